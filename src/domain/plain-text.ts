@@ -1,0 +1,172 @@
+/**
+ * Turns a Jira description (v2 wiki markup string or v3 ADF document) into readable plain text.
+ * The recipe detector and the story parser work on this text, and quote offsets into it.
+ * Pure, never throws, linear in the input size (no nested quantifiers that can backtrack).
+ */
+
+export type AdfNode = { type: string; text?: string; content?: AdfNode[]; attrs?: Record<string, unknown> };
+
+/** Marker left where a code block was: code is not prose, so no signal may be read from it. */
+export const CODE_MARKER = '[code]';
+
+const BLOCK_TYPES = new Set([
+  'paragraph',
+  'heading',
+  'blockquote',
+  'bulletList',
+  'orderedList',
+  'listItem',
+  'table',
+  'tableRow',
+  'panel',
+  'rule',
+  'mediaSingle',
+  'mediaGroup',
+  'expand',
+  'nestedExpand',
+  'decisionList',
+  'decisionItem',
+  'taskList',
+  'taskItem',
+  'blockCard',
+  'layoutSection',
+  'layoutColumn',
+]);
+
+function attrString(node: AdfNode, key: string): string {
+  const value = node.attrs?.[key];
+  return typeof value === 'string' ? value : '';
+}
+
+/** Iterative walk so a deeply nested document cannot overflow the stack. */
+function adfToText(root: AdfNode): string {
+  const out: string[] = [];
+  // Entries are nodes to render or strings to emit after a node's children.
+  const stack: Array<AdfNode | string> = [root];
+  let steps = 0;
+  while (stack.length > 0 && steps < 1_000_000) {
+    steps++;
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      out.push(item);
+      continue;
+    }
+    if (item === null || typeof item !== 'object') continue;
+    const type = typeof item.type === 'string' ? item.type : '';
+    switch (type) {
+      case 'text':
+        out.push(typeof item.text === 'string' ? item.text : '');
+        continue;
+      case 'hardBreak':
+        out.push('\n');
+        continue;
+      case 'codeBlock':
+        out.push('\n' + CODE_MARKER + '\n');
+        continue;
+      case 'mention':
+        out.push(attrString(item, 'text'));
+        continue;
+      case 'emoji':
+        out.push(attrString(item, 'text') || attrString(item, 'shortName'));
+        continue;
+      case 'inlineCard':
+      case 'blockCard':
+        out.push(attrString(item, 'url'));
+        continue;
+      case 'date':
+        out.push(attrString(item, 'timestamp'));
+        continue;
+      case 'status':
+        out.push(attrString(item, 'text'));
+        continue;
+      default:
+        break;
+    }
+    const isBlock = BLOCK_TYPES.has(type);
+    if (type === 'listItem') out.push('\n- ');
+    else if (type === 'tableCell' || type === 'tableHeader') out.push(' | ');
+    else if (isBlock) out.push('\n');
+    if (isBlock) stack.push('\n');
+    const children = Array.isArray(item.content) ? item.content : [];
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child !== undefined) stack.push(child);
+    }
+  }
+  return out.join('');
+}
+
+// Precompiled wiki-markup rules, applied in order.
+const CODE_BLOCK = /\{(code|noformat)(?::[^}\n]*)?\}[\s\S]*?(?:\{\1\}|$)/g;
+const LINK_WITH_TEXT = /\[([^\]|\n]*)\|([^\]\n]*)\]/g;
+const LINK_PLAIN = /\[(?:~|\^)?([^\]\n]*)\]/g;
+const IMAGE = /![^!\s][^!\n]*!/g;
+const MACRO = /\{[a-zA-Z]+(?::[^}\n]*)?\}/g;
+const HEADING = /^[ \t]*h[1-6]\.[ \t]*/gm;
+const BULLET = /^[ \t]*[*#]+[ \t]+/gm;
+const DASH_BULLET = /^[ \t]*-[ \t]+/gm;
+const TABLE_HEADER_SEP = /\|\|/g;
+const TABLE_EDGE = /^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$/gm;
+const STRONG = /(^|[^\w*])\*(?=\S)([^*\n]*[^\s*])\*(?!\w)/g;
+const EMPHASIS = /(^|[^\w])_(?=\S)([^_\n]*[^\s_])_(?!\w)/g;
+const MONO = /\{\{([^}\n]*)\}\}/g;
+const CITE = /\?\?([^?\n]+)\?\?/g;
+const INSERTED = /(^|[^\w+])\+(?=\S)([^+\n]*[^\s+])\+(?!\w)/g;
+const LINE_BREAK = /\\\\/g;
+const TRAILING_SPACE = /[ \t]+$/gm;
+const BLANK_LINES = /\n{3,}/g;
+
+function wikiToText(source: string): string {
+  let text = source.replace(/\r\n?/g, '\n');
+  text = text.replace(CODE_BLOCK, `\n${CODE_MARKER}\n`);
+  text = text.replace(MONO, '$1');
+  text = text.replace(LINK_WITH_TEXT, (_m, label: string, url: string) => (label.trim() ? label : url));
+  text = text.replace(LINK_PLAIN, '$1');
+  text = text.replace(IMAGE, '');
+  text = text.replace(MACRO, '');
+  text = text.replace(HEADING, '');
+  text = text.replace(BULLET, '- ');
+  text = text.replace(DASH_BULLET, '- ');
+  text = text.replace(TABLE_HEADER_SEP, '|');
+  text = text.replace(TABLE_EDGE, '');
+  text = text.replace(STRONG, '$1$2');
+  text = text.replace(EMPHASIS, '$1$2');
+  text = text.replace(CITE, '$1');
+  text = text.replace(INSERTED, '$1$2');
+  text = text.replace(LINE_BREAK, '\n');
+  text = text.replace(TRAILING_SPACE, '');
+  text = text.replace(BLANK_LINES, '\n\n');
+  return text.trim();
+}
+
+function looksLikeAdfJson(text: string): boolean {
+  return text.startsWith('{') && text.includes('"type"') && text.includes('"doc"');
+}
+
+export function toPlainText(description: string | AdfNode | null | undefined): string {
+  try {
+    if (description === null || description === undefined) return '';
+    if (typeof description === 'string') {
+      const trimmed = description.trim();
+      if (looksLikeAdfJson(trimmed)) {
+        try {
+          const parsed: unknown = JSON.parse(trimmed);
+          if (parsed && typeof parsed === 'object' && (parsed as AdfNode).type === 'doc') {
+            return tidy(adfToText(parsed as AdfNode));
+          }
+        } catch {
+          // Not JSON after all: treat it as wiki markup.
+        }
+      }
+      return wikiToText(description);
+    }
+    if (typeof description === 'object') return tidy(adfToText(description));
+    return '';
+  } catch {
+    return typeof description === 'string' ? description : '';
+  }
+}
+
+function tidy(text: string): string {
+  return text.replace(TRAILING_SPACE, '').replace(BLANK_LINES, '\n\n').trim();
+}
