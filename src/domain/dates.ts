@@ -1,0 +1,114 @@
+/**
+ * Small pure calendar helpers for the domain. No clock: "now" is always an argument.
+ * All dates are plain calendar days, handled in UTC so a server's time zone never shifts them.
+ */
+
+const MONTHS: Readonly<Record<string, number>> = {
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
+};
+
+/** Month number 1-12 for an English month name or abbreviation, or null. */
+export function monthFromName(name: string): number | null {
+  const m = MONTHS[name.toLowerCase()];
+  return m === undefined ? null : m;
+}
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Number of days in a month (month 1-12). */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeap(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** True when year/month/day names a real calendar day (years 1000-9999). */
+export function isValidDay(year: number, month: number, day: number): boolean {
+  return (
+    Number.isInteger(year) &&
+    Number.isInteger(month) &&
+    Number.isInteger(day) &&
+    year >= 1000 &&
+    year <= 9999 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month)
+  );
+}
+
+/** Formats a calendar day as YYYY-MM-DD. */
+export function formatDay(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The calendar day (UTC) of an instant, as YYYY-MM-DD; null for an invalid Date. */
+export function dayOf(instant: Date): string | null {
+  const t = instant.getTime();
+  if (Number.isNaN(t)) return null;
+  return formatDay(instant.getUTCFullYear(), instant.getUTCMonth() + 1, instant.getUTCDate());
+}
+
+/**
+ * Resolves a year-less day ("1 March") to the next such day on or after `now` (UTC calendar day).
+ * 29 February resolves to the next leap year. Returns null for impossible days or an invalid `now`.
+ */
+export function nextOccurrence(month: number, day: number, now: Date): string | null {
+  const t = now.getTime();
+  if (Number.isNaN(t) || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const y0 = now.getUTCFullYear();
+  const m0 = now.getUTCMonth() + 1;
+  const d0 = now.getUTCDate();
+  // At most 8 years ahead covers 29 February after a skipped century leap year.
+  for (let year = y0; year <= y0 + 8; year++) {
+    if (!isValidDay(year, month, day)) continue;
+    const onOrAfter = year > y0 || month > m0 || (month === m0 && day >= d0);
+    if (onOrAfter) return formatDay(year, month, day);
+  }
+  return null;
+}
+
+/** Last day of a quarter (1-4) of a year, as YYYY-MM-DD. */
+export function endOfQuarter(year: number, quarter: number): string | null {
+  if (quarter < 1 || quarter > 4 || year < 1000 || year > 9999) return null;
+  const month = quarter * 3;
+  return formatDay(year, month, daysInMonth(year, month));
+}
+
+/** End of the next quarter `quarter` whose last day is on or after `now`. */
+export function nextQuarterEnd(quarter: number, now: Date): string | null {
+  const t = now.getTime();
+  if (Number.isNaN(t) || quarter < 1 || quarter > 4) return null;
+  const today = dayOf(now);
+  if (today === null) return null;
+  const y0 = now.getUTCFullYear();
+  for (let year = y0; year <= y0 + 1; year++) {
+    const end = endOfQuarter(year, quarter);
+    if (end !== null && end >= today) return end;
+  }
+  return null;
+}

@@ -1,0 +1,644 @@
+/**
+ * Story parser: finds persona, intent, benefit ("As a …, I want …, so that …") and an expected
+ * outcome ("We expect cart drop-off to fall from 40% to 30% by 1 March") in free text.
+ *
+ * Pure and total: no I/O, no clock, never throws, linear in the input. Every persona, intent and
+ * benefit it returns is a slice of the input; it never makes one up. Text without the story form
+ * (most Jira summaries) gets nulls, and `missing`/`notes` say what is absent.
+ *
+ * Relative changes ("increase conversion by 10 percent") keep `target` null: whether that means
+ * 10 points or 10% of the baseline is not stated, so no number is computed; a note records it.
+ */
+import {
+  endOfQuarter,
+  formatDay,
+  isValidDay,
+  monthFromName,
+  daysInMonth,
+  nextOccurrence,
+  nextQuarterEnd,
+} from './dates';
+
+export type StoryPart = 'persona' | 'intent' | 'benefit' | 'expectedOutcome';
+
+export interface ParsedExpectedOutcome {
+  metric: string;
+  baseline: number | null;
+  target: number | null;
+  unit: string | null;
+  direction: 'increase' | 'decrease' | null;
+  checkBy: string | null;
+}
+
+export interface ParsedStory {
+  persona: string | null;
+  intent: string | null;
+  benefit: string | null;
+  expectedOutcome: ParsedExpectedOutcome | null;
+  missing: StoryPart[];
+  notes: string[];
+}
+
+export interface ParseStoryOptions {
+  /** Resolves year-less dates ("by 1 March") to the next such day on or after now. */
+  now?: Date;
+}
+
+/** Only this much of a text is read: a story is short, a pasted description may not be. */
+export const MAX_PARSED_CHARS = 20_000;
+/** How far after "As a" the "I want" may come. */
+const PERSONA_WINDOW = 300;
+const MAX_PERSONA_CHARS = 80;
+
+// Every regex below starts with a literal or \b anchor and has no nested quantifiers, so a search
+// over adversarial input stays linear (no catastrophic backtracking).
+const AS_RE = /\bas\s+(?:(?:an?|the)\s+)?/gi;
+const WANT_RE =
+  /\b(?:I|we)['’]d\s+(?:like|love)\b|\b(?:I|we)\s+(?:really\s+|also\s+|just\s+|only\s+)?(?:would\s+(?:like|love)|want|wants|need|needs|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|do\s+not\s+want|don['’]t\s+want|do\s+want)\b|,\s*(?:would\s+like|want|need|wish)\b/i;
+// ", so I can …" is as clear as "so that"; a bare "so" or "because" counts only when nothing clearer
+// is present ("an avenue so parents can submit feedback, so that I can improve" => the "so that").
+const STRONG_BENEFIT_RE =
+  /\bso\s+that\b|\bin\s+order\s+(?:to|that)\b|\bsuch\s+that\b|,\s*so\s+(?!that\b|as\b|on\b|far\b|much\b|many\b|long\b|forth\b|is\b|are\b)/i;
+const WEAK_BENEFIT_RE =
+  /\bso\s+(?!that\b|as\b|on\b|far\b|much\b|many\b|long\b|forth\b|is\b|are\b)|\bbecause\b/i;
+// A purpose infinitive later in the intent: "update the rule table to account for DB-2213".
+const PURPOSE_TO_RE = /\sto\s+(?=(?:ensure|make\s+sure|account\s+for|avoid|prevent|guarantee)\b)/i;
+const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
+const EXPECT_RE =
+  /\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?/i;
+const PERSONA_STOP_WORDS = new Set([
+  'part',
+  'soon',
+  'far',
+  'long',
+  'well',
+  'per',
+  'discussed',
+  'mentioned',
+  'noted',
+  'such',
+  'of',
+  'for',
+  'always',
+  'usual',
+  'requested',
+  'described',
+  'agreed',
+  'before',
+  'expected',
+  'shown',
+  'seen',
+  'stated',
+  'needed',
+  'if',
+  'is',
+  'it',
+  'much',
+  'many',
+  'follows',
+  'possible',
+]);
+
+const EMPTY_NOTES: Readonly<Record<StoryPart, string>> = {
+  persona: 'No persona: the text does not say who the user is ("As a …").',
+  intent: 'No intent: the text has no "I want …" part.',
+  benefit: 'No benefit: the text does not say why ("so that …").',
+  expectedOutcome: 'No expected outcome: the text has no "We expect …" with a measurable metric.',
+};
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0x3000;
+}
+
+/** Characters trimmed off both ends of a persona/intent/benefit: spaces, quotes, stray punctuation. */
+function isEdgeJunk(c: number): boolean {
+  return isSpace(c) || ',;:.!?"\'`*_“”‘’«»()[]{}-–—#|>'.includes(String.fromCharCode(c));
+}
+
+/** Slice [start, end) shrunk past edge junk; never scans more than the slice (linear). */
+function cleanSlice(text: string, start: number, end: number, keepFinalStop = false): string | null {
+  let s = start;
+  let e = end;
+  while (s < e && isEdgeJunk(text.charCodeAt(s))) s++;
+  // A closing bracket or quote that pairs with one inside the slice is part of the text.
+  const openParen = text.indexOf('(', s);
+  const firstQuote = text.indexOf('"', s);
+  while (e > s && isEdgeJunk(text.charCodeAt(e - 1))) {
+    const ch = text[e - 1];
+    if (
+      (ch === ')' && openParen >= 0 && openParen < e - 1) ||
+      (ch === '"' && firstQuote >= 0 && firstQuote < e - 1)
+    )
+      break;
+    if (keepFinalStop && ch === '.' && e - 1 > s && !isEdgeJunk(text.charCodeAt(e - 2))) break;
+    e--;
+  }
+  return e > s ? text.slice(s, e) : null;
+}
+
+function isUpperStart(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 35 ||
+    c === 91 ||
+    c === 42 ||
+    c === 45 ||
+    c === 0x2022
+  );
+}
+
+/**
+ * Index where the sentence containing `from` ends (exclusive): a . ! or ? followed by space and a
+ * capital/number/bullet, a blank line, a newline before a capital or bullet, or the end.
+ */
+function sentenceEnd(text: string, from: number, limit: number): number {
+  for (let i = from; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 || c === 33 || c === 63) {
+      let j = i + 1;
+      if (j >= limit) return limit;
+      if (!isSpace(text.charCodeAt(j))) continue;
+      while (j < limit && isSpace(text.charCodeAt(j))) j++;
+      if (j >= limit || isUpperStart(text.charCodeAt(j))) return i + 1;
+    } else if (c === 10) {
+      let j = i + 1;
+      while (
+        j < limit &&
+        (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13)
+      )
+        j++;
+      if (j >= limit) return i;
+      const n = text.charCodeAt(j);
+      if (n === 10 || isUpperStart(n)) {
+        // "I want X\nSo that Y" keeps going; a heading or list on the next line does not.
+        if (LEAD_BENEFIT_RE.test(text.slice(j, j + 20)) || /^so\b/i.test(text.slice(j, j + 3))) continue;
+        return i;
+      }
+    }
+  }
+  return limit;
+}
+
+/** Skips leading ids and decoration: "#G02#", "[ABC-12]", "ABC-12:", quotes, bullets. */
+function skipLeadingJunk(text: string, from: number, limit: number): number {
+  let i = from;
+  for (let guard = 0; guard < 20 && i < limit; guard++) {
+    const before = i;
+    while (i < limit && isEdgeJunk(text.charCodeAt(i)) && text[i] !== '[' && text[i] !== '#') i++;
+    const head = text.slice(i, i + 40);
+    const m = /^#[A-Za-z0-9_-]{1,20}#|^\[[^\]\n]{1,30}\]|^[A-Z][A-Z0-9]{0,15}-\d{1,7}\b:?|^#/.exec(head);
+    if (m) i += m[0].length;
+    if (i === before) break;
+  }
+  return i;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface StoryForm {
+  persona: Span;
+  want: Span;
+  asIndex: number;
+}
+
+function isStandaloneAs(text: string, asIndex: number): boolean {
+  // Capitalised "As" starts a sentence; a lower-case one must follow punctuation or the start.
+  if (text.charCodeAt(asIndex) === 65) return true;
+  let j = asIndex - 1;
+  while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
+  if (j < 0) return true;
+  return ',;:.!?"\'“”‘’()[]{}#*-–—>|'.includes(text[j] as string);
+}
+
+function findStoryForm(text: string, limit: number): StoryForm | null {
+  AS_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let tries = 0;
+  while ((m = AS_RE.exec(text)) !== null && m.index < limit && tries < 200) {
+    tries++;
+    if (m[0].length === 0) AS_RE.lastIndex++;
+    if (!isStandaloneAs(text, m.index)) continue;
+    const pStart = m.index + m[0].length;
+    const windowEnd = Math.min(limit, pStart + PERSONA_WINDOW);
+    const sEnd = sentenceEnd(text, pStart, windowEnd);
+    const window = text.slice(pStart, sEnd);
+    const w = WANT_RE.exec(window);
+    if (!w) continue;
+    // The persona stops at the first comma, clause or the "I want" itself.
+    let pEnd = w.index;
+    // Post-modifiers ("who has read…", "interested in…") describe the persona but are not its name.
+    const stop =
+      /[,;:\n(]|\s(?:who|that|which|whose|working|with|when|interested|looking|trying|wanting|needing|responsible|using|having)\s/i.exec(
+        window.slice(0, w.index),
+      );
+    if (stop) pEnd = stop.index;
+    const persona = cleanSlice(text, pStart, pStart + pEnd);
+    if (persona === null || persona.length > MAX_PERSONA_CHARS) continue;
+    const firstWord = (/^[^\s,]+/.exec(persona)?.[0] ?? '').toLowerCase();
+    if (PERSONA_STOP_WORDS.has(firstWord)) continue;
+    const personaStart = text.indexOf(persona, pStart);
+    return {
+      persona: { start: personaStart, end: personaStart + persona.length },
+      want: { start: pStart + w.index, end: pStart + w.index + w[0].length },
+      asIndex: m.index,
+    };
+  }
+  AS_RE.lastIndex = 0;
+  return null;
+}
+
+/** "I want to be able to X" => "X": the intent is what is wanted, not the wanting. */
+function skipIntentLead(text: string, from: number, limit: number): number {
+  const head = text.slice(from, Math.min(limit, from + 40));
+  const m = /^\s*(?:to\s+)?(?:be\s+able\s+to\s+|have\s+the\s+ability\s+to\s+|to\s+)?/i.exec(head);
+  return from + (m ? m[0].length : 0);
+}
+
+interface BenefitHit {
+  markerStart: number;
+  textStart: number;
+}
+
+function findBenefitMarker(text: string, from: number, to: number, weakToo: boolean): BenefitHit | null {
+  const region = text.slice(from, to);
+  const strong = STRONG_BENEFIT_RE.exec(region);
+  const hit = strong ?? (weakToo ? (WEAK_BENEFIT_RE.exec(region) ?? PURPOSE_TO_RE.exec(region)) : null);
+  if (!hit) return null;
+  let textStart = from + hit.index + hit[0].length;
+  // "so that so that we can …" and "so that that …": a doubled marker is not part of the benefit.
+  const again = /^\s*(?:so\s+that\b|so\b)?/i.exec(text.slice(textStart, textStart + 12));
+  if (again && /so/i.test(again[0])) textStart += again[0].length;
+  return { markerStart: from + hit.index, textStart };
+}
+
+/** Benefit stated before the persona: "In order to X, as a Y, I want Z". */
+function leadingBenefit(text: string, asIndex: number): Span | null {
+  let ss = asIndex - 1;
+  const floor = Math.max(0, asIndex - 500);
+  while (ss > floor && !'.!?\n'.includes(text[ss - 1] as string)) ss--;
+  const start = skipLeadingJunk(text, ss, asIndex);
+  const lead = LEAD_BENEFIT_RE.exec(text.slice(start, asIndex));
+  if (!lead) return null;
+  return { start: start + lead[0].length, end: asIndex };
+}
+
+interface StoryParts {
+  persona: string | null;
+  intent: string | null;
+  benefit: string | null;
+}
+
+function parseStoryForm(text: string, limit: number, stopAt: number): StoryParts {
+  const form = findStoryForm(text, limit);
+  if (form === null) return parseFormless(text, limit, stopAt);
+  const persona = cleanSlice(text, form.persona.start, form.persona.end);
+  const intentStart = skipIntentLead(text, form.want.end, limit);
+  const hardEnd = stopAt > form.want.end ? stopAt : limit;
+  const sEnd = sentenceEnd(text, intentStart, hardEnd);
+  let intentEnd = sEnd;
+  let benefit: string | null = null;
+  const hit = findBenefitMarker(text, intentStart, sEnd, true);
+  if (hit) {
+    intentEnd = hit.markerStart;
+    benefit = cleanSlice(text, hit.textStart, sentenceEnd(text, hit.textStart, hardEnd), true);
+  } else {
+    // "I want X. So that I can Y."
+    let j = sEnd;
+    while (j < hardEnd && isSpace(text.charCodeAt(j))) j++;
+    const next = findBenefitMarker(text, j, Math.min(hardEnd, j + 16), false);
+    if (next && next.markerStart === j) {
+      benefit = cleanSlice(text, next.textStart, sentenceEnd(text, next.textStart, hardEnd), true);
+    }
+  }
+  if (benefit === null) {
+    const lead = leadingBenefit(text, form.asIndex);
+    if (lead) benefit = cleanSlice(text, lead.start, lead.end);
+  }
+  return { persona, intent: cleanSlice(text, intentStart, intentEnd, true), benefit };
+}
+
+/** No "As a …": only an explicit "I want" and an explicit "so that" are taken, nothing guessed. */
+function parseFormless(text: string, limit: number, stopAt: number): StoryParts {
+  const start = skipLeadingJunk(text, 0, limit);
+  const head = text.slice(start, Math.min(limit, start + 30));
+  const want = /^(?:I|we)['’]d\s+like\b|^(?:I|we)\s+(?:would\s+like|want|need|wish)\b/i.exec(head);
+  const hardEnd = stopAt > start ? stopAt : limit;
+  let intent: string | null = null;
+  let benefit: string | null = null;
+  let from = start;
+  let to = sentenceEnd(text, start, hardEnd);
+  if (want) {
+    from = skipIntentLead(text, start + want[0].length, limit);
+  }
+  const hit = findBenefitMarker(text, from, to, false);
+  if (hit) {
+    benefit = cleanSlice(text, hit.textStart, sentenceEnd(text, hit.textStart, hardEnd), true);
+    to = hit.markerStart;
+  }
+  if (want) intent = cleanSlice(text, from, to, true);
+  return { persona: null, intent, benefit };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expected outcome
+// ---------------------------------------------------------------------------------------------
+
+const UNIT_SRC =
+  '%|percent(?:age\\s+points?)?\\b|per\\s+cent\\b|pct\\b|pp\\b|ms\\b|milliseconds?\\b|seconds?\\b|secs?\\b|s\\b|minutes?\\b|mins?\\b|hours?\\b|hrs?\\b|h\\b|days?\\b';
+const NUM_SRC = '(\\d{1,15}(?:\\.\\d{1,15})?)';
+const FROM_TO_RE = new RegExp(
+  `\\bfrom\\s+(?:about\\s+|around\\s+|roughly\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?\\s+(?:down\\s+|up\\s+)?to\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
+  'i',
+);
+const TO_RE = new RegExp(
+  `\\b(?:to|below|under|above|over|reach|reaches|of|at)\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
+  'i',
+);
+const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
+const BY_RE = new RegExp(`\\bby\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
+const NUM_UNIT_RE = new RegExp(`\\b${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
+const DECREASE_RE =
+  /\b(?:reduce[sd]?|reducing|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?)\b/i;
+const INCREASE_RE =
+  /\b(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing)?|grew|improve[sd]?|improving|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?)\b/i;
+const SUBJECT_PRONOUN_RE =
+  /^(?:this|that|it|these|they|we|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
+const MONTH_SRC =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+const DATE_LEAD = '\\b(?:by|before|until|till|on|in|no\\s+later\\s+than)\\s+(?:the\\s+)?(?:end\\s+of\\s+)?';
+const ISO_DATE_RE = new RegExp(`${DATE_LEAD}(\\d{4})-(\\d{1,2})-(\\d{1,2})\\b`, 'i');
+const DAY_MONTH_RE = new RegExp(
+  `${DATE_LEAD}(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${MONTH_SRC})\\b\\.?(?:,?\\s+(\\d{4})\\b)?`,
+  'i',
+);
+const MONTH_DAY_RE = new RegExp(
+  `${DATE_LEAD}(${MONTH_SRC})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4})\\b)?`,
+  'i',
+);
+const MONTH_YEAR_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\.?\\s+(\\d{4})\\b`, 'i');
+const QUARTER_RE =
+  /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?Q([1-4])\b(?:\s*(?:of\s+)?['’]?(\d{4}|\d{2})\b)?/i;
+
+function normaliseUnit(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const u = raw.toLowerCase().replace(/\s+/g, ' ');
+  if (u === '%' || u === 'percent' || u === 'per cent' || u === 'pct') return '%';
+  if (u.startsWith('percentage point') || u === 'pp') return 'pp';
+  if (u === 'ms' || u.startsWith('millisecond')) return 'ms';
+  if (u === 's' || u.startsWith('sec')) return 's';
+  if (u.startsWith('min')) return 'min';
+  if (u === 'h' || u.startsWith('hour') || u.startsWith('hr')) return 'h';
+  if (u.startsWith('day')) return 'd';
+  return null;
+}
+
+function toNumber(raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : null;
+}
+
+interface CheckBy {
+  value: string | null;
+  note: string | null;
+}
+
+function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
+  const iso = ISO_DATE_RE.exec(clause);
+  if (iso) {
+    const [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    return isValidDay(y, mo, d)
+      ? { value: formatDay(y, mo, d), note: null }
+      : { value: null, note: `The check-by date "${iso[0].trim()}" is not a real day.` };
+  }
+  const dm = DAY_MONTH_RE.exec(clause);
+  const md = dm ? null : MONTH_DAY_RE.exec(clause);
+  if (dm || md) {
+    const hit = (dm ?? md) as RegExpExecArray;
+    const day = Number(dm ? dm[1] : (md as RegExpExecArray)[2]);
+    const month = monthFromName((dm ? dm[2] : (md as RegExpExecArray)[1]) ?? '') ?? 0;
+    const yearRaw = hit[3];
+    const said = hit[0].replace(/^\S+\s+/, '').trim();
+    if (yearRaw !== undefined) {
+      const year = Number(yearRaw);
+      return isValidDay(year, month, day)
+        ? { value: formatDay(year, month, day), note: null }
+        : { value: null, note: `The check-by date "${said}" is not a real day.` };
+    }
+    if (now === undefined) {
+      return {
+        value: null,
+        note: `The check-by date "${said}" has no year; it is left open (no reference date was given).`,
+      };
+    }
+    const next = nextOccurrence(month, day, now);
+    return next === null
+      ? { value: null, note: `The check-by date "${said}" could not be resolved.` }
+      : { value: next, note: null };
+  }
+  const my = MONTH_YEAR_RE.exec(clause);
+  if (my) {
+    const month = monthFromName(my[1] ?? '') ?? 0;
+    const year = Number(my[2]);
+    if (month >= 1 && year >= 1000 && year <= 9999)
+      return { value: formatDay(year, month, daysInMonth(year, month)), note: null };
+  }
+  const q = QUARTER_RE.exec(clause);
+  if (q) {
+    const quarter = Number(q[1]);
+    if (q[2] !== undefined) {
+      const year = q[2].length === 2 ? 2000 + Number(q[2]) : Number(q[2]);
+      return { value: endOfQuarter(year, quarter), note: null };
+    }
+    if (now === undefined)
+      return { value: null, note: `The check-by quarter "Q${quarter}" has no year; it is left open.` };
+    return { value: nextQuarterEnd(quarter, now), note: null };
+  }
+  return { value: null, note: null };
+}
+
+/** Words that only glue the metric to the sentence: "our", "the", "current". */
+function stripDeterminers(phrase: string): string {
+  return phrase.replace(/^(?:(?:our|the|its|their|your|my|this|that|a|an|current|overall|total)\s+)+/i, '');
+}
+
+/** Cuts a metric phrase at the first word that starts another part of the sentence. */
+function metricPhrase(raw: string): string | null {
+  const cut =
+    /\s(?:and|by|from|to|will|would|should|could|can|may|might|is|are|was|of\s+\d|in|within|before|after|until|on|at|for|because|so)\b|[,;:.!?()]/i.exec(
+      raw,
+    );
+  const phrase = stripDeterminers((cut ? raw.slice(0, cut.index) : raw).trim()).trim();
+  return phrase.length > 0 && phrase.length <= 80 ? phrase : null;
+}
+
+interface OutcomeResult {
+  outcome: ParsedExpectedOutcome | null;
+  notes: string[];
+}
+
+function parseExpectation(clause: string, now: Date | undefined): OutcomeResult {
+  const notes: string[] = [];
+  const dec = DECREASE_RE.exec(clause);
+  const inc = INCREASE_RE.exec(clause);
+  // The first direction word governs: "reduce X and increase Y" is about X.
+  const verb = dec && (!inc || dec.index <= inc.index) ? dec : inc;
+  let direction: 'increase' | 'decrease' | null =
+    verb === null ? null : verb === dec ? 'decrease' : 'increase';
+
+  let metric: string | null = null;
+  let baseline: number | null = null;
+  let target: number | null = null;
+  let unit: string | null = null;
+  let scope = clause;
+
+  if (verb) {
+    const subjectRaw = clause
+      .slice(0, verb.index)
+      .replace(
+        /\s+(?:to|will|would|should|could|can|may|might|shall|is\s+going\s+to|are\s+going\s+to|to\s+be\s+able\s+to)\s*$/i,
+        '',
+      )
+      .replace(/^\s*that\s+/i, '')
+      .trim();
+    const subject = stripDeterminers(subjectRaw);
+    let afterVerb = clause.slice(verb.index + verb[0].length);
+    // Only the first "… and increase …" part belongs to this outcome.
+    const nextVerb = /\band\s+(?:to\s+|will\s+|also\s+)?\w+/i.exec(afterVerb);
+    if (nextVerb && (DECREASE_RE.test(nextVerb[0]) || INCREASE_RE.test(nextVerb[0]))) {
+      notes.push('The expectation names more than one change; only the first is captured.');
+      afterVerb = afterVerb.slice(0, nextVerb.index);
+    }
+    scope = clause.slice(0, verb.index + verb[0].length) + afterVerb;
+    if (subject.length > 0 && !SUBJECT_PRONOUN_RE.test(subject) && subject.length <= 80) {
+      metric = metricPhrase(subject) ?? subject;
+    } else {
+      // "this will reduce our 40 percent drop-off rate": the metric is the object.
+      let obj = stripDeterminers(afterVerb.trim());
+      const lead = new RegExp(`^${NUM_SRC}\\s?(${UNIT_SRC})?\\s*`, 'i').exec(obj);
+      if (lead) {
+        baseline = toNumber(lead[1]);
+        unit = normaliseUnit(lead[2]);
+        obj = obj.slice(lead[0].length);
+      }
+      metric = metricPhrase(obj);
+    }
+  } else {
+    const cut = /\s(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from)\b/i.exec(clause);
+    if (cut) metric = metricPhrase(clause.slice(0, cut.index));
+  }
+
+  const ft = FROM_TO_RE.exec(scope);
+  if (ft) {
+    baseline = toNumber(ft[1]);
+    target = toNumber(ft[3]);
+    unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? unit;
+  } else {
+    const from = FROM_RE.exec(scope);
+    if (from) {
+      baseline = toNumber(from[1]);
+      unit = normaliseUnit(from[2]) ?? unit;
+    }
+    const by = BY_RE.exec(scope);
+    const to = TO_RE.exec(scope);
+    if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
+      target = toNumber(to[1]);
+      unit = normaliseUnit(to[2]) ?? unit;
+    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && !DAY_MONTH_RE.test(by[0] + ' x')) {
+      unit = unit ?? normaliseUnit(by[2]);
+      notes.push(`"${by[0].trim()}" is a relative change; no target is computed from it.`);
+    }
+    if (baseline === null && target === null && metric === null) {
+      const any = NUM_UNIT_RE.exec(scope);
+      if (any && any[2] !== undefined) unit = normaliseUnit(any[2]);
+    }
+  }
+
+  if (baseline !== null && target !== null && baseline !== target) {
+    const fromNumbers = target < baseline ? 'decrease' : 'increase';
+    if (direction !== null && direction !== fromNumbers) {
+      notes.push(`The wording says ${direction} but the numbers go the other way; the numbers win.`);
+    }
+    direction = fromNumbers;
+  }
+
+  const checkBy = resolveCheckBy(clause, now);
+  if (checkBy.note !== null) notes.push(checkBy.note);
+
+  if (metric === null) {
+    notes.push('A "We expect …" is present but names no metric that could be read.');
+    return { outcome: null, notes };
+  }
+  return { outcome: { metric, baseline, target, unit, direction, checkBy: checkBy.value }, notes };
+}
+
+interface ExpectHit {
+  start: number;
+  clauseStart: number;
+  clauseEnd: number;
+}
+
+function findExpectation(text: string, limit: number): ExpectHit | null {
+  const m = EXPECT_RE.exec(limit < text.length ? text.slice(0, limit) : text);
+  if (!m) return null;
+  const clauseStart = m.index + m[0].length;
+  return { start: m.index, clauseStart, clauseEnd: sentenceEnd(text, clauseStart, limit) };
+}
+
+/** Where the expectation's sentence starts, so the story parts stop before it. */
+function sentenceStartOf(text: string, index: number): number {
+  let i = index;
+  const floor = Math.max(0, index - 200);
+  while (i > floor) {
+    const c = text[i - 1] as string;
+    if (c === '\n' || ((c === '.' || c === '!' || c === '?') && i < index)) break;
+    i--;
+  }
+  return i;
+}
+
+/**
+ * Parses a user story. Never throws; every returned persona/intent/benefit is a slice of `text`.
+ * `options.now` resolves year-less check-by dates to the next such day on or after it.
+ */
+export function parseStory(text: string, options: ParseStoryOptions = {}): ParsedStory {
+  const input = typeof text === 'string' ? text : '';
+  const limit = Math.min(input.length, MAX_PARSED_CHARS);
+  const now = options.now instanceof Date && !Number.isNaN(options.now.getTime()) ? options.now : undefined;
+  const notes: string[] = [];
+
+  const expectation = findExpectation(input, limit);
+  const stopAt = expectation ? sentenceStartOf(input, expectation.start) : limit;
+  const parts = parseStoryForm(input, limit, stopAt);
+
+  let expectedOutcome: ParsedExpectedOutcome | null = null;
+  const outcomeNotes: string[] = [];
+  if (expectation) {
+    const res = parseExpectation(input.slice(expectation.clauseStart, expectation.clauseEnd), now);
+    expectedOutcome = res.outcome;
+    outcomeNotes.push(...res.notes);
+  }
+
+  const missing: StoryPart[] = [];
+  if (parts.persona === null) missing.push('persona');
+  if (parts.intent === null) missing.push('intent');
+  if (parts.benefit === null) missing.push('benefit');
+  if (expectedOutcome === null) missing.push('expectedOutcome');
+  for (const part of missing)
+    if (part !== 'expectedOutcome' || expectation === null) notes.push(EMPTY_NOTES[part]);
+  notes.push(...outcomeNotes);
+  if (input.length > MAX_PARSED_CHARS) notes.push(`Only the first ${MAX_PARSED_CHARS} characters were read.`);
+
+  return {
+    persona: parts.persona,
+    intent: parts.intent,
+    benefit: parts.benefit,
+    expectedOutcome,
+    missing,
+    notes,
+  };
+}
