@@ -116,7 +116,7 @@ function isEdgeJunk(c: number): boolean {
 }
 
 /** Slice [start, end) shrunk past edge junk; never scans more than the slice (linear). */
-function cleanSlice(text: string, start: number, end: number, keepFinalStop = false): string | null {
+function cleanSlice(text: string, start: number, end: number): string | null {
   let s = start;
   let e = end;
   while (s < e && isEdgeJunk(text.charCodeAt(s))) s++;
@@ -130,7 +130,6 @@ function cleanSlice(text: string, start: number, end: number, keepFinalStop = fa
       (ch === '"' && firstQuote >= 0 && firstQuote < e - 1)
     )
       break;
-    if (keepFinalStop && ch === '.' && e - 1 > s && !isEdgeJunk(text.charCodeAt(e - 2))) break;
     e--;
   }
   return e > s ? text.slice(s, e) : null;
@@ -152,7 +151,7 @@ function isUpperStart(c: number): boolean {
  * Index where the sentence containing `from` ends (exclusive): a . ! or ? followed by space and a
  * capital/number/bullet, a blank line, a newline before a capital or bullet, or the end.
  */
-function sentenceEnd(text: string, from: number, limit: number): number {
+function sentenceEnd(text: string, from: number, limit: number, lineBreaks = true): number {
   for (let i = from; i < limit; i++) {
     const c = text.charCodeAt(i);
     if (c === 46 || c === 33 || c === 63) {
@@ -161,7 +160,7 @@ function sentenceEnd(text: string, from: number, limit: number): number {
       if (!isSpace(text.charCodeAt(j))) continue;
       while (j < limit && isSpace(text.charCodeAt(j))) j++;
       if (j >= limit || isUpperStart(text.charCodeAt(j))) return i + 1;
-    } else if (c === 10) {
+    } else if (c === 10 && lineBreaks) {
       let j = i + 1;
       while (
         j < limit &&
@@ -224,7 +223,8 @@ function findStoryForm(text: string, limit: number): StoryForm | null {
     if (!isStandaloneAs(text, m.index)) continue;
     const pStart = m.index + m[0].length;
     const windowEnd = Math.min(limit, pStart + PERSONA_WINDOW);
-    const sEnd = sentenceEnd(text, pStart, windowEnd);
+    // "As a tester,\nI want …" spans lines; only a full stop ends the search for the "I want".
+    const sEnd = sentenceEnd(text, pStart, windowEnd, false);
     const window = text.slice(pStart, sEnd);
     const w = WANT_RE.exec(window);
     if (!w) continue;
@@ -304,21 +304,21 @@ function parseStoryForm(text: string, limit: number, stopAt: number): StoryParts
   const hit = findBenefitMarker(text, intentStart, sEnd, true);
   if (hit) {
     intentEnd = hit.markerStart;
-    benefit = cleanSlice(text, hit.textStart, sentenceEnd(text, hit.textStart, hardEnd), true);
+    benefit = cleanSlice(text, hit.textStart, sentenceEnd(text, hit.textStart, hardEnd));
   } else {
     // "I want X. So that I can Y."
     let j = sEnd;
     while (j < hardEnd && isSpace(text.charCodeAt(j))) j++;
     const next = findBenefitMarker(text, j, Math.min(hardEnd, j + 16), false);
     if (next && next.markerStart === j) {
-      benefit = cleanSlice(text, next.textStart, sentenceEnd(text, next.textStart, hardEnd), true);
+      benefit = cleanSlice(text, next.textStart, sentenceEnd(text, next.textStart, hardEnd));
     }
   }
   if (benefit === null) {
     const lead = leadingBenefit(text, form.asIndex);
     if (lead) benefit = cleanSlice(text, lead.start, lead.end);
   }
-  return { persona, intent: cleanSlice(text, intentStart, intentEnd, true), benefit };
+  return { persona, intent: cleanSlice(text, intentStart, intentEnd), benefit };
 }
 
 /** No "As a …": only an explicit "I want" and an explicit "so that" are taken, nothing guessed. */
@@ -336,10 +336,10 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
   }
   const hit = findBenefitMarker(text, from, to, false);
   if (hit) {
-    benefit = cleanSlice(text, hit.textStart, sentenceEnd(text, hit.textStart, hardEnd), true);
+    benefit = cleanSlice(text, hit.textStart, sentenceEnd(text, hit.textStart, hardEnd));
     to = hit.markerStart;
   }
-  if (want) intent = cleanSlice(text, from, to, true);
+  if (want) intent = cleanSlice(text, from, to);
   return { persona: null, intent, benefit };
 }
 
@@ -362,9 +362,9 @@ const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?
 const BY_RE = new RegExp(`\\bby\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
 const NUM_UNIT_RE = new RegExp(`\\b${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
 const DECREASE_RE =
-  /\b(?:reduce[sd]?|reducing|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?)\b/i;
+  /\b(?<!-)(?:reduce[sd]?|reducing|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?)\b(?!-)/i;
 const INCREASE_RE =
-  /\b(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing)?|grew|improve[sd]?|improving|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?)\b/i;
+  /\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing)?|grew|improve[sd]?|improving|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?)\b(?!-)/i;
 const SUBJECT_PRONOUN_RE =
   /^(?:this|that|it|these|they|we|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
 const MONTH_SRC =

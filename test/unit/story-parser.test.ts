@@ -1,0 +1,359 @@
+import { parseStory, type ParsedExpectedOutcome, type ParsedStory } from '../../src/domain/story-parser';
+
+const NOW = new Date('2026-11-21T09:00:00Z');
+
+/** Builds an expected outcome with defaults, overriding only what a case is about. */
+function outcome(overrides: Partial<ParsedExpectedOutcome>): ParsedExpectedOutcome {
+  return {
+    metric: 'cart drop-off',
+    baseline: null,
+    target: null,
+    unit: null,
+    direction: null,
+    checkBy: null,
+    ...overrides,
+  };
+}
+
+function parts(p: ParsedStory): Pick<ParsedStory, 'persona' | 'intent' | 'benefit'> {
+  return { persona: p.persona, intent: p.intent, benefit: p.benefit };
+}
+
+describe('parseStory', () => {
+  describe("the essay's examples", () => {
+    it('reads the hypothesis: persona, intent, benefit and the expected drop-off reduction', () => {
+      const story = parseStory(
+        'As a shopper, I want to bookmark items in the cart, so that I can come back later and finish my shopping. ' +
+          'As a product team, we expect this will reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
+      );
+      expect(parts(story)).toEqual({
+        persona: 'shopper',
+        intent: 'bookmark items in the cart',
+        benefit: 'I can come back later and finish my shopping',
+      });
+      expect(story.expectedOutcome).toEqual(
+        outcome({ metric: 'drop-off rate', baseline: 40, unit: '%', direction: 'decrease' }),
+      );
+      expect(story.missing).toEqual([]);
+      expect(story.notes.join(' ')).toMatch(/more than one change/);
+    });
+
+    it('reads the old-way recipe as a story whose intent is the button and whose benefit follows "so"', () => {
+      const story = parseStory(
+        'As a PO, I want a Save for Later button so shoppers can store items in the cart.',
+      );
+      expect(parts(story)).toEqual({
+        persona: 'PO',
+        intent: 'a Save for Later button',
+        benefit: 'shoppers can store items in the cart',
+      });
+      expect(story.missing).toEqual(['expectedOutcome']);
+    });
+
+    it('finds no persona, intent or benefit in the worse recipe and says so', () => {
+      const story = parseStory(
+        'Create a Save for Later button on the shopping cart screen. Make it blue and put it in the upper right hand corner.',
+      );
+      expect(parts(story)).toEqual({ persona: null, intent: null, benefit: null });
+      expect(story.expectedOutcome).toBeNull();
+      expect(story.missing).toEqual(['persona', 'intent', 'benefit', 'expectedOutcome']);
+      expect(story.notes[0]).toMatch(/^No persona/);
+      expect(story.notes).toHaveLength(4);
+    });
+
+    it('resolves "by 1 March" to the next 1 March on or after now', () => {
+      const story = parseStory('We expect cart drop-off to fall from 40% to 30% by 1 March', { now: NOW });
+      expect(story.expectedOutcome).toEqual(
+        outcome({ baseline: 40, target: 30, unit: '%', direction: 'decrease', checkBy: '2027-03-01' }),
+      );
+    });
+  });
+
+  describe('the "As a … I want … so that …" form and its variants', () => {
+    it.each([
+      ['As a user, I want to log in, so that I can see my data.', 'user', 'log in', 'I can see my data'],
+      [
+        'As an admin, I want to reset passwords, so that users get back in.',
+        'admin',
+        'reset passwords',
+        'users get back in',
+      ],
+      [
+        'As the site editor, I want to add an article so that the site has content.',
+        'site editor',
+        'add an article',
+        'the site has content',
+      ],
+      ['As Data user, I want exports so that I can share.', 'Data user', 'exports', 'I can share'],
+      ['As a user I want to log in so that I can work', 'user', 'log in', 'I can work'],
+      ['AS A USER I WANT TO LOG IN SO THAT I CAN SEE MY DATA', 'USER', 'LOG IN', 'I CAN SEE MY DATA'],
+      [
+        "As a shopper, I'd like a wish list, so that I remember items.",
+        'shopper',
+        'a wish list',
+        'I remember items',
+      ],
+      [
+        'As a shopper, I would like a wish list, so I remember items.',
+        'shopper',
+        'a wish list',
+        'I remember items',
+      ],
+      ['As a user, I need to export CSV in order to file taxes.', 'user', 'export CSV', 'file taxes'],
+      [
+        'As a user, I wish to export CSV because finance asks for it.',
+        'user',
+        'export CSV',
+        'finance asks for it',
+      ],
+      ['As a user, I can export CSV so that finance is happy.', 'user', 'export CSV', 'finance is happy'],
+      [
+        'As a user I should be able to delete my account so that I can leave.',
+        'user',
+        'delete my account',
+        'I can leave',
+      ],
+      [
+        'As a user I must be able to delete my account so that I can leave.',
+        'user',
+        'delete my account',
+        'I can leave',
+      ],
+      ['As a user, I want to be able to export, so that I can share.', 'user', 'export', 'I can share'],
+      [
+        '#G02# As a Developer , I want to log better, so that I can troubleshoot.',
+        'Developer',
+        'log better',
+        'I can troubleshoot',
+      ],
+      [
+        '[ABC-12] As a tester, I want staging access, so that I can test.',
+        'tester',
+        'staging access',
+        'I can test',
+      ],
+      [
+        'ABC-12: As a tester, I want staging access, so that I can test.',
+        'tester',
+        'staging access',
+        'I can test',
+      ],
+      ['"As a tester, I want staging access, so that I can test."', 'tester', 'staging access', 'I can test'],
+      [
+        'As  a   tester,\nI want staging access\nso that I can test.',
+        'tester',
+        'staging access',
+        'I can test',
+      ],
+      [
+        'As a staff member, I want a Final Action status. So that I can finish it.',
+        'staff member',
+        'a Final Action status',
+        'I can finish it',
+      ],
+      [
+        'As a moderator, I want to add items, so that so that we can be flexible.',
+        'moderator',
+        'add items',
+        'we can be flexible',
+      ],
+    ])('parses %j', (text, persona, intent, benefit) => {
+      expect(parts(parseStory(text))).toEqual({ persona, intent, benefit });
+    });
+
+    it('reads a story that states the benefit first', () => {
+      const story = parseStory(
+        'In order to finish my shopping later, as a shopper, I want to bookmark items.',
+      );
+      expect(parts(story)).toEqual({
+        persona: 'shopper',
+        intent: 'bookmark items',
+        benefit: 'finish my shopping later',
+      });
+    });
+
+    it('keeps descriptions after the persona out of it', () => {
+      expect(
+        parseStory('As a Researcher, working with data, I want NetCDF, so that I can store data.').persona,
+      ).toBe('Researcher');
+      expect(
+        parseStory('As a site member who has read a teaser, I want the article so that I can finish.')
+          .persona,
+      ).toBe('site member');
+      expect(parseStory('As an NSF person interested in interviews, I want a schedule.').persona).toBe(
+        'NSF person',
+      );
+    });
+
+    it('takes "so that" over an earlier bare "so", but a ", so" clause as soon as it comes', () => {
+      expect(
+        parseStory('As an admin, I want an avenue so parents can send feedback, so that I can improve.')
+          .benefit,
+      ).toBe('I can improve');
+      expect(parseStory('As a user, I want filters, so I get a list, so that I can plan.').benefit).toBe(
+        'I get a list, so that I can plan',
+      );
+    });
+
+    it('reads a purpose infinitive ("to ensure …") as the benefit only when nothing clearer is there', () => {
+      expect(
+        parseStory('As a designer, I want to show the value of design to ensure it is part of the plan.')
+          .benefit,
+      ).toBe('ensure it is part of the plan');
+      expect(parseStory('As a user, I want the rules to accept zero.').benefit).toBeNull();
+    });
+
+    it('stops the benefit at the end of its sentence', () => {
+      const story = parseStory(
+        'As a user, I want export, so that I can share. Acceptance: a CSV file downloads.',
+      );
+      expect(story.benefit).toBe('I can share');
+    });
+
+    it('does not take "As discussed" or "as soon as" for a persona', () => {
+      expect(parseStory('As discussed, I want the button blue.').persona).toBeNull();
+      expect(parseStory('As soon as possible I want the fix.').persona).toBeNull();
+      expect(parseStory('Make it work the same as a user would expect').persona).toBeNull();
+    });
+  });
+
+  describe('text without the story form', () => {
+    it.each([
+      'Add stats for duplication in Kibana dashboard',
+      'NPE in FooBar when config is empty',
+      '',
+      '   ',
+    ])('invents nothing for %j', (text) => {
+      const story = parseStory(text);
+      expect(parts(story)).toEqual({ persona: null, intent: null, benefit: null });
+      expect(story.missing).toEqual(['persona', 'intent', 'benefit', 'expectedOutcome']);
+    });
+
+    it('keeps an explicit "I want … so that …" without a persona', () => {
+      const story = parseStory('I want to export reports so that I can share them.');
+      expect(parts(story)).toEqual({ persona: null, intent: 'export reports', benefit: 'I can share them' });
+      expect(story.missing).toEqual(['persona', 'expectedOutcome']);
+    });
+
+    it('reads "because" as a cause, not a benefit, when there is no story form', () => {
+      expect(parseStory('Login fails because the token expired').benefit).toBeNull();
+    });
+  });
+
+  describe('expected outcomes ("We expect …")', () => {
+    it('reads a baseline from "our 40 percent drop-off rate" without inventing a target', () => {
+      expect(parseStory('We expect this will reduce our 40 percent drop-off rate.').expectedOutcome).toEqual(
+        outcome({ metric: 'drop-off rate', baseline: 40, unit: '%', direction: 'decrease' }),
+      );
+    });
+
+    it('treats "by 10 percent" as a relative change: direction and unit, no target, and a note', () => {
+      const story = parseStory('We expect to increase return-shopper conversion by 10 percent.');
+      expect(story.expectedOutcome).toEqual(
+        outcome({ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }),
+      );
+      expect(story.notes.join(' ')).toMatch(/relative change/);
+    });
+
+    it('reads an ISO check-by date and a unit in milliseconds', () => {
+      expect(
+        parseStory('We expect checkout latency to drop from 800 ms to 300 ms by 2027-03-01.').expectedOutcome,
+      ).toEqual(
+        outcome({
+          metric: 'checkout latency',
+          baseline: 800,
+          target: 300,
+          unit: 'ms',
+          direction: 'decrease',
+          checkBy: '2027-03-01',
+        }),
+      );
+    });
+
+    it('reads "by March 1, 2027" and derives the direction from the numbers', () => {
+      expect(
+        parseStory('We expect weekly signups to be from 100 to 150 by March 1, 2027.').expectedOutcome,
+      ).toEqual(
+        outcome({
+          metric: 'weekly signups',
+          baseline: 100,
+          target: 150,
+          direction: 'increase',
+          checkBy: '2027-03-01',
+        }),
+      );
+    });
+
+    it('reads seconds and "percent" as units', () => {
+      expect(parseStory('We expect page load to fall from 4 seconds to 2 s.').expectedOutcome?.unit).toBe(
+        's',
+      );
+      expect(parseStory('We expect churn to fall from 9 percent to 7 percent.').expectedOutcome?.unit).toBe(
+        '%',
+      );
+    });
+
+    it('resolves "by Q2" to the end of the next second quarter', () => {
+      expect(parseStory('We expect NPS to rise by Q2', { now: NOW }).expectedOutcome?.checkBy).toBe(
+        '2027-06-30',
+      );
+      expect(parseStory('We expect NPS to rise by Q2 2027').expectedOutcome?.checkBy).toBe('2027-06-30');
+    });
+
+    it('leaves a year-less date open without now, and says so', () => {
+      const story = parseStory('We expect cart drop-off to fall from 40% to 30% by 1 March');
+      expect(story.expectedOutcome?.checkBy).toBeNull();
+      expect(story.notes.join(' ')).toMatch(/no year/);
+    });
+
+    it('resolves a year-less date that is today to today', () => {
+      expect(
+        parseStory('We expect churn to fall by 21 November', { now: NOW }).expectedOutcome?.checkBy,
+      ).toBe('2026-11-21');
+    });
+
+    it('rejects an impossible date instead of rolling it over', () => {
+      const story = parseStory('We expect churn to fall from 9% to 7% by 2027-02-30.');
+      expect(story.expectedOutcome?.checkBy).toBeNull();
+      expect(story.notes.join(' ')).toMatch(/not a real day/);
+    });
+
+    it('does not let the expectation leak into the benefit', () => {
+      const story = parseStory(
+        'As a user, I want export, so that I can share. We expect exports to grow from 5 to 9.',
+      );
+      expect(story.benefit).toBe('I can share');
+      expect(story.expectedOutcome?.metric).toBe('exports');
+    });
+
+    it('has no expected outcome when "we expect" names nothing measurable', () => {
+      const story = parseStory('As a user, I want export. We expect good things.');
+      expect(story.expectedOutcome).toBeNull();
+      expect(story.missing).toContain('expectedOutcome');
+    });
+  });
+
+  describe('robustness', () => {
+    it('reads only the first part of a huge text and says so', () => {
+      const story = parseStory('As a user, I want export, so that I can share. ' + 'x'.repeat(1_000_000));
+      expect(story.persona).toBe('user');
+      expect(story.notes.join(' ')).toMatch(/Only the first/);
+    });
+
+    it.each([
+      ['spaces', ' '.repeat(50_000)],
+      ['commas', ','.repeat(50_000)],
+      ['"as as as"', 'as '.repeat(17_000)],
+      ['"so so so"', 'As a user I want so '.repeat(2_500)],
+      ['digits', 'We expect ' + '1'.repeat(50_000)],
+      ['"from 1 to"', 'We expect x to fall ' + 'from 1 to '.repeat(5_000)],
+      ['closing brackets', 'As a user, I want ' + ')'.repeat(50_000)],
+      ['newlines', 'As a user\n'.repeat(5_000)],
+      ['dots', 'As a user, I want x so that ' + '. '.repeat(25_000)],
+    ])('parses 50 KB of adversarial %s in well under a second', (_name, text) => {
+      const started = performance.now();
+      parseStory(text, { now: NOW });
+      expect(performance.now() - started).toBeLessThan(500);
+    });
+  });
+});
