@@ -1,0 +1,512 @@
+import fc from 'fast-check';
+import {
+  compareByOrder,
+  JqlSyntaxError,
+  matchesJql,
+  MAX_JQL_LENGTH,
+  parseJql,
+  sqlPrefilter,
+  type JqlContext,
+  type JqlIssueView,
+  type PropertyIndex,
+} from '../../workbench/jira/jql';
+
+let nextId = 10000;
+function anIssue(overrides: Partial<JqlIssueView> = {}): JqlIssueView {
+  const id = overrides.id ?? nextId++;
+  return {
+    id,
+    key: `DEMO-${id - 9999}`,
+    projectKey: 'DEMO',
+    issueType: 'Story',
+    statusName: 'To Do',
+    statusCategory: 'new',
+    labels: [],
+    created: '2026-01-15T10:00:00.000Z',
+    updated: '2026-01-20T10:00:00.000Z',
+    assignee: null,
+    reporter: 'acc-reporter',
+    resolution: null,
+    parentKey: null,
+    sprintIds: [],
+    properties: {},
+    ...overrides,
+  };
+}
+
+const aliases: PropertyIndex = [
+  { propertyKey: 'outcome-lens', path: 'score', type: 'number', searchAlias: 'outcomeScore' },
+  { propertyKey: 'outcome-lens', path: 'zombie', type: 'string', searchAlias: 'zombie' },
+  { propertyKey: 'outcome-lens', path: 'hasHypothesis', type: 'string', searchAlias: 'hasHypothesis' },
+  { propertyKey: 'outcome-lens', path: 'outcome.id', type: 'string', searchAlias: 'outcomeId' },
+  { propertyKey: 'outcome-lens', path: 'killDate', type: 'date', searchAlias: 'killDate' },
+  { propertyKey: 'outcome-lens', path: 'hypothesis', type: 'text', searchAlias: 'hypothesis' },
+  { propertyKey: 'outcome-lens', path: 'owner', type: 'user', searchAlias: 'betOwner' },
+];
+
+const NOW = new Date('2026-02-01T12:00:00.000Z');
+const ctx: JqlContext = { now: NOW, aliases, currentAccountId: 'acc-me', openSprintIds: [12] };
+
+function matches(jql: string, issue: JqlIssueView, context: JqlContext = ctx): boolean {
+  return matchesJql(parseJql(jql), issue, context);
+}
+
+/** Keys of the issues the query selects, in ORDER BY order. */
+function search(jql: string, issues: JqlIssueView[]): string[] {
+  const q = parseJql(jql);
+  return issues
+    .filter((i) => matchesJql(q, i, ctx))
+    .sort(compareByOrder(q, aliases))
+    .map((i) => i.key);
+}
+
+function syntaxErrorOf(jql: string, index?: PropertyIndex): JqlSyntaxError {
+  try {
+    parseJql(jql, index);
+  } catch (e) {
+    if (e instanceof JqlSyntaxError) return e;
+    throw e;
+  }
+  throw new Error(`expected a JqlSyntaxError for ${jql}`);
+}
+
+describe('JQL subset', () => {
+  describe('project', () => {
+    const demo = anIssue({ projectKey: 'DEMO' });
+    const ops = anIssue({ projectKey: 'OPS', key: 'OPS-1' });
+
+    it('matches a project by key, case-insensitively, quoted or not', () => {
+      expect(matches('project = DEMO', demo)).toBe(true);
+      expect(matches('project = "demo"', demo)).toBe(true);
+      expect(matches('PROJECT = DEMO', ops)).toBe(false);
+    });
+
+    it('matches a list of projects with in and excludes them with not in', () => {
+      expect(matches('project in (OPS, "DEMO")', demo)).toBe(true);
+      expect(matches('project not in (OPS)', demo)).toBe(true);
+      expect(matches('project not in (OPS)', ops)).toBe(false);
+    });
+  });
+
+  describe('status and status category', () => {
+    const todo = anIssue({ statusName: 'To Do', statusCategory: 'new' });
+    const doing = anIssue({ statusName: 'In Progress', statusCategory: 'indeterminate' });
+    const done = anIssue({ statusName: 'Closed', statusCategory: 'done', resolution: 'Done' });
+
+    it('maps category names and keys to the three categories', () => {
+      expect(search('statusCategory != Done', [todo, doing, done])).toEqual([todo.key, doing.key]);
+      expect(search('statusCategory in ("To Do", "In Progress")', [todo, doing, done])).toEqual([
+        todo.key,
+        doing.key,
+      ]);
+      expect(search('statuscategory = indeterminate', [todo, doing, done])).toEqual([doing.key]);
+      expect(search('statusCategory = new', [todo, doing, done])).toEqual([todo.key]);
+    });
+
+    it('rejects a category that does not exist', () => {
+      expect(syntaxErrorOf('statusCategory = Finished').message).toContain(
+        "The value 'Finished' does not exist for the field 'statusCategory'",
+      );
+    });
+
+    it('matches a status by name', () => {
+      expect(search('status = "In Progress"', [todo, doing, done])).toEqual([doing.key]);
+      expect(search('status in (closed, "to do")', [todo, doing, done])).toEqual([todo.key, done.key]);
+    });
+  });
+
+  describe('issue type', () => {
+    it('accepts type and issuetype', () => {
+      const bug = anIssue({ issueType: 'Bug' });
+      expect(matches('type = Bug', bug)).toBe(true);
+      expect(matches('issuetype in (Story, Epic)', bug)).toBe(false);
+      expect(matches('issueType != Story', bug)).toBe(true);
+    });
+  });
+
+  describe('labels', () => {
+    const tagged = anIssue({ labels: ['ux', 'growth'] });
+    const bare = anIssue({ labels: [] });
+
+    it('matches when any label equals the value', () => {
+      expect(matches('labels = ux', tagged)).toBe(true);
+      expect(matches('labels in (billing, growth)', tagged)).toBe(true);
+      expect(matches('labels = billing', tagged)).toBe(false);
+    });
+
+    it('treats not in like Jira: issues without labels are not selected', () => {
+      expect(matches('labels not in (billing)', tagged)).toBe(true);
+      expect(matches('labels not in (ux)', tagged)).toBe(false);
+      expect(matches('labels not in (billing)', bare)).toBe(false);
+    });
+
+    it('tests emptiness with is EMPTY and is not EMPTY', () => {
+      expect(search('labels is EMPTY', [tagged, bare])).toEqual([bare.key]);
+      expect(search('labels is not empty', [tagged, bare])).toEqual([tagged.key]);
+    });
+  });
+
+  describe('people', () => {
+    const mine = anIssue({ assignee: 'acc-me' });
+    const theirs = anIssue({ assignee: 'acc-other', reporter: 'acc-me' });
+    const nobody = anIssue({ assignee: null });
+
+    it('matches an account id and currentUser()', () => {
+      expect(search('assignee = acc-other', [mine, theirs, nobody])).toEqual([theirs.key]);
+      expect(search('assignee = currentUser()', [mine, theirs, nobody])).toEqual([mine.key]);
+      expect(search('reporter = currentUser()', [mine, theirs, nobody])).toEqual([theirs.key]);
+    });
+
+    it('matches nothing for currentUser() when nobody is logged in', () => {
+      expect(matches('assignee = currentUser()', mine, { ...ctx, currentAccountId: null })).toBe(false);
+    });
+
+    it('matches unassigned issues with is EMPTY', () => {
+      expect(search('assignee is EMPTY', [mine, theirs, nobody])).toEqual([nobody.key]);
+      expect(search('assignee = EMPTY', [mine, theirs, nobody])).toEqual([nobody.key]);
+    });
+  });
+
+  describe('resolution', () => {
+    const open = anIssue({ resolution: null });
+    const fixed = anIssue({ resolution: 'Done' });
+
+    it('treats Unresolved as no resolution', () => {
+      expect(search('resolution = Unresolved', [open, fixed])).toEqual([open.key]);
+      expect(search('resolution is EMPTY', [open, fixed])).toEqual([open.key]);
+      expect(search('resolution != Unresolved', [open, fixed])).toEqual([fixed.key]);
+      expect(search('resolution = Done', [open, fixed])).toEqual([fixed.key]);
+    });
+  });
+
+  describe('key, id and parent', () => {
+    const a = anIssue({ id: 20001, key: 'DEMO-7' });
+    const b = anIssue({ id: 20002, key: 'DEMO-8', parentKey: 'DEMO-1' });
+
+    it('matches key, issuekey and id', () => {
+      expect(search('key = DEMO-7', [a, b])).toEqual(['DEMO-7']);
+      expect(search('issuekey in (demo-8, DEMO-99)', [a, b])).toEqual(['DEMO-8']);
+      expect(search('key = 20002', [a, b])).toEqual(['DEMO-8']);
+      expect(search('id = 20001', [a, b])).toEqual(['DEMO-7']);
+    });
+
+    it('compares keys of the same project by number', () => {
+      expect(search('key > DEMO-7', [a, b])).toEqual(['DEMO-8']);
+      expect(search('key > OPS-1', [a, b])).toEqual([]);
+    });
+
+    it('matches a parent epic', () => {
+      expect(search('parent = DEMO-1', [a, b])).toEqual(['DEMO-8']);
+      expect(search('parent is EMPTY', [a, b])).toEqual(['DEMO-7']);
+    });
+  });
+
+  describe('sprint', () => {
+    const inSprint = anIssue({ sprintIds: [11, 12] });
+    const backlog = anIssue({ sprintIds: [] });
+
+    it('matches a sprint id and open sprints', () => {
+      expect(search('sprint = 12', [inSprint, backlog])).toEqual([inSprint.key]);
+      expect(search('sprint in openSprints()', [inSprint, backlog])).toEqual([inSprint.key]);
+      expect(search('sprint is EMPTY', [inSprint, backlog])).toEqual([backlog.key]);
+    });
+  });
+
+  describe('created and updated', () => {
+    const old = anIssue({ created: '2025-12-01T08:00:00.000Z', updated: '2026-01-31T10:00:00.000Z' });
+    const recent = anIssue({ created: '2026-01-31T10:00:00.000Z', updated: '2026-02-01T11:30:00.000Z' });
+
+    it('compares against absolute dates, with or without a time', () => {
+      expect(search('created >= "2026-01-31"', [old, recent])).toEqual([recent.key]);
+      expect(search('created < "2026/01/31 10:00"', [old, recent])).toEqual([old.key]);
+      expect(search('created <= "2026/01/31 10:00"', [old, recent])).toEqual([old.key, recent.key]);
+      expect(search('updated = 2026-01-31', [old, recent])).toEqual([old.key]);
+      expect(search('created != "2026-01-31"', [old, recent])).toEqual([old.key]);
+    });
+
+    it('compares against offsets from now', () => {
+      expect(search('created > -30d', [old, recent])).toEqual([recent.key]);
+      expect(search('created < "-4w"', [old, recent])).toEqual([old.key]);
+      expect(search('updated >= -2h', [old, recent])).toEqual([recent.key]);
+      expect(search('updated >= -20m', [old, recent])).toEqual([]);
+      expect(search('updated >= -90m', [old, recent])).toEqual([recent.key]);
+    });
+
+    it('supports startOfDay() with an optional offset and now()', () => {
+      expect(search('updated >= startOfDay()', [old, recent])).toEqual([recent.key]);
+      expect(search('updated >= startOfDay(-1)', [old, recent])).toEqual([old.key, recent.key]);
+      expect(search('createdDate < now()', [old, recent])).toEqual([old.key, recent.key]);
+    });
+
+    it('rejects a malformed date', () => {
+      expect(syntaxErrorOf('created > "yesterday"').message).toContain("Date value 'yesterday'");
+      expect(syntaxErrorOf('created > 2026-02-30').message).toContain('is invalid');
+    });
+  });
+
+  describe('entity-property aliases', () => {
+    const scored = anIssue({
+      properties: {
+        'outcome-lens': {
+          score: 42,
+          zombie: true,
+          hasHypothesis: false,
+          outcome: { id: 'out-1' },
+          killDate: '2026-01-31',
+          hypothesis: 'Shorter onboarding raises activation',
+          owner: 'acc-me',
+        },
+      },
+    });
+    const high = anIssue({
+      properties: { 'outcome-lens': { score: 80, zombie: false, killDate: '2026-03-01' } },
+    });
+    const none = anIssue({ properties: {} });
+    const all = [scored, high, none];
+
+    it('compares number aliases numerically', () => {
+      expect(search('outcomeScore < 50', all)).toEqual([scored.key]);
+      expect(search('outcomeScore >= 42', all)).toEqual([scored.key, high.key]);
+      expect(search('outcomeScore = 80', all)).toEqual([high.key]);
+    });
+
+    it('compares string aliases exactly, ignoring case, including booleans', () => {
+      expect(search('zombie = true', all)).toEqual([scored.key]);
+      expect(search('hasHypothesis = false', all)).toEqual([scored.key]);
+      expect(search('outcomeId = "OUT-1"', all)).toEqual([scored.key]);
+      expect(search('outcomeId = "out"', all)).toEqual([]);
+    });
+
+    it('searches text aliases with ~ and refuses = on them', () => {
+      expect(search('hypothesis ~ "onboarding"', all)).toEqual([scored.key]);
+      expect(() => matches('hypothesis = "onboarding"', scored)).toThrow(JqlSyntaxError);
+    });
+
+    it('compares date aliases by day', () => {
+      expect(search('killDate < now()', all)).toEqual([scored.key]);
+      expect(search('killDate = "2026-03-01"', all)).toEqual([high.key]);
+      expect(search('killDate >= startOfDay()', all)).toEqual([high.key]);
+    });
+
+    it('compares user aliases with currentUser()', () => {
+      expect(search('betOwner = currentUser()', all)).toEqual([scored.key]);
+    });
+
+    it('lets an issue without the property match only is EMPTY', () => {
+      expect(search('outcomeScore is EMPTY', all)).toEqual([none.key]);
+      expect(search('outcomeScore != 42', all)).toEqual([high.key]);
+      expect(search('zombie != true', all)).toEqual([high.key]);
+      expect(search('NOT outcomeScore < 50', all)).toEqual([high.key, none.key]);
+    });
+
+    it('reads the raw issue.property[key].path form', () => {
+      expect(search('issue.property[outcome-lens].score > 10', all)).toEqual([scored.key, high.key]);
+      expect(search('issue.property[outcome-lens].outcome.id = out-1', all)).toEqual([scored.key]);
+    });
+
+    it('matches alias names case-insensitively', () => {
+      expect(search('OUTCOMESCORE > 50', all)).toEqual([high.key]);
+    });
+
+    it('rejects a non-number against a number alias', () => {
+      expect(() => matches('outcomeScore < high', scored)).toThrow(/not a valid number/);
+    });
+  });
+
+  describe('boolean logic', () => {
+    const a = anIssue({ labels: ['x'], statusCategory: 'done' });
+    const b = anIssue({ labels: ['y'], statusCategory: 'new' });
+    const c = anIssue({ labels: [], statusCategory: 'new' });
+
+    it('gives AND precedence over OR and honours parentheses and NOT', () => {
+      expect(search('labels = x OR labels = y AND statusCategory = done', [a, b, c])).toEqual([a.key]);
+      expect(search('(labels = x OR labels = y) AND statusCategory = new', [a, b, c])).toEqual([b.key]);
+      expect(search('not (labels = x or labels = y)', [a, b, c])).toEqual([c.key]);
+      expect(search('labels = x || labels = y && statusCategory = new', [a, b, c])).toEqual([a.key, b.key]);
+    });
+
+    it('treats an empty query as matching everything', () => {
+      expect(search('', [a, b, c])).toEqual([a.key, b.key, c.key]);
+      expect(search('   ', [a, b, c])).toEqual([a.key, b.key, c.key]);
+    });
+  });
+
+  describe('ORDER BY', () => {
+    const first = anIssue({ id: 30001, key: 'DEMO-10', created: '2026-01-03T00:00:00Z' });
+    const second = anIssue({ id: 30002, key: 'DEMO-9', created: '2026-01-01T00:00:00Z' });
+    const third = anIssue({ id: 30003, key: 'ABC-1', projectKey: 'ABC', created: '2026-01-02T00:00:00Z' });
+    const all = [first, second, third];
+
+    it('defaults to id ascending', () => {
+      expect(search('', [third, first, second])).toEqual(['DEMO-10', 'DEMO-9', 'ABC-1']);
+    });
+
+    it('sorts by created, key (project then number) and id in either direction', () => {
+      expect(search('ORDER BY created DESC', all)).toEqual(['DEMO-10', 'ABC-1', 'DEMO-9']);
+      expect(search('order by key', all)).toEqual(['ABC-1', 'DEMO-9', 'DEMO-10']);
+      expect(search('project = DEMO ORDER BY id DESC', all)).toEqual(['DEMO-9', 'DEMO-10']);
+      expect(search('order by rank asc', all)).toEqual(['DEMO-10', 'DEMO-9', 'ABC-1']);
+    });
+
+    it('sorts by several fields with id as the last tie-breaker', () => {
+      const same = anIssue({ id: 30000, key: 'DEMO-1', created: '2026-01-01T00:00:00Z' });
+      expect(search('ORDER BY created ASC, key DESC', [...all, same])).toEqual([
+        'DEMO-9',
+        'DEMO-1',
+        'ABC-1',
+        'DEMO-10',
+      ]);
+    });
+
+    it('sorts by a property alias with empty values last', () => {
+      const s1 = anIssue({ properties: { 'outcome-lens': { score: 70 } } });
+      const s2 = anIssue({ properties: { 'outcome-lens': { score: 20 } } });
+      const s3 = anIssue({ properties: {} });
+      expect(search('order by outcomeScore desc', [s3, s1, s2])).toEqual([s1.key, s2.key, s3.key]);
+    });
+  });
+
+  describe('syntax errors', () => {
+    it('says what was expected and where', () => {
+      expect(syntaxErrorOf('project in (DEMO, OPS').message).toBe(
+        "Error in the JQL Query: Expecting ')' but got the end of the query at position 22.",
+      );
+      expect(syntaxErrorOf('project = ').message).toMatch(/Expecting a value .* at position 11\./);
+      expect(syntaxErrorOf('project DEMO').message).toMatch(
+        /Expecting an operator but got 'DEMO' at position 9/,
+      );
+      expect(syntaxErrorOf('project = DEMO )').message).toContain("Unexpected ')'");
+      expect(syntaxErrorOf('labels = "open').message).toContain('Unterminated quoted string');
+      expect(syntaxErrorOf('project = DEMO ORDER created').message).toContain("Expecting 'by'");
+      expect(syntaxErrorOf('sprint in fooSprints()').message).toContain(
+        "Unable to find JQL function 'fooSprints()'",
+      );
+    });
+
+    it('names an unknown field when the alias index is known', () => {
+      expect(syntaxErrorOf('foo = 1', aliases).message).toBe(
+        "Field 'foo' does not exist or you do not have permission to view it.",
+      );
+      expect(() => parseJql('outcomeScore < 5', aliases)).not.toThrow();
+    });
+
+    it('names an unknown field at match time otherwise', () => {
+      const q = parseJql('foo = 1');
+      expect(() => matchesJql(q, anIssue(), ctx)).toThrow(
+        "Field 'foo' does not exist or you do not have permission to view it.",
+      );
+    });
+
+    it('rejects operators a field does not support', () => {
+      expect(syntaxErrorOf('project ~ DEMO').message).toContain("The operator '~' is not supported");
+      expect(syntaxErrorOf('labels > x').message).toContain("The operator '>' is not supported");
+    });
+
+    it(`rejects queries longer than ${MAX_JQL_LENGTH} characters`, () => {
+      const long = `labels in (${Array.from({ length: 3000 }, (_, i) => `l${i}`).join(', ')})`;
+      expect(long.length).toBeGreaterThan(MAX_JQL_LENGTH);
+      expect(syntaxErrorOf(long).message).toContain('longer than 10000');
+    });
+
+    it('rejects deep nesting quickly instead of overflowing the stack', () => {
+      const deep = `${'('.repeat(4000)}project = A${')'.repeat(4000)}`;
+      const started = Date.now();
+      expect(syntaxErrorOf(deep).message).toContain('nested too deeply');
+      expect(syntaxErrorOf('NOT '.repeat(2400) + 'project = A').message).toContain('nested too deeply');
+      expect(Date.now() - started).toBeLessThan(500);
+    });
+
+    it('only ever throws JqlSyntaxError on arbitrary input', () => {
+      const jqlish = fc.constantFrom(
+        'project',
+        '=',
+        '!=',
+        'in',
+        'not',
+        'is',
+        'EMPTY',
+        '(',
+        ')',
+        ',',
+        '"',
+        "'",
+        'AND',
+        'OR',
+        'ORDER BY',
+        'DESC',
+        'created',
+        '-30d',
+        'issue.property[',
+        ']',
+        '.',
+        'currentUser()',
+        'statusCategory',
+        '~',
+        '\\',
+        'outcomeScore',
+        '<',
+        '2026-01-31',
+      );
+      const input = fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.array(jqlish, { maxLength: 30 }).map((parts) => parts.join(' ')),
+        fc.array(jqlish, { maxLength: 30 }).map((parts) => parts.join('')),
+      );
+      fc.assert(
+        fc.property(input, (text) => {
+          try {
+            const q = parseJql(text);
+            // Whatever parses must also evaluate or fail only with a JqlSyntaxError.
+            matchesJql(q, anIssue({ properties: { 'outcome-lens': { score: 1 } } }), ctx);
+            compareByOrder(q, aliases)(anIssue(), anIssue());
+          } catch (e) {
+            if (!(e instanceof JqlSyntaxError)) throw e;
+          }
+        }),
+        { numRuns: 2000 },
+      );
+    });
+  });
+
+  describe('sqlPrefilter', () => {
+    it('narrows by projects and categories named in top-level ANDs', () => {
+      expect(sqlPrefilter(parseJql('project = demo AND statusCategory != Done AND labels = x'))).toEqual({
+        projectKeys: ['DEMO'],
+        statusCategories: ['new', 'indeterminate'],
+      });
+      expect(sqlPrefilter(parseJql('project in (A, B) AND project = B ORDER BY key'))).toEqual({
+        projectKeys: ['B'],
+      });
+      expect(sqlPrefilter(parseJql('statusCategory in ("To Do", "In Progress")'))).toEqual({
+        statusCategories: ['new', 'indeterminate'],
+      });
+    });
+
+    it('gives no hint where one could exclude a matching issue', () => {
+      expect(sqlPrefilter(parseJql('project = A OR labels = x'))).toEqual({});
+      expect(sqlPrefilter(parseJql('NOT project = A'))).toEqual({});
+      expect(sqlPrefilter(parseJql('project = 10000'))).toEqual({});
+      expect(sqlPrefilter(parseJql('project != A'))).toEqual({});
+      expect(sqlPrefilter(parseJql(''))).toEqual({});
+    });
+
+    it('never excludes an issue the query matches', () => {
+      const issues = ['A', 'B', 'C'].flatMap((p) =>
+        (['new', 'indeterminate', 'done'] as const).map((c) => anIssue({ projectKey: p, statusCategory: c })),
+      );
+      const queries = [
+        'project in (A, b) AND statusCategory not in (Done)',
+        '(project = A OR project = C) AND statusCategory = "In Progress"',
+        'project = C AND NOT statusCategory = new',
+      ];
+      for (const jql of queries) {
+        const q = parseJql(jql);
+        const hint = sqlPrefilter(q);
+        for (const issue of issues.filter((i) => matchesJql(q, i, ctx))) {
+          if (hint.projectKeys) expect(hint.projectKeys).toContain(issue.projectKey);
+          if (hint.statusCategories) expect(hint.statusCategories).toContain(issue.statusCategory);
+        }
+      }
+    });
+  });
+});
