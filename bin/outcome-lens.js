@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+'use strict';
+// The package's command: runs the compiled CLI (built by `npm run build:backend`, which `npm ci` runs).
+const { runCli } = require('../dist/cli/main.js');
+
+runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  now: () => new Date(),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`outcome-lens: ${error && error.message ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

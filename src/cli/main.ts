@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { analyseStory } from '../domain/analyse-story';
+import { DEFAULT_SETTINGS } from '../domain/settings';
+
+/**
+ * `outcome-lens stories FILE|-`: one story a line in, one JSON line a story out. A coach can run it on an
+ * exported backlog before installing anything. Lines it cannot read are skipped with a note on stderr.
+ */
+
+export const MAX_LINE_CHARS = 10_000;
+
+const USAGE = `Usage: outcome-lens stories FILE   (or - to read standard input)
+Reads one story a line and prints one JSON line a story: persona, intent, benefit, expected outcome,
+recipe verdict with the phrases that make it one, and the outcome-linkage score with its parts.`;
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  now: () => Date;
+}
+
+export async function runCli(args: string[], io: CliIo): Promise<number> {
+  const [command, source, ...extra] = args;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command !== 'stories' || !source || extra.length > 0) {
+    io.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  let input: NodeJS.ReadableStream;
+  if (source === '-') {
+    input = io.stdin;
+  } else {
+    try {
+      if (!fs.statSync(source).isFile()) throw new Error('not a file');
+      input = fs.createReadStream(source);
+    } catch {
+      io.stderr.write(`outcome-lens: cannot read ${source}: no such file.\n`);
+      return 1;
+    }
+  }
+  const counts = await analyseLines(input, io);
+  if (counts.read === 0) {
+    io.stderr.write(`outcome-lens: no story could be read (${counts.skipped} line(s) skipped).\n`);
+    return 1;
+  }
+  if (counts.skipped > 0)
+    io.stderr.write(`outcome-lens: ${counts.read} stories read, ${counts.skipped} skipped.\n`);
+  return 0;
+}
+
+async function analyseLines(
+  input: NodeJS.ReadableStream,
+  io: CliIo,
+): Promise<{ read: number; skipped: number }> {
+  const now = io.now();
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  let lineNumber = 0;
+  let read = 0;
+  let skipped = 0;
+  try {
+    for await (const raw of lines) {
+      lineNumber += 1;
+      const problem = whyUnreadable(raw);
+      if (problem) {
+        skipped += 1;
+        io.stderr.write(`line ${lineNumber}: skipped, ${problem}.\n`);
+        continue;
+      }
+      read += 1;
+      io.stdout.write(`${JSON.stringify(analyseStory(raw.trim(), DEFAULT_SETTINGS, now))}\n`);
+    }
+  } catch (error) {
+    io.stderr.write(`outcome-lens: stopped reading at line ${lineNumber + 1}: ${(error as Error).message}\n`);
+  }
+  return { read, skipped };
+}
+
+function whyUnreadable(line: string): string | null {
+  if (line.trim() === '') return 'blank';
+  if (line.length > MAX_LINE_CHARS) return `longer than ${MAX_LINE_CHARS} characters (${line.length})`;
+  // NUL, other C0 controls or undecodable bytes mean this is not text.
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(line)) return 'binary or not valid UTF-8 text';
+  return null;
+}

@@ -1,0 +1,72 @@
+import { detectRecipe } from './recipe-detector';
+import type { ExpectedOutcome } from './schemas';
+import { scoreIssue, type Score } from './score';
+import type { Settings } from './settings';
+import { parseStory, type ParsedExpectedOutcome } from './story-parser';
+
+/**
+ * One story line, read the way a coach would: its parts, whether it is a recipe and why, and the score it
+ * would get today as an unlinked item with no kill criteria. Used by the CLI and the benchmark.
+ */
+export interface StoryAnalysis {
+  text: string;
+  persona: string | null;
+  intent: string | null;
+  benefit: string | null;
+  expectedOutcome: ParsedExpectedOutcome | null;
+  recipe: { isRecipe: boolean; confidence: number; reasons: Array<{ phrase: string; why: string }> };
+  score: Pick<Score, 'total' | 'components'>;
+}
+
+export function analyseStory(
+  text: string,
+  settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
+  now: Date,
+): StoryAnalysis {
+  const parsed = parseStory(text, { now });
+  const recipe = detectRecipe({ summary: text });
+  const score = scoreIssue(
+    {
+      hypothesis: {
+        persona: parsed.persona ?? undefined,
+        intent: parsed.intent ?? undefined,
+        benefit: parsed.benefit ?? undefined,
+      },
+      expected: toExpected(parsed.expectedOutcome),
+      link: { kind: 'none' },
+      killCriteria: {},
+      delivered: false,
+      framing: {
+        isRecipe: recipe.isRecipe,
+        recipePhrases: recipe.reasons.map((r) => r.phrase),
+        problemSignals: recipe.problemSignals.length,
+      },
+    },
+    settings,
+  );
+  return {
+    text,
+    persona: parsed.persona,
+    intent: parsed.intent,
+    benefit: parsed.benefit,
+    expectedOutcome: parsed.expectedOutcome,
+    recipe: {
+      isRecipe: recipe.isRecipe,
+      confidence: recipe.confidence,
+      reasons: recipe.reasons.map(({ phrase, why }) => ({ phrase, why })),
+    },
+    score: { total: score.total, components: score.components },
+  };
+}
+
+/** A parsed expectation as the stored shape: nulls become absent parts. */
+export function toExpected(parsed: ParsedExpectedOutcome | null): ExpectedOutcome {
+  if (!parsed) return {};
+  const out: ExpectedOutcome = { metric: parsed.metric || undefined };
+  if (parsed.baseline !== null) out.baseline = parsed.baseline;
+  if (parsed.target !== null) out.target = parsed.target;
+  if (parsed.unit) out.unit = parsed.unit;
+  if (parsed.direction) out.direction = parsed.direction;
+  if (parsed.checkBy) out.checkBy = parsed.checkBy;
+  return out;
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import {
+  expectedOutcomeSchema,
+  hypothesisSchema,
+  killCriteriaSchema,
+  outcomeIdSchema,
+  resultSchema,
+  type IssueLensDraft,
+  type KillCriteria,
+} from './schemas';
+import type { Score } from './score';
+import type { FiredRule, ZombieVerdict } from './zombie';
+
+/**
+ * What the app keeps on each Jira issue, in one issue entity property. The product owner's writing, the
+ * computed score and zombie verdict (flat, so Jira can index them for JQL), and the bookkeeping the scan needs
+ * to tell its own edits from a person's.
+ */
+
+export const ISSUE_PROPERTY_KEY = 'outcome-lens';
+/** Jira's limit on an entity property value, in characters of JSON. */
+export const PROPERTY_VALUE_LIMIT = 32_768;
+
+const flagSchema = z.object({
+  flaggedAt: z.string(),
+  rules: z.array(
+    z.object({ rule: z.string(), since: z.string(), detail: z.string(), clearBy: z.string() }).loose(),
+  ),
+  labelApplied: z.boolean().default(false),
+  commented: z.boolean().default(false),
+});
+export type ZombieFlag = z.infer<typeof flagSchema>;
+
+/** Read leniently: a property written by an older version, or by hand, must not break a panel or a scan. */
+export const storedLensSchema = z
+  .object({
+    schema: z.literal(1).default(1),
+    version: z.number().int().min(0).default(0),
+    hypothesis: hypothesisSchema.catch({}),
+    expected: expectedOutcomeSchema.catch({}),
+    outcomeId: outcomeIdSchema.nullable().catch(null).default(null),
+    killCriteria: killCriteriaSchema.catch({}),
+    result: resultSchema.nullable().catch(null).default(null),
+    updatedAt: z.string().nullable().default(null),
+    updatedBy: z.string().nullable().default(null),
+    // Indexed for JQL (see manifest.yml): flat and typed as Jira indexes them.
+    score: z.number().nullable().catch(null).default(null),
+    scoreModel: z.string().nullable().catch(null).default(null),
+    hasHypothesis: z.enum(['true', 'false']).catch('false').default('false'),
+    zombie: z.enum(['true', 'false']).catch('false').default('false'),
+    killDate: z.string().nullable().catch(null).default(null),
+    // Scan bookkeeping.
+    flag: flagSchema.nullable().catch(null).default(null),
+    snoozedUntil: z.string().nullable().catch(null).default(null),
+    lastAppEditAt: z.string().nullable().catch(null).default(null),
+    realActivityBeforeAppEdit: z.string().nullable().catch(null).default(null),
+  })
+  .loose();
+export type IssueLens = z.infer<typeof storedLensSchema>;
+
+export function emptyLens(): IssueLens {
+  return storedLensSchema.parse({});
+}
+
+/** Parses a stored property value; anything unreadable becomes an empty lens rather than an error. */
+export function readLens(value: unknown): IssueLens {
+  const parsed = storedLensSchema.safeParse(value ?? {});
+  return parsed.success ? parsed.data : emptyLens();
+}
+
+/** The earliest day a kill criterion comes due: what `killDate` in JQL finds. */
+export function killDateOf(k: KillCriteria): string | null {
+  const dates = [k.deadline, k.metricThreshold?.by, k.condition?.reviewDate].filter((d): d is string => !!d);
+  return dates.length ? dates.sort()[0]! : null;
+}
+
+export function hasHypothesis(draft: Pick<IssueLensDraft, 'hypothesis'>): boolean {
+  const h = draft.hypothesis;
+  return Boolean(h.persona && h.intent && h.benefit);
+}
+
+/** The PO's draft applied to a stored lens, with the indexed values recomputed. */
+export function applyDraft(
+  current: IssueLens,
+  draft: IssueLensDraft,
+  score: Score,
+  who: { accountId: string; at: string },
+): IssueLens {
+  return {
+    ...current,
+    version: current.version + 1,
+    hypothesis: draft.hypothesis,
+    expected: draft.expected,
+    outcomeId: draft.outcomeId ?? null,
+    killCriteria: draft.killCriteria,
+    result: draft.result ?? null,
+    updatedAt: who.at,
+    updatedBy: who.accountId,
+    score: score.total,
+    scoreModel: score.modelVersion,
+    hasHypothesis: hasHypothesis(draft) ? 'true' : 'false',
+    killDate: killDateOf(draft.killCriteria),
+  };
+}
+
+/** The draft part of a stored lens, as the panel edits it. */
+export function draftOf(lens: IssueLens): IssueLensDraft {
+  return {
+    hypothesis: lens.hypothesis,
+    expected: lens.expected,
+    ...(lens.outcomeId ? { outcomeId: lens.outcomeId } : {}),
+    killCriteria: lens.killCriteria,
+    ...(lens.result ? { result: lens.result } : {}),
+  };
+}
+
+/** The flag a verdict calls for, keeping what was already done for a standing flag (label, comment). */
+export function flagFor(verdict: ZombieVerdict, previous: ZombieFlag | null, now: string): ZombieFlag | null {
+  if (!verdict.isZombie) return null;
+  return {
+    flaggedAt: previous?.flaggedAt ?? now,
+    rules: verdict.rules.map((r: FiredRule) => ({ ...r })),
+    labelApplied: previous?.labelApplied ?? false,
+    commented: previous?.commented ?? false,
+  };
+}
+
+export function serializedSize(lens: IssueLens): number {
+  return JSON.stringify(lens).length;
+}

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+
+/**
+ * The shapes of everything a product owner writes, with field-level messages a person can act on.
+ * Shared by the resolvers (validation at the edge) and the Custom UI (validation as the user types).
+ */
+
+const LIMITS = { short: 200, text: 1000, evidence: 4000 } as const;
+
+/** Calendar day, `YYYY-MM-DD`, and a real one (no 2026-02-30). */
+export const isoDate = (label: string) =>
+  z
+    .string({ error: `${label} must be a date.` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label} must be a date like 2027-03-01.` })
+    .refine(isRealDate, { error: `${label} is not a real calendar date.` });
+
+function isRealDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** Optional free text: blank means "not given". */
+const optionalText = (label: string, max: number) =>
+  z
+    .string({ error: `${label} must be text.` })
+    .trim()
+    .max(max, { error: `${label} must be at most ${max} characters.` })
+    .transform((value) => (value ? value : undefined))
+    .optional();
+
+const requiredText = (label: string, max: number) =>
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .min(1, { error: `${label} is required.` })
+    .max(max, { error: `${label} must be at most ${max} characters.` });
+
+const finiteNumber = (label: string) =>
+  z
+    .number({ error: `${label} must be a number.` })
+    .refine(Number.isFinite, { error: `${label} must be a finite number.` });
+
+export const DIRECTIONS = ['increase', 'decrease'] as const;
+export const directionSchema = z.enum(DIRECTIONS, { error: 'Direction must be "increase" or "decrease".' });
+export type Direction = z.infer<typeof directionSchema>;
+
+export const hypothesisSchema = z.object({
+  persona: optionalText('Persona', LIMITS.short),
+  intent: optionalText('Intent', LIMITS.text),
+  benefit: optionalText('Benefit', LIMITS.text),
+});
+export type Hypothesis = z.infer<typeof hypothesisSchema>;
+
+/** What the team expects to move, by how much and by when. Parts may be missing while a PO drafts. */
+export const expectedOutcomeSchema = z
+  .object({
+    metric: optionalText('Metric', LIMITS.short),
+    baseline: finiteNumber('Baseline').optional(),
+    target: finiteNumber('Target').optional(),
+    unit: optionalText('Unit', 20),
+    direction: directionSchema.optional(),
+    checkBy: isoDate('Check by').optional(),
+  })
+  .superRefine((value, ctx) => {
+    const { baseline, target, direction } = value;
+    if (baseline === undefined || target === undefined) return;
+    if (baseline === target) {
+      ctx.addIssue({ code: 'custom', path: ['target'], message: 'Target must differ from the baseline.' });
+    } else if (direction && (direction === 'increase') !== target > baseline) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['direction'],
+        message: `Direction "${direction}" contradicts baseline ${baseline} and target ${target}.`,
+      });
+    }
+  });
+export type ExpectedOutcome = z.infer<typeof expectedOutcomeSchema>;
+
+export const OUTCOME_STATUSES = ['active', 'achieved', 'abandoned'] as const;
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+
+export const outcomeIdSchema = z
+  .string({ error: 'Outcome id must be text.' })
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'Outcome id is malformed.' });
+
+export const measurementSchema = z.object({
+  at: isoDate('Measurement date'),
+  value: finiteNumber('Measured value'),
+  note: optionalText('Note', LIMITS.short),
+});
+export type Measurement = z.infer<typeof measurementSchema>;
+
+/** The fields a person edits on an outcome; id, history and bookkeeping are the app's. */
+export const outcomeDraftSchema = z
+  .object({
+    name: requiredText('Name', LIMITS.short),
+    metric: requiredText('Metric', LIMITS.short),
+    baseline: finiteNumber('Baseline'),
+    target: finiteNumber('Target'),
+    unit: optionalText('Unit', 20),
+    direction: directionSchema,
+    dueDate: isoDate('Due date'),
+    ownerAccountId: optionalText('Owner', 128),
+  })
+  .superRefine((value, ctx) => {
+    if (value.baseline === value.target) {
+      ctx.addIssue({ code: 'custom', path: ['target'], message: 'Target must differ from the baseline.' });
+    } else if ((value.direction === 'increase') !== value.target > value.baseline) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['direction'],
+        message: `Direction "${value.direction}" contradicts baseline ${value.baseline} and target ${value.target}.`,
+      });
+    }
+  });
+export type OutcomeDraft = z.infer<typeof outcomeDraftSchema>;
+
+export interface Outcome extends OutcomeDraft {
+  id: string;
+  projectKey: string;
+  status: OutcomeStatus;
+  measurements: Measurement[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An issue serves an outcome directly, or through its epic/parent (weaker). */
+export type OutcomeLink =
+  | { kind: 'direct'; outcomeId: string }
+  | { kind: 'inherited'; outcomeId: string; fromIssueKey: string }
+  | { kind: 'none' };
+
+export const metricThresholdSchema = z.object({
+  metric: requiredText('Threshold metric', LIMITS.short),
+  comparison: z.enum(['atLeast', 'atMost'], { error: 'Comparison must be "atLeast" or "atMost".' }),
+  value: finiteNumber('Threshold value'),
+  by: isoDate('Threshold date'),
+});
+
+export const killConditionSchema = z.object({
+  text: requiredText('Kill condition', LIMITS.text),
+  reviewDate: isoDate('Review date'),
+});
+
+/** Exit conditions decided up front. Any one met sends the item to kill review; nothing closes by itself. */
+export const killCriteriaSchema = z.object({
+  deadline: isoDate('Kill date').optional(),
+  metricThreshold: metricThresholdSchema.optional(),
+  maxIdleDays: z
+    .number({ error: 'Max idle days must be a number.' })
+    .int({ error: 'Max idle days must be a whole number.' })
+    .min(1, { error: 'Max idle days must be at least 1.' })
+    .max(3650, { error: 'Max idle days must be at most 3650.' })
+    .optional(),
+  maxSprintsCarried: z
+    .number({ error: 'Max sprints must be a number.' })
+    .int({ error: 'Max sprints must be a whole number.' })
+    .min(1, { error: 'Max sprints must be at least 1.' })
+    .max(52, { error: 'Max sprints must be at most 52.' })
+    .optional(),
+  condition: killConditionSchema.optional(),
+});
+export type KillCriteria = z.infer<typeof killCriteriaSchema>;
+
+export const RESULT_VERDICTS = ['validated', 'invalidated', 'inconclusive'] as const;
+export const resultSchema = z.object({
+  verdict: z.enum(RESULT_VERDICTS, { error: 'Result must be validated, invalidated or inconclusive.' }),
+  evidence: requiredText('Evidence', LIMITS.evidence),
+  measuredValue: finiteNumber('Measured value').optional(),
+});
+export type Result = z.infer<typeof resultSchema>;
+
+/** Everything the product owner writes on one issue, as the panel sends it. */
+export const issueLensDraftSchema = z.object({
+  hypothesis: hypothesisSchema.default({}),
+  expected: expectedOutcomeSchema.default({}),
+  outcomeId: outcomeIdSchema.optional(),
+  killCriteria: killCriteriaSchema.default({}),
+  result: resultSchema.optional(),
+});
+export type IssueLensDraft = z.infer<typeof issueLensDraftSchema>;
+
+/** A zod error as `{ 'expected.target': 'Target must differ…' }`, the form every UI shows at the field. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || '_';
+    out[key] ??= issue.message;
+  }
+  return out;
+}

@@ -1,0 +1,242 @@
+import type {
+  ExpectedOutcome,
+  Hypothesis,
+  KillCriteria,
+  OutcomeLink,
+  OutcomeStatus,
+  Result,
+} from './schemas';
+import { SCORE_COMPONENT_IDS, type ScoreComponentId, type Settings } from './settings';
+
+/**
+ * The outcome-linkage score: 0–100 from named parts, each with its points, its maximum and a hint.
+ * Deterministic: the same input always gives the same score, and every point can be traced to a part.
+ * Bump the model version whenever the rules change, so stored scores can be told apart.
+ */
+export const SCORE_MODEL_VERSION = 'ols-1';
+
+export interface FramingSignals {
+  isRecipe: boolean;
+  /** The phrases that make the text a recipe, quoted in the hint. */
+  recipePhrases: string[];
+  /** How many problem signals (a user, a need, a reason, an expected result) the text carries. */
+  problemSignals: number;
+}
+
+export interface ScoreInput {
+  hypothesis: Hypothesis;
+  expected: ExpectedOutcome;
+  link: OutcomeLink;
+  /** Status of the linked outcome, when known. */
+  linkedOutcomeStatus?: OutcomeStatus;
+  killCriteria: KillCriteria;
+  result?: Result;
+  /** Delivered (status category done): evidence only counts from then on. */
+  delivered: boolean;
+  framing: FramingSignals;
+}
+
+export interface ScoreComponent {
+  id: ScoreComponentId;
+  label: string;
+  points: number;
+  max: number;
+  /** False for a part that cannot apply yet (evidence before delivery): its weight goes to the others. */
+  applicable: boolean;
+  /** What earned the points. */
+  detail: string;
+  /** How to raise it; null when the part is full or not applicable. */
+  hint: string | null;
+}
+
+export interface Score {
+  total: number;
+  max: 100;
+  components: ScoreComponent[];
+  modelVersion: string;
+}
+
+const LABELS: Record<ScoreComponentId, string> = {
+  hypothesis: 'Hypothesis complete',
+  measurable: 'Measurable expectation',
+  outcomeLink: 'Linked outcome',
+  killCriteria: 'Kill criteria',
+  problemFraming: 'Problem framing',
+  evidence: 'Evidence after delivery',
+};
+
+interface Assessment {
+  /** Share of the part earned, 0..1. */
+  earned: number;
+  applicable: boolean;
+  detail: string;
+  hint: string | null;
+}
+
+export function scoreIssue(
+  input: ScoreInput,
+  settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
+): Score {
+  const assessments: Record<ScoreComponentId, Assessment> = {
+    hypothesis: assessHypothesis(input.hypothesis),
+    measurable: assessMeasurable(input.expected),
+    outcomeLink: assessLink(input.link, input.linkedOutcomeStatus, settings.inheritedLinkShare),
+    killCriteria: assessKillCriteria(input.killCriteria),
+    problemFraming: assessFraming(input.framing, input.hypothesis),
+    evidence: assessEvidence(input.result, input.delivered),
+  };
+  const maxima = scaledMaxima(
+    SCORE_COMPONENT_IDS.map((id) => (assessments[id].applicable ? settings.weights[id] : 0)),
+  );
+  const components = SCORE_COMPONENT_IDS.map((id, index): ScoreComponent => {
+    const a = assessments[id];
+    const max = maxima[index] ?? 0;
+    const points = Math.round(a.earned * max);
+    return {
+      id,
+      label: LABELS[id],
+      points,
+      max,
+      applicable: a.applicable,
+      detail: a.detail,
+      hint: a.applicable && points < max ? a.hint : null,
+    };
+  });
+  const total = components.reduce((sum, c) => sum + c.points, 0);
+  return { total, max: 100, components, modelVersion: SCORE_MODEL_VERSION };
+}
+
+/** Scales weights to whole maxima summing to exactly 100 (largest remainder), so a full item scores 100. */
+function scaledMaxima(weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum === 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (w * 100) / sum);
+  const floors = exact.map(Math.floor);
+  let remainder = 100 - floors.reduce((a, b) => a + b, 0);
+  const byFraction = exact
+    .map((value, index) => ({ index, fraction: value - Math.floor(value) }))
+    .sort((a, b) => b.fraction - a.fraction || a.index - b.index);
+  for (const { index } of byFraction) {
+    if (remainder <= 0) break;
+    floors[index] = (floors[index] ?? 0) + 1;
+    remainder -= 1;
+  }
+  return floors;
+}
+
+function assessHypothesis(h: Hypothesis): Assessment {
+  const missing: string[] = [];
+  if (!h.persona) missing.push('who has the problem (persona)');
+  if (!h.intent) missing.push('what they want to do (intent)');
+  if (!h.benefit) missing.push('why it matters to them (benefit)');
+  const have = 3 - missing.length;
+  return {
+    earned: have / 3,
+    applicable: true,
+    detail: `${have} of 3 parts written: persona, intent, benefit.`,
+    hint: `Write ${joinList(missing)}.`,
+  };
+}
+
+function assessMeasurable(e: ExpectedOutcome): Assessment {
+  const missing: string[] = [];
+  if (!e.metric) missing.push('the metric to move');
+  if (e.baseline === undefined) missing.push('its baseline today');
+  if (e.target === undefined) missing.push('the target');
+  if (!e.checkBy) missing.push('a date to check by');
+  const have = 4 - missing.length;
+  return {
+    earned: have / 4,
+    applicable: true,
+    detail: `${have} of 4 parts given: metric, baseline, target, check-by date.`,
+    hint: `Say ${joinList(missing)}, e.g. "cart drop-off from 40% to 30% by 2027-03-01".`,
+  };
+}
+
+function assessLink(
+  link: OutcomeLink,
+  status: OutcomeStatus | undefined,
+  inheritedShare: number,
+): Assessment {
+  if (link.kind === 'none') {
+    return {
+      earned: 0,
+      applicable: true,
+      detail: 'Serves no outcome.',
+      hint: 'Link the issue (or its epic) to the project outcome it is meant to move.',
+    };
+  }
+  if (status === 'abandoned') {
+    return {
+      earned: 0,
+      applicable: true,
+      detail: `Linked to ${link.outcomeId}, which was abandoned.`,
+      hint: 'The linked outcome was abandoned: relink to an active outcome, or take the item to kill review.',
+    };
+  }
+  if (link.kind === 'inherited') {
+    return {
+      earned: inheritedShare,
+      applicable: true,
+      detail: `Serves ${link.outcomeId} through ${link.fromIssueKey} (inherited, counts ${Math.round(inheritedShare * 100)}%).`,
+      hint: 'Link the issue itself to the outcome for full points: say how this item, not just its epic, moves it.',
+    };
+  }
+  return { earned: 1, applicable: true, detail: `Serves ${link.outcomeId} directly.`, hint: null };
+}
+
+function assessKillCriteria(k: KillCriteria): Assessment {
+  const set = [
+    k.deadline && 'a kill date',
+    k.metricThreshold && 'a metric threshold',
+    k.maxIdleDays !== undefined && 'a maximum of idle days',
+    k.maxSprintsCarried !== undefined && 'a maximum of sprints carried over',
+    k.condition && 'a written condition with a review date',
+  ].filter((x): x is string => Boolean(x));
+  return {
+    earned: set.length > 0 ? 1 : 0,
+    applicable: true,
+    detail: set.length > 0 ? `Exit decided up front: ${joinList(set)}.` : 'No exit condition decided.',
+    hint: 'Decide when to stop: a kill date, a metric that must move by a date, or a maximum of idle days.',
+  };
+}
+
+function assessFraming(framing: FramingSignals, h: Hypothesis): Assessment {
+  const hypothesisFramesProblem = Boolean(h.persona && h.benefit);
+  if (framing.isRecipe) {
+    const quoted = framing.recipePhrases.slice(0, 3).map((p) => `"${p}"`);
+    return {
+      earned: hypothesisFramesProblem ? 0.5 : 0,
+      applicable: true,
+      detail: `Reads as a recipe${quoted.length ? `: ${quoted.join(', ')}` : ''}.`,
+      hint: 'Describe the problem and the result you expect, and leave the solution to the squad.',
+    };
+  }
+  if (framing.problemSignals > 0 || hypothesisFramesProblem) {
+    return { earned: 1, applicable: true, detail: 'States a problem, a user or a reason.', hint: null };
+  }
+  return {
+    earned: 0.5,
+    applicable: true,
+    detail: 'Prescribes no solution, but states no user, need or reason either.',
+    hint: 'Say who has the problem and why solving it matters.',
+  };
+}
+
+function assessEvidence(result: Result | undefined, delivered: boolean): Assessment {
+  if (result)
+    return { earned: 1, applicable: true, detail: `Result recorded: ${result.verdict}.`, hint: null };
+  if (!delivered)
+    return { earned: 0, applicable: false, detail: 'Counts once the item is delivered.', hint: null };
+  return {
+    earned: 0,
+    applicable: true,
+    detail: 'Delivered, but no result recorded.',
+    hint: 'Record the result: did the bet pay off (validated, invalidated or inconclusive), and on what evidence?',
+  };
+}
+
+function joinList(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+
+/**
+ * Project settings: every default lives here and nowhere else. Stored settings are partial (only what an
+ * admin changed); `parseSettings` merges them over the defaults and freezes the result.
+ */
+
+export const SCORE_COMPONENT_IDS = [
+  'hypothesis',
+  'measurable',
+  'outcomeLink',
+  'killCriteria',
+  'problemFraming',
+  'evidence',
+] as const;
+export type ScoreComponentId = (typeof SCORE_COMPONENT_IDS)[number];
+
+const weight = (label: string) =>
+  z
+    .number({ error: `${label} weight must be a number.` })
+    .int({ error: `${label} weight must be a whole number.` })
+    .min(0, { error: `${label} weight must be 0 or more.` })
+    .max(100, { error: `${label} weight must be at most 100.` });
+
+const days = (label: string) =>
+  z
+    .number({ error: `${label} must be a number of days.` })
+    .int({ error: `${label} must be a whole number of days.` })
+    .min(1, { error: `${label} must be at least 1 day.` })
+    .max(3650, { error: `${label} must be at most 3650 days.` });
+
+const sprints = z
+  .number({ error: 'Max sprints carried over must be a number.' })
+  .int({ error: 'Max sprints carried over must be a whole number.' })
+  .min(1, { error: 'Max sprints carried over must be at least 1.' })
+  .max(52, { error: 'Max sprints carried over must be at most 52.' });
+
+const thresholdsSchema = z.object({
+  maxIdleDays: days('Max idle days'),
+  maxSprintsCarried: sprints,
+  unlinkedMaxAgeDays: days('Max age of unlinked work'),
+});
+export type ZombieThresholds = z.infer<typeof thresholdsSchema>;
+
+const nameList = (label: string) =>
+  z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, { error: `${label} entries must not be blank.` })
+        .max(255),
+      {
+        error: `${label} must be a list.`,
+      },
+    )
+    .max(200, { error: `${label} may hold at most 200 entries.` });
+
+const weightsSchema = z.object({
+  hypothesis: weight('Hypothesis'),
+  measurable: weight('Measurable expectation'),
+  outcomeLink: weight('Outcome link'),
+  killCriteria: weight('Kill criteria'),
+  problemFraming: weight('Problem framing'),
+  evidence: weight('Evidence'),
+});
+
+export const settingsSchema = z.object({
+  weights: weightsSchema.refine((w) => Object.values(w).reduce((a, b) => a + b, 0) > 0, {
+    error: 'At least one score weight must be above 0.',
+  }),
+  /** An epic's link counts, but for less than a direct one: this share of the link's points. */
+  inheritedLinkShare: z
+    .number({ error: 'Inherited link share must be a number.' })
+    .min(0, { error: 'Inherited link share must be between 0 and 1.' })
+    .max(1, { error: 'Inherited link share must be between 0 and 1.' }),
+  zombie: z.object({
+    defaults: thresholdsSchema,
+    perIssueType: z.record(z.string().min(1).max(255), thresholdsSchema.partial()),
+  }),
+  exemptions: z.object({
+    labels: nameList('Exempt labels'),
+    issueTypes: nameList('Exempt issue types'),
+    assignees: nameList('Exempt assignees'),
+    reporters: nameList('Exempt reporters'),
+  }),
+  flagActions: z.object({
+    /** Add this label while an item is flagged; null for none. The entity property is always written. */
+    label: z
+      .string()
+      .trim()
+      .regex(/^[^\s,]{1,255}$/, { error: 'A Jira label cannot contain spaces or commas.' })
+      .nullable(),
+    comment: z.boolean({ error: 'Comment on flag must be true or false.' }),
+  }),
+  kill: z.object({
+    /** Name of the workflow transition a Kill decision uses; null: the first into a done status. */
+    transitionName: z.string().trim().min(1).max(255).nullable(),
+    resolutionName: z.string().trim().min(1).max(255),
+  }),
+  entryGate: z.object({
+    enabled: z.boolean(),
+    threshold: z
+      .number({ error: 'Entry gate threshold must be a number.' })
+      .int({ error: 'Entry gate threshold must be a whole number.' })
+      .min(0, { error: 'Entry gate threshold must be between 0 and 100.' })
+      .max(100, { error: 'Entry gate threshold must be between 0 and 100.' }),
+    requireHypothesis: z.boolean(),
+  }),
+  dryRun: z.boolean({ error: 'Dry run must be true or false.' }),
+  /** Who may create and change outcomes: project administrators, or anyone who can edit issues. */
+  outcomeEditors: z.enum(['admins', 'editors'], { error: 'Outcome editors must be "admins" or "editors".' }),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = deepFreeze({
+  weights: {
+    hypothesis: 25,
+    measurable: 20,
+    outcomeLink: 20,
+    killCriteria: 15,
+    problemFraming: 10,
+    evidence: 10,
+  },
+  inheritedLinkShare: 0.5,
+  zombie: {
+    defaults: { maxIdleDays: 60, maxSprintsCarried: 3, unlinkedMaxAgeDays: 90 },
+    perIssueType: { Bug: { maxIdleDays: 30 } },
+  },
+  exemptions: { labels: ['keep-alive'], issueTypes: ['Epic'], assignees: [], reporters: [] },
+  flagActions: { label: null, comment: false },
+  kill: { transitionName: null, resolutionName: "Won't Do" },
+  entryGate: { enabled: true, threshold: 40, requireHypothesis: true },
+  dryRun: false,
+  outcomeEditors: 'admins',
+});
+
+/** What an admin stored: any subset of the settings, nested objects partial too. */
+export const storedSettingsSchema = z.object({
+  weights: weightsSchema.partial().optional(),
+  inheritedLinkShare: settingsSchema.shape.inheritedLinkShare.optional(),
+  zombie: z
+    .object({
+      defaults: thresholdsSchema.partial().optional(),
+      perIssueType: settingsSchema.shape.zombie.shape.perIssueType.optional(),
+    })
+    .optional(),
+  exemptions: settingsSchema.shape.exemptions.partial().optional(),
+  flagActions: settingsSchema.shape.flagActions.partial().optional(),
+  kill: settingsSchema.shape.kill.partial().optional(),
+  entryGate: settingsSchema.shape.entryGate.partial().optional(),
+  dryRun: settingsSchema.shape.dryRun.optional(),
+  outcomeEditors: settingsSchema.shape.outcomeEditors.optional(),
+});
+export type StoredSettings = z.infer<typeof storedSettingsSchema>;
+
+export type SettingsResult = { ok: true; settings: Readonly<Settings> } | { ok: false; error: z.ZodError };
+
+/** Merges stored (partial) settings over the defaults, validates the whole, freezes it. */
+export function parseSettings(stored: unknown): SettingsResult {
+  const partial = storedSettingsSchema.safeParse(stored ?? {});
+  if (!partial.success) return { ok: false, error: partial.error };
+  const s = partial.data;
+  const d = DEFAULT_SETTINGS;
+  const merged = {
+    weights: { ...d.weights, ...s.weights },
+    inheritedLinkShare: s.inheritedLinkShare ?? d.inheritedLinkShare,
+    zombie: {
+      defaults: { ...d.zombie.defaults, ...s.zombie?.defaults },
+      perIssueType: s.zombie?.perIssueType ?? d.zombie.perIssueType,
+    },
+    exemptions: { ...d.exemptions, ...s.exemptions },
+    flagActions: { ...d.flagActions, ...s.flagActions },
+    kill: { ...d.kill, ...s.kill },
+    entryGate: { ...d.entryGate, ...s.entryGate },
+    dryRun: s.dryRun ?? d.dryRun,
+    outcomeEditors: s.outcomeEditors ?? d.outcomeEditors,
+  };
+  const full = settingsSchema.safeParse(merged);
+  return full.success ? { ok: true, settings: deepFreeze(full.data) } : { ok: false, error: full.error };
+}
+
+/** Settings for code paths that must not fail: stored values if valid, else the defaults. */
+export function settingsOrDefaults(stored: unknown): Readonly<Settings> {
+  const result = parseSettings(stored);
+  return result.ok ? result.settings : DEFAULT_SETTINGS;
+}
+
+/** The thresholds that apply to an issue type: per-type overrides over the defaults. */
+export function thresholdsFor(settings: Settings, issueType: string): ZombieThresholds {
+  const override = Object.entries(settings.zombie.perIssueType).find(
+    ([type]) => type.toLowerCase() === issueType.toLowerCase(),
+  )?.[1];
+  return { ...settings.zombie.defaults, ...override };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

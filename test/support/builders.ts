@@ -1,0 +1,76 @@
+import type { ScoreInput } from '../../src/domain/score';
+import type { IssueSnapshot } from '../../src/domain/zombie';
+import type { HealthItem } from '../../src/domain/backlog-health';
+
+/** Builders with overrides: each test states only what matters to it. */
+
+export const NOW = new Date('2026-11-21T12:00:00Z');
+
+export const daysAgo = (days: number, from: Date = NOW): string =>
+  new Date(from.getTime() - days * 86_400_000).toISOString();
+
+export function aScoreInput(overrides: Partial<ScoreInput> = {}): ScoreInput {
+  return {
+    hypothesis: {},
+    expected: {},
+    link: { kind: 'none' },
+    killCriteria: {},
+    delivered: false,
+    framing: { isRecipe: false, recipePhrases: [], problemSignals: 0 },
+    ...overrides,
+  };
+}
+
+/** A fully framed bet: every part of the score earned. */
+export function aCompleteBet(overrides: Partial<ScoreInput> = {}): ScoreInput {
+  return aScoreInput({
+    hypothesis: {
+      persona: 'shopper',
+      intent: 'bookmark items in the cart',
+      benefit: 'I can come back later and finish my shopping',
+    },
+    expected: {
+      metric: 'cart drop-off',
+      baseline: 40,
+      target: 30,
+      direction: 'decrease',
+      checkBy: '2027-03-01',
+    },
+    link: { kind: 'direct', outcomeId: 'out-checkout' },
+    linkedOutcomeStatus: 'active',
+    killCriteria: { deadline: '2027-04-01' },
+    framing: { isRecipe: false, recipePhrases: [], problemSignals: 2 },
+    ...overrides,
+  });
+}
+
+export function anIssueSnapshot(overrides: Partial<IssueSnapshot> = {}): IssueSnapshot {
+  return {
+    key: 'DEMO-1',
+    issueType: 'Story',
+    statusCategory: 'new',
+    created: daysAgo(10),
+    lastActivityAt: daysAgo(1),
+    carryOvers: [],
+    link: { kind: 'direct', outcomeId: 'out-checkout' },
+    killCriteria: {},
+    labels: [],
+    assignee: null,
+    reporter: 'acc-po',
+    ...overrides,
+  };
+}
+
+export function aHealthItem(overrides: Partial<HealthItem> = {}): HealthItem {
+  return {
+    key: 'DEMO-1',
+    summary: 'Shoppers abandon carts',
+    reporter: 'acc-po',
+    isRecipe: false,
+    recipePhrases: [],
+    link: 'direct',
+    score: 50,
+    zombieRules: [],
+    ...overrides,
+  };
+}

@@ -1,0 +1,93 @@
+import { DEFAULT_SETTINGS } from '../../src/domain/settings';
+import { SCORE_MODEL_VERSION, scoreIssue } from '../../src/domain/score';
+import { aCompleteBet, aScoreInput } from '../support/builders';
+
+const score = (input = aScoreInput(), settings = DEFAULT_SETTINGS) => scoreIssue(input, settings);
+const part = (s: ReturnType<typeof score>, id: string) => s.components.find((c) => c.id === id)!;
+
+describe('outcome-linkage score', () => {
+  it('gives a fully framed, linked bet with kill criteria 100 before delivery', () => {
+    const s = score(aCompleteBet());
+    expect(s.total).toBe(100);
+    expect(s.max).toBe(100);
+    expect(s.modelVersion).toBe(SCORE_MODEL_VERSION);
+    expect(s.components.every((c) => c.hint === null)).toBe(true);
+  });
+
+  it('gives an empty, unframed item a low score and a hint for every missing part', () => {
+    const s = score();
+    expect(s.total).toBeLessThan(15);
+    for (const id of ['hypothesis', 'measurable', 'outcomeLink', 'killCriteria']) {
+      expect(part(s, id).points).toBe(0);
+      expect(part(s, id).hint).toEqual(expect.any(String));
+    }
+  });
+
+  it('sums exactly to the total from its parts, and each part stays within its maximum', () => {
+    const s = score(aCompleteBet({ hypothesis: { persona: 'shopper' }, link: { kind: 'none' } }));
+    expect(s.components.reduce((a, c) => a + c.points, 0)).toBe(s.total);
+    for (const c of s.components) expect(c.points).toBeLessThanOrEqual(c.max);
+    expect(s.components.filter((c) => c.applicable).reduce((a, c) => a + c.max, 0)).toBe(100);
+  });
+
+  it('leaves evidence out until delivery, then asks for the result', () => {
+    const open = score(aCompleteBet());
+    expect(part(open, 'evidence')).toMatchObject({ applicable: false, max: 0, hint: null });
+    const delivered = score(aCompleteBet({ delivered: true }));
+    expect(part(delivered, 'evidence')).toMatchObject({ applicable: true, points: 0 });
+    expect(part(delivered, 'evidence').hint).toMatch(/result/i);
+    expect(delivered.total).toBe(90);
+    const proven = score(
+      aCompleteBet({
+        delivered: true,
+        result: { verdict: 'invalidated', evidence: 'Drop-off stayed at 40%.' },
+      }),
+    );
+    expect(proven.total).toBe(100);
+  });
+
+  it('names the missing hypothesis parts in its hint', () => {
+    const s = score(aScoreInput({ hypothesis: { persona: 'shopper' } }));
+    expect(part(s, 'hypothesis').hint).toMatch(/intent/);
+    expect(part(s, 'hypothesis').hint).toMatch(/benefit/);
+    expect(part(s, 'hypothesis').hint).not.toMatch(/persona/);
+  });
+
+  it('counts a link inherited from the epic for less than a direct link', () => {
+    const direct = part(score(aCompleteBet()), 'outcomeLink');
+    const inherited = part(
+      score(aCompleteBet({ link: { kind: 'inherited', outcomeId: 'out-checkout', fromIssueKey: 'DEMO-2' } })),
+      'outcomeLink',
+    );
+    expect(inherited.points).toBe(Math.round(direct.max * DEFAULT_SETTINGS.inheritedLinkShare));
+    expect(inherited.detail).toContain('DEMO-2');
+    expect(inherited.hint).toEqual(expect.any(String));
+  });
+
+  it('gives no link points for an abandoned outcome and says to relink', () => {
+    const s = score(aCompleteBet({ linkedOutcomeStatus: 'abandoned' }));
+    expect(part(s, 'outcomeLink').points).toBe(0);
+    expect(part(s, 'outcomeLink').hint).toMatch(/relink/i);
+  });
+
+  it('quotes the recipe phrases and takes away the framing points', () => {
+    const s = score(
+      aScoreInput({ framing: { isRecipe: true, recipePhrases: ['Make it blue'], problemSignals: 0 } }),
+    );
+    expect(part(s, 'problemFraming').points).toBe(0);
+    expect(part(s, 'problemFraming').detail).toContain('"Make it blue"');
+  });
+
+  it('follows the weights in settings', () => {
+    const weights = { ...DEFAULT_SETTINGS.weights, killCriteria: 0 };
+    const s = scoreIssue(aCompleteBet({ killCriteria: {} }), { ...DEFAULT_SETTINGS, weights });
+    expect(part(s, 'killCriteria').max).toBe(0);
+    expect(s.total).toBe(100);
+  });
+
+  it('is deterministic', () => {
+    expect(score(aCompleteBet({ link: { kind: 'none' } }))).toEqual(
+      score(aCompleteBet({ link: { kind: 'none' } })),
+    );
+  });
+});

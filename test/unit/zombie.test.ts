@@ -1,0 +1,193 @@
+import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../../src/domain/settings';
+import { evaluateZombie } from '../../src/domain/zombie';
+import { NOW, anIssueSnapshot, daysAgo } from '../support/builders';
+
+const settingsWith = (stored: unknown): Settings => {
+  const result = parseSettings(stored);
+  if (!result.ok) throw result.error;
+  return result.settings;
+};
+const rulesOf = (verdict: ReturnType<typeof evaluateZombie>) => verdict.rules.map((r) => r.rule);
+
+describe('zombie rules', () => {
+  it('leaves a fresh, linked item alone', () => {
+    const verdict = evaluateZombie(anIssueSnapshot(), DEFAULT_SETTINGS, NOW);
+    expect(verdict).toEqual({ isZombie: false, rules: [], exemptedBy: null, snoozedUntil: null });
+  });
+
+  it('flags an item idle past the limit, since the day the limit ran out, and says what clears it', () => {
+    const verdict = evaluateZombie(
+      anIssueSnapshot({ lastActivityAt: '2026-08-01T09:00:00Z' }),
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(rulesOf(verdict)).toEqual(['idle']);
+    expect(verdict.rules[0]).toMatchObject({ since: '2026-09-30' });
+    expect(verdict.rules[0]!.detail).toMatch(/112 days \(limit 60/);
+    expect(verdict.rules[0]!.clearBy).toMatch(/activity/);
+  });
+
+  it('uses the issue type threshold, and the issue’s own kill criteria over both', () => {
+    const bug = anIssueSnapshot({ issueType: 'Bug', lastActivityAt: daysAgo(45) });
+    expect(rulesOf(evaluateZombie(bug, DEFAULT_SETTINGS, NOW))).toEqual(['idle']);
+    const story = anIssueSnapshot({ lastActivityAt: daysAgo(45) });
+    expect(rulesOf(evaluateZombie(story, DEFAULT_SETTINGS, NOW))).toEqual([]);
+    const strict = anIssueSnapshot({ lastActivityAt: daysAgo(15), killCriteria: { maxIdleDays: 14 } });
+    const verdict = evaluateZombie(strict, DEFAULT_SETTINGS, NOW);
+    expect(rulesOf(verdict)).toEqual(['idle']);
+    expect(verdict.rules[0]!.detail).toMatch(/kill criteria/);
+  });
+
+  it('counts from creation when nobody ever touched the item', () => {
+    const verdict = evaluateZombie(
+      anIssueSnapshot({ created: daysAgo(61), lastActivityAt: null }),
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(rulesOf(verdict)).toEqual(['idle']);
+  });
+
+  it('flags a passed kill date, but not on the day itself', () => {
+    expect(
+      rulesOf(
+        evaluateZombie(anIssueSnapshot({ killCriteria: { deadline: '2026-11-21' } }), DEFAULT_SETTINGS, NOW),
+      ),
+    ).toEqual([]);
+    const verdict = evaluateZombie(
+      anIssueSnapshot({ killCriteria: { deadline: '2026-11-20' } }),
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(verdict.rules[0]).toMatchObject({ rule: 'killDeadline', since: '2026-11-20' });
+  });
+
+  it('flags a metric that did not reach its value by its date, and clears when it did', () => {
+    const killCriteria = {
+      metricThreshold: { metric: 'conversion', comparison: 'atLeast' as const, value: 5, by: '2026-11-01' },
+    };
+    const missed = evaluateZombie(
+      anIssueSnapshot({ killCriteria, thresholdMetricValue: 3 }),
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(missed.rules[0]).toMatchObject({ rule: 'killMetric', since: '2026-11-01' });
+    expect(missed.rules[0]!.detail).toMatch(/conversion was 3/);
+    const unmeasured = evaluateZombie(anIssueSnapshot({ killCriteria }), DEFAULT_SETTINGS, NOW);
+    expect(unmeasured.rules[0]!.detail).toMatch(/No measurement/);
+    expect(
+      rulesOf(
+        evaluateZombie(anIssueSnapshot({ killCriteria, thresholdMetricValue: 5 }), DEFAULT_SETTINGS, NOW),
+      ),
+    ).toEqual([]);
+  });
+
+  it('sends a written condition to review on its review date', () => {
+    const verdict = evaluateZombie(
+      anIssueSnapshot({ killCriteria: { condition: { text: 'Legal says no', reviewDate: '2026-11-21' } } }),
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(verdict.rules[0]).toMatchObject({ rule: 'killCondition', since: '2026-11-21' });
+    expect(verdict.rules[0]!.detail).toContain('Legal says no');
+  });
+
+  it('flags carry-over past the limit since the sprint that broke it', () => {
+    const carryOvers = [
+      '2026-08-01T00:00:00Z',
+      '2026-08-15T00:00:00Z',
+      '2026-08-29T00:00:00Z',
+      '2026-09-12T00:00:00Z',
+    ];
+    const verdict = evaluateZombie(anIssueSnapshot({ carryOvers }), DEFAULT_SETTINGS, NOW);
+    expect(verdict.rules[0]).toMatchObject({ rule: 'carriedOver', since: '2026-09-12' });
+    expect(
+      rulesOf(evaluateZombie(anIssueSnapshot({ carryOvers: carryOvers.slice(0, 3) }), DEFAULT_SETTINGS, NOW)),
+    ).toEqual([]);
+  });
+
+  it('flags old work that serves no outcome, but not inherited links', () => {
+    const old = { created: daysAgo(91) };
+    expect(
+      rulesOf(evaluateZombie(anIssueSnapshot({ ...old, link: { kind: 'none' } }), DEFAULT_SETTINGS, NOW)),
+    ).toEqual(['unlinkedOld']);
+    const viaEpic = anIssueSnapshot({
+      ...old,
+      link: { kind: 'inherited', outcomeId: 'o', fromIssueKey: 'DEMO-2' },
+    });
+    expect(rulesOf(evaluateZombie(viaEpic, DEFAULT_SETTINGS, NOW))).toEqual([]);
+  });
+
+  it('reports every rule that fired at once', () => {
+    const verdict = evaluateZombie(
+      anIssueSnapshot({
+        created: daysAgo(200),
+        lastActivityAt: null,
+        link: { kind: 'none' },
+        killCriteria: { deadline: '2026-01-01' },
+      }),
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(rulesOf(verdict)).toEqual(['killDeadline', 'idle', 'unlinkedOld']);
+    expect(verdict.isZombie).toBe(true);
+  });
+
+  it('never flags done work', () => {
+    const verdict = evaluateZombie(
+      anIssueSnapshot({
+        statusCategory: 'done',
+        created: daysAgo(900),
+        lastActivityAt: null,
+        link: { kind: 'none' },
+      }),
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(verdict.isZombie).toBe(false);
+  });
+
+  it('honours exemptions by label, type, assignee and reporter, and says which', () => {
+    const stale = { created: daysAgo(300), lastActivityAt: null, link: { kind: 'none' as const } };
+    const settings = settingsWith({
+      exemptions: {
+        labels: ['Keep-Alive'],
+        issueTypes: ['Spike'],
+        assignees: ['acc-ops'],
+        reporters: ['acc-ceo'],
+      },
+    });
+    expect(
+      evaluateZombie(anIssueSnapshot({ ...stale, labels: ['keep-alive'] }), settings, NOW).exemptedBy,
+    ).toEqual({ kind: 'label', value: 'keep-alive' });
+    expect(
+      evaluateZombie(anIssueSnapshot({ ...stale, issueType: 'spike' }), settings, NOW).exemptedBy,
+    ).toEqual({ kind: 'issueType', value: 'spike' });
+    expect(
+      evaluateZombie(anIssueSnapshot({ ...stale, assignee: 'acc-ops' }), settings, NOW).exemptedBy?.kind,
+    ).toBe('assignee');
+    expect(
+      evaluateZombie(anIssueSnapshot({ ...stale, reporter: 'acc-ceo' }), settings, NOW).exemptedBy?.kind,
+    ).toBe('reporter');
+    expect(evaluateZombie(anIssueSnapshot(stale), settings, NOW).isZombie).toBe(true);
+  });
+
+  it('stays quiet while a Keep decision’s snooze runs, and wakes after it', () => {
+    const stale = { created: daysAgo(300), lastActivityAt: null };
+    expect(
+      evaluateZombie(anIssueSnapshot({ ...stale, snoozedUntil: '2026-12-01' }), DEFAULT_SETTINGS, NOW),
+    ).toMatchObject({ isZombie: false, snoozedUntil: '2026-12-01' });
+    expect(
+      evaluateZombie(anIssueSnapshot({ ...stale, snoozedUntil: '2026-11-21' }), DEFAULT_SETTINGS, NOW)
+        .isZombie,
+    ).toBe(true);
+  });
+
+  it('does not trip over unreadable dates', () => {
+    const verdict = evaluateZombie(
+      anIssueSnapshot({ created: 'garbage', lastActivityAt: 'nope', link: { kind: 'none' } }),
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(verdict.isZombie).toBe(false);
+  });
+});
