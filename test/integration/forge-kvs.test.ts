@@ -1,0 +1,300 @@
+/**
+ * The real @forge/kvs package against the workbench's app storage, through the installed Forge runtime.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  kvs,
+  WhereConditions,
+  FilterConditions,
+  Filter,
+  Sort,
+  MetadataField,
+  ForgeKvsAPIError,
+} from '@forge/kvs';
+import { openDatabase, type WorkbenchDb } from '../../workbench/db';
+import { KvsStore } from '../../workbench/forge/kvs-store';
+import { QueueHost } from '../../workbench/forge/queue';
+import { installForgeRuntime, runInInvocation } from '../../workbench/forge/runtime';
+
+type Outcome = { name: string; team: string; score: number };
+
+const anOutcome = (overrides: Partial<Outcome> = {}): Outcome => ({
+  name: 'Faster onboarding',
+  team: 'growth',
+  score: 50,
+  ...overrides,
+});
+
+const unusedJira = { handle: () => Promise.reject(new Error('Jira is not part of this test')) };
+
+let clock = Date.parse('2026-01-01T00:00:00Z');
+let tmpDir: string;
+let db: WorkbenchDb;
+let store: KvsStore;
+let uninstall: () => void;
+
+/** Swaps the store behind the installed runtime: the runtime routes through `current`. */
+function openStore(file: string): void {
+  db = openDatabase(file);
+  store = new KvsStore(db, {
+    now: () => clock,
+    entities: [
+      { name: 'outcome', indexes: ['score', { name: 'by-team-score', range: 'score', partition: ['team'] }] },
+    ],
+  });
+}
+
+async function expectKvsError(promise: Promise<unknown>, code: string): Promise<ForgeKvsAPIError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ForgeKvsAPIError);
+  expect((error as ForgeKvsAPIError).code).toBe(code);
+  return error as ForgeKvsAPIError;
+}
+
+beforeAll(() => {
+  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-kvs-'));
+  openStore(path.join(tmpDir, 'workbench.db'));
+  const host = {
+    jira: unusedJira,
+    get kvs() {
+      return store;
+    },
+    queue: new QueueHost(openDatabase(':memory:')),
+    appAccountId: 'app-account',
+    installContext: 'ari:cloud:jira::site/workbench',
+  };
+  uninstall = installForgeRuntime(host);
+});
+
+afterAll(() => {
+  uninstall();
+  db.close();
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  store.clear();
+  clock = Date.parse('2026-01-01T00:00:00Z');
+});
+
+describe('@forge/kvs on the workbench', () => {
+  describe('plain keys', () => {
+    it('sets, gets and deletes a value, and a missing key reads as undefined', async () => {
+      await kvs.set('settings:PROJ', { staleDays: 30 });
+      expect(await kvs.get('settings:PROJ')).toEqual({ staleDays: 30 });
+      await kvs.delete('settings:PROJ');
+      expect(await kvs.get('settings:PROJ')).toBeUndefined();
+      expect(store.calls).toEqual(expect.arrayContaining(['/api/v1/set', '/api/v1/get', '/api/v1/delete']));
+    });
+
+    it('returns metadata when asked and honours a TTL against the injected clock', async () => {
+      await kvs.set('scan:lock', 'held', { ttl: { value: 10, unit: 'MINUTES' } } as never);
+      const withMeta = await kvs.get('scan:lock', {
+        metadataFields: [MetadataField.CREATED_AT, MetadataField.EXPIRE_TIME],
+      });
+      expect(withMeta).toEqual({
+        key: 'scan:lock',
+        value: 'held',
+        createdAt: clock,
+        expireTime: '2026-01-01T00:10:00.000Z',
+      });
+      clock += 9 * 60_000;
+      expect(await kvs.get('scan:lock')).toBe('held');
+      clock += 60_000;
+      expect(await kvs.get('scan:lock')).toBeUndefined();
+    });
+
+    it('refuses to overwrite with FAIL_IF_EXISTS and returns the previous value on request', async () => {
+      await kvs.set('k1', 'first');
+      await expectKvsError(kvs.set('k1', 'second', { keyPolicy: 'FAIL_IF_EXISTS' }), 'KEY_ALREADY_EXISTS');
+      const previous = await kvs.set('k1', 'third', { keyPolicy: 'OVERRIDE', returnValue: 'PREVIOUS' });
+      expect(previous).toEqual({ key: 'k1', value: 'first' });
+      expect(await kvs.get('k1')).toBe('third');
+    });
+
+    it('keeps secrets in their own space', async () => {
+      await kvs.setSecret('token', 's3cret');
+      expect(await kvs.get('token')).toBeUndefined();
+      expect(await kvs.getSecret('token')).toBe('s3cret');
+      await kvs.deleteSecret('token');
+      expect(await kvs.getSecret('token')).toBeUndefined();
+    });
+
+    it('rejects a key over 500 characters and a value over 240 KiB with the codes Forge uses', async () => {
+      await expectKvsError(kvs.set('k'.repeat(501), 1), 'KEY_TOO_LONG');
+      await kvs.set('k'.repeat(500), 1);
+      const big = 'x'.repeat(240 * 1024);
+      const error = await expectKvsError(kvs.set('big', big), 'MAX_SIZE');
+      expect(error.responseDetails.status).toBe(400);
+      await kvs.set('just-fits', 'x'.repeat(240 * 1024 - 2));
+    });
+  });
+
+  describe('queries', () => {
+    it('lists keys by prefix in key order, page by page with the cursor', async () => {
+      for (let i = 0; i < 7; i++) await kvs.set(`outcome:${i}`, { i });
+      await kvs.set('settings:x', {});
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        let q = kvs.query().where('key', WhereConditions.beginsWith('outcome:')).limit(3);
+        if (cursor) q = q.cursor(cursor);
+        const page = await q.getMany();
+        seen.push(...page.results.map((r) => r.key));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor);
+      console.log(`kvs query: ${seen.length} keys in ${pages} pages of 3`);
+      expect(pages).toBe(3);
+      expect(seen).toEqual([
+        'outcome:0',
+        'outcome:1',
+        'outcome:2',
+        'outcome:3',
+        'outcome:4',
+        'outcome:5',
+        'outcome:6',
+      ]);
+      expect(await kvs.query().where('key', WhereConditions.beginsWith('settings')).getOne()).toEqual({
+        key: 'settings:x',
+        value: {},
+      });
+    });
+  });
+
+  describe('batches', () => {
+    it('sets and deletes up to 25 items, and refuses 26 as a whole', async () => {
+      const items = Array.from({ length: 25 }, (_, i) => ({ key: `b:${i}`, value: i }));
+      const result = await kvs.batchSet(items);
+      expect(result.successfulKeys).toHaveLength(25);
+      expect(result.failedKeys).toEqual([]);
+      await expectKvsError(kvs.batchSet([...items, { key: 'b:25', value: 25 }]), 'VALIDATION_ERROR');
+      expect(await kvs.get('b:25')).toBeUndefined();
+      const deleted = await kvs.batchDelete(items.slice(0, 10).map(({ key }) => ({ key })));
+      expect(deleted.successfulKeys).toHaveLength(10);
+      expect(store.dump()).toHaveLength(15);
+    });
+
+    it('reports an item Forge would refuse as failed and stores the rest', async () => {
+      const result = await kvs.batchSet([
+        { key: 'ok', value: 1 },
+        { key: 'k'.repeat(501), value: 2 },
+      ]);
+      expect(result.successfulKeys).toEqual([{ key: 'ok' }]);
+      expect(result.failedKeys[0]?.error.code).toBe('KEY_TOO_LONG');
+    });
+  });
+
+  describe('transactions', () => {
+    it('writes every set and delete together', async () => {
+      await kvs.set('old', 1);
+      await kvs.transact().set('a', 1).set('b', 2).delete('old').execute();
+      expect(store.dump()).toEqual([
+        { key: 'a', value: 1 },
+        { key: 'b', value: 2 },
+      ]);
+    });
+
+    it('writes nothing when one check fails', async () => {
+      await kvs.entity<Outcome>('outcome').set('o1', anOutcome({ score: 10 }));
+      const attempt = kvs
+        .transact()
+        .set('a', 1)
+        .set('o2', anOutcome(), { entityName: 'outcome' })
+        .check('o1', {
+          entityName: 'outcome',
+          conditions: new Filter<Outcome>().and('score', FilterConditions.greaterThan(50)),
+        })
+        .execute();
+      await expectKvsError(attempt, 'CONDITION_CHECK_FAILED');
+      expect(store.dump()).toEqual([]);
+      expect(await kvs.entity('outcome').get('o2')).toBeUndefined();
+
+      await kvs
+        .transact()
+        .set('a', 1)
+        .check('o1', {
+          entityName: 'outcome',
+          conditions: new Filter<Outcome>().and('score', FilterConditions.lessThan(50)),
+        })
+        .execute();
+      expect(await kvs.get('a')).toBe(1);
+    });
+  });
+
+  describe('custom entities', () => {
+    beforeEach(async () => {
+      const rows: Array<[string, Outcome]> = [
+        ['o1', anOutcome({ team: 'growth', score: 80 })],
+        ['o2', anOutcome({ team: 'growth', score: 20 })],
+        ['o3', anOutcome({ team: 'core', score: 60 })],
+        ['o4', anOutcome({ team: 'growth', score: 55, name: 'Churn down' })],
+      ];
+      for (const [key, value] of rows) await kvs.entity<Outcome>('outcome').set(key, value);
+    });
+
+    it('gets and deletes an entity apart from plain keys', async () => {
+      expect(await kvs.entity<Outcome>('outcome').get('o1')).toEqual(anOutcome({ score: 80 }));
+      expect(await kvs.get('o1')).toBeUndefined();
+      await kvs.entity('outcome').delete('o1');
+      expect(await kvs.entity('outcome').get('o1')).toBeUndefined();
+    });
+
+    it('queries an index by range, sorted, with filters and cursor paging', async () => {
+      const high = await kvs
+        .entity<Outcome>('outcome')
+        .query()
+        .index('score')
+        .where(WhereConditions.greaterThan(50))
+        .sort(Sort.DESC)
+        .getMany();
+      expect(high.results.map((r) => r.key)).toEqual(['o1', 'o3', 'o4']);
+
+      const growth = await kvs
+        .entity<Outcome>('outcome')
+        .query()
+        .index('by-team-score', { partition: ['growth'] })
+        .filters(new Filter<Outcome>().and('name', FilterConditions.beginsWith('Faster')))
+        .getMany();
+      expect(growth.results.map((r) => r.key)).toEqual(['o2', 'o1']);
+
+      const first = await kvs.entity<Outcome>('outcome').query().index('score').limit(2).getMany();
+      expect(first.results.map((r) => r.key)).toEqual(['o2', 'o4']);
+      const second = await kvs
+        .entity<Outcome>('outcome')
+        .query()
+        .index('score')
+        .limit(2)
+        .cursor(first.nextCursor ?? '')
+        .getMany();
+      expect(second.results.map((r) => r.key)).toEqual(['o3', 'o1']);
+      expect(second.nextCursor).toBeUndefined();
+    });
+  });
+
+  it('keeps data across reopening the database file', async () => {
+    await kvs.set('survivor', { alive: true });
+    await kvs.entity<Outcome>('outcome').set('kept', anOutcome());
+    await kvs.setSecret('secret', 'still here');
+    db.close();
+    openStore(path.join(tmpDir, 'workbench.db'));
+    expect(await kvs.get('survivor')).toEqual({ alive: true });
+    expect(await kvs.entity('outcome').get('kept')).toEqual(anOutcome());
+    expect(await kvs.getSecret('secret')).toBe('still here');
+  });
+
+  it('serves concurrent invocations from the same store', async () => {
+    await Promise.all(
+      ['alice', 'bob'].map((accountId) =>
+        runInInvocation({ accountId, moduleKey: 'panel' }, () => kvs.set(`seen:${accountId}`, accountId)),
+      ),
+    );
+    expect(store.dump().map((e) => e.key)).toEqual(['seen:alice', 'seen:bob']);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Calls app functions the way Forge does: a resolver through @forge/resolver's real definitions handler, a
+ * trigger or consumer with its event, each inside its own invocation context.
+ */
+import {
+  buildCallContext,
+  buildRuntimePayload,
+  FUNCTION_TIMEOUT_MS,
+  runInInvocation,
+  UI_TIMEOUT_MS,
+  type ForgeContextInput,
+} from './context';
+
+export type { ForgeContextInput } from './context';
+
+/**
+ * `handler` is what `new Resolver().getDefinitions()` returns. A resolver that throws rejects the promise; the
+ * UI host turns that into a bridge error.
+ */
+export function invokeResolver(
+  handler: (event: unknown, ctx: unknown) => Promise<unknown>,
+  functionKey: string,
+  payload: unknown,
+  ctx: ForgeContextInput,
+): Promise<unknown> {
+  const event = { call: { functionKey, payload }, context: buildCallContext(ctx) };
+  const runtimePayload = buildRuntimePayload(ctx);
+  return runInInvocation(
+    {
+      accountId: ctx.accountId,
+      moduleKey: ctx.moduleKey,
+      installContext: runtimePayload.installContext as string,
+      license: ctx.license,
+      timeoutMs: ctx.timeoutMs ?? UI_TIMEOUT_MS,
+    },
+    () => handler(event, runtimePayload),
+  );
+}
+
+/** For scheduled triggers and queue consumers: `handler(event, context)` with the runtime's context. */
+export function invokeFunction(
+  handler: (...args: unknown[]) => Promise<unknown>,
+  event: unknown,
+  ctx: ForgeContextInput,
+): Promise<unknown> {
+  const runtimePayload = buildRuntimePayload(ctx);
+  return runInInvocation(
+    {
+      accountId: ctx.accountId,
+      moduleKey: ctx.moduleKey,
+      installContext: runtimePayload.installContext as string,
+      license: ctx.license,
+      timeoutMs: ctx.timeoutMs ?? FUNCTION_TIMEOUT_MS,
+    },
+    () => handler(event, runtimePayload),
+  );
+}

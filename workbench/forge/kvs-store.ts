@@ -1,0 +1,618 @@
+/**
+ * App storage for the workbench: the HTTP protocol @forge/kvs speaks (POST /api/v1/...), answered from SQLite.
+ * Plain keys, secrets and custom entities live in separate spaces of one table; TTLs follow the injected clock.
+ * Errors use Forge's `{ code, message }` body so the SDK raises the same ForgeKvsAPIError it would in Forge.
+ */
+import type { WorkbenchDb } from '../db';
+
+export const KVS_LIMITS = {
+  maxKeyLength: 500,
+  maxValueBytes: 240 * 1024,
+  maxDepth: 32,
+  maxBatchItems: 25,
+  maxTransactionItems: 25,
+  defaultQueryLimit: 10,
+  maxQueryLimit: 100,
+} as const;
+
+const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
+
+type Space = 'kv' | 'secret' | 'entity';
+
+export interface EntityIndexDefinition {
+  name: string;
+  range: string;
+  partition?: string[];
+}
+
+/** The manifest's `app.storage.entities[]` entry; an index given as a plain string ranges on that attribute. */
+export interface EntityDefinition {
+  name: string;
+  attributes?: Record<string, { type: string }>;
+  indexes?: Array<string | EntityIndexDefinition>;
+}
+
+export interface KvsStoreOptions {
+  now?: () => number;
+  entities?: EntityDefinition[];
+}
+
+interface Row {
+  space: Space;
+  entity: string;
+  key: string;
+  value: string;
+  created_at: number;
+  updated_at: number;
+  expire_at: number | null;
+}
+
+interface Item {
+  key: string;
+  value: unknown;
+  createdAt: number;
+  updatedAt: number;
+  expireTime?: string;
+}
+
+type Clause = { property?: string; condition: string; values: unknown[] };
+type Conditions = { and?: Clause[]; or?: Clause[] };
+type Ttl = { value: number; unit: 'SECONDS' | 'MINUTES' | 'HOURS' | 'DAYS' };
+type SetOptions = {
+  ttl?: Ttl;
+  keyPolicy?: 'OVERRIDE' | 'FAIL_IF_EXISTS';
+  returnValue?: 'PREVIOUS' | 'LATEST';
+};
+
+/** A request that Forge would refuse; carries the status and code of Forge's answer. */
+export class KvsHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TTL_MS: Record<Ttl['unit'], number> = {
+  SECONDS: 1000,
+  MINUTES: 60_000,
+  HOURS: 3_600_000,
+  DAYS: 86_400_000,
+};
+
+function depthOf(value: unknown, depth = 0): number {
+  if (value === null || typeof value !== 'object') return depth;
+  let max = depth + 1;
+  for (const child of Object.values(value as Record<string, unknown>))
+    max = Math.max(max, depthOf(child, depth + 1));
+  return max;
+}
+
+function encodeCursor(parts: unknown[]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): unknown[] {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parts)) return parts;
+  } catch {
+    // fall through to the error below
+  }
+  throw new KvsHttpError(400, 'INVALID_CURSOR', 'The cursor is not valid');
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Evaluates one Forge condition clause against an attribute value (undefined when absent). */
+function matches(actual: unknown, clause: Clause): boolean {
+  const [first, second] = clause.values;
+  switch (clause.condition) {
+    case 'EXISTS':
+      return actual !== undefined;
+    case 'NOT_EXISTS':
+      return actual === undefined;
+    case 'EQUAL_TO':
+      return actual === first;
+    case 'NOT_EQUAL_TO':
+      return actual !== first;
+    case 'BEGINS_WITH':
+      return typeof actual === 'string' && actual.startsWith(String(first));
+    case 'CONTAINS':
+      return (typeof actual === 'string' || Array.isArray(actual)) && actual.includes(first as string);
+    case 'NOT_CONTAINS':
+      return !((typeof actual === 'string' || Array.isArray(actual)) && actual.includes(first as string));
+    case 'GREATER_THAN':
+      return actual !== undefined && compare(actual, first) > 0;
+    case 'GREATER_THAN_EQUAL_TO':
+      return actual !== undefined && compare(actual, first) >= 0;
+    case 'LESS_THAN':
+      return actual !== undefined && compare(actual, first) < 0;
+    case 'LESS_THAN_EQUAL_TO':
+      return actual !== undefined && compare(actual, first) <= 0;
+    case 'BETWEEN':
+      return actual !== undefined && compare(actual, first) >= 0 && compare(actual, second) <= 0;
+    default:
+      throw new KvsHttpError(400, 'VALIDATION_ERROR', `Unknown condition ${clause.condition}`);
+  }
+}
+
+function attribute(value: unknown, property: string | undefined): unknown {
+  if (!property || value === null || typeof value !== 'object') return undefined;
+  return (value as Record<string, unknown>)[property];
+}
+
+function satisfies(value: unknown, conditions: Conditions | undefined): boolean {
+  if (!conditions) return true;
+  if (conditions.and) return conditions.and.every((c) => matches(attribute(value, c.property), c));
+  if (conditions.or) return conditions.or.some((c) => matches(attribute(value, c.property), c));
+  return true;
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+export class KvsStore {
+  /** Every path the SDK called, in order: lets tests prove which protocol operation ran. */
+  readonly calls: string[] = [];
+  private readonly now: () => number;
+  private readonly entities = new Map<string, EntityDefinition>();
+
+  constructor(
+    private readonly db: WorkbenchDb,
+    options: KvsStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    db.exec(`CREATE TABLE IF NOT EXISTS kvs_items (
+      space TEXT NOT NULL,
+      entity TEXT NOT NULL,
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      expire_at INTEGER,
+      PRIMARY KEY (space, entity, key)
+    )`);
+    for (const def of options.entities ?? []) this.defineEntity(def);
+  }
+
+  /** Registers a custom entity's indexes, as the manifest's `app.storage.entities` would. */
+  defineEntity(def: EntityDefinition): void {
+    this.entities.set(def.name, def);
+  }
+
+  async handle(path: string, init: RequestInit | { method?: string; body?: unknown }): Promise<Response> {
+    this.calls.push(path);
+    try {
+      const raw = typeof init.body === 'string' ? init.body : '';
+      const body: unknown = raw ? JSON.parse(raw) : {};
+      return await Promise.resolve(this.dispatch(path, body));
+    } catch (e) {
+      if (e instanceof KvsHttpError) return json(e.status, { code: e.code, message: e.message });
+      if (e instanceof SyntaxError)
+        return json(400, { code: 'BAD_REQUEST', message: 'Body is not valid JSON' });
+      throw e;
+    }
+  }
+
+  /** Live plain keys (not secrets, not entities), sorted by key. */
+  dump(): Array<{ key: string; value: unknown }> {
+    return this.liveRows('kv', '').map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }));
+  }
+
+  dumpEntity(entityName: string): Array<{ key: string; value: unknown }> {
+    return this.liveRows('entity', entityName).map((r) => ({
+      key: r.key,
+      value: JSON.parse(r.value) as unknown,
+    }));
+  }
+
+  clear(): void {
+    this.db.prepare('DELETE FROM kvs_items').run();
+  }
+
+  private liveRows(space: Space, entity: string): Row[] {
+    return this.db
+      .prepare<[Space, string, number], Row>(
+        'SELECT * FROM kvs_items WHERE space = ? AND entity = ? AND (expire_at IS NULL OR expire_at > ?) ORDER BY key',
+      )
+      .all(space, entity, this.now());
+  }
+
+  private dispatch(path: string, body: unknown): Response {
+    const b = body as Record<string, unknown>;
+    switch (path) {
+      case '/api/v1/get':
+        return this.getOne('kv', '', b);
+      case '/api/v1/secret/get':
+        return this.getOne('secret', '', b);
+      case '/api/v1/entity/get':
+        return this.getOne('entity', this.entityName(b), b);
+      case '/api/v1/set':
+        return this.setOne('kv', '', b);
+      case '/api/v1/secret/set':
+        return this.setOne('secret', '', b);
+      case '/api/v1/entity/set':
+        return this.setOne('entity', this.entityName(b), b);
+      case '/api/v1/delete':
+        return this.deleteOne('kv', '', b);
+      case '/api/v1/secret/delete':
+        return this.deleteOne('secret', '', b);
+      case '/api/v1/entity/delete':
+        return this.deleteOne('entity', this.entityName(b), b);
+      case '/api/v1/query':
+        return this.query(b);
+      case '/api/v1/entity/query':
+        return this.queryEntity(b);
+      case '/api/v1/batch/set':
+        return this.batchSet(body);
+      case '/api/v1/batch/delete':
+        return this.batchDelete(body);
+      case '/api/v1/batch/get':
+        return this.batchGet(body);
+      case '/api/v1/transaction':
+        return this.transaction(b);
+      default:
+        throw new KvsHttpError(404, 'NOT_FOUND', `The workbench KVS has no operation ${path}`);
+    }
+  }
+
+  private entityName(b: Record<string, unknown>): string {
+    const name = b.entityName;
+    if (typeof name !== 'string' || name.length < 3 || name.length > 60) {
+      throw new KvsHttpError(400, 'INVALID_ENTITY_NAME', 'The entity name must be 3 to 60 characters');
+    }
+    return name;
+  }
+
+  private checkKey(key: unknown): string {
+    if (typeof key !== 'string' || key.length === 0)
+      throw new KvsHttpError(400, 'EMPTY_KEY', 'Key cannot be empty');
+    if (key.length > KVS_LIMITS.maxKeyLength) {
+      throw new KvsHttpError(
+        400,
+        'KEY_TOO_LONG',
+        `The provided key has exceeded the maximum ${KVS_LIMITS.maxKeyLength} characters`,
+      );
+    }
+    if (!KEY_PATTERN.test(key))
+      throw new KvsHttpError(400, 'INVALID_KEY', `The key '${key}' has characters Forge refuses`);
+    return key;
+  }
+
+  private serialise(value: unknown): string {
+    if (value === undefined) throw new KvsHttpError(400, 'VALIDATION_ERROR', 'A value is required');
+    const text = JSON.stringify(value);
+    if (Buffer.byteLength(text, 'utf8') > KVS_LIMITS.maxValueBytes) {
+      throw new KvsHttpError(
+        400,
+        'MAX_SIZE',
+        'The provided value has exceeded the maximum size limit (240 KiB)',
+      );
+    }
+    if (depthOf(value) > KVS_LIMITS.maxDepth) {
+      throw new KvsHttpError(
+        400,
+        'MAX_DEPTH',
+        `The provided value has exceeded the maximum object depth (${KVS_LIMITS.maxDepth})`,
+      );
+    }
+    return text;
+  }
+
+  private read(space: Space, entity: string, key: string): Item | undefined {
+    const row = this.db
+      .prepare<[Space, string, string], Row>(
+        'SELECT * FROM kvs_items WHERE space = ? AND entity = ? AND key = ?',
+      )
+      .get(space, entity, key);
+    if (!row) return undefined;
+    if (row.expire_at !== null && row.expire_at <= this.now()) {
+      this.db
+        .prepare('DELETE FROM kvs_items WHERE space = ? AND entity = ? AND key = ?')
+        .run(space, entity, key);
+      return undefined;
+    }
+    return this.toItem(row);
+  }
+
+  private toItem(row: Row): Item {
+    return {
+      key: row.key,
+      value: JSON.parse(row.value) as unknown,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      ...(row.expire_at !== null ? { expireTime: new Date(row.expire_at).toISOString() } : {}),
+    };
+  }
+
+  private write(space: Space, entity: string, key: string, value: unknown, options?: SetOptions): Item {
+    const text = this.serialise(value);
+    const now = this.now();
+    const existing = this.read(space, entity, key);
+    if (options?.keyPolicy === 'FAIL_IF_EXISTS' && existing) {
+      throw new KvsHttpError(409, 'KEY_ALREADY_EXISTS', `The key '${key}' already exists`);
+    }
+    const ttl = options?.ttl;
+    if (ttl && !(ttl.value > 0 && ttl.unit in TTL_MS))
+      throw new KvsHttpError(400, 'INVALID_TTL', 'The TTL is not valid');
+    const expireAt = ttl ? now + ttl.value * TTL_MS[ttl.unit] : null;
+    const createdAt = existing?.createdAt ?? now;
+    this.db
+      .prepare(
+        `INSERT INTO kvs_items (space, entity, key, value, created_at, updated_at, expire_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (space, entity, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, expire_at = excluded.expire_at`,
+      )
+      .run(space, entity, key, text, createdAt, now, expireAt);
+    return {
+      key,
+      value,
+      createdAt,
+      updatedAt: now,
+      ...(expireAt !== null ? { expireTime: new Date(expireAt).toISOString() } : {}),
+    };
+  }
+
+  private remove(space: Space, entity: string, key: string): void {
+    this.db
+      .prepare('DELETE FROM kvs_items WHERE space = ? AND entity = ? AND key = ?')
+      .run(space, entity, key);
+  }
+
+  private getOne(space: Space, entity: string, b: Record<string, unknown>): Response {
+    const key = this.checkKey(b.key);
+    const item = this.read(space, entity, key);
+    if (!item) throw new KvsHttpError(404, 'KEY_NOT_FOUND', `No value for the key '${key}'`);
+    return json(200, item);
+  }
+
+  private setOne(space: Space, entity: string, b: Record<string, unknown>): Response {
+    const key = this.checkKey(b.key);
+    const options = b.options as SetOptions | undefined;
+    const previous = this.read(space, entity, key);
+    const latest = this.write(space, entity, key, b.value, options);
+    if (options?.returnValue === 'LATEST') return json(200, latest);
+    if (options?.returnValue === 'PREVIOUS')
+      return previous ? json(200, previous) : new Response(null, { status: 200 });
+    return new Response(null, { status: 204 });
+  }
+
+  private deleteOne(space: Space, entity: string, b: Record<string, unknown>): Response {
+    this.remove(space, entity, this.checkKey(b.key));
+    return new Response(null, { status: 204 });
+  }
+
+  /** Query results carry key and value, plus only the metadata the caller asked for. */
+  private project(item: Item, b: Record<string, unknown>): Record<string, unknown> {
+    const options = b.options as { metadataFields?: string[] } | undefined;
+    const fields = options?.metadataFields ?? (b.metadataFields as string[] | undefined) ?? [];
+    return {
+      key: item.key,
+      value: item.value,
+      ...(fields.includes('CREATED_AT') ? { createdAt: item.createdAt } : {}),
+      ...(fields.includes('UPDATED_AT') ? { updatedAt: item.updatedAt } : {}),
+      ...(fields.includes('EXPIRE_TIME') && item.expireTime ? { expireTime: item.expireTime } : {}),
+    };
+  }
+
+  private limitOf(value: unknown): number {
+    if (value === undefined) return KVS_LIMITS.defaultQueryLimit;
+    if (
+      typeof value !== 'number' ||
+      !Number.isInteger(value) ||
+      value < 1 ||
+      value > KVS_LIMITS.maxQueryLimit
+    ) {
+      throw new KvsHttpError(
+        400,
+        'INVALID_LIMIT',
+        `The limit must be an integer from 1 to ${KVS_LIMITS.maxQueryLimit}`,
+      );
+    }
+    return value;
+  }
+
+  /** Plain-key query: keys in ascending order, optionally `where key BEGINS_WITH`, paged with an opaque cursor. */
+  private query(b: Record<string, unknown>): Response {
+    const limit = this.limitOf(b.limit);
+    const where = (b.where as Clause[] | undefined) ?? [];
+    const prefix = where.find((w) => w.condition === 'BEGINS_WITH' && w.property === 'key')?.values[0];
+    if (where.length > 0 && prefix === undefined) {
+      throw new KvsHttpError(400, 'VALIDATION_ERROR', 'Only `key BEGINS_WITH` is supported in a KVS query');
+    }
+    const after = typeof b.after === 'string' ? String(decodeCursor(b.after)[0]) : '';
+    const p = typeof prefix === 'string' || typeof prefix === 'number' ? String(prefix) : '';
+    const rows = this.db
+      .prepare<[string, string, string, number, number], Row>(
+        `SELECT * FROM kvs_items WHERE space = 'kv' AND entity = '' AND key > ? AND substr(key, 1, length(?)) = ?
+         AND (expire_at IS NULL OR expire_at > ?) ORDER BY key LIMIT ?`,
+      )
+      .all(after, p, p, this.now(), limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return json(200, {
+      data: page.map((r) => this.project(this.toItem(r), b)),
+      ...(rows.length > limit && last ? { cursor: encodeCursor([last.key]) } : {}),
+    });
+  }
+
+  private indexOf(entityName: string, indexName: string): EntityIndexDefinition {
+    const def = this.entities.get(entityName);
+    for (const index of def?.indexes ?? []) {
+      if (typeof index === 'string' && index === indexName) return { name: index, range: index };
+      if (typeof index === 'object' && index.name === indexName) return index;
+    }
+    if (def)
+      throw new KvsHttpError(400, 'INVALID_INDEX', `The entity '${entityName}' has no index '${indexName}'`);
+    // An entity nobody declared: treat the index as ranging over the attribute of the same name.
+    return { name: indexName, range: indexName };
+  }
+
+  /** Custom entity query over an index: partition, range condition, filters, sort, cursor paging. */
+  private queryEntity(b: Record<string, unknown>): Response {
+    const entityName = this.entityName(b);
+    const index = this.indexOf(entityName, String(b.indexName));
+    const limit = this.limitOf(b.limit);
+    const partition = (b.partition as unknown[] | undefined) ?? [];
+    const range = b.range as Clause | undefined;
+    const filters = b.filters as Conditions | undefined;
+    const direction = b.sort === 'DESC' ? -1 : 1;
+    const candidates = this.liveRows('entity', entityName)
+      .map((r) => this.toItem(r))
+      .filter((item) => attribute(item.value, index.range) !== undefined)
+      .filter((item) =>
+        (index.partition ?? []).every(
+          (p, i) => i >= partition.length || attribute(item.value, p) === partition[i],
+        ),
+      )
+      .filter((item) => !range || matches(attribute(item.value, index.range), range))
+      .filter((item) => satisfies(item.value, filters));
+    const order = (a: Item, c: Item): number =>
+      direction *
+      (compare(attribute(a.value, index.range), attribute(c.value, index.range)) || compare(a.key, c.key));
+    candidates.sort(order);
+    let start = 0;
+    if (typeof b.cursor === 'string') {
+      const [rangeValue, key] = decodeCursor(b.cursor);
+      const marker: Item = {
+        key: String(key),
+        value: { [index.range]: rangeValue },
+        createdAt: 0,
+        updatedAt: 0,
+      };
+      start = candidates.findIndex((item) => order(item, marker) > 0);
+      if (start < 0) start = candidates.length;
+    }
+    const page = candidates.slice(start, start + limit);
+    const last = page[page.length - 1];
+    const more = start + limit < candidates.length;
+    return json(200, {
+      data: page.map((item) => this.project(item, b)),
+      ...(more && last ? { cursor: encodeCursor([attribute(last.value, index.range), last.key]) } : {}),
+    });
+  }
+
+  private batchItems(
+    body: unknown,
+  ): Array<{ key: unknown; entityName?: string; value?: unknown; options?: SetOptions }> {
+    if (!Array.isArray(body) || body.length === 0)
+      throw new KvsHttpError(400, 'VALIDATION_ERROR', 'A batch needs at least one item');
+    if (body.length > KVS_LIMITS.maxBatchItems) {
+      throw new KvsHttpError(
+        400,
+        'VALIDATION_ERROR',
+        `A batch can contain at most ${KVS_LIMITS.maxBatchItems} items, got ${body.length}`,
+      );
+    }
+    const items = body as Array<{ key: unknown; entityName?: string }>;
+    const seen = new Set(items.map((i) => `${i.entityName ?? ''}\u0000${String(i.key)}`));
+    if (seen.size !== items.length)
+      throw new KvsHttpError(400, 'VALIDATION_ERROR', 'A batch cannot name the same key twice');
+    return items;
+  }
+
+  private batchEach<T>(
+    body: unknown,
+    op: (space: Space, entity: string, item: { key: unknown; value?: unknown; options?: SetOptions }) => T,
+  ) {
+    const successfulKeys: Array<Record<string, unknown>> = [];
+    const failedKeys: Array<Record<string, unknown>> = [];
+    for (const item of this.batchItems(body)) {
+      const id = { key: item.key, ...(item.entityName ? { entityName: item.entityName } : {}) };
+      try {
+        const entity = item.entityName ? this.entityName(item) : '';
+        const result = op(item.entityName ? 'entity' : 'kv', entity, item);
+        successfulKeys.push({ ...id, ...(result && typeof result === 'object' ? result : {}) });
+      } catch (e) {
+        if (!(e instanceof KvsHttpError)) throw e;
+        failedKeys.push({ ...id, error: { code: e.code, message: e.message } });
+      }
+    }
+    return json(200, { successfulKeys, failedKeys });
+  }
+
+  private batchSet(body: unknown): Response {
+    return this.batchEach(body, (space, entity, item) => {
+      this.write(space, entity, this.checkKey(item.key), item.value, item.options);
+      return undefined;
+    });
+  }
+
+  private batchDelete(body: unknown): Response {
+    return this.batchEach(body, (space, entity, item) => {
+      this.remove(space, entity, this.checkKey(item.key));
+      return undefined;
+    });
+  }
+
+  private batchGet(body: unknown): Response {
+    return this.batchEach(body, (space, entity, item) => {
+      const key = this.checkKey(item.key);
+      const found = this.read(space, entity, key);
+      if (!found) throw new KvsHttpError(404, 'KEY_NOT_FOUND', `No value for the key '${key}'`);
+      return found;
+    });
+  }
+
+  /** All-or-nothing: every check and condition is evaluated, then all writes run in one SQLite transaction. */
+  private transaction(b: Record<string, unknown>): Response {
+    type Op = {
+      key: unknown;
+      entityName?: string;
+      conditions?: Conditions;
+      value?: unknown;
+      options?: SetOptions;
+    };
+    const sets = (b.set as Op[] | undefined) ?? [];
+    const deletes = (b.delete as Op[] | undefined) ?? [];
+    const checks = (b.check as Op[] | undefined) ?? [];
+    const total = sets.length + deletes.length + checks.length;
+    if (total === 0)
+      throw new KvsHttpError(400, 'VALIDATION_ERROR', 'A transaction needs at least one operation');
+    if (total > KVS_LIMITS.maxTransactionItems) {
+      throw new KvsHttpError(
+        400,
+        'VALIDATION_ERROR',
+        `A transaction can contain at most ${KVS_LIMITS.maxTransactionItems} operations`,
+      );
+    }
+    const ids = [...sets, ...deletes, ...checks].map((op) => `${op.entityName ?? ''}\u0000${String(op.key)}`);
+    if (new Set(ids).size !== ids.length)
+      throw new KvsHttpError(400, 'VALIDATION_ERROR', 'A transaction cannot name the same key twice');
+    const where = (op: Op): [Space, string, string] => [
+      op.entityName ? 'entity' : 'kv',
+      op.entityName ? this.entityName(op) : '',
+      this.checkKey(op.key),
+    ];
+    const conditionHolds = (op: Op): boolean => {
+      if (!op.conditions) return true;
+      const current = this.read(...where(op));
+      return satisfies(current?.value, op.conditions);
+    };
+    this.db.transaction(() => {
+      for (const op of [...checks, ...sets, ...deletes]) {
+        if (!conditionHolds(op)) {
+          throw new KvsHttpError(
+            409,
+            'CONDITION_CHECK_FAILED',
+            `The transaction's condition on '${String(op.key)}' does not hold`,
+          );
+        }
+      }
+      for (const op of sets) {
+        const [space, entity, key] = where(op);
+        this.write(space, entity, key, op.value, op.options);
+      }
+      for (const op of deletes) this.remove(...where(op));
+    })();
+    return new Response(null, { status: 204 });
+  }
+}

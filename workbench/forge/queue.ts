@@ -1,0 +1,314 @@
+/**
+ * @forge/events queues for the workbench: answers the SDK's push/stats/cancel requests, keeps events in SQLite
+ * and delivers them to registered consumers in order of due time, retrying failures with backoff and a
+ * retryContext the way Forge does. Time comes from an injected clock plus an offset that runDue can advance,
+ * so tests never sleep.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkbenchDb } from '../db';
+import { DEFAULT_INSTALL_CONTEXT, FUNCTION_TIMEOUT_MS, runInInvocation } from './context';
+
+export const QUEUE_LIMITS = { maxEventsPerPush: 50, maxPushBytes: 200 * 1024, maxDelaySeconds: 900 } as const;
+export const DEFAULT_MAX_RETRIES = 3;
+/** Reason given when a consumer throws; a consumer that returns InvocationError names its own reason. */
+export const THROWN_RETRY_REASON = 'FUNCTION_PLATFORM_UNKNOWN_ERROR';
+
+export interface QueueEvent {
+  body: unknown;
+  queueName: string;
+  jobId: string;
+  eventId: string;
+  retryContext?: { retryCount: number; retryReason: string; retryData?: unknown };
+}
+
+export type QueueConsumer = (event: QueueEvent, context: unknown) => Promise<unknown>;
+
+export interface QueueHostOptions {
+  now?: () => number;
+  maxRetries?: number;
+  installContext?: string;
+  /** Base of the exponential backoff after a thrown error, in seconds: 1st retry after base, 2nd after 2×base... */
+  backoffSeconds?: number;
+}
+
+export interface Delivery {
+  queueName: string;
+  eventId: string;
+  retryCount: number;
+  ok: boolean;
+  error?: string;
+}
+
+interface EventRow {
+  id: number;
+  event_id: string;
+  job_id: string;
+  queue_name: string;
+  body: string;
+  due_at: number;
+  retry_count: number;
+  retry_reason: string | null;
+  retry_data: string | null;
+  status: 'pending' | 'done' | 'failed' | 'cancelled';
+}
+
+type PushRequest = { queueName?: unknown; jobId?: unknown; payload?: unknown };
+type PushEvent = { body?: unknown; delayInSeconds?: number };
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** A consumer's answer asking for a retry: InvocationError's JSON or a QueueResponse after retry(). */
+function retryRequest(
+  result: unknown,
+): { retryAfter: number; retryReason: string; retryData?: unknown } | undefined {
+  if (!result || typeof result !== 'object' || (result as { _retry?: unknown })._retry !== true)
+    return undefined;
+  const options = (
+    result as { retryOptions?: { retryAfter?: number; retryReason?: string; retryData?: unknown } }
+  ).retryOptions;
+  return {
+    retryAfter: options?.retryAfter ?? 1,
+    retryReason: options?.retryReason ?? 'FUNCTION_RETRY_REQUEST',
+    retryData: options?.retryData,
+  };
+}
+
+export class QueueHost {
+  readonly deliveries: Delivery[] = [];
+  private readonly consumers = new Map<string, QueueConsumer>();
+  private readonly baseNow: () => number;
+  private offsetMs = 0;
+  private readonly maxRetries: number;
+  private readonly installContext: string;
+  private readonly backoffSeconds: number;
+
+  constructor(
+    private readonly db: WorkbenchDb,
+    options: QueueHostOptions = {},
+  ) {
+    this.baseNow = options.now ?? Date.now;
+    this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.installContext = options.installContext ?? DEFAULT_INSTALL_CONTEXT;
+    this.backoffSeconds = options.backoffSeconds ?? 2;
+    db.exec(`CREATE TABLE IF NOT EXISTS queue_events (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      event_id TEXT NOT NULL UNIQUE,
+      job_id TEXT NOT NULL,
+      queue_name TEXT NOT NULL,
+      body TEXT NOT NULL,
+      due_at INTEGER NOT NULL,
+      retry_count INTEGER NOT NULL DEFAULT 0,
+      retry_reason TEXT,
+      retry_data TEXT,
+      status TEXT NOT NULL DEFAULT 'pending',
+      last_error TEXT
+    );
+    CREATE INDEX IF NOT EXISTS queue_events_due ON queue_events (status, due_at, id);`);
+  }
+
+  /** The host's current time: the injected clock plus whatever runDue advanced. */
+  now(): number {
+    return this.baseNow() + this.offsetMs;
+  }
+
+  registerConsumer(queueName: string, handler: QueueConsumer): void {
+    this.consumers.set(queueName, handler);
+  }
+
+  pending(): number {
+    return (
+      this.db
+        .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM queue_events WHERE status = 'pending'")
+        .get()?.n ?? 0
+    );
+  }
+
+  /** What @forge/events sends through __forge_fetch__: publish, stats and cancel of a job. */
+  async handle(path: string, init: unknown): Promise<Response> {
+    const raw = (init as { body?: unknown } | undefined)?.body;
+    let body: PushRequest;
+    try {
+      body = (typeof raw === 'string' && raw ? JSON.parse(raw) : {}) as PushRequest;
+    } catch {
+      return json(400, { message: 'Body is not valid JSON' });
+    }
+    if (path.startsWith('/webhook/queue/publish/')) return Promise.resolve(this.publish(body));
+    if (path.startsWith('/webhook/queue/stats/')) return Promise.resolve(this.stats(body));
+    if (path.startsWith('/webhook/queue/cancel/')) return Promise.resolve(this.cancel(body));
+    // App events (appEvents.publish) have no subscribers in the workbench: accept and drop.
+    if (path.startsWith('/forge/events/')) return Promise.resolve(json(200, { failedEvents: [] }));
+    return Promise.resolve(json(404, { message: `The workbench queue has no endpoint ${path}` }));
+  }
+
+  private publish(req: PushRequest): Response {
+    const events = req.payload;
+    if (typeof req.queueName !== 'string' || !/^[a-zA-Z0-9-_]+$/.test(req.queueName)) {
+      return json(400, { message: 'Invalid queue name' });
+    }
+    if (!Array.isArray(events) || events.length === 0) return json(400, { message: 'No events pushed.' });
+    if (events.length > QUEUE_LIMITS.maxEventsPerPush) {
+      return json(400, {
+        message: `This push contains more than the ${QUEUE_LIMITS.maxEventsPerPush} events allowed.`,
+      });
+    }
+    if (Buffer.byteLength(JSON.stringify(events)) > QUEUE_LIMITS.maxPushBytes) {
+      return json(413, { errorMessage: 'The maximum payload size is 200KB.' });
+    }
+    const jobId = typeof req.jobId === 'string' ? req.jobId : randomUUID();
+    const insert = this.db.prepare(
+      'INSERT INTO queue_events (event_id, job_id, queue_name, body, due_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    const now = this.now();
+    const failed: Array<{ index: number; errorMessage: string }> = [];
+    this.db.transaction(() => {
+      (events as PushEvent[]).forEach((event, index) => {
+        const delay = event.delayInSeconds ?? 0;
+        if (typeof delay !== 'number' || delay < 0 || delay > QUEUE_LIMITS.maxDelaySeconds) {
+          failed.push({ index, errorMessage: 'The delayInSeconds setting must be between 0 and 900.' });
+          return;
+        }
+        insert.run(randomUUID(), jobId, req.queueName, JSON.stringify(event.body ?? {}), now + delay * 1000);
+      });
+    })();
+    if (failed.length > 0) return json(202, { failedEvents: failed });
+    return json(201, { jobId });
+  }
+
+  private stats(req: PushRequest): Response {
+    const rows = this.db
+      .prepare<[string, string], { status: string; n: number }>(
+        'SELECT status, COUNT(*) AS n FROM queue_events WHERE job_id = ? AND queue_name = ? GROUP BY status',
+      )
+      .all(String(req.jobId), String(req.queueName));
+    if (rows.length === 0) return json(404, { message: 'Job not found' });
+    const count = (status: string): number => rows.find((r) => r.status === status)?.n ?? 0;
+    return json(200, {
+      success: count('done'),
+      inProgress: count('pending'),
+      failed: count('failed') + count('cancelled'),
+    });
+  }
+
+  private cancel(req: PushRequest): Response {
+    const result = this.db
+      .prepare(
+        "UPDATE queue_events SET status = 'cancelled' WHERE job_id = ? AND queue_name = ? AND status = 'pending'",
+      )
+      .run(String(req.jobId), String(req.queueName));
+    const known = this.db
+      .prepare('SELECT 1 FROM queue_events WHERE job_id = ? LIMIT 1')
+      .get(String(req.jobId));
+    if (!known && result.changes === 0) return json(404, { message: 'Job not found' });
+    return new Response(null, { status: 204 });
+  }
+
+  private nextDue(): EventRow | undefined {
+    const names = [...this.consumers.keys()];
+    if (names.length === 0) return undefined;
+    return this.db
+      .prepare<unknown[], EventRow>(
+        `SELECT * FROM queue_events WHERE status = 'pending' AND queue_name IN (${names.map(() => '?').join(',')})
+         ORDER BY due_at, id LIMIT 1`,
+      )
+      .get(...names);
+  }
+
+  /**
+   * Delivers due events to their consumers (events of queues without a consumer wait).
+   * - default: the events due now, including ones consumers push that are already due;
+   * - advanceClock: when nothing is due, jumps the clock to the next due event instead of stopping;
+   * - until 'idle' with advanceClock: runs until no deliverable event is pending at all.
+   * maxEvents bounds the work (default 1000) so a consumer that re-pushes forever cannot hang a test.
+   */
+  async runDue(
+    options: { until?: 'idle'; advanceClock?: boolean; maxEvents?: number } = {},
+  ): Promise<{ delivered: number; failed: number; pending: number }> {
+    const maxEvents = options.maxEvents ?? 1000;
+    let delivered = 0;
+    let failed = 0;
+    let jumped = false;
+    while (delivered + failed < maxEvents) {
+      const next = this.nextDue();
+      if (!next) break;
+      if (next.due_at > this.now()) {
+        // Without until:'idle', advanceClock jumps once: to the next batch of due events.
+        if (!options.advanceClock || (jumped && options.until !== 'idle')) break;
+        this.offsetMs += next.due_at - this.now();
+        jumped = true;
+      }
+      if (await this.deliver(next)) delivered++;
+      else failed++;
+    }
+    return { delivered, failed, pending: this.pending() };
+  }
+
+  private async deliver(row: EventRow): Promise<boolean> {
+    const consumer = this.consumers.get(row.queue_name);
+    if (!consumer) return false;
+    const event: QueueEvent = {
+      body: JSON.parse(row.body) as unknown,
+      queueName: row.queue_name,
+      jobId: row.job_id,
+      eventId: row.event_id,
+      ...(row.retry_count > 0
+        ? {
+            retryContext: {
+              retryCount: row.retry_count,
+              retryReason: row.retry_reason ?? THROWN_RETRY_REASON,
+              retryData: row.retry_data === null ? undefined : (JSON.parse(row.retry_data) as unknown),
+            },
+          }
+        : {}),
+    };
+    const context = { installContext: this.installContext };
+    let retry: { retryAfter: number; retryReason: string; retryData?: unknown } | undefined;
+    let error: string | undefined;
+    try {
+      const result = await runInInvocation(
+        {
+          accountId: null,
+          moduleKey: `consumer:${row.queue_name}`,
+          installContext: this.installContext,
+          timeoutMs: FUNCTION_TIMEOUT_MS,
+        },
+        () => consumer(event, context),
+      );
+      retry = retryRequest(result);
+      if (retry) error = `retry requested: ${retry.retryReason}`;
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+      retry = { retryAfter: this.backoffSeconds * 2 ** row.retry_count, retryReason: THROWN_RETRY_REASON };
+    }
+    const ok = retry === undefined;
+    this.deliveries.push({
+      queueName: row.queue_name,
+      eventId: row.event_id,
+      retryCount: row.retry_count,
+      ok,
+      ...(error ? { error } : {}),
+    });
+    if (ok) {
+      this.db.prepare("UPDATE queue_events SET status = 'done' WHERE id = ?").run(row.id);
+    } else if (retry && row.retry_count < this.maxRetries) {
+      this.db
+        .prepare(
+          'UPDATE queue_events SET retry_count = ?, retry_reason = ?, retry_data = ?, due_at = ?, last_error = ? WHERE id = ?',
+        )
+        .run(
+          row.retry_count + 1,
+          retry.retryReason,
+          retry.retryData === undefined ? null : JSON.stringify(retry.retryData),
+          this.now() + Math.max(1, retry.retryAfter) * 1000,
+          error ?? null,
+          row.id,
+        );
+    } else {
+      this.db
+        .prepare("UPDATE queue_events SET status = 'failed', last_error = ? WHERE id = ?")
+        .run(error ?? null, row.id);
+    }
+    return ok;
+  }
+}
