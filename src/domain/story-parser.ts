@@ -497,8 +497,8 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
   let scope = clause;
 
   if (verb) {
-    const subjectRaw = clause
-      .slice(0, verb.index)
+    // A metric is a short phrase; a subject longer than this is not one (and bounds the regex work).
+    const subjectRaw = (verb.index <= 200 ? clause.slice(0, verb.index) : '')
       .replace(
         /\s+(?:to|will|would|should|could|can|may|might|shall|is\s+going\s+to|are\s+going\s+to|to\s+be\s+able\s+to)\s*$/i,
         '',

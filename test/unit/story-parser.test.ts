@@ -346,6 +346,7 @@ describe('parseStory', () => {
       ['"as as as"', 'as '.repeat(17_000)],
       ['"so so so"', 'As a user I want so '.repeat(2_500)],
       ['digits', 'We expect ' + '1'.repeat(50_000)],
+      ['spaces before a direction verb', 'We expect ' + ' '.repeat(50_000) + 'x will reduce'],
       ['"from 1 to"', 'We expect x to fall ' + 'from 1 to '.repeat(5_000)],
       ['closing brackets', 'As a user, I want ' + ')'.repeat(50_000)],
       ['newlines', 'As a user\n'.repeat(5_000)],
