@@ -1,0 +1,205 @@
+/**
+ * The real @forge/events Queue against the workbench's queue host, through the installed Forge runtime.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  Queue,
+  InvocationError,
+  InvocationErrorCode,
+  TooManyEventsError,
+  PayloadTooBigError,
+  InvalidPushSettingsError,
+} from '@forge/events';
+import { openDatabase, type WorkbenchDb } from '../../workbench/db';
+import { KvsStore } from '../../workbench/forge/kvs-store';
+import { QueueHost, type QueueEvent } from '../../workbench/forge/queue';
+import { installForgeRuntime } from '../../workbench/forge/runtime';
+import { currentInvocation } from '../../workbench/forge/context';
+
+const START = Date.parse('2026-01-01T00:00:00Z');
+let db: WorkbenchDb;
+let queue: QueueHost;
+let uninstall: () => void;
+let tmpDir: string;
+
+function newHost(file = ':memory:', maxRetries?: number): void {
+  db = openDatabase(file);
+  queue = new QueueHost(db, { now: () => START, maxRetries });
+}
+
+/** A consumer that records what it received and answers with `answer` for each call. */
+function recordingConsumer(answer: (event: QueueEvent, call: number) => unknown = () => undefined) {
+  const received: QueueEvent[] = [];
+  const consumer = (event: QueueEvent) => {
+    received.push(event);
+    const result = answer(event, received.length);
+    return result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
+  };
+  return { received, consumer };
+}
+
+beforeAll(() => {
+  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-queue-'));
+  uninstall = installForgeRuntime({
+    jira: { handle: () => Promise.reject(new Error('Jira is not part of this test')) },
+    kvs: new KvsStore(openDatabase(':memory:')),
+    get queue() {
+      return queue;
+    },
+    appAccountId: 'app-account',
+    installContext: 'ari:cloud:jira::site/workbench',
+  });
+});
+
+afterAll(() => {
+  uninstall();
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+});
+
+beforeEach(() => newHost());
+
+describe('@forge/events queues on the workbench', () => {
+  it('delivers an event now and a delayed one only once the clock reaches it', async () => {
+    const { received, consumer } = recordingConsumer();
+    queue.registerConsumer('zombie-scan', consumer);
+    const { jobId } = await new Queue({ key: 'zombie-scan' }).push([
+      { body: { page: 1 } },
+      { body: { page: 2 }, delayInSeconds: 120 },
+    ]);
+
+    expect(await queue.runDue()).toEqual({ delivered: 1, failed: 0, pending: 1 });
+    expect(received.map((e) => e.body)).toEqual([{ page: 1 }]);
+    expect(received[0]).toMatchObject({ queueName: 'zombie-scan', jobId });
+    expect(received[0]?.retryContext).toBeUndefined();
+
+    expect(await queue.runDue({ advanceClock: true })).toEqual({ delivered: 1, failed: 0, pending: 0 });
+    expect(queue.now() - START).toBe(120_000);
+    expect(received.map((e) => e.body)).toEqual([{ page: 1 }, { page: 2 }]);
+  });
+
+  it('delivers in order of due time, not of push', async () => {
+    const { received, consumer } = recordingConsumer();
+    queue.registerConsumer('q', consumer);
+    await new Queue({ key: 'q' }).push([
+      { body: { n: 30 }, delayInSeconds: 30 },
+      { body: { n: 10 }, delayInSeconds: 10 },
+      { body: { n: 20 }, delayInSeconds: 20 },
+    ]);
+    await queue.runDue({ until: 'idle', advanceClock: true });
+    expect(received.map((e) => e.body)).toEqual([{ n: 10 }, { n: 20 }, { n: 30 }]);
+  });
+
+  it('retries a consumer that throws, with retryContext.retryCount counting up, then gives up', async () => {
+    const { received, consumer } = recordingConsumer(() => new Error('Jira is down'));
+    queue.registerConsumer('q', consumer);
+    const q = new Queue({ key: 'q' });
+    const { jobId } = await q.push({ body: { page: 1 } });
+
+    const result = await queue.runDue({ until: 'idle', advanceClock: true });
+    console.log(`queue retry: ${received.length} attempts, ${(queue.now() - START) / 1000}s of backoff`);
+    expect(result).toEqual({ delivered: 0, failed: 4, pending: 0 });
+    expect(received.map((e) => e.retryContext?.retryCount)).toEqual([undefined, 1, 2, 3]);
+    expect(received[1]?.retryContext?.retryReason).toBe('FUNCTION_PLATFORM_UNKNOWN_ERROR');
+    expect(queue.deliveries.map((d) => d.ok)).toEqual([false, false, false, false]);
+    expect(await q.getStats(jobId)).toEqual({ success: 0, inProgress: 0, failed: 1 });
+  });
+
+  it('succeeds on a retry once the consumer recovers', async () => {
+    const { received, consumer } = recordingConsumer((_e, call) =>
+      call < 3 ? new Error('flaky') : { ok: true },
+    );
+    queue.registerConsumer('q', consumer);
+    await new Queue({ key: 'q' }).push({ body: { page: 1 } });
+    expect(await queue.runDue({ until: 'idle', advanceClock: true })).toEqual({
+      delivered: 1,
+      failed: 2,
+      pending: 0,
+    });
+    expect(received.map((e) => e.eventId)).toEqual(Array(3).fill(received[0]?.eventId));
+  });
+
+  it('honours an InvocationError answer: its retryAfter, reason and data', async () => {
+    const { received, consumer } = recordingConsumer((_e, call) =>
+      call === 1
+        ? new InvocationError({
+            retryAfter: 30,
+            retryReason: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED,
+            retryData: { cursor: 'page-2' },
+          })
+        : undefined,
+    );
+    queue.registerConsumer('q', consumer);
+    await new Queue({ key: 'q' }).push({ body: { page: 1 } });
+    await queue.runDue();
+    expect(await queue.runDue()).toMatchObject({ delivered: 0, pending: 1 });
+    await queue.runDue({ advanceClock: true });
+    expect(queue.now() - START).toBe(30_000);
+    expect(received[1]?.retryContext).toEqual({
+      retryCount: 1,
+      retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED',
+      retryData: { cursor: 'page-2' },
+    });
+  });
+
+  it('queues events a consumer pushes, in an invocation without a user', async () => {
+    const seen: Array<{ body: unknown; accountId: string | null | undefined }> = [];
+    queue.registerConsumer('q', async (event) => {
+      seen.push({ body: event.body, accountId: currentInvocation()?.accountId });
+      const page = (event.body as { page: number }).page;
+      if (page < 3) await new Queue({ key: 'q' }).push({ body: { page: page + 1 }, delayInSeconds: 5 });
+    });
+    await new Queue({ key: 'q' }).push({ body: { page: 1 } });
+    expect(await queue.runDue({ until: 'idle', advanceClock: true })).toEqual({
+      delivered: 3,
+      failed: 0,
+      pending: 0,
+    });
+    expect(seen).toEqual([1, 2, 3].map((page) => ({ body: { page }, accountId: null })));
+  });
+
+  it('enforces the push limits: 1..50 events, 200 KB, delay up to 900 s', async () => {
+    const q = new Queue({ key: 'q' });
+    const events = (n: number) => Array.from({ length: n }, (_, i) => ({ body: { i } }));
+    await expect(q.push(events(51))).rejects.toBeInstanceOf(TooManyEventsError);
+    await expect(q.push({ body: { blob: 'x'.repeat(201 * 1024) } })).rejects.toBeInstanceOf(
+      PayloadTooBigError,
+    );
+    await expect(q.push({ body: {}, delayInSeconds: 901 })).rejects.toBeInstanceOf(InvalidPushSettingsError);
+    await q.push(events(50));
+    expect(queue.pending()).toBe(50);
+
+    // The host refuses the same over-limit requests even if they bypass the SDK's own checks.
+    const raw = (payload: unknown) =>
+      queue.handle('/webhook/queue/publish/x/y/z/1', {
+        body: JSON.stringify({ queueName: 'q', jobId: 'j', payload }),
+      });
+    expect((await raw(events(51))).status).toBe(400);
+    expect((await raw([{ body: { blob: 'x'.repeat(201 * 1024) } }])).status).toBe(413);
+    expect((await raw([{ body: {}, delayInSeconds: 901 }])).status).toBe(202);
+  });
+
+  it('cancels the pending events of a job', async () => {
+    const q = new Queue({ key: 'q' });
+    const { jobId } = await q.push([{ body: {} }, { body: {} }]);
+    await q.cancel(jobId);
+    expect(queue.pending()).toBe(0);
+    expect(await q.getStats(jobId)).toEqual({ success: 0, inProgress: 0, failed: 2 });
+  });
+
+  it('keeps queued events across a restart on the same database file', async () => {
+    const file = path.join(tmpDir, 'restart.db');
+    newHost(file);
+    await new Queue({ key: 'q' }).push([{ body: { survives: true }, delayInSeconds: 60 }]);
+    db.close();
+
+    newHost(file);
+    expect(queue.pending()).toBe(1);
+    const { received, consumer } = recordingConsumer();
+    queue.registerConsumer('q', consumer);
+    await queue.runDue({ advanceClock: true });
+    expect(received.map((e) => e.body)).toEqual([{ survives: true }]);
+    db.close();
+  });
+});
