@@ -548,7 +548,7 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
     if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
       target = toNumber(to[1]);
       unit = normaliseUnit(to[2]) ?? unit;
-    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && !DAY_MONTH_RE.test(by[0] + ' x')) {
+    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && DAY_MONTH_RE.exec(scope.slice(by.index))?.index !== 0) {
       unit = unit ?? normaliseUnit(by[2]);
       notes.push(`"${by[0].trim()}" is a relative change; no target is computed from it.`);
     }

@@ -306,6 +306,12 @@ describe('parseStory', () => {
       expect(story.notes.join(' ')).toMatch(/no year/);
     });
 
+    it('does not read a date ("by 1 March") as a relative change', () => {
+      const story = parseStory('We expect cart drop-off to fall by 1 March 2027.');
+      expect(story.expectedOutcome).toEqual(outcome({ direction: 'decrease', checkBy: '2027-03-01' }));
+      expect(story.notes.join(' ')).not.toMatch(/relative change/);
+    });
+
     it('resolves a year-less date that is today to today', () => {
       expect(
         parseStory('We expect churn to fall by 21 November', { now: NOW }).expectedOutcome?.checkBy,
