@@ -7,7 +7,7 @@
 export type AdfNode = { type: string; text?: string; content?: AdfNode[]; attrs?: Record<string, unknown> };
 
 /** Marker left where a code block was: code is not prose, so no signal may be read from it. */
-export const CODE_MARKER = '[code]';
+export const CODE_MARKER = '(code)';
 
 const BLOCK_TYPES = new Set([
   'paragraph',
@@ -85,7 +85,7 @@ function adfToText(root: AdfNode): string {
     const isBlock = BLOCK_TYPES.has(type);
     if (type === 'listItem') out.push('\n- ');
     else if (type === 'tableCell' || type === 'tableHeader') out.push(' | ');
-    else if (isBlock) out.push('\n');
+    else if (isBlock && !(out[out.length - 1] ?? '').endsWith('- ')) out.push('\n');
     if (isBlock) stack.push('\n');
     const children = Array.isArray(item.content) ? item.content : [];
     for (let i = children.length - 1; i >= 0; i--) {
@@ -97,11 +97,11 @@ function adfToText(root: AdfNode): string {
 }
 
 // Precompiled wiki-markup rules, applied in order.
-const CODE_BLOCK = /\{(code|noformat)(?::[^}\n]*)?\}[\s\S]*?(?:\{\1\}|$)/g;
-const LINK_WITH_TEXT = /\[([^\]|\n]*)\|([^\]\n]*)\]/g;
-const LINK_PLAIN = /\[(?:~|\^)?([^\]\n]*)\]/g;
-const IMAGE = /![^!\s][^!\n]*!/g;
-const MACRO = /\{[a-zA-Z]+(?::[^}\n]*)?\}/g;
+const CODE_BLOCK = /\{(code|noformat)(?::[^}\n]{0,200})?\}[\s\S]*?(?:\{\1\}|$)/g;
+const LINK_WITH_TEXT = /\[([^\]|\n]{0,300})\|([^\]\n]{0,500})\]/g;
+const LINK_PLAIN = /\[(?:~|\^)?([^\]\n]{0,500})\]/g;
+const IMAGE = /![^!\s][^!\n]{0,300}!/g;
+const MACRO = /\{[a-zA-Z]{1,30}(?::[^}\n]{0,200})?\}/g;
 const HEADING = /^[ \t]*h[1-6]\.[ \t]*/gm;
 const BULLET = /^[ \t]*[*#]+[ \t]+/gm;
 const DASH_BULLET = /^[ \t]*-[ \t]+/gm;
@@ -109,7 +109,7 @@ const TABLE_HEADER_SEP = /\|\|/g;
 const TABLE_EDGE = /^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$/gm;
 const STRONG = /(^|[^\w*])\*(?=\S)([^*\n]*[^\s*])\*(?!\w)/g;
 const EMPHASIS = /(^|[^\w])_(?=\S)([^_\n]*[^\s_])_(?!\w)/g;
-const MONO = /\{\{([^}\n]*)\}\}/g;
+const MONO = /\{\{([^}\n]{0,500})\}\}/g;
 const CITE = /\?\?([^?\n]+)\?\?/g;
 const INSERTED = /(^|[^\w+])\+(?=\S)([^+\n]*[^\s+])\+(?!\w)/g;
 const LINE_BREAK = /\\\\/g;

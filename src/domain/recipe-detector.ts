@@ -84,7 +84,7 @@ const BUILD_VERBS =
   'comment|pull|push|audit|determine|specify|allow|support|design|place|insert|append|deploy|submit|check|adapt|' +
   'avoid|get|report|adding|creating|moving|removing|updating|upgrading|replacing|renaming|migrating|edit|copy|translate|align|center|centre|resize|colour|color|style|reformat|format|revert|decouple';
 const SOLUTION_VERB = new RegExp(
-  `(?:^|[.!?:;]\\s+|\\n\\s*(?:[-*#]\\s*|\\d+[.)]\\s*)?)(?:\\[[^\\]\\n]{0,40}\\]\\s*)?(?:please\\s+|we\\s+(?:should|need\\s+to|must)\\s+|let'?s\\s+|do\\s+not\\s+|don'?t\\s+)?(${BUILD_VERBS})\\b`,
+  `(?:^|[.!?:;]\\s+|\\n[ \\t]*(?:[-*#][ \\t]*|\\d+[.)][ \\t]*)?)(?:\\[[^\\]\\n]{0,40}\\]\\s*)?(?:please\\s+|we\\s+(?:should|need\\s+to|must)\\s+|let'?s\\s+|do\\s+not\\s+|don'?t\\s+)?(${BUILD_VERBS})\\b`,
   'gi',
 );
 
@@ -109,14 +109,14 @@ const PROBLEM_PATTERN = new RegExp(
     "(?<need>\\b(?:i|users?|customers?|people)\\s+(?:want|need|would\\s+like)\\b|\\bit\\s+would\\s+be\\s+(?:really\\s+|very\\s+)?(?:nice|useful|great|good|helpful|better)\\b|\\bshould\\s+be\\s+(?:possible|able)\\b|\\bno\\s+way\\s+to\\b|\\bnot\\s+(?:yet\\s+)?(?:supported|possible|available|documented)\\b|\\bunable\\s+to\\b|\\bcan(?:not|'t)\\s+\\w+|\\bis\\s+(?:hard|difficult|slow|painful|confusing)\\b|\\b(?:hard|difficult)\\s+to\\b|\\bmissing\\b|\\blacks?\\b|\\brequested\\b)",
     "(?<reason>\\bso\\s+that\\b|\\bso\\s+(?:i|we|they|you|users?|it|people|shoppers?|customers?|apps?)\\s+(?:can|could|will|would|don't|do\\s+not|are|have|get|feel|should|must|need)\\b|\\bnow\\s+that\\b|\\bthis\\s+is\\s+(?:for|so|to|because|needed)\\b|\\bin\\s+order\\s+to\\b|\\bbecause\\b|\\bsince\\s+(?:the|it|we|this|there|a|an)\\b|\\bsince\\s+\\w+\\s+(?:may|might|has|have|is|are|will|would|does|do|can|cannot)\\b|\\bto\\s+get\\s+(?:it|this|them)\\s+to\\b|\\bnot\\s+meant\\s+to\\b|\\bdue\\s+to\\b|\\bto\\s+(?:avoid|allow|enable|help|ensure|make\\s+sure|prevent|reduce|improve|support|save|let)\\b|\\b(?:will|would|should|could)\\s+(?:hopefully\\s+)?(?:allow|help|make|avoid|enable|let|save|improve|reduce|prevent)\\b|\\ballow(?:s|ing)\\s+(?:us|users?|developers|people|them|you)\\b|\\buseful\\b|\\bbenefits?\\b|\\b(?:the\\s+)?reasons?\\s+(?:is|are|for)\\b|\\botherwise\\b|\\bdeprecated\\b|\\bunused\\b|\\bredundan(?:t|cy)\\b|\\bobsolete\\b|\\buseless\\b|\\bnot\\s+needed\\b|\\brequires?\\b|\\brequired\\s+(?:by|to|for)\\b|\\bhard\\s+to\\s+maintain\\b|\\bfor\\s+(?:maintainability|readability|performance|security|clarity|consistency)\\b|\\bthe\\s+idea\\s+is\\b|\\bthe\\s+goal\\s+is\\b|\\bwe\\s+need\\b)",
     '(?<expected>\\bwe\\s+expect\\b|\\bexpected\\s+(?:results?|behaviou?r|outcome)\\b|\\b(?:increase|reduce|decrease|improve|lower|raise|cut)\\w*\\s+(?:\\S+\\s+){0,6}?by\\s+\\d+(?:\\.\\d+)?\\s?(?:%|percent)|\\b\\d+(?:\\.\\d+)?\\s?(?:%|percent)\\b|\\bshould\\s+(?:return|fail|work|throw|produce)\\b|\\binstead\\s+of\\b|\\brather\\s+than\\b|\\b(?:faster|quicker|more\\s+(?:reliable|descriptive|useful|consistent|efficient|readable))\\b)',
-    "(?<defect>\\b(?:bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b|\\w+(?:Exception|Error)\\b)",
+    "(?<defect>\\b(?:bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b|\\b\\w{0,60}(?:Exception|Error)\\b)",
   ].join('|'),
   'gi',
 );
 
 /** Words that hint at a problem but also appear in plain instructions ("currently the pom says …"). */
 const WEAK_PROBLEM =
-  /^(?:currently|still|at the moment|right now|never|don'?t|doesn'?t|does not|didn'?t|did not|isn'?t|warnings?|problems?|issues?\s+with|no longer|requires?|missing|lacks?|instead of|rather than|should\s+\w+|\w+(?:exception|error)|so\s+(?!that)\w+\s+\w+)$/i;
+  /^(?:currently|still|at the moment|right now|never|don'?t|doesn'?t|does not|didn'?t|did not|isn'?t|warnings?|problems?|issues?\s+with|no longer|requires?|missing|lacks?|instead of|rather than|should\s+\w+|\w*(?:exception|error)|so\s+(?!that)\w+\s+\w+)$/i;
 
 /** Roles inside the team: wanting something as a PO is not a user need. */
 const INTERNAL_PERSONA =

@@ -1,0 +1,122 @@
+/** toPlainText: Jira v2 wiki markup and v3 ADF become readable prose for the detectors. */
+import { CODE_MARKER, toPlainText, type AdfNode } from '../../src/domain/plain-text';
+
+const text = (t: string): AdfNode => ({ type: 'text', text: t });
+const paragraph = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
+const doc = (...content: AdfNode[]): AdfNode => ({ type: 'doc', content });
+
+describe('toPlainText', () => {
+  describe('with v2 wiki markup', () => {
+    it('drops heading markers and keeps the heading text', () => {
+      expect(toPlainText('h1. Why this matters\nShoppers leave.')).toBe('Why this matters\nShoppers leave.');
+    });
+
+    it('removes bold, italic, monospace and citation markers but keeps the words', () => {
+      expect(toPlainText('This is *very* _important_ for {{CartService}} and ??the essay??')).toBe(
+        'This is very important for CartService and the essay',
+      );
+    });
+
+    it('leaves snake_case identifiers and multiplication alone', () => {
+      expect(toPlainText('set max_retry_count to 2*3')).toBe('set max_retry_count to 2*3');
+    });
+
+    it('keeps the label of a link, or the address when there is no label', () => {
+      expect(toPlainText('See [the spec|https://example.org/spec] and [https://example.org]')).toBe(
+        'See the spec and https://example.org',
+      );
+    });
+
+    it('turns bullets and numbered lists into dash lines', () => {
+      expect(toPlainText('* one\n** nested\n# first')).toBe('- one\n- nested\n- first');
+    });
+
+    it('replaces code and noformat blocks with a marker', () => {
+      const out = toPlainText('Before\n{code:java}\nmakeItBlue();\n{code}\nAfter {noformat}x = 1{noformat}');
+      expect(out).not.toContain('makeItBlue');
+      expect(out).not.toContain('x = 1');
+      expect(out).toContain(CODE_MARKER);
+      expect(out.startsWith('Before')).toBe(true);
+      expect(out).toContain('After');
+    });
+
+    it('drops colour and panel macros but keeps their content', () => {
+      expect(toPlainText('{color:red}Warning{color} {panel:title=Note}read me{panel}')).toBe(
+        'Warning read me',
+      );
+    });
+
+    it('flattens tables into cell text separated by pipes', () => {
+      expect(toPlainText('||Name||Value||\n|a|1|')).toBe('Name|Value\na|1');
+    });
+
+    it('removes embedded images', () => {
+      expect(toPlainText('Screenshot: !cart.png|thumbnail! shows it')).toBe('Screenshot:  shows it');
+    });
+
+    it('reads a JSON string holding an ADF document as ADF', () => {
+      expect(toPlainText(JSON.stringify(doc(paragraph(text('from json')))))).toBe('from json');
+    });
+  });
+
+  describe('with v3 ADF', () => {
+    it('joins paragraphs with line breaks', () => {
+      expect(toPlainText(doc(paragraph(text('First')), paragraph(text('Second'))))).toBe('First\n\nSecond');
+    });
+
+    it('renders list items as dash lines and keeps mentions and hard breaks', () => {
+      const adf = doc(
+        {
+          type: 'bulletList',
+          content: [
+            {
+              type: 'listItem',
+              content: [paragraph(text('item '), { type: 'mention', attrs: { text: '@Ana' } })],
+            },
+          ],
+        },
+        paragraph(text('a'), { type: 'hardBreak' }, text('b')),
+      );
+      const out = toPlainText(adf);
+      expect(out).toContain('- item @Ana');
+      expect(out).toContain('a\nb');
+    });
+
+    it('marks code blocks instead of copying code', () => {
+      const out = toPlainText(
+        doc(paragraph(text('Intro')), { type: 'codeBlock', content: [text('rm -rf /')] }),
+      );
+      expect(out).toContain(CODE_MARKER);
+      expect(out).not.toContain('rm -rf');
+    });
+
+    it('survives very deep nesting without overflowing the stack', () => {
+      let node: AdfNode = text('deep');
+      for (let i = 0; i < 50_000; i++) node = { type: 'blockquote', content: [node] };
+      expect(toPlainText(doc(node))).toBe('deep');
+    });
+  });
+
+  describe('with odd input', () => {
+    it('returns an empty string for null, undefined and non-text values', () => {
+      expect(toPlainText(null)).toBe('');
+      expect(toPlainText(undefined)).toBe('');
+      expect(toPlainText(42 as unknown as string)).toBe('');
+      expect(toPlainText({ type: 'doc', content: 'nope' as unknown as AdfNode[] })).toBe('');
+    });
+
+    it('stays fast on 50 KB of unbalanced markup', () => {
+      for (const s of [
+        '{code}'.repeat(8_000) + 'x',
+        '*'.repeat(50_000),
+        '[|'.repeat(25_000),
+        '_a'.repeat(25_000),
+        '{{'.repeat(25_000),
+      ]) {
+        const t0 = Date.now();
+        toPlainText(s);
+        expect(Date.now() - t0).toBeLessThan(200);
+      }
+    });
+  });
+});

@@ -1,0 +1,235 @@
+/** The recipe detector, specified by the essay's examples and by the shapes Jira hands us. */
+import { detectRecipe, type AdfNode, type RecipeVerdict } from '../../src/domain/recipe-detector';
+
+const anItem = (overrides: { summary?: string; description?: string | AdfNode | null } = {}) => ({
+  summary: 'Checkout sometimes double-charges the card',
+  description: null,
+  ...overrides,
+});
+
+const phrases = (v: RecipeVerdict) => v.reasons.map((r) => r.phrase);
+const kinds = (v: RecipeVerdict) => new Set(v.problemSignals.map((s) => s.kind));
+
+function expectOffsetsToQuote(verdict: RecipeVerdict, summary: string, description: string): void {
+  for (const r of verdict.reasons) {
+    const text = r.source === 'summary' ? summary : description;
+    expect(text.slice(r.start, r.end)).toBe(r.phrase);
+  }
+}
+
+describe('detectRecipe', () => {
+  describe('the essay examples', () => {
+    const recipe =
+      'Create a Save for Later button on the shopping cart screen. Make it blue and put it in the upper right hand corner.';
+
+    it('flags the "make it blue, top right" item as a recipe and quotes the words that make it one', () => {
+      const verdict = detectRecipe(anItem({ summary: recipe }));
+      expect(verdict.isRecipe).toBe(true);
+      expect(verdict.confidence).toBeGreaterThanOrEqual(0.9);
+      expect(phrases(verdict)).toEqual(expect.arrayContaining(['Create', 'blue', 'upper right hand corner']));
+      expect(verdict.reasons.find((r) => r.phrase === 'blue')?.kind).toBe('ui-colour');
+      expect(verdict.reasons.find((r) => r.phrase === 'upper right hand corner')?.kind).toBe('ui-position');
+      expect(verdict.reasons.find((r) => r.phrase === 'Create')?.kind).toBe('solution-verb');
+      expect(verdict.problemSignals).toEqual([]);
+    });
+
+    it('gives every reason a short human sentence', () => {
+      const verdict = detectRecipe(anItem({ summary: recipe }));
+      expect(verdict.reasons.find((r) => r.kind === 'ui-colour')?.why).toMatch(/colour/i);
+      for (const r of verdict.reasons) expect(r.why.length).toBeGreaterThan(10);
+    });
+
+    it('points the offsets of each reason at its phrase', () => {
+      const verdict = detectRecipe(anItem({ summary: recipe }));
+      const blue = verdict.reasons.find((r) => r.phrase === 'blue');
+      expect(blue).toMatchObject({
+        source: 'summary',
+        start: recipe.indexOf('blue'),
+        end: recipe.indexOf('blue') + 4,
+      });
+      expectOffsetsToQuote(verdict, recipe, '');
+    });
+
+    it('does not flag the hypothesis with a user, a reason and an expected result', () => {
+      const verdict = detectRecipe(
+        anItem({
+          summary:
+            'As a shopper, I want to bookmark items in the cart, so that I can come back later and finish my shopping.',
+          description:
+            'As a product team, we expect this will reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
+        }),
+      );
+      expect(verdict.isRecipe).toBe(false);
+      expect(verdict.confidence).toBeLessThan(0.2);
+      expect(kinds(verdict)).toEqual(new Set(['user', 'need', 'reason', 'expected-result']));
+      expect(verdict.problemSignals.find((s) => s.kind === 'user')?.phrase).toBe('As a shopper');
+      expect(verdict.problemSignals.find((s) => s.kind === 'reason')?.phrase).toBe('so that');
+      expect(
+        verdict.problemSignals.some((s) => s.source === 'description' && s.kind === 'expected-result'),
+      ).toBe(true);
+    });
+
+    // Rubric: a PO is not the user, and "a Save for Later button" is the widget, not the need; the short
+    // "so shoppers can" only restates what the button does. So: a recipe, with less confidence.
+    it('flags "As a PO, I want a Save for Later button so shoppers can…" as a weaker recipe', () => {
+      const verdict = detectRecipe(
+        anItem({
+          summary: 'As a PO, I want a Save for Later button so shoppers can store items in the cart.',
+        }),
+      );
+      expect(verdict.isRecipe).toBe(true);
+      expect(verdict.confidence).toBeLessThan(0.9);
+      expect(phrases(verdict)).toContain('button');
+      expect(kinds(verdict).has('user')).toBe(false);
+      expect(verdict.problemSignals.map((s) => s.phrase)).toContain('so shoppers can');
+    });
+  });
+
+  describe('rubric edge cases', () => {
+    it('treats a bug that describes broken behaviour as a problem', () => {
+      const verdict = detectRecipe(anItem({ summary: 'NPE when config is empty' }));
+      expect(verdict.isRecipe).toBe(false);
+      expect(kinds(verdict).has('defect')).toBe(true);
+    });
+
+    it('flags a bare technology upgrade as a recipe that prescribes a technology', () => {
+      const verdict = detectRecipe(anItem({ summary: 'Upgrade to Java 11' }));
+      expect(verdict.isRecipe).toBe(true);
+      expect(verdict.reasons.map((r) => r.kind)).toEqual(
+        expect.arrayContaining(['solution-verb', 'technology']),
+      );
+    });
+
+    it('accepts the same upgrade once the description gives the reason', () => {
+      const verdict = detectRecipe(
+        anItem({
+          summary: 'Upgrade to Java 11',
+          description: 'Java 8 is no longer patched, so that we cannot pass the security audit.',
+        }),
+      );
+      expect(verdict.isRecipe).toBe(false);
+    });
+
+    it('prescribing a technology in a summary is quoted', () => {
+      const verdict = detectRecipe(anItem({ summary: 'Cache sessions using Redis' }));
+      expect(verdict.reasons.find((r) => r.kind === 'technology')?.phrase).toBe('using Redis');
+    });
+
+    it('does not count a persona inside the team as a user', () => {
+      const verdict = detectRecipe(
+        anItem({ summary: 'As a product owner, I want a blue banner on the home page.' }),
+      );
+      expect(kinds(verdict).has('user')).toBe(false);
+      expect(verdict.isRecipe).toBe(true);
+    });
+
+    it('says nothing is a recipe when there is no evidence at all', () => {
+      expect(detectRecipe(anItem({ summary: '' }))).toEqual({
+        isRecipe: false,
+        confidence: expect.any(Number),
+        reasons: [],
+        problemSignals: [],
+      });
+      expect(detectRecipe(anItem({ summary: 'JSON projection pushdown' })).isRecipe).toBe(false);
+    });
+  });
+
+  describe('Jira descriptions', () => {
+    it('reads a v2 wiki-markup description and quotes offsets into its plain text', () => {
+      const description =
+        'h2. What to do\n* Put the *Export* button at the top of the page\n* Make it {color:red}red{color}\n{code}\nadd(); move(); blue();\n{code}';
+      const verdict = detectRecipe(anItem({ summary: 'Export page tweaks', description }));
+      const fromDescription = verdict.reasons.filter((r) => r.source === 'description');
+      expect(fromDescription.map((r) => r.phrase)).toEqual(
+        expect.arrayContaining(['Put', 'button', 'at the top of', 'Make', 'red']),
+      );
+      // Code is not prose: nothing is quoted from inside the code block.
+      expect(fromDescription.map((r) => r.phrase)).not.toContain('blue');
+      expect(verdict.isRecipe).toBe(true);
+    });
+
+    it('reads a v3 ADF description', () => {
+      const adf: AdfNode = {
+        type: 'doc',
+        content: [
+          {
+            type: 'paragraph',
+            content: [{ type: 'text', text: 'Replace the date picker with a dropdown.' }],
+          },
+          {
+            type: 'bulletList',
+            content: [
+              {
+                type: 'listItem',
+                content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Use 14px font' }] }],
+              },
+            ],
+          },
+        ],
+      };
+      const verdict = detectRecipe(anItem({ summary: 'Date picker', description: adf }));
+      expect(phrases(verdict)).toEqual(expect.arrayContaining(['Replace', 'with a dropdown', 'Use', '14px']));
+      expect(verdict.isRecipe).toBe(true);
+    });
+
+    it('lets a description that explains the problem outweigh a build verb in the summary', () => {
+      const verdict = detectRecipe(
+        anItem({
+          summary: 'Add retry to the payment client',
+          description:
+            'Customers are double-charged because the client fails on timeouts. We expect refunds to drop by 50%.',
+        }),
+      );
+      expect(verdict.isRecipe).toBe(false);
+      expect([...kinds(verdict)]).toEqual(expect.arrayContaining(['reason', 'defect', 'expected-result']));
+    });
+  });
+
+  describe('robustness and speed', () => {
+    it('never throws on odd input', () => {
+      expect(() =>
+        detectRecipe({ summary: undefined as unknown as string, description: 42 as unknown as string }),
+      ).not.toThrow();
+      expect(() =>
+        detectRecipe({ summary: 'x', description: { type: 'doc', content: [null as unknown as AdfNode] } }),
+      ).not.toThrow();
+    });
+
+    it('stays linear on 50 KB adversarial inputs', () => {
+      const nasty = [
+        'a'.repeat(50_000),
+        'as a '.repeat(10_000),
+        '{code}'.repeat(8_000),
+        '*_'.repeat(25_000),
+        'so '.repeat(16_000),
+        'upgrade x '.repeat(5_000),
+        '\n'.repeat(50_000),
+        '{{ [a|'.repeat(8_000),
+        'x'.repeat(49_990) + 'Exception',
+      ];
+      for (const text of nasty) {
+        const t0 = process.hrtime.bigint();
+        detectRecipe({ summary: text, description: text });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        expect(ms).toBeLessThan(200);
+      }
+    });
+
+    it('checks a typical one-line story in a few microseconds', () => {
+      const stories = [
+        'Create a Save for Later button on the shopping cart screen.',
+        'As a camp administrator, I want to be able to add campers, so that I can keep track of each individual camper.',
+        'NPE when config is empty',
+        'Upgrade dependency to Apache Tika 1.2',
+      ];
+      const rounds = 20_000;
+      for (let i = 0; i < 2_000; i++) detectRecipe({ summary: stories[i % 4] ?? '' });
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < rounds; i++) detectRecipe({ summary: stories[i % 4] ?? '' });
+      const perStoryUs = Number(process.hrtime.bigint() - t0) / 1e3 / rounds;
+      console.log(`recipe detector: ${perStoryUs.toFixed(2)} µs per one-line story`);
+      // Generous bound for a shared CI core; the measured figure is printed above.
+      expect(perStoryUs).toBeLessThan(40);
+    });
+  });
+});
