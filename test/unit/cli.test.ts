@@ -1,0 +1,113 @@
+import { PassThrough } from 'node:stream';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { runCli, MAX_LINE_CHARS } from '../../src/cli/main';
+
+const NOW = new Date('2026-11-21T12:00:00Z');
+
+async function run(args: string[], stdinText = '') {
+  const stdin = new PassThrough();
+  stdin.end(stdinText);
+  let out = '';
+  let err = '';
+  const code = await runCli(args, {
+    stdin,
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    now: () => NOW,
+  });
+  const lines = () =>
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, any>);
+  return {
+    code,
+    out,
+    err,
+    get lines() {
+      return lines();
+    },
+  };
+}
+
+describe('outcome-lens stories', () => {
+  it('prints one JSON line a story with its parts, recipe verdict and score', async () => {
+    const { code, lines, err } = await run(
+      ['stories', '-'],
+      [
+        'As a shopper, I want to bookmark items in the cart, so that I can come back later and finish my shopping.',
+        'Create a Save for Later button on the shopping cart screen. Make it blue and put it in the upper right hand corner.',
+      ].join('\n'),
+    );
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    expect(lines).toHaveLength(2);
+    expect(Object.keys(lines[0]!)).toEqual([
+      'text',
+      'persona',
+      'intent',
+      'benefit',
+      'expectedOutcome',
+      'recipe',
+      'score',
+    ]);
+    expect(lines[0]).toMatchObject({
+      persona: 'shopper',
+      intent: 'bookmark items in the cart',
+      expectedOutcome: null,
+      recipe: { isRecipe: false },
+    });
+    expect(lines[1]).toMatchObject({ persona: null, benefit: null, recipe: { isRecipe: true } });
+    expect(lines[1]!.recipe.reasons.map((r: { phrase: string }) => r.phrase.toLowerCase())).toEqual(
+      expect.arrayContaining(['blue']),
+    );
+    expect(lines[0]!.score.total).toBeGreaterThan(lines[1]!.score.total);
+    expect(lines[0]!.score.components).toHaveLength(6);
+  });
+
+  it('skips blank, binary and over-long lines with a note on stderr, and carries on', async () => {
+    const { code, lines, err } = await run(
+      ['stories', '-'],
+      ['', 'bin\u0000ary', 'x'.repeat(MAX_LINE_CHARS + 1), 'Fix login timeout'].join('\n'),
+    );
+    expect(code).toBe(0);
+    expect(lines.map((l) => l.text)).toEqual(['Fix login timeout']);
+    expect(err).toMatch(/line 1: skipped, blank/);
+    expect(err).toMatch(/line 2: skipped, binary/);
+    expect(err).toMatch(/line 3: skipped, longer than 10000/);
+  });
+
+  it('fails only when nothing could be read', async () => {
+    expect((await run(['stories', '-'], '\n\n')).code).toBe(1);
+    const missing = await run(['stories', '/no/such/file.txt']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/cannot read/);
+  });
+
+  it('explains its usage', async () => {
+    const bare = await run([]);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/^Usage: outcome-lens stories FILE/);
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/one JSON line a story/);
+  });
+
+  it('reads a file and runs as the package command', () => {
+    const bin = path.resolve(__dirname, '../../bin/outcome-lens.js');
+    const dist = path.resolve(__dirname, '../../dist/cli/main.js');
+    if (!fs.existsSync(dist))
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: path.resolve(__dirname, '../..') });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ol-cli-')), 'stories.txt');
+    fs.writeFileSync(file, 'As an admin, I want to export the audit log so that I can answer auditors.\n');
+    const result = spawnSync(process.execPath, [bin, 'stories', file], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({
+      persona: 'admin',
+      benefit: 'I can answer auditors',
+    });
+  });
+});
