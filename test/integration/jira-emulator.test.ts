@@ -1,0 +1,464 @@
+/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument --
+   response bodies are read as loose JSON: the assertions are the type check */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openDatabase, type WorkbenchDb } from '../../workbench/db';
+import { JiraEmulator } from '../../workbench/jira/emulator';
+import { createJiraHttpHandler } from '../../workbench/jira/http';
+import type { PropertyIndex } from '../../workbench/jira/jql';
+import type { IssueInput, JiraActor, JiraPermission } from '../../workbench/jira/types';
+
+const ALL: JiraPermission[] = [
+  'BROWSE_PROJECTS',
+  'EDIT_ISSUES',
+  'ADMINISTER_PROJECTS',
+  'TRANSITION_ISSUES',
+  'ADD_COMMENTS',
+  'RESOLVE_ISSUES',
+];
+const INDEX: PropertyIndex = [
+  { propertyKey: 'outcome-lens', path: 'score', type: 'number', searchAlias: 'outcomeScore' },
+  { propertyKey: 'outcome-lens', path: 'zombie', type: 'string', searchAlias: 'zombie' },
+];
+
+const admin: JiraActor = { type: 'user', accountId: 'acc-admin' };
+const member: JiraActor = { type: 'user', accountId: 'acc-member' };
+const viewer: JiraActor = { type: 'user', accountId: 'acc-viewer' };
+const outsider: JiraActor = { type: 'user', accountId: 'acc-outsider' };
+const app: JiraActor = { type: 'app' };
+
+function anIssue(overrides: Partial<IssueInput> = {}): IssueInput {
+  return {
+    projectKey: 'OL',
+    summary: 'Shoppers abandon the cart',
+    type: 'Story',
+    created: '2026-01-05T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+interface World {
+  db: WorkbenchDb;
+  jira: JiraEmulator;
+  clock: { now: Date };
+}
+
+function aWorld(): World {
+  const db = openDatabase(':memory:');
+  const clock = { now: new Date('2026-03-01T12:00:00.000Z') };
+  const jira = new JiraEmulator(db, { now: () => clock.now, propertyIndex: INDEX });
+  const s = jira.store;
+  s.upsertUser({ accountId: 'acc-admin', displayName: 'Ada Admin' });
+  s.upsertUser({ accountId: 'acc-member', displayName: 'Max Member' });
+  s.upsertUser({ accountId: 'acc-viewer', displayName: 'Vera Viewer' });
+  s.upsertUser({ accountId: 'acc-outsider', displayName: 'Otto Outsider' });
+  s.createProject({ key: 'OL', name: 'Outcome Lens', leadAccountId: 'acc-admin' });
+  s.createProject({ key: 'OTHER', name: 'Other' });
+  s.grant('OL', 'acc-admin', ALL);
+  s.grant('OL', 'acc-member', [
+    'BROWSE_PROJECTS',
+    'EDIT_ISSUES',
+    'ADD_COMMENTS',
+    'TRANSITION_ISSUES',
+    'RESOLVE_ISSUES',
+  ]);
+  s.grant('OL', 'acc-viewer', ['BROWSE_PROJECTS']);
+  return { db, jira, clock };
+}
+
+async function call(jira: JiraEmulator, actor: JiraActor, method: string, path: string, body?: unknown) {
+  const res = await jira.handle({
+    method,
+    path: `/rest/api/3${path}`,
+    actor,
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return {
+    status: res.status,
+    headers: res.headers,
+    json: res.body ? JSON.parse(res.body) : undefined,
+  };
+}
+
+describe('Jira emulator: search with nextPageToken', () => {
+  it('pages 1,050 issues completely, without duplicates, in pages of at most 100 when fields are requested', async () => {
+    const { jira } = aWorld();
+    jira.store.bulkCreateIssues(Array.from({ length: 1050 }, (_, i) => anIssue({ summary: `Item ${i}` })));
+    const seen = new Set<string>();
+    let token: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const res = await call(jira, app, 'POST', '/search/jql', {
+        jql: 'project = OL',
+        fields: ['summary', 'status'],
+        maxResults: 500,
+        ...(token ? { nextPageToken: token } : {}),
+      });
+      expect(res.status).toBe(200);
+      expect(res.json.issues.length).toBeLessThanOrEqual(100);
+      for (const issue of res.json.issues) seen.add(issue.key);
+      pages++;
+      if (res.json.isLast) {
+        expect(res.json.nextPageToken).toBeUndefined();
+        break;
+      }
+      token = res.json.nextPageToken;
+    }
+    expect(seen.size).toBe(1050);
+    expect(pages).toBe(11);
+  });
+
+  it('returns up to 5,000 issues a page when only ids or keys are requested', async () => {
+    const { jira } = aWorld();
+    jira.store.bulkCreateIssues(Array.from({ length: 5100 }, () => anIssue()));
+    const first = await call(jira, app, 'POST', '/search/jql', {
+      jql: 'project = OL',
+      fields: ['id'],
+      maxResults: 10000,
+    });
+    expect(first.json.issues).toHaveLength(5000);
+    expect(first.json.issues[0]).not.toHaveProperty('fields');
+    const second = await call(jira, app, 'POST', '/search/jql', {
+      jql: 'project = OL',
+      fields: ['id'],
+      maxResults: 10000,
+      nextPageToken: first.json.nextPageToken,
+    });
+    expect(second.json.issues).toHaveLength(100);
+    expect(second.json.isLast).toBe(true);
+  });
+
+  it('pages a sorted query from a snapshot, in ORDER BY order', async () => {
+    const { jira } = aWorld();
+    jira.store.bulkCreateIssues(
+      Array.from({ length: 250 }, (_, i) =>
+        anIssue({ created: new Date(Date.UTC(2026, 0, 1) + ((i * 7919) % 250) * 3600_000).toISOString() }),
+      ),
+    );
+    const created: number[] = [];
+    let token: string | undefined;
+    do {
+      const res = await call(jira, app, 'POST', '/search/jql', {
+        jql: 'project = OL ORDER BY created DESC',
+        fields: ['created'],
+        maxResults: 100,
+        ...(token ? { nextPageToken: token } : {}),
+      });
+      for (const issue of res.json.issues) created.push(Date.parse(issue.fields.created));
+      token = res.json.nextPageToken;
+    } while (token);
+    expect(created).toHaveLength(250);
+    expect([...created].sort((a, b) => b - a)).toEqual(created);
+  });
+
+  it('filters with JQL on status category and labels and answers a syntax error with 400', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1', labels: ['bet'] }));
+    jira.store.createIssue(anIssue({ key: 'OL-2', status: 'Done', statusCategory: 'done', labels: ['bet'] }));
+    jira.store.createIssue(anIssue({ key: 'OL-3', status: 'In Progress' }));
+    const res = await call(
+      jira,
+      app,
+      'GET',
+      '/search/jql?jql=' + encodeURIComponent('project = OL AND statusCategory != Done AND labels = bet'),
+    );
+    expect(res.json.issues.map((i: { key: string }) => i.key)).toEqual(['OL-1']);
+    const bad = await call(jira, app, 'POST', '/search/jql', { jql: 'project = = OL' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errorMessages[0]).toEqual(expect.any(String));
+    expect(bad.json.errors).toEqual({});
+  });
+
+  it('returns the requested entity properties with each issue and searches them through the index aliases', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    jira.store.createIssue(anIssue({ key: 'OL-2' }));
+    jira.store.setIssueProperty('OL-1', 'outcome-lens', { score: 80, zombie: 'false' });
+    jira.store.setIssueProperty('OL-2', 'outcome-lens', { score: 20, zombie: 'true' });
+    const res = await call(jira, app, 'POST', '/search/jql', {
+      jql: 'project = OL AND outcomeScore < 50',
+      properties: ['outcome-lens'],
+    });
+    expect(res.json.issues).toHaveLength(1);
+    expect(res.json.issues[0]).toMatchObject({
+      key: 'OL-2',
+      properties: { 'outcome-lens': { score: 20, zombie: 'true' } },
+    });
+  });
+
+  it('shows a user only the issues of projects they may browse', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    jira.store.createIssue(anIssue({ projectKey: 'OTHER', key: 'OTHER-1' }));
+    const forViewer = await call(jira, viewer, 'POST', '/search/jql', { jql: 'project in (OL, OTHER)' });
+    expect(forViewer.json.issues.map((i: { key: string }) => i.key)).toEqual(['OL-1']);
+    const forOutsider = await call(jira, outsider, 'POST', '/search/jql', { jql: 'project in (OL, OTHER)' });
+    expect(forOutsider.json.issues).toEqual([]);
+  });
+});
+
+describe('Jira emulator: issue entity properties', () => {
+  it('stores a property without touching updated or the changelog, and lists its key', async () => {
+    const { jira } = aWorld();
+    const before = jira.store.createIssue(anIssue({ key: 'OL-1', updated: '2026-01-10T00:00:00.000Z' }));
+    const put = await call(jira, member, 'PUT', '/issue/OL-1/properties/outcome-lens', { score: 42 });
+    expect(put.status).toBe(201);
+    expect(
+      (await call(jira, member, 'PUT', '/issue/OL-1/properties/outcome-lens', { score: 43 })).status,
+    ).toBe(200);
+    const got = await call(jira, viewer, 'GET', '/issue/OL-1/properties/outcome-lens');
+    expect(got.json).toEqual({ key: 'outcome-lens', value: { score: 43 } });
+    expect(
+      (await call(jira, viewer, 'GET', '/issue/OL-1/properties')).json.keys.map(
+        (k: { key: string }) => k.key,
+      ),
+    ).toEqual(['outcome-lens']);
+    expect(jira.store.getIssue('OL-1')?.updated).toBe(before.updated);
+    expect(jira.store.listChangelog(before.id)).toEqual([]);
+  });
+
+  it('refuses a value longer than 32,768 characters with 400 and keeps the old value', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    jira.store.setIssueProperty('OL-1', 'outcome-lens', { score: 1 });
+    const res = await call(jira, member, 'PUT', '/issue/OL-1/properties/outcome-lens', {
+      text: 'x'.repeat(32_768),
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.errorMessages[0]).toMatch(/32768/);
+    expect(jira.store.getIssueProperty('OL-1', 'outcome-lens')).toEqual({ score: 1 });
+  });
+
+  it('sets properties on many issues with a 303 to a task that reports completion', async () => {
+    const { jira } = aWorld();
+    const a = jira.store.createIssue(anIssue());
+    const b = jira.store.createIssue(anIssue());
+    const res = await call(jira, app, 'POST', '/issue/properties/multi', {
+      issues: [
+        { issueID: a.id, properties: { 'outcome-lens': { zombie: 'true' } } },
+        { issueID: b.id, properties: { 'outcome-lens': { zombie: 'false' } } },
+      ],
+    });
+    expect(res.status).toBe(303);
+    const location = res.headers.location as string;
+    expect(location).toMatch(/\/rest\/api\/3\/task\/\d+$/);
+    const task = await call(jira, app, 'GET', location.slice(location.indexOf('/task/')));
+    expect(task.json).toMatchObject({ status: 'COMPLETE', progress: 100 });
+    expect(jira.store.getIssueProperty(b.key, 'outcome-lens')).toEqual({ zombie: 'false' });
+  });
+});
+
+describe('Jira emulator: permissions for four users', () => {
+  it('answers reads by role: 404 for an outsider, the issue for everyone who may browse', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    for (const who of [admin, member, viewer])
+      expect((await call(jira, who, 'GET', '/issue/OL-1')).status).toBe(200);
+    const denied = await call(jira, outsider, 'GET', '/issue/OL-1');
+    expect(denied.status).toBe(404);
+    expect(denied.json).toEqual({
+      errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+      errors: {},
+    });
+    expect((await call(jira, outsider, 'GET', '/issue/OL-404')).json).toEqual(denied.json);
+    expect((await call(jira, outsider, 'GET', '/project/OL')).status).toBe(404);
+  });
+
+  it('refuses writes by a viewer with 403 and by an outsider with 404, leaving stored data unchanged', async () => {
+    const { jira } = aWorld();
+    const issue = jira.store.createIssue(anIssue({ key: 'OL-1', labels: ['keep'] }));
+    jira.store.setIssueProperty('OL-1', 'outcome-lens', { score: 10 });
+    const writes: Array<[string, string, unknown]> = [
+      ['PUT', '/issue/OL-1/properties/outcome-lens', { score: 99 }],
+      ['PUT', '/issue/OL-1', { update: { labels: [{ add: 'zombie' }] } }],
+    ];
+    for (const [method, path, body] of writes) {
+      expect((await call(jira, viewer, method, path, body)).status).toBe(403);
+      expect((await call(jira, outsider, method, path, body)).status).toBe(404);
+    }
+    expect(
+      (
+        await call(jira, viewer, 'POST', '/issue/OL-1/comment', {
+          body: { type: 'doc', version: 1, content: [] },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call(jira, viewer, 'POST', '/issue/OL-1/transitions', { transition: { id: '31' } })).status,
+    ).toBe(400);
+    expect(jira.store.getIssue('OL-1')).toEqual(issue);
+    expect(jira.store.getIssueProperty('OL-1', 'outcome-lens')).toEqual({ score: 10 });
+    expect(jira.store.listComments(issue.id)).toEqual([]);
+  });
+
+  it('answers /mypermissions and /permissions/check by role, and lets the app check a user', async () => {
+    const { jira } = aWorld();
+    const issue = jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    const mine = await call(
+      jira,
+      viewer,
+      'GET',
+      '/mypermissions?projectKey=OL&permissions=BROWSE_PROJECTS,EDIT_ISSUES',
+    );
+    expect(mine.json.permissions.BROWSE_PROJECTS.havePermission).toBe(true);
+    expect(mine.json.permissions.EDIT_ISSUES.havePermission).toBe(false);
+    const check = await call(jira, app, 'POST', '/permissions/check', {
+      accountId: 'acc-member',
+      projectPermissions: [
+        { permissions: ['EDIT_ISSUES', 'ADMINISTER_PROJECTS'], projects: [10000], issues: [issue.id] },
+      ],
+    });
+    expect(check.json.projectPermissions).toEqual([
+      { permission: 'EDIT_ISSUES', projects: [10000], issues: [issue.id] },
+      { permission: 'ADMINISTER_PROJECTS', projects: [], issues: [] },
+    ]);
+    expect(
+      (
+        await call(jira, member, 'POST', '/permissions/check', {
+          accountId: 'acc-admin',
+          projectPermissions: [],
+        })
+      ).status,
+    ).toBe(403);
+  });
+});
+
+describe('Jira emulator: edits, comments, transitions and changelog', () => {
+  it('records label edits in the changelog with the author and bumps updated', async () => {
+    const { jira, clock } = aWorld();
+    const issue = jira.store.createIssue(anIssue({ key: 'OL-1', labels: ['a'] }));
+    clock.now = new Date('2026-03-02T09:00:00.000Z');
+    const res = await call(jira, member, 'PUT', '/issue/OL-1', {
+      update: { labels: [{ add: 'zombie' }, { remove: 'a' }] },
+    });
+    expect(res.status).toBe(204);
+    const after = jira.store.getIssue('OL-1');
+    expect(after?.labels).toEqual(['zombie']);
+    expect(after?.updated).toBe('2026-03-02T09:00:00.000Z');
+    const log = await call(jira, app, 'POST', '/changelog/bulkfetch', { issueIdsOrKeys: ['OL-1'] });
+    expect(log.json.issueChangeLogs).toEqual([
+      {
+        issueId: String(issue.id),
+        changeHistories: [
+          expect.objectContaining({
+            author: expect.objectContaining({ accountId: 'acc-member' }),
+            created: '2026-03-02T09:00:00.000+0000',
+            items: [expect.objectContaining({ field: 'labels', fromString: 'a', toString: 'zombie' })],
+          }),
+        ],
+      },
+    ]);
+  });
+
+  it('adds an ADF comment, bumps updated, and lists it', async () => {
+    const { jira, clock } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    clock.now = new Date('2026-03-03T08:00:00.000Z');
+    const body = {
+      type: 'doc',
+      version: 1,
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Kill it' }] }],
+    };
+    expect((await call(jira, member, 'POST', '/issue/OL-1/comment', { body })).status).toBe(201);
+    const list = await call(jira, viewer, 'GET', '/issue/OL-1/comment');
+    expect(list.json.comments[0]).toMatchObject({ body, author: { accountId: 'acc-member' } });
+    expect(jira.store.getIssue('OL-1')?.updated).toBe('2026-03-03T08:00:00.000Z');
+  });
+
+  it("closes an issue as Won't Do through a transition, with status and resolution in the changelog", async () => {
+    const { jira } = aWorld();
+    const issue = jira.store.createIssue(anIssue({ key: 'OL-1', status: 'In Progress' }));
+    const list = await call(jira, member, 'GET', '/issue/OL-1/transitions');
+    const wontDo = list.json.transitions.find((t: { name: string }) => t.name === "Won't Do");
+    expect(wontDo.to).toMatchObject({ name: 'Done', statusCategory: { key: 'done' } });
+    expect(
+      (await call(jira, member, 'POST', '/issue/OL-1/transitions', { transition: { id: wontDo.id } })).status,
+    ).toBe(204);
+    expect(jira.store.getIssue('OL-1')).toMatchObject({
+      statusName: 'Done',
+      statusCategory: 'done',
+      resolution: "Won't Do",
+    });
+    const items = jira.store
+      .listChangelog(issue.id)
+      .flatMap((h) => h.items.map((i) => [i.field, i.toString]));
+    expect(items).toEqual([
+      ['resolution', "Won't Do"],
+      ['status', 'Done'],
+    ]);
+    const fetched = await call(jira, viewer, 'GET', '/issue/OL-1?fields=status,resolution');
+    expect(fetched.json.fields.resolution.name).toBe("Won't Do");
+  });
+});
+
+describe('Jira emulator: faults and errors', () => {
+  it('answers 429 with Retry-After once, then succeeds', async () => {
+    const { jira } = aWorld();
+    jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 7,
+      times: 1,
+      match: { pathIncludes: '/search/jql' },
+    });
+    const limited = await call(jira, app, 'POST', '/search/jql', { jql: 'project = OL' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('7');
+    expect((await call(jira, app, 'POST', '/search/jql', { jql: 'project = OL' })).status).toBe(200);
+    expect(jira.faults.list()).toEqual([]);
+  });
+
+  it('injects server errors and latency on matching calls only', async () => {
+    const { jira } = aWorld();
+    jira.faults.inject({ kind: 'server-error', status: 503, match: { method: 'GET' } });
+    expect((await call(jira, app, 'GET', '/myself')).status).toBe(503);
+    expect((await call(jira, app, 'POST', '/search/jql', { jql: 'project = OL' })).status).toBe(200);
+    jira.faults.clear();
+    jira.faults.inject({ kind: 'latency', ms: 60, times: 1 });
+    const started = Date.now();
+    expect((await call(jira, app, 'GET', '/myself')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+  });
+
+  it('answers unknown paths with 404 and bad JSON with 400, in the error shape, and logs calls', async () => {
+    const { jira } = aWorld();
+    const unknown = await call(jira, app, 'GET', '/nothing/here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toEqual({ errorMessages: [expect.any(String)], errors: {} });
+    expect((await call(jira, app, 'POST', '/search/jql', '{not json')).status).toBe(400);
+    expect(jira.calls.map((c) => c.status)).toEqual([404, 400]);
+  });
+});
+
+describe('Jira emulator over HTTP', () => {
+  it('maps Basic auth user names to accounts and refuses unknown ones with 401', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    const names: Record<string, string> = { admin: 'acc-admin', outsider: 'acc-outsider' };
+    const server = http.createServer(createJiraHttpHandler(jira, (name) => names[name] ?? null));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const get = (user: string | null, path: string) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        headers: user ? { authorization: `Basic ${Buffer.from(`${user}:secret`).toString('base64')}` } : {},
+      });
+    try {
+      const ok = await get('admin', '/rest/api/3/issue/OL-1?fields=summary');
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { key: string }).key).toBe('OL-1');
+      expect((await get('outsider', '/rest/api/3/issue/OL-1')).status).toBe(404);
+      expect((await get('mallory', '/rest/api/3/issue/OL-1')).status).toBe(401);
+      expect((await get(null, '/rest/api/3/myself')).status).toBe(401);
+      const searched = await fetch(`http://127.0.0.1:${port}/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from('admin:x').toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ jql: 'project = OL', fields: ['summary'] }),
+      });
+      expect(((await searched.json()) as { issues: unknown[] }).issues).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

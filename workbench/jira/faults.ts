@@ -1,0 +1,80 @@
+/** Injectable faults: rate limits (429 + Retry-After), server errors and latency, matched by method and path. */
+
+export interface FaultMatch {
+  method?: string;
+  pathIncludes?: string;
+}
+
+export type FaultSpec =
+  | { kind: 'rate-limit'; retryAfterSeconds: number; times?: number; match?: FaultMatch }
+  | { kind: 'server-error'; status?: 500 | 502 | 503; times?: number; match?: FaultMatch }
+  | { kind: 'latency'; ms: number; times?: number; match?: FaultMatch };
+
+export type ActiveFault = FaultSpec & { id: number; remaining: number | null; hits: number };
+
+/** What a fault does to one call: a delay before, and maybe a replacement answer. */
+export interface FaultEffect {
+  delayMs: number;
+  response: { status: number; headers: Record<string, string>; body: string } | null;
+}
+
+export class FaultInjector {
+  private readonly active: ActiveFault[] = [];
+  private nextId = 1;
+
+  /** Adds a fault; without `times` it applies to every matching call until cleared. Returns its id. */
+  inject(spec: FaultSpec): number {
+    if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) {
+      throw new Error('times must be a positive integer');
+    }
+    const id = this.nextId++;
+    this.active.push({ ...spec, id, remaining: spec.times ?? null, hits: 0 });
+    return id;
+  }
+
+  clear(id?: number): void {
+    if (id === undefined) this.active.length = 0;
+    else {
+      const index = this.active.findIndex((f) => f.id === id);
+      if (index >= 0) this.active.splice(index, 1);
+    }
+  }
+
+  list(): ActiveFault[] {
+    return this.active.map((f) => ({ ...f }));
+  }
+
+  /** Consumes the faults that match this call: all latencies add up, the first error fault answers. */
+  take(method: string, path: string): FaultEffect {
+    const effect: FaultEffect = { delayMs: 0, response: null };
+    for (const fault of [...this.active]) {
+      if (!matches(fault.match, method, path)) continue;
+      if (fault.kind !== 'latency' && effect.response) continue;
+      fault.hits++;
+      if (fault.remaining !== null && --fault.remaining <= 0) this.clear(fault.id);
+      if (fault.kind === 'latency') effect.delayMs += fault.ms;
+      else if (fault.kind === 'rate-limit') {
+        effect.response = {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds) },
+          body: JSON.stringify({ errorMessages: ['Rate limit exceeded.'], errors: {} }),
+        };
+      } else {
+        const status = fault.status ?? 500;
+        effect.response = {
+          status,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ errorMessages: [`Injected server error ${status}.`], errors: {} }),
+        };
+      }
+    }
+    return effect;
+  }
+}
+
+function matches(match: FaultMatch | undefined, method: string, path: string): boolean {
+  if (!match) return true;
+  if (match.method && match.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (match.pathIncludes && !path.includes(match.pathIncludes)) return false;
+  return true;
+}

@@ -1,0 +1,466 @@
+import type { JiraStore } from '../store';
+import type {
+  ChangelogItemInput,
+  JiraActor,
+  JiraPermission,
+  JiraResponse,
+  StatusCategoryKey,
+  StoredIssue,
+  StoredProject,
+  StoredUser,
+} from '../types';
+
+/** A property index entry from the app's manifest (jira:entityProperty). */
+export type PropertyIndexEntry = {
+  propertyKey: string;
+  path: string;
+  type: 'number' | 'string' | 'text' | 'user' | 'date';
+  searchAlias: string;
+};
+export type PropertyIndexList = PropertyIndexEntry[];
+
+export const BASE_URL = 'https://workbench.atlassian.net';
+export const PROPERTY_VALUE_LIMIT = 32768;
+
+/** What a route handler gets for one call. */
+export interface RouteContext {
+  store: JiraStore;
+  actor: JiraActor;
+  appAccountId: string;
+  now: () => Date;
+  propertyIndex: PropertyIndexList;
+  method: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Parsed JSON body, undefined if none. */
+  body: unknown;
+  /** Shared mutable state across calls (search snapshots, tasks). */
+  state: EmulatorState;
+}
+
+export interface EmulatorState {
+  snapshots: Map<string, { ids: number[]; createdAt: number }>;
+  tasks: Map<string, Record<string, unknown>>;
+  nextTaskId: number;
+}
+
+export type RouteHandler = (ctx: RouteContext) => JiraResponse | Promise<JiraResponse>;
+
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: RouteHandler;
+}
+
+/** Builds a route from a template such as '/issue/{issueIdOrKey}/properties/{propertyKey}'. */
+export function route(method: string, template: string, handler: RouteHandler): Route {
+  const names: string[] = [];
+  const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { method, pattern: new RegExp(`^/rest/api/3${source}$`), names, handler };
+}
+
+/** An error that becomes a Jira error answer. */
+export class JiraHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorMessages: string[],
+    readonly errors: Record<string, string> = {},
+  ) {
+    super(errorMessages.join(' ') || Object.values(errors).join(' '));
+  }
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): JiraResponse {
+  return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+export function noContent(status = 204): JiraResponse {
+  return { status, headers: {}, body: '' };
+}
+
+export function errorResponse(error: JiraHttpError): JiraResponse {
+  return json(error.status, { errorMessages: error.errorMessages, errors: error.errors });
+}
+
+export const ISSUE_NOT_FOUND = 'Issue does not exist or you do not have permission to see it.';
+
+export function badRequest(message: string, errors: Record<string, string> = {}): JiraHttpError {
+  return new JiraHttpError(400, message ? [message] : [], errors);
+}
+
+// ---- permissions ------------------------------------------------------------------------------------------
+
+export function isApp(ctx: { actor: JiraActor }): boolean {
+  return ctx.actor.type === 'app';
+}
+
+export function actorAccountId(ctx: { actor: JiraActor; appAccountId: string }): string {
+  return ctx.actor.type === 'app' ? ctx.appAccountId : ctx.actor.accountId;
+}
+
+/** Whether an account holds a project permission; the app and site admins hold all of them. */
+export function accountHas(
+  store: JiraStore,
+  appAccountId: string,
+  accountId: string,
+  projectId: number,
+  permission: JiraPermission,
+): boolean {
+  if (accountId === appAccountId) return true;
+  if (store.hasGlobal(accountId, 'ADMINISTER')) return true;
+  return store.hasProjectPermission(projectId, accountId, permission);
+}
+
+export function can(ctx: RouteContext, projectId: number, permission: JiraPermission): boolean {
+  return accountHas(ctx.store, ctx.appAccountId, actorAccountId(ctx), projectId, permission);
+}
+
+/** Projects the actor may browse, or null for all of them. */
+export function browsableProjects(ctx: RouteContext): number[] | null {
+  const accountId = actorAccountId(ctx);
+  if (accountId === ctx.appAccountId || ctx.store.hasGlobal(accountId, 'ADMINISTER')) return null;
+  return ctx.store.projectsWith(accountId, 'BROWSE_PROJECTS');
+}
+
+/** The issue if the actor may browse it; otherwise Jira's 404 that does not tell the two cases apart. */
+export function visibleIssue(ctx: RouteContext, keyOrId: string): StoredIssue {
+  const issue = ctx.store.getIssue(keyOrId);
+  if (!issue || !can(ctx, issue.projectId, 'BROWSE_PROJECTS'))
+    throw new JiraHttpError(404, [ISSUE_NOT_FOUND]);
+  return issue;
+}
+
+export function visibleProject(ctx: RouteContext, keyOrId: string): StoredProject {
+  const project = ctx.store.getProject(keyOrId);
+  if (!project || !can(ctx, project.id, 'BROWSE_PROJECTS')) {
+    throw new JiraHttpError(404, [`No project could be found with key '${keyOrId}'.`]);
+  }
+  return project;
+}
+
+export function requirePermission(
+  ctx: RouteContext,
+  issue: StoredIssue,
+  permission: JiraPermission,
+  message: string,
+): void {
+  if (!can(ctx, issue.projectId, permission)) throw new JiraHttpError(403, [message]);
+}
+
+// ---- rendering ------------------------------------------------------------------------------------------
+
+/** Jira renders times as 2024-01-15T10:20:30.000+0000. */
+export function jiraTime(iso: string): string {
+  return new Date(iso).toISOString().replace('Z', '+0000');
+}
+
+export function renderUser(store: JiraStore, accountId: string | null): Record<string, unknown> | null {
+  if (!accountId) return null;
+  const user: StoredUser = store.getUser(accountId) ?? {
+    accountId,
+    displayName: accountId,
+    emailAddress: null,
+    accountType: 'atlassian',
+  };
+  return {
+    self: `${BASE_URL}/rest/api/3/user?accountId=${encodeURIComponent(user.accountId)}`,
+    accountId: user.accountId,
+    ...(user.emailAddress ? { emailAddress: user.emailAddress } : {}),
+    avatarUrls: {
+      '48x48': `${BASE_URL}/avatar/${user.accountId}/48`,
+      '24x24': `${BASE_URL}/avatar/${user.accountId}/24`,
+      '16x16': `${BASE_URL}/avatar/${user.accountId}/16`,
+      '32x32': `${BASE_URL}/avatar/${user.accountId}/32`,
+    },
+    displayName: user.displayName,
+    active: true,
+    timeZone: 'Etc/UTC',
+    accountType: user.accountType,
+  };
+}
+
+export const STATUS_CATEGORIES: Record<
+  StatusCategoryKey,
+  { id: number; key: string; name: string; colorName: string }
+> = {
+  new: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' },
+  indeterminate: { id: 4, key: 'indeterminate', name: 'In Progress', colorName: 'yellow' },
+  done: { id: 3, key: 'done', name: 'Done', colorName: 'green' },
+};
+
+const STATUS_IDS: Record<string, string> = { 'To Do': '10000', 'In Progress': '3', Done: '10001' };
+
+export function statusId(name: string): string {
+  return (
+    STATUS_IDS[name] ?? String(20000 + [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 10000, 0))
+  );
+}
+
+export function renderStatus(name: string, category: StatusCategoryKey): Record<string, unknown> {
+  const cat = STATUS_CATEGORIES[category];
+  const id = statusId(name);
+  return {
+    self: `${BASE_URL}/rest/api/3/status/${id}`,
+    description: '',
+    iconUrl: `${BASE_URL}/images/icons/statuses/generic.png`,
+    name,
+    id,
+    statusCategory: { self: `${BASE_URL}/rest/api/3/statuscategory/${cat.id}`, ...cat },
+  };
+}
+
+const ISSUE_TYPES: Record<string, { id: string; hierarchyLevel: number; subtask: boolean }> = {
+  Epic: { id: '10000', hierarchyLevel: 1, subtask: false },
+  Story: { id: '10001', hierarchyLevel: 0, subtask: false },
+  Task: { id: '10002', hierarchyLevel: 0, subtask: false },
+  Bug: { id: '10003', hierarchyLevel: 0, subtask: false },
+  'Sub-task': { id: '10004', hierarchyLevel: -1, subtask: true },
+};
+
+export function renderIssueType(name: string): Record<string, unknown> {
+  const t = ISSUE_TYPES[name] ?? { id: '10009', hierarchyLevel: 0, subtask: false };
+  return {
+    self: `${BASE_URL}/rest/api/3/issuetype/${t.id}`,
+    id: t.id,
+    description: '',
+    iconUrl: `${BASE_URL}/images/icons/issuetypes/${name.toLowerCase()}.png`,
+    name,
+    subtask: t.subtask,
+    hierarchyLevel: t.hierarchyLevel,
+  };
+}
+
+const RESOLUTION_IDS: Record<string, string> = {
+  Done: '10000',
+  "Won't Do": '10001',
+  Duplicate: '10002',
+  'Cannot Reproduce': '10003',
+};
+
+export function renderResolution(name: string | null): Record<string, unknown> | null {
+  if (!name) return null;
+  const id = RESOLUTION_IDS[name] ?? '10009';
+  return { self: `${BASE_URL}/rest/api/3/resolution/${id}`, id, description: '', name };
+}
+
+const PRIORITY_IDS: Record<string, string> = { Highest: '1', High: '2', Medium: '3', Low: '4', Lowest: '5' };
+
+export function renderProjectRef(project: {
+  id: number;
+  key: string;
+  name: string;
+}): Record<string, unknown> {
+  return {
+    self: `${BASE_URL}/rest/api/3/project/${project.id}`,
+    id: String(project.id),
+    key: project.key,
+    name: project.name,
+    projectTypeKey: 'software',
+    simplified: false,
+  };
+}
+
+/** All fields of an issue as Jira names them. */
+export function allFields(
+  store: JiraStore,
+  issue: StoredIssue,
+  projectName: string,
+): Record<string, unknown> {
+  const parent = issue.parentKey ? store.getIssue(issue.parentKey) : null;
+  return {
+    summary: issue.summary,
+    description: issue.description,
+    issuetype: renderIssueType(issue.type),
+    project: renderProjectRef({ id: issue.projectId, key: issue.projectKey, name: projectName }),
+    status: renderStatus(issue.statusName, issue.statusCategory),
+    statuscategorychangedate: jiraTime(issue.updated),
+    resolution: renderResolution(issue.resolution),
+    resolutiondate: issue.resolution ? jiraTime(issue.updated) : null,
+    created: jiraTime(issue.created),
+    updated: jiraTime(issue.updated),
+    reporter: renderUser(store, issue.reporter),
+    creator: renderUser(store, issue.reporter),
+    assignee: renderUser(store, issue.assignee),
+    labels: issue.labels,
+    priority: issue.priority
+      ? {
+          self: `${BASE_URL}/rest/api/3/priority/${PRIORITY_IDS[issue.priority] ?? '3'}`,
+          id: PRIORITY_IDS[issue.priority] ?? '3',
+          name: issue.priority,
+        }
+      : null,
+    parent: parent
+      ? {
+          id: String(parent.id),
+          key: parent.key,
+          self: `${BASE_URL}/rest/api/3/issue/${parent.id}`,
+          fields: {
+            summary: parent.summary,
+            status: renderStatus(parent.statusName, parent.statusCategory),
+            priority: parent.priority ? { name: parent.priority } : null,
+            issuetype: renderIssueType(parent.type),
+          },
+        }
+      : null,
+    customfield_10020: issue.sprints.length ? issue.sprints : null,
+    customfield_10016: issue.storyPoints,
+  };
+}
+
+const NAVIGABLE_EXCLUDED = new Set<string>();
+
+/**
+ * Resolves Jira's `fields` list to the set of field ids to return: '*all', '*navigable', names, '-name' to
+ * drop one. 'id' and 'key' are not fields (they are always on the issue), so they select nothing.
+ */
+export function selectFields(requested: string[] | undefined, defaultAll: boolean): Set<string> | 'all' {
+  const list = (requested ?? [])
+    .flatMap((f) => f.split(','))
+    .map((f) => f.trim())
+    .filter(Boolean);
+  if (list.length === 0) return defaultAll ? 'all' : new Set();
+  let all = false;
+  const include = new Set<string>();
+  const exclude = new Set<string>();
+  for (const f of list) {
+    if (f === '*all' || f === '*navigable') all = true;
+    else if (f.startsWith('-')) exclude.add(f.slice(1));
+    else if (f !== 'id' && f !== 'key') include.add(f);
+  }
+  if (all) {
+    if (exclude.size === 0 && NAVIGABLE_EXCLUDED.size === 0) return 'all';
+    return new Set([...FIELD_IDS].filter((f) => !exclude.has(f)));
+  }
+  for (const f of exclude) include.delete(f);
+  return include;
+}
+
+export const FIELD_IDS = [
+  'summary',
+  'description',
+  'issuetype',
+  'project',
+  'status',
+  'statuscategorychangedate',
+  'resolution',
+  'resolutiondate',
+  'created',
+  'updated',
+  'reporter',
+  'creator',
+  'assignee',
+  'labels',
+  'priority',
+  'parent',
+  'customfield_10020',
+  'customfield_10016',
+  'comment',
+];
+
+/** One IssueBean as Jira returns it. */
+export function renderIssue(
+  ctx: Pick<RouteContext, 'store'>,
+  issue: StoredIssue,
+  fields: Set<string> | 'all',
+  options: { projectName: string; properties?: Record<string, unknown>; changelog?: boolean },
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+    id: String(issue.id),
+    self: `${BASE_URL}/rest/api/3/issue/${issue.id}`,
+    key: issue.key,
+  };
+  if (fields === 'all' || fields.size > 0) {
+    const all = allFields(ctx.store, issue, options.projectName);
+    const wantComment = fields === 'all' || fields.has('comment');
+    const picked: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(all)) if (fields === 'all' || fields.has(k)) picked[k] = v;
+    if (wantComment) {
+      const comments = ctx.store.listComments(issue.id).map((c) => renderComment(ctx.store, issue, c));
+      picked.comment = {
+        comments,
+        self: `${BASE_URL}/rest/api/3/issue/${issue.id}/comment`,
+        maxResults: comments.length,
+        total: comments.length,
+        startAt: 0,
+      };
+    }
+    out.fields = picked;
+  }
+  if (options.properties) out.properties = options.properties;
+  if (options.changelog) {
+    const histories = ctx.store.listChangelog(issue.id).map((h) => renderHistory(ctx.store, h));
+    out.changelog = { startAt: 0, maxResults: histories.length, total: histories.length, histories };
+  }
+  return out;
+}
+
+export function renderComment(
+  store: JiraStore,
+  issue: StoredIssue,
+  c: { id: number; author: string; body: unknown; created: string; updated: string },
+): Record<string, unknown> {
+  const author = renderUser(store, c.author);
+  return {
+    self: `${BASE_URL}/rest/api/3/issue/${issue.id}/comment/${c.id}`,
+    id: String(c.id),
+    author,
+    body: c.body,
+    updateAuthor: author,
+    created: jiraTime(c.created),
+    updated: jiraTime(c.updated),
+    jsdPublic: true,
+  };
+}
+
+export function renderHistory(
+  store: JiraStore,
+  h: { id: number; author: string; created: string; items: ChangelogItemInput[] },
+): Record<string, unknown> {
+  return {
+    id: String(h.id),
+    author: renderUser(store, h.author),
+    created: jiraTime(h.created),
+    items: h.items.map((item) => {
+      const out: Record<string, unknown> = { field: item.field, fieldtype: item.fieldtype ?? 'jira' };
+      if (item.fieldId !== undefined) out.fieldId = item.fieldId;
+      for (const k of ['from', 'fromString', 'to', 'toString'] as const) out[k] = item[k] ?? null;
+      return out;
+    }),
+  };
+}
+
+// ---- input helpers ----------------------------------------------------------------------------------------
+
+export function asObject(body: unknown, what = 'request body'): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest(`The ${what} must be a JSON object.`);
+  }
+  return body as Record<string, unknown>;
+}
+
+export function stringList(value: unknown, name: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw badRequest('', { [name]: `${name} must be a list of strings.` });
+  }
+  return value as string[];
+}
+
+/** Repeated or comma-separated query parameters as one list. */
+export function queryList(query: URLSearchParams, name: string): string[] | undefined {
+  const values = query.getAll(name);
+  if (values.length === 0) return undefined;
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+export function nowIso(ctx: { now: () => Date }): string {
+  return ctx.now().toISOString();
+}

@@ -1,0 +1,466 @@
+import type { ChangelogItemInput, StatusCategoryKey, StoredIssue } from '../types';
+import { textToAdf } from '../store';
+import {
+  BASE_URL,
+  JiraHttpError,
+  actorAccountId,
+  asObject,
+  badRequest,
+  can,
+  json,
+  noContent,
+  queryList,
+  renderComment,
+  renderHistory,
+  renderIssue,
+  renderStatus,
+  requirePermission,
+  route,
+  selectFields,
+  statusId,
+  stringList,
+  visibleIssue,
+  type Route,
+  type RouteContext,
+} from './common';
+
+function projectName(ctx: RouteContext, issue: StoredIssue): string {
+  return ctx.store.getProject(issue.projectId)?.name ?? issue.projectKey;
+}
+
+// ---- read ---------------------------------------------------------------------------------------------
+
+function getIssue(ctx: RouteContext) {
+  const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
+  const fields = selectFields(queryList(ctx.query, 'fields'), true);
+  const propertyKeys = queryList(ctx.query, 'properties');
+  const expand = queryList(ctx.query, 'expand') ?? [];
+  const properties = propertyKeys
+    ? (ctx.store
+        .propertiesOf([issue.id], propertyKeys.includes('*all') ? null : propertyKeys)
+        .get(issue.id) ?? {})
+    : undefined;
+  return json(
+    200,
+    renderIssue(ctx, issue, fields, {
+      projectName: projectName(ctx, issue),
+      ...(properties ? { properties } : {}),
+      changelog: expand.includes('changelog'),
+    }),
+  );
+}
+
+function bulkFetch(ctx: RouteContext) {
+  const body = asObject(ctx.body);
+  const keys = stringList(body.issueIdsOrKeys, 'issueIdsOrKeys');
+  if (!keys || keys.length === 0)
+    throw badRequest('', { issueIdsOrKeys: 'issueIdsOrKeys must not be empty.' });
+  if (keys.length > 100)
+    throw badRequest('', { issueIdsOrKeys: 'A maximum of 100 issues can be requested.' });
+  const fields = selectFields(stringList(body.fields, 'fields'), true);
+  const propertyKeys = stringList(body.properties, 'properties');
+  const issues: Array<Record<string, unknown>> = [];
+  for (const key of keys) {
+    const issue = ctx.store.getIssue(key);
+    // Issues the caller cannot see are left out silently, as Jira does.
+    if (!issue || !can(ctx, issue.projectId, 'BROWSE_PROJECTS')) continue;
+    const properties = propertyKeys
+      ? (ctx.store.propertiesOf([issue.id], propertyKeys).get(issue.id) ?? {})
+      : undefined;
+    issues.push(
+      renderIssue(ctx, issue, fields, {
+        projectName: projectName(ctx, issue),
+        ...(properties ? { properties } : {}),
+      }),
+    );
+  }
+  return json(200, { issues, issueErrors: [] });
+}
+
+// ---- edit -----------------------------------------------------------------------------------------------
+
+type LabelOp = { add?: unknown; remove?: unknown; set?: unknown };
+
+function applyLabelOps(labels: string[], ops: unknown): string[] {
+  if (!Array.isArray(ops)) throw badRequest('', { labels: 'update.labels must be a list of operations.' });
+  let result = [...labels];
+  for (const op of ops as LabelOp[]) {
+    if (typeof op !== 'object' || op === null) throw badRequest('', { labels: 'Invalid labels operation.' });
+    if (op.set !== undefined) result = [...new Set(checkLabels(op.set))];
+    if (op.add !== undefined) {
+      const [label] = checkLabels([op.add]);
+      if (label !== undefined && !result.includes(label)) result.push(label);
+    }
+    if (op.remove !== undefined) {
+      const [label] = checkLabels([op.remove]);
+      result = result.filter((l) => l !== label);
+    }
+  }
+  return result;
+}
+
+function checkLabels(value: unknown): string[] {
+  if (
+    !Array.isArray(value) ||
+    value.some((v) => typeof v !== 'string' || v === '' || /\s/.test(v) || v.length > 255)
+  ) {
+    throw badRequest('', {
+      labels: 'Labels must be non-empty strings without spaces, at most 255 characters.',
+    });
+  }
+  return value as string[];
+}
+
+function editIssue(ctx: RouteContext) {
+  const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
+  requirePermission(ctx, issue, 'EDIT_ISSUES', 'You do not have permission to edit issues in this project.');
+  const body = asObject(ctx.body);
+  const fields = body.fields === undefined ? {} : asObject(body.fields, 'fields');
+  const update = body.update === undefined ? {} : asObject(body.update, 'update');
+  const items: ChangelogItemInput[] = [];
+  const patch: Parameters<RouteContext['store']['updateIssueFields']>[1] = {};
+
+  const supported = new Set([
+    'summary',
+    'description',
+    'labels',
+    'assignee',
+    'priority',
+    'customfield_10016',
+  ]);
+  for (const name of [...Object.keys(fields), ...Object.keys(update)]) {
+    if (!supported.has(name)) {
+      throw badRequest('', {
+        [name]: `Field '${name}' cannot be set. It is not on the appropriate screen, or unknown.`,
+      });
+    }
+  }
+
+  if (fields.summary !== undefined) {
+    if (typeof fields.summary !== 'string' || !fields.summary.trim())
+      throw badRequest('', { summary: 'You must specify a summary of the issue.' });
+    if (fields.summary !== issue.summary) {
+      items.push({
+        field: 'summary',
+        fieldtype: 'jira',
+        fieldId: 'summary',
+        from: null,
+        fromString: issue.summary,
+        to: null,
+        toString: fields.summary,
+      });
+      patch.summary = fields.summary;
+    }
+  }
+  if (fields.description !== undefined) {
+    const d = fields.description;
+    const adf =
+      d === null ? null : typeof d === 'string' ? textToAdf(d) : (asObject(d, 'description') as never);
+    items.push({
+      field: 'description',
+      fieldtype: 'jira',
+      fieldId: 'description',
+      from: null,
+      fromString: null,
+      to: null,
+      toString: null,
+    });
+    patch.description = adf;
+    patch.descriptionWiki = null;
+  }
+  let labels = issue.labels;
+  if (fields.labels !== undefined) labels = [...new Set(checkLabels(fields.labels))];
+  if (update.labels !== undefined) labels = applyLabelOps(labels, update.labels);
+  if (labels.join(' ') !== issue.labels.join(' ')) {
+    items.push({
+      field: 'labels',
+      fieldtype: 'jira',
+      fieldId: 'labels',
+      from: null,
+      fromString: issue.labels.join(' '),
+      to: null,
+      toString: labels.join(' '),
+    });
+    patch.labels = labels;
+  }
+  if (fields.assignee !== undefined) {
+    const a = fields.assignee === null ? null : asObject(fields.assignee, 'assignee').accountId;
+    if (a !== null && typeof a !== 'string')
+      throw badRequest('', { assignee: 'Specify the assignee by accountId.' });
+    if (a !== null && !ctx.store.getUser(a))
+      throw badRequest('', { assignee: `User '${a}' cannot be assigned issues.` });
+    if (a !== issue.assignee) {
+      items.push({
+        field: 'assignee',
+        fieldtype: 'jira',
+        fieldId: 'assignee',
+        from: issue.assignee,
+        fromString: issue.assignee
+          ? (ctx.store.getUser(issue.assignee)?.displayName ?? issue.assignee)
+          : null,
+        to: a,
+        toString: a ? (ctx.store.getUser(a)?.displayName ?? a) : null,
+      });
+      patch.assignee = a;
+    }
+  }
+  if (fields.priority !== undefined) {
+    const p = fields.priority === null ? null : asObject(fields.priority, 'priority').name;
+    if (p !== null && typeof p !== 'string')
+      throw badRequest('', { priority: 'Specify the priority by name.' });
+    if (p !== issue.priority) {
+      items.push({
+        field: 'priority',
+        fieldtype: 'jira',
+        fieldId: 'priority',
+        from: null,
+        fromString: issue.priority,
+        to: null,
+        toString: p,
+      });
+      patch.priority = p;
+    }
+  }
+  if (fields.customfield_10016 !== undefined) {
+    const v = fields.customfield_10016;
+    if (v !== null && typeof v !== 'number')
+      throw badRequest('', { customfield_10016: 'Story points must be a number.' });
+    if (v !== issue.storyPoints) {
+      items.push({
+        field: 'Story point estimate',
+        fieldtype: 'custom',
+        fieldId: 'customfield_10016',
+        from: null,
+        fromString: issue.storyPoints === null ? null : String(issue.storyPoints),
+        to: null,
+        toString: v === null ? null : String(v),
+      });
+      patch.storyPoints = v;
+    }
+  }
+  if (items.length > 0) {
+    const when = ctx.now().toISOString();
+    ctx.store.db.transaction(() => {
+      ctx.store.updateIssueFields(issue.id, { ...patch, updated: when });
+      ctx.store.addChangelog(issue.key, { author: actorAccountId(ctx), created: when, items });
+    })();
+  }
+  if (ctx.query.get('returnIssue') === 'true') {
+    const fresh = ctx.store.getIssue(issue.id) as StoredIssue;
+    return json(200, renderIssue(ctx, fresh, 'all', { projectName: projectName(ctx, fresh) }));
+  }
+  return noContent();
+}
+
+// ---- comments -------------------------------------------------------------------------------------------
+
+function listComments(ctx: RouteContext) {
+  const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
+  const startAt = Number(ctx.query.get('startAt') ?? 0);
+  const maxResults = Math.min(Number(ctx.query.get('maxResults') ?? 5000), 5000);
+  let comments = ctx.store.listComments(issue.id);
+  if (ctx.query.get('orderBy') === '-created') comments = comments.reverse();
+  const page = comments.slice(startAt, startAt + maxResults);
+  return json(200, {
+    startAt,
+    maxResults,
+    total: comments.length,
+    comments: page.map((c) => renderComment(ctx.store, issue, c)),
+  });
+}
+
+function addComment(ctx: RouteContext) {
+  const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
+  // The spec documents no 403 here: Jira answers 400 when the comment permission is missing.
+  if (!can(ctx, issue.projectId, 'ADD_COMMENTS')) {
+    throw new JiraHttpError(400, ['You do not have the permission to comment on this issue.']);
+  }
+  const body = asObject(ctx.body);
+  const adf = body.body;
+  if (typeof adf !== 'object' || adf === null || (adf as { type?: unknown }).type !== 'doc') {
+    throw badRequest('', { comment: 'Comment body must be an Atlassian Document Format document.' });
+  }
+  const comment = ctx.store.addComment(issue.key, {
+    author: actorAccountId(ctx),
+    body: adf,
+    created: ctx.now().toISOString(),
+  });
+  return json(201, renderComment(ctx.store, issue, comment));
+}
+
+// ---- transitions ----------------------------------------------------------------------------------------
+
+interface WorkflowTransition {
+  id: string;
+  name: string;
+  to: string;
+  category: StatusCategoryKey;
+  resolution: string | null;
+}
+
+/** The default workflow: any status to any other, plus "Won't Do" into Done with that resolution. */
+export const WORKFLOW: WorkflowTransition[] = [
+  { id: '11', name: 'To Do', to: 'To Do', category: 'new', resolution: null },
+  { id: '21', name: 'In Progress', to: 'In Progress', category: 'indeterminate', resolution: null },
+  { id: '31', name: 'Done', to: 'Done', category: 'done', resolution: 'Done' },
+  { id: '41', name: "Won't Do", to: 'Done', category: 'done', resolution: "Won't Do" },
+];
+
+function available(issue: StoredIssue): WorkflowTransition[] {
+  return WORKFLOW.filter(
+    (t) => t.to !== issue.statusName || (t.category === 'done' && t.resolution !== issue.resolution),
+  );
+}
+
+function listTransitions(ctx: RouteContext) {
+  const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
+  const mayTransition = can(ctx, issue.projectId, 'TRANSITION_ISSUES');
+  const transitions = (mayTransition ? available(issue) : []).map((t) => ({
+    id: t.id,
+    name: t.name,
+    to: renderStatus(t.to, t.category),
+    hasScreen: false,
+    isGlobal: true,
+    isInitial: false,
+    isAvailable: true,
+    isConditional: false,
+    isLooped: false,
+  }));
+  return json(200, { expand: 'transitions', transitions });
+}
+
+function doTransition(ctx: RouteContext) {
+  const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
+  const body = asObject(ctx.body);
+  const transitionId = body.transition === undefined ? undefined : asObject(body.transition, 'transition').id;
+  if (typeof transitionId !== 'string')
+    throw badRequest('', { transition: "'transition' identifier must be specified." });
+  if (!can(ctx, issue.projectId, 'TRANSITION_ISSUES')) {
+    throw new JiraHttpError(400, ['You do not have permission to transition this issue.']);
+  }
+  const t = available(issue).find((x) => x.id === transitionId);
+  if (!t) throw badRequest(`Transition id '${transitionId}' is not valid for this issue.`);
+  const fields = body.fields === undefined ? {} : asObject(body.fields, 'fields');
+  let resolution = t.resolution;
+  if (fields.resolution !== undefined) {
+    const name = fields.resolution === null ? null : asObject(fields.resolution, 'resolution').name;
+    if (typeof name !== 'string') throw badRequest('', { resolution: 'Specify the resolution by name.' });
+    if (t.category !== 'done')
+      throw badRequest('', { resolution: "Field 'resolution' cannot be set on this transition." });
+    resolution = name;
+  }
+  const when = ctx.now().toISOString();
+  const items: ChangelogItemInput[] = [];
+  if (resolution !== issue.resolution) {
+    items.push({
+      field: 'resolution',
+      fieldtype: 'jira',
+      fieldId: 'resolution',
+      from: null,
+      fromString: issue.resolution,
+      to: null,
+      toString: resolution,
+    });
+  }
+  if (t.to !== issue.statusName) {
+    items.push({
+      field: 'status',
+      fieldtype: 'jira',
+      fieldId: 'status',
+      from: statusId(issue.statusName),
+      fromString: issue.statusName,
+      to: statusId(t.to),
+      toString: t.to,
+    });
+  }
+  ctx.store.db.transaction(() => {
+    ctx.store.updateIssueFields(issue.id, {
+      statusName: t.to,
+      statusCategory: t.category,
+      resolution,
+      updated: when,
+    });
+    if (items.length)
+      ctx.store.addChangelog(issue.key, { author: actorAccountId(ctx), created: when, items });
+  })();
+  return noContent();
+}
+
+// ---- changelog ------------------------------------------------------------------------------------------
+
+function bulkChangelog(ctx: RouteContext) {
+  const body = asObject(ctx.body);
+  const keys = stringList(body.issueIdsOrKeys, 'issueIdsOrKeys');
+  if (!keys || keys.length === 0 || keys.length > 1000) {
+    throw badRequest('', { issueIdsOrKeys: 'Between 1 and 1000 issue ids or keys are required.' });
+  }
+  const fieldIds = stringList(body.fieldIds, 'fieldIds');
+  if (fieldIds && fieldIds.length > 10)
+    throw badRequest('', { fieldIds: 'A maximum of 10 field ids can be specified.' });
+  const maxResults = body.maxResults === undefined ? 1000 : body.maxResults;
+  if (
+    typeof maxResults !== 'number' ||
+    !Number.isInteger(maxResults) ||
+    maxResults < 1 ||
+    maxResults > 10000
+  ) {
+    throw badRequest('', { maxResults: 'maxResults must be between 1 and 10000.' });
+  }
+  // Token: index of the issue in the request and the count of its histories already returned.
+  let startIssue = 0;
+  let startHistory = 0;
+  if (body.nextPageToken !== undefined && body.nextPageToken !== null) {
+    const m =
+      typeof body.nextPageToken === 'string'
+        ? /^(\d+):(\d+)$/.exec(Buffer.from(body.nextPageToken, 'base64url').toString())
+        : null;
+    if (!m) throw badRequest('The provided next page token is invalid.');
+    startIssue = Number(m[1]);
+    startHistory = Number(m[2]);
+  }
+  const visible = keys.map((k) => {
+    const issue = ctx.store.getIssue(k);
+    return issue && can(ctx, issue.projectId, 'BROWSE_PROJECTS') ? issue : null;
+  });
+  const out: Array<{ issueId: string; changeHistories: Array<Record<string, unknown>> }> = [];
+  let budget = maxResults;
+  let next: string | null = null;
+  for (let i = startIssue; i < visible.length; i++) {
+    const issue = visible[i];
+    if (!issue) continue;
+    let histories = ctx.store.listChangelog(issue.id);
+    if (fieldIds) {
+      const wanted = new Set(fieldIds);
+      histories = histories
+        .map((h) => ({ ...h, items: h.items.filter((it) => wanted.has(it.fieldId ?? it.field)) }))
+        .filter((h) => h.items.length > 0);
+    }
+    const from = i === startIssue ? startHistory : 0;
+    const slice = histories.slice(from, from + budget);
+    if (slice.length)
+      out.push({ issueId: String(issue.id), changeHistories: slice.map((h) => renderHistory(ctx.store, h)) });
+    budget -= slice.length;
+    if (from + slice.length < histories.length) {
+      next = Buffer.from(`${i}:${from + slice.length}`).toString('base64url');
+      break;
+    }
+    if (budget === 0) {
+      if (i + 1 < visible.length) next = Buffer.from(`${i + 1}:0`).toString('base64url');
+      break;
+    }
+  }
+  return json(200, next ? { issueChangeLogs: out, nextPageToken: next } : { issueChangeLogs: out });
+}
+
+export const issueRoutes: Route[] = [
+  route('POST', '/issue/bulkfetch', bulkFetch),
+  route('POST', '/changelog/bulkfetch', bulkChangelog),
+  route('GET', '/issue/{issueIdOrKey}', getIssue),
+  route('PUT', '/issue/{issueIdOrKey}', editIssue),
+  route('GET', '/issue/{issueIdOrKey}/comment', listComments),
+  route('POST', '/issue/{issueIdOrKey}/comment', addComment),
+  route('GET', '/issue/{issueIdOrKey}/transitions', listTransitions),
+  route('POST', '/issue/{issueIdOrKey}/transitions', doTransition),
+];
+
+export { BASE_URL };

@@ -1,0 +1,86 @@
+import type { StoredProject } from '../types';
+import {
+  BASE_URL,
+  JiraHttpError,
+  actorAccountId,
+  browsableProjects,
+  json,
+  renderUser,
+  route,
+  visibleProject,
+  type Route,
+  type RouteContext,
+} from './common';
+
+function renderProject(ctx: RouteContext, project: StoredProject): Record<string, unknown> {
+  return {
+    expand: 'description,lead,issueTypes,url,projectKeys,permissions,insight',
+    self: `${BASE_URL}/rest/api/3/project/${project.id}`,
+    id: String(project.id),
+    key: project.key,
+    name: project.name,
+    description: '',
+    ...(project.leadAccountId ? { lead: renderUser(ctx.store, project.leadAccountId) } : {}),
+    avatarUrls: {
+      '48x48': `${BASE_URL}/project/avatar/${project.id}/48`,
+      '24x24': `${BASE_URL}/project/avatar/${project.id}/24`,
+      '16x16': `${BASE_URL}/project/avatar/${project.id}/16`,
+      '32x32': `${BASE_URL}/project/avatar/${project.id}/32`,
+    },
+    projectTypeKey: 'software',
+    simplified: false,
+    style: 'classic',
+    isPrivate: false,
+    properties: {},
+  };
+}
+
+function getProject(ctx: RouteContext) {
+  return json(200, renderProject(ctx, visibleProject(ctx, ctx.params.projectIdOrKey as string)));
+}
+
+function searchProjects(ctx: RouteContext) {
+  const startAt = Math.max(0, Number(ctx.query.get('startAt') ?? 0) || 0);
+  const maxResults = Math.min(100, Math.max(1, Number(ctx.query.get('maxResults') ?? 50) || 50));
+  const visible = browsableProjects(ctx);
+  const keys = ctx.query.getAll('keys').flatMap((k) => k.split(','));
+  const text = (ctx.query.get('query') ?? '').toLowerCase();
+  const all = ctx.store
+    .listProjects()
+    .filter((p) => visible === null || visible.includes(p.id))
+    .filter((p) => keys.length === 0 || keys.includes(p.key))
+    .filter((p) => !text || p.key.toLowerCase().includes(text) || p.name.toLowerCase().includes(text));
+  const values = all.slice(startAt, startAt + maxResults).map((p) => renderProject(ctx, p));
+  const isLast = startAt + maxResults >= all.length;
+  return json(200, {
+    self: `${BASE_URL}/rest/api/3/project/search?startAt=${startAt}&maxResults=${maxResults}`,
+    ...(isLast
+      ? {}
+      : {
+          nextPage: `${BASE_URL}/rest/api/3/project/search?startAt=${startAt + maxResults}&maxResults=${maxResults}`,
+        }),
+    maxResults,
+    startAt,
+    total: all.length,
+    isLast,
+    values,
+  });
+}
+
+function myself(ctx: RouteContext) {
+  const accountId = actorAccountId(ctx);
+  const user = renderUser(ctx.store, accountId);
+  if (!user || !ctx.store.getUser(accountId)) throw new JiraHttpError(401, ['You are not authenticated.']);
+  return json(200, {
+    ...user,
+    locale: 'en_US',
+    groups: { size: 0, items: [] },
+    applicationRoles: { size: 0, items: [] },
+  });
+}
+
+export const projectRoutes: Route[] = [
+  route('GET', '/project/search', searchProjects),
+  route('GET', '/project/{projectIdOrKey}', getProject),
+  route('GET', '/myself', myself),
+];

@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import { compareByOrder, matchesJql, parseJql, sqlPrefilter, JqlSyntaxError } from '../jql';
+import type { JqlIssueView, JqlQuery } from '../jql';
+import type { StatusCategoryKey, StoredIssue } from '../types';
+import {
+  actorAccountId,
+  badRequest,
+  browsableProjects,
+  json,
+  queryList,
+  renderIssue,
+  route,
+  selectFields,
+  stringList,
+  type Route,
+  type RouteContext,
+} from './common';
+
+/** Jira's page caps: 100 issues when fields or properties are asked for, 5,000 for ids and keys only. */
+export const FULL_PAGE_CAP = 100;
+export const ID_PAGE_CAP = 5000;
+const SCAN_CHUNK = 1000;
+const MAX_SNAPSHOTS = 20;
+
+interface SearchInput {
+  jql: string;
+  nextPageToken?: string;
+  maxResults?: number;
+  fields?: string[];
+  properties?: string[];
+}
+
+type PageToken = { q: string; after: number } | { q: string; snapshot: string; offset: number };
+
+function toView(issue: StoredIssue, properties: Record<string, unknown>): JqlIssueView {
+  return {
+    id: issue.id,
+    key: issue.key,
+    projectKey: issue.projectKey,
+    issueType: issue.type,
+    statusName: issue.statusName,
+    statusCategory: issue.statusCategory,
+    labels: issue.labels,
+    created: issue.created,
+    updated: issue.updated,
+    assignee: issue.assignee,
+    reporter: issue.reporter,
+    resolution: issue.resolution,
+    parentKey: issue.parentKey,
+    sprintIds: issue.sprints.map((s) => s.id),
+    properties,
+  };
+}
+
+function encodeToken(token: PageToken): string {
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function decodeToken(text: string, queryId: string): PageToken {
+  try {
+    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as PageToken;
+    if (token.q !== queryId) throw new Error('token of another query');
+    return token;
+  } catch {
+    throw badRequest('The provided next page token is invalid or expired.');
+  }
+}
+
+/** A short fingerprint of the query text, so a token is refused with another query. */
+function queryFingerprint(jql: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < jql.length; i++) h = Math.imul(h ^ jql.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
+}
+
+/** Runs a search: pre-filter in SQL by id order, match in JS, resume from a stored position. */
+export function runSearch(ctx: RouteContext, input: SearchInput): Record<string, unknown> {
+  if (typeof input.jql !== 'string') throw badRequest('', { jql: 'The JQL query is required.' });
+  let query: JqlQuery;
+  try {
+    query = parseJql(input.jql, ctx.propertyIndex);
+  } catch (error) {
+    if (error instanceof JqlSyntaxError) throw badRequest(error.message);
+    throw error;
+  }
+  if (query.where === null) {
+    throw badRequest(
+      'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
+    );
+  }
+  if (input.properties && input.properties.length > 5) {
+    throw badRequest('', { properties: 'A maximum of 5 issue property keys can be specified.' });
+  }
+  const fields = selectFields(input.fields, false);
+  const heavy = fields === 'all' || fields.size > 0 || (input.properties?.length ?? 0) > 0;
+  const requested = input.maxResults ?? 50;
+  if (!Number.isInteger(requested) || requested < 0)
+    throw badRequest('', { maxResults: 'maxResults must be a positive integer.' });
+  const pageSize = Math.max(1, Math.min(requested, heavy ? FULL_PAGE_CAP : ID_PAGE_CAP));
+
+  const queryId = queryFingerprint(input.jql);
+  const token = input.nextPageToken ? decodeToken(input.nextPageToken, queryId) : null;
+  const hint = sqlPrefilter(query);
+  const visible = browsableProjects(ctx);
+  let projectIds: number[] | null = visible;
+  if (hint.projectKeys) {
+    const hinted = hint.projectKeys.flatMap((k) => ctx.store.getProject(k)?.id ?? []);
+    projectIds = projectIds ? projectIds.filter((id) => hinted.includes(id)) : hinted;
+  }
+  const filter = {
+    projectIds,
+    statusCategories: hint.statusCategories ?? null,
+  };
+  const jqlCtx = {
+    now: ctx.now(),
+    aliases: ctx.propertyIndex,
+    currentAccountId: ctx.actor.type === 'user' ? actorAccountId(ctx) : null,
+    openSprintIds: /opensprints\s*\(/i.test(input.jql)
+      ? ctx.store
+          .allSprints()
+          .filter((s) => s.state !== 'closed')
+          .map((s) => s.id)
+      : [],
+  };
+
+  // Scans matches in id order after a position, at most `limit` of them.
+  const scan = (after: number, limit: number): StoredIssue[] => {
+    const found: StoredIssue[] = [];
+    let cursor = after;
+    for (;;) {
+      const chunk = ctx.store.issuesAfter(cursor, SCAN_CHUNK, filter);
+      if (chunk.length === 0) return found;
+      const props = ctx.store.propertiesOf(
+        chunk.map((i) => i.id),
+        null,
+      );
+      for (const issue of chunk) {
+        if (matchesJql(query, toView(issue, props.get(issue.id) ?? {}), jqlCtx)) {
+          found.push(issue);
+          if (found.length >= limit) return found;
+        }
+      }
+      cursor = (chunk[chunk.length - 1] as StoredIssue).id;
+      if (chunk.length < SCAN_CHUNK) return found;
+    }
+  };
+
+  let page: StoredIssue[];
+  let next: PageToken | null = null;
+  if (query.orderBy.length === 0) {
+    const after = token && 'after' in token ? token.after : 0;
+    const found = scan(after, pageSize + 1);
+    page = found.slice(0, pageSize);
+    if (found.length > pageSize) next = { q: queryId, after: (page[page.length - 1] as StoredIssue).id };
+  } else {
+    // Sorted queries: sort all matches once, keep the ids, and page through that snapshot.
+    let snapshotId = token && 'snapshot' in token ? token.snapshot : null;
+    const offset = token && 'offset' in token ? token.offset : 0;
+    let ids = snapshotId ? ctx.state.snapshots.get(snapshotId)?.ids : undefined;
+    if (!ids) {
+      const all = scan(0, Number.MAX_SAFE_INTEGER);
+      const props = new Map<number, Record<string, unknown>>();
+      for (let i = 0; i < all.length; i += SCAN_CHUNK) {
+        const slice = all.slice(i, i + SCAN_CHUNK);
+        for (const [id, bag] of ctx.store.propertiesOf(
+          slice.map((s) => s.id),
+          null,
+        ))
+          props.set(id, bag);
+      }
+      const views = all.map((issue) => toView(issue, props.get(issue.id) ?? {}));
+      views.sort(compareByOrder(query, ctx.propertyIndex));
+      ids = views.map((v) => v.id);
+      snapshotId = randomUUID();
+      ctx.state.snapshots.set(snapshotId, { ids, createdAt: Date.now() });
+      while (ctx.state.snapshots.size > MAX_SNAPSHOTS) {
+        const oldest = ctx.state.snapshots.keys().next().value as string;
+        ctx.state.snapshots.delete(oldest);
+      }
+    }
+    page = ctx.store.issuesByIds(ids.slice(offset, offset + pageSize));
+    if (offset + pageSize < ids.length)
+      next = { q: queryId, snapshot: snapshotId as string, offset: offset + pageSize };
+  }
+
+  const propertyKeys = input.properties ?? [];
+  const props = propertyKeys.length
+    ? ctx.store.propertiesOf(
+        page.map((i) => i.id),
+        propertyKeys,
+      )
+    : null;
+  const projectNames = new Map<number, string>();
+  const issues = page.map((issue) => {
+    let name = projectNames.get(issue.projectId);
+    if (name === undefined) {
+      name = ctx.store.getProject(issue.projectId)?.name ?? issue.projectKey;
+      projectNames.set(issue.projectId, name);
+    }
+    return renderIssue(ctx, issue, fields, {
+      projectName: name,
+      ...(props ? { properties: props.get(issue.id) ?? {} } : {}),
+    });
+  });
+  return next ? { issues, nextPageToken: encodeToken(next), isLast: false } : { issues, isLast: true };
+}
+
+const POST_KEYS = new Set([
+  'jql',
+  'nextPageToken',
+  'maxResults',
+  'fields',
+  'expand',
+  'properties',
+  'fieldsByKeys',
+  'failFast',
+  'reconcileIssues',
+]);
+
+function searchPost(ctx: RouteContext) {
+  const body = ctx.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest('The request body must be a JSON object.');
+  const b = body as Record<string, unknown>;
+  const unknown = Object.keys(b).filter((k) => !POST_KEYS.has(k));
+  if (unknown.length) throw badRequest(`Unrecognized field "${unknown[0]}".`);
+  if (b.maxResults !== undefined && typeof b.maxResults !== 'number')
+    throw badRequest('', { maxResults: 'maxResults must be a number.' });
+  if (b.nextPageToken !== undefined && b.nextPageToken !== null && typeof b.nextPageToken !== 'string') {
+    throw badRequest('', { nextPageToken: 'nextPageToken must be a string.' });
+  }
+  return json(
+    200,
+    runSearch(ctx, {
+      jql: b.jql as string,
+      ...(typeof b.nextPageToken === 'string' ? { nextPageToken: b.nextPageToken } : {}),
+      ...(b.maxResults !== undefined ? { maxResults: b.maxResults } : {}),
+      ...(b.fields !== undefined ? { fields: stringList(b.fields, 'fields') } : {}),
+      ...(b.properties !== undefined ? { properties: stringList(b.properties, 'properties') } : {}),
+    }),
+  );
+}
+
+function searchGet(ctx: RouteContext) {
+  const q = ctx.query;
+  const maxText = q.get('maxResults');
+  const maxResults = maxText === null ? undefined : Number(maxText);
+  if (maxResults !== undefined && !Number.isInteger(maxResults))
+    throw badRequest('', { maxResults: 'maxResults must be an integer.' });
+  const fields = queryList(q, 'fields');
+  const properties = queryList(q, 'properties');
+  const token = q.get('nextPageToken');
+  return json(
+    200,
+    runSearch(ctx, {
+      jql: q.get('jql') ?? '',
+      ...(token ? { nextPageToken: token } : {}),
+      ...(maxResults !== undefined ? { maxResults } : {}),
+      ...(fields ? { fields } : {}),
+      ...(properties ? { properties } : {}),
+    }),
+  );
+}
+
+export const searchRoutes: Route[] = [
+  route('POST', '/search/jql', searchPost),
+  route('GET', '/search/jql', searchGet),
+];

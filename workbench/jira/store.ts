@@ -1,0 +1,623 @@
+import type Database from 'better-sqlite3';
+import type { WorkbenchDb } from '../db';
+import type {
+  AdfDocument,
+  ChangelogInput,
+  IssueInput,
+  IssueTypeName,
+  JiraPermission,
+  ProjectInput,
+  SprintValue,
+  StatusCategoryKey,
+  StoredChangelog,
+  StoredComment,
+  StoredIssue,
+  StoredProject,
+  StoredUser,
+  UserInput,
+} from './types';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jira_users (
+  account_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, email TEXT, account_type TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jira_projects (
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, name TEXT NOT NULL, lead_account_id TEXT,
+  next_number INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS jira_grants (
+  project_id INTEGER NOT NULL, account_id TEXT NOT NULL, permission TEXT NOT NULL,
+  PRIMARY KEY (project_id, account_id, permission)
+);
+CREATE TABLE IF NOT EXISTS jira_global_grants (
+  account_id TEXT NOT NULL, permission TEXT NOT NULL, PRIMARY KEY (account_id, permission)
+);
+CREATE TABLE IF NOT EXISTS jira_issues (
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, project_id INTEGER NOT NULL, issue_type TEXT NOT NULL,
+  summary TEXT NOT NULL, description TEXT, description_wiki TEXT, status_name TEXT NOT NULL,
+  status_category TEXT NOT NULL, resolution TEXT, created TEXT NOT NULL, updated TEXT NOT NULL,
+  reporter TEXT, assignee TEXT, labels TEXT NOT NULL, parent_key TEXT, sprints TEXT NOT NULL,
+  story_points REAL, priority TEXT
+);
+CREATE INDEX IF NOT EXISTS jira_issues_project ON jira_issues (project_id, id);
+CREATE TABLE IF NOT EXISTS jira_comments (
+  id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL, author TEXT NOT NULL, body TEXT NOT NULL,
+  created TEXT NOT NULL, updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jira_comments_issue ON jira_comments (issue_id, id);
+CREATE TABLE IF NOT EXISTS jira_changelog (
+  id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL, author TEXT NOT NULL, created TEXT NOT NULL,
+  items TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jira_changelog_issue ON jira_changelog (issue_id, id);
+CREATE TABLE IF NOT EXISTS jira_issue_properties (
+  issue_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (issue_id, key)
+);
+CREATE TABLE IF NOT EXISTS jira_project_properties (
+  project_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (project_id, key)
+);
+`;
+
+const FIRST_ISSUE_ID = 10000;
+const FIRST_PROJECT_ID = 10000;
+const FIRST_ID = 10000;
+
+interface IssueRow {
+  id: number;
+  key: string;
+  project_id: number;
+  project_key: string;
+  issue_type: string;
+  summary: string;
+  description: string | null;
+  description_wiki: string | null;
+  status_name: string;
+  status_category: string;
+  resolution: string | null;
+  created: string;
+  updated: string;
+  reporter: string | null;
+  assignee: string | null;
+  labels: string;
+  parent_key: string | null;
+  sprints: string;
+  story_points: number | null;
+  priority: string | null;
+}
+
+export const ISSUE_COLUMNS =
+  'i.id, i.key, i.project_id, p.key AS project_key, i.issue_type, i.summary, i.description, i.description_wiki, ' +
+  'i.status_name, i.status_category, i.resolution, i.created, i.updated, i.reporter, i.assignee, i.labels, ' +
+  'i.parent_key, i.sprints, i.story_points, i.priority';
+
+/** Wraps plain text into a minimal ADF document, one paragraph per line. */
+export function textToAdf(text: string): AdfDocument {
+  return {
+    type: 'doc',
+    version: 1,
+    content: text
+      .split('\n')
+      .map((line) =>
+        line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph' },
+      ),
+  };
+}
+
+function isoOf(value: string | undefined, fallback: Date): string {
+  const date = value === undefined ? fallback : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`Invalid date: ${value ?? ''}`);
+  return date.toISOString();
+}
+
+function defaultCategory(status: string): StatusCategoryKey {
+  const s = status.toLowerCase();
+  if (s === 'done' || s === 'closed' || s === 'resolved') return 'done';
+  if (s === 'to do' || s === 'open' || s === 'backlog') return 'new';
+  return 'indeterminate';
+}
+
+/** The emulator's data: users, projects, grants, issues and everything hanging off them, in jira_* tables. */
+export class JiraStore {
+  private readonly stmts;
+  private readonly scanCache = new Map<string, Database.Statement<[number, number], unknown>>();
+
+  constructor(
+    readonly db: WorkbenchDb,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    db.exec(SCHEMA);
+    this.stmts = {
+      insertIssue: db.prepare(
+        `INSERT INTO jira_issues (id, key, project_id, issue_type, summary, description, description_wiki, status_name,
+           status_category, resolution, created, updated, reporter, assignee, labels, parent_key, sprints, story_points, priority)
+         VALUES (@id, @key, @projectId, @type, @summary, @description, @descriptionWiki, @statusName, @statusCategory,
+           @resolution, @created, @updated, @reporter, @assignee, @labels, @parentKey, @sprints, @storyPoints, @priority)`,
+      ),
+      maxIssueId: db.prepare('SELECT MAX(id) AS m FROM jira_issues'),
+      projectByKey: db.prepare(
+        'SELECT id, key, name, lead_account_id, next_number FROM jira_projects WHERE key = ?',
+      ),
+      bumpNumber: db.prepare('UPDATE jira_projects SET next_number = MAX(next_number, ?) WHERE id = ?'),
+      issueByKey: db.prepare(
+        `SELECT ${ISSUE_COLUMNS} FROM jira_issues i JOIN jira_projects p ON p.id = i.project_id WHERE i.key = ?`,
+      ),
+      issueById: db.prepare(
+        `SELECT ${ISSUE_COLUMNS} FROM jira_issues i JOIN jira_projects p ON p.id = i.project_id WHERE i.id = ?`,
+      ),
+      getProp: db.prepare('SELECT value FROM jira_issue_properties WHERE issue_id = ? AND key = ?'),
+      setProp: db.prepare(
+        'INSERT INTO jira_issue_properties (issue_id, key, value) VALUES (?, ?, ?) ON CONFLICT (issue_id, key) DO UPDATE SET value = excluded.value',
+      ),
+      delProp: db.prepare('DELETE FROM jira_issue_properties WHERE issue_id = ? AND key = ?'),
+      propKeys: db.prepare('SELECT key FROM jira_issue_properties WHERE issue_id = ? ORDER BY key'),
+      insertChangelog: db.prepare(
+        'INSERT INTO jira_changelog (id, issue_id, author, created, items) VALUES (?, ?, ?, ?, ?)',
+      ),
+      maxChangelogId: db.prepare('SELECT MAX(id) AS m FROM jira_changelog'),
+      maxCommentId: db.prepare('SELECT MAX(id) AS m FROM jira_comments'),
+      insertComment: db.prepare(
+        'INSERT INTO jira_comments (id, issue_id, author, body, created, updated) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      setUpdated: db.prepare('UPDATE jira_issues SET updated = ? WHERE id = ?'),
+    };
+  }
+
+  // ---- users, projects, grants --------------------------------------------------------------------------
+
+  upsertUser(input: UserInput): StoredUser {
+    this.db
+      .prepare(
+        `INSERT INTO jira_users (account_id, display_name, email, account_type) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET display_name = excluded.display_name, email = excluded.email,
+           account_type = excluded.account_type`,
+      )
+      .run(input.accountId, input.displayName, input.emailAddress ?? null, input.accountType ?? 'atlassian');
+    return this.getUser(input.accountId) as StoredUser;
+  }
+
+  getUser(accountId: string): StoredUser | null {
+    const row = this.db
+      .prepare('SELECT account_id, display_name, email, account_type FROM jira_users WHERE account_id = ?')
+      .get(accountId) as
+      { account_id: string; display_name: string; email: string | null; account_type: string } | undefined;
+    if (!row) return null;
+    return {
+      accountId: row.account_id,
+      displayName: row.display_name,
+      emailAddress: row.email,
+      accountType: row.account_type === 'app' ? 'app' : 'atlassian',
+    };
+  }
+
+  createProject(input: ProjectInput): StoredProject {
+    if (!/^[A-Z][A-Z0-9_]+$/.test(input.key)) throw new Error(`Invalid project key: ${input.key}`);
+    const maxId = (this.db.prepare('SELECT MAX(id) AS m FROM jira_projects').get() as { m: number | null }).m;
+    const id = input.id ?? Math.max(FIRST_PROJECT_ID, (maxId ?? FIRST_PROJECT_ID - 1) + 1);
+    this.db
+      .prepare('INSERT INTO jira_projects (id, key, name, lead_account_id) VALUES (?, ?, ?, ?)')
+      .run(id, input.key, input.name, input.leadAccountId ?? null);
+    return { id, key: input.key, name: input.name, leadAccountId: input.leadAccountId ?? null };
+  }
+
+  getProject(keyOrId: string | number): StoredProject | null {
+    const row = (
+      typeof keyOrId === 'number' || /^\d+$/.test(keyOrId)
+        ? this.db
+            .prepare('SELECT id, key, name, lead_account_id FROM jira_projects WHERE id = ?')
+            .get(Number(keyOrId))
+        : this.db
+            .prepare('SELECT id, key, name, lead_account_id FROM jira_projects WHERE key = ?')
+            .get(keyOrId)
+    ) as { id: number; key: string; name: string; lead_account_id: string | null } | undefined;
+    return row ? { id: row.id, key: row.key, name: row.name, leadAccountId: row.lead_account_id } : null;
+  }
+
+  listProjects(): StoredProject[] {
+    const rows = this.db
+      .prepare('SELECT id, key, name, lead_account_id FROM jira_projects ORDER BY key')
+      .all() as Array<{
+      id: number;
+      key: string;
+      name: string;
+      lead_account_id: string | null;
+    }>;
+    return rows.map((r) => ({ id: r.id, key: r.key, name: r.name, leadAccountId: r.lead_account_id }));
+  }
+
+  /** Grants project permissions; 'ADMINISTER' is global (site admin) and ignores the project. */
+  grant(projectKey: string, accountId: string, permissions: JiraPermission[]): void {
+    const project = this.requireProject(projectKey);
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO jira_grants (project_id, account_id, permission) VALUES (?, ?, ?)',
+    );
+    const insertGlobal = this.db.prepare(
+      'INSERT OR IGNORE INTO jira_global_grants (account_id, permission) VALUES (?, ?)',
+    );
+    for (const permission of permissions) {
+      if (permission === 'ADMINISTER') insertGlobal.run(accountId, permission);
+      else insert.run(project.id, accountId, permission);
+    }
+  }
+
+  revoke(projectKey: string, accountId: string, permissions: JiraPermission[]): void {
+    const project = this.requireProject(projectKey);
+    const del = this.db.prepare(
+      'DELETE FROM jira_grants WHERE project_id = ? AND account_id = ? AND permission = ?',
+    );
+    for (const permission of permissions) del.run(project.id, accountId, permission);
+  }
+
+  hasGlobal(accountId: string, permission: JiraPermission): boolean {
+    return !!this.db
+      .prepare('SELECT 1 FROM jira_global_grants WHERE account_id = ? AND permission = ?')
+      .get(accountId, permission);
+  }
+
+  /** Project ids where the user holds the permission. */
+  projectsWith(accountId: string, permission: JiraPermission): number[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT project_id FROM jira_grants WHERE account_id = ? AND permission = ? ORDER BY project_id',
+        )
+        .all(accountId, permission) as Array<{ project_id: number }>
+    ).map((r) => r.project_id);
+  }
+
+  hasProjectPermission(projectId: number, accountId: string, permission: JiraPermission): boolean {
+    return !!this.db
+      .prepare('SELECT 1 FROM jira_grants WHERE project_id = ? AND account_id = ? AND permission = ?')
+      .get(projectId, accountId, permission);
+  }
+
+  // ---- issues ---------------------------------------------------------------------------------------------
+
+  createIssue(input: IssueInput): StoredIssue {
+    const key = this.db.transaction(() => this.insertIssue(input))();
+    return this.getIssue(key) as StoredIssue;
+  }
+
+  /** Inserts many issues in one transaction with prepared statements; returns the keys in order. */
+  bulkCreateIssues(inputs: Iterable<IssueInput>): string[] {
+    return this.db.transaction(() => {
+      const keys: string[] = [];
+      for (const input of inputs) keys.push(this.insertIssue(input));
+      return keys;
+    })();
+  }
+
+  private nextIssueId(): number {
+    const m = (this.stmts.maxIssueId.get() as { m: number | null }).m;
+    return m === null ? FIRST_ISSUE_ID : m + 1;
+  }
+
+  private insertIssue(input: IssueInput): string {
+    const projectKey = input.projectKey ?? input.key?.split('-')[0];
+    if (!projectKey) throw new Error('createIssue needs a key or a projectKey');
+    const project = this.stmts.projectByKey.get(projectKey) as
+      { id: number; key: string; next_number: number } | undefined;
+    if (!project) throw new Error(`Unknown project: ${projectKey}`);
+    let key = input.key;
+    let number: number;
+    if (key) {
+      const match = /^([A-Z][A-Z0-9_]+)-(\d+)$/.exec(key);
+      if (!match || match[1] !== project.key) throw new Error(`Invalid issue key for ${project.key}: ${key}`);
+      number = Number(match[2]);
+    } else {
+      number = project.next_number;
+      key = `${project.key}-${number}`;
+    }
+    this.stmts.bumpNumber.run(number + 1, project.id);
+    const now = this.now();
+    const created = isoOf(input.created, now);
+    const status = input.status ?? 'To Do';
+    const category = input.statusCategory ?? defaultCategory(status);
+    const { adf, wiki } = normaliseDescription(input.description);
+    this.stmts.insertIssue.run({
+      id: this.nextIssueId(),
+      key,
+      projectId: project.id,
+      type: input.type ?? 'Story',
+      summary: input.summary,
+      description: adf ? JSON.stringify(adf) : null,
+      descriptionWiki: wiki,
+      statusName: status,
+      statusCategory: category,
+      resolution: input.resolution === undefined ? (category === 'done' ? 'Done' : null) : input.resolution,
+      created,
+      updated: isoOf(input.updated ?? created, now),
+      reporter: input.reporter ?? null,
+      assignee: input.assignee ?? null,
+      labels: JSON.stringify(input.labels ?? []),
+      parentKey: input.parentKey ?? null,
+      sprints: JSON.stringify(input.sprints ?? []),
+      storyPoints: input.storyPoints ?? null,
+      priority: input.priority === undefined ? 'Medium' : input.priority,
+    });
+    return key;
+  }
+
+  /** Looks an issue up by key or numeric id. */
+  getIssue(keyOrId: string | number): StoredIssue | null {
+    const row = (
+      typeof keyOrId === 'number' || /^\d+$/.test(keyOrId)
+        ? this.stmts.issueById.get(Number(keyOrId))
+        : this.stmts.issueByKey.get(keyOrId.toUpperCase())
+    ) as IssueRow | undefined;
+    return row ? rowToIssue(row) : null;
+  }
+
+  countIssues(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM jira_issues').get() as { n: number }).n;
+  }
+
+  /** Issues with id > afterId in id order, limited, optionally narrowed to projects and status categories. */
+  issuesAfter(
+    afterId: number,
+    limit: number,
+    filter: { projectIds?: number[] | null; statusCategories?: StatusCategoryKey[] | null } = {},
+  ): StoredIssue[] {
+    const where: string[] = [];
+    if (filter.projectIds)
+      where.push(`i.project_id IN (${filter.projectIds.map(Number).join(',') || 'NULL'})`);
+    if (filter.statusCategories) {
+      const cats = filter.statusCategories.filter((c) => ['new', 'indeterminate', 'done'].includes(c));
+      where.push(`i.status_category IN (${cats.map((c) => `'${c}'`).join(',') || 'NULL'})`);
+    }
+    const sql = `SELECT ${ISSUE_COLUMNS} FROM jira_issues i JOIN jira_projects p ON p.id = i.project_id
+         WHERE i.id > ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY i.id LIMIT ?`;
+    let stmt = this.scanCache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<[number, number]>(sql);
+      if (this.scanCache.size > 50) this.scanCache.clear();
+      this.scanCache.set(sql, stmt);
+    }
+    return (stmt.all(afterId, limit) as IssueRow[]).map(rowToIssue);
+  }
+
+  /** Distinct sprint values across all issues (for openSprints()). */
+  allSprints(): SprintValue[] {
+    const rows = this.db
+      .prepare("SELECT DISTINCT sprints FROM jira_issues WHERE sprints != '[]'")
+      .all() as Array<{
+      sprints: string;
+    }>;
+    const byId = new Map<number, SprintValue>();
+    for (const r of rows) for (const s of JSON.parse(r.sprints) as SprintValue[]) byId.set(s.id, s);
+    return [...byId.values()];
+  }
+
+  issuesByIds(ids: number[]): StoredIssue[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT ${ISSUE_COLUMNS} FROM jira_issues i JOIN jira_projects p ON p.id = i.project_id
+         WHERE i.id IN (${ids.map(Number).join(',')})`,
+      )
+      .all() as IssueRow[];
+    const byId = new Map(rows.map((r) => [r.id, rowToIssue(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Writes changed columns of an issue; the caller records the changelog. */
+  updateIssueFields(
+    id: number,
+    patch: Partial<Omit<StoredIssue, 'id' | 'key' | 'projectId' | 'projectKey' | 'created'>>,
+  ): void {
+    const columns: Record<string, unknown> = {};
+    if (patch.type !== undefined) columns.issue_type = patch.type;
+    if (patch.summary !== undefined) columns.summary = patch.summary;
+    if (patch.description !== undefined)
+      columns.description = patch.description ? JSON.stringify(patch.description) : null;
+    if (patch.descriptionWiki !== undefined) columns.description_wiki = patch.descriptionWiki;
+    if (patch.statusName !== undefined) columns.status_name = patch.statusName;
+    if (patch.statusCategory !== undefined) columns.status_category = patch.statusCategory;
+    if (patch.resolution !== undefined) columns.resolution = patch.resolution;
+    if (patch.updated !== undefined) columns.updated = patch.updated;
+    if (patch.reporter !== undefined) columns.reporter = patch.reporter;
+    if (patch.assignee !== undefined) columns.assignee = patch.assignee;
+    if (patch.labels !== undefined) columns.labels = JSON.stringify(patch.labels);
+    if (patch.parentKey !== undefined) columns.parent_key = patch.parentKey;
+    if (patch.sprints !== undefined) columns.sprints = JSON.stringify(patch.sprints);
+    if (patch.storyPoints !== undefined) columns.story_points = patch.storyPoints;
+    if (patch.priority !== undefined) columns.priority = patch.priority;
+    const names = Object.keys(columns);
+    if (names.length === 0) return;
+    this.db
+      .prepare(`UPDATE jira_issues SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`)
+      .run({ ...columns, id });
+  }
+
+  touch(issueId: number, when: string): void {
+    this.stmts.setUpdated.run(when, issueId);
+  }
+
+  // ---- comments and changelog ------------------------------------------------------------------------------
+
+  addComment(issueKey: string, input: { author: string; body: unknown; created?: string }): StoredComment {
+    const issue = this.requireIssue(issueKey);
+    const created = isoOf(input.created, this.now());
+    const body = typeof input.body === 'string' ? textToAdf(input.body) : input.body;
+    const m = (this.stmts.maxCommentId.get() as { m: number | null }).m;
+    const id = m === null ? FIRST_ID : m + 1;
+    this.stmts.insertComment.run(id, issue.id, input.author, JSON.stringify(body), created, created);
+    if (created > issue.updated) this.touch(issue.id, created);
+    return { id, issueId: issue.id, author: input.author, body, created, updated: created };
+  }
+
+  listComments(issueId: number): StoredComment[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, issue_id, author, body, created, updated FROM jira_comments WHERE issue_id = ? ORDER BY id',
+      )
+      .all(issueId) as Array<{
+      id: number;
+      issue_id: number;
+      author: string;
+      body: string;
+      created: string;
+      updated: string;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      issueId: r.issue_id,
+      author: r.author,
+      body: JSON.parse(r.body) as unknown,
+      created: r.created,
+      updated: r.updated,
+    }));
+  }
+
+  addChangelog(issueKey: string, input: ChangelogInput): StoredChangelog {
+    const issue = this.requireIssue(issueKey);
+    const created = isoOf(input.created, this.now());
+    const m = (this.stmts.maxChangelogId.get() as { m: number | null }).m;
+    const id = m === null ? FIRST_ID : m + 1;
+    this.stmts.insertChangelog.run(id, issue.id, input.author, created, JSON.stringify(input.items));
+    return { id, issueId: issue.id, author: input.author, created, items: input.items };
+  }
+
+  /** Changelog of some issues in (issue order given, id) order, after a given changelog id of the first issue. */
+  listChangelog(issueId: number): StoredChangelog[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, issue_id, author, created, items FROM jira_changelog WHERE issue_id = ? ORDER BY created, id',
+      )
+      .all(issueId) as Array<{
+      id: number;
+      issue_id: number;
+      author: string;
+      created: string;
+      items: string;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      issueId: r.issue_id,
+      author: r.author,
+      created: r.created,
+      items: JSON.parse(r.items) as StoredChangelog['items'],
+    }));
+  }
+
+  // ---- entity properties ----------------------------------------------------------------------------------
+
+  setIssueProperty(issueKey: string, propertyKey: string, value: unknown): void {
+    const issue = this.requireIssue(issueKey);
+    this.stmts.setProp.run(issue.id, propertyKey, JSON.stringify(value));
+  }
+
+  getIssueProperty(issueKey: string, propertyKey: string): unknown {
+    const issue = this.requireIssue(issueKey);
+    const row = this.stmts.getProp.get(issue.id, propertyKey) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as unknown) : undefined;
+  }
+
+  deleteIssueProperty(issueId: number, propertyKey: string): boolean {
+    return this.stmts.delProp.run(issueId, propertyKey).changes > 0;
+  }
+
+  issuePropertyKeys(issueId: number): string[] {
+    return (this.stmts.propKeys.all(issueId) as Array<{ key: string }>).map((r) => r.key);
+  }
+
+  /** Properties of many issues at once: issueId -> propertyKey -> value. Keys null means all keys. */
+  propertiesOf(issueIds: number[], keys: string[] | null): Map<number, Record<string, unknown>> {
+    const result = new Map<number, Record<string, unknown>>();
+    if (issueIds.length === 0 || (keys && keys.length === 0)) return result;
+    const keyFilter = keys ? `AND key IN (${keys.map(() => '?').join(',')})` : '';
+    const rows = this.db
+      .prepare(
+        `SELECT issue_id, key, value FROM jira_issue_properties WHERE issue_id IN (${issueIds.map(Number).join(',')}) ${keyFilter}`,
+      )
+      .all(...(keys ?? [])) as Array<{ issue_id: number; key: string; value: string }>;
+    for (const r of rows) {
+      const bag = result.get(r.issue_id) ?? {};
+      bag[r.key] = JSON.parse(r.value) as unknown;
+      result.set(r.issue_id, bag);
+    }
+    return result;
+  }
+
+  setProjectProperty(projectKey: string, propertyKey: string, value: unknown): void {
+    const project = this.requireProject(projectKey);
+    this.db
+      .prepare(
+        'INSERT INTO jira_project_properties (project_id, key, value) VALUES (?, ?, ?) ON CONFLICT (project_id, key) DO UPDATE SET value = excluded.value',
+      )
+      .run(project.id, propertyKey, JSON.stringify(value));
+  }
+
+  getProjectProperty(projectKey: string, propertyKey: string): unknown {
+    const project = this.requireProject(projectKey);
+    const row = this.db
+      .prepare('SELECT value FROM jira_project_properties WHERE project_id = ? AND key = ?')
+      .get(project.id, propertyKey) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as unknown) : undefined;
+  }
+
+  deleteProjectProperty(projectId: number, propertyKey: string): boolean {
+    return (
+      this.db
+        .prepare('DELETE FROM jira_project_properties WHERE project_id = ? AND key = ?')
+        .run(projectId, propertyKey).changes > 0
+    );
+  }
+
+  projectPropertyKeys(projectId: number): string[] {
+    return (
+      this.db
+        .prepare('SELECT key FROM jira_project_properties WHERE project_id = ? ORDER BY key')
+        .all(projectId) as Array<{
+        key: string;
+      }>
+    ).map((r) => r.key);
+  }
+
+  private requireIssue(keyOrId: string | number): StoredIssue {
+    const issue = this.getIssue(keyOrId);
+    if (!issue) throw new Error(`Unknown issue: ${keyOrId}`);
+    return issue;
+  }
+
+  private requireProject(keyOrId: string | number): StoredProject {
+    const project = this.getProject(keyOrId);
+    if (!project) throw new Error(`Unknown project: ${keyOrId}`);
+    return project;
+  }
+}
+
+function normaliseDescription(value: IssueInput['description']): {
+  adf: AdfDocument | null;
+  wiki: string | null;
+} {
+  if (value === undefined || value === null) return { adf: null, wiki: null };
+  if (typeof value === 'string') return { adf: textToAdf(value), wiki: null };
+  if ('wiki' in value && typeof value.wiki === 'string')
+    return { adf: textToAdf(value.wiki), wiki: value.wiki };
+  return { adf: value as AdfDocument, wiki: null };
+}
+
+function rowToIssue(r: IssueRow): StoredIssue {
+  return {
+    id: r.id,
+    key: r.key,
+    projectId: r.project_id,
+    projectKey: r.project_key,
+    type: r.issue_type as IssueTypeName,
+    summary: r.summary,
+    description: r.description ? (JSON.parse(r.description) as AdfDocument) : null,
+    descriptionWiki: r.description_wiki,
+    statusName: r.status_name,
+    statusCategory: r.status_category as StatusCategoryKey,
+    resolution: r.resolution,
+    created: r.created,
+    updated: r.updated,
+    reporter: r.reporter,
+    assignee: r.assignee,
+    labels: JSON.parse(r.labels) as string[],
+    parentKey: r.parent_key,
+    sprints: JSON.parse(r.sprints) as SprintValue[],
+    storyPoints: r.story_points,
+    priority: r.priority,
+  };
+}

@@ -1,0 +1,174 @@
+/** Shared types of the Jira Cloud REST emulator. */
+
+export type JiraActor = { type: 'user'; accountId: string } | { type: 'app' };
+
+export interface JiraRequest {
+  method: string;
+  /** Path with query string, as @forge/api sends it: '/rest/api/3/search/jql?x=1'. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  actor: JiraActor;
+}
+
+export interface JiraResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type JiraPermission =
+  | 'BROWSE_PROJECTS'
+  | 'EDIT_ISSUES'
+  | 'ADMINISTER_PROJECTS'
+  | 'TRANSITION_ISSUES'
+  | 'ADD_COMMENTS'
+  | 'RESOLVE_ISSUES'
+  | 'ADMINISTER';
+
+export const PROJECT_PERMISSIONS: readonly JiraPermission[] = [
+  'BROWSE_PROJECTS',
+  'EDIT_ISSUES',
+  'ADMINISTER_PROJECTS',
+  'TRANSITION_ISSUES',
+  'ADD_COMMENTS',
+  'RESOLVE_ISSUES',
+];
+
+export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
+export type IssueTypeName = 'Epic' | 'Story' | 'Bug' | 'Task' | 'Sub-task';
+
+export interface SprintValue {
+  id: number;
+  name: string;
+  state: 'closed' | 'active' | 'future';
+  startDate?: string;
+  endDate?: string;
+  boardId?: number;
+}
+
+/** An Atlassian Document Format node, kept loose: the emulator stores and returns it as given. */
+export type AdfDocument = { type: 'doc'; version: number; content: unknown[] } & Record<string, unknown>;
+
+export interface UserInput {
+  accountId: string;
+  displayName: string;
+  emailAddress?: string;
+  accountType?: 'atlassian' | 'app';
+}
+
+export interface ProjectInput {
+  key: string;
+  name: string;
+  id?: number;
+  leadAccountId?: string;
+}
+
+export interface IssueInput {
+  projectKey?: string;
+  /** Either key or projectKey; without a key the project's next number is used. */
+  key?: string;
+  type?: IssueTypeName;
+  summary: string;
+  /** ADF document, plain text (wrapped into ADF) or { wiki } for v2 wiki markup (kept as given). */
+  description?: AdfDocument | string | { wiki: string } | null;
+  status?: string;
+  statusCategory?: StatusCategoryKey;
+  resolution?: string | null;
+  created?: string;
+  updated?: string;
+  reporter?: string | null;
+  assignee?: string | null;
+  labels?: string[];
+  parentKey?: string | null;
+  sprints?: SprintValue[];
+  storyPoints?: number | null;
+  priority?: string | null;
+}
+
+export interface StoredIssue {
+  id: number;
+  key: string;
+  projectId: number;
+  projectKey: string;
+  type: IssueTypeName;
+  summary: string;
+  description: AdfDocument | null;
+  descriptionWiki: string | null;
+  statusName: string;
+  statusCategory: StatusCategoryKey;
+  resolution: string | null;
+  created: string;
+  updated: string;
+  reporter: string | null;
+  assignee: string | null;
+  labels: string[];
+  parentKey: string | null;
+  sprints: SprintValue[];
+  storyPoints: number | null;
+  priority: string | null;
+}
+
+export interface ChangelogItemInput {
+  field: string;
+  fieldtype?: string;
+  fieldId?: string;
+  from?: string | null;
+  fromString?: string | null;
+  to?: string | null;
+  toString?: string | null;
+}
+
+export interface ChangelogInput {
+  author: string;
+  created?: string;
+  items: ChangelogItemInput[];
+}
+
+export interface StoredChangelog {
+  id: number;
+  issueId: number;
+  author: string;
+  created: string;
+  items: ChangelogItemInput[];
+}
+
+export interface StoredComment {
+  id: number;
+  issueId: number;
+  author: string;
+  body: unknown;
+  created: string;
+  updated: string;
+}
+
+export interface StoredUser {
+  accountId: string;
+  displayName: string;
+  emailAddress: string | null;
+  accountType: 'atlassian' | 'app';
+}
+
+export interface StoredProject {
+  id: number;
+  key: string;
+  name: string;
+  leadAccountId: string | null;
+}
+
+/** The parts of the OpenAPI contract checker the emulator calls (workbench/jira/openapi.ts). */
+export interface ContractCheckerLike {
+  checkRequest(req: {
+    method: string;
+    path: string;
+    query: Record<string, string | string[]>;
+    body: unknown;
+  }): void;
+  checkResponse(res: {
+    method: string;
+    path: string;
+    status: number;
+    headers: Record<string, string>;
+    body: unknown;
+  }): void;
+}
