@@ -13,12 +13,17 @@ import {
 
 export type { ForgeContextInput } from './context';
 
+// Method syntax makes the parameters bivariant, so a handler typed for its own event (as @forge/resolver's
+// DefinitionsHandler is) is accepted where the host only knows `unknown`.
+export type ResolverHandler = { handle(event: unknown, ctx: unknown): Promise<unknown> }['handle'];
+export type FunctionHandler = { handle(...args: unknown[]): Promise<unknown> }['handle'];
+
 /**
  * `handler` is what `new Resolver().getDefinitions()` returns. A resolver that throws rejects the promise; the
  * UI host turns that into a bridge error.
  */
 export function invokeResolver(
-  handler: (event: unknown, ctx: unknown) => Promise<unknown>,
+  handler: ResolverHandler,
   functionKey: string,
   payload: unknown,
   ctx: ForgeContextInput,
@@ -39,7 +44,7 @@ export function invokeResolver(
 
 /** For scheduled triggers and queue consumers: `handler(event, context)` with the runtime's context. */
 export function invokeFunction(
-  handler: (...args: unknown[]) => Promise<unknown>,
+  handler: FunctionHandler,
   event: unknown,
   ctx: ForgeContextInput,
 ): Promise<unknown> {
