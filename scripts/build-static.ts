@@ -1,0 +1,82 @@
+/**
+ * Builds every Custom UI surface: static/<surface>/src/index.tsx → static/<surface>/build/{index.html,main.js}.
+ * Asset paths are relative because Forge serves each surface from a resource path inside an iframe.
+ * Usage: tsx scripts/build-static.ts [surface...] [--watch]
+ */
+import { build, context, type BuildOptions } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const STATIC = path.join(ROOT, 'static');
+
+export function surfaces(): string[] {
+  return fs
+    .readdirSync(STATIC, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(STATIC, d.name, 'src', 'index.tsx')))
+    .map((d) => d.name);
+}
+
+function html(title: string): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${title}</title>
+  </head>
+  <body>
+    <div id="root"></div>
+    <script src="./main.js"></script>
+  </body>
+</html>
+`;
+}
+
+function options(surface: string): BuildOptions {
+  return {
+    entryPoints: [path.join(STATIC, surface, 'src', 'index.tsx')],
+    outfile: path.join(STATIC, surface, 'build', 'main.js'),
+    bundle: true,
+    minify: true,
+    sourcemap: false,
+    format: 'iife',
+    target: ['es2020'],
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  };
+}
+
+export async function buildSurface(surface: string): Promise<void> {
+  const out = path.join(STATIC, surface, 'build');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'index.html'), html(`Outcome Lens – ${surface}`));
+  await build(options(surface));
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const watch = args.includes('--watch');
+  const chosen = args.filter((a) => !a.startsWith('--'));
+  const list = chosen.length ? chosen : surfaces();
+  for (const surface of list) {
+    if (watch) {
+      const ctx = await context(options(surface));
+      await ctx.watch();
+    } else {
+      await buildSurface(surface);
+      const size = fs.statSync(path.join(STATIC, surface, 'build', 'main.js')).size;
+      console.log(`built static/${surface}/build (${Math.round(size / 1024)} KiB)`);
+    }
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * Every resolver answers with one of these and never throws: the UI shows `message` (and `fields` at the
+ * fields) without guessing what went wrong.
+ */
+export type ErrorCode =
+  'VALIDATION' | 'NOT_AUTHORIZED' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'JIRA_ERROR' | 'INTERNAL';
+
+export interface ErrorAnswer {
+  code: ErrorCode;
+  message: string;
+  /** Field path (as `expected.target`) to the message to show at that field. */
+  fields?: Record<string, string>;
+}
+
+export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorAnswer };
