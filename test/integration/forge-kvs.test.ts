@@ -93,7 +93,7 @@ describe('@forge/kvs on the workbench', () => {
     });
 
     it('returns metadata when asked and honours a TTL against the injected clock', async () => {
-      await kvs.set('scan:lock', 'held', { ttl: { value: 10, unit: 'MINUTES' } } as never);
+      await kvs.set('scan:lock', 'held', { keyPolicy: 'OVERRIDE', ttl: { value: 10, unit: 'MINUTES' } });
       const withMeta = await kvs.get('scan:lock', {
         metadataFields: [MetadataField.CREATED_AT, MetadataField.EXPIRE_TIME],
       });
@@ -181,6 +181,21 @@ describe('@forge/kvs on the workbench', () => {
       expect(store.dump()).toHaveLength(15);
     });
 
+    it('reads several keys at once, reporting the missing ones', async () => {
+      await kvs.batchSet([
+        { key: 'g:1', value: 'one' },
+        { key: 'g:2', value: 'two' },
+      ]);
+      const result = await kvs.batchGet([{ key: 'g:1' }, { key: 'g:2' }, { key: 'g:3' }]);
+      expect(result.successfulKeys.map((r) => [r.key, r.value])).toEqual([
+        ['g:1', 'one'],
+        ['g:2', 'two'],
+      ]);
+      expect(result.failedKeys).toEqual([
+        { key: 'g:3', error: expect.objectContaining({ code: 'KEY_NOT_FOUND' }) },
+      ]);
+    });
+
     it('reports an item Forge would refuse as failed and stores the rest', async () => {
       const result = await kvs.batchSet([
         { key: 'ok', value: 1 },
@@ -226,6 +241,28 @@ describe('@forge/kvs on the workbench', () => {
         .execute();
       expect(await kvs.get('a')).toBe(1);
     });
+  });
+
+  it('applies a conditional entity write in a transaction only when its condition holds', async () => {
+    const outcomes = kvs.entity<Outcome>('outcome');
+    await outcomes.set('o1', anOutcome({ score: 10 }));
+    const onlyIfLow = {
+      entityName: 'outcome',
+      conditions: new Filter<Outcome>().and('score', FilterConditions.lessThan(50)),
+    };
+    await kvs
+      .transact()
+      .set('o1', anOutcome({ score: 90 }), onlyIfLow)
+      .execute();
+    expect((await outcomes.get('o1'))?.score).toBe(90);
+    await expectKvsError(
+      kvs
+        .transact()
+        .set('o1', anOutcome({ score: 5 }), onlyIfLow)
+        .execute(),
+      'CONDITION_CHECK_FAILED',
+    );
+    expect((await outcomes.get('o1'))?.score).toBe(90);
   });
 
   describe('custom entities', () => {
