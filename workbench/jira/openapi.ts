@@ -137,7 +137,9 @@ function formatErrors(errors: ErrorObject[] | null | undefined): string {
     .join('; ');
 }
 
-const instances = new Map<string, ContractChecker>();
+// Kept on the global object so a jest.resetModules() in a test does not hide earlier violations from the guard.
+const registry = globalThis as { __jiraContractCheckers__?: Map<string, ContractChecker> };
+const instances = (registry.__jiraContractCheckers__ ??= new Map<string, ContractChecker>());
 
 export class ContractChecker {
   readonly violations: ContractViolation[] = [];
