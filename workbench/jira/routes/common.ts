@@ -428,7 +428,11 @@ export function renderHistory(
     items: h.items.map((item) => {
       const out: Record<string, unknown> = { field: item.field, fieldtype: item.fieldtype ?? 'jira' };
       if (item.fieldId !== undefined) out.fieldId = item.fieldId;
-      for (const k of ['from', 'fromString', 'to', 'toString'] as const) out[k] = item[k] ?? null;
+      // The spec types these as plain strings, so an absent value is left out rather than sent as null.
+      for (const k of ['from', 'fromString', 'to', 'toString'] as const) {
+        const v = item[k];
+        if (v !== null && v !== undefined) out[k] = v;
+      }
       return out;
     }),
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { compareByOrder, matchesJql, parseJql, sqlPrefilter, JqlSyntaxError } from '../jql';
 import type { JqlIssueView, JqlQuery } from '../jql';
-import type { StatusCategoryKey, StoredIssue } from '../types';
+import type { StoredIssue } from '../types';
 import {
   actorAccountId,
   badRequest,
