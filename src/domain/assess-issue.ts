@@ -1,0 +1,67 @@
+import { detectRecipe, type AdfNode, type RecipeVerdict } from './recipe-detector';
+import type { IssueLensDraft, Outcome, OutcomeLink } from './schemas';
+import { scoreIssue, type Score } from './score';
+import type { Settings } from './settings';
+import type { StatusCategory } from './zombie';
+
+/**
+ * One issue's standing, computed the same way by the issue panel (live, before saving) and by the scan:
+ * which outcome it serves and how, whether its text is a recipe, and its score.
+ */
+
+export interface IssueFacts {
+  key: string;
+  summary: string;
+  description: string | AdfNode | null;
+  statusCategory: StatusCategory;
+  /** The parent or epic, with the outcome its own lens links to (if any). */
+  parent: { key: string; outcomeId: string | null } | null;
+}
+
+export interface Assessment {
+  link: OutcomeLink;
+  recipe: RecipeVerdict;
+  score: Score;
+}
+
+/** Direct link first; else the parent's (epic's) link, inherited. Unknown outcome ids count as no link. */
+export function resolveLink(
+  outcomeId: string | null | undefined,
+  parent: IssueFacts['parent'],
+  outcomes: ReadonlyMap<string, Pick<Outcome, 'status'>>,
+): OutcomeLink {
+  if (outcomeId && outcomes.has(outcomeId)) return { kind: 'direct', outcomeId };
+  if (parent?.outcomeId && outcomes.has(parent.outcomeId)) {
+    return { kind: 'inherited', outcomeId: parent.outcomeId, fromIssueKey: parent.key };
+  }
+  return { kind: 'none' };
+}
+
+export function assessIssue(
+  facts: IssueFacts,
+  draft: IssueLensDraft,
+  outcomes: ReadonlyMap<string, Pick<Outcome, 'status'>>,
+  settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
+  recipe: RecipeVerdict = detectRecipe({ summary: facts.summary, description: facts.description }),
+): Assessment {
+  const link = resolveLink(draft.outcomeId, facts.parent, outcomes);
+  const linkedOutcomeStatus = link.kind === 'none' ? undefined : outcomes.get(link.outcomeId)?.status;
+  const score = scoreIssue(
+    {
+      hypothesis: draft.hypothesis,
+      expected: draft.expected,
+      link,
+      ...(linkedOutcomeStatus ? { linkedOutcomeStatus } : {}),
+      killCriteria: draft.killCriteria,
+      ...(draft.result ? { result: draft.result } : {}),
+      delivered: facts.statusCategory === 'done',
+      framing: {
+        isRecipe: recipe.isRecipe,
+        recipePhrases: recipe.reasons.map((r) => r.phrase),
+        problemSignals: recipe.problemSignals.length,
+      },
+    },
+    settings,
+  );
+  return { link, recipe, score };
+}

@@ -1,0 +1,64 @@
+import { assessIssue, resolveLink, type IssueFacts } from '../../src/domain/assess-issue';
+import { DEFAULT_SETTINGS } from '../../src/domain/settings';
+
+const outcomes = new Map([
+  ['out-carts', { status: 'active' as const }],
+  ['out-old', { status: 'abandoned' as const }],
+]);
+
+function facts(overrides: Partial<IssueFacts> = {}): IssueFacts {
+  return {
+    key: 'DEMO-7',
+    summary: 'Shoppers lose their cart',
+    description: null,
+    statusCategory: 'new',
+    parent: null,
+    ...overrides,
+  };
+}
+
+describe('assessing one issue', () => {
+  it('prefers the issue’s own link to its epic’s', () => {
+    expect(resolveLink('out-carts', { key: 'DEMO-1', outcomeId: 'out-old' }, outcomes)).toEqual({
+      kind: 'direct',
+      outcomeId: 'out-carts',
+    });
+  });
+
+  it('inherits the epic’s link when the issue has none', () => {
+    expect(resolveLink(undefined, { key: 'DEMO-1', outcomeId: 'out-carts' }, outcomes)).toEqual({
+      kind: 'inherited',
+      outcomeId: 'out-carts',
+      fromIssueKey: 'DEMO-1',
+    });
+  });
+
+  it('treats a link to an outcome that no longer exists as no link', () => {
+    expect(resolveLink('out-deleted', null, outcomes)).toEqual({ kind: 'none' });
+  });
+
+  it('scores with the recipe found in the summary and description', () => {
+    const recipe = assessIssue(
+      facts({
+        summary: 'Create a Save for Later button',
+        description: 'Make it blue and put it in the upper right hand corner.',
+      }),
+      { hypothesis: {}, expected: {}, killCriteria: {} },
+      outcomes,
+      DEFAULT_SETTINGS,
+    );
+    expect(recipe.recipe.isRecipe).toBe(true);
+    expect(recipe.score.components.find((c) => c.id === 'problemFraming')!.points).toBe(0);
+  });
+
+  it('passes the linked outcome’s status to the score', () => {
+    const a = assessIssue(
+      facts(),
+      { hypothesis: {}, expected: {}, killCriteria: {}, outcomeId: 'out-old' },
+      outcomes,
+      DEFAULT_SETTINGS,
+    );
+    expect(a.link.kind).toBe('direct');
+    expect(a.score.components.find((c) => c.id === 'outcomeLink')!.points).toBe(0);
+  });
+});
