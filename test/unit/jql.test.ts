@@ -397,6 +397,20 @@ describe('JQL subset', () => {
       );
     });
 
+    it('checks operators and values of property aliases at parse time when the index is known', () => {
+      expect(syntaxErrorOf('outcomeScore < high', aliases).message).toContain(
+        "The value 'high' is not a valid number for the field 'outcomeScore'",
+      );
+      expect(syntaxErrorOf('hypothesis = "x"', aliases).message).toContain(
+        "The operator '=' is not supported",
+      );
+      expect(syntaxErrorOf('zombie ~ "x"', aliases).message).toContain("The operator '~' is not supported");
+      expect(syntaxErrorOf('killDate < "soon"', aliases).message).toContain("Date value 'soon'");
+      expect(() =>
+        parseJql('hypothesis ~ "x" AND outcomeScore is EMPTY AND killDate < now()', aliases),
+      ).not.toThrow();
+    });
+
     it('rejects operators a field does not support', () => {
       expect(syntaxErrorOf('project ~ DEMO').message).toContain("The operator '~' is not supported");
       expect(syntaxErrorOf('labels > x').message).toContain("The operator '>' is not supported");
@@ -454,6 +468,11 @@ describe('JQL subset', () => {
       );
       fc.assert(
         fc.property(input, (text) => {
+          try {
+            parseJql(text, aliases);
+          } catch (e) {
+            if (!(e instanceof JqlSyntaxError)) throw e;
+          }
           try {
             const q = parseJql(text);
             // Whatever parses must also evaluate or fail only with a JqlSyntaxError.

@@ -408,7 +408,7 @@ class Parser {
     } else {
       operand = this.parseValue();
     }
-    validateStatic(field, operator, operand, start);
+    validateStatic(field, operator, operand, start, this.aliases);
     return { kind: 'compare', field, operator, operand, position: start };
   }
 
@@ -478,7 +478,13 @@ function operandValues(operand: JqlOperand): JqlOperand[] {
 }
 
 /** Checks that need no issue: operators a field supports and values with a closed set. */
-function validateStatic(field: JqlField, operator: JqlOperator, operand: JqlOperand, pos: number): void {
+function validateStatic(
+  field: JqlField,
+  operator: JqlOperator,
+  operand: JqlOperand,
+  pos: number,
+  aliases: PropertyIndex | undefined,
+): void {
   const textOps = operator === '~' || operator === '!~';
   const orderOps = operator === '<' || operator === '<=' || operator === '>' || operator === '>=';
   const fieldName =
@@ -501,6 +507,29 @@ function validateStatic(field: JqlField, operator: JqlOperator, operand: JqlOper
         if (item.kind === 'value' && parseDateOperand(item.value, new Date(0)) === null) {
           throw syntaxError(`Date value '${item.value}' for field '${fieldName}' is invalid`, pos);
         }
+      }
+    }
+  }
+  // With the index at hand, catch at parse time what would otherwise fail only while matching.
+  const alias = field.kind === 'alias' && aliases ? findAlias(aliases, field.name) : undefined;
+  if (alias) {
+    const emptiness = operator === 'is' || operator === 'is not';
+    if (alias.type === 'text' && !textOps && !emptiness) {
+      throw syntaxError(`The operator '${operator}' is not supported by the '${fieldName}' field`, pos);
+    }
+    if (alias.type !== 'text' && textOps) {
+      throw syntaxError(`The operator '${operator}' is not supported by the '${fieldName}' field`, pos);
+    }
+    for (const item of operandValues(operand)) {
+      if (item.kind !== 'value') continue;
+      if (alias.type === 'number' && (item.value.trim() === '' || !Number.isFinite(Number(item.value)))) {
+        throw syntaxError(
+          `The value '${item.value}' is not a valid number for the field '${fieldName}'`,
+          pos,
+        );
+      }
+      if (alias.type === 'date' && parseDateOperand(item.value, new Date(0)) === null) {
+        throw syntaxError(`Date value '${item.value}' for field '${fieldName}' is invalid`, pos);
       }
     }
   }
