@@ -269,45 +269,50 @@ export function allFields(
   store: JiraStore,
   issue: StoredIssue,
   projectName: string,
-): Record<string, unknown> {
-  const parent = issue.parentKey ? store.getIssue(issue.parentKey) : null;
+): Record<string, () => unknown> {
+  // Thunks, so a page that asks for two fields does not look up users and parents it will not return.
+  const parentOf = () => (issue.parentKey ? store.getIssue(issue.parentKey) : null);
   return {
-    summary: issue.summary,
-    description: issue.description,
-    issuetype: renderIssueType(issue.type),
-    project: renderProjectRef({ id: issue.projectId, key: issue.projectKey, name: projectName }),
-    status: renderStatus(issue.statusName, issue.statusCategory),
-    statuscategorychangedate: jiraTime(issue.updated),
-    resolution: renderResolution(issue.resolution),
-    resolutiondate: issue.resolution ? jiraTime(issue.updated) : null,
-    created: jiraTime(issue.created),
-    updated: jiraTime(issue.updated),
-    reporter: renderUser(store, issue.reporter),
-    creator: renderUser(store, issue.reporter),
-    assignee: renderUser(store, issue.assignee),
-    labels: issue.labels,
-    priority: issue.priority
-      ? {
-          self: `${BASE_URL}/rest/api/3/priority/${PRIORITY_IDS[issue.priority] ?? '3'}`,
-          id: PRIORITY_IDS[issue.priority] ?? '3',
-          name: issue.priority,
-        }
-      : null,
-    parent: parent
-      ? {
-          id: String(parent.id),
-          key: parent.key,
-          self: `${BASE_URL}/rest/api/3/issue/${parent.id}`,
-          fields: {
-            summary: parent.summary,
-            status: renderStatus(parent.statusName, parent.statusCategory),
-            priority: parent.priority ? { name: parent.priority } : null,
-            issuetype: renderIssueType(parent.type),
-          },
-        }
-      : null,
-    customfield_10020: issue.sprints.length ? issue.sprints : null,
-    customfield_10016: issue.storyPoints,
+    summary: () => issue.summary,
+    description: () => issue.description,
+    issuetype: () => renderIssueType(issue.type),
+    project: () => renderProjectRef({ id: issue.projectId, key: issue.projectKey, name: projectName }),
+    status: () => renderStatus(issue.statusName, issue.statusCategory),
+    statuscategorychangedate: () => jiraTime(issue.updated),
+    resolution: () => renderResolution(issue.resolution),
+    resolutiondate: () => (issue.resolution ? jiraTime(issue.updated) : null),
+    created: () => jiraTime(issue.created),
+    updated: () => jiraTime(issue.updated),
+    reporter: () => renderUser(store, issue.reporter),
+    creator: () => renderUser(store, issue.reporter),
+    assignee: () => renderUser(store, issue.assignee),
+    labels: () => issue.labels,
+    priority: () =>
+      issue.priority
+        ? {
+            self: `${BASE_URL}/rest/api/3/priority/${PRIORITY_IDS[issue.priority] ?? '3'}`,
+            id: PRIORITY_IDS[issue.priority] ?? '3',
+            name: issue.priority,
+          }
+        : null,
+    parent: () => {
+      const parent = parentOf();
+      return parent
+        ? {
+            id: String(parent.id),
+            key: parent.key,
+            self: `${BASE_URL}/rest/api/3/issue/${parent.id}`,
+            fields: {
+              summary: parent.summary,
+              status: renderStatus(parent.statusName, parent.statusCategory),
+              priority: parent.priority ? { name: parent.priority } : null,
+              issuetype: renderIssueType(parent.type),
+            },
+          }
+        : null;
+    },
+    customfield_10020: () => (issue.sprints.length ? issue.sprints : null),
+    customfield_10016: () => issue.storyPoints,
   };
 }
 
@@ -378,7 +383,7 @@ export function renderIssue(
     const all = allFields(ctx.store, issue, options.projectName);
     const wantComment = fields === 'all' || fields.has('comment');
     const picked: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(all)) if (fields === 'all' || fields.has(k)) picked[k] = v;
+    for (const [k, value] of Object.entries(all)) if (fields === 'all' || fields.has(k)) picked[k] = value();
     if (wantComment) {
       const comments = ctx.store.listComments(issue.id).map((c) => renderComment(ctx.store, issue, c));
       picked.comment = {

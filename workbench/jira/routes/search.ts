@@ -127,8 +127,10 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
   const scan = (after: number, limit: number): StoredIssue[] => {
     const found: StoredIssue[] = [];
     let cursor = after;
+    // Start with as many rows as the page needs and widen when the JS matcher drops many of them.
+    let size = Math.min(SCAN_CHUNK, Math.max(limit, 50));
     for (;;) {
-      const chunk = ctx.store.issuesAfter(cursor, SCAN_CHUNK, filter);
+      const chunk = ctx.store.issuesAfter(cursor, size, filter);
       if (chunk.length === 0) return found;
       const props = ctx.store.propertiesOf(
         chunk.map((i) => i.id),
@@ -141,7 +143,8 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
         }
       }
       cursor = (chunk[chunk.length - 1] as StoredIssue).id;
-      if (chunk.length < SCAN_CHUNK) return found;
+      if (chunk.length < size) return found;
+      size = Math.min(SCAN_CHUNK * 4, size * 2);
     }
   };
 
