@@ -1,0 +1,105 @@
+/**
+ * Typed errors, one family per layer, and the single mapper that turns any of them into the answer a
+ * resolver sends to the UI. Messages of typed errors are written for people; anything else stays internal.
+ */
+
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export class NotAuthorizedError extends Error {
+  override readonly name = 'NotAuthorizedError';
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** A write based on a stale version; `current` is what is stored now, so the UI can offer a merge. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  constructor(
+    message: string,
+    readonly current?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Jira answered 429: the caller decides when to retry (the scan re-queues with a delay). */
+export class JiraRateLimitError extends Error {
+  override readonly name = 'JiraRateLimitError';
+  constructor(readonly retryAfterMs: number) {
+    super(`Jira is rate limiting the app; retry in ${Math.ceil(retryAfterMs / 1000)} s.`);
+  }
+}
+
+/** Any other failed Jira answer (5xx, unexpected status). */
+export class JiraHttpError extends Error {
+  override readonly name = 'JiraHttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Jira answered, but not in a shape the app understands. */
+export class JiraResponseError extends Error {
+  override readonly name = 'JiraResponseError';
+  constructor(
+    readonly operation: string,
+    message: string,
+  ) {
+    super(`Unexpected Jira response to ${operation}: ${message}`);
+  }
+}
+
+/** A value or key that app storage would refuse (size, length, count). */
+export class StorageLimitError extends Error {
+  override readonly name = 'StorageLimitError';
+}
+
+export type ErrorCode =
+  'VALIDATION' | 'NOT_AUTHORIZED' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'JIRA_ERROR' | 'INTERNAL';
+
+export interface ErrorAnswer {
+  code: ErrorCode;
+  message: string;
+  fields?: Record<string, string>;
+}
+
+const GENERIC_MESSAGE =
+  'Something went wrong on our side. Please try again; if it persists, tell your Jira admin.';
+
+/** Maps any thrown value to a UI-safe answer. Unknown errors never reveal their message or stack. */
+export function toErrorAnswer(e: unknown): ErrorAnswer {
+  if (e instanceof ValidationError)
+    return e.fields
+      ? { code: 'VALIDATION', message: e.message, fields: { ...e.fields } }
+      : { code: 'VALIDATION', message: e.message };
+  if (e instanceof NotAuthorizedError) return { code: 'NOT_AUTHORIZED', message: e.message };
+  if (e instanceof NotFoundError) return { code: 'NOT_FOUND', message: e.message };
+  if (e instanceof ConflictError) return { code: 'CONFLICT', message: e.message };
+  if (e instanceof JiraRateLimitError) return { code: 'RATE_LIMITED', message: e.message };
+  if (e instanceof StorageLimitError) return { code: 'VALIDATION', message: e.message };
+  // Jira's own 5xx text or a schema mismatch is an internal detail: say what happened, not how.
+  if (e instanceof JiraHttpError)
+    return {
+      code: 'JIRA_ERROR',
+      message: `Jira could not complete the request (HTTP ${e.status}). Please try again.`,
+    };
+  if (e instanceof JiraResponseError)
+    return {
+      code: 'JIRA_ERROR',
+      message: 'Jira answered in a way the app did not expect. Please try again.',
+    };
+  return { code: 'INTERNAL', message: GENERIC_MESSAGE };
+}

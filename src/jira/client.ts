@@ -1,0 +1,459 @@
+/**
+ * The app's only door to Jira's REST API: typed methods over @forge/api's requestJira, as the user or as the
+ * app. Each call is built from JIRA_OPERATIONS, each answer is checked with a loose zod schema, and each
+ * failure becomes a typed error. No retry loops here: the caller decides (the scan re-queues with a delay).
+ */
+import api, { NeedsAuthenticationError, route, type APIResponse } from '@forge/api';
+import type { z } from 'zod';
+import {
+  JiraHttpError,
+  JiraRateLimitError,
+  JiraResponseError,
+  NotAuthorizedError,
+  NotFoundError,
+  ValidationError,
+} from '../errors';
+import { JIRA_OPERATIONS, pathParameters, type JiraOperationName } from './operations';
+import {
+  bulkChangelogResponseSchema,
+  bulkFetchResponseSchema,
+  commentSchema,
+  entityPropertySchema,
+  errorCollectionSchema,
+  jiraIssueSchema,
+  myPermissionsResponseSchema,
+  permissionsCheckResponseSchema,
+  projectSchema,
+  projectSearchResponseSchema,
+  searchJqlResponseSchema,
+  taskSchema,
+  transitionsResponseSchema,
+  type JiraChangeHistory,
+  type JiraIssue,
+  type JiraProject,
+  type JiraTask,
+  type JiraTransition,
+  type PermissionsCheckResult,
+} from './schemas';
+
+/** Jira's limit for POST /rest/api/3/issue/properties/multi. */
+export const BULK_PROPERTY_ISSUE_LIMIT = 100;
+/** Retry-After is missing or unreadable: wait this long. */
+export const DEFAULT_RETRY_AFTER_MS = 5_000;
+/** Bounded polling of the bulk-property task: attempts and pause between them. */
+export const TASK_POLL_ATTEMPTS = 10;
+export const TASK_POLL_INTERVAL_MS = 200;
+
+type Requester = { requestJira: (url: ReturnType<typeof route>, init?: object) => Promise<APIResponse> };
+
+interface CallInput {
+  params?: Record<string, string | number>;
+  query?: URLSearchParams;
+  body?: unknown;
+}
+
+interface CallResult {
+  status: number;
+  headers: APIResponse['headers'];
+  body: unknown;
+}
+
+export interface SearchJqlInput {
+  jql: string;
+  fields: string[];
+  properties?: string[];
+  maxResults?: number;
+  nextPageToken?: string | null;
+}
+
+export interface BulkChangelogPage {
+  issueId: string;
+  changeHistories: JiraChangeHistory[];
+}
+
+export interface PermissionCheck {
+  permissions: string[];
+  projectIds?: number[];
+  issueIds?: number[];
+}
+
+export type BulkPropertyEntry = { issueId: number; properties: Record<string, unknown> };
+
+export interface BulkPropertyResult {
+  task: JiraTask | null;
+  /** False when the task had not finished after bounded polling. */
+  finished: boolean;
+}
+
+/** Reads Retry-After as seconds or as an HTTP date; falls back to DEFAULT_RETRY_AFTER_MS. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number {
+  if (!value) return DEFAULT_RETRY_AFTER_MS;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return DEFAULT_RETRY_AFTER_MS;
+  return Math.max(0, at - now);
+}
+
+/** Builds a safe Route from an operation's template, through @forge/api's own escaping rules. */
+function buildRoute(template: string, params: Record<string, string | number>, query?: URLSearchParams) {
+  const names = pathParameters(template);
+  const fragments = template.split(/\{\w+\}/);
+  const values: Array<string | URLSearchParams> = names.map((name) => {
+    const value = params[name];
+    if (value === undefined || String(value) === '') throw new ValidationError(`Missing ${name}.`);
+    return String(value);
+  });
+  if (query && [...query.keys()].length > 0) {
+    fragments[fragments.length - 1] += '?';
+    fragments.push('');
+    values.push(query);
+  }
+  const strings = Object.assign([...fragments], { raw: [...fragments] }) as unknown as TemplateStringsArray;
+  return route(strings, ...values);
+}
+
+async function readBody(res: APIResponse): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function jiraMessages(body: unknown): { message: string; fields?: Record<string, string> } {
+  const parsed = errorCollectionSchema.safeParse(body);
+  if (!parsed.success) return { message: '' };
+  const fields =
+    parsed.data.errors && Object.keys(parsed.data.errors).length ? parsed.data.errors : undefined;
+  const message = [...(parsed.data.errorMessages ?? []), ...Object.values(fields ?? {})].join(' ');
+  return fields ? { message, fields } : { message };
+}
+
+function toTypedError(op: JiraOperationName, res: CallResult): Error {
+  const { message, fields } = jiraMessages(res.body);
+  switch (res.status) {
+    case 429:
+      return new JiraRateLimitError(parseRetryAfter(res.headers.get('retry-after')));
+    case 401:
+    case 403:
+      return new NotAuthorizedError(message || 'You do not have permission to do this in Jira.');
+    case 404:
+      return new NotFoundError(message || 'Jira could not find what was asked for.');
+    case 400:
+      return new ValidationError(message || 'Jira refused the request as invalid.', fields);
+    default:
+      return new JiraHttpError(res.status, message || `Jira answered ${res.status} to ${op}.`);
+  }
+}
+
+function parse<S extends z.ZodType>(op: JiraOperationName, schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    throw new JiraResponseError(
+      op,
+      first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid',
+    );
+  }
+  return result.data;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class JiraClient {
+  private constructor(
+    private readonly requester: Requester,
+    /** Who acts: 'user' lets Jira enforce the caller's own permissions. */
+    readonly actor: 'user' | 'app',
+  ) {}
+
+  /** Acts as the user of the current invocation: Jira enforces that user's permissions. */
+  static asUser(): JiraClient {
+    return new JiraClient(api.asUser(), 'user');
+  }
+
+  /** Acts as the app: only after the caller's permission was checked, or with no user (the scan). */
+  static asApp(): JiraClient {
+    return new JiraClient(api.asApp(), 'app');
+  }
+
+  /** The one place in src/ that calls requestJira. Non-2xx answers (except those `accept`ed) throw. */
+  private async call(
+    op: JiraOperationName,
+    input: CallInput = {},
+    accept: number[] = [],
+  ): Promise<CallResult> {
+    const spec = JIRA_OPERATIONS[op];
+    const url = buildRoute(spec.path, input.params ?? {}, input.query);
+    const init: { method: string; headers: Record<string, string>; body?: string; redirect?: 'manual' } = {
+      method: spec.method,
+      headers: { Accept: 'application/json' },
+    };
+    if (input.body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(input.body);
+    }
+    // The bulk property call answers 303 with the task's location: read it rather than follow it.
+    if (op === 'setIssuePropertiesBulk') init.redirect = 'manual';
+    let res: APIResponse;
+    try {
+      res = await this.requester.requestJira(url, init);
+    } catch (e) {
+      // asUser() without a signed-in user (a trigger, a consumer, an expired consent): Forge throws.
+      if (e instanceof NeedsAuthenticationError)
+        throw new NotAuthorizedError('Jira needs the user to sign in again.');
+      throw e;
+    }
+    const result: CallResult = { status: res.status, headers: res.headers, body: await readBody(res) };
+    if ((res.status >= 200 && res.status < 300) || accept.includes(res.status)) return result;
+    throw toTypedError(op, result);
+  }
+
+  async searchJql(input: SearchJqlInput): Promise<{ issues: JiraIssue[]; nextPageToken: string | null }> {
+    const body: Record<string, unknown> = { jql: input.jql, fields: input.fields };
+    if (input.properties?.length) body.properties = input.properties;
+    if (input.maxResults !== undefined) body.maxResults = input.maxResults;
+    if (input.nextPageToken) body.nextPageToken = input.nextPageToken;
+    const res = await this.call('searchJql', { body });
+    const data = parse('searchJql', searchJqlResponseSchema, res.body);
+    return { issues: data.issues, nextPageToken: data.nextPageToken ?? null };
+  }
+
+  async getIssue(
+    key: string,
+    options: { fields?: string[]; properties?: string[] } = {},
+  ): Promise<JiraIssue> {
+    const query = new URLSearchParams();
+    if (options.fields?.length) query.set('fields', options.fields.join(','));
+    if (options.properties?.length) query.set('properties', options.properties.join(','));
+    const res = await this.call('getIssue', { params: { issueIdOrKey: key }, query });
+    return parse('getIssue', jiraIssueSchema, res.body);
+  }
+
+  /** Up to 100 issues by key or id; unknown or hidden issues are simply absent from the answer. */
+  async bulkFetchIssues(
+    keysOrIds: Array<string | number>,
+    options: { fields: string[]; properties?: string[] },
+  ): Promise<JiraIssue[]> {
+    if (keysOrIds.length === 0) return [];
+    if (keysOrIds.length > 100) throw new ValidationError('At most 100 issues can be fetched at once.');
+    const body: Record<string, unknown> = { issueIdsOrKeys: keysOrIds.map(String), fields: options.fields };
+    if (options.properties?.length) body.properties = options.properties;
+    const res = await this.call('bulkFetchIssues', { body });
+    return parse('bulkFetchIssues', bulkFetchResponseSchema, res.body).issues;
+  }
+
+  /** The property's value, or null when the issue has no such property. A missing issue is NotFoundError. */
+  async getIssueProperty(key: string, propertyKey: string): Promise<unknown> {
+    const res = await this.call('getIssueProperty', { params: { issueIdOrKey: key, propertyKey } }, [404]);
+    if (res.status === 404) {
+      // Jira answers 404 for both; only an existing issue tells them apart.
+      await this.getIssue(key, { fields: ['summary'] });
+      return null;
+    }
+    return parse('getIssueProperty', entityPropertySchema, res.body).value;
+  }
+
+  async setIssueProperty(key: string, propertyKey: string, value: unknown): Promise<void> {
+    await this.call('setIssueProperty', { params: { issueIdOrKey: key, propertyKey }, body: value });
+  }
+
+  async deleteIssueProperty(key: string, propertyKey: string): Promise<void> {
+    await this.call('deleteIssueProperty', { params: { issueIdOrKey: key, propertyKey } });
+  }
+
+  /**
+   * Sets properties on up to 100 issues in one call. Jira runs it as an async task (303 to the task): this
+   * polls the task a bounded number of times and returns it; per-issue failures are in `task.result`.
+   */
+  async setIssuePropertiesBulk(
+    entries: BulkPropertyEntry[],
+    polling: { attempts?: number; intervalMs?: number } = {},
+  ): Promise<BulkPropertyResult> {
+    if (entries.length === 0) return { task: null, finished: true };
+    if (entries.length > BULK_PROPERTY_ISSUE_LIMIT) {
+      throw new ValidationError(
+        `At most ${BULK_PROPERTY_ISSUE_LIMIT} issues can be updated in one call; got ${entries.length}.`,
+      );
+    }
+    const body = { issues: entries.map((e) => ({ issueID: e.issueId, properties: e.properties })) };
+    const res = await this.call('setIssuePropertiesBulk', { body }, [303]);
+    const location = res.headers.get('location');
+    const taskId = location ? /\/task\/([^/?#]+)/.exec(location)?.[1] : undefined;
+    if (!taskId) return { task: null, finished: true };
+    const attempts = polling.attempts ?? TASK_POLL_ATTEMPTS;
+    const intervalMs = polling.intervalMs ?? TASK_POLL_INTERVAL_MS;
+    let task: JiraTask | null = null;
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) await sleep(intervalMs);
+      task = await this.getTask(taskId);
+      if (!['ENQUEUED', 'RUNNING'].includes(task.status)) return { task, finished: true };
+    }
+    return { task, finished: false };
+  }
+
+  async getTask(taskId: string): Promise<JiraTask> {
+    const res = await this.call('getTask', { params: { taskId } });
+    return parse('getTask', taskSchema, res.body);
+  }
+
+  /** The project property's value, or null when absent. */
+  async getProjectProperty(projectKey: string, propertyKey: string): Promise<unknown> {
+    const res = await this.call(
+      'getProjectProperty',
+      { params: { projectIdOrKey: projectKey, propertyKey } },
+      [404],
+    );
+    if (res.status === 404) {
+      await this.getProject(projectKey);
+      return null;
+    }
+    return parse('getProjectProperty', entityPropertySchema, res.body).value;
+  }
+
+  async setProjectProperty(projectKey: string, propertyKey: string, value: unknown): Promise<void> {
+    await this.call('setProjectProperty', {
+      params: { projectIdOrKey: projectKey, propertyKey },
+      body: value,
+    });
+  }
+
+  async editLabels(key: string, change: { add?: string[]; remove?: string[] }): Promise<void> {
+    const ops = [
+      ...(change.add ?? []).map((label) => ({ add: label })),
+      ...(change.remove ?? []).map((label) => ({ remove: label })),
+    ];
+    if (ops.length === 0) return;
+    await this.call('editIssue', { params: { issueIdOrKey: key }, body: { update: { labels: ops } } });
+  }
+
+  /** Adds a comment in Atlassian Document Format; returns the new comment's id. */
+  async addComment(key: string, adfDoc: Record<string, unknown>): Promise<{ id: string }> {
+    const res = await this.call('addComment', { params: { issueIdOrKey: key }, body: { body: adfDoc } });
+    return parse('addComment', commentSchema, res.body);
+  }
+
+  async getTransitions(key: string): Promise<JiraTransition[]> {
+    const res = await this.call('getTransitions', { params: { issueIdOrKey: key } });
+    return parse('getTransitions', transitionsResponseSchema, res.body).transitions;
+  }
+
+  async transitionIssue(
+    key: string,
+    transitionId: string,
+    options: { resolutionName?: string } = {},
+  ): Promise<void> {
+    const body: Record<string, unknown> = { transition: { id: transitionId } };
+    if (options.resolutionName) body.fields = { resolution: { name: options.resolutionName } };
+    await this.call('transitionIssue', { params: { issueIdOrKey: key }, body });
+  }
+
+  /** Which of `permissions` the acting user holds, in a project or issue context when one is given. */
+  async myPermissions(
+    context: { projectKey?: string; issueKey?: string },
+    permissions: string[],
+  ): Promise<Record<string, boolean>> {
+    if (permissions.length === 0) return {};
+    const query = new URLSearchParams({ permissions: permissions.join(',') });
+    if (context.issueKey) query.set('issueKey', context.issueKey);
+    else if (context.projectKey) query.set('projectKey', context.projectKey);
+    const res = await this.call('myPermissions', { query });
+    const data = parse('myPermissions', myPermissionsResponseSchema, res.body);
+    return Object.fromEntries(permissions.map((p) => [p, data.permissions[p]?.havePermission === true]));
+  }
+
+  /** Bulk permission check for another account (the app may ask; a user needs Administer Jira). */
+  async checkPermissions(accountId: string, checks: PermissionCheck[]): Promise<PermissionsCheckResult> {
+    const body = {
+      accountId,
+      projectPermissions: checks.map((c) => ({
+        permissions: c.permissions,
+        ...(c.projectIds?.length ? { projects: c.projectIds } : {}),
+        ...(c.issueIds?.length ? { issues: c.issueIds } : {}),
+      })),
+    };
+    const res = await this.call('checkPermissions', { body });
+    return parse('checkPermissions', permissionsCheckResponseSchema, res.body);
+  }
+
+  /**
+   * The changelogs of up to 1000 issues, all pages, optionally only for some fields (≤ 10). `maxPages`
+   * bounds the work; a caller with a time budget pages itself with `bulkChangelogPage`.
+   */
+  async bulkChangelog(
+    issueIds: Array<string | number>,
+    fieldIds?: string[],
+    options: { maxPages?: number } = {},
+  ): Promise<BulkChangelogPage[]> {
+    const byIssue = new Map<string, JiraChangeHistory[]>();
+    let token: string | null = null;
+    const maxPages = options.maxPages ?? 50;
+    for (let page = 0; page < maxPages; page++) {
+      const result: { logs: BulkChangelogPage[]; nextPageToken: string | null } =
+        await this.bulkChangelogPage(issueIds, fieldIds, token);
+      for (const log of result.logs)
+        byIssue.set(log.issueId, [...(byIssue.get(log.issueId) ?? []), ...log.changeHistories]);
+      token = result.nextPageToken;
+      if (!token) break;
+    }
+    return [...byIssue].map(([issueId, changeHistories]) => ({ issueId, changeHistories }));
+  }
+
+  async bulkChangelogPage(
+    issueIds: Array<string | number>,
+    fieldIds?: string[],
+    nextPageToken?: string | null,
+  ): Promise<{ logs: BulkChangelogPage[]; nextPageToken: string | null }> {
+    if (issueIds.length === 0) return { logs: [], nextPageToken: null };
+    if (issueIds.length > 1000) throw new ValidationError('At most 1000 issues per changelog request.');
+    const body: Record<string, unknown> = { issueIdsOrKeys: issueIds.map(String) };
+    if (fieldIds?.length) body.fieldIds = fieldIds;
+    if (nextPageToken) body.nextPageToken = nextPageToken;
+    const res = await this.call('bulkChangelog', { body });
+    const data = parse('bulkChangelog', bulkChangelogResponseSchema, res.body);
+    return { logs: data.issueChangeLogs, nextPageToken: data.nextPageToken ?? null };
+  }
+
+  async getProject(key: string): Promise<JiraProject> {
+    const res = await this.call('getProject', { params: { projectIdOrKey: key } });
+    return parse('getProject', projectSchema, res.body);
+  }
+
+  /** Projects visible to the actor, all pages (bounded). */
+  async searchProjects(options: { query?: string; maxPages?: number } = {}): Promise<JiraProject[]> {
+    const out: JiraProject[] = [];
+    const maxPages = options.maxPages ?? 20;
+    for (let page = 0; page < maxPages; page++) {
+      const query = new URLSearchParams({ startAt: String(out.length), maxResults: '50' });
+      if (options.query) query.set('query', options.query);
+      const res = await this.call('searchProjects', { query });
+      const data = parse('searchProjects', projectSearchResponseSchema, res.body);
+      out.push(...data.values);
+      if (data.isLast !== false || data.values.length === 0) break;
+    }
+    return out;
+  }
+}
+
+/**
+ * Retries a Jira call on 5xx with bounded exponential backoff (for resolvers, where a person waits).
+ * Rate limits and client errors are not retried: they need the caller's decision.
+ */
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  options: { attempts?: number; baseDelayMs?: number } = {},
+): Promise<T> {
+  const attempts = Math.max(1, options.attempts ?? 3);
+  const base = options.baseDelayMs ?? 200;
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof JiraHttpError) || e.status < 500 || i >= attempts) throw e;
+      await sleep(base * 2 ** (i - 1));
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * zod schemas of the Jira answers the app reads. Loose on purpose: objects keep unknown keys and optional
+ * fields may be absent, so a field Jira adds tomorrow never breaks a scan. Only what the app relies on is
+ * required.
+ */
+import { z } from 'zod';
+
+const adfOrText = z.union([z.string(), z.looseObject({ type: z.string() }), z.null()]);
+
+const accountRef = z.looseObject({ accountId: z.string() });
+
+export const sprintSchema = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  state: z.string(),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+});
+export type JiraSprint = z.infer<typeof sprintSchema>;
+
+export const issueFieldsSchema = z.looseObject({
+  summary: z.string().nullish(),
+  description: adfOrText.nullish(),
+  issuetype: z.looseObject({ name: z.string(), hierarchyLevel: z.number().optional() }).nullish(),
+  status: z
+    .looseObject({
+      name: z.string(),
+      statusCategory: z.looseObject({ key: z.string() }),
+    })
+    .nullish(),
+  created: z.string().nullish(),
+  updated: z.string().nullish(),
+  labels: z.array(z.string()).nullish(),
+  assignee: accountRef.nullish(),
+  reporter: accountRef.nullish(),
+  parent: z
+    .looseObject({
+      id: z.string().nullish(),
+      key: z.string(),
+      fields: z.looseObject({}).nullish(),
+    })
+    .nullish(),
+  resolution: z.looseObject({ name: z.string() }).nullish(),
+  customfield_10020: z.array(sprintSchema).nullish(),
+  customfield_10016: z.number().nullish(),
+});
+
+export const jiraIssueSchema = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  fields: issueFieldsSchema.default({}),
+  properties: z.record(z.string(), z.unknown()).optional(),
+});
+export type JiraIssue = z.infer<typeof jiraIssueSchema>;
+
+export const searchJqlResponseSchema = z.looseObject({
+  issues: z.array(jiraIssueSchema).default([]),
+  nextPageToken: z.string().nullable().optional(),
+  isLast: z.boolean().optional(),
+});
+
+export const bulkFetchResponseSchema = z.looseObject({
+  issues: z.array(jiraIssueSchema).default([]),
+  issueErrors: z.array(z.unknown()).optional(),
+});
+
+export const entityPropertySchema = z.looseObject({ key: z.string(), value: z.unknown() });
+
+export const taskSchema = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  result: z.unknown().optional(),
+  message: z.string().optional(),
+});
+export type JiraTask = z.infer<typeof taskSchema>;
+
+export const transitionSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  to: z
+    .looseObject({
+      name: z.string(),
+      statusCategory: z.looseObject({ key: z.string() }).optional(),
+    })
+    .optional(),
+});
+export type JiraTransition = z.infer<typeof transitionSchema>;
+
+export const transitionsResponseSchema = z.looseObject({
+  transitions: z.array(transitionSchema).default([]),
+});
+
+export const myPermissionsResponseSchema = z.looseObject({
+  permissions: z.record(z.string(), z.looseObject({ havePermission: z.boolean() })),
+});
+
+export const permissionsCheckResponseSchema = z.looseObject({
+  globalPermissions: z.array(z.string()).default([]),
+  projectPermissions: z
+    .array(
+      z.looseObject({
+        permission: z.string(),
+        projects: z.array(z.number()).default([]),
+        issues: z.array(z.number()).default([]),
+      }),
+    )
+    .default([]),
+});
+export type PermissionsCheckResult = z.infer<typeof permissionsCheckResponseSchema>;
+
+export const changelogItemSchema = z.looseObject({
+  field: z.string(),
+  fieldId: z.string().optional(),
+  fromString: z.string().nullable().optional(),
+  toString: z.string().nullable().optional(),
+});
+
+export const changeHistorySchema = z.looseObject({
+  id: z.string(),
+  author: accountRef.optional(),
+  created: z.string(),
+  items: z.array(changelogItemSchema).default([]),
+});
+export type JiraChangeHistory = z.infer<typeof changeHistorySchema>;
+
+export const bulkChangelogResponseSchema = z.looseObject({
+  issueChangeLogs: z
+    .array(z.looseObject({ issueId: z.string(), changeHistories: z.array(changeHistorySchema).default([]) }))
+    .default([]),
+  nextPageToken: z.string().nullable().optional(),
+});
+
+export const projectSchema = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  name: z.string(),
+});
+export type JiraProject = z.infer<typeof projectSchema>;
+
+export const projectSearchResponseSchema = z.looseObject({
+  values: z.array(projectSchema).default([]),
+  isLast: z.boolean().optional(),
+  nextPage: z.string().optional(),
+});
+
+export const commentSchema = z.looseObject({ id: z.string() });
+
+/** Jira's error body (ErrorCollection). */
+export const errorCollectionSchema = z.looseObject({
+  errorMessages: z.array(z.string()).optional(),
+  errors: z.record(z.string(), z.string()).optional(),
+});
