@@ -1,0 +1,147 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call --
+   response bodies are read as loose JSON: the assertions are the type check */
+import { openDatabase } from '../../workbench/db';
+import { JiraEmulator } from '../../workbench/jira/emulator';
+import type { IssueInput, JiraActor } from '../../workbench/jira/types';
+
+const app: JiraActor = { type: 'app' };
+const lead: JiraActor = { type: 'user', accountId: 'acc-lead' };
+const dev: JiraActor = { type: 'user', accountId: 'acc-dev' };
+
+function anIssue(overrides: Partial<IssueInput> = {}): IssueInput {
+  return { projectKey: 'OL', summary: 'Shoppers abandon the cart', ...overrides };
+}
+
+function aWorld() {
+  const jira = new JiraEmulator(openDatabase(':memory:'), {
+    now: () => new Date('2026-03-01T12:00:00.000Z'),
+  });
+  jira.store.upsertUser({ accountId: 'acc-lead', displayName: 'Lea Lead' });
+  jira.store.upsertUser({ accountId: 'acc-dev', displayName: 'Dev Eloper' });
+  jira.store.createProject({ key: 'OL', name: 'Outcome Lens' });
+  jira.store.grant('OL', 'acc-lead', ['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS', 'EDIT_ISSUES']);
+  jira.store.grant('OL', 'acc-dev', ['BROWSE_PROJECTS', 'EDIT_ISSUES']);
+  return jira;
+}
+
+async function call(jira: JiraEmulator, actor: JiraActor, method: string, path: string, body?: unknown) {
+  const res = await jira.handle({
+    method,
+    path: `/rest/api/3${path}`,
+    actor,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: res.body ? (JSON.parse(res.body) as Record<string, any>) : {} };
+}
+
+describe('Jira emulator store: seeding', () => {
+  it('numbers issues per project, keeps explicit keys, and stores plain and wiki descriptions as ADF', () => {
+    const jira = aWorld();
+    const first = jira.store.createIssue(anIssue({ description: 'Line one\nLine two' }));
+    const explicit = jira.store.createIssue(anIssue({ key: 'OL-40', description: { wiki: '*bold* claim' } }));
+    const next = jira.store.createIssue(anIssue());
+    expect([first.key, explicit.key, next.key]).toEqual(['OL-1', 'OL-40', 'OL-41']);
+    expect(first.description?.content).toHaveLength(2);
+    expect(explicit.descriptionWiki).toBe('*bold* claim');
+    expect(jira.store.countIssues()).toBe(3);
+  });
+
+  it('resolves a done issue as Done unless a resolution is given, and links children to an epic', async () => {
+    const jira = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1', type: 'Epic', summary: 'Checkout bets' }));
+    const child = jira.store.createIssue(anIssue({ parentKey: 'OL-1', status: 'Done' }));
+    expect(child.resolution).toBe('Done');
+    const got = await call(jira, dev, 'GET', `/issue/${child.key}?fields=parent,issuetype`);
+    expect(got.json.fields.parent).toMatchObject({
+      key: 'OL-1',
+      fields: { summary: 'Checkout bets', issuetype: { name: 'Epic' } },
+    });
+    expect(got.json.fields.issuetype).toMatchObject({ name: 'Story', hierarchyLevel: 0 });
+  });
+});
+
+describe('Jira emulator: changelog and project properties', () => {
+  it('pages the bulk changelog with a token across issues and filters by field', async () => {
+    const jira = aWorld();
+    const a = jira.store.createIssue(anIssue());
+    const b = jira.store.createIssue(anIssue());
+    for (let i = 0; i < 3; i++) {
+      jira.store.addChangelog(a.key, {
+        author: 'acc-dev',
+        created: `2026-02-0${i + 1}T00:00:00.000Z`,
+        items: [{ field: 'labels', fieldId: 'labels', toString: `l${i}` }],
+      });
+    }
+    jira.store.addChangelog(b.key, {
+      author: 'acc-lead',
+      created: '2026-02-05T00:00:00.000Z',
+      items: [{ field: 'status', fieldId: 'status', toString: 'Done' }],
+    });
+    const histories: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const res = await call(jira, app, 'POST', '/changelog/bulkfetch', {
+        issueIdsOrKeys: [a.key, b.key],
+        maxResults: 2,
+        ...(token ? { nextPageToken: token } : {}),
+      });
+      for (const log of res.json.issueChangeLogs)
+        for (const h of log.changeHistories) histories.push(`${log.issueId}:${h.items[0].toString}`);
+      token = res.json.nextPageToken;
+      pages++;
+    } while (token);
+    expect(histories).toEqual([`${a.id}:l0`, `${a.id}:l1`, `${a.id}:l2`, `${b.id}:Done`]);
+    expect(pages).toBe(2);
+    const onlyStatus = await call(jira, app, 'POST', '/changelog/bulkfetch', {
+      issueIdsOrKeys: [a.key, b.key],
+      fieldIds: ['status'],
+    });
+    expect(onlyStatus.json.issueChangeLogs.map((l: { issueId: string }) => l.issueId)).toEqual([
+      String(b.id),
+    ]);
+  });
+
+  it('returns the changelog with expand=changelog on an issue', async () => {
+    const jira = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    await call(jira, dev, 'PUT', '/issue/OL-1', { fields: { summary: 'Cart drop-off is too high' } });
+    const got = await call(jira, dev, 'GET', '/issue/OL-1?expand=changelog&fields=summary');
+    expect(got.json.changelog.histories[0].items[0]).toMatchObject({
+      field: 'summary',
+      toString: 'Cart drop-off is too high',
+    });
+  });
+
+  it('lets a project admin write project properties and refuses other users with 403', async () => {
+    const jira = aWorld();
+    expect(
+      (await call(jira, lead, 'PUT', '/project/OL/properties/settings', { zombieDays: 60 })).status,
+    ).toBe(201);
+    expect((await call(jira, dev, 'PUT', '/project/OL/properties/settings', { zombieDays: 1 })).status).toBe(
+      403,
+    );
+    expect((await call(jira, dev, 'DELETE', '/project/OL/properties/settings')).status).toBe(403);
+    expect((await call(jira, dev, 'GET', '/project/OL/properties/settings')).json).toEqual({
+      key: 'settings',
+      value: { zombieDays: 60 },
+    });
+    expect(jira.store.getProjectProperty('OL', 'settings')).toEqual({ zombieDays: 60 });
+  });
+
+  it('refuses a page token from another query with 400', async () => {
+    const jira = aWorld();
+    jira.store.bulkCreateIssues(Array.from({ length: 3 }, () => anIssue()));
+    const first = await call(jira, app, 'POST', '/search/jql', { jql: 'project = OL', maxResults: 1 });
+    const other = await call(jira, app, 'POST', '/search/jql', {
+      jql: 'project = OL AND labels = x',
+      nextPageToken: first.json.nextPageToken,
+    });
+    expect(other.status).toBe(400);
+    const garbage = await call(jira, app, 'POST', '/search/jql', {
+      jql: 'project = OL',
+      nextPageToken: '!!',
+    });
+    expect(garbage.status).toBe(400);
+  });
+});
