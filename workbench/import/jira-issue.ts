@@ -189,15 +189,19 @@ function storyPointsOf(fields: Obj): number | null {
 
 function changelogItem(raw: unknown): ChangelogItemInput | null {
   if (!isObj(raw) || typeof raw.field !== 'string') return null;
-  const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+  // Own properties only: `raw.toString` would otherwise find Object.prototype.toString.
+  const text = (name: string): string | null => {
+    const v = Object.hasOwn(raw, name) ? raw[name] : null;
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
+  };
   return {
     field: raw.field,
     ...(typeof raw.fieldtype === 'string' ? { fieldtype: raw.fieldtype } : {}),
     ...(typeof raw.fieldId === 'string' ? { fieldId: raw.fieldId } : {}),
-    from: text(raw.from),
-    fromString: text(raw.fromString),
-    to: text(raw.to),
-    toString: text(raw.toString),
+    from: text('from'),
+    fromString: text('fromString'),
+    to: text('to'),
+    toString: text('toString'),
   };
 }
 
@@ -211,7 +215,7 @@ function linksOf(fields: Obj): IssueLinkRecord[] {
       const other = link[`${direction}Issue`];
       if (isObj(other) && typeof other.key === 'string')
         out.push({
-          type: String(type[direction] ?? type.name ?? 'relates to'),
+          type: str(type[direction]) ?? str(type.name) ?? 'relates to',
           direction,
           issueKey: other.key,
         });
