@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { buildSurface, surfaces } from '../../scripts/build-static';
+
+// @forge/manifest validates the whole manifest offline: schema, references, handler files, resources.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { validate } = require('@forge/manifest') as {
+  validate: (
+    strict: boolean,
+    file: string,
+  ) => Promise<{ success: boolean; errors?: Array<{ message: string; line?: number }> }>;
+};
+
+const ROOT = path.resolve(__dirname, '../..');
+const MANIFEST = path.join(ROOT, 'manifest.yml');
+
+type Manifest = {
+  modules: Record<string, Array<Record<string, unknown>>>;
+  app: { runtime: { name: string } };
+  resources: Array<{ key: string; path: string }>;
+};
+const manifest = parse(fs.readFileSync(MANIFEST, 'utf8')) as Manifest;
+
+/** Validates a manifest text as if it were the project's (same folder layout), from a scratch copy. */
+async function validateText(text: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-manifest-'));
+  for (const entry of ['src', 'static']) fs.symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
+  fs.writeFileSync(path.join(dir, 'manifest.yml'), text);
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return await validate(false, 'manifest.yml');
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+beforeAll(async () => {
+  for (const surface of surfaces()) {
+    if (!fs.existsSync(path.join(ROOT, 'static', surface, 'build', 'main.js'))) await buildSurface(surface);
+  }
+}, 120_000);
+
+describe('manifest.yml', () => {
+  it('passes @forge/manifest validation in full, offline', async () => {
+    const result = await validateText(fs.readFileSync(MANIFEST, 'utf8'));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.success).toBe(true);
+  });
+
+  it('is caught when broken: a bad trigger interval and a handler file that does not exist', async () => {
+    const broken = fs
+      .readFileSync(MANIFEST, 'utf8')
+      .replace('interval: day', 'interval: fortnight')
+      .replace('handler: index.scanConsumer', 'handler: missing-file.scanConsumer');
+    const result = await validateText(broken);
+    expect(result.success).toBe(false);
+    const messages = (result.errors ?? []).map((e) => e.message).join('\n');
+    expect(messages).toMatch(/interval/);
+    expect(messages).toMatch(/missing-file/);
+  });
+
+  it('declares every module the mission needs, on the nodejs22.x runtime', () => {
+    for (const type of [
+      'jira:issuePanel',
+      'jira:projectPage',
+      'jira:projectSettingsPage',
+      'scheduledTrigger',
+      'consumer',
+      'jira:entityProperty',
+      'jira:workflowValidator',
+    ]) {
+      expect(manifest.modules[type]?.length).toBeGreaterThan(0);
+    }
+    expect(manifest.app.runtime.name).toBe('nodejs22.x');
+  });
+
+  it('indexes the issue property under the search aliases the app promises', () => {
+    const index = manifest.modules['jira:entityProperty']![0] as {
+      propertyKey: string;
+      values: Array<{ searchAlias: string }>;
+    };
+    expect(index.propertyKey).toBe('outcome-lens');
+    expect(index.values.map((v) => v.searchAlias).sort()).toEqual(
+      ['hasHypothesis', 'killDate', 'outcomeId', 'outcomeScore', 'zombie'].sort(),
+    );
+  });
+
+  it('points every function at a handler that src/index.ts exports', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const entry = require('../../src/index') as Record<string, unknown>;
+    for (const fn of manifest.modules.function!) {
+      const [file, exported] = String(fn.handler).split('.');
+      expect(file).toBe('index');
+      expect(typeof entry[exported!]).toBe('function');
+    }
+  });
+});
