@@ -1,0 +1,33 @@
+/**
+ * The issue panel's resolver: `load` (everything the panel shows, one round trip) and `save` (the draft on top
+ * of a version). The edge (context, payload validation, error answers) is defineEndpoint's; the work is the
+ * issue-lens service's.
+ */
+import Resolver from '@forge/resolver';
+import { ISSUE_PANEL_RESOLVERS, loadPayloadSchema, savePayloadSchema } from '../contract/issue-panel';
+import { loadIssuePanel, saveIssueLens, type IssueLensPorts } from '../services/issue-lens-service';
+import { defineEndpoint } from './endpoint';
+import { listOutcomes } from '../storage/outcomes';
+import { loadSettings } from '../storage/settings';
+
+/** App storage as the panel reads it. */
+export function storagePorts(): IssueLensPorts {
+  return {
+    outcomes: (projectKey) => listOutcomes(projectKey),
+    settings: async (projectKey) => (await loadSettings(projectKey)).settings,
+    now: () => new Date(),
+  };
+}
+
+export function createIssuePanelResolver(ports: IssueLensPorts = storagePorts()): Resolver {
+  const resolver = new Resolver();
+  defineEndpoint(resolver, ISSUE_PANEL_RESOLVERS.load, loadPayloadSchema, (payload, call) =>
+    loadIssuePanel(payload, call, ports),
+  );
+  defineEndpoint(resolver, ISSUE_PANEL_RESOLVERS.save, savePayloadSchema, (payload, call) =>
+    saveIssueLens(payload, call, ports),
+  );
+  return resolver;
+}
+
+export const issuePanelHandler = createIssuePanelResolver().getDefinitions();

@@ -1,0 +1,219 @@
+/**
+ * Load and save of one issue's lens for the issue panel. Everything about the issue is read and written
+ * asUser(), so Jira itself decides who may see and who may change it; app storage (outcomes, settings) is
+ * read through ports so tests and the resolver can wire it as they need.
+ */
+import type {
+  LoadPayload,
+  PanelIssue,
+  PanelLens,
+  PanelLoadData,
+  PanelOutcome,
+  PanelSaveData,
+  SavePayload,
+} from '../contract/issue-panel';
+import { STALE_VERSION_MESSAGE } from '../contract/issue-panel';
+import { assessIssue, type IssueFacts } from '../domain/assess-issue';
+import {
+  ISSUE_PROPERTY_KEY,
+  PROPERTY_VALUE_LIMIT,
+  applyDraft,
+  draftOf,
+  readLens,
+  serializedSize,
+  type IssueLens,
+} from '../domain/issue-lens';
+import type { AdfNode } from '../domain/plain-text';
+import type { IssueLensDraft, Outcome } from '../domain/schemas';
+import type { Settings } from '../domain/settings';
+import type { StatusCategory } from '../domain/zombie';
+import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
+import { JiraClient } from '../jira/client';
+import type { JiraIssue } from '../jira/schemas';
+import type { CallContext } from '../resolvers/endpoint';
+
+/** App storage the panel reads; the resolver wires the KVS-backed stores. */
+export interface IssueLensPorts {
+  /** Every outcome of the project, whatever its status. */
+  outcomes(projectKey: string): Promise<Outcome[]>;
+  settings(projectKey: string): Promise<Pick<Settings, 'weights' | 'inheritedLinkShare'>>;
+  now(): Date;
+}
+
+const ISSUE_FIELDS = ['summary', 'description', 'status', 'issuetype', 'parent'];
+
+/** The issue this call acts on: the context's, and a payload that names another one is refused. */
+export function targetIssue(call: CallContext, payload: { issueKey?: string | undefined }): string {
+  if (!call.issueKey) throw new ValidationError('Open Outcome Lens from an issue: this page has no issue.');
+  if (payload.issueKey !== undefined && payload.issueKey !== call.issueKey) {
+    throw new ValidationError(
+      `This panel is open on ${call.issueKey}; it cannot read or write ${payload.issueKey.slice(0, 40)}.`,
+      { issueKey: 'The issue key does not match the issue the panel is open on.' },
+    );
+  }
+  return call.issueKey;
+}
+
+/** A 404 on the panel's own issue means the user may not browse it: say so rather than "not found". */
+async function asVisible<T>(issueKey: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof NotFoundError) {
+      throw new NotAuthorizedError(`You do not have permission to see ${issueKey}, or it no longer exists.`);
+    }
+    throw e;
+  }
+}
+
+function statusCategoryOf(issue: JiraIssue): StatusCategory {
+  const key = issue.fields.status?.statusCategory.key;
+  return key === 'done' || key === 'indeterminate' ? key : 'new';
+}
+
+async function parentOutcome(jira: JiraClient, parentKey: string): Promise<string | null> {
+  try {
+    return readLens(await jira.getIssueProperty(parentKey, ISSUE_PROPERTY_KEY)).outcomeId;
+  } catch (e) {
+    // A parent the user cannot see lends no link; the score must not fail because of it.
+    if (e instanceof NotFoundError || e instanceof NotAuthorizedError) return null;
+    throw e;
+  }
+}
+
+async function readIssue(jira: JiraClient, issueKey: string): Promise<PanelIssue> {
+  const issue = await asVisible(issueKey, jira.getIssue(issueKey, { fields: ISSUE_FIELDS }));
+  const parent = issue.fields.parent;
+  const parentFields = (parent?.fields ?? {}) as { summary?: unknown };
+  return {
+    key: issue.key,
+    summary: issue.fields.summary ?? '',
+    description: (issue.fields.description ?? null),
+    statusName: issue.fields.status?.name ?? 'To Do',
+    statusCategory: statusCategoryOf(issue),
+    issueType: issue.fields.issuetype?.name ?? null,
+    parent: parent
+      ? {
+          key: parent.key,
+          summary: typeof parentFields.summary === 'string' ? parentFields.summary : '',
+          outcomeId: await parentOutcome(jira, parent.key),
+        }
+      : null,
+  };
+}
+
+export function factsOf(issue: PanelIssue): IssueFacts {
+  return {
+    key: issue.key,
+    summary: issue.summary,
+    description: issue.description,
+    statusCategory: issue.statusCategory,
+    parent: issue.parent ? { key: issue.parent.key, outcomeId: issue.parent.outcomeId } : null,
+  };
+}
+
+function panelLens(lens: IssueLens, stored: boolean): PanelLens {
+  return {
+    version: lens.version,
+    draft: draftOf(lens),
+    updatedAt: lens.updatedAt,
+    updatedBy: lens.updatedBy,
+    storedScore: stored ? lens.score : null,
+  };
+}
+
+/** Active outcomes, plus any other the issue or its parent links to (so the panel can say it is abandoned). */
+function visibleOutcomes(all: Outcome[], linked: Array<string | null | undefined>): PanelOutcome[] {
+  const wanted = new Set(linked.filter((id): id is string => Boolean(id)));
+  return all
+    .filter((o) => o.status === 'active' || wanted.has(o.id))
+    .map((o) => ({ id: o.id, name: o.name, metric: o.metric, status: o.status }));
+}
+
+async function editPermission(jira: JiraClient, issueKey: string): Promise<PanelLoadData['permissions']> {
+  const held = await jira.myPermissions({ issueKey }, ['EDIT_ISSUES']);
+  return held.EDIT_ISSUES
+    ? { canEdit: true, readOnlyReason: null }
+    : {
+        canEdit: false,
+        readOnlyReason: `You can see ${issueKey} but not edit it, so this panel is read-only. Ask a project admin for edit permission to change the hypothesis.`,
+      };
+}
+
+export async function loadIssuePanel(
+  payload: LoadPayload,
+  call: CallContext,
+  ports: IssueLensPorts,
+): Promise<PanelLoadData> {
+  const issueKey = targetIssue(call, payload);
+  const projectKey = issueKey.split('-')[0]!;
+  const jira = JiraClient.asUser();
+  // The issue first: a user who cannot see it learns nothing else.
+  const issue = await readIssue(jira, issueKey);
+  const [stored, permissions, outcomes, settings] = await Promise.all([
+    asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
+    editPermission(jira, issueKey),
+    ports.outcomes(projectKey),
+    ports.settings(projectKey),
+  ]);
+  const lens = readLens(stored);
+  return {
+    issue,
+    lens: panelLens(lens, stored !== null && stored !== undefined),
+    outcomes: visibleOutcomes(outcomes, [lens.outcomeId, issue.parent?.outcomeId]),
+    settings: { weights: { ...settings.weights }, inheritedLinkShare: settings.inheritedLinkShare },
+    permissions,
+  };
+}
+
+/** An outcome may be chosen when it is active, or when it is the one already stored (left unchanged). */
+function checkOutcome(draft: IssueLensDraft, outcomes: Outcome[], current: IssueLens): void {
+  if (!draft.outcomeId) return;
+  const outcome = outcomes.find((o) => o.id === draft.outcomeId);
+  if (outcome?.status === 'active' || (outcome && current.outcomeId === outcome.id)) return;
+  const message = outcome
+    ? `The outcome "${outcome.name}" is ${outcome.status}: choose an active outcome.`
+    : 'That outcome does not exist in this project: choose one of its active outcomes.';
+  throw new ValidationError(message, { outcomeId: message });
+}
+
+export async function saveIssueLens(
+  payload: Omit<SavePayload, 'draft'> & { draft: IssueLensDraft },
+  call: CallContext,
+  ports: IssueLensPorts,
+): Promise<PanelSaveData> {
+  const issueKey = targetIssue(call, payload);
+  const projectKey = issueKey.split('-')[0]!;
+  const jira = JiraClient.asUser();
+  const issue = await readIssue(jira, issueKey);
+  const [stored, permissions, outcomes, settings] = await Promise.all([
+    asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
+    editPermission(jira, issueKey),
+    ports.outcomes(projectKey),
+    ports.settings(projectKey),
+  ]);
+  if (!permissions.canEdit) {
+    throw new NotAuthorizedError(`You do not have permission to edit ${issueKey}, so nothing was saved.`);
+  }
+  const current = readLens(stored);
+  // Jira's property API has no compare-and-set: the version check narrows the window to this one call.
+  if (current.version !== payload.version)
+    throw new ConflictError(STALE_VERSION_MESSAGE, panelLens(current, true));
+  checkOutcome(payload.draft, outcomes, current);
+
+  const byId = new Map(outcomes.map((o) => [o.id, o]));
+  const { score } = assessIssue(factsOf(issue), payload.draft, byId, settings);
+  const next = applyDraft(current, payload.draft, score, {
+    accountId: call.accountId,
+    at: ports.now().toISOString(),
+  });
+  const size = serializedSize(next);
+  if (size > PROPERTY_VALUE_LIMIT) {
+    throw new ValidationError(
+      `This is too much text to store on one issue (${size.toLocaleString('en')} of ${PROPERTY_VALUE_LIMIT.toLocaleString('en')} characters). Shorten the evidence or the kill condition and save again.`,
+    );
+  }
+  // asUser: Jira enforces edit permission again at the write itself.
+  await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+  return { lens: panelLens(next, true), score: score.total };
+}

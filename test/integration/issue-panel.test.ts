@@ -1,0 +1,300 @@
+/**
+ * The issue panel's resolver over the workbench: the real @forge/resolver, @forge/api and Jira emulator
+ * (OpenAPI-checked), acting as the demo users. What is stored is read back from the emulator's own store.
+ */
+import type { Answer } from '../../src/contract/answer';
+import {
+  ISSUE_PANEL_RESOLVERS,
+  STALE_VERSION_MESSAGE,
+  type PanelLoadData,
+  type PanelSaveData,
+} from '../../src/contract/issue-panel';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import type { IssueLensDraft } from '../../src/domain/schemas';
+import type { OutcomeStatus } from '../../src/domain/schemas';
+import { createIssuePanelResolver } from '../../src/resolvers/issue-panel';
+import { createOutcome, setOutcomeStatus } from '../../src/storage/outcomes';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { runInInvocation } from '../../workbench/forge/context';
+
+// The panel's real resolver, registered beside the manifest's module so this file does not depend on the other
+// surfaces' entry points in src/index.ts.
+const PANEL_MODULE = 'outcome-lens-issue-panel-under-test';
+const NOW = new Date('2026-11-21T12:00:00Z');
+
+/** The demo project with an epic (DEMO-10) and two stories under it, DEMO-1 a recipe. */
+function aPanelApp(wb: WorkbenchApp): WorkbenchApp {
+  const s = wb.jira.store;
+  s.createProject({ key: 'DEMO', name: 'Demo' });
+  wb.grantDemoRoles('DEMO');
+  wb.registerTestModule({
+    key: PANEL_MODULE,
+    type: 'jira:issuePanel',
+    handler: createIssuePanelResolver().getDefinitions(),
+  });
+  s.createIssue({ key: 'DEMO-10', type: 'Epic', summary: 'Checkout epic' });
+  s.createIssue({
+    key: 'DEMO-1',
+    summary: 'Add a blue Save for later button top right',
+    parentKey: 'DEMO-10',
+  });
+  s.createIssue({ key: 'DEMO-2', summary: 'Shoppers lose their cart when they leave', parentKey: 'DEMO-10' });
+  return wb;
+}
+
+/** A complete bet; each part can be overridden. */
+function aBet(overrides: Partial<IssueLensDraft> = {}): IssueLensDraft {
+  return {
+    hypothesis: {
+      persona: 'shopper',
+      intent: 'bookmark items in the cart',
+      benefit: 'I can come back and finish',
+    },
+    expected: {
+      metric: 'cart drop-off',
+      baseline: 40,
+      target: 30,
+      direction: 'decrease',
+      checkBy: '2027-03-01',
+    },
+    killCriteria: { deadline: '2027-02-01', maxIdleDays: 30 },
+    ...overrides,
+  };
+}
+
+async function seedOutcome(
+  wb: WorkbenchApp,
+  o: { id: string; name: string; status: OutcomeStatus },
+): Promise<void> {
+  await runInInvocation(
+    { accountId: null, moduleKey: 'seed', installContext: wb.installContext },
+    async () => {
+      const draft = {
+        name: o.name,
+        metric: 'conversion',
+        baseline: 2,
+        target: 3,
+        direction: 'increase',
+        dueDate: '2027-06-30',
+      };
+      const created = await createOutcome('DEMO', draft, null, NOW, { id: o.id });
+      if (o.status !== 'active') await setOutcomeStatus('DEMO', o.id, o.status, created.version, NOW);
+    },
+  );
+}
+
+let app: WorkbenchApp;
+
+beforeEach(() => {
+  app = aPanelApp(createWorkbenchApp({ dataFile: ':memory:' }));
+});
+afterEach(() => app.close());
+
+const invoke = <T>(fn: string, payload: unknown, user: string, issueKey = 'DEMO-1') =>
+  app.invoke(PANEL_MODULE, fn, payload, { user, issueKey }) as Promise<Answer<T>>;
+const load = (user: string, issueKey = 'DEMO-1') =>
+  invoke<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, user, issueKey);
+const save = (user: string, payload: unknown, issueKey = 'DEMO-1') =>
+  invoke<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, payload, user, issueKey);
+const stored = (key = 'DEMO-1') =>
+  (app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) ?? null) as Record<string, unknown> | null;
+
+function data<T>(answer: Answer<T>): T {
+  if (!answer.ok) throw new Error(`expected ok, got ${answer.error.code}: ${answer.error.message}`);
+  return answer.data;
+}
+function error<T>(answer: Answer<T>) {
+  if (answer.ok) throw new Error('expected an error answer');
+  return answer.error;
+}
+
+describe('loading the issue panel', () => {
+  it('gives an issue with nothing stored an empty, editable lens with the issue facts and default weights', async () => {
+    const loaded = data(await load('admin'));
+    expect(loaded.lens).toEqual({
+      version: 0,
+      draft: { hypothesis: {}, expected: {}, killCriteria: {} },
+      updatedAt: null,
+      updatedBy: null,
+      storedScore: null,
+    });
+    expect(loaded.issue).toMatchObject({
+      key: 'DEMO-1',
+      summary: 'Add a blue Save for later button top right',
+      statusCategory: 'new',
+    });
+    expect(loaded.issue.parent).toMatchObject({ key: 'DEMO-10' });
+    expect(loaded.permissions).toEqual({ canEdit: true, readOnlyReason: null });
+    expect(Object.values(loaded.settings.weights).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('shows a browse-only viewer the panel read-only, with the reason', async () => {
+    const loaded = data(await load('viewer'));
+    expect(loaded.permissions.canEdit).toBe(false);
+    expect(loaded.permissions.readOnlyReason).toMatch(/read-only/);
+  });
+
+  it('tells an outsider they may not see the issue, and nothing about it', async () => {
+    const e = error(await load('outsider'));
+    expect(e.code).toBe('NOT_AUTHORIZED');
+    expect(JSON.stringify(e)).not.toContain('Save for later');
+  });
+
+  it('lists the active outcomes and the one the epic links to, which the issue inherits', async () => {
+    await seedOutcome(app, { id: 'out-checkout', name: 'Checkout conversion', status: 'active' });
+    await seedOutcome(app, { id: 'out-old', name: 'Old goal', status: 'abandoned' });
+    app.jira.store.setIssueProperty('DEMO-10', ISSUE_PROPERTY_KEY, { outcomeId: 'out-checkout' });
+    const loaded = data(await load('member'));
+    expect(loaded.outcomes.map((o) => o.id)).toEqual(['out-checkout']);
+    expect(loaded.issue.parent).toEqual({
+      key: 'DEMO-10',
+      summary: 'Checkout epic',
+      outcomeId: 'out-checkout',
+    });
+  });
+});
+
+describe('saving the lens', () => {
+  it('stores the draft as the user, with the score and indexed values, and reads it back', async () => {
+    const saved = data(await save('member', { version: 0, draft: aBet() }));
+    expect(saved.lens.version).toBe(1);
+    const property = stored()!;
+    expect(property).toMatchObject({
+      version: 1,
+      hasHypothesis: 'true',
+      killDate: '2027-02-01',
+      score: saved.score,
+      updatedBy: app.accountIdOf('member'),
+    });
+    const loaded = data(await load('admin'));
+    expect(loaded.lens.version).toBe(1);
+    expect(loaded.lens.draft).toEqual(aBet());
+    expect(loaded.lens.storedScore).toBe(saved.score);
+  });
+
+  it('refuses a viewer and an outsider with NOT_AUTHORIZED and leaves the stored lens as it was', async () => {
+    data(await save('member', { version: 0, draft: aBet() }));
+    const before = JSON.stringify(stored());
+    for (const user of ['viewer', 'outsider']) {
+      const e = error(await save(user, { version: 1, draft: aBet({ hypothesis: { persona: 'hacker' } }) }));
+      expect(e.code).toBe('NOT_AUTHORIZED');
+      expect(e.message).toMatch(/permission/);
+    }
+    expect(JSON.stringify(stored())).toBe(before);
+  });
+
+  it('refuses a save based on a stale version, keeping the first saver’s data and offering a reload', async () => {
+    const first = aBet({ hypothesis: { persona: 'shopper', intent: 'save items', benefit: 'finish later' } });
+    const second = aBet({
+      hypothesis: { persona: 'returning buyer', intent: 'find my list', benefit: 'buy faster' },
+    });
+    data(await save('admin', { version: 0, draft: first }));
+    const e = error(await save('member', { version: 0, draft: second }));
+    expect(e).toEqual({ code: 'CONFLICT', message: STALE_VERSION_MESSAGE });
+    expect(e.message).toMatch(/reload/);
+    expect(stored()).toMatchObject({ version: 1, hypothesis: first.hypothesis });
+    // The member reloads, sees the admin's version and saves theirs on top of it.
+    const reloaded = data(await load('member'));
+    expect(reloaded.lens.draft.hypothesis).toEqual(first.hypothesis);
+    data(await save('member', { version: reloaded.lens.version, draft: second }));
+    expect(stored()).toMatchObject({ version: 2, hypothesis: second.hypothesis });
+  });
+
+  it('answers malformed fields with a message at each field and stores nothing', async () => {
+    const e = error(
+      await save('member', {
+        version: 0,
+        draft: {
+          expected: { baseline: 'forty', target: 30, checkBy: '2027-02-30' },
+          killCriteria: { maxIdleDays: 0 },
+        },
+      }),
+    );
+    expect(e.code).toBe('VALIDATION');
+    expect(e.fields).toMatchObject({
+      'draft.expected.baseline': 'Baseline must be a number.',
+      'draft.expected.checkBy': 'Check by is not a real calendar date.',
+      'draft.killCriteria.maxIdleDays': 'Max idle days must be at least 1.',
+    });
+    expect(stored()).toBeNull();
+  });
+
+  it('refuses a contradictory expectation at the direction field and a missing version', async () => {
+    const contradiction = error(
+      await save('member', {
+        version: 0,
+        draft: aBet({ expected: { metric: 'drop-off', baseline: 40, target: 30, direction: 'increase' } }),
+      }),
+    );
+    expect(contradiction.fields?.['draft.expected.direction']).toMatch(/contradicts/);
+    const noVersion = error(await save('member', { draft: aBet() }));
+    expect(noVersion.fields?.version).toMatch(/reload/);
+    expect(stored()).toBeNull();
+  });
+
+  it('refuses text over a field’s limit at the field, and a lens over 32,768 characters with a message', async () => {
+    const long = error(
+      await save('member', {
+        version: 0,
+        draft: aBet({ result: { verdict: 'validated', evidence: 'x'.repeat(4001) } }),
+      }),
+    );
+    expect(long.fields?.['draft.result.evidence']).toBe('Evidence must be at most 4000 characters.');
+    // Within each field's limit, yet over Jira's property limit once JSON-escaped.
+    const escaped = '\u0001'.repeat(1000);
+    const huge = error(
+      await save('member', {
+        version: 0,
+        draft: aBet({
+          hypothesis: { persona: 'shopper', intent: escaped, benefit: escaped },
+          result: { verdict: 'validated', evidence: '\u0001'.repeat(4000) },
+        }),
+      }),
+    );
+    expect(huge.code).toBe('VALIDATION');
+    expect(huge.message).toMatch(/too much text .* of 32,768 characters/);
+    expect(stored()).toBeNull();
+  });
+
+  it('never trusts an issue key in the payload over the context', async () => {
+    const forged = error(await save('member', { issueKey: 'DEMO-2', version: 0, draft: aBet() }));
+    expect(forged.code).toBe('VALIDATION');
+    expect(forged.fields?.issueKey).toMatch(/does not match/);
+    expect(stored('DEMO-1')).toBeNull();
+    expect(stored('DEMO-2')).toBeNull();
+    const forgedLoad = error(await invoke(ISSUE_PANEL_RESOLVERS.load, { issueKey: 'DEMO-2' }, 'member'));
+    expect(forgedLoad.code).toBe('VALIDATION');
+    // The same key as the context is fine.
+    data(await save('member', { issueKey: 'DEMO-1', version: 0, draft: aBet() }));
+  });
+
+  it('refuses a link to an outcome that is not active in the project, at the Outcome field', async () => {
+    await seedOutcome(app, { id: 'out-old', name: 'Old goal', status: 'abandoned' });
+    const e = error(await save('member', { version: 0, draft: aBet({ outcomeId: 'out-old' }) }));
+    expect(e.fields?.outcomeId).toMatch(/abandoned/);
+    const unknown = error(await save('member', { version: 0, draft: aBet({ outcomeId: 'out-nope' }) }));
+    expect(unknown.fields?.outcomeId).toMatch(/does not exist/);
+    expect(stored()).toBeNull();
+  });
+
+  it('makes a saved low-score issue findable with JQL outcomeScore < 50, and a high one not', async () => {
+    const low: IssueLensDraft = { hypothesis: { persona: 'shopper' }, expected: {}, killCriteria: {} };
+    data(await save('member', { version: 0, draft: low }, 'DEMO-1'));
+    data(await save('member', { version: 0, draft: aBet() }, 'DEMO-2'));
+    const lowScore = stored('DEMO-1')!.score as number;
+    const highScore = stored('DEMO-2')!.score as number;
+    expect(lowScore).toBeLessThan(50);
+    expect(highScore).toBeGreaterThanOrEqual(50);
+    const res = await app.jira.handle({
+      method: 'POST',
+      path: '/rest/api/3/search/jql',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jql: 'project = DEMO AND outcomeScore < 50', fields: ['summary'] }),
+      actor: { type: 'user', accountId: app.accountIdOf('admin') },
+    });
+    expect(res.status).toBe(200);
+    const keys = (JSON.parse(res.body) as { issues: Array<{ key: string }> }).issues.map((i) => i.key);
+    expect(keys).toContain('DEMO-1');
+    expect(keys).not.toContain('DEMO-2');
+  });
+});
