@@ -1,0 +1,70 @@
+/**
+ * Every app-storage key, in one place. Keys are scoped by project so one project's data never mixes with
+ * another's, and so a prefix query lists one project's items.
+ *
+ *   outcome:{projectKey}:{outcomeId}              an outcome (value: StoredOutcome)
+ *   outcome-rev:{projectKey}:{outcomeId}:{n}      claim of version n (FAIL_IF_EXISTS, expires after a day)
+ *   settings:{projectKey}                         what the admin stored (partial settings + version)
+ *   settings-rev:{projectKey}:{n}                 claim of settings version n
+ *   decision:{projectKey}:{invertedTime}-{id}     a decision log entry; inverted time lists newest first
+ *   decision-idem:{projectKey}:{idempotencyKey}   points at the decision recorded for that idempotency key
+ *   scan:{projectKey}:cursor                      where a paused scan resumes
+ *   scan:{projectKey}:run:{invertedTime}-{runId}  a run summary; newest first
+ *   scan:{projectKey}:lease                       the running scan's lease
+ *   health:{projectKey}:latest                    the latest backlog-health snapshot
+ *
+ * Forge KVS allows keys of at most 500 characters matching /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/.
+ */
+import { ValidationError } from '../errors';
+
+export const MAX_KEY_LENGTH = 500;
+const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
+const SEGMENT = /^[a-zA-Z0-9._\-#]+$/;
+/** Larger than any millisecond timestamp until year 2286: inverted times keep a fixed width. */
+const TIME_CEILING = 9_999_999_999_999;
+
+export function checkProjectKey(projectKey: string): string {
+  if (!PROJECT_KEY.test(projectKey))
+    throw new ValidationError('Project key is malformed.', { projectKey: 'Project key is malformed.' });
+  return projectKey;
+}
+
+function segment(value: string, label: string): string {
+  if (!SEGMENT.test(value) || value.length > 200) {
+    throw new ValidationError(`${label} is malformed.`, { [label]: `${label} is malformed.` });
+  }
+  return value;
+}
+
+function key(...parts: string[]): string {
+  const k = parts.join(':');
+  if (k.length > MAX_KEY_LENGTH) throw new ValidationError('Storage key too long.');
+  return k;
+}
+
+/** Fixed-width, descending with time: ascending key order lists the newest first. */
+export function invertedTime(epochMs: number): string {
+  return String(TIME_CEILING - Math.max(0, Math.floor(epochMs))).padStart(13, '0');
+}
+
+export const keys = {
+  outcomePrefix: (p: string) => key('outcome', checkProjectKey(p)) + ':',
+  outcome: (p: string, id: string) => key('outcome', checkProjectKey(p), segment(id, 'id')),
+  outcomeRevision: (p: string, id: string, version: number) =>
+    key('outcome-rev', checkProjectKey(p), segment(id, 'id'), String(version)),
+  settings: (p: string) => key('settings', checkProjectKey(p)),
+  settingsRevision: (p: string, version: number) => key('settings-rev', checkProjectKey(p), String(version)),
+  decisionPrefix: (p: string) => key('decision', checkProjectKey(p)) + ':',
+  decision: (p: string, atMs: number, id: string) =>
+    key('decision', checkProjectKey(p), `${invertedTime(atMs)}-${segment(id, 'id')}`),
+  decisionIdempotency: (p: string, idempotencyKey: string) =>
+    key('decision-idem', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
+  scanCursor: (p: string) => key('scan', checkProjectKey(p), 'cursor'),
+  scanRunPrefix: (p: string) => key('scan', checkProjectKey(p), 'run') + ':',
+  scanRun: (p: string, atMs: number, runId: string) =>
+    key('scan', checkProjectKey(p), 'run', `${invertedTime(atMs)}-${segment(runId, 'runId')}`),
+  scanLease: (p: string) => key('scan', checkProjectKey(p), 'lease'),
+  scanLeaseTakeover: (p: string, expiredAtMs: number) =>
+    key('scan', checkProjectKey(p), 'lease-takeover', String(expiredAtMs)),
+  healthLatest: (p: string) => key('health', checkProjectKey(p), 'latest'),
+} as const;

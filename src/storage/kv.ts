@@ -1,0 +1,66 @@
+/** Small helpers over @forge/kvs shared by the storage modules: size checks, claims, prefix listing. */
+import { kvs, ForgeKvsAPIError, WhereConditions } from '@forge/kvs';
+import { StorageLimitError } from '../errors';
+
+/** Forge KVS limit for one value. */
+export const MAX_VALUE_BYTES = 240 * 1024;
+/** Revision claims only need to outlive a concurrent write; a day is plenty. */
+const CLAIM_TTL = { value: 1, unit: 'DAYS' } as const;
+
+export function checkValueSize(value: unknown, what: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (bytes > MAX_VALUE_BYTES) {
+    throw new StorageLimitError(
+      `${what} is too large to store (${bytes} bytes; the limit is ${MAX_VALUE_BYTES}).`,
+    );
+  }
+}
+
+/**
+ * Writes `key` only if nothing is stored there; true when this call created it. Forge checks the condition
+ * atomically, so of two concurrent claims exactly one wins.
+ */
+export async function claim(
+  key: string,
+  value: unknown,
+  ttl: { value: number; unit: 'SECONDS' | 'MINUTES' | 'HOURS' | 'DAYS' } = CLAIM_TTL,
+): Promise<boolean> {
+  try {
+    await kvs.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS', ttl });
+    return true;
+  } catch (e) {
+    if (e instanceof ForgeKvsAPIError && e.code === 'KEY_ALREADY_EXISTS') return false;
+    throw e;
+  }
+}
+
+export interface Page<T> {
+  items: Array<{ key: string; value: T }>;
+  cursor: string | null;
+}
+
+/** One page of the keys that begin with `prefix`, in ascending key order. */
+export async function listPage<T>(prefix: string, limit: number, cursor?: string | null): Promise<Page<T>> {
+  let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(limit);
+  if (cursor) query = query.cursor(cursor);
+  const result = await query.getMany<T>();
+  return {
+    items: result.results.map((r) => ({ key: r.key, value: r.value })),
+    cursor: result.nextCursor ?? null,
+  };
+}
+
+/** Every item under `prefix`, page by page (at most `maxItems`). */
+export async function listAll<T>(
+  prefix: string,
+  maxItems = 5_000,
+): Promise<Array<{ key: string; value: T }>> {
+  const out: Array<{ key: string; value: T }> = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await listPage<T>(prefix, 100, cursor);
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor && out.length < maxItems);
+  return out.slice(0, maxItems);
+}

@@ -1,0 +1,173 @@
+/**
+ * Outcomes of a project in app storage. Every write carries the version it was based on: a stale write is
+ * refused with ConflictError (never a silent lost update). Two writers racing from the same version are told
+ * apart by an atomic claim of the next version's revision key.
+ */
+import { randomUUID } from 'node:crypto';
+import { kvs } from '@forge/kvs';
+import {
+  fieldErrors,
+  measurementSchema,
+  OUTCOME_STATUSES,
+  outcomeDraftSchema,
+  type Measurement,
+  type Outcome,
+  type OutcomeStatus,
+} from '../domain/schemas';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { keys } from './keys';
+import { checkValueSize, claim, listAll } from './kv';
+
+/** Older measurements are dropped past this count, so an outcome stays far below the value limit. */
+export const MEASUREMENT_HISTORY_LIMIT = 500;
+
+export interface StoredOutcome extends Outcome {
+  createdBy: string | null;
+}
+
+const STALE_MESSAGE = 'Someone else changed this outcome meanwhile. Reload it, then apply your change again.';
+
+function parseDraft(draft: unknown) {
+  const result = outcomeDraftSchema.safeParse(draft);
+  if (!result.success)
+    throw new ValidationError('The outcome has invalid fields.', fieldErrors(result.error));
+  return result.data;
+}
+
+export async function listOutcomes(projectKey: string): Promise<StoredOutcome[]> {
+  const items = await listAll<StoredOutcome>(keys.outcomePrefix(projectKey));
+  return items
+    .map((i) => i.value)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+export async function getOutcome(projectKey: string, id: string): Promise<StoredOutcome | null> {
+  return (await kvs.get<StoredOutcome>(keys.outcome(projectKey, id))) ?? null;
+}
+
+async function requireOutcome(projectKey: string, id: string): Promise<StoredOutcome> {
+  const current = await getOutcome(projectKey, id);
+  if (!current) throw new NotFoundError('This outcome does not exist (any more).');
+  return current;
+}
+
+/** Writes `next` (version = base + 1) only if `base` is still current and no one else claimed that version. */
+async function writeNextVersion(
+  projectKey: string,
+  base: StoredOutcome,
+  next: StoredOutcome,
+): Promise<StoredOutcome> {
+  checkValueSize(next, 'The outcome');
+  const won = await claim(keys.outcomeRevision(projectKey, base.id, next.version), { at: next.updatedAt });
+  if (!won) throw new ConflictError(STALE_MESSAGE, (await getOutcome(projectKey, base.id)) ?? undefined);
+  await kvs.set(keys.outcome(projectKey, base.id), next);
+  return next;
+}
+
+export async function createOutcome(
+  projectKey: string,
+  draft: unknown,
+  actor: string | null,
+  now: Date,
+  options: { id?: string } = {},
+): Promise<StoredOutcome> {
+  const fields = parseDraft(draft);
+  const id = options.id ?? randomUUID();
+  const at = now.toISOString();
+  const outcome: StoredOutcome = {
+    ...fields,
+    id,
+    projectKey,
+    status: 'active',
+    measurements: [],
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    createdBy: actor,
+  };
+  checkValueSize(outcome, 'The outcome');
+  // Claiming version 1 makes creation with a caller-chosen id safe against duplicates too.
+  if (!(await claim(keys.outcomeRevision(projectKey, id, 1), { at }))) {
+    throw new ConflictError('An outcome with this id already exists.');
+  }
+  await kvs.set(keys.outcome(projectKey, id), outcome);
+  return outcome;
+}
+
+async function change(
+  projectKey: string,
+  id: string,
+  expectedVersion: number,
+  now: Date,
+  apply: (current: StoredOutcome) => Partial<StoredOutcome>,
+): Promise<StoredOutcome> {
+  const current = await requireOutcome(projectKey, id);
+  if (current.version !== expectedVersion) throw new ConflictError(STALE_MESSAGE, current);
+  const next: StoredOutcome = {
+    ...current,
+    ...apply(current),
+    id: current.id,
+    projectKey: current.projectKey,
+    version: current.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  return writeNextVersion(projectKey, current, next);
+}
+
+export function updateOutcome(
+  projectKey: string,
+  id: string,
+  draft: unknown,
+  expectedVersion: number,
+  now: Date,
+): Promise<StoredOutcome> {
+  const fields = parseDraft(draft);
+  return change(projectKey, id, expectedVersion, now, () => fields);
+}
+
+export function setOutcomeStatus(
+  projectKey: string,
+  id: string,
+  status: OutcomeStatus,
+  expectedVersion: number,
+  now: Date,
+): Promise<StoredOutcome> {
+  if (!OUTCOME_STATUSES.includes(status)) {
+    throw new ValidationError('Unknown outcome status.', { status: 'Unknown outcome status.' });
+  }
+  return change(projectKey, id, expectedVersion, now, () => ({ status }));
+}
+
+/**
+ * Appends a measurement (kept in date order, last MEASUREMENT_HISTORY_LIMIT only). Measurements do not
+ * depend on what the caller saw, so a concurrent change is retried rather than refused.
+ */
+export async function recordMeasurement(
+  projectKey: string,
+  id: string,
+  measurement: Measurement,
+  now: Date,
+  attempts = 3,
+): Promise<StoredOutcome> {
+  const parsed = measurementSchema.safeParse(measurement);
+  if (!parsed.success) throw new ValidationError('The measurement is invalid.', fieldErrors(parsed.error));
+  for (let i = 1; ; i++) {
+    const current = await requireOutcome(projectKey, id);
+    try {
+      return await change(projectKey, id, current.version, now, (c) => ({
+        measurements: [...c.measurements, parsed.data]
+          .sort((a, b) => a.at.localeCompare(b.at))
+          .slice(-MEASUREMENT_HISTORY_LIMIT),
+      }));
+    } catch (e) {
+      if (!(e instanceof ConflictError) || i >= attempts) throw e;
+    }
+  }
+}
+
+/** Removes an outcome; a stale version is refused like any other write. */
+export async function deleteOutcome(projectKey: string, id: string, expectedVersion: number): Promise<void> {
+  const current = await requireOutcome(projectKey, id);
+  if (current.version !== expectedVersion) throw new ConflictError(STALE_MESSAGE, current);
+  await kvs.delete(keys.outcome(projectKey, id));
+}

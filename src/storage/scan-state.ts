@@ -1,0 +1,99 @@
+/**
+ * What the zombie scan keeps between invocations: where to resume (cursor), what each run did (summaries),
+ * who is running now (a lease, so an overlapping trigger backs off), and the latest backlog-health snapshot.
+ */
+import { kvs } from '@forge/kvs';
+import { keys } from './keys';
+import { checkValueSize, claim, listPage } from './kv';
+
+/** Run summaries kept per project; older ones are deleted when a new one is saved. */
+export const RUN_HISTORY_LIMIT = 30;
+
+export interface RunSummary {
+  runId: string;
+  startedAt: string;
+  finishedAt?: string | null;
+  [detail: string]: unknown;
+}
+
+interface Lease {
+  runId: string;
+  expiresAt: number;
+}
+
+export async function saveCursor<T>(projectKey: string, cursor: T): Promise<void> {
+  checkValueSize(cursor, 'The scan cursor');
+  await kvs.set(keys.scanCursor(projectKey), cursor);
+}
+
+export async function loadCursor<T>(projectKey: string): Promise<T | null> {
+  return (await kvs.get<T>(keys.scanCursor(projectKey))) ?? null;
+}
+
+export async function clearCursor(projectKey: string): Promise<void> {
+  await kvs.delete(keys.scanCursor(projectKey));
+}
+
+/** Saves (or updates) a run's summary; keeps the RUN_HISTORY_LIMIT newest runs. */
+export async function saveRunSummary(projectKey: string, summary: RunSummary): Promise<void> {
+  checkValueSize(summary, 'The run summary');
+  await kvs.set(keys.scanRun(projectKey, Date.parse(summary.startedAt), summary.runId), summary);
+  const page = await listPage<RunSummary>(keys.scanRunPrefix(projectKey), 100);
+  for (const old of page.items.slice(RUN_HISTORY_LIMIT)) await kvs.delete(old.key);
+}
+
+export async function latestRunSummary(projectKey: string): Promise<RunSummary | null> {
+  const page = await listPage<RunSummary>(keys.scanRunPrefix(projectKey), 1);
+  return page.items[0]?.value ?? null;
+}
+
+export async function listRunSummaries(projectKey: string, limit = 10): Promise<RunSummary[]> {
+  const page = await listPage<RunSummary>(keys.scanRunPrefix(projectKey), Math.min(100, Math.max(1, limit)));
+  return page.items.map((i) => i.value);
+}
+
+const toMs = (t: Date | number) => (typeof t === 'number' ? t : t.getTime());
+const ttlOf = (ttlMs: number) => ({ value: Math.max(1, Math.ceil(ttlMs / 1000)), unit: 'SECONDS' as const });
+
+/**
+ * Takes the project's scan lease for `runId` until now + ttlMs. True for the first caller and for the holder
+ * renewing it; false while another run holds an unexpired lease. An expired lease is taken over by exactly
+ * one caller (an atomic claim keyed by the expired lease).
+ */
+export async function acquireScanLease(
+  projectKey: string,
+  runId: string,
+  now: Date | number,
+  ttlMs: number,
+): Promise<boolean> {
+  const at = toMs(now);
+  const lease: Lease = { runId, expiresAt: at + ttlMs };
+  const key = keys.scanLease(projectKey);
+  if (await claim(key, lease, ttlOf(ttlMs))) return true;
+  const held = await kvs.get<Lease>(key);
+  if (!held) return claim(key, lease, ttlOf(ttlMs)); // expired and removed between the two calls
+  if (held.runId === runId) {
+    await kvs.set(key, lease, { ttl: ttlOf(ttlMs) });
+    return true;
+  }
+  if (held.expiresAt > at) return false;
+  if (!(await claim(keys.scanLeaseTakeover(projectKey, held.expiresAt), { runId }))) return false;
+  await kvs.set(key, lease, { ttl: ttlOf(ttlMs) });
+  return true;
+}
+
+/** Releases the lease if `runId` still holds it. */
+export async function releaseScanLease(projectKey: string, runId: string): Promise<void> {
+  const key = keys.scanLease(projectKey);
+  const held = await kvs.get<Lease>(key);
+  if (held?.runId === runId) await kvs.delete(key);
+}
+
+export async function saveHealthSnapshot<T>(projectKey: string, snapshot: T): Promise<void> {
+  checkValueSize(snapshot, 'The backlog-health snapshot');
+  await kvs.set(keys.healthLatest(projectKey), snapshot);
+}
+
+export async function loadHealthSnapshot<T>(projectKey: string): Promise<T | null> {
+  return (await kvs.get<T>(keys.healthLatest(projectKey))) ?? null;
+}

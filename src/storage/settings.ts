@@ -1,0 +1,74 @@
+/**
+ * A project's settings in app storage: what the admin stored (a partial object) plus a version. Reading
+ * always yields a full, frozen Settings (defaults filled in by the domain, in one place); saving validates
+ * the merged whole and refuses a stale version.
+ */
+import { kvs } from '@forge/kvs';
+import { fieldErrors } from '../domain/schemas';
+import { parseSettings, settingsOrDefaults, type Settings, type StoredSettings } from '../domain/settings';
+import { ConflictError, ValidationError } from '../errors';
+import { keys } from './keys';
+import { checkValueSize, claim } from './kv';
+
+interface SettingsRecord {
+  stored: StoredSettings;
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+export interface LoadedSettings {
+  settings: Readonly<Settings>;
+  stored: StoredSettings;
+  /** 0 while nothing was ever saved. */
+  version: number;
+}
+
+const STALE_MESSAGE =
+  'Someone else saved these settings meanwhile. Reload them, then apply your change again.';
+
+async function readRecord(projectKey: string): Promise<SettingsRecord | null> {
+  return (await kvs.get<SettingsRecord>(keys.settings(projectKey))) ?? null;
+}
+
+export async function loadSettings(projectKey: string): Promise<LoadedSettings> {
+  const record = await readRecord(projectKey);
+  const stored = record?.stored ?? {};
+  // A stored value that no longer validates (an older app version) must not break a scan: defaults apply.
+  return { settings: settingsOrDefaults(stored), stored, version: record?.version ?? 0 };
+}
+
+export async function saveSettings(
+  projectKey: string,
+  stored: unknown,
+  expectedVersion: number,
+  meta: { now?: Date; actor?: string | null } = {},
+): Promise<LoadedSettings> {
+  const parsed = parseSettings(stored);
+  if (!parsed.ok) throw new ValidationError('Some settings are invalid.', fieldErrors(parsed.error));
+  const current = await readRecord(projectKey);
+  const currentVersion = current?.version ?? 0;
+  if (currentVersion !== expectedVersion)
+    throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
+  const next: SettingsRecord = {
+    stored: stored as StoredSettings,
+    version: currentVersion + 1,
+    updatedAt: (meta.now ?? new Date()).toISOString(),
+    updatedBy: meta.actor ?? null,
+  };
+  checkValueSize(next, 'The settings');
+  if (!(await claim(keys.settingsRevision(projectKey, next.version), { at: next.updatedAt }))) {
+    throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
+  }
+  await kvs.set(keys.settings(projectKey), next);
+  return { settings: parsed.settings, stored: next.stored, version: next.version };
+}
+
+/** Back to the defaults, as a new version (so a concurrent editor is told, not overwritten). */
+export function resetSettings(
+  projectKey: string,
+  expectedVersion: number,
+  meta: { now?: Date; actor?: string | null } = {},
+): Promise<LoadedSettings> {
+  return saveSettings(projectKey, {}, expectedVersion, meta);
+}

@@ -1,0 +1,320 @@
+/** App storage over the real @forge/kvs, answered by the workbench's KVS protocol in SQLite. */
+import { kvs } from '@forge/kvs';
+import type { OutcomeDraft } from '../../src/domain/schemas';
+import { DEFAULT_SETTINGS } from '../../src/domain/settings';
+import { ConflictError, NotFoundError, StorageLimitError, ValidationError } from '../../src/errors';
+import { appendDecision, listDecisions, type DecisionInput } from '../../src/storage/decisions';
+import { checkProjectKey, keys, MAX_KEY_LENGTH } from '../../src/storage/keys';
+import { MAX_VALUE_BYTES } from '../../src/storage/kv';
+import {
+  createOutcome,
+  getOutcome,
+  listOutcomes,
+  MEASUREMENT_HISTORY_LIMIT,
+  recordMeasurement,
+  setOutcomeStatus,
+  updateOutcome,
+} from '../../src/storage/outcomes';
+import {
+  acquireScanLease,
+  clearCursor,
+  latestRunSummary,
+  loadCursor,
+  releaseScanLease,
+  saveCursor,
+  saveRunSummary,
+} from '../../src/storage/scan-state';
+import { loadSettings, resetSettings, saveSettings } from '../../src/storage/settings';
+import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+const later = (ms: number) => new Date(NOW.getTime() + ms);
+
+function aDraft(overrides: Partial<OutcomeDraft> = {}): OutcomeDraft {
+  return {
+    name: 'Fewer abandoned carts',
+    metric: 'Cart abandonment rate',
+    baseline: 70,
+    target: 55,
+    unit: '%',
+    direction: 'decrease',
+    dueDate: '2026-06-30',
+    ...overrides,
+  };
+}
+
+function aDecision(overrides: Partial<DecisionInput> = {}): DecisionInput {
+  return {
+    idempotencyKey: 'kill-OL-7-1',
+    at: NOW.toISOString(),
+    actorAccountId: USERS.admin,
+    kind: 'kill',
+    issueKey: 'OL-7',
+    summary: 'Killed OL-7: no activity for 120 days',
+    ...overrides,
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
+}
+
+let wb: Workbench;
+const run = <T>(fn: () => Promise<T>) => wb.asSystem(fn);
+beforeEach(() => {
+  wb = createWorkbench({ now: NOW });
+});
+afterEach(() => wb.dispose());
+
+describe('keys', () => {
+  it('accepts Jira project keys and refuses anything else', () => {
+    expect(checkProjectKey('OL')).toBe('OL');
+    expect(checkProjectKey('A_1')).toBe('A_1');
+    for (const bad of ['ol', '1AB', 'OL:X', '', 'A'.repeat(256), 'OL ']) {
+      expect(() => checkProjectKey(bad)).toThrow(ValidationError);
+    }
+  });
+
+  it('keeps every key within the limit and scoped by project', () => {
+    const longest = keys.outcome('A'.repeat(255), 'x'.repeat(200));
+    expect(longest.length).toBeLessThanOrEqual(MAX_KEY_LENGTH);
+    expect(keys.outcome('OL', 'o1').startsWith(keys.outcomePrefix('OL'))).toBe(true);
+    expect(keys.outcome('OLD', 'o1').startsWith(keys.outcomePrefix('OL'))).toBe(false);
+    expect(() => keys.outcome('OL', '../x')).toThrow(ValidationError);
+  });
+});
+
+describe('outcomes', () => {
+  it('creates, lists and reads outcomes of one project only', async () => {
+    const created = await run(() => createOutcome(PROJECT_KEY, aDraft(), USERS.admin, NOW, { id: 'carts' }));
+    await run(() => createOutcome('OTHER', aDraft({ name: 'Elsewhere' }), USERS.admin, NOW, { id: 'x' }));
+    expect(created).toMatchObject({
+      id: 'carts',
+      version: 1,
+      status: 'active',
+      measurements: [],
+      createdBy: USERS.admin,
+    });
+    expect((await run(() => listOutcomes(PROJECT_KEY))).map((o) => o.name)).toEqual([
+      'Fewer abandoned carts',
+    ]);
+    expect(await run(() => getOutcome(PROJECT_KEY, 'carts'))).toEqual(created);
+  });
+
+  it('refuses an invalid draft with field messages and stores nothing', async () => {
+    const error = await failure(run(() => createOutcome(PROJECT_KEY, aDraft({ target: 70 }), null, NOW)));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).fields).toHaveProperty('target');
+    expect(await run(() => listOutcomes(PROJECT_KEY))).toEqual([]);
+  });
+
+  it('updates with the current version and refuses a stale one, keeping the newer data', async () => {
+    await run(() => createOutcome(PROJECT_KEY, aDraft(), USERS.admin, NOW, { id: 'carts' }));
+    const v2 = await run(() => updateOutcome(PROJECT_KEY, 'carts', aDraft({ target: 50 }), 1, later(1000)));
+    expect(v2).toMatchObject({ version: 2, target: 50, updatedAt: later(1000).toISOString() });
+
+    const error = await failure(
+      run(() => updateOutcome(PROJECT_KEY, 'carts', aDraft({ target: 60 }), 1, later(2000))),
+    );
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).current).toMatchObject({ version: 2, target: 50 });
+    expect(await run(() => getOutcome(PROJECT_KEY, 'carts'))).toMatchObject({ version: 2, target: 50 });
+  });
+
+  it('lets exactly one of two concurrent writers from the same version win', async () => {
+    await run(() => createOutcome(PROJECT_KEY, aDraft(), USERS.admin, NOW, { id: 'carts' }));
+    const results = await Promise.allSettled([
+      run(() => updateOutcome(PROJECT_KEY, 'carts', aDraft({ target: 40 }), 1, later(1))),
+      run(() => updateOutcome(PROJECT_KEY, 'carts', aDraft({ target: 45 }), 1, later(1))),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toBeInstanceOf(ConflictError);
+    const stored = await run(() => getOutcome(PROJECT_KEY, 'carts'));
+    expect(stored?.version).toBe(2);
+    expect(stored?.target).toBe((won[0] as PromiseFulfilledResult<{ target: number }>).value.target);
+  });
+
+  it('refuses a second outcome with the same id', async () => {
+    await run(() => createOutcome(PROJECT_KEY, aDraft(), null, NOW, { id: 'carts' }));
+    await expect(
+      run(() => createOutcome(PROJECT_KEY, aDraft(), null, NOW, { id: 'carts' })),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('changes status with a version and says NotFound for an unknown outcome', async () => {
+    await run(() => createOutcome(PROJECT_KEY, aDraft(), null, NOW, { id: 'carts' }));
+    expect(await run(() => setOutcomeStatus(PROJECT_KEY, 'carts', 'achieved', 1, NOW))).toMatchObject({
+      status: 'achieved',
+      version: 2,
+    });
+    await expect(run(() => setOutcomeStatus(PROJECT_KEY, 'nope', 'achieved', 1, NOW))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it('records measurements in date order and keeps only the newest ones', async () => {
+    await run(() => createOutcome(PROJECT_KEY, aDraft(), null, NOW, { id: 'carts' }));
+    await run(() => recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-03-02', value: 68 }, NOW));
+    await run(() => recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-03-01', value: 69 }, NOW));
+    const stored = await run(() => getOutcome(PROJECT_KEY, 'carts'));
+    expect(stored?.measurements.map((m) => m.value)).toEqual([69, 68]);
+    expect(stored?.version).toBe(3);
+
+    // Seed a full history directly, then one more: the oldest falls off.
+    const full = Array.from({ length: MEASUREMENT_HISTORY_LIMIT }, (_, i) => ({
+      at: new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10),
+      value: i,
+    }));
+    await run(() => kvs.set(keys.outcome(PROJECT_KEY, 'carts'), { ...stored, measurements: full }));
+    const capped = await run(() =>
+      recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-04-01', value: -1 }, NOW),
+    );
+    expect(capped.measurements).toHaveLength(MEASUREMENT_HISTORY_LIMIT);
+    expect(capped.measurements[0]?.value).toBe(1);
+    expect(capped.measurements.at(-1)?.value).toBe(-1);
+  });
+
+  it('refuses a value over the storage limit and leaves the stored outcome as it was', async () => {
+    await run(() => createOutcome(PROJECT_KEY, aDraft(), null, NOW, { id: 'carts' }));
+    const stored = (await run(() => getOutcome(PROJECT_KEY, 'carts')))!;
+    // An outcome 5 bytes under the limit (grown by an older version, say): one more measurement must not fit.
+    const bulky = Array.from({ length: 100 }, (_, i) => ({
+      at: '2026-01-01',
+      value: i,
+      note: 'x'.repeat(2400),
+    }));
+    const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
+    const pad = MAX_VALUE_BYTES - 5 - size({ ...stored, measurements: bulky });
+    bulky[0]!.note += 'x'.repeat(pad);
+    const nearlyFull = { ...stored, measurements: bulky };
+    expect(size(nearlyFull)).toBe(MAX_VALUE_BYTES - 5);
+    await run(() => kvs.set(keys.outcome(PROJECT_KEY, 'carts'), nearlyFull));
+
+    const error = await failure(
+      run(() => recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-05-01', value: 1 }, NOW)),
+    );
+    expect(error).toBeInstanceOf(StorageLimitError);
+    expect(await run(() => getOutcome(PROJECT_KEY, 'carts'))).toEqual(nearlyFull);
+  });
+});
+
+describe('settings', () => {
+  it('reads the defaults at version 0 when nothing was saved', async () => {
+    const loaded = await run(() => loadSettings(PROJECT_KEY));
+    expect(loaded).toEqual({ settings: DEFAULT_SETTINGS, stored: {}, version: 0 });
+    expect(Object.isFrozen(loaded.settings)).toBe(true);
+  });
+
+  it('saves a partial change over the defaults and refuses a stale version', async () => {
+    const saved = await run(() => saveSettings(PROJECT_KEY, { dryRun: !DEFAULT_SETTINGS.dryRun }, 0));
+    expect(saved.version).toBe(1);
+    expect(saved.settings.dryRun).toBe(!DEFAULT_SETTINGS.dryRun);
+    expect(saved.settings.weights).toEqual(DEFAULT_SETTINGS.weights);
+
+    const error = await failure(run(() => saveSettings(PROJECT_KEY, { dryRun: DEFAULT_SETTINGS.dryRun }, 0)));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((await run(() => loadSettings(PROJECT_KEY))).settings.dryRun).toBe(!DEFAULT_SETTINGS.dryRun);
+  });
+
+  it('refuses invalid settings with field messages and keeps the stored ones', async () => {
+    const error = await failure(run(() => saveSettings(PROJECT_KEY, { weights: { hypothesis: -5 } }, 0)));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(Object.keys((error as ValidationError).fields ?? {})).toContain('weights.hypothesis');
+    expect((await run(() => loadSettings(PROJECT_KEY))).version).toBe(0);
+  });
+
+  it('resets to the defaults as a new version', async () => {
+    await run(() => saveSettings(PROJECT_KEY, { dryRun: !DEFAULT_SETTINGS.dryRun }, 0));
+    const reset = await run(() => resetSettings(PROJECT_KEY, 1));
+    expect(reset).toEqual({ settings: DEFAULT_SETTINGS, stored: {}, version: 2 });
+  });
+});
+
+describe('decision log', () => {
+  it('stores a decision once per idempotency key and returns the first', async () => {
+    const first = await run(() => appendDecision(PROJECT_KEY, aDecision()));
+    const again = await run(() => appendDecision(PROJECT_KEY, aDecision({ summary: 'a retried request' })));
+    expect(first.created).toBe(true);
+    expect(again.created).toBe(false);
+    expect(again.decision).toEqual(first.decision);
+    expect((await run(() => listDecisions(PROJECT_KEY))).decisions).toEqual([first.decision]);
+  });
+
+  it('lists newest first, a page at a time', async () => {
+    for (let i = 0; i < 5; i++) {
+      await run(() =>
+        appendDecision(
+          PROJECT_KEY,
+          aDecision({ idempotencyKey: `k${i}`, at: later(i * 60_000).toISOString(), summary: `d${i}` }),
+        ),
+      );
+    }
+    const page1 = await run(() => listDecisions(PROJECT_KEY, { limit: 2 }));
+    const page2 = await run(() => listDecisions(PROJECT_KEY, { limit: 2, cursor: page1.cursor }));
+    const page3 = await run(() => listDecisions(PROJECT_KEY, { limit: 2, cursor: page2.cursor }));
+    expect([...page1.decisions, ...page2.decisions, ...page3.decisions].map((d) => d.summary)).toEqual([
+      'd4',
+      'd3',
+      'd2',
+      'd1',
+      'd0',
+    ]);
+    expect(page3.cursor).toBeNull();
+  });
+});
+
+describe('scan state', () => {
+  it('saves, loads and clears the cursor', async () => {
+    expect(await run(() => loadCursor(PROJECT_KEY))).toBeNull();
+    await run(() => saveCursor(PROJECT_KEY, { nextPageToken: 'abc', seen: 100 }));
+    expect(await run(() => loadCursor(PROJECT_KEY))).toEqual({ nextPageToken: 'abc', seen: 100 });
+    await run(() => clearCursor(PROJECT_KEY));
+    expect(await run(() => loadCursor(PROJECT_KEY))).toBeNull();
+  });
+
+  it('returns the latest run summary', async () => {
+    expect(await run(() => latestRunSummary(PROJECT_KEY))).toBeNull();
+    await run(() => saveRunSummary(PROJECT_KEY, { runId: 'r1', startedAt: NOW.toISOString(), flagged: 2 }));
+    await run(() =>
+      saveRunSummary(PROJECT_KEY, { runId: 'r2', startedAt: later(3_600_000).toISOString(), flagged: 1 }),
+    );
+    expect(await run(() => latestRunSummary(PROJECT_KEY))).toMatchObject({ runId: 'r2', flagged: 1 });
+  });
+
+  it('grants the lease to one run at a time until it expires or is released', async () => {
+    const ttl = 60_000;
+    expect(await run(() => acquireScanLease(PROJECT_KEY, 'run-a', NOW, ttl))).toBe(true);
+    expect(await run(() => acquireScanLease(PROJECT_KEY, 'run-b', later(1000), ttl))).toBe(false);
+    expect(await run(() => acquireScanLease(PROJECT_KEY, 'run-a', later(2000), ttl))).toBe(true);
+    expect(await run(() => acquireScanLease('OTHER', 'run-b', later(1000), ttl))).toBe(true);
+
+    // Past the expiry (by the caller's clock), exactly one of two contenders takes it over.
+    const contenders = await Promise.all([
+      run(() => acquireScanLease(PROJECT_KEY, 'run-c', later(ttl + 5000), ttl)),
+      run(() => acquireScanLease(PROJECT_KEY, 'run-d', later(ttl + 5000), ttl)),
+    ]);
+    expect(contenders.filter(Boolean)).toHaveLength(1);
+
+    const holder = contenders[0] ? 'run-c' : 'run-d';
+    await run(() => releaseScanLease(PROJECT_KEY, 'run-a')); // not the holder: no effect
+    expect(await run(() => acquireScanLease(PROJECT_KEY, 'run-e', later(ttl + 6000), ttl))).toBe(false);
+    await run(() => releaseScanLease(PROJECT_KEY, holder));
+    expect(await run(() => acquireScanLease(PROJECT_KEY, 'run-e', later(ttl + 7000), ttl))).toBe(true);
+  });
+
+  it('lets only one of two simultaneous first runs take a free lease', async () => {
+    const both = await Promise.all([
+      run(() => acquireScanLease(PROJECT_KEY, 'x', NOW, 30_000)),
+      run(() => acquireScanLease(PROJECT_KEY, 'y', NOW, 30_000)),
+    ]);
+    expect(both.filter(Boolean)).toHaveLength(1);
+  });
+});
