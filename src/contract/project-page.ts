@@ -1,0 +1,285 @@
+/**
+ * The project page's contract (outcome map, kill review, backlog health): resolver keys, payload schemas and
+ * answer types. Imported by src/resolvers/project-page.ts and by static/outcome-map, so both check the same
+ * shapes. Imports only zod and pure domain modules: it must bundle for the browser.
+ */
+import { z } from 'zod';
+import type { BacklogHealth, HealthMovement } from '../domain/backlog-health';
+import {
+  killCriteriaSchema,
+  isoDate,
+  measurementSchema,
+  outcomeDraftSchema,
+  outcomeIdSchema,
+  type Outcome,
+} from '../domain/schemas';
+import type { StatusCategory, ZombieRuleId } from '../domain/zombie';
+
+export const PROJECT_PAGE_RESOLVERS = {
+  /** Outcomes with progress, and what the caller may do. */
+  load: 'load',
+  /** Per-outcome share of open work (count and estimate), plus the "serves no outcome" bucket. */
+  mapSummary: 'mapSummary',
+  /** One page of the issues in one lane of the map. */
+  mapPage: 'mapPage',
+  createOutcome: 'createOutcome',
+  updateOutcome: 'updateOutcome',
+  archiveOutcome: 'archiveOutcome',
+  addMeasurement: 'addMeasurement',
+  /** One page of the zombie queue. */
+  zombieQueue: 'zombieQueue',
+  /** Kill, keep or relink one zombie, idempotently. */
+  decide: 'decide',
+  decisionLog: 'decisionLog',
+  health: 'health',
+  /** Runs the zombie scan now (project administrators). */
+  scanNow: 'scanNow',
+} as const;
+export type ProjectPageResolverKey = (typeof PROJECT_PAGE_RESOLVERS)[keyof typeof PROJECT_PAGE_RESOLVERS];
+
+/** The lane of the map for work that serves no outcome. */
+export const NO_OUTCOME = 'none' as const;
+
+const accountIdSchema = z.string().trim().min(1).max(128);
+
+export const mapFiltersSchema = z
+  .object({
+    sprintId: z.number({ error: 'Sprint must be a number.' }).int().positive().optional(),
+    issueType: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z -]{0,59}$/, { error: 'Issue type is not a known type name.' })
+      .optional(),
+    assignee: z.union([accountIdSchema, z.literal('unassigned')]).optional(),
+  })
+  .strict();
+export type MapFilters = z.infer<typeof mapFiltersSchema>;
+
+const pageToken = z.string().max(2000).nullable().optional();
+const versionSchema = z
+  .number({ error: 'The page sent no version: reload it and try again.' })
+  .int()
+  .min(1, { error: 'The page sent an unreadable version: reload it and try again.' });
+
+export const loadPayloadSchema = z.object({}).strict();
+export const mapSummaryPayloadSchema = z.object({ filters: mapFiltersSchema.default({}) }).strict();
+export const mapPagePayloadSchema = z
+  .object({
+    lane: z.union([outcomeIdSchema, z.literal(NO_OUTCOME)]),
+    filters: mapFiltersSchema.default({}),
+    pageToken,
+    pageSize: z.number().int().min(1).max(100).default(25),
+  })
+  .strict();
+export type MapPagePayload = z.input<typeof mapPagePayloadSchema>;
+
+export const createOutcomePayloadSchema = z.object({ draft: outcomeDraftSchema }).strict();
+export const updateOutcomePayloadSchema = z
+  .object({ id: outcomeIdSchema, version: versionSchema, draft: outcomeDraftSchema })
+  .strict();
+export const archiveOutcomePayloadSchema = z
+  .object({
+    id: outcomeIdSchema,
+    version: versionSchema,
+    status: z.enum(['achieved', 'abandoned'], { error: 'Archive as achieved or abandoned.' }),
+  })
+  .strict();
+export const addMeasurementPayloadSchema = z
+  .object({ id: outcomeIdSchema, version: versionSchema, measurement: measurementSchema })
+  .strict();
+
+export const zombieQueuePayloadSchema = z.object({ pageToken }).strict();
+
+const reasonSchema = z
+  .string({ error: 'Reason is required.' })
+  .trim()
+  .min(3, { error: 'Say why, in a few words (at least 3 characters).' })
+  .max(1000, { error: 'Reason must be at most 1000 characters.' });
+
+export const decisionSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('kill'), reason: reasonSchema }).strict(),
+    z
+      .object({
+        kind: z.literal('keep'),
+        reason: reasonSchema,
+        killCriteria: killCriteriaSchema.optional(),
+        snoozeUntil: isoDate('Snooze date').optional(),
+      })
+      .strict()
+      .refine(
+        (k) => k.snoozeUntil !== undefined || (k.killCriteria && Object.keys(k.killCriteria).length > 0),
+        { error: 'Keep needs new kill criteria or a snooze date.', path: ['snoozeUntil'] },
+      ),
+    z.object({ kind: z.literal('relink'), outcomeId: outcomeIdSchema, reason: reasonSchema }).strict(),
+  ],
+  { error: 'Choose kill, keep or relink.' },
+);
+export type Decision = z.infer<typeof decisionSchema>;
+
+export const decidePayloadSchema = z
+  .object({
+    issueKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' }),
+    /** Made once per decision in the browser and sent again on retry: the same key never acts twice. */
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{8,100}$/, { error: 'The page sent an unreadable request id: reload it.' }),
+    decision: decisionSchema,
+  })
+  .strict();
+export type DecidePayload = z.input<typeof decidePayloadSchema>;
+
+export const decisionLogPayloadSchema = z
+  .object({
+    cursor: z.string().max(500).nullable().optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export const healthPayloadSchema = z.object({}).strict();
+export const scanNowPayloadSchema = z.object({ dryRun: z.boolean().optional() }).strict();
+
+// ---- answers ------------------------------------------------------------------------------------------------
+
+export interface OutcomeProgress {
+  /** Latest measured value, or the baseline when nothing was measured. */
+  current: number;
+  /** 0..1 of the way from baseline to target (clamped). */
+  fraction: number;
+  measuredAt: string | null;
+}
+
+export interface OutcomeView extends Outcome {
+  progress: OutcomeProgress;
+}
+
+export interface ProjectPagePermissions {
+  canEditOutcomes: boolean;
+  canDecide: boolean;
+  isAdmin: boolean;
+  /** In words, why outcomes are read-only; null when editable. */
+  outcomesReadOnlyReason: string | null;
+}
+
+export interface FilterOptions {
+  sprints: Array<{ id: number; name: string; state: string }>;
+  issueTypes: string[];
+  assignees: Array<{ accountId: string; displayName: string }>;
+}
+
+export interface ProjectPageLoadData {
+  projectKey: string;
+  outcomes: OutcomeView[];
+  permissions: ProjectPagePermissions;
+  siteUrl: string | null;
+  dryRun: boolean;
+}
+
+export interface LaneSummary {
+  /** An outcome id, or NO_OUTCOME. */
+  lane: string;
+  count: number;
+  direct: number;
+  inherited: number;
+  /** Sum of story points of the lane's open issues that have an estimate. */
+  estimate: number;
+  /** Shares of all open work in the filter, 0..1 (3 decimals). */
+  countShare: number;
+  estimateShare: number;
+  zombies: number;
+}
+
+export interface MapSummaryData {
+  total: number;
+  totalEstimate: number;
+  lanes: LaneSummary[];
+  filterOptions: FilterOptions;
+}
+
+export interface MapIssue {
+  key: string;
+  summary: string;
+  issueType: string;
+  statusName: string;
+  statusCategory: StatusCategory;
+  assignee: string | null;
+  estimate: number | null;
+  score: number;
+  link: 'direct' | 'inherited' | 'none';
+  /** The epic an inherited link comes through. */
+  via: string | null;
+  zombie: boolean;
+  isRecipe: boolean;
+}
+
+export interface MapPageData {
+  lane: string;
+  issues: MapIssue[];
+  nextPageToken: string | null;
+}
+
+export interface ZombieItem {
+  key: string;
+  summary: string;
+  issueType: string;
+  statusName: string;
+  outcomeId: string | null;
+  rules: Array<{ rule: ZombieRuleId | string; since: string; detail: string; clearBy: string }>;
+  flaggedAt: string | null;
+}
+
+export interface ZombieQueueData {
+  items: ZombieItem[];
+  nextPageToken: string | null;
+}
+
+export interface DecisionEntry {
+  id: string;
+  issueKey: string;
+  kind: Decision['kind'];
+  reason: string;
+  by: string;
+  at: string;
+  rules: Array<{ rule: string; since: string }>;
+  /** What the decision changed: kept criteria, snooze, the new outcome, the transition used. */
+  details: Record<string, unknown>;
+}
+
+export interface DecideData {
+  entry: DecisionEntry;
+  /** True when this request repeated an earlier one and changed nothing. */
+  replayed: boolean;
+  /** For a kill: the issue's status after it. */
+  statusName: string | null;
+}
+
+export interface DecisionLogData {
+  entries: DecisionEntry[];
+  nextCursor: string | null;
+}
+
+export interface HealthData {
+  current: BacklogHealth | null;
+  previous: BacklogHealth | null;
+  movement: HealthMovement | null;
+  scannedAt: string | null;
+  previousScannedAt: string | null;
+}
+
+export interface ScanNowData {
+  started: boolean;
+  message: string;
+}
+
+/** Progress of an outcome from its baseline toward its target, from its latest measurement. */
+export function outcomeProgress(o: Pick<Outcome, 'baseline' | 'target' | 'measurements'>): OutcomeProgress {
+  const latest = [...o.measurements].sort((a, b) => a.at.localeCompare(b.at)).pop();
+  const current = latest ? latest.value : o.baseline;
+  const span = o.target - o.baseline;
+  const raw = span === 0 ? 0 : (current - o.baseline) / span;
+  return {
+    current,
+    fraction: Math.round(Math.min(1, Math.max(0, raw)) * 1000) / 1000,
+    measuredAt: latest?.at ?? null,
+  };
+}

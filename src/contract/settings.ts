@@ -1,0 +1,46 @@
+/**
+ * The project settings page's contract: resolver keys, payload schemas and answer types, shared by
+ * src/resolvers/settings.ts and static/settings. Only zod and pure domain modules.
+ */
+import { z } from 'zod';
+import { settingsSchema, type Settings } from '../domain/settings';
+
+export const SETTINGS_RESOLVERS = {
+  load: 'load',
+  save: 'save',
+  /** Back to the defaults (a versioned write like save). */
+  reset: 'reset',
+} as const;
+export type SettingsResolverKey = (typeof SETTINGS_RESOLVERS)[keyof typeof SETTINGS_RESOLVERS];
+
+/** The project entity property the manifest's workflow validator reads. */
+export const GATE_PROPERTY_KEY = 'outcome-lens-gate';
+
+/** 0 when nothing was ever stored for the project. */
+const versionSchema = z
+  .number({ error: 'The page sent no version: reload it and try again.' })
+  .int({ error: 'The page sent an unreadable version: reload it and try again.' })
+  .min(0, { error: 'The page sent an unreadable version: reload it and try again.' });
+
+export const loadSettingsPayloadSchema = z.object({}).strict();
+/** The whole settings object is sent: what is saved is exactly what the admin saw. */
+export const saveSettingsPayloadSchema = z
+  .object({ version: versionSchema, settings: settingsSchema })
+  .strict();
+export type SaveSettingsPayload = z.input<typeof saveSettingsPayloadSchema>;
+export const resetSettingsPayloadSchema = z.object({ version: versionSchema }).strict();
+
+export interface SettingsData {
+  settings: Settings;
+  defaults: Settings;
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+  canEdit: boolean;
+  readOnlyReason: string | null;
+  /** Names of transitions into a done status seen in the project's workflow (for the kill select). */
+  killTransitions: string[];
+}
+
+export const STALE_SETTINGS_MESSAGE =
+  'Someone else saved these settings while you were editing. Your changes are kept here: reload to see theirs, then save again.';

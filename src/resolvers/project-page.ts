@@ -1,0 +1,88 @@
+/**
+ * The project page's resolver (outcome map, kill review, backlog health). The edge (context, payload
+ * validation, error answers) is defineEndpoint's; the work is the services'.
+ */
+import Resolver from '@forge/resolver';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  addMeasurementPayloadSchema,
+  archiveOutcomePayloadSchema,
+  createOutcomePayloadSchema,
+  decidePayloadSchema,
+  decisionLogPayloadSchema,
+  healthPayloadSchema,
+  loadPayloadSchema,
+  mapPagePayloadSchema,
+  mapSummaryPayloadSchema,
+  scanNowPayloadSchema,
+  updateOutcomePayloadSchema,
+  zombieQueuePayloadSchema,
+} from '../contract/project-page';
+import { ValidationError } from '../errors';
+import { backlogHealthReport, startScan } from '../services/backlog-health-report';
+import { decide, decisionLog, zombieQueue } from '../services/kill-review';
+import {
+  addMeasurement,
+  archiveOutcome,
+  createOutcome,
+  loadProjectPage,
+  mapPage,
+  mapSummary,
+  updateOutcome,
+  type Clock,
+} from '../services/outcome-map';
+import { defineEndpoint } from './endpoint';
+
+type ScanRunner = (projectKey: string, options: { dryRun?: boolean; accountId: string }) => Promise<unknown>;
+
+/** The scan's "Scan now" entry point, loaded when asked for so this page works while the scan is absent. */
+function scanRunner(): ScanRunner {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('../scan/scan-now') as { scanNow?: ScanRunner };
+    if (typeof mod.scanNow === 'function') return mod.scanNow;
+  } catch {
+    // fall through
+  }
+  return () => Promise.reject(new ValidationError('The scan is not available in this version of the app.'));
+}
+
+export interface ProjectPageOptions {
+  clock?: Clock;
+  siteUrl?: string | null;
+  scanNow?: ScanRunner;
+}
+
+export function createProjectPageResolver(options: ProjectPageOptions = {}): Resolver {
+  const clock = options.clock ?? { now: () => new Date() };
+  const resolver = new Resolver();
+  defineEndpoint(resolver, R.load, loadPayloadSchema, (_p, call) =>
+    loadProjectPage(call, options.siteUrl ?? null),
+  );
+  defineEndpoint(resolver, R.mapSummary, mapSummaryPayloadSchema, (p, call) => mapSummary(call, p.filters));
+  defineEndpoint(resolver, R.mapPage, mapPagePayloadSchema, (p, call) => mapPage(call, p));
+  defineEndpoint(resolver, R.createOutcome, createOutcomePayloadSchema, (p, call) =>
+    createOutcome(call, p.draft, clock),
+  );
+  defineEndpoint(resolver, R.updateOutcome, updateOutcomePayloadSchema, (p, call) =>
+    updateOutcome(call, p, clock),
+  );
+  defineEndpoint(resolver, R.archiveOutcome, archiveOutcomePayloadSchema, (p, call) =>
+    archiveOutcome(call, p, clock),
+  );
+  defineEndpoint(resolver, R.addMeasurement, addMeasurementPayloadSchema, (p, call) =>
+    addMeasurement(call, p, clock),
+  );
+  defineEndpoint(resolver, R.zombieQueue, zombieQueuePayloadSchema, (p, call) =>
+    zombieQueue(call, p.pageToken),
+  );
+  defineEndpoint(resolver, R.decide, decidePayloadSchema, (p, call) => decide(call, p, clock));
+  defineEndpoint(resolver, R.decisionLog, decisionLogPayloadSchema, (p, call) => decisionLog(call, p));
+  defineEndpoint(resolver, R.health, healthPayloadSchema, (_p, call) => backlogHealthReport(call));
+  defineEndpoint(resolver, R.scanNow, scanNowPayloadSchema, (p, call) =>
+    startScan(call, options.scanNow ?? scanRunner(), p.dryRun),
+  );
+  return resolver;
+}
+
+export const projectPageHandler = createProjectPageResolver().getDefinitions();

@@ -1,0 +1,27 @@
+/** The project settings page's resolver: load, save (versioned), reset. Admins only for changes. */
+import Resolver from '@forge/resolver';
+import {
+  SETTINGS_RESOLVERS,
+  loadSettingsPayloadSchema,
+  resetSettingsPayloadSchema,
+  saveSettingsPayloadSchema,
+} from '../contract/settings';
+import type { Clock } from '../services/outcome-map';
+import { loadProjectSettings, resetProjectSettings, saveProjectSettings } from '../services/project-settings';
+import { defineEndpoint } from './endpoint';
+
+export function createSettingsResolver(clock: Clock = { now: () => new Date() }): Resolver {
+  const resolver = new Resolver();
+  defineEndpoint(resolver, SETTINGS_RESOLVERS.load, loadSettingsPayloadSchema, (_p, call) =>
+    loadProjectSettings(call),
+  );
+  defineEndpoint(resolver, SETTINGS_RESOLVERS.save, saveSettingsPayloadSchema, (p, call) =>
+    saveProjectSettings(call, p, clock),
+  );
+  defineEndpoint(resolver, SETTINGS_RESOLVERS.reset, resetSettingsPayloadSchema, (p, call) =>
+    resetProjectSettings(call, p, clock),
+  );
+  return resolver;
+}
+
+export const settingsHandler = createSettingsResolver().getDefinitions();

@@ -1,0 +1,354 @@
+/**
+ * The kill review forum: the zombie queue and the decisions taken on it (kill, keep, relink), each written to
+ * the decision log. Jira changes are made asUser(), so Jira enforces the caller's rights, after an explicit
+ * check that gives a clear message. Decisions are idempotent: the browser sends one key per decision, a
+ * repeat with that key replays the first answer, and a kill first looks at the issue's status, so neither a
+ * double click nor a retry transitions or comments twice.
+ */
+import { kvs } from '@forge/kvs';
+import type {
+  DecideData,
+  Decision,
+  DecisionEntry,
+  DecisionLogData,
+  ZombieItem,
+  ZombieQueueData,
+} from '../contract/project-page';
+import { assessIssue } from '../domain/assess-issue';
+import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } from '../domain/issue-lens';
+import type { AdfNode } from '../domain/plain-text';
+import type { Outcome } from '../domain/schemas';
+import type { Settings } from '../domain/settings';
+import type { StatusCategory } from '../domain/zombie';
+import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
+import { JiraClient } from '../jira/client';
+import type { JiraIssue, JiraTransition } from '../jira/schemas';
+import type { CallContext } from '../resolvers/endpoint';
+import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
+import { keys } from '../storage/keys';
+import { claim } from '../storage/kv';
+import { listOutcomes } from '../storage/outcomes';
+import { loadSettings } from '../storage/settings';
+import type { Clock } from './outcome-map';
+import { projectRights, requireBrowse, targetProject } from './project-access';
+
+const QUEUE_PAGE = 25;
+const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
+
+export async function zombieQueue(
+  call: CallContext,
+  pageToken: string | null | undefined,
+): Promise<ZombieQueueData> {
+  const projectKey = targetProject(call);
+  await requireBrowse(projectKey);
+  const result = await JiraClient.asUser().searchJql({
+    jql: `project = ${quote(projectKey)} AND statusCategory != Done AND zombie = "true"`,
+    fields: ['summary', 'status', 'issuetype'],
+    properties: [ISSUE_PROPERTY_KEY],
+    maxResults: QUEUE_PAGE,
+    nextPageToken: pageToken ?? null,
+  });
+  const items = result.issues.map((issue): ZombieItem => {
+    const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+    return {
+      key: issue.key,
+      summary: issue.fields.summary ?? '',
+      issueType: issue.fields.issuetype?.name ?? 'Issue',
+      statusName: issue.fields.status?.name ?? '',
+      outcomeId: lens.outcomeId,
+      rules: (lens.flag?.rules ?? []).map((r) => ({
+        rule: r.rule,
+        since: r.since,
+        detail: r.detail,
+        clearBy: r.clearBy,
+      })),
+      flaggedAt: lens.flag?.flaggedAt ?? null,
+    };
+  });
+  return { items, nextPageToken: result.nextPageToken };
+}
+
+export function toEntry(d: StoredDecision): DecisionEntry {
+  const details = { ...(d.details ?? {}) };
+  const rules = Array.isArray(details.rules) ? (details.rules as DecisionEntry['rules']) : [];
+  const reason = typeof details.reason === 'string' ? details.reason : d.summary;
+  delete details.rules;
+  delete details.reason;
+  return {
+    id: d.id,
+    issueKey: d.issueKey ?? '',
+    kind: d.kind as DecisionEntry['kind'],
+    reason,
+    by: d.actorAccountId ?? 'app',
+    at: d.at,
+    rules,
+    details,
+  };
+}
+
+export async function decisionLog(
+  call: CallContext,
+  input: { cursor?: string | null | undefined; limit: number },
+): Promise<DecisionLogData> {
+  const projectKey = targetProject(call);
+  await requireBrowse(projectKey);
+  const entries: DecisionEntry[] = [];
+  let cursor = input.cursor ?? null;
+  // The store pages by at most 100; the export asks for more.
+  do {
+    const page = await listDecisions(projectKey, {
+      cursor,
+      limit: Math.min(100, input.limit - entries.length),
+    });
+    entries.push(...page.decisions.filter((d) => ['kill', 'keep', 'relink'].includes(d.kind)).map(toEntry));
+    cursor = page.cursor;
+  } while (cursor && entries.length < input.limit);
+  return { entries, nextCursor: cursor };
+}
+
+// ---- decisions --------------------------------------------------------------------------------------------
+
+function statusCategoryOf(issue: JiraIssue): StatusCategory {
+  const key = issue.fields.status?.statusCategory.key;
+  return key === 'done' || key === 'indeterminate' ? key : 'new';
+}
+
+/** The configured transition, else one into a done status named like the resolution, else any into done. */
+export function pickKillTransition(
+  transitions: JiraTransition[],
+  kill: Settings['kill'],
+): JiraTransition | null {
+  const same = (a: string | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+  if (kill.transitionName) return transitions.find((t) => same(t.name, kill.transitionName!)) ?? null;
+  const intoDone = transitions.filter((t) => t.to?.statusCategory?.key === 'done');
+  return intoDone.find((t) => same(t.name, kill.resolutionName)) ?? intoDone[0] ?? null;
+}
+
+function paragraph(text: string) {
+  return { type: 'paragraph', content: [{ type: 'text', text }] };
+}
+
+export function killCommentAdf(
+  reason: string,
+  rules: Array<{ rule: string; since: string }>,
+  resolution: string,
+) {
+  const lines = rules.map((r) => `${r.rule} (since ${r.since})`);
+  return {
+    type: 'doc',
+    version: 1,
+    content: [
+      paragraph(`Killed in Outcome Lens kill review, closed as "${resolution}" (not completed).`),
+      paragraph(`Why: ${reason}`),
+      ...(lines.length ? [paragraph(`Zombie rules that fired: ${lines.join('; ')}.`)] : []),
+    ],
+  };
+}
+
+interface LensMarker {
+  idempotencyKey: string;
+  kind: Decision['kind'];
+  commentId?: string;
+}
+
+async function rescored(
+  issue: JiraIssue,
+  lens: IssueLens,
+  outcomes: Outcome[],
+  settings: Settings,
+  jira: JiraClient,
+): Promise<Pick<IssueLens, 'score' | 'killDate'>> {
+  const parentKey = issue.fields.parent?.key ?? null;
+  let parentOutcome: string | null = null;
+  if (parentKey) {
+    try {
+      parentOutcome = readLens(await jira.getIssueProperty(parentKey, ISSUE_PROPERTY_KEY)).outcomeId;
+    } catch (e) {
+      if (!(e instanceof NotFoundError || e instanceof NotAuthorizedError)) throw e;
+    }
+  }
+  const a = assessIssue(
+    {
+      key: issue.key,
+      summary: issue.fields.summary ?? '',
+      description: (issue.fields.description ?? null) as string | AdfNode | null,
+      statusCategory: statusCategoryOf(issue),
+      parent: parentKey ? { key: parentKey, outcomeId: parentOutcome } : null,
+    },
+    draftOf(lens),
+    new Map(outcomes.map((o) => [o.id, o])),
+    settings,
+  );
+  return { score: a.score.total, killDate: killDateOf(lens.killCriteria) };
+}
+
+async function replayOf(projectKey: string, idempotencyKey: string): Promise<DecisionEntry | null> {
+  const record = await kvs.get<{ decision: StoredDecision }>(
+    keys.decisionIdempotency(projectKey, idempotencyKey),
+  );
+  return record ? toEntry(record.decision) : null;
+}
+
+export async function decide(
+  call: CallContext,
+  input: { issueKey: string; idempotencyKey: string; decision: Decision },
+  clock: Clock,
+): Promise<DecideData> {
+  const projectKey = targetProject(call);
+  const { issueKey, idempotencyKey, decision } = input;
+  if (issueKey.split('-')[0] !== projectKey)
+    throw new ValidationError(`${issueKey} is not in project ${projectKey}.`, {
+      issueKey: 'Not in this project.',
+    });
+
+  const earlier = await replayOf(projectKey, idempotencyKey);
+  if (earlier) return { entry: earlier, replayed: true, statusName: null };
+
+  const rights = await projectRights(projectKey);
+  if (!rights.browse)
+    throw new NotAuthorizedError(`You do not have permission to see project ${projectKey}.`);
+  if (!rights.edit || (decision.kind === 'kill' && !rights.transition))
+    throw new NotAuthorizedError(
+      'Only people who can edit and transition issues in this project can decide in kill review.',
+    );
+
+  // One decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
+  const lockKey = `decision-lock:${projectKey}:${issueKey}`;
+  if (!(await claim(lockKey, { idempotencyKey }, { value: 60, unit: 'SECONDS' }))) {
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      const first = await replayOf(projectKey, idempotencyKey);
+      if (first) return { entry: first, replayed: true, statusName: null };
+    }
+    throw new ConflictError(
+      `Another decision on ${issueKey} is being recorded. Reload the queue in a moment.`,
+    );
+  }
+  try {
+    return await act(call, projectKey, input, clock);
+  } finally {
+    await kvs.delete(lockKey);
+  }
+}
+
+async function act(
+  call: CallContext,
+  projectKey: string,
+  { issueKey, idempotencyKey, decision }: { issueKey: string; idempotencyKey: string; decision: Decision },
+  clock: Clock,
+): Promise<DecideData> {
+  const jira = JiraClient.asUser();
+  const [outcomes, { settings }] = await Promise.all([listOutcomes(projectKey), loadSettings(projectKey)]);
+  let issue: JiraIssue;
+  try {
+    issue = await jira.getIssue(issueKey, {
+      fields: ['summary', 'description', 'status', 'issuetype', 'parent', 'labels', 'resolution'],
+      properties: [ISSUE_PROPERTY_KEY],
+    });
+  } catch (e) {
+    if (e instanceof NotFoundError)
+      throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
+    throw e;
+  }
+  const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+  const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
+  const sameDecision = marker?.idempotencyKey === idempotencyKey;
+  const firedRules = (lens.flag?.rules ?? []).map((r) => ({ rule: r.rule, since: r.since }));
+  const now = clock.now();
+  const details: Record<string, unknown> = { reason: decision.reason, rules: firedRules };
+  let next: IssueLens & { lastDecision?: LensMarker } = {
+    ...lens,
+    version: lens.version + 1,
+    zombie: 'false',
+    flag: null,
+    updatedAt: now.toISOString(),
+    updatedBy: call.accountId,
+    lastDecision: {
+      idempotencyKey,
+      kind: decision.kind,
+      ...(sameDecision && marker?.commentId ? { commentId: marker.commentId } : {}),
+    },
+  };
+  let statusName: string | null = issue.fields.status?.name ?? null;
+
+  if (decision.kind === 'kill') {
+    if (statusCategoryOf(issue) === 'done') {
+      // Already closed (by a retry of this decision, or by someone else): never transition twice.
+      if (!sameDecision)
+        throw new ConflictError(`${issueKey} is already closed (${statusName ?? 'done'}): nothing to kill.`);
+    } else {
+      const transition = pickKillTransition(await jira.getTransitions(issueKey), settings.kill);
+      if (!transition)
+        throw new ValidationError(
+          settings.kill.transitionName
+            ? `The workflow of ${issueKey} has no transition "${settings.kill.transitionName}" from its status. Change the kill transition in the settings.`
+            : `The workflow of ${issueKey} has no transition into a done status from its status.`,
+        );
+      const setsResolutionItself =
+        transition.name.toLowerCase() === settings.kill.resolutionName.toLowerCase();
+      if (setsResolutionItself) await jira.transitionIssue(issueKey, transition.id);
+      else {
+        try {
+          await jira.transitionIssue(issueKey, transition.id, {
+            resolutionName: settings.kill.resolutionName,
+          });
+        } catch (e) {
+          // The workflow does not let this transition set a resolution: close it without one.
+          if (!(e instanceof ValidationError)) throw e;
+          await jira.transitionIssue(issueKey, transition.id);
+        }
+      }
+      details.transition = transition.name;
+      statusName = transition.to?.name ?? statusName;
+    }
+    if (settings.flagActions.label && lens.flag?.labelApplied)
+      await jira.editLabels(issueKey, { remove: [settings.flagActions.label] });
+    // Mark the decision on the issue before commenting, so a retry finds it and does not comment again.
+    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+    if (!next.lastDecision?.commentId) {
+      const comment = await jira.addComment(
+        issueKey,
+        killCommentAdf(decision.reason, firedRules, settings.kill.resolutionName),
+      );
+      next = { ...next, lastDecision: { ...next.lastDecision!, commentId: comment.id } };
+      await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+    }
+    details.resolution = settings.kill.resolutionName;
+  } else if (decision.kind === 'keep') {
+    const killCriteria = decision.killCriteria
+      ? { ...lens.killCriteria, ...decision.killCriteria }
+      : lens.killCriteria;
+    next = { ...next, killCriteria, snoozedUntil: decision.snoozeUntil ?? lens.snoozedUntil };
+    next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
+    if (decision.killCriteria) details.killCriteria = decision.killCriteria;
+    if (decision.snoozeUntil) details.snoozeUntil = decision.snoozeUntil;
+    if (settings.flagActions.label && lens.flag?.labelApplied)
+      await jira.editLabels(issueKey, { remove: [settings.flagActions.label] });
+    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+  } else {
+    const target = outcomes.find((o) => o.id === decision.outcomeId);
+    if (!target || target.status !== 'active')
+      throw new ValidationError('Choose an active outcome of this project.', {
+        'decision.outcomeId': 'Choose an active outcome.',
+      });
+    next = { ...next, outcomeId: target.id };
+    next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
+    details.outcomeId = target.id;
+    details.outcomeName = target.name;
+    details.previousOutcomeId = lens.outcomeId;
+    if (settings.flagActions.label && lens.flag?.labelApplied)
+      await jira.editLabels(issueKey, { remove: [settings.flagActions.label] });
+    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+  }
+
+  const { decision: stored } = await appendDecision(projectKey, {
+    idempotencyKey,
+    at: now.toISOString(),
+    actorAccountId: call.accountId,
+    kind: decision.kind,
+    issueKey,
+    summary: `${decision.kind} ${issueKey}: ${decision.reason}`.slice(0, 500),
+    details,
+  });
+  return { entry: toEntry(stored), replayed: false, statusName };
+}

@@ -1,0 +1,368 @@
+/**
+ * The outcome map: outcomes with their progress, the share of open work serving each, and one lane's issues
+ * a page at a time. Issues are read asUser() (Jira decides what the caller may see); outcomes are app storage,
+ * changed only after Jira confirmed the caller's right to change them.
+ */
+import {
+  NO_OUTCOME,
+  outcomeProgress,
+  type FilterOptions,
+  type LaneSummary,
+  type MapFilters,
+  type MapIssue,
+  type MapPageData,
+  type MapSummaryData,
+  type OutcomeView,
+  type ProjectPageLoadData,
+} from '../contract/project-page';
+import { assessIssue } from '../domain/assess-issue';
+import { draftOf, ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
+import type { AdfNode } from '../domain/plain-text';
+import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
+import type { Settings } from '../domain/settings';
+import type { StatusCategory } from '../domain/zombie';
+import { NotAuthorizedError, ValidationError } from '../errors';
+import { JiraClient } from '../jira/client';
+import type { JiraIssue } from '../jira/schemas';
+import type { CallContext } from '../resolvers/endpoint';
+import * as outcomesStore from '../storage/outcomes';
+import { loadSettings } from '../storage/settings';
+import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
+
+export const STORY_POINTS_FIELD = 'customfield_10016';
+export const SPRINT_FIELD = 'customfield_10020';
+const SUMMARY_PAGE = 100;
+/** Bounds the summary pass: a backlog larger than this is summarised over its first part, and says so. */
+const SUMMARY_MAX_PAGES = 200;
+
+export interface Clock {
+  now(): Date;
+}
+
+const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
+
+export function openWorkJql(projectKey: string, filters: MapFilters): string {
+  const parts = [`project = ${quote(projectKey)}`, 'statusCategory != Done'];
+  if (filters.sprintId) parts.push(`sprint = ${filters.sprintId}`);
+  if (filters.issueType) parts.push(`issuetype = ${quote(filters.issueType)}`);
+  if (filters.assignee === 'unassigned') parts.push('assignee IS EMPTY');
+  else if (filters.assignee) parts.push(`assignee = ${quote(filters.assignee)}`);
+  return parts.join(' AND ');
+}
+
+export function toView(o: Outcome): OutcomeView {
+  const { ...rest } = o as Outcome & { createdBy?: unknown };
+  return { ...rest, progress: outcomeProgress(o) };
+}
+
+export async function loadProjectPage(
+  call: CallContext,
+  siteUrl: string | null,
+): Promise<ProjectPageLoadData> {
+  const projectKey = targetProject(call);
+  const rights = await requireBrowse(projectKey);
+  const [outcomes, { settings }] = await Promise.all([
+    outcomesStore.listOutcomes(projectKey),
+    loadSettings(projectKey),
+  ]);
+  return {
+    projectKey,
+    outcomes: outcomes.map(toView),
+    permissions: pagePermissions(rights, settings),
+    siteUrl,
+    dryRun: settings.dryRun,
+  };
+}
+
+async function requireOutcomeEditor(projectKey: string): Promise<void> {
+  const rights = await requireBrowse(projectKey);
+  const { settings } = await loadSettings(projectKey);
+  const editing = outcomeEditing(rights, settings);
+  if (!editing.allowed) throw new NotAuthorizedError(editing.reason ?? 'You cannot change outcomes here.');
+}
+
+export async function createOutcome(
+  call: CallContext,
+  draft: OutcomeDraft,
+  clock: Clock,
+): Promise<OutcomeView> {
+  const projectKey = targetProject(call);
+  await requireOutcomeEditor(projectKey);
+  return toView(await outcomesStore.createOutcome(projectKey, draft, call.accountId, clock.now()));
+}
+
+export async function updateOutcome(
+  call: CallContext,
+  input: { id: string; version: number; draft: OutcomeDraft },
+  clock: Clock,
+): Promise<OutcomeView> {
+  const projectKey = targetProject(call);
+  await requireOutcomeEditor(projectKey);
+  return toView(
+    await outcomesStore.updateOutcome(projectKey, input.id, input.draft, input.version, clock.now()),
+  );
+}
+
+export async function archiveOutcome(
+  call: CallContext,
+  input: { id: string; version: number; status: 'achieved' | 'abandoned' },
+  clock: Clock,
+): Promise<OutcomeView> {
+  const projectKey = targetProject(call);
+  await requireOutcomeEditor(projectKey);
+  return toView(
+    await outcomesStore.setOutcomeStatus(projectKey, input.id, input.status, input.version, clock.now()),
+  );
+}
+
+export async function addMeasurement(
+  call: CallContext,
+  input: { id: string; version: number; measurement: Measurement },
+  clock: Clock,
+): Promise<OutcomeView> {
+  const projectKey = targetProject(call);
+  await requireOutcomeEditor(projectKey);
+  // A measurement does not depend on what the caller saw: it is appended to the newest version.
+  return toView(await outcomesStore.recordMeasurement(projectKey, input.id, input.measurement, clock.now()));
+}
+
+// ---- map summary ------------------------------------------------------------------------------------------
+
+interface Seen {
+  outcomeId: string | null;
+  parentKey: string | null;
+  estimate: number | null;
+  zombie: boolean;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function accountName(ref: unknown): { accountId: string; displayName: string } | null {
+  if (!ref || typeof ref !== 'object') return null;
+  const r = ref as { accountId?: unknown; displayName?: unknown };
+  if (typeof r.accountId !== 'string') return null;
+  return {
+    accountId: r.accountId,
+    displayName: typeof r.displayName === 'string' ? r.displayName : r.accountId,
+  };
+}
+
+/**
+ * One pass over the open work in the filter, with only the fields the counts need, answering aggregates: the
+ * response stays a few KB whatever the backlog's size.
+ */
+export async function mapSummary(call: CallContext, filters: MapFilters): Promise<MapSummaryData> {
+  const projectKey = targetProject(call);
+  await requireBrowse(projectKey);
+  const jira = JiraClient.asUser();
+  const outcomes = await outcomesStore.listOutcomes(projectKey);
+  const known = new Set(outcomes.map((o) => o.id));
+  const seen = new Map<string, Seen>();
+  const sprints = new Map<number, { id: number; name: string; state: string }>();
+  const types = new Set<string>();
+  const assignees = new Map<string, string>();
+  let token: string | null = null;
+  for (let page = 0; page < SUMMARY_MAX_PAGES; page++) {
+    const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
+      jql: openWorkJql(projectKey, filters),
+      fields: [STORY_POINTS_FIELD, 'parent', 'issuetype', 'assignee', SPRINT_FIELD],
+      properties: [ISSUE_PROPERTY_KEY],
+      maxResults: SUMMARY_PAGE,
+      nextPageToken: token,
+    });
+    for (const issue of result.issues) {
+      const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+      seen.set(issue.key, {
+        outcomeId: lens.outcomeId,
+        parentKey: issue.fields.parent?.key ?? null,
+        estimate: typeof issue.fields.customfield_10016 === 'number' ? issue.fields.customfield_10016 : null,
+        zombie: lens.zombie === 'true',
+      });
+      if (issue.fields.issuetype?.name) types.add(issue.fields.issuetype.name);
+      const who = accountName(issue.fields.assignee);
+      if (who) assignees.set(who.accountId, who.displayName);
+      for (const s of issue.fields.customfield_10020 ?? [])
+        sprints.set(s.id, { id: s.id, name: s.name, state: s.state });
+    }
+    token = result.nextPageToken;
+    if (!token) break;
+  }
+  // Parents outside the filter (a closed epic, another sprint) still lend their link.
+  const missingParents = [
+    ...new Set([...seen.values()].map((s) => s.parentKey).filter((k): k is string => !!k && !seen.has(k))),
+  ];
+  const parentOutcome = new Map<string, string | null>();
+  for (let i = 0; i < missingParents.length; i += 100) {
+    const batch = await jira.bulkFetchIssues(missingParents.slice(i, i + 100), {
+      fields: ['issuetype'],
+      properties: [ISSUE_PROPERTY_KEY],
+    });
+    for (const p of batch) parentOutcome.set(p.key, readLens(p.properties?.[ISSUE_PROPERTY_KEY]).outcomeId);
+  }
+  const outcomeOf = (key: string): string | null =>
+    seen.get(key)?.outcomeId ?? parentOutcome.get(key) ?? null;
+
+  const lanes = new Map<string, LaneSummary>();
+  const lane = (id: string): LaneSummary => {
+    let l = lanes.get(id);
+    if (!l) {
+      l = {
+        lane: id,
+        count: 0,
+        direct: 0,
+        inherited: 0,
+        estimate: 0,
+        countShare: 0,
+        estimateShare: 0,
+        zombies: 0,
+      };
+      lanes.set(id, l);
+    }
+    return l;
+  };
+  for (const o of outcomes) lane(o.id);
+  lane(NO_OUTCOME);
+  let total = 0;
+  let totalEstimate = 0;
+  for (const s of seen.values()) {
+    total += 1;
+    totalEstimate += s.estimate ?? 0;
+    const direct = s.outcomeId && known.has(s.outcomeId) ? s.outcomeId : null;
+    const viaParent = !direct && s.parentKey ? outcomeOf(s.parentKey) : null;
+    const inherited = viaParent && known.has(viaParent) ? viaParent : null;
+    const l = lane(direct ?? inherited ?? NO_OUTCOME);
+    l.count += 1;
+    if (direct) l.direct += 1;
+    if (inherited) l.inherited += 1;
+    l.estimate += s.estimate ?? 0;
+    if (s.zombie) l.zombies += 1;
+  }
+  for (const l of lanes.values()) {
+    l.countShare = total ? round3(l.count / total) : 0;
+    l.estimateShare = totalEstimate ? round3(l.estimate / totalEstimate) : 0;
+    l.estimate = Math.round(l.estimate * 10) / 10;
+  }
+  const filterOptions: FilterOptions = {
+    sprints: [...sprints.values()].sort((a, b) => a.id - b.id),
+    issueTypes: [...types].sort(),
+    assignees: [...assignees].map(([accountId, displayName]) => ({ accountId, displayName })),
+  };
+  return {
+    total,
+    totalEstimate: Math.round(totalEstimate * 10) / 10,
+    lanes: [...lanes.values()],
+    filterOptions,
+  };
+}
+
+// ---- one lane, one page -----------------------------------------------------------------------------------
+
+const PAGE_FIELDS = [
+  'summary',
+  'description',
+  'status',
+  'issuetype',
+  'assignee',
+  'parent',
+  STORY_POINTS_FIELD,
+];
+
+/** Keys of the epics (any parent-type issue) linked directly to an outcome: their children inherit it. */
+async function linkedEpics(
+  jira: JiraClient,
+  projectKey: string,
+  outcomeId: string | null,
+): Promise<string[]> {
+  const which = outcomeId ? `outcomeId = ${quote(outcomeId)}` : 'outcomeId IS NOT EMPTY';
+  const keys: string[] = [];
+  let token: string | null = null;
+  for (let page = 0; page < 5; page++) {
+    const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
+      jql: `project = ${quote(projectKey)} AND issuetype = Epic AND ${which}`,
+      fields: ['key'],
+      maxResults: 1000,
+      nextPageToken: token,
+    });
+    keys.push(...result.issues.map((i) => i.key));
+    token = result.nextPageToken;
+    if (!token) break;
+  }
+  return keys;
+}
+
+function statusCategoryOf(issue: JiraIssue): StatusCategory {
+  const key = issue.fields.status?.statusCategory.key;
+  return key === 'done' || key === 'indeterminate' ? key : 'new';
+}
+
+export async function mapPage(
+  call: CallContext,
+  input: { lane: string; filters: MapFilters; pageToken?: string | null | undefined; pageSize: number },
+): Promise<MapPageData> {
+  const projectKey = targetProject(call);
+  await requireBrowse(projectKey);
+  const jira = JiraClient.asUser();
+  const [outcomes, { settings }] = await Promise.all([
+    outcomesStore.listOutcomes(projectKey),
+    loadSettings(projectKey),
+  ]);
+  const byId = new Map(outcomes.map((o) => [o.id, o]));
+  let laneJql: string;
+  let epicOutcome = new Map<string, string>();
+  if (input.lane === NO_OUTCOME) {
+    const epics = await linkedEpics(jira, projectKey, null);
+    laneJql = epics.length
+      ? `outcomeId IS EMPTY AND (parent IS EMPTY OR parent NOT IN (${epics.join(', ')}))`
+      : 'outcomeId IS EMPTY';
+  } else {
+    if (!byId.has(input.lane))
+      throw new ValidationError('This outcome does not exist (any more).', { lane: 'Unknown outcome.' });
+    const epics = await linkedEpics(jira, projectKey, input.lane);
+    epicOutcome = new Map(epics.map((k) => [k, input.lane]));
+    laneJql = epics.length
+      ? `(outcomeId = ${quote(input.lane)} OR (outcomeId IS EMPTY AND parent IN (${epics.join(', ')})))`
+      : `outcomeId = ${quote(input.lane)}`;
+  }
+  const result = await jira.searchJql({
+    jql: `${openWorkJql(projectKey, input.filters)} AND ${laneJql}`,
+    fields: PAGE_FIELDS,
+    properties: [ISSUE_PROPERTY_KEY],
+    maxResults: input.pageSize,
+    nextPageToken: input.pageToken ?? null,
+  });
+  const issues = result.issues.map((issue): MapIssue => {
+    const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+    const parentKey = issue.fields.parent?.key ?? null;
+    // Scored live with the current settings, so a changed weight shows at once.
+    const assessment = assessIssue(
+      {
+        key: issue.key,
+        summary: issue.fields.summary ?? '',
+        description: (issue.fields.description ?? null) as string | AdfNode | null,
+        statusCategory: statusCategoryOf(issue),
+        parent: parentKey ? { key: parentKey, outcomeId: epicOutcome.get(parentKey) ?? null } : null,
+      },
+      draftOf(lens),
+      byId,
+      settings as Settings,
+    );
+    const assignee = accountName(issue.fields.assignee);
+    return {
+      key: issue.key,
+      summary: issue.fields.summary ?? '',
+      issueType: issue.fields.issuetype?.name ?? 'Issue',
+      statusName: issue.fields.status?.name ?? '',
+      statusCategory: statusCategoryOf(issue),
+      assignee: assignee?.displayName ?? null,
+      estimate: typeof issue.fields.customfield_10016 === 'number' ? issue.fields.customfield_10016 : null,
+      score: assessment.score.total,
+      link: assessment.link.kind,
+      via: assessment.link.kind === 'inherited' ? assessment.link.fromIssueKey : null,
+      zombie: lens.zombie === 'true',
+      isRecipe: assessment.recipe.isRecipe,
+    };
+  });
+  return { lane: input.lane, issues, nextPageToken: result.nextPageToken };
+}

@@ -1,0 +1,138 @@
+/**
+ * The project settings page: load, save and reset, versioned (a stale save is refused). Only project
+ * administrators (asked of Jira for the caller) may change them. The entry-gate part is mirrored into the
+ * project property the workflow validator reads, written asApp() after that check.
+ */
+import { kvs } from '@forge/kvs';
+import { GATE_PROPERTY_KEY, type SettingsData } from '../contract/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../domain/settings';
+import { NotAuthorizedError } from '../errors';
+import { JiraClient } from '../jira/client';
+import type { CallContext } from '../resolvers/endpoint';
+import { keys } from '../storage/keys';
+import { loadSettings, resetSettings, saveSettings, type LoadedSettings } from '../storage/settings';
+import type { Clock } from './outcome-map';
+import { projectRights, requireBrowse, targetProject } from './project-access';
+
+const ADMIN_ONLY =
+  'Only project administrators can change Outcome Lens settings. You can see them read-only.';
+
+function gateOf(s: Pick<Settings, 'entryGate'>) {
+  return {
+    enabled: s.entryGate.enabled,
+    threshold: s.entryGate.threshold,
+    requireHypothesis: s.entryGate.requireHypothesis,
+  };
+}
+
+async function killTransitions(projectKey: string): Promise<string[]> {
+  // The settings page offers transitions seen on one open issue; free text remains possible.
+  try {
+    const jira = JiraClient.asUser();
+    const found = await jira.searchJql({
+      jql: `project = "${projectKey}" AND statusCategory != Done`,
+      fields: ['key'],
+      maxResults: 1,
+    });
+    const first = found.issues[0];
+    if (!first) return [];
+    const transitions = await jira.getTransitions(first.key);
+    return transitions.filter((t) => t.to?.statusCategory?.key === 'done').map((t) => t.name);
+  } catch {
+    return [];
+  }
+}
+
+async function meta(projectKey: string): Promise<{ updatedAt: string | null; updatedBy: string | null }> {
+  // The store answers only the version; when it was saved and by whom live in the same record.
+  const record = await kvs.get<{ updatedAt?: string | null; updatedBy?: string | null }>(
+    keys.settings(projectKey),
+  );
+  return { updatedAt: record?.updatedAt ?? null, updatedBy: record?.updatedBy ?? null };
+}
+
+function answer(
+  loaded: LoadedSettings,
+  admin: boolean,
+  extra: Pick<SettingsData, 'killTransitions' | 'updatedAt' | 'updatedBy'>,
+): SettingsData {
+  return {
+    settings: loaded.settings as Settings,
+    defaults: DEFAULT_SETTINGS as Settings,
+    version: loaded.version,
+    canEdit: admin,
+    readOnlyReason: admin ? null : ADMIN_ONLY,
+    ...extra,
+  };
+}
+
+export async function loadProjectSettings(call: CallContext): Promise<SettingsData> {
+  const projectKey = targetProject(call);
+  const rights = await requireBrowse(projectKey);
+  const [loaded, transitions, m] = await Promise.all([
+    loadSettings(projectKey),
+    killTransitions(projectKey),
+    meta(projectKey),
+  ]);
+  return answer(loaded, rights.admin, { killTransitions: transitions, ...m });
+}
+
+async function requireAdmin(projectKey: string): Promise<void> {
+  const rights = await projectRights(projectKey);
+  if (!rights.browse)
+    throw new NotAuthorizedError(`You do not have permission to see project ${projectKey}.`);
+  if (!rights.admin) throw new NotAuthorizedError(ADMIN_ONLY);
+}
+
+/**
+ * Saves settings on top of `version`. The gate property is written only after the settings were stored, and
+ * only when it changed; if that write fails the settings are rolled back to what they were, so the gate and
+ * the page never disagree.
+ */
+async function store(
+  call: CallContext,
+  projectKey: string,
+  write: () => Promise<LoadedSettings>,
+): Promise<SettingsData> {
+  await requireAdmin(projectKey);
+  const before = await loadSettings(projectKey);
+  const saved = await write();
+  const gateChanged = JSON.stringify(gateOf(before.settings)) !== JSON.stringify(gateOf(saved.settings));
+  const existingGate = gateChanged
+    ? null
+    : await JiraClient.asApp()
+        .getProjectProperty(projectKey, GATE_PROPERTY_KEY)
+        .catch(() => null);
+  if (gateChanged || existingGate === null) {
+    try {
+      await JiraClient.asApp().setProjectProperty(projectKey, GATE_PROPERTY_KEY, gateOf(saved.settings));
+    } catch (e) {
+      await saveSettings(projectKey, before.stored, saved.version, { actor: call.accountId });
+      throw e;
+    }
+  }
+  const m = await meta(projectKey);
+  return answer(saved, true, { killTransitions: await killTransitions(projectKey), ...m });
+}
+
+export function saveProjectSettings(
+  call: CallContext,
+  input: { version: number; settings: Settings },
+  clock: Clock,
+): Promise<SettingsData> {
+  const projectKey = targetProject(call);
+  return store(call, projectKey, () =>
+    saveSettings(projectKey, input.settings, input.version, { now: clock.now(), actor: call.accountId }),
+  );
+}
+
+export function resetProjectSettings(
+  call: CallContext,
+  input: { version: number },
+  clock: Clock,
+): Promise<SettingsData> {
+  const projectKey = targetProject(call);
+  return store(call, projectKey, () =>
+    resetSettings(projectKey, input.version, { now: clock.now(), actor: call.accountId }),
+  );
+}

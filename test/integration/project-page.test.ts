@@ -1,0 +1,424 @@
+/**
+ * The project page's resolver over the workbench: outcomes, the map, kill review with its decision log, and
+ * backlog health, including refusals for a viewer and an outsider and a kill repeated without effect.
+ */
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import type { Answer } from '../../src/contract/answer';
+import type {
+  DecideData,
+  DecisionLogData,
+  HealthData,
+  MapPageData,
+  MapSummaryData,
+  OutcomeView,
+  ProjectPageLoadData,
+  ZombieQueueData,
+} from '../../src/contract/project-page';
+import { saveHealthSnapshot } from '../../src/storage/scan-state';
+import { backlogHealth } from '../../src/domain/backlog-health';
+import { createProjectPageResolver } from '../../src/resolvers/project-page';
+import { runInInvocation } from '../../workbench/forge/context';
+
+const P = 'DEMO';
+/** The manifest's module when src/index.ts loads; else the same resolver as a test module (other surfaces may be mid-landing). */
+let PAGE = 'outcome-lens-project-page';
+
+let app: WorkbenchApp;
+
+function indexLoads(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../../src/index');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeEach(() => {
+  app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
+  app.jira.store.createProject({ key: P, name: 'Demo' });
+  app.grantDemoRoles(P);
+  if (!indexLoads()) {
+    PAGE = 'test-project-page';
+    app.registerTestModule({
+      key: PAGE,
+      type: 'jira:projectPage',
+      handler: createProjectPageResolver().getDefinitions(),
+    });
+  }
+});
+afterEach(() => app.close());
+
+async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<Answer<T>> {
+  return (await app.invoke(PAGE, fn, payload, { user, projectKey: P })) as Answer<T>;
+}
+function ok<T>(a: Answer<T>): T {
+  if (!a.ok) throw new Error(`expected ok, got ${JSON.stringify(a.error)}`);
+  return a.data;
+}
+
+const aDraft = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Fewer abandoned carts',
+  metric: 'cart drop-off %',
+  baseline: 40,
+  target: 30,
+  direction: 'decrease',
+  dueDate: '2027-03-01',
+  ...overrides,
+});
+
+function aZombie(summary = 'Add a blue Save for Later button', lens: Record<string, unknown> = {}) {
+  const issue = app.jira.store.createIssue({
+    projectKey: P,
+    summary,
+    type: 'Story',
+    created: '2025-01-01T00:00:00.000Z',
+  });
+  app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
+    zombie: 'true',
+    flag: {
+      flaggedAt: '2026-01-01T00:00:00.000Z',
+      rules: [
+        { rule: 'idle', since: '2025-03-02', detail: 'No activity for 300 days.', clearBy: 'Act on it.' },
+      ],
+      labelApplied: false,
+      commented: false,
+    },
+    ...lens,
+  });
+  return issue.key;
+}
+
+describe('outcomes', () => {
+  it('lets an admin create, edit, measure and archive an outcome, and shows its progress', async () => {
+    const created = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    expect(created.version).toBe(1);
+    const edited = ok(
+      await call<OutcomeView>('updateOutcome', {
+        id: created.id,
+        version: 1,
+        draft: aDraft({ name: 'Cart drop-off down' }),
+      }),
+    );
+    expect(edited.name).toBe('Cart drop-off down');
+    const measured = ok(
+      await call<OutcomeView>('addMeasurement', {
+        id: created.id,
+        version: 2,
+        measurement: { at: '2026-05-01', value: 35 },
+      }),
+    );
+    expect(measured.progress).toEqual({ current: 35, fraction: 0.5, measuredAt: '2026-05-01' });
+    const archived = ok(
+      await call<OutcomeView>('archiveOutcome', { id: created.id, version: 3, status: 'achieved' }),
+    );
+    expect(archived.status).toBe('achieved');
+    const page = ok(await call<ProjectPageLoadData>('load', {}, 'viewer'));
+    expect(page.outcomes.map((o) => o.status)).toEqual(['achieved']);
+    expect(page.permissions.canEditOutcomes).toBe(false);
+  });
+
+  it('refuses bad input with field errors and writes nothing', async () => {
+    const answer = await call('createOutcome', { draft: aDraft({ target: 40, name: '' }) });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    if (!answer.ok)
+      expect(Object.keys(answer.error.fields ?? {})).toEqual(
+        expect.arrayContaining(['draft.name', 'draft.target']),
+      );
+    expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
+  });
+
+  it('refuses a stale edit with a conflict', async () => {
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    ok(await call('updateOutcome', { id: o.id, version: 1, draft: aDraft({ name: 'First' }) }));
+    expect(
+      await call('updateOutcome', { id: o.id, version: 1, draft: aDraft({ name: 'Second' }) }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+  });
+
+  it('refuses outcome changes from a member (default: admins), a viewer and an outsider', async () => {
+    for (const user of ['member', 'viewer', 'outsider'])
+      expect(await call('createOutcome', { draft: aDraft() }, user)).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_AUTHORIZED' },
+      });
+    expect(await call('load', {}, 'outsider')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+  });
+});
+
+describe('outcome map', () => {
+  it('counts open work per outcome, directly and through the epic, by count and estimate, and pages a lane', async () => {
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const s = app.jira.store;
+    const epic = s.createIssue({ projectKey: P, summary: 'Checkout epic', type: 'Epic' });
+    s.setIssueProperty(epic.key, ISSUE_PROPERTY_KEY, { outcomeId: o.id });
+    const direct = s.createIssue({ projectKey: P, summary: 'Shoppers lose their cart', storyPoints: 5 });
+    s.setIssueProperty(direct.key, ISSUE_PROPERTY_KEY, { outcomeId: o.id });
+    const child = s.createIssue({
+      projectKey: P,
+      summary: 'Child story',
+      parentKey: epic.key,
+      storyPoints: 3,
+    });
+    s.createIssue({ projectKey: P, summary: 'Unlinked chore', storyPoints: 2 });
+    s.createIssue({ projectKey: P, summary: 'Closed', statusCategory: 'done', status: 'Done' });
+
+    const summary = ok(await call<MapSummaryData>('mapSummary', {}, 'viewer'));
+    expect(summary.total).toBe(4);
+    const lane = summary.lanes.find((l) => l.lane === o.id)!;
+    expect(lane).toMatchObject({
+      count: 3,
+      direct: 2,
+      inherited: 1,
+      estimate: 8,
+      countShare: 0.75,
+      estimateShare: 0.8,
+    });
+    expect(summary.lanes.find((l) => l.lane === 'none')).toMatchObject({ count: 1, estimate: 2 });
+
+    const first = ok(await call<MapPageData>('mapPage', { lane: o.id, pageSize: 2 }, 'viewer'));
+    expect(first.issues).toHaveLength(2);
+    expect(first.nextPageToken).toBeTruthy();
+    const second = ok(
+      await call<MapPageData>(
+        'mapPage',
+        { lane: o.id, pageSize: 2, pageToken: first.nextPageToken },
+        'viewer',
+      ),
+    );
+    const keys = [...first.issues, ...second.issues].map((i) => i.key);
+    expect(keys.sort()).toEqual([epic.key, direct.key, child.key].sort());
+    expect([...first.issues, ...second.issues].find((i) => i.key === child.key)).toMatchObject({
+      link: 'inherited',
+      via: epic.key,
+    });
+    const none = ok(await call<MapPageData>('mapPage', { lane: 'none' }, 'viewer'));
+    expect(none.issues.map((i) => i.summary)).toEqual(['Unlinked chore']);
+  });
+
+  it('filters by type and assignee', async () => {
+    const s = app.jira.store;
+    s.createIssue({ projectKey: P, summary: 'A bug', type: 'Bug', assignee: app.accountIdOf('member') });
+    s.createIssue({ projectKey: P, summary: 'A story', type: 'Story' });
+    expect(ok(await call<MapSummaryData>('mapSummary', { filters: { issueType: 'Bug' } })).total).toBe(1);
+    expect(ok(await call<MapSummaryData>('mapSummary', { filters: { assignee: 'unassigned' } })).total).toBe(
+      1,
+    );
+    expect(await call('mapSummary', { filters: { issueType: 'Bug" OR project = X' } })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+  });
+
+  it('refuses an outsider', async () => {
+    expect(await call('mapSummary', {}, 'outsider')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+    expect(await call('mapPage', { lane: 'none' }, 'outsider')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+  });
+});
+
+describe('kill review', () => {
+  it('lists zombies with the rules that fired and since when', async () => {
+    const key = aZombie();
+    const queue = ok(await call<ZombieQueueData>('zombieQueue', {}, 'viewer'));
+    expect(queue.items).toEqual([
+      expect.objectContaining({
+        key,
+        rules: [expect.objectContaining({ rule: 'idle', since: '2025-03-02' })],
+      }),
+    ]);
+  });
+
+  it('kills a zombie once: a repeated kill changes nothing (one transition, one comment, one log entry)', async () => {
+    const key = aZombie();
+    const payload = {
+      issueKey: key,
+      idempotencyKey: 'kill-0001-abcd',
+      decision: { kind: 'kill', reason: 'Nobody needs it any more' },
+    };
+    const first = ok(await call<DecideData>('decide', payload, 'member'));
+    expect(first).toMatchObject({
+      replayed: false,
+      statusName: 'Done',
+      entry: { kind: 'kill', issueKey: key },
+    });
+    const again = ok(await call<DecideData>('decide', payload, 'member'));
+    expect(again.replayed).toBe(true);
+    expect(again.entry.id).toBe(first.entry.id);
+    // A second kill under a new key finds it closed and refuses.
+    expect(await call('decide', { ...payload, idempotencyKey: 'kill-0002-abcd' }, 'member')).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+
+    const issue = app.jira.store.getIssue(key)!;
+    expect(issue.statusCategory).toBe('done');
+    expect(issue.resolution).toBe("Won't Do");
+    expect(app.jira.store.listComments(issue.id)).toHaveLength(1);
+    const transitions = app.jira.store
+      .listChangelog(issue.id)
+      .filter((c) => c.items.some((i) => i.field === 'status'));
+    expect(transitions).toHaveLength(1);
+    const log = ok(await call<DecisionLogData>('decisionLog', {}, 'viewer'));
+    expect(log.entries).toHaveLength(1);
+    expect(log.entries[0]).toMatchObject({
+      kind: 'kill',
+      reason: 'Nobody needs it any more',
+      rules: [{ rule: 'idle', since: '2025-03-02' }],
+    });
+    expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
+      zombie: 'false',
+      flag: null,
+    });
+  });
+
+  it('survives a double click: two concurrent kills with one key transition and comment once', async () => {
+    const key = aZombie();
+    const payload = {
+      issueKey: key,
+      idempotencyKey: 'kill-double-1234',
+      decision: { kind: 'kill', reason: 'Superseded by search' },
+    };
+    const [a, b] = await Promise.all([
+      call<DecideData>('decide', payload, 'member'),
+      call<DecideData>('decide', payload, 'member'),
+    ]);
+    expect(ok(a).entry.id).toBe(ok(b).entry.id);
+    const issue = app.jira.store.getIssue(key)!;
+    expect(app.jira.store.listComments(issue.id)).toHaveLength(1);
+  });
+
+  it('keeps a zombie only with new criteria or a snooze date and a reason, and clears the flag', async () => {
+    const key = aZombie();
+    const bare = await call(
+      'decide',
+      { issueKey: key, idempotencyKey: 'keep-0001-abcd', decision: { kind: 'keep', reason: 'Still wanted' } },
+      'member',
+    );
+    expect(bare).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const kept = ok(
+      await call<DecideData>(
+        'decide',
+        {
+          issueKey: key,
+          idempotencyKey: 'keep-0002-abcd',
+          decision: {
+            kind: 'keep',
+            reason: 'Launch depends on it',
+            killCriteria: { deadline: '2027-01-31' },
+            snoozeUntil: '2026-12-31',
+          },
+        },
+        'member',
+      ),
+    );
+    expect(kept.entry).toMatchObject({ kind: 'keep', details: { snoozeUntil: '2026-12-31' } });
+    expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
+      zombie: 'false',
+      flag: null,
+      snoozedUntil: '2026-12-31',
+      killCriteria: { deadline: '2027-01-31' },
+      killDate: '2027-01-31',
+    });
+    expect(app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
+  });
+
+  it('relinks a zombie to an active outcome', async () => {
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const key = aZombie();
+    const relinked = ok(
+      await call<DecideData>(
+        'decide',
+        {
+          issueKey: key,
+          idempotencyKey: 'relink-0001-ab',
+          decision: { kind: 'relink', outcomeId: o.id, reason: 'It serves checkout' },
+        },
+        'member',
+      ),
+    );
+    expect(relinked.entry.details).toMatchObject({ outcomeId: o.id });
+    expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
+      outcomeId: o.id,
+      zombie: 'false',
+    });
+  });
+
+  it('refuses decisions from a viewer and an outsider, and on another project', async () => {
+    const key = aZombie();
+    const payload = {
+      issueKey: key,
+      idempotencyKey: 'kill-refused-1',
+      decision: { kind: 'kill', reason: 'No' },
+    };
+    expect(
+      await call('decide', { ...payload, decision: { kind: 'kill', reason: 'Not wanted' } }, 'viewer'),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED' } });
+    expect(
+      await call('decide', { ...payload, decision: { kind: 'kill', reason: 'Not wanted' } }, 'outsider'),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED' } });
+    expect(
+      await call(
+        'decide',
+        { ...payload, issueKey: 'OTHER-1', decision: { kind: 'kill', reason: 'Not wanted' } },
+        'admin',
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
+    expect(ok(await call<DecisionLogData>('decisionLog', {})).entries).toHaveLength(0);
+  });
+});
+
+describe('backlog health', () => {
+  it('answers the stored snapshot with movement since the previous scan', async () => {
+    const item = {
+      key: 'DEMO-1',
+      summary: 'x',
+      reporter: 'a',
+      isRecipe: true,
+      recipePhrases: ['blue'],
+      link: 'none' as const,
+      score: 20,
+      zombieRules: [],
+    };
+    const previous = backlogHealth([item]);
+    const current = backlogHealth([
+      item,
+      { ...item, key: 'DEMO-2', isRecipe: false, link: 'direct' as const, score: 80 },
+    ]);
+    await runInInvocation({ accountId: null, moduleKey: PAGE, installContext: app.installContext }, () =>
+      saveHealthSnapshot(P, {
+        at: '2026-06-01T00:00:00.000Z',
+        health: current,
+        previous: { at: '2026-05-01T00:00:00.000Z', health: previous },
+      }),
+    );
+    const health = ok(await call<HealthData>('health', {}, 'viewer'));
+    expect(health.current?.total).toBe(2);
+    expect(health.movement).toMatchObject({ total: 1, recipeShare: -0.5, linkedShare: 0.5 });
+    expect(await call('health', {}, 'outsider')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+  });
+
+  it('lets only administrators start a scan', async () => {
+    expect(await call('scanNow', {}, 'member')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+  });
+});
