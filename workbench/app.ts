@@ -1,0 +1,461 @@
+/**
+ * The workbench app: one object that plays Jira + Forge for the real Outcome Lens code. It wires the SQLite
+ * database, the Jira emulator (optionally checked against the OpenAPI spec), app storage (KVS), the queue and
+ * the Forge runtime globals, reads manifest.yml, and calls the app's functions the way Forge would.
+ *
+ * Typical test use:
+ *
+ *   const app = createWorkbenchApp({ dataFile: ':memory:' });
+ *   app.jira.store.createProject({ key: 'DEMO', name: 'Demo' }); app.grantDemoRoles('DEMO');
+ *   app.jira.store.createIssue({ projectKey: 'DEMO', summary: 'Export to CSV' });
+ *   const answer = await app.invoke('outcome-lens-issue-panel', 'getPanel', {}, { user: 'member', issueKey: 'DEMO-1' });
+ *   const summary = await app.runScheduledTrigger();
+ *   app.close();
+ *
+ * Only one app can be open per process at a time: the Forge runtime globals are process-wide.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { openDatabase, type WorkbenchDb } from './db';
+import { buildCallContext, DEFAULT_INSTALL_CONTEXT, type ForgeContextInput } from './forge/context';
+import { invokeFunction, invokeResolver, type FunctionHandler, type ResolverHandler } from './forge/invoke';
+import { KvsStore, type EntityDefinition } from './forge/kvs-store';
+import { QueueHost, type Delivery, type QueueConsumer } from './forge/queue';
+import { installForgeRuntime } from './forge/runtime';
+import { JiraEmulator } from './jira/emulator';
+import { BASE_URL as JIRA_SITE_URL } from './jira/routes/common';
+import type { PropertyIndex } from './jira/jql';
+import { ContractChecker } from './jira/openapi';
+import type { StoredUser } from './jira/types';
+import { DEMO_USERS, DEMO_PROJECT_KEY, demoUser, grantDemoRoles, upsertDemoUsers } from './users';
+
+export const ROOT_DIR = path.resolve(__dirname, '..');
+
+export interface WorkbenchAppOptions {
+  /** SQLite file, or ':memory:' for a throwaway app. */
+  dataFile: string;
+  /** The clock of Jira, app storage and the queue. Defaults to the wall clock. */
+  now?: () => Date;
+  /** Check every emulator request and response against the Jira OpenAPI spec. Default: true under jest. */
+  contract?: boolean;
+  /** manifest.yml to read; defaults to the repository's. */
+  manifestFile?: string;
+}
+
+/** One module of manifest.yml, flattened: its type (e.g. 'jira:issuePanel') and the function behind it. */
+export interface ManifestModule {
+  key: string;
+  type: string;
+  /** The manifest function key: `resolver.function` for UI modules, `function` for triggers and consumers. */
+  functionKey?: string;
+  /** The Custom UI resource key and its folder under the repository (e.g. 'issue-panel', 'static/issue-panel/build'). */
+  resource?: string;
+  resourcePath?: string;
+  /** The surface name (folder under static/) of a Custom UI module. */
+  surface?: string;
+  queue?: string;
+  title?: string;
+  /** Present for modules registered with registerTestModule. */
+  testHandler?: ResolverHandler | FunctionHandler;
+}
+
+export interface InvokeOptions {
+  /** A demo user name ('admin', 'member', 'viewer', 'outsider') or any account id known to the Jira store. */
+  user: string;
+  /** For issue modules: the issue the panel shows. Its project fills extension.project. */
+  issueKey?: string;
+  /** For project modules (project page, settings page). */
+  projectKey?: string;
+}
+
+/** What `view.getContext()` answers in a Custom UI surface: Forge's context plus the host's theme. */
+export type BridgeContext = Record<string, unknown> & {
+  accountId?: string;
+  moduleKey: string;
+  extension: Record<string, unknown>;
+  theme: { colorMode: 'light' | 'dark' };
+};
+
+export interface TriggerSummary {
+  triggerKey: string;
+  functionKey: string;
+  /** What the trigger function returned. */
+  result: unknown;
+  /** Queue deliveries after the trigger, run until the queue was idle (the clock jumps over delays). */
+  queue: { delivered: number; failed: number; pending: number };
+  deliveries: Delivery[];
+  durationMs: number;
+}
+
+/** A module only tests know: lets a test drive the host (bridge, server) with a tiny real resolver. */
+export interface TestModule {
+  key: string;
+  /** e.g. 'jira:issuePanel', 'jira:projectPage', 'scheduledTrigger', 'consumer'. */
+  type: string;
+  /** For UI modules: `new Resolver().getDefinitions()`. For triggers and consumers: the function itself. */
+  handler: ResolverHandler | FunctionHandler;
+  /** A surface folder under static/ to show in the host pages (optional). */
+  surface?: string;
+  queue?: string;
+}
+
+export class UnknownUserError extends Error {
+  constructor(readonly user: string) {
+    super(
+      `Unknown workbench user "${user}": use one of ${DEMO_USERS.map((u) => u.name).join(', ')} or a known account id`,
+    );
+    this.name = 'UnknownUserError';
+  }
+}
+
+interface Manifest {
+  modules: ManifestModule[];
+  functions: Map<string, string>;
+  propertyIndex: PropertyIndex;
+  entities: EntityDefinition[];
+}
+
+type Json = Record<string, unknown>;
+
+function asRecord(value: unknown): Json {
+  return value && typeof value === 'object' ? (value as Json) : {};
+}
+
+/** Reads manifest.yml into the parts the host needs. */
+export function readManifest(file: string = path.join(ROOT_DIR, 'manifest.yml')): Manifest {
+  const doc = asRecord(parseYaml(fs.readFileSync(file, 'utf8')));
+  const modulesDoc = asRecord(doc.modules);
+  const resources = new Map<string, string>();
+  for (const r of (doc.resources as Json[] | undefined) ?? []) resources.set(String(r.key), String(r.path));
+  const functions = new Map<string, string>();
+  for (const f of (modulesDoc.function as Json[] | undefined) ?? [])
+    functions.set(String(f.key), String(f.handler));
+
+  const modules: ManifestModule[] = [];
+  const propertyIndex: PropertyIndex = [];
+  for (const [type, list] of Object.entries(modulesDoc)) {
+    if (type === 'function' || !Array.isArray(list)) continue;
+    for (const raw of list as Json[]) {
+      const resolver = asRecord(raw.resolver);
+      const resource = typeof raw.resource === 'string' ? raw.resource : undefined;
+      const resourcePath = resource ? resources.get(resource) : undefined;
+      const surface = resourcePath ? /^static\/([^/]+)\/build\/?$/.exec(resourcePath)?.[1] : undefined;
+      const functionKey =
+        typeof resolver.function === 'string'
+          ? resolver.function
+          : typeof raw.function === 'string'
+            ? raw.function
+            : undefined;
+      modules.push({
+        key: String(raw.key),
+        type,
+        ...(functionKey ? { functionKey } : {}),
+        ...(resource ? { resource } : {}),
+        ...(resourcePath ? { resourcePath } : {}),
+        ...(surface ? { surface } : {}),
+        ...(typeof raw.queue === 'string' ? { queue: raw.queue } : {}),
+        ...(typeof raw.title === 'string' ? { title: raw.title } : {}),
+      });
+      if (type === 'jira:entityProperty' && raw.entityType === 'issue') {
+        for (const v of (raw.values as Json[] | undefined) ?? []) {
+          propertyIndex.push({
+            propertyKey: String(raw.propertyKey),
+            path: String(v.path),
+            type: v.type as PropertyIndex[number]['type'],
+            searchAlias: String(v.searchAlias),
+          });
+        }
+      }
+    }
+  }
+  const storage = asRecord(asRecord(doc.app).storage);
+  const entities = ((storage.entities as EntityDefinition[] | undefined) ?? []).filter((e) => e && e.name);
+  return { modules, functions, propertyIndex, entities };
+}
+
+/**
+ * Loads `index.issuePanel` from src/index.ts lazily: the app's modules may not compile yet while the workbench
+ * already must, so a missing handler is a clear error at call time, not a crash at start.
+ */
+function loadHandler(handlerRef: string): unknown {
+  const dot = handlerRef.lastIndexOf('.');
+  const file = handlerRef.slice(0, dot);
+  const exportName = handlerRef.slice(dot + 1);
+  let mod: Json;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(path.join(ROOT_DIR, 'src', file)) as Json;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new Error(`The app handler ${handlerRef} cannot be loaded: src/${file}.ts failed (${reason})`);
+  }
+  const handler = mod[exportName];
+  if (typeof handler !== 'function')
+    throw new Error(
+      `The app handler ${handlerRef} is missing: src/${file}.ts has no function export "${exportName}"`,
+    );
+  return handler;
+}
+
+export class WorkbenchApp {
+  readonly db: WorkbenchDb;
+  readonly jira: JiraEmulator;
+  readonly kvs: KvsStore;
+  readonly queue: QueueHost;
+  readonly contract: ContractChecker | null;
+  readonly now: () => Date;
+  readonly installContext = DEFAULT_INSTALL_CONTEXT;
+  /** The site the emulator's `self` links name; the host pages map its links back into the workbench. */
+  readonly siteUrl: string = JIRA_SITE_URL;
+  private readonly manifest: Manifest;
+  private readonly testModules = new Map<string, ManifestModule>();
+  private readonly uninstall: () => void;
+  private closed = false;
+
+  constructor(options: WorkbenchAppOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.manifest = readManifest(options.manifestFile);
+    const contract = options.contract ?? process.env.JEST_WORKER_ID !== undefined;
+    this.contract = contract ? ContractChecker.fromSpecFile() : null;
+    this.db = openDatabase(options.dataFile);
+    const clock = (): number => this.now().getTime();
+    this.jira = new JiraEmulator(this.db, {
+      now: this.now,
+      contract: this.contract,
+      propertyIndex: this.manifest.propertyIndex,
+    });
+    this.kvs = new KvsStore(this.db, { now: clock, entities: this.manifest.entities });
+    this.queue = new QueueHost(this.db, { now: clock, installContext: this.installContext });
+    try {
+      this.uninstall = installForgeRuntime({
+        jira: this.jira,
+        kvs: this.kvs,
+        queue: this.queue,
+        appAccountId: this.jira.appAccountId,
+        installContext: this.installContext,
+      });
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    upsertDemoUsers(this.jira.store);
+    grantDemoRoles(this.jira.store, DEMO_PROJECT_KEY);
+  }
+
+  /** The Jira emulator under the name the importer and seed use. */
+  get emulator(): JiraEmulator {
+    return this.jira;
+  }
+
+  // ---- users ----------------------------------------------------------------------------------------------
+
+  /** The account id of a demo user name ('admin', 'member', 'viewer', 'outsider'). Throws for other names. */
+  accountIdOf(name: string): string {
+    const user = demoUser(name);
+    if (!user) throw new UnknownUserError(name);
+    return user.accountId;
+  }
+
+  /** A demo user name or a known account id → the Jira user, or null when Jira does not know them. */
+  findUser(nameOrAccountId: string): StoredUser | null {
+    const demo = demoUser(nameOrAccountId);
+    return this.jira.store.getUser(demo ? demo.accountId : nameOrAccountId);
+  }
+
+  /** Grants the demo users their roles on a project (call after creating it). */
+  grantDemoRoles(projectKey: string = DEMO_PROJECT_KEY): boolean {
+    return grantDemoRoles(this.jira.store, projectKey);
+  }
+
+  // ---- manifest -------------------------------------------------------------------------------------------
+
+  /** Modules of manifest.yml plus registered test modules, optionally of one type. */
+  modules(type?: string): ManifestModule[] {
+    const all = [...this.manifest.modules, ...this.testModules.values()];
+    return type ? all.filter((m) => m.type === type) : all;
+  }
+
+  /**
+   * The modules of a type that have a Custom UI surface, as the host pages show them. A test module that names
+   * the same surface as a manifest module stands in for it.
+   */
+  surfaceModules(type: string): ManifestModule[] {
+    const withSurface = this.modules(type).filter((m) => m.surface);
+    const replaced = new Set(withSurface.filter((m) => m.testHandler).map((m) => m.surface));
+    return withSurface.filter((m) => m.testHandler || !replaced.has(m.surface));
+  }
+
+  module(key: string): ManifestModule {
+    const found = this.modules().find((m) => m.key === key);
+    if (!found) throw new Error(`No module "${key}" in manifest.yml (nor registered as a test module)`);
+    return found;
+  }
+
+  /**
+   * Test seam: adds a module with its own handler, so host code (bridge, server, pages) can be driven by a tiny
+   * real resolver before, or independently of, the app's surfaces. Does not touch manifest.yml.
+   */
+  registerTestModule(module: TestModule): void {
+    if (this.modules().some((m) => m.key === module.key && !m.testHandler))
+      throw new Error(`Module "${module.key}" is in manifest.yml: pick another key for a test module`);
+    this.testModules.set(module.key, {
+      key: module.key,
+      type: module.type,
+      functionKey: `test:${module.key}`,
+      testHandler: module.handler,
+      ...(module.surface ? { surface: module.surface } : {}),
+      ...(module.queue ? { queue: module.queue } : {}),
+    });
+    if (module.type === 'consumer' && module.queue)
+      this.queue.registerConsumer(module.queue, module.handler);
+  }
+
+  private handlerOf(module: ManifestModule): unknown {
+    if (module.testHandler) return module.testHandler;
+    if (!module.functionKey) throw new Error(`Module "${module.key}" names no function`);
+    const ref = this.manifest.functions.get(module.functionKey);
+    if (!ref)
+      throw new Error(`manifest.yml has no function "${module.functionKey}" (module "${module.key}")`);
+    return loadHandler(ref);
+  }
+
+  // ---- context and invocation -----------------------------------------------------------------------------
+
+  /** The extension object Jira gives a module: type, and issue / project as Jira shapes them. */
+  extensionFor(module: ManifestModule, options: Omit<InvokeOptions, 'user'>): Record<string, unknown> {
+    const extension: Record<string, unknown> = { type: module.type };
+    let projectKey = options.projectKey;
+    if (options.issueKey) {
+      const issue = this.jira.store.getIssue(options.issueKey);
+      if (!issue) throw new Error(`No issue ${options.issueKey} in the workbench`);
+      extension.issue = {
+        key: issue.key,
+        id: String(issue.id),
+        type: issue.type,
+        typeId: typeIdOf(issue.type),
+      };
+      extension.isNewToIssue = false;
+      projectKey = issue.projectKey;
+    }
+    if (projectKey) {
+      const project = this.jira.store.getProject(projectKey);
+      if (!project) throw new Error(`No project ${projectKey} in the workbench`);
+      extension.project = { key: project.key, id: String(project.id), type: 'software' };
+    }
+    return extension;
+  }
+
+  /** The Forge context input for a module and user (what invokeResolver takes). */
+  contextInput(moduleKey: string, options: InvokeOptions): ForgeContextInput {
+    const module = this.module(moduleKey);
+    const user = this.findUser(options.user);
+    if (!user) throw new UnknownUserError(options.user);
+    return {
+      accountId: user.accountId,
+      moduleKey: module.key,
+      extension: this.extensionFor(module, options),
+      installContext: this.installContext,
+      siteUrl: this.siteUrl,
+      localId: `${module.key}-${options.issueKey ?? options.projectKey ?? 'global'}`,
+    };
+  }
+
+  /** What the bridge's getContext answers inside a surface. */
+  bridgeContext(moduleKey: string, options: InvokeOptions & { colorMode?: 'light' | 'dark' }): BridgeContext {
+    const input = this.contextInput(moduleKey, options);
+    const base = buildCallContext(input);
+    return {
+      ...base,
+      moduleKey: input.moduleKey,
+      extension: input.extension,
+      theme: { colorMode: options.colorMode ?? 'light' },
+    };
+  }
+
+  /**
+   * Calls a UI module's resolver as Forge would for `invoke(functionKey, payload)` from the surface: finds the
+   * module in manifest.yml, its resolver function and the handler export in src/index.ts, and runs it inside an
+   * invocation as `user` with the module's extension context. Resolves with the resolver's answer; rejects when
+   * the resolver throws (the bridge turns that into an error in the UI).
+   */
+  invoke(moduleKey: string, functionKey: string, payload: unknown, options: InvokeOptions): Promise<unknown> {
+    try {
+      const ctx = this.contextInput(moduleKey, options);
+      const handler = this.handlerOf(this.module(moduleKey)) as ResolverHandler;
+      return invokeResolver(handler, functionKey, payload ?? {}, ctx);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Registers every manifest `consumer` module's function on its queue. Called by runScheduledTrigger too. */
+  registerConsumers(): void {
+    for (const m of this.modules('consumer')) {
+      if (!m.queue) continue;
+      const handler = this.handlerOf(m) as QueueConsumer;
+      this.queue.registerConsumer(m.queue, handler);
+    }
+  }
+
+  /**
+   * Runs a scheduled trigger now (the first one when no key is given) and then drains the queue until idle,
+   * jumping the queue's clock over delays and retries. Returns what happened.
+   */
+  async runScheduledTrigger(key?: string): Promise<TriggerSummary> {
+    const triggers = this.modules('scheduledTrigger');
+    const trigger = key ? triggers.find((t) => t.key === key) : triggers[0];
+    if (!trigger)
+      throw new Error(key ? `No scheduled trigger "${key}"` : 'manifest.yml has no scheduled trigger');
+    const started = Date.now();
+    this.registerConsumers();
+    const handler = this.handlerOf(trigger) as FunctionHandler;
+    const before = this.queue.deliveries.length;
+    const cloudId = this.installContext.replace(/^.*site\//, '');
+    const event = {
+      context: { cloudId, moduleKey: trigger.key },
+      contextToken: 'workbench',
+      userAccess: { enabled: false },
+    };
+    const result = await invokeFunction(handler, event, {
+      accountId: null,
+      moduleKey: trigger.key,
+      extension: { type: trigger.type },
+      installContext: this.installContext,
+    });
+    const queue = await this.queue.runDue({ until: 'idle', advanceClock: true });
+    return {
+      triggerKey: trigger.key,
+      functionKey: trigger.functionKey ?? '',
+      result,
+      queue,
+      deliveries: this.queue.deliveries.slice(before),
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** Uninstalls the runtime globals and closes the database. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.uninstall();
+    this.db.close();
+  }
+}
+
+// The same ids the emulator renders for issue types.
+const TYPE_IDS: Record<string, string> = {
+  Epic: '10000',
+  Story: '10001',
+  Task: '10002',
+  Bug: '10003',
+  'Sub-task': '10004',
+};
+function typeIdOf(type: string): string {
+  return TYPE_IDS[type] ?? '10009';
+}
+
+/** Opens a workbench app. See the file comment for a typical test. */
+export function createWorkbenchApp(options: WorkbenchAppOptions): WorkbenchApp {
+  return new WorkbenchApp(options);
+}

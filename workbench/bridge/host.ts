@@ -1,0 +1,100 @@
+/** Server side of the bridge: the invoke endpoint, the injected client script and the design-token CSS. */
+import type { WorkbenchApp } from '../app';
+
+export { BRIDGE_CLIENT_JS } from './client-script';
+export { BRIDGE_HOST_JS } from './host-script';
+
+export const CLIENT_SCRIPT_PATH = '/__bridge/client.js';
+export const HOST_SCRIPT_PATH = '/__bridge/host.js';
+export const TOKENS_CSS_PATH = '/__bridge/tokens.css';
+
+/** Adds the bridge client before the surface's own script, so @forge/bridge finds window.__bridge at load. */
+export function injectBridgeClient(html: string): string {
+  const tag = `<script src="${CLIENT_SCRIPT_PATH}"></script>`;
+  const mainScript = /<script\b[^>]*\bsrc="\.?\/?main\.js"[^>]*><\/script>/i;
+  if (mainScript.test(html)) return html.replace(mainScript, (m) => `${tag}\n    ${m}`);
+  if (/<\/head>/i.test(html)) return html.replace(/<\/head>/i, `${tag}\n</head>`);
+  return tag + html;
+}
+
+let tokensCss: string | undefined;
+
+/** Atlaskit's light and dark themes (plus spacing, typography, shape), what Forge loads when theming is on. */
+export function designTokensCss(): string {
+  if (tokensCss !== undefined) return tokensCss;
+  const names = [
+    'atlassian-light',
+    'atlassian-dark',
+    'atlassian-spacing',
+    'atlassian-typography',
+    'atlassian-shape',
+  ];
+  const parts: string[] = [];
+  for (const name of names) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(`@atlaskit/tokens/dist/cjs/artifacts/themes/${name}.js`) as { default?: unknown };
+      if (typeof mod.default === 'string') parts.push(mod.default);
+    } catch {
+      // An older @atlaskit/tokens may lack a theme; the others still apply.
+    }
+  }
+  tokensCss = parts.join('\n');
+  return tokensCss;
+}
+
+export interface BridgeInvokeRequest {
+  moduleKey: string;
+  functionKey: string;
+  payload?: unknown;
+  user: string;
+  issueKey?: string;
+  projectKey?: string;
+}
+
+export type BridgeInvokeAnswer = { ok: true; body: unknown } | { ok: false; error: string };
+
+function isRequest(value: unknown): value is BridgeInvokeRequest {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  const optionalString = (x: unknown): boolean => x === undefined || x === null || typeof x === 'string';
+  return (
+    typeof v.moduleKey === 'string' &&
+    typeof v.functionKey === 'string' &&
+    typeof v.user === 'string' &&
+    optionalString(v.issueKey) &&
+    optionalString(v.projectKey)
+  );
+}
+
+/**
+ * `POST /__bridge/invoke`: runs the module's resolver as the user and answers `{ ok, body }`. A resolver that
+ * throws (or a bad request) answers `{ ok: false, error }` with a 4xx/5xx status, as Forge rejects the invoke.
+ */
+export async function handleBridgeInvoke(
+  app: WorkbenchApp,
+  body: unknown,
+): Promise<{ status: number; answer: BridgeInvokeAnswer }> {
+  if (!isRequest(body)) {
+    return {
+      status: 400,
+      answer: {
+        ok: false,
+        error: 'Expected { moduleKey, functionKey, payload, user, issueKey?, projectKey? }',
+      },
+    };
+  }
+  if (!app.findUser(body.user))
+    return { status: 401, answer: { ok: false, error: `Unknown user "${body.user}"` } };
+  try {
+    const result = await app.invoke(body.moduleKey, body.functionKey, body.payload ?? {}, {
+      user: body.user,
+      ...(body.issueKey ? { issueKey: body.issueKey } : {}),
+      ...(body.projectKey ? { projectKey: body.projectKey } : {}),
+    });
+    return { status: 200, answer: { ok: true, body: result ?? null } };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 500, answer: { ok: false, error: message } };
+  }
+}

@@ -1,0 +1,297 @@
+/** Server-rendered host pages: project list, backlog with JQL, issue view, and the app's surface pages. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
+import { ROOT_DIR, type ManifestModule, type WorkbenchApp } from '../app';
+import type { JiraPermission, StoredIssue, StoredProject } from '../jira/types';
+import { esc, href, layout, type ColorMode } from './layout';
+
+export interface PageRequest {
+  app: WorkbenchApp;
+  /** Demo user name or account id, already known to exist. */
+  user: string;
+  accountId: string;
+  colorMode: ColorMode;
+  query: URLSearchParams;
+}
+
+export interface Page {
+  status: number;
+  html: string;
+}
+
+function page(
+  req: PageRequest,
+  p: {
+    title: string;
+    path: string;
+    body: string;
+    keep?: Record<string, string>;
+    frames?: unknown;
+    status?: number;
+  },
+): Page {
+  return {
+    status: p.status ?? 200,
+    html: layout({
+      title: p.title,
+      user: req.user,
+      colorMode: req.colorMode,
+      path: p.path,
+      ...(p.keep ? { keep: p.keep } : {}),
+      faults: req.app.jira.faults.list(),
+      body: p.body,
+      ...(p.frames ? { frames: p.frames } : {}),
+    }),
+  };
+}
+
+function can(req: PageRequest, project: StoredProject, permission: JiraPermission): boolean {
+  return req.app.jira.store.hasProjectPermission(project.id, req.accountId, permission);
+}
+
+/** Jira's answer when the user may not see something: the same page whether it exists or not. */
+export function noPermissionPage(req: PageRequest, pathName: string, what = 'this page'): Page {
+  return page(req, {
+    title: 'You do not have permission',
+    path: pathName,
+    status: 403,
+    body: `<h1>You do not have permission to view ${esc(what)}</h1>
+<p class="message">It may have been deleted, or you may not have the permission needed to see it. Ask a project
+administrator for access, or switch user above.</p>`,
+  });
+}
+
+export function notFoundPage(req: PageRequest, pathName: string, message = 'Page not found'): Page {
+  return page(req, { title: 'Not found', path: pathName, status: 404, body: `<h1>${esc(message)}</h1>` });
+}
+
+export function messagePage(
+  req: PageRequest,
+  pathName: string,
+  title: string,
+  bodyHtml: string,
+  status = 200,
+): Page {
+  return page(req, { title, path: pathName, status, body: `<h1>${esc(title)}</h1>${bodyHtml}` });
+}
+
+export function projectListPage(req: PageRequest): Page {
+  const projects = req.app.jira.store.listProjects().filter((p) => can(req, p, 'BROWSE_PROJECTS'));
+  const rows = projects
+    .map(
+      (
+        p,
+      ) => `<tr><td><a href="${esc(href(`/projects/${p.key}`, req.user))}">${esc(p.name)}</a></td><td>${esc(p.key)}</td>
+<td><a href="${esc(href(`/projects/${p.key}/outcomes`, req.user))}">Outcome map</a>${
+        can(req, p, 'ADMINISTER_PROJECTS')
+          ? ` · <a href="${esc(href(`/projects/${p.key}/settings`, req.user))}">Settings</a>`
+          : ''
+      }</td></tr>`,
+    )
+    .join('');
+  const body = projects.length
+    ? `<h1>Projects</h1><table><thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Apps</th></tr></thead><tbody>${rows}</tbody></table>`
+    : `<h1>Projects</h1><p class="message">No projects you can browse. Switch user to see more.</p>`;
+  return page(req, { title: 'Projects', path: '/', body });
+}
+
+function tabs(
+  req: PageRequest,
+  project: StoredProject,
+  current: 'backlog' | 'outcomes' | 'settings',
+): string {
+  const tab = (key: typeof current, label: string, p: string): string =>
+    `<a href="${esc(href(p, req.user))}"${key === current ? ' aria-current="page"' : ''}>${label}</a>`;
+  const admin = can(req, project, 'ADMINISTER_PROJECTS');
+  return `<nav class="crumbs"><a href="${esc(href('/', req.user))}">Projects</a> / ${esc(project.name)}</nav>
+<nav class="tabs" aria-label="Project">${tab('backlog', 'Backlog', `/projects/${project.key}`)}${tab(
+    'outcomes',
+    'Outcome map',
+    `/projects/${project.key}/outcomes`,
+  )}${admin ? tab('settings', 'Project settings', `/projects/${project.key}/settings`) : ''}</nav>`;
+}
+
+function statusLozenge(name: string, category: string): string {
+  return `<span class="lozenge ${esc(category)}">${esc(name)}</span>`;
+}
+
+interface SearchIssue {
+  key: string;
+  fields: {
+    summary?: string;
+    status?: { name?: string; statusCategory?: { key?: string } };
+    issuetype?: { name?: string };
+    assignee?: { displayName?: string } | null;
+    labels?: string[];
+  };
+}
+
+export async function backlogPage(req: PageRequest, projectKey: string): Promise<Page> {
+  const pathName = `/projects/${projectKey}`;
+  const project = req.app.jira.store.getProject(projectKey);
+  if (!project || !can(req, project, 'BROWSE_PROJECTS'))
+    return noPermissionPage(req, pathName, 'this project');
+  const defaultJql = `project = ${project.key} ORDER BY created DESC`;
+  const jql = req.query.get('jql') ?? defaultJql;
+  const res = await req.app.jira.handle({
+    method: 'POST',
+    path: '/rest/api/3/search/jql',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      jql,
+      fields: ['summary', 'status', 'issuetype', 'assignee', 'labels'],
+      maxResults: 100,
+    }),
+    actor: { type: 'user', accountId: req.accountId },
+  });
+  let results: string;
+  if (res.status === 200) {
+    const data = JSON.parse(res.body) as { issues?: SearchIssue[]; nextPageToken?: string };
+    const issues = data.issues ?? [];
+    const rows = issues
+      .map((i) => {
+        const f = i.fields;
+        return `<tr><td>${esc(f.issuetype?.name)}</td><td><a href="${esc(href(`/browse/${i.key}`, req.user))}">${esc(i.key)}</a></td>
+<td>${esc(f.summary)}</td><td>${statusLozenge(f.status?.name ?? '', f.status?.statusCategory?.key ?? '')}</td>
+<td>${esc(f.assignee?.displayName ?? 'Unassigned')}</td><td>${(f.labels ?? []).map((l) => `<span class="label">${esc(l)}</span>`).join('')}</td></tr>`;
+      })
+      .join('');
+    results = issues.length
+      ? `<p>${issues.length}${data.nextPageToken ? '+' : ''} issues</p><table><thead><tr><th scope="col">Type</th><th scope="col">Key</th><th scope="col">Summary</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Labels</th></tr></thead><tbody>${rows}</tbody></table>`
+      : '<p class="message">No issues match this query.</p>';
+  } else {
+    let messages: string[] = [];
+    try {
+      const err = JSON.parse(res.body) as { errorMessages?: string[]; errors?: Record<string, string> };
+      messages = [...(err.errorMessages ?? []), ...Object.values(err.errors ?? {})];
+    } catch {
+      messages = [res.body];
+    }
+    results = `<div class="message error" role="alert"><strong>Jira answered ${res.status}.</strong> ${messages
+      .map(esc)
+      .join(' ')}</div>`;
+  }
+  const body = `${tabs(req, project, 'backlog')}<h1>Backlog</h1>
+<form class="jql" method="get" action="${esc(pathName)}">
+  <input type="hidden" name="user" value="${esc(req.user)}">
+  <label class="sr-only" for="jql">JQL query</label>
+  <input id="jql" name="jql" value="${esc(jql)}" spellcheck="false">
+  <button class="primary" type="submit">Search</button>
+</form>${results}`;
+  return page(req, { title: `${project.name} backlog`, path: pathName, keep: { jql }, body });
+}
+
+function surfaceBuilt(surface: string): boolean {
+  return fs.existsSync(path.join(ROOT_DIR, 'static', surface, 'build', 'index.html'));
+}
+
+/** The iframe of a module's Custom UI and its bridge config. */
+function surfaceFrame(
+  req: PageRequest,
+  module: ManifestModule,
+  target: { issueKey?: string; projectKey?: string },
+): { html: string; frame: unknown } {
+  const id = `frame-${module.key}`;
+  const frame = {
+    moduleKey: module.key,
+    ...target,
+    context: req.app.bridgeContext(module.key, { user: req.user, ...target, colorMode: req.colorMode }),
+  };
+  if (!module.surface || !surfaceBuilt(module.surface)) {
+    return {
+      html: `<div class="message warning" role="status">The ${esc(module.surface ?? module.key)} surface is not built yet: run <code>npm run build:static</code>.</div>`,
+      frame,
+    };
+  }
+  const src = `/static/${module.surface}/index.html`;
+  return {
+    html: `<iframe class="surface" data-wb-frame="${esc(id)}" data-wb-module="${esc(module.key)}" title="${esc(module.title ?? module.key)}" src="${esc(src)}"></iframe>`,
+    frame: { [id]: frame },
+  };
+}
+
+function framesConfig(req: PageRequest, frames: unknown): unknown {
+  const projectPage = req.app.modules('jira:projectPage')[0];
+  return {
+    user: req.user,
+    siteUrl: req.app.siteUrl,
+    projectPageModule: projectPage?.key ?? null,
+    frames: frames && typeof frames === 'object' && !('moduleKey' in frames) ? frames : {},
+  };
+}
+
+function userName(req: PageRequest, accountId: string | null): string {
+  if (!accountId) return 'Unassigned';
+  return req.app.jira.store.getUser(accountId)?.displayName ?? accountId;
+}
+
+export function issuePage(req: PageRequest, issueKey: string): Page {
+  const pathName = `/browse/${issueKey}`;
+  const issue: StoredIssue | null = req.app.jira.store.getIssue(issueKey);
+  const project = issue ? req.app.jira.store.getProject(issue.projectKey) : null;
+  if (!issue || !project || !can(req, project, 'BROWSE_PROJECTS'))
+    return noPermissionPage(req, pathName, 'this issue');
+  const description = issue.description
+    ? toPlainText(issue.description as unknown as AdfNode)
+    : (issue.descriptionWiki ?? '');
+  const sprint = issue.sprints.length ? issue.sprints[issue.sprints.length - 1] : undefined;
+  const parent = issue.parentKey ? req.app.jira.store.getIssue(issue.parentKey) : null;
+  const panels = req.app.surfaceModules('jira:issuePanel');
+  const rendered = panels.map((m) => ({ module: m, ...surfaceFrame(req, m, { issueKey: issue.key }) }));
+  const frames = Object.assign({}, ...rendered.map((r) => r.frame as object)) as Record<string, unknown>;
+  const body = `<nav class="crumbs"><a href="${esc(href('/', req.user))}">Projects</a> / <a href="${esc(
+    href(`/projects/${project.key}`, req.user),
+  )}">${esc(project.name)}</a>${parent ? ` / <a href="${esc(href(`/browse/${parent.key}`, req.user))}">${esc(parent.key)}</a>` : ''} / ${esc(issue.key)}</nav>
+<div class="issue"><div>
+<h1 id="issue-summary">${esc(issue.summary)}</h1>
+<h2>Description</h2>
+<div class="description">${description ? esc(description) : '<em>No description</em>'}</div>
+${rendered.map((r) => `<section aria-label="${esc(r.module.title ?? r.module.key)}"><h2>${esc(r.module.title ?? r.module.key)}</h2>${r.html}</section>`).join('\n')}
+</div>
+<aside aria-label="Details"><h2>Details</h2><dl>
+<dt>Key</dt><dd>${esc(issue.key)}</dd>
+<dt>Type</dt><dd>${esc(issue.type)}</dd>
+<dt>Status</dt><dd>${statusLozenge(issue.statusName, issue.statusCategory)}</dd>
+<dt>Assignee</dt><dd>${esc(userName(req, issue.assignee))}</dd>
+<dt>Reporter</dt><dd>${esc(issue.reporter ? userName(req, issue.reporter) : 'None')}</dd>
+<dt>Labels</dt><dd>${issue.labels.length ? issue.labels.map((l) => `<span class="label">${esc(l)}</span>`).join('') : 'None'}</dd>
+<dt>Sprint</dt><dd>${sprint ? `${esc(sprint.name)} (${esc(sprint.state)})` : 'None'}</dd>
+<dt>Parent</dt><dd>${parent ? `<a href="${esc(href(`/browse/${parent.key}`, req.user))}">${esc(parent.key)} ${esc(parent.summary)}</a>` : 'None'}</dd>
+<dt>Created</dt><dd>${esc(issue.created.slice(0, 10))}</dd>
+<dt>Updated</dt><dd>${esc(issue.updated.slice(0, 10))}</dd>
+</dl></aside></div>`;
+  return page(req, {
+    title: `${issue.key} ${issue.summary}`,
+    path: pathName,
+    body,
+    frames: framesConfig(req, frames),
+  });
+}
+
+/** The project page (outcome map) or the project settings page, each the app's surface in an iframe. */
+export function projectSurfacePage(
+  req: PageRequest,
+  projectKey: string,
+  which: 'outcomes' | 'settings',
+): Page {
+  const pathName = `/projects/${projectKey}/${which}`;
+  const project = req.app.jira.store.getProject(projectKey);
+  if (!project || !can(req, project, 'BROWSE_PROJECTS'))
+    return noPermissionPage(req, pathName, 'this project');
+  // Jira lists project settings pages to project administrators only.
+  if (which === 'settings' && !can(req, project, 'ADMINISTER_PROJECTS'))
+    return noPermissionPage(req, pathName, "this project's settings");
+  const type = which === 'outcomes' ? 'jira:projectPage' : 'jira:projectSettingsPage';
+  const module = req.app.surfaceModules(type)[0] ?? req.app.modules(type)[0];
+  if (!module) return notFoundPage(req, pathName, `manifest.yml has no ${type} module`);
+  const rendered = surfaceFrame(req, module, { projectKey: project.key });
+  const title = module.title ?? module.key;
+  const body = `${tabs(req, project, which)}<h1>${esc(title)}</h1>${rendered.html}`;
+  return page(req, {
+    title: `${project.name} ${title}`,
+    path: pathName,
+    body,
+    frames: framesConfig(req, rendered.frame),
+  });
+}

@@ -1,0 +1,343 @@
+/**
+ * The workbench's HTTP face: Jira's REST API (Basic auth by user name), the host pages, the surfaces' builds
+ * with the bridge client injected, the bridge endpoint and the workbench controls (trigger, faults).
+ */
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ROOT_DIR, type WorkbenchApp } from './app';
+import {
+  BRIDGE_CLIENT_JS,
+  BRIDGE_HOST_JS,
+  CLIENT_SCRIPT_PATH,
+  designTokensCss,
+  handleBridgeInvoke,
+  HOST_SCRIPT_PATH,
+  injectBridgeClient,
+  TOKENS_CSS_PATH,
+} from './bridge/host';
+import { createJiraHttpHandler, isJiraPath } from './jira/http';
+import type { FaultSpec } from './jira/faults';
+import { esc, href, type ColorMode } from './pages/layout';
+import {
+  backlogPage,
+  issuePage,
+  messagePage,
+  notFoundPage,
+  projectListPage,
+  projectSurfacePage,
+  type Page,
+  type PageRequest,
+} from './pages/views';
+import { DEFAULT_USER } from './users';
+
+export interface WorkbenchServerOptions {
+  port?: number;
+  host?: string;
+  /** Folder holding static/<surface>/build; defaults to the repository's static/. */
+  staticDir?: string;
+}
+
+export interface WorkbenchServer {
+  readonly server: http.Server;
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('Request body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  extra: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...extra,
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(value));
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
+/** A local redirect target only: never to another origin. */
+function safeBack(value: string | null | undefined, fallback: string): string {
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')
+    ? value
+    : fallback;
+}
+
+/**
+ * Resolves `/static/<surface>/<file>` inside static/<surface>/build, or null when the path would leave it
+ * (`..`, encoded or not, absolute paths, NUL bytes).
+ */
+export function resolveStaticFile(staticDir: string, urlPath: string): string | null {
+  const m = /^\/static\/([a-z0-9][a-z0-9-]*)\/(.*)$/.exec(urlPath);
+  if (!m) return null;
+  let rest: string;
+  try {
+    rest = decodeURIComponent(m[2] as string);
+  } catch {
+    return null;
+  }
+  if (rest === '') rest = 'index.html';
+  if (rest.includes('\0') || rest.split(/[\\/]/).includes('..') || path.isAbsolute(rest)) return null;
+  const base = path.join(staticDir, m[1] as string, 'build');
+  const file = path.resolve(base, rest);
+  if (!file.startsWith(base + path.sep)) return null;
+  return file;
+}
+
+function serveStatic(res: ServerResponse, staticDir: string, rawPath: string): void {
+  // Look at the raw path too: a client that does not normalise '..' must still be refused.
+  const file = resolveStaticFile(staticDir, rawPath);
+  if (!file) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden');
+  fs.readFile(file, (error, data) => {
+    if (error) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+    const ext = path.extname(file);
+    const type = CONTENT_TYPES[ext] ?? 'application/octet-stream';
+    if (ext === '.html') send(res, 200, type, injectBridgeClient(data.toString('utf8')));
+    else send(res, 200, type, data);
+  });
+}
+
+function parseFault(form: URLSearchParams): FaultSpec {
+  const kind = form.get('kind') ?? '500';
+  const timesText = form.get('times');
+  const times = timesText ? Number(timesText) : undefined;
+  const amount = Number(form.get('amount') ?? '') || 0;
+  const pathIncludes = form.get('pathIncludes')?.trim();
+  const common = {
+    ...(times !== undefined ? { times } : {}),
+    ...(pathIncludes ? { match: { pathIncludes } } : {}),
+  };
+  if (kind === '429') return { kind: 'rate-limit', retryAfterSeconds: amount || 2, ...common };
+  if (kind === 'latency') return { kind: 'latency', ms: amount || 500, ...common };
+  if (kind === '500' || kind === '502' || kind === '503')
+    return { kind: 'server-error', status: Number(kind) as 500 | 502 | 503, ...common };
+  throw new Error(`Unknown fault kind "${kind}": use 429, 500, 502, 503 or latency`);
+}
+
+/** The request handler, for mounting in a server of your own; startWorkbenchServer wraps it. */
+export function createRequestHandler(
+  app: WorkbenchApp,
+  options: { staticDir?: string } = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const staticDir = path.resolve(options.staticDir ?? path.join(ROOT_DIR, 'static'));
+  const jira = createJiraHttpHandler(app.jira, (name) => app.findUser(name)?.accountId ?? null);
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    if (isJiraPath(raw)) return jira(req, res);
+    const url = new URL(raw, 'http://workbench.local');
+    const p = url.pathname;
+
+    if (raw.startsWith('/static/')) {
+      if (method !== 'GET' && method !== 'HEAD')
+        return send(res, 405, 'text/plain', 'Read-only', { allow: 'GET, HEAD' });
+      return serveStatic(res, staticDir, raw.split('?')[0] as string);
+    }
+    if (p === CLIENT_SCRIPT_PATH) return send(res, 200, CONTENT_TYPES['.js']!, BRIDGE_CLIENT_JS);
+    if (p === HOST_SCRIPT_PATH) return send(res, 200, CONTENT_TYPES['.js']!, BRIDGE_HOST_JS);
+    if (p === TOKENS_CSS_PATH) return send(res, 200, CONTENT_TYPES['.css']!, designTokensCss());
+    if (p === '/__bridge/invoke') {
+      if (method !== 'POST') return sendJson(res, 405, { ok: false, error: 'POST only' });
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req)) as unknown;
+      } catch {
+        return sendJson(res, 400, { ok: false, error: 'Body is not JSON' });
+      }
+      const { status, answer } = await handleBridgeInvoke(app, body);
+      return sendJson(res, status, answer);
+    }
+    if (p === '/__bridge/context') {
+      const user = url.searchParams.get('user') ?? DEFAULT_USER;
+      try {
+        const issueKey = url.searchParams.get('issueKey');
+        const projectKey = url.searchParams.get('projectKey');
+        return sendJson(
+          res,
+          200,
+          app.bridgeContext(url.searchParams.get('moduleKey') ?? '', {
+            user,
+            ...(issueKey ? { issueKey } : {}),
+            ...(projectKey ? { projectKey } : {}),
+          }),
+        );
+      } catch (error) {
+        return sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (p === '/__workbench/faults') {
+      if (method === 'GET') return sendJson(res, 200, app.jira.faults.list());
+      if (method !== 'POST') return send(res, 405, 'text/plain', 'GET or POST');
+      const form = new URLSearchParams(await readBody(req));
+      try {
+        if (form.get('action') === 'clear') app.jira.faults.clear();
+        else app.jira.faults.inject(parseFault(form));
+      } catch (error) {
+        return send(
+          res,
+          400,
+          'text/plain; charset=utf-8',
+          error instanceof Error ? error.message : String(error),
+        );
+      }
+      res.writeHead(303, { location: safeBack(form.get('back'), '/') });
+      return void res.end();
+    }
+
+    // Host pages: who is acting, and in which theme.
+    let colorMode: ColorMode = cookie(req, 'wb-theme') === 'dark' ? 'dark' : 'light';
+    const themeParam = url.searchParams.get('theme');
+    const extraHeaders: Record<string, string> = {};
+    if (themeParam === 'dark' || themeParam === 'light') {
+      colorMode = themeParam;
+      extraHeaders['set-cookie'] = `wb-theme=${themeParam}; Path=/; SameSite=Lax`;
+    }
+    let form: URLSearchParams | null = null;
+    if (method === 'POST') form = new URLSearchParams(await readBody(req));
+    const userParam = form?.get('user') ?? url.searchParams.get('user') ?? DEFAULT_USER;
+    const known = app.findUser(userParam);
+    const pageReq: PageRequest = {
+      app,
+      user: known ? userParam : DEFAULT_USER,
+      accountId: known?.accountId ?? app.accountIdOf(DEFAULT_USER),
+      colorMode,
+      query: url.searchParams,
+    };
+    const reply = (page: Page): void =>
+      send(res, page.status, CONTENT_TYPES['.html']!, page.html, extraHeaders);
+    if (!known) {
+      return reply(
+        messagePage(
+          pageReq,
+          p,
+          'Unknown user',
+          `<p class="message error">There is no workbench user "${esc(userParam)}". Pick one above.</p>`,
+          400,
+        ),
+      );
+    }
+
+    if (p === '/__workbench/trigger') {
+      if (method !== 'POST') return send(res, 405, 'text/plain', 'POST only', { allow: 'POST' });
+      const back = safeBack(form?.get('back'), href('/', pageReq.user));
+      try {
+        const summary = await app.runScheduledTrigger();
+        if ((req.headers.accept ?? '').includes('application/json')) return sendJson(res, 200, summary);
+        return reply(
+          messagePage(
+            pageReq,
+            '/',
+            'Scheduled trigger ran',
+            `<p class="message" role="status">${esc(summary.triggerKey)}: ${summary.queue.delivered} queue events delivered, ${summary.queue.failed} failed, ${summary.queue.pending} pending, in ${summary.durationMs} ms.</p>
+<pre>${esc(JSON.stringify(summary, null, 2))}</pre><p><a href="${esc(back)}">Back</a></p>`,
+          ),
+        );
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if ((req.headers.accept ?? '').includes('application/json'))
+          return sendJson(res, 500, { error: message });
+        return reply(
+          messagePage(
+            pageReq,
+            '/',
+            'Scheduled trigger failed',
+            `<p class="message error" role="alert">${esc(message)}</p><p><a href="${esc(back)}">Back</a></p>`,
+            500,
+          ),
+        );
+      }
+    }
+
+    if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
+    if (p === '/') return reply(projectListPage(pageReq));
+    let m = /^\/browse\/([A-Z][A-Z0-9_]+-\d+)$/.exec(p);
+    if (m) return reply(issuePage(pageReq, m[1] as string));
+    m = /^\/projects\/([A-Z][A-Z0-9_]+)$/.exec(p);
+    if (m) return reply(await backlogPage(pageReq, m[1] as string));
+    m = /^\/projects\/([A-Z][A-Z0-9_]+)\/(outcomes|settings)$/.exec(p);
+    if (m) return reply(projectSurfacePage(pageReq, m[1] as string, m[2] as 'outcomes' | 'settings'));
+    if (p === '/favicon.ico') return send(res, 404, 'text/plain', 'Not found');
+    return reply(notFoundPage(pageReq, p));
+  }
+
+  return (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `Workbench error: ${message}`);
+      else res.end();
+    });
+  };
+}
+
+/** Starts the server; port 0 picks a free port. Resolves once it listens. */
+export function startWorkbenchServer(
+  app: WorkbenchApp,
+  options: WorkbenchServerOptions = {},
+): Promise<WorkbenchServer> {
+  const server = http.createServer(createRequestHandler(app, options));
+  const host = options.host ?? '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, () => {
+      server.off('error', reject);
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        server,
+        port,
+        url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
