@@ -1,0 +1,161 @@
+/**
+ * The settings page's resolver over the workbench: defaults, validated and versioned saves by administrators
+ * only, reset, and the entry-gate mirror in the project property the workflow validator reads.
+ */
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { Answer } from '../../src/contract/answer';
+import { GATE_PROPERTY_KEY, type SettingsData } from '../../src/contract/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
+import { createSettingsResolver } from '../../src/resolvers/settings';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { createProjectPageResolver } from '../../src/resolvers/project-page';
+import type { MapPageData } from '../../src/contract/project-page';
+
+const P = 'DEMO';
+let SETTINGS = 'outcome-lens-settings';
+let PAGE = 'outcome-lens-project-page';
+let app: WorkbenchApp;
+
+function indexLoads(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../../src/index');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeEach(() => {
+  app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
+  app.jira.store.createProject({ key: P, name: 'Demo' });
+  app.grantDemoRoles(P);
+  if (!indexLoads()) {
+    SETTINGS = 'test-settings';
+    PAGE = 'test-project-page';
+    app.registerTestModule({
+      key: SETTINGS,
+      type: 'jira:projectSettingsPage',
+      handler: createSettingsResolver().getDefinitions(),
+    });
+    app.registerTestModule({
+      key: PAGE,
+      type: 'jira:projectPage',
+      handler: createProjectPageResolver().getDefinitions(),
+    });
+  }
+});
+afterEach(() => app.close());
+
+async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<Answer<T>> {
+  return (await app.invoke(SETTINGS, fn, payload, { user, projectKey: P })) as Answer<T>;
+}
+function ok<T>(a: Answer<T>): T {
+  if (!a.ok) throw new Error(`expected ok, got ${JSON.stringify(a.error)}`);
+  return a.data;
+}
+const withChanges = (change: (s: Settings) => void): Settings => {
+  const copy = structuredClone(DEFAULT_SETTINGS) as Settings;
+  change(copy);
+  return copy;
+};
+
+describe('project settings', () => {
+  it('shows the defaults at version 0, editable for an admin and read-only for a viewer', async () => {
+    const admin = ok(await call<SettingsData>('load', {}));
+    expect(admin).toMatchObject({ version: 0, canEdit: true, settings: DEFAULT_SETTINGS });
+    const viewer = ok(await call<SettingsData>('load', {}, 'viewer'));
+    expect(viewer.canEdit).toBe(false);
+    expect(viewer.readOnlyReason).toMatch(/administrators/);
+    expect(await call('load', {}, 'outsider')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+  });
+
+  it('saves valid settings as a new version and mirrors the entry gate into the project property', async () => {
+    const settings = withChanges((s) => {
+      s.entryGate.threshold = 65;
+      s.weights.outcomeLink = 40;
+    });
+    const saved = ok(await call<SettingsData>('save', { version: 0, settings }));
+    expect(saved.version).toBe(1);
+    expect(saved.settings.entryGate.threshold).toBe(65);
+    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toEqual({
+      enabled: true,
+      threshold: 65,
+      requireHypothesis: true,
+    });
+  });
+
+  it('refuses invalid settings with field errors and writes nothing', async () => {
+    const bad = withChanges((s) => {
+      s.entryGate.threshold = 140;
+      s.flagActions.label = 'has space';
+    });
+    const answer = await call('save', { version: 0, settings: bad });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    if (!answer.ok)
+      expect(Object.keys(answer.error.fields ?? {})).toEqual(
+        expect.arrayContaining(['settings.entryGate.threshold', 'settings.flagActions.label']),
+      );
+    expect(ok(await call<SettingsData>('load', {})).version).toBe(0);
+    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toBeFalsy();
+  });
+
+  it('refuses a stale save with a conflict and keeps the newer settings', async () => {
+    ok(await call('save', { version: 0, settings: withChanges((s) => (s.dryRun = true)) }));
+    expect(
+      await call('save', { version: 0, settings: withChanges((s) => (s.entryGate.threshold = 10)) }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    const now = ok(await call<SettingsData>('load', {}));
+    expect(now).toMatchObject({ version: 1, settings: { dryRun: true, entryGate: { threshold: 40 } } });
+  });
+
+  it('resets to the defaults as a new version', async () => {
+    ok(await call('save', { version: 0, settings: withChanges((s) => (s.entryGate.enabled = false)) }));
+    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toMatchObject({ enabled: false });
+    const reset = ok(await call<SettingsData>('reset', { version: 1 }));
+    expect(reset).toMatchObject({ version: 2, settings: DEFAULT_SETTINGS });
+    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toMatchObject({
+      enabled: true,
+      threshold: 40,
+    });
+  });
+
+  it('refuses changes from a member, a viewer and an outsider', async () => {
+    for (const user of ['member', 'viewer', 'outsider']) {
+      expect(await call('save', { version: 0, settings: DEFAULT_SETTINGS }, user)).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_AUTHORIZED' },
+      });
+      expect(await call('reset', { version: 0 }, user)).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_AUTHORIZED' },
+      });
+    }
+    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toBeFalsy();
+  });
+
+  it('changes the scores the map shows when the weights change', async () => {
+    const issue = app.jira.store.createIssue({ projectKey: P, summary: 'Shoppers lose their cart' });
+    app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
+      hypothesis: { persona: 'shopper', intent: 'keep my cart', benefit: 'finish later' },
+    });
+    const scoreNow = async () => {
+      const page = (await app.invoke(
+        PAGE,
+        'mapPage',
+        { lane: 'none' },
+        { user: 'admin', projectKey: P },
+      )) as Answer<MapPageData>;
+      return ok(page).issues[0]!.score;
+    };
+    const before = await scoreNow();
+    ok(await call('save', { version: 0, settings: withChanges((s) => (s.weights.hypothesis = 100)) }));
+    expect(await scoreNow()).toBeGreaterThan(before);
+  });
+});
