@@ -1,0 +1,34 @@
+/** The scan's queue: one event per project run, and one per continuation of it. */
+import { Queue } from '@forge/events';
+import { z } from 'zod';
+
+/** Queue key in manifest.yml (consumer outcome-lens-scan-consumer). */
+export const SCAN_QUEUE = 'outcome-lens-scan';
+/** Forge's longest delay for a queue event. */
+export const MAX_DELAY_SECONDS = 900;
+
+export const scanEventSchema = z.object({
+  projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/),
+  runId: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/),
+  origin: z.enum(['schedule', 'manual']),
+  requestedBy: z.string().nullable().default(null),
+  /** Forced dry run (Scan now's option); the project's setting can also ask for one. */
+  dryRun: z.boolean().default(false),
+  continuation: z.boolean().default(false),
+});
+export type ScanEvent = z.infer<typeof scanEventSchema>;
+
+export function scanQueue(): Queue {
+  return new Queue({ key: SCAN_QUEUE });
+}
+
+export async function pushScanEvents(events: ScanEvent[], delaySeconds = 0): Promise<void> {
+  const queue = scanQueue();
+  const delay = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds)));
+  // Forge takes at most 50 events a push.
+  for (let i = 0; i < events.length; i += 50) {
+    await queue.push(
+      events.slice(i, i + 50).map((body) => (delay > 0 ? { body, delayInSeconds: delay } : { body })),
+    );
+  }
+}

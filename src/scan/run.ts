@@ -1,0 +1,347 @@
+/**
+ * One invocation of a project's scan: resume from the cursor, page through open issues, judge each, write what
+ * changed, and stop well before the timeout with a continuation. A crash repeats work from the last
+ * checkpoint; the repeat is harmless because writes depend only on what differs from what is stored.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  emptyCounters,
+  MAX_DRY_RUN_SAMPLES,
+  MAX_SUMMARY_ERRORS,
+  type HealthSnapshot,
+  type ScanCounters,
+  type ScanIssueError,
+  type ScanRunSummary,
+} from '../contract/scan';
+import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
+import { settingsOrDefaults, type Settings } from '../domain/settings';
+import { JiraRateLimitError } from '../errors';
+import { JiraClient, type BulkPropertyEntry } from '../jira/client';
+import { listOutcomes } from '../storage/outcomes';
+import {
+  acquireScanLease,
+  clearCursor,
+  loadCursor,
+  releaseScanLease,
+  saveCursor,
+  saveHealthSnapshot,
+  saveRunSummary,
+} from '../storage/scan-state';
+import { loadSettings } from '../storage/settings';
+import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
+import { pushScanEvents, type ScanEvent } from './queue';
+import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
+import { SCAN_FIELDS, toScanIssue } from './snapshot';
+import { retrying, ScanWriter } from './writer';
+
+/** Jira's page cap when fields are requested. */
+export const PAGE_SIZE = 100;
+/** Longer than one invocation plus the longest queue delay, so a paused run keeps its lease. */
+export const LEASE_TTL_MS = 30 * 60_000;
+/** Save progress at least this often (when no write is pending), so a crash repeats little. */
+export const CHECKPOINT_EVERY_MS = 10_000;
+/** A consumer the queue has retried this often gives up and records the run as failed. */
+export const MAX_EVENT_RETRIES = 3;
+const PARENT_CACHE_LIMIT = 5_000;
+
+interface HealthTally {
+  total: number;
+  recipes: number;
+  linked: number;
+  zombies: number;
+  scoreSum: number;
+}
+
+/** What a paused run keeps in app storage. */
+export interface ScanCursor {
+  runId: string;
+  projectKey: string;
+  origin: ScanEvent['origin'];
+  requestedBy: string | null;
+  dryRun: boolean;
+  startedAt: string;
+  /** The page to read next; null before the first page. */
+  nextPageToken: string | null;
+  /** Settings and outcomes as loaded at the start of the run: one consistent view for the whole run. */
+  settings: Settings;
+  outcomes: Array<[string, ScanOutcome]>;
+  counters: ScanCounters;
+  errorSamples: ScanIssueError[];
+  wouldChange: ScanRunSummary['wouldChange'];
+  health: HealthTally;
+  /** Lenses whose edits were made but whose write was interrupted by a rate limit. */
+  unwritten: BulkPropertyEntry[];
+}
+
+export interface RunOptions {
+  /** The function's timeout (manifest: 900 s) and the share of it to use. */
+  timeoutMs?: number;
+  budgetShare?: number;
+  clock?: () => number;
+  /** When the invocation started (defaults to now). */
+  startedAtMs?: number;
+}
+
+export type InvocationOutcome =
+  | { status: 'yielded'; runId: string }
+  | { status: 'continued'; runId: string; delaySeconds: number }
+  | { status: 'finished'; runId: string; summary: ScanRunSummary }
+  | { status: 'failed'; runId: string; message: string };
+
+export function newRunId(): string {
+  return randomUUID();
+}
+
+function compactOutcomes(outcomes: Awaited<ReturnType<typeof listOutcomes>>): Array<[string, ScanOutcome]> {
+  return outcomes.map((o) => {
+    const latest = [...o.measurements].sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+    return [o.id, { status: o.status, metric: o.metric, measurements: latest ? [latest] : [] }];
+  });
+}
+
+async function startCursor(event: ScanEvent, nowMs: number): Promise<ScanCursor> {
+  const [{ settings }, outcomes] = await Promise.all([
+    loadSettings(event.projectKey),
+    listOutcomes(event.projectKey),
+  ]);
+  return {
+    runId: event.runId,
+    projectKey: event.projectKey,
+    origin: event.origin,
+    requestedBy: event.requestedBy,
+    dryRun: event.dryRun || settings.dryRun,
+    startedAt: new Date(nowMs).toISOString(),
+    nextPageToken: null,
+    settings: settings as Settings,
+    outcomes: compactOutcomes(outcomes),
+    counters: emptyCounters(),
+    errorSamples: [],
+    wouldChange: [],
+    health: { total: 0, recipes: 0, linked: 0, zombies: 0, scoreSum: 0 },
+    unwritten: [],
+  };
+}
+
+function healthOf(t: HealthTally): HealthSnapshot {
+  return {
+    total: t.total,
+    recipes: t.recipes,
+    linked: t.linked,
+    zombies: t.zombies,
+    meanScore: t.total ? Math.round((t.scoreSum / t.total) * 10) / 10 : null,
+  };
+}
+
+export function summaryOf(
+  c: ScanCursor,
+  status: ScanRunSummary['status'],
+  finishedAt: string | null,
+  failure: string | null = null,
+): ScanRunSummary {
+  return {
+    runId: c.runId,
+    projectKey: c.projectKey,
+    origin: c.origin,
+    requestedBy: c.requestedBy,
+    dryRun: c.dryRun,
+    status,
+    startedAt: c.startedAt,
+    finishedAt,
+    counters: { ...c.counters },
+    errorSamples: c.errorSamples,
+    wouldChange: c.wouldChange,
+    health: status === 'finished' ? healthOf(c.health) : null,
+    failure,
+  };
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+export async function runScanInvocation(
+  event: ScanEvent,
+  options: RunOptions = {},
+  retryCount = 0,
+): Promise<InvocationOutcome> {
+  const clock = options.clock ?? Date.now;
+  const budget = new Budget({
+    startedAtMs: options.startedAtMs ?? clock(),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    share: options.budgetShare ?? DEFAULT_BUDGET_SHARE,
+    now: clock,
+  });
+  const { projectKey, runId } = event;
+  if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS)))
+    return { status: 'yielded', runId };
+
+  const stored = await loadCursor<ScanCursor>(projectKey);
+  // A cursor of another run belongs to one that lost its lease (expired): this run starts over.
+  let committed = stored?.runId === runId ? stored : await startCursor(event, clock());
+  committed.counters.invocations += 1;
+  if (!stored || stored.runId !== runId)
+    await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
+  let working = clone(committed);
+
+  const jira = JiraClient.asApp();
+  const settings = settingsOrDefaults(committed.settings);
+  const outcomes = new Map(committed.outcomes);
+  const parentOutcomes = new Map<string, string | null>();
+  const recordError = (issueKey: string | null, message: string) => {
+    working.counters.errors += 1;
+    if (working.errorSamples.length < MAX_SUMMARY_ERRORS)
+      working.errorSamples.push({
+        issueKey,
+        message: message.slice(0, 500),
+        at: new Date(clock()).toISOString(),
+      });
+  };
+  const writer = new ScanWriter(jira, {
+    onIssueError: recordError,
+    onEdit: () => (working.counters.edits += 1),
+    now: () => new Date(clock()),
+  });
+  const checkpoint = async () => {
+    working.unwritten = [];
+    committed = clone(working);
+    await saveCursor(projectKey, committed);
+  };
+
+  try {
+    if (!committed.dryRun && committed.unwritten.length) {
+      await writer.writeEntries(committed.unwritten);
+      working.unwritten = [];
+    }
+    let pagesNow = 0;
+    let lastCheckpoint = clock();
+    let finished = false;
+    for (;;) {
+      if (pagesNow > 0 && budget.exhausted()) break;
+      const stepStart = clock();
+      const page = await retrying(() =>
+        jira.searchJql({
+          jql: `project = "${projectKey}" AND statusCategory != Done ORDER BY id ASC`,
+          fields: [...SCAN_FIELDS],
+          properties: [ISSUE_PROPERTY_KEY],
+          maxResults: PAGE_SIZE,
+          nextPageToken: working.nextPageToken,
+        }),
+      );
+      await loadParents(jira, page.issues, parentOutcomes);
+
+      const now = new Date(clock());
+      const plans: IssuePlan[] = [];
+      const pageErrors: Array<[string | null, string]> = [];
+      let abandoned = false;
+      for (const raw of page.issues) {
+        // Out of time in the middle of a page: drop it and resume at its start (never on the first page).
+        if (pagesNow > 0 && budget.exhausted()) {
+          abandoned = true;
+          break;
+        }
+        try {
+          plans.push(
+            judgeIssue(toScanIssue(raw), {
+              settings,
+              outcomes,
+              parentOutcome: (key) => parentOutcomes.get(key),
+              now,
+            }),
+          );
+        } catch (e) {
+          pageErrors.push([raw.key ?? null, e instanceof Error ? e.message : String(e)]);
+        }
+      }
+      if (abandoned) break;
+
+      const c = working.counters;
+      c.pages += 1;
+      for (const [key, message] of pageErrors) recordError(key, message);
+      for (const plan of plans) {
+        c.issues += 1;
+        if (plan.change === 'flag') c.flagged += 1;
+        if (plan.change === 'clear') c.cleared += 1;
+        if (plan.next) c.changed += 1;
+        const h = working.health;
+        h.total += 1;
+        h.scoreSum += plan.health.score;
+        if (plan.health.isRecipe) h.recipes += 1;
+        if (plan.health.linked) h.linked += 1;
+        if (plan.health.zombie) h.zombies += 1;
+        if (working.dryRun) {
+          if (plan.change && working.wouldChange.length < MAX_DRY_RUN_SAMPLES)
+            working.wouldChange.push({ issueKey: plan.key, change: plan.change });
+          if (plan.next)
+            c.edits += Number(!!plan.edits.addLabel || !!plan.edits.removeLabel) + Number(plan.edits.comment);
+        } else writer.add(plan);
+      }
+      await writer.flush(false);
+      working.nextPageToken = page.nextPageToken;
+      pagesNow += 1;
+      budget.recordStep(clock() - stepStart);
+      if (!page.nextPageToken) {
+        finished = true;
+        break;
+      }
+      if (writer.buffered === 0 && clock() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
+        await checkpoint();
+        lastCheckpoint = clock();
+      }
+    }
+
+    await writer.flush(true);
+    if (finished) {
+      const summary = summaryOf(working, 'finished', new Date(clock()).toISOString());
+      await saveRunSummary(projectKey, summary);
+      if (!working.dryRun)
+        await saveHealthSnapshot(projectKey, { ...summary.health, at: summary.finishedAt, runId });
+      await clearCursor(projectKey);
+      await releaseScanLease(projectKey, runId);
+      return { status: 'finished', runId, summary };
+    }
+    await checkpoint();
+    await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
+    await pushScanEvents([{ ...event, continuation: true }]);
+    return { status: 'continued', runId, delaySeconds: 0 };
+  } catch (e) {
+    if (e instanceof JiraRateLimitError) {
+      // Back to the last checkpoint; edits already made are written first on resume.
+      const resume = clone(committed);
+      resume.unwritten = [...resume.unwritten, ...writer.unwritten];
+      resume.counters.rateLimited += 1;
+      await saveCursor(projectKey, resume);
+      await saveRunSummary(projectKey, summaryOf(resume, 'running', null));
+      const delaySeconds = Math.max(1, Math.ceil(e.retryAfterMs / 1000));
+      await pushScanEvents([{ ...event, continuation: true }], delaySeconds);
+      return { status: 'continued', runId, delaySeconds: Math.min(900, delaySeconds) };
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    if (retryCount < MAX_EVENT_RETRIES) {
+      // Keep the committed cursor; the queue redelivers this event and the run resumes from there.
+      if (writer.unwritten.length)
+        await saveCursor(projectKey, { ...committed, unwritten: writer.unwritten });
+      throw e;
+    }
+    const failed = clone(working);
+    await saveRunSummary(projectKey, summaryOf(failed, 'failed', new Date(clock()).toISOString(), message));
+    await clearCursor(projectKey);
+    await releaseScanLease(projectKey, runId);
+    return { status: 'failed', runId, message };
+  }
+}
+
+/** The outcome each parent (epic) links to: one bulk fetch per page for parents not seen yet this invocation. */
+async function loadParents(
+  jira: JiraClient,
+  issues: Array<{ fields: { parent?: { key: string } | null } }>,
+  cache: Map<string, string | null>,
+): Promise<void> {
+  const missing = [
+    ...new Set(issues.flatMap((i) => (i.fields.parent?.key ? [i.fields.parent.key] : []))),
+  ].filter((k) => !cache.has(k));
+  if (missing.length === 0) return;
+  const found = await retrying(() =>
+    jira.bulkFetchIssues(missing.slice(0, 100), { fields: ['issuetype'], properties: [ISSUE_PROPERTY_KEY] }),
+  );
+  if (cache.size > PARENT_CACHE_LIMIT) cache.clear();
+  for (const key of missing) cache.set(key, null);
+  for (const p of found) cache.set(p.key, readLens(p.properties?.[ISSUE_PROPERTY_KEY]).outcomeId);
+}

@@ -1,0 +1,31 @@
+/**
+ * "Scan now" from the project page: admins only. The caller's Administer Projects permission is checked as
+ * that user before the app starts a run on their behalf; a run already going for the project is not doubled.
+ */
+import { scanNowPayloadSchema, type ScanNowAnswer } from '../contract/scan';
+import { NotAuthorizedError, ValidationError } from '../errors';
+import { JiraClient } from '../jira/client';
+import { fieldErrors } from '../domain/schemas';
+import { loadCursor } from '../storage/scan-state';
+import type { ScanCursor } from './run';
+import { startScans } from './trigger';
+
+export async function scanNow(
+  payload: unknown,
+  context: { accountId: string },
+  jira: JiraClient = JiraClient.asUser(),
+): Promise<ScanNowAnswer> {
+  const parsed = scanNowPayloadSchema.safeParse(payload);
+  if (!parsed.success) throw new ValidationError('The scan request is invalid.', fieldErrors(parsed.error));
+  const { projectKey, dryRun } = parsed.data;
+  const granted = await jira.myPermissions({ projectKey }, ['ADMINISTER_PROJECTS']);
+  if (!granted.ADMINISTER_PROJECTS)
+    throw new NotAuthorizedError('Only project administrators can start a scan.');
+  const running = await loadCursor<ScanCursor>(projectKey);
+  if (running) return { runId: running.runId, alreadyRunning: true };
+  const [event] = await startScans([projectKey], 'manual', {
+    requestedBy: context.accountId,
+    dryRun: dryRun ?? false,
+  });
+  return { runId: event!.runId, alreadyRunning: false };
+}

@@ -1,0 +1,156 @@
+/**
+ * Judging one issue of a scan page: the domain's verdict and score, and the smallest change to what is stored.
+ * Pure: no I/O, time is an argument. The writer applies the plans (or, in a dry run, only counts them).
+ */
+import { assessIssue } from '../domain/assess-issue';
+import {
+  flagFor,
+  draftOf,
+  hasHypothesis,
+  killDateOf,
+  PROPERTY_VALUE_LIMIT,
+  serializedSize,
+  type IssueLens,
+  type ZombieFlag,
+} from '../domain/issue-lens';
+import type { Outcome } from '../domain/schemas';
+import type { Settings } from '../domain/settings';
+import { evaluateZombie, type ZombieRuleId } from '../domain/zombie';
+import { PoisonedIssueError, snapshotOf, thresholdMetricValue, type ScanIssue } from './snapshot';
+
+/** What the scan needs of an outcome: kept small so a run can carry it in its cursor. */
+export type ScanOutcome = Pick<Outcome, 'status' | 'metric' | 'measurements'>;
+
+export interface JudgeContext {
+  settings: Readonly<Settings>;
+  outcomes: ReadonlyMap<string, ScanOutcome>;
+  /** The outcome a parent (epic) links to; undefined when the parent's lens is not known. */
+  parentOutcome: (parentKey: string) => string | null | undefined;
+  now: Date;
+}
+
+export interface PlannedEdits {
+  addLabel: string | null;
+  removeLabel: string | null;
+  comment: boolean;
+}
+
+export interface IssuePlan {
+  issueId: number;
+  key: string;
+  /** The lens to store; null when what is stored is already right. */
+  next: IssueLens | null;
+  change: 'flag' | 'clear' | 'update' | null;
+  edits: PlannedEdits;
+  /** Last activity by a person, kept beside the app's own edit so that edit never resets the idle clock. */
+  lastRealActivity: string;
+  health: { isRecipe: boolean; linked: boolean; zombie: boolean; score: number; rules: ZombieRuleId[] };
+}
+
+/** The fields the scan owns in the lens; everything else is the product owner's and is kept as stored. */
+const SCAN_OWNED = [
+  'score',
+  'scoreModel',
+  'hasHypothesis',
+  'zombie',
+  'killDate',
+  'flag',
+  'lastAppEditAt',
+  'realActivityBeforeAppEdit',
+] as const;
+
+function sameRules(a: ZombieFlag['rules'], b: ZombieFlag['rules']): boolean {
+  return a.length === b.length && a.every((r, i) => r.rule === b[i]?.rule && r.since === b[i]?.since);
+}
+
+/** True when the scan-owned parts of two lenses differ. */
+export function scanFieldsDiffer(a: IssueLens, b: IssueLens): boolean {
+  return SCAN_OWNED.some((k) => JSON.stringify(a[k] ?? null) !== JSON.stringify(b[k] ?? null));
+}
+
+export function judgeIssue(issue: ScanIssue, ctx: JudgeContext): IssuePlan {
+  const stored = issue.lens;
+  const parentOutcome = issue.parentKey ? (ctx.parentOutcome(issue.parentKey) ?? null) : null;
+  const assessment = assessIssue(
+    { ...issue.facts, parent: issue.parentKey ? { key: issue.parentKey, outcomeId: parentOutcome } : null },
+    draftOf(stored),
+    ctx.outcomes,
+    ctx.settings,
+  );
+  const snapshot = snapshotOf(
+    issue,
+    assessment.link,
+    thresholdMetricValue(stored, assessment.link, ctx.outcomes),
+  );
+  const verdict = evaluateZombie(snapshot, ctx.settings, ctx.now);
+
+  let flag = flagFor(verdict, stored.flag, ctx.now.toISOString());
+  // Rule details count days and would change daily: a standing flag is rewritten only when its rules change.
+  if (flag && stored.flag && sameRules(flag.rules, stored.flag.rules))
+    flag = { ...flag, rules: stored.flag.rules };
+
+  const label = ctx.settings.flagActions.label;
+  const hasLabel = (name: string) => issue.labels.some((l) => l.toLowerCase() === name.toLowerCase());
+  const edits: PlannedEdits = { addLabel: null, removeLabel: null, comment: false };
+  if (flag && label && !flag.labelApplied) {
+    // A label a person already put there counts as applied: no call needed.
+    if (hasLabel(label)) flag = { ...flag, labelApplied: true };
+    else edits.addLabel = label;
+  }
+  if (flag && ctx.settings.flagActions.comment && !flag.commented) edits.comment = true;
+  if (!flag && stored.flag?.labelApplied && label && hasLabel(label)) edits.removeLabel = label;
+
+  const next: IssueLens = {
+    ...stored,
+    score: assessment.score.total,
+    scoreModel: assessment.score.modelVersion,
+    hasHypothesis: hasHypothesis(stored) ? 'true' : 'false',
+    zombie: verdict.isZombie ? 'true' : 'false',
+    killDate: killDateOf(stored.killCriteria),
+    flag,
+  };
+  if (serializedSize(next) > PROPERTY_VALUE_LIMIT) {
+    throw new PoisonedIssueError(
+      `${issue.key}: the property would exceed Jira's ${PROPERTY_VALUE_LIMIT} characters.`,
+    );
+  }
+  const changed = scanFieldsDiffer(stored, next);
+  const change: IssuePlan['change'] =
+    flag && !stored.flag ? 'flag' : !flag && stored.flag ? 'clear' : changed ? 'update' : null;
+  return {
+    issueId: issue.id,
+    key: issue.key,
+    next: changed || edits.addLabel || edits.removeLabel || edits.comment ? next : null,
+    change,
+    edits,
+    lastRealActivity: snapshot.lastActivityAt ?? issue.created,
+    health: {
+      isRecipe: assessment.recipe.isRecipe,
+      linked: assessment.link.kind !== 'none',
+      zombie: verdict.isZombie,
+      score: assessment.score.total,
+      rules: verdict.rules.map((r) => r.rule),
+    },
+  };
+}
+
+/** The lens after the app's own edits: marks what was done and when, so the edit is not taken for activity. */
+export function afterAppEdits(
+  plan: IssuePlan,
+  done: { label: boolean; comment: boolean; at: string },
+): IssueLens {
+  const next = plan.next as IssueLens;
+  const flag = next.flag
+    ? {
+        ...next.flag,
+        labelApplied: next.flag.labelApplied || (done.label && plan.edits.addLabel !== null),
+        commented: next.flag.commented || done.comment,
+      }
+    : null;
+  const edited = done.label || done.comment;
+  return {
+    ...next,
+    flag,
+    ...(edited ? { lastAppEditAt: done.at, realActivityBeforeAppEdit: plan.lastRealActivity } : {}),
+  };
+}

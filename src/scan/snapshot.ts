@@ -1,0 +1,129 @@
+/**
+ * A Jira issue from the scan's search page, turned into what the domain judges: the facts the score needs
+ * (IssueFacts), the zombie snapshot (IssueSnapshot) and the lens the app stored on the issue.
+ */
+import { carryOversFromSprints, lastRealActivity, type SprintRef } from '../domain/activity';
+import type { IssueFacts } from '../domain/assess-issue';
+import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
+import type { AdfNode } from '../domain/plain-text';
+import type { Outcome, OutcomeLink } from '../domain/schemas';
+import type { IssueSnapshot, StatusCategory } from '../domain/zombie';
+import type { JiraIssue } from '../jira/schemas';
+
+/** Jira Software's sprint field on Cloud. */
+export const SPRINT_FIELD = 'customfield_10020';
+
+/** Only what the verdict and the score read: fewer fields, smaller pages. */
+export const SCAN_FIELDS = [
+  'summary',
+  'description',
+  'issuetype',
+  'status',
+  'created',
+  'updated',
+  'labels',
+  'assignee',
+  'reporter',
+  'parent',
+  SPRINT_FIELD,
+] as const;
+
+export interface ScanIssue {
+  id: number;
+  key: string;
+  facts: Omit<IssueFacts, 'parent'>;
+  parentKey: string | null;
+  issueType: string;
+  created: string;
+  updated: string;
+  labels: string[];
+  assignee: string | null;
+  reporter: string | null;
+  carryOvers: string[];
+  lens: IssueLens;
+}
+
+/** Thrown for an issue whose data the scan cannot judge: recorded and skipped. */
+export class PoisonedIssueError extends Error {
+  override readonly name = 'PoisonedIssueError';
+}
+
+function statusCategoryOf(key: string | undefined): StatusCategory {
+  if (key === 'done') return 'done';
+  if (key === 'new') return 'new';
+  return 'indeterminate';
+}
+
+function isoOrThrow(value: string | null | undefined, what: string, key: string): string {
+  if (!value || Number.isNaN(Date.parse(value))) {
+    throw new PoisonedIssueError(`${key}: ${what} is missing or not a date (${String(value)}).`);
+  }
+  return value;
+}
+
+export function toScanIssue(issue: JiraIssue): ScanIssue {
+  const f = issue.fields;
+  const id = Number(issue.id);
+  if (!Number.isSafeInteger(id))
+    throw new PoisonedIssueError(`${issue.key}: issue id ${issue.id} is not a number.`);
+  const created = isoOrThrow(f.created, 'created', issue.key);
+  const updated = isoOrThrow(f.updated ?? f.created, 'updated', issue.key);
+  const sprints = (f[SPRINT_FIELD] ?? []) as SprintRef[];
+  return {
+    id,
+    key: issue.key,
+    facts: {
+      key: issue.key,
+      summary: f.summary ?? '',
+      description: (f.description ?? null) as string | AdfNode | null,
+      statusCategory: statusCategoryOf(f.status?.statusCategory.key),
+    },
+    parentKey: f.parent?.key ?? null,
+    issueType: f.issuetype?.name ?? 'Unknown',
+    created,
+    updated,
+    labels: f.labels ?? [],
+    assignee: f.assignee?.accountId ?? null,
+    reporter: f.reporter?.accountId ?? null,
+    carryOvers: carryOversFromSprints(sprints),
+    lens: readLens(issue.properties?.[ISSUE_PROPERTY_KEY]),
+  };
+}
+
+/** The latest measurement of the kill threshold's metric, read from the linked outcome when it tracks it. */
+export function thresholdMetricValue(
+  lens: IssueLens,
+  link: OutcomeLink,
+  outcomes: ReadonlyMap<string, Pick<Outcome, 'metric' | 'measurements'>>,
+): number | null {
+  const threshold = lens.killCriteria.metricThreshold;
+  if (!threshold || link.kind === 'none') return null;
+  const outcome = outcomes.get(link.outcomeId);
+  if (!outcome || outcome.metric.trim().toLowerCase() !== threshold.metric.trim().toLowerCase()) return null;
+  let latest: { at: string; value: number } | null = null;
+  for (const m of outcome.measurements) if (!latest || m.at >= latest.at) latest = m;
+  return latest ? latest.value : null;
+}
+
+export function snapshotOf(issue: ScanIssue, link: OutcomeLink, metricValue: number | null): IssueSnapshot {
+  return {
+    key: issue.key,
+    issueType: issue.issueType,
+    statusCategory: issue.facts.statusCategory,
+    created: issue.created,
+    lastActivityAt: lastRealActivity({
+      updated: issue.updated,
+      created: issue.created,
+      lastAppEditAt: issue.lens.lastAppEditAt,
+      realActivityBeforeAppEdit: issue.lens.realActivityBeforeAppEdit,
+    }),
+    carryOvers: issue.carryOvers,
+    link,
+    killCriteria: issue.lens.killCriteria,
+    thresholdMetricValue: metricValue,
+    labels: issue.labels,
+    assignee: issue.assignee,
+    reporter: issue.reporter,
+    snoozedUntil: issue.lens.snoozedUntil,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Scheduled trigger `scan-trigger` (daily): fans out one queue event per project where the app is in use.
+ *
+ * "In use" means: the project has settings saved in app storage, or at least one of its issues carries the
+ * app's property (found with a one-issue search). Projects where nobody ever used the app are left alone, so
+ * installing it never starts flagging a backlog nobody asked it to judge. The demo project counts through its
+ * seeded lenses. Each project's run takes its own lease, so a trigger that fires twice starts nothing twice.
+ */
+import { ISSUE_PROPERTY_KEY } from '../domain/issue-lens';
+import { JiraClient } from '../jira/client';
+import { loadSettings } from '../storage/settings';
+import { newRunId } from './run';
+import { pushScanEvents, type ScanEvent } from './queue';
+import { retrying } from './writer';
+
+export async function configuredProjects(jira: JiraClient = JiraClient.asApp()): Promise<string[]> {
+  const projects = await retrying(() => jira.searchProjects());
+  const out: string[] = [];
+  for (const project of projects) {
+    if (!/^[A-Z][A-Z0-9_]{0,254}$/.test(project.key)) continue;
+    const { version } = await loadSettings(project.key);
+    if (version > 0) {
+      out.push(project.key);
+      continue;
+    }
+    const probe = await retrying(() =>
+      jira.searchJql({
+        jql: `project = "${project.key}" AND issue.property[${ISSUE_PROPERTY_KEY}].schema = 1`,
+        fields: ['id'],
+        maxResults: 1,
+      }),
+    );
+    if (probe.issues.length > 0) out.push(project.key);
+  }
+  return out;
+}
+
+export async function startScans(
+  projectKeys: string[],
+  origin: ScanEvent['origin'],
+  extra: { requestedBy?: string | null; dryRun?: boolean } = {},
+): Promise<ScanEvent[]> {
+  const events: ScanEvent[] = projectKeys.map((projectKey) => ({
+    projectKey,
+    runId: newRunId(),
+    origin,
+    requestedBy: extra.requestedBy ?? null,
+    dryRun: extra.dryRun ?? false,
+    continuation: false,
+  }));
+  if (events.length) await pushScanEvents(events);
+  return events;
+}
+
+export async function scanTrigger(): Promise<{ statusCode: number; body: string }> {
+  const projects = await configuredProjects();
+  const events = await startScans(projects, 'schedule');
+  console.info(`scan: started ${events.length} project scan(s)`);
+  return { statusCode: 204, body: '' };
+}

@@ -1,0 +1,130 @@
+/**
+ * Applies scan plans to Jira: the label and comment a new flag asks for, then the changed lenses in bulk
+ * (≤ 100 issues a call). Writes are buffered across pages so a sparse change set still fills whole batches.
+ * In a dry run nothing reaches Jira: plans are only counted.
+ */
+import { ISSUE_PROPERTY_KEY } from '../domain/issue-lens';
+import type { FiredRule } from '../domain/zombie';
+import { JiraRateLimitError } from '../errors';
+import {
+  BULK_PROPERTY_ISSUE_LIMIT,
+  withRetry,
+  type BulkPropertyEntry,
+  type JiraClient,
+} from '../jira/client';
+import { afterAppEdits, type IssuePlan } from './scan-page';
+
+export interface WriterHooks {
+  /** One issue's edit failed (not a rate limit): recorded and skipped. */
+  onIssueError: (issueKey: string, message: string) => void;
+  onEdit: () => void;
+  now: () => Date;
+}
+
+/** 5xx from Jira: retried this many times with exponential backoff from RETRY_BASE_MS. */
+export const RETRY_ATTEMPTS = 3;
+export const RETRY_BASE_MS = 250;
+
+export function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  return withRetry(fn, { attempts: RETRY_ATTEMPTS, baseDelayMs: RETRY_BASE_MS });
+}
+
+/** The comment a new flag leaves on the issue (ADF). */
+export function flagComment(
+  rules: ReadonlyArray<Pick<FiredRule, 'detail' | 'clearBy'>>,
+): Record<string, unknown> {
+  const text = (t: string) => ({ type: 'text', text: t });
+  return {
+    type: 'doc',
+    version: 1,
+    content: [
+      {
+        type: 'paragraph',
+        content: [text('Outcome Lens sent this item to kill review. Nothing will be closed automatically.')],
+      },
+      {
+        type: 'bulletList',
+        content: rules.map((r) => ({
+          type: 'listItem',
+          content: [{ type: 'paragraph', content: [text(`${r.detail} ${r.clearBy}`)] }],
+        })),
+      },
+    ],
+  };
+}
+
+export class ScanWriter {
+  private buffer: IssuePlan[] = [];
+  /** Lenses whose edits were done but whose write a rate limit interrupted: the next invocation writes them. */
+  unwritten: BulkPropertyEntry[] = [];
+
+  constructor(
+    private readonly jira: JiraClient,
+    private readonly hooks: WriterHooks,
+  ) {}
+
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
+  add(plan: IssuePlan): void {
+    if (plan.next) this.buffer.push(plan);
+  }
+
+  /** Writes full batches; with `all`, the remainder too. */
+  async flush(all: boolean): Promise<void> {
+    while (this.buffer.length >= BULK_PROPERTY_ISSUE_LIMIT || (all && this.buffer.length > 0)) {
+      const batch = this.buffer.splice(0, BULK_PROPERTY_ISSUE_LIMIT);
+      const entries: BulkPropertyEntry[] = [];
+      try {
+        for (const plan of batch) entries.push(await this.applyEdits(plan));
+      } catch (e) {
+        // Edits done so far must still be recorded, or the app's own edit would later pass for activity.
+        if (e instanceof JiraRateLimitError) this.unwritten = entries;
+        throw e;
+      }
+      await this.writeEntries(entries);
+    }
+  }
+
+  /** Writes entries left by an interrupted invocation (already edited: only the property remains). */
+  async writeEntries(entries: BulkPropertyEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      // Not polled: a write the task dropped differs from the verdict next run, which rewrites it.
+      await retrying(() => this.jira.setIssuePropertiesBulk(entries, { attempts: 0 }));
+    } catch (e) {
+      if (e instanceof JiraRateLimitError) this.unwritten = entries;
+      throw e;
+    }
+  }
+
+  private async applyEdits(plan: IssuePlan): Promise<BulkPropertyEntry> {
+    const { addLabel, removeLabel, comment } = plan.edits;
+    let label = false;
+    let commented = false;
+    try {
+      if (addLabel || removeLabel) {
+        await retrying(() =>
+          this.jira.editLabels(
+            plan.key,
+            addLabel ? { add: [addLabel] } : { remove: [removeLabel as string] },
+          ),
+        );
+        label = true;
+        this.hooks.onEdit();
+      }
+      if (comment && plan.next?.flag) {
+        await retrying(() => this.jira.addComment(plan.key, flagComment(plan.next!.flag!.rules)));
+        commented = true;
+        this.hooks.onEdit();
+      }
+    } catch (e) {
+      if (e instanceof JiraRateLimitError) throw e;
+      this.hooks.onIssueError(plan.key, e instanceof Error ? e.message : String(e));
+    }
+    // Stamped after the edits, so Jira's `updated` from them is never later than lastAppEditAt.
+    const lens = afterAppEdits(plan, { label, comment: commented, at: this.hooks.now().toISOString() });
+    return { issueId: plan.issueId, properties: { [ISSUE_PROPERTY_KEY]: lens } };
+  }
+}
