@@ -9,9 +9,15 @@ import { checkValueSize, claim, listPage } from './kv';
 /** Run summaries kept per project; older ones are deleted when a new one is saved. */
 export const RUN_HISTORY_LIMIT = 30;
 
-export interface RunSummary {
+/** What every run summary has; callers store their own richer type (`saveRunSummary<T>`). */
+export interface RunSummaryBase {
   runId: string;
+  /** ISO date-time: orders the runs. */
   startedAt: string;
+}
+
+/** A summary with arbitrary details, for callers without their own type. */
+export interface RunSummary extends RunSummaryBase {
   finishedAt?: string | null;
   [detail: string]: unknown;
 }
@@ -35,20 +41,28 @@ export async function clearCursor(projectKey: string): Promise<void> {
 }
 
 /** Saves (or updates) a run's summary; keeps the RUN_HISTORY_LIMIT newest runs. */
-export async function saveRunSummary(projectKey: string, summary: RunSummary): Promise<void> {
+export async function saveRunSummary<T extends RunSummaryBase>(
+  projectKey: string,
+  summary: T,
+): Promise<void> {
   checkValueSize(summary, 'The run summary');
   await kvs.set(keys.scanRun(projectKey, Date.parse(summary.startedAt), summary.runId), summary);
-  const page = await listPage<RunSummary>(keys.scanRunPrefix(projectKey), 100);
+  const page = await listPage<RunSummaryBase>(keys.scanRunPrefix(projectKey), 100);
   for (const old of page.items.slice(RUN_HISTORY_LIMIT)) await kvs.delete(old.key);
 }
 
-export async function latestRunSummary(projectKey: string): Promise<RunSummary | null> {
-  const page = await listPage<RunSummary>(keys.scanRunPrefix(projectKey), 1);
+export async function latestRunSummary<T extends RunSummaryBase = RunSummary>(
+  projectKey: string,
+): Promise<T | null> {
+  const page = await listPage<T>(keys.scanRunPrefix(projectKey), 1);
   return page.items[0]?.value ?? null;
 }
 
-export async function listRunSummaries(projectKey: string, limit = 10): Promise<RunSummary[]> {
-  const page = await listPage<RunSummary>(keys.scanRunPrefix(projectKey), Math.min(100, Math.max(1, limit)));
+export async function listRunSummaries<T extends RunSummaryBase = RunSummary>(
+  projectKey: string,
+  limit = 10,
+): Promise<T[]> {
+  const page = await listPage<T>(keys.scanRunPrefix(projectKey), Math.min(100, Math.max(1, limit)));
   return page.items.map((i) => i.value);
 }
 

@@ -19,8 +19,10 @@ import {
   acquireScanLease,
   clearCursor,
   latestRunSummary,
+  listRunSummaries,
   loadCursor,
   releaseScanLease,
+  RUN_HISTORY_LIMIT,
   saveCursor,
   saveRunSummary,
 } from '../../src/storage/scan-state';
@@ -287,6 +289,18 @@ describe('scan state', () => {
       saveRunSummary(PROJECT_KEY, { runId: 'r2', startedAt: later(3_600_000).toISOString(), flagged: 1 }),
     );
     expect(await run(() => latestRunSummary(PROJECT_KEY))).toMatchObject({ runId: 'r2', flagged: 1 });
+  });
+
+  it('keeps only the newest run summaries', async () => {
+    for (let i = 0; i < RUN_HISTORY_LIMIT + 2; i++) {
+      await run(() =>
+        saveRunSummary(PROJECT_KEY, { runId: `r${i}`, startedAt: later(i * 60_000).toISOString() }),
+      );
+    }
+    const kept = await run(() => listRunSummaries(PROJECT_KEY, 100));
+    expect(kept).toHaveLength(RUN_HISTORY_LIMIT);
+    expect(kept[0]?.runId).toBe(`r${RUN_HISTORY_LIMIT + 1}`);
+    expect(kept.at(-1)?.runId).toBe('r2');
   });
 
   it('grants the lease to one run at a time until it expires or is released', async () => {
