@@ -8,6 +8,7 @@ import {
   JiraRateLimitError,
   NotAuthorizedError,
   NotFoundError,
+  toErrorAnswer,
   ValidationError,
 } from '../../src/errors';
 import { JiraClient, parseRetryAfter, withRetry } from '../../src/jira/client';
@@ -336,6 +337,25 @@ describe('failures become typed errors', () => {
   it('asUser() without a user in the invocation is NotAuthorizedError', async () => {
     const error = await failure(wb.asSystem(() => JiraClient.asUser().getIssue('OL-1')));
     expect(error).toBeInstanceOf(NotAuthorizedError);
+  });
+
+  it('maps each typed error to a UI answer and never leaks an unknown error', async () => {
+    wb.jira.faults.inject({ kind: 'server-error', status: 502, times: 1 });
+    const jiraDown = await failure(wb.asSystem(() => JiraClient.asApp().getIssue('OL-1')));
+    expect(toErrorAnswer(jiraDown)).toEqual({
+      code: 'JIRA_ERROR',
+      message: 'Jira could not complete the request (HTTP 502). Please try again.',
+    });
+    expect(toErrorAnswer(new JiraRateLimitError(3000)).code).toBe('RATE_LIMITED');
+    expect(toErrorAnswer(new ValidationError('Bad.', { name: 'Required.' }))).toEqual({
+      code: 'VALIDATION',
+      message: 'Bad.',
+      fields: { name: 'Required.' },
+    });
+    const leaky = toErrorAnswer(new TypeError('secret at /srv/app/index.js:12 token=abc'));
+    expect(leaky.code).toBe('INTERNAL');
+    expect(leaky.message).not.toMatch(/secret|token|index\.js/);
+    expect(toErrorAnswer('a thrown string').code).toBe('INTERNAL');
   });
 
   it('still parses an answer that carries fields it has never seen', async () => {
