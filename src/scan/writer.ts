@@ -55,7 +55,7 @@ export function flagComment(
 
 export class ScanWriter {
   private buffer: IssuePlan[] = [];
-  /** Lenses whose edits were done but whose write a rate limit interrupted: the next invocation writes them. */
+  /** Lenses whose edits were done but whose write failed (rate limit, 5xx): the next invocation writes them. */
   unwritten: BulkPropertyEntry[] = [];
 
   constructor(
@@ -79,8 +79,8 @@ export class ScanWriter {
       try {
         for (const plan of batch) entries.push(await this.applyEdits(plan));
       } catch (e) {
-        // Edits done so far must still be recorded, or the app's own edit would later pass for activity.
-        if (e instanceof JiraRateLimitError) this.unwritten = entries;
+        // Edits done so far must still be recorded, or a repeat would edit again.
+        this.unwritten = entries;
         throw e;
       }
       await this.writeEntries(entries);
@@ -94,7 +94,7 @@ export class ScanWriter {
       // Not polled: a write the task dropped differs from the verdict next run, which rewrites it.
       await retrying(() => this.jira.setIssuePropertiesBulk(entries, { attempts: 0 }));
     } catch (e) {
-      if (e instanceof JiraRateLimitError) this.unwritten = entries;
+      this.unwritten = entries;
       throw e;
     }
   }

@@ -1,0 +1,317 @@
+/**
+ * The zombie scan over the workbench: the real @forge/api, @forge/kvs and @forge/events against the Jira
+ * emulator, app storage and the queue. Issues are dated relative to the real clock, as the scan uses it.
+ */
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import type { ScanRunSummary } from '../../src/contract/scan';
+import { createScanConsumer } from '../../src/scan/consumer';
+import { SCAN_QUEUE } from '../../src/scan/queue';
+import type { RunOptions } from '../../src/scan/run';
+import { startScans } from '../../src/scan/trigger';
+import { listRunSummaries, loadHealthSnapshot } from '../../src/storage/scan-state';
+import { saveSettings } from '../../src/storage/settings';
+import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
+import type { IssueInput } from '../../workbench/jira/types';
+
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+
+let wb: Workbench;
+beforeEach(() => {
+  wb = createWorkbench();
+  useConsumer();
+});
+afterEach(() => wb.dispose());
+
+function useConsumer(options: RunOptions = {}): void {
+  wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer(options) as never);
+}
+
+/** A story with a hypothesis-free summary, created and last touched long ago unless told otherwise. */
+function anIssue(overrides: Partial<IssueInput> = {}): IssueInput {
+  return {
+    projectKey: PROJECT_KEY,
+    type: 'Story',
+    summary: 'Shoppers abandon carts because shipping costs surprise them',
+    created: ago(20),
+    updated: ago(1),
+    reporter: USERS.member,
+    ...overrides,
+  };
+}
+/** Idle past the 60-day default, yet younger than the 90 days after which unlinked work is flagged. */
+const idle = (overrides: Partial<IssueInput> = {}) =>
+  anIssue({ created: ago(80), updated: ago(70), ...overrides });
+
+async function settings(stored: Record<string, unknown>): Promise<void> {
+  await wb.asSystem(() => saveSettings(PROJECT_KEY, stored, 0));
+}
+
+async function scan(extra: { dryRun?: boolean } = {}): Promise<ScanRunSummary> {
+  await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule', extra));
+  await wb.queue.runDue({ until: 'idle', advanceClock: true });
+  return latestSummary();
+}
+
+async function latestSummary(): Promise<ScanRunSummary> {
+  const [latest] = await wb.asSystem(() => listRunSummaries(PROJECT_KEY, 1));
+  return latest as unknown as ScanRunSummary;
+}
+
+const lensOf = (key: string) => readLens(wb.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));
+const issueOf = (key: string) => wb.jira.store.getIssue(key)!;
+
+/** Jira calls since `from`, counted as "METHOD /path" without query or ids. */
+function callsSince(from: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of wb.jira.calls.slice(from)) {
+    const path = c.path.split('?')[0]!.replace(/\/[A-Z]+-\d+/g, '/{key}');
+    const name = `${c.method} ${path}`;
+    out[name] = (out[name] ?? 0) + 1;
+  }
+  return out;
+}
+const writesIn = (calls: Record<string, number>) =>
+  Object.entries(calls)
+    .filter(
+      ([name]) => !name.startsWith('GET') && !name.includes('/search/jql') && !name.includes('bulkfetch'),
+    )
+    .reduce((n, [, count]) => n + count, 0);
+
+describe('the zombie scan', () => {
+  it('flags an idle issue with why and since when, labels and comments once, and leaves fresh work alone', async () => {
+    await settings({ flagActions: { label: 'zombie', comment: true } });
+    const stale = wb.jira.store.createIssue(idle()).key;
+    const fresh = wb.jira.store.createIssue(anIssue()).key;
+
+    const summary = await scan();
+
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ issues: 2, flagged: 1, cleared: 0, errors: 0, edits: 2 });
+    const lens = lensOf(stale);
+    expect(lens.zombie).toBe('true');
+    expect(lens.flag?.rules.map((r) => r.rule)).toContain('idle');
+    expect(lens.flag).toMatchObject({ labelApplied: true, commented: true });
+    expect(lens.lastAppEditAt).not.toBeNull();
+    expect(issueOf(stale).labels).toContain('zombie');
+    expect(wb.jira.store.listComments(issueOf(stale).id)).toHaveLength(1);
+    expect(lensOf(fresh)).toMatchObject({ zombie: 'false', flag: null });
+    expect(typeof lensOf(fresh).score).toBe('number');
+  });
+
+  it('does not count its own label and comment as activity: a rerun keeps the flag and writes nothing', async () => {
+    await settings({ flagActions: { label: 'zombie', comment: true } });
+    const stale = wb.jira.store.createIssue(idle()).key;
+    wb.jira.store.createIssue(anIssue());
+    await scan();
+    const mark = wb.jira.calls.length;
+
+    const second = await scan();
+
+    expect(second.counters).toMatchObject({ issues: 2, flagged: 0, cleared: 0, changed: 0, edits: 0 });
+    expect(writesIn(callsSince(mark))).toBe(0);
+    expect(callsSince(mark)).toEqual({ 'POST /rest/api/3/search/jql': 1 });
+    expect(lensOf(stale).zombie).toBe('true');
+    expect(wb.jira.store.listComments(issueOf(stale).id)).toHaveLength(1);
+  });
+
+  it('clears the flag and removes the label when a person works on the issue again', async () => {
+    await settings({ flagActions: { label: 'zombie', comment: false } });
+    const key = wb.jira.store.createIssue(idle()).key;
+    await scan();
+    wb.jira.store.touch(issueOf(key).id, new Date(Date.now() + 1000).toISOString());
+
+    const summary = await scan();
+
+    expect(summary.counters).toMatchObject({ cleared: 1, flagged: 0 });
+    expect(lensOf(key)).toMatchObject({ zombie: 'false', flag: null });
+    expect(issueOf(key).labels).not.toContain('zombie');
+  });
+
+  it('clears the flag when the kill criteria change, and after a Keep decision snoozes the item', async () => {
+    const deadline = wb.jira.store.createIssue(anIssue()).key;
+    const kept = wb.jira.store.createIssue(idle()).key;
+    wb.jira.store.setIssueProperty(deadline, ISSUE_PROPERTY_KEY, {
+      killCriteria: { deadline: ago(3).slice(0, 10) },
+    });
+    await scan();
+    expect(lensOf(deadline).flag?.rules.map((r) => r.rule)).toEqual(['killDeadline']);
+    expect(lensOf(kept).zombie).toBe('true');
+
+    const future = new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10);
+    wb.jira.store.setIssueProperty(deadline, ISSUE_PROPERTY_KEY, {
+      ...lensOf(deadline),
+      killCriteria: { deadline: future },
+    });
+    wb.jira.store.setIssueProperty(kept, ISSUE_PROPERTY_KEY, { ...lensOf(kept), snoozedUntil: future });
+    const summary = await scan();
+
+    expect(summary.counters.cleared).toBe(2);
+    expect(lensOf(deadline)).toMatchObject({ zombie: 'false', flag: null, killDate: future });
+    expect(lensOf(kept)).toMatchObject({ zombie: 'false', flag: null, snoozedUntil: future });
+  });
+
+  it('respects exemptions by label, issue type, assignee and reporter', async () => {
+    await settings({
+      exemptions: {
+        labels: ['keep-alive'],
+        issueTypes: ['Bug'],
+        assignees: [USERS.admin],
+        reporters: [USERS.viewer],
+      },
+    });
+    const keys = [
+      idle({ labels: ['keep-alive'] }),
+      idle({ type: 'Bug' }),
+      idle({ assignee: USERS.admin }),
+      idle({ reporter: USERS.viewer }),
+    ].map((i) => wb.jira.store.createIssue(i).key);
+    const judged = wb.jira.store.createIssue(idle()).key;
+
+    const summary = await scan();
+
+    expect(summary.counters.flagged).toBe(1);
+    for (const key of keys) expect(lensOf(key).zombie).toBe('false');
+    expect(lensOf(judged).zombie).toBe('true');
+  });
+
+  it('in a dry run computes and reports everything and makes no write call to Jira', async () => {
+    await settings({ flagActions: { label: 'zombie', comment: true } });
+    const stale = wb.jira.store.createIssue(idle()).key;
+    const fresh = wb.jira.store.createIssue(anIssue()).key;
+    const mark = wb.jira.calls.length;
+
+    const summary = await scan({ dryRun: true });
+
+    const calls = callsSince(mark);
+    expect(writesIn(calls)).toBe(0);
+    expect(Object.keys(calls)).toEqual(['POST /rest/api/3/search/jql']);
+    expect(summary).toMatchObject({ dryRun: true, status: 'finished' });
+    expect(summary.counters).toMatchObject({ issues: 2, flagged: 1, changed: 2, edits: 2 });
+    expect(summary.wouldChange).toEqual([
+      { issueKey: stale, change: 'flag' },
+      { issueKey: fresh, change: 'update' },
+    ]);
+    expect(wb.jira.store.getIssueProperty(stale, ISSUE_PROPERTY_KEY)).toBeUndefined();
+  });
+
+  it('records a poisoned issue in the run summary and judges the rest', async () => {
+    const bad = wb.jira.store.createIssue(idle()).key;
+    // Unknown keys are kept on read, so this lens can never be written back within Jira's size limit.
+    wb.jira.store.setIssueProperty(bad, ISSUE_PROPERTY_KEY, { junk: 'x'.repeat(33_000) });
+    const good = wb.jira.store.createIssue(idle()).key;
+
+    const summary = await scan();
+
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ issues: 1, errors: 1, flagged: 1 });
+    expect(summary.errorSamples[0]).toMatchObject({ issueKey: bad });
+    expect(lensOf(good).zombie).toBe('true');
+  });
+
+  it('writes only what changed, in batches of at most 100, and nothing on a rerun', async () => {
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 250 }, (_, i) => (i % 2 ? idle() : anIssue())));
+    const mark = wb.jira.calls.length;
+    const first = await scan();
+    const calls = callsSince(mark);
+    expect(first.counters).toMatchObject({ pages: 3, issues: 250, changed: 250, flagged: 125 });
+    expect(calls['POST /rest/api/3/search/jql']).toBe(3);
+    expect(calls['POST /rest/api/3/issue/properties/multi']).toBe(3);
+
+    const again = wb.jira.calls.length;
+    const second = await scan();
+    expect(second.counters.changed).toBe(0);
+    expect(writesIn(callsSince(again))).toBe(0);
+  });
+
+  it('stops on its budget, saves the cursor and resumes in a continuation, judging each issue once', async () => {
+    // A clock that moves 1 s per reading against a 60 s budget: the run must stop mid-page and resume.
+    let t = Date.now();
+    useConsumer({ clock: () => (t += 1000), timeoutMs: 60_000, budgetShare: 0.7 });
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 250 }, () => idle()));
+
+    const summary = await scan();
+
+    expect(summary.status).toBe('finished');
+    expect(summary.counters.invocations).toBeGreaterThan(1);
+    expect(summary.counters).toMatchObject({ pages: 3, issues: 250, flagged: 250, changed: 250 });
+    const stored = [...Array(250).keys()].map((i) => lensOf(`${PROJECT_KEY}-${i + 1}`).zombie);
+    expect(new Set(stored)).toEqual(new Set(['true']));
+  });
+
+  it('repeats a page after a crash mid-write without commenting twice', async () => {
+    await settings({ flagActions: { label: null, comment: true } });
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 120 }, () => idle()));
+    // More 500s than the scan's bounded retries: the invocation fails and the queue redelivers it.
+    wb.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      times: 3,
+      match: { pathIncludes: '/issue/properties/multi' },
+    });
+
+    const summary = await scan();
+
+    expect(wb.queue.deliveries.some((d) => !d.ok)).toBe(true);
+    expect(summary.status).toBe('finished');
+    for (let i = 1; i <= 120; i++) {
+      const issue = issueOf(`${PROJECT_KEY}-${i}`);
+      expect(wb.jira.store.listComments(issue.id)).toHaveLength(1);
+      expect(lensOf(issue.key).flag?.commented).toBe(true);
+    }
+  });
+
+  it('on 429 delays its continuation by Retry-After instead of waiting', async () => {
+    wb.jira.store.createIssue(idle());
+    wb.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 120,
+      times: 1,
+      match: { pathIncludes: '/search/jql' },
+    });
+    const started = Date.now();
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+
+    await wb.queue.runDue();
+    const waiting = wb.db
+      .prepare<[], { due_at: number }>("SELECT due_at FROM queue_events WHERE status = 'pending'")
+      .all();
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]!.due_at - wb.queue.now()).toBeGreaterThanOrEqual(119_000);
+
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const summary = await latestSummary();
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ rateLimited: 1, flagged: 1, invocations: 2 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('lets one of two overlapping runs of a project go and the other yield', async () => {
+    // A budget so short the first run needs continuations: the second event arrives while it holds the lease.
+    let t = Date.now();
+    useConsumer({ clock: () => (t += 1000), timeoutMs: 60_000, budgetShare: 0.7 });
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 250 }, () => idle()));
+    const mark = wb.jira.calls.length;
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+
+    const runs = await wb.asSystem(() => listRunSummaries(PROJECT_KEY, 10));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'finished', counters: { issues: 250, flagged: 250 } });
+    expect(wb.queue.deliveries.length).toBeGreaterThan(2);
+    // Each page read once (a page dropped mid-way on the budget is read again).
+    expect(callsSince(mark)['POST /rest/api/3/search/jql']).toBeLessThanOrEqual(
+      3 + runs[0]!.counters.invocations,
+    );
+  });
+
+  it('stores a backlog-health snapshot at the end of a run', async () => {
+    wb.jira.store.createIssue(idle());
+    wb.jira.store.createIssue(anIssue());
+    await scan();
+    const health = await wb.asSystem(() => loadHealthSnapshot<Record<string, unknown>>(PROJECT_KEY));
+    expect(health).toMatchObject({ total: 2, zombies: 1 });
+  });
+});
