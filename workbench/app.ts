@@ -307,8 +307,7 @@ export class WorkbenchApp {
       ...(module.surface ? { surface: module.surface } : {}),
       ...(module.queue ? { queue: module.queue } : {}),
     });
-    if (module.type === 'consumer' && module.queue)
-      this.queue.registerConsumer(module.queue, module.handler);
+    if (module.type === 'consumer' && module.queue) this.queue.registerConsumer(module.queue, module.handler);
   }
 
   private handlerOf(module: ManifestModule): unknown {
@@ -393,8 +392,10 @@ export class WorkbenchApp {
   registerConsumers(): void {
     for (const m of this.modules('consumer')) {
       if (!m.queue) continue;
-      const handler = this.handlerOf(m) as QueueConsumer;
-      this.queue.registerConsumer(m.queue, handler);
+      // Loaded at delivery: a consumer that does not compile yet fails its events, not the whole trigger run.
+      const consumer: QueueConsumer = (event, context) =>
+        (this.handlerOf(m) as QueueConsumer)(event, context);
+      this.queue.registerConsumer(m.queue, consumer);
     }
   }
 

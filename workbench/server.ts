@@ -268,7 +268,7 @@ export function createRequestHandler(
       if (method !== 'POST') return send(res, 405, 'text/plain', 'POST only', { allow: 'POST' });
       const back = safeBack(form?.get('back'), href('/', pageReq.user));
       try {
-        const summary = await app.runScheduledTrigger();
+        const summary = await app.runScheduledTrigger(form?.get('key') || undefined);
         if ((req.headers.accept ?? '').includes('application/json')) return sendJson(res, 200, summary);
         return reply(
           messagePage(

@@ -1,0 +1,154 @@
+/**
+ * Shared helper for browser tests: Debian's chromium through playwright-core, a workbench app and server on
+ * 127.0.0.1 (free port, in-memory db by default), and small helpers to open pages as a user, reach a surface's
+ * iframe and run axe-core.
+ *
+ *   const wb = await startBrowserWorkbench({ seed: (app) => { ... } });
+ *   const page = await wb.openAs('member', '/browse/DEMO-1');
+ *   const panel = await wb.panelFrame(page);
+ *   const violations = await wb.runAxe(panel);
+ *   await wb.close();
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { createWorkbenchApp, type WorkbenchApp, type WorkbenchAppOptions } from '../../workbench/app';
+import { startWorkbenchServer, type WorkbenchServer } from '../../workbench/server';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
+
+export interface BrowserWorkbenchOptions {
+  /** Defaults to ':memory:'. */
+  dataFile?: string;
+  now?: WorkbenchAppOptions['now'];
+  /** Fills Jira (projects, issues, test modules) before the server starts. */
+  seed?: (app: WorkbenchApp) => void | Promise<void>;
+  /** Folder holding static/<surface>/build; defaults to the repository's static/. */
+  staticDir?: string;
+  colorMode?: 'light' | 'dark';
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[]; html: string }>;
+}
+
+export interface BrowserWorkbench {
+  app: WorkbenchApp;
+  server: WorkbenchServer;
+  /** A persistent context over a fresh user-data dir: the browser itself. */
+  context: BrowserContext;
+  /** Opens `path` acting as `user` (adds ?user=) and waits for the page's load event. */
+  openAs(user: string, path: string, options?: { colorMode?: 'light' | 'dark' }): Promise<Page>;
+  /** The first surface iframe of the page (the issue panel on /browse pages), once its document has loaded. */
+  panelFrame(page: Page, selector?: string): Promise<Frame>;
+  /** Runs axe-core in a page or frame; returns the violations. */
+  runAxe(
+    target: Page | Frame,
+    options?: { rules?: Record<string, { enabled: boolean }> },
+  ): Promise<AxeViolation[]>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserWorkbench(
+  options: BrowserWorkbenchOptions = {},
+): Promise<BrowserWorkbench> {
+  const executablePath = chromiumPath();
+  if (!fs.existsSync(executablePath))
+    throw new Error(
+      `No chromium at ${executablePath}: run 'bash scripts/ensure-chromium.sh' or set CHROMIUM_PATH`,
+    );
+  const app = createWorkbenchApp({
+    dataFile: options.dataFile ?? ':memory:',
+    ...(options.now ? { now: options.now } : {}),
+  });
+  let server: WorkbenchServer | undefined;
+  let context: BrowserContext | undefined;
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wb-chromium-'));
+  try {
+    await options.seed?.(app);
+    server = await startWorkbenchServer(app, {
+      port: 0,
+      host: '127.0.0.1',
+      ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+    });
+    // A fresh profile per run: nothing cached from another test run.
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      colorScheme: options.colorMode ?? 'light',
+    });
+  } catch (error) {
+    await server?.close();
+    app.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const srv = server;
+  const ctx = context;
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const axeSource = (require('axe-core') as { source: string }).source;
+
+  return {
+    app,
+    server: srv,
+    context: ctx,
+    async openAs(user, pagePath, opts = {}) {
+      const url = new URL(pagePath, srv.url);
+      url.searchParams.set('user', user);
+      if (opts.colorMode) url.searchParams.set('theme', opts.colorMode);
+      const page = await ctx.newPage();
+      await page.goto(url.href, { waitUntil: 'load' });
+      return page;
+    },
+    async panelFrame(page, selector = 'iframe[data-wb-frame]') {
+      const handle = await page.waitForSelector(selector);
+      const frame = await handle.contentFrame();
+      if (!frame) throw new Error(`${selector} has no frame`);
+      await frame.waitForLoadState('load');
+      return frame;
+    },
+    async runAxe(target, axeOptions = {}) {
+      await target.evaluate(axeSource);
+      return target.evaluate(
+        async (opts) =>
+          (
+            await (
+              window as unknown as {
+                axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: AxeViolation[] }> };
+              }
+            ).axe.run(document, opts)
+          ).violations.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            nodes: v.nodes.map((n) => ({ target: n.target, html: n.html })),
+          })),
+        axeOptions,
+      );
+    },
+    async close() {
+      await ctx.close().catch(() => undefined);
+      await srv.close();
+      app.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
