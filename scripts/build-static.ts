@@ -3,7 +3,7 @@
  * Asset paths are relative because Forge serves each surface from a resource path inside an iframe.
  * Usage: tsx scripts/build-static.ts [surface...] [--watch]
  */
-import { build, context, type BuildOptions } from 'esbuild';
+import { build, context, type BuildOptions, type Plugin } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -33,6 +33,22 @@ function html(title: string): string {
 `;
 }
 
+/**
+ * zod's `z` namespace re-exports every locale (about 40 KB gzipped) and esbuild cannot shake a namespace. The
+ * surfaces speak English, which zod imports on its own: the bundle of all other locales is left out.
+ */
+const englishOnlyZod: Plugin = {
+  name: 'english-only-zod',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'zod-no-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-no-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 function options(surface: string): BuildOptions {
   return {
     entryPoints: [path.join(STATIC, surface, 'src', 'index.tsx')],
@@ -47,6 +63,7 @@ function options(surface: string): BuildOptions {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
+    plugins: [englishOnlyZod],
   };
 }
 
