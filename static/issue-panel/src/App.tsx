@@ -1,0 +1,461 @@
+/**
+ * The issue panel: the hypothesis, the expected outcome, the outcome link, kill criteria and the result, with
+ * the outcome-linkage score recomputed in the browser on every keystroke (the same domain code the resolver
+ * runs). One resolver call on load; saves carry the version they were edited from.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import {
+  ISSUE_PANEL_RESOLVERS,
+  type PanelLens,
+  type PanelLoadData,
+  type PanelSaveData,
+} from '../../../src/contract/issue-panel';
+import type { ErrorAnswer } from '../../../src/contract/answer';
+import { assessIssue } from '../../../src/domain/assess-issue';
+import { callResolver, flag } from '../../shared/bridge';
+import { SelectInput, TextArea, TextInput } from '../../shared/Field';
+import { Message } from '../../shared/Message';
+import { RecipeWarning } from '../../shared/RecipeWarning';
+import { ScoreBreakdown } from '../../shared/ScoreBreakdown';
+import {
+  FIELD_LABELS,
+  FIELD_NAMES,
+  applyStory,
+  checkValues,
+  errorsByField,
+  scorableDraft,
+  valuesOf,
+  type FieldName,
+  type FormErrors,
+  type FormValues,
+} from './form';
+
+type Phase =
+  { kind: 'loading' } | { kind: 'failed'; error: ErrorAnswer } | { kind: 'ready'; data: PanelLoadData };
+
+export function App() {
+  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+
+  const load = async () => {
+    setPhase({ kind: 'loading' });
+    const answer = await callResolver<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load);
+    setPhase(answer.ok ? { kind: 'ready', data: answer.data } : { kind: 'failed', error: answer.error });
+  };
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  if (phase.kind === 'loading') {
+    return (
+      <p className="ol-muted" role="status">
+        Loading Outcome Lens…
+      </p>
+    );
+  }
+  if (phase.kind === 'failed') {
+    return (
+      <Message appearance="error" title="Outcome Lens could not load this issue">
+        <p>{phase.error.message}</p>
+        <button type="button" className="ol-btn" onClick={() => void load()}>
+          Try again
+        </button>
+      </Message>
+    );
+  }
+  return <Panel data={phase.data} />;
+}
+
+interface Conflict {
+  message: string;
+  theirs: PanelLens | null;
+}
+
+function Panel({ data }: { data: PanelLoadData }) {
+  const editable = data.permissions.canEdit;
+  const [base, setBase] = useState<PanelLens>(data.lens);
+  const [values, setValues] = useState<FormValues>(() => valuesOf(data.lens.draft));
+  const [touched, setTouched] = useState<Partial<Record<FieldName, boolean>>>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FormErrors>({});
+  const [saving, setSaving] = useState(false);
+  const [banner, setBanner] = useState<{
+    appearance: 'success' | 'error';
+    title: string;
+    text: string;
+  } | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [pasteOpen, setPasteOpen] = useState(false);
+  const [story, setStory] = useState('');
+  const [pasteNote, setPasteNote] = useState<string | null>(null);
+  const pasteButtonRef = useRef<HTMLButtonElement>(null);
+
+  const outcomesById = useMemo(() => new Map(data.outcomes.map((o) => [o.id, o])), [data.outcomes]);
+  const facts = useMemo(
+    () => ({
+      key: data.issue.key,
+      summary: data.issue.summary,
+      description: data.issue.description,
+      statusCategory: data.issue.statusCategory,
+      parent: data.issue.parent
+        ? { key: data.issue.parent.key, outcomeId: data.issue.parent.outcomeId }
+        : null,
+    }),
+    [data.issue],
+  );
+  const checked = useMemo(() => checkValues(values), [values]);
+  const assessment = useMemo(
+    () => assessIssue(facts, checked.ok ? checked.draft : scorableDraft(values), outcomesById, data.settings),
+    [facts, checked, values, outcomesById, data.settings],
+  );
+
+  const clientErrors: FormErrors = checked.ok ? {} : checked.errors;
+  const errorOf = (field: FieldName): string | undefined =>
+    serverErrors[field] ?? (submitted || touched[field] ? clientErrors[field] : undefined);
+
+  const change = (field: FieldName) => (value: string) => {
+    setValues((v) => ({ ...v, [field]: value }));
+    setServerErrors((e) => ({ ...e, [field]: undefined }));
+    setBanner(null);
+  };
+  const blur = (field: FieldName) => () => setTouched((t) => ({ ...t, [field]: true }));
+  const common = (field: FieldName) => ({
+    id: `ol-${field}`,
+    label: FIELD_LABELS[field],
+    value: values[field],
+    onChange: change(field),
+    onBlur: blur(field),
+    error: errorOf(field),
+    readOnly: !editable,
+  });
+
+  const focusField = (field: FieldName) => document.getElementById(`ol-${field}`)?.focus();
+
+  const save = async () => {
+    setSubmitted(true);
+    setBanner(null);
+    if (!checked.ok) {
+      const first = FIELD_NAMES.find((f) => checked.errors[f]);
+      setBanner({
+        appearance: 'error',
+        title: 'Nothing was saved',
+        text: 'Some fields need attention: see the messages at the fields.',
+      });
+      if (first) focusField(first);
+      return;
+    }
+    setSaving(true);
+    const answer = await callResolver<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, {
+      version: base.version,
+      draft: checked.draft,
+    });
+    setSaving(false);
+    if (answer.ok) {
+      setBase(answer.data.lens);
+      setServerErrors({});
+      setConflict(null);
+      setSubmitted(false);
+      setBanner({
+        appearance: 'success',
+        title: 'Saved',
+        text: `Outcome-linkage is now ${answer.data.score} / 100.`,
+      });
+      flag('Outcome Lens saved', `${data.issue.key}: outcome-linkage ${answer.data.score} / 100.`, 'success');
+      return;
+    }
+    const error = answer.error;
+    if (error.code === 'CONFLICT') {
+      // Keep the user's input; fetch the other version so they can compare before choosing.
+      const latest = await callResolver<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load);
+      setConflict({ message: error.message, theirs: latest.ok ? latest.data.lens : null });
+      flag('Not saved: someone else saved first', 'Your changes are kept in the panel.', 'warning');
+      return;
+    }
+    if (error.fields) setServerErrors(errorsByField(error.fields));
+    setBanner({ appearance: 'error', title: 'Nothing was saved', text: error.message });
+    flag('Outcome Lens could not save', error.message, 'error');
+  };
+
+  const useTheirs = () => {
+    if (!conflict?.theirs) return;
+    setBase(conflict.theirs);
+    setValues(valuesOf(conflict.theirs.draft));
+    setConflict(null);
+  };
+  const keepMine = () => {
+    if (!conflict?.theirs) return;
+    // Mine stays in the form; the next save is based on their version, so it replaces it knowingly.
+    setBase(conflict.theirs);
+    setConflict(null);
+    setBanner({
+      appearance: 'success',
+      title: 'Your version is kept',
+      text: 'Press Save to store it over theirs.',
+    });
+  };
+
+  const openPaste = () => {
+    setPasteOpen(true);
+    setPasteNote(null);
+    setTimeout(() => document.getElementById('ol-story')?.focus(), 0);
+  };
+  const closePaste = () => {
+    setPasteOpen(false);
+    setTimeout(() => pasteButtonRef.current?.focus(), 0);
+  };
+  const fillFromStory = () => {
+    const { values: next, filled, notes } = applyStory(values, story, new Date());
+    setValues(next);
+    setPasteOpen(false);
+    setPasteNote(
+      filled.length
+        ? `Filled ${filled.map((f) => FIELD_LABELS[f]).join(', ')} from the story. Review them, then Save.`
+        : `No persona, intent, benefit or metric could be read from that story${notes.length ? ` (${notes.join(' ')})` : ''}. Fill the fields by hand.`,
+    );
+    setTimeout(() => focusField(filled[0] ?? 'persona'), 0);
+  };
+
+  const nothingYet = base.version === 0;
+  const parent = data.issue.parent;
+  const inherited = parent?.outcomeId ? outcomesById.get(parent.outcomeId) : undefined;
+  const outcomeOptions = [
+    { value: '', label: inherited ? `None here: inherited from ${parent!.key}` : 'Not linked' },
+    ...data.outcomes
+      .filter((o) => o.status === 'active' || o.id === values.outcomeId)
+      .map((o) => ({
+        value: o.id,
+        label: `${o.name} (${o.metric})${o.status === 'active' ? '' : ` – ${o.status}`}`,
+      })),
+  ];
+  const outcomeHelp = inherited
+    ? values.outcomeId
+      ? `${parent!.key} links to “${inherited.name}”; a direct link here counts in full.`
+      : `Inherited from ${parent!.key}: “${inherited.name}” (counts less than a direct link).`
+    : data.outcomes.length === 0
+      ? 'This project has no active outcomes yet: add them on the Outcome map page.'
+      : undefined;
+
+  return (
+    <main className="ol-root ol-stack" aria-label={`Outcome Lens for ${data.issue.key}`}>
+      {!editable ? (
+        <Message appearance="info" title="Read-only" testId="read-only">
+          <p>{data.permissions.readOnlyReason}</p>
+        </Message>
+      ) : null}
+      {nothingYet && editable ? (
+        <Message appearance="info" title="No hypothesis yet" testId="empty-state">
+          <p>
+            Say who has the problem, what they want and why it matters, and what result you expect. Paste a
+            user story to fill the fields, or type them below.
+          </p>
+        </Message>
+      ) : null}
+      {nothingYet && !editable ? (
+        <p className="ol-muted">Nobody has written a hypothesis for this issue yet.</p>
+      ) : null}
+
+      <ScoreBreakdown
+        score={assessment.score}
+        caption={editable ? 'Updates as you type; saved with the issue when you press Save.' : undefined}
+      />
+      <RecipeWarning
+        verdict={assessment.recipe}
+        {...(editable ? { onWriteHypothesis: () => focusField('persona') } : {})}
+      />
+
+      {conflict ? (
+        <Message appearance="warning" title="Not saved: someone else saved first" testId="conflict">
+          <p>{conflict.message}</p>
+          {conflict.theirs ? <TheirVersion lens={conflict.theirs} /> : null}
+          <div className="ol-actions">
+            <button type="button" className="ol-btn" onClick={useTheirs} disabled={!conflict.theirs}>
+              Reload their version
+            </button>
+            <button type="button" className="ol-btn" onClick={keepMine} disabled={!conflict.theirs}>
+              Keep mine
+            </button>
+          </div>
+        </Message>
+      ) : null}
+
+      {editable ? (
+        <div className="ol-actions">
+          <button
+            type="button"
+            className="ol-btn"
+            ref={pasteButtonRef}
+            aria-expanded={pasteOpen}
+            aria-controls="ol-paste"
+            onClick={() => (pasteOpen ? closePaste() : openPaste())}
+          >
+            Paste story
+          </button>
+        </div>
+      ) : null}
+      {pasteOpen ? (
+        <div
+          id="ol-paste"
+          role="group"
+          aria-label="Paste a story"
+          className="ol-stack"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') closePaste();
+          }}
+        >
+          <TextArea
+            id="ol-story"
+            label="Story"
+            rows={4}
+            value={story}
+            onChange={setStory}
+            help="e.g. As a shopper, I want to bookmark items in my cart, so that I can finish later. We expect cart drop-off to fall from 40% to 30% by 1 March."
+          />
+          <div className="ol-actions">
+            <button
+              type="button"
+              className="ol-btn ol-btn-primary"
+              onClick={fillFromStory}
+              disabled={!story.trim()}
+            >
+              Fill fields
+            </button>
+            <button type="button" className="ol-btn" onClick={closePaste}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {pasteNote ? (
+        <p className="ol-help" role="status" data-testid="paste-note">
+          {pasteNote}
+        </p>
+      ) : null}
+
+      <form
+        className="ol-stack"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (editable) void save();
+        }}
+      >
+        <fieldset className="ol-group">
+          <legend>Hypothesis</legend>
+          <div className="ol-stack">
+            <TextInput {...common('persona')} placeholder="Who has the problem, e.g. a returning shopper" />
+            <TextArea {...common('intent')} placeholder="What they want to do" />
+            <TextArea {...common('benefit')} placeholder="Why it matters to them" />
+          </div>
+        </fieldset>
+
+        <fieldset className="ol-group">
+          <legend>Expected outcome</legend>
+          <div className="ol-stack">
+            <TextInput {...common('metric')} placeholder="e.g. cart drop-off" />
+            <div className="ol-grid">
+              <TextInput {...common('baseline')} inputMode="decimal" />
+              <TextInput {...common('target')} inputMode="decimal" />
+              <TextInput {...common('unit')} placeholder="%" />
+              <SelectInput
+                {...common('direction')}
+                options={[
+                  { value: '', label: 'Choose…' },
+                  { value: 'increase', label: 'Increase' },
+                  { value: 'decrease', label: 'Decrease' },
+                ]}
+              />
+              <TextInput {...common('checkBy')} type="date" />
+            </div>
+            <SelectInput {...common('outcomeId')} options={outcomeOptions} help={outcomeHelp} />
+          </div>
+        </fieldset>
+
+        <fieldset className="ol-group">
+          <legend>Kill criteria</legend>
+          <p className="ol-help">
+            Decide up front when to stop. When one is met the item goes to kill review; nothing closes by
+            itself.
+          </p>
+          <div className="ol-stack">
+            <div className="ol-grid">
+              <TextInput {...common('deadline')} type="date" />
+              <TextInput {...common('maxIdleDays')} inputMode="numeric" />
+              <TextInput {...common('maxSprints')} inputMode="numeric" />
+            </div>
+            <div className="ol-grid">
+              <TextInput {...common('thresholdMetric')} placeholder="e.g. weekly bookmarks" />
+              <SelectInput
+                {...common('thresholdComparison')}
+                options={[
+                  { value: 'atLeast', label: 'must reach at least' },
+                  { value: 'atMost', label: 'must fall to at most' },
+                ]}
+              />
+              <TextInput {...common('thresholdValue')} inputMode="decimal" />
+              <TextInput {...common('thresholdBy')} type="date" />
+            </div>
+            <TextArea
+              {...common('conditionText')}
+              placeholder="e.g. fewer than 5 teams ask for it at the review"
+            />
+            <TextInput {...common('reviewDate')} type="date" />
+          </div>
+        </fieldset>
+
+        <fieldset className="ol-group">
+          <legend>After delivery</legend>
+          <div className="ol-stack">
+            <SelectInput
+              {...common('verdict')}
+              options={[
+                { value: '', label: 'Not yet known' },
+                { value: 'validated', label: 'Validated' },
+                { value: 'invalidated', label: 'Invalidated' },
+                { value: 'inconclusive', label: 'Inconclusive' },
+              ]}
+            />
+            <TextArea
+              {...common('evidence')}
+              rows={3}
+              placeholder="What was measured, where, and what it showed"
+            />
+          </div>
+        </fieldset>
+
+        {serverErrors._ ? <p className="ol-error">{serverErrors._}</p> : null}
+        {banner ? (
+          <Message appearance={banner.appearance} title={banner.title} testId="save-result">
+            <p>{banner.text}</p>
+          </Message>
+        ) : null}
+        {editable ? (
+          <div className="ol-actions">
+            <button type="submit" className="ol-btn ol-btn-primary" disabled={saving}>
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+            {base.updatedAt ? (
+              <span className="ol-help">
+                Version {base.version}, saved {base.updatedAt.slice(0, 16).replace('T', ' ')} UTC
+              </span>
+            ) : null}
+          </div>
+        ) : null}
+      </form>
+    </main>
+  );
+}
+
+function TheirVersion({ lens }: { lens: PanelLens }) {
+  const h = lens.draft.hypothesis;
+  const e = lens.draft.expected;
+  return (
+    <dl data-testid="their-version">
+      <dt>Their version</dt>
+      <dd>
+        {[h.persona, h.intent, h.benefit].filter(Boolean).join(' · ') || 'no hypothesis'}
+        {e.metric ? ` · ${e.metric}` : ''} (version {lens.version}
+        {lens.updatedAt ? `, ${lens.updatedAt.slice(0, 16).replace('T', ' ')} UTC` : ''})
+      </dd>
+    </dl>
+  );
+}

@@ -1,0 +1,252 @@
+/**
+ * The panel's form model: text values as the inputs hold them, turned into the shared draft shape and checked
+ * with the same zod schema the resolver uses. Pure, so it runs the same in the browser and in tests.
+ */
+import { toExpected } from '../../../src/domain/analyse-story';
+import { fieldErrors, issueLensDraftSchema, type IssueLensDraft } from '../../../src/domain/schemas';
+import { parseStory } from '../../../src/domain/story-parser';
+
+export const FIELD_NAMES = [
+  'persona',
+  'intent',
+  'benefit',
+  'metric',
+  'baseline',
+  'target',
+  'unit',
+  'direction',
+  'checkBy',
+  'outcomeId',
+  'deadline',
+  'thresholdMetric',
+  'thresholdComparison',
+  'thresholdValue',
+  'thresholdBy',
+  'maxIdleDays',
+  'maxSprints',
+  'conditionText',
+  'reviewDate',
+  'verdict',
+  'evidence',
+] as const;
+export type FieldName = (typeof FIELD_NAMES)[number];
+export type FormValues = Record<FieldName, string>;
+export type FormErrors = Partial<Record<FieldName, string>> & { _?: string };
+
+export function emptyValues(): FormValues {
+  const v = Object.fromEntries(FIELD_NAMES.map((n) => [n, ''])) as FormValues;
+  v.thresholdComparison = 'atLeast';
+  return v;
+}
+
+const str = (x: string | number | undefined | null): string =>
+  x === undefined || x === null ? '' : String(x);
+
+export function valuesOf(draft: IssueLensDraft): FormValues {
+  const k = draft.killCriteria;
+  return {
+    persona: str(draft.hypothesis.persona),
+    intent: str(draft.hypothesis.intent),
+    benefit: str(draft.hypothesis.benefit),
+    metric: str(draft.expected.metric),
+    baseline: str(draft.expected.baseline),
+    target: str(draft.expected.target),
+    unit: str(draft.expected.unit),
+    direction: str(draft.expected.direction),
+    checkBy: str(draft.expected.checkBy),
+    outcomeId: str(draft.outcomeId),
+    deadline: str(k.deadline),
+    thresholdMetric: str(k.metricThreshold?.metric),
+    thresholdComparison: k.metricThreshold?.comparison ?? 'atLeast',
+    thresholdValue: str(k.metricThreshold?.value),
+    thresholdBy: str(k.metricThreshold?.by),
+    maxIdleDays: str(k.maxIdleDays),
+    maxSprints: str(k.maxSprintsCarried),
+    conditionText: str(k.condition?.text),
+    reviewDate: str(k.condition?.reviewDate),
+    verdict: str(draft.result?.verdict),
+    evidence: str(draft.result?.evidence),
+  };
+}
+
+/** Blank is "not given"; a number-looking text becomes a number; anything else stays text for zod to refuse. */
+function num(value: string): number | string | undefined {
+  const v = value.trim().replace(',', '.');
+  if (!v) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : value;
+}
+const text = (value: string): string | undefined => (value.trim() ? value : undefined);
+
+/** The raw draft the inputs describe; a group (threshold, condition, result) is sent when any part is filled. */
+export function rawDraft(v: FormValues): Record<string, unknown> {
+  const killCriteria: Record<string, unknown> = {
+    deadline: text(v.deadline),
+    maxIdleDays: num(v.maxIdleDays),
+    maxSprintsCarried: num(v.maxSprints),
+  };
+  if (v.thresholdMetric.trim() || v.thresholdValue.trim() || v.thresholdBy.trim()) {
+    killCriteria.metricThreshold = {
+      metric: v.thresholdMetric,
+      comparison: v.thresholdComparison,
+      value: num(v.thresholdValue),
+      by: v.thresholdBy,
+    };
+  }
+  if (v.conditionText.trim() || v.reviewDate.trim()) {
+    killCriteria.condition = { text: v.conditionText, reviewDate: v.reviewDate };
+  }
+  return {
+    hypothesis: { persona: v.persona, intent: v.intent, benefit: v.benefit },
+    expected: {
+      metric: v.metric,
+      baseline: num(v.baseline),
+      target: num(v.target),
+      unit: v.unit,
+      direction: text(v.direction),
+      checkBy: text(v.checkBy),
+    },
+    outcomeId: text(v.outcomeId),
+    killCriteria,
+    result:
+      v.verdict || v.evidence.trim() ? { verdict: v.verdict || undefined, evidence: v.evidence } : undefined,
+  };
+}
+
+/** Schema path (with or without the resolver's `draft.` prefix) → the input that shows its message. */
+const PATH_TO_FIELD: Record<string, FieldName> = {
+  'hypothesis.persona': 'persona',
+  'hypothesis.intent': 'intent',
+  'hypothesis.benefit': 'benefit',
+  'expected.metric': 'metric',
+  'expected.baseline': 'baseline',
+  'expected.target': 'target',
+  'expected.unit': 'unit',
+  'expected.direction': 'direction',
+  'expected.checkBy': 'checkBy',
+  outcomeId: 'outcomeId',
+  'killCriteria.deadline': 'deadline',
+  'killCriteria.metricThreshold.metric': 'thresholdMetric',
+  'killCriteria.metricThreshold.comparison': 'thresholdComparison',
+  'killCriteria.metricThreshold.value': 'thresholdValue',
+  'killCriteria.metricThreshold.by': 'thresholdBy',
+  'killCriteria.maxIdleDays': 'maxIdleDays',
+  'killCriteria.maxSprintsCarried': 'maxSprints',
+  'killCriteria.condition.text': 'conditionText',
+  'killCriteria.condition.reviewDate': 'reviewDate',
+  'result.verdict': 'verdict',
+  'result.evidence': 'evidence',
+};
+
+export function errorsByField(fields: Record<string, string>): FormErrors {
+  const out: FormErrors = {};
+  for (const [path, message] of Object.entries(fields)) {
+    const field = PATH_TO_FIELD[path.replace(/^draft\./, '')];
+    if (field) out[field] ??= message;
+    else out._ ??= message;
+  }
+  return out;
+}
+
+export type Checked = { ok: true; draft: IssueLensDraft } | { ok: false; errors: FormErrors };
+
+export function checkValues(v: FormValues): Checked {
+  const parsed = issueLensDraftSchema.safeParse(rawDraft(v));
+  return parsed.success
+    ? { ok: true, draft: parsed.data }
+    : { ok: false, errors: errorsByField(fieldErrors(parsed.error)) };
+}
+
+/**
+ * What the live score counts while some inputs are still invalid: the draft without the invalid parts, so
+ * one half-typed date does not hide the rest of the user's progress.
+ */
+export function scorableDraft(v: FormValues): IssueLensDraft {
+  const raw = rawDraft(v);
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const parsed = issueLensDraftSchema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) dropPath(raw, issue.path.map(String));
+  }
+  return { hypothesis: {}, expected: {}, killCriteria: {} };
+}
+
+function dropPath(target: Record<string, unknown>, path: string[]): void {
+  // A refinement on the whole expectation (target equals baseline) points at one part: drop that part.
+  if (path.length === 0) return;
+  let node: Record<string, unknown> = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (!next || typeof next !== 'object') return;
+    node = next as Record<string, unknown>;
+  }
+  const last = path[path.length - 1]!;
+  // A broken group (threshold, condition, result) counts as absent as a whole.
+  if (path.length >= 3 || path[0] === 'result') {
+    const parentPath = path[0] === 'result' ? ['result'] : path.slice(0, -1);
+    dropGroup(target, parentPath);
+    return;
+  }
+  delete node[last];
+}
+
+function dropGroup(target: Record<string, unknown>, path: string[]): void {
+  let node: Record<string, unknown> = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (!next || typeof next !== 'object') return;
+    node = next as Record<string, unknown>;
+  }
+  delete node[path[path.length - 1]!];
+}
+
+/** Fills the hypothesis and expectation from a pasted story; returns the new values and the fields filled. */
+export function applyStory(
+  values: FormValues,
+  story: string,
+  now: Date,
+): { values: FormValues; filled: FieldName[]; notes: string[] } {
+  const parsed = parseStory(story, { now });
+  const expected = toExpected(parsed.expectedOutcome);
+  const next = { ...values };
+  const filled: FieldName[] = [];
+  const set = (field: FieldName, value: string | number | undefined | null) => {
+    if (value === undefined || value === null || value === '') return;
+    next[field] = String(value);
+    filled.push(field);
+  };
+  set('persona', parsed.persona);
+  set('intent', parsed.intent);
+  set('benefit', parsed.benefit);
+  set('metric', expected.metric);
+  set('baseline', expected.baseline);
+  set('target', expected.target);
+  set('unit', expected.unit);
+  set('direction', expected.direction);
+  set('checkBy', expected.checkBy);
+  return { values: next, filled, notes: parsed.notes };
+}
+
+export const FIELD_LABELS: Record<FieldName, string> = {
+  persona: 'Persona',
+  intent: 'Intent',
+  benefit: 'Benefit',
+  metric: 'Metric',
+  baseline: 'Baseline',
+  target: 'Target',
+  unit: 'Unit',
+  direction: 'Direction',
+  checkBy: 'Check by',
+  outcomeId: 'Outcome',
+  deadline: 'Kill date',
+  thresholdMetric: 'Metric threshold',
+  thresholdComparison: 'Threshold comparison',
+  thresholdValue: 'Threshold value',
+  thresholdBy: 'Threshold date',
+  maxIdleDays: 'Max idle days',
+  maxSprints: 'Max sprints',
+  conditionText: 'Kill condition',
+  reviewDate: 'Review date',
+  verdict: 'Result',
+  evidence: 'Evidence',
+};

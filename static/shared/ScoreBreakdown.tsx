@@ -1,0 +1,43 @@
+import type { Score } from '../../src/domain/score';
+
+/**
+ * The outcome-linkage score, `N / 100` beside its label, with each part's points, what earned them and how to
+ * raise them. Announced politely as it changes, so a screen-reader user hears the effect of their typing.
+ */
+export function ScoreBreakdown(props: { score: Score; label?: string; caption?: string }) {
+  const { score } = props;
+  const label = props.label ?? 'Outcome-linkage';
+  return (
+    <section className="ol-score" aria-labelledby="ol-score-label" data-testid="score">
+      <div className="ol-score-head">
+        <h3 className="ol-heading" id="ol-score-label" style={{ margin: 0 }}>
+          {label}
+        </h3>
+        <output
+          className="ol-score-total"
+          aria-live="polite"
+          aria-labelledby="ol-score-label"
+          data-testid="score-total"
+        >
+          {score.total} / {score.max}
+        </output>
+      </div>
+      {props.caption ? <p className="ol-help">{props.caption}</p> : null}
+      <div className="ol-bar" aria-hidden="true">
+        <span style={{ width: `${score.total}%` }} />
+      </div>
+      <ul className="ol-score-list">
+        {score.components.map((c) => (
+          <li key={c.id} data-testid={`score-${c.id}`}>
+            <div>
+              <span>{c.label}</span>{' '}
+              <span className="ol-score-points">{c.applicable ? `${c.points} / ${c.max}` : 'not yet'}</span>
+            </div>
+            <div className="ol-help">{c.detail}</div>
+            {c.hint ? <div className="ol-help">How to raise it: {c.hint}</div> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

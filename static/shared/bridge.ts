@@ -1,0 +1,59 @@
+/**
+ * The Custom UI side of the resolver contract: `callResolver` wraps @forge/bridge's invoke so a surface always
+ * gets an `Answer` (a rejected invoke becomes an error answer, never an exception), plus theming and flags.
+ */
+import { showFlag } from '../../node_modules/@forge/bridge/out/flag/flag';
+import { invoke } from '../../node_modules/@forge/bridge/out/invoke/invoke';
+import { theme } from '../../node_modules/@forge/bridge/out/view/theme';
+import type { Answer } from '../../src/contract/answer';
+
+export async function callResolver<T>(
+  functionKey: string,
+  payload: Record<string, unknown> = {},
+): Promise<Answer<T>> {
+  try {
+    const answer = (await invoke(functionKey, payload)) as Answer<T> | null | undefined;
+    if (answer && typeof answer === 'object' && 'ok' in answer) return answer;
+    return {
+      ok: false,
+      error: { code: 'INTERNAL', message: 'The app answered in a way the page did not expect.' },
+    };
+  } catch {
+    return {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: 'Outcome Lens could not reach Jira. Check your connection and try again.',
+      },
+    };
+  }
+}
+
+/** Light or dark as the user's Jira is: design tokens follow once theming is on. */
+export async function enableTheme(): Promise<void> {
+  try {
+    await theme.enable();
+  } catch {
+    // Outside Jira (a plain browser) there is no host to theme us: the token fallbacks apply.
+  }
+}
+
+let flagSeq = 0;
+
+export function flag(
+  title: string,
+  description: string,
+  type: 'success' | 'error' | 'warning' | 'info' = 'success',
+): void {
+  try {
+    showFlag({
+      id: `outcome-lens-${Date.now()}-${++flagSeq}`,
+      title,
+      description,
+      type,
+      isAutoDismiss: type === 'success',
+    });
+  } catch {
+    // A flag is a courtesy: the page shows the same state inline.
+  }
+}
