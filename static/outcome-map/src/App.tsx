@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { PROJECT_PAGE_RESOLVERS as R, type ProjectPageLoadData } from '../../../src/contract/project-page';
+import { callResolver } from '../../shared/bridge';
+import { Message } from '../../shared/Message';
+import { Health } from './Health';
+import { KillReview } from './KillReview';
+import { OutcomeMap } from './OutcomeMap';
+
+const TABS = [
+  { id: 'map', label: 'Outcome map' },
+  { id: 'kill', label: 'Kill review' },
+  { id: 'health', label: 'Backlog health' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+export function App() {
+  const [data, setData] = useState<ProjectPageLoadData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tab, setTab] = useState<TabId>('map');
+  const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
+
+  const reload = useCallback(async () => {
+    const answer = await callResolver<ProjectPageLoadData>(R.load);
+    if (answer.ok) {
+      setData(answer.data);
+      setError(null);
+    } else setError(answer.error.message);
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  // Arrow keys move between tabs, as the WAI-ARIA tabs pattern asks.
+  const onKey = (e: KeyboardEvent, index: number) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = (index + step + TABS.length) % TABS.length;
+    setTab(TABS[next]!.id);
+    tabRefs.current[next]?.focus();
+  };
+
+  if (error)
+    return (
+      <main className="ol-root">
+        <Message appearance="error" title="Outcome Lens could not load this project" testId="load-error">
+          <p>{error}</p>
+        </Message>
+      </main>
+    );
+  if (!data)
+    return (
+      <main className="ol-root" aria-busy="true">
+        <p className="ol-muted">Loading outcomes…</p>
+      </main>
+    );
+  return (
+    <main className="ol-root">
+      <div role="tablist" aria-label="Outcome Lens views" className="ol-tabs">
+        {TABS.map((t, i) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              tabRefs.current[i] = el;
+            }}
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className="ol-tab"
+            onClick={() => setTab(t.id)}
+            onKeyDown={(e) => onKey(e, i)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'map' ? <OutcomeMap page={data} onOutcomesChanged={reload} /> : null}
+        {tab === 'kill' ? <KillReview page={data} /> : null}
+        {tab === 'health' ? <Health page={data} /> : null}
+      </section>
+    </main>
+  );
+}

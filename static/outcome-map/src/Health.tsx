@@ -1,0 +1,138 @@
+import { useEffect, useState } from 'react';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  type HealthData,
+  type ProjectPageLoadData,
+  type ScanNowData,
+} from '../../../src/contract/project-page';
+import { callResolver, flag } from '../../shared/bridge';
+import { Message } from '../../shared/Message';
+import { download, healthCsv } from './csv';
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const signed = (x: number | null | undefined, asPct = false) =>
+  x === null || x === undefined ? '' : `${x > 0 ? '+' : ''}${asPct ? `${Math.round(x * 100)} pts` : x}`;
+
+function Bar({ label, count, share }: { label: string; count: number; share: number }) {
+  return (
+    <div className="ol-hbar">
+      <span>{label}</span>
+      <div className="ol-share" role="img" aria-label={`${label}: ${count}, ${pct(share)}`}>
+        <span style={{ width: pct(share) }} />
+      </div>
+      <span>
+        {count} ({pct(share)})
+      </span>
+    </div>
+  );
+}
+
+export function Health({ page }: { page: ProjectPageLoadData }) {
+  const [data, setData] = useState<HealthData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () =>
+    callResolver<HealthData>(R.health, {}).then((a) => (a.ok ? setData(a.data) : setError(a.error.message)));
+  useEffect(() => {
+    void load();
+  }, []);
+  const scan = async () => {
+    const a = await callResolver<ScanNowData>(R.scanNow, {});
+    if (a.ok) {
+      flag('Scan', a.data.message);
+      await load();
+    } else flag('Scan not started', a.error.message, 'error');
+  };
+  if (error)
+    return (
+      <Message appearance="error" title="Backlog health could not load">
+        <p>{error}</p>
+      </Message>
+    );
+  if (!data) return <p className="ol-muted">Loading backlog health…</p>;
+  const c = data.current;
+  const m = data.movement;
+  return (
+    <div className="ol-stack">
+      <div className="ol-actions">
+        <button
+          type="button"
+          className="ol-btn"
+          disabled={!c}
+          onClick={() => download(`backlog-health-${page.projectKey}.csv`, healthCsv(data), 'text/csv')}
+        >
+          Export backlog health as CSV
+        </button>
+        {page.permissions.isAdmin ? (
+          <button type="button" className="ol-btn" onClick={() => void scan()}>
+            Scan now
+          </button>
+        ) : null}
+        <span className="ol-muted">
+          {data.scannedAt ? `Last scan ${data.scannedAt.slice(0, 16).replace('T', ' ')}` : ''}
+        </span>
+      </div>
+      {!c ? (
+        <Message appearance="info" title="No scan yet">
+          <p>The daily scan fills this report. A project administrator can start one now.</p>
+        </Message>
+      ) : (
+        <>
+          <h2 className="ol-heading">Who wrote the stories?</h2>
+          {c.reporters.map((r) => (
+            <Bar
+              key={r.reporter ?? 'unknown'}
+              label={r.reporter ?? 'unknown'}
+              count={r.count}
+              share={r.share}
+            />
+          ))}
+          <h2 className="ol-heading">
+            Recipes or problems?{' '}
+            {m ? (
+              <span className="ol-muted">{signed(m.recipeShare, true)} recipes since last scan</span>
+            ) : null}
+          </h2>
+          <Bar label="Recipes" count={c.recipes.count} share={c.recipes.share} />
+          <Bar label="Problems" count={c.problems.count} share={c.problems.share} />
+          <ul aria-label="Recipe examples">
+            {c.recipes.examples.map((e) => (
+              <li key={e.key}>
+                {e.key} {e.summary}{' '}
+                <span className="ol-muted">({e.phrases.map((p) => `“${p}”`).join(', ')})</span>
+              </li>
+            ))}
+          </ul>
+          <h2 className="ol-heading">
+            Which outcome does each serve?{' '}
+            {m ? (
+              <span className="ol-muted">{signed(m.linkedShare, true)} linked since last scan</span>
+            ) : null}
+          </h2>
+          <Bar label="Linked directly" count={c.links.direct.count} share={c.links.direct.share} />
+          <Bar label="Through an epic" count={c.links.inherited.count} share={c.links.inherited.share} />
+          <Bar label="Serves no outcome" count={c.links.none.count} share={c.links.none.share} />
+          <h2 className="ol-heading">
+            Scores {m ? <span className="ol-muted">mean {signed(m.meanScore)} since last scan</span> : null}
+          </h2>
+          {c.scores.buckets.map((b) => (
+            <Bar
+              key={b.from}
+              label={`${b.from}–${b.to}`}
+              count={b.count}
+              share={c.total ? b.count / c.total : 0}
+            />
+          ))}
+          <p className="ol-muted">
+            Mean {c.scores.mean ?? '–'}, median {c.scores.median ?? '–'}.
+          </p>
+          <h2 className="ol-heading">
+            Zombies {m ? <span className="ol-muted">{signed(m.zombies)} since last scan</span> : null}
+          </h2>
+          {Object.entries(c.zombies.byRule).map(([rule, n]) => (
+            <Bar key={rule} label={rule} count={n} share={c.total ? n / c.total : 0} />
+          ))}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,312 @@
+import { router } from '@forge/bridge';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  type DecideData,
+  type DecisionEntry,
+  type DecisionLogData,
+  type ProjectPageLoadData,
+  type ZombieItem,
+  type ZombieQueueData,
+} from '../../../src/contract/project-page';
+import { callResolver, flag } from '../../shared/bridge';
+import { SelectInput, TextArea, TextInput } from '../../shared/Field';
+import { Message } from '../../shared/Message';
+import { decisionsCsv, download } from './csv';
+
+function newKey(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  return c?.randomUUID
+    ? c.randomUUID()
+    : `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+}
+
+type Kind = 'kill' | 'keep' | 'relink';
+
+function DecisionForm(props: {
+  item: ZombieItem;
+  page: ProjectPageLoadData;
+  kind: Kind;
+  onDone: (d: DecideData | null) => void;
+}) {
+  const { item, kind } = props;
+  const [reason, setReason] = useState('');
+  const [snooze, setSnooze] = useState('');
+  const [killDate, setKillDate] = useState('');
+  const [outcomeId, setOutcomeId] = useState(
+    props.page.outcomes.find((o) => o.status === 'active')?.id ?? '',
+  );
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // One key per decision, kept across retries: the resolver acts once for it.
+  const key = useRef(newKey());
+  const idp = `${kind}-${item.key}`;
+
+  const submit = async () => {
+    const decision =
+      kind === 'kill'
+        ? { kind, reason }
+        : kind === 'keep'
+          ? {
+              kind,
+              reason,
+              ...(snooze ? { snoozeUntil: snooze } : {}),
+              ...(killDate ? { killCriteria: { deadline: killDate } } : {}),
+            }
+          : { kind, reason, outcomeId };
+    setBusy(true);
+    const answer = await callResolver<DecideData>(R.decide, {
+      issueKey: item.key,
+      idempotencyKey: key.current,
+      decision,
+    });
+    setBusy(false);
+    if (answer.ok) {
+      flag(
+        `${kind === 'kill' ? 'Killed' : kind === 'keep' ? 'Kept' : 'Relinked'} ${item.key}`,
+        answer.data.statusName ? `Status: ${answer.data.statusName}` : reason,
+      );
+      props.onDone(answer.data);
+    } else {
+      const fields: Record<string, string> = {};
+      for (const [k, v] of Object.entries(answer.error.fields ?? {}))
+        fields[k.replace(/^decision\./, '')] = v;
+      setErrors(fields);
+      setMessage(answer.error.message);
+    }
+  };
+  return (
+    <form
+      className="ol-dialog ol-stack"
+      aria-label={`${kind} ${item.key}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      {message ? (
+        <Message appearance="error" title="Nothing was changed">
+          <p>{message}</p>
+        </Message>
+      ) : null}
+      <TextArea
+        id={`${idp}-reason`}
+        label="Why (goes into the decision log)"
+        value={reason}
+        onChange={setReason}
+        error={errors.reason}
+      />
+      {kind === 'keep' ? (
+        <div className="ol-grid">
+          <TextInput
+            id={`${idp}-snooze`}
+            label="Snooze until"
+            type="date"
+            value={snooze}
+            onChange={setSnooze}
+            error={errors.snoozeUntil}
+          />
+          <TextInput
+            id={`${idp}-killdate`}
+            label="New kill date"
+            type="date"
+            value={killDate}
+            onChange={setKillDate}
+            error={errors['killCriteria.deadline']}
+          />
+        </div>
+      ) : null}
+      {kind === 'relink' ? (
+        <SelectInput
+          id={`${idp}-outcome`}
+          label="Outcome it serves"
+          value={outcomeId}
+          onChange={setOutcomeId}
+          error={errors.outcomeId}
+          options={props.page.outcomes
+            .filter((o) => o.status === 'active')
+            .map((o) => ({ value: o.id, label: o.name }))}
+        />
+      ) : null}
+      <div className="ol-actions">
+        <button type="submit" className="ol-btn ol-btn-primary" disabled={busy}>
+          Confirm {kind}
+        </button>
+        <button type="button" className="ol-btn" onClick={() => props.onDone(null)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function QueueItem({
+  item,
+  page,
+  onDecided,
+}: {
+  item: ZombieItem;
+  page: ProjectPageLoadData;
+  onDecided: () => void;
+}) {
+  const [kind, setKind] = useState<Kind | null>(null);
+  return (
+    <li className="ol-card" data-testid={`zombie-${item.key}`}>
+      <a
+        href={`/browse/${item.key}`}
+        onClick={(e) => {
+          e.preventDefault();
+          void router.navigate({ target: 'issue', issueKey: item.key }).catch(() => undefined);
+        }}
+      >
+        {item.key}
+      </a>{' '}
+      {item.summary} <span className="ol-muted">({item.statusName})</span>
+      <ul>
+        {item.rules.map((r) => (
+          <li key={r.rule}>
+            <strong>{r.rule}</strong> since {r.since}: {r.detail}
+          </li>
+        ))}
+      </ul>
+      {page.permissions.canDecide ? (
+        <div className="ol-actions">
+          <button
+            type="button"
+            className="ol-btn"
+            onClick={() => setKind('kill')}
+            aria-label={`Kill ${item.key}`}
+          >
+            Kill
+          </button>
+          <button
+            type="button"
+            className="ol-btn"
+            onClick={() => setKind('keep')}
+            aria-label={`Keep ${item.key}`}
+          >
+            Keep
+          </button>
+          <button
+            type="button"
+            className="ol-btn"
+            onClick={() => setKind('relink')}
+            aria-label={`Relink ${item.key}`}
+          >
+            Relink
+          </button>
+        </div>
+      ) : null}
+      {kind ? (
+        <DecisionForm
+          key={kind}
+          item={item}
+          page={page}
+          kind={kind}
+          onDone={(d) => {
+            setKind(null);
+            if (d) onDecided();
+          }}
+        />
+      ) : null}
+    </li>
+  );
+}
+
+export function KillReview({ page }: { page: ProjectPageLoadData }) {
+  const [queue, setQueue] = useState<ZombieItem[] | null>(null);
+  const [token, setToken] = useState<string | null>(null);
+  const [log, setLog] = useState<DecisionEntry[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const [q, l] = await Promise.all([
+      callResolver<ZombieQueueData>(R.zombieQueue, {}),
+      callResolver<DecisionLogData>(R.decisionLog, { limit: 100 }),
+    ]);
+    if (q.ok) {
+      setQueue(q.data.items);
+      setToken(q.data.nextPageToken);
+    } else setError(q.error.message);
+    if (l.ok) setLog(l.data.entries);
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const more = async () => {
+    const q = await callResolver<ZombieQueueData>(R.zombieQueue, { pageToken: token });
+    if (q.ok) {
+      setQueue((old) => [...(old ?? []), ...q.data.items]);
+      setToken(q.data.nextPageToken);
+    }
+  };
+  const exportAll = async (format: 'csv' | 'json') => {
+    const all = await callResolver<DecisionLogData>(R.decisionLog, { limit: 500 });
+    const entries = all.ok ? all.data.entries : log;
+    if (format === 'csv') download(`decision-log-${page.projectKey}.csv`, decisionsCsv(entries), 'text/csv');
+    else
+      download(`decision-log-${page.projectKey}.json`, JSON.stringify(entries, null, 2), 'application/json');
+  };
+
+  return (
+    <div className="ol-stack">
+      {!page.permissions.canDecide ? (
+        <Message appearance="info" title="Read-only">
+          <p>Only people who can edit and transition issues in this project can decide here.</p>
+        </Message>
+      ) : null}
+      {error ? (
+        <Message appearance="error" title="The zombie queue could not load">
+          <p>{error}</p>
+        </Message>
+      ) : null}
+      <h2 className="ol-heading">Zombie queue</h2>
+      {queue === null ? <p className="ol-muted">Loading the queue…</p> : null}
+      {queue && queue.length === 0 ? <p className="ol-muted">No zombies: nothing lingers.</p> : null}
+      <ul className="ol-cards" aria-label="Zombie queue">
+        {(queue ?? []).map((item) => (
+          <QueueItem key={item.key} item={item} page={page} onDecided={() => void load()} />
+        ))}
+      </ul>
+      {token ? (
+        <button type="button" className="ol-btn" onClick={() => void more()}>
+          Load more zombies
+        </button>
+      ) : null}
+      <h2 className="ol-heading">Decision log</h2>
+      <div className="ol-actions">
+        <button type="button" className="ol-btn" onClick={() => void exportAll('csv')}>
+          Export decision log as CSV
+        </button>
+        <button type="button" className="ol-btn" onClick={() => void exportAll('json')}>
+          Export decision log as JSON
+        </button>
+      </div>
+      <table className="ol-table" aria-label="Decision log">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Issue</th>
+            <th scope="col">Decision</th>
+            <th scope="col">Who</th>
+            <th scope="col">Why</th>
+            <th scope="col">Rules that fired</th>
+          </tr>
+        </thead>
+        <tbody>
+          {log.map((e) => (
+            <tr key={e.id} data-testid={`log-${e.issueKey}`}>
+              <td>{e.at.slice(0, 16).replace('T', ' ')}</td>
+              <td>{e.issueKey}</td>
+              <td>{e.kind}</td>
+              <td>{e.by}</td>
+              <td>{e.reason}</td>
+              <td>{e.rules.map((r) => `${r.rule} (since ${r.since})`).join(', ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,322 @@
+import { router } from '@forge/bridge';
+import { useCallback, useEffect, useState } from 'react';
+import {
+  NO_OUTCOME,
+  PROJECT_PAGE_RESOLVERS as R,
+  type LaneSummary,
+  type MapFilters,
+  type MapIssue,
+  type MapPageData,
+  type MapSummaryData,
+  type OutcomeView,
+  type ProjectPageLoadData,
+} from '../../../src/contract/project-page';
+import { callResolver, flag } from '../../shared/bridge';
+import { SelectInput } from '../../shared/Field';
+import { Message } from '../../shared/Message';
+import { ProgressChart } from './Chart';
+import { MeasurementForm, OutcomeForm } from './OutcomeForm';
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+function openIssue(key: string) {
+  // Forge's router opens the issue in Jira; the href is there for middle-click and screen readers.
+  void router.navigate({ target: 'issue', issueKey: key }).catch(() => undefined);
+}
+
+function IssueCard({ issue }: { issue: MapIssue }) {
+  return (
+    <li className="ol-card" data-testid={`map-issue-${issue.key}`}>
+      <a
+        href={`/browse/${issue.key}`}
+        onClick={(e) => {
+          e.preventDefault();
+          openIssue(issue.key);
+        }}
+      >
+        {issue.key}
+      </a>{' '}
+      {issue.summary}
+      <div className="ol-card-meta">
+        <span className="ol-pill" aria-label={`Score ${issue.score} of 100`}>
+          score {issue.score}
+        </span>
+        <span className="ol-muted">{issue.statusName}</span>
+        <span className="ol-muted">{issue.issueType}</span>
+        {issue.estimate !== null ? <span className="ol-muted">{issue.estimate} pts</span> : null}
+        {issue.via ? <span className="ol-muted">via {issue.via}</span> : null}
+        {issue.zombie ? <span className="ol-pill ol-pill-danger">zombie</span> : null}
+        {issue.isRecipe ? <span className="ol-pill ol-pill-warning">recipe</span> : null}
+      </div>
+    </li>
+  );
+}
+
+function LaneIssues({ lane, filters, label }: { lane: string; filters: MapFilters; label: string }) {
+  const [issues, setIssues] = useState<MapIssue[]>([]);
+  const [token, setToken] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const load = useCallback(
+    async (pageToken: string | null, replace: boolean) => {
+      setLoading(true);
+      const answer = await callResolver<MapPageData>(R.mapPage, { lane, filters, pageToken, pageSize: 20 });
+      setLoading(false);
+      if (!answer.ok) return setError(answer.error.message);
+      setIssues((old) => (replace ? answer.data.issues : [...old, ...answer.data.issues]));
+      setToken(answer.data.nextPageToken);
+    },
+    [lane, filters],
+  );
+  useEffect(() => {
+    void load(null, true);
+  }, [load]);
+  if (error) return <p className="ol-error">{error}</p>;
+  return (
+    <>
+      <ul className="ol-cards" aria-label={`Issues: ${label}`}>
+        {issues.map((i) => (
+          <IssueCard key={i.key} issue={i} />
+        ))}
+      </ul>
+      {!loading && issues.length === 0 ? <p className="ol-muted">No open issues here.</p> : null}
+      {token ? (
+        <button type="button" className="ol-btn" disabled={loading} onClick={() => void load(token, false)}>
+          Load more issues: {label}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+function Share({ lane }: { lane: LaneSummary }) {
+  return (
+    <div className="ol-lane-meta">
+      {lane.count} open ({pct(lane.countShare)} of items
+      {lane.estimate ? `, ${lane.estimate} pts = ${pct(lane.estimateShare)} of estimate` : ''})
+      {lane.inherited ? `, ${lane.inherited} through an epic` : ''}
+      {lane.zombies ? `, ${lane.zombies} zombie${lane.zombies > 1 ? 's' : ''}` : ''}
+      <div className="ol-share" aria-hidden="true">
+        <span style={{ width: pct(lane.countShare) }} />
+      </div>
+    </div>
+  );
+}
+
+function OutcomeLane(props: {
+  outcome: OutcomeView;
+  lane: LaneSummary | undefined;
+  filters: MapFilters;
+  canEdit: boolean;
+  onChanged: () => void;
+}) {
+  const { outcome: o } = props;
+  const [mode, setMode] = useState<'none' | 'edit' | 'measure'>('none');
+  const archive = async (status: 'achieved' | 'abandoned') => {
+    const answer = await callResolver<OutcomeView>(R.archiveOutcome, {
+      id: o.id,
+      version: o.version,
+      status,
+    });
+    if (answer.ok) {
+      flag(`Outcome ${status}`, o.name);
+      props.onChanged();
+    } else flag('Outcome not changed', answer.error.message, 'error');
+  };
+  const done = (changed: boolean) => {
+    setMode('none');
+    if (changed) props.onChanged();
+  };
+  return (
+    <article className="ol-lane" aria-labelledby={`lane-${o.id}`} data-testid={`lane-${o.id}`}>
+      <h3 id={`lane-${o.id}`}>{o.name}</h3>
+      <div className="ol-lane-meta">
+        {o.metric}: {o.progress.current}
+        {o.unit ?? ''} now, from {o.baseline} to {o.target} by {o.dueDate}{' '}
+        {o.status !== 'active' ? <span className="ol-pill ol-pill-success">{o.status}</span> : null}
+      </div>
+      <div
+        className="ol-bar"
+        role="progressbar"
+        aria-label={`Progress toward ${o.name}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(o.progress.fraction * 100)}
+      >
+        <span style={{ width: pct(o.progress.fraction) }} />
+      </div>
+      <ProgressChart outcome={o} />
+      {props.lane ? <Share lane={props.lane} /> : null}
+      {props.canEdit ? (
+        <div className="ol-actions">
+          <button
+            type="button"
+            className="ol-btn"
+            onClick={() => setMode('edit')}
+            aria-label={`Edit ${o.name}`}
+          >
+            Edit
+          </button>
+          <button
+            type="button"
+            className="ol-btn"
+            onClick={() => setMode('measure')}
+            aria-label={`Record a measurement of ${o.name}`}
+          >
+            Measure
+          </button>
+          {o.status === 'active' ? (
+            <>
+              <button
+                type="button"
+                className="ol-btn"
+                onClick={() => void archive('achieved')}
+                aria-label={`Archive ${o.name} as achieved`}
+              >
+                Achieved
+              </button>
+              <button
+                type="button"
+                className="ol-btn"
+                onClick={() => void archive('abandoned')}
+                aria-label={`Archive ${o.name} as abandoned`}
+              >
+                Abandon
+              </button>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      {mode === 'edit' ? <OutcomeForm outcome={o} onDone={done} /> : null}
+      {mode === 'measure' ? <MeasurementForm outcome={o} onDone={done} /> : null}
+      <LaneIssues lane={o.id} filters={props.filters} label={o.name} />
+    </article>
+  );
+}
+
+export function OutcomeMap({
+  page,
+  onOutcomesChanged,
+}: {
+  page: ProjectPageLoadData;
+  onOutcomesChanged: () => Promise<void>;
+}) {
+  const [filters, setFilters] = useState<MapFilters>({});
+  const [summary, setSummary] = useState<MapSummaryData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    void callResolver<MapSummaryData>(R.mapSummary, { filters }).then((answer) => {
+      if (!live) return;
+      if (answer.ok) setSummary(answer.data);
+      else setError(answer.error.message);
+    });
+    return () => {
+      live = false;
+    };
+  }, [filters, generation]);
+
+  const changed = () => {
+    void onOutcomesChanged().then(() => setGeneration((g) => g + 1));
+  };
+  const options = summary?.filterOptions;
+  const laneOf = (id: string) => summary?.lanes.find((l) => l.lane === id);
+  const none = laneOf(NO_OUTCOME);
+  const setFilter = (key: keyof MapFilters) => (value: string) => {
+    const next: MapFilters = { ...filters };
+    if (!value) delete next[key];
+    else if (key === 'sprintId') next.sprintId = Number(value);
+    else next[key] = value;
+    setFilters(next);
+  };
+
+  return (
+    <div className="ol-stack">
+      {page.dryRun ? (
+        <Message appearance="info" title="Dry run is on">
+          <p>The scan shows what it would flag but writes nothing.</p>
+        </Message>
+      ) : null}
+      <div className="ol-filters" role="search" aria-label="Filter the map">
+        <SelectInput
+          id="filter-sprint"
+          label="Sprint"
+          value={filters.sprintId ? String(filters.sprintId) : ''}
+          onChange={setFilter('sprintId')}
+          options={[
+            { value: '', label: 'All sprints' },
+            ...(options?.sprints ?? []).map((s) => ({ value: String(s.id), label: s.name })),
+          ]}
+        />
+        <SelectInput
+          id="filter-type"
+          label="Type"
+          value={filters.issueType ?? ''}
+          onChange={setFilter('issueType')}
+          options={[
+            { value: '', label: 'All types' },
+            ...(options?.issueTypes ?? []).map((t) => ({ value: t, label: t })),
+          ]}
+        />
+        <SelectInput
+          id="filter-assignee"
+          label="Assignee"
+          value={filters.assignee ?? ''}
+          onChange={setFilter('assignee')}
+          options={[
+            { value: '', label: 'Anyone' },
+            { value: 'unassigned', label: 'Unassigned' },
+            ...(options?.assignees ?? []).map((a) => ({ value: a.accountId, label: a.displayName })),
+          ]}
+        />
+        {page.permissions.canEditOutcomes ? (
+          <button type="button" className="ol-btn ol-btn-primary" onClick={() => setCreating(true)}>
+            New outcome
+          </button>
+        ) : (
+          <span className="ol-muted">{page.permissions.outcomesReadOnlyReason}</span>
+        )}
+      </div>
+      {creating ? (
+        <OutcomeForm
+          onDone={(c) => {
+            setCreating(false);
+            if (c) changed();
+          }}
+        />
+      ) : null}
+      {error ? (
+        <Message appearance="error" title="The map could not load">
+          <p>{error}</p>
+        </Message>
+      ) : null}
+      {summary ? (
+        <p className="ol-muted" data-testid="map-total">
+          {summary.total} open items, {summary.totalEstimate} story points in this view.
+        </p>
+      ) : (
+        <p className="ol-muted">Counting open work…</p>
+      )}
+      <div className="ol-lanes" key={generation}>
+        <article className="ol-lane ol-lane-none" aria-labelledby="lane-none-title" data-testid="lane-none">
+          <h3 id="lane-none-title">Serves no outcome</h3>
+          {none ? <Share lane={none} /> : null}
+          <LaneIssues lane={NO_OUTCOME} filters={filters} label="serves no outcome" />
+        </article>
+        {page.outcomes.map((o) => (
+          <OutcomeLane
+            key={o.id}
+            outcome={o}
+            lane={laneOf(o.id)}
+            filters={filters}
+            canEdit={page.permissions.canEditOutcomes}
+            onChanged={changed}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+/** CSV and JSON exports built in the browser from what the page already loaded. */
+import type { DecisionEntry, HealthData } from '../../../src/contract/project-page';
+
+function cell(value: unknown): string {
+  const text =
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
+  // Quote always; double inner quotes; neutralise spreadsheet formulas.
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function decisionsCsv(entries: DecisionEntry[]): string {
+  return toCsv(
+    ['when', 'issue', 'decision', 'by', 'reason', 'rules', 'details'],
+    entries.map((e) => [
+      e.at,
+      e.issueKey,
+      e.kind,
+      e.by,
+      e.reason,
+      e.rules.map((r) => `${r.rule} since ${r.since}`).join('; '),
+      e.details,
+    ]),
+  );
+}
+
+export function healthCsv(h: HealthData): string {
+  const rows: unknown[][] = [];
+  const c = h.current;
+  if (!c) return toCsv(['section', 'item', 'count', 'share', 'change since last scan'], []);
+  const m = h.movement;
+  rows.push(['total', 'open items', c.total, '', m?.total ?? '']);
+  for (const r of c.reporters) rows.push(['reporter', r.reporter ?? 'unknown', r.count, r.share, '']);
+  rows.push(['framing', 'recipes', c.recipes.count, c.recipes.share, m?.recipeShare ?? '']);
+  rows.push(['framing', 'problems', c.problems.count, c.problems.share, '']);
+  for (const ex of c.recipes.examples)
+    rows.push(['recipe example', `${ex.key} ${ex.summary}`, '', '', ex.phrases.join('; ')]);
+  rows.push(['links', 'linked', c.links.linked.count, c.links.linked.share, m?.linkedShare ?? '']);
+  rows.push(['links', 'direct', c.links.direct.count, c.links.direct.share, '']);
+  rows.push(['links', 'through epic', c.links.inherited.count, c.links.inherited.share, '']);
+  rows.push(['links', 'none', c.links.none.count, c.links.none.share, '']);
+  for (const b of c.scores.buckets) rows.push(['score', `${b.from}-${b.to}`, b.count, '', '']);
+  rows.push(['score', 'mean', c.scores.mean ?? '', '', m?.meanScore ?? '']);
+  rows.push(['zombies', 'all', c.zombies.count, c.zombies.share, m?.zombies ?? '']);
+  for (const [rule, n] of Object.entries(c.zombies.byRule)) rows.push(['zombies by rule', rule, n, '', '']);
+  return toCsv(['section', 'item', 'count', 'share', 'change since last scan'], rows);
+}
+
+/** Offers text as a file download; returns the object URL's file name for the page to announce. */
+export function download(filename: string, text: string, mime: string): string {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.setAttribute('data-testid', 'download-link');
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+    a.remove();
+  }, 1000);
+  return filename;
+}

@@ -1,0 +1,13 @@
+import { createRoot } from 'react-dom/client';
+import { enableTheme } from '../../shared/bridge';
+import { installStyles } from '../../shared/styles';
+import { App } from './App';
+import { PAGE_CSS } from './page-styles';
+
+installStyles();
+const style = document.createElement('style');
+style.textContent = PAGE_CSS;
+document.head.appendChild(style);
+void enableTheme();
+const root = document.getElementById('root');
+if (root) createRoot(root).render(<App />);
