@@ -8,15 +8,13 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
-import type { JiraEmulator } from '../jira/emulator';
+import type { WorkbenchApp } from '../app';
 import type { JiraStore } from '../jira/store';
 import { grantDemoRoles } from '../users';
 import { IssueShapeError, mapIssue, type MappedIssue } from './jira-issue';
 
-/** The part of the workbench app the importer needs (a WorkbenchApp fits). */
-export interface ImportTarget {
-  emulator: JiraEmulator;
-}
+/** The part of the workbench app the importer needs: its Jira emulator. */
+export type ImportTarget = Pick<WorkbenchApp, 'jira'>;
 
 export interface ImportOptions {
   /** Import every issue into this project instead of its own, keeping issue numbers. */
@@ -54,7 +52,7 @@ export async function importIssues(
   file: string,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
-  const store = app.emulator.store;
+  const store = app.jira.store;
   const now = options.now ?? new Date();
   const rekeyTo = options.projectKey?.trim().toUpperCase();
   if (rekeyTo !== undefined && !/^[A-Z][A-Z0-9_]+$/.test(rekeyTo))
@@ -183,5 +181,14 @@ async function* readJson(file: string, skipped: SkippedLine[]): AsyncGenerator<P
     skipped.push({ line: 1, reason: 'expected an array of issues or a search response with "issues"' });
     return;
   }
-  for (let i = 0; i < issues.length; i++) yield { line: i + 1, value: issues[i] };
+  // A search response names its custom fields once ("Epic Link"); each issue needs them to read its own.
+  const names = (doc as { names?: unknown }).names;
+  for (let i = 0; i < issues.length; i++) {
+    const issue: unknown = issues[i];
+    const value =
+      names && issue && typeof issue === 'object' && !Array.isArray(issue) && !('names' in issue)
+        ? { ...issue, names }
+        : issue;
+    yield { line: i + 1, value };
+  }
 }
