@@ -249,6 +249,7 @@ export function createRequestHandler(
       accountId: known?.accountId ?? app.accountIdOf(DEFAULT_USER),
       colorMode,
       query: url.searchParams,
+      staticDir,
     };
     const reply = (page: Page): void =>
       send(res, page.status, CONTENT_TYPES['.html']!, page.html, extraHeaders);

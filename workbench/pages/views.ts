@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
-import { ROOT_DIR, type ManifestModule, type WorkbenchApp } from '../app';
+import { type ManifestModule, type WorkbenchApp } from '../app';
 import type { JiraPermission, StoredIssue, StoredProject } from '../jira/types';
 import { esc, href, layout, type ColorMode } from './layout';
 
@@ -13,6 +13,8 @@ export interface PageRequest {
   accountId: string;
   colorMode: ColorMode;
   query: URLSearchParams;
+  /** Folder holding static/<surface>/build, to tell whether a surface is built. */
+  staticDir: string;
 }
 
 export interface Page {
@@ -182,8 +184,8 @@ export async function backlogPage(req: PageRequest, projectKey: string): Promise
   return page(req, { title: `${project.name} backlog`, path: pathName, keep: { jql }, body });
 }
 
-function surfaceBuilt(surface: string): boolean {
-  return fs.existsSync(path.join(ROOT_DIR, 'static', surface, 'build', 'index.html'));
+function surfaceBuilt(staticDir: string, surface: string): boolean {
+  return fs.existsSync(path.join(staticDir, surface, 'build', 'index.html'));
 }
 
 /** The iframe of a module's Custom UI and its bridge config. */
@@ -191,33 +193,33 @@ function surfaceFrame(
   req: PageRequest,
   module: ManifestModule,
   target: { issueKey?: string; projectKey?: string },
-): { html: string; frame: unknown } {
+): { html: string; frames: Record<string, unknown> } {
   const id = `frame-${module.key}`;
   const frame = {
     moduleKey: module.key,
     ...target,
     context: req.app.bridgeContext(module.key, { user: req.user, ...target, colorMode: req.colorMode }),
   };
-  if (!module.surface || !surfaceBuilt(module.surface)) {
+  if (!module.surface || !surfaceBuilt(req.staticDir, module.surface)) {
     return {
       html: `<div class="message warning" role="status">The ${esc(module.surface ?? module.key)} surface is not built yet: run <code>npm run build:static</code>.</div>`,
-      frame,
+      frames: {},
     };
   }
   const src = `/static/${module.surface}/index.html`;
   return {
     html: `<iframe class="surface" data-wb-frame="${esc(id)}" data-wb-module="${esc(module.key)}" title="${esc(module.title ?? module.key)}" src="${esc(src)}"></iframe>`,
-    frame: { [id]: frame },
+    frames: { [id]: frame },
   };
 }
 
-function framesConfig(req: PageRequest, frames: unknown): unknown {
+function framesConfig(req: PageRequest, frames: Record<string, unknown>): unknown {
   const projectPage = req.app.modules('jira:projectPage')[0];
   return {
     user: req.user,
     siteUrl: req.app.siteUrl,
     projectPageModule: projectPage?.key ?? null,
-    frames: frames && typeof frames === 'object' && !('moduleKey' in frames) ? frames : {},
+    frames,
   };
 }
 
@@ -239,7 +241,7 @@ export function issuePage(req: PageRequest, issueKey: string): Page {
   const parent = issue.parentKey ? req.app.jira.store.getIssue(issue.parentKey) : null;
   const panels = req.app.surfaceModules('jira:issuePanel');
   const rendered = panels.map((m) => ({ module: m, ...surfaceFrame(req, m, { issueKey: issue.key }) }));
-  const frames = Object.assign({}, ...rendered.map((r) => r.frame as object)) as Record<string, unknown>;
+  const frames = Object.assign({}, ...rendered.map((r) => r.frames)) as Record<string, unknown>;
   const body = `<nav class="crumbs"><a href="${esc(href('/', req.user))}">Projects</a> / <a href="${esc(
     href(`/projects/${project.key}`, req.user),
   )}">${esc(project.name)}</a>${parent ? ` / <a href="${esc(href(`/browse/${parent.key}`, req.user))}">${esc(parent.key)}</a>` : ''} / ${esc(issue.key)}</nav>
@@ -292,6 +294,6 @@ export function projectSurfacePage(
     title: `${project.name} ${title}`,
     path: pathName,
     body,
-    frames: framesConfig(req, rendered.frame),
+    frames: framesConfig(req, rendered.frames),
   });
 }

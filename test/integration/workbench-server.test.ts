@@ -1,0 +1,284 @@
+/**
+ * The workbench over HTTP: Jira REST with Basic auth, read-only static builds that cannot be escaped, the
+ * bridge endpoint calling a real resolver, host pages honouring Jira permissions, faults and the trigger.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import Resolver from '@forge/resolver';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { resolveStaticFile, startWorkbenchServer, type WorkbenchServer } from '../../workbench/server';
+
+const PANEL = 'test-server-panel';
+
+function aResolver() {
+  const resolver = new Resolver();
+  resolver.define('whoami', ({ payload, context }) => ({
+    ok: true,
+    data: {
+      accountId: context.accountId as string,
+      issue: (context.extension as { issue?: { key: string } }).issue?.key,
+      echo: payload,
+    },
+  }));
+  resolver.define('fail', () => {
+    throw new Error('cannot answer');
+  });
+  return resolver.getDefinitions();
+}
+
+/** A static folder with one built surface, so the test does not depend on the app's real builds. */
+function aStaticDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wb-static-'));
+  const build = path.join(dir, 'panel', 'build');
+  fs.mkdirSync(build, { recursive: true });
+  fs.writeFileSync(
+    path.join(build, 'index.html'),
+    '<!doctype html><html><head><title>p</title></head><body><div id="root"></div><script src="./main.js"></script></body></html>',
+  );
+  fs.writeFileSync(path.join(build, 'main.js'), 'document.getElementById("root").textContent = "hi";');
+  fs.writeFileSync(path.join(dir, 'secret.txt'), 'top secret');
+  return dir;
+}
+
+let app: WorkbenchApp;
+let server: WorkbenchServer;
+let staticDir: string;
+
+beforeAll(async () => {
+  app = createWorkbenchApp({ dataFile: ':memory:' });
+  const s = app.jira.store;
+  s.createProject({ key: 'DEMO', name: 'Demo project' });
+  s.createProject({ key: 'HIDDEN', name: 'Hidden project' });
+  app.grantDemoRoles('DEMO');
+  s.createIssue({ key: 'DEMO-1', summary: 'Export the backlog to CSV', description: 'As a PM I want a CSV' });
+  s.createIssue({ key: 'DEMO-2', summary: 'Shoppers lose their cart', labels: ['checkout'] });
+  s.setIssueProperty('DEMO-2', 'outcome-lens', { score: 80, hasHypothesis: 'true' });
+  s.createIssue({ key: 'HIDDEN-1', summary: 'Secret plans' });
+  app.registerTestModule({ key: PANEL, type: 'jira:issuePanel', handler: aResolver(), surface: 'panel' });
+  staticDir = aStaticDir();
+  server = await startWorkbenchServer(app, { port: 0, staticDir });
+});
+
+afterAll(async () => {
+  await server.close();
+  app.close();
+  fs.rmSync(staticDir, { recursive: true, force: true });
+});
+
+const basic = (user: string) => ({ authorization: `Basic ${Buffer.from(`${user}:any`).toString('base64')}` });
+
+/** A raw GET that keeps the path exactly as written (fetch would normalise '..'). */
+function rawGet(rawPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: server.port, path: rawPath, method: 'GET' },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const page = async (p: string) => {
+  const res = await fetch(server.url + p);
+  return { status: res.status, html: await res.text() };
+};
+
+describe('the Jira REST face', () => {
+  it('answers as the Basic-auth user named in the header', async () => {
+    const res = await fetch(`${server.url}/rest/api/3/myself`, { headers: basic('admin') });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { accountId: string }).accountId).toBe(app.accountIdOf('admin'));
+  });
+
+  it('answers 401 without credentials or for an unknown user', async () => {
+    expect((await fetch(`${server.url}/rest/api/3/myself`)).status).toBe(401);
+    expect((await fetch(`${server.url}/rest/api/3/myself`, { headers: basic('mallory') })).status).toBe(401);
+  });
+
+  it('applies Jira permissions: the outsider does not see an issue the member sees', async () => {
+    expect((await fetch(`${server.url}/rest/api/3/issue/DEMO-1`, { headers: basic('member') })).status).toBe(
+      200,
+    );
+    expect(
+      (await fetch(`${server.url}/rest/api/3/issue/DEMO-1`, { headers: basic('outsider') })).status,
+    ).toBe(404);
+  });
+});
+
+describe('static surface builds', () => {
+  it('serves a build with the bridge client injected before the surface script', async () => {
+    const res = await rawGet('/static/panel/index.html');
+    expect(res.status).toBe(200);
+    const client = res.body.indexOf('<script src="/__bridge/client.js"></script>');
+    expect(client).toBeGreaterThan(0);
+    expect(client).toBeLessThan(res.body.indexOf('src="./main.js"'));
+    expect((await rawGet('/static/panel/main.js')).body).toContain('textContent = "hi"');
+  });
+
+  it.each([
+    '/static/panel/../secret.txt',
+    '/static/panel/../../secret.txt',
+    '/static/panel/%2e%2e/secret.txt',
+    '/static/panel/%2e%2e%2f%2e%2e%2fsecret.txt',
+    '/static/panel/..%5c..%5csecret.txt',
+    '/static/panel/%00index.html',
+    '/static/../../package.json',
+  ])('refuses to leave the build folder: %s', async (rawPath) => {
+    const res = await rawGet(rawPath);
+    expect([403, 404]).toContain(res.status);
+    expect(res.body).not.toContain('top secret');
+    expect(res.body).not.toContain('outcome-lens');
+  });
+
+  it('keeps every resolved path inside static/<surface>/build', () => {
+    expect(resolveStaticFile('/srv/static', '/static/panel/a/b.js')).toBe('/srv/static/panel/build/a/b.js');
+    expect(resolveStaticFile('/srv/static', '/static/panel/')).toBe('/srv/static/panel/build/index.html');
+    expect(resolveStaticFile('/srv/static', '/static/panel/a/../../x')).toBeNull();
+    expect(resolveStaticFile('/srv/static', '/static/panel/%E0%A4%A')).toBeNull();
+  });
+
+  it('is read-only', async () => {
+    const res = await fetch(`${server.url}/static/panel/index.html`, { method: 'PUT', body: 'x' });
+    expect(res.status).toBe(405);
+  });
+});
+
+describe('the bridge endpoint', () => {
+  const invoke = (body: unknown) =>
+    fetch(`${server.url}/__bridge/invoke`, { method: 'POST', body: JSON.stringify(body) });
+
+  it('runs the module resolver as the user with the issue, and returns its answer', async () => {
+    const res = await invoke({
+      moduleKey: PANEL,
+      functionKey: 'whoami',
+      payload: { x: 1 },
+      user: 'viewer',
+      issueKey: 'DEMO-1',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      ok: true,
+      body: { ok: true, data: { accountId: app.accountIdOf('viewer'), issue: 'DEMO-1', echo: { x: 1 } } },
+    });
+  });
+
+  it('turns a throwing resolver into an error answer', async () => {
+    const res = await invoke({ moduleKey: PANEL, functionKey: 'fail', user: 'member', issueKey: 'DEMO-1' });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({
+      ok: false,
+      error: expect.stringContaining('cannot answer') as unknown,
+    });
+  });
+
+  it('refuses an unknown user and a malformed request', async () => {
+    expect((await invoke({ moduleKey: PANEL, functionKey: 'whoami', user: 'mallory' })).status).toBe(401);
+    expect((await invoke({ functionKey: 'whoami' })).status).toBe(400);
+  });
+
+  it('answers the Forge context a surface sees with getContext', async () => {
+    const res = await fetch(`${server.url}/__bridge/context?moduleKey=${PANEL}&issueKey=DEMO-1&user=member`);
+    expect(await res.json()).toMatchObject({
+      accountId: app.accountIdOf('member'),
+      moduleKey: PANEL,
+      extension: { type: 'jira:issuePanel', issue: { key: 'DEMO-1' }, project: { key: 'DEMO' } },
+      theme: { colorMode: 'light' },
+    });
+  });
+});
+
+describe('host pages', () => {
+  it('lists only the projects the user can browse', async () => {
+    expect((await page('/?user=member')).html).toContain('Demo project');
+    expect((await page('/?user=member')).html).not.toContain('Hidden project');
+    expect((await page('/?user=outsider')).html).toContain('No projects you can browse');
+  });
+
+  it("shows Jira's no-permission page to a user without browse permission", async () => {
+    const res = await page('/browse/DEMO-1?user=outsider');
+    expect(res.status).toBe(403);
+    expect(res.html).toContain('You do not have permission');
+    expect(res.html).not.toContain('Export the backlog');
+    expect((await page('/browse/HIDDEN-1?user=admin')).status).toBe(403);
+    expect((await page('/projects/DEMO/settings?user=viewer')).status).toBe(403);
+  });
+
+  it('renders the issue fields and the panel iframe with its bridge config', async () => {
+    const res = await page('/browse/DEMO-1?user=member');
+    expect(res.status).toBe(200);
+    expect(res.html).toContain('Export the backlog to CSV');
+    expect(res.html).toContain('As a PM I want a CSV');
+    expect(res.html).toContain('src="/static/panel/index.html"');
+    expect(res.html).toContain(`"moduleKey":"${PANEL}"`);
+  });
+
+  it('searches the backlog with JQL, including the app property aliases, and shows JQL errors', async () => {
+    const all = await page('/projects/DEMO?user=member');
+    expect(all.html).toContain('DEMO-1');
+    expect(all.html).toContain('DEMO-2');
+    const scored = await page(`/projects/DEMO?user=member&jql=${encodeURIComponent('outcomeScore > 50')}`);
+    expect(scored.html).toContain('DEMO-2');
+    expect(scored.html).not.toContain('>DEMO-1<');
+    const broken = await page(`/projects/DEMO?user=member&jql=${encodeURIComponent('nonsense ~~ 1')}`);
+    expect(broken.html).toContain('Jira answered 400');
+  });
+
+  it('explains an unknown ?user= instead of acting as someone', async () => {
+    const res = await page('/?user=mallory');
+    expect(res.status).toBe(400);
+    expect(res.html).toContain('There is no workbench user');
+  });
+});
+
+describe('workbench controls', () => {
+  afterEach(() => app.jira.faults.clear());
+  const form = (p: string, fields: Record<string, string>) =>
+    fetch(server.url + p, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams(fields).toString(),
+    });
+
+  it('injects a 429 fault from the fault panel and clears it', async () => {
+    const res = await form('/__workbench/faults', {
+      action: 'inject',
+      kind: '429',
+      amount: '7',
+      back: '/?user=admin',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/?user=admin');
+    const limited = await fetch(`${server.url}/rest/api/3/myself`, { headers: basic('admin') });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    await form('/__workbench/faults', { action: 'clear', back: '/' });
+    expect((await fetch(`${server.url}/rest/api/3/myself`, { headers: basic('admin') })).status).toBe(200);
+  });
+
+  it('never redirects to another origin', async () => {
+    const res = await form('/__workbench/faults', { action: 'clear', back: '//evil.example/' });
+    expect(res.headers.get('location')).toBe('/');
+  });
+
+  it('runs a scheduled trigger on demand and reports the summary', async () => {
+    let runs = 0;
+    app.registerTestModule({
+      key: 'test-server-trigger',
+      type: 'scheduledTrigger',
+      handler: () => Promise.resolve({ runs: ++runs }),
+    });
+    const res = await form('/__workbench/trigger', { user: 'admin', key: 'test-server-trigger' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ triggerKey: 'test-server-trigger', result: { runs: 1 } });
+  });
+});
