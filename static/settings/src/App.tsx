@@ -1,0 +1,352 @@
+import { useEffect, useState } from 'react';
+import { SETTINGS_RESOLVERS as R, type SettingsData } from '../../../src/contract/settings';
+import { fieldErrors } from '../../../src/domain/schemas';
+import { SCORE_COMPONENT_IDS, settingsSchema, type Settings } from '../../../src/domain/settings';
+import { callResolver, flag } from '../../shared/bridge';
+import { SelectInput, TextInput } from '../../shared/Field';
+import { Message } from '../../shared/Message';
+
+const WEIGHT_LABELS: Record<(typeof SCORE_COMPONENT_IDS)[number], string> = {
+  hypothesis: 'Hypothesis complete',
+  measurable: 'Measurable expectation',
+  outcomeLink: 'Linked outcome',
+  killCriteria: 'Kill criteria',
+  problemFraming: 'Problem framing',
+  evidence: 'Evidence after delivery',
+};
+
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+const toNum = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
+
+function Check(p: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  readOnly: boolean;
+}) {
+  return (
+    <label className="ol-actions" htmlFor={p.id}>
+      <input
+        id={p.id}
+        type="checkbox"
+        checked={p.checked}
+        disabled={p.readOnly}
+        onChange={(e) => p.onChange(e.target.checked)}
+      />
+      {p.label}
+    </label>
+  );
+}
+
+export function App() {
+  const [data, setData] = useState<SettingsData | null>(null);
+  const [s, setS] = useState<Settings | null>(null);
+  const [perType, setPerType] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const accept = (d: SettingsData) => {
+    setData(d);
+    setS(structuredClone(d.settings));
+    setPerType(JSON.stringify(d.settings.zombie.perIssueType));
+    setErrors({});
+  };
+  const load = async () => {
+    const a = await callResolver<SettingsData>(R.load);
+    if (a.ok) accept(a.data);
+    else setMessage({ kind: 'error', text: a.error.message });
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+
+  if (!data || !s)
+    return (
+      <main className="ol-root">
+        {message ? (
+          <Message appearance="error" title="Settings could not load">
+            <p>{message.text}</p>
+          </Message>
+        ) : (
+          <p className="ol-muted">Loading settings…</p>
+        )}
+      </main>
+    );
+  const ro = !data.canEdit;
+  const up = (change: (draft: Settings) => void) => {
+    const next = structuredClone(s);
+    change(next);
+    setS(next);
+  };
+  const err = (path: string) => errors[`settings.${path}`] ?? errors[path];
+
+  const save = async () => {
+    let perIssueType: unknown;
+    try {
+      perIssueType = JSON.parse(perType || '{}');
+    } catch {
+      setErrors({
+        'zombie.perIssueType': 'Write the per-type thresholds as JSON, e.g. {"Bug": {"maxIdleDays": 30}}.',
+      });
+      return;
+    }
+    const candidate = { ...s, zombie: { ...s.zombie, perIssueType } };
+    const local = settingsSchema.safeParse(candidate);
+    if (!local.success) {
+      setErrors(fieldErrors(local.error));
+      setMessage({ kind: 'error', text: 'Some settings need attention.' });
+      return;
+    }
+    setBusy(true);
+    const a = await callResolver<SettingsData>(R.save, { version: data.version, settings: local.data });
+    setBusy(false);
+    if (a.ok) {
+      accept(a.data);
+      setMessage({ kind: 'success', text: 'Settings saved.' });
+      flag('Settings saved', 'Scores and the next scan use them.');
+    } else {
+      setErrors(a.error.fields ?? {});
+      setMessage({ kind: 'error', text: a.error.message });
+    }
+  };
+  const reset = async () => {
+    setBusy(true);
+    const a = await callResolver<SettingsData>(R.reset, { version: data.version });
+    setBusy(false);
+    if (a.ok) {
+      accept(a.data);
+      setMessage({ kind: 'success', text: 'Settings reset to the defaults.' });
+    } else setMessage({ kind: 'error', text: a.error.message });
+  };
+
+  return (
+    <main className="ol-root">
+      <form
+        className="ol-stack"
+        aria-label="Outcome Lens settings"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        {ro ? (
+          <Message appearance="info" title="Read-only">
+            <p>{data.readOnlyReason}</p>
+          </Message>
+        ) : null}
+        {message ? (
+          <Message
+            appearance={message.kind}
+            title={message.kind === 'error' ? 'Not saved' : 'Saved'}
+            testId="settings-message"
+          >
+            <p>{message.text}</p>
+          </Message>
+        ) : null}
+        <fieldset className="ol-group">
+          <legend>Score weights</legend>
+          <div className="ol-grid">
+            {SCORE_COMPONENT_IDS.map((id) => (
+              <TextInput
+                key={id}
+                id={`weight-${id}`}
+                label={WEIGHT_LABELS[id]}
+                inputMode="numeric"
+                value={Number.isNaN(s.weights[id]) ? '' : String(s.weights[id])}
+                readOnly={ro}
+                error={err(`weights.${id}`) ?? err('weights')}
+                onChange={(v) => up((d) => (d.weights[id] = toNum(v)))}
+              />
+            ))}
+            <TextInput
+              id="inherited-share"
+              label="Epic link counts (0–1)"
+              inputMode="decimal"
+              value={String(s.inheritedLinkShare)}
+              readOnly={ro}
+              error={err('inheritedLinkShare')}
+              onChange={(v) => up((d) => (d.inheritedLinkShare = toNum(v)))}
+            />
+          </div>
+        </fieldset>
+        <fieldset className="ol-group">
+          <legend>Zombie thresholds</legend>
+          <div className="ol-grid">
+            <TextInput
+              id="max-idle"
+              label="Max idle days"
+              inputMode="numeric"
+              value={String(s.zombie.defaults.maxIdleDays)}
+              readOnly={ro}
+              error={err('zombie.defaults.maxIdleDays')}
+              onChange={(v) => up((d) => (d.zombie.defaults.maxIdleDays = toNum(v)))}
+            />
+            <TextInput
+              id="max-sprints"
+              label="Max sprints carried over"
+              inputMode="numeric"
+              value={String(s.zombie.defaults.maxSprintsCarried)}
+              readOnly={ro}
+              error={err('zombie.defaults.maxSprintsCarried')}
+              onChange={(v) => up((d) => (d.zombie.defaults.maxSprintsCarried = toNum(v)))}
+            />
+            <TextInput
+              id="unlinked-age"
+              label="Max age of unlinked work (days)"
+              inputMode="numeric"
+              value={String(s.zombie.defaults.unlinkedMaxAgeDays)}
+              readOnly={ro}
+              error={err('zombie.defaults.unlinkedMaxAgeDays')}
+              onChange={(v) => up((d) => (d.zombie.defaults.unlinkedMaxAgeDays = toNum(v)))}
+            />
+          </div>
+          <TextInput
+            id="per-type"
+            label="Thresholds per issue type (JSON)"
+            value={perType}
+            readOnly={ro}
+            error={err('zombie.perIssueType')}
+            onChange={setPerType}
+            help='For example {"Bug": {"maxIdleDays": 30}}'
+          />
+        </fieldset>
+        <fieldset className="ol-group">
+          <legend>Exemptions (comma-separated)</legend>
+          <div className="ol-grid">
+            {(['labels', 'issueTypes', 'assignees', 'reporters'] as const).map((k) => (
+              <TextInput
+                key={k}
+                id={`exempt-${k}`}
+                label={
+                  {
+                    labels: 'Labels',
+                    issueTypes: 'Issue types',
+                    assignees: 'Assignees (account ids)',
+                    reporters: 'Reporters (account ids)',
+                  }[k]
+                }
+                value={s.exemptions[k].join(', ')}
+                readOnly={ro}
+                error={err(`exemptions.${k}`)}
+                onChange={(v) => up((d) => (d.exemptions[k] = list(v)))}
+              />
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className="ol-group">
+          <legend>What a zombie flag does</legend>
+          <p className="ol-help">The issue property is always written, so JQL finds zombie = true.</p>
+          <TextInput
+            id="flag-label"
+            label="Add this label (blank: none)"
+            value={s.flagActions.label ?? ''}
+            readOnly={ro}
+            error={err('flagActions.label')}
+            onChange={(v) => up((d) => (d.flagActions.label = v.trim() ? v.trim() : null))}
+          />
+          <Check
+            id="flag-comment"
+            label="Comment on the issue when it is flagged"
+            checked={s.flagActions.comment}
+            readOnly={ro}
+            onChange={(v) => up((d) => (d.flagActions.comment = v))}
+          />
+          <Check
+            id="dry-run"
+            label="Dry run: the scan shows what it would do and writes nothing"
+            checked={s.dryRun}
+            readOnly={ro}
+            onChange={(v) => up((d) => (d.dryRun = v))}
+          />
+        </fieldset>
+        <fieldset className="ol-group">
+          <legend>Kill decision</legend>
+          <div className="ol-grid">
+            <SelectInput
+              id="kill-transition"
+              label="Kill transition"
+              value={s.kill.transitionName ?? ''}
+              readOnly={ro}
+              error={err('kill.transitionName')}
+              onChange={(v) => up((d) => (d.kill.transitionName = v || null))}
+              options={[
+                { value: '', label: 'First transition into a done status' },
+                ...[
+                  ...new Set([
+                    ...data.killTransitions,
+                    ...(s.kill.transitionName ? [s.kill.transitionName] : []),
+                  ]),
+                ].map((t) => ({ value: t, label: t })),
+              ]}
+            />
+            <TextInput
+              id="kill-resolution"
+              label="Resolution"
+              value={s.kill.resolutionName}
+              readOnly={ro}
+              error={err('kill.resolutionName')}
+              onChange={(v) => up((d) => (d.kill.resolutionName = v))}
+            />
+          </div>
+        </fieldset>
+        <fieldset className="ol-group">
+          <legend>Entry gate (workflow validator)</legend>
+          <Check
+            id="gate-enabled"
+            label="Block transitions for issues under the threshold"
+            checked={s.entryGate.enabled}
+            readOnly={ro}
+            onChange={(v) => up((d) => (d.entryGate.enabled = v))}
+          />
+          <Check
+            id="gate-hypothesis"
+            label="Require a complete hypothesis"
+            checked={s.entryGate.requireHypothesis}
+            readOnly={ro}
+            onChange={(v) => up((d) => (d.entryGate.requireHypothesis = v))}
+          />
+          <TextInput
+            id="gate-threshold"
+            label="Minimum score (0–100)"
+            inputMode="numeric"
+            value={Number.isNaN(s.entryGate.threshold) ? '' : String(s.entryGate.threshold)}
+            readOnly={ro}
+            error={err('entryGate.threshold')}
+            onChange={(v) => up((d) => (d.entryGate.threshold = toNum(v)))}
+          />
+        </fieldset>
+        <fieldset className="ol-group">
+          <legend>Outcomes</legend>
+          <SelectInput
+            id="outcome-editors"
+            label="Who may change outcomes"
+            value={s.outcomeEditors}
+            readOnly={ro}
+            onChange={(v) => up((d) => (d.outcomeEditors = v === 'editors' ? 'editors' : 'admins'))}
+            options={[
+              { value: 'admins', label: 'Project administrators' },
+              { value: 'editors', label: 'Anyone who can edit issues' },
+            ]}
+          />
+        </fieldset>
+        {!ro ? (
+          <div className="ol-actions">
+            <button type="submit" className="ol-btn ol-btn-primary" disabled={busy}>
+              Save settings
+            </button>
+            <button type="button" className="ol-btn" disabled={busy} onClick={() => void reset()}>
+              Reset to defaults
+            </button>
+            <span className="ol-muted">Version {data.version}</span>
+          </div>
+        ) : null}
+      </form>
+    </main>
+  );
+}
