@@ -23,7 +23,6 @@ import {
   serializedSize,
   type IssueLens,
 } from '../domain/issue-lens';
-import type { AdfNode } from '../domain/plain-text';
 import type { IssueLensDraft, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import type { StatusCategory } from '../domain/zombie';
