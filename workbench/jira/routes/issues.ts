@@ -1,4 +1,5 @@
 import type { ChangelogItemInput, StatusCategoryKey, StoredIssue } from '../types';
+import { runWorkflowValidators } from '../expression';
 import { textToAdf } from '../store';
 import {
   BASE_URL,
@@ -340,6 +341,9 @@ function doTransition(ctx: RouteContext) {
   }
   const t = available(issue).find((x) => x.id === transitionId);
   if (!t) throw badRequest(`Transition id '${transitionId}' is not valid for this issue.`);
+  // Workflow validators configured for this target status (the app's entry gate): Jira answers 400 with the message.
+  const blocked = runWorkflowValidators(ctx.store, issue, t.to);
+  if (blocked) throw new JiraHttpError(400, [blocked]);
   const fields = body.fields === undefined ? {} : asObject(body.fields, 'fields');
   let resolution = t.resolution;
   if (fields.resolution !== undefined) {
