@@ -112,7 +112,7 @@ async function startCursor(event: ScanEvent, nowMs: number): Promise<ScanCursor>
     dryRun: event.dryRun || settings.dryRun,
     startedAt: new Date(nowMs).toISOString(),
     nextPageToken: null,
-    settings: settings as Settings,
+    settings,
     outcomes: compactOutcomes(outcomes),
     counters: emptyCounters(),
     errorSamples: [],
@@ -179,7 +179,7 @@ export async function runScanInvocation(
   committed.counters.invocations += 1;
   if (!stored || stored.runId !== runId)
     await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
-  let working = clone(committed);
+  const working = clone(committed);
 
   const jira = JiraClient.asApp();
   const settings = settingsOrDefaults(committed.settings);

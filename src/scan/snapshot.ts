@@ -5,7 +5,6 @@
 import { carryOversFromSprints, lastRealActivity, type SprintRef } from '../domain/activity';
 import type { IssueFacts } from '../domain/assess-issue';
 import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
-import type { AdfNode } from '../domain/plain-text';
 import type { Outcome, OutcomeLink } from '../domain/schemas';
 import type { IssueSnapshot, StatusCategory } from '../domain/zombie';
 import type { JiraIssue } from '../jira/schemas';
@@ -75,7 +74,7 @@ export function toScanIssue(issue: JiraIssue): ScanIssue {
     facts: {
       key: issue.key,
       summary: f.summary ?? '',
-      description: (f.description ?? null) as string | AdfNode | null,
+      description: f.description ?? null,
       statusCategory: statusCategoryOf(f.status?.statusCategory.key),
     },
     parentKey: f.parent?.key ?? null,

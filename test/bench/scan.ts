@@ -58,7 +58,7 @@ const consumer = createScanConsumer();
 queue.registerConsumer(SCAN_QUEUE, async (event) => {
   const start = performance.now();
   try {
-    return await consumer(event as never);
+    return await consumer(event);
   } finally {
     invocations.push(performance.now() - start);
   }

@@ -24,7 +24,7 @@ beforeEach(() => {
 afterEach(() => wb.dispose());
 
 function useConsumer(options: RunOptions = {}): void {
-  wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer(options) as never);
+  wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer(options));
 }
 
 /** A story with a hypothesis-free summary, created and last touched long ago unless told otherwise. */
@@ -297,7 +297,7 @@ describe('the zombie scan', () => {
 
     await wb.queue.runDue({ until: 'idle', advanceClock: true });
 
-    const runs = await wb.asSystem(() => listRunSummaries(PROJECT_KEY, 10));
+    const runs = (await wb.asSystem(() => listRunSummaries(PROJECT_KEY, 10))) as unknown as ScanRunSummary[];
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'finished', counters: { issues: 250, flagged: 250 } });
     expect(wb.queue.deliveries.length).toBeGreaterThan(2);
