@@ -258,12 +258,24 @@ export interface DecisionLogData {
   nextCursor: string | null;
 }
 
+/** The counts the zombie scan stores at the end of each run. */
+export interface ScanHealthFigures {
+  total: number;
+  recipes: number;
+  linked: number;
+  zombies: number;
+  meanScore: number | null;
+}
+
 export interface HealthData {
-  current: BacklogHealth | null;
-  previous: BacklogHealth | null;
+  /** The open backlog now, computed from Jira for this answer. */
+  current: BacklogHealth;
+  /** The figures of the last finished scan, and when it finished; null before any scan. */
+  lastScan: (ScanHealthFigures & { at: string | null }) | null;
+  /** Now minus the last scan. */
   movement: HealthMovement | null;
-  scannedAt: string | null;
-  previousScannedAt: string | null;
+  /** True when the backlog was larger than one report reads (the report covers its first part). */
+  truncated: boolean;
 }
 
 export interface ScanNowData {

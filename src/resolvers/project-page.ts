@@ -18,7 +18,7 @@ import {
   updateOutcomePayloadSchema,
   zombieQueuePayloadSchema,
 } from '../contract/project-page';
-import { ValidationError } from '../errors';
+import { scanNow } from '../scan/scan-now';
 import { backlogHealthReport, startScan } from '../services/backlog-health-report';
 import { decide, decisionLog, zombieQueue } from '../services/kill-review';
 import {
@@ -35,17 +35,9 @@ import { defineEndpoint } from './endpoint';
 
 type ScanRunner = (projectKey: string, options: { dryRun?: boolean; accountId: string }) => Promise<unknown>;
 
-/** The scan's "Scan now" entry point, loaded when asked for so this page works while the scan is absent. */
-function scanRunner(): ScanRunner {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('../scan/scan-now') as { scanNow?: ScanRunner };
-    if (typeof mod.scanNow === 'function') return mod.scanNow;
-  } catch {
-    // fall through
-  }
-  return () => Promise.reject(new ValidationError('The scan is not available in this version of the app.'));
-}
+/** "Scan now" through the scan's own entry point (which checks Administer Projects again, as the user). */
+const runScan: ScanRunner = (projectKey, { dryRun, accountId }) =>
+  scanNow({ projectKey, ...(dryRun !== undefined ? { dryRun } : {}) }, { accountId });
 
 export interface ProjectPageOptions {
   clock?: Clock;
@@ -80,7 +72,7 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   defineEndpoint(resolver, R.decisionLog, decisionLogPayloadSchema, (p, call) => decisionLog(call, p));
   defineEndpoint(resolver, R.health, healthPayloadSchema, (_p, call) => backlogHealthReport(call));
   defineEndpoint(resolver, R.scanNow, scanNowPayloadSchema, (p, call) =>
-    startScan(call, options.scanNow ?? scanRunner(), p.dryRun),
+    startScan(call, options.scanNow ?? runScan, p.dryRun),
   );
   return resolver;
 }

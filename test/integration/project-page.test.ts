@@ -15,8 +15,7 @@ import type {
   ProjectPageLoadData,
   ZombieQueueData,
 } from '../../src/contract/project-page';
-import { saveHealthSnapshot } from '../../src/storage/scan-state';
-import { backlogHealth } from '../../src/domain/backlog-health';
+import { saveRunSummary } from '../../src/storage/scan-state';
 import { createProjectPageResolver } from '../../src/resolvers/project-page';
 import { runInInvocation } from '../../workbench/forge/context';
 
@@ -383,32 +382,41 @@ describe('kill review', () => {
 });
 
 describe('backlog health', () => {
-  it('answers the stored snapshot with movement since the previous scan', async () => {
-    const item = {
-      key: 'DEMO-1',
-      summary: 'x',
-      reporter: 'a',
-      isRecipe: true,
-      recipePhrases: ['blue'],
-      link: 'none' as const,
-      score: 20,
-      zombieRules: [],
-    };
-    const previous = backlogHealth([item]);
-    const current = backlogHealth([
-      item,
-      { ...item, key: 'DEMO-2', isRecipe: false, link: 'direct' as const, score: 80 },
-    ]);
+  it('answers the retrospective questions from the open backlog, with movement since the last scan', async () => {
+    const s = app.jira.store;
+    s.createIssue({
+      projectKey: P,
+      summary: 'Add a blue Save for Later button top right',
+      reporter: app.accountIdOf('member'),
+    });
+    s.createIssue({
+      projectKey: P,
+      summary: 'Shoppers lose their cart when they leave',
+      reporter: app.accountIdOf('admin'),
+    });
+    s.createIssue({
+      projectKey: P,
+      summary: 'Change the header colour to green',
+      reporter: app.accountIdOf('member'),
+    });
+    aZombie('Old unlinked chore');
     await runInInvocation({ accountId: null, moduleKey: PAGE, installContext: app.installContext }, () =>
-      saveHealthSnapshot(P, {
-        at: '2026-06-01T00:00:00.000Z',
-        health: current,
-        previous: { at: '2026-05-01T00:00:00.000Z', health: previous },
+      saveRunSummary(P, {
+        runId: 'run-1',
+        startedAt: '2026-06-01T00:00:00.000Z',
+        finishedAt: '2026-06-01T00:05:00.000Z',
+        dryRun: false,
+        health: { total: 2, recipes: 2, linked: 0, zombies: 0, meanScore: 5 },
       }),
     );
     const health = ok(await call<HealthData>('health', {}, 'viewer'));
-    expect(health.current?.total).toBe(2);
-    expect(health.movement).toMatchObject({ total: 1, recipeShare: -0.5, linkedShare: 0.5 });
+    expect(health.current.total).toBe(4);
+    expect(health.current.reporters[0]).toMatchObject({ count: 2 });
+    expect(health.current.recipes.count).toBeGreaterThanOrEqual(1);
+    expect(health.current.recipes.examples[0]?.phrases.length).toBeGreaterThan(0);
+    expect(health.current.zombies.byRule.idle).toBe(1);
+    expect(health.lastScan).toMatchObject({ total: 2, at: '2026-06-01T00:05:00.000Z' });
+    expect(health.movement).toMatchObject({ total: 2, zombies: 1 });
     expect(await call('health', {}, 'outsider')).toMatchObject({
       ok: false,
       error: { code: 'NOT_AUTHORIZED' },

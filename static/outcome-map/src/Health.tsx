@@ -68,12 +68,19 @@ export function Health({ page }: { page: ProjectPageLoadData }) {
           </button>
         ) : null}
         <span className="ol-muted">
-          {data.scannedAt ? `Last scan ${data.scannedAt.slice(0, 16).replace('T', ' ')}` : ''}
+          {data.lastScan?.at
+            ? `Changes are since the last scan, ${data.lastScan.at.slice(0, 16).replace('T', ' ')}.`
+            : 'No scan yet: no movement to show.'}
         </span>
       </div>
-      {!c ? (
-        <Message appearance="info" title="No scan yet">
-          <p>The daily scan fills this report. A project administrator can start one now.</p>
+      {data.truncated ? (
+        <Message appearance="warning" title="Large backlog">
+          <p>This report covers the first 10,000 open items.</p>
+        </Message>
+      ) : null}
+      {c.total === 0 ? (
+        <Message appearance="info" title="No open work">
+          <p>There are no open issues in this project.</p>
         </Message>
       ) : (
         <>

@@ -35,7 +35,6 @@ export function decisionsCsv(entries: DecisionEntry[]): string {
 export function healthCsv(h: HealthData): string {
   const rows: unknown[][] = [];
   const c = h.current;
-  if (!c) return toCsv(['section', 'item', 'count', 'share', 'change since last scan'], []);
   const m = h.movement;
   rows.push(['total', 'open items', c.total, '', m?.total ?? '']);
   for (const r of c.reporters) rows.push(['reporter', r.reporter ?? 'unknown', r.count, r.share, '']);
