@@ -177,7 +177,7 @@ function seedIssues(app: SeedApp, store: JiraStore, clock: Clock): void {
                   fieldtype: 'jira',
                   fieldId: 'resolution',
                   fromString: null,
-                  toString: 'Done',
+                  toString: item.resolution ?? 'Done',
                 },
               ]
             : []),
