@@ -7,7 +7,10 @@ import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
 import type { RunOptions } from '../../src/scan/run';
-import { startScans } from '../../src/scan/trigger';
+import { configuredProjects, startScans } from '../../src/scan/trigger';
+import { scanNow } from '../../src/scan/scan-now';
+import { NotAuthorizedError } from '../../src/errors';
+import { OTHER_PROJECT_KEY } from '../support/workbench-harness';
 import { listRunSummaries, loadHealthSnapshot } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
@@ -313,5 +316,42 @@ describe('the zombie scan', () => {
     await scan();
     const health = await wb.asSystem(() => loadHealthSnapshot<Record<string, unknown>>(PROJECT_KEY));
     expect(health).toMatchObject({ total: 2, zombies: 1 });
+  });
+
+  it('fans out only to projects where the app is in use: settings saved, or an issue with its property', async () => {
+    wb.jira.store.createProject({ key: 'LENS', name: 'Has lenses' });
+    wb.jira.store.setIssueProperty(
+      wb.jira.store.createIssue(anIssue({ projectKey: 'LENS' })).key,
+      ISSUE_PROPERTY_KEY,
+      { schema: 1 },
+    );
+    wb.jira.store.createIssue(anIssue({ projectKey: OTHER_PROJECT_KEY }));
+    await settings({ dryRun: false });
+
+    const projects = await wb.asSystem(() => configuredProjects());
+
+    expect(projects.sort()).toEqual(['LENS', PROJECT_KEY]);
+  });
+
+  it('lets a project admin start a scan now, and refuses anyone else', async () => {
+    wb.jira.store.createIssue(idle());
+    await expect(
+      wb.asUser(USERS.member, () => scanNow({ projectKey: PROJECT_KEY }, { accountId: USERS.member })),
+    ).rejects.toBeInstanceOf(NotAuthorizedError);
+    expect(wb.queue.pending()).toBe(0);
+
+    const answer = await wb.asUser(USERS.admin, () =>
+      scanNow({ projectKey: PROJECT_KEY, dryRun: true }, { accountId: USERS.admin }),
+    );
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+
+    expect(answer.alreadyRunning).toBe(false);
+    expect(await latestSummary()).toMatchObject({
+      runId: answer.runId,
+      origin: 'manual',
+      requestedBy: USERS.admin,
+      dryRun: true,
+      status: 'finished',
+    });
   });
 });
