@@ -185,7 +185,8 @@ export async function backlogPage(req: PageRequest, projectKey: string): Promise
 }
 
 function surfaceBuilt(staticDir: string, surface: string): boolean {
-  return fs.existsSync(path.join(staticDir, surface, 'build', 'index.html'));
+  const build = path.join(staticDir, surface, 'build');
+  return fs.existsSync(path.join(build, 'index.html')) && fs.existsSync(path.join(build, 'main.js'));
 }
 
 /** The iframe of a module's Custom UI and its bridge config. */
