@@ -10,7 +10,7 @@ export function Message(props: {
   const role = props.appearance === 'error' ? 'alert' : 'status';
   return (
     <section className={`ol-message ol-message-${props.appearance}`} role={role} data-testid={props.testId}>
-      <h3 className="ol-message-title">{props.title}</h3>
+      <h2 className="ol-message-title">{props.title}</h2>
       {props.children}
     </section>
   );

@@ -10,9 +10,9 @@ export function ScoreBreakdown(props: { score: Score; label?: string; caption?: 
   return (
     <section className="ol-score" aria-labelledby="ol-score-label" data-testid="score">
       <div className="ol-score-head">
-        <h3 className="ol-heading" id="ol-score-label" style={{ margin: 0 }}>
+        <h2 className="ol-heading" id="ol-score-label" style={{ margin: 0 }}>
           {label}
-        </h3>
+        </h2>
         <output
           className="ol-score-total"
           aria-live="polite"

@@ -237,6 +237,7 @@ function Panel({ data }: { data: PanelLoadData }) {
 
   return (
     <main className="ol-root ol-stack" aria-label={`Outcome Lens for ${data.issue.key}`}>
+      <h1 className="ol-sr-only">Outcome Lens for {data.issue.key}</h1>
       {!editable ? (
         <Message appearance="info" title="Read-only" testId="read-only">
           <p>{data.permissions.readOnlyReason}</p>

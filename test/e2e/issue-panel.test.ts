@@ -1,0 +1,148 @@
+/**
+ * The issue panel in a real browser (Debian chromium through playwright-core), inside the workbench's Jira
+ * issue view with the demo backlog, used as a person would: keyboard and mouse, as an admin and as a viewer,
+ * in light and dark themes, checked with axe-core.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { buildSurface } from '../../scripts/build-static';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { seedDemo } from '../../workbench/seed/demo';
+import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+
+const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
+const RECIPE_SUMMARY = 'Make the Place Order button bigger and orange';
+const STORY =
+  'As a shopper on a phone, I want to find the Place Order button without scrolling, so that I finish checkout before I lose patience. We expect checkout abandonment to fall from 72% to 60% by 1 March.';
+
+let wb: BrowserWorkbench;
+let issueKey: string;
+
+beforeAll(async () => {
+  await buildSurface('issue-panel');
+  wb = await startBrowserWorkbench({ seed: (app) => seedDemo(app, new Date()) });
+  const row = wb.app.jira.store.db
+    .prepare('SELECT key FROM jira_issues WHERE summary = ?')
+    .get(RECIPE_SUMMARY) as { key: string } | undefined;
+  if (!row) throw new Error(`The demo backlog has no issue "${RECIPE_SUMMARY}"`);
+  issueKey = row.key;
+});
+afterAll(async () => wb?.close());
+
+async function openPanel(
+  user: string,
+  colorMode: 'light' | 'dark' = 'light',
+): Promise<{ page: Page; panel: Frame }> {
+  const page = await wb.openAs(user, `/browse/${issueKey}`, { colorMode });
+  const panel = await wb.panelFrame(page, PANEL_FRAME);
+  await panel.waitForSelector(`main[aria-label="Outcome Lens for ${issueKey}"]`, { timeout: 30_000 });
+  return { page, panel };
+}
+
+const scoreOf = async (panel: Frame): Promise<number> =>
+  Number(/^(\d+) \/ 100$/.exec((await panel.getByTestId('score-total').innerText()).trim())?.[1] ?? NaN);
+
+const stored = () =>
+  wb.app.jira.store.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY) as Record<string, unknown> | undefined;
+
+describe('the issue panel in the browser', () => {
+  it('lets an admin paste a story, review the filled fields and the rising score, save, and find it after a reload', async () => {
+    const { page, panel } = await openPanel('admin');
+    await panel.getByText('Outcome-linkage', { exact: true }).waitFor();
+    const before = await scoreOf(panel);
+    expect(await panel.getByTestId('empty-state').innerText()).toMatch(/No hypothesis yet/);
+    // The recipe warning quotes the words from the summary and description.
+    const warning = await panel.getByTestId('recipe-warning').innerText();
+    expect(warning).toMatch(/“[^”]+”/);
+
+    await panel.getByRole('button', { name: 'Paste story' }).click();
+    await panel.getByLabel('Story', { exact: true }).fill(STORY);
+    await panel.getByRole('button', { name: 'Fill fields' }).click();
+    expect(await panel.getByLabel('Persona').inputValue()).toBe('shopper on a phone');
+    expect(await panel.getByLabel('Intent').inputValue()).toBe(
+      'find the Place Order button without scrolling',
+    );
+    expect(await panel.getByLabel('Benefit').inputValue()).toBe('I finish checkout before I lose patience');
+    expect(await panel.getByLabel('Metric', { exact: true }).inputValue()).toBe('checkout abandonment');
+    expect(await panel.getByLabel('Baseline').inputValue()).toBe('72');
+    expect(await panel.getByLabel('Target', { exact: true }).inputValue()).toBe('60');
+    expect(await panel.getByLabel('Direction').inputValue()).toBe('decrease');
+    const afterPaste = await scoreOf(panel);
+    expect(afterPaste).toBeGreaterThan(before);
+    // Typing moves the score too, before anything is saved.
+    await panel.getByLabel('Max idle days').fill('30');
+    const afterKill = await scoreOf(panel);
+    expect(afterKill).toBeGreaterThan(afterPaste);
+    expect(stored()).toBeUndefined();
+    console.log(
+      `issue panel score: ${before} on load, ${afterPaste} after the pasted story, ${afterKill} with a kill criterion`,
+    );
+
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    await page.getByText('Outcome Lens saved').waitFor();
+    expect(stored()).toMatchObject({ version: 1, score: afterKill, hasHypothesis: 'true' });
+
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, PANEL_FRAME);
+    await again.getByLabel('Persona').waitFor({ timeout: 30_000 });
+    expect(await again.getByLabel('Persona').inputValue()).toBe('shopper on a phone');
+    expect(await again.getByLabel('Max idle days').inputValue()).toBe('30');
+    expect(await scoreOf(again)).toBe(afterKill);
+    await page.close();
+  });
+
+  it('shows a viewer the saved lens read-only, with the reason and without Save', async () => {
+    const { page, panel } = await openPanel('viewer');
+    expect(await panel.getByTestId('read-only').innerText()).toMatch(/read-only/);
+    expect(await panel.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    expect(await panel.getByRole('button', { name: 'Paste story' }).count()).toBe(0);
+    const persona = panel.getByLabel('Persona');
+    expect(await persona.getAttribute('readonly')).not.toBeNull();
+    expect(await persona.inputValue()).toBe('shopper on a phone');
+    await page.close();
+  });
+
+  it('shows a field error at the field and saves nothing while a value is invalid', async () => {
+    const { page, panel } = await openPanel('admin');
+    const version = stored()?.version;
+    await panel.getByLabel('Baseline').fill('seventy');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    expect(await panel.getByText('Baseline must be a number.').count()).toBe(1);
+    expect(await panel.getByLabel('Baseline').getAttribute('aria-invalid')).toBe('true');
+    expect(stored()?.version).toBe(version);
+    await page.close();
+  });
+
+  it('works from the keyboard: the story box opens on Enter, takes focus, and Escape returns to its button', async () => {
+    const { page, panel } = await openPanel('admin');
+    await panel.getByRole('button', { name: 'Paste story' }).focus();
+    await page.keyboard.press('Enter');
+    await panel.getByLabel('Story', { exact: true }).waitFor();
+    expect(await panel.evaluate(() => document.activeElement?.id)).toBe('ol-story');
+    await page.keyboard.press('Escape');
+    await panel.waitForFunction(() => document.activeElement?.textContent === 'Paste story');
+    await page.keyboard.press('Tab');
+    expect(await panel.evaluate(() => document.activeElement?.id)).toBe('ol-persona');
+    await page.close();
+  });
+
+  it.each(['light', 'dark'] as const)(
+    'follows the %s theme through design tokens, with no serious axe violations',
+    async (mode) => {
+      const { page, panel } = await openPanel('admin', mode);
+      await panel.waitForFunction(
+        (m) => document.documentElement.getAttribute('data-color-mode') === m,
+        mode,
+      );
+      const background = await panel.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const violations = await wb.runAxe(panel);
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      console.log(
+        `issue panel ${mode}: body ${background}; axe ${violations.length} violations (${violations.map((v) => `${v.id}:${v.impact}`).join(', ')}), ${serious.length} serious or critical`,
+      );
+      expect(serious).toEqual([]);
+      expect(background).toBe(mode === 'dark' ? 'rgb(31, 31, 33)' : 'rgb(255, 255, 255)');
+      await page.close();
+    },
+  );
+});
