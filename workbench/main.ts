@@ -120,11 +120,15 @@ export async function main(argv: string[]): Promise<void> {
     app.grantDemoRoles();
   }
   if (options.importFile) {
-    const importer = optional<ImportIssues>('./import', 'importIssues');
-    if (!importer.fn) throw new Error(`--import is not available yet (workbench/import: ${importer.reason})`);
+    const importer = optional<ImportIssues>('./import/importer', 'importIssues');
+    if (!importer.fn)
+      throw new Error(`--import is not available yet (workbench/import/importer.ts: ${importer.reason})`);
     const report = await importer.fn(app, path.resolve(options.importFile), {});
     log(`imported ${options.importFile}: ${JSON.stringify(report)}`);
-    app.grantDemoRoles();
+    // Demo users get their roles on imported projects too, so every page can be tried as each role.
+    const projects = (report as { projects?: unknown }).projects;
+    for (const key of Array.isArray(projects) ? projects : [])
+      if (typeof key === 'string') app.grantDemoRoles(key);
   }
 
   const server = await startWorkbenchServer(app, { port: options.port, host: options.host });
