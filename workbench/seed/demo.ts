@@ -194,8 +194,10 @@ function seedIssues(app: SeedApp, store: JiraStore, clock: Clock): void {
             field: 'assignee',
             fieldtype: 'jira',
             fieldId: 'assignee',
+            from: null,
             fromString: null,
-            toString: item.assignee,
+            to: people[item.assignee],
+            toString: store.getUser(people[item.assignee])?.displayName ?? item.assignee,
           },
         ],
       });
