@@ -278,12 +278,16 @@ export class WorkbenchApp {
 
   /**
    * The modules of a type that have a Custom UI surface, as the host pages show them. A test module that names
-   * the same surface as a manifest module stands in for it.
+   * the same surface as a manifest module stands in for it; test modules come first.
    */
   surfaceModules(type: string): ManifestModule[] {
     const withSurface = this.modules(type).filter((m) => m.surface);
     const replaced = new Set(withSurface.filter((m) => m.testHandler).map((m) => m.surface));
-    return withSurface.filter((m) => m.testHandler || !replaced.has(m.surface));
+    // Test modules first: a page that shows one module of a type shows the one the test registered.
+    return [
+      ...withSurface.filter((m) => m.testHandler),
+      ...withSurface.filter((m) => !m.testHandler && !replaced.has(m.surface)),
+    ];
   }
 
   module(key: string): ManifestModule {

@@ -232,6 +232,30 @@ describe('host pages', () => {
     expect(broken.html).toContain('Jira answered 400');
   });
 
+  it('shows the project page to a browser and the settings page to an admin, each in its iframe', async () => {
+    app.registerTestModule({
+      key: 'test-map',
+      type: 'jira:projectPage',
+      handler: aResolver(),
+      surface: 'panel',
+    });
+    app.registerTestModule({
+      key: 'test-settings',
+      type: 'jira:projectSettingsPage',
+      handler: aResolver(),
+      surface: 'panel',
+    });
+    const map = await page('/projects/DEMO/outcomes?user=viewer');
+    expect(map.status).toBe(200);
+    expect(map.html).toContain('data-wb-module="test-map"');
+    expect(map.html).toContain('"extension":{"type":"jira:projectPage"');
+    expect(map.html).not.toContain('Project settings</a>');
+    const settings = await page('/projects/DEMO/settings?user=admin');
+    expect(settings.status).toBe(200);
+    expect(settings.html).toContain('data-wb-module="test-settings"');
+    expect((await page('/projects/HIDDEN/outcomes?user=admin')).status).toBe(403);
+  });
+
   it('explains an unknown ?user= instead of acting as someone', async () => {
     const res = await page('/?user=mallory');
     expect(res.status).toBe(400);
