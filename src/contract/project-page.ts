@@ -22,6 +22,8 @@ export const PROJECT_PAGE_RESOLVERS = {
   mapSummary: 'mapSummary',
   /** One page of the issues in one lane of the map. */
   mapPage: 'mapPage',
+  /** The first page of every lane, in one round trip. */
+  mapLanes: 'mapLanes',
   createOutcome: 'createOutcome',
   updateOutcome: 'updateOutcome',
   archiveOutcome: 'archiveOutcome',
@@ -70,6 +72,9 @@ export const mapPagePayloadSchema = z
     pageToken,
     pageSize: z.number().int().min(1).max(100).default(25),
   })
+  .strict();
+export const mapLanesPayloadSchema = z
+  .object({ filters: mapFiltersSchema.default({}), pageSize: z.number().int().min(1).max(50).default(20) })
   .strict();
 export type MapPagePayload = z.input<typeof mapPagePayloadSchema>;
 
@@ -216,6 +221,10 @@ export interface MapPageData {
   lane: string;
   issues: MapIssue[];
   nextPageToken: string | null;
+}
+
+export interface MapLanesData {
+  lanes: MapPageData[];
 }
 
 export interface ZombieItem {

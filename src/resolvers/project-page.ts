@@ -12,6 +12,7 @@ import {
   decisionLogPayloadSchema,
   healthPayloadSchema,
   loadPayloadSchema,
+  mapLanesPayloadSchema,
   mapPagePayloadSchema,
   mapSummaryPayloadSchema,
   scanNowPayloadSchema,
@@ -26,6 +27,7 @@ import {
   archiveOutcome,
   createOutcome,
   loadProjectPage,
+  mapLanes,
   mapPage,
   mapSummary,
   updateOutcome,
@@ -53,6 +55,7 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   );
   defineEndpoint(resolver, R.mapSummary, mapSummaryPayloadSchema, (p, call) => mapSummary(call, p.filters));
   defineEndpoint(resolver, R.mapPage, mapPagePayloadSchema, (p, call) => mapPage(call, p));
+  defineEndpoint(resolver, R.mapLanes, mapLanesPayloadSchema, (p, call) => mapLanes(call, p));
   defineEndpoint(resolver, R.createOutcome, createOutcomePayloadSchema, (p, call) =>
     createOutcome(call, p.draft, clock),
   );

@@ -10,6 +10,7 @@ import {
   type LaneSummary,
   type MapFilters,
   type MapIssue,
+  type MapLanesData,
   type MapPageData,
   type MapSummaryData,
   type OutcomeView,
@@ -269,27 +270,40 @@ const PAGE_FIELDS = [
   STORY_POINTS_FIELD,
 ];
 
-/** Keys of the epics (any parent-type issue) linked directly to an outcome: their children inherit it. */
-async function linkedEpics(
-  jira: JiraClient,
-  projectKey: string,
-  outcomeId: string | null,
-): Promise<string[]> {
-  const which = outcomeId ? `outcomeId = ${quote(outcomeId)}` : 'outcomeId IS NOT EMPTY';
-  const keys: string[] = [];
+/** Epics of the project linked directly to an outcome, epic key → outcome id: their children inherit it. */
+async function linkedEpics(jira: JiraClient, projectKey: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
   let token: string | null = null;
-  for (let page = 0; page < 5; page++) {
+  for (let page = 0; page < 20; page++) {
     const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: `project = ${quote(projectKey)} AND issuetype = Epic AND ${which}`,
-      fields: ['key'],
-      maxResults: 1000,
+      jql: `project = ${quote(projectKey)} AND issuetype = Epic AND outcomeId IS NOT EMPTY`,
+      fields: ['issuetype'],
+      properties: [ISSUE_PROPERTY_KEY],
+      maxResults: 100,
       nextPageToken: token,
     });
-    keys.push(...result.issues.map((i) => i.key));
+    for (const epic of result.issues) {
+      const id = readLens(epic.properties?.[ISSUE_PROPERTY_KEY]).outcomeId;
+      if (id) out.set(epic.key, id);
+    }
     token = result.nextPageToken;
     if (!token) break;
   }
-  return keys;
+  return out;
+}
+
+/** The JQL that selects one lane: direct links, plus unlinked children of the outcome's epics. */
+export function laneJql(lane: string, epics: ReadonlyMap<string, string>): string {
+  if (lane === NO_OUTCOME) {
+    const all = [...epics.keys()];
+    return all.length
+      ? `outcomeId IS EMPTY AND (parent IS EMPTY OR parent NOT IN (${all.join(', ')}))`
+      : 'outcomeId IS EMPTY';
+  }
+  const mine = [...epics].filter(([, id]) => id === lane).map(([key]) => key);
+  return mine.length
+    ? `(outcomeId = ${quote(lane)} OR (outcomeId IS EMPTY AND parent IN (${mine.join(', ')})))`
+    : `outcomeId = ${quote(lane)}`;
 }
 
 function statusCategoryOf(issue: JiraIssue): StatusCategory {
@@ -297,36 +311,34 @@ function statusCategoryOf(issue: JiraIssue): StatusCategory {
   return key === 'done' || key === 'indeterminate' ? key : 'new';
 }
 
-export async function mapPage(
-  call: CallContext,
-  input: { lane: string; filters: MapFilters; pageToken?: string | null | undefined; pageSize: number },
-): Promise<MapPageData> {
+interface LaneContext {
+  jira: JiraClient;
+  projectKey: string;
+  byId: Map<string, Outcome>;
+  settings: Settings;
+  epics: Map<string, string>;
+}
+
+async function laneContext(call: CallContext): Promise<LaneContext> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const jira = JiraClient.asUser();
-  const [outcomes, { settings }] = await Promise.all([
+  const [outcomes, { settings }, epics] = await Promise.all([
     outcomesStore.listOutcomes(projectKey),
     loadSettings(projectKey),
+    linkedEpics(jira, projectKey),
   ]);
-  const byId = new Map(outcomes.map((o) => [o.id, o]));
-  let laneJql: string;
-  let epicOutcome = new Map<string, string>();
-  if (input.lane === NO_OUTCOME) {
-    const epics = await linkedEpics(jira, projectKey, null);
-    laneJql = epics.length
-      ? `outcomeId IS EMPTY AND (parent IS EMPTY OR parent NOT IN (${epics.join(', ')}))`
-      : 'outcomeId IS EMPTY';
-  } else {
-    if (!byId.has(input.lane))
-      throw new ValidationError('This outcome does not exist (any more).', { lane: 'Unknown outcome.' });
-    const epics = await linkedEpics(jira, projectKey, input.lane);
-    epicOutcome = new Map(epics.map((k) => [k, input.lane]));
-    laneJql = epics.length
-      ? `(outcomeId = ${quote(input.lane)} OR (outcomeId IS EMPTY AND parent IN (${epics.join(', ')})))`
-      : `outcomeId = ${quote(input.lane)}`;
-  }
-  const result = await jira.searchJql({
-    jql: `${openWorkJql(projectKey, input.filters)} AND ${laneJql}`,
+  return { jira, projectKey, byId: new Map(outcomes.map((o) => [o.id, o])), settings, epics };
+}
+
+async function lanePage(
+  ctx: LaneContext,
+  input: { lane: string; filters: MapFilters; pageToken?: string | null | undefined; pageSize: number },
+): Promise<MapPageData> {
+  if (input.lane !== NO_OUTCOME && !ctx.byId.has(input.lane))
+    throw new ValidationError('This outcome does not exist (any more).', { lane: 'Unknown outcome.' });
+  const result = await ctx.jira.searchJql({
+    jql: `${openWorkJql(ctx.projectKey, input.filters)} AND ${laneJql(input.lane, ctx.epics)}`,
     fields: PAGE_FIELDS,
     properties: [ISSUE_PROPERTY_KEY],
     maxResults: input.pageSize,
@@ -342,11 +354,11 @@ export async function mapPage(
         summary: issue.fields.summary ?? '',
         description: (issue.fields.description ?? null) as string | AdfNode | null,
         statusCategory: statusCategoryOf(issue),
-        parent: parentKey ? { key: parentKey, outcomeId: epicOutcome.get(parentKey) ?? null } : null,
+        parent: parentKey ? { key: parentKey, outcomeId: ctx.epics.get(parentKey) ?? null } : null,
       },
       draftOf(lens),
-      byId,
-      settings as Settings,
+      ctx.byId,
+      ctx.settings,
     );
     const assignee = accountName(issue.fields.assignee);
     return {
@@ -365,4 +377,24 @@ export async function mapPage(
     };
   });
   return { lane: input.lane, issues, nextPageToken: result.nextPageToken };
+}
+
+/** One more page of one lane ("Load more"). */
+export async function mapPage(
+  call: CallContext,
+  input: { lane: string; filters: MapFilters; pageToken?: string | null | undefined; pageSize: number },
+): Promise<MapPageData> {
+  return lanePage(await laneContext(call), input);
+}
+
+/** The first page of every lane (the "serves no outcome" bucket first), in one round trip. */
+export async function mapLanes(
+  call: CallContext,
+  input: { filters: MapFilters; pageSize: number },
+): Promise<MapLanesData> {
+  const ctx = await laneContext(call);
+  const lanes: MapPageData[] = [];
+  for (const lane of [NO_OUTCOME, ...ctx.byId.keys()])
+    lanes.push(await lanePage(ctx, { lane, filters: input.filters, pageSize: input.pageSize }));
+  return { lanes };
 }

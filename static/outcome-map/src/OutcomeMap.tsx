@@ -6,6 +6,7 @@ import {
   type LaneSummary,
   type MapFilters,
   type MapIssue,
+  type MapLanesData,
   type MapPageData,
   type MapSummaryData,
   type OutcomeView,
@@ -52,26 +53,40 @@ function IssueCard({ issue }: { issue: MapIssue }) {
   );
 }
 
-function LaneIssues({ lane, filters, label }: { lane: string; filters: MapFilters; label: string }) {
-  const [issues, setIssues] = useState<MapIssue[]>([]);
-  const [token, setToken] = useState<string | null>(null);
+function LaneIssues({
+  lane,
+  filters,
+  label,
+  first,
+}: {
+  lane: string;
+  filters: MapFilters;
+  label: string;
+  first: MapPageData | undefined;
+}) {
+  const [issues, setIssues] = useState<MapIssue[]>(first?.issues ?? []);
+  const [token, setToken] = useState<string | null>(first?.nextPageToken ?? null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const load = useCallback(
-    async (pageToken: string | null, replace: boolean) => {
-      setLoading(true);
-      const answer = await callResolver<MapPageData>(R.mapPage, { lane, filters, pageToken, pageSize: 20 });
-      setLoading(false);
-      if (!answer.ok) return setError(answer.error.message);
-      setIssues((old) => (replace ? answer.data.issues : [...old, ...answer.data.issues]));
-      setToken(answer.data.nextPageToken);
-    },
-    [lane, filters],
-  );
   useEffect(() => {
-    void load(null, true);
-  }, [load]);
+    setIssues(first?.issues ?? []);
+    setToken(first?.nextPageToken ?? null);
+  }, [first]);
+  const more = useCallback(async () => {
+    setLoading(true);
+    const answer = await callResolver<MapPageData>(R.mapPage, {
+      lane,
+      filters,
+      pageToken: token,
+      pageSize: 20,
+    });
+    setLoading(false);
+    if (!answer.ok) return setError(answer.error.message);
+    setIssues((old) => [...old, ...answer.data.issues]);
+    setToken(answer.data.nextPageToken);
+  }, [lane, filters, token]);
   if (error) return <p className="ol-error">{error}</p>;
+  if (!first) return <p className="ol-muted">Loading issues…</p>;
   return (
     <>
       <ul className="ol-cards" aria-label={`Issues: ${label}`}>
@@ -79,9 +94,9 @@ function LaneIssues({ lane, filters, label }: { lane: string; filters: MapFilter
           <IssueCard key={i.key} issue={i} />
         ))}
       </ul>
-      {!loading && issues.length === 0 ? <p className="ol-muted">No open issues here.</p> : null}
+      {issues.length === 0 ? <p className="ol-muted">No open issues here.</p> : null}
       {token ? (
-        <button type="button" className="ol-btn" disabled={loading} onClick={() => void load(token, false)}>
+        <button type="button" className="ol-btn" disabled={loading} onClick={() => void more()}>
           Load more issues: {label}
         </button>
       ) : null}
@@ -106,6 +121,7 @@ function Share({ lane }: { lane: LaneSummary }) {
 function OutcomeLane(props: {
   outcome: OutcomeView;
   lane: LaneSummary | undefined;
+  first: MapPageData | undefined;
   filters: MapFilters;
   canEdit: boolean;
   onChanged: () => void;
@@ -189,7 +205,7 @@ function OutcomeLane(props: {
       ) : null}
       {mode === 'edit' ? <OutcomeForm outcome={o} onDone={done} /> : null}
       {mode === 'measure' ? <MeasurementForm outcome={o} onDone={done} /> : null}
-      <LaneIssues lane={o.id} filters={props.filters} label={o.name} />
+      <LaneIssues lane={o.id} filters={props.filters} label={o.name} first={props.first} />
     </article>
   );
 }
@@ -203,15 +219,23 @@ export function OutcomeMap({
 }) {
   const [filters, setFilters] = useState<MapFilters>({});
   const [summary, setSummary] = useState<MapSummaryData | null>(null);
+  const [pages, setPages] = useState<MapPageData[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let live = true;
+    setPages(null);
+    // Counts and the lanes' first pages load side by side: each is its own function invocation.
     void callResolver<MapSummaryData>(R.mapSummary, { filters }).then((answer) => {
       if (!live) return;
       if (answer.ok) setSummary(answer.data);
+      else setError(answer.error.message);
+    });
+    void callResolver<MapLanesData>(R.mapLanes, { filters, pageSize: 20 }).then((answer) => {
+      if (!live) return;
+      if (answer.ok) setPages(answer.data.lanes);
       else setError(answer.error.message);
     });
     return () => {
@@ -225,6 +249,7 @@ export function OutcomeMap({
   const options = summary?.filterOptions;
   const laneOf = (id: string) => summary?.lanes.find((l) => l.lane === id);
   const none = laneOf(NO_OUTCOME);
+  const pageOf = (id: string) => pages?.find((p) => p.lane === id);
   const setFilter = (key: keyof MapFilters) => (value: string) => {
     const next: MapFilters = { ...filters };
     if (!value) delete next[key];
@@ -304,13 +329,19 @@ export function OutcomeMap({
         <article className="ol-lane ol-lane-none" aria-labelledby="lane-none-title" data-testid="lane-none">
           <h3 id="lane-none-title">Serves no outcome</h3>
           {none ? <Share lane={none} /> : null}
-          <LaneIssues lane={NO_OUTCOME} filters={filters} label="serves no outcome" />
+          <LaneIssues
+            lane={NO_OUTCOME}
+            filters={filters}
+            label="serves no outcome"
+            first={pageOf(NO_OUTCOME)}
+          />
         </article>
         {page.outcomes.map((o) => (
           <OutcomeLane
             key={o.id}
             outcome={o}
             lane={laneOf(o.id)}
+            first={pageOf(o.id)}
             filters={filters}
             canEdit={page.permissions.canEditOutcomes}
             onChanged={changed}
