@@ -54,6 +54,9 @@ describe('the issue panel in the browser', () => {
     const warning = await panel.getByTestId('recipe-warning').innerText();
     expect(warning).toMatch(/“[^”]+”/);
 
+    // The epic's outcome is inherited, and said so at the Outcome field.
+    expect(await panel.locator('#ol-outcomeId-help').innerText()).toMatch(/^Inherited from DEMO-\d+: “.+”/);
+
     await panel.getByRole('button', { name: 'Paste story' }).click();
     await panel.getByLabel('Story', { exact: true }).fill(STORY);
     await panel.getByRole('button', { name: 'Fill fields' }).click();
@@ -110,6 +113,39 @@ describe('the issue panel in the browser', () => {
     expect(await panel.getByText('Baseline must be a number.').count()).toBe(1);
     expect(await panel.getByLabel('Baseline').getAttribute('aria-invalid')).toBe('true');
     expect(stored()?.version).toBe(version);
+    await page.close();
+  });
+
+  it('keeps the user’s input and shows the other version when someone else saved first', async () => {
+    const { page, panel } = await openPanel('admin');
+    await panel.getByLabel('Persona').fill('shopper in a hurry');
+    // Meanwhile a member saves on top of the same version.
+    const current = stored()!;
+    const draft = {
+      hypothesis: { persona: 'member persona', intent: 'pay quickly', benefit: 'I catch my train' },
+      expected: {},
+      killCriteria: {},
+    };
+    const answer = (await wb.app.invoke(
+      'outcome-lens-issue-panel',
+      'save',
+      { version: current.version, draft },
+      { user: 'member', issueKey },
+    )) as { ok: boolean };
+    expect(answer.ok).toBe(true);
+
+    await panel.getByRole('button', { name: 'Save' }).click();
+    const conflict = panel.getByTestId('conflict');
+    await conflict.waitFor();
+    expect(await conflict.innerText()).toMatch(/reload/);
+    expect(await panel.getByTestId('their-version').innerText()).toContain('member persona');
+    expect(await panel.getByLabel('Persona').inputValue()).toBe('shopper in a hurry');
+    expect(stored()).toMatchObject({ hypothesis: draft.hypothesis });
+    // Keeping mine and saving again stores it on top of theirs, knowingly.
+    await panel.getByRole('button', { name: 'Keep mine' }).click();
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    expect(stored()).toMatchObject({ hypothesis: { persona: 'shopper in a hurry' } });
     await page.close();
   });
 

@@ -9,7 +9,6 @@ import type { Answer } from '../../src/contract/answer';
 import { ISSUE_PANEL_RESOLVERS, type PanelSaveData } from '../../src/contract/issue-panel';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { IssueLensDraft } from '../../src/domain/schemas';
-import { createIssuePanelResolver } from '../../src/resolvers/issue-panel';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import {
   JiraExpressionError,
@@ -20,7 +19,7 @@ import {
 
 const GATE = 'outcome-lens-entry-gate';
 const GATE_PROPERTY = 'outcome-lens-gate';
-const PANEL = 'outcome-lens-issue-panel-under-test';
+const PANEL = 'outcome-lens-issue-panel';
 const IN_PROGRESS = '21';
 const DONE = '31';
 
@@ -36,11 +35,6 @@ beforeEach(() => {
   s.createIssue({ key: 'DEMO-1', summary: 'Shoppers lose their cart when they leave' });
   s.createIssue({ key: 'FREE-1', summary: 'Anything goes here' });
   configureWorkflowValidator(s, 'DEMO', 'In Progress', GATE);
-  app.registerTestModule({
-    key: PANEL,
-    type: 'jira:issuePanel',
-    handler: createIssuePanelResolver().getDefinitions(),
-  });
 });
 afterEach(() => app.close());
 

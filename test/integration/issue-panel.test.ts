@@ -12,14 +12,12 @@ import {
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { IssueLensDraft } from '../../src/domain/schemas';
 import type { OutcomeStatus } from '../../src/domain/schemas';
-import { createIssuePanelResolver } from '../../src/resolvers/issue-panel';
 import { createOutcome, setOutcomeStatus } from '../../src/storage/outcomes';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/context';
 
-// The panel's real resolver, registered beside the manifest's module so this file does not depend on the other
-// surfaces' entry points in src/index.ts.
-const PANEL_MODULE = 'outcome-lens-issue-panel-under-test';
+// The manifest's module: app.invoke finds its resolver function and the handler export in src/index.ts.
+const PANEL_MODULE = 'outcome-lens-issue-panel';
 const NOW = new Date('2026-11-21T12:00:00Z');
 
 /** The demo project with an epic (DEMO-10) and two stories under it, DEMO-1 a recipe. */
@@ -27,11 +25,6 @@ function aPanelApp(wb: WorkbenchApp): WorkbenchApp {
   const s = wb.jira.store;
   s.createProject({ key: 'DEMO', name: 'Demo' });
   wb.grantDemoRoles('DEMO');
-  wb.registerTestModule({
-    key: PANEL_MODULE,
-    type: 'jira:issuePanel',
-    handler: createIssuePanelResolver().getDefinitions(),
-  });
   s.createIssue({ key: 'DEMO-10', type: 'Epic', summary: 'Checkout epic' });
   s.createIssue({
     key: 'DEMO-1',
