@@ -206,6 +206,7 @@ const PANEL_SOURCE = path.join(ROOT_DIR, 'static', 'issue-panel', 'src', 'index.
       console.log(
         `issue panel (${colorMode}) axe: ${violations.length} violations${violations.length ? ': ' + violations.map((v) => v.id).join(', ') : ''}`,
       );
+      expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
       await page.close();
     });
   },
