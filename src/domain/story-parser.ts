@@ -54,7 +54,7 @@ const MAX_PERSONA_CHARS = 80;
 // over adversarial input stays linear (no catastrophic backtracking).
 const AS_RE = /\bas\s+(?:(?:an?|the)\s+)?/gi;
 const WANT_RE =
-  /\b(?:I|we)['’]d\s+(?:like|love)\b|\b(?:I|we)\s+(?:really\s+|also\s+|just\s+|only\s+)?(?:would\s+(?:like|love)|want|wants|need|needs|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|do\s+not\s+want|don['’]t\s+want|do\s+want)\b|,\s*(?:would\s+like|want|need|wish)\b/i;
+  /\b(?:I|we)['’]d\s+(?:like|love)\b|\b(?:I|we)['’](?:m|re)\s+able\b|\b(?:I|we)\s+(?:really\s+|also\s+|just\s+|only\s+)?(?:would\s+(?:like|love|be\s+able)|want|wants|need|needs|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|are\s+able|do\s+not\s+want|don['’]t\s+want|do\s+want)\b|,\s*(?:would\s+like|want|need|wish)\b/i;
 // ", so I can …" is as clear as "so that"; a bare "so" or "because" counts only when nothing clearer
 // is present ("an avenue so parents can submit feedback, so that I can improve" => the "so that").
 const STRONG_BENEFIT_RE =

@@ -161,6 +161,17 @@ describe('parseStory', () => {
       expect(parts(parseStory(text))).toEqual({ persona, intent, benefit });
     });
 
+    it('reads "I\'m able to" and "I would be able to" as the wanting', () => {
+      expect(parseStory("As a camp worker, I'm able to report a camper to the manager.")).toMatchObject({
+        persona: 'camp worker',
+        intent: 'report a camper to the manager',
+      });
+      expect(
+        parseStory('As a camp worker, I would be able to submit a report so that the manager knows.'),
+      ).toMatchObject({ persona: 'camp worker', intent: 'submit a report', benefit: 'the manager knows' });
+      expect(parseStory("As admins, we're able to lock accounts").intent).toBe('lock accounts');
+    });
+
     it('reads a story that states the benefit first', () => {
       const story = parseStory(
         'In order to finish my shopping later, as a shopper, I want to bookmark items.',
