@@ -13,7 +13,7 @@ import {
   outcomeIdSchema,
   type Outcome,
 } from '../domain/schemas';
-import type { StatusCategory, ZombieRuleId } from '../domain/zombie';
+import type { StatusCategory } from '../domain/zombie';
 
 export const PROJECT_PAGE_RESOLVERS = {
   /** Outcomes with progress, and what the caller may do. */
@@ -233,7 +233,7 @@ export interface ZombieItem {
   issueType: string;
   statusName: string;
   outcomeId: string | null;
-  rules: Array<{ rule: ZombieRuleId | string; since: string; detail: string; clearBy: string }>;
+  rules: Array<{ rule: string; since: string; detail: string; clearBy: string }>;
   flaggedAt: string | null;
 }
 

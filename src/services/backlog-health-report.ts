@@ -12,7 +12,6 @@ import {
   type HealthMovement,
 } from '../domain/backlog-health';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
-import type { AdfNode } from '../domain/plain-text';
 import type { StatusCategory, ZombieRuleId } from '../domain/zombie';
 import { NotAuthorizedError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -114,7 +113,7 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
       {
         key: issue.key,
         summary: issue.fields.summary ?? '',
-        description: (issue.fields.description ?? null) as string | AdfNode | null,
+        description: issue.fields.description ?? null,
         statusCategory: statusCategoryOf(issue),
         parent: parentKey ? { key: parentKey, outcomeId: lensOf.get(parentKey) ?? null } : null,
       },

@@ -16,7 +16,6 @@ import type {
 } from '../contract/project-page';
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } from '../domain/issue-lens';
-import type { AdfNode } from '../domain/plain-text';
 import type { Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import type { StatusCategory } from '../domain/zombie';
@@ -171,7 +170,7 @@ async function rescored(
     {
       key: issue.key,
       summary: issue.fields.summary ?? '',
-      description: (issue.fields.description ?? null) as string | AdfNode | null,
+      description: issue.fields.description ?? null,
       statusCategory: statusCategoryOf(issue),
       parent: parentKey ? { key: parentKey, outcomeId: parentOutcome } : null,
     },

@@ -18,7 +18,6 @@ import {
 } from '../contract/project-page';
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
-import type { AdfNode } from '../domain/plain-text';
 import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import type { StatusCategory } from '../domain/zombie';
@@ -352,7 +351,7 @@ async function lanePage(
       {
         key: issue.key,
         summary: issue.fields.summary ?? '',
-        description: (issue.fields.description ?? null) as string | AdfNode | null,
+        description: issue.fields.description ?? null,
         statusCategory: statusCategoryOf(issue),
         parent: parentKey ? { key: parentKey, outcomeId: ctx.epics.get(parentKey) ?? null } : null,
       },

@@ -57,8 +57,8 @@ function answer(
   extra: Pick<SettingsData, 'killTransitions' | 'updatedAt' | 'updatedBy'>,
 ): SettingsData {
   return {
-    settings: loaded.settings as Settings,
-    defaults: DEFAULT_SETTINGS as Settings,
+    settings: loaded.settings,
+    defaults: DEFAULT_SETTINGS,
     version: loaded.version,
     canEdit: admin,
     readOnlyReason: admin ? null : ADMIN_ONLY,
