@@ -83,7 +83,8 @@ async function analyseLines(
 function whyUnreadable(line: string): string | null {
   if (line.trim() === '') return 'blank';
   if (line.length > MAX_LINE_CHARS) return `longer than ${MAX_LINE_CHARS} characters (${line.length})`;
-  // NUL, other C0 controls or undecodable bytes mean this is not text.
+  // NUL, other C0 controls or undecodable bytes mean this is not text: matching them is the point here.
+  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(line)) return 'binary or not valid UTF-8 text';
   return null;
 }

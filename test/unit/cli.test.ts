@@ -7,6 +7,14 @@ import { runCli, MAX_LINE_CHARS } from '../../src/cli/main';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 
+interface StoryLine {
+  text: string;
+  persona: string | null;
+  benefit: string | null;
+  recipe: { isRecipe: boolean; reasons: Array<{ phrase: string }> };
+  score: { total: number; components: unknown[] };
+}
+
 async function run(args: string[], stdinText = '') {
   const stdin = new PassThrough();
   stdin.end(stdinText);
@@ -22,7 +30,7 @@ async function run(args: string[], stdinText = '') {
     out
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, any>);
+      .map((l) => JSON.parse(l) as StoryLine);
   return {
     code,
     out,
@@ -61,7 +69,7 @@ describe('outcome-lens stories', () => {
       recipe: { isRecipe: false },
     });
     expect(lines[1]).toMatchObject({ persona: null, benefit: null, recipe: { isRecipe: true } });
-    expect(lines[1]!.recipe.reasons.map((r: { phrase: string }) => r.phrase.toLowerCase())).toEqual(
+    expect(lines[1]!.recipe.reasons.map((r) => r.phrase.toLowerCase())).toEqual(
       expect.arrayContaining(['blue']),
     );
     expect(lines[0]!.score.total).toBeGreaterThan(lines[1]!.score.total);
@@ -105,7 +113,7 @@ describe('outcome-lens stories', () => {
     fs.writeFileSync(file, 'As an admin, I want to export the audit log so that I can answer auditors.\n');
     const result = spawnSync(process.execPath, [bin, 'stories', file], { encoding: 'utf8' });
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout.trim())).toMatchObject({
+    expect(JSON.parse(result.stdout.trim()) as StoryLine).toMatchObject({
       persona: 'admin',
       benefit: 'I can answer auditors',
     });

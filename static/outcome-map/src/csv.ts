@@ -2,12 +2,7 @@
 import type { DecisionEntry, HealthData } from '../../../src/contract/project-page';
 
 function cell(value: unknown): string {
-  const text =
-    value === null || value === undefined
-      ? ''
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
+  const text = typeof value === 'string' ? value : value == null ? '' : (JSON.stringify(value) ?? '');
   // Quote always; double inner quotes; neutralise spreadsheet formulas.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
   return `"${safe.replace(/"/g, '""')}"`;
