@@ -87,7 +87,7 @@ async function readIssue(jira: JiraClient, issueKey: string): Promise<PanelIssue
   return {
     key: issue.key,
     summary: issue.fields.summary ?? '',
-    description: (issue.fields.description ?? null),
+    description: issue.fields.description ?? null,
     statusName: issue.fields.status?.name ?? 'To Do',
     statusCategory: statusCategoryOf(issue),
     issueType: issue.fields.issuetype?.name ?? null,
