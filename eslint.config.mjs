@@ -10,6 +10,7 @@ export default tseslint.config(
       'static/*/build',
       'coverage',
       '.workbench-data',
+      '.tmp',
       '*.config.js',
       '*.config.mjs',
       'bin',
