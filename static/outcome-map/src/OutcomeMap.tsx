@@ -177,7 +177,7 @@ function OutcomeLane(props: {
             type="button"
             className="ol-btn"
             onClick={() => setMode('measure')}
-            aria-label={`Record a measurement of ${o.name}`}
+            aria-label={`Measure ${o.name}`}
           >
             Measure
           </button>
@@ -187,7 +187,7 @@ function OutcomeLane(props: {
                 type="button"
                 className="ol-btn"
                 onClick={() => void archive('achieved')}
-                aria-label={`Archive ${o.name} as achieved`}
+                aria-label={`Mark ${o.name} achieved`}
               >
                 Achieved
               </button>
@@ -195,7 +195,7 @@ function OutcomeLane(props: {
                 type="button"
                 className="ol-btn"
                 onClick={() => void archive('abandoned')}
-                aria-label={`Archive ${o.name} as abandoned`}
+                aria-label={`Abandon ${o.name}`}
               >
                 Abandon
               </button>

@@ -9,7 +9,7 @@ export const PAGE_CSS = `
 .ol-tab[aria-selected="true"] { color: ${t('text-selected', '#0C66E4')}; border-bottom-color: ${t('border-selected', '#0C66E4')}; }
 .ol-tab:focus-visible { outline: 2px solid ${t('border-focused', '#388BFF')}; }
 .ol-lanes { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 12px; align-items: start; }
-.ol-lane { border: 1px solid ${t('border', '#091E4224')}; border-radius: 6px; padding: 12px; background: ${t('elevation-surface-raised', '#FFFFFF')}; }
+.ol-lane { border: 1px solid ${t('border', '#091E4224')}; border-radius: 6px; padding: 12px; background: ${t('surface-raised', '#FFFFFF')}; }
 .ol-lane-none { border: 2px dashed ${t('border-warning', '#E56910')}; background: ${t('background-warning', '#FFF7D6')}; }
 .ol-lane h3 { margin: 0 0 4px; font-size: 15px; }
 .ol-lane-meta { font-size: 12px; color: ${t('text-subtle', '#44546F')}; }
@@ -33,7 +33,7 @@ export const PAGE_CSS = `
 .ol-chart circle { fill: ${t('border-brand', '#0C66E4')}; }
 .ol-chart text { fill: ${t('text-subtle', '#44546F')}; font-size: 10px; }
 .ol-dialog { border: 1px solid ${t('border', '#091E4224')}; border-radius: 6px; padding: 12px; margin: 8px 0;
-  background: ${t('elevation-surface-overlay', '#FFFFFF')}; }
+  background: ${t('surface-overlay', '#FFFFFF')}; }
 .ol-share { height: 8px; border-radius: 4px; background: ${t('background-neutral', '#091E420F')}; overflow: hidden; }
 .ol-share > span { display: block; height: 100%; background: ${t('background-accent-blue-subtle', '#579DFF')}; }
 .ol-hbar { display: grid; grid-template-columns: 160px 1fr 60px; gap: 8px; align-items: center; font-size: 13px; }
