@@ -13,15 +13,13 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      setupFilesAfterEnv: contractGuard,
-      testTimeout: 60_000,
+      setupFilesAfterEnv: [...contractGuard, '<rootDir>/test/setup/timeout-integration.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      setupFilesAfterEnv: contractGuard,
-      testTimeout: 180_000,
+      setupFilesAfterEnv: [...contractGuard, '<rootDir>/test/setup/timeout-e2e.ts'],
     },
   ],
 };

@@ -50,16 +50,22 @@ describe('manifest.yml', () => {
     expect(result.success).toBe(true);
   });
 
-  it('is caught when broken: a bad trigger interval and a handler file that does not exist', async () => {
-    const broken = fs
-      .readFileSync(MANIFEST, 'utf8')
-      .replace('interval: day', 'interval: fortnight')
-      .replace('handler: index.scanConsumer', 'handler: missing-file.scanConsumer');
-    const result = await validateText(broken);
+  it('is caught when broken: a trigger interval Forge does not have', async () => {
+    const result = await validateText(
+      fs.readFileSync(MANIFEST, 'utf8').replace('interval: day', 'interval: fortnight'),
+    );
     expect(result.success).toBe(false);
-    const messages = (result.errors ?? []).map((e) => e.message).join('\n');
-    expect(messages).toMatch(/interval/);
-    expect(messages).toMatch(/missing-file/);
+    expect((result.errors ?? []).map((e) => e.message).join('\n')).toMatch(/interval 'fortnight'/);
+  });
+
+  it('is caught when broken: a handler whose file does not exist', async () => {
+    const result = await validateText(
+      fs
+        .readFileSync(MANIFEST, 'utf8')
+        .replace('handler: index.scanConsumer', 'handler: missing-file.scanConsumer'),
+    );
+    expect(result.success).toBe(false);
+    expect((result.errors ?? []).map((e) => e.message).join('\n')).toMatch(/missing-file/);
   });
 
   it('declares every module the mission needs, on the nodejs22.x runtime', () => {

@@ -1,0 +1,2 @@
+// Browser tests drive a real Chromium against the workbench.
+jest.setTimeout(180_000);
