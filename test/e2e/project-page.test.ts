@@ -1,0 +1,315 @@
+/**
+ * The project page (Outcome map, Kill review, Backlog health) in a real browser, inside the workbench's Jira
+ * with the demo backlog after one nightly scan, used as a person would: create an outcome, link an issue to
+ * it from the issue panel, decide on zombies, export CSV, both themes with axe-core, and the keyboard.
+ * The tests share one browser and one workbench and run in order: later ones see what earlier ones did.
+ */
+import type { Frame, Locator, Page } from 'playwright-core';
+import { buildSurface } from '../../scripts/build-static';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
+import { seedDemo } from '../../workbench/seed/demo';
+import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+
+// A first page load builds nothing but still starts chromium and the scan: allow more than jest's 5 s.
+jest.setTimeout(120_000);
+
+const PAGE_FRAME = 'iframe[data-wb-module="outcome-lens-project-page"]';
+const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
+const OUTCOME = 'Shoppers reorder in one tap';
+
+let wb: BrowserWorkbench;
+let zombies: string[];
+
+beforeAll(async () => {
+  await Promise.all(['outcome-map', 'issue-panel'].map((s) => buildSurface(s)));
+  wb = await startBrowserWorkbench({ seed: (app) => seedDemo(app, new Date()) });
+  // The nightly scan flags the demo's zombies, as it would before a kill review.
+  await wb.app.runScheduledTrigger();
+  zombies = (
+    wb.app.jira.store.db.prepare('SELECT key FROM jira_issues ORDER BY id').all() as Array<{ key: string }>
+  )
+    .map((r) => r.key)
+    // The property holds the flag as a string, for JQL (zombie = true).
+    .filter((key) => String(lensOf(key)?.zombie) === 'true');
+  if (zombies.length < 3) throw new Error(`The demo scan flagged only ${zombies.length} zombies`);
+});
+afterAll(async () => wb?.close());
+
+function lensOf(key: string): Record<string, unknown> | undefined {
+  return wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as Record<string, unknown> | undefined;
+}
+
+async function openProjectPage(
+  user = 'admin',
+  colorMode: 'light' | 'dark' = 'light',
+): Promise<{ page: Page; frame: Frame }> {
+  const page = await wb.openAs(user, '/projects/DEMO/outcomes', { colorMode });
+  const frame = await wb.panelFrame(page, PAGE_FRAME);
+  await frame.getByRole('tab', { name: 'Outcome map' }).waitFor({ timeout: 30_000 });
+  return { page, frame };
+}
+
+async function openTab(frame: Frame, name: string): Promise<void> {
+  await frame.getByRole('tab', { name }).click();
+  await frame.getByRole('tab', { name, selected: true }).waitFor();
+}
+
+const laneOf = (frame: Frame, name: string): Locator => frame.getByRole('article', { name, exact: true });
+
+const zombieItem = (frame: Frame, key: string) => frame.getByTestId(`zombie-${key}`);
+
+function commentsOf(key: string): string[] {
+  const issue = wb.app.jira.store.getIssue(key)!;
+  return wb.app.jira.store.listComments(issue.id).map((c) => toPlainText(c.body as AdfNode));
+}
+
+describe('the project page in the browser', () => {
+  it('lets an admin create an outcome, link an issue to it from its panel, and see the issue under it on the map', async () => {
+    const { page, frame } = await openProjectPage();
+    await frame.getByRole('button', { name: 'New outcome' }).click();
+    const form = frame.getByRole('form', { name: 'New outcome' });
+    await form.getByLabel('Name').fill(OUTCOME);
+    await form.getByLabel('Metric').fill('repeat orders per week');
+    await form.getByLabel('Baseline').fill('120');
+    await form.getByLabel('Target').fill('180');
+    await form.getByLabel('Direction').selectOption('increase');
+    await form.getByLabel('Due date').fill('2027-06-30');
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    const lane = laneOf(frame, OUTCOME);
+    await lane.waitFor();
+    expect(await lane.innerText()).toMatch(/repeat orders per week: 120 now, from 120 to 180 by 2027-06-30/);
+    expect(await lane.getByText('No open issues here.').count()).toBe(1);
+
+    // An unlinked issue from the "serves no outcome" lane.
+    const none = frame.getByTestId('lane-none');
+    const firstCard = none.locator('[data-testid^="map-issue-"]').first();
+    const key = ((await firstCard.getAttribute('data-testid')) ?? '').replace('map-issue-', '');
+    expect(key).toMatch(/^DEMO-\d+$/);
+
+    const issuePage = await wb.openAs('admin', `/browse/${key}`);
+    const panel = await wb.panelFrame(issuePage, PANEL_FRAME);
+    const select = panel.getByLabel('Outcome', { exact: true });
+    await select.waitFor({ timeout: 30_000 });
+    // The panel names each outcome with its metric.
+    await select.selectOption({ label: `${OUTCOME} (repeat orders per week)` });
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    await issuePage.close();
+
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, PAGE_FRAME);
+    const card = laneOf(again, OUTCOME).getByTestId(`map-issue-${key}`);
+    await card.waitFor({ timeout: 30_000 });
+    expect(await again.getByTestId('lane-none').getByTestId(`map-issue-${key}`).count()).toBe(0);
+    console.log(`project page: created "${OUTCOME}", linked ${key} from its panel, now in its lane`);
+    await page.close();
+  });
+
+  it('kills a zombie once from the Kill review, even on a double click: Won’t Do on the issue, one comment, one log entry', async () => {
+    const key = zombies[0]!;
+    const commentsBefore = commentsOf(key).length;
+    const { page, frame } = await openProjectPage();
+    await openTab(frame, 'Kill review');
+    const item = zombieItem(frame, key);
+    await item.waitFor({ timeout: 30_000 });
+    expect(await item.innerText()).toMatch(/since \d{4}-\d{2}-\d{2}/);
+
+    await item.getByRole('button', { name: `Kill ${key}` }).click();
+    const form = item.getByRole('form', { name: `kill ${key}` });
+    // The reason is required: nothing happens without one.
+    await form.getByRole('button', { name: 'Confirm kill' }).click();
+    await form.locator('.ol-error').first().waitFor();
+    expect(await form.getByLabel('Why (goes into the decision log)').getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    expect(wb.app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
+
+    await form.getByLabel('Why (goes into the decision log)').fill('Nobody has asked for this in a year');
+    await form.getByRole('button', { name: 'Confirm kill' }).dblclick();
+    await item.waitFor({ state: 'detached', timeout: 30_000 });
+    const logRow = frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${key}`);
+    await logRow.waitFor();
+    expect(await logRow.count()).toBe(1);
+    // Who: the log records the deciding user's account id.
+    expect(await logRow.innerText()).toMatch(new RegExp(`kill\\s+${wb.app.accountIdOf('admin')}`));
+    expect(await logRow.innerText()).toContain('Nobody has asked for this in a year');
+
+    const issue = wb.app.jira.store.getIssue(key)!;
+    expect(issue.statusCategory).toBe('done');
+    expect(issue.resolution).toMatch(/won.t do/i);
+    const comments = commentsOf(key);
+    expect(comments.length).toBe(commentsBefore + 1);
+    expect(comments.at(-1)).toContain('Nobody has asked for this in a year');
+
+    const issuePage = await wb.openAs('admin', `/browse/${key}`);
+    const status = issuePage.getByRole('complementary', { name: 'Details' }).locator('.lozenge');
+    expect((await status.innerText()).trim()).toMatch(/done|won.t do/i);
+    expect(await status.getAttribute('class')).toContain('done');
+    console.log(
+      `kill review: killed ${key} with a double click: status "${issue.statusName}", resolution "${issue.resolution}", ${comments.length - commentsBefore} comment, 1 log row`,
+    );
+    await issuePage.close();
+    await page.close();
+  });
+
+  it('keeps a zombie with a snooze date and a reason, and relinks another to an outcome', async () => {
+    const [, keepKey, relinkKey] = zombies as [string, string, string];
+    const { page, frame } = await openProjectPage();
+    await openTab(frame, 'Kill review');
+    const keep = zombieItem(frame, keepKey);
+    await keep.waitFor({ timeout: 30_000 });
+    await keep.getByRole('button', { name: `Keep ${keepKey}` }).click();
+    const keepForm = keep.getByRole('form', { name: `keep ${keepKey}` });
+    const snooze = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await keepForm.getByLabel('Snooze until').fill(snooze);
+    await keepForm.getByLabel('Why (goes into the decision log)').fill('Peak season starts next month');
+    await keepForm.getByRole('button', { name: 'Confirm keep' }).click();
+    await keep.waitFor({ state: 'detached', timeout: 30_000 });
+    await frame.getByTestId(`log-${keepKey}`).waitFor();
+    expect(await frame.getByTestId(`log-${keepKey}`).innerText()).toMatch(/keep[\s\S]*Peak season/);
+    expect(lensOf(keepKey)).toMatchObject({ snoozedUntil: snooze });
+    expect(String(lensOf(keepKey)?.zombie)).toBe('false');
+
+    const relink = zombieItem(frame, relinkKey);
+    await relink.getByRole('button', { name: `Relink ${relinkKey}` }).click();
+    const relinkForm = relink.getByRole('form', { name: `relink ${relinkKey}` });
+    await relinkForm.getByLabel('Outcome it serves').selectOption({ label: OUTCOME });
+    await relinkForm.getByLabel('Why (goes into the decision log)').fill('It is how shoppers reorder');
+    await relinkForm.getByRole('button', { name: 'Confirm relink' }).click();
+    await relink.waitFor({ state: 'detached', timeout: 30_000 });
+    await frame.getByTestId(`log-${relinkKey}`).waitFor();
+    expect(await frame.getByTestId(`log-${relinkKey}`).innerText()).toMatch(/relink/);
+
+    await openTab(frame, 'Outcome map');
+    await laneOf(frame, OUTCOME).getByTestId(`map-issue-${relinkKey}`).waitFor({ timeout: 30_000 });
+    console.log(`kill review: kept ${keepKey} until ${snooze}; relinked ${relinkKey} to "${OUTCOME}"`);
+    await page.close();
+  });
+
+  it('exports the decision log and the backlog health as CSV files with the data on the page', async () => {
+    const { page, frame } = await openProjectPage();
+    await openTab(frame, 'Kill review');
+    await frame.getByTestId(`log-${zombies[0]!}`).waitFor({ timeout: 30_000 });
+    const [logFile] = await Promise.all([
+      page.waitForEvent('download'),
+      frame.getByRole('button', { name: 'Export decision log as CSV' }).click(),
+    ]);
+    expect(logFile.suggestedFilename()).toBe('decision-log-DEMO.csv');
+    const logCsv = await readDownload(logFile);
+    const logLines = logCsv.trim().split(/\r\n/);
+    expect(logLines[0]).toBe('"when","issue","decision","by","reason","rules","details"');
+    expect(logLines).toHaveLength(4);
+    expect(logCsv).toContain(`"${zombies[0]!}","kill"`);
+    expect(logCsv).toContain(`"${zombies[1]!}","keep"`);
+    expect(logCsv).toContain(`"${zombies[2]!}","relink"`);
+
+    await openTab(frame, 'Backlog health');
+    const exportHealth = frame.getByRole('button', { name: 'Export backlog health as CSV' });
+    await exportHealth.waitFor({ timeout: 30_000 });
+    const [healthFile] = await Promise.all([page.waitForEvent('download'), exportHealth.click()]);
+    expect(healthFile.suggestedFilename()).toBe('backlog-health-DEMO.csv');
+    const healthCsv = await readDownload(healthFile);
+    const rows = healthCsv.trim().split(/\r\n/);
+    expect(rows[0]).toBe('"section","item","count","share","change since last scan"');
+    const total = /^"total","open items","(\d+)"/.exec(rows[1] ?? '')?.[1];
+    expect(Number(total)).toBeGreaterThan(0);
+    expect(rows.some((r) => r.startsWith('"framing","recipes",'))).toBe(true);
+    expect(rows.some((r) => r.startsWith('"zombies","all",'))).toBe(true);
+    console.log(
+      `exports: decision log ${logLines.length - 1} rows; backlog health ${rows.length - 1} rows, ${total} open items`,
+    );
+    await page.close();
+  });
+
+  it('shows a viewer the Kill review read-only, without decision buttons', async () => {
+    const { page, frame } = await openProjectPage('viewer');
+    await openTab(frame, 'Kill review');
+    await frame.getByText('Read-only', { exact: true }).waitFor({ timeout: 30_000 });
+    await frame.getByRole('list', { name: 'Zombie queue' }).locator('li').first().waitFor();
+    expect(await frame.getByRole('button', { name: /^(Kill|Keep|Relink) DEMO-/ }).count()).toBe(0);
+    expect(await frame.getByRole('button', { name: 'New outcome' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('switches tabs from the keyboard: Tab reaches the selected tab, arrows move and select', async () => {
+    const { page, frame } = await openProjectPage();
+    await frame.locator('body').focus();
+    await frame.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Tab');
+    // The host page may hold focusable links before the frame: tab until the selected tab has focus.
+    for (let i = 0; i < 40; i++) {
+      if (await frame.evaluate(() => document.activeElement?.id === 'tab-map')) break;
+      await page.keyboard.press('Tab');
+    }
+    expect(await frame.evaluate(() => document.activeElement?.id)).toBe('tab-map');
+    await page.keyboard.press('ArrowRight');
+    await frame.getByRole('tab', { name: 'Kill review', selected: true }).waitFor();
+    expect(await frame.evaluate(() => document.activeElement?.id)).toBe('tab-kill');
+    await frame.getByRole('tabpanel', { name: 'Kill review' }).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await frame.getByRole('tab', { name: 'Backlog health', selected: true }).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await frame.getByRole('tab', { name: 'Outcome map', selected: true }).waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await frame.getByRole('tab', { name: 'Backlog health', selected: true }).waitFor();
+    // Only the selected tab is in the tab order, as the tabs pattern asks.
+    expect(await frame.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
+    await page.close();
+  });
+
+  it.each(['light', 'dark'] as const)(
+    'follows the %s theme through design tokens on every tab, with no serious axe violations',
+    async (mode) => {
+      const { page, frame } = await openProjectPage('admin', mode);
+      await frame.waitForFunction(
+        (m) => document.documentElement.getAttribute('data-color-mode') === m,
+        mode,
+      );
+      const ready: Record<string, string> = {
+        'Outcome map': '.ol-card',
+        'Kill review': '[data-testid^="log-"]',
+        'Backlog health': '.ol-hbar',
+      };
+      const report: string[] = [];
+      for (const [tab, selector] of Object.entries(ready)) {
+        await openTab(frame, tab);
+        await frame.locator(selector).first().waitFor({ timeout: 30_000 });
+        // Open a form too, so its fields are checked like the rest.
+        if (tab === 'Outcome map') await frame.getByRole('button', { name: 'New outcome' }).click();
+        const colours = await frame.evaluate(() => {
+          const bg = (el: Element | null) => (el ? getComputedStyle(el).backgroundColor : 'none');
+          const whites = Array.from(document.querySelectorAll('body *')).filter(
+            (el) => getComputedStyle(el).backgroundColor === 'rgb(255, 255, 255)',
+          );
+          return {
+            body: bg(document.body),
+            lane: bg(document.querySelector('.ol-lane:not(.ol-lane-none)')),
+            card: bg(document.querySelector('.ol-card')),
+            dialog: bg(document.querySelector('.ol-dialog')),
+            whites: whites.map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+          };
+        });
+        const violations = await wb.runAxe(frame);
+        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        report.push(
+          `${tab}: body ${colours.body}, card ${colours.card}, lane ${colours.lane}, form ${colours.dialog}; axe ${violations.length} (${violations.map((v) => `${v.id}:${v.impact}`).join(', ')})`,
+        );
+        expect(serious.map((v) => `${v.id}: ${v.nodes[0]?.html}`)).toEqual([]);
+        if (mode === 'dark') {
+          expect(colours.body).toBe('rgb(31, 31, 33)');
+          expect(colours.whites).toEqual([]);
+        } else expect(colours.body).toBe('rgb(255, 255, 255)');
+      }
+      console.log(`project page ${mode}:\n  ${report.join('\n  ')}`);
+      await page.close();
+    },
+  );
+});
+
+async function readDownload(download: import('playwright-core').Download): Promise<string> {
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
