@@ -2,6 +2,7 @@
  * Typed errors, one family per layer, and the single mapper that turns any of them into the answer a
  * resolver sends to the UI. Messages of typed errors are written for people; anything else stays internal.
  */
+import type { ErrorAnswer } from './contract/answer';
 
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
@@ -67,14 +68,7 @@ export class StorageLimitError extends Error {
   override readonly name = 'StorageLimitError';
 }
 
-export type ErrorCode =
-  'VALIDATION' | 'NOT_AUTHORIZED' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'JIRA_ERROR' | 'INTERNAL';
-
-export interface ErrorAnswer {
-  code: ErrorCode;
-  message: string;
-  fields?: Record<string, string>;
-}
+export type { ErrorAnswer, ErrorCode } from './contract/answer';
 
 const GENERIC_MESSAGE =
   'Something went wrong on our side. Please try again; if it persists, tell your Jira admin.';
