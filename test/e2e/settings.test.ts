@@ -1,0 +1,157 @@
+/**
+ * The project settings page in a real browser, inside the workbench's Jira with the demo backlog: an admin
+ * changes a score weight and sees an issue's score move in its panel, gets a field error for a bad value and
+ * resets to the defaults; a viewer and an outsider are refused; both themes are checked with axe-core.
+ * The tests share one browser and one workbench and run in order.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { buildSurface } from '../../scripts/build-static';
+import { seedDemo } from '../../workbench/seed/demo';
+import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+
+jest.setTimeout(120_000);
+
+const SETTINGS_FRAME = 'iframe[data-wb-module="outcome-lens-settings"]';
+const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
+// A demo story with a complete hypothesis: its score depends on the hypothesis weight.
+const STORY = 'Size guide that tells shoppers their size from their usual brand';
+
+let wb: BrowserWorkbench;
+let issueKey: string;
+
+beforeAll(async () => {
+  await Promise.all(['settings', 'issue-panel'].map((s) => buildSurface(s)));
+  wb = await startBrowserWorkbench({ seed: (app) => seedDemo(app, new Date()) });
+  const row = wb.app.jira.store.db.prepare('SELECT key FROM jira_issues WHERE summary = ?').get(STORY) as
+    { key: string } | undefined;
+  if (!row) throw new Error(`The demo backlog has no issue "${STORY}"`);
+  issueKey = row.key;
+});
+afterAll(async () => wb?.close());
+
+async function openSettings(colorMode: 'light' | 'dark' = 'light'): Promise<{ page: Page; frame: Frame }> {
+  const page = await wb.openAs('admin', '/projects/DEMO/settings', { colorMode });
+  const frame = await wb.panelFrame(page, SETTINGS_FRAME);
+  await frame.getByRole('form', { name: 'Outcome Lens settings' }).waitFor({ timeout: 30_000 });
+  return { page, frame };
+}
+
+async function panelScore(): Promise<number> {
+  const page = await wb.openAs('admin', `/browse/${issueKey}`);
+  const panel = await wb.panelFrame(page, PANEL_FRAME);
+  const total = panel.getByTestId('score-total');
+  await total.waitFor({ timeout: 30_000 });
+  const score = Number(/^(\d+) \/ 100$/.exec((await total.innerText()).trim())?.[1] ?? NaN);
+  await page.close();
+  return score;
+}
+
+const versionOf = async (frame: Frame) =>
+  Number(/Version (\d+)/.exec(await frame.getByText(/^Version \d+$/).innerText())?.[1]);
+
+describe('the settings page in the browser', () => {
+  let defaultScore: number;
+
+  it('lets an admin change a score weight, save, and see the issue’s score change in its panel', async () => {
+    defaultScore = await panelScore();
+    const { page, frame } = await openSettings();
+    const weight = frame.getByLabel('Hypothesis complete');
+    expect(await weight.inputValue()).toBe('25');
+    const version = await versionOf(frame);
+    await weight.fill('80');
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    expect(await versionOf(frame)).toBe(version + 1);
+
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, SETTINGS_FRAME);
+    await again.getByLabel('Hypothesis complete').waitFor({ timeout: 30_000 });
+    expect(await again.getByLabel('Hypothesis complete').inputValue()).toBe('80');
+
+    const weighted = await panelScore();
+    console.log(
+      `settings: ${issueKey} scores ${defaultScore} by default, ${weighted} with hypothesis weight 80`,
+    );
+    expect(weighted).toBeGreaterThan(defaultScore);
+    await page.close();
+  });
+
+  it('shows a bad weight’s error at its field and saves nothing', async () => {
+    const { page, frame } = await openSettings();
+    const version = await versionOf(frame);
+    const weight = frame.getByLabel('Kill criteria');
+    await weight.fill('150');
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame.getByText('Kill criteria weight must be at most 100.').waitFor();
+    expect(await weight.getAttribute('aria-invalid')).toBe('true');
+    expect(await weight.getAttribute('aria-describedby')).toContain('weight-killCriteria-error');
+    expect(await frame.getByTestId('settings-message').innerText()).toMatch(/Not saved/);
+
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, SETTINGS_FRAME);
+    await again.getByLabel('Kill criteria').waitFor({ timeout: 30_000 });
+    expect(await again.getByLabel('Kill criteria').inputValue()).toBe('15');
+    expect(await versionOf(again)).toBe(version);
+    await page.close();
+  });
+
+  it('resets to the defaults, and the score goes back', async () => {
+    const { page, frame } = await openSettings();
+    await frame.getByRole('button', { name: 'Reset to defaults' }).click();
+    await frame.getByTestId('settings-message').getByText('Settings reset to the defaults.').waitFor();
+    expect(await frame.getByLabel('Hypothesis complete').inputValue()).toBe('25');
+    expect(await panelScore()).toBe(defaultScore);
+    await page.close();
+  });
+
+  it.each(['viewer', 'outsider'])(
+    'refuses the settings page to a %s, as Jira does for non-administrators',
+    async (user) => {
+      const page = await wb.openAs(user, '/projects/DEMO/settings');
+      // A viewer sees the project but not its settings; an outsider does not even see the project.
+      await page.getByRole('heading', { name: /^You do not have permission to view this project/ }).waitFor();
+      expect(await page.locator(SETTINGS_FRAME).count()).toBe(0);
+      await page.close();
+    },
+  );
+
+  it.each(['light', 'dark'] as const)(
+    'follows the %s theme through design tokens, with no serious axe violations',
+    async (mode) => {
+      const { page, frame } = await openSettings(mode);
+      await frame.waitForFunction(
+        (m) => document.documentElement.getAttribute('data-color-mode') === m,
+        mode,
+      );
+      const colours = await frame.evaluate(() => ({
+        body: getComputedStyle(document.body).backgroundColor,
+        whites: Array.from(document.querySelectorAll('body *'))
+          .filter((el) => getComputedStyle(el).backgroundColor === 'rgb(255, 255, 255)')
+          .map((el) => `${el.tagName.toLowerCase()}#${el.id}`),
+      }));
+      const violations = await wb.runAxe(frame);
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      console.log(
+        `settings ${mode}: body ${colours.body}, ${colours.whites.length} white elements; axe ${violations.length} (${violations.map((v) => `${v.id}:${v.impact}`).join(', ')})`,
+      );
+      expect(serious.map((v) => `${v.id}: ${v.nodes[0]?.html}`)).toEqual([]);
+      if (mode === 'dark') {
+        expect(colours.body).toBe('rgb(31, 31, 33)');
+        expect(colours.whites).toEqual([]);
+      } else expect(colours.body).toBe('rgb(255, 255, 255)');
+      await page.close();
+    },
+  );
+
+  it('works from the keyboard: Enter in a field saves the form', async () => {
+    const { page, frame } = await openSettings();
+    const weight = frame.getByLabel('Problem framing');
+    await weight.focus();
+    await weight.fill('12');
+    await page.keyboard.press('Enter');
+    await frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await frame.evaluate(() => document.activeElement?.id)).toBe('weight-evidence');
+    await page.close();
+  });
+});
