@@ -55,6 +55,8 @@ export function App() {
     );
   return (
     <main className="ol-root">
+      {/* The host page shows the title; the frame needs its own level-one heading for screen readers. */}
+      <h1 className="ol-sr-only">Outcome Lens for {data.projectKey}</h1>
       <div role="tablist" aria-label="Outcome Lens views" className="ol-tabs">
         {TABS.map((t, i) => (
           <button

@@ -325,6 +325,8 @@ export function OutcomeMap({
       ) : (
         <p className="ol-muted">Counting open work…</p>
       )}
+      {/* Lanes carry level-three headings: this keeps the outline in order for screen readers. */}
+      <h2 className="ol-sr-only">Outcomes and the work that serves them</h2>
       <div className="ol-lanes" key={generation}>
         <article className="ol-lane ol-lane-none" aria-labelledby="lane-none-title" data-testid="lane-none">
           <h3 id="lane-none-title">Serves no outcome</h3>

@@ -127,6 +127,7 @@ export function App() {
 
   return (
     <main className="ol-root">
+      <h1 className="ol-sr-only">Outcome Lens settings</h1>
       <form
         className="ol-stack"
         aria-label="Outcome Lens settings"
