@@ -31,6 +31,7 @@ import {
   type PageRequest,
 } from './pages/views';
 import { DEFAULT_USER } from './users';
+import { readBody } from './http-body';
 
 export interface WorkbenchServerOptions {
   port?: number;
@@ -57,22 +58,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.map': 'application/json',
 };
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('Request body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function send(
   res: ServerResponse,
@@ -187,7 +172,7 @@ export function createRequestHandler(
       if (method !== 'POST') return sendJson(res, 405, { ok: false, error: 'POST only' });
       let body: unknown;
       try {
-        body = JSON.parse(await readBody(req)) as unknown;
+        body = JSON.parse(await readBody(req, MAX_BODY)) as unknown;
       } catch {
         return sendJson(res, 400, { ok: false, error: 'Body is not JSON' });
       }
@@ -215,7 +200,7 @@ export function createRequestHandler(
     if (p === '/__workbench/faults') {
       if (method === 'GET') return sendJson(res, 200, app.jira.faults.list());
       if (method !== 'POST') return send(res, 405, 'text/plain', 'GET or POST');
-      const form = new URLSearchParams(await readBody(req));
+      const form = new URLSearchParams(await readBody(req, MAX_BODY));
       try {
         if (form.get('action') === 'clear') app.jira.faults.clear();
         else app.jira.faults.inject(parseFault(form));
@@ -240,7 +225,7 @@ export function createRequestHandler(
       extraHeaders['set-cookie'] = `wb-theme=${themeParam}; Path=/; SameSite=Lax`;
     }
     let form: URLSearchParams | null = null;
-    if (method === 'POST') form = new URLSearchParams(await readBody(req));
+    if (method === 'POST') form = new URLSearchParams(await readBody(req, MAX_BODY));
     const userParam = form?.get('user') ?? url.searchParams.get('user') ?? DEFAULT_USER;
     const known = app.findUser(userParam);
     const pageReq: PageRequest = {

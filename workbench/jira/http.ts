@@ -1,25 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JiraEmulator } from './emulator';
+import { readBody } from '../http-body';
 
 const MAX_BODY = 10 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('Request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** The user name from a Basic authorization header; the password is ignored (the workbench is local). */
 function basicUser(header: string | undefined): string | null {
@@ -73,7 +56,7 @@ export function createJiraHttpHandler(
         return;
       }
       try {
-        const body = await readBody(req);
+        const body = await readBody(req, MAX_BODY);
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
         const response = await emulator.handle({
