@@ -139,15 +139,10 @@ async function editPermission(jira: JiraClient, issueKey: string): Promise<Panel
       };
 }
 
-export async function loadIssuePanel(
-  payload: LoadPayload,
-  call: CallContext,
-  ports: IssueLensPorts,
-): Promise<PanelLoadData> {
-  const issueKey = targetIssue(call, payload);
+/** Everything load and save both need, read as the user. The issue comes first: who cannot see it learns nothing else. */
+async function readPanelState(issueKey: string, ports: IssueLensPorts) {
   const projectKey = issueKey.split('-')[0]!;
   const jira = JiraClient.asUser();
-  // The issue first: a user who cannot see it learns nothing else.
   const issue = await readIssue(jira, issueKey);
   const [stored, permissions, outcomes, settings] = await Promise.all([
     asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
@@ -155,6 +150,16 @@ export async function loadIssuePanel(
     ports.outcomes(projectKey),
     ports.settings(projectKey),
   ]);
+  return { jira, issue, stored, permissions, outcomes, settings };
+}
+
+export async function loadIssuePanel(
+  payload: LoadPayload,
+  call: CallContext,
+  ports: IssueLensPorts,
+): Promise<PanelLoadData> {
+  const issueKey = targetIssue(call, payload);
+  const { issue, stored, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
   const lens = readLens(stored);
   return {
     issue,
@@ -182,15 +187,7 @@ export async function saveIssueLens(
   ports: IssueLensPorts,
 ): Promise<PanelSaveData> {
   const issueKey = targetIssue(call, payload);
-  const projectKey = issueKey.split('-')[0]!;
-  const jira = JiraClient.asUser();
-  const issue = await readIssue(jira, issueKey);
-  const [stored, permissions, outcomes, settings] = await Promise.all([
-    asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
-    editPermission(jira, issueKey),
-    ports.outcomes(projectKey),
-    ports.settings(projectKey),
-  ]);
+  const { jira, issue, stored, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
   if (!permissions.canEdit) {
     throw new NotAuthorizedError(`You do not have permission to edit ${issueKey}, so nothing was saved.`);
   }
