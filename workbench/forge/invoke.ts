@@ -29,17 +29,7 @@ export function invokeResolver(
   ctx: ForgeContextInput,
 ): Promise<unknown> {
   const event = { call: { functionKey, payload }, context: buildCallContext(ctx) };
-  const runtimePayload = buildRuntimePayload(ctx);
-  return runInInvocation(
-    {
-      accountId: ctx.accountId,
-      moduleKey: ctx.moduleKey,
-      installContext: runtimePayload.installContext as string,
-      license: ctx.license,
-      timeoutMs: ctx.timeoutMs ?? UI_TIMEOUT_MS,
-    },
-    () => handler(event, runtimePayload),
-  );
+  return invokeWith(ctx, UI_TIMEOUT_MS, (runtimePayload) => handler(event, runtimePayload));
 }
 
 /** For scheduled triggers and queue consumers: `handler(event, context)` with the runtime's context. */
@@ -48,6 +38,15 @@ export function invokeFunction(
   event: unknown,
   ctx: ForgeContextInput,
 ): Promise<unknown> {
+  return invokeWith(ctx, FUNCTION_TIMEOUT_MS, (runtimePayload) => handler(event, runtimePayload));
+}
+
+/** Runs `call` as one Forge invocation: the user, module and time limit the SDKs will see. */
+function invokeWith(
+  ctx: ForgeContextInput,
+  defaultTimeoutMs: number,
+  call: (runtimePayload: ReturnType<typeof buildRuntimePayload>) => Promise<unknown>,
+): Promise<unknown> {
   const runtimePayload = buildRuntimePayload(ctx);
   return runInInvocation(
     {
@@ -55,8 +54,8 @@ export function invokeFunction(
       moduleKey: ctx.moduleKey,
       installContext: runtimePayload.installContext as string,
       license: ctx.license,
-      timeoutMs: ctx.timeoutMs ?? FUNCTION_TIMEOUT_MS,
+      timeoutMs: ctx.timeoutMs ?? defaultTimeoutMs,
     },
-    () => handler(event, runtimePayload),
+    () => call(runtimePayload),
   );
 }
