@@ -14,6 +14,7 @@ import {
   type Outcome,
 } from '../domain/schemas';
 import type { StatusCategory } from '../domain/zombie';
+import type { ScanCounters, ScanIssueError, ScanOrigin, ScanRunSummary, ScanStatus } from './scan';
 
 export const PROJECT_PAGE_RESOLVERS = {
   /** Outcomes with progress, and what the caller may do. */
@@ -36,6 +37,8 @@ export const PROJECT_PAGE_RESOLVERS = {
   health: 'health',
   /** Runs the zombie scan now (project administrators). */
   scanNow: 'scanNow',
+  /** The latest zombie-scan runs of the project, newest first (bounded). */
+  scanRuns: 'scanRuns',
 } as const;
 export type ProjectPageResolverKey = (typeof PROJECT_PAGE_RESOLVERS)[keyof typeof PROJECT_PAGE_RESOLVERS];
 
@@ -143,6 +146,18 @@ export const decisionLogPayloadSchema = z
   .strict();
 export const healthPayloadSchema = z.object({}).strict();
 export const scanNowPayloadSchema = z.object({ dryRun: z.boolean().optional() }).strict();
+/** At most this many runs per answer (storage keeps 30 per project). */
+export const MAX_SCAN_RUNS = 30;
+export const scanRunsPayloadSchema = z
+  .object({
+    limit: z
+      .number({ error: 'Limit must be a number.' })
+      .int()
+      .min(1, { error: 'Ask for at least one run.' })
+      .max(MAX_SCAN_RUNS, { error: `Ask for at most ${MAX_SCAN_RUNS} runs.` })
+      .default(10),
+  })
+  .strict();
 
 // ---- answers ------------------------------------------------------------------------------------------------
 
@@ -247,7 +262,10 @@ export interface DecisionEntry {
   issueKey: string;
   kind: Decision['kind'];
   reason: string;
+  /** The decider's account id ('app' for the app itself). */
   by: string;
+  /** The decider's display name when the decision was taken; null for entries recorded without one. */
+  byName: string | null;
   at: string;
   rules: Array<{ rule: string; since: string }>;
   /** What the decision changed: kept criteria, snooze, the new outcome, the transition used. */
@@ -285,6 +303,31 @@ export interface HealthData {
   movement: HealthMovement | null;
   /** True when the backlog was larger than one report reads (the report covers its first part). */
   truncated: boolean;
+}
+
+/** One zombie-scan run as the project page shows it. */
+export interface ScanRunView {
+  runId: string;
+  origin: ScanOrigin;
+  requestedBy: string | null;
+  dryRun: boolean;
+  status: ScanStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Finished minus started; null while running. */
+  durationMs: number | null;
+  counters: ScanCounters;
+  /** The first issues that could not be judged, with why. */
+  errors: ScanIssueError[];
+  /** Dry run only: the first issues it would have flagged, cleared or updated. */
+  wouldChange: ScanRunSummary['wouldChange'];
+  failure: string | null;
+}
+
+export interface ScanRunsData {
+  runs: ScanRunView[];
+  /** True while a run of this project is still going (the page polls until it is not). */
+  running: boolean;
 }
 
 export interface ScanNowData {

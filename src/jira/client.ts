@@ -22,6 +22,7 @@ import {
   errorCollectionSchema,
   jiraIssueSchema,
   myPermissionsResponseSchema,
+  myselfSchema,
   permissionsCheckResponseSchema,
   projectSchema,
   projectSearchResponseSchema,
@@ -334,6 +335,13 @@ export class JiraClient {
   async addComment(key: string, adfDoc: Record<string, unknown>): Promise<{ id: string }> {
     const res = await this.call('addComment', { params: { issueIdOrKey: key }, body: { body: adfDoc } });
     return parse('addComment', commentSchema, res.body);
+  }
+
+  /** The calling user's display name (asUser), or null when Jira does not share it. */
+  async myselfName(): Promise<string | null> {
+    const res = await this.call('myself');
+    const name = parse('myself', myselfSchema, res.body).displayName?.trim();
+    return name ? name : null;
   }
 
   async getTransitions(key: string): Promise<JiraTransition[]> {

@@ -38,6 +38,7 @@ export const JIRA_OPERATIONS = {
   bulkChangelog: { method: 'POST', path: '/rest/api/3/changelog/bulkfetch' },
   getProject: { method: 'GET', path: '/rest/api/3/project/{projectIdOrKey}' },
   searchProjects: { method: 'GET', path: '/rest/api/3/project/search' },
+  myself: { method: 'GET', path: '/rest/api/3/myself' },
 } as const satisfies Record<string, JiraOperation>;
 
 export type JiraOperationName = keyof typeof JIRA_OPERATIONS;

@@ -145,6 +145,9 @@ export const projectSearchResponseSchema = z.looseObject({
 
 export const commentSchema = z.looseObject({ id: z.string() });
 
+/** GET /myself: only the fields the app reads (the display name may be hidden by privacy settings). */
+export const myselfSchema = z.looseObject({ accountId: z.string(), displayName: z.string().optional() });
+
 /** Jira's error body (ErrorCollection). */
 export const errorCollectionSchema = z.looseObject({
   errorMessages: z.array(z.string()).optional(),

@@ -16,12 +16,14 @@ import {
   mapPagePayloadSchema,
   mapSummaryPayloadSchema,
   scanNowPayloadSchema,
+  scanRunsPayloadSchema,
   updateOutcomePayloadSchema,
   zombieQueuePayloadSchema,
 } from '../contract/project-page';
 import { scanNow } from '../scan/scan-now';
 import { backlogHealthReport, startScan } from '../services/backlog-health-report';
 import { decide, decisionLog, zombieQueue } from '../services/kill-review';
+import { scanRuns } from '../services/scan-runs';
 import {
   addMeasurement,
   archiveOutcome,
@@ -77,6 +79,7 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   defineEndpoint(resolver, R.scanNow, scanNowPayloadSchema, (p, call) =>
     startScan(call, options.scanNow ?? runScan, p.dryRun),
   );
+  defineEndpoint(resolver, R.scanRuns, scanRunsPayloadSchema, (p, call) => scanRuns(call, p.limit));
   return resolver;
 }
 

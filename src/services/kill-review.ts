@@ -71,14 +71,17 @@ export function toEntry(d: StoredDecision): DecisionEntry {
   const details = { ...(d.details ?? {}) };
   const rules = Array.isArray(details.rules) ? (details.rules as DecisionEntry['rules']) : [];
   const reason = typeof details.reason === 'string' ? details.reason : d.summary;
+  const byName = typeof details.actorName === 'string' ? details.actorName : null;
   delete details.rules;
   delete details.reason;
+  delete details.actorName;
   return {
     id: d.id,
     issueKey: d.issueKey ?? '',
     kind: d.kind as DecisionEntry['kind'],
     reason,
     by: d.actorAccountId ?? 'app',
+    byName: byName ?? (d.actorAccountId ? null : 'Outcome Lens'),
     at: d.at,
     rules,
     details,
@@ -237,7 +240,12 @@ async function act(
   clock: Clock,
 ): Promise<DecideData> {
   const jira = JiraClient.asUser();
-  const [outcomes, { settings }] = await Promise.all([listOutcomes(projectKey), loadSettings(projectKey)]);
+  // The decider's name is kept with the decision (one call per decision), so the log needs no lookups.
+  const [outcomes, { settings }, actorName] = await Promise.all([
+    listOutcomes(projectKey),
+    loadSettings(projectKey),
+    jira.myselfName().catch(() => null), // a missing name must not block a decision
+  ]);
   let issue: JiraIssue;
   try {
     issue = await jira.getIssue(issueKey, {
@@ -255,6 +263,7 @@ async function act(
   const firedRules = (lens.flag?.rules ?? []).map((r) => ({ rule: r.rule, since: r.since }));
   const now = clock.now();
   const details: Record<string, unknown> = { reason: decision.reason, rules: firedRules };
+  if (actorName) details.actorName = actorName;
   let next: IssueLens & { lastDecision?: LensMarker } = {
     ...lens,
     version: lens.version + 1,

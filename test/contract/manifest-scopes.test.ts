@@ -106,8 +106,8 @@ describe('manifest scopes against the Jira spec', () => {
   });
 
   it('fails when the manifest asks for a scope nothing needs', () => {
-    const extra = [...manifestScopes(), 'read:jira-user'];
-    expect(checkScopes(extra, needs, other).unneeded).toEqual(['read:jira-user']);
+    const extra = [...manifestScopes(), 'manage:jira-configuration'];
+    expect(checkScopes(extra, needs, other).unneeded).toEqual(['manage:jira-configuration']);
   });
 });
 

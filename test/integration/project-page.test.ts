@@ -13,6 +13,7 @@ import type {
   MapSummaryData,
   OutcomeView,
   ProjectPageLoadData,
+  ScanRunsData,
   ZombieQueueData,
 } from '../../src/contract/project-page';
 import { saveRunSummary } from '../../src/storage/scan-state';
@@ -277,7 +278,11 @@ describe('kill review', () => {
       kind: 'kill',
       reason: 'Nobody needs it any more',
       rules: [{ rule: 'idle', since: '2025-03-02' }],
+      by: app.accountIdOf('member'),
+      byName: 'Max Member',
     });
+    // The name is kept with the decision, not inside its details.
+    expect(log.entries[0]?.details).not.toHaveProperty('actorName');
     expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
       zombie: 'false',
       flag: null,
@@ -428,5 +433,126 @@ describe('backlog health', () => {
       ok: false,
       error: { code: 'NOT_AUTHORIZED' },
     });
+  });
+});
+
+describe('decision log names', () => {
+  it('names the person who decided on every entry, from the one call made when deciding', async () => {
+    const key = aZombie();
+    ok(
+      await call<DecideData>(
+        'decide',
+        {
+          issueKey: key,
+          idempotencyKey: 'keep-0001-abcd',
+          decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2027-01-01' },
+        },
+        'admin',
+      ),
+    );
+    const log = ok(await call<DecisionLogData>('decisionLog', {}, 'viewer'));
+    expect(log.entries.map((e) => [e.by, e.byName])).toEqual([[app.accountIdOf('admin'), 'Ada Admin']]);
+  });
+});
+
+const aRun = (overrides: Record<string, unknown> = {}) => ({
+  runId: 'run-1',
+  projectKey: P,
+  origin: 'schedule',
+  requestedBy: null,
+  dryRun: false,
+  status: 'finished',
+  startedAt: '2026-06-01T00:00:00.000Z',
+  finishedAt: '2026-06-01T00:01:30.000Z',
+  counters: {
+    pages: 2,
+    issues: 150,
+    flagged: 3,
+    cleared: 1,
+    changed: 4,
+    errors: 1,
+    edits: 0,
+    invocations: 1,
+    rateLimited: 0,
+  },
+  errorSamples: [{ issueKey: 'DEMO-7', message: 'Unreadable story points.', at: '2026-06-01T00:01:00.000Z' }],
+  wouldChange: [],
+  health: null,
+  failure: null,
+  ...overrides,
+});
+
+async function storeRuns(...runs: Array<Record<string, unknown>>) {
+  await runInInvocation(
+    { accountId: null, moduleKey: PAGE, installContext: app.installContext },
+    async () => {
+      for (const r of runs) await saveRunSummary(P, r as { runId: string; startedAt: string });
+    },
+  );
+}
+
+describe('scan runs', () => {
+  it('lists the latest runs newest first, with counters, duration, errors and dry-run samples', async () => {
+    await storeRuns(
+      aRun(),
+      aRun({
+        runId: 'run-2',
+        origin: 'manual',
+        requestedBy: app.accountIdOf('admin'),
+        dryRun: true,
+        startedAt: '2026-06-02T00:00:00.000Z',
+        finishedAt: '2026-06-02T00:00:05.000Z',
+        errorSamples: [],
+        wouldChange: [{ issueKey: 'DEMO-3', change: 'flag' }],
+      }),
+      aRun({ runId: 'run-3', status: 'running', startedAt: '2026-06-03T00:00:00.000Z', finishedAt: null }),
+    );
+    const data = ok(await call<ScanRunsData>('scanRuns', {}, 'viewer'));
+    expect(data.running).toBe(true);
+    expect(data.runs.map((r) => [r.runId, r.status, r.origin, r.dryRun, r.durationMs])).toEqual([
+      ['run-3', 'running', 'schedule', false, null],
+      ['run-2', 'finished', 'manual', true, 5000],
+      ['run-1', 'finished', 'schedule', false, 90000],
+    ]);
+    expect(data.runs[2]).toMatchObject({
+      counters: { pages: 2, issues: 150, flagged: 3, cleared: 1, changed: 4, errors: 1 },
+      errors: [{ issueKey: 'DEMO-7', message: 'Unreadable story points.' }],
+      wouldChange: [],
+    });
+    expect(data.runs[1]?.wouldChange).toEqual([{ issueKey: 'DEMO-3', change: 'flag' }]);
+  });
+
+  it('bounds the list and refuses a limit past the bound', async () => {
+    await storeRuns(
+      ...Array.from({ length: 5 }, (_, i) =>
+        aRun({ runId: `run-${i}`, startedAt: `2026-06-0${i + 1}T00:00:00.000Z` }),
+      ),
+    );
+    const two = ok(await call<ScanRunsData>('scanRuns', { limit: 2 }, 'viewer'));
+    expect(two.runs.map((r) => r.runId)).toEqual(['run-4', 'run-3']);
+    expect(await call('scanRuns', { limit: 31 }, 'viewer')).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+  });
+
+  it('refuses an outsider', async () => {
+    await storeRuns(aRun());
+    expect(await call('scanRuns', {}, 'outsider')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+  });
+
+  it('shows a run started with "Scan now" once the queue has run it', async () => {
+    expect(ok(await call<ScanRunsData>('scanRuns', {}, 'admin')).runs).toEqual([]);
+    aZombie();
+    ok(await call('scanNow', { dryRun: true }, 'admin'));
+    app.registerConsumers();
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+    const data = ok(await call<ScanRunsData>('scanRuns', {}, 'admin'));
+    expect(data.runs).toHaveLength(1);
+    expect(data.runs[0]).toMatchObject({ origin: 'manual', dryRun: true, status: 'finished' });
+    expect(data.running).toBe(false);
   });
 });

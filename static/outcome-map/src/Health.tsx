@@ -8,6 +8,7 @@ import {
 import { callResolver, flag } from '../../shared/bridge';
 import { Message } from '../../shared/Message';
 import { download, healthCsv } from './csv';
+import { ScanRuns } from './ScanRuns';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const signed = (x: number | null | undefined, asPct = false) =>
@@ -30,15 +31,18 @@ function Bar({ label, count, share }: { label: string; count: number; share: num
 export function Health({ page }: { page: ProjectPageLoadData }) {
   const [data, setData] = useState<HealthData | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [scanTick, setScanTick] = useState(0);
   const load = () =>
     callResolver<HealthData>(R.health, {}).then((a) => (a.ok ? setData(a.data) : setError(a.error.message)));
   useEffect(() => {
     void load();
   }, []);
-  const scan = async () => {
-    const a = await callResolver<ScanNowData>(R.scanNow, {});
+  const scan = async (dryRun: boolean) => {
+    const a = await callResolver<ScanNowData>(R.scanNow, dryRun ? { dryRun } : {});
     if (a.ok) {
-      flag('Scan', a.data.message);
+      // "Already running" means this request yielded to the run in progress.
+      flag(a.data.started ? 'Scan' : 'Scan already running', a.data.message);
+      setScanTick((n) => n + 1);
       await load();
     } else flag('Scan not started', a.error.message, 'error');
   };
@@ -63,9 +67,14 @@ export function Health({ page }: { page: ProjectPageLoadData }) {
           Export backlog health as CSV
         </button>
         {page.permissions.isAdmin ? (
-          <button type="button" className="ol-btn" onClick={() => void scan()}>
-            Scan now
-          </button>
+          <>
+            <button type="button" className="ol-btn" onClick={() => void scan(false)}>
+              Scan now
+            </button>
+            <button type="button" className="ol-btn" onClick={() => void scan(true)}>
+              Dry run (writes nothing)
+            </button>
+          </>
         ) : null}
         <span className="ol-muted">
           {data.lastScan?.at
@@ -73,6 +82,7 @@ export function Health({ page }: { page: ProjectPageLoadData }) {
             : 'No scan yet: no movement to show.'}
         </span>
       </div>
+      <ScanRuns tick={scanTick} />
       {data.truncated ? (
         <Message appearance="warning" title="Large backlog">
           <p>This report covers the first 10,000 open items.</p>

@@ -300,7 +300,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
               <td>{e.at.slice(0, 16).replace('T', ' ')}</td>
               <td>{e.issueKey}</td>
               <td>{e.kind}</td>
-              <td>{e.by}</td>
+              <td title={e.by}>{e.byName ?? e.by}</td>
               <td>{e.reason}</td>
               <td>{e.rules.map((r) => `${r.rule} (since ${r.since})`).join(', ')}</td>
             </tr>

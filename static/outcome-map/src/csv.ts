@@ -19,7 +19,8 @@ export function decisionsCsv(entries: DecisionEntry[]): string {
       e.at,
       e.issueKey,
       e.kind,
-      e.by,
+      // People read the CSV: the name; the JSON export keeps the account id for tools.
+      e.byName ?? e.by,
       e.reason,
       e.rules.map((r) => `${r.rule} since ${r.since}`).join('; '),
       e.details,

@@ -1,0 +1,55 @@
+/**
+ * The zombie scan's recent runs, as the project page shows them: what each run read, flagged, cleared and
+ * failed on, and for a dry run what it would have changed. Read from the run summaries the scan stores.
+ */
+import type { ScanRunView, ScanRunsData } from '../contract/project-page';
+import { emptyCounters, type ScanCounters, type ScanRunSummary } from '../contract/scan';
+import type { CallContext } from '../resolvers/endpoint';
+import { listRunSummaries } from '../storage/scan-state';
+import { requireBrowse, targetProject } from './project-access';
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const text = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/** Summaries are stored data: read them defensively, so an older or partial one still shows. */
+export function toRunView(s: Partial<ScanRunSummary> & { runId: string; startedAt: string }): ScanRunView {
+  const counters = emptyCounters();
+  const stored = (s.counters ?? {}) as Partial<ScanCounters>;
+  for (const k of Object.keys(counters) as Array<keyof ScanCounters>) counters[k] = num(stored[k]);
+  const finishedAt = text(s.finishedAt);
+  const started = Date.parse(s.startedAt);
+  const finished = finishedAt ? Date.parse(finishedAt) : NaN;
+  const status =
+    s.status === 'failed' || s.status === 'running' ? s.status : finishedAt ? 'finished' : 'running';
+  return {
+    runId: s.runId,
+    origin: s.origin === 'manual' ? 'manual' : 'schedule',
+    requestedBy: text(s.requestedBy),
+    dryRun: s.dryRun === true,
+    status,
+    startedAt: s.startedAt,
+    finishedAt,
+    durationMs: Number.isNaN(started) || Number.isNaN(finished) ? null : Math.max(0, finished - started),
+    counters,
+    errors: Array.isArray(s.errorSamples)
+      ? s.errorSamples.map((e) => ({
+          issueKey: text(e.issueKey),
+          message: String(e.message),
+          at: String(e.at),
+        }))
+      : [],
+    wouldChange: s.dryRun === true && Array.isArray(s.wouldChange) ? s.wouldChange : [],
+    failure: text(s.failure),
+  };
+}
+
+export async function scanRuns(call: CallContext, limit: number): Promise<ScanRunsData> {
+  const projectKey = targetProject(call);
+  await requireBrowse(projectKey);
+  const stored = await listRunSummaries<Partial<ScanRunSummary> & { runId: string; startedAt: string }>(
+    projectKey,
+    limit,
+  );
+  const runs = stored.map(toRunView);
+  return { runs, running: runs.some((r) => r.status === 'running') };
+}

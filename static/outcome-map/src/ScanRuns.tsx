@@ -1,0 +1,166 @@
+import { Fragment, useEffect, useRef, useState } from 'react';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  type ScanRunView,
+  type ScanRunsData,
+} from '../../../src/contract/project-page';
+import { callResolver } from '../../shared/bridge';
+
+const POLL_MS = 1500;
+const MAX_POLLS = 40;
+
+const when = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : '–');
+
+export function duration(ms: number | null): string {
+  if (ms === null) return '–';
+  if (ms < 1000) return `${ms} ms`;
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+const STATUS_PILL: Record<ScanRunView['status'], string> = {
+  running: 'ol-pill',
+  finished: 'ol-pill ol-pill-success',
+  failed: 'ol-pill ol-pill-danger',
+};
+
+function RunDetails({ run }: { run: ScanRunView }) {
+  if (!run.errors.length && !run.wouldChange.length && !run.failure) return null;
+  return (
+    <details>
+      <summary>
+        {run.failure ? 'Why it failed' : run.errors.length ? `${run.errors.length} issue errors` : ''}
+        {run.wouldChange.length
+          ? `${run.failure || run.errors.length ? ', ' : ''}what the dry run would change`
+          : ''}
+      </summary>
+      {run.failure ? <p>{run.failure}</p> : null}
+      {run.errors.length ? (
+        <ul aria-label={`Errors of the run started ${when(run.startedAt)}`}>
+          {run.errors.map((e, i) => (
+            <li key={i}>
+              <strong>{e.issueKey ?? 'Scan'}</strong>: {e.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {run.wouldChange.length ? (
+        <ul aria-label={`Would change in the dry run started ${when(run.startedAt)}`}>
+          {run.wouldChange.map((w) => (
+            <li key={w.issueKey}>
+              {w.issueKey}: would{' '}
+              {w.change === 'flag'
+                ? 'flag as zombie'
+                : w.change === 'clear'
+                  ? 'clear the flag'
+                  : 'update the score'}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </details>
+  );
+}
+
+/**
+ * The latest scan runs. `tick` changes when "Scan now" was pressed: the list reloads and then polls while a
+ * run is going, so the new run shows up and finishes on screen.
+ */
+export function ScanRuns({ tick }: { tick: number }) {
+  const [data, setData] = useState<ScanRunsData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // Runs on screen when "Scan now" was pressed: a queued run has no summary until the scan picks it up.
+  const seen = useRef<Set<string>>(new Set());
+  const [waiting, setWaiting] = useState(false);
+
+  useEffect(() => {
+    let polls = 0;
+    let stopped = false;
+    const before = new Set(seen.current);
+    const load = async () => {
+      const a = await callResolver<ScanRunsData>(R.scanRuns, { limit: 10 });
+      if (stopped) return;
+      if (!a.ok) {
+        setError(a.error.message);
+        return;
+      }
+      setError(null);
+      setData(a.data);
+      seen.current = new Set(a.data.runs.map((r) => r.runId));
+      // After "Scan now" keep looking until a new run shows and is done (or a while has passed).
+      const queued = tick > 0 && !a.data.runs.some((r) => !before.has(r.runId));
+      const keepPolling = (a.data.running || queued) && polls++ < MAX_POLLS;
+      setWaiting(queued && keepPolling);
+      if (keepPolling) timer.current = setTimeout(() => void load(), POLL_MS);
+    };
+    void load();
+    return () => {
+      stopped = true;
+      if (timer.current) clearTimeout(timer.current);
+    };
+  }, [tick]);
+
+  return (
+    <section aria-labelledby="scan-runs-heading" className="ol-stack">
+      <h2 className="ol-heading" id="scan-runs-heading">
+        Scan runs{' '}
+        {data?.running ? (
+          <span className="ol-muted">(a scan is running…)</span>
+        ) : waiting ? (
+          <span className="ol-muted">(scan queued…)</span>
+        ) : null}
+      </h2>
+      {error ? <p role="alert">Scan runs could not load: {error}</p> : null}
+      {!data && !error ? <p className="ol-muted">Loading scan runs…</p> : null}
+      {data && data.runs.length === 0 ? <p className="ol-muted">No scan has run yet.</p> : null}
+      {data && data.runs.length ? (
+        <table className="ol-table" aria-label="Scan runs">
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Started by</th>
+              <th scope="col">Mode</th>
+              <th scope="col">Status</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Pages</th>
+              <th scope="col">Issues</th>
+              <th scope="col">Flagged</th>
+              <th scope="col">Cleared</th>
+              <th scope="col">Changed</th>
+              <th scope="col">Errors</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.runs.map((r) => (
+              <Fragment key={r.runId}>
+                <tr data-testid={`scan-run-${r.runId}`}>
+                  <td>{when(r.startedAt)}</td>
+                  <td>{r.origin === 'manual' ? 'Scan now' : 'Schedule'}</td>
+                  <td>{r.dryRun ? 'Dry run (wrote nothing)' : 'Live'}</td>
+                  <td>
+                    <span className={STATUS_PILL[r.status]}>{r.status}</span>
+                  </td>
+                  <td>{duration(r.durationMs)}</td>
+                  <td>{r.counters.pages}</td>
+                  <td>{r.counters.issues}</td>
+                  <td>{r.counters.flagged}</td>
+                  <td>{r.counters.cleared}</td>
+                  <td>{r.counters.changed}</td>
+                  <td>{r.counters.errors}</td>
+                </tr>
+                {r.errors.length || r.wouldChange.length || r.failure ? (
+                  <tr>
+                    <td colSpan={11}>
+                      <RunDetails run={r} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
