@@ -38,8 +38,14 @@ export interface SettingsData {
   updatedBy: string | null;
   canEdit: boolean;
   readOnlyReason: string | null;
-  /** Names of transitions into a done status seen in the project's workflow (for the kill select). */
+  /**
+   * Names of transitions into a done status found in this project's workflow, as seen from one open issue
+   * (killTransitionsFrom); other issue types may use other workflows. Empty when the project has no open work.
+   */
   killTransitions: string[];
+  killTransitionsFrom: string | null;
+  /** Issue types in use in the project's open work (a sample), as suggestions for per-type thresholds. */
+  issueTypes: string[];
 }
 
 export const STALE_SETTINGS_MESSAGE =

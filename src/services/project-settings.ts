@@ -25,21 +25,34 @@ function gateOf(s: Pick<Settings, 'entryGate'>) {
   };
 }
 
-async function killTransitions(projectKey: string): Promise<string[]> {
-  // The settings page offers transitions seen on one open issue; free text remains possible.
+/** What the page offers as choices, read from the project itself (asUser: only what the admin can see). */
+type ProjectHints = Pick<SettingsData, 'killTransitions' | 'killTransitionsFrom' | 'issueTypes'>;
+
+const HINT_SAMPLE = 100;
+
+async function projectHints(projectKey: string): Promise<ProjectHints> {
+  // One search gives the issue types in use (a sample of open work) and an issue whose workflow shows the
+  // transitions into done. Workflows can differ per issue type: the page says where the list comes from.
   try {
     const jira = JiraClient.asUser();
     const found = await jira.searchJql({
-      jql: `project = "${projectKey}" AND statusCategory != Done`,
-      fields: ['key'],
-      maxResults: 1,
+      jql: `project = "${projectKey}" AND statusCategory != Done ORDER BY updated DESC`,
+      fields: ['issuetype'],
+      maxResults: HINT_SAMPLE,
     });
+    const issueTypes = [
+      ...new Set(found.issues.map((i) => i.fields.issuetype?.name).filter((n): n is string => !!n)),
+    ].sort((a, b) => a.localeCompare(b));
     const first = found.issues[0];
-    if (!first) return [];
+    if (!first) return { killTransitions: [], killTransitionsFrom: null, issueTypes };
     const transitions = await jira.getTransitions(first.key);
-    return transitions.filter((t) => t.to?.statusCategory?.key === 'done').map((t) => t.name);
+    return {
+      killTransitions: transitions.filter((t) => t.to?.statusCategory?.key === 'done').map((t) => t.name),
+      killTransitionsFrom: first.key,
+      issueTypes,
+    };
   } catch {
-    return [];
+    return { killTransitions: [], killTransitionsFrom: null, issueTypes: [] };
   }
 }
 
@@ -54,7 +67,7 @@ async function meta(projectKey: string): Promise<{ updatedAt: string | null; upd
 function answer(
   loaded: LoadedSettings,
   admin: boolean,
-  extra: Pick<SettingsData, 'killTransitions' | 'updatedAt' | 'updatedBy'>,
+  extra: ProjectHints & Pick<SettingsData, 'updatedAt' | 'updatedBy'>,
 ): SettingsData {
   return {
     settings: loaded.settings,
@@ -69,12 +82,12 @@ function answer(
 export async function loadProjectSettings(call: CallContext): Promise<SettingsData> {
   const projectKey = targetProject(call);
   const rights = await requireBrowse(projectKey);
-  const [loaded, transitions, m] = await Promise.all([
+  const [loaded, hints, m] = await Promise.all([
     loadSettings(projectKey),
-    killTransitions(projectKey),
+    projectHints(projectKey),
     meta(projectKey),
   ]);
-  return answer(loaded, rights.admin, { killTransitions: transitions, ...m });
+  return answer(loaded, rights.admin, { ...hints, ...m });
 }
 
 async function requireAdmin(projectKey: string): Promise<void> {
@@ -112,7 +125,7 @@ async function store(
     }
   }
   const m = await meta(projectKey);
-  return answer(saved, true, { killTransitions: await killTransitions(projectKey), ...m });
+  return answer(saved, true, { ...(await projectHints(projectKey)), ...m });
 }
 
 export function saveProjectSettings(

@@ -159,3 +159,43 @@ describe('project settings', () => {
     expect(await scoreNow()).toBeGreaterThan(before);
   });
 });
+
+describe('per-type thresholds and the choices the page offers', () => {
+  it('saves thresholds per issue type and names a bad cell by its path', async () => {
+    const saved = ok(
+      await call<SettingsData>('save', {
+        version: 0,
+        settings: withChanges((s) => {
+          s.zombie.perIssueType = { Bug: { maxIdleDays: 14 }, Epic: { maxSprintsCarried: 6 } };
+        }),
+      }),
+    );
+    expect(saved.settings.zombie.perIssueType).toEqual({
+      Bug: { maxIdleDays: 14 },
+      Epic: { maxSprintsCarried: 6 },
+    });
+    const refused = await call('save', {
+      version: saved.version,
+      settings: withChanges((s) => {
+        s.zombie.perIssueType = { Bug: { maxIdleDays: -3 } };
+      }),
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const fields = (refused as { error: { fields?: Record<string, string> } }).error.fields ?? {};
+    expect(Object.keys(fields)).toEqual(['settings.zombie.perIssueType.Bug.maxIdleDays']);
+  });
+
+  it('offers the issue types in use and says which issue the kill transitions were read from', async () => {
+    app.jira.store.createIssue({ projectKey: P, summary: 'A bug', type: 'Bug' });
+    app.jira.store.createIssue({ projectKey: P, summary: 'A story', type: 'Story' });
+    const data = ok(await call<SettingsData>('load', {}));
+    expect(data.issueTypes).toEqual(['Bug', 'Story']);
+    expect(data.killTransitionsFrom).toMatch(/^DEMO-\d+$/);
+    expect(data.killTransitions.length).toBeGreaterThan(0);
+  });
+
+  it('offers nothing to choose from in a project without open work', async () => {
+    const data = ok(await call<SettingsData>('load', {}));
+    expect(data).toMatchObject({ issueTypes: [], killTransitions: [], killTransitionsFrom: null });
+  });
+});

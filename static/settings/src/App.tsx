@@ -5,6 +5,21 @@ import { SCORE_COMPONENT_IDS, settingsSchema, type Settings } from '../../../src
 import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
+import { PerTypeEditor, recordOf, rowsOf, type TypeRow } from './PerTypeEditor';
+
+const EXEMPTIONS = {
+  labels: 'Labels',
+  issueTypes: 'Issue types',
+  assignees: 'Assignees (account ids)',
+  reporters: 'Reporters (account ids)',
+} as const;
+type ExemptionKey = keyof typeof EXEMPTIONS;
+const EXEMPTION_KEYS = Object.keys(EXEMPTIONS) as ExemptionKey[];
+const joined = (s: Settings) =>
+  Object.fromEntries(EXEMPTION_KEYS.map((k) => [k, s.exemptions[k].join(', ')])) as Record<
+    ExemptionKey,
+    string
+  >;
 
 const WEIGHT_LABELS: Record<(typeof SCORE_COMPONENT_IDS)[number], string> = {
   hypothesis: 'Hypothesis complete',
@@ -46,7 +61,14 @@ function Check(p: {
 export function App() {
   const [data, setData] = useState<SettingsData | null>(null);
   const [s, setS] = useState<Settings | null>(null);
-  const [perType, setPerType] = useState('');
+  const [rows, setRows] = useState<TypeRow[]>([]);
+  // Comma lists are kept as typed (a trailing comma must survive) and split on save.
+  const [exempt, setExempt] = useState<Record<ExemptionKey, string>>({
+    labels: '',
+    issueTypes: '',
+    assignees: '',
+    reporters: '',
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -54,7 +76,8 @@ export function App() {
   const accept = (d: SettingsData) => {
     setData(d);
     setS(structuredClone(d.settings));
-    setPerType(JSON.stringify(d.settings.zombie.perIssueType));
+    setRows(rowsOf(d.settings.zombie.perIssueType));
+    setExempt(joined(d.settings));
     setErrors({});
   };
   const load = async () => {
@@ -87,19 +110,14 @@ export function App() {
   const err = (path: string) => errors[`settings.${path}`] ?? errors[path];
 
   const save = async () => {
-    let perIssueType: unknown;
-    try {
-      perIssueType = JSON.parse(perType || '{}');
-    } catch {
-      setErrors({
-        'zombie.perIssueType': 'Write the per-type thresholds as JSON, e.g. {"Bug": {"maxIdleDays": 30}}.',
-      });
-      return;
-    }
-    const candidate = { ...s, zombie: { ...s.zombie, perIssueType } };
+    const perType = recordOf(rows);
+    const exemptions = Object.fromEntries(
+      EXEMPTION_KEYS.map((k) => [k, list(exempt[k])]),
+    ) as Settings['exemptions'];
+    const candidate = { ...s, zombie: { ...s.zombie, perIssueType: perType.record }, exemptions };
     const local = settingsSchema.safeParse(candidate);
-    if (!local.success) {
-      setErrors(fieldErrors(local.error));
+    if (!local.success || Object.keys(perType.errors).length) {
+      setErrors({ ...(local.success ? {} : fieldErrors(local.error)), ...perType.errors });
       setMessage({ kind: 'error', text: 'Some settings need attention.' });
       return;
     }
@@ -207,37 +225,44 @@ export function App() {
               onChange={(v) => up((d) => (d.zombie.defaults.unlinkedMaxAgeDays = toNum(v)))}
             />
           </div>
-          <TextInput
-            id="per-type"
-            label="Thresholds per issue type (JSON)"
-            value={perType}
+          <h2 className="ol-heading" id="per-type-heading">
+            Thresholds per issue type
+          </h2>
+          {err('zombie.perIssueType') ? <p className="ol-error">{err('zombie.perIssueType')}</p> : null}
+          <PerTypeEditor
+            rows={rows}
+            onChange={setRows}
+            defaults={s.zombie.defaults}
+            suggestions={data.issueTypes}
             readOnly={ro}
-            error={err('zombie.perIssueType')}
-            onChange={setPerType}
-            help='For example {"Bug": {"maxIdleDays": 30}}'
+            error={err}
           />
         </fieldset>
         <fieldset className="ol-group">
-          <legend>Exemptions (comma-separated)</legend>
+          <legend>Exemptions: never flagged as zombies</legend>
+          <p className="ol-help">Comma-separated lists. An issue matching any entry is never flagged.</p>
           <div className="ol-grid">
-            {(['labels', 'issueTypes', 'assignees', 'reporters'] as const).map((k) => (
-              <TextInput
-                key={k}
-                id={`exempt-${k}`}
-                label={
-                  {
-                    labels: 'Labels',
-                    issueTypes: 'Issue types',
-                    assignees: 'Assignees (account ids)',
-                    reporters: 'Reporters (account ids)',
-                  }[k]
-                }
-                value={s.exemptions[k].join(', ')}
-                readOnly={ro}
-                error={err(`exemptions.${k}`)}
-                onChange={(v) => up((d) => (d.exemptions[k] = list(v)))}
-              />
-            ))}
+            {EXEMPTION_KEYS.map((k) => {
+              const items = list(exempt[k]);
+              return (
+                <TextInput
+                  key={k}
+                  id={`exempt-${k}`}
+                  label={EXEMPTIONS[k]}
+                  value={exempt[k]}
+                  readOnly={ro}
+                  error={err(`exemptions.${k}`)}
+                  help={
+                    items.length
+                      ? `${items.length} exempt: ${items.join(' · ')}`
+                      : k === 'issueTypes' && data.issueTypes.length
+                        ? `None. Types in this project: ${data.issueTypes.join(', ')}`
+                        : 'None'
+                  }
+                  onChange={(v) => setExempt((old) => ({ ...old, [k]: v }))}
+                />
+              );
+            })}
           </div>
         </fieldset>
         <fieldset className="ol-group">
@@ -272,12 +297,17 @@ export function App() {
             <SelectInput
               id="kill-transition"
               label="Kill transition"
+              help={
+                data.killTransitionsFrom
+                  ? `Transitions into done found in this project's workflow (as seen from ${data.killTransitionsFrom}; other issue types may use another workflow).`
+                  : "No open issue to read this project's workflow from: the first transition into a done status is used."
+              }
               value={s.kill.transitionName ?? ''}
               readOnly={ro}
               error={err('kill.transitionName')}
               onChange={(v) => up((d) => (d.kill.transitionName = v || null))}
               options={[
-                { value: '', label: 'First transition into a done status' },
+                { value: '', label: 'First transition into a done status (any workflow)' },
                 ...[
                   ...new Set([
                     ...data.killTransitions,
