@@ -131,8 +131,9 @@ describe('the project page in the browser', () => {
     const logRow = frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${key}`);
     await logRow.waitFor();
     expect(await logRow.count()).toBe(1);
-    // Who: the log records the deciding user's account id.
-    expect(await logRow.innerText()).toMatch(new RegExp(`kill\\s+${wb.app.accountIdOf('admin')}`));
+    // Who: the log names the deciding person; the account id stays in the cell's title.
+    expect(await logRow.innerText()).toMatch(/kill\s+Ada Admin/);
+    expect(await logRow.getByText('Ada Admin').getAttribute('title')).toBe(wb.app.accountIdOf('admin'));
     expect(await logRow.innerText()).toContain('Nobody has asked for this in a year');
 
     const issue = wb.app.jira.store.getIssue(key)!;
@@ -200,7 +201,7 @@ describe('the project page in the browser', () => {
     const logLines = logCsv.trim().split(/\r\n/);
     expect(logLines[0]).toBe('"when","issue","decision","by","reason","rules","details"');
     expect(logLines).toHaveLength(4);
-    expect(logCsv).toContain(`"${zombies[0]!}","kill"`);
+    expect(logCsv).toContain(`"${zombies[0]!}","kill","Ada Admin"`);
     expect(logCsv).toContain(`"${zombies[1]!}","keep"`);
     expect(logCsv).toContain(`"${zombies[2]!}","relink"`);
 
@@ -305,6 +306,35 @@ describe('the project page in the browser', () => {
       await page.close();
     },
   );
+
+  it('lists scan runs on Backlog health, and a run started with "Scan now" appears and finishes there', async () => {
+    const { page, frame } = await openProjectPage();
+    await openTab(frame, 'Backlog health');
+    const runs = frame.getByRole('table', { name: 'Scan runs' });
+    await runs.waitFor({ timeout: 30_000 });
+    // The nightly scan of beforeAll: scheduled, live, finished, with its counters.
+    const nightly = runs.locator('tbody tr').filter({ hasText: 'Schedule' }).first();
+    expect(await nightly.innerText()).toMatch(/Schedule\s+Live\s+finished/i);
+    const before = await runs.locator('tbody tr[data-testid^="scan-run-"]').count();
+
+    await frame.getByRole('button', { name: 'Dry run (writes nothing)' }).click();
+    await frame.getByText('(scan queued…)').waitFor({ timeout: 10_000 });
+    // The workbench's queue runs when told: deliver the run as Forge would.
+    await wb.app.queue.runDue({ until: 'idle', advanceClock: true });
+    const manual = runs.locator('tbody tr[data-testid^="scan-run-"]').filter({ hasText: 'Scan now' });
+    await manual.first().waitFor({ timeout: 30_000 });
+    await manual.filter({ hasText: 'finished' }).first().waitFor({ timeout: 30_000 });
+    const cells = await manual.first().locator('td').allInnerTexts();
+    console.log(`scan runs: ${before} before, new row ${JSON.stringify(cells)}`);
+    expect(cells.slice(1, 4).map((c) => c.toLowerCase())).toEqual([
+      'scan now',
+      'dry run (wrote nothing)',
+      'finished',
+    ]);
+    expect(Number(cells[6])).toBeGreaterThan(0); // issues judged
+    expect(await runs.locator('tbody tr[data-testid^="scan-run-"]').count()).toBe(before + 1);
+    await page.close();
+  });
 });
 
 async function readDownload(download: import('playwright-core').Download): Promise<string> {

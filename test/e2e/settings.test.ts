@@ -154,4 +154,46 @@ describe('the settings page in the browser', () => {
     expect(await frame.evaluate(() => document.activeElement?.id)).toBe('weight-evidence');
     await page.close();
   });
+
+  it('edits thresholds per issue type in a table: add a row, save, reload, and see a bad cell’s error at the cell', async () => {
+    const { page, frame } = await openSettings();
+    await frame.getByRole('table', { name: 'Thresholds per issue type' }).waitFor();
+    // The default settings give bugs a shorter idle limit.
+    expect(await frame.getByLabel('Max idle days for Bug', { exact: true }).inputValue()).toBe('30');
+    await frame.getByRole('button', { name: 'Add an issue type' }).click();
+    // The new row's type cell has the focus: type into it from the keyboard.
+    await page.keyboard.type('Story');
+    expect(await frame.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(
+      'Story',
+    );
+    await frame.getByLabel('Max sprints carried over for Story', { exact: true }).fill('4');
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, SETTINGS_FRAME);
+    const sprints = again.getByLabel('Max sprints carried over for Story', { exact: true });
+    await sprints.waitFor({ timeout: 30_000 });
+    expect(await sprints.inputValue()).toBe('4');
+    expect(await again.getByLabel('Max idle days for Story', { exact: true }).inputValue()).toBe('');
+
+    const version = await versionOf(again);
+    const bugIdle = again.getByLabel('Max idle days for Bug', { exact: true });
+    await bugIdle.fill('0');
+    await again.getByRole('button', { name: 'Save settings' }).click();
+    const error = await bugIdle.getAttribute('aria-describedby');
+    await again.locator(`[id="${error ?? 'missing'}"]`).waitFor();
+    console.log(`per-type cell error: ${await again.locator(`[id="${error}"]`).innerText()}`);
+    expect(await bugIdle.getAttribute('aria-invalid')).toBe('true');
+    expect(await again.locator(`[id="${error}"]`).innerText()).toMatch(/Max idle days/);
+    expect(await versionOf(again)).toBe(version);
+
+    // Remove the Story row (by its accessible name) and save: the stored record loses it.
+    await bugIdle.fill('30');
+    await again.getByRole('button', { name: 'Remove thresholds for Story' }).click();
+    await again.getByRole('button', { name: 'Save settings' }).click();
+    await again.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    expect(await again.getByLabel('Max sprints carried over for Story').count()).toBe(0);
+    await page.close();
+  });
 });
