@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSurface, surfaces } from '../scripts/build-static';
-import { createWorkbenchApp, ROOT_DIR, type WorkbenchApp } from './app';
+import { createWorkbenchApp, ROOT_DIR } from './app';
+import { importIssues } from './import/importer';
+import { seedDemo } from './seed/demo';
 import { startWorkbenchServer } from './server';
 import { DEMO_USERS } from './users';
 
@@ -81,23 +83,6 @@ export async function buildStaleSurfaces(log: (line: string) => void): Promise<s
   return built;
 }
 
-type SeedDemo = (app: WorkbenchApp, now: Date) => Promise<void>;
-type ImportIssues = (app: WorkbenchApp, file: string, options: Record<string, unknown>) => Promise<unknown>;
-
-/** Loads a function from a workbench module that may not have landed yet; null with a reason if missing. */
-function optional<T>(modulePath: string, name: string): { fn: T | null; reason?: string } {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(modulePath) as Record<string, unknown>;
-    const fn = mod[name];
-    return typeof fn === 'function'
-      ? { fn: fn as T }
-      : { fn: null, reason: `${modulePath} exports no ${name}` };
-  } catch (error) {
-    return { fn: null, reason: error instanceof Error ? error.message.split('\n')[0] : String(error) };
-  }
-}
-
 export async function main(argv: string[]): Promise<void> {
   const options = parseArgs(argv);
   const log = (line: string): void => console.log(`[workbench] ${line}`);
@@ -112,23 +97,20 @@ export async function main(argv: string[]): Promise<void> {
   const firstStart = !fs.existsSync(dataFile);
   const app = createWorkbenchApp({ dataFile, contract: options.contract });
   if (firstStart) {
-    const seed = optional<SeedDemo>('./seed/demo', 'seedDemo');
-    if (seed.fn) {
-      await seed.fn(app, new Date());
-      log('seeded the demo backlog');
-    } else log(`no demo seed yet (workbench/seed/demo.ts: ${seed.reason}); starting with an empty Jira`);
+    await seedDemo(app, new Date());
     app.grantDemoRoles();
+    // The nightly scan runs once now, so the kill review opens with the demo's zombies already flagged.
+    const scan = await app.runScheduledTrigger();
+    log(`seeded the demo backlog and ran the scheduled scan once (${scan.queue.delivered} queue event(s))`);
   }
   if (options.importFile) {
-    const importer = optional<ImportIssues>('./import/importer', 'importIssues');
-    if (!importer.fn)
-      throw new Error(`--import is not available yet (workbench/import/importer.ts: ${importer.reason})`);
-    const report = await importer.fn(app, path.resolve(options.importFile), {});
-    log(`imported ${options.importFile}: ${JSON.stringify(report)}`);
+    const report = await importIssues(app, path.resolve(options.importFile), {});
+    log(
+      `imported ${options.importFile}: ${report.imported} issue(s) into ${report.projects.join(', ') || 'no project'}`,
+    );
+    for (const skipped of report.skipped) log(`  skipped line ${skipped.line}: ${skipped.reason}`);
     // Demo users get their roles on imported projects too, so every page can be tried as each role.
-    const projects = (report as { projects?: unknown }).projects;
-    for (const key of Array.isArray(projects) ? projects : [])
-      if (typeof key === 'string') app.grantDemoRoles(key);
+    for (const key of report.projects) app.grantDemoRoles(key);
   }
 
   const server = await startWorkbenchServer(app, { port: options.port, host: options.host });
