@@ -67,6 +67,14 @@ export interface PanelLens {
   updatedBy: string | null;
   /** The score stored with the lens (what JQL sees), null when never saved. */
   storedScore: number | null;
+  /** What the last scan found: the rules that sent this item to kill review, or a Keep decision's snooze. */
+  killReview: PanelKillReview;
+}
+
+export interface PanelKillReview {
+  flaggedAt: string | null;
+  rules: Array<{ rule: string; since: string; detail: string; clearBy: string }>;
+  snoozedUntil: string | null;
 }
 
 export interface PanelPermissions {

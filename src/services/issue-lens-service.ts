@@ -118,6 +118,19 @@ function panelLens(lens: IssueLens, stored: boolean): PanelLens {
     updatedAt: lens.updatedAt,
     updatedBy: lens.updatedBy,
     storedScore: stored ? lens.score : null,
+    killReview: {
+      flaggedAt: lens.zombie === 'true' ? (lens.flag?.flaggedAt ?? null) : null,
+      rules:
+        lens.zombie === 'true'
+          ? (lens.flag?.rules ?? []).map(({ rule, since, detail, clearBy }) => ({
+              rule,
+              since,
+              detail,
+              clearBy,
+            }))
+          : [],
+      snoozedUntil: lens.snoozedUntil,
+    },
   };
 }
 

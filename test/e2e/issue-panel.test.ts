@@ -181,4 +181,33 @@ describe('the issue panel in the browser', () => {
       await page.close();
     },
   );
+  it('says why the nightly scan sent an issue to kill review, with each rule and what clears it', async () => {
+    await wb.app.runScheduledTrigger();
+    const flagged = wb.app.jira.store.db
+      .prepare('SELECT key FROM jira_issues ORDER BY id')
+      .all()
+      .map((r) => (r as { key: string }).key)
+      .find(
+        (key) =>
+          (wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as { zombie?: string })?.zombie ===
+          'true',
+      );
+    if (!flagged) throw new Error('the scan flagged no demo issue');
+    const rules = (
+      wb.app.jira.store.getIssueProperty(flagged, ISSUE_PROPERTY_KEY) as {
+        flag: { rules: Array<{ detail: string; since: string }> };
+      }
+    ).flag.rules;
+    const page = await wb.openAs('member', `/browse/${flagged}`);
+    const panel = await wb.panelFrame(page, PANEL_FRAME);
+    const banner = panel.getByTestId('kill-review');
+    await banner.waitFor({ timeout: 30_000 });
+    const text = await banner.innerText();
+    expect(text).toMatch(/In kill review/);
+    for (const rule of rules) {
+      expect(text).toContain(rule.detail);
+      expect(text).toContain(`Since ${rule.since}`);
+    }
+    await page.close();
+  });
 });

@@ -110,6 +110,7 @@ describe('loading the issue panel', () => {
       updatedAt: null,
       updatedBy: null,
       storedScore: null,
+      killReview: { flaggedAt: null, rules: [], snoozedUntil: null },
     });
     expect(loaded.issue).toMatchObject({
       key: 'DEMO-1',
@@ -125,6 +126,38 @@ describe('loading the issue panel', () => {
     const loaded = data(await load('viewer'));
     expect(loaded.permissions.canEdit).toBe(false);
     expect(loaded.permissions.readOnlyReason).toMatch(/read-only/);
+  });
+
+  it('shows why the scan sent the issue to kill review, and a Keep decision’s snooze', async () => {
+    expect(data(await load('member')).lens.killReview).toEqual({
+      flaggedAt: null,
+      rules: [],
+      snoozedUntil: null,
+    });
+    const rule = {
+      rule: 'idle',
+      since: '2026-10-01',
+      detail: 'No activity for 81 days.',
+      clearBy: 'Comment.',
+    };
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+      zombie: 'true',
+      flag: { flaggedAt: '2026-11-02T03:00:00Z', rules: [rule] },
+    });
+    expect(data(await load('member')).lens.killReview).toEqual({
+      flaggedAt: '2026-11-02T03:00:00Z',
+      rules: [rule],
+      snoozedUntil: null,
+    });
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+      zombie: 'false',
+      snoozedUntil: '2027-01-15',
+    });
+    expect(data(await load('viewer')).lens.killReview).toEqual({
+      flaggedAt: null,
+      rules: [],
+      snoozedUntil: '2027-01-15',
+    });
   });
 
   it('tells an outsider they may not see the issue, and nothing about it', async () => {

@@ -16,6 +16,7 @@ import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { RecipeWarning } from '../../shared/RecipeWarning';
+import { KillReviewStatus } from './KillReviewStatus';
 import { ScoreBreakdown } from '../../shared/ScoreBreakdown';
 import {
   FIELD_LABELS,
@@ -255,6 +256,7 @@ function Panel({ data }: { data: PanelLoadData }) {
         <p className="ol-muted">Nobody has written a hypothesis for this issue yet.</p>
       ) : null}
 
+      <KillReviewStatus review={base.killReview} today={new Date().toISOString().slice(0, 10)} />
       <ScoreBreakdown
         score={assessment.score}
         caption={editable ? 'Updates as you type; saved with the issue when you press Save.' : undefined}
