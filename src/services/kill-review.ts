@@ -29,7 +29,7 @@ import { claim } from '../storage/kv';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
-import { projectRights, requireBrowse, targetProject } from './project-access';
+import { requireBrowse, targetProject } from './project-access';
 
 const QUEUE_PAGE = 25;
 const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
@@ -203,16 +203,15 @@ export async function decide(
       issueKey: 'Not in this project.',
     });
 
-  const earlier = await replayOf(projectKey, idempotencyKey);
-  if (earlier) return { entry: earlier, replayed: true, statusName: null };
-
-  const rights = await projectRights(projectKey);
-  if (!rights.browse)
-    throw new NotAuthorizedError(`You do not have permission to see project ${projectKey}.`);
+  // Rights first: a replay answers with the recorded decision, which only a decider may see.
+  const rights = await requireBrowse(projectKey);
   if (!rights.edit || (decision.kind === 'kill' && !rights.transition))
     throw new NotAuthorizedError(
       'Only people who can edit and transition issues in this project can decide in kill review.',
     );
+
+  const earlier = await replayOf(projectKey, idempotencyKey);
+  if (earlier) return { entry: earlier, replayed: true, statusName: null };
 
   // One decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
   const lockKey = `decision-lock:${projectKey}:${issueKey}`;

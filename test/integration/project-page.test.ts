@@ -384,6 +384,19 @@ describe('kill review', () => {
     expect(app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
     expect(ok(await call<DecisionLogData>('decisionLog', {})).entries).toHaveLength(0);
   });
+
+  it('asks Jira for the caller’s rights before replaying a decision, so an outsider learns nothing', async () => {
+    const key = aZombie();
+    const payload = {
+      issueKey: key,
+      idempotencyKey: 'kill-replayed-1',
+      decision: { kind: 'kill', reason: 'Nobody needs it any more' },
+    };
+    ok(await call<DecideData>('decide', payload, 'member'));
+    const replay = await call<DecideData>('decide', payload, 'outsider');
+    expect(replay).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED' } });
+    expect(JSON.stringify(replay)).not.toContain('Nobody needs it');
+  });
 });
 
 describe('backlog health', () => {
