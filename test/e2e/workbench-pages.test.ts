@@ -183,6 +183,58 @@ describe('the bridge host, driven by a surface using the real @forge/bridge', ()
   });
 });
 
+describe('the host header, from the keyboard', () => {
+  let wb: BrowserWorkbench;
+
+  beforeAll(async () => {
+    wb = await startBrowserWorkbench({ seed: seedDemo });
+  });
+  afterAll(async () => wb?.close());
+  afterEach(() => wb.app.jira.faults.clear());
+
+  const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim());
+
+  it('lets arrow keys pick any user, switching only on the Switch button', async () => {
+    const page = await wb.openAs('admin', '/projects/DEMO');
+    await page.focus('#wb-user');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.inputValue('#wb-user')).toBe('viewer');
+    expect(new URL(page.url()).searchParams.get('user')).toBe('admin');
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Switch');
+    await Promise.all([page.waitForURL(/user=viewer/), page.keyboard.press('Enter')]);
+    expect(await page.inputValue('#wb-user')).toBe('viewer');
+    await page.close();
+  });
+
+  it('switches at once when a user is picked with the mouse', async () => {
+    const page = await wb.openAs('admin', '/projects/DEMO');
+    await Promise.all([page.waitForURL(/user=outsider/), page.selectOption('#wb-user', 'outsider')]);
+    await page.waitForSelector('h1 >> text=You do not have permission');
+    await page.close();
+  });
+
+  it('opens the fault panel, injects a fault and closes the panel with Escape', async () => {
+    const page = await wb.openAs('member', '/projects/DEMO');
+    await page.focus('details.faults summary');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('wb-fault-kind');
+    await page.keyboard.press('Escape');
+    expect(await page.$eval('details.faults', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await focusedText(page)).toBe('Faults (0)');
+
+    await page.keyboard.press('Enter');
+    await page.focus('#wb-fault-path');
+    await page.keyboard.type('/search/jql');
+    await Promise.all([page.waitForURL(/\/projects\/DEMO/), page.keyboard.press('Enter')]);
+    await page.waitForSelector('summary >> text=Faults (1)');
+    expect(await page.textContent('.message.error')).toContain('Jira answered 429.');
+    await page.close();
+  });
+});
+
 const PANEL_SOURCE = path.join(ROOT_DIR, 'static', 'issue-panel', 'src', 'index.tsx');
 
 // The issue panel is the app's own surface: it is built here so the test sees the current source.

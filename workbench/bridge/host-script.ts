@@ -93,7 +93,21 @@ export const BRIDGE_HOST_JS = `(function () {
     toggle.setAttribute('aria-pressed', String(next === 'dark'));
     frames().forEach(function (f) { send(f, { wb: 'theme', colorMode: next }); });
   });
+  // A pick with the mouse switches at once. Arrow keys change a closed select too, and leaving the page on the
+  // first key press would make every other user unreachable from the keyboard: keys wait for the Switch button.
   var switcher = document.getElementById('wb-user');
-  if (switcher) switcher.addEventListener('change', function () { switcher.form.submit(); });
+  var pickedByKey = false;
+  if (switcher) {
+    switcher.addEventListener('keydown', function () { pickedByKey = true; });
+    switcher.addEventListener('pointerdown', function () { pickedByKey = false; });
+    switcher.addEventListener('change', function () { if (!pickedByKey) switcher.form.submit(); });
+  }
+  // The fault panel is an overlay: Escape closes it and gives focus back to its summary.
+  var faults = document.querySelector('details.faults');
+  if (faults) faults.addEventListener('keydown', function (e) {
+    if (e.key !== 'Escape' || !faults.open) return;
+    faults.open = false;
+    faults.querySelector('summary').focus();
+  });
 })();
 `;

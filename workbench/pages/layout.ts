@@ -165,7 +165,7 @@ export function layout(input: LayoutInput): string {
   <form method="get" action="${esc(input.path)}">
     ${hidden}<label for="wb-user">Acting as</label>
     <select id="wb-user" name="user">${options}</select>
-    <noscript><button type="submit">Switch</button></noscript>
+    <button type="submit">Switch</button>
   </form>
 </header>
 <main>${input.body}</main>
