@@ -15,6 +15,7 @@ import { draftOf, ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain
 import type { StatusCategory, ZombieRuleId } from '../domain/zombie';
 import { NotAuthorizedError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { jqlString } from '../jira/jql';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { listOutcomes } from '../storage/outcomes';
@@ -83,7 +84,7 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
       break;
     }
     const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: `project = "${projectKey}" AND statusCategory != Done`,
+      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done`,
       fields: ['summary', 'description', 'status', 'reporter', 'parent'],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: PAGE,

@@ -21,6 +21,7 @@ import type { Settings } from '../domain/settings';
 import type { StatusCategory } from '../domain/zombie';
 import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { jqlString } from '../jira/jql';
 import type { JiraIssue, JiraTransition } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
@@ -32,7 +33,6 @@ import type { Clock } from './outcome-map';
 import { requireBrowse, targetProject } from './project-access';
 
 const QUEUE_PAGE = 25;
-const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
 
 export async function zombieQueue(
   call: CallContext,
@@ -41,7 +41,7 @@ export async function zombieQueue(
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const result = await JiraClient.asUser().searchJql({
-    jql: `project = ${quote(projectKey)} AND statusCategory != Done AND zombie = "true"`,
+    jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND zombie = "true"`,
     fields: ['summary', 'status', 'issuetype'],
     properties: [ISSUE_PROPERTY_KEY],
     maxResults: QUEUE_PAGE,

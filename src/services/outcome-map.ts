@@ -23,6 +23,7 @@ import type { Settings } from '../domain/settings';
 import type { StatusCategory } from '../domain/zombie';
 import { NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { jqlString } from '../jira/jql';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import * as outcomesStore from '../storage/outcomes';
@@ -39,14 +40,12 @@ export interface Clock {
   now(): Date;
 }
 
-const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
-
 export function openWorkJql(projectKey: string, filters: MapFilters): string {
-  const parts = [`project = ${quote(projectKey)}`, 'statusCategory != Done'];
+  const parts = [`project = ${jqlString(projectKey)}`, 'statusCategory != Done'];
   if (filters.sprintId) parts.push(`sprint = ${filters.sprintId}`);
-  if (filters.issueType) parts.push(`issuetype = ${quote(filters.issueType)}`);
+  if (filters.issueType) parts.push(`issuetype = ${jqlString(filters.issueType)}`);
   if (filters.assignee === 'unassigned') parts.push('assignee IS EMPTY');
-  else if (filters.assignee) parts.push(`assignee = ${quote(filters.assignee)}`);
+  else if (filters.assignee) parts.push(`assignee = ${jqlString(filters.assignee)}`);
   return parts.join(' AND ');
 }
 
@@ -275,7 +274,7 @@ async function linkedEpics(jira: JiraClient, projectKey: string): Promise<Map<st
   let token: string | null = null;
   for (let page = 0; page < 20; page++) {
     const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: `project = ${quote(projectKey)} AND issuetype = Epic AND outcomeId IS NOT EMPTY`,
+      jql: `project = ${jqlString(projectKey)} AND issuetype = Epic AND outcomeId IS NOT EMPTY`,
       fields: ['issuetype'],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: 100,
@@ -301,8 +300,8 @@ export function laneJql(lane: string, epics: ReadonlyMap<string, string>): strin
   }
   const mine = [...epics].filter(([, id]) => id === lane).map(([key]) => key);
   return mine.length
-    ? `(outcomeId = ${quote(lane)} OR (outcomeId IS EMPTY AND parent IN (${mine.join(', ')})))`
-    : `outcomeId = ${quote(lane)}`;
+    ? `(outcomeId = ${jqlString(lane)} OR (outcomeId IS EMPTY AND parent IN (${mine.join(', ')})))`
+    : `outcomeId = ${jqlString(lane)}`;
 }
 
 function statusCategoryOf(issue: JiraIssue): StatusCategory {

@@ -8,6 +8,7 @@ import { GATE_PROPERTY_KEY, type SettingsData } from '../contract/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../domain/settings';
 import { NotAuthorizedError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { jqlString } from '../jira/jql';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
 import { loadSettings, resetSettings, saveSettings, type LoadedSettings } from '../storage/settings';
@@ -36,7 +37,7 @@ async function projectHints(projectKey: string): Promise<ProjectHints> {
   try {
     const jira = JiraClient.asUser();
     const found = await jira.searchJql({
-      jql: `project = "${projectKey}" AND statusCategory != Done ORDER BY updated DESC`,
+      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done ORDER BY updated DESC`,
       fields: ['issuetype'],
       maxResults: HINT_SAMPLE,
     });

@@ -218,6 +218,19 @@ describe('outcome map', () => {
     });
   });
 
+  it('searches for an assignee exactly as sent, quotes and backslashes included', async () => {
+    const member = app.accountIdOf('member');
+    app.jira.store.createIssue({ projectKey: P, summary: 'Assigned', assignee: member });
+    const exact = ok(await call<MapSummaryData>('mapSummary', { filters: { assignee: member } }));
+    expect(exact.total).toBe(1);
+    // Dropping the quote would turn this into the member's id and find their issue.
+    const quoted = `${member.slice(0, 3)}"${member.slice(3)}`;
+    expect(ok(await call<MapSummaryData>('mapSummary', { filters: { assignee: quoted } })).total).toBe(0);
+    expect(ok(await call<MapSummaryData>('mapSummary', { filters: { assignee: `${member}\\` } })).total).toBe(
+      0,
+    );
+  });
+
   it('refuses an outsider', async () => {
     expect(await call('mapSummary', {}, 'outsider')).toMatchObject({
       ok: false,
