@@ -217,6 +217,24 @@ describe('Jira emulator: issue entity properties', () => {
     expect(jira.store.listChangelog(before.id)).toEqual([]);
   });
 
+  it('takes a property key with a percent sign, decoded once', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    const put = await call(jira, member, 'PUT', '/issue/OL-1/properties/50%25-off', { on: true });
+    expect(put.status).toBe(201);
+    expect(jira.store.getIssueProperty('OL-1', '50%-off')).toEqual({ on: true });
+    const got = await call(jira, viewer, 'GET', '/issue/OL-1/properties/50%25-off');
+    expect(got.json).toEqual({ key: '50%-off', value: { on: true } });
+  });
+
+  it('answers 400, not a thrown error, for a path that is not valid percent-encoding', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    const res = await call(jira, member, 'GET', '/issue/OL-1/properties/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.json.errorMessages).toEqual(['The request path is not valid percent-encoding.']);
+  });
+
   it('refuses a value longer than 32,768 characters with 400 and keeps the old value', async () => {
     const { jira } = aWorld();
     jira.store.createIssue(anIssue({ key: 'OL-1' }));

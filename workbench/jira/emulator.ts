@@ -95,8 +95,15 @@ export class JiraEmulator {
     const effect = this.faults.take(method, req.path);
     if (effect.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, effect.delayMs));
 
+    // A path that is not valid percent-encoding never reaches an operation: Jira's web server answers 400.
+    const badPath = !decodable(pathname);
     let response: JiraResponse;
     if (effect.response) response = { ...effect.response, headers: { ...effect.response.headers } };
+    else if (badPath)
+      response = json(400, {
+        errorMessages: ['The request path is not valid percent-encoding.'],
+        errors: {},
+      });
     else if (bodyError)
       response = json(400, {
         errorMessages: ['Invalid request payload. Refer to the REST API documentation and try again.'],
@@ -105,7 +112,7 @@ export class JiraEmulator {
     else response = await this.dispatch(method, pathname, url.searchParams, body, req.actor);
 
     // Injected faults stand for Jira's infrastructure (429, 5xx), which the spec does not list per operation.
-    if (!effect.response)
+    if (!effect.response && !badPath)
       this.contract?.checkResponse({
         method,
         path: pathname,
@@ -162,6 +169,15 @@ export class JiraEmulator {
     }
     if (pathMatched) return { status: 405, headers: {}, body: '' };
     return json(404, { errorMessages: ['null for uri: ' + pathname], errors: {} });
+  }
+}
+
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
   }
 }
 

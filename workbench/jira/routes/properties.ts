@@ -34,8 +34,9 @@ function checkSize(value: unknown): void {
   }
 }
 
+/** The property key, already percent-decoded once by the router: a second decode would corrupt keys with '%'. */
 function keyOf(ctx: RouteContext): string {
-  return decodeURIComponent(ctx.params.propertyKey as string);
+  return ctx.params.propertyKey as string;
 }
 
 // ---- issue properties ----------------------------------------------------------------------------------
