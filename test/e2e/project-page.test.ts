@@ -8,6 +8,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
+import { ZOMBIE_RULE_LABELS } from '../../static/shared/zombie-rules';
 import { seedDemo } from '../../workbench/seed/demo';
 import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
@@ -217,6 +218,9 @@ describe('the project page in the browser', () => {
     expect(Number(total)).toBeGreaterThan(0);
     expect(rows.some((r) => r.startsWith('"framing","recipes",'))).toBe(true);
     expect(rows.some((r) => r.startsWith('"zombies","all",'))).toBe(true);
+    // Spreadsheet readers get the rules' names, not their ids.
+    const byRule = rows.filter((r) => r.startsWith('"zombies by rule",')).map((r) => r.split('","')[1]);
+    expect(byRule).toEqual(Object.values(ZOMBIE_RULE_LABELS));
     console.log(
       `exports: decision log ${logLines.length - 1} rows; backlog health ${rows.length - 1} rows, ${total} open items`,
     );
@@ -229,6 +233,13 @@ describe('the project page in the browser', () => {
     await frame.getByText('Read-only', { exact: true }).waitFor({ timeout: 30_000 });
     await frame.getByRole('list', { name: 'Zombie queue' }).locator('li').first().waitFor();
     expect(await frame.getByRole('button', { name: /^(Kill|Keep|Relink) DEMO-/ }).count()).toBe(0);
+    // Each fired rule is named as people say it, never by its id.
+    const ruleNames = await frame
+      .getByRole('list', { name: 'Zombie queue' })
+      .locator('li li strong')
+      .allInnerTexts();
+    expect(ruleNames.length).toBeGreaterThan(0);
+    for (const name of ruleNames) expect(Object.values(ZOMBIE_RULE_LABELS)).toContain(name);
     expect(await frame.getByRole('button', { name: 'New outcome' }).count()).toBe(0);
     await page.close();
   });

@@ -7,6 +7,7 @@ import {
 } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
 import { Message } from '../../shared/Message';
+import { ruleLabel } from '../../shared/zombie-rules';
 import { download, healthCsv } from './csv';
 import { ScanRuns } from './ScanRuns';
 
@@ -146,7 +147,7 @@ export function Health({ page }: { page: ProjectPageLoadData }) {
             Zombies {m ? <span className="ol-muted">{signed(m.zombies)} since last scan</span> : null}
           </h2>
           {Object.entries(c.zombies.byRule).map(([rule, n]) => (
-            <Bar key={rule} label={rule} count={n} share={c.total ? n / c.total : 0} />
+            <Bar key={rule} label={ruleLabel(rule)} count={n} share={c.total ? n / c.total : 0} />
           ))}
         </>
       )}

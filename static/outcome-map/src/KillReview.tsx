@@ -12,6 +12,7 @@ import {
 import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
+import { ruleLabel } from '../../shared/zombie-rules';
 import { decisionsCsv, download } from './csv';
 
 function newKey(): string {
@@ -166,7 +167,7 @@ function QueueItem({
       <ul>
         {item.rules.map((r) => (
           <li key={r.rule}>
-            <strong>{r.rule}</strong> since {r.since}: {r.detail}
+            <strong>{ruleLabel(r.rule)}</strong> since {r.since}: {r.detail}
           </li>
         ))}
       </ul>
@@ -302,7 +303,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
               <td>{e.kind}</td>
               <td title={e.by}>{e.byName ?? e.by}</td>
               <td>{e.reason}</td>
-              <td>{e.rules.map((r) => `${r.rule} (since ${r.since})`).join(', ')}</td>
+              <td>{e.rules.map((r) => `${ruleLabel(r.rule)} (since ${r.since})`).join(', ')}</td>
             </tr>
           ))}
         </tbody>

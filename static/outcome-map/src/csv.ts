@@ -1,5 +1,6 @@
 /** CSV and JSON exports built in the browser from what the page already loaded. */
 import type { DecisionEntry, HealthData } from '../../../src/contract/project-page';
+import { ruleLabel } from '../../shared/zombie-rules';
 
 function cell(value: unknown): string {
   const text = typeof value === 'string' ? value : value == null ? '' : (JSON.stringify(value) ?? '');
@@ -22,7 +23,7 @@ export function decisionsCsv(entries: DecisionEntry[]): string {
       // People read the CSV: the name; the JSON export keeps the account id for tools.
       e.byName ?? e.by,
       e.reason,
-      e.rules.map((r) => `${r.rule} since ${r.since}`).join('; '),
+      e.rules.map((r) => `${ruleLabel(r.rule)} since ${r.since}`).join('; '),
       e.details,
     ]),
   );
@@ -45,7 +46,8 @@ export function healthCsv(h: HealthData): string {
   for (const b of c.scores.buckets) rows.push(['score', `${b.from}-${b.to}`, b.count, '', '']);
   rows.push(['score', 'mean', c.scores.mean ?? '', '', m?.meanScore ?? '']);
   rows.push(['zombies', 'all', c.zombies.count, c.zombies.share, m?.zombies ?? '']);
-  for (const [rule, n] of Object.entries(c.zombies.byRule)) rows.push(['zombies by rule', rule, n, '', '']);
+  for (const [rule, n] of Object.entries(c.zombies.byRule))
+    rows.push(['zombies by rule', ruleLabel(rule), n, '', '']);
   return toCsv(['section', 'item', 'count', 'share', 'change since last scan'], rows);
 }
 
