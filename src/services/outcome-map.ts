@@ -49,8 +49,9 @@ export function openWorkJql(projectKey: string, filters: MapFilters): string {
   return parts.join(' AND ');
 }
 
+/** The outcome as the page shows it: stored bookkeeping (who created it) stays in storage. */
 export function toView(o: Outcome): OutcomeView {
-  const { ...rest } = o as Outcome & { createdBy?: unknown };
+  const { createdBy: _createdBy, ...rest } = o as Outcome & { createdBy?: unknown };
   return { ...rest, progress: outcomeProgress(o) };
 }
 

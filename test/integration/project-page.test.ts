@@ -95,6 +95,7 @@ describe('outcomes', () => {
   it('lets an admin create, edit, measure and archive an outcome, and shows its progress', async () => {
     const created = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
     expect(created.version).toBe(1);
+    expect(created).not.toHaveProperty('createdBy');
     const edited = ok(
       await call<OutcomeView>('updateOutcome', {
         id: created.id,
