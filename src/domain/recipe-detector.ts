@@ -93,11 +93,11 @@ const COLOURS =
   'red|blue|green|yellow|orange|purple|pink|grey|gray|black|white|brown|cyan|magenta|teal|navy|turquoise|violet|beige|gold|silver';
 const UI_PATTERN = new RegExp(
   [
-    `(?<colour>\\b(?:(?:light|dark|bright|pale)[ -])?(?:${COLOURS})\\b(?![-.]?(?:list|box|berry|space|board|paper|hat|duck|screen)\\b)|#[0-9a-f]{6}\\b|#[0-9a-f]{3}\\b|\\brgba?\\([^)\\n]{0,30}\\)|\\bdifferent colou?r\\b)`,
+    `(?<colour>\\b(?:(?:light|dark|bright|pale)[ -])?(?:${COLOURS})\\b(?![-.]?(?:list|box|berry|space|board|paper|hat|duck|screen)\\b)|#[0-9a-f]{6}\\b|#(?!\\d{3}\\b)[0-9a-f]{3}\\b|\\brgba?\\([^)\\n]{0,30}\\)|\\bdifferent colou?r\\b)`,
     '(?<position>\\b(?:(?:upper|lower|top|bottom)[ -](?:right|left)(?:[ -]hand)?(?:[ -]corner|[ -]side)?|(?:left|right)[ -]hand[ -](?:side|corner)|(?:at|on|to)\\s+the\\s+(?:top|bottom|left|right)(?:\\s+of)?|(?:above|below|next\\s+to|underneath|beside)\\s+the\\b|centered|centred|in\\s+the\\s+(?:corner|header|footer|sidebar|center|centre|middle)))',
     '(?<size>\\b\\d+(?:\\.\\d+)?\\s?(?:px|pixels?|pt|em|rem)\\b|\\bfont(?:[ -]?(?:size|family|weight))?\\b|\\b(?:bold|italic|underlined?)\\s+(?:text|font|label)\\b|\\b(?:bigger|larger|smaller)\\s+(?:font|text|button|icon)s?\\b)',
     '(?<element>\\b(?:buttons?|modals?|modal dialog|pop-?ups?|drop-?downs?|dropdown menus?|check-?box(?:es)?|radio buttons?|tooltips?|banners?|carousels?|sliders?|toggles?|tabs|navbar|nav bar|side-?bar|hamburger menu|icons?|spinner|progress bar|text ?box|text field|input field|widget)\\b)',
-    '(?<tech>\\b(?:(?:use|using|with|in|on|via|switch(?:ing)?\\s+to|upgrade\\s+to|migrate\\s+to|move\\s+to|port\\s+to|replace\\s+\\S{1,40}\\s+with)\\s+(?:a\\s+|an\\s+|the\\s+)?(?:redis|react|angular|vue(?:\\.?js)?|jquery|bootstrap|kafka|elasticsearch|mongo(?:db)?|postgres(?:ql)?|mysql|graphql|docker|kubernetes|aws|lambda|log4j|gradle|maven|hadoop|spring|hibernate|node(?:\\.?js)?|typescript|java\\s?\\d+|python\\s?\\d|jdk\\s?\\d+|git|svn|github|websockets?|grpc|protobuf|thrift|json|xml|yaml|csv|sqlite|oracle|cassandra|hbase|zookeeper|jenkins|travis|markdown|html5?|css|ajax|oauth|jwt|s3|heroku|azure|gcp|junit|selenium|a modal|a popup|a pop-up|a wizard|a dropdown|a drop-down)\\b|\\b(?:upgrade|bump|update)\\s+(?:\\S{1,40}\\s+){0,3}?to\\s+(?:version\\s+)?v?\\d+(?:\\.\\d+)*\\b))',
+    '(?<tech>\\b(?:(?:use|using|with|in|on|via|switch(?:ing)?\\s+to|upgrade\\s+to|migrate\\s+to|move\\s+to|port\\s+to|replace\\s+\\S{1,40}\\s+with)\\s+(?:a\\s+|an\\s+|the\\s+)?(?:redis|react|angular|vue(?:\\.?js)?|jquery|bootstrap|kafka|elasticsearch|mongo(?:db)?|postgres(?:ql)?|mysql|graphql|docker|kubernetes|aws|lambda|log4j|gradle|maven|hadoop|spring|hibernate|node(?:\\.?js)?|typescript|java\\s?\\d+|python\\s?\\d|jdk\\s?\\d+|git|svn|github|websockets?|grpc|protobuf|thrift|json|xml|yaml|csv|sqlite|oracle|cassandra|hbase|zookeeper|jenkins|travis|markdown|html5?|css|ajax|oauth|jwt|s3|heroku|azure|gcp|junit|selenium|a modal|a popup|a pop-up|a wizard|a dropdown|a drop-down)\\b|\\b(?:upgrade|bump|update)\\s+(?:\\S{1,40}\\s+){0,3}?to\\s+(?:version\\s+)?v?(?!(?:19|20)\\d\\d\\b(?!\\.\\d))\\d+(?:\\.\\d+)*\\b))',
   ].join('|'),
   'gi',
 );
@@ -109,7 +109,7 @@ const PROBLEM_PATTERN = new RegExp(
     "(?<need>\\b(?:i|users?|customers?|people)\\s+(?:want|need|would\\s+like)\\b|\\bit\\s+would\\s+be\\s+(?:really\\s+|very\\s+)?(?:nice|useful|great|good|helpful|better)\\b|\\bshould\\s+be\\s+(?:possible|able)\\b|\\bno\\s+way\\s+to\\b|\\bnot\\s+(?:yet\\s+)?(?:supported|possible|available|documented)\\b|\\bunable\\s+to\\b|\\bcan(?:not|'t)\\s+\\w+|\\bis\\s+(?:hard|difficult|slow|painful|confusing)\\b|\\b(?:hard|difficult)\\s+to\\b|\\bmissing\\b|\\blacks?\\b|\\brequested\\b)",
     "(?<reason>\\bso\\s+that\\b|\\bso\\s+(?:i|we|they|you|users?|it|people|shoppers?|customers?|apps?)\\s+(?:can|could|will|would|don't|do\\s+not|are|have|get|feel|should|must|need)\\b|\\bnow\\s+that\\b|\\bthis\\s+is\\s+(?:for|so|to|because|needed)\\b|\\bin\\s+order\\s+to\\b|\\bbecause\\b|\\bsince\\s+(?:the|it|we|this|there|a|an)\\b|\\bsince\\s+\\w+\\s+(?:may|might|has|have|is|are|will|would|does|do|can|cannot)\\b|\\bto\\s+get\\s+(?:it|this|them)\\s+to\\b|\\bnot\\s+meant\\s+to\\b|\\bdue\\s+to\\b|\\bto\\s+(?:avoid|allow|enable|help|ensure|make\\s+sure|prevent|reduce|improve|support|save|let)\\b|\\b(?:will|would|should|could)\\s+(?:hopefully\\s+)?(?:allow|help|make|avoid|enable|let|save|improve|reduce|prevent)\\b|\\ballow(?:s|ing)\\s+(?:us|users?|developers|people|them|you)\\b|\\buseful\\b|\\bbenefits?\\b|\\b(?:the\\s+)?reasons?\\s+(?:is|are|for)\\b|\\botherwise\\b|\\bdeprecated\\b|\\bunused\\b|\\bredundan(?:t|cy)\\b|\\bobsolete\\b|\\buseless\\b|\\bnot\\s+needed\\b|\\brequires?\\b|\\brequired\\s+(?:by|to|for)\\b|\\bhard\\s+to\\s+maintain\\b|\\bfor\\s+(?:maintainability|readability|performance|security|clarity|consistency)\\b|\\bthe\\s+idea\\s+is\\b|\\bthe\\s+goal\\s+is\\b|\\bwe\\s+need\\b)",
     '(?<expected>\\bwe\\s+expect\\b|\\bexpected\\s+(?:results?|behaviou?r|outcome)\\b|\\b(?:increase|reduce|decrease|improve|lower|raise|cut)\\w*\\s+(?:\\S+\\s+){0,6}?by\\s+\\d+(?:\\.\\d+)?\\s?(?:%|percent)|\\b\\d+(?:\\.\\d+)?\\s?(?:%|percent)\\b|\\bshould\\s+(?:return|fail|work|throw|produce)\\b|\\binstead\\s+of\\b|\\brather\\s+than\\b|\\b(?:faster|quicker|more\\s+(?:reliable|descriptive|useful|consistent|efficient|readable))\\b)',
-    "(?<defect>\\b(?:bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b|\\b\\w{0,60}(?:Exception|Error)\\b)",
+    "(?<defect>\\b(?:bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b|\\b\\w{0,60}(?:Exception|Error)\\b)",
   ].join('|'),
   'gi',
 );
@@ -147,11 +147,63 @@ function addProblem(scan: Scan, kind: ProblemSignalKind, phrase: string, source:
   if (seen.count < MAX_PER_KIND) scan.problems.push({ phrase, why: PROBLEM_WHY[kind], kind, source });
 }
 
+/**
+ * A word glued to code, a path or a URL is an identifier, not prose: "document.addEventListener",
+ * "www/res/icon", "<button onclick", "Impl#175", "github.com/…".
+ */
+function isEmbedded(text: string, start: number, end: number): boolean {
+  const before = text[start - 1] ?? ' ';
+  const after = text[end] ?? ' ';
+  if (/[\w/\\<.=$@]/.test(before) || /[/\\(=_>]/.test(after)) return true;
+  return (after === '.' || after === ':') && /\w/.test(text[end + 1] ?? ' ');
+}
+
+/**
+ * A line of code or a shell command quoted outside a code block: indented, a "$ " prompt, or ending in
+ * ; { } with code punctuation in it ("import java.util.List;", "set(index, holder);").
+ */
+function isCodeLine(text: string, index: number): boolean {
+  const lineStart = text.lastIndexOf('\n', index - 1) + 1;
+  let lineEnd = text.indexOf('\n', index);
+  if (lineEnd < 0) lineEnd = text.length;
+  const line = text.slice(lineStart, lineEnd);
+  if (/^(?: {4}|\t)\s*\S|^\s*\$\s/.test(line)) return true;
+  return /[;{}](?:\s*\/\/.*)?\s*$/.test(line) && /[(=<`]|\.\w/.test(line);
+}
+
+/** Verbs that take a clause ("Check X is set"): only a verb right after them makes them a noun. */
+const CLAUSE_VERBS = /^(?:check|determine|make|specify|audit|document)$/i;
+/**
+ * What follows a build verb used as a noun or a label: "Build script should accept…", "Move was from…",
+ * "Build # 26246", "Support:", "pull request".
+ */
+const NOUN_USE_AFTER_VERB =
+  /^\s*(?:#\s*\d|:|requests?\b)|^\s+(?:is|are|was|were|has|had|does|did|doesn'?t|didn'?t|isn'?t|should|will|would|can|can'?t|cannot|could|must|fails?|failed|works?|seems?)\b/i;
+const NOUN_USE_AFTER_ONE_WORD =
+  /^\s+[\w-]+\s+(?:is|are|was|were|has|had|does|did|doesn'?t|didn'?t|isn'?t|should|will|would|can|can'?t|cannot|could|must|fails?|failed|works?|seems?)\b/i;
+
+/** True when a build verb at the start of a sentence is not an instruction to build something. */
+function isNotAnInstruction(text: string, source: Source, start: number, verb: string): boolean {
+  const end = start + verb.length;
+  if (isEmbedded(text, start, end) || isCodeLine(text, start)) return true;
+  // An upper-case verb in a description is a keyword (SQL "CREATE TABLE"), not a sentence.
+  if (source === 'description' && verb.length > 1 && verb === verb.toUpperCase()) return true;
+  const after = text.slice(end, end + 60);
+  return NOUN_USE_AFTER_VERB.test(after) || (!CLAUSE_VERBS.test(verb) && NOUN_USE_AFTER_ONE_WORD.test(after));
+}
+
+/** "press the home button", "the Close button is clicked": a widget in use, not one to build. */
+const WIDGET_IN_USE_BEFORE =
+  /\b(?:press(?:es|ed|ing)?|click(?:s|ed|ing)?|tap(?:s|ped|ping)?|hit(?:s|ting)?)\s+(?:on\s+)?(?:the\s+|a\s+)?(?:\S+\s+){0,2}$/i;
+const WIDGET_IN_USE_AFTER = /^\s+(?:is\s+|was\s+|gets\s+)?(?:pressed|clicked|tapped)\b/i;
+
 function scanRecipe(text: string, source: Source, scan: Scan): void {
   SOLUTION_VERB.lastIndex = 0;
   for (let m = SOLUTION_VERB.exec(text); m !== null; m = SOLUTION_VERB.exec(text)) {
     const verb = m[1] ?? '';
     const start = m.index + m[0].length - verb.length;
+    if (m[0].length === 0) SOLUTION_VERB.lastIndex++;
+    if (isNotAnInstruction(text, source, start, verb)) continue;
     addReason(scan, {
       phrase: verb,
       why: RECIPE_WHY['solution-verb'],
@@ -160,7 +212,6 @@ function scanRecipe(text: string, source: Source, scan: Scan): void {
       start,
       end: start + verb.length,
     });
-    if (m[0].length === 0) SOLUTION_VERB.lastIndex++;
   }
   UI_PATTERN.lastIndex = 0;
   for (let m = UI_PATTERN.exec(text); m !== null; m = UI_PATTERN.exec(text)) {
@@ -175,6 +226,14 @@ function scanRecipe(text: string, source: Source, scan: Scan): void {
             ? 'ui-element'
             : 'technology';
     const phrase = m[0];
+    const end = m.index + phrase.length;
+    if (isEmbedded(text, m.index, end) || isCodeLine(text, m.index)) continue;
+    if (
+      kind === 'ui-element' &&
+      (WIDGET_IN_USE_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index)) ||
+        WIDGET_IN_USE_AFTER.test(text.slice(end, end + 20)))
+    )
+      continue;
     addReason(scan, {
       phrase,
       why: RECIPE_WHY[kind],

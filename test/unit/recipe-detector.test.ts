@@ -185,6 +185,61 @@ describe('detectRecipe', () => {
     });
   });
 
+  describe('words that are not prescriptions', () => {
+    it('quotes no verb or widget inside code, markup, paths or URLs pasted outside a code block', () => {
+      const description = [
+        'Steps:',
+        '    document.addEventListener("deviceready", onLoad, false);',
+        'import java.util.regex.Pattern;',
+        'set(index, holder); // copy',
+        '<button onclick="show()">Show</button>',
+        'The images live in www/res/icon and the fork is on github.com/apache/cordova.',
+        'Line #110 of ServiceDiscoveryImpl#175 reads the value.',
+        'CREATE TABLE t AS SELECT 1',
+      ].join('\n');
+      const verdict = detectRecipe(anItem({ summary: 'Splash screen stays up', description }));
+      expect(verdict.reasons).toEqual([]);
+    });
+
+    it('reads a build verb used as a noun or a label as no instruction', () => {
+      for (const summary of [
+        'Build script should accept -l as it does --loglevel',
+        'Move was from RpcFailure to DrillPBError',
+        'Build # 26246 hangs',
+        'Pull request #41: Japanese translations',
+      ])
+        expect(phrases(detectRecipe(anItem({ summary })))).not.toContain(summary.split(' ')[0]);
+      expect(phrases(detectRecipe(anItem({ summary: 'Support:', description: null })))).toEqual([]);
+      // A verb that takes a clause stays an instruction.
+      expect(phrases(detectRecipe(anItem({ summary: 'Check cache is cleared on logout' })))).toContain(
+        'Check',
+      );
+    });
+
+    it('does not count a widget the reporter presses as a widget to build', () => {
+      const verdict = detectRecipe(
+        anItem({
+          summary: 'Search freezes until the home button is pressed',
+          description: 'When I press the Home button it resumes.',
+        }),
+      );
+      expect(verdict.isRecipe).toBe(false);
+      expect(verdict.reasons).toEqual([]);
+      expect(phrases(detectRecipe(anItem({ summary: 'Add a Save button to the form' })))).toContain('button');
+    });
+
+    it('does not read a year as a version to upgrade to, nor a three-digit number as a colour', () => {
+      const verdict = detectRecipe(
+        anItem({ summary: 'Update NOTICE file to 2014', description: 'See line #110.' }),
+      );
+      expect(verdict.reasons.map((r) => r.kind)).toEqual(['solution-verb']);
+      expect(phrases(detectRecipe(anItem({ summary: 'Upgrade Jetty to 9.4' })))).toContain(
+        'Upgrade Jetty to 9.4',
+      );
+      expect(phrases(detectRecipe(anItem({ summary: 'Make the header #fff' })))).toContain('#fff');
+    });
+  });
+
   describe('robustness and speed', () => {
     it('never throws on odd input', () => {
       expect(() =>
