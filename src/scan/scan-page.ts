@@ -63,6 +63,12 @@ function sameRules(a: ZombieFlag['rules'], b: ZombieFlag['rules']): boolean {
   return a.length === b.length && a.every((r, i) => r.rule === b[i]?.rule && r.since === b[i]?.since);
 }
 
+/** `current` with the scan-owned fields taken from `scan`: what a person saved in between is kept. */
+export function withScanFields(current: IssueLens, scan: IssueLens): IssueLens {
+  const owned = Object.fromEntries(SCAN_OWNED.map((k) => [k, scan[k]])) as Partial<IssueLens>;
+  return { ...current, ...owned };
+}
+
 /** True when the scan-owned parts of two lenses differ. */
 export function scanFieldsDiffer(a: IssueLens, b: IssueLens): boolean {
   return SCAN_OWNED.some((k) => JSON.stringify(a[k] ?? null) !== JSON.stringify(b[k] ?? null));

@@ -2,8 +2,12 @@
  * Applies scan plans to Jira: the label and comment a new flag asks for, then the changed lenses in bulk
  * (≤ 100 issues a call). Writes are buffered across pages so a sparse change set still fills whole batches.
  * In a dry run nothing reaches Jira: plans are only counted.
+ *
+ * The bulk write replaces the whole property, and Jira has no compare-and-set for it. So each batch first
+ * re-reads the stored lenses (one bulk fetch): an issue a person saved since the scan read it (the panel and
+ * kill review bump `version`) is neither edited nor written, and the next scan judges it from what they saved.
  */
-import { ISSUE_PROPERTY_KEY } from '../domain/issue-lens';
+import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
 import type { FiredRule } from '../domain/zombie';
 import { JiraRateLimitError } from '../errors';
 import {
@@ -12,7 +16,7 @@ import {
   type BulkPropertyEntry,
   type JiraClient,
 } from '../jira/client';
-import { afterAppEdits, type IssuePlan } from './scan-page';
+import { afterAppEdits, withScanFields, type IssuePlan } from './scan-page';
 
 export interface WriterHooks {
   /** One issue's edit failed (not a rate limit): recorded and skipped. */
@@ -75,20 +79,48 @@ export class ScanWriter {
   async flush(all: boolean): Promise<void> {
     while (this.buffer.length >= BULK_PROPERTY_ISSUE_LIMIT || (all && this.buffer.length > 0)) {
       const batch = this.buffer.splice(0, BULK_PROPERTY_ISSUE_LIMIT);
+      const current = await this.storedLenses(batch.map((p) => p.issueId));
       const entries: BulkPropertyEntry[] = [];
       try {
-        for (const plan of batch) entries.push(await this.applyEdits(plan));
+        for (const plan of batch)
+          if (current.get(plan.issueId)?.version === plan.next!.version)
+            entries.push(await this.applyEdits(plan));
       } catch (e) {
         // Edits done so far must still be recorded, or a repeat would edit again.
         this.unwritten = entries;
         throw e;
       }
-      await this.writeEntries(entries);
+      await this.write(entries);
     }
   }
 
-  /** Writes entries left by an interrupted invocation (already edited: only the property remains). */
+  /**
+   * Writes entries left by an interrupted invocation. Their label and comment are done, so what they record of
+   * them must survive: on a lens a person saved since, only the scan's fields are laid over what they saved.
+   */
   async writeEntries(entries: BulkPropertyEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const current = await this.storedLenses(entries.map((e) => e.issueId));
+    const merged: BulkPropertyEntry[] = [];
+    for (const entry of entries) {
+      const now = current.get(entry.issueId);
+      if (!now) continue;
+      const ours = readLens(entry.properties[ISSUE_PROPERTY_KEY]);
+      const lens = now.version === ours.version ? ours : withScanFields(now, ours);
+      merged.push({ issueId: entry.issueId, properties: { [ISSUE_PROPERTY_KEY]: lens } });
+    }
+    await this.write(merged);
+  }
+
+  /** The lens stored on each issue now; an issue gone or hidden since the page was read is absent. */
+  private async storedLenses(issueIds: number[]): Promise<Map<number, IssueLens>> {
+    const issues = await retrying(() =>
+      this.jira.bulkFetchIssues(issueIds, { fields: ['issuetype'], properties: [ISSUE_PROPERTY_KEY] }),
+    );
+    return new Map(issues.map((i) => [Number(i.id), readLens(i.properties?.[ISSUE_PROPERTY_KEY])]));
+  }
+
+  private async write(entries: BulkPropertyEntry[]): Promise<void> {
     if (entries.length === 0) return;
     try {
       // Not polled: a write the task dropped differs from the verdict next run, which rewrites it.

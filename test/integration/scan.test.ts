@@ -289,6 +289,76 @@ describe('the zombie scan', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  /** What the issue panel's save does to the property: the PO's writing, and `version` one up. */
+  function poSaves(key: string): void {
+    const lens = lensOf(key);
+    wb.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+      ...lens,
+      version: lens.version + 1,
+      hypothesis: {
+        persona: 'shoppers',
+        intent: 'see shipping costs early',
+        benefit: 'they finish checkout',
+      },
+    });
+  }
+
+  it('neither edits nor overwrites an issue the PO saved between the scan reading it and writing it', async () => {
+    await settings({ flagActions: { label: 'zombie', comment: true } });
+    const saved = wb.jira.store.createIssue(idle()).key;
+    const other = wb.jira.store.createIssue(idle()).key;
+    // The save lands once the page is read and before anything is written: at the scan's next clock reading.
+    const mark = wb.jira.calls.length;
+    let done = false;
+    useConsumer({
+      clock: () => {
+        if (!done && wb.jira.calls.slice(mark).some((c) => c.path.includes('/search/jql'))) {
+          done = true;
+          poSaves(saved);
+        }
+        return Date.now();
+      },
+    });
+
+    await scan();
+
+    expect(lensOf(saved)).toMatchObject({ version: 1, hypothesis: { persona: 'shoppers' }, flag: null });
+    expect(issueOf(saved).labels).not.toContain('zombie');
+    expect(wb.jira.store.listComments(issueOf(saved).id)).toHaveLength(0);
+    expect(lensOf(other).flag).toMatchObject({ labelApplied: true, commented: true });
+
+    useConsumer();
+    await scan();
+    expect(lensOf(saved)).toMatchObject({ version: 1, hypothesis: { persona: 'shoppers' }, zombie: 'true' });
+    expect(wb.jira.store.listComments(issueOf(saved).id)).toHaveLength(1);
+  });
+
+  it('after a rate-limited write keeps what the PO saved meanwhile and what its own edits did', async () => {
+    await settings({ flagActions: { label: null, comment: true } });
+    const key = wb.jira.store.createIssue(idle()).key;
+    wb.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 60,
+      times: 1,
+      match: { pathIncludes: '/issue/properties/multi' },
+    });
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await wb.queue.runDue();
+    expect(wb.jira.store.listComments(issueOf(key).id)).toHaveLength(1);
+
+    poSaves(key);
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+
+    expect(await latestSummary()).toMatchObject({ status: 'finished', counters: { rateLimited: 1 } });
+    expect(lensOf(key)).toMatchObject({
+      version: 1,
+      hypothesis: { persona: 'shoppers' },
+      zombie: 'true',
+      flag: { commented: true },
+    });
+    expect(wb.jira.store.listComments(issueOf(key).id)).toHaveLength(1);
+  });
+
   it('lets one of two overlapping runs of a project go and the other yield', async () => {
     // A budget so short the first run needs continuations: the second event arrives while it holds the lease.
     let t = Date.now();
