@@ -13,8 +13,6 @@ import { buildSurface } from '../../scripts/build-static';
 import { ROOT_DIR, type WorkbenchApp } from '../../workbench/app';
 import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
-jest.setTimeout(90_000);
-
 function seedDemo(app: WorkbenchApp): void {
   const s = app.jira.store;
   s.createProject({ key: 'DEMO', name: 'Demo' });
