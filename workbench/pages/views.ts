@@ -106,7 +106,7 @@ function tabs(
   const tab = (key: typeof current, label: string, p: string): string =>
     `<a href="${esc(href(p, req.user))}"${key === current ? ' aria-current="page"' : ''}>${label}</a>`;
   const admin = can(req, project, 'ADMINISTER_PROJECTS');
-  return `<nav class="crumbs"><a href="${esc(href('/', req.user))}">Projects</a> / ${esc(project.name)}</nav>
+  return `<nav class="crumbs" aria-label="Breadcrumb"><a href="${esc(href('/', req.user))}">Projects</a> / ${esc(project.name)}</nav>
 <nav class="tabs" aria-label="Project">${tab('backlog', 'Backlog', `/projects/${project.key}`)}${tab(
     'outcomes',
     'Outcome map',
@@ -243,7 +243,7 @@ export function issuePage(req: PageRequest, issueKey: string): Page {
   const panels = req.app.surfaceModules('jira:issuePanel');
   const rendered = panels.map((m) => ({ module: m, ...surfaceFrame(req, m, { issueKey: issue.key }) }));
   const frames = Object.assign({}, ...rendered.map((r) => r.frames)) as Record<string, unknown>;
-  const body = `<nav class="crumbs"><a href="${esc(href('/', req.user))}">Projects</a> / <a href="${esc(
+  const body = `<nav class="crumbs" aria-label="Breadcrumb"><a href="${esc(href('/', req.user))}">Projects</a> / <a href="${esc(
     href(`/projects/${project.key}`, req.user),
   )}">${esc(project.name)}</a>${parent ? ` / <a href="${esc(href(`/browse/${parent.key}`, req.user))}">${esc(parent.key)}</a>` : ''} / ${esc(issue.key)}</nav>
 <div class="issue"><div>
