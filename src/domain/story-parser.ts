@@ -63,9 +63,11 @@ const WEAK_BENEFIT_RE =
   /\bso\s+(?!that\b|as\b|on\b|far\b|much\b|many\b|long\b|forth\b|is\b|are\b)|\bbecause\b/i;
 // A purpose infinitive later in the intent: "update the rule table to account for DB-2213".
 const PURPOSE_TO_RE = /\sto\s+(?=(?:ensure|make\s+sure|account\s+for|avoid|prevent|guarantee)\b)/i;
+const NEGATED_WANT_RE = /\b(?:do\s+not|don['’]t)\s+want\b/i;
 const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
 const EXPECT_RE =
   /\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?/i;
+const FINITE_VERB_RE = /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must)\b/i;
 const PERSONA_STOP_WORDS = new Set([
   'part',
   'soon',
@@ -240,6 +242,8 @@ function findStoryForm(text: string, limit: number): StoryForm | null {
     if (persona === null || persona.length > MAX_PERSONA_CHARS) continue;
     const firstWord = (/^[^\s,]+/.exec(persona)?.[0] ?? '').toLowerCase();
     if (PERSONA_STOP_WORDS.has(firstWord)) continue;
+    // "As the name has changed, we need …": a clause with a verb is a reason, not who the user is.
+    if (FINITE_VERB_RE.test(persona)) continue;
     const personaStart = text.indexOf(persona, pStart);
     return {
       persona: { start: personaStart, end: personaStart + persona.length },
@@ -296,7 +300,11 @@ function parseStoryForm(text: string, limit: number, stopAt: number): StoryParts
   const form = findStoryForm(text, limit);
   if (form === null) return parseFormless(text, limit, stopAt);
   const persona = cleanSlice(text, form.persona.start, form.persona.end);
-  const intentStart = skipIntentLead(text, form.want.end, limit);
+  // "I don't want to see X" must not read as wanting X: the intent keeps its negation.
+  const negation = NEGATED_WANT_RE.exec(text.slice(form.want.start, form.want.end));
+  const intentStart = negation
+    ? form.want.start + negation.index
+    : skipIntentLead(text, form.want.end, limit);
   const hardEnd = stopAt > form.want.end ? stopAt : limit;
   const sEnd = sentenceEnd(text, intentStart, hardEnd);
   let intentEnd = sEnd;
@@ -461,19 +469,26 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   return { value: null, note: null };
 }
 
+/** A metric is a noun phrase: one that starts with a preposition or a verb is the rest of a sentence. */
+const NOT_A_METRIC_START = /^(?:of|to|by|from|at|in|on|for|with|as|than|is|are|was|were|be|been)\b/i;
+
 /** Words that only glue the metric to the sentence: "our", "the", "current". */
 function stripDeterminers(phrase: string): string {
   return phrase.replace(/^(?:(?:our|the|its|their|your|my|this|that|a|an|current|overall|total)\s+)+/i, '');
 }
 
-/** Cuts a metric phrase at the first word that starts another part of the sentence. */
+/**
+ * Cuts a metric phrase at the first word that starts another part of the sentence. A phrase that starts
+ * with such a word ("by 10%", "of \"588302\"") names no metric, and neither does one without a word.
+ */
 function metricPhrase(raw: string): string | null {
   const cut =
-    /\s(?:and|by|from|to|will|would|should|could|can|may|might|is|are|was|of\s+\d|in|within|before|after|until|on|at|for|because|so)\b|[,;:.!?()]/i.exec(
+    /(?:^|\s)(?:and|by|from|to|will|would|should|could|can|may|might|is|are|was|of\s+\d|in|within|before|after|until|on|at|for|because|so)\b|[,;:.!?()]/i.exec(
       raw,
     );
   const phrase = stripDeterminers((cut ? raw.slice(0, cut.index) : raw).trim()).trim();
-  return phrase.length > 0 && phrase.length <= 80 ? phrase : null;
+  if (phrase.length > 80 || !/\p{L}{2}/u.test(phrase) || NOT_A_METRIC_START.test(phrase)) return null;
+  return phrase;
 }
 
 interface OutcomeResult {

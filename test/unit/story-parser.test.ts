@@ -350,6 +350,34 @@ describe('parseStory', () => {
     });
   });
 
+  describe('real Jira text that only looks like a story', () => {
+    it('keeps the negation of "I don\'t want" in the intent', () => {
+      const parsed = parseStory("As a user, I don't want to see NASA grants displayed as contracts.");
+      expect(parts(parsed)).toEqual({
+        persona: 'user',
+        intent: "don't want to see NASA grants displayed as contracts",
+        benefit: null,
+      });
+    });
+
+    it('reads "As <a clause with a verb>, we need …" as a reason, not a persona', () => {
+      const parsed = parseStory(
+        'As the name of the project has recently changed from "callback" to "cordova", we have resources that we need renamed.',
+      );
+      expect(parsed.persona).toBeNull();
+    });
+
+    it('takes no metric from a bug report\'s "expected result of …" or from "this will increase by 10%"', () => {
+      const bug = parseStory(
+        'The query returns nothing, which does not match the expected result of "588302.8776".',
+      );
+      expect(bug.expectedOutcome).toBeNull();
+      const relative = parseStory('We expect this to increase by 10% by Q3 2027.');
+      expect(relative.expectedOutcome).toBeNull();
+      expect(relative.notes).toEqual(expect.arrayContaining([expect.stringMatching(/names no metric/)]));
+    });
+  });
+
   describe('robustness', () => {
     it('reads only the first part of a huge text and says so', () => {
       const story = parseStory('As a user, I want export, so that I can share. ' + 'x'.repeat(1_000_000));
