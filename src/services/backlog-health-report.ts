@@ -12,7 +12,7 @@ import {
   type HealthMovement,
 } from '../domain/backlog-health';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
-import type { StatusCategory, ZombieRuleId } from '../domain/zombie';
+import type { ZombieRuleId } from '../domain/zombie';
 import { NotAuthorizedError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
@@ -21,6 +21,7 @@ import type { CallContext } from '../resolvers/endpoint';
 import { listOutcomes } from '../storage/outcomes';
 import { listRunSummaries } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
+import { issueFacts } from './issue-facts';
 import { projectRights, requireBrowse, targetProject } from './project-access';
 
 const PAGE = 100;
@@ -58,11 +59,6 @@ export function movementSince(now: BacklogHealth, last: ScanHealthFigures): Heal
         : Math.round((now.scores.mean - last.meanScore) * 10) / 10,
     zombies: now.zombies.count - last.zombies,
   };
-}
-
-function statusCategoryOf(issue: JiraIssue): StatusCategory {
-  const key = issue.fields.status?.statusCategory.key;
-  return key === 'done' || key === 'indeterminate' ? key : 'new';
 }
 
 export async function backlogHealthReport(call: CallContext): Promise<HealthData> {
@@ -109,19 +105,9 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
     for (const p of batch) lensOf.set(p.key, readLens(p.properties?.[ISSUE_PROPERTY_KEY]).outcomeId);
   }
   const items: HealthItem[] = issues.map(({ issue, lens }) => {
-    const parentKey = issue.fields.parent?.key ?? null;
-    const a = assessIssue(
-      {
-        key: issue.key,
-        summary: issue.fields.summary ?? '',
-        description: issue.fields.description ?? null,
-        statusCategory: statusCategoryOf(issue),
-        parent: parentKey ? { key: parentKey, outcomeId: lensOf.get(parentKey) ?? null } : null,
-      },
-      draftOf(lens),
-      byId,
-      settings,
-    );
+    const parentKey = issue.fields.parent?.key;
+    const parentOutcome = parentKey ? (lensOf.get(parentKey) ?? null) : null;
+    const a = assessIssue(issueFacts(issue, parentOutcome), draftOf(lens), byId, settings);
     const reporter = issue.fields.reporter as { displayName?: unknown; accountId: string } | null | undefined;
     return {
       key: issue.key,

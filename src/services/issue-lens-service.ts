@@ -25,11 +25,10 @@ import {
 } from '../domain/issue-lens';
 import type { IssueLensDraft, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
-import type { StatusCategory } from '../domain/zombie';
 import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
-import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
+import { parentOutcomeOf, statusCategoryOf } from './issue-facts';
 
 /** App storage the panel reads; the resolver wires the KVS-backed stores. */
 export interface IssueLensPorts {
@@ -65,21 +64,6 @@ async function asVisible<T>(issueKey: string, work: Promise<T>): Promise<T> {
   }
 }
 
-function statusCategoryOf(issue: JiraIssue): StatusCategory {
-  const key = issue.fields.status?.statusCategory.key;
-  return key === 'done' || key === 'indeterminate' ? key : 'new';
-}
-
-async function parentOutcome(jira: JiraClient, parentKey: string): Promise<string | null> {
-  try {
-    return readLens(await jira.getIssueProperty(parentKey, ISSUE_PROPERTY_KEY)).outcomeId;
-  } catch (e) {
-    // A parent the user cannot see lends no link; the score must not fail because of it.
-    if (e instanceof NotFoundError || e instanceof NotAuthorizedError) return null;
-    throw e;
-  }
-}
-
 async function readIssue(jira: JiraClient, issueKey: string): Promise<PanelIssue> {
   const issue = await asVisible(issueKey, jira.getIssue(issueKey, { fields: ISSUE_FIELDS }));
   const parent = issue.fields.parent;
@@ -95,7 +79,7 @@ async function readIssue(jira: JiraClient, issueKey: string): Promise<PanelIssue
       ? {
           key: parent.key,
           summary: typeof parentFields.summary === 'string' ? parentFields.summary : '',
-          outcomeId: await parentOutcome(jira, parent.key),
+          outcomeId: await parentOutcomeOf(jira, parent.key),
         }
       : null,
   };

@@ -18,7 +18,6 @@ import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } from '../domain/issue-lens';
 import type { Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
-import type { StatusCategory } from '../domain/zombie';
 import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
@@ -30,6 +29,7 @@ import { claim } from '../storage/kv';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
+import { issueFacts, parentOutcomeOf, statusCategoryOf } from './issue-facts';
 import { requireBrowse, targetProject } from './project-access';
 
 const QUEUE_PAGE = 25;
@@ -110,11 +110,6 @@ export async function decisionLog(
 
 // ---- decisions --------------------------------------------------------------------------------------------
 
-function statusCategoryOf(issue: JiraIssue): StatusCategory {
-  const key = issue.fields.status?.statusCategory.key;
-  return key === 'done' || key === 'indeterminate' ? key : 'new';
-}
-
 /** The configured transition, else one into a done status named like the resolution, else any into done. */
 export function pickKillTransition(
   transitions: JiraTransition[],
@@ -160,23 +155,10 @@ async function rescored(
   settings: Settings,
   jira: JiraClient,
 ): Promise<Pick<IssueLens, 'score' | 'killDate'>> {
-  const parentKey = issue.fields.parent?.key ?? null;
-  let parentOutcome: string | null = null;
-  if (parentKey) {
-    try {
-      parentOutcome = readLens(await jira.getIssueProperty(parentKey, ISSUE_PROPERTY_KEY)).outcomeId;
-    } catch (e) {
-      if (!(e instanceof NotFoundError || e instanceof NotAuthorizedError)) throw e;
-    }
-  }
+  const parentKey = issue.fields.parent?.key;
+  const parentOutcome = parentKey ? await parentOutcomeOf(jira, parentKey) : null;
   const a = assessIssue(
-    {
-      key: issue.key,
-      summary: issue.fields.summary ?? '',
-      description: issue.fields.description ?? null,
-      statusCategory: statusCategoryOf(issue),
-      parent: parentKey ? { key: parentKey, outcomeId: parentOutcome } : null,
-    },
+    issueFacts(issue, parentOutcome),
     draftOf(lens),
     new Map(outcomes.map((o) => [o.id, o])),
     settings,

@@ -20,7 +20,6 @@ import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
-import type { StatusCategory } from '../domain/zombie';
 import { NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
@@ -28,6 +27,7 @@ import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import * as outcomesStore from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
+import { issueFacts, statusCategoryOf } from './issue-facts';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
 
 export const STORY_POINTS_FIELD = 'customfield_10016';
@@ -305,11 +305,6 @@ export function laneJql(lane: string, epics: ReadonlyMap<string, string>): strin
     : `outcomeId = ${jqlString(lane)}`;
 }
 
-function statusCategoryOf(issue: JiraIssue): StatusCategory {
-  const key = issue.fields.status?.statusCategory.key;
-  return key === 'done' || key === 'indeterminate' ? key : 'new';
-}
-
 interface LaneContext {
   jira: JiraClient;
   projectKey: string;
@@ -345,20 +340,10 @@ async function lanePage(
   });
   const issues = result.issues.map((issue): MapIssue => {
     const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
-    const parentKey = issue.fields.parent?.key ?? null;
+    const parentKey = issue.fields.parent?.key;
+    const parentOutcome = parentKey ? (ctx.epics.get(parentKey) ?? null) : null;
     // Scored live with the current settings, so a changed weight shows at once.
-    const assessment = assessIssue(
-      {
-        key: issue.key,
-        summary: issue.fields.summary ?? '',
-        description: issue.fields.description ?? null,
-        statusCategory: statusCategoryOf(issue),
-        parent: parentKey ? { key: parentKey, outcomeId: ctx.epics.get(parentKey) ?? null } : null,
-      },
-      draftOf(lens),
-      ctx.byId,
-      ctx.settings,
-    );
+    const assessment = assessIssue(issueFacts(issue, parentOutcome), draftOf(lens), ctx.byId, ctx.settings);
     const assignee = accountName(issue.fields.assignee);
     return {
       key: issue.key,

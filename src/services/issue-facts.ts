@@ -1,0 +1,38 @@
+/**
+ * A Jira issue as the domain judges it. The panel, the map, kill review and backlog health all read issues
+ * from Jira and score them: they read status and facts here, so the four never judge one issue differently.
+ */
+import type { IssueFacts } from '../domain/assess-issue';
+import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
+import type { StatusCategory } from '../domain/zombie';
+import { NotAuthorizedError, NotFoundError } from '../errors';
+import type { JiraClient } from '../jira/client';
+import type { JiraIssue } from '../jira/schemas';
+
+/** Jira's status category; anything other than done or in progress counts as new. */
+export function statusCategoryOf(issue: JiraIssue): StatusCategory {
+  const key = issue.fields.status?.statusCategory.key;
+  return key === 'done' || key === 'indeterminate' ? key : 'new';
+}
+
+/** The facts the domain scores, with the outcome the issue's parent links to (null when none or unknown). */
+export function issueFacts(issue: JiraIssue, parentOutcomeId: string | null): IssueFacts {
+  const parentKey = issue.fields.parent?.key ?? null;
+  return {
+    key: issue.key,
+    summary: issue.fields.summary ?? '',
+    description: issue.fields.description ?? null,
+    statusCategory: statusCategoryOf(issue),
+    parent: parentKey ? { key: parentKey, outcomeId: parentOutcomeId } : null,
+  };
+}
+
+/** The outcome a parent's own lens links to. A parent the caller cannot see lends no link and fails nothing. */
+export async function parentOutcomeOf(jira: JiraClient, parentKey: string): Promise<string | null> {
+  try {
+    return readLens(await jira.getIssueProperty(parentKey, ISSUE_PROPERTY_KEY)).outcomeId;
+  } catch (e) {
+    if (e instanceof NotFoundError || e instanceof NotAuthorizedError) return null;
+    throw e;
+  }
+}
