@@ -208,6 +208,8 @@ export async function runScanInvocation(
   try {
     if (!committed.dryRun && committed.unwritten.length) {
       await writer.writeEntries(committed.unwritten);
+      // Written: a later rollback to this checkpoint must not carry them again.
+      committed.unwritten = [];
       working.unwritten = [];
     }
     let pagesNow = 0;

@@ -63,10 +63,16 @@ function sameRules(a: ZombieFlag['rules'], b: ZombieFlag['rules']): boolean {
   return a.length === b.length && a.every((r, i) => r.rule === b[i]?.rule && r.since === b[i]?.since);
 }
 
+export type ScanFields = Pick<IssueLens, (typeof SCAN_OWNED)[number]>;
+
+/** Only the fields the scan owns: what an interrupted write keeps in the cursor (a full lens can be 32 KB). */
+export function scanFieldsOf(lens: ScanFields): ScanFields {
+  return Object.fromEntries(SCAN_OWNED.map((k) => [k, lens[k] ?? null])) as ScanFields;
+}
+
 /** `current` with the scan-owned fields taken from `scan`: what a person saved in between is kept. */
-export function withScanFields(current: IssueLens, scan: IssueLens): IssueLens {
-  const owned = Object.fromEntries(SCAN_OWNED.map((k) => [k, scan[k]])) as Partial<IssueLens>;
-  return { ...current, ...owned };
+export function withScanFields(current: IssueLens, scan: ScanFields): IssueLens {
+  return { ...current, ...scanFieldsOf(scan) };
 }
 
 /** True when the scan-owned parts of two lenses differ. */

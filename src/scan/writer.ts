@@ -16,7 +16,7 @@ import {
   type BulkPropertyEntry,
   type JiraClient,
 } from '../jira/client';
-import { afterAppEdits, withScanFields, type IssuePlan } from './scan-page';
+import { afterAppEdits, scanFieldsOf, withScanFields, type IssuePlan, type ScanFields } from './scan-page';
 
 export interface WriterHooks {
   /** One issue's edit failed (not a rate limit): recorded and skipped. */
@@ -59,7 +59,10 @@ export function flagComment(
 
 export class ScanWriter {
   private buffer: IssuePlan[] = [];
-  /** Lenses whose edits were done but whose write failed (rate limit, 5xx): the next invocation writes them. */
+  /**
+   * The scan's fields of lenses whose edits were done but whose write failed (rate limit, 5xx): the next
+   * invocation writes them.
+   */
   unwritten: BulkPropertyEntry[] = [];
 
   constructor(
@@ -87,7 +90,7 @@ export class ScanWriter {
             entries.push(await this.applyEdits(plan));
       } catch (e) {
         // Edits done so far must still be recorded, or a repeat would edit again.
-        this.unwritten = entries;
+        this.unwritten = entries.map(pending);
         throw e;
       }
       await this.write(entries);
@@ -96,7 +99,7 @@ export class ScanWriter {
 
   /**
    * Writes entries left by an interrupted invocation. Their label and comment are done, so what they record of
-   * them must survive: on a lens a person saved since, only the scan's fields are laid over what they saved.
+   * them must survive: the scan's fields are laid over the lens stored now, keeping what a person saved since.
    */
   async writeEntries(entries: BulkPropertyEntry[]): Promise<void> {
     if (entries.length === 0) return;
@@ -104,10 +107,12 @@ export class ScanWriter {
     const merged: BulkPropertyEntry[] = [];
     for (const entry of entries) {
       const now = current.get(entry.issueId);
-      if (!now) continue;
-      const ours = readLens(entry.properties[ISSUE_PROPERTY_KEY]);
-      const lens = now.version === ours.version ? ours : withScanFields(now, ours);
-      merged.push({ issueId: entry.issueId, properties: { [ISSUE_PROPERTY_KEY]: lens } });
+      const ours = entry.properties[ISSUE_PROPERTY_KEY] as ScanFields;
+      if (now)
+        merged.push({
+          issueId: entry.issueId,
+          properties: { [ISSUE_PROPERTY_KEY]: withScanFields(now, ours) },
+        });
     }
     await this.write(merged);
   }
@@ -126,7 +131,7 @@ export class ScanWriter {
       // Not polled: a write the task dropped differs from the verdict next run, which rewrites it.
       await retrying(() => this.jira.setIssuePropertiesBulk(entries, { attempts: 0 }));
     } catch (e) {
-      this.unwritten = entries;
+      this.unwritten = entries.map(pending);
       throw e;
     }
   }
@@ -159,4 +164,10 @@ export class ScanWriter {
     const lens = afterAppEdits(plan, { label, comment: commented, at: this.hooks.now().toISOString() });
     return { issueId: plan.issueId, properties: { [ISSUE_PROPERTY_KEY]: lens } };
   }
+}
+
+/** An entry as the cursor keeps it: the scan's fields only. */
+function pending(entry: BulkPropertyEntry): BulkPropertyEntry {
+  const lens = entry.properties[ISSUE_PROPERTY_KEY] as ScanFields;
+  return { issueId: entry.issueId, properties: { [ISSUE_PROPERTY_KEY]: scanFieldsOf(lens) } };
 }

@@ -359,6 +359,28 @@ describe('the zombie scan', () => {
     expect(wb.jira.store.listComments(issueOf(key).id)).toHaveLength(1);
   });
 
+  it('keeps a rate-limited batch of large lenses within the cursor limit and comments each issue once', async () => {
+    await settings({ flagActions: { label: null, comment: true } });
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 100 }, () => idle()));
+    // 100 lenses of 3 KB each: more than app storage takes in one value, had the cursor kept them whole.
+    for (const key of keys)
+      wb.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, { notes: 'n'.repeat(3_000) });
+    wb.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 30,
+      times: 1,
+      match: { pathIncludes: '/issue/properties/multi' },
+    });
+
+    const summary = await scan();
+
+    expect(summary).toMatchObject({ status: 'finished', counters: { rateLimited: 1 } });
+    for (const key of keys) {
+      expect(wb.jira.store.listComments(issueOf(key).id)).toHaveLength(1);
+      expect(lensOf(key)).toMatchObject({ notes: 'n'.repeat(3_000), flag: { commented: true } });
+    }
+  });
+
   it('lets one of two overlapping runs of a project go and the other yield', async () => {
     // A budget so short the first run needs continuations: the second event arrives while it holds the lease.
     let t = Date.now();
