@@ -2,7 +2,9 @@
  * The surfaces' look, in Atlassian design tokens (CSS variables set by the host's theme, with light fallbacks),
  * so light and dark modes come from `view.theme.enable()`. Plain CSS keeps the bundles small.
  */
-const t = (name: string, fallback: string) => `var(--ds-${name}, ${fallback})`;
+/** A design token as a CSS value, with the light theme's value for when no host theme is set. */
+export const token = (name: string, fallback: string) => `var(--ds-${name}, ${fallback})`;
+const t = token;
 
 export const SHARED_CSS = `
 html, body { margin: 0; background: ${t('surface', '#FFFFFF')}; color: ${t('text', '#172B4D')};
@@ -49,13 +51,21 @@ textarea.ol-input { resize: vertical; min-height: 56px; }
 .ol-quote { font-weight: 600; }
 fieldset.ol-group { border: 1px solid ${t('border', '#091E4224')}; border-radius: 3px; padding: 8px 12px 12px; margin: 0; }
 fieldset.ol-group > legend { font-weight: 600; padding: 0 4px; }
+.ol-table-wrap { overflow-x: auto; max-width: 100%; }
+.ol-table-wrap:focus-visible { outline: 2px solid ${t('border-focused', '#388BFF')}; }
+.ol-table { border-collapse: collapse; width: 100%; }
+.ol-table th, .ol-table td { text-align: left; padding: 6px 8px; border-bottom: 1px solid ${t('border', '#091E4224')}; vertical-align: top; }
+.ol-table th { font-size: 12px; color: ${t('text-subtle', '#44546F')}; }
+.ol-table .ol-input { width: 100%; box-sizing: border-box; }
+.ol-table .ol-error { display: block; }
 .ol-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
-export function installStyles(doc: Document = document): void {
+/** Installs the shared styles, then a surface's own (`extra`), once per document. */
+export function installStyles(extra = '', doc: Document = document): void {
   if (doc.getElementById('ol-styles')) return;
   const style = doc.createElement('style');
   style.id = 'ol-styles';
-  style.textContent = SHARED_CSS;
+  style.textContent = SHARED_CSS + extra;
   doc.head.appendChild(style);
 }

@@ -5,6 +5,7 @@ import {
   type ScanRunsData,
 } from '../../../src/contract/project-page';
 import { callResolver } from '../../shared/bridge';
+import { TableScroll } from '../../shared/TableScroll';
 
 const POLL_MS = 1500;
 const MAX_POLLS = 40;
@@ -115,51 +116,53 @@ export function ScanRuns({ tick }: { tick: number }) {
       {!data && !error ? <p className="ol-muted">Loading scan runs…</p> : null}
       {data && data.runs.length === 0 ? <p className="ol-muted">No scan has run yet.</p> : null}
       {data && data.runs.length ? (
-        <table className="ol-table" aria-label="Scan runs">
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Started by</th>
-              <th scope="col">Mode</th>
-              <th scope="col">Status</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Pages</th>
-              <th scope="col">Issues</th>
-              <th scope="col">Flagged</th>
-              <th scope="col">Cleared</th>
-              <th scope="col">Changed</th>
-              <th scope="col">Errors</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.runs.map((r) => (
-              <Fragment key={r.runId}>
-                <tr data-testid={`scan-run-${r.runId}`}>
-                  <td>{when(r.startedAt)}</td>
-                  <td>{r.origin === 'manual' ? 'Scan now' : 'Schedule'}</td>
-                  <td>{r.dryRun ? 'Dry run (wrote nothing)' : 'Live'}</td>
-                  <td>
-                    <span className={STATUS_PILL[r.status]}>{r.status}</span>
-                  </td>
-                  <td>{duration(r.durationMs)}</td>
-                  <td>{r.counters.pages}</td>
-                  <td>{r.counters.issues}</td>
-                  <td>{r.counters.flagged}</td>
-                  <td>{r.counters.cleared}</td>
-                  <td>{r.counters.changed}</td>
-                  <td>{r.counters.errors}</td>
-                </tr>
-                {r.errors.length || r.wouldChange.length || r.failure ? (
-                  <tr>
-                    <td colSpan={11}>
-                      <RunDetails run={r} />
+        <TableScroll label="Scan runs, scrolls sideways">
+          <table className="ol-table" aria-label="Scan runs">
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Started by</th>
+                <th scope="col">Mode</th>
+                <th scope="col">Status</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Pages</th>
+                <th scope="col">Issues</th>
+                <th scope="col">Flagged</th>
+                <th scope="col">Cleared</th>
+                <th scope="col">Changed</th>
+                <th scope="col">Errors</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.runs.map((r) => (
+                <Fragment key={r.runId}>
+                  <tr data-testid={`scan-run-${r.runId}`}>
+                    <td>{when(r.startedAt)}</td>
+                    <td>{r.origin === 'manual' ? 'Scan now' : 'Schedule'}</td>
+                    <td>{r.dryRun ? 'Dry run (wrote nothing)' : 'Live'}</td>
+                    <td>
+                      <span className={STATUS_PILL[r.status]}>{r.status}</span>
                     </td>
+                    <td>{duration(r.durationMs)}</td>
+                    <td>{r.counters.pages}</td>
+                    <td>{r.counters.issues}</td>
+                    <td>{r.counters.flagged}</td>
+                    <td>{r.counters.cleared}</td>
+                    <td>{r.counters.changed}</td>
+                    <td>{r.counters.errors}</td>
                   </tr>
-                ) : null}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
+                  {r.errors.length || r.wouldChange.length || r.failure ? (
+                    <tr>
+                      <td colSpan={11}>
+                        <RunDetails run={r} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       ) : null}
     </section>
   );

@@ -4,10 +4,7 @@ import { installStyles } from '../../shared/styles';
 import { App } from './App';
 import { PAGE_CSS } from './page-styles';
 
-installStyles();
-const style = document.createElement('style');
-style.textContent = PAGE_CSS;
-document.head.appendChild(style);
+installStyles(PAGE_CSS);
 void enableTheme();
 const root = document.getElementById('root');
 if (root) createRoot(root).render(<App />);

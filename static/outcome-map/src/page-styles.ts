@@ -1,5 +1,5 @@
 /** The project page's own layout (lanes, cards, tabs, tables), in design tokens like the shared styles. */
-const t = (name: string, fallback: string) => `var(--ds-${name}, ${fallback})`;
+import { token as t } from '../../shared/styles';
 
 export const PAGE_CSS = `
 .ol-root { max-width: none; }
@@ -24,9 +24,6 @@ export const PAGE_CSS = `
 .ol-pill-success { background: ${t('background-success', '#DCFFF1')}; color: ${t('text-success', '#216E4E')}; }
 .ol-filters { display: flex; gap: 12px; flex-wrap: wrap; align-items: end; margin-bottom: 12px; }
 .ol-filters .ol-field { min-width: 160px; }
-.ol-table { border-collapse: collapse; width: 100%; }
-.ol-table th, .ol-table td { text-align: left; padding: 6px 8px; border-bottom: 1px solid ${t('border', '#091E4224')}; vertical-align: top; }
-.ol-table th { font-size: 12px; color: ${t('text-subtle', '#44546F')}; }
 .ol-chart { display: block; }
 .ol-chart line.target { stroke: ${t('border-success', '#22A06B')}; stroke-dasharray: 4 3; }
 .ol-chart polyline { fill: none; stroke: ${t('border-brand', '#0C66E4')}; stroke-width: 2; }

@@ -3,6 +3,7 @@
  * Rows are edited as text and turned into the settings record on save, so a half-typed number is never lost.
  */
 import type { Settings, ZombieThresholds } from '../../../src/domain/settings';
+import { TableScroll } from '../../shared/TableScroll';
 
 export const THRESHOLD_FIELDS = [
   { key: 'maxIdleDays', label: 'Max idle days' },
@@ -84,97 +85,102 @@ export function PerTypeEditor(p: {
   const nameOf = (row: TypeRow, i: number) => row.type.trim() || `row ${i + 1}`;
   return (
     <div className="ol-stack">
-      <table className="ol-table" aria-label="Thresholds per issue type" aria-describedby="per-type-help">
-        <thead>
-          <tr>
-            <th scope="col">Issue type</th>
-            {THRESHOLD_FIELDS.map((f) => (
-              <th scope="col" key={f.key}>
-                {f.label}
-              </th>
-            ))}
-            {!p.readOnly ? (
-              <th scope="col">
-                <span className="ol-sr-only">Remove</span>
-              </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {p.rows.length === 0 ? (
+      <TableScroll label="Thresholds per issue type, scrolls sideways">
+        <table className="ol-table" aria-label="Thresholds per issue type" aria-describedby="per-type-help">
+          <thead>
             <tr>
-              <td colSpan={THRESHOLD_FIELDS.length + 2} className="ol-muted">
-                Every issue type uses the project thresholds.
-              </td>
+              <th scope="col">Issue type</th>
+              {THRESHOLD_FIELDS.map((f) => (
+                <th scope="col" key={f.key}>
+                  {f.label}
+                </th>
+              ))}
+              {!p.readOnly ? (
+                <th scope="col">
+                  <span className="ol-sr-only">Remove</span>
+                </th>
+              ) : null}
             </tr>
-          ) : null}
-          {p.rows.map((row, i) => {
-            const typeError = p.error(typeErrorKey(row));
-            const typeId = `per-type-${row.id}-type`;
-            return (
-              <tr key={row.id} data-testid={`per-type-row-${i}`}>
-                <td>
-                  <input
-                    id={typeId}
-                    className="ol-input"
-                    aria-label={`Issue type of row ${i + 1}`}
-                    list="issue-type-suggestions"
-                    value={row.type}
-                    readOnly={p.readOnly}
-                    aria-invalid={typeError ? true : undefined}
-                    aria-describedby={typeError ? `${typeId}-error` : undefined}
-                    onChange={(e) => update(row.id, (r) => ({ ...r, type: e.target.value }))}
-                  />
-                  {typeError ? (
-                    <span className="ol-error" id={`${typeId}-error`}>
-                      {typeError}
-                    </span>
-                  ) : null}
+          </thead>
+          <tbody>
+            {p.rows.length === 0 ? (
+              <tr>
+                <td colSpan={THRESHOLD_FIELDS.length + 2} className="ol-muted">
+                  Every issue type uses the project thresholds.
                 </td>
-                {THRESHOLD_FIELDS.map((f) => {
-                  const id = `per-type-${row.id}-${f.key}`;
-                  const error = row.type.trim() ? p.error(cellPath(row.type, f.key)) : undefined;
-                  return (
-                    <td key={f.key}>
-                      <input
-                        id={id}
-                        className="ol-input"
-                        inputMode="numeric"
-                        aria-label={`${f.label} for ${nameOf(row, i)}`}
-                        placeholder={`${p.defaults[f.key]} (default)`}
-                        value={row.values[f.key]}
-                        readOnly={p.readOnly}
-                        aria-invalid={error ? true : undefined}
-                        aria-describedby={error ? `${id}-error` : undefined}
-                        onChange={(e) =>
-                          update(row.id, (r) => ({ ...r, values: { ...r.values, [f.key]: e.target.value } }))
-                        }
-                      />
-                      {error ? (
-                        <span className="ol-error" id={`${id}-error`}>
-                          {error}
-                        </span>
-                      ) : null}
-                    </td>
-                  );
-                })}
-                {!p.readOnly ? (
-                  <td>
-                    <button
-                      type="button"
-                      className="ol-btn"
-                      aria-label={`Remove thresholds for ${nameOf(row, i)}`}
-                      onClick={() => p.onChange(p.rows.filter((r) => r.id !== row.id))}
-                    >
-                      Remove
-                    </button>
-                  </td>
-                ) : null}
               </tr>
-            );
-          })}
-        </tbody>
-      </table>
+            ) : null}
+            {p.rows.map((row, i) => {
+              const typeError = p.error(typeErrorKey(row));
+              const typeId = `per-type-${row.id}-type`;
+              return (
+                <tr key={row.id} data-testid={`per-type-row-${i}`}>
+                  <td>
+                    <input
+                      id={typeId}
+                      className="ol-input"
+                      aria-label={`Issue type of row ${i + 1}`}
+                      list="issue-type-suggestions"
+                      value={row.type}
+                      readOnly={p.readOnly}
+                      aria-invalid={typeError ? true : undefined}
+                      aria-describedby={typeError ? `${typeId}-error` : undefined}
+                      onChange={(e) => update(row.id, (r) => ({ ...r, type: e.target.value }))}
+                    />
+                    {typeError ? (
+                      <span className="ol-error" id={`${typeId}-error`}>
+                        {typeError}
+                      </span>
+                    ) : null}
+                  </td>
+                  {THRESHOLD_FIELDS.map((f) => {
+                    const id = `per-type-${row.id}-${f.key}`;
+                    const error = row.type.trim() ? p.error(cellPath(row.type, f.key)) : undefined;
+                    return (
+                      <td key={f.key}>
+                        <input
+                          id={id}
+                          className="ol-input"
+                          inputMode="numeric"
+                          aria-label={`${f.label} for ${nameOf(row, i)}`}
+                          placeholder={`${p.defaults[f.key]} (default)`}
+                          value={row.values[f.key]}
+                          readOnly={p.readOnly}
+                          aria-invalid={error ? true : undefined}
+                          aria-describedby={error ? `${id}-error` : undefined}
+                          onChange={(e) =>
+                            update(row.id, (r) => ({
+                              ...r,
+                              values: { ...r.values, [f.key]: e.target.value },
+                            }))
+                          }
+                        />
+                        {error ? (
+                          <span className="ol-error" id={`${id}-error`}>
+                            {error}
+                          </span>
+                        ) : null}
+                      </td>
+                    );
+                  })}
+                  {!p.readOnly ? (
+                    <td>
+                      <button
+                        type="button"
+                        className="ol-btn"
+                        aria-label={`Remove thresholds for ${nameOf(row, i)}`}
+                        onClick={() => p.onChange(p.rows.filter((r) => r.id !== row.id))}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
       <datalist id="issue-type-suggestions">
         {p.suggestions.map((t) => (
           <option key={t} value={t} />
