@@ -107,6 +107,35 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
+  it('takes the keyboard into a decision form and back to its button on Cancel; an empty decision log says so', async () => {
+    const key = zombies[0]!;
+    const { page, frame } = await openProjectPage();
+    await openTab(frame, 'Kill review');
+    await frame.getByTestId('log-empty').waitFor({ timeout: 30_000 });
+    expect(await frame.getByRole('table', { name: 'Decision log' }).count()).toBe(0);
+
+    const keep = zombieItem(frame, key).getByRole('button', { name: `Keep ${key}` });
+    await keep.focus();
+    await page.keyboard.press('Enter');
+    const form = zombieItem(frame, key).getByRole('form', { name: `keep ${key}` });
+    await form.waitFor();
+    // The focused control's accessible name: its aria-label, else its <label>.
+    const focusedLabel = () =>
+      frame.evaluate(() => {
+        const el = document.activeElement;
+        const label = el?.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : undefined;
+        return el?.getAttribute('aria-label') ?? label;
+      });
+    expect(await focusedLabel()).toBe('Why (goes into the decision log)');
+    expect(await keep.getAttribute('aria-expanded')).toBe('true');
+
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await form.waitFor({ state: 'detached' });
+    await frame.waitForFunction(() => document.activeElement?.tagName === 'BUTTON');
+    expect(await focusedLabel()).toBe(`Keep ${key}`);
+    await page.close();
+  });
+
   it('kills a zombie once from the Kill review, even on a double click: Won’t Do on the issue, one comment, one log entry', async () => {
     const key = zombies[0]!;
     const commentsBefore = commentsOf(key).length;
@@ -317,6 +346,22 @@ describe('the project page in the browser', () => {
       await page.close();
     },
   );
+
+  it('fits a narrow frame: wide tables scroll inside a focusable region instead of being cut off', async () => {
+    const { page, frame } = await openProjectPage();
+    await page.setViewportSize({ width: 420, height: 900 });
+    await openTab(frame, 'Backlog health');
+    await frame.getByRole('table', { name: 'Scan runs' }).waitFor({ timeout: 30_000 });
+    const region = frame.getByRole('region', { name: 'Scan runs, scrolls sideways' });
+    expect(await region.getAttribute('tabindex')).toBe('0');
+    const widths = await frame.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      frame: document.documentElement.clientWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.frame);
+    expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await page.close();
+  });
 
   it('lists scan runs on Backlog health, and a run started with "Scan now" appears and finishes there', async () => {
     const { page, frame } = await openProjectPage();

@@ -12,6 +12,7 @@ import {
 import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
+import { TableScroll } from '../../shared/TableScroll';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { decisionsCsv, download } from './csv';
 
@@ -22,7 +23,9 @@ function newKey(): string {
     : `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
 }
 
-type Kind = 'kill' | 'keep' | 'relink';
+const KINDS = ['kill', 'keep', 'relink'] as const;
+type Kind = (typeof KINDS)[number];
+const KIND_VERBS: Record<Kind, string> = { kill: 'Kill', keep: 'Keep', relink: 'Relink' };
 
 function DecisionForm(props: {
   item: ZombieItem;
@@ -43,6 +46,8 @@ function DecisionForm(props: {
   // One key per decision, kept across retries: the resolver acts once for it.
   const key = useRef(newKey());
   const idp = `${kind}-${item.key}`;
+  // The form opens under the buttons: take the keyboard to its first field.
+  useEffect(() => document.getElementById(`${idp}-reason`)?.focus(), [idp]);
 
   const submit = async () => {
     const decision =
@@ -152,6 +157,7 @@ function QueueItem({
   onDecided: () => void;
 }) {
   const [kind, setKind] = useState<Kind | null>(null);
+  const openerId = (k: Kind) => `${k}-${item.key}-open`;
   return (
     <li className="ol-card" data-testid={`zombie-${item.key}`}>
       <a
@@ -173,30 +179,19 @@ function QueueItem({
       </ul>
       {page.permissions.canDecide ? (
         <div className="ol-actions">
-          <button
-            type="button"
-            className="ol-btn"
-            onClick={() => setKind('kill')}
-            aria-label={`Kill ${item.key}`}
-          >
-            Kill
-          </button>
-          <button
-            type="button"
-            className="ol-btn"
-            onClick={() => setKind('keep')}
-            aria-label={`Keep ${item.key}`}
-          >
-            Keep
-          </button>
-          <button
-            type="button"
-            className="ol-btn"
-            onClick={() => setKind('relink')}
-            aria-label={`Relink ${item.key}`}
-          >
-            Relink
-          </button>
+          {KINDS.map((k) => (
+            <button
+              key={k}
+              id={openerId(k)}
+              type="button"
+              className="ol-btn"
+              aria-expanded={kind === k}
+              onClick={() => setKind(k)}
+              aria-label={`${KIND_VERBS[k]} ${item.key}`}
+            >
+              {KIND_VERBS[k]}
+            </button>
+          ))}
         </div>
       ) : null}
       {kind ? (
@@ -206,8 +201,11 @@ function QueueItem({
           page={page}
           kind={kind}
           onDone={(d) => {
+            const opener = openerId(kind);
             setKind(null);
             if (d) onDecided();
+            // Cancel returns the keyboard to the button that opened the form.
+            else setTimeout(() => document.getElementById(opener)?.focus(), 0);
           }}
         />
       ) : null}
@@ -284,30 +282,38 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
           Export decision log as JSON
         </button>
       </div>
-      <table className="ol-table" aria-label="Decision log">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Issue</th>
-            <th scope="col">Decision</th>
-            <th scope="col">Who</th>
-            <th scope="col">Why</th>
-            <th scope="col">Rules that fired</th>
-          </tr>
-        </thead>
-        <tbody>
-          {log.map((e) => (
-            <tr key={e.id} data-testid={`log-${e.issueKey}`}>
-              <td>{e.at.slice(0, 16).replace('T', ' ')}</td>
-              <td>{e.issueKey}</td>
-              <td>{e.kind}</td>
-              <td title={e.by}>{e.byName ?? e.by}</td>
-              <td>{e.reason}</td>
-              <td>{e.rules.map((r) => `${ruleLabel(r.rule)} (since ${r.since})`).join(', ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {log.length === 0 ? (
+        <p className="ol-muted" data-testid="log-empty">
+          No decisions yet. Each kill, keep or relink made here is listed with who decided and why.
+        </p>
+      ) : (
+        <TableScroll label="Decision log, scrolls sideways">
+          <table className="ol-table" aria-label="Decision log">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Issue</th>
+                <th scope="col">Decision</th>
+                <th scope="col">Who</th>
+                <th scope="col">Why</th>
+                <th scope="col">Rules that fired</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.map((e) => (
+                <tr key={e.id} data-testid={`log-${e.issueKey}`}>
+                  <td>{e.at.slice(0, 16).replace('T', ' ')}</td>
+                  <td>{e.issueKey}</td>
+                  <td>{e.kind}</td>
+                  <td title={e.by}>{e.byName ?? e.by}</td>
+                  <td>{e.reason}</td>
+                  <td>{e.rules.map((r) => `${ruleLabel(r.rule)} (since ${r.since})`).join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R, type OutcomeView } from '../../../src/contract/project-page';
 import { fieldErrors, measurementSchema, outcomeDraftSchema } from '../../../src/domain/schemas';
 import { callResolver, flag } from '../../shared/bridge';
@@ -38,6 +38,8 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
   const [busy, setBusy] = useState(false);
   const idp = props.outcome ? `edit-${props.outcome.id}` : 'new-outcome';
   const set = (k: keyof Draft) => (v: string) => setD({ ...d, [k]: v });
+  // The form opens in place: take the keyboard to its first field.
+  useEffect(() => document.getElementById(`${idp}-name`)?.focus(), [idp]);
 
   const submit = async () => {
     const draft = {
@@ -163,6 +165,7 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
   const [value, setValue] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const idp = `measure-${props.outcome.id}`;
+  useEffect(() => document.getElementById(`${idp}-value`)?.focus(), [idp]);
   const submit = async () => {
     const measurement = { at, value: num(value) };
     const local = measurementSchema.safeParse(measurement);

@@ -140,8 +140,11 @@ function OutcomeLane(props: {
     } else flag('Outcome not changed', answer.error.message, 'error');
   };
   const done = (changed: boolean) => {
+    const opener = `${mode}-${o.id}-open`;
     setMode('none');
     if (changed) props.onChanged();
+    // Cancel returns the keyboard to the button that opened the form.
+    else setTimeout(() => document.getElementById(opener)?.focus(), 0);
   };
   return (
     <article className="ol-lane" aria-labelledby={`lane-${o.id}`} data-testid={`lane-${o.id}`}>
@@ -168,6 +171,8 @@ function OutcomeLane(props: {
           <button
             type="button"
             className="ol-btn"
+            id={`edit-${o.id}-open`}
+            aria-expanded={mode === 'edit'}
             onClick={() => setMode('edit')}
             aria-label={`Edit ${o.name}`}
           >
@@ -176,6 +181,8 @@ function OutcomeLane(props: {
           <button
             type="button"
             className="ol-btn"
+            id={`measure-${o.id}-open`}
+            aria-expanded={mode === 'measure'}
             onClick={() => setMode('measure')}
             aria-label={`Measure ${o.name}`}
           >
