@@ -196,7 +196,7 @@ export async function decide(
   if (earlier) return { entry: earlier, replayed: true, statusName: null };
 
   // One decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
-  const lockKey = `decision-lock:${projectKey}:${issueKey}`;
+  const lockKey = keys.decisionLock(projectKey, issueKey);
   if (!(await claim(lockKey, { idempotencyKey }, { value: 60, unit: 'SECONDS' }))) {
     for (let i = 0; i < 20; i++) {
       await new Promise((r) => setTimeout(r, 150));

@@ -8,6 +8,7 @@
  *   settings-rev:{projectKey}:{n}                 claim of settings version n
  *   decision:{projectKey}:{invertedTime}-{id}     a decision log entry; inverted time lists newest first
  *   decision-idem:{projectKey}:{idempotencyKey}   points at the decision recorded for that idempotency key
+ *   decision-lock:{projectKey}:{issueKey}         held while one decision on that issue is taken (a minute)
  *   scan:{projectKey}:cursor                      where a paused scan resumes
  *   scan:{projectKey}:run:{invertedTime}-{runId}  a run summary; newest first
  *   scan:{projectKey}:lease                       the running scan's lease
@@ -59,6 +60,8 @@ export const keys = {
     key('decision', checkProjectKey(p), `${invertedTime(atMs)}-${segment(id, 'id')}`),
   decisionIdempotency: (p: string, idempotencyKey: string) =>
     key('decision-idem', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
+  decisionLock: (p: string, issueKey: string) =>
+    key('decision-lock', checkProjectKey(p), segment(issueKey, 'issueKey')),
   scanCursor: (p: string) => key('scan', checkProjectKey(p), 'cursor'),
   scanRunPrefix: (p: string) => key('scan', checkProjectKey(p), 'run') + ':',
   scanRun: (p: string, atMs: number, runId: string) =>
