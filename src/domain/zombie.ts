@@ -155,7 +155,10 @@ function carriedOver(s: IssueSnapshot, settings: Settings): FiredRule | null {
   const own = s.killCriteria.maxSprintsCarried;
   const limit = own ?? thresholdsFor(settings, s.issueType).maxSprintsCarried;
   if (s.carryOvers.length <= limit) return null;
-  const ordered = [...s.carryOvers].sort();
+  // By instant, not by text: Jira writes offsets ("…+1100"), so string order is not time order.
+  const ordered = s.carryOvers
+    .filter((t) => !Number.isNaN(Date.parse(t)))
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
   const firedAt = ordered[limit] ?? ordered[ordered.length - 1] ?? s.created;
   const source = own !== undefined ? 'its kill criteria' : `the project setting for ${s.issueType}`;
   return {

@@ -91,6 +91,24 @@ describe('zombie rules', () => {
     expect(verdict.rules[0]!.detail).toContain('Legal says no');
   });
 
+  it('orders carry-overs by instant, not by text, when Jira writes them with offsets', () => {
+    const verdict = evaluateZombie(
+      anIssueSnapshot({
+        // In time order: 08-31 22:00Z, 09-01 05:00Z, 09-11 13:00Z, 09-12 10:00Z.
+        carryOvers: [
+          '2026-09-12T10:00:00.000+0000',
+          '2026-09-01T09:00:00.000+1100',
+          '2026-09-11T23:00:00.000+1000',
+          '2026-09-01T05:00:00.000+0000',
+        ],
+        killCriteria: { maxSprintsCarried: 1 },
+      }),
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(verdict.rules[0]).toMatchObject({ rule: 'carriedOver', since: '2026-09-01' });
+  });
+
   it('flags carry-over past the limit since the sprint that broke it', () => {
     const carryOvers = [
       '2026-08-01T00:00:00Z',
