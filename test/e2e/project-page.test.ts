@@ -347,7 +347,7 @@ describe('the project page in the browser', () => {
     },
   );
 
-  it('fits a narrow frame: wide tables scroll inside a focusable region instead of being cut off', async () => {
+  it('fits a narrow frame: wide tables scroll inside a focusable region instead of being cut off; movement reads as a sentence', async () => {
     const { page, frame } = await openProjectPage();
     await page.setViewportSize({ width: 420, height: 900 });
     await openTab(frame, 'Backlog health');
@@ -360,6 +360,9 @@ describe('the project page in the browser', () => {
     }));
     expect(widths.page).toBeLessThanOrEqual(widths.frame);
     expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    // Movement since the nightly scan reads as a sentence, under its question.
+    const movement = await frame.getByText(/^Recipe share: /).innerText();
+    expect(movement).toMatch(/^Recipe share: (no change|[+−][\d.]+ percentage points) since the last scan$/);
     await page.close();
   });
 

@@ -12,8 +12,31 @@ import { download, healthCsv } from './csv';
 import { ScanRuns } from './ScanRuns';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-const signed = (x: number | null | undefined, asPct = false) =>
-  x === null || x === undefined ? '' : `${x > 0 ? '+' : ''}${asPct ? `${Math.round(x * 100)} pts` : x}`;
+/**
+ * How one figure moved since the last scan, in words: "Recipe share: +3 percentage points since the last
+ * scan", or "no change". Nothing when there is no earlier scan or no figure to compare.
+ */
+function Movement({
+  what,
+  change,
+  unit,
+}: {
+  what: string;
+  change: number | null | undefined;
+  unit?: string;
+}) {
+  if (change === null || change === undefined) return null;
+  const amount = Math.round(change * 10) / 10;
+  const text =
+    amount === 0
+      ? 'no change since the last scan'
+      : `${amount > 0 ? '+' : '−'}${Math.abs(amount)}${unit ? ` ${unit}` : ''} since the last scan`;
+  return (
+    <p className="ol-help">
+      {what}: {text}
+    </p>
+  );
+}
 
 function Bar({ label, count, share }: { label: string; count: number; share: number }) {
   return (
@@ -104,12 +127,8 @@ export function Health({ page }: { page: ProjectPageLoadData }) {
               share={r.share}
             />
           ))}
-          <h2 className="ol-heading">
-            Recipes or problems?{' '}
-            {m ? (
-              <span className="ol-muted">{signed(m.recipeShare, true)} recipes since last scan</span>
-            ) : null}
-          </h2>
+          <h2 className="ol-heading">Recipes or problems?</h2>
+          <Movement what="Recipe share" change={m && m.recipeShare * 100} unit="percentage points" />
           <Bar label="Recipes" count={c.recipes.count} share={c.recipes.share} />
           <Bar label="Problems" count={c.problems.count} share={c.problems.share} />
           <ul aria-label="Recipe examples">
@@ -120,18 +139,13 @@ export function Health({ page }: { page: ProjectPageLoadData }) {
               </li>
             ))}
           </ul>
-          <h2 className="ol-heading">
-            Which outcome does each serve?{' '}
-            {m ? (
-              <span className="ol-muted">{signed(m.linkedShare, true)} linked since last scan</span>
-            ) : null}
-          </h2>
+          <h2 className="ol-heading">Which outcome does each serve?</h2>
+          <Movement what="Linked share" change={m && m.linkedShare * 100} unit="percentage points" />
           <Bar label="Linked directly" count={c.links.direct.count} share={c.links.direct.share} />
           <Bar label="Through an epic" count={c.links.inherited.count} share={c.links.inherited.share} />
           <Bar label="Serves no outcome" count={c.links.none.count} share={c.links.none.share} />
-          <h2 className="ol-heading">
-            Scores {m ? <span className="ol-muted">mean {signed(m.meanScore)} since last scan</span> : null}
-          </h2>
+          <h2 className="ol-heading">Scores</h2>
+          <Movement what="Mean score" change={m?.meanScore} unit="points" />
           {c.scores.buckets.map((b) => (
             <Bar
               key={b.from}
@@ -143,9 +157,8 @@ export function Health({ page }: { page: ProjectPageLoadData }) {
           <p className="ol-muted">
             Mean {c.scores.mean ?? '–'}, median {c.scores.median ?? '–'}.
           </p>
-          <h2 className="ol-heading">
-            Zombies {m ? <span className="ol-muted">{signed(m.zombies)} since last scan</span> : null}
-          </h2>
+          <h2 className="ol-heading">Zombies</h2>
+          <Movement what="Zombies" change={m?.zombies} />
           {Object.entries(c.zombies.byRule).map(([rule, n]) => (
             <Bar key={rule} label={ruleLabel(rule)} count={n} share={c.total ? n / c.total : 0} />
           ))}
