@@ -42,6 +42,8 @@ export type SavePayload = z.input<typeof savePayloadSchema>;
 /** The facts of the issue the score needs, as the browser recomputes it. */
 export interface PanelIssue {
   key: string;
+  /** The project the issue is in now (a moved issue's old key names another). */
+  projectKey: string;
   summary: string;
   description: string | AdfNode | null;
   statusName: string;

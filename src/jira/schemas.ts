@@ -20,6 +20,7 @@ export type JiraSprint = z.infer<typeof sprintSchema>;
 
 export const issueFieldsSchema = z.looseObject({
   summary: z.string().nullish(),
+  project: z.looseObject({ key: z.string() }).nullish(),
   description: adfOrText.nullish(),
   issuetype: z.looseObject({ name: z.string(), hierarchyLevel: z.number().optional() }).nullish(),
   status: z

@@ -38,7 +38,7 @@ export interface IssueLensPorts {
   now(): Date;
 }
 
-const ISSUE_FIELDS = ['summary', 'description', 'status', 'issuetype', 'parent'];
+const ISSUE_FIELDS = ['summary', 'description', 'status', 'issuetype', 'parent', 'project'];
 
 /** The issue this call acts on: the context's, and a payload that names another one is refused. */
 export function targetIssue(call: CallContext, payload: { issueKey?: string | undefined }): string {
@@ -70,6 +70,7 @@ async function readIssue(jira: JiraClient, issueKey: string): Promise<PanelIssue
   const parentFields = (parent?.fields ?? {}) as { summary?: unknown };
   return {
     key: issue.key,
+    projectKey: issue.fields.project?.key ?? issue.key.split('-')[0]!,
     summary: issue.fields.summary ?? '',
     description: issue.fields.description ?? null,
     statusName: issue.fields.status?.name ?? 'To Do',
@@ -138,14 +139,14 @@ async function editPermission(jira: JiraClient, issueKey: string): Promise<Panel
 
 /** Everything load and save both need, read as the user. The issue comes first: who cannot see it learns nothing else. */
 async function readPanelState(issueKey: string, ports: IssueLensPorts) {
-  const projectKey = issueKey.split('-')[0]!;
   const jira = JiraClient.asUser();
   const issue = await readIssue(jira, issueKey);
+  // Outcomes and settings are the project's the issue is in now, not the one its key was born in.
   const [stored, permissions, outcomes, settings] = await Promise.all([
     asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
     editPermission(jira, issueKey),
-    ports.outcomes(projectKey),
-    ports.settings(projectKey),
+    ports.outcomes(issue.projectKey),
+    ports.settings(issue.projectKey),
   ]);
   return { jira, issue, stored, permissions, outcomes, settings };
 }

@@ -114,6 +114,7 @@ describe('loading the issue panel', () => {
     });
     expect(loaded.issue).toMatchObject({
       key: 'DEMO-1',
+      projectKey: 'DEMO',
       summary: 'Add a blue Save for later button top right',
       statusCategory: 'new',
     });
