@@ -10,6 +10,8 @@ export const SHARED_CSS = `
 html, body { margin: 0; background: ${t('surface', '#FFFFFF')}; color: ${t('text', '#172B4D')};
   font: 14px/20px -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", sans-serif; }
 .ol-root { padding: 8px 4px 16px; max-width: 760px; }
+.ol-root a { color: ${t('link', '#0C66E4')}; }
+.ol-root a:focus-visible { outline: 2px solid ${t('border-focused', '#388BFF')}; outline-offset: 1px; }
 .ol-stack > * + * { margin-top: 12px; }
 .ol-heading { font-size: 16px; font-weight: 600; margin: 16px 0 8px; color: ${t('text', '#172B4D')}; }
 .ol-muted { color: ${t('text-subtle', '#44546F')}; }

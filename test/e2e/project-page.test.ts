@@ -222,6 +222,10 @@ describe('the project page in the browser', () => {
     const { page, frame } = await openProjectPage();
     await openTab(frame, 'Kill review');
     await frame.getByTestId(`log-${zombies[0]!}`).waitFor({ timeout: 30_000 });
+    // The log's issue keys open the issue, as they do in the queue and on the map.
+    expect(
+      await frame.getByTestId(`log-${zombies[0]!}`).getByRole('link', { name: zombies[0]! }).count(),
+    ).toBe(1);
     const [logFile] = await Promise.all([
       page.waitForEvent('download'),
       frame.getByRole('button', { name: 'Export decision log as CSV' }).click(),

@@ -9,9 +9,9 @@ import { callResolver, flag } from '../../shared/bridge';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { download, healthCsv } from './csv';
+import { IssueLink, pct } from './IssueLink';
 import { ScanRuns } from './ScanRuns';
 
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 /**
  * How one figure moved since the last scan, in words: "Recipe share: +3 percentage points since the last
  * scan", or "no change". Nothing when there is no earlier scan or no figure to compare.
@@ -134,7 +134,7 @@ export function Health({ page }: { page: ProjectPageLoadData }) {
           <ul aria-label="Recipe examples">
             {c.recipes.examples.map((e) => (
               <li key={e.key}>
-                {e.key} {e.summary}{' '}
+                <IssueLink issueKey={e.key} /> {e.summary}{' '}
                 <span className="ol-muted">({e.phrases.map((p) => `“${p}”`).join(', ')})</span>
               </li>
             ))}

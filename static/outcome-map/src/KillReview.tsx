@@ -1,4 +1,3 @@
-import { router } from '@forge/bridge';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   PROJECT_PAGE_RESOLVERS as R,
@@ -15,6 +14,7 @@ import { Message } from '../../shared/Message';
 import { TableScroll } from '../../shared/TableScroll';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { decisionsCsv, download } from './csv';
+import { IssueLink } from './IssueLink';
 
 function newKey(): string {
   const c = globalThis.crypto as Crypto | undefined;
@@ -160,16 +160,7 @@ function QueueItem({
   const openerId = (k: Kind) => `${k}-${item.key}-open`;
   return (
     <li className="ol-card" data-testid={`zombie-${item.key}`}>
-      <a
-        href={`/browse/${item.key}`}
-        onClick={(e) => {
-          e.preventDefault();
-          void router.navigate({ target: 'issue', issueKey: item.key }).catch(() => undefined);
-        }}
-      >
-        {item.key}
-      </a>{' '}
-      {item.summary} <span className="ol-muted">({item.statusName})</span>
+      <IssueLink issueKey={item.key} /> {item.summary} <span className="ol-muted">({item.statusName})</span>
       <ul>
         {item.rules.map((r) => (
           <li key={r.rule}>
@@ -303,7 +294,9 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
               {log.map((e) => (
                 <tr key={e.id} data-testid={`log-${e.issueKey}`}>
                   <td>{e.at.slice(0, 16).replace('T', ' ')}</td>
-                  <td>{e.issueKey}</td>
+                  <td>
+                    <IssueLink issueKey={e.issueKey} />
+                  </td>
                   <td>{e.kind}</td>
                   <td title={e.by}>{e.byName ?? e.by}</td>
                   <td>{e.reason}</td>

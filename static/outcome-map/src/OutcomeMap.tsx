@@ -1,4 +1,3 @@
-import { router } from '@forge/bridge';
 import { useCallback, useEffect, useState } from 'react';
 import {
   NO_OUTCOME,
@@ -16,28 +15,13 @@ import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { ProgressChart } from './Chart';
+import { IssueLink, pct } from './IssueLink';
 import { MeasurementForm, OutcomeForm } from './OutcomeForm';
-
-const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-function openIssue(key: string) {
-  // Forge's router opens the issue in Jira; the href is there for middle-click and screen readers.
-  void router.navigate({ target: 'issue', issueKey: key }).catch(() => undefined);
-}
 
 function IssueCard({ issue }: { issue: MapIssue }) {
   return (
     <li className="ol-card" data-testid={`map-issue-${issue.key}`}>
-      <a
-        href={`/browse/${issue.key}`}
-        onClick={(e) => {
-          e.preventDefault();
-          openIssue(issue.key);
-        }}
-      >
-        {issue.key}
-      </a>{' '}
-      {issue.summary}
+      <IssueLink issueKey={issue.key} /> {issue.summary}
       <div className="ol-card-meta">
         <span className="ol-pill" aria-label={`Score ${issue.score} of 100`}>
           score {issue.score}

@@ -1,0 +1,22 @@
+import { router } from '@forge/bridge';
+
+/**
+ * An issue key that opens the issue in Jira through Forge's router (the app runs in an iframe, so a plain link
+ * would open Jira inside it); the href is there for middle-click and screen readers.
+ */
+export function IssueLink({ issueKey }: { issueKey: string }) {
+  return (
+    <a
+      href={`/browse/${issueKey}`}
+      onClick={(e) => {
+        e.preventDefault();
+        void router.navigate({ target: 'issue', issueKey }).catch(() => undefined);
+      }}
+    >
+      {issueKey}
+    </a>
+  );
+}
+
+/** A 0–1 share as a whole percentage. */
+export const pct = (x: number) => `${Math.round(x * 100)}%`;
