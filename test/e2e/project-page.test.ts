@@ -6,6 +6,7 @@
  */
 import type { Frame, Locator, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
+import { PROJECT_PAGE_RESOLVERS } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ZOMBIE_RULE_LABELS } from '../../static/shared/zombie-rules';
@@ -275,6 +276,28 @@ describe('the project page in the browser', () => {
     for (const name of ruleNames) expect(Object.values(ZOMBIE_RULE_LABELS)).toContain(name);
     expect(await frame.getByRole('button', { name: 'New outcome' }).count()).toBe(0);
     await page.close();
+  });
+
+  it('says the decision log could not load instead of showing it empty, and exports nothing partial', async () => {
+    const opened = await openProjectPage();
+    // The host's bridge posts every invoke here: fail only the decision log's (the tab loads it when opened).
+    await opened.page.route('**/__bridge/invoke', (route) =>
+      (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string }).functionKey ===
+      PROJECT_PAGE_RESOLVERS.decisionLog
+        ? route.abort()
+        : route.continue(),
+    );
+    const { frame } = opened;
+    await openTab(frame, 'Kill review');
+    await frame.getByTestId('log-error').waitFor({ timeout: 30_000 });
+    expect(await frame.getByTestId('log-empty').count()).toBe(0);
+    await frame.getByRole('list', { name: 'Zombie queue' }).locator('li').first().waitFor();
+    let downloaded = false;
+    opened.page.on('download', () => (downloaded = true));
+    await frame.getByRole('button', { name: 'Export decision log as CSV' }).click();
+    await opened.page.waitForTimeout(500);
+    expect(downloaded).toBe(false);
+    await opened.page.close();
   });
 
   it('switches tabs from the keyboard: Tab reaches the selected tab, arrows move and select', async () => {

@@ -207,8 +207,10 @@ function QueueItem({
 export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const [queue, setQueue] = useState<ZombieItem[] | null>(null);
   const [token, setToken] = useState<string | null>(null);
-  const [log, setLog] = useState<DecisionEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // null while loading; an error is shown as such, never as an empty log.
+  const [log, setLog] = useState<DecisionEntry[] | null>(null);
+  const [logError, setLogError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     const [q, l] = await Promise.all([
@@ -218,8 +220,12 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     if (q.ok) {
       setQueue(q.data.items);
       setToken(q.data.nextPageToken);
+      setError(null);
     } else setError(q.error.message);
-    if (l.ok) setLog(l.data.entries);
+    if (l.ok) {
+      setLog(l.data.entries);
+      setLogError(null);
+    } else setLogError(l.error.message);
   }, []);
   useEffect(() => {
     void load();
@@ -229,11 +235,13 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     if (q.ok) {
       setQueue((old) => [...(old ?? []), ...q.data.items]);
       setToken(q.data.nextPageToken);
-    }
+    } else flag('More zombies could not load', q.error.message, 'error');
   };
   const exportAll = async (format: 'csv' | 'json') => {
     const all = await callResolver<DecisionLogData>(R.decisionLog, { limit: 500 });
-    const entries = all.ok ? all.data.entries : log;
+    // A partial log passed off as the whole would mislead whoever reads the file: export all or nothing.
+    if (!all.ok) return flag('Decision log not exported', all.error.message, 'error');
+    const entries = all.data.entries;
     if (format === 'csv') download(`decision-log-${page.projectKey}.csv`, decisionsCsv(entries), 'text/csv');
     else
       download(`decision-log-${page.projectKey}.json`, JSON.stringify(entries, null, 2), 'application/json');
@@ -252,7 +260,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
         </Message>
       ) : null}
       <h2 className="ol-heading">Zombie queue</h2>
-      {queue === null ? <p className="ol-muted">Loading the queue…</p> : null}
+      {queue === null && !error ? <p className="ol-muted">Loading the queue…</p> : null}
       {queue && queue.length === 0 ? <p className="ol-muted">No zombies: nothing lingers.</p> : null}
       <ul className="ol-cards" aria-label="Zombie queue">
         {(queue ?? []).map((item) => (
@@ -273,7 +281,13 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
           Export decision log as JSON
         </button>
       </div>
-      {log.length === 0 ? (
+      {logError ? (
+        <Message appearance="error" title="The decision log could not load" testId="log-error">
+          <p>{logError}</p>
+        </Message>
+      ) : log === null ? (
+        <p className="ol-muted">Loading the decision log…</p>
+      ) : log.length === 0 ? (
         <p className="ol-muted" data-testid="log-empty">
           No decisions yet. Each kill, keep or relink made here is listed with who decided and why.
         </p>
