@@ -53,6 +53,7 @@ textarea.ol-input { resize: vertical; min-height: 56px; }
 .ol-quote { font-weight: 600; }
 fieldset.ol-group { border: 1px solid ${t('border', '#091E4224')}; border-radius: 3px; padding: 8px 12px 12px; margin: 0; }
 fieldset.ol-group > legend { font-weight: 600; padding: 0 4px; }
+fieldset.ol-group > :not(legend) + :not(legend) { margin-top: 8px; }
 .ol-table-wrap { overflow-x: auto; max-width: 100%; }
 .ol-table-wrap:focus-visible { outline: 2px solid ${t('border-focused', '#388BFF')}; }
 .ol-table { border-collapse: collapse; width: 100%; }

@@ -143,6 +143,18 @@ describe('the settings page in the browser', () => {
     },
   );
 
+  it('spaces the controls inside each group: a field and the checkboxes under it do not touch', async () => {
+    const { page, frame } = await openSettings();
+    const field = await frame.getByLabel('Add this label (blank: none)').boundingBox();
+    const check = await frame.getByLabel('Comment on the issue when it is flagged').boundingBox();
+    const next = await frame
+      .getByLabel('Dry run: the scan shows what it would do and writes nothing')
+      .boundingBox();
+    expect(check!.y - (field!.y + field!.height)).toBeGreaterThanOrEqual(8);
+    expect(next!.y - (check!.y + check!.height)).toBeGreaterThanOrEqual(8);
+    await page.close();
+  });
+
   it('works from the keyboard: Enter in a field saves the form', async () => {
     const { page, frame } = await openSettings();
     const weight = frame.getByLabel('Problem framing');
