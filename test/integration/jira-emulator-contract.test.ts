@@ -126,13 +126,52 @@ describe('Jira emulator against the official OpenAPI spec', () => {
     await run(viewer, 'GET', '/project/OL/properties/outcome-lens-settings');
     await run(viewer, 'PUT', '/project/OL/properties/outcome-lens-settings', {});
     await run(viewer, 'GET', '/myself');
+    await run(viewer, 'GET', '/field');
 
     expect(contract.violations.slice(before)).toEqual([]);
     // The run covers success and refusal paths, not only the happy one.
     expect(statuses.map(([, s]) => s)).toEqual([
       200, 200, 400, 200, 404, 200, 201, 200, 403, 400, 200, 200, 404, 204, 303, 200, 204, 403, 201, 200, 200,
-      204, 200, 200, 200, 200, 200, 201, 200, 403, 200,
+      204, 200, 200, 200, 200, 200, 201, 200, 403, 200, 200,
     ]);
+  });
+
+  it('lists the sprint and story-point fields by their custom type under the ids the site uses', async () => {
+    const { jira, contract } = aCheckedWorld();
+    const before = contract.violations.length;
+    jira.customFields = { sprint: 'customfield_10104', storyPoints: 'customfield_10208' };
+    const fields = JSON.parse((await call(jira, viewer, 'GET', '/field')).body) as Array<{
+      id: string;
+      name: string;
+      schema: { custom?: string; system?: string };
+    }>;
+    const custom = fields.filter((f) => f.schema.custom);
+    expect(custom.map((f) => [f.id, f.schema.custom])).toEqual([
+      ['customfield_10104', 'com.pyxis.greenhopper.jira:gh-sprint'],
+      ['customfield_10208', 'com.atlassian.jira.plugin.system.customfieldtypes:float'],
+    ]);
+    expect(fields.map((f) => f.id)).toEqual(
+      expect.arrayContaining(['summary', 'status', 'parent', 'labels']),
+    );
+    const issue = JSON.parse(
+      (
+        await call(
+          jira,
+          viewer,
+          'GET',
+          '/issue/OL-2?fields=customfield_10104,customfield_10208,customfield_10020',
+        )
+      ).body,
+    ) as { fields: Record<string, unknown> };
+    expect(issue.fields).toEqual({
+      customfield_10104: [expect.objectContaining({ id: 7, state: 'active' })],
+      customfield_10208: 3,
+    });
+
+    jira.customFields = { ...jira.customFields, hidden: ['sprint'] };
+    const listed = JSON.parse((await call(jira, viewer, 'GET', '/field')).body) as Array<{ id: string }>;
+    expect(listed.map((f) => f.id)).not.toContain('customfield_10104');
+    expect(contract.violations.slice(before)).toEqual([]);
   });
 
   it('skips the response check for injected faults, which Jira sends on any operation', async () => {

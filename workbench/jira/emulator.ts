@@ -9,13 +9,21 @@ import {
   type Route,
   type RouteContext,
 } from './routes/common';
+import { fieldRoutes } from './routes/fields';
 import { issueRoutes } from './routes/issues';
 import { permissionRoutes } from './routes/permissions';
 import { projectRoutes } from './routes/projects';
 import { propertyRoutes } from './routes/properties';
 import { searchRoutes } from './routes/search';
 import { JiraStore } from './store';
-import type { ContractCheckerLike, JiraActor, JiraRequest, JiraResponse } from './types';
+import {
+  DEFAULT_CUSTOM_FIELDS,
+  type ContractCheckerLike,
+  type CustomFieldIds,
+  type JiraActor,
+  type JiraRequest,
+  type JiraResponse,
+} from './types';
 
 export const DEFAULT_APP_ACCOUNT_ID = 'outcome-lens-app';
 const CALL_LOG_LIMIT = 10_000;
@@ -27,6 +35,7 @@ const ROUTES: Route[] = [
   ...permissionRoutes,
   ...issueRoutes,
   ...projectRoutes,
+  ...fieldRoutes,
 ];
 
 export interface JiraEmulatorOptions {
@@ -34,6 +43,7 @@ export interface JiraEmulatorOptions {
   contract?: ContractCheckerLike | null;
   now?: () => Date;
   propertyIndex?: PropertyIndex;
+  customFields?: CustomFieldIds;
 }
 
 export interface JiraCall {
@@ -50,6 +60,8 @@ export class JiraEmulator {
   readonly calls: JiraCall[] = [];
   readonly appAccountId: string;
   propertyIndex: PropertyIndex;
+  /** The ids of the sprint and story-point fields on this site; a test may move them before the app runs. */
+  customFields: CustomFieldIds;
   private readonly contract: ContractCheckerLike | null;
   private readonly now: () => Date;
   private readonly state: EmulatorState = { snapshots: new Map(), tasks: new Map(), nextTaskId: 10000 };
@@ -60,6 +72,7 @@ export class JiraEmulator {
     this.appAccountId = options.appAccountId ?? DEFAULT_APP_ACCOUNT_ID;
     this.contract = options.contract ?? null;
     this.propertyIndex = options.propertyIndex ?? [];
+    this.customFields = options.customFields ?? DEFAULT_CUSTOM_FIELDS;
     if (!this.store.getUser(this.appAccountId)) {
       this.store.upsertUser({
         accountId: this.appAccountId,
@@ -158,6 +171,7 @@ export class JiraEmulator {
         query,
         body,
         state: this.state,
+        customFields: this.customFields,
       };
       try {
         return await r.handler(ctx);

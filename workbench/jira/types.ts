@@ -38,6 +38,21 @@ export const PROJECT_PERMISSIONS: readonly JiraPermission[] = [
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
 export type IssueTypeName = 'Epic' | 'Story' | 'Bug' | 'Task' | 'Sub-task';
 
+/**
+ * Where this site keeps Jira Software's custom fields. Real sites differ (customfield_10020 is only the usual
+ * sprint id on Cloud), so tests can move them, or hide them from GET /field as a site whose list lacks them.
+ */
+export interface CustomFieldIds {
+  sprint: string;
+  storyPoints: string;
+  hidden?: Array<'sprint' | 'storyPoints'>;
+}
+
+export const DEFAULT_CUSTOM_FIELDS: CustomFieldIds = {
+  sprint: 'customfield_10020',
+  storyPoints: 'customfield_10016',
+};
+
 export interface SprintValue {
   id: number;
   name: string;

@@ -1,6 +1,7 @@
 import type { JiraStore } from '../store';
 import type {
   ChangelogItemInput,
+  CustomFieldIds,
   JiraActor,
   JiraPermission,
   JiraResponse,
@@ -36,6 +37,7 @@ export interface RouteContext {
   body: unknown;
   /** Shared mutable state across calls (search snapshots, tasks). */
   state: EmulatorState;
+  customFields: CustomFieldIds;
 }
 
 export interface EmulatorState {
@@ -269,6 +271,7 @@ export function allFields(
   store: JiraStore,
   issue: StoredIssue,
   projectName: string,
+  custom: CustomFieldIds,
 ): Record<string, () => unknown> {
   // Thunks, so a page that asks for two fields does not look up users and parents it will not return.
   const parentOf = () => (issue.parentKey ? store.getIssue(issue.parentKey) : null);
@@ -311,8 +314,8 @@ export function allFields(
           }
         : null;
     },
-    customfield_10020: () => (issue.sprints.length ? issue.sprints : null),
-    customfield_10016: () => issue.storyPoints,
+    [custom.sprint]: () => (issue.sprints.length ? issue.sprints : null),
+    [custom.storyPoints]: () => issue.storyPoints,
   };
 }
 
@@ -322,7 +325,11 @@ const NAVIGABLE_EXCLUDED = new Set<string>();
  * Resolves Jira's `fields` list to the set of field ids to return: '*all', '*navigable', names, '-name' to
  * drop one. 'id' and 'key' are not fields (they are always on the issue), so they select nothing.
  */
-export function selectFields(requested: string[] | undefined, defaultAll: boolean): Set<string> | 'all' {
+export function selectFields(
+  requested: string[] | undefined,
+  defaultAll: boolean,
+  custom: CustomFieldIds,
+): Set<string> | 'all' {
   const list = (requested ?? [])
     .flatMap((f) => f.split(','))
     .map((f) => f.trim())
@@ -338,13 +345,14 @@ export function selectFields(requested: string[] | undefined, defaultAll: boolea
   }
   if (all) {
     if (exclude.size === 0 && NAVIGABLE_EXCLUDED.size === 0) return 'all';
-    return new Set([...FIELD_IDS].filter((f) => !exclude.has(f)));
+    return new Set(fieldIds(custom).filter((f) => !exclude.has(f)));
   }
   for (const f of exclude) include.delete(f);
   return include;
 }
 
-export const FIELD_IDS = [
+/** The system fields an issue renders, in Jira's order; `comment` is rendered apart from the others. */
+export const SYSTEM_FIELD_IDS = [
   'summary',
   'description',
   'issuetype',
@@ -361,14 +369,17 @@ export const FIELD_IDS = [
   'labels',
   'priority',
   'parent',
-  'customfield_10020',
-  'customfield_10016',
   'comment',
-];
+] as const;
+
+/** Every field id an issue renders on this site. */
+export function fieldIds(custom: CustomFieldIds): string[] {
+  return [...SYSTEM_FIELD_IDS, custom.sprint, custom.storyPoints];
+}
 
 /** One IssueBean as Jira returns it. */
 export function renderIssue(
-  ctx: Pick<RouteContext, 'store'>,
+  ctx: Pick<RouteContext, 'store' | 'customFields'>,
   issue: StoredIssue,
   fields: Set<string> | 'all',
   options: { projectName: string; properties?: Record<string, unknown>; changelog?: boolean },
@@ -380,7 +391,7 @@ export function renderIssue(
     key: issue.key,
   };
   if (fields === 'all' || fields.size > 0) {
-    const all = allFields(ctx.store, issue, options.projectName);
+    const all = allFields(ctx.store, issue, options.projectName, ctx.customFields);
     const wantComment = fields === 'all' || fields.has('comment');
     const picked: Record<string, unknown> = {};
     for (const [k, value] of Object.entries(all)) if (fields === 'all' || fields.has(k)) picked[k] = value();

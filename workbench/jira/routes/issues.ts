@@ -33,7 +33,7 @@ function projectName(ctx: RouteContext, issue: StoredIssue): string {
 
 function getIssue(ctx: RouteContext) {
   const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
-  const fields = selectFields(queryList(ctx.query, 'fields'), true);
+  const fields = selectFields(queryList(ctx.query, 'fields'), true, ctx.customFields);
   const propertyKeys = queryList(ctx.query, 'properties');
   const expand = queryList(ctx.query, 'expand') ?? [];
   const properties = propertyKeys
@@ -58,7 +58,7 @@ function bulkFetch(ctx: RouteContext) {
     throw badRequest('', { issueIdsOrKeys: 'issueIdsOrKeys must not be empty.' });
   if (keys.length > 100)
     throw badRequest('', { issueIdsOrKeys: 'A maximum of 100 issues can be requested.' });
-  const fields = selectFields(stringList(body.fields, 'fields'), true);
+  const fields = selectFields(stringList(body.fields, 'fields'), true, ctx.customFields);
   const propertyKeys = stringList(body.properties, 'properties');
   const issues: Array<Record<string, unknown>> = [];
   for (const key of keys) {
@@ -127,7 +127,7 @@ function editIssue(ctx: RouteContext) {
     'labels',
     'assignee',
     'priority',
-    'customfield_10016',
+    ctx.customFields.storyPoints,
   ]);
   for (const name of [...Object.keys(fields), ...Object.keys(update)]) {
     if (!supported.has(name)) {
@@ -222,15 +222,16 @@ function editIssue(ctx: RouteContext) {
       patch.priority = p;
     }
   }
-  if (fields.customfield_10016 !== undefined) {
-    const v = fields.customfield_10016;
+  const storyPointsField = ctx.customFields.storyPoints;
+  if (fields[storyPointsField] !== undefined) {
+    const v = fields[storyPointsField];
     if (v !== null && typeof v !== 'number')
-      throw badRequest('', { customfield_10016: 'Story points must be a number.' });
+      throw badRequest('', { [storyPointsField]: 'Story points must be a number.' });
     if (v !== issue.storyPoints) {
       items.push({
         field: 'Story point estimate',
         fieldtype: 'custom',
-        fieldId: 'customfield_10016',
+        fieldId: storyPointsField,
         from: null,
         fromString: issue.storyPoints === null ? null : String(issue.storyPoints),
         to: null,

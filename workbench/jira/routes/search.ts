@@ -91,7 +91,7 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
   if (input.properties && input.properties.length > 5) {
     throw badRequest('', { properties: 'A maximum of 5 issue property keys can be specified.' });
   }
-  const fields = selectFields(input.fields, false);
+  const fields = selectFields(input.fields, false, ctx.customFields);
   const heavy = fields === 'all' || fields.size > 0 || (input.properties?.length ?? 0) > 0;
   const requested = input.maxResults ?? 50;
   if (!Number.isInteger(requested) || requested < 0)
