@@ -64,6 +64,8 @@ export type ScanRunSummary = {
   /** In a dry run, the first issues that would be flagged or cleared. */
   wouldChange: Array<{ issueKey: string; change: 'flag' | 'clear' | 'update' }>;
   health: HealthSnapshot | null;
+  /** What the run had to assume about the site, in words for people (e.g. which sprint field it read). */
+  notes: string[];
   /** Why a run failed, in words for people. */
   failure: string | null;
 };

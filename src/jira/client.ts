@@ -20,6 +20,7 @@ import {
   commentSchema,
   entityPropertySchema,
   errorCollectionSchema,
+  fieldListSchema,
   jiraIssueSchema,
   myPermissionsResponseSchema,
   myselfSchema,
@@ -30,6 +31,7 @@ import {
   taskSchema,
   transitionsResponseSchema,
   type JiraChangeHistory,
+  type JiraField,
   type JiraIssue,
   type JiraProject,
   type JiraTask,
@@ -342,6 +344,12 @@ export class JiraClient {
     const res = await this.call('myself');
     const name = parse('myself', myselfSchema, res.body).displayName?.trim();
     return name ? name : null;
+  }
+
+  /** Every system and custom field the actor can see (one call, not paged). */
+  async getFields(): Promise<JiraField[]> {
+    const res = await this.call('getFields');
+    return parse('getFields', fieldListSchema, res.body);
   }
 
   async getTransitions(key: string): Promise<JiraTransition[]> {

@@ -39,6 +39,7 @@ export const JIRA_OPERATIONS = {
   getProject: { method: 'GET', path: '/rest/api/3/project/{projectIdOrKey}' },
   searchProjects: { method: 'GET', path: '/rest/api/3/project/search' },
   myself: { method: 'GET', path: '/rest/api/3/myself' },
+  getFields: { method: 'GET', path: '/rest/api/3/field' },
 } as const satisfies Record<string, JiraOperation>;
 
 export type JiraOperationName = keyof typeof JIRA_OPERATIONS;

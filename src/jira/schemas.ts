@@ -42,8 +42,7 @@ export const issueFieldsSchema = z.looseObject({
     })
     .nullish(),
   resolution: z.looseObject({ name: z.string() }).nullish(),
-  customfield_10020: z.array(sprintSchema).nullish(),
-  customfield_10016: z.number().nullish(),
+  // Sprint and story points are custom fields whose ids vary by site: read through src/jira/fields.ts.
 });
 
 export const jiraIssueSchema = z.looseObject({
@@ -143,6 +142,17 @@ export const projectSearchResponseSchema = z.looseObject({
   isLast: z.boolean().optional(),
   nextPage: z.string().optional(),
 });
+
+/** One entry of GET /field: only what picking the sprint and story-point fields reads. */
+export const fieldSchema = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  custom: z.boolean().optional(),
+  schema: z.looseObject({ type: z.string().optional(), custom: z.string().optional() }).optional(),
+});
+export type JiraField = z.infer<typeof fieldSchema>;
+
+export const fieldListSchema = z.array(fieldSchema);
 
 export const commentSchema = z.looseObject({ id: z.string() });
 

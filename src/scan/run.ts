@@ -17,6 +17,7 @@ import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import { settingsOrDefaults, type Settings } from '../domain/settings';
 import { JiraRateLimitError } from '../errors';
 import { JiraClient, type BulkPropertyEntry } from '../jira/client';
+import { discoverAgileFields, SPRINT_FIELD_TYPE } from '../jira/fields';
 import { listOutcomes } from '../storage/outcomes';
 import {
   acquireScanLease,
@@ -31,7 +32,7 @@ import { loadSettings } from '../storage/settings';
 import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
 import { pushScanEvents, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
-import { SCAN_FIELDS, toScanIssue } from './snapshot';
+import { scanFields, toScanIssue } from './snapshot';
 import { retrying, ScanWriter } from './writer';
 
 /** Jira's page cap when fields are requested. */
@@ -65,6 +66,13 @@ export interface ScanCursor {
   /** Settings and outcomes as loaded at the start of the run: one consistent view for the whole run. */
   settings: Settings;
   outcomes: Array<[string, ScanOutcome]>;
+  /**
+   * The site's sprint field, asked of Jira once per run and kept so continuations do not ask again. Absent
+   * until the first invocation has asked (and in a cursor saved by a version that did not ask).
+   */
+  sprintField?: string;
+  /** What the run had to assume, for the summary. */
+  notes?: string[];
   counters: ScanCounters;
   errorSamples: ScanIssueError[];
   wouldChange: ScanRunSummary['wouldChange'];
@@ -151,6 +159,7 @@ export function summaryOf(
     errorSamples: c.errorSamples,
     wouldChange: c.wouldChange,
     health: status === 'finished' ? healthOf(c.health) : null,
+    notes: c.notes ?? [],
     failure,
   };
 }
@@ -212,6 +221,20 @@ export async function runScanInvocation(
       committed.unwritten = [];
       working.unwritten = [];
     }
+    if (!working.sprintField) {
+      const { ids, assumed } = await retrying(() => discoverAgileFields(jira));
+      const notes = assumed.includes('sprint')
+        ? [
+            `Jira lists no Sprint field (${SPRINT_FIELD_TYPE}): carry-overs were read from ${ids.sprint}, ` +
+              'the usual id on Jira Cloud.',
+          ]
+        : [];
+      // Part of the run's setup, like its settings: every later save carries it, even a rollback.
+      committed.sprintField = working.sprintField = ids.sprint;
+      committed.notes = notes;
+      working.notes = [...notes];
+    }
+    const sprintField = working.sprintField;
     let pagesNow = 0;
     let lastCheckpoint = clock();
     let finished = false;
@@ -222,7 +245,7 @@ export async function runScanInvocation(
         jira.searchJql({
           // No ORDER BY: Jira pages its own order with nextPageToken, and a sorted search costs it more.
           jql: `project = "${projectKey}" AND statusCategory != Done`,
-          fields: [...SCAN_FIELDS],
+          fields: scanFields(sprintField),
           properties: [ISSUE_PROPERTY_KEY],
           maxResults: PAGE_SIZE,
           nextPageToken: working.nextPageToken,
@@ -242,7 +265,7 @@ export async function runScanInvocation(
         }
         try {
           plans.push(
-            judgeIssue(toScanIssue(raw), {
+            judgeIssue(toScanIssue(raw, sprintField), {
               settings,
               outcomes,
               parentOutcome: (key) => parentOutcomes.get(key),

@@ -2,18 +2,15 @@
  * A Jira issue from the scan's search page, turned into what the domain judges: the facts the score needs
  * (IssueFacts), the zombie snapshot (IssueSnapshot) and the lens the app stored on the issue.
  */
-import { carryOversFromSprints, lastRealActivity, type SprintRef } from '../domain/activity';
+import { carryOversFromSprints, lastRealActivity } from '../domain/activity';
 import type { IssueFacts } from '../domain/assess-issue';
 import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
 import type { Outcome, OutcomeLink } from '../domain/schemas';
 import type { IssueSnapshot, StatusCategory } from '../domain/zombie';
+import { sprintsOf } from '../jira/fields';
 import type { JiraIssue } from '../jira/schemas';
 
-/** Jira Software's sprint field on Cloud. */
-export const SPRINT_FIELD = 'customfield_10020';
-
-/** Only what the verdict and the score read: fewer fields, smaller pages. */
-export const SCAN_FIELDS = [
+const SYSTEM_FIELDS = [
   'summary',
   'description',
   'issuetype',
@@ -24,8 +21,15 @@ export const SCAN_FIELDS = [
   'assignee',
   'reporter',
   'parent',
-  SPRINT_FIELD,
 ] as const;
+
+/**
+ * Only what the verdict and the score read: fewer fields, smaller pages. The sprint field's id is the site's
+ * (see src/jira/fields.ts).
+ */
+export function scanFields(sprintField: string): string[] {
+  return [...SYSTEM_FIELDS, sprintField];
+}
 
 export interface ScanIssue {
   id: number;
@@ -60,14 +64,16 @@ function isoOrThrow(value: string | null | undefined, what: string, key: string)
   return value;
 }
 
-export function toScanIssue(issue: JiraIssue): ScanIssue {
+export function toScanIssue(issue: JiraIssue, sprintField: string): ScanIssue {
   const f = issue.fields;
   const id = Number(issue.id);
   if (!Number.isSafeInteger(id))
     throw new PoisonedIssueError(`${issue.key}: issue id ${issue.id} is not a number.`);
   const created = isoOrThrow(f.created, 'created', issue.key);
   const updated = isoOrThrow(f.updated ?? f.created, 'updated', issue.key);
-  const sprints = (f[SPRINT_FIELD] ?? []) as SprintRef[];
+  const sprints = sprintsOf(issue, sprintField);
+  if (!sprints)
+    throw new PoisonedIssueError(`${issue.key}: the sprint field ${sprintField} is not a sprint list.`);
   return {
     id,
     key: issue.key,

@@ -22,6 +22,7 @@ import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { discoverAgileFields, sprintsOf, storyPointsOf, type AgileFieldIds } from '../jira/fields';
 import { jqlString } from '../jira/jql';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
@@ -30,8 +31,6 @@ import { loadSettings } from '../storage/settings';
 import { issueFacts, statusCategoryOf } from './issue-facts';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
 
-export const STORY_POINTS_FIELD = 'customfield_10016';
-export const SPRINT_FIELD = 'customfield_10020';
 const SUMMARY_PAGE = 100;
 /** Bounds the summary pass: a backlog larger than this is summarised over its first part, and says so. */
 const SUMMARY_MAX_PAGES = 200;
@@ -157,7 +156,10 @@ export async function mapSummary(call: CallContext, filters: MapFilters): Promis
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const jira = JiraClient.asUser();
-  const outcomes = await outcomesStore.listOutcomes(projectKey);
+  const [outcomes, { ids: field }] = await Promise.all([
+    outcomesStore.listOutcomes(projectKey),
+    discoverAgileFields(jira),
+  ]);
   const known = new Set(outcomes.map((o) => o.id));
   const seen = new Map<string, Seen>();
   const sprints = new Map<number, { id: number; name: string; state: string }>();
@@ -167,7 +169,7 @@ export async function mapSummary(call: CallContext, filters: MapFilters): Promis
   for (let page = 0; page < SUMMARY_MAX_PAGES; page++) {
     const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
       jql: openWorkJql(projectKey, filters),
-      fields: [STORY_POINTS_FIELD, 'parent', 'issuetype', 'assignee', SPRINT_FIELD],
+      fields: [field.storyPoints, 'parent', 'issuetype', 'assignee', field.sprint],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: SUMMARY_PAGE,
       nextPageToken: token,
@@ -177,13 +179,14 @@ export async function mapSummary(call: CallContext, filters: MapFilters): Promis
       seen.set(issue.key, {
         outcomeId: lens.outcomeId,
         parentKey: issue.fields.parent?.key ?? null,
-        estimate: typeof issue.fields.customfield_10016 === 'number' ? issue.fields.customfield_10016 : null,
+        estimate: storyPointsOf(issue, field.storyPoints),
         zombie: lens.zombie === 'true',
       });
       if (issue.fields.issuetype?.name) types.add(issue.fields.issuetype.name);
       const who = accountName(issue.fields.assignee);
       if (who) assignees.set(who.accountId, who.displayName);
-      for (const s of issue.fields.customfield_10020 ?? [])
+      // A sprint value Jira sends in another shape only costs the filter an option.
+      for (const s of sprintsOf(issue, field.sprint) ?? [])
         sprints.set(s.id, { id: s.id, name: s.name, state: s.state });
     }
     token = result.nextPageToken;
@@ -259,15 +262,7 @@ export async function mapSummary(call: CallContext, filters: MapFilters): Promis
 
 // ---- one lane, one page -----------------------------------------------------------------------------------
 
-const PAGE_FIELDS = [
-  'summary',
-  'description',
-  'status',
-  'issuetype',
-  'assignee',
-  'parent',
-  STORY_POINTS_FIELD,
-];
+const PAGE_FIELDS = ['summary', 'description', 'status', 'issuetype', 'assignee', 'parent'];
 
 /** Epics of the project linked directly to an outcome, epic key → outcome id: their children inherit it. */
 async function linkedEpics(jira: JiraClient, projectKey: string): Promise<Map<string, string>> {
@@ -311,18 +306,21 @@ interface LaneContext {
   byId: Map<string, Outcome>;
   settings: Settings;
   epics: Map<string, string>;
+  /** The site's field ids, asked once per request, whatever the number of lanes. */
+  field: AgileFieldIds;
 }
 
 async function laneContext(call: CallContext): Promise<LaneContext> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const jira = JiraClient.asUser();
-  const [outcomes, { settings }, epics] = await Promise.all([
+  const [outcomes, { settings }, epics, { ids: field }] = await Promise.all([
     outcomesStore.listOutcomes(projectKey),
     loadSettings(projectKey),
     linkedEpics(jira, projectKey),
+    discoverAgileFields(jira),
   ]);
-  return { jira, projectKey, byId: new Map(outcomes.map((o) => [o.id, o])), settings, epics };
+  return { jira, projectKey, byId: new Map(outcomes.map((o) => [o.id, o])), settings, epics, field };
 }
 
 async function lanePage(
@@ -333,7 +331,7 @@ async function lanePage(
     throw new ValidationError('This outcome does not exist (any more).', { lane: 'Unknown outcome.' });
   const result = await ctx.jira.searchJql({
     jql: `${openWorkJql(ctx.projectKey, input.filters)} AND ${laneJql(input.lane, ctx.epics)}`,
-    fields: PAGE_FIELDS,
+    fields: [...PAGE_FIELDS, ctx.field.storyPoints],
     properties: [ISSUE_PROPERTY_KEY],
     maxResults: input.pageSize,
     nextPageToken: input.pageToken ?? null,
@@ -352,7 +350,7 @@ async function lanePage(
       statusName: issue.fields.status?.name ?? '',
       statusCategory: statusCategoryOf(issue),
       assignee: assignee?.displayName ?? null,
-      estimate: typeof issue.fields.customfield_10016 === 'number' ? issue.fields.customfield_10016 : null,
+      estimate: storyPointsOf(issue, ctx.field.storyPoints),
       score: assessment.score.total,
       link: assessment.link.kind,
       via: assessment.link.kind === 'inherited' ? assessment.link.fromIssueKey : null,

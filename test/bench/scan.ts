@@ -13,7 +13,8 @@ import { SCAN_QUEUE } from '../../src/scan/queue';
 import { SCAN_FUNCTION_TIMEOUT_SECONDS } from '../../src/scan/budget';
 import { startScans } from '../../src/scan/trigger';
 import { judgeIssue } from '../../src/scan/scan-page';
-import { SCAN_FIELDS, toScanIssue } from '../../src/scan/snapshot';
+import { DEFAULT_SPRINT_FIELD } from '../../src/jira/fields';
+import { scanFields, toScanIssue } from '../../src/scan/snapshot';
 import { JiraClient } from '../../src/jira/client';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { loadSettings } from '../../src/storage/settings';
@@ -166,10 +167,10 @@ async function naiveRun(label: string) {
       });
       for (const { key } of page.issues) {
         const issue = await client.getIssue(key, {
-          fields: [...SCAN_FIELDS],
+          fields: scanFields(DEFAULT_SPRINT_FIELD),
           properties: [ISSUE_PROPERTY_KEY],
         });
-        const plan = judgeIssue(toScanIssue(issue), ctx);
+        const plan = judgeIssue(toScanIssue(issue, DEFAULT_SPRINT_FIELD), ctx);
         await client.setIssueProperty(
           key,
           ISSUE_PROPERTY_KEY,

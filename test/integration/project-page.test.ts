@@ -9,6 +9,7 @@ import type {
   DecideData,
   DecisionLogData,
   HealthData,
+  MapLanesData,
   MapPageData,
   MapSummaryData,
   OutcomeView,
@@ -19,6 +20,7 @@ import type {
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { createProjectPageResolver } from '../../src/resolvers/project-page';
 import { runInInvocation } from '../../workbench/forge/context';
+import { DEFAULT_CUSTOM_FIELDS } from '../../workbench/jira/types';
 
 const P = 'DEMO';
 /** The manifest's module when src/index.ts loads; else the same resolver as a test module (other surfaces may be mid-landing). */
@@ -230,6 +232,43 @@ describe('outcome map', () => {
     expect(ok(await call<MapSummaryData>('mapSummary', { filters: { assignee: `${member}\\` } })).total).toBe(
       0,
     );
+  });
+
+  it('reads estimates and sprints under the ids the site lists, asking for the field list once per request', async () => {
+    app.jira.customFields = { sprint: 'customfield_10104', storyPoints: 'customfield_10208' };
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const s = app.jira.store;
+    const linked = s.createIssue({
+      projectKey: P,
+      summary: 'Shoppers lose their cart',
+      storyPoints: 5,
+      sprints: [{ id: 7, name: 'Sprint 7', state: 'active' }],
+    });
+    s.setIssueProperty(linked.key, ISSUE_PROPERTY_KEY, { outcomeId: o.id });
+    s.createIssue({ projectKey: P, summary: 'Unlinked chore', storyPoints: 2 });
+    const fieldCalls = () =>
+      app.jira.calls.filter((c) => c.path.split('?')[0] === '/rest/api/3/field').length;
+
+    let before = fieldCalls();
+    const summary = ok(await call<MapSummaryData>('mapSummary', {}, 'viewer'));
+    expect(fieldCalls() - before).toBe(1);
+    expect(summary.totalEstimate).toBe(7);
+    expect(summary.lanes.find((l) => l.lane === o.id)).toMatchObject({ count: 1, estimate: 5 });
+    expect(summary.filterOptions.sprints).toEqual([{ id: 7, name: 'Sprint 7', state: 'active' }]);
+
+    before = fieldCalls();
+    const { lanes } = ok(await call<MapLanesData>('mapLanes', {}, 'viewer'));
+    expect(fieldCalls() - before).toBe(1);
+    expect(lanes.flatMap((l) => l.issues.map((i) => [i.summary, i.estimate])).sort()).toEqual([
+      ['Shoppers lose their cart', 5],
+      ['Unlinked chore', 2],
+    ]);
+  });
+
+  it('falls back to the usual story-point id when the site lists no such field', async () => {
+    app.jira.customFields = { ...DEFAULT_CUSTOM_FIELDS, hidden: ['storyPoints', 'sprint'] };
+    app.jira.store.createIssue({ projectKey: P, summary: 'Unlinked chore', storyPoints: 2 });
+    expect(ok(await call<MapSummaryData>('mapSummary', {}, 'viewer')).totalEstimate).toBe(2);
   });
 
   it('refuses an outsider', async () => {

@@ -14,7 +14,7 @@ import { OTHER_PROJECT_KEY } from '../support/workbench-harness';
 import { listRunSummaries, loadHealthSnapshot } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
-import type { IssueInput } from '../../workbench/jira/types';
+import { DEFAULT_CUSTOM_FIELDS, type IssueInput } from '../../workbench/jira/types';
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -113,7 +113,7 @@ describe('the zombie scan', () => {
 
     expect(second.counters).toMatchObject({ issues: 2, flagged: 0, cleared: 0, changed: 0, edits: 0 });
     expect(writesIn(callsSince(mark))).toBe(0);
-    expect(callsSince(mark)).toEqual({ 'POST /rest/api/3/search/jql': 1 });
+    expect(callsSince(mark)).toEqual({ 'GET /rest/api/3/field': 1, 'POST /rest/api/3/search/jql': 1 });
     expect(lensOf(stale).zombie).toBe('true');
     expect(wb.jira.store.listComments(issueOf(stale).id)).toHaveLength(1);
   });
@@ -188,7 +188,7 @@ describe('the zombie scan', () => {
 
     const calls = callsSince(mark);
     expect(writesIn(calls)).toBe(0);
-    expect(Object.keys(calls)).toEqual(['POST /rest/api/3/search/jql']);
+    expect(Object.keys(calls)).toEqual(['GET /rest/api/3/field', 'POST /rest/api/3/search/jql']);
     expect(summary).toMatchObject({ dryRun: true, status: 'finished' });
     expect(summary.counters).toMatchObject({ issues: 2, flagged: 1, changed: 2, edits: 2 });
     expect(summary.wouldChange).toEqual([
@@ -220,6 +220,7 @@ describe('the zombie scan', () => {
     expect(first.counters).toMatchObject({ pages: 3, issues: 250, changed: 250, flagged: 125 });
     expect(calls['POST /rest/api/3/search/jql']).toBe(3);
     expect(calls['POST /rest/api/3/issue/properties/multi']).toBe(3);
+    expect(calls['GET /rest/api/3/field']).toBe(1);
 
     const again = wb.jira.calls.length;
     const second = await scan();
@@ -232,11 +233,14 @@ describe('the zombie scan', () => {
     let t = Date.now();
     useConsumer({ clock: () => (t += 1000), timeoutMs: 60_000, budgetShare: 0.7 });
     wb.jira.store.bulkCreateIssues(Array.from({ length: 250 }, () => idle()));
+    const mark = wb.jira.calls.length;
 
     const summary = await scan();
 
     expect(summary.status).toBe('finished');
     expect(summary.counters.invocations).toBeGreaterThan(1);
+    // The sprint field is asked once per run: continuations read it from the cursor.
+    expect(callsSince(mark)['GET /rest/api/3/field']).toBe(1);
     expect(summary.counters).toMatchObject({ pages: 3, issues: 250, flagged: 250, changed: 250 });
     const stored = [...Array(250).keys()].map((i) => lensOf(`${PROJECT_KEY}-${i + 1}`).zombie);
     expect(new Set(stored)).toEqual(new Set(['true']));
@@ -445,5 +449,43 @@ describe('the zombie scan', () => {
       dryRun: true,
       status: 'finished',
     });
+  });
+});
+
+describe('the zombie scan on a site whose sprint field has its own id', () => {
+  /** Four closed sprints: one past the default limit of three carry-overs. */
+  const carriedFourTimes = () =>
+    anIssue({
+      sprints: [1, 2, 3, 4].map((n) => ({
+        id: n,
+        name: `Sprint ${n}`,
+        state: 'closed' as const,
+        startDate: ago(70 - n * 14),
+        endDate: ago(56 - n * 14),
+      })),
+    });
+
+  it('reads carry-overs from the field Jira lists as the sprint field, asking once per run', async () => {
+    wb.jira.customFields = { ...DEFAULT_CUSTOM_FIELDS, sprint: 'customfield_10104' };
+    const carried = wb.jira.store.createIssue(carriedFourTimes()).key;
+    const mark = wb.jira.calls.length;
+
+    const summary = await scan();
+
+    expect(summary.status).toBe('finished');
+    expect(lensOf(carried).flag?.rules.map((r) => r.rule)).toEqual(['carriedOver']);
+    expect(summary.notes).toEqual([]);
+    expect(callsSince(mark)['GET /rest/api/3/field']).toBe(1);
+  });
+
+  it('falls back to customfield_10020 when Jira lists no sprint field, and says so in the summary', async () => {
+    wb.jira.customFields = { ...DEFAULT_CUSTOM_FIELDS, hidden: ['sprint'] };
+    const carried = wb.jira.store.createIssue(carriedFourTimes()).key;
+
+    const summary = await scan();
+
+    expect(summary.status).toBe('finished');
+    expect(lensOf(carried).flag?.rules.map((r) => r.rule)).toEqual(['carriedOver']);
+    expect(summary.notes).toEqual([expect.stringMatching(/no Sprint field.*customfield_10020/)]);
   });
 });
