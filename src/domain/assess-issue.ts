@@ -40,18 +40,19 @@ export function resolveLink(
 export function assessIssue(
   facts: IssueFacts,
   draft: IssueLensDraft,
-  outcomes: ReadonlyMap<string, Pick<Outcome, 'status'>>,
+  outcomes: ReadonlyMap<string, Pick<Outcome, 'status'> & Partial<Pick<Outcome, 'name'>>>,
   settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
   recipe: RecipeVerdict = detectRecipe({ summary: facts.summary, description: facts.description }),
 ): Assessment {
   const link = resolveLink(draft.outcomeId, facts.parent, outcomes);
-  const linkedOutcomeStatus = link.kind === 'none' ? undefined : outcomes.get(link.outcomeId)?.status;
+  const linked = link.kind === 'none' ? undefined : outcomes.get(link.outcomeId);
   const score = scoreIssue(
     {
       hypothesis: draft.hypothesis,
       expected: draft.expected,
       link,
-      ...(linkedOutcomeStatus ? { linkedOutcomeStatus } : {}),
+      ...(linked ? { linkedOutcomeStatus: linked.status } : {}),
+      ...(linked?.name ? { linkedOutcomeName: linked.name } : {}),
       killCriteria: draft.killCriteria,
       ...(draft.result ? { result: draft.result } : {}),
       delivered: facts.statusCategory === 'done',

@@ -29,6 +29,8 @@ export interface ScoreInput {
   link: OutcomeLink;
   /** Status of the linked outcome, when known. */
   linkedOutcomeStatus?: OutcomeStatus;
+  /** Name of the linked outcome, to explain the link in words; its id is shown when unknown. */
+  linkedOutcomeName?: string;
   killCriteria: KillCriteria;
   result?: Result;
   /** Delivered (status category done): evidence only counts from then on. */
@@ -80,7 +82,12 @@ export function scoreIssue(
   const assessments: Record<ScoreComponentId, Assessment> = {
     hypothesis: assessHypothesis(input.hypothesis),
     measurable: assessMeasurable(input.expected),
-    outcomeLink: assessLink(input.link, input.linkedOutcomeStatus, settings.inheritedLinkShare),
+    outcomeLink: assessLink(
+      input.link,
+      input.linkedOutcomeStatus,
+      input.linkedOutcomeName,
+      settings.inheritedLinkShare,
+    ),
     killCriteria: assessKillCriteria(input.killCriteria),
     problemFraming: assessFraming(input.framing, input.hypothesis),
     evidence: assessEvidence(input.result, input.delivered),
@@ -156,6 +163,7 @@ function assessMeasurable(e: ExpectedOutcome): Assessment {
 function assessLink(
   link: OutcomeLink,
   status: OutcomeStatus | undefined,
+  name: string | undefined,
   inheritedShare: number,
 ): Assessment {
   if (link.kind === 'none') {
@@ -166,11 +174,12 @@ function assessLink(
       hint: 'Link the issue (or its epic) to the project outcome it is meant to move.',
     };
   }
+  const outcome = name ? `"${name}"` : link.outcomeId;
   if (status === 'abandoned') {
     return {
       earned: 0,
       applicable: true,
-      detail: `Linked to ${link.outcomeId}, which was abandoned.`,
+      detail: `Linked to ${outcome}, which was abandoned.`,
       hint: 'The linked outcome was abandoned: relink to an active outcome, or take the item to kill review.',
     };
   }
@@ -178,11 +187,11 @@ function assessLink(
     return {
       earned: inheritedShare,
       applicable: true,
-      detail: `Serves ${link.outcomeId} through ${link.fromIssueKey} (inherited, counts ${Math.round(inheritedShare * 100)}%).`,
+      detail: `Serves ${outcome} through ${link.fromIssueKey} (inherited, counts ${Math.round(inheritedShare * 100)}%).`,
       hint: 'Link the issue itself to the outcome for full points: say how this item, not just its epic, moves it.',
     };
   }
-  return { earned: 1, applicable: true, detail: `Serves ${link.outcomeId} directly.`, hint: null };
+  return { earned: 1, applicable: true, detail: `Serves ${outcome} directly.`, hint: null };
 }
 
 function assessKillCriteria(k: KillCriteria): Assessment {

@@ -1,9 +1,9 @@
 import { assessIssue, resolveLink, type IssueFacts } from '../../src/domain/assess-issue';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 
-const outcomes = new Map([
-  ['out-carts', { status: 'active' as const }],
-  ['out-old', { status: 'abandoned' as const }],
+const outcomes = new Map<string, { status: 'active' | 'abandoned'; name?: string }>([
+  ['out-carts', { status: 'active', name: 'Fewer abandoned carts' }],
+  ['out-old', { status: 'abandoned' }],
 ]);
 
 function facts(overrides: Partial<IssueFacts> = {}): IssueFacts {
@@ -60,5 +60,16 @@ describe('assessing one issue', () => {
     );
     expect(a.link.kind).toBe('direct');
     expect(a.score.components.find((c) => c.id === 'outcomeLink')!.points).toBe(0);
+  });
+  it('explains the link by the outcome’s name, and by its id when the name is not known', () => {
+    const linkDetail = (outcomeId: string) =>
+      assessIssue(
+        facts(),
+        { hypothesis: {}, expected: {}, killCriteria: {}, outcomeId },
+        outcomes,
+        DEFAULT_SETTINGS,
+      ).score.components.find((c) => c.id === 'outcomeLink')!.detail;
+    expect(linkDetail('out-carts')).toBe('Serves "Fewer abandoned carts" directly.');
+    expect(linkDetail('out-old')).toBe('Linked to out-old, which was abandoned.');
   });
 });
