@@ -321,6 +321,8 @@ export interface ScanRunView {
   errors: ScanIssueError[];
   /** Dry run only: the first issues it would have flagged, cleared or updated. */
   wouldChange: ScanRunSummary['wouldChange'];
+  /** What the run had to assume about the site (e.g. which sprint field it read), in words for people. */
+  notes: string[];
   failure: string | null;
 }
 

@@ -39,6 +39,8 @@ export function toRunView(s: Partial<ScanRunSummary> & { runId: string; startedA
         }))
       : [],
     wouldChange: s.dryRun === true && Array.isArray(s.wouldChange) ? s.wouldChange : [],
+    // Runs stored before notes existed have none.
+    notes: Array.isArray(s.notes) ? s.notes.filter((n): n is string => typeof n === 'string') : [],
     failure: text(s.failure),
   };
 }

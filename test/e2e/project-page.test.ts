@@ -7,9 +7,12 @@
 import type { Frame, Locator, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { PROJECT_PAGE_RESOLVERS } from '../../src/contract/project-page';
+import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ZOMBIE_RULE_LABELS } from '../../static/shared/zombie-rules';
+import { saveRunSummary } from '../../src/storage/scan-state';
+import { runInInvocation } from '../../workbench/forge/context';
 import { seedDemo } from '../../workbench/seed/demo';
 import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
@@ -394,10 +397,35 @@ describe('the project page in the browser', () => {
   });
 
   it('lists scan runs on Backlog health, and a run started with "Scan now" appears and finishes there', async () => {
+    // A run that had to assume the sprint field, as on a site whose GET /field lists none.
+    const note = 'Jira lists no Sprint field: carry-overs were read from customfield_10020.';
+    await runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      () =>
+        saveRunSummary('DEMO', {
+          runId: 'run-noted',
+          projectKey: 'DEMO',
+          origin: 'schedule',
+          requestedBy: null,
+          dryRun: false,
+          status: 'finished',
+          startedAt: '2020-01-01T00:00:00.000Z',
+          finishedAt: '2020-01-01T00:00:05.000Z',
+          counters: emptyCounters(),
+          errorSamples: [],
+          wouldChange: [],
+          health: null,
+          notes: [note],
+          failure: null,
+        } satisfies ScanRunSummary),
+    );
     const { page, frame } = await openProjectPage();
     await openTab(frame, 'Backlog health');
     const runs = frame.getByRole('table', { name: 'Scan runs' });
     await runs.waitFor({ timeout: 30_000 });
+    await runs.getByText('A note on the run', { exact: true }).click();
+    const notes = runs.getByRole('list', { name: 'Notes on the run started 2020-01-01 00:00:00' });
+    expect(await notes.getByRole('listitem').allInnerTexts()).toEqual([note]);
     // The nightly scan of beforeAll: scheduled, live, finished, with its counters.
     const nightly = runs.locator('tbody tr').filter({ hasText: 'Schedule' }).first();
     expect(await nightly.innerText()).toMatch(/Schedule\s+Live\s+finished/i);

@@ -588,6 +588,19 @@ describe('scan runs', () => {
     expect(data.runs[1]?.wouldChange).toEqual([{ issueKey: 'DEMO-3', change: 'flag' }]);
   });
 
+  it('passes on what a run had to assume, and reads a run stored before notes existed as having none', async () => {
+    const note = 'Jira lists no Sprint field: carry-overs were read from customfield_10020.';
+    await storeRuns(
+      aRun({ runId: 'run-old' }), // no notes field, as runs stored before notes existed
+      aRun({ runId: 'run-noted', startedAt: '2026-06-02T00:00:00.000Z', notes: [note, 42] }),
+    );
+    const data = ok(await call<ScanRunsData>('scanRuns', {}, 'viewer'));
+    expect(data.runs.map((r) => [r.runId, r.notes])).toEqual([
+      ['run-noted', [note]],
+      ['run-old', []],
+    ]);
+  });
+
   it('bounds the list and refuses a limit past the bound', async () => {
     await storeRuns(
       ...Array.from({ length: 5 }, (_, i) =>

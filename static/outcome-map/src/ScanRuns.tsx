@@ -25,16 +25,25 @@ const STATUS_PILL: Record<ScanRunView['status'], string> = {
   failed: 'ol-pill ol-pill-danger',
 };
 
+const hasDetails = (run: ScanRunView) =>
+  run.failure !== null || run.errors.length > 0 || run.wouldChange.length > 0 || run.notes.length > 0;
+
+/** The details' summary line names what is inside, in the order it is shown. */
+function detailsTitle(run: ScanRunView): string {
+  const parts = [
+    run.failure ? 'Why it failed' : null,
+    run.errors.length ? `${run.errors.length} issue errors` : null,
+    run.wouldChange.length ? 'what the dry run would change' : null,
+    run.notes.length ? `${run.notes.length === 1 ? 'a note' : `${run.notes.length} notes`} on the run` : null,
+  ].filter((p): p is string => p !== null);
+  const text = parts.join(', ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function RunDetails({ run }: { run: ScanRunView }) {
-  if (!run.errors.length && !run.wouldChange.length && !run.failure) return null;
   return (
     <details>
-      <summary>
-        {run.failure ? 'Why it failed' : run.errors.length ? `${run.errors.length} issue errors` : ''}
-        {run.wouldChange.length
-          ? `${run.failure || run.errors.length ? ', ' : ''}what the dry run would change`
-          : ''}
-      </summary>
+      <summary>{detailsTitle(run)}</summary>
       {run.failure ? <p>{run.failure}</p> : null}
       {run.errors.length ? (
         <ul aria-label={`Errors of the run started ${when(run.startedAt)}`}>
@@ -56,6 +65,13 @@ function RunDetails({ run }: { run: ScanRunView }) {
                   ? 'clear the flag'
                   : 'update the score'}
             </li>
+          ))}
+        </ul>
+      ) : null}
+      {run.notes.length ? (
+        <ul aria-label={`Notes on the run started ${when(run.startedAt)}`}>
+          {run.notes.map((n, i) => (
+            <li key={i}>{n}</li>
           ))}
         </ul>
       ) : null}
@@ -151,7 +167,7 @@ export function ScanRuns({ tick }: { tick: number }) {
                     <td>{r.counters.changed}</td>
                     <td>{r.counters.errors}</td>
                   </tr>
-                  {r.errors.length || r.wouldChange.length || r.failure ? (
+                  {hasDetails(r) ? (
                     <tr>
                       <td colSpan={11}>
                         <RunDetails run={r} />
