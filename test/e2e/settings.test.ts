@@ -173,7 +173,8 @@ describe('the settings page in the browser', () => {
     // The default settings give bugs a shorter idle limit.
     expect(await frame.getByLabel('Max idle days for Bug', { exact: true }).inputValue()).toBe('30');
     await frame.getByRole('button', { name: 'Add an issue type' }).click();
-    // The new row's type cell has the focus: type into it from the keyboard.
+    // The new row's type cell takes the focus (after the row renders): type into it from the keyboard.
+    await frame.waitForFunction(() => /^per-type-.+-type$/.test(document.activeElement?.id ?? ''));
     await page.keyboard.type('Story');
     expect(await frame.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(
       'Story',
