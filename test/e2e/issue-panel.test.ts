@@ -57,7 +57,23 @@ describe('the issue panel in the browser', () => {
     // The epic's outcome is inherited, and said so at the Outcome field.
     expect(await panel.locator('#ol-outcomeId-help').innerText()).toMatch(/^Inherited from DEMO-\d+: “.+”/);
 
-    await panel.getByRole('button', { name: 'Paste story' }).click();
+    // The way to paste sits right under the message that points to it, above the score and the warning.
+    const pasteButton = panel.getByRole('button', { name: 'Paste story' });
+    expect(await pasteButton.count()).toBe(1);
+    const order = await pasteButton.evaluate((button) => {
+      const follows = (a: Element | null, b: Element | null) =>
+        !!a && !!b && (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+      const message = document.querySelector('[data-testid="empty-state"]');
+      const score = document.querySelector('[data-testid="score-total"]');
+      const warning = document.querySelector('[data-testid="recipe-warning"]');
+      return {
+        afterMessage: follows(message, button),
+        beforeScore: follows(button, score),
+        beforeWarning: follows(button, warning),
+      };
+    });
+    expect(order).toEqual({ afterMessage: true, beforeScore: true, beforeWarning: true });
+    await pasteButton.click();
     await panel.getByLabel('Story', { exact: true }).fill(STORY);
     await panel.getByRole('button', { name: 'Fill fields' }).click();
     expect(await panel.getByLabel('Persona').inputValue()).toBe('shopper on a phone');

@@ -236,51 +236,11 @@ function Panel({ data }: { data: PanelLoadData }) {
       ? 'This project has no active outcomes yet: add them on the Outcome map page.'
       : undefined;
 
-  return (
-    <main className="ol-root ol-stack" aria-label={`Outcome Lens for ${data.issue.key}`}>
-      <h1 className="ol-sr-only">Outcome Lens for {data.issue.key}</h1>
-      {!editable ? (
-        <Message appearance="info" title="Read-only" testId="read-only">
-          <p>{data.permissions.readOnlyReason}</p>
-        </Message>
-      ) : null}
-      {nothingYet && editable ? (
-        <Message appearance="info" title="No hypothesis yet" testId="empty-state">
-          <p>
-            Say who has the problem, what they want and why it matters, and what result you expect. Paste a
-            user story to fill the fields, or type them below.
-          </p>
-        </Message>
-      ) : null}
-      {nothingYet && !editable ? (
-        <p className="ol-muted">Nobody has written a hypothesis for this issue yet.</p>
-      ) : null}
-
-      <KillReviewStatus review={base.killReview} today={new Date().toISOString().slice(0, 10)} />
-      <ScoreBreakdown
-        score={assessment.score}
-        caption={editable ? 'Updates as you type; saved with the issue when you press Save.' : undefined}
-      />
-      <RecipeWarning
-        verdict={assessment.recipe}
-        {...(editable ? { onWriteHypothesis: () => focusField('persona') } : {})}
-      />
-
-      {conflict ? (
-        <Message appearance="warning" title="Not saved: someone else saved first" testId="conflict">
-          <p>{conflict.message}</p>
-          {conflict.theirs ? <TheirVersion lens={conflict.theirs} /> : null}
-          <div className="ol-actions">
-            <button type="button" className="ol-btn" onClick={useTheirs} disabled={!conflict.theirs}>
-              Reload their version
-            </button>
-            <button type="button" className="ol-btn" onClick={keepMine} disabled={!conflict.theirs}>
-              Keep mine
-            </button>
-          </div>
-        </Message>
-      ) : null}
-
+  // One story box and one "Paste story" button: on an empty lens right under the message that points to
+  // them, else above the form.
+  const pasteFirst = nothingYet && editable;
+  const paste = (
+    <>
       {editable ? (
         <div className="ol-actions">
           <button
@@ -333,6 +293,56 @@ function Panel({ data }: { data: PanelLoadData }) {
           {pasteNote}
         </p>
       ) : null}
+    </>
+  );
+
+  return (
+    <main className="ol-root ol-stack" aria-label={`Outcome Lens for ${data.issue.key}`}>
+      <h1 className="ol-sr-only">Outcome Lens for {data.issue.key}</h1>
+      {!editable ? (
+        <Message appearance="info" title="Read-only" testId="read-only">
+          <p>{data.permissions.readOnlyReason}</p>
+        </Message>
+      ) : null}
+      {nothingYet && editable ? (
+        <Message appearance="info" title="No hypothesis yet" testId="empty-state">
+          <p>
+            Say who has the problem, what they want and why it matters, and what result you expect. Paste a
+            user story to fill the fields, or type them below.
+          </p>
+        </Message>
+      ) : null}
+      {pasteFirst ? paste : null}
+      {nothingYet && !editable ? (
+        <p className="ol-muted">Nobody has written a hypothesis for this issue yet.</p>
+      ) : null}
+
+      <KillReviewStatus review={base.killReview} today={new Date().toISOString().slice(0, 10)} />
+      <ScoreBreakdown
+        score={assessment.score}
+        caption={editable ? 'Updates as you type; saved with the issue when you press Save.' : undefined}
+      />
+      <RecipeWarning
+        verdict={assessment.recipe}
+        {...(editable ? { onWriteHypothesis: () => focusField('persona') } : {})}
+      />
+
+      {conflict ? (
+        <Message appearance="warning" title="Not saved: someone else saved first" testId="conflict">
+          <p>{conflict.message}</p>
+          {conflict.theirs ? <TheirVersion lens={conflict.theirs} /> : null}
+          <div className="ol-actions">
+            <button type="button" className="ol-btn" onClick={useTheirs} disabled={!conflict.theirs}>
+              Reload their version
+            </button>
+            <button type="button" className="ol-btn" onClick={keepMine} disabled={!conflict.theirs}>
+              Keep mine
+            </button>
+          </div>
+        </Message>
+      ) : null}
+
+      {pasteFirst ? null : paste}
 
       <form
         className="ol-stack"
