@@ -6,7 +6,7 @@
  */
 import type { Frame, Locator, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
-import { PROJECT_PAGE_RESOLVERS } from '../../src/contract/project-page';
+import { PROJECT_PAGE_RESOLVERS, type OutcomeView } from '../../src/contract/project-page';
 import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
@@ -108,6 +108,52 @@ describe('the project page in the browser', () => {
     await card.waitFor({ timeout: 30_000 });
     expect(await again.getByTestId('lane-none').getByTestId(`map-issue-${key}`).count()).toBe(0);
     console.log(`project page: created "${OUTCOME}", linked ${key} from its panel, now in its lane`);
+    await page.close();
+  });
+
+  it('records one measurement on a double click of Record, with no error from a second request', async () => {
+    const name = 'Checkout takes one minute';
+    const created = (await wb.app.invoke(
+      'outcome-lens-project-page',
+      PROJECT_PAGE_RESOLVERS.createOutcome,
+      {
+        draft: {
+          name,
+          metric: 'seconds to pay',
+          baseline: 120,
+          target: 60,
+          direction: 'decrease',
+          dueDate: '2027-06-30',
+        },
+      },
+      { user: 'admin', projectKey: 'DEMO' },
+    )) as { ok: boolean; data: OutcomeView };
+    expect(created.ok).toBe(true);
+    const { page, frame } = await openProjectPage();
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      const key = (JSON.parse(r.postData() ?? '{}') as { functionKey?: string }).functionKey;
+      if (r.url().endsWith('/__bridge/invoke') && key === PROJECT_PAGE_RESOLVERS.addMeasurement)
+        sent.push(key);
+    });
+    const lane = laneOf(frame, name);
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    const form = lane.getByRole('form', { name: 'Record a measurement of seconds to pay' });
+    await form.getByLabel('Value of seconds to pay').fill('90');
+    await form.getByRole('button', { name: 'Record' }).dblclick();
+    await form.waitFor({ state: 'detached' });
+    await lane.getByText(/seconds to pay: 90 now/).waitFor();
+    await page.waitForTimeout(300);
+    expect(sent).toHaveLength(1);
+    expect(await frame.locator('.ol-error, [role="alert"]').count()).toBe(0);
+    const loaded = (await wb.app.invoke(
+      'outcome-lens-project-page',
+      PROJECT_PAGE_RESOLVERS.load,
+      {},
+      { user: 'admin', projectKey: 'DEMO' },
+    )) as { data: { outcomes: OutcomeView[] } };
+    const stored = loaded.data.outcomes.find((o) => o.id === created.data.id);
+    expect(stored?.measurements.map((m) => m.value)).toEqual([90]);
     await page.close();
   });
 

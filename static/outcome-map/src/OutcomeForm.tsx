@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R, type OutcomeView } from '../../../src/contract/project-page';
 import { fieldErrors, measurementSchema, outcomeDraftSchema } from '../../../src/domain/schemas';
 import { callResolver, flag } from '../../shared/bridge';
@@ -164,17 +164,26 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
   const [at, setAt] = useState(new Date().toISOString().slice(0, 10));
   const [value, setValue] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  // A second submit before the first answers would send the same version again and fail its check: the
+  // ref refuses it even before the disabled button has rendered.
+  const saving = useRef(false);
   const idp = `measure-${props.outcome.id}`;
   useEffect(() => document.getElementById(`${idp}-value`)?.focus(), [idp]);
   const submit = async () => {
+    if (saving.current) return;
     const measurement = { at, value: num(value) };
     const local = measurementSchema.safeParse(measurement);
     if (!local.success) return setErrors(fieldErrors(local.error));
+    saving.current = true;
+    setBusy(true);
     const answer = await callResolver<OutcomeView>(R.addMeasurement, {
       id: props.outcome.id,
       version: props.outcome.version,
       measurement,
     });
+    saving.current = false;
+    setBusy(false);
     if (answer.ok) props.onDone(true);
     else setErrors({ value: answer.error.message });
   };
@@ -203,7 +212,7 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
         onChange={setValue}
         error={errors.value}
       />
-      <button type="submit" className="ol-btn ol-btn-primary">
+      <button type="submit" className="ol-btn ol-btn-primary" disabled={busy} aria-busy={busy}>
         Record
       </button>
       <button type="button" className="ol-btn" onClick={() => props.onDone(false)}>
