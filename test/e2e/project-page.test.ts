@@ -157,6 +157,58 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
+  it('tells progress toward the target from share of open work, and draws the chart across the card with the target label off its line', async () => {
+    const { page, frame } = await openProjectPage();
+    const name = 'Checkout takes one minute';
+    const lane = laneOf(frame, name);
+    await lane.waitFor({ timeout: 30_000 });
+    await frame.getByTestId('map-total').waitFor();
+    const progress = lane.getByRole('progressbar', { name: `Progress to target: ${name}` });
+    const share = lane.getByRole('meter', { name: `Share of open work: ${name}` });
+    expect(await progress.getAttribute('aria-valuetext')).toBe('50% of the way from 120 to 60');
+    expect(await share.getAttribute('aria-valuetext')).toMatch(/^\d+% of open items$/);
+    expect(await lane.getByText('Progress to target: 50%', { exact: true }).count()).toBe(1);
+    expect(await lane.getByText(/^Share of open work: \d+%$/).count()).toBe(1);
+    expect(await frame.getByRole('meter', { name: 'Share of open work: serves no outcome' }).count()).toBe(1);
+    const fill = (bar: Locator) =>
+      bar.evaluate((el) => getComputedStyle(el.firstElementChild!).backgroundColor);
+    expect(await fill(progress)).not.toBe(await fill(share));
+
+    const geometry = async () =>
+      lane.locator('svg.ol-chart').evaluate((svg) => {
+        const line = svg.querySelector('line.target')!.getBoundingClientRect();
+        const text = svg.querySelector('text.target-label')!.getBoundingClientRect();
+        const box = svg.getBoundingClientRect();
+        const card = svg.closest('article')!;
+        const style = getComputedStyle(card);
+        const inner = card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return {
+          labelClearOfLine: text.bottom <= line.top,
+          labelInside: text.top >= box.top && text.right <= box.right + 0.5,
+          widthGap: Math.abs(box.width - inner),
+          fontPx: parseFloat(getComputedStyle(svg.querySelector('text.target-label')!).fontSize),
+          drawnWidth: Number(svg.getAttribute('viewBox')!.split(' ')[2]),
+          width: box.width,
+        };
+      });
+    const wide = await geometry();
+    expect(wide).toMatchObject({ labelClearOfLine: true, labelInside: true });
+    expect(wide.widthGap).toBeLessThan(1);
+    // Drawn at its width, not stretched: the viewBox follows the card.
+    expect(Math.abs(wide.drawnWidth - wide.width)).toBeLessThan(1);
+    await page.setViewportSize({ width: 420, height: 900 });
+    await frame.waitForFunction((w) => {
+      const svgs = Array.from(document.querySelectorAll('svg.ol-chart'));
+      return svgs.some((s) => Math.abs(s.getBoundingClientRect().width - w) > 1);
+    }, wide.width);
+    const narrow = await geometry();
+    expect(narrow).toMatchObject({ labelClearOfLine: true, labelInside: true });
+    expect(narrow.widthGap).toBeLessThan(1);
+    expect(Math.abs(narrow.drawnWidth - narrow.width)).toBeLessThan(1);
+    console.log(`outcome chart: ${wide.width}px wide, ${narrow.width}px in a narrow frame`);
+    await page.close();
+  });
+
   it('takes the keyboard into a decision form and back to its button on Cancel; an empty decision log says so', async () => {
     const key = zombies[0]!;
     const { page, frame } = await openProjectPage();

@@ -1,24 +1,51 @@
+import { useEffect, useRef, useState } from 'react';
 import type { OutcomeView } from '../../../src/contract/project-page';
 
-/** A small SVG line of measured values against the baseline and the target line. */
+const H = 80;
+/** Room above and below the plot: the target's label fits above its line even when the target is the top. */
+const PAD = 16;
+/** Space between the bottom of the target label and its line. */
+const LABEL_GAP = 4;
+
+/**
+ * A small SVG line of measured values against the target line. It draws at the width of its card (measured,
+ * not scaled, so the text keeps its size), with the target's label just above its line, never across it.
+ */
 export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
-  const W = 240;
-  const H = 70;
+  const ref = useRef<SVGSVGElement>(null);
+  const [W, setW] = useState(240);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () => setW(Math.max(120, Math.round(el.getBoundingClientRect().width)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   const points = [...outcome.measurements].sort((a, b) => a.at.localeCompare(b.at));
   const values = [outcome.baseline, outcome.target, ...points.map((p) => p.value)];
   const min = Math.min(...values);
   const max = Math.max(...values);
-  const y = (v: number) => (max === min ? H / 2 : 8 + ((max - v) / (max - min)) * (H - 16));
+  const y = (v: number) => (max === min ? H / 2 : PAD + ((max - v) / (max - min)) * (H - 2 * PAD));
   const x = (i: number) => (points.length <= 1 ? W / 2 : 10 + (i / (points.length - 1)) * (W - 20));
+  const targetY = y(outcome.target);
   const label = `${outcome.metric}: baseline ${outcome.baseline}, target ${outcome.target}, ${
     points.length
       ? `latest ${points[points.length - 1]!.value} on ${points[points.length - 1]!.at}`
       : 'no measurements yet'
   }`;
   return (
-    <svg className="ol-chart" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
-      <line className="target" x1={0} x2={W} y1={y(outcome.target)} y2={y(outcome.target)} />
-      <text x={2} y={y(outcome.target) - 2}>
+    <svg ref={ref} className="ol-chart" height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+      <line className="target" x1={0} x2={W} y1={targetY} y2={targetY} />
+      <text
+        className="target-label"
+        x={W - 2}
+        y={targetY - LABEL_GAP}
+        textAnchor="end"
+        dominantBaseline="text-after-edge"
+      >
         target {outcome.target}
       </text>
       {points.length > 1 ? (

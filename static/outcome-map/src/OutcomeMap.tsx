@@ -88,14 +88,29 @@ function LaneIssues({
   );
 }
 
-function Share({ lane }: { lane: LaneSummary }) {
+/**
+ * A lane's share of all open work. Drawn unlike the progress bar (another colour, its own caption), as the two
+ * answer different questions: how far the outcome has come, and how much of the backlog serves it.
+ */
+function Share({ lane, label }: { lane: LaneSummary; label: string }) {
   return (
     <div className="ol-lane-meta">
       {lane.count} open ({pct(lane.countShare)} of items
       {lane.estimate ? `, ${lane.estimate} pts = ${pct(lane.estimateShare)} of estimate` : ''})
       {lane.inherited ? `, ${lane.inherited} through an epic` : ''}
       {lane.zombies ? `, ${lane.zombies} zombie${lane.zombies > 1 ? 's' : ''}` : ''}
-      <div className="ol-share" aria-hidden="true">
+      <div className="ol-bar-caption" aria-hidden="true">
+        Share of open work: {pct(lane.countShare)}
+      </div>
+      <div
+        className="ol-share ol-share-work"
+        role="meter"
+        aria-label={`Share of open work: ${label}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(lane.countShare * 100)}
+        aria-valuetext={`${pct(lane.countShare)} of open items`}
+      >
         <span style={{ width: pct(lane.countShare) }} />
       </div>
     </div>
@@ -138,18 +153,22 @@ function OutcomeLane(props: {
         {o.unit ?? ''} now, from {o.baseline} to {o.target} by {o.dueDate}{' '}
         {o.status !== 'active' ? <span className="ol-pill ol-pill-success">{o.status}</span> : null}
       </div>
+      <div className="ol-bar-caption" aria-hidden="true">
+        Progress to target: {pct(o.progress.fraction)}
+      </div>
       <div
-        className="ol-bar"
+        className="ol-bar ol-bar-progress"
         role="progressbar"
-        aria-label={`Progress toward ${o.name}`}
+        aria-label={`Progress to target: ${o.name}`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={Math.round(o.progress.fraction * 100)}
+        aria-valuetext={`${pct(o.progress.fraction)} of the way from ${o.baseline} to ${o.target}`}
       >
         <span style={{ width: pct(o.progress.fraction) }} />
       </div>
       <ProgressChart outcome={o} />
-      {props.lane ? <Share lane={props.lane} /> : null}
+      {props.lane ? <Share lane={props.lane} label={o.name} /> : null}
       {props.canEdit ? (
         <div className="ol-actions">
           <button
@@ -321,7 +340,7 @@ export function OutcomeMap({
       <div className="ol-lanes" key={generation}>
         <article className="ol-lane ol-lane-none" aria-labelledby="lane-none-title" data-testid="lane-none">
           <h3 id="lane-none-title">Serves no outcome</h3>
-          {none ? <Share lane={none} /> : null}
+          {none ? <Share lane={none} label="serves no outcome" /> : null}
           <LaneIssues
             lane={NO_OUTCOME}
             filters={filters}

@@ -24,7 +24,7 @@ export const PAGE_CSS = `
 .ol-pill-success { background: ${t('background-success', '#DCFFF1')}; color: ${t('text-success', '#216E4E')}; }
 .ol-filters { display: flex; gap: 12px; flex-wrap: wrap; align-items: end; margin-bottom: 12px; }
 .ol-filters .ol-field { min-width: 160px; }
-.ol-chart { display: block; }
+.ol-chart { display: block; width: 100%; margin-top: 6px; }
 .ol-chart line.target { stroke: ${t('border-success', '#22A06B')}; stroke-dasharray: 4 3; }
 .ol-chart polyline { fill: none; stroke: ${t('border-brand', '#0C66E4')}; stroke-width: 2; }
 .ol-chart circle { fill: ${t('border-brand', '#0C66E4')}; }
@@ -33,5 +33,9 @@ export const PAGE_CSS = `
   background: ${t('surface-overlay', '#FFFFFF')}; }
 .ol-share { height: 8px; border-radius: 4px; background: ${t('background-neutral', '#091E420F')}; overflow: hidden; }
 .ol-share > span { display: block; height: 100%; background: ${t('background-accent-blue-subtle', '#579DFF')}; }
+.ol-share.ol-share-work > span { background: ${t('background-discovery-bold', '#6E5DC6')}; }
+.ol-bar.ol-bar-progress > span { background: ${t('background-success-bold', '#1F845A')}; }
+.ol-bar-caption { font-size: 11px; color: ${t('text-subtle', '#44546F')}; margin-top: 6px; }
+.ol-bar-caption + .ol-bar { margin-top: 2px; }
 .ol-hbar { display: grid; grid-template-columns: 160px 1fr 60px; gap: 8px; align-items: center; font-size: 13px; }
 `;
