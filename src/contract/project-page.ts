@@ -210,10 +210,13 @@ export interface LaneSummary {
 }
 
 export interface MapSummaryData {
+  /** Open issues counted: all of them in the filter, or the first part when `truncated`. */
   total: number;
   totalEstimate: number;
   lanes: LaneSummary[];
   filterOptions: FilterOptions;
+  /** True when the filter held more open issues than one summary reads: the counts and shares are of `total`. */
+  truncated: boolean;
 }
 
 export interface MapIssue {

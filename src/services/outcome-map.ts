@@ -31,9 +31,12 @@ import { loadSettings } from '../storage/settings';
 import { issueFacts, statusCategoryOf } from './issue-facts';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
 
-const SUMMARY_PAGE = 100;
 /** Bounds the summary pass: a backlog larger than this is summarised over its first part, and says so. */
-const SUMMARY_MAX_PAGES = 200;
+export interface SummaryLimits {
+  pageSize: number;
+  maxPages: number;
+}
+const SUMMARY_LIMITS: SummaryLimits = { pageSize: 100, maxPages: 200 };
 
 export interface Clock {
   now(): Date;
@@ -152,7 +155,11 @@ function accountName(ref: unknown): { accountId: string; displayName: string } |
  * One pass over the open work in the filter, with only the fields the counts need, answering aggregates: the
  * response stays a few KB whatever the backlog's size.
  */
-export async function mapSummary(call: CallContext, filters: MapFilters): Promise<MapSummaryData> {
+export async function mapSummary(
+  call: CallContext,
+  filters: MapFilters,
+  limits: SummaryLimits = SUMMARY_LIMITS,
+): Promise<MapSummaryData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const jira = JiraClient.asUser();
@@ -166,12 +173,12 @@ export async function mapSummary(call: CallContext, filters: MapFilters): Promis
   const types = new Set<string>();
   const assignees = new Map<string, string>();
   let token: string | null = null;
-  for (let page = 0; page < SUMMARY_MAX_PAGES; page++) {
+  for (let page = 0; page < limits.maxPages; page++) {
     const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
       jql: openWorkJql(projectKey, filters),
       fields: [field.storyPoints, 'parent', 'issuetype', 'assignee', field.sprint],
       properties: [ISSUE_PROPERTY_KEY],
-      maxResults: SUMMARY_PAGE,
+      maxResults: limits.pageSize,
       nextPageToken: token,
     });
     for (const issue of result.issues) {
@@ -192,6 +199,8 @@ export async function mapSummary(call: CallContext, filters: MapFilters): Promis
     token = result.nextPageToken;
     if (!token) break;
   }
+  // A token left over means Jira had more than the pass read.
+  const truncated = token !== null;
   // Parents outside the filter (a closed epic, another sprint) still lend their link.
   const missingParents = [
     ...new Set([...seen.values()].map((s) => s.parentKey).filter((k): k is string => !!k && !seen.has(k))),
@@ -257,6 +266,7 @@ export async function mapSummary(call: CallContext, filters: MapFilters): Promis
     totalEstimate: Math.round(totalEstimate * 10) / 10,
     lanes: [...lanes.values()],
     filterOptions,
+    truncated,
   };
 }
 

@@ -209,6 +209,31 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
+  it('says on the map when the summary counted only the first part of a huge backlog', async () => {
+    const { page, frame } = await openProjectPage();
+    // The cap itself is proven over the resolver (integration); here the answer of one past it is drawn.
+    await page.route('**/__bridge/invoke', async (route) => {
+      const sent = JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string };
+      if (sent.functionKey !== PROJECT_PAGE_RESOLVERS.mapSummary) return route.continue();
+      const response = await route.fetch();
+      const mark = (v: unknown): void => {
+        if (!v || typeof v !== 'object') return;
+        if ('lanes' in v && 'truncated' in v) (v as { truncated: boolean }).truncated = true;
+        else Object.values(v).forEach(mark);
+      };
+      const body = (await response.json()) as unknown;
+      mark(body);
+      return route.fulfill({ response, json: body });
+    });
+    // A new filter asks for a new summary, through the route.
+    await frame.getByLabel('Type').selectOption('Bug');
+    const warning = frame.getByTestId('map-truncated');
+    await warning.waitFor({ timeout: 30_000 });
+    const total = /^(\d+) open items/.exec(await frame.getByTestId('map-total').innerText())?.[1];
+    expect(await warning.innerText()).toContain(`Counted the first ${total} open issues;`);
+    await page.close();
+  });
+
   it('takes the keyboard into a decision form and back to its button on Cancel; an empty decision log says so', async () => {
     const key = zombies[0]!;
     const { page, frame } = await openProjectPage();

@@ -2,6 +2,7 @@
  * The project page's resolver over the workbench: outcomes, the map, kill review with its decision log, and
  * backlog health, including refusals for a viewer and an outsider and a kill repeated without effect.
  */
+import Resolver from '@forge/resolver';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { Answer } from '../../src/contract/answer';
@@ -17,8 +18,11 @@ import type {
   ScanRunsData,
   ZombieQueueData,
 } from '../../src/contract/project-page';
+import { mapSummaryPayloadSchema } from '../../src/contract/project-page';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { createProjectPageResolver } from '../../src/resolvers/project-page';
+import { defineEndpoint } from '../../src/resolvers/endpoint';
+import { mapSummary } from '../../src/services/outcome-map';
 import { runInInvocation } from '../../workbench/forge/context';
 import { DEFAULT_CUSTOM_FIELDS } from '../../workbench/jira/types';
 
@@ -556,6 +560,44 @@ async function storeRuns(...runs: Array<Record<string, unknown>>) {
     },
   );
 }
+
+describe('map summary of a huge project', () => {
+  it('says when it counted only the first part of the open work, and says nothing when it read all of it', async () => {
+    // The real cap is 200 pages of 100; the same pass with pages of 2, at most 2 of them.
+    const resolver = new Resolver();
+    defineEndpoint(resolver, 'mapSummary', mapSummaryPayloadSchema, (p, c) =>
+      mapSummary(c, p.filters, { pageSize: 2, maxPages: 2 }),
+    );
+    app.registerTestModule({
+      key: 'test-capped-map',
+      type: 'jira:projectPage',
+      handler: resolver.getDefinitions(),
+    });
+    const capped = async () =>
+      (await app.invoke(
+        'test-capped-map',
+        'mapSummary',
+        {},
+        { user: 'viewer', projectKey: P },
+      )) as Answer<MapSummaryData>;
+
+    for (let i = 0; i < 4; i++) app.jira.store.createIssue({ projectKey: P, summary: `Chore ${i}` });
+    expect(ok(await capped())).toMatchObject({ total: 4, truncated: false });
+    expect(ok(await call<MapSummaryData>('mapSummary', {}, 'viewer'))).toMatchObject({
+      total: 4,
+      truncated: false,
+    });
+
+    app.jira.store.createIssue({ projectKey: P, summary: 'One too many' });
+    const cut = ok(await capped());
+    expect(cut).toMatchObject({ total: 4, truncated: true });
+    expect(cut.lanes.find((l) => l.lane === 'none')).toMatchObject({ count: 4, countShare: 1 });
+    expect(ok(await call<MapSummaryData>('mapSummary', {}, 'viewer'))).toMatchObject({
+      total: 5,
+      truncated: false,
+    });
+  });
+});
 
 describe('scan runs', () => {
   it('lists the latest runs newest first, with counters, duration, errors and dry-run samples', async () => {

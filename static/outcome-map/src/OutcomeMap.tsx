@@ -328,6 +328,14 @@ export function OutcomeMap({
           <p>{error}</p>
         </Message>
       ) : null}
+      {summary?.truncated ? (
+        <Message appearance="warning" title="Large backlog" testId="map-truncated">
+          <p>
+            Counted the first {summary.total} open issues; the project has more, so the counts and shares
+            below are of those. Filter by sprint, type or assignee to count all of a smaller view.
+          </p>
+        </Message>
+      ) : null}
       {summary ? (
         <p className="ol-muted" data-testid="map-total">
           {summary.total} open items, {summary.totalEstimate} story points in this view.
