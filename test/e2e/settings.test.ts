@@ -46,8 +46,14 @@ async function panelScore(): Promise<number> {
   return score;
 }
 
-const versionOf = async (frame: Frame) =>
-  Number(/Version (\d+)/.exec(await frame.getByText(/^Version \d+$/).innerText())?.[1]);
+/** The version from the line beside the buttons: "Defaults, never saved", "Saved once, …", "Saved 3 times, …". */
+const versionOf = async (frame: Frame) => {
+  const text = await frame.getByTestId('settings-version').innerText();
+  if (text === 'Defaults, never saved') return 0;
+  const m = /^Saved (?:(once)|(\d+) times), last on \d{4}-\d\d-\d\d \d\d:\d\d UTC$/.exec(text);
+  if (!m) throw new Error(`Unexpected settings history: ${text}`);
+  return m[1] ? 1 : Number(m[2]);
+};
 
 describe('the settings page in the browser', () => {
   let defaultScore: number;
@@ -57,11 +63,16 @@ describe('the settings page in the browser', () => {
     const { page, frame } = await openSettings();
     const weight = frame.getByLabel('Hypothesis complete');
     expect(await weight.inputValue()).toBe('25');
+    // Nothing saved yet on this site: the line says so instead of "Version 0".
+    expect(await frame.getByTestId('settings-version').innerText()).toBe('Defaults, never saved');
     const version = await versionOf(frame);
     await weight.fill('80');
     await frame.getByRole('button', { name: 'Save settings' }).click();
     await frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
     expect(await versionOf(frame)).toBe(version + 1);
+    expect(await frame.getByTestId('settings-version').innerText()).toMatch(
+      /^Saved once, last on \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    );
 
     await page.reload({ waitUntil: 'load' });
     const again = await wb.panelFrame(page, SETTINGS_FRAME);

@@ -37,6 +37,17 @@ const list = (s: string) =>
     .filter(Boolean);
 const toNum = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
 
+/**
+ * The settings' history in words: the version counts saves (a reset is one too). The answer names the last
+ * saver only by account id, which means nothing on screen, so the line says when, not who.
+ */
+function savedHistory(d: Pick<SettingsData, 'version' | 'updatedAt'>): string {
+  if (d.version === 0) return 'Defaults, never saved';
+  if (!d.updatedAt) return `Saved (version ${d.version})`;
+  const times = d.version === 1 ? 'once' : `${d.version} times`;
+  return `Saved ${times}, last on ${d.updatedAt.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 function Check(p: {
   id: string;
   label: string;
@@ -374,7 +385,9 @@ export function App() {
             <button type="button" className="ol-btn" disabled={busy} onClick={() => void reset()}>
               Reset to defaults
             </button>
-            <span className="ol-muted">Version {data.version}</span>
+            <span className="ol-muted" data-testid="settings-version">
+              {savedHistory(data)}
+            </span>
           </div>
         ) : null}
       </form>
