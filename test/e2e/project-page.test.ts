@@ -197,10 +197,16 @@ describe('the project page in the browser', () => {
     // Drawn at its width, not stretched: the viewBox follows the card.
     expect(Math.abs(wide.drawnWidth - wide.width)).toBeLessThan(1);
     await page.setViewportSize({ width: 420, height: 900 });
-    await frame.waitForFunction((w) => {
-      const svgs = Array.from(document.querySelectorAll('svg.ol-chart'));
-      return svgs.some((s) => Math.abs(s.getBoundingClientRect().width - w) > 1);
-    }, wide.width);
+    // The chart redraws when its card resizes: wait until this lane's chart has narrowed and been redrawn.
+    const chart = await lane.locator('svg.ol-chart').elementHandle();
+    await frame.waitForFunction(
+      ([svg, w]) => {
+        const width = svg.getBoundingClientRect().width;
+        const drawn = Number(svg.getAttribute('viewBox')?.split(' ')[2]);
+        return Math.abs(width - w) > 1 && Math.abs(drawn - width) < 1;
+      },
+      [chart, wide.width] as const,
+    );
     const narrow = await geometry();
     expect(narrow).toMatchObject({ labelClearOfLine: true, labelInside: true });
     expect(narrow.widthGap).toBeLessThan(1);
