@@ -82,9 +82,9 @@ describe('the project page in the browser', () => {
     await form.getByLabel('Due date').fill('2027-06-30');
     await form.getByRole('button', { name: 'Create outcome' }).click();
     const lane = laneOf(frame, OUTCOME);
-    await lane.waitFor();
-    expect(await lane.innerText()).toMatch(/repeat orders per week: 120 now, from 120 to 180 by 2027-06-30/);
-    expect(await lane.getByText('No open issues here.').count()).toBe(1);
+    // The lane's card appears first; its issues load after it: wait for each, never read a half-drawn lane.
+    await lane.getByText(/repeat orders per week: 120 now, from 120 to 180 by 2027-06-30/).waitFor();
+    await lane.getByText('No open issues here.').waitFor();
 
     // An unlinked issue from the "serves no outcome" lane.
     const none = frame.getByTestId('lane-none');
