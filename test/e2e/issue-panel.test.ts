@@ -7,7 +7,7 @@ import type { Frame, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { seedDemo } from '../../workbench/seed/demo';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
 const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const RECIPE_SUMMARY = 'Make the Place Order button bigger and orange';
@@ -126,6 +126,7 @@ describe('the issue panel in the browser', () => {
     const version = stored()?.version;
     await panel.getByLabel('Baseline').fill('seventy');
     await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByText('Baseline must be a number.').first().waitFor();
     expect(await panel.getByText('Baseline must be a number.').count()).toBe(1);
     expect(await panel.getByLabel('Baseline').getAttribute('aria-invalid')).toBe('true');
     expect(stored()?.version).toBe(version);
@@ -170,7 +171,10 @@ describe('the issue panel in the browser', () => {
     await panel.getByRole('button', { name: 'Paste story' }).focus();
     await page.keyboard.press('Enter');
     await panel.getByLabel('Story', { exact: true }).waitFor();
-    expect(await panel.evaluate(() => document.activeElement?.id)).toBe('ol-story');
+    // The box takes focus in a timer after it renders: wait for it rather than read it at once.
+    await eventually(async () =>
+      expect(await panel.evaluate(() => document.activeElement?.id)).toBe('ol-story'),
+    );
     await page.keyboard.press('Escape');
     await panel.waitForFunction(() => document.activeElement?.textContent === 'Paste story');
     await page.keyboard.press('Tab');

@@ -7,6 +7,7 @@
  *   const page = await wb.openAs('member', '/browse/DEMO-1');
  *   const panel = await wb.panelFrame(page);
  *   const violations = await wb.runAxe(panel);
+ *   await eventually(async () => expect(await panel.locator('li').count()).toBe(3));
  *   await wb.close();
  */
 import fs from 'node:fs';
@@ -151,4 +152,24 @@ export async function startBrowserWorkbench(
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Retries an async assertion until it passes or `timeout` ms have gone by, then throws its last failure.
+ * For state a locator cannot wait for (focus moved in an effect, a count that settles after a load): the
+ * assertion keeps its exact meaning, it is only allowed to become true on a slow machine.
+ */
+export async function eventually<T>(
+  assertion: () => T | Promise<T>,
+  { timeout = 15_000, interval = 50 }: { timeout?: number; interval?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
 }
