@@ -7,7 +7,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { seedDemo } from '../../workbench/seed/demo';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
 jest.setTimeout(120_000);
 
@@ -205,6 +205,8 @@ describe('the settings page in the browser', () => {
     const bugIdle = again.getByLabel('Max idle days for Bug', { exact: true });
     await bugIdle.fill('0');
     await again.getByRole('button', { name: 'Save settings' }).click();
+    // The cell names its error only once the refused save has rendered: wait for that before reading it.
+    await eventually(async () => expect(await bugIdle.getAttribute('aria-invalid')).toBe('true'));
     const error = await bugIdle.getAttribute('aria-describedby');
     await again.locator(`[id="${error ?? 'missing'}"]`).waitFor();
     console.log(`per-type cell error: ${await again.locator(`[id="${error}"]`).innerText()}`);
