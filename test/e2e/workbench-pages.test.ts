@@ -251,6 +251,11 @@ const PANEL_SOURCE = path.join(ROOT_DIR, 'static', 'issue-panel', 'src', 'index.
       const page = await wb.openAs('member', '/browse/DEMO-1', { colorMode });
       const frame = await wb.panelFrame(page, 'iframe[data-wb-module="outcome-lens-issue-panel"]');
       await frame.waitForSelector('main[aria-label="Outcome Lens for DEMO-1"]', { timeout: 30_000 });
+      // The panel renders without waiting for the theme: the mode may land after its content.
+      await frame.waitForFunction(
+        (m) => document.documentElement.getAttribute('data-color-mode') === m,
+        colorMode,
+      );
       expect(await colorModeOf(frame)).toBe(colorMode);
       const violations = await wb.runAxe(frame);
       console.log(
