@@ -4,7 +4,7 @@
  * it from the issue panel, decide on zombies, export CSV, both themes with axe-core, and the keyboard.
  * The tests share one browser and one workbench and run in order: later ones see what earlier ones did.
  */
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page, Request } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { PROJECT_PAGE_RESOLVERS, type OutcomeView } from '../../src/contract/project-page';
 import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
@@ -14,7 +14,7 @@ import { ZOMBIE_RULE_LABELS } from '../../static/shared/zombie-rules';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
 import { seedDemo } from '../../workbench/seed/demo';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
 // A first page load builds nothing but still starts chromium and the scan: allow more than jest's 5 s.
 jest.setTimeout(120_000);
@@ -131,11 +131,16 @@ describe('the project page in the browser', () => {
     expect(created.ok).toBe(true);
     const { page, frame } = await openProjectPage();
     const sent: string[] = [];
+    const unanswered = new Set<Request>();
     page.on('request', (r) => {
+      if (!r.url().endsWith('/__bridge/invoke')) return;
+      unanswered.add(r);
       const key = (JSON.parse(r.postData() ?? '{}') as { functionKey?: string }).functionKey;
-      if (r.url().endsWith('/__bridge/invoke') && key === PROJECT_PAGE_RESOLVERS.addMeasurement)
-        sent.push(key);
+      if (key === PROJECT_PAGE_RESOLVERS.addMeasurement) sent.push(key);
     });
+    const answered = (r: Request) => unanswered.delete(r);
+    page.on('requestfinished', answered);
+    page.on('requestfailed', answered);
     const lane = laneOf(frame, name);
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const form = lane.getByRole('form', { name: 'Record a measurement of seconds to pay' });
@@ -143,7 +148,9 @@ describe('the project page in the browser', () => {
     await form.getByRole('button', { name: 'Record' }).dblclick();
     await form.waitFor({ state: 'detached' });
     await lane.getByText(/seconds to pay: 90 now/).waitFor();
-    await page.waitForTimeout(300);
+    // A second Record would have left before the first answered; let every call the page made finish
+    // (and any error it brings be drawn) before counting.
+    await eventually(() => expect(unanswered.size).toBe(0));
     expect(sent).toHaveLength(1);
     expect(await frame.locator('.ol-error, [role="alert"]').count()).toBe(0);
     const loaded = (await wb.app.invoke(
@@ -259,13 +266,14 @@ describe('the project page in the browser', () => {
         const label = el?.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : undefined;
         return el?.getAttribute('aria-label') ?? label;
       });
-    expect(await focusedLabel()).toBe('Why (goes into the decision log)');
+    // The form moves focus to its reason in an effect after it renders.
+    await eventually(async () => expect(await focusedLabel()).toBe('Why (goes into the decision log)'));
     expect(await keep.getAttribute('aria-expanded')).toBe('true');
 
     await form.getByRole('button', { name: 'Cancel' }).click();
     await form.waitFor({ state: 'detached' });
-    await frame.waitForFunction(() => document.activeElement?.tagName === 'BUTTON');
-    expect(await focusedLabel()).toBe(`Keep ${key}`);
+    // Focus goes back to the opener in a timer after the form has gone.
+    await eventually(async () => expect(await focusedLabel()).toBe(`Keep ${key}`));
     await page.close();
   });
 
@@ -427,7 +435,11 @@ describe('the project page in the browser', () => {
     let downloaded = false;
     opened.page.on('download', () => (downloaded = true));
     await frame.getByRole('button', { name: 'Export decision log as CSV' }).click();
-    await opened.page.waitForTimeout(500);
+    // The export asks for the whole log again and, refused, says so in a flag instead of downloading.
+    await opened.page
+      .locator('#wb-flags')
+      .getByText('Decision log not exported')
+      .waitFor({ timeout: 30_000 });
     expect(downloaded).toBe(false);
     await opened.page.close();
   });
@@ -476,7 +488,10 @@ describe('the project page in the browser', () => {
         await openTab(frame, tab);
         await frame.locator(selector).first().waitFor({ timeout: 30_000 });
         // Open a form too, so its fields are checked like the rest.
-        if (tab === 'Outcome map') await frame.getByRole('button', { name: 'New outcome' }).click();
+        if (tab === 'Outcome map') {
+          await frame.getByRole('button', { name: 'New outcome' }).click();
+          await frame.getByRole('form', { name: 'New outcome' }).waitFor();
+        }
         const colours = await frame.evaluate(() => {
           const bg = (el: Element | null) => (el ? getComputedStyle(el).backgroundColor : 'none');
           const whites = Array.from(document.querySelectorAll('body *')).filter(
@@ -554,6 +569,7 @@ describe('the project page in the browser', () => {
     await runs.waitFor({ timeout: 30_000 });
     await runs.getByText('A note on the run', { exact: true }).click();
     const notes = runs.getByRole('list', { name: 'Notes on the run started 2020-01-01 00:00:00' });
+    await notes.waitFor();
     expect(await notes.getByRole('listitem').allInnerTexts()).toEqual([note]);
     // The nightly scan of beforeAll: scheduled, live, finished, with its counters.
     const nightly = runs.locator('tbody tr').filter({ hasText: 'Schedule' }).first();
