@@ -20,40 +20,21 @@ import type {
 } from '../../src/contract/project-page';
 import { mapSummaryPayloadSchema } from '../../src/contract/project-page';
 import { saveRunSummary } from '../../src/storage/scan-state';
-import { createProjectPageResolver } from '../../src/resolvers/project-page';
 import { defineEndpoint } from '../../src/resolvers/endpoint';
 import { mapSummary } from '../../src/services/outcome-map';
 import { runInInvocation } from '../../workbench/forge/context';
 import { DEFAULT_CUSTOM_FIELDS } from '../../workbench/jira/types';
 
 const P = 'DEMO';
-/** The manifest's module when src/index.ts loads; else the same resolver as a test module (other surfaces may be mid-landing). */
-let PAGE = 'outcome-lens-project-page';
+/** The manifest's module: app.invoke finds its resolver and the handler export in src/index.ts. */
+const PAGE = 'outcome-lens-project-page';
 
 let app: WorkbenchApp;
-
-function indexLoads(): boolean {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../../src/index');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeEach(() => {
   app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
   app.jira.store.createProject({ key: P, name: 'Demo' });
   app.grantDemoRoles(P);
-  if (!indexLoads()) {
-    PAGE = 'test-project-page';
-    app.registerTestModule({
-      key: PAGE,
-      type: 'jira:projectPage',
-      handler: createProjectPageResolver().getDefinitions(),
-    });
-  }
 });
 afterEach(() => app.close());
 

@@ -6,44 +6,19 @@ import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
 import { GATE_PROPERTY_KEY, type SettingsData } from '../../src/contract/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
-import { createSettingsResolver } from '../../src/resolvers/settings';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { createProjectPageResolver } from '../../src/resolvers/project-page';
 import type { MapPageData } from '../../src/contract/project-page';
 
 const P = 'DEMO';
-let SETTINGS = 'outcome-lens-settings';
-let PAGE = 'outcome-lens-project-page';
+// The manifest's modules: app.invoke finds their resolvers and the handler exports in src/index.ts.
+const SETTINGS = 'outcome-lens-settings';
+const PAGE = 'outcome-lens-project-page';
 let app: WorkbenchApp;
-
-function indexLoads(): boolean {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../../src/index');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeEach(() => {
   app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
   app.jira.store.createProject({ key: P, name: 'Demo' });
   app.grantDemoRoles(P);
-  if (!indexLoads()) {
-    SETTINGS = 'test-settings';
-    PAGE = 'test-project-page';
-    app.registerTestModule({
-      key: SETTINGS,
-      type: 'jira:projectSettingsPage',
-      handler: createSettingsResolver().getDefinitions(),
-    });
-    app.registerTestModule({
-      key: PAGE,
-      type: 'jira:projectPage',
-      handler: createProjectPageResolver().getDefinitions(),
-    });
-  }
 });
 afterEach(() => app.close());
 
