@@ -58,7 +58,8 @@ export interface Score {
   modelVersion: string;
 }
 
-const LABELS: Record<ScoreComponentId, string> = {
+/** The parts' names, as the panel shows them and the settings page labels their weights. */
+export const SCORE_COMPONENT_LABELS: Readonly<Record<ScoreComponentId, string>> = {
   hypothesis: 'Hypothesis complete',
   measurable: 'Measurable expectation',
   outcomeLink: 'Linked outcome',
@@ -101,7 +102,7 @@ export function scoreIssue(
     const points = Math.round(a.earned * max);
     return {
       id,
-      label: LABELS[id],
+      label: SCORE_COMPONENT_LABELS[id],
       points,
       max,
       applicable: a.applicable,

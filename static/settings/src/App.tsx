@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { SETTINGS_RESOLVERS as R, type SettingsData } from '../../../src/contract/settings';
 import { fieldErrors } from '../../../src/domain/schemas';
+import { SCORE_COMPONENT_LABELS } from '../../../src/domain/score';
 import { SCORE_COMPONENT_IDS, settingsSchema, type Settings } from '../../../src/domain/settings';
 import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextInput } from '../../shared/Field';
@@ -20,15 +21,6 @@ const joined = (s: Settings) =>
     ExemptionKey,
     string
   >;
-
-const WEIGHT_LABELS: Record<(typeof SCORE_COMPONENT_IDS)[number], string> = {
-  hypothesis: 'Hypothesis complete',
-  measurable: 'Measurable expectation',
-  outcomeLink: 'Linked outcome',
-  killCriteria: 'Kill criteria',
-  problemFraming: 'Problem framing',
-  evidence: 'Evidence after delivery',
-};
 
 const list = (s: string) =>
   s
@@ -186,7 +178,7 @@ export function App() {
               <TextInput
                 key={id}
                 id={`weight-${id}`}
-                label={WEIGHT_LABELS[id]}
+                label={SCORE_COMPONENT_LABELS[id]}
                 inputMode="numeric"
                 value={Number.isNaN(s.weights[id]) ? '' : String(s.weights[id])}
                 readOnly={ro}
