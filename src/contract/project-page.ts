@@ -14,7 +14,7 @@ import {
   type Outcome,
 } from '../domain/schemas';
 import type { StatusCategory } from '../domain/zombie';
-import type { ScanCounters, ScanIssueError, ScanOrigin, ScanRunSummary, ScanStatus } from './scan';
+import type { ScanIssueError, ScanRunSummary } from './scan';
 
 export const PROJECT_PAGE_RESOLVERS = {
   /** Outcomes with progress, and what the caller may do. */
@@ -308,26 +308,26 @@ export interface HealthData {
   truncated: boolean;
 }
 
-/** One zombie-scan run as the project page shows it. */
-export interface ScanRunView {
-  runId: string;
-  origin: ScanOrigin;
-  requestedBy: string | null;
-  dryRun: boolean;
-  status: ScanStatus;
-  startedAt: string;
-  finishedAt: string | null;
+/** One zombie-scan run as the project page shows it: the stored summary's fields, read defensively. */
+export type ScanRunView = Pick<
+  ScanRunSummary,
+  | 'runId'
+  | 'origin'
+  | 'requestedBy'
+  | 'dryRun'
+  | 'status'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'counters'
+  | 'wouldChange'
+  | 'notes'
+  | 'failure'
+> & {
   /** Finished minus started; null while running. */
   durationMs: number | null;
-  counters: ScanCounters;
-  /** The first issues that could not be judged, with why. */
+  /** The first issues that could not be judged, with why (the summary's error samples). */
   errors: ScanIssueError[];
-  /** Dry run only: the first issues it would have flagged, cleared or updated. */
-  wouldChange: ScanRunSummary['wouldChange'];
-  /** What the run had to assume about the site (e.g. which sprint field it read), in words for people. */
-  notes: string[];
-  failure: string | null;
-}
+};
 
 export interface ScanRunsData {
   runs: ScanRunView[];
