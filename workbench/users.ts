@@ -12,12 +12,13 @@ export interface DemoUser {
   accountId: string;
   displayName: string;
   /** Project permissions granted on the demo project. */
-  permissions: JiraPermission[];
+  permissions: readonly JiraPermission[];
 }
 
 export const DEMO_PROJECT_KEY = 'DEMO';
 
-const MEMBER_PERMISSIONS: JiraPermission[] = [
+/** What a squad member may do in a project: see, edit, comment on and move its issues. */
+export const MEMBER_PERMISSIONS: readonly JiraPermission[] = [
   'BROWSE_PROJECTS',
   'EDIT_ISSUES',
   'ADD_COMMENTS',

@@ -14,7 +14,7 @@ import {
 import { JiraClient, parseRetryAfter, withRetry } from '../../src/jira/client';
 import { projectRights } from '../../src/services/project-access';
 import type { IssueInput } from '../../workbench/jira/types';
-import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
+import { createWorkbench, failure, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 
 const FIELDS = ['summary', 'description', 'issuetype', 'status', 'created', 'updated', 'labels', 'assignee'];
 
@@ -28,15 +28,6 @@ function anIssue(overrides: Partial<IssueInput> = {}): IssueInput {
     labels: ['checkout'],
     ...overrides,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
 }
 
 let wb: Workbench;

@@ -6,16 +6,9 @@ import { openDatabase, type WorkbenchDb } from '../../workbench/db';
 import { JiraEmulator } from '../../workbench/jira/emulator';
 import { createJiraHttpHandler } from '../../workbench/jira/http';
 import type { PropertyIndex } from '../../workbench/jira/jql';
-import type { IssueInput, JiraActor, JiraPermission } from '../../workbench/jira/types';
+import { PROJECT_PERMISSIONS, type IssueInput, type JiraActor } from '../../workbench/jira/types';
+import { MEMBER_PERMISSIONS } from '../../workbench/users';
 
-const ALL: JiraPermission[] = [
-  'BROWSE_PROJECTS',
-  'EDIT_ISSUES',
-  'ADMINISTER_PROJECTS',
-  'TRANSITION_ISSUES',
-  'ADD_COMMENTS',
-  'RESOLVE_ISSUES',
-];
 const INDEX: PropertyIndex = [
   { propertyKey: 'outcome-lens', path: 'score', type: 'number', searchAlias: 'outcomeScore' },
   { propertyKey: 'outcome-lens', path: 'zombie', type: 'string', searchAlias: 'zombie' },
@@ -54,14 +47,8 @@ function aWorld(): World {
   s.upsertUser({ accountId: 'acc-outsider', displayName: 'Otto Outsider' });
   s.createProject({ key: 'OL', name: 'Outcome Lens', leadAccountId: 'acc-admin' });
   s.createProject({ key: 'OTHER', name: 'Other' });
-  s.grant('OL', 'acc-admin', ALL);
-  s.grant('OL', 'acc-member', [
-    'BROWSE_PROJECTS',
-    'EDIT_ISSUES',
-    'ADD_COMMENTS',
-    'TRANSITION_ISSUES',
-    'RESOLVE_ISSUES',
-  ]);
+  s.grant('OL', 'acc-admin', PROJECT_PERMISSIONS);
+  s.grant('OL', 'acc-member', MEMBER_PERMISSIONS);
   s.grant('OL', 'acc-viewer', ['BROWSE_PROJECTS']);
   return { db, jira, clock };
 }

@@ -27,7 +27,7 @@ import {
   saveRunSummary,
 } from '../../src/storage/scan-state';
 import { loadSettings, resetSettings, saveSettings } from '../../src/storage/settings';
-import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
+import { createWorkbench, failure, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms);
@@ -55,15 +55,6 @@ function aDecision(overrides: Partial<DecisionInput> = {}): DecisionInput {
     summary: 'Killed OL-7: no activity for 120 days',
     ...overrides,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
 }
 
 let wb: Workbench;

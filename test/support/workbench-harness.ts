@@ -17,7 +17,8 @@ import { QueueHost } from '../../workbench/forge/queue';
 import { installForgeRuntime, runInInvocation } from '../../workbench/forge/runtime';
 import { JiraEmulator, DEFAULT_APP_ACCOUNT_ID } from '../../workbench/jira/emulator';
 import { ContractChecker } from '../../workbench/jira/openapi';
-import type { JiraPermission } from '../../workbench/jira/types';
+import { PROJECT_PERMISSIONS } from '../../workbench/jira/types';
+import { MEMBER_PERMISSIONS } from '../../workbench/users';
 
 export const USERS = {
   admin: 'acc-admin',
@@ -29,15 +30,6 @@ export const USERS = {
 export const PROJECT_KEY = 'OL';
 export const OTHER_PROJECT_KEY = 'OTHER';
 export const INSTALL_CONTEXT = 'ari:cloud:jira::site/workbench-test';
-
-const ALL_PROJECT_PERMISSIONS: JiraPermission[] = [
-  'BROWSE_PROJECTS',
-  'EDIT_ISSUES',
-  'ADMINISTER_PROJECTS',
-  'TRANSITION_ISSUES',
-  'ADD_COMMENTS',
-  'RESOLVE_ISSUES',
-];
 
 export interface WorkbenchOptions {
   /** The clock of Jira and app storage (TTLs); defaults to the real one. Mutate `wb.clock.now` to move it. */
@@ -107,13 +99,17 @@ function seed(jira: JiraEmulator): void {
   s.upsertUser({ accountId: USERS.outsider, displayName: 'Otto Outsider' });
   s.createProject({ key: PROJECT_KEY, name: 'Outcome Lens', leadAccountId: USERS.admin });
   s.createProject({ key: OTHER_PROJECT_KEY, name: 'Other' });
-  s.grant(PROJECT_KEY, USERS.admin, ALL_PROJECT_PERMISSIONS);
-  s.grant(PROJECT_KEY, USERS.member, [
-    'BROWSE_PROJECTS',
-    'EDIT_ISSUES',
-    'ADD_COMMENTS',
-    'TRANSITION_ISSUES',
-    'RESOLVE_ISSUES',
-  ]);
+  s.grant(PROJECT_KEY, USERS.admin, PROJECT_PERMISSIONS);
+  s.grant(PROJECT_KEY, USERS.member, MEMBER_PERMISSIONS);
   s.grant(PROJECT_KEY, USERS.viewer, ['BROWSE_PROJECTS']);
+}
+
+/** The error a promise rejects with; fails the test if it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
 }

@@ -225,7 +225,7 @@ export class JiraStore {
   }
 
   /** Grants project permissions; 'ADMINISTER' is global (site admin) and ignores the project. */
-  grant(projectKey: string, accountId: string, permissions: JiraPermission[]): void {
+  grant(projectKey: string, accountId: string, permissions: readonly JiraPermission[]): void {
     const project = this.requireProject(projectKey);
     const insert = this.db.prepare(
       'INSERT OR IGNORE INTO jira_grants (project_id, account_id, permission) VALUES (?, ?, ?)',
@@ -239,7 +239,7 @@ export class JiraStore {
     }
   }
 
-  revoke(projectKey: string, accountId: string, permissions: JiraPermission[]): void {
+  revoke(projectKey: string, accountId: string, permissions: readonly JiraPermission[]): void {
     const project = this.requireProject(projectKey);
     const del = this.db.prepare(
       'DELETE FROM jira_grants WHERE project_id = ? AND account_id = ? AND permission = ?',
