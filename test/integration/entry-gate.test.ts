@@ -16,6 +16,7 @@ import {
   evaluateJiraExpression,
   manifestValidators,
 } from '../../workbench/jira/expression';
+import { aBetDraft } from '../support/builders';
 
 const GATE = 'outcome-lens-entry-gate';
 const GATE_PROPERTY = 'outcome-lens-gate';
@@ -37,21 +38,6 @@ beforeEach(() => {
   configureWorkflowValidator(s, 'DEMO', 'In Progress', GATE);
 });
 afterEach(() => app.close());
-
-function aDraft(overrides: Partial<IssueLensDraft> = {}): IssueLensDraft {
-  return {
-    hypothesis: { persona: 'shopper', intent: 'keep my cart', benefit: 'I can finish later' },
-    expected: {
-      metric: 'cart drop-off',
-      baseline: 40,
-      target: 30,
-      direction: 'decrease',
-      checkBy: '2027-03-01',
-    },
-    killCriteria: { deadline: '2027-02-01' },
-    ...overrides,
-  };
-}
 
 async function saveLens(draft: IssueLensDraft, issueKey = 'DEMO-1'): Promise<number> {
   const answer = (await app.invoke(
@@ -89,14 +75,14 @@ describe('the entry gate on transitions into In Progress', () => {
   });
 
   it('blocks an incomplete hypothesis and names the missing parts', async () => {
-    await saveLens(aDraft({ hypothesis: { persona: 'shopper' } }));
+    await saveLens(aBetDraft({ hypothesis: { persona: 'shopper' } }));
     const r = await transition('DEMO-1', IN_PROGRESS);
     expect(r.status).toBe(400);
     expect(r.message).toContain('Fill in persona, intent and benefit');
   });
 
   it('blocks a complete hypothesis whose score is under the default threshold of 40, quoting the score', async () => {
-    const score = await saveLens({ hypothesis: aDraft().hypothesis, expected: {}, killCriteria: {} });
+    const score = await saveLens({ hypothesis: aBetDraft().hypothesis, expected: {}, killCriteria: {} });
     expect(score).toBeLessThan(40);
     const r = await transition('DEMO-1', IN_PROGRESS);
     expect(r.status).toBe(400);
@@ -106,14 +92,14 @@ describe('the entry gate on transitions into In Progress', () => {
   });
 
   it('lets a framed bet with a high enough score through', async () => {
-    expect(await saveLens(aDraft())).toBeGreaterThanOrEqual(40);
+    expect(await saveLens(aBetDraft())).toBeGreaterThanOrEqual(40);
     const r = await transition('DEMO-1', IN_PROGRESS);
     expect(r.status).toBe(204);
     expect(r.statusName).toBe('In Progress');
   });
 
   it('uses the threshold the project settings wrote', async () => {
-    const score = await saveLens(aDraft());
+    const score = await saveLens(aBetDraft());
     app.jira.store.setProjectProperty('DEMO', GATE_PROPERTY, {
       enabled: true,
       threshold: score + 1,

@@ -15,6 +15,7 @@ import type { OutcomeStatus } from '../../src/domain/schemas';
 import { createOutcome, setOutcomeStatus } from '../../src/storage/outcomes';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/context';
+import { aBetDraft } from '../support/builders';
 
 // The manifest's module: app.invoke finds its resolver function and the handler export in src/index.ts.
 const PANEL_MODULE = 'outcome-lens-issue-panel';
@@ -33,26 +34,6 @@ function aPanelApp(wb: WorkbenchApp): WorkbenchApp {
   });
   s.createIssue({ key: 'DEMO-2', summary: 'Shoppers lose their cart when they leave', parentKey: 'DEMO-10' });
   return wb;
-}
-
-/** A complete bet; each part can be overridden. */
-function aBet(overrides: Partial<IssueLensDraft> = {}): IssueLensDraft {
-  return {
-    hypothesis: {
-      persona: 'shopper',
-      intent: 'bookmark items in the cart',
-      benefit: 'I can come back and finish',
-    },
-    expected: {
-      metric: 'cart drop-off',
-      baseline: 40,
-      target: 30,
-      direction: 'decrease',
-      checkBy: '2027-03-01',
-    },
-    killCriteria: { deadline: '2027-02-01', maxIdleDays: 30 },
-    ...overrides,
-  };
 }
 
 async function seedOutcome(
@@ -183,7 +164,7 @@ describe('loading the issue panel', () => {
 
 describe('saving the lens', () => {
   it('stores the draft as the user, with the score and indexed values, and reads it back', async () => {
-    const saved = data(await save('member', { version: 0, draft: aBet() }));
+    const saved = data(await save('member', { version: 0, draft: aBetDraft() }));
     expect(saved.lens.version).toBe(1);
     const property = stored()!;
     expect(property).toMatchObject({
@@ -195,15 +176,17 @@ describe('saving the lens', () => {
     });
     const loaded = data(await load('admin'));
     expect(loaded.lens.version).toBe(1);
-    expect(loaded.lens.draft).toEqual(aBet());
+    expect(loaded.lens.draft).toEqual(aBetDraft());
     expect(loaded.lens.storedScore).toBe(saved.score);
   });
 
   it('refuses a viewer and an outsider with NOT_AUTHORIZED and leaves the stored lens as it was', async () => {
-    data(await save('member', { version: 0, draft: aBet() }));
+    data(await save('member', { version: 0, draft: aBetDraft() }));
     const before = JSON.stringify(stored());
     for (const user of ['viewer', 'outsider']) {
-      const e = error(await save(user, { version: 1, draft: aBet({ hypothesis: { persona: 'hacker' } }) }));
+      const e = error(
+        await save(user, { version: 1, draft: aBetDraft({ hypothesis: { persona: 'hacker' } }) }),
+      );
       expect(e.code).toBe('NOT_AUTHORIZED');
       expect(e.message).toMatch(/permission/);
     }
@@ -211,8 +194,10 @@ describe('saving the lens', () => {
   });
 
   it('refuses a save based on a stale version, keeping the first saver’s data and offering a reload', async () => {
-    const first = aBet({ hypothesis: { persona: 'shopper', intent: 'save items', benefit: 'finish later' } });
-    const second = aBet({
+    const first = aBetDraft({
+      hypothesis: { persona: 'shopper', intent: 'save items', benefit: 'finish later' },
+    });
+    const second = aBetDraft({
       hypothesis: { persona: 'returning buyer', intent: 'find my list', benefit: 'buy faster' },
     });
     data(await save('admin', { version: 0, draft: first }));
@@ -250,11 +235,13 @@ describe('saving the lens', () => {
     const contradiction = error(
       await save('member', {
         version: 0,
-        draft: aBet({ expected: { metric: 'drop-off', baseline: 40, target: 30, direction: 'increase' } }),
+        draft: aBetDraft({
+          expected: { metric: 'drop-off', baseline: 40, target: 30, direction: 'increase' },
+        }),
       }),
     );
     expect(contradiction.fields?.['draft.expected.direction']).toMatch(/contradicts/);
-    const noVersion = error(await save('member', { draft: aBet() }));
+    const noVersion = error(await save('member', { draft: aBetDraft() }));
     expect(noVersion.fields?.version).toMatch(/reload/);
     expect(stored()).toBeNull();
   });
@@ -263,7 +250,7 @@ describe('saving the lens', () => {
     const long = error(
       await save('member', {
         version: 0,
-        draft: aBet({ result: { verdict: 'validated', evidence: 'x'.repeat(4001) } }),
+        draft: aBetDraft({ result: { verdict: 'validated', evidence: 'x'.repeat(4001) } }),
       }),
     );
     expect(long.fields?.['draft.result.evidence']).toBe('Evidence must be at most 4000 characters.');
@@ -272,7 +259,7 @@ describe('saving the lens', () => {
     const huge = error(
       await save('member', {
         version: 0,
-        draft: aBet({
+        draft: aBetDraft({
           hypothesis: { persona: 'shopper', intent: escaped, benefit: escaped },
           result: { verdict: 'validated', evidence: '\u0001'.repeat(4000) },
         }),
@@ -284,7 +271,7 @@ describe('saving the lens', () => {
   });
 
   it('never trusts an issue key in the payload over the context', async () => {
-    const forged = error(await save('member', { issueKey: 'DEMO-2', version: 0, draft: aBet() }));
+    const forged = error(await save('member', { issueKey: 'DEMO-2', version: 0, draft: aBetDraft() }));
     expect(forged.code).toBe('VALIDATION');
     expect(forged.fields?.issueKey).toMatch(/does not match/);
     expect(stored('DEMO-1')).toBeNull();
@@ -292,14 +279,14 @@ describe('saving the lens', () => {
     const forgedLoad = error(await invoke(ISSUE_PANEL_RESOLVERS.load, { issueKey: 'DEMO-2' }, 'member'));
     expect(forgedLoad.code).toBe('VALIDATION');
     // The same key as the context is fine.
-    data(await save('member', { issueKey: 'DEMO-1', version: 0, draft: aBet() }));
+    data(await save('member', { issueKey: 'DEMO-1', version: 0, draft: aBetDraft() }));
   });
 
   it('refuses a link to an outcome that is not active in the project, at the Outcome field', async () => {
     await seedOutcome(app, { id: 'out-old', name: 'Old goal', status: 'abandoned' });
-    const e = error(await save('member', { version: 0, draft: aBet({ outcomeId: 'out-old' }) }));
+    const e = error(await save('member', { version: 0, draft: aBetDraft({ outcomeId: 'out-old' }) }));
     expect(e.fields?.outcomeId).toMatch(/abandoned/);
-    const unknown = error(await save('member', { version: 0, draft: aBet({ outcomeId: 'out-nope' }) }));
+    const unknown = error(await save('member', { version: 0, draft: aBetDraft({ outcomeId: 'out-nope' }) }));
     expect(unknown.fields?.outcomeId).toMatch(/does not exist/);
     expect(stored()).toBeNull();
   });
@@ -307,7 +294,7 @@ describe('saving the lens', () => {
   it('makes a saved low-score issue findable with JQL outcomeScore < 50, and a high one not', async () => {
     const low: IssueLensDraft = { hypothesis: { persona: 'shopper' }, expected: {}, killCriteria: {} };
     data(await save('member', { version: 0, draft: low }, 'DEMO-1'));
-    data(await save('member', { version: 0, draft: aBet() }, 'DEMO-2'));
+    data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-2'));
     const lowScore = stored('DEMO-1')!.score as number;
     const highScore = stored('DEMO-2')!.score as number;
     expect(lowScore).toBeLessThan(50);

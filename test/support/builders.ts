@@ -1,3 +1,4 @@
+import type { IssueLensDraft } from '../../src/domain/schemas';
 import type { ScoreInput } from '../../src/domain/score';
 import type { IssueSnapshot } from '../../src/domain/zombie';
 import type { HealthItem } from '../../src/domain/backlog-health';
@@ -22,12 +23,13 @@ export function aScoreInput(overrides: Partial<ScoreInput> = {}): ScoreInput {
 }
 
 /** A fully framed bet: every part of the score earned. */
-export function aCompleteBet(overrides: Partial<ScoreInput> = {}): ScoreInput {
-  return aScoreInput({
+/** What a product owner writes on an issue for a complete bet: hypothesis, measurable expectation, exit. */
+export function aBetDraft(overrides: Partial<IssueLensDraft> = {}): IssueLensDraft {
+  return {
     hypothesis: {
       persona: 'shopper',
       intent: 'bookmark items in the cart',
-      benefit: 'I can come back later and finish my shopping',
+      benefit: 'I can come back and finish',
     },
     expected: {
       metric: 'cart drop-off',
@@ -36,9 +38,19 @@ export function aCompleteBet(overrides: Partial<ScoreInput> = {}): ScoreInput {
       direction: 'decrease',
       checkBy: '2027-03-01',
     },
+    killCriteria: { deadline: '2027-02-01', maxIdleDays: 30 },
+    ...overrides,
+  };
+}
+
+export function aCompleteBet(overrides: Partial<ScoreInput> = {}): ScoreInput {
+  const bet = aBetDraft();
+  return aScoreInput({
+    hypothesis: bet.hypothesis,
+    expected: bet.expected,
     link: { kind: 'direct', outcomeId: 'out-checkout' },
     linkedOutcomeStatus: 'active',
-    killCriteria: { deadline: '2027-04-01' },
+    killCriteria: bet.killCriteria,
     framing: { isRecipe: false, recipePhrases: [], problemSignals: 2 },
     ...overrides,
   });
