@@ -7,7 +7,7 @@ import path from 'node:path';
 import { analyseStory } from '../../src/domain/analyse-story';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 
-const dir = path.resolve(__dirname, '../../../shared/data/user-stories/dev');
+const dir = path.resolve(__dirname, '../../data/user-stories');
 const stories = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith('.txt'))

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import {
   ContractChecker,
   ContractViolationError,
   DEFAULT_SPEC_FILE,
   operationScopes,
+  readSpec,
   type ContractViolation,
 } from '../../workbench/jira/openapi';
 
@@ -16,8 +16,9 @@ interface Operation {
   responses: Record<string, { content?: Record<string, MediaType> }>;
 }
 
-const spec = JSON.parse(fs.readFileSync(DEFAULT_SPEC_FILE, 'utf8')) as {
+const spec = readSpec(DEFAULT_SPEC_FILE) as unknown as {
   paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties?: Record<string, { nullable?: boolean }> }> };
 };
 
 /** The spec's own example (often stored as a JSON string) for a request body or a response status. */
@@ -388,11 +389,7 @@ describe('OpenAPI contract checker', () => {
   describe('OpenAPI 3.0 dialect', () => {
     it('accepts null where the spec says nullable', () => {
       // Find a nullable property in a component the app sees and prove ajv honours it.
-      const schemas = (
-        JSON.parse(fs.readFileSync(DEFAULT_SPEC_FILE, 'utf8')) as {
-          components: { schemas: Record<string, { properties?: Record<string, { nullable?: boolean }> }> };
-        }
-      ).components.schemas;
+      const schemas = spec.components.schemas;
       const nullable = Object.entries(schemas.IssueBean?.properties ?? {}).filter(
         ([, s]) => s.nullable === true,
       );

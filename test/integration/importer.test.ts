@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { importIssues, IMPORT_PROPERTY_KEY } from '../../workbench/import/importer';
 
-const APACHE = path.resolve(__dirname, '../../../shared/data/jira-rest/apache-issues-v2.jsonl.gz');
+const APACHE = path.resolve(__dirname, '../../data/apache-issues-v2.jsonl.gz');
 const FIXTURES = path.resolve(__dirname, '../fixtures/import');
 const fixture = (name: string) => path.join(FIXTURES, name);
 const NOW = new Date('2026-11-21T10:00:00Z');

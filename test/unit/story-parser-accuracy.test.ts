@@ -1,5 +1,5 @@
 /**
- * Accuracy of the story parser on hand-annotated real user stories (shared/data/user-stories/dev).
+ * Accuracy of the story parser on hand-annotated real user stories (data/user-stories).
  *
  * The parser was tuned only on the first 70% of every file; the last 30% is a held-out split that was
  * not looked at while developing. Both splits are printed; the bar applies to the whole set.
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseStory } from '../../src/domain/story-parser';
 
-const DATA_DIR = path.resolve(__dirname, '../../../shared/data/user-stories/dev');
+const DATA_DIR = path.resolve(__dirname, '../../data/user-stories');
 const TUNING_SHARE = 0.7;
 const BAR = 0.99;
 

@@ -5,13 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
-export const DEFAULT_SPEC_FILE = path.resolve(
-  __dirname,
-  '../../../shared/data/jira-rest/jira-platform-openapi-v3.json',
-);
+/** The spec as Atlassian publishes it, gzipped, kept in the repository (see data/README.md). */
+export const DEFAULT_SPEC_FILE = path.resolve(__dirname, '../../data/jira-platform-openapi-v3.json.gz');
 
 export interface ContractViolation {
   where: 'request' | 'response';
@@ -30,7 +29,7 @@ export class ContractViolationError extends Error {
 
 type Json = Record<string, unknown>;
 
-interface SpecDocument {
+export interface SpecDocument {
   paths: Record<string, Json>;
   components?: { schemas?: Json };
 }
@@ -179,7 +178,7 @@ export class ContractChecker {
     let checker = instances.get(resolved);
     if (!checker) {
       const started = Date.now();
-      const spec = JSON.parse(fs.readFileSync(resolved, 'utf8')) as SpecDocument;
+      const spec = readSpec(resolved);
       checker = new ContractChecker(spec, started);
       instances.set(resolved, checker);
     }
@@ -430,4 +429,11 @@ export function operationScopes(method: string, pathTemplate: string): string[] 
   const op = ContractChecker.fromSpecFile().findOperation(method, pathTemplate);
   if (!op) throw new Error(`${method.toUpperCase()} ${pathTemplate} is not a documented Jira operation`);
   return op.scopes;
+}
+
+/** Reads the spec from a `.json` file or its gzipped copy. */
+export function readSpec(file: string): SpecDocument {
+  const raw = fs.readFileSync(file);
+  const text = file.endsWith('.gz') ? zlib.gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  return JSON.parse(text) as SpecDocument;
 }
