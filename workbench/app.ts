@@ -14,6 +14,7 @@
  *
  * Only one app can be open per process at a time: the Forge runtime globals are process-wide.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -99,6 +100,16 @@ export interface TestModule {
   surface?: string;
   queue?: string;
 }
+
+/**
+ * The module types whose Custom UI the host pages render, and so the only ones a surface may invoke through the
+ * bridge. Triggers, consumers and validators run on Forge's side only: no browser can call them.
+ */
+export const UI_MODULE_TYPES: ReadonlySet<string> = new Set([
+  'jira:issuePanel',
+  'jira:projectPage',
+  'jira:projectSettingsPage',
+]);
 
 export class UnknownUserError extends Error {
   constructor(readonly user: string) {
@@ -208,6 +219,8 @@ export class WorkbenchApp {
   readonly installContext = DEFAULT_INSTALL_CONTEXT;
   /** The site the emulator's `self` links name; the host pages map its links back into the workbench. */
   readonly siteUrl: string = JIRA_SITE_URL;
+  /** Signs the bridge tokens the host pages hand their surfaces; new on every start, never leaves the server. */
+  readonly bridgeSecret: Buffer = randomBytes(32);
   private readonly manifest: Manifest;
   private readonly testModules = new Map<string, ManifestModule>();
   private readonly uninstall: () => void;
@@ -257,10 +270,16 @@ export class WorkbenchApp {
     return user.accountId;
   }
 
-  /** A demo user name or a known account id → the Jira user, or null when Jira does not know them. */
+  /**
+   * A demo user name or a known account id → the Jira user, or null when Jira does not know them. The app's own
+   * account is never a user one can act as: on Jira it is no person and cannot open a page or invoke a resolver,
+   * and acting as it here would hand a page the app's permissions.
+   */
   findUser(nameOrAccountId: string): StoredUser | null {
     const demo = demoUser(nameOrAccountId);
-    return this.jira.store.getUser(demo ? demo.accountId : nameOrAccountId);
+    const user = this.jira.store.getUser(demo ? demo.accountId : nameOrAccountId);
+    if (!user || user.accountId === this.jira.appAccountId || user.accountType === 'app') return null;
+    return user;
   }
 
   /** Grants the demo users their roles on a project (call after creating it). */
@@ -288,6 +307,12 @@ export class WorkbenchApp {
       ...withSurface.filter((m) => m.testHandler),
       ...withSurface.filter((m) => !m.testHandler && !replaced.has(m.surface)),
     ];
+  }
+
+  /** True for a module of a UI type (see UI_MODULE_TYPES), the only kind the bridge may invoke. */
+  isUiModule(key: string): boolean {
+    const found = this.modules().find((m) => m.key === key);
+    return found !== undefined && UI_MODULE_TYPES.has(found.type);
   }
 
   module(key: string): ManifestModule {

@@ -87,11 +87,30 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-/** A local redirect target only: never to another origin. */
-function safeBack(value: string | null | undefined, fallback: string): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')
-    ? value
-    : fallback;
+/**
+ * A local redirect target only: never to another origin. Browsers drop tabs and newlines from a Location and
+ * read a backslash as a slash, so '/\t/evil.example' or '/\\evil.example' would leave the site: refused with
+ * any control character, then the path must resolve to this origin.
+ */
+export function safeBack(value: string | null | undefined, fallback: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!value || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  if (!value.startsWith('/') || value.startsWith('//')) return fallback;
+  const base = 'http://workbench.invalid';
+  const url = new URL(value, base);
+  return url.origin === base ? url.pathname + url.search + url.hash : fallback;
+}
+
+/**
+ * A browser request another site made: Fetch Metadata says so, or its Origin is not this server. Such a request
+ * may not invoke a resolver or change the workbench (a page elsewhere posting a form here, CSRF-style).
+ */
+export function isCrossSite(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return true;
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  return origin !== `http://${req.headers.host ?? ''}`;
 }
 
 /**
@@ -165,11 +184,16 @@ export function createRequestHandler(
         return send(res, 405, 'text/plain', 'Read-only', { allow: 'GET, HEAD' });
       return serveStatic(res, staticDir, raw.split('?')[0] as string);
     }
+    if (method !== 'GET' && method !== 'HEAD' && isCrossSite(req))
+      return sendJson(res, 403, { ok: false, error: 'Cross-site requests are refused' });
     if (p === CLIENT_SCRIPT_PATH) return send(res, 200, CONTENT_TYPES['.js']!, BRIDGE_CLIENT_JS);
     if (p === HOST_SCRIPT_PATH) return send(res, 200, CONTENT_TYPES['.js']!, BRIDGE_HOST_JS);
     if (p === TOKENS_CSS_PATH) return send(res, 200, CONTENT_TYPES['.css']!, designTokensCss());
     if (p === '/__bridge/invoke') {
       if (method !== 'POST') return sendJson(res, 405, { ok: false, error: 'POST only' });
+      // A form on another site cannot send JSON without a CORS preflight, which this server never grants.
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return sendJson(res, 415, { ok: false, error: 'The bridge takes application/json only' });
       let body: unknown;
       try {
         body = JSON.parse(await readBody(req, MAX_BODY)) as unknown;

@@ -8,7 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Resolver from '@forge/resolver';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
-import { resolveStaticFile, startWorkbenchServer, type WorkbenchServer } from '../../workbench/server';
+import { bridgeToken } from '../../workbench/bridge/host';
+import {
+  resolveStaticFile,
+  safeBack,
+  startWorkbenchServer,
+  type WorkbenchServer,
+} from '../../workbench/server';
 
 const PANEL = 'test-server-panel';
 
@@ -153,8 +159,25 @@ describe('static surface builds', () => {
 });
 
 describe('the bridge endpoint', () => {
-  const invoke = (body: unknown) =>
-    fetch(`${server.url}/__bridge/invoke`, { method: 'POST', body: JSON.stringify(body) });
+  type Call = { moduleKey: string; user: string; issueKey?: string; projectKey?: string } & Record<
+    string,
+    unknown
+  >;
+  /** The token the host page would have given this call's frame. */
+  const tokenFor = (call: Call) =>
+    bridgeToken(app, {
+      accountId: app.findUser(call.user)?.accountId ?? call.user,
+      moduleKey: call.moduleKey,
+      issueKey: call.issueKey,
+      projectKey: call.projectKey,
+    });
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/__bridge/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  const invoke = (call: Call) => post({ token: tokenFor(call), ...call });
 
   it('runs the module resolver as the user with the issue, and returns its answer', async () => {
     const res = await invoke({
@@ -182,7 +205,84 @@ describe('the bridge endpoint', () => {
 
   it('refuses an unknown user and a malformed request', async () => {
     expect((await invoke({ moduleKey: PANEL, functionKey: 'whoami', user: 'mallory' })).status).toBe(401);
-    expect((await invoke({ functionKey: 'whoami' })).status).toBe(400);
+    expect((await post({ functionKey: 'whoami' })).status).toBe(400);
+  });
+
+  it('refuses a request without the page token, or with the token of another user or issue', async () => {
+    const call = { moduleKey: PANEL, functionKey: 'whoami', user: 'member', issueKey: 'DEMO-1' };
+    expect((await post(call)).status).toBe(403);
+    const viewersToken = tokenFor({ ...call, user: 'viewer' });
+    expect((await post({ ...call, token: viewersToken })).status).toBe(403);
+    const otherIssuesToken = tokenFor({ ...call, issueKey: 'DEMO-2' });
+    const refused = await post({ ...call, token: otherIssuesToken });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      ok: false,
+      error: expect.stringContaining('page token') as unknown,
+    });
+  });
+
+  it('accepts the token the issue page embeds for its own issue only', async () => {
+    const html = (await page('/browse/DEMO-1?user=member')).html;
+    const token = /"token":"([^"]+)"/.exec(html)?.[1];
+    expect(token).toBeDefined();
+    const call = { moduleKey: PANEL, functionKey: 'whoami', user: 'member', issueKey: 'DEMO-1', token };
+    expect((await post(call)).status).toBe(200);
+    expect((await post({ ...call, issueKey: 'DEMO-2' })).status).toBe(403);
+    expect((await post({ ...call, user: 'admin' })).status).toBe(403);
+  });
+
+  it('refuses cross-site requests: another Origin, Fetch Metadata saying so, or a form body', async () => {
+    const call = { moduleKey: PANEL, functionKey: 'whoami', user: 'member', issueKey: 'DEMO-1' };
+    const body = { token: tokenFor(call), ...call };
+    const fromElsewhere = await post(body, { origin: 'http://evil.example' });
+    expect(fromElsewhere.status).toBe(403);
+    expect(await fromElsewhere.json()).toEqual({ ok: false, error: 'Cross-site requests are refused' });
+    expect((await post(body, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await post(body, { 'content-type': 'text/plain' })).status).toBe(415);
+    // The same call from the workbench's own pages goes through.
+    expect((await post(body, { origin: server.url.replace('127.0.0.1', '127.0.0.1') })).status).toBe(200);
+  });
+
+  it("refuses the app's own account as the acting user", async () => {
+    const appAccount = app.jira.appAccountId;
+    const res = await invoke({
+      moduleKey: PANEL,
+      functionKey: 'whoami',
+      user: appAccount,
+      issueKey: 'DEMO-1',
+    });
+    expect(res.status).toBe(401);
+    expect((await page(`/?user=${encodeURIComponent(appAccount)}`)).status).toBe(400);
+    expect(
+      (await fetch(`${server.url}/__bridge/context?moduleKey=${PANEL}&issueKey=DEMO-1&user=${appAccount}`))
+        .status,
+    ).toBe(400);
+    expect((await fetch(`${server.url}/rest/api/3/myself`, { headers: basic(appAccount) })).status).toBe(401);
+    await expect(app.invoke(PANEL, 'whoami', {}, { user: appAccount, issueKey: 'DEMO-1' })).rejects.toThrow(
+      /Unknown workbench user/,
+    );
+  });
+
+  it('invokes UI modules only: not a trigger, a consumer or a key the manifest does not have', async () => {
+    app.registerTestModule({
+      key: 'test-bridge-trigger',
+      type: 'scheduledTrigger',
+      handler: () => Promise.resolve('ran'),
+    });
+    for (const moduleKey of [
+      'test-bridge-trigger',
+      'outcome-lens-scan-consumer',
+      'outcome-lens-daily-scan',
+    ]) {
+      const res = await invoke({ moduleKey, functionKey: 'whoami', user: 'admin', projectKey: 'DEMO' });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({
+        ok: false,
+        error: expect.stringContaining('not a UI module') as unknown,
+      });
+    }
+    expect((await invoke({ moduleKey: 'scan-trigger', functionKey: 'x', user: 'admin' })).status).toBe(403);
   });
 
   it('answers the Forge context a surface sees with getContext', async () => {
@@ -290,8 +390,30 @@ describe('workbench controls', () => {
   });
 
   it('never redirects to another origin', async () => {
-    const res = await form('/__workbench/faults', { action: 'clear', back: '//evil.example/' });
-    expect(res.headers.get('location')).toBe('/');
+    for (const back of ['//evil.example/', '/\t/evil.example', '/\\evil.example', 'https://evil.example/']) {
+      const res = await form('/__workbench/faults', { action: 'clear', back });
+      expect([back, res.headers.get('location')]).toEqual([back, '/']);
+    }
+    const local = await form('/__workbench/faults', { action: 'clear', back: '/projects/DEMO?user=admin#x' });
+    expect(local.headers.get('location')).toBe('/projects/DEMO?user=admin#x');
+  });
+
+  it('keeps every redirect target on this origin', () => {
+    expect(safeBack('/\n/evil.example', '/')).toBe('/');
+    expect(safeBack('/%2F%2Fevil.example', '/')).toBe('/%2F%2Fevil.example');
+    expect(safeBack('/browse/DEMO-1?user=member', '/')).toBe('/browse/DEMO-1?user=member');
+    expect(safeBack(null, '/fallback')).toBe('/fallback');
+  });
+
+  it('refuses a control posted from another site', async () => {
+    const res = await fetch(`${server.url}/__workbench/faults`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' },
+      body: 'action=inject&kind=500',
+    });
+    expect(res.status).toBe(403);
+    expect(app.jira.faults.list()).toEqual([]);
   });
 
   it('runs a scheduled trigger on demand and reports the summary', async () => {

@@ -48,7 +48,7 @@ export const BRIDGE_HOST_JS = `(function () {
       case 'invoke':
         return fetch('/__bridge/invoke', {
           method: 'POST', headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ moduleKey: f.moduleKey, functionKey: p.functionKey, payload: p.payload, user: config.user, issueKey: f.issueKey, projectKey: f.projectKey })
+          body: JSON.stringify({ moduleKey: f.moduleKey, functionKey: p.functionKey, payload: p.payload, user: config.user, issueKey: f.issueKey, projectKey: f.projectKey, token: f.token })
         }).then(function (r) { return r.json(); }).then(function (a) {
           if (!a.ok) throw new Error(a.error);
           return p.metadata ? { body: a.body, metadata: {} } : a.body;

@@ -1,4 +1,5 @@
 /** Server side of the bridge: the invoke endpoint, the injected client script and the design-token CSS. */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WorkbenchApp } from '../app';
 
 export { BRIDGE_CLIENT_JS } from './client-script';
@@ -50,6 +51,39 @@ export interface BridgeInvokeRequest {
   user: string;
   issueKey?: string;
   projectKey?: string;
+  /** The page token of the frame (see bridgeToken): proves the page the host served asked for this call. */
+  token?: string;
+}
+
+/** What a page token is bound to: who acts, in which module, on which issue or project. */
+export interface BridgeTokenSubject {
+  accountId: string;
+  moduleKey: string;
+  issueKey?: string | null;
+  projectKey?: string | null;
+}
+
+/**
+ * The token a host page gives each surface frame: an HMAC, under the app's per-start secret, of the acting
+ * account, the module and the issue or project the page shows. Forge's own bridge carries a signed context
+ * token the same way; here it means a request can neither come from a page the host did not serve, nor swap
+ * the user, module or issue of the page it came from.
+ */
+export function bridgeToken(app: WorkbenchApp, subject: BridgeTokenSubject): string {
+  const bound = JSON.stringify([
+    subject.accountId,
+    subject.moduleKey,
+    subject.issueKey ?? '',
+    subject.projectKey ?? '',
+  ]);
+  return createHmac('sha256', app.bridgeSecret).update(bound).digest('base64url');
+}
+
+function tokenMatches(app: WorkbenchApp, token: unknown, subject: BridgeTokenSubject): boolean {
+  if (typeof token !== 'string') return false;
+  const expected = Buffer.from(bridgeToken(app, subject));
+  const given = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export type BridgeInvokeAnswer = { ok: true; body: unknown } | { ok: false; error: string };
@@ -63,7 +97,8 @@ function isRequest(value: unknown): value is BridgeInvokeRequest {
     typeof v.functionKey === 'string' &&
     typeof v.user === 'string' &&
     optionalString(v.issueKey) &&
-    optionalString(v.projectKey)
+    optionalString(v.projectKey) &&
+    optionalString(v.token)
   );
 }
 
@@ -84,8 +119,27 @@ export async function handleBridgeInvoke(
       },
     };
   }
-  if (!app.findUser(body.user))
-    return { status: 401, answer: { ok: false, error: `Unknown user "${body.user}"` } };
+  const user = app.findUser(body.user);
+  if (!user) return { status: 401, answer: { ok: false, error: `Unknown user "${body.user}"` } };
+  const subject = {
+    accountId: user.accountId,
+    moduleKey: body.moduleKey,
+    issueKey: body.issueKey,
+    projectKey: body.projectKey,
+  };
+  if (!tokenMatches(app, body.token, subject)) {
+    return {
+      status: 403,
+      answer: { ok: false, error: 'The page token does not match this user, module and issue or project' },
+    };
+  }
+  // Forge invokes a resolver only for the UI module it belongs to; a trigger or consumer is not reachable.
+  if (!app.isUiModule(body.moduleKey)) {
+    return {
+      status: 403,
+      answer: { ok: false, error: `Module "${body.moduleKey}" is not a UI module: it cannot be invoked` },
+    };
+  }
   try {
     const result = await app.invoke(body.moduleKey, body.functionKey, body.payload ?? {}, {
       user: body.user,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { type ManifestModule, type WorkbenchApp } from '../app';
+import { bridgeToken } from '../bridge/host';
 import type { JiraPermission, StoredIssue, StoredProject } from '../jira/types';
 import { esc, href, layout, type ColorMode } from './layout';
 
@@ -200,6 +201,7 @@ function surfaceFrame(
     moduleKey: module.key,
     ...target,
     context: req.app.bridgeContext(module.key, { user: req.user, ...target, colorMode: req.colorMode }),
+    token: bridgeToken(req.app, { accountId: req.accountId, moduleKey: module.key, ...target }),
   };
   if (!module.surface || !surfaceBuilt(req.staticDir, module.surface)) {
     return {
