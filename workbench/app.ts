@@ -19,7 +19,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { openDatabase, type WorkbenchDb } from './db';
-import { buildCallContext, DEFAULT_INSTALL_CONTEXT, type ForgeContextInput } from './forge/context';
+import {
+  buildCallContext,
+  DEFAULT_INSTALL_CONTEXT,
+  DEFAULT_LIMITS,
+  type ForgeContextInput,
+  type InvocationLimits,
+} from './forge/context';
 import { invokeFunction, invokeResolver, type FunctionHandler, type ResolverHandler } from './forge/invoke';
 import { KvsStore, type EntityDefinition } from './forge/kvs-store';
 import { QueueHost, type Delivery, type QueueConsumer } from './forge/queue';
@@ -42,6 +48,11 @@ export interface WorkbenchAppOptions {
   contract?: boolean;
   /** manifest.yml to read; defaults to the repository's. */
   manifestFile?: string;
+  /**
+   * Forge's invocation limits (time and size). Tests shrink time with `timeScale` (0.001: the 25 s UI limit
+   * cuts off after 25 ms) or set a smaller limit; the defaults are Forge's own.
+   */
+  limits?: Partial<InvocationLimits>;
 }
 
 /** One module of manifest.yml, flattened: its type (e.g. 'jira:issuePanel') and the function behind it. */
@@ -59,6 +70,8 @@ export interface ManifestModule {
   title?: string;
   /** Present for modules registered with registerTestModule. */
   testHandler?: ResolverHandler | FunctionHandler;
+  /** A test trigger's or consumer's own `timeoutSeconds`. */
+  testTimeoutSeconds?: number;
 }
 
 export interface InvokeOptions {
@@ -81,8 +94,10 @@ export type BridgeContext = Record<string, unknown> & {
 export interface TriggerSummary {
   triggerKey: string;
   functionKey: string;
-  /** What the trigger function returned. */
+  /** What the trigger function returned (its first firing's answer). */
   result: unknown;
+  /** Every firing's answer, in order; a rejected firing shows as { error }. */
+  results: unknown[];
   /** Queue deliveries after the trigger, run until the queue was idle (the clock jumps over delays). */
   queue: { delivered: number; failed: number; pending: number };
   deliveries: Delivery[];
@@ -99,6 +114,16 @@ export interface TestModule {
   /** A surface folder under static/ to show in the host pages (optional). */
   surface?: string;
   queue?: string;
+  /** For triggers and consumers: the manifest's `timeoutSeconds` (Forge's default, 55, when absent). */
+  timeoutSeconds?: number;
+}
+
+export interface TriggerRunOptions {
+  /**
+   * How many times the trigger fires, all at once. Forge's scheduled triggers deliver at least once: the same
+   * schedule can fire twice, so 2 shows what the app does then. Default 1.
+   */
+  firings?: number;
 }
 
 /**
@@ -123,6 +148,8 @@ export class UnknownUserError extends Error {
 interface Manifest {
   modules: ManifestModule[];
   functions: Map<string, string>;
+  /** A function's `timeoutSeconds`, where the manifest sets one. */
+  functionTimeouts: Map<string, number>;
   propertyIndex: PropertyIndex;
   entities: EntityDefinition[];
 }
@@ -140,8 +167,11 @@ export function readManifest(file: string = path.join(ROOT_DIR, 'manifest.yml'))
   const resources = new Map<string, string>();
   for (const r of (doc.resources as Json[] | undefined) ?? []) resources.set(String(r.key), String(r.path));
   const functions = new Map<string, string>();
-  for (const f of (modulesDoc.function as Json[] | undefined) ?? [])
+  const functionTimeouts = new Map<string, number>();
+  for (const f of (modulesDoc.function as Json[] | undefined) ?? []) {
     functions.set(String(f.key), String(f.handler));
+    if (typeof f.timeoutSeconds === 'number') functionTimeouts.set(String(f.key), f.timeoutSeconds);
+  }
 
   const modules: ManifestModule[] = [];
   const propertyIndex: PropertyIndex = [];
@@ -182,7 +212,7 @@ export function readManifest(file: string = path.join(ROOT_DIR, 'manifest.yml'))
   }
   const storage = asRecord(asRecord(doc.app).storage);
   const entities = ((storage.entities as EntityDefinition[] | undefined) ?? []).filter((e) => e && e.name);
-  return { modules, functions, propertyIndex, entities };
+  return { modules, functions, functionTimeouts, propertyIndex, entities };
 }
 
 /**
@@ -217,6 +247,7 @@ export class WorkbenchApp {
   readonly contract: ContractChecker | null;
   readonly now: () => Date;
   readonly installContext = DEFAULT_INSTALL_CONTEXT;
+  readonly limits: InvocationLimits;
   /** The site the emulator's `self` links name; the host pages map its links back into the workbench. */
   readonly siteUrl: string = JIRA_SITE_URL;
   /** Signs the bridge tokens the host pages hand their surfaces; new on every start, never leaves the server. */
@@ -228,6 +259,7 @@ export class WorkbenchApp {
 
   constructor(options: WorkbenchAppOptions) {
     this.now = options.now ?? (() => new Date());
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.manifest = readManifest(options.manifestFile);
     const contract = options.contract ?? process.env.JEST_WORKER_ID !== undefined;
     this.contract = contract ? ContractChecker.fromSpecFile() : null;
@@ -239,7 +271,11 @@ export class WorkbenchApp {
       propertyIndex: this.manifest.propertyIndex,
     });
     this.kvs = new KvsStore(this.db, { now: clock, entities: this.manifest.entities });
-    this.queue = new QueueHost(this.db, { now: clock, installContext: this.installContext });
+    this.queue = new QueueHost(this.db, {
+      now: clock,
+      installContext: this.installContext,
+      limits: this.limits,
+    });
     try {
       this.uninstall = installForgeRuntime({
         jira: this.jira,
@@ -335,8 +371,16 @@ export class WorkbenchApp {
       testHandler: module.handler,
       ...(module.surface ? { surface: module.surface } : {}),
       ...(module.queue ? { queue: module.queue } : {}),
+      ...(module.timeoutSeconds !== undefined ? { testTimeoutSeconds: module.timeoutSeconds } : {}),
     });
-    if (module.type === 'consumer' && module.queue) this.queue.registerConsumer(module.queue, module.handler);
+    if (module.type === 'consumer' && module.queue)
+      this.queue.registerConsumer(module.queue, module.handler, { timeoutSeconds: module.timeoutSeconds });
+  }
+
+  /** The function's `timeoutSeconds` from the manifest (or the test module); undefined means Forge's default. */
+  timeoutSecondsOf(module: ManifestModule): number | undefined {
+    if (module.testHandler) return module.testTimeoutSeconds;
+    return module.functionKey ? this.manifest.functionTimeouts.get(module.functionKey) : undefined;
   }
 
   private handlerOf(module: ManifestModule): unknown {
@@ -411,7 +455,7 @@ export class WorkbenchApp {
     try {
       const ctx = this.contextInput(moduleKey, options);
       const handler = this.handlerOf(this.module(moduleKey)) as ResolverHandler;
-      return invokeResolver(handler, functionKey, payload ?? {}, ctx);
+      return invokeResolver(handler, functionKey, payload ?? {}, ctx, this.limits);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -424,15 +468,16 @@ export class WorkbenchApp {
       // Loaded at delivery: a consumer that does not compile yet fails its events, not the whole trigger run.
       const consumer: QueueConsumer = (event, context) =>
         (this.handlerOf(m) as QueueConsumer)(event, context);
-      this.queue.registerConsumer(m.queue, consumer);
+      this.queue.registerConsumer(m.queue, consumer, { timeoutSeconds: this.timeoutSecondsOf(m) });
     }
   }
 
   /**
    * Runs a scheduled trigger now (the first one when no key is given) and then drains the queue until idle,
-   * jumping the queue's clock over delays and retries. Returns what happened.
+   * jumping the queue's clock over delays and retries. Returns what happened. The trigger is stopped at its
+   * `timeoutSeconds` like on Forge; `firings: 2` fires it twice at once, as an at-least-once schedule can.
    */
-  async runScheduledTrigger(key?: string): Promise<TriggerSummary> {
+  async runScheduledTrigger(key?: string, options: TriggerRunOptions = {}): Promise<TriggerSummary> {
     const triggers = this.modules('scheduledTrigger');
     const trigger = key ? triggers.find((t) => t.key === key) : triggers[0];
     if (!trigger)
@@ -447,17 +492,38 @@ export class WorkbenchApp {
       contextToken: 'workbench',
       userAccess: { enabled: false },
     };
-    const result = await invokeFunction(handler, event, {
-      accountId: null,
-      moduleKey: trigger.key,
-      extension: { type: trigger.type },
-      installContext: this.installContext,
-    });
+    const fire = (): Promise<unknown> =>
+      invokeFunction(
+        handler,
+        event,
+        {
+          accountId: null,
+          moduleKey: trigger.key,
+          extension: { type: trigger.type },
+          installContext: this.installContext,
+        },
+        this.timeoutSecondsOf(trigger),
+        this.limits,
+      );
+    const firings = Math.max(1, Math.floor(options.firings ?? 1));
+    let results: unknown[];
+    if (firings === 1) {
+      results = [await fire()];
+    } else {
+      // Each firing is its own invocation: one failing does not hide what the others did.
+      const settled = await Promise.allSettled(Array.from({ length: firings }, fire));
+      results = settled.map((r) =>
+        r.status === 'fulfilled'
+          ? r.value
+          : { error: r.reason instanceof Error ? r.reason.message : String(r.reason) },
+      );
+    }
     const queue = await this.queue.runDue({ until: 'idle', advanceClock: true });
     return {
       triggerKey: trigger.key,
       functionKey: trigger.functionKey ?? '',
-      result,
+      result: results[0],
+      results,
       queue,
       deliveries: this.queue.deliveries.slice(before),
       durationMs: Date.now() - started,

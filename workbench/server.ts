@@ -38,6 +38,12 @@ export interface WorkbenchServerOptions {
   host?: string;
   /** Folder holding static/<surface>/build; defaults to the repository's static/. */
   staticDir?: string;
+  /**
+   * Deliver queue events by themselves, as Forge does (default true): a push after "Scan now" is consumed
+   * within `queueIntervalMs` (default 250) without pressing the trigger button.
+   */
+  dispatchQueue?: boolean;
+  queueIntervalMs?: number;
 }
 
 export interface WorkbenchServer {
@@ -278,7 +284,8 @@ export function createRequestHandler(
       if (method !== 'POST') return send(res, 405, 'text/plain', 'POST only', { allow: 'POST' });
       const back = safeBack(form?.get('back'), href('/', pageReq.user));
       try {
-        const summary = await app.runScheduledTrigger(form?.get('key') || undefined);
+        const firings = Number(form?.get('firings') ?? '') || 1;
+        const summary = await app.runScheduledTrigger(form?.get('key') || undefined, { firings });
         if ((req.headers.accept ?? '').includes('application/json')) return sendJson(res, 200, summary);
         return reply(
           messagePage(
@@ -333,10 +340,19 @@ export function startWorkbenchServer(
 ): Promise<WorkbenchServer> {
   const server = http.createServer(createRequestHandler(app, options));
   const host = options.host ?? '127.0.0.1';
+  let stopDispatcher = (): void => undefined;
+  if (options.dispatchQueue ?? true) {
+    app.registerConsumers();
+    stopDispatcher = app.queue.startDispatcher(options.queueIntervalMs);
+  }
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error): void => {
+      stopDispatcher();
+      reject(error);
+    };
+    server.once('error', failed);
     server.listen(options.port ?? 8080, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       const port = (server.address() as AddressInfo).port;
       resolve({
         server,
@@ -344,6 +360,7 @@ export function startWorkbenchServer(
         url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
         close: () =>
           new Promise<void>((done) => {
+            stopDispatcher();
             server.closeAllConnections();
             server.close(() => done());
           }),

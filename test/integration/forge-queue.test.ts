@@ -16,7 +16,7 @@ import { openDatabase, type WorkbenchDb } from '../../workbench/db';
 import { KvsStore } from '../../workbench/forge/kvs-store';
 import { QueueHost, type QueueEvent } from '../../workbench/forge/queue';
 import { installForgeRuntime } from '../../workbench/forge/runtime';
-import { currentInvocation } from '../../workbench/forge/context';
+import { currentInvocation, DEFAULT_LIMITS, type InvocationLimits } from '../../workbench/forge/context';
 
 const START = Date.parse('2026-01-01T00:00:00Z');
 let db: WorkbenchDb;
@@ -24,9 +24,9 @@ let queue: QueueHost;
 let uninstall: () => void;
 let tmpDir: string;
 
-function newHost(file = ':memory:', maxRetries?: number): void {
+function newHost(file = ':memory:', maxRetries?: number, limits?: InvocationLimits): void {
   db = openDatabase(file);
-  queue = new QueueHost(db, { now: () => START, maxRetries });
+  queue = new QueueHost(db, { now: () => START, maxRetries, ...(limits ? { limits } : {}) });
 }
 
 /** A consumer that records what it received and answers with `answer` for each call. */
@@ -201,5 +201,93 @@ describe('@forge/events queues on the workbench', () => {
     await queue.runDue({ advanceClock: true });
     expect(received.map((e) => e.body)).toEqual([{ survives: true }]);
     db.close();
+  });
+});
+
+describe('at-least-once delivery, on purpose', () => {
+  it('delivers a duplicated event twice: the same eventId and body, and only the injected one', async () => {
+    const { received, consumer } = recordingConsumer();
+    queue.registerConsumer('q', consumer);
+    queue.injectDelivery({ duplicates: 1 });
+    await new Queue({ key: 'q' }).push([{ body: { n: 1 } }, { body: { n: 2 } }]);
+    expect(await queue.runDue()).toEqual({ delivered: 3, failed: 0, pending: 0 });
+    expect(received.map((e) => e.body)).toEqual([{ n: 1 }, { n: 1 }, { n: 2 }]);
+    expect(received[0]?.eventId).toBe(received[1]?.eventId);
+    expect(received[1]?.retryContext).toBeUndefined();
+  });
+
+  it('delivers due events out of push order when asked', async () => {
+    const { received, consumer } = recordingConsumer();
+    queue.registerConsumer('q', consumer);
+    queue.injectDelivery({ outOfOrder: true });
+    await new Queue({ key: 'q' }).push([{ body: { n: 1 } }, { body: { n: 2 } }, { body: { n: 3 } }]);
+    await queue.runDue();
+    expect(received.map((e) => e.body)).toEqual([{ n: 3 }, { n: 2 }, { n: 1 }]);
+  });
+
+  it('delivers late: an event pushed for now waits the injected delay', async () => {
+    const { received, consumer } = recordingConsumer();
+    queue.registerConsumer('q', consumer);
+    queue.injectDelivery({ extraDelaySeconds: 45 });
+    await new Queue({ key: 'q' }).push({ body: { late: true } });
+    expect(await queue.runDue()).toEqual({ delivered: 0, failed: 0, pending: 1 });
+    await queue.runDue({ advanceClock: true });
+    expect(queue.now() - START).toBe(45_000);
+    expect(received.map((e) => e.body)).toEqual([{ late: true }]);
+  });
+
+  it('never delivers one event twice because two drains ran at once', async () => {
+    const { received, consumer } = recordingConsumer();
+    queue.registerConsumer('q', consumer);
+    await new Queue({ key: 'q' }).push([{ body: { n: 1 } }, { body: { n: 2 } }]);
+    await Promise.all([queue.runDue(), queue.runDue(), queue.runDue()]);
+    expect(received.map((e) => e.body)).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it('delivers by itself once the dispatcher runs, as Forge does', async () => {
+    const { received, consumer } = recordingConsumer();
+    queue.registerConsumer('q', consumer);
+    const stop = queue.startDispatcher(10);
+    try {
+      await new Queue({ key: 'q' }).push({ body: { pushed: 'now' } });
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(received.map((e) => e.body)).toEqual([{ pushed: 'now' }]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("stops a consumer at its timeoutSeconds and retries it with Forge's FUNCTION_TIME_OUT reason", async () => {
+    newHost(':memory:', 1, { ...DEFAULT_LIMITS, timeScale: 0.001 });
+    const calls: Array<string | undefined> = [];
+    // 2 s declared, scaled to 2 ms; the first attempt takes 200 "seconds", the retry is quick.
+    queue.registerConsumer(
+      'q',
+      async (event) => {
+        calls.push(event.retryContext?.retryReason);
+        if (calls.length === 1) await new Promise((r) => setTimeout(r, 200));
+      },
+      { timeoutSeconds: 2 },
+    );
+    await new Queue({ key: 'q' }).push({ body: {} });
+    await queue.runDue({ until: 'idle', advanceClock: true });
+    expect(calls).toEqual([undefined, InvocationErrorCode.FUNCTION_TIME_OUT]);
+    expect(queue.deliveries.map((d) => [d.ok, d.error])).toEqual([
+      [false, 'FUNCTION_TIME_OUT: the function did not finish within 2 seconds and was stopped'],
+      [true, undefined],
+    ]);
+  });
+
+  it('gives a consumer without timeoutSeconds the default 55 s', async () => {
+    newHost(':memory:', 0, { ...DEFAULT_LIMITS, timeScale: 0.001 });
+    const outcomes: string[] = [];
+    queue.registerConsumer('q', async (event) => {
+      await new Promise((r) => setTimeout(r, (event.body as { ms: number }).ms));
+      outcomes.push(`finished ${(event.body as { ms: number }).ms}`);
+    });
+    await new Queue({ key: 'q' }).push([{ body: { ms: 5 } }, { body: { ms: 300 } }]);
+    await queue.runDue();
+    expect(queue.deliveries.map((d) => d.ok)).toEqual([true, false]);
+    expect(queue.deliveries[1]?.error).toContain('within 55 seconds');
   });
 });

@@ -3,11 +3,22 @@
  * and delivers them to registered consumers in order of due time, retrying failures with backoff and a
  * retryContext the way Forge does. Time comes from an injected clock plus an offset that runDue can advance,
  * so tests never sleep.
+ *
+ * Forge delivers at least once: an event may arrive twice, after a later one, or late. `injectDelivery` makes
+ * the workbench do each of these on purpose; `startDispatcher` delivers due events by itself, as Forge does,
+ * for the running workbench.
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkbenchDb } from '../db';
-import { DEFAULT_INSTALL_CONTEXT, FUNCTION_TIMEOUT_MS, runInInvocation } from './context';
+import {
+  DEFAULT_INSTALL_CONTEXT,
+  DEFAULT_LIMITS,
+  FunctionTimeoutError,
+  runWithinLimit,
+  type InvocationLimits,
+} from './context';
 
+/** @forge/events' own checks (validators.js: MAXIMUM_EVENTS, MAXIMUM_PAYLOAD_SIZE_KB, the 0..900 delay). */
 export const QUEUE_LIMITS = { maxEventsPerPush: 50, maxPushBytes: 200 * 1024, maxDelaySeconds: 900 } as const;
 export const DEFAULT_MAX_RETRIES = 3;
 /** Reason given when a consumer throws; a consumer that returns InvocationError names its own reason. */
@@ -29,6 +40,23 @@ export interface QueueHostOptions {
   installContext?: string;
   /** Base of the exponential backoff after a thrown error, in seconds: 1st retry after base, 2nd after 2×base... */
   backoffSeconds?: number;
+  /** Forge's time limits; a consumer is stopped at its timeoutSeconds (times timeScale). */
+  limits?: InvocationLimits;
+}
+
+/** What at-least-once delivery may do to the events pushed from now on (see injectDelivery). */
+export interface DeliveryFaults {
+  /** The next n events pushed are each delivered twice: the same event, body and eventId, one after the other. */
+  duplicates?: number;
+  /** Due events are delivered newest push first instead of by due time. */
+  outOfOrder?: boolean;
+  /** Every event pushed is delivered this many seconds later than asked. */
+  extraDelaySeconds?: number;
+}
+
+export interface ConsumerOptions {
+  /** The consumer function's manifest `timeoutSeconds`; Forge's default (55) when absent. */
+  timeoutSeconds?: number;
 }
 
 export interface Delivery {
@@ -50,6 +78,7 @@ interface EventRow {
   retry_reason: string | null;
   retry_data: string | null;
   status: 'pending' | 'done' | 'failed' | 'cancelled';
+  extra_deliveries: number;
 }
 
 type PushRequest = { queueName?: unknown; jobId?: unknown; payload?: unknown };
@@ -77,7 +106,11 @@ function retryRequest(
 
 export class QueueHost {
   readonly deliveries: Delivery[] = [];
-  private readonly consumers = new Map<string, QueueConsumer>();
+  private readonly consumers = new Map<string, { handler: QueueConsumer; timeoutSeconds?: number }>();
+  private readonly limits: InvocationLimits;
+  private faults: Required<DeliveryFaults> = { duplicates: 0, outOfOrder: false, extraDelaySeconds: 0 };
+  /** runDue calls queue up behind each other: two drains at once would deliver the same row twice. */
+  private draining: Promise<unknown> = Promise.resolve();
   private readonly baseNow: () => number;
   private offsetMs = 0;
   private readonly maxRetries: number;
@@ -92,6 +125,7 @@ export class QueueHost {
     this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.installContext = options.installContext ?? DEFAULT_INSTALL_CONTEXT;
     this.backoffSeconds = options.backoffSeconds ?? 2;
+    this.limits = options.limits ?? DEFAULT_LIMITS;
     db.exec(`CREATE TABLE IF NOT EXISTS queue_events (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       event_id TEXT NOT NULL UNIQUE,
@@ -106,6 +140,42 @@ export class QueueHost {
       last_error TEXT
     );
     CREATE INDEX IF NOT EXISTS queue_events_due ON queue_events (status, due_at, id);`);
+    // Databases made before duplicate delivery existed lack its column.
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(queue_events)').all();
+    if (!columns.some((c) => c.name === 'extra_deliveries'))
+      db.exec('ALTER TABLE queue_events ADD COLUMN extra_deliveries INTEGER NOT NULL DEFAULT 0');
+  }
+
+  /**
+   * Makes delivery behave as Forge's at-least-once queues may: duplicates, out of order, late. Applies to the
+   * events pushed from now on (duplicates and delay) and to every delivery (order). Calls add up.
+   */
+  injectDelivery(faults: DeliveryFaults): void {
+    this.faults = {
+      duplicates: this.faults.duplicates + (faults.duplicates ?? 0),
+      outOfOrder: faults.outOfOrder ?? this.faults.outOfOrder,
+      extraDelaySeconds: faults.extraDelaySeconds ?? this.faults.extraDelaySeconds,
+    };
+  }
+
+  clearDeliveryFaults(): void {
+    this.faults = { duplicates: 0, outOfOrder: false, extraDelaySeconds: 0 };
+  }
+
+  /**
+   * Delivers due events by itself every `intervalMs`, as Forge does, so a push (e.g. after "Scan now") is
+   * consumed without anyone pressing a button. Returns the function that stops it.
+   */
+  startDispatcher(intervalMs = 250): () => void {
+    const timer = setInterval(() => {
+      this.runDue().catch((error: unknown) => {
+        console.error(
+          `[workbench] queue delivery failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** The host's current time: the injected clock plus whatever runDue advanced. */
@@ -113,8 +183,8 @@ export class QueueHost {
     return this.baseNow() + this.offsetMs;
   }
 
-  registerConsumer(queueName: string, handler: QueueConsumer): void {
-    this.consumers.set(queueName, handler);
+  registerConsumer(queueName: string, handler: QueueConsumer, options: ConsumerOptions = {}): void {
+    this.consumers.set(queueName, { handler, timeoutSeconds: options.timeoutSeconds });
   }
 
   pending(): number {
@@ -158,7 +228,7 @@ export class QueueHost {
     }
     const jobId = typeof req.jobId === 'string' ? req.jobId : randomUUID();
     const insert = this.db.prepare(
-      'INSERT INTO queue_events (event_id, job_id, queue_name, body, due_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO queue_events (event_id, job_id, queue_name, body, due_at, extra_deliveries) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const now = this.now();
     const failed: Array<{ index: number; errorMessage: string }> = [];
@@ -169,7 +239,17 @@ export class QueueHost {
           failed.push({ index, errorMessage: 'The delayInSeconds setting must be between 0 and 900.' });
           return;
         }
-        insert.run(randomUUID(), jobId, req.queueName, JSON.stringify(event.body ?? {}), now + delay * 1000);
+        const twice = this.faults.duplicates > 0;
+        if (twice) this.faults.duplicates--;
+        const dueAt = now + (delay + this.faults.extraDelaySeconds) * 1000;
+        insert.run(
+          randomUUID(),
+          jobId,
+          req.queueName,
+          JSON.stringify(event.body ?? {}),
+          dueAt,
+          twice ? 1 : 0,
+        );
       });
     })();
     if (failed.length > 0) return json(202, { failedEvents: failed });
@@ -207,10 +287,18 @@ export class QueueHost {
   private nextDue(): EventRow | undefined {
     const names = [...this.consumers.keys()];
     if (names.length === 0) return undefined;
+    const inQueues = `status = 'pending' AND queue_name IN (${names.map(() => '?').join(',')})`;
+    if (this.faults.outOfOrder) {
+      const due = this.db
+        .prepare<unknown[], EventRow>(
+          `SELECT * FROM queue_events WHERE ${inQueues} AND due_at <= ? ORDER BY id DESC LIMIT 1`,
+        )
+        .get(...names, this.now());
+      if (due) return due;
+    }
     return this.db
       .prepare<unknown[], EventRow>(
-        `SELECT * FROM queue_events WHERE status = 'pending' AND queue_name IN (${names.map(() => '?').join(',')})
-         ORDER BY due_at, id LIMIT 1`,
+        `SELECT * FROM queue_events WHERE ${inQueues} ORDER BY due_at, id LIMIT 1`,
       )
       .get(...names);
   }
@@ -222,9 +310,19 @@ export class QueueHost {
    * - until 'idle' with advanceClock: runs until no deliverable event is pending at all.
    * maxEvents bounds the work (default 1000) so a consumer that re-pushes forever cannot hang a test.
    */
-  async runDue(
+  runDue(
     options: { until?: 'idle'; advanceClock?: boolean; maxEvents?: number } = {},
   ): Promise<{ delivered: number; failed: number; pending: number }> {
+    const run = this.draining.then(() => this.drain(options));
+    this.draining = run.catch(() => undefined);
+    return run;
+  }
+
+  private async drain(options: {
+    until?: 'idle';
+    advanceClock?: boolean;
+    maxEvents?: number;
+  }): Promise<{ delivered: number; failed: number; pending: number }> {
     const maxEvents = options.maxEvents ?? 1000;
     let delivered = 0;
     let failed = 0;
@@ -247,6 +345,7 @@ export class QueueHost {
   private async deliver(row: EventRow): Promise<boolean> {
     const consumer = this.consumers.get(row.queue_name);
     if (!consumer) return false;
+    const timeoutSeconds = consumer.timeoutSeconds ?? this.limits.defaultFunctionTimeoutSeconds;
     const event: QueueEvent = {
       body: JSON.parse(row.body) as unknown,
       queueName: row.queue_name,
@@ -266,20 +365,23 @@ export class QueueHost {
     let retry: { retryAfter: number; retryReason: string; retryData?: unknown } | undefined;
     let error: string | undefined;
     try {
-      const result = await runInInvocation(
+      const result = await runWithinLimit(
         {
           accountId: null,
           moduleKey: `consumer:${row.queue_name}`,
           installContext: this.installContext,
-          timeoutMs: FUNCTION_TIMEOUT_MS,
+          timeoutMs: timeoutSeconds * 1000 * this.limits.timeScale,
         },
-        () => consumer(event, context),
+        timeoutSeconds,
+        () => consumer.handler(event, context),
       );
       retry = retryRequest(result);
       if (retry) error = `retry requested: ${retry.retryReason}`;
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
-      retry = { retryAfter: this.backoffSeconds * 2 ** row.retry_count, retryReason: THROWN_RETRY_REASON };
+      // A consumer Forge stopped at its limit is retried with the reason @forge/events names for it.
+      const reason = e instanceof FunctionTimeoutError ? e.code : THROWN_RETRY_REASON;
+      retry = { retryAfter: this.backoffSeconds * 2 ** row.retry_count, retryReason: reason };
     }
     const ok = retry === undefined;
     this.deliveries.push({
@@ -289,7 +391,12 @@ export class QueueHost {
       ok,
       ...(error ? { error } : {}),
     });
-    if (ok) {
+    if (ok && row.extra_deliveries > 0) {
+      // At-least-once: the same event comes once more, as if Forge had not recorded the first delivery.
+      this.db
+        .prepare('UPDATE queue_events SET extra_deliveries = extra_deliveries - 1 WHERE id = ?')
+        .run(row.id);
+    } else if (ok) {
       this.db.prepare("UPDATE queue_events SET status = 'done' WHERE id = ?").run(row.id);
     } else if (retry && row.retry_count < this.maxRetries) {
       this.db

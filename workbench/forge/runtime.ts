@@ -162,6 +162,9 @@ async function callJira(
 
 function routeFetch(host: ForgeHost) {
   return async (target: ForgeFetchTarget, path: string, init?: FetchInit): Promise<Response> => {
+    // A function past its time limit has been stopped by Forge: nothing it still tries reaches a backend.
+    const stoppedBy = currentInvocation()?.stoppedBy;
+    if (stoppedBy) throw stoppedBy;
     if (target.type === 'kvs' || target.remote === 'kvs' || target.type === 'storage') {
       return host.kvs.handle(path, init ?? {});
     }
