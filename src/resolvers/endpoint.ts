@@ -54,12 +54,17 @@ export function readCallContext(context: unknown): CallContext {
   };
 }
 
+/** The function keys each resolver defined through defineEndpoint: the only ones its handler answers. */
+const ownKeys = new WeakMap<Resolver, Set<string>>();
+
 export function defineEndpoint<S extends z.ZodType, T>(
   resolver: Resolver,
   key: string,
   schema: S,
   handler: (payload: z.output<S>, call: CallContext) => Promise<T>,
 ): void {
+  const keys = ownKeys.get(resolver) ?? new Set<string>();
+  ownKeys.set(resolver, keys.add(key));
   resolver.define(key, async (request: { payload?: unknown; context?: unknown }): Promise<Answer<T>> => {
     try {
       const call = readCallContext(request.context);
@@ -73,6 +78,32 @@ export function defineEndpoint<S extends z.ZodType, T>(
       return { ok: false, error: toErrorAnswer(error) };
     }
   });
+}
+
+type ResolverEvent = Parameters<ReturnType<Resolver['getDefinitions']>>[0];
+type RuntimePayload = Parameters<ReturnType<Resolver['getDefinitions']>>[1];
+
+/**
+ * The Forge handler of a resolver. @forge/resolver looks keys up with `in` on a plain object, so `constructor`,
+ * `__proto__` or `valueOf` would reach Object.prototype's members; only the keys this app defined are answered.
+ */
+export function resolverHandler(
+  resolver: Resolver,
+): (event: ResolverEvent, runtime?: RuntimePayload) => Promise<unknown> {
+  const definitions = resolver.getDefinitions();
+  const keys = ownKeys.get(resolver) ?? new Set<string>();
+  return async (event, runtime) => {
+    const functionKey: unknown = (event as { call?: { functionKey?: unknown } } | undefined)?.call
+      ?.functionKey;
+    if (typeof functionKey !== 'string' || !keys.has(functionKey)) {
+      const answer: Answer<never> = {
+        ok: false,
+        error: { code: 'NOT_FOUND', message: 'Outcome Lens has no such action. Reload the page.' },
+      };
+      return answer;
+    }
+    return definitions(event, runtime);
+  };
 }
 
 export const keyPatterns = { ISSUE_KEY, PROJECT_KEY } as const;

@@ -6,7 +6,7 @@
 import Resolver from '@forge/resolver';
 import { ISSUE_PANEL_RESOLVERS, loadPayloadSchema, savePayloadSchema } from '../contract/issue-panel';
 import { loadIssuePanel, saveIssueLens, type IssueLensPorts } from '../services/issue-lens-service';
-import { defineEndpoint } from './endpoint';
+import { defineEndpoint, resolverHandler } from './endpoint';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 
@@ -30,4 +30,4 @@ export function createIssuePanelResolver(ports: IssueLensPorts = storagePorts())
   return resolver;
 }
 
-export const issuePanelHandler = createIssuePanelResolver().getDefinitions();
+export const issuePanelHandler = resolverHandler(createIssuePanelResolver());

@@ -35,7 +35,7 @@ import {
   updateOutcome,
   type Clock,
 } from '../services/outcome-map';
-import { defineEndpoint } from './endpoint';
+import { defineEndpoint, resolverHandler } from './endpoint';
 
 type ScanRunner = (projectKey: string, options: { dryRun?: boolean; accountId: string }) => Promise<unknown>;
 
@@ -83,4 +83,4 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   return resolver;
 }
 
-export const projectPageHandler = createProjectPageResolver().getDefinitions();
+export const projectPageHandler = resolverHandler(createProjectPageResolver());

@@ -8,7 +8,7 @@ import {
 } from '../contract/settings';
 import type { Clock } from '../services/outcome-map';
 import { loadProjectSettings, resetProjectSettings, saveProjectSettings } from '../services/project-settings';
-import { defineEndpoint } from './endpoint';
+import { defineEndpoint, resolverHandler } from './endpoint';
 
 export function createSettingsResolver(clock: Clock = { now: () => new Date() }): Resolver {
   const resolver = new Resolver();
@@ -24,4 +24,4 @@ export function createSettingsResolver(clock: Clock = { now: () => new Date() })
   return resolver;
 }
 
-export const settingsHandler = createSettingsResolver().getDefinitions();
+export const settingsHandler = resolverHandler(createSettingsResolver());

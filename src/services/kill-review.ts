@@ -30,6 +30,7 @@ import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { issueFacts, parentOutcomeOf, statusCategoryOf } from './issue-facts';
+import { withPageToken } from './paging';
 import { requireBrowse, targetProject } from './project-access';
 
 const QUEUE_PAGE = 25;
@@ -40,13 +41,15 @@ export async function zombieQueue(
 ): Promise<ZombieQueueData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const result = await JiraClient.asUser().searchJql({
-    jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND zombie = "true"`,
-    fields: ['summary', 'status', 'issuetype'],
-    properties: [ISSUE_PROPERTY_KEY],
-    maxResults: QUEUE_PAGE,
-    nextPageToken: pageToken ?? null,
-  });
+  const result = await withPageToken(pageToken, () =>
+    JiraClient.asUser().searchJql({
+      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND zombie = "true"`,
+      fields: ['summary', 'status', 'issuetype'],
+      properties: [ISSUE_PROPERTY_KEY],
+      maxResults: QUEUE_PAGE,
+      nextPageToken: pageToken ?? null,
+    }),
+  );
   const items = result.issues.map((issue): ZombieItem => {
     const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
     return {

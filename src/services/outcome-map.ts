@@ -30,6 +30,7 @@ import * as outcomesStore from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import { issueFacts, statusCategoryOf } from './issue-facts';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
+import { withPageToken } from './paging';
 
 /** Bounds the summary pass: a backlog larger than this is summarised over its first part, and says so. */
 export interface SummaryLimits {
@@ -339,13 +340,15 @@ async function lanePage(
 ): Promise<MapPageData> {
   if (input.lane !== NO_OUTCOME && !ctx.byId.has(input.lane))
     throw new ValidationError('This outcome does not exist (any more).', { lane: 'Unknown outcome.' });
-  const result = await ctx.jira.searchJql({
-    jql: `${openWorkJql(ctx.projectKey, input.filters)} AND ${laneJql(input.lane, ctx.epics)}`,
-    fields: [...PAGE_FIELDS, ctx.field.storyPoints],
-    properties: [ISSUE_PROPERTY_KEY],
-    maxResults: input.pageSize,
-    nextPageToken: input.pageToken ?? null,
-  });
+  const result = await withPageToken(input.pageToken, () =>
+    ctx.jira.searchJql({
+      jql: `${openWorkJql(ctx.projectKey, input.filters)} AND ${laneJql(input.lane, ctx.epics)}`,
+      fields: [...PAGE_FIELDS, ctx.field.storyPoints],
+      properties: [ISSUE_PROPERTY_KEY],
+      maxResults: input.pageSize,
+      nextPageToken: input.pageToken ?? null,
+    }),
+  );
   const issues = result.issues.map((issue): MapIssue => {
     const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
     const parentKey = issue.fields.parent?.key;

@@ -1,6 +1,6 @@
 /** Small helpers over @forge/kvs shared by the storage modules: size checks, claims, prefix listing. */
 import { kvs, ForgeKvsAPIError, WhereConditions } from '@forge/kvs';
-import { StorageLimitError } from '../errors';
+import { StorageLimitError, ValidationError } from '../errors';
 
 /** Forge KVS limit for one value. */
 export const MAX_VALUE_BYTES = 240 * 1024;
@@ -43,7 +43,17 @@ export interface Page<T> {
 export async function listPage<T>(prefix: string, limit: number, cursor?: string | null): Promise<Page<T>> {
   let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(limit);
   if (cursor) query = query.cursor(cursor);
-  const result = await query.getMany<T>();
+  let result;
+  try {
+    result = await query.getMany<T>();
+  } catch (e) {
+    // The cursor is the caller's input: storage refusing it (HTTP 400) is a bad request, not an outage.
+    if (cursor && e instanceof ForgeKvsAPIError && e.responseDetails.status === 400)
+      throw new ValidationError('The list position sent is not valid: reload the list.', {
+        cursor: 'Not a position this list gave out.',
+      });
+    throw e;
+  }
   return {
     items: result.results.map((r) => ({ key: r.key, value: r.value })),
     cursor: result.nextCursor ?? null,

@@ -388,12 +388,15 @@ describe('the project page in the browser', () => {
     const healthCsv = await readDownload(healthFile);
     const rows = healthCsv.trim().split(/\r\n/);
     expect(rows[0]).toBe('"section","item","count","share","change since last scan"');
-    const total = /^"total","open items","(\d+)"/.exec(rows[1] ?? '')?.[1];
+    // Counts are numbers in the sheet, not quoted text.
+    const total = /^"total","open items",(\d+),/.exec(rows[1] ?? '')?.[1];
     expect(Number(total)).toBeGreaterThan(0);
     expect(rows.some((r) => r.startsWith('"framing","recipes",'))).toBe(true);
     expect(rows.some((r) => r.startsWith('"zombies","all",'))).toBe(true);
     // Spreadsheet readers get the rules' names, not their ids.
-    const byRule = rows.filter((r) => r.startsWith('"zombies by rule",')).map((r) => r.split('","')[1]);
+    const byRule = rows
+      .map((r) => /^"zombies by rule","([^"]*)",\d+,/.exec(r)?.[1])
+      .filter((label) => label !== undefined);
     expect(byRule).toEqual(Object.values(ZOMBIE_RULE_LABELS));
     console.log(
       `exports: decision log ${logLines.length - 1} rows; backlog health ${rows.length - 1} rows, ${total} open items`,

@@ -94,10 +94,12 @@ function encodeCursor(parts: unknown[]): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): unknown[] {
+/** A cursor this store gave out: `parts` values, the last of them the key to continue after. */
+function decodeCursor(cursor: string, parts: number): unknown[] {
   try {
-    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts)) return parts;
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(decoded) && decoded.length === parts && typeof decoded[parts - 1] === 'string')
+      return decoded;
   } catch {
     // fall through to the error below
   }
@@ -428,7 +430,7 @@ export class KvsStore {
     if (where.length > 0 && prefix === undefined) {
       throw new KvsHttpError(400, 'VALIDATION_ERROR', 'Only `key BEGINS_WITH` is supported in a KVS query');
     }
-    const after = typeof b.after === 'string' ? String(decodeCursor(b.after)[0]) : '';
+    const after = typeof b.after === 'string' ? String(decodeCursor(b.after, 1)[0]) : '';
     const p = typeof prefix === 'string' || typeof prefix === 'number' ? String(prefix) : '';
     const rows = this.db
       .prepare<[string, string, string, number, number], Row>(
@@ -481,7 +483,7 @@ export class KvsStore {
     candidates.sort(order);
     let start = 0;
     if (typeof b.cursor === 'string') {
-      const [rangeValue, key] = decodeCursor(b.cursor);
+      const [rangeValue, key] = decodeCursor(b.cursor, 2);
       const marker: Item = {
         key: String(key),
         value: { [index.range]: rangeValue },

@@ -2,15 +2,23 @@
 import type { DecisionEntry, HealthData } from '../../../src/contract/project-page';
 import { ruleLabel } from '../../shared/zombie-rules';
 
-function cell(value: unknown): string {
+/**
+ * Spreadsheets start a formula at `=`, `+`, `-` or `@`, even after leading spaces or control characters, and
+ * some at a leading tab or carriage return (OWASP's CSV injection guidance). Such text cells get a `'` in front.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this guard looks for
+const FORMULA_START = /^[\s\u0000-\u001f]*[=+\-@]|^[\t\r]/;
+
+/** One CSV cell: finite numbers as numbers (a negative stays a number); everything else quoted text. */
+export function csvCell(value: unknown): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   const text = typeof value === 'string' ? value : value == null ? '' : (JSON.stringify(value) ?? '');
-  // Quote always; double inner quotes; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  const safe = FORMULA_START.test(text) ? `'${text}` : text;
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 export function decisionsCsv(entries: DecisionEntry[]): string {

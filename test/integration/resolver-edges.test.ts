@@ -1,0 +1,99 @@
+/**
+ * The edges of every resolver, through the same path the bridge uses: function keys that are not the app's own,
+ * list positions (decision log cursor, Jira page tokens) the app never gave out.
+ */
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { Answer } from '../../src/contract/answer';
+import type { DecisionLogData, MapPageData, ZombieQueueData } from '../../src/contract/project-page';
+import { NO_OUTCOME } from '../../src/contract/project-page';
+
+const P = 'DEMO';
+const MODULES = {
+  'outcome-lens-issue-panel': { issueKey: `${P}-1` },
+  'outcome-lens-project-page': { projectKey: P },
+  'outcome-lens-settings': { projectKey: P },
+} as const;
+
+let app: WorkbenchApp;
+
+beforeEach(() => {
+  app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
+  app.jira.store.createProject({ key: P, name: 'Demo' });
+  app.grantDemoRoles(P);
+  app.jira.store.createIssue({ projectKey: P, summary: 'Checkout fails on Safari', type: 'Bug' });
+});
+afterEach(() => app.close());
+
+function call<T>(functionKey: string, payload: unknown): Promise<Answer<T>> {
+  return app.invoke('outcome-lens-project-page', functionKey, payload, {
+    user: 'admin',
+    projectKey: P,
+  }) as Promise<Answer<T>>;
+}
+
+describe('function keys', () => {
+  const foreign = [
+    'constructor',
+    '__proto__',
+    'valueOf',
+    'toString',
+    'hasOwnProperty',
+    'isPrototypeOf',
+    'nope',
+  ];
+
+  it.each(Object.entries(MODULES))(
+    '%s answers NOT_FOUND for keys it did not define',
+    async (module, where) => {
+      for (const key of foreign) {
+        const answer = (await app.invoke(
+          module,
+          key,
+          { probe: 'echo me' },
+          { user: 'admin', ...where },
+        )) as Answer<unknown>;
+        expect({ key, answer }).toEqual({
+          key,
+          answer: {
+            ok: false,
+            error: { code: 'NOT_FOUND', message: expect.stringMatching(/no such action/) },
+          },
+        });
+      }
+    },
+  );
+
+  it('still answers its own keys', async () => {
+    const answer = await call<DecisionLogData>('decisionLog', {});
+    expect(answer).toEqual({ ok: true, data: { entries: [], nextCursor: null } });
+  });
+});
+
+describe('list positions the app never gave out', () => {
+  it.each(['garbage', 'eyJub3QiOiJhIGN1cnNvciJ9', 'W10', '%%%'])(
+    'decision log cursor %p answers VALIDATION naming the cursor',
+    async (cursor) => {
+      const answer = await call<DecisionLogData>('decisionLog', { cursor });
+      expect(answer).toEqual({
+        ok: false,
+        error: { code: 'VALIDATION', message: expect.any(String), fields: { cursor: expect.any(String) } },
+      });
+    },
+  );
+
+  it('a forged Jira page token on the zombie queue answers VALIDATION naming the token', async () => {
+    const answer = await call<ZombieQueueData>('zombieQueue', { pageToken: 'not-a-token' });
+    expect(answer).toEqual({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.any(String), fields: { pageToken: expect.any(String) } },
+    });
+  });
+
+  it('a forged Jira page token on a map lane answers VALIDATION naming the token', async () => {
+    const answer = await call<MapPageData>('mapPage', { lane: NO_OUTCOME, pageToken: 'bm90IGEgdG9rZW4' });
+    expect(answer).toEqual({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.any(String), fields: { pageToken: expect.any(String) } },
+    });
+  });
+});
