@@ -18,7 +18,9 @@ export function checkValueSize(value: unknown, what: string): void {
 
 /**
  * Writes `key` only if nothing is stored there; true when this call created it. Forge checks the condition
- * atomically, so of two concurrent claims exactly one wins.
+ * atomically, so of two concurrent claims exactly one wins. Neither @forge/kvs nor Forge's documentation names
+ * the error code of a refused FAIL_IF_EXISTS write, so a lost claim is told by what is stored, not by a code:
+ * the write failed and the key holds a value.
  */
 export async function claim(
   key: string,
@@ -29,7 +31,7 @@ export async function claim(
     await kvs.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS', ttl });
     return true;
   } catch (e) {
-    if (e instanceof ForgeKvsAPIError && e.code === 'KEY_ALREADY_EXISTS') return false;
+    if (e instanceof ForgeKvsAPIError && (await kvs.get(key)) !== undefined) return false;
     throw e;
   }
 }

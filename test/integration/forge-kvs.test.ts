@@ -14,7 +14,11 @@ import {
   ForgeKvsAPIError,
 } from '@forge/kvs';
 import { openDatabase, type WorkbenchDb } from '../../workbench/db';
-import { KvsStore } from '../../workbench/forge/kvs-store';
+import {
+  DECLARED_KVS_ERROR_CODES,
+  KvsStore,
+  UNDECLARED_CONFLICT_CODE,
+} from '../../workbench/forge/kvs-store';
 import { QueueHost } from '../../workbench/forge/queue';
 import { installForgeRuntime, runInInvocation } from '../../workbench/forge/runtime';
 
@@ -54,6 +58,13 @@ async function expectKvsError(promise: Promise<unknown>, code: string): Promise<
   expect(error).toBeInstanceOf(ForgeKvsAPIError);
   expect((error as ForgeKvsAPIError).code).toBe(code);
   return error as ForgeKvsAPIError;
+}
+
+/** A refused write Forge answers 409 for; its code is not declared anywhere, so only the status is checked. */
+async function expectConflict(promise: Promise<unknown>): Promise<void> {
+  const error = await expectKvsError(promise, UNDECLARED_CONFLICT_CODE);
+  expect(error.responseDetails.status).toBe(409);
+  expect(DECLARED_KVS_ERROR_CODES).not.toContain(error.code);
 }
 
 beforeAll(() => {
@@ -111,7 +122,7 @@ describe('@forge/kvs on the workbench', () => {
 
     it('refuses to overwrite with FAIL_IF_EXISTS and returns the previous value on request', async () => {
       await kvs.set('k1', 'first');
-      await expectKvsError(kvs.set('k1', 'second', { keyPolicy: 'FAIL_IF_EXISTS' }), 'KEY_ALREADY_EXISTS');
+      await expectConflict(kvs.set('k1', 'second', { keyPolicy: 'FAIL_IF_EXISTS' }));
       const previous = await kvs.set('k1', 'third', { keyPolicy: 'OVERRIDE', returnValue: 'PREVIOUS' });
       expect(previous).toEqual({ key: 'k1', value: 'first' });
       expect(await kvs.get('k1')).toBe('third');
@@ -227,7 +238,7 @@ describe('@forge/kvs on the workbench', () => {
           conditions: new Filter<Outcome>().and('score', FilterConditions.greaterThan(50)),
         })
         .execute();
-      await expectKvsError(attempt, 'CONDITION_CHECK_FAILED');
+      await expectConflict(attempt);
       expect(store.dump()).toEqual([]);
       expect(await kvs.entity('outcome').get('o2')).toBeUndefined();
 
@@ -255,12 +266,11 @@ describe('@forge/kvs on the workbench', () => {
       .set('o1', anOutcome({ score: 90 }), onlyIfLow)
       .execute();
     expect((await outcomes.get('o1'))?.score).toBe(90);
-    await expectKvsError(
+    await expectConflict(
       kvs
         .transact()
         .set('o1', anOutcome({ score: 5 }), onlyIfLow)
         .execute(),
-      'CONDITION_CHECK_FAILED',
     );
     expect((await outcomes.get('o1'))?.score).toBe(90);
   });
@@ -333,5 +343,46 @@ describe('@forge/kvs on the workbench', () => {
       ),
     );
     expect(store.dump().map((e) => e.key)).toEqual(['seen:alice', 'seen:bob']);
+  });
+
+  describe('errors as Forge declares them', () => {
+    const raw = async (path: string, body: unknown) => {
+      const res = await store.handle(path, { body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as { code: string; message: string } };
+    };
+
+    it('answers the documented code for a bad query limit, where clause, entity name or index', async () => {
+      expect(await raw('/api/v1/query', { limit: 101 })).toMatchObject({
+        status: 400,
+        body: { code: 'LIST_QUERY_LIMIT_EXCEEDED' },
+      });
+      const twoWheres = {
+        where: [
+          { property: 'key', condition: 'BEGINS_WITH', values: ['a'] },
+          { property: 'key', condition: 'BEGINS_WITH', values: ['b'] },
+        ],
+      };
+      expect((await raw('/api/v1/query', twoWheres)).body.code).toBe('QUERY_WHERE_INVALID');
+      const onValue = { where: [{ property: 'value', condition: 'BEGINS_WITH', values: ['a'] }] };
+      expect((await raw('/api/v1/query', onValue)).body.code).toBe('QUERY_WHERE_FIELD_INVALID');
+      expect((await raw('/api/v1/entity/get', { entityName: 'ab', key: 'k' })).body.code).toBe(
+        'ENTITY_TYPE_TOO_SHORT',
+      );
+      expect((await raw('/api/v1/entity/get', { entityName: 'Bad..Name', key: 'k' })).body.code).toBe(
+        'INVALID_ENTITY_TYPE',
+      );
+      expect(
+        (await raw('/api/v1/entity/query', { entityName: 'outcome', indexName: 'nope', limit: 5 })).body.code,
+      ).toBe('INVALID_ENTITY_INDEX');
+      expect(
+        (await raw('/api/v1/entity/query', { entityName: 'outcome', indexName: 'score', limit: 0 })).body
+          .code,
+      ).toBe('COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE');
+    });
+
+    it('reaches the app as the ForgeKvsAPIError the SDK builds, code and status intact', async () => {
+      const error = await expectKvsError(kvs.query().limit(101).getMany(), 'LIST_QUERY_LIMIT_EXCEEDED');
+      expect(error.responseDetails).toMatchObject({ status: 400, httpPath: '/api/v1/query' });
+    });
   });
 });

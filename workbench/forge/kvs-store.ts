@@ -64,11 +64,60 @@ type SetOptions = {
   returnValue?: 'PREVIOUS' | 'LATEST';
 };
 
+/**
+ * The error codes Atlassian declares for app storage. @forge/kvs itself names KEY_NOT_FOUND (a get's miss,
+ * storage-api.js) and UNKNOWN_ERROR (an unparseable answer, utils/error-handling.js); its own tests answer
+ * BAD_REQUEST, VALIDATION_ERROR, PERMISSION_DENIED, STORAGE_LIMIT_EXCEEDED and INTERNAL_SERVER_ERROR; the rest
+ * are the tables of Forge's "Error handling for the Key-Value Store" and "... Custom Entity Store" pages. The
+ * SDK turns any `{ code, message }` body of a non-2xx answer into ForgeKvsAPIError with that code.
+ */
+export const DECLARED_KVS_ERROR_CODES = [
+  'KEY_NOT_FOUND',
+  'UNKNOWN_ERROR',
+  'BAD_REQUEST',
+  'VALIDATION_ERROR',
+  'PERMISSION_DENIED',
+  'STORAGE_LIMIT_EXCEEDED',
+  'INTERNAL_SERVER_ERROR',
+  'RATE_LIMIT_EXCEEDED',
+  'EMPTY_KEY',
+  'KEY_TOO_SHORT',
+  'KEY_TOO_LONG',
+  'INVALID_KEY',
+  'NOT_FOUND',
+  'MAX_SIZE',
+  'MAX_DEPTH',
+  'INVALID_FILTER_CONDITION',
+  'INVALID_FILTER_VALUES',
+  'LIST_QUERY_LIMIT_EXCEEDED',
+  'QUERY_WHERE_INVALID',
+  'QUERY_WHERE_FIELD_INVALID',
+  'ENTITY_TYPE_TOO_SHORT',
+  'ENTITY_TYPE_TOO_LARGE',
+  'INVALID_ENTITY_TYPE',
+  'INVALID_ENTITY_VALUE',
+  'INVALID_ENTITY_ATTRIBUTE',
+  'INVALID_ENTITY_INDEX',
+  'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE',
+  'EMPTY_FILTER_OPERATOR',
+  'INVALID_FILTER_OPERATORS_COMBINATION',
+  'INSUFFICIENT_FILTER_VALUES',
+] as const;
+export type DeclaredKvsErrorCode = (typeof DECLARED_KVS_ERROR_CODES)[number];
+
+/**
+ * A write refused because the key exists (keyPolicy FAIL_IF_EXISTS) or a transaction's condition failed. The
+ * status is 409, which @forge/storage's error table calls "Conflicting update occurred"; no Atlassian package
+ * or page names the code, so the emulator's is deliberately not one the app may test for: the app must tell a
+ * lost race by reading the key, not by this code.
+ */
+export const UNDECLARED_CONFLICT_CODE = 'WORKBENCH_UNDECLARED_CONFLICT';
+
 /** A request that Forge would refuse; carries the status and code of Forge's answer. */
 export class KvsHttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: DeclaredKvsErrorCode | typeof UNDECLARED_CONFLICT_CODE,
     message: string,
   ) {
     super(message);
@@ -103,7 +152,7 @@ function decodeCursor(cursor: string, parts: number): unknown[] {
   } catch {
     // fall through to the error below
   }
-  throw new KvsHttpError(400, 'INVALID_CURSOR', 'The cursor is not valid');
+  throw new KvsHttpError(400, 'BAD_REQUEST', 'The cursor is not valid');
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -142,7 +191,7 @@ function matches(actual: unknown, clause: Clause): boolean {
     case 'BETWEEN':
       return actual !== undefined && compare(actual, first) >= 0 && compare(actual, second) <= 0;
     default:
-      throw new KvsHttpError(400, 'VALIDATION_ERROR', `Unknown condition ${clause.condition}`);
+      throw new KvsHttpError(400, 'INVALID_FILTER_CONDITION', `Unknown condition ${clause.condition}`);
   }
 }
 
@@ -269,9 +318,17 @@ export class KvsStore {
 
   private entityName(b: Record<string, unknown>): string {
     const name = b.entityName;
-    if (typeof name !== 'string' || name.length < 3 || name.length > 60) {
-      throw new KvsHttpError(400, 'INVALID_ENTITY_NAME', 'The entity name must be 3 to 60 characters');
-    }
+    if (typeof name !== 'string' || name.length < 3)
+      throw new KvsHttpError(400, 'ENTITY_TYPE_TOO_SHORT', 'The entity name needs at least 3 characters');
+    if (name.length > 60)
+      throw new KvsHttpError(400, 'ENTITY_TYPE_TOO_LARGE', 'The entity name has more than 60 characters');
+    // The pattern Forge's custom entity error table gives for INVALID_ENTITY_TYPE.
+    if (!/^(?![.-])(?!.*\.{2})[a-z0-9:\-.]*(?<![.])$/.test(name))
+      throw new KvsHttpError(
+        400,
+        'INVALID_ENTITY_TYPE',
+        `The entity name '${name}' has characters Forge refuses`,
+      );
     return name;
   }
 
@@ -341,11 +398,11 @@ export class KvsStore {
     const now = this.now();
     const existing = this.read(space, entity, key);
     if (options?.keyPolicy === 'FAIL_IF_EXISTS' && existing) {
-      throw new KvsHttpError(409, 'KEY_ALREADY_EXISTS', `The key '${key}' already exists`);
+      throw new KvsHttpError(409, UNDECLARED_CONFLICT_CODE, `The key '${key}' already exists`);
     }
     const ttl = options?.ttl;
     if (ttl && !(ttl.value > 0 && ttl.unit in TTL_MS))
-      throw new KvsHttpError(400, 'INVALID_TTL', 'The TTL is not valid');
+      throw new KvsHttpError(400, 'VALIDATION_ERROR', 'The TTL is not valid');
     const expireAt = ttl ? now + ttl.value * TTL_MS[ttl.unit] : null;
     const createdAt = existing?.createdAt ?? now;
     this.db
@@ -405,7 +462,10 @@ export class KvsStore {
     };
   }
 
-  private limitOf(value: unknown): number {
+  private limitOf(
+    value: unknown,
+    code: 'LIST_QUERY_LIMIT_EXCEEDED' | 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE',
+  ): number {
     if (value === undefined) return KVS_LIMITS.defaultQueryLimit;
     if (
       typeof value !== 'number' ||
@@ -413,23 +473,22 @@ export class KvsStore {
       value < 1 ||
       value > KVS_LIMITS.maxQueryLimit
     ) {
-      throw new KvsHttpError(
-        400,
-        'INVALID_LIMIT',
-        `The limit must be an integer from 1 to ${KVS_LIMITS.maxQueryLimit}`,
-      );
+      throw new KvsHttpError(400, code, `The limit must be an integer from 1 to ${KVS_LIMITS.maxQueryLimit}`);
     }
     return value;
   }
 
   /** Plain-key query: keys in ascending order, optionally `where key BEGINS_WITH`, paged with an opaque cursor. */
   private query(b: Record<string, unknown>): Response {
-    const limit = this.limitOf(b.limit);
+    const limit = this.limitOf(b.limit, 'LIST_QUERY_LIMIT_EXCEEDED');
     const where = (b.where as Clause[] | undefined) ?? [];
-    const prefix = where.find((w) => w.condition === 'BEGINS_WITH' && w.property === 'key')?.values[0];
-    if (where.length > 0 && prefix === undefined) {
-      throw new KvsHttpError(400, 'VALIDATION_ERROR', 'Only `key BEGINS_WITH` is supported in a KVS query');
-    }
+    if (where.length > 1)
+      throw new KvsHttpError(400, 'QUERY_WHERE_INVALID', 'A KVS query takes a single where clause');
+    if (where[0] && where[0].property !== 'key')
+      throw new KvsHttpError(400, 'QUERY_WHERE_FIELD_INVALID', 'A KVS query filters on the key only');
+    if (where[0] && where[0].condition !== 'BEGINS_WITH')
+      throw new KvsHttpError(400, 'INVALID_FILTER_CONDITION', 'A KVS query supports BEGINS_WITH only');
+    const prefix = where[0]?.values[0];
     const after = typeof b.after === 'string' ? String(decodeCursor(b.after, 1)[0]) : '';
     const p = typeof prefix === 'string' || typeof prefix === 'number' ? String(prefix) : '';
     const rows = this.db
@@ -453,7 +512,11 @@ export class KvsStore {
       if (typeof index === 'object' && index.name === indexName) return index;
     }
     if (def)
-      throw new KvsHttpError(400, 'INVALID_INDEX', `The entity '${entityName}' has no index '${indexName}'`);
+      throw new KvsHttpError(
+        400,
+        'INVALID_ENTITY_INDEX',
+        `The entity '${entityName}' has no index '${indexName}'`,
+      );
     // An entity nobody declared: treat the index as ranging over the attribute of the same name.
     return { name: indexName, range: indexName };
   }
@@ -462,7 +525,7 @@ export class KvsStore {
   private queryEntity(b: Record<string, unknown>): Response {
     const entityName = this.entityName(b);
     const index = this.indexOf(entityName, String(b.indexName));
-    const limit = this.limitOf(b.limit);
+    const limit = this.limitOf(b.limit, 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE');
     const partition = (b.partition as unknown[] | undefined) ?? [];
     const range = b.range as Clause | undefined;
     const filters = b.filters as Conditions | undefined;
@@ -604,7 +667,7 @@ export class KvsStore {
         if (!conditionHolds(op)) {
           throw new KvsHttpError(
             409,
-            'CONDITION_CHECK_FAILED',
+            UNDECLARED_CONFLICT_CODE,
             `The transaction's condition on '${String(op.key)}' does not hold`,
           );
         }
