@@ -285,6 +285,23 @@ describe('the bridge endpoint', () => {
     expect((await invoke({ moduleKey: 'scan-trigger', functionKey: 'x', user: 'admin' })).status).toBe(403);
   });
 
+  it('delivers the queue push after "Scan now" by itself, without the trigger button', async () => {
+    const before = app.queue.deliveries.length;
+    const res = await invoke({
+      moduleKey: 'outcome-lens-project-page',
+      functionKey: 'scanNow',
+      payload: { dryRun: true },
+      user: 'admin',
+      projectKey: 'DEMO',
+    });
+    expect(res.status).toBe(200);
+    const scanDeliveries = () =>
+      app.queue.deliveries.slice(before).filter((d) => d.queueName === 'outcome-lens-scan');
+    for (let i = 0; i < 200 && scanDeliveries().length === 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(scanDeliveries()).toEqual([expect.objectContaining({ ok: true, retryCount: 0 })]);
+  });
+
   it('answers the Forge context a surface sees with getContext', async () => {
     const res = await fetch(`${server.url}/__bridge/context?moduleKey=${PANEL}&issueKey=DEMO-1&user=member`);
     expect(await res.json()).toMatchObject({
