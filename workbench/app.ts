@@ -252,6 +252,8 @@ export class WorkbenchApp {
   readonly siteUrl: string = JIRA_SITE_URL;
   /** Signs the bridge tokens the host pages hand their surfaces; new on every start, never leaves the server. */
   readonly bridgeSecret: Buffer = randomBytes(32);
+  /** The manifest.yml the app runs under (its `permissions` also make the Custom UI's CSP). */
+  readonly manifestFile: string;
   private readonly manifest: Manifest;
   private readonly testModules = new Map<string, ManifestModule>();
   private readonly uninstall: () => void;
@@ -260,7 +262,8 @@ export class WorkbenchApp {
   constructor(options: WorkbenchAppOptions) {
     this.now = options.now ?? (() => new Date());
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.manifest = readManifest(options.manifestFile);
+    this.manifestFile = options.manifestFile ?? path.join(ROOT_DIR, 'manifest.yml');
+    this.manifest = readManifest(this.manifestFile);
     const contract = options.contract ?? process.env.JEST_WORKER_ID !== undefined;
     this.contract = contract ? ContractChecker.fromSpecFile() : null;
     this.db = openDatabase(options.dataFile);

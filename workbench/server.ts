@@ -17,6 +17,7 @@ import {
   injectBridgeClient,
   TOKENS_CSS_PATH,
 } from './bridge/host';
+import { CSP_REPORT_PATH, CustomUiCspCache, describeCspReport, requestOrigin } from './forge/csp';
 import { createJiraHttpHandler, isJiraPath } from './jira/http';
 import type { FaultSpec } from './jira/faults';
 import { esc, href, type ColorMode } from './pages/layout';
@@ -140,16 +141,25 @@ export function resolveStaticFile(staticDir: string, urlPath: string): string | 
   return file;
 }
 
-function serveStatic(res: ServerResponse, staticDir: string, rawPath: string): void {
+/** Serves a Custom UI resource file with the CSP Forge would send with it (`csp` gets the index.html's path). */
+function serveStatic(
+  res: ServerResponse,
+  staticDir: string,
+  rawPath: string,
+  csp: (indexHtmlFile: string) => string,
+): void {
   // Look at the raw path too: a client that does not normalise '..' must still be refused.
   const file = resolveStaticFile(staticDir, rawPath);
   if (!file) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden');
+  // Forge builds one policy per resource, from its index.html (static/<surface>/build/index.html here).
+  const surface = rawPath.split('/')[2] as string;
+  const policy = { 'content-security-policy': csp(path.join(staticDir, surface, 'build', 'index.html')) };
   fs.readFile(file, (error, data) => {
-    if (error) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+    if (error) return send(res, 404, 'text/plain; charset=utf-8', 'Not found', policy);
     const ext = path.extname(file);
     const type = CONTENT_TYPES[ext] ?? 'application/octet-stream';
-    if (ext === '.html') send(res, 200, type, injectBridgeClient(data.toString('utf8')));
-    else send(res, 200, type, data);
+    if (ext === '.html') send(res, 200, type, injectBridgeClient(data.toString('utf8')), policy);
+    else send(res, 200, type, data, policy);
   });
 }
 
@@ -177,6 +187,7 @@ export function createRequestHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const staticDir = path.resolve(options.staticDir ?? path.join(ROOT_DIR, 'static'));
   const jira = createJiraHttpHandler(app.jira, (name) => app.findUser(name)?.accountId ?? null);
+  const customUiCsp = new CustomUiCspCache(app.manifestFile);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.url ?? '/';
@@ -188,7 +199,15 @@ export function createRequestHandler(
     if (raw.startsWith('/static/')) {
       if (method !== 'GET' && method !== 'HEAD')
         return send(res, 405, 'text/plain', 'Read-only', { allow: 'GET, HEAD' });
-      return serveStatic(res, staticDir, raw.split('?')[0] as string);
+      return serveStatic(res, staticDir, raw.split('?')[0] as string, (indexHtml) =>
+        customUiCsp.headerFor(indexHtml, requestOrigin(req.headers.host)),
+      );
+    }
+    if (p === CSP_REPORT_PATH && method === 'POST') {
+      // What Atlassian's collector would receive: said on the console, so a local run shows what a site blocks.
+      console.warn(`[workbench] ${describeCspReport(await readBody(req, MAX_BODY))}`);
+      res.writeHead(204);
+      return void res.end();
     }
     if (method !== 'GET' && method !== 'HEAD' && isCrossSite(req))
       return sendJson(res, 403, { ok: false, error: 'Cross-site requests are refused' });
