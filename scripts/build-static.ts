@@ -1,6 +1,8 @@
 /**
- * Builds every Custom UI surface: static/<surface>/src/index.tsx → static/<surface>/build/{index.html,main.js}.
- * Asset paths are relative because Forge serves each surface from a resource path inside an iframe.
+ * Builds every Custom UI surface: static/<surface>/src/index.tsx → static/<surface>/build/{index.html,main.js,
+ * main.css}. Asset paths are relative because Forge serves each surface from a resource path inside an iframe.
+ * Styles are a linked stylesheet (the CSS the surface imports, bundled by esbuild): Forge's CSP allows
+ * style-src 'self' but no inline <style> unless the manifest declares `permissions.content.styles`.
  * Usage: tsx scripts/build-static.ts [surface...] [--watch]
  */
 import { build, context, type BuildOptions, type Plugin } from 'esbuild';
@@ -24,6 +26,7 @@ function html(title: string): string {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title}</title>
+    <link rel="stylesheet" href="./main.css" />
   </head>
   <body>
     <div id="root"></div>
@@ -71,7 +74,9 @@ export async function buildSurface(surface: string): Promise<void> {
   const out = path.join(STATIC, surface, 'build');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'index.html'), html(`Outcome Lens – ${surface}`));
-  await build(options(surface));
+  const result = await build(options(surface));
+  if (!Object.keys(result.metafile?.outputs ?? {}).some((file) => file.endsWith('main.css')))
+    throw new Error(`static/${surface}/src imports no stylesheet, but index.html links main.css`);
 }
 
 async function main(): Promise<void> {

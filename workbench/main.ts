@@ -63,15 +63,20 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Rebuilds each surface whose build is missing or older than its sources (or the shared contract). */
+/**
+ * Rebuilds each surface whose build is missing (script or stylesheet) or older than its sources, the shared
+ * UI code (static/shared) or the shared contract.
+ */
 export async function buildStaleSurfaces(log: (line: string) => void): Promise<string[]> {
   const built: string[] = [];
-  const contractDir = path.join(ROOT_DIR, 'src', 'contract');
-  const shared = fs.existsSync(contractDir) ? newestMtime(contractDir) : 0;
+  const sharedDirs = [path.join(ROOT_DIR, 'src', 'contract'), path.join(ROOT_DIR, 'static', 'shared')];
+  const shared = Math.max(0, ...sharedDirs.filter((d) => fs.existsSync(d)).map(newestMtime));
   for (const surface of surfaces()) {
-    const out = path.join(ROOT_DIR, 'static', surface, 'build', 'main.js');
+    const build = path.join(ROOT_DIR, 'static', surface, 'build');
+    const out = path.join(build, 'main.js');
     const sources = Math.max(shared, newestMtime(path.join(ROOT_DIR, 'static', surface, 'src')));
-    if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= sources) continue;
+    const complete = fs.existsSync(out) && fs.existsSync(path.join(build, 'main.css'));
+    if (complete && fs.statSync(out).mtimeMs >= sources) continue;
     try {
       await buildSurface(surface);
       built.push(surface);

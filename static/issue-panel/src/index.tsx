@@ -1,9 +1,9 @@
+import '../../shared/zod-jitless';
+import '../../shared/styles.css';
 import { createRoot } from 'react-dom/client';
 import { enableTheme } from '../../shared/bridge';
-import { installStyles } from '../../shared/styles';
 import { App } from './App';
 
-installStyles();
 void enableTheme();
 const root = document.getElementById('root');
 if (root) createRoot(root).render(<App />);
