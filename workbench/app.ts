@@ -32,7 +32,7 @@ import { QueueHost, type Delivery, type QueueConsumer } from './forge/queue';
 import { installForgeRuntime } from './forge/runtime';
 import { JiraEmulator } from './jira/emulator';
 import { BASE_URL as JIRA_SITE_URL } from './jira/routes/common';
-import type { PropertyIndex } from './jira/jql';
+import { indexEntriesOf, type PropertyIndex } from './jira/property-index';
 import { ContractChecker } from './jira/openapi';
 import type { StoredUser } from './jira/types';
 import { DEMO_USERS, DEMO_PROJECT_KEY, demoUser, grantDemoRoles, upsertDemoUsers } from './users';
@@ -198,16 +198,7 @@ export function readManifest(file: string = path.join(ROOT_DIR, 'manifest.yml'))
         ...(typeof raw.queue === 'string' ? { queue: raw.queue } : {}),
         ...(typeof raw.title === 'string' ? { title: raw.title } : {}),
       });
-      if (type === 'jira:entityProperty' && raw.entityType === 'issue') {
-        for (const v of (raw.values as Json[] | undefined) ?? []) {
-          propertyIndex.push({
-            propertyKey: String(raw.propertyKey),
-            path: String(v.path),
-            type: v.type as PropertyIndex[number]['type'],
-            searchAlias: String(v.searchAlias),
-          });
-        }
-      }
+      if (type === 'jira:entityProperty') propertyIndex.push(...indexEntriesOf(raw));
     }
   }
   const storage = asRecord(asRecord(doc.app).storage);

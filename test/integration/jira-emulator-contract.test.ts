@@ -20,9 +20,6 @@ function aCheckedWorld() {
   const jira = new JiraEmulator(openDatabase(':memory:'), {
     contract,
     now: () => new Date('2026-03-01T12:00:00.000Z'),
-    propertyIndex: [
-      { propertyKey: 'outcome-lens', path: 'score', type: 'number', searchAlias: 'outcomeScore' },
-    ],
   });
   const s = jira.store;
   for (const id of ['acc-member', 'acc-viewer', 'acc-outsider'])

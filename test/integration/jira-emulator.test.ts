@@ -4,15 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase, type WorkbenchDb } from '../../workbench/db';
 import { JiraEmulator } from '../../workbench/jira/emulator';
+import { readPropertyIndex } from '../../workbench/jira/property-index';
 import { createJiraHttpHandler } from '../../workbench/jira/http';
-import type { PropertyIndex } from '../../workbench/jira/jql';
 import { PROJECT_PERMISSIONS, type IssueInput, type JiraActor } from '../../workbench/jira/types';
 import { MEMBER_PERMISSIONS } from '../../workbench/users';
-
-const INDEX: PropertyIndex = [
-  { propertyKey: 'outcome-lens', path: 'score', type: 'number', searchAlias: 'outcomeScore' },
-  { propertyKey: 'outcome-lens', path: 'zombie', type: 'string', searchAlias: 'zombie' },
-];
 
 const admin: JiraActor = { type: 'user', accountId: 'acc-admin' };
 const member: JiraActor = { type: 'user', accountId: 'acc-member' };
@@ -39,7 +34,8 @@ interface World {
 function aWorld(): World {
   const db = openDatabase(':memory:');
   const clock = { now: new Date('2026-03-01T12:00:00.000Z') };
-  const jira = new JiraEmulator(db, { now: () => clock.now, propertyIndex: INDEX });
+  // The property index is the one manifest.yml declares, as on a site where the app is installed.
+  const jira = new JiraEmulator(db, { now: () => clock.now });
   const s = jira.store;
   s.upsertUser({ accountId: 'acc-admin', displayName: 'Ada Admin' });
   s.upsertUser({ accountId: 'acc-member', displayName: 'Max Member' });
@@ -152,8 +148,13 @@ describe('Jira emulator: search with nextPageToken', () => {
     expect(res.json.issues.map((i: { key: string }) => i.key)).toEqual(['OL-1']);
     const bad = await call(jira, app, 'POST', '/search/jql', { jql: 'project = = OL' });
     expect(bad.status).toBe(400);
-    expect(bad.json.errorMessages[0]).toEqual(expect.any(String));
-    expect(bad.json.errors).toEqual({});
+    expect(bad.json).toEqual({
+      errorMessages: [
+        "Error in the JQL Query: Expecting either a value, list or function but got '='. You must surround '=' " +
+          'in quotation marks to use it as a value. (line 1, character 11)',
+      ],
+      errors: {},
+    });
   });
 
   it('returns the requested entity properties with each issue and searches them through the index aliases', async () => {
@@ -170,6 +171,80 @@ describe('Jira emulator: search with nextPageToken', () => {
     expect(res.json.issues[0]).toMatchObject({
       key: 'OL-2',
       properties: { 'outcome-lens': { score: 20, zombie: 'true' } },
+    });
+  });
+
+  it('searches only what manifest.yml indexes: each alias and its issue.property path, typed as declared', async () => {
+    const { jira } = aWorld();
+    expect(jira.propertyIndex).toEqual(readPropertyIndex());
+    const lens = { zombie: 'false', hasHypothesis: 'true', outcomeId: 'out-1', killDate: '2026-02-20' };
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    jira.store.createIssue(anIssue({ key: 'OL-2' }));
+    jira.store.createIssue(anIssue({ key: 'OL-3' }));
+    jira.store.setIssueProperty('OL-1', 'outcome-lens', { ...lens, score: 9, zombie: 'true' });
+    jira.store.setIssueProperty('OL-2', 'outcome-lens', { ...lens, score: 70, killDate: '2026-04-01' });
+    const keys = async (jql: string): Promise<string[]> => {
+      const res = await call(jira, app, 'POST', '/search/jql', { jql: `project = OL AND ${jql}` });
+      expect({ jql, status: res.status, body: res.json }).toMatchObject({ status: 200 });
+      return (res.json as { issues: Array<{ key: string }> }).issues.map((i) => i.key);
+    };
+    for (const [alias, path, condition, expected] of [
+      ['outcomeScore', 'score', '>= 10', ['OL-2']], // number
+      ['zombie', 'zombie', '= "true"', ['OL-1']], // string
+      ['outcomeId', 'outcomeId', 'in (out-1)', ['OL-1', 'OL-2']], // string
+      ['hasHypothesis', 'hasHypothesis', 'is EMPTY', ['OL-3']], // string, absent
+      ['killDate', 'killDate', '< "2026-03-01"', ['OL-1']], // date, against the emulator's clock
+      ['killDate', 'killDate', '<= now()', ['OL-1']], // date
+    ] as const) {
+      expect(await keys(`${alias} ${condition}`)).toEqual(expected);
+      expect(await keys(`issue.property[outcome-lens].${path} ${condition}`)).toEqual(expected);
+    }
+  });
+
+  it('answers 400 for a property path the manifest does not index, as Jira does', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1' }));
+    jira.store.setIssueProperty('OL-1', 'outcome-lens', { schema: 1, score: 50 });
+    const res = await call(jira, app, 'POST', '/search/jql', {
+      jql: 'project = OL AND issue.property[outcome-lens].schema = 1',
+    });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({
+      errorMessages: [
+        "Field 'issue.property[outcome-lens].schema' does not exist or you do not have permission to view it.",
+      ],
+      errors: {},
+    });
+    const get = await call(
+      jira,
+      app,
+      'GET',
+      '/search/jql?jql=' + encodeURIComponent('issue.property[outcome-lens].flag.rules is not EMPTY'),
+    );
+    expect(get.status).toBe(400);
+  });
+
+  it("answers a syntax error and every invalid clause in Jira's error shape and words", async () => {
+    const { jira } = aWorld();
+    const syntax = await call(jira, app, 'POST', '/search/jql', { jql: 'project = OL AND zombie = true' });
+    expect(syntax.status).toBe(400);
+    expect(syntax.json).toEqual({
+      errorMessages: [
+        "Error in the JQL Query: 'true' is a reserved JQL word. You must surround it in quotation marks to use " +
+          'it in a query. (line 1, character 27)',
+      ],
+      errors: {},
+    });
+    const invalid = await call(jira, app, 'POST', '/search/jql', {
+      jql: 'project = OL AND universe = 42 AND outcomeScore < high',
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json).toEqual({
+      errorMessages: [
+        "Field 'universe' does not exist or you do not have permission to view it.",
+        "The value 'high' is not a valid number for the field 'outcomeScore'.",
+      ],
+      errors: {},
     });
   });
 

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import {
   compareByOrder,
-  JqlSyntaxError,
+  JqlError,
   matchesJql,
   MAX_JQL_LENGTH,
   parseJql,
   sqlPrefilter,
   type JqlContext,
   type JqlIssueView,
-  type PropertyIndex,
 } from '../../workbench/jira/jql';
+import { readPropertyIndex, type PropertyIndex } from '../../workbench/jira/property-index';
 
 let nextId = 10000;
 function anIssue(overrides: Partial<JqlIssueView> = {}): JqlIssueView {
@@ -34,6 +34,7 @@ function anIssue(overrides: Partial<JqlIssueView> = {}): JqlIssueView {
   };
 }
 
+/** An index with every value type Jira indexes (the app's own manifest declares fewer of them). */
 const aliases: PropertyIndex = [
   { propertyKey: 'outcome-lens', path: 'score', type: 'number', searchAlias: 'outcomeScore' },
   { propertyKey: 'outcome-lens', path: 'zombie', type: 'string', searchAlias: 'zombie' },
@@ -45,32 +46,33 @@ const aliases: PropertyIndex = [
 ];
 
 const NOW = new Date('2026-02-01T12:00:00.000Z');
-const ctx: JqlContext = { now: NOW, aliases, currentAccountId: 'acc-me', openSprintIds: [12] };
+const ctx: JqlContext = { now: NOW, currentAccountId: 'acc-me', openSprintIds: [12] };
 
 function matches(jql: string, issue: JqlIssueView, context: JqlContext = ctx): boolean {
-  return matchesJql(parseJql(jql), issue, context);
+  return matchesJql(parseJql(jql, aliases), issue, context);
 }
 
 /** Keys of the issues the query selects, in ORDER BY order. */
 function search(jql: string, issues: JqlIssueView[]): string[] {
-  const q = parseJql(jql);
+  const q = parseJql(jql, aliases);
   return issues
     .filter((i) => matchesJql(q, i, ctx))
-    .sort(compareByOrder(q, aliases))
+    .sort(compareByOrder(q))
     .map((i) => i.key);
 }
 
-function syntaxErrorOf(jql: string, index?: PropertyIndex): JqlSyntaxError {
+/** What Jira's 400 answer would list in `errorMessages` for the query. */
+function errorsOf(jql: string, index: PropertyIndex = aliases): string[] {
   try {
     parseJql(jql, index);
   } catch (e) {
-    if (e instanceof JqlSyntaxError) return e;
+    if (e instanceof JqlError) return e.messages;
     throw e;
   }
-  throw new Error(`expected a JqlSyntaxError for ${jql}`);
+  throw new Error(`expected a JqlError for ${jql}`);
 }
 
-describe('JQL subset', () => {
+describe('JQL in the Jira emulator', () => {
   describe('project', () => {
     const demo = anIssue({ projectKey: 'DEMO' });
     const ops = anIssue({ projectKey: 'OPS', key: 'OPS-1' });
@@ -104,9 +106,9 @@ describe('JQL subset', () => {
     });
 
     it('rejects a category that does not exist', () => {
-      expect(syntaxErrorOf('statusCategory = Finished').message).toContain(
-        "The value 'Finished' does not exist for the field 'statusCategory'",
-      );
+      expect(errorsOf('statusCategory = Finished')).toEqual([
+        "The value 'Finished' does not exist for the field 'statusCategory'.",
+      ]);
     });
 
     it('matches a status by name', () => {
@@ -238,9 +240,31 @@ describe('JQL subset', () => {
       expect(search('createdDate < now()', [old, recent])).toEqual([old.key, recent.key]);
     });
 
+    it("counts a bare function offset in the function's own period, as Jira does", () => {
+      // NOW is Sunday 2026-02-01; the week starts on Monday 2026-01-26.
+      const lastWeek = anIssue({ created: '2026-01-20T10:00:00.000Z' });
+      const thisWeek = anIssue({ created: '2026-01-27T10:00:00.000Z' });
+      expect(search('created >= startOfWeek(-1)', [lastWeek, thisWeek])).toEqual([
+        lastWeek.key,
+        thisWeek.key,
+      ]);
+      expect(search('created >= startOfWeek()', [lastWeek, thisWeek])).toEqual([thisWeek.key]);
+      expect(search('created < startOfMonth(-1d)', [lastWeek, thisWeek])).toEqual([
+        lastWeek.key,
+        thisWeek.key,
+      ]);
+      expect(search('created < endOfMonth(-1)', [lastWeek, thisWeek])).toEqual([lastWeek.key, thisWeek.key]);
+      expect(search('created > endOfYear(-2)', [lastWeek, thisWeek])).toEqual([lastWeek.key, thisWeek.key]);
+    });
+
     it('rejects a malformed date', () => {
-      expect(syntaxErrorOf('created > "yesterday"').message).toContain("Date value 'yesterday'");
-      expect(syntaxErrorOf('created > 2026-02-30').message).toContain('is invalid');
+      expect(errorsOf('created > "yesterday"')).toEqual([
+        "Date value 'yesterday' for field 'created' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', " +
+          "'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.",
+      ]);
+      expect(errorsOf('created > 2026-02-30')[0]).toContain(
+        "Date value '2026-02-30' for field 'created' is invalid.",
+      );
     });
   });
 
@@ -271,15 +295,17 @@ describe('JQL subset', () => {
     });
 
     it('compares string aliases exactly, ignoring case, including booleans', () => {
-      expect(search('zombie = true', all)).toEqual([scored.key]);
-      expect(search('hasHypothesis = false', all)).toEqual([scored.key]);
+      expect(search('zombie = "true"', all)).toEqual([scored.key]);
+      expect(search("hasHypothesis = 'false'", all)).toEqual([scored.key]);
       expect(search('outcomeId = "OUT-1"', all)).toEqual([scored.key]);
       expect(search('outcomeId = "out"', all)).toEqual([]);
     });
 
     it('searches text aliases with ~ and refuses = on them', () => {
       expect(search('hypothesis ~ "onboarding"', all)).toEqual([scored.key]);
-      expect(() => matches('hypothesis = "onboarding"', scored)).toThrow(JqlSyntaxError);
+      expect(errorsOf('hypothesis = "onboarding"')).toEqual([
+        "The operator '=' is not supported by the 'hypothesis' field.",
+      ]);
     });
 
     it('compares date aliases by day', () => {
@@ -295,13 +321,31 @@ describe('JQL subset', () => {
     it('lets an issue without the property match only is EMPTY', () => {
       expect(search('outcomeScore is EMPTY', all)).toEqual([none.key]);
       expect(search('outcomeScore != 42', all)).toEqual([high.key]);
-      expect(search('zombie != true', all)).toEqual([high.key]);
+      expect(search('zombie != "true"', all)).toEqual([high.key]);
       expect(search('NOT outcomeScore < 50', all)).toEqual([high.key, none.key]);
     });
 
-    it('reads the raw issue.property[key].path form', () => {
+    it('reads the raw issue.property[key].path form of an indexed path, typed as the index declares', () => {
       expect(search('issue.property[outcome-lens].score > 10', all)).toEqual([scored.key, high.key]);
       expect(search('issue.property[outcome-lens].outcome.id = out-1', all)).toEqual([scored.key]);
+      expect(search('issue.property["outcome-lens"]."score" > 50', all)).toEqual([high.key]);
+      expect(search('issue.property[outcome-lens].killDate < "2026-02-15"', all)).toEqual([scored.key]);
+    });
+
+    it('refuses a property path the index does not declare, as Jira does', () => {
+      expect(errorsOf('issue.property[outcome-lens].schema = 1')).toEqual([
+        "Field 'issue.property[outcome-lens].schema' does not exist or you do not have permission to view it.",
+      ]);
+      expect(errorsOf('issue.property[outcome-lens].outcome = x')[0]).toContain(
+        "Field 'issue.property[outcome-lens].outcome' does not exist",
+      );
+      expect(errorsOf('issue.property[other-app].score > 1')[0]).toContain(
+        "Field 'issue.property[other-app].score' does not exist",
+      );
+      expect(errorsOf('issue.property[outcome-lens] = x')[0]).toContain(
+        "Field 'issue.property[outcome-lens]' does not exist",
+      );
+      expect(errorsOf('order by issue.property[outcome-lens].flag')[0]).toContain('does not exist');
     });
 
     it('matches alias names case-insensitively', () => {
@@ -309,7 +353,34 @@ describe('JQL subset', () => {
     });
 
     it('rejects a non-number against a number alias', () => {
-      expect(() => matches('outcomeScore < high', scored)).toThrow(/not a valid number/);
+      expect(errorsOf('outcomeScore < high')).toEqual([
+        "The value 'high' is not a valid number for the field 'outcomeScore'.",
+      ]);
+    });
+
+    it("searches what the app's own manifest indexes, by alias and by path alike", () => {
+      const manifest = readPropertyIndex();
+      const lens = (value: Record<string, unknown>) => anIssue({ properties: { 'outcome-lens': value } });
+      const issues = [
+        lens({ score: 30, zombie: 'true', hasHypothesis: 'false', outcomeId: 'o-1', killDate: '2026-01-10' }),
+        lens({ score: 80, zombie: 'false', hasHypothesis: 'true', outcomeId: 'o-2', killDate: '2026-03-10' }),
+        anIssue(),
+      ];
+      const keys = (jql: string) =>
+        issues.filter((i) => matchesJql(parseJql(jql, manifest), i, ctx)).map((i) => i.key);
+      const [low, high] = issues.map((i) => i.key);
+      for (const [alias, path, jql, expected] of [
+        ['outcomeScore', 'score', '< 50', [low]],
+        ['zombie', 'zombie', '= "true"', [low]],
+        ['hasHypothesis', 'hasHypothesis', '= "true"', [high]],
+        ['outcomeId', 'outcomeId', 'in (o-2, o-9)', [high]],
+        ['killDate', 'killDate', '< now()', [low]],
+        ['outcomeScore', 'score', 'is not EMPTY', [low, high]],
+      ] as const) {
+        expect(keys(`${alias} ${jql}`)).toEqual(expected);
+        expect(keys(`issue.property[outcome-lens].${path} ${jql}`)).toEqual(expected);
+      }
+      expect(() => parseJql('issue.property[outcome-lens].schema = 1', manifest)).toThrow(JqlError);
     });
   });
 
@@ -366,71 +437,126 @@ describe('JQL subset', () => {
     });
   });
 
-  describe('syntax errors', () => {
-    it('says what was expected and where', () => {
-      expect(syntaxErrorOf('project in (DEMO, OPS').message).toBe(
-        "Error in the JQL Query: Expecting ')' but got the end of the query at position 22.",
-      );
-      expect(syntaxErrorOf('project = ').message).toMatch(/Expecting a value .* at position 11\./);
-      expect(syntaxErrorOf('project DEMO').message).toMatch(
-        /Expecting an operator but got 'DEMO' at position 9/,
-      );
-      expect(syntaxErrorOf('project = DEMO )').message).toContain("Unexpected ')'");
-      expect(syntaxErrorOf('labels = "open').message).toContain('Unterminated quoted string');
-      expect(syntaxErrorOf('project = DEMO ORDER created').message).toContain("Expecting 'by'");
-      expect(syntaxErrorOf('sprint in fooSprints()').message).toContain(
-        "Unable to find JQL function 'fooSprints()'",
-      );
+  describe("errors, in Jira's words", () => {
+    const OPERATORS =
+      "The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'.";
+
+    it('answers the syntax error of the example in Jira REST API documentation word for word', () => {
+      // /rest/api/3/jql/parse, OpenAPI example: "invalid query"
+      expect(errorsOf('invalid query')).toEqual([
+        `Error in the JQL Query: Expecting operator but got 'query'. ${OPERATORS} (line 1, character 9)`,
+      ]);
+      // ... and "universe = 42"
+      expect(errorsOf('universe = 42')).toEqual([
+        "Field 'universe' does not exist or you do not have permission to view it.",
+      ]);
     });
 
-    it('names an unknown field when the alias index is known', () => {
-      expect(syntaxErrorOf('foo = 1', aliases).message).toBe(
+    it('says what the grammar expected, and where, or that the query ended early', () => {
+      expect(errorsOf('project')).toEqual([
+        `Error in the JQL Query: Expecting operator before the end of the query. ${OPERATORS}`,
+      ]);
+      expect(errorsOf('project = = OL')).toEqual([
+        "Error in the JQL Query: Expecting either a value, list or function but got '='. " +
+          "You must surround '=' in quotation marks to use it as a value. (line 1, character 11)",
+      ]);
+      expect(errorsOf('project = ')).toEqual([
+        'Error in the JQL Query: Expecting either a value, list or function before the end of the query.',
+      ]);
+      expect(errorsOf('project in (DEMO, OPS')).toEqual([
+        "Error in the JQL Query: Expecting ')' before the end of the query.",
+      ]);
+      expect(errorsOf('(project = DEMO')).toEqual([
+        "Error in the JQL Query: Expecting ')' before the end of the query.",
+      ]);
+      expect(errorsOf('project = DEMO status = Done')).toEqual([
+        "Error in the JQL Query: Expecting either 'OR' or 'AND' but got 'status'. (line 1, character 16)",
+      ]);
+      expect(errorsOf('project = DEMO AND')).toEqual([
+        'Error in the JQL Query: Expecting a field name at the end of the query.',
+      ]);
+      expect(errorsOf('project = DEMO ORDER created')).toEqual([
+        "Error in the JQL Query: Expecting 'by' but got 'created'. (line 1, character 22)",
+      ]);
+      expect(errorsOf('project = DEMO order by key sideways')).toEqual([
+        "Error in the JQL Query: Expecting either 'ASC' or 'DESC' but got 'sideways'. (line 1, character 29)",
+      ]);
+      expect(errorsOf('labels not is EMPTY')).toEqual([
+        "Error in the JQL Query: Expecting 'IN' but got 'is'. (line 1, character 12)",
+      ]);
+      expect(errorsOf('labels = "open')).toEqual([
+        "Error in the JQL Query: The quoted string 'open' has not been completed. (line 1, character 10)",
+      ]);
+      expect(errorsOf('labels = sel{ect')[0]).toContain("The character '{' is a reserved JQL character.");
+      expect(errorsOf('labels = select')).toEqual([
+        "Error in the JQL Query: 'select' is a reserved JQL word. You must surround it in quotation marks to " +
+          'use it in a query. (line 1, character 10)',
+      ]);
+      // true and false are reserved words in JQL: a flag stored as a string is searched as "true".
+      expect(errorsOf('zombie = true')).toEqual([
+        "Error in the JQL Query: 'true' is a reserved JQL word. You must surround it in quotation marks to " +
+          'use it in a query. (line 1, character 10)',
+      ]);
+      expect(errorsOf('project in DEMO')).toEqual([
+        "Operator 'in' does not support the non-list value 'DEMO' for field 'project'.",
+      ]);
+    });
+
+    it('lists every field, operator, value and function Jira would refuse, not only the first', () => {
+      expect(errorsOf('foo = 1 AND project ~ DEMO AND labels > x AND sprint in fooSprints()')).toEqual([
         "Field 'foo' does not exist or you do not have permission to view it.",
-      );
-      expect(() => parseJql('outcomeScore < 5', aliases)).not.toThrow();
+        "The operator '~' is not supported by the 'project' field.",
+        "The operator '>' is not supported by the 'labels' field.",
+        "Unable to find JQL function 'fooSprints()'.",
+      ]);
+      expect(errorsOf('priority = High')).toEqual([
+        "Field 'priority' does not exist or you do not have permission to view it.",
+      ]);
+      expect(errorsOf('status was Done')).toEqual([
+        "The operator 'was' is not supported by the 'status' field.",
+      ]);
     });
 
-    it('names an unknown field at match time otherwise', () => {
-      const q = parseJql('foo = 1');
-      expect(() => matchesJql(q, anIssue(), ctx)).toThrow(
-        "Field 'foo' does not exist or you do not have permission to view it.",
-      );
+    it('checks functions: name, arguments and the fields they serve', () => {
+      expect(errorsOf('assignee = startOfDay()')).toEqual([
+        "A value provided by the function 'startOfDay' is invalid for the field 'assignee'.",
+      ]);
+      expect(errorsOf('created > now(1)')).toEqual([
+        "Function 'now' expected '0' arguments but received '1'.",
+      ]);
+      expect(errorsOf('created > startOfDay(-1, 2)')).toEqual([
+        "Function 'startOfDay' expected between '0' and '1' arguments but received '2'.",
+      ]);
+      expect(errorsOf('created > startOfDay(soon)')).toEqual([
+        "Duration for function 'startOfDay' should have the format (+/-)n(yMwdm), e.g -1M for 1 month earlier.",
+      ]);
     });
 
-    it('checks operators and values of property aliases at parse time when the index is known', () => {
-      expect(syntaxErrorOf('outcomeScore < high', aliases).message).toContain(
-        "The value 'high' is not a valid number for the field 'outcomeScore'",
+    it('checks operators and values of property aliases against the index', () => {
+      expect(errorsOf('outcomeScore < high')[0]).toContain("The value 'high' is not a valid number");
+      expect(errorsOf('zombie ~ "x"')).toEqual(["The operator '~' is not supported by the 'zombie' field."]);
+      expect(errorsOf('zombie > x')).toEqual(["The operator '>' is not supported by the 'zombie' field."]);
+      expect(errorsOf('killDate < "soon"')[0]).toContain(
+        "Date value 'soon' for field 'killDate' is invalid.",
       );
-      expect(syntaxErrorOf('hypothesis = "x"', aliases).message).toContain(
-        "The operator '=' is not supported",
-      );
-      expect(syntaxErrorOf('zombie ~ "x"', aliases).message).toContain("The operator '~' is not supported");
-      expect(syntaxErrorOf('killDate < "soon"', aliases).message).toContain("Date value 'soon'");
       expect(() =>
         parseJql('hypothesis ~ "x" AND outcomeScore is EMPTY AND killDate < now()', aliases),
       ).not.toThrow();
     });
 
-    it('rejects operators a field does not support', () => {
-      expect(syntaxErrorOf('project ~ DEMO').message).toContain("The operator '~' is not supported");
-      expect(syntaxErrorOf('labels > x').message).toContain("The operator '>' is not supported");
-    });
-
     it(`rejects queries longer than ${MAX_JQL_LENGTH} characters`, () => {
       const long = `labels in (${Array.from({ length: 3000 }, (_, i) => `l${i}`).join(', ')})`;
       expect(long.length).toBeGreaterThan(MAX_JQL_LENGTH);
-      expect(syntaxErrorOf(long).message).toContain('longer than 10000');
+      expect(errorsOf(long)[0]).toContain('longer than 10000');
     });
 
-    it('rejects deep nesting quickly instead of overflowing the stack', () => {
+    it('rejects deep nesting instead of overflowing the stack', () => {
       const deep = `${'('.repeat(4000)}project = A${')'.repeat(4000)}`;
-      const started = Date.now();
-      expect(syntaxErrorOf(deep).message).toContain('nested too deeply');
-      expect(syntaxErrorOf('NOT '.repeat(2400) + 'project = A').message).toContain('nested too deeply');
-      expect(Date.now() - started).toBeLessThan(500);
+      expect(errorsOf(deep)[0]).toContain('nested too deeply');
+      expect(errorsOf('NOT '.repeat(2400) + 'project = A')[0]).toContain('nested too deeply');
     });
 
-    it('only ever throws JqlSyntaxError on arbitrary input', () => {
+    it('only ever throws JqlError on arbitrary input, and whatever it accepts evaluates and sorts', () => {
       const jqlish = fc.constantFrom(
         'project',
         '=',
@@ -451,8 +577,10 @@ describe('JQL subset', () => {
         'created',
         '-30d',
         'issue.property[',
+        'outcome-lens',
         ']',
         '.',
+        'score',
         'currentUser()',
         'statusCategory',
         '~',
@@ -469,44 +597,40 @@ describe('JQL subset', () => {
       fc.assert(
         fc.property(input, (text) => {
           try {
-            parseJql(text, aliases);
-          } catch (e) {
-            if (!(e instanceof JqlSyntaxError)) throw e;
-          }
-          try {
-            const q = parseJql(text);
-            // Whatever parses must also evaluate or fail only with a JqlSyntaxError.
+            const q = parseJql(text, aliases);
             matchesJql(q, anIssue({ properties: { 'outcome-lens': { score: 1 } } }), ctx);
-            compareByOrder(q, aliases)(anIssue(), anIssue());
+            compareByOrder(q)(anIssue(), anIssue());
           } catch (e) {
-            if (!(e instanceof JqlSyntaxError)) throw e;
+            if (!(e instanceof JqlError) || e.messages.length === 0) throw e;
           }
         }),
-        { numRuns: 2000 },
+        { numRuns: 300 },
       );
     });
   });
 
   describe('sqlPrefilter', () => {
     it('narrows by projects and categories named in top-level ANDs', () => {
-      expect(sqlPrefilter(parseJql('project = demo AND statusCategory != Done AND labels = x'))).toEqual({
+      expect(
+        sqlPrefilter(parseJql('project = demo AND statusCategory != Done AND labels = x', aliases)),
+      ).toEqual({
         projectKeys: ['DEMO'],
         statusCategories: ['new', 'indeterminate'],
       });
-      expect(sqlPrefilter(parseJql('project in (A, B) AND project = B ORDER BY key'))).toEqual({
+      expect(sqlPrefilter(parseJql('project in (A, B) AND project = B ORDER BY key', aliases))).toEqual({
         projectKeys: ['B'],
       });
-      expect(sqlPrefilter(parseJql('statusCategory in ("To Do", "In Progress")'))).toEqual({
+      expect(sqlPrefilter(parseJql('statusCategory in ("To Do", "In Progress")', aliases))).toEqual({
         statusCategories: ['new', 'indeterminate'],
       });
     });
 
     it('gives no hint where one could exclude a matching issue', () => {
-      expect(sqlPrefilter(parseJql('project = A OR labels = x'))).toEqual({});
-      expect(sqlPrefilter(parseJql('NOT project = A'))).toEqual({});
-      expect(sqlPrefilter(parseJql('project = 10000'))).toEqual({});
-      expect(sqlPrefilter(parseJql('project != A'))).toEqual({});
-      expect(sqlPrefilter(parseJql(''))).toEqual({});
+      expect(sqlPrefilter(parseJql('project = A OR labels = x', aliases))).toEqual({});
+      expect(sqlPrefilter(parseJql('NOT project = A', aliases))).toEqual({});
+      expect(sqlPrefilter(parseJql('project = 10000', aliases))).toEqual({});
+      expect(sqlPrefilter(parseJql('project != A', aliases))).toEqual({});
+      expect(sqlPrefilter(parseJql('', aliases))).toEqual({});
     });
 
     it('never excludes an issue the query matches', () => {
@@ -519,7 +643,7 @@ describe('JQL subset', () => {
         'project = C AND NOT statusCategory = new',
       ];
       for (const jql of queries) {
-        const q = parseJql(jql);
+        const q = parseJql(jql, aliases);
         const hint = sqlPrefilter(q);
         for (const issue of issues.filter((i) => matchesJql(q, i, ctx))) {
           if (hint.projectKeys) expect(hint.projectKeys).toContain(issue.projectKey);

@@ -1,6 +1,6 @@
 import type { WorkbenchDb } from '../db';
 import { FaultInjector } from './faults';
-import type { PropertyIndex } from './jql';
+import { readPropertyIndex, type PropertyIndex } from './property-index';
 import {
   JiraHttpError,
   errorResponse,
@@ -42,6 +42,7 @@ export interface JiraEmulatorOptions {
   appAccountId?: string;
   contract?: ContractCheckerLike | null;
   now?: () => Date;
+  /** The app's JQL index of issue properties; defaults to what manifest.yml declares. */
   propertyIndex?: PropertyIndex;
   customFields?: CustomFieldIds;
 }
@@ -71,7 +72,7 @@ export class JiraEmulator {
     this.store = new JiraStore(db, this.now);
     this.appAccountId = options.appAccountId ?? DEFAULT_APP_ACCOUNT_ID;
     this.contract = options.contract ?? null;
-    this.propertyIndex = options.propertyIndex ?? [];
+    this.propertyIndex = options.propertyIndex ?? readPropertyIndex();
     this.customFields = options.customFields ?? DEFAULT_CUSTOM_FIELDS;
     if (!this.store.getUser(this.appAccountId)) {
       this.store.upsertUser({

@@ -1,22 +1,15 @@
 /**
- * A JQL subset for the Jira emulator: what the app's scans and a user's backlog filter send.
- * Parsing is a hand-written tokenizer plus recursive descent, linear in the input and bounded in
- * length and nesting, so hostile input cannot hang the workbench. Positions in messages are 1-based.
+ * JQL for the Jira emulator. The text is read by Atlassian's own grammar (./jql-syntax); here the tree is
+ * checked as Jira checks it (fields that exist, operators and values each field supports, functions and their
+ * arguments, entity properties only where the app's manifest indexes them), and the checked query is matched
+ * against issues and used to sort them. Everything Jira would refuse is refused before any issue is read, with
+ * the messages of Jira's 400 answer.
  */
+import type { Clause, Field, Operand, Query, TerminalClause } from '@atlaskit/jql-ast';
+import { JqlError, MAX_JQL_LENGTH, parseJqlSyntax } from './jql-syntax';
+import type { PropertyIndex, PropertyIndexEntry } from './property-index';
 
-export class JqlSyntaxError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'JqlSyntaxError';
-  }
-}
-
-export type PropertyIndex = Array<{
-  propertyKey: string;
-  path: string;
-  type: 'number' | 'string' | 'text' | 'user' | 'date';
-  searchAlias: string;
-}>;
+export { JqlError, MAX_JQL_LENGTH };
 
 export interface JqlIssueView {
   id: number;
@@ -38,7 +31,6 @@ export interface JqlIssueView {
 
 export interface JqlContext {
   now: Date;
-  aliases: PropertyIndex;
   currentAccountId?: string | null;
   /** Ids of the sprints that are active or future; `openSprints()` matches none when absent. */
   openSprintIds?: number[];
@@ -46,35 +38,6 @@ export interface JqlContext {
 
 export type JqlOperator =
   '=' | '!=' | '<' | '<=' | '>' | '>=' | '~' | '!~' | 'in' | 'not in' | 'is' | 'is not';
-
-export type JqlField =
-  | { kind: 'builtin'; name: BuiltinField }
-  /** Not a built-in: an entity-property search alias, resolved against the PropertyIndex. */
-  | { kind: 'alias'; name: string }
-  | { kind: 'property'; propertyKey: string; path: string };
-
-export type JqlOperand =
-  | { kind: 'value'; value: string }
-  | { kind: 'empty' }
-  | { kind: 'function'; name: string; args: string[] }
-  | { kind: 'list'; items: JqlOperand[] };
-
-export type JqlClause =
-  | { kind: 'and'; clauses: JqlClause[] }
-  | { kind: 'or'; clauses: JqlClause[] }
-  | { kind: 'not'; clause: JqlClause }
-  | { kind: 'compare'; field: JqlField; operator: JqlOperator; operand: JqlOperand; position: number };
-
-export interface JqlOrderTerm {
-  field: JqlField;
-  direction: 'asc' | 'desc';
-}
-
-export interface JqlQuery {
-  /** Null when the query has no condition (empty text or only ORDER BY): every issue matches. */
-  where: JqlClause | null;
-  orderBy: JqlOrderTerm[];
-}
 
 type BuiltinField =
   | 'project'
@@ -93,6 +56,51 @@ type BuiltinField =
   | 'updated'
   | 'rank'
   | 'priority';
+
+/** A field the query names, resolved: a system field, or an indexed value of an issue entity property. */
+export type JqlField =
+  | { kind: 'builtin'; name: BuiltinField; label: string }
+  | { kind: 'property'; entry: PropertyIndexEntry; label: string };
+
+export type JqlFunctionName =
+  | 'currentuser'
+  | 'opensprints'
+  | 'closedsprints'
+  | 'now'
+  | 'startofday'
+  | 'endofday'
+  | 'startofweek'
+  | 'endofweek'
+  | 'startofmonth'
+  | 'endofmonth'
+  | 'startofyear'
+  | 'endofyear';
+
+export type JqlOperand =
+  | { kind: 'value'; value: string }
+  | { kind: 'empty' }
+  | { kind: 'function'; name: JqlFunctionName; args: string[] }
+  | { kind: 'list'; items: JqlOperand[] };
+
+export type JqlClause =
+  | { kind: 'and'; clauses: JqlClause[] }
+  | { kind: 'or'; clauses: JqlClause[] }
+  | { kind: 'not'; clause: JqlClause }
+  | { kind: 'compare'; field: JqlField; operator: JqlOperator; operand: JqlOperand };
+
+export interface JqlOrderTerm {
+  field: JqlField;
+  direction: 'asc' | 'desc';
+}
+
+export interface JqlQuery {
+  /** Null when the query has no condition (empty text or only ORDER BY): every issue matches. */
+  where: JqlClause | null;
+  orderBy: JqlOrderTerm[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields and what each supports
 
 const BUILTIN_NAMES: Record<string, BuiltinField> = {
   project: 'project',
@@ -118,348 +126,52 @@ const BUILTIN_NAMES: Record<string, BuiltinField> = {
   priority: 'priority',
 };
 
-/** Fields that may appear only in ORDER BY (no data to filter on in the emulator). */
+/** Fields that may appear only in ORDER BY: the emulator keeps no data to filter them on. */
 const ORDER_ONLY: ReadonlySet<BuiltinField> = new Set(['rank', 'priority']);
 
-export const MAX_JQL_LENGTH = 10_000;
-const MAX_DEPTH = 64;
-const PREFIX = 'Error in the JQL Query: ';
+/** How a field's values compare. */
+type FieldKind = 'text-ci' | 'key' | 'account' | 'sprint' | 'number' | 'date' | 'day' | 'contains';
 
-function syntaxError(message: string, position: number): JqlSyntaxError {
-  return new JqlSyntaxError(`${PREFIX}${message} at position ${position + 1}.`);
-}
+const EQUALITY: JqlOperator[] = ['=', '!=', 'in', 'not in', 'is', 'is not'];
+const ORDERING: JqlOperator[] = [...EQUALITY, '<', '<=', '>', '>='];
+const OPERATORS_OF: Record<FieldKind, readonly JqlOperator[]> = {
+  'text-ci': EQUALITY,
+  account: EQUALITY,
+  sprint: EQUALITY,
+  key: ORDERING,
+  number: ORDERING,
+  date: ORDERING,
+  day: ORDERING,
+  contains: ['~', '!~', 'is', 'is not'],
+};
 
-function unknownField(name: string): JqlSyntaxError {
-  return new JqlSyntaxError(`Field '${name}' does not exist or you do not have permission to view it.`);
-}
+/** Entity-property value types as Jira indexes them (developer.atlassian.com, "Entity properties"). */
+const PROPERTY_KIND: Record<PropertyIndexEntry['type'], FieldKind> = {
+  number: 'number',
+  string: 'text-ci',
+  text: 'contains',
+  user: 'account',
+  date: 'day',
+};
 
-// ---------------------------------------------------------------------------------------------
-// Tokenizer
-
-type Token =
-  | { t: 'word'; v: string; pos: number }
-  | { t: 'string'; v: string; pos: number }
-  | { t: 'op'; v: string; pos: number }
-  | { t: 'punct'; v: '(' | ')' | ','; pos: number }
-  | { t: 'prop'; key: string; path: string; pos: number }
-  | { t: 'eof'; pos: number };
-
-const WORD_CHAR = /[A-Za-z0-9_.\-+/:@$#*]/;
-
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    const pos = i;
-    if (c === '(' || c === ')' || c === ',') {
-      tokens.push({ t: 'punct', v: c, pos });
-      i++;
-    } else if (c === '"' || c === "'") {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw syntaxError('Unterminated quoted string', pos);
-        const d = text[i]!;
-        if (d === '\\') {
-          const next = text[i + 1];
-          if (next === undefined) throw syntaxError('Unterminated quoted string', pos);
-          value += next === 'n' ? '\n' : next === 't' ? '\t' : next;
-          i += 2;
-        } else if (d === c) {
-          i++;
-          break;
-        } else {
-          value += d;
-          i++;
-        }
-      }
-      tokens.push({ t: 'string', v: value, pos });
-    } else if ('=!<>~'.includes(c)) {
-      const two = text.slice(i, i + 2);
-      if (two === '!=' || two === '<=' || two === '>=' || two === '!~') {
-        tokens.push({ t: 'op', v: two, pos });
-        i += 2;
-      } else if (c === '!') {
-        tokens.push({ t: 'word', v: 'NOT', pos });
-        i++;
-      } else {
-        tokens.push({ t: 'op', v: c, pos });
-        i++;
-      }
-    } else if (c === '&' || c === '|') {
-      tokens.push({ t: 'word', v: c === '&' ? 'AND' : 'OR', pos });
-      i += text[i + 1] === c ? 2 : 1;
-    } else if (WORD_CHAR.test(c)) {
-      let j = i;
-      while (j < text.length && WORD_CHAR.test(text[j]!)) j++;
-      const word = text.slice(i, j);
-      // issue.property[key].path: the raw entity-property form
-      if (word.toLowerCase() === 'issue.property' && text[j] === '[') {
-        const close = text.indexOf(']', j);
-        if (close < 0) throw syntaxError("Expecting ']'", j);
-        const key = text.slice(j + 1, close).trim();
-        if (!key) throw syntaxError('Expecting a property key', j + 1);
-        let k = close + 1;
-        let path = '';
-        if (text[k] === '.') {
-          let m = k + 1;
-          while (m < text.length && /[A-Za-z0-9_.-]/.test(text[m]!)) m++;
-          path = text.slice(k + 1, m);
-          if (!path) throw syntaxError('Expecting a property path', k + 1);
-          k = m;
-        }
-        tokens.push({ t: 'prop', key, path, pos });
-        i = k;
-      } else {
-        tokens.push({ t: 'word', v: word, pos });
-        i = j;
-      }
-    } else {
-      throw syntaxError(`The character '${c}' is not valid here`, pos);
-    }
-  }
-  tokens.push({ t: 'eof', pos: text.length });
-  return tokens;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parser
-
-const RESERVED = new Set(['and', 'or', 'not', 'in', 'is', 'empty', 'null', 'order', 'by', 'asc', 'desc']);
-
-function describe(tok: Token): string {
-  switch (tok.t) {
-    case 'eof':
-      return 'the end of the query';
-    case 'prop':
-      return `'issue.property[${tok.key}]'`;
-    case 'string':
-      return `"${tok.v}"`;
+function kindOf(field: JqlField): FieldKind {
+  if (field.kind === 'property') return PROPERTY_KIND[field.entry.type];
+  switch (field.name) {
+    case 'assignee':
+    case 'reporter':
+      return 'account';
+    case 'key':
+    case 'id':
+      return 'key';
+    case 'sprint':
+      return 'sprint';
+    case 'created':
+    case 'updated':
+      return 'date';
     default:
-      return `'${tok.v}'`;
+      return 'text-ci';
   }
 }
-
-class Parser {
-  private i = 0;
-  private depth = 0;
-  constructor(
-    private readonly tokens: Token[],
-    private readonly aliases: PropertyIndex | undefined,
-  ) {}
-
-  private peek(): Token {
-    return this.tokens[this.i]!;
-  }
-  private next(): Token {
-    const tok = this.tokens[this.i]!;
-    if (tok.t !== 'eof') this.i++;
-    return tok;
-  }
-  private isWord(word: string, tok: Token = this.peek()): boolean {
-    return tok.t === 'word' && tok.v.toLowerCase() === word;
-  }
-  private expectPunct(p: '(' | ')' | ','): void {
-    const tok = this.peek();
-    if (tok.t === 'punct' && tok.v === p) {
-      this.next();
-      return;
-    }
-    throw syntaxError(`Expecting '${p}' but got ${describe(tok)}`, tok.pos);
-  }
-
-  parseQuery(): JqlQuery {
-    let where: JqlClause | null = null;
-    if (this.peek().t !== 'eof' && !this.isWord('order')) where = this.parseOr();
-    const orderBy: JqlOrderTerm[] = [];
-    if (this.isWord('order')) {
-      this.next();
-      if (!this.isWord('by')) throw syntaxError("Expecting 'by' after 'order'", this.peek().pos);
-      this.next();
-      do {
-        if (orderBy.length > 0) this.next(); // the comma
-        const field = this.parseField(true);
-        let direction: 'asc' | 'desc' = 'asc';
-        if (this.isWord('desc')) {
-          this.next();
-          direction = 'desc';
-        } else if (this.isWord('asc')) {
-          this.next();
-        }
-        orderBy.push({ field, direction });
-      } while (this.peek().t === 'punct' && (this.peek() as { v: string }).v === ',');
-    }
-    const tok = this.peek();
-    if (tok.t !== 'eof') {
-      const msg =
-        tok.t === 'punct' && tok.v === ')'
-          ? "Unexpected ')'"
-          : `Expecting 'AND', 'OR' or 'ORDER BY' but got ${describe(tok)}`;
-      throw syntaxError(msg, tok.pos);
-    }
-    return { where, orderBy };
-  }
-
-  private enter(pos: number): void {
-    if (++this.depth > MAX_DEPTH) throw syntaxError('The query is nested too deeply', pos);
-  }
-
-  private parseOr(): JqlClause {
-    const clauses = [this.parseAnd()];
-    while (this.isWord('or')) {
-      this.next();
-      clauses.push(this.parseAnd());
-    }
-    return clauses.length === 1 ? clauses[0]! : { kind: 'or', clauses };
-  }
-
-  private parseAnd(): JqlClause {
-    const clauses = [this.parseNot()];
-    while (this.isWord('and')) {
-      this.next();
-      clauses.push(this.parseNot());
-    }
-    return clauses.length === 1 ? clauses[0]! : { kind: 'and', clauses };
-  }
-
-  private parseNot(): JqlClause {
-    const tok = this.peek();
-    if (this.isWord('not')) {
-      this.next();
-      this.enter(tok.pos);
-      const clause = this.parseNot();
-      this.depth--;
-      return { kind: 'not', clause };
-    }
-    if (tok.t === 'punct' && tok.v === '(') {
-      this.next();
-      this.enter(tok.pos);
-      const inner = this.parseOr();
-      this.depth--;
-      this.expectPunct(')');
-      return inner;
-    }
-    return this.parseComparison();
-  }
-
-  private parseField(forOrder: boolean): JqlField {
-    const tok = this.next();
-    if (tok.t === 'prop') return { kind: 'property', propertyKey: tok.key, path: tok.path };
-    if ((tok.t === 'word' && !RESERVED.has(tok.v.toLowerCase())) || tok.t === 'string') {
-      const builtin = BUILTIN_NAMES[tok.v.toLowerCase()];
-      if (builtin) {
-        if (!forOrder && ORDER_ONLY.has(builtin)) throw unknownField(tok.v);
-        return { kind: 'builtin', name: builtin };
-      }
-      if (this.aliases && !findAlias(this.aliases, tok.v)) throw unknownField(tok.v);
-      if (tok.t === 'word' && !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(tok.v)) throw unknownField(tok.v);
-      return { kind: 'alias', name: tok.v };
-    }
-    throw syntaxError(`Expecting a field name but got ${describe(tok)}`, tok.pos);
-  }
-
-  private parseComparison(): JqlClause {
-    const start = this.peek().pos;
-    const field = this.parseField(false);
-    const opTok = this.next();
-    let operator: JqlOperator;
-    if (opTok.t === 'op') operator = opTok.v as JqlOperator;
-    else if (this.isWord('in', opTok)) operator = 'in';
-    else if (this.isWord('is', opTok)) {
-      operator = 'is';
-      if (this.isWord('not')) {
-        this.next();
-        operator = 'is not';
-      }
-    } else if (this.isWord('not', opTok) && this.isWord('in')) {
-      this.next();
-      operator = 'not in';
-    } else {
-      throw syntaxError(`Expecting an operator but got ${describe(opTok)}`, opTok.pos);
-    }
-
-    let operand: JqlOperand;
-    if (operator === 'is' || operator === 'is not') {
-      const tok = this.next();
-      if (!this.isWord('empty', tok) && !this.isWord('null', tok)) {
-        throw syntaxError(`Expecting 'EMPTY' or 'NULL' but got ${describe(tok)}`, tok.pos);
-      }
-      operand = { kind: 'empty' };
-    } else if (operator === 'in' || operator === 'not in') {
-      const tok = this.peek();
-      if (tok.t === 'punct' && tok.v === '(') {
-        this.next();
-        const items: JqlOperand[] = [this.parseValue()];
-        while (this.peek().t === 'punct' && (this.peek() as { v: string }).v === ',') {
-          this.next();
-          items.push(this.parseValue());
-        }
-        this.expectPunct(')');
-        operand = { kind: 'list', items };
-      } else {
-        operand = this.parseValue();
-        if (operand.kind !== 'function') throw syntaxError("Expecting '(' after 'in'", tok.pos);
-      }
-    } else {
-      operand = this.parseValue();
-    }
-    validateStatic(field, operator, operand, start, this.aliases);
-    return { kind: 'compare', field, operator, operand, position: start };
-  }
-
-  private parseValue(): JqlOperand {
-    const tok = this.next();
-    if (tok.t === 'string') return { kind: 'value', value: tok.v };
-    if (tok.t === 'word') {
-      const lower = tok.v.toLowerCase();
-      if (lower === 'empty' || lower === 'null') return { kind: 'empty' };
-      if (RESERVED.has(lower)) throw syntaxError(`Expecting a value but got ${describe(tok)}`, tok.pos);
-      const after = this.peek();
-      if (after.t === 'punct' && after.v === '(') {
-        this.next();
-        const args: string[] = [];
-        if (!(this.peek().t === 'punct' && (this.peek() as { v: string }).v === ')')) {
-          for (;;) {
-            const arg = this.next();
-            if (arg.t !== 'word' && arg.t !== 'string') {
-              throw syntaxError(`Expecting a function argument but got ${describe(arg)}`, arg.pos);
-            }
-            args.push(arg.v);
-            const sep = this.peek();
-            if (sep.t === 'punct' && sep.v === ',') this.next();
-            else break;
-          }
-        }
-        this.expectPunct(')');
-        const name = lower;
-        if (!FUNCTIONS.has(name)) throw syntaxError(`Unable to find JQL function '${tok.v}()'`, tok.pos);
-        return { kind: 'function', name, args };
-      }
-      return { kind: 'value', value: tok.v };
-    }
-    throw syntaxError(`Expecting a value but got ${describe(tok)}`, tok.pos);
-  }
-}
-
-const FUNCTIONS = new Set([
-  'currentuser',
-  'opensprints',
-  'closedsprints',
-  'now',
-  'startofday',
-  'endofday',
-  'startofweek',
-  'endofweek',
-  'startofmonth',
-  'endofmonth',
-  'startofyear',
-  'endofyear',
-]);
 
 const STATUS_CATEGORIES: Record<string, JqlIssueView['statusCategory']> = {
   'to do': 'new',
@@ -473,79 +185,217 @@ const STATUS_CATEGORIES: Record<string, JqlIssueView['statusCategory']> = {
   '3': 'done',
 };
 
-function operandValues(operand: JqlOperand): JqlOperand[] {
-  return operand.kind === 'list' ? operand.items : [operand];
+interface FunctionSpec {
+  name: string;
+  kinds: readonly FieldKind[];
+  maxArgs: number;
+  /** The unit of a bare number argument: startOfWeek(1) is a week later (Jira's functions reference). */
+  unit?: 'd' | 'w' | 'M' | 'y';
 }
 
-/** Checks that need no issue: operators a field supports and values with a closed set. */
-function validateStatic(
-  field: JqlField,
-  operator: JqlOperator,
-  operand: JqlOperand,
-  pos: number,
-  aliases: PropertyIndex | undefined,
-): void {
-  const textOps = operator === '~' || operator === '!~';
-  const orderOps = operator === '<' || operator === '<=' || operator === '>' || operator === '>=';
-  const fieldName =
-    field.kind === 'builtin' ? field.name : field.kind === 'alias' ? field.name : 'issue.property';
-  if (field.kind === 'builtin') {
-    const dated = field.name === 'created' || field.name === 'updated';
-    const numeric = field.name === 'id' || field.name === 'sprint' || field.name === 'key';
-    if (textOps || (orderOps && !dated && !numeric)) {
-      throw syntaxError(`The operator '${operator}' is not supported by the '${fieldName}' field`, pos);
+const DATE_KINDS: FieldKind[] = ['date', 'day'];
+const FUNCTIONS: Record<JqlFunctionName, FunctionSpec> = {
+  currentuser: { name: 'currentUser', kinds: ['account'], maxArgs: 0 },
+  opensprints: { name: 'openSprints', kinds: ['sprint'], maxArgs: 0 },
+  closedsprints: { name: 'closedSprints', kinds: ['sprint'], maxArgs: 0 },
+  now: { name: 'now', kinds: DATE_KINDS, maxArgs: 0 },
+  startofday: { name: 'startOfDay', kinds: DATE_KINDS, maxArgs: 1, unit: 'd' },
+  endofday: { name: 'endOfDay', kinds: DATE_KINDS, maxArgs: 1, unit: 'd' },
+  startofweek: { name: 'startOfWeek', kinds: DATE_KINDS, maxArgs: 1, unit: 'w' },
+  endofweek: { name: 'endOfWeek', kinds: DATE_KINDS, maxArgs: 1, unit: 'w' },
+  startofmonth: { name: 'startOfMonth', kinds: DATE_KINDS, maxArgs: 1, unit: 'M' },
+  endofmonth: { name: 'endOfMonth', kinds: DATE_KINDS, maxArgs: 1, unit: 'M' },
+  startofyear: { name: 'startOfYear', kinds: DATE_KINDS, maxArgs: 1, unit: 'y' },
+  endofyear: { name: 'endOfYear', kinds: DATE_KINDS, maxArgs: 1, unit: 'y' },
+};
+
+function isFunctionName(name: string): name is JqlFunctionName {
+  return Object.hasOwn(FUNCTIONS, name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking the tree as Jira does, into the query the matcher runs
+
+const MAX_DEPTH = 64;
+const DATE_FORMATS =
+  "Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.";
+
+/** Walks Atlassian's syntax tree once, resolving fields and collecting every message Jira would answer. */
+class Checker {
+  readonly messages: string[] = [];
+  constructor(private readonly index: PropertyIndex) {}
+
+  private fail(message: string): void {
+    if (!this.messages.includes(message)) this.messages.push(message);
+  }
+
+  query(tree: Query): JqlQuery {
+    const where = tree.where ? this.clause(tree.where, 0) : null;
+    const orderBy: JqlOrderTerm[] = [];
+    for (const term of tree.orderBy ? tree.orderBy.fields : []) {
+      const field = this.field(term.field, true);
+      if (field) orderBy.push({ field, direction: term.direction?.value === 'DESC' ? 'desc' : 'asc' });
     }
-    if (field.name === 'statusCategory') {
-      for (const item of operandValues(operand)) {
-        if (item.kind === 'value' && !STATUS_CATEGORIES[item.value.toLowerCase()]) {
-          throw syntaxError(`The value '${item.value}' does not exist for the field 'statusCategory'`, pos);
+    return { where, orderBy };
+  }
+
+  private clause(clause: Clause, depth: number): JqlClause | null {
+    if (depth > MAX_DEPTH) {
+      this.fail('Error in the JQL Query: The query is nested too deeply to be read.');
+      return null;
+    }
+    switch (clause.clauseType) {
+      case 'compound': {
+        const parts = clause.clauses.map((c) => this.clause(c, depth + 1));
+        const clauses = parts.filter((c): c is JqlClause => c !== null);
+        return { kind: clause.operator.value === 'or' ? 'or' : 'and', clauses };
+      }
+      case 'not': {
+        const inner = this.clause(clause.clause, depth + 1);
+        return inner && { kind: 'not', clause: inner };
+      }
+      case 'terminal':
+        return this.terminal(clause);
+    }
+  }
+
+  /** `issue.property[key].path`, or an alias, or a system field; null (and a message) when none exists. */
+  private field(field: Field, forOrder: boolean): JqlField | null {
+    const label = fieldLabel(field);
+    const properties = field.properties ?? [];
+    if (properties.length > 0) {
+      const property = properties[0]!;
+      const key = property.key ? property.key.value : '';
+      const path = (property.path ?? [])
+        .map((p) => p.value)
+        .join('')
+        .replace(/^\./, '');
+      // Only the paths the manifest's jira:entityProperty declares are indexed: any other answers 400 on Jira.
+      const entry =
+        field.value.toLowerCase() === 'issue.property' && properties.length === 1
+          ? this.index.find((e) => e.propertyKey === key && e.path === path)
+          : undefined;
+      if (entry) return { kind: 'property', entry, label };
+    } else {
+      const name = field.value.toLowerCase();
+      const builtin = BUILTIN_NAMES[name];
+      if (builtin && (forOrder || !ORDER_ONLY.has(builtin))) return { kind: 'builtin', name: builtin, label };
+      const entry = this.index.find((e) => e.searchAlias?.toLowerCase() === name);
+      if (entry && !builtin) return { kind: 'property', entry, label };
+    }
+    this.fail(`Field '${label}' does not exist or you do not have permission to view it.`);
+    return null;
+  }
+
+  private terminal(clause: TerminalClause): JqlClause | null {
+    const field = this.field(clause.field, false);
+    const operator = clause.operator ? clause.operator.value : undefined;
+    if (!field) {
+      // Jira lists every error: an unknown function beside an unknown field too.
+      if (clause.operand) this.functionNames(clause.operand);
+      return null;
+    }
+    if (!operator || !clause.operand) return null;
+    const kind = kindOf(field);
+    // The emulator keeps no field history, so WAS and CHANGED are not supported by any of its fields.
+    if (!(OPERATORS_OF[kind] as readonly string[]).includes(operator)) {
+      this.fail(`The operator '${operator}' is not supported by the '${field.label}' field.`);
+      return null;
+    }
+    const operand = this.operand(clause.operand, field, kind);
+    return operand && { kind: 'compare', field, operator: operator as JqlOperator, operand };
+  }
+
+  private operand(operand: Operand, field: JqlField, kind: FieldKind): JqlOperand | null {
+    switch (operand.operandType) {
+      case 'keyword':
+        return { kind: 'empty' };
+      case 'list': {
+        const items = operand.values.map((v) => this.operand(v, field, kind));
+        const checked = items.filter((i): i is JqlOperand => i !== null);
+        return checked.length === items.length ? { kind: 'list', items: checked } : null;
+      }
+      case 'function': {
+        const written = operand.function.value;
+        const name = written.toLowerCase();
+        if (!isFunctionName(name)) {
+          this.fail(`Unable to find JQL function '${written}()'.`);
+          return null;
         }
-      }
-    }
-    if (dated) {
-      for (const item of operandValues(operand)) {
-        if (item.kind === 'value' && parseDateOperand(item.value, new Date(0)) === null) {
-          throw syntaxError(`Date value '${item.value}' for field '${fieldName}' is invalid`, pos);
+        const spec = FUNCTIONS[name];
+        const args = operand.arguments.map((a) => a.value);
+        if (args.length > spec.maxArgs) {
+          const expected = spec.maxArgs === 0 ? "'0'" : `between '0' and '${spec.maxArgs}'`;
+          this.fail(`Function '${spec.name}' expected ${expected} arguments but received '${args.length}'.`);
+          return null;
         }
+        if (args[0] !== undefined && !/^[+-]?\d{1,9}[yMwdhm]?$/.test(args[0].trim())) {
+          this.fail(
+            `Duration for function '${spec.name}' should have the format (+/-)n(yMwdm), e.g -1M for 1 month earlier.`,
+          );
+          return null;
+        }
+        if (!spec.kinds.includes(kind)) {
+          this.fail(
+            `A value provided by the function '${spec.name}' is invalid for the field '${field.label}'.`,
+          );
+          return null;
+        }
+        return { kind: 'function', name, args };
       }
+      case 'value':
+        return this.value(operand.value, field, kind);
     }
   }
-  // With the index at hand, catch at parse time what would otherwise fail only while matching.
-  const alias = field.kind === 'alias' && aliases ? findAlias(aliases, field.name) : undefined;
-  if (alias) {
-    const emptiness = operator === 'is' || operator === 'is not';
-    if (alias.type === 'text' && !textOps && !emptiness) {
-      throw syntaxError(`The operator '${operator}' is not supported by the '${fieldName}' field`, pos);
+
+  private functionNames(operand: Operand): void {
+    if (operand.operandType === 'list') operand.values.forEach((v) => this.functionNames(v));
+    if (operand.operandType === 'function' && !isFunctionName(operand.function.value.toLowerCase())) {
+      this.fail(`Unable to find JQL function '${operand.function.value}()'.`);
     }
-    if (alias.type !== 'text' && textOps) {
-      throw syntaxError(`The operator '${operator}' is not supported by the '${fieldName}' field`, pos);
+  }
+
+  private value(value: string, field: JqlField, kind: FieldKind): JqlOperand | null {
+    const invalid = (message: string): null => {
+      this.fail(message);
+      return null;
+    };
+    if (
+      field.kind === 'builtin' &&
+      field.name === 'statusCategory' &&
+      !STATUS_CATEGORIES[value.toLowerCase()]
+    ) {
+      return invalid(`The value '${value}' does not exist for the field '${field.label}'.`);
     }
-    for (const item of operandValues(operand)) {
-      if (item.kind !== 'value') continue;
-      if (alias.type === 'number' && (item.value.trim() === '' || !Number.isFinite(Number(item.value)))) {
-        throw syntaxError(
-          `The value '${item.value}' is not a valid number for the field '${fieldName}'`,
-          pos,
-        );
-      }
-      if (alias.type === 'date' && parseDateOperand(item.value, new Date(0)) === null) {
-        throw syntaxError(`Date value '${item.value}' for field '${fieldName}' is invalid`, pos);
-      }
+    if ((kind === 'date' || kind === 'day') && parseDateOperand(value, new Date(0)) === null) {
+      return invalid(`Date value '${value}' for field '${field.label}' is invalid. ${DATE_FORMATS}`);
     }
+    if (kind === 'number' && (value.trim() === '' || !Number.isFinite(Number(value)))) {
+      return invalid(`The value '${value}' is not a valid number for the field '${field.label}'.`);
+    }
+    if (kind === 'sprint' && !/^\d+$/.test(value)) {
+      return invalid(`The value '${value}' does not exist for the field '${field.label}'.`);
+    }
+    return { kind: 'value', value };
   }
 }
 
-function findAlias(aliases: PropertyIndex, name: string): PropertyIndex[number] | undefined {
-  const lower = name.toLowerCase();
-  return aliases.find((a) => a.searchAlias.toLowerCase() === lower);
+function fieldLabel(field: Field): string {
+  const property = field.properties?.[0];
+  if (!property) return field.value;
+  const path = (property.path ?? []).map((p) => p.value).join('');
+  return `${field.value}[${property.key ? property.key.value : ''}]${path}`;
 }
 
-export function parseJql(text: string, aliases?: PropertyIndex): JqlQuery {
-  if (typeof text !== 'string') throw new JqlSyntaxError(`${PREFIX}The query must be a string.`);
-  if (text.length > MAX_JQL_LENGTH) {
-    throw new JqlSyntaxError(`${PREFIX}The query is longer than ${MAX_JQL_LENGTH} characters.`);
-  }
-  return new Parser(tokenize(text), aliases).parseQuery();
+/**
+ * Reads JQL as Jira does, against the app's entity-property index. Throws JqlError, with the messages of Jira's
+ * 400 answer, for a syntax error and for anything Jira's validation refuses.
+ */
+export function parseJql(text: string, index: PropertyIndex): JqlQuery {
+  const checker = new Checker(index);
+  const query = checker.query(parseJqlSyntax(text));
+  if (checker.messages.length > 0) throw new JqlError(checker.messages);
+  return query;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -583,37 +433,52 @@ function startOfUtcDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }
 
-function dateFunction(name: string, args: string[], now: Date): number {
-  const offset = args[0]
-    ? parseDateOperand(/[wdhm]$/i.test(args[0]) ? args[0] : `${args[0]}d`, new Date(0))
-    : null;
-  const shift = offset ? offset.at : 0;
+/** `at` moved by a function argument such as "-1", "+2w" or "-1M"; a bare number counts in `unit`. */
+function shifted(at: number, arg: string | undefined, unit: string): number {
+  const m = arg === undefined ? null : /^([+-]?\d{1,9})([yMwdhm]?)$/.exec(arg.trim());
+  if (!m) return at;
+  const amount = Number(m[1]);
+  const by = m[2] || unit;
+  if (by === 'M' || by === 'y') {
+    const d = new Date(at);
+    const months = by === 'y' ? amount * 12 : amount;
+    return Date.UTC(
+      d.getUTCFullYear(),
+      d.getUTCMonth() + months,
+      d.getUTCDate(),
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+      d.getUTCMilliseconds(),
+    );
+  }
+  return at + amount * (UNIT_MS[by] ?? DAY_MS);
+}
+
+function dateFunction(name: JqlFunctionName, args: string[], now: Date): number {
   const today = startOfUtcDay(now.getTime());
   const d = new Date(today);
   const weekStart = today - ((d.getUTCDay() + 6) % 7) * DAY_MS; // Monday
   const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  const unit = FUNCTIONS[name].unit ?? 'd';
+  const at = (start: number, end: boolean, period: string): number =>
+    end ? shifted(shifted(start, '1', period), args[0], unit) - 1 : shifted(start, args[0], unit);
   switch (name) {
-    case 'now':
-      return now.getTime();
     case 'startofday':
-      return today + shift;
     case 'endofday':
-      return today + DAY_MS - 1 + shift;
+      return at(today, name === 'endofday', 'd');
     case 'startofweek':
-      return weekStart + shift;
     case 'endofweek':
-      return weekStart + 7 * DAY_MS - 1 + shift;
+      return at(weekStart, name === 'endofweek', 'w');
     case 'startofmonth':
-      return monthStart + shift;
     case 'endofmonth':
-      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - 1 + shift;
+      return at(monthStart, name === 'endofmonth', 'M');
     case 'startofyear':
-      return yearStart + shift;
     case 'endofyear':
-      return Date.UTC(d.getUTCFullYear() + 1, 0, 1) - 1 + shift;
+      return at(yearStart, name === 'endofyear', 'y');
     default:
-      throw new JqlSyntaxError(`${PREFIX}The function '${name}()' does not return a date.`);
+      return now.getTime();
   }
 }
 
@@ -621,16 +486,8 @@ function dateFunction(name: string, args: string[], now: Date): number {
 // Matching
 
 type Scalar = string | number;
-type FieldKind = 'text-ci' | 'account' | 'number' | 'date' | 'day' | 'contains';
-
-interface Resolved {
-  /** The issue's values for the field; an empty array means the field is EMPTY. */
-  values: Scalar[];
-  kind: FieldKind;
-}
 
 function readPath(root: unknown, path: string): unknown {
-  if (!path) return root;
   let cur: unknown = root;
   for (const seg of path.split('.')) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
@@ -647,61 +504,42 @@ function flatten(value: unknown): Scalar[] {
   return [];
 }
 
-const TYPE_KIND: Record<PropertyIndex[number]['type'], FieldKind> = {
-  number: 'number',
-  string: 'text-ci',
-  text: 'contains',
-  user: 'account',
-  date: 'day',
-};
-
-function resolveField(field: JqlField, issue: JqlIssueView, ctx: JqlContext): Resolved {
-  if (field.kind === 'alias') {
-    const alias = findAlias(ctx.aliases, field.name);
-    if (!alias) throw unknownField(field.name);
-    return {
-      values: flatten(readPath(issue.properties[alias.propertyKey], alias.path)),
-      kind: TYPE_KIND[alias.type],
-    };
-  }
+/** The issue's values for the field; an empty array means the field is EMPTY. */
+function valuesOf(field: JqlField, issue: JqlIssueView): Scalar[] {
   if (field.kind === 'property') {
-    const indexed = ctx.aliases.find(
-      (a) => a.propertyKey.toLowerCase() === field.propertyKey.toLowerCase() && a.path === field.path,
-    );
-    const values = flatten(readPath(issue.properties[field.propertyKey], field.path));
-    return { values, kind: indexed ? TYPE_KIND[indexed.type] : 'text-ci' };
+    return flatten(readPath(issue.properties[field.entry.propertyKey], field.entry.path));
   }
   const opt = (v: string | null): string[] => (v === null ? [] : [v]);
   switch (field.name) {
     case 'project':
-      return { values: [issue.projectKey], kind: 'text-ci' };
+      return [issue.projectKey];
     case 'statusCategory':
-      return { values: [issue.statusCategory], kind: 'text-ci' };
+      return [issue.statusCategory];
     case 'status':
-      return { values: [issue.statusName], kind: 'text-ci' };
+      return [issue.statusName];
     case 'issuetype':
-      return { values: [issue.issueType], kind: 'text-ci' };
+      return [issue.issueType];
     case 'labels':
-      return { values: issue.labels, kind: 'text-ci' };
+      return issue.labels;
     case 'assignee':
-      return { values: opt(issue.assignee), kind: 'account' };
+      return opt(issue.assignee);
     case 'reporter':
-      return { values: opt(issue.reporter), kind: 'account' };
+      return opt(issue.reporter);
     case 'resolution':
-      return { values: opt(issue.resolution), kind: 'text-ci' };
+      return opt(issue.resolution);
     case 'key':
     case 'id':
-      return { values: [issue.key, issue.id], kind: 'text-ci' };
+      return [issue.key, issue.id];
     case 'parent':
-      return { values: opt(issue.parentKey), kind: 'text-ci' };
+      return opt(issue.parentKey);
     case 'sprint':
-      return { values: issue.sprintIds, kind: 'number' };
+      return issue.sprintIds;
     case 'created':
-      return { values: [Date.parse(issue.created)], kind: 'date' };
+      return [Date.parse(issue.created)];
     case 'updated':
-      return { values: [Date.parse(issue.updated)], kind: 'date' };
+      return [Date.parse(issue.updated)];
     default:
-      throw unknownField(field.name);
+      return []; // rank and priority: ORDER BY only
   }
 }
 
@@ -715,7 +553,7 @@ function expandOperand(
   if (item.kind === 'empty') return [null];
   if (item.kind === 'list') return item.items.flatMap((i) => expandOperand(field, i, kind, ctx));
   if (item.kind === 'function') {
-    if (item.name === 'currentuser') return [ctx.currentAccountId ?? '\u0000no-user'];
+    if (item.name === 'currentuser') return ctx.currentAccountId ? [ctx.currentAccountId] : [];
     if (item.name === 'opensprints') return ctx.openSprintIds ?? [];
     if (item.name === 'closedsprints') return [];
     return [dateFunction(item.name, item.args, ctx.now)];
@@ -725,18 +563,8 @@ function expandOperand(
     if (field.name === 'statusCategory') return [STATUS_CATEGORIES[raw.toLowerCase()] ?? raw];
     if (field.name === 'resolution' && raw.toLowerCase() === 'unresolved') return [null];
   }
-  if (kind === 'date' || kind === 'day') {
-    const parsed = parseDateOperand(raw, ctx.now);
-    if (!parsed) throw new JqlSyntaxError(`${PREFIX}Date value '${raw}' is invalid.`);
-    return [parsed.at];
-  }
-  if (kind === 'number') {
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n)) {
-      throw new JqlSyntaxError(`${PREFIX}The value '${raw}' is not a valid number.`);
-    }
-    return [n];
-  }
+  if (kind === 'date' || kind === 'day') return [parseDateOperand(raw, ctx.now)?.at ?? NaN];
+  if (kind === 'number' || kind === 'sprint') return [Number(raw)];
   return [raw];
 }
 
@@ -753,6 +581,7 @@ function equal(a: Scalar, b: Scalar, kind: FieldKind): boolean {
     case 'account':
       return String(a) === String(b);
     case 'number':
+    case 'sprint':
     case 'date':
     case 'day':
       return toNumber(a, kind) === toNumber(b, kind);
@@ -771,17 +600,34 @@ function contains(haystack: Scalar, needle: Scalar): boolean {
   return words.length > 0 && words.every((w) => hay.includes(w));
 }
 
+function keyProject(v: Scalar): string {
+  return String(v).split('-')[0]!.toUpperCase();
+}
+function keyNumber(v: Scalar): number {
+  const m = /-(\d+)$/.exec(String(v));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Orders two values of a field: keys by number within one project, others as numbers. Null: incomparable. */
+function ordered(a: Scalar, b: Scalar, kind: FieldKind): number | null {
+  if (kind === 'key') {
+    if (typeof a === 'number' || keyProject(a) !== keyProject(b)) return null;
+    const [x, y] = [keyNumber(a), keyNumber(b)];
+    return Number.isNaN(x) || Number.isNaN(y) ? null : x - y;
+  }
+  const [x, y] = [toNumber(a, kind), toNumber(b, kind)];
+  return Number.isNaN(x) || Number.isNaN(y) ? null : x - y;
+}
+
 function matchCompare(
   clause: Extract<JqlClause, { kind: 'compare' }>,
   issue: JqlIssueView,
   ctx: JqlContext,
 ): boolean {
-  const { values, kind } = resolveField(clause.field, issue, ctx);
-  const { operator, operand } = clause;
-  if (kind === 'contains' && !['~', '!~', 'is', 'is not'].includes(operator)) {
-    throw new JqlSyntaxError(`${PREFIX}The operator '${operator}' is not supported by a text field.`);
-  }
-  const wanted = expandOperand(clause.field, operand, kind, ctx);
+  const { field, operator, operand } = clause;
+  const kind = kindOf(field);
+  const values = valuesOf(field, issue);
+  const wanted = expandOperand(field, operand, kind, ctx);
   const wantsEmpty = wanted.includes(null);
   const concrete = wanted.filter((w): w is Scalar => w !== null);
   const dayOnlyEquals =
@@ -803,50 +649,24 @@ function matchCompare(
       return (wantsEmpty && values.length === 0) || anyEqual();
     case '!=':
     case 'not in':
-      // As in Jira, a negative match never selects an issue whose field is EMPTY, unless EMPTY was excluded.
-      if (values.length === 0) return false;
-      return !anyEqual();
+      // As in Jira, a negative match never selects an issue whose field is EMPTY.
+      return values.length > 0 && !anyEqual();
     case '~':
       return values.some((v) => concrete.some((w) => contains(v, w)));
     case '!~':
       return values.length > 0 && !values.some((v) => concrete.some((w) => contains(v, w)));
-    default: {
-      if (values.length === 0) return false;
-      const orderKind: FieldKind = kind === 'text-ci' || kind === 'account' ? 'number' : kind;
+    default:
       return values.some((v) =>
         concrete.some((w) => {
-          const a =
-            clause.field.kind === 'builtin' && clause.field.name === 'key'
-              ? keyNumber(v)
-              : toNumber(v, orderKind);
-          const b =
-            clause.field.kind === 'builtin' && clause.field.name === 'key'
-              ? keyNumber(w)
-              : toNumber(w, orderKind);
-          if (Number.isNaN(a) || Number.isNaN(b)) return false;
-          if (
-            clause.field.kind === 'builtin' &&
-            clause.field.name === 'key' &&
-            keyProject(v) !== keyProject(w)
-          ) {
-            return false;
-          }
-          if (operator === '<') return a < b;
-          if (operator === '<=') return a <= b;
-          if (operator === '>') return a > b;
-          return a >= b;
+          const cmp = ordered(v, w, kind);
+          if (cmp === null) return false;
+          if (operator === '<') return cmp < 0;
+          if (operator === '<=') return cmp <= 0;
+          if (operator === '>') return cmp > 0;
+          return cmp >= 0;
         }),
       );
-    }
   }
-}
-
-function keyProject(v: Scalar): string {
-  return String(v).split('-')[0]!.toUpperCase();
-}
-function keyNumber(v: Scalar): number {
-  const m = /-(\d+)$/.exec(String(v));
-  return m ? Number(m[1]) : NaN;
 }
 
 function matchClause(clause: JqlClause, issue: JqlIssueView, ctx: JqlContext): boolean {
@@ -869,20 +689,12 @@ export function matchesJql(query: JqlQuery, issue: JqlIssueView, ctx: JqlContext
 // ---------------------------------------------------------------------------------------------
 // Ordering
 
-function sortValue(field: JqlField, issue: JqlIssueView, aliases: PropertyIndex): Scalar | null {
-  if (field.kind !== 'builtin') {
-    const alias =
-      field.kind === 'alias'
-        ? findAlias(aliases, field.name)
-        : { propertyKey: field.propertyKey, path: field.path, type: 'string' as const };
-    if (!alias) return null;
-    const first = flatten(readPath(issue.properties[alias.propertyKey], alias.path))[0];
+function sortValue(field: JqlField, issue: JqlIssueView): Scalar | null {
+  if (field.kind === 'property') {
+    const first = valuesOf(field, issue)[0];
     if (first === undefined) return null;
-    return alias.type === 'number'
-      ? Number(first)
-      : alias.type === 'date'
-        ? Date.parse(String(first))
-        : first;
+    const type = field.entry.type;
+    return type === 'number' ? Number(first) : type === 'date' ? Date.parse(String(first)) : first;
   }
   switch (field.name) {
     case 'key':
@@ -916,15 +728,12 @@ function sortValue(field: JqlField, issue: JqlIssueView, aliases: PropertyIndex)
 }
 
 /** Sorts by the ORDER BY terms, EMPTY values last, then by id ascending so the order is total. */
-export function compareByOrder(
-  query: JqlQuery,
-  aliases: PropertyIndex = [],
-): (a: JqlIssueView, b: JqlIssueView) => number {
+export function compareByOrder(query: JqlQuery): (a: JqlIssueView, b: JqlIssueView) => number {
   const terms = query.orderBy;
   return (a, b) => {
     for (const term of terms) {
-      const va = sortValue(term.field, a, aliases);
-      const vb = sortValue(term.field, b, aliases);
+      const va = sortValue(term.field, a);
+      const vb = sortValue(term.field, b);
       if (va === vb) continue;
       if (va === null) return 1;
       if (vb === null) return -1;
@@ -934,6 +743,24 @@ export function compareByOrder(
     }
     return a.id - b.id;
   };
+}
+
+/** Whether the query calls a function anywhere (the search route loads sprints only for openSprints()). */
+export function usesFunction(query: JqlQuery, name: JqlFunctionName): boolean {
+  const inOperand = (o: JqlOperand): boolean =>
+    o.kind === 'function' ? o.name === name : o.kind === 'list' && o.items.some(inOperand);
+  const inClause = (c: JqlClause): boolean => {
+    switch (c.kind) {
+      case 'and':
+      case 'or':
+        return c.clauses.some(inClause);
+      case 'not':
+        return inClause(c.clause);
+      case 'compare':
+        return inOperand(c.operand);
+    }
+  };
+  return query.where !== null && inClause(query.where);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -953,9 +780,9 @@ export function sqlPrefilter(query: JqlQuery): { projectKeys?: string[]; statusC
   const terms = where.kind === 'and' ? where.clauses : [where];
   for (const term of terms) {
     if (term.kind !== 'compare' || term.field.kind !== 'builtin') continue;
-    const items = operandValues(term.operand);
-    if (!items.every((i) => i.kind === 'value')) continue;
-    const literal = items.map((i) => (i as { value: string }).value);
+    const items = term.operand.kind === 'list' ? term.operand.items : [term.operand];
+    const literal = items.flatMap((i) => (i.kind === 'value' ? [i.value] : []));
+    if (literal.length !== items.length) continue;
     const positive = term.operator === '=' || term.operator === 'in';
     const negative = term.operator === '!=' || term.operator === 'not in';
     if (term.field.name === 'project' && positive) {

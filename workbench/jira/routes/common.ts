@@ -1,3 +1,4 @@
+import type { PropertyIndex } from '../property-index';
 import type { JiraStore } from '../store';
 import type {
   ChangelogItemInput,
@@ -11,15 +12,6 @@ import type {
   StoredUser,
 } from '../types';
 
-/** A property index entry from the app's manifest (jira:entityProperty). */
-export type PropertyIndexEntry = {
-  propertyKey: string;
-  path: string;
-  type: 'number' | 'string' | 'text' | 'user' | 'date';
-  searchAlias: string;
-};
-export type PropertyIndexList = PropertyIndexEntry[];
-
 export const BASE_URL = 'https://workbench.atlassian.net';
 export const PROPERTY_VALUE_LIMIT = 32768;
 
@@ -29,7 +21,8 @@ export interface RouteContext {
   actor: JiraActor;
   appAccountId: string;
   now: () => Date;
-  propertyIndex: PropertyIndexList;
+  /** The app's JQL index of issue properties, from its manifest. */
+  propertyIndex: PropertyIndex;
   method: string;
   params: Record<string, string>;
   query: URLSearchParams;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { compareByOrder, matchesJql, parseJql, sqlPrefilter, JqlSyntaxError } from '../jql';
+import { compareByOrder, JqlError, matchesJql, parseJql, sqlPrefilter, usesFunction } from '../jql';
 import type { JqlIssueView, JqlQuery } from '../jql';
 import type { StoredIssue } from '../types';
 import {
   actorAccountId,
   badRequest,
   browsableProjects,
+  JiraHttpError,
   json,
   queryList,
   renderIssue,
@@ -80,7 +81,7 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
   try {
     query = parseJql(input.jql, ctx.propertyIndex);
   } catch (error) {
-    if (error instanceof JqlSyntaxError) throw badRequest(error.message);
+    if (error instanceof JqlError) throw new JiraHttpError(400, error.messages);
     throw error;
   }
   if (query.where === null) {
@@ -113,9 +114,8 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
   };
   const jqlCtx = {
     now: ctx.now(),
-    aliases: ctx.propertyIndex,
     currentAccountId: ctx.actor.type === 'user' ? actorAccountId(ctx) : null,
-    openSprintIds: /opensprints\s*\(/i.test(input.jql)
+    openSprintIds: usesFunction(query, 'opensprints')
       ? ctx.store
           .allSprints()
           .filter((s) => s.state !== 'closed')
@@ -172,7 +172,7 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
           props.set(id, bag);
       }
       const views = all.map((issue) => toView(issue, props.get(issue.id) ?? {}));
-      views.sort(compareByOrder(query, ctx.propertyIndex));
+      views.sort(compareByOrder(query));
       ids = views.map((v) => v.id);
       snapshotId = randomUUID();
       ctx.state.snapshots.set(snapshotId, { ids, createdAt: Date.now() });
