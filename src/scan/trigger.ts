@@ -2,12 +2,13 @@
  * Scheduled trigger `scan-trigger` (daily): fans out one queue event per project where the app is in use.
  *
  * "In use" means: the project has settings saved in app storage, or at least one of its issues carries the
- * app's property (found with a one-issue search). Projects where nobody ever used the app are left alone, so
+ * app's property (found with a one-issue search on `hasHypothesis`, which every stored lens has: Jira searches
+ * only the paths manifest.yml indexes). Projects where nobody ever used the app are left alone, so
  * installing it never starts flagging a backlog nobody asked it to judge. The demo project counts through its
  * seeded lenses. Each project's run takes its own lease, so a trigger that fires twice starts nothing twice.
  */
-import { ISSUE_PROPERTY_KEY } from '../domain/issue-lens';
 import { JiraClient } from '../jira/client';
+import { jqlString } from '../jira/jql';
 import { loadSettings } from '../storage/settings';
 import { newRunId } from './run';
 import { pushScanEvents, type ScanEvent } from './queue';
@@ -25,7 +26,7 @@ export async function configuredProjects(jira: JiraClient = JiraClient.asApp()):
     }
     const probe = await retrying(() =>
       jira.searchJql({
-        jql: `project = "${project.key}" AND issue.property[${ISSUE_PROPERTY_KEY}].schema = 1`,
+        jql: `project = ${jqlString(project.key)} AND hasHypothesis IS NOT EMPTY`,
         fields: ['id'],
         maxResults: 1,
       }),

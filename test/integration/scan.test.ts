@@ -2,7 +2,7 @@
  * The zombie scan over the workbench: the real @forge/api, @forge/kvs and @forge/events against the Jira
  * emulator, app storage and the queue. Issues are dated relative to the real clock, as the scan uses it.
  */
-import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { emptyLens, ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
@@ -416,10 +416,11 @@ describe('the zombie scan', () => {
 
   it('fans out only to projects where the app is in use: settings saved, or an issue with its property', async () => {
     wb.jira.store.createProject({ key: 'LENS', name: 'Has lenses' });
+    // What the app stores on an issue, found by a JQL the emulator accepts only on paths manifest.yml indexes.
     wb.jira.store.setIssueProperty(
       wb.jira.store.createIssue(anIssue({ projectKey: 'LENS' })).key,
       ISSUE_PROPERTY_KEY,
-      { schema: 1 },
+      emptyLens(),
     );
     wb.jira.store.createIssue(anIssue({ projectKey: OTHER_PROJECT_KEY }));
     await settings({ dryRun: false });
