@@ -10,6 +10,8 @@ import {
   type JqlIssueView,
 } from '../../workbench/jira/jql';
 import { readPropertyIndex, type PropertyIndex } from '../../workbench/jira/property-index';
+import { NO_OUTCOME } from '../../src/contract/project-page';
+import { laneJql, openWorkJql } from '../../src/services/outcome-map';
 
 let nextId = 10000;
 function anIssue(overrides: Partial<JqlIssueView> = {}): JqlIssueView {
@@ -61,15 +63,16 @@ function search(jql: string, issues: JqlIssueView[]): string[] {
     .map((i) => i.key);
 }
 
-/** What Jira's 400 answer would list in `errorMessages` for the query. */
-function errorsOf(jql: string, index: PropertyIndex = aliases): string[] {
+/** What Jira's 400 answer would list in `errorMessages` for the query ([] when it is accepted and not `refused`). */
+function errorsOf(jql: string, index: PropertyIndex = aliases, refused = true): string[] {
   try {
     parseJql(jql, index);
   } catch (e) {
     if (e instanceof JqlError) return e.messages;
     throw e;
   }
-  throw new Error(`expected a JqlError for ${jql}`);
+  if (refused) throw new Error(`expected a JqlError for ${jql}`);
+  return [];
 }
 
 describe('JQL in the Jira emulator', () => {
@@ -109,6 +112,14 @@ describe('JQL in the Jira emulator', () => {
       expect(errorsOf('statusCategory = Finished')).toEqual([
         "The value 'Finished' does not exist for the field 'statusCategory'.",
       ]);
+    });
+
+    it('decodes escapes in strings as Jira does: \\uXXXX, \\t, quotes, an escaped space', () => {
+      expect(search('status = "In\\u0020Progress"', [todo, doing, done])).toEqual([doing.key]);
+      expect(search('status = In\\ Progress', [todo, doing, done])).toEqual([doing.key]);
+      const quoted = anIssue({ statusName: 'Say "hi"\tnow' });
+      expect(search('status = "Say \\"hi\\"\\tnow"', [quoted, todo])).toEqual([quoted.key]);
+      expect(search("'status' = 'Say \"hi\"\\tnow'", [quoted, todo])).toEqual([quoted.key]);
     });
 
     it('matches a status by name', () => {
@@ -606,6 +617,27 @@ describe('JQL in the Jira emulator', () => {
         }),
         { numRuns: 300 },
       );
+    });
+  });
+
+  describe("the app's own queries", () => {
+    it('are all accepted against the index manifest.yml declares', () => {
+      const index = readPropertyIndex();
+      const epics = new Map([
+        ['DEMO-1', 'out-1'],
+        ['DEMO-2', 'out-2'],
+      ]);
+      const queries = [
+        openWorkJql('DEMO', {}),
+        openWorkJql('DEMO', { sprintId: 12, issueType: 'User Story', assignee: 'unassigned' }),
+        openWorkJql('DEMO', { assignee: 'acc "quoted" \\' }),
+        laneJql(NO_OUTCOME, epics),
+        laneJql(NO_OUTCOME, new Map()),
+        laneJql('out-1', epics),
+        laneJql('out-3', epics),
+      ];
+      for (const jql of queries)
+        expect({ jql, errors: errorsOf(jql, index, false) }).toEqual({ jql, errors: [] });
     });
   });
 

@@ -224,6 +224,21 @@ function syntaxMessage(error: FirstError, text: string): string {
   return expecting(listOf([...expected].map(error.names)), token);
 }
 
+const ESCAPED: Record<string, string> = { t: '\t', n: '\n', r: '\r' };
+
+/**
+ * The value a JQL string token stands for: quotes removed, escapes decoded as Jira's lexer decodes them
+ * (\t, \n, \r, \uXXXX, and a backslash before any other character keeps that character). Atlaskit's own
+ * `value` only drops the backslashes, which would turn "\u0041" into "u0041".
+ */
+export function jqlStringValue(text: string): string {
+  const quoted = text.length >= 2 && (text[0] === '"' || text[0] === "'") && text.endsWith(text[0]);
+  const body = quoted ? text.slice(1, -1) : text;
+  return body.replace(/\\(u[0-9a-fA-F]{4}|.)/gs, (_, escape: string) =>
+    escape.length === 5 ? String.fromCharCode(parseInt(escape.slice(1), 16)) : (ESCAPED[escape] ?? escape),
+  );
+}
+
 /** Parses JQL with Atlassian's grammar; a refused query throws JqlError with Jira's message. */
 export function parseJqlSyntax(text: string): Query {
   if (text.length > MAX_JQL_LENGTH) {

@@ -6,7 +6,7 @@
  * the messages of Jira's 400 answer.
  */
 import type { Clause, Field, Operand, Query, TerminalClause } from '@atlaskit/jql-ast';
-import { JqlError, MAX_JQL_LENGTH, parseJqlSyntax } from './jql-syntax';
+import { JqlError, jqlStringValue, MAX_JQL_LENGTH, parseJqlSyntax } from './jql-syntax';
 import type { PropertyIndex, PropertyIndexEntry } from './property-index';
 
 export { JqlError, MAX_JQL_LENGTH };
@@ -265,9 +265,9 @@ class Checker {
     const properties = field.properties ?? [];
     if (properties.length > 0) {
       const property = properties[0]!;
-      const key = property.key ? property.key.value : '';
+      const key = property.key ? jqlStringValue(property.key.text) : '';
       const path = (property.path ?? [])
-        .map((p) => p.value)
+        .map((p) => jqlStringValue(p.text))
         .join('')
         .replace(/^\./, '');
       // Only the paths the manifest's jira:entityProperty declares are indexed: any other answers 400 on Jira.
@@ -277,7 +277,7 @@ class Checker {
           : undefined;
       if (entry) return { kind: 'property', entry, label };
     } else {
-      const name = field.value.toLowerCase();
+      const name = jqlStringValue(field.text).toLowerCase();
       const builtin = BUILTIN_NAMES[name];
       if (builtin && (forOrder || !ORDER_ONLY.has(builtin))) return { kind: 'builtin', name: builtin, label };
       const entry = this.index.find((e) => e.searchAlias?.toLowerCase() === name);
@@ -323,7 +323,7 @@ class Checker {
           return null;
         }
         const spec = FUNCTIONS[name];
-        const args = operand.arguments.map((a) => a.value);
+        const args = operand.arguments.map((a) => jqlStringValue(a.text));
         if (args.length > spec.maxArgs) {
           const expected = spec.maxArgs === 0 ? "'0'" : `between '0' and '${spec.maxArgs}'`;
           this.fail(`Function '${spec.name}' expected ${expected} arguments but received '${args.length}'.`);
@@ -344,7 +344,7 @@ class Checker {
         return { kind: 'function', name, args };
       }
       case 'value':
-        return this.value(operand.value, field, kind);
+        return this.value(jqlStringValue(operand.text), field, kind);
     }
   }
 
@@ -382,9 +382,9 @@ class Checker {
 
 function fieldLabel(field: Field): string {
   const property = field.properties?.[0];
-  if (!property) return field.value;
-  const path = (property.path ?? []).map((p) => p.value).join('');
-  return `${field.value}[${property.key ? property.key.value : ''}]${path}`;
+  if (!property) return jqlStringValue(field.text);
+  const path = (property.path ?? []).map((p) => jqlStringValue(p.text)).join('');
+  return `${field.value}[${property.key ? jqlStringValue(property.key.text) : ''}]${path}`;
 }
 
 /**
