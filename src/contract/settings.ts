@@ -13,6 +13,13 @@ export const SETTINGS_RESOLVERS = {
 } as const;
 export type SettingsResolverKey = (typeof SETTINGS_RESOLVERS)[keyof typeof SETTINGS_RESOLVERS];
 
+/**
+ * The JQL clause that finds the issues the scan flagged, as the settings page shows it to admins and the kill
+ * review searches it. `zombie` is an alias manifest.yml indexes; `true` is a reserved word in JQL, so the flag,
+ * stored as a string, is searched as one.
+ */
+export const FLAGGED_JQL = 'zombie = "true"';
+
 /** The project entity property the manifest's workflow validator reads. */
 export const GATE_PROPERTY_KEY = 'outcome-lens-gate';
 

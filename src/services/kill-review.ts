@@ -18,6 +18,7 @@ import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } from '../domain/issue-lens';
 import type { Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
+import { FLAGGED_JQL } from '../contract/settings';
 import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
@@ -43,7 +44,7 @@ export async function zombieQueue(
   await requireBrowse(projectKey);
   const result = await withPageToken(pageToken, () =>
     JiraClient.asUser().searchJql({
-      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND zombie = "true"`,
+      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND ${FLAGGED_JQL}`,
       fields: ['summary', 'status', 'issuetype'],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: QUEUE_PAGE,

@@ -35,7 +35,7 @@ beforeAll(async () => {
     wb.app.jira.store.db.prepare('SELECT key FROM jira_issues ORDER BY id').all() as Array<{ key: string }>
   )
     .map((r) => r.key)
-    // The property holds the flag as a string, for JQL (zombie = true).
+    // The property holds the flag as a string, for JQL (zombie = "true").
     .filter((key) => String(lensOf(key)?.zombie) === 'true');
   if (zombies.length < 3) throw new Error(`The demo scan flagged only ${zombies.length} zombies`);
 });

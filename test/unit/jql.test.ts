@@ -11,6 +11,7 @@ import {
 } from '../../workbench/jira/jql';
 import { readPropertyIndex, type PropertyIndex } from '../../workbench/jira/property-index';
 import { NO_OUTCOME } from '../../src/contract/project-page';
+import { FLAGGED_JQL } from '../../src/contract/settings';
 import { laneJql, openWorkJql } from '../../src/services/outcome-map';
 
 let nextId = 10000;
@@ -635,9 +636,17 @@ describe('JQL in the Jira emulator', () => {
         laneJql(NO_OUTCOME, new Map()),
         laneJql('out-1', epics),
         laneJql('out-3', epics),
+        `project = DEMO AND statusCategory != Done AND ${FLAGGED_JQL}`,
       ];
       for (const jql of queries)
         expect({ jql, errors: errorsOf(jql, index, false) }).toEqual({ jql, errors: [] });
+    });
+
+    it('tell admins a JQL for flagged issues that Jira accepts and that finds them', () => {
+      const flagged = anIssue({ properties: { 'outcome-lens': { zombie: 'true' } } });
+      const cleared = anIssue({ properties: { 'outcome-lens': { zombie: 'false' } } });
+      const query = parseJql(FLAGGED_JQL, readPropertyIndex());
+      expect([flagged, cleared].filter((i) => matchesJql(query, i, ctx))).toEqual([flagged]);
     });
   });
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { SETTINGS_RESOLVERS as R, type SettingsData } from '../../../src/contract/settings';
+import { FLAGGED_JQL, SETTINGS_RESOLVERS as R, type SettingsData } from '../../../src/contract/settings';
 import { fieldErrors } from '../../../src/domain/schemas';
 import { SCORE_COMPONENT_LABELS } from '../../../src/domain/score';
 import { SCORE_COMPONENT_IDS, settingsSchema, type Settings } from '../../../src/domain/settings';
@@ -270,7 +270,9 @@ export function App() {
         </fieldset>
         <fieldset className="ol-group">
           <legend>What a zombie flag does</legend>
-          <p className="ol-help">The issue property is always written, so JQL finds zombie = true.</p>
+          <p className="ol-help">
+            The issue property is always written, so JQL finds <code>{FLAGGED_JQL}</code>.
+          </p>
           <TextInput
             id="flag-label"
             label="Add this label (blank: none)"
