@@ -31,6 +31,8 @@ import { KvsStore, type EntityDefinition } from './forge/kvs-store';
 import { QueueHost, type Delivery, type QueueConsumer } from './forge/queue';
 import { installForgeRuntime } from './forge/runtime';
 import { JiraEmulator } from './jira/emulator';
+import { TEST_LATENCY_SCALE, type LatencyInput } from './jira/latency';
+import type { RateLimitInput } from './jira/rate-limits';
 import { BASE_URL as JIRA_SITE_URL } from './jira/routes/common';
 import { indexEntriesOf, type PropertyIndex } from './jira/property-index';
 import { ContractChecker } from './jira/openapi';
@@ -53,6 +55,10 @@ export interface WorkbenchAppOptions {
    * cuts off after 25 ms) or set a smaller limit; the defaults are Forge's own.
    */
   limits?: Partial<InvocationLimits>;
+  /** How long Jira calls take: the realistic model by default, scaled down for tests under jest. */
+  latency?: LatencyInput;
+  /** Jira's rate limits: on with Jira's figures by default. */
+  rateLimits?: RateLimitInput;
 }
 
 /** One module of manifest.yml, flattened: its type (e.g. 'jira:issuePanel') and the function behind it. */
@@ -263,6 +269,9 @@ export class WorkbenchApp {
       now: this.now,
       contract: this.contract,
       propertyIndex: this.manifest.propertyIndex,
+      latency:
+        options.latency ?? (process.env.JEST_WORKER_ID !== undefined ? { scale: TEST_LATENCY_SCALE } : {}),
+      rateLimits: options.rateLimits ?? {},
     });
     this.kvs = new KvsStore(this.db, { now: clock, entities: this.manifest.entities });
     this.queue = new QueueHost(this.db, {

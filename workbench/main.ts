@@ -3,6 +3,7 @@
  * optionally imports a Jira export, and serves Jira + the app.
  *
  *   npm start -- [--data DIR] [--reset] [--port N] [--host H] [--import FILE] [--contract]
+ *                [--latency SCALE] [--rate-limits on|off]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,13 @@ export interface MainOptions {
   host: string;
   importFile?: string;
   contract: boolean;
+  /** Multiplies the realistic latency model: 1 (default) as on a real site, 0 answers at once. */
+  latencyScale: number;
+  rateLimits: boolean;
 }
+
+const USAGE =
+  'npm start -- [--data DIR] [--reset] [--port N] [--import FILE] [--contract] [--latency SCALE] [--rate-limits on|off]';
 
 export function parseArgs(argv: string[]): MainOptions {
   const options: MainOptions = {
@@ -29,6 +36,8 @@ export function parseArgs(argv: string[]): MainOptions {
     port: 8080,
     host: '127.0.0.1',
     contract: false,
+    latencyScale: 1,
+    rateLimits: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -46,10 +55,15 @@ export function parseArgs(argv: string[]): MainOptions {
     } else if (arg === '--host') options.host = value();
     else if (arg === '--import') options.importFile = value();
     else if (arg === '--contract') options.contract = true;
-    else
-      throw new Error(
-        `Unknown option ${arg}. Usage: npm start -- [--data DIR] [--reset] [--port N] [--import FILE] [--contract]`,
-      );
+    else if (arg === '--latency') {
+      options.latencyScale = Number(value());
+      if (!Number.isFinite(options.latencyScale) || options.latencyScale < 0)
+        throw new Error('--latency needs a scale >= 0 (1 is the realistic model, 0 turns it off)');
+    } else if (arg === '--rate-limits') {
+      const v = value();
+      if (v !== 'on' && v !== 'off') throw new Error('--rate-limits takes on or off');
+      options.rateLimits = v === 'on';
+    } else throw new Error(`Unknown option ${arg}. Usage: ${USAGE}`);
   }
   return options;
 }
@@ -100,7 +114,12 @@ export async function main(argv: string[]): Promise<void> {
 
   const dataFile = path.join(dataDir, 'workbench.sqlite');
   const firstStart = !fs.existsSync(dataFile);
-  const app = createWorkbenchApp({ dataFile, contract: options.contract });
+  const app = createWorkbenchApp({
+    dataFile,
+    contract: options.contract,
+    latency: { scale: options.latencyScale },
+    rateLimits: options.rateLimits ? {} : 'off',
+  });
   if (firstStart) {
     await seedDemo(app, new Date());
     app.grantDemoRoles();

@@ -16,6 +16,8 @@ import { KvsStore, type KvsStoreOptions } from '../../workbench/forge/kvs-store'
 import { QueueHost } from '../../workbench/forge/queue';
 import { installForgeRuntime, runInInvocation } from '../../workbench/forge/runtime';
 import { JiraEmulator, DEFAULT_APP_ACCOUNT_ID } from '../../workbench/jira/emulator';
+import { TEST_LATENCY_SCALE, type LatencyInput } from '../../workbench/jira/latency';
+import type { RateLimitInput } from '../../workbench/jira/rate-limits';
 import { ContractChecker } from '../../workbench/jira/openapi';
 import { PROJECT_PERMISSIONS } from '../../workbench/jira/types';
 import { MEMBER_PERMISSIONS } from '../../workbench/users';
@@ -37,6 +39,13 @@ export interface WorkbenchOptions {
   /** Check Jira traffic against the OpenAPI spec (default true). */
   contract?: boolean;
   kvs?: Omit<KvsStoreOptions, 'now'>;
+  /**
+   * How long Jira calls take. Default: the realistic model scaled by TEST_LATENCY_SCALE (a few ms a call), so
+   * calls in flight interleave; 'off' answers at once; `{ scale: 1 }` is the `npm start` model.
+   */
+  latency?: LatencyInput;
+  /** Jira's rate limits (quota, burst, per-issue writes), on with Jira's figures by default; 'off' to drop them. */
+  rateLimits?: RateLimitInput;
 }
 
 export interface Workbench {
@@ -59,7 +68,13 @@ export function createWorkbench(options: WorkbenchOptions = {}): Workbench {
   const clock: { now: Date | null } = { now: options.now ?? null };
   const now = () => clock.now ?? new Date();
   const contract = options.contract === false ? null : ContractChecker.fromSpecFile();
-  const jira = new JiraEmulator(db, { now, contract, appAccountId: DEFAULT_APP_ACCOUNT_ID });
+  const jira = new JiraEmulator(db, {
+    now,
+    contract,
+    appAccountId: DEFAULT_APP_ACCOUNT_ID,
+    latency: options.latency ?? { scale: TEST_LATENCY_SCALE },
+    rateLimits: options.rateLimits ?? {},
+  });
   const kvs = new KvsStore(db, { ...options.kvs, now: () => now().getTime() });
   const queue = new QueueHost(db, { now: () => now().getTime(), installContext: INSTALL_CONTEXT });
   seed(jira);

@@ -1,6 +1,8 @@
 import type { WorkbenchDb } from '../db';
 import { FaultInjector } from './faults';
 import { readPropertyIndex, type PropertyIndex } from './property-index';
+import { LatencyModel, sleep, type LatencyInput } from './latency';
+import { RateLimiter, type RateLimitInput, type RateLimitedCall } from './rate-limits';
 import {
   JiraHttpError,
   errorResponse,
@@ -28,6 +30,25 @@ import {
 export const DEFAULT_APP_ACCOUNT_ID = 'outcome-lens-app';
 const CALL_LOG_LIMIT = 10_000;
 
+/** POSTs that only read: they cost points per object returned, and take a read's time. */
+const READ_POSTS = new Set([
+  'POST /search/jql',
+  'POST /issue/bulkfetch',
+  'POST /changelog/bulkfetch',
+  'POST /permissions/check',
+]);
+
+/** Top-level lists whose items count as the objects an answer returns. */
+const COLLECTION_KEYS = [
+  'issues',
+  'values',
+  'issueChangeLogs',
+  'keys',
+  'transitions',
+  'comments',
+  'projectPermissions',
+];
+
 /** More specific routes first: '/issue/bulkfetch' must win over '/issue/{issueIdOrKey}'. */
 const ROUTES: Route[] = [
   ...searchRoutes,
@@ -45,6 +66,10 @@ export interface JiraEmulatorOptions {
   /** The app's JQL index of issue properties; defaults to what manifest.yml declares. */
   propertyIndex?: PropertyIndex;
   customFields?: CustomFieldIds;
+  /** How long calls take (workbench/jira/latency.ts); off unless given. */
+  latency?: LatencyInput;
+  /** Jira's rate limits (workbench/jira/rate-limits.ts); off unless given. */
+  rateLimits?: RateLimitInput;
 }
 
 export interface JiraCall {
@@ -58,6 +83,8 @@ export interface JiraCall {
 export class JiraEmulator {
   readonly store: JiraStore;
   readonly faults = new FaultInjector();
+  readonly latency: LatencyModel;
+  readonly rateLimits: RateLimiter;
   readonly calls: JiraCall[] = [];
   readonly appAccountId: string;
   propertyIndex: PropertyIndex;
@@ -74,6 +101,13 @@ export class JiraEmulator {
     this.contract = options.contract ?? null;
     this.propertyIndex = options.propertyIndex ?? readPropertyIndex();
     this.customFields = options.customFields ?? DEFAULT_CUSTOM_FIELDS;
+    this.latency = new LatencyModel(options.latency ?? 'off');
+    // Limits count time as the site would see it: under a scaled-down latency model, scaled up alike.
+    const rateLimits = options.rateLimits ?? 'off';
+    this.rateLimits = new RateLimiter({
+      clock: () => this.latency.siteClock(),
+      ...(rateLimits === 'off' ? { enabled: false } : rateLimits),
+    });
     if (!this.store.getUser(this.appAccountId)) {
       this.store.upsertUser({
         accountId: this.appAccountId,
@@ -111,7 +145,26 @@ export class JiraEmulator {
 
     // A path that is not valid percent-encoding never reaches an operation: Jira's web server answers 400.
     const badPath = !decodable(pathname);
+    const matched = badPath ? null : matchRoute(method, pathname);
+    const endpoint = matched && matched !== 'wrong-method' ? `${method} ${matched.route.template}` : method;
+    const write = method !== 'GET' && method !== 'HEAD' && !READ_POSTS.has(endpoint);
+    const limited: RateLimitedCall = {
+      // The app pays one quota on the site whether it acts as itself or as a user; a person's REST client
+      // (Basic auth) is not the app and has a bucket of its own.
+      bucket: req.client === 'rest' && req.actor.type === 'user' ? `user:${req.actor.accountId}` : 'app',
+      endpoint,
+      write,
+      ...(matched && matched !== 'wrong-method' && matched.params.issueIdOrKey !== undefined
+        ? { issueId: this.issueIdentity(matched.params.issueIdOrKey) }
+        : {}),
+    };
+
+    // Part of the time passes before the store is read or written and the rest after, so calls in flight
+    // interleave: two read-modify-write sequences at once race as they do on a real site.
+    await sleep(this.latency.before(endpoint, write));
+
     let response: JiraResponse;
+    let refused = false;
     if (effect.response) response = { ...effect.response, headers: { ...effect.response.headers } };
     else if (badPath)
       response = json(400, {
@@ -123,24 +176,50 @@ export class JiraEmulator {
         errorMessages: ['Invalid request payload. Refer to the REST API documentation and try again.'],
         errors: {},
       });
-    else response = await this.dispatch(method, pathname, url.searchParams, body, req.actor);
+    else {
+      const refusal = this.rateLimits.admit(limited);
+      if (refusal) {
+        refused = true;
+        response = json(
+          429,
+          { errorMessages: ['Rate limit exceeded.'], errors: {} },
+          this.rateLimits.headers(limited.bucket, refusal),
+        );
+      } else response = await this.dispatch(matched, method, pathname, url.searchParams, body, req.actor);
+    }
 
-    // Injected faults stand for Jira's infrastructure (429, 5xx), which the spec does not list per operation.
-    if (!effect.response && !badPath)
+    const parsed = parseBody(response.body);
+    const objects = write ? writtenObjects(body) : returnedObjects(response.status, parsed);
+    // Injected faults stand for answers Jira's infrastructure gives before the app's quota is touched.
+    if (!effect.response && !refused) this.rateLimits.charge(limited, objects);
+    if (!refused) Object.assign(response.headers, this.rateLimits.headers(limited.bucket));
+
+    // Injected faults and rate-limit refusals stand for Jira's infrastructure (429, 5xx), which the spec does
+    // not list per operation.
+    if (!effect.response && !badPath && !refused)
       this.contract?.checkResponse({
         method,
         path: pathname,
         status: response.status,
         headers: response.headers,
-        body: response.body ? (JSON.parse(response.body) as unknown) : undefined,
+        body: parsed,
       });
+
+    await sleep(this.latency.after(endpoint, write, objects));
 
     this.calls.push({ method, path: req.path, status: response.status, actor: req.actor });
     if (this.calls.length > CALL_LOG_LIMIT) this.calls.splice(0, this.calls.length - CALL_LOG_LIMIT);
     return response;
   }
 
+  /** One name per issue for the per-issue write limit, whether the caller gave its key or its id. */
+  private issueIdentity(keyOrId: string): string {
+    const issue = this.store.getIssue(keyOrId);
+    return issue ? String(issue.id) : keyOrId;
+  }
+
   private async dispatch(
+    matched: MatchedRoute | 'wrong-method' | null,
     method: string,
     pathname: string,
     query: URLSearchParams,
@@ -153,14 +232,9 @@ export class JiraEmulator {
         errors: {},
       });
     }
-    let pathMatched = false;
-    for (const r of ROUTES) {
-      const m = r.pattern.exec(pathname);
-      if (!m) continue;
-      pathMatched = true;
-      if (r.method !== method) continue;
-      const params: Record<string, string> = {};
-      r.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1] as string)));
+    if (matched === 'wrong-method') return { status: 405, headers: {}, body: '' };
+    if (matched) {
+      const { route: r, params } = matched;
       const ctx: RouteContext = {
         store: this.store,
         actor,
@@ -182,8 +256,56 @@ export class JiraEmulator {
         return json(500, { errorMessages: [`Internal emulator error: ${message}`], errors: {} });
       }
     }
-    if (pathMatched) return { status: 405, headers: {}, body: '' };
     return json(404, { errorMessages: ['null for uri: ' + pathname], errors: {} });
+  }
+}
+
+interface MatchedRoute {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/** The route for a call; 'wrong-method' when the path exists under other methods (Jira answers 405). */
+function matchRoute(method: string, pathname: string): MatchedRoute | 'wrong-method' | null {
+  let pathMatched = false;
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(pathname);
+    if (!m) continue;
+    pathMatched = true;
+    if (route.method !== method) continue;
+    const params: Record<string, string> = {};
+    route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1] as string)));
+    return { route, params };
+  }
+  return pathMatched ? 'wrong-method' : null;
+}
+
+/** Objects a read returned: the items of its list, or 1 for a single resource; none for an error. */
+function returnedObjects(status: number, body: unknown): number {
+  if (status < 200 || status >= 300 || body === undefined) return 0;
+  if (Array.isArray(body)) return body.length;
+  if (typeof body === 'object' && body !== null) {
+    for (const key of COLLECTION_KEYS) {
+      const list = (body as Record<string, unknown>)[key];
+      if (Array.isArray(list)) return list.length;
+    }
+  }
+  return 1;
+}
+
+/** Objects a write sends: the issues of a bulk body (POST /issue/properties/multi), or 1. */
+function writtenObjects(body: unknown): number {
+  const issues =
+    typeof body === 'object' && body !== null ? (body as { issues?: unknown }).issues : undefined;
+  return Array.isArray(issues) ? Math.max(1, issues.length) : 1;
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }
 

@@ -65,6 +65,7 @@ export function createJiraHttpHandler(
           headers,
           ...(body ? { body } : {}),
           actor: { type: 'user', accountId },
+          client: 'rest',
         });
         send(res, response.status, response.headers, response.body);
       } catch (error) {

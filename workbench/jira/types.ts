@@ -9,6 +9,11 @@ export interface JiraRequest {
   headers?: Record<string, string>;
   body?: string;
   actor: JiraActor;
+  /**
+   * Who sends it: the app through Forge (default), or a REST client with a person's credentials (curl, scripts).
+   * The app's calls, as itself or as a user, spend the app's rate-limit quota; a REST client spends its own.
+   */
+  client?: 'forge' | 'rest';
 }
 
 export interface JiraResponse {

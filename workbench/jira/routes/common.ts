@@ -43,6 +43,8 @@ export type RouteHandler = (ctx: RouteContext) => JiraResponse | Promise<JiraRes
 
 export interface Route {
   method: string;
+  /** The path as the routes declare it, e.g. '/issue/{issueIdOrKey}': names the endpoint for latency and limits. */
+  template: string;
   pattern: RegExp;
   names: string[];
   handler: RouteHandler;
@@ -55,7 +57,7 @@ export function route(method: string, template: string, handler: RouteHandler): 
     names.push(name);
     return '([^/]+)';
   });
-  return { method, pattern: new RegExp(`^/rest/api/3${source}$`), names, handler };
+  return { method, template, pattern: new RegExp(`^/rest/api/3${source}$`), names, handler };
 }
 
 /** An error that becomes a Jira error answer. */
