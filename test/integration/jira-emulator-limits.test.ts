@@ -1,0 +1,293 @@
+/**
+ * Time and rate limits in the Jira emulator, seen through the real @forge/api: calls take time and interleave,
+ * the app's points quota counts down in the headers, bursts and per-issue writes are refused with 429 and
+ * Retry-After, and everything recovers once the window has passed. The rate-limit clock is a fake one here.
+ */
+import { asApp, asUser, route } from '@forge/api';
+import { createJiraHttpHandler } from '../../workbench/jira/http';
+import { LatencyModel, type LatencyInput } from '../../workbench/jira/latency';
+import type { RateLimitInput } from '../../workbench/jira/rate-limits';
+import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+let wb: Workbench;
+/** The rate limiter's clock: 30 minutes into an hour, so the quota window resets in 1800 s. */
+let limitClock: number;
+const HOUR_START = Date.parse('2026-03-02T10:00:00.000Z');
+
+function open(options: { rateLimits?: RateLimitInput; latency?: LatencyInput } = {}): void {
+  limitClock = HOUR_START + 30 * 60 * 1000;
+  const rateLimits =
+    options.rateLimits === 'off' ? 'off' : { ...options.rateLimits, clock: () => limitClock };
+  wb = createWorkbench({ rateLimits, ...(options.latency ? { latency: options.latency } : {}) });
+  for (let i = 0; i < 3; i++) wb.jira.store.createIssue({ projectKey: PROJECT_KEY, summary: `Bet ${i + 1}` });
+}
+
+afterEach(() => wb.dispose());
+
+const getIssue = (key: string) => wb.asSystem(() => asApp().requestJira(route`/rest/api/3/issue/${key}`));
+const search = () =>
+  wb.asSystem(() =>
+    asApp().requestJira(route`/rest/api/3/search/jql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jql: `project = ${PROJECT_KEY}`, fields: ['summary'] }),
+    }),
+  );
+/** Writes the counter property as the app, or as the user `as`. */
+const putProperty = (key: string, value: unknown, as?: string) => {
+  const send = (requester: typeof asApp) =>
+    requester().requestJira(route`/rest/api/3/issue/${key}/properties/counter`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(value),
+    });
+  return as === undefined ? wb.asSystem(() => send(asApp)) : wb.asUser(as, () => send(() => asUser()));
+};
+const getProperty = (key: string) =>
+  wb.asSystem(() => asApp().requestJira(route`/rest/api/3/issue/${key}/properties/counter`));
+
+const remaining = (res: { headers: { get(name: string): string | null } }) =>
+  Number(res.headers.get('x-ratelimit-remaining'));
+
+describe('Jira emulator: the points quota', () => {
+  it('announces the quota on every answer and counts it down: base per call, plus objects returned on reads', async () => {
+    open({ rateLimits: { quotaPoints: 1000 } });
+
+    const first = await getIssue('OL-1');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-ratelimit-limit')).toBe('1000');
+    expect(first.headers.get('x-ratelimit-reset')).toBe('2026-03-02T11:00:00.000Z');
+    expect(first.headers.get('x-ratelimit-nearlimit')).toBe('false');
+    expect(first.headers.get('beta-ratelimit-policy')).toBe('"jira-quota-tenant-based";q=1000;w=3600');
+    expect(remaining(first)).toBe(1000 - 2); // 1 base + 1 issue
+
+    const found = await search();
+    expect(((await found.json()) as { issues: unknown[] }).issues).toHaveLength(3);
+    expect(remaining(found)).toBe(998 - 4); // 1 base + 3 issues
+
+    const written = await putProperty('OL-1', { n: 1 });
+    expect(written.status).toBe(201);
+    expect(remaining(written)).toBe(994 - 1); // a write costs the base only
+
+    // Acting as a user spends the same app quota on this site.
+    const asMember = await putProperty('OL-1', { n: 2 }, USERS.member);
+    expect(asMember.status).toBe(200);
+    expect(remaining(asMember)).toBe(993 - 1);
+    expect(wb.jira.calls.map((c) => c.status)).toEqual([200, 200, 201, 200]);
+  });
+
+  it('refuses with 429, Retry-After until the hour ends and the reason, then lets calls through in the next hour', async () => {
+    open({ rateLimits: { quotaPoints: 6 } });
+    expect((await getIssue('OL-1')).status).toBe(200); // 2 points
+    expect((await search()).status).toBe(200); // 4 points: none left
+    const refused = await getIssue('OL-1');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1800');
+    expect(refused.headers.get('ratelimit-reason')).toBe('jira-quota-tenant-based');
+    expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(refused.headers.get('x-ratelimit-nearlimit')).toBe('true');
+    // A refused call costs nothing and changes nothing.
+    expect((await putProperty('OL-1', { n: 1 })).status).toBe(429);
+    expect(wb.jira.store.getIssueProperty('OL-1', 'counter')).toBeUndefined();
+
+    limitClock = HOUR_START + 60 * 60 * 1000;
+    const nextHour = await getIssue('OL-1');
+    expect(nextHour.status).toBe(200);
+    expect(remaining(nextHour)).toBe(4);
+    expect(nextHour.headers.get('x-ratelimit-reset')).toBe('2026-03-02T12:00:00.000Z');
+  });
+
+  it('keeps a person’s REST client (Basic auth) out of the app’s quota', async () => {
+    open({ rateLimits: { quotaPoints: 100 } });
+    const server = http.createServer(
+      createJiraHttpHandler(wb.jira, (name) => (name === 'ada' ? USERS.admin : null)),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/rest/api/3/issue/OL-1`, {
+        headers: { authorization: `Basic ${Buffer.from('ada:x').toString('base64')}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-ratelimit-remaining')).toBe('98');
+      expect(remaining(await getIssue('OL-1'))).toBe(98); // the app's own bucket, untouched by the client
+      expect(remaining(await getIssue('OL-1'))).toBe(96);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('sends no rate-limit headers and refuses nothing when the limits are off', async () => {
+    open({ rateLimits: 'off' });
+    const res = await getIssue('OL-1');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-ratelimit-remaining')).toBeNull();
+  });
+});
+
+describe('Jira emulator: burst and per-issue write limits', () => {
+  it('refuses a burst past an endpoint’s limit for a second, then lets calls through again', async () => {
+    open({ rateLimits: { burstEndpoints: { 'GET /issue/{issueIdOrKey}': 3 } } });
+    for (let i = 0; i < 3; i++) expect((await getIssue('OL-1')).status).toBe(200);
+    const refused = await getIssue('OL-2');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit-reason')).toBe('jira-burst-based');
+    expect(refused.headers.get('retry-after')).toBe('1');
+    // Another endpoint has its own burst allowance.
+    expect((await search()).status).toBe(200);
+
+    limitClock += 1000;
+    expect((await getIssue('OL-2')).status).toBe(200);
+  });
+
+  it('refuses writes to one issue past 20 in 2 seconds, whoever writes, while other issues and reads go on', async () => {
+    open();
+    for (let i = 0; i < 10; i++) expect((await putProperty('OL-1', { n: i })).status).toBeLessThan(300);
+    // The same issue by its id, and as a user: still the same issue.
+    const id = wb.jira.store.getIssue('OL-1')!.id;
+    for (let i = 0; i < 10; i++)
+      expect((await putProperty(String(id), { n: 10 + i }, USERS.member)).status).toBeLessThan(300);
+
+    const refused = await putProperty('OL-1', { n: 99 });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit-reason')).toBe('jira-per-issue-on-write');
+    expect(refused.headers.get('retry-after')).toBe('2');
+    expect(((await (await getProperty('OL-1')).json()) as { value: unknown }).value).toEqual({ n: 19 });
+    expect((await putProperty('OL-2', { n: 1 })).status).toBe(201);
+
+    limitClock += 2000;
+    expect((await putProperty('OL-1', { n: 100 })).status).toBe(200);
+  });
+
+  it('also holds 100 writes to one issue per 30 seconds', async () => {
+    open({ rateLimits: { burstWritesPerSecond: 1000 } });
+    for (let i = 0; i < 100; i++) {
+      limitClock += 150; // 20 writes every 3 s: under the 2-second rule
+      expect((await putProperty('OL-1', { n: i })).status).toBeLessThan(300);
+    }
+    const refused = await putProperty('OL-1', { n: 100 });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit-reason')).toBe('jira-per-issue-on-write');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(2);
+  });
+});
+
+describe('Jira emulator: latency', () => {
+  /**
+   * Two writers each read the counter, add one and write it back; the second starts a moment (one turn of the
+   * event loop) after the first, as two people saving a panel a moment apart.
+   */
+  async function twoIncrementsAMomentApart(): Promise<{ final: unknown; order: string[] }> {
+    expect((await putProperty('OL-1', 0)).status).toBe(201);
+    const mark = wb.jira.calls.length;
+    const increment = async () => {
+      const read = (await (await getProperty('OL-1')).json()) as { value: number };
+      expect((await putProperty('OL-1', read.value + 1)).status).toBe(200);
+    };
+    const first = increment();
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all([first, increment()]);
+    const final = ((await (await getProperty('OL-1')).json()) as { value: unknown }).value;
+    return { final, order: wb.jira.calls.slice(mark).map((c) => c.method) };
+  }
+
+  it('interleaves two read-modify-write sequences a moment apart: both read before either writes, one update is lost', async () => {
+    open({ latency: { scale: 0.2 } });
+    const { final, order } = await twoIncrementsAMomentApart();
+    expect(order).toEqual(['GET', 'GET', 'PUT', 'PUT', 'GET']);
+    expect(final).toBe(1);
+  });
+
+  it('with latency off runs them one after the other, as the emulator did before the model', async () => {
+    open({ latency: 'off' });
+    const started = Date.now();
+    const { order, final } = await twoIncrementsAMomentApart();
+    expect(order).toEqual(['GET', 'PUT', 'GET', 'PUT', 'GET']);
+    expect(final).toBe(2);
+    expect(Date.now() - started).toBeLessThan(200);
+  });
+
+  it('takes a base per endpoint plus a cost per object returned', async () => {
+    open({ rateLimits: 'off', latency: 'off' });
+    await getIssue('OL-1'); // warm up
+    wb.jira.latency.configure({
+      scale: 1,
+      jitter: 0,
+      readMs: 10,
+      endpointMs: { 'POST /search/jql': 40 },
+      perObjectMs: 20,
+    });
+    // Timers may fire up to a millisecond early: 2 ms of slack for the two waits of a call.
+    let started = Date.now();
+    await getIssue('OL-1');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10 + 1 * 20 - 2);
+    started = Date.now();
+    await search();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40 + 3 * 20 - 2);
+  });
+
+  it('changes the store part-way through a call: after the wait before, and before the answer', async () => {
+    open({
+      rateLimits: 'off',
+      latency: {
+        scale: 1,
+        jitter: 0,
+        beforeShare: 0.5,
+        endpointMs: { 'PUT /issue/{issueIdOrKey}/properties/{propertyKey}': 200 },
+      },
+    });
+    const write = putProperty('OL-1', { n: 1 });
+    let answered = false;
+    void write.then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(wb.jira.store.getIssueProperty('OL-1', 'counter')).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 110));
+    expect(wb.jira.store.getIssueProperty('OL-1', 'counter')).toEqual({ n: 1 });
+    expect(answered).toBe(false);
+    expect((await write).status).toBe(201);
+  });
+});
+
+describe('latency model', () => {
+  it('gives the same delays for the same seed, jitter within its bounds, and nothing at scale 0', () => {
+    const settings = { seed: 7, jitter: 0.3, readMs: 100, perObjectMs: 2, beforeShare: 0.5, endpointMs: {} };
+    const a = new LatencyModel(settings);
+    const b = new LatencyModel(settings);
+    const delays = Array.from({ length: 50 }, () => [
+      a.before('GET /x', false),
+      a.after('GET /x', false, 10),
+    ]);
+    expect(delays).toEqual(
+      Array.from({ length: 50 }, () => [b.before('GET /x', false), b.after('GET /x', false, 10)]),
+    );
+    for (const [before, after] of delays) {
+      expect(before).toBeGreaterThanOrEqual(50 * 0.7);
+      expect(before).toBeLessThanOrEqual(50 * 1.3);
+      expect(after).toBeGreaterThanOrEqual(70 * 0.7);
+      expect(after).toBeLessThanOrEqual(70 * 1.3);
+    }
+    expect(new Set(delays.map(([before]) => before)).size).toBeGreaterThan(40);
+
+    const off = new LatencyModel('off');
+    expect([off.before('GET /x', false), off.after('GET /x', false, 1000)]).toEqual([0, 0]);
+    expect(() => new LatencyModel({ scale: -1 })).toThrow('latency scale must be a number >= 0');
+  });
+
+  it('runs the site clock as fast as the scale compresses time, so windows see calls as Jira would', () => {
+    const model = new LatencyModel({ scale: 0.02 });
+    let wall = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => wall);
+    try {
+      const start = model.siteClock();
+      wall += 20; // 20 ms under a 1/50 model...
+      expect(model.siteClock() - start).toBe(1000); // ...is a second on the site
+      model.configure('off');
+      wall += 20; // with the model off, the wall clock
+      expect(model.siteClock() - start).toBe(1020);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});
