@@ -252,6 +252,11 @@ export function createRequestHandler(
       const form = new URLSearchParams(await readBody(req, MAX_BODY));
       try {
         if (form.get('action') === 'clear') app.jira.faults.clear();
+        else if (form.get('action') === 'timing')
+          app.jira.timing = {
+            latencyScale: Number(form.get('latencyScale') || NaN),
+            rateLimits: form.get('rateLimits') === 'on',
+          };
         else app.jira.faults.inject(parseFault(form));
       } catch (error) {
         return send(

@@ -406,6 +406,33 @@ describe('workbench controls', () => {
     expect((await fetch(`${server.url}/rest/api/3/myself`, { headers: basic('admin') })).status).toBe(200);
   });
 
+  it('sets the Jira latency scale and turns the rate limits off and on from the fault panel', async () => {
+    const before = app.jira.timing;
+    try {
+      const page = await (await fetch(`${server.url}/?user=admin`)).text();
+      expect(page).toContain('id="wb-latency-scale"');
+
+      const res = await form('/__workbench/faults', { action: 'timing', latencyScale: '0.5', back: '/' });
+      expect(res.status).toBe(303);
+      expect(app.jira.latency.current.scale).toBe(0.5);
+      const unlimited = await fetch(`${server.url}/rest/api/3/myself`, { headers: basic('admin') });
+      expect(unlimited.headers.get('x-ratelimit-remaining')).toBeNull();
+      expect(await (await fetch(`${server.url}/?user=admin`)).text()).toMatch(
+        /id="wb-latency-scale"[^>]*value="0.5"[\s\S]*id="wb-rate-limits" name="rateLimits" type="checkbox" value="on">/,
+      );
+
+      await form('/__workbench/faults', { action: 'timing', latencyScale: '0', rateLimits: 'on', back: '/' });
+      expect(app.jira.latency.current.scale).toBe(0);
+      const limited = await fetch(`${server.url}/rest/api/3/myself`, { headers: basic('admin') });
+      expect(limited.headers.get('x-ratelimit-remaining')).not.toBeNull();
+
+      const refused = await form('/__workbench/faults', { action: 'timing', latencyScale: '', back: '/' });
+      expect(refused.status).toBe(400);
+    } finally {
+      app.jira.timing = before;
+    }
+  });
+
   it('never redirects to another origin', async () => {
     for (const back of ['//evil.example/', '/\t/evil.example', '/\\evil.example', 'https://evil.example/']) {
       const res = await form('/__workbench/faults', { action: 'clear', back });

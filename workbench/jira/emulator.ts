@@ -72,6 +72,12 @@ export interface JiraEmulatorOptions {
   rateLimits?: RateLimitInput;
 }
 
+export interface JiraTiming {
+  /** 1 is the realistic latency model, 0 answers at once. */
+  latencyScale: number;
+  rateLimits: boolean;
+}
+
 export interface JiraCall {
   method: string;
   path: string;
@@ -210,6 +216,16 @@ export class JiraEmulator {
     this.calls.push({ method, path: req.path, status: response.status, actor: req.actor });
     if (this.calls.length > CALL_LOG_LIMIT) this.calls.splice(0, this.calls.length - CALL_LOG_LIMIT);
     return response;
+  }
+
+  /** What the fault panel shows and sets: the latency scale and whether the rate limits apply. */
+  get timing(): JiraTiming {
+    return { latencyScale: this.latency.current.scale, rateLimits: this.rateLimits.enabled };
+  }
+
+  set timing(next: JiraTiming) {
+    this.latency.configure({ scale: next.latencyScale });
+    this.rateLimits.configure({ enabled: next.rateLimits });
   }
 
   /** One name per issue for the per-issue write limit, whether the caller gave its key or its id. */

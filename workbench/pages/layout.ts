@@ -1,4 +1,5 @@
 /** The frame every host page shares: header with user switcher, theme toggle, trigger button and fault panel. */
+import type { JiraTiming } from '../jira/emulator';
 import type { ActiveFault } from '../jira/faults';
 import { DEMO_USERS } from '../users';
 import { HOST_SCRIPT_PATH } from '../bridge/host';
@@ -34,6 +35,8 @@ export interface LayoutInput {
   /** Query parameters to keep when switching user (e.g. jql). */
   keep?: Record<string, string>;
   faults: ActiveFault[];
+  /** The emulator's latency scale and rate limits, set in the fault panel. */
+  timing?: JiraTiming;
   body: string;
   /** Bridge config for the page's surface iframes; the host script is included only when given. */
   frames?: unknown;
@@ -133,7 +136,18 @@ function faultPanel(input: LayoutInput, back: string): string {
     <input type="hidden" name="action" value="clear"><input type="hidden" name="back" value="${esc(back)}">
     <button type="submit">Clear all faults</button>
   </form>
-  ${rows}</div></details>`;
+  ${rows}${input.timing ? timingForm(input.timing, back) : ''}</div></details>`;
+}
+
+/** The emulator's time and rate limits: how slow Jira is (1 = a real site) and whether its limits apply. */
+function timingForm(timing: JiraTiming, back: string): string {
+  return `<form method="post" action="/__workbench/faults">
+    <input type="hidden" name="action" value="timing"><input type="hidden" name="back" value="${esc(back)}">
+    <label for="wb-latency-scale">Jira latency × (1 = a real site, 0 = none)</label>
+    <input id="wb-latency-scale" name="latencyScale" type="number" min="0" step="any" value="${timing.latencyScale}" style="width:80px">
+    <label><input id="wb-rate-limits" name="rateLimits" type="checkbox" value="on"${timing.rateLimits ? ' checked' : ''}> Jira rate limits</label>
+    <button type="submit">Apply</button>
+  </form>`;
 }
 
 export function layout(input: LayoutInput): string {

@@ -43,6 +43,7 @@ function page(
       path: p.path,
       ...(p.keep ? { keep: p.keep } : {}),
       faults: req.app.jira.faults.list(),
+      timing: req.app.jira.timing,
       body: p.body,
       ...(p.frames ? { frames: p.frames } : {}),
     }),
