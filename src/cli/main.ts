@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { analyseStory } from '../domain/analyse-story';
 import { DEFAULT_SETTINGS } from '../domain/settings';
+import { runCalibrate } from './calibrate';
 
 /**
  * `outcome-lens stories FILE|-`: one story a line in, one JSON line a story out. A coach can run it on an
@@ -12,7 +13,11 @@ export const MAX_LINE_CHARS = 10_000;
 
 const USAGE = `Usage: outcome-lens stories FILE   (or - to read standard input)
 Reads one story a line and prints one JSON line a story: persona, intent, benefit, expected outcome,
-recipe verdict with the phrases that make it one, and the outcome-linkage score with its parts.`;
+recipe verdict with the phrases that make it one, and the outcome-linkage score with its parts.
+
+       outcome-lens calibrate FILE   (.json, .jsonl or .jsonl.gz: Jira REST issues with their changelogs)
+Replays the file's history as of its latest date and prints one JSON line a project: the proposed idle
+limit (and per issue type where a type has enough history), why, and what each candidate limit flags.`;
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -27,10 +32,11 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (command !== 'stories' || !source || extra.length > 0) {
+  if ((command !== 'stories' && command !== 'calibrate') || !source || extra.length > 0) {
     io.stderr.write(`${USAGE}\n`);
     return 2;
   }
+  if (command === 'calibrate') return runCalibrate(source, io);
   let input: NodeJS.ReadableStream;
   if (source === '-') {
     input = io.stdin;

@@ -5,9 +5,7 @@
  * the demo users get their usual roles on new projects. Bad lines are reported and skipped; an issue whose
  * key is already stored is skipped too, so an import never overwrites anything.
  */
-import fs from 'node:fs';
-import readline from 'node:readline';
-import zlib from 'node:zlib';
+import { readIssueFile, type SkippedLine } from '../../src/cli/issue-file';
 import type { WorkbenchApp } from '../app';
 import type { JiraStore } from '../jira/store';
 import { grantDemoRoles } from '../users';
@@ -23,11 +21,7 @@ export interface ImportOptions {
   now?: Date;
 }
 
-export interface SkippedLine {
-  /** 1-based line of a JSONL file, or 1-based position in a JSON array. */
-  line: number;
-  reason: string;
-}
+export type { SkippedLine };
 
 export interface ImportReport {
   imported: number;
@@ -78,7 +72,7 @@ export async function importIssues(
     })();
   };
 
-  for await (const item of readItems(file, report.skipped)) {
+  for await (const item of readIssueFile(file, report.skipped)) {
     batch.push(item);
     if (batch.length >= BATCH) flush();
   }
@@ -131,64 +125,4 @@ function write(store: JiraStore, m: MappedIssue, knownUsers: Set<string>): void 
   // Comments may bump `updated`; the source's own value is the truth.
   const stored = store.getIssue(m.key);
   if (stored && stored.updated !== m.issue.updated) store.touch(stored.id, m.issue.updated);
-}
-
-/** Yields the issues of a file with their line (or array position); unreadable lines go to `skipped`. */
-async function* readItems(file: string, skipped: SkippedLine[]): AsyncGenerator<Pending> {
-  const lower = file.toLowerCase();
-  if (lower.endsWith('.json') || lower.endsWith('.json.gz')) {
-    yield* readJson(file, skipped);
-    return;
-  }
-  if (!lower.endsWith('.jsonl') && !lower.endsWith('.jsonl.gz') && !lower.endsWith('.ndjson'))
-    throw new Error(`Unsupported file type (use .json, .jsonl or .jsonl.gz): ${file}`);
-  const raw = fs.createReadStream(file);
-  const input = lower.endsWith('.gz') ? raw.pipe(zlib.createGunzip()) : raw;
-  raw.on('error', (e) => input.destroy(e));
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line += 1;
-    const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
-    if (!trimmed) continue;
-    try {
-      yield { line, value: JSON.parse(trimmed) as unknown };
-    } catch (error) {
-      skipped.push({ line, reason: `not valid JSON: ${(error as Error).message}` });
-    }
-  }
-}
-
-async function* readJson(file: string, skipped: SkippedLine[]): AsyncGenerator<Pending> {
-  let buffer = await fs.promises.readFile(file);
-  if (file.toLowerCase().endsWith('.gz')) buffer = zlib.gunzipSync(buffer);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(buffer.toString('utf8').replace(/^\uFEFF/, ''));
-  } catch (error) {
-    skipped.push({ line: 1, reason: `not valid JSON: ${(error as Error).message}` });
-    return;
-  }
-  const issues = Array.isArray(doc)
-    ? doc
-    : doc && typeof doc === 'object' && Array.isArray((doc as { issues?: unknown }).issues)
-      ? (doc as { issues: unknown[] }).issues
-      : // A single issue document is an array of one.
-        doc && typeof doc === 'object' && 'key' in doc
-        ? [doc]
-        : null;
-  if (!issues) {
-    skipped.push({ line: 1, reason: 'expected an array of issues or a search response with "issues"' });
-    return;
-  }
-  // A search response names its custom fields once ("Epic Link"); each issue needs them to read its own.
-  const names = (doc as { names?: unknown }).names;
-  for (let i = 0; i < issues.length; i++) {
-    const issue: unknown = issues[i];
-    const value =
-      names && issue && typeof issue === 'object' && !Array.isArray(issue) && !('names' in issue)
-        ? { ...issue, names }
-        : issue;
-    yield { line: i + 1, value };
-  }
 }

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import {
+  calibrateProjects,
+  proposeResolutionMapping,
+  resolutionNamesOf,
+  type HistoryIssue,
+} from '../domain/calibration';
+import { historyFromRestIssue } from '../domain/history';
+import { DEFAULT_SETTINGS } from '../domain/settings';
+import { readIssueFile, type SkippedLine } from './issue-file';
+import type { CliIo } from './main';
+
+/**
+ * `outcome-lens calibrate FILE`: replays the history a Jira REST export holds (issues with their changelogs),
+ * as of the latest moment in the file, and prints one JSON line per project with the proposed idle limits and
+ * what each candidate limit would have meant. Resolutions are mapped to delivered / not delivered from their
+ * names; names it cannot place are reported on stderr and count as neither.
+ */
+export async function runCalibrate(file: string, io: CliIo): Promise<number> {
+  try {
+    if (!fs.statSync(file).isFile()) throw new Error('not a file');
+  } catch {
+    io.stderr.write(`outcome-lens: cannot read ${file}: no such file.\n`);
+    return 1;
+  }
+  const skipped: SkippedLine[] = [];
+  const issues: HistoryIssue[] = [];
+  try {
+    for await (const item of readIssueFile(file, skipped)) {
+      const history = historyFromRestIssue(item.value);
+      if (history) issues.push(history);
+      else skipped.push({ line: item.line, reason: 'not a Jira issue with a key and a creation date' });
+    }
+  } catch (error) {
+    io.stderr.write(`outcome-lens: ${(error as Error).message}\n`);
+    return 1;
+  }
+  for (const s of skipped.sort((a, b) => a.line - b.line))
+    io.stderr.write(`line ${s.line}: skipped, ${s.reason}.\n`);
+  if (issues.length === 0) {
+    io.stderr.write(`outcome-lens: no issue could be read from ${file}.\n`);
+    return 1;
+  }
+
+  const asOf = new Date(latestMoment(issues));
+  const { mapping, unknown } = proposeResolutionMapping(resolutionNamesOf(issues));
+  io.stderr.write(
+    `outcome-lens: ${issues.length} issues, as of ${asOf.toISOString()}. Delivered: ${mapping.delivered.join(', ') || 'none'}. ` +
+      `Closed without delivery: ${mapping.abandoned.join(', ') || 'none'}.` +
+      (unknown.length > 0 ? ` Not placed, counted as neither: ${unknown.join(', ')}.` : '') +
+      '\n',
+  );
+  const results = calibrateProjects(issues, {
+    asOf,
+    mapping,
+    currentIdleDays: DEFAULT_SETTINGS.zombie.defaults.maxIdleDays,
+    exemptIssueTypes: [...DEFAULT_SETTINGS.exemptions.issueTypes],
+  });
+  for (const r of results) {
+    io.stdout.write(
+      `${JSON.stringify({
+        project: r.project,
+        thresholds: r.thresholds,
+        delivered: r.delivered,
+        abandoned: r.abandoned,
+        basis: r.basis,
+        replay: r.replay.map((row) => ({
+          idleDays: row.idleDays,
+          flaggedShare: row.flaggedShare,
+          laterAbandoned: row.laterAbandoned,
+          laterDelivered: row.laterDelivered,
+          stillOpen: row.stillOpen,
+        })),
+      })}\n`,
+    );
+  }
+  return 0;
+}
+
+/** The latest moment the file speaks of: the export's "now". */
+function latestMoment(issues: readonly HistoryIssue[]): number {
+  let latest = -Infinity;
+  const see = (iso: string) => {
+    const ms = Date.parse(iso);
+    if (ms > latest) latest = ms;
+  };
+  for (const issue of issues) {
+    see(issue.created);
+    issue.activity.forEach(see);
+    issue.resolutionChanges.forEach((c) => see(c.at));
+  }
+  return latest;
+}

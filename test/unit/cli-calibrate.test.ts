@@ -1,0 +1,146 @@
+import { PassThrough } from 'node:stream';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { runCli } from '../../src/cli/main';
+
+interface ProjectLine {
+  project: string;
+  thresholds: { idleDays: number | null; byType: Record<string, number> };
+  delivered: number;
+  abandoned: number;
+  basis: string;
+  replay: Array<Record<string, number>>;
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+
+async function calibrate(file: string) {
+  let out = '';
+  let err = '';
+  const code = await runCli(['calibrate', file], {
+    stdin: new PassThrough(),
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    // The command replays as of the file's latest date, never the clock.
+    now: () => new Date('2099-01-01T00:00:00Z'),
+  });
+  const lines = out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ProjectLine);
+  return { code, err, lines };
+}
+
+describe('outcome-lens calibrate', () => {
+  it('prints one line a project in the documented shape, and says why it keeps the defaults', async () => {
+    const { code, err, lines } = await calibrate(
+      path.join(ROOT, 'test/fixtures/calibrate/small-v3-search.json'),
+    );
+    expect(code).toBe(0);
+    expect(lines.map((l) => l.project)).toEqual(['OPS', 'SHOP']);
+    const shop = lines[1]!;
+    expect(Object.keys(shop)).toEqual(['project', 'thresholds', 'delivered', 'abandoned', 'basis', 'replay']);
+    expect(shop.thresholds).toEqual({ idleDays: null, byType: {} });
+    expect([shop.delivered, shop.abandoned]).toEqual([1, 1]);
+    expect(shop.basis).toMatch(/^Too little history: 1 item\(s\)/);
+    expect(Object.keys(shop.replay[0]!)).toEqual([
+      'idleDays',
+      'flaggedShare',
+      'laterAbandoned',
+      'laterDelivered',
+      'stillOpen',
+    ]);
+    // SHOP-3 is the one open item, last commented 42 days before the file's latest date.
+    expect(shop.replay.find((r) => r.idleDays === 30)?.flaggedShare).toBe(1);
+    expect(shop.replay.find((r) => r.idleDays === 45)?.flaggedShare).toBe(0);
+    expect(err).toMatch(/as of 2026-01-31T09:00:00.000Z/);
+    expect(err).toMatch(/Not placed, counted as neither: \(no resolution\)/);
+  });
+
+  it('proposes a limit when the history is long enough', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calibrate-'));
+    const file = path.join(dir, 'big.jsonl.gz');
+    const scan = Date.parse('2025-12-01T00:00:00Z');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const lines: unknown[] = [];
+    for (let n = 1; n <= 126; n++) {
+      const resolution = n <= 120 ? 'Fixed' : "Won't Fix";
+      lines.push({
+        key: `BIG-${n}`,
+        fields: {
+          created: '2025-09-01T12:00:00.000+0000',
+          updated: '2026-01-15T00:00:00.000+0000',
+          issuetype: { name: 'Story' },
+          resolution: { name: resolution },
+          resolutiondate: '2026-01-15T00:00:00.000+0000',
+          // Idle at the 2025-12-01 scan date: floor(n / 2) days.
+          comment: { comments: [{ created: iso(scan - n * 43_200_000), body: 'still on it' }] },
+        },
+        changelog: {
+          histories: [
+            {
+              created: '2026-01-15T00:00:00.000+0000',
+              items: [{ field: 'resolution', toString: resolution }],
+            },
+          ],
+        },
+      });
+    }
+    // Open: BIG-200 touched on the file's latest day (idle 0), BIG-201 untouched since 2025-10-01 (idle 61 at
+    // the scan date, 151 at the end).
+    lines.push({
+      key: 'BIG-200',
+      fields: { created: '2025-12-15T00:00:00.000+0000', updated: '2026-03-01T00:00:00.000+0000' },
+    });
+    lines.push({ key: 'BIG-201', fields: { created: '2025-10-01T00:00:00.000+0000' } });
+    fs.writeFileSync(file, zlib.gzipSync(lines.map((l) => JSON.stringify(l)).join('\n')));
+
+    const { code, lines: out } = await calibrate(file);
+    expect(code).toBe(0);
+    const [big] = out;
+    // The 108th (90%) of 120 delivered idle times floor(n / 2), n = 1..120.
+    expect(big).toMatchObject({
+      project: 'BIG',
+      thresholds: { idleDays: 54, byType: {} },
+      delivered: 120,
+      abandoned: 6,
+    });
+    expect(big!.basis).toMatch(/^54 days: the 90th percentile/);
+    expect(big!.replay.find((r) => r.idleDays === 54)).toEqual({
+      idleDays: 54,
+      // Beyond 54 days at the scan date: 11 delivered (n = 110..120), 6 abandoned, BIG-201 still open.
+      flaggedShare: 0.5,
+      laterAbandoned: 0.333,
+      laterDelivered: 0.611,
+      stillOpen: 0.056,
+    });
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('reads the Apache export and answers for each of its projects', async () => {
+    const { code, lines, err } = await calibrate(path.join(ROOT, 'data/apache-issues-v2.jsonl.gz'));
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(20);
+    expect(err).toMatch(/442 issues, as of 2015-01-24/);
+    const cb = lines.find((l) => l.project === 'CB')!;
+    // 442 resolved issues sampled across 20 projects are too thin for a proposal: it says so, with figures.
+    expect(cb.thresholds.idleDays).toBeNull();
+    expect(cb.delivered).toBeGreaterThan(0);
+    expect(cb.basis).toMatch(/Too little history: \d+ item\(s\).*at least 100/);
+    expect(cb.replay.map((r) => r.idleDays)).toEqual([14, 30, 45, 60, 90, 120, 180, 270, 365]);
+  });
+
+  it('refuses a missing file or a file with no issue', async () => {
+    expect((await calibrate('/nonexistent/x.jsonl')).code).toBe(1);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calibrate-'));
+    const empty = path.join(dir, 'none.jsonl');
+    fs.writeFileSync(empty, 'not json\n{"no":"key"}\n');
+    const { code, err } = await calibrate(empty);
+    expect(code).toBe(1);
+    expect(err).toMatch(/line 1: skipped, not valid JSON/);
+    expect(err).toMatch(/line 2: skipped, not a Jira issue/);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
