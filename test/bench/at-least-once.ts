@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- at-least-once`: what the app's daily scan does when Forge delivers at least once. One
  * project of idle issues (every one a zombie by the default rules, label and comment on) is scanned through the
- * manifest's own trigger and consumer on the workbench, four ways: as intended; with every scan event delivered
- * twice; with the trigger firing twice at once; with both. Prints, per way, the queue deliveries, the run
+ * manifest's own trigger and consumer on the workbench, five ways: as intended; with every scan event delivered
+ * twice, one copy after the other or both at once; with the trigger firing twice at once; with both. Prints, per way, the queue deliveries, the run
  * summaries stored, and what reached Jira: comments and labels per flagged issue.
  * It measures; making the scan safe under duplicates is its own work (the reliability issue).
  */
@@ -20,6 +20,7 @@ const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 interface Way {
   name: string;
   duplicateEvents: boolean;
+  overlap?: boolean;
   firings: number;
 }
 
@@ -43,7 +44,8 @@ async function run(way: Way): Promise<Record<string, unknown>> {
       saveSettings(PROJECT, { flagActions: { label: 'zombie', comment: true } }, 0),
     );
     // Every event pushed in this run is delivered twice (a large count covers the continuation pushes too).
-    if (way.duplicateEvents) app.queue.injectDelivery({ duplicates: 1_000_000 });
+    if (way.duplicateEvents)
+      app.queue.injectDelivery({ duplicates: 1_000_000, overlapDuplicates: way.overlap ?? false });
     const summary = await app.runScheduledTrigger(undefined, { firings: way.firings });
     const issues = keys.map((key) => app.jira.store.getIssue(key)!);
     const comments = issues.map((issue) => app.jira.store.listComments(issue.id).length);
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
   const ways: Way[] = [
     { name: 'as intended', duplicateEvents: false, firings: 1 },
     { name: 'every event delivered twice', duplicateEvents: true, firings: 1 },
+    { name: 'every event delivered twice at once', duplicateEvents: true, overlap: true, firings: 1 },
     { name: 'trigger fired twice at once', duplicateEvents: false, firings: 2 },
     { name: 'both', duplicateEvents: true, firings: 2 },
   ];

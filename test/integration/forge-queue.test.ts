@@ -216,6 +216,21 @@ describe('at-least-once delivery, on purpose', () => {
     expect(received[1]?.retryContext).toBeUndefined();
   });
 
+  it('runs the two deliveries of a duplicated event at the same time when asked', async () => {
+    let running = 0;
+    let overlapped = false;
+    queue.registerConsumer('q', async () => {
+      running++;
+      await new Promise((r) => setTimeout(r, 5));
+      overlapped ||= running > 1;
+      running--;
+    });
+    queue.injectDelivery({ duplicates: 1, overlapDuplicates: true });
+    await new Queue({ key: 'q' }).push({ body: {} });
+    expect(await queue.runDue()).toEqual({ delivered: 2, failed: 0, pending: 0 });
+    expect(overlapped).toBe(true);
+  });
+
   it('delivers due events out of push order when asked', async () => {
     const { received, consumer } = recordingConsumer();
     queue.registerConsumer('q', consumer);

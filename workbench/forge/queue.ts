@@ -48,6 +48,8 @@ export interface QueueHostOptions {
 export interface DeliveryFaults {
   /** The next n events pushed are each delivered twice: the same event, body and eventId, one after the other. */
   duplicates?: number;
+  /** The two deliveries of a duplicated event run at the same time, as two Forge invocations may. */
+  overlapDuplicates?: boolean;
   /** Due events are delivered newest push first instead of by due time. */
   outOfOrder?: boolean;
   /** Every event pushed is delivered this many seconds later than asked. */
@@ -108,7 +110,12 @@ export class QueueHost {
   readonly deliveries: Delivery[] = [];
   private readonly consumers = new Map<string, { handler: QueueConsumer; timeoutSeconds?: number }>();
   private readonly limits: InvocationLimits;
-  private faults: Required<DeliveryFaults> = { duplicates: 0, outOfOrder: false, extraDelaySeconds: 0 };
+  private faults: Required<DeliveryFaults> = {
+    duplicates: 0,
+    overlapDuplicates: false,
+    outOfOrder: false,
+    extraDelaySeconds: 0,
+  };
   /** runDue calls queue up behind each other: two drains at once would deliver the same row twice. */
   private draining: Promise<unknown> = Promise.resolve();
   private readonly baseNow: () => number;
@@ -153,13 +160,19 @@ export class QueueHost {
   injectDelivery(faults: DeliveryFaults): void {
     this.faults = {
       duplicates: this.faults.duplicates + (faults.duplicates ?? 0),
+      overlapDuplicates: faults.overlapDuplicates ?? this.faults.overlapDuplicates,
       outOfOrder: faults.outOfOrder ?? this.faults.outOfOrder,
       extraDelaySeconds: faults.extraDelaySeconds ?? this.faults.extraDelaySeconds,
     };
   }
 
   clearDeliveryFaults(): void {
-    this.faults = { duplicates: 0, outOfOrder: false, extraDelaySeconds: 0 };
+    this.faults = {
+      duplicates: 0,
+      overlapDuplicates: false,
+      outOfOrder: false,
+      extraDelaySeconds: 0,
+    };
   }
 
   /**
@@ -335,6 +348,16 @@ export class QueueHost {
         if (!options.advanceClock || (jumped && options.until !== 'idle')) break;
         this.offsetMs += next.due_at - this.now();
         jumped = true;
+      }
+      if (this.faults.overlapDuplicates && next.extra_deliveries > 0) {
+        // Both copies at once; one counts down the duplicate, the other closes the row, in either order.
+        const copies = await Promise.all([
+          this.deliver(next),
+          this.deliver({ ...next, extra_deliveries: 0 }),
+        ]);
+        delivered += copies.filter((ok) => ok).length;
+        failed += copies.filter((ok) => !ok).length;
+        continue;
       }
       if (await this.deliver(next)) delivered++;
       else failed++;
