@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { appSourceFromEnv, loadHandler, ROOT_DIR, type AppSource } from './app-source';
 import { openDatabase, type WorkbenchDb } from './db';
 import {
   buildCallContext,
@@ -39,7 +40,7 @@ import { ContractChecker } from './jira/openapi';
 import type { StoredUser } from './jira/types';
 import { DEMO_USERS, DEMO_PROJECT_KEY, demoUser, grantDemoRoles, upsertDemoUsers } from './users';
 
-export const ROOT_DIR = path.resolve(__dirname, '..');
+export { ROOT_DIR, BUNDLE_DIR, type AppSource } from './app-source';
 
 export interface WorkbenchAppOptions {
   /** SQLite file, or ':memory:' for a throwaway app. */
@@ -59,6 +60,11 @@ export interface WorkbenchAppOptions {
   latency?: LatencyInput;
   /** Jira's rate limits: on with Jira's figures by default. */
   rateLimits?: RateLimitInput;
+  /**
+   * Run the handlers from src/ or from the deploy bundle (dist/forge-bundle/, `npm run bundle`). Default: the
+   * environment's OUTCOME_LENS_APP, else src/.
+   */
+  appSource?: AppSource;
 }
 
 /** One module of manifest.yml, flattened: its type (e.g. 'jira:issuePanel') and the function behind it. */
@@ -212,30 +218,6 @@ export function readManifest(file: string = path.join(ROOT_DIR, 'manifest.yml'))
   return { modules, functions, functionTimeouts, propertyIndex, entities };
 }
 
-/**
- * Loads `index.issuePanel` from src/index.ts lazily: the app's modules may not compile yet while the workbench
- * already must, so a missing handler is a clear error at call time, not a crash at start.
- */
-function loadHandler(handlerRef: string): unknown {
-  const dot = handlerRef.lastIndexOf('.');
-  const file = handlerRef.slice(0, dot);
-  const exportName = handlerRef.slice(dot + 1);
-  let mod: Json;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(path.join(ROOT_DIR, 'src', file)) as Json;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new Error(`The app handler ${handlerRef} cannot be loaded: src/${file}.ts failed (${reason})`);
-  }
-  const handler = mod[exportName];
-  if (typeof handler !== 'function')
-    throw new Error(
-      `The app handler ${handlerRef} is missing: src/${file}.ts has no function export "${exportName}"`,
-    );
-  return handler;
-}
-
 export class WorkbenchApp {
   readonly db: WorkbenchDb;
   readonly jira: JiraEmulator;
@@ -251,6 +233,8 @@ export class WorkbenchApp {
   readonly bridgeSecret: Buffer = randomBytes(32);
   /** The manifest.yml the app runs under (its `permissions` also make the Custom UI's CSP). */
   readonly manifestFile: string;
+  /** Where the handlers come from: src/ or the Forge bundle. */
+  readonly appSource: AppSource;
   private readonly manifest: Manifest;
   private readonly testModules = new Map<string, ManifestModule>();
   private readonly uninstall: () => void;
@@ -261,6 +245,7 @@ export class WorkbenchApp {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.manifestFile = options.manifestFile ?? path.join(ROOT_DIR, 'manifest.yml');
     this.manifest = readManifest(this.manifestFile);
+    this.appSource = options.appSource ?? appSourceFromEnv();
     const contract = options.contract ?? process.env.JEST_WORKER_ID !== undefined;
     this.contract = contract ? ContractChecker.fromSpecFile() : null;
     this.db = openDatabase(options.dataFile);
@@ -392,7 +377,7 @@ export class WorkbenchApp {
     const ref = this.manifest.functions.get(module.functionKey);
     if (!ref)
       throw new Error(`manifest.yml has no function "${module.functionKey}" (module "${module.key}")`);
-    return loadHandler(ref);
+    return loadHandler(ref, this.appSource);
   }
 
   // ---- context and invocation -----------------------------------------------------------------------------
@@ -450,7 +435,7 @@ export class WorkbenchApp {
 
   /**
    * Calls a UI module's resolver as Forge would for `invoke(functionKey, payload)` from the surface: finds the
-   * module in manifest.yml, its resolver function and the handler export in src/index.ts, and runs it inside an
+   * module in manifest.yml, its resolver function and the handler export (src/index.ts or the bundle), and runs it in an
    * invocation as `user` with the module's extension context. Resolves with the resolver's answer; rejects when
    * the resolver throws (the bridge turns that into an error in the UI).
    */
