@@ -1,9 +1,9 @@
 /**
- * The app's only door to Jira's REST API: typed methods over @forge/api's requestJira, as the user or as the
- * app. Each call is built from JIRA_OPERATIONS, each answer is checked with a loose zod schema, and each
- * failure becomes a typed error. No retry loops here: the caller decides (the scan re-queues with a delay).
+ * The app's only door to Jira's REST API: typed methods over @forge/api, as the user or as the app. Each request
+ * is sent by its operation's call site in JIRA_OPERATIONS, each answer is checked with a loose zod schema, and
+ * each failure becomes a typed error. No retry loops here: the caller decides (the scan re-queues with a delay).
  */
-import api, { NeedsAuthenticationError, route, type APIResponse } from '@forge/api';
+import api, { NeedsAuthenticationError, type APIResponse } from '@forge/api';
 import type { z } from 'zod';
 import {
   JiraHttpError,
@@ -13,7 +13,14 @@ import {
   NotFoundError,
   ValidationError,
 } from '../errors';
-import { JIRA_OPERATIONS, pathParameters, type JiraOperationName } from './operations';
+import {
+  JIRA_OPERATIONS,
+  pathParameters,
+  type JiraOperationName,
+  type JiraOperationParams,
+  type JiraRequester,
+  type JiraRequestInit,
+} from './operations';
 import {
   bulkChangelogResponseSchema,
   bulkFetchResponseSchema,
@@ -47,12 +54,10 @@ export const DEFAULT_RETRY_AFTER_MS = 5_000;
 export const TASK_POLL_ATTEMPTS = 10;
 export const TASK_POLL_INTERVAL_MS = 200;
 
-type Requester = { requestJira: (url: ReturnType<typeof route>, init?: object) => Promise<APIResponse> };
-
-interface CallInput {
-  params?: Record<string, string | number>;
-  query?: URLSearchParams;
+interface CallOptions {
   body?: unknown;
+  /** Non-2xx statuses the caller handles itself instead of a typed error. */
+  accept?: number[];
 }
 
 interface CallResult {
@@ -98,22 +103,13 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return Math.max(0, at - now);
 }
 
-/** Builds a safe Route from an operation's template, through @forge/api's own escaping rules. */
-function buildRoute(template: string, params: Record<string, string | number>, query?: URLSearchParams) {
-  const names = pathParameters(template);
-  const fragments = template.split(/\{\w+\}/);
-  const values: Array<string | URLSearchParams> = names.map((name) => {
-    const value = params[name];
+/** An empty path parameter would send the request to another endpoint (`/issue/` instead of `/issue/{key}`). */
+function requirePathParameters(op: JiraOperationName, params: object): void {
+  const values = params as Record<string, string | number | undefined>;
+  for (const name of pathParameters(JIRA_OPERATIONS[op].path)) {
+    const value = values[name];
     if (value === undefined || String(value) === '') throw new ValidationError(`Missing ${name}.`);
-    return String(value);
-  });
-  if (query && [...query.keys()].length > 0) {
-    fragments[fragments.length - 1] += '?';
-    fragments.push('');
-    values.push(query);
   }
-  const strings = Object.assign([...fragments], { raw: [...fragments] }) as unknown as TemplateStringsArray;
-  return route(strings, ...values);
 }
 
 async function readBody(res: APIResponse): Promise<unknown> {
@@ -168,7 +164,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class JiraClient {
   private constructor(
-    private readonly requester: Requester,
+    private readonly requester: JiraRequester,
     /** Who acts: 'user' lets Jira enforce the caller's own permissions. */
     readonly actor: 'user' | 'app',
   ) {}
@@ -183,27 +179,32 @@ export class JiraClient {
     return new JiraClient(api.asApp(), 'app');
   }
 
-  /** The one place in src/ that calls requestJira. Non-2xx answers (except those `accept`ed) throw. */
-  private async call(
-    op: JiraOperationName,
-    input: CallInput = {},
-    accept: number[] = [],
+  /**
+   * Every request goes through here, sent by the operation's own call site in JIRA_OPERATIONS. Non-2xx answers
+   * (except those `accept`ed) throw typed errors.
+   */
+  private async call<N extends JiraOperationName>(
+    op: N,
+    params: JiraOperationParams<N>,
+    options: CallOptions = {},
   ): Promise<CallResult> {
-    const spec = JIRA_OPERATIONS[op];
-    const url = buildRoute(spec.path, input.params ?? {}, input.query);
-    const init: { method: string; headers: Record<string, string>; body?: string; redirect?: 'manual' } = {
-      method: spec.method,
+    requirePathParameters(op, params);
+    const init: JiraRequestInit & { headers: Record<string, string> } = {
       headers: { Accept: 'application/json' },
     };
-    if (input.body !== undefined) {
+    if (options.body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(input.body);
+      init.body = JSON.stringify(options.body);
     }
-    // The bulk property call answers 303 with the task's location: read it rather than follow it.
-    if (op === 'setIssuePropertiesBulk') init.redirect = 'manual';
+    // TypeScript cannot pair a generic name with its own entry's parameter type: each entry's `satisfies` does.
+    const send = JIRA_OPERATIONS[op].send as (
+      jira: JiraRequester,
+      params: JiraOperationParams<N>,
+      init: JiraRequestInit,
+    ) => Promise<APIResponse>;
     let res: APIResponse;
     try {
-      res = await this.requester.requestJira(url, init);
+      res = await send(this.requester, params, init);
     } catch (e) {
       // asUser() without a signed-in user (a trigger, a consumer, an expired consent): Forge throws.
       if (e instanceof NeedsAuthenticationError)
@@ -211,7 +212,7 @@ export class JiraClient {
       throw e;
     }
     const result: CallResult = { status: res.status, headers: res.headers, body: await readBody(res) };
-    if ((res.status >= 200 && res.status < 300) || accept.includes(res.status)) return result;
+    if ((res.status >= 200 && res.status < 300) || options.accept?.includes(res.status)) return result;
     throw toTypedError(op, result);
   }
 
@@ -220,7 +221,7 @@ export class JiraClient {
     if (input.properties?.length) body.properties = input.properties;
     if (input.maxResults !== undefined) body.maxResults = input.maxResults;
     if (input.nextPageToken) body.nextPageToken = input.nextPageToken;
-    const res = await this.call('searchJql', { body });
+    const res = await this.call('searchJql', {}, { body });
     const data = parse('searchJql', searchJqlResponseSchema, res.body);
     return { issues: data.issues, nextPageToken: data.nextPageToken ?? null };
   }
@@ -232,7 +233,7 @@ export class JiraClient {
     const query = new URLSearchParams();
     if (options.fields?.length) query.set('fields', options.fields.join(','));
     if (options.properties?.length) query.set('properties', options.properties.join(','));
-    const res = await this.call('getIssue', { params: { issueIdOrKey: key }, query });
+    const res = await this.call('getIssue', { issueIdOrKey: key, query });
     return parse('getIssue', jiraIssueSchema, res.body);
   }
 
@@ -245,13 +246,13 @@ export class JiraClient {
     if (keysOrIds.length > 100) throw new ValidationError('At most 100 issues can be fetched at once.');
     const body: Record<string, unknown> = { issueIdsOrKeys: keysOrIds.map(String), fields: options.fields };
     if (options.properties?.length) body.properties = options.properties;
-    const res = await this.call('bulkFetchIssues', { body });
+    const res = await this.call('bulkFetchIssues', {}, { body });
     return parse('bulkFetchIssues', bulkFetchResponseSchema, res.body).issues;
   }
 
   /** The property's value, or null when the issue has no such property. A missing issue is NotFoundError. */
   async getIssueProperty(key: string, propertyKey: string): Promise<unknown> {
-    const res = await this.call('getIssueProperty', { params: { issueIdOrKey: key, propertyKey } }, [404]);
+    const res = await this.call('getIssueProperty', { issueIdOrKey: key, propertyKey }, { accept: [404] });
     if (res.status === 404) {
       // Jira answers 404 for both; only an existing issue tells them apart.
       await this.getIssue(key, { fields: ['summary'] });
@@ -261,11 +262,11 @@ export class JiraClient {
   }
 
   async setIssueProperty(key: string, propertyKey: string, value: unknown): Promise<void> {
-    await this.call('setIssueProperty', { params: { issueIdOrKey: key, propertyKey }, body: value });
+    await this.call('setIssueProperty', { issueIdOrKey: key, propertyKey }, { body: value });
   }
 
   async deleteIssueProperty(key: string, propertyKey: string): Promise<void> {
-    await this.call('deleteIssueProperty', { params: { issueIdOrKey: key, propertyKey } });
+    await this.call('deleteIssueProperty', { issueIdOrKey: key, propertyKey });
   }
 
   /**
@@ -283,7 +284,7 @@ export class JiraClient {
       );
     }
     const body = { issues: entries.map((e) => ({ issueID: e.issueId, properties: e.properties })) };
-    const res = await this.call('setIssuePropertiesBulk', { body }, [303]);
+    const res = await this.call('setIssuePropertiesBulk', {}, { body, accept: [303] });
     const location = res.headers.get('location');
     const taskId = location ? /\/task\/([^/?#]+)/.exec(location)?.[1] : undefined;
     if (!taskId) return { task: null, finished: true };
@@ -299,7 +300,7 @@ export class JiraClient {
   }
 
   async getTask(taskId: string): Promise<JiraTask> {
-    const res = await this.call('getTask', { params: { taskId } });
+    const res = await this.call('getTask', { taskId });
     return parse('getTask', taskSchema, res.body);
   }
 
@@ -307,8 +308,8 @@ export class JiraClient {
   async getProjectProperty(projectKey: string, propertyKey: string): Promise<unknown> {
     const res = await this.call(
       'getProjectProperty',
-      { params: { projectIdOrKey: projectKey, propertyKey } },
-      [404],
+      { projectIdOrKey: projectKey, propertyKey },
+      { accept: [404] },
     );
     if (res.status === 404) {
       await this.getProject(projectKey);
@@ -318,10 +319,7 @@ export class JiraClient {
   }
 
   async setProjectProperty(projectKey: string, propertyKey: string, value: unknown): Promise<void> {
-    await this.call('setProjectProperty', {
-      params: { projectIdOrKey: projectKey, propertyKey },
-      body: value,
-    });
+    await this.call('setProjectProperty', { projectIdOrKey: projectKey, propertyKey }, { body: value });
   }
 
   async editLabels(key: string, change: { add?: string[]; remove?: string[] }): Promise<void> {
@@ -330,30 +328,30 @@ export class JiraClient {
       ...(change.remove ?? []).map((label) => ({ remove: label })),
     ];
     if (ops.length === 0) return;
-    await this.call('editIssue', { params: { issueIdOrKey: key }, body: { update: { labels: ops } } });
+    await this.call('editIssue', { issueIdOrKey: key }, { body: { update: { labels: ops } } });
   }
 
   /** Adds a comment in Atlassian Document Format; returns the new comment's id. */
   async addComment(key: string, adfDoc: Record<string, unknown>): Promise<{ id: string }> {
-    const res = await this.call('addComment', { params: { issueIdOrKey: key }, body: { body: adfDoc } });
+    const res = await this.call('addComment', { issueIdOrKey: key }, { body: { body: adfDoc } });
     return parse('addComment', commentSchema, res.body);
   }
 
   /** The calling user's display name (asUser), or null when Jira does not share it. */
   async myselfName(): Promise<string | null> {
-    const res = await this.call('myself');
+    const res = await this.call('myself', {});
     const name = parse('myself', myselfSchema, res.body).displayName?.trim();
     return name ? name : null;
   }
 
   /** Every system and custom field the actor can see (one call, not paged). */
   async getFields(): Promise<JiraField[]> {
-    const res = await this.call('getFields');
+    const res = await this.call('getFields', {});
     return parse('getFields', fieldListSchema, res.body);
   }
 
   async getTransitions(key: string): Promise<JiraTransition[]> {
-    const res = await this.call('getTransitions', { params: { issueIdOrKey: key } });
+    const res = await this.call('getTransitions', { issueIdOrKey: key });
     return parse('getTransitions', transitionsResponseSchema, res.body).transitions;
   }
 
@@ -364,7 +362,7 @@ export class JiraClient {
   ): Promise<void> {
     const body: Record<string, unknown> = { transition: { id: transitionId } };
     if (options.resolutionName) body.fields = { resolution: { name: options.resolutionName } };
-    await this.call('transitionIssue', { params: { issueIdOrKey: key }, body });
+    await this.call('transitionIssue', { issueIdOrKey: key }, { body });
   }
 
   /** Which of `permissions` the acting user holds, in a project or issue context when one is given. */
@@ -391,7 +389,7 @@ export class JiraClient {
         ...(c.issueIds?.length ? { issues: c.issueIds } : {}),
       })),
     };
-    const res = await this.call('checkPermissions', { body });
+    const res = await this.call('checkPermissions', {}, { body });
     return parse('checkPermissions', permissionsCheckResponseSchema, res.body);
   }
 
@@ -428,13 +426,13 @@ export class JiraClient {
     const body: Record<string, unknown> = { issueIdsOrKeys: issueIds.map(String) };
     if (fieldIds?.length) body.fieldIds = fieldIds;
     if (nextPageToken) body.nextPageToken = nextPageToken;
-    const res = await this.call('bulkChangelog', { body });
+    const res = await this.call('bulkChangelog', {}, { body });
     const data = parse('bulkChangelog', bulkChangelogResponseSchema, res.body);
     return { logs: data.issueChangeLogs, nextPageToken: data.nextPageToken ?? null };
   }
 
   async getProject(key: string): Promise<JiraProject> {
-    const res = await this.call('getProject', { params: { projectIdOrKey: key } });
+    const res = await this.call('getProject', { projectIdOrKey: key });
     return parse('getProject', projectSchema, res.body);
   }
 

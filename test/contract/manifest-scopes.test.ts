@@ -1,19 +1,27 @@
 /**
  * The manifest asks for exactly the scopes the code needs: every Jira operation in JIRA_OPERATIONS is covered
  * by the manifest's scopes (as the official spec's x-atlassian-oauth2-scopes, state Current, demand), and every
- * manifest scope is needed by some operation or by a non-REST need. This is what `forge lint` would check if
- * it could run offline. It also proves the registry is the only way to Jira: no file in src/ except the client
- * calls requestJira.
+ * manifest scope is needed by some operation or by a non-REST need (@forge/lint checks the first half from the
+ * call sites, see forge-lint.test.ts; nothing else checks the second). It also proves the registry is the only
+ * way to Jira: no file in src/ except src/jira/operations.ts calls requestJira, and each entry sends exactly the
+ * method and path it declares.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { JIRA_OPERATIONS, type JiraOperation } from '../../src/jira/operations';
+import type { APIResponse } from '@forge/api';
+import {
+  JIRA_OPERATIONS,
+  pathParameters,
+  type JiraOperation,
+  type JiraRequester,
+} from '../../src/jira/operations';
 import { ContractChecker } from '../../workbench/jira/openapi';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SRC = path.join(ROOT, 'src');
 const CLIENT = path.join(SRC, 'jira', 'client.ts');
+const OPERATIONS = path.join(SRC, 'jira', 'operations.ts');
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -36,7 +44,7 @@ interface OperationNeed {
 }
 
 /** The scopes each registered operation needs, from the spec. */
-function operationNeeds(operations: Record<string, JiraOperation>): OperationNeed[] {
+function operationNeeds(operations: Record<string, Pick<JiraOperation, 'method' | 'path'>>): OperationNeed[] {
   const checker = ContractChecker.fromSpecFile();
   return Object.entries(operations).map(([name, op]) => {
     const found = checker.findOperation(op.method, op.path);
@@ -112,18 +120,41 @@ describe('manifest scopes against the Jira spec', () => {
 });
 
 describe('the registry is the only way to Jira', () => {
-  it('has no requestJira call in src/ outside src/jira/client.ts', () => {
+  it('has no requestJira call in src/ outside the registry, src/jira/operations.ts', () => {
     const files = sourceFiles(SRC);
-    const offenders = files.filter((f) => f !== CLIENT && /\brequestJira\b/.test(fs.readFileSync(f, 'utf8')));
+    const offenders = files.filter(
+      (f) => f !== OPERATIONS && /\brequestJira\b/.test(fs.readFileSync(f, 'utf8')),
+    );
     console.log(`scanned ${files.length} files in src/ for requestJira`);
     expect(offenders.map((f) => path.relative(ROOT, f))).toEqual([]);
-    expect(fs.readFileSync(CLIENT, 'utf8')).toMatch(/\brequestJira\(/);
+    const calls = fs.readFileSync(OPERATIONS, 'utf8').match(/\brequestJira\(route`/g) ?? [];
+    expect(calls).toHaveLength(Object.keys(JIRA_OPERATIONS).length);
   });
 
-  it('builds every client request from JIRA_OPERATIONS', () => {
+  it('sends each operation with exactly the method and path it declares', async () => {
+    const sent: Array<{ name: string; method: string; path: string }> = [];
+    for (const [name, op] of Object.entries(JIRA_OPERATIONS)) {
+      // Each path parameter is its own `{name}`, which route() lets through: the sent path is the template.
+      const params = Object.fromEntries(pathParameters(op.path).map((p) => [p, `{${p}}`]));
+      const recorder: JiraRequester = {
+        requestJira: (url, init) => {
+          sent.push({ name, method: init?.method ?? 'GET', path: url.value.replace(/\?$/, '') });
+          return Promise.resolve({} as APIResponse);
+        },
+      };
+      const send = op.send as (jira: JiraRequester, params: object, init: object) => Promise<APIResponse>;
+      await send(recorder, { ...params, query: new URLSearchParams() }, {});
+    }
+    expect(sent).toEqual(
+      Object.entries(JIRA_OPERATIONS).map(([name, op]) => ({ name, method: op.method, path: op.path })),
+    );
+  });
+
+  it('makes the client send every request through the registry', () => {
     const client = fs.readFileSync(CLIENT, 'utf8');
-    // A literal REST path in the client would bypass the registry.
+    // A literal REST path or a requestJira call in the client would bypass the registry.
     expect(client).not.toMatch(/['"`]\/rest\/api\//);
-    expect(client).toMatch(/JIRA_OPERATIONS\[op\]/);
+    expect(client).not.toMatch(/\brequestJira\(/);
+    expect(client).toMatch(/JIRA_OPERATIONS\[op\]\.send/);
   });
 });

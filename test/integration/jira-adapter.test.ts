@@ -92,6 +92,18 @@ describe('JiraClient reads', () => {
     expect(error).toBeInstanceOf(NotFoundError);
   });
 
+  it('refuses an empty key before calling Jira, as it would name another endpoint (/issue/ instead of /issue/{key})', async () => {
+    const before = wb.jira.calls.length;
+    const error = await failure(wb.asUser(USERS.member, () => JiraClient.asUser().getIssue('')));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toBe('Missing issueIdOrKey.');
+    const propertyError = await failure(
+      wb.asSystem(() => JiraClient.asApp().setProjectProperty(PROJECT_KEY, '', { on: true })),
+    );
+    expect((propertyError as Error).message).toBe('Missing propertyKey.');
+    expect(wb.jira.calls.length).toBe(before);
+  });
+
   it('reads projects and project search', async () => {
     const project = await wb.asUser(USERS.viewer, () => JiraClient.asUser().getProject(PROJECT_KEY));
     expect(project).toMatchObject({ key: PROJECT_KEY, name: 'Outcome Lens' });
