@@ -9,7 +9,7 @@
  *
  * Offline: the scope linter's bootstrap() fetches Atlassian's API specs from developer.atlassian.com unless
  * USE_LOCAL_SWAGGER names local copies (PermissionLinter.bootstrap). We answer with the Jira platform spec kept
- * with the workbench (DEFAULT_SPEC_FILE) and empty specs for the products the app never calls; any other network
+ * in the repository (DEFAULT_SPEC_FILE, the one the emulator is held to) and empty specs for the products the app never calls; any other network
  * call fails the run instead of being skipped. The Statsig service the CLI asks for deprecated runtimes is
  * replaced by its own offline default (no deprecated runtimes).
  *
@@ -33,7 +33,7 @@ import {
   type LintResult,
 } from '@forge/lint';
 import type { ManifestSchema } from '@forge/manifest';
-import { DEFAULT_SPEC_FILE } from '../workbench/jira/openapi';
+import { DEFAULT_SPEC_FILE, readSpec } from '../workbench/jira/openapi';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -169,15 +169,18 @@ export async function runForgeLint(options: ForgeLintOptions = {}): Promise<Forg
   const cwd = process.cwd();
   // @forge/lint resolves files, tsconfig.json and manifest.yml against the working directory, as the CLI runs.
   process.chdir(ROOT);
-  const emptySpecs = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-lint-specs-'));
+  const specDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-lint-specs-'));
   try {
-    const empty = path.join(emptySpecs, 'no-paths.json');
+    const empty = path.join(specDir, 'no-paths.json');
     fs.writeFileSync(empty, JSON.stringify({ paths: {} }));
     const specs = Object.fromEntries(SPEC_ENV.map((name) => [name, empty])) as Record<
       (typeof SPEC_ENV)[number],
       string
     >;
-    specs.LOCAL_JIRA_SWAGGER = options.jiraSpecFile ?? DEFAULT_SPEC_FILE;
+    // The scope linter reads only `paths`; the repository keeps the spec gzipped.
+    specs.LOCAL_JIRA_SWAGGER = path.join(specDir, 'jira-platform.json');
+    const jiraSpec = readSpec(options.jiraSpecFile ?? DEFAULT_SPEC_FILE);
+    fs.writeFileSync(specs.LOCAL_JIRA_SWAGGER, JSON.stringify({ paths: jiraSpec.paths }));
 
     const config = new ConfigFile(new FileSystemReader(), new FileSystemWriter());
     const read = await config.readConfig();
@@ -209,7 +212,7 @@ export async function runForgeLint(options: ForgeLintOptions = {}): Promise<Forg
       durationMs: Date.now() - started,
     };
   } finally {
-    fs.rmSync(emptySpecs, { recursive: true, force: true });
+    fs.rmSync(specDir, { recursive: true, force: true });
     process.chdir(cwd);
   }
 }
