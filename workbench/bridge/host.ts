@@ -9,7 +9,11 @@ export const CLIENT_SCRIPT_PATH = '/__bridge/client.js';
 export const HOST_SCRIPT_PATH = '/__bridge/host.js';
 export const TOKENS_CSS_PATH = '/__bridge/tokens.css';
 
-/** Adds the bridge client before the surface's own script, so @forge/bridge finds window.__bridge at load. */
+/**
+ * Adds the bridge client before the surface's own script, so @forge/bridge finds window.__bridge at load. Like
+ * Forge's own (`BridgeScriptService` in @forge/cli-shared adds `<script src="…/global-bridge.js">`), it is a
+ * script file, never inline code: the CSP allows it by its source ('self' here, Forge's CDN on a site).
+ */
 export function injectBridgeClient(html: string): string {
   const tag = `<script src="${CLIENT_SCRIPT_PATH}"></script>`;
   const mainScript = /<script\b[^>]*\bsrc="\.?\/?main\.js"[^>]*><\/script>/i;
