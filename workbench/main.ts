@@ -78,19 +78,25 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Rebuilds each surface whose build is missing (script or stylesheet) or older than its sources, the shared
- * UI code (static/shared) or the shared contract.
+ * Whether root/static/<surface>/build must be rebuilt: its script or stylesheet is missing (index.html links
+ * both), or it is older than the surface's sources, the shared UI code (static/shared) or the shared contract.
  */
+export function surfaceBuildIsStale(root: string, surface: string): boolean {
+  const sharedDirs = [path.join(root, 'src', 'contract'), path.join(root, 'static', 'shared')];
+  const sourceDirs = [...sharedDirs, path.join(root, 'static', surface, 'src')].filter((d) =>
+    fs.existsSync(d),
+  );
+  const sources = Math.max(0, ...sourceDirs.map(newestMtime));
+  const build = path.join(root, 'static', surface, 'build');
+  const outputs = ['main.js', 'main.css'].map((f) => path.join(build, f));
+  return !outputs.every((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs >= sources);
+}
+
+/** Rebuilds each surface whose build is stale (see surfaceBuildIsStale). */
 export async function buildStaleSurfaces(log: (line: string) => void): Promise<string[]> {
   const built: string[] = [];
-  const sharedDirs = [path.join(ROOT_DIR, 'src', 'contract'), path.join(ROOT_DIR, 'static', 'shared')];
-  const shared = Math.max(0, ...sharedDirs.filter((d) => fs.existsSync(d)).map(newestMtime));
   for (const surface of surfaces()) {
-    const build = path.join(ROOT_DIR, 'static', surface, 'build');
-    const out = path.join(build, 'main.js');
-    const sources = Math.max(shared, newestMtime(path.join(ROOT_DIR, 'static', surface, 'src')));
-    const complete = fs.existsSync(out) && fs.existsSync(path.join(build, 'main.css'));
-    if (complete && fs.statSync(out).mtimeMs >= sources) continue;
+    if (!surfaceBuildIsStale(ROOT_DIR, surface)) continue;
     try {
       await buildSurface(surface);
       built.push(surface);
