@@ -114,8 +114,11 @@ async function openSurface(
   const page = await wb.openAs('admin', surface.path(), { colorMode });
   const frame = await wb.panelFrame(page, surface.frame);
   await surface.ready(frame);
-  // Let the resolver answers render and any late script or style run before counting.
-  await page.waitForLoadState('networkidle');
+  // Let every resolver answer render (nothing left busy), and any late script or style run, before counting.
+  await frame.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), undefined, {
+    timeout: 30_000,
+  });
+  await page.waitForTimeout(300);
   return { page, frame };
 }
 
