@@ -556,6 +556,16 @@ describe('JQL in the Jira emulator', () => {
       ).not.toThrow();
     });
 
+    it('reads a text once per index: the pages of one search share the query, another index reads it anew', () => {
+      const text = 'project = DEMO AND outcomeScore < 50 ORDER BY key';
+      expect(parseJql(text, aliases)).toBe(parseJql(text, aliases));
+      const other: PropertyIndex = [{ propertyKey: 'outcome-lens', path: 'score', type: 'number' }];
+      expect(errorsOf(text, other)).toEqual([
+        "Field 'outcomeScore' does not exist or you do not have permission to view it.",
+      ]);
+      expect(errorsOf('project = = DEMO')).toEqual(errorsOf('project = = DEMO'));
+    });
+
     it(`rejects queries longer than ${MAX_JQL_LENGTH} characters`, () => {
       const long = `labels in (${Array.from({ length: 3000 }, (_, i) => `l${i}`).join(', ')})`;
       expect(long.length).toBeGreaterThan(MAX_JQL_LENGTH);

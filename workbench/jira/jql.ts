@@ -387,15 +387,39 @@ function fieldLabel(field: Field): string {
   return `${field.value}[${property.key ? jqlStringValue(property.key.text) : ''}]${path}`;
 }
 
+/** Recent answers per index: a paged search sends the same text again for every page, and ANTLR is not cheap. */
+const recent = new WeakMap<PropertyIndex, Map<string, JqlQuery | string[]>>();
+const RECENT_LIMIT = 200;
+
 /**
  * Reads JQL as Jira does, against the app's entity-property index. Throws JqlError, with the messages of Jira's
- * 400 answer, for a syntax error and for anything Jira's validation refuses.
+ * 400 answer, for a syntax error and for anything Jira's validation refuses. The query is shared between calls
+ * with the same text and index: treat it as read-only.
  */
 export function parseJql(text: string, index: PropertyIndex): JqlQuery {
+  let seen = recent.get(index);
+  if (!seen) recent.set(index, (seen = new Map<string, JqlQuery | string[]>()));
+  let answer = seen.get(text);
+  if (answer === undefined) {
+    answer = checkedQuery(text, index);
+    if (seen.size >= RECENT_LIMIT) seen.delete(seen.keys().next().value as string);
+    seen.set(text, answer);
+  }
+  if (Array.isArray(answer)) throw new JqlError(answer);
+  return answer;
+}
+
+function checkedQuery(text: string, index: PropertyIndex): JqlQuery | string[] {
   const checker = new Checker(index);
-  const query = checker.query(parseJqlSyntax(text));
-  if (checker.messages.length > 0) throw new JqlError(checker.messages);
-  return query;
+  let tree: Query;
+  try {
+    tree = parseJqlSyntax(text);
+  } catch (error) {
+    if (error instanceof JqlError) return error.messages;
+    throw error;
+  }
+  const query = checker.query(tree);
+  return checker.messages.length > 0 ? checker.messages : query;
 }
 
 // ---------------------------------------------------------------------------------------------
