@@ -42,8 +42,13 @@ export function assessIssue(
   draft: IssueLensDraft,
   outcomes: ReadonlyMap<string, Pick<Outcome, 'status'> & Partial<Pick<Outcome, 'name'>>>,
   settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
-  recipe: RecipeVerdict = detectRecipe({ summary: facts.summary, description: facts.description }),
+  options: {
+    recipe?: RecipeVerdict;
+    /** Given while the owner sets the check-by date (panel, save): an earlier date does not count. */
+    checkByNotBefore?: string | undefined;
+  } = {},
 ): Assessment {
+  const recipe = options.recipe ?? detectRecipe({ summary: facts.summary, description: facts.description });
   const link = resolveLink(draft.outcomeId, facts.parent, outcomes);
   const linked = link.kind === 'none' ? undefined : outcomes.get(link.outcomeId);
   const score = scoreIssue(
@@ -61,6 +66,7 @@ export function assessIssue(
         recipePhrases: recipe.reasons.map((r) => r.phrase),
         problemSignals: recipe.problemSignals.length,
       },
+      ...(options.checkByNotBefore ? { checkByNotBefore: options.checkByNotBefore } : {}),
     },
     settings,
   );

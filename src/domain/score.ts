@@ -6,6 +6,7 @@ import type {
   OutcomeStatus,
   Result,
 } from './schemas';
+import { checkHypothesisQuality, qualityOf, saysSomething, type QualityCheck } from './hypothesis-quality';
 import { SCORE_COMPONENT_IDS, type ScoreComponentId, type Settings } from './settings';
 
 /**
@@ -13,7 +14,7 @@ import { SCORE_COMPONENT_IDS, type ScoreComponentId, type Settings } from './set
  * Deterministic: the same input always gives the same score, and every point can be traced to a part.
  * Bump the model version whenever the rules change, so stored scores can be told apart.
  */
-export const SCORE_MODEL_VERSION = 'ols-1';
+export const SCORE_MODEL_VERSION = 'ols-2';
 
 export interface FramingSignals {
   isRecipe: boolean;
@@ -36,6 +37,13 @@ export interface ScoreInput {
   /** Delivered (status category done): evidence only counts from then on. */
   delivered: boolean;
   framing: FramingSignals;
+  /** The story as written (CLI, pasted text), so `minimal` can see sentences beyond its parts. */
+  storyText?: string;
+  /**
+   * `YYYY-MM-DD`: a check-by date before it does not count. Given while the owner sets a date (panel, save),
+   * left out when a stored date simply came due (the scan).
+   */
+  checkByNotBefore?: string;
 }
 
 export interface ScoreComponent {
@@ -56,6 +64,8 @@ export interface Score {
   max: 100;
   components: ScoreComponent[];
   modelVersion: string;
+  /** The hypothesis quality checks the hypothesis, measurable and framing parts are built from. */
+  quality: QualityCheck[];
 }
 
 /** The parts' names, as the panel shows them and the settings page labels their weights. */
@@ -80,9 +90,15 @@ export function scoreIssue(
   input: ScoreInput,
   settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
 ): Score {
+  const quality = checkHypothesisQuality({
+    hypothesis: input.hypothesis,
+    expected: [input.expected],
+    ...(input.storyText !== undefined ? { text: input.storyText } : {}),
+    ...(input.checkByNotBefore !== undefined ? { checkByNotBefore: input.checkByNotBefore } : {}),
+  });
   const assessments: Record<ScoreComponentId, Assessment> = {
-    hypothesis: assessHypothesis(input.hypothesis),
-    measurable: assessMeasurable(input.expected),
+    hypothesis: assessHypothesis(input.hypothesis, quality),
+    measurable: assessMeasurable(input.expected, qualityOf(quality, 'measurable'), input.checkByNotBefore),
     outcomeLink: assessLink(
       input.link,
       input.linkedOutcomeStatus,
@@ -90,7 +106,7 @@ export function scoreIssue(
       settings.inheritedLinkShare,
     ),
     killCriteria: assessKillCriteria(input.killCriteria),
-    problemFraming: assessFraming(input.framing, input.hypothesis),
+    problemFraming: assessFraming(input.framing, input.hypothesis, quality),
     evidence: assessEvidence(input.result, input.delivered),
   };
   const maxima = scaledMaxima(
@@ -111,7 +127,7 @@ export function scoreIssue(
     };
   });
   const total = components.reduce((sum, c) => sum + c.points, 0);
-  return { total, max: 100, components, modelVersion: SCORE_MODEL_VERSION };
+  return { total, max: 100, components, modelVersion: SCORE_MODEL_VERSION, quality };
 }
 
 /** Scales weights to whole maxima summing to exactly 100 (largest remainder), so a full item scores 100. */
@@ -132,32 +148,57 @@ function scaledMaxima(weights: number[]): number[] {
   return floors;
 }
 
-function assessHypothesis(h: Hypothesis): Assessment {
-  const missing: string[] = [];
-  if (!h.persona) missing.push('who has the problem (persona)');
-  if (!h.intent) missing.push('what they want to do (intent)');
-  if (!h.benefit) missing.push('why it matters to them (benefit)');
-  const have = 3 - missing.length;
+/** A failed check as the hint names it: "atomic: …". */
+const named = (check: QualityCheck): string => `${check.criterion}: ${check.why}`;
+
+/**
+ * A part counts only when it says something (and the persona is a real user's role); a want with two needs
+ * or a story padded with remarks keeps three quarters of what its parts earn.
+ */
+function assessHypothesis(h: Hypothesis, quality: QualityCheck[]): Assessment {
+  const usable = [
+    qualityOf(quality, 'valid-role').ok,
+    saysSomething(h.intent),
+    saysSomething(h.benefit),
+  ].filter(Boolean).length;
+  const shape = (['atomic', 'minimal'] as const).map((c) => qualityOf(quality, c));
+  const penalty = shape.filter((c) => !c.ok).length;
+  const failing = (['well-formed', 'valid-role', 'atomic', 'minimal'] as const)
+    .map((c) => qualityOf(quality, c))
+    .filter((c) => !c.ok);
   return {
-    earned: have / 3,
+    earned: usable === 0 ? 0 : (usable / 3) * 0.75 ** penalty,
     applicable: true,
-    detail: `${have} of 3 parts written: persona, intent, benefit.`,
-    hint: `Write ${joinList(missing)}.`,
+    detail: `${usable} of 3 parts say something: persona, intent, benefit${
+      failing.length ? `; not yet ${failing.map((c) => c.criterion).join(', ')}` : ''
+    }.`,
+    hint: failing.length ? failing.map(named).join(' ') : null,
   };
 }
 
-function assessMeasurable(e: ExpectedOutcome): Assessment {
-  const missing: string[] = [];
-  if (!e.metric) missing.push('the metric to move');
-  if (e.baseline === undefined) missing.push('its baseline today');
-  if (e.target === undefined) missing.push('the target');
-  if (!e.checkBy) missing.push('a date to check by');
-  const have = 4 - missing.length;
+/** Metric, baseline, target, a direction that agrees with them, and a check-by date that is still ahead. */
+function assessMeasurable(
+  e: ExpectedOutcome,
+  check: QualityCheck,
+  notBefore: string | undefined,
+): Assessment {
+  const numbersGiven = e.baseline !== undefined && e.target !== undefined;
+  const directionHolds =
+    Boolean(e.direction) &&
+    (!numbersGiven || (e.baseline !== e.target && (e.direction === 'increase') === e.target! > e.baseline!));
+  const parts = [
+    saysSomething(e.metric),
+    e.baseline !== undefined,
+    e.target !== undefined,
+    directionHolds,
+    Boolean(e.checkBy) && !(notBefore && e.checkBy! < notBefore),
+  ];
+  const have = parts.filter(Boolean).length;
   return {
-    earned: have / 4,
+    earned: check.ok ? 1 : Math.min(have, 4) / 5,
     applicable: true,
-    detail: `${have} of 4 parts given: metric, baseline, target, check-by date.`,
-    hint: `Say ${joinList(missing)}, e.g. "cart drop-off from 40% to 30% by 2027-03-01".`,
+    detail: `${have} of 5 parts hold: metric, baseline, target, direction, check-by date.`,
+    hint: check.ok ? null : `${named(check)} E.g. "cart drop-off from 40% to 30% by 2027-03-01".`,
   };
 }
 
@@ -211,15 +252,29 @@ function assessKillCriteria(k: KillCriteria): Assessment {
   };
 }
 
-function assessFraming(framing: FramingSignals, h: Hypothesis): Assessment {
-  const hypothesisFramesProblem = Boolean(h.persona && h.benefit);
+function assessFraming(framing: FramingSignals, h: Hypothesis, quality: QualityCheck[]): Assessment {
+  const problemOriented = qualityOf(quality, 'problem-oriented');
+  if (saysSomething(h.intent) && !problemOriented.ok) {
+    return {
+      earned: 0,
+      applicable: true,
+      detail: `The hypothesis prescribes a solution${problemOriented.phrase ? `: "${problemOriented.phrase}"` : ''}.`,
+      hint: named(problemOriented),
+    };
+  }
+  const hypothesisFramesProblem =
+    qualityOf(quality, 'valid-role').ok && saysSomething(h.benefit) && problemOriented.ok;
   if (framing.isRecipe) {
     const quoted = framing.recipePhrases.slice(0, 3).map((p) => `"${p}"`);
     return {
       earned: hypothesisFramesProblem ? 0.5 : 0,
       applicable: true,
-      detail: `Reads as a recipe${quoted.length ? `: ${quoted.join(', ')}` : ''}.`,
-      hint: 'Describe the problem and the result you expect, and leave the solution to the squad.',
+      detail: hypothesisFramesProblem
+        ? `Your hypothesis states the problem; the Jira text still reads as a recipe${quoted.length ? `: ${quoted.join(', ')}` : ''}.`
+        : `Reads as a recipe${quoted.length ? `: ${quoted.join(', ')}` : ''}.`,
+      hint: hypothesisFramesProblem
+        ? 'Replace or prefix the Jira description with the hypothesis, so the squad reads the problem, not the solution.'
+        : 'Describe the problem and the result you expect, and leave the solution to the squad.',
     };
   }
   if (framing.problemSignals > 0 || hypothesisFramesProblem) {

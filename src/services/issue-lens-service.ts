@@ -18,6 +18,7 @@ import {
   ISSUE_PROPERTY_KEY,
   PROPERTY_VALUE_LIMIT,
   applyDraft,
+  checkByNotBefore,
   draftOf,
   readLens,
   serializedSize,
@@ -179,6 +180,14 @@ function checkOutcome(draft: IssueLensDraft, outcomes: Outcome[], current: Issue
   throw new ValidationError(message, { outcomeId: message });
 }
 
+/** A check-by date set in the past cannot be checked: refused at the field (a stored one that came due loads). */
+function checkCheckBy(draft: IssueLensDraft, notBefore: string | undefined): void {
+  const checkBy = draft.expected.checkBy;
+  if (!checkBy || !notBefore || checkBy >= notBefore) return;
+  const message = `Check by ${checkBy} has already passed: choose a day from ${notBefore} on.`;
+  throw new ValidationError(message, { 'draft.expected.checkBy': message });
+}
+
 export async function saveIssueLens(
   payload: Omit<SavePayload, 'draft'> & { draft: IssueLensDraft },
   call: CallContext,
@@ -194,9 +203,14 @@ export async function saveIssueLens(
   if (current.version !== payload.version)
     throw new ConflictError(STALE_VERSION_MESSAGE, panelLens(current, true));
   checkOutcome(payload.draft, outcomes, current);
+  const today = ports.now().toISOString().slice(0, 10);
+  const notBefore = checkByNotBefore(payload.draft, draftOf(current), today);
+  checkCheckBy(payload.draft, notBefore);
 
   const byId = new Map(outcomes.map((o) => [o.id, o]));
-  const { score } = assessIssue(factsOf(issue), payload.draft, byId, settings);
+  const { score } = assessIssue(factsOf(issue), payload.draft, byId, settings, {
+    checkByNotBefore: notBefore,
+  });
   const next = applyDraft(current, payload.draft, score, {
     accountId: call.accountId,
     at: ports.now().toISOString(),

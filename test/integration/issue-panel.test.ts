@@ -246,6 +246,20 @@ describe('saving the lens', () => {
     expect(stored()).toBeNull();
   });
 
+  it('refuses a check-by date set in the past at its field, yet loads and re-saves a stored one that came due', async () => {
+    const past = aBetDraft({ expected: { ...aBetDraft().expected, checkBy: '2020-01-01' } });
+    const refused = error(await save('member', { version: 0, draft: past }));
+    expect(refused.code).toBe('VALIDATION');
+    expect(refused.fields?.['draft.expected.checkBy']).toMatch(/2020-01-01 has already passed/);
+    expect(stored()).toBeNull();
+    // A lens saved back when its date lay ahead: it loads, and other edits still save.
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, { version: 3, ...past });
+    const loaded = data(await load('member'));
+    expect(loaded.lens.draft.expected.checkBy).toBe('2020-01-01');
+    const edited = { ...past, hypothesis: { ...past.hypothesis, benefit: 'I can finish my shopping later' } };
+    expect(data(await save('member', { version: 3, draft: edited })).lens.version).toBe(4);
+  });
+
   it('refuses text over a field’s limit at the field, and a lens over 32,768 characters with a message', async () => {
     const long = error(
       await save('member', {

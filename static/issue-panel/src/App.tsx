@@ -12,6 +12,7 @@ import {
 } from '../../../src/contract/issue-panel';
 import type { ErrorAnswer } from '../../../src/contract/answer';
 import { assessIssue } from '../../../src/domain/assess-issue';
+import { checkByNotBefore } from '../../../src/domain/issue-lens';
 import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
@@ -104,11 +105,15 @@ function Panel({ data }: { data: PanelLoadData }) {
     }),
     [data.issue],
   );
-  const checked = useMemo(() => checkValues(values), [values]);
-  const assessment = useMemo(
-    () => assessIssue(facts, checked.ok ? checked.draft : scorableDraft(values), outcomesById, data.settings),
-    [facts, checked, values, outcomesById, data.settings],
-  );
+  const today = new Date().toISOString().slice(0, 10);
+  const checked = useMemo(() => checkValues(values, base.draft, today), [values, base.draft, today]);
+  // The same checks the save applies: a date set in the past, a direction the numbers contradict.
+  const assessment = useMemo(() => {
+    const draft = checked.ok ? checked.draft : scorableDraft(values);
+    return assessIssue(facts, draft, outcomesById, data.settings, {
+      checkByNotBefore: checkByNotBefore(draft, base.draft, today),
+    });
+  }, [facts, checked, values, outcomesById, data.settings, base.draft, today]);
 
   const clientErrors: FormErrors = checked.ok ? {} : checked.errors;
   const errorOf = (field: FieldName): string | undefined =>

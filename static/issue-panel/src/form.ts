@@ -3,6 +3,7 @@
  * with the same zod schema the resolver uses. Pure, so it runs the same in the browser and in tests.
  */
 import { toExpected } from '../../../src/domain/analyse-story';
+import { checkByNotBefore } from '../../../src/domain/issue-lens';
 import { fieldErrors, issueLensDraftSchema, type IssueLensDraft } from '../../../src/domain/schemas';
 import { parseStory } from '../../../src/domain/story-parser';
 
@@ -150,11 +151,21 @@ export function errorsByField(fields: Record<string, string>): FormErrors {
 
 export type Checked = { ok: true; draft: IssueLensDraft } | { ok: false; errors: FormErrors };
 
-export function checkValues(v: FormValues): Checked {
+/**
+ * The inputs checked as the resolver will check them: the schema, and (given the stored draft and today) a
+ * check-by date newly set in the past, so the refusal shows at the field before Save.
+ */
+export function checkValues(v: FormValues, stored?: IssueLensDraft, today?: string): Checked {
   const parsed = issueLensDraftSchema.safeParse(rawDraft(v));
-  return parsed.success
-    ? { ok: true, draft: parsed.data }
-    : { ok: false, errors: errorsByField(fieldErrors(parsed.error)) };
+  if (!parsed.success) return { ok: false, errors: errorsByField(fieldErrors(parsed.error)) };
+  const notBefore = today ? checkByNotBefore(parsed.data, stored ?? null, today) : undefined;
+  const checkBy = parsed.data.expected.checkBy;
+  if (checkBy && notBefore && checkBy < notBefore)
+    return {
+      ok: false,
+      errors: { checkBy: `Check by ${checkBy} has already passed: choose a day from ${notBefore} on.` },
+    };
+  return { ok: true, draft: parsed.data };
 }
 
 /**

@@ -1,0 +1,263 @@
+/**
+ * Hypothesis quality: six named checks on what a product owner wrote, each with the words it judged and why.
+ * After the Quality User Story criteria (well-formed, atomic, minimal, problem-oriented) plus two of this app's
+ * own: the role must be someone who uses the product, and the expectation must be measurable and consistent.
+ *
+ * The score (score.ts) counts these checks, so text that only fills the boxes ("x", "y", "z") earns nothing.
+ * Pure: no I/O and no clock (the day to compare a check-by date with is passed in). Linear regexes only.
+ */
+import { detectRecipe, type RecipeVerdict } from './recipe-detector';
+import type { ExpectedOutcome, Hypothesis } from './schemas';
+
+export const QUALITY_CRITERIA = [
+  'well-formed',
+  'atomic',
+  'minimal',
+  'valid-role',
+  'problem-oriented',
+  'measurable',
+] as const;
+export type QualityCriterion = (typeof QUALITY_CRITERIA)[number];
+
+export interface QualityCheck {
+  criterion: QualityCriterion;
+  ok: boolean;
+  /** The words the check judged (quoted to the user); null when there was nothing to quote. */
+  phrase: string | null;
+  why: string;
+}
+
+export interface QualityInput {
+  hypothesis: Hypothesis;
+  /** Every expectation the owner wrote; the first one is the one the score measures. */
+  expected: ExpectedOutcome[];
+  /** The whole story as written, when there is one (the CLI, a pasted story): extra sentences show here. */
+  text?: string;
+  /** `YYYY-MM-DD`: a check-by date before this day fails `measurable`. Left out, the date is not judged. */
+  checkByNotBefore?: string;
+}
+
+/** Words that stand for "not written yet", not for content. */
+const PLACEHOLDER =
+  /^(?:x+|y+|z+|a+|tbd|tbc|todo|n\/?a|none|nothing|test(?:ing)?|asdf\w*|qwerty|foo|bar|baz|lorem(?:\s+ipsum)?|blah|something|stuff|etc|\.+|-+|\?+)$/i;
+
+/** True when a part says something: a word of at least three letters that is not a placeholder. */
+export function saysSomething(text: string | undefined | null): boolean {
+  const value = (text ?? '').trim();
+  if (!value || PLACEHOLDER.test(value)) return false;
+  return /\p{L}{3,}/u.test(value);
+}
+
+/** The app itself, its makers, or its backlog's author: none of them is a user with a need. */
+const NOT_A_USER_ROLE =
+  /^(?:(?:the|a|an|our|my)\s+)?(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|program|code|website|site|tool|developers?|devs?|programmers?|engineers?|(?:dev(?:elopment)?|engineering|scrum|product)\s+team|team|po|product\s+owner|scrum\s+master|i|we|me|us)$/i;
+
+function checkRole(persona: string | undefined): QualityCheck {
+  const role = (persona ?? '').trim();
+  if (!role) return fail('valid-role', null, 'No role: say who has the need, e.g. "a returning shopper".');
+  if (!/\p{L}{2}/u.test(role) || PLACEHOLDER.test(role))
+    return fail('valid-role', role, `"${role}" is not a role: name the person who uses the product.`);
+  if (NOT_A_USER_ROLE.test(role))
+    return fail(
+      'valid-role',
+      role,
+      `"${role}" builds or owns the product; name the person who uses it and has the need.`,
+    );
+  return pass('valid-role', role, `"${role}" is someone who uses the product.`);
+}
+
+function checkWellFormed(h: Hypothesis): QualityCheck {
+  const parts: Array<[string, string | undefined]> = [
+    ['the persona (who, the role)', h.persona],
+    ['the intent (what they want, the means)', h.intent],
+    ['the benefit (why, the end)', h.benefit],
+  ];
+  const empty = parts.filter(([, value]) => !value?.trim()).map(([name]) => name);
+  const hollow = parts.filter(([, value]) => value?.trim() && !saysSomething(value));
+  if (hollow.length > 0) {
+    const quoted = hollow.map(([name, value]) => `${name} "${value!.trim()}"`);
+    return fail(
+      'well-formed',
+      hollow[0]![1]!.trim(),
+      `${joinList(quoted)} ${hollow.length > 1 ? 'say' : 'says'} nothing yet: write it in words.`,
+    );
+  }
+  if (empty.length > 0)
+    return fail('well-formed', null, `Missing ${joinList(empty)}: a hypothesis has all three.`);
+  return pass('well-formed', null, 'Role, means and end are all written.');
+}
+
+/**
+ * Two needs in one want: a conjunction followed by a second verb with its own object ("bookmark items and
+ * share them"). Two objects of one verb ("orders and invoices") and fixed pairs are one need.
+ */
+const SECOND_NEED =
+  /(?:\s(?:and(?:\s+also)?|as\s+well\s+as|plus|&)\s+|;\s*|,\s*(?:and\s+)?also\s+)(?:(?:to|then|can|could|also)\s+)?([a-z]{2,}\s+(?:the|a|an|my|our|their|his|her|its|them|it|all|any|every|each|some|new|more|to)\b)/i;
+const FIXED_PAIRS =
+  /\b(?:drag\s+and\s+drop|terms\s+and\s+conditions|pros\s+and\s+cons|black\s+and\s+white|copy\s+and\s+paste|cut\s+and\s+paste|pick\s+and\s+choose|search\s+and\s+replace|find\s+and\s+replace|back\s+and\s+forth|up\s+and\s+running)\b/gi;
+
+function checkAtomic(intent: string | undefined): QualityCheck {
+  const want = (intent ?? '').trim();
+  if (!saysSomething(want)) return pass('atomic', null, 'No want to split.');
+  const m = SECOND_NEED.exec(want.replace(FIXED_PAIRS, (pair) => pair.replace(/\s/g, '_')));
+  if (m) {
+    const phrase = want.slice(m.index).trim().slice(0, 80);
+    return fail('atomic', phrase, `"${phrase}" is a second need: write it as its own story.`);
+  }
+  return pass('atomic', want, 'One need.');
+}
+
+/** Brackets, examples and a second sentence belong in the description, not in the story. */
+const NOT_MINIMAL = [
+  { re: /[([{][^)\]}]*[)\]}]?/, why: 'adds a remark in brackets' },
+  {
+    re: /\b(?:e\.\s?g\.|i\.\s?e\.|for\s+example|for\s+instance|such\s+as|etc\.?)(?=\s|$|[,;:])/i,
+    why: 'gives examples',
+  },
+  { re: /[.!?]\s+\S[^]*$/, why: 'goes on with another sentence' },
+] as const;
+
+/** A sentence of the story that is not its "We expect …": "As a shopper, … We expect X to fall …" is fine. */
+const EXPECTATION_SENTENCE =
+  /^(?:as\s+a\s+(?:product\s+)?team,?\s+)?(?:we|i)\s+(?:also\s+|would\s+)?expect|^expected\b/i;
+
+function checkMinimal(h: Hypothesis, text: string | undefined): QualityCheck {
+  for (const [, value] of [
+    ['persona', h.persona],
+    ['intent', h.intent],
+    ['benefit', h.benefit],
+  ] as const) {
+    const part = (value ?? '').trim().replace(/[.!?]+$/, '');
+    for (const rule of NOT_MINIMAL) {
+      const m = rule.re.exec(part);
+      if (m) {
+        const phrase = m[0].trim().slice(0, 80);
+        return fail(
+          'minimal',
+          phrase,
+          `The story ${rule.why} ("${phrase}"): keep the story to one sentence.`,
+        );
+      }
+    }
+  }
+  if (text) {
+    const extra = extraSentence(text);
+    if (extra)
+      return fail(
+        'minimal',
+        extra,
+        `The story goes on with another sentence ("${extra}"): details belong in the description.`,
+      );
+  }
+  return pass('minimal', null, 'One sentence, no remarks or examples.');
+}
+
+/** The first sentence after the story's own that is neither its expectation nor empty. */
+function extraSentence(text: string): string | null {
+  const sentences = text
+    .slice(0, 4000)
+    .split(/(?<=[.!?])\s+(?=\S)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const sentence of sentences.slice(1)) {
+    if (!EXPECTATION_SENTENCE.test(sentence) && !/^so\s+that\b/i.test(sentence)) return sentence.slice(0, 80);
+  }
+  return null;
+}
+
+/** A build verb then a thing to build: "develop a mobile app", "add a Save button", "implement an API". */
+const BUILD_THEN_ARTEFACT =
+  /^(?:(?:develop|build|create|implement|add|design|introduce|integrate|install|deploy|code|program|set\s+up|make|put|place|display|show|have|provide|include|offer)\s+)(?:[\w'’-]+\s+){0,5}?(?:(?:mobile\s+|web\s+)?apps?|applications?|buttons?|pages?|screens?|dashboards?|chat-?bots?|bots?|widgets?|modules?|apis?|endpoints?|databases?|tables?|columns?|fields?|forms?|menus?|drop-?downs?|modals?|pop-?ups?|dialogs?|tabs?|icons?|links?|banners?|(?:push\s+|email\s+)?notifications?|features?|functionality|plugins?|plug-?ins?|portals?|websites?|sites?|systems?|interfaces?|ui|sections?|panels?|check-?box(?:es)?|toggles?|sliders?|carousels?|wizards?|scripts?|services?|integrations?)\b/i;
+/** "I want a Save for Later button": the want is a thing to build, not something the user does. */
+const NOUN_PHRASE_ARTEFACT =
+  /^(?:a|an|the|some|new)\s+(?:[\w'’-]+\s+){0,5}?(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|tabs?|banners?|icons?|links?|chat-?bots?|(?:mobile\s+)?apps?|pages?|screens?|dashboards?|widgets?|fields?|menus?|sliders?|carousels?|wizards?|features?|apis?|endpoints?|integrations?|notifications?)\b/i;
+/** The detector's evidence that only restates a leading verb: a user's own action ("edit my profile"). */
+function beyondLeadingVerb(verdict: RecipeVerdict): string[] {
+  return verdict.reasons.filter((r) => !(r.source === 'summary' && r.start === 0)).map((r) => r.phrase);
+}
+
+function checkProblemOriented(intent: string | undefined): QualityCheck {
+  const want = (intent ?? '').trim();
+  if (!saysSomething(want))
+    return fail('problem-oriented', null, 'No want written: say what the user needs.');
+  const built = BUILD_THEN_ARTEFACT.exec(want) ?? NOUN_PHRASE_ARTEFACT.exec(want);
+  if (built) {
+    const phrase = built[0];
+    return fail(
+      'problem-oriented',
+      phrase,
+      `"${phrase}" prescribes what to build: say what the user needs to do, and leave the solution to the squad.`,
+    );
+  }
+  const verdict = detectRecipe({ summary: want });
+  const evidence = beyondLeadingVerb(verdict);
+  if (verdict.isRecipe && evidence.length > 0) {
+    return fail(
+      'problem-oriented',
+      evidence[0]!,
+      `The want prescribes the solution ("${evidence.slice(0, 3).join('", "')}"): say what the user needs instead.`,
+    );
+  }
+  return pass('problem-oriented', want, 'The want is a need, not a solution.');
+}
+
+function checkMeasurable(expected: ExpectedOutcome | undefined, notBefore: string | undefined): QualityCheck {
+  const e = expected ?? {};
+  const metric = e.metric?.trim();
+  if (!metric) return fail('measurable', null, 'No metric: say which number should move.');
+  if (!saysSomething(metric))
+    return fail('measurable', metric, `"${metric}" is not a metric: name the number that should move.`);
+  const missing: string[] = [];
+  if (e.baseline === undefined) missing.push('its baseline today');
+  if (e.target === undefined) missing.push('the target');
+  if (!e.direction) missing.push('whether it should rise or fall');
+  if (!e.checkBy) missing.push('a date to check by');
+  if (missing.length > 0) return fail('measurable', metric, `Say ${joinList(missing)} for "${metric}".`);
+  const { baseline, target, direction } = e as Required<
+    Pick<ExpectedOutcome, 'baseline' | 'target' | 'direction'>
+  >;
+  if (baseline === target)
+    return fail('measurable', metric, `The target equals the baseline (${baseline}): nothing would move.`);
+  if ((direction === 'increase') !== target > baseline)
+    return fail(
+      'measurable',
+      `${direction} from ${baseline} to ${target}`,
+      `"${direction}" from ${baseline} to ${target} contradicts itself: fix the direction or the numbers.`,
+    );
+  if (notBefore && e.checkBy! < notBefore)
+    return fail('measurable', e.checkBy!, `The check-by date ${e.checkBy!} has passed: choose a day ahead.`);
+  return pass(
+    'measurable',
+    metric,
+    `"${metric}" to ${direction === 'increase' ? 'rise' : 'fall'} from ${baseline} to ${target} by ${e.checkBy!}.`,
+  );
+}
+
+/** All six checks, in the order of QUALITY_CRITERIA. */
+export function checkHypothesisQuality(input: QualityInput): QualityCheck[] {
+  const h = input.hypothesis;
+  return [
+    checkWellFormed(h),
+    checkAtomic(h.intent),
+    checkMinimal(h, input.text),
+    checkRole(h.persona),
+    checkProblemOriented(h.intent),
+    checkMeasurable(input.expected[0], input.checkByNotBefore),
+  ];
+}
+
+export function qualityOf(checks: QualityCheck[], criterion: QualityCriterion): QualityCheck {
+  return checks.find((c) => c.criterion === criterion)!;
+}
+
+function pass(criterion: QualityCriterion, phrase: string | null, why: string): QualityCheck {
+  return { criterion, ok: true, phrase, why };
+}
+function fail(criterion: QualityCriterion, phrase: string | null, why: string): QualityCheck {
+  return { criterion, ok: false, phrase, why };
+}
+
+function joinList(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

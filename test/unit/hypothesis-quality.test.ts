@@ -1,0 +1,251 @@
+import {
+  QUALITY_CRITERIA,
+  checkHypothesisQuality,
+  qualityOf,
+  type QualityInput,
+} from '../../src/domain/hypothesis-quality';
+import { parseStory } from '../../src/domain/story-parser';
+import { toExpected } from '../../src/domain/analyse-story';
+import { scoreIssue } from '../../src/domain/score';
+import { DEFAULT_SETTINGS } from '../../src/domain/settings';
+import { aBetDraft, aCompleteBet, aScoreInput } from '../support/builders';
+
+const bet = aBetDraft();
+const input = (overrides: Partial<QualityInput> = {}): QualityInput => ({
+  hypothesis: bet.hypothesis,
+  expected: [bet.expected],
+  ...overrides,
+});
+const check = (criterion: (typeof QUALITY_CRITERIA)[number], overrides: Partial<QualityInput> = {}) =>
+  qualityOf(checkHypothesisQuality(input(overrides)), criterion);
+const withHypothesis = (h: QualityInput['hypothesis']) => ({ hypothesis: { ...bet.hypothesis, ...h } });
+
+/** The essay's two stories, read by the story parser as the CLI and the panel's paste do. */
+function fromStory(text: string): QualityInput {
+  const parsed = parseStory(text, { now: new Date('2026-11-30T00:00:00Z') });
+  return {
+    hypothesis: {
+      persona: parsed.persona ?? undefined,
+      intent: parsed.intent ?? undefined,
+      benefit: parsed.benefit ?? undefined,
+    },
+    expected: [toExpected(parsed.expectedOutcome)],
+    text,
+  };
+}
+
+describe('hypothesis quality checks', () => {
+  it('returns the six named checks, each with a reason, and passes a good bet on every one', () => {
+    const checks = checkHypothesisQuality(input());
+    expect(checks.map((c) => c.criterion)).toEqual([
+      'well-formed',
+      'atomic',
+      'minimal',
+      'valid-role',
+      'problem-oriented',
+      'measurable',
+    ]);
+    for (const c of checks) {
+      expect(Object.keys(c).sort()).toEqual(['criterion', 'ok', 'phrase', 'why']);
+      expect(c.ok).toBe(true);
+      expect(c.why).toEqual(expect.any(String));
+    }
+  });
+
+  describe('well-formed', () => {
+    it('names the missing parts', () => {
+      const c = check('well-formed', { hypothesis: { persona: 'shopper' } });
+      expect(c.ok).toBe(false);
+      expect(c.why).toMatch(/intent.*benefit/);
+      expect(c.why).not.toMatch(/persona/);
+    });
+    it('does not take one letter for a part', () => {
+      const c = check('well-formed', { hypothesis: { persona: 'x', intent: 'y', benefit: 'z' } });
+      expect(c).toMatchObject({ ok: false, phrase: 'x' });
+      expect(c.why).toMatch(/"y"/);
+    });
+    it('does not take placeholders for a part', () => {
+      expect(check('well-formed', withHypothesis({ benefit: 'TBD' })).ok).toBe(false);
+    });
+  });
+
+  describe('atomic', () => {
+    it('flags two needs joined by "and"', () => {
+      const c = check(
+        'atomic',
+        withHypothesis({ intent: 'bookmark items in the cart and share them with a friend' }),
+      );
+      expect(c.ok).toBe(false);
+      expect(c.phrase).toMatch(/^and share them/);
+    });
+    it('keeps one verb with two objects, and fixed pairs, as one need', () => {
+      expect(check('atomic', withHypothesis({ intent: 'see my orders and invoices' })).ok).toBe(true);
+      expect(check('atomic', withHypothesis({ intent: 'drag and drop the items in my cart' })).ok).toBe(true);
+    });
+  });
+
+  describe('minimal', () => {
+    it('flags remarks in brackets', () => {
+      const c = check('minimal', withHypothesis({ intent: 'bookmark items (like on Amazon) in the cart' }));
+      expect(c).toMatchObject({ ok: false, phrase: '(like on Amazon)' });
+    });
+    it('flags examples', () => {
+      expect(check('minimal', withHypothesis({ intent: 'bookmark items, e.g. shoes' })).ok).toBe(false);
+    });
+    it('flags a second sentence in a part or in the story, but not its "We expect …"', () => {
+      expect(check('minimal', withHypothesis({ benefit: 'I can finish later. Also it looks nice' })).ok).toBe(
+        false,
+      );
+      const story =
+        'As a shopper, I want to bookmark items in the cart, so that I can finish later. The button is blue.';
+      expect(check('minimal', fromStory(story))).toMatchObject({ ok: false, phrase: 'The button is blue.' });
+      const withExpectation =
+        'As a shopper, I want to bookmark items in the cart, so that I can finish later. We expect cart drop-off to fall from 40% to 30% by 1 March.';
+      expect(check('minimal', fromStory(withExpectation)).ok).toBe(true);
+    });
+  });
+
+  describe('valid-role', () => {
+    it.each(['system', 'the system', 'developer', 'Developers', 'x', 'PO', 'product owner'])(
+      'refuses "%s"',
+      (persona) => {
+        const c = check('valid-role', withHypothesis({ persona }));
+        expect(c).toMatchObject({ ok: false, phrase: persona });
+      },
+    );
+    it.each(['shopper', 'clinic manager', 'returning customer', 'API integrator'])(
+      'accepts "%s"',
+      (persona) => {
+        expect(check('valid-role', withHypothesis({ persona })).ok).toBe(true);
+      },
+    );
+    it('asks for a role when there is none', () => {
+      expect(check('valid-role', { hypothesis: {} })).toMatchObject({ ok: false, phrase: null });
+    });
+  });
+
+  describe('problem-oriented', () => {
+    it('flags the essay\'s "Save for Later button" story as a recipe', () => {
+      const c = check(
+        'problem-oriented',
+        fromStory('As a PO, I want a Save for Later button so shoppers can store items in the cart.'),
+      );
+      expect(c.ok).toBe(false);
+      expect(c.phrase).toMatch(/Save for Later button/);
+    });
+    it("passes the essay's shopper hypothesis", () => {
+      const story =
+        'As a shopper, I want to bookmark items in the cart, so that I can come back and finish; we expect cart drop-off to fall from 40% to 30% by 1 March';
+      const checks = checkHypothesisQuality(fromStory(story));
+      expect(qualityOf(checks, 'problem-oriented').ok).toBe(true);
+      expect(checks.filter((c) => !c.ok)).toEqual([]);
+    });
+    it('flags a want that prescribes what to build', () => {
+      const c = check(
+        'problem-oriented',
+        withHypothesis({
+          intent: 'develop a mobile app with push notifications and a chatbot that reminds patients',
+        }),
+      );
+      expect(c).toMatchObject({ ok: false, phrase: 'develop a mobile app' });
+    });
+    it("uses the recipe detector's verdict on the want beyond its first verb", () => {
+      const c = check(
+        'problem-oriented',
+        withHypothesis({ intent: 'see my cart in a blue box in the upper right corner' }),
+      );
+      expect(c.ok).toBe(false);
+      expect(c.why).toMatch(/blue|upper right/);
+    });
+    it("reads a user's own action as a need, not a build instruction", () => {
+      for (const intent of [
+        'edit my profile',
+        'submit my timesheet',
+        'create an account',
+        'add items to my wishlist',
+      ])
+        expect(check('problem-oriented', withHypothesis({ intent })).ok).toBe(true);
+    });
+  });
+
+  describe('measurable', () => {
+    it('flags a direction that contradicts baseline and target', () => {
+      const c = check('measurable', {
+        expected: [{ ...bet.expected, direction: 'decrease', baseline: 40, target: 55 }],
+      });
+      expect(c.ok).toBe(false);
+      expect(c.why).toMatch(/contradicts/);
+    });
+    it('flags a check-by date in the past only when asked to judge the date', () => {
+      const past = { expected: [{ ...bet.expected, checkBy: '2020-01-01' }] };
+      expect(check('measurable', past).ok).toBe(true);
+      const c = check('measurable', { ...past, checkByNotBefore: '2026-11-30' });
+      expect(c).toMatchObject({ ok: false, phrase: '2020-01-01' });
+    });
+    it('says which parts are missing, and refuses a metric that says nothing', () => {
+      expect(check('measurable', { expected: [{ metric: 'cart drop-off' }] }).why).toMatch(
+        /baseline.*target.*rise or fall.*date/,
+      );
+      expect(check('measurable', { expected: [{ ...bet.expected, metric: 'z' }] }).ok).toBe(false);
+    });
+  });
+});
+
+describe('the score counts the checks', () => {
+  const part = (s: ReturnType<typeof scoreIssue>, id: string) => s.components.find((c) => c.id === id)!;
+
+  it('gives nonsense ("x", "y", "z") no hypothesis points', () => {
+    const s = scoreIssue(
+      aCompleteBet({ hypothesis: { persona: 'x', intent: 'y', benefit: 'z' } }),
+      DEFAULT_SETTINGS,
+    );
+    expect(part(s, 'hypothesis').points).toBe(0);
+    expect(part(s, 'hypothesis').hint).toMatch(/well-formed/);
+    expect(part(s, 'hypothesis').hint).toMatch(/valid-role/);
+  });
+
+  it('does not give full measurable marks to "decrease" from 40 to 55', () => {
+    const s = scoreIssue(
+      aCompleteBet({ expected: { ...bet.expected, direction: 'decrease', baseline: 40, target: 55 } }),
+      DEFAULT_SETTINGS,
+    );
+    expect(part(s, 'measurable').points).toBeLessThan(part(s, 'measurable').max);
+    expect(part(s, 'measurable').hint).toMatch(/^measurable: .*contradicts/);
+  });
+
+  it('does not give full measurable marks to a check-by date that has passed while it is being set', () => {
+    const input = aCompleteBet({ expected: { ...bet.expected, checkBy: '2021-05-01' } });
+    expect(part(scoreIssue(input, DEFAULT_SETTINGS), 'measurable').hint).toBeNull();
+    const setting = scoreIssue({ ...input, checkByNotBefore: '2026-11-30' }, DEFAULT_SETTINGS);
+    expect(part(setting, 'measurable').hint).toMatch(/has passed/);
+  });
+
+  it('names the failing criterion in the hints, and takes framing points from a recipe want', () => {
+    const s = scoreIssue(
+      aCompleteBet({
+        hypothesis: {
+          persona: 'developer',
+          intent: 'a Save for Later button',
+          benefit: 'shoppers can store items',
+        },
+      }),
+      DEFAULT_SETTINGS,
+    );
+    expect(part(s, 'hypothesis').hint).toMatch(/^valid-role: /);
+    expect(part(s, 'problemFraming')).toMatchObject({ points: 0 });
+    expect(part(s, 'problemFraming').hint).toMatch(/^problem-oriented: /);
+  });
+
+  it('speaks of the hypothesis when it states the problem but the Jira text is a recipe', () => {
+    const s = scoreIssue(
+      aCompleteBet({ framing: { isRecipe: true, recipePhrases: ['Make it blue'], problemSignals: 0 } }),
+      DEFAULT_SETTINGS,
+    );
+    expect(part(s, 'problemFraming').detail).toMatch(/Your hypothesis states the problem/);
+    expect(part(s, 'problemFraming').hint).toMatch(/Replace or prefix the Jira description/);
+  });
+
+  it('still gives an empty item nothing for its hypothesis', () => {
+    expect(part(scoreIssue(aScoreInput(), DEFAULT_SETTINGS), 'hypothesis').points).toBe(0);
+  });
+});

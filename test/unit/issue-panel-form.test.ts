@@ -1,0 +1,44 @@
+import { assessIssue } from '../../src/domain/assess-issue';
+import { checkByNotBefore } from '../../src/domain/issue-lens';
+import { DEFAULT_SETTINGS } from '../../src/domain/settings';
+import { checkValues, scorableDraft, valuesOf } from '../../static/issue-panel/src/form';
+import { aBetDraft } from '../support/builders';
+
+/** The panel's live score, as App.tsx computes it on every keystroke. */
+function liveScore(values: ReturnType<typeof valuesOf>, stored = aBetDraft(), today = '2026-11-30') {
+  const checked = checkValues(values, stored, today);
+  const draft = checked.ok ? checked.draft : scorableDraft(values);
+  const { score } = assessIssue(
+    {
+      key: 'DEMO-1',
+      summary: 'Shoppers lose their cart',
+      description: null,
+      statusCategory: 'new',
+      parent: null,
+    },
+    draft,
+    new Map(),
+    DEFAULT_SETTINGS,
+    { checkByNotBefore: checkByNotBefore(draft, stored, today) },
+  );
+  return { checked, measurable: score.components.find((c) => c.id === 'measurable')! };
+}
+
+describe('the issue panel form applies the save checks before Save', () => {
+  it('does not show full measurable marks for "decrease" from 40 to 55', () => {
+    const values = { ...valuesOf(aBetDraft()), direction: 'decrease', baseline: '40', target: '55' };
+    const { checked, measurable } = liveScore(values);
+    expect(checked.ok).toBe(false);
+    expect(measurable.points).toBeLessThan(measurable.max);
+    expect(measurable.hint).toMatch(/^measurable: /);
+  });
+
+  it('refuses a check-by date newly set in the past at its field, and keeps a stored one that came due', () => {
+    const values = { ...valuesOf(aBetDraft()), checkBy: '2021-01-01' };
+    const { checked, measurable } = liveScore(values);
+    expect(checked).toEqual({ ok: false, errors: { checkBy: expect.stringMatching(/already passed/) } });
+    expect(measurable.hint).toMatch(/has passed/);
+    const stored = aBetDraft({ expected: { ...aBetDraft().expected, checkBy: '2021-01-01' } });
+    expect(liveScore(values, stored).checked.ok).toBe(true);
+  });
+});
