@@ -1,3 +1,4 @@
+import type { QualityCheck } from './hypothesis-quality';
 import { detectRecipe } from './recipe-detector';
 import type { ExpectedOutcome } from './schemas';
 import { scoreIssue, type Score } from './score';
@@ -14,7 +15,11 @@ export interface StoryAnalysis {
   intent: string | null;
   benefit: string | null;
   expectedOutcome: ParsedExpectedOutcome | null;
+  /** Every expectation the story states, the first being `expectedOutcome`. */
+  expectedOutcomes: ParsedExpectedOutcome[];
   recipe: { isRecipe: boolean; confidence: number; reasons: Array<{ phrase: string; why: string }> };
+  /** The six hypothesis quality checks, each with the words it judged and why. */
+  quality: QualityCheck[];
   score: Pick<Score, 'total' | 'components'>;
 }
 
@@ -41,6 +46,7 @@ export function analyseStory(
         recipePhrases: recipe.reasons.map((r) => r.phrase),
         problemSignals: recipe.problemSignals.length,
       },
+      storyText: text,
     },
     settings,
   );
@@ -50,11 +56,13 @@ export function analyseStory(
     intent: parsed.intent,
     benefit: parsed.benefit,
     expectedOutcome: parsed.expectedOutcome,
+    expectedOutcomes: parsed.expectedOutcomes,
     recipe: {
       isRecipe: recipe.isRecipe,
       confidence: recipe.confidence,
       reasons: recipe.reasons.map(({ phrase, why }) => ({ phrase, why })),
     },
+    quality: score.quality,
     score: { total: score.total, components: score.components },
   };
 }

@@ -48,6 +48,11 @@ export function saysSomething(text: string | undefined | null): boolean {
   return /\p{L}{3,}/u.test(value);
 }
 
+function namesSomeone(text: string | undefined): boolean {
+  const value = (text ?? '').trim();
+  return /\p{L}{2}/u.test(value) && !PLACEHOLDER.test(value);
+}
+
 /** The app itself, its makers, or its backlog's author: none of them is a user with a need. */
 const NOT_A_USER_ROLE =
   /^(?:(?:the|a|an|our|my)\s+)?(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|program|code|website|site|tool|developers?|devs?|programmers?|engineers?|(?:dev(?:elopment)?|engineering|scrum|product)\s+team|team|po|product\s+owner|scrum\s+master|i|we|me|us)$/i;
@@ -55,7 +60,7 @@ const NOT_A_USER_ROLE =
 function checkRole(persona: string | undefined): QualityCheck {
   const role = (persona ?? '').trim();
   if (!role) return fail('valid-role', null, 'No role: say who has the need, e.g. "a returning shopper".');
-  if (!/\p{L}{2}/u.test(role) || PLACEHOLDER.test(role))
+  if (!namesSomeone(role))
     return fail('valid-role', role, `"${role}" is not a role: name the person who uses the product.`);
   if (NOT_A_USER_ROLE.test(role))
     return fail(
@@ -73,7 +78,10 @@ function checkWellFormed(h: Hypothesis): QualityCheck {
     ['the benefit (why, the end)', h.benefit],
   ];
   const empty = parts.filter(([, value]) => !value?.trim()).map(([name]) => name);
-  const hollow = parts.filter(([, value]) => value?.trim() && !saysSomething(value));
+  // A role may be short ("PO", "QA"); a want or a reason needs a real word.
+  const hollow = parts.filter(
+    ([, value], index) => value?.trim() && !(index === 0 ? namesSomeone(value) : saysSomething(value)),
+  );
   if (hollow.length > 0) {
     const quoted = hollow.map(([name, value]) => `${name} "${value!.trim()}"`);
     return fail(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  MAX_ALSO_EXPECTED,
   expectedOutcomeSchema,
   hypothesisSchema,
   killCriteriaSchema,
@@ -38,6 +39,8 @@ export const storedLensSchema = z
     version: z.number().int().min(0).default(0),
     hypothesis: hypothesisSchema.catch({}),
     expected: expectedOutcomeSchema.catch({}),
+    // Added with the second expectation; a lens stored before it reads as having none.
+    alsoExpected: z.array(expectedOutcomeSchema).max(MAX_ALSO_EXPECTED).catch([]).default([]),
     outcomeId: outcomeIdSchema.nullable().catch(null).default(null),
     killCriteria: killCriteriaSchema.catch({}),
     result: resultSchema.nullable().catch(null).default(null),
@@ -104,6 +107,7 @@ export function applyDraft(
     version: current.version + 1,
     hypothesis: draft.hypothesis,
     expected: draft.expected,
+    alsoExpected: draft.alsoExpected ?? [],
     outcomeId: draft.outcomeId ?? null,
     killCriteria: draft.killCriteria,
     result: draft.result ?? null,
@@ -121,6 +125,7 @@ export function draftOf(lens: IssueLens): IssueLensDraft {
   return {
     hypothesis: lens.hypothesis,
     expected: lens.expected,
+    ...(lens.alsoExpected.length ? { alsoExpected: lens.alsoExpected } : {}),
     ...(lens.outcomeId ? { outcomeId: lens.outcomeId } : {}),
     killCriteria: lens.killCriteria,
     ...(lens.result ? { result: lens.result } : {}),

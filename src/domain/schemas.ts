@@ -171,10 +171,18 @@ export const resultSchema = z.object({
 });
 export type Result = z.infer<typeof resultSchema>;
 
+/** How many expectations beyond the first one issue keeps. */
+export const MAX_ALSO_EXPECTED = 5;
+
 /** Everything the product owner writes on one issue, as the panel sends it. */
 export const issueLensDraftSchema = z.object({
   hypothesis: hypothesisSchema.default({}),
   expected: expectedOutcomeSchema.default({}),
+  /** Further expectations of the same bet ("… and increase return-shopper conversion by 10 percent"). */
+  alsoExpected: z
+    .array(expectedOutcomeSchema)
+    .max(MAX_ALSO_EXPECTED, { error: `At most ${MAX_ALSO_EXPECTED} further expectations can be kept.` })
+    .optional(),
   outcomeId: outcomeIdSchema.optional(),
   killCriteria: killCriteriaSchema.default({}),
   result: resultSchema.optional(),

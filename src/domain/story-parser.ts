@@ -34,7 +34,10 @@ export interface ParsedStory {
   persona: string | null;
   intent: string | null;
   benefit: string | null;
+  /** The first expectation (what the score measures); null when none could be read. */
   expectedOutcome: ParsedExpectedOutcome | null;
+  /** Every expectation, in the order written: "reduce X and increase Y" gives two. */
+  expectedOutcomes: ParsedExpectedOutcome[];
   missing: StoryPart[];
   notes: string[];
 }
@@ -496,6 +499,70 @@ interface OutcomeResult {
   notes: string[];
 }
 
+/**
+ * Where one expectation ends and the next begins: an "and" (or ";") whose own part names a change of its own,
+ * as in "reduce our drop-off rate and increase return-shopper conversion by 10 percent" or "… and conversion
+ * to rise". An "and" inside a metric ("drop-off and bounce rate") has no change word after it and does not split.
+ */
+// Starts with a literal so a run of spaces cannot make it backtrack; the spaces around are trimmed later.
+const PART_JOIN_RE =
+  /(?:;|\band\b|\bas well as\b|,[ \t]{0,3}also\b)(?:[ \t]{1,3}also\b)?(?:[ \t]{1,3}to\b)?/gi;
+
+/** Bounds on the split: a clause longer than this, or with more parts, is not a list of expectations. */
+const MAX_SPLIT_CHARS = 2000;
+const MAX_EXPECTATIONS = 8;
+const PART_WINDOW = 300;
+
+function splitExpectations(clause: string): string[] {
+  const parts: string[] = [];
+  const changes = (text: string) => DECREASE_RE.test(text) || INCREASE_RE.test(text);
+  const scan = clause.length > MAX_SPLIT_CHARS ? clause.slice(0, MAX_SPLIT_CHARS) : clause;
+  let start = 0;
+  PART_JOIN_RE.lastIndex = 0;
+  for (let m = PART_JOIN_RE.exec(scan); m !== null; m = PART_JOIN_RE.exec(scan)) {
+    // Each side is read within a short window, so the split stays linear in the clause.
+    const before = clause.slice(Math.max(start, m.index - PART_WINDOW), m.index);
+    const rest = clause.slice(m.index + m[0].length, m.index + m[0].length + PART_WINDOW);
+    const nextJoin = rest.search(/\band\b|\bas well as\b|;/i);
+    const after = nextJoin < 0 ? rest : rest.slice(0, nextJoin);
+    if (changes(before) && changes(after)) {
+      parts.push(clause.slice(start, m.index).replace(/[\s,]+$/, ''));
+      start = m.index + m[0].length;
+      if (parts.length === MAX_EXPECTATIONS - 1) break;
+    }
+  }
+  PART_JOIN_RE.lastIndex = 0;
+  parts.push(clause.slice(start));
+  return parts;
+}
+
+interface OutcomesResult {
+  outcomes: ParsedExpectedOutcome[];
+  notes: string[];
+}
+
+/** Every expectation in the clause; a date said once at the end ("… by 1 March") holds for each part. */
+function parseExpectations(clause: string, now: Date | undefined): OutcomesResult {
+  const parts = splitExpectations(clause);
+  if (parts.length === 1) {
+    const one = parseExpectation(clause, now);
+    return { outcomes: one.outcome ? [one.outcome] : [], notes: one.notes };
+  }
+  const shared = resolveCheckBy(parts[parts.length - 1]!, now).value;
+  const outcomes: ParsedExpectedOutcome[] = [];
+  const notes: string[] = [];
+  for (const part of parts) {
+    const res = parseExpectation(part, now);
+    notes.push(...res.notes.filter((n) => !n.startsWith('A "We expect')));
+    if (res.outcome) outcomes.push({ ...res.outcome, checkBy: res.outcome.checkBy ?? shared });
+    else
+      notes.push(
+        `The part "${part.trim().slice(0, 80)}" names no metric that could be read; it is not kept.`,
+      );
+  }
+  return { outcomes, notes };
+}
+
 function parseExpectation(clause: string, now: Date | undefined): OutcomeResult {
   const notes: string[] = [];
   const dec = DECREASE_RE.exec(clause);
@@ -521,14 +588,8 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
       .replace(/^\s*that\s+/i, '')
       .trim();
     const subject = stripDeterminers(subjectRaw);
-    let afterVerb = clause.slice(verb.index + verb[0].length);
-    // Only the first "… and increase …" part belongs to this outcome.
-    const nextVerb = /\band\s+(?:to\s+|will\s+|also\s+)?\w+/i.exec(afterVerb);
-    if (nextVerb && (DECREASE_RE.test(nextVerb[0]) || INCREASE_RE.test(nextVerb[0]))) {
-      notes.push('The expectation names more than one change; only the first is captured.');
-      afterVerb = afterVerb.slice(0, nextVerb.index);
-    }
-    scope = clause.slice(0, verb.index + verb[0].length) + afterVerb;
+    const afterVerb = clause.slice(verb.index + verb[0].length);
+    scope = clause;
     if (subject.length > 0 && !SUBJECT_PRONOUN_RE.test(subject) && subject.length <= 80) {
       metric = metricPhrase(subject) ?? subject;
     } else {
@@ -630,13 +691,14 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   const stopAt = expectation ? sentenceStartOf(input, expectation.start) : limit;
   const parts = parseStoryForm(input, limit, stopAt);
 
-  let expectedOutcome: ParsedExpectedOutcome | null = null;
+  let expectedOutcomes: ParsedExpectedOutcome[] = [];
   const outcomeNotes: string[] = [];
   if (expectation) {
-    const res = parseExpectation(input.slice(expectation.clauseStart, expectation.clauseEnd), now);
-    expectedOutcome = res.outcome;
+    const res = parseExpectations(input.slice(expectation.clauseStart, expectation.clauseEnd), now);
+    expectedOutcomes = res.outcomes;
     outcomeNotes.push(...res.notes);
   }
+  const expectedOutcome = expectedOutcomes[0] ?? null;
 
   const missing: StoryPart[] = [];
   if (parts.persona === null) missing.push('persona');
@@ -653,6 +715,7 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
     intent: parts.intent,
     benefit: parts.benefit,
     expectedOutcome,
+    expectedOutcomes,
     missing,
     notes,
   };

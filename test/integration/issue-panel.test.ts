@@ -180,6 +180,25 @@ describe('saving the lens', () => {
     expect(loaded.lens.storedScore).toBe(saved.score);
   });
 
+  it('keeps every expectation, and reads a lens stored before there could be more than one', async () => {
+    const conversion = {
+      metric: 'return-shopper conversion',
+      baseline: 2,
+      target: 3,
+      direction: 'increase' as const,
+    };
+    const draft = aBetDraft({ alsoExpected: [conversion] });
+    data(await save('member', { version: 0, draft }));
+    expect(stored()).toMatchObject({ alsoExpected: [conversion] });
+    expect(data(await load('member')).lens.draft.alsoExpected).toEqual([conversion]);
+    // Written by the version before: one expectation, no list.
+    const { alsoExpected: _dropped, ...old } = stored()!;
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, old);
+    const loaded = data(await load('member')).lens;
+    expect(loaded.draft).toEqual(aBetDraft());
+    expect(data(await save('member', { version: loaded.version, draft: loaded.draft })).lens.version).toBe(2);
+  });
+
   it('refuses a viewer and an outsider with NOT_AUTHORIZED and leaves the stored lens as it was', async () => {
     data(await save('member', { version: 0, draft: aBetDraft() }));
     const before = JSON.stringify(stored());

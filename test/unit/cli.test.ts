@@ -59,7 +59,9 @@ describe('outcome-lens stories', () => {
       'intent',
       'benefit',
       'expectedOutcome',
+      'expectedOutcomes',
       'recipe',
+      'quality',
       'score',
     ]);
     expect(lines[0]).toMatchObject({
@@ -74,6 +76,34 @@ describe('outcome-lens stories', () => {
     );
     expect(lines[0]!.score.total).toBeGreaterThan(lines[1]!.score.total);
     expect(lines[0]!.score.components).toHaveLength(6);
+  });
+
+  it('adds the six quality checks and every expected outcome', async () => {
+    const { lines } = await run(
+      ['stories', '-'],
+      [
+        'As a PO, I want a Save for Later button so shoppers can store items in the cart.',
+        'As a shopper, I want to bookmark items in the cart, so that I can come back and finish. We expect this will reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
+      ].join('\n'),
+    );
+    const [recipe, hypothesis] = lines as unknown as Array<{
+      quality: Array<{ criterion: string; ok: boolean; phrase: string | null; why: string }>;
+      expectedOutcomes: Array<{ metric: string }>;
+    }>;
+    const criteria = ['well-formed', 'atomic', 'minimal', 'valid-role', 'problem-oriented', 'measurable'];
+    expect(recipe!.quality.map((q) => q.criterion)).toEqual(criteria);
+    const failing = (line: typeof recipe) => line!.quality.filter((q) => !q.ok).map((q) => q.criterion);
+    expect(failing(recipe)).toEqual(['valid-role', 'problem-oriented', 'measurable']);
+    expect(recipe!.quality.find((q) => q.criterion === 'problem-oriented')!.phrase).toBe(
+      'a Save for Later button',
+    );
+    expect(recipe!.expectedOutcomes).toEqual([]);
+    expect(hypothesis!.expectedOutcomes.map((e) => e.metric)).toEqual([
+      'drop-off rate',
+      'return-shopper conversion',
+    ]);
+    // A relative change and no date: the expectation is not yet measurable, and says why.
+    expect(failing(hypothesis)).toEqual(['measurable']);
   });
 
   it('skips blank, binary and over-long lines with a note on stderr, and carries on', async () => {

@@ -1,7 +1,14 @@
 import { assessIssue } from '../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../src/domain/issue-lens';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
-import { checkValues, scorableDraft, valuesOf } from '../../static/issue-panel/src/form';
+import {
+  applyStory,
+  checkValues,
+  describeExpected,
+  emptyValues,
+  scorableDraft,
+  valuesOf,
+} from '../../static/issue-panel/src/form';
 import { aBetDraft } from '../support/builders';
 
 /** The panel's live score, as App.tsx computes it on every keystroke. */
@@ -40,5 +47,18 @@ describe('the issue panel form applies the save checks before Save', () => {
     expect(measurable.hint).toMatch(/has passed/);
     const stored = aBetDraft({ expected: { ...aBetDraft().expected, checkBy: '2021-01-01' } });
     expect(liveScore(values, stored).checked.ok).toBe(true);
+  });
+});
+
+describe('a pasted story with more than one expectation', () => {
+  it('fills the first into the fields and keeps the others, saying so', () => {
+    const { values, alsoExpected } = applyStory(
+      emptyValues(),
+      'As a shopper, I want to bookmark items in the cart, so that I can come back and finish. We expect this will reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
+      new Date('2026-11-30T00:00:00Z'),
+    );
+    expect(values).toMatchObject({ metric: 'drop-off rate', baseline: '40', direction: 'decrease' });
+    expect(alsoExpected).toEqual([{ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }]);
+    expect(describeExpected(alsoExpected[0]!)).toBe('return-shopper conversion to rise');
   });
 });

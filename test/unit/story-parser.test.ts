@@ -34,8 +34,12 @@ describe('parseStory', () => {
       expect(story.expectedOutcome).toEqual(
         outcome({ metric: 'drop-off rate', baseline: 40, unit: '%', direction: 'decrease' }),
       );
+      expect(story.expectedOutcomes).toEqual([
+        outcome({ metric: 'drop-off rate', baseline: 40, unit: '%', direction: 'decrease' }),
+        outcome({ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }),
+      ]);
       expect(story.missing).toEqual([]);
-      expect(story.notes.join(' ')).toMatch(/more than one change/);
+      expect(story.notes.join(' ')).toMatch(/"by 10 percent" is a relative change/);
     });
 
     it('reads the old-way recipe as a story whose intent is the button and whose benefit follows "so"', () => {
@@ -252,6 +256,47 @@ describe('parseStory', () => {
   });
 
   describe('expected outcomes ("We expect …")', () => {
+    it('keeps every expectation of a list, each with the date said once at the end', () => {
+      const story = parseStory(
+        'We expect cart drop-off to fall from 40% to 30% and conversion to rise from 2% to 3% by 2027-03-01.',
+      );
+      expect(story.expectedOutcomes).toEqual([
+        outcome({
+          metric: 'cart drop-off',
+          baseline: 40,
+          target: 30,
+          unit: '%',
+          direction: 'decrease',
+          checkBy: '2027-03-01',
+        }),
+        outcome({
+          metric: 'conversion',
+          baseline: 2,
+          target: 3,
+          unit: '%',
+          direction: 'increase',
+          checkBy: '2027-03-01',
+        }),
+      ]);
+      expect(story.expectedOutcome).toEqual(story.expectedOutcomes[0]);
+    });
+
+    it('does not split a metric that has an "and" in it', () => {
+      expect(
+        parseStory('We expect drop-off from 40 to 30 and fewer support calls.').expectedOutcomes,
+      ).toHaveLength(1);
+    });
+
+    it('says plainly which part of a list it could not keep', () => {
+      const story = parseStory('We expect cart drop-off to fall from 40% to 30% and to increase by 5.');
+      expect(story.expectedOutcomes).toHaveLength(1);
+      expect(story.notes.join(' ')).toMatch(/The part "increase by 5\.?" names no metric .* not kept/);
+    });
+
+    it('gives no expectations, not an empty one, for a text without "We expect"', () => {
+      expect(parseStory('Shoppers lose their carts').expectedOutcomes).toEqual([]);
+    });
+
     it('reads a baseline from "our 40 percent drop-off rate" without inventing a target', () => {
       expect(parseStory('We expect this will reduce our 40 percent drop-off rate.').expectedOutcome).toEqual(
         outcome({ metric: 'drop-off rate', baseline: 40, unit: '%', direction: 'decrease' }),

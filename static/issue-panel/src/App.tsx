@@ -13,6 +13,7 @@ import {
 import type { ErrorAnswer } from '../../../src/contract/answer';
 import { assessIssue } from '../../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../../src/domain/issue-lens';
+import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
@@ -24,6 +25,7 @@ import {
   FIELD_NAMES,
   applyStory,
   checkValues,
+  describeExpected,
   errorsByField,
   scorableDraft,
   valuesOf,
@@ -106,7 +108,16 @@ function Panel({ data }: { data: PanelLoadData }) {
     [data.issue],
   );
   const today = new Date().toISOString().slice(0, 10);
-  const checked = useMemo(() => checkValues(values, base.draft, today), [values, base.draft, today]);
+  const [alsoExpected, setAlsoExpected] = useState<ExpectedOutcome[]>(
+    () => data.lens.draft.alsoExpected ?? [],
+  );
+  const checked = useMemo(() => {
+    const result = checkValues(values, base.draft, today);
+    // Further expectations come from a pasted story and are sent as they are; the resolver checks them.
+    return result.ok && alsoExpected.length
+      ? { ok: true as const, draft: { ...result.draft, alsoExpected } }
+      : result;
+  }, [values, base.draft, today, alsoExpected]);
   // The same checks the save applies: a date set in the past, a direction the numbers contradict.
   const assessment = useMemo(() => {
     const draft = checked.ok ? checked.draft : scorableDraft(values);
@@ -186,6 +197,7 @@ function Panel({ data }: { data: PanelLoadData }) {
     if (!conflict?.theirs) return;
     setBase(conflict.theirs);
     setValues(valuesOf(conflict.theirs.draft));
+    setAlsoExpected(conflict.theirs.draft.alsoExpected ?? []);
     setConflict(null);
   };
   const keepMine = () => {
@@ -210,12 +222,15 @@ function Panel({ data }: { data: PanelLoadData }) {
     setTimeout(() => pasteButtonRef.current?.focus(), 0);
   };
   const fillFromStory = () => {
-    const { values: next, filled, notes } = applyStory(values, story, new Date());
+    const { values: next, filled, notes, alsoExpected: more } = applyStory(values, story, new Date());
     setValues(next);
+    if (more.length) setAlsoExpected(more);
     setPasteOpen(false);
     setPasteNote(
       filled.length
-        ? `Filled ${filled.map((f) => FIELD_LABELS[f]).join(', ')} from the story. Review them, then Save.`
+        ? `Filled ${filled.map((f) => FIELD_LABELS[f]).join(', ')} from the story${
+            more.length ? `, and ${more.length} further expectation${more.length > 1 ? 's' : ''}` : ''
+          }. Review them, then Save.${notes.some((n) => /not kept|left out/.test(n)) ? ` ${notes.filter((n) => /not kept|left out/.test(n)).join(' ')}` : ''}`
         : `No persona, intent, benefit or metric could be read from that story${notes.length ? ` (${notes.join(' ')})` : ''}. Fill the fields by hand.`,
     );
     setTimeout(() => focusField(filled[0] ?? 'persona'), 0);
@@ -384,6 +399,28 @@ function Panel({ data }: { data: PanelLoadData }) {
               />
               <TextInput {...common('checkBy')} type="date" />
             </div>
+            {alsoExpected.length ? (
+              <div data-testid="also-expected">
+                <p className="ol-help">Also expected (the score measures the first):</p>
+                <ul>
+                  {alsoExpected.map((e, index) => (
+                    <li key={`${index}-${e.metric ?? ''}`}>
+                      {describeExpected(e)}{' '}
+                      {editable ? (
+                        <button
+                          type="button"
+                          className="ol-btn"
+                          aria-label={`Remove the expectation ${describeExpected(e)}`}
+                          onClick={() => setAlsoExpected((list) => list.filter((_, i) => i !== index))}
+                        >
+                          Remove
+                        </button>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
             <SelectInput {...common('outcomeId')} options={outcomeOptions} help={outcomeHelp} />
           </div>
         </fieldset>

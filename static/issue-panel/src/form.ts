@@ -4,7 +4,13 @@
  */
 import { toExpected } from '../../../src/domain/analyse-story';
 import { checkByNotBefore } from '../../../src/domain/issue-lens';
-import { fieldErrors, issueLensDraftSchema, type IssueLensDraft } from '../../../src/domain/schemas';
+import {
+  MAX_ALSO_EXPECTED,
+  fieldErrors,
+  issueLensDraftSchema,
+  type ExpectedOutcome,
+  type IssueLensDraft,
+} from '../../../src/domain/schemas';
 import { parseStory } from '../../../src/domain/story-parser';
 
 export const FIELD_NAMES = [
@@ -216,9 +222,14 @@ export function applyStory(
   values: FormValues,
   story: string,
   now: Date,
-): { values: FormValues; filled: FieldName[]; notes: string[] } {
+): { values: FormValues; filled: FieldName[]; notes: string[]; alsoExpected: ExpectedOutcome[] } {
   const parsed = parseStory(story, { now });
   const expected = toExpected(parsed.expectedOutcome);
+  const alsoExpected = parsed.expectedOutcomes.slice(1, 1 + MAX_ALSO_EXPECTED).map(toExpected);
+  const notes = [...parsed.notes];
+  const dropped = parsed.expectedOutcomes.length - 1 - alsoExpected.length;
+  if (dropped > 0)
+    notes.push(`Only ${MAX_ALSO_EXPECTED + 1} expectations are kept; ${dropped} more were left out.`);
   const next = { ...values };
   const filled: FieldName[] = [];
   const set = (field: FieldName, value: string | number | undefined | null) => {
@@ -235,7 +246,17 @@ export function applyStory(
   set('unit', expected.unit);
   set('direction', expected.direction);
   set('checkBy', expected.checkBy);
-  return { values: next, filled, notes: parsed.notes };
+  return { values: next, filled, notes, alsoExpected };
+}
+
+/** One expectation in words: "conversion to rise from 2% to 3% by 2027-03-01". */
+export function describeExpected(e: ExpectedOutcome): string {
+  const unit = e.unit ?? '';
+  const move = e.direction === 'decrease' ? 'to fall' : e.direction === 'increase' ? 'to rise' : 'to move';
+  const from = e.baseline !== undefined ? ` from ${e.baseline}${unit}` : '';
+  const to = e.target !== undefined ? ` to ${e.target}${unit}` : '';
+  const by = e.checkBy ? ` by ${e.checkBy}` : '';
+  return `${e.metric ?? 'a metric'} ${move}${from}${to}${by}`;
 }
 
 export const FIELD_LABELS: Record<FieldName, string> = {
