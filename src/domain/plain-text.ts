@@ -116,9 +116,46 @@ const LINE_BREAK = /\\\\/g;
 const TRAILING_SPACE = /[ \t]+$/gm;
 const BLANK_LINES = /\n{3,}/g;
 
+// HTML that Jira Server exports wrap in {html}…{html}: tags go, their text stays. Every pattern starts with a
+// literal and bounds its repetition, so a block is read in one pass.
+const HTML_BLOCK = /\{html\}([\s\S]*?)(?:\{html\}|$)/gi;
+const HTML_HIDDEN = /<(script|style)\b[^>]{0,500}>[\s\S]*?(?:<\/\1\s{0,5}>|$)/gi;
+const HTML_LIST_ITEM = /<li\b[^>]{0,500}>/gi;
+const HTML_BREAK = /<(?:br|hr)\b[^>]{0,500}>|<\/(?:p|div|h[1-6]|tr|ul|ol|table|blockquote|pre)\s{0,5}>/gi;
+const HTML_CELL = /<\/t[dh]\s{0,5}>/gi;
+const HTML_TAG = /<\/?[a-zA-Z!][^<>]{0,1000}>/g;
+const HTML_ENTITY = /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));/g;
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
+
+function decodeEntity(_m: string, dec?: string, hex?: string, name?: string): string {
+  if (name) return NAMED_ENTITIES[name] ?? '';
+  const code = dec !== undefined ? Number(dec) : parseInt(hex ?? '', 16);
+  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+}
+
+/** The text of an HTML fragment: hidden parts dropped, blocks on their own lines, entities decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(HTML_HIDDEN, '')
+    .replace(HTML_LIST_ITEM, '\n- ')
+    .replace(HTML_CELL, ' | ')
+    .replace(HTML_BREAK, '\n')
+    .replace(HTML_TAG, '')
+    .replace(HTML_ENTITY, decodeEntity)
+    .replace(/[ \t]+\n/g, '\n');
+}
+
 function wikiToText(source: string): string {
   let text = source.replace(/\r\n?/g, '\n');
   text = text.replace(CODE_BLOCK, `\n${CODE_MARKER}\n`);
+  text = text.replace(HTML_BLOCK, (_m, html: string) => `\n${htmlToText(html)}\n`);
   text = text.replace(MONO, '$1');
   text = text.replace(LINK_WITH_TEXT, (_m, label: string, url: string) => (label.trim() ? label : url));
   text = text.replace(LINK_PLAIN, '$1');

@@ -97,6 +97,26 @@ describe('toPlainText', () => {
     });
   });
 
+  describe('with HTML that Jira Server exports wrap in {html}', () => {
+    it('keeps the text of the tags, one block a line, and decodes entities', () => {
+      const description =
+        'Intro line\n{html}<div><p>Shoppers <b>lose</b> their cart &amp; leave.</p><ul><li>Make it blue</li><li>Put it top&nbsp;right</li></ul><br/>Cost: &lt;10&#37;</div>{html}\nOutro';
+      expect(toPlainText(description)).toBe(
+        'Intro line\n\nShoppers lose their cart & leave.\n\n- Make it blue\n- Put it top right\n\nCost: <10%\n\nOutro',
+      );
+    });
+
+    it('drops scripts and styles, and reads an unclosed block to the end', () => {
+      expect(toPlainText('{html}<style>p { color: red }</style><script>alert(1)</script><p>Hello</p>')).toBe(
+        'Hello',
+      );
+    });
+
+    it('leaves angle brackets outside an {html} block as they are', () => {
+      expect(toPlainText('Compare a<b and List<String>')).toBe('Compare a<b and List<String>');
+    });
+  });
+
   describe('with odd input', () => {
     it('returns an empty string for null, undefined and non-text values', () => {
       expect(toPlainText(null)).toBe('');
@@ -107,6 +127,10 @@ describe('toPlainText', () => {
 
     it('stays fast on 50 KB of unbalanced markup', () => {
       for (const s of [
+        '{html}<p>'.repeat(5_000) + 'x',
+        '{html}' + '<a'.repeat(25_000),
+        '{html}<script>' + '<'.repeat(50_000),
+        '{html}' + '&#'.repeat(25_000),
         '{code}'.repeat(8_000) + 'x',
         '*'.repeat(50_000),
         '[|'.repeat(25_000),
