@@ -1,4 +1,4 @@
-import type { QualityCheck } from './hypothesis-quality';
+import { wantEvidenceIn, type QualityCheck } from './hypothesis-quality';
 import { detectRecipe } from './recipe-detector';
 import type { ExpectedOutcome } from './schemas';
 import { scoreIssue, type Score } from './score';
@@ -30,6 +30,8 @@ export function analyseStory(
 ): StoryAnalysis {
   const parsed = parseStory(text, { now });
   const recipe = detectRecipe({ summary: text });
+  // The want is a slice of the story: its recipe evidence is already in the story's verdict.
+  const wantEvidence = wantEvidenceIn(recipe, text, parsed.intent);
   const score = scoreIssue(
     {
       hypothesis: {
@@ -47,6 +49,7 @@ export function analyseStory(
         problemSignals: recipe.problemSignals.length,
       },
       storyText: text,
+      ...(wantEvidence ? { wantEvidence } : {}),
     },
     settings,
   );

@@ -35,22 +35,49 @@ export interface QualityInput {
   text?: string;
   /** `YYYY-MM-DD`: a check-by date before this day fails `measurable`. Left out, the date is not judged. */
   checkByNotBefore?: string;
+  /**
+   * The recipe detector's evidence in the want, beyond its first word, when the caller already ran the detector
+   * over text the want is part of (see wantEvidenceIn); left out, the detector is run on the want here.
+   */
+  wantEvidence?: string[];
 }
 
 /** Words that stand for "not written yet", not for content. */
 const PLACEHOLDER =
   /^(?:x+|y+|z+|a+|tbd|tbc|todo|n\/?a|none|nothing|test(?:ing)?|asdf\w*|qwerty|foo|bar|baz|lorem(?:\s+ipsum)?|blah|something|stuff|etc|\.+|-+|\?+)$/i;
 
+/** A letter: ASCII, or any non-ASCII character that is not a space or punctuation (a fast stand-in for \p{L}). */
+function isLetter(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000 && c !== 0xfeff)
+  );
+}
+
+/** True when the text has a run of at least `n` letters. One pass, no regex: the score runs this per story. */
+function hasWord(text: string, n: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    run = isLetter(text.charCodeAt(i)) ? run + 1 : 0;
+    if (run >= n) return true;
+  }
+  return false;
+}
+
+function isPlaceholder(value: string): boolean {
+  return value.length <= 24 && PLACEHOLDER.test(value);
+}
+
 /** True when a part says something: a word of at least three letters that is not a placeholder. */
 export function saysSomething(text: string | undefined | null): boolean {
   const value = (text ?? '').trim();
-  if (!value || PLACEHOLDER.test(value)) return false;
-  return /\p{L}{3,}/u.test(value);
+  return value !== '' && !isPlaceholder(value) && hasWord(value, 3);
 }
 
 function namesSomeone(text: string | undefined): boolean {
   const value = (text ?? '').trim();
-  return /\p{L}{2}/u.test(value) && !PLACEHOLDER.test(value);
+  return hasWord(value, 2) && !isPlaceholder(value);
 }
 
 /** The app itself, its makers, or its backlog's author: none of them is a user with a need. */
@@ -107,13 +134,18 @@ const FIXED_PAIRS =
 function checkAtomic(intent: string | undefined): QualityCheck {
   const want = (intent ?? '').trim();
   if (!saysSomething(want)) return pass('atomic', null, 'No want to split.');
-  const m = SECOND_NEED.exec(want.replace(FIXED_PAIRS, (pair) => pair.replace(/\s/g, '_')));
-  if (m) {
-    const phrase = want.slice(m.index).trim().slice(0, 80);
+  const m = SECOND_NEED.exec(want);
+  // A fixed pair ("drag and drop") is read as one word only when it is what matched: most wants have none.
+  const second = m && FIXED_PAIRS.test(want) ? SECOND_NEED.exec(want.replace(FIXED_PAIRS, joinPair)) : m;
+  FIXED_PAIRS.lastIndex = 0;
+  if (second) {
+    const phrase = want.slice(second.index).trim().slice(0, 80);
     return fail('atomic', phrase, `"${phrase}" is a second need: write it as its own story.`);
   }
   return pass('atomic', want, 'One need.');
 }
+
+const joinPair = (pair: string): string => pair.replace(/\s/g, '_');
 
 /** Brackets, examples and a second sentence belong in the description, not in the story. */
 const NOT_MINIMAL = [
@@ -160,16 +192,21 @@ function checkMinimal(h: Hypothesis, text: string | undefined): QualityCheck {
   return pass('minimal', null, 'One sentence, no remarks or examples.');
 }
 
-/** The first sentence after the story's own that is neither its expectation nor empty. */
+const SENTENCE_BREAK = /[.!?]\s+(?=\S)/g;
+
+/** The first sentence after the story's own that is neither its expectation nor its "So that …". */
 function extraSentence(text: string): string | null {
-  const sentences = text
-    .slice(0, 4000)
-    .split(/(?<=[.!?])\s+(?=\S)/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const sentence of sentences.slice(1)) {
-    if (!EXPECTATION_SENTENCE.test(sentence) && !/^so\s+that\b/i.test(sentence)) return sentence.slice(0, 80);
+  const limit = Math.min(text.length, 4000);
+  SENTENCE_BREAK.lastIndex = 0;
+  for (let m = SENTENCE_BREAK.exec(text); m !== null && m.index < limit; m = SENTENCE_BREAK.exec(text)) {
+    const head = text.slice(SENTENCE_BREAK.lastIndex, SENTENCE_BREAK.lastIndex + 80);
+    if (!EXPECTATION_SENTENCE.test(head) && !/^so\s+that\b/i.test(head)) {
+      SENTENCE_BREAK.lastIndex = 0;
+      const end = head.search(/[.!?](?:\s|$)/);
+      return (end < 0 ? head : head.slice(0, end + 1)).trim();
+    }
   }
+  SENTENCE_BREAK.lastIndex = 0;
   return null;
 }
 
@@ -179,12 +216,28 @@ const BUILD_THEN_ARTEFACT =
 /** "I want a Save for Later button": the want is a thing to build, not something the user does. */
 const NOUN_PHRASE_ARTEFACT =
   /^(?:a|an|the|some|new)\s+(?:[\w'’-]+\s+){0,5}?(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|tabs?|banners?|icons?|links?|chat-?bots?|(?:mobile\s+)?apps?|pages?|screens?|dashboards?|widgets?|fields?|menus?|sliders?|carousels?|wizards?|features?|apis?|endpoints?|integrations?|notifications?)\b/i;
-/** The detector's evidence that only restates a leading verb: a user's own action ("edit my profile"). */
-function beyondLeadingVerb(verdict: RecipeVerdict): string[] {
-  return verdict.reasons.filter((r) => !(r.source === 'summary' && r.start === 0)).map((r) => r.phrase);
+/**
+ * The detector's evidence in the want, leaving out its first word: a want starts with the user's own action
+ * ("edit my profile", "create an account"), which the detector alone would read as a build instruction.
+ */
+function evidenceBeyondFirstWord(verdict: RecipeVerdict, from: number, to: number): string[] {
+  return verdict.reasons
+    .filter((r) => r.source === 'summary' && r.start > from && r.end <= to)
+    .map((r) => r.phrase);
 }
 
-function checkProblemOriented(intent: string | undefined): QualityCheck {
+/** The want's evidence from a verdict on a whole story the want is a slice of; null when it is not one. */
+export function wantEvidenceIn(
+  verdict: RecipeVerdict,
+  story: string,
+  intent: string | null,
+): string[] | null {
+  if (!intent) return [];
+  const start = story.indexOf(intent);
+  return start < 0 ? null : evidenceBeyondFirstWord(verdict, start, start + intent.length);
+}
+
+function checkProblemOriented(intent: string | undefined, given: string[] | undefined): QualityCheck {
   const want = (intent ?? '').trim();
   if (!saysSomething(want))
     return fail('problem-oriented', null, 'No want written: say what the user needs.');
@@ -197,9 +250,8 @@ function checkProblemOriented(intent: string | undefined): QualityCheck {
       `"${phrase}" prescribes what to build: say what the user needs to do, and leave the solution to the squad.`,
     );
   }
-  const verdict = detectRecipe({ summary: want });
-  const evidence = beyondLeadingVerb(verdict);
-  if (verdict.isRecipe && evidence.length > 0) {
+  const evidence = given ?? evidenceBeyondFirstWord(detectRecipe({ summary: want }), 0, want.length);
+  if (evidence.length > 0) {
     return fail(
       'problem-oriented',
       evidence[0]!,
@@ -249,7 +301,7 @@ export function checkHypothesisQuality(input: QualityInput): QualityCheck[] {
     checkAtomic(h.intent),
     checkMinimal(h, input.text),
     checkRole(h.persona),
-    checkProblemOriented(h.intent),
+    checkProblemOriented(h.intent, input.wantEvidence),
     checkMeasurable(input.expected[0], input.checkByNotBefore),
   ];
 }

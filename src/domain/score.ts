@@ -44,6 +44,8 @@ export interface ScoreInput {
    * left out when a stored date simply came due (the scan).
    */
   checkByNotBefore?: string;
+  /** The recipe evidence in the want, when the caller already has it (see hypothesis-quality's wantEvidenceIn). */
+  wantEvidence?: string[];
 }
 
 export interface ScoreComponent {
@@ -95,6 +97,7 @@ export function scoreIssue(
     expected: [input.expected],
     ...(input.storyText !== undefined ? { text: input.storyText } : {}),
     ...(input.checkByNotBefore !== undefined ? { checkByNotBefore: input.checkByNotBefore } : {}),
+    ...(input.wantEvidence !== undefined ? { wantEvidence: input.wantEvidence } : {}),
   });
   const assessments: Record<ScoreComponentId, Assessment> = {
     hypothesis: assessHypothesis(input.hypothesis, quality),
@@ -130,8 +133,17 @@ export function scoreIssue(
   return { total, max: 100, components, modelVersion: SCORE_MODEL_VERSION, quality };
 }
 
+/** The last weights scaled: a scan or a CLI run scores every item with the same settings. */
+let lastScaled: { key: string; maxima: number[] } | null = null;
+
 /** Scales weights to whole maxima summing to exactly 100 (largest remainder), so a full item scores 100. */
 function scaledMaxima(weights: number[]): number[] {
+  const key = weights.join(',');
+  if (lastScaled?.key !== key) lastScaled = { key, maxima: computeMaxima(weights) };
+  return lastScaled.maxima;
+}
+
+function computeMaxima(weights: number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   if (sum === 0) return weights.map(() => 0);
   const exact = weights.map((w) => (w * 100) / sum);
