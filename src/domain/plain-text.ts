@@ -98,8 +98,10 @@ function adfToText(root: AdfNode): string {
 
 // Precompiled wiki-markup rules, applied in order.
 const CODE_BLOCK = /\{(code|noformat)(?::[^}\n]{0,200})?\}[\s\S]*?(?:\{\1\}|$)/g;
-const LINK_WITH_TEXT = /\[([^\]|\n]{0,300})\|([^\]\n]{0,500})\]/g;
-const LINK_PLAIN = /\[(?:~|\^)?([^\]\n]{0,500})\]/g;
+// No '[' inside a link and no '{' inside monospace: a run of "[|" or "{{" then fails at once instead of
+// scanning hundreds of characters from every one.
+const LINK_WITH_TEXT = /\[([^[\]|\n]{0,300})\|([^[\]\n]{0,500})\]/g;
+const LINK_PLAIN = /\[(?:~|\^)?([^[\]\n]{0,500})\]/g;
 const IMAGE = /![^!\s][^!\n]{0,300}!/g;
 const MACRO = /\{[a-zA-Z]{1,30}(?::[^}\n]{0,200})?\}/g;
 const HEADING = /^[ \t]*h[1-6]\.[ \t]*/gm;
@@ -109,7 +111,7 @@ const TABLE_HEADER_SEP = /\|\|/g;
 const TABLE_EDGE = /^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$/gm;
 const STRONG = /(^|[^\w*])\*(?=\S)([^*\n]*[^\s*])\*(?!\w)/g;
 const EMPHASIS = /(^|[^\w])_(?=\S)([^_\n]*[^\s_])_(?!\w)/g;
-const MONO = /\{\{([^}\n]{0,500})\}\}/g;
+const MONO = /\{\{([^{}\n]{0,500})\}\}/g;
 const CITE = /\?\?([^?\n]+)\?\?/g;
 const INSERTED = /(^|[^\w+])\+(?=\S)([^+\n]*[^\s+])\+(?!\w)/g;
 const LINE_BREAK = /\\\\/g;
