@@ -45,6 +45,8 @@ export interface FiredRule {
   since: string;
   detail: string;
   clearBy: string;
+  /** The idle rule only: the percentage of the project's open items less idle, when the scan knew it. */
+  moreIdleThan?: number;
 }
 
 export type Exemption = { kind: 'label' | 'issueType' | 'assignee' | 'reporter'; value: string };
@@ -58,7 +60,30 @@ export interface ZombieVerdict {
 
 const DAY_MS = 86_400_000;
 
-export function evaluateZombie(snapshot: IssueSnapshot, settings: Settings, now: Date): ZombieVerdict {
+/**
+ * The unlinked-age rule waits until outcome links are in use: at least this share of the project's open items
+ * linked (directly or through an epic). On a site where nobody links yet, "serves no outcome" fires on nearly
+ * everything and says nothing about any one item; once a fifth of the backlog is linked, linking is a practice
+ * the team follows and an unlinked old item stands out from it.
+ */
+export const LINKS_IN_USE_SHARE = 0.2;
+
+/** Where the project's open backlog stands, as the scan last measured it. */
+export interface BacklogStanding {
+  /** Share (0-1) of open items linked to an outcome; null when not measured yet. */
+  linkedShare: number | null;
+  /** Idle days of the open items at the 0th, 1st, … 100th percentile (101 values); null when not measured. */
+  idleQuantiles: readonly number[] | null;
+}
+
+export const UNKNOWN_STANDING: BacklogStanding = { linkedShare: null, idleQuantiles: null };
+
+export function evaluateZombie(
+  snapshot: IssueSnapshot,
+  settings: Settings,
+  now: Date,
+  standing: BacklogStanding = UNKNOWN_STANDING,
+): ZombieVerdict {
   const quiet = (extra: Partial<ZombieVerdict> = {}): ZombieVerdict => ({
     isZombie: false,
     rules: [],
@@ -77,9 +102,9 @@ export function evaluateZombie(snapshot: IssueSnapshot, settings: Settings, now:
     killDeadline(snapshot.killCriteria, today),
     killMetric(snapshot.killCriteria, snapshot.thresholdMetricValue, today),
     killCondition(snapshot.killCriteria, today),
-    idle(snapshot, settings, now),
+    idle(snapshot, settings, now, standing),
     carriedOver(snapshot, settings),
-    unlinkedOld(snapshot, settings, now),
+    unlinkedOld(snapshot, settings, now, standing),
   ].filter((rule): rule is FiredRule => rule !== null);
   return { isZombie: rules.length > 0, rules, exemptedBy: null, snoozedUntil: null };
 }
@@ -134,7 +159,7 @@ function killCondition(k: KillCriteria, today: string): FiredRule | null {
   };
 }
 
-function idle(s: IssueSnapshot, settings: Settings, now: Date): FiredRule | null {
+function idle(s: IssueSnapshot, settings: Settings, now: Date, standing: BacklogStanding): FiredRule | null {
   const own = s.killCriteria.maxIdleDays;
   const limit = own ?? thresholdsFor(settings, s.issueType).maxIdleDays;
   const lastActivity = s.lastActivityAt ?? s.created;
@@ -143,11 +168,14 @@ function idle(s: IssueSnapshot, settings: Settings, now: Date): FiredRule | null
   const idleDays = Math.floor((now.getTime() - start) / DAY_MS);
   if (idleDays <= limit) return null;
   const source = own !== undefined ? 'its kill criteria' : `the project setting for ${s.issueType}`;
+  const share = standing.idleQuantiles ? shareLessIdle(idleDays, standing.idleQuantiles) : null;
+  const rank = share === null ? '' : `: more idle than ${share}% of this project's open items`;
   return {
     rule: 'idle',
     since: dayOf(new Date(start + limit * DAY_MS)),
-    detail: `No activity by a person for ${idleDays} days (limit ${limit}, from ${source}).`,
+    detail: `Idle ${idleDays} days${rank} (limit ${limit}, from ${source}): no activity by a person since.`,
     clearBy: 'Any real activity clears it: a comment, an edit or a transition by a person.',
+    ...(share === null ? {} : { moreIdleThan: share }),
   };
 }
 
@@ -169,8 +197,15 @@ function carriedOver(s: IssueSnapshot, settings: Settings): FiredRule | null {
   };
 }
 
-function unlinkedOld(s: IssueSnapshot, settings: Settings, now: Date): FiredRule | null {
+function unlinkedOld(
+  s: IssueSnapshot,
+  settings: Settings,
+  now: Date,
+  standing: BacklogStanding,
+): FiredRule | null {
   if (s.link.kind !== 'none') return null;
+  const linked = standing.linkedShare;
+  if (linked === null || linked < LINKS_IN_USE_SHARE) return null;
   const limit = thresholdsFor(settings, s.issueType).unlinkedMaxAgeDays;
   const created = Date.parse(s.created);
   if (Number.isNaN(created)) return null;
@@ -179,9 +214,31 @@ function unlinkedOld(s: IssueSnapshot, settings: Settings, now: Date): FiredRule
   return {
     rule: 'unlinkedOld',
     since: dayOf(new Date(created + limit * DAY_MS)),
-    detail: `Open for ${ageDays} days and serves no outcome (limit ${limit}).`,
+    detail:
+      `Open for ${ageDays} days and serves no outcome (limit ${limit}), while ${Math.round(linked * 100)}% ` +
+      `of this project's open items are linked (the rule applies from ${LINKS_IN_USE_SHARE * 100}%).`,
     clearBy: 'Link it, or its epic, to the outcome it is meant to move.',
   };
+}
+
+/**
+ * The percentage (0-100, whole) of the project's open items less idle than `idleDays`, read from the 101
+ * percentiles: the share of percentile points strictly below it.
+ */
+export function shareLessIdle(idleDays: number, quantiles: readonly number[]): number {
+  if (quantiles.length < 2) return 0;
+  const below = quantiles.filter((q) => q < idleDays).length;
+  return Math.round((below / quantiles.length) * 100);
+}
+
+/** The 101 percentiles (0th … 100th, nearest rank) of a list of idle days; null for an empty list. */
+export function idleQuantilesOf(idleDays: readonly number[]): number[] | null {
+  if (idleDays.length === 0) return null;
+  const sorted = [...idleDays].sort((a, b) => a - b);
+  return Array.from(
+    { length: 101 },
+    (_, p) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!,
+  );
 }
 
 /** The UTC calendar day of a moment, YYYY-MM-DD. */

@@ -15,6 +15,7 @@ import {
 } from '../contract/scan';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import { settingsOrDefaults, type Settings } from '../domain/settings';
+import { idleQuantilesOf, UNKNOWN_STANDING, type BacklogStanding } from '../domain/zombie';
 import { JiraRateLimitError } from '../errors';
 import { JiraClient, type BulkPropertyEntry } from '../jira/client';
 import { discoverAgileFields, SPRINT_FIELD_TYPE } from '../jira/fields';
@@ -23,6 +24,7 @@ import {
   acquireScanLease,
   clearCursor,
   loadCursor,
+  loadHealthSnapshot,
   releaseScanLease,
   saveCursor,
   saveHealthSnapshot,
@@ -79,6 +81,35 @@ export interface ScanCursor {
   health: HealthTally;
   /** Lenses whose edits were made but whose write was interrupted by a rate limit. */
   unwritten: BulkPropertyEntry[];
+  /**
+   * Where the backlog stood at the last finished scan (share linked, idle percentiles): the rules judge each
+   * item against it. Absent in a cursor saved by a version that did not keep it.
+   */
+  standing?: BacklogStanding;
+  /** This run's open items by idle days (days → count), for the next run's standing. */
+  idleDays?: Record<string, number>;
+}
+
+/** The latest health snapshot as stored: the run's figures, plus the idle percentiles for the next run. */
+export type StoredHealth = HealthSnapshot & { idleQuantiles?: number[] | null; at?: string | null };
+
+const DAY_MS = 86_400_000;
+
+/** What the last finished scan measured, for judging this run's items; unknown before any. */
+export function standingOf(last: StoredHealth | null): BacklogStanding {
+  if (!last || typeof last.total !== 'number' || last.total <= 0) return UNKNOWN_STANDING;
+  const q = last.idleQuantiles;
+  return {
+    linkedShare: typeof last.linked === 'number' ? last.linked / last.total : null,
+    idleQuantiles: Array.isArray(q) && q.length === 101 && q.every((n) => typeof n === 'number') ? q : null,
+  };
+}
+
+function quantilesOfHistogram(histogram: Record<string, number> | undefined): number[] | null {
+  const days: number[] = [];
+  for (const [day, count] of Object.entries(histogram ?? {}))
+    for (let i = 0; i < count; i++) days.push(Number(day));
+  return idleQuantilesOf(days);
 }
 
 export interface RunOptions {
@@ -108,9 +139,10 @@ function compactOutcomes(outcomes: Awaited<ReturnType<typeof listOutcomes>>): Ar
 }
 
 async function startCursor(event: ScanEvent, nowMs: number): Promise<ScanCursor> {
-  const [{ settings }, outcomes] = await Promise.all([
+  const [{ settings }, outcomes, lastHealth] = await Promise.all([
     loadSettings(event.projectKey),
     listOutcomes(event.projectKey),
+    loadHealthSnapshot<StoredHealth>(event.projectKey),
   ]);
   return {
     runId: event.runId,
@@ -127,6 +159,8 @@ async function startCursor(event: ScanEvent, nowMs: number): Promise<ScanCursor>
     wouldChange: [],
     health: { total: 0, recipes: 0, linked: 0, zombies: 0, scoreSum: 0 },
     unwritten: [],
+    standing: standingOf(lastHealth),
+    idleDays: {},
   };
 }
 
@@ -192,6 +226,7 @@ export async function runScanInvocation(
 
   const jira = JiraClient.asApp();
   const settings = settingsOrDefaults(committed.settings);
+  const standing = committed.standing ?? UNKNOWN_STANDING;
   const outcomes = new Map(committed.outcomes);
   const parentOutcomes = new Map<string, string | null>();
   const recordError = (issueKey: string | null, message: string) => {
@@ -270,6 +305,7 @@ export async function runScanInvocation(
               outcomes,
               parentOutcome: (key) => parentOutcomes.get(key),
               now,
+              standing,
             }),
           );
         } catch (e) {
@@ -292,6 +328,11 @@ export async function runScanInvocation(
         if (plan.health.isRecipe) h.recipes += 1;
         if (plan.health.linked) h.linked += 1;
         if (plan.health.zombie) h.zombies += 1;
+        const idle = Math.max(0, Math.floor((now.getTime() - Date.parse(plan.lastRealActivity)) / DAY_MS));
+        if (Number.isFinite(idle)) {
+          const histogram = (working.idleDays ??= {});
+          histogram[idle] = (histogram[idle] ?? 0) + 1;
+        }
         if (working.dryRun) {
           if (plan.change && working.wouldChange.length < MAX_DRY_RUN_SAMPLES)
             working.wouldChange.push({ issueKey: plan.key, change: plan.change });
@@ -318,7 +359,12 @@ export async function runScanInvocation(
       const summary = summaryOf(working, 'finished', new Date(clock()).toISOString());
       await saveRunSummary(projectKey, summary);
       if (!working.dryRun)
-        await saveHealthSnapshot(projectKey, { ...summary.health, at: summary.finishedAt, runId });
+        await saveHealthSnapshot(projectKey, {
+          ...summary.health,
+          idleQuantiles: quantilesOfHistogram(working.idleDays),
+          at: summary.finishedAt,
+          runId,
+        });
       await clearCursor(projectKey);
       await releaseScanLease(projectKey, runId);
       return { status: 'finished', runId, summary };

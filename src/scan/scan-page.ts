@@ -15,7 +15,7 @@ import {
 } from '../domain/issue-lens';
 import type { Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
-import { evaluateZombie, type ZombieRuleId } from '../domain/zombie';
+import { evaluateZombie, type BacklogStanding, type ZombieRuleId } from '../domain/zombie';
 import { PoisonedIssueError, snapshotOf, thresholdMetricValue, type ScanIssue } from './snapshot';
 
 /** What the scan needs of an outcome: kept small so a run can carry it in its cursor. */
@@ -27,6 +27,8 @@ export interface JudgeContext {
   /** The outcome a parent (epic) links to; undefined when the parent's lens is not known. */
   parentOutcome: (parentKey: string) => string | null | undefined;
   now: Date;
+  /** Where the project's backlog stood at the last scan; unknown (rules that need it stay off) when absent. */
+  standing?: BacklogStanding;
 }
 
 export interface PlannedEdits {
@@ -60,7 +62,12 @@ const SCAN_OWNED = [
 ] as const;
 
 function sameRules(a: ZombieFlag['rules'], b: ZombieFlag['rules']): boolean {
-  return a.length === b.length && a.every((r, i) => r.rule === b[i]?.rule && r.since === b[i]?.since);
+  // A rank in the project is rewritten once when it becomes known (the first scan has none), not daily.
+  const ranked = (r: ZombieFlag['rules'][number] | undefined) => typeof r?.moreIdleThan === 'number';
+  return (
+    a.length === b.length &&
+    a.every((r, i) => r.rule === b[i]?.rule && r.since === b[i]?.since && ranked(r) === ranked(b[i]))
+  );
 }
 
 export type ScanFields = Pick<IssueLens, (typeof SCAN_OWNED)[number]>;
@@ -94,7 +101,7 @@ export function judgeIssue(issue: ScanIssue, ctx: JudgeContext): IssuePlan {
     assessment.link,
     thresholdMetricValue(stored, assessment.link, ctx.outcomes),
   );
-  const verdict = evaluateZombie(snapshot, ctx.settings, ctx.now);
+  const verdict = evaluateZombie(snapshot, ctx.settings, ctx.now, ctx.standing);
 
   let flag = flagFor(verdict, stored.flag, ctx.now.toISOString());
   // Rule details count days and would change daily: a standing flag is rewritten only when its rules change.

@@ -181,12 +181,21 @@ describe('the settings page in the browser', () => {
   it('edits thresholds per issue type in a table: add a row, save, reload, and see a bad cell’s error at the cell', async () => {
     const { page, frame } = await openSettings();
     await frame.getByRole('table', { name: 'Thresholds per issue type' }).waitFor();
-    // The default settings give bugs a shorter idle limit.
-    expect(await frame.getByLabel('Max idle days for Bug', { exact: true }).inputValue()).toBe('30');
-    await frame.getByRole('button', { name: 'Add an issue type' }).click();
-    // The new row's type cell takes the focus (after the row renders): type into it from the keyboard.
-    await frame.waitForFunction(() => /^per-type-.+-type$/.test(document.activeElement?.id ?? ''));
-    await page.keyboard.type('Story');
+    // No issue type has its own limit by default (no shorter Bug limit): the table starts empty.
+    expect(await frame.getByLabel('Max idle days for Bug', { exact: true }).count()).toBe(0);
+    const addRow = async (type: string) => {
+      await frame.getByRole('button', { name: 'Add an issue type' }).click();
+      // The new row's type cell takes the focus (after the row renders): type into it from the keyboard.
+      await frame.waitForFunction(
+        () =>
+          /^per-type-.+-type$/.test(document.activeElement?.id ?? '') &&
+          (document.activeElement as HTMLInputElement).value === '',
+      );
+      await page.keyboard.type(type);
+    };
+    await addRow('Bug');
+    await frame.getByLabel('Max idle days for Bug', { exact: true }).fill('30');
+    await addRow('Story');
     expect(await frame.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(
       'Story',
     );

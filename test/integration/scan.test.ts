@@ -13,6 +13,7 @@ import { NotAuthorizedError } from '../../src/errors';
 import { OTHER_PROJECT_KEY } from '../support/workbench-harness';
 import { listRunSummaries, loadHealthSnapshot } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
+import { createOutcome } from '../../src/storage/outcomes';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 import { DEFAULT_CUSTOM_FIELDS, type IssueInput } from '../../workbench/jira/types';
 
@@ -107,6 +108,8 @@ describe('the zombie scan', () => {
     const stale = wb.jira.store.createIssue(idle()).key;
     wb.jira.store.createIssue(anIssue());
     await scan();
+    // The second run rewrites the flag once, with its rank among the open items: a property, no label or comment.
+    expect((await scan()).counters).toMatchObject({ flagged: 0, changed: 1, edits: 0 });
     const mark = wb.jira.calls.length;
 
     const second = await scan();
@@ -116,6 +119,62 @@ describe('the zombie scan', () => {
     expect(callsSince(mark)).toEqual({ 'GET /rest/api/3/field': 1, 'POST /rest/api/3/search/jql': 1 });
     expect(lensOf(stale).zombie).toBe('true');
     expect(wb.jira.store.listComments(issueOf(stale).id)).toHaveLength(1);
+  });
+
+  it('says where an idle item stands among the open items once a scan has measured them, then writes nothing', async () => {
+    const stale = wb.jira.store.createIssue(idle()).key;
+    for (let i = 0; i < 3; i++) wb.jira.store.createIssue(anIssue());
+    await scan();
+    // The first scan knows no distribution yet: the reason carries no rank.
+    expect(lensOf(stale).flag?.rules[0]?.detail).toMatch(/^Idle 70 days \(limit 60/);
+
+    const second = await scan();
+    const rule = lensOf(stale).flag?.rules[0];
+    expect(rule?.detail).toMatch(/^Idle 70 days: more idle than 75% of this project's open items \(limit 60/);
+    expect(rule?.moreIdleThan).toBe(75);
+    expect(second.counters).toMatchObject({ flagged: 0, changed: 1 });
+    const health = await wb.asSystem(() => loadHealthSnapshot<{ idleQuantiles: number[] }>(PROJECT_KEY));
+    expect(health?.idleQuantiles).toHaveLength(101);
+
+    const mark = wb.jira.calls.length;
+    expect((await scan()).counters).toMatchObject({ changed: 0 });
+    expect(writesIn(callsSince(mark))).toBe(0);
+  });
+
+  it('leaves old unlinked work alone until a fifth of the open items are linked', async () => {
+    const old = () => anIssue({ created: ago(200), updated: ago(1) });
+    const unlinked = wb.jira.store.createIssue(old()).key;
+    const others = Array.from({ length: 4 }, () => wb.jira.store.createIssue(old()).key);
+    await scan();
+    await scan();
+    expect(lensOf(unlinked)).toMatchObject({ zombie: 'false', flag: null });
+
+    // One of five open items linked (20%): the next scan after one has measured it applies the rule.
+    const outcome = await wb.asSystem(() =>
+      createOutcome(
+        PROJECT_KEY,
+        {
+          name: 'Fewer abandoned carts',
+          metric: 'abandonment',
+          baseline: 70,
+          target: 60,
+          direction: 'decrease',
+          dueDate: '2030-01-01',
+        },
+        null,
+        new Date(),
+      ),
+    );
+    wb.jira.store.setIssueProperty(others[0]!, ISSUE_PROPERTY_KEY, {
+      ...lensOf(others[0]!),
+      outcomeId: outcome.id,
+    });
+    await scan();
+    expect(lensOf(unlinked).zombie).toBe('false');
+    await scan();
+    const flag = lensOf(unlinked).flag;
+    expect(flag?.rules.map((r) => r.rule)).toEqual(['unlinkedOld']);
+    expect(flag?.rules[0]?.detail).toMatch(/while 20% of this project's open items are linked/);
   });
 
   it('clears the flag and removes the label when a person works on the issue again', async () => {
@@ -222,9 +281,14 @@ describe('the zombie scan', () => {
     expect(calls['POST /rest/api/3/issue/properties/multi']).toBe(3);
     expect(calls['GET /rest/api/3/field']).toBe(1);
 
+    // The second run knows the idle distribution the first measured: each flag gets its rank, once.
+    const ranked = wb.jira.calls.length;
+    expect((await scan()).counters.changed).toBe(125);
+    expect(callsSince(ranked)['POST /rest/api/3/issue/properties/multi']).toBe(2);
+
     const again = wb.jira.calls.length;
-    const second = await scan();
-    expect(second.counters.changed).toBe(0);
+    const third = await scan();
+    expect(third.counters.changed).toBe(0);
     expect(writesIn(callsSince(again))).toBe(0);
   });
 

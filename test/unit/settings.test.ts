@@ -58,10 +58,17 @@ describe('project settings', () => {
   });
 
   it('applies per issue type thresholds over the defaults, matching the type name in any case', () => {
-    expect(thresholdsFor(DEFAULT_SETTINGS, 'bug').maxIdleDays).toBe(30);
-    expect(thresholdsFor(DEFAULT_SETTINGS, 'Bug').maxSprintsCarried).toBe(
+    const result = parseSettings({ zombie: { perIssueType: { Bug: { maxIdleDays: 30 } } } });
+    if (!result.ok) throw result.error;
+    expect(thresholdsFor(result.settings, 'bug').maxIdleDays).toBe(30);
+    expect(thresholdsFor(result.settings, 'Bug').maxSprintsCarried).toBe(
       DEFAULT_SETTINGS.zombie.defaults.maxSprintsCarried,
     );
-    expect(thresholdsFor(DEFAULT_SETTINGS, 'Story')).toEqual(DEFAULT_SETTINGS.zombie.defaults);
+    expect(thresholdsFor(result.settings, 'Story')).toEqual(DEFAULT_SETTINGS.zombie.defaults);
+  });
+
+  it('gives no issue type a shorter limit by default', () => {
+    expect(DEFAULT_SETTINGS.zombie.perIssueType).toEqual({});
+    expect(thresholdsFor(DEFAULT_SETTINGS, 'Bug')).toEqual(DEFAULT_SETTINGS.zombie.defaults);
   });
 });

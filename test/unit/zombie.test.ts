@@ -1,5 +1,11 @@
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../../src/domain/settings';
-import { evaluateZombie } from '../../src/domain/zombie';
+import {
+  evaluateZombie,
+  idleQuantilesOf,
+  LINKS_IN_USE_SHARE,
+  shareLessIdle,
+  type BacklogStanding,
+} from '../../src/domain/zombie';
 import { NOW, anIssueSnapshot, daysAgo } from '../support/builders';
 
 const settingsWith = (stored: unknown): Settings => {
@@ -7,6 +13,8 @@ const settingsWith = (stored: unknown): Settings => {
   if (!result.ok) throw result.error;
   return result.settings;
 };
+/** A project where a quarter of the open items link to an outcome: the unlinked-age rule applies. */
+const LINKS_USED: BacklogStanding = { linkedShare: 0.25, idleQuantiles: null };
 const rulesOf = (verdict: ReturnType<typeof evaluateZombie>) => verdict.rules.map((r) => r.rule);
 
 describe('zombie rules', () => {
@@ -29,7 +37,10 @@ describe('zombie rules', () => {
 
   it('uses the issue type threshold, and the issue’s own kill criteria over both', () => {
     const bug = anIssueSnapshot({ issueType: 'Bug', lastActivityAt: daysAgo(45) });
-    expect(rulesOf(evaluateZombie(bug, DEFAULT_SETTINGS, NOW))).toEqual(['idle']);
+    // No shorter Bug limit by default any more: a bug idle 45 days is within the project's 60.
+    expect(rulesOf(evaluateZombie(bug, DEFAULT_SETTINGS, NOW))).toEqual([]);
+    const bugs30 = settingsWith({ zombie: { perIssueType: { Bug: { maxIdleDays: 30 } } } });
+    expect(rulesOf(evaluateZombie(bug, bugs30, NOW))).toEqual(['idle']);
     const story = anIssueSnapshot({ lastActivityAt: daysAgo(45) });
     expect(rulesOf(evaluateZombie(story, DEFAULT_SETTINGS, NOW))).toEqual([]);
     const strict = anIssueSnapshot({ lastActivityAt: daysAgo(15), killCriteria: { maxIdleDays: 14 } });
@@ -123,16 +134,49 @@ describe('zombie rules', () => {
     ).toEqual([]);
   });
 
-  it('flags old work that serves no outcome, but not inherited links', () => {
+  it('flags old work that serves no outcome once links are in use, but not inherited links', () => {
     const old = { created: daysAgo(91) };
-    expect(
-      rulesOf(evaluateZombie(anIssueSnapshot({ ...old, link: { kind: 'none' } }), DEFAULT_SETTINGS, NOW)),
-    ).toEqual(['unlinkedOld']);
+    const unlinked = anIssueSnapshot({ ...old, link: { kind: 'none' } });
+    const verdict = evaluateZombie(unlinked, DEFAULT_SETTINGS, NOW, LINKS_USED);
+    expect(rulesOf(verdict)).toEqual(['unlinkedOld']);
+    expect(verdict.rules[0]!.detail).toMatch(/while 25% of this project's open items are linked .*from 20%/);
     const viaEpic = anIssueSnapshot({
       ...old,
       link: { kind: 'inherited', outcomeId: 'o', fromIssueKey: 'DEMO-2' },
     });
-    expect(rulesOf(evaluateZombie(viaEpic, DEFAULT_SETTINGS, NOW))).toEqual([]);
+    expect(rulesOf(evaluateZombie(viaEpic, DEFAULT_SETTINGS, NOW, LINKS_USED))).toEqual([]);
+  });
+
+  it('leaves the unlinked-age rule off until a fifth of the open items are linked', () => {
+    const unlinked = anIssueSnapshot({ created: daysAgo(400), link: { kind: 'none' } });
+    const at = (linkedShare: number | null) =>
+      rulesOf(evaluateZombie(unlinked, DEFAULT_SETTINGS, NOW, { linkedShare, idleQuantiles: null }));
+    expect(at(null)).toEqual([]);
+    expect(at(0)).toEqual([]);
+    expect(at(LINKS_IN_USE_SHARE - 0.01)).toEqual([]);
+    expect(at(LINKS_IN_USE_SHARE)).toEqual(['unlinkedOld']);
+    // Without a standing (a first scan, a caller that has none) the rule stays off.
+    expect(rulesOf(evaluateZombie(unlinked, DEFAULT_SETTINGS, NOW))).toEqual([]);
+  });
+
+  it('says where an idle item stands among the project’s open items', () => {
+    // Open items idle 0, 1, … 99 days: 112 days is more idle than all of them, 70 than 70%.
+    const idleQuantiles = idleQuantilesOf(Array.from({ length: 100 }, (_, i) => i));
+    const standing = { linkedShare: null, idleQuantiles };
+    const idleFor = (days: number) =>
+      evaluateZombie(anIssueSnapshot({ lastActivityAt: daysAgo(days) }), DEFAULT_SETTINGS, NOW, standing)
+        .rules[0]!.detail;
+    expect(idleFor(112)).toMatch(
+      /^Idle 112 days: more idle than 100% of this project's open items \(limit 60/,
+    );
+    expect(idleFor(70)).toMatch(/^Idle 70 days: more idle than 70% of this project's open items/);
+    expect(
+      evaluateZombie(anIssueSnapshot({ lastActivityAt: daysAgo(70) }), DEFAULT_SETTINGS, NOW).rules[0]!
+        .detail,
+    ).toMatch(/^Idle 70 days \(limit 60/);
+    expect(idleQuantilesOf([])).toBeNull();
+    expect(idleQuantilesOf([5, 1, 3])).toHaveLength(101);
+    expect(shareLessIdle(3, [1, 2, 3, 4])).toBe(50);
   });
 
   it('reports every rule that fired at once', () => {
@@ -145,6 +189,7 @@ describe('zombie rules', () => {
       }),
       DEFAULT_SETTINGS,
       NOW,
+      LINKS_USED,
     );
     expect(rulesOf(verdict)).toEqual(['killDeadline', 'idle', 'unlinkedOld']);
     expect(verdict.isZombie).toBe(true);
