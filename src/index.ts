@@ -7,3 +7,4 @@ export { projectPageHandler as projectPage } from './resolvers/project-page';
 export { settingsHandler as settings } from './resolvers/settings';
 export { scanTrigger } from './scan/trigger';
 export { scanConsumer } from './scan/consumer';
+export { entryGate } from './gate/entry-gate';

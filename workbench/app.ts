@@ -258,6 +258,7 @@ export class WorkbenchApp {
         options.latency ?? (process.env.JEST_WORKER_ID !== undefined ? { scale: TEST_LATENCY_SCALE } : {}),
       rateLimits: options.rateLimits ?? {},
     });
+    this.jira.validatorFunctions = (validatorKey, args) => this.runValidatorFunction(validatorKey, args);
     this.kvs = new KvsStore(this.db, { now: clock, entities: this.manifest.entities });
     this.queue = new QueueHost(this.db, {
       now: clock,
@@ -447,6 +448,26 @@ export class WorkbenchApp {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  /**
+   * Runs a function-backed workflow validator as Jira does on a transition: with no user (validators may only
+   * act as the app) and within the function's time limit.
+   */
+  private runValidatorFunction(validatorKey: string, args: unknown): Promise<unknown> {
+    const module = this.module(validatorKey);
+    return invokeFunction(
+      this.handlerOf(module) as FunctionHandler,
+      args,
+      {
+        accountId: null,
+        moduleKey: module.key,
+        extension: { type: module.type },
+        installContext: this.installContext,
+      },
+      this.timeoutSecondsOf(module),
+      this.limits,
+    );
   }
 
   /** Registers every manifest `consumer` module's function on its queue. Called by runScheduledTrigger too. */

@@ -20,9 +20,6 @@ export type SettingsResolverKey = (typeof SETTINGS_RESOLVERS)[keyof typeof SETTI
  */
 export const FLAGGED_JQL = 'zombie = "true"';
 
-/** The project entity property the manifest's workflow validator reads. */
-export const GATE_PROPERTY_KEY = 'outcome-lens-gate';
-
 /** 0 when nothing was ever stored for the project. */
 const versionSchema = z
   .number({ error: 'The page sent no version: reload it and try again.' })

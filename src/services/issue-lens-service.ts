@@ -65,7 +65,7 @@ async function asVisible<T>(issueKey: string, work: Promise<T>): Promise<T> {
   }
 }
 
-async function readIssue(jira: JiraClient, issueKey: string): Promise<PanelIssue> {
+export async function readIssue(jira: JiraClient, issueKey: string): Promise<PanelIssue> {
   const issue = await asVisible(issueKey, jira.getIssue(issueKey, { fields: ISSUE_FIELDS }));
   const parent = issue.fields.parent;
   const parentFields = (parent?.fields ?? {}) as { summary?: unknown };

@@ -1,10 +1,10 @@
 /**
  * The project settings page: load, save and reset, versioned (a stale save is refused). Only project
- * administrators (asked of Jira for the caller) may change them. The entry-gate part is mirrored into the
- * project property the workflow validator reads, written asApp() after that check.
+ * administrators (asked of Jira for the caller) may change them. The entry gate reads them from app storage
+ * itself (src/gate), so nothing is mirrored into Jira where an editor could change it.
  */
 import { kvs } from '@forge/kvs';
-import { GATE_PROPERTY_KEY, type SettingsData } from '../contract/settings';
+import type { SettingsData } from '../contract/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../domain/settings';
 import { NotAuthorizedError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -17,14 +17,6 @@ import { projectRights, requireBrowse, targetProject } from './project-access';
 
 const ADMIN_ONLY =
   'Only project administrators can change Outcome Lens settings. You can see them read-only.';
-
-function gateOf(s: Pick<Settings, 'entryGate'>) {
-  return {
-    enabled: s.entryGate.enabled,
-    threshold: s.entryGate.threshold,
-    requireHypothesis: s.entryGate.requireHypothesis,
-  };
-}
 
 /** What the page offers as choices, read from the project itself (asUser: only what the admin can see). */
 type ProjectHints = Pick<SettingsData, 'killTransitions' | 'killTransitionsFrom' | 'issueTypes'>;
@@ -98,33 +90,10 @@ async function requireAdmin(projectKey: string): Promise<void> {
   if (!rights.admin) throw new NotAuthorizedError(ADMIN_ONLY);
 }
 
-/**
- * Saves settings on top of `version`. The gate property is written only after the settings were stored, and
- * only when it changed; if that write fails the settings are rolled back to what they were, so the gate and
- * the page never disagree.
- */
-async function store(
-  call: CallContext,
-  projectKey: string,
-  write: () => Promise<LoadedSettings>,
-): Promise<SettingsData> {
+/** Saves settings on top of `version` after checking the caller administers the project. */
+async function store(projectKey: string, write: () => Promise<LoadedSettings>): Promise<SettingsData> {
   await requireAdmin(projectKey);
-  const before = await loadSettings(projectKey);
   const saved = await write();
-  const gateChanged = JSON.stringify(gateOf(before.settings)) !== JSON.stringify(gateOf(saved.settings));
-  const existingGate = gateChanged
-    ? null
-    : await JiraClient.asApp()
-        .getProjectProperty(projectKey, GATE_PROPERTY_KEY)
-        .catch(() => null);
-  if (gateChanged || existingGate === null) {
-    try {
-      await JiraClient.asApp().setProjectProperty(projectKey, GATE_PROPERTY_KEY, gateOf(saved.settings));
-    } catch (e) {
-      await saveSettings(projectKey, before.stored, saved.version, { actor: call.accountId });
-      throw e;
-    }
-  }
   const m = await meta(projectKey);
   return answer(saved, true, { ...(await projectHints(projectKey)), ...m });
 }
@@ -135,7 +104,7 @@ export function saveProjectSettings(
   clock: Clock,
 ): Promise<SettingsData> {
   const projectKey = targetProject(call);
-  return store(call, projectKey, () =>
+  return store(projectKey, () =>
     saveSettings(projectKey, input.settings, input.version, { now: clock.now(), actor: call.accountId }),
   );
 }
@@ -146,7 +115,7 @@ export function resetProjectSettings(
   clock: Clock,
 ): Promise<SettingsData> {
   const projectKey = targetProject(call);
-  return store(call, projectKey, () =>
+  return store(projectKey, () =>
     resetSettings(projectKey, input.version, { now: clock.now(), actor: call.accountId }),
   );
 }

@@ -166,6 +166,17 @@ describe('the settings page in the browser', () => {
     await page.close();
   });
 
+  it('says the entry gate blocks nothing until the validator is on a transition, and how to add it', async () => {
+    const { page, frame } = await openSettings();
+    const how = frame.locator('#gate-how');
+    await how.waitFor();
+    const text = await how.innerText();
+    expect(text).toContain('block nothing until a Jira admin adds the validator to a transition');
+    expect(text).toContain('company-managed projects only');
+    expect(text).toContain('“Outcome Lens entry gate”');
+    await page.close();
+  });
+
   it('works from the keyboard: Enter in a field saves the form', async () => {
     const { page, frame } = await openSettings();
     const weight = frame.getByLabel('Problem framing');

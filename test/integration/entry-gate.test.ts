@@ -1,26 +1,22 @@
 /**
- * The workflow entry gate: the manifest's `jira:workflowValidator` expression, read from manifest.yml and
- * evaluated by the workbench on transitions into "In Progress", against what the issue panel stored.
+ * The workflow entry gate: the manifest's function-backed `jira:workflowValidator`, run by the workbench on
+ * transitions into "In Progress" as Jira runs it (as the app, with `{ issue, transition }`). It decides from the
+ * stored hypothesis re-scored with the project's settings, so a value anyone can PUT into the property proves
+ * nothing.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Answer } from '../../src/contract/answer';
 import { ISSUE_PANEL_RESOLVERS, type PanelSaveData } from '../../src/contract/issue-panel';
+import type { SettingsData } from '../../src/contract/settings';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { IssueLensDraft } from '../../src/domain/schemas';
+import { GATE_MESSAGES } from '../../src/gate/entry-gate';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
-import {
-  JiraExpressionError,
-  configureWorkflowValidator,
-  evaluateJiraExpression,
-  manifestValidators,
-} from '../../workbench/jira/expression';
+import { configureWorkflowValidator, manifestValidators } from '../../workbench/jira/workflow-validators';
 import { aBetDraft } from '../support/builders';
 
 const GATE = 'outcome-lens-entry-gate';
-const GATE_PROPERTY = 'outcome-lens-gate';
 const PANEL = 'outcome-lens-issue-panel';
+const SETTINGS = 'outcome-lens-settings';
 const IN_PROGRESS = '21';
 const DONE = '31';
 
@@ -50,6 +46,36 @@ async function saveLens(draft: IssueLensDraft, issueKey = 'DEMO-1'): Promise<num
   return answer.data.score;
 }
 
+/** What an admin does on the settings page. */
+async function setGate(gate: { enabled: boolean; threshold: number; requireHypothesis: boolean }) {
+  const loaded = (await app.invoke(
+    SETTINGS,
+    'load',
+    {},
+    { user: 'admin', projectKey: 'DEMO' },
+  )) as Answer<SettingsData>;
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const saved = (await app.invoke(
+    SETTINGS,
+    'save',
+    { version: loaded.data.version, settings: { ...loaded.data.settings, entryGate: gate } },
+    { user: 'admin', projectKey: 'DEMO' },
+  )) as Answer<SettingsData>;
+  if (!saved.ok) throw new Error(saved.error.message);
+}
+
+/** Any editor can write the issue property over REST, bypassing the panel. */
+async function putPropertyAsMember(value: unknown) {
+  const res = await app.jira.handle({
+    method: 'PUT',
+    path: `/rest/api/3/issue/DEMO-1/properties/${ISSUE_PROPERTY_KEY}`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(value),
+    actor: { type: 'user', accountId: app.accountIdOf('member') },
+  });
+  expect(res.status).toBeLessThan(300);
+}
+
 async function transition(issueKey: string, transitionId: string) {
   const res = await app.jira.handle({
     method: 'POST',
@@ -69,9 +95,7 @@ async function transition(issueKey: string, transitionId: string) {
 describe('the entry gate on transitions into In Progress', () => {
   it('blocks an issue with nothing stored, saying the hypothesis is missing', async () => {
     const r = await transition('DEMO-1', IN_PROGRESS);
-    expect(r.status).toBe(400);
-    expect(r.message).toMatch(/^Outcome Lens: this issue has no hypothesis yet\./);
-    expect(r.statusName).toBe('To Do');
+    expect(r).toEqual({ status: 400, message: GATE_MESSAGES.noHypothesis, statusName: 'To Do' });
   });
 
   it('blocks an incomplete hypothesis and names the missing parts', async () => {
@@ -85,58 +109,33 @@ describe('the entry gate on transitions into In Progress', () => {
     const score = await saveLens({ hypothesis: aBetDraft().hypothesis, expected: {}, killCriteria: {} });
     expect(score).toBeLessThan(40);
     const r = await transition('DEMO-1', IN_PROGRESS);
-    expect(r.status).toBe(400);
-    expect(r.message).toBe(
-      `Outcome Lens: the outcome-linkage score is ${score}, under this project's threshold of 40. The panel shows how to raise it.`,
-    );
+    expect(r).toEqual({ status: 400, message: GATE_MESSAGES.belowThreshold(score, 40), statusName: 'To Do' });
   });
 
   it('lets a framed bet with a high enough score through', async () => {
     expect(await saveLens(aBetDraft())).toBeGreaterThanOrEqual(40);
     const r = await transition('DEMO-1', IN_PROGRESS);
-    expect(r.status).toBe(204);
-    expect(r.statusName).toBe('In Progress');
+    expect(r).toEqual({ status: 204, message: '', statusName: 'In Progress' });
   });
 
-  it('uses the threshold the project settings wrote', async () => {
+  it('uses the threshold saved on the settings page', async () => {
     const score = await saveLens(aBetDraft());
-    app.jira.store.setProjectProperty('DEMO', GATE_PROPERTY, {
-      enabled: true,
-      threshold: score + 1,
-      requireHypothesis: true,
-    });
+    await setGate({ enabled: true, threshold: score + 1, requireHypothesis: true });
     const r = await transition('DEMO-1', IN_PROGRESS);
     expect(r.status).toBe(400);
     expect(r.message).toContain(`threshold of ${score + 1}`);
   });
 
   it('lets everything through when the project turned the gate off', async () => {
-    app.jira.store.setProjectProperty('DEMO', GATE_PROPERTY, {
-      enabled: false,
-      threshold: 40,
-      requireHypothesis: true,
-    });
+    await setGate({ enabled: false, threshold: 40, requireHypothesis: true });
     expect((await transition('DEMO-1', IN_PROGRESS)).status).toBe(204);
   });
 
   it('skips the hypothesis check when the project does not require one, but still checks the score', async () => {
-    app.jira.store.setProjectProperty('DEMO', GATE_PROPERTY, {
-      enabled: true,
-      threshold: 10,
-      requireHypothesis: false,
-    });
-    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, { hasHypothesis: 'false', score: 9 });
-    expect((await transition('DEMO-1', IN_PROGRESS)).message).toContain('score is 9, under this project');
-    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, { hasHypothesis: 'false', score: 10 });
-    expect((await transition('DEMO-1', IN_PROGRESS)).status).toBe(204);
-  });
-
-  it('answers with the module’s errorMessage when the stored values cannot be evaluated', async () => {
-    app.jira.store.setProjectProperty('DEMO', GATE_PROPERTY, { enabled: true, requireHypothesis: true });
-    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, { hasHypothesis: 'true', score: 50 });
+    await setGate({ enabled: true, threshold: 100, requireHypothesis: false });
     const r = await transition('DEMO-1', IN_PROGRESS);
     expect(r.status).toBe(400);
-    expect(r.message).toBe(manifestValidators().find((v) => v.key === GATE)!.errorMessage);
+    expect(r.message).toMatch(/score is \d+, under this project's threshold of 100/);
   });
 
   it('does not gate other transitions, nor projects where the validator is not configured', async () => {
@@ -145,34 +144,46 @@ describe('the entry gate on transitions into In Progress', () => {
   });
 });
 
-describe('the Jira expression evaluator', () => {
-  it('evaluates the exact expression string of manifest.yml', () => {
-    const manifest = parseYaml(fs.readFileSync(path.join(__dirname, '../../manifest.yml'), 'utf8')) as {
-      modules: Record<string, Array<{ key: string; expression: string }>>;
-    };
-    const expression = manifest.modules['jira:workflowValidator']!.find((v) => v.key === GATE)!.expression;
-    expect(manifestValidators().find((v) => v.key === GATE)!.expression).toBe(expression);
-    const ctx = (lens: unknown, gate: unknown = null) => ({
-      issue: { properties: { 'outcome-lens': lens } },
-      project: { properties: { 'outcome-lens-gate': gate } },
+describe('a gate that cannot be forged', () => {
+  it('does not pass a property a member PUT over REST claiming a full score and a hypothesis', async () => {
+    await putPropertyAsMember({ score: 100, hasHypothesis: 'true', version: 7 });
+    const r = await transition('DEMO-1', IN_PROGRESS);
+    expect(r).toEqual({ status: 400, message: GATE_MESSAGES.incomplete, statusName: 'To Do' });
+  });
+
+  it('re-scores a real hypothesis instead of believing the score stored beside it', async () => {
+    await putPropertyAsMember({
+      score: 100,
+      hasHypothesis: 'true',
+      hypothesis: aBetDraft().hypothesis,
     });
-    expect(evaluateJiraExpression(expression, ctx({ hasHypothesis: 'true', score: 40 }))).toBe(true);
-    expect(evaluateJiraExpression(expression, ctx({ hasHypothesis: 'true', score: 39 }))).toMatch(
-      /score is 39/,
-    );
-    expect(evaluateJiraExpression(expression, ctx(null, { enabled: false }))).toBe(true);
+    const r = await transition('DEMO-1', IN_PROGRESS);
+    expect(r.status).toBe(400);
+    expect(r.message).toMatch(/score is (\d|[1-3]\d), under this project's threshold of 40/);
   });
 
-  it('binds && tighter than ?:, short-circuits, and concatenates strings with numbers', () => {
-    expect(evaluateJiraExpression('a != null && a.x == 1 ? "yes" : "no"', { a: null })).toBe('no');
-    expect(evaluateJiraExpression('a != null && a.x == 1 ? "yes" : "no"', { a: { x: 1 } })).toBe('yes');
-    expect(evaluateJiraExpression("'score ' + (n == null ? 0 : n) + '!'", { n: 7 })).toBe('score 7!');
-    expect(evaluateJiraExpression('1 + 2 * 3 < 8 && !(2 >= 3)', {})).toBe(true);
+  it('cannot be switched off by writing a project property', async () => {
+    const res = await app.jira.handle({
+      method: 'PUT',
+      path: '/rest/api/3/project/DEMO/properties/outcome-lens-gate',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: false, threshold: 0, requireHypothesis: false }),
+      actor: { type: 'user', accountId: app.accountIdOf('admin') },
+    });
+    expect(res.status).toBeLessThan(300);
+    expect((await transition('DEMO-1', IN_PROGRESS)).status).toBe(400);
   });
 
-  it('refuses to read a member of null and unknown syntax, as Jira does', () => {
-    expect(() => evaluateJiraExpression('a.b', { a: null })).toThrow(JiraExpressionError);
-    expect(() => evaluateJiraExpression('1 +', {})).toThrow(JiraExpressionError);
-    expect(() => evaluateJiraExpression('x < 1', { x: null })).toThrow(JiraExpressionError);
+  it('blocks with a clear message, and moves nothing, when it cannot read the issue', async () => {
+    await saveLens(aBetDraft());
+    app.jira.faults.inject({ kind: 'server-error', match: { method: 'GET', pathIncludes: '/properties/' } });
+    const r = await transition('DEMO-1', IN_PROGRESS);
+    expect(r).toEqual({ status: 400, message: GATE_MESSAGES.unavailable, statusName: 'To Do' });
+  });
+});
+
+describe('validators in the workbench', () => {
+  it('reads the gate from manifest.yml as a function-backed validator', () => {
+    expect(manifestValidators().map((v) => v.key)).toEqual([GATE]);
   });
 });

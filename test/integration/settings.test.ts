@@ -1,10 +1,10 @@
 /**
  * The settings page's resolver over the workbench: defaults, validated and versioned saves by administrators
- * only, reset, and the entry-gate mirror in the project property the workflow validator reads.
+ * only, and reset. Nothing is mirrored into Jira: the entry gate reads the settings from app storage.
  */
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
-import { GATE_PROPERTY_KEY, type SettingsData } from '../../src/contract/settings';
+import type { SettingsData } from '../../src/contract/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { MapPageData } from '../../src/contract/project-page';
@@ -21,6 +21,11 @@ beforeEach(() => {
   app.grantDemoRoles(P);
 });
 afterEach(() => app.close());
+
+/** What the app wrote into the project's Jira properties. */
+function projectPropertyKeys(): string[] {
+  return app.jira.store.projectPropertyKeys(app.jira.store.getProject(P)!.id);
+}
 
 async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<Answer<T>> {
   return (await app.invoke(SETTINGS, fn, payload, { user, projectKey: P })) as Answer<T>;
@@ -48,7 +53,7 @@ describe('project settings', () => {
     });
   });
 
-  it('saves valid settings as a new version and mirrors the entry gate into the project property', async () => {
+  it('saves valid settings as a new version and writes nothing into Jira', async () => {
     const settings = withChanges((s) => {
       s.entryGate.threshold = 65;
       s.weights.outcomeLink = 40;
@@ -56,11 +61,8 @@ describe('project settings', () => {
     const saved = ok(await call<SettingsData>('save', { version: 0, settings }));
     expect(saved.version).toBe(1);
     expect(saved.settings.entryGate.threshold).toBe(65);
-    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toEqual({
-      enabled: true,
-      threshold: 65,
-      requireHypothesis: true,
-    });
+    // Project properties are writable by whoever administers the project: the gate must not read one.
+    expect(projectPropertyKeys()).toEqual([]);
   });
 
   it('refuses invalid settings with field errors and writes nothing', async () => {
@@ -75,7 +77,7 @@ describe('project settings', () => {
         expect.arrayContaining(['settings.entryGate.threshold', 'settings.flagActions.label']),
       );
     expect(ok(await call<SettingsData>('load', {})).version).toBe(0);
-    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toBeFalsy();
+    expect(projectPropertyKeys()).toEqual([]);
   });
 
   it('refuses a stale save with a conflict and keeps the newer settings', async () => {
@@ -92,13 +94,8 @@ describe('project settings', () => {
 
   it('resets to the defaults as a new version', async () => {
     ok(await call('save', { version: 0, settings: withChanges((s) => (s.entryGate.enabled = false)) }));
-    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toMatchObject({ enabled: false });
     const reset = ok(await call<SettingsData>('reset', { version: 1 }));
     expect(reset).toMatchObject({ version: 2, settings: DEFAULT_SETTINGS });
-    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toMatchObject({
-      enabled: true,
-      threshold: 40,
-    });
   });
 
   it('refuses changes from a member, a viewer and an outsider', async () => {
@@ -112,7 +109,7 @@ describe('project settings', () => {
         error: { code: 'NOT_AUTHORIZED' },
       });
     }
-    expect(app.jira.store.getProjectProperty(P, GATE_PROPERTY_KEY)).toBeFalsy();
+    expect(projectPropertyKeys()).toEqual([]);
   });
 
   it('changes the scores the map shows when the weights change', async () => {

@@ -1,4 +1,5 @@
 import type { WorkbenchDb } from '../db';
+import type { ValidatorFunctionRunner } from './workflow-validators';
 import { FaultInjector } from './faults';
 import { readPropertyIndex, type PropertyIndex } from './property-index';
 import { LatencyModel, sleep, type LatencyInput } from './latency';
@@ -96,6 +97,8 @@ export class JiraEmulator {
   propertyIndex: PropertyIndex;
   /** The ids of the sprint and story-point fields on this site; a test may move them before the app runs. */
   customFields: CustomFieldIds;
+  /** The Forge host sets this so transitions run the app's function-backed validators. */
+  validatorFunctions: ValidatorFunctionRunner | null = null;
   private readonly contract: ContractCheckerLike | null;
   private readonly now: () => Date;
   private readonly state: EmulatorState = { snapshots: new Map(), tasks: new Map(), nextTaskId: 10000 };
@@ -263,6 +266,7 @@ export class JiraEmulator {
         body,
         state: this.state,
         customFields: this.customFields,
+        validatorFunctions: this.validatorFunctions,
       };
       try {
         return await r.handler(ctx);

@@ -333,6 +333,12 @@ export function App() {
         </fieldset>
         <fieldset className="ol-group">
           <legend>Entry gate (workflow validator)</legend>
+          <p className="ol-help" id="gate-how">
+            These settings block nothing until a Jira admin adds the validator to a transition. Jira runs app
+            validators in company-managed projects only. To add it: Project settings → Workflows → edit the
+            workflow → select the transition (for example into In Progress) → Validators → Add validator →
+            “Outcome Lens entry gate” → Add, then publish the workflow.
+          </p>
           <Check
             id="gate-enabled"
             label="Block transitions for issues under the threshold"

@@ -1,3 +1,4 @@
+import type { ValidatorFunctionRunner } from '../workflow-validators';
 import type { PropertyIndex } from '../property-index';
 import type { JiraStore } from '../store';
 import type {
@@ -31,6 +32,8 @@ export interface RouteContext {
   /** Shared mutable state across calls (search snapshots, tasks). */
   state: EmulatorState;
   customFields: CustomFieldIds;
+  /** Runs the app's function-backed workflow validators; null when no Forge host is attached. */
+  validatorFunctions: ValidatorFunctionRunner | null;
 }
 
 export interface EmulatorState {

@@ -1,5 +1,5 @@
 import type { ChangelogItemInput, StatusCategoryKey, StoredIssue } from '../types';
-import { runWorkflowValidators } from '../expression';
+import { runWorkflowValidators } from '../workflow-validators';
 import { textToAdf } from '../store';
 import {
   BASE_URL,
@@ -331,7 +331,7 @@ function listTransitions(ctx: RouteContext) {
   return json(200, { expand: 'transitions', transitions });
 }
 
-function doTransition(ctx: RouteContext) {
+async function doTransition(ctx: RouteContext) {
   const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
   const body = asObject(ctx.body);
   const transitionId = body.transition === undefined ? undefined : asObject(body.transition, 'transition').id;
@@ -343,7 +343,12 @@ function doTransition(ctx: RouteContext) {
   const t = available(issue).find((x) => x.id === transitionId);
   if (!t) throw badRequest(`Transition id '${transitionId}' is not valid for this issue.`);
   // Workflow validators configured for this target status (the app's entry gate): Jira answers 400 with the message.
-  const blocked = runWorkflowValidators(ctx.store, issue, t.to);
+  const blocked = await runWorkflowValidators(
+    ctx.store,
+    issue,
+    { toStatus: t.to, fromStatusId: statusId(issue.statusName), toStatusId: statusId(t.to) },
+    ctx.validatorFunctions,
+  );
   if (blocked) throw new JiraHttpError(400, [blocked]);
   const fields = body.fields === undefined ? {} : asObject(body.fields, 'fields');
   let resolution = t.resolution;

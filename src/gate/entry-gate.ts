@@ -1,0 +1,78 @@
+/**
+ * The entry gate: a function-backed `jira:workflowValidator`. Jira calls it on each transition an admin added it
+ * to, with `{ issue: { key }, transition }`, and shows `errorMessage` when `result` is false.
+ *
+ * It decides from data the app checks, never from what the issue property claims: the property is writable by
+ * anyone who may edit the issue, so a stored `score: 100, hasHypothesis: "true"` proves nothing. The hypothesis
+ * is re-read from the property and scored again with the project's settings and outcomes from app storage, which
+ * only the app can write.
+ */
+import { z } from 'zod';
+import { assessIssue } from '../domain/assess-issue';
+import { ISSUE_PROPERTY_KEY, draftOf, hasHypothesis, readLens } from '../domain/issue-lens';
+import { JiraClient } from '../jira/client';
+import { factsOf, readIssue } from '../services/issue-lens-service';
+import { listOutcomes } from '../storage/outcomes';
+import { loadSettings } from '../storage/settings';
+
+export interface GateAnswer {
+  result: boolean;
+  errorMessage?: string;
+}
+
+const argsSchema = z
+  .object({ issue: z.object({ key: z.string().regex(/^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/) }).loose() })
+  .loose();
+
+const PASS: GateAnswer = { result: true };
+const block = (errorMessage: string): GateAnswer => ({ result: false, errorMessage });
+
+export const GATE_MESSAGES = {
+  noHypothesis:
+    'Outcome Lens: this issue has no hypothesis yet. Open the Outcome Lens panel and write who has the problem, what they want and why it matters.',
+  incomplete:
+    'Outcome Lens: the hypothesis is incomplete. Fill in persona, intent and benefit in the Outcome Lens panel.',
+  belowThreshold: (score: number, threshold: number) =>
+    `Outcome Lens: the outcome-linkage score is ${score}, under this project's threshold of ${threshold}. The panel shows how to raise it.`,
+  unreadable:
+    'Outcome Lens could not tell which issue is moving. Try again; if it keeps failing, tell your Jira admin.',
+  unavailable:
+    'Outcome Lens could not check this issue just now, so the transition was not made. Try again in a moment.',
+} as const;
+
+/** Decides whether `issueKey` may go through the transition. Reads as the app: validators have no user. */
+export async function checkEntry(issueKey: string): Promise<GateAnswer> {
+  const jira = JiraClient.asApp();
+  const issue = await readIssue(jira, issueKey);
+  // The settings and outcomes of the project Jira says the issue is in now.
+  const [stored, loaded, outcomes] = await Promise.all([
+    jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY),
+    loadSettings(issue.projectKey),
+    listOutcomes(issue.projectKey),
+  ]);
+  const { settings } = loaded;
+  if (!settings.entryGate.enabled) return PASS;
+  const nothingStored = stored === null || stored === undefined;
+  const draft = draftOf(readLens(nothingStored ? null : stored));
+  if (settings.entryGate.requireHypothesis) {
+    if (nothingStored) return block(GATE_MESSAGES.noHypothesis);
+    if (!hasHypothesis(draft)) return block(GATE_MESSAGES.incomplete);
+  }
+  const byId = new Map(outcomes.map((o) => [o.id, o]));
+  const { score } = assessIssue(factsOf(issue), draft, byId, settings);
+  if (score.total < settings.entryGate.threshold)
+    return block(GATE_MESSAGES.belowThreshold(score.total, settings.entryGate.threshold));
+  return PASS;
+}
+
+/** The Forge handler. It never throws: a failure blocks the transition with a message, as Jira would. */
+export async function entryGate(args: unknown): Promise<GateAnswer> {
+  const parsed = argsSchema.safeParse(args);
+  if (!parsed.success) return block(GATE_MESSAGES.unreadable);
+  try {
+    return await checkEntry(parsed.data.issue.key);
+  } catch (error) {
+    console.error('entry gate failed', error instanceof Error ? error.message : String(error));
+    return block(GATE_MESSAGES.unavailable);
+  }
+}
