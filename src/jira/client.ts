@@ -304,24 +304,6 @@ export class JiraClient {
     return parse('getTask', taskSchema, res.body);
   }
 
-  /** The project property's value, or null when absent. */
-  async getProjectProperty(projectKey: string, propertyKey: string): Promise<unknown> {
-    const res = await this.call(
-      'getProjectProperty',
-      { projectIdOrKey: projectKey, propertyKey },
-      { accept: [404] },
-    );
-    if (res.status === 404) {
-      await this.getProject(projectKey);
-      return null;
-    }
-    return parse('getProjectProperty', entityPropertySchema, res.body).value;
-  }
-
-  async setProjectProperty(projectKey: string, propertyKey: string, value: unknown): Promise<void> {
-    await this.call('setProjectProperty', { projectIdOrKey: projectKey, propertyKey }, { body: value });
-  }
-
   async editLabels(key: string, change: { add?: string[]; remove?: string[] }): Promise<void> {
     const ops = [
       ...(change.add ?? []).map((label) => ({ add: label })),

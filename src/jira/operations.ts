@@ -32,7 +32,6 @@ export interface JiraOperation<P = never> {
 
 type IssueParams = { issueIdOrKey: Id };
 type IssuePropertyParams = { issueIdOrKey: Id; propertyKey: string };
-type ProjectPropertyParams = { projectIdOrKey: Id; propertyKey: string };
 type QueryParams = { query: URLSearchParams };
 
 export const JIRA_OPERATIONS = {
@@ -104,24 +103,6 @@ export const JIRA_OPERATIONS = {
     send: (jira, p: { taskId: Id }, init) =>
       jira.requestJira(route`/rest/api/3/task/${p.taskId}`, { ...init, method: 'GET' }),
   } satisfies JiraOperation<{ taskId: Id }>,
-  getProjectProperty: {
-    method: 'GET',
-    path: '/rest/api/3/project/{projectIdOrKey}/properties/{propertyKey}',
-    send: (jira, p: ProjectPropertyParams, init) =>
-      jira.requestJira(route`/rest/api/3/project/${p.projectIdOrKey}/properties/${p.propertyKey}`, {
-        ...init,
-        method: 'GET',
-      }),
-  } satisfies JiraOperation<ProjectPropertyParams>,
-  setProjectProperty: {
-    method: 'PUT',
-    path: '/rest/api/3/project/{projectIdOrKey}/properties/{propertyKey}',
-    send: (jira, p: ProjectPropertyParams, init) =>
-      jira.requestJira(route`/rest/api/3/project/${p.projectIdOrKey}/properties/${p.propertyKey}`, {
-        ...init,
-        method: 'PUT',
-      }),
-  } satisfies JiraOperation<ProjectPropertyParams>,
   addComment: {
     method: 'POST',
     path: '/rest/api/3/issue/{issueIdOrKey}/comment',

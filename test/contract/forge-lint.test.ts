@@ -69,11 +69,11 @@ describe('@forge/lint over the app, offline', () => {
     'reports the one call a removed scope leaves uncovered, where it is written',
     async () => {
       const report = await runForgeLint({
-        manifest: withScopes((scopes) => scopes.filter((s) => s !== 'manage:jira-project')),
+        manifest: withScopes((scopes) => scopes.filter((s) => s !== 'read:jira-user')),
         files: [OPERATIONS_FILE],
       });
       const call = report.jiraCalls.find(
-        (c) => c.method === 'PUT' && c.path === asSeen(JIRA_OPERATIONS.setProjectProperty.path),
+        (c) => c.method === 'GET' && c.path === asSeen(JIRA_OPERATIONS.myself.path),
       );
       expect(report.findings).toEqual([
         {
@@ -81,8 +81,7 @@ describe('@forge/lint over the app, offline', () => {
           line: call?.line,
           column: expect.any(Number) as number,
           level: 'error',
-          message:
-            'Jira endpoint: PUT /rest/api/3/project/{projectIdOrKey}/properties/{propertyKey} requires "manage:jira-project" scope',
+          message: 'Jira endpoint: GET /rest/api/3/myself requires "read:jira-user" scope',
         },
       ]);
     },

@@ -103,9 +103,9 @@ describe('manifest scopes against the Jira spec', () => {
   });
 
   it('fails when a needed scope is removed from the manifest', () => {
-    const without = manifestScopes().filter((s) => s !== 'manage:jira-project');
+    const without = manifestScopes().filter((s) => s !== 'read:jira-user');
     expect(checkScopes(without, needs, other).uncovered).toEqual([
-      { operation: 'setProjectProperty', missing: ['manage:jira-project'] },
+      { operation: 'myself', missing: ['read:jira-user'] },
     ]);
     const withoutStorage = manifestScopes().filter((s) => s !== 'storage:app');
     expect(checkScopes(withoutStorage, needs, other).uncovered).toEqual([

@@ -17,6 +17,7 @@ import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
 import { BUNDLE_DIR, loadHandler, ROOT_DIR } from '../../workbench/app-source';
 import { createWorkbenchApp, readManifest, type WorkbenchApp } from '../../workbench/app';
+import { configureWorkflowValidator } from '../../workbench/jira/workflow-validators';
 import { aBetDraft } from '../support/builders';
 
 const DAY = 86_400_000;
@@ -94,7 +95,7 @@ describe('every handler in the bundle, invoked once over the workbench', () => {
   it('runs the resolvers, the trigger and the consumer from the bundle, each doing its job', async () => {
     expect(app.appSource).toBe('bundle');
 
-    // settings → index.settings: stores the settings and the entry gate's project property.
+    // settings → index.settings: stores the settings (the entry gate reads them from app storage).
     const settings: Settings = {
       ...structuredClone(DEFAULT_SETTINGS),
       flagActions: { label: 'zombie', comment: false },
@@ -112,10 +113,6 @@ describe('every handler in the bundle, invoked once over the workbench', () => {
       canEdit: true,
       settings: { flagActions: { label: 'zombie' } },
     });
-    expect(app.jira.store.getProjectProperty('DEMO', 'outcome-lens-gate')).toMatchObject({
-      enabled: true,
-      threshold: 40,
-    });
 
     // issue panel → index.issuePanel: scores the bet and writes the issue property JQL indexes.
     const panel = ok<PanelSaveData>(
@@ -132,6 +129,21 @@ describe('every handler in the bundle, invoked once over the workbench', () => {
       score: panel.score,
       hasHypothesis: 'true',
     });
+
+    // workflow validator → index.entryGate: the framed bet may start, the bare idea may not.
+    configureWorkflowValidator(app.jira.store, 'DEMO', 'In Progress', 'outcome-lens-entry-gate');
+    const start = async (key: string) =>
+      app.jira.handle({
+        method: 'POST',
+        path: `/rest/api/3/issue/${key}/transitions`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ transition: { id: '21' } }),
+        actor: { type: 'user', accountId: app.accountIdOf('member') },
+      });
+    expect((await start('DEMO-1')).status).toBe(204);
+    const blocked = await start('DEMO-2');
+    expect(blocked.status).toBe(400);
+    expect(blocked.body).toContain('no hypothesis yet');
 
     // project page → index.projectPage: both open issues, in the "no outcome" lane.
     const map = ok<MapSummaryData>(
