@@ -32,7 +32,7 @@ import { KvsStore, type EntityDefinition } from './forge/kvs-store';
 import { QueueHost, type Delivery, type QueueConsumer } from './forge/queue';
 import { installForgeRuntime } from './forge/runtime';
 import { JiraEmulator } from './jira/emulator';
-import { TEST_LATENCY_SCALE, type LatencyInput } from './jira/latency';
+import { testLatencyScale, type LatencyInput } from './jira/latency';
 import type { RateLimitInput } from './jira/rate-limits';
 import { BASE_URL as JIRA_SITE_URL } from './jira/routes/common';
 import { indexEntriesOf, type PropertyIndex } from './jira/property-index';
@@ -255,7 +255,7 @@ export class WorkbenchApp {
       contract: this.contract,
       propertyIndex: this.manifest.propertyIndex,
       latency:
-        options.latency ?? (process.env.JEST_WORKER_ID !== undefined ? { scale: TEST_LATENCY_SCALE } : {}),
+        options.latency ?? (process.env.JEST_WORKER_ID !== undefined ? { scale: testLatencyScale() } : {}),
       rateLimits: options.rateLimits ?? {},
     });
     this.jira.validatorFunctions = (validatorKey, args) => this.runValidatorFunction(validatorKey, args);

@@ -5,7 +5,12 @@
  */
 import { asApp, asUser, route } from '@forge/api';
 import { createJiraHttpHandler } from '../../workbench/jira/http';
-import { LatencyModel, type LatencyInput } from '../../workbench/jira/latency';
+import {
+  LatencyModel,
+  TEST_LATENCY_SCALE,
+  testLatencyScale,
+  type LatencyInput,
+} from '../../workbench/jira/latency';
 import type { RateLimitInput } from '../../workbench/jira/rate-limits';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 import http from 'node:http';
@@ -273,6 +278,14 @@ describe('latency model', () => {
     const off = new LatencyModel('off');
     expect([off.before('GET /x', false), off.after('GET /x', false, 1000)]).toEqual([0, 0]);
     expect(() => new LatencyModel({ scale: -1 })).toThrow('latency scale must be a number >= 0');
+  });
+
+  it('runs the tests at 1/50 unless WORKBENCH_LATENCY_SCALE says otherwise', () => {
+    expect(testLatencyScale({})).toBe(TEST_LATENCY_SCALE);
+    expect(TEST_LATENCY_SCALE).toBe(0.02);
+    expect(testLatencyScale({ WORKBENCH_LATENCY_SCALE: '0.5' })).toBe(0.5);
+    expect(testLatencyScale({ WORKBENCH_LATENCY_SCALE: '0' })).toBe(0);
+    expect(() => testLatencyScale({ WORKBENCH_LATENCY_SCALE: 'fast' })).toThrow('WORKBENCH_LATENCY_SCALE');
   });
 
   it('runs the site clock as fast as the scale compresses time, so windows see calls as Jira would', () => {

@@ -16,7 +16,7 @@ import { KvsStore, type KvsStoreOptions } from '../../workbench/forge/kvs-store'
 import { QueueHost } from '../../workbench/forge/queue';
 import { installForgeRuntime, runInInvocation } from '../../workbench/forge/runtime';
 import { JiraEmulator, DEFAULT_APP_ACCOUNT_ID } from '../../workbench/jira/emulator';
-import { TEST_LATENCY_SCALE, type LatencyInput } from '../../workbench/jira/latency';
+import { testLatencyScale, type LatencyInput } from '../../workbench/jira/latency';
 import type { RateLimitInput } from '../../workbench/jira/rate-limits';
 import { ContractChecker } from '../../workbench/jira/openapi';
 import { PROJECT_PERMISSIONS } from '../../workbench/jira/types';
@@ -40,7 +40,8 @@ export interface WorkbenchOptions {
   contract?: boolean;
   kvs?: Omit<KvsStoreOptions, 'now'>;
   /**
-   * How long Jira calls take. Default: the realistic model scaled by TEST_LATENCY_SCALE (a few ms a call), so
+   * How long Jira calls take. Default: the realistic model scaled by TEST_LATENCY_SCALE (a few ms a call;
+   * WORKBENCH_LATENCY_SCALE overrides it for a whole run), so
    * calls in flight interleave; 'off' answers at once; `{ scale: 1 }` is the `npm start` model.
    */
   latency?: LatencyInput;
@@ -72,7 +73,7 @@ export function createWorkbench(options: WorkbenchOptions = {}): Workbench {
     now,
     contract,
     appAccountId: DEFAULT_APP_ACCOUNT_ID,
-    latency: options.latency ?? { scale: TEST_LATENCY_SCALE },
+    latency: options.latency ?? { scale: testLatencyScale() },
     rateLimits: options.rateLimits ?? {},
   });
   const kvs = new KvsStore(db, { ...options.kvs, now: () => now().getTime() });

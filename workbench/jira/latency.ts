@@ -59,6 +59,19 @@ export const REALISTIC_LATENCY: LatencySettings = {
  */
 export const TEST_LATENCY_SCALE = 0.02;
 
+/**
+ * The scale tests run at: TEST_LATENCY_SCALE, or WORKBENCH_LATENCY_SCALE from the environment to try the suite
+ * on a slower (or instant, 0) Jira without editing a test.
+ */
+export function testLatencyScale(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.WORKBENCH_LATENCY_SCALE;
+  if (text === undefined || text === '') return TEST_LATENCY_SCALE;
+  const scale = Number(text);
+  if (!Number.isFinite(scale) || scale < 0)
+    throw new Error(`WORKBENCH_LATENCY_SCALE must be a number >= 0, not "${text}"`);
+  return scale;
+}
+
 export type LatencyInput = Partial<LatencySettings> | 'off';
 
 export function latencySettings(input: LatencyInput | undefined, base = REALISTIC_LATENCY): LatencySettings {
