@@ -5,18 +5,19 @@
  */
 import { asApp, asUser, route } from '@forge/api';
 import { createJiraHttpHandler } from '../../workbench/jira/http';
-import {
-  LatencyModel,
-  TEST_LATENCY_SCALE,
-  testLatencyScale,
-  type LatencyInput,
-} from '../../workbench/jira/latency';
+import { createWorkbenchApp } from '../../workbench/app';
+import { TEST_LATENCY_SCALE, type LatencyInput } from '../../workbench/jira/latency';
 import type { RateLimitInput } from '../../workbench/jira/rate-limits';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-let wb: Workbench;
+let wb: Workbench | null = null;
+/** The open workbench of this test. */
+const bench = (): Workbench => {
+  if (!wb) throw new Error('open() a workbench first');
+  return wb;
+};
 /** The rate limiter's clock: 30 minutes into an hour, so the quota window resets in 1800 s. */
 let limitClock: number;
 const HOUR_START = Date.parse('2026-03-02T10:00:00.000Z');
@@ -29,11 +30,15 @@ function open(options: { rateLimits?: RateLimitInput; latency?: LatencyInput } =
   for (let i = 0; i < 3; i++) wb.jira.store.createIssue({ projectKey: PROJECT_KEY, summary: `Bet ${i + 1}` });
 }
 
-afterEach(() => wb.dispose());
+afterEach(() => {
+  wb?.dispose();
+  wb = null;
+});
 
-const getIssue = (key: string) => wb.asSystem(() => asApp().requestJira(route`/rest/api/3/issue/${key}`));
+const getIssue = (key: string) =>
+  bench().asSystem(() => asApp().requestJira(route`/rest/api/3/issue/${key}`));
 const search = () =>
-  wb.asSystem(() =>
+  bench().asSystem(() =>
     asApp().requestJira(route`/rest/api/3/search/jql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -48,10 +53,12 @@ const putProperty = (key: string, value: unknown, as?: string) => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(value),
     });
-  return as === undefined ? wb.asSystem(() => send(asApp)) : wb.asUser(as, () => send(() => asUser()));
+  return as === undefined
+    ? bench().asSystem(() => send(asApp))
+    : bench().asUser(as, () => send(() => asUser()));
 };
 const getProperty = (key: string) =>
-  wb.asSystem(() => asApp().requestJira(route`/rest/api/3/issue/${key}/properties/counter`));
+  bench().asSystem(() => asApp().requestJira(route`/rest/api/3/issue/${key}/properties/counter`));
 
 const remaining = (res: { headers: { get(name: string): string | null } }) =>
   Number(res.headers.get('x-ratelimit-remaining'));
@@ -80,7 +87,7 @@ describe('Jira emulator: the points quota', () => {
     const asMember = await putProperty('OL-1', { n: 2 }, USERS.member);
     expect(asMember.status).toBe(200);
     expect(remaining(asMember)).toBe(993 - 1);
-    expect(wb.jira.calls.map((c) => c.status)).toEqual([200, 200, 201, 200]);
+    expect(bench().jira.calls.map((c) => c.status)).toEqual([200, 200, 201, 200]);
   });
 
   it('refuses with 429, Retry-After until the hour ends and the reason, then lets calls through in the next hour', async () => {
@@ -95,7 +102,7 @@ describe('Jira emulator: the points quota', () => {
     expect(refused.headers.get('x-ratelimit-nearlimit')).toBe('true');
     // A refused call costs nothing and changes nothing.
     expect((await putProperty('OL-1', { n: 1 })).status).toBe(429);
-    expect(wb.jira.store.getIssueProperty('OL-1', 'counter')).toBeUndefined();
+    expect(bench().jira.store.getIssueProperty('OL-1', 'counter')).toBeUndefined();
 
     limitClock = HOUR_START + 60 * 60 * 1000;
     const nextHour = await getIssue('OL-1');
@@ -107,7 +114,7 @@ describe('Jira emulator: the points quota', () => {
   it('keeps a person’s REST client (Basic auth) out of the app’s quota', async () => {
     open({ rateLimits: { quotaPoints: 100 } });
     const server = http.createServer(
-      createJiraHttpHandler(wb.jira, (name) => (name === 'ada' ? USERS.admin : null)),
+      createJiraHttpHandler(bench().jira, (name) => (name === 'ada' ? USERS.admin : null)),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -151,7 +158,7 @@ describe('Jira emulator: burst and per-issue write limits', () => {
     open();
     for (let i = 0; i < 10; i++) expect((await putProperty('OL-1', { n: i })).status).toBeLessThan(300);
     // The same issue by its id, and as a user: still the same issue.
-    const id = wb.jira.store.getIssue('OL-1')!.id;
+    const id = bench().jira.store.getIssue('OL-1')!.id;
     for (let i = 0; i < 10; i++)
       expect((await putProperty(String(id), { n: 10 + i }, USERS.member)).status).toBeLessThan(300);
 
@@ -186,7 +193,7 @@ describe('Jira emulator: latency', () => {
    */
   async function twoIncrementsAMomentApart(): Promise<{ final: unknown; order: string[] }> {
     expect((await putProperty('OL-1', 0)).status).toBe(201);
-    const mark = wb.jira.calls.length;
+    const mark = bench().jira.calls.length;
     const increment = async () => {
       const read = (await (await getProperty('OL-1')).json()) as { value: number };
       expect((await putProperty('OL-1', read.value + 1)).status).toBe(200);
@@ -195,7 +202,12 @@ describe('Jira emulator: latency', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await Promise.all([first, increment()]);
     const final = ((await (await getProperty('OL-1')).json()) as { value: unknown }).value;
-    return { final, order: wb.jira.calls.slice(mark).map((c) => c.method) };
+    return {
+      final,
+      order: bench()
+        .jira.calls.slice(mark)
+        .map((c) => c.method),
+    };
   }
 
   it('interleaves two read-modify-write sequences a moment apart: both read before either writes, one update is lost', async () => {
@@ -217,7 +229,7 @@ describe('Jira emulator: latency', () => {
   it('takes a base per endpoint plus a cost per object returned', async () => {
     open({ rateLimits: 'off', latency: 'off' });
     await getIssue('OL-1'); // warm up
-    wb.jira.latency.configure({
+    bench().jira.latency.configure({
       scale: 1,
       jitter: 0,
       readMs: 10,
@@ -247,60 +259,30 @@ describe('Jira emulator: latency', () => {
     let answered = false;
     void write.then(() => (answered = true));
     await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(wb.jira.store.getIssueProperty('OL-1', 'counter')).toBeUndefined();
+    expect(bench().jira.store.getIssueProperty('OL-1', 'counter')).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 110));
-    expect(wb.jira.store.getIssueProperty('OL-1', 'counter')).toEqual({ n: 1 });
+    expect(bench().jira.store.getIssueProperty('OL-1', 'counter')).toEqual({ n: 1 });
     expect(answered).toBe(false);
     expect((await write).status).toBe(201);
   });
 });
 
-describe('latency model', () => {
-  it('gives the same delays for the same seed, jitter within its bounds, and nothing at scale 0', () => {
-    const settings = { seed: 7, jitter: 0.3, readMs: 100, perObjectMs: 2, beforeShare: 0.5, endpointMs: {} };
-    const a = new LatencyModel(settings);
-    const b = new LatencyModel(settings);
-    const delays = Array.from({ length: 50 }, () => [
-      a.before('GET /x', false),
-      a.after('GET /x', false, 10),
-    ]);
-    expect(delays).toEqual(
-      Array.from({ length: 50 }, () => [b.before('GET /x', false), b.after('GET /x', false, 10)]),
-    );
-    for (const [before, after] of delays) {
-      expect(before).toBeGreaterThanOrEqual(50 * 0.7);
-      expect(before).toBeLessThanOrEqual(50 * 1.3);
-      expect(after).toBeGreaterThanOrEqual(70 * 0.7);
-      expect(after).toBeLessThanOrEqual(70 * 1.3);
-    }
-    expect(new Set(delays.map(([before]) => before)).size).toBeGreaterThan(40);
-
-    const off = new LatencyModel('off');
-    expect([off.before('GET /x', false), off.after('GET /x', false, 1000)]).toEqual([0, 0]);
-    expect(() => new LatencyModel({ scale: -1 })).toThrow('latency scale must be a number >= 0');
-  });
-
-  it('runs the tests at 1/50 unless WORKBENCH_LATENCY_SCALE says otherwise', () => {
-    expect(testLatencyScale({})).toBe(TEST_LATENCY_SCALE);
-    expect(TEST_LATENCY_SCALE).toBe(0.02);
-    expect(testLatencyScale({ WORKBENCH_LATENCY_SCALE: '0.5' })).toBe(0.5);
-    expect(testLatencyScale({ WORKBENCH_LATENCY_SCALE: '0' })).toBe(0);
-    expect(() => testLatencyScale({ WORKBENCH_LATENCY_SCALE: 'fast' })).toThrow('WORKBENCH_LATENCY_SCALE');
-  });
-
-  it('runs the site clock as fast as the scale compresses time, so windows see calls as Jira would', () => {
-    const model = new LatencyModel({ scale: 0.02 });
-    let wall = Date.now();
-    const clock = jest.spyOn(Date, 'now').mockImplementation(() => wall);
+describe('the workbench app', () => {
+  it('runs Jira at the test scale under jest and at the realistic model with its rate limits otherwise', () => {
+    const underJest = createWorkbenchApp({ dataFile: ':memory:' });
     try {
-      const start = model.siteClock();
-      wall += 20; // 20 ms under a 1/50 model...
-      expect(model.siteClock() - start).toBe(1000); // ...is a second on the site
-      model.configure('off');
-      wall += 20; // with the model off, the wall clock
-      expect(model.siteClock() - start).toBe(1020);
+      expect(underJest.jira.timing).toEqual({ latencyScale: TEST_LATENCY_SCALE, rateLimits: true });
     } finally {
-      clock.mockRestore();
+      underJest.close();
+    }
+    const worker = process.env.JEST_WORKER_ID;
+    delete process.env.JEST_WORKER_ID;
+    try {
+      const started = createWorkbenchApp({ dataFile: ':memory:' });
+      expect(started.jira.timing).toEqual({ latencyScale: 1, rateLimits: true });
+      started.close();
+    } finally {
+      process.env.JEST_WORKER_ID = worker;
     }
   });
 });
