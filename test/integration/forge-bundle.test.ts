@@ -15,7 +15,7 @@ import { PROJECT_PAGE_RESOLVERS, type MapSummaryData } from '../../src/contract/
 import { SETTINGS_RESOLVERS, type SettingsData } from '../../src/contract/settings';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
-import { BUNDLE_DIR, loadHandler, ROOT_DIR } from '../../workbench/app-source';
+import { appSourceFromEnv, BUNDLE_DIR, loadHandler, ROOT_DIR } from '../../workbench/app-source';
 import { createWorkbenchApp, readManifest, type WorkbenchApp } from '../../workbench/app';
 import { configureWorkflowValidator } from '../../workbench/jira/workflow-validators';
 import { aBetDraft } from '../support/builders';
@@ -56,6 +56,13 @@ describe('the @forge/bundler artifact', () => {
     );
     for (const handler of handlers) expect(typeof loadHandler(handler, 'bundle')).toBe('function');
     console.log(`bundle exports ${handlers.join(', ')} (${fs.statSync(ENTRY).size} bytes)`);
+  });
+
+  it('is chosen by OUTCOME_LENS_APP=bundle; the sources are the default, and a misspelt value is refused', () => {
+    expect(appSourceFromEnv({ OUTCOME_LENS_APP: 'bundle' })).toBe('bundle');
+    expect(appSourceFromEnv({})).toBe('src');
+    expect(appSourceFromEnv({ OUTCOME_LENS_APP: 'src' })).toBe('src');
+    expect(() => appSourceFromEnv({ OUTCOME_LENS_APP: 'bundled' })).toThrow(/must be "src" or "bundle"/);
   });
 
   it('is where the workbench takes handlers from in bundle mode, and says how to build it when missing', () => {
