@@ -80,6 +80,8 @@ export interface ManifestModule {
   surface?: string;
   queue?: string;
   title?: string;
+  /** A `trigger` module's product events (e.g. 'avi:forge:installed:app'). */
+  events?: string[];
   /** Present for modules registered with registerTestModule. */
   testHandler?: ResolverHandler | FunctionHandler;
   /** A test trigger's or consumer's own `timeoutSeconds`. */
@@ -209,6 +211,7 @@ export function readManifest(file: string = path.join(ROOT_DIR, 'manifest.yml'))
         ...(surface ? { surface } : {}),
         ...(typeof raw.queue === 'string' ? { queue: raw.queue } : {}),
         ...(typeof raw.title === 'string' ? { title: raw.title } : {}),
+        ...(Array.isArray(raw.events) ? { events: (raw.events as unknown[]).map(String) } : {}),
       });
       if (type === 'jira:entityProperty') propertyIndex.push(...indexEntriesOf(raw));
     }
@@ -537,6 +540,34 @@ export class WorkbenchApp {
       deliveries: this.queue.deliveries.slice(before),
       durationMs: Date.now() - started,
     };
+  }
+
+  /**
+   * Delivers a product event (e.g. 'avi:forge:installed:app', Forge's installation lifecycle event) to every
+   * manifest `trigger` module subscribed to it, as Forge does: one invocation each, with the event in the
+   * payload and no acting user; then drains the queue until idle. Returns each trigger's answer.
+   */
+  async fireProductEvent(eventType: string): Promise<Array<{ triggerKey: string; result: unknown }>> {
+    this.registerConsumers();
+    const cloudId = this.installContext.replace(/^.*site\//, '');
+    const out: Array<{ triggerKey: string; result: unknown }> = [];
+    for (const trigger of this.modules('trigger').filter((m) => m.events?.includes(eventType))) {
+      const result = await invokeFunction(
+        this.handlerOf(trigger) as FunctionHandler,
+        { eventType, context: { cloudId, moduleKey: trigger.key }, contextToken: 'workbench' },
+        {
+          accountId: null,
+          moduleKey: trigger.key,
+          extension: { type: trigger.type },
+          installContext: this.installContext,
+        },
+        this.timeoutSecondsOf(trigger),
+        this.limits,
+      );
+      out.push({ triggerKey: trigger.key, result });
+    }
+    await this.queue.runDue({ until: 'idle', advanceClock: true });
+    return out;
   }
 
   /** Uninstalls the runtime globals and closes the database. Safe to call twice. */

@@ -193,6 +193,8 @@ export interface ProjectPageLoadData {
   permissions: ProjectPagePermissions;
   siteUrl: string | null;
   dryRun: boolean;
+  /** When the last live scan finished; null when none has (never scanned, or only dry runs). */
+  lastScanAt: string | null;
 }
 
 export interface LaneSummary {

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 
 /** How a run was started. */
-export type ScanOrigin = 'schedule' | 'manual';
+/** What started a run: the daily schedule, "Scan now" on the project page, or the app's installation. */
+export type ScanOrigin = 'schedule' | 'manual' | 'install';
 
 /** One issue the scan could not judge, kept so the page can show it (bounded per run). */
 export interface ScanIssueError {

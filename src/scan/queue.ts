@@ -10,7 +10,7 @@ export const MAX_DELAY_SECONDS = 900;
 export const scanEventSchema = z.object({
   projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/),
   runId: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/),
-  origin: z.enum(['schedule', 'manual']),
+  origin: z.enum(['schedule', 'manual', 'install']),
   requestedBy: z.string().nullable().default(null),
   /** Forced dry run (Scan now's option); the project's setting can also ask for one. */
   dryRun: z.boolean().default(false),

@@ -53,6 +53,18 @@ export async function startScans(
   return events;
 }
 
+/**
+ * Trigger `install-trigger`, on Forge's installation lifecycle event (`avi:forge:installed:app`): scans the
+ * projects already in use (a reinstall, or a site that kept the app's data), so their first day does not wait
+ * for the daily schedule. A fresh site has none yet: its projects show the first-day notice instead.
+ */
+export async function installTrigger(): Promise<{ statusCode: number; body: string }> {
+  const projects = await configuredProjects();
+  const events = await startScans(projects, 'install');
+  console.info(`scan on install: started ${events.length} project scan(s)`);
+  return { statusCode: 204, body: '' };
+}
+
 export async function scanTrigger(): Promise<{ statusCode: number; body: string }> {
   const projects = await configuredProjects();
   const events = await startScans(projects, 'schedule');

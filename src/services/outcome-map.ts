@@ -28,6 +28,7 @@ import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import * as outcomesStore from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
+import { loadHealthSnapshot } from '../storage/scan-state';
 import { issueFacts, statusCategoryOf } from './issue-facts';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
 import { withPageToken } from './paging';
@@ -64,9 +65,11 @@ export async function loadProjectPage(
 ): Promise<ProjectPageLoadData> {
   const projectKey = targetProject(call);
   const rights = await requireBrowse(projectKey);
-  const [outcomes, { settings }] = await Promise.all([
+  const [outcomes, { settings }, health] = await Promise.all([
     outcomesStore.listOutcomes(projectKey),
     loadSettings(projectKey),
+    // Saved only when a live scan finishes: its absence means no item of this project has been judged.
+    loadHealthSnapshot<{ at?: unknown }>(projectKey),
   ]);
   return {
     projectKey,
@@ -74,6 +77,7 @@ export async function loadProjectPage(
     permissions: pagePermissions(rights, settings),
     siteUrl,
     dryRun: settings.dryRun,
+    lastScanAt: health && typeof health.at === 'string' ? health.at : null,
   };
 }
 

@@ -23,7 +23,7 @@ export function toRunView(s: Partial<ScanRunSummary> & { runId: string; startedA
     s.status === 'failed' || s.status === 'running' ? s.status : finishedAt ? 'finished' : 'running';
   return {
     runId: s.runId,
-    origin: s.origin === 'manual' ? 'manual' : 'schedule',
+    origin: s.origin === 'manual' || s.origin === 'install' ? s.origin : 'schedule',
     requestedBy: text(s.requestedBy),
     dryRun: s.dryRun === true,
     status,

@@ -74,6 +74,7 @@ describe('manifest.yml', () => {
       'jira:projectPage',
       'jira:projectSettingsPage',
       'scheduledTrigger',
+      'trigger',
       'consumer',
       'jira:entityProperty',
       'jira:workflowValidator',
@@ -81,6 +82,13 @@ describe('manifest.yml', () => {
       expect(manifest.modules[type]?.length).toBeGreaterThan(0);
     }
     expect(manifest.app.runtime.name).toBe('nodejs22.x');
+  });
+
+  it('scans on installation: a trigger on Forge’s app lifecycle event', () => {
+    const triggers = manifest.modules.trigger as Array<{ events: string[]; function: string }>;
+    expect(triggers.find((t) => t.events.includes('avi:forge:installed:app'))?.function).toBe(
+      'install-trigger',
+    );
   });
 
   it('indexes the issue property under the search aliases the app promises', () => {

@@ -658,3 +658,54 @@ describe('scan runs', () => {
     expect(data.running).toBe(false);
   });
 });
+
+describe('the first day', () => {
+  const writesToJira = (from: number) =>
+    app.jira.calls
+      .slice(from)
+      .filter((c) => c.method !== 'GET' && !/search\/jql|bulkfetch|mypermissions/i.test(c.path));
+
+  it('says a project was never scanned until a live scan finishes; a dry run shows what it would flag and writes nothing', async () => {
+    // Untouched for most of a year, and never judged: no lens on it yet.
+    const zombie = app.jira.store.createIssue({
+      projectKey: P,
+      summary: 'Tidy the old checkout styles',
+      type: 'Story',
+      created: '2025-01-01T00:00:00.000Z',
+      updated: '2025-01-02T00:00:00.000Z',
+    }).key;
+    expect(ok(await call<ProjectPageLoadData>('load', {}, 'viewer')).lastScanAt).toBeNull();
+
+    const mark = app.jira.calls.length;
+    ok(await call('scanNow', { dryRun: true }, 'admin'));
+    app.registerConsumers();
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+    expect(writesToJira(mark)).toEqual([]);
+    const [dry] = ok(await call<ScanRunsData>('scanRuns', {}, 'admin')).runs;
+    expect(dry).toMatchObject({ dryRun: true, wouldChange: [{ issueKey: zombie, change: 'flag' }] });
+    // A dry run judged nothing on the record: the project is still unscanned.
+    expect(ok(await call<ProjectPageLoadData>('load', {}, 'viewer')).lastScanAt).toBeNull();
+
+    ok(await call('scanNow', {}, 'admin'));
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+    const after = ok(await call<ProjectPageLoadData>('load', {}, 'viewer')).lastScanAt;
+    expect(after).not.toBeNull();
+    expect(Number.isNaN(Date.parse(after!))).toBe(false);
+  });
+
+  it('scans the projects in use when the app is installed, through the manifest trigger on Forge’s lifecycle event', async () => {
+    // A lens someone wrote (a hypothesis): the project is in use; NEW is not.
+    aZombie('Add a blue Save for Later button', { hasHypothesis: 'true' });
+    app.jira.store.createProject({ key: 'NEW', name: 'Never used' });
+    const fired = await app.fireProductEvent('avi:forge:installed:app');
+    expect(fired).toEqual([
+      { triggerKey: 'outcome-lens-install-scan', result: { statusCode: 204, body: '' } },
+    ]);
+    const runs = ok(await call<ScanRunsData>('scanRuns', {}, 'admin')).runs;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ origin: 'install', dryRun: false, status: 'finished' });
+    expect(ok(await call<ProjectPageLoadData>('load', {}, 'viewer')).lastScanAt).not.toBeNull();
+    // Another product event reaches no trigger of this app.
+    expect(await app.fireProductEvent('avi:jira:created:issue')).toEqual([]);
+  });
+});

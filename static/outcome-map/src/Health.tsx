@@ -52,7 +52,7 @@ function Bar({ label, count, share }: { label: string; count: number; share: num
   );
 }
 
-export function Health({ page }: { page: ProjectPageLoadData }) {
+export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; startedTick?: number }) {
   const [data, setData] = useState<HealthData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [scanTick, setScanTick] = useState(0);
@@ -106,7 +106,7 @@ export function Health({ page }: { page: ProjectPageLoadData }) {
             : 'No scan yet: no movement to show.'}
         </span>
       </div>
-      <ScanRuns tick={scanTick} />
+      <ScanRuns tick={scanTick + startedTick} />
       {data.truncated ? (
         <Message appearance="warning" title="Large backlog">
           <p>This report covers the first 10,000 open items.</p>

@@ -261,7 +261,13 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       ) : null}
       <h2 className="ol-heading">Zombie queue</h2>
       {queue === null && !error ? <p className="ol-muted">Loading the queue…</p> : null}
-      {queue && queue.length === 0 ? <p className="ol-muted">No zombies: nothing lingers.</p> : null}
+      {queue && queue.length === 0 ? (
+        <p className="ol-muted">
+          {page.lastScanAt === null
+            ? 'Nothing to review: this project has not been scanned yet.'
+            : 'No zombies: nothing lingers.'}
+        </p>
+      ) : null}
       <ul className="ol-cards" aria-label="Zombie queue">
         {(queue ?? []).map((item) => (
           <QueueItem key={item.key} item={item} page={page} onDecided={() => void load()} />

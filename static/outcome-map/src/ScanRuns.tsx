@@ -154,7 +154,13 @@ export function ScanRuns({ tick }: { tick: number }) {
                 <Fragment key={r.runId}>
                   <tr data-testid={`scan-run-${r.runId}`}>
                     <td>{when(r.startedAt)}</td>
-                    <td>{r.origin === 'manual' ? 'Scan now' : 'Schedule'}</td>
+                    <td>
+                      {r.origin === 'manual'
+                        ? 'Scan now'
+                        : r.origin === 'install'
+                          ? 'Installation'
+                          : 'Schedule'}
+                    </td>
                     <td>{r.dryRun ? 'Dry run (wrote nothing)' : 'Live'}</td>
                     <td>
                       <span className={STATUS_PILL[r.status]}>{r.status}</span>
