@@ -1,0 +1,613 @@
+/**
+ * The features the learned recipe model reads, each tied to the words it came from so a verdict can quote them:
+ * - word unigrams and bigrams of the summary (`s:`) and of the description (`d:`), the first word of each (`s^:`,
+ *   `d^:`);
+ * - the hand-written phrase signals (`r:<kind>:s|d`), counted the way the first detector counted them;
+ * - the item's structure (`x:`): a summary that only names a thing, "This task is to …", a description that is
+ *   only a list, a user story's form and its want, a stack trace.
+ * The issue type is not a feature: the app does not pass it to the detector, and a model that leaned on it would
+ * judge differently at run time than in training.
+ *
+ * Pure and linear in the input: one tokenising pass and a few anchored regexes with no nested quantifiers.
+ */
+import {
+  BUILD_VERBS,
+  INTERNAL_PERSONA,
+  isCodeLine,
+  scanSignals,
+  type RuleProblemKind,
+  type RuleRecipeKind,
+  type SignalScan,
+  type Source,
+} from './recipe-signals';
+
+/** Words a feature stands for: where they are, so a verdict can quote them. */
+export interface Span {
+  source: Source;
+  start: number;
+  end: number;
+}
+
+export interface FeatureHit {
+  /** featureKey(name): features are looked up by this number, so reading a story builds no strings. */
+  key: number;
+  /** The feature's name, only when asked for (training); the weights file lists names. */
+  name: string;
+  value: number;
+  /** The model's weight, when the model was given (ExtractOptions.known) and weighs this word. */
+  weight?: number;
+  /** Where the feature's words are (the first few occurrences); empty for "no description" and the like. */
+  spans: Span[];
+}
+
+export interface RecipeFeatures {
+  hits: Map<number, FeatureHit>;
+  scan: SignalScan;
+  /**
+   * With `known` and `quoteAbove`: the summed weight of the words too light to quote, which are not in `hits`
+   * (a story's common words cost a lookup and an addition, no object).
+   */
+  lightWeight: number;
+}
+
+/** What one extraction collects as it reads. */
+interface Collector {
+  hits: Map<number, FeatureHit>;
+  options: ExtractOptions;
+  /** Light words already counted (each counts once, like every feature). */
+  seen: Set<number> | null;
+  lightWeight: number;
+}
+
+/**
+ * What to collect: `names` builds each feature's name (training); `known` keeps only the features a model
+ * weighs (reading), so unknown words cost a hash and a lookup, nothing more.
+ */
+export interface ExtractOptions {
+  names?: boolean;
+  known?: { get(key: number): number | undefined };
+  /** With `known`: where a word weighs less than this, its place is not kept (it will not be quoted). */
+  quoteAbove?: number;
+}
+
+/**
+ * Weights by feature key in an open-addressing table: a lookup is a few array reads, which matters when every
+ * word of every story is looked up three times (word, pair, first word).
+ */
+export class WeightTable {
+  private readonly keys: Int32Array;
+  private readonly weights: Float64Array;
+  private readonly mask: number;
+  readonly size: number;
+
+  constructor(entries: Iterable<readonly [number, number]>) {
+    const list = [...entries];
+    let capacity = 16;
+    while (capacity < list.length * 3) capacity *= 2;
+    this.keys = new Int32Array(capacity).fill(-1);
+    this.weights = new Float64Array(capacity);
+    this.mask = capacity - 1;
+    for (const [key, weight] of list) {
+      let i = key & this.mask;
+      while (this.keys[i] !== -1 && this.keys[i] !== key) i = (i + 1) & this.mask;
+      this.keys[i] = key;
+      this.weights[i] = weight;
+    }
+    this.size = list.length;
+  }
+
+  get(key: number): number | undefined {
+    let i = key & this.mask;
+    for (;;) {
+      const k = this.keys[i]!;
+      if (k === key) return this.weights[i];
+      if (k === -1) return undefined;
+      i = (i + 1) & this.mask;
+    }
+  }
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function fnv(h: number, code: number): number {
+  return Math.imul(h ^ code, FNV_PRIME);
+}
+
+function fnvString(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = fnv(h, text.charCodeAt(i));
+  return h;
+}
+
+/** Combines two hashes into one (a murmur3-style finaliser over their mix). */
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Seeds per kind of word feature: a word of the summary, of the description, a pair, a first word. */
+const SEED: Record<string, number> = {
+  's:': fnvString(FNV_OFFSET, 's:'),
+  'd:': fnvString(FNV_OFFSET, 'd:'),
+  's:pair': fnvString(FNV_OFFSET, 's:pair'),
+  'd:pair': fnvString(FNV_OFFSET, 'd:pair'),
+  's^:': fnvString(FNV_OFFSET, 's^:'),
+  'd^:': fnvString(FNV_OFFSET, 'd^:'),
+};
+
+/**
+ * The number a feature is looked up by, computed from its name here and from the text by the tokeniser without
+ * building the name: a word feature ("s:add", "d:this task", "s^:add") mixes the FNV-1a hashes of its words with a
+ * seed for its kind; a rule or structure feature ("r:…", "x:…") is the FNV-1a hash of its name. Cut to 30 bits so
+ * that it stays a small integer for the engine (a lookup allocates nothing).
+ */
+export function featureKey(name: string): number {
+  const colon = name.indexOf(':');
+  const prefix = name.slice(0, colon + 1);
+  const rest = name.slice(colon + 1);
+  if (prefix === 's:' || prefix === 'd:') {
+    const space = rest.indexOf(' ');
+    if (space < 0) return toKey(mix(SEED[prefix]!, fnvString(FNV_OFFSET, rest)));
+    const pair = mix(SEED[`${prefix}pair`]!, fnvString(FNV_OFFSET, rest.slice(0, space)));
+    return toKey(mix(pair, fnvString(FNV_OFFSET, rest.slice(space + 1))));
+  }
+  if (prefix === 's^:' || prefix === 'd^:') return toKey(mix(SEED[prefix]!, fnvString(FNV_OFFSET, rest)));
+  return toKey(fnvString(FNV_OFFSET, name));
+}
+function toKey(h: number): number {
+  return h & 0x3fffffff;
+}
+
+/** What each structure feature means, quoted when it weighs in a verdict. */
+export const STRUCTURE_WHY: Record<string, string> = {
+  'x:s-noun-phrase': 'The summary names a thing to build, not a need or a defect.',
+  'x:this-task-is-to': 'The description only says what the work is ("This task is to …"), not why.',
+  'x:d-list-only': 'The description is only a list of things to do.',
+  'x:want-build': 'The "want" is a build plan, not a need the user has.',
+  'x:want-widget': 'The "want" is a widget, not an outcome.',
+  'x:internal-persona': 'The persona is the team or the backlog owner, not a user.',
+  'x:story': 'Written as a user story.',
+  'x:story-benefit': 'The user story says what the user gains.',
+  'x:stack-trace': 'Quotes a stack trace: a defect to fix.',
+  'x:repro': 'Says how to reproduce it, or what was expected and what happened.',
+  'x:s-statement': 'The summary states what happens, as a report of behaviour does.',
+  'x:s-capability': 'The summary names a capability to build ("User can …", "Ability to …"), not a need.',
+  'x:bare-instruction': 'A build instruction with nothing else: no description, no problem.',
+  'x:bare-name': 'The name of a thing to build with nothing else: no description, no problem.',
+  'x:no-problem': 'Nothing in the item names a user, a need, a reason, an expected result or a defect.',
+  'x:d-no-problem': 'The description only details the change: it names no user, need, reason or defect.',
+  'x:no-recipe': 'Nothing in the item prescribes a build step, a widget or a technology.',
+  'x:d-empty': 'No description.',
+  'x:d-short': 'A description of one short line.',
+};
+
+/** Rubric-derived features: kept in the model whatever their weight, so the rules always have a say. */
+export function isAlwaysKept(name: string): boolean {
+  return name.startsWith('r:') || name.startsWith('x:');
+}
+
+const MAX_SPANS = 3;
+/** Description words beyond this are not read for n-grams (the rule signals still read 8,000 characters). */
+const MAX_NGRAM_DESCRIPTION_CHARS = 3000;
+
+/** Named features (rules and structure): their keys are computed once. */
+const KEYS = new Map<string, number>();
+function keyOf(name: string): number {
+  let key = KEYS.get(name);
+  if (key === undefined) {
+    key = featureKey(name);
+    KEYS.set(name, key);
+  }
+  return key;
+}
+
+function hit(hits: Map<number, FeatureHit>, name: string, value: number, span?: Span): void {
+  const key = keyOf(name);
+  const seen = hits.get(key);
+  if (seen === undefined) {
+    hits.set(key, { key, name, value, spans: span ? [span] : [] });
+    return;
+  }
+  if (span && seen.spans.length < MAX_SPANS) seen.spans.push(span);
+}
+
+/** A word or word pair; its name is built only when asked for. */
+function wordHit(
+  collector: Collector,
+  hash: number,
+  name: string,
+  source: Source,
+  start: number,
+  end: number,
+): void {
+  const key = toKey(hash);
+  const { hits, options } = collector;
+  const weight = options.known?.get(key);
+  if (options.known) {
+    if (weight === undefined) return;
+    if (Math.abs(weight) < (options.quoteAbove ?? 0)) {
+      const seen = (collector.seen ??= new Set());
+      if (!seen.has(key)) {
+        seen.add(key);
+        collector.lightWeight += weight;
+      }
+      return;
+    }
+  }
+  const seen = hits.get(key);
+  if (seen === undefined) hits.set(key, { key, name, value: 1, weight, spans: [{ source, start, end }] });
+  else if (seen.spans.length < MAX_SPANS) seen.spans.push({ source, start, end });
+}
+
+/** Repeated evidence of one kind counts, but less and less: one word must not outweigh a paragraph. */
+function countValue(count: number): number {
+  return 1 + 0.35 * Math.min(count - 1, 3);
+}
+
+const NUMBER_WORD = '<n>';
+const NUMBER_HASH = fnvString(FNV_OFFSET, NUMBER_WORD);
+
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isWordChar(c: number): boolean {
+  return isLetter(c) || isDigit(c) || c === 95;
+}
+
+/**
+ * The tokeniser's copy of the rules' isEmbedded (recipe-signals.ts), on character codes: a word glued to code, a
+ * path or a URL ("document.addEventListener", "www/res/icon", "<button") is an identifier, not prose.
+ */
+function isGlued(text: string, start: number, end: number): boolean {
+  const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+  const after = end < text.length ? text.charCodeAt(end) : 32;
+  // before: \w / \ < . = $ @     after: / \ ( = _ >
+  if (
+    isWordChar(before) ||
+    before === 47 ||
+    before === 92 ||
+    before === 60 ||
+    before === 46 ||
+    before === 61 ||
+    before === 36 ||
+    before === 64 ||
+    after === 47 ||
+    after === 92 ||
+    after === 40 ||
+    after === 61 ||
+    after === 95 ||
+    after === 62
+  )
+    return true;
+  return (after === 46 || after === 58) && end + 1 < text.length && isWordChar(text.charCodeAt(end + 1));
+}
+
+/** Between two words, any of these ends the phrase: no bigram spans a sentence or a line. */
+function isBreak(c: number): boolean {
+  // . ! ? ; : newline ( ) [ ] { } | "
+  return (
+    c === 46 ||
+    c === 33 ||
+    c === 63 ||
+    c === 59 ||
+    c === 58 ||
+    c === 10 ||
+    c === 40 ||
+    c === 41 ||
+    c === 91 ||
+    c === 93 ||
+    c === 123 ||
+    c === 125 ||
+    c === 124 ||
+    c === 34
+  );
+}
+
+export interface Token {
+  /** featureKey of the word as a summary word ("s:<word>"), or as a description word. */
+  key: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Words, bigrams and the first word of a text, prefixed by source ("s:" / "d:", "s^:" / "d^:"). One pass over
+ * the characters; each feature's key is the FNV-1a hash of its name, computed as the characters are read, so a
+ * word the model does not know costs a lookup and nothing else. Returns the words (the summary's are read again
+ * for its structure).
+ */
+function addWords(text: string, source: Source, prefix: 's' | 'd', collector: Collector): Token[] {
+  const tokens: Token[] = [];
+  const named = collector.options.names === true;
+  const unigramSeed = SEED[`${prefix}:`]!;
+  const pairSeed = SEED[`${prefix}:pair`]!;
+  const firstSeed = SEED[`${prefix}^:`]!;
+  let previousHash = 0;
+  let previousStart = -1;
+  let previousWord = '';
+  let broken = false;
+  let i = 0;
+  const n = text.length;
+  // Code is not prose: words on a line of code, or glued to code ("document.addEventListener"), are not read.
+  let codeLine = prefix === 'd' && isCodeLine(text, 0);
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const letter = isLetter(c);
+    if (!letter && !isDigit(c)) {
+      if (isBreak(c)) broken = true;
+      if (c === 10 && prefix === 'd') codeLine = isCodeLine(text, i + 1);
+      i++;
+      continue;
+    }
+    if (codeLine) {
+      i++;
+      while (i < n && text.charCodeAt(i) !== 10) i++;
+      broken = true;
+      continue;
+    }
+    const start = i;
+    let word = FNV_OFFSET;
+    if (letter) {
+      while (i < n) {
+        let d = text.charCodeAt(i);
+        if (isLetter(d)) {
+          if (d < 97) d += 32;
+        } else if (!isDigit(d) && d !== 39) break;
+        word = fnv(word, d);
+        i++;
+      }
+      if (isGlued(text, start, i)) {
+        broken = true;
+        continue;
+      }
+    } else {
+      // A number, with its decimal or thousands separators: every number is the one word "<n>".
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (isDigit(d) || ((d === 46 || d === 44) && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) i++;
+        else break;
+      }
+      word = NUMBER_HASH;
+    }
+    const name = named ? (letter ? text.slice(start, i).toLowerCase() : NUMBER_WORD) : '';
+    const uni = mix(unigramSeed, word);
+    wordHit(collector, uni, named ? `${prefix}:${name}` : '', source, start, i);
+    if (previousStart < 0)
+      wordHit(collector, mix(firstSeed, word), named ? `${prefix}^:${name}` : '', source, start, i);
+    else if (!broken) {
+      const pair = mix(mix(pairSeed, previousHash), word);
+      wordHit(collector, pair, named ? `${prefix}:${previousWord} ${name}` : '', source, previousStart, i);
+    }
+    if (prefix === 's') tokens.push({ key: toKey(uni), start, end: i });
+    previousHash = word;
+    previousStart = start;
+    previousWord = name;
+    broken = false;
+  }
+  return tokens;
+}
+
+function addRuleSignals(scan: SignalScan, hits: Map<number, FeatureHit>, capability: Span | null): void {
+  const groups = new Map<string, { count: number; strength: number; spans: Span[] }>();
+  const add = (
+    kind: RuleRecipeKind | RuleProblemKind,
+    s: SignalScan['recipe'][number] | SignalScan['problem'][number],
+  ) => {
+    const name = `r:${kind}:${s.source === 'summary' ? 's' : 'd'}`;
+    const g = groups.get(name) ?? { count: 0, strength: 0, spans: [] };
+    g.count += 1;
+    g.strength = Math.max(g.strength, s.strength);
+    if (g.spans.length < MAX_SPANS) g.spans.push({ source: s.source, start: s.start, end: s.end });
+    groups.set(name, g);
+  };
+  for (const s of scan.recipe) add(s.kind, s);
+  for (const s of scan.problem) {
+    // "User can …" in a summary names a capability, not a user with a need.
+    if (s.kind === 'user' && capability && s.source === 'summary' && s.start < capability.end) continue;
+    add(s.kind, s);
+  }
+  for (const [name, g] of groups) {
+    const key = keyOf(name);
+    hits.set(key, { key, name, value: g.strength * countValue(g.count), spans: g.spans });
+  }
+}
+
+/** Words that make a summary a clause (a defect, a question, a need), not just the name of a thing. */
+const CLAUSE_WORDS = new Set(
+  (
+    "is are was were be been being am do does did doesn't don't didn't isn't aren't wasn't has have had can " +
+    "cannot can't could should would will won't must may might not no never when whenever if while after before " +
+    'because so why how what which who fail fails failed failing error errors exception crash crashes crashed ' +
+    'broken wrong missing incorrect throws returns shows hangs i we you they my our please cant doesnt isnt unable ' +
+    // Common verbs of a defect report ("Splash screen stays up"): a clause, not a name.
+    'stays stops opens closes loads appears remains gets goes takes keeps causes contains requires uses leads ' +
+    'makes needs works displays breaks freezes crashes ignores overwrites loses disappears blocks prevents ' +
+    'allows becomes seems looks happens runs reports exists leaks hangs'
+  ).split(' '),
+);
+/** The same words as summary-word keys, so a token is checked without building its string. */
+const CLAUSE_KEYS = new Set([...CLAUSE_WORDS].map((w) => featureKey(`s:${w}`)));
+const BUILD_VERB_KEYS = new Set(BUILD_VERBS.split('|').map((w) => featureKey(`s:${w}`)));
+
+/** A past participle or a negation ("…ed", "…n't") makes a clause too. */
+function endsLikeAVerb(summary: string, t: Token): boolean {
+  const last = summary.charCodeAt(t.end - 1) | 32;
+  const before = summary.charCodeAt(t.end - 2) | 32;
+  return (before === 101 && last === 100) || (before === 39 && last === 116);
+}
+
+/**
+ * A summary that states something ("Dropdown shows duplicates", "Save button does nothing"): not led by a build
+ * verb, with a verb or a clause word in it. Bug reports read like this; build instructions do not.
+ */
+function summaryIsStatement(summary: string, tokens: readonly Token[]): Span | null {
+  if (tokens.length < 2 || BUILD_VERB_KEYS.has(tokens[0]!.key)) return null;
+  for (const t of tokens.slice(1)) {
+    if (CLAUSE_KEYS.has(t.key) || endsLikeAVerb(summary, t))
+      return { source: 'summary', start: tokens[0]!.start, end: tokens[tokens.length - 1]!.end };
+  }
+  return null;
+}
+
+/** A summary of one to eight words with no verb or clause word: "Bulk import of tags", "Audit log". */
+function summaryIsNounPhrase(summary: string, tokens: readonly Token[]): Span | null {
+  if (tokens.length < 1 || tokens.length > 8 || summary.includes('?')) return null;
+  if (BUILD_VERB_KEYS.has(tokens[0]!.key)) return null;
+  for (const t of tokens) if (CLAUSE_KEYS.has(t.key) || endsLikeAVerb(summary, t)) return null;
+  return { source: 'summary', start: tokens[0]!.start, end: tokens[tokens.length - 1]!.end };
+}
+
+const THIS_TASK_IS =
+  /\b(?:this|the)\s+(?:task|feature|improvement|story|ticket|issue|jira|sub-?task|item|change|enhancement|epic|card|work|patch|pr)\s+(?:is|will\s+be|would\s+be)\s+(?:to|for|about)\b|\b(?:the\s+)?(?:goal|purpose|aim|scope|objective)\s+of\s+this\s+\w+\s+is\s+to\b|\bwe\s+(?:need|have|want)\s+to\s+(?:add|create|implement|build|write|change|update|remove|move|make|develop|introduce|refactor|migrate)\b/i;
+
+/** "User can …", "Users should be able to …", "Ability to …", "Allow … to …", "Support for …" at the start. */
+const CAPABILITY =
+  /^\s*(?:(?:an?\s+|the\s+)?(?:users?|admins?|administrators?|customers?)\s+(?:can|should\s+be\s+able\s+to|is\s+able\s+to|are\s+able\s+to|may)\b|(?:the\s+)?ability\s+to\b|allow(?:s|ing)?\s+(?:the\s+)?(?:users?|admins?|people|customers?|to)\b|support\s+(?:for\s+)?)/i;
+
+const LIST_LINE = /^\s*(?:[-*#•+]+|\d+[.)]|[a-z][.)])\s+\S/i;
+
+/** A description of at least two lines, most of them list items: steps, files or fields to add. */
+function descriptionIsOnlyAList(description: string): Span | null {
+  let lines = 0;
+  let items = 0;
+  let firstItem: Span | null = null;
+  let offset = 0;
+  for (const line of description.split('\n')) {
+    if (line.trim()) {
+      lines += 1;
+      if (LIST_LINE.test(line)) {
+        items += 1;
+        if (!firstItem) {
+          const start = offset + (line.length - line.trimStart().length);
+          firstItem = { source: 'description', start, end: offset + line.trimEnd().length };
+        }
+      }
+    }
+    offset += line.length + 1;
+  }
+  return items >= 2 && items >= 0.6 * lines ? firstItem : null;
+}
+
+/** Roles inside the team that builds the product, besides the rules' PO and developer. */
+const TEAM_PERSONA =
+  /^(?:qa|tester|test\s+engineer|qa\s+engineer|ui\s+designer|ux\s+designer|designer|user\s+researcher|researcher|architect|devops(?:\s+engineer)?|engineer|release\s+manager|product\s+team|development\s+team|dev\s+team|coder|programmer)$/i;
+
+const STORY_START = /^\s*as\s+(?:an?|the)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)\s*[,\s]\s*i\b/i;
+const STORY_BENEFIT = /\bso\s+that\b|\bso\s+(?:i|we|they|that|users?)\b|\bin\s+order\s+to\b/i;
+/** "I want to develop / build / implement …", "I want a React front end": the want is a build plan. */
+const WANT_BUILD =
+  /\b(?:want|need|would\s+like)\s+(?:to\s+|the\s+team\s+to\s+|you\s+to\s+)?(?:develop|build|implement|code|program|integrate|deploy|install|migrate|refactor|set\s+up|setup|create\s+(?:an?|the)\s+(?:new\s+)?(?:app|application|website|web\s?site|database|api|system|platform|portal|tool|module|service|backend|front\s?end|chatbot|dashboard|page|screen|button|form|table|plugin))\b|\b(?:want|need)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:app|application|chatbot|api|database|front\s?end|backend|microservice|plugin|website)\b/i;
+const BENEFIT_WORD_KEYS = ['so', 'order'].map((w) => featureKey(`s:${w}`));
+const WANT_WORD_KEYS = ['want', 'need', 'like'].map((w) => featureKey(`s:${w}`));
+const STACK_LINE =
+  /^\s*at\s+[\w$.]+\([\w$.]*(?::\d+)?\)|^\s*caused\s+by:|exception\s+in\s+thread\b|^\s*[\w$.]+(?:exception|error):\s/im;
+const REPRO =
+  /\bsteps\s+to\s+reproduce\s*:?\s*\n?\s*(?:1[.)]|-|\*)?\s*\w+\s+\w+\s+\w+|\bexpected\s+(?:result|behaviou?r|output)s?\b[^\n]{0,400}\bactual\b|\bactual\s+(?:result|behaviou?r|output)s?\s*:?\s*\S/i;
+
+function spanOf(re: RegExp, text: string, source: Source): Span | null {
+  const m = re.exec(text);
+  return m ? { source, start: m.index, end: m.index + m[0].trimEnd().length } : null;
+}
+
+function addStructure(
+  summary: string,
+  summaryTokens: readonly Token[],
+  capability: Span | null,
+  description: string,
+  scan: SignalScan,
+  hits: Map<number, FeatureHit>,
+): void {
+  const trimmedDescription = description.trim();
+  if (!trimmedDescription) hit(hits, 'x:d-empty', 1);
+  else if (trimmedDescription.length < 80 && !trimmedDescription.includes('\n')) hit(hits, 'x:d-short', 1);
+
+  const nounPhrase = summaryIsNounPhrase(summary, summaryTokens);
+  if (nounPhrase) hit(hits, 'x:s-noun-phrase', 1, nounPhrase);
+  if (capability) hit(hits, 'x:s-capability', 1, capability);
+  else if (!nounPhrase && !STORY_START.test(summary)) {
+    const statement = summaryIsStatement(summary, summaryTokens);
+    if (statement) hit(hits, 'x:s-statement', 1, statement);
+  }
+  // The rubric's core: a recipe states no problem. Interactions the linear model cannot form by itself.
+  const problemFree = scan.problem.length === 0;
+  if (problemFree) hit(hits, 'x:no-problem', 1);
+  else if (trimmedDescription && !scan.problem.some((s) => s.source === 'description'))
+    hit(hits, 'x:d-no-problem', 1);
+  if (scan.recipe.length === 0) hit(hits, 'x:no-recipe', 1);
+  if (!trimmedDescription && problemFree) {
+    const verb = scan.recipe.find((s) => s.kind === 'solution-verb' && s.source === 'summary');
+    if (verb) hit(hits, 'x:bare-instruction', 1, { source: 'summary', start: verb.start, end: verb.end });
+    if (nounPhrase) hit(hits, 'x:bare-name', 1, nounPhrase);
+  }
+
+  if (trimmedDescription) {
+    const thisTask = spanOf(THIS_TASK_IS, description, 'description');
+    if (thisTask) hit(hits, 'x:this-task-is-to', 1, thisTask);
+    const list = descriptionIsOnlyAList(description);
+    if (list) hit(hits, 'x:d-list-only', 1, list);
+    const stack = spanOf(STACK_LINE, description, 'description');
+    if (stack) hit(hits, 'x:stack-trace', 1, stack);
+    const repro = spanOf(REPRO, description, 'description');
+    if (repro) hit(hits, 'x:repro', 1, repro);
+  }
+
+  // A user story, in the summary or at the start of the description.
+  const summaryStory = STORY_START.exec(summary);
+  const head = summaryStory ?? STORY_START.exec(description);
+  if (head) {
+    const storySource: Source = summaryStory ? 'summary' : 'description';
+    const text = storySource === 'summary' ? summary : description;
+    const start = head.index + head[0].length - head[0].trimStart().length;
+    // "As a PO": the words up to the persona, not the ", I" after it.
+    const personaEnd = text.indexOf(head[1] ?? '', start) + (head[1] ?? '').length;
+    const story = { source: storySource, start, end: Math.max(personaEnd, start) };
+    hit(hits, 'x:story', 1, story);
+    const persona = (head[1] ?? '').trim();
+    if (INTERNAL_PERSONA.test(persona) || TEAM_PERSONA.test(persona))
+      hit(hits, 'x:internal-persona', 1, story);
+    // The regexes run only when the summary has their first word (most summaries are not user stories).
+    const has = (keys: readonly number[]) =>
+      storySource === 'description' || summaryTokens.some((t) => keys.includes(t.key));
+    const benefit = has(BENEFIT_WORD_KEYS) ? spanOf(STORY_BENEFIT, text, storySource) : null;
+    if (benefit) hit(hits, 'x:story-benefit', 1, benefit);
+    const wantBuild = has(WANT_WORD_KEYS) ? spanOf(WANT_BUILD, text, storySource) : null;
+    if (wantBuild) hit(hits, 'x:want-build', 1, wantBuild);
+  } else if (scan.internalPersona) hit(hits, 'x:internal-persona', 1);
+  if (scan.wantsWidget) hit(hits, 'x:want-widget', 1, scan.wantsWidget);
+}
+
+/**
+ * Template lines that carry no signal either way ("h3. Acceptance criteria", "Steps to reproduce:", "N/A"), blanked
+ * with spaces so that every offset into the text stays true.
+ */
+const BOILERPLATE_LINE =
+  /^[ \t]*(?:h[1-6]\.[ \t]*)?[*_]?(?:acceptance[ \t]+criteria|steps[ \t]+to[ \t]+reproduce|description|expected[ \t]+(?:results?|behaviou?r)|actual[ \t]+(?:results?|behaviou?r)|notes?|details|summary|background|n\/a|none|null|tbd|todo|environment|user[ \t]+story|story|definition[ \t]+of[ \t]+done)[*_]?[ \t]*:?[ \t]*[*_]?[ \t]*$/gim;
+
+export function blankBoilerplate(description: string): string {
+  return description.replace(BOILERPLATE_LINE, (line) => ' '.repeat(line.length));
+}
+
+/**
+ * Every feature of one item. `summary` and `description` are plain text, already cut to size; the description's
+ * boilerplate must already be blanked (blankBoilerplate) so that the offsets quoted are into the same text.
+ */
+export function extractRecipeFeatures(
+  summary: string,
+  description: string,
+  options: ExtractOptions = {},
+): RecipeFeatures {
+  const hits = new Map<number, FeatureHit>();
+  const collector: Collector = { hits, options, seen: null, lightWeight: 0 };
+  const scan = scanSignals(summary, description);
+  const capability = spanOf(CAPABILITY, summary, 'summary');
+  addRuleSignals(scan, hits, capability);
+  const summaryTokens = addWords(summary, 'summary', 's', collector);
+  if (description) addWords(description.slice(0, MAX_NGRAM_DESCRIPTION_CHARS), 'description', 'd', collector);
+  addStructure(summary, summaryTokens, capability, description, scan, hits);
+  return { hits, scan, lightWeight: collector.lightWeight };
+}

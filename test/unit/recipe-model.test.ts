@@ -1,0 +1,55 @@
+/** The shipped recipe model: reproducible from the labels, small, and looked up by the keys the tokeniser makes. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTrainingSet } from '../../scripts/recipe-model/data';
+import { DEFAULT_OPTIONS, featurize, selectLambda, train } from '../../scripts/recipe-model/train';
+import { recipeText } from '../../src/domain/recipe-detector';
+import { extractRecipeFeatures, featureKey } from '../../src/domain/recipe-features';
+import shipped from '../../src/domain/recipe-model.json';
+
+jest.setTimeout(120_000);
+
+const modelFile = join(__dirname, '../../src/domain/recipe-model.json');
+
+describe('the shipped recipe model', () => {
+  it('is what scripts/train-recipe-model.ts makes from the labels in the repository', () => {
+    const data = featurize(loadTrainingSet().examples);
+    const lambda = selectLambda(data, DEFAULT_OPTIONS);
+    const model = train(data, { ...DEFAULT_OPTIONS, lambda });
+    expect(shipped.lambda).toBe(lambda);
+    expect(shipped.bias).toBe(model.bias);
+    expect(shipped.weights).toEqual(model.weights);
+  });
+
+  it('stays small: a few thousand weights, every rubric feature among them', () => {
+    expect(shipped.weights.length).toBeLessThanOrEqual(3000);
+    expect(readFileSync(modelFile).length).toBeLessThan(150_000);
+    const names = new Set(shipped.weights.map(([name]) => name));
+    for (const name of [
+      'r:solution-verb:s',
+      'r:reason:d',
+      'x:this-task-is-to',
+      'x:want-build',
+      'x:s-noun-phrase',
+    ])
+      expect(names).toContain(name);
+  });
+
+  it('has no two features on one key', () => {
+    const keys = new Set(shipped.weights.map(([name]) => featureKey(String(name))));
+    expect(keys.size).toBe(shipped.weights.length);
+  });
+
+  it('looks words up by the key their name has in the weights file', () => {
+    const { examples } = loadTrainingSet();
+    let checked = 0;
+    for (const example of examples.slice(0, 400)) {
+      const { summary, description } = recipeText(example);
+      for (const feature of extractRecipeFeatures(summary, description, { names: true }).hits.values()) {
+        if (featureKey(feature.name) !== feature.key) throw new Error(`${feature.name}: key mismatch`);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+  });
+});
