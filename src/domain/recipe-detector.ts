@@ -84,7 +84,7 @@ const SHIPPED: RecipeModel = modelFromJson(shippedModel);
 const MAX_PER_KIND = 3;
 const MAX_QUOTED = 8;
 /** A learned word is quoted only when it moves the verdict this much (in logits); rule phrases always are. */
-const MIN_LEARNED_WEIGHT = 0.4;
+const MIN_LEARNED_WEIGHT = 0.5;
 
 /** Structure features quoted on the side their meaning supports; the rest ("no description") are never quoted. */
 const STRUCTURE_SIDE: Record<string, { side: 'recipe' } | { side: 'problem'; kind: ProblemSignalKind }> = {

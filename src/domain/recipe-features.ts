@@ -54,9 +54,53 @@ export interface RecipeFeatures {
 interface Collector {
   hits: Map<number, FeatureHit>;
   options: ExtractOptions;
-  /** Light words already counted (each counts once, like every feature). */
-  seen: Set<number> | null;
   lightWeight: number;
+}
+
+/**
+ * The light words already counted in the current extraction (each feature counts once): an open-addressing set
+ * in typed arrays, emptied by moving to a new stamp, so counting a story's common words allocates nothing.
+ * Scratch memory only: extraction is synchronous, and every call starts with a fresh stamp.
+ */
+const SEEN_SIZE = 8192;
+const SEEN_LIMIT = 4096;
+const seenKeys = new Int32Array(SEEN_SIZE);
+const seenStamps = new Uint32Array(SEEN_SIZE);
+let seenStamp = 0;
+let seenCount = 0;
+let seenOverflow: Set<number> | null = null;
+
+function startSeen(): void {
+  seenStamp = seenStamp === 0xffffffff ? 1 : seenStamp + 1;
+  seenCount = 0;
+  seenOverflow = null;
+}
+
+/** True the first time a key is offered in this extraction. */
+function firstTime(key: number): boolean {
+  if (seenOverflow) {
+    if (seenOverflow.has(key)) return false;
+    seenOverflow.add(key);
+    return true;
+  }
+  let i = key & (SEEN_SIZE - 1);
+  for (;;) {
+    if (seenStamps[i] !== seenStamp) {
+      if (seenCount >= SEEN_LIMIT) {
+        // A very long text: keep counting in a plain set (what is already in the table stays counted).
+        seenOverflow = new Set();
+        for (let j = 0; j < SEEN_SIZE; j++) if (seenStamps[j] === seenStamp) seenOverflow.add(seenKeys[j]!);
+        seenOverflow.add(key);
+        return true;
+      }
+      seenStamps[i] = seenStamp;
+      seenKeys[i] = key;
+      seenCount += 1;
+      return true;
+    }
+    if (seenKeys[i] === key) return false;
+    i = (i + 1) & (SEEN_SIZE - 1);
+  }
 }
 
 /**
@@ -228,11 +272,7 @@ function wordHit(
   if (options.known) {
     if (weight === undefined) return;
     if (Math.abs(weight) < (options.quoteAbove ?? 0)) {
-      const seen = (collector.seen ??= new Set());
-      if (!seen.has(key)) {
-        seen.add(key);
-        collector.lightWeight += weight;
-      }
+      if (firstTime(key)) collector.lightWeight += weight;
       return;
     }
   }
@@ -602,7 +642,8 @@ export function extractRecipeFeatures(
   options: ExtractOptions = {},
 ): RecipeFeatures {
   const hits = new Map<number, FeatureHit>();
-  const collector: Collector = { hits, options, seen: null, lightWeight: 0 };
+  const collector: Collector = { hits, options, lightWeight: 0 };
+  startSeen();
   const scan = scanSignals(summary, description);
   const capability = spanOf(CAPABILITY, summary, 'summary');
   addRuleSignals(scan, hits, capability);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingSet } from '../../scripts/recipe-model/data';
 import { DEFAULT_OPTIONS, featurize, selectLambda, train } from '../../scripts/recipe-model/train';
-import { recipeText } from '../../src/domain/recipe-detector';
+import { detectRecipeWith, modelFromJson, recipeText } from '../../src/domain/recipe-detector';
 import { extractRecipeFeatures, featureKey } from '../../src/domain/recipe-features';
 import shipped from '../../src/domain/recipe-model.json';
 
@@ -51,5 +51,40 @@ describe('the shipped recipe model', () => {
       }
     }
     expect(checked).toBeGreaterThan(10_000);
+  });
+});
+
+describe('explaining a verdict from the weights', () => {
+  it('quotes a heavy word for a recipe or against it, with offsets, and not a light one', () => {
+    const model = modelFromJson({
+      bias: -1,
+      weights: [
+        ['s:wizard', 2.5],
+        ['d:because', -0.9],
+        ['d:slow', 0.2],
+      ],
+    });
+    const description = 'Setup is slow because nobody finds the settings.';
+    const verdict = detectRecipeWith(model, { summary: 'Project wizard', description });
+    expect(verdict.isRecipe).toBe(true);
+    expect(verdict.confidence).toBe(Number((1 / (1 + Math.exp(-(-1 + 2.5 - 0.9 + 0.2)))).toFixed(2)));
+    expect(verdict.reasons).toEqual([
+      expect.objectContaining({ phrase: 'wizard', kind: 'learned', source: 'summary', start: 8, end: 14 }),
+    ]);
+    expect(verdict.problemSignals).toEqual([
+      expect.objectContaining({
+        phrase: 'because',
+        kind: 'learned',
+        source: 'description',
+        start: description.indexOf('because'),
+        end: description.indexOf('because') + 7,
+      }),
+    ]);
+  });
+
+  it('gives no recipe verdict it cannot quote a word for', () => {
+    const verdict = detectRecipeWith(modelFromJson({ bias: 3, weights: [] }), { summary: 'Project wizard' });
+    expect(verdict.confidence).toBeGreaterThan(0.9);
+    expect(verdict.isRecipe).toBe(false);
   });
 });
