@@ -342,8 +342,10 @@ describe('detectRecipe', () => {
       const cpu = process.cpuUsage(t0);
       const perStoryUs = (cpu.user + cpu.system) / rounds;
       console.log(`recipe detector: ${perStoryUs.toFixed(2)} µs per one-line story`);
-      // Generous bound for a shared CI core; the measured figure is printed above.
-      expect(perStoryUs).toBeLessThan(40);
+      // Generous bound for a shared CI core; the measured figure is printed above. The learned detector reads
+      // every word (about twice the hand-weighted rules' time: some 7 µs a story in plain node, more under jest);
+      // the domain bench holds the stories-per-second target.
+      expect(perStoryUs).toBeLessThan(60);
     });
   });
 });
