@@ -192,6 +192,11 @@ describe('the settings page in the browser', () => {
   it('edits thresholds per issue type in a table: add a row, save, reload, and see a bad cell’s error at the cell', async () => {
     const { page, frame } = await openSettings();
     await frame.getByRole('table', { name: 'Thresholds per issue type' }).waitFor();
+    // The unlinked-age rule says when it applies, beside its field.
+    expect(
+      await frame.getByLabel('Max age of unlinked work (days)').getAttribute('aria-describedby'),
+    ).toMatch(/help/);
+    await frame.getByText(/Applies once at least 20% of this project's open items are linked/).waitFor();
     // No issue type has its own limit by default (no shorter Bug limit): the table starts empty.
     expect(await frame.getByLabel('Max idle days for Bug', { exact: true }).count()).toBe(0);
     const addRow = async (type: string) => {

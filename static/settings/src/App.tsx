@@ -4,6 +4,7 @@ import { fieldErrors } from '../../../src/domain/schemas';
 import { SCORE_COMPONENT_LABELS } from '../../../src/domain/score';
 import { SCORE_COMPONENT_IDS, settingsSchema, type Settings } from '../../../src/domain/settings';
 import { callResolver, flag } from '../../shared/bridge';
+import { LINKS_IN_USE_SHARE } from '../../../src/domain/zombie';
 import { SelectInput, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { PerTypeEditor, recordOf, rowsOf, type TypeRow } from './PerTypeEditor';
@@ -221,6 +222,7 @@ export function App() {
             <TextInput
               id="unlinked-age"
               label="Max age of unlinked work (days)"
+              help={`Applies once at least ${LINKS_IN_USE_SHARE * 100}% of this project's open items are linked to an outcome: before that, nearly everything is unlinked and the rule would say nothing.`}
               inputMode="numeric"
               value={String(s.zombie.defaults.unlinkedMaxAgeDays)}
               readOnly={ro}
