@@ -44,6 +44,8 @@ export interface IssuePlan {
   next: IssueLens | null;
   change: 'flag' | 'clear' | 'update' | null;
   edits: PlannedEdits;
+  /** The verdict stored when the issue was judged: tells a decision made since from a panel save. */
+  base: { zombie: IssueLens['zombie']; flaggedAt: string | null };
   /** Last activity by a person, kept beside the app's own edit so that edit never resets the idle clock. */
   lastRealActivity: string;
   health: { isRecipe: boolean; linked: boolean; zombie: boolean; score: number; rules: ZombieRuleId[] };
@@ -142,6 +144,7 @@ export function judgeIssue(issue: ScanIssue, ctx: JudgeContext): IssuePlan {
     next: changed || edits.addLabel || edits.removeLabel || edits.comment ? next : null,
     change,
     edits,
+    base: { zombie: stored.zombie, flaggedAt: stored.flag?.flaggedAt ?? null },
     lastRealActivity: snapshot.lastActivityAt ?? issue.created,
     health: {
       isRecipe: assessment.recipe.isRecipe,

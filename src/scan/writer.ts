@@ -10,18 +10,16 @@
 import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
 import type { FiredRule } from '../domain/zombie';
 import { JiraRateLimitError } from '../errors';
-import {
-  BULK_PROPERTY_ISSUE_LIMIT,
-  withRetry,
-  type BulkPropertyEntry,
-  type JiraClient,
-} from '../jira/client';
+import { BULK_PROPERTY_ISSUE_LIMIT, withRetry, type JiraClient } from '../jira/client';
+import { releaseLensClaim, takeLensClaim } from '../storage/lens-claim';
 import { afterAppEdits, scanFieldsOf, withScanFields, type IssuePlan, type ScanFields } from './scan-page';
 
 export interface WriterHooks {
   /** One issue's edit failed (not a rate limit): recorded and skipped. */
   onIssueError: (issueKey: string, message: string) => void;
   onEdit: () => void;
+  /** A lens was written: its change (flag, clear, update) happened and counts. */
+  onWritten: (change: IssuePlan['change']) => void;
   now: () => Date;
 }
 
@@ -57,13 +55,76 @@ export function flagComment(
   };
 }
 
+/**
+ * A lens the scan has to write: its own fields only, the version of the lens it judged, and the change it
+ * counts once written. The cursor and app storage keep these for an interrupted write.
+ */
+export interface PendingLens {
+  issueId: number;
+  key: string;
+  /** The version of the stored lens the plan was made from. */
+  basedOn: number;
+  change: IssuePlan['change'];
+  /** The verdict stored when the issue was judged (absent in entries kept by an older version). */
+  base?: IssuePlan['base'];
+  fields: ScanFields;
+}
+
+/** One entry per issue (the newest wins), in first-seen order: a resumed write never doubles a list. */
+export function dedupePending(entries: ReadonlyArray<PendingLens>): PendingLens[] {
+  const byIssue = new Map<number, PendingLens>();
+  for (const entry of entries) {
+    byIssue.delete(entry.issueId);
+    byIssue.set(entry.issueId, entry);
+  }
+  return [...byIssue.values()];
+}
+
+/** Entries kept by a version that stored whole bulk entries (no key, no base version) cannot be claimed. */
+export function readPending(value: unknown): PendingLens[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (e): e is PendingLens =>
+      !!e && typeof e === 'object' && typeof (e as PendingLens).key === 'string' && 'fields' in e,
+  );
+}
+
+/**
+ * The scan's fields laid over the lens stored now, inside the issue's claim; the version is always the stored
+ * one. When someone saved since the scan judged the issue, what they wrote stands: a panel save's score
+ * (computed from the new draft), and a decision's verdict (a Keep's cleared flag, its snooze). Whatever the
+ * scan did to the issue (label, comment, when) is recorded in every case, so it is never done again.
+ */
+export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLens {
+  if (latest.version === entry.basedOn) return withScanFields(latest, entry.fields);
+  const ours = entry.fields;
+  const edited = ours.lastAppEditAt && ours.lastAppEditAt !== latest.lastAppEditAt;
+  const bookkeeping = edited
+    ? { lastAppEditAt: ours.lastAppEditAt, realActivityBeforeAppEdit: ours.realActivityBeforeAppEdit }
+    : {};
+  const verdictTouched =
+    !entry.base ||
+    latest.zombie !== entry.base.zombie ||
+    (latest.flag?.flaggedAt ?? null) !== entry.base.flaggedAt;
+  if (!verdictTouched) return { ...latest, zombie: ours.zombie, flag: ours.flag, ...bookkeeping };
+  const flag =
+    latest.flag && ours.flag
+      ? {
+          ...latest.flag,
+          labelApplied: latest.flag.labelApplied || ours.flag.labelApplied,
+          commented: latest.flag.commented || ours.flag.commented,
+        }
+      : latest.flag;
+  return { ...latest, flag, ...bookkeeping };
+}
+
 export class ScanWriter {
   private buffer: IssuePlan[] = [];
   /**
-   * The scan's fields of lenses whose edits were done but whose write failed (rate limit, 5xx): the next
+   * Lenses whose edits were done but whose write failed (rate limit, 5xx, a claim held too long): the next
    * invocation writes them.
    */
-  unwritten: BulkPropertyEntry[] = [];
+  unwritten: PendingLens[] = [];
 
   constructor(
     private readonly jira: JiraClient,
@@ -82,39 +143,66 @@ export class ScanWriter {
   async flush(all: boolean): Promise<void> {
     while (this.buffer.length >= BULK_PROPERTY_ISSUE_LIMIT || (all && this.buffer.length > 0)) {
       const batch = this.buffer.splice(0, BULK_PROPERTY_ISSUE_LIMIT);
+      // An issue a person saved since the page was read is neither edited nor written: the next scan judges
+      // it from what they saved.
       const current = await this.storedLenses(batch.map((p) => p.issueId));
-      const entries: BulkPropertyEntry[] = [];
+      const entries: PendingLens[] = [];
       try {
         for (const plan of batch)
           if (current.get(plan.issueId)?.version === plan.next!.version)
             entries.push(await this.applyEdits(plan));
       } catch (e) {
         // Edits done so far must still be recorded, or a repeat would edit again.
-        this.unwritten = entries.map(pending);
+        this.unwritten = dedupePending([...this.unwritten, ...entries]);
         throw e;
       }
-      await this.write(entries);
+      await this.writeEntries(entries);
     }
   }
 
   /**
-   * Writes entries left by an interrupted invocation. Their label and comment are done, so what they record of
-   * them must survive: the scan's fields are laid over the lens stored now, keeping what a person saved since.
+   * Writes entries in batches of at most 100, each inside its issues' claims (src/storage/lens-claim.ts): the
+   * scan's fields are laid over the lens stored now, so nothing a person saved is reverted.
    */
-  async writeEntries(entries: BulkPropertyEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const current = await this.storedLenses(entries.map((e) => e.issueId));
-    const merged: BulkPropertyEntry[] = [];
-    for (const entry of entries) {
-      const now = current.get(entry.issueId);
-      const ours = entry.properties[ISSUE_PROPERTY_KEY] as ScanFields;
-      if (now)
-        merged.push({
-          issueId: entry.issueId,
-          properties: { [ISSUE_PROPERTY_KEY]: withScanFields(now, ours) },
-        });
+  async writeEntries(entries: PendingLens[]): Promise<void> {
+    const all = dedupePending(entries);
+    for (let i = 0; i < all.length; i += BULK_PROPERTY_ISSUE_LIMIT) {
+      const batch = all.slice(i, i + BULK_PROPERTY_ISSUE_LIMIT);
+      try {
+        await this.writeBatch(batch);
+      } catch (e) {
+        this.unwritten = dedupePending([...this.unwritten, ...all.slice(i)]);
+        throw e;
+      }
     }
-    await this.write(merged);
+  }
+
+  private async writeBatch(batch: PendingLens[]): Promise<void> {
+    if (batch.length === 0) return;
+    const claims = await Promise.all(batch.map((e) => takeLensClaim(e.key)));
+    try {
+      const held = batch.filter((_, i) => claims[i]);
+      // Not claimed in time: another app writer holds the issue; written by the next invocation.
+      const waiting = batch.filter((_, i) => !claims[i]);
+      const current = await this.storedLenses(held.map((e) => e.issueId));
+      const writes: Array<{ entry: PendingLens; lens: IssueLens }> = [];
+      for (const entry of held) {
+        const latest = current.get(entry.issueId);
+        if (latest) writes.push({ entry, lens: mergeScanFields(latest, entry) });
+      }
+      if (writes.length)
+        // Not polled: a write the task dropped differs from the verdict next run, which rewrites it.
+        await retrying(() =>
+          this.jira.setIssuePropertiesBulk(
+            writes.map((w) => ({ issueId: w.entry.issueId, properties: { [ISSUE_PROPERTY_KEY]: w.lens } })),
+            { attempts: 0 },
+          ),
+        );
+      for (const w of writes) this.hooks.onWritten(w.entry.change);
+      if (waiting.length) this.unwritten = dedupePending([...this.unwritten, ...waiting]);
+    } finally {
+      await Promise.all(claims.flatMap((c) => (c ? [releaseLensClaim(c)] : [])));
+    }
   }
 
   /** The lens stored on each issue now; an issue gone or hidden since the page was read is absent. */
@@ -125,18 +213,7 @@ export class ScanWriter {
     return new Map(issues.map((i) => [Number(i.id), readLens(i.properties?.[ISSUE_PROPERTY_KEY])]));
   }
 
-  private async write(entries: BulkPropertyEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    try {
-      // Not polled: a write the task dropped differs from the verdict next run, which rewrites it.
-      await retrying(() => this.jira.setIssuePropertiesBulk(entries, { attempts: 0 }));
-    } catch (e) {
-      this.unwritten = entries.map(pending);
-      throw e;
-    }
-  }
-
-  private async applyEdits(plan: IssuePlan): Promise<BulkPropertyEntry> {
+  private async applyEdits(plan: IssuePlan): Promise<PendingLens> {
     const { addLabel, removeLabel, comment } = plan.edits;
     let label = false;
     let commented = false;
@@ -157,17 +234,26 @@ export class ScanWriter {
         this.hooks.onEdit();
       }
     } catch (e) {
-      if (e instanceof JiraRateLimitError) throw e;
+      if (e instanceof JiraRateLimitError) {
+        // What was done before the refusal is recorded with the rest, or a repeat would do it again.
+        if (label) this.unwritten = dedupePending([...this.unwritten, this.pendingOf(plan, label, false)]);
+        throw e;
+      }
       this.hooks.onIssueError(plan.key, e instanceof Error ? e.message : String(e));
     }
-    // Stamped after the edits, so Jira's `updated` from them is never later than lastAppEditAt.
-    const lens = afterAppEdits(plan, { label, comment: commented, at: this.hooks.now().toISOString() });
-    return { issueId: plan.issueId, properties: { [ISSUE_PROPERTY_KEY]: lens } };
+    return this.pendingOf(plan, label, commented);
   }
-}
 
-/** An entry as the cursor keeps it: the scan's fields only. */
-function pending(entry: BulkPropertyEntry): BulkPropertyEntry {
-  const lens = entry.properties[ISSUE_PROPERTY_KEY] as ScanFields;
-  return { issueId: entry.issueId, properties: { [ISSUE_PROPERTY_KEY]: scanFieldsOf(lens) } };
+  private pendingOf(plan: IssuePlan, label: boolean, comment: boolean): PendingLens {
+    // Stamped after the edits, so Jira's `updated` from them is never later than lastAppEditAt.
+    const lens = afterAppEdits(plan, { label, comment, at: this.hooks.now().toISOString() });
+    return {
+      issueId: plan.issueId,
+      key: plan.key,
+      basedOn: plan.next!.version,
+      change: plan.change,
+      base: plan.base,
+      fields: scanFieldsOf(lens),
+    };
+  }
 }

@@ -28,6 +28,7 @@ import type { IssueLensDraft, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { withLensClaim } from '../storage/lens-claim';
 import type { CallContext } from '../resolvers/endpoint';
 import { parentOutcomeOf, statusCategoryOf } from './issue-facts';
 
@@ -194,34 +195,43 @@ export async function saveIssueLens(
   ports: IssueLensPorts,
 ): Promise<PanelSaveData> {
   const issueKey = targetIssue(call, payload);
-  const { jira, issue, stored, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
+  const { jira, issue, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
   if (!permissions.canEdit) {
     throw new NotAuthorizedError(`You do not have permission to edit ${issueKey}, so nothing was saved.`);
   }
-  const current = readLens(stored);
-  // Jira's property API has no compare-and-set: the version check narrows the window to this one call.
-  if (current.version !== payload.version)
-    throw new ConflictError(STALE_VERSION_MESSAGE, panelLens(current, true));
-  checkOutcome(payload.draft, outcomes, current);
-  const today = ports.now().toISOString().slice(0, 10);
-  const notBefore = checkByNotBefore(payload.draft, draftOf(current), today);
-  checkCheckBy(payload.draft, notBefore);
+  // Read–check–write inside the issue's claim, which every app writer takes (src/storage/lens-claim.ts): the
+  // lens read here is the latest any app writer acknowledged, so the version check cannot be overtaken.
+  return withLensClaim(
+    issue.key,
+    async () => {
+      const current = readLens(
+        await asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
+      );
+      if (current.version !== payload.version)
+        throw new ConflictError(STALE_VERSION_MESSAGE, panelLens(current, true));
+      checkOutcome(payload.draft, outcomes, current);
+      const today = ports.now().toISOString().slice(0, 10);
+      const notBefore = checkByNotBefore(payload.draft, draftOf(current), today);
+      checkCheckBy(payload.draft, notBefore);
 
-  const byId = new Map(outcomes.map((o) => [o.id, o]));
-  const { score } = assessIssue(factsOf(issue), payload.draft, byId, settings, {
-    checkByNotBefore: notBefore,
-  });
-  const next = applyDraft(current, payload.draft, score, {
-    accountId: call.accountId,
-    at: ports.now().toISOString(),
-  });
-  const size = serializedSize(next);
-  if (size > PROPERTY_VALUE_LIMIT) {
-    throw new ValidationError(
-      `This is too much text to store on one issue (${size.toLocaleString('en')} of ${PROPERTY_VALUE_LIMIT.toLocaleString('en')} characters). Shorten the evidence or the kill condition and save again.`,
-    );
-  }
-  // asUser: Jira enforces edit permission again at the write itself.
-  await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
-  return { lens: panelLens(next, true), score: score.total };
+      const byId = new Map(outcomes.map((o) => [o.id, o]));
+      const { score } = assessIssue(factsOf(issue), payload.draft, byId, settings, {
+        checkByNotBefore: notBefore,
+      });
+      const next = applyDraft(current, payload.draft, score, {
+        accountId: call.accountId,
+        at: ports.now().toISOString(),
+      });
+      const size = serializedSize(next);
+      if (size > PROPERTY_VALUE_LIMIT) {
+        throw new ValidationError(
+          `This is too much text to store on one issue (${size.toLocaleString('en')} of ${PROPERTY_VALUE_LIMIT.toLocaleString('en')} characters). Shorten the evidence or the kill condition and save again.`,
+        );
+      }
+      // asUser: Jira enforces edit permission again at the write itself.
+      await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+      return { lens: panelLens(next, true), score: score.total };
+    },
+    STALE_VERSION_MESSAGE,
+  );
 }

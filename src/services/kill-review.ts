@@ -19,7 +19,14 @@ import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } fro
 import type { Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { FLAGGED_JQL } from '../contract/settings';
-import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
+import {
+  ConflictError,
+  JiraHttpError,
+  JiraRateLimitError,
+  NotAuthorizedError,
+  NotFoundError,
+  ValidationError,
+} from '../errors';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
 import type { JiraIssue, JiraTransition } from '../jira/schemas';
@@ -27,6 +34,7 @@ import type { CallContext } from '../resolvers/endpoint';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
 import { keys } from '../storage/keys';
 import { claim } from '../storage/kv';
+import { withLensClaim } from '../storage/lens-claim';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
@@ -146,6 +154,15 @@ export function killCommentAdf(
   };
 }
 
+/** What a decision records in app storage before its first side effect, so a retry can complete it. */
+interface DecisionIntent {
+  issueKey: string;
+  kind: Decision['kind'];
+  /** The kill comment: not sent yet, sent without an answer, or made. */
+  comment: 'none' | 'sending' | 'made';
+  commentId?: string;
+}
+
 interface LensMarker {
   idempotencyKey: string;
   kind: Decision['kind'];
@@ -212,7 +229,12 @@ export async function decide(
     );
   }
   try {
-    return await act(call, projectKey, input, clock);
+    // The lens is read, checked and written inside the issue's claim, like every app writer's.
+    return await withLensClaim(
+      issueKey,
+      () => act(call, projectKey, input, clock),
+      `${issueKey} is being saved by someone else right now. Reload the queue and decide again.`,
+    );
   } finally {
     await kvs.delete(lockKey);
   }
@@ -244,7 +266,14 @@ async function act(
   }
   const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
   const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
-  const sameDecision = marker?.idempotencyKey === idempotencyKey;
+  // The intent a first try recorded before its first side effect: a retry with the same key resumes it.
+  const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
+  const intent = await kvs.get<DecisionIntent>(intentKey);
+  const sameDecision =
+    marker?.idempotencyKey === idempotencyKey ||
+    (intent?.issueKey === issueKey && intent.kind === decision.kind);
+  const knownCommentId =
+    (marker?.idempotencyKey === idempotencyKey ? marker.commentId : undefined) ?? intent?.commentId;
   const firedRules = (lens.flag?.rules ?? []).map((r) => ({ rule: r.rule, since: r.since }));
   const now = clock.now();
   const details: Record<string, unknown> = { reason: decision.reason, rules: firedRules };
@@ -259,7 +288,7 @@ async function act(
     lastDecision: {
       idempotencyKey,
       kind: decision.kind,
-      ...(sameDecision && marker?.commentId ? { commentId: marker.commentId } : {}),
+      ...(sameDecision && knownCommentId ? { commentId: knownCommentId } : {}),
     },
   };
   let statusName: string | null = issue.fields.status?.name ?? null;
@@ -270,6 +299,9 @@ async function act(
       if (!sameDecision)
         throw new ConflictError(`${issueKey} is already closed (${statusName ?? 'done'}): nothing to kill.`);
     } else {
+      // Recorded before the first side effect, so a retry knows the issue was closed by this decision.
+      if (!intent)
+        await kvs.set(intentKey, { issueKey, kind: decision.kind, comment: 'none' } satisfies DecisionIntent);
       const transition = pickKillTransition(await jira.getTransitions(issueKey), settings.kill);
       if (!transition)
         throw new ValidationError(
@@ -298,11 +330,23 @@ async function act(
       await jira.editLabels(issueKey, { remove: [settings.flagActions.label] });
     // Mark the decision on the issue before commenting, so a retry finds it and does not comment again.
     await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
-    if (!next.lastDecision?.commentId) {
-      const comment = await jira.addComment(
-        issueKey,
-        killCommentAdf(decision.reason, firedRules, settings.kill.resolutionName),
-      );
+    // A comment call that was sent and never answered (a timeout) may have been made: it is not sent again,
+    // so the kill comments at most once. A refused call (429, 5xx) made none and is sent on the retry.
+    if (!next.lastDecision?.commentId && (await kvs.get<DecisionIntent>(intentKey))?.comment !== 'sending') {
+      const base: DecisionIntent = { issueKey, kind: decision.kind, comment: 'sending' };
+      await kvs.set(intentKey, base);
+      let comment: { id: string };
+      try {
+        comment = await jira.addComment(
+          issueKey,
+          killCommentAdf(decision.reason, firedRules, settings.kill.resolutionName),
+        );
+      } catch (e) {
+        if (e instanceof JiraRateLimitError || e instanceof JiraHttpError)
+          await kvs.set(intentKey, { ...base, comment: 'none' });
+        throw e;
+      }
+      await kvs.set(intentKey, { ...base, comment: 'made', commentId: comment.id });
       next = { ...next, lastDecision: { ...next.lastDecision!, commentId: comment.id } };
       await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
     }

@@ -9,9 +9,15 @@
  *   decision:{projectKey}:{invertedTime}-{id}     a decision log entry; inverted time lists newest first
  *   decision-idem:{projectKey}:{idempotencyKey}   points at the decision recorded for that idempotency key
  *   decision-lock:{projectKey}:{issueKey}         held while one decision on that issue is taken (a minute)
+ *   decision-intent:{projectKey}:{idemKey}        a decision's intent, recorded before its first side effect
+ *   lens-claim:{issueKey}                         held by the one app writer of that issue's lens (seconds)
  *   scan:{projectKey}:cursor                      where a paused scan resumes
  *   scan:{projectKey}:run:{invertedTime}-{runId}  a run summary; newest first
  *   scan:{projectKey}:lease                       the running scan's lease
+ *   scan:{projectKey}:step:{runId}:{n}            claimed by the delivery that runs step n of a run
+ *   scan:{projectKey}:done:{runId}                a run that is over (a late duplicate event starts nothing)
+ *   scan:{projectKey}:leftovers                   lens writes a run could not make, for the next run
+ *   scan:{projectKey}:scheduled                   a scheduled run was started (a second firing starts none)
  *   health:{projectKey}:latest                    the latest backlog-health snapshot
  *
  * Forge KVS allows keys of at most 500 characters matching /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/.
@@ -62,6 +68,9 @@ export const keys = {
     key('decision-idem', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
   decisionLock: (p: string, issueKey: string) =>
     key('decision-lock', checkProjectKey(p), segment(issueKey, 'issueKey')),
+  decisionIntent: (p: string, idempotencyKey: string) =>
+    key('decision-intent', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
+  lensClaim: (issueKey: string) => key('lens-claim', segment(issueKey, 'issueKey')),
   scanCursor: (p: string) => key('scan', checkProjectKey(p), 'cursor'),
   scanRunPrefix: (p: string) => key('scan', checkProjectKey(p), 'run') + ':',
   scanRun: (p: string, atMs: number, runId: string) =>
@@ -69,5 +78,10 @@ export const keys = {
   scanLease: (p: string) => key('scan', checkProjectKey(p), 'lease'),
   scanLeaseTakeover: (p: string, expiredAtMs: number) =>
     key('scan', checkProjectKey(p), 'lease-takeover', String(expiredAtMs)),
+  scanStep: (p: string, runId: string, step: number) =>
+    key('scan', checkProjectKey(p), 'step', segment(runId, 'runId'), String(step)),
+  scanDone: (p: string, runId: string) => key('scan', checkProjectKey(p), 'done', segment(runId, 'runId')),
+  scanLeftovers: (p: string) => key('scan', checkProjectKey(p), 'leftovers'),
+  scanScheduled: (p: string) => key('scan', checkProjectKey(p), 'scheduled'),
   healthLatest: (p: string) => key('health', checkProjectKey(p), 'latest'),
 } as const;
