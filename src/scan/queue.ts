@@ -15,8 +15,11 @@ export const scanEventSchema = z.object({
   /** Forced dry run (Scan now's option); the project's setting can also ask for one. */
   dryRun: z.boolean().default(false),
   continuation: z.boolean().default(false),
+  /** Which invocation of the run this event asks for: 0 starts it, each continuation the next. */
+  step: z.number().int().min(0).default(0),
 });
 export type ScanEvent = z.infer<typeof scanEventSchema>;
+export type ScanEventInput = z.input<typeof scanEventSchema>;
 
 export function scanQueue(): Queue {
   return new Queue({ key: SCAN_QUEUE });

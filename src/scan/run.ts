@@ -17,9 +17,12 @@ import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import { settingsOrDefaults, type Settings } from '../domain/settings';
 import { idleQuantilesOf, UNKNOWN_STANDING, type BacklogStanding } from '../domain/zombie';
 import { JiraRateLimitError } from '../errors';
-import { JiraClient, type BulkPropertyEntry } from '../jira/client';
+import { JiraClient } from '../jira/client';
 import { discoverAgileFields, SPRINT_FIELD_TYPE } from '../jira/fields';
 import { listOutcomes } from '../storage/outcomes';
+import { kvs } from '@forge/kvs';
+import { keys } from '../storage/keys';
+import { claim } from '../storage/kv';
 import {
   acquireScanLease,
   clearCursor,
@@ -35,7 +38,7 @@ import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
 import { pushScanEvents, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
 import { scanFields, toScanIssue } from './snapshot';
-import { retrying, ScanWriter } from './writer';
+import { dedupePending, readPending, retrying, ScanWriter, type PendingLens } from './writer';
 
 /** Jira's page cap when fields are requested. */
 export const PAGE_SIZE = 100;
@@ -79,8 +82,10 @@ export interface ScanCursor {
   errorSamples: ScanIssueError[];
   wouldChange: ScanRunSummary['wouldChange'];
   health: HealthTally;
-  /** Lenses whose edits were made but whose write was interrupted by a rate limit. */
-  unwritten: BulkPropertyEntry[];
+  /** Lenses whose edits were made but whose write was interrupted (one per issue, written first on resume). */
+  unwritten: PendingLens[];
+  /** The step (invocation) of this run the next event must carry; a delivery of another step is a duplicate. */
+  step?: number;
   /**
    * Where the backlog stood at the last finished scan (share linked, idle percentiles): the rules judge each
    * item against it. Absent in a cursor saved by a version that did not keep it.
@@ -88,6 +93,33 @@ export interface ScanCursor {
   standing?: BacklogStanding;
   /** This run's open items by idle days (days → count), for the next run's standing. */
   idleDays?: Record<string, number>;
+}
+
+/** How long a step of a run stays claimed by the delivery running it (longer than the function's timeout). */
+const STEP_CLAIM_MINUTES = 20;
+/** How long a finished run is remembered, so a late duplicate of its events starts nothing. */
+const DONE_DAYS = 2;
+
+/** The run is over: later copies of its events do nothing, and the project is free for the next run. */
+async function endRun(projectKey: string, runId: string): Promise<void> {
+  await kvs.set(keys.scanDone(projectKey, runId), true, { ttl: { value: DONE_DAYS, unit: 'DAYS' } });
+  await clearCursor(projectKey);
+  await releaseScanLease(projectKey, runId);
+}
+
+/** Entries a run could not write (it failed, or another writer held the issue): the next run writes them. */
+async function keepForNextRun(projectKey: string, entries: PendingLens[]): Promise<void> {
+  if (entries.length === 0) return;
+  const key = keys.scanLeftovers(projectKey);
+  const all = dedupePending([...readPending(await kvs.get(key)), ...entries]);
+  await kvs.set(key, all);
+}
+
+async function takeLeftovers(projectKey: string): Promise<PendingLens[]> {
+  const key = keys.scanLeftovers(projectKey);
+  const left = readPending(await kvs.get(key));
+  if (left.length) await kvs.delete(key);
+  return left;
 }
 
 /** The latest health snapshot as stored: the run's figures, plus the idle percentiles for the next run. */
@@ -213,12 +245,22 @@ export async function runScanInvocation(
     now: clock,
   });
   const { projectKey, runId } = event;
+  const step = event.step;
+  // At-least-once delivery: each step of a run is done by one delivery. A second copy of the event (at once or
+  // later) finds the step claimed, or the run moved past it, or the run over, and does nothing.
+  const stepKey = keys.scanStep(projectKey, runId, step);
+  if (!(await claim(stepKey, { at: clock() }, { value: STEP_CLAIM_MINUTES, unit: 'MINUTES' })))
+    return { status: 'yielded', runId };
+  if ((await kvs.get(keys.scanDone(projectKey, runId))) !== undefined) return { status: 'yielded', runId };
   if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS)))
     return { status: 'yielded', runId };
 
   const stored = await loadCursor<ScanCursor>(projectKey);
+  const ours = stored?.runId === runId;
+  if (ours ? (stored.step ?? step) !== step : step > 0) return { status: 'yielded', runId };
   // A cursor of another run belongs to one that lost its lease (expired): this run starts over.
-  let committed = stored?.runId === runId ? stored : await startCursor(event, clock());
+  let committed = ours ? stored : await startCursor(event, clock());
+  committed.unwritten = readPending(committed.unwritten);
   committed.counters.invocations += 1;
   if (!stored || stored.runId !== runId)
     await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
@@ -241,20 +283,38 @@ export async function runScanInvocation(
   const writer = new ScanWriter(jira, {
     onIssueError: recordError,
     onEdit: () => (working.counters.edits += 1),
+    // Counted when written: a change rolled back by an interruption is counted by the write that lands it.
+    onWritten: (change) => {
+      if (change === 'flag') working.counters.flagged += 1;
+      if (change === 'clear') working.counters.cleared += 1;
+      if (change) working.counters.changed += 1;
+    },
     now: () => new Date(clock()),
   });
+  /** What reached Jira since the checkpoint stays counted when the run rolls back to it. */
+  const keepWrittenCounts = (target: ScanCursor) => {
+    for (const k of ['flagged', 'cleared', 'changed', 'edits'] as const)
+      target.counters[k] = working.counters[k];
+  };
   const checkpoint = async () => {
-    working.unwritten = [];
+    // Only lenses another writer held too long are left here: kept for the next invocation.
+    working.unwritten = dedupePending(writer.unwritten);
     committed = clone(working);
     await saveCursor(projectKey, committed);
   };
 
   try {
-    if (!committed.dryRun && committed.unwritten.length) {
-      await writer.writeEntries(committed.unwritten);
+    if (!committed.dryRun) {
+      // What this run and an earlier, failed one left unwritten: their labels and comments are made.
+      const left = dedupePending([...(await takeLeftovers(projectKey)), ...committed.unwritten]);
+      if (left.length) {
+        committed.unwritten = left;
+        await writer.writeEntries(left);
+      }
       // Written: a later rollback to this checkpoint must not carry them again.
-      committed.unwritten = [];
+      committed.unwritten = dedupePending(writer.unwritten);
       working.unwritten = [];
+      writer.unwritten = [...committed.unwritten];
     }
     if (!working.sprintField) {
       const { ids, assumed } = await retrying(() => discoverAgileFields(jira));
@@ -319,9 +379,11 @@ export async function runScanInvocation(
       for (const [key, message] of pageErrors) recordError(key, message);
       for (const plan of plans) {
         c.issues += 1;
-        if (plan.change === 'flag') c.flagged += 1;
-        if (plan.change === 'clear') c.cleared += 1;
-        if (plan.next) c.changed += 1;
+        if (working.dryRun) {
+          if (plan.change === 'flag') c.flagged += 1;
+          if (plan.change === 'clear') c.cleared += 1;
+          if (plan.next) c.changed += 1;
+        }
         const h = working.health;
         h.total += 1;
         h.scoreSum += plan.health.score;
@@ -365,37 +427,45 @@ export async function runScanInvocation(
           at: summary.finishedAt,
           runId,
         });
-      await clearCursor(projectKey);
-      await releaseScanLease(projectKey, runId);
+      await keepForNextRun(projectKey, writer.unwritten);
+      await endRun(projectKey, runId);
       return { status: 'finished', runId, summary };
     }
     await checkpoint();
+    committed.step = step + 1;
+    await saveCursor(projectKey, committed);
     await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
-    await pushScanEvents([{ ...event, continuation: true }]);
+    await pushScanEvents([{ ...event, continuation: true, step: step + 1 }]);
     return { status: 'continued', runId, delaySeconds: 0 };
   } catch (e) {
     if (e instanceof JiraRateLimitError) {
-      // Back to the last checkpoint; edits already made are written first on resume.
+      // Back to the last checkpoint; edits already made are written first on resume (once per issue).
       const resume = clone(committed);
-      resume.unwritten = [...resume.unwritten, ...writer.unwritten];
+      resume.unwritten = dedupePending([...resume.unwritten, ...writer.unwritten]);
       resume.counters.rateLimited += 1;
+      keepWrittenCounts(resume);
+      resume.step = step + 1;
       await saveCursor(projectKey, resume);
       await saveRunSummary(projectKey, summaryOf(resume, 'running', null));
       const delaySeconds = Math.max(1, Math.ceil(e.retryAfterMs / 1000));
-      await pushScanEvents([{ ...event, continuation: true }], delaySeconds);
+      await pushScanEvents([{ ...event, continuation: true, step: step + 1 }], delaySeconds);
       return { status: 'continued', runId, delaySeconds: Math.min(900, delaySeconds) };
     }
     const message = e instanceof Error ? e.message : String(e);
     if (retryCount < MAX_EVENT_RETRIES) {
       // Keep the committed cursor; the queue redelivers this event and the run resumes from there.
-      if (writer.unwritten.length)
-        await saveCursor(projectKey, { ...committed, unwritten: writer.unwritten });
+      const resume = clone(committed);
+      resume.unwritten = dedupePending([...resume.unwritten, ...writer.unwritten]);
+      keepWrittenCounts(resume);
+      await saveCursor(projectKey, resume);
+      // The redelivery of this step must be let in.
+      await kvs.delete(stepKey);
       throw e;
     }
     const failed = clone(working);
     await saveRunSummary(projectKey, summaryOf(failed, 'failed', new Date(clock()).toISOString(), message));
-    await clearCursor(projectKey);
-    await releaseScanLease(projectKey, runId);
+    await keepForNextRun(projectKey, dedupePending([...committed.unwritten, ...writer.unwritten]));
+    await endRun(projectKey, runId);
     return { status: 'failed', runId, message };
   }
 }

@@ -7,15 +7,36 @@
  * installing it never starts flagging a backlog nobody asked it to judge. The demo project counts through its
  * seeded lenses. Each project's run takes its own lease, so a trigger that fires twice starts nothing twice.
  */
+import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { keys } from '../storage/keys';
+import { claim } from '../storage/kv';
 import { jqlString } from '../jira/jql';
 import { loadSettings } from '../storage/settings';
 import { newRunId } from './run';
 import { pushScanEvents, type ScanEvent } from './queue';
 import { retrying } from './writer';
 
+/** The trigger has no queue to come back on: a 429 is waited out here, a few times, within its time limit. */
+const TRIGGER_RATE_LIMIT_ATTEMPTS = 4;
+const TRIGGER_MAX_WAIT_MS = 10_000;
+
+async function patiently<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await retrying(fn);
+    } catch (e) {
+      if (!(e instanceof JiraRateLimitError) || attempt >= TRIGGER_RATE_LIMIT_ATTEMPTS) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(TRIGGER_MAX_WAIT_MS, e.retryAfterMs)));
+    }
+  }
+}
+
+/** A scheduled firing delivered twice starts one run per project: the second finds the first's claim. */
+export const SCHEDULED_RUN_WINDOW_MINUTES = 30;
+
 export async function configuredProjects(jira: JiraClient = JiraClient.asApp()): Promise<string[]> {
-  const projects = await retrying(() => jira.searchProjects());
+  const projects = await patiently(() => jira.searchProjects());
   const out: string[] = [];
   for (const project of projects) {
     if (!/^[A-Z][A-Z0-9_]{0,254}$/.test(project.key)) continue;
@@ -24,7 +45,7 @@ export async function configuredProjects(jira: JiraClient = JiraClient.asApp()):
       out.push(project.key);
       continue;
     }
-    const probe = await retrying(() =>
+    const probe = await patiently(() =>
       jira.searchJql({
         jql: `project = ${jqlString(project.key)} AND hasHypothesis IS NOT EMPTY`,
         fields: ['id'],
@@ -48,6 +69,7 @@ export async function startScans(
     requestedBy: extra.requestedBy ?? null,
     dryRun: extra.dryRun ?? false,
     continuation: false,
+    step: 0,
   }));
   if (events.length) await pushScanEvents(events);
   return events;
@@ -67,7 +89,20 @@ export async function installTrigger(): Promise<{ statusCode: number; body: stri
 
 export async function scanTrigger(): Promise<{ statusCode: number; body: string }> {
   const projects = await configuredProjects();
-  const events = await startScans(projects, 'schedule');
+  const fresh: string[] = [];
+  for (const projectKey of projects)
+    if (
+      await claim(
+        keys.scanScheduled(projectKey),
+        { at: Date.now() },
+        {
+          value: SCHEDULED_RUN_WINDOW_MINUTES,
+          unit: 'MINUTES',
+        },
+      )
+    )
+      fresh.push(projectKey);
+  const events = await startScans(fresh, 'schedule');
   console.info(`scan: started ${events.length} project scan(s)`);
   return { statusCode: 204, body: '' };
 }
