@@ -1,0 +1,449 @@
+/**
+ * The app as a busy team and a flaky Jira meet it: concurrent writers of one issue's lens, faults at every step
+ * of a Kill and of the scan's flag, duplicated queue events and double triggers. Each case prints one line
+ * (`adversarial: <case> tries=N losses=M ...`) and fails on any lost update, duplicate comment or label,
+ * half-recorded decision or wrong summary count. Jira calls take a few milliseconds (the test latency model plus
+ * injected latency), so callers in flight interleave as they would on a site.
+ */
+import type { Answer } from '../../src/contract/answer';
+import {
+  ISSUE_PANEL_RESOLVERS,
+  type PanelLoadData,
+  type PanelSaveData,
+} from '../../src/contract/issue-panel';
+import type { DecideData, DecisionLogData } from '../../src/contract/project-page';
+import type { ScanRunSummary } from '../../src/contract/scan';
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { listRunSummaries } from '../../src/storage/scan-state';
+import { saveSettings } from '../../src/storage/settings';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { runInInvocation } from '../../workbench/forge/runtime';
+import type { FaultSpec } from '../../workbench/jira/faults';
+
+const P = 'ADV';
+const PANEL = 'outcome-lens-issue-panel';
+const PAGE = 'outcome-lens-project-page';
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+
+let app: WorkbenchApp;
+/** How far the clock of Jira, app storage and the queue runs ahead of the wall clock. */
+let offsetMs = 0;
+/** Time passes for the workbench (claims and locks left by a stopped function expire). */
+const later = (ms: number) => (offsetMs += ms);
+
+function report(name: string, figures: Record<string, number>): void {
+  const parts = Object.entries(figures).map(([k, v]) => `${k}=${v}`);
+  console.log(`adversarial: ${name} ${parts.join(' ')}`);
+}
+
+function newApp(options: { timeScale?: number } = {}): WorkbenchApp {
+  offsetMs = 0;
+  const a = createWorkbenchApp({
+    dataFile: ':memory:',
+    contract: false,
+    now: () => new Date(Date.now() + offsetMs),
+    ...(options.timeScale ? { limits: { timeScale: options.timeScale } } : {}),
+  });
+  a.jira.store.createProject({ key: P, name: 'Adversarial' });
+  a.grantDemoRoles(P);
+  return a;
+}
+
+const system = <T>(fn: () => Promise<T>) =>
+  runInInvocation({ accountId: null, moduleKey: 'adversarial', installContext: app.installContext }, fn);
+
+async function flagActions(): Promise<void> {
+  await system(() => saveSettings(P, { flagActions: { label: 'zombie', comment: true } }, 0));
+}
+
+function idleIssue(i: number): string {
+  return app.jira.store.createIssue({
+    projectKey: P,
+    type: 'Story',
+    summary: `Idle story ${i}`,
+    created: ago(80),
+    updated: ago(70),
+  }).key;
+}
+
+function flaggedIssue(i: number): string {
+  const key = idleIssue(i);
+  app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+    version: 1,
+    zombie: 'true',
+    flag: {
+      flaggedAt: ago(2),
+      rules: [{ rule: 'idle', since: ago(70).slice(0, 10), detail: 'No activity.', clearBy: 'Act on it.' }],
+      labelApplied: false,
+      commented: true,
+    },
+  });
+  return key;
+}
+
+const lensOf = (key: string) => readLens(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));
+const commentsOf = (key: string) => app.jira.store.listComments(app.jira.store.getIssue(key)!.id).length;
+const zombieLabelsOf = (key: string) =>
+  app.jira.store.getIssue(key)!.labels.filter((l) => l === 'zombie').length;
+
+const panel = <T>(fn: string, payload: unknown, user: string, issueKey: string) =>
+  app.invoke(PANEL, fn, payload, { user, issueKey }) as Promise<Answer<T>>;
+const page = <T>(fn: string, payload: unknown, user: string) =>
+  app.invoke(PAGE, fn, payload, { user, projectKey: P }).catch((e: unknown) => ({
+    ok: false as const,
+    error: { code: 'THROWN', message: e instanceof Error ? e.message : String(e) },
+  })) as Promise<Answer<T>>;
+
+async function loadVersion(key: string, user = 'member'): Promise<number> {
+  const answer = await panel<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, user, key);
+  if (!answer.ok) throw new Error(`load failed: ${answer.error.message}`);
+  return answer.data.lens.version;
+}
+
+function draftBy(persona: string) {
+  return {
+    hypothesis: { persona, intent: 'find a saved cart again', benefit: 'buy later' },
+    expected: {},
+    killCriteria: {},
+  };
+}
+
+const save = (key: string, user: string, version: number, persona: string) =>
+  panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version, draft: draftBy(persona) }, user, key).catch(
+    (e: unknown) => ({
+      ok: false as const,
+      error: { code: 'THROWN', message: e instanceof Error ? e.message : String(e) },
+    }),
+  );
+
+async function summaries(): Promise<ScanRunSummary[]> {
+  return system(() => listRunSummaries<ScanRunSummary>(P, 50));
+}
+
+afterEach(() => app?.close());
+
+describe('concurrent writers of one lens', () => {
+  it('two panel saves at once: one is saved, the other answers CONFLICT (100 rounds)', async () => {
+    app = newApp();
+    app.jira.faults.inject({ kind: 'latency', ms: 3, match: { pathIncludes: '/properties/' } });
+    const key = idleIssue(0);
+    let tries = 0;
+    let losses = 0;
+    let bothRefused = 0;
+    for (let round = 0; round < 100; round++) {
+      const version = await loadVersion(key);
+      const [a, b] = await Promise.all([
+        save(key, 'admin', version, `admin round ${round}`),
+        save(key, 'member', version, `member round ${round}`),
+      ]);
+      tries += 2;
+      const stored = lensOf(key).hypothesis.persona;
+      const acknowledged = [a.ok ? `admin round ${round}` : null, b.ok ? `member round ${round}` : null];
+      // An acknowledged save that is not what is stored was lost.
+      losses += acknowledged.filter((p) => p !== null && p !== stored).length;
+      if (!a.ok && !b.ok) bothRefused += 1;
+      for (const answer of [a, b]) if (!answer.ok) expect(answer.error.code).toBe('CONFLICT');
+    }
+    report('panel-vs-panel', { tries, losses, bothRefused });
+    expect(losses).toBe(0);
+    expect(bothRefused).toBe(0);
+  });
+
+  it.each(['keep', 'relink', 'kill'] as const)(
+    'a panel save racing a %s decision: neither is lost',
+    async (kind) => {
+      app = newApp();
+      app.jira.faults.inject({ kind: 'latency', ms: 3, match: { pathIncludes: '/properties/' } });
+      const outcomeAnswer = await page<{ id: string }>(
+        'createOutcome',
+        {
+          draft: {
+            name: 'Fewer abandoned carts',
+            metric: 'cart drop-off %',
+            baseline: 40,
+            target: 30,
+            direction: 'decrease',
+            dueDate: '2027-03-01',
+          },
+        },
+        'admin',
+      );
+      if (!outcomeAnswer.ok) throw new Error(JSON.stringify(outcomeAnswer.error));
+      const outcomeId = outcomeAnswer.data.id;
+      let tries = 0;
+      let losses = 0;
+      const rounds = 15;
+      for (let round = 0; round < rounds; round++) {
+        const key = flaggedIssue(round);
+        const version = await loadVersion(key);
+        const decision =
+          kind === 'keep'
+            ? { kind, reason: 'Still wanted', snoozeUntil: '2099-01-01' }
+            : kind === 'relink'
+              ? { kind, reason: 'Belongs to carts', outcomeId }
+              : { kind, reason: 'Not wanted' };
+        const [saved, decided] = await Promise.all([
+          save(key, 'member', version, `member round ${round}`),
+          page<DecideData>(
+            'decide',
+            { issueKey: key, idempotencyKey: `${kind}-${round}-abcdef`, decision },
+            'admin',
+          ),
+        ]);
+        tries += 2;
+        const lens = lensOf(key);
+        if (saved.ok && lens.hypothesis.persona !== `member round ${round}`) losses += 1;
+        if (decided.ok) {
+          const kept =
+            kind === 'keep'
+              ? lens.snoozedUntil === '2099-01-01'
+              : kind === 'relink'
+                ? lens.outcomeId === outcomeId
+                : lens.zombie === 'false';
+          if (!kept || lens.zombie !== 'false') losses += 1;
+        }
+        if (!saved.ok) expect(saved.error.code).toBe('CONFLICT');
+        if (!decided.ok) expect(decided.error.code).toBe('CONFLICT');
+      }
+      report(`panel-vs-${kind}`, { tries, losses });
+      expect(losses).toBe(0);
+    },
+  );
+
+  it('keeps and panel saves made while the scan writes are not reverted by it', async () => {
+    app = newApp();
+    await flagActions();
+    const keys = Array.from({ length: 12 }, (_, i) => idleIssue(i));
+    // Comments are slow: the scan is in the middle of its flag when people act.
+    app.jira.faults.inject({ kind: 'latency', ms: 25, match: { method: 'POST', pathIncludes: '/comment' } });
+    const scan = app.runScheduledTrigger();
+    // Wait for the first flag comment: the scan has read every lens and is writing.
+    for (let i = 0; i < 400 && keys.every((k) => commentsOf(k) === 0); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    const actions = keys.slice(6).map(async (key, i) => {
+      if (i % 2 === 0) {
+        const version = await loadVersion(key);
+        return { key, kind: 'save' as const, answer: await save(key, 'member', version, `saved ${key}`) };
+      }
+      const answer = await page<DecideData>(
+        'decide',
+        {
+          issueKey: key,
+          idempotencyKey: `keep-${key}-abcdef`,
+          decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' },
+        },
+        'admin',
+      );
+      return { key, kind: 'keep' as const, answer };
+    });
+    const done = await Promise.all(actions);
+    await scan;
+    let tries = 0;
+    let losses = 0;
+    for (const { key, kind, answer } of done) {
+      tries += 1;
+      if (!answer.ok) continue;
+      const lens = lensOf(key);
+      if (kind === 'save' && lens.hypothesis.persona !== `saved ${key}`) losses += 1;
+      if (kind === 'keep' && (lens.snoozedUntil !== '2099-01-01' || lens.version < 1)) losses += 1;
+    }
+    const duplicates = keys.filter((k) => commentsOf(k) > 1 || zombieLabelsOf(k) > 1).length;
+    report('scan-vs-people', { tries, losses, duplicates });
+    expect(losses).toBe(0);
+    expect(duplicates).toBe(0);
+  });
+});
+
+describe('faults at every step of a Kill', () => {
+  const steps: Array<[string, { method: string; pathIncludes: string }]> = [
+    ['transitions', { method: 'GET', pathIncludes: '/transitions' }],
+    ['transition', { method: 'POST', pathIncludes: '/transitions' }],
+    ['label', { method: 'PUT', pathIncludes: `/issue/${P}-1` }],
+    ['lens', { method: 'PUT', pathIncludes: '/properties/' }],
+    ['comment', { method: 'POST', pathIncludes: '/comment' }],
+  ];
+  const faults: Array<[string, (m: { method: string; pathIncludes: string }) => FaultSpec]> = [
+    ['429', (match) => ({ kind: 'rate-limit', retryAfterSeconds: 0, times: 1, match })],
+    ['500', (match) => ({ kind: 'server-error', status: 500, times: 1, match })],
+    ['timeout', (match) => ({ kind: 'latency', ms: 400, times: 1, match })],
+  ];
+  it.each(
+    steps.flatMap(([step, match]) => faults.map(([fault, spec]) => [step, fault, spec(match)] as const)),
+  )('Kill with a %s fault on the %s step completes on retry, once', async (step, fault, spec) => {
+    // The 25 s resolver limit scaled to 250 ms, so a 400 ms call times out.
+    app = newApp({ timeScale: 0.01 });
+    const key = flaggedIssue(0);
+    // The flag's label is on the issue, so the kill removes it (the label step).
+    app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+      ...(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as object),
+      flag: { ...lensOf(key).flag, labelApplied: true },
+    });
+    await flagActions();
+    app.jira.faults.inject(spec);
+    const payload = {
+      issueKey: key,
+      idempotencyKey: 'kill-fault-abcdef',
+      decision: { kind: 'kill', reason: 'Not wanted' },
+    };
+    let tries = 0;
+    let answer: Answer<DecideData> | null = null;
+    for (; tries < 4 && !answer?.ok; tries++) {
+      answer = await page<DecideData>('decide', payload, 'admin');
+      if (!answer.ok) {
+        // The person retries a minute later; a timed-out call has finished by then.
+        await new Promise((r) => setTimeout(r, 450));
+        later(61_000);
+      }
+    }
+    const issue = app.jira.store.getIssue(key)!;
+    const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
+    const rows = log.ok ? log.data.entries.length : -1;
+    const transitions = app.jira.store
+      .listChangelog(issue.id)
+      .filter((c) => c.items.some((i) => i.field === 'status')).length;
+    const losses =
+      Number(!answer?.ok) +
+      Number(issue.statusCategory !== 'done') +
+      Number(rows !== 1) +
+      Number(commentsOf(key) !== 1) +
+      Number(transitions !== 1) +
+      Number(lensOf(key).zombie !== 'false');
+    report(`kill-${step}-${fault}`, { tries, losses, comments: commentsOf(key), rows, transitions });
+    expect(losses).toBe(0);
+  });
+});
+
+describe("the scan's flag under faults and at-least-once delivery", () => {
+  const ISSUES = 12;
+
+  async function scanSetup(): Promise<string[]> {
+    app = newApp();
+    await flagActions();
+    return Array.from({ length: ISSUES }, (_, i) => idleIssue(i));
+  }
+
+  function flagFigures(keys: string[]) {
+    const flagged = keys.filter((k) => lensOf(k).zombie === 'true').length;
+    const recorded = keys.filter((k) => lensOf(k).flag?.commented && lensOf(k).flag?.labelApplied).length;
+    const duplicateComments = keys.filter((k) => commentsOf(k) > 1).length;
+    const missingComments = keys.filter((k) => commentsOf(k) === 0).length;
+    const duplicateLabels = keys.filter((k) => zombieLabelsOf(k) > 1).length;
+    return { flagged, recorded, duplicateComments, missingComments, duplicateLabels };
+  }
+
+  const steps: Array<[string, { method: string; pathIncludes: string }]> = [
+    ['search', { method: 'POST', pathIncludes: '/search/jql' }],
+    ['label', { method: 'PUT', pathIncludes: `/issue/${P}-` }],
+    ['comment', { method: 'POST', pathIncludes: '/comment' }],
+    ['re-read', { method: 'POST', pathIncludes: '/bulkfetch' }],
+    ['lens', { method: 'POST', pathIncludes: '/properties/multi' }],
+  ];
+  const faults: Array<[string, (m: { method: string; pathIncludes: string }) => FaultSpec]> = [
+    ['429', (match) => ({ kind: 'rate-limit', retryAfterSeconds: 1, times: 3, match })],
+    ['500', (match) => ({ kind: 'server-error', status: 500, times: 6, match })],
+  ];
+  it.each(
+    steps.flatMap(([step, match]) => faults.map(([fault, spec]) => [step, fault, spec(match)] as const)),
+  )(
+    'a %s fault on the flag step %s: every issue flagged once, and the next run repairs nothing twice',
+    async (step, fault, spec) => {
+      const keys = await scanSetup();
+      app.jira.faults.inject(spec);
+      const first = await app.runScheduledTrigger();
+      app.jira.faults.clear();
+      later(DAY); // the next day's scan
+      await app.runScheduledTrigger();
+      const figures = flagFigures(keys);
+      const runs = await summaries();
+      const reported = runs
+        .filter((r) => r.status === 'finished')
+        .reduce((n, r) => n + r.counters.flagged, 0);
+      const failed = first.deliveries.filter((d) => !d.ok).length;
+      report(`flag-${step}-${fault}`, { tries: ISSUES, ...figures, reported, failedDeliveries: failed });
+      expect(figures).toEqual({
+        flagged: ISSUES,
+        recorded: ISSUES,
+        duplicateComments: 0,
+        missingComments: 0,
+        duplicateLabels: 0,
+      });
+      // Flagged is counted once, by the run that flagged.
+      expect(reported).toBe(ISSUES);
+    },
+  );
+
+  it.each([
+    ['duplicated events', { duplicates: 1_000_000 }, 1],
+    ['duplicated events at once', { duplicates: 1_000_000, overlapDuplicates: true }, 1],
+    ['double trigger', null, 2],
+    ['double trigger and duplicated events at once', { duplicates: 1_000_000, overlapDuplicates: true }, 2],
+  ] as const)('%s: the work is done once', async (name, delivery, firings) => {
+    const keys = await scanSetup();
+    if (delivery) app.queue.injectDelivery({ ...delivery });
+    await app.runScheduledTrigger(undefined, { firings });
+    const figures = flagFigures(keys);
+    const runs = await summaries();
+    const finished = runs.filter((r) => r.status === 'finished');
+    report(`at-least-once ${name}`, {
+      tries: ISSUES,
+      ...figures,
+      summaries: runs.length,
+      finished: finished.length,
+    });
+    expect(figures.duplicateComments + figures.duplicateLabels).toBe(0);
+    expect(figures.flagged).toBe(ISSUES);
+    expect(runs).toHaveLength(1);
+    expect(finished[0]?.counters.flagged).toBe(ISSUES);
+  });
+
+  it('three 429s on the bulk write of 150 flags: the unwritten entries are kept once and written by 100', async () => {
+    app = newApp();
+    await flagActions();
+    const keys = Array.from({ length: 150 }, (_, i) => idleIssue(i));
+    app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 1,
+      times: 3,
+      match: { pathIncludes: '/properties/multi' },
+    });
+    const run = await app.runScheduledTrigger();
+    const figures = flagFigures(keys);
+    const runs = await summaries();
+    const failed = run.deliveries.filter((d) => !d.ok).length;
+    report('bulk-write-429x3', {
+      tries: keys.length,
+      ...figures,
+      failedDeliveries: failed,
+      reported: runs[0]?.counters.flagged ?? -1,
+    });
+    expect(failed).toBe(0);
+    expect(figures).toEqual({
+      flagged: 150,
+      recorded: 150,
+      duplicateComments: 0,
+      missingComments: 0,
+      duplicateLabels: 0,
+    });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'finished', counters: { flagged: 150 } });
+  });
+
+  it('a 429 on the trigger’s project search delays and retries instead of throwing', async () => {
+    const keys = await scanSetup();
+    app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 0,
+      times: 1,
+      match: { pathIncludes: '/project/search' },
+    });
+    const thrown = await app.runScheduledTrigger().then(
+      () => 0,
+      () => 1,
+    );
+    const figures = flagFigures(keys);
+    report('trigger-429', { tries: 1, thrown, flagged: figures.flagged });
+    expect(thrown).toBe(0);
+    expect(figures.flagged).toBe(ISSUES);
+  });
+});
