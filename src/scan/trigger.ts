@@ -32,7 +32,7 @@ async function patiently<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A scheduled firing delivered twice starts one run per project: the second finds the first's claim. */
+/** How long a trigger's start of a project's run keeps a second firing (or the other trigger) from another. */
 export const SCHEDULED_RUN_WINDOW_MINUTES = 30;
 
 export async function configuredProjects(jira: JiraClient = JiraClient.asApp()): Promise<string[]> {
@@ -81,28 +81,23 @@ export async function startScans(
  * for the daily schedule. A fresh site has none yet: its projects show the first-day notice instead.
  */
 export async function installTrigger(): Promise<{ statusCode: number; body: string }> {
-  const projects = await configuredProjects();
-  const events = await startScans(projects, 'install');
+  const events = await startOnce(await configuredProjects(), 'install');
   console.info(`scan on install: started ${events.length} project scan(s)`);
   return { statusCode: 204, body: '' };
 }
 
-export async function scanTrigger(): Promise<{ statusCode: number; body: string }> {
-  const projects = await configuredProjects();
+/** A firing delivered twice starts one run per project: the second finds the first's claim on the project. */
+async function startOnce(projects: string[], origin: ScanEvent['origin']): Promise<ScanEvent[]> {
   const fresh: string[] = [];
+  const window = { value: SCHEDULED_RUN_WINDOW_MINUTES, unit: 'MINUTES' } as const;
   for (const projectKey of projects)
-    if (
-      await claim(
-        keys.scanScheduled(projectKey),
-        { at: Date.now() },
-        {
-          value: SCHEDULED_RUN_WINDOW_MINUTES,
-          unit: 'MINUTES',
-        },
-      )
-    )
+    if (await claim(keys.scanScheduled(projectKey), { at: Date.now(), origin }, window))
       fresh.push(projectKey);
-  const events = await startScans(fresh, 'schedule');
+  return startScans(fresh, origin);
+}
+
+export async function scanTrigger(): Promise<{ statusCode: number; body: string }> {
+  const events = await startOnce(await configuredProjects(), 'schedule');
   console.info(`scan: started ${events.length} project scan(s)`);
   return { statusCode: 204, body: '' };
 }
