@@ -219,6 +219,11 @@ export interface MapSummaryData {
   filterOptions: FilterOptions;
   /** True when the filter held more open issues than one summary reads: the counts and shares are of `total`. */
   truncated: boolean;
+  /**
+   * When the scan that counted these figures finished (ISO); null when they were counted live for this answer
+   * (before any finished scan, or for a filter the scan's figures cannot answer).
+   */
+  asOf: string | null;
 }
 
 export interface MapIssue {
@@ -308,6 +313,8 @@ export interface HealthData {
   movement: HealthMovement | null;
   /** True when the backlog was larger than one report reads (the report covers its first part). */
   truncated: boolean;
+  /** When the scan that counted `current` finished (ISO); null when it was computed live for this answer. */
+  asOf: string | null;
 }
 
 /** One zombie-scan run as the project page shows it: the stored summary's fields, read defensively. */

@@ -18,7 +18,8 @@ import { settingsOrDefaults, type Settings } from '../domain/settings';
 import { idleQuantilesOf, UNKNOWN_STANDING, type BacklogStanding } from '../domain/zombie';
 import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
-import { discoverAgileFields, SPRINT_FIELD_TYPE } from '../jira/fields';
+import { DEFAULT_STORY_POINTS_FIELD, discoverAgileFields, SPRINT_FIELD_TYPE } from '../jira/fields';
+import { saveAggregates } from '../storage/aggregates';
 import { listOutcomes } from '../storage/outcomes';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
@@ -34,6 +35,7 @@ import {
   saveRunSummary,
 } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
+import { addIssue, emptyAggregates, type ProjectAggregates } from './aggregates';
 import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
 import { pushScanEvents, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
@@ -76,6 +78,10 @@ export interface ScanCursor {
    * until the first invocation has asked (and in a cursor saved by a version that did not ask).
    */
   sprintField?: string;
+  /** The site's story-points field, asked with the sprint field; absent in a cursor of an older version. */
+  storyPointsField?: string;
+  /** The page's figures counted so far this run (src/scan/aggregates.ts); absent in an older cursor. */
+  aggregates?: ProjectAggregates;
   /** What the run had to assume, for the summary. */
   notes?: string[];
   counters: ScanCounters;
@@ -326,10 +332,12 @@ export async function runScanInvocation(
         : [];
       // Part of the run's setup, like its settings: every later save carries it, even a rollback.
       committed.sprintField = working.sprintField = ids.sprint;
+      committed.storyPointsField = working.storyPointsField = ids.storyPoints;
       committed.notes = notes;
       working.notes = [...notes];
     }
     const sprintField = working.sprintField;
+    const storyPointsField = working.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD;
     let pagesNow = 0;
     let lastCheckpoint = clock();
     let finished = false;
@@ -340,7 +348,7 @@ export async function runScanInvocation(
         jira.searchJql({
           // No ORDER BY: Jira pages its own order with nextPageToken, and a sorted search costs it more.
           jql: `project = "${projectKey}" AND statusCategory != Done`,
-          fields: scanFields(sprintField),
+          fields: [...scanFields(sprintField), storyPointsField],
           properties: [ISSUE_PROPERTY_KEY],
           maxResults: PAGE_SIZE,
           nextPageToken: working.nextPageToken,
@@ -376,6 +384,7 @@ export async function runScanInvocation(
 
       const c = working.counters;
       c.pages += 1;
+      const rawOf = new Map(page.issues.map((raw) => [raw.key, raw]));
       for (const [key, message] of pageErrors) recordError(key, message);
       for (const plan of plans) {
         c.issues += 1;
@@ -390,6 +399,20 @@ export async function runScanInvocation(
         if (plan.health.isRecipe) h.recipes += 1;
         if (plan.health.linked) h.linked += 1;
         if (plan.health.zombie) h.zombies += 1;
+        const raw = rawOf.get(plan.key);
+        if (raw) {
+          const parentKey = raw.fields.parent?.key;
+          addIssue(
+            (working.aggregates ??= emptyAggregates()),
+            raw,
+            {
+              ...plan.health,
+              directOutcomeId: readLens(raw.properties?.[ISSUE_PROPERTY_KEY]).outcomeId,
+              parentOutcomeId: parentKey ? (parentOutcomes.get(parentKey) ?? null) : null,
+            },
+            { sprint: sprintField, storyPoints: storyPointsField },
+          );
+        }
         const idle = Math.max(0, Math.floor((now.getTime() - Date.parse(plan.lastRealActivity)) / DAY_MS));
         if (Number.isFinite(idle)) {
           const histogram = (working.idleDays ??= {});
@@ -426,6 +449,12 @@ export async function runScanInvocation(
           idleQuantiles: quantilesOfHistogram(working.idleDays),
           at: summary.finishedAt,
           runId,
+        });
+      if (!working.dryRun && summary.finishedAt)
+        await saveAggregates(projectKey, {
+          ...(working.aggregates ?? emptyAggregates()),
+          runId,
+          at: summary.finishedAt,
         });
       await keepForNextRun(projectKey, writer.unwritten);
       await endRun(projectKey, runId);

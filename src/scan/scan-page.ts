@@ -48,7 +48,16 @@ export interface IssuePlan {
   base: { zombie: IssueLens['zombie']; flaggedAt: string | null };
   /** Last activity by a person, kept beside the app's own edit so that edit never resets the idle clock. */
   lastRealActivity: string;
-  health: { isRecipe: boolean; linked: boolean; zombie: boolean; score: number; rules: ZombieRuleId[] };
+  health: {
+    isRecipe: boolean;
+    /** The recipe detector's phrases, for the page's examples. */
+    recipePhrases: string[];
+    linked: boolean;
+    link: 'direct' | 'inherited' | 'none';
+    zombie: boolean;
+    score: number;
+    rules: ZombieRuleId[];
+  };
 }
 
 /** The fields the scan owns in the lens; everything else is the product owner's and is kept as stored. */
@@ -148,7 +157,9 @@ export function judgeIssue(issue: ScanIssue, ctx: JudgeContext): IssuePlan {
     lastRealActivity: snapshot.lastActivityAt ?? issue.created,
     health: {
       isRecipe: assessment.recipe.isRecipe,
+      recipePhrases: assessment.recipe.reasons.map((r) => r.phrase),
       linked: assessment.link.kind !== 'none',
+      link: assessment.link.kind,
       zombie: verdict.isZombie,
       score: assessment.score.total,
       rules: verdict.rules.map((r) => r.rule),

@@ -12,12 +12,14 @@ import {
   type HealthMovement,
 } from '../domain/backlog-health';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
-import type { ZombieRuleId } from '../domain/zombie';
+import { ZOMBIE_RULE_IDS, type ZombieRuleId } from '../domain/zombie';
 import { NotAuthorizedError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
+import type { HealthTallies } from '../scan/aggregates';
+import { loadAggregates } from '../storage/aggregates';
 import { listOutcomes } from '../storage/outcomes';
 import { listRunSummaries } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
@@ -25,7 +27,8 @@ import { issueFacts } from './issue-facts';
 import { projectRights, requireBrowse, targetProject } from './project-access';
 
 const PAGE = 100;
-const MAX_PAGES = 100;
+/** Before the first finished scan the report reads a bounded first part of the backlog live (and says so). */
+const MAX_PAGES = 10;
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -61,15 +64,83 @@ export function movementSince(now: BacklogHealth, last: ScanHealthFigures): Heal
   };
 }
 
+/** The report from the tallies a finished scan stored: the same shape `backlogHealth` answers from items. */
+export function healthFromTallies(h: HealthTallies): BacklogHealth {
+  const total = h.total;
+  const share = (count: number) => ({ count, share: total ? round3(count / total) : 0 });
+  const reporters = Object.entries(h.reporters)
+    .map(([, r]) => ({ reporter: r.name, ...share(r.count) }))
+    .sort((a, b) => b.count - a.count || String(a.reporter).localeCompare(String(b.reporter)));
+  const buckets = [0, 20, 40, 60, 80].map((from) => ({ from, to: from === 80 ? 100 : from + 19, count: 0 }));
+  let sum = 0;
+  h.scores.forEach((count, score) => {
+    const bucket = buckets[Math.min(4, Math.floor(score / 20))];
+    if (bucket) bucket.count += count;
+    sum += score * count;
+  });
+  const nth = (n: number): number => {
+    let seen = 0;
+    for (let score = 0; score < h.scores.length; score++) {
+      seen += h.scores[score] ?? 0;
+      if (seen > n) return score;
+    }
+    return 0;
+  };
+  const mid = total >> 1;
+  const median = total === 0 ? null : total % 2 ? nth(mid) : (nth(mid - 1) + nth(mid)) / 2;
+  const byRule = Object.fromEntries(ZOMBIE_RULE_IDS.map((r) => [r, h.byRule[r] ?? 0])) as Record<
+    ZombieRuleId,
+    number
+  >;
+  return {
+    total,
+    reporters,
+    recipes: { ...share(h.recipes), examples: h.recipeExamples },
+    problems: { ...share(total - h.recipes), examples: h.problemExamples },
+    links: {
+      direct: share(h.direct),
+      inherited: share(h.inherited),
+      none: share(total - h.direct - h.inherited),
+      linked: share(h.direct + h.inherited),
+    },
+    scores: { buckets, mean: total ? Math.round((sum / total) * 10) / 10 : null, median },
+    zombies: { ...share(h.zombies), byRule },
+  };
+}
+
+type RunFigures = { runId: string; finishedAt?: unknown; health?: unknown; dryRun?: unknown };
+
 export async function backlogHealthReport(call: CallContext): Promise<HealthData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const jira = JiraClient.asUser();
-  const [outcomes, { settings }, runs] = await Promise.all([
-    listOutcomes(projectKey),
-    loadSettings(projectKey),
+  const [aggregates, runs] = await Promise.all([
+    loadAggregates(projectKey),
     listRunSummaries(projectKey, 10),
   ]);
+  // "Now" is either the last finished scan's count, or (before any) a live count; "last scan" is the finished
+  // run before the one that counted "now".
+  const current = aggregates
+    ? { health: healthFromTallies(aggregates.health), truncated: false, asOf: aggregates.at }
+    : { ...(await liveHealth(projectKey)), asOf: null };
+  const previous = runs.find(
+    (r: RunFigures) =>
+      r.finishedAt && figures(r.health) && r.dryRun !== true && r.runId !== aggregates?.runId,
+  );
+  const last = previous ? figures(previous.health) : null;
+  return {
+    current: current.health,
+    lastScan: last
+      ? { ...last, at: typeof previous?.finishedAt === 'string' ? previous.finishedAt : null }
+      : null,
+    movement: last ? movementSince(current.health, last) : null,
+    truncated: current.truncated,
+    asOf: current.asOf,
+  };
+}
+
+async function liveHealth(projectKey: string): Promise<{ health: BacklogHealth; truncated: boolean }> {
+  const jira = JiraClient.asUser();
+  const [outcomes, { settings }] = await Promise.all([listOutcomes(projectKey), loadSettings(projectKey)]);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   const issues: Array<{ issue: JiraIssue; lens: IssueLens }> = [];
   let token: string | null = null;
@@ -124,15 +195,7 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
       zombieRules: lens.zombie === 'true' ? (lens.flag?.rules ?? []).map((r) => r.rule as ZombieRuleId) : [],
     };
   });
-  const current = backlogHealth(items);
-  const finished = runs.find((r) => r.finishedAt && figures(r.health) && r.dryRun !== true);
-  const last = finished ? figures(finished.health) : null;
-  return {
-    current,
-    lastScan: last ? { ...last, at: finished?.finishedAt ?? null } : null,
-    movement: last ? movementSince(current, last) : null,
-    truncated,
-  };
+  return { health: backlogHealth(items), truncated };
 }
 
 /** Project administrators may start the scan; it runs through the scan's own entry point. */

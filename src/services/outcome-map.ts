@@ -26,6 +26,8 @@ import { discoverAgileFields, sprintsOf, storyPointsOf, type AgileFieldIds } fro
 import { jqlString } from '../jira/jql';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
+import { parseCellKey, type CellValue, type StoredAggregates } from '../scan/aggregates';
+import { loadAggregates } from '../storage/aggregates';
 import * as outcomesStore from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import { loadHealthSnapshot } from '../storage/scan-state';
@@ -38,7 +40,11 @@ export interface SummaryLimits {
   pageSize: number;
   maxPages: number;
 }
-const SUMMARY_LIMITS: SummaryLimits = { pageSize: 100, maxPages: 200 };
+/**
+ * Before the first scan has counted the backlog, the page counts a bounded first part live (and says so): a
+ * load stays a few searches whatever the backlog's size.
+ */
+const SUMMARY_LIMITS: SummaryLimits = { pageSize: 100, maxPages: 10 };
 
 export interface Clock {
   now(): Date;
@@ -156,9 +162,90 @@ function accountName(ref: unknown): { accountId: string; displayName: string } |
   };
 }
 
+function emptyLane(id: string): LaneSummary {
+  return {
+    lane: id,
+    count: 0,
+    direct: 0,
+    inherited: 0,
+    estimate: 0,
+    countShare: 0,
+    estimateShare: 0,
+    zombies: 0,
+  };
+}
+
+function finishLanes(lanes: Map<string, LaneSummary>, total: number, totalEstimate: number): void {
+  for (const l of lanes.values()) {
+    l.countShare = total ? round3(l.count / total) : 0;
+    l.estimateShare = totalEstimate ? round3(l.estimate / totalEstimate) : 0;
+    l.estimate = Math.round(l.estimate * 10) / 10;
+  }
+}
+
 /**
- * One pass over the open work in the filter, with only the fields the counts need, answering aggregates: the
- * response stays a few KB whatever the backlog's size.
+ * The summary from the figures the last finished scan stored: which lane a cell falls in is decided now, by
+ * the outcomes that exist now. Null when the filter needs detail the scan could not keep (a very varied
+ * backlog): the caller counts that view live.
+ */
+export function summaryFromAggregates(
+  agg: StoredAggregates,
+  outcomes: readonly Outcome[],
+  filters: MapFilters,
+): MapSummaryData | null {
+  const filtered = filters.sprintId !== undefined || !!filters.issueType || !!filters.assignee;
+  if (filtered && !agg.detailed) return null;
+  const known = new Set(outcomes.map((o) => o.id));
+  const lanes = new Map<string, LaneSummary>();
+  for (const o of outcomes) lanes.set(o.id, emptyLane(o.id));
+  lanes.set(NO_OUTCOME, emptyLane(NO_OUTCOME));
+  let total = 0;
+  let totalEstimate = 0;
+  const cells: Record<string, CellValue> = filtered ? agg.cells : agg.lanes;
+  for (const [k, [count, estimate, zombies]] of Object.entries(cells)) {
+    const [direct, parent, type, assignee, sprint] = parseCellKey(k);
+    if (filtered) {
+      if (sprint !== (filters.sprintId ?? '*')) continue;
+      if (filters.issueType && type.toLowerCase() !== filters.issueType.toLowerCase()) continue;
+      if (
+        filters.assignee === 'unassigned'
+          ? assignee !== null
+          : filters.assignee && assignee !== filters.assignee
+      )
+        continue;
+    }
+    const d = direct && known.has(direct) ? direct : null;
+    const i = !d && parent && known.has(parent) ? parent : null;
+    const l = lanes.get(d ?? i ?? NO_OUTCOME) ?? emptyLane(NO_OUTCOME);
+    l.count += count;
+    if (d) l.direct += count;
+    if (i) l.inherited += count;
+    l.estimate += estimate;
+    l.zombies += zombies;
+    total += count;
+    totalEstimate += estimate;
+  }
+  finishLanes(lanes, total, totalEstimate);
+  return {
+    total,
+    totalEstimate: Math.round(totalEstimate * 10) / 10,
+    lanes: [...lanes.values()],
+    filterOptions: {
+      sprints: [...agg.sprints].sort((a, b) => a.id - b.id),
+      issueTypes: [...agg.issueTypes].sort(),
+      assignees: Object.entries(agg.assignees).map(([accountId, displayName]) => ({
+        accountId,
+        displayName,
+      })),
+    },
+    truncated: false,
+    asOf: agg.at,
+  };
+}
+
+/**
+ * The outcome map's counts: from the last finished scan's figures when there are some (one storage read, no
+ * search), else from a bounded live pass.
  */
 export async function mapSummary(
   call: CallContext,
@@ -167,11 +254,26 @@ export async function mapSummary(
 ): Promise<MapSummaryData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const jira = JiraClient.asUser();
-  const [outcomes, { ids: field }] = await Promise.all([
+  const [outcomes, aggregates] = await Promise.all([
     outcomesStore.listOutcomes(projectKey),
-    discoverAgileFields(jira),
+    loadAggregates(projectKey),
   ]);
+  const fromScan = aggregates ? summaryFromAggregates(aggregates, outcomes, filters) : null;
+  return fromScan ?? liveSummary(projectKey, outcomes, filters, limits);
+}
+
+/**
+ * One pass over the open work in the filter, with only the fields the counts need, answering aggregates: the
+ * response stays a few KB whatever the backlog's size.
+ */
+async function liveSummary(
+  projectKey: string,
+  outcomes: readonly Outcome[],
+  filters: MapFilters,
+  limits: SummaryLimits,
+): Promise<MapSummaryData> {
+  const jira = JiraClient.asUser();
+  const { ids: field } = await discoverAgileFields(jira);
   const known = new Set(outcomes.map((o) => o.id));
   const seen = new Map<string, Seen>();
   const sprints = new Map<number, { id: number; name: string; state: string }>();
@@ -225,16 +327,7 @@ export async function mapSummary(
   const lane = (id: string): LaneSummary => {
     let l = lanes.get(id);
     if (!l) {
-      l = {
-        lane: id,
-        count: 0,
-        direct: 0,
-        inherited: 0,
-        estimate: 0,
-        countShare: 0,
-        estimateShare: 0,
-        zombies: 0,
-      };
+      l = emptyLane(id);
       lanes.set(id, l);
     }
     return l;
@@ -256,11 +349,7 @@ export async function mapSummary(
     l.estimate += s.estimate ?? 0;
     if (s.zombie) l.zombies += 1;
   }
-  for (const l of lanes.values()) {
-    l.countShare = total ? round3(l.count / total) : 0;
-    l.estimateShare = totalEstimate ? round3(l.estimate / totalEstimate) : 0;
-    l.estimate = Math.round(l.estimate * 10) / 10;
-  }
+  finishLanes(lanes, total, totalEstimate);
   const filterOptions: FilterOptions = {
     sprints: [...sprints.values()].sort((a, b) => a.id - b.id),
     issueTypes: [...types].sort(),
@@ -272,6 +361,7 @@ export async function mapSummary(
     lanes: [...lanes.values()],
     filterOptions,
     truncated,
+    asOf: null,
   };
 }
 

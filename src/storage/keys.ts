@@ -19,6 +19,7 @@
  *   scan:{projectKey}:leftovers                   lens writes a run could not make, for the next run
  *   scan:{projectKey}:scheduled                   a scheduled run was started (a second firing starts none)
  *   health:{projectKey}:latest                    the latest backlog-health snapshot
+ *   aggregates:{projectKey}:latest                the page's figures as the last finished scan counted them
  *
  * Forge KVS allows keys of at most 500 characters matching /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/.
  */
@@ -84,4 +85,5 @@ export const keys = {
   scanLeftovers: (p: string) => key('scan', checkProjectKey(p), 'leftovers'),
   scanScheduled: (p: string) => key('scan', checkProjectKey(p), 'scheduled'),
   healthLatest: (p: string) => key('health', checkProjectKey(p), 'latest'),
+  aggregatesLatest: (p: string) => key('aggregates', checkProjectKey(p), 'latest'),
 } as const;

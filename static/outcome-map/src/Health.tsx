@@ -100,7 +100,10 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
             </button>
           </>
         ) : null}
-        <span className="ol-muted">
+        <span className="ol-muted" data-testid="health-as-of">
+          {data.asOf
+            ? `Figures as of the scan at ${data.asOf.slice(0, 16).replace('T', ' ')} UTC. `
+            : 'No scan has counted the backlog yet: these figures were counted now. '}
           {data.lastScan?.at
             ? `Changes are since the last scan, ${data.lastScan.at.slice(0, 16).replace('T', ' ')}.`
             : 'No scan yet: no movement to show.'}
@@ -109,7 +112,7 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
       <ScanRuns tick={scanTick + startedTick} />
       {data.truncated ? (
         <Message appearance="warning" title="Large backlog">
-          <p>This report covers the first 10,000 open items.</p>
+          <p>This report covers the first 1,000 open items; the daily scan counts them all.</p>
         </Message>
       ) : null}
       {c.total === 0 ? (

@@ -332,13 +332,17 @@ export function OutcomeMap({
         <Message appearance="warning" title="Large backlog" testId="map-truncated">
           <p>
             Counted the first {summary.total} open issues; the project has more, so the counts and shares
-            below are of those. Filter by sprint, type or assignee to count all of a smaller view.
+            below are of those. The daily scan counts the whole backlog: after it has run, the map shows its
+            figures.
           </p>
         </Message>
       ) : null}
       {summary ? (
         <p className="ol-muted" data-testid="map-total">
-          {summary.total} open items, {summary.totalEstimate} story points in this view.
+          {summary.total} open items, {summary.totalEstimate} story points in this view
+          {summary.asOf
+            ? `, as of the scan at ${summary.asOf.slice(0, 16).replace('T', ' ')} UTC (the lanes' issues below are live).`
+            : ', counted now: no scan has counted this view yet.'}
         </p>
       ) : (
         <p className="ol-muted">Counting open work…</p>

@@ -1,0 +1,175 @@
+/**
+ * The figures the project page shows, tallied by the scan as it reads the backlog and stored at the end of a
+ * finished run, so a page load reads one stored value instead of searching the whole backlog.
+ *
+ * The outcome map's counts are kept per cell of (direct outcome, parent's outcome, issue type, assignee,
+ * sprint), so its filters and a lane's membership (which depends on the outcomes that exist when the page is
+ * read) are answered from the cells. A backlog with more distinct cells than fit in one stored value keeps
+ * only the unfiltered lanes and says so (`detailed: false`): the page then counts a filtered view live.
+ */
+import type { HealthExample } from '../domain/backlog-health';
+import { ZOMBIE_RULE_IDS, type ZombieRuleId } from '../domain/zombie';
+import { sprintsOf, storyPointsOf } from '../jira/fields';
+import type { JiraIssue } from '../jira/schemas';
+
+/** Caps that keep the aggregates (carried in the scan cursor, then stored) well under KVS's 240 KiB value. */
+export const MAX_CELLS = 800;
+export const MAX_PEOPLE = 200;
+export const MAX_SPRINTS = 200;
+export const MAX_TYPES = 100;
+const EXAMPLES = 5;
+
+/** Cell key: [directOutcomeId, parentOutcomeId, issueType, assigneeId, sprintId], '*' for "any". */
+export type CellKey = [string | null, string | null, string, string | null, number | '*'];
+/** [issues, estimate, zombies] */
+export type CellValue = [number, number, number];
+
+export interface HealthTallies {
+  total: number;
+  /** accountId ('' for none) → name shown and count; the rest of the reporters count under `otherReporters`. */
+  reporters: Record<string, { name: string | null; count: number }>;
+  otherReporters: number;
+  recipes: number;
+  recipeExamples: HealthExample[];
+  problemExamples: HealthExample[];
+  direct: number;
+  inherited: number;
+  /** Issues per score 0..100. */
+  scores: number[];
+  zombies: number;
+  byRule: Record<string, number>;
+}
+
+export interface ProjectAggregates {
+  version: 1;
+  /** The cells with every filter dimension; empty and `detailed: false` when they outgrew MAX_CELLS. */
+  cells: Record<string, CellValue>;
+  /** The unfiltered lanes: [direct, parent, '*', '*', '*'] cells, always kept. */
+  lanes: Record<string, CellValue>;
+  detailed: boolean;
+  sprints: Array<{ id: number; name: string; state: string }>;
+  issueTypes: string[];
+  assignees: Record<string, string>;
+  health: HealthTallies;
+}
+
+/** What the page reads: the aggregates of one finished scan, and which one. */
+export interface StoredAggregates extends ProjectAggregates {
+  runId: string;
+  /** When the scan that counted them finished (ISO). */
+  at: string;
+}
+
+export function emptyAggregates(): ProjectAggregates {
+  return {
+    version: 1,
+    cells: {},
+    lanes: {},
+    detailed: true,
+    sprints: [],
+    issueTypes: [],
+    assignees: {},
+    health: {
+      total: 0,
+      reporters: {},
+      otherReporters: 0,
+      recipes: 0,
+      recipeExamples: [],
+      problemExamples: [],
+      direct: 0,
+      inherited: 0,
+      scores: new Array<number>(101).fill(0),
+      zombies: 0,
+      byRule: {},
+    },
+  };
+}
+
+export const cellKey = (k: CellKey): string => JSON.stringify(k);
+export const parseCellKey = (s: string): CellKey => JSON.parse(s) as CellKey;
+
+function bump(into: Record<string, CellValue>, key: string, estimate: number, zombie: boolean): void {
+  const v = (into[key] ??= [0, 0, 0]);
+  v[0] += 1;
+  v[1] = Math.round((v[1] + estimate) * 1000) / 1000;
+  v[2] += zombie ? 1 : 0;
+}
+
+function nameOf(ref: unknown): { id: string; name: string | null } | null {
+  if (!ref || typeof ref !== 'object') return null;
+  const r = ref as { accountId?: unknown; displayName?: unknown };
+  if (typeof r.accountId !== 'string') return null;
+  return { id: r.accountId, name: typeof r.displayName === 'string' ? r.displayName : null };
+}
+
+/** What the scan's judgement of one issue says for the page's figures. */
+export interface JudgedForPage {
+  directOutcomeId: string | null;
+  parentOutcomeId: string | null;
+  link: 'direct' | 'inherited' | 'none';
+  isRecipe: boolean;
+  recipePhrases: string[];
+  score: number;
+  zombie: boolean;
+  rules: ZombieRuleId[];
+}
+
+/** Adds one open issue, as read by the scan's search and judged by it. Mutates `agg`. */
+export function addIssue(
+  agg: ProjectAggregates,
+  issue: JiraIssue,
+  judged: JudgedForPage,
+  fields: { sprint: string; storyPoints: string },
+): void {
+  const estimate = storyPointsOf(issue, fields.storyPoints) ?? 0;
+  const type = issue.fields.issuetype?.name ?? 'Issue';
+  const assignee = nameOf(issue.fields.assignee);
+  const sprints = sprintsOf(issue, fields.sprint) ?? [];
+  const d = judged.directOutcomeId;
+  const p = judged.parentOutcomeId;
+
+  bump(agg.lanes, cellKey([d, p, '*', '*', '*']), estimate, judged.zombie);
+  if (agg.detailed) {
+    const keysOfIssue = [
+      cellKey([d, p, type, assignee?.id ?? null, '*']),
+      ...sprints.map((s) => cellKey([d, p, type, assignee?.id ?? null, s.id])),
+    ];
+    const fresh = keysOfIssue.filter((k) => !(k in agg.cells)).length;
+    if (Object.keys(agg.cells).length + fresh > MAX_CELLS) {
+      agg.detailed = false;
+      agg.cells = {};
+    } else for (const k of keysOfIssue) bump(agg.cells, k, estimate, judged.zombie);
+  }
+  if (!agg.issueTypes.includes(type) && agg.issueTypes.length < MAX_TYPES) agg.issueTypes.push(type);
+  if (assignee && !(assignee.id in agg.assignees) && Object.keys(agg.assignees).length < MAX_PEOPLE)
+    agg.assignees[assignee.id] = assignee.name ?? assignee.id;
+  for (const s of sprints)
+    if (!agg.sprints.some((x) => x.id === s.id) && agg.sprints.length < MAX_SPRINTS)
+      agg.sprints.push({ id: s.id, name: s.name, state: s.state });
+
+  const h = agg.health;
+  h.total += 1;
+  const reporter = nameOf(issue.fields.reporter);
+  const rk = reporter?.id ?? '';
+  const known = h.reporters[rk];
+  if (known) known.count += 1;
+  else if (Object.keys(h.reporters).length < MAX_PEOPLE)
+    h.reporters[rk] = { name: reporter ? (reporter.name ?? reporter.id) : null, count: 1 };
+  else h.otherReporters += 1;
+  const example: HealthExample = {
+    key: issue.key,
+    summary: (issue.fields.summary ?? '').slice(0, 200),
+    phrases: judged.recipePhrases.slice(0, 5),
+  };
+  if (judged.isRecipe) {
+    h.recipes += 1;
+    if (h.recipeExamples.length < EXAMPLES) h.recipeExamples.push(example);
+  } else if (h.problemExamples.length < EXAMPLES) h.problemExamples.push(example);
+  if (judged.link === 'direct') h.direct += 1;
+  if (judged.link === 'inherited') h.inherited += 1;
+  const score = Math.min(100, Math.max(0, Math.round(judged.score)));
+  h.scores[score] = (h.scores[score] ?? 0) + 1;
+  if (judged.zombie && judged.rules.length > 0) h.zombies += 1;
+  for (const rule of new Set(judged.rules))
+    if ((ZOMBIE_RULE_IDS as readonly string[]).includes(rule)) h.byRule[rule] = (h.byRule[rule] ?? 0) + 1;
+}
