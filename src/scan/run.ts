@@ -255,8 +255,13 @@ export async function runScanInvocation(
   // At-least-once delivery: each step of a run is done by one delivery. A second copy of the event (at once or
   // later) finds the step claimed, or the run moved past it, or the run over, and does nothing.
   const stepKey = keys.scanStep(projectKey, runId, step);
-  if (!(await claim(stepKey, { at: clock() }, { value: STEP_CLAIM_MINUTES, unit: 'MINUTES' })))
-    return { status: 'yielded', runId };
+  const stepTtl = { value: STEP_CLAIM_MINUTES, unit: 'MINUTES' } as const;
+  if (!(await claim(stepKey, { at: clock() }, stepTtl))) {
+    // The queue's own retry of this step (after a failure or Forge's time limit stopped the delivery holding
+    // the claim, which can no longer act) takes the step over; a plain copy of the event does not.
+    if (retryCount === 0) return { status: 'yielded', runId };
+    await kvs.set(stepKey, { at: clock(), retry: retryCount }, { ttl: stepTtl });
+  }
   if ((await kvs.get(keys.scanDone(projectKey, runId))) !== undefined) return { status: 'yielded', runId };
   if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS)))
     return { status: 'yielded', runId };

@@ -11,6 +11,9 @@ import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-le
 import type { FiredRule } from '../domain/zombie';
 import { JiraRateLimitError } from '../errors';
 import { BULK_PROPERTY_ISSUE_LIMIT, withRetry, type JiraClient } from '../jira/client';
+import { kvs } from '@forge/kvs';
+import { keys } from '../storage/keys';
+import { claim } from '../storage/kv';
 import { releaseLensClaim, takeLensClaim } from '../storage/lens-claim';
 import { afterAppEdits, scanFieldsOf, withScanFields, type IssuePlan, type ScanFields } from './scan-page';
 
@@ -228,11 +231,7 @@ export class ScanWriter {
         label = true;
         this.hooks.onEdit();
       }
-      if (comment && plan.next?.flag) {
-        await retrying(() => this.jira.addComment(plan.key, flagComment(plan.next!.flag!.rules)));
-        commented = true;
-        this.hooks.onEdit();
-      }
+      if (comment && plan.next?.flag) commented = await this.commentOnce(plan);
     } catch (e) {
       if (e instanceof JiraRateLimitError) {
         // What was done before the refusal is recorded with the rest, or a repeat would do it again.
@@ -242,6 +241,27 @@ export class ScanWriter {
       this.hooks.onIssueError(plan.key, e instanceof Error ? e.message : String(e));
     }
     return this.pendingOf(plan, label, commented);
+  }
+
+  /**
+   * The flag's comment, at most once per flagging: its intent is recorded in app storage before the call,
+   * keyed by the stored lens it was judged from (unchanged until the flag is written). A repeat that finds the
+   * comment made, or sent without an answer (a stopped invocation), records it as made and sends nothing; a
+   * refused call (429, 5xx) made no comment and is cleared for the next try.
+   */
+  private async commentOnce(plan: IssuePlan): Promise<boolean> {
+    const stamp = Date.parse(plan.next!.lastAppEditAt ?? '') || 0;
+    const intentKey = keys.scanComment(plan.key, plan.next!.version, stamp);
+    if (!(await claim(intentKey, { state: 'sending' }, { value: 1, unit: 'DAYS' }))) return true;
+    try {
+      await retrying(() => this.jira.addComment(plan.key, flagComment(plan.next!.flag!.rules)));
+    } catch (e) {
+      await kvs.delete(intentKey);
+      throw e;
+    }
+    await kvs.set(intentKey, { state: 'made' }, { ttl: { value: 1, unit: 'DAYS' } });
+    this.hooks.onEdit();
+    return true;
   }
 
   private pendingOf(plan: IssuePlan, label: boolean, comment: boolean): PendingLens {

@@ -10,6 +10,7 @@
  *   decision-idem:{projectKey}:{idempotencyKey}   points at the decision recorded for that idempotency key
  *   decision-lock:{projectKey}:{issueKey}         held while one decision on that issue is taken (a minute)
  *   decision-intent:{projectKey}:{idemKey}        a decision's intent, recorded before its first side effect
+ *   scan-comment:{issueKey}:{version}:{editMs}    a flag comment sent or made for the lens it was judged from
  *   lens-claim:{issueKey}                         held by the one app writer of that issue's lens (seconds)
  *   scan:{projectKey}:cursor                      where a paused scan resumes
  *   scan:{projectKey}:run:{invertedTime}-{runId}  a run summary; newest first
@@ -71,6 +72,8 @@ export const keys = {
     key('decision-lock', checkProjectKey(p), segment(issueKey, 'issueKey')),
   decisionIntent: (p: string, idempotencyKey: string) =>
     key('decision-intent', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
+  scanComment: (issueKey: string, version: number, appEditMs: number) =>
+    key('scan-comment', segment(issueKey, 'issueKey'), String(version), String(appEditMs)),
   lensClaim: (issueKey: string) => key('lens-claim', segment(issueKey, 'issueKey')),
   scanCursor: (p: string) => key('scan', checkProjectKey(p), 'cursor'),
   scanRunPrefix: (p: string) => key('scan', checkProjectKey(p), 'run') + ':',
