@@ -15,8 +15,6 @@ import {
   INTERNAL_PERSONA,
   isCodeLine,
   scanSignals,
-  type RuleProblemKind,
-  type RuleRecipeKind,
   type SignalScan,
   type Source,
 } from './recipe-signals';
@@ -432,28 +430,45 @@ function addWords(text: string, source: Source, prefix: 's' | 'd', collector: Co
   return tokens;
 }
 
+/** Each rule feature's name and key, by kind and source, computed once. */
+const RULE_FEATURE = new Map<string, { name: string; key: number }>();
+function ruleFeature(kind: string, source: Source): { name: string; key: number } {
+  const id = source === 'summary' ? `${kind}:s` : `${kind}:d`;
+  let feature = RULE_FEATURE.get(id);
+  if (feature === undefined) {
+    feature = { name: `r:${id}`, key: featureKey(`r:${id}`) };
+    RULE_FEATURE.set(id, feature);
+  }
+  return feature;
+}
+
+function addRuleSignal(
+  hits: Map<number, FeatureHit>,
+  signal: SignalScan['recipe'][number] | SignalScan['problem'][number],
+): void {
+  const { name, key } = ruleFeature(signal.kind, signal.source);
+  const seen = hits.get(key);
+  const span = { source: signal.source, start: signal.start, end: signal.end };
+  // value is the count for now; addRuleSignals turns it into the feature's value once all are in.
+  if (seen === undefined) hits.set(key, { key, name, value: 1, weight: signal.strength, spans: [span] });
+  else {
+    seen.value += 1;
+    seen.weight = Math.max(seen.weight ?? 0, signal.strength);
+    if (seen.spans.length < MAX_SPANS) seen.spans.push(span);
+  }
+}
+
 function addRuleSignals(scan: SignalScan, hits: Map<number, FeatureHit>, capability: Span | null): void {
-  const groups = new Map<string, { count: number; strength: number; spans: Span[] }>();
-  const add = (
-    kind: RuleRecipeKind | RuleProblemKind,
-    s: SignalScan['recipe'][number] | SignalScan['problem'][number],
-  ) => {
-    const name = `r:${kind}:${s.source === 'summary' ? 's' : 'd'}`;
-    const g = groups.get(name) ?? { count: 0, strength: 0, spans: [] };
-    g.count += 1;
-    g.strength = Math.max(g.strength, s.strength);
-    if (g.spans.length < MAX_SPANS) g.spans.push({ source: s.source, start: s.start, end: s.end });
-    groups.set(name, g);
-  };
-  for (const s of scan.recipe) add(s.kind, s);
+  for (const s of scan.recipe) addRuleSignal(hits, s);
   for (const s of scan.problem) {
     // "User can …" in a summary names a capability, not a user with a need.
     if (s.kind === 'user' && capability && s.source === 'summary' && s.start < capability.end) continue;
-    add(s.kind, s);
+    addRuleSignal(hits, s);
   }
-  for (const [name, g] of groups) {
-    const key = keyOf(name);
-    hits.set(key, { key, name, value: g.strength * countValue(g.count), spans: g.spans });
+  // While counting, `weight` held the strongest match's strength; the value is strength x the count's worth.
+  for (const hit of hits.values()) {
+    hit.value = (hit.weight ?? 1) * countValue(hit.value);
+    hit.weight = undefined;
   }
 }
 
@@ -538,10 +553,10 @@ const TEAM_PERSONA =
   /^(?:qa|tester|test\s+engineer|qa\s+engineer|ui\s+designer|ux\s+designer|designer|user\s+researcher|researcher|architect|devops(?:\s+engineer)?|engineer|release\s+manager|product\s+team|development\s+team|dev\s+team|coder|programmer)$/i;
 
 const STORY_START = /^\s*as\s+(?:an?|the)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)\s*[,\s]\s*i\b/i;
-const STORY_BENEFIT = /\bso\s+that\b|\bso\s+(?:i|we|they|that|users?)\b|\bin\s+order\s+to\b/i;
+const STORY_BENEFIT = /\b(?:so\s+(?:that|i|we|they|users?)|in\s+order\s+to)\b/i;
 /** "I want to develop / build / implement …", "I want a React front end": the want is a build plan. */
 const WANT_BUILD =
-  /\b(?:want|need|would\s+like)\s+(?:to\s+|the\s+team\s+to\s+|you\s+to\s+)?(?:develop|build|implement|code|program|integrate|deploy|install|migrate|refactor|set\s+up|setup|create\s+(?:an?|the)\s+(?:new\s+)?(?:app|application|website|web\s?site|database|api|system|platform|portal|tool|module|service|backend|front\s?end|chatbot|dashboard|page|screen|button|form|table|plugin))\b|\b(?:want|need)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:app|application|chatbot|api|database|front\s?end|backend|microservice|plugin|website)\b/i;
+  /\b(?:(?:want|need|would\s+like)\s+(?:to\s+|the\s+team\s+to\s+|you\s+to\s+)?(?:develop|build|implement|code|program|integrate|deploy|install|migrate|refactor|set\s+up|setup|create\s+(?:an?|the)\s+(?:new\s+)?(?:app|application|website|web\s?site|database|api|system|platform|portal|tool|module|service|backend|front\s?end|chatbot|dashboard|page|screen|button|form|table|plugin))\b|(?:want|need)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:app|application|chatbot|api|database|front\s?end|backend|microservice|plugin|website)\b)/i;
 const BENEFIT_WORD_KEYS = ['so', 'order'].map((w) => featureKey(`s:${w}`));
 const WANT_WORD_KEYS = ['want', 'need', 'like'].map((w) => featureKey(`s:${w}`));
 const STACK_LINE =
