@@ -4,7 +4,9 @@
  * manifest's own trigger and consumer on the workbench, five ways: as intended; with every scan event delivered
  * twice, one copy after the other or both at once; with the trigger firing twice at once; with both. Prints, per way, the queue deliveries, the run
  * summaries stored, and what reached Jira: comments and labels per flagged issue.
- * It measures; making the scan safe under duplicates is its own work (the reliability issue).
+ * Expected since the scan claims each step of a run and each scheduled start (README, "At least once"): one
+ * run summary and one comment and label per flagged issue, every way. test/integration/adversarial.test.ts
+ * holds the app to it; this prints the figures.
  */
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { listRunSummaries } from '../../src/storage/scan-state';
