@@ -326,26 +326,5 @@ describe('detectRecipe', () => {
         expect(ms).toBeLessThan(200);
       }
     });
-
-    it('checks a typical one-line story in a few microseconds', () => {
-      const stories = [
-        'Create a Save for Later button on the shopping cart screen.',
-        'As a camp administrator, I want to be able to add campers, so that I can keep track of each individual camper.',
-        'NPE when config is empty',
-        'Upgrade dependency to Apache Tika 1.2',
-      ];
-      const rounds = 20_000;
-      for (let i = 0; i < 2_000; i++) detectRecipe({ summary: stories[i % 4] ?? '' });
-      // CPU time, not wall time: on a shared machine wall time measures the neighbours too.
-      const t0 = process.cpuUsage();
-      for (let i = 0; i < rounds; i++) detectRecipe({ summary: stories[i % 4] ?? '' });
-      const cpu = process.cpuUsage(t0);
-      const perStoryUs = (cpu.user + cpu.system) / rounds;
-      console.log(`recipe detector: ${perStoryUs.toFixed(2)} µs per one-line story`);
-      // Generous bound for a shared CI core; the measured figure is printed above. The learned detector reads
-      // every word (about twice the hand-weighted rules' time: some 7 µs a story in plain node, more under jest);
-      // the domain bench holds the stories-per-second target.
-      expect(perStoryUs).toBeLessThan(60);
-    });
   });
 });
