@@ -11,6 +11,7 @@ import {
   measurementSchema,
   outcomeDraftSchema,
   outcomeIdSchema,
+  type KillCriteria,
   type Outcome,
 } from '../domain/schemas';
 import type { StatusCategory } from '../domain/zombie';
@@ -278,7 +279,18 @@ export interface DecisionEntry {
   byName: string | null;
   at: string;
   rules: Array<{ rule: string; since: string }>;
-  /** What the decision changed: kept criteria, snooze, the new outcome, the transition used. */
+  /** A relink: the outcome the item now serves (its name when decided). */
+  relinkedTo: { id: string; name: string } | null;
+  /** A relink: the outcome it served before (null when it served none); the name as the project has it now. */
+  previousOutcome: { id: string; name: string | null } | null;
+  /** A keep: the date the item is snoozed until, when one was set. */
+  snoozeUntil: string | null;
+  /** A keep: the kill criteria it set (only those it changed). */
+  killCriteria: KillCriteria | null;
+  /** A kill: the transition used (absent when the issue was already closed) and the resolution asked for. */
+  transition: string | null;
+  resolution: string | null;
+  /** Everything recorded with the decision, as stored (the JSON export keeps it for tools). */
   details: Record<string, unknown>;
 }
 

@@ -16,7 +16,7 @@ import type {
 } from '../contract/project-page';
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } from '../domain/issue-lens';
-import type { Outcome } from '../domain/schemas';
+import type { KillCriteria, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { FLAGGED_JQL } from '../contract/settings';
 import {
@@ -79,7 +79,13 @@ export async function zombieQueue(
   return { items, nextPageToken: result.nextPageToken };
 }
 
-export function toEntry(d: StoredDecision): DecisionEntry {
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * The stored decision as the page shows it: what was decided in its own fields. `outcomeNames` names the
+ * previous outcome of a relink (its name was not recorded with the decision).
+ */
+export function toEntry(d: StoredDecision, outcomeNames?: ReadonlyMap<string, string>): DecisionEntry {
   const details = { ...(d.details ?? {}) };
   const rules = Array.isArray(details.rules) ? (details.rules as DecisionEntry['rules']) : [];
   const reason = typeof details.reason === 'string' ? details.reason : d.summary;
@@ -87,6 +93,12 @@ export function toEntry(d: StoredDecision): DecisionEntry {
   delete details.rules;
   delete details.reason;
   delete details.actorName;
+  const outcomeId = text(details.outcomeId);
+  const previousOutcomeId = text(details.previousOutcomeId);
+  const killCriteria =
+    details.killCriteria && typeof details.killCriteria === 'object'
+      ? (details.killCriteria as KillCriteria)
+      : null;
   return {
     id: d.id,
     issueKey: d.issueKey ?? '',
@@ -96,6 +108,16 @@ export function toEntry(d: StoredDecision): DecisionEntry {
     byName: byName ?? (d.actorAccountId ? null : 'Outcome Lens'),
     at: d.at,
     rules,
+    relinkedTo: outcomeId
+      ? { id: outcomeId, name: text(details.outcomeName) ?? outcomeNames?.get(outcomeId) ?? outcomeId }
+      : null,
+    previousOutcome: previousOutcomeId
+      ? { id: previousOutcomeId, name: outcomeNames?.get(previousOutcomeId) ?? null }
+      : null,
+    snoozeUntil: text(details.snoozeUntil),
+    killCriteria,
+    transition: text(details.transition),
+    resolution: text(details.resolution),
     details,
   };
 }
@@ -107,6 +129,7 @@ export async function decisionLog(
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const entries: DecisionEntry[] = [];
+  const outcomeNames = new Map((await listOutcomes(projectKey)).map((o) => [o.id, o.name]));
   let cursor = input.cursor ?? null;
   // The store pages by at most 100; the export asks for more.
   do {
@@ -114,7 +137,11 @@ export async function decisionLog(
       cursor,
       limit: Math.min(100, input.limit - entries.length),
     });
-    entries.push(...page.decisions.filter((d) => ['kill', 'keep', 'relink'].includes(d.kind)).map(toEntry));
+    entries.push(
+      ...page.decisions
+        .filter((d) => ['kill', 'keep', 'relink'].includes(d.kind))
+        .map((d) => toEntry(d, outcomeNames)),
+    );
     cursor = page.cursor;
   } while (cursor && entries.length < input.limit);
   return { entries, nextCursor: cursor };

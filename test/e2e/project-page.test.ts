@@ -11,6 +11,7 @@ import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ZOMBIE_RULE_LABELS } from '../../static/shared/zombie-rules';
+import { DECISION_COLUMNS } from '../../static/outcome-map/src/csv';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
 import { seedDemo } from '../../workbench/seed/demo';
@@ -303,7 +304,8 @@ describe('the project page in the browser', () => {
     await logRow.waitFor();
     expect(await logRow.count()).toBe(1);
     // Who: the log names the deciding person; the account id stays in the cell's title.
-    expect(await logRow.innerText()).toMatch(/kill\s+Ada Admin/);
+    // What was decided: the kill says how the issue was closed.
+    expect(await logRow.innerText()).toMatch(/kill\s+closed by "[^"]+"; resolution "won.t do"\s+Ada Admin/i);
     expect(await logRow.getByText('Ada Admin').getAttribute('title')).toBe(wb.app.accountIdOf('admin'));
     expect(await logRow.innerText()).toContain('Nobody has asked for this in a year');
 
@@ -340,6 +342,10 @@ describe('the project page in the browser', () => {
     await keep.waitFor({ state: 'detached', timeout: 30_000 });
     await frame.getByTestId(`log-${keepKey}`).waitFor();
     expect(await frame.getByTestId(`log-${keepKey}`).innerText()).toMatch(/keep[\s\S]*Peak season/);
+    // The log shows the new date itself.
+    expect(await frame.getByTestId(`log-${keepKey}`).getByTestId('log-decided').innerText()).toBe(
+      `snoozed until ${snooze}`,
+    );
     expect(lensOf(keepKey)).toMatchObject({ snoozedUntil: snooze });
     expect(String(lensOf(keepKey)?.zombie)).toBe('false');
 
@@ -352,6 +358,10 @@ describe('the project page in the browser', () => {
     await relink.waitFor({ state: 'detached', timeout: 30_000 });
     await frame.getByTestId(`log-${relinkKey}`).waitFor();
     expect(await frame.getByTestId(`log-${relinkKey}`).innerText()).toMatch(/relink/);
+    // ... and the outcome the item moved to, by name.
+    expect(await frame.getByTestId(`log-${relinkKey}`).getByTestId('log-decided').innerText()).toContain(
+      `to "${OUTCOME}"`,
+    );
 
     await openTab(frame, 'Outcome map');
     await laneOf(frame, OUTCOME).getByTestId(`map-issue-${relinkKey}`).waitFor({ timeout: 30_000 });
@@ -374,8 +384,18 @@ describe('the project page in the browser', () => {
     expect(logFile.suggestedFilename()).toBe('decision-log-DEMO.csv');
     const logCsv = await readDownload(logFile);
     const logLines = logCsv.trim().split(/\r\n/);
-    expect(logLines[0]).toBe('"when","issue","decision","by","reason","rules","details"');
+    expect(logLines[0]).toBe(DECISION_COLUMNS.map((c) => `"${c}"`).join(','));
+    expect(logLines[0]).toContain('"relinked to","previous outcome","snooze until"');
     expect(logLines).toHaveLength(4);
+    // What was decided, each in its own column (no JSON blob): the keep's date, the relink's outcome by name.
+    const column = (line: string | undefined, name: string) =>
+      [...(line ?? '').matchAll(/("(?:[^"]|"")*"|[^,"]*)(?:,|$)/gy)].map((m) => m[1])[
+        DECISION_COLUMNS.indexOf(name)
+      ];
+    const lineOf = (key: string) => logLines.find((l) => l.includes(`"${key}"`));
+    expect(column(lineOf(zombies[1]!), 'snooze until')).toMatch(/^"\d{4}-\d{2}-\d{2}"$/);
+    expect(column(lineOf(zombies[2]!), 'relinked to')).toBe(`"${OUTCOME}"`);
+    expect(column(lineOf(zombies[0]!), 'resolution')).toMatch(/^"won.t do"$/i);
     expect(logCsv).toContain(`"${zombies[0]!}","kill","Ada Admin"`);
     expect(logCsv).toContain(`"${zombies[1]!}","keep"`);
     expect(logCsv).toContain(`"${zombies[2]!}","relink"`);

@@ -318,6 +318,12 @@ describe('kill review', () => {
       rules: [{ rule: 'idle', since: '2025-03-02' }],
       by: app.accountIdOf('member'),
       byName: 'Max Member',
+      // What was decided, in its own fields: how the issue was closed.
+      transition: expect.any(String),
+      resolution: "Won't Do",
+      relinkedTo: null,
+      snoozeUntil: null,
+      killCriteria: null,
     });
     // The name is kept with the decision, not inside its details.
     expect(log.entries[0]?.details).not.toHaveProperty('actorName');
@@ -368,6 +374,16 @@ describe('kill review', () => {
       ),
     );
     expect(kept.entry).toMatchObject({ kind: 'keep', details: { snoozeUntil: '2026-12-31' } });
+    // The log says the new dates themselves, not inside a blob.
+    const logged = ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries[0];
+    expect(logged).toMatchObject({
+      issueKey: key,
+      kind: 'keep',
+      snoozeUntil: '2026-12-31',
+      killCriteria: { deadline: '2027-01-31' },
+      relinkedTo: null,
+      transition: null,
+    });
     expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
       zombie: 'false',
       flag: null,
@@ -393,6 +409,16 @@ describe('kill review', () => {
       ),
     );
     expect(relinked.entry.details).toMatchObject({ outcomeId: o.id });
+    // The log names the outcome the item moved to, and the one it served before (none here).
+    const logged = ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries[0];
+    expect(logged).toMatchObject({
+      issueKey: key,
+      kind: 'relink',
+      relinkedTo: { id: o.id, name: o.name },
+      previousOutcome: null,
+      snoozeUntil: null,
+      killCriteria: null,
+    });
     expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
       outcomeId: o.id,
       zombie: 'false',

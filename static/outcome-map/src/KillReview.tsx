@@ -14,6 +14,7 @@ import { Message } from '../../shared/Message';
 import { TableScroll } from '../../shared/TableScroll';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { decisionsCsv, download } from './csv';
+import { decidedText } from './decided';
 import { IssueLink } from './IssueLink';
 
 function newKey(): string {
@@ -305,6 +306,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
                 <th scope="col">When</th>
                 <th scope="col">Issue</th>
                 <th scope="col">Decision</th>
+                <th scope="col">What was decided</th>
                 <th scope="col">Who</th>
                 <th scope="col">Why</th>
                 <th scope="col">Rules that fired</th>
@@ -318,6 +320,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
                     <IssueLink issueKey={e.issueKey} />
                   </td>
                   <td>{e.kind}</td>
+                  <td data-testid="log-decided">{decidedText(e)}</td>
                   <td title={e.by}>{e.byName ?? e.by}</td>
                   <td>{e.reason}</td>
                   <td>{e.rules.map((r) => `${ruleLabel(r.rule)} (since ${r.since})`).join(', ')}</td>

@@ -21,19 +21,60 @@ export function toCsv(header: string[], rows: unknown[][]): string {
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
+/** The decision log, what was decided in its own columns: dates as ISO text, counts and values as numbers. */
+export const DECISION_COLUMNS = [
+  'when',
+  'issue',
+  'decision',
+  'by',
+  'reason',
+  'rules',
+  'relinked to',
+  'previous outcome',
+  'snooze until',
+  'kill date',
+  'max idle days',
+  'max sprints carried',
+  'threshold metric',
+  'threshold comparison',
+  'threshold value',
+  'threshold by',
+  'kill condition',
+  'condition review date',
+  'transition',
+  'resolution',
+];
+
 export function decisionsCsv(entries: DecisionEntry[]): string {
   return toCsv(
-    ['when', 'issue', 'decision', 'by', 'reason', 'rules', 'details'],
-    entries.map((e) => [
-      e.at,
-      e.issueKey,
-      e.kind,
-      // People read the CSV: the name; the JSON export keeps the account id for tools.
-      e.byName ?? e.by,
-      e.reason,
-      e.rules.map((r) => `${ruleLabel(r.rule)} since ${r.since}`).join('; '),
-      e.details,
-    ]),
+    DECISION_COLUMNS,
+    entries.map((e) => {
+      const k = e.killCriteria;
+      const t = k?.metricThreshold;
+      return [
+        e.at,
+        e.issueKey,
+        e.kind,
+        // People read the CSV: the name; the JSON export keeps the account id for tools.
+        e.byName ?? e.by,
+        e.reason,
+        e.rules.map((r) => `${ruleLabel(r.rule)} since ${r.since}`).join('; '),
+        e.relinkedTo?.name ?? '',
+        e.previousOutcome ? (e.previousOutcome.name ?? e.previousOutcome.id) : '',
+        e.snoozeUntil ?? '',
+        k?.deadline ?? '',
+        k?.maxIdleDays ?? '',
+        k?.maxSprintsCarried ?? '',
+        t?.metric ?? '',
+        t ? (t.comparison === 'atLeast' ? 'at least' : 'at most') : '',
+        t?.value ?? '',
+        t?.by ?? '',
+        k?.condition?.text ?? '',
+        k?.condition?.reviewDate ?? '',
+        e.transition ?? '',
+        e.resolution ?? '',
+      ];
+    }),
   );
 }
 

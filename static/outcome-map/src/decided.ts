@@ -1,0 +1,29 @@
+import type { DecisionEntry } from '../../../src/contract/project-page';
+
+/** What a decision changed, in words, for the decision log's table. */
+export function decidedText(e: DecisionEntry): string {
+  const parts: string[] = [];
+  if (e.relinkedTo) {
+    const before = e.previousOutcome
+      ? e.previousOutcome.name === null
+        ? 'an outcome since deleted'
+        : `"${e.previousOutcome.name}"`
+      : 'no outcome';
+    parts.push(`to "${e.relinkedTo.name}" (was ${before})`);
+  }
+  if (e.snoozeUntil) parts.push(`snoozed until ${e.snoozeUntil}`);
+  const k = e.killCriteria;
+  if (k?.deadline) parts.push(`kill date ${k.deadline}`);
+  if (k?.maxIdleDays !== undefined) parts.push(`max ${k.maxIdleDays} idle days`);
+  if (k?.maxSprintsCarried !== undefined) parts.push(`max ${k.maxSprintsCarried} sprints carried`);
+  if (k?.metricThreshold) {
+    const t = k.metricThreshold;
+    parts.push(`${t.metric} ${t.comparison === 'atLeast' ? 'at least' : 'at most'} ${t.value} by ${t.by}`);
+  }
+  if (k?.condition) parts.push(`kill if "${k.condition.text}" (review ${k.condition.reviewDate})`);
+  if (e.kind === 'kill') {
+    parts.push(e.transition ? `closed by "${e.transition}"` : 'was already closed');
+    if (e.resolution) parts.push(`resolution "${e.resolution}"`);
+  }
+  return parts.join('; ');
+}
