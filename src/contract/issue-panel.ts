@@ -14,6 +14,8 @@ export const ISSUE_PANEL_RESOLVERS = {
   load: 'load',
   /** Saves the draft on top of `version`; refuses a stale version. */
   save: 'save',
+  /** Writes the saved hypothesis into the Jira description, as the user: replacing it or on top of it. */
+  describe: 'describe',
 } as const;
 export type IssuePanelResolverKey = (typeof ISSUE_PANEL_RESOLVERS)[keyof typeof ISSUE_PANEL_RESOLVERS];
 
@@ -38,6 +40,26 @@ export const savePayloadSchema = z
   })
   .strict();
 export type SavePayload = z.input<typeof savePayloadSchema>;
+
+export const describePayloadSchema = z
+  .object({
+    issueKey: claimedIssueKey,
+    change: z.enum(['replace', 'prefix'], {
+      error: 'Choose to replace the description or to put it on top.',
+    }),
+    /** The stored version the panel showed: the description is written from that saved hypothesis only. */
+    version: z
+      .number({ error: 'The panel sent no version: reload it and try again.' })
+      .int()
+      .min(1, { error: 'Save the hypothesis first: only a saved hypothesis goes into the description.' }),
+  })
+  .strict();
+export type DescribePayload = z.input<typeof describePayloadSchema>;
+
+export interface PanelDescribeData {
+  /** The description as Jira now holds it. */
+  description: AdfNode;
+}
 
 /** The facts of the issue the score needs, as the browser recomputes it. */
 export interface PanelIssue {

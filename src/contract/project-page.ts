@@ -4,7 +4,7 @@
  * shapes. Imports only zod and pure domain modules: it must bundle for the browser.
  */
 import { z } from 'zod';
-import type { BacklogHealth, HealthMovement } from '../domain/backlog-health';
+import type { BacklogHealth, HealthExample, HealthMovement } from '../domain/backlog-health';
 import {
   killCriteriaSchema,
   isoDate,
@@ -36,6 +36,8 @@ export const PROJECT_PAGE_RESOLVERS = {
   decide: 'decide',
   decisionLog: 'decisionLog',
   health: 'health',
+  /** Every recipe in the open backlog, one Jira page read per call (backlog health's full list). */
+  healthRecipes: 'healthRecipes',
   /** Runs the zombie scan now (project administrators). */
   scanNow: 'scanNow',
   /** The latest zombie-scan runs of the project, newest first (bounded). */
@@ -57,6 +59,8 @@ export const mapFiltersSchema = z
       .regex(/^[A-Za-z][A-Za-z -]{0,59}$/, { error: 'Issue type is not a known type name.' })
       .optional(),
     assignee: z.union([accountIdSchema, z.literal('unassigned')]).optional(),
+    /** Only work whose text reads as a recipe (the indexed `recipe` the panel and the scan write). */
+    recipe: z.literal(true, { error: 'The recipe filter is on (true) or left out.' }).optional(),
   })
   .strict();
 export type MapFilters = z.infer<typeof mapFiltersSchema>;
@@ -146,6 +150,7 @@ export const decisionLogPayloadSchema = z
   })
   .strict();
 export const healthPayloadSchema = z.object({}).strict();
+export const healthRecipesPayloadSchema = z.object({ pageToken }).strict();
 export const scanNowPayloadSchema = z.object({ dryRun: z.boolean().optional() }).strict();
 /** At most this many runs per answer (storage keeps 30 per project). */
 export const MAX_SCAN_RUNS = 30;
@@ -314,6 +319,15 @@ export interface ScanHealthFigures {
   linked: number;
   zombies: number;
   meanScore: number | null;
+}
+
+/** One step through the open backlog: the recipes among the issues read, and where to go on. */
+export interface HealthRecipesData {
+  recipes: HealthExample[];
+  /** How many open issues this step read (recipes or not). */
+  read: number;
+  /** Null when the whole open backlog has been read. */
+  nextPageToken: string | null;
 }
 
 export interface HealthData {

@@ -222,9 +222,16 @@ const NOUN_PHRASE_ARTEFACT =
  */
 function evidenceBeyondFirstWord(verdict: RecipeVerdict, from: number, to: number): string[] {
   return verdict.reasons
-    .filter((r) => r.source === 'summary' && r.start > from && r.end <= to)
+    .filter((r) => r.source === 'summary' && r.start > from && r.end <= to && !WIDGET_NAME.test(r.phrase))
     .map((r) => r.phrase);
 }
+
+/**
+ * A widget named on its own is one the user meets ("find the Place Order button"); a widget to build is caught
+ * above, as the object of a build verb or as the whole want. Colours, positions, sizes and technologies remain.
+ */
+const WIDGET_NAME =
+  /^(?:buttons?|modals?|modal dialog|pop-?ups?|drop-?downs?|dropdown menus?|check-?box(?:es)?|radio buttons?|tooltips?|banners?|carousels?|sliders?|toggles?|tabs|navbar|nav bar|side-?bar|hamburger menu|icons?|spinner|progress bar|text ?box|text field|input field|widget)$/i;
 
 /** The want's evidence from a verdict on a whole story the want is a slice of; null when it is not one. */
 export function wantEvidenceIn(

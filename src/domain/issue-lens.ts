@@ -52,6 +52,8 @@ export const storedLensSchema = z
     hasHypothesis: z.enum(['true', 'false']).catch('false').default('false'),
     zombie: z.enum(['true', 'false']).catch('false').default('false'),
     killDate: z.string().nullable().catch(null).default(null),
+    // 'true' when the issue's summary and description read as a recipe: `recipe = true` in JQL finds them all.
+    recipe: z.enum(['true', 'false']).nullable().catch(null).default(null),
     // Scan bookkeeping.
     flag: flagSchema.nullable().catch(null).default(null),
     snoozedUntil: z.string().nullable().catch(null).default(null),
@@ -101,6 +103,7 @@ export function applyDraft(
   draft: IssueLensDraft,
   score: Score,
   who: { accountId: string; at: string },
+  judged: { isRecipe: boolean },
 ): IssueLens {
   return {
     ...current,
@@ -117,6 +120,7 @@ export function applyDraft(
     scoreModel: score.modelVersion,
     hasHypothesis: hasHypothesis(draft) ? 'true' : 'false',
     killDate: killDateOf(draft.killCriteria),
+    recipe: judged.isRecipe ? 'true' : 'false',
   };
 }
 

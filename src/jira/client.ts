@@ -313,6 +313,11 @@ export class JiraClient {
     await this.call('editIssue', { issueIdOrKey: key }, { body: { update: { labels: ops } } });
   }
 
+  /** Replaces the issue's description with an Atlassian Document Format document. */
+  async setDescription(key: string, adfDoc: Record<string, unknown>): Promise<void> {
+    await this.call('editIssue', { issueIdOrKey: key }, { body: { fields: { description: adfDoc } } });
+  }
+
   /** Adds a comment in Atlassian Document Format; returns the new comment's id. */
   async addComment(key: string, adfDoc: Record<string, unknown>): Promise<{ id: string }> {
     const res = await this.call('addComment', { issueIdOrKey: key }, { body: { body: adfDoc } });

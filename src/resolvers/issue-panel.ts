@@ -4,8 +4,18 @@
  * issue-lens service's.
  */
 import Resolver from '@forge/resolver';
-import { ISSUE_PANEL_RESOLVERS, loadPayloadSchema, savePayloadSchema } from '../contract/issue-panel';
-import { loadIssuePanel, saveIssueLens, type IssueLensPorts } from '../services/issue-lens-service';
+import {
+  ISSUE_PANEL_RESOLVERS,
+  describePayloadSchema,
+  loadPayloadSchema,
+  savePayloadSchema,
+} from '../contract/issue-panel';
+import {
+  describeWithSavedHypothesis,
+  loadIssuePanel,
+  saveIssueLens,
+  type IssueLensPorts,
+} from '../services/issue-lens-service';
 import { defineEndpoint, resolverHandler } from './endpoint';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
@@ -26,6 +36,9 @@ export function createIssuePanelResolver(ports: IssueLensPorts = storagePorts())
   );
   defineEndpoint(resolver, ISSUE_PANEL_RESOLVERS.save, savePayloadSchema, (payload, call) =>
     saveIssueLens(payload, call, ports),
+  );
+  defineEndpoint(resolver, ISSUE_PANEL_RESOLVERS.describe, describePayloadSchema, (payload, call) =>
+    describeWithSavedHypothesis(payload, call, ports),
   );
   return resolver;
 }

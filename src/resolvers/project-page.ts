@@ -11,6 +11,7 @@ import {
   decidePayloadSchema,
   decisionLogPayloadSchema,
   healthPayloadSchema,
+  healthRecipesPayloadSchema,
   loadPayloadSchema,
   mapLanesPayloadSchema,
   mapPagePayloadSchema,
@@ -21,7 +22,7 @@ import {
   zombieQueuePayloadSchema,
 } from '../contract/project-page';
 import { scanNow } from '../scan/scan-now';
-import { backlogHealthReport, startScan } from '../services/backlog-health-report';
+import { backlogHealthReport, healthRecipes, startScan } from '../services/backlog-health-report';
 import { decide, decisionLog, zombieQueue } from '../services/kill-review';
 import { scanRuns } from '../services/scan-runs';
 import {
@@ -76,6 +77,9 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   defineEndpoint(resolver, R.decide, decidePayloadSchema, (p, call) => decide(call, p, clock));
   defineEndpoint(resolver, R.decisionLog, decisionLogPayloadSchema, (p, call) => decisionLog(call, p));
   defineEndpoint(resolver, R.health, healthPayloadSchema, (_p, call) => backlogHealthReport(call));
+  defineEndpoint(resolver, R.healthRecipes, healthRecipesPayloadSchema, (p, call) =>
+    healthRecipes(call, p.pageToken),
+  );
   defineEndpoint(resolver, R.scanNow, scanNowPayloadSchema, (p, call) =>
     startScan(call, options.scanNow ?? runScan, p.dryRun),
   );

@@ -67,6 +67,7 @@ const SCAN_OWNED = [
   'hasHypothesis',
   'zombie',
   'killDate',
+  'recipe',
   'flag',
   'lastAppEditAt',
   'realActivityBeforeAppEdit',
@@ -137,6 +138,7 @@ export function judgeIssue(issue: ScanIssue, ctx: JudgeContext): IssuePlan {
     hasHypothesis: hasHypothesis(stored) ? 'true' : 'false',
     zombie: verdict.isZombie ? 'true' : 'false',
     killDate: killDateOf(stored.killCriteria),
+    recipe: assessment.recipe.isRecipe ? 'true' : 'false',
     flag,
   };
   if (serializedSize(next) > PROPERTY_VALUE_LIMIT) {

@@ -3,7 +3,8 @@
  * stories, recipes or problems with examples, linked share, score distribution, zombies by rule), and how
  * these moved since the last finished scan (whose figures the scan stores with each run summary).
  */
-import type { HealthData, ScanHealthFigures, ScanNowData } from '../contract/project-page';
+import type { HealthData, HealthRecipesData, ScanHealthFigures, ScanNowData } from '../contract/project-page';
+import { detectRecipe } from '../domain/recipe-detector';
 import { assessIssue } from '../domain/assess-issue';
 import {
   backlogHealth,
@@ -24,11 +25,15 @@ import { listOutcomes } from '../storage/outcomes';
 import { listRunSummaries } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
 import { issueFacts } from './issue-facts';
+import { withPageToken } from './paging';
 import { projectRights, requireBrowse, targetProject } from './project-access';
 
 const PAGE = 100;
 /** Before the first finished scan the report reads a bounded first part of the backlog live (and says so). */
 const MAX_PAGES = 10;
+
+const openBacklogJql = (projectKey: string): string =>
+  `project = ${jqlString(projectKey)} AND statusCategory != Done`;
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -151,7 +156,7 @@ async function liveHealth(projectKey: string): Promise<{ health: BacklogHealth; 
       break;
     }
     const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done`,
+      jql: openBacklogJql(projectKey),
       fields: ['summary', 'description', 'status', 'reporter', 'parent'],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: PAGE,
@@ -196,6 +201,35 @@ async function liveHealth(projectKey: string): Promise<{ health: BacklogHealth; 
     };
   });
   return { health: backlogHealth(items), truncated };
+}
+
+/**
+ * Every recipe in the open backlog, read one Jira page at a time (the same issues and the same detector as the
+ * health figures, so the list adds up to the count). A page may hold no recipe; the caller goes on by token.
+ */
+export async function healthRecipes(
+  call: CallContext,
+  pageToken: string | null | undefined,
+): Promise<HealthRecipesData> {
+  const projectKey = targetProject(call);
+  await requireBrowse(projectKey);
+  const jira = JiraClient.asUser();
+  const result = await withPageToken(pageToken, () =>
+    jira.searchJql({
+      jql: openBacklogJql(projectKey),
+      fields: ['summary', 'description'],
+      maxResults: PAGE,
+      nextPageToken: pageToken ?? null,
+    }),
+  );
+  const recipes = result.issues.flatMap((issue) => {
+    const summary = issue.fields.summary ?? '';
+    const verdict = detectRecipe({ summary, description: issue.fields.description ?? null });
+    return verdict.isRecipe
+      ? [{ key: issue.key, summary, phrases: verdict.reasons.map((r) => r.phrase) }]
+      : [];
+  });
+  return { recipes, read: result.issues.length, nextPageToken: result.nextPageToken };
 }
 
 /** Project administrators may start the scan; it runs through the scan's own entry point. */

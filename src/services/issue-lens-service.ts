@@ -3,8 +3,11 @@
  * asUser(), so Jira itself decides who may see and who may change it; app storage (outcomes, settings) is
  * read through ports so tests and the resolver can wire it as they need.
  */
+import { detectRecipe } from '../domain/recipe-detector';
+import { describeWithHypothesis, type DescriptionChange } from '../domain/hypothesis-text';
 import type {
   LoadPayload,
+  PanelDescribeData,
   PanelIssue,
   PanelLens,
   PanelLoadData,
@@ -20,6 +23,7 @@ import {
   applyDraft,
   checkByNotBefore,
   draftOf,
+  hasHypothesis,
   readLens,
   serializedSize,
   type IssueLens,
@@ -215,13 +219,16 @@ export async function saveIssueLens(
       checkCheckBy(payload.draft, notBefore);
 
       const byId = new Map(outcomes.map((o) => [o.id, o]));
-      const { score } = assessIssue(factsOf(issue), payload.draft, byId, settings, {
+      const { score, recipe } = assessIssue(factsOf(issue), payload.draft, byId, settings, {
         checkByNotBefore: notBefore,
       });
-      const next = applyDraft(current, payload.draft, score, {
-        accountId: call.accountId,
-        at: ports.now().toISOString(),
-      });
+      const next = applyDraft(
+        current,
+        payload.draft,
+        score,
+        { accountId: call.accountId, at: ports.now().toISOString() },
+        { isRecipe: recipe.isRecipe },
+      );
       const size = serializedSize(next);
       if (size > PROPERTY_VALUE_LIMIT) {
         throw new ValidationError(
@@ -234,4 +241,48 @@ export async function saveIssueLens(
     },
     STALE_VERSION_MESSAGE,
   );
+}
+
+/**
+ * Writes the saved hypothesis (and its expectations) into the Jira description, as the user, so the squad reads
+ * the problem rather than the recipe. Only the version the panel showed is written: a newer save is a conflict.
+ */
+export async function describeWithSavedHypothesis(
+  payload: { issueKey?: string | undefined; change: DescriptionChange; version: number },
+  call: CallContext,
+  ports: IssueLensPorts,
+): Promise<PanelDescribeData> {
+  const issueKey = targetIssue(call, payload);
+  const { jira, issue, stored, permissions } = await readPanelState(issueKey, ports);
+  if (!permissions.canEdit) {
+    throw new NotAuthorizedError(
+      `You do not have permission to edit ${issueKey}, so its description was not changed.`,
+    );
+  }
+  const lens = readLens(stored);
+  if (lens.version !== payload.version) throw new ConflictError(STALE_VERSION_MESSAGE, panelLens(lens, true));
+  if (!hasHypothesis(lens)) {
+    throw new ValidationError(
+      'Save a hypothesis with persona, intent and benefit first: only a saved hypothesis goes into the description.',
+    );
+  }
+  const description = describeWithHypothesis(
+    lens.hypothesis,
+    [lens.expected, ...lens.alsoExpected],
+    issue.description,
+    payload.change,
+  );
+  // asUser: Jira checks the user's edit permission on the issue at the write itself.
+  await jira.setDescription(issueKey, description);
+  // The indexed recipe flag follows the new text, so `recipe = "true"` stops finding an issue that no longer is
+  // one. Written inside the issue's claim, like every app write of the lens, on the lens as it is now.
+  const recipe = detectRecipe({ summary: issue.summary, description }).isRecipe ? 'true' : 'false';
+  if (lens.recipe !== recipe) {
+    await withLensClaim(issue.key, async () => {
+      const latest = readLens(await jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY));
+      if (latest.recipe !== recipe)
+        await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, { ...latest, recipe });
+    });
+  }
+  return { description };
 }

@@ -56,6 +56,7 @@ export function openWorkJql(projectKey: string, filters: MapFilters): string {
   if (filters.issueType) parts.push(`issuetype = ${jqlString(filters.issueType)}`);
   if (filters.assignee === 'unassigned') parts.push('assignee IS EMPTY');
   else if (filters.assignee) parts.push(`assignee = ${jqlString(filters.assignee)}`);
+  if (filters.recipe) parts.push('recipe = "true"');
   return parts.join(' AND ');
 }
 

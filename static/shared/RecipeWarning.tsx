@@ -1,27 +1,88 @@
 import type { RecipeVerdict } from '../../src/domain/recipe-detector';
 import { Message } from './Message';
 
+/** What the panel can do with a hypothesis that already states the problem. */
+export interface HypothesisOffer {
+  /** False while the hypothesis on screen is not the saved one: only a saved hypothesis goes into Jira. */
+  saved: boolean;
+  busy: boolean;
+  onReplace: () => void;
+  onPrefix: () => void;
+}
+
+/** "the description", "the summary" or "the summary and the description": where the recipe's words are. */
+function whereOf(verdict: RecipeVerdict): string {
+  const sources = new Set(verdict.reasons.map((r) => r.source));
+  if (sources.size === 2) return 'the Jira summary and description still read';
+  return sources.has('summary') ? 'the Jira summary still reads' : 'the Jira description still reads';
+}
+
 /**
  * Says that an item reads as a recipe, quoting the words that make it one (from the summary or the
- * description), and offers the way out: writing the problem as a hypothesis.
+ * description). Before a hypothesis is written it offers to write one; once the hypothesis states the problem,
+ * it speaks of the Jira text that still prescribes the solution, and offers to put the hypothesis into it.
  */
-export function RecipeWarning(props: { verdict: RecipeVerdict; onWriteHypothesis?: () => void }) {
-  const { verdict } = props;
+export function RecipeWarning(props: {
+  verdict: RecipeVerdict;
+  onWriteHypothesis?: () => void;
+  /** Given when the hypothesis states the problem (a user's need, a reason, no prescribed solution). */
+  hypothesis?: HypothesisOffer;
+}) {
+  const { verdict, hypothesis } = props;
   if (!verdict.isRecipe) return null;
   const reasons = verdict.reasons.slice(0, 5);
+  const list = (
+    <ul>
+      {reasons.map((r) => (
+        <li key={`${r.source}-${r.start}`}>
+          <span className="ol-quote">“{r.phrase}”</span> in the {r.source}: {r.why}
+        </li>
+      ))}
+    </ul>
+  );
+  if (hypothesis) {
+    return (
+      <Message
+        appearance="warning"
+        title={`Your hypothesis states the problem; ${whereOf(verdict)} as a recipe`}
+        testId="recipe-warning"
+      >
+        {list}
+        <p>
+          Put the hypothesis into the Jira description, so the squad reads the problem and the result you
+          expect rather than the solution. It is written as you, with your permission to edit the issue.
+        </p>
+        <div className="ol-actions">
+          <button
+            type="button"
+            className="ol-btn"
+            disabled={!hypothesis.saved || hypothesis.busy}
+            onClick={hypothesis.onReplace}
+          >
+            Replace the description with the hypothesis
+          </button>
+          <button
+            type="button"
+            className="ol-btn"
+            disabled={!hypothesis.saved || hypothesis.busy}
+            onClick={hypothesis.onPrefix}
+          >
+            Put the hypothesis above the description
+          </button>
+        </div>
+        {!hypothesis.saved ? (
+          <p className="ol-help">Save first: only the saved hypothesis goes into the description.</p>
+        ) : null}
+      </Message>
+    );
+  }
   return (
     <Message
       appearance="warning"
       title="This reads as a recipe: the solution is decided, the problem is not stated"
       testId="recipe-warning"
     >
-      <ul>
-        {reasons.map((r) => (
-          <li key={`${r.source}-${r.start}`}>
-            <span className="ol-quote">“{r.phrase}”</span> in the {r.source}: {r.why}
-          </li>
-        ))}
-      </ul>
+      {list}
       <p>
         Say who has the problem, what they need and what result you expect, and leave the solution to the
         squad.

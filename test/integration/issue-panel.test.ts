@@ -344,4 +344,22 @@ describe('saving the lens', () => {
     expect(keys).toContain('DEMO-1');
     expect(keys).not.toContain('DEMO-2');
   });
+
+  it('writes the indexed recipe flag with the lens, so JQL recipe = "true" finds the recipe', async () => {
+    data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-1'));
+    data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-2'));
+    expect(stored('DEMO-1')).toMatchObject({ recipe: 'true' });
+    expect(stored('DEMO-2')).toMatchObject({ recipe: 'false' });
+    const res = await app.jira.handle({
+      method: 'POST',
+      path: '/rest/api/3/search/jql',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jql: 'project = DEMO AND recipe = "true"', fields: ['summary'] }),
+      actor: { type: 'user', accountId: app.accountIdOf('admin') },
+    });
+    expect(res.status).toBe(200);
+    expect((JSON.parse(res.body) as { issues: Array<{ key: string }> }).issues.map((i) => i.key)).toEqual([
+      'DEMO-1',
+    ]);
+  });
 });

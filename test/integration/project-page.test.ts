@@ -10,6 +10,7 @@ import type {
   DecideData,
   DecisionLogData,
   HealthData,
+  HealthRecipesData,
   MapLanesData,
   MapPageData,
   MapSummaryData,
@@ -201,6 +202,27 @@ describe('outcome map', () => {
       1,
     );
     expect(await call('mapSummary', { filters: { issueType: 'Bug" OR project = X' } })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+  });
+
+  it('filters to recipes by the indexed recipe flag the panel and the scan write', async () => {
+    const s = app.jira.store;
+    const recipe = s.createIssue({
+      projectKey: P,
+      summary: 'Add a blue button top right',
+      type: 'Story',
+    }).key;
+    const problem = s.createIssue({ projectKey: P, summary: 'Shoppers lose their cart', type: 'Story' }).key;
+    s.setIssueProperty(recipe, ISSUE_PROPERTY_KEY, { recipe: 'true' });
+    s.setIssueProperty(problem, ISSUE_PROPERTY_KEY, { recipe: 'false' });
+    const only = ok(await call<MapSummaryData>('mapSummary', { filters: { recipe: true } }));
+    expect(only.total).toBe(1);
+    const lanes = ok(await call<MapLanesData>('mapLanes', { filters: { recipe: true } }));
+    expect(lanes.lanes.flatMap((l) => l.issues.map((i) => i.key))).toEqual([recipe]);
+    expect(ok(await call<MapSummaryData>('mapSummary', { filters: {} })).total).toBe(2);
+    expect(await call('mapSummary', { filters: { recipe: 'yes' } })).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION' },
     });
@@ -500,6 +522,41 @@ describe('backlog health', () => {
     expect(health.lastScan).toMatchObject({ total: 2, at: '2026-06-01T00:05:00.000Z' });
     expect(health.movement).toMatchObject({ total: 2, zombies: 1 });
     expect(await call('health', {}, 'outsider')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+  });
+
+  it('lists every recipe a page at a time, as many as it counts, not five examples', async () => {
+    const s = app.jira.store;
+    const recipes = new Set<string>();
+    for (let i = 0; i < 130; i++) {
+      recipes.add(s.createIssue({ projectKey: P, summary: `Add a blue button number ${i} top right` }).key);
+      if (i % 5 === 0)
+        s.createIssue({ projectKey: P, summary: `Shoppers lose their cart when they leave (${i})` });
+    }
+    const health = ok(await call<HealthData>('health', {}, 'viewer'));
+    expect(health.current.recipes.count).toBe(130);
+    const listed: string[] = [];
+    let token: string | null = null;
+    let calls = 0;
+    do {
+      const step: HealthRecipesData = ok(
+        await call<HealthRecipesData>('healthRecipes', { pageToken: token }, 'viewer'),
+      );
+      listed.push(...step.recipes.map((r) => r.key));
+      expect(step.recipes.every((r) => r.phrases.length > 0)).toBe(true);
+      token = step.nextPageToken;
+      calls += 1;
+    } while (token && calls < 10);
+    expect(calls).toBeGreaterThan(1);
+    expect(new Set(listed)).toEqual(recipes);
+    expect(listed).toHaveLength(130);
+    expect(await call('healthRecipes', { pageToken: 'not-a-token' }, 'viewer')).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+    expect(await call('healthRecipes', {}, 'outsider')).toMatchObject({
       ok: false,
       error: { code: 'NOT_AUTHORIZED' },
     });

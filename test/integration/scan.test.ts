@@ -470,6 +470,27 @@ describe('the zombie scan', () => {
     );
   });
 
+  it('writes the indexed recipe flag, so JQL recipe = "true" finds the recipes it judged', async () => {
+    const recipe = wb.jira.store.createIssue(
+      anIssue({ summary: 'Add a blue Save for Later button top right' }),
+    ).key;
+    const problem = wb.jira.store.createIssue(anIssue()).key;
+    await scan();
+    expect(lensOf(recipe).recipe).toBe('true');
+    expect(lensOf(problem).recipe).toBe('false');
+    const res = await wb.jira.handle({
+      method: 'POST',
+      path: '/rest/api/3/search/jql',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jql: `project = ${PROJECT_KEY} AND recipe = "true"`, fields: ['summary'] }),
+      actor: { type: 'user', accountId: USERS.admin },
+    });
+    expect(res.status).toBe(200);
+    expect((JSON.parse(res.body) as { issues: Array<{ key: string }> }).issues.map((i) => i.key)).toEqual([
+      recipe,
+    ]);
+  });
+
   it('stores a backlog-health snapshot at the end of a run', async () => {
     wb.jira.store.createIssue(idle());
     wb.jira.store.createIssue(anIssue());

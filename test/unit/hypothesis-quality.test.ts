@@ -157,6 +157,10 @@ describe('hypothesis quality checks', () => {
       expect(c.ok).toBe(false);
       expect(c.why).toMatch(/blue|upper right/);
     });
+    it('takes a widget the user meets for part of the need, not a prescription', () => {
+      const intent = 'find the Place Order button without scrolling';
+      expect(check('problem-oriented', withHypothesis({ intent })).ok).toBe(true);
+    });
     it("reads a user's own action as a need, not a build instruction", () => {
       for (const intent of [
         'edit my profile',

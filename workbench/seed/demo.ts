@@ -270,10 +270,13 @@ function seedIssues(app: SeedApp, store: JiraStore, clock: Clock): void {
         DEFAULT_SETTINGS,
       );
       const writtenAt = within(clock.ago(item.lens.writtenAgo ?? Math.max(item.created - 1, 0), minute + 20));
-      const lens = applyDraft(emptyLens(), draft, score, {
-        accountId: people.admin,
-        at: writtenAt.toISOString(),
-      });
+      const lens = applyDraft(
+        emptyLens(),
+        draft,
+        score,
+        { accountId: people.admin, at: writtenAt.toISOString() },
+        { isRecipe: recipe.isRecipe },
+      );
       store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, lens);
     }
   });

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   ISSUE_PANEL_RESOLVERS,
   type PanelLens,
+  type PanelDescribeData,
   type PanelLoadData,
   type PanelSaveData,
 } from '../../../src/contract/issue-panel';
@@ -26,6 +27,7 @@ import {
   applyStory,
   checkValues,
   describeExpected,
+  recipeInStory,
   errorsByField,
   scorableDraft,
   valuesOf,
@@ -94,18 +96,22 @@ function Panel({ data }: { data: PanelLoadData }) {
   const [pasteNote, setPasteNote] = useState<string | null>(null);
   const pasteButtonRef = useRef<HTMLButtonElement>(null);
 
+  const [pasteRecipe, setPasteRecipe] = useState<string[] | null>(null);
+  // The description as Jira holds it now: the panel may have written the hypothesis into it.
+  const [description, setDescription] = useState(data.issue.description);
+  const [describing, setDescribing] = useState(false);
   const outcomesById = useMemo(() => new Map(data.outcomes.map((o) => [o.id, o])), [data.outcomes]);
   const facts = useMemo(
     () => ({
       key: data.issue.key,
       summary: data.issue.summary,
-      description: data.issue.description,
+      description,
       statusCategory: data.issue.statusCategory,
       parent: data.issue.parent
         ? { key: data.issue.parent.key, outcomeId: data.issue.parent.outcomeId }
         : null,
     }),
-    [data.issue],
+    [data.issue, description],
   );
   const today = new Date().toISOString().slice(0, 10);
   const [alsoExpected, setAlsoExpected] = useState<ExpectedOutcome[]>(
@@ -214,6 +220,7 @@ function Panel({ data }: { data: PanelLoadData }) {
 
   const openPaste = () => {
     setPasteOpen(true);
+    setPasteRecipe(null);
     setPasteNote(null);
     setTimeout(() => document.getElementById('ol-story')?.focus(), 0);
   };
@@ -221,7 +228,14 @@ function Panel({ data }: { data: PanelLoadData }) {
     setPasteOpen(false);
     setTimeout(() => pasteButtonRef.current?.focus(), 0);
   };
-  const fillFromStory = () => {
+  const fillFromStory = (anyway = false) => {
+    // A recipe is pointed out before it fills the fields: the owner may rewrite it first.
+    const recipe = anyway ? [] : recipeInStory(story, new Date());
+    if (recipe.length > 0) {
+      setPasteRecipe(recipe);
+      return;
+    }
+    setPasteRecipe(null);
     const { values: next, filled, notes, alsoExpected: more } = applyStory(values, story, new Date());
     setValues(next);
     if (more.length) setAlsoExpected(more);
@@ -234,6 +248,45 @@ function Panel({ data }: { data: PanelLoadData }) {
         : `No persona, intent, benefit or metric could be read from that story${notes.length ? ` (${notes.join(' ')})` : ''}. Fill the fields by hand.`,
     );
     setTimeout(() => focusField(filled[0] ?? 'persona'), 0);
+  };
+
+  // The hypothesis states the problem: a user's role, a need that prescribes nothing, and a reason.
+  const statesProblem = (['well-formed', 'valid-role', 'problem-oriented'] as const).every(
+    (c) => assessment.score.quality.find((q) => q.criterion === c)?.ok,
+  );
+  const savedHypothesis = base.draft.hypothesis;
+  const hypothesisSaved =
+    base.version > 0 &&
+    checked.ok &&
+    (['persona', 'intent', 'benefit'] as const).every(
+      (part) => (savedHypothesis[part] ?? '') === (checked.draft.hypothesis[part] ?? ''),
+    );
+  const describe = async (change: 'replace' | 'prefix') => {
+    setDescribing(true);
+    const answer = await callResolver<PanelDescribeData>(ISSUE_PANEL_RESOLVERS.describe, {
+      change,
+      version: base.version,
+    });
+    setDescribing(false);
+    if (answer.ok) {
+      setDescription(answer.data.description);
+      setBanner({
+        appearance: 'success',
+        title: 'Description updated',
+        text:
+          change === 'replace'
+            ? 'The Jira description is now the hypothesis.'
+            : 'The hypothesis now heads the Jira description; the old text is kept below it.',
+      });
+      flag('Description updated', `${data.issue.key} now states the hypothesis.`, 'success');
+    } else {
+      setBanner({
+        appearance: 'error',
+        title: 'The description was not changed',
+        text: answer.error.message,
+      });
+      flag('Outcome Lens could not change the description', answer.error.message, 'error');
+    }
   };
 
   const nothingYet = base.version === 0;
@@ -290,17 +343,32 @@ function Panel({ data }: { data: PanelLoadData }) {
             label="Story"
             rows={4}
             value={story}
-            onChange={setStory}
+            onChange={(text) => {
+              setStory(text);
+              setPasteRecipe(null);
+            }}
             help="e.g. As a shopper, I want to bookmark items in my cart, so that I can finish later. We expect cart drop-off to fall from 40% to 30% by 1 March."
           />
+          {pasteRecipe ? (
+            <Message
+              appearance="warning"
+              title="This story reads as a recipe: it prescribes the solution"
+              testId="paste-recipe-warning"
+            >
+              <p>
+                {pasteRecipe.map((p) => `“${p}”`).join(', ')}. A hypothesis says who has the problem, what
+                they need and why; rewrite the story, or fill the fields and rewrite them there.
+              </p>
+            </Message>
+          ) : null}
           <div className="ol-actions">
             <button
               type="button"
               className="ol-btn ol-btn-primary"
-              onClick={fillFromStory}
+              onClick={() => fillFromStory(pasteRecipe !== null)}
               disabled={!story.trim()}
             >
-              Fill fields
+              {pasteRecipe ? 'Fill the fields anyway' : 'Fill fields'}
             </button>
             <button type="button" className="ol-btn" onClick={closePaste}>
               Cancel
@@ -344,7 +412,17 @@ function Panel({ data }: { data: PanelLoadData }) {
       />
       <RecipeWarning
         verdict={assessment.recipe}
-        {...(editable ? { onWriteHypothesis: () => focusField('persona') } : {})}
+        {...(editable && !statesProblem ? { onWriteHypothesis: () => focusField('persona') } : {})}
+        {...(statesProblem
+          ? {
+              hypothesis: {
+                saved: editable && hypothesisSaved,
+                busy: describing,
+                onReplace: () => void describe('replace'),
+                onPrefix: () => void describe('prefix'),
+              },
+            }
+          : {})}
       />
 
       {conflict ? (

@@ -11,6 +11,8 @@ import {
   type ExpectedOutcome,
   type IssueLensDraft,
 } from '../../../src/domain/schemas';
+import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
+import { detectRecipe } from '../../../src/domain/recipe-detector';
 import { parseStory } from '../../../src/domain/story-parser';
 
 export const FIELD_NAMES = [
@@ -282,3 +284,20 @@ export const FIELD_LABELS: Record<FieldName, string> = {
   verdict: 'Result',
   evidence: 'Evidence',
 };
+
+/**
+ * Why a pasted story reads as a recipe, before it fills the fields: the detector's phrases in the story, and a
+ * want that prescribes what to build. Empty when it states a problem.
+ */
+export function recipeInStory(story: string, now: Date): string[] {
+  const verdict = detectRecipe({ summary: story });
+  const parsed = parseStory(story, { now });
+  const checks = checkHypothesisQuality({
+    hypothesis: { persona: parsed.persona ?? undefined, intent: parsed.intent ?? undefined },
+    expected: [],
+  });
+  const want = checks.find((c) => c.criterion === 'problem-oriented');
+  const phrases = verdict.isRecipe ? verdict.reasons.map((r) => r.phrase) : [];
+  if (parsed.intent && want && !want.ok && want.phrase) phrases.unshift(want.phrase);
+  return [...new Set(phrases)].slice(0, 5);
+}

@@ -2,9 +2,11 @@ import { useEffect, useState } from 'react';
 import {
   PROJECT_PAGE_RESOLVERS as R,
   type HealthData,
+  type HealthRecipesData,
   type ProjectPageLoadData,
   type ScanNowData,
 } from '../../../src/contract/project-page';
+import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
@@ -48,6 +50,66 @@ function Bar({ label, count, share }: { label: string; count: number; share: num
       <span>
         {count} ({pct(share)})
       </span>
+    </div>
+  );
+}
+
+/** How many recipes one "Load more" gathers at least, reading page after page, before it stops. */
+const RECIPES_PER_STEP = 20;
+
+/** Every recipe of the open backlog, not a sample: read on request, a batch at a time, with "Load more". */
+function AllRecipes({ count }: { count: number }) {
+  const [recipes, setRecipes] = useState<HealthExample[]>([]);
+  const [token, setToken] = useState<string | null>(null);
+  const [started, setStarted] = useState(false);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const more = async () => {
+    setBusy(true);
+    setError(null);
+    let next = started ? token : null;
+    const found: HealthExample[] = [];
+    for (;;) {
+      const answer = await callResolver<HealthRecipesData>(R.healthRecipes, { pageToken: next });
+      if (!answer.ok) {
+        setError(answer.error.message);
+        break;
+      }
+      found.push(...answer.data.recipes);
+      next = answer.data.nextPageToken;
+      if (!next) setDone(true);
+      if (!next || found.length >= RECIPES_PER_STEP) break;
+    }
+    setStarted(true);
+    setToken(next);
+    setRecipes((list) => [...list, ...found]);
+    setBusy(false);
+  };
+  if (count === 0) return null;
+  return (
+    <div data-testid="all-recipes">
+      {started ? (
+        <ul aria-label="Every recipe">
+          {recipes.map((e) => (
+            <li key={e.key}>
+              <IssueLink issueKey={e.key} /> {e.summary}{' '}
+              <span className="ol-muted">({e.phrases.map((p) => `“${p}”`).join(', ')})</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? <p className="ol-error">{error}</p> : null}
+      <p className="ol-help" role="status">
+        {started
+          ? `${recipes.length} of ${count} recipes listed${done ? '.' : ' so far.'}`
+          : `${count} recipes.`}
+      </p>
+      {!done ? (
+        <button type="button" className="ol-btn" disabled={busy} onClick={() => void more()}>
+          {busy ? 'Reading…' : started ? 'Load more recipes' : 'List every recipe'}
+        </button>
+      ) : null}
     </div>
   );
 }
@@ -134,14 +196,7 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
           <Movement what="Recipe share" change={m && m.recipeShare * 100} unit="percentage points" />
           <Bar label="Recipes" count={c.recipes.count} share={c.recipes.share} />
           <Bar label="Problems" count={c.problems.count} share={c.problems.share} />
-          <ul aria-label="Recipe examples">
-            {c.recipes.examples.map((e) => (
-              <li key={e.key}>
-                <IssueLink issueKey={e.key} /> {e.summary}{' '}
-                <span className="ol-muted">({e.phrases.map((p) => `“${p}”`).join(', ')})</span>
-              </li>
-            ))}
-          </ul>
+          <AllRecipes count={c.recipes.count} />
           <h2 className="ol-heading">Which outcome does each serve?</h2>
           <Movement what="Linked share" change={m && m.linkedShare * 100} unit="percentage points" />
           <Bar label="Linked directly" count={c.links.direct.count} share={c.links.direct.share} />

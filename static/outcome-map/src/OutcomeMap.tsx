@@ -260,12 +260,16 @@ export function OutcomeMap({
   const laneOf = (id: string) => summary?.lanes.find((l) => l.lane === id);
   const none = laneOf(NO_OUTCOME);
   const pageOf = (id: string) => pages?.find((p) => p.lane === id);
-  const setFilter = (key: keyof MapFilters) => (value: string) => {
+  const setFilter = (key: 'sprintId' | 'issueType' | 'assignee') => (value: string) => {
     const next: MapFilters = { ...filters };
     if (!value) delete next[key];
     else if (key === 'sprintId') next.sprintId = Number(value);
     else next[key] = value;
     setFilters(next);
+  };
+  const setRecipeOnly = (on: boolean) => {
+    const { recipe: _recipe, ...rest } = filters;
+    setFilters(on ? { ...rest, recipe: true } : rest);
   };
 
   return (
@@ -307,6 +311,15 @@ export function OutcomeMap({
             ...(options?.assignees ?? []).map((a) => ({ value: a.accountId, label: a.displayName })),
           ]}
         />
+        <label className="ol-check" htmlFor="filter-recipe">
+          <input
+            id="filter-recipe"
+            type="checkbox"
+            checked={filters.recipe === true}
+            onChange={(e) => setRecipeOnly(e.target.checked)}
+          />{' '}
+          Recipes only
+        </label>
         {page.permissions.canEditOutcomes ? (
           <button type="button" className="ol-btn ol-btn-primary" onClick={() => setCreating(true)}>
             New outcome

@@ -1,0 +1,72 @@
+/**
+ * The hypothesis as words a Jira description can hold: "As a shopper, I want …, so that …. We expect …", and
+ * the description that results when the owner replaces the old one with it or puts it on top. Pure: the panel's
+ * service writes the result to Jira as the user.
+ */
+import { toPlainText, type AdfNode } from './plain-text';
+import type { ExpectedOutcome, Hypothesis } from './schemas';
+
+export type DescriptionChange = 'replace' | 'prefix';
+
+/** "As a shopper, I want to bookmark items in the cart, so that I can come back and finish." */
+export function hypothesisSentence(h: Hypothesis): string {
+  const persona = (h.persona ?? '').trim();
+  const article = /^(?:a|an|the|my|our)\s/i.test(persona) ? '' : /^[aeiou]/i.test(persona) ? 'an ' : 'a ';
+  const intent = (h.intent ?? '').trim().replace(/[.!?]+$/, '');
+  const benefit = (h.benefit ?? '').trim().replace(/[.!?]+$/, '');
+  return `As ${article}${persona}, I want ${intent}, so that ${benefit}.`;
+}
+
+/** "We expect cart drop-off to fall from 40% to 30% by 2027-03-01." */
+export function expectationSentence(e: ExpectedOutcome): string | null {
+  if (!e.metric) return null;
+  const unit = e.unit ?? '';
+  const move = e.direction === 'decrease' ? 'to fall' : e.direction === 'increase' ? 'to rise' : 'to move';
+  const from = e.baseline !== undefined ? ` from ${e.baseline}${unit}` : '';
+  const to = e.target !== undefined ? ` to ${e.target}${unit}` : '';
+  const by = e.checkBy ? ` by ${e.checkBy}` : '';
+  return `We expect ${e.metric} ${move}${from}${to}${by}.`;
+}
+
+const paragraph = (text: string): AdfNode => ({ type: 'paragraph', content: [{ type: 'text', text }] });
+
+/** The paragraphs of the hypothesis and of every expectation. */
+export function hypothesisParagraphs(h: Hypothesis, expected: ExpectedOutcome[]): AdfNode[] {
+  const expectations = expected.map(expectationSentence).filter((s): s is string => s !== null);
+  return [
+    paragraph(hypothesisSentence(h)),
+    ...(expectations.length ? [paragraph(expectations.join(' '))] : []),
+  ];
+}
+
+/** The content of a description as ADF blocks: an ADF document's own, or a wiki text's paragraphs. */
+function blocksOf(description: string | AdfNode | null): AdfNode[] {
+  if (description === null) return [];
+  if (typeof description === 'object' && description.type === 'doc' && Array.isArray(description.content))
+    return description.content;
+  const text = toPlainText(description);
+  return text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map(paragraph);
+}
+
+/**
+ * The description after the change: the hypothesis alone (replace), or the hypothesis, a rule, and the old
+ * description kept below it (prefix).
+ */
+export function describeWithHypothesis(
+  h: Hypothesis,
+  expected: ExpectedOutcome[],
+  current: string | AdfNode | null,
+  change: DescriptionChange,
+): AdfNode & { version: 1 } {
+  const lead = hypothesisParagraphs(h, expected);
+  const kept = change === 'prefix' ? blocksOf(current) : [];
+  return {
+    type: 'doc',
+    version: 1,
+    content: kept.length ? [...lead, { type: 'rule' }, ...kept] : lead,
+  };
+}

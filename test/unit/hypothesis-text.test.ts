@@ -1,0 +1,59 @@
+import {
+  describeWithHypothesis,
+  expectationSentence,
+  hypothesisSentence,
+} from '../../src/domain/hypothesis-text';
+import { toPlainText } from '../../src/domain/plain-text';
+import { aBetDraft } from '../support/builders';
+
+const bet = aBetDraft();
+
+describe('the hypothesis as description text', () => {
+  it('writes the story sentence with the right article, and the expectation', () => {
+    expect(hypothesisSentence(bet.hypothesis)).toBe(
+      'As a shopper, I want bookmark items in the cart, so that I can come back and finish.',
+    );
+    expect(hypothesisSentence({ persona: 'online shopper', intent: 'to pay.', benefit: 'I finish' })).toBe(
+      'As an online shopper, I want to pay, so that I finish.',
+    );
+    expect(expectationSentence({ ...bet.expected, unit: '%' })).toBe(
+      'We expect cart drop-off to fall from 40% to 30% by 2027-03-01.',
+    );
+    expect(expectationSentence({})).toBeNull();
+  });
+
+  it('replaces the description with the hypothesis and every expectation', () => {
+    const doc = describeWithHypothesis(
+      bet.hypothesis,
+      [bet.expected, { metric: 'conversion', direction: 'increase' }],
+      { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Make it blue' }] }] },
+      'replace',
+    );
+    expect(doc).toMatchObject({ type: 'doc', version: 1 });
+    const text = toPlainText(doc);
+    expect(text).toMatch(/^As a shopper, I want bookmark items in the cart/);
+    expect(text).toMatch(
+      /We expect cart drop-off to fall from 40 to 30 by 2027-03-01\. We expect conversion to rise\./,
+    );
+    expect(text).not.toMatch(/blue/);
+  });
+
+  it('puts the hypothesis above the old description, ADF or wiki text, with a rule between', () => {
+    const adf = describeWithHypothesis(
+      bet.hypothesis,
+      [],
+      { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Make it blue' }] }] },
+      'prefix',
+    );
+    expect(adf.content!.map((n) => n.type)).toEqual(['paragraph', 'rule', 'paragraph']);
+    expect(toPlainText(adf)).toMatch(/so that I can come back and finish\.\n+Make it blue$/);
+    const wiki = describeWithHypothesis(
+      bet.hypothesis,
+      [],
+      'h2. Task\n\nMake it *blue*.\n\nPut it top right.',
+      'prefix',
+    );
+    expect(toPlainText(wiki)).toMatch(/finish\.\n+Task\n+Make it blue\.\n+Put it top right\.$/);
+    expect(describeWithHypothesis(bet.hypothesis, [], null, 'prefix').content).toHaveLength(1);
+  });
+});
