@@ -6,6 +6,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { seedDemo } from '../../workbench/seed/demo';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
@@ -31,10 +32,11 @@ afterAll(async () => wb?.close());
 async function openPanel(
   user: string,
   colorMode: 'light' | 'dark' = 'light',
+  key: string = issueKey,
 ): Promise<{ page: Page; panel: Frame }> {
-  const page = await wb.openAs(user, `/browse/${issueKey}`, { colorMode });
+  const page = await wb.openAs(user, `/browse/${key}`, { colorMode });
   const panel = await wb.panelFrame(page, PANEL_FRAME);
-  await panel.waitForSelector(`main[aria-label="Outcome Lens for ${issueKey}"]`, { timeout: 30_000 });
+  await panel.waitForSelector(`main[aria-label="Outcome Lens for ${key}"]`, { timeout: 30_000 });
   return { page, panel };
 }
 
@@ -107,6 +109,59 @@ describe('the issue panel in the browser', () => {
     expect(await again.getByLabel('Persona').inputValue()).toBe('shopper on a phone');
     expect(await again.getByLabel('Max idle days').inputValue()).toBe('30');
     expect(await scoreOf(again)).toBe(afterKill);
+    await page.close();
+  });
+
+  it('warns on a pasted recipe, then speaks of the description once the hypothesis is written, and replaces it', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const recipeKey = wb.app.jira.store.createIssue({
+      projectKey,
+      summary: 'Save for later',
+      description:
+        'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.',
+    }).key;
+    const { page, panel } = await openPanel('admin', 'light', recipeKey);
+    const warning = panel.getByTestId('recipe-warning');
+    expect(await warning.innerText()).toMatch(/This reads as a recipe/);
+
+    // A pasted recipe is pointed out before it fills anything.
+    await panel.getByRole('button', { name: 'Paste story' }).click();
+    await panel
+      .getByLabel('Story', { exact: true })
+      .fill('As a PO, I want a Save for Later button so shoppers can store items in the cart.');
+    await panel.getByRole('button', { name: 'Fill fields' }).click();
+    expect(await panel.getByTestId('paste-recipe-warning').innerText()).toMatch(
+      /reads as a recipe[^]*“a Save for Later button”/,
+    );
+    expect(await panel.getByLabel('Persona').inputValue()).toBe('');
+    await panel.getByRole('button', { name: 'Cancel' }).click();
+
+    // The owner writes the problem instead: the warning now speaks of the Jira description.
+    await panel.getByLabel('Persona').fill('shopper');
+    await panel.getByLabel('Intent').fill('bookmark items in the cart');
+    await panel.getByLabel('Benefit').fill('I can come back and finish');
+    await warning
+      .getByText(/Your hypothesis states the problem; the Jira description still reads as a recipe/)
+      .waitFor();
+    expect(await warning.getByRole('button', { name: 'Write the hypothesis' }).count()).toBe(0);
+    const replace = warning.getByRole('button', { name: 'Replace the description with the hypothesis' });
+    expect(await replace.isDisabled()).toBe(true);
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    await replace.click();
+    await panel.getByTestId('save-result').getByText('Description updated').waitFor();
+    expect(await panel.getByTestId('recipe-warning').count()).toBe(0);
+
+    // Kept in Jira: after a reload the description is the hypothesis and nothing reads as a recipe.
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, PANEL_FRAME);
+    await again.getByLabel('Persona').waitFor({ timeout: 30_000 });
+    expect(await again.getByLabel('Persona').inputValue()).toBe('shopper');
+    expect(await again.getByTestId('recipe-warning').count()).toBe(0);
+    const description = wb.app.jira.store.getIssue(recipeKey)!.description as AdfNode | null;
+    expect(toPlainText(description)).toBe(
+      'As a shopper, I want bookmark items in the cart, so that I can come back and finish.',
+    );
     await page.close();
   });
 

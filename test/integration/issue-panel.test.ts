@@ -6,10 +6,12 @@ import type { Answer } from '../../src/contract/answer';
 import {
   ISSUE_PANEL_RESOLVERS,
   STALE_VERSION_MESSAGE,
+  type PanelDescribeData,
   type PanelLoadData,
   type PanelSaveData,
 } from '../../src/contract/issue-panel';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import type { IssueLensDraft } from '../../src/domain/schemas';
 import type { OutcomeStatus } from '../../src/domain/schemas';
 import { createOutcome, setOutcomeStatus } from '../../src/storage/outcomes';
@@ -361,5 +363,57 @@ describe('saving the lens', () => {
     expect((JSON.parse(res.body) as { issues: Array<{ key: string }> }).issues.map((i) => i.key)).toEqual([
       'DEMO-1',
     ]);
+  });
+});
+
+describe('putting the saved hypothesis into the Jira description', () => {
+  const RECIPE_DESCRIPTION =
+    'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.';
+  const describeAs = (user: string, payload: unknown) =>
+    invoke<PanelDescribeData>(ISSUE_PANEL_RESOLVERS.describe, payload, user, 'DEMO-3');
+  const descriptionText = () => toPlainText(app.jira.store.getIssue('DEMO-3')!.description as AdfNode | null);
+
+  beforeEach(() => {
+    app.jira.store.createIssue({ key: 'DEMO-3', summary: 'Save for later', description: RECIPE_DESCRIPTION });
+  });
+
+  it('replaces the description as the user, and the issue stops reading as a recipe', async () => {
+    expect(data(await load('member', 'DEMO-3'))).toBeTruthy();
+    const saved = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
+    expect(stored('DEMO-3')).toMatchObject({ recipe: 'true' });
+    const answer = data(await describeAs('member', { change: 'replace', version: saved.lens.version }));
+    expect(toPlainText(answer.description)).toMatch(/^As a shopper, I want bookmark items in the cart/);
+    expect(descriptionText()).toBe(toPlainText(answer.description));
+    expect(descriptionText()).not.toMatch(/blue/);
+    // The change is Jira's own edit, made as the member: it is in the issue's history under their name.
+    const history = app.jira.store.listChangelog(app.jira.store.getIssue('DEMO-3')!.id);
+    expect(history.at(-1)).toMatchObject({ author: app.accountIdOf('member') });
+    expect(stored('DEMO-3')).toMatchObject({ recipe: 'false' });
+    // Reloaded, the panel reads the new description.
+    expect(toPlainText(data(await load('member', 'DEMO-3')).issue.description)).toMatch(/^As a shopper/);
+  });
+
+  it('puts the hypothesis on top and keeps the old description below it', async () => {
+    const saved = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
+    data(await describeAs('member', { change: 'prefix', version: saved.lens.version }));
+    expect(descriptionText()).toMatch(
+      /^As a shopper, [^]*We expect cart drop-off[^]*\n+Create a Save for Later button/,
+    );
+  });
+
+  it('refuses a viewer, an unsaved hypothesis and a stale version, and leaves the description alone', async () => {
+    const before = descriptionText();
+    expect(error(await describeAs('member', { change: 'replace', version: 0 })).code).toBe('VALIDATION');
+    const saved = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
+    expect(error(await describeAs('viewer', { change: 'replace', version: saved.lens.version })).code).toBe(
+      'NOT_AUTHORIZED',
+    );
+    expect(error(await describeAs('member', { change: 'replace', version: 7 })).code).toBe('CONFLICT');
+    const partial = aBetDraft({ hypothesis: { persona: 'shopper' } });
+    const half = data(await save('member', { version: saved.lens.version, draft: partial }, 'DEMO-3'));
+    expect(
+      error(await describeAs('member', { change: 'prefix', version: half.lens.version })).message,
+    ).toMatch(/Save a hypothesis with persona, intent and benefit first/);
+    expect(descriptionText()).toBe(before);
   });
 });

@@ -6,6 +6,7 @@ import {
   checkValues,
   describeExpected,
   emptyValues,
+  recipeInStory,
   scorableDraft,
   valuesOf,
 } from '../../static/issue-panel/src/form';
@@ -60,5 +61,22 @@ describe('a pasted story with more than one expectation', () => {
     expect(values).toMatchObject({ metric: 'drop-off rate', baseline: '40', direction: 'decrease' });
     expect(alsoExpected).toEqual([{ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }]);
     expect(describeExpected(alsoExpected[0]!)).toBe('return-shopper conversion to rise');
+  });
+});
+
+describe('a pasted story is checked for recipes before it fills the fields', () => {
+  const now = new Date('2026-11-30T00:00:00Z');
+  it("quotes what makes the essay's old-way stories recipes", () => {
+    expect(
+      recipeInStory('As a PO, I want a Save for Later button so shoppers can store items in the cart.', now),
+    ).toEqual(expect.arrayContaining(['a Save for Later button']));
+    const worse =
+      'Create a Save for Later button on the shopping cart screen. Make it blue and put it in the upper right hand corner.';
+    expect(recipeInStory(worse, now).map((p) => p.toLowerCase())).toEqual(expect.arrayContaining(['blue']));
+  });
+  it('finds nothing in a story that states the problem', () => {
+    const story =
+      'As a shopper, I want to bookmark items in the cart, so that I can come back and finish. We expect cart drop-off to fall from 40% to 30% by 1 March.';
+    expect(recipeInStory(story, now)).toEqual([]);
   });
 });
