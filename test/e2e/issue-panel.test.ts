@@ -116,7 +116,7 @@ describe('the issue panel in the browser', () => {
     const projectKey = issueKey.split('-')[0]!;
     const recipeKey = wb.app.jira.store.createIssue({
       projectKey,
-      summary: 'Save for later',
+      summary: 'Shoppers lose the items they meant to buy later',
       description:
         'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.',
     }).key;

@@ -374,7 +374,11 @@ describe('putting the saved hypothesis into the Jira description', () => {
   const descriptionText = () => toPlainText(app.jira.store.getIssue('DEMO-3')!.description as AdfNode | null);
 
   beforeEach(() => {
-    app.jira.store.createIssue({ key: 'DEMO-3', summary: 'Save for later', description: RECIPE_DESCRIPTION });
+    app.jira.store.createIssue({
+      key: 'DEMO-3',
+      summary: 'Shoppers lose the items they meant to buy later',
+      description: RECIPE_DESCRIPTION,
+    });
   });
 
   it('replaces the description as the user, and the issue stops reading as a recipe', async () => {
