@@ -314,6 +314,76 @@ describe('faults at every step of a Kill', () => {
   });
 });
 
+describe('faults at every step of a Keep and a Relink', () => {
+  const steps: Array<[string, { method: string; pathIncludes: string }]> = [
+    ['label', { method: 'PUT', pathIncludes: `/issue/${P}-1` }],
+    ['lens', { method: 'PUT', pathIncludes: '/properties/' }],
+  ];
+  const faults: Array<[string, (m: { method: string; pathIncludes: string }) => FaultSpec]> = [
+    ['429', (match) => ({ kind: 'rate-limit', retryAfterSeconds: 0, times: 1, match })],
+    ['500', (match) => ({ kind: 'server-error', status: 500, times: 1, match })],
+    ['timeout', (match) => ({ kind: 'latency', ms: 400, times: 1, match })],
+  ];
+  it.each(
+    (['keep', 'relink'] as const).flatMap((kind) =>
+      steps.flatMap(([step, match]) =>
+        faults.map(([fault, spec]) => [kind, step, fault, spec(match)] as const),
+      ),
+    ),
+  )('%s with a fault on the %s step (%s) completes on retry, once', async (kind, step, fault, spec) => {
+    app = newApp({ timeScale: 0.01 });
+    const created = await page<{ id: string }>(
+      'createOutcome',
+      {
+        draft: {
+          name: 'Fewer abandoned carts',
+          metric: 'cart drop-off %',
+          baseline: 40,
+          target: 30,
+          direction: 'decrease',
+          dueDate: '2027-03-01',
+        },
+      },
+      'admin',
+    );
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const key = flaggedIssue(0);
+    app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+      ...(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as object),
+      flag: { ...lensOf(key).flag, labelApplied: true },
+    });
+    await flagActions();
+    app.jira.faults.inject(spec);
+    const decision =
+      kind === 'keep'
+        ? { kind, reason: 'Still wanted', snoozeUntil: '2099-01-01' }
+        : { kind, reason: 'Belongs to carts', outcomeId: created.data.id };
+    const payload = { issueKey: key, idempotencyKey: `${kind}-fault-abcdef`, decision };
+    let tries = 0;
+    let answer: Answer<DecideData> | null = null;
+    for (; tries < 4 && !answer?.ok; tries++) {
+      answer = await page<DecideData>('decide', payload, 'admin');
+      if (!answer.ok) {
+        await new Promise((r) => setTimeout(r, 450));
+        later(61_000);
+      }
+    }
+    const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
+    const rows = log.ok ? log.data.entries.filter((e) => e.issueKey === key).length : -1;
+    const lens = lensOf(key);
+    const decided = kind === 'keep' ? lens.snoozedUntil === '2099-01-01' : lens.outcomeId === created.data.id;
+    const losses =
+      Number(!answer?.ok) +
+      Number(rows !== 1) +
+      Number(!decided) +
+      Number(lens.zombie !== 'false') +
+      Number(zombieLabelsOf(key) !== 0) +
+      Number(app.jira.store.getIssue(key)!.statusCategory === 'done');
+    report(`${kind}-${step}-${fault}`, { tries, losses, rows });
+    expect(losses).toBe(0);
+  });
+});
+
 describe("the scan's flag under faults and at-least-once delivery", () => {
   const ISSUES = 12;
 
