@@ -1,8 +1,8 @@
 /**
  * Retrains the recipe model from the labels in the repository and writes src/domain/recipe-model.json.
  * Deterministic: the same labels give the same file. No network.
- *   npx tsx scripts/train-recipe-model.ts             train on every labelled item, write the weights
- *   npx tsx scripts/train-recipe-model.ts --evaluate  also print the cross-project evaluation (5 folds by project)
+ *   npm run train:recipes                             train on every labelled item, write the weights
+ *   npm run train:recipes -- --evaluate               also print the cross-project evaluation (5 folds by project)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
