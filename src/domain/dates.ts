@@ -112,3 +112,15 @@ export function nextQuarterEnd(quarter: number, now: Date): string | null {
   }
   return null;
 }
+
+/**
+ * A span of whole days as a person says it, the way Jira writes ages ("3 months", "14 years"): days up to
+ * 120 (so they compare with day limits), then months, then whole years from 365 days.
+ */
+export function humaneDays(days: number): string {
+  const whole = Math.max(0, Math.floor(days));
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (whole < 120) return plural(whole, 'day');
+  if (whole < 365) return plural(Math.round(whole / 30.44), 'month');
+  return plural(Math.floor(whole / 365.25) || 1, 'year');
+}

@@ -1,4 +1,5 @@
 import type { KillCriteria, OutcomeLink } from './schemas';
+import { humaneDays } from './dates';
 import { thresholdsFor, type Settings } from './settings';
 
 /**
@@ -173,7 +174,7 @@ function idle(s: IssueSnapshot, settings: Settings, now: Date, standing: Backlog
   return {
     rule: 'idle',
     since: dayOf(new Date(start + limit * DAY_MS)),
-    detail: `Idle ${idleDays} days${rank} (limit ${limit}, from ${source}): no activity by a person since.`,
+    detail: `Idle ${humaneDays(idleDays)}${rank} (limit ${limit} days, from ${source}): no activity by a person since.`,
     clearBy: 'Any real activity clears it: a comment, an edit or a transition by a person.',
     ...(share === null ? {} : { moreIdleThan: share }),
   };
@@ -215,7 +216,7 @@ function unlinkedOld(
     rule: 'unlinkedOld',
     since: dayOf(new Date(created + limit * DAY_MS)),
     detail:
-      `Open for ${ageDays} days and serves no outcome (limit ${limit}), while ${Math.round(linked * 100)}% ` +
+      `Open for ${humaneDays(ageDays)} and serves no outcome (limit ${limit} days), while ${Math.round(linked * 100)}% ` +
       `of this project's open items are linked (the rule applies from ${LINKS_IN_USE_SHARE * 100}%).`,
     clearBy: 'Link it, or its epic, to the outcome it is meant to move.',
   };

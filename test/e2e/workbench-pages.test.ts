@@ -148,7 +148,9 @@ describe('the bridge host, driven by a surface using the real @forge/bridge', ()
       () => getComputedStyle(document.documentElement).getPropertyValue('--ds-surface') !== '',
     );
     const dark = await surfaceColor();
+    expect(await page.textContent('#wb-theme-toggle')).toBe('Light theme');
     await page.click('#wb-theme-toggle');
+    expect(await page.textContent('#wb-theme-toggle')).toBe('Dark theme');
     await frame.waitForFunction(() => document.documentElement.getAttribute('data-color-mode') === 'light');
     expect(await surfaceColor()).not.toBe(dark);
     await page.close();

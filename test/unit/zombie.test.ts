@@ -174,6 +174,10 @@ describe('zombie rules', () => {
       evaluateZombie(anIssueSnapshot({ lastActivityAt: daysAgo(70) }), DEFAULT_SETTINGS, NOW).rules[0]!
         .detail,
     ).toMatch(/^Idle 70 days \(limit 60/);
+    // Long idle spans read as a person says them, not as thousands of days.
+    expect(idleFor(5136)).toMatch(
+      /^Idle 14 years: more idle than 100% of this project's open items \(limit 60 days/,
+    );
     expect(idleQuantilesOf([])).toBeNull();
     expect(idleQuantilesOf([5, 1, 3])).toHaveLength(101);
     expect(shareLessIdle(3, [1, 2, 3, 4])).toBe(50);

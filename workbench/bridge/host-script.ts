@@ -90,7 +90,8 @@ export const BRIDGE_HOST_JS = `(function () {
     var next = colorMode() === 'dark' ? 'light' : 'dark';
     document.documentElement.setAttribute('data-color-mode', next);
     document.cookie = 'wb-theme=' + next + '; path=/; SameSite=Lax';
-    toggle.setAttribute('aria-pressed', String(next === 'dark'));
+    // The button names the theme it switches to, as a label that stays put would read wrong half the time.
+    toggle.textContent = next === 'dark' ? 'Light theme' : 'Dark theme';
     frames().forEach(function (f) { send(f, { wb: 'theme', colorMode: next }); });
   });
   // A pick with the mouse switches at once. Arrow keys change a closed select too, and leaving the page on the

@@ -175,7 +175,7 @@ export function layout(input: LayoutInput): string {
     <button type="submit">Run scheduled trigger now</button>
   </form>
   ${faultPanel(input, back)}
-  <button type="button" id="wb-theme-toggle" aria-pressed="${input.colorMode === 'dark'}">Dark theme</button>
+  <button type="button" id="wb-theme-toggle">${input.colorMode === 'dark' ? 'Light theme' : 'Dark theme'}</button>
   <form method="get" action="${esc(input.path)}">
     ${hidden}<label for="wb-user">Acting as</label>
     <select id="wb-user" name="user">${options}</select>
