@@ -11,7 +11,7 @@ import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ZOMBIE_RULE_LABELS } from '../../static/shared/zombie-rules';
-import { DECISION_COLUMNS } from '../../static/outcome-map/src/csv';
+import { DECISION_COLUMNS, HEALTH_CSV_HEADER } from '../../static/outcome-map/src/csv';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
 import { seedDemo } from '../../workbench/seed/demo';
@@ -407,7 +407,7 @@ describe('the project page in the browser', () => {
     expect(healthFile.suggestedFilename()).toBe('backlog-health-DEMO.csv');
     const healthCsv = await readDownload(healthFile);
     const rows = healthCsv.trim().split(/\r\n/);
-    expect(rows[0]).toBe('"section","item","count","share","change since last scan"');
+    expect(rows[0]).toBe(HEALTH_CSV_HEADER.map((h) => `"${h}"`).join(','));
     // Counts are numbers in the sheet, not quoted text.
     const total = /^"total","open items",(\d+),/.exec(rows[1] ?? '')?.[1];
     expect(Number(total)).toBeGreaterThan(0);

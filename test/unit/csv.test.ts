@@ -1,5 +1,14 @@
 import type { DecisionEntry } from '../../src/contract/project-page';
-import { csvCell, DECISION_COLUMNS, decisionsCsv, toCsv } from '../../static/outcome-map/src/csv';
+import { backlogHealth, healthMovement, type HealthItem } from '../../src/domain/backlog-health';
+import {
+  csvCell,
+  DECISION_COLUMNS,
+  decisionsCsv,
+  healthCsv,
+  HEALTH_CSV_HEADER,
+  toCsv,
+} from '../../static/outcome-map/src/csv';
+import { topReporters } from '../../static/outcome-map/src/reporters';
 import { decidedText } from '../../static/outcome-map/src/decided';
 import { ruleLabel } from '../../static/shared/zombie-rules';
 
@@ -156,5 +165,118 @@ describe('decision log table text', () => {
     expect(decidedText(e({ kind: 'kill', transition: 'Close', resolution: "Won't Do" }))).toBe(
       `closed by "Close"; resolution "Won't Do"`,
     );
+  });
+});
+
+const item = (n: number, over: Partial<HealthItem> = {}): HealthItem => ({
+  key: `DEMO-${n}`,
+  summary: `Story ${n}`,
+  reporter: `person ${n % 3}`,
+  isRecipe: false,
+  recipePhrases: [],
+  link: 'none',
+  score: 50,
+  zombieRules: [],
+  ...over,
+});
+
+/** Parses the unquoted numbers and quoted texts this module writes (no newlines inside cells). */
+function parseCsv(text: string): Array<Array<string | number>> {
+  return text
+    .trim()
+    .split('\r\n')
+    .map((line) =>
+      [...line.matchAll(/"((?:[^"]|"")*)"|(-?[\d.]+)|(?<=,|^)(?=,|$)/g)].map((m) =>
+        m[2] !== undefined ? Number(m[2]) : (m[1] ?? '').replace(/""/g, '"'),
+      ),
+    );
+}
+
+describe('backlog health CSV', () => {
+  const previous = backlogHealth([
+    item(1, { isRecipe: true, link: 'direct', score: 80 }),
+    item(2, { isRecipe: true, score: 60 }),
+    item(3, { zombieRules: ['idle'] }),
+    item(4, { zombieRules: ['idle'] }),
+  ]);
+  const current = backlogHealth([
+    item(1, {
+      isRecipe: true,
+      link: 'direct',
+      score: 70,
+      recipePhrases: ['make the button blue', 'Make the button blue', 'top right'],
+    }),
+    item(3, { zombieRules: ['idle'] }),
+    item(5),
+  ]);
+  const csv = healthCsv({
+    current,
+    movement: healthMovement(current, previous),
+    lastScan: null,
+    truncated: false,
+    asOf: null,
+  });
+  const rows = parseCsv(csv);
+  const column = (name: string) => HEALTH_CSV_HEADER.indexOf(name);
+  const find = (section: string, itemName: string) =>
+    rows.find((r) => r[0] === section && r[1] === itemName) ?? [];
+
+  it('writes falling figures as negative numbers, never as guarded text', () => {
+    expect(csv).not.toContain("'-");
+    expect(find('total', 'open items')[column('change in open items since last scan')]).toBe(-1);
+    expect(find('zombies', 'all')[column('change in open items since last scan')]).toBe(-1);
+    // 2 of 4 recipes before, 1 of 3 now: -16.7 percentage points.
+    expect(find('framing', 'recipes')[column('change in percentage points since last scan')]).toBe(-16.7);
+    // Mean 60 before, 56.7 now.
+    expect(find('score', 'mean')[column('change in score since last scan')]).toBe(-3.3);
+  });
+
+  it('keeps one unit per column: percentages as 0-100, scores apart from counts', () => {
+    expect(rows[0]).toEqual(HEALTH_CSV_HEADER);
+    expect(find('framing', 'recipes')[column('percent of open items')]).toBe(33.3);
+    expect(find('framing', 'recipes')[column('open items')]).toBe(1);
+    expect(find('score', 'mean')[column('score')]).toBe(56.7);
+    expect(find('score', 'mean')[column('open items')]).toBe('');
+    for (const r of rows.slice(1)) {
+      const percent = r[column('percent of open items')];
+      if (typeof percent === 'number') expect(percent).toBeGreaterThanOrEqual(0);
+      if (typeof percent === 'number') expect(percent).toBeLessThanOrEqual(100);
+      for (const name of ['open items', 'score', 'percent of open items'])
+        expect(['number', 'string']).toContain(typeof r[column(name)]);
+      expect(r).toHaveLength(HEALTH_CSV_HEADER.length);
+    }
+  });
+
+  it('names each recipe phrase once, in its own column', () => {
+    const example = find('recipe example', 'DEMO-1 Story 1');
+    expect(example[column('recipe phrases')]).toBe('make the button blue; top right');
+    expect(example[column('change in open items since last scan')]).toBe('');
+  });
+});
+
+describe('top reporters', () => {
+  const many = Array.from({ length: 57 }, (_, i) => ({ reporter: `person ${i}`, count: 57 - i }));
+  const total = many.reduce((sum, r) => sum + r.count, 0);
+
+  it('names the five who wrote most, then folds everyone else into "others"', () => {
+    const rows = topReporters(many, total);
+    expect(rows.map((r) => r.label)).toEqual([
+      'person 0',
+      'person 1',
+      'person 2',
+      'person 3',
+      'person 4',
+      '52 others',
+    ]);
+    expect(rows.reduce((sum, r) => sum + r.count, 0)).toBe(total);
+    expect(rows[5]!.share).toBeCloseTo(1 - (57 + 56 + 55 + 54 + 53) / total);
+  });
+
+  it('shows a short list whole, with no "1 others" row', () => {
+    const six = many.slice(0, 6);
+    expect(topReporters(six, 100).map((r) => r.label)).toHaveLength(6);
+    expect(topReporters([{ reporter: null, count: 2 }], 2)).toEqual([
+      { label: 'unknown', count: 2, share: 1 },
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { download, healthCsv } from './csv';
 import { IssueLink, pct } from './IssueLink';
+import { topReporters } from './reporters';
 import { ScanRuns } from './ScanRuns';
 
 /**
@@ -184,13 +185,8 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
       ) : (
         <>
           <h2 className="ol-heading">Who wrote the stories?</h2>
-          {c.reporters.map((r) => (
-            <Bar
-              key={r.reporter ?? 'unknown'}
-              label={r.reporter ?? 'unknown'}
-              count={r.count}
-              share={r.share}
-            />
+          {topReporters(c.reporters, c.total).map((r) => (
+            <Bar key={r.label} label={r.label} count={r.count} share={r.share} />
           ))}
           <h2 className="ol-heading">Recipes or problems?</h2>
           <Movement what="Recipe share" change={m && m.recipeShare * 100} unit="percentage points" />

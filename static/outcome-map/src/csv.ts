@@ -78,26 +78,87 @@ export function decisionsCsv(entries: DecisionEntry[]): string {
   );
 }
 
+/** A 0..1 share as a percentage with one decimal, the unit of the health CSV's percent columns. */
+const percent = (share: number) => Math.round(share * 1000) / 10;
+
+/** The same phrase found twice in one story says nothing new: each once, in the order first found. */
+function distinctPhrases(phrases: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return phrases.filter((p) => {
+    const key = p.trim().toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The backlog health CSV's columns: each holds one unit, so a spreadsheet can sum or chart it as it is. */
+export const HEALTH_CSV_HEADER = [
+  'section',
+  'item',
+  'open items',
+  'percent of open items',
+  'score',
+  'change in open items since last scan',
+  'change in percentage points since last scan',
+  'change in score since last scan',
+  'recipe phrases',
+];
+
 export function healthCsv(h: HealthData): string {
   const rows: unknown[][] = [];
   const c = h.current;
   const m = h.movement;
-  rows.push(['total', 'open items', c.total, '', m?.total ?? '']);
-  for (const r of c.reporters) rows.push(['reporter', r.reporter ?? 'unknown', r.count, r.share, '']);
-  rows.push(['framing', 'recipes', c.recipes.count, c.recipes.share, m?.recipeShare ?? '']);
-  rows.push(['framing', 'problems', c.problems.count, c.problems.share, '']);
+  const points = (share: number | undefined) => (share === undefined ? '' : percent(share));
+  // One row: the cells a row leaves out stay empty, so a column never mixes units.
+  const row = (
+    section: string,
+    item: string,
+    cells: {
+      count?: number;
+      share?: number;
+      score?: number | null;
+      countChange?: number;
+      shareChange?: number;
+      scoreChange?: number | null;
+      phrases?: string[];
+    },
+  ) =>
+    rows.push([
+      section,
+      item,
+      cells.count ?? '',
+      points(cells.share),
+      cells.score ?? '',
+      cells.countChange ?? '',
+      points(cells.shareChange),
+      cells.scoreChange ?? '',
+      cells.phrases ? distinctPhrases(cells.phrases).join('; ') : '',
+    ]);
+  row('total', 'open items', { count: c.total, countChange: m?.total });
+  for (const r of c.reporters) row('reporter', r.reporter ?? 'unknown', { count: r.count, share: r.share });
+  row('framing', 'recipes', { count: c.recipes.count, share: c.recipes.share, shareChange: m?.recipeShare });
+  row('framing', 'problems', { count: c.problems.count, share: c.problems.share });
   for (const ex of c.recipes.examples)
-    rows.push(['recipe example', `${ex.key} ${ex.summary}`, '', '', ex.phrases.join('; ')]);
-  rows.push(['links', 'linked', c.links.linked.count, c.links.linked.share, m?.linkedShare ?? '']);
-  rows.push(['links', 'direct', c.links.direct.count, c.links.direct.share, '']);
-  rows.push(['links', 'through epic', c.links.inherited.count, c.links.inherited.share, '']);
-  rows.push(['links', 'none', c.links.none.count, c.links.none.share, '']);
-  for (const b of c.scores.buckets) rows.push(['score', `${b.from}-${b.to}`, b.count, '', '']);
-  rows.push(['score', 'mean', c.scores.mean ?? '', '', m?.meanScore ?? '']);
-  rows.push(['zombies', 'all', c.zombies.count, c.zombies.share, m?.zombies ?? '']);
+    row('recipe example', `${ex.key} ${ex.summary}`, { phrases: ex.phrases });
+  const links = c.links;
+  row('links', 'linked', {
+    count: links.linked.count,
+    share: links.linked.share,
+    shareChange: m?.linkedShare,
+  });
+  row('links', 'direct', { count: links.direct.count, share: links.direct.share });
+  row('links', 'through epic', { count: links.inherited.count, share: links.inherited.share });
+  row('links', 'none', { count: links.none.count, share: links.none.share });
+  const shareOf = (n: number) => (c.total ? n / c.total : 0);
+  for (const b of c.scores.buckets)
+    row('score', `${b.from}-${b.to}`, { count: b.count, share: shareOf(b.count) });
+  row('score', 'mean', { score: c.scores.mean, scoreChange: m?.meanScore });
+  row('score', 'median', { score: c.scores.median });
+  row('zombies', 'all', { count: c.zombies.count, share: c.zombies.share, countChange: m?.zombies });
   for (const [rule, n] of Object.entries(c.zombies.byRule))
-    rows.push(['zombies by rule', ruleLabel(rule), n, '', '']);
-  return toCsv(['section', 'item', 'count', 'share', 'change since last scan'], rows);
+    row('zombies by rule', ruleLabel(rule), { count: n, share: shareOf(n) });
+  return toCsv(HEALTH_CSV_HEADER, rows);
 }
 
 /** Offers text as a file download; returns the object URL's file name for the page to announce. */
