@@ -467,6 +467,15 @@ describe('the project page in the browser', () => {
     await opened.page.close();
   });
 
+  it('is titled by the app, so the title does not repeat its first tab', async () => {
+    const { page, frame } = await openProjectPage();
+    expect(await page.locator('main h1').first().textContent()).toBe('Outcome Lens');
+    expect(await page.locator('nav.tabs [aria-current="page"]').textContent()).toBe('Outcome Lens');
+    const firstTab = await frame.getByRole('tab').first().textContent();
+    expect(firstTab).toBe('Outcome map');
+    await page.close();
+  });
+
   it('switches tabs from the keyboard: Tab reaches the selected tab, arrows move and select', async () => {
     const { page, frame } = await openProjectPage();
     await frame.locator('body').focus();

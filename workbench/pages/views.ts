@@ -87,7 +87,7 @@ export function projectListPage(req: PageRequest): Page {
       (
         p,
       ) => `<tr><td><a href="${esc(href(`/projects/${p.key}`, req.user))}">${esc(p.name)}</a></td><td>${esc(p.key)}</td>
-<td><a href="${esc(href(`/projects/${p.key}/outcomes`, req.user))}">Outcome map</a>${
+<td><a href="${esc(href(`/projects/${p.key}/outcomes`, req.user))}">${esc(projectPageTitle(req))}</a>${
         can(req, p, 'ADMINISTER_PROJECTS')
           ? ` · <a href="${esc(href(`/projects/${p.key}/settings`, req.user))}">Settings</a>`
           : ''
@@ -98,6 +98,12 @@ export function projectListPage(req: PageRequest): Page {
     ? `<h1>Projects</h1><table><thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Apps</th></tr></thead><tbody>${rows}</tbody></table>`
     : `<h1>Projects</h1><p class="message">No projects you can browse. Switch user to see more.</p>`;
   return page(req, { title: 'Projects', path: '/', body });
+}
+
+/** Jira names a project page in the project's sidebar by its manifest title, as the page itself. */
+function projectPageTitle(req: PageRequest): string {
+  const module = req.app.surfaceModules('jira:projectPage')[0] ?? req.app.modules('jira:projectPage')[0];
+  return module?.title ?? 'Project page';
 }
 
 function tabs(
@@ -111,7 +117,7 @@ function tabs(
   return `<nav class="crumbs" aria-label="Breadcrumb"><a href="${esc(href('/', req.user))}">Projects</a> / ${esc(project.name)}</nav>
 <nav class="tabs" aria-label="Project">${tab('backlog', 'Backlog', `/projects/${project.key}`)}${tab(
     'outcomes',
-    'Outcome map',
+    esc(projectPageTitle(req)),
     `/projects/${project.key}/outcomes`,
   )}${admin ? tab('settings', 'Project settings', `/projects/${project.key}/settings`) : ''}</nav>`;
 }
