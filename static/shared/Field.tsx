@@ -85,7 +85,9 @@ export function TextArea(p: Common & { rows?: number; placeholder?: string }) {
 }
 
 /** A native select (keyboard and screen readers for free, a fraction of a rich select's bytes). */
-export function SelectInput(p: Common & { options: Array<{ value: string; label: string }> }) {
+export function SelectInput(
+  p: Common & { options: Array<{ value: string; label: string }>; placeholder?: string },
+) {
   return (
     <Shell {...p}>
       <select
@@ -99,6 +101,12 @@ export function SelectInput(p: Common & { options: Array<{ value: string; label:
         onBlur={p.onBlur}
         onChange={(e: ChangeEvent<HTMLSelectElement>) => p.onChange(e.target.value)}
       >
+        {/* With a placeholder nothing is chosen for the person: the first real option is a choice, not a default. */}
+        {p.placeholder !== undefined ? (
+          <option value="" disabled>
+            {p.placeholder}
+          </option>
+        ) : null}
         {p.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

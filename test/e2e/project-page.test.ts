@@ -84,7 +84,11 @@ describe('the project page in the browser', () => {
     await form.getByRole('button', { name: 'Create outcome' }).click();
     const lane = laneOf(frame, OUTCOME);
     // The lane's card appears first; its issues load after it: wait for each, never read a half-drawn lane.
-    await lane.getByText(/repeat orders per week: 120 now, from 120 to 180 by 2027-06-30/).waitFor();
+    // Nothing measured yet: no "120 now" and no empty chart.
+    await lane.getByText('repeat orders per week: not measured yet, from 120 to 180 by 2027-06-30').waitFor();
+    expect(await lane.getByText(/\bnow\b/).count()).toBe(0);
+    expect(await lane.locator('svg.ol-chart').count()).toBe(0);
+    await lane.getByText('No measurements yet: the chart starts with the first one.').waitFor();
     await lane.getByText('No open issues here.').waitFor();
 
     // An unlinked issue from the "serves no outcome" lane.
@@ -149,6 +153,7 @@ describe('the project page in the browser', () => {
     await form.getByRole('button', { name: 'Record' }).dblclick();
     await form.waitFor({ state: 'detached' });
     await lane.getByText(/seconds to pay: 90 now/).waitFor();
+    await lane.locator('svg.ol-chart').waitFor();
     // A second Record would have left before the first answered; let every call the page made finish
     // (and any error it brings be drawn) before counting.
     await eventually(() => expect(unanswered.size).toBe(0));
@@ -352,8 +357,14 @@ describe('the project page in the browser', () => {
     const relink = zombieItem(frame, relinkKey);
     await relink.getByRole('button', { name: `Relink ${relinkKey}` }).click();
     const relinkForm = relink.getByRole('form', { name: `relink ${relinkKey}` });
-    await relinkForm.getByLabel('Outcome it serves').selectOption({ label: OUTCOME });
+    // Nothing is chosen for the person: the placeholder shows, and confirming without a choice says so there.
+    const outcomeSelect = relinkForm.getByLabel('Outcome it serves');
+    expect(await outcomeSelect.inputValue()).toBe('');
+    expect(await outcomeSelect.locator('option:checked').textContent()).toBe('Choose an outcome');
     await relinkForm.getByLabel('Why (goes into the decision log)').fill('It is how shoppers reorder');
+    await relinkForm.getByRole('button', { name: 'Confirm relink' }).click();
+    await relinkForm.getByText('Choose the outcome it serves.').waitFor();
+    await outcomeSelect.selectOption({ label: OUTCOME });
     await relinkForm.getByRole('button', { name: 'Confirm relink' }).click();
     await relink.waitFor({ state: 'detached', timeout: 30_000 });
     await frame.getByTestId(`log-${relinkKey}`).waitFor();

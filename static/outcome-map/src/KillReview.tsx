@@ -38,9 +38,8 @@ function DecisionForm(props: {
   const [reason, setReason] = useState('');
   const [snooze, setSnooze] = useState('');
   const [killDate, setKillDate] = useState('');
-  const [outcomeId, setOutcomeId] = useState(
-    props.page.outcomes.find((o) => o.status === 'active')?.id ?? '',
-  );
+  // Nothing preselected: relinking to whichever outcome happens to be first would be a decision nobody made.
+  const [outcomeId, setOutcomeId] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -51,6 +50,11 @@ function DecisionForm(props: {
   useEffect(() => document.getElementById(`${idp}-reason`)?.focus(), [idp]);
 
   const submit = async () => {
+    if (kind === 'relink' && !outcomeId) {
+      setErrors({ outcomeId: 'Choose the outcome it serves.' });
+      document.getElementById(`${idp}-outcome`)?.focus();
+      return;
+    }
     const decision =
       kind === 'kill'
         ? { kind, reason }
@@ -131,6 +135,7 @@ function DecisionForm(props: {
           value={outcomeId}
           onChange={setOutcomeId}
           error={errors.outcomeId}
+          placeholder="Choose an outcome"
           options={props.page.outcomes
             .filter((o) => o.status === 'active')
             .map((o) => ({ value: o.id, label: o.name }))}

@@ -149,8 +149,10 @@ function OutcomeLane(props: {
     <article className="ol-lane" aria-labelledby={`lane-${o.id}`} data-testid={`lane-${o.id}`}>
       <h3 id={`lane-${o.id}`}>{o.name}</h3>
       <div className="ol-lane-meta">
-        {o.metric}: {o.progress.current}
-        {o.unit ?? ''} now, from {o.baseline} to {o.target} by {o.dueDate}{' '}
+        {/* Before the first measurement the baseline is a plan, not a reading: say so instead of "120 now". */}
+        {o.progress.measuredAt === null
+          ? `${o.metric}: not measured yet, from ${o.baseline} to ${o.target} by ${o.dueDate}`
+          : `${o.metric}: ${o.progress.current}${o.unit ?? ''} now, from ${o.baseline} to ${o.target} by ${o.dueDate}`}{' '}
         {o.status !== 'active' ? <span className="ol-pill ol-pill-success">{o.status}</span> : null}
       </div>
       <div className="ol-bar-caption" aria-hidden="true">
@@ -167,7 +169,13 @@ function OutcomeLane(props: {
       >
         <span style={{ width: pct(o.progress.fraction) }} />
       </div>
-      <ProgressChart outcome={o} />
+      {o.measurements.length ? (
+        <ProgressChart outcome={o} />
+      ) : (
+        <p className="ol-muted" data-testid={`no-measurements-${o.id}`}>
+          No measurements yet: the chart starts with the first one.
+        </p>
+      )}
       {props.lane ? <Share lane={props.lane} label={o.name} /> : null}
       {props.canEdit ? (
         <div className="ol-actions">
