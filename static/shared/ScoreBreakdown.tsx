@@ -1,10 +1,17 @@
 import type { Score } from '../../src/domain/score';
 
 /**
- * The outcome-linkage score, `N / 100` beside its label, with each part's points, what earned them and how to
- * raise them. Announced politely as it changes, so a screen-reader user hears the effect of their typing.
+ * The outcome-linkage score, `N / 100` beside its label, with each part's points, what earned them and, for
+ * those who can edit, how to raise them. Announced politely as it changes, so a screen-reader user hears the
+ * effect of their typing.
  */
-export function ScoreBreakdown(props: { score: Score; label?: string; caption?: string }) {
+export function ScoreBreakdown(props: {
+  score: Score;
+  label?: string;
+  caption?: string;
+  /** False for a reader who cannot edit: advice they cannot act on is noise, so the hints stay hidden. */
+  canAct?: boolean;
+}) {
   const { score } = props;
   const label = props.label ?? 'Outcome-linkage';
   return (
@@ -34,7 +41,9 @@ export function ScoreBreakdown(props: { score: Score; label?: string; caption?: 
               <span className="ol-score-points">{c.applicable ? `${c.points} / ${c.max}` : 'not yet'}</span>
             </div>
             <div className="ol-help">{c.detail}</div>
-            {c.hint ? <div className="ol-help">How to raise it: {c.hint}</div> : null}
+            {c.hint && props.canAct !== false ? (
+              <div className="ol-help">How to raise it: {c.hint}</div>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -173,7 +173,13 @@ describe('the issue panel in the browser', () => {
     const persona = panel.getByLabel('Persona');
     expect(await persona.getAttribute('readonly')).not.toBeNull();
     expect(await persona.inputValue()).toBe('shopper on a phone');
+    // The same score without the advice a viewer cannot act on; an admin sees it on the same issue.
+    await panel.getByTestId('score-total').waitFor();
+    expect(await panel.getByText(/How to raise it/).count()).toBe(0);
     await page.close();
+    const admin = await openPanel('admin');
+    expect(await admin.panel.getByText(/How to raise it/).count()).toBeGreaterThan(0);
+    await admin.page.close();
   });
 
   it('shows a field error at the field and saves nothing while a value is invalid', async () => {

@@ -408,6 +408,7 @@ function Panel({ data }: { data: PanelLoadData }) {
       <KillReviewStatus review={base.killReview} today={new Date().toISOString().slice(0, 10)} />
       <ScoreBreakdown
         score={assessment.score}
+        canAct={editable}
         caption={editable ? 'Updates as you type; saved with the issue when you press Save.' : undefined}
       />
       <RecipeWarning
