@@ -3,7 +3,7 @@
  * src/resolvers/settings.ts and static/settings. Only zod and pure domain modules.
  */
 import { z } from 'zod';
-import { settingsSchema, type Settings } from '../domain/settings';
+import { settingsSchema, weightsTotalError, type Settings } from '../domain/settings';
 
 export const SETTINGS_RESOLVERS = {
   load: 'load',
@@ -29,7 +29,14 @@ const versionSchema = z
 export const loadSettingsPayloadSchema = z.object({}).strict();
 /** The whole settings object is sent: what is saved is exactly what the admin saw. */
 export const saveSettingsPayloadSchema = z
-  .object({ version: versionSchema, settings: settingsSchema })
+  .object({
+    version: versionSchema,
+    // A new save must split 100 points; stored settings from before this rule still load (and rescale).
+    settings: settingsSchema.superRefine((s, ctx) => {
+      const error = weightsTotalError(s.weights);
+      if (error) ctx.addIssue({ code: 'custom', path: ['weights'], message: error });
+    }),
+  })
   .strict();
 export type SaveSettingsPayload = z.input<typeof saveSettingsPayloadSchema>;
 export const resetSettingsPayloadSchema = z.object({ version: versionSchema }).strict();

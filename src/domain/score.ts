@@ -133,6 +133,20 @@ export function scoreIssue(
   return { total, max: 100, components, modelVersion: SCORE_MODEL_VERSION, quality };
 }
 
+/**
+ * The most points each part can carry, before delivery (the evidence part does not count yet, so its share is
+ * spread over the others) and after: what the settings page shows next to the weights.
+ */
+export function pointsByDelivery(
+  weights: Readonly<Record<ScoreComponentId, number>>,
+): Record<ScoreComponentId, { before: number; after: number }> {
+  const after = scaledMaxima(SCORE_COMPONENT_IDS.map((id) => weights[id]));
+  const before = scaledMaxima(SCORE_COMPONENT_IDS.map((id) => (id === 'evidence' ? 0 : weights[id])));
+  return Object.fromEntries(
+    SCORE_COMPONENT_IDS.map((id, i) => [id, { before: before[i] ?? 0, after: after[i] ?? 0 }]),
+  ) as Record<ScoreComponentId, { before: number; after: number }>;
+}
+
 /** The last weights scaled: a scan or a CLI run scores every item with the same settings. */
 let lastScaled: { key: string; maxima: number[] } | null = null;
 

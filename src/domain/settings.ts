@@ -65,6 +65,16 @@ const weightsSchema = z.object({
   evidence: weight('Evidence'),
 });
 
+/**
+ * Weights are shares of 100 points: an admin who types 135 in all gets told so at the weights instead of
+ * having them silently rescaled. Null when they add up to 100.
+ */
+export function weightsTotalError(weights: Readonly<Record<string, number>>): string | null {
+  const total = Object.values(weights).reduce((a, b) => a + b, 0);
+  if (!Number.isFinite(total) || total === 100) return null;
+  return `The weights add up to ${total}: they must add up to 100.`;
+}
+
 export const settingsSchema = z.object({
   weights: weightsSchema.refine((w) => Object.values(w).reduce((a, b) => a + b, 0) > 0, {
     error: 'At least one score weight must be above 0.',

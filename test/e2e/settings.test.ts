@@ -66,6 +66,10 @@ describe('the settings page in the browser', () => {
     // Nothing saved yet on this site: the line says so instead of "Version 0".
     expect(await frame.getByTestId('settings-version').innerText()).toBe('Defaults, never saved');
     const version = await versionOf(frame);
+    // Weights split 100 points: give the hypothesis 80 and the other parts what is left.
+    for (const label of ['Measurable expectation', 'Linked outcome', 'Kill criteria', 'Problem framing'])
+      await frame.getByLabel(label, { exact: true }).fill('5');
+    await frame.getByLabel('Evidence after delivery').fill('0');
     await weight.fill('80');
     await frame.getByRole('button', { name: 'Save settings' }).click();
     await frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
@@ -106,9 +110,66 @@ describe('the settings page in the browser', () => {
     await page.close();
   });
 
-  it('resets to the defaults, and the score goes back', async () => {
+  it('checks the weights as they are typed: they must add up to 100, said at the weights, and nothing is saved', async () => {
     const { page, frame } = await openSettings();
-    await frame.getByRole('button', { name: 'Reset to defaults' }).click();
+    const version = await versionOf(frame);
+    await frame.getByLabel('Hypothesis complete').fill('25');
+    await frame.getByLabel('Evidence after delivery').fill('10');
+    await frame.getByLabel('Kill criteria').fill('50');
+    // Said while typing, before any Save: 25+20+20+50+10+10 = 135.
+    await frame
+      .getByTestId('weights-total')
+      .getByText('The weights add up to 135: they must add up to 100.')
+      .waitFor();
+    expect(await frame.getByTestId('weights-points').count()).toBe(0);
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    expect(await frame.getByTestId('settings-message').innerText()).toMatch(/Not saved/);
+    expect(await versionOf(frame)).toBe(version);
+    await frame.getByLabel('Kill criteria').fill('15');
+    await frame.getByTestId('weights-total').getByText('Total 100 of 100.').waitFor();
+    await page.close();
+  });
+
+  it('shows the points each part carries before and after delivery', async () => {
+    const { page, frame } = await openSettings();
+    await frame.getByLabel('Hypothesis complete').fill('25');
+    await frame.getByLabel('Measurable expectation').fill('20');
+    await frame.getByLabel('Linked outcome').fill('20');
+    await frame.getByLabel('Kill criteria').fill('15');
+    await frame.getByLabel('Problem framing').fill('10');
+    await frame.getByLabel('Evidence after delivery').fill('10');
+    const table = frame.getByRole('table', { name: /Points each part carries/ });
+    const cells = async (id: string) =>
+      (await table.getByTestId(`points-${id}`).locator('td').allInnerTexts()).map((t) => t.trim());
+    // The evidence share is spread over the others until delivery: the 28/22/22/17/11 the panel shows.
+    expect(await cells('hypothesis')).toEqual(['28', '25']);
+    expect(await cells('measurable')).toEqual(['22', '20']);
+    expect(await cells('killCriteria')).toEqual(['17', '15']);
+    expect(await cells('problemFraming')).toEqual(['11', '10']);
+    expect(await cells('evidence')).toEqual(['not yet', '10']);
+    await page.close();
+  });
+
+  it('resets to the defaults only after a confirmation in a modal, and the score goes back', async () => {
+    const { page, frame } = await openSettings();
+    const version = await versionOf(frame);
+    const resetButton = frame.getByRole('button', { name: 'Reset to defaults' });
+    await resetButton.click();
+    const dialog = frame.getByRole('dialog', { name: 'Reset all settings to the defaults?' });
+    await dialog.waitFor();
+    // Focus starts on the safe choice; Cancel changes nothing and returns focus to the button.
+    expect(await frame.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await versionOf(frame)).toBe(version);
+    expect(await frame.evaluate(() => document.activeElement?.textContent)).toBe('Reset to defaults');
+    await resetButton.click();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await versionOf(frame)).toBe(version);
+
+    await resetButton.click();
+    await dialog.getByRole('button', { name: 'Reset settings' }).click();
     await frame.getByTestId('settings-message').getByText('Settings reset to the defaults.').waitFor();
     expect(await frame.getByLabel('Hypothesis complete').inputValue()).toBe('25');
     expect(await panelScore()).toBe(defaultScore);
@@ -179,6 +240,7 @@ describe('the settings page in the browser', () => {
 
   it('works from the keyboard: Enter in a field saves the form', async () => {
     const { page, frame } = await openSettings();
+    await frame.getByLabel('Evidence after delivery').fill('8');
     const weight = frame.getByLabel('Problem framing');
     await weight.focus();
     await weight.fill('12');

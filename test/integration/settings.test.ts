@@ -57,6 +57,7 @@ describe('project settings', () => {
     const settings = withChanges((s) => {
       s.entryGate.threshold = 65;
       s.weights.outcomeLink = 40;
+      s.weights.hypothesis = 5;
     });
     const saved = ok(await call<SettingsData>('save', { version: 0, settings }));
     expect(saved.version).toBe(1);
@@ -78,6 +79,21 @@ describe('project settings', () => {
       );
     expect(ok(await call<SettingsData>('load', {})).version).toBe(0);
     expect(projectPropertyKeys()).toEqual([]);
+  });
+
+  it('refuses weights that do not add up to 100, at the weights, instead of rescaling them', async () => {
+    const answer = await call('save', {
+      version: 0,
+      settings: withChanges((s) => (s.weights.killCriteria = 50)),
+    });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: { 'settings.weights': 'The weights add up to 135: they must add up to 100.' },
+      },
+    });
+    expect(ok(await call<SettingsData>('load', {})).version).toBe(0);
   });
 
   it('refuses a stale save with a conflict and keeps the newer settings', async () => {
@@ -127,7 +143,22 @@ describe('project settings', () => {
       return ok(page).issues[0]!.score;
     };
     const before = await scoreNow();
-    ok(await call('save', { version: 0, settings: withChanges((s) => (s.weights.hypothesis = 100)) }));
+    ok(
+      await call('save', {
+        version: 0,
+        settings: withChanges((s) => {
+          s.weights = {
+            ...s.weights,
+            hypothesis: 70,
+            measurable: 10,
+            outcomeLink: 5,
+            killCriteria: 5,
+            problemFraming: 5,
+            evidence: 5,
+          };
+        }),
+      }),
+    );
     expect(await scoreNow()).toBeGreaterThan(before);
   });
 });

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import { FLAGGED_JQL, SETTINGS_RESOLVERS as R, type SettingsData } from '../../../src/contract/settings';
 import { fieldErrors } from '../../../src/domain/schemas';
-import { SCORE_COMPONENT_LABELS } from '../../../src/domain/score';
-import { SCORE_COMPONENT_IDS, settingsSchema, type Settings } from '../../../src/domain/settings';
+import { settingsSchema, weightsTotalError, type Settings } from '../../../src/domain/settings';
 import { callResolver, flag } from '../../shared/bridge';
 import { LINKS_IN_USE_SHARE } from '../../../src/domain/zombie';
+import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { SelectInput, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { PerTypeEditor, recordOf, rowsOf, type TypeRow } from './PerTypeEditor';
+import { Weights } from './Weights';
 
 const EXEMPTIONS = {
   labels: 'Labels',
@@ -76,6 +77,7 @@ export function App() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirmReset, setConfirmReset] = useState(false);
 
   const accept = (d: SettingsData) => {
     setData(d);
@@ -120,8 +122,13 @@ export function App() {
     ) as Settings['exemptions'];
     const candidate = { ...s, zombie: { ...s.zombie, perIssueType: perType.record }, exemptions };
     const local = settingsSchema.safeParse(candidate);
-    if (!local.success || Object.keys(perType.errors).length) {
-      setErrors({ ...(local.success ? {} : fieldErrors(local.error)), ...perType.errors });
+    const weightsError = weightsTotalError(candidate.weights);
+    if (!local.success || weightsError || Object.keys(perType.errors).length) {
+      setErrors({
+        ...(local.success ? {} : fieldErrors(local.error)),
+        ...(weightsError ? { weights: weightsError } : {}),
+        ...perType.errors,
+      });
       setMessage({ kind: 'error', text: 'Some settings need attention.' });
       return;
     }
@@ -138,6 +145,7 @@ export function App() {
     }
   };
   const reset = async () => {
+    setConfirmReset(false);
     setBusy(true);
     const a = await callResolver<SettingsData>(R.reset, { version: data.version });
     setBusy(false);
@@ -174,19 +182,13 @@ export function App() {
         ) : null}
         <fieldset className="ol-group">
           <legend>Score weights</legend>
+          <Weights
+            weights={s.weights}
+            readOnly={ro}
+            error={err}
+            onChange={(id, value) => up((d) => (d.weights[id] = value))}
+          />
           <div className="ol-grid">
-            {SCORE_COMPONENT_IDS.map((id) => (
-              <TextInput
-                key={id}
-                id={`weight-${id}`}
-                label={SCORE_COMPONENT_LABELS[id]}
-                inputMode="numeric"
-                value={Number.isNaN(s.weights[id]) ? '' : String(s.weights[id])}
-                readOnly={ro}
-                error={err(`weights.${id}`) ?? err('weights')}
-                onChange={(v) => up((d) => (d.weights[id] = toNum(v)))}
-              />
-            ))}
             <TextInput
               id="inherited-share"
               label="Epic link counts (0–1)"
@@ -384,7 +386,7 @@ export function App() {
             <button type="submit" className="ol-btn ol-btn-primary" disabled={busy}>
               Save settings
             </button>
-            <button type="button" className="ol-btn" disabled={busy} onClick={() => void reset()}>
+            <button type="button" className="ol-btn" disabled={busy} onClick={() => setConfirmReset(true)}>
               Reset to defaults
             </button>
             <span className="ol-muted" data-testid="settings-version">
@@ -393,6 +395,18 @@ export function App() {
           </div>
         ) : null}
       </form>
+      <ConfirmDialog
+        open={confirmReset}
+        title="Reset all settings to the defaults?"
+        confirmLabel="Reset settings"
+        onConfirm={() => void reset()}
+        onCancel={() => setConfirmReset(false)}
+      >
+        <p>
+          Weights, zombie thresholds, exemptions, flag actions, the kill decision and the entry gate go back
+          to Outcome Lens&apos;s defaults for this project. Scores and the next scan use them at once.
+        </p>
+      </ConfirmDialog>
     </main>
   );
 }

@@ -1,0 +1,78 @@
+import { pointsByDelivery, SCORE_COMPONENT_LABELS } from '../../../src/domain/score';
+import { SCORE_COMPONENT_IDS, weightsTotalError, type Settings } from '../../../src/domain/settings';
+import { TextInput } from '../../shared/Field';
+import { TableScroll } from '../../shared/TableScroll';
+
+const toNum = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
+
+/**
+ * The score weights, checked as they are typed: they must add up to 100, and the table beside them shows the
+ * points each part carries on an issue before delivery (the evidence part's share goes to the others) and after.
+ */
+export function Weights(props: {
+  weights: Settings['weights'];
+  readOnly: boolean;
+  /** A server or save-time error for one path (`weights.hypothesis`, or `weights` for the whole). */
+  error: (path: string) => string | undefined;
+  onChange: (id: keyof Settings['weights'], value: number) => void;
+}) {
+  const { weights } = props;
+  const complete = SCORE_COMPONENT_IDS.every((id) => Number.isFinite(weights[id]));
+  const totalError = complete ? weightsTotalError(weights) : null;
+  // Typed weights are judged as they stand; an error from the last save counts only while some are blank.
+  const wholeError = complete ? totalError : props.error('weights');
+  const total = complete ? SCORE_COMPONENT_IDS.reduce((sum, id) => sum + weights[id], 0) : null;
+  const points = complete && !wholeError ? pointsByDelivery(weights) : null;
+  return (
+    <>
+      <div className="ol-grid">
+        {SCORE_COMPONENT_IDS.map((id) => (
+          <TextInput
+            key={id}
+            id={`weight-${id}`}
+            label={SCORE_COMPONENT_LABELS[id]}
+            inputMode="numeric"
+            value={Number.isNaN(weights[id]) ? '' : String(weights[id])}
+            readOnly={props.readOnly}
+            error={props.error(`weights.${id}`)}
+            onChange={(v) => props.onChange(id, toNum(v))}
+          />
+        ))}
+      </div>
+      <p
+        className={wholeError ? 'ol-error' : 'ol-help'}
+        id="weights-total"
+        data-testid="weights-total"
+        aria-live="polite"
+      >
+        {wholeError ?? `Total ${total ?? '–'} of 100.`}
+      </p>
+      {points ? (
+        <TableScroll label="Points each part carries">
+          <table className="ol-table" data-testid="weights-points">
+            <caption className="ol-help">
+              Points each part carries on an issue. Evidence counts only after delivery: until then its share
+              is spread over the other parts.
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Part</th>
+                <th scope="col">Before delivery</th>
+                <th scope="col">After delivery</th>
+              </tr>
+            </thead>
+            <tbody>
+              {SCORE_COMPONENT_IDS.map((id) => (
+                <tr key={id} data-testid={`points-${id}`}>
+                  <th scope="row">{SCORE_COMPONENT_LABELS[id]}</th>
+                  <td>{id === 'evidence' ? 'not yet' : points[id].before}</td>
+                  <td>{points[id].after}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      ) : null}
+    </>
+  );
+}
