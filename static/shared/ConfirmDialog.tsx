@@ -23,6 +23,14 @@ export function ConfirmDialog(props: {
     if (props.open && !dialog.open) {
       const opener = document.activeElement as HTMLElement | null;
       dialog.showModal();
+      // The frame grows with its content, so its middle can be far off screen: open beside the button
+      // that asked, above it when there is room, and bring it into view.
+      if (opener) {
+        const at = opener.getBoundingClientRect();
+        const above = at.top + window.scrollY - dialog.offsetHeight - 8;
+        dialog.style.top = `${Math.max(8, above)}px`;
+      }
+      dialog.scrollIntoView({ block: 'nearest' });
       cancelRef.current?.focus();
       return () => opener?.focus();
     }

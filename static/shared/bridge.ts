@@ -51,7 +51,8 @@ export function flag(
       title,
       description,
       type,
-      isAutoDismiss: type === 'success',
+      // As Jira's own flags: they leave by themselves unless they report an error someone must read.
+      isAutoDismiss: type !== 'error',
     });
   } catch {
     // A flag is a courtesy: the page shows the same state inline.

@@ -55,6 +55,20 @@ const versionOf = async (frame: Frame) => {
   return m[1] ? 1 : Number(m[2]);
 };
 
+/** Types the six weights in the page's order: hypothesis, measurable, link, kill criteria, framing, evidence. */
+async function fillWeights(frame: Frame, weights: number[]): Promise<void> {
+  const labels = [
+    'Hypothesis complete',
+    'Measurable expectation',
+    'Linked outcome',
+    'Kill criteria',
+    'Problem framing',
+    'Evidence after delivery',
+  ];
+  for (const [i, label] of labels.entries())
+    await frame.getByLabel(label, { exact: true }).fill(String(weights[i]));
+}
+
 describe('the settings page in the browser', () => {
   let defaultScore: number;
 
@@ -95,6 +109,7 @@ describe('the settings page in the browser', () => {
     const { page, frame } = await openSettings();
     const version = await versionOf(frame);
     const weight = frame.getByLabel('Kill criteria');
+    const before = await weight.inputValue();
     await weight.fill('150');
     await frame.getByRole('button', { name: 'Save settings' }).click();
     await frame.getByText('Kill criteria weight must be at most 100.').waitFor();
@@ -105,7 +120,7 @@ describe('the settings page in the browser', () => {
     await page.reload({ waitUntil: 'load' });
     const again = await wb.panelFrame(page, SETTINGS_FRAME);
     await again.getByLabel('Kill criteria').waitFor({ timeout: 30_000 });
-    expect(await again.getByLabel('Kill criteria').inputValue()).toBe('15');
+    expect(await again.getByLabel('Kill criteria').inputValue()).toBe(before);
     expect(await versionOf(again)).toBe(version);
     await page.close();
   });
@@ -113,9 +128,7 @@ describe('the settings page in the browser', () => {
   it('checks the weights as they are typed: they must add up to 100, said at the weights, and nothing is saved', async () => {
     const { page, frame } = await openSettings();
     const version = await versionOf(frame);
-    await frame.getByLabel('Hypothesis complete').fill('25');
-    await frame.getByLabel('Evidence after delivery').fill('10');
-    await frame.getByLabel('Kill criteria').fill('50');
+    await fillWeights(frame, [25, 20, 20, 50, 10, 10]);
     // Said while typing, before any Save: 25+20+20+50+10+10 = 135.
     await frame
       .getByTestId('weights-total')
@@ -132,12 +145,7 @@ describe('the settings page in the browser', () => {
 
   it('shows the points each part carries before and after delivery', async () => {
     const { page, frame } = await openSettings();
-    await frame.getByLabel('Hypothesis complete').fill('25');
-    await frame.getByLabel('Measurable expectation').fill('20');
-    await frame.getByLabel('Linked outcome').fill('20');
-    await frame.getByLabel('Kill criteria').fill('15');
-    await frame.getByLabel('Problem framing').fill('10');
-    await frame.getByLabel('Evidence after delivery').fill('10');
+    await fillWeights(frame, [25, 20, 20, 15, 10, 10]);
     const table = frame.getByRole('table', { name: /Points each part carries/ });
     const cells = async (id: string) =>
       (await table.getByTestId(`points-${id}`).locator('td').allInnerTexts()).map((t) => t.trim());

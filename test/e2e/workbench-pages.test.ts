@@ -45,7 +45,10 @@ async function main() {
   go.id = 'go'; go.textContent = 'Open DEMO-2';
   go.onclick = () => router.navigate({ target: 'issue', issueKey: 'DEMO-2' });
   root.appendChild(go);
-  showFlag({ id: 'probe-flag', title: 'Probe saved', type: 'success' });
+  showFlag({ id: 'probe-old-1', title: 'Probe old one', type: 'info', isAutoDismiss: true });
+  showFlag({ id: 'probe-old-2', title: 'Probe old two', type: 'info', isAutoDismiss: true });
+  showFlag({ id: 'probe-failed', title: 'Probe failed', type: 'error', isAutoDismiss: true });
+  showFlag({ id: 'probe-flag', title: 'Probe saved', type: 'success', isAutoDismiss: true });
 }
 main().catch((e) => { document.body.setAttribute('data-error', String(e)); });
 `;
@@ -135,6 +138,22 @@ describe('the bridge host, driven by a surface using the real @forge/bridge', ()
     await page.waitForSelector('#wb-flags >> text=Probe saved');
     await page.close();
   });
+
+  it('shows at most three flags, leaves room under them, and dismisses all but an error by itself', async () => {
+    const { page } = await openProbe('light');
+    const flags = page.locator('#wb-flags > .wb-flag strong');
+    await page.waitForSelector('#wb-flags >> text=Probe saved');
+    expect(await flags.allInnerTexts()).toEqual(['Probe old two', 'Probe failed', 'Probe saved']);
+    const room = await page.evaluate(() => ({
+      padding: parseFloat(getComputedStyle(document.body).paddingBottom),
+      flags: document.getElementById('wb-flags')!.offsetHeight,
+    }));
+    expect(room.padding).toBeGreaterThan(room.flags);
+    // Atlaskit's auto-dismiss time is 8 s.
+    await page.locator('#wb-flags >> text=Probe saved').waitFor({ state: 'detached', timeout: 12_000 });
+    expect(await flags.allInnerTexts()).toEqual(['Probe failed']);
+    await page.close();
+  }, 30_000);
 
   it('applies the dark theme to the surface once it enables theming, and follows the host toggle', async () => {
     const { page, frame, probe } = await openProbe('dark');

@@ -40,7 +40,18 @@ export const BRIDGE_HOST_JS = `(function () {
     close.setAttribute('aria-label', 'Dismiss ' + (p.title || 'flag'));
     close.onclick = function () { el.remove(); }; el.appendChild(close);
     flagBox.appendChild(el);
-    if (p.isAutoDismiss) setTimeout(function () { el.remove(); }, 8000);
+    // Jira's flag group shows a few at a time, newest last here; older ones leave instead of piling up.
+    while (flagBox.children.length > MAX_FLAGS) flagBox.removeChild(flagBox.firstChild);
+    // Atlaskit's AutoDismissFlag leaves after 8 s; a flag reporting an error waits for the person.
+    if (p.isAutoDismiss && p.type !== 'error') setTimeout(function () { el.remove(); }, 8000);
+  }
+  var MAX_FLAGS = 3;
+  // The flags sit over the bottom of the page: room below the content lets whatever they cover (a Save
+  // message, the export buttons) scroll out from under them.
+  if (flagBox && typeof ResizeObserver !== 'undefined') {
+    new ResizeObserver(function () {
+      document.body.style.paddingBottom = flagBox.offsetHeight ? flagBox.offsetHeight + 32 + 'px' : '';
+    }).observe(flagBox);
   }
   function handle(frame, name, p) {
     var f = config.frames[frame.getAttribute('data-wb-frame')];

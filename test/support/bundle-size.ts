@@ -1,0 +1,34 @@
+/** A Custom UI bundle's weight as the budget counts it: the built main.js, gzipped at level 9. */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { buildSurface } from '../../scripts/build-static';
+
+/** Gzipped budgets per surface, in KB (issue 15: panel 200, project page 300, settings 200). */
+export const BUNDLE_BUDGET_KB = { 'issue-panel': 200, 'outcome-map': 300, settings: 200 } as const;
+export type SurfaceName = keyof typeof BUNDLE_BUDGET_KB;
+
+export interface BundleSize {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  gzipKB: number;
+  budgetKB: number;
+  withinBudget: boolean;
+}
+
+export async function measureBundle(surface: SurfaceName, build = true): Promise<BundleSize> {
+  if (build) await buildSurface(surface);
+  const file = `static/${surface}/build/main.js`;
+  const js = fs.readFileSync(path.resolve(__dirname, '../..', file));
+  const gzipBytes = zlib.gzipSync(js, { level: 9 }).length;
+  const budgetKB = BUNDLE_BUDGET_KB[surface];
+  return {
+    file,
+    bytes: js.length,
+    gzipBytes,
+    gzipKB: Math.round((gzipBytes / 1024) * 10) / 10,
+    budgetKB,
+    withinBudget: gzipBytes <= budgetKB * 1024,
+  };
+}
