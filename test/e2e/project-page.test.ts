@@ -637,6 +637,68 @@ describe('the project page in the browser', () => {
     expect(await runs.locator('tbody tr[data-testid^="scan-run-"]').count()).toBe(before + 1);
     await page.close();
   });
+
+  it('keeps 50 selected zombies at once with one reason: each gets its own log row, progress shows', async () => {
+    const bulk: string[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      const issue = wb.app.jira.store.createIssue({
+        projectKey: 'DEMO',
+        summary: `Bulk zombie ${i}`,
+        type: 'Story',
+        created: '2025-01-01T00:00:00.000Z',
+      });
+      wb.app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
+        zombie: 'true',
+        flag: {
+          flaggedAt: '2026-01-01T00:00:00.000Z',
+          rules: [{ rule: 'idle', since: '2025-03-02', detail: 'No activity.', clearBy: 'Act on it.' }],
+          labelApplied: false,
+          commented: false,
+        },
+      });
+      bulk.push(issue.key);
+    }
+    const { page, frame } = await openProjectPage();
+    await openTab(frame, 'Kill review');
+    const totals = frame.getByTestId('queue-totals');
+    await totals.waitFor({ timeout: 30_000 });
+    // The queue pages by 25: load until every bulk item is listed.
+    while ((await frame.getByRole('button', { name: 'Load more zombies' }).count()) > 0) {
+      const before = await totals.innerText();
+      await frame.getByRole('button', { name: 'Load more zombies' }).click();
+      await eventually(async () => expect(await totals.innerText()).not.toBe(before));
+    }
+    for (const key of bulk) await frame.getByLabel(`Select ${key}`, { exact: true }).check();
+    expect(await totals.innerText()).toMatch(/, 50 selected$/);
+    const form = frame.getByRole('form', { name: 'Keep selected' });
+    const snooze = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel('Snooze selected until').fill(snooze);
+    await form
+      .getByLabel("Why (goes into each item's decision log row)")
+      .fill('Triage week: revisit after the launch');
+    await form.getByRole('button', { name: 'Keep 50 selected' }).click();
+    const progress = frame.getByTestId('bulk-progress');
+    await progress.waitFor();
+    await eventually(async () => expect(await progress.innerText()).toBe('Kept 50 of 50.'), {
+      timeout: 120_000,
+    });
+    for (const key of bulk) {
+      expect(lensOf(key)).toMatchObject({ snoozedUntil: snooze });
+      expect(String(lensOf(key)?.zombie)).toBe('false');
+    }
+    // One log row per item, each saying the snooze date and the shared reason.
+    const table = frame.getByRole('table', { name: 'Decision log' });
+    await table.getByTestId(`log-${bulk[0]!}`).waitFor({ timeout: 30_000 });
+    for (const key of bulk) {
+      const row = table.getByTestId(`log-${key}`);
+      expect(await row.count()).toBe(1);
+      expect(await row.getByTestId('log-decided').innerText()).toBe(`snoozed until ${snooze}`);
+      expect(await row.innerText()).toContain('Triage week: revisit after the launch');
+    }
+    expect(await frame.getByTestId(`zombie-${bulk[0]!}`).count()).toBe(0);
+    console.log(`bulk keep: 50 kept until ${snooze}, 50 log rows`);
+    await page.close();
+  });
 });
 
 async function readDownload(download: import('playwright-core').Download): Promise<string> {

@@ -157,15 +157,27 @@ function QueueItem({
   item,
   page,
   onDecided,
+  selected,
+  onSelect,
 }: {
   item: ZombieItem;
   page: ProjectPageLoadData;
   onDecided: () => void;
+  selected: boolean;
+  onSelect: (on: boolean) => void;
 }) {
   const [kind, setKind] = useState<Kind | null>(null);
   const openerId = (k: Kind) => `${k}-${item.key}-open`;
   return (
     <li className="ol-card" data-testid={`zombie-${item.key}`}>
+      {page.permissions.canDecide ? (
+        <input
+          type="checkbox"
+          checked={selected}
+          onChange={(e) => onSelect(e.target.checked)}
+          aria-label={`Select ${item.key}`}
+        />
+      ) : null}{' '}
       <IssueLink issueKey={item.key} /> {item.summary} <span className="ol-muted">({item.statusName})</span>
       <ul>
         {item.rules.map((r) => (
@@ -210,7 +222,112 @@ function QueueItem({
   );
 }
 
+/**
+ * One per-item idempotency key from the bulk's key: the same bulk retried sends the same key for each issue,
+ * so an item already kept is not kept twice. Issue keys of one project differ only by their number.
+ */
+export function bulkItemKey(bulkKey: string, issueKey: string): string {
+  return `${bulkKey}-n${issueKey.slice(issueKey.lastIndexOf('-') + 1)}`;
+}
+
+/** Keep many at once: each item goes through the single decision, in turn, and gets its own log row. */
+function BulkKeep(props: { selected: string[]; onDone: (stillSelected: string[]) => void }) {
+  const [reason, setReason] = useState('');
+  const [snooze, setSnooze] = useState('');
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [failures, setFailures] = useState<Array<{ key: string; message: string }>>([]);
+  // Kept while the same items are retried: a retry repeats the same per-item keys.
+  const bulkKey = useRef(newKey());
+  const run = async () => {
+    const keys = props.selected;
+    const failed: Array<{ key: string; message: string }> = [];
+    let stopped = false;
+    setFailures([]);
+    setProgress({ done: 0, total: keys.length });
+    for (const [i, issueKey] of keys.entries()) {
+      const answer = await callResolver<DecideData>(R.decide, {
+        issueKey,
+        idempotencyKey: bulkItemKey(bulkKey.current, issueKey),
+        decision: { kind: 'keep', reason, ...(snooze ? { snoozeUntil: snooze } : {}) },
+      });
+      if (!answer.ok) {
+        failed.push({ key: issueKey, message: answer.error.message });
+        // A missing reason or date fails every item alike: say so once instead of once per item.
+        if (answer.error.code === 'VALIDATION' && i === 0) {
+          stopped = true;
+          break;
+        }
+      }
+      setProgress({ done: i + 1, total: keys.length });
+    }
+    setFailures(failed);
+    if (stopped) {
+      setProgress(null);
+      return;
+    }
+    if (failed.length === 0) {
+      flag(`Kept ${keys.length} items`, reason);
+      bulkKey.current = newKey();
+    }
+    // What failed stays selected: Keep again retries those with the same per-item keys.
+    props.onDone(failed.map((f) => f.key));
+  };
+  return (
+    <form
+      className="ol-dialog ol-stack"
+      aria-label="Keep selected"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run();
+      }}
+    >
+      <div className="ol-grid">
+        <TextInput
+          id="bulk-snooze"
+          label="Snooze selected until"
+          type="date"
+          value={snooze}
+          onChange={setSnooze}
+        />
+        <TextArea
+          id="bulk-reason"
+          label="Why (goes into each item's decision log row)"
+          value={reason}
+          onChange={setReason}
+        />
+      </div>
+      {progress ? (
+        <p role="status" data-testid="bulk-progress">
+          Kept {progress.done} of {progress.total}
+          {progress.done < progress.total ? '…' : '.'}
+        </p>
+      ) : null}
+      {failures.length > 0 ? (
+        <Message appearance="error" title={`${failures.length} not kept`}>
+          <ul>
+            {failures.map((f) => (
+              <li key={f.key}>
+                {f.key}: {f.message}
+              </li>
+            ))}
+          </ul>
+        </Message>
+      ) : null}
+      <div className="ol-actions">
+        <button
+          type="submit"
+          className="ol-btn ol-btn-primary"
+          disabled={props.selected.length === 0 || (progress !== null && progress.done < progress.total)}
+        >
+          Keep {props.selected.length} selected
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function KillReview({ page }: { page: ProjectPageLoadData }) {
+  const [selected, setSelected] = useState<string[]>([]);
   const [queue, setQueue] = useState<ZombieItem[] | null>(null);
   const [token, setToken] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -274,9 +391,43 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             : 'No zombies: nothing lingers.'}
         </p>
       ) : null}
+      {queue && queue.length > 0 ? (
+        <p data-testid="queue-totals">
+          {queue.length} zombies listed{token ? ' (more to load)' : ''}
+          {page.permissions.canDecide ? `, ${selected.length} selected` : ''}
+        </p>
+      ) : null}
+      {page.permissions.canDecide && queue && queue.length > 0 ? (
+        <>
+          <div className="ol-actions">
+            <button type="button" className="ol-btn" onClick={() => setSelected(queue.map((i) => i.key))}>
+              Select all listed
+            </button>
+            <button type="button" className="ol-btn" onClick={() => setSelected([])}>
+              Clear selection
+            </button>
+          </div>
+          <BulkKeep
+            selected={selected}
+            onDone={(stillSelected) => {
+              setSelected(stillSelected);
+              void load();
+            }}
+          />
+        </>
+      ) : null}
       <ul className="ol-cards" aria-label="Zombie queue">
         {(queue ?? []).map((item) => (
-          <QueueItem key={item.key} item={item} page={page} onDecided={() => void load()} />
+          <QueueItem
+            key={item.key}
+            item={item}
+            page={page}
+            onDecided={() => void load()}
+            selected={selected.includes(item.key)}
+            onSelect={(on) =>
+              setSelected((old) => (on ? [...old, item.key] : old.filter((k) => k !== item.key)))
+            }
+          />
         ))}
       </ul>
       {token ? (
