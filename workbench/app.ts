@@ -458,10 +458,14 @@ export class WorkbenchApp {
    * act as the app) and within the function's time limit.
    */
   private runValidatorFunction(validatorKey: string, args: unknown): Promise<unknown> {
-    const module = this.module(validatorKey);
+    return this.invokeWithoutUser(this.module(validatorKey), args);
+  }
+
+  /** Runs a module's function as Forge runs background work: no acting user, within the function's time limit. */
+  private invokeWithoutUser(module: ManifestModule, event: unknown): Promise<unknown> {
     return invokeFunction(
       this.handlerOf(module) as FunctionHandler,
-      args,
+      event,
       {
         accountId: null,
         moduleKey: module.key,
@@ -496,7 +500,6 @@ export class WorkbenchApp {
       throw new Error(key ? `No scheduled trigger "${key}"` : 'manifest.yml has no scheduled trigger');
     const started = Date.now();
     this.registerConsumers();
-    const handler = this.handlerOf(trigger) as FunctionHandler;
     const before = this.queue.deliveries.length;
     const cloudId = this.installContext.replace(/^.*site\//, '');
     const event = {
@@ -504,19 +507,7 @@ export class WorkbenchApp {
       contextToken: 'workbench',
       userAccess: { enabled: false },
     };
-    const fire = (): Promise<unknown> =>
-      invokeFunction(
-        handler,
-        event,
-        {
-          accountId: null,
-          moduleKey: trigger.key,
-          extension: { type: trigger.type },
-          installContext: this.installContext,
-        },
-        this.timeoutSecondsOf(trigger),
-        this.limits,
-      );
+    const fire = (): Promise<unknown> => this.invokeWithoutUser(trigger, event);
     const firings = Math.max(1, Math.floor(options.firings ?? 1));
     let results: unknown[];
     if (firings === 1) {
@@ -552,18 +543,11 @@ export class WorkbenchApp {
     const cloudId = this.installContext.replace(/^.*site\//, '');
     const out: Array<{ triggerKey: string; result: unknown }> = [];
     for (const trigger of this.modules('trigger').filter((m) => m.events?.includes(eventType))) {
-      const result = await invokeFunction(
-        this.handlerOf(trigger) as FunctionHandler,
-        { eventType, context: { cloudId, moduleKey: trigger.key }, contextToken: 'workbench' },
-        {
-          accountId: null,
-          moduleKey: trigger.key,
-          extension: { type: trigger.type },
-          installContext: this.installContext,
-        },
-        this.timeoutSecondsOf(trigger),
-        this.limits,
-      );
+      const result = await this.invokeWithoutUser(trigger, {
+        eventType,
+        context: { cloudId, moduleKey: trigger.key },
+        contextToken: 'workbench',
+      });
       out.push({ triggerKey: trigger.key, result });
     }
     await this.queue.runDue({ until: 'idle', advanceClock: true });

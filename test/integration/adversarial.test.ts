@@ -95,6 +95,26 @@ const page = <T>(fn: string, payload: unknown, user: string) =>
     error: { code: 'THROWN', message: e instanceof Error ? e.message : String(e) },
   })) as Promise<Answer<T>>;
 
+/** An active outcome of the project, made by the admin on the project page; its id. */
+async function anOutcome(): Promise<string> {
+  const created = await page<{ id: string }>(
+    'createOutcome',
+    {
+      draft: {
+        name: 'Fewer abandoned carts',
+        metric: 'cart drop-off %',
+        baseline: 40,
+        target: 30,
+        direction: 'decrease',
+        dueDate: '2027-03-01',
+      },
+    },
+    'admin',
+  );
+  if (!created.ok) throw new Error(JSON.stringify(created.error));
+  return created.data.id;
+}
+
 async function loadVersion(key: string, user = 'member'): Promise<number> {
   const answer = await panel<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, user, key);
   if (!answer.ok) throw new Error(`load failed: ${answer.error.message}`);
@@ -155,22 +175,7 @@ describe('concurrent writers of one lens', () => {
     async (kind) => {
       app = newApp();
       app.jira.faults.inject({ kind: 'latency', ms: 3, match: { pathIncludes: '/properties/' } });
-      const outcomeAnswer = await page<{ id: string }>(
-        'createOutcome',
-        {
-          draft: {
-            name: 'Fewer abandoned carts',
-            metric: 'cart drop-off %',
-            baseline: 40,
-            target: 30,
-            direction: 'decrease',
-            dueDate: '2027-03-01',
-          },
-        },
-        'admin',
-      );
-      if (!outcomeAnswer.ok) throw new Error(JSON.stringify(outcomeAnswer.error));
-      const outcomeId = outcomeAnswer.data.id;
+      const outcomeId = await anOutcome();
       let tries = 0;
       let losses = 0;
       const rounds = 15;
@@ -332,21 +337,7 @@ describe('faults at every step of a Keep and a Relink', () => {
     ),
   )('%s with a fault on the %s step (%s) completes on retry, once', async (kind, step, fault, spec) => {
     app = newApp({ timeScale: 0.01 });
-    const created = await page<{ id: string }>(
-      'createOutcome',
-      {
-        draft: {
-          name: 'Fewer abandoned carts',
-          metric: 'cart drop-off %',
-          baseline: 40,
-          target: 30,
-          direction: 'decrease',
-          dueDate: '2027-03-01',
-        },
-      },
-      'admin',
-    );
-    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const outcomeId = await anOutcome();
     const key = flaggedIssue(0);
     app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
       ...(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as object),
@@ -357,7 +348,7 @@ describe('faults at every step of a Keep and a Relink', () => {
     const decision =
       kind === 'keep'
         ? { kind, reason: 'Still wanted', snoozeUntil: '2099-01-01' }
-        : { kind, reason: 'Belongs to carts', outcomeId: created.data.id };
+        : { kind, reason: 'Belongs to carts', outcomeId };
     const payload = { issueKey: key, idempotencyKey: `${kind}-fault-abcdef`, decision };
     let tries = 0;
     let answer: Answer<DecideData> | null = null;
@@ -371,7 +362,7 @@ describe('faults at every step of a Keep and a Relink', () => {
     const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
     const rows = log.ok ? log.data.entries.filter((e) => e.issueKey === key).length : -1;
     const lens = lensOf(key);
-    const decided = kind === 'keep' ? lens.snoozedUntil === '2099-01-01' : lens.outcomeId === created.data.id;
+    const decided = kind === 'keep' ? lens.snoozedUntil === '2099-01-01' : lens.outcomeId === outcomeId;
     const losses =
       Number(!answer?.ok) +
       Number(rows !== 1) +
