@@ -127,10 +127,11 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
   const current = aggregates
     ? { health: healthFromTallies(aggregates.health), truncated: false, asOf: aggregates.at }
     : { ...(await liveHealth(projectKey)), asOf: null };
-  const previous = runs.find(
-    (r: RunFigures) =>
-      r.finishedAt && figures(r.health) && r.dryRun !== true && r.runId !== aggregates?.runId,
-  );
+  const finished = (r: RunFigures) => !!r.finishedAt && !!figures(r.health) && r.dryRun !== true;
+  // With only the one scan that counted "now", it is also the last scan: no movement yet.
+  const previous =
+    runs.find((r: RunFigures) => finished(r) && r.runId !== aggregates?.runId) ??
+    runs.find((r: RunFigures) => finished(r) && r.runId === aggregates?.runId);
   const last = previous ? figures(previous.health) : null;
   return {
     current: current.health,

@@ -84,6 +84,9 @@ it('before any scan counts live and bounded, and says so; after a scan, reads th
   const health = await callsOf<HealthData>('health', {});
   expect(health.data.asOf).toEqual(fromScan.data.asOf);
   expect(health.data.current.total).toBe(1_500);
+  // The one scan so far is both "now" and the last scan: no movement yet, rather than none to show.
+  expect(health.data.lastScan).toMatchObject({ total: 1_500, at: health.data.asOf });
+  expect(health.data.movement).toMatchObject({ total: 0, zombies: 0, recipeShare: 0 });
 });
 
 it('a load makes as many Jira calls for 2,000 open issues as for 100, and answers what a live count does', async () => {
