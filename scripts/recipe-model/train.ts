@@ -256,48 +256,21 @@ export interface FoldResult {
   verdicts: Array<{ id: string; project: string; actual: boolean; predicted: boolean; rules: boolean }>;
 }
 
-/** Train on the other folds' projects, judge the held-out projects with the runtime detector. */
-export function crossValidate(
+/**
+ * Trains on every project outside `held` (lambda chosen inside the training projects only) and judges the held
+ * projects' items with the runtime detector, beside the old rules.
+ */
+function evaluateHeldOut(
   data: readonly Featurized[],
-  k: number,
-  options: TrainOptions = DEFAULT_OPTIONS,
-): FoldResult[] {
-  return groupFolds(data, k).map((projects, fold) => {
-    const held = new Set(projects);
-    const training = data.filter((d) => !held.has(d.example.project));
-    const lambda = selectLambda(training, options);
-    const model = modelFromJson(train(training, { ...options, lambda }));
-    const verdicts = data
-      .filter((d) => held.has(d.example.project))
-      .map((d) => ({
-        id: d.example.id,
-        project: d.example.project,
-        actual: d.example.recipe,
-        predicted: detectRecipeWith(model, d.example).isRecipe,
-        rules: isRecipeByRules(d.example),
-      }));
-    return {
-      fold,
-      projects,
-      lambda,
-      model: metricsOf(verdicts),
-      rules: metricsOf(verdicts.map((v) => ({ predicted: v.rules, actual: v.actual }))),
-      verdicts,
-    };
-  });
-}
-
-/** Train on every project but the sealed ones, judge the sealed ones. */
-export function sealedEvaluation(
-  data: readonly Featurized[],
-  options: TrainOptions = DEFAULT_OPTIONS,
+  held: ReadonlySet<string>,
+  fold: number,
+  options: TrainOptions,
 ): FoldResult {
-  const sealed = new Set(SEALED_PROJECTS);
-  const training = data.filter((d) => !sealed.has(d.example.project));
+  const training = data.filter((d) => !held.has(d.example.project));
   const lambda = selectLambda(training, options);
   const model = modelFromJson(train(training, { ...options, lambda }));
   const verdicts = data
-    .filter((d) => sealed.has(d.example.project))
+    .filter((d) => held.has(d.example.project))
     .map((d) => ({
       id: d.example.id,
       project: d.example.project,
@@ -306,13 +279,30 @@ export function sealedEvaluation(
       rules: isRecipeByRules(d.example),
     }));
   return {
-    fold: 0,
-    projects: [...SEALED_PROJECTS],
+    fold,
+    projects: [...held],
     lambda,
     model: metricsOf(verdicts),
     rules: metricsOf(verdicts.map((v) => ({ predicted: v.rules, actual: v.actual }))),
     verdicts,
   };
+}
+
+/** Train on the other folds' projects, judge the held-out projects with the runtime detector. */
+export function crossValidate(
+  data: readonly Featurized[],
+  k: number,
+  options: TrainOptions = DEFAULT_OPTIONS,
+): FoldResult[] {
+  return groupFolds(data, k).map((projects, fold) => evaluateHeldOut(data, new Set(projects), fold, options));
+}
+
+/** Train on every project but the sealed ones, judge the sealed ones. */
+export function sealedEvaluation(
+  data: readonly Featurized[],
+  options: TrainOptions = DEFAULT_OPTIONS,
+): FoldResult {
+  return evaluateHeldOut(data, new Set(SEALED_PROJECTS), 0, options);
 }
 
 export function pooled(results: readonly FoldResult[]): { model: Metrics; rules: Metrics } {
