@@ -43,24 +43,27 @@ describe('CSV cells', () => {
   });
 });
 
+/** A decision-log entry: a Keep of DEMO-1 for an idle rule, with `over` laid on top. */
+const anEntry = (over: Partial<DecisionEntry> = {}): DecisionEntry => ({
+  id: 'd1',
+  issueKey: 'DEMO-1',
+  kind: 'keep',
+  reason: 'Peak season',
+  by: 'acc-1',
+  byName: 'Ada Admin',
+  at: '2026-11-30T03:00:00.000Z',
+  rules: [{ rule: 'idle', since: '2026-01-02' }],
+  relinkedTo: null,
+  previousOutcome: null,
+  snoozeUntil: null,
+  killCriteria: null,
+  transition: null,
+  resolution: null,
+  details: {},
+  ...over,
+});
+
 describe('decision log CSV', () => {
-  const base: DecisionEntry = {
-    id: 'd1',
-    issueKey: 'DEMO-1',
-    kind: 'keep',
-    reason: 'Peak season',
-    by: 'acc-1',
-    byName: 'Ada Admin',
-    at: '2026-11-30T03:00:00.000Z',
-    rules: [{ rule: 'idle', since: '2026-01-02' }],
-    relinkedTo: null,
-    previousOutcome: null,
-    snoozeUntil: null,
-    killCriteria: null,
-    transition: null,
-    resolution: null,
-    details: {},
-  };
   const rowOf = (e: DecisionEntry): Record<string, string> => {
     const [header, row] = decisionsCsv([e]).trim().split('\r\n');
     // Each cell is a quoted text or a bare number: read them one after the other, raw.
@@ -81,7 +84,7 @@ describe('decision log CSV', () => {
 
   it('writes a keep: snooze date and each new kill criterion, counts and values as numbers', () => {
     const row = rowOf({
-      ...base,
+      ...anEntry(),
       snoozeUntil: '2026-12-31',
       killCriteria: {
         deadline: '2027-01-31',
@@ -112,7 +115,7 @@ describe('decision log CSV', () => {
 
   it('writes a relink with the outcome names and a kill with its transition and resolution', () => {
     const relink = rowOf({
-      ...base,
+      ...anEntry(),
       kind: 'relink',
       relinkedTo: { id: 'o2', name: 'Faster checkout' },
       previousOutcome: { id: 'o1', name: 'More reorders' },
@@ -121,48 +124,31 @@ describe('decision log CSV', () => {
       'relinked to': '"Faster checkout"',
       'previous outcome': '"More reorders"',
     });
-    const kill = rowOf({ ...base, kind: 'kill', transition: 'Close', resolution: "Won't Do" });
+    const kill = rowOf({ ...anEntry(), kind: 'kill', transition: 'Close', resolution: "Won't Do" });
     expect(kill).toMatchObject({ transition: '"Close"', resolution: `"Won't Do"`, 'snooze until': '""' });
   });
 });
 
 describe('decision log table text', () => {
-  const e = (over: Partial<DecisionEntry>): DecisionEntry => ({
-    id: 'd',
-    issueKey: 'DEMO-1',
-    kind: 'keep',
-    reason: 'r',
-    by: 'a',
-    byName: null,
-    at: '2026-11-30T03:00:00.000Z',
-    rules: [],
-    relinkedTo: null,
-    previousOutcome: null,
-    snoozeUntil: null,
-    killCriteria: null,
-    transition: null,
-    resolution: null,
-    details: {},
-    ...over,
-  });
-
   it('says what each decision changed', () => {
-    expect(decidedText(e({ snoozeUntil: '2026-12-31', killCriteria: { maxIdleDays: 30 } }))).toBe(
+    expect(decidedText(anEntry({ snoozeUntil: '2026-12-31', killCriteria: { maxIdleDays: 30 } }))).toBe(
       'snoozed until 2026-12-31; max 30 idle days',
     );
     expect(
-      decidedText(e({ kind: 'relink', relinkedTo: { id: 'o2', name: 'Checkout' }, previousOutcome: null })),
+      decidedText(
+        anEntry({ kind: 'relink', relinkedTo: { id: 'o2', name: 'Checkout' }, previousOutcome: null }),
+      ),
     ).toBe('to "Checkout" (was no outcome)');
     expect(
       decidedText(
-        e({
+        anEntry({
           kind: 'relink',
           relinkedTo: { id: 'o2', name: 'Checkout' },
           previousOutcome: { id: 'o1', name: null },
         }),
       ),
     ).toBe('to "Checkout" (was an outcome since deleted)');
-    expect(decidedText(e({ kind: 'kill', transition: 'Close', resolution: "Won't Do" }))).toBe(
+    expect(decidedText(anEntry({ kind: 'kill', transition: 'Close', resolution: "Won't Do" }))).toBe(
       `closed by "Close"; resolution "Won't Do"`,
     );
   });
