@@ -52,6 +52,60 @@ const englishOnlyZod: Plugin = {
   },
 };
 
+/**
+ * Atlaskit loads some code on demand with `import()`: every colour theme of @atlaskit/tokens (its
+ * theme-import-map), the theme generator behind `setGlobalTheme`, and @atlaskit/dynamic-table's rankable body.
+ * Forge serves a surface as one script, and esbuild inlines a dynamic import into an IIFE, so all of that
+ * would ship though no surface runs it: the host page supplies the theme (`view.theme.enable()`) and no table
+ * is rankable. Each such import becomes a chunk that rejects when loaded, so a surface that ever needs one
+ * fails loudly instead of silently drawing without it.
+ */
+export const atlaskitLazyChunksLeftOut: Plugin = {
+  name: 'atlaskit-lazy-chunks-left-out',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'dynamic-import' && /[\\/]node_modules[\\/]@atlaskit[\\/]/.test(args.importer)
+        ? { path: `${args.importer}:${args.path}`, namespace: 'atlaskit-lazy-left-out' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'atlaskit-lazy-left-out' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`Not in this bundle (left out by scripts/build-static.ts): ${args.path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * @atlaskit/platform-feature-flags reads a gate from the Statsig client of @atlaskit/feature-gate-js-client
+ * when the product sets no resolver. A Forge Custom UI never initialises that client, and its `checkGate`
+ * answers false when uninitialised (dist/esm/client/Client.js): the same answer, without ~30 KB gzipped of a
+ * client that never runs. The build fails if anything else starts importing it, so nothing else loses it.
+ */
+const FEATURE_GATES = '@atlaskit/feature-gate-js-client/feature-gates';
+export const featureGatesUninitialised: Plugin = {
+  name: 'feature-gates-uninitialised',
+  setup(b) {
+    b.onResolve({ filter: /^@atlaskit\/feature-gate-js-client(?:\/|$)/ }, (args) => {
+      if (
+        args.path !== FEATURE_GATES ||
+        !/[\\/]@atlaskit[\\/]platform-feature-flags[\\/]dist[\\/]esm[\\/]resolveBooleanFlag\.js$/.test(
+          args.importer,
+        )
+      )
+        return {
+          errors: [
+            { text: `${args.importer} imports ${args.path}: only resolveBooleanFlag's import is replaced` },
+          ],
+        };
+      return { path: FEATURE_GATES, namespace: 'feature-gates-uninitialised' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'feature-gates-uninitialised' }, () => ({
+      contents: 'export default { checkGate: function () { return false; } };',
+      loader: 'js',
+    }));
+  },
+};
+
 function options(surface: string): BuildOptions {
   return {
     entryPoints: [path.join(STATIC, surface, 'src', 'index.tsx')],
@@ -66,7 +120,7 @@ function options(surface: string): BuildOptions {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
-    plugins: [englishOnlyZod],
+    plugins: [englishOnlyZod, atlaskitLazyChunksLeftOut, featureGatesUninitialised],
   };
 }
 

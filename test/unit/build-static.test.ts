@@ -1,0 +1,60 @@
+/**
+ * The surface build leaves out Atlaskit code no surface runs: the lazy chunks (colour themes the host page
+ * supplies, the rankable table body) and the Statsig client behind platform feature flags, which answers
+ * every gate false until initialised, as it is in Custom UI.
+ */
+import path from 'node:path';
+import vm from 'node:vm';
+import { build, type Plugin } from 'esbuild';
+import { atlaskitLazyChunksLeftOut, featureGatesUninitialised } from '../../scripts/build-static';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+async function bundle(contents: string, plugins: Plugin[]): Promise<string> {
+  const result = await build({
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    minify: false,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins,
+  });
+  return result.outputFiles[0]!.text;
+}
+
+// The dark theme's page colour as its CSS says it, and a method only the real feature-gate client has.
+const DARK_THEME_CSS = '--ds-surface: #1F1F21';
+const STATSIG_CLIENT = 'assertInitialized';
+
+describe('the surface build', () => {
+  it('leaves the tokens themes, loaded with import(), out of the bundle (the control bundles them)', async () => {
+    const entry =
+      "import { setGlobalTheme } from '@atlaskit/tokens/set-global-theme'; (globalThis as any).t = setGlobalTheme;";
+    expect(await bundle(entry, [])).toContain(DARK_THEME_CSS);
+    const trimmed = await bundle(entry, [atlaskitLazyChunksLeftOut]);
+    expect(trimmed).not.toContain(DARK_THEME_CSS);
+    expect(trimmed).toContain('Not in this bundle (left out by scripts/build-static.ts)');
+  });
+
+  it('answers feature gates false without the Statsig client, as the uninitialised client does', async () => {
+    const entry =
+      "import { fg } from '@atlaskit/platform-feature-flags'; (globalThis as any).gate = fg('any-gate');";
+    expect(await bundle(entry, [])).toContain(STATSIG_CLIENT);
+    const trimmed = await bundle(entry, [featureGatesUninitialised]);
+    expect(trimmed).not.toContain(STATSIG_CLIENT);
+    // Run it with a global of its own: the gate reads false, and nothing throws.
+    const scope: { gate?: boolean } = {};
+    vm.runInNewContext(trimmed, scope);
+    expect(scope.gate).toBe(false);
+  });
+
+  it('refuses any other import of the feature-gate client, so nothing else silently loses it', async () => {
+    await expect(
+      bundle("import FG from '@atlaskit/feature-gate-js-client'; (globalThis as any).f = FG;", [
+        featureGatesUninitialised,
+      ]),
+    ).rejects.toThrow(/only resolveBooleanFlag's import is replaced/);
+  });
+});
