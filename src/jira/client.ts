@@ -23,6 +23,10 @@ import {
 } from './operations';
 import {
   bulkChangelogResponseSchema,
+  bulkErrorSchema,
+  bulkProgressSchema,
+  submittedBulkSchema,
+  type JiraBulkProgress,
   bulkFetchResponseSchema,
   commentSchema,
   entityPropertySchema,
@@ -46,6 +50,8 @@ import {
   type PermissionsCheckResult,
 } from './schemas';
 
+/** Jira's limit for POST /rest/api/3/bulk/issues/fields (its documentation in the platform spec). */
+export const BULK_EDIT_ISSUE_LIMIT = 1000;
 /** Jira's limit for POST /rest/api/3/issue/properties/multi. */
 export const BULK_PROPERTY_ISSUE_LIMIT = 100;
 /** Retry-After is missing or unreadable: wait this long. */
@@ -123,6 +129,9 @@ async function readBody(res: APIResponse): Promise<unknown> {
 }
 
 function jiraMessages(body: unknown): { message: string; fields?: Record<string, string> } {
+  const bulk = bulkErrorSchema.safeParse(body);
+  if (bulk.success)
+    return { message: bulk.data.errors.flatMap((e) => (e.message ? [e.message] : [])).join(' ') };
   const parsed = errorCollectionSchema.safeParse(body);
   if (!parsed.success) return { message: '' };
   const fields =
@@ -302,6 +311,57 @@ export class JiraClient {
   async getTask(taskId: string): Promise<JiraTask> {
     const res = await this.call('getTask', { taskId });
     return parse('getTask', taskSchema, res.body);
+  }
+
+  /**
+   * Submits Jira's bulk edit adding or removing one label on up to 1,000 issues (it needs the global Make bulk
+   * changes permission), without Jira's bulk notification email. Jira runs it as a task: returns its id.
+   */
+  async submitBulkLabelEdit(
+    issueIds: Array<string | number>,
+    change: { add?: string; remove?: string },
+  ): Promise<string> {
+    if (issueIds.length === 0 || issueIds.length > BULK_EDIT_ISSUE_LIMIT)
+      throw new ValidationError(`Between 1 and ${BULK_EDIT_ISSUE_LIMIT} issues can be edited at once.`);
+    const label = change.add ?? change.remove;
+    if (!label || (change.add && change.remove))
+      throw new ValidationError('Give one label to add or remove.');
+    const body = {
+      selectedIssueIdsOrKeys: issueIds.map(String),
+      selectedActions: ['labels'],
+      editedFieldsInput: {
+        labelsFields: [
+          {
+            fieldId: 'labels',
+            bulkEditMultiSelectFieldOption: change.add ? 'ADD' : 'REMOVE',
+            labels: [{ name: label }],
+          },
+        ],
+      },
+      sendBulkNotification: false,
+    };
+    const res = await this.call('bulkEditIssues', {}, { body });
+    return parse('bulkEditIssues', submittedBulkSchema, res.body).taskId;
+  }
+
+  /** Polls a bulk task a bounded number of times; `finished` is false when it had not ended by then. */
+  async waitForBulkTask(
+    taskId: string,
+    polling: { attempts?: number; intervalMs?: number } = {},
+  ): Promise<{ progress: JiraBulkProgress; finished: boolean }> {
+    const attempts = Math.max(1, polling.attempts ?? TASK_POLL_ATTEMPTS);
+    const intervalMs = polling.intervalMs ?? TASK_POLL_INTERVAL_MS;
+    let progress = await this.getBulkProgress(taskId);
+    for (let i = 1; i < attempts && ['ENQUEUED', 'RUNNING'].includes(progress.status); i++) {
+      await sleep(intervalMs);
+      progress = await this.getBulkProgress(taskId);
+    }
+    return { progress, finished: !['ENQUEUED', 'RUNNING'].includes(progress.status) };
+  }
+
+  async getBulkProgress(taskId: string): Promise<JiraBulkProgress> {
+    const res = await this.call('getBulkProgress', { taskId });
+    return parse('getBulkProgress', bulkProgressSchema, res.body);
   }
 
   async editLabels(key: string, change: { add?: string[]; remove?: string[] }): Promise<void> {

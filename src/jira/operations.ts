@@ -103,6 +103,18 @@ export const JIRA_OPERATIONS = {
     send: (jira, p: { taskId: Id }, init) =>
       jira.requestJira(route`/rest/api/3/task/${p.taskId}`, { ...init, method: 'GET' }),
   } satisfies JiraOperation<{ taskId: Id }>,
+  bulkEditIssues: {
+    method: 'POST',
+    path: '/rest/api/3/bulk/issues/fields',
+    send: (jira, _: object, init) =>
+      jira.requestJira(route`/rest/api/3/bulk/issues/fields`, { ...init, method: 'POST' }),
+  } satisfies JiraOperation<object>,
+  getBulkProgress: {
+    method: 'GET',
+    path: '/rest/api/3/bulk/queue/{taskId}',
+    send: (jira, p: { taskId: Id }, init) =>
+      jira.requestJira(route`/rest/api/3/bulk/queue/${p.taskId}`, { ...init, method: 'GET' }),
+  } satisfies JiraOperation<{ taskId: Id }>,
   addComment: {
     method: 'POST',
     path: '/rest/api/3/issue/{issueIdOrKey}/comment',

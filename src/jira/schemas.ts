@@ -160,6 +160,22 @@ export const commentSchema = z.looseObject({ id: z.string() });
 export const myselfSchema = z.looseObject({ accountId: z.string(), displayName: z.string().optional() });
 
 /** Jira's error body (ErrorCollection). */
+/** Jira's bulk operations answer `{ taskId }` and report progress per issue. */
+export const submittedBulkSchema = z.looseObject({ taskId: z.string() });
+export const bulkProgressSchema = z.looseObject({
+  taskId: z.string().optional(),
+  status: z.string(),
+  processedAccessibleIssues: z.array(z.number()).optional(),
+  failedAccessibleIssues: z.record(z.string(), z.array(z.string())).optional(),
+  invalidOrInaccessibleIssueCount: z.number().optional(),
+});
+export type JiraBulkProgress = z.infer<typeof bulkProgressSchema>;
+
+/** Bulk operations refuse with `{ errors: [{ message }] }` rather than the usual error collection. */
+export const bulkErrorSchema = z.looseObject({
+  errors: z.array(z.looseObject({ message: z.string().optional() })),
+});
+
 export const errorCollectionSchema = z.looseObject({
   errorMessages: z.array(z.string()).optional(),
   errors: z.record(z.string(), z.string()).optional(),

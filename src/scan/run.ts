@@ -40,7 +40,7 @@ import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
 import { pushScanEvents, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
 import { scanFields, toScanIssue } from './snapshot';
-import { dedupePending, readPending, retrying, ScanWriter, type PendingLens } from './writer';
+import { dedupePending, readPending, retrying, ScanWriter, type LabelMode, type PendingLens } from './writer';
 
 /** Jira's page cap when fields are requested. */
 export const PAGE_SIZE = 100;
@@ -80,6 +80,11 @@ export interface ScanCursor {
   sprintField?: string;
   /** The site's story-points field, asked with the sprint field; absent in a cursor of an older version. */
   storyPointsField?: string;
+  /**
+   * How labels are edited this run: in bulk when the app holds Jira's global Make bulk changes permission
+   * (asked once a run, when the first label is to be edited), else one issue at a time. Absent until asked.
+   */
+  labelMode?: LabelMode;
   /** The page's figures counted so far this run (src/scan/aggregates.ts); absent in an older cursor. */
   aggregates?: ProjectAggregates;
   /** What the run had to assume, for the summary. */
@@ -291,8 +296,21 @@ export async function runScanInvocation(
         at: new Date(clock()).toISOString(),
       });
   };
+  const perIssueNote = (why: string) =>
+    `Labels were edited one issue at a time: ${why} Jira's bulk edit (1,000 issues a call) needs the ` +
+    'global permission Make bulk changes for the app.';
   const writer = new ScanWriter(jira, {
     onIssueError: recordError,
+    onLabelMode: (mode, refusal) => {
+      working.labelMode = mode;
+      if (mode === 'bulk') return;
+      const note = perIssueNote(
+        refusal
+          ? `Jira refused the bulk edit (${refusal.slice(0, 200)}).`
+          : 'the app may not make bulk changes on this site.',
+      );
+      if (!working.notes?.includes(note)) working.notes = [...(working.notes ?? []), note];
+    },
     onEdit: () => (working.counters.edits += 1),
     // Counted when written: a change rolled back by an interruption is counted by the write that lands it.
     onWritten: (change) => {
@@ -302,6 +320,7 @@ export async function runScanInvocation(
     },
     now: () => new Date(clock()),
   });
+  writer.labelMode = committed.labelMode ?? null;
   /** What reached Jira since the checkpoint stays counted when the run rolls back to it. */
   const keepWrittenCounts = (target: ScanCursor) => {
     for (const k of ['flagged', 'cleared', 'changed', 'edits'] as const)

@@ -1,6 +1,7 @@
 /**
- * Applies scan plans to Jira: the label and comment a new flag asks for, then the changed lenses in bulk
- * (≤ 100 issues a call). Writes are buffered across pages so a sparse change set still fills whole batches.
+ * Applies scan plans to Jira: the label a flag adds or a clear removes (Jira's bulk edit, ≤ 1,000 issues a call,
+ * where the app may use it), the optional comment (one per issue), then the changed lenses in bulk (≤ 100
+ * issues a call). Writes are buffered across pages so a sparse change set still fills whole batches.
  * In a dry run nothing reaches Jira: plans are only counted.
  *
  * The bulk write replaces the whole property, and Jira has no compare-and-set for it. So each batch first
@@ -9,8 +10,8 @@
  */
 import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
 import type { FiredRule } from '../domain/zombie';
-import { JiraRateLimitError } from '../errors';
-import { BULK_PROPERTY_ISSUE_LIMIT, withRetry, type JiraClient } from '../jira/client';
+import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
+import { BULK_EDIT_ISSUE_LIMIT, BULK_PROPERTY_ISSUE_LIMIT, withRetry, type JiraClient } from '../jira/client';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
 import { claim } from '../storage/kv';
@@ -23,6 +24,11 @@ export interface WriterHooks {
   onEdit: () => void;
   /** A lens was written: its change (flag, clear, update) happened and counts. */
   onWritten: (change: IssuePlan['change']) => void;
+  /**
+   * How labels are edited, once known (asked of Jira before the first label edit), or changed (Jira refused a
+   * bulk edit, with its message: the writer goes on one issue at a time).
+   */
+  onLabelMode?: (mode: LabelMode, refusal?: string) => void;
   now: () => Date;
 }
 
@@ -121,45 +127,175 @@ export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLen
   return { ...latest, flag, ...bookkeeping };
 }
 
+/** Plans with a label to add or remove are flushed by this many: one bulk edit per label change. */
+export const LABEL_BATCH = BULK_EDIT_ISSUE_LIMIT;
+
+/** How the scan edits labels: Jira's bulk edit, or one issue at a time when the app may not use it. */
+export type LabelMode = 'bulk' | 'per-issue';
+
 export class ScanWriter {
-  private buffer: IssuePlan[] = [];
+  /** Plans whose only Jira write is their lens: written by 100. */
+  private plain: IssuePlan[] = [];
+  /** Plans with a label edit: kept until a bulk edit's worth (1,000) is ready, or the flush is final. */
+  private labelled: IssuePlan[] = [];
   /**
    * Lenses whose edits were done but whose write failed (rate limit, 5xx, a claim held too long): the next
    * invocation writes them.
    */
   unwritten: PendingLens[] = [];
+  /** Bulk label edits and the issues they covered, for the run summary. */
+  bulkEdits = 0;
 
   constructor(
     private readonly jira: JiraClient,
     private readonly hooks: WriterHooks,
+    /**
+     * 'per-issue' when the app lacks the global Make bulk changes permission on this site; null until asked
+     * (before the first label edit).
+     */
+    public labelMode: LabelMode | null = null,
   ) {}
 
   get buffered(): number {
-    return this.buffer.length;
+    return this.plain.length + this.labelled.length;
   }
 
   add(plan: IssuePlan): void {
-    if (plan.next) this.buffer.push(plan);
+    if (!plan.next) return;
+    if (plan.edits.addLabel || plan.edits.removeLabel) this.labelled.push(plan);
+    else this.plain.push(plan);
   }
 
   /** Writes full batches; with `all`, the remainder too. */
   async flush(all: boolean): Promise<void> {
-    while (this.buffer.length >= BULK_PROPERTY_ISSUE_LIMIT || (all && this.buffer.length > 0)) {
-      const batch = this.buffer.splice(0, BULK_PROPERTY_ISSUE_LIMIT);
-      // An issue a person saved since the page was read is neither edited nor written: the next scan judges
-      // it from what they saved.
-      const current = await this.storedLenses(batch.map((p) => p.issueId));
-      const entries: PendingLens[] = [];
-      try {
-        for (const plan of batch)
-          if (current.get(plan.issueId)?.version === plan.next!.version)
-            entries.push(await this.applyEdits(plan));
-      } catch (e) {
-        // Edits done so far must still be recorded, or a repeat would edit again.
-        this.unwritten = dedupePending([...this.unwritten, ...entries]);
-        throw e;
+    while (this.labelled.length >= LABEL_BATCH || (all && this.labelled.length > 0))
+      await this.writePlans(this.labelled.splice(0, LABEL_BATCH));
+    while (this.plain.length >= BULK_PROPERTY_ISSUE_LIMIT || (all && this.plain.length > 0))
+      await this.writePlans(this.plain.splice(0, BULK_PROPERTY_ISSUE_LIMIT));
+  }
+
+  /** The edits the plans ask for (labels in bulk where allowed, comments per issue), then their lenses. */
+  private async writePlans(plans: IssuePlan[]): Promise<void> {
+    // An issue a person saved since the page was read is neither edited nor written: the next scan judges
+    // it from what they saved.
+    const current = new Map<number, IssueLens>();
+    for (let i = 0; i < plans.length; i += BULK_PROPERTY_ISSUE_LIMIT)
+      for (const [id, lens] of await this.storedLenses(
+        plans.slice(i, i + BULK_PROPERTY_ISSUE_LIMIT).map((p) => p.issueId),
+      ))
+        current.set(id, lens);
+    const batch = plans.filter((p) => current.get(p.issueId)?.version === p.next!.version);
+    const done = new Map<number, { label: boolean; comment: boolean }>(
+      batch.map((p) => [p.issueId, { label: false, comment: false }]),
+    );
+    try {
+      // Comments (one call each, and slow) first: an invocation stopped in the middle of them has bumped
+      // `updated` on the fewest issues before their lenses are stamped.
+      for (const plan of batch)
+        if (plan.edits.comment && plan.next?.flag) {
+          try {
+            done.get(plan.issueId)!.comment = await this.commentOnce(plan);
+          } catch (e) {
+            if (e instanceof JiraRateLimitError) throw e;
+            this.hooks.onIssueError(plan.key, e instanceof Error ? e.message : String(e));
+          }
+        }
+      await this.editLabels(batch, done);
+    } catch (e) {
+      // What was done before the refusal is recorded with the rest, or a repeat would do it again.
+      const edited = batch.filter((p) => done.get(p.issueId)!.label || done.get(p.issueId)!.comment);
+      this.unwritten = dedupePending([
+        ...this.unwritten,
+        ...edited.map((p) => this.pendingOf(p, done.get(p.issueId)!.label, done.get(p.issueId)!.comment)),
+      ]);
+      throw e;
+    }
+    await this.writeEntries(
+      batch.map((p) => this.pendingOf(p, done.get(p.issueId)!.label, done.get(p.issueId)!.comment)),
+    );
+  }
+
+  /**
+   * Adds and removes the scan's label: one bulk edit per label change and 1,000 issues, or one call per issue
+   * when the app may not edit in bulk (then, or when Jira refuses the bulk edit, the run says so).
+   */
+  private async editLabels(
+    batch: IssuePlan[],
+    done: Map<number, { label: boolean; comment: boolean }>,
+  ): Promise<void> {
+    const groups = new Map<string, IssuePlan[]>();
+    for (const plan of batch) {
+      const { addLabel, removeLabel } = plan.edits;
+      const key = addLabel ? `add:${addLabel}` : removeLabel ? `remove:${removeLabel}` : null;
+      if (key) groups.set(key, [...(groups.get(key) ?? []), plan]);
+    }
+    if (groups.size > 0 && this.labelMode === null) {
+      const held = await retrying(() => this.jira.myPermissions({}, ['BULK_CHANGE']));
+      this.labelMode = held.BULK_CHANGE ? 'bulk' : 'per-issue';
+      this.hooks.onLabelMode?.(this.labelMode);
+    }
+    for (const [key, plans] of groups) {
+      const [op, label] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+      const change = op === 'add' ? { add: label } : { remove: label };
+      if (this.labelMode === 'bulk') {
+        try {
+          await this.bulkLabels(plans, change, done);
+          continue;
+        } catch (e) {
+          if (!(e instanceof ValidationError || e instanceof NotAuthorizedError)) throw e;
+          // Jira refused the bulk edit itself (the permission was taken away since the run began).
+          this.labelMode = 'per-issue';
+          this.hooks.onLabelMode?.('per-issue', e.message);
+        }
       }
-      await this.writeEntries(entries);
+      for (const plan of plans) {
+        try {
+          await retrying(() =>
+            this.jira.editLabels(plan.key, change.add ? { add: [change.add] } : { remove: [change.remove!] }),
+          );
+          done.get(plan.issueId)!.label = true;
+          this.hooks.onEdit();
+        } catch (e) {
+          if (e instanceof JiraRateLimitError) throw e;
+          this.hooks.onIssueError(plan.key, e instanceof Error ? e.message : String(e));
+        }
+      }
+    }
+  }
+
+  private async bulkLabels(
+    plans: IssuePlan[],
+    change: { add?: string; remove?: string },
+    done: Map<number, { label: boolean; comment: boolean }>,
+  ): Promise<void> {
+    for (let i = 0; i < plans.length; i += BULK_EDIT_ISSUE_LIMIT) {
+      const slice = plans.slice(i, i + BULK_EDIT_ISSUE_LIMIT);
+      const taskId = await retrying(() =>
+        this.jira.submitBulkLabelEdit(
+          slice.map((p) => p.issueId),
+          change,
+        ),
+      );
+      this.bulkEdits += 1;
+      let outcome: Awaited<ReturnType<JiraClient['waitForBulkTask']>> | null = null;
+      try {
+        outcome = await retrying(() => this.jira.waitForBulkTask(taskId));
+      } catch {
+        // Jira took the task; only its progress is unknown. It is recorded as done, so the edit's bump of
+        // `updated` is stamped as the app's own (adding or removing a label twice changes nothing).
+      }
+      const processed = new Set(outcome?.progress.processedAccessibleIssues ?? []);
+      const failed = outcome?.progress.failedAccessibleIssues ?? {};
+      for (const plan of slice) {
+        const reason = failed[String(plan.issueId)];
+        if (reason) this.hooks.onIssueError(plan.key, reason.join(' '));
+        // Gone or hidden since it was read: its lens write finds nothing to write either.
+        else if (outcome?.finished && !processed.has(plan.issueId)) continue;
+        else {
+          done.get(plan.issueId)!.label = true;
+          this.hooks.onEdit();
+        }
+      }
     }
   }
 
@@ -214,33 +350,6 @@ export class ScanWriter {
       this.jira.bulkFetchIssues(issueIds, { fields: ['issuetype'], properties: [ISSUE_PROPERTY_KEY] }),
     );
     return new Map(issues.map((i) => [Number(i.id), readLens(i.properties?.[ISSUE_PROPERTY_KEY])]));
-  }
-
-  private async applyEdits(plan: IssuePlan): Promise<PendingLens> {
-    const { addLabel, removeLabel, comment } = plan.edits;
-    let label = false;
-    let commented = false;
-    try {
-      if (addLabel || removeLabel) {
-        await retrying(() =>
-          this.jira.editLabels(
-            plan.key,
-            addLabel ? { add: [addLabel] } : { remove: [removeLabel as string] },
-          ),
-        );
-        label = true;
-        this.hooks.onEdit();
-      }
-      if (comment && plan.next?.flag) commented = await this.commentOnce(plan);
-    } catch (e) {
-      if (e instanceof JiraRateLimitError) {
-        // What was done before the refusal is recorded with the rest, or a repeat would do it again.
-        if (label) this.unwritten = dedupePending([...this.unwritten, this.pendingOf(plan, label, false)]);
-        throw e;
-      }
-      this.hooks.onIssueError(plan.key, e instanceof Error ? e.message : String(e));
-    }
-    return this.pendingOf(plan, label, commented);
   }
 
   /**

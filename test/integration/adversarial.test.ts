@@ -393,7 +393,9 @@ describe("the scan's flag under faults and at-least-once delivery", () => {
 
   const steps: Array<[string, { method: string; pathIncludes: string }]> = [
     ['search', { method: 'POST', pathIncludes: '/search/jql' }],
-    ['label', { method: 'PUT', pathIncludes: `/issue/${P}-` }],
+    // Labels go by Jira's bulk edit (the app holds Make bulk changes on the workbench's site), then its progress.
+    ['label', { method: 'POST', pathIncludes: '/bulk/issues/fields' }],
+    ['label-progress', { method: 'GET', pathIncludes: '/bulk/queue/' }],
     ['comment', { method: 'POST', pathIncludes: '/comment' }],
     ['re-read', { method: 'POST', pathIncludes: '/bulkfetch' }],
     ['lens', { method: 'POST', pathIncludes: '/properties/multi' }],

@@ -171,6 +171,37 @@ describe('Jira emulator against the official OpenAPI spec', () => {
     expect(contract.violations.slice(before)).toEqual([]);
   });
 
+  it('holds the bulk label edit and its progress to the spec: the task, a refusal and an unknown task', async () => {
+    const { jira, contract } = aCheckedWorld();
+    const before = contract.violations.length;
+    const labels = (option: string) => ({
+      labelsFields: [
+        { fieldId: 'labels', bulkEditMultiSelectFieldOption: option, labels: [{ name: 'zombie' }] },
+      ],
+    });
+    const submitted = await call(jira, app, 'POST', '/bulk/issues/fields', {
+      selectedIssueIdsOrKeys: ['OL-1', 'OL-2', 'OL-404'],
+      selectedActions: ['labels'],
+      editedFieldsInput: labels('ADD'),
+      sendBulkNotification: false,
+    });
+    const { taskId } = JSON.parse(submitted.body) as { taskId: string };
+    const progress = await call(jira, app, 'GET', `/bulk/queue/${taskId}`);
+    const tooMany = await call(jira, app, 'POST', '/bulk/issues/fields', {
+      selectedIssueIdsOrKeys: Array.from({ length: 1001 }, (_, i) => `OL-${i + 1}`),
+      selectedActions: ['labels'],
+      editedFieldsInput: labels('REMOVE'),
+    });
+    const unknown = await call(jira, app, 'GET', '/bulk/queue/99999');
+    expect([submitted.status, progress.status, tooMany.status, unknown.status]).toEqual([201, 200, 400, 400]);
+    expect(JSON.parse(progress.body)).toMatchObject({
+      status: 'COMPLETE',
+      processedAccessibleIssues: [10000, 10001],
+      invalidOrInaccessibleIssueCount: 1,
+    });
+    expect(contract.violations.slice(before)).toEqual([]);
+  });
+
   it('skips the response check for injected faults, which Jira sends on any operation', async () => {
     const { jira, contract } = aCheckedWorld();
     const before = contract.violations.length;

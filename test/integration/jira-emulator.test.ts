@@ -328,6 +328,74 @@ describe('Jira emulator: issue entity properties', () => {
   });
 });
 
+describe('Jira emulator: bulk edit of labels', () => {
+  const edit = (ids: string[], option: string, name = 'zombie') => ({
+    selectedIssueIdsOrKeys: ids,
+    selectedActions: ['labels'],
+    editedFieldsInput: {
+      labelsFields: [{ fieldId: 'labels', bulkEditMultiSelectFieldOption: option, labels: [{ name }] }],
+    },
+    sendBulkNotification: false,
+  });
+
+  it('adds and removes a label on up to 1,000 issues in one request, bumping updated with a changelog', async () => {
+    const { jira, clock } = aWorld();
+    const keys = jira.store.bulkCreateIssues(
+      Array.from({ length: 1000 }, (_, i) =>
+        anIssue({ summary: `Item ${i}`, labels: i === 0 ? ['zombie'] : [] }),
+      ),
+    );
+    clock.now = new Date('2026-03-02T08:00:00.000Z');
+    const res = await call(jira, app, 'POST', '/bulk/issues/fields', edit(keys, 'ADD'));
+    expect(res.status).toBe(201);
+    const task = await call(jira, app, 'GET', `/bulk/queue/${res.json.taskId}`);
+    expect(task.json).toMatchObject({ status: 'COMPLETE', progressPercent: 100, totalIssueCount: 1000 });
+    expect(task.json.processedAccessibleIssues).toHaveLength(1000);
+    const last = jira.store.getIssue(keys[999]!)!;
+    expect(last.labels).toEqual(['zombie']);
+    expect(last.updated).toBe('2026-03-02T08:00:00.000Z');
+    expect(jira.store.listChangelog(last.id).at(-1)?.items[0]).toMatchObject({
+      field: 'labels',
+      toString: 'zombie',
+    });
+    // The one that had it already is processed and unchanged: no changelog entry.
+    expect(jira.store.listChangelog(jira.store.getIssue(keys[0]!)!.id)).toHaveLength(0);
+
+    const removed = await call(jira, app, 'POST', '/bulk/issues/fields', edit(keys.slice(0, 2), 'REMOVE'));
+    expect(removed.status).toBe(201);
+    expect(jira.store.getIssue(keys[1]!)!.labels).toEqual([]);
+
+    const over = await call(jira, app, 'POST', '/bulk/issues/fields', edit([...keys, 'OL-9999'], 'ADD'));
+    expect(over.status).toBe(400);
+    expect(over.json.errors[0].message).toMatch(/at most 1000 issues/);
+  });
+
+  it('needs the global Make bulk changes permission, and reports issues the caller may not edit as failed', async () => {
+    const { jira } = aWorld();
+    const mine = jira.store.createIssue(anIssue()).key;
+    const other = jira.store.createIssue(anIssue({ projectKey: 'OTHER' })).key;
+    jira.store.grant('OTHER', 'acc-member', ['BROWSE_PROJECTS']);
+    // A person without the global permission is refused outright; the app holds it on a new site.
+    const refused = await call(jira, member, 'POST', '/bulk/issues/fields', edit([mine], 'ADD'));
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors[0].message).toMatch(/bulk changes/);
+    expect(jira.store.getIssue(mine)!.labels).toEqual([]);
+    const mayBulk = await call(jira, app, 'GET', '/mypermissions?permissions=BULK_CHANGE');
+    expect(mayBulk.json.permissions.BULK_CHANGE).toMatchObject({ type: 'GLOBAL', havePermission: true });
+
+    jira.store.setGlobal('acc-member', 'BULK_CHANGE', true);
+    const res = await call(jira, member, 'POST', '/bulk/issues/fields', edit([mine, other, 'OL-404'], 'ADD'));
+    const task = (await call(jira, member, 'GET', `/bulk/queue/${res.json.taskId}`)).json;
+    expect(task.processedAccessibleIssues).toEqual([jira.store.getIssue(mine)!.id]);
+    expect(Object.keys(task.failedAccessibleIssues)).toEqual([String(jira.store.getIssue(other)!.id)]);
+    expect(task.invalidOrInaccessibleIssueCount).toBe(1);
+    expect(jira.store.getIssue(other)!.labels).toEqual([]);
+
+    jira.store.setGlobal(jira.appAccountId, 'BULK_CHANGE', false);
+    expect((await call(jira, app, 'POST', '/bulk/issues/fields', edit([mine], 'REMOVE'))).status).toBe(400);
+  });
+});
+
 describe('Jira emulator: permissions for four users', () => {
   it('answers reads by role: 404 for an outsider, the issue for everyone who may browse', async () => {
     const { jira } = aWorld();

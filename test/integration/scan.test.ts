@@ -292,6 +292,64 @@ describe('the zombie scan', () => {
     expect(writesIn(callsSince(again))).toBe(0);
   });
 
+  it('labels 1,200 newly flagged issues with two bulk edits and removes labels in bulk, no call per issue', async () => {
+    await settings({ flagActions: { label: 'zombie', comment: false } });
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 1200 }, () => idle()));
+    const mark = wb.jira.calls.length;
+    const first = await scan();
+    const calls = callsSince(mark);
+    expect(first.counters).toMatchObject({ issues: 1200, flagged: 1200, edits: 1200, errors: 0 });
+    expect(calls['POST /rest/api/3/bulk/issues/fields']).toBe(2);
+    expect(calls['GET /rest/api/3/mypermissions']).toBe(1);
+    expect(Object.keys(calls).filter((c) => c.startsWith('PUT /rest/api/3/issue/'))).toEqual([]);
+    expect(keys.every((k) => issueOf(k).labels.includes('zombie'))).toBe(true);
+    expect(keys.every((k) => lensOf(k).flag?.labelApplied)).toBe(true);
+    expect(first.notes).toEqual([]);
+
+    // Work resumes on 300 of them: their flags clear and one bulk edit takes the label off.
+    const now = new Date().toISOString();
+    for (const key of keys.slice(0, 300)) wb.jira.store.touch(issueOf(key).id, now);
+    const back = wb.jira.calls.length;
+    const second = await scan();
+    expect(second.counters).toMatchObject({ cleared: 300, errors: 0 });
+    expect(callsSince(back)['POST /rest/api/3/bulk/issues/fields']).toBe(1);
+    expect(keys.slice(0, 300).some((k) => issueOf(k).labels.includes('zombie'))).toBe(false);
+    expect(issueOf(keys[300]!).labels).toContain('zombie');
+  });
+
+  it('edits labels one issue at a time where the app may not make bulk changes, and says so', async () => {
+    await settings({ flagActions: { label: 'zombie', comment: false } });
+    wb.jira.store.setGlobal(wb.jira.appAccountId, 'BULK_CHANGE', false);
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 5 }, () => idle()));
+    const mark = wb.jira.calls.length;
+    const summary = await scan();
+    const calls = callsSince(mark);
+    expect(summary.counters).toMatchObject({ flagged: 5, edits: 5 });
+    expect(calls['POST /rest/api/3/bulk/issues/fields']).toBeUndefined();
+    expect(calls['PUT /rest/api/3/issue/{key}']).toBe(5);
+    expect(keys.every((k) => issueOf(k).labels.includes('zombie'))).toBe(true);
+    expect(summary.notes.join(' ')).toMatch(/one issue at a time: the app may not make bulk changes/);
+  });
+
+  it('goes on one issue at a time when Jira refuses the bulk edit it was allowed at the start', async () => {
+    await settings({ flagActions: { label: 'zombie', comment: false } });
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 5 }, () => idle()));
+    // Taken away between the permission check and the edit.
+    const ask = wb.jira.handle.bind(wb.jira);
+    wb.jira.handle = async (req) => {
+      const res = await ask(req);
+      if (req.path.includes('/mypermissions'))
+        wb.jira.store.setGlobal(wb.jira.appAccountId, 'BULK_CHANGE', false);
+      return res;
+    };
+    const summary = await scan();
+    expect(summary.counters).toMatchObject({ flagged: 5, edits: 5, errors: 0 });
+    expect(keys.every((k) => issueOf(k).labels.includes('zombie'))).toBe(true);
+    expect(summary.notes.join(' ')).toMatch(
+      /Jira refused the bulk edit \(You do not have the global permission/,
+    );
+  });
+
   it('stops on its budget, saves the cursor and resumes in a continuation, judging each issue once', async () => {
     // A clock that moves 1 s per reading against a 60 s budget: the run must stop mid-page and resume.
     let t = Date.now();

@@ -12,6 +12,7 @@ import {
   type Route,
   type RouteContext,
 } from './routes/common';
+import { bulkRoutes } from './routes/bulk';
 import { fieldRoutes } from './routes/fields';
 import { issueRoutes } from './routes/issues';
 import { permissionRoutes } from './routes/permissions';
@@ -52,6 +53,7 @@ const COLLECTION_KEYS = [
 
 /** More specific routes first: '/issue/bulkfetch' must win over '/issue/{issueIdOrKey}'. */
 const ROUTES: Route[] = [
+  ...bulkRoutes,
   ...searchRoutes,
   ...propertyRoutes,
   ...permissionRoutes,
@@ -101,7 +103,12 @@ export class JiraEmulator {
   validatorFunctions: ValidatorFunctionRunner | null = null;
   private readonly contract: ContractCheckerLike | null;
   private readonly now: () => Date;
-  private readonly state: EmulatorState = { snapshots: new Map(), tasks: new Map(), nextTaskId: 10000 };
+  private readonly state: EmulatorState = {
+    snapshots: new Map(),
+    tasks: new Map(),
+    bulkTasks: new Map(),
+    nextTaskId: 10000,
+  };
 
   constructor(db: WorkbenchDb, options: JiraEmulatorOptions = {}) {
     this.now = options.now ?? (() => new Date());
@@ -123,6 +130,8 @@ export class JiraEmulator {
         displayName: 'Outcome Lens',
         accountType: 'app',
       });
+      // A new site lets the app's account make bulk changes (a site admin can take it away: store.setGlobal).
+      this.store.setGlobal(this.appAccountId, 'BULK_CHANGE', true);
     }
   }
 
@@ -315,10 +324,13 @@ function returnedObjects(status: number, body: unknown): number {
   return 1;
 }
 
-/** Objects a write sends: the issues of a bulk body (POST /issue/properties/multi), or 1. */
+/**
+ * Objects a write sends: the issues of a bulk body (POST /issue/properties/multi, POST /bulk/issues/fields),
+ * or 1.
+ */
 function writtenObjects(body: unknown): number {
-  const issues =
-    typeof body === 'object' && body !== null ? (body as { issues?: unknown }).issues : undefined;
+  const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const issues = b.issues ?? b.selectedIssueIdsOrKeys;
   return Array.isArray(issues) ? Math.max(1, issues.length) : 1;
 }
 

@@ -16,6 +16,7 @@ import type {
   StoredUser,
   UserInput,
 } from './types';
+import { GLOBAL_PERMISSIONS } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jira_users (
@@ -224,7 +225,7 @@ export class JiraStore {
     return rows.map((r) => ({ id: r.id, key: r.key, name: r.name, leadAccountId: r.lead_account_id }));
   }
 
-  /** Grants project permissions; 'ADMINISTER' is global (site admin) and ignores the project. */
+  /** Grants project permissions; global ones ('ADMINISTER', 'BULK_CHANGE') ignore the project. */
   grant(projectKey: string, accountId: string, permissions: readonly JiraPermission[]): void {
     const project = this.requireProject(projectKey);
     const insert = this.db.prepare(
@@ -234,7 +235,7 @@ export class JiraStore {
       'INSERT OR IGNORE INTO jira_global_grants (account_id, permission) VALUES (?, ?)',
     );
     for (const permission of permissions) {
-      if (permission === 'ADMINISTER') insertGlobal.run(accountId, permission);
+      if (GLOBAL_PERMISSIONS.includes(permission)) insertGlobal.run(accountId, permission);
       else insert.run(project.id, accountId, permission);
     }
   }
@@ -245,6 +246,18 @@ export class JiraStore {
       'DELETE FROM jira_grants WHERE project_id = ? AND account_id = ? AND permission = ?',
     );
     for (const permission of permissions) del.run(project.id, accountId, permission);
+  }
+
+  /** Grants or takes away a global permission (Administer Jira, Make bulk changes). */
+  setGlobal(accountId: string, permission: JiraPermission, held: boolean): void {
+    if (!GLOBAL_PERMISSIONS.includes(permission)) throw new Error(`${permission} is not a global permission`);
+    this.db
+      .prepare(
+        held
+          ? 'INSERT OR IGNORE INTO jira_global_grants (account_id, permission) VALUES (?, ?)'
+          : 'DELETE FROM jira_global_grants WHERE account_id = ? AND permission = ?',
+      )
+      .run(accountId, permission);
   }
 
   hasGlobal(accountId: string, permission: JiraPermission): boolean {

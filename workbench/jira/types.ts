@@ -29,7 +29,11 @@ export type JiraPermission =
   | 'TRANSITION_ISSUES'
   | 'ADD_COMMENTS'
   | 'RESOLVE_ISSUES'
-  | 'ADMINISTER';
+  | 'ADMINISTER'
+  | 'BULK_CHANGE';
+
+/** Site-wide permissions (Jira's global permissions): held by an account, not per project. */
+export const GLOBAL_PERMISSIONS: readonly JiraPermission[] = ['ADMINISTER', 'BULK_CHANGE'];
 
 export const PROJECT_PERMISSIONS: readonly JiraPermission[] = [
   'BROWSE_PROJECTS',

@@ -39,6 +39,8 @@ export interface RouteContext {
 export interface EmulatorState {
   snapshots: Map<string, { ids: number[]; createdAt: number }>;
   tasks: Map<string, Record<string, unknown>>;
+  /** Bulk edit tasks (GET /bulk/queue/{taskId}), apart from the async tasks of GET /task/{taskId}. */
+  bulkTasks: Map<string, Record<string, unknown>>;
   nextTaskId: number;
 }
 

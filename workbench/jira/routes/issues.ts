@@ -100,7 +100,7 @@ function applyLabelOps(labels: string[], ops: unknown): string[] {
   return result;
 }
 
-function checkLabels(value: unknown): string[] {
+export function checkLabels(value: unknown): string[] {
   if (
     !Array.isArray(value) ||
     value.some((v) => typeof v !== 'string' || v === '' || /\s/.test(v) || v.length > 255)

@@ -1,4 +1,4 @@
-import { PROJECT_PERMISSIONS, type JiraPermission } from '../types';
+import { GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS, type JiraPermission } from '../types';
 import {
   JiraHttpError,
   accountHas,
@@ -19,8 +19,10 @@ const NAMES: Record<string, string> = {
   ADD_COMMENTS: 'Add Comments',
   RESOLVE_ISSUES: 'Resolve Issues',
   ADMINISTER: 'Administer Jira',
+  BULK_CHANGE: 'Make bulk changes',
 };
-const KNOWN = new Set<string>([...PROJECT_PERMISSIONS, 'ADMINISTER']);
+const KNOWN_IDS: readonly string[] = [...PROJECT_PERMISSIONS, ...GLOBAL_PERMISSIONS];
+const KNOWN = new Set<string>(KNOWN_IDS);
 
 /** GET /mypermissions: the caller's permissions, in a project or issue context when one is given. */
 function myPermissions(ctx: RouteContext) {
@@ -55,6 +57,8 @@ function myPermissions(ctx: RouteContext) {
     let have: boolean;
     if (key === 'ADMINISTER')
       have = accountId === ctx.appAccountId || ctx.store.hasGlobal(accountId, 'ADMINISTER');
+    // Bulk change is granted to groups by a site admin, the app's account included: only a grant holds it.
+    else if (key === 'BULK_CHANGE') have = ctx.store.hasGlobal(accountId, 'BULK_CHANGE');
     else if (projectId !== null)
       have = accountHas(ctx.store, ctx.appAccountId, accountId, projectId, key as JiraPermission);
     else {
@@ -65,10 +69,10 @@ function myPermissions(ctx: RouteContext) {
         ctx.store.projectsWith(accountId, key as JiraPermission).length > 0;
     }
     permissions[key] = {
-      id: String(PROJECT_PERMISSIONS.indexOf(key as JiraPermission) + 10),
+      id: String(KNOWN_IDS.indexOf(key) + 10),
       key,
       name: NAMES[key],
-      type: key === 'ADMINISTER' ? 'GLOBAL' : 'PROJECT',
+      type: GLOBAL_PERMISSIONS.includes(key as JiraPermission) ? 'GLOBAL' : 'PROJECT',
       description: '',
       havePermission: have,
     };
@@ -133,7 +137,9 @@ function bulkCheck(ctx: RouteContext) {
   });
   const globalGranted = (globals as unknown[]).filter(
     (g) =>
-      g === 'ADMINISTER' && (accountId === ctx.appAccountId || ctx.store.hasGlobal(accountId, 'ADMINISTER')),
+      (g === 'ADMINISTER' &&
+        (accountId === ctx.appAccountId || ctx.store.hasGlobal(accountId, 'ADMINISTER'))) ||
+      (g === 'BULK_CHANGE' && ctx.store.hasGlobal(accountId, 'BULK_CHANGE')),
   );
   return json(200, { globalPermissions: globalGranted, projectPermissions: result });
 }
