@@ -3,7 +3,7 @@
  * (src/resolvers/issue-panel.ts) and by the Custom UI (static/issue-panel), so both sides check the same shapes.
  * Imports only zod and pure domain modules: it must bundle for the browser.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AdfNode } from '../domain/plain-text';
 import { issueLensDraftSchema, type IssueLensDraft, type OutcomeStatus } from '../domain/schemas';
 import type { Settings } from '../domain/settings';

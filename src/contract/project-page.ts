@@ -3,7 +3,7 @@
  * answer types. Imported by src/resolvers/project-page.ts and by static/outcome-map, so both check the same
  * shapes. Imports only zod and pure domain modules: it must bundle for the browser.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BacklogHealth, HealthExample, HealthMovement } from '../domain/backlog-health';
 import {
   killCriteriaSchema,

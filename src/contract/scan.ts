@@ -2,7 +2,7 @@
  * The zombie scan as the project page sees it: run summaries kept in app storage, and the "Scan now" payload.
  * Shared by the backend (src/scan) and the UI (static/), so both read the same shapes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How a run was started. */
 /** What started a run: the daily schedule, "Scan now" on the project page, or the app's installation. */

@@ -2,7 +2,7 @@
  * The project settings page's contract: resolver keys, payload schemas and answer types, shared by
  * src/resolvers/settings.ts and static/settings. Only zod and pure domain modules.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { settingsSchema, weightsTotalError, type Settings } from '../domain/settings';
 
 export const SETTINGS_RESOLVERS = {

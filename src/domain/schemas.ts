@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The shapes of everything a product owner writes, with field-level messages a person can act on.

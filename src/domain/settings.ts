@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Project settings: every default lives here and nowhere else. Stored settings are partial (only what an

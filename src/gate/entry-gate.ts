@@ -7,7 +7,7 @@
  * is re-read from the property and scored again with the project's settings and outcomes from app storage, which
  * only the app can write.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { assessIssue } from '../domain/assess-issue';
 import { ISSUE_PROPERTY_KEY, draftOf, hasHypothesis, readLens } from '../domain/issue-lens';
 import { JiraClient } from '../jira/client';

@@ -3,7 +3,7 @@
  * (customfield_10020 and customfield_10016 are only the usual ones on Cloud). The app reads them under the ids
  * the site's field list gives, asked once per scan run or page request, never per issue or per page.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JiraClient } from './client';
 import { sprintSchema, type JiraField, type JiraIssue, type JiraSprint } from './schemas';
 

@@ -3,7 +3,7 @@
  * fields may be absent, so a field Jira adds tomorrow never breaks a scan. Only what the app relies on is
  * required.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const adfOrText = z.union([z.string(), z.looseObject({ type: z.string() }), z.null()]);
 

@@ -1,5 +1,5 @@
 import type Resolver from '@forge/resolver';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Answer } from '../contract/answer';
 import { fieldErrors } from '../domain/schemas';
 import { NotAuthorizedError, ValidationError, toErrorAnswer } from '../errors';

@@ -1,6 +1,6 @@
 /** The scan's queue: one event per project run, and one per continuation of it. */
 import { Queue } from '@forge/events';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Queue key in manifest.yml (consumer outcome-lens-scan-consumer). */
 export const SCAN_QUEUE = 'outcome-lens-scan';

@@ -4,6 +4,6 @@
  * is a violation report on every page. Jitless zod never probes. Each surface imports this module first, so the
  * setting is in place before any schema runs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 z.config({ jitless: true });
