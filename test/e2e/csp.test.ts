@@ -1,13 +1,23 @@
 /**
  * Every Custom UI surface boots under the Content-Security-Policy Forge serves (built by `@forge/csp` from
  * manifest.yml, sent by the workbench with each resource) without a single `securitypolicyviolation`, in both
- * themes, and its stylesheet really applies: an inline `<style>`, a `new Function` probe or a style attribute
- * the policy blocks shows up here as a violation, and a page left unstyled fails the style checks.
+ * themes, and its stylesheet really applies: a `new Function` probe or a style the policy blocks shows up here
+ * as a violation, and a page left unstyled fails the style checks.
+ *
+ * Atlaskit's styles: most of its CSS is extracted (`*.compiled.css`, bundled into main.css, allowed by
+ * style-src 'self'), but its Emotion-styled parts (the date picker's calendar, for one) add a `<style>` to the
+ * head at run time and insert their rules into it. Forge blocks that unless the manifest declares
+ * `permissions.content.styles: ['unsafe-inline']`, which manifest.yml does; the last block runs the same
+ * surfaces under a copy of the manifest without it and sees the runtime styles blocked.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { buildSurface } from '../../scripts/build-static';
 import { seedDemo } from '../../workbench/seed/demo';
+import { ROOT_DIR } from '../../workbench/app';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
 jest.setTimeout(120_000);
@@ -25,18 +35,21 @@ const violations: Violation[] = [];
 /** Custom UI resources the browser fetched, with their CSP header (null when missing). */
 const resources: Array<{ url: string; csp: string | null }> = [];
 
-beforeAll(async () => {
-  await Promise.all(['issue-panel', 'outcome-map', 'settings'].map((s) => buildSurface(s)));
-  wb = await startBrowserWorkbench({ seed: (app) => seedDemo(app, new Date()) });
-  const row = wb.app.jira.store.db.prepare('SELECT key FROM jira_issues ORDER BY id LIMIT 1').get() as
+/** A browser workbench over the demo backlog that reports every CSP violation of every frame into `violations`. */
+async function startWatched(manifestFile?: string): Promise<BrowserWorkbench> {
+  const started = await startBrowserWorkbench({
+    seed: (app) => seedDemo(app, new Date()),
+    ...(manifestFile ? { manifestFile } : {}),
+  });
+  const row = started.app.jira.store.db.prepare('SELECT key FROM jira_issues ORDER BY id LIMIT 1').get() as
     { key: string } | undefined;
   if (!row) throw new Error('The demo backlog has no issue');
   issueKey = row.key;
   // Reported from every frame (host pages and surface iframes), from before the first script of a document.
-  await wb.context.exposeBinding('__olReportCspViolation', (_source, v: Violation) => {
+  await started.context.exposeBinding('__olReportCspViolation', (_source, v: Violation) => {
     violations.push(v);
   });
-  await wb.context.addInitScript(() => {
+  await started.context.addInitScript(() => {
     const report = (window as unknown as { __olReportCspViolation: (v: unknown) => Promise<void> })
       .__olReportCspViolation;
     document.addEventListener(
@@ -51,12 +64,16 @@ beforeAll(async () => {
       true,
     );
   });
-  wb.context.on('response', (response) => {
+  started.context.on('response', (response) => {
     if (new URL(response.url()).pathname.startsWith('/static/'))
       resources.push({ url: response.url(), csp: response.headers()['content-security-policy'] ?? null });
   });
+  return started;
+}
+
+beforeAll(async () => {
+  await Promise.all(['issue-panel', 'outcome-map', 'settings'].map((s) => buildSurface(s)));
 });
-afterAll(async () => wb?.close());
 
 /** The workbench's console line per CSP report it receives (kept quiet here; the control test reads it). */
 const reported = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -145,70 +162,163 @@ function lookOf(frame: Frame) {
   });
 }
 
-describe.each(['light', 'dark'] as const)('in the %s theme', (colorMode) => {
-  it.each(SURFACES.map((s) => [s.name, s] as const))(
-    'the %s boots with no CSP violation and its stylesheet applied',
-    async (_name, surface) => {
-      violations.length = 0;
-      resources.length = 0;
-      const { page, frame } = await openSurface(surface, colorMode);
+/** A style added the way Emotion adds Atlaskit's: a `<style>` in the head, its rule inserted through CSSOM. */
+function addRuntimeStyle(frame: Frame) {
+  return frame.evaluate(() => {
+    const style = document.createElement('style');
+    style.setAttribute('data-emotion', 'css');
+    document.head.appendChild(style);
+    let inserted = false;
+    try {
+      style.sheet?.insertRule('.ol-root { outline: 3px solid rgb(255, 0, 0); }', 0);
+      inserted = Boolean(style.sheet);
+    } catch {
+      // A blocked <style> has no sheet to insert into.
+    }
+    const root = document.querySelector('.ol-root');
+    return {
+      inserted,
+      rules: style.sheet?.cssRules.length ?? 0,
+      outline: root ? getComputedStyle(root).outlineColor : null,
+    };
+  });
+}
 
-      // The theme arrives from the host page by message: let the look settle, then hold it to the rules.
+/** The computed look of the settings page's Save button, and the token values it should show. */
+function saveButtonLook(frame: Frame) {
+  return frame.getByRole('button', { name: 'Save settings' }).evaluate((button) => {
+    const resolve = (property: 'color' | 'backgroundColor', variable: string): string => {
+      const probe = document.createElement('span');
+      probe.style[property] = `var(${variable})`;
+      document.body.appendChild(probe);
+      const value = getComputedStyle(probe)[property];
+      probe.remove();
+      return value;
+    };
+    const look = getComputedStyle(button);
+    return {
+      background: look.backgroundColor,
+      color: look.color,
+      height: look.height,
+      cursor: look.cursor,
+      brandBold: resolve('backgroundColor', '--ds-background-brand-bold'),
+      textInverse: resolve('color', '--ds-text-inverse'),
+    };
+  });
+}
+
+describe("under the app's manifest (permissions.content.styles: ['unsafe-inline'])", () => {
+  beforeAll(async () => {
+    wb = await startWatched();
+  });
+  afterAll(async () => wb?.close());
+
+  describe.each(['light', 'dark'] as const)('in the %s theme', (colorMode) => {
+    it.each(SURFACES.map((s) => [s.name, s] as const))(
+      'the %s boots with no CSP violation and its stylesheet applied',
+      async (_name, surface) => {
+        violations.length = 0;
+        resources.length = 0;
+        const { page, frame } = await openSurface(surface, colorMode);
+
+        // The theme arrives from the host page by message: let the look settle, then hold it to the rules.
+        const look = await eventually(async () => {
+          const now = await lookOf(frame);
+          expect(now.colorMode).toBe(colorMode);
+          expect(now.rootPadding).toMatch(/^8px 4px 16px/);
+          expect(now.fontFamily).toMatch(/Segoe UI/);
+          // The page colour is the theme's surface token, through our `var(--ds-surface, …)`.
+          expect(now.background).toBe(now.surfaceColor);
+          if (colorMode === 'dark') expect(now.background).not.toBe('rgb(255, 255, 255)');
+          return now;
+        });
+        // Bar widths are style attributes React sets through CSSOM, which style-src does not govern.
+        if (surface.styledByReact) expect(look.styled).toBeGreaterThan(0);
+
+        // Every Custom UI resource (index.html, main.js, main.css) came with the policy.
+        const fetched = new Set(resources.map((r) => path.basename(new URL(r.url).pathname)));
+        expect(['index.html', 'main.js', 'main.css'].filter((f) => !fetched.has(f))).toEqual([]);
+        expect(resources.filter((r) => !r.csp).map((r) => r.url)).toEqual([]);
+        expect(violations).toEqual([]);
+        await page.close();
+      },
+    );
+
+    it("shows Atlaskit's primary button in the theme's tokens on the settings page", async () => {
+      const { page, frame } = await openSurface(SURFACES[SURFACES.length - 1]!, colorMode);
       const look = await eventually(async () => {
-        const now = await lookOf(frame);
-        expect(now.colorMode).toBe(colorMode);
-        expect(now.rootPadding).toMatch(/^8px 4px 16px/);
-        expect(now.fontFamily).toMatch(/Segoe UI/);
-        // The page colour is the theme's surface token, through our `var(--ds-surface, …)`.
-        expect(now.background).toBe(now.surfaceColor);
-        if (colorMode === 'dark') expect(now.background).not.toBe('rgb(255, 255, 255)');
+        const now = await saveButtonLook(frame);
+        // Atlaskit's primary appearance: the brand colour token behind inverse text, 2rem high on a 16px root.
+        expect(now.background).toBe(now.brandBold);
+        expect(now.color).toBe(now.textInverse);
         return now;
       });
-      // Bar widths are style attributes React sets through CSSOM, which style-src does not govern.
-      if (surface.styledByReact) expect(look.styled).toBeGreaterThan(0);
-
-      // Every Custom UI resource (index.html, main.js, main.css) came with the policy.
-      const fetched = new Set(resources.map((r) => path.basename(new URL(r.url).pathname)));
-      expect(['index.html', 'main.js', 'main.css'].filter((f) => !fetched.has(f))).toEqual([]);
-      expect(resources.filter((r) => !r.csp).map((r) => r.url)).toEqual([]);
-      expect(violations).toEqual([]);
+      expect(look.height).toBe('32px');
+      expect(look.cursor).toBe('pointer');
+      expect(look.background).not.toBe('rgba(0, 0, 0, 0)');
       await page.close();
-    },
-  );
-});
-
-it('sees a violation when a surface breaks the policy: an inline <style>, and a string run as code', async () => {
-  violations.length = 0;
-  const { page, frame } = await openSurface(SURFACES[0]!, 'light');
-  expect(violations).toEqual([]);
-  reported.mockClear();
-  const rules = await frame.evaluate(() => {
-    const style = document.createElement('style');
-    style.textContent = 'body { outline: 3px solid red; }';
-    document.head.appendChild(style);
-    // A timer given a string is eval, as zod's `new Function` probe is (the test's own evaluate is exempt).
-    (setTimeout as (code: string, ms: number) => number)('window.__olEvalRan = true', 0);
-    return style.sheet?.cssRules.length ?? 0;
+    });
   });
-  // The sheet stays empty and the string never runs: what a real site did to the old styles.ts and zod's JIT.
-  expect(rules).toBe(0);
-  await eventually(() =>
-    expect(violations.map((v) => `${v.directive} ${v.blocked}`).sort()).toEqual([
-      'script-src eval',
-      'style-src-elem inline',
-    ]),
-  );
-  expect(await frame.evaluate(() => (window as unknown as { __olEvalRan?: boolean }).__olEvalRan)).toBe(
-    undefined,
-  );
-  // The browser also reported both to the policy's report-uri, where the workbench says them on the console.
-  await eventually(() =>
-    expect(reported.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('CSP blocked'))).toEqual(
-      expect.arrayContaining([
-        expect.stringContaining('CSP blocked inline (style-src-elem)'),
+
+  it('lets a style added at run time apply, as Atlaskit adds them, and still runs no string as code', async () => {
+    violations.length = 0;
+    const { page, frame } = await openSurface(SURFACES[0]!, 'light');
+    expect(violations).toEqual([]);
+    reported.mockClear();
+    expect(await addRuntimeStyle(frame)).toEqual({ inserted: true, rules: 1, outline: 'rgb(255, 0, 0)' });
+    // A timer given a string is eval, as zod's `new Function` probe is (the test's own evaluate is exempt).
+    await frame.evaluate(() =>
+      (setTimeout as (code: string, ms: number) => number)('window.__olEvalRan = true', 0),
+    );
+    await eventually(() =>
+      expect(violations.map((v) => `${v.directive} ${v.blocked}`)).toEqual(['script-src eval']),
+    );
+    expect(await frame.evaluate(() => (window as unknown as { __olEvalRan?: boolean }).__olEvalRan)).toBe(
+      undefined,
+    );
+    // The browser also reported it to the policy's report-uri, where the workbench says it on the console.
+    await eventually(() =>
+      expect(reported.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('CSP blocked'))).toEqual([
         expect.stringContaining('CSP blocked eval (script-src)'),
       ]),
-    ),
-  );
-  await page.close();
+    );
+    await page.close();
+  });
+});
+
+describe('under a copy of the manifest without permissions.content', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csp-undeclared-'));
+    const manifest = parseYaml(fs.readFileSync(path.join(ROOT_DIR, 'manifest.yml'), 'utf8')) as {
+      permissions: { content?: unknown };
+    };
+    expect(manifest.permissions.content).toEqual({ styles: ['unsafe-inline'] });
+    delete manifest.permissions.content;
+    const manifestFile = path.join(dir, 'manifest.yml');
+    fs.writeFileSync(manifestFile, stringifyYaml(manifest));
+    wb = await startWatched(manifestFile);
+  });
+  afterAll(async () => {
+    await wb?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("blocks a style added at run time, as it would block Atlaskit's, and reports it", async () => {
+    violations.length = 0;
+    const { page, frame } = await openSurface(SURFACES[0]!, 'light');
+    reported.mockClear();
+    const added = await addRuntimeStyle(frame);
+    // No sheet to insert into, no rule, and the outline never shows: what Atlaskit's Emotion styles would meet.
+    expect(added).toEqual({ inserted: false, rules: 0, outline: expect.not.stringMatching('255, 0, 0') });
+    await eventually(() =>
+      expect(violations.map((v) => `${v.directive} ${v.blocked}`)).toEqual(['style-src-elem inline']),
+    );
+    await eventually(() =>
+      expect(reported.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('CSP blocked'))).toEqual([
+        expect.stringContaining('CSP blocked inline (style-src-elem)'),
+      ]),
+    );
+    await page.close();
+  });
 });

@@ -109,12 +109,13 @@ describe('the Custom UI CSP', () => {
     });
   });
 
-  it("keeps style-src strict and script-src without eval for the app's own manifest", async () => {
+  it("allows inline styles for the app's own manifest, which declares them for Atlaskit, and keeps script-src strict", async () => {
     const { policy, url } = await withWorkbench(asIs, async ({ server }) => ({
       policy: await cspOf(server),
       url: server.url,
     }));
-    expect(directive(policy, 'style-src')).not.toContain("'unsafe-inline'");
+    // manifest.yml declares permissions.content.styles: ['unsafe-inline'] (Atlaskit adds <style> at run time).
+    expect(directive(policy, 'style-src')).toContain("'unsafe-inline'");
     expect(directive(policy, 'script-src')).not.toContain("'unsafe-eval'");
     expect(directive(policy, 'script-src')).not.toContain("'unsafe-inline'");
     // Forge hashes the inline scripts of the resource's index.html into script-src, and only those.
@@ -124,15 +125,15 @@ describe('the Custom UI CSP', () => {
     expect(directive(policy, 'report-uri')).toEqual([`${url}${CSP_REPORT_PATH}`]);
   });
 
-  it("allows inline styles once the manifest declares permissions.content.styles: ['unsafe-inline']", async () => {
-    const declare = (p: Permissions): void => {
-      p.content = { styles: ['unsafe-inline'] };
+  it('keeps style-src strict once the manifest no longer declares permissions.content.styles', async () => {
+    const undeclare = (p: Permissions): void => {
+      delete p.content;
     };
-    await withWorkbench(declare, async ({ app, server }) => {
+    await withWorkbench(undeclare, async ({ app, server }) => {
       const policy = await cspOf(server);
+      expect(manifestPermissions(app).content).toBeUndefined();
       expect(policy).toBe(forgePolicy(manifestPermissions(app), server.url));
-      expect(directive(policy, 'style-src')).toContain("'unsafe-inline'");
-      // Only style-src changes: scripts stay as strict as before.
+      expect(directive(policy, 'style-src')).not.toContain("'unsafe-inline'");
       expect(directive(policy, 'script-src')).not.toContain("'unsafe-inline'");
     });
   });

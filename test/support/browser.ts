@@ -40,6 +40,8 @@ export interface BrowserWorkbenchOptions {
   /** Folder holding static/<surface>/build; defaults to the repository's static/. */
   staticDir?: string;
   colorMode?: 'light' | 'dark';
+  /** Another manifest.yml (e.g. one without `permissions.content`): the CSP and modules come from it. */
+  manifestFile?: string;
 }
 
 export interface AxeViolation {
@@ -55,7 +57,11 @@ export interface BrowserWorkbench {
   /** A persistent context over a fresh user-data dir: the browser itself. */
   context: BrowserContext;
   /** Opens `path` acting as `user` (adds ?user=) and waits for the page's load event. */
-  openAs(user: string, path: string, options?: { colorMode?: 'light' | 'dark' }): Promise<Page>;
+  openAs(
+    user: string,
+    path: string,
+    options?: { colorMode?: 'light' | 'dark'; viewport?: { width: number; height: number } },
+  ): Promise<Page>;
   /** The first surface iframe of the page (the issue panel on /browse pages), once its document has loaded. */
   panelFrame(page: Page, selector?: string): Promise<Frame>;
   /** Runs axe-core in a page or frame; returns the violations. */
@@ -77,6 +83,7 @@ export async function startBrowserWorkbench(
   const app = createWorkbenchApp({
     dataFile: options.dataFile ?? ':memory:',
     ...(options.now ? { now: options.now } : {}),
+    ...(options.manifestFile ? { manifestFile: options.manifestFile } : {}),
   });
   let server: WorkbenchServer | undefined;
   let context: BrowserContext | undefined;
@@ -116,6 +123,7 @@ export async function startBrowserWorkbench(
       url.searchParams.set('user', user);
       if (opts.colorMode) url.searchParams.set('theme', opts.colorMode);
       const page = await ctx.newPage();
+      if (opts.viewport) await page.setViewportSize(opts.viewport);
       await page.goto(url.href, { waitUntil: 'load' });
       return page;
     },
