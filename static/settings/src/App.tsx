@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import { useEffect, useState } from 'react';
 import { FLAGGED_JQL, SETTINGS_RESOLVERS as R, type SettingsData } from '../../../src/contract/settings';
 import { fieldErrors } from '../../../src/domain/schemas';
@@ -383,12 +384,12 @@ export function App() {
         </fieldset>
         {!ro ? (
           <div className="ol-actions">
-            <button type="submit" className="ol-btn ol-btn-primary" disabled={busy}>
+            <Button type="submit" appearance="primary" isDisabled={busy}>
               Save settings
-            </button>
-            <button type="button" className="ol-btn" disabled={busy} onClick={() => setConfirmReset(true)}>
+            </Button>
+            <Button isDisabled={busy} onClick={() => setConfirmReset(true)}>
               Reset to defaults
-            </button>
+            </Button>
             <span className="ol-muted" data-testid="settings-version">
               {savedHistory(data)}
             </span>
