@@ -382,6 +382,56 @@ export function scanDatesFor(asOf: Date, lookbackMonths: number, stepMonths: num
   return dates.reverse();
 }
 
+/**
+ * Every idle limit the settings page can preview: each day up to a year, then every 15 days to two years. The
+ * admin types any value; the figures beside it are this grid's row for it (rows for the proposal and the current
+ * value are always added by calibrateProject).
+ */
+export function previewCandidates(): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= 365; d++) out.push(d);
+  for (let d = 375; d <= 730; d += 15) out.push(d);
+  return out;
+}
+
+/**
+ * The moments the replay measures idle time at: each scan date and the calibration date itself, ascending.
+ * `compactHistory` keeps what the replay reads at exactly these moments.
+ */
+export function replayMoments(
+  asOf: Date,
+  options: Pick<CalibrationOptions, 'lookbackMonths' | 'stepMonths'> = {},
+): number[] {
+  return [
+    ...scanDatesFor(asOf, options.lookbackMonths ?? 24, options.stepMonths ?? 3).map((d) => d.getTime()),
+    asOf.getTime(),
+  ];
+}
+
+/**
+ * The same history with only the activity the replay can see: idle time is read at a few moments (scan dates
+ * and the calibration date), and at each only the latest activity before it counts. So of each stretch between
+ * two such moments the latest activity is kept, and none after the last. The replay of the compacted history is
+ * the replay of the full one; a long-lived issue with hundreds of comments keeps at most one entry a moment.
+ */
+export function compactHistory(issue: HistoryIssue, moments: readonly number[]): HistoryIssue {
+  const bounds = [...moments].sort((a, b) => a - b);
+  const latest = new Map<number, { ms: number; iso: string }>();
+  for (const iso of issue.activity) {
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms)) continue;
+    const slot = bounds.findIndex((b) => ms <= b);
+    if (slot < 0) continue;
+    const kept = latest.get(slot);
+    if (!kept || ms > kept.ms) latest.set(slot, { ms, iso });
+  }
+  return {
+    ...issue,
+    activity: [...latest.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v.iso),
+    resolutionChanges: issue.resolutionChanges.map((c) => ({ ...c })),
+  };
+}
+
 /** Nearest-rank percentile (p in 0-1) of a non-empty list. */
 export function percentileOf(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;

@@ -18,7 +18,19 @@ const moment = (v: unknown): string | null => {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 };
 
-export function historyFromRestIssue(raw: unknown): HistoryIssue | null {
+export interface HistoryReadOptions {
+  /**
+   * An account whose changes and comments are not activity: the app's own (a zombie label or comment must not
+   * reset the idle clock it measures). Jira's `updated` then no longer counts either, since the app's edits
+   * bump it too.
+   */
+  ignoreAuthor?: string | null;
+}
+
+const authorOf = (v: unknown): string | null =>
+  isObj(v) && isObj(v.author) ? (text(v.author.accountId) ?? text(v.author.name)) : null;
+
+export function historyFromRestIssue(raw: unknown, options: HistoryReadOptions = {}): HistoryIssue | null {
   if (!isObj(raw) || !isObj(raw.fields)) return null;
   const key = text(raw.key);
   const match = key ? /^([A-Z][A-Z0-9_]*)-\d+$/.exec(key) : null;
@@ -35,11 +47,15 @@ export function historyFromRestIssue(raw: unknown): HistoryIssue | null {
       ? (changelog.values as unknown[])
       : [];
   let lastStatusChange: string | null = null;
+  const ignored = options.ignoreAuthor ?? null;
+  let ignoredAny = false;
   for (const h of histories) {
     if (!isObj(h)) continue;
     const at = moment(h.created);
     if (!at) continue;
-    activity.push(at);
+    const byIgnored = ignored !== null && authorOf(h) === ignored;
+    if (byIgnored) ignoredAny = true;
+    else activity.push(at);
     for (const item of Array.isArray(h.items) ? (h.items as unknown[]) : []) {
       if (!isObj(item)) continue;
       const field = text(item.fieldId) ?? text(item.field)?.toLowerCase();
@@ -57,10 +73,12 @@ export function historyFromRestIssue(raw: unknown): HistoryIssue | null {
       : [];
   for (const c of comments) {
     const at = isObj(c) ? moment(c.created) : null;
-    if (at) activity.push(at);
+    if (!at) continue;
+    if (ignored !== null && authorOf(c) === ignored) ignoredAny = true;
+    else activity.push(at);
   }
   const updated = moment(fields.updated);
-  if (updated) activity.push(updated);
+  if (updated && !ignoredAny) activity.push(updated);
 
   // The changelog can be cut short (Jira returns at most 100 histories inline): the fields have the last word.
   changes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));

@@ -1,6 +1,9 @@
 import {
   calibrateProject,
   calibrateProjects,
+  compactHistory,
+  previewCandidates,
+  replayMoments,
   percentileOf,
   proposeResolutionMapping,
   scanDatesFor,
@@ -299,5 +302,85 @@ describe('history from a REST issue', () => {
     expect(historyFromRestIssue({ key: 'nope', fields: { created: '2014-01-01' } })).toBeNull();
     expect(historyFromRestIssue({ key: 'CB-1', fields: {} })).toBeNull();
     expect(historyFromRestIssue('x')).toBeNull();
+  });
+
+  it("leaves out the app's own changes and comments, and then Jira's updated too", () => {
+    const app = { accountId: 'outcome-lens-app' };
+    const person = { accountId: 'acc-1' };
+    const issue = rest(
+      {
+        updated: '2014-04-01T00:00:00.000+0000',
+        comment: {
+          comments: [
+            { created: '2014-01-05T10:00:00.000+0000', author: person },
+            { created: '2014-04-01T00:00:00.000+0000', author: app },
+          ],
+        },
+      },
+      [
+        { created: '2014-02-01T10:00:00.000+0000', author: person, items: [{ field: 'summary' }] },
+        { created: '2014-03-20T10:00:00.000+0000', author: app, items: [{ field: 'labels' }] },
+      ],
+    );
+    expect(historyFromRestIssue(issue, { ignoreAuthor: app.accountId })?.activity).toEqual([
+      '2014-02-01T10:00:00.000Z',
+      '2014-01-05T10:00:00.000Z',
+    ]);
+    // Without an author to ignore, every moment counts, as the CLI reads an export.
+    expect(historyFromRestIssue(issue)?.activity).toHaveLength(5);
+  });
+});
+
+describe('compacted history', () => {
+  it('keeps at most one activity a replay moment, and replays exactly like the full history', () => {
+    const asOf = new Date('2026-11-01T00:00:00Z');
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const start = asOf.getTime() - 900 * DAY;
+    const issues: HistoryIssue[] = [];
+    for (let i = 1; i <= 600; i++) {
+      const created = start + random() * 880 * DAY;
+      const fate = random();
+      const closed = created + (5 + random() * 500) * DAY;
+      issues.push({
+        key: `C-${i}`,
+        projectKey: 'C',
+        issueType: i % 3 === 0 ? 'Bug' : 'Story',
+        created: iso(created),
+        activity: Array.from({ length: Math.floor(random() * 40) }, () =>
+          iso(created + random() * 900 * DAY),
+        ),
+        resolutionChanges:
+          fate < 0.7 && closed < asOf.getTime()
+            ? [{ at: iso(closed), to: fate < 0.5 ? 'Fixed' : "Won't Fix" }]
+            : [],
+      });
+    }
+    const moments = replayMoments(asOf);
+    expect(moments).toHaveLength(9);
+    const compacted = issues.map((issue) => compactHistory(issue, moments));
+    expect(Math.max(...compacted.map((c) => c.activity.length))).toBeLessThanOrEqual(9);
+    expect(compacted.reduce((n, c) => n + c.activity.length, 0)).toBeLessThan(
+      issues.reduce((n, c) => n + c.activity.length, 0) / 2,
+    );
+    const options = {
+      asOf,
+      mapping: MAPPING,
+      currentIdleDays: 60,
+      minDelivered: 50,
+      candidates: previewCandidates(),
+    };
+    const full = calibrateProject('C', issues, options);
+    expect(full.thresholds.idleDays).not.toBeNull();
+    expect(calibrateProject('C', compacted, options)).toEqual(full);
+  });
+
+  it('previews every day up to a year, then every 15 days to two', () => {
+    const grid = previewCandidates();
+    expect(grid.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(grid).toContain(365);
+    expect(grid).toContain(375);
+    expect(grid[grid.length - 1]).toBe(720);
   });
 });
