@@ -8,3 +8,4 @@ export { settingsHandler as settings } from './resolvers/settings';
 export { installTrigger, scanTrigger } from './scan/trigger';
 export { scanConsumer } from './scan/consumer';
 export { entryGate } from './gate/entry-gate';
+export { calibrationConsumer } from './calibration/job';

@@ -60,8 +60,11 @@ export function historyFromRestIssue(raw: unknown, options: HistoryReadOptions =
       if (!isObj(item)) continue;
       const field = text(item.fieldId) ?? text(item.field)?.toLowerCase();
       if (field === 'resolution')
-        // `toString` is a data field here, read by name so Object.prototype's method is never taken.
-        changes.push({ at, to: text(item['toString' as keyof Obj]) ?? text(item.to) });
+        // `toString` is a data field here, read only as an own key: Object.prototype's method is not it.
+        changes.push({
+          at,
+          to: (Object.hasOwn(item, 'toString') ? text(item['toString' as keyof Obj]) : null) ?? text(item.to),
+        });
       if (field === 'status') lastStatusChange = at;
     }
   }

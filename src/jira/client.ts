@@ -391,6 +391,12 @@ export class JiraClient {
     return name ? name : null;
   }
 
+  /** The acting account's id: as the app, the app's own user, whose edits are not a person's activity. */
+  async myAccountId(): Promise<string> {
+    const res = await this.call('myself', {});
+    return parse('myself', myselfSchema, res.body).accountId;
+  }
+
   /** Every system and custom field the actor can see (one call, not paged). */
   async getFields(): Promise<JiraField[]> {
     const res = await this.call('getFields', {});

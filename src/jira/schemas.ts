@@ -111,8 +111,8 @@ export type PermissionsCheckResult = z.infer<typeof permissionsCheckResponseSche
 export const changelogItemSchema = z.looseObject({
   field: z.string(),
   fieldId: z.string().optional(),
-  fromString: z.string().nullable().optional(),
-  toString: z.string().nullable().optional(),
+  // fromString and toString stay undeclared (the loose object keeps them): Jira leaves them out for a cleared
+  // value, and zod would then read Object.prototype.toString as the field and refuse the answer.
 });
 
 export const changeHistorySchema = z.looseObject({

@@ -6,6 +6,19 @@ import {
   resetSettingsPayloadSchema,
   saveSettingsPayloadSchema,
 } from '../contract/settings';
+import {
+  CALIBRATION_RESOLVERS,
+  applyCalibrationPayloadSchema,
+  calibrationStatePayloadSchema,
+  saveMappingPayloadSchema,
+  startCalibrationPayloadSchema,
+} from '../contract/calibration';
+import {
+  applyCalibration,
+  calibrationView,
+  saveResolutionMapping,
+  startCalibration,
+} from '../services/calibration';
 import type { Clock } from '../services/outcome-map';
 import { loadProjectSettings, resetProjectSettings, saveProjectSettings } from '../services/project-settings';
 import { defineEndpoint, resolverHandler } from './endpoint';
@@ -20,6 +33,18 @@ export function createSettingsResolver(clock: Clock = { now: () => new Date() })
   );
   defineEndpoint(resolver, SETTINGS_RESOLVERS.reset, resetSettingsPayloadSchema, (p, call) =>
     resetProjectSettings(call, p, clock),
+  );
+  defineEndpoint(resolver, CALIBRATION_RESOLVERS.state, calibrationStatePayloadSchema, (_p, call) =>
+    calibrationView(call),
+  );
+  defineEndpoint(resolver, CALIBRATION_RESOLVERS.start, startCalibrationPayloadSchema, (_p, call) =>
+    startCalibration(call, clock),
+  );
+  defineEndpoint(resolver, CALIBRATION_RESOLVERS.saveMapping, saveMappingPayloadSchema, (p, call) =>
+    saveResolutionMapping(call, p, clock),
+  );
+  defineEndpoint(resolver, CALIBRATION_RESOLVERS.apply, applyCalibrationPayloadSchema, (p, call) =>
+    applyCalibration(call, p, clock),
   );
   return resolver;
 }

@@ -21,6 +21,12 @@
  *   scan:{projectKey}:scheduled                   a scheduled run was started (a second firing starts none)
  *   health:{projectKey}:latest                    the latest backlog-health snapshot
  *   aggregates:{projectKey}:latest                the page's figures as the last finished scan counted them
+ *   calibration:{projectKey}:latest               the last calibration run: its status, progress and proposal
+ *   calibration:{projectKey}:cursor               where a paused calibration run resumes
+ *   calibration:{projectKey}:history:{runId}:{n}  page n of the history a run read (compacted; expires)
+ *   calibration:{projectKey}:step:{runId}:{n}     claimed by the delivery that runs step n of a run
+ *   calibration:{projectKey}:done:{runId}         a run that is over (a late duplicate event starts nothing)
+ *   calibration:{projectKey}:mapping              the resolution mapping the admin confirmed
  *
  * Forge KVS allows keys of at most 500 characters matching /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/.
  */
@@ -89,4 +95,13 @@ export const keys = {
   scanScheduled: (p: string) => key('scan', checkProjectKey(p), 'scheduled'),
   healthLatest: (p: string) => key('health', checkProjectKey(p), 'latest'),
   aggregatesLatest: (p: string) => key('aggregates', checkProjectKey(p), 'latest'),
+  calibrationLatest: (p: string) => key('calibration', checkProjectKey(p), 'latest'),
+  calibrationCursor: (p: string) => key('calibration', checkProjectKey(p), 'cursor'),
+  calibrationHistory: (p: string, runId: string, page: number) =>
+    key('calibration', checkProjectKey(p), 'history', segment(runId, 'runId'), String(page)),
+  calibrationStep: (p: string, runId: string, step: number) =>
+    key('calibration', checkProjectKey(p), 'step', segment(runId, 'runId'), String(step)),
+  calibrationDone: (p: string, runId: string) =>
+    key('calibration', checkProjectKey(p), 'done', segment(runId, 'runId')),
+  calibrationMapping: (p: string) => key('calibration', checkProjectKey(p), 'mapping'),
 } as const;

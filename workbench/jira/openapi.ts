@@ -186,7 +186,15 @@ export class ContractChecker {
   }
 
   private makeAjv(mode: 'request' | 'response', schemas: Json): Ajv {
-    const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false });
+    // ownProperties: a change item without `toString` (a cleared value) must not be read as having
+    // Object.prototype.toString, which Ajv would otherwise find and check as the property.
+    const ajv = new Ajv({
+      strict: false,
+      allErrors: true,
+      logger: false,
+      validateSchema: false,
+      ownProperties: true,
+    });
     addFormats(ajv);
     // OpenAPI's numeric and binary formats carry no extra constraint worth checking here.
     for (const f of ['int32', 'int64', 'float', 'double', 'binary', 'url']) ajv.addFormat(f, true);

@@ -1,0 +1,105 @@
+/**
+ * Calibration from the project's own history, as the settings page asks for it: start a run (a background job
+ * on the calibration queue), read its state and proposal, confirm which resolutions mean delivered, apply a
+ * chosen idle limit. Shared by src/resolvers/settings.ts and static/settings. Only zod and pure domain modules.
+ */
+import { z } from 'zod';
+import type { ProjectCalibration, ResolutionMapping } from '../domain/calibration';
+
+export const CALIBRATION_RESOLVERS = {
+  /** The last run's state and proposal (anyone who may browse the project). */
+  state: 'calibrationState',
+  /** Starts a run: reads the project's history in the background (admins). */
+  start: 'calibrate',
+  /** Confirms which resolution names mean delivered / closed without delivery, and recalculates (admins). */
+  saveMapping: 'saveResolutionMapping',
+  /** Writes the chosen idle limit (and the proposal's per-type limits) into the settings (admins). */
+  apply: 'applyCalibration',
+} as const;
+
+/** The history read: 24 months of quarterly scan dates, each item followed up to two years. */
+export const CALIBRATION_LOOKBACK_MONTHS = 24;
+/** Below this many delivered items the proposal keeps the current limit. */
+export const MIN_DELIVERED = 100;
+
+const names = z.array(z.string().trim().min(1).max(255)).max(200, { error: 'At most 200 resolution names.' });
+
+export const calibrationStatePayloadSchema = z.object({}).strict();
+export const startCalibrationPayloadSchema = z.object({}).strict();
+export const saveMappingPayloadSchema = z
+  .object({ delivered: names, abandoned: names })
+  .strict()
+  .superRefine((m, ctx) => {
+    const both = m.delivered.filter((n) => m.abandoned.includes(n));
+    if (both.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['abandoned'],
+        message: `A resolution cannot mean both delivered and not delivered: ${both.join(', ')}.`,
+      });
+  });
+export type SaveMappingPayload = z.input<typeof saveMappingPayloadSchema>;
+
+const idleDays = z
+  .number({ error: 'The idle limit must be a number of days.' })
+  .int({ error: 'The idle limit must be a whole number of days.' })
+  .min(1, { error: 'The idle limit must be at least 1 day.' })
+  .max(3650, { error: 'The idle limit must be at most 3650 days.' });
+
+export const applyCalibrationPayloadSchema = z
+  .object({
+    /** The run whose proposal the admin looked at: a newer run's proposal must be looked at first. */
+    runId: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/),
+    idleDays,
+    /** Per-type limits to write; types not listed keep what they have. */
+    byType: z.record(z.string().min(1).max(255), idleDays).default({}),
+    /** The settings version the page shows (a versioned save, as Save settings). */
+    version: z.number().int().min(0),
+  })
+  .strict();
+export type ApplyCalibrationPayload = z.input<typeof applyCalibrationPayloadSchema>;
+
+export type CalibrationStatus = 'running' | 'finished' | 'failed';
+
+/** What the last run holds: where it is, what it read, and (when finished) its proposal. */
+export interface CalibrationState {
+  runId: string;
+  status: CalibrationStatus;
+  requestedBy: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** The moment the history is replayed as of (the run's start). */
+  asOf: string | null;
+  /** The run that read the history this one replays (itself, unless it only recalculated). */
+  historyRunId: string;
+  progress: {
+    pages: number;
+    issuesRead: number;
+    invocations: number;
+    jiraCalls: number;
+    rateLimited: number;
+  };
+  /** Every resolution name met in the history, sorted. */
+  resolutionNames: string[];
+  /** The mapping the replay used, and whether an admin confirmed it (else it is the proposal from names). */
+  mapping: ResolutionMapping | null;
+  mappingConfirmed: boolean;
+  /** Names the mapping does not place: counted as neither. */
+  unplaced: string[];
+  result: ProjectCalibration | null;
+  failure: string | null;
+}
+
+export interface CalibrationView {
+  state: CalibrationState | null;
+  canEdit: boolean;
+  readOnlyReason: string | null;
+  /** The settings in force: their idle limits, shown beside the proposal. */
+  current: { idleDays: number; byType: Record<string, number> };
+  minDelivered: number;
+}
+
+export interface StartCalibrationAnswer {
+  runId: string;
+  alreadyRunning: boolean;
+}

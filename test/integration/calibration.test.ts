@@ -1,0 +1,362 @@
+/**
+ * Calibration in the app, over the workbench: the background job reads an imported project's history from the
+ * Jira emulator (search, then changelogs in bulk), a page at a time, and proposes the same thresholds as
+ * `outcome-lens calibrate` on the file that was imported. It resumes after Forge stops an invocation, only
+ * project administrators start it, confirm the resolution mapping or apply it, and the mapping they confirm is
+ * the one the replay uses.
+ */
+import { kvs } from '@forge/kvs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import {
+  CALIBRATION_QUEUE,
+  createCalibrationConsumer,
+  loadCalibrationState,
+  pushCalibrationEvent,
+  type CalibrationRunOptions,
+} from '../../src/calibration/job';
+import type { CalibrationState } from '../../src/contract/calibration';
+import { runCli } from '../../src/cli/main';
+import type { CallContext } from '../../src/resolvers/endpoint';
+import {
+  applyCalibration,
+  calibrationView,
+  saveResolutionMapping,
+  startCalibration,
+} from '../../src/services/calibration';
+import { loadSettings } from '../../src/storage/settings';
+import { keys } from '../../src/storage/keys';
+import { importIssues } from '../../workbench/import';
+import { PROJECT_PERMISSIONS } from '../../workbench/jira/types';
+import { MEMBER_PERMISSIONS } from '../../workbench/users';
+import { generateHistoryExport, writeJsonl } from '../support/history-export';
+import { createWorkbench, USERS, type Workbench } from '../support/workbench-harness';
+
+const ROOT = path.resolve(__dirname, '../..');
+const APACHE = path.join(ROOT, 'data/apache-issues-v2.jsonl.gz');
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'calibration-'));
+
+interface CliLine {
+  project: string;
+  thresholds: { idleDays: number | null; byType: Record<string, number> };
+  delivered: number;
+  abandoned: number;
+  basis: string;
+  replay: Array<{
+    idleDays: number;
+    flaggedShare: number;
+    laterAbandoned: number;
+    laterDelivered: number;
+    stillOpen: number;
+  }>;
+}
+
+/** What `outcome-lens calibrate FILE` prints, and the moment it replays the file as of. */
+async function cli(file: string): Promise<{ lines: CliLine[]; asOf: Date }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(['calibrate', file], {
+    stdin: new PassThrough(),
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    now: () => new Date(),
+  });
+  expect(code).toBe(0);
+  const asOf = /as of (\S+)\./.exec(err)?.[1];
+  if (!asOf) throw new Error(`no "as of" in ${err}`);
+  return {
+    lines: out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as CliLine),
+    asOf: new Date(asOf),
+  };
+}
+
+/** The app's proposal in the CLI's shape: the same rows, at the CLI's candidate limits. */
+function asCliLine(state: CalibrationState): CliLine {
+  const r = state.result!;
+  return {
+    project: r.project,
+    thresholds: r.thresholds,
+    delivered: r.delivered,
+    abandoned: r.abandoned,
+    basis: r.basis,
+    replay: r.replay.map((row) => ({
+      idleDays: row.idleDays,
+      flaggedShare: row.flaggedShare,
+      laterAbandoned: row.laterAbandoned,
+      laterDelivered: row.laterDelivered,
+      stillOpen: row.stillOpen,
+    })),
+  };
+}
+
+function sameAsCli(app: CliLine, expected: CliLine): void {
+  expect(app.thresholds).toEqual(expected.thresholds);
+  expect([app.delivered, app.abandoned]).toEqual([expected.delivered, expected.abandoned]);
+  const candidates = new Set(expected.replay.map((r) => r.idleDays));
+  expect(app.replay.filter((r) => candidates.has(r.idleDays))).toEqual(expected.replay);
+}
+
+let wb: Workbench;
+let clockMs: number;
+function useConsumer(options: CalibrationRunOptions = {}, timeoutSeconds = 900): void {
+  wb.queue.registerConsumer(
+    CALIBRATION_QUEUE,
+    createCalibrationConsumer({ clock: () => clockMs, ...options }),
+    { timeoutSeconds },
+  );
+}
+const call = (projectKey: string, accountId: string = USERS.admin): CallContext => ({
+  accountId,
+  moduleKey: 'outcome-lens-settings',
+  issueKey: null,
+  projectKey,
+});
+const clock = { now: () => new Date(clockMs) };
+
+function grantRoles(projectKey: string): void {
+  wb.jira.store.grant(projectKey, USERS.admin, PROJECT_PERMISSIONS);
+  wb.jira.store.grant(projectKey, USERS.member, MEMBER_PERMISSIONS);
+  wb.jira.store.grant(projectKey, USERS.viewer, ['BROWSE_PROJECTS']);
+}
+
+async function importGenerated(projectKey: string, issues: number): Promise<{ file: string }> {
+  const file = path.join(TMP, `${projectKey}-${issues}.jsonl`);
+  if (!fs.existsSync(file))
+    writeJsonl(file, generateHistoryExport({ projectKey, issues, asOf: new Date('2026-06-01T00:00:00Z') }));
+  await importIssues({ jira: wb.jira }, file);
+  grantRoles(projectKey);
+  return { file };
+}
+
+const state = (projectKey: string) => wb.asSystem(() => loadCalibrationState(projectKey));
+const searches = () => wb.jira.calls.filter((c) => c.path.includes('/search/jql')).length;
+
+beforeEach(() => {
+  wb = createWorkbench();
+});
+afterEach(() => wb.dispose());
+afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
+
+describe('calibration from history, in the app', () => {
+  it('proposes for each project of the imported Apache file what the CLI proposes for it', async () => {
+    const { lines, asOf } = await cli(APACHE);
+    const report = await importIssues({ jira: wb.jira }, APACHE);
+    expect(report.imported).toBe(442);
+    clockMs = asOf.getTime();
+    useConsumer();
+    for (const line of lines)
+      await wb.asSystem(() =>
+        pushCalibrationEvent({ projectKey: line.project, runId: `apache-${line.project}` }),
+      );
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    for (const line of lines) {
+      const s = await state(line.project);
+      expect(s?.failure ?? null).toBeNull();
+      expect(s).toMatchObject({ status: 'finished', asOf: asOf.toISOString() });
+      sameAsCli(asCliLine(s!), line);
+      // No project there has 100 delivered items: the app keeps the defaults and says why, as the CLI does.
+      expect(s!.result!.thresholds.idleDays).toBeNull();
+      expect(s!.result!.basis).toMatch(/^Too little history/);
+    }
+    // The busiest projects of the file, by what the replay saw.
+    const cb = await state('CB');
+    expect([cb!.result!.delivered, cb!.result!.abandoned]).toEqual([27, 3]);
+    expect(cb!.mapping?.delivered).toEqual(['Done', 'Fixed']);
+  });
+
+  it('proposes numeric limits, per type where a type has the history, exactly as the CLI does', async () => {
+    const { file } = await importGenerated('GEN', 600);
+    const { lines, asOf } = await cli(file);
+    clockMs = asOf.getTime();
+    useConsumer();
+    const started = await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    expect(started.alreadyRunning).toBe(false);
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const view = await wb.asUser(USERS.viewer, () => calibrationView(call('GEN', USERS.viewer)));
+    expect(view).toMatchObject({ canEdit: false, current: { idleDays: 60, byType: {} }, minDelivered: 100 });
+    const s = view.state!;
+    expect(s).toMatchObject({ runId: started.runId, status: 'finished', requestedBy: USERS.admin });
+    // Read: the issues open or touched since the day before the first scan date (566 of the 600).
+    expect(s.progress).toMatchObject({ pages: 6, issuesRead: 566 });
+    expect(lines[0]!.thresholds.idleDays).toEqual(expect.any(Number));
+    expect(Object.keys(lines[0]!.thresholds.byType).length).toBeGreaterThan(0);
+    sameAsCli(asCliLine(s), lines[0]!);
+    // Every limit from 1 to 365 days can be previewed, with what it flags today and what became of the past.
+    expect(s.result!.replay.filter((r) => r.idleDays <= 365)).toHaveLength(365);
+    expect(s.result!.replay.find((r) => r.idleDays === 60)).toMatchObject({
+      flaggedToday: expect.any(Number),
+      medianDaysToClose: expect.any(Number),
+    });
+  });
+
+  it('resumes after Forge stops an invocation, reading no page twice but the one it was stopped in', async () => {
+    const { file } = await importGenerated('GEN', 500);
+    const { lines, asOf } = await cli(file);
+    clockMs = asOf.getTime();
+    // A 1 s time limit and searches slowed to 400 ms: the first invocation is stopped in its third page or so.
+    useConsumer({ timeoutMs: 3_600_000 }, 1);
+    const slow = wb.jira.faults.inject({ kind: 'latency', ms: 400, match: { pathIncludes: '/search/jql' } });
+    await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    await wb.queue.runDue();
+    expect(wb.queue.deliveries).toHaveLength(1);
+    expect(wb.queue.deliveries[0]).toMatchObject({ ok: false });
+    const stopped = await state('GEN');
+    expect(stopped?.status).toBe('running');
+    const pagesBeforeStop = stopped!.progress.pages;
+    expect(pagesBeforeStop).toBeGreaterThanOrEqual(1);
+    expect(pagesBeforeStop).toBeLessThan(5);
+    const searchesBeforeStop = searches();
+
+    wb.jira.faults.clear(slow);
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const done = await state('GEN');
+    expect(done).toMatchObject({ status: 'finished', progress: { pages: 5, issuesRead: 471 } });
+    expect(done!.progress.invocations).toBe(2);
+    // The retry took over the stopped step and read on from the cursor: at most the interrupted page again.
+    expect(searches() - searchesBeforeStop).toBeLessThanOrEqual(5 - pagesBeforeStop + 1);
+    expect(wb.queue.deliveries.at(-1)).toMatchObject({ ok: true, retryCount: 1 });
+    sameAsCli(asCliLine(done!), lines[0]!);
+  });
+
+  it('continues within its budget over several invocations, and a duplicated event runs no step twice', async () => {
+    await importGenerated('GEN', 500);
+    // Every clock reading moves 1 s against a 5 s budget (stop at 3.5 s): each invocation reads one page.
+    let t = Date.parse('2026-06-01T00:00:00Z');
+    clockMs = t;
+    useConsumer({ clock: () => (t += 1000), timeoutMs: 5_000, budgetShare: 0.7 });
+    wb.queue.injectDelivery({ duplicates: 10 });
+    await wb.asSystem(() => pushCalibrationEvent({ projectKey: 'GEN', runId: 'budgeted' }));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const s = await state('GEN');
+    expect(s).toMatchObject({ status: 'finished', progress: { pages: 5, issuesRead: 471 } });
+    expect(s!.progress.invocations).toBeGreaterThanOrEqual(3);
+    // Every event came twice; each step ran once, so each page was searched once.
+    expect(wb.queue.deliveries.length).toBeGreaterThanOrEqual(2 * s!.progress.invocations);
+    expect(searches()).toBe(5);
+  });
+
+  it('waits out a rate limit through its queue and still reads every page once', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    wb.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 30,
+      times: 1,
+      match: { pathIncludes: '/changelog/bulkfetch' },
+    });
+    await wb.asSystem(() => pushCalibrationEvent({ projectKey: 'GEN', runId: 'limited' }));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const s = await state('GEN');
+    expect(s).toMatchObject({ status: 'finished', progress: { pages: 3, issuesRead: 281, rateLimited: 1 } });
+    // The page whose changelog was refused is searched again; no other.
+    expect(searches()).toBe(4);
+  });
+
+  it('lets only project administrators start it, confirm the mapping or apply the proposal', async () => {
+    await importGenerated('GEN', 600);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    for (const who of [USERS.member, USERS.viewer, USERS.outsider]) {
+      await expect(wb.asUser(who, () => startCalibration(call('GEN', who), clock))).rejects.toMatchObject({
+        name: 'NotAuthorizedError',
+      });
+      await expect(
+        wb.asUser(who, () =>
+          saveResolutionMapping(call('GEN', who), { delivered: [], abandoned: [] }, clock),
+        ),
+      ).rejects.toMatchObject({ name: 'NotAuthorizedError' });
+    }
+    await expect(
+      wb.asUser(USERS.outsider, () => calibrationView(call('GEN', USERS.outsider))),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedError' });
+    expect(wb.queue.pending()).toBe(0);
+
+    const { runId } = await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    // A second press while it runs starts nothing more.
+    expect(await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock))).toEqual({
+      runId,
+      alreadyRunning: true,
+    });
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const proposal = (await state('GEN'))!.result!;
+    const apply = {
+      runId,
+      idleDays: proposal.thresholds.idleDays!,
+      byType: { Bug: proposal.thresholds.byType.Bug! },
+      version: 0,
+    };
+    await expect(
+      wb.asUser(USERS.member, () => applyCalibration(call('GEN', USERS.member), apply, clock)),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedError' });
+    expect((await wb.asSystem(() => loadSettings('GEN'))).version).toBe(0);
+
+    const saved = await wb.asUser(USERS.admin, () => applyCalibration(call('GEN'), apply, clock));
+    expect(saved.version).toBe(1);
+    expect(saved.settings.zombie.defaults.maxIdleDays).toBe(proposal.thresholds.idleDays);
+    expect(saved.settings.zombie.perIssueType).toEqual({
+      Bug: { maxIdleDays: proposal.thresholds.byType.Bug },
+    });
+    // Other settings are untouched; a stale version is refused like any other save.
+    expect(saved.settings.zombie.defaults.maxSprintsCarried).toBe(3);
+    await expect(
+      wb.asUser(USERS.admin, () => applyCalibration(call('GEN'), apply, clock)),
+    ).rejects.toMatchObject({ name: 'ConflictError' });
+  });
+
+  it('replays with the mapping the admin confirms, from the history already read', async () => {
+    const { file } = await importGenerated('GEN', 600);
+    const { asOf } = await cli(file);
+    clockMs = asOf.getTime();
+    useConsumer();
+    await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const proposed = (await state('GEN'))!;
+    expect(proposed.mappingConfirmed).toBe(false);
+    expect(proposed.mapping).toEqual({ delivered: ['Done', 'Fixed'], abandoned: ['Duplicate', "Won't Fix"] });
+    expect(proposed.resolutionNames).toEqual(['Done', 'Duplicate', 'Fixed', "Won't Fix"]);
+    const searchesBefore = searches();
+
+    // This site's "Done" is what its people pick when they give up on an item.
+    const again = await wb.asUser(USERS.admin, () =>
+      saveResolutionMapping(
+        call('GEN'),
+        { delivered: ['Fixed'], abandoned: ['Done', 'Duplicate', "Won't Fix"] },
+        clock,
+      ),
+    );
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const confirmed = (await state('GEN'))!;
+    expect(confirmed).toMatchObject({
+      runId: again.runId,
+      status: 'finished',
+      historyRunId: proposed.runId,
+      asOf: proposed.asOf,
+      mappingConfirmed: true,
+      mapping: { delivered: ['Fixed'], abandoned: ['Done', 'Duplicate', "Won't Fix"] },
+    });
+    // Recalculated from the stored history: Jira was not read again.
+    expect(searches()).toBe(searchesBefore);
+    const before = proposed.result!;
+    const after = confirmed.result!;
+    expect(after.delivered).toBeLessThan(before.delivered);
+    expect(after.abandoned).toBeGreaterThan(before.abandoned);
+    expect(after.delivered + after.abandoned).toBe(before.delivered + before.abandoned);
+
+    // A later run reads Jira again and keeps the confirmed mapping.
+    await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const fresh = (await state('GEN'))!;
+    expect(fresh.mappingConfirmed).toBe(true);
+    expect(fresh.result!.delivered).toBe(after.delivered);
+    expect(searches()).toBeGreaterThan(searchesBefore);
+    // Its history pages are kept in app storage under the run, to be replayed again.
+    const page = await wb.asSystem(() => kvs.get(keys.calibrationHistory('GEN', fresh.runId, 0)));
+    expect(page).toBeDefined();
+  });
+});
