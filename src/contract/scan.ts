@@ -34,6 +34,11 @@ export interface ScanCounters {
   invocations: number;
   /** Continuations delayed by Jira's rate limit. */
   rateLimited: number;
+  /** Continuations delayed to keep the scan within its share of the hourly points quota. */
+  paced: number;
+  /** Jira calls the run made, and the points they cost under Jira's documented model (src/jira/points.ts). */
+  jiraCalls: number;
+  points: number;
 }
 
 export type ScanStatus = 'running' | 'finished' | 'failed';
@@ -85,6 +90,9 @@ export function emptyCounters(): ScanCounters {
     edits: 0,
     invocations: 0,
     rateLimited: 0,
+    paced: 0,
+    jiraCalls: 0,
+    points: 0,
   };
 }
 

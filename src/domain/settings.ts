@@ -120,6 +120,22 @@ export const settingsSchema = z.object({
   dryRun: z.boolean({ error: 'Dry run must be true or false.' }),
   /** Who may create and change outcomes: project administrators, or anyone who can edit issues. */
   outcomeEditors: z.enum(['admins', 'editors'], { error: 'Outcome editors must be "admins" or "editors".' }),
+  scan: z.object({
+    /**
+     * The share of the app's hourly Jira points quota the daily scan may use; the rest stays for people using
+     * the panel and pages (the quota is the app's, per site, and they spend it too).
+     */
+    quotaShare: z
+      .number({ error: 'Scan quota share must be a number.' })
+      .min(0.05, { error: 'Scan quota share must be between 0.05 and 1.' })
+      .max(1, { error: 'Scan quota share must be between 0.05 and 1.' }),
+    /** Days between full rescans; the runs in between read only what changed or crossed a limit. */
+    fullRescanEveryDays: z
+      .number({ error: 'Full rescan cadence must be a number of days.' })
+      .int({ error: 'Full rescan cadence must be a whole number of days.' })
+      .min(1, { error: 'Full rescan cadence must be between 1 and 31 days.' })
+      .max(31, { error: 'Full rescan cadence must be between 1 and 31 days.' }),
+  }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -146,6 +162,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = deepFreeze({
   entryGate: { enabled: true, threshold: 40, requireHypothesis: true },
   dryRun: false,
   outcomeEditors: 'admins',
+  // Half the hour's points: a full rescan of a large backlog spreads over hours instead of starving the panel.
+  scan: { quotaShare: 0.5, fullRescanEveryDays: 7 },
 });
 
 /** What an admin stored: any subset of the settings, nested objects partial too. */
@@ -164,6 +182,7 @@ export const storedSettingsSchema = z.object({
   entryGate: settingsSchema.shape.entryGate.partial().optional(),
   dryRun: settingsSchema.shape.dryRun.optional(),
   outcomeEditors: settingsSchema.shape.outcomeEditors.optional(),
+  scan: settingsSchema.shape.scan.partial().optional(),
 });
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
 
@@ -188,6 +207,7 @@ export function parseSettings(stored: unknown): SettingsResult {
     entryGate: { ...d.entryGate, ...s.entryGate },
     dryRun: s.dryRun ?? d.dryRun,
     outcomeEditors: s.outcomeEditors ?? d.outcomeEditors,
+    scan: { ...d.scan, ...s.scan },
   };
   const full = settingsSchema.safeParse(merged);
   return full.success ? { ok: true, settings: deepFreeze(full.data) } : { ok: false, error: full.error };

@@ -13,6 +13,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../errors';
+import { PointsMeter, pointsOf, readQuotaHeaders } from './points';
 import {
   JIRA_OPERATIONS,
   pathParameters,
@@ -171,21 +172,31 @@ function parse<S extends z.ZodType>(op: JiraOperationName, schema: S, body: unkn
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Operations sent as POST that only read: they cost points per object returned, like a GET. */
+const READ_POSTS: ReadonlySet<JiraOperationName> = new Set([
+  'searchJql',
+  'bulkFetchIssues',
+  'bulkChangelog',
+  'checkPermissions',
+]);
+
 export class JiraClient {
   private constructor(
     private readonly requester: JiraRequester,
     /** Who acts: 'user' lets Jira enforce the caller's own permissions. */
     readonly actor: 'user' | 'app',
+    /** The calls and points this client spent (src/jira/points.ts), and the quota Jira last reported. */
+    readonly meter: PointsMeter,
   ) {}
 
   /** Acts as the user of the current invocation: Jira enforces that user's permissions. */
-  static asUser(): JiraClient {
-    return new JiraClient(api.asUser(), 'user');
+  static asUser(meter: PointsMeter = new PointsMeter()): JiraClient {
+    return new JiraClient(api.asUser(), 'user', meter);
   }
 
   /** Acts as the app: only after the caller's permission was checked, or with no user (the scan). */
-  static asApp(): JiraClient {
-    return new JiraClient(api.asApp(), 'app');
+  static asApp(meter: PointsMeter = new PointsMeter()): JiraClient {
+    return new JiraClient(api.asApp(), 'app', meter);
   }
 
   /**
@@ -221,6 +232,8 @@ export class JiraClient {
       throw e;
     }
     const result: CallResult = { status: res.status, headers: res.headers, body: await readBody(res) };
+    const read = JIRA_OPERATIONS[op].method === 'GET' || READ_POSTS.has(op);
+    this.meter.record(op, pointsOf({ read, ...result }), readQuotaHeaders(res.headers));
     if ((res.status >= 200 && res.status < 300) || options.accept?.includes(res.status)) return result;
     throw toTypedError(op, result);
   }

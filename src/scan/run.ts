@@ -18,6 +18,7 @@ import { settingsOrDefaults, type Settings } from '../domain/settings';
 import { idleQuantilesOf, UNKNOWN_STANDING, type BacklogStanding } from '../domain/zombie';
 import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { PointsMeter, type QuotaView } from '../jira/points';
 import { DEFAULT_STORY_POINTS_FIELD, discoverAgileFields, SPRINT_FIELD_TYPE } from '../jira/fields';
 import { saveAggregates } from '../storage/aggregates';
 import { listOutcomes } from '../storage/outcomes';
@@ -37,7 +38,8 @@ import {
 import { loadSettings } from '../storage/settings';
 import { addIssue, emptyAggregates, type ProjectAggregates } from './aggregates';
 import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
-import { pushScanEvents, type ScanEvent } from './queue';
+import { PAGE_POINTS_ESTIMATE, quotaWaitMs } from './pacing';
+import { MAX_DELAY_SECONDS, pushScanEvents, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
 import { scanFields, toScanIssue } from './snapshot';
 import { dedupePending, readPending, retrying, ScanWriter, type LabelMode, type PendingLens } from './writer';
@@ -104,6 +106,8 @@ export interface ScanCursor {
   standing?: BacklogStanding;
   /** This run's open items by idle days (days → count), for the next run's standing. */
   idleDays?: Record<string, number>;
+  /** The points quota as Jira last reported it, for pacing a continuation before its first call. */
+  quota?: QuotaView | null;
 }
 
 /** How long a step of a run stays claimed by the delivery running it (longer than the function's timeout). */
@@ -282,8 +286,16 @@ export async function runScanInvocation(
     await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
   const working = clone(committed);
 
-  const jira = JiraClient.asApp();
+  const meter = new PointsMeter();
+  const jira = JiraClient.asApp(meter);
   const settings = settingsOrDefaults(committed.settings);
+  // Calls and points are counted from the invocation's start: what a rolled-back page spent was spent.
+  const spentBefore = { calls: committed.counters.jiraCalls ?? 0, points: committed.counters.points ?? 0 };
+  const meterInto = (target: ScanCursor) => {
+    target.counters.jiraCalls = spentBefore.calls + meter.calls;
+    target.counters.points = spentBefore.points + meter.points;
+    target.quota = meter.quota ?? target.quota ?? null;
+  };
   const standing = committed.standing ?? UNKNOWN_STANDING;
   const outcomes = new Map(committed.outcomes);
   const parentOutcomes = new Map<string, string | null>();
@@ -325,8 +337,10 @@ export async function runScanInvocation(
   const keepWrittenCounts = (target: ScanCursor) => {
     for (const k of ['flagged', 'cleared', 'changed', 'edits'] as const)
       target.counters[k] = working.counters[k];
+    meterInto(target);
   };
   const checkpoint = async () => {
+    meterInto(working);
     // Only lenses another writer held too long are left here: kept for the next invocation.
     working.unwritten = dedupePending(writer.unwritten);
     committed = clone(working);
@@ -365,8 +379,17 @@ export async function runScanInvocation(
     let pagesNow = 0;
     let lastCheckpoint = clock();
     let finished = false;
+    let paceMs = 0;
     for (;;) {
       if (pagesNow > 0 && budget.exhausted()) break;
+      // Past the scan's share of the hour's points: wait for the next window rather than draw 429s.
+      paceMs = quotaWaitMs(
+        meter.quota ?? working.quota,
+        settings.scan.quotaShare,
+        PAGE_POINTS_ESTIMATE + writer.buffered,
+        clock(),
+      );
+      if (paceMs > 0) break;
       const stepStart = clock();
       const page = await retrying(() =>
         jira.searchJql({
@@ -464,6 +487,7 @@ export async function runScanInvocation(
     }
 
     await writer.flush(true);
+    meterInto(working);
     if (finished) {
       const summary = summaryOf(working, 'finished', new Date(clock()).toISOString());
       await saveRunSummary(projectKey, summary);
@@ -484,12 +508,16 @@ export async function runScanInvocation(
       await endRun(projectKey, runId);
       return { status: 'finished', runId, summary };
     }
+    if (paceMs > 0) working.counters.paced = (working.counters.paced ?? 0) + 1;
     await checkpoint();
     committed.step = step + 1;
     await saveCursor(projectKey, committed);
     await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
-    await pushScanEvents([{ ...event, continuation: true, step: step + 1 }]);
-    return { status: 'continued', runId, delaySeconds: 0 };
+    // Paced: back when the quota's window resets (Forge delays at most 900 s; a continuation woken earlier
+    // finds the same quota and waits again, without a Jira call).
+    const delaySeconds = paceMs > 0 ? Math.min(MAX_DELAY_SECONDS, Math.ceil(paceMs / 1000)) : 0;
+    await pushScanEvents([{ ...event, continuation: true, step: step + 1 }], delaySeconds);
+    return { status: 'continued', runId, delaySeconds };
   } catch (e) {
     if (e instanceof JiraRateLimitError) {
       // Back to the last checkpoint; edits already made are written first on resume (once per issue).

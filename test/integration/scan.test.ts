@@ -633,3 +633,66 @@ describe('the zombie scan on a site whose sprint field has its own id', () => {
     expect(summary.notes).toEqual([expect.stringMatching(/no Sprint field.*customfield_10020/)]);
   });
 });
+
+describe('the zombie scan within its share of the points quota', () => {
+  /** A site whose quota, queue and scan share one clock: the queue's, which jumps to the next due event. */
+  function pacedWorkbench(quotaPoints: number): void {
+    wb.dispose();
+    const clock = () => wb.queue.now();
+    wb = createWorkbench({ latency: 'off', rateLimits: { quotaPoints, clock } });
+    useConsumer({ clock });
+  }
+  const remaining = () => Number(wb.jira.rateLimits.headers('app')['x-ratelimit-remaining']);
+  const refusals = (from: number) => wb.jira.calls.slice(from).filter((c) => c.status === 429).length;
+
+  it('counts the points each run spends as Jira charges them, and the calls', async () => {
+    pacedWorkbench(65_000);
+    await settings({ flagActions: { label: 'zombie', comment: true } });
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 150 }, (_, i) => (i % 3 ? anIssue() : idle())));
+    const before = remaining();
+    const mark = wb.jira.calls.length;
+    const summary = await scan();
+    expect(summary.counters.points).toBe(before - remaining());
+    expect(summary.counters.points).toBeGreaterThan(150);
+    expect(summary.counters.jiraCalls).toBe(wb.jira.calls.length - mark);
+  });
+
+  it('waits for the next hour on a nearly spent quota instead of drawing 429s, then finishes', async () => {
+    pacedWorkbench(2_000);
+    await settings({ flagActions: { label: 'zombie', comment: false } });
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 300 }, () => idle()));
+    // People spent 1,300 of the hour's 2,000 points: the scan's half leaves it 300, about one page.
+    wb.jira.rateLimits.charge({ bucket: 'app', endpoint: 'GET /myself', write: false }, 1_299);
+    expect(remaining()).toBe(700);
+    const mark = wb.jira.calls.length;
+    const startedAt = wb.queue.now();
+
+    const summary = await scan();
+
+    expect(refusals(mark)).toBe(0);
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ issues: 300, flagged: 300, rateLimited: 0 });
+    expect(summary.counters.paced).toBeGreaterThanOrEqual(1);
+    // It waited for the window to turn (re-enqueued by at most 900 s at a time), not a moment longer than that.
+    const waited = wb.queue.now() - startedAt;
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual(3_600_000 + 900_000);
+    expect(keys.every((k) => lensOf(k).zombie === 'true')).toBe(true);
+  });
+
+  it('keeps to the share the project sets: half of 2,000 points runs through, a fifth waits', async () => {
+    pacedWorkbench(2_000);
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 300 }, () => idle()));
+    const half = await scan();
+    expect(half.counters).toMatchObject({ paced: 0, issues: 300 });
+    expect(half.counters.points).toBeLessThanOrEqual(1_000);
+
+    wb.jira.rateLimits.reset();
+    await settings({ scan: { quotaShare: 0.2 } });
+    const mark = wb.jira.calls.length;
+    const fifth = await scan();
+    expect(fifth.counters.paced).toBeGreaterThanOrEqual(1);
+    expect(fifth).toMatchObject({ status: 'finished', counters: { issues: 300 } });
+    expect(refusals(mark)).toBe(0);
+  });
+});
