@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from '@forge/events';
 import { kvs } from '@forge/kvs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CALIBRATION_LOOKBACK_MONTHS, MIN_DELIVERED, type CalibrationState } from '../contract/calibration';
 import {
   calibrateProject,

@@ -3,7 +3,7 @@
  * on the calibration queue), read its state and proposal, confirm which resolutions mean delivered, apply a
  * chosen idle limit. Shared by src/resolvers/settings.ts and static/settings. Only zod and pure domain modules.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProjectCalibration, ResolutionMapping } from '../domain/calibration';
 
 export const CALIBRATION_RESOLVERS = {

@@ -10,6 +10,7 @@ import { SelectInput, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { PerTypeEditor, recordOf, rowsOf, type TypeRow } from './PerTypeEditor';
 import { Weights } from './Weights';
+import { Calibration } from './Calibration';
 
 const EXEMPTIONS = {
   labels: 'Labels',
@@ -396,6 +397,7 @@ export function App() {
           </div>
         ) : null}
       </form>
+      <Calibration settingsVersion={data.version} onApplied={accept} />
       <ConfirmDialog
         open={confirmReset}
         title="Reset all settings to the defaults?"

@@ -1,0 +1,91 @@
+/**
+ * Calibration on the settings page in a real browser: an admin presses "Calibrate from history" on a project
+ * with two and a half years of history (imported), the running workbench delivers the job's queue events as
+ * Forge would, the proposal appears, and the threshold preview (figures and picture) is redrawn as the admin
+ * types another idle limit. (Jira shows project settings to administrators only; what a viewer may read of a
+ * calibration is held by test/integration/calibration.test.ts.)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { buildSurface } from '../../scripts/build-static';
+import { importIssues } from '../../workbench/import';
+import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { generateHistoryExport, writeJsonl } from '../support/history-export';
+import { expectAxeClean, saveScreenshot } from '../support/surface-checks';
+
+jest.setTimeout(180_000);
+
+const SETTINGS_FRAME = 'iframe[data-wb-module="outcome-lens-settings"]';
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'calibration-e2e-'));
+let wb: BrowserWorkbench;
+
+beforeAll(async () => {
+  await buildSurface('settings');
+  const file = path.join(TMP, 'hist.jsonl');
+  writeJsonl(file, generateHistoryExport({ projectKey: 'HIST', issues: 600, asOf: new Date() }));
+  wb = await startBrowserWorkbench({ seed: (app) => importIssues(app, file).then(() => undefined) });
+});
+afterAll(async () => {
+  await wb?.close();
+  fs.rmSync(TMP, { recursive: true, force: true });
+});
+
+async function openSettings(user: string): Promise<{ page: Page; frame: Frame }> {
+  const page = await wb.openAs(user, '/projects/HIST/settings');
+  const frame = await wb.panelFrame(page, SETTINGS_FRAME);
+  await frame.getByRole('heading', { name: 'Calibrate from history' }).waitFor({ timeout: 30_000 });
+  return { page, frame };
+}
+
+const marker = async (frame: Frame) => {
+  const line = frame.getByTestId('threshold-marker');
+  return { days: await line.getAttribute('data-idle-days'), x: Number(await line.getAttribute('x1')) };
+};
+const flagged = async (frame: Frame) => {
+  const text = await frame.getByTestId('preview-flagsToday').innerText();
+  const count = /^(\d+) of \d+/.exec(text)?.[1];
+  if (count === undefined) throw new Error(`Unexpected figure: ${text}`);
+  return { text, count: Number(count) };
+};
+
+describe('calibration on the settings page', () => {
+  it('proposes from the history in the background, and redraws the preview as the value changes', async () => {
+    const { page, frame } = await openSettings('admin');
+    await frame.getByText('Not calibrated yet.').waitFor();
+    await frame.getByRole('button', { name: 'Calibrate from history' }).click();
+    await frame.getByTestId('calibration-progress').waitFor({ timeout: 10_000 });
+    const proposal = frame.getByText(/^Proposal: \d+ days idle$/);
+    await proposal.waitFor({ timeout: 120_000 });
+    const proposed = Number(/(\d+)/.exec(await proposal.innerText())?.[1]);
+
+    const input = frame.getByLabel('Idle limit to preview (days)');
+    expect(await input.inputValue()).toBe(String(proposed));
+    const atProposal = { marker: await marker(frame), flagged: await flagged(frame) };
+    expect(atProposal.marker.days).toBe(String(proposed));
+    // Beside it, the current setting's figures (the default 60 days) and its dashed line.
+    await frame.getByText('Current setting: 60 days').waitFor();
+
+    await input.fill('30');
+    await frame
+      .locator('[data-testid="threshold-marker"][data-idle-days="30"]')
+      .waitFor({ state: 'attached' });
+    const at30 = { marker: await marker(frame), flagged: await flagged(frame) };
+    expect(at30.marker.x).toBeLessThan(atProposal.marker.x);
+    expect(at30.flagged.count).toBeGreaterThan(atProposal.flagged.count);
+    expect(await frame.getByRole('button', { name: 'Apply 30 days' }).isVisible()).toBe(true);
+
+    await input.fill('300');
+    await frame
+      .locator('[data-testid="threshold-marker"][data-idle-days="300"]')
+      .waitFor({ state: 'attached' });
+    const at300 = { marker: await marker(frame), flagged: await flagged(frame) };
+    expect(at300.marker.x).toBeGreaterThan(atProposal.marker.x);
+    expect(at300.flagged.count).toBeLessThan(atProposal.flagged.count);
+
+    await expectAxeClean(wb, frame, 'settings with a calibration');
+    await saveScreenshot(page, 'settings-calibration');
+    await page.close();
+  });
+});
