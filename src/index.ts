@@ -9,3 +9,4 @@ export { installTrigger, scanTrigger } from './scan/trigger';
 export { scanConsumer } from './scan/consumer';
 export { entryGate } from './gate/entry-gate';
 export { calibrationConsumer } from './calibration/job';
+export { measurementsWebTrigger } from './webtrigger/measurements';

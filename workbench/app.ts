@@ -234,6 +234,8 @@ export class WorkbenchApp {
   readonly siteUrl: string = JIRA_SITE_URL;
   /** Signs the bridge tokens the host pages hand their surfaces; new on every start, never leaves the server. */
   readonly bridgeSecret: Buffer = randomBytes(32);
+  /** Where the workbench server listens (set by startWorkbenchServer): the base of web trigger URLs. */
+  publicUrl = 'http://localhost:8080';
   /** The manifest.yml the app runs under (its `permissions` also make the Custom UI's CSP). */
   readonly manifestFile: string;
   /** Where the handlers come from: src/ or the Forge bundle. */
@@ -275,6 +277,7 @@ export class WorkbenchApp {
         queue: this.queue,
         appAccountId: this.jira.appAccountId,
         installContext: this.installContext,
+        webTriggerUrl: (key) => `${this.publicUrl}/webtrigger/${key}`,
       });
     } catch (error) {
       this.db.close();
@@ -554,6 +557,43 @@ export class WorkbenchApp {
     return out;
   }
 
+  /**
+   * Calls a `webtrigger` module's function as Forge does for an HTTP request to its URL: with the request as
+   * `{ method, headers, body, path, queryParameters }` (header names in lower case, every value a list, as
+   * @forge/api's WebTriggerRequest types them), no acting user, within the function's time limit. Answers the
+   * function's `{ statusCode, headers, body }`, checked for that shape (WebTriggerResponse): a function that
+   * answers anything else gets Forge's 500.
+   */
+  async invokeWebTrigger(moduleKey: string, request: WebTriggerCall): Promise<WebTriggerAnswer> {
+    const module = this.module(moduleKey);
+    if (module.type !== 'webtrigger') throw new Error(`Module "${moduleKey}" is not a web trigger`);
+    const headers: Record<string, string[]> = {};
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      if (value === undefined) continue;
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : [String(value)];
+    }
+    const event = {
+      method: request.method.toUpperCase(),
+      headers,
+      body: request.body ?? '',
+      path: request.path ?? `/webtrigger/${moduleKey}`,
+      queryParameters: request.queryParameters ?? {},
+      context: { cloudId: this.installContext.replace(/^.*site\//, ''), moduleKey },
+    };
+    let answer: unknown;
+    try {
+      answer = await this.invokeWithoutUser(module, event);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        statusCode: 500,
+        headers: { 'content-type': ['text/plain'] },
+        body: `Web trigger failed: ${message}`,
+      };
+    }
+    return checkWebTriggerAnswer(answer);
+  }
+
   /** Uninstalls the runtime globals and closes the database. Safe to call twice. */
   close(): void {
     if (this.closed) return;
@@ -561,6 +601,43 @@ export class WorkbenchApp {
     this.uninstall();
     this.db.close();
   }
+}
+
+/** An HTTP request to a web trigger, as the workbench server (or a test) hands it over. */
+export interface WebTriggerCall {
+  method: string;
+  headers?: Record<string, string | string[] | undefined>;
+  body?: string;
+  path?: string;
+  queryParameters?: Record<string, string[]>;
+}
+
+/** What a web trigger's function answers (@forge/api's WebTriggerResponse). */
+export interface WebTriggerAnswer {
+  statusCode: number;
+  headers: Record<string, string[]>;
+  body: string;
+}
+
+function checkWebTriggerAnswer(answer: unknown): WebTriggerAnswer {
+  const a = asRecord(answer);
+  const status = a.statusCode;
+  const headersOk =
+    a.headers === undefined ||
+    Object.values(asRecord(a.headers)).every(
+      (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+    );
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599 || !headersOk)
+    return {
+      statusCode: 500,
+      headers: { 'content-type': ['text/plain'] },
+      body: 'Web trigger answered without a statusCode, or with headers that are not lists of strings',
+    };
+  return {
+    statusCode: status,
+    headers: (a.headers as Record<string, string[]> | undefined) ?? {},
+    body: typeof a.body === 'string' ? a.body : '',
+  };
 }
 
 // The same ids the emulator renders for issue types.

@@ -180,6 +180,41 @@ function parseFault(form: URLSearchParams): FaultSpec {
   throw new Error(`Unknown fault kind "${kind}": use 429, 500, 502, 503 or latency`);
 }
 
+/**
+ * A web trigger's URL: `/webtrigger/<module key>` here (Forge gives each installation its own URL, from
+ * webTrigger.getUrl). Anyone may call it, from anywhere, as on Forge: the app's function decides. The request
+ * goes to the function as Forge hands it over and its answer is sent back as it returned it.
+ */
+async function serveWebTrigger(
+  req: IncomingMessage,
+  res: ServerResponse,
+  app: WorkbenchApp,
+  moduleKey: string,
+  url: URL,
+): Promise<void> {
+  if (!app.modules('webtrigger').some((m) => m.key === moduleKey))
+    return send(res, 404, 'text/plain; charset=utf-8', `No web trigger "${moduleKey}"`);
+  let body: string;
+  try {
+    body = await readBody(req, MAX_BODY);
+  } catch {
+    return send(res, 413, 'text/plain; charset=utf-8', 'Request body too large');
+  }
+  const queryParameters: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) (queryParameters[k] ??= []).push(v);
+  const answer = await app.invokeWebTrigger(moduleKey, {
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    body,
+    path: url.pathname,
+    queryParameters,
+  });
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(answer.headers)) headers[k.toLowerCase()] = v.join(', ');
+  res.writeHead(answer.statusCode, { 'cache-control': 'no-store', ...headers });
+  res.end(answer.body);
+}
+
 /** The request handler, for mounting in a server of your own; startWorkbenchServer wraps it. */
 export function createRequestHandler(
   app: WorkbenchApp,
@@ -209,6 +244,8 @@ export function createRequestHandler(
       res.writeHead(204);
       return void res.end();
     }
+    const webTrigger = /^\/webtrigger\/([a-z0-9][a-z0-9-]*)$/.exec(p);
+    if (webTrigger) return serveWebTrigger(req, res, app, webTrigger[1]!, url);
     if (method !== 'GET' && method !== 'HEAD' && isCrossSite(req))
       return sendJson(res, 403, { ok: false, error: 'Cross-site requests are refused' });
     if (p === CLIENT_SCRIPT_PATH) return send(res, 200, CONTENT_TYPES['.js']!, BRIDGE_CLIENT_JS);
@@ -378,6 +415,7 @@ export function startWorkbenchServer(
     server.listen(options.port ?? 8080, host, () => {
       server.off('error', failed);
       const port = (server.address() as AddressInfo).port;
+      app.publicUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
       resolve({
         server,
         port,

@@ -10,6 +10,12 @@ export const SETTINGS_RESOLVERS = {
   save: 'save',
   /** Back to the defaults (a versioned write like save). */
   reset: 'reset',
+  /** Measurement tokens of the project (administrators only): list, make, rotate, revoke, delete. */
+  listTokens: 'listTokens',
+  createToken: 'createToken',
+  rotateToken: 'rotateToken',
+  revokeToken: 'revokeToken',
+  deleteToken: 'deleteToken',
 } as const;
 export type SettingsResolverKey = (typeof SETTINGS_RESOLVERS)[keyof typeof SETTINGS_RESOLVERS];
 
@@ -61,3 +67,44 @@ export interface SettingsData {
 
 export const STALE_SETTINGS_MESSAGE =
   'Someone else saved these settings while you were editing. Your changes are kept here: reload to see theirs, then save again.';
+
+// ---- measurement tokens -------------------------------------------------------------------------------------
+
+const tokenIdSchema = z.string().regex(/^[a-f0-9]{12}$/, { error: 'Not a token id: reload the list.' });
+export const listTokensPayloadSchema = z.object({}).strict();
+export const createTokenPayloadSchema = z
+  .object({
+    name: z
+      .string({ error: 'Name the token.' })
+      .trim()
+      .min(1, { error: 'Name the token, e.g. "nightly CI".' })
+      .max(60, { error: 'At most 60 characters.' }),
+  })
+  .strict();
+export const tokenIdPayloadSchema = z.object({ id: tokenIdSchema }).strict();
+
+/** A token as the settings page lists it: never its secret nor the secret's hash. */
+export interface TokenSummary {
+  id: string;
+  name: string;
+  /** The secret's first characters, to tell tokens apart. */
+  hint: string;
+  createdAt: string;
+  createdBy: string;
+  rotatedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface TokensData {
+  tokens: TokenSummary[];
+  /** The web trigger's URL on this site; null when it could not be read. */
+  url: string | null;
+  /** Requests per minute one token may make. */
+  rateLimitPerMinute: number;
+}
+
+/** A new or rotated token: `token` is shown once and never again. */
+export interface NewTokenData {
+  token: string;
+  summary: TokenSummary;
+}

@@ -87,6 +87,13 @@ export const measurementSchema = z.object({
   at: isoDate('Measurement date'),
   value: finiteNumber('Measured value'),
   note: optionalText('Note', LIMITS.short),
+  /** Where it came from (a sender's name for itself, "csv import"); absent when typed on the page. */
+  source: optionalText('Source', 100),
+  /** The sender's idempotency id: a measurement with an id already in the series is not added again. */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9._:#-]{1,100}$/, { error: 'Measurement id is malformed.' })
+    .optional(),
 });
 export type Measurement = z.infer<typeof measurementSchema>;
 

@@ -5,6 +5,9 @@ import {
   loadSettingsPayloadSchema,
   resetSettingsPayloadSchema,
   saveSettingsPayloadSchema,
+  listTokensPayloadSchema,
+  createTokenPayloadSchema,
+  tokenIdPayloadSchema,
 } from '../contract/settings';
 import {
   CALIBRATION_RESOLVERS,
@@ -19,6 +22,7 @@ import {
   saveResolutionMapping,
   startCalibration,
 } from '../services/calibration';
+import { loadTokens, makeToken, newSecretFor, remove, revoke } from '../services/measurement-tokens';
 import type { Clock } from '../services/outcome-map';
 import { loadProjectSettings, resetProjectSettings, saveProjectSettings } from '../services/project-settings';
 import { defineEndpoint, resolverHandler } from './endpoint';
@@ -45,6 +49,21 @@ export function createSettingsResolver(clock: Clock = { now: () => new Date() })
   );
   defineEndpoint(resolver, CALIBRATION_RESOLVERS.apply, applyCalibrationPayloadSchema, (p, call) =>
     applyCalibration(call, p, clock),
+  );
+  defineEndpoint(resolver, SETTINGS_RESOLVERS.listTokens, listTokensPayloadSchema, (_p, call) =>
+    loadTokens(call),
+  );
+  defineEndpoint(resolver, SETTINGS_RESOLVERS.createToken, createTokenPayloadSchema, (p, call) =>
+    makeToken(call, p.name, clock),
+  );
+  defineEndpoint(resolver, SETTINGS_RESOLVERS.rotateToken, tokenIdPayloadSchema, (p, call) =>
+    newSecretFor(call, p.id, clock),
+  );
+  defineEndpoint(resolver, SETTINGS_RESOLVERS.revokeToken, tokenIdPayloadSchema, (p, call) =>
+    revoke(call, p.id, clock),
+  );
+  defineEndpoint(resolver, SETTINGS_RESOLVERS.deleteToken, tokenIdPayloadSchema, (p, call) =>
+    remove(call, p.id),
   );
   return resolver;
 }

@@ -83,7 +83,7 @@ export async function loadProjectSettings(call: CallContext): Promise<SettingsDa
   return answer(loaded, rights.admin, { ...hints, ...m });
 }
 
-async function requireAdmin(projectKey: string): Promise<void> {
+export async function requireAdmin(projectKey: string): Promise<void> {
   const rights = await projectRights(projectKey);
   if (!rights.browse)
     throw new NotAuthorizedError(`You do not have permission to see project ${projectKey}.`);

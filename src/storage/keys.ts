@@ -27,6 +27,12 @@
  *   calibration:{projectKey}:step:{runId}:{n}     claimed by the delivery that runs step n of a run
  *   calibration:{projectKey}:done:{runId}         a run that is over (a late duplicate event starts nothing)
  *   calibration:{projectKey}:mapping              the resolution mapping the admin confirmed
+ *   metric:{projectKey}:{metricSlug}              a metric's own measurement series (no outcome measures it)
+ *   metric-rev:{projectKey}:{metricSlug}:{n}      claim of version n of that series
+ *   ingest-token:{projectKey}:{tokenId}           a measurement token: its name and the hash of its secret
+ *   ingest-token-rev:{projectKey}:{tokenId}:{n}   claim of version n of that token (rotate, revoke)
+ *   ingest-rate:{tokenId}:{window}:{n}            the n-th request of a token in one rate window (claimed)
+ *   bet:{projectKey}:{issueKey}                   a delivered bet the scan tracks until its verdict
  *
  * Forge KVS allows keys of at most 500 characters matching /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/.
  */
@@ -104,4 +110,17 @@ export const keys = {
   calibrationDone: (p: string, runId: string) =>
     key('calibration', checkProjectKey(p), 'done', segment(runId, 'runId')),
   calibrationMapping: (p: string) => key('calibration', checkProjectKey(p), 'mapping'),
+  metricSeriesPrefix: (p: string) => key('metric', checkProjectKey(p)) + ':',
+  metricSeries: (p: string, slug: string) => key('metric', checkProjectKey(p), segment(slug, 'metric')),
+  metricSeriesRevision: (p: string, slug: string, version: number) =>
+    key('metric-rev', checkProjectKey(p), segment(slug, 'metric'), String(version)),
+  ingestTokenPrefix: (p: string) => key('ingest-token', checkProjectKey(p)) + ':',
+  ingestToken: (p: string, tokenId: string) =>
+    key('ingest-token', checkProjectKey(p), segment(tokenId, 'tokenId')),
+  ingestTokenRevision: (p: string, tokenId: string, version: number) =>
+    key('ingest-token-rev', checkProjectKey(p), segment(tokenId, 'tokenId'), String(version)),
+  ingestRateSlot: (tokenId: string, window: number, n: number) =>
+    key('ingest-rate', segment(tokenId, 'tokenId'), String(window), String(n)),
+  betPrefix: (p: string) => key('bet', checkProjectKey(p)) + ':',
+  bet: (p: string, issueKey: string) => key('bet', checkProjectKey(p), segment(issueKey, 'issueKey')),
 } as const;

@@ -14,6 +14,7 @@ import {
   type Outcome,
   type OutcomeStatus,
 } from '../domain/schemas';
+import { mergeIntoSeries } from '../domain/measurement-input';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
 import { checkValueSize, claim, listAll } from './kv';
@@ -159,6 +160,33 @@ export async function recordMeasurement(
           .sort((a, b) => a.at.localeCompare(b.at))
           .slice(-MEASUREMENT_HISTORY_LIMIT),
       }));
+    } catch (e) {
+      if (!(e instanceof ConflictError) || i >= attempts) throw e;
+    }
+  }
+}
+
+/**
+ * Appends measurements sent from outside (web trigger, CSV import): one versioned write for all of them, a
+ * measurement whose id the outcome already holds is skipped (a replay adds nothing). Retried on a concurrent
+ * change, like recordMeasurement, and the ids are checked again against what is stored then.
+ */
+export async function appendMeasurements(
+  projectKey: string,
+  id: string,
+  measurements: readonly Measurement[],
+  now: Date,
+  attempts = 5,
+): Promise<{ outcome: StoredOutcome; added: number; duplicates: number }> {
+  for (let i = 1; ; i++) {
+    const current = await requireOutcome(projectKey, id);
+    const merged = mergeIntoSeries(current.measurements, measurements, MEASUREMENT_HISTORY_LIMIT);
+    if (merged.added === 0) return { outcome: current, added: 0, duplicates: merged.duplicates };
+    try {
+      const outcome = await change(projectKey, id, current.version, now, () => ({
+        measurements: merged.series,
+      }));
+      return { outcome, added: merged.added, duplicates: merged.duplicates };
     } catch (e) {
       if (!(e instanceof ConflictError) || i >= attempts) throw e;
     }

@@ -175,5 +175,22 @@ describe('every handler in the bundle, invoked once over the workbench', () => {
     expect(flagged.flag?.rules.map((r) => r.rule)).toContain('idle');
     expect(app.jira.store.getIssue('DEMO-2')?.labels).toContain('zombie');
     expect(readLens(app.jira.store.getIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY)).zombie).toBe('false');
+
+    // web trigger → index.measurementsWebTrigger: a token made in settings lets a measurement in.
+    const made = ok<{ token: string }>(
+      await app.invoke(
+        'outcome-lens-settings',
+        SETTINGS_RESOLVERS.createToken,
+        { name: 'ci' },
+        { user: 'admin', projectKey: 'DEMO' },
+      ),
+    );
+    const sent = await app.invokeWebTrigger('outcome-lens-measurements', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${made.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ metric: 'Weekly active carts', value: 120, at: '2026-01-05', id: 'b-1' }),
+    });
+    expect(sent.statusCode).toBe(200);
+    expect(JSON.parse(sent.body)).toMatchObject({ ok: true, accepted: 1 });
   });
 });

@@ -18,6 +18,11 @@ export interface ForgeHost {
   jira: JiraBackendSeam;
   kvs: KvsStore;
   queue: QueueHost;
+  /**
+   * The URL of a web trigger module on this host (what @forge/api's webTrigger.getUrl answers). Optional: a
+   * host without one answers getUrl with Forge's error.
+   */
+  webTriggerUrl?: (moduleKey: string) => string;
   appAccountId: string;
   installContext: string;
 }
@@ -160,6 +165,39 @@ async function callJira(
   return makeResponse(res.status, res.body, res.headers);
 }
 
+/**
+ * Atlassian's GraphQL gateway ("stargate"), for the one mutation the app sends: @forge/api's webTrigger.getUrl
+ * posts `createWebTriggerUrl(input: { triggerKey, ... })` and reads `data.createWebTriggerUrl.url`.
+ */
+function graphql(host: ForgeHost, init: FetchInit): Response {
+  let request: { query?: unknown; variables?: { input?: { triggerKey?: unknown } } } = {};
+  try {
+    request = JSON.parse(bodyToString(init?.body) ?? '{}') as typeof request;
+  } catch {
+    /* answered below */
+  }
+  const key = request.variables?.input?.triggerKey;
+  if (
+    typeof request.query === 'string' &&
+    request.query.includes('createWebTriggerUrl') &&
+    typeof key === 'string'
+  ) {
+    if (!host.webTriggerUrl) return proxyError(501, 'UNSUPPORTED_BY_WORKBENCH', 'No web trigger host');
+    return makeResponse(
+      200,
+      JSON.stringify({ data: { createWebTriggerUrl: { url: host.webTriggerUrl(key) } } }),
+      {
+        'content-type': 'application/json',
+      },
+    );
+  }
+  return proxyError(
+    501,
+    'UNSUPPORTED_BY_WORKBENCH',
+    'The workbench answers only createWebTriggerUrl over GraphQL',
+  );
+}
+
 function routeFetch(host: ForgeHost) {
   return async (target: ForgeFetchTarget, path: string, init?: FetchInit): Promise<Response> => {
     // A function past its time limit has been stopped by Forge: nothing it still tries reaches a backend.
@@ -171,6 +209,7 @@ function routeFetch(host: ForgeHost) {
     if (target.type === 'jira' || (target.type === 'fpp' && target.remote === 'jira')) {
       return callJira(host, target, path, init);
     }
+    if (target.remote === 'stargate' && path === '/graphql') return graphql(host, init);
     if (path.startsWith('/webhook/queue/') || path.startsWith('/forge/events/')) {
       return host.queue.handle(path, init);
     }

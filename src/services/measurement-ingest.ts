@@ -1,0 +1,110 @@
+/**
+ * Measurements from outside land here, from the web trigger (after its token check) and from a CSV imported on
+ * an outcome card. Every row is resolved to its series first; a row that names another project's (or no)
+ * outcome refuses the whole request, so a refused request changes nothing. Then each series gets one write.
+ */
+import type { IncomingMeasurement, RowError } from '../domain/measurement-input';
+import type { Measurement } from '../domain/schemas';
+import { ValidationError } from '../errors';
+import { appendToMetricSeries, normaliseMetric } from '../storage/metric-series';
+import { appendMeasurements, listOutcomes, type StoredOutcome } from '../storage/outcomes';
+
+export interface SeriesResult {
+  /** 'outcome' with the outcome's id, or 'metric' with the metric's name. */
+  kind: 'outcome' | 'metric';
+  id: string;
+  name: string;
+  added: number;
+  duplicates: number;
+}
+
+export interface IngestResult {
+  /** Measurements newly recorded. */
+  accepted: number;
+  /** Measurements whose id was recorded before: accepted once, not again. */
+  duplicates: number;
+  series: SeriesResult[];
+}
+
+/** A request that names what does not exist in the project: refused whole, with the rows at fault. */
+export class UnknownTargetError extends ValidationError {
+  constructor(readonly rows: RowError[]) {
+    super(
+      `${rows.length} measurement${rows.length > 1 ? 's name' : ' names'} an outcome that is not in this project; nothing was recorded.`,
+    );
+  }
+}
+
+type Resolved = { kind: 'outcome'; outcome: StoredOutcome } | { kind: 'metric'; name: string };
+
+/** The outcome a metric name belongs to: an active outcome's metric first, then any other. */
+function outcomeForMetric(outcomes: readonly StoredOutcome[], metric: string): StoredOutcome | null {
+  const wanted = normaliseMetric(metric);
+  const same = outcomes.filter((o) => normaliseMetric(o.metric) === wanted);
+  return same.find((o) => o.status === 'active') ?? same[0] ?? null;
+}
+
+function stored(m: IncomingMeasurement): Measurement {
+  return {
+    at: m.at,
+    value: m.value,
+    ...(m.source ? { source: m.source } : {}),
+    ...(m.id ? { id: m.id } : {}),
+  };
+}
+
+export async function recordIncoming(
+  projectKey: string,
+  measurements: readonly IncomingMeasurement[],
+  now: Date,
+): Promise<IngestResult> {
+  const outcomes = await listOutcomes(projectKey);
+  const byId = new Map(outcomes.map((o) => [o.id, o]));
+  const errors: RowError[] = [];
+  const groups = new Map<string, { target: Resolved; rows: Measurement[] }>();
+  measurements.forEach((m, i) => {
+    let target: Resolved;
+    if ('outcomeId' in m.target) {
+      const outcome = byId.get(m.target.outcomeId);
+      if (!outcome) {
+        errors.push({
+          row: i + 1,
+          field: 'outcome',
+          message: `No outcome "${m.target.outcomeId}" in project ${projectKey}.`,
+        });
+        return;
+      }
+      target = { kind: 'outcome', outcome };
+    } else {
+      const outcome = outcomeForMetric(outcomes, m.target.metric);
+      target = outcome ? { kind: 'outcome', outcome } : { kind: 'metric', name: m.target.metric };
+    }
+    const key = target.kind === 'outcome' ? `o:${target.outcome.id}` : `m:${normaliseMetric(target.name)}`;
+    const group = groups.get(key) ?? { target, rows: [] };
+    group.rows.push(stored(m));
+    groups.set(key, group);
+  });
+  if (errors.length) throw new UnknownTargetError(errors.slice(0, 50));
+
+  const series: SeriesResult[] = [];
+  for (const { target, rows } of groups.values()) {
+    if (target.kind === 'outcome') {
+      const r = await appendMeasurements(projectKey, target.outcome.id, rows, now);
+      series.push({
+        kind: 'outcome',
+        id: target.outcome.id,
+        name: target.outcome.name,
+        added: r.added,
+        duplicates: r.duplicates,
+      });
+    } else {
+      const r = await appendToMetricSeries(projectKey, target.name, rows, now);
+      series.push({ kind: 'metric', id: normaliseMetric(target.name), name: target.name, ...r });
+    }
+  }
+  return {
+    accepted: series.reduce((n, s) => n + s.added, 0),
+    duplicates: series.reduce((n, s) => n + s.duplicates, 0),
+    series,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Web trigger `outcome-lens-measurements`: measurements flow in from dashboards, CI jobs and scripts.
+ *
+ * Forge calls a web trigger's function with the HTTP request as `{ method, headers, body, path,
+ * queryParameters }` (headers and query parameters as lists of strings) and sends back what it returns,
+ * `{ statusCode, headers, body }` (the shapes of WebTriggerRequest / WebTriggerResponse in @forge/api). The URL
+ * itself authenticates nothing, so every request must carry a project's token as `Authorization: Bearer`.
+ *
+ * Order of checks, each refusing with a message and changing nothing: method, token, rate limit, body, targets.
+ */
+import type { WebTriggerRequest, WebTriggerResponse } from '@forge/api';
+import { parseMeasurements, type RowError } from '../domain/measurement-input';
+import { checkBearer, takeRateSlot } from '../storage/ingest-tokens';
+import { recordIncoming, UnknownTargetError } from '../services/measurement-ingest';
+import type { Clock } from '../services/outcome-map';
+
+export const MEASUREMENTS_WEBTRIGGER_KEY = 'outcome-lens-measurements';
+/** Forge web triggers accept larger bodies; a measurement request needs far less than this. */
+export const MAX_BODY_CHARS = 512 * 1024;
+
+export interface MeasurementsAnswer {
+  ok: boolean;
+  message: string;
+  accepted?: number;
+  duplicates?: number;
+  series?: Array<{ kind: string; id: string; name: string; added: number; duplicates: number }>;
+  errors?: RowError[];
+}
+
+function reply(
+  statusCode: number,
+  answer: MeasurementsAnswer,
+  extra: Record<string, string[]> = {},
+): WebTriggerResponse {
+  return {
+    statusCode,
+    headers: { 'Content-Type': ['application/json'], 'Cache-Control': ['no-store'], ...extra },
+    body: JSON.stringify(answer),
+  };
+}
+
+/** A header's first value, whatever case the sender wrote its name in. */
+function header(request: Partial<WebTriggerRequest>, name: string): string | null {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(request.headers ?? {})) {
+    if (k.toLowerCase() !== wanted) continue;
+    const value = Array.isArray(v) ? v[0] : v;
+    return typeof value === 'string' ? value : null;
+  }
+  return null;
+}
+
+export async function handleMeasurements(
+  request: Partial<WebTriggerRequest>,
+  clock: Clock,
+): Promise<WebTriggerResponse> {
+  if (request.method !== 'POST')
+    return reply(
+      405,
+      { ok: false, message: 'Send measurements with POST (JSON or CSV).' },
+      { Allow: ['POST'] },
+    );
+  const auth = await checkBearer(header(request, 'authorization'));
+  if (!auth.ok)
+    return reply(
+      401,
+      { ok: false, message: auth.message },
+      { 'WWW-Authenticate': ['Bearer realm="outcome-lens"'] },
+    );
+  const now = clock.now();
+  const waitSeconds = await takeRateSlot(auth.token.id, now);
+  if (waitSeconds !== null)
+    return reply(
+      429,
+      {
+        ok: false,
+        message: `Too many requests with this token: try again in ${waitSeconds} s (send many measurements in one request instead).`,
+      },
+      { 'Retry-After': [String(waitSeconds)] },
+    );
+  const body = typeof request.body === 'string' ? request.body : '';
+  if (body.length > MAX_BODY_CHARS)
+    return reply(413, {
+      ok: false,
+      message: `The body is over ${MAX_BODY_CHARS} characters: split it into several requests.`,
+    });
+  const today = now.toISOString().slice(0, 10);
+  const parsed = parseMeasurements(body, header(request, 'content-type'), today);
+  if (!parsed.ok) return reply(400, { ok: false, message: parsed.message, errors: parsed.errors });
+  try {
+    const result = await recordIncoming(auth.token.projectKey, parsed.measurements, now);
+    const message =
+      result.duplicates > 0
+        ? `Recorded ${result.accepted} measurement(s); ${result.duplicates} had an id recorded before and were skipped.`
+        : `Recorded ${result.accepted} measurement(s).`;
+    return reply(200, { ok: true, message, ...result });
+  } catch (e) {
+    if (e instanceof UnknownTargetError) return reply(422, { ok: false, message: e.message, errors: e.rows });
+    throw e;
+  }
+}
+
+/** The Forge handler (manifest `webtrigger` → function `measurements-webtrigger`). */
+export async function measurementsWebTrigger(request: WebTriggerRequest): Promise<WebTriggerResponse> {
+  try {
+    return await handleMeasurements(request, { now: () => new Date() });
+  } catch {
+    // Storage failed part way: what was written stays (ids make a resend safe); the sender is told to resend.
+    return reply(503, {
+      ok: false,
+      message: 'Outcome Lens could not record the measurements just now. Send the same request again.',
+    });
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * Measurements flow in through the web trigger, over the workbench: the manifest's `webtrigger` module runs the
+ * app's function with Forge's request shape, tokens come from the settings page's resolver. A request with a
+ * missing, revoked, rotated-away or other project's token, a malformed or out-of-range body, or a replayed id
+ * changes nothing in app storage; a token over its rate gets 429.
+ */
+import { createWorkbenchApp, type WebTriggerAnswer, type WorkbenchApp } from '../../workbench/app';
+import { startWorkbenchServer, type WorkbenchServer } from '../../workbench/server';
+import type { Answer } from '../../src/contract/answer';
+import type { NewTokenData, TokenSummary, TokensData } from '../../src/contract/settings';
+import type { OutcomeView } from '../../src/contract/project-page';
+import { TOKEN_RATE_LIMIT } from '../../src/storage/ingest-tokens';
+
+const P = 'DEMO';
+const Q = 'SHOP';
+const SETTINGS = 'outcome-lens-settings';
+const PAGE = 'outcome-lens-project-page';
+const TRIGGER = 'outcome-lens-measurements';
+let app: WorkbenchApp;
+
+function ok<T>(a: unknown): T {
+  const answer = a as Answer<T>;
+  if (!answer.ok) throw new Error(`expected ok, got ${JSON.stringify(answer.error)}`);
+  return answer.data;
+}
+
+async function settings<T>(fn: string, payload: unknown, projectKey = P, user = 'admin'): Promise<Answer<T>> {
+  return (await app.invoke(SETTINGS, fn, payload, { user, projectKey })) as Answer<T>;
+}
+
+async function newToken(name: string, projectKey = P): Promise<NewTokenData> {
+  return ok<NewTokenData>(await settings('createToken', { name }, projectKey));
+}
+
+async function createOutcome(projectKey: string, name: string, metric: string): Promise<OutcomeView> {
+  return ok<OutcomeView>(
+    await app.invoke(
+      PAGE,
+      'createOutcome',
+      {
+        draft: {
+          name,
+          metric,
+          baseline: 40,
+          target: 30,
+          direction: 'decrease',
+          dueDate: '2027-06-30',
+        },
+      },
+      { user: 'admin', projectKey },
+    ),
+  );
+}
+
+function post(
+  token: string | null,
+  body: string,
+  contentType = 'application/json',
+): Promise<WebTriggerAnswer> {
+  return app.invokeWebTrigger(TRIGGER, {
+    method: 'POST',
+    headers: {
+      'Content-Type': contentType,
+      ...(token !== null ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body,
+  });
+}
+
+const json = (a: WebTriggerAnswer) => JSON.parse(a.body) as Record<string, unknown>;
+
+/** App storage but for the rate counters, which count refused requests too. */
+function storedState(): string {
+  return JSON.stringify(app.kvs.dump().filter((r) => !r.key.startsWith('ingest-rate:')));
+}
+
+let outcome: OutcomeView;
+
+beforeEach(async () => {
+  app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
+  for (const key of [P, Q]) {
+    app.jira.store.createProject({ key, name: key });
+    app.grantDemoRoles(key);
+  }
+  outcome = await createOutcome(P, 'Fewer abandoned checkouts', 'Checkout abandonment');
+});
+afterEach(() => app.close());
+
+describe('measurement tokens in settings', () => {
+  it('are made, listed without their secret, rotated and revoked by administrators only', async () => {
+    const made = await newToken('nightly CI');
+    expect(made.token).toMatch(/^olm\.DEMO\.[a-f0-9]{12}\.[A-Za-z0-9_-]{43}$/);
+    const listed = ok<TokensData>(await settings('listTokens', {}));
+    expect(listed.tokens.map((t) => t.name)).toEqual(['nightly CI']);
+    expect(JSON.stringify(listed)).not.toContain(made.token.split('.')[3]);
+    // Only the hash is stored: the secret is nowhere in app storage.
+    expect(JSON.stringify(app.kvs.dump())).not.toContain(made.token.split('.')[3]);
+    expect(listed.url).toMatch(/\/webtrigger\/outcome-lens-measurements$/);
+
+    for (const user of ['member', 'viewer']) {
+      expect(await settings('listTokens', {}, P, user)).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_AUTHORIZED' },
+      });
+      expect(await settings('createToken', { name: 'x' }, P, user)).toMatchObject({ ok: false });
+    }
+    const rotated = ok<NewTokenData>(await settings('rotateToken', { id: made.summary.id }));
+    expect(rotated.token).not.toBe(made.token);
+    const revoked = ok<TokenSummary>(await settings('revokeToken', { id: made.summary.id }));
+    expect(revoked.revokedAt).not.toBeNull();
+    expect(await settings('createToken', { name: ' ' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+  });
+});
+
+describe('the measurements web trigger', () => {
+  it('records measurements sent with a valid token, by outcome id and by metric name, JSON or CSV', async () => {
+    const { token } = await newToken('ci');
+    const one = await post(
+      token,
+      JSON.stringify({ outcome: outcome.id, value: 38.5, at: '2026-11-01', source: 'warehouse', id: 'm-1' }),
+    );
+    expect(one.statusCode).toBe(200);
+    expect(json(one)).toMatchObject({ ok: true, accepted: 1, duplicates: 0 });
+
+    const csv = [
+      'metric,value,at,id',
+      'checkout abandonment,37,2026-11-08,m-2',
+      'Checkout Abandonment,36.2,2026-11-15T09:30:00Z,m-3',
+      'Time to first value,12,2026-11-15,t-1',
+    ].join('\n');
+    const many = await post(token, csv, 'text/csv');
+    expect(many.statusCode).toBe(200);
+    expect(json(many)).toMatchObject({ accepted: 3 });
+
+    const page = ok<{ outcomes: OutcomeView[] }>(
+      await app.invoke(PAGE, 'load', {}, { user: 'viewer', projectKey: P }),
+    );
+    const landed = page.outcomes.find((o) => o.id === outcome.id)!;
+    expect(landed.measurements.map((m) => [m.at, m.value, m.id])).toEqual([
+      ['2026-11-01', 38.5, 'm-1'],
+      ['2026-11-08', 37, 'm-2'],
+      ['2026-11-15', 36.2, 'm-3'],
+    ]);
+    expect(landed.measurements[0]!.source).toBe('warehouse');
+    // A metric no outcome measures keeps a series of its own (an item's expected movement can name it).
+    expect(app.kvs.dump().some((r) => r.key.startsWith('metric:DEMO:time-to-first-value.'))).toBe(true);
+  });
+
+  it('accepts a replayed id once: the second request changes nothing', async () => {
+    const { token } = await newToken('ci');
+    const body = JSON.stringify([
+      { outcome: outcome.id, value: 39, at: '2026-11-01', id: 'nightly-2026-11-01' },
+    ]);
+    expect(json(await post(token, body))).toMatchObject({ accepted: 1, duplicates: 0 });
+    const before = storedState();
+    const again = await post(token, body);
+    expect(again.statusCode).toBe(200);
+    expect(json(again)).toMatchObject({ ok: true, accepted: 0, duplicates: 1 });
+    expect(storedState()).toBe(before);
+  });
+
+  it('refuses a missing, malformed, unknown, rotated or revoked token and changes nothing', async () => {
+    const made = await newToken('ci');
+    const body = JSON.stringify({ outcome: outcome.id, value: 39, at: '2026-11-01' });
+    const rotated = ok<NewTokenData>(await settings('rotateToken', { id: made.summary.id }));
+    const before = storedState();
+    const cases: Array<[string | null, RegExp]> = [
+      [null, /Authorization: Bearer/],
+      ['not-a-token', /no Outcome Lens token/],
+      [made.token, /not valid/], // the secret before the rotation
+      [`olm.DEMO.${made.summary.id}.${'A'.repeat(43)}`, /not valid/],
+      [`olm.DEMO.000000000000.${made.token.split('.')[3]}`, /not valid/],
+    ];
+    for (const [token, message] of cases) {
+      const answer = await post(token, body);
+      expect(answer.statusCode).toBe(401);
+      expect(answer.headers['www-authenticate'] ?? answer.headers['WWW-Authenticate']).toBeDefined();
+      expect(String(json(answer).message)).toMatch(message);
+    }
+    ok(await settings('revokeToken', { id: made.summary.id }));
+    const afterRevoke = storedState();
+    const revoked = await post(rotated.token, body);
+    expect(revoked.statusCode).toBe(401);
+    expect(String(json(revoked).message)).toMatch(/revoked/);
+    expect(storedState()).toBe(afterRevoke);
+    expect(before).not.toBe(afterRevoke); // the revocation itself was stored
+  });
+
+  it("refuses another project's token for this project's outcome, and changes nothing", async () => {
+    const { token: shopToken } = await newToken('shop ci', Q);
+    const before = storedState();
+    const answer = await post(
+      shopToken,
+      JSON.stringify({ outcome: outcome.id, value: 39, at: '2026-11-01' }),
+    );
+    expect(answer.statusCode).toBe(422);
+    expect(String(json(answer).message)).toMatch(/not in this project/);
+    expect(storedState()).toBe(before);
+    // A forged token naming DEMO with SHOP's id and secret is unknown in DEMO.
+    const [, , id, secret] = shopToken.split('.');
+    expect((await post(`olm.DEMO.${id}.${secret}`, '{}')).statusCode).toBe(401);
+  });
+
+  it('refuses a malformed or out-of-range body whole, with each row at fault, and changes nothing', async () => {
+    const { token } = await newToken('ci');
+    const before = storedState();
+    const bodies: Array<[string, string, RegExp]> = [
+      ['{"outcome":', 'application/json', /not valid JSON/],
+      ['', 'application/json', /empty/],
+      [
+        JSON.stringify({ outcome: outcome.id, value: 'lots', at: '2026-11-01' }),
+        'application/json',
+        /invalid/,
+      ],
+      [JSON.stringify({ outcome: outcome.id, value: 1e13, at: '2026-11-01' }), 'application/json', /invalid/],
+      [JSON.stringify({ outcome: outcome.id, value: 3, at: '2099-01-01' }), 'application/json', /invalid/],
+      [JSON.stringify({ outcome: outcome.id, value: 3, at: '2026-02-30' }), 'application/json', /invalid/],
+      [
+        JSON.stringify([
+          { outcome: outcome.id, value: 3, at: '2026-11-01', id: 'good' },
+          { value: 3, at: '2026-11-01' },
+        ]),
+        'application/json',
+        /1 of 2 measurements are invalid/,
+      ],
+      ['metric,value,when\nx,1,2026-11-01', 'text/csv', /Unknown CSV column/],
+      ['metric,value,at\n"x,1,2026-11-01', 'text/csv', /quoted/],
+    ];
+    for (const [body, type, message] of bodies) {
+      const answer = await post(token, body, type);
+      expect({ body, status: answer.statusCode }).toEqual({ body, status: 400 });
+      expect(String(json(answer).message)).toMatch(message);
+    }
+    const rows = json(
+      await post(token, JSON.stringify({ outcome: outcome.id, value: 1e13, at: '1999-01-01' })),
+    );
+    expect(rows.errors).toEqual([
+      expect.objectContaining({ row: 1, field: 'value' }),
+      expect.objectContaining({ row: 1, field: 'at' }),
+    ]);
+    expect(storedState()).toBe(before);
+    expect((await app.invokeWebTrigger(TRIGGER, { method: 'GET' })).statusCode).toBe(405);
+  });
+
+  it('answers 429 with Retry-After to a token over its rate, and other tokens go on', async () => {
+    const { token } = await newToken('busy');
+    const { token: other } = await newToken('quiet');
+    const body = (i: number) =>
+      JSON.stringify({ outcome: outcome.id, value: 30 + (i % 5), at: '2026-11-01', id: `r-${i}` });
+    // The window is a minute of the wall clock: start well inside one, so all requests fall in the same.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
+    const statuses: number[] = [];
+    for (let i = 0; i < TOKEN_RATE_LIMIT; i++) statuses.push((await post(token, body(i))).statusCode);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const before = storedState();
+    const limited = await post(token, body(999));
+    expect(limited.statusCode).toBe(429);
+    expect(
+      Number(limited.headers['retry-after']?.[0] ?? limited.headers['Retry-After']?.[0]),
+    ).toBeGreaterThan(0);
+    expect(storedState()).toBe(before);
+    expect((await post(other, body(1000))).statusCode).toBe(200);
+  });
+
+  it('is served over HTTP at /webtrigger/<module key> with the token as a Bearer header', async () => {
+    const server: WorkbenchServer = await startWorkbenchServer(app, { port: 0, dispatchQueue: false });
+    try {
+      const { token } = await newToken('curl');
+      const listed = ok<TokensData>(await settings('listTokens', {}));
+      expect(listed.url).toBe(`${server.url}/webtrigger/${TRIGGER}`);
+      const res = await fetch(listed.url!, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: `outcome,value,at,id\n${outcome.id},35,2026-11-20,http-1\n`,
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ ok: true, accepted: 1 });
+      const refused = await fetch(listed.url!, { method: 'POST', body: '{}' });
+      expect(refused.status).toBe(401);
+      expect((await fetch(`${server.url}/webtrigger/nope`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,100 @@
+import {
+  MAX_MEASUREMENTS_PER_REQUEST,
+  mergeIntoSeries,
+  parseCsv,
+  parseMeasurements,
+} from '../../src/domain/measurement-input';
+
+const TODAY = '2026-11-30';
+
+describe('parseMeasurements', () => {
+  it('reads one JSON object, a list, or {measurements: [...]} the same way', () => {
+    const row = { metric: 'Conversion', value: 3.2, at: '2026-11-01' };
+    for (const body of [row, [row], { measurements: [row] }]) {
+      expect(parseMeasurements(JSON.stringify(body), 'application/json', TODAY)).toEqual({
+        ok: true,
+        measurements: [{ target: { metric: 'Conversion' }, value: 3.2, at: '2026-11-01' }],
+      });
+    }
+  });
+
+  it('reads CSV with quoted fields, CRLF lines and a date-time as its UTC day', () => {
+    const csv = 'outcome,value,at,source,id\r\nfewer-drops,"1,5e1",2026-11-01,a,x\r\n';
+    expect(parseMeasurements(csv, 'text/csv', TODAY)).toMatchObject({ ok: false });
+    const good =
+      'outcome,value,at,source,id\r\nfewer-drops,15,2026-11-01T23:30:00-02:00,"warehouse, nightly",x-1\r\n';
+    expect(parseMeasurements(good, null, TODAY)).toEqual({
+      ok: true,
+      measurements: [
+        {
+          target: { outcomeId: 'fewer-drops' },
+          value: 15,
+          at: '2026-11-02',
+          source: 'warehouse, nightly',
+          id: 'x-1',
+        },
+      ],
+    });
+  });
+
+  it('refuses the whole body when any row is wrong, naming each row and field', () => {
+    const body = JSON.stringify([
+      { metric: 'a', value: 1, at: '2026-11-01' },
+      { metric: 'a', outcome: 'b', value: 1, at: '2026-11-01' },
+      { metric: 'a', value: Infinity, at: '2026-12-05' },
+    ]);
+    const result = parseMeasurements(body, 'application/json', TODAY);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.errors.map((e) => `${e.row}:${e.field}`)).toEqual(['2:metric', '3:value', '3:at']);
+  });
+
+  it('accepts tomorrow (a sender ahead of UTC) but not later, nor before 2000', () => {
+    const at = (day: string) =>
+      parseMeasurements(JSON.stringify({ metric: 'a', value: 1, at: day }), null, TODAY).ok;
+    expect(at('2026-12-01')).toBe(true);
+    expect(at('2026-12-02')).toBe(false);
+    expect(at('1999-12-31')).toBe(false);
+  });
+
+  it('caps a request at the most measurements one may carry', () => {
+    const rows = Array.from({ length: MAX_MEASUREMENTS_PER_REQUEST + 1 }, () => ({
+      metric: 'a',
+      value: 1,
+      at: TODAY,
+    }));
+    const result = parseMeasurements(JSON.stringify(rows), null, TODAY);
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/split it/) });
+  });
+});
+
+describe('parseCsv', () => {
+  it('keeps commas, doubled quotes and line breaks inside quotes', () => {
+    expect(parseCsv('a,b\n"x, ""y""","line\nbreak"\n')).toEqual([
+      ['a', 'b'],
+      ['x, "y"', 'line\nbreak'],
+    ]);
+  });
+});
+
+describe('mergeIntoSeries', () => {
+  it('skips ids the series or the same batch already holds, keeps date order and the newest only', () => {
+    const existing = [{ at: '2026-01-02', value: 2, id: 'b' }];
+    const incoming = [
+      { at: '2026-01-01', value: 1, id: 'a' },
+      { at: '2026-01-03', value: 3, id: 'b' },
+      { at: '2026-01-04', value: 4, id: 'a' },
+      { at: '2026-01-05', value: 5 },
+    ];
+    const merged = mergeIntoSeries(existing, incoming, 3);
+    expect(merged).toEqual({
+      added: 2,
+      duplicates: 2,
+      series: [
+        { at: '2026-01-01', value: 1, id: 'a' },
+        { at: '2026-01-02', value: 2, id: 'b' },
+        { at: '2026-01-05', value: 5 },
+      ].slice(-3),
+    });
+  });
+});
