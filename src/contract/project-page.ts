@@ -30,6 +30,8 @@ export const PROJECT_PAGE_RESOLVERS = {
   updateOutcome: 'updateOutcome',
   archiveOutcome: 'archiveOutcome',
   addMeasurement: 'addMeasurement',
+  /** A CSV file of past measurements for one outcome, all or nothing. */
+  importMeasurements: 'importMeasurements',
   /** One page of the zombie queue. */
   zombieQueue: 'zombieQueue',
   /** Kill, keep or relink one zombie, idempotently. */
@@ -100,6 +102,27 @@ export const archiveOutcomePayloadSchema = z
 export const addMeasurementPayloadSchema = z
   .object({ id: outcomeIdSchema, version: versionSchema, measurement: measurementSchema })
   .strict();
+
+/** A CSV file of at most this many characters is imported in one call (about 10,000 rows). */
+export const MAX_IMPORT_CHARS = 512 * 1024;
+export const importMeasurementsPayloadSchema = z
+  .object({
+    id: outcomeIdSchema,
+    csv: z
+      .string({ error: 'Choose a CSV file.' })
+      .min(1, { error: 'The file is empty.' })
+      .max(MAX_IMPORT_CHARS, { error: 'The file is too large: split it (at most 512 KB).' }),
+  })
+  .strict();
+
+export interface ImportMeasurementsData {
+  ok: boolean;
+  message: string;
+  /** Rows at fault (1-based, the header is row 0). */
+  errors: Array<{ row: number; field: string; message: string }>;
+  accepted: number;
+  duplicates: number;
+}
 
 export const zombieQueuePayloadSchema = z.object({ pageToken }).strict();
 

@@ -11,6 +11,7 @@ import {
   decidePayloadSchema,
   decisionLogPayloadSchema,
   healthPayloadSchema,
+  importMeasurementsPayloadSchema,
   healthRecipesPayloadSchema,
   loadPayloadSchema,
   mapLanesPayloadSchema,
@@ -29,6 +30,7 @@ import {
   addMeasurement,
   archiveOutcome,
   createOutcome,
+  importMeasurements,
   loadProjectPage,
   mapLanes,
   mapPage,
@@ -70,6 +72,9 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   );
   defineEndpoint(resolver, R.addMeasurement, addMeasurementPayloadSchema, (p, call) =>
     addMeasurement(call, p, clock),
+  );
+  defineEndpoint(resolver, R.importMeasurements, importMeasurementsPayloadSchema, (p, call) =>
+    importMeasurements(call, p, clock),
   );
   defineEndpoint(resolver, R.zombieQueue, zombieQueuePayloadSchema, (p, call) =>
     zombieQueue(call, p.pageToken),

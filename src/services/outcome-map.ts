@@ -7,6 +7,7 @@ import {
   NO_OUTCOME,
   outcomeProgress,
   type FilterOptions,
+  type ImportMeasurementsData,
   type LaneSummary,
   type MapFilters,
   type MapIssue,
@@ -19,6 +20,9 @@ import {
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
+import { parseCsv, parseMeasurements } from '../domain/measurement-input';
+import { normaliseMetric } from '../storage/metric-series';
+import { recordIncoming } from './measurement-ingest';
 import type { Settings } from '../domain/settings';
 import { NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -88,7 +92,7 @@ export async function loadProjectPage(
   };
 }
 
-async function requireOutcomeEditor(projectKey: string): Promise<void> {
+export async function requireOutcomeEditor(projectKey: string): Promise<void> {
   const rights = await requireBrowse(projectKey);
   const { settings } = await loadSettings(projectKey);
   const editing = outcomeEditing(rights, settings);
@@ -138,6 +142,62 @@ export async function addMeasurement(
   await requireOutcomeEditor(projectKey);
   // A measurement does not depend on what the caller saw: it is appended to the newest version.
   return toView(await outcomesStore.recordMeasurement(projectKey, input.id, input.measurement, clock.now()));
+}
+
+/**
+ * A CSV file of past measurements imported on an outcome card: the web trigger's columns (value, at, and
+ * optionally source, id, and metric or outcome naming this outcome), all or nothing, ids recorded once.
+ */
+export async function importMeasurements(
+  call: CallContext,
+  input: { id: string; csv: string },
+  clock: Clock,
+): Promise<ImportMeasurementsData> {
+  const projectKey = targetProject(call);
+  await requireOutcomeEditor(projectKey);
+  const outcome = await outcomesStore.getOutcome(projectKey, input.id);
+  if (!outcome) throw new ValidationError('This outcome does not exist (any more). Reload the page.');
+  const now = clock.now();
+  const rows = parseCsv(input.csv);
+  if ('error' in rows) throw new ValidationError(rows.error, { csv: rows.error });
+  // Rows name this outcome unless they say otherwise; a row naming another series is refused below.
+  const [header, ...body] = rows;
+  const named = header?.some((h) => ['metric', 'outcome', 'outcomeid'].includes(h.trim().toLowerCase()));
+  const csv = named
+    ? input.csv
+    : [['outcome', ...(header ?? [])], ...body.map((r) => [outcome.id, ...r])]
+        .map((r) => r.map((f) => `"${f.replace(/"/g, '""')}"`).join(','))
+        .join('\n');
+  const parsed = parseMeasurements(csv, 'text/csv', now.toISOString().slice(0, 10));
+  if (!parsed.ok)
+    return { ok: false, message: parsed.message, errors: parsed.errors, accepted: 0, duplicates: 0 };
+  const elsewhere = parsed.measurements
+    .map((m, i) => ({ m, row: i + 1 }))
+    .filter(({ m }) =>
+      'outcomeId' in m.target
+        ? m.target.outcomeId !== outcome.id
+        : normaliseMetric(m.target.metric) !== normaliseMetric(outcome.metric),
+    );
+  if (elsewhere.length)
+    return {
+      ok: false,
+      message: `${elsewhere.length} row(s) measure another series than ${outcome.name}; nothing was imported.`,
+      errors: elsewhere.slice(0, 50).map(({ row }) => ({
+        row,
+        field: 'metric',
+        message: `Not ${outcome.metric}.`,
+      })),
+      accepted: 0,
+      duplicates: 0,
+    };
+  const result = await recordIncoming(projectKey, parsed.measurements, now);
+  return {
+    ok: true,
+    message: `Imported ${result.accepted} measurement(s)${result.duplicates ? `; ${result.duplicates} were recorded before` : ''}.`,
+    errors: [],
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+  };
 }
 
 // ---- map summary ------------------------------------------------------------------------------------------

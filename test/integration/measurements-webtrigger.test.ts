@@ -287,3 +287,34 @@ describe('the measurements web trigger', () => {
     }
   });
 });
+
+describe("an outcome card's CSV import", () => {
+  const importCsv = async (csv: string, user = 'admin') =>
+    (await app.invoke(
+      PAGE,
+      'importMeasurements',
+      { id: outcome.id, csv },
+      { user, projectKey: P },
+    )) as Answer<{
+      ok: boolean;
+      message: string;
+      accepted: number;
+      duplicates: number;
+      errors: unknown[];
+    }>;
+
+  it('records past measurements once, refuses rows of another series whole, and only for outcome editors', async () => {
+    const csv = 'value,at,id\n41,2026-09-01,h-1\n40,2026-10-01,h-2\n';
+    expect(ok(await importCsv(csv))).toMatchObject({ ok: true, accepted: 2, duplicates: 0 });
+    const before = storedState();
+    expect(ok(await importCsv(csv))).toMatchObject({ ok: true, accepted: 0, duplicates: 2 });
+    expect(ok(await importCsv('metric,value,at\nSomething else,3,2026-10-02\n'))).toMatchObject({
+      ok: false,
+      accepted: 0,
+      message: expect.stringMatching(/another series/),
+    });
+    expect(ok(await importCsv('value,at\nmany,2026-10-02\n'))).toMatchObject({ ok: false, accepted: 0 });
+    expect(await importCsv(csv, 'viewer')).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED' } });
+    expect(storedState()).toBe(before);
+  });
+});

@@ -16,6 +16,7 @@ import { SelectInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { ProgressChart } from './Chart';
 import { IssueLink, pct } from './IssueLink';
+import { ImportMeasurements } from './ImportMeasurements';
 import { MeasurementForm, OutcomeForm } from './OutcomeForm';
 
 function IssueCard({ issue }: { issue: MapIssue }) {
@@ -223,6 +224,7 @@ function OutcomeLane(props: {
       ) : null}
       {mode === 'edit' ? <OutcomeForm outcome={o} onDone={done} /> : null}
       {mode === 'measure' ? <MeasurementForm outcome={o} onDone={done} /> : null}
+      {props.canEdit ? <ImportMeasurements outcome={o} onImported={props.onChanged} /> : null}
       <LaneIssues lane={o.id} filters={props.filters} label={o.name} first={props.first} />
     </article>
   );

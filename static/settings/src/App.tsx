@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { SelectInput, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { PerTypeEditor, recordOf, rowsOf, type TypeRow } from './PerTypeEditor';
+import { Tokens } from './Tokens';
 import { Weights } from './Weights';
 import { Calibration } from './Calibration';
 
@@ -410,6 +411,7 @@ export function App() {
           to Outcome Lens&apos;s defaults for this project. Scores and the next scan use them at once.
         </p>
       </ConfirmDialog>
+      {data.canEdit ? <Tokens /> : null}
     </main>
   );
 }

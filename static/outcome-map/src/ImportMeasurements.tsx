@@ -1,0 +1,87 @@
+/**
+ * An outcome card's CSV import of past measurements: the web trigger's columns (value, at, and optionally
+ * source and id), all rows or none. Ids make a second import of the same file change nothing.
+ */
+import { useRef, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import SectionMessage from '@atlaskit/section-message';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  MAX_IMPORT_CHARS,
+  type ImportMeasurementsData,
+  type OutcomeView,
+} from '../../../src/contract/project-page';
+import { callResolver } from '../../shared/bridge';
+
+export function ImportMeasurements(props: { outcome: OutcomeView; onImported: () => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ImportMeasurementsData | null>(null);
+  const id = `import-${props.outcome.id}`;
+
+  const send = async (file: File) => {
+    if (file.size > MAX_IMPORT_CHARS) {
+      setResult({
+        ok: false,
+        message: 'The file is too large: split it (at most 512 KB).',
+        errors: [],
+        accepted: 0,
+        duplicates: 0,
+      });
+      return;
+    }
+    setBusy(true);
+    const answer = await callResolver<ImportMeasurementsData>(R.importMeasurements, {
+      id: props.outcome.id,
+      csv: await file.text(),
+    });
+    setBusy(false);
+    if (!answer.ok)
+      setResult({ ok: false, message: answer.error.message, errors: [], accepted: 0, duplicates: 0 });
+    else {
+      setResult(answer.data);
+      if (answer.data.accepted > 0) props.onImported();
+    }
+  };
+
+  return (
+    <div data-testid={id}>
+      <input
+        ref={input}
+        id={`${id}-file`}
+        type="file"
+        accept=".csv,text/csv"
+        aria-label={`CSV file of past measurements of ${props.outcome.metric}`}
+        className="ol-sr-only"
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          e.currentTarget.value = '';
+          if (file) void send(file);
+        }}
+      />
+      <Button isDisabled={busy} onClick={() => input.current?.click()}>
+        {busy ? 'Importing…' : 'Import CSV of past measurements'}
+      </Button>
+      {result ? (
+        <SectionMessage
+          appearance={result.ok ? 'success' : 'error'}
+          title={result.ok ? 'Measurements imported' : 'Nothing imported'}
+        >
+          <p data-testid={`${id}-message`}>{result.message}</p>
+          {result.errors.length ? (
+            <ul>
+              {result.errors.slice(0, 10).map((e) => (
+                <li key={`${e.row}-${e.field}`}>
+                  Row {e.row}, {e.field}: {e.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {!result.ok ? (
+            <p>Columns: value, at (a date like 2026-11-30), and optionally source and id.</p>
+          ) : null}
+        </SectionMessage>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,225 @@
+/**
+ * Measurement tokens: project administrators make, name, rotate and revoke the tokens that let a CI job or a
+ * dashboard send measurements to the web trigger. A token is shown once, in a modal, when it is made or rotated.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Lozenge from '@atlaskit/lozenge';
+import Modal, {
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  ModalTitle,
+  ModalTransition,
+} from '@atlaskit/modal-dialog';
+import SectionMessage from '@atlaskit/section-message';
+import Textfield from '@atlaskit/textfield';
+import { token } from '@atlaskit/tokens';
+import {
+  SETTINGS_RESOLVERS as R,
+  type NewTokenData,
+  type TokenSummary,
+  type TokensData,
+} from '../../../src/contract/settings';
+import { callResolver, flag } from '../../shared/bridge';
+
+const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
+
+export function Tokens() {
+  const [data, setData] = useState<TokensData | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [shown, setShown] = useState<NewTokenData | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  const load = useCallback(async () => {
+    const a = await callResolver<TokensData>(R.listTokens);
+    if (a.ok) {
+      setData(a.data);
+      setLoadError(null);
+    } else setLoadError(a.error.message);
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const showOnce = (made: NewTokenData) => {
+    setCopied(false);
+    setShown(made);
+  };
+
+  const create = async () => {
+    if (!name.trim()) return setNameError('Name the token, e.g. "nightly CI".');
+    setBusy(true);
+    const a = await callResolver<NewTokenData>(R.createToken, { name: name.trim() });
+    setBusy(false);
+    if (!a.ok) return setNameError(a.error.fields?.name ?? a.error.message);
+    setName('');
+    setNameError(null);
+    showOnce(a.data);
+    await load();
+  };
+  const act = async (kind: 'rotate' | 'revoke' | 'delete', t: TokenSummary) => {
+    setBusy(true);
+    const key = kind === 'rotate' ? R.rotateToken : kind === 'revoke' ? R.revokeToken : R.deleteToken;
+    const a = await callResolver<NewTokenData | TokenSummary>(key, { id: t.id });
+    setBusy(false);
+    if (!a.ok)
+      return flag(`Token not ${kind === 'rotate' ? 'rotated' : kind + 'd'}`, a.error.message, 'error');
+    if (kind === 'rotate') showOnce(a.data as NewTokenData);
+    else
+      flag(kind === 'revoke' ? 'Token revoked' : 'Token deleted', `"${t.name}" no longer lets anything in.`);
+    await load();
+  };
+
+  if (loadError)
+    // Non-administrators are told why the section is empty, nothing more.
+    return (
+      <SectionMessage appearance="information" title="Measurement tokens">
+        <p>{loadError}</p>
+      </SectionMessage>
+    );
+  if (!data) return <p>Loading measurement tokens…</p>;
+
+  const head = {
+    cells: [
+      { key: 'name', content: 'Name' },
+      { key: 'hint', content: 'Starts with' },
+      { key: 'created', content: 'Made' },
+      { key: 'state', content: 'State' },
+      { key: 'actions', content: 'Actions' },
+    ],
+  };
+  const rows = data.tokens.map((t) => ({
+    key: t.id,
+    cells: [
+      { key: 'name', content: t.name },
+      { key: 'hint', content: <code>{t.hint}…</code> },
+      { key: 'created', content: day(t.createdAt) + (t.rotatedAt ? ` (rotated ${day(t.rotatedAt)})` : '') },
+      {
+        key: 'state',
+        content: t.revokedAt ? (
+          <Lozenge appearance="removed">Revoked {day(t.revokedAt)}</Lozenge>
+        ) : (
+          <Lozenge appearance="success">Active</Lozenge>
+        ),
+      },
+      {
+        key: 'actions',
+        content: t.revokedAt ? (
+          <Button appearance="subtle" isDisabled={busy} onClick={() => void act('delete', t)}>
+            Delete
+          </Button>
+        ) : (
+          <span style={{ display: 'inline-flex', gap: token('space.100', '8px') }}>
+            <Button isDisabled={busy} onClick={() => void act('rotate', t)}>
+              Rotate
+            </Button>
+            <Button appearance="warning" isDisabled={busy} onClick={() => void act('revoke', t)}>
+              Revoke
+            </Button>
+          </span>
+        ),
+      },
+    ],
+  }));
+
+  return (
+    <section aria-labelledby="tokens-title" data-testid="tokens">
+      <h2 id="tokens-title">Measurement tokens</h2>
+      <p>
+        A CI job, a dashboard or a script sends measurements to the web trigger
+        {data.url ? (
+          <>
+            {' '}
+            at <code data-testid="webtrigger-url">{data.url}</code>
+          </>
+        ) : null}{' '}
+        with one of these tokens as <code>Authorization: Bearer &lt;token&gt;</code>. Each token may make{' '}
+        {data.rateLimitPerMinute} requests a minute. Rotate a token to replace its secret; revoke it to stop
+        it.
+      </p>
+      <div style={{ display: 'flex', gap: token('space.100', '8px'), alignItems: 'flex-end' }}>
+        <div style={{ flex: '1 1 auto', maxWidth: '320px' }}>
+          <label htmlFor="token-name">New token's name</label>
+          <Textfield
+            id="token-name"
+            name="token-name"
+            value={name}
+            placeholder="nightly CI"
+            isInvalid={!!nameError}
+            aria-describedby={nameError ? 'token-name-error' : undefined}
+            onChange={(e) => {
+              setName(e.currentTarget.value);
+              setNameError(null);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                void create();
+              }
+            }}
+          />
+        </div>
+        <Button appearance="primary" isDisabled={busy} onClick={() => void create()} testId="create-token">
+          Make token
+        </Button>
+      </div>
+      {nameError ? (
+        <p id="token-name-error" role="alert" style={{ color: token('color.text.danger', '#AE2E24') }}>
+          {nameError}
+        </p>
+      ) : null}
+      <DynamicTable
+        caption="Measurement tokens of this project"
+        head={head}
+        rows={rows}
+        emptyView={<p>No token yet: nothing can send measurements.</p>}
+        testId="tokens-table"
+      />
+      <ModalTransition>
+        {shown ? (
+          <Modal
+            onClose={() => setShown(null)}
+            testId="new-token-modal"
+            // The frame grows with the page and the dialog sits at the frame's top, which can be far off
+            // screen; a fixed dialog cannot be scrolled into view, the frame's top can (the host page follows).
+            onOpenComplete={() => document.body.scrollIntoView({ block: 'start' })}
+          >
+            <ModalHeader>
+              <ModalTitle>Copy the token "{shown.summary.name}" now</ModalTitle>
+            </ModalHeader>
+            <ModalBody>
+              <SectionMessage appearance="warning">
+                <p>It is shown only this once: Outcome Lens keeps a hash of it, never the token itself.</p>
+              </SectionMessage>
+              <p>
+                <code data-testid="new-token" style={{ wordBreak: 'break-all' }}>
+                  {shown.token}
+                </code>
+              </p>
+            </ModalBody>
+            <ModalFooter>
+              <Button
+                onClick={() => {
+                  void navigator.clipboard?.writeText(shown.token).then(
+                    () => setCopied(true),
+                    () => setCopied(false),
+                  );
+                }}
+              >
+                {copied ? 'Copied' : 'Copy'}
+              </Button>
+              <Button appearance="primary" onClick={() => setShown(null)}>
+                Done
+              </Button>
+            </ModalFooter>
+          </Modal>
+        ) : null}
+      </ModalTransition>
+    </section>
+  );
+}
