@@ -22,12 +22,16 @@ export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
 
-/** A write based on a stale version; `current` is what is stored now, so the UI can offer a merge. */
+/**
+ * A write based on a stale version; `current` is what is stored now, so the UI can offer a merge. When another
+ * writer holds the issue, `retryAfterSeconds` says when its claim runs out.
+ */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
   constructor(
     message: string,
     readonly current?: unknown,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -81,7 +85,10 @@ export function toErrorAnswer(e: unknown): ErrorAnswer {
       : { code: 'VALIDATION', message: e.message };
   if (e instanceof NotAuthorizedError) return { code: 'NOT_AUTHORIZED', message: e.message };
   if (e instanceof NotFoundError) return { code: 'NOT_FOUND', message: e.message };
-  if (e instanceof ConflictError) return { code: 'CONFLICT', message: e.message };
+  if (e instanceof ConflictError)
+    return e.retryAfterSeconds !== undefined
+      ? { code: 'CONFLICT', message: e.message, retryAfterSeconds: e.retryAfterSeconds }
+      : { code: 'CONFLICT', message: e.message };
   if (e instanceof JiraRateLimitError) return { code: 'RATE_LIMITED', message: e.message };
   if (e instanceof StorageLimitError) return { code: 'VALIDATION', message: e.message };
   // Jira's own 5xx text or a schema mismatch is an internal detail: say what happened, not how.

@@ -65,6 +65,8 @@ export interface WorkbenchAppOptions {
    * environment's OUTCOME_LENS_APP, else src/.
    */
   appSource?: AppSource;
+  /** How often the queue redelivers an event whose consumer failed or was stopped (Forge's 3 by default). */
+  queueRetries?: number;
 }
 
 /** One module of manifest.yml, flattened: its type (e.g. 'jira:issuePanel') and the function behind it. */
@@ -269,6 +271,7 @@ export class WorkbenchApp {
       now: clock,
       installContext: this.installContext,
       limits: this.limits,
+      ...(options.queueRetries !== undefined ? { maxRetries: options.queueRetries } : {}),
     });
     try {
       this.uninstall = installForgeRuntime({

@@ -10,6 +10,8 @@ export interface ErrorAnswer {
   message: string;
   /** Field path (as `expected.target`) to the message to show at that field. */
   fields?: Record<string, string>;
+  /** CONFLICT only: another writer holds the item; trying again after this many seconds finds it free. */
+  retryAfterSeconds?: number;
 }
 
 export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorAnswer };

@@ -36,13 +36,22 @@ import {
   saveRunSummary,
 } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
+import { completeInterruptedDecisions } from '../services/kill-review';
 import { addIssue, emptyAggregates, type ProjectAggregates } from './aggregates';
 import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
 import { PAGE_POINTS_ESTIMATE, quotaWaitMs } from './pacing';
 import { MAX_DELAY_SECONDS, pushScanEvents, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
 import { scanFields, toScanIssue } from './snapshot';
-import { dedupePending, readPending, retrying, ScanWriter, type LabelMode, type PendingLens } from './writer';
+import {
+  dedupePending,
+  pendingAppEdits,
+  readPending,
+  retrying,
+  ScanWriter,
+  type LabelMode,
+  type PendingLens,
+} from './writer';
 
 /** Jira's page cap when fields are requested. */
 export const PAGE_SIZE = 100;
@@ -374,6 +383,19 @@ export async function runScanInvocation(
       committed.notes = notes;
       working.notes = [...notes];
     }
+    if (!committed.dryRun && step === 0) {
+      // Decisions a person began and did not retry are completed (or, when nothing was done, dropped) before
+      // the pages are judged, so this run sees the issues as decided.
+      const swept = await completeInterruptedDecisions(projectKey, { now: () => new Date(clock()) });
+      if (swept.completed) {
+        const n = swept.completed;
+        const note = `Completed ${n} kill-review decision${n === 1 ? '' : 's'} interrupted before being recorded.`;
+        committed.notes = [...(committed.notes ?? []), note];
+        working.notes = [...(working.notes ?? []), note];
+      }
+    }
+    // Edits an earlier invocation began and could not stamp in their lenses (it was stopped in between).
+    const appEdits = committed.dryRun ? new Map() : await pendingAppEdits(projectKey);
     const sprintField = working.sprintField;
     const storyPointsField = working.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD;
     let pagesNow = 0;
@@ -416,6 +438,7 @@ export async function runScanInvocation(
         try {
           plans.push(
             judgeIssue(toScanIssue(raw, sprintField), {
+              appEdits,
               settings,
               outcomes,
               parentOutcome: (key) => parentOutcomes.get(key),

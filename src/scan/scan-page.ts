@@ -29,6 +29,42 @@ export interface JudgeContext {
   now: Date;
   /** Where the project's backlog stood at the last scan; unknown (rules that need it stay off) when absent. */
   standing?: BacklogStanding;
+  /** Edits the app began on an issue and has not stamped in its lens yet (see AppEditIntent), by issue key. */
+  appEdits?: ReadonlyMap<string, AppEditIntent>;
+}
+
+/**
+ * Recorded in app storage before the scan edits an issue (label, comment), and cleared once the lens carrying
+ * the edit's stamp is written. An invocation stopped between its edit and that write (Forge's time limit)
+ * leaves it behind, so the next invocation knows the bump of Jira's `updated` was the app's own.
+ */
+export interface AppEditIntent {
+  /** When the edits began (ISO). */
+  at: string;
+  /** The last activity by a person before them. */
+  realActivityBefore: string;
+}
+
+/**
+ * How long after an intent Jira's `updated` is taken for the app's edit: the invocation that recorded it runs
+ * at most the scan consumer's 900 s (manifest timeoutSeconds), plus a few seconds of clock skew either side.
+ */
+export const APP_EDIT_WINDOW_MS = 900_000;
+const CLOCK_SKEW_MS = 5_000;
+
+/** True when `intent` explains the issue's last update: an app edit its lens has no stamp for yet. */
+export function recognisesAppEdit(
+  intent: AppEditIntent | undefined,
+  lens: Pick<IssueLens, 'lastAppEditAt'>,
+  updated: string,
+): boolean {
+  if (!intent) return false;
+  const at = Date.parse(intent.at);
+  const up = Date.parse(updated);
+  if (Number.isNaN(at) || Number.isNaN(up)) return false;
+  const stamp = lens.lastAppEditAt ? Date.parse(lens.lastAppEditAt) : NaN;
+  if (!Number.isNaN(stamp) && stamp >= up) return false; // the lens's own stamp covers it already
+  return up >= at - CLOCK_SKEW_MS && up <= at + APP_EDIT_WINDOW_MS + CLOCK_SKEW_MS;
 }
 
 export interface PlannedEdits {
@@ -48,6 +84,10 @@ export interface IssuePlan {
   base: { zombie: IssueLens['zombie']; flaggedAt: string | null };
   /** Last activity by a person, kept beside the app's own edit so that edit never resets the idle clock. */
   lastRealActivity: string;
+  /** The app-edit stamp stored when the issue was judged: names the flag's comment intent across tries. */
+  storedAppEditAt: string | null;
+  /** An interrupted app edit was recognised (AppEditIntent): its intent is cleared once this lens is written. */
+  appEditIntent: boolean;
   health: {
     isRecipe: boolean;
     /** The recipe detector's phrases, for the page's examples. */
@@ -99,7 +139,22 @@ export function scanFieldsDiffer(a: IssueLens, b: IssueLens): boolean {
   return SCAN_OWNED.some((k) => JSON.stringify(a[k] ?? null) !== JSON.stringify(b[k] ?? null));
 }
 
-export function judgeIssue(issue: ScanIssue, ctx: JudgeContext): IssuePlan {
+export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
+  const storedAppEditAt = scanned.lens.lastAppEditAt ?? null;
+  // An edit the app began and could not stamp (its invocation was stopped) is stamped now: its bump of
+  // `updated` is not a person's activity.
+  const intent = ctx.appEdits?.get(scanned.key);
+  const appEditIntent = recognisesAppEdit(intent, scanned.lens, scanned.updated);
+  const issue: ScanIssue = appEditIntent
+    ? {
+        ...scanned,
+        lens: {
+          ...scanned.lens,
+          lastAppEditAt: scanned.updated,
+          realActivityBeforeAppEdit: intent!.realActivityBefore,
+        },
+      }
+    : scanned;
   const stored = issue.lens;
   const parentOutcome = issue.parentKey ? (ctx.parentOutcome(issue.parentKey) ?? null) : null;
   const assessment = assessIssue(
@@ -146,7 +201,7 @@ export function judgeIssue(issue: ScanIssue, ctx: JudgeContext): IssuePlan {
       `${issue.key}: the property would exceed Jira's ${PROPERTY_VALUE_LIMIT} characters.`,
     );
   }
-  const changed = scanFieldsDiffer(stored, next);
+  const changed = scanFieldsDiffer(scanned.lens, next);
   const change: IssuePlan['change'] =
     flag && !stored.flag ? 'flag' : !flag && stored.flag ? 'clear' : changed ? 'update' : null;
   return {
@@ -157,6 +212,8 @@ export function judgeIssue(issue: ScanIssue, ctx: JudgeContext): IssuePlan {
     edits,
     base: { zombie: stored.zombie, flaggedAt: stored.flag?.flaggedAt ?? null },
     lastRealActivity: snapshot.lastActivityAt ?? issue.created,
+    storedAppEditAt,
+    appEditIntent,
     health: {
       isRecipe: assessment.recipe.isRecipe,
       recipePhrases: assessment.recipe.reasons.map((r) => r.phrase),

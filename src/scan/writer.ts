@@ -14,9 +14,46 @@ import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../erro
 import { BULK_EDIT_ISSUE_LIMIT, BULK_PROPERTY_ISSUE_LIMIT, withRetry, type JiraClient } from '../jira/client';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
-import { claim } from '../storage/kv';
-import { releaseLensClaim, takeLensClaim } from '../storage/lens-claim';
-import { afterAppEdits, scanFieldsOf, withScanFields, type IssuePlan, type ScanFields } from './scan-page';
+import { claim, listAll } from '../storage/kv';
+import { releaseLensClaim, stillHeld, takeLensClaim } from '../storage/lens-claim';
+import {
+  afterAppEdits,
+  scanFieldsOf,
+  withScanFields,
+  type AppEditIntent,
+  type IssuePlan,
+  type ScanFields,
+} from './scan-page';
+
+/**
+ * How long the app-edit and flag-comment intents are kept when no lens write clears them: far longer than the
+ * days between two scans, so the run after an interrupted one still finds them.
+ */
+const EDIT_INTENT_TTL = { value: 30, unit: 'DAYS' } as const;
+
+/** A flag comment: not sent by this invocation, made, or sent by a stopped try with no answer seen. */
+type CommentState = 'none' | 'made' | 'unknown';
+
+/** The flag comment's intent, named by the stored lens the flag was judged from (the same on every try). */
+const commentIntentKey = (plan: IssuePlan) =>
+  keys.scanComment(plan.key, plan.next!.version, Date.parse(plan.storedAppEditAt ?? '') || 0);
+
+const appEditKey = (issueKey: string) => keys.appEdit(issueKey.split('-')[0] ?? '', issueKey);
+
+/** The app edits begun and not yet stamped in their lenses, in one project, by issue key. */
+export async function pendingAppEdits(projectKey: string): Promise<Map<string, AppEditIntent>> {
+  const prefix = keys.appEditPrefix(projectKey);
+  const found = await listAll<AppEditIntent>(prefix, 5_000);
+  return new Map(found.map(({ key, value }) => [key.slice(prefix.length), value]));
+}
+
+/** What the writer did to one issue this invocation. */
+interface Done {
+  label: boolean;
+  comment: CommentState;
+  /** An app-edit intent was recorded for these edits. */
+  intent: boolean;
+}
 
 export interface WriterHooks {
   /** One issue's edit failed (not a rate limit): recorded and skipped. */
@@ -77,6 +114,14 @@ export interface PendingLens {
   /** The verdict stored when the issue was judged (absent in entries kept by an older version). */
   base?: IssuePlan['base'];
   fields: ScanFields;
+  /**
+   * This invocation's own edits of the issue all answered: their app-edit intent (AppEditIntent) is cleared
+   * once the lens is written. An intent an earlier, stopped invocation left is kept (a call it had in flight may
+   * still land and bump `updated`); it only counts within its window.
+   */
+  clearsAppEdit?: boolean;
+  /** The flag comment's intent (made), cleared once the lens records the comment. */
+  commentIntent?: string;
 }
 
 /** One entry per issue (the newest wins), in first-seen order: a resumed write never doubles a list. */
@@ -185,8 +230,21 @@ export class ScanWriter {
       ))
         current.set(id, lens);
     const batch = plans.filter((p) => current.get(p.issueId)?.version === p.next!.version);
-    const done = new Map<number, { label: boolean; comment: boolean }>(
-      batch.map((p) => [p.issueId, { label: false, comment: false }]),
+    const done = new Map<number, Done>(
+      batch.map((p) => [p.issueId, { label: false, comment: 'none', intent: false }]),
+    );
+    // Recorded before the edits bump Jira's `updated`: an invocation stopped before it stamps the lenses leaves
+    // them behind, and the next one reads those bumps as the app's, not as a person's activity. An intent an
+    // earlier invocation left is kept as it is: its time opens the window its edits fall in.
+    const at = this.hooks.now().toISOString();
+    await Promise.all(
+      batch.flatMap((plan) => {
+        const { addLabel, removeLabel, comment } = plan.edits;
+        if (!(addLabel || removeLabel || (comment && plan.next?.flag)) || plan.appEditIntent) return [];
+        done.get(plan.issueId)!.intent = true;
+        const intent: AppEditIntent = { at, realActivityBefore: plan.lastRealActivity };
+        return [kvs.set(appEditKey(plan.key), intent, { ttl: EDIT_INTENT_TTL })];
+      }),
     );
     try {
       // Comments (one call each, and slow) first: an invocation stopped in the middle of them has bumped
@@ -203,26 +261,23 @@ export class ScanWriter {
       await this.editLabels(batch, done);
     } catch (e) {
       // What was done before the refusal is recorded with the rest, or a repeat would do it again.
-      const edited = batch.filter((p) => done.get(p.issueId)!.label || done.get(p.issueId)!.comment);
+      const edited = batch.filter(
+        (p) => done.get(p.issueId)!.label || done.get(p.issueId)!.comment !== 'none',
+      );
       this.unwritten = dedupePending([
         ...this.unwritten,
-        ...edited.map((p) => this.pendingOf(p, done.get(p.issueId)!.label, done.get(p.issueId)!.comment)),
+        ...edited.map((p) => this.pendingOf(p, done.get(p.issueId)!)),
       ]);
       throw e;
     }
-    await this.writeEntries(
-      batch.map((p) => this.pendingOf(p, done.get(p.issueId)!.label, done.get(p.issueId)!.comment)),
-    );
+    await this.writeEntries(batch.map((p) => this.pendingOf(p, done.get(p.issueId)!)));
   }
 
   /**
    * Adds and removes the scan's label: one bulk edit per label change and 1,000 issues, or one call per issue
    * when the app may not edit in bulk (then, or when Jira refuses the bulk edit, the run says so).
    */
-  private async editLabels(
-    batch: IssuePlan[],
-    done: Map<number, { label: boolean; comment: boolean }>,
-  ): Promise<void> {
+  private async editLabels(batch: IssuePlan[], done: Map<number, Done>): Promise<void> {
     const groups = new Map<string, IssuePlan[]>();
     for (const plan of batch) {
       const { addLabel, removeLabel } = plan.edits;
@@ -266,7 +321,7 @@ export class ScanWriter {
   private async bulkLabels(
     plans: IssuePlan[],
     change: { add?: string; remove?: string },
-    done: Map<number, { label: boolean; comment: boolean }>,
+    done: Map<number, Done>,
   ): Promise<void> {
     for (let i = 0; i < plans.length; i += BULK_EDIT_ISSUE_LIMIT) {
       const slice = plans.slice(i, i + BULK_EDIT_ISSUE_LIMIT);
@@ -318,16 +373,22 @@ export class ScanWriter {
 
   private async writeBatch(batch: PendingLens[]): Promise<void> {
     if (batch.length === 0) return;
-    const claims = await Promise.all(batch.map((e) => takeLensClaim(e.key)));
+    const claims = (await Promise.all(batch.map((e) => takeLensClaim(e.key)))).map((r) => r.held);
     try {
       const held = batch.filter((_, i) => claims[i]);
+      const heldClaims = claims.filter((c) => c !== null);
       // Not claimed in time: another app writer holds the issue; written by the next invocation.
       const waiting = batch.filter((_, i) => !claims[i]);
       const current = await this.storedLenses(held.map((e) => e.issueId));
       const writes: Array<{ entry: PendingLens; lens: IssueLens }> = [];
-      for (const entry of held) {
+      // A claim that ran out while the batch was read (a slow Jira) may be another writer's now: not written.
+      const lost: PendingLens[] = [];
+      const kept = await Promise.all(heldClaims.map((c) => stillHeld(c)));
+      for (const [i, entry] of held.entries()) {
         const latest = current.get(entry.issueId);
-        if (latest) writes.push({ entry, lens: mergeScanFields(latest, entry) });
+        if (!latest) continue;
+        if (kept[i]) writes.push({ entry, lens: mergeScanFields(latest, entry) });
+        else lost.push(entry);
       }
       if (writes.length)
         // Not polled: a write the task dropped differs from the verdict next run, which rewrites it.
@@ -338,7 +399,15 @@ export class ScanWriter {
           ),
         );
       for (const w of writes) this.hooks.onWritten(w.entry.change);
-      if (waiting.length) this.unwritten = dedupePending([...this.unwritten, ...waiting]);
+      // The lenses carry the edits' stamps now: their intents are done with.
+      await Promise.all(
+        writes.flatMap((w) => [
+          ...(w.entry.clearsAppEdit ? [kvs.delete(appEditKey(w.entry.key))] : []),
+          ...(w.entry.commentIntent ? [kvs.delete(w.entry.commentIntent)] : []),
+        ]),
+      );
+      if (waiting.length || lost.length)
+        this.unwritten = dedupePending([...this.unwritten, ...waiting, ...lost]);
     } finally {
       await Promise.all(claims.flatMap((c) => (c ? [releaseLensClaim(c)] : [])));
     }
@@ -358,24 +427,30 @@ export class ScanWriter {
    * comment made, or sent without an answer (a stopped invocation), records it as made and sends nothing; a
    * refused call (429, 5xx) made no comment and is cleared for the next try.
    */
-  private async commentOnce(plan: IssuePlan): Promise<boolean> {
-    const stamp = Date.parse(plan.next!.lastAppEditAt ?? '') || 0;
-    const intentKey = keys.scanComment(plan.key, plan.next!.version, stamp);
-    if (!(await claim(intentKey, { state: 'sending' }, { value: 1, unit: 'DAYS' }))) return true;
+  private async commentOnce(plan: IssuePlan): Promise<CommentState> {
+    const intentKey = commentIntentKey(plan);
+    if (!(await claim(intentKey, { state: 'sending' }, EDIT_INTENT_TTL))) {
+      // Sent by an earlier try: made, or still on its way if that try was stopped waiting for the answer.
+      const earlier = await kvs.get<{ state?: string }>(intentKey);
+      return earlier?.state === 'made' ? 'made' : 'unknown';
+    }
     try {
       await retrying(() => this.jira.addComment(plan.key, flagComment(plan.next!.flag!.rules)));
     } catch (e) {
       await kvs.delete(intentKey);
       throw e;
     }
-    await kvs.set(intentKey, { state: 'made' }, { ttl: { value: 1, unit: 'DAYS' } });
+    await kvs.set(intentKey, { state: 'made' }, { ttl: EDIT_INTENT_TTL });
     this.hooks.onEdit();
-    return true;
+    return 'made';
   }
 
-  private pendingOf(plan: IssuePlan, label: boolean, comment: boolean): PendingLens {
+  private pendingOf(plan: IssuePlan, done: Done): PendingLens {
+    const comment = done.comment !== 'none';
     // Stamped after the edits, so Jira's `updated` from them is never later than lastAppEditAt.
-    const lens = afterAppEdits(plan, { label, comment, at: this.hooks.now().toISOString() });
+    const lens = afterAppEdits(plan, { label: done.label, comment, at: this.hooks.now().toISOString() });
+    // Only this invocation's own edits, all answered, let their intent go (see PendingLens.clearsAppEdit).
+    const settled = done.intent && done.comment !== 'unknown';
     return {
       issueId: plan.issueId,
       key: plan.key,
@@ -383,6 +458,8 @@ export class ScanWriter {
       change: plan.change,
       base: plan.base,
       fields: scanFieldsOf(lens),
+      ...(settled ? { clearsAppEdit: true } : {}),
+      ...(comment ? { commentIntent: commentIntentKey(plan) } : {}),
     };
   }
 }

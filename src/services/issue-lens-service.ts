@@ -32,7 +32,7 @@ import type { IssueLensDraft, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
-import { withLensClaim } from '../storage/lens-claim';
+import { checkHeld, stillHeld, withLensClaim } from '../storage/lens-claim';
 import type { CallContext } from '../resolvers/endpoint';
 import { parentOutcomeOf, statusCategoryOf } from './issue-facts';
 
@@ -207,7 +207,7 @@ export async function saveIssueLens(
   // lens read here is the latest any app writer acknowledged, so the version check cannot be overtaken.
   return withLensClaim(
     issue.key,
-    async () => {
+    async (held) => {
       const current = readLens(
         await asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
       );
@@ -236,6 +236,7 @@ export async function saveIssueLens(
         );
       }
       // asUser: Jira enforces edit permission again at the write itself.
+      await checkHeld(held);
       await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
       return { lens: panelLens(next, true), score: score.total };
     },
@@ -278,9 +279,9 @@ export async function describeWithSavedHypothesis(
   // one. Written inside the issue's claim, like every app write of the lens, on the lens as it is now.
   const recipe = detectRecipe({ summary: issue.summary, description }).isRecipe ? 'true' : 'false';
   if (lens.recipe !== recipe) {
-    await withLensClaim(issue.key, async () => {
+    await withLensClaim(issue.key, async (held) => {
       const latest = readLens(await jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY));
-      if (latest.recipe !== recipe)
+      if (latest.recipe !== recipe && (await stillHeld(held)))
         await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, { ...latest, recipe });
     });
   }

@@ -5,6 +5,7 @@
  * repeat with that key replays the first answer, and a kill first looks at the issue's status, so neither a
  * double click nor a retry transitions or comments twice.
  */
+import { randomUUID } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import type {
   DecideData,
@@ -33,8 +34,8 @@ import type { JiraIssue, JiraTransition } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
 import { keys } from '../storage/keys';
-import { claim } from '../storage/kv';
-import { withLensClaim } from '../storage/lens-claim';
+import { claim, listAll } from '../storage/kv';
+import { checkHeld, secondsLeft, withLensClaim } from '../storage/lens-claim';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
@@ -181,10 +182,24 @@ export function killCommentAdf(
   };
 }
 
-/** What a decision records in app storage before its first side effect, so a retry can complete it. */
-interface DecisionIntent {
+/**
+ * What a decision records in app storage before its first side effect: everything needed to finish it, so a
+ * retry with the same key, or the next scan run when nobody retries, completes it (completeInterruptedDecisions).
+ * Deleted once the decision's log row is written.
+ */
+export interface DecisionIntent {
   issueKey: string;
   kind: Decision['kind'];
+  /** The decision as asked (absent in an intent recorded by an older version: such an intent is only a guard). */
+  decision?: Decision;
+  accountId?: string | null;
+  actorName?: string | null;
+  /** When the decision was first asked (ISO), the log row's date. */
+  at?: string;
+  /** The zombie rules that fired, as the flag said before the decision cleared it. */
+  rules?: Array<{ rule: string; since: string }>;
+  /** A relink's outcome before it. */
+  previousOutcomeId?: string | null;
   /** The kill comment: not sent yet, sent without an answer, or made. */
   comment: 'none' | 'sending' | 'made';
   commentId?: string;
@@ -194,6 +209,12 @@ interface LensMarker {
   idempotencyKey: string;
   kind: Decision['kind'];
   commentId?: string;
+}
+
+/** Who decided, as the log row names them: the person, also when the app completes their decision. */
+interface Actor {
+  accountId: string | null;
+  actorName: string | null;
 }
 
 async function rescored(
@@ -221,6 +242,75 @@ async function replayOf(projectKey: string, idempotencyKey: string): Promise<Dec
   return record ? toEntry(record.decision) : null;
 }
 
+/**
+ * A decision on an issue is taken by one try at a time: the lock names the request (its idempotency key) and
+ * the try. It lives as long as a UI function may run (Forge stops it after 25 s).
+ */
+export const DECISION_LOCK_SECONDS = 25;
+/** How long a try waits for another request's decision on the same issue before it answers CONFLICT. */
+const DECISION_WAIT_MS = 3_000;
+
+interface DecisionLock {
+  idempotencyKey: string;
+  token: string;
+  at: number;
+}
+
+/** This try's hold on the issue's decision lock; `check` throws when a newer try of the request took it. */
+interface HeldDecision {
+  check: () => Promise<void>;
+  release: () => Promise<void>;
+}
+
+/**
+ * Takes the issue's decision lock for `idempotencyKey`. A lock left by an earlier try of the same request
+ * (stopped by Forge's time limit, or still running) is taken over at once: that try's next check fails and it
+ * does nothing more. A lock of another request is waited for, then answered with CONFLICT and when to retry.
+ * Null when the same request finished meanwhile (the caller replays it).
+ */
+async function takeDecisionLock(
+  projectKey: string,
+  issueKey: string,
+  idempotencyKey: string,
+  { waitMs = DECISION_WAIT_MS, takeOver = true }: { waitMs?: number; takeOver?: boolean } = {},
+): Promise<HeldDecision | null> {
+  const lockKey = keys.decisionLock(projectKey, issueKey);
+  const token = randomUUID();
+  const ttl = { value: DECISION_LOCK_SECONDS, unit: 'SECONDS' } as const;
+  const mine = (): DecisionLock => ({ idempotencyKey, token, at: Date.now() });
+  const giveUpAt = Date.now() + waitMs;
+  for (;;) {
+    if (await claim(lockKey, mine(), ttl)) break;
+    const holder = await kvs.get<DecisionLock>(lockKey);
+    if (takeOver && holder?.idempotencyKey === idempotencyKey) {
+      if (await replayOf(projectKey, idempotencyKey)) return null;
+      await kvs.set(lockKey, mine(), { ttl });
+      break;
+    }
+    if (await replayOf(projectKey, idempotencyKey)) return null;
+    if (Date.now() >= giveUpAt) {
+      const seconds = secondsLeft(holder?.at);
+      throw new ConflictError(
+        `Another decision on ${issueKey} is being recorded. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+        undefined,
+        seconds,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 50)));
+  }
+  return {
+    check: async () => {
+      if ((await kvs.get<DecisionLock>(lockKey))?.token !== token)
+        throw new ConflictError(
+          `A newer try of this decision on ${issueKey} took over; it completes the decision.`,
+        );
+    },
+    release: async () => {
+      if ((await kvs.get<DecisionLock>(lockKey))?.token === token) await kvs.delete(lockKey);
+    },
+  };
+}
+
 export async function decide(
   call: CallContext,
   input: { issueKey: string; idempotencyKey: string; decision: Decision },
@@ -243,43 +333,56 @@ export async function decide(
   const earlier = await replayOf(projectKey, idempotencyKey);
   if (earlier) return { entry: earlier, replayed: true, statusName: null };
 
-  // One decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
-  const lockKey = keys.decisionLock(projectKey, issueKey);
-  if (!(await claim(lockKey, { idempotencyKey }, { value: 60, unit: 'SECONDS' }))) {
-    for (let i = 0; i < 20; i++) {
-      await new Promise((r) => setTimeout(r, 150));
-      const first = await replayOf(projectKey, idempotencyKey);
-      if (first) return { entry: first, replayed: true, statusName: null };
-    }
-    throw new ConflictError(
-      `Another decision on ${issueKey} is being recorded. Reload the queue in a moment.`,
-    );
+  // One try of one decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
+  const jira = JiraClient.asUser();
+  // The decider's name is kept with the decision (one call per decision), so the log needs no lookups.
+  const actorNameOf = jira.myselfName().catch(() => null); // a missing name must not block a decision
+  const lock = await takeDecisionLock(projectKey, issueKey, idempotencyKey);
+  if (!lock) {
+    const first = await replayOf(projectKey, idempotencyKey);
+    if (first) return { entry: first, replayed: true, statusName: null };
+    throw new ConflictError(`The decision on ${issueKey} is being recorded. Reload the queue in a moment.`);
   }
   try {
+    const actorName = await actorNameOf;
     // The lens is read, checked and written inside the issue's claim, like every app writer's.
     return await withLensClaim(
       issueKey,
-      () => act(call, projectKey, input, clock),
-      `${issueKey} is being saved by someone else right now. Reload the queue and decide again.`,
+      (held) =>
+        act(
+          jira,
+          { accountId: call.accountId, actorName },
+          projectKey,
+          input,
+          clock,
+          async () => {
+            await lock.check();
+            await checkHeld(held);
+          },
+          'person',
+        ),
+      `${issueKey} is being saved by someone else right now.`,
+      { requestId: idempotencyKey },
     );
   } finally {
-    await kvs.delete(lockKey);
+    await lock.release();
   }
 }
 
+/**
+ * Makes the decision. `check` runs before every side effect: a try that lost its lock or claim stops there.
+ * `by` tells the person's own try (which may transition) from the app completing an interrupted decision.
+ */
 async function act(
-  call: CallContext,
+  jira: JiraClient,
+  actor: Actor,
   projectKey: string,
   { issueKey, idempotencyKey, decision }: { issueKey: string; idempotencyKey: string; decision: Decision },
   clock: Clock,
+  check: () => Promise<void>,
+  by: 'person' | 'app',
 ): Promise<DecideData> {
-  const jira = JiraClient.asUser();
-  // The decider's name is kept with the decision (one call per decision), so the log needs no lookups.
-  const [outcomes, { settings }, actorName] = await Promise.all([
-    listOutcomes(projectKey),
-    loadSettings(projectKey),
-    jira.myselfName().catch(() => null), // a missing name must not block a decision
-  ]);
+  const [outcomes, { settings }] = await Promise.all([listOutcomes(projectKey), loadSettings(projectKey)]);
   let issue: JiraIssue;
   try {
     issue = await jira.getIssue(issueKey, {
@@ -295,23 +398,24 @@ async function act(
   const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
   // The intent a first try recorded before its first side effect: a retry with the same key resumes it.
   const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
-  const intent = await kvs.get<DecisionIntent>(intentKey);
+  let intent = await kvs.get<DecisionIntent>(intentKey);
   const sameDecision =
     marker?.idempotencyKey === idempotencyKey ||
     (intent?.issueKey === issueKey && intent.kind === decision.kind);
   const knownCommentId =
     (marker?.idempotencyKey === idempotencyKey ? marker.commentId : undefined) ?? intent?.commentId;
-  const firedRules = (lens.flag?.rules ?? []).map((r) => ({ rule: r.rule, since: r.since }));
+  const firedRules = intent?.rules ?? (lens.flag?.rules ?? []).map((r) => ({ rule: r.rule, since: r.since }));
   const now = clock.now();
+  const at = intent?.at ?? now.toISOString();
   const details: Record<string, unknown> = { reason: decision.reason, rules: firedRules };
-  if (actorName) details.actorName = actorName;
+  if (actor.actorName) details.actorName = actor.actorName;
   let next: IssueLens & { lastDecision?: LensMarker } = {
     ...lens,
     version: lens.version + 1,
     zombie: 'false',
     flag: null,
     updatedAt: now.toISOString(),
-    updatedBy: call.accountId,
+    updatedBy: actor.accountId,
     lastDecision: {
       idempotencyKey,
       kind: decision.kind,
@@ -319,16 +423,47 @@ async function act(
     },
   };
   let statusName: string | null = issue.fields.status?.name ?? null;
+  // A retry of a decision whose lens is written already: the lens is not bumped again.
+  const lensDone = marker?.idempotencyKey === idempotencyKey;
+  const writeLens = async () => {
+    await check();
+    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+  };
+  const label = settings.flagActions.label?.toLowerCase();
+  const removeLabel = async () => {
+    if (label && lens.flag?.labelApplied && issue.fields.labels?.some((l) => l.toLowerCase() === label)) {
+      await check();
+      await jira.editLabels(issueKey, { remove: [settings.flagActions.label!] });
+    }
+  };
+  // Recorded right before the first side effect, with all it takes to finish the decision: an intent in
+  // storage means a try reached its side effects (completeInterruptedDecisions relies on it).
+  const recordIntent = async (): Promise<DecisionIntent> => {
+    if (intent) return intent;
+    const recorded: DecisionIntent = {
+      issueKey,
+      kind: decision.kind,
+      decision,
+      accountId: actor.accountId,
+      actorName: actor.actorName,
+      at,
+      rules: firedRules,
+      ...(decision.kind === 'relink' ? { previousOutcomeId: lens.outcomeId } : {}),
+      comment: 'none',
+    };
+    await check();
+    await kvs.set(intentKey, recorded);
+    return recorded;
+  };
 
   if (decision.kind === 'kill') {
     if (statusCategoryOf(issue) === 'done') {
-      // Already closed (by a retry of this decision, or by someone else): never transition twice.
+      // Already closed (by a try of this decision, or by someone else): never transition twice.
       if (!sameDecision)
         throw new ConflictError(`${issueKey} is already closed (${statusName ?? 'done'}): nothing to kill.`);
     } else {
-      // Recorded before the first side effect, so a retry knows the issue was closed by this decision.
-      if (!intent)
-        await kvs.set(intentKey, { issueKey, kind: decision.kind, comment: 'none' } satisfies DecisionIntent);
+      // The app completes only what the person's try began: it never closes an issue itself.
+      if (by === 'app') throw new ConflictError(`${issueKey} was not closed by this decision.`);
       const transition = pickKillTransition(await jira.getTransitions(issueKey), settings.kill);
       if (!transition)
         throw new ValidationError(
@@ -338,6 +473,8 @@ async function act(
         );
       const setsResolutionItself =
         transition.name.toLowerCase() === settings.kill.resolutionName.toLowerCase();
+      intent = await recordIntent();
+      await check();
       if (setsResolutionItself) await jira.transitionIssue(issueKey, transition.id);
       else {
         try {
@@ -353,15 +490,17 @@ async function act(
       details.transition = transition.name;
       statusName = transition.to?.name ?? statusName;
     }
-    if (settings.flagActions.label && lens.flag?.labelApplied)
-      await jira.editLabels(issueKey, { remove: [settings.flagActions.label] });
+    intent = await recordIntent();
+    await removeLabel();
     // Mark the decision on the issue before commenting, so a retry finds it and does not comment again.
-    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+    if (!lensDone) await writeLens();
+    else next = { ...lens, lastDecision: next.lastDecision! };
     // A comment call that was sent and never answered (a timeout) may have been made: it is not sent again,
     // so the kill comments at most once. A refused call (429, 5xx) made none and is sent on the retry.
     if (!next.lastDecision?.commentId && (await kvs.get<DecisionIntent>(intentKey))?.comment !== 'sending') {
-      const base: DecisionIntent = { issueKey, kind: decision.kind, comment: 'sending' };
-      await kvs.set(intentKey, base);
+      const sending: DecisionIntent = { ...intent, comment: 'sending' };
+      await check();
+      await kvs.set(intentKey, sending);
       let comment: { id: string };
       try {
         comment = await jira.addComment(
@@ -370,12 +509,12 @@ async function act(
         );
       } catch (e) {
         if (e instanceof JiraRateLimitError || e instanceof JiraHttpError)
-          await kvs.set(intentKey, { ...base, comment: 'none' });
+          await kvs.set(intentKey, { ...sending, comment: 'none' });
         throw e;
       }
-      await kvs.set(intentKey, { ...base, comment: 'made', commentId: comment.id });
+      await kvs.set(intentKey, { ...sending, comment: 'made', commentId: comment.id });
       next = { ...next, lastDecision: { ...next.lastDecision!, commentId: comment.id } };
-      await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+      await writeLens();
     }
     details.resolution = settings.kill.resolutionName;
   } else if (decision.kind === 'keep') {
@@ -386,33 +525,143 @@ async function act(
     next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
     if (decision.killCriteria) details.killCriteria = decision.killCriteria;
     if (decision.snoozeUntil) details.snoozeUntil = decision.snoozeUntil;
-    if (settings.flagActions.label && lens.flag?.labelApplied)
-      await jira.editLabels(issueKey, { remove: [settings.flagActions.label] });
-    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+    intent = await recordIntent();
+    await removeLabel();
+    if (!lensDone) await writeLens();
   } else {
     const target = outcomes.find((o) => o.id === decision.outcomeId);
-    if (!target || target.status !== 'active')
+    // Checked before any side effect; a relink already written to the lens is completed as it was made.
+    if (!lensDone && (!target || target.status !== 'active'))
       throw new ValidationError('Choose an active outcome of this project.', {
         'decision.outcomeId': 'Choose an active outcome.',
       });
-    next = { ...next, outcomeId: target.id };
+    next = { ...next, outcomeId: decision.outcomeId };
     next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
-    details.outcomeId = target.id;
-    details.outcomeName = target.name;
-    details.previousOutcomeId = lens.outcomeId;
-    if (settings.flagActions.label && lens.flag?.labelApplied)
-      await jira.editLabels(issueKey, { remove: [settings.flagActions.label] });
-    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+    details.outcomeId = decision.outcomeId;
+    if (target) details.outcomeName = target.name;
+    intent = await recordIntent();
+    details.previousOutcomeId = intent.previousOutcomeId ?? (lensDone ? null : lens.outcomeId);
+    await removeLabel();
+    if (!lensDone) await writeLens();
   }
 
+  await check();
   const { decision: stored } = await appendDecision(projectKey, {
     idempotencyKey,
-    at: now.toISOString(),
-    actorAccountId: call.accountId,
+    at,
+    actorAccountId: actor.accountId,
     kind: decision.kind,
     issueKey,
     summary: `${decision.kind} ${issueKey}: ${decision.reason}`.slice(0, 500),
     details,
   });
+  // Recorded whole: a retry replays the row, and the next scan has nothing to complete.
+  await kvs.delete(intentKey);
   return { entry: toEntry(stored), replayed: false, statusName };
+}
+
+export interface DecisionSweep {
+  /** Decisions a try began and nobody finished: completed now, log row included. */
+  completed: number;
+  /** Intents of tries whose first side effect never happened (refused): nothing to complete. */
+  dropped: number;
+  /** Left for the next run (a try holds the issue, or Jira refused). */
+  left: number;
+}
+
+/** True when a try of the decision made its first side effect on `issue`. */
+function begun(
+  intent: DecisionIntent,
+  idempotencyKey: string,
+  issue: JiraIssue,
+  label: string | null,
+): boolean {
+  const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+  const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
+  if (marker?.idempotencyKey === idempotencyKey) return true;
+  if (intent.kind === 'kill') return statusCategoryOf(issue) === 'done';
+  // A keep or relink begins by removing the flag's label.
+  const labelled = !!label && issue.fields.labels?.some((l) => l.toLowerCase() === label.toLowerCase());
+  return !!label && !!lens.flag?.labelApplied && !labelled;
+}
+
+/**
+ * Completes the decisions a person began and did not retry (their try was stopped or refused after its first
+ * side effect): each intent in storage whose try made a side effect is finished as the app, through the same
+ * steps and the same lock and claim as a retry, and logged once under the person's name. An intent whose try
+ * changed nothing is dropped, so nothing is half-recorded either way. Run by the scan at the start of a run.
+ */
+export async function completeInterruptedDecisions(projectKey: string, clock: Clock): Promise<DecisionSweep> {
+  const result: DecisionSweep = { completed: 0, dropped: 0, left: 0 };
+  const prefix = keys.decisionIntentPrefix(projectKey);
+  const intents = await listAll<DecisionIntent>(prefix, 500);
+  if (intents.length === 0) return result;
+  const { settings } = await loadSettings(projectKey);
+  const jira = JiraClient.asApp();
+  for (const { key, value: intent } of intents) {
+    const idempotencyKey = key.slice(prefix.length);
+    try {
+      if (await replayOf(projectKey, idempotencyKey)) {
+        await kvs.delete(key); // recorded whole; the try was stopped before it could tidy up
+        continue;
+      }
+      if (!intent.decision) {
+        result.left += 1; // recorded by an older version, which completes only on the person's retry
+        continue;
+      }
+      // Only a free lock: a try of the person's that holds it is live (a stopped one's lock has run out). A
+      // retry of theirs that comes meanwhile takes the lock over, and this completion stops at its next check.
+      const lock = await takeDecisionLock(projectKey, intent.issueKey, idempotencyKey, {
+        waitMs: 0,
+        takeOver: false,
+      });
+      if (!lock) {
+        await kvs.delete(key);
+        continue;
+      }
+      try {
+        let issue: JiraIssue | null;
+        try {
+          issue = await jira.getIssue(intent.issueKey, {
+            fields: ['status', 'labels'],
+            properties: [ISSUE_PROPERTY_KEY],
+          });
+        } catch (e) {
+          if (!(e instanceof NotFoundError)) throw e;
+          issue = null;
+        }
+        if (!issue || !begun(intent, idempotencyKey, issue, settings.flagActions.label)) {
+          await kvs.delete(key);
+          result.dropped += 1;
+          continue;
+        }
+        const decision = intent.decision;
+        await withLensClaim(
+          intent.issueKey,
+          (held) =>
+            act(
+              jira,
+              { accountId: intent.accountId ?? null, actorName: intent.actorName ?? null },
+              projectKey,
+              { issueKey: intent.issueKey, idempotencyKey, decision },
+              clock,
+              async () => {
+                await lock.check();
+                await checkHeld(held);
+              },
+              'app',
+            ),
+          `${intent.issueKey} is being saved by someone else right now.`,
+          { requestId: idempotencyKey },
+        );
+        result.completed += 1;
+      } finally {
+        await lock.release();
+      }
+    } catch {
+      // A refusal, a conflict or Jira down: the intent stays, and the next run tries again.
+      result.left += 1;
+    }
+  }
+  return result;
 }

@@ -8,10 +8,13 @@
  *   settings-rev:{projectKey}:{n}                 claim of settings version n
  *   decision:{projectKey}:{invertedTime}-{id}     a decision log entry; inverted time lists newest first
  *   decision-idem:{projectKey}:{idempotencyKey}   points at the decision recorded for that idempotency key
- *   decision-lock:{projectKey}:{issueKey}         held while one decision on that issue is taken (a minute)
- *   decision-intent:{projectKey}:{idemKey}        a decision's intent, recorded before its first side effect
+ *   decision-lock:{projectKey}:{issueKey}         held by the one try of a decision on that issue (25 s)
+ *   decision-intent:{projectKey}:{idemKey}        a decision's intent, recorded before its first side effect,
+ *                                                 deleted when logged (the scan completes one left behind)
  *   scan-comment:{issueKey}:{version}:{editMs}    a flag comment sent or made for the lens it was judged from
- *   lens-claim:{issueKey}                         held by the one app writer of that issue's lens (seconds)
+ *   app-edit:{projectKey}:{issueKey}              the scan began editing that issue (label, comment) and has not
+ *                                                 yet stamped the edit in its lens
+ *   lens-claim:{issueKey}                         held by the one app writer of that issue's lens (25 s, by request)
  *   scan:{projectKey}:cursor                      where a paused scan resumes
  *   scan:{projectKey}:run:{invertedTime}-{runId}  a run summary; newest first
  *   scan:{projectKey}:lease                       the running scan's lease
@@ -82,10 +85,14 @@ export const keys = {
     key('decision-idem', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
   decisionLock: (p: string, issueKey: string) =>
     key('decision-lock', checkProjectKey(p), segment(issueKey, 'issueKey')),
+  decisionIntentPrefix: (p: string) => key('decision-intent', checkProjectKey(p)) + ':',
   decisionIntent: (p: string, idempotencyKey: string) =>
     key('decision-intent', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
   scanComment: (issueKey: string, version: number, appEditMs: number) =>
     key('scan-comment', segment(issueKey, 'issueKey'), String(version), String(appEditMs)),
+  appEditPrefix: (p: string) => key('app-edit', checkProjectKey(p)) + ':',
+  appEdit: (p: string, issueKey: string) =>
+    key('app-edit', checkProjectKey(p), segment(issueKey, 'issueKey')),
   lensClaim: (issueKey: string) => key('lens-claim', segment(issueKey, 'issueKey')),
   scanCursor: (p: string) => key('scan', checkProjectKey(p), 'cursor'),
   scanRunPrefix: (p: string) => key('scan', checkProjectKey(p), 'run') + ':',

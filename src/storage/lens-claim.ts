@@ -5,9 +5,14 @@
  * atomically, so two app writers never read–check–write one lens at once. Whoever reads inside the claim sees
  * every write acknowledged before it; the version check made there is the compare-and-set Jira lacks.
  *
- * The residual window: a person writing the property outside the app (REST) takes no claim, and a claim that
- * expires (TTL) while its holder is still writing lets a second writer in. The TTL is far above a write's
- * duration and below the time a person waits (README, "One write discipline for the issue lens").
+ * A claim names the request it serves. A retry of the same request (a decision sent again with its key after
+ * Forge stopped the first try) takes its own claim over at once instead of waiting for it to expire; the
+ * earlier try, if it still runs, finds the claim gone at its next check and writes nothing more. Anyone else
+ * waits a little, then answers CONFLICT saying when the claim runs out.
+ *
+ * The residual window: a person writing the property outside the app (REST) takes no claim, and a holder that
+ * checked its claim an instant before a takeover or expiry can still land the write it had started
+ * (README, "One write discipline for the issue lens").
  */
 import { randomUUID } from 'node:crypto';
 import { kvs } from '@forge/kvs';
@@ -15,8 +20,12 @@ import { ConflictError } from '../errors';
 import { keys } from './keys';
 import { claim } from './kv';
 
-/** How long a claim lives if its holder dies without releasing it. */
-export const LENS_CLAIM_TTL_SECONDS = 30;
+/**
+ * How long a claim lives if its holder dies without releasing it: Forge stops a UI function (panel save,
+ * decision) after 25 s (developer.atlassian.com/platform/forge/limits-invocation), so no resolver holds a claim
+ * longer; the scan holds one for a single batch's re-read and write, a few seconds.
+ */
+export const LENS_CLAIM_TTL_SECONDS = 25;
 /** How long a writer waits for another app writer of the same issue before it answers CONFLICT. */
 export const LENS_CLAIM_WAIT_MS = 4_000;
 const POLL_MS = 15;
@@ -25,46 +34,106 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface LensClaim {
   issueKey: string;
+  /** This holder (one try of one request). */
   owner: string;
+  /** The request the claim serves; a retry of it may take the claim over. */
+  requestId: string | null;
+  /** When this holder took the claim (its clock), for the time left on it. */
+  takenAtMs: number;
 }
 
-/** Takes the issue's claim, waiting up to `waitMs` for another writer to finish; null when it stays taken. */
+interface StoredClaim {
+  owner?: string;
+  requestId?: string | null;
+  at?: number;
+}
+
+/** Seconds until a claim taken at `atMs` runs out, at least 1. */
+export function secondsLeft(atMs: number | undefined, nowMs = Date.now()): number {
+  const at = typeof atMs === 'number' && Number.isFinite(atMs) ? atMs : nowMs;
+  const left = Math.ceil((at + LENS_CLAIM_TTL_SECONDS * 1000 - nowMs) / 1000);
+  return Math.min(LENS_CLAIM_TTL_SECONDS, Math.max(1, left));
+}
+
+export type ClaimResult = { held: LensClaim } | { held: null; retryAfterSeconds: number };
+
+/**
+ * Takes the issue's claim, waiting up to `waitMs` for another writer to finish. A claim held for the same
+ * `requestId` is taken over at once: it was left by an earlier try of this very request.
+ */
 export async function takeLensClaim(
   issueKey: string,
-  waitMs = LENS_CLAIM_WAIT_MS,
-): Promise<LensClaim | null> {
+  options: { waitMs?: number; requestId?: string | null } = {},
+): Promise<ClaimResult> {
   const owner = randomUUID();
+  const requestId = options.requestId ?? null;
   const key = keys.lensClaim(issueKey);
-  const giveUpAt = Date.now() + waitMs;
+  const ttl = { value: LENS_CLAIM_TTL_SECONDS, unit: 'SECONDS' } as const;
+  const giveUpAt = Date.now() + (options.waitMs ?? LENS_CLAIM_WAIT_MS);
   for (;;) {
-    if (await claim(key, { owner, at: Date.now() }, { value: LENS_CLAIM_TTL_SECONDS, unit: 'SECONDS' }))
-      return { issueKey, owner };
-    if (Date.now() >= giveUpAt) return null;
+    const at = Date.now();
+    if (await claim(key, { owner, requestId, at } satisfies StoredClaim, ttl))
+      return { held: { issueKey, owner, requestId, takenAtMs: at } };
+    const holder = await kvs.get<StoredClaim>(key);
+    if (requestId && holder?.requestId === requestId) {
+      // Our own request's earlier try: overwritten, so that try's next check fails and it writes no more.
+      await kvs.set(key, { owner, requestId, at } satisfies StoredClaim, { ttl });
+      return { held: { issueKey, owner, requestId, takenAtMs: at } };
+    }
+    if (Date.now() >= giveUpAt) return { held: null, retryAfterSeconds: secondsLeft(holder?.at) };
     // Jittered, so two waiters do not poll in step.
     await sleep(POLL_MS + Math.floor(Math.random() * POLL_MS));
   }
 }
 
+/**
+ * True while the claim is still this holder's and has time left for one more write: checked right before a
+ * lens write, so a holder whose claim was taken over or ran out writes nothing.
+ */
+export async function stillHeld(held: LensClaim, marginMs = 2_000): Promise<boolean> {
+  if (Date.now() > held.takenAtMs + LENS_CLAIM_TTL_SECONDS * 1000 - marginMs) return false;
+  const stored = await kvs.get<StoredClaim>(keys.lensClaim(held.issueKey));
+  return stored?.owner === held.owner;
+}
+
+/** Throws CONFLICT unless the claim is still this holder's (see stillHeld). */
+export async function checkHeld(held: LensClaim): Promise<void> {
+  if (!(await stillHeld(held)))
+    throw new ConflictError(
+      `Saving ${held.issueKey} took too long, or a newer try of the same request took over: nothing more was written. Reload to see what was saved.`,
+    );
+}
+
 /** Releases a claim if it is still this holder's (an expired one may belong to another writer by now). */
 export async function releaseLensClaim(held: LensClaim): Promise<void> {
   const key = keys.lensClaim(held.issueKey);
-  const stored = await kvs.get<{ owner?: string }>(key);
+  const stored = await kvs.get<StoredClaim>(key);
   if (stored?.owner === held.owner) await kvs.delete(key);
 }
 
 /**
- * Runs `work` holding the issue's claim. A writer that cannot get it in time answers CONFLICT with
- * `message`: another app writer is changing the same lens.
+ * Runs `work` holding the issue's claim. A writer that cannot get it in time answers CONFLICT with `message`
+ * and when to try again: another app writer is changing the same lens. `work` gets the claim to check it
+ * before its write.
  */
 export async function withLensClaim<T>(
   issueKey: string,
-  work: () => Promise<T>,
-  message = `Someone else is saving ${issueKey} right now. Reload and try again.`,
+  work: (held: LensClaim) => Promise<T>,
+  message = `Someone else is saving ${issueKey} right now.`,
+  options: { requestId?: string | null; waitMs?: number } = {},
 ): Promise<T> {
-  const held = await takeLensClaim(issueKey);
-  if (!held) throw new ConflictError(message);
+  const result = await takeLensClaim(issueKey, options);
+  if (!result.held) {
+    const seconds = result.retryAfterSeconds;
+    throw new ConflictError(
+      `${message} Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      undefined,
+      seconds,
+    );
+  }
+  const held = result.held;
   try {
-    return await work();
+    return await work(held);
   } finally {
     await releaseLensClaim(held);
   }
