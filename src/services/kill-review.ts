@@ -250,6 +250,13 @@ export const DECISION_LOCK_SECONDS = 25;
 /** How long a try waits for another request's decision on the same issue before it answers CONFLICT. */
 const DECISION_WAIT_MS = 3_000;
 
+/** This try lost the issue's lock to a newer try of the same decision, which completes it. */
+class SupersededError extends ConflictError {
+  constructor(issueKey: string) {
+    super(`A newer try of this decision on ${issueKey} took over; it completes the decision.`);
+  }
+}
+
 interface DecisionLock {
   idempotencyKey: string;
   token: string;
@@ -300,10 +307,7 @@ async function takeDecisionLock(
   }
   return {
     check: async () => {
-      if ((await kvs.get<DecisionLock>(lockKey))?.token !== token)
-        throw new ConflictError(
-          `A newer try of this decision on ${issueKey} took over; it completes the decision.`,
-        );
+      if ((await kvs.get<DecisionLock>(lockKey))?.token !== token) throw new SupersededError(issueKey);
     },
     release: async () => {
       if ((await kvs.get<DecisionLock>(lockKey))?.token === token) await kvs.delete(lockKey);
@@ -363,7 +367,16 @@ export async function decide(
         ),
       `${issueKey} is being saved by someone else right now.`,
       { requestId: idempotencyKey },
-    );
+    ).catch(async (e: unknown) => {
+      // A double click: the other try of this decision took over and finishes it; answer with what it logs.
+      if (!(e instanceof SupersededError)) throw e;
+      for (let waited = 0; waited < DECISION_WAIT_MS; waited += 100) {
+        const newer = await replayOf(projectKey, idempotencyKey);
+        if (newer) return { entry: newer, replayed: true, statusName: null };
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw e;
+    });
   } finally {
     await lock.release();
   }
@@ -475,17 +488,24 @@ async function act(
         transition.name.toLowerCase() === settings.kill.resolutionName.toLowerCase();
       intent = await recordIntent();
       await check();
-      if (setsResolutionItself) await jira.transitionIssue(issueKey, transition.id);
-      else {
-        try {
-          await jira.transitionIssue(issueKey, transition.id, {
-            resolutionName: settings.kill.resolutionName,
-          });
-        } catch (e) {
-          // The workflow does not let this transition set a resolution: close it without one.
-          if (!(e instanceof ValidationError)) throw e;
-          await jira.transitionIssue(issueKey, transition.id);
+      try {
+        if (setsResolutionItself) await jira.transitionIssue(issueKey, transition.id);
+        else {
+          try {
+            await jira.transitionIssue(issueKey, transition.id, {
+              resolutionName: settings.kill.resolutionName,
+            });
+          } catch (e) {
+            // The workflow does not let this transition set a resolution: close it without one.
+            if (!(e instanceof ValidationError)) throw e;
+            await jira.transitionIssue(issueKey, transition.id);
+          }
         }
+      } catch (e) {
+        // Refused because an earlier try of this decision, still in flight, closed the issue meanwhile.
+        if (!(e instanceof ValidationError || e instanceof ConflictError)) throw e;
+        const now = await jira.getIssue(issueKey, { fields: ['status'] });
+        if (statusCategoryOf(now) !== 'done') throw e;
       }
       details.transition = transition.name;
       statusName = transition.to?.name ?? statusName;
