@@ -218,6 +218,48 @@ describe('concurrent writers of one lens', () => {
     },
   );
 
+  it.each(['kill', 'keep', 'relink'] as const)(
+    'the same %s sent twice at once (a double click): one decision, both told the same (10 rounds)',
+    async (kind) => {
+      app = newApp();
+      app.jira.faults.inject({ kind: 'latency', ms: 3, match: { pathIncludes: `/issue/${P}-` } });
+      const outcomeId = await anOutcome();
+      await flagActions();
+      let tries = 0;
+      let losses = 0;
+      for (let round = 0; round < 10; round++) {
+        const key = flaggedIssue(round, true);
+        const decision =
+          kind === 'kill'
+            ? { kind, reason: 'Not wanted' }
+            : kind === 'keep'
+              ? { kind, reason: 'Still wanted', snoozeUntil: '2099-01-01' }
+              : { kind, reason: 'Belongs to carts', outcomeId };
+        const payload = { issueKey: key, idempotencyKey: `${kind}-twice-${round}-abcdef`, decision };
+        const [a, b] = await Promise.all([
+          page<DecideData>('decide', payload, 'admin'),
+          page<DecideData>('decide', payload, 'admin'),
+        ]);
+        tries += 2;
+        const issue = app.jira.store.getIssue(key)!;
+        const log = await page<DecisionLogData>('decisionLog', { limit: 100 }, 'admin');
+        const rows = log.ok ? log.data.entries.filter((e) => e.issueKey === key).length : -1;
+        const transitions = app.jira.store
+          .listChangelog(issue.id)
+          .filter((c) => c.items.some((i) => i.field === 'status')).length;
+        losses +=
+          Number(!a.ok || !b.ok) +
+          Number(a.ok && b.ok && a.data.entry.id !== b.data.entry.id) +
+          Number(rows !== 1) +
+          Number(zombieLabelsOf(key) !== 0) +
+          Number(lensOf(key).zombie !== 'false') +
+          (kind === 'kill' ? Number(commentsOf(key) !== 1) + Number(transitions !== 1) : 0);
+      }
+      report(`${kind}-twice-at-once`, { tries, losses });
+      expect(losses).toBe(0);
+    },
+  );
+
   it('keeps and panel saves made while the scan writes are not reverted by it', async () => {
     app = newApp();
     await flagActions();
