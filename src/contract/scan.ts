@@ -74,6 +74,8 @@ export type ScanRunSummary = {
   notes: string[];
   /** Why a run failed, in words for people. */
   failure: string | null;
+  /** Whether the run read every open item or only what changed (absent in older summaries: full). */
+  mode?: 'full' | 'incremental';
 };
 
 export const MAX_SUMMARY_ERRORS = 20;

@@ -59,6 +59,9 @@ export const storedLensSchema = z
     snoozedUntil: z.string().nullable().catch(null).default(null),
     lastAppEditAt: z.string().nullable().catch(null).default(null),
     realActivityBeforeAppEdit: z.string().nullable().catch(null).default(null),
+    // Indexed: the next day time alone can change the verdict (src/domain/zombie.ts, nextVerdictChange), so
+    // the daily scan finds the issues crossing a limit with JQL.
+    nextCheckAt: z.string().nullable().catch(null).default(null),
   })
   .loose();
 export type IssueLens = z.infer<typeof storedLensSchema>;

@@ -246,3 +246,39 @@ export function idleQuantilesOf(idleDays: readonly number[]): number[] | null {
 export function dayOf(moment: Date): string {
   return Number.isNaN(moment.getTime()) ? '0000-00-00' : moment.toISOString().slice(0, 10);
 }
+
+/**
+ * The first day after `now` on which this issue's verdict can change while nobody touches it: its snooze ends,
+ * it crosses its idle limit or the age limit for unlinked work, or a kill criterion comes due. Null when time
+ * alone changes nothing. The scan stores it in the lens (indexed as `nextCheckAt`), so a daily run finds these
+ * issues with JQL instead of rereading the backlog; anything a person does to the issue changes `updated`.
+ * The days are UTC calendar days, as `evaluateZombie` counts them.
+ */
+export function nextVerdictChange(snapshot: IssueSnapshot, settings: Settings, now: Date): string | null {
+  if (snapshot.statusCategory === 'done') return null;
+  const today = dayOf(now);
+  if (!today) return null;
+  const dayAfter = (day: string) => dayOf(new Date(Date.parse(`${day}T00:00:00.000Z`) + DAY_MS));
+  /**
+   * The day an instant-based limit of `days` is passed (`floor((t - start) / day) > days` first holds), while it
+   * is still ahead: that day's run may come before the hour it passes, so the day stays a candidate until then.
+   */
+  const passed = (startIso: string | null | undefined, days: number) => {
+    const at = Date.parse(startIso ?? '') + (days + 1) * DAY_MS;
+    return Number.isNaN(at) || at <= now.getTime() ? null : dayOf(new Date(at));
+  };
+  const k = snapshot.killCriteria;
+  const thresholds = thresholdsFor(settings, snapshot.issueType);
+  const byDay = [
+    snapshot.snoozedUntil,
+    k.deadline ? dayAfter(k.deadline) : null,
+    k.metricThreshold ? dayAfter(k.metricThreshold.by) : null,
+    k.condition?.reviewDate ?? null,
+  ].filter((d): d is string => typeof d === 'string' && d > today);
+  const byInstant = [
+    passed(snapshot.lastActivityAt ?? snapshot.created, k.maxIdleDays ?? thresholds.maxIdleDays),
+    snapshot.link.kind === 'none' ? passed(snapshot.created, thresholds.unlinkedMaxAgeDays) : null,
+  ].filter((d): d is string => typeof d === 'string');
+  const candidates = [...byDay, ...byInstant];
+  return candidates.length ? candidates.sort()[0]! : null;
+}

@@ -15,7 +15,12 @@ import {
 } from '../contract/scan';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import { settingsOrDefaults, type Settings } from '../domain/settings';
-import { idleQuantilesOf, UNKNOWN_STANDING, type BacklogStanding } from '../domain/zombie';
+import {
+  idleQuantilesOf,
+  LINKS_IN_USE_SHARE,
+  UNKNOWN_STANDING,
+  type BacklogStanding,
+} from '../domain/zombie';
 import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { PointsMeter, type QuotaView } from '../jira/points';
@@ -81,6 +86,15 @@ export interface ScanCursor {
   startedAt: string;
   /** The page to read next; null before the first page. */
   nextPageToken: string | null;
+  /**
+   * 'full' reads every open issue; 'incremental' only what changed since the last run or reached a limit today
+   * (`jql`). Absent in a cursor of an older version: full.
+   */
+  mode?: ScanMode;
+  /** The search the whole run pages through, fixed at its start (a page token belongs to one query). */
+  jql?: string;
+  /** The settings' stored version at the start of the run (for the next run's choice of full or incremental). */
+  settingsVersion?: number;
   /** Settings and outcomes as loaded at the start of the run: one consistent view for the whole run. */
   settings: Settings;
   outcomes: Array<[string, ScanOutcome]>;
@@ -151,6 +165,85 @@ export type StoredHealth = HealthSnapshot & { idleQuantiles?: number[] | null; a
 
 const DAY_MS = 86_400_000;
 
+export type ScanMode = 'full' | 'incremental';
+
+/** Read again what changed this long before the last run started: clocks and Jira's index are not exact. */
+export const INCREMENTAL_OVERLAP_MS = 60 * 60_000;
+
+/** What the next run needs to know to read only what changed (app storage, one value per project). */
+export interface ScanWatermark {
+  /** When the last finished live run started: everything updated after it is read again. */
+  lastRunStartedAt: string;
+  /** When the last finished full rescan started. */
+  lastFullAt: string;
+  /** The settings and outcomes the last run judged with: other ones can change any verdict, so a full run. */
+  settingsVersion: number;
+  outcomesFingerprint: string;
+  /**
+   * The last full rescan measured a standing that changes verdicts across the backlog (ranks became known, or
+   * the linked share crossed the share at which the unlinked rule applies): the next run reads everything.
+   */
+  standingChanged?: boolean;
+}
+
+/** Whether a newly measured standing changes what the rules say about items nobody touched. */
+export function standingChangesVerdicts(used: BacklogStanding, measured: BacklogStanding): boolean {
+  const inUse = (s: BacklogStanding) => s.linkedShare !== null && s.linkedShare >= LINKS_IN_USE_SHARE;
+  return (
+    inUse(used) !== inUse(measured) || (used.idleQuantiles === null) !== (measured.idleQuantiles === null)
+  );
+}
+
+function fingerprint(value: unknown): string {
+  // FNV-1a over the JSON: cheap, and only compared for equality.
+  let h = 0x811c9dc5;
+  for (const c of JSON.stringify(value)) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return h.toString(16);
+}
+
+/**
+ * Full or incremental, and the search for it. A run reads every open issue when there is no watermark, when
+ * a person asked for it (Scan now), in a dry run, when the settings or outcomes changed since the last run, or
+ * when the last full rescan is `fullRescanEveryDays` old; otherwise it reads the open issues updated since the
+ * last run (less an overlap), those whose verdict time alone changes by today (`nextCheckAt`, indexed), and
+ * those whose lens a person saved since (`lensUpdatedAt`).
+ */
+export function planRun(input: {
+  projectKey: string;
+  origin: ScanEvent['origin'];
+  dryRun: boolean;
+  watermark: ScanWatermark | null;
+  settingsVersion: number;
+  outcomesFingerprint: string;
+  fullRescanEveryDays: number;
+  nowMs: number;
+}): { mode: ScanMode; jql: string; reason: string } {
+  const open = `project = "${input.projectKey}" AND statusCategory != Done`;
+  const w = input.watermark;
+  const full = (reason: string) => ({ mode: 'full' as const, jql: open, reason });
+  if (!w) return full('no earlier run to continue from');
+  if (input.origin !== 'schedule') return full('started by a person or the installation');
+  if (input.dryRun) return full('a dry run');
+  if (w.standingChanged) return full("the backlog's standing changed at the last full rescan");
+  if (w.settingsVersion !== input.settingsVersion) return full('the settings changed');
+  if (w.outcomesFingerprint !== input.outcomesFingerprint) return full('the outcomes changed');
+  const lastFull = Date.parse(w.lastFullAt);
+  if (!(input.nowMs - lastFull < input.fullRescanEveryDays * DAY_MS))
+    return full(`the weekly reconciliation (every ${input.fullRescanEveryDays} days)`);
+  const since = Date.parse(w.lastRunStartedAt) - INCREMENTAL_OVERLAP_MS;
+  if (Number.isNaN(since)) return full('no earlier run to continue from');
+  // Relative to the search's own clock: JQL's absolute times are read in the caller's time zone.
+  const minutes = Math.max(1, Math.ceil((input.nowMs - since) / 60_000));
+  const today = new Date(input.nowMs).toISOString().slice(0, 10);
+  return {
+    mode: 'incremental',
+    jql:
+      `${open} AND (updated >= -${minutes}m OR nextCheckAt <= "${today}" OR ` +
+      `lensUpdatedAt >= -${minutes}m)`,
+    reason: `changed since ${new Date(since).toISOString()} or due today`,
+  };
+}
+
 /** What the last finished scan measured, for judging this run's items; unknown before any. */
 export function standingOf(last: StoredHealth | null): BacklogStanding {
   if (!last || typeof last.total !== 'number' || last.total <= 0) return UNKNOWN_STANDING;
@@ -195,21 +288,42 @@ function compactOutcomes(outcomes: Awaited<ReturnType<typeof listOutcomes>>): Ar
 }
 
 async function startCursor(event: ScanEvent, nowMs: number): Promise<ScanCursor> {
-  const [{ settings }, outcomes, lastHealth] = await Promise.all([
+  const [{ settings, version }, outcomes, lastHealth, watermark] = await Promise.all([
     loadSettings(event.projectKey),
     listOutcomes(event.projectKey),
     loadHealthSnapshot<StoredHealth>(event.projectKey),
+    kvs.get<ScanWatermark>(keys.scanWatermark(event.projectKey)),
   ]);
+  const compact = compactOutcomes(outcomes);
+  const dryRun = event.dryRun || settings.dryRun;
+  const plan = planRun({
+    projectKey: event.projectKey,
+    origin: event.origin,
+    dryRun,
+    // Without a health snapshot the standing is unknown: the run that measures it reads everything.
+    watermark: lastHealth ? (watermark ?? null) : null,
+    settingsVersion: version,
+    outcomesFingerprint: fingerprint(compact),
+    fullRescanEveryDays: settings.scan.fullRescanEveryDays,
+    nowMs,
+  });
   return {
+    mode: plan.mode,
+    jql: plan.jql,
+    settingsVersion: version,
+    notes:
+      plan.mode === 'incremental'
+        ? [`Read only the open items ${plan.reason}; the figures are those of the last full rescan.`]
+        : [],
     runId: event.runId,
     projectKey: event.projectKey,
     origin: event.origin,
     requestedBy: event.requestedBy,
-    dryRun: event.dryRun || settings.dryRun,
+    dryRun,
     startedAt: new Date(nowMs).toISOString(),
     nextPageToken: null,
     settings,
-    outcomes: compactOutcomes(outcomes),
+    outcomes: compact,
     counters: emptyCounters(),
     errorSamples: [],
     wouldChange: [],
@@ -218,6 +332,13 @@ async function startCursor(event: ScanEvent, nowMs: number): Promise<ScanCursor>
     standing: standingOf(lastHealth),
     idleDays: {},
   };
+}
+
+/** The figures of a stored snapshot, without what only the scan reads (idle percentiles). */
+function healthFigures(stored: StoredHealth | null): HealthSnapshot | null {
+  if (!stored) return null;
+  const { total, recipes, linked, zombies, meanScore } = stored;
+  return { total, recipes, linked, zombies, meanScore };
 }
 
 function healthOf(t: HealthTally): HealthSnapshot {
@@ -251,6 +372,7 @@ export function summaryOf(
     health: status === 'finished' ? healthOf(c.health) : null,
     notes: c.notes ?? [],
     failure,
+    mode: c.mode ?? 'full',
   };
 }
 
@@ -380,8 +502,8 @@ export async function runScanInvocation(
       // Part of the run's setup, like its settings: every later save carries it, even a rollback.
       committed.sprintField = working.sprintField = ids.sprint;
       committed.storyPointsField = working.storyPointsField = ids.storyPoints;
-      committed.notes = notes;
-      working.notes = [...notes];
+      committed.notes = [...(committed.notes ?? []), ...notes];
+      working.notes = [...(working.notes ?? []), ...notes];
     }
     if (!committed.dryRun && step === 0) {
       // Decisions a person began and did not retry are completed (or, when nothing was done, dropped) before
@@ -416,7 +538,7 @@ export async function runScanInvocation(
       const page = await retrying(() =>
         jira.searchJql({
           // No ORDER BY: Jira pages its own order with nextPageToken, and a sorted search costs it more.
-          jql: `project = "${projectKey}" AND statusCategory != Done`,
+          jql: working.jql ?? `project = "${projectKey}" AND statusCategory != Done`,
           fields: [...scanFields(sprintField), storyPointsField],
           properties: [ISSUE_PROPERTY_KEY],
           maxResults: PAGE_SIZE,
@@ -512,16 +634,38 @@ export async function runScanInvocation(
     await writer.flush(true);
     meterInto(working);
     if (finished) {
+      const incremental = working.mode === 'incremental';
       const summary = summaryOf(working, 'finished', new Date(clock()).toISOString());
+      // An incremental run read a part of the backlog: the figures stay those of the last full rescan.
+      if (incremental) summary.health = healthFigures(await loadHealthSnapshot<StoredHealth>(projectKey));
       await saveRunSummary(projectKey, summary);
-      if (!working.dryRun)
+      if (!working.dryRun) {
+        const before = await kvs.get<ScanWatermark>(keys.scanWatermark(projectKey));
+        const watermark: ScanWatermark = {
+          lastRunStartedAt: working.startedAt,
+          lastFullAt: incremental && before ? before.lastFullAt : working.startedAt,
+          settingsVersion: working.settingsVersion ?? 0,
+          outcomesFingerprint: fingerprint(working.outcomes),
+          standingChanged:
+            !incremental &&
+            standingChangesVerdicts(
+              working.standing ?? UNKNOWN_STANDING,
+              standingOf({
+                ...healthOf(working.health),
+                idleQuantiles: quantilesOfHistogram(working.idleDays),
+              }),
+            ),
+        };
+        await kvs.set(keys.scanWatermark(projectKey), watermark);
+      }
+      if (!working.dryRun && !incremental)
         await saveHealthSnapshot(projectKey, {
           ...summary.health,
           idleQuantiles: quantilesOfHistogram(working.idleDays),
           at: summary.finishedAt,
           runId,
         });
-      if (!working.dryRun && summary.finishedAt)
+      if (!working.dryRun && !incremental && summary.finishedAt)
         await saveAggregates(projectKey, {
           ...(working.aggregates ?? emptyAggregates()),
           runId,

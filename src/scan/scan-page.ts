@@ -15,7 +15,12 @@ import {
 } from '../domain/issue-lens';
 import type { Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
-import { evaluateZombie, type BacklogStanding, type ZombieRuleId } from '../domain/zombie';
+import {
+  evaluateZombie,
+  nextVerdictChange,
+  type BacklogStanding,
+  type ZombieRuleId,
+} from '../domain/zombie';
 import { PoisonedIssueError, snapshotOf, thresholdMetricValue, type ScanIssue } from './snapshot';
 
 /** What the scan needs of an outcome: kept small so a run can carry it in its cursor. */
@@ -111,6 +116,7 @@ const SCAN_OWNED = [
   'flag',
   'lastAppEditAt',
   'realActivityBeforeAppEdit',
+  'nextCheckAt',
 ] as const;
 
 function sameRules(a: ZombieFlag['rules'], b: ZombieFlag['rules']): boolean {
@@ -195,6 +201,7 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
     killDate: killDateOf(stored.killCriteria),
     recipe: assessment.recipe.isRecipe ? 'true' : 'false',
     flag,
+    nextCheckAt: nextVerdictChange(snapshot, ctx.settings, ctx.now),
   };
   if (serializedSize(next) > PROPERTY_VALUE_LIMIT) {
     throw new PoisonedIssueError(

@@ -22,6 +22,7 @@
  *   scan:{projectKey}:done:{runId}                a run that is over (a late duplicate event starts nothing)
  *   scan:{projectKey}:leftovers                   lens writes a run could not make, for the next run
  *   scan:{projectKey}:scheduled                   a scheduled run was started (a second firing starts none)
+ *   scan:{projectKey}:watermark                   when the last live run and the last full rescan started
  *   health:{projectKey}:latest                    the latest backlog-health snapshot
  *   aggregates:{projectKey}:latest                the page's figures as the last finished scan counted them
  *   calibration:{projectKey}:latest               the last calibration run: its status, progress and proposal
@@ -106,6 +107,7 @@ export const keys = {
   scanDone: (p: string, runId: string) => key('scan', checkProjectKey(p), 'done', segment(runId, 'runId')),
   scanLeftovers: (p: string) => key('scan', checkProjectKey(p), 'leftovers'),
   scanScheduled: (p: string) => key('scan', checkProjectKey(p), 'scheduled'),
+  scanWatermark: (p: string) => key('scan', checkProjectKey(p), 'watermark'),
   healthLatest: (p: string) => key('health', checkProjectKey(p), 'latest'),
   aggregatesLatest: (p: string) => key('aggregates', checkProjectKey(p), 'latest'),
   calibrationLatest: (p: string) => key('calibration', checkProjectKey(p), 'latest'),

@@ -98,7 +98,16 @@ describe('manifest.yml', () => {
     };
     expect(index.propertyKey).toBe('outcome-lens');
     expect(index.values.map((v) => v.searchAlias).sort()).toEqual(
-      ['hasHypothesis', 'killDate', 'outcomeId', 'outcomeScore', 'recipe', 'zombie'].sort(),
+      [
+        'hasHypothesis',
+        'killDate',
+        'outcomeId',
+        'outcomeScore',
+        'recipe',
+        'zombie',
+        'nextCheckAt',
+        'lensUpdatedAt',
+      ].sort(),
     );
   });
 

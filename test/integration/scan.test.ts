@@ -114,7 +114,9 @@ describe('the zombie scan', () => {
 
     const second = await scan();
 
-    expect(second.counters).toMatchObject({ issues: 2, flagged: 0, cleared: 0, changed: 0, edits: 0 });
+    // Incremental: of the two, only the one its own label and comment touched (within the overlap) is read.
+    expect(second).toMatchObject({ mode: 'incremental' });
+    expect(second.counters).toMatchObject({ issues: 1, flagged: 0, cleared: 0, changed: 0, edits: 0 });
     expect(writesIn(callsSince(mark))).toBe(0);
     expect(callsSince(mark)).toEqual({ 'GET /rest/api/3/field': 1, 'POST /rest/api/3/search/jql': 1 });
     expect(lensOf(stale).zombie).toBe('true');
@@ -201,11 +203,18 @@ describe('the zombie scan', () => {
     expect(lensOf(kept).zombie).toBe('true');
 
     const future = new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10);
+    // As the panel and a Keep decision write them: stamped, so the next (incremental) run reads them.
+    const stamp = new Date().toISOString();
     wb.jira.store.setIssueProperty(deadline, ISSUE_PROPERTY_KEY, {
       ...lensOf(deadline),
       killCriteria: { deadline: future },
+      updatedAt: stamp,
     });
-    wb.jira.store.setIssueProperty(kept, ISSUE_PROPERTY_KEY, { ...lensOf(kept), snoozedUntil: future });
+    wb.jira.store.setIssueProperty(kept, ISSUE_PROPERTY_KEY, {
+      ...lensOf(kept),
+      snoozedUntil: future,
+      updatedAt: stamp,
+    });
     const summary = await scan();
 
     expect(summary.counters.cleared).toBe(2);
@@ -421,6 +430,8 @@ describe('the zombie scan', () => {
     wb.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
       ...lens,
       version: lens.version + 1,
+      // As the panel's save stamps it (indexed as lensUpdatedAt: the next incremental run reads the issue).
+      updatedAt: new Date().toISOString(),
       hypothesis: {
         persona: 'shoppers',
         intent: 'see shipping costs early',
