@@ -15,12 +15,7 @@ import {
 } from '../domain/issue-lens';
 import type { Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
-import {
-  evaluateZombie,
-  nextVerdictChange,
-  type BacklogStanding,
-  type ZombieRuleId,
-} from '../domain/zombie';
+import { evaluateZombie, nextVerdictChange, type BacklogStanding, type ZombieRuleId } from '../domain/zombie';
 import { PoisonedIssueError, snapshotOf, thresholdMetricValue, type ScanIssue } from './snapshot';
 
 /** What the scan needs of an outcome: kept small so a run can carry it in its cursor. */
