@@ -87,6 +87,11 @@ export interface TrainOptions {
   lambda: number;
   /** Words and word pairs seen in fewer training items than this are not features. */
   minDocFreq: number;
+  /**
+   * Words and word pairs seen in fewer training projects than this are not features: a word only one or two
+   * backlogs use (a product's name, a module) says nothing about a backlog the model has not seen.
+   */
+  minProjects: number;
   /** How many word features the shipped model keeps (the heaviest); rubric features are always kept. */
   keepWords: number;
   /** Lighter words are dropped: they barely move a verdict and every one kept is looked up for every story. */
@@ -96,6 +101,7 @@ export interface TrainOptions {
 export const DEFAULT_OPTIONS: TrainOptions = {
   lambda: 3,
   minDocFreq: 2,
+  minProjects: 5,
   keepWords: 2500,
   minWordWeight: 0.05,
 };
@@ -110,9 +116,19 @@ export const SEALED_PROJECTS = ['aptanastudio', 'jirasoftware', 'mule', 'talendd
 
 export function train(data: readonly Featurized[], options: TrainOptions): ModelJson {
   const docFreq = new Map<string, number>();
-  for (const d of data) for (const name of d.features.keys()) docFreq.set(name, (docFreq.get(name) ?? 0) + 1);
+  const projects = new Map<string, Set<string>>();
+  for (const d of data)
+    for (const name of d.features.keys()) {
+      docFreq.set(name, (docFreq.get(name) ?? 0) + 1);
+      let seenIn = projects.get(name);
+      if (!seenIn) projects.set(name, (seenIn = new Set()));
+      seenIn.add(d.example.project);
+    }
   const names = [...docFreq]
-    .filter(([name, df]) => isAlwaysKept(name) || df >= options.minDocFreq)
+    .filter(
+      ([name, df]) =>
+        isAlwaysKept(name) || (df >= options.minDocFreq && projects.get(name)!.size >= options.minProjects),
+    )
     .map(([name]) => name)
     .sort();
   // Every rubric feature is in the model, seen in training or not: unseen, it keeps the rubric's weight.

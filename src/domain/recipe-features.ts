@@ -643,8 +643,33 @@ function addStructure(
 const BOILERPLATE_LINE =
   /^[ \t]*(?:h[1-6]\.[ \t]*)?[*_]?(?:acceptance[ \t]+criteria|steps[ \t]+to[ \t]+reproduce|description|expected[ \t]+(?:results?|behaviou?r)|actual[ \t]+(?:results?|behaviou?r)|notes?|details|summary|background|n\/a|none|null|tbd|todo|environment|user[ \t]+story|story|definition[ \t]+of[ \t]+done)[*_]?[ \t]*:?[ \t]*[*_]?[ \t]*$/gim;
 
+/** The headings of a bug report's template: filled in, they are the report itself, not boilerplate. */
+const REPORT_HEADING = /steps|expected|actual/i;
+
+/** True when the lines after `end` hold text before the next template heading (the section is filled in). */
+function sectionHasText(description: string, end: number): boolean {
+  let lineStart = description.indexOf('\n', end);
+  while (lineStart >= 0) {
+    let lineEnd = description.indexOf('\n', lineStart + 1);
+    if (lineEnd < 0) lineEnd = description.length;
+    const line = description.slice(lineStart + 1, lineEnd);
+    if (line.trim()) {
+      BOILERPLATE_LINE.lastIndex = 0;
+      const isHeading = BOILERPLATE_LINE.test(line);
+      BOILERPLATE_LINE.lastIndex = 0;
+      return !isHeading;
+    }
+    lineStart = lineEnd < description.length ? lineEnd : -1;
+  }
+  return false;
+}
+
 export function blankBoilerplate(description: string): string {
-  return description.replace(BOILERPLATE_LINE, (line) => ' '.repeat(line.length));
+  return description.replace(BOILERPLATE_LINE, (line: string, offset: number) =>
+    REPORT_HEADING.test(line) && sectionHasText(description, offset + line.length)
+      ? line
+      : ' '.repeat(line.length),
+  );
 }
 
 /**

@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingSet } from '../../scripts/recipe-model/data';
+import type { Example } from '../../scripts/recipe-model/data';
 import { DEFAULT_OPTIONS, featurize, selectLambda, train } from '../../scripts/recipe-model/train';
 import { detectRecipeWith, modelFromJson, recipeText } from '../../src/domain/recipe-detector';
-import { extractRecipeFeatures, featureKey } from '../../src/domain/recipe-features';
+import { blankBoilerplate, extractRecipeFeatures, featureKey } from '../../src/domain/recipe-features';
 import shipped from '../../src/domain/recipe-model.json';
 
 jest.setTimeout(120_000);
@@ -86,5 +87,57 @@ describe('explaining a verdict from the weights', () => {
     const verdict = detectRecipeWith(modelFromJson({ bias: 3, weights: [] }), { summary: 'Project wizard' });
     expect(verdict.confidence).toBeGreaterThan(0.9);
     expect(verdict.isRecipe).toBe(false);
+  });
+});
+
+describe('template headings', () => {
+  const names = (description: string) =>
+    [
+      ...extractRecipeFeatures('Charts render slowly', blankBoilerplate(description), {
+        names: true,
+      }).hits.values(),
+    ]
+      .map((h) => h.name)
+      .filter((name) => !/^[sd]\^?:/.test(name));
+
+  it('keeps a filled-in bug report template, which is the report itself', () => {
+    const report =
+      'Steps to reproduce:\n1. Open a chart\n2. Time it\n\nActual Results:\nSeveral seconds\n\nExpected Results:\nA few milliseconds';
+    expect(blankBoilerplate(report)).toBe(report);
+    expect(names(report)).toEqual(expect.arrayContaining(['x:repro', 'r:defect:d', 'r:expected-result:d']));
+  });
+
+  it('blanks headings whose section is empty, and every other heading, keeping offsets', () => {
+    const empty =
+      'h3. Description\nAdd a chart export.\nSteps to reproduce:\nExpected result:\n\nActual result:';
+    const blanked = blankBoilerplate(empty);
+    expect(blanked.length).toBe(empty.length);
+    expect(blanked.trim()).toBe('Add a chart export.');
+    expect(names(empty)).not.toContain('x:repro');
+  });
+});
+
+describe('training', () => {
+  const item = (id: string, project: string, summary: string, recipe: boolean): Example => ({
+    id,
+    project,
+    summary,
+    description: '',
+    recipe,
+    origin: 'corpus',
+  });
+
+  it('keeps no word that fewer than minProjects projects use, however often one project does', () => {
+    const examples = [
+      ...['p1', 'p2', 'p3'].flatMap((p) => [
+        item(`${p}-1`, p, 'Add export wizard', true),
+        item(`${p}-2`, p, 'Export fails with an error', false),
+      ]),
+      ...[1, 2, 3, 4].map((n) => item(`p4-${n}`, 'p4', 'Add zanzibar widget', true)),
+    ];
+    const model = train(featurize(examples), { ...DEFAULT_OPTIONS, minProjects: 3, minWordWeight: 0 });
+    const names = new Set(model.weights.map(([name]) => name));
+    expect(names).toContain('s:export');
+    expect(names).not.toContain('s:zanzibar');
   });
 });
