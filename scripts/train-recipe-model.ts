@@ -1,12 +1,14 @@
 /**
  * Retrains the recipe model from the labels in the repository and writes src/domain/recipe-model.json.
  * Deterministic: the same labels give the same file. No network.
- *   npm run train:recipes                             train on every labelled item, write the weights
+ *   npm run train:recipes                             train on every labelled item, write the weights (and the
+ *                                                     fingerprint of the verdicts they give, verdicts-digest.json)
  *   npm run train:recipes -- --evaluate               also print the cross-project evaluation (5 folds by project)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
+import { detectRecipeWith, modelFromJson } from '../src/domain/recipe-detector';
 import { loadTrainingSet } from './recipe-model/data';
 import {
   crossValidate,
@@ -19,6 +21,7 @@ import {
   train,
   type FoldResult,
 } from './recipe-model/train';
+import { DIGEST_FILE, verdictsDigest } from './recipe-model/verdicts';
 
 const OUT = join(__dirname, '../src/domain/recipe-model.json');
 
@@ -75,6 +78,10 @@ async function main(): Promise<void> {
   });
   writeFileSync(OUT, text);
   console.log(`wrote ${OUT}: ${model.weights.length} weights, lambda ${lambda}, bias ${model.bias}`);
+  const shipped = modelFromJson(json);
+  const digest = verdictsDigest((input) => detectRecipeWith(shipped, input));
+  writeFileSync(DIGEST_FILE, `${JSON.stringify(digest, null, 2)}\n`);
+  console.log(`wrote ${DIGEST_FILE}: ${digest.items} verdicts, ${digest.recipes} recipes`);
 }
 
 void main();

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { loadTrainingSet } from '../../scripts/recipe-model/data';
 import type { Example } from '../../scripts/recipe-model/data';
 import { DEFAULT_OPTIONS, featurize, selectLambda, train } from '../../scripts/recipe-model/train';
-import { detectRecipeWith, modelFromJson, recipeText } from '../../src/domain/recipe-detector';
+import { DIGEST_FILE, verdictsDigest } from '../../scripts/recipe-model/verdicts';
+import { detectRecipe, detectRecipeWith, modelFromJson, recipeText } from '../../src/domain/recipe-detector';
 import { blankBoilerplate, extractRecipeFeatures, featureKey } from '../../src/domain/recipe-features';
 import shipped from '../../src/domain/recipe-model.json';
 
@@ -34,6 +35,14 @@ describe('the shipped recipe model', () => {
       'x:s-noun-phrase',
     ])
       expect(names).toContain(name);
+  });
+
+  it('gives, on every labelled item and story line, the very verdicts recorded when it was trained', () => {
+    // Work on the detector's speed must not move a verdict, a quoted phrase or an offset; a retrained model
+    // rewrites verdicts-digest.json in the same commit.
+    const recorded = JSON.parse(readFileSync(DIGEST_FILE, 'utf8')) as ReturnType<typeof verdictsDigest>;
+    expect(verdictsDigest(detectRecipe)).toEqual(recorded);
+    expect(recorded.items).toBeGreaterThan(2500);
   });
 
   it('has no two features on one key', () => {
