@@ -98,20 +98,96 @@ const UI_PATTERN = new RegExp(
 );
 
 // Problem evidence, one pass with named groups.
-const PROBLEM_PATTERN = new RegExp(
+const PROBLEM_GROUPS = [
+  "(?<user>if\\s+you\\s+(?:have|use|are|want|need)\\b|as\\s+(?:a|an)\\s+(?<persona>[a-z][\\w-]*(?:\\s+[a-z][\\w-]*){0,3}?)\\s*,|(?:users?|customers?|shoppers?|visitors?|people|developers|admins?|administrators)\\s+(?:can(?:not|'t)?|could|are|will|would|need|want|have|must|expect|get|see|should|may|often|don't|do not)\\b)",
+  "(?<need>(?:i|users?|customers?|people)\\s+(?:want|need|would\\s+like)\\b|it\\s+would\\s+be\\s+(?:really\\s+|very\\s+)?(?:nice|useful|great|good|helpful|better)\\b|should\\s+be\\s+(?:possible|able)\\b|no\\s+way\\s+to\\b|not\\s+(?:yet\\s+)?(?:supported|possible|available|documented)\\b|unable\\s+to\\b|can(?:not|'t)\\s+\\w+|is\\s+(?:hard|difficult|slow|painful|confusing)\\b|(?:hard|difficult)\\s+to\\b|missing\\b|lacks?\\b|requested\\b)",
+  "(?<reason>so\\s+that\\b|so\\s+(?:i|we|they|you|users?|it|people|shoppers?|customers?|apps?)\\s+(?:can|could|will|would|don't|do\\s+not|are|have|get|feel|should|must|need)\\b|now\\s+that\\b|this\\s+is\\s+(?:for|so|to|because|needed)\\b|in\\s+order\\s+to\\b|because\\b|since\\s+(?:the|it|we|this|there|a|an)\\b|since\\s+\\w+\\s+(?:may|might|has|have|is|are|will|would|does|do|can|cannot)\\b|to\\s+get\\s+(?:it|this|them)\\s+to\\b|not\\s+meant\\s+to\\b|due\\s+to\\b|to\\s+(?:avoid|allow|enable|help|ensure|make\\s+sure|prevent|reduce|improve|support|save|let)\\b|(?:will|would|should|could)\\s+(?:hopefully\\s+)?(?:allow|help|make|avoid|enable|let|save|improve|reduce|prevent)\\b|allow(?:s|ing)\\s+(?:us|users?|developers|people|them|you)\\b|useful\\b|benefits?\\b|(?:the\\s+)?reasons?\\s+(?:is|are|for)\\b|otherwise\\b|deprecated\\b|unused\\b|redundan(?:t|cy)\\b|obsolete\\b|useless\\b|not\\s+needed\\b|requires?\\b|required\\s+(?:by|to|for)\\b|hard\\s+to\\s+maintain\\b|for\\s+(?:maintainability|readability|performance|security|clarity|consistency)\\b|the\\s+idea\\s+is\\b|the\\s+goal\\s+is\\b|we\\s+need\\b)",
+  '(?<expected>we\\s+expect\\b|expected\\s+(?:results?|behaviou?r|outcome)\\b|(?:increase|reduce|decrease|improve|lower|raise|cut)\\w*\\s+(?:\\S+\\s+){0,6}?by\\s+\\d+(?:\\.\\d+)?\\s?(?:%|percent)|\\d+(?:\\.\\d+)?\\s?(?:%|percent)\\b|should\\s+(?:return|fail|work|throw|produce)\\b|instead\\s+of\\b|rather\\s+than\\b|(?:faster|quicker|more\\s+(?:reliable|descriptive|useful|consistent|efficient|readable))\\b)',
+];
+const DEFECT_WORDS =
+  "(?:bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
+/** A word that names an exception or error ("NullPointerException", "IOError"). */
+const EXCEPTION_WORD = '\\w{0,60}(?:Exception|Error)\\b';
+
+function problemPattern(defect: string): RegExp {
   // Every alternative starts at a word boundary: testing it once, not once per alternative, is what keeps
   // this scan fast (the same matches as a \b before each alternative).
-  '\\b(?:' +
-    [
-      "(?<user>if\\s+you\\s+(?:have|use|are|want|need)\\b|as\\s+(?:a|an)\\s+(?<persona>[a-z][\\w-]*(?:\\s+[a-z][\\w-]*){0,3}?)\\s*,|(?:users?|customers?|shoppers?|visitors?|people|developers|admins?|administrators)\\s+(?:can(?:not|'t)?|could|are|will|would|need|want|have|must|expect|get|see|should|may|often|don't|do not)\\b)",
-      "(?<need>(?:i|users?|customers?|people)\\s+(?:want|need|would\\s+like)\\b|it\\s+would\\s+be\\s+(?:really\\s+|very\\s+)?(?:nice|useful|great|good|helpful|better)\\b|should\\s+be\\s+(?:possible|able)\\b|no\\s+way\\s+to\\b|not\\s+(?:yet\\s+)?(?:supported|possible|available|documented)\\b|unable\\s+to\\b|can(?:not|'t)\\s+\\w+|is\\s+(?:hard|difficult|slow|painful|confusing)\\b|(?:hard|difficult)\\s+to\\b|missing\\b|lacks?\\b|requested\\b)",
-      "(?<reason>so\\s+that\\b|so\\s+(?:i|we|they|you|users?|it|people|shoppers?|customers?|apps?)\\s+(?:can|could|will|would|don't|do\\s+not|are|have|get|feel|should|must|need)\\b|now\\s+that\\b|this\\s+is\\s+(?:for|so|to|because|needed)\\b|in\\s+order\\s+to\\b|because\\b|since\\s+(?:the|it|we|this|there|a|an)\\b|since\\s+\\w+\\s+(?:may|might|has|have|is|are|will|would|does|do|can|cannot)\\b|to\\s+get\\s+(?:it|this|them)\\s+to\\b|not\\s+meant\\s+to\\b|due\\s+to\\b|to\\s+(?:avoid|allow|enable|help|ensure|make\\s+sure|prevent|reduce|improve|support|save|let)\\b|(?:will|would|should|could)\\s+(?:hopefully\\s+)?(?:allow|help|make|avoid|enable|let|save|improve|reduce|prevent)\\b|allow(?:s|ing)\\s+(?:us|users?|developers|people|them|you)\\b|useful\\b|benefits?\\b|(?:the\\s+)?reasons?\\s+(?:is|are|for)\\b|otherwise\\b|deprecated\\b|unused\\b|redundan(?:t|cy)\\b|obsolete\\b|useless\\b|not\\s+needed\\b|requires?\\b|required\\s+(?:by|to|for)\\b|hard\\s+to\\s+maintain\\b|for\\s+(?:maintainability|readability|performance|security|clarity|consistency)\\b|the\\s+idea\\s+is\\b|the\\s+goal\\s+is\\b|we\\s+need\\b)",
-      '(?<expected>we\\s+expect\\b|expected\\s+(?:results?|behaviou?r|outcome)\\b|(?:increase|reduce|decrease|improve|lower|raise|cut)\\w*\\s+(?:\\S+\\s+){0,6}?by\\s+\\d+(?:\\.\\d+)?\\s?(?:%|percent)|\\d+(?:\\.\\d+)?\\s?(?:%|percent)\\b|should\\s+(?:return|fail|work|throw|produce)\\b|instead\\s+of\\b|rather\\s+than\\b|(?:faster|quicker|more\\s+(?:reliable|descriptive|useful|consistent|efficient|readable))\\b)',
-      "(?<defect>(?:bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b|\\w{0,60}(?:Exception|Error)\\b)",
-    ].join('|') +
-    ')',
-  'gi',
-);
+  return new RegExp(`\\b(?:${[...PROBLEM_GROUPS, `(?<defect>${defect})`].join('|')})`, 'gi');
+}
+
+/**
+ * Every problem phrase, as one pattern: the specification. The detector runs it in two cheaper scans (below),
+ * which a test holds to finding exactly the same matches.
+ */
+export const PROBLEM_PATTERN_IN_ONE = problemPattern(`${DEFECT_WORDS}|${EXCEPTION_WORD}`);
+/**
+ * The same without exception words: `\w{0,60}` before a suffix backtracks at every word start, which cost as much
+ * as the hundred other alternatives together. Exception words are found from their ending instead.
+ */
+const PROBLEM_PATTERN = problemPattern(DEFECT_WORDS);
+const EXCEPTION_ENDING = /(?:exception|error)\b/gi;
+
+function isRegexWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/** Where the exception word found by nextExceptionWord ends. */
+let exceptionWordEnd = 0;
+
+/**
+ * The start of the first word at or after `from` that EXCEPTION_WORD matches (a whole word starting at or after
+ * `from`, ending in "exception" or "error" with at most 60 word characters before), or -1.
+ */
+function nextExceptionWord(text: string, from: number): number {
+  EXCEPTION_ENDING.lastIndex = from;
+  for (let m = EXCEPTION_ENDING.exec(text); m !== null; m = EXCEPTION_ENDING.exec(text)) {
+    let start = m.index;
+    while (start > 0 && isRegexWordChar(text.charCodeAt(start - 1))) start--;
+    if (start >= from && m.index - start <= 60) {
+      exceptionWordEnd = m.index + m[0].length;
+      return start;
+    }
+  }
+  return -1;
+}
+
+/** The first match of PROBLEM_PATTERN at or after `from`. */
+function nextProblemPhrase(text: string, from: number): RegExpExecArray | null {
+  PROBLEM_PATTERN.lastIndex = from;
+  return PROBLEM_PATTERN.exec(text);
+}
+
+/**
+ * Every match PROBLEM_PATTERN_IN_ONE finds, in order, from the two scans: at any position the phrases come first
+ * (an exception word is the pattern's last alternative), and a scan goes on after each match. `onPhrase` gets a
+ * phrase match; `onExceptionWord` the bounds of an exception word.
+ */
+export function eachProblemMatch<T>(
+  text: string,
+  context: T,
+  onPhrase: (m: RegExpExecArray, text: string, context: T) => void,
+  onExceptionWord: (start: number, end: number, text: string, context: T) => void,
+): void {
+  let phrase = nextProblemPhrase(text, 0);
+  let word = nextExceptionWord(text, 0);
+  let wordEnd = exceptionWordEnd;
+  while (phrase !== null || word >= 0) {
+    let resume: number;
+    if (word >= 0 && (phrase === null || word < phrase.index)) {
+      onExceptionWord(word, wordEnd, text, context);
+      resume = wordEnd;
+    } else {
+      const m = phrase!;
+      onPhrase(m, text, context);
+      resume = m.index + Math.max(1, m[0].length);
+    }
+    if (phrase !== null && phrase.index < resume) phrase = nextProblemPhrase(text, resume);
+    if (word >= 0 && word < resume) {
+      word = nextExceptionWord(text, resume);
+      wordEnd = exceptionWordEnd;
+    }
+  }
+}
 
 /** Words that hint at a problem but also appear in plain instructions ("currently the pom says …"). */
 const WEAK_PROBLEM =
@@ -216,30 +292,42 @@ function scanRecipe(text: string, source: Source, scan: SignalScan): void {
   }
 }
 
+interface ProblemScan {
+  scan: SignalScan;
+  source: Source;
+}
+
+function addProblemPhrase(m: RegExpExecArray, _text: string, { scan, source }: ProblemScan): void {
+  const g = m.groups ?? {};
+  let kind: RuleProblemKind;
+  let phrase = m[0];
+  if (g.user) {
+    const persona = (g.persona ?? '').trim();
+    if (persona && INTERNAL_PERSONA.test(persona)) {
+      scan.internalPersona = true;
+      return;
+    }
+    kind = 'user';
+    phrase = phrase.replace(/\s*,$/, '');
+  } else if (g.need) {
+    // "As a PO, I want ..." is the author's wish, not a user's need.
+    if (scan.internalPersona && /^i\s/i.test(phrase)) return;
+    kind = 'need';
+  } else if (g.reason) kind = 'reason';
+  else if (g.expected) kind = 'expected-result';
+  else kind = 'defect';
+  const strength = WEAK_PROBLEM.test(phrase) ? 0.35 : 1;
+  scan.problem.push({ kind, phrase, source, start: m.index, end: m.index + phrase.length, strength });
+}
+
+function addExceptionWord(start: number, end: number, text: string, { scan, source }: ProblemScan): void {
+  const phrase = text.slice(start, end);
+  const strength = WEAK_PROBLEM.test(phrase) ? 0.35 : 1;
+  scan.problem.push({ kind: 'defect', phrase, source, start, end, strength });
+}
+
 function scanProblem(text: string, source: Source, scan: SignalScan): void {
-  PROBLEM_PATTERN.lastIndex = 0;
-  for (let m = PROBLEM_PATTERN.exec(text); m !== null; m = PROBLEM_PATTERN.exec(text)) {
-    const g = m.groups ?? {};
-    let kind: RuleProblemKind;
-    let phrase = m[0];
-    if (g.user) {
-      const persona = (g.persona ?? '').trim();
-      if (persona && INTERNAL_PERSONA.test(persona)) {
-        scan.internalPersona = true;
-        continue;
-      }
-      kind = 'user';
-      phrase = phrase.replace(/\s*,$/, '');
-    } else if (g.need) {
-      // "As a PO, I want ..." is the author's wish, not a user's need.
-      if (scan.internalPersona && /^i\s/i.test(phrase)) continue;
-      kind = 'need';
-    } else if (g.reason) kind = 'reason';
-    else if (g.expected) kind = 'expected-result';
-    else kind = 'defect';
-    const strength = WEAK_PROBLEM.test(phrase) ? 0.35 : 1;
-    scan.problem.push({ kind, phrase, source, start: m.index, end: m.index + phrase.length, strength });
-  }
+  eachProblemMatch(text, { scan, source }, addProblemPhrase, addExceptionWord);
 }
 
 /** Finds every hand-written signal in the summary, then in the description (plain text, already cut to size). */

@@ -1,0 +1,81 @@
+/**
+ * The problem phrases are found in two scans (the phrases, then words that name an exception or error, found
+ * from their ending) because one pattern with both was slow. Together they must find exactly what the one
+ * pattern finds: compared on every labelled text, every story line the bench reads, and random text made of the
+ * pattern's own words, exception words, punctuation and numbers.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { loadTrainingSet } from '../../scripts/recipe-model/data';
+import { recipeText } from '../../src/domain/recipe-detector';
+import { eachProblemMatch, PROBLEM_PATTERN_IN_ONE } from '../../src/domain/recipe-signals';
+
+const groupOf = (m: RegExpExecArray) =>
+  Object.keys(m.groups ?? {}).filter((k) => k !== 'persona' && m.groups?.[k] !== undefined);
+
+function inTwoScans(text: string): string[] {
+  const found: string[] = [];
+  eachProblemMatch(
+    text,
+    found,
+    (m, _text, out) => out.push(`${m.index}:${m[0]}:${groupOf(m).join()}`),
+    (start, end, t, out) => out.push(`${start}:${t.slice(start, end)}:defect`),
+  );
+  return found;
+}
+
+function inOnePattern(text: string): string[] {
+  const pattern = new RegExp(PROBLEM_PATTERN_IN_ONE.source, 'gi');
+  const found: string[] = [];
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    found.push(`${m.index}:${m[0]}:${groupOf(m).join()}`);
+    if (m[0].length === 0) pattern.lastIndex += 1;
+  }
+  return found;
+}
+
+describe('the problem phrase scan', () => {
+  it('finds what the one pattern finds in every labelled item and story line', () => {
+    const dir = path.resolve(__dirname, '../../data/user-stories');
+    const texts = [
+      ...loadTrainingSet().examples.flatMap((e) => {
+        const { summary, description } = recipeText(e);
+        return [summary, description, e.description];
+      }),
+      ...fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.txt'))
+        .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n')),
+    ];
+    let matches = 0;
+    let exceptionWords = 0;
+    for (const text of texts) {
+      const expected = inOnePattern(text);
+      expect(inTwoScans(text)).toEqual(expected);
+      matches += expected.length;
+      exceptionWords += expected.filter((m) => /(?:exception|error):defect$/i.test(m)).length;
+    }
+    expect(matches).toBeGreaterThan(5000);
+    expect(exceptionWords).toBeGreaterThan(50);
+  });
+
+  it('finds what the one pattern finds in random text of its own words', () => {
+    const ownWords = [...new Set(PROBLEM_PATTERN_IN_ONE.source.match(/[a-z]{2,}/gi) ?? [])];
+    const piece = fc.oneof(
+      fc.constantFrom(...ownWords),
+      fc.constantFrom(...ownWords).map((w) => w.toUpperCase()),
+      fc.constantFrom(' ', '  ', '-', ', ', '. ', "'", "'t", '\n', '_', '(', ')', '%', '/', 'x'.repeat(58)),
+      fc.integer({ min: 0, max: 2000 }).map(String),
+      fc.constantFrom('NullPointerException', 'IOError', 'Error', 'exception', 'errorError', 'crashes'),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join(pieces.length % 3 === 0 ? '' : ' ');
+        expect(inTwoScans(text)).toEqual(inOnePattern(text));
+      }),
+      { numRuns: 4000, seed: 12 },
+    );
+  });
+});
