@@ -173,30 +173,48 @@ function overlaps(a: Span, b: Span): boolean {
   return a.source === b.source && a.start < b.end && b.start < a.end;
 }
 
+/** Heaviest first; among equals, the summary before the description, then reading order. */
+function byWeight(a: Evidence, b: Evidence): number {
+  return (
+    Math.abs(b.contribution) - Math.abs(a.contribution) ||
+    (a.span.source === b.span.source ? a.span.start - b.span.start : a.span.source === 'summary' ? -1 : 1)
+  );
+}
+
+/** Is `e` already said by a chosen quote: a learned word inside one, or the very same words on its side? */
+function alreadyQuoted(chosen: readonly Evidence[], e: Evidence): boolean {
+  for (const c of chosen) {
+    if (e.kind === 'learned' && overlaps(c.span, e.span)) return true;
+    if (c.side === e.side && sameSpan(c.span, e.span)) return true;
+  }
+  return false;
+}
+
 /**
  * The heaviest evidence first, at most three of a kind. Rule and structure phrases are all quoted, even where they
  * overlap ("Upgrade" and "Upgrade Jetty to 9.4" say different things); a learned word overlapping a phrase already
- * quoted is not quoted again ("create a" after "Create").
+ * quoted is not quoted again ("create a" after "Create"). Two features on the very same words ("Bulk import of
+ * tags" as a name and as a bare name) are quoted once.
  */
 function quote(evidence: Evidence[]): Evidence[] {
-  evidence.sort(
-    (a, b) =>
-      Math.abs(b.contribution) - Math.abs(a.contribution) ||
-      (a.span.source === b.span.source ? a.span.start - b.span.start : a.span.source === 'summary' ? -1 : 1),
-  );
+  evidence.sort(byWeight);
   const chosen: Evidence[] = [];
-  const perKind = new Map<string, number>();
+  // Kinds are named apart on the two sides but for 'learned': count each side's kinds in its own map.
+  const recipeKinds = new Map<string, number>();
+  const problemKinds = new Map<string, number>();
   for (const e of evidence) {
-    if (e.kind === 'learned' && chosen.some((c) => overlaps(c.span, e.span))) continue;
-    // Two features on the very same words ("Bulk import of tags" as a name and as a bare name): quoted once.
-    if (chosen.some((c) => c.side === e.side && sameSpan(c.span, e.span))) continue;
-    const key = `${e.side}:${e.kind}`;
-    const count = perKind.get(key) ?? 0;
+    if (alreadyQuoted(chosen, e)) continue;
+    const perKind = e.side === 'recipe' ? recipeKinds : problemKinds;
+    const count = perKind.get(e.kind) ?? 0;
     if (count >= MAX_PER_KIND) continue;
-    perKind.set(key, count + 1);
+    perKind.set(e.kind, count + 1);
     chosen.push(e);
   }
   return chosen;
+}
+
+function byPosition(a: { source: Source; start: number }, b: { source: Source; start: number }): number {
+  return a.source === b.source ? a.start - b.start : a.source === 'summary' ? -1 : 1;
 }
 
 function round2(x: number): number {
@@ -209,9 +227,8 @@ export function recipeText(input: { summary: string; description?: string | AdfN
   description: string;
 } {
   const summary = (typeof input?.summary === 'string' ? input.summary : '').slice(0, MAX_SUMMARY_CHARS);
-  const description = blankBoilerplate(
-    toPlainText(input?.description ?? null).slice(0, MAX_DESCRIPTION_CHARS),
-  );
+  const plain = toPlainText(input?.description ?? null).slice(0, MAX_DESCRIPTION_CHARS);
+  const description = plain === '' ? plain : blankBoilerplate(plain);
   return { summary, description };
 }
 
@@ -229,20 +246,17 @@ export function detectRecipeWith(
     const { logit, evidence } = evidenceOf(features, model);
     const probability = 1 / (1 + Math.exp(-logit));
     const quoted = quote(evidence);
-    const textOf = (source: Source) => (source === 'summary' ? summary : description);
     const reasons: RecipeReason[] = [];
     const problemSignals: ProblemSignal[] = [];
     for (const e of quoted) {
       const { source, start, end } = e.span;
-      const phrase = textOf(source).slice(start, end);
+      const phrase = (source === 'summary' ? summary : description).slice(start, end);
       if (e.side === 'recipe' && reasons.length < MAX_QUOTED)
         reasons.push({ phrase, why: e.why, kind: e.kind as RecipeSignalKind, source, start, end });
       else if (e.side === 'problem' && problemSignals.length < MAX_QUOTED)
         problemSignals.push({ phrase, why: e.why, kind: e.kind as ProblemSignalKind, source, start, end });
     }
     // Chosen by weight, shown in reading order (summary first), as a reader meets them.
-    const byPosition = (a: { source: Source; start: number }, b: { source: Source; start: number }) =>
-      a.source === b.source ? a.start - b.start : a.source === 'summary' ? -1 : 1;
     reasons.sort(byPosition);
     problemSignals.sort(byPosition);
     return {

@@ -179,6 +179,9 @@ const SEED: Record<string, number> = {
   'd^:': fnvString(FNV_OFFSET, 'd^:'),
 };
 
+const SUMMARY_SEEDS = { word: SEED['s:']!, pair: SEED['s:pair']!, first: SEED['s^:']! };
+const DESCRIPTION_SEEDS = { word: SEED['d:']!, pair: SEED['d:pair']!, first: SEED['d^:']! };
+
 /**
  * The number a feature is looked up by, computed from its name here and from the text by the tokeniser without
  * building the name: a word feature ("s:add", "d:this task", "s^:add") mixes the FNV-1a hashes of its words with a
@@ -362,9 +365,10 @@ export interface Token {
 function addWords(text: string, source: Source, prefix: 's' | 'd', collector: Collector): Token[] {
   const tokens: Token[] = [];
   const named = collector.options.names === true;
-  const unigramSeed = SEED[`${prefix}:`]!;
-  const pairSeed = SEED[`${prefix}:pair`]!;
-  const firstSeed = SEED[`${prefix}^:`]!;
+  const summary = prefix === 's';
+  const unigramSeed = summary ? SUMMARY_SEEDS.word : DESCRIPTION_SEEDS.word;
+  const pairSeed = summary ? SUMMARY_SEEDS.pair : DESCRIPTION_SEEDS.pair;
+  const firstSeed = summary ? SUMMARY_SEEDS.first : DESCRIPTION_SEEDS.first;
   let previousHash = 0;
   let previousStart = -1;
   let previousWord = '';
@@ -564,6 +568,11 @@ const STACK_LINE =
 const REPRO =
   /\bsteps\s+to\s+reproduce\s*:?\s*\n?\s*(?:1[.)]|-|\*)?\s*\w+\s+\w+\s+\w+|\bexpected\s+(?:result|behaviou?r|output)s?\b[^\n]{0,400}\bactual\b|\bactual\s+(?:result|behaviou?r|output)s?\s*:?\s*\S/i;
 
+function hasAnyKey(tokens: readonly Token[], keys: readonly number[]): boolean {
+  for (const t of tokens) if (keys.includes(t.key)) return true;
+  return false;
+}
+
 function spanOf(re: RegExp, text: string, source: Source): Span | null {
   const m = re.exec(text);
   return m ? { source, start: m.index, end: m.index + m[0].trimEnd().length } : null;
@@ -626,11 +635,16 @@ function addStructure(
     if (INTERNAL_PERSONA.test(persona) || TEAM_PERSONA.test(persona))
       hit(hits, 'x:internal-persona', 1, story);
     // The regexes run only when the summary has their first word (most summaries are not user stories).
-    const has = (keys: readonly number[]) =>
-      storySource === 'description' || summaryTokens.some((t) => keys.includes(t.key));
-    const benefit = has(BENEFIT_WORD_KEYS) ? spanOf(STORY_BENEFIT, text, storySource) : null;
+    const fromDescription = storySource === 'description';
+    const benefit =
+      fromDescription || hasAnyKey(summaryTokens, BENEFIT_WORD_KEYS)
+        ? spanOf(STORY_BENEFIT, text, storySource)
+        : null;
     if (benefit) hit(hits, 'x:story-benefit', 1, benefit);
-    const wantBuild = has(WANT_WORD_KEYS) ? spanOf(WANT_BUILD, text, storySource) : null;
+    const wantBuild =
+      fromDescription || hasAnyKey(summaryTokens, WANT_WORD_KEYS)
+        ? spanOf(WANT_BUILD, text, storySource)
+        : null;
     if (wantBuild) hit(hits, 'x:want-build', 1, wantBuild);
   } else if (scan.internalPersona) hit(hits, 'x:internal-persona', 1);
   if (scan.wantsWidget) hit(hits, 'x:want-widget', 1, scan.wantsWidget);
