@@ -435,13 +435,17 @@ function addWords(text: string, source: Source, prefix: 's' | 'd', collector: Co
 }
 
 /** Each rule feature's name and key, by kind and source, computed once. */
-const RULE_FEATURE = new Map<string, { name: string; key: number }>();
+const RULE_FEATURE = {
+  summary: new Map<string, { name: string; key: number }>(),
+  description: new Map<string, { name: string; key: number }>(),
+};
 function ruleFeature(kind: string, source: Source): { name: string; key: number } {
-  const id = source === 'summary' ? `${kind}:s` : `${kind}:d`;
-  let feature = RULE_FEATURE.get(id);
+  const bySource = RULE_FEATURE[source];
+  let feature = bySource.get(kind);
   if (feature === undefined) {
-    feature = { name: `r:${id}`, key: featureKey(`r:${id}`) };
-    RULE_FEATURE.set(id, feature);
+    const name = source === 'summary' ? `r:${kind}:s` : `r:${kind}:d`;
+    feature = { name, key: featureKey(name) };
+    bySource.set(kind, feature);
   }
   return feature;
 }
@@ -578,6 +582,17 @@ function spanOf(re: RegExp, text: string, source: Source): Span | null {
   return m ? { source, start: m.index, end: m.index + m[0].trimEnd().length } : null;
 }
 
+function anyFrom(signals: ReadonlyArray<{ source: Source }>, source: Source): boolean {
+  for (const signal of signals) if (signal.source === source) return true;
+  return false;
+}
+
+function summaryBuildVerb(signals: SignalScan['recipe']): SignalScan['recipe'][number] | undefined {
+  for (const signal of signals)
+    if (signal.kind === 'solution-verb' && signal.source === 'summary') return signal;
+  return undefined;
+}
+
 function addStructure(
   summary: string,
   summaryTokens: readonly Token[],
@@ -600,11 +615,10 @@ function addStructure(
   // The rubric's core: a recipe states no problem. Interactions the linear model cannot form by itself.
   const problemFree = scan.problem.length === 0;
   if (problemFree) hit(hits, 'x:no-problem', 1);
-  else if (trimmedDescription && !scan.problem.some((s) => s.source === 'description'))
-    hit(hits, 'x:d-no-problem', 1);
+  else if (trimmedDescription && !anyFrom(scan.problem, 'description')) hit(hits, 'x:d-no-problem', 1);
   if (scan.recipe.length === 0) hit(hits, 'x:no-recipe', 1);
   if (!trimmedDescription && problemFree) {
-    const verb = scan.recipe.find((s) => s.kind === 'solution-verb' && s.source === 'summary');
+    const verb = summaryBuildVerb(scan.recipe);
     if (verb) hit(hits, 'x:bare-instruction', 1, { source: 'summary', start: verb.start, end: verb.end });
     if (nounPhrase) hit(hits, 'x:bare-name', 1, nounPhrase);
   }
