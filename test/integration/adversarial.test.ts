@@ -461,7 +461,11 @@ describe('decisions a person does not retry: the next scan completes or drops th
     // Past the first side effect (or when that effect's call timed out but landed) the decision must be
     // completed; before it, a refused call leaves nothing to complete.
     const began = SIDE_EFFECTS[kind].indexOf(step) > 0 || fault === 'timeout';
-    const losses = Number(!(everything || nothing)) + Number(began && !everything);
+    // The run that completed it says so in its summary.
+    const [run] = await summaries();
+    const said = (run?.notes ?? []).some((n) => n.startsWith('Completed 1 kill-review decision'));
+    const losses =
+      Number(!(everything || nothing)) + Number(began && !everything) + Number(said !== everything);
     report(`${kind}-${step}-${fault}-not-retried`, {
       tries: 1,
       losses,
