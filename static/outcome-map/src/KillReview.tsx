@@ -11,10 +11,8 @@ import {
 import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
-import { TableScroll } from '../../shared/TableScroll';
 import { ruleLabel } from '../../shared/zombie-rules';
-import { decisionsCsv, download } from './csv';
-import { decidedText } from './decided';
+import { DecisionLog } from './DecisionLog';
 import { IssueLink } from './IssueLink';
 
 function newKey(): string {
@@ -360,16 +358,6 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       setToken(q.data.nextPageToken);
     } else flag('More zombies could not load', q.error.message, 'error');
   };
-  const exportAll = async (format: 'csv' | 'json') => {
-    const all = await callResolver<DecisionLogData>(R.decisionLog, { limit: 500 });
-    // A partial log passed off as the whole would mislead whoever reads the file: export all or nothing.
-    if (!all.ok) return flag('Decision log not exported', all.error.message, 'error');
-    const entries = all.data.entries;
-    if (format === 'csv') download(`decision-log-${page.projectKey}.csv`, decisionsCsv(entries), 'text/csv');
-    else
-      download(`decision-log-${page.projectKey}.json`, JSON.stringify(entries, null, 2), 'application/json');
-  };
-
   return (
     <div className="ol-stack">
       {!page.permissions.canDecide ? (
@@ -435,57 +423,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
           Load more zombies
         </button>
       ) : null}
-      <h2 className="ol-heading">Decision log</h2>
-      <div className="ol-actions">
-        <button type="button" className="ol-btn" onClick={() => void exportAll('csv')}>
-          Export decision log as CSV
-        </button>
-        <button type="button" className="ol-btn" onClick={() => void exportAll('json')}>
-          Export decision log as JSON
-        </button>
-      </div>
-      {logError ? (
-        <Message appearance="error" title="The decision log could not load" testId="log-error">
-          <p>{logError}</p>
-        </Message>
-      ) : log === null ? (
-        <p className="ol-muted">Loading the decision log…</p>
-      ) : log.length === 0 ? (
-        <p className="ol-muted" data-testid="log-empty">
-          No decisions yet. Each kill, keep or relink made here is listed with who decided and why.
-        </p>
-      ) : (
-        <TableScroll label="Decision log, scrolls sideways">
-          <table className="ol-table" aria-label="Decision log">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Issue</th>
-                <th scope="col">Decision</th>
-                <th scope="col">What was decided</th>
-                <th scope="col">Who</th>
-                <th scope="col">Why</th>
-                <th scope="col">Rules that fired</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.map((e) => (
-                <tr key={e.id} data-testid={`log-${e.issueKey}`}>
-                  <td>{e.at.slice(0, 16).replace('T', ' ')}</td>
-                  <td>
-                    <IssueLink issueKey={e.issueKey} />
-                  </td>
-                  <td>{e.kind}</td>
-                  <td data-testid="log-decided">{decidedText(e)}</td>
-                  <td title={e.by}>{e.byName ?? e.by}</td>
-                  <td>{e.reason}</td>
-                  <td>{e.rules.map((r) => `${ruleLabel(r.rule)} (since ${r.since})`).join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
+      <DecisionLog projectKey={page.projectKey} log={log} error={logError} />
     </div>
   );
 }

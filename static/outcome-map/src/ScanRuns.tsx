@@ -1,4 +1,8 @@
-import { Fragment, useEffect, useRef, useState } from 'react';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import {
   PROJECT_PAGE_RESOLVERS as R,
   type ScanRunView,
@@ -19,11 +23,50 @@ export function duration(ms: number | null): string {
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
-const STATUS_PILL: Record<ScanRunView['status'], string> = {
-  running: 'ol-pill',
-  finished: 'ol-pill ol-pill-success',
-  failed: 'ol-pill ol-pill-danger',
+const STATUS_LOZENGE: Record<ScanRunView['status'], ThemeAppearance> = {
+  running: 'inprogress',
+  finished: 'success',
+  failed: 'removed',
 };
+
+const HEAD = {
+  cells: [
+    'Started',
+    'Started by',
+    'Mode',
+    'Status',
+    'Duration',
+    'Pages',
+    'Issues',
+    'Flagged',
+    'Cleared',
+    'Changed',
+    'Errors',
+    'Details',
+  ].map((content) => ({ key: content, content })),
+};
+
+function rowOf(r: ScanRunView) {
+  const cells: Array<[string, ReactNode]> = [
+    ['started', when(r.startedAt)],
+    ['by', r.origin === 'manual' ? 'Scan now' : r.origin === 'install' ? 'Installation' : 'Schedule'],
+    ['mode', r.dryRun ? 'Dry run (wrote nothing)' : 'Live'],
+    ['status', <Lozenge appearance={STATUS_LOZENGE[r.status]}>{r.status}</Lozenge>],
+    ['duration', duration(r.durationMs)],
+    ['pages', r.counters.pages],
+    ['issues', r.counters.issues],
+    ['flagged', r.counters.flagged],
+    ['cleared', r.counters.cleared],
+    ['changed', r.counters.changed],
+    ['errors', r.counters.errors],
+    ['details', hasDetails(r) ? <RunDetails run={r} /> : null],
+  ];
+  return {
+    key: r.runId,
+    testId: `scan-run-${r.runId}`,
+    cells: cells.map(([key, content]) => ({ key, content })),
+  };
+}
 
 const hasDetails = (run: ScanRunView) =>
   run.failure !== null || run.errors.length > 0 || run.wouldChange.length > 0 || run.notes.length > 0;
@@ -128,62 +171,18 @@ export function ScanRuns({ tick }: { tick: number }) {
           <span className="ol-muted">(scan queued…)</span>
         ) : null}
       </h2>
-      {error ? <p role="alert">Scan runs could not load: {error}</p> : null}
-      {!data && !error ? <p className="ol-muted">Loading scan runs…</p> : null}
+      {error ? (
+        <div role="alert">
+          <SectionMessage appearance="error" title="Scan runs could not load">
+            <p>{error}</p>
+          </SectionMessage>
+        </div>
+      ) : null}
+      {!data && !error ? <Spinner label="Loading scan runs" /> : null}
       {data && data.runs.length === 0 ? <p className="ol-muted">No scan has run yet.</p> : null}
       {data && data.runs.length ? (
         <TableScroll label="Scan runs, scrolls sideways">
-          <table className="ol-table" aria-label="Scan runs">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Started by</th>
-                <th scope="col">Mode</th>
-                <th scope="col">Status</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Pages</th>
-                <th scope="col">Issues</th>
-                <th scope="col">Flagged</th>
-                <th scope="col">Cleared</th>
-                <th scope="col">Changed</th>
-                <th scope="col">Errors</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.runs.map((r) => (
-                <Fragment key={r.runId}>
-                  <tr data-testid={`scan-run-${r.runId}`}>
-                    <td>{when(r.startedAt)}</td>
-                    <td>
-                      {r.origin === 'manual'
-                        ? 'Scan now'
-                        : r.origin === 'install'
-                          ? 'Installation'
-                          : 'Schedule'}
-                    </td>
-                    <td>{r.dryRun ? 'Dry run (wrote nothing)' : 'Live'}</td>
-                    <td>
-                      <span className={STATUS_PILL[r.status]}>{r.status}</span>
-                    </td>
-                    <td>{duration(r.durationMs)}</td>
-                    <td>{r.counters.pages}</td>
-                    <td>{r.counters.issues}</td>
-                    <td>{r.counters.flagged}</td>
-                    <td>{r.counters.cleared}</td>
-                    <td>{r.counters.changed}</td>
-                    <td>{r.counters.errors}</td>
-                  </tr>
-                  {hasDetails(r) ? (
-                    <tr>
-                      <td colSpan={11}>
-                        <RunDetails run={r} />
-                      </td>
-                    </tr>
-                  ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
+          <DynamicTable label="Scan runs" head={HEAD} rows={data.runs.map(rowOf)} testId="scan-runs" />
         </TableScroll>
       ) : null}
     </section>

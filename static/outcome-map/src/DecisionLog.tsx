@@ -1,0 +1,103 @@
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import EmptyState from '@atlaskit/empty-state';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  type DecisionEntry,
+  type DecisionLogData,
+} from '../../../src/contract/project-page';
+import { callResolver, flag } from '../../shared/bridge';
+import { TableScroll } from '../../shared/TableScroll';
+import { ruleLabel } from '../../shared/zombie-rules';
+import { decisionsCsv, download } from './csv';
+import { decidedText } from './decided';
+import { IssueLink } from './IssueLink';
+
+const HEAD = {
+  cells: [
+    { key: 'when', content: 'When' },
+    { key: 'issue', content: 'Issue' },
+    { key: 'kind', content: 'Decision' },
+    { key: 'decided', content: 'What was decided' },
+    { key: 'who', content: 'Who' },
+    { key: 'why', content: 'Why' },
+    { key: 'rules', content: 'Rules that fired' },
+  ],
+};
+
+function rowOf(e: DecisionEntry) {
+  return {
+    key: e.id,
+    testId: `log-${e.issueKey}`,
+    cells: [
+      { key: 'when', content: e.at.slice(0, 16).replace('T', ' ') },
+      { key: 'issue', content: <IssueLink issueKey={e.issueKey} /> },
+      { key: 'kind', content: e.kind },
+      { key: 'decided', content: decidedText(e), testId: 'log-decided' },
+      // The account id stays reachable where the name is shown.
+      { key: 'who', content: <span title={e.by}>{e.byName ?? e.by}</span> },
+      { key: 'why', content: e.reason },
+      {
+        key: 'rules',
+        content: e.rules.map((r) => `${ruleLabel(r.rule)} (since ${r.since})`).join(', '),
+      },
+    ],
+  };
+}
+
+/**
+ * The kill review's record: every decision with who made it and why, in a table that scrolls sideways in a
+ * narrow frame, and its export. `log` is null while loading; an error is shown as such, never as an empty log.
+ */
+export function DecisionLog({
+  projectKey,
+  log,
+  error,
+}: {
+  projectKey: string;
+  log: DecisionEntry[] | null;
+  error: string | null;
+}) {
+  const exportAll = async (format: 'csv' | 'json') => {
+    const all = await callResolver<DecisionLogData>(R.decisionLog, { limit: 500 });
+    // A partial log passed off as the whole would mislead whoever reads the file: export all or nothing.
+    if (!all.ok) return flag('Decision log not exported', all.error.message, 'error');
+    const entries = all.data.entries;
+    if (format === 'csv') download(`decision-log-${projectKey}.csv`, decisionsCsv(entries), 'text/csv');
+    else download(`decision-log-${projectKey}.json`, JSON.stringify(entries, null, 2), 'application/json');
+  };
+  return (
+    <section aria-labelledby="decision-log-heading" className="ol-stack">
+      <h2 className="ol-heading" id="decision-log-heading">
+        Decision log
+      </h2>
+      <div className="ol-actions">
+        <Button onClick={() => void exportAll('csv')}>Export decision log as CSV</Button>
+        <Button onClick={() => void exportAll('json')}>Export decision log as JSON</Button>
+      </div>
+      {error ? (
+        <div role="alert">
+          <SectionMessage appearance="error" title="The decision log could not load" testId="log-error">
+            <p>{error}</p>
+          </SectionMessage>
+        </div>
+      ) : log === null ? (
+        <Spinner label="Loading the decision log" />
+      ) : log.length === 0 ? (
+        <EmptyState
+          testId="log-empty"
+          headingLevel={3}
+          headingSize="xsmall"
+          header="No decisions yet"
+          description="Each kill, keep or relink made here is listed with who decided and why."
+        />
+      ) : (
+        <TableScroll label="Decision log, scrolls sideways">
+          <DynamicTable label="Decision log" head={HEAD} rows={log.map(rowOf)} testId="decision-log" />
+        </TableScroll>
+      )}
+    </section>
+  );
+}
