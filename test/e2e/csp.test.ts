@@ -101,7 +101,7 @@ const projectTab = (tab: string, styledByReact = false): Surface => ({
   ready: async (frame) => {
     await frame.getByRole('tab', { name: tab }).click({ timeout: 30_000 });
     await frame.getByRole('tab', { name: tab, selected: true }).waitFor();
-    await frame.locator('section[role="tabpanel"]:not([aria-busy="true"])').waitFor();
+    await frame.locator('[role="tabpanel"]:not([aria-busy="true"])').waitFor();
   },
 });
 

@@ -1,11 +1,14 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import Button from '@atlaskit/button/new';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
+import { useCallback, useEffect, useState } from 'react';
 import {
   PROJECT_PAGE_RESOLVERS as R,
   type ProjectPageLoadData,
   type ScanNowData,
 } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
-import { Message } from '../../shared/Message';
 import { Health } from './Health';
 import { KillReview } from './KillReview';
 import { OutcomeMap } from './OutcomeMap';
@@ -23,7 +26,6 @@ export function App() {
   const [tab, setTab] = useState<TabId>('map');
   // Bumped when a scan starts from the first-day notice: backlog health's run list then follows it.
   const [scanTick, setScanTick] = useState(0);
-  const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
 
   const reload = useCallback(async () => {
     const answer = await callResolver<ProjectPageLoadData>(R.load);
@@ -36,67 +38,76 @@ export function App() {
     void reload();
   }, [reload]);
 
-  // Arrow keys move between tabs, as the WAI-ARIA tabs pattern asks.
-  const onKey = (e: KeyboardEvent, index: number) => {
-    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-    if (!step) return;
-    const next = (index + step + TABS.length) % TABS.length;
-    setTab(TABS[next]!.id);
-    tabRefs.current[next]?.focus();
-  };
-
   if (error)
     return (
       <main className="ol-root">
-        <Message appearance="error" title="Outcome Lens could not load this project" testId="load-error">
-          <p>{error}</p>
-        </Message>
+        <div role="alert">
+          <SectionMessage
+            appearance="error"
+            title="Outcome Lens could not load this project"
+            testId="load-error"
+          >
+            <p>{error}</p>
+          </SectionMessage>
+        </div>
       </main>
     );
   if (!data)
     return (
       <main className="ol-root" aria-busy="true">
-        <p className="ol-muted">Loading outcomes…</p>
+        <Spinner label="Loading outcomes" />
       </main>
     );
+  const selected = TABS.findIndex((t) => t.id === tab);
+  // Above every view until a live scan has run: Atlaskit's Tabs takes only the tab list and panels as children.
+  const notice =
+    data.lastScanAt === null ? (
+      <NeverScanned
+        page={data}
+        onStarted={() => {
+          setScanTick((n) => n + 1);
+          setTab('health');
+        }}
+      />
+    ) : null;
   return (
     <main className="ol-root">
       {/* The host page shows the title; the frame needs its own level-one heading for screen readers. */}
       <h1 className="ol-sr-only">Outcome Lens for {data.projectKey}</h1>
-      <div role="tablist" aria-label="Outcome Lens views" className="ol-tabs">
-        {TABS.map((t, i) => (
-          <button
-            key={t.id}
-            ref={(el) => {
-              tabRefs.current[i] = el;
-            }}
-            role="tab"
-            id={`tab-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls={`panel-${t.id}`}
-            tabIndex={tab === t.id ? 0 : -1}
-            className="ol-tab"
-            onClick={() => setTab(t.id)}
-            onKeyDown={(e) => onKey(e, i)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      {data.lastScanAt === null ? (
-        <NeverScanned
-          page={data}
-          onStarted={() => {
-            setScanTick((n) => n + 1);
-            setTab('health');
-          }}
-        />
-      ) : null}
-      <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === 'map' ? <OutcomeMap page={data} onOutcomesChanged={reload} /> : null}
-        {tab === 'kill' ? <KillReview page={data} /> : null}
-        {tab === 'health' ? <Health page={data} startedTick={scanTick} /> : null}
-      </section>
+      {/* Atlaskit's tabs: arrow keys, Home and End move and select, only the selected tab is in the tab order.
+          A tab's panel is mounted when chosen, so each view loads fresh, as it did before. */}
+      <Tabs
+        id="outcome-lens"
+        selected={selected}
+        onChange={(index) => setTab(TABS[index]!.id)}
+        shouldUnmountTabPanelOnChange
+      >
+        <TabList>
+          {TABS.map((t) => (
+            <Tab key={t.id} testId={`tab-${t.id}`}>
+              {t.label}
+            </Tab>
+          ))}
+        </TabList>
+        <TabPanel>
+          <div className="ol-panel">
+            {notice}
+            <OutcomeMap page={data} onOutcomesChanged={reload} />
+          </div>
+        </TabPanel>
+        <TabPanel>
+          <div className="ol-panel">
+            {notice}
+            <KillReview page={data} />
+          </div>
+        </TabPanel>
+        <TabPanel>
+          <div className="ol-panel">
+            {notice}
+            <Health page={data} startedTick={scanTick} />
+          </div>
+        </TabPanel>
+      </Tabs>
     </main>
   );
 }
@@ -116,23 +127,29 @@ function NeverScanned({ page, onStarted }: { page: ProjectPageLoadData; onStarte
     onStarted();
   };
   return (
-    <Message appearance="warning" title="This project has not been scanned yet" testId="never-scanned">
-      <p>
-        No item of {page.projectKey} has been judged: the kill review is empty and backlog health counts no
-        zombies because nothing was looked at, not because nothing lingers.
-      </p>
-      {page.permissions.isAdmin ? (
-        <div className="ol-actions">
-          <button type="button" className="ol-btn" disabled={busy} onClick={() => void start(true)}>
-            Dry run: show what would be flagged (writes nothing to Jira)
-          </button>
-          <button type="button" className="ol-btn" disabled={busy} onClick={() => void start(false)}>
-            Scan now
-          </button>
-        </div>
-      ) : (
-        <p>A project administrator can run a first scan, or a dry run that writes nothing, from here.</p>
-      )}
-    </Message>
+    <div className="ol-notice">
+      <SectionMessage
+        appearance="warning"
+        title="This project has not been scanned yet"
+        testId="never-scanned"
+      >
+        <p>
+          No item of {page.projectKey} has been judged: the kill review is empty and backlog health counts no
+          zombies because nothing was looked at, not because nothing lingers.
+        </p>
+        {page.permissions.isAdmin ? (
+          <div className="ol-actions">
+            <Button isDisabled={busy} onClick={() => void start(true)}>
+              Dry run: show what would be flagged (writes nothing to Jira)
+            </Button>
+            <Button appearance="primary" isDisabled={busy} onClick={() => void start(false)}>
+              Scan now
+            </Button>
+          </div>
+        ) : (
+          <p>A project administrator can run a first scan, or a dry run that writes nothing, from here.</p>
+        )}
+      </SectionMessage>
+    </div>
   );
 }
