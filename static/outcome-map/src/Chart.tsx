@@ -1,3 +1,4 @@
+import { token } from '@atlaskit/tokens';
 import { useEffect, useRef, useState } from 'react';
 import type { OutcomeView } from '../../../src/contract/project-page';
 
@@ -8,8 +9,9 @@ const PAD = 16;
 const LABEL_GAP = 4;
 
 /**
- * A small SVG line of measured values against the target line. It draws at the width of its card (measured,
- * not scaled, so the text keeps its size), with the target's label just above its line, never across it.
+ * A small SVG line of measured values against the target line, in design tokens (`token()`). It draws at
+ * the width of its card (measured, not scaled, so the text keeps its size), with the target's label just above
+ * its line, never across it.
  */
 export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
   const ref = useRef<SVGSVGElement>(null);
@@ -38,9 +40,21 @@ export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
   }`;
   return (
     <svg ref={ref} className="ol-chart" height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
-      <line className="target" x1={0} x2={W} y1={targetY} y2={targetY} />
+      <line
+        className="target"
+        x1={0}
+        x2={W}
+        y1={targetY}
+        y2={targetY}
+        style={{ stroke: token('color.border.success', '#22a06b') }}
+        strokeDasharray="4 3"
+      />
       <text
         className="target-label"
+        style={{
+          fill: token('color.text.subtle', '#44546f'),
+          font: token('font.body.small', '400 12px/16px sans-serif'),
+        }}
         x={W - 2}
         y={targetY - LABEL_GAP}
         textAnchor="end"
@@ -49,10 +63,21 @@ export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
         target {outcome.target}
       </text>
       {points.length > 1 ? (
-        <polyline points={points.map((p, i) => `${x(i)},${y(p.value)}`).join(' ')} />
+        <polyline
+          points={points.map((p, i) => `${x(i)},${y(p.value)}`).join(' ')}
+          fill="none"
+          strokeWidth={2}
+          style={{ stroke: token('color.border.brand', '#0c66e4') }}
+        />
       ) : null}
       {points.map((p, i) => (
-        <circle key={`${p.at}-${i}`} cx={x(i)} cy={y(p.value)} r={3} />
+        <circle
+          key={`${p.at}-${i}`}
+          cx={x(i)}
+          cy={y(p.value)}
+          r={3}
+          style={{ fill: token('color.border.brand', '#0c66e4') }}
+        />
       ))}
     </svg>
   );

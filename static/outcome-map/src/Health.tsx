@@ -1,3 +1,8 @@
+import Button from '@atlaskit/button/new';
+import EmptyState from '@atlaskit/empty-state';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import Tooltip from '@atlaskit/tooltip';
 import { useEffect, useState } from 'react';
 import {
   PROJECT_PAGE_RESOLVERS as R,
@@ -8,7 +13,6 @@ import {
 } from '../../../src/contract/project-page';
 import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';
-import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { download, healthCsv } from './csv';
 import { IssueLink, pct } from './IssueLink';
@@ -100,16 +104,20 @@ function AllRecipes({ count }: { count: number }) {
           ))}
         </ul>
       ) : null}
-      {error ? <p className="ol-error">{error}</p> : null}
+      {error ? (
+        <p className="ol-error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <p className="ol-help" role="status">
         {started
           ? `${recipes.length} of ${count} recipes listed${done ? '.' : ' so far.'}`
           : `${count} recipes.`}
       </p>
       {!done ? (
-        <button type="button" className="ol-btn" disabled={busy} onClick={() => void more()}>
-          {busy ? 'Reading…' : started ? 'Load more recipes' : 'List every recipe'}
-        </button>
+        <Button isLoading={busy} onClick={() => void more()}>
+          {started ? 'Load more recipes' : 'List every recipe'}
+        </Button>
       ) : null}
     </div>
   );
@@ -135,32 +143,32 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
   };
   if (error)
     return (
-      <Message appearance="error" title="Backlog health could not load">
-        <p>{error}</p>
-      </Message>
+      <div role="alert">
+        <SectionMessage appearance="error" title="Backlog health could not load">
+          <p>{error}</p>
+        </SectionMessage>
+      </div>
     );
-  if (!data) return <p className="ol-muted">Loading backlog health…</p>;
+  if (!data) return <Spinner label="Loading backlog health" />;
   const c = data.current;
   const m = data.movement;
   return (
     <div className="ol-stack">
       <div className="ol-actions">
-        <button
-          type="button"
-          className="ol-btn"
-          disabled={!c}
+        <Button
+          isDisabled={!c}
           onClick={() => download(`backlog-health-${page.projectKey}.csv`, healthCsv(data), 'text/csv')}
         >
           Export backlog health as CSV
-        </button>
+        </Button>
         {page.permissions.isAdmin ? (
           <>
-            <button type="button" className="ol-btn" onClick={() => void scan(false)}>
-              Scan now
-            </button>
-            <button type="button" className="ol-btn" onClick={() => void scan(true)}>
-              Dry run (writes nothing)
-            </button>
+            <Tooltip content="Flags zombies, clears flags and updates scores in Jira now, as the daily scan does">
+              <Button onClick={() => void scan(false)}>Scan now</Button>
+            </Tooltip>
+            <Tooltip content="Lists what a scan would change, without writing anything to Jira">
+              <Button onClick={() => void scan(true)}>Dry run (writes nothing)</Button>
+            </Tooltip>
           </>
         ) : null}
         <span className="ol-muted" data-testid="health-as-of">
@@ -174,14 +182,17 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
       </div>
       <ScanRuns tick={scanTick + startedTick} />
       {data.truncated ? (
-        <Message appearance="warning" title="Large backlog">
+        <SectionMessage appearance="warning" title="Large backlog">
           <p>This report covers the first 1,000 open items; the daily scan counts them all.</p>
-        </Message>
+        </SectionMessage>
       ) : null}
       {c.total === 0 ? (
-        <Message appearance="info" title="No open work">
-          <p>There are no open issues in this project.</p>
-        </Message>
+        <EmptyState
+          headingLevel={2}
+          headingSize="xsmall"
+          header="No open work"
+          description="There are no open issues in this project."
+        />
       ) : (
         <>
           <h2 className="ol-heading">Who wrote the stories?</h2>

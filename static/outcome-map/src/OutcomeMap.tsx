@@ -1,4 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import Badge from '@atlaskit/badge';
+import Button from '@atlaskit/button/new';
+import { Checkbox } from '@atlaskit/checkbox';
+import { Label } from '@atlaskit/form';
+import Lozenge from '@atlaskit/lozenge';
+import ProgressBar from '@atlaskit/progress-bar';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import Spinner from '@atlaskit/spinner';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import {
   NO_OUTCOME,
   PROJECT_PAGE_RESOLVERS as R,
@@ -12,8 +21,6 @@ import {
   type ProjectPageLoadData,
 } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
-import { SelectInput } from '../../shared/Field';
-import { Message } from '../../shared/Message';
 import { ProgressChart } from './Chart';
 import { IssueLink, pct } from './IssueLink';
 import { ImportMeasurements } from './ImportMeasurements';
@@ -24,15 +31,15 @@ function IssueCard({ issue }: { issue: MapIssue }) {
     <li className="ol-card" data-testid={`map-issue-${issue.key}`}>
       <IssueLink issueKey={issue.key} /> {issue.summary}
       <div className="ol-card-meta">
-        <span className="ol-pill" aria-label={`Score ${issue.score} of 100`}>
-          score {issue.score}
+        <span className="ol-score-badge">
+          score <Badge max={100}>{issue.score}</Badge>
         </span>
         <span className="ol-muted">{issue.statusName}</span>
         <span className="ol-muted">{issue.issueType}</span>
         {issue.estimate !== null ? <span className="ol-muted">{issue.estimate} pts</span> : null}
         {issue.via ? <span className="ol-muted">via {issue.via}</span> : null}
-        {issue.zombie ? <span className="ol-pill ol-pill-danger">zombie</span> : null}
-        {issue.isRecipe ? <span className="ol-pill ol-pill-warning">recipe</span> : null}
+        {issue.zombie ? <Lozenge appearance="removed">zombie</Lozenge> : null}
+        {issue.isRecipe ? <Lozenge appearance="moved">recipe</Lozenge> : null}
       </div>
     </li>
   );
@@ -70,8 +77,13 @@ function LaneIssues({
     setIssues((old) => [...old, ...answer.data.issues]);
     setToken(answer.data.nextPageToken);
   }, [lane, filters, token]);
-  if (error) return <p className="ol-error">{error}</p>;
-  if (!first) return <p className="ol-muted">Loading issues…</p>;
+  if (error)
+    return (
+      <p className="ol-error" role="alert">
+        {error}
+      </p>
+    );
+  if (!first) return <Spinner size="small" label={`Loading issues: ${label}`} />;
   return (
     <>
       <ul className="ol-cards" aria-label={`Issues: ${label}`}>
@@ -81,9 +93,9 @@ function LaneIssues({
       </ul>
       {issues.length === 0 ? <p className="ol-muted">No open issues here.</p> : null}
       {token ? (
-        <button type="button" className="ol-btn" disabled={loading} onClick={() => void more()}>
+        <Button isLoading={loading} onClick={() => void more()}>
           Load more issues: {label}
-        </button>
+        </Button>
       ) : null}
     </>
   );
@@ -118,6 +130,22 @@ function Share({ lane, label }: { lane: LaneSummary; label: string }) {
   );
 }
 
+/**
+ * Atlaskit's progress bar with the reading said in words: it sets role, label and a 0–1 value, and this adds
+ * aria-valuetext ("50% of the way from 120 to 60"), which a screen reader reads instead of the bare number.
+ */
+function TargetProgress({ value, label, valueText }: { value: number; label: string; valueText: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    ref.current?.querySelector('[role="progressbar"]')?.setAttribute('aria-valuetext', valueText);
+  }, [valueText]);
+  return (
+    <div ref={ref} className="ol-progress">
+      <ProgressBar appearance="success" value={value} ariaLabel={label} testId="target-progress" />
+    </div>
+  );
+}
+
 function OutcomeLane(props: {
   outcome: OutcomeView;
   lane: LaneSummary | undefined;
@@ -148,28 +176,26 @@ function OutcomeLane(props: {
   };
   return (
     <article className="ol-lane" aria-labelledby={`lane-${o.id}`} data-testid={`lane-${o.id}`}>
-      <h3 id={`lane-${o.id}`}>{o.name}</h3>
+      <div className="ol-lane-head">
+        <h3 id={`lane-${o.id}`}>{o.name}</h3>
+        {o.status !== 'active' ? (
+          <Lozenge appearance={o.status === 'achieved' ? 'success' : 'default'}>{o.status}</Lozenge>
+        ) : null}
+      </div>
       <div className="ol-lane-meta">
         {/* Before the first measurement the baseline is a plan, not a reading: say so instead of "120 now". */}
         {o.progress.measuredAt === null
           ? `${o.metric}: not measured yet, from ${o.baseline} to ${o.target} by ${o.dueDate}`
-          : `${o.metric}: ${o.progress.current}${o.unit ?? ''} now, from ${o.baseline} to ${o.target} by ${o.dueDate}`}{' '}
-        {o.status !== 'active' ? <span className="ol-pill ol-pill-success">{o.status}</span> : null}
+          : `${o.metric}: ${o.progress.current}${o.unit ?? ''} now, from ${o.baseline} to ${o.target} by ${o.dueDate}`}
       </div>
       <div className="ol-bar-caption" aria-hidden="true">
         Progress to target: {pct(o.progress.fraction)}
       </div>
-      <div
-        className="ol-bar ol-bar-progress"
-        role="progressbar"
-        aria-label={`Progress to target: ${o.name}`}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(o.progress.fraction * 100)}
-        aria-valuetext={`${pct(o.progress.fraction)} of the way from ${o.baseline} to ${o.target}`}
-      >
-        <span style={{ width: pct(o.progress.fraction) }} />
-      </div>
+      <TargetProgress
+        value={o.progress.fraction}
+        label={`Progress to target: ${o.name}`}
+        valueText={`${pct(o.progress.fraction)} of the way from ${o.baseline} to ${o.target}`}
+      />
       {o.measurements.length ? (
         <ProgressChart outcome={o} />
       ) : (
@@ -180,44 +206,30 @@ function OutcomeLane(props: {
       {props.lane ? <Share lane={props.lane} label={o.name} /> : null}
       {props.canEdit ? (
         <div className="ol-actions">
-          <button
-            type="button"
-            className="ol-btn"
+          <Button
             id={`edit-${o.id}-open`}
             aria-expanded={mode === 'edit'}
             onClick={() => setMode('edit')}
             aria-label={`Edit ${o.name}`}
           >
             Edit
-          </button>
-          <button
-            type="button"
-            className="ol-btn"
+          </Button>
+          <Button
             id={`measure-${o.id}-open`}
             aria-expanded={mode === 'measure'}
             onClick={() => setMode('measure')}
             aria-label={`Measure ${o.name}`}
           >
             Measure
-          </button>
+          </Button>
           {o.status === 'active' ? (
             <>
-              <button
-                type="button"
-                className="ol-btn"
-                onClick={() => void archive('achieved')}
-                aria-label={`Mark ${o.name} achieved`}
-              >
+              <Button onClick={() => void archive('achieved')} aria-label={`Mark ${o.name} achieved`}>
                 Achieved
-              </button>
-              <button
-                type="button"
-                className="ol-btn"
-                onClick={() => void archive('abandoned')}
-                aria-label={`Abandon ${o.name}`}
-              >
+              </Button>
+              <Button onClick={() => void archive('abandoned')} aria-label={`Abandon ${o.name}`}>
                 Abandon
-              </button>
+              </Button>
             </>
           ) : null}
         </div>
@@ -230,12 +242,44 @@ function OutcomeLane(props: {
   );
 }
 
+interface Choice {
+  value: string;
+  label: string;
+}
+
+/** A filter: Atlaskit's select under a visible label that names it. */
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: Choice[];
+  onChange: (v: string) => void;
+}) {
+  return (
+    <div className="ol-filter">
+      <Label htmlFor={props.id}>{props.label}</Label>
+      <Select<Choice>
+        inputId={props.id}
+        value={props.options.find((o) => o.value === props.value) ?? props.options[0]}
+        options={props.options}
+        onChange={(choice) => props.onChange(choice?.value ?? '')}
+      />
+    </div>
+  );
+}
+
 export function OutcomeMap({
   page,
   onOutcomesChanged,
+  unlinkedLaneExtra,
 }: {
   page: ProjectPageLoadData;
   onOutcomesChanged: () => Promise<void>;
+  /**
+   * Drawn at the head of the "serves no outcome" lane, above its issues (a selection or bulk-link control),
+   * with the filters in force: the lane's issues are the ones those filters show.
+   */
+  unlinkedLaneExtra?: (filters: MapFilters) => ReactNode;
 }) {
   const [filters, setFilters] = useState<MapFilters>({});
   const [summary, setSummary] = useState<MapSummaryData | null>(null);
@@ -285,12 +329,12 @@ export function OutcomeMap({
   return (
     <div className="ol-stack">
       {page.dryRun ? (
-        <Message appearance="info" title="Dry run is on">
+        <SectionMessage appearance="information" title="Dry run is on">
           <p>The scan shows what it would flag but writes nothing.</p>
-        </Message>
+        </SectionMessage>
       ) : null}
       <div className="ol-filters" role="search" aria-label="Filter the map">
-        <SelectInput
+        <FilterSelect
           id="filter-sprint"
           label="Sprint"
           value={filters.sprintId ? String(filters.sprintId) : ''}
@@ -300,7 +344,7 @@ export function OutcomeMap({
             ...(options?.sprints ?? []).map((s) => ({ value: String(s.id), label: s.name })),
           ]}
         />
-        <SelectInput
+        <FilterSelect
           id="filter-type"
           label="Type"
           value={filters.issueType ?? ''}
@@ -310,7 +354,7 @@ export function OutcomeMap({
             ...(options?.issueTypes ?? []).map((t) => ({ value: t, label: t })),
           ]}
         />
-        <SelectInput
+        <FilterSelect
           id="filter-assignee"
           label="Assignee"
           value={filters.assignee ?? ''}
@@ -321,19 +365,18 @@ export function OutcomeMap({
             ...(options?.assignees ?? []).map((a) => ({ value: a.accountId, label: a.displayName })),
           ]}
         />
-        <label className="ol-check" htmlFor="filter-recipe">
-          <input
+        <div className="ol-filter ol-filter-check">
+          <Checkbox
             id="filter-recipe"
-            type="checkbox"
-            checked={filters.recipe === true}
+            label="Recipes only"
+            isChecked={filters.recipe === true}
             onChange={(e) => setRecipeOnly(e.target.checked)}
-          />{' '}
-          Recipes only
-        </label>
+          />
+        </div>
         {page.permissions.canEditOutcomes ? (
-          <button type="button" className="ol-btn ol-btn-primary" onClick={() => setCreating(true)}>
+          <Button appearance="primary" onClick={() => setCreating(true)}>
             New outcome
-          </button>
+          </Button>
         ) : (
           <span className="ol-muted">{page.permissions.outcomesReadOnlyReason}</span>
         )}
@@ -347,18 +390,20 @@ export function OutcomeMap({
         />
       ) : null}
       {error ? (
-        <Message appearance="error" title="The map could not load">
-          <p>{error}</p>
-        </Message>
+        <div role="alert">
+          <SectionMessage appearance="error" title="The map could not load">
+            <p>{error}</p>
+          </SectionMessage>
+        </div>
       ) : null}
       {summary?.truncated ? (
-        <Message appearance="warning" title="Large backlog" testId="map-truncated">
+        <SectionMessage appearance="warning" title="Large backlog" testId="map-truncated">
           <p>
             Counted the first {summary.total} open issues; the project has more, so the counts and shares
             below are of those. The daily scan counts the whole backlog: after it has run, the map shows its
             figures.
           </p>
-        </Message>
+        </SectionMessage>
       ) : null}
       {summary ? (
         <p className="ol-muted" data-testid="map-total">
@@ -368,14 +413,18 @@ export function OutcomeMap({
             : ', counted now: no scan has counted this view yet.'}
         </p>
       ) : (
-        <p className="ol-muted">Counting open work…</p>
+        <Spinner label="Counting open work" />
       )}
       {/* Lanes carry level-three headings: this keeps the outline in order for screen readers. */}
       <h2 className="ol-sr-only">Outcomes and the work that serves them</h2>
       <div className="ol-lanes" key={generation}>
         <article className="ol-lane ol-lane-none" aria-labelledby="lane-none-title" data-testid="lane-none">
-          <h3 id="lane-none-title">Serves no outcome</h3>
+          <div className="ol-lane-head">
+            <h3 id="lane-none-title">Serves no outcome</h3>
+            {none ? <Badge appearance="important">{none.count}</Badge> : null}
+          </div>
           {none ? <Share lane={none} label="serves no outcome" /> : null}
+          {unlinkedLaneExtra ? unlinkedLaneExtra(filters) : null}
           <LaneIssues
             lane={NO_OUTCOME}
             filters={filters}
