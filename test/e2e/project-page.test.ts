@@ -91,7 +91,9 @@ describe('the project page in the browser', () => {
     await form.getByLabel('Baseline').fill('120');
     await form.getByLabel('Target').fill('180');
     await chooseOption(frame, form.getByLabel('Direction'), 'Increase');
+    // Atlaskit's date picker takes a typed date with Enter, as a person confirms it.
     await form.getByLabel('Due date').fill('2027-06-30');
+    await form.getByLabel('Due date').press('Enter');
     await form.getByRole('button', { name: 'Create outcome' }).click();
     const lane = laneOf(frame, OUTCOME);
     // The lane's card appears first; its issues load after it: wait for each, never read a half-drawn lane.
