@@ -73,6 +73,12 @@ export interface JiraEmulatorOptions {
   latency?: LatencyInput;
   /** Jira's rate limits (workbench/jira/rate-limits.ts); off unless given. */
   rateLimits?: RateLimitInput;
+  /**
+   * 'virtual' adds each call's modelled delay to `modelledMs` instead of waiting it out: a benchmark reads the
+   * time a long run would take at the realistic model without taking it (pass a clock that adds modelledMs).
+   * Calls then never overlap in time. Default 'real'.
+   */
+  latencyClock?: 'real' | 'virtual';
 }
 
 export interface JiraTiming {
@@ -96,6 +102,9 @@ export class JiraEmulator {
   readonly rateLimits: RateLimiter;
   readonly calls: JiraCall[] = [];
   readonly appAccountId: string;
+  /** With a virtual latency clock: the modelled delays of every call so far, in ms. */
+  modelledMs = 0;
+  private readonly virtualLatency: boolean;
   propertyIndex: PropertyIndex;
   /** The ids of the sprint and story-point fields on this site; a test may move them before the app runs. */
   customFields: CustomFieldIds;
@@ -118,6 +127,7 @@ export class JiraEmulator {
     this.propertyIndex = options.propertyIndex ?? readPropertyIndex();
     this.customFields = options.customFields ?? DEFAULT_CUSTOM_FIELDS;
     this.latency = new LatencyModel(options.latency ?? 'off');
+    this.virtualLatency = options.latencyClock === 'virtual';
     // Limits count time as the site would see it: under a scaled-down latency model, scaled up alike.
     const rateLimits = options.rateLimits ?? 'off';
     this.rateLimits = new RateLimiter({
@@ -179,7 +189,7 @@ export class JiraEmulator {
 
     // Part of the time passes before the store is read or written and the rest after, so calls in flight
     // interleave: two read-modify-write sequences at once race as they do on a real site.
-    await sleep(this.latency.before(endpoint, write));
+    await this.wait(this.latency.before(endpoint, write));
 
     let response: JiraResponse;
     let refused = false;
@@ -225,11 +235,17 @@ export class JiraEmulator {
         body: parsed,
       });
 
-    await sleep(this.latency.after(endpoint, write, objects));
+    await this.wait(this.latency.after(endpoint, write, objects));
 
     this.calls.push({ method, path: req.path, status: response.status, actor: req.actor });
     if (this.calls.length > CALL_LOG_LIMIT) this.calls.splice(0, this.calls.length - CALL_LOG_LIMIT);
     return response;
+  }
+
+  private wait(ms: number): Promise<void> {
+    if (!this.virtualLatency) return sleep(ms);
+    this.modelledMs += ms;
+    return Promise.resolve();
   }
 
   /** What the fault panel shows and sets: the latency scale and whether the rate limits apply. */
