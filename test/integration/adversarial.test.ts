@@ -691,58 +691,66 @@ describe("the scan's flag under faults and at-least-once delivery", () => {
     expect(figures.recorded).toBe(ISSUES);
   });
 
-  it('a flag stopped after its label and comment, with no queue retry, is completed by the next run', async () => {
-    // The consumer's 900 s limit scaled to 900 ms; one comment call takes 1.5 s; the queue never redelivers.
-    app = createWorkbenchApp({
-      dataFile: ':memory:',
-      contract: false,
-      now: () => new Date(Date.now() + offsetMs),
-      limits: { timeScale: 0.001 },
-      queueRetries: 0,
-    });
-    offsetMs = 0;
-    app.jira.store.createProject({ key: P, name: 'Adversarial' });
-    app.grantDemoRoles(P);
-    await flagActions();
-    const keys = Array.from({ length: ISSUES }, (_, i) => idleIssue(i));
-    app.jira.faults.inject({
-      kind: 'latency',
-      ms: 1_500,
-      times: 1,
-      match: { method: 'POST', pathIncludes: '/comment' },
-    });
-    const run = await app.runScheduledTrigger();
-    await new Promise((r) => setTimeout(r, 1_600)); // the stopped invocation's comment lands
-    const stopped = run.deliveries.filter((d) => !d.ok).length;
-    const redelivered = run.deliveries.filter((d) => d.retryCount > 0).length;
-    const edited = keys.filter((k) => commentsOf(k) > 0 || zombieLabelsOf(k) > 0).length;
-    const [firstRun] = await summaries();
-    later(DAY); // the next day's run; the stopped one's lease has run out
-    await app.runScheduledTrigger();
-    const figures = flagFigures(keys);
-    const runs = await summaries();
-    report('flag-stopped-not-retried', {
-      tries: ISSUES,
-      losses: flagLosses(figures, ISSUES),
-      ...figures,
-      stopped,
-      redelivered,
-      editedBeforeStop: edited,
-      finishedRuns: runs.filter((r) => r.status === 'finished').length,
-    });
-    // The first run was stopped in the middle of a flag (label made, comment sent) and never resumed.
-    expect(stopped).toBe(1);
-    expect(redelivered).toBe(0);
-    expect(edited).toBe(1);
-    expect(firstRun?.status).toBe('running');
-    expect(figures).toEqual({
-      flagged: ISSUES,
-      recorded: ISSUES,
-      duplicateComments: 0,
-      missingComments: 0,
-      duplicateLabels: 0,
-    });
-  });
+  // Comments go first, one call each, then the labels in one bulk edit: stopped in the first comment (one issue
+  // edited), or in the bulk edit (every issue commented, the labels landing after the stop).
+  it.each([
+    ['comment', { method: 'POST', pathIncludes: '/comment' }, 1],
+    ['label', { method: 'POST', pathIncludes: '/bulk/issues/fields' }, ISSUES],
+  ] as const)(
+    'a flag stopped in its %s call, with no queue retry, is completed by the next run',
+    async (step, match, editedBeforeStop) => {
+      // The consumer's 900 s limit scaled to 900 ms; that call takes 1.5 s; the queue never redelivers.
+      app = createWorkbenchApp({
+        dataFile: ':memory:',
+        contract: false,
+        now: () => new Date(Date.now() + offsetMs),
+        limits: { timeScale: 0.001 },
+        queueRetries: 0,
+      });
+      offsetMs = 0;
+      app.jira.store.createProject({ key: P, name: 'Adversarial' });
+      app.grantDemoRoles(P);
+      await flagActions();
+      const keys = Array.from({ length: ISSUES }, (_, i) => idleIssue(i));
+      app.jira.faults.inject({
+        kind: 'latency',
+        ms: 1_500,
+        times: 1,
+        match,
+      });
+      const run = await app.runScheduledTrigger();
+      await new Promise((r) => setTimeout(r, 1_600)); // the stopped invocation's call lands
+      const stopped = run.deliveries.filter((d) => !d.ok).length;
+      const redelivered = run.deliveries.filter((d) => d.retryCount > 0).length;
+      const edited = keys.filter((k) => commentsOf(k) > 0 || zombieLabelsOf(k) > 0).length;
+      const [firstRun] = await summaries();
+      later(DAY); // the next day's run; the stopped one's lease has run out
+      await app.runScheduledTrigger();
+      const figures = flagFigures(keys);
+      const runs = await summaries();
+      report(`flag-stopped-in-${step}-not-retried`, {
+        tries: ISSUES,
+        losses: flagLosses(figures, ISSUES),
+        ...figures,
+        stopped,
+        redelivered,
+        editedBeforeStop: edited,
+        finishedRuns: runs.filter((r) => r.status === 'finished').length,
+      });
+      // The first run was stopped in the middle of a flag (label made, comment sent) and never resumed.
+      expect(stopped).toBe(1);
+      expect(redelivered).toBe(0);
+      expect(edited).toBe(editedBeforeStop);
+      expect(firstRun?.status).toBe('running');
+      expect(figures).toEqual({
+        flagged: ISSUES,
+        recorded: ISSUES,
+        duplicateComments: 0,
+        missingComments: 0,
+        duplicateLabels: 0,
+      });
+    },
+  );
 
   it('three 429s on the bulk write of 150 flags: the unwritten entries are kept once and written by 100', async () => {
     app = newApp();
