@@ -1,9 +1,37 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import Button from '@atlaskit/button/new';
+import Modal, {
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  ModalTitle,
+  ModalTransition,
+} from '@atlaskit/modal-dialog';
+import { useRef, type ReactNode } from 'react';
 
 /**
- * A decision asked in a modal, as Jira asks before anything it cannot undo. The native modal <dialog> keeps
- * focus inside, makes the page behind it inert and closes on Escape; focus starts on the safe choice (Cancel)
- * and returns to the button that opened it.
+ * Forge sizes a surface's frame to its content, so the frame's top (where Atlaskit puts a modal) can be far
+ * off screen while the person looks at the button they pressed: the dialog moves up or down to sit just above
+ * that button (below it when there is no room above), inside the blanket that still covers the whole frame.
+ */
+function placeBeside(dialog: HTMLElement, opener: Element | null): void {
+  // Atlaskit's positioner: the absolutely placed box around the dialog (the node itself or an ancestor).
+  let box: HTMLElement | null = dialog;
+  for (let depth = 0; box && depth < 3 && getComputedStyle(box).position !== 'absolute'; depth++)
+    box = box.parentElement;
+  if (!box || !opener || getComputedStyle(box).position !== 'absolute') return;
+  const at = opener.getBoundingClientRect();
+  const height = dialog.getBoundingClientRect().height;
+  const above = at.top - height - 8;
+  // Atlaskit's own placement is !important, so this one must be too.
+  box.style.setProperty('top', `${Math.max(8, above >= 8 ? above : at.bottom + 8)}px`, 'important');
+  box.style.setProperty('bottom', 'auto', 'important');
+  dialog.scrollIntoView({ block: 'nearest' });
+}
+
+/**
+ * A decision asked in Atlaskit's modal dialog, as Jira asks before anything it cannot undo: it keeps focus
+ * inside, hides the page behind it from assistive technology, closes on Escape, starts on the safe choice
+ * (Cancel) and gives focus back to the button that opened it.
  */
 export function ConfirmDialog(props: {
   open: boolean;
@@ -12,62 +40,38 @@ export function ConfirmDialog(props: {
   confirmLabel: string;
   onConfirm: () => void;
   onCancel: () => void;
-  /** A confirm that loses data is styled as a warning. */
+  /** A confirm that loses data is styled as a warning, one that destroys as a danger. */
   appearance?: 'warning' | 'danger';
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (props.open && !dialog.open) {
-      const opener = document.activeElement as HTMLElement | null;
-      dialog.showModal();
-      // The frame grows with its content, so its middle can be far off screen: open beside the button
-      // that asked, above it when there is room, and bring it into view.
-      if (opener) {
-        const at = opener.getBoundingClientRect();
-        const above = at.top + window.scrollY - dialog.offsetHeight - 8;
-        dialog.style.top = `${Math.max(8, above)}px`;
-      }
-      dialog.scrollIntoView({ block: 'nearest' });
-      cancelRef.current?.focus();
-      return () => opener?.focus();
-    }
-    if (!props.open && dialog.open) dialog.close();
-    return undefined;
-  }, [props.open]);
-  const titleId = `${props.confirmLabel.replace(/\W+/g, '-').toLowerCase()}-title`;
+  // The control that opened the dialog, read as it opens: the dialog is placed beside it.
+  const opener = useRef<Element | null>(null);
+  const wasOpen = useRef(false);
+  if (props.open && !wasOpen.current) opener.current = document.activeElement;
+  wasOpen.current = props.open;
   return (
-    <dialog
-      ref={ref}
-      className="ol-modal"
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onCancel();
-      }}
-    >
+    <ModalTransition>
       {props.open ? (
-        <div className="ol-stack">
-          <h2 className="ol-heading" id={titleId}>
-            {props.title}
-          </h2>
-          {props.children}
-          <div className="ol-actions ol-modal-actions">
-            <button type="button" className="ol-btn" ref={cancelRef} onClick={props.onCancel}>
+        <Modal
+          onClose={props.onCancel}
+          autoFocus={cancelRef}
+          width="small"
+          onOpenComplete={(node) => placeBeside(node, opener.current)}
+        >
+          <ModalHeader>
+            <ModalTitle appearance={props.appearance ?? 'warning'}>{props.title}</ModalTitle>
+          </ModalHeader>
+          <ModalBody>{props.children}</ModalBody>
+          <ModalFooter>
+            <Button ref={cancelRef} appearance="subtle" onClick={props.onCancel}>
               Cancel
-            </button>
-            <button
-              type="button"
-              className={`ol-btn ${props.appearance === 'danger' ? 'ol-btn-danger' : 'ol-btn-warning'}`}
-              onClick={props.onConfirm}
-            >
+            </Button>
+            <Button appearance={props.appearance ?? 'warning'} onClick={props.onConfirm}>
               {props.confirmLabel}
-            </button>
-          </div>
-        </div>
+            </Button>
+          </ModalFooter>
+        </Modal>
       ) : null}
-    </dialog>
+    </ModalTransition>
   );
 }

@@ -1,7 +1,16 @@
 /**
- * Labelled form controls: the visible label is the accessible name, the error sits under the field and is
- * linked to it (aria-describedby), and read-only fields stay focusable so keyboard users can still read them.
+ * Labelled form controls in Atlaskit: the visible label (Atlaskit's Label) is the accessible name, the helper and
+ * error messages (Atlaskit's HelperMessage and ErrorMessage) sit under the field and are linked to it
+ * (aria-describedby), and read-only fields stay focusable so keyboard users can still read them.
+ *
+ * The select is the browser's own, in design tokens: Atlaskit's Select (react-select) weighs about 47 KB gzipped,
+ * which the issue panel's and settings' 200 KB budgets cannot hold next to their other components.
  */
+import { ErrorMessage } from '@atlaskit/form/error-message';
+import { HelperMessage } from '@atlaskit/form/helper-message';
+import { Label } from '@atlaskit/form/label';
+import AkTextArea from '@atlaskit/textarea';
+import Textfield from '@atlaskit/textfield';
 import type { ChangeEvent, ReactNode } from 'react';
 
 interface Common {
@@ -23,19 +32,17 @@ function describedBy(p: Common): string | undefined {
 function Shell(p: Common & { children: ReactNode }) {
   return (
     <div className="ol-field">
-      <label className="ol-label" htmlFor={p.id}>
-        {p.label}
-      </label>
+      <Label htmlFor={p.id}>{p.label}</Label>
       {p.children}
       {p.help ? (
-        <span className="ol-help" id={`${p.id}-help`}>
-          {p.help}
-        </span>
+        <div id={`${p.id}-help`}>
+          <HelperMessage>{p.help}</HelperMessage>
+        </div>
       ) : null}
       {p.error ? (
-        <span className="ol-error" id={`${p.id}-error`}>
-          {p.error}
-        </span>
+        <div id={`${p.id}-error`} className="ol-field-error">
+          <ErrorMessage>{p.error}</ErrorMessage>
+        </div>
       ) : null}
     </div>
   );
@@ -46,15 +53,15 @@ export function TextInput(
 ) {
   return (
     <Shell {...p}>
-      <input
+      <Textfield
         id={p.id}
         name={p.id}
-        className="ol-input"
         type={p.type ?? 'text'}
         inputMode={p.inputMode}
         placeholder={p.placeholder}
         value={p.value}
-        readOnly={p.readOnly}
+        isReadOnly={p.readOnly}
+        isInvalid={Boolean(p.error)}
         aria-invalid={p.error ? true : undefined}
         aria-describedby={describedBy(p)}
         onBlur={p.onBlur}
@@ -67,14 +74,15 @@ export function TextInput(
 export function TextArea(p: Common & { rows?: number; placeholder?: string }) {
   return (
     <Shell {...p}>
-      <textarea
+      <AkTextArea
         id={p.id}
         name={p.id}
-        className="ol-input"
-        rows={p.rows ?? 2}
+        minimumRows={p.rows ?? 2}
+        resize="vertical"
         placeholder={p.placeholder}
         value={p.value}
-        readOnly={p.readOnly}
+        isReadOnly={p.readOnly}
+        isInvalid={Boolean(p.error)}
         aria-invalid={p.error ? true : undefined}
         aria-describedby={describedBy(p)}
         onBlur={p.onBlur}
@@ -84,7 +92,7 @@ export function TextArea(p: Common & { rows?: number; placeholder?: string }) {
   );
 }
 
-/** A native select (keyboard and screen readers for free, a fraction of a rich select's bytes). */
+/** The browser's select in design tokens (keyboard and screen readers for free, a fraction of a rich select's bytes). */
 export function SelectInput(
   p: Common & { options: Array<{ value: string; label: string }>; placeholder?: string },
 ) {
@@ -93,7 +101,7 @@ export function SelectInput(
       <select
         id={p.id}
         name={p.id}
-        className="ol-input"
+        className="ol-input ol-select"
         value={p.value}
         disabled={p.readOnly}
         aria-invalid={p.error ? true : undefined}

@@ -1,6 +1,17 @@
+import SectionMessage from '@atlaskit/section-message';
 import type { ReactNode } from 'react';
 
-/** A section message (info, warning, error, success) in design-token colours; errors are announced. */
+const APPEARANCE = {
+  info: 'information',
+  warning: 'warning',
+  error: 'error',
+  success: 'success',
+} as const;
+
+/**
+ * Atlaskit's section message (info, warning, error, success) with a heading; errors are announced (alert), the
+ * others are polite status updates.
+ */
 export function Message(props: {
   appearance: 'info' | 'warning' | 'error' | 'success';
   title: string;
@@ -9,9 +20,10 @@ export function Message(props: {
 }) {
   const role = props.appearance === 'error' ? 'alert' : 'status';
   return (
-    <section className={`ol-message ol-message-${props.appearance}`} role={role} data-testid={props.testId}>
-      <h2 className="ol-message-title">{props.title}</h2>
-      {props.children}
+    <section className="ol-message" role={role} data-testid={props.testId}>
+      <SectionMessage appearance={APPEARANCE[props.appearance]} title={props.title}>
+        {props.children}
+      </SectionMessage>
     </section>
   );
 }

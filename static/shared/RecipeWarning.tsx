@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import type { RecipeVerdict } from '../../src/domain/recipe-detector';
 import { Message } from './Message';
 
@@ -53,22 +54,12 @@ export function RecipeWarning(props: {
           expect rather than the solution. It is written as you, with your permission to edit the issue.
         </p>
         <div className="ol-actions">
-          <button
-            type="button"
-            className="ol-btn"
-            disabled={!hypothesis.saved || hypothesis.busy}
-            onClick={hypothesis.onReplace}
-          >
+          <Button isDisabled={!hypothesis.saved || hypothesis.busy} onClick={hypothesis.onReplace}>
             Replace the description with the hypothesis
-          </button>
-          <button
-            type="button"
-            className="ol-btn"
-            disabled={!hypothesis.saved || hypothesis.busy}
-            onClick={hypothesis.onPrefix}
-          >
+          </Button>
+          <Button isDisabled={!hypothesis.saved || hypothesis.busy} onClick={hypothesis.onPrefix}>
             Put the hypothesis above the description
-          </button>
+          </Button>
         </div>
         {!hypothesis.saved ? (
           <p className="ol-help">Save first: only the saved hypothesis goes into the description.</p>
@@ -88,9 +79,7 @@ export function RecipeWarning(props: {
         squad.
       </p>
       {props.onWriteHypothesis ? (
-        <button type="button" className="ol-btn" onClick={props.onWriteHypothesis}>
-          Write the hypothesis
-        </button>
+        <Button onClick={props.onWriteHypothesis}>Write the hypothesis</Button>
       ) : null}
     </Message>
   );

@@ -1,3 +1,4 @@
+import ProgressBar from '@atlaskit/progress-bar';
 import type { Score } from '../../src/domain/score';
 
 /**
@@ -30,9 +31,11 @@ export function ScoreBreakdown(props: {
         </output>
       </div>
       {props.caption ? <p className="ol-help">{props.caption}</p> : null}
-      <div className="ol-bar" aria-hidden="true">
-        <span style={{ width: `${score.total}%` }} />
-      </div>
+      <ProgressBar
+        value={score.max > 0 ? score.total / score.max : 0}
+        ariaLabel={`${label}: ${score.total} of ${score.max}`}
+        appearance={score.total >= score.max ? 'success' : 'default'}
+      />
       <ul className="ol-score-list">
         {score.components.map((c) => (
           <li key={c.id} data-testid={`score-${c.id}`}>

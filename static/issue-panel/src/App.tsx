@@ -3,6 +3,8 @@
  * the outcome-linkage score recomputed in the browser on every keystroke (the same domain code the resolver
  * runs). One resolver call on load; saves carry the version they were edited from.
  */
+import Button from '@atlaskit/button/new';
+import Spinner from '@atlaskit/spinner';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   ISSUE_PANEL_RESOLVERS,
@@ -54,8 +56,8 @@ export function App() {
 
   if (phase.kind === 'loading') {
     return (
-      <p className="ol-muted" role="status">
-        Loading Outcome Lens…
+      <p className="ol-muted ol-loading" role="status">
+        <Spinner size="small" /> Loading Outcome Lens…
       </p>
     );
   }
@@ -63,9 +65,7 @@ export function App() {
     return (
       <Message appearance="error" title="Outcome Lens could not load this issue">
         <p>{phase.error.message}</p>
-        <button type="button" className="ol-btn" onClick={() => void load()}>
-          Try again
-        </button>
+        <Button onClick={() => void load()}>Try again</Button>
       </Message>
     );
   }
@@ -316,16 +316,14 @@ function Panel({ data }: { data: PanelLoadData }) {
     <>
       {editable ? (
         <div className="ol-actions">
-          <button
-            type="button"
-            className="ol-btn"
+          <Button
             ref={pasteButtonRef}
             aria-expanded={pasteOpen}
             aria-controls="ol-paste"
             onClick={() => (pasteOpen ? closePaste() : openPaste())}
           >
             Paste story
-          </button>
+          </Button>
         </div>
       ) : null}
       {pasteOpen ? (
@@ -362,17 +360,14 @@ function Panel({ data }: { data: PanelLoadData }) {
             </Message>
           ) : null}
           <div className="ol-actions">
-            <button
-              type="button"
-              className="ol-btn ol-btn-primary"
+            <Button
+              appearance="primary"
               onClick={() => fillFromStory(pasteRecipe !== null)}
-              disabled={!story.trim()}
+              isDisabled={!story.trim()}
             >
               {pasteRecipe ? 'Fill the fields anyway' : 'Fill fields'}
-            </button>
-            <button type="button" className="ol-btn" onClick={closePaste}>
-              Cancel
-            </button>
+            </Button>
+            <Button onClick={closePaste}>Cancel</Button>
           </div>
         </div>
       ) : null}
@@ -431,12 +426,12 @@ function Panel({ data }: { data: PanelLoadData }) {
           <p>{conflict.message}</p>
           {conflict.theirs ? <TheirVersion lens={conflict.theirs} /> : null}
           <div className="ol-actions">
-            <button type="button" className="ol-btn" onClick={useTheirs} disabled={!conflict.theirs}>
+            <Button onClick={useTheirs} isDisabled={!conflict.theirs}>
               Reload their version
-            </button>
-            <button type="button" className="ol-btn" onClick={keepMine} disabled={!conflict.theirs}>
+            </Button>
+            <Button onClick={keepMine} isDisabled={!conflict.theirs}>
               Keep mine
-            </button>
+            </Button>
           </div>
         </Message>
       ) : null}
@@ -486,14 +481,12 @@ function Panel({ data }: { data: PanelLoadData }) {
                     <li key={`${index}-${e.metric ?? ''}`}>
                       {describeExpected(e)}{' '}
                       {editable ? (
-                        <button
-                          type="button"
-                          className="ol-btn"
+                        <Button
                           aria-label={`Remove the expectation ${describeExpected(e)}`}
                           onClick={() => setAlsoExpected((list) => list.filter((_, i) => i !== index))}
                         >
                           Remove
-                        </button>
+                        </Button>
                       ) : null}
                     </li>
                   ))}
@@ -564,9 +557,9 @@ function Panel({ data }: { data: PanelLoadData }) {
         ) : null}
         {editable ? (
           <div className="ol-actions">
-            <button type="submit" className="ol-btn ol-btn-primary" disabled={saving}>
+            <Button type="submit" appearance="primary" isDisabled={saving}>
               {saving ? 'Saving…' : 'Save'}
-            </button>
+            </Button>
             {base.updatedAt ? (
               <span className="ol-help">
                 Version {base.version}, saved {base.updatedAt.slice(0, 16).replace('T', ' ')} UTC

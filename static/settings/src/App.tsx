@@ -1,4 +1,6 @@
 import Button from '@atlaskit/button/new';
+import { Checkbox } from '@atlaskit/checkbox';
+import Spinner from '@atlaskit/spinner';
 import { useEffect, useState } from 'react';
 import { FLAGGED_JQL, SETTINGS_RESOLVERS as R, type SettingsData } from '../../../src/contract/settings';
 import { fieldErrors } from '../../../src/domain/schemas';
@@ -53,16 +55,14 @@ function Check(p: {
   readOnly: boolean;
 }) {
   return (
-    <label className="ol-actions" htmlFor={p.id}>
-      <input
-        id={p.id}
-        type="checkbox"
-        checked={p.checked}
-        disabled={p.readOnly}
-        onChange={(e) => p.onChange(e.target.checked)}
-      />
-      {p.label}
-    </label>
+    <Checkbox
+      id={p.id}
+      name={p.id}
+      label={p.label}
+      isChecked={p.checked}
+      isDisabled={p.readOnly}
+      onChange={(e) => p.onChange(e.target.checked)}
+    />
   );
 }
 
@@ -106,7 +106,9 @@ export function App() {
             <p>{message.text}</p>
           </Message>
         ) : (
-          <p className="ol-muted">Loading settings…</p>
+          <p className="ol-muted ol-loading" role="status">
+            <Spinner size="small" /> Loading settings…
+          </p>
         )}
       </main>
     );

@@ -2,6 +2,10 @@
  * Zombie thresholds per issue type as a table: one row per type, a blank cell means the project default.
  * Rows are edited as text and turned into the settings record on save, so a half-typed number is never lost.
  */
+import { ErrorMessage } from '@atlaskit/form/error-message';
+import Textfield from '@atlaskit/textfield';
+import type { ChangeEvent } from 'react';
+import Button from '@atlaskit/button/new';
 import type { Settings, ZombieThresholds } from '../../../src/domain/settings';
 import { TableScroll } from '../../shared/TableScroll';
 
@@ -116,21 +120,24 @@ export function PerTypeEditor(p: {
               return (
                 <tr key={row.id} data-testid={`per-type-row-${i}`}>
                   <td>
-                    <input
+                    <Textfield
                       id={typeId}
-                      className="ol-input"
+                      isCompact
+                      isReadOnly={p.readOnly}
+                      isInvalid={Boolean(typeError)}
                       aria-label={`Issue type of row ${i + 1}`}
                       list="issue-type-suggestions"
                       value={row.type}
-                      readOnly={p.readOnly}
                       aria-invalid={typeError ? true : undefined}
                       aria-describedby={typeError ? `${typeId}-error` : undefined}
-                      onChange={(e) => update(row.id, (r) => ({ ...r, type: e.target.value }))}
+                      onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                        update(row.id, (r) => ({ ...r, type: e.target.value }))
+                      }
                     />
                     {typeError ? (
-                      <span className="ol-error" id={`${typeId}-error`}>
-                        {typeError}
-                      </span>
+                      <div id={`${typeId}-error`}>
+                        <ErrorMessage>{typeError}</ErrorMessage>
+                      </div>
                     ) : null}
                   </td>
                   {THRESHOLD_FIELDS.map((f) => {
@@ -138,17 +145,18 @@ export function PerTypeEditor(p: {
                     const error = row.type.trim() ? p.error(cellPath(row.type, f.key)) : undefined;
                     return (
                       <td key={f.key}>
-                        <input
+                        <Textfield
                           id={id}
-                          className="ol-input"
+                          isCompact
+                          isReadOnly={p.readOnly}
+                          isInvalid={Boolean(error)}
                           inputMode="numeric"
                           aria-label={`${f.label} for ${nameOf(row, i)}`}
                           placeholder={`${p.defaults[f.key]} (default)`}
                           value={row.values[f.key]}
-                          readOnly={p.readOnly}
                           aria-invalid={error ? true : undefined}
                           aria-describedby={error ? `${id}-error` : undefined}
-                          onChange={(e) =>
+                          onChange={(e: ChangeEvent<HTMLInputElement>) =>
                             update(row.id, (r) => ({
                               ...r,
                               values: { ...r.values, [f.key]: e.target.value },
@@ -156,23 +164,21 @@ export function PerTypeEditor(p: {
                           }
                         />
                         {error ? (
-                          <span className="ol-error" id={`${id}-error`}>
-                            {error}
-                          </span>
+                          <div id={`${id}-error`}>
+                            <ErrorMessage>{error}</ErrorMessage>
+                          </div>
                         ) : null}
                       </td>
                     );
                   })}
                   {!p.readOnly ? (
                     <td>
-                      <button
-                        type="button"
-                        className="ol-btn"
+                      <Button
                         aria-label={`Remove thresholds for ${nameOf(row, i)}`}
                         onClick={() => p.onChange(p.rows.filter((r) => r.id !== row.id))}
                       >
                         Remove
-                      </button>
+                      </Button>
                     </td>
                   ) : null}
                 </tr>
@@ -192,9 +198,7 @@ export function PerTypeEditor(p: {
       </p>
       {!p.readOnly ? (
         <div className="ol-actions">
-          <button
-            type="button"
-            className="ol-btn"
+          <Button
             onClick={() => {
               const row = newRow();
               p.onChange([...p.rows, row]);
@@ -203,7 +207,7 @@ export function PerTypeEditor(p: {
             }}
           >
             Add an issue type
-          </button>
+          </Button>
         </div>
       ) : null}
     </div>
