@@ -11,6 +11,8 @@ import type { RateLimitInput } from '../../workbench/jira/rate-limits';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { openDatabase } from '../../workbench/db';
+import { JiraEmulator } from '../../workbench/jira/emulator';
 
 let wb: Workbench | null = null;
 /** The open workbench of this test. */
@@ -287,5 +289,21 @@ describe('the workbench app', () => {
     } finally {
       process.env.JEST_WORKER_ID = worker;
     }
+  });
+});
+
+describe('Jira emulator: a virtual latency clock', () => {
+  it('adds each call’s modelled delay to modelledMs instead of waiting it out', async () => {
+    const jira = new JiraEmulator(openDatabase(':memory:'), {
+      latency: { scale: 1, jitter: 0, readMs: 10_000, perObjectMs: 0 },
+      latencyClock: 'virtual',
+    });
+    jira.store.createProject({ key: 'VC', name: 'Virtual clock' });
+    jira.store.createIssue({ projectKey: 'VC', summary: 'One', type: 'Story' });
+    const started = Date.now();
+    const res = await jira.handle({ method: 'GET', path: '/rest/api/3/issue/VC-1', actor: { type: 'app' } });
+    expect(res.status).toBe(200);
+    expect(jira.modelledMs).toBe(10_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

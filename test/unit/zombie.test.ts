@@ -3,6 +3,7 @@ import {
   evaluateZombie,
   idleQuantilesOf,
   LINKS_IN_USE_SHARE,
+  nextVerdictChange,
   shareLessIdle,
   type BacklogStanding,
 } from '../../src/domain/zombie';
@@ -256,5 +257,42 @@ describe('zombie rules', () => {
       NOW,
     );
     expect(verdict.isZombie).toBe(false);
+  });
+});
+
+describe('nextVerdictChange: the day time alone can change the verdict', () => {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const at = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
+
+  it('is the day the idle limit is passed, and the verdict does change then and not before', () => {
+    const s = anIssueSnapshot({ lastActivityAt: daysAgo(50), created: daysAgo(50) });
+    const next = nextVerdictChange(s, DEFAULT_SETTINGS, NOW);
+    // 60 days allowed: idle once 61 whole days have passed, eleven days from now.
+    expect(next).toBe(day(at(11)));
+    expect(evaluateZombie(s, DEFAULT_SETTINGS, at(10.99)).isZombie).toBe(false);
+    expect(evaluateZombie(s, DEFAULT_SETTINGS, at(11)).isZombie).toBe(true);
+  });
+
+  it('keeps today while the limit is passed later today, so a run early in the day looks again tomorrow', () => {
+    const s = anIssueSnapshot({ lastActivityAt: daysAgo(60.8), created: daysAgo(60.8) });
+    expect(nextVerdictChange(s, DEFAULT_SETTINGS, NOW)).toBe(day(at(0.2)));
+  });
+
+  it('takes the earliest of a snooze end, a kill date and the age limit for unlinked work, and none when idle already', () => {
+    const snoozed = anIssueSnapshot({
+      lastActivityAt: daysAgo(1),
+      created: daysAgo(10),
+      snoozedUntil: day(at(5)),
+      killCriteria: { deadline: day(at(20)) },
+    });
+    expect(nextVerdictChange(snoozed, DEFAULT_SETTINGS, NOW)).toBe(day(at(5)));
+    const unlinked = anIssueSnapshot({
+      lastActivityAt: daysAgo(1),
+      created: daysAgo(89.5),
+      link: { kind: 'none' },
+    });
+    expect(nextVerdictChange(unlinked, DEFAULT_SETTINGS, NOW)).toBe(day(at(1.5)));
+    const idleAlready = anIssueSnapshot({ lastActivityAt: daysAgo(200), created: daysAgo(200) });
+    expect(nextVerdictChange(idleAlready, DEFAULT_SETTINGS, NOW)).toBeNull();
   });
 });
