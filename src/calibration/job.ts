@@ -28,6 +28,8 @@ import {
 import { historyFromRestIssue } from '../domain/history';
 import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { PointsMeter, type QuotaView } from '../jira/points';
+import { PAGE_POINTS_ESTIMATE, quotaWaitMs } from '../scan/pacing';
 import { jqlString } from '../jira/jql';
 import type { JiraChangeHistory } from '../jira/schemas';
 import { keys } from '../storage/keys';
@@ -89,9 +91,14 @@ export interface CalibrationCursor {
   pages: number;
   issuesRead: number;
   jiraCalls: number;
+  /** Points of Jira's hourly quota the run spent; absent in a cursor of an older version. */
+  points?: number;
   rateLimited: number;
   invocations: number;
   resolutionNames: string[];
+  /** The share of the hour's Jira points the run may use (the scan's setting), and the quota last reported. */
+  quotaShare?: number;
+  quota?: QuotaView | null;
   /** The app's own account, whose edits are not activity; asked once per run. */
   appAccountId: string | null;
   /** Settings as at the start: the current limit shown beside the proposal, and the exempt types. */
@@ -167,6 +174,7 @@ function stateOf(c: CalibrationCursor, status: CalibrationState['status']): Cali
       issuesRead: c.issuesRead,
       invocations: c.invocations,
       jiraCalls: c.jiraCalls,
+      points: c.points ?? 0,
       rateLimited: c.rateLimited,
     },
     resolutionNames: c.resolutionNames,
@@ -190,12 +198,15 @@ async function startCursor(event: CalibrationEvent, nowMs: number): Promise<Cali
     startedAt: new Date(nowMs).toISOString(),
     requestedBy: event.requestedBy,
     jiraCalls: 0,
+    points: 0,
     rateLimited: 0,
     invocations: 0,
     appAccountId: null,
     currentIdleDays: settings.zombie.defaults.maxIdleDays,
     currentByType: byType,
     exemptIssueTypes: [...settings.exemptions.issueTypes],
+    quotaShare: settings.scan.quotaShare,
+    quota: null,
   };
   // A recalculation replays the pages another run read, as of that run's moment: the state queued with this
   // run (src/services/calibration.ts, from the finished run's) says which pages and how many.
@@ -273,12 +284,20 @@ export async function runCalibrationInvocation(
   };
   await saveCursor();
 
-  const jira = JiraClient.asApp();
-  const counted = async <T>(fn: () => Promise<T>): Promise<T> =>
-    retrying(() => {
-      cursor.jiraCalls += 1;
-      return fn();
-    });
+  // Calls and points (Atlassian's model, src/jira/points.ts) are counted from the invocation's start.
+  const meter = new PointsMeter();
+  const jira = JiraClient.asApp(meter);
+  const spentBefore = { calls: cursor.jiraCalls, points: cursor.points ?? 0 };
+  const counted = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await retrying(fn);
+    } finally {
+      cursor.jiraCalls = spentBefore.calls + meter.calls;
+      cursor.points = spentBefore.points + meter.points;
+      cursor.quota = meter.quota ?? cursor.quota ?? null;
+    }
+  };
+  let paceMs = 0;
   try {
     if (cursor.reading && cursor.appAccountId === null) {
       cursor.appAccountId = await counted(() => jira.myAccountId()).catch((e: unknown) => {
@@ -292,6 +311,10 @@ export async function runCalibrationInvocation(
     let pagesNow = 0;
     while (cursor.reading) {
       if (pagesNow > 0 && budget.exhausted()) break;
+      // Past the run's share of the hour's points (a page costs about as much as a scan's): wait for the next
+      // window rather than draw 429s, and leave the rest to the scan and the people using the app.
+      paceMs = quotaWaitMs(cursor.quota, cursor.quotaShare ?? 0.5, PAGE_POINTS_ESTIMATE, clock());
+      if (paceMs > 0) break;
       const started = clock();
       const page = await counted(() =>
         jira.searchJql({
@@ -337,8 +360,9 @@ export async function runCalibrationInvocation(
     if (cursor.reading) {
       cursor.step = step + 1;
       await saveCursor();
-      await pushCalibrationEvent({ ...event, step: step + 1 });
-      return { status: 'continued', runId, delaySeconds: 0 };
+      const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.ceil(paceMs / 1000));
+      await pushCalibrationEvent({ ...event, step: step + 1 }, delaySeconds);
+      return { status: 'continued', runId, delaySeconds };
     }
     await finish(cursor, clock());
     return { status: 'finished', runId };

@@ -77,6 +77,8 @@ export interface CalibrationState {
     issuesRead: number;
     invocations: number;
     jiraCalls: number;
+    /** Points of Jira's hourly quota spent (1 a call, 1 more per object a read returns). */
+    points: number;
     rateLimited: number;
   };
   /** Every resolution name met in the history, sorted. */

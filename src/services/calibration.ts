@@ -82,6 +82,7 @@ async function start(
       issuesRead: recalculating ? state.progress.issuesRead : 0,
       invocations: 0,
       jiraCalls: 0,
+      points: 0,
       rateLimited: 0,
     },
     resolutionNames: recalculating ? state.resolutionNames : [],

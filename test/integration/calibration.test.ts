@@ -258,6 +258,28 @@ describe('calibration from history, in the app', () => {
     expect(searches()).toBe(4);
   });
 
+  it("keeps to its share of the hour's points, waiting for the next window instead of drawing 429s", async () => {
+    wb.dispose();
+    // Quota, queue and job on one clock: the queue's, which jumps to the next due event.
+    const queueClock = () => wb.queue.now();
+    wb = createWorkbench({ latency: 'off', rateLimits: { quotaPoints: 1_500, clock: queueClock } });
+    await importGenerated('GEN', 600);
+    wb.queue.registerConsumer(CALIBRATION_QUEUE, createCalibrationConsumer({ clock: queueClock }), {
+      timeoutSeconds: 900,
+    });
+    const startedAt = wb.queue.now();
+    await wb.asSystem(() => pushCalibrationEvent({ projectKey: 'GEN', runId: 'paced' }));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const s = await state('GEN');
+    // About 200 points a page (a search and its changelogs), against half of 1,500: it waits at least once.
+    expect(s).toMatchObject({ status: 'finished', progress: { rateLimited: 0 } });
+    expect(s!.progress.pages).toBeGreaterThanOrEqual(5);
+    expect(s!.progress.points).toBeGreaterThan(750);
+    expect(s!.progress.invocations).toBeGreaterThanOrEqual(2);
+    expect(wb.jira.calls.filter((c) => c.status === 429)).toHaveLength(0);
+    expect(wb.queue.now() - startedAt).toBeGreaterThan(0);
+  });
+
   it('lets only project administrators start it, confirm the mapping or apply the proposal', async () => {
     await importGenerated('GEN', 600);
     clockMs = Date.parse('2026-06-01T00:00:00Z');
