@@ -1,72 +1,134 @@
 /**
- * Calibration replay of a 10,000-issue project: the pure core (src/domain/calibration.ts) over a generated
- * history of two and a half years (issue types, comments, resolutions, reopens), quarterly scan dates over 24
- * months. Jira calls are not counted here: the app's paged run over Jira is not built yet (issue 11, part D).
+ * `npm run bench -- calibrate`: what it costs to calibrate a 10,000-issue project in the app. A generated history
+ * of two and a half years (test/support/history-export.ts: types, comments, status and resolution changes) is
+ * imported into the workbench's Jira; then an admin's "Calibrate from history" (the settings resolver) queues
+ * the background job, and the workbench delivers its events until the queue is idle, with the emulator's
+ * realistic latency model (scale 1 unless BENCH_LATENCY_SCALE says otherwise) and Jira's rate limits on. Prints
+ * the wall time, the latency model's own delays summed (the job's calls run one after another), the Jira calls
+ * by endpoint, the points of the hourly quota spent, the invocations, and the replay of the pure core alone.
+ * BENCH_CALIBRATE_ISSUES changes the size (default 10,000).
  */
-import { calibrateProject, type HistoryIssue, type ResolutionMapping } from '../../src/domain/calibration';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Answer } from '../../src/contract/answer';
+import type { CalibrationView, StartCalibrationAnswer } from '../../src/contract/calibration';
+import {
+  calibrateProject,
+  previewCandidates,
+  proposeResolutionMapping,
+  resolutionNamesOf,
+  type HistoryIssue,
+} from '../../src/domain/calibration';
+import { historyFromRestIssue } from '../../src/domain/history';
+import { createWorkbenchApp } from '../../workbench/app';
+import { importIssues } from '../../workbench/import';
+import { generateHistoryExport, writeJsonl } from '../support/history-export';
 
-const ISSUES = 10_000;
-const AS_OF = new Date('2026-11-01T00:00:00Z');
-const DAY = 86_400_000;
-const START = AS_OF.getTime() - 900 * DAY;
-const TYPES = ['Story', 'Bug', 'Task', 'Improvement'];
-const MAPPING: ResolutionMapping = {
-  delivered: ['Fixed', 'Done'],
-  abandoned: ["Won't Fix", 'Duplicate', 'Obsolete'],
-};
+const ISSUES = Number(process.env.BENCH_CALIBRATE_ISSUES ?? 10_000);
+const LATENCY_SCALE = Number(process.env.BENCH_LATENCY_SCALE ?? 1);
+const P = 'BIG';
+const SETTINGS = 'outcome-lens-settings';
 
-// A small deterministic generator, so every run measures the same history.
-let seed = 42;
-const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-const iso = (ms: number) => new Date(ms).toISOString();
+async function main(): Promise<void> {
+  const asOf = new Date();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-calibrate-'));
+  const file = path.join(tmp, 'big.jsonl');
+  const exported = generateHistoryExport({ projectKey: P, issues: ISSUES, asOf });
+  writeJsonl(file, exported);
 
-const issues: HistoryIssue[] = [];
-for (let i = 1; i <= ISSUES; i++) {
-  const created = START + random() * 880 * DAY;
-  const activity = Array.from({ length: Math.floor(random() * 8) }, () =>
-    iso(created + random() * 400 * DAY),
-  );
-  const changes: HistoryIssue['resolutionChanges'] = [];
-  const fate = random();
-  if (fate < 0.75) {
-    const closed = created + (5 + random() * 500) * DAY;
-    if (closed < AS_OF.getTime()) {
-      const name = fate < 0.5 ? 'Fixed' : fate < 0.6 ? 'Done' : fate < 0.7 ? "Won't Fix" : 'Duplicate';
-      changes.push({ at: iso(closed), to: name });
-      if (random() < 0.03) changes.push({ at: iso(closed + 10 * DAY), to: null });
-    }
-  }
-  issues.push({
-    key: `BIG-${i}`,
-    projectKey: 'BIG',
-    issueType: TYPES[i % TYPES.length]!,
-    created: iso(created),
-    activity,
-    resolutionChanges: changes,
+  // The pure core alone, over the same history as the CLI reads it (what the job's last step does).
+  const histories = exported.map((raw) => historyFromRestIssue(raw)).filter((h): h is HistoryIssue => !!h);
+  const coreStart = performance.now();
+  const core = calibrateProject(P, histories, {
+    asOf,
+    mapping: proposeResolutionMapping(resolutionNamesOf(histories)).mapping,
+    currentIdleDays: 60,
+    candidates: previewCandidates(),
   });
+  const coreSeconds = (performance.now() - coreStart) / 1000;
+
+  const app = createWorkbenchApp({
+    dataFile: ':memory:',
+    contract: false,
+    latency: 'off',
+    rateLimits: 'off',
+  });
+  try {
+    const imported = await importIssues(app, file);
+    app.jira.latency.configure({ scale: LATENCY_SCALE });
+    app.jira.rateLimits.configure({ enabled: true });
+    // The latency model's own delays, summed: the job makes its calls one after another.
+    let modelledMs = 0;
+    const model = app.jira.latency;
+    const before = model.before.bind(model);
+    const after = model.after.bind(model);
+    model.before = (endpoint, write) => {
+      const ms = before(endpoint, write);
+      modelledMs += ms;
+      return ms;
+    };
+    model.after = (endpoint, write, objects) => {
+      const ms = after(endpoint, write, objects);
+      modelledMs += ms;
+      return ms;
+    };
+    app.registerConsumers();
+    const mark = app.jira.calls.length;
+    const as = { user: 'admin', projectKey: P };
+    const t0 = performance.now();
+    const started = (await app.invoke(SETTINGS, 'calibrate', {}, as)) as Answer<StartCalibrationAnswer>;
+    if (!started.ok) throw new Error(started.error.message);
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const view = (await app.invoke(SETTINGS, 'calibrationState', {}, as)) as Answer<CalibrationView>;
+    if (!view.ok) throw new Error(view.error.message);
+    const state = view.data.state;
+    if (state?.status !== 'finished' || !state.result)
+      throw new Error(`calibration ${state?.status}: ${state?.failure}`);
+
+    const byEndpoint: Record<string, number> = {};
+    for (const c of app.jira.calls.slice(mark)) {
+      const key = `${c.method} ${c.path.replace(/\?.*$/, '').replace(/\/[A-Z][A-Z0-9_]*-\d+/, '/{key}')}`;
+      byEndpoint[key] = (byEndpoint[key] ?? 0) + 1;
+    }
+    console.log(
+      JSON.stringify(
+        {
+          bench: 'calibrate',
+          what: `calibration of a ${ISSUES}-issue project in the app: settings resolver, then the queued job over the workbench's Jira`,
+          latency: `realistic model at scale ${LATENCY_SCALE}, rate limits on (65,000 points an hour)`,
+          issuesInProject: imported.imported,
+          issuesRead: state.progress.issuesRead,
+          pages: state.progress.pages,
+          invocations: state.progress.invocations,
+          wallSeconds: Math.round(wallSeconds * 10) / 10,
+          modelledJiraSeconds: Math.round(modelledMs / 100) / 10,
+          jiraCalls: state.progress.jiraCalls,
+          jiraCallsByEndpoint: byEndpoint,
+          points: state.progress.points,
+          rateLimited: state.progress.rateLimited,
+          refused429: app.jira.calls.slice(mark).filter((c) => c.status === 429).length,
+          proposal: state.result.thresholds,
+          delivered: state.result.delivered,
+          abandoned: state.result.abandoned,
+          sameAsPureCore:
+            JSON.stringify(core.thresholds) === JSON.stringify(state.result.thresholds) &&
+            core.delivered === state.result.delivered,
+          pureCoreSeconds: Math.round(coreSeconds * 1000) / 1000,
+          heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    app.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
-const options = { asOf: AS_OF, mapping: MAPPING, currentIdleDays: 60 };
-calibrateProject('BIG', issues.slice(0, 1000), options); // warm up
-const start = process.hrtime.bigint();
-const result = calibrateProject('BIG', issues, options);
-const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-
-console.log(
-  JSON.stringify(
-    {
-      bench: 'calibrate',
-      what: 'replay of a 10,000-issue history at quarterly scan dates, pure core, one core',
-      issues: ISSUES,
-      scanDates: result.scanDates.length,
-      seconds: Math.round(seconds * 1000) / 1000,
-      jiraCalls: null,
-      heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6),
-      proposal: result.thresholds,
-      delivered: result.delivered,
-      abandoned: result.abandoned,
-    },
-    null,
-    2,
-  ),
-);
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
