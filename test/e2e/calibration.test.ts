@@ -88,4 +88,26 @@ describe('calibration on the settings page', () => {
     await saveScreenshot(page, 'settings-calibration');
     await page.close();
   });
+
+  it('recalculates with the resolution mapping the admin confirms', async () => {
+    const { page, frame } = await openSettings('admin');
+    const basis = frame.getByTestId('calibration-basis');
+    await basis.waitFor({ timeout: 30_000 });
+    const delivered = async () =>
+      Number(/among (\d+) items later delivered/.exec(await basis.innerText())?.[1]);
+    const before = await delivered();
+    await frame
+      .getByText('Proposed from the resolution names: confirm or change it.', { exact: false })
+      .waitFor();
+    // "Done" means given up on, on this site.
+    const select = frame.getByLabel('What Done means');
+    await select.focus();
+    await select.press('ArrowDown');
+    await frame.getByRole('option', { name: 'Closed without delivery' }).click();
+    await frame.getByRole('button', { name: 'Confirm and recalculate' }).click();
+    await frame.getByText('Confirmed by an administrator.', { exact: false }).waitFor({ timeout: 60_000 });
+    await basis.waitFor();
+    expect(await delivered()).toBeLessThan(before);
+    await page.close();
+  });
 });

@@ -7,6 +7,7 @@ import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useRef, useState } from 'react';
@@ -227,33 +228,22 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
                 { key: 'meaning', content: 'Means' },
               ],
             }}
-            rows={state.resolutionNames.map((name) => ({
+            rows={state.resolutionNames.map((name, index) => ({
               key: name,
               cells: [
                 { key: 'name', content: name },
                 {
                   key: 'meaning',
                   content: (
-                    // Three buttons, one chosen: a choice of three reads at a glance, and the settings
-                    // bundle stays within its budget (Atlaskit's Select would add about 37 KB gzipped).
-                    <div className="ol-actions" role="group" aria-label={`What ${name} means`}>
-                      {MEANINGS.map((m) => {
-                        const chosen = (meanings[name] ?? 'neither') === m.value;
-                        return (
-                          <Button
-                            key={m.value}
-                            spacing="compact"
-                            isSelected={chosen}
-                            isDisabled={!view.canEdit}
-                            aria-label={`${name}: ${m.label}${chosen ? ' (chosen)' : ''}`}
-                            testId={`meaning-${name}-${m.value}`}
-                            onClick={() => setMeanings((old) => ({ ...old, [name]: m.value }))}
-                          >
-                            {m.label}
-                          </Button>
-                        );
-                      })}
-                    </div>
+                    <Select
+                      inputId={`meaning-${index}`}
+                      aria-label={`What ${name} means`}
+                      isDisabled={!view.canEdit}
+                      options={MEANINGS}
+                      value={MEANINGS.find((m) => m.value === (meanings[name] ?? 'neither'))}
+                      onChange={(o) => o && setMeanings((old) => ({ ...old, [name]: o.value }))}
+                      menuPosition="fixed"
+                    />
                   ),
                 },
               ],
