@@ -1,7 +1,8 @@
 /**
  * The issue panel's weight and chattiness: builds the panel, measures its gzipped JS, then loads
  * /browse/<issue> of the demo backlog in a real chromium through the workbench and counts the resolver invokes
- * the panel makes until it has rendered and gone quiet. Prints JSON. Targets: ≤ 150 KB gzipped, exactly 1
+ * the panel makes until it has rendered and gone quiet. Prints JSON. Targets: the panel's bundle budget
+ * (test/support/bundle-size.ts, issue 15: 200 KB gzipped, the same figure bundle-budget.test.ts holds), exactly 1
  * invoke on load.
  */
 import fs from 'node:fs';
@@ -10,9 +11,10 @@ import zlib from 'node:zlib';
 import { buildSurface } from '../../scripts/build-static';
 import { seedDemo } from '../../workbench/seed/demo';
 import { startBrowserWorkbench } from '../support/browser';
+import { BUNDLE_BUDGET_KB } from '../support/bundle-size';
 
 const MODULE = 'outcome-lens-issue-panel';
-const TARGET_GZIP_KB = 150;
+const TARGET_GZIP_KB = BUNDLE_BUDGET_KB['issue-panel'];
 const TARGET_INVOKES = 1;
 /** After the panel renders, wait this long for any late invoke before counting. */
 const QUIET_MS = 1_500;
