@@ -557,7 +557,14 @@ function Panel({ data }: { data: PanelLoadData }) {
         ) : null}
         {editable ? (
           <div className="ol-actions">
-            <Button type="submit" appearance="primary" isDisabled={saving}>
+            <Button
+              type="submit"
+              appearance="primary"
+              isDisabled={saving}
+              // Pressing Save must not blur the field first: its error would appear, move Save down under the
+              // pointer and the click would never land. The save shows every error at once instead.
+              onMouseDown={(e) => e.preventDefault()}
+            >
               {saving ? 'Saving…' : 'Save'}
             </Button>
             {base.updatedAt ? (
