@@ -171,7 +171,8 @@ describe('the project page in the browser', () => {
     // (and any error it brings be drawn) before counting.
     await eventually(() => expect(unanswered.size).toBe(0));
     expect(sent).toHaveLength(1);
-    expect(await frame.locator('.ol-error, [role="alert"]').count()).toBe(0);
+    // No error anywhere: a field's (Atlaskit's error message, id …-error), a lane's or an alert.
+    expect(await frame.locator('.ol-error, [id$="-error"], [role="alert"]').count()).toBe(0);
     const loaded = (await wb.app.invoke(
       'outcome-lens-project-page',
       PROJECT_PAGE_RESOLVERS.load,
@@ -309,7 +310,8 @@ describe('the project page in the browser', () => {
     const form = item.getByRole('form', { name: `kill ${key}` });
     // The reason is required: nothing happens without one.
     await form.getByRole('button', { name: 'Confirm kill' }).click();
-    await form.locator('.ol-error').first().waitFor();
+    // The error sits under the field, with the id the field's aria-describedby names.
+    await form.locator('[id$="-reason-error"]').first().waitFor();
     expect(await form.getByLabel('Why (goes into the decision log)').getAttribute('aria-invalid')).toBe(
       'true',
     );
