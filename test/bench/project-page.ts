@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { buildSurface } from '../../scripts/build-static';
-import { measureBundle } from '../support/bundle-size';
+import { BUNDLE_BUDGET_KB, measureBundle } from '../support/bundle-size';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { Answer } from '../../src/contract/answer';
 import type { HealthData, MapSummaryData, OutcomeView } from '../../src/contract/project-page';
@@ -193,8 +193,9 @@ async function main(): Promise<void> {
           file: 'static/outcome-map/build/main.js',
           bytes: js.length,
           gzipBytes,
-          targetGzipBytes: 250 * 1024,
-          withinTarget: gzipBytes <= 250 * 1024,
+          // The page's budget (issue 15), the figure bundle-budget.test.ts holds it to.
+          targetGzipBytes: BUNDLE_BUDGET_KB['outcome-map'] * 1024,
+          withinTarget: gzipBytes <= BUNDLE_BUDGET_KB['outcome-map'] * 1024,
         },
       },
       null,
