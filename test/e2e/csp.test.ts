@@ -207,6 +207,28 @@ function saveButtonLook(frame: Frame) {
   });
 }
 
+/**
+ * Opens the project page's New outcome form and its Due date calendar (Atlaskit's date picker), whose grid
+ * Atlaskit styles with Emotion at run time; answers what those runtime styles did.
+ */
+async function calendarStyles(colorMode: 'light' | 'dark') {
+  const { page, frame } = await openSurface(projectTab('Outcome map'), colorMode);
+  await frame.getByRole('button', { name: 'New outcome' }).click();
+  await frame.getByLabel('Due date').click();
+  await frame.getByRole('grid').first().waitFor();
+  await page.waitForTimeout(300);
+  const styles = await frame.evaluate(() => {
+    const sheets = Array.from(document.querySelectorAll('style[data-emotion]'));
+    const styled = document.querySelector('[role="grid"] [class*="css-"], [class*="css-"]');
+    return {
+      elements: sheets.length,
+      rules: sheets.reduce((n, s) => n + ((s as HTMLStyleElement).sheet?.cssRules.length ?? 0), 0),
+      boxSizing: styled ? getComputedStyle(styled).boxSizing : null,
+    };
+  });
+  return { page, styles };
+}
+
 describe("under the app's manifest (permissions.content.styles: ['unsafe-inline'])", () => {
   beforeAll(async () => {
     wb = await startWatched();
@@ -260,6 +282,17 @@ describe("under the app's manifest (permissions.content.styles: ['unsafe-inline'
     });
   });
 
+  it("applies the styles Atlaskit's date picker adds at run time, with no violation", async () => {
+    violations.length = 0;
+    const { page, styles } = await calendarStyles('light');
+    // The calendar's Emotion rules are in a runtime <style>, and its cells take them (border-box).
+    expect(styles.elements).toBeGreaterThan(0);
+    expect(styles.rules).toBeGreaterThan(0);
+    expect(styles.boxSizing).toBe('border-box');
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
   it('lets a style added at run time apply, as Atlaskit adds them, and still runs no string as code', async () => {
     violations.length = 0;
     const { page, frame } = await openSurface(SURFACES[0]!, 'light');
@@ -302,6 +335,18 @@ describe('under a copy of the manifest without permissions.content', () => {
   afterAll(async () => {
     await wb?.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("blocks the styles Atlaskit's date picker adds at run time: the calendar loses them", async () => {
+    violations.length = 0;
+    const { page, styles } = await calendarStyles('light');
+    expect(styles.elements).toBeGreaterThan(0);
+    expect(styles.rules).toBe(0);
+    expect(styles.boxSizing).toBe('content-box');
+    await eventually(() =>
+      expect(violations.map((v) => `${v.directive} ${v.blocked}`)).toContain('style-src-elem inline'),
+    );
+    await page.close();
   });
 
   it("blocks a style added at run time, as it would block Atlaskit's, and reports it", async () => {
