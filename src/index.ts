@@ -10,3 +10,4 @@ export { scanConsumer } from './scan/consumer';
 export { entryGate } from './gate/entry-gate';
 export { calibrationConsumer } from './calibration/job';
 export { measurementsWebTrigger } from './webtrigger/measurements';
+export { bulkConsumer } from './services/bulk-decisions';

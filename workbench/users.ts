@@ -17,13 +17,17 @@ export interface DemoUser {
 
 export const DEMO_PROJECT_KEY = 'DEMO';
 
-/** What a squad member may do in a project: see, edit, comment on and move its issues. */
+/**
+ * What a squad member may do in a project: see, edit, comment on and move its issues; and the global "Make
+ * bulk changes", which a Jira Cloud site gives its product users by default (it is a site setting).
+ */
 export const MEMBER_PERMISSIONS: readonly JiraPermission[] = [
   'BROWSE_PROJECTS',
   'EDIT_ISSUES',
   'ADD_COMMENTS',
   'TRANSITION_ISSUES',
   'RESOLVE_ISSUES',
+  'BULK_CHANGE',
 ];
 
 export const DEMO_USERS: readonly DemoUser[] = Object.freeze([

@@ -15,6 +15,7 @@ import {
   type Outcome,
 } from '../domain/schemas';
 import type { StatusCategory } from '../domain/zombie';
+import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
 import type { ScanIssueError, ScanRunSummary } from './scan';
 
 export const PROJECT_PAGE_RESOLVERS = {
@@ -32,8 +33,12 @@ export const PROJECT_PAGE_RESOLVERS = {
   addMeasurement: 'addMeasurement',
   /** A CSV file of past measurements for one outcome, all or nothing. */
   importMeasurements: 'importMeasurements',
-  /** One page of the zombie queue. */
+  /** One page of the zombie queue, sorted and filtered on the server, with the filter's total. */
   zombieQueue: 'zombieQueue',
+  /** Start (or resume) one decision over many items: listed keys or all items matching a filter. */
+  bulkDecide: 'bulkDecide',
+  /** Progress of a bulk decision. */
+  bulkJob: 'bulkJob',
   /** Kill, keep or relink one zombie, idempotently. */
   decide: 'decide',
   decisionLog: 'decisionLog',
@@ -124,7 +129,22 @@ export interface ImportMeasurementsData {
   duplicates: number;
 }
 
-export const zombieQueuePayloadSchema = z.object({ pageToken }).strict();
+export const queueFilterSchema = z
+  .object({
+    rule: z.string().max(50).optional(),
+    issueType: z.string().max(255).optional(),
+    /** An assignee's account id, or 'none' for unassigned items. */
+    assignee: z.string().max(128).optional(),
+  })
+  .strict();
+export const zombieQueuePayloadSchema = z
+  .object({
+    sort: z.enum(QUEUE_SORTS, { error: 'Sort by idle, age, rule, score or key.' }).default('idle'),
+    filter: queueFilterSchema.default({}),
+    offset: z.number().int().min(0).max(100_000).default(0),
+    limit: z.number().int().min(1).max(100).default(25),
+  })
+  .strict();
 
 const reasonSchema = z
   .string({ error: 'Reason is required.' })
@@ -165,6 +185,37 @@ export const decidePayloadSchema = z
   })
   .strict();
 export type DecidePayload = z.input<typeof decidePayloadSchema>;
+
+/** Jira's bulk transition takes up to 1,000 issues; one bulk decision acts on at most as many. */
+export const MAX_BULK_ITEMS = 1000;
+const issueKeySchema = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' });
+export const bulkDecidePayloadSchema = z
+  .object({
+    /** Made once per bulk decision in the browser: sent again, it resumes that decision and never acts twice. */
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'The page sent an unreadable request id: reload it.' }),
+    decision: decisionSchema,
+    selection: z.union([
+      z
+        .object({
+          keys: z
+            .array(issueKeySchema)
+            .min(1, { error: 'Select at least one item.' })
+            .max(MAX_BULK_ITEMS, { error: `Select at most ${MAX_BULK_ITEMS} items.` }),
+        })
+        .strict(),
+      /** Every flagged item matching the filter, resolved on the server when the work starts. */
+      z.object({ filter: queueFilterSchema }).strict(),
+    ]),
+  })
+  .strict();
+export type BulkDecidePayload = z.input<typeof bulkDecidePayloadSchema>;
+export const bulkJobPayloadSchema = z
+  .object({ jobId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Not a bulk decision id.' }) })
+  .strict();
 
 export const decisionLogPayloadSchema = z
   .object({
@@ -289,11 +340,44 @@ export interface ZombieItem {
   outcomeId: string | null;
   rules: Array<{ rule: string; since: string; detail: string; clearBy: string }>;
   flaggedAt: string | null;
+  assignee: { accountId: string; displayName: string } | null;
+  /** Days since the last real activity (a person's edit, comment or transition) and since creation. */
+  idleDays: number;
+  ageDays: number;
+  score: number | null;
 }
 
 export interface ZombieQueueData {
   items: ZombieItem[];
-  nextPageToken: string | null;
+  /** How many flagged items match the filter (all of them, across pages). */
+  total: number;
+  /** Flagged items in the project, whatever the filter. */
+  flagged: number;
+  offset: number;
+  /** Where the next page starts; null on the last. */
+  nextOffset: number | null;
+  /** What the filters can choose from, counted over every flagged item. */
+  options: QueueOptions;
+  /** True when the project held more flagged items than one answer reads: the figures are of the first part. */
+  truncated: boolean;
+}
+
+export type BulkJobStatus = 'queued' | 'running' | 'done';
+
+/** One bulk decision's progress, as stored and as the page polls it. */
+export interface BulkJobData {
+  jobId: string;
+  kind: Decision['kind'];
+  status: BulkJobStatus;
+  /** Items selected; null until a filter's selection is resolved. */
+  total: number | null;
+  /** Items decided (each with its own log row), including ones an earlier try decided. */
+  decided: number;
+  failed: Array<{ key: string; message: string }>;
+  /** How the kills are closed: Jira's bulk transition, or one by one (no bulk-change permission, or a field). */
+  method: 'bulk-transition' | 'one-by-one' | null;
+  startedAt: string;
+  finishedAt: string | null;
 }
 
 export interface DecisionEntry {

@@ -23,6 +23,8 @@ import {
   type JiraRequestInit,
 } from './operations';
 import {
+  bulkTransitionsResponseSchema,
+  type BulkTransitionGroup,
   bulkChangelogResponseSchema,
   bulkErrorSchema,
   bulkProgressSchema,
@@ -189,9 +191,13 @@ export class JiraClient {
     readonly meter: PointsMeter,
   ) {}
 
-  /** Acts as the user of the current invocation: Jira enforces that user's permissions. */
-  static asUser(meter: PointsMeter = new PointsMeter()): JiraClient {
-    return new JiraClient(api.asUser(), 'user', meter);
+  /**
+   * Acts as the user of the current invocation: Jira enforces that user's permissions. Background work started
+   * by a person (a bulk decision's queue consumer) names that person's account id, as @forge/api's
+   * `asUser(userId)` takes it, so Jira still enforces their rights rather than the app's.
+   */
+  static asUser(accountId?: string, meter: PointsMeter = new PointsMeter()): JiraClient {
+    return new JiraClient(accountId ? api.asUser(accountId) : api.asUser(), 'user', meter);
   }
 
   /** Acts as the app: only after the caller's permission was checked, or with no user (the scan). */
@@ -432,6 +438,35 @@ export class JiraClient {
   }
 
   /** Which of `permissions` the acting user holds, in a project or issue context when one is given. */
+  /** Transitions open to all the given issues (up to 1,000), grouped by workflow; every page. */
+  async bulkTransitions(keys: string[]): Promise<BulkTransitionGroup[]> {
+    const groups: BulkTransitionGroup[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const query = new URLSearchParams({ issueIdsOrKeys: keys.join(',') });
+      if (after) query.set('startingAfter', after);
+      const res = await this.call('getBulkTransitions', { query });
+      const data = parse('getBulkTransitions', bulkTransitionsResponseSchema, res.body);
+      groups.push(...data.availableTransitions);
+      if (!data.startingAfter || data.startingAfter === after) break;
+      after = data.startingAfter;
+    }
+    return groups;
+  }
+
+  /** Submits a bulk transition (Jira runs it as a task): the task id. */
+  async submitBulkTransition(inputs: Array<{ keys: string[]; transitionId: string }>): Promise<string> {
+    const body = {
+      bulkTransitionInputs: inputs.map((i) => ({
+        selectedIssueIdsOrKeys: i.keys,
+        transitionId: i.transitionId,
+      })),
+      sendBulkNotification: false,
+    };
+    const res = await this.call('submitBulkTransition', {}, { body });
+    return parse('submitBulkTransition', submittedBulkSchema, res.body).taskId;
+  }
+
   async myPermissions(
     context: { projectKey?: string; issueKey?: string },
     permissions: string[],

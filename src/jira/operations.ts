@@ -163,6 +163,18 @@ export const JIRA_OPERATIONS = {
     send: (jira, p: QueryParams, init) =>
       jira.requestJira(route`/rest/api/3/project/search?${p.query}`, { ...init, method: 'GET' }),
   } satisfies JiraOperation<QueryParams>,
+  getBulkTransitions: {
+    method: 'GET',
+    path: '/rest/api/3/bulk/issues/transition',
+    send: (jira, p: QueryParams, init) =>
+      jira.requestJira(route`/rest/api/3/bulk/issues/transition?${p.query}`, { ...init, method: 'GET' }),
+  } satisfies JiraOperation<QueryParams>,
+  submitBulkTransition: {
+    method: 'POST',
+    path: '/rest/api/3/bulk/issues/transition',
+    send: (jira, _: object, init) =>
+      jira.requestJira(route`/rest/api/3/bulk/issues/transition`, { ...init, method: 'POST' }),
+  } satisfies JiraOperation<object>,
   myself: {
     method: 'GET',
     path: '/rest/api/3/myself',

@@ -74,6 +74,30 @@ export const taskSchema = z.looseObject({
 });
 export type JiraTask = z.infer<typeof taskSchema>;
 
+/** GET /rest/api/3/bulk/issues/transition: the transitions open to all of a workflow's issues, per workflow. */
+export const bulkTransitionsResponseSchema = z.looseObject({
+  availableTransitions: z
+    .array(
+      z.looseObject({
+        issues: z.array(z.string()).default([]),
+        transitions: z
+          .array(
+            z.looseObject({
+              transitionId: z.number(),
+              transitionName: z.string(),
+              to: z.looseObject({ statusName: z.string().optional() }).optional(),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .default([]),
+  startingAfter: z.string().optional(),
+});
+export type BulkTransitionGroup = z.infer<
+  typeof bulkTransitionsResponseSchema
+>['availableTransitions'][number];
+
 export const transitionSchema = z.looseObject({
   id: z.string(),
   name: z.string(),

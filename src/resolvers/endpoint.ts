@@ -18,6 +18,11 @@ export interface CallContext {
   moduleKey: string | null;
   issueKey: string | null;
   projectKey: string | null;
+  /**
+   * Set only for background work a person started (a bulk decision's queue consumer): Jira calls are made as
+   * this account (asUser(accountId)), since the invocation has no user of its own.
+   */
+  actAs?: string;
 }
 
 const contextSchema = z

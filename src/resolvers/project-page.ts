@@ -7,6 +7,8 @@ import {
   PROJECT_PAGE_RESOLVERS as R,
   addMeasurementPayloadSchema,
   archiveOutcomePayloadSchema,
+  bulkDecidePayloadSchema,
+  bulkJobPayloadSchema,
   createOutcomePayloadSchema,
   decidePayloadSchema,
   decisionLogPayloadSchema,
@@ -24,6 +26,7 @@ import {
 } from '../contract/project-page';
 import { scanNow } from '../scan/scan-now';
 import { backlogHealthReport, healthRecipes, startScan } from '../services/backlog-health-report';
+import { bulkJobStatus, startBulkDecision } from '../services/bulk-decisions';
 import { decide, decisionLog, zombieQueue } from '../services/kill-review';
 import { scanRuns } from '../services/scan-runs';
 import {
@@ -76,9 +79,11 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   defineEndpoint(resolver, R.importMeasurements, importMeasurementsPayloadSchema, (p, call) =>
     importMeasurements(call, p, clock),
   );
-  defineEndpoint(resolver, R.zombieQueue, zombieQueuePayloadSchema, (p, call) =>
-    zombieQueue(call, p.pageToken),
+  defineEndpoint(resolver, R.zombieQueue, zombieQueuePayloadSchema, (p, call) => zombieQueue(call, p, clock));
+  defineEndpoint(resolver, R.bulkDecide, bulkDecidePayloadSchema, (p, call) =>
+    startBulkDecision(call, p, clock),
   );
+  defineEndpoint(resolver, R.bulkJob, bulkJobPayloadSchema, (p, call) => bulkJobStatus(call, p.jobId));
   defineEndpoint(resolver, R.decide, decidePayloadSchema, (p, call) => decide(call, p, clock));
   defineEndpoint(resolver, R.decisionLog, decisionLogPayloadSchema, (p, call) => decisionLog(call, p));
   defineEndpoint(resolver, R.health, healthPayloadSchema, (_p, call) => backlogHealthReport(call));

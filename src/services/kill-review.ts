@@ -15,10 +15,19 @@ import type {
   ZombieItem,
   ZombieQueueData,
 } from '../contract/project-page';
+import { lastRealActivity } from '../domain/activity';
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } from '../domain/issue-lens';
 import type { KillCriteria, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
+import {
+  daysBetween,
+  queueOptions,
+  selectRows,
+  type QueueFilter,
+  type QueueRow,
+  type QueueSort,
+} from '../domain/zombie-queue';
 import { FLAGGED_JQL } from '../contract/settings';
 import {
   ConflictError,
@@ -40,44 +49,133 @@ import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { issueFacts, parentOutcomeOf, statusCategoryOf } from './issue-facts';
-import { withPageToken } from './paging';
-import { requireBrowse, targetProject } from './project-access';
+import { requireBrowse, targetProject, type ProjectRights } from './project-access';
 
-const QUEUE_PAGE = 25;
+/** At most this many flagged items are read for one answer (10 searches): the figures say when there are more. */
+export const MAX_QUEUE_READ = 1000;
+const SEARCH_PAGE = 100;
+
+export interface FlaggedItem {
+  item: ZombieItem;
+  row: QueueRow;
+}
+
+/** Every flagged open item of the project (up to MAX_QUEUE_READ), as the caller may see them. */
+export async function readFlagged(
+  projectKey: string,
+  now: Date,
+  actAs?: string,
+): Promise<{ flagged: FlaggedItem[]; truncated: boolean }> {
+  const jira = JiraClient.asUser(actAs);
+  const flagged: FlaggedItem[] = [];
+  let token: string | null = null;
+  do {
+    const page = await jira.searchJql({
+      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND ${FLAGGED_JQL}`,
+      fields: ['summary', 'status', 'issuetype', 'assignee', 'created', 'updated'],
+      properties: [ISSUE_PROPERTY_KEY],
+      maxResults: SEARCH_PAGE,
+      nextPageToken: token,
+    });
+    for (const issue of page.issues) flagged.push(flaggedItem(issue, now.getTime()));
+    token = page.nextPageToken;
+  } while (token && flagged.length < MAX_QUEUE_READ);
+  return { flagged: flagged.slice(0, MAX_QUEUE_READ), truncated: token !== null };
+}
+
+function flaggedItem(issue: JiraIssue, nowMs: number): FlaggedItem {
+  const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+  const fields = issue.fields as JiraIssue['fields'] & {
+    assignee?: { accountId?: string; displayName?: string } | null;
+    created?: string;
+    updated?: string;
+  };
+  const created = fields.created ?? new Date(nowMs).toISOString();
+  const lastActivity = lastRealActivity({
+    created,
+    updated: fields.updated ?? created,
+    lastAppEditAt: lens.lastAppEditAt,
+    realActivityBeforeAppEdit: lens.realActivityBeforeAppEdit,
+  });
+  const assignee = fields.assignee?.accountId
+    ? {
+        accountId: fields.assignee.accountId,
+        displayName: fields.assignee.displayName ?? fields.assignee.accountId,
+      }
+    : null;
+  const rules = (lens.flag?.rules ?? []).map((r) => ({
+    rule: r.rule,
+    since: r.since,
+    detail: r.detail,
+    clearBy: r.clearBy,
+  }));
+  const item: ZombieItem = {
+    key: issue.key,
+    summary: fields.summary ?? '',
+    issueType: fields.issuetype?.name ?? 'Issue',
+    statusName: fields.status?.name ?? '',
+    outcomeId: lens.outcomeId,
+    rules,
+    flaggedAt: lens.flag?.flaggedAt ?? null,
+    assignee,
+    idleDays: daysBetween(lastActivity, nowMs),
+    ageDays: daysBetween(created, nowMs),
+    score: lens.score,
+  };
+  return {
+    item,
+    row: {
+      key: issue.key,
+      issueType: item.issueType,
+      assignee,
+      created,
+      lastActivity,
+      score: lens.score,
+      rules: rules.map((r) => r.rule),
+    },
+  };
+}
+
+/** The keys of every flagged item matching the filter, in the queue's order: what "all N matching" acts on. */
+export async function matchingKeys(
+  projectKey: string,
+  filter: QueueFilter,
+  now: Date,
+  actAs?: string,
+): Promise<string[]> {
+  const { flagged } = await readFlagged(projectKey, now, actAs);
+  return selectRows(
+    flagged.map((f) => f.row),
+    filter,
+    'key',
+  ).map((r) => r.key);
+}
 
 export async function zombieQueue(
   call: CallContext,
-  pageToken: string | null | undefined,
+  input: { sort: QueueSort; filter: QueueFilter; offset: number; limit: number },
+  clock: Clock,
 ): Promise<ZombieQueueData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const result = await withPageToken(pageToken, () =>
-    JiraClient.asUser().searchJql({
-      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND ${FLAGGED_JQL}`,
-      fields: ['summary', 'status', 'issuetype'],
-      properties: [ISSUE_PROPERTY_KEY],
-      maxResults: QUEUE_PAGE,
-      nextPageToken: pageToken ?? null,
-    }),
+  const { flagged, truncated } = await readFlagged(projectKey, clock.now());
+  const byKey = new Map(flagged.map((f) => [f.item.key, f.item]));
+  const rows = selectRows(
+    flagged.map((f) => f.row),
+    input.filter,
+    input.sort,
   );
-  const items = result.issues.map((issue): ZombieItem => {
-    const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
-    return {
-      key: issue.key,
-      summary: issue.fields.summary ?? '',
-      issueType: issue.fields.issuetype?.name ?? 'Issue',
-      statusName: issue.fields.status?.name ?? '',
-      outcomeId: lens.outcomeId,
-      rules: (lens.flag?.rules ?? []).map((r) => ({
-        rule: r.rule,
-        since: r.since,
-        detail: r.detail,
-        clearBy: r.clearBy,
-      })),
-      flaggedAt: lens.flag?.flaggedAt ?? null,
-    };
-  });
-  return { items, nextPageToken: result.nextPageToken };
+  const page = rows.slice(input.offset, input.offset + input.limit);
+  const end = input.offset + page.length;
+  return {
+    items: page.map((r) => byKey.get(r.key)!),
+    total: rows.length,
+    flagged: flagged.length,
+    offset: input.offset,
+    nextOffset: end < rows.length ? end : null,
+    options: queueOptions(flagged.map((f) => f.row)),
+    truncated,
+  };
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -203,6 +301,8 @@ export interface DecisionIntent {
   /** The kill comment: not sent yet, sent without an answer, or made. */
   comment: 'none' | 'sending' | 'made';
   commentId?: string;
+  /** A bulk kill closes the issue with Jira's bulk transition before this decision runs: the one it used. */
+  transition?: string;
 }
 
 interface LensMarker {
@@ -321,24 +421,69 @@ export async function decide(
   clock: Clock,
 ): Promise<DecideData> {
   const projectKey = targetProject(call);
-  const { issueKey, idempotencyKey, decision } = input;
+  checkInProject(input.issueKey, projectKey);
+  // Rights first: a replay answers with the recorded decision, which only a decider may see.
+  requireDecider(await requireBrowse(projectKey, call.actAs), input.decision.kind);
+  return decideChecked(call, input, clock);
+}
+
+function checkInProject(issueKey: string, projectKey: string): void {
   if (issueKey.split('-')[0] !== projectKey)
     throw new ValidationError(`${issueKey} is not in project ${projectKey}.`, {
       issueKey: 'Not in this project.',
     });
+}
 
-  // Rights first: a replay answers with the recorded decision, which only a decider may see.
-  const rights = await requireBrowse(projectKey);
-  if (!rights.edit || (decision.kind === 'kill' && !rights.transition))
+export function requireDecider(rights: ProjectRights, kind: Decision['kind']): void {
+  if (!rights.edit || (kind === 'kill' && !rights.transition))
     throw new NotAuthorizedError(
       'Only people who can edit and transition issues in this project can decide in kill review.',
     );
+}
 
+/** Whether a decision was already recorded for this idempotency key (a bulk step skips those items). */
+export async function isDecided(projectKey: string, idempotencyKey: string): Promise<boolean> {
+  return (await replayOf(projectKey, idempotencyKey)) !== null;
+}
+
+/**
+ * Records, before a bulk transition closes the issue for this decision, the intent its own decision resumes:
+ * that decision then finds the issue closed by it and does not transition it again.
+ */
+export async function recordBulkKillIntent(
+  projectKey: string,
+  idempotencyKey: string,
+  issueKey: string,
+  o: { decision: Decision; accountId: string; at: string; transition: string },
+): Promise<void> {
+  const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
+  if (await kvs.get<DecisionIntent>(intentKey)) return;
+  await kvs.set(intentKey, {
+    issueKey,
+    kind: 'kill',
+    decision: o.decision,
+    accountId: o.accountId,
+    actorName: null,
+    at: o.at,
+    comment: 'none',
+    transition: o.transition,
+  } satisfies DecisionIntent);
+}
+
+/** One decision, for a caller whose rights were checked (by decide, or once per step of a bulk decision). */
+export async function decideChecked(
+  call: CallContext,
+  input: { issueKey: string; idempotencyKey: string; decision: Decision },
+  clock: Clock,
+): Promise<DecideData> {
+  const projectKey = targetProject(call);
+  const { issueKey, idempotencyKey } = input;
+  checkInProject(issueKey, projectKey);
   const earlier = await replayOf(projectKey, idempotencyKey);
   if (earlier) return { entry: earlier, replayed: true, statusName: null };
 
   // One try of one decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
-  const jira = JiraClient.asUser();
+  const jira = JiraClient.asUser(call.actAs);
   // The decider's name is kept with the decision (one call per decision), so the log needs no lookups.
   const actorNameOf = jira.myselfName().catch(() => null); // a missing name must not block a decision
   const lock = await takeDecisionLock(projectKey, issueKey, idempotencyKey);
@@ -474,6 +619,8 @@ async function act(
       // Already closed (by a try of this decision, or by someone else): never transition twice.
       if (!sameDecision)
         throw new ConflictError(`${issueKey} is already closed (${statusName ?? 'done'}): nothing to kill.`);
+      // Closed by the bulk transition this decision's bulk submitted for it.
+      if (intent?.transition) details.transition = intent.transition;
     } else {
       // The app completes only what the person's try began: it never closes an issue itself.
       if (by === 'app') throw new ConflictError(`${issueKey} was not closed by this decision.`);

@@ -22,9 +22,9 @@ export function targetProject(call: CallContext): string {
   return call.projectKey;
 }
 
-export async function projectRights(projectKey: string): Promise<ProjectRights> {
+export async function projectRights(projectKey: string, actAs?: string): Promise<ProjectRights> {
   try {
-    const held = await JiraClient.asUser().myPermissions({ projectKey }, [
+    const held = await JiraClient.asUser(actAs).myPermissions({ projectKey }, [
       'BROWSE_PROJECTS',
       'EDIT_ISSUES',
       'TRANSITION_ISSUES',
@@ -45,11 +45,20 @@ export async function projectRights(projectKey: string): Promise<ProjectRights> 
 }
 
 /** Rights of a caller who must at least browse the project; outsiders are refused here. */
-export async function requireBrowse(projectKey: string): Promise<ProjectRights> {
-  const rights = await projectRights(projectKey);
+export async function requireBrowse(projectKey: string, actAs?: string): Promise<ProjectRights> {
+  const rights = await projectRights(projectKey, actAs);
   if (!rights.browse)
     throw new NotAuthorizedError(`You do not have permission to see project ${projectKey}.`);
   return rights;
+}
+
+/**
+ * Whether the user holds Jira's global "Make bulk changes" permission (BULK_CHANGE), which the bulk transition
+ * API requires of its caller (OpenAPI spec, submitBulkTransition: "Global bulk change permission").
+ */
+export async function mayBulkChange(actAs?: string): Promise<boolean> {
+  const held = await JiraClient.asUser(actAs).myPermissions({}, ['BULK_CHANGE']);
+  return held.BULK_CHANGE === true;
 }
 
 export function outcomeEditing(

@@ -6,10 +6,21 @@
  * processed, the ones that failed with their reasons, and a count of invalid or hidden ones. The spec documents
  * no 403 for either operation, so a missing global permission answers 400 with BulkOperationErrorResponse.
  * Jira runs the task in the background; the emulator finishes it before it answers.
+ * The bulk transition (below) shares the task store and its progress endpoint.
  */
 import type { StoredIssue } from '../types';
-import { checkLabels } from './issues';
-import { actorAccountId, asObject, can, json, route, type Route, type RouteContext } from './common';
+import { runWorkflowValidators } from '../workflow-validators';
+import { applyTransition, available, checkLabels } from './issues';
+import {
+  actorAccountId,
+  asObject,
+  can,
+  json,
+  route,
+  statusId,
+  type Route,
+  type RouteContext,
+} from './common';
 
 /** The documented cap on issues per bulk edit request. */
 export const BULK_EDIT_ISSUE_LIMIT = 1000;
@@ -151,7 +162,130 @@ function bulkProgress(ctx: RouteContext) {
   return json(200, task);
 }
 
+// ---- bulk transition ------------------------------------------------------------------------------------
+// GET and POST /bulk/issues/transition (operations getAvailableTransitions and submitBulkTransition): Browse and
+// Transition Issues in the issues' projects besides BULK_CHANGE (the spec documents a 403 for both); the
+// available transitions are those common to a workflow's issues that need no field update, as a bulk request
+// takes none; validators run per issue, and what fails is listed in the task. The emulator has one workflow.
+
+function visible(ctx: RouteContext, keyOrId: string): StoredIssue | null {
+  const issue = ctx.store.getIssue(keyOrId);
+  return issue && can(ctx, issue.projectId, 'BROWSE_PROJECTS') ? issue : null;
+}
+
+/** The emulator has one workflow: a transition needs no field when it sets its own resolution or none. */
+function availableTransitions(ctx: RouteContext) {
+  if (!holdsBulkChange(ctx))
+    return bulkError(403, 'You do not have the global permission to make bulk changes (BULK_CHANGE).');
+  const requested = (ctx.query.get('issueIdsOrKeys') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (requested.length === 0 || requested.length > BULK_EDIT_ISSUE_LIMIT)
+    return bulkError(400, `Between 1 and ${BULK_EDIT_ISSUE_LIMIT} issue ids or keys are required.`);
+  const issues = requested.map((k) => visible(ctx, k));
+  if (issues.some((i) => i === null))
+    return bulkError(400, 'Some of the issues in the issueIdsOrKeys are not valid');
+  const found = issues as StoredIssue[];
+  for (const issue of found)
+    if (!can(ctx, issue.projectId, 'TRANSITION_ISSUES'))
+      return bulkError(403, `You do not have permission to transition ${issue.key}.`);
+  // Common to all the issues: present for each of them.
+  const common = available(found[0]!).filter((t) =>
+    found.every((i) => available(i).some((x) => x.id === t.id)),
+  );
+  return json(200, {
+    availableTransitions: [
+      {
+        isTransitionsFiltered: common.length < available(found[0]!).length,
+        issues: found.map((i) => i.key),
+        transitions: common.map((t) => ({
+          transitionId: Number(t.id),
+          transitionName: t.name,
+          to: { statusId: Number(statusId(t.to)), statusName: t.to },
+        })),
+      },
+    ],
+  });
+}
+
+async function submitBulkTransition(ctx: RouteContext) {
+  if (!holdsBulkChange(ctx))
+    return bulkError(403, 'You do not have the global permission to make bulk changes (BULK_CHANGE).');
+  const body = asObject(ctx.body);
+  const inputs = body.bulkTransitionInputs;
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    return bulkError(400, 'bulkTransitionInputs must list at least one transition.');
+  const plan: Array<{ keys: string[]; transitionId: string }> = [];
+  for (const raw of inputs) {
+    const input = asObject(raw, 'bulkTransitionInputs entry');
+    const keys = input.selectedIssueIdsOrKeys;
+    if (
+      !Array.isArray(keys) ||
+      keys.some((k) => typeof k !== 'string') ||
+      typeof input.transitionId !== 'string'
+    )
+      return bulkError(400, 'Each input needs selectedIssueIdsOrKeys and a transitionId.');
+    plan.push({ keys: keys as string[], transitionId: input.transitionId });
+  }
+  const total = plan.reduce((n, p) => n + p.keys.length, 0);
+  if (total > BULK_EDIT_ISSUE_LIMIT)
+    return bulkError(400, `At most ${BULK_EDIT_ISSUE_LIMIT} issues can be transitioned at once.`);
+  const processed: number[] = [];
+  const failed: Record<string, string[]> = {};
+  let inaccessible = 0;
+  for (const { keys, transitionId } of plan) {
+    for (const key of keys) {
+      const issue = visible(ctx, key);
+      if (!issue) {
+        inaccessible++;
+        continue;
+      }
+      if (!can(ctx, issue.projectId, 'TRANSITION_ISSUES')) {
+        failed[String(issue.id)] = ['You do not have permission to transition this issue.'];
+        continue;
+      }
+      const t = available(issue).find((x) => x.id === transitionId);
+      if (!t) {
+        failed[String(issue.id)] = [`Transition id '${transitionId}' is not valid for this issue.`];
+        continue;
+      }
+      const blocked = await runWorkflowValidators(
+        ctx.store,
+        issue,
+        { toStatus: t.to, fromStatusId: statusId(issue.statusName), toStatusId: statusId(t.to) },
+        ctx.validatorFunctions,
+      );
+      if (blocked) {
+        failed[String(issue.id)] = [blocked];
+        continue;
+      }
+      // Re-read: an earlier input of this request may have moved it.
+      applyTransition(ctx, ctx.store.getIssue(issue.id)!, t, t.resolution);
+      processed.push(issue.id);
+    }
+  }
+  const taskId = String(ctx.state.nextTaskId++);
+  const at = ctx.now().toISOString();
+  ctx.state.bulkTasks.set(taskId, {
+    taskId,
+    status: 'COMPLETE',
+    progressPercent: 100,
+    created: at,
+    started: at,
+    updated: at,
+    submittedBy: { accountId: actorAccountId(ctx) },
+    totalIssueCount: total,
+    processedAccessibleIssues: processed,
+    failedAccessibleIssues: failed,
+    invalidOrInaccessibleIssueCount: inaccessible,
+  });
+  return json(201, { taskId });
+}
+
 export const bulkRoutes: Route[] = [
   route('POST', '/bulk/issues/fields', submitBulkEdit),
+  route('GET', '/bulk/issues/transition', availableTransitions),
+  route('POST', '/bulk/issues/transition', submitBulkTransition),
   route('GET', '/bulk/queue/{taskId}', bulkProgress),
 ];

@@ -292,7 +292,7 @@ function addComment(ctx: RouteContext) {
 
 // ---- transitions ----------------------------------------------------------------------------------------
 
-interface WorkflowTransition {
+export interface WorkflowTransition {
   id: string;
   name: string;
   to: string;
@@ -308,7 +308,7 @@ export const WORKFLOW: WorkflowTransition[] = [
   { id: '41', name: "Won't Do", to: 'Done', category: 'done', resolution: "Won't Do" },
 ];
 
-function available(issue: StoredIssue): WorkflowTransition[] {
+export function available(issue: StoredIssue): WorkflowTransition[] {
   return WORKFLOW.filter(
     (t) => t.to !== issue.statusName || (t.category === 'done' && t.resolution !== issue.resolution),
   );
@@ -359,6 +359,17 @@ async function doTransition(ctx: RouteContext) {
       throw badRequest('', { resolution: "Field 'resolution' cannot be set on this transition." });
     resolution = name;
   }
+  applyTransition(ctx, issue, t, resolution);
+  return noContent();
+}
+
+/** Moves the issue through the transition (status, resolution, `updated`, one changelog entry), atomically. */
+export function applyTransition(
+  ctx: RouteContext,
+  issue: StoredIssue,
+  t: WorkflowTransition,
+  resolution: string | null,
+): void {
   const when = ctx.now().toISOString();
   const items: ChangelogItemInput[] = [];
   if (resolution !== issue.resolution) {
@@ -393,7 +404,6 @@ async function doTransition(ctx: RouteContext) {
     if (items.length)
       ctx.store.addChangelog(issue.key, { author: actorAccountId(ctx), created: when, items });
   })();
-  return noContent();
 }
 
 // ---- changelog ------------------------------------------------------------------------------------------

@@ -1,0 +1,343 @@
+/**
+ * One decision (Kill, Keep or Relink) over many items, run as background work: the resolver records the job
+ * and queues it, the queue consumer decides the items a chunk per invocation and queues the next chunk, and the
+ * page polls the job's progress.
+ *
+ * Each item goes through the single decision (its own log row, intent and claims) with an idempotency key made
+ * from the job's and the issue's, so a retried step, a duplicated event or the person sending the same bulk
+ * request again never acts twice on an item: it replays it. A Kill closes a chunk with Jira's bulk transition
+ * when the person holds the global bulk-change permission and the kill transition needs no field (Jira's bulk
+ * transition takes none); otherwise each item is transitioned by its own decision.
+ *
+ * The consumer has no user of its own: it acts as the person who started the job (asUser(accountId)), so Jira
+ * still enforces their rights, and checks their project rights again at every step.
+ */
+import { kvs } from '@forge/kvs';
+import { Queue } from '@forge/events';
+import { z } from 'zod';
+import {
+  MAX_BULK_ITEMS,
+  type BulkJobData,
+  type Decision,
+  type queueFilterSchema,
+} from '../contract/project-page';
+import { ISSUE_PROPERTY_KEY } from '../domain/issue-lens';
+import { ConflictError, JiraHttpError, JiraRateLimitError, NotAuthorizedError } from '../errors';
+import { JiraClient } from '../jira/client';
+import type { CallContext } from '../resolvers/endpoint';
+import { keys } from '../storage/keys';
+import { claim } from '../storage/kv';
+import { loadSettings } from '../storage/settings';
+import { decideChecked, isDecided, matchingKeys, recordBulkKillIntent, requireDecider } from './kill-review';
+import { statusCategoryOf } from './issue-facts';
+import type { Clock } from './outcome-map';
+import { mayBulkChange, requireBrowse, targetProject } from './project-access';
+
+/** Queue key in manifest.yml (consumer outcome-lens-bulk-consumer). */
+export const BULK_QUEUE = 'outcome-lens-bulk';
+/** Items one invocation decides: a Kill is a handful of Jira calls, so 50 stay far inside the 900 s limit. */
+export const BULK_CHUNK = 50;
+/** Tries of one item that met a server error or a busy issue before it is reported as not decided. */
+const ITEM_ATTEMPTS = 3;
+/** A busy item whose CONFLICT names no wait is tried again after the claims' lifetime (25 s). */
+const BUSY_RETRY_SECONDS = 26;
+const SERVER_ERROR_RETRY_SECONDS = 2;
+const JOB_TTL = { value: 30, unit: 'DAYS' } as const;
+/** Bounded polling of Jira's bulk task. */
+const TASK_POLLS = 20;
+const TASK_POLL_MS = 100;
+
+type QueueFilter = z.infer<typeof queueFilterSchema>;
+
+interface StoredBulkJob extends BulkJobData {
+  projectKey: string;
+  accountId: string;
+  decision: Decision;
+  filter: QueueFilter | null;
+  /** Items not decided yet, in order; null until a filter's selection is resolved. */
+  pending: string[] | null;
+  /** Which invocation may run next: an older event (a duplicate) finds a later step and does nothing. */
+  step: number;
+  attempts: Record<string, number>;
+}
+
+export const bulkEventSchema = z.object({
+  projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/),
+  jobId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+  step: z.number().int().min(0),
+});
+export type BulkEvent = z.infer<typeof bulkEventSchema>;
+
+/** The idempotency key of one item of a bulk decision: the same for every try of that item. */
+export function bulkItemKey(jobId: string, issueKey: string): string {
+  return `${jobId}-n${issueKey.slice(issueKey.lastIndexOf('-') + 1)}`;
+}
+
+function view(job: StoredBulkJob): BulkJobData {
+  return {
+    jobId: job.jobId,
+    kind: job.kind,
+    status: job.status,
+    total: job.total,
+    decided: job.decided,
+    failed: job.failed,
+    method: job.method,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+  };
+}
+
+async function push(event: BulkEvent, delaySeconds = 0): Promise<void> {
+  const delay = Math.min(900, Math.max(0, Math.ceil(delaySeconds)));
+  await new Queue({ key: BULK_QUEUE }).push(
+    delay > 0 ? [{ body: event, delayInSeconds: delay }] : [{ body: event }],
+  );
+}
+
+async function save(job: StoredBulkJob): Promise<void> {
+  await kvs.set(keys.bulkJob(job.projectKey, job.jobId), job, { ttl: JOB_TTL });
+}
+
+/**
+ * Starts a bulk decision, or resumes the one started with the same id: what failed (or was left when the work
+ * stopped) is queued again with the same per-item keys, so what was decided is not decided twice.
+ */
+export async function startBulkDecision(
+  call: CallContext,
+  input: {
+    idempotencyKey: string;
+    decision: Decision;
+    selection: { keys: string[] } | { filter: QueueFilter };
+  },
+  clock: Clock,
+): Promise<BulkJobData> {
+  const projectKey = targetProject(call);
+  requireDecider(await requireBrowse(projectKey), input.decision.kind);
+  const jobKey = keys.bulkJob(projectKey, input.idempotencyKey);
+  const existing = await kvs.get<StoredBulkJob>(jobKey);
+  if (existing) return resume(call, existing);
+  const listed = 'keys' in input.selection ? [...new Set(input.selection.keys)] : null;
+  for (const key of listed ?? [])
+    if (key.split('-')[0] !== projectKey)
+      throw new ConflictError(`${key} is not in project ${projectKey}: nothing was started.`);
+  const job: StoredBulkJob = {
+    jobId: input.idempotencyKey,
+    kind: input.decision.kind,
+    status: 'queued',
+    total: listed ? listed.length : null,
+    decided: 0,
+    failed: [],
+    method: input.decision.kind === 'kill' ? null : 'one-by-one',
+    startedAt: clock.now().toISOString(),
+    finishedAt: null,
+    projectKey,
+    accountId: call.accountId,
+    decision: input.decision,
+    filter: 'filter' in input.selection ? input.selection.filter : null,
+    pending: listed,
+    step: 0,
+    attempts: {},
+  };
+  // Of two identical requests at once, one records the job; the other answers with it.
+  if (!(await claim(jobKey, job, JOB_TTL))) {
+    const first = await kvs.get<StoredBulkJob>(jobKey);
+    if (first) return resume(call, first);
+  }
+  await push({ projectKey, jobId: job.jobId, step: 0 });
+  return view(job);
+}
+
+async function resume(call: CallContext, job: StoredBulkJob): Promise<BulkJobData> {
+  if (job.accountId !== call.accountId)
+    throw new NotAuthorizedError('This bulk decision was started by someone else.');
+  if (job.failed.length === 0 && job.status === 'done') return view(job);
+  const again: StoredBulkJob = {
+    ...job,
+    status: 'running',
+    finishedAt: null,
+    pending: job.pending === null ? null : [...job.pending, ...job.failed.map((f) => f.key)],
+    failed: [],
+    attempts: {},
+    step: job.step + 1,
+  };
+  await save(again);
+  await push({ projectKey: job.projectKey, jobId: job.jobId, step: again.step });
+  return view(again);
+}
+
+export async function bulkJobStatus(call: CallContext, jobId: string): Promise<BulkJobData> {
+  const projectKey = targetProject(call);
+  await requireBrowse(projectKey);
+  const job = await kvs.get<StoredBulkJob>(keys.bulkJob(projectKey, jobId));
+  if (!job) throw new NotAuthorizedError('No such bulk decision in this project.');
+  return view(job);
+}
+
+type StepOutcome = { status: 'done' | 'continued' | 'ignored' | 'waiting' };
+
+/** One invocation of a bulk decision: up to BULK_CHUNK items, then the next step is queued. */
+export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepOutcome> {
+  const jobKey = keys.bulkJob(event.projectKey, event.jobId);
+  const job = await kvs.get<StoredBulkJob>(jobKey);
+  // A duplicate or late event: the job is past this step, or over.
+  if (!job || job.step !== event.step || job.status === 'done') return { status: 'ignored' };
+  const call: CallContext = {
+    accountId: job.accountId,
+    moduleKey: null,
+    issueKey: null,
+    projectKey: job.projectKey,
+    actAs: job.accountId,
+  };
+  const next = async (delaySeconds = 0): Promise<StepOutcome> => {
+    job.step++;
+    await save(job);
+    await push({ projectKey: job.projectKey, jobId: job.jobId, step: job.step }, delaySeconds);
+    return { status: delaySeconds > 0 ? 'waiting' : 'continued' };
+  };
+  try {
+    // Rights can change while the work runs: checked again as the person, at every step.
+    requireDecider(await requireBrowse(job.projectKey, job.accountId), job.kind);
+  } catch (e) {
+    if (!(e instanceof NotAuthorizedError)) throw e;
+    const left = job.pending ?? [];
+    job.failed.push(...left.map((key) => ({ key, message: e.message })));
+    job.pending = [];
+    return finish(job, clock);
+  }
+  job.status = 'running';
+  if (job.pending === null) {
+    job.pending = (await matchingKeys(job.projectKey, job.filter ?? {}, clock.now(), job.accountId)).slice(
+      0,
+      MAX_BULK_ITEMS,
+    );
+    job.total = job.pending.length;
+    await save(job);
+  }
+  const chunk = job.pending.slice(0, BULK_CHUNK);
+  if (job.kind === 'kill') {
+    if (job.method === null) {
+      job.method = (await bulkTransitionFits(job)) ? 'bulk-transition' : 'one-by-one';
+      await save(job);
+    }
+    if (job.method === 'bulk-transition') await closeByBulkTransition(job, chunk, clock);
+  }
+  for (const issueKey of chunk) {
+    try {
+      await decideChecked(
+        call,
+        { issueKey, idempotencyKey: bulkItemKey(job.jobId, issueKey), decision: job.decision },
+        clock,
+      );
+      job.decided++;
+    } catch (e) {
+      if (e instanceof JiraRateLimitError) return next(e.retryAfterMs / 1000);
+      // Busy: another writer holds the issue (a CONFLICT that says when to retry), or Jira failed.
+      const busy = e instanceof ConflictError && e.retryAfterSeconds !== undefined;
+      const transient = busy || (e instanceof JiraHttpError && e.status >= 500);
+      const tries = (job.attempts[issueKey] ?? 0) + 1;
+      if (transient && tries < ITEM_ATTEMPTS) {
+        job.attempts[issueKey] = tries;
+        return next(busy ? (e.retryAfterSeconds ?? BUSY_RETRY_SECONDS) : SERVER_ERROR_RETRY_SECONDS);
+      }
+      job.failed.push({ key: issueKey, message: e instanceof Error ? e.message : String(e) });
+    }
+    job.pending = job.pending.slice(1);
+    await save(job);
+  }
+  if (job.pending.length > 0) return next();
+  return finish(job, clock);
+}
+
+async function finish(job: StoredBulkJob, clock: Clock): Promise<StepOutcome> {
+  job.status = 'done';
+  job.finishedAt = clock.now().toISOString();
+  await save(job);
+  return { status: 'done' };
+}
+
+/**
+ * Jira's bulk transition takes no field, so it can close an item only through a transition that sets the
+ * resolution itself (one named like the resolution, as the single Kill uses without a field), and only for a
+ * caller holding the global bulk-change permission.
+ */
+async function bulkTransitionFits(job: StoredBulkJob): Promise<boolean> {
+  const { settings } = await loadSettings(job.projectKey);
+  const name = settings.kill.transitionName ?? settings.kill.resolutionName;
+  if (name.toLowerCase() !== settings.kill.resolutionName.toLowerCase()) return false;
+  try {
+    return await mayBulkChange(job.accountId);
+  } catch (e) {
+    if (e instanceof JiraRateLimitError) throw e;
+    return false;
+  }
+}
+
+/**
+ * Closes the chunk's open items with one bulk transition. Each item's intent is recorded first, so its own
+ * decision, run next, knows the issue was closed for it and does not transition it again; an item the bulk
+ * could not close (no such transition, a validator, a fault) is transitioned by its own decision.
+ */
+async function closeByBulkTransition(job: StoredBulkJob, chunk: string[], clock: Clock): Promise<void> {
+  const { settings } = await loadSettings(job.projectKey);
+  const wanted = (settings.kill.transitionName ?? settings.kill.resolutionName).toLowerCase();
+  const jira = JiraClient.asUser(job.accountId);
+  try {
+    const open: string[] = [];
+    const undecided: string[] = [];
+    for (const key of chunk)
+      if (!(await isDecided(job.projectKey, bulkItemKey(job.jobId, key)))) undecided.push(key);
+    if (undecided.length === 0) return;
+    const issues = await jira.bulkFetchIssues(undecided, {
+      fields: ['status'],
+      properties: [ISSUE_PROPERTY_KEY],
+    });
+    for (const issue of issues) if (statusCategoryOf(issue) !== 'done') open.push(issue.key);
+    if (open.length === 0) return;
+    const inputs: Array<{ keys: string[]; transitionId: string; name: string }> = [];
+    for (const group of await jira.bulkTransitions(open)) {
+      const t = group.transitions.find((x) => x.transitionName.toLowerCase() === wanted);
+      const keysOfGroup = group.issues.filter((k) => open.includes(k));
+      if (t && keysOfGroup.length)
+        inputs.push({ keys: keysOfGroup, transitionId: String(t.transitionId), name: t.transitionName });
+    }
+    if (inputs.length === 0) return;
+    for (const input of inputs)
+      for (const key of input.keys)
+        await recordBulkKillIntent(job.projectKey, bulkItemKey(job.jobId, key), key, {
+          decision: job.decision,
+          accountId: job.accountId,
+          at: clock.now().toISOString(),
+          transition: input.name,
+        });
+    const taskId = await jira.submitBulkTransition(inputs);
+    // What the task could not close is closed by each item's own decision, so its outcome needs no reading.
+    await jira.waitForBulkTask(taskId, { attempts: TASK_POLLS, intervalMs: TASK_POLL_MS });
+  } catch (e) {
+    // A rate limit waits for the whole step; any other failure leaves the items to their own decisions.
+    if (e instanceof JiraRateLimitError) throw e;
+    console.warn('bulk kill: the bulk transition did not complete; the items are closed one by one', e);
+  }
+}
+
+/** Queue consumer `bulk-consumer`: one step of a bulk decision. A malformed event is dropped. */
+export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
+  return async (event: { body?: unknown }): Promise<StepOutcome | { status: 'rejected' }> => {
+    const parsed = bulkEventSchema.safeParse(event.body);
+    if (!parsed.success) {
+      console.warn('bulk: dropping a malformed event', parsed.error.issues[0]?.message);
+      return { status: 'rejected' };
+    }
+    try {
+      return await runBulkStep(parsed.data, clock);
+    } catch (e) {
+      // A rate limit outside an item (the selection's search, the rights check): this step again, later.
+      if (e instanceof JiraRateLimitError) {
+        await push(parsed.data, e.retryAfterMs / 1000);
+        return { status: 'waiting' };
+      }
+      throw e;
+    }
+  };
+}
+
+export const bulkConsumer = createBulkConsumer();

@@ -1,0 +1,447 @@
+/**
+ * Triage at scale over the workbench: the kill review's queue answered by the server (total, sort, filter,
+ * pages), and bulk decisions run as background work through the bulk queue consumer, each item with its own
+ * log row, idempotent and resumable, with Jira's bulk transition where the person may use it.
+ */
+import type { Answer } from '../../src/contract/answer';
+import type { BulkJobData, DecisionLogData, ZombieQueueData } from '../../src/contract/project-page';
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { listAll } from '../../src/storage/kv';
+import { keys } from '../../src/storage/keys';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { runInInvocation } from '../../workbench/forge/runtime';
+import type { FaultSpec } from '../../workbench/jira/faults';
+
+const P = 'BLK';
+const PAGE = 'outcome-lens-project-page';
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+
+let app: WorkbenchApp;
+let offsetMs = 0;
+
+function newApp(options: { timeScale?: number } = {}): WorkbenchApp {
+  offsetMs = 0;
+  const a = createWorkbenchApp({
+    dataFile: ':memory:',
+    now: () => new Date(Date.now() + offsetMs),
+    ...(options.timeScale ? { limits: { timeScale: options.timeScale } } : {}),
+  });
+  a.jira.store.createProject({ key: P, name: 'Bulk' });
+  a.grantDemoRoles(P);
+  a.registerConsumers();
+  return a;
+}
+
+afterEach(() => app?.close());
+
+const page = <T>(fn: string, payload: unknown, user = 'member') =>
+  app.invoke(PAGE, fn, payload, { user, projectKey: P }) as Promise<Answer<T>>;
+
+function ok<T>(answer: Answer<T>): T {
+  if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
+  return answer.data;
+}
+
+/** A flagged open item: idle `idle` days, created `age` days ago, with the given rules, type and assignee. */
+function flagged(
+  i: number,
+  o: {
+    idle?: number;
+    age?: number;
+    rules?: string[];
+    type?: 'Story' | 'Bug' | 'Task';
+    assignee?: string | null;
+    score?: number;
+  } = {},
+): string {
+  const idle = o.idle ?? 70 + (i % 50);
+  const key = app.jira.store.createIssue({
+    projectKey: P,
+    type: o.type ?? 'Story',
+    summary: `Lingering item ${i}`,
+    created: ago(o.age ?? idle + 10),
+    updated: ago(idle),
+    assignee: o.assignee ?? null,
+  }).key;
+  app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+    version: 1,
+    zombie: 'true',
+    score: o.score ?? 20,
+    flag: {
+      flaggedAt: ago(1),
+      rules: (o.rules ?? ['idle']).map((rule) => ({
+        rule,
+        since: ago(idle).slice(0, 10),
+        detail: 'Nothing moved.',
+        clearBy: 'Act on it.',
+      })),
+      labelApplied: false,
+      commented: false,
+    },
+  });
+  return key;
+}
+
+const transitionsOf = (key: string) =>
+  app.jira.store
+    .listChangelog(app.jira.store.getIssue(key)!.id)
+    .filter((c) => c.items.some((i) => i.field === 'status')).length;
+const commentsOf = (key: string) => app.jira.store.listComments(app.jira.store.getIssue(key)!.id).length;
+
+async function logRows(): Promise<DecisionLogData['entries']> {
+  return ok(await page<DecisionLogData>('decisionLog', { limit: 500 }, 'admin')).entries;
+}
+
+async function drain(): Promise<void> {
+  await app.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 500 });
+}
+
+async function job(jobId: string, user = 'member'): Promise<BulkJobData> {
+  return ok(await page<BulkJobData>('bulkJob', { jobId }, user));
+}
+
+/** How many calls the emulator answered for a method and path, from its own log. */
+function callsTo(method: string, path: RegExp): number {
+  return app.jira.calls.filter((c) => c.method === method && path.test(c.path)).length;
+}
+const BULK_TRANSITION = /^\/rest\/api\/3\/bulk\/issues\/transition/;
+const ISSUE_TRANSITION = /^\/rest\/api\/3\/issue\/[^/]+\/transitions/;
+
+describe('the zombie queue answered by the server', () => {
+  beforeEach(() => {
+    app = newApp();
+    const ada = app.accountIdOf('admin');
+    flagged(1, { idle: 300, age: 400, rules: ['idle'], type: 'Bug', assignee: ada, score: 50 });
+    flagged(2, { idle: 90, age: 900, rules: ['idle', 'unlinkedOld'], type: 'Story', score: 10 });
+    flagged(3, { idle: 200, age: 210, rules: ['carriedOver'], type: 'Story', assignee: ada, score: 30 });
+    for (let i = 4; i <= 30; i++) flagged(i, { idle: 60, age: 70, rules: ['idle'], type: 'Task' });
+    // Not flagged, and closed-and-flagged: neither is in the queue.
+    app.jira.store.createIssue({ projectKey: P, type: 'Story', summary: 'Fresh' });
+    const closed = flagged(99);
+    app.jira.store.updateIssueFields(app.jira.store.getIssue(closed)!.id, {
+      statusName: 'Done',
+      statusCategory: 'done',
+    });
+  });
+
+  it('gives the total of a filter and pages through it in the chosen order', async () => {
+    const all = ok(await page<ZombieQueueData>('zombieQueue', { sort: 'idle', limit: 10 }));
+    expect(all.total).toBe(30);
+    expect(all.flagged).toBe(30);
+    expect(all.items).toHaveLength(10);
+    expect(all.items[0]!.key).toBe(`${P}-1`); // idle 300 days
+    expect(all.items[1]!.key).toBe(`${P}-3`); // idle 200
+    expect(all.items[0]!.idleDays).toBeGreaterThanOrEqual(299);
+    expect(all.nextOffset).toBe(10);
+    const last = ok(await page<ZombieQueueData>('zombieQueue', { sort: 'idle', offset: 20, limit: 10 }));
+    expect(last.items).toHaveLength(10);
+    expect(last.nextOffset).toBeNull();
+    const seen = new Set([...all.items, ...last.items].map((i) => i.key));
+    expect(seen.size).toBe(20);
+
+    const byAge = ok(await page<ZombieQueueData>('zombieQueue', { sort: 'age', limit: 1 }));
+    expect(byAge.items[0]!.key).toBe(`${P}-2`); // 900 days old
+    const byScore = ok(await page<ZombieQueueData>('zombieQueue', { sort: 'score', limit: 30 }));
+    expect(byScore.items[0]!.key).toBe(`${P}-2`); // score 10
+    expect(byScore.items.at(-1)!.key).toBe(`${P}-1`); // score 50
+    const byRule = ok(await page<ZombieQueueData>('zombieQueue', { sort: 'rule', limit: 1 }));
+    expect(byRule.items[0]!.key).toBe(`${P}-2`); // two rules fired
+  });
+
+  it('filters by rule, issue type and assignee, and offers what there is to filter by', async () => {
+    const ada = app.accountIdOf('admin');
+    const q = (filter: object) => page<ZombieQueueData>('zombieQueue', { filter });
+    expect(ok(await q({ rule: 'carriedOver' })).items.map((i) => i.key)).toEqual([`${P}-3`]);
+    expect(ok(await q({ issueType: 'Task' })).total).toBe(27);
+    expect(ok(await q({ assignee: ada })).total).toBe(2);
+    expect(ok(await q({ assignee: 'none' })).total).toBe(28);
+    expect(ok(await q({ assignee: ada, rule: 'idle' })).items.map((i) => i.key)).toEqual([`${P}-1`]);
+    const options = ok(await q({})).options;
+    expect(options.rules).toEqual([
+      { rule: 'idle', count: 29 },
+      expect.objectContaining({ count: 1 }),
+      expect.objectContaining({ count: 1 }),
+    ]);
+    expect(options.issueTypes[0]).toEqual({ name: 'Task', count: 27 });
+    expect(options.assignees).toContainEqual({ accountId: ada, displayName: 'Ada Admin', count: 2 });
+  });
+
+  it('refuses a viewer bulk decisions and an outsider the queue', async () => {
+    const viewer = await page<BulkJobData>(
+      'bulkDecide',
+      {
+        idempotencyKey: 'bulk-viewer-1',
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        selection: { filter: {} },
+      },
+      'viewer',
+    );
+    expect(viewer.ok).toBe(false);
+    if (!viewer.ok) expect(viewer.error.code).toBe('NOT_AUTHORIZED');
+    const outsider = await page<ZombieQueueData>('zombieQueue', {}, 'outsider');
+    expect(outsider.ok).toBe(false);
+    // Nothing was queued or decided.
+    await drain();
+    expect(await logRows()).toHaveLength(0);
+  });
+});
+
+describe('bulk Kill of 200 items', () => {
+  const N = 200;
+
+  async function killAll(jobId: string): Promise<BulkJobData> {
+    return ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: jobId,
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { filter: {} },
+      }),
+    );
+  }
+
+  async function expectEachKilledOnce(itemKeys: string[]): Promise<void> {
+    const rows = await logRows();
+    expect(rows.filter((r) => r.kind === 'kill')).toHaveLength(N);
+    expect(new Set(rows.map((r) => r.issueKey)).size).toBe(N);
+    const transitions = itemKeys.map(transitionsOf);
+    const comments = itemKeys.map(commentsOf);
+    const closed = itemKeys.filter((k) => app.jira.store.getIssue(k)!.statusCategory === 'done').length;
+    console.log(
+      `bulk-kill: items=${N} rows=${rows.length} closed=${closed} transitions=${transitions.reduce((a, b) => a + b, 0)} comments=${comments.reduce((a, b) => a + b, 0)}`,
+    );
+    expect(closed).toBe(N);
+    expect(transitions.every((t) => t === 1)).toBe(true);
+    expect(comments.every((c) => c === 1)).toBe(true);
+    expect(
+      itemKeys.every(
+        (k) => readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).zombie === 'false',
+      ),
+    ).toBe(true);
+  }
+
+  const faults: Array<[string, (n: number) => FaultSpec]> = [
+    [
+      '500 on a comment',
+      () => ({
+        kind: 'server-error',
+        status: 500,
+        times: 1,
+        match: { method: 'POST', pathIncludes: '/comment' },
+      }),
+    ],
+    [
+      '429 on a lens write',
+      () => ({
+        kind: 'rate-limit',
+        retryAfterSeconds: 1,
+        times: 2,
+        match: { method: 'PUT', pathIncludes: '/properties/' },
+      }),
+    ],
+    [
+      '500 on the bulk transition',
+      () => ({
+        kind: 'server-error',
+        status: 500,
+        times: 1,
+        match: { method: 'POST', pathIncludes: '/bulk/issues/transition' },
+      }),
+    ],
+  ];
+
+  it.each(faults)(
+    'with Jira’s bulk transition and a %s in the middle: 200 rows, one transition and one comment each',
+    async (_name, fault) => {
+      app = newApp();
+      const items = Array.from({ length: N }, (_, i) => flagged(i));
+      const jobId = 'bulk-kill-fault-1';
+      const started = await killAll(jobId);
+      expect(started.status).toBe('queued');
+      // The first chunk runs clean; the fault meets the work in the middle.
+      await app.queue.runDue({ maxEvents: 1 });
+      app.jira.faults.inject(fault(N));
+      await drain();
+      const done = await job(jobId);
+      expect(done.method).toBe('bulk-transition');
+      // Whatever a fault left undecided is decided by sending the same request again (the page's Resume).
+      if (done.failed.length > 0) {
+        await killAll(jobId);
+        await drain();
+      }
+      const finished = await job(jobId);
+      expect(finished).toMatchObject({ status: 'done', total: N, decided: N, failed: [] });
+      await expectEachKilledOnce(items);
+      // Closed by Jira's bulk transition, a chunk at a time, not by a transition call per item.
+      expect(callsTo('POST', BULK_TRANSITION)).toBeGreaterThanOrEqual(N / 50);
+      expect(callsTo('POST', ISSUE_TRANSITION)).toBeLessThanOrEqual(50); // at most a chunk the bulk could not close
+    },
+  );
+
+  it('survives a consumer stopped at its time limit in the middle, resumed by the same request', async () => {
+    // Forge's limits scaled to 1/100 (a consumer is stopped after 9 s), so a slow comment call outlasts it.
+    app = newApp({ timeScale: 0.01 });
+    const items = Array.from({ length: N }, (_, i) => flagged(i));
+    const jobId = 'bulk-kill-timeout-1';
+    await killAll(jobId);
+    await app.queue.runDue({ maxEvents: 1 });
+    app.jira.faults.inject({
+      kind: 'latency',
+      ms: 9_500,
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/comment' },
+    });
+    await drain();
+    const stopped = app.queue.deliveries.filter((d) => d.error?.includes('FUNCTION_TIME_OUT')).length;
+    expect(stopped).toBe(1);
+    // The slow call ends; the stopped invocation's claims expire after their TTL; the person sends the request again.
+    await new Promise((r) => setTimeout(r, 1_000));
+    offsetMs += 61_000;
+    await killAll(jobId);
+    await drain();
+    expect(await job(jobId)).toMatchObject({ status: 'done', decided: N, failed: [] });
+    await expectEachKilledOnce(items);
+  });
+
+  it('without the bulk-change permission, kills one by one within the budget, and a repeated request does nothing twice', async () => {
+    app = newApp();
+    app.jira.store.setGlobal(app.accountIdOf('member'), 'BULK_CHANGE', false);
+    const items = Array.from({ length: N }, (_, i) => flagged(i));
+    const jobId = 'bulk-kill-single-1';
+    await killAll(jobId);
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/transitions' },
+    });
+    await drain();
+    const done = await job(jobId);
+    expect(done.method).toBe('one-by-one');
+    expect(done).toMatchObject({ status: 'done', decided: N, failed: [] });
+    // The same request again, and a duplicated queue event: nothing more happens.
+    await killAll(jobId);
+    app.queue.injectDelivery({ duplicates: 1 });
+    await drain();
+    await expectEachKilledOnce(items);
+    expect(callsTo('POST', BULK_TRANSITION)).toBe(0);
+    expect(callsTo('POST', ISSUE_TRANSITION)).toBeGreaterThanOrEqual(N);
+  });
+});
+
+describe('bulk Keep and Relink', () => {
+  beforeEach(() => {
+    app = newApp();
+  });
+
+  async function anOutcome(): Promise<string> {
+    const created = await page<{ id: string }>(
+      'createOutcome',
+      {
+        draft: {
+          name: 'Fewer abandoned carts',
+          metric: 'drop-off %',
+          baseline: 40,
+          target: 30,
+          direction: 'decrease',
+          dueDate: '2027-03-01',
+        },
+      },
+      'admin',
+    );
+    return ok(created).id;
+  }
+
+  it('keeps all items matching a filter with one reason, resolved on the server', async () => {
+    const bugs = Array.from({ length: 12 }, (_, i) => flagged(i, { type: 'Bug' }));
+    const stories = Array.from({ length: 5 }, (_, i) => flagged(100 + i, { type: 'Story' }));
+    const started = ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-keep-bugs',
+        decision: { kind: 'keep', reason: 'Bugs stay until the release', snoozeUntil: '2099-01-01' },
+        selection: { filter: { issueType: 'Bug' } },
+      }),
+    );
+    expect(started.total).toBeNull(); // resolved by the consumer, not sent by the browser
+    await drain();
+    expect(await job('bulk-keep-bugs')).toMatchObject({ status: 'done', total: 12, decided: 12 });
+    const rows = await logRows();
+    expect(rows).toHaveLength(12);
+    expect(rows.every((r) => r.kind === 'keep' && r.reason === 'Bugs stay until the release')).toBe(true);
+    expect(rows.every((r) => r.snoozeUntil === '2099-01-01')).toBe(true);
+    for (const k of bugs)
+      expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).snoozedUntil).toBe(
+        '2099-01-01',
+      );
+    for (const k of stories)
+      expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).zombie).toBe('true');
+    expect(ok(await page<ZombieQueueData>('zombieQueue', {})).total).toBe(5);
+  });
+
+  it('relinks listed items to an outcome, one log row each naming it', async () => {
+    const outcomeId = await anOutcome();
+    const listed = Array.from({ length: 7 }, (_, i) => flagged(i));
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-relink-1',
+        decision: { kind: 'relink', reason: 'They serve the cart work', outcomeId },
+        selection: { keys: listed },
+      }),
+    );
+    await drain();
+    expect(await job('bulk-relink-1')).toMatchObject({ status: 'done', decided: 7, failed: [] });
+    const rows = await logRows();
+    expect(rows).toHaveLength(7);
+    expect(
+      rows.every((r) => r.relinkedTo?.id === outcomeId && r.relinkedTo.name === 'Fewer abandoned carts'),
+    ).toBe(true);
+    for (const k of listed)
+      expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).outcomeId).toBe(outcomeId);
+  });
+
+  it('links unlinked items that are not zombies (the outcome map), and reports what it could not decide', async () => {
+    const outcomeId = await anOutcome();
+    const plain = Array.from(
+      { length: 3 },
+      (_, i) => app.jira.store.createIssue({ projectKey: P, type: 'Story', summary: `Unlinked ${i}` }).key,
+    );
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-link-map-1',
+        decision: { kind: 'relink', reason: 'Linked from the outcome map', outcomeId },
+        selection: { keys: [...plain, `${P}-999`] },
+      }),
+    );
+    await drain();
+    const done = await job('bulk-link-map-1');
+    expect(done).toMatchObject({ status: 'done', total: 4, decided: 3 });
+    expect(done.failed.map((f) => f.key)).toEqual([`${P}-999`]);
+    for (const k of plain)
+      expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).outcomeId).toBe(outcomeId);
+  });
+
+  it('stores each job under the project, readable only from that project', async () => {
+    flagged(1);
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-keep-scope',
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        selection: { keys: [`${P}-1`] },
+      }),
+    );
+    const stored = await runInInvocation(
+      { accountId: null, moduleKey: 'test', installContext: app.installContext },
+      () => listAll(keys.bulkJob(P, 'x').replace(/x$/, '')),
+    );
+    expect(stored.length).toBe(1);
+    app.jira.store.createProject({ key: 'OTH', name: 'Other' });
+    app.grantDemoRoles('OTH');
+    const elsewhere = (await app.invoke(
+      PAGE,
+      'bulkJob',
+      { jobId: 'bulk-keep-scope' },
+      { user: 'member', projectKey: 'OTH' },
+    )) as Answer<BulkJobData>;
+    expect(elsewhere.ok).toBe(false);
+  });
+});
