@@ -1,26 +1,37 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import { Checkbox } from '@atlaskit/checkbox';
+import Lozenge from '@atlaskit/lozenge';
+import Modal, {
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  ModalTitle,
+  ModalTransition,
+} from '@atlaskit/modal-dialog';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import AkTextArea from '@atlaskit/textarea';
+import Textfield from '@atlaskit/textfield';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { ErrorAnswer } from '../../../src/contract/answer';
 import {
   PROJECT_PAGE_RESOLVERS as R,
   type DecideData,
+  type Decision,
   type DecisionEntry,
   type DecisionLogData,
   type ProjectPageLoadData,
   type ZombieItem,
   type ZombieQueueData,
 } from '../../../src/contract/project-page';
+import type { QueueFilter, QueueSort } from '../../../src/domain/zombie-queue';
 import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { DecisionLog } from './DecisionLog';
+import { BulkProgress, newKey, useBulkRun } from './bulk';
 import { IssueLink } from './IssueLink';
-
-function newKey(): string {
-  const c = globalThis.crypto as Crypto | undefined;
-  return c?.randomUUID
-    ? c.randomUUID()
-    : `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
-}
 
 const KINDS = ['kill', 'keep', 'relink'] as const;
 type Kind = (typeof KINDS)[number];
@@ -168,15 +179,32 @@ function QueueItem({
   const openerId = (k: Kind) => `${k}-${item.key}-open`;
   return (
     <li className="ol-card" data-testid={`zombie-${item.key}`}>
-      {page.permissions.canDecide ? (
-        <input
-          type="checkbox"
-          checked={selected}
-          onChange={(e) => onSelect(e.target.checked)}
-          aria-label={`Select ${item.key}`}
-        />
-      ) : null}{' '}
-      <IssueLink issueKey={item.key} /> {item.summary} <span className="ol-muted">({item.statusName})</span>
+      <div className="ol-queue-row">
+        {page.permissions.canDecide ? (
+          <Checkbox
+            isChecked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+            aria-label={`Select ${item.key}`}
+          />
+        ) : null}
+        <span>
+          <IssueLink issueKey={item.key} /> {item.summary}{' '}
+          <span className="ol-muted">
+            ({item.issueType}, {item.statusName}
+            {item.assignee ? `, ${item.assignee.displayName}` : ', unassigned'})
+          </span>
+        </span>
+      </div>
+      <p className="ol-queue-facts">
+        <span>Idle {humanDays(item.idleDays)}</span>
+        <span>Age {humanDays(item.ageDays)}</span>
+        <span>Score {item.score ?? '–'}</span>
+        {item.rules.map((r) => (
+          <Lozenge key={r.rule} appearance="moved">
+            {ruleLabel(r.rule)}
+          </Lozenge>
+        ))}
+      </p>
       <ul>
         {item.rules.map((r) => (
           <li key={r.rule}>
@@ -220,144 +248,297 @@ function QueueItem({
   );
 }
 
-/**
- * One per-item idempotency key from the bulk's key: the same bulk retried sends the same key for each issue,
- * so an item already kept is not kept twice. Issue keys of one project differ only by their number.
- */
-export function bulkItemKey(bulkKey: string, issueKey: string): string {
-  return `${bulkKey}-n${issueKey.slice(issueKey.lastIndexOf('-') + 1)}`;
+/** Days in words, as the zombie details say them: days up to 120, then months, then years. */
+export function humanDays(days: number): string {
+  if (days <= 120) return `${days} ${days === 1 ? 'day' : 'days'}`;
+  if (days < 730) return `${Math.round(days / 30.4)} months`;
+  return `${Math.round(days / 365.25)} years`;
 }
 
-/** Keep many at once: each item goes through the single decision, in turn, and gets its own log row. */
-function BulkKeep(props: { selected: string[]; onDone: (stillSelected: string[]) => void }) {
-  const [reason, setReason] = useState('');
-  const [snooze, setSnooze] = useState('');
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [failures, setFailures] = useState<Array<{ key: string; message: string }>>([]);
-  // Kept while the same items are retried: a retry repeats the same per-item keys.
-  const bulkKey = useRef(newKey());
-  const run = async () => {
-    const keys = props.selected;
-    const failed: Array<{ key: string; message: string }> = [];
-    let stopped = false;
-    setFailures([]);
-    setProgress({ done: 0, total: keys.length });
-    for (const [i, issueKey] of keys.entries()) {
-      const answer = await callResolver<DecideData>(R.decide, {
-        issueKey,
-        idempotencyKey: bulkItemKey(bulkKey.current, issueKey),
-        decision: { kind: 'keep', reason, ...(snooze ? { snoozeUntil: snooze } : {}) },
-      });
-      if (!answer.ok) {
-        failed.push({ key: issueKey, message: answer.error.message });
-        // A missing reason or date fails every item alike: say so once instead of once per item.
-        if (answer.error.code === 'VALIDATION' && i === 0) {
-          stopped = true;
-          break;
-        }
-      }
-      setProgress({ done: i + 1, total: keys.length });
-    }
-    setFailures(failed);
-    if (stopped) {
-      setProgress(null);
-      return;
-    }
-    if (failed.length === 0) {
-      flag(`Kept ${keys.length} items`, reason);
-      bulkKey.current = newKey();
-    }
-    // What failed stays selected: Keep again retries those with the same per-item keys.
-    props.onDone(failed.map((f) => f.key));
-  };
+const SORTS: Array<{ value: QueueSort; label: string }> = [
+  { value: 'idle', label: 'Longest idle first' },
+  { value: 'age', label: 'Oldest first' },
+  { value: 'rule', label: 'Most rules fired first' },
+  { value: 'score', label: 'Lowest score first' },
+  { value: 'key', label: 'Issue key' },
+];
+
+interface Choice {
+  value: string;
+  label: string;
+}
+
+/** A labelled Atlaskit select; '' is "any". */
+function Picker(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: Choice[];
+  onChange: (value: string) => void;
+}) {
+  const chosen = props.options.find((o) => o.value === props.value) ?? null;
   return (
-    <form
-      className="ol-dialog ol-stack"
-      aria-label="Keep selected"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void run();
-      }}
-    >
-      <div className="ol-grid">
-        <TextInput
-          id="bulk-snooze"
-          label="Snooze selected until"
-          type="date"
-          value={snooze}
-          onChange={setSnooze}
-        />
-        <TextArea
-          id="bulk-reason"
-          label="Why (goes into each item's decision log row)"
-          value={reason}
-          onChange={setReason}
-        />
-      </div>
-      {progress ? (
-        <p role="status" data-testid="bulk-progress">
-          Kept {progress.done} of {progress.total}
-          {progress.done < progress.total ? '…' : '.'}
-        </p>
-      ) : null}
-      {failures.length > 0 ? (
-        <Message appearance="error" title={`${failures.length} not kept`}>
-          <ul>
-            {failures.map((f) => (
-              <li key={f.key}>
-                {f.key}: {f.message}
-              </li>
-            ))}
-          </ul>
-        </Message>
-      ) : null}
-      <div className="ol-actions">
-        <button
-          type="submit"
-          className="ol-btn ol-btn-primary"
-          disabled={props.selected.length === 0 || (progress !== null && progress.done < progress.total)}
-        >
-          Keep {props.selected.length} selected
-        </button>
-      </div>
-    </form>
+    <div className="ol-field">
+      <label className="ol-label" htmlFor={props.id}>
+        {props.label}
+      </label>
+      <Select<Choice>
+        inputId={props.id}
+        options={props.options}
+        value={chosen}
+        onChange={(o) => props.onChange(o?.value ?? '')}
+        isSearchable={false}
+        spacing="compact"
+      />
+    </div>
   );
 }
 
+type Selection = { keys: string[] } | { filter: QueueFilter };
+
+/** The one reason (and date or outcome) a bulk decision takes, asked in a modal dialog. */
+function BulkDecisionDialog(props: {
+  kind: Kind;
+  count: number;
+  page: ProjectPageLoadData;
+  onClose: () => void;
+  onSubmit: (decision: Decision) => Promise<ErrorAnswer | null>;
+}) {
+  const { kind } = props;
+  const [reason, setReason] = useState('');
+  const [snooze, setSnooze] = useState('');
+  const [killDate, setKillDate] = useState('');
+  const [outcomeId, setOutcomeId] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const verb = KIND_VERBS[kind];
+  const submit = async () => {
+    if (kind === 'relink' && !outcomeId) {
+      setErrors({ outcomeId: 'Choose the outcome they serve.' });
+      return;
+    }
+    const decision =
+      kind === 'kill'
+        ? { kind, reason }
+        : kind === 'keep'
+          ? {
+              kind,
+              reason,
+              ...(snooze ? { snoozeUntil: snooze } : {}),
+              ...(killDate ? { killCriteria: { deadline: killDate } } : {}),
+            }
+          : { kind, reason, outcomeId };
+    setBusy(true);
+    const error = await props.onSubmit(decision);
+    setBusy(false);
+    if (!error) return props.onClose();
+    const fields: Record<string, string> = {};
+    for (const [k, v] of Object.entries(error.fields ?? {})) fields[k.replace(/^decision\./, '')] = v;
+    setErrors(fields);
+    setMessage(error.message);
+  };
+  const outcomes = props.page.outcomes
+    .filter((o) => o.status === 'active')
+    .map((o) => ({ value: o.id, label: o.name }));
+  return (
+    <Modal onClose={props.onClose} label={`${verb} ${props.count} selected`} width="medium">
+      <form
+        aria-label={`${verb} selected`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <ModalHeader>
+          <ModalTitle>
+            {verb} {props.count} selected
+          </ModalTitle>
+        </ModalHeader>
+        <ModalBody>
+          <div className="ol-stack">
+            {message ? (
+              <SectionMessage appearance="error" title="Nothing was started">
+                <p>{message}</p>
+              </SectionMessage>
+            ) : null}
+            {kind === 'kill' ? (
+              <p>
+                Each item is closed as &quot;won&apos;t do&quot;, gets a comment saying why, and its own row
+                in the decision log.
+              </p>
+            ) : null}
+            <LabelledField
+              id="bulk-reason"
+              label="Why (goes into each item's decision log row)"
+              error={errors.reason}
+            >
+              <AkTextArea
+                id="bulk-reason"
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                isInvalid={Boolean(errors.reason)}
+              />
+            </LabelledField>
+            {kind === 'keep' ? (
+              <div className="ol-grid">
+                <LabelledField id="bulk-snooze" label="Snooze until" error={errors.snoozeUntil}>
+                  <Textfield
+                    id="bulk-snooze"
+                    type="date"
+                    value={snooze}
+                    onChange={(e) => setSnooze(e.currentTarget.value)}
+                    isInvalid={Boolean(errors.snoozeUntil)}
+                  />
+                </LabelledField>
+                <LabelledField
+                  id="bulk-killdate"
+                  label="New kill date"
+                  error={errors['killCriteria.deadline']}
+                >
+                  <Textfield
+                    id="bulk-killdate"
+                    type="date"
+                    value={killDate}
+                    onChange={(e) => setKillDate(e.currentTarget.value)}
+                  />
+                </LabelledField>
+              </div>
+            ) : null}
+            {kind === 'relink' ? (
+              <LabelledField id="bulk-outcome" label="Outcome they serve" error={errors.outcomeId}>
+                <Select<Choice>
+                  inputId="bulk-outcome"
+                  options={outcomes}
+                  value={outcomes.find((o) => o.value === outcomeId) ?? null}
+                  onChange={(o) => setOutcomeId(o?.value ?? '')}
+                  placeholder="Choose an outcome"
+                />
+              </LabelledField>
+            ) : null}
+          </div>
+        </ModalBody>
+        <ModalFooter>
+          <Button appearance="subtle" onClick={props.onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" appearance={kind === 'kill' ? 'danger' : 'primary'} isDisabled={busy}>
+            {verb} {props.count}
+          </Button>
+        </ModalFooter>
+      </form>
+    </Modal>
+  );
+}
+
+function LabelledField(props: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <div className="ol-field">
+      <label className="ol-label" htmlFor={props.id}>
+        {props.label}
+      </label>
+      {props.children}
+      {props.error ? (
+        <span className="ol-error" id={`${props.id}-error`}>
+          {props.error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+const PAGE_SIZE = 25;
+
 export function KillReview({ page }: { page: ProjectPageLoadData }) {
+  const [sort, setSort] = useState<QueueSort>('idle');
+  const [filter, setFilter] = useState<QueueFilter>({});
+  const [queue, setQueue] = useState<ZombieQueueData | null>(null);
+  const [items, setItems] = useState<ZombieItem[]>([]);
   const [selected, setSelected] = useState<string[]>([]);
-  const [queue, setQueue] = useState<ZombieItem[] | null>(null);
-  const [token, setToken] = useState<string | null>(null);
+  // "All N matching": the server resolves the selection from the filter when the work starts.
+  const [allMatching, setAllMatching] = useState(false);
+  const [bulkKind, setBulkKind] = useState<Kind | null>(null);
   const [error, setError] = useState<string | null>(null);
   // null while loading; an error is shown as such, never as an empty log.
   const [log, setLog] = useState<DecisionEntry[] | null>(null);
   const [logError, setLogError] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    const [q, l] = await Promise.all([
-      callResolver<ZombieQueueData>(R.zombieQueue, {}),
-      callResolver<DecisionLogData>(R.decisionLog, { limit: 100 }),
-    ]);
+  const loadQueue = useCallback(async () => {
+    const q = await callResolver<ZombieQueueData>(R.zombieQueue, {
+      sort,
+      filter,
+      offset: 0,
+      limit: PAGE_SIZE,
+    });
     if (q.ok) {
-      setQueue(q.data.items);
-      setToken(q.data.nextPageToken);
+      setQueue(q.data);
+      setItems(q.data.items);
       setError(null);
     } else setError(q.error.message);
+  }, [sort, filter]);
+  const loadLog = useCallback(async () => {
+    const l = await callResolver<DecisionLogData>(R.decisionLog, { limit: 100 });
     if (l.ok) {
       setLog(l.data.entries);
       setLogError(null);
     } else setLogError(l.error.message);
   }, []);
+  const load = useCallback(async () => {
+    await Promise.all([loadQueue(), loadLog()]);
+  }, [loadQueue, loadLog]);
   useEffect(() => {
     void load();
   }, [load]);
+  // A new sort or filter is a new list: what was selected in the old one is not carried over.
+  useEffect(() => {
+    setSelected([]);
+    setAllMatching(false);
+  }, [sort, filter]);
+
+  const bulk = useBulkRun((job) => {
+    if (job.failed.length === 0)
+      flag(
+        `${job.kind === 'kill' ? 'Killed' : job.kind === 'keep' ? 'Kept' : 'Relinked'} ${job.decided} items`,
+        'Each has its own row in the decision log.',
+      );
+    // What failed stays selected, so it can be looked at; Resume retries it with the same keys.
+    setSelected(job.failed.map((f) => f.key));
+    setAllMatching(false);
+    void load();
+  });
+
   const more = async () => {
-    const q = await callResolver<ZombieQueueData>(R.zombieQueue, { pageToken: token });
+    if (queue?.nextOffset == null) return;
+    const q = await callResolver<ZombieQueueData>(R.zombieQueue, {
+      sort,
+      filter,
+      offset: queue.nextOffset,
+      limit: PAGE_SIZE,
+    });
     if (q.ok) {
-      setQueue((old) => [...(old ?? []), ...q.data.items]);
-      setToken(q.data.nextPageToken);
+      setQueue(q.data);
+      setItems((old) => [...old, ...q.data.items]);
     } else flag('More zombies could not load', q.error.message, 'error');
   };
+  const total = queue?.total ?? 0;
+  const filtered = Boolean(filter.rule || filter.issueType || filter.assignee);
+  const count = allMatching ? total : selected.length;
+  const allListed = items.length > 0 && items.every((i) => selected.includes(i.key));
+  const selection: Selection = allMatching ? { filter } : { keys: selected };
+  const setFilterPart = (part: keyof QueueFilter, value: string) =>
+    setFilter((old) => {
+      const next = { ...old };
+      if (value) next[part] = value;
+      else delete next[part];
+      return next;
+    });
+  const options = queue?.options;
+
   return (
     <div className="ol-stack">
       {!page.permissions.canDecide ? (
@@ -372,57 +553,147 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       ) : null}
       <h2 className="ol-heading">Zombie queue</h2>
       {queue === null && !error ? <p className="ol-muted">Loading the queue…</p> : null}
-      {queue && queue.length === 0 ? (
+      {queue && queue.flagged === 0 ? (
         <p className="ol-muted">
           {page.lastScanAt === null
             ? 'Nothing to review: this project has not been scanned yet.'
             : 'No zombies: nothing lingers.'}
         </p>
       ) : null}
-      {queue && queue.length > 0 ? (
-        <p data-testid="queue-totals">
-          {queue.length} zombies listed{token ? ' (more to load)' : ''}
-          {page.permissions.canDecide ? `, ${selected.length} selected` : ''}
-        </p>
-      ) : null}
-      {page.permissions.canDecide && queue && queue.length > 0 ? (
+      {queue && queue.flagged > 0 ? (
         <>
-          <div className="ol-actions">
-            <button type="button" className="ol-btn" onClick={() => setSelected(queue.map((i) => i.key))}>
-              Select all listed
-            </button>
-            <button type="button" className="ol-btn" onClick={() => setSelected([])}>
-              Clear selection
-            </button>
+          <div className="ol-grid ol-queue-controls">
+            <Picker
+              id="queue-sort"
+              label="Sort"
+              value={sort}
+              options={SORTS}
+              onChange={(v) => setSort((v || 'idle') as QueueSort)}
+            />
+            <Picker
+              id="queue-rule"
+              label="Rule"
+              value={filter.rule ?? ''}
+              options={[
+                { value: '', label: 'Any rule' },
+                ...(options?.rules ?? []).map((r) => ({
+                  value: r.rule,
+                  label: `${ruleLabel(r.rule)} (${r.count})`,
+                })),
+              ]}
+              onChange={(v) => setFilterPart('rule', v)}
+            />
+            <Picker
+              id="queue-type"
+              label="Issue type"
+              value={filter.issueType ?? ''}
+              options={[
+                { value: '', label: 'Any type' },
+                ...(options?.issueTypes ?? []).map((t) => ({
+                  value: t.name,
+                  label: `${t.name} (${t.count})`,
+                })),
+              ]}
+              onChange={(v) => setFilterPart('issueType', v)}
+            />
+            <Picker
+              id="queue-assignee"
+              label="Assignee"
+              value={filter.assignee ?? ''}
+              options={[
+                { value: '', label: 'Anyone' },
+                ...(options?.assignees ?? []).map((a) => ({
+                  value: a.accountId,
+                  label: `${a.displayName} (${a.count})`,
+                })),
+              ]}
+              onChange={(v) => setFilterPart('assignee', v)}
+            />
           </div>
-          <BulkKeep
-            selected={selected}
-            onDone={(stillSelected) => {
-              setSelected(stillSelected);
-              void load();
-            }}
-          />
+          <p data-testid="queue-totals">
+            <strong>
+              {total} {total === 1 ? 'zombie' : 'zombies'}
+            </strong>
+            {filtered ? ` match the filter (of ${queue.flagged})` : ''}
+            {queue.truncated ? `: the first ${queue.flagged} read, there are more` : ''}, {items.length}{' '}
+            listed
+            {page.permissions.canDecide ? `, ${count} selected` : ''}
+          </p>
         </>
       ) : null}
+      {page.permissions.canDecide && items.length > 0 ? (
+        <div className="ol-actions ol-bulk-bar">
+          <Checkbox
+            label="Select all listed"
+            isChecked={allListed || allMatching}
+            isIndeterminate={!allListed && !allMatching && selected.length > 0}
+            onChange={(e) => {
+              setAllMatching(false);
+              setSelected(e.target.checked ? items.map((i) => i.key) : []);
+            }}
+          />
+          {allListed && total > items.length && !allMatching ? (
+            <Button appearance="subtle" onClick={() => setAllMatching(true)}>
+              Select all {total} matching
+            </Button>
+          ) : null}
+          {count > 0 ? (
+            <>
+              <Button appearance="danger" onClick={() => setBulkKind('kill')} isDisabled={bulk.running}>
+                Kill {count} selected
+              </Button>
+              <Button onClick={() => setBulkKind('keep')} isDisabled={bulk.running}>
+                Keep {count} selected
+              </Button>
+              <Button onClick={() => setBulkKind('relink')} isDisabled={bulk.running}>
+                Relink {count} selected
+              </Button>
+              <Button
+                appearance="subtle"
+                onClick={() => {
+                  setSelected([]);
+                  setAllMatching(false);
+                }}
+              >
+                Clear selection
+              </Button>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      <BulkProgress run={bulk} />
+      <ModalTransition>
+        {bulkKind ? (
+          <BulkDecisionDialog
+            kind={bulkKind}
+            count={count}
+            page={page}
+            onClose={() => setBulkKind(null)}
+            onSubmit={(decision) => bulk.start({ decision, selection })}
+          />
+        ) : null}
+      </ModalTransition>
       <ul className="ol-cards" aria-label="Zombie queue">
-        {(queue ?? []).map((item) => (
+        {items.map((item) => (
           <QueueItem
             key={item.key}
             item={item}
             page={page}
             onDecided={() => void load()}
-            selected={selected.includes(item.key)}
-            onSelect={(on) =>
-              setSelected((old) => (on ? [...old, item.key] : old.filter((k) => k !== item.key)))
-            }
+            selected={allMatching || selected.includes(item.key)}
+            onSelect={(on) => {
+              if (allMatching) {
+                // Leaving "all matching" for the listed items, less this one.
+                setAllMatching(false);
+                setSelected(items.map((i) => i.key).filter((k) => k !== item.key));
+                return;
+              }
+              setSelected((old) => (on ? [...old, item.key] : old.filter((k) => k !== item.key)));
+            }}
           />
         ))}
       </ul>
-      {token ? (
-        <button type="button" className="ol-btn" onClick={() => void more()}>
-          Load more zombies
-        </button>
-      ) : null}
+      {queue?.nextOffset != null ? <Button onClick={() => void more()}>Load more zombies</Button> : null}
       <DecisionLog projectKey={page.projectKey} log={log} error={logError} />
     </div>
   );
