@@ -753,6 +753,62 @@ describe('the project page in the browser', () => {
   });
 });
 
+describe('the outcome map in the browser', () => {
+  it('links three items that serve no outcome to an outcome in one action, each with its own decision-log row', async () => {
+    const created = (await wb.app.invoke(
+      'outcome-lens-project-page',
+      PROJECT_PAGE_RESOLVERS.createOutcome,
+      {
+        draft: {
+          name: 'Checkout in two taps',
+          metric: 'taps to pay',
+          baseline: 5,
+          target: 2,
+          direction: 'decrease',
+          dueDate: '2027-06-01',
+        },
+      },
+      { user: 'admin', projectKey: 'DEMO' },
+    )) as { ok: boolean; data?: { id: string } };
+    expect(created.ok).toBe(true);
+    const { page, frame } = await openProjectPage();
+    const lane = frame.getByTestId('lane-none');
+    await lane.getByRole('button', { name: 'Link items to an outcome' }).click();
+    const form = frame.getByRole('form', { name: 'Link items to an outcome' });
+    const list = form.getByRole('list', { name: 'Items that serve no outcome' });
+    await list.getByRole('checkbox').first().waitFor({ timeout: 30_000 });
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const box = list.getByRole('checkbox').nth(i);
+      const name =
+        (await box.getAttribute('aria-label')) ?? (await list.getByRole('listitem').nth(i).innerText());
+      keys.push(/^([A-Z]+-\d+)/.exec(name.trim())![1]!);
+      await box.check();
+    }
+    await form.locator('#bulk-link-outcome').focus();
+    await form.locator('#bulk-link-outcome').press('ArrowDown');
+    await frame.getByRole('option', { name: 'Checkout in two taps' }).click();
+    await form.getByRole('button', { name: 'Link 3 to the outcome' }).click();
+    const progress = frame.getByTestId('bulk-progress');
+    await eventually(
+      async () => expect(await progress.getByRole('status').innerText()).toBe('Linked 3 of 3.'),
+      {
+        timeout: 60_000,
+      },
+    );
+    for (const key of keys) expect(lensOf(key)).toMatchObject({ outcomeId: created.data!.id });
+    await openTab(frame, 'Kill review');
+    const table = frame.getByRole('table', { name: 'Decision log' });
+    for (const key of keys) {
+      const row = table.getByTestId(`log-${key}`).first();
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.getByTestId('log-decided').innerText()).toContain('to "Checkout in two taps"');
+    }
+    console.log(`map bulk link: ${keys.join(', ')} linked, one log row each`);
+    await page.close();
+  });
+});
+
 async function readDownload(download: import('playwright-core').Download): Promise<string> {
   const stream = await download.createReadStream();
   const chunks: Buffer[] = [];

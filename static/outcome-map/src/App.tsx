@@ -11,6 +11,7 @@ import {
 import { callResolver, flag } from '../../shared/bridge';
 import { Health } from './Health';
 import { KillReview } from './KillReview';
+import { BulkLink } from './BulkLink';
 import { OutcomeMap } from './OutcomeMap';
 
 const TABS = [
@@ -92,7 +93,13 @@ export function App() {
         <TabPanel>
           <div className="ol-panel">
             {notice}
-            <OutcomeMap page={data} onOutcomesChanged={reload} />
+            <OutcomeMap
+              page={data}
+              onOutcomesChanged={reload}
+              unlinkedLaneExtra={(filters, reloadMap) => (
+                <BulkLink page={data} filters={filters} onLinked={reloadMap} />
+              )}
+            />
           </div>
         </TabPanel>
         <TabPanel>

@@ -277,9 +277,10 @@ export function OutcomeMap({
   onOutcomesChanged: () => Promise<void>;
   /**
    * Drawn at the head of the "serves no outcome" lane, above its issues (a selection or bulk-link control),
-   * with the filters in force: the lane's issues are the ones those filters show.
+   * with the filters in force: the lane's issues are the ones those filters show. `reload` counts the map and
+   * reads its lanes again (after items were linked).
    */
-  unlinkedLaneExtra?: (filters: MapFilters) => ReactNode;
+  unlinkedLaneExtra?: (filters: MapFilters, reload: () => void) => ReactNode;
 }) {
   const [filters, setFilters] = useState<MapFilters>({});
   const [summary, setSummary] = useState<MapSummaryData | null>(null);
@@ -424,7 +425,7 @@ export function OutcomeMap({
             {none ? <Badge appearance="important">{none.count}</Badge> : null}
           </div>
           {none ? <Share lane={none} label="serves no outcome" /> : null}
-          {unlinkedLaneExtra ? unlinkedLaneExtra(filters) : null}
+          {unlinkedLaneExtra ? unlinkedLaneExtra(filters, changed) : null}
           <LaneIssues
             lane={NO_OUTCOME}
             filters={filters}

@@ -33,8 +33,12 @@ export interface BulkRun {
 }
 
 /** `onDone` runs once per finished run (the page reloads what the decisions changed). */
-export function useBulkRun(onDone: (job: BulkJobData) => void): BulkRun {
-  const [job, setJob] = useState<BulkJobData | null>(null);
+export function useBulkRun(
+  onDone: (job: BulkJobData) => void,
+  /** A finished run to show again, for a component the page mounts anew when it reloads. */
+  initial: BulkJobData | null = null,
+): BulkRun {
+  const [job, setJob] = useState<BulkJobData | null>(initial);
   const request = useRef<BulkDecidePayload | null>(null);
   const done = useRef(onDone);
   done.current = onDone;
