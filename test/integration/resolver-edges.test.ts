@@ -81,12 +81,26 @@ describe('list positions the app never gave out', () => {
     },
   );
 
-  it('a forged Jira page token on the zombie queue answers VALIDATION naming the token', async () => {
-    const answer = await call<ZombieQueueData>('zombieQueue', { pageToken: 'not-a-token' });
+  it.each([
+    ['offset', { offset: -1 }],
+    ['sort', { sort: 'random' }],
+    ['limit', { limit: 1000 }],
+  ])('a zombie queue page with a bad %s answers VALIDATION naming it', async (field, payload) => {
+    const answer = await call<ZombieQueueData>('zombieQueue', payload);
     expect(answer).toEqual({
       ok: false,
-      error: { code: 'VALIDATION', message: expect.any(String), fields: { pageToken: expect.any(String) } },
+      error: { code: 'VALIDATION', message: expect.any(String), fields: { [field]: expect.any(String) } },
     });
+  });
+
+  it('a bulk decision of more items than Jira bulk-transitions at once answers VALIDATION', async () => {
+    const keys = Array.from({ length: 1001 }, (_, i) => `OL-${i + 1}`);
+    const answer = await call('bulkDecide', {
+      idempotencyKey: 'bulk-too-many',
+      decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+      selection: { keys },
+    });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 
   it('a forged Jira page token on a map lane answers VALIDATION naming the token', async () => {
