@@ -808,3 +808,47 @@ describe("the scan's flag under faults and at-least-once delivery", () => {
     expect(figures.flagged).toBe(ISSUES);
   });
 });
+
+describe('bulk decisions under double submits and at-least-once delivery', () => {
+  const ITEMS = 60;
+  const bulkKill = (jobId: string) =>
+    page<{ jobId: string }>(
+      'bulkDecide',
+      {
+        idempotencyKey: jobId,
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { filter: {} },
+      },
+      'admin',
+    );
+  const transitionsOf = (key: string) =>
+    app.jira.store
+      .listChangelog(app.jira.store.getIssue(key)!.id)
+      .filter((c) => c.items.some((i) => i.field === 'status')).length;
+
+  it.each([
+    ['double-submit', {}],
+    ['duplicate-events', { duplicates: 3 }],
+    ['overlapping-duplicates', { duplicates: 3, overlapDuplicates: true }],
+    ['out-of-order', { duplicates: 3, outOfOrder: true }],
+  ])('a bulk Kill (%s) closes, comments and logs each item once', async (name, delivery) => {
+    app = newApp();
+    app.registerConsumers();
+    const items = Array.from({ length: ITEMS }, (_, i) => flaggedIssue(i));
+    app.queue.injectDelivery(delivery);
+    const answers = await Promise.all([bulkKill('bulk-adv-1'), bulkKill('bulk-adv-1')]);
+    await app.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 200 });
+    const log = await page<DecisionLogData>('decisionLog', { limit: 500 }, 'admin');
+    const rows = log.ok ? log.data.entries.length : -1;
+    const comments = items.reduce((n, k) => n + commentsOf(k), 0);
+    const transitions = items.reduce((n, k) => n + transitionsOf(k), 0);
+    const losses =
+      answers.filter((a) => !a.ok).length +
+      Math.abs(rows - ITEMS) +
+      Math.abs(comments - ITEMS) +
+      Math.abs(transitions - ITEMS) +
+      items.filter((k) => app.jira.store.getIssue(k)!.statusCategory !== 'done').length;
+    report(`bulk-kill-${name}`, { tries: 2, losses, rows, comments, transitions });
+    expect(losses).toBe(0);
+  });
+});
