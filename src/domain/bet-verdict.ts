@@ -1,0 +1,174 @@
+/**
+ * Did the bet pay off? A delivered item expected its metric to move (direction, baseline → target, by its
+ * check-by day). From the day of delivery and the metric's measurements, this proposes a verdict with its
+ * evidence; a person confirms or overrides it (nothing here records anything). Pure: days are passed in.
+ *
+ *   validated     the metric moved the expected way by more than its noise and by at least half the
+ *                 expected movement (or beyond noise, when the bet named no baseline and target)
+ *   invalidated   it moved the other way beyond noise, or the expected way beyond noise but by less than half
+ *                 of what was expected
+ *   inconclusive  too few measurements (none at delivery, none after it by check-by), or a movement, either
+ *                 way, within the metric's noise
+ */
+import type { Direction, ExpectedOutcome } from './schemas';
+
+export type BetVerdict = 'validated' | 'invalidated' | 'inconclusive';
+/** Where a delivered bet stands: its check-by day ahead, due (a verdict can be proposed), or overdue. */
+export type BetState = 'tracking' | 'due' | 'unverified';
+
+export interface SeriesReading {
+  at: string;
+  value: number;
+}
+
+export interface BetEvidence {
+  metric: string | null;
+  direction: Direction | null;
+  atDelivery: SeriesReading | null;
+  atCheckBy: SeriesReading | null;
+  /** atCheckBy − atDelivery; null without both. */
+  movement: number | null;
+  /** |target − baseline| as the bet wrote it; null when it named neither. */
+  expectedMovement: number | null;
+  /** Movement the expected way as a share of the expected movement (1 = all of it); null when unknown. */
+  shareOfExpected: number | null;
+  /** How much the metric wanders by itself (see noiseOf); 0 when too few readings to tell. */
+  noise: number;
+  /** Readings between delivery and check-by (both included). */
+  readings: number;
+}
+
+export interface VerdictProposal {
+  verdict: BetVerdict;
+  /** One sentence a person can check against the evidence. */
+  reason: string;
+  evidence: BetEvidence;
+  /** The evidence in words, as the result's evidence text. */
+  evidenceText: string;
+}
+
+/** A reading older than this before delivery does not stand for the metric at delivery. */
+export const DELIVERY_READING_MAX_AGE_DAYS = 45;
+/** Days after check-by before a bet without a result counts as unverified. */
+export const VERIFY_GRACE_DAYS = 14;
+/** Share of the expected movement a bet must reach to be validated. */
+export const VALIDATED_SHARE = 0.5;
+
+function dayNumber(day: string): number {
+  return Math.round(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) / 86_400_000);
+}
+
+export function addDays(day: string, days: number): string {
+  return new Date((dayNumber(day) + days) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Where a delivered bet with this check-by day stands on `today`. */
+export function betState(checkBy: string, today: string): BetState {
+  if (today < checkBy) return 'tracking';
+  return dayNumber(today) - dayNumber(checkBy) > VERIFY_GRACE_DAYS ? 'unverified' : 'due';
+}
+
+/**
+ * The metric's own wandering: the median size of the steps between consecutive readings up to check-by
+ * (at least three steps), so one jump does not make everything look like noise. 0 with fewer steps.
+ */
+export function noiseOf(series: readonly SeriesReading[]): number {
+  const steps: number[] = [];
+  for (let i = 1; i < series.length; i++) steps.push(Math.abs(series[i]!.value - series[i - 1]!.value));
+  if (steps.length < 3) return 0;
+  const sorted = steps.sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function describe(e: BetEvidence, unit: string): string {
+  const v = (r: SeriesReading | null) => (r ? `${r.value}${unit} on ${r.at}` : 'no reading');
+  const parts = [
+    `${e.metric ?? 'The metric'}: ${v(e.atDelivery)} at delivery, ${v(e.atCheckBy)} at check-by.`,
+  ];
+  if (e.movement !== null)
+    parts.push(
+      `Moved ${e.movement > 0 ? '+' : ''}${round(e.movement)}${unit}` +
+        (e.direction ? ` (expected: ${e.direction}` : ' (expected') +
+        (e.expectedMovement !== null ? ` by ${round(e.expectedMovement)}${unit})` : ')') +
+        (e.shareOfExpected !== null
+          ? `, ${Math.round(e.shareOfExpected * 100)}% of the expected movement`
+          : '') +
+        `; noise ±${round(e.noise)}${unit} over ${e.readings} readings.`,
+    );
+  return parts.join(' ');
+}
+
+/**
+ * The verdict the measurements support for a bet delivered on `deliveredOn`, judged at its check-by day.
+ * `series` is the metric's readings (any order); only those up to check-by count.
+ */
+export function proposeVerdict(
+  expected: ExpectedOutcome,
+  deliveredOn: string,
+  series: readonly SeriesReading[],
+): VerdictProposal {
+  const checkBy = expected.checkBy ?? deliveredOn;
+  const sorted = [...series].filter((r) => r.at <= checkBy).sort((a, b) => a.at.localeCompare(b.at));
+  const before = sorted.filter((r) => r.at <= deliveredOn);
+  const lastBefore = before[before.length - 1] ?? null;
+  const atDelivery =
+    lastBefore && dayNumber(deliveredOn) - dayNumber(lastBefore.at) <= DELIVERY_READING_MAX_AGE_DAYS
+      ? lastBefore
+      : null;
+  const after = sorted.filter((r) => r.at > deliveredOn);
+  const atCheckBy = after[after.length - 1] ?? null;
+  const window = sorted.filter((r) => r.at >= (atDelivery?.at ?? deliveredOn));
+  const noise = noiseOf(sorted);
+  const direction = expected.direction ?? null;
+  const expectedMovement =
+    expected.baseline !== undefined && expected.target !== undefined
+      ? Math.abs(expected.target - expected.baseline)
+      : null;
+  const movement = atDelivery && atCheckBy ? atCheckBy.value - atDelivery.value : null;
+  const towards = movement === null || !direction ? null : direction === 'increase' ? movement : -movement;
+  const evidence: BetEvidence = {
+    metric: expected.metric ?? null,
+    direction,
+    atDelivery: atDelivery ? { at: atDelivery.at, value: atDelivery.value } : null,
+    atCheckBy: atCheckBy ? { at: atCheckBy.at, value: atCheckBy.value } : null,
+    movement: movement === null ? null : round(movement),
+    expectedMovement,
+    shareOfExpected: towards !== null && expectedMovement ? round(towards / expectedMovement) : null,
+    noise: round(noise),
+    readings: window.length,
+  };
+  const unit = expected.unit ? ` ${expected.unit}` : '';
+  const propose = (verdict: BetVerdict, reason: string): VerdictProposal => ({
+    verdict,
+    reason,
+    evidence,
+    evidenceText: `${reason} ${describe(evidence, unit)}`.slice(0, 4000),
+  });
+
+  if (!atDelivery)
+    return propose(
+      'inconclusive',
+      `Too few measurements: none in the ${DELIVERY_READING_MAX_AGE_DAYS} days up to delivery (${deliveredOn}).`,
+    );
+  if (!atCheckBy)
+    return propose('inconclusive', `Too few measurements: none between delivery and check-by (${checkBy}).`);
+  if (towards === null)
+    return propose('inconclusive', 'The bet names no direction, so no movement can confirm or refute it.');
+  if (Math.abs(towards) <= noise)
+    return propose(
+      'inconclusive',
+      towards < 0
+        ? 'It moved the other way, but within the metric’s noise.'
+        : 'It moved the expected way, but within the metric’s noise.',
+    );
+  if (towards < 0) return propose('invalidated', 'It moved the other way, beyond the metric’s noise.');
+  if (expectedMovement && towards < VALIDATED_SHARE * expectedMovement)
+    return propose(
+      'invalidated',
+      `It moved the expected way, but by less than ${VALIDATED_SHARE * 100}% of the expected movement.`,
+    );
+  return propose('validated', 'It moved the expected way, beyond the metric’s noise and by enough.');
+}
