@@ -11,9 +11,12 @@ import {
   measurementSchema,
   outcomeDraftSchema,
   outcomeIdSchema,
+  resultSchema,
   type KillCriteria,
+  type Result,
   type Outcome,
 } from '../domain/schemas';
+import type { VerdictProposal } from '../domain/bet-verdict';
 import type { StatusCategory } from '../domain/zombie';
 import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
 import type { ScanIssueError, ScanRunSummary } from './scan';
@@ -42,6 +45,10 @@ export const PROJECT_PAGE_RESOLVERS = {
   /** Kill, keep or relink one zombie, idempotently. */
   decide: 'decide',
   decisionLog: 'decisionLog',
+  /** Delivered bets due for a verdict, overdue ones, and recent verdicts. */
+  resultsReview: 'resultsReview',
+  /** Records a person's verdict on a delivered bet (the proposed one or their own), idempotently. */
+  confirmVerdict: 'confirmVerdict',
   health: 'health',
   /** Every recipe in the open backlog, one Jira page read per call (backlog health's full list). */
   healthRecipes: 'healthRecipes',
@@ -223,6 +230,18 @@ export const decisionLogPayloadSchema = z
     limit: z.number().int().min(1).max(500).default(100),
   })
   .strict();
+export const resultsReviewPayloadSchema = z.object({}).strict();
+export const confirmVerdictPayloadSchema = z
+  .object({
+    issueKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' }),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{8,100}$/, { error: 'The page sent an unreadable request id: reload it.' }),
+    result: resultSchema,
+  })
+  .strict();
+export type ConfirmVerdictPayload = z.input<typeof confirmVerdictPayloadSchema>;
+
 export const healthPayloadSchema = z.object({}).strict();
 export const healthRecipesPayloadSchema = z.object({ pageToken }).strict();
 export const scanNowPayloadSchema = z.object({ dryRun: z.boolean().optional() }).strict();
@@ -404,6 +423,56 @@ export interface DecisionEntry {
   resolution: string | null;
   /** Everything recorded with the decision, as stored (the JSON export keeps it for tools). */
   details: Record<string, unknown>;
+}
+
+/** A delivered bet as the results review lists it. */
+export interface BetItem {
+  issueKey: string;
+  summary: string;
+  deliveredOn: string;
+  checkBy: string;
+  /** Days past check-by (0 on the day). */
+  daysOverdue: number;
+  status: 'tracking' | 'due' | 'unverified' | 'validated' | 'invalidated' | 'inconclusive';
+  expected: {
+    metric: string | null;
+    direction: 'increase' | 'decrease' | null;
+    baseline: number | null;
+    target: number | null;
+    unit: string | null;
+  };
+  series: { kind: 'metric' | 'outcome'; name: string } | null;
+  outcome: { id: string; name: string } | null;
+  proposal: VerdictProposal | null;
+}
+
+export interface VerdictEntry {
+  id: string;
+  issueKey: string;
+  verdict: Result['verdict'];
+  /** The verdict the app proposed, when it proposed one. */
+  proposed: Result['verdict'] | null;
+  evidence: string;
+  by: string;
+  byName: string | null;
+  at: string;
+}
+
+export interface ResultsReviewData {
+  /** Check-by day come, no verdict yet. */
+  due: BetItem[];
+  /** Past check-by by more than the grace days with no verdict: "unverified bets" (JQL: betStatus = unverified). */
+  unverified: BetItem[];
+  /** Delivered, check-by day still ahead. */
+  tracking: BetItem[];
+  recent: VerdictEntry[];
+  /** When the scan last checked the bets; null before any check. */
+  checkedAt: string | null;
+}
+
+export interface ConfirmVerdictData {
+  entry: VerdictEntry;
+  replayed: boolean;
 }
 
 export interface DecideData {

@@ -19,6 +19,17 @@ import type { FiredRule, ZombieVerdict } from './zombie';
  */
 
 export const ISSUE_PROPERTY_KEY = 'outcome-lens';
+
+export const BET_STATUSES = [
+  'tracking',
+  'due',
+  'unverified',
+  'validated',
+  'invalidated',
+  'inconclusive',
+] as const;
+export type BetStatus = (typeof BET_STATUSES)[number];
+const VERDICT_STATUSES: readonly BetStatus[] = ['validated', 'invalidated', 'inconclusive'];
 /** Jira's limit on an entity property value, in characters of JSON. */
 export const PROPERTY_VALUE_LIMIT = 32_768;
 
@@ -54,6 +65,9 @@ export const storedLensSchema = z
     killDate: z.string().nullable().catch(null).default(null),
     // 'true' when the issue's summary and description read as a recipe: `recipe = true` in JQL finds them all.
     recipe: z.enum(['true', 'false']).nullable().catch(null).default(null),
+    // Where a delivered bet stands (indexed as betStatus): tracked until its check-by day, then due for a
+    // verdict, unverified when overdue, or the verdict a person recorded. Null for undelivered items.
+    betStatus: z.enum(BET_STATUSES).nullable().catch(null).default(null),
     // Scan bookkeeping.
     flag: flagSchema.nullable().catch(null).default(null),
     snoozedUntil: z.string().nullable().catch(null).default(null),
@@ -124,6 +138,12 @@ export function applyDraft(
     hasHypothesis: hasHypothesis(draft) ? 'true' : 'false',
     killDate: killDateOf(draft.killCriteria),
     recipe: judged.isRecipe ? 'true' : 'false',
+    // A recorded result is the bet's status; removing it hands the bet back to the scan's tracking.
+    betStatus: draft.result
+      ? draft.result.verdict
+      : current.betStatus && VERDICT_STATUSES.includes(current.betStatus)
+        ? null
+        : current.betStatus,
   };
 }
 

@@ -13,6 +13,8 @@ import {
   decidePayloadSchema,
   decisionLogPayloadSchema,
   healthPayloadSchema,
+  confirmVerdictPayloadSchema,
+  resultsReviewPayloadSchema,
   importMeasurementsPayloadSchema,
   healthRecipesPayloadSchema,
   loadPayloadSchema,
@@ -29,6 +31,7 @@ import { backlogHealthReport, healthRecipes, startScan } from '../services/backl
 import { bulkJobStatus, startBulkDecision } from '../services/bulk-decisions';
 import { decide, decisionLog, zombieQueue } from '../services/kill-review';
 import { scanRuns } from '../services/scan-runs';
+import { confirmVerdict, resultsReview } from '../services/results-review';
 import {
   addMeasurement,
   archiveOutcome,
@@ -86,6 +89,12 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   defineEndpoint(resolver, R.bulkJob, bulkJobPayloadSchema, (p, call) => bulkJobStatus(call, p.jobId));
   defineEndpoint(resolver, R.decide, decidePayloadSchema, (p, call) => decide(call, p, clock));
   defineEndpoint(resolver, R.decisionLog, decisionLogPayloadSchema, (p, call) => decisionLog(call, p));
+  defineEndpoint(resolver, R.resultsReview, resultsReviewPayloadSchema, (_p, call) =>
+    resultsReview(call, clock),
+  );
+  defineEndpoint(resolver, R.confirmVerdict, confirmVerdictPayloadSchema, (p, call) =>
+    confirmVerdict(call, p, clock),
+  );
   defineEndpoint(resolver, R.health, healthPayloadSchema, (_p, call) => backlogHealthReport(call));
   defineEndpoint(resolver, R.healthRecipes, healthRecipesPayloadSchema, (p, call) =>
     healthRecipes(call, p.pageToken),

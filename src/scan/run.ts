@@ -26,6 +26,7 @@ import { JiraClient } from '../jira/client';
 import { PointsMeter, type QuotaView } from '../jira/points';
 import { DEFAULT_STORY_POINTS_FIELD, discoverAgileFields, SPRINT_FIELD_TYPE } from '../jira/fields';
 import { saveAggregates } from '../storage/aggregates';
+import { trackDeliveredBets } from './bets';
 import { listOutcomes } from '../storage/outcomes';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
@@ -672,6 +673,17 @@ export async function runScanInvocation(
           at: summary.finishedAt,
         });
       await keepForNextRun(projectKey, writer.unwritten);
+      if (!working.dryRun) {
+        // Delivered bets are checked after the open backlog. A failure here must not undo a finished scan:
+        // the next run checks them again.
+        try {
+          await trackDeliveredBets(projectKey, new Date(clock()));
+        } catch (e) {
+          console.warn(
+            `[outcome-lens] bet tracking of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
+      }
       await endRun(projectKey, runId);
       return { status: 'finished', runId, summary };
     }

@@ -317,7 +317,7 @@ interface Actor {
   actorName: string | null;
 }
 
-async function rescored(
+export async function rescored(
   issue: JiraIssue,
   lens: IssueLens,
   outcomes: Outcome[],
@@ -335,7 +335,7 @@ async function rescored(
   return { score: a.score.total, killDate: killDateOf(lens.killCriteria) };
 }
 
-async function replayOf(projectKey: string, idempotencyKey: string): Promise<DecisionEntry | null> {
+export async function replayOf(projectKey: string, idempotencyKey: string): Promise<DecisionEntry | null> {
   const record = await kvs.get<{ decision: StoredDecision }>(
     keys.decisionIdempotency(projectKey, idempotencyKey),
   );

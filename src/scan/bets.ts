@@ -1,0 +1,197 @@
+/**
+ * Every delivered bet is checked. At the end of each live scan of a project, its delivered items that expected
+ * a movement (status category Done, `checkBy` set, not closed as won't do) are tracked: each gets a record in
+ * app storage (delivery day, check-by day, state and, once its check-by day has come, the proposed verdict with
+ * its evidence) and its lens gets `betStatus` (tracking, due, unverified, or the verdict a person recorded), so
+ * `betStatus = unverified` finds the overdue ones in JQL. Nothing here records a result: a person does, in the
+ * panel or the results review.
+ */
+import { kvs } from '@forge/kvs';
+import { betState, proposeVerdict, type VerdictProposal } from '../domain/bet-verdict';
+import { proposeResolutionMapping } from '../domain/calibration';
+import { ISSUE_PROPERTY_KEY, readLens, type BetStatus, type IssueLens } from '../domain/issue-lens';
+import type { ExpectedOutcome, Measurement } from '../domain/schemas';
+import { ConflictError } from '../errors';
+import { JiraClient } from '../jira/client';
+import { jqlString } from '../jira/jql';
+import type { JiraIssue } from '../jira/schemas';
+import { keys } from '../storage/keys';
+import { listAll } from '../storage/kv';
+import { withLensClaim } from '../storage/lens-claim';
+import { listMetricSeries, normaliseMetric, type MetricSeries } from '../storage/metric-series';
+import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
+import { loadSettings } from '../storage/settings';
+
+/** Delivered bets one scan looks at (the newest delivered first). */
+export const MAX_TRACKED_PER_RUN = 500;
+const PAGE = 100;
+
+export interface TrackedBet {
+  issueKey: string;
+  summary: string;
+  projectKey: string;
+  /** The day Jira says it was resolved (see resolvedOn), else the day the scan first saw it delivered. */
+  deliveredOn: string;
+  checkBy: string;
+  outcomeId: string | null;
+  expected: ExpectedOutcome;
+  /** The bet's state, or the verdict a person recorded. */
+  status: BetStatus;
+  /** Which series the verdict reads: the item's own metric, or an outcome's. */
+  series: { kind: 'metric' | 'outcome'; name: string } | null;
+  /** From the check-by day on, while no result is recorded. */
+  proposal: VerdictProposal | null;
+  /** The recorded result's verdict and evidence, once a person recorded one. */
+  result: { verdict: string; evidence: string } | null;
+  firstSeenAt: string;
+  checkedAt: string;
+}
+
+export interface BetTrackingSummary {
+  tracked: number;
+  due: number;
+  unverified: number;
+  verdicts: number;
+  lensWrites: number;
+  skippedNotDelivered: number;
+}
+
+/** The measurements a bet is judged by: its own metric's series, else its outcome's. */
+export function seriesFor(
+  lens: Pick<IssueLens, 'expected' | 'outcomeId'>,
+  outcomes: readonly StoredOutcome[],
+  metricSeries: readonly MetricSeries[],
+): { kind: 'metric' | 'outcome'; name: string; points: Measurement[] } | null {
+  const metric = lens.expected.metric ? normaliseMetric(lens.expected.metric) : null;
+  if (metric) {
+    const own = metricSeries.find((s) => normaliseMetric(s.name) === metric);
+    if (own) return { kind: 'metric', name: own.name, points: own.measurements };
+    const byMetric = outcomes.find((o) => normaliseMetric(o.metric) === metric);
+    if (byMetric) return { kind: 'outcome', name: byMetric.name, points: byMetric.measurements };
+  }
+  const linked = lens.outcomeId ? outcomes.find((o) => o.id === lens.outcomeId) : undefined;
+  return linked ? { kind: 'outcome', name: linked.name, points: linked.measurements } : null;
+}
+
+/**
+ * The day it was delivered: Jira's `resolutiondate`; else, where a site (or the workbench's emulator) gives
+ * none, `updated`, the last change of a closed item, which is on or after its delivery.
+ */
+function resolvedOn(issue: JiraIssue): string | null {
+  const fields = issue.fields as Record<string, unknown>;
+  for (const raw of [fields.resolutiondate, fields.updated])
+    if (typeof raw === 'string' && !Number.isNaN(Date.parse(raw)))
+      return new Date(Date.parse(raw)).toISOString().slice(0, 10);
+  return null;
+}
+
+export async function listTrackedBets(projectKey: string): Promise<TrackedBet[]> {
+  return (await listAll<TrackedBet>(keys.betPrefix(projectKey), 2_000)).map((i) => i.value);
+}
+
+/** Writes `betStatus` into the lens inside the issue's claim, unless a person recorded a result meanwhile. */
+async function writeBetStatus(jira: JiraClient, issueKey: string, status: BetStatus): Promise<boolean> {
+  try {
+    return await withLensClaim(issueKey, async () => {
+      const fresh = await jira.getIssue(issueKey, { fields: ['status'], properties: [ISSUE_PROPERTY_KEY] });
+      const lens = readLens(fresh.properties?.[ISSUE_PROPERTY_KEY]);
+      if (lens.result || lens.betStatus === status) return false;
+      // The scan's own field only: the stored version stays, so no one's edit in progress conflicts.
+      await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, { ...lens, betStatus: status });
+      return true;
+    });
+  } catch (e) {
+    if (e instanceof ConflictError) return false; // someone is saving it: the next scan writes the status
+    throw e;
+  }
+}
+
+export async function trackDeliveredBets(
+  projectKey: string,
+  now: Date,
+  jira: JiraClient = JiraClient.asApp(),
+): Promise<BetTrackingSummary> {
+  const today = now.toISOString().slice(0, 10);
+  const [outcomes, metricSeries, { settings }, known] = await Promise.all([
+    listOutcomes(projectKey),
+    listMetricSeries(projectKey),
+    loadSettings(projectKey),
+    listTrackedBets(projectKey),
+  ]);
+  const byKey = new Map(known.map((b) => [b.issueKey, b]));
+  const summary: BetTrackingSummary = {
+    tracked: 0,
+    due: 0,
+    unverified: 0,
+    verdicts: 0,
+    lensWrites: 0,
+    skippedNotDelivered: 0,
+  };
+  let pageToken: string | null = null;
+  let seen = 0;
+  do {
+    const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
+      jql: `project = ${jqlString(projectKey)} AND statusCategory = Done AND checkBy IS NOT EMPTY ORDER BY updated DESC`,
+      fields: ['summary', 'status', 'resolution', 'resolutiondate', 'updated'],
+      properties: [ISSUE_PROPERTY_KEY],
+      maxResults: PAGE,
+      nextPageToken: pageToken,
+    });
+    for (const issue of page.issues) {
+      seen++;
+      const resolution = issue.fields.resolution?.name ?? null;
+      // Closed without delivery (Won't Do, the kill resolution, Duplicate…): no bet to check.
+      if (
+        resolution &&
+        (resolution.toLowerCase() === settings.kill.resolutionName.toLowerCase() ||
+          proposeResolutionMapping([resolution]).mapping.abandoned.length > 0)
+      ) {
+        summary.skippedNotDelivered++;
+        continue;
+      }
+      const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+      const checkBy = lens.expected.checkBy;
+      if (!checkBy) continue;
+      const before = byKey.get(issue.key);
+      const deliveredOn = before?.deliveredOn ?? resolvedOn(issue) ?? today;
+      const series = seriesFor(lens, outcomes, metricSeries);
+      let status: BetStatus;
+      let proposal: VerdictProposal | null = null;
+      if (lens.result) {
+        status = lens.result.verdict;
+        summary.verdicts++;
+      } else {
+        status = betState(checkBy, today);
+        if (status !== 'tracking')
+          proposal = proposeVerdict(
+            lens.expected,
+            deliveredOn,
+            (series?.points ?? []).map((m) => ({ at: m.at, value: m.value })),
+          );
+        if (status === 'due') summary.due++;
+        if (status === 'unverified') summary.unverified++;
+      }
+      summary.tracked++;
+      const record: TrackedBet = {
+        issueKey: issue.key,
+        summary: issue.fields.summary ?? '',
+        projectKey,
+        deliveredOn,
+        checkBy,
+        outcomeId: lens.outcomeId,
+        expected: lens.expected,
+        status,
+        series: series ? { kind: series.kind, name: series.name } : null,
+        proposal,
+        result: lens.result ? { verdict: lens.result.verdict, evidence: lens.result.evidence } : null,
+        firstSeenAt: before?.firstSeenAt ?? now.toISOString(),
+        checkedAt: now.toISOString(),
+      };
+      await kvs.set(keys.bet(projectKey, issue.key), record);
+      if (!lens.result && lens.betStatus !== status && (await writeBetStatus(jira, issue.key, status)))
+        summary.lensWrites++;
+    }
+    pageToken = page.nextPageToken;
+  } while (pageToken && seen < MAX_TRACKED_PER_RUN);
+  return summary;
+}

@@ -1,0 +1,225 @@
+/**
+ * The results review: delivered bets due for a verdict, overdue ones ("unverified bets"), and the verdicts
+ * people recorded. A verdict is recorded like a kill-review decision: only by someone who may edit issues in
+ * the project, once per idempotency key (a retry replays the first answer), one decision per issue at a time,
+ * the lens written inside the issue's claim, and an entry in the project's decision log.
+ */
+import { kvs } from '@forge/kvs';
+import type { BetItem, ConfirmVerdictData, ResultsReviewData, VerdictEntry } from '../contract/project-page';
+import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
+import type { Result } from '../domain/schemas';
+import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
+import { JiraClient } from '../jira/client';
+import type { JiraIssue } from '../jira/schemas';
+import type { CallContext } from '../resolvers/endpoint';
+import { listTrackedBets, type TrackedBet } from '../scan/bets';
+import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
+import { keys } from '../storage/keys';
+import { claim } from '../storage/kv';
+import { withLensClaim } from '../storage/lens-claim';
+import { listOutcomes } from '../storage/outcomes';
+import { loadSettings } from '../storage/settings';
+import type { Clock } from './outcome-map';
+import { rescored } from './kill-review';
+import { requireBrowse, targetProject } from './project-access';
+
+export const VERDICT_KIND = 'verdict';
+const RECENT = 20;
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+function itemOf(b: TrackedBet, today: string, outcomeNames: ReadonlyMap<string, string>): BetItem {
+  return {
+    issueKey: b.issueKey,
+    summary: b.summary,
+    deliveredOn: b.deliveredOn,
+    checkBy: b.checkBy,
+    daysOverdue: Math.max(0, daysBetween(b.checkBy, today)),
+    status: b.status,
+    expected: {
+      metric: b.expected.metric ?? null,
+      direction: b.expected.direction ?? null,
+      baseline: b.expected.baseline ?? null,
+      target: b.expected.target ?? null,
+      unit: b.expected.unit ?? null,
+    },
+    series: b.series,
+    outcome: b.outcomeId ? { id: b.outcomeId, name: outcomeNames.get(b.outcomeId) ?? b.outcomeId } : null,
+    proposal: b.proposal,
+  };
+}
+
+export function verdictEntryOf(d: StoredDecision): VerdictEntry {
+  const details = d.details ?? {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    id: d.id,
+    issueKey: d.issueKey ?? '',
+    verdict: (text(details.verdict) ?? 'inconclusive') as Result['verdict'],
+    proposed: text(details.proposed) as Result['verdict'] | null,
+    evidence: text(details.evidence) ?? d.summary,
+    by: d.actorAccountId ?? 'app',
+    byName: text(details.actorName),
+    at: d.at,
+  };
+}
+
+async function recentVerdicts(projectKey: string): Promise<VerdictEntry[]> {
+  const out: VerdictEntry[] = [];
+  let cursor: string | null = null;
+  // The log holds every kind of decision, newest first: read pages until enough verdicts or 5 pages.
+  for (let i = 0; i < 5 && out.length < RECENT; i++) {
+    const page: { decisions: StoredDecision[]; cursor: string | null } = await listDecisions(projectKey, {
+      cursor,
+      limit: 100,
+    });
+    out.push(...page.decisions.filter((d) => d.kind === VERDICT_KIND).map(verdictEntryOf));
+    cursor = page.cursor;
+    if (!cursor) break;
+  }
+  return out.slice(0, RECENT);
+}
+
+export async function resultsReview(call: CallContext, clock: Clock): Promise<ResultsReviewData> {
+  const projectKey = targetProject(call);
+  await requireBrowse(projectKey);
+  const today = clock.now().toISOString().slice(0, 10);
+  const [bets, outcomes, recent] = await Promise.all([
+    listTrackedBets(projectKey),
+    listOutcomes(projectKey),
+    recentVerdicts(projectKey),
+  ]);
+  const names = new Map(outcomes.map((o) => [o.id, o.name]));
+  const items = bets.map((b) => itemOf(b, today, names));
+  const byCheckBy = (a: BetItem, b: BetItem) => a.checkBy.localeCompare(b.checkBy);
+  return {
+    due: items.filter((i) => i.status === 'due').sort(byCheckBy),
+    unverified: items.filter((i) => i.status === 'unverified').sort(byCheckBy),
+    tracking: items.filter((i) => i.status === 'tracking').sort(byCheckBy),
+    recent,
+    checkedAt:
+      bets
+        .map((b) => b.checkedAt)
+        .sort()
+        .pop() ?? null,
+  };
+}
+
+async function replayOf(projectKey: string, idempotencyKey: string): Promise<VerdictEntry | null> {
+  const record = await kvs.get<{ decision: StoredDecision }>(
+    keys.decisionIdempotency(projectKey, idempotencyKey),
+  );
+  return record && record.decision.kind === VERDICT_KIND ? verdictEntryOf(record.decision) : null;
+}
+
+export async function confirmVerdict(
+  call: CallContext,
+  input: { issueKey: string; idempotencyKey: string; result: Result },
+  clock: Clock,
+): Promise<ConfirmVerdictData> {
+  const projectKey = targetProject(call);
+  const { issueKey, idempotencyKey } = input;
+  if (issueKey.split('-')[0] !== projectKey)
+    throw new ValidationError(`${issueKey} is not in project ${projectKey}.`, {
+      issueKey: 'Not in this project.',
+    });
+  const rights = await requireBrowse(projectKey);
+  if (!rights.edit)
+    throw new NotAuthorizedError('Only people who can edit issues in this project can record a verdict.');
+
+  const earlier = await replayOf(projectKey, idempotencyKey);
+  if (earlier) return { entry: earlier, replayed: true };
+
+  // The kill review's lock: one decision per issue at a time, a concurrent duplicate replays the first.
+  const lockKey = keys.decisionLock(projectKey, issueKey);
+  if (!(await claim(lockKey, { idempotencyKey }, { value: 60, unit: 'SECONDS' }))) {
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      const first = await replayOf(projectKey, idempotencyKey);
+      if (first) return { entry: first, replayed: true };
+    }
+    throw new ConflictError(`Another decision on ${issueKey} is being recorded. Reload in a moment.`);
+  }
+  try {
+    return await withLensClaim(
+      issueKey,
+      () => record(call, projectKey, input, clock),
+      `${issueKey} is being saved by someone else right now. Reload and record the verdict again.`,
+    );
+  } finally {
+    await kvs.delete(lockKey);
+  }
+}
+
+async function record(
+  call: CallContext,
+  projectKey: string,
+  { issueKey, idempotencyKey, result }: { issueKey: string; idempotencyKey: string; result: Result },
+  clock: Clock,
+): Promise<ConfirmVerdictData> {
+  const jira = JiraClient.asUser();
+  const [outcomes, { settings }, actorName, tracked] = await Promise.all([
+    listOutcomes(projectKey),
+    loadSettings(projectKey),
+    jira.myselfName().catch(() => null),
+    kvs.get<TrackedBet>(keys.bet(projectKey, issueKey)),
+  ]);
+  let issue: JiraIssue;
+  try {
+    issue = await jira.getIssue(issueKey, {
+      fields: ['summary', 'description', 'status', 'issuetype', 'parent', 'labels', 'resolution'],
+      properties: [ISSUE_PROPERTY_KEY],
+    });
+  } catch (e) {
+    if (e instanceof NotFoundError)
+      throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
+    throw e;
+  }
+  const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+  if (lens.result)
+    throw new ConflictError(
+      `${issueKey} already has a verdict (${lens.result.verdict}). Change it in the issue's panel if it is wrong.`,
+    );
+  const now = clock.now();
+  let next: IssueLens = {
+    ...lens,
+    version: lens.version + 1,
+    result,
+    betStatus: result.verdict,
+    updatedAt: now.toISOString(),
+    updatedBy: call.accountId,
+  };
+  // The result counts in the score (evidence after delivery): rescored as the panel would.
+  next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
+  await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+
+  const proposed = tracked?.proposal?.verdict ?? null;
+  const details: Record<string, unknown> = {
+    verdict: result.verdict,
+    proposed,
+    overridden: proposed !== null && proposed !== result.verdict,
+    evidence: result.evidence,
+    reason: result.evidence,
+    ...(result.measuredValue !== undefined ? { measuredValue: result.measuredValue } : {}),
+    ...(tracked?.proposal ? { proposalEvidence: tracked.proposal.evidence } : {}),
+  };
+  if (actorName) details.actorName = actorName;
+  const { decision } = await appendDecision(projectKey, {
+    idempotencyKey,
+    at: now.toISOString(),
+    actorAccountId: call.accountId,
+    kind: VERDICT_KIND,
+    issueKey,
+    summary: `verdict ${issueKey}: ${result.verdict}`.slice(0, 500),
+    details,
+  });
+  if (tracked)
+    await kvs.set(keys.bet(projectKey, issueKey), {
+      ...tracked,
+      status: result.verdict,
+      result: { verdict: result.verdict, evidence: result.evidence },
+    } satisfies TrackedBet);
+  return { entry: verdictEntryOf(decision), replayed: false };
+}

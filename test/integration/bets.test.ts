@@ -1,0 +1,196 @@
+/**
+ * Every delivered bet is checked, over the workbench: the daily scan tracks delivered items that expected a
+ * movement, proposes a verdict from the measurements the web trigger brought in once their check-by day has
+ * come, marks overdue ones `betStatus = unverified` (searchable in JQL through manifest.yml's index), and
+ * records nothing itself. The results review lists them; a person's verdict is recorded once per request id,
+ * only by someone who may edit issues, into the lens and the decision log.
+ */
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { Answer } from '../../src/contract/answer';
+import type { NewTokenData } from '../../src/contract/settings';
+import type { ConfirmVerdictData, OutcomeView, ResultsReviewData } from '../../src/contract/project-page';
+import type { PanelLoadData } from '../../src/contract/issue-panel';
+import { addDays } from '../../src/domain/bet-verdict';
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+
+const P = 'DEMO';
+const PAGE = 'outcome-lens-project-page';
+let app: WorkbenchApp;
+const today = new Date().toISOString().slice(0, 10);
+
+function ok<T>(a: unknown): T {
+  const answer = a as Answer<T>;
+  if (!answer.ok) throw new Error(`expected ok, got ${JSON.stringify(answer.error)}`);
+  return answer.data;
+}
+const page = async <T>(fn: string, payload: unknown, user = 'member') =>
+  (await app.invoke(PAGE, fn, payload, { user, projectKey: P })) as Answer<T>;
+
+/** A delivered story whose lens expected `metric` to fall from 40 to 30 by `checkBy`. */
+function deliveredBet(summary: string, metric: string, checkBy: string, resolution = 'Done'): string {
+  const issue = app.jira.store.createIssue({
+    projectKey: P,
+    type: 'Story',
+    summary,
+    status: 'Done',
+    statusCategory: 'done',
+    resolution,
+    // Delivered 60 days ago: the emulator gives no resolutiondate, so the scan reads the last update.
+    created: addDays(today, -120),
+    updated: addDays(today, -60),
+  });
+  app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
+    version: 1,
+    hypothesis: { persona: 'a returning shopper', intent: 'to pay faster', benefit: 'I finish my order' },
+    expected: { metric, baseline: 40, target: 30, unit: '%', direction: 'decrease', checkBy },
+    hasHypothesis: 'true',
+  });
+  return issue.key;
+}
+
+async function send(token: string, rows: Array<{ metric: string; value: number; at: string }>) {
+  const answer = await app.invokeWebTrigger('outcome-lens-measurements', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(rows.map((r, i) => ({ ...r, id: `${r.metric.replace(/\W+/g, '-')}-${r.at}-${i}` }))),
+  });
+  expect(answer.statusCode).toBe(200);
+}
+
+async function jql(query: string): Promise<string[]> {
+  const res = await app.jira.handle({
+    method: 'POST',
+    path: '/rest/api/3/search/jql',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jql: query, fields: ['summary'] }),
+    actor: { type: 'user', accountId: app.accountIdOf('viewer') },
+  });
+  expect(res.status).toBe(200);
+  return (JSON.parse(res.body) as { issues: Array<{ key: string }> }).issues.map((i) => i.key).sort();
+}
+
+let due: string;
+let overdue: string;
+let ahead: string;
+let wontDo: string;
+
+beforeEach(async () => {
+  app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
+  app.jira.store.createProject({ key: P, name: 'Demo' });
+  app.grantDemoRoles(P);
+  ok<OutcomeView>(
+    await page(
+      'createOutcome',
+      {
+        draft: {
+          name: 'Fewer abandoned checkouts',
+          metric: 'Checkout abandonment',
+          baseline: 40,
+          target: 30,
+          direction: 'decrease',
+          dueDate: addDays(today, 200),
+        },
+      },
+      'admin',
+    ),
+  );
+  const { token } = ok<NewTokenData>(
+    await app.invoke(SETTINGS, 'createToken', { name: 'ci' }, { user: 'admin', projectKey: P }),
+  );
+  // Checkout abandonment fell from 40 to 33 after a delivery 60 days ago: weekly readings.
+  const weeks = Array.from({ length: 12 }, (_, i) => i);
+  await send(
+    token,
+    weeks.map((i) => ({
+      metric: 'Checkout abandonment',
+      value: i < 4 ? 40 + (i % 2) * 0.5 : Math.max(33, 40 - (i - 3) * 1.2),
+      at: addDays(today, -84 + i * 7),
+    })),
+  );
+  // Its own metric: flat around 12 minutes, before and after.
+  await send(
+    token,
+    weeks.map((i) => ({
+      metric: 'Minutes to first order',
+      value: 12 + (i % 2),
+      at: addDays(today, -84 + i * 7),
+    })),
+  );
+  due = deliveredBet('One-page checkout', 'Checkout abandonment', addDays(today, -3));
+  overdue = deliveredBet('Faster first order', 'Minutes to first order', addDays(today, -30));
+  ahead = deliveredBet('Saved carts', 'Checkout abandonment', addDays(today, 20));
+  wontDo = deliveredBet('Gift wrapping', 'Checkout abandonment', addDays(today, -3), "Won't Do");
+});
+afterEach(() => app.close());
+
+const SETTINGS = 'outcome-lens-settings';
+
+describe('delivered bets', () => {
+  it('are tracked by the scan, proposed a verdict at check-by, and unverified ones found by JQL', async () => {
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const review = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    expect(review.due.map((b) => b.issueKey)).toEqual([due]);
+    expect(review.unverified.map((b) => b.issueKey)).toEqual([overdue]);
+    expect(review.tracking.map((b) => b.issueKey)).toEqual([ahead]);
+    expect([...review.due, ...review.unverified, ...review.tracking].map((b) => b.issueKey)).not.toContain(
+      wontDo,
+    );
+    const proposal = review.due[0]!.proposal!;
+    expect(proposal.verdict).toBe('validated');
+    expect(proposal.evidence.atDelivery).not.toBeNull();
+    expect(proposal.evidence.movement).toBeLessThan(-3.5);
+    expect(review.due[0]!.series).toEqual({ kind: 'outcome', name: 'Fewer abandoned checkouts' });
+    // Its own metric, flat within noise.
+    expect(review.unverified[0]!.series).toMatchObject({ kind: 'metric', name: 'Minutes to first order' });
+    expect(review.unverified[0]!.proposal!.verdict).toBe('inconclusive');
+    expect(review.tracking[0]!.proposal).toBeNull();
+
+    // Nothing is recorded without a person: no result on any lens, only the searchable status.
+    for (const key of [due, overdue, ahead])
+      expect(readLens(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).result).toBeNull();
+    expect(await jql(`project = ${P} AND betStatus = unverified`)).toEqual([overdue]);
+    expect(await jql(`project = ${P} AND betStatus = due`)).toEqual([due]);
+    expect(readLens(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY)).version).toBe(1);
+  });
+
+  it('takes a verdict once per request id, from people who can edit, into the lens, the panel and the log', async () => {
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const result = {
+      verdict: 'invalidated',
+      evidence: 'Overridden: the fall came from a price change, not the new checkout.',
+    };
+    const payload = { issueKey: due, idempotencyKey: 'verdict-0001', result };
+    expect(await page('confirmVerdict', payload, 'viewer')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+    const first = ok<ConfirmVerdictData>(await page('confirmVerdict', payload));
+    expect(first).toMatchObject({
+      replayed: false,
+      entry: { issueKey: due, verdict: 'invalidated', proposed: 'validated', byName: expect.any(String) },
+    });
+    const again = ok<ConfirmVerdictData>(await page('confirmVerdict', payload));
+    expect(again).toEqual({ replayed: true, entry: first.entry });
+    // Another request on an issue that has its verdict is refused, and nothing changes.
+    const before = JSON.stringify(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY));
+    expect(await page('confirmVerdict', { ...payload, idempotencyKey: 'verdict-0002' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    expect(JSON.stringify(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY))).toBe(before);
+
+    const lens = readLens(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY));
+    expect(lens).toMatchObject({ result, betStatus: 'invalidated', version: 2 });
+    const panel = ok<PanelLoadData>(
+      await app.invoke('outcome-lens-issue-panel', 'load', {}, { user: 'viewer', issueKey: due }),
+    );
+    expect(panel.lens.draft.result).toEqual(result);
+    const review = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    expect(review.due).toEqual([]);
+    expect(review.recent).toEqual([first.entry]);
+    expect(await jql(`project = ${P} AND betStatus = invalidated`)).toEqual([due]);
+    // The next scan keeps the person's verdict.
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    expect(readLens(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY)).result).toEqual(result);
+  });
+});
