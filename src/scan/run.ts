@@ -633,6 +633,18 @@ export async function runScanInvocation(
     }
 
     await writer.flush(true);
+    if (finished && !working.dryRun) {
+      // Delivered bets are checked after the open backlog, with the scan's client so its points count. A
+      // failure here must not undo a finished scan: the next run checks them again.
+      try {
+        await trackDeliveredBets(projectKey, new Date(clock()), jira);
+      } catch (e) {
+        if (e instanceof JiraRateLimitError) throw e;
+        console.warn(
+          `[outcome-lens] bet tracking of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    }
     meterInto(working);
     if (finished) {
       const incremental = working.mode === 'incremental';
@@ -673,17 +685,6 @@ export async function runScanInvocation(
           at: summary.finishedAt,
         });
       await keepForNextRun(projectKey, writer.unwritten);
-      if (!working.dryRun) {
-        // Delivered bets are checked after the open backlog. A failure here must not undo a finished scan:
-        // the next run checks them again.
-        try {
-          await trackDeliveredBets(projectKey, new Date(clock()));
-        } catch (e) {
-          console.warn(
-            `[outcome-lens] bet tracking of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-      }
       await endRun(projectKey, runId);
       return { status: 'finished', runId, summary };
     }

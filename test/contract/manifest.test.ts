@@ -99,6 +99,8 @@ describe('manifest.yml', () => {
     expect(index.propertyKey).toBe('outcome-lens');
     expect(index.values.map((v) => v.searchAlias).sort()).toEqual(
       [
+        'betStatus',
+        'checkBy',
         'hasHypothesis',
         'killDate',
         'outcomeId',
