@@ -1,0 +1,299 @@
+/**
+ * Results review: did the delivered bets pay off? Bets whose check-by day has come, overdue ones ("unverified
+ * bets", JQL `betStatus = unverified`), and the verdicts recorded lately. The app proposes a verdict with its
+ * evidence; a person confirms it or chooses another, and only then is anything recorded.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Lozenge from '@atlaskit/lozenge';
+import SectionMessage from '@atlaskit/section-message';
+import TextArea from '@atlaskit/textarea';
+import { token } from '@atlaskit/tokens';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  type BetItem,
+  type ConfirmVerdictData,
+  type ProjectPageLoadData,
+  type ResultsReviewData,
+  type VerdictEntry,
+} from '../../../src/contract/project-page';
+import { RESULT_VERDICTS, type Result } from '../../../src/domain/schemas';
+import { callResolver, flag } from '../../shared/bridge';
+import { IssueLink } from './IssueLink';
+
+type Verdict = Result['verdict'];
+const APPEARANCE: Record<Verdict, 'success' | 'removed' | 'default'> = {
+  validated: 'success',
+  invalidated: 'removed',
+  inconclusive: 'default',
+};
+
+function VerdictLozenge({ verdict }: { verdict: Verdict }) {
+  return <Lozenge appearance={APPEARANCE[verdict]}>{verdict}</Lozenge>;
+}
+
+function newRequestId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `v-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+function expectation(b: BetItem): string {
+  const e = b.expected;
+  const unit = e.unit ? ` ${e.unit}` : '';
+  const span = e.baseline !== null && e.target !== null ? ` from ${e.baseline}${unit} to ${e.target}${unit}` : '';
+  return `${e.metric ?? 'metric'}: ${e.direction ?? 'move'}${span} by ${b.checkBy}`;
+}
+
+/** The confirm-or-override form of one bet; its request id is kept across retries. */
+function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null) => void }) {
+  const { bet } = props;
+  const [verdict, setVerdict] = useState<Verdict>(bet.proposal?.verdict ?? 'inconclusive');
+  const [evidence, setEvidence] = useState(bet.proposal?.evidenceText ?? '');
+  const [requestId] = useState(newRequestId);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    if (evidence.trim().length === 0) return setError('Say what the evidence is.');
+    setBusy(true);
+    const a = await callResolver<ConfirmVerdictData>(R.confirmVerdict, {
+      issueKey: bet.issueKey,
+      idempotencyKey: requestId,
+      result: { verdict, evidence: evidence.trim() },
+    });
+    setBusy(false);
+    if (!a.ok) return setError(a.error.fields?.['result.evidence'] ?? a.error.message);
+    flag(`Verdict recorded on ${bet.issueKey}`, `${a.data.entry.verdict}: it shows in the issue's panel.`);
+    props.onDone(a.data.entry);
+  };
+  const id = `verdict-${bet.issueKey}`;
+  return (
+    <form
+      aria-label={`Verdict on ${bet.issueKey}`}
+      data-testid={id}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+      style={{
+        display: 'grid',
+        gap: token('space.100', '8px'),
+        padding: token('space.150', '12px'),
+        border: `1px solid ${token('color.border', '#091E4224')}`,
+        borderRadius: token('border.radius', '3px'),
+      }}
+    >
+      <div role="group" aria-label="Verdict" style={{ display: 'flex', gap: token('space.050', '4px') }}>
+        {RESULT_VERDICTS.map((v) => (
+          <Button key={v} isSelected={verdict === v} aria-pressed={verdict === v} onClick={() => setVerdict(v)}>
+            {v}
+            {bet.proposal?.verdict === v ? ' (proposed)' : ''}
+          </Button>
+        ))}
+      </div>
+      <label htmlFor={`${id}-evidence`}>Evidence</label>
+      <TextArea
+        id={`${id}-evidence`}
+        name="evidence"
+        value={evidence}
+        minimumRows={3}
+        maxHeight="12em"
+        isInvalid={!!error}
+        onChange={(e) => {
+          setEvidence(e.currentTarget.value);
+          setError(null);
+        }}
+      />
+      {error ? (
+        <p role="alert" style={{ color: token('color.text.danger', '#AE2E24'), margin: 0 }}>
+          {error}
+        </p>
+      ) : null}
+      <div style={{ display: 'flex', gap: token('space.100', '8px') }}>
+        <Button type="submit" appearance="primary" isDisabled={busy}>
+          {verdict === bet.proposal?.verdict ? 'Confirm verdict' : 'Record this verdict instead'}
+        </Button>
+        <Button appearance="subtle" onClick={() => props.onDone(null)}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function BetTable(props: {
+  bets: BetItem[];
+  caption: string;
+  empty: string;
+  page: ProjectPageLoadData;
+  canDecide: boolean;
+  onRecorded: () => void;
+  testId: string;
+}) {
+  const [open, setOpen] = useState<string | null>(null);
+  const head = {
+    cells: [
+      { key: 'issue', content: 'Item' },
+      { key: 'bet', content: 'Expected' },
+      { key: 'delivered', content: 'Delivered' },
+      { key: 'proposal', content: 'Proposed verdict' },
+      { key: 'action', content: 'Decide' },
+    ],
+  };
+  const rows = props.bets.map((b) => ({
+    key: b.issueKey,
+    cells: [
+      {
+        key: 'issue',
+        content: (
+          <span>
+            <IssueLink issueKey={b.issueKey} /> {b.summary}
+          </span>
+        ),
+      },
+      {
+        key: 'bet',
+        content: (
+          <span>
+            {expectation(b)}
+            {b.daysOverdue > 0 ? ` (${b.daysOverdue} days ago)` : ''}
+            {b.series ? <small style={{ display: 'block' }}>Measured by: {b.series.name}</small> : null}
+          </span>
+        ),
+      },
+      { key: 'delivered', content: b.deliveredOn },
+      {
+        key: 'proposal',
+        content: b.proposal ? (
+          <span>
+            <VerdictLozenge verdict={b.proposal.verdict} />{' '}
+            <small style={{ display: 'block' }}>{b.proposal.evidenceText}</small>
+          </span>
+        ) : (
+          '—'
+        ),
+      },
+      {
+        key: 'action',
+        content:
+          open === b.issueKey ? (
+            <VerdictForm
+              bet={b}
+              onDone={(entry) => {
+                setOpen(null);
+                if (entry) props.onRecorded();
+              }}
+            />
+          ) : props.canDecide ? (
+            <Button onClick={() => setOpen(b.issueKey)} aria-label={`Decide the verdict on ${b.issueKey}`}>
+              Decide
+            </Button>
+          ) : (
+            'Needs edit rights'
+          ),
+      },
+    ],
+  }));
+  return (
+    <DynamicTable
+      caption={props.caption}
+      head={head}
+      rows={rows}
+      emptyView={<p>{props.empty}</p>}
+      testId={props.testId}
+    />
+  );
+}
+
+export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
+  const [data, setData] = useState<ResultsReviewData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const a = await callResolver<ResultsReviewData>(R.resultsReview);
+    if (a.ok) {
+      setData(a.data);
+      setError(null);
+    } else setError(a.error.message);
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  if (error)
+    return (
+      <SectionMessage appearance="error" title="The results review could not load">
+        <p>{error}</p>
+      </SectionMessage>
+    );
+  if (!data) return <p aria-busy="true">Loading delivered bets…</p>;
+  const canDecide = page.permissions.canDecide;
+  const common = { page, canDecide, onRecorded: () => void load() };
+  return (
+    <div data-testid="results-review" style={{ display: 'grid', gap: token('space.300', '24px') }}>
+      <h2 style={{ margin: 0 }}>Did the bets pay off?</h2>
+      <p style={{ margin: 0 }}>
+        Delivered items that expected a metric to move, checked by the daily scan
+        {data.checkedAt ? ` (last on ${data.checkedAt.slice(0, 10)})` : ''}. The proposed verdict compares the
+        metric at delivery and at the check-by day; nothing is recorded until someone confirms it or records
+        another. Unverified bets are also found in Jira with <code>betStatus = unverified</code>.
+      </p>
+      <section aria-labelledby="results-due">
+        <h3 id="results-due">Due for a verdict ({data.due.length})</h3>
+        <BetTable
+          {...common}
+          bets={data.due}
+          caption="Bets whose check-by day has come"
+          empty="No bet is due for a verdict."
+          testId="results-due"
+        />
+      </section>
+      <section aria-labelledby="results-unverified">
+        <h3 id="results-unverified">Unverified bets: overdue ({data.unverified.length})</h3>
+        <BetTable
+          {...common}
+          bets={data.unverified}
+          caption="Bets past their check-by day with no verdict"
+          empty="No overdue bet."
+          testId="results-unverified"
+        />
+      </section>
+      <section aria-labelledby="results-recent">
+        <h3 id="results-recent">Recent verdicts</h3>
+        <DynamicTable
+          caption="Verdicts recorded lately, newest first"
+          head={{
+            cells: [
+              { key: 'issue', content: 'Item' },
+              { key: 'verdict', content: 'Verdict' },
+              { key: 'by', content: 'By' },
+              { key: 'evidence', content: 'Evidence' },
+            ],
+          }}
+          rows={data.recent.map((v) => ({
+            key: v.id,
+            cells: [
+              { key: 'issue', content: <IssueLink issueKey={v.issueKey} /> },
+              {
+                key: 'verdict',
+                content: (
+                  <span>
+                    <VerdictLozenge verdict={v.verdict} />
+                    {v.proposed && v.proposed !== v.verdict ? ` (proposed ${v.proposed})` : ''}
+                  </span>
+                ),
+              },
+              { key: 'by', content: `${v.byName ?? v.by}, ${v.at.slice(0, 10)}` },
+              { key: 'evidence', content: v.evidence },
+            ],
+          }))}
+          emptyView={<p>No verdict recorded yet.</p>}
+          testId="results-recent"
+        />
+      </section>
+      <p style={{ margin: 0 }}>
+        Still ahead of their check-by day: {data.tracking.length} delivered bet
+        {data.tracking.length === 1 ? '' : 's'}.
+      </p>
+    </div>
+  );
+}
