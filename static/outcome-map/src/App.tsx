@@ -13,10 +13,12 @@ import { Health } from './Health';
 import { KillReview } from './KillReview';
 import { BulkLink } from './BulkLink';
 import { OutcomeMap } from './OutcomeMap';
+import { ResultsReview } from './ResultsReview';
 
 const TABS = [
   { id: 'map', label: 'Outcome map' },
   { id: 'kill', label: 'Kill review' },
+  { id: 'results', label: 'Results review' },
   { id: 'health', label: 'Backlog health' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -106,6 +108,12 @@ export function App() {
           <div className="ol-panel">
             {notice}
             <KillReview page={data} />
+          </div>
+        </TabPanel>
+        <TabPanel>
+          <div className="ol-panel">
+            {notice}
+            <ResultsReview page={data} />
           </div>
         </TabPanel>
         <TabPanel>

@@ -42,7 +42,8 @@ function newRequestId(): string {
 function expectation(b: BetItem): string {
   const e = b.expected;
   const unit = e.unit ? ` ${e.unit}` : '';
-  const span = e.baseline !== null && e.target !== null ? ` from ${e.baseline}${unit} to ${e.target}${unit}` : '';
+  const span =
+    e.baseline !== null && e.target !== null ? ` from ${e.baseline}${unit} to ${e.target}${unit}` : '';
   return `${e.metric ?? 'metric'}: ${e.direction ?? 'move'}${span} by ${b.checkBy}`;
 }
 
@@ -81,12 +82,17 @@ function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null)
         gap: token('space.100', '8px'),
         padding: token('space.150', '12px'),
         border: `1px solid ${token('color.border', '#091E4224')}`,
-        borderRadius: token('border.radius', '3px'),
+        borderRadius: token('radius.small', '3px'),
       }}
     >
       <div role="group" aria-label="Verdict" style={{ display: 'flex', gap: token('space.050', '4px') }}>
         {RESULT_VERDICTS.map((v) => (
-          <Button key={v} isSelected={verdict === v} aria-pressed={verdict === v} onClick={() => setVerdict(v)}>
+          <Button
+            key={v}
+            isSelected={verdict === v}
+            aria-pressed={verdict === v}
+            onClick={() => setVerdict(v)}
+          >
             {v}
             {bet.proposal?.verdict === v ? ' (proposed)' : ''}
           </Button>
