@@ -243,7 +243,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
         metric at delivery and at the check-by day; nothing is recorded until someone confirms it or records
         another. Unverified bets are also found in Jira with <code>betStatus = unverified</code>.
       </p>
-      <section aria-labelledby="results-due">
+      <section aria-labelledby="results-due" data-testid="due-bets">
         <h3 id="results-due">Due for a verdict ({data.due.length})</h3>
         <BetTable
           {...common}
@@ -253,7 +253,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
           testId="results-due"
         />
       </section>
-      <section aria-labelledby="results-unverified">
+      <section aria-labelledby="results-unverified" data-testid="unverified-bets">
         <h3 id="results-unverified">Unverified bets: overdue ({data.unverified.length})</h3>
         <BetTable
           {...common}
@@ -263,7 +263,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
           testId="results-unverified"
         />
       </section>
-      <section aria-labelledby="results-recent">
+      <section aria-labelledby="results-recent" data-testid="recent-verdicts">
         <h3 id="results-recent">Recent verdicts</h3>
         <DynamicTable
           caption="Verdicts recorded lately, newest first"
