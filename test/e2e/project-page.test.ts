@@ -524,6 +524,8 @@ describe('the project page in the browser', () => {
     expect(await focusedTab()).toBe('Kill review');
     await frame.getByRole('tabpanel', { name: 'Kill review' }).waitFor();
     await page.keyboard.press('ArrowRight');
+    await frame.getByRole('tab', { name: 'Results review', selected: true }).waitFor();
+    await page.keyboard.press('ArrowRight');
     await frame.getByRole('tab', { name: 'Backlog health', selected: true }).waitFor();
     await page.keyboard.press('ArrowRight');
     await frame.getByRole('tab', { name: 'Outcome map', selected: true }).waitFor();
