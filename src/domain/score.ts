@@ -7,7 +7,11 @@ import type {
   Result,
 } from './schemas';
 import { checkHypothesisQuality, qualityOf, saysSomething, type QualityCheck } from './hypothesis-quality';
+import { SCORE_COMPONENT_LABELS, scaledMaxima } from './score-weights';
 import { SCORE_COMPONENT_IDS, type ScoreComponentId, type Settings } from './settings';
+
+// The weight helpers live apart from the scoring so the settings page can use them without the recipe detector.
+export { pointsByDelivery, SCORE_COMPONENT_LABELS } from './score-weights';
 
 /**
  * The outcome-linkage score: 0–100 from named parts, each with its points, its maximum and a hint.
@@ -70,16 +74,6 @@ export interface Score {
   quality: QualityCheck[];
 }
 
-/** The parts' names, as the panel shows them and the settings page labels their weights. */
-export const SCORE_COMPONENT_LABELS: Readonly<Record<ScoreComponentId, string>> = {
-  hypothesis: 'Hypothesis complete',
-  measurable: 'Measurable expectation',
-  outcomeLink: 'Linked outcome',
-  killCriteria: 'Kill criteria',
-  problemFraming: 'Problem framing',
-  evidence: 'Evidence after delivery',
-};
-
 interface Assessment {
   /** Share of the part earned, 0..1. */
   earned: number;
@@ -131,47 +125,6 @@ export function scoreIssue(
   });
   const total = components.reduce((sum, c) => sum + c.points, 0);
   return { total, max: 100, components, modelVersion: SCORE_MODEL_VERSION, quality };
-}
-
-/**
- * The most points each part can carry, before delivery (the evidence part does not count yet, so its share is
- * spread over the others) and after: what the settings page shows next to the weights.
- */
-export function pointsByDelivery(
-  weights: Readonly<Record<ScoreComponentId, number>>,
-): Record<ScoreComponentId, { before: number; after: number }> {
-  const after = scaledMaxima(SCORE_COMPONENT_IDS.map((id) => weights[id]));
-  const before = scaledMaxima(SCORE_COMPONENT_IDS.map((id) => (id === 'evidence' ? 0 : weights[id])));
-  return Object.fromEntries(
-    SCORE_COMPONENT_IDS.map((id, i) => [id, { before: before[i] ?? 0, after: after[i] ?? 0 }]),
-  ) as Record<ScoreComponentId, { before: number; after: number }>;
-}
-
-/** The last weights scaled: a scan or a CLI run scores every item with the same settings. */
-let lastScaled: { key: string; maxima: number[] } | null = null;
-
-/** Scales weights to whole maxima summing to exactly 100 (largest remainder), so a full item scores 100. */
-function scaledMaxima(weights: number[]): number[] {
-  const key = weights.join(',');
-  if (lastScaled?.key !== key) lastScaled = { key, maxima: computeMaxima(weights) };
-  return lastScaled.maxima;
-}
-
-function computeMaxima(weights: number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (w * 100) / sum);
-  const floors = exact.map(Math.floor);
-  let remainder = 100 - floors.reduce((a, b) => a + b, 0);
-  const byFraction = exact
-    .map((value, index) => ({ index, fraction: value - Math.floor(value) }))
-    .sort((a, b) => b.fraction - a.fraction || a.index - b.index);
-  for (const { index } of byFraction) {
-    if (remainder <= 0) break;
-    floors[index] = (floors[index] ?? 0) + 1;
-    remainder -= 1;
-  }
-  return floors;
 }
 
 /** A failed check as the hint names it: "atomic: …". */

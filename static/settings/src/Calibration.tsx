@@ -4,10 +4,8 @@
  * became of past items beyond it, beside the current setting, with a picture) before applying it.
  */
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
-import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useRef, useState } from 'react';
@@ -20,6 +18,7 @@ import {
 import type { SettingsData } from '../../../src/contract/settings';
 import type { ResolutionMapping } from '../../../src/domain/calibration';
 import { callResolver, flag } from '../../shared/bridge';
+import { TableScroll } from '../../shared/TableScroll';
 import { daysFrom, figuresOf, rowFor, type Figures } from './calibration-figures';
 import { ThresholdCurve } from './ThresholdCurve';
 import './calibration.css';
@@ -221,34 +220,50 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
               : 'Proposed from the resolution names: confirm or change it.'}{' '}
             Resolutions counted as neither leave those items out of the shares.
           </p>
-          <DynamicTable
-            head={{
-              cells: [
-                { key: 'name', content: 'Resolution' },
-                { key: 'meaning', content: 'Means' },
-              ],
-            }}
-            rows={state.resolutionNames.map((name, index) => ({
-              key: name,
-              cells: [
-                { key: 'name', content: name },
-                {
-                  key: 'meaning',
-                  content: (
-                    <Select
-                      inputId={`meaning-${index}`}
-                      aria-label={`What ${name} means`}
-                      isDisabled={!view.canEdit}
-                      options={MEANINGS}
-                      value={MEANINGS.find((m) => m.value === (meanings[name] ?? 'neither'))}
-                      onChange={(o) => o && setMeanings((old) => ({ ...old, [name]: o.value }))}
-                      menuPosition="fixed"
-                    />
-                  ),
-                },
-              ],
-            }))}
-          />
+          {/* Plain tables and the browser's own select, styled with design tokens like the rest of settings:
+              DynamicTable and Atlaskit's Select weighed more than the whole settings page may. */}
+          <TableScroll label="What the resolutions mean">
+            <table className="ol-table" data-testid="resolution-mapping">
+              <thead>
+                <tr>
+                  <th scope="col">Resolution</th>
+                  <th scope="col">Means</th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.resolutionNames.map((name, index) => (
+                  <tr key={name}>
+                    <th scope="row">
+                      {/* The visible name is the select's label; the hidden words make it a question. */}
+                      <label htmlFor={`meaning-${index}`}>
+                        <span className="ol-sr-only">What </span>
+                        {name}
+                        <span className="ol-sr-only"> means</span>
+                      </label>
+                    </th>
+                    <td>
+                      <select
+                        id={`meaning-${index}`}
+                        className="ol-input ol-select"
+                        disabled={!view.canEdit}
+                        value={meanings[name] ?? 'neither'}
+                        onChange={(e) => {
+                          const chosen = MEANINGS.find((m) => m.value === e.currentTarget.value);
+                          if (chosen) setMeanings((old) => ({ ...old, [name]: chosen.value }));
+                        }}
+                      >
+                        {MEANINGS.map((m) => (
+                          <option key={m.value} value={m.value}>
+                            {m.label}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           {view.canEdit ? (
             <div className="ol-actions">
               <Button
@@ -282,42 +297,40 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
               ) : null}
             </div>
           </div>
-          <DynamicTable
-            testId="calibration-figures"
-            head={{
-              cells: [
-                { key: 'which', content: 'Idle limit' },
-                ...FIGURE_COLUMNS.map((c) => ({ key: c.key, content: c.label })),
-              ],
-            }}
-            rows={[
-              ...(figures && value !== null
-                ? [
-                    {
-                      key: 'preview',
-                      cells: [
-                        { key: 'which', content: `Previewed: ${value} days` },
-                        ...FIGURE_COLUMNS.map((c) => ({
-                          key: c.key,
-                          content: <span data-testid={`preview-${c.key}`}>{figures[c.key]}</span>,
-                        })),
-                      ],
-                    },
-                  ]
-                : []),
-              ...(currentFigures
-                ? [
-                    {
-                      key: 'current',
-                      cells: [
-                        { key: 'which', content: `Current setting: ${view.current.idleDays} days` },
-                        ...FIGURE_COLUMNS.map((c) => ({ key: c.key, content: currentFigures[c.key] })),
-                      ],
-                    },
-                  ]
-                : []),
-            ]}
-          />
+          <TableScroll label="What an idle limit means">
+            <table className="ol-table" data-testid="calibration-figures">
+              <thead>
+                <tr>
+                  <th scope="col">Idle limit</th>
+                  {FIGURE_COLUMNS.map((c) => (
+                    <th scope="col" key={c.key}>
+                      {c.label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {figures && value !== null ? (
+                  <tr>
+                    <th scope="row">Previewed: {value} days</th>
+                    {FIGURE_COLUMNS.map((c) => (
+                      <td key={c.key}>
+                        <span data-testid={`preview-${c.key}`}>{figures[c.key]}</span>
+                      </td>
+                    ))}
+                  </tr>
+                ) : null}
+                {currentFigures ? (
+                  <tr>
+                    <th scope="row">Current setting: {view.current.idleDays} days</th>
+                    {FIGURE_COLUMNS.map((c) => (
+                      <td key={c.key}>{currentFigures[c.key]}</td>
+                    ))}
+                  </tr>
+                ) : null}
+              </tbody>
+            </table>
+          </TableScroll>
           <p className="ol-help">
             Shares of past items: of the items open at a replayed date and idle longer than the limit then,
             how many were later closed without delivery, later delivered, or still open two years on.
@@ -334,26 +347,26 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
                 Only for types with at least 30 items later delivered and 5 closed without delivery; other
                 types use the project&apos;s limit. Applying writes these too.
               </p>
-              <DynamicTable
-                head={{
-                  cells: [
-                    { key: 'type', content: 'Issue type' },
-                    { key: 'proposed', content: 'Proposed' },
-                    { key: 'current', content: 'Current' },
-                  ],
-                }}
-                rows={Object.entries(result.thresholds.byType).map(([type, days]) => ({
-                  key: type,
-                  cells: [
-                    { key: 'type', content: type },
-                    { key: 'proposed', content: `${days} days` },
-                    {
-                      key: 'current',
-                      content: `${view.current.byType[type] ?? view.current.idleDays} days`,
-                    },
-                  ],
-                }))}
-              />
+              <TableScroll label="Limits per issue type">
+                <table className="ol-table" data-testid="calibration-by-type">
+                  <thead>
+                    <tr>
+                      <th scope="col">Issue type</th>
+                      <th scope="col">Proposed</th>
+                      <th scope="col">Current</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {Object.entries(result.thresholds.byType).map(([type, days]) => (
+                      <tr key={type}>
+                        <th scope="row">{type}</th>
+                        <td>{days} days</td>
+                        <td>{view.current.byType[type] ?? view.current.idleDays} days</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             </>
           ) : null}
           {view.canEdit && result.thresholds.idleDays !== null ? (

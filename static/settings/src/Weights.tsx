@@ -1,4 +1,4 @@
-import { pointsByDelivery, SCORE_COMPONENT_LABELS } from '../../../src/domain/score';
+import { pointsByDelivery, SCORE_COMPONENT_LABELS } from '../../../src/domain/score-weights';
 import { SCORE_COMPONENT_IDS, weightsTotalError, type Settings } from '../../../src/domain/settings';
 import { TextInput } from '../../shared/Field';
 import { TableScroll } from '../../shared/TableScroll';
