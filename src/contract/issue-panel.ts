@@ -4,6 +4,7 @@
  * Imports only zod and pure domain modules: it must bundle for the browser.
  */
 import * as z from 'zod';
+import type { VerdictProposal } from '../domain/bet-verdict';
 import type { AdfNode } from '../domain/plain-text';
 import { issueLensDraftSchema, type IssueLensDraft, type OutcomeStatus } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
@@ -117,6 +118,16 @@ export interface PanelLoadData {
   outcomes: PanelOutcome[];
   settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>;
   permissions: PanelPermissions;
+  /**
+   * A delivered bet the scan checks: where it stands and, from its check-by day, the verdict the measurements
+   * support. Null when the scan tracks nothing for this issue, or a result is recorded.
+   */
+  betCheck?: {
+    status: string;
+    deliveredOn: string;
+    checkBy: string;
+    proposal: VerdictProposal | null;
+  } | null;
 }
 
 export interface PanelSaveData {

@@ -32,6 +32,9 @@ import type { IssueLensDraft, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { kvs } from '@forge/kvs';
+import type { TrackedBet } from '../scan/bets';
+import { keys } from '../storage/keys';
 import { checkHeld, stillHeld, withLensClaim } from '../storage/lens-claim';
 import type { CallContext } from '../resolvers/endpoint';
 import { parentOutcomeOf, statusCategoryOf } from './issue-facts';
@@ -165,12 +168,23 @@ export async function loadIssuePanel(
   const issueKey = targetIssue(call, payload);
   const { issue, stored, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
   const lens = readLens(stored);
+  // What the scan's bet check found (src/scan/bets.ts): shown beside the result, recorded only by a person.
+  const tracked = await kvs.get<TrackedBet>(keys.bet(issue.projectKey, issue.key));
   return {
     issue,
     lens: panelLens(lens, stored !== null && stored !== undefined),
     outcomes: visibleOutcomes(outcomes, [lens.outcomeId, issue.parent?.outcomeId]),
     settings: { weights: { ...settings.weights }, inheritedLinkShare: settings.inheritedLinkShare },
     permissions,
+    betCheck:
+      tracked && !lens.result
+        ? {
+            status: tracked.status,
+            deliveredOn: tracked.deliveredOn,
+            checkBy: tracked.checkBy,
+            proposal: tracked.proposal,
+          }
+        : null,
   };
 }
 

@@ -115,6 +115,13 @@ describe('the results review in the browser', () => {
   );
 
   it('confirms the proposed verdict: it shows in the recent verdicts and in the issue panel', async () => {
+    // Before: the panel shows the proposal, and records nothing itself.
+    const before = await wb.openAs('member', `/browse/${betKey}`);
+    const proposed = (await wb.panelFrame(before, PANEL_FRAME)).getByTestId('bet-check');
+    await proposed.waitFor({ timeout: 30_000 });
+    expect(await proposed.innerText()).toMatch(/at delivery/);
+    await before.close();
+
     const frame = await openResults('member');
     await frame.getByRole('button', { name: `Decide the verdict on ${betKey}` }).click();
     const form = frame.getByRole('form', { name: `Verdict on ${betKey}` });

@@ -151,6 +151,11 @@ describe('delivered bets', () => {
     expect(await jql(`project = ${P} AND betStatus = unverified`)).toEqual([overdue]);
     expect(await jql(`project = ${P} AND betStatus = due`)).toEqual([due]);
     expect(readLens(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY)).version).toBe(1);
+    // The panel shows the proposal beside the result its owner may record.
+    const panel = ok<PanelLoadData>(
+      await app.invoke('outcome-lens-issue-panel', 'load', {}, { user: 'member', issueKey: due }),
+    );
+    expect(panel.betCheck).toMatchObject({ status: 'due', proposal: { verdict: 'validated' } });
   });
 
   it('takes a verdict once per request id, from people who can edit, into the lens, the panel and the log', async () => {
@@ -185,6 +190,7 @@ describe('delivered bets', () => {
       await app.invoke('outcome-lens-issue-panel', 'load', {}, { user: 'viewer', issueKey: due }),
     );
     expect(panel.lens.draft.result).toEqual(result);
+    expect(panel.betCheck).toBeNull();
     const review = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
     expect(review.due).toEqual([]);
     expect(review.recent).toEqual([first.entry]);

@@ -21,6 +21,7 @@ import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { RecipeWarning } from '../../shared/RecipeWarning';
+import { BetCheck } from './BetCheck';
 import { KillReviewStatus } from './KillReviewStatus';
 import { ScoreBreakdown } from '../../shared/ScoreBreakdown';
 import {
@@ -401,6 +402,7 @@ function Panel({ data }: { data: PanelLoadData }) {
       ) : null}
 
       <KillReviewStatus review={base.killReview} today={new Date().toISOString().slice(0, 10)} />
+      {data.betCheck && !base.draft.result ? <BetCheck check={data.betCheck} /> : null}
       <ScoreBreakdown
         score={assessment.score}
         canAct={editable}
