@@ -86,11 +86,26 @@ describe('the Forge runtime globals', () => {
     });
   });
 
-  it('uses an explicit asUser(accountId) over the invocation user', async () => {
+  it('accepts asUser(accountId) naming the invocation user', async () => {
     await runInInvocation({ accountId: 'alice', moduleKey: 'panel' }, () =>
-      api.asUser('bob').requestJira(route`/rest/api/3/myself`),
+      api.asUser('alice').requestJira(route`/rest/api/3/myself`),
     );
-    expect(jira.requests[0]?.actor).toEqual({ type: 'user', accountId: 'bob' });
+    expect(jira.requests[0]?.actor).toEqual({ type: 'user', accountId: 'alice' });
+  });
+
+  it('refuses asUser(accountId) for another account, with or without a user in the invocation', async () => {
+    // Impersonation: Forge marks the allowImpersonation scope property "not yet supported".
+    await expect(
+      runInInvocation({ accountId: 'alice', moduleKey: 'panel' }, () =>
+        api.asUser('bob').requestJira(route`/rest/api/3/myself`),
+      ),
+    ).rejects.toBeInstanceOf(NeedsAuthenticationError);
+    await expect(
+      runInInvocation({ accountId: null, moduleKey: 'bulk-consumer' }, () =>
+        api.asUser('bob').requestJira(route`/rest/api/3/myself`),
+      ),
+    ).rejects.toBeInstanceOf(NeedsAuthenticationError);
+    expect(jira.requests).toHaveLength(0);
   });
 
   it('refuses asUser() where there is no user, as in a trigger', async () => {

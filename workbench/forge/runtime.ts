@@ -146,7 +146,18 @@ async function callJira(
 ): Promise<Response> {
   let actor: JiraActor;
   if (target.provider === 'user') {
-    const accountId = target.accountId ?? currentInvocation()?.accountId ?? null;
+    const invoking = currentInvocation()?.accountId ?? null;
+    // asUser(accountId) for anyone but the invocation's own user is impersonation, which Forge does not grant
+    // an app: @forge/manifest's schema (AppPermissionsSchema, scopes[].allowImpersonation) says "This scope
+    // property is not yet supported". The proxy has no token for that account, so it answers as it does for a
+    // missing user, and @forge/api throws NeedsAuthenticationError.
+    if (target.accountId !== undefined && target.accountId !== invoking)
+      return proxyError(
+        401,
+        'NEEDS_AUTHENTICATION_ERR',
+        `asUser(${target.accountId}) impersonates another account, which Forge does not allow`,
+      );
+    const accountId = invoking;
     // asUser() with no user (a trigger, a consumer) cannot act: Forge answers with an auth error.
     if (!accountId)
       return proxyError(401, 'NEEDS_AUTHENTICATION_ERR', 'asUser() needs a user in the invocation');
