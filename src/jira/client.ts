@@ -192,12 +192,12 @@ export class JiraClient {
   ) {}
 
   /**
-   * Acts as the user of the current invocation: Jira enforces that user's permissions. Background work started
-   * by a person (a bulk decision's queue consumer) names that person's account id, as @forge/api's
-   * `asUser(userId)` takes it, so Jira still enforces their rights rather than the app's.
+   * Acts as the user of the current invocation: Jira enforces that user's permissions. There is no acting as
+   * another account: Forge offers no impersonation (allowImpersonation is "not yet supported" in
+   * @forge/manifest's schema), so background work a person started runs asApp() after checking their rights.
    */
-  static asUser(accountId?: string, meter: PointsMeter = new PointsMeter()): JiraClient {
-    return new JiraClient(accountId ? api.asUser(accountId) : api.asUser(), 'user', meter);
+  static asUser(meter: PointsMeter = new PointsMeter()): JiraClient {
+    return new JiraClient(api.asUser(), 'user', meter);
   }
 
   /** Acts as the app: only after the caller's permission was checked, or with no user (the scan). */
@@ -481,9 +481,14 @@ export class JiraClient {
   }
 
   /** Bulk permission check for another account (the app may ask; a user needs Administer Jira). */
-  async checkPermissions(accountId: string, checks: PermissionCheck[]): Promise<PermissionsCheckResult> {
+  async checkPermissions(
+    accountId: string,
+    checks: PermissionCheck[],
+    globalPermissions: string[] = [],
+  ): Promise<PermissionsCheckResult> {
     const body = {
       accountId,
+      ...(globalPermissions.length ? { globalPermissions } : {}),
       projectPermissions: checks.map((c) => ({
         permissions: c.permissions,
         ...(c.projectIds?.length ? { projects: c.projectIds } : {}),

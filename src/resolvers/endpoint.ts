@@ -19,10 +19,11 @@ export interface CallContext {
   issueKey: string | null;
   projectKey: string | null;
   /**
-   * Set only for background work a person started (a bulk decision's queue consumer): Jira calls are made as
-   * this account (asUser(accountId)), since the invocation has no user of its own.
+   * Set only for background work a person started (a bulk decision's queue consumer), whose invocation has no
+   * user: Jira calls are made asApp(), after the person's rights were checked for them (personRights), and
+   * what is written names them (`actorName`, read when they started the work).
    */
-  actAs?: string;
+  background?: { actorName: string | null };
 }
 
 const contextSchema = z

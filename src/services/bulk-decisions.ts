@@ -9,8 +9,10 @@
  * when the person holds the global bulk-change permission and the kill transition needs no field (Jira's bulk
  * transition takes none); otherwise each item is transitioned by its own decision.
  *
- * The consumer has no user of its own: it acts as the person who started the job (asUser(accountId)), so Jira
- * still enforces their rights, and checks their project rights again at every step.
+ * The consumer has no user of its own, and Forge offers no acting as another user: it acts as the app, and at
+ * every step first asks Jira (permissions/check) whether the person who started the job still holds what the
+ * decision uses; when they no longer do, what is left is reported as not decided. The log rows and the kill
+ * comments name the person.
  */
 import { kvs } from '@forge/kvs';
 import { Queue } from '@forge/events';
@@ -31,7 +33,14 @@ import { loadSettings } from '../storage/settings';
 import { decideChecked, isDecided, matchingKeys, recordBulkKillIntent, requireDecider } from './kill-review';
 import { statusCategoryOf } from './issue-facts';
 import type { Clock } from './outcome-map';
-import { mayBulkChange, requireBrowse, targetProject } from './project-access';
+import {
+  mayBulkChange,
+  personRights,
+  requireBrowse,
+  requirePersonMayDecide,
+  targetProject,
+  type PersonRights,
+} from './project-access';
 
 /** Queue key in manifest.yml (consumer outcome-lens-bulk-consumer). */
 export const BULK_QUEUE = 'outcome-lens-bulk';
@@ -52,6 +61,8 @@ type QueueFilter = z.infer<typeof queueFilterSchema>;
 interface StoredBulkJob extends BulkJobData {
   projectKey: string;
   accountId: string;
+  /** The person's display name when they started the job (the consumer has no user to ask). */
+  actorName?: string | null;
   decision: Decision;
   filter: QueueFilter | null;
   /** Items not decided yet, in order; null until a filter's selection is resolved. */
@@ -116,6 +127,9 @@ export async function startBulkDecision(
   const jobKey = keys.bulkJob(projectKey, input.idempotencyKey);
   const existing = await kvs.get<StoredBulkJob>(jobKey);
   if (existing) return resume(call, existing);
+  const actorName = await JiraClient.asUser()
+    .myselfName()
+    .catch(() => null); // a missing name must not block the work
   const listed = 'keys' in input.selection ? [...new Set(input.selection.keys)] : null;
   for (const key of listed ?? [])
     if (key.split('-')[0] !== projectKey)
@@ -132,6 +146,7 @@ export async function startBulkDecision(
     finishedAt: null,
     projectKey,
     accountId: call.accountId,
+    actorName,
     decision: input.decision,
     filter: 'filter' in input.selection ? input.selection.filter : null,
     pending: listed,
@@ -186,7 +201,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
     moduleKey: null,
     issueKey: null,
     projectKey: job.projectKey,
-    actAs: job.accountId,
+    background: { actorName: job.actorName ?? null },
   };
   const next = async (delaySeconds = 0): Promise<StepOutcome> => {
     job.step++;
@@ -194,9 +209,12 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
     await push({ projectKey: job.projectKey, jobId: job.jobId, step: job.step }, delaySeconds);
     return { status: delaySeconds > 0 ? 'waiting' : 'continued' };
   };
+  let rights: PersonRights;
   try {
-    // Rights can change while the work runs: checked again as the person, at every step.
-    requireDecider(await requireBrowse(job.projectKey, job.accountId), job.kind);
+    // Rights can change while the work runs: the person's are checked again at every step, before the app
+    // acts for them.
+    rights = await personRights(job.projectKey, job.accountId);
+    requirePersonMayDecide(rights, job.projectKey, job.kind);
   } catch (e) {
     if (!(e instanceof NotAuthorizedError)) throw e;
     const left = job.pending ?? [];
@@ -206,7 +224,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
   }
   job.status = 'running';
   if (job.pending === null) {
-    job.pending = (await matchingKeys(job.projectKey, job.filter ?? {}, clock.now(), job.accountId)).slice(
+    job.pending = (await matchingKeys(job.projectKey, job.filter ?? {}, clock.now(), 'app')).slice(
       0,
       MAX_BULK_ITEMS,
     );
@@ -216,7 +234,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
   const chunk = job.pending.slice(0, BULK_CHUNK);
   if (job.kind === 'kill') {
     if (job.method === null) {
-      job.method = (await bulkTransitionFits(job)) ? 'bulk-transition' : 'one-by-one';
+      job.method = (await bulkTransitionFits(job, rights)) ? 'bulk-transition' : 'one-by-one';
       await save(job);
     }
     if (job.method === 'bulk-transition') await closeByBulkTransition(job, chunk, clock);
@@ -257,15 +275,16 @@ async function finish(job: StoredBulkJob, clock: Clock): Promise<StepOutcome> {
 
 /**
  * Jira's bulk transition takes no field, so it can close an item only through a transition that sets the
- * resolution itself (one named like the resolution, as the single Kill uses without a field), and only for a
- * caller holding the global bulk-change permission.
+ * resolution itself (one named like the resolution, as the single Kill uses without a field), and only when
+ * both the person and the app, which calls it, hold the global bulk-change permission.
  */
-async function bulkTransitionFits(job: StoredBulkJob): Promise<boolean> {
+async function bulkTransitionFits(job: StoredBulkJob, rights: PersonRights): Promise<boolean> {
+  if (!rights.bulkChange) return false;
   const { settings } = await loadSettings(job.projectKey);
   const name = settings.kill.transitionName ?? settings.kill.resolutionName;
   if (name.toLowerCase() !== settings.kill.resolutionName.toLowerCase()) return false;
   try {
-    return await mayBulkChange(job.accountId);
+    return await mayBulkChange(JiraClient.asApp());
   } catch (e) {
     if (e instanceof JiraRateLimitError) throw e;
     return false;
@@ -280,7 +299,7 @@ async function bulkTransitionFits(job: StoredBulkJob): Promise<boolean> {
 async function closeByBulkTransition(job: StoredBulkJob, chunk: string[], clock: Clock): Promise<void> {
   const { settings } = await loadSettings(job.projectKey);
   const wanted = (settings.kill.transitionName ?? settings.kill.resolutionName).toLowerCase();
-  const jira = JiraClient.asUser(job.accountId);
+  const jira = JiraClient.asApp();
   try {
     const open: string[] = [];
     const undecided: string[] = [];

@@ -1,7 +1,8 @@
 /**
  * The kill review forum: the zombie queue and the decisions taken on it (kill, keep, relink), each written to
  * the decision log. Jira changes are made asUser(), so Jira enforces the caller's rights, after an explicit
- * check that gives a clear message. Decisions are idempotent: the browser sends one key per decision, a
+ * check that gives a clear message; a bulk decision's consumer, which has no user, makes them asApp() after
+ * checking the person's rights for them. Decisions are idempotent: the browser sends one key per decision, a
  * repeat with that key replays the first answer, and a kill first looks at the issue's status, so neither a
  * double click nor a retry transitions or comments twice.
  */
@@ -60,13 +61,16 @@ export interface FlaggedItem {
   row: QueueRow;
 }
 
-/** Every flagged open item of the project (up to MAX_QUEUE_READ), as the caller may see them. */
+/**
+ * Every flagged open item of the project (up to MAX_QUEUE_READ), as the caller may see them; as the app for
+ * background work, whose person's rights in the project were checked first.
+ */
 export async function readFlagged(
   projectKey: string,
   now: Date,
-  actAs?: string,
+  as: 'user' | 'app' = 'user',
 ): Promise<{ flagged: FlaggedItem[]; truncated: boolean }> {
-  const jira = JiraClient.asUser(actAs);
+  const jira = as === 'app' ? JiraClient.asApp() : JiraClient.asUser();
   const flagged: FlaggedItem[] = [];
   let token: string | null = null;
   do {
@@ -141,9 +145,9 @@ export async function matchingKeys(
   projectKey: string,
   filter: QueueFilter,
   now: Date,
-  actAs?: string,
+  as: 'user' | 'app' = 'user',
 ): Promise<string[]> {
-  const { flagged } = await readFlagged(projectKey, now, actAs);
+  const { flagged } = await readFlagged(projectKey, now, as);
   return selectRows(
     flagged.map((f) => f.row),
     filter,
@@ -263,17 +267,23 @@ function paragraph(text: string) {
   return { type: 'paragraph', content: [{ type: 'text', text }] };
 }
 
+/**
+ * The kill comment. It names the person who decided: a comment the app writes (a bulk decision, a decision
+ * the app completes) shows the app as its author.
+ */
 export function killCommentAdf(
   reason: string,
   rules: Array<{ rule: string; since: string }>,
   resolution: string,
+  decidedBy: string | null = null,
 ) {
   const lines = rules.map((r) => `${r.rule} (since ${r.since})`);
+  const by = decidedBy ? ` by ${decidedBy}` : '';
   return {
     type: 'doc',
     version: 1,
     content: [
-      paragraph(`Killed in Outcome Lens kill review, closed as "${resolution}" (not completed).`),
+      paragraph(`Killed in Outcome Lens kill review${by}, closed as "${resolution}" (not completed).`),
       paragraph(`Why: ${reason}`),
       ...(lines.length ? [paragraph(`Zombie rules that fired: ${lines.join('; ')}.`)] : []),
     ],
@@ -423,7 +433,7 @@ export async function decide(
   const projectKey = targetProject(call);
   checkInProject(input.issueKey, projectKey);
   // Rights first: a replay answers with the recorded decision, which only a decider may see.
-  requireDecider(await requireBrowse(projectKey, call.actAs), input.decision.kind);
+  requireDecider(await requireBrowse(projectKey), input.decision.kind);
   return decideChecked(call, input, clock);
 }
 
@@ -483,9 +493,12 @@ export async function decideChecked(
   if (earlier) return { entry: earlier, replayed: true, statusName: null };
 
   // One try of one decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
-  const jira = JiraClient.asUser(call.actAs);
+  // Background work has no user: it acts as the app, for a person whose rights it checked (personRights).
+  const jira = call.background ? JiraClient.asApp() : JiraClient.asUser();
   // The decider's name is kept with the decision (one call per decision), so the log needs no lookups.
-  const actorNameOf = jira.myselfName().catch(() => null); // a missing name must not block a decision
+  const actorNameOf = call.background
+    ? Promise.resolve(call.background.actorName)
+    : jira.myselfName().catch(() => null); // a missing name must not block a decision
   const lock = await takeDecisionLock(projectKey, issueKey, idempotencyKey);
   if (!lock) {
     const first = await replayOf(projectKey, idempotencyKey);
@@ -672,7 +685,7 @@ async function act(
       try {
         comment = await jira.addComment(
           issueKey,
-          killCommentAdf(decision.reason, firedRules, settings.kill.resolutionName),
+          killCommentAdf(decision.reason, firedRules, settings.kill.resolutionName, actor.actorName),
         );
       } catch (e) {
         if (e instanceof JiraRateLimitError || e instanceof JiraHttpError)

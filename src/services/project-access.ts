@@ -1,6 +1,7 @@
 /**
  * Who may do what on the project page and the settings page, asked of Jira for the caller (asUser
- * mypermissions) before the app acts asApp() or writes app storage on their behalf.
+ * mypermissions) before the app acts asApp() or writes app storage on their behalf; and, for background work
+ * with no user, asked by the app for the person who started it (permissions/check).
  */
 import type { ProjectPagePermissions } from '../contract/project-page';
 import type { Settings } from '../domain/settings';
@@ -22,9 +23,9 @@ export function targetProject(call: CallContext): string {
   return call.projectKey;
 }
 
-export async function projectRights(projectKey: string, actAs?: string): Promise<ProjectRights> {
+export async function projectRights(projectKey: string): Promise<ProjectRights> {
   try {
-    const held = await JiraClient.asUser(actAs).myPermissions({ projectKey }, [
+    const held = await JiraClient.asUser().myPermissions({ projectKey }, [
       'BROWSE_PROJECTS',
       'EDIT_ISSUES',
       'TRANSITION_ISSUES',
@@ -45,20 +46,88 @@ export async function projectRights(projectKey: string, actAs?: string): Promise
 }
 
 /** Rights of a caller who must at least browse the project; outsiders are refused here. */
-export async function requireBrowse(projectKey: string, actAs?: string): Promise<ProjectRights> {
-  const rights = await projectRights(projectKey, actAs);
+export async function requireBrowse(projectKey: string): Promise<ProjectRights> {
+  const rights = await projectRights(projectKey);
   if (!rights.browse)
     throw new NotAuthorizedError(`You do not have permission to see project ${projectKey}.`);
   return rights;
 }
 
 /**
- * Whether the user holds Jira's global "Make bulk changes" permission (BULK_CHANGE), which the bulk transition
- * API requires of its caller (OpenAPI spec, submitBulkTransition: "Global bulk change permission").
+ * Whether the client's actor holds Jira's global "Make bulk changes" permission (BULK_CHANGE), which the bulk
+ * transition API requires of its caller (OpenAPI spec, submitBulkTransition: "Global bulk change permission").
  */
-export async function mayBulkChange(actAs?: string): Promise<boolean> {
-  const held = await JiraClient.asUser(actAs).myPermissions({}, ['BULK_CHANGE']);
+export async function mayBulkChange(jira: JiraClient = JiraClient.asUser()): Promise<boolean> {
+  const held = await jira.myPermissions({}, ['BULK_CHANGE']);
   return held.BULK_CHANGE === true;
+}
+
+/** What a person may do in a project, as the app read it for them (background work has no user). */
+export interface PersonRights {
+  browse: boolean;
+  edit: boolean;
+  transition: boolean;
+  comment: boolean;
+  bulkChange: boolean;
+}
+
+const PERSON_PROJECT_PERMISSIONS = [
+  'BROWSE_PROJECTS',
+  'EDIT_ISSUES',
+  'TRANSITION_ISSUES',
+  'ADD_COMMENTS',
+] as const;
+
+/**
+ * A person's rights in a project, asked by the app of Jira's permission check (POST /rest/api/3/permissions/check
+ * with their account id, which an app may ask for anyone). Background work a person started (the bulk
+ * decisions' queue consumer) acts asApp(), since Forge offers no acting as another user, and checks with this
+ * on every run that the person still may do what it does for them.
+ */
+export async function personRights(projectKey: string, accountId: string): Promise<PersonRights> {
+  const jira = JiraClient.asApp();
+  let projectId: number;
+  try {
+    projectId = Number((await jira.getProject(projectKey)).id);
+  } catch (e) {
+    if (e instanceof NotFoundError)
+      return { browse: false, edit: false, transition: false, comment: false, bulkChange: false };
+    throw e;
+  }
+  const result = await jira.checkPermissions(
+    accountId,
+    [{ permissions: [...PERSON_PROJECT_PERMISSIONS], projectIds: [projectId] }],
+    ['BULK_CHANGE'],
+  );
+  const inProject = (permission: string) =>
+    result.projectPermissions.some((p) => p.permission === permission && p.projects.includes(projectId));
+  return {
+    browse: inProject('BROWSE_PROJECTS'),
+    edit: inProject('EDIT_ISSUES'),
+    transition: inProject('TRANSITION_ISSUES'),
+    comment: inProject('ADD_COMMENTS'),
+    bulkChange: result.globalPermissions.includes('BULK_CHANGE'),
+  };
+}
+
+/**
+ * Refuses background work a decision of this kind for a person who lacks a permission it uses: every kind
+ * writes the issue (Edit Issues), a kill also transitions it and comments on it.
+ */
+export function requirePersonMayDecide(
+  rights: PersonRights,
+  projectKey: string,
+  kind: 'kill' | 'keep' | 'relink',
+): void {
+  const missing: string[] = [];
+  if (!rights.browse) missing.push('Browse Projects');
+  if (!rights.edit) missing.push('Edit Issues');
+  if (kind === 'kill' && !rights.transition) missing.push('Transition Issues');
+  if (kind === 'kill' && !rights.comment) missing.push('Add Comments');
+  if (missing.length)
+    throw new NotAuthorizedError(
+      `The person who started this bulk decision no longer holds ${missing.join(', ')} in project ${projectKey}: not decided.`,
+    );
 }
 
 export function outcomeEditing(

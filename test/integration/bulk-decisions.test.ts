@@ -329,6 +329,64 @@ describe('bulk Kill of 200 items', () => {
   });
 });
 
+describe('bulk decisions act as the app, for a person whose rights are checked at every run', () => {
+  const N = 120; // three chunks of 50
+
+  it('refuses what is left once the person loses Transition Issues, and decides none of it as the app', async () => {
+    app = newApp();
+    const member = app.accountIdOf('member');
+    const items = Array.from({ length: N }, (_, i) => flagged(i));
+    const jobId = 'bulk-kill-revoked-1';
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: jobId,
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { filter: {} },
+      }),
+    );
+    // The first run decides a chunk as the app: comments by the app that name the person, rows naming them.
+    const before = app.jira.calls.length;
+    await app.queue.runDue({ maxEvents: 1 });
+    const consumerCalls = app.jira.calls.slice(before);
+    expect(consumerCalls.every((c) => c.actor.type === 'app')).toBe(true);
+    expect(consumerCalls.filter((c) => c.path === '/rest/api/3/permissions/check')).toHaveLength(1);
+    const first = await job(jobId);
+    expect(first).toMatchObject({ status: 'running', total: N, decided: 50, failed: [] });
+    const killed = items.filter((k) => app.jira.store.getIssue(k)!.statusCategory === 'done');
+    expect(killed).toHaveLength(50);
+    const comment = app.jira.store.listComments(app.jira.store.getIssue(killed[0]!)!.id)[0]!;
+    expect(comment.author).toBe(app.jira.appAccountId);
+    expect(JSON.stringify(comment.body)).toContain('Killed in Outcome Lens kill review by Max Member');
+    const rows = await logRows();
+    expect(rows).toHaveLength(50);
+    expect(rows.every((r) => r.by === member && r.byName === 'Max Member')).toBe(true);
+
+    app.jira.store.revoke(P, member, ['TRANSITION_ISSUES']);
+    await drain();
+    const done = await job(jobId);
+    expect(done).toMatchObject({ status: 'done', total: N, decided: 50 });
+    expect(done.failed).toHaveLength(N - 50);
+    expect(done.failed[0]!.message).toMatch(/no longer holds Transition Issues in project BLK/);
+    // Nothing more was closed, commented or logged.
+    expect(items.filter((k) => app.jira.store.getIssue(k)!.statusCategory === 'done')).toHaveLength(50);
+    expect(items.reduce((n, k) => n + commentsOf(k), 0)).toBe(50);
+    expect(await logRows()).toHaveLength(50);
+
+    // Given the right back, the same request (the page's Resume) decides the rest, each once.
+    app.grantDemoRoles(P);
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: jobId,
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { filter: {} },
+      }),
+    );
+    await drain();
+    expect(await job(jobId)).toMatchObject({ status: 'done', decided: N, failed: [] });
+    expect(items.every((k) => transitionsOf(k) === 1 && commentsOf(k) === 1)).toBe(true);
+  });
+});
+
 describe('bulk Keep and Relink', () => {
   beforeEach(() => {
     app = newApp();
