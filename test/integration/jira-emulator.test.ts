@@ -375,7 +375,9 @@ describe('Jira emulator: bulk edit of labels', () => {
     const mine = jira.store.createIssue(anIssue()).key;
     const other = jira.store.createIssue(anIssue({ projectKey: 'OTHER' })).key;
     jira.store.grant('OTHER', 'acc-member', ['BROWSE_PROJECTS']);
-    // A person without the global permission is refused outright; the app holds it on a new site.
+    // A person without the global permission (a site can withdraw it from members) is refused outright; the
+    // app holds it on a new site.
+    jira.store.setGlobal('acc-member', 'BULK_CHANGE', false);
     const refused = await call(jira, member, 'POST', '/bulk/issues/fields', edit([mine], 'ADD'));
     expect(refused.status).toBe(400);
     expect(refused.json.errors[0].message).toMatch(/bulk changes/);
