@@ -16,6 +16,8 @@ import {
   type IssueSnapshot,
   type ZombieRuleId,
 } from '../../src/domain/zombie';
+import type { Answer } from '../../src/contract/answer';
+import type { BetItem, ProjectPageLoadData, ResultsReviewData } from '../../src/contract/project-page';
 import { listOutcomes, type StoredOutcome } from '../../src/storage/outcomes';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
@@ -93,16 +95,16 @@ function recipeOf(issue: StoredIssue) {
   return detectRecipe({ summary: issue.summary, description: issue.description as AdfNode | null });
 }
 
-beforeAll(async () => {
-  app = createWorkbenchApp({ dataFile: ':memory:', now: () => NOW });
-  await seedDemo(app, NOW);
-  issues = demoIssues();
-  outcomes = await loadOutcomes();
-});
-
-afterAll(() => app.close());
-
 describe('the seeded Shopfront backlog', () => {
+  beforeAll(async () => {
+    app = createWorkbenchApp({ dataFile: ':memory:', now: () => NOW });
+    await seedDemo(app, NOW);
+    issues = demoIssues();
+    outcomes = await loadOutcomes();
+  });
+
+  afterAll(() => app.close());
+
   it('holds about 80 issues of every type and status category in project DEMO', () => {
     const byType = new Map<string, number>();
     for (const i of issues) byType.set(i.type, (byType.get(i.type) ?? 0) + 1);
@@ -131,12 +133,12 @@ describe('the seeded Shopfront backlog', () => {
     expect(can('outsider', 'BROWSE_PROJECTS')).toBe(false);
   });
 
-  it('keeps four outcomes in app storage, each with months of measurements, one of them achieved', () => {
+  it('keeps six outcomes in app storage, each with months of measurements, one of them achieved', () => {
     console.log(
       'Outcomes:',
       outcomes.map((o) => `${o.id} ${o.status} ${o.measurements.map((m) => m.value).join('→')}`),
     );
-    expect(outcomes).toHaveLength(4);
+    expect(outcomes).toHaveLength(6);
     for (const o of outcomes) {
       expect(o.measurements.length).toBeGreaterThanOrEqual(5);
       expect(o.measurements.length).toBeLessThanOrEqual(10);
@@ -333,5 +335,106 @@ describe('the seeded Shopfront backlog', () => {
     expect(demoIssues()).toEqual(before.issues);
     expect(issues.map((i) => app.jira.store.listComments(i.id).length)).toEqual(before.comments);
     expect((await loadOutcomes()).map((o) => [o.id, o.version])).toEqual(before.outcomes);
+  });
+});
+
+describe("the seed's delivered bets, once the scan has checked them", () => {
+  let scanned: WorkbenchApp;
+  let review: ResultsReviewData;
+  let page: ProjectPageLoadData;
+
+  async function call<T>(fn: string): Promise<T> {
+    const answer = (await scanned.invoke(
+      'outcome-lens-project-page',
+      fn,
+      {},
+      {
+        user: 'viewer',
+        projectKey: 'DEMO',
+      },
+    )) as Answer<T>;
+    if (!answer.ok) throw new Error(`${fn}: ${JSON.stringify(answer.error)}`);
+    return answer.data;
+  }
+
+  beforeAll(async () => {
+    // Its own app, seeded and scanned at the real now as `npm start` does: the backend's scan reads the
+    // real clock, and it writes betStatus into lenses, which the backlog tests above read as seeded.
+    scanned = createWorkbenchApp({ dataFile: ':memory:' });
+    await seedDemo(scanned, new Date());
+    scanned.grantDemoRoles();
+    await scanned.runScheduledTrigger('outcome-lens-daily-scan');
+    review = await call<ResultsReviewData>('resultsReview');
+    page = await call<ProjectPageLoadData>('load');
+  });
+
+  afterAll(() => scanned.close());
+
+  const bySummary = (list: BetItem[], summary: string): BetItem => {
+    const bet = list.find((b) => b.summary === summary);
+    if (!bet) throw new Error(`"${summary}" is not among ${list.map((b) => b.summary).join(', ')}`);
+    return bet;
+  };
+
+  it('lists due bets the scan proposes validated, invalidated and inconclusive, and an unverified one', () => {
+    const line = (b: BetItem) => `${b.issueKey} ${b.status} ${b.proposal?.verdict ?? '-'}: ${b.summary}`;
+    console.log('Results review:', {
+      due: review.due.map(line),
+      unverified: review.unverified.map(line),
+      tracking: review.tracking.map(line),
+      recent: review.recent.length,
+    });
+    const proposed = new Set(review.due.map((b) => b.proposal?.verdict));
+    expect(proposed).toEqual(new Set(['validated', 'invalidated', 'inconclusive']));
+
+    const wallet = bySummary(review.due, 'Pay with the phone wallet on mobile checkout');
+    expect(wallet.proposal?.verdict).toBe('validated');
+    expect(wallet.series).toEqual({ kind: 'outcome', name: 'Mobile shoppers buy' });
+
+    const tracking = bySummary(review.due, 'Email the tracking link when the parcel ships');
+    expect(tracking.proposal?.verdict).toBe('invalidated');
+    expect(tracking.proposal?.evidence.movement).toBeGreaterThan(tracking.proposal!.evidence.noise);
+
+    // Delivered after the last reading: nothing measured between delivery and check-by.
+    const guest = bySummary(review.due, 'Order status page without logging in');
+    expect(guest.proposal?.verdict).toBe('inconclusive');
+    expect(guest.proposal?.evidence.atCheckBy).toBeNull();
+    expect(guest.proposal?.reason).toMatch(/too few measurements/i);
+
+    const estimate = bySummary(review.unverified, 'Delivery estimate on the order confirmation');
+    expect(estimate.status).toBe('unverified');
+    expect(estimate.daysOverdue).toBeGreaterThan(14);
+    expect(review.tracking.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('finds the unverified bet by betStatus in JQL', async () => {
+    const res = await scanned.jira.handle({
+      method: 'POST',
+      path: '/rest/api/3/search/jql',
+      body: JSON.stringify({ jql: 'project = DEMO AND betStatus = unverified', fields: ['summary'] }),
+      actor: { type: 'user', accountId: scanned.accountIdOf('viewer') },
+    });
+    expect(res.status).toBe(200);
+    const found = (JSON.parse(res.body) as { issues: Array<{ key: string }> }).issues.map((i) => i.key);
+    expect(found.sort()).toEqual(review.unverified.map((b) => b.issueKey).sort());
+  });
+
+  it('has one outcome that moved while little shipped, and one that stayed flat while a lot shipped', () => {
+    const delivered = (outcomeName: string) =>
+      [...review.due, ...review.unverified, ...review.tracking].filter(
+        (b) => b.series?.kind === 'outcome' && b.series.name === outcomeName,
+      ).length;
+    const progress = (id: string) => page.outcomes.find((o) => o.id === id)?.progress.fraction;
+    console.log('Shipped versus moved:', {
+      mobile: { delivered: delivered('Mobile shoppers buy'), progress: progress('mobile-shoppers-buy') },
+      orders: {
+        delivered: delivered('Fewer "where is my order?" questions'),
+        progress: progress('fewer-order-questions'),
+      },
+    });
+    expect(delivered('Mobile shoppers buy')).toBe(1);
+    expect(progress('mobile-shoppers-buy')).toBeGreaterThanOrEqual(0.5);
+    expect(delivered('Fewer "where is my order?" questions')).toBeGreaterThanOrEqual(5);
+    expect(progress('fewer-order-questions')).toBe(0);
   });
 });
