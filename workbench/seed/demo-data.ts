@@ -214,11 +214,11 @@ export const DEMO_OUTCOMES: readonly DemoOutcome[] = [
   // Stayed flat while the squad shipped a lot: five delivered bets, and the tickets did not fall.
   {
     id: 'fewer-order-questions',
-    name: 'Fewer "where is my order?" questions',
-    metric: 'order-status tickets per 1,000 orders',
+    name: 'Fewer order questions',
+    metric: 'order-status tickets',
     baseline: 14,
     target: 9,
-    unit: 'tickets',
+    unit: 'per 1k orders',
     direction: 'decrease',
     dueIn: 60,
     owner: 'admin',
@@ -267,10 +267,10 @@ const EXPECT_MOBILE = {
   direction: 'increase',
 } as const;
 const EXPECT_ORDER_QUESTIONS = {
-  metric: 'order-status tickets per 1,000 orders',
+  metric: 'order-status tickets',
   baseline: 14,
   target: 9,
-  unit: 'tickets',
+  unit: 'per 1k orders',
   direction: 'decrease',
 } as const;
 
