@@ -52,6 +52,23 @@ beforeAll(async () => {
   wb = await startBrowserWorkbench({
     seed: async (app) => {
       await seedDemo(app, new Date());
+      // A long outcome name and metric, as real sites write them: the panel's outcome choice must still fit.
+      const created = await app.invoke(
+        'outcome-lens-project-page',
+        'createOutcome',
+        {
+          draft: {
+            name: 'Fewer "where is my order?" questions from shoppers who already paid and wait for delivery',
+            metric: 'order-status tickets per 1,000 orders, counted weekly by the support desk',
+            baseline: 14,
+            target: 9,
+            direction: 'decrease',
+            dueDate: '2027-06-30',
+          },
+        },
+        { user: 'admin', projectKey: 'DEMO' },
+      );
+      if (!(created as { ok: boolean }).ok) throw new Error('The long outcome was not created');
       const report = await importIssues(app, file);
       if (report.imported === 0) throw new Error('No real issue was imported');
     },
