@@ -36,3 +36,20 @@ export async function parentOutcomeOf(jira: JiraClient, parentKey: string): Prom
     throw e;
   }
 }
+
+/**
+ * The issue a decision or a verdict is about, with its lens: one the caller cannot see is refused the same
+ * way as one that no longer exists, so neither tells the other apart.
+ */
+export async function readDecisionIssue(jira: JiraClient, issueKey: string): Promise<JiraIssue> {
+  try {
+    return await jira.getIssue(issueKey, {
+      fields: ['summary', 'description', 'status', 'issuetype', 'parent', 'labels', 'resolution'],
+      properties: [ISSUE_PROPERTY_KEY],
+    });
+  } catch (e) {
+    if (e instanceof NotFoundError)
+      throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
+    throw e;
+  }
+}

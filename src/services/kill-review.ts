@@ -49,7 +49,7 @@ import { checkHeld, secondsLeft, withLensClaim } from '../storage/lens-claim';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
-import { issueFacts, parentOutcomeOf, statusCategoryOf } from './issue-facts';
+import { issueFacts, parentOutcomeOf, readDecisionIssue, statusCategoryOf } from './issue-facts';
 import { requireBrowse, targetProject, type ProjectRights } from './project-access';
 
 /** At most this many flagged items are read for one answer (10 searches): the figures say when there are more. */
@@ -554,17 +554,7 @@ async function act(
   by: 'person' | 'app',
 ): Promise<DecideData> {
   const [outcomes, { settings }] = await Promise.all([listOutcomes(projectKey), loadSettings(projectKey)]);
-  let issue: JiraIssue;
-  try {
-    issue = await jira.getIssue(issueKey, {
-      fields: ['summary', 'description', 'status', 'issuetype', 'parent', 'labels', 'resolution'],
-      properties: [ISSUE_PROPERTY_KEY],
-    });
-  } catch (e) {
-    if (e instanceof NotFoundError)
-      throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
-    throw e;
-  }
+  const issue = await readDecisionIssue(jira, issueKey);
   const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
   const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
   // The intent a first try recorded before its first side effect: a retry with the same key resumes it.

@@ -8,9 +8,8 @@ import { kvs } from '@forge/kvs';
 import type { BetItem, ConfirmVerdictData, ResultsReviewData, VerdictEntry } from '../contract/project-page';
 import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
 import type { Result } from '../domain/schemas';
-import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
-import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { listTrackedBets, type TrackedBet } from '../scan/bets';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
@@ -22,6 +21,7 @@ import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { rescored } from './kill-review';
 import { requireBrowse, targetProject } from './project-access';
+import { readDecisionIssue } from './issue-facts';
 
 export const VERDICT_KIND = 'verdict';
 const RECENT = 20;
@@ -166,17 +166,7 @@ async function record(
     jira.myselfName().catch(() => null),
     kvs.get<TrackedBet>(keys.bet(projectKey, issueKey)),
   ]);
-  let issue: JiraIssue;
-  try {
-    issue = await jira.getIssue(issueKey, {
-      fields: ['summary', 'description', 'status', 'issuetype', 'parent', 'labels', 'resolution'],
-      properties: [ISSUE_PROPERTY_KEY],
-    });
-  } catch (e) {
-    if (e instanceof NotFoundError)
-      throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
-    throw e;
-  }
+  const issue = await readDecisionIssue(jira, issueKey);
   const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
   if (lens.result)
     throw new ConflictError(
