@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { buildSurface, surfaces } from '../../scripts/build-static';
+import { CALIBRATION_TIMEOUT_SECONDS } from '../../src/calibration/job';
+import { SCAN_FUNCTION_TIMEOUT_SECONDS } from '../../src/scan/budget';
 
 // @forge/manifest validates the whole manifest offline: schema, references, handler files, resources.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -121,5 +123,13 @@ describe('manifest.yml', () => {
       expect(file).toBe('index');
       expect(typeof entry[exported!]).toBe('function');
     }
+  });
+
+  it('gives each long-running consumer the time limit its code budgets for', () => {
+    // A budget larger than the manifest's limit (55 s when none is set) would be stopped mid-step on a site.
+    const timeoutOf = (key: string) =>
+      manifest.modules.function!.find((fn) => fn.key === key)?.timeoutSeconds ?? 55;
+    expect(timeoutOf('scan-consumer')).toBe(SCAN_FUNCTION_TIMEOUT_SECONDS);
+    expect(timeoutOf('calibration-consumer')).toBe(CALIBRATION_TIMEOUT_SECONDS);
   });
 });
