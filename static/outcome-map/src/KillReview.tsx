@@ -37,6 +37,21 @@ const KINDS = ['kill', 'keep', 'relink'] as const;
 type Kind = (typeof KINDS)[number];
 const KIND_VERBS: Record<Kind, string> = { kill: 'Kill', keep: 'Keep', relink: 'Relink' };
 
+/** The decision a form's fields make: a Keep carries only the dates given, a Relink its outcome. */
+function decisionOf(
+  kind: Kind,
+  f: { reason: string; snooze: string; killDate: string; outcomeId: string },
+): Decision {
+  if (kind === 'kill') return { kind, reason: f.reason };
+  if (kind === 'relink') return { kind, reason: f.reason, outcomeId: f.outcomeId };
+  return {
+    kind,
+    reason: f.reason,
+    ...(f.snooze ? { snoozeUntil: f.snooze } : {}),
+    ...(f.killDate ? { killCriteria: { deadline: f.killDate } } : {}),
+  };
+}
+
 function DecisionForm(props: {
   item: ZombieItem;
   page: ProjectPageLoadData;
@@ -64,17 +79,7 @@ function DecisionForm(props: {
       document.getElementById(`${idp}-outcome`)?.focus();
       return;
     }
-    const decision =
-      kind === 'kill'
-        ? { kind, reason }
-        : kind === 'keep'
-          ? {
-              kind,
-              reason,
-              ...(snooze ? { snoozeUntil: snooze } : {}),
-              ...(killDate ? { killCriteria: { deadline: killDate } } : {}),
-            }
-          : { kind, reason, outcomeId };
+    const decision = decisionOf(kind, { reason, snooze, killDate, outcomeId });
     setBusy(true);
     const answer = await callResolver<DecideData>(R.decide, {
       issueKey: item.key,
@@ -318,17 +323,7 @@ function BulkDecisionDialog(props: {
       setErrors({ outcomeId: 'Choose the outcome they serve.' });
       return;
     }
-    const decision =
-      kind === 'kill'
-        ? { kind, reason }
-        : kind === 'keep'
-          ? {
-              kind,
-              reason,
-              ...(snooze ? { snoozeUntil: snooze } : {}),
-              ...(killDate ? { killCriteria: { deadline: killDate } } : {}),
-            }
-          : { kind, reason, outcomeId };
+    const decision = decisionOf(kind, { reason, snooze, killDate, outcomeId });
     setBusy(true);
     const error = await props.onSubmit(decision);
     setBusy(false);
