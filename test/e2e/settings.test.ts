@@ -166,12 +166,18 @@ describe('the settings page in the browser', () => {
     const dialog = frame.getByRole('dialog', { name: 'Reset all settings to the defaults?' });
     await dialog.waitFor();
     // Focus starts on the safe choice; Cancel changes nothing and returns focus to the button.
-    expect(await frame.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await eventually(async () =>
+      expect(await frame.evaluate(() => document.activeElement?.textContent)).toBe('Cancel'),
+    );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await versionOf(frame)).toBe(version);
-    expect(await frame.evaluate(() => document.activeElement?.textContent)).toBe('Reset to defaults');
+    await eventually(async () =>
+      expect(await frame.evaluate(() => document.activeElement?.textContent)).toBe('Reset to defaults'),
+    );
     await resetButton.click();
+    // Escape before the dialog is open would close nothing and leave its blanket over the page.
+    await dialog.waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await versionOf(frame)).toBe(version);
@@ -248,7 +254,8 @@ describe('the settings page in the browser', () => {
 
   it('works from the keyboard: Enter in a field saves the form', async () => {
     const { page, frame } = await openSettings();
-    await frame.getByLabel('Evidence after delivery').fill('8');
+    // All six typed, so the test does not depend on the reset before it: 25+20+20+15+12+8 = 100.
+    await fillWeights(frame, [25, 20, 20, 15, 10, 8]);
     const weight = frame.getByLabel('Problem framing');
     await weight.focus();
     await weight.fill('12');
