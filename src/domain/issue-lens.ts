@@ -43,6 +43,28 @@ const flagSchema = z.object({
 });
 export type ZombieFlag = z.infer<typeof flagSchema>;
 
+/**
+ * A person's write of the lens (a panel save, a verdict) recorded in the very write it made, under the request
+ * id the page generated: the property write is where a write lands, so a retry that reads the lens inside the
+ * issue's claim knows for sure whether its first try landed, and answers that instead of a version conflict.
+ */
+const writeRequestSchema = z
+  .object({
+    id: z.string(),
+    /** Who sent it: an id replayed by someone else is not theirs. */
+    by: z.string(),
+    /** The lens version the write made. */
+    version: z.number().int(),
+    at: z.string(),
+    score: z.number().nullable(),
+    /** A digest of what the request asked to write: the same id with other content is not a retry. */
+    digest: z.string(),
+  })
+  .loose();
+export type WriteRequest = z.infer<typeof writeRequestSchema>;
+/** The newest writes kept: a retry comes within seconds, so a few cover it at a small cost in the 32 KB. */
+export const MAX_WRITE_REQUESTS = 8;
+
 /** Read leniently: a property written by an older version, or by hand, must not break a panel or a scan. */
 export const storedLensSchema = z
   .object({
@@ -76,6 +98,9 @@ export const storedLensSchema = z
     // Indexed: the next day time alone can change the verdict (src/domain/zombie.ts, nextVerdictChange), so
     // the daily scan finds the issues crossing a limit with JQL.
     nextCheckAt: z.string().nullable().catch(null).default(null),
+    // The newest person's writes by request id, newest first (see writeRequestSchema); absent until the
+    // first, so a lens nobody wrote through the panel keeps its shape.
+    writeRequests: z.array(writeRequestSchema).optional().catch(undefined),
   })
   .loose();
 export type IssueLens = z.infer<typeof storedLensSchema>;
@@ -88,6 +113,17 @@ export function emptyLens(): IssueLens {
 export function readLens(value: unknown): IssueLens {
   const parsed = storedLensSchema.safeParse(value ?? {});
   return parsed.success ? parsed.data : emptyLens();
+}
+
+/** The write this lens records for request `id` sent by `by`, or null when no such write landed. */
+export function writeRequestOf(lens: IssueLens, id: string, by: string): WriteRequest | null {
+  return (lens.writeRequests ?? []).find((r) => r.id === id && r.by === by) ?? null;
+}
+
+/** The lens with `request` recorded as its newest write, keeping the few before it. */
+export function withWriteRequest(lens: IssueLens, request: WriteRequest): IssueLens {
+  const others = (lens.writeRequests ?? []).filter((r) => r.id !== request.id);
+  return { ...lens, writeRequests: [request, ...others].slice(0, MAX_WRITE_REQUESTS) };
 }
 
 /** The earliest day a kill criterion comes due: what `killDate` in JQL finds. */
@@ -118,7 +154,7 @@ export function checkByNotBefore(
 export function applyDraft(
   current: IssueLens,
   draft: IssueLensDraft,
-  score: Score,
+  score: Pick<Score, 'total' | 'modelVersion'>,
   who: { accountId: string; at: string },
   judged: { isRecipe: boolean },
 ): IssueLens {

@@ -26,12 +26,16 @@ import {
   hasHypothesis,
   readLens,
   serializedSize,
+  withWriteRequest,
+  writeRequestOf,
   type IssueLens,
+  type WriteRequest,
 } from '../domain/issue-lens';
 import type { IssueLensDraft, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
+import { createHash } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import type { TrackedBet } from '../scan/bets';
 import { keys } from '../storage/keys';
@@ -207,6 +211,50 @@ function checkCheckBy(draft: IssueLensDraft, notBefore: string | undefined): voi
   throw new ValidationError(message, { 'draft.expected.checkBy': message });
 }
 
+/** A short digest of what a request asks to write: a retry sends the same, anything else is another request. */
+export function requestDigest(content: unknown): string {
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
+}
+
+/** A request id the page used before for other content: a page fault, answered as such rather than guessed at. */
+export function reusedRequestId(): ValidationError {
+  return new ValidationError(
+    'This request id was already used for a different change: nothing was written. Reload the page and try again.',
+    { requestId: 'Already used for a different change.' },
+  );
+}
+
+/**
+ * The answer a save already gave, for a retry of it: the lens as that write stored it, so the panel's next
+ * save is based on that version (and meets any later writer as a conflict, as it should).
+ */
+function replayedSave(
+  current: IssueLens,
+  earlier: WriteRequest,
+  draft: IssueLensDraft,
+  digest: string,
+): PanelSaveData {
+  if (earlier.digest !== digest) throw reusedRequestId();
+  const asWritten: IssueLens =
+    current.version === earlier.version
+      ? current
+      : {
+          ...applyDraft(
+            current,
+            draft,
+            { total: earlier.score ?? 0, modelVersion: current.scoreModel ?? '' },
+            { accountId: earlier.by, at: earlier.at },
+            { isRecipe: current.recipe === 'true' },
+          ),
+          version: earlier.version,
+        };
+  return {
+    lens: panelLens(asWritten, true),
+    score: earlier.score ?? asWritten.score ?? 0,
+    replayed: true,
+  };
+}
+
 export async function saveIssueLens(
   payload: Omit<SavePayload, 'draft'> & { draft: IssueLensDraft },
   call: CallContext,
@@ -217,14 +265,19 @@ export async function saveIssueLens(
   if (!permissions.canEdit) {
     throw new NotAuthorizedError(`You do not have permission to edit ${issueKey}, so nothing was saved.`);
   }
+  const requestId = payload.requestId ?? null;
+  const digest = requestDigest(payload.draft);
   // Read–check–write inside the issue's claim, which every app writer takes (src/storage/lens-claim.ts): the
-  // lens read here is the latest any app writer acknowledged, so the version check cannot be overtaken.
+  // lens read here is the latest any app writer acknowledged, so the version check cannot be overtaken. A
+  // retry waits for an earlier try of its own request, so the lens it reads shows whether that try landed.
   return withLensClaim(
     issue.key,
     async (held) => {
       const current = readLens(
         await asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
       );
+      const earlier = requestId ? writeRequestOf(current, requestId, call.accountId) : null;
+      if (earlier) return replayedSave(current, earlier, payload.draft, digest);
       if (current.version !== payload.version)
         throw new ConflictError(STALE_VERSION_MESSAGE, panelLens(current, true));
       checkOutcome(payload.draft, outcomes, current);
@@ -236,13 +289,24 @@ export async function saveIssueLens(
       const { score, recipe } = assessIssue(factsOf(issue), payload.draft, byId, settings, {
         checkByNotBefore: notBefore,
       });
-      const next = applyDraft(
+      const at = ports.now().toISOString();
+      let next = applyDraft(
         current,
         payload.draft,
         score,
-        { accountId: call.accountId, at: ports.now().toISOString() },
+        { accountId: call.accountId, at },
         { isRecipe: recipe.isRecipe },
       );
+      // The request id goes into the same write: whether it landed is then read from the lens itself.
+      if (requestId)
+        next = withWriteRequest(next, {
+          id: requestId,
+          by: call.accountId,
+          version: next.version,
+          at,
+          score: score.total,
+          digest,
+        });
       const size = serializedSize(next);
       if (size > PROPERTY_VALUE_LIMIT) {
         throw new ValidationError(
@@ -252,9 +316,10 @@ export async function saveIssueLens(
       // asUser: Jira enforces edit permission again at the write itself.
       await checkHeld(held);
       await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
-      return { lens: panelLens(next, true), score: score.total };
+      return { lens: panelLens(next, true), score: score.total, replayed: false };
     },
     STALE_VERSION_MESSAGE,
+    { requestId, sameRequest: 'after-holder' },
   );
 }
 

@@ -6,7 +6,13 @@
  */
 import { kvs } from '@forge/kvs';
 import type { BetItem, ConfirmVerdictData, ResultsReviewData, VerdictEntry } from '../contract/project-page';
-import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
+import {
+  ISSUE_PROPERTY_KEY,
+  readLens,
+  withWriteRequest,
+  writeRequestOf,
+  type IssueLens,
+} from '../domain/issue-lens';
 import type { Result } from '../domain/schemas';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -15,16 +21,27 @@ import { listTrackedBets, type TrackedBet } from '../scan/bets';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
 import { keys } from '../storage/keys';
 import { claim } from '../storage/kv';
-import { withLensClaim } from '../storage/lens-claim';
+import { holderDoneAt, invocationStopsAt, sameRequestWaitUntil, withLensClaim } from '../storage/lens-claim';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { rescored } from './kill-review';
 import { requireBrowse, targetProject } from './project-access';
 import { readDecisionIssue } from './issue-facts';
+import { requestDigest, reusedRequestId } from './issue-lens-service';
 
 export const VERDICT_KIND = 'verdict';
 const RECENT = 20;
+/** The issue's decision lock as a verdict holds it; it outlives any UI function (Forge stops one at 25 s). */
+const VERDICT_LOCK_SECONDS = 60;
+const VERDICT_WAIT_MS = 3_000;
+
+interface VerdictLock {
+  idempotencyKey: string;
+  at: number;
+  /** When Forge stops the holder's invocation (src/storage/lens-claim.ts, invocationStopsAt). */
+  stopsAt: number | null;
+}
 
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
@@ -132,24 +149,38 @@ export async function confirmVerdict(
   const earlier = await replayOf(projectKey, idempotencyKey);
   if (earlier) return { entry: earlier, replayed: true };
 
-  // The kill review's lock: one decision per issue at a time, a concurrent duplicate replays the first.
+  // The kill review's lock: one decision per issue at a time, a concurrent duplicate replays the first. An
+  // earlier try of this request that Forge stopped holding it no longer blocks once it can write nothing more.
   const lockKey = keys.decisionLock(projectKey, issueKey);
-  if (!(await claim(lockKey, { idempotencyKey }, { value: 60, unit: 'SECONDS' }))) {
-    for (let i = 0; i < 20; i++) {
-      await new Promise((r) => setTimeout(r, 150));
-      const first = await replayOf(projectKey, idempotencyKey);
-      if (first) return { entry: first, replayed: true };
+  const stopsAt = invocationStopsAt();
+  const mine = (): VerdictLock => ({ idempotencyKey, at: Date.now(), stopsAt });
+  let giveUpAt = Date.now() + VERDICT_WAIT_MS;
+  for (;;) {
+    if (await claim(lockKey, mine(), { value: VERDICT_LOCK_SECONDS, unit: 'SECONDS' })) break;
+    const holder = await kvs.get<VerdictLock>(lockKey);
+    const first = await replayOf(projectKey, idempotencyKey);
+    if (first) return { entry: first, replayed: true };
+    if (holder?.idempotencyKey === idempotencyKey) {
+      const doneAt = holderDoneAt(holder, Date.now(), VERDICT_LOCK_SECONDS);
+      if (Date.now() >= doneAt) {
+        await kvs.set(lockKey, mine(), { ttl: { value: VERDICT_LOCK_SECONDS, unit: 'SECONDS' } });
+        break;
+      }
+      giveUpAt = Math.max(giveUpAt, sameRequestWaitUntil(doneAt, stopsAt));
     }
-    throw new ConflictError(`Another decision on ${issueKey} is being recorded. Reload in a moment.`);
+    if (Date.now() >= giveUpAt)
+      throw new ConflictError(`Another decision on ${issueKey} is being recorded. Reload in a moment.`);
+    await new Promise((r) => setTimeout(r, 150));
   }
   try {
     return await withLensClaim(
       issueKey,
       () => record(call, projectKey, input, clock),
       `${issueKey} is being saved by someone else right now. Reload and record the verdict again.`,
+      { requestId: idempotencyKey, sameRequest: 'after-holder' },
     );
   } finally {
-    await kvs.delete(lockKey);
+    if ((await kvs.get<VerdictLock>(lockKey))?.idempotencyKey === idempotencyKey) await kvs.delete(lockKey);
   }
 }
 
@@ -168,22 +199,37 @@ async function record(
   ]);
   const issue = await readDecisionIssue(jira, issueKey);
   const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
-  if (lens.result)
+  const digest = requestDigest(result);
+  // An earlier try of this request wrote the lens and stopped before the log row: finish it, write nothing again.
+  const earlier = writeRequestOf(lens, idempotencyKey, call.accountId);
+  if (earlier && earlier.digest !== digest) throw reusedRequestId();
+  if (lens.result && !earlier)
     throw new ConflictError(
       `${issueKey} already has a verdict (${lens.result.verdict}). Change it in the issue's panel if it is wrong.`,
     );
-  const now = clock.now();
-  let next: IssueLens = {
-    ...lens,
-    version: lens.version + 1,
-    result,
-    betStatus: result.verdict,
-    updatedAt: now.toISOString(),
-    updatedBy: call.accountId,
-  };
-  // The result counts in the score (evidence after delivery): rescored as the panel would.
-  next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
-  await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+  const now = earlier ? new Date(earlier.at) : clock.now();
+  if (!earlier) {
+    let next: IssueLens = {
+      ...lens,
+      version: lens.version + 1,
+      result,
+      betStatus: result.verdict,
+      updatedAt: now.toISOString(),
+      updatedBy: call.accountId,
+    };
+    // The result counts in the score (evidence after delivery): rescored as the panel would.
+    next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
+    // The request id goes into the same write, so a retry knows from the lens whether it landed.
+    next = withWriteRequest(next, {
+      id: idempotencyKey,
+      by: call.accountId,
+      version: next.version,
+      at: now.toISOString(),
+      score: next.score,
+      digest,
+    });
+    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+  }
 
   const proposed = tracked?.proposal?.verdict ?? null;
   const details: Record<string, unknown> = {
@@ -211,5 +257,5 @@ async function record(
       status: result.verdict,
       result: { verdict: result.verdict, evidence: result.evidence },
     } satisfies TrackedBet);
-  return { entry: verdictEntryOf(decision), replayed: false };
+  return { entry: verdictEntryOf(decision), replayed: earlier !== null };
 }

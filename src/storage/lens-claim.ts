@@ -15,6 +15,7 @@
  * (README, "One write discipline for the issue lens").
  */
 import { randomUUID } from 'node:crypto';
+import { getAppContext } from '@forge/api';
 import { kvs } from '@forge/kvs';
 import { ConflictError } from '../errors';
 import { keys } from './keys';
@@ -29,6 +30,26 @@ export const LENS_CLAIM_TTL_SECONDS = 25;
 /** How long a writer waits for another app writer of the same issue before it answers CONFLICT. */
 export const LENS_CLAIM_WAIT_MS = 4_000;
 const POLL_MS = 15;
+/**
+ * How long after its invocation was stopped a holder's last Jira call may still land: Forge stops the function,
+ * not a request already on its way (one property write, a few hundred milliseconds on a site).
+ */
+export const CALL_IN_FLIGHT_MS = 1_000;
+/** What a waiter keeps of its own time for its read and write once it has the claim. */
+const OWN_WORK_RESERVE_MS = 3_000;
+
+/**
+ * When Forge stops this invocation (its time limit), from @forge/api's getAppContext(); null outside one or
+ * where the runtime does not tell (Forge's tunnel before CLI 10).
+ */
+export function invocationStopsAt(nowMs = Date.now()): number | null {
+  try {
+    const left = getAppContext().invocationRemainingTimeInMillis();
+    return Number.isFinite(left) && left < Number.MAX_SAFE_INTEGER ? nowMs + left : null;
+  } catch {
+    return null;
+  }
+}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -46,6 +67,28 @@ interface StoredClaim {
   owner?: string;
   requestId?: string | null;
   at?: number;
+  /** When Forge stops the holder's invocation: after it (and a call in flight) the holder writes nothing. */
+  stopsAt?: number | null;
+}
+
+/**
+ * From when the holder of a claim or lock taken at `at` (living `ttlSeconds`) can write nothing more: its
+ * invocation stopped and its last call landed, or its claim ran out.
+ */
+export function holderDoneAt(
+  holder: { at?: number; stopsAt?: number | null },
+  nowMs: number,
+  ttlSeconds = LENS_CLAIM_TTL_SECONDS,
+): number {
+  const at = typeof holder.at === 'number' ? holder.at : nowMs;
+  const expires = at + ttlSeconds * 1000;
+  const stops = typeof holder.stopsAt === 'number' ? holder.stopsAt + CALL_IN_FLIGHT_MS : expires;
+  return Math.min(stops, expires);
+}
+
+/** How long a try may wait for an earlier try of its own request: until that one is done, if it can afford to. */
+export function sameRequestWaitUntil(doneAtMs: number, ownStopsAt: number | null): number {
+  return Math.min(doneAtMs, (ownStopsAt ?? Infinity) - OWN_WORK_RESERVE_MS);
 }
 
 /** Seconds until a claim taken at `atMs` runs out, at least 1. */
@@ -58,27 +101,42 @@ export function secondsLeft(atMs: number | undefined, nowMs = Date.now()): numbe
 export type ClaimResult = { held: LensClaim } | { held: null; retryAfterSeconds: number };
 
 /**
+ * What a try does when an earlier try of its own request holds the claim. `take-over`: at once (a decision,
+ * whose intent lets the newer try finish what the earlier began). `after-holder`: wait until the earlier try
+ * released it or can write nothing more (its invocation stopped, its last call landed), then read what it left
+ * (a panel save or a verdict, which records its request id in the lens it writes: a retry must see that write
+ * before it writes again, or one request would write twice).
+ */
+export type SameRequestPolicy = 'take-over' | 'after-holder';
+
+/**
  * Takes the issue's claim, waiting up to `waitMs` for another writer to finish. A claim held for the same
- * `requestId` is taken over at once: it was left by an earlier try of this very request.
+ * `requestId` was left by an earlier try of this very request: see SameRequestPolicy.
  */
 export async function takeLensClaim(
   issueKey: string,
-  options: { waitMs?: number; requestId?: string | null } = {},
+  options: { waitMs?: number; requestId?: string | null; sameRequest?: SameRequestPolicy } = {},
 ): Promise<ClaimResult> {
   const owner = randomUUID();
   const requestId = options.requestId ?? null;
   const key = keys.lensClaim(issueKey);
   const ttl = { value: LENS_CLAIM_TTL_SECONDS, unit: 'SECONDS' } as const;
-  const giveUpAt = Date.now() + (options.waitMs ?? LENS_CLAIM_WAIT_MS);
+  const stopsAt = invocationStopsAt();
+  const mine = (at: number): StoredClaim => ({ owner, requestId, at, stopsAt });
+  let giveUpAt = Date.now() + (options.waitMs ?? LENS_CLAIM_WAIT_MS);
   for (;;) {
     const at = Date.now();
-    if (await claim(key, { owner, requestId, at } satisfies StoredClaim, ttl))
-      return { held: { issueKey, owner, requestId, takenAtMs: at } };
+    if (await claim(key, mine(at), ttl)) return { held: { issueKey, owner, requestId, takenAtMs: at } };
     const holder = await kvs.get<StoredClaim>(key);
     if (requestId && holder?.requestId === requestId) {
-      // Our own request's earlier try: overwritten, so that try's next check fails and it writes no more.
-      await kvs.set(key, { owner, requestId, at } satisfies StoredClaim, { ttl });
-      return { held: { issueKey, owner, requestId, takenAtMs: at } };
+      const doneAt = holderDoneAt(holder, at);
+      if (options.sameRequest !== 'after-holder' || at >= doneAt) {
+        // Overwritten, so that earlier try's next check fails and it writes no more.
+        await kvs.set(key, mine(at), { ttl });
+        return { held: { issueKey, owner, requestId, takenAtMs: at } };
+      }
+      // Its outcome is this try's answer: worth waiting for as long as this invocation can afford.
+      giveUpAt = Math.max(giveUpAt, sameRequestWaitUntil(doneAt, stopsAt));
     }
     if (Date.now() >= giveUpAt) return { held: null, retryAfterSeconds: secondsLeft(holder?.at) };
     // Jittered, so two waiters do not poll in step.
@@ -120,7 +178,7 @@ export async function withLensClaim<T>(
   issueKey: string,
   work: (held: LensClaim) => Promise<T>,
   message = `Someone else is saving ${issueKey} right now.`,
-  options: { requestId?: string | null; waitMs?: number } = {},
+  options: { requestId?: string | null; waitMs?: number; sameRequest?: SameRequestPolicy } = {},
 ): Promise<T> {
   const result = await takeLensClaim(issueKey, options);
   if (!result.held) {

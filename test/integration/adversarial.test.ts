@@ -11,11 +11,13 @@ import {
   type PanelLoadData,
   type PanelSaveData,
 } from '../../src/contract/issue-panel';
-import type { DecideData, DecisionLogData } from '../../src/contract/project-page';
+import type { ConfirmVerdictData, DecideData, DecisionLogData } from '../../src/contract/project-page';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { listDecisions } from '../../src/storage/decisions';
 import { listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
+import { CALL_IN_FLIGHT_MS } from '../../src/storage/lens-claim';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
 import type { FaultSpec } from '../../workbench/jira/faults';
@@ -537,6 +539,114 @@ describe('a retry after a stopped try, and other writers meanwhile', () => {
       expect(other.error.retryAfterSeconds).toBeLessThanOrEqual(25);
       expect(other.error.message).toMatch(/Try again in \d+ seconds?\./);
     }
+  });
+});
+
+describe('a write retried with its request id after its answer was lost', () => {
+  /** The lens writes Jira acknowledged for `key`. */
+  const lensWrites = (key: string) =>
+    app.jira.calls.filter(
+      (c) => c.method === 'PUT' && c.path.includes(`/issue/${key}/properties/`) && c.status < 300,
+    ).length;
+  const saveAs = (key: string, version: number, persona: string, requestId: string) =>
+    panel<PanelSaveData>(
+      ISSUE_PANEL_RESOLVERS.save,
+      { version, draft: draftBy(persona), requestId },
+      'member',
+      key,
+    ).catch((e: unknown) => ({
+      ok: false as const,
+      error: { code: 'THROWN', message: e instanceof Error ? e.message : String(e) },
+    }));
+  /** The lens write outlasts the resolver limit (25 s scaled to 250 ms), lands, and its answer is lost. */
+  const loseTheAnswerOfTheNextLensWrite = () =>
+    app.jira.faults.inject({
+      kind: 'latency',
+      ms: 400,
+      times: 1,
+      match: { method: 'PUT', pathIncludes: '/properties/' },
+    });
+  /** The person reads the error and sends it again: by then the stopped try's write has landed. */
+  const readTheErrorAndRetry = () => new Promise((r) => setTimeout(r, CALL_IN_FLIGHT_MS + 300));
+
+  it('a panel save whose answer was lost, sent again, is answered as saved and written once', async () => {
+    app = newApp({ timeScale: 0.01 });
+    const key = idleIssue(0);
+    const version = await loadVersion(key);
+    loseTheAnswerOfTheNextLensWrite();
+    const first = await saveAs(key, version, 'saved once', 'save-lost-answer-1');
+    await readTheErrorAndRetry();
+    const retried = await saveAs(key, version, 'saved once', 'save-lost-answer-1');
+    // Another request on the version the first one replaced is still someone else's stale save.
+    const stale = await saveAs(key, version, 'stale tab', 'save-other-tab-1');
+    const lens = lensOf(key);
+    const losses =
+      Number(!retried.ok) +
+      Number(lens.hypothesis.persona !== 'saved once') +
+      Number(lens.version !== version + 1) +
+      Number(lensWrites(key) !== 1);
+    report('panel-save-answer-lost-retried', { tries: 2, losses, writes: lensWrites(key) });
+    expect(first.ok).toBe(false);
+    expect(retried).toMatchObject({
+      ok: true,
+      data: { replayed: true, lens: { version: version + 1, draft: draftBy('saved once') } },
+    });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(losses).toBe(0);
+  });
+
+  it('the same save sent twice at once is written once, and both are answered with that write (30 rounds)', async () => {
+    app = newApp();
+    app.jira.faults.inject({ kind: 'latency', ms: 3, match: { pathIncludes: '/properties/' } });
+    const key = idleIssue(0);
+    let tries = 0;
+    let losses = 0;
+    for (let round = 0; round < 30; round++) {
+      const version = await loadVersion(key);
+      const before = lensWrites(key);
+      const requestId = `save-twice-${round}-abcdef`;
+      const answers = await Promise.all([
+        saveAs(key, version, `round ${round}`, requestId),
+        saveAs(key, version, `round ${round}`, requestId),
+      ]);
+      tries += 2;
+      const writes = lensWrites(key) - before;
+      const versions = answers.map((a) => (a.ok ? a.data.lens.version : -1));
+      losses +=
+        Number(writes !== 1) +
+        versions.filter((v) => v !== version + 1).length +
+        Number(lensOf(key).version !== version + 1);
+    }
+    report('panel-save-sent-twice', { tries, losses });
+    expect(losses).toBe(0);
+  });
+
+  it('a verdict whose answer was lost, sent again, is recorded once: one lens write, one log row', async () => {
+    app = newApp({ timeScale: 0.01 });
+    const key = idleIssue(0);
+    const payload = {
+      issueKey: key,
+      idempotencyKey: 'verdict-lost-answer-1',
+      result: { verdict: 'validated', evidence: 'Drop-off fell from 40% to 31% in four weeks.' },
+    };
+    loseTheAnswerOfTheNextLensWrite();
+    const first = await page<ConfirmVerdictData>('confirmVerdict', payload, 'admin');
+    await readTheErrorAndRetry();
+    const retried = await page<ConfirmVerdictData>('confirmVerdict', payload, 'admin');
+    const again = await page<ConfirmVerdictData>('confirmVerdict', payload, 'admin');
+    // Verdicts are logged beside the kill review's decisions (the results review lists them).
+    const { decisions } = await system(() => listDecisions(P, { limit: 100 }));
+    const rows = decisions.filter((d) => d.kind === 'verdict' && d.issueKey === key).length;
+    const losses =
+      Number(!retried.ok) +
+      Number(rows !== 1) +
+      Number(lensWrites(key) !== 1) +
+      Number(lensOf(key).result?.verdict !== 'validated');
+    report('verdict-answer-lost-retried', { tries: 3, losses, rows, writes: lensWrites(key) });
+    expect(first.ok).toBe(false);
+    expect(retried).toMatchObject({ ok: true, data: { replayed: true, entry: { verdict: 'validated' } } });
+    expect(again).toMatchObject({ ok: true, data: { replayed: true } });
+    expect(losses).toBe(0);
   });
 });
 

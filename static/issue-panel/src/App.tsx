@@ -42,6 +42,14 @@ import {
 type Phase =
   { kind: 'loading' } | { kind: 'failed'; error: ErrorAnswer } | { kind: 'ready'; data: PanelLoadData };
 
+/** A request id for one save: random, in the shape the contract reads. */
+function newRequestId(): string {
+  // randomUUID needs a secure context; getRandomValues does not.
+  const c: Crypto = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  return Array.from(c.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export function App() {
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
 
@@ -96,6 +104,9 @@ function Panel({ data }: { data: PanelLoadData }) {
   const [story, setStory] = useState('');
   const [pasteNote, setPasteNote] = useState<string | null>(null);
   const pasteButtonRef = useRef<HTMLButtonElement>(null);
+  // One request id per draft on a version, sent again when that same save is retried (after a timeout): the
+  // server answers a retry of a save that landed as saved, not as someone else's change.
+  const saveRequest = useRef<{ of: string; id: string } | null>(null);
 
   const [pasteRecipe, setPasteRecipe] = useState<string[] | null>(null);
   // The description as Jira holds it now: the panel may have written the hypothesis into it.
@@ -169,9 +180,12 @@ function Panel({ data }: { data: PanelLoadData }) {
       return;
     }
     setSaving(true);
+    const of = JSON.stringify([base.version, checked.draft]);
+    if (saveRequest.current?.of !== of) saveRequest.current = { of, id: newRequestId() };
     const answer = await callResolver<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, {
       version: base.version,
       draft: checked.draft,
+      requestId: saveRequest.current.id,
     });
     setSaving(false);
     if (answer.ok) {
