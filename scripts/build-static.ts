@@ -3,11 +3,14 @@
  * main.css}. Asset paths are relative because Forge serves each surface from a resource path inside an iframe.
  * Styles are a linked stylesheet (the CSS the surface imports, bundled by esbuild): Forge's CSP allows
  * style-src 'self' but no inline <style> unless the manifest declares `permissions.content.styles`.
- * Usage: tsx scripts/build-static.ts [surface...] [--watch]
+ * Usage: tsx scripts/build-static.ts [surface...] [--watch] [--analyze]
+ * `--analyze` also prints, per surface, its gzipped size and the packages and source files that weigh most in
+ * it (minified bytes each contributes), to see what to cut before a budget is spent.
  */
-import { build, context, type BuildOptions, type Plugin } from 'esbuild';
+import { build, context, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const ROOT = path.resolve(__dirname, '..');
 const STATIC = path.join(ROOT, 'static');
@@ -106,6 +109,34 @@ export const featureGatesUninitialised: Plugin = {
   },
 };
 
+/**
+ * Two Atlaskit components still import a primitive from the emotion build of @atlaskit/primitives: Lozenge's
+ * interactive trigger (`@atlaskit/primitives/pressable`, given compiled `cx()` styles) and Calendar's week rows
+ * (`@atlaskit/primitives/box`, given no styles). That one import brings emotion, stylis and every emotion
+ * primitive with their style maps (12 KB gzipped on settings) into bundles whose other Atlaskit code uses the
+ * compiled build. Each is served the same component of the same package version from
+ * `@atlaskit/primitives/compiled`, which takes the props these two pass (Atlaskit's own eslint note at both
+ * imports reads "TODO: migrate to @atlaskit/primitives/compiled").
+ */
+const COMPILED_PRIMITIVES: Record<string, string> = { box: 'Box', pressable: 'Pressable' };
+export const compiledPrimitivesOnly: Plugin = {
+  name: 'compiled-primitives-only',
+  setup(b) {
+    b.onResolve({ filter: /^@atlaskit\/primitives\/(?:box|pressable)$/ }, (args) => {
+      const name = args.path.slice('@atlaskit/primitives/'.length);
+      return { path: name, namespace: 'compiled-primitive', pluginData: { resolveDir: args.resolveDir } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'compiled-primitive' }, (args) => {
+      const component = COMPILED_PRIMITIVES[args.path]!;
+      return {
+        contents: `export { ${component} as default, ${component} } from '@atlaskit/primitives/compiled/${args.path}';`,
+        loader: 'js',
+        resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
+      };
+    });
+  },
+};
+
 function options(surface: string): BuildOptions {
   return {
     entryPoints: [path.join(STATIC, surface, 'src', 'index.tsx')],
@@ -120,22 +151,39 @@ function options(surface: string): BuildOptions {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
-    plugins: [englishOnlyZod, atlaskitLazyChunksLeftOut, featureGatesUninitialised],
+    plugins: [englishOnlyZod, atlaskitLazyChunksLeftOut, featureGatesUninitialised, compiledPrimitivesOnly],
   };
 }
 
-export async function buildSurface(surface: string): Promise<void> {
+export async function buildSurface(surface: string): Promise<Metafile> {
   const out = path.join(STATIC, surface, 'build');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'index.html'), html(`Outcome Lens – ${surface}`));
   const result = await build(options(surface));
   if (!Object.keys(result.metafile?.outputs ?? {}).some((file) => file.endsWith('main.css')))
     throw new Error(`static/${surface}/src imports no stylesheet, but index.html links main.css`);
+  return result.metafile!;
+}
+
+/** The heaviest parts of a surface's main.js: npm packages as one part each, our own files one by one. */
+export function heaviestParts(metafile: Metafile, count = 25): { part: string; bytes: number }[] {
+  const main = Object.entries(metafile.outputs).find(([file]) => file.endsWith('main.js'))?.[1];
+  const byPart = new Map<string, number>();
+  for (const [file, input] of Object.entries(main?.inputs ?? {})) {
+    const pkg = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file)?.[1];
+    const part = pkg ?? path.relative(ROOT, path.resolve(file));
+    byPart.set(part, (byPart.get(part) ?? 0) + input.bytesInOutput);
+  }
+  return [...byPart]
+    .map(([part, bytes]) => ({ part, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, count);
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const watch = args.includes('--watch');
+  const analyze = args.includes('--analyze');
   const chosen = args.filter((a) => !a.startsWith('--'));
   const list = chosen.length ? chosen : surfaces();
   for (const surface of list) {
@@ -143,9 +191,15 @@ async function main(): Promise<void> {
       const ctx = await context(options(surface));
       await ctx.watch();
     } else {
-      await buildSurface(surface);
-      const size = fs.statSync(path.join(STATIC, surface, 'build', 'main.js')).size;
-      console.log(`built static/${surface}/build (${Math.round(size / 1024)} KiB)`);
+      const metafile = await buildSurface(surface);
+      const js = fs.readFileSync(path.join(STATIC, surface, 'build', 'main.js'));
+      const gzipKiB = (zlib.gzipSync(js, { level: 9 }).length / 1024).toFixed(1);
+      console.log(
+        `built static/${surface}/build (${Math.round(js.length / 1024)} KiB, ${gzipKiB} KiB gzipped)`,
+      );
+      if (analyze)
+        for (const { part, bytes } of heaviestParts(metafile))
+          console.log(`  ${(bytes / 1024).toFixed(1).padStart(7)} KiB minified  ${part}`);
     }
   }
 }

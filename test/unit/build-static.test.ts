@@ -6,7 +6,11 @@
 import path from 'node:path';
 import vm from 'node:vm';
 import { build, type Plugin } from 'esbuild';
-import { atlaskitLazyChunksLeftOut, featureGatesUninitialised } from '../../scripts/build-static';
+import {
+  atlaskitLazyChunksLeftOut,
+  compiledPrimitivesOnly,
+  featureGatesUninitialised,
+} from '../../scripts/build-static';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -19,6 +23,8 @@ async function bundle(contents: string, plugins: Plugin[]): Promise<string> {
     minify: false,
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
+    // The compiled components' stylesheets are not what these tests look at.
+    loader: { '.css': 'empty' },
     plugins,
   });
   return result.outputFiles[0]!.text;
@@ -56,5 +62,20 @@ describe('the surface build', () => {
         featureGatesUninitialised,
       ]),
     ).rejects.toThrow(/only resolveBooleanFlag's import is replaced/);
+  });
+
+  it('serves the emotion-built Box and Pressable from the compiled build, so emotion stays out', async () => {
+    const entry = [
+      "import Box from '@atlaskit/primitives/box';",
+      "import Pressable from '@atlaskit/primitives/pressable';",
+      '(globalThis as any).parts = [Box, Pressable];',
+    ].join('\n');
+    // The marker of emotion's runtime: the class prefix every emotion style sheet writes.
+    const EMOTION = 'data-emotion';
+    expect(await bundle(entry, [])).toContain(EMOTION);
+    const trimmed = await bundle(entry, [compiledPrimitivesOnly]);
+    expect(trimmed).not.toContain(EMOTION);
+    expect(trimmed).toContain('primitives/dist/esm/compiled/components/box.js');
+    expect(trimmed).toContain('primitives/dist/esm/compiled/components/pressable.js');
   });
 });
