@@ -10,6 +10,7 @@ import {
   atlaskitLazyChunksLeftOut,
   compiledPrimitivesOnly,
   featureGatesUninitialised,
+  tokensReplaced,
 } from '../../scripts/build-static';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -77,5 +78,21 @@ describe('the surface build', () => {
     expect(trimmed).not.toContain(EMOTION);
     expect(trimmed).toContain('primitives/dist/esm/compiled/components/box.js');
     expect(trimmed).toContain('primitives/dist/esm/compiled/components/pressable.js');
+  });
+
+  it("writes token() calls as the CSS they return, as Atlaskit's babel plugin does", () => {
+    const source = [
+      "import { token } from '@atlaskit/tokens';",
+      "const a = token('color.text');",
+      "const b = token('space.100', '8px');",
+    ].join('\n');
+    const out = tokensReplaced(source, 'x.tsx');
+    expect(out).toBe(['const a = "var(--ds-text)";', 'const b = "var(--ds-space-100, 8px)";'].join('\n'));
+    expect(() => tokensReplaced(source.replace('color.text', 'color.txet'), 'x.tsx')).toThrow(
+      "x.tsx: unknown design token 'color.txet'",
+    );
+    expect(() => tokensReplaced(`${source}\nconst c = token(name);`, 'x.tsx')).toThrow(/other than string/);
+    // A file that does not import token() is left as it is.
+    expect(tokensReplaced("const a = token('x');", 'y.ts')).toBe("const a = token('x');");
   });
 });
