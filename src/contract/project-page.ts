@@ -195,6 +195,8 @@ export type DecidePayload = z.input<typeof decidePayloadSchema>;
 
 /** Jira's bulk transition takes up to 1,000 issues; one bulk decision acts on at most as many. */
 export const MAX_BULK_ITEMS = 1000;
+/** What the payload may list at all; past MAX_BULK_ITEMS the work is refused with the count (bulk-decisions). */
+const MAX_BULK_REQUEST_KEYS = 10 * MAX_BULK_ITEMS;
 const issueKeySchema = z
   .string()
   .regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' });
@@ -211,7 +213,8 @@ export const bulkDecidePayloadSchema = z
           keys: z
             .array(issueKeySchema)
             .min(1, { error: 'Select at least one item.' })
-            .max(MAX_BULK_ITEMS, { error: `Select at most ${MAX_BULK_ITEMS} items.` }),
+            // The service refuses more than MAX_BULK_ITEMS with a message that names the limit and the count.
+            .max(MAX_BULK_REQUEST_KEYS, { error: `Select at most ${MAX_BULK_ITEMS} items.` }),
         })
         .strict(),
       /** Every flagged item matching the filter, resolved on the server when the work starts. */
@@ -397,6 +400,8 @@ export interface BulkJobData {
   method: 'bulk-transition' | 'one-by-one' | null;
   startedAt: string;
   finishedAt: string | null;
+  /** Said to the person when the selection was cut at MAX_BULK_ITEMS: what was left out and what to do. */
+  note?: string | null;
 }
 
 export interface DecisionEntry {

@@ -24,7 +24,13 @@ import {
   type queueFilterSchema,
 } from '../contract/project-page';
 import { ISSUE_PROPERTY_KEY } from '../domain/issue-lens';
-import { ConflictError, JiraHttpError, JiraRateLimitError, NotAuthorizedError } from '../errors';
+import {
+  ConflictError,
+  JiraHttpError,
+  JiraRateLimitError,
+  NotAuthorizedError,
+  ValidationError,
+} from '../errors';
 import { JiraClient } from '../jira/client';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
@@ -35,6 +41,7 @@ import { statusCategoryOf } from './issue-facts';
 import type { Clock } from './outcome-map';
 import {
   mayBulkChange,
+  missingKillRights,
   personRights,
   requireBrowse,
   requirePersonMayDecide,
@@ -95,8 +102,20 @@ function view(job: StoredBulkJob): BulkJobData {
     method: job.method,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
+    note: job.note ?? null,
   };
 }
+
+const LIMIT = MAX_BULK_ITEMS.toLocaleString('en');
+
+/** Why a listed selection is refused: it names the limit and what was selected. */
+function tooManyItems(count: number): ValidationError {
+  const message = `One bulk decision takes at most ${LIMIT} items (as many as Jira's bulk APIs take), and ${count.toLocaleString('en')} are selected: nothing was started. Select at most ${LIMIT} and decide the rest in a second run.`;
+  return new ValidationError(message, { 'selection.keys': message });
+}
+
+/** What a filter's bulk decision says when the filter reaches past what one decision takes. */
+const CUT_AT_LIMIT = `Only the first ${LIMIT} flagged items were taken (the most one bulk decision handles), and more match the filter: they are not part of this decision. Run it again once these are decided.`;
 
 async function push(event: BulkEvent, delaySeconds = 0): Promise<void> {
   const delay = Math.min(900, Math.max(0, Math.ceil(delaySeconds)));
@@ -131,6 +150,7 @@ export async function startBulkDecision(
     .myselfName()
     .catch(() => null); // a missing name must not block the work
   const listed = 'keys' in input.selection ? [...new Set(input.selection.keys)] : null;
+  if (listed && listed.length > MAX_BULK_ITEMS) throw tooManyItems(listed.length);
   for (const key of listed ?? [])
     if (key.split('-')[0] !== projectKey)
       throw new ConflictError(`${key} is not in project ${projectKey}: nothing was started.`);
@@ -224,22 +244,42 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
   }
   job.status = 'running';
   if (job.pending === null) {
-    job.pending = (await matchingKeys(job.projectKey, job.filter ?? {}, clock.now(), 'app')).slice(
-      0,
-      MAX_BULK_ITEMS,
-    );
+    const matching = await matchingKeys(job.projectKey, job.filter ?? {}, clock.now(), 'app');
+    job.pending = matching.keys.slice(0, MAX_BULK_ITEMS);
     job.total = job.pending.length;
+    // Never cut silently: the person is told what was left out and what to do about it.
+    if (matching.truncated || matching.keys.length > MAX_BULK_ITEMS) job.note = CUT_AT_LIMIT;
     await save(job);
   }
   const chunk = job.pending.slice(0, BULK_CHUNK);
+  // A Kill transitions and resolves each item as the app: only those the person may transition and resolve.
+  const refused =
+    job.kind === 'kill' ? await missingKillRights(job.accountId, chunk) : new Map<string, string[]>();
   if (job.kind === 'kill') {
     if (job.method === null) {
       job.method = (await bulkTransitionFits(job, rights)) ? 'bulk-transition' : 'one-by-one';
       await save(job);
     }
-    if (job.method === 'bulk-transition') await closeByBulkTransition(job, chunk, clock);
+    if (job.method === 'bulk-transition')
+      await closeByBulkTransition(
+        job,
+        chunk.filter((k) => !refused.has(k)),
+        clock,
+      );
   }
   for (const issueKey of chunk) {
+    const lacks = refused.get(issueKey);
+    // An item an earlier try already decided is replayed below, whatever the person holds now.
+    if (lacks && !(await isDecided(job.projectKey, bulkItemKey(job.jobId, issueKey)))) {
+      const who = job.actorName ?? 'The person who started this bulk decision';
+      job.failed.push({
+        key: issueKey,
+        message: `${who} does not hold ${lacks.join(' or ')} on ${issueKey}: not killed, nothing was done to it (a Kill transitions and resolves the issue).`,
+      });
+      job.pending = job.pending.slice(1);
+      await save(job);
+      continue;
+    }
     try {
       await decideChecked(
         call,

@@ -146,13 +146,14 @@ export async function matchingKeys(
   filter: QueueFilter,
   now: Date,
   as: 'user' | 'app' = 'user',
-): Promise<string[]> {
-  const { flagged } = await readFlagged(projectKey, now, as);
-  return selectRows(
+): Promise<{ keys: string[]; truncated: boolean }> {
+  const { flagged, truncated } = await readFlagged(projectKey, now, as);
+  const keys = selectRows(
     flagged.map((f) => f.row),
     filter,
     'key',
   ).map((r) => r.key);
+  return { keys, truncated };
 }
 
 export async function zombieQueue(

@@ -130,6 +130,42 @@ export function requirePersonMayDecide(
     );
 }
 
+/** What a Kill does to each item beyond editing it: it transitions it and resolves it (as "Won't Do"). */
+const KILL_ITEM_PERMISSIONS = { TRANSITION_ISSUES: 'Transition Issues', RESOLVE_ISSUES: 'Resolve Issues' };
+
+/**
+ * For each of the given issues, the permissions a Kill uses on it that the person lacks, by name (issues the
+ * app cannot read are left out: their own decision reports them). Asked per issue, not per project, with
+ * Jira's permission check (POST /rest/api/3/permissions/check takes issue ids), since the bulk consumer acts
+ * as the app, and Jira checks the app's rights on what the app does, not the person's.
+ */
+export async function missingKillRights(
+  accountId: string,
+  issueKeys: string[],
+): Promise<Map<string, string[]>> {
+  const missing = new Map<string, string[]>();
+  if (issueKeys.length === 0) return missing;
+  const jira = JiraClient.asApp();
+  const issues = await jira.bulkFetchIssues(issueKeys, { fields: ['status'] });
+  if (issues.length === 0) return missing;
+  const ids = issues.map((i) => Number(i.id));
+  const result = await jira.checkPermissions(accountId, [
+    { permissions: Object.keys(KILL_ITEM_PERMISSIONS), issueIds: ids },
+  ]);
+  for (const issue of issues) {
+    const lacks = Object.entries(KILL_ITEM_PERMISSIONS)
+      .filter(
+        ([permission]) =>
+          !result.projectPermissions.some(
+            (p) => p.permission === permission && p.issues.includes(Number(issue.id)),
+          ),
+      )
+      .map(([, name]) => name);
+    if (lacks.length) missing.set(issue.key, lacks);
+  }
+  return missing;
+}
+
 export function outcomeEditing(
   rights: ProjectRights,
   settings: Pick<Settings, 'outcomeEditors'>,

@@ -349,7 +349,8 @@ describe('bulk decisions act as the app, for a person whose rights are checked a
     await app.queue.runDue({ maxEvents: 1 });
     const consumerCalls = app.jira.calls.slice(before);
     expect(consumerCalls.every((c) => c.actor.type === 'app')).toBe(true);
-    expect(consumerCalls.filter((c) => c.path === '/rest/api/3/permissions/check')).toHaveLength(1);
+    // The person's rights in the project, then a Kill's on the chunk's items (transition and resolve).
+    expect(consumerCalls.filter((c) => c.path === '/rest/api/3/permissions/check')).toHaveLength(2);
     const first = await job(jobId);
     expect(first).toMatchObject({ status: 'running', total: N, decided: 50, failed: [] });
     const killed = items.filter((k) => app.jira.store.getIssue(k)!.statusCategory === 'done');
@@ -384,6 +385,93 @@ describe('bulk decisions act as the app, for a person whose rights are checked a
     await drain();
     expect(await job(jobId)).toMatchObject({ status: 'done', decided: N, failed: [] });
     expect(items.every((k) => transitionsOf(k) === 1 && commentsOf(k) === 1)).toBe(true);
+  });
+});
+
+describe('a bulk Kill acts only on what the person may transition and resolve', () => {
+  it('refuses each item, by name, to a member who may transition but not resolve issues; closes none as the app', async () => {
+    app = newApp();
+    const member = app.accountIdOf('member');
+    const items = Array.from({ length: 60 }, (_, i) => flagged(i)); // two chunks of 50
+    app.jira.store.revoke(P, member, ['RESOLVE_ISSUES']);
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-no-resolve',
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { filter: {} },
+      }),
+    );
+    await drain();
+    const done = await job('bulk-kill-no-resolve');
+    expect(done).toMatchObject({ status: 'done', total: 60, decided: 0 });
+    expect(done.failed.map((f) => f.key).sort()).toEqual([...items].sort());
+    for (const f of done.failed)
+      expect(f.message).toBe(
+        `Max Member does not hold Resolve Issues on ${f.key}: not killed, nothing was done to it (a Kill transitions and resolves the issue).`,
+      );
+    // Nothing was closed, commented or logged, by a bulk transition or one by one.
+    expect(callsTo('POST', BULK_TRANSITION) + callsTo('POST', ISSUE_TRANSITION)).toBe(0);
+    expect(items.filter((k) => app.jira.store.getIssue(k)!.statusCategory === 'done')).toHaveLength(0);
+    expect(items.reduce((n, k) => n + commentsOf(k), 0)).toBe(0);
+    expect(await logRows()).toHaveLength(0);
+    // A Keep needs neither permission: the same member keeps them.
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-keep-no-resolve',
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        selection: { keys: items.slice(0, 5) },
+      }),
+    );
+    await drain();
+    expect(await job('bulk-keep-no-resolve')).toMatchObject({ status: 'done', decided: 5, failed: [] });
+  });
+});
+
+describe('the 1,000 items one bulk decision takes', () => {
+  it('refuses a longer list with a message that names the limit and the count', async () => {
+    app = newApp();
+    const keysListed = Array.from({ length: 1001 }, (_, i) => `${P}-${i + 1}`);
+    const answer = await page<BulkJobData>('bulkDecide', {
+      idempotencyKey: 'bulk-too-many-1',
+      decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+      selection: { keys: keysListed },
+    });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    if (!answer.ok) {
+      expect(answer.error.message).toMatch(/at most 1,000 items.*1,001 are selected: nothing was started/);
+      expect(answer.error.fields?.['selection.keys']).toBe(answer.error.message);
+    }
+  });
+
+  it('tells the person when a filter matches more than it takes, instead of cutting silently', async () => {
+    app = newApp();
+    for (let i = 0; i < 1001; i++) flagged(i);
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-cut-at-limit',
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        selection: { filter: {} },
+      }),
+    );
+    // The first step resolves the filter (and decides its first chunk).
+    await app.queue.runDue({ maxEvents: 1 });
+    const first = await job('bulk-cut-at-limit');
+    expect(first.total).toBe(1000);
+    expect(first.note).toMatch(/Only the first 1,000 flagged items were taken.*more match the filter/);
+  });
+
+  it('says nothing of a limit when the filter fits', async () => {
+    app = newApp();
+    for (let i = 0; i < 3; i++) flagged(i);
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-fits',
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        selection: { filter: {} },
+      }),
+    );
+    await drain();
+    expect(await job('bulk-fits')).toMatchObject({ status: 'done', total: 3, note: null });
   });
 });
 

@@ -99,6 +99,7 @@ export function BulkProgress({ run }: { run: BulkRun }) {
         {label}
         {job.method === 'bulk-transition' ? ' Closed with Jira’s bulk transition.' : ''}
       </p>
+      {job.note ? <p data-testid="bulk-note">{job.note}</p> : null}
       <ProgressBar
         ariaLabel={label}
         value={total ? job.decided / total : 0}
