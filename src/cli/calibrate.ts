@@ -4,6 +4,7 @@ import {
   proposeResolutionMapping,
   resolutionNamesOf,
   type HistoryIssue,
+  type ProjectCalibration,
 } from '../domain/calibration';
 import { historyFromRestIssue } from '../domain/history';
 import { DEFAULT_SETTINGS } from '../domain/settings';
@@ -56,26 +57,32 @@ export async function runCalibrate(file: string, io: CliIo): Promise<number> {
     currentIdleDays: DEFAULT_SETTINGS.zombie.defaults.maxIdleDays,
     exemptIssueTypes: [...DEFAULT_SETTINGS.exemptions.issueTypes],
   });
-  for (const r of results) {
-    io.stdout.write(
-      `${JSON.stringify({
-        project: r.project,
-        thresholds: r.thresholds,
-        delivered: r.delivered,
-        abandoned: r.abandoned,
-        basis: r.basis,
-        replay: r.replay.map((row) => ({
-          idleDays: row.idleDays,
-          flaggedShare: row.flaggedShare,
-          laterAbandoned: row.laterAbandoned,
-          laterDelivered: row.laterDelivered,
-          stillOpen: row.stillOpen,
-        })),
-      })}\n`,
-    );
-  }
+  for (const r of results) io.stdout.write(`${JSON.stringify(calibrationLine(r))}\n`);
   return 0;
 }
+
+/**
+ * One project's line as the command prints it (README, "The `outcome-lens` command"): the proposal and, for each
+ * candidate limit, what it flags today and what became of the past items beyond it. The app's proposal has more
+ * (today's counts, medians); tests shape it with this to compare it with the command's output.
+ */
+export function calibrationLine(r: ProjectCalibration) {
+  return {
+    project: r.project,
+    thresholds: r.thresholds,
+    delivered: r.delivered,
+    abandoned: r.abandoned,
+    basis: r.basis,
+    replay: r.replay.map((row) => ({
+      idleDays: row.idleDays,
+      flaggedShare: row.flaggedShare,
+      laterAbandoned: row.laterAbandoned,
+      laterDelivered: row.laterDelivered,
+      stillOpen: row.stillOpen,
+    })),
+  };
+}
+export type CalibrationLine = ReturnType<typeof calibrationLine>;
 
 /** The latest moment the file speaks of: the export's "now". */
 function latestMoment(issues: readonly HistoryIssue[]): number {
