@@ -53,6 +53,19 @@ function blocksOf(description: string | AdfNode | null): AdfNode[] {
 }
 
 /**
+ * The blocks below `lead` and its rule when the description already starts with them: putting the same
+ * hypothesis on top again (a retry whose first answer was lost) must not stack it twice.
+ */
+function withoutLead(blocks: AdfNode[], lead: AdfNode[]): AdfNode[] {
+  const text = (n: AdfNode) => toPlainText({ type: 'doc', content: [n] }).trim();
+  const starts =
+    blocks.length > lead.length &&
+    lead.every((p, i) => blocks[i]!.type === 'paragraph' && text(blocks[i]!) === text(p)) &&
+    blocks[lead.length]!.type === 'rule';
+  return starts ? blocks.slice(lead.length + 1) : blocks;
+}
+
+/**
  * The description after the change: the hypothesis alone (replace), or the hypothesis, a rule, and the old
  * description kept below it (prefix).
  */
@@ -63,7 +76,7 @@ export function describeWithHypothesis(
   change: DescriptionChange,
 ): AdfNode & { version: 1 } {
   const lead = hypothesisParagraphs(h, expected);
-  const kept = change === 'prefix' ? blocksOf(current) : [];
+  const kept = change === 'prefix' ? withoutLead(blocksOf(current), lead) : [];
   return {
     type: 'doc',
     version: 1,

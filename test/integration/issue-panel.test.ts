@@ -405,6 +405,16 @@ describe('putting the saved hypothesis into the Jira description', () => {
     );
   });
 
+  it('puts it on top once when the same request is sent again after its answer was lost', async () => {
+    const saved = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
+    const payload = { change: 'prefix', version: saved.lens.version };
+    const first = toPlainText(data(await describeAs('member', payload)).description);
+    const again = toPlainText(data(await describeAs('member', payload)).description);
+    expect(again).toBe(first);
+    expect(descriptionText().match(/As a shopper/g)).toHaveLength(1);
+    expect(descriptionText().match(/Create a Save for Later button/g)).toHaveLength(1);
+  });
+
   it('refuses a viewer, an unsaved hypothesis and a stale version, and leaves the description alone', async () => {
     const before = descriptionText();
     expect(error(await describeAs('member', { change: 'replace', version: 0 })).code).toBe('VALIDATION');

@@ -56,4 +56,22 @@ describe('the hypothesis as description text', () => {
     expect(toPlainText(wiki)).toMatch(/finish\.\n+Task\n+Make it blue\.\n+Put it top right\.$/);
     expect(describeWithHypothesis(bet.hypothesis, [], null, 'prefix').content).toHaveLength(1);
   });
+
+  it('puts the same hypothesis on top once, however often it is asked (a retried request)', () => {
+    const old = {
+      type: 'doc',
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Make it blue' }] }],
+    };
+    const once = describeWithHypothesis(bet.hypothesis, [], old, 'prefix');
+    expect(describeWithHypothesis(bet.hypothesis, [], once, 'prefix')).toEqual(once);
+    // Another hypothesis goes on top of the first: only an exact repeat is recognised.
+    const other = describeWithHypothesis({ ...bet.hypothesis, persona: 'buyer' }, [], once, 'prefix');
+    expect(other.content!.map((n) => n.type)).toEqual([
+      'paragraph',
+      'rule',
+      'paragraph',
+      'rule',
+      'paragraph',
+    ]);
+  });
 });
