@@ -13,7 +13,7 @@ import { useRef, type ReactNode } from 'react';
  * off screen while the person looks at the button they pressed: the dialog moves up or down to sit just above
  * that button (below it when there is no room above), inside the blanket that still covers the whole frame.
  */
-function placeBeside(dialog: HTMLElement, opener: Element | null): void {
+export function placeBeside(dialog: HTMLElement, opener: Element | null): void {
   // Atlaskit's positioner: the absolutely placed box around the dialog (the node itself or an ancestor).
   let box: HTMLElement | null = dialog;
   for (let depth = 0; box && depth < 3 && getComputedStyle(box).position !== 'absolute'; depth++)

@@ -197,6 +197,19 @@ const SCREENS: Screen[] = [
     prepare: onReview,
   },
   {
+    // A single decision is asked in a modal dialog over the queue.
+    name: 'kill-review-kill-dialog',
+    user: 'admin',
+    project: () => 'DEMO',
+    prepare: async (frame) => {
+      await onReview(frame);
+      await frame.locator('[data-testid^="zombie-"] button[aria-label^="Kill "]').first().click();
+      const dialog = frame.getByRole('dialog', { name: /^Kill / });
+      await dialog.waitFor();
+      await dialog.getByLabel('Why (goes into the decision log)').waitFor();
+    },
+  },
+  {
     name: 'kill-review-viewer',
     user: 'viewer',
     project: () => 'DEMO',
@@ -255,10 +268,14 @@ function clippedText(frame: Frame, selector: string) {
   }, selector);
 }
 
-/** Pairs of controls (buttons, links, tabs) whose boxes cover each other: one would hide the other. */
+/**
+ * Pairs of controls (buttons, links, tabs) whose boxes cover each other: one would hide the other. While a modal
+ * dialog is open only its own controls count: the page behind is under the blanket, out of reach.
+ */
 function overlappingControls(frame: Frame) {
   return frame.evaluate(() => {
-    const controls = Array.from(document.querySelectorAll('button, a[href], [role="tab"]'))
+    const scope = document.querySelector('[role="dialog"][aria-modal="true"]') ?? document;
+    const controls = Array.from(scope.querySelectorAll('button, a[href], [role="tab"]'))
       .filter((el) => !el.closest('.ol-sr-only'))
       .map((el) => ({ el, box: el.getBoundingClientRect() }))
       .filter(({ box }) => box.width > 1 && box.height > 1);

@@ -267,33 +267,64 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
-  it('takes the keyboard into a decision form and back to its button on Cancel; an empty decision log says so', async () => {
+  it('asks a single Kill in a modal: focus starts in the reason and stays in the dialog, Escape cancels with nothing recorded and focus returns to Kill; an empty decision log says so', async () => {
     const key = zombies[0]!;
+    const commentsBefore = commentsOf(key).length;
+    const lensBefore = JSON.stringify(lensOf(key));
     const { page, frame } = await openProjectPage();
     await openTab(frame, 'Kill review');
     await frame.getByTestId('log-empty').waitFor({ timeout: 30_000 });
     expect(await frame.getByRole('table', { name: 'Decision log' }).count()).toBe(0);
 
-    const keep = zombieItem(frame, key).getByRole('button', { name: `Keep ${key}` });
-    await keep.focus();
+    const kill = zombieItem(frame, key).getByRole('button', { name: `Kill ${key}` });
+    expect(await kill.getAttribute('aria-haspopup')).toBe('dialog');
+    await kill.focus();
     await page.keyboard.press('Enter');
-    const form = zombieItem(frame, key).getByRole('form', { name: `keep ${key}` });
-    await form.waitFor();
+    const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
+    await dialog.waitFor();
     // The focused control's accessible name: its aria-label, else its <label>.
     const focusedLabel = () =>
       frame.evaluate(() => {
         const el = document.activeElement;
-        const label = el?.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : undefined;
-        return el?.getAttribute('aria-label') ?? label;
+        const label = el?.id
+          ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`)?.textContent
+          : undefined;
+        return el?.getAttribute('aria-label') ?? label ?? el?.textContent;
       });
-    // The form moves focus to its reason in an effect after it renders.
+    // Atlaskit moves focus into the dialog once it has opened: to the reason.
     await eventually(async () => expect(await focusedLabel()).toBe('Why (goes into the decision log)'));
-    expect(await keep.getAttribute('aria-expanded')).toBe('true');
+    expect(await dialog.innerText()).toContain('closed as "won\'t do"');
+    // Focus stays inside: tabbing past the last button comes back into the dialog, never to the queue.
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      expect(await frame.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]')))).toBe(
+        true,
+      );
+    }
+    // The queue behind it is declared out of reach to assistive technology.
+    expect(await dialog.getAttribute('aria-modal')).toBe('true');
 
-    await form.getByRole('button', { name: 'Cancel' }).click();
-    await form.waitFor({ state: 'detached' });
-    // Focus goes back to the opener in a timer after the form has gone.
+    await dialog.getByLabel('Why (goes into the decision log)').fill('Typed, then thought better of it');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    // Focus goes back to the button that opened the dialog.
+    await eventually(async () => expect(await focusedLabel()).toBe(`Kill ${key}`));
+    // Nothing was decided: the item is still listed, open, with no comment, the same lens and no log row.
+    await zombieItem(frame, key).waitFor();
+    expect(wb.app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
+    expect(commentsOf(key).length).toBe(commentsBefore);
+    expect(JSON.stringify(lensOf(key))).toBe(lensBefore);
+    expect(await frame.getByTestId('log-empty').count()).toBe(1);
+
+    // Cancel does the same, from a Keep.
+    await zombieItem(frame, key)
+      .getByRole('button', { name: `Keep ${key}` })
+      .click();
+    const keepDialog = frame.getByRole('dialog', { name: `Keep ${key}` });
+    await keepDialog.getByRole('button', { name: 'Cancel' }).click();
+    await keepDialog.waitFor({ state: 'detached' });
     await eventually(async () => expect(await focusedLabel()).toBe(`Keep ${key}`));
+    expect(JSON.stringify(lensOf(key))).toBe(lensBefore);
     await page.close();
   });
 
@@ -307,7 +338,8 @@ describe('the project page in the browser', () => {
     expect(await item.innerText()).toMatch(/since \d{4}-\d{2}-\d{2}/);
 
     await item.getByRole('button', { name: `Kill ${key}` }).click();
-    const form = item.getByRole('form', { name: `kill ${key}` });
+    const form = frame.getByRole('dialog', { name: `Kill ${key}` });
+    await form.waitFor();
     // The reason is required: nothing happens without one.
     await form.getByRole('button', { name: 'Confirm kill' }).click();
     // The error sits under the field, with the id the field's aria-describedby names.
@@ -354,7 +386,8 @@ describe('the project page in the browser', () => {
     const keep = zombieItem(frame, keepKey);
     await keep.waitFor({ timeout: 30_000 });
     await keep.getByRole('button', { name: `Keep ${keepKey}` }).click();
-    const keepForm = keep.getByRole('form', { name: `keep ${keepKey}` });
+    const keepForm = frame.getByRole('dialog', { name: `Keep ${keepKey}` });
+    await keepForm.waitFor();
     const snooze = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     await keepForm.getByLabel('Snooze until').fill(snooze);
     await keepForm.getByLabel('Why (goes into the decision log)').fill('Peak season starts next month');
@@ -371,15 +404,15 @@ describe('the project page in the browser', () => {
 
     const relink = zombieItem(frame, relinkKey);
     await relink.getByRole('button', { name: `Relink ${relinkKey}` }).click();
-    const relinkForm = relink.getByRole('form', { name: `relink ${relinkKey}` });
+    const relinkForm = frame.getByRole('dialog', { name: `Relink ${relinkKey}` });
+    await relinkForm.waitFor();
     // Nothing is chosen for the person: the placeholder shows, and confirming without a choice says so there.
     const outcomeSelect = relinkForm.getByLabel('Outcome it serves');
-    expect(await outcomeSelect.inputValue()).toBe('');
-    expect(await outcomeSelect.locator('option:checked').textContent()).toBe('Choose an outcome');
+    await relinkForm.getByText('Choose an outcome').waitFor();
     await relinkForm.getByLabel('Why (goes into the decision log)').fill('It is how shoppers reorder');
     await relinkForm.getByRole('button', { name: 'Confirm relink' }).click();
     await relinkForm.getByText('Choose the outcome it serves.').waitFor();
-    await outcomeSelect.selectOption({ label: OUTCOME });
+    await chooseOption(frame, outcomeSelect, OUTCOME);
     await relinkForm.getByRole('button', { name: 'Confirm relink' }).click();
     await relink.waitFor({ state: 'detached', timeout: 30_000 });
     await frame.getByTestId(`log-${relinkKey}`).waitFor();

@@ -26,7 +26,7 @@ import {
 } from '../../../src/contract/project-page';
 import type { QueueFilter, QueueSort } from '../../../src/domain/zombie-queue';
 import { callResolver, flag } from '../../shared/bridge';
-import { SelectInput, TextArea, TextInput } from '../../shared/Field';
+import { placeBeside } from '../../shared/ConfirmDialog';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { DecisionLog } from './DecisionLog';
@@ -52,13 +52,25 @@ function decisionOf(
   };
 }
 
-function DecisionForm(props: {
-  item: ZombieItem;
-  page: ProjectPageLoadData;
+/** What a decision is about: one item (its key) or many selected. */
+type Subject = { item: ZombieItem } | { count: number };
+
+/**
+ * The reason (and dates or outcome) one decision takes, on one item or many, asked in Atlaskit's modal dialog
+ * as Jira asks before a change: focus starts in the reason and stays in the dialog, the page behind is hidden
+ * from assistive technology, Escape or Cancel closes it with nothing recorded, and focus returns to the button
+ * that opened it. A single item's dialog sits beside that button (the frame may be taller than the screen).
+ */
+function DecisionDialog(props: {
   kind: Kind;
-  onDone: (d: DecideData | null) => void;
+  subject: Subject;
+  page: ProjectPageLoadData;
+  onClose: () => void;
+  /** Null when it was done; the error to show in the dialog otherwise. */
+  onSubmit: (decision: Decision) => Promise<ErrorAnswer | null>;
 }) {
-  const { item, kind } = props;
+  const { kind, subject } = props;
+  const single = 'item' in subject;
   const [reason, setReason] = useState('');
   const [snooze, setSnooze] = useState('');
   const [killDate, setKillDate] = useState('');
@@ -67,103 +79,145 @@ function DecisionForm(props: {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  // One key per decision, kept across retries: the resolver acts once for it.
-  const key = useRef(newKey());
-  const idp = `${kind}-${item.key}`;
-  // The form opens under the buttons: take the keyboard to its first field.
-  useEffect(() => document.getElementById(`${idp}-reason`)?.focus(), [idp]);
-
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  // The control that opened the dialog, read as it first renders: a single item's dialog is placed beside it.
+  const opener = useRef<Element | null>(document.activeElement);
+  const verb = KIND_VERBS[kind];
+  const idp = single ? `${kind}-${subject.item.key}` : 'bulk';
+  const title = single ? `${verb} ${subject.item.key}` : `${verb} ${subject.count} selected`;
   const submit = async () => {
     if (kind === 'relink' && !outcomeId) {
-      setErrors({ outcomeId: 'Choose the outcome it serves.' });
+      setErrors({ outcomeId: single ? 'Choose the outcome it serves.' : 'Choose the outcome they serve.' });
       document.getElementById(`${idp}-outcome`)?.focus();
       return;
     }
-    const decision = decisionOf(kind, { reason, snooze, killDate, outcomeId });
     setBusy(true);
-    const answer = await callResolver<DecideData>(R.decide, {
-      issueKey: item.key,
-      idempotencyKey: key.current,
-      decision,
-    });
+    const error = await props.onSubmit(decisionOf(kind, { reason, snooze, killDate, outcomeId }));
     setBusy(false);
-    if (answer.ok) {
-      flag(
-        `${kind === 'kill' ? 'Killed' : kind === 'keep' ? 'Kept' : 'Relinked'} ${item.key}`,
-        answer.data.statusName ? `Status: ${answer.data.statusName}` : reason,
-      );
-      props.onDone(answer.data);
-    } else {
-      const fields: Record<string, string> = {};
-      for (const [k, v] of Object.entries(answer.error.fields ?? {}))
-        fields[k.replace(/^decision\./, '')] = v;
-      setErrors(fields);
-      setMessage(answer.error.message);
-    }
+    if (!error) return props.onClose();
+    const fields: Record<string, string> = {};
+    for (const [k, v] of Object.entries(error.fields ?? {})) fields[k.replace(/^decision\./, '')] = v;
+    setErrors(fields);
+    setMessage(error.message);
+    if (fields.reason) reasonRef.current?.focus();
   };
+  const outcomes = props.page.outcomes
+    .filter((o) => o.status === 'active')
+    .map((o) => ({ value: o.id, label: o.name }));
+  // Atlaskit's TextArea marks itself invalid only with a data attribute: the state is said to assistive
+  // technology here, with the message that explains it.
+  const invalid = (field: string) =>
+    errors[field]
+      ? { isInvalid: true, 'aria-invalid': true, 'aria-describedby': `${idp}-${field}-error` }
+      : {};
   return (
-    <form
-      className="ol-dialog ol-stack"
-      aria-label={`${kind} ${item.key}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
+    <Modal
+      onClose={props.onClose}
+      label={title}
+      width="medium"
+      autoFocus={reasonRef}
+      {...(single ? { onOpenComplete: (node: HTMLElement) => placeBeside(node, opener.current) } : {})}
     >
-      {message ? (
-        <Message appearance="error" title="Nothing was changed">
-          <p>{message}</p>
-        </Message>
-      ) : null}
-      <TextArea
-        id={`${idp}-reason`}
-        label="Why (goes into the decision log)"
-        value={reason}
-        onChange={setReason}
-        error={errors.reason}
-      />
-      {kind === 'keep' ? (
-        <div className="ol-grid">
-          <TextInput
-            id={`${idp}-snooze`}
-            label="Snooze until"
-            type="date"
-            value={snooze}
-            onChange={setSnooze}
-            error={errors.snoozeUntil}
-          />
-          <TextInput
-            id={`${idp}-killdate`}
-            label="New kill date"
-            type="date"
-            value={killDate}
-            onChange={setKillDate}
-            error={errors['killCriteria.deadline']}
-          />
-        </div>
-      ) : null}
-      {kind === 'relink' ? (
-        <SelectInput
-          id={`${idp}-outcome`}
-          label="Outcome it serves"
-          value={outcomeId}
-          onChange={setOutcomeId}
-          error={errors.outcomeId}
-          placeholder="Choose an outcome"
-          options={props.page.outcomes
-            .filter((o) => o.status === 'active')
-            .map((o) => ({ value: o.id, label: o.name }))}
-        />
-      ) : null}
-      <div className="ol-actions">
-        <button type="submit" className="ol-btn ol-btn-primary" disabled={busy}>
-          Confirm {kind}
-        </button>
-        <button type="button" className="ol-btn" onClick={() => props.onDone(null)}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      <form
+        aria-label={single ? `${kind} ${subject.item.key}` : `${verb} selected`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <ModalHeader>
+          <ModalTitle>{title}</ModalTitle>
+        </ModalHeader>
+        <ModalBody>
+          <div className="ol-stack">
+            {message ? (
+              <SectionMessage
+                appearance="error"
+                title={single ? 'Nothing was changed' : 'Nothing was started'}
+              >
+                <p>{message}</p>
+              </SectionMessage>
+            ) : null}
+            {single ? <p>{subject.item.summary}</p> : null}
+            {kind === 'kill' ? (
+              <p>
+                {single ? 'It is' : 'Each item is'} closed as &quot;won&apos;t do&quot;, gets a comment saying
+                why, and {single ? 'a row' : 'its own row'} in the decision log.
+              </p>
+            ) : null}
+            <LabelledField
+              id={`${idp}-reason`}
+              label={
+                single ? 'Why (goes into the decision log)' : "Why (goes into each item's decision log row)"
+              }
+              error={errors.reason}
+            >
+              <AkTextArea
+                ref={reasonRef}
+                id={`${idp}-reason`}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                {...invalid('reason')}
+              />
+            </LabelledField>
+            {kind === 'keep' ? (
+              <div className="ol-grid">
+                <LabelledField id={`${idp}-snoozeUntil`} label="Snooze until" error={errors.snoozeUntil}>
+                  <Textfield
+                    id={`${idp}-snoozeUntil`}
+                    type="date"
+                    value={snooze}
+                    onChange={(e) => setSnooze(e.currentTarget.value)}
+                    {...invalid('snoozeUntil')}
+                  />
+                </LabelledField>
+                <LabelledField
+                  id={`${idp}-killCriteria.deadline`}
+                  label="New kill date"
+                  error={errors['killCriteria.deadline']}
+                >
+                  <Textfield
+                    id={`${idp}-killCriteria.deadline`}
+                    type="date"
+                    value={killDate}
+                    onChange={(e) => setKillDate(e.currentTarget.value)}
+                    {...invalid('killCriteria.deadline')}
+                  />
+                </LabelledField>
+              </div>
+            ) : null}
+            {kind === 'relink' ? (
+              <LabelledField
+                id={`${idp}-outcome`}
+                label={single ? 'Outcome it serves' : 'Outcome they serve'}
+                error={errors.outcomeId}
+              >
+                <Select<Choice>
+                  inputId={`${idp}-outcome`}
+                  options={outcomes}
+                  value={outcomes.find((o) => o.value === outcomeId) ?? null}
+                  onChange={(o) => {
+                    setOutcomeId(o?.value ?? '');
+                    setErrors((e) => ({ ...e, outcomeId: '' }));
+                  }}
+                  placeholder="Choose an outcome"
+                  isInvalid={Boolean(errors.outcomeId)}
+                  {...(errors.outcomeId ? { 'aria-describedby': `${idp}-outcome-error` } : {})}
+                />
+              </LabelledField>
+            ) : null}
+          </div>
+        </ModalBody>
+        <ModalFooter>
+          <Button appearance="subtle" onClick={props.onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" appearance={kind === 'kill' ? 'danger' : 'primary'} isDisabled={busy}>
+            {single ? `Confirm ${kind}` : `${verb} ${subject.count}`}
+          </Button>
+        </ModalFooter>
+      </form>
+    </Modal>
   );
 }
 
@@ -181,7 +235,8 @@ function QueueItem({
   onSelect: (on: boolean) => void;
 }) {
   const [kind, setKind] = useState<Kind | null>(null);
-  const openerId = (k: Kind) => `${k}-${item.key}-open`;
+  // One key per decision, kept across retries and double clicks: the resolver acts once for it.
+  const key = useRef(newKey());
   return (
     <li className="ol-card" data-testid={`zombie-${item.key}`}>
       <div className="ol-queue-row">
@@ -220,35 +275,43 @@ function QueueItem({
       {page.permissions.canDecide ? (
         <div className="ol-actions">
           {KINDS.map((k) => (
-            <button
+            <Button
               key={k}
-              id={openerId(k)}
-              type="button"
-              className="ol-btn"
-              aria-expanded={kind === k}
+              aria-haspopup="dialog"
               onClick={() => setKind(k)}
               aria-label={`${KIND_VERBS[k]} ${item.key}`}
             >
               {KIND_VERBS[k]}
-            </button>
+            </Button>
           ))}
         </div>
       ) : null}
-      {kind ? (
-        <DecisionForm
-          key={kind}
-          item={item}
-          page={page}
-          kind={kind}
-          onDone={(d) => {
-            const opener = openerId(kind);
-            setKind(null);
-            if (d) onDecided();
-            // Cancel returns the keyboard to the button that opened the form.
-            else setTimeout(() => document.getElementById(opener)?.focus(), 0);
-          }}
-        />
-      ) : null}
+      <ModalTransition>
+        {kind ? (
+          <DecisionDialog
+            kind={kind}
+            subject={{ item }}
+            page={page}
+            onClose={() => setKind(null)}
+            onSubmit={async (decision) => {
+              const answer = await callResolver<DecideData>(R.decide, {
+                issueKey: item.key,
+                idempotencyKey: key.current,
+                decision,
+              });
+              if (!answer.ok) return answer.error;
+              flag(
+                `${kind === 'kill' ? 'Killed' : kind === 'keep' ? 'Kept' : 'Relinked'} ${item.key}`,
+                answer.data.statusName ? `Status: ${answer.data.statusName}` : decision.reason,
+              );
+              // The next decision on this item (if it stays listed) is a new one.
+              key.current = newKey();
+              onDecided();
+              return null;
+            }}
+          />
+        ) : null}
+      </ModalTransition>
     </li>
   );
 }
@@ -300,131 +363,6 @@ function Picker(props: {
 }
 
 type Selection = { keys: string[] } | { filter: QueueFilter };
-
-/** The one reason (and date or outcome) a bulk decision takes, asked in a modal dialog. */
-function BulkDecisionDialog(props: {
-  kind: Kind;
-  count: number;
-  page: ProjectPageLoadData;
-  onClose: () => void;
-  onSubmit: (decision: Decision) => Promise<ErrorAnswer | null>;
-}) {
-  const { kind } = props;
-  const [reason, setReason] = useState('');
-  const [snooze, setSnooze] = useState('');
-  const [killDate, setKillDate] = useState('');
-  const [outcomeId, setOutcomeId] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const verb = KIND_VERBS[kind];
-  const submit = async () => {
-    if (kind === 'relink' && !outcomeId) {
-      setErrors({ outcomeId: 'Choose the outcome they serve.' });
-      return;
-    }
-    const decision = decisionOf(kind, { reason, snooze, killDate, outcomeId });
-    setBusy(true);
-    const error = await props.onSubmit(decision);
-    setBusy(false);
-    if (!error) return props.onClose();
-    const fields: Record<string, string> = {};
-    for (const [k, v] of Object.entries(error.fields ?? {})) fields[k.replace(/^decision\./, '')] = v;
-    setErrors(fields);
-    setMessage(error.message);
-  };
-  const outcomes = props.page.outcomes
-    .filter((o) => o.status === 'active')
-    .map((o) => ({ value: o.id, label: o.name }));
-  return (
-    <Modal onClose={props.onClose} label={`${verb} ${props.count} selected`} width="medium">
-      <form
-        aria-label={`${verb} selected`}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <ModalHeader>
-          <ModalTitle>
-            {verb} {props.count} selected
-          </ModalTitle>
-        </ModalHeader>
-        <ModalBody>
-          <div className="ol-stack">
-            {message ? (
-              <SectionMessage appearance="error" title="Nothing was started">
-                <p>{message}</p>
-              </SectionMessage>
-            ) : null}
-            {kind === 'kill' ? (
-              <p>
-                Each item is closed as &quot;won&apos;t do&quot;, gets a comment saying why, and its own row
-                in the decision log.
-              </p>
-            ) : null}
-            <LabelledField
-              id="bulk-reason"
-              label="Why (goes into each item's decision log row)"
-              error={errors.reason}
-            >
-              <AkTextArea
-                id="bulk-reason"
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                isInvalid={Boolean(errors.reason)}
-              />
-            </LabelledField>
-            {kind === 'keep' ? (
-              <div className="ol-grid">
-                <LabelledField id="bulk-snooze" label="Snooze until" error={errors.snoozeUntil}>
-                  <Textfield
-                    id="bulk-snooze"
-                    type="date"
-                    value={snooze}
-                    onChange={(e) => setSnooze(e.currentTarget.value)}
-                    isInvalid={Boolean(errors.snoozeUntil)}
-                  />
-                </LabelledField>
-                <LabelledField
-                  id="bulk-killdate"
-                  label="New kill date"
-                  error={errors['killCriteria.deadline']}
-                >
-                  <Textfield
-                    id="bulk-killdate"
-                    type="date"
-                    value={killDate}
-                    onChange={(e) => setKillDate(e.currentTarget.value)}
-                  />
-                </LabelledField>
-              </div>
-            ) : null}
-            {kind === 'relink' ? (
-              <LabelledField id="bulk-outcome" label="Outcome they serve" error={errors.outcomeId}>
-                <Select<Choice>
-                  inputId="bulk-outcome"
-                  options={outcomes}
-                  value={outcomes.find((o) => o.value === outcomeId) ?? null}
-                  onChange={(o) => setOutcomeId(o?.value ?? '')}
-                  placeholder="Choose an outcome"
-                />
-              </LabelledField>
-            ) : null}
-          </div>
-        </ModalBody>
-        <ModalFooter>
-          <Button appearance="subtle" onClick={props.onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" appearance={kind === 'kill' ? 'danger' : 'primary'} isDisabled={busy}>
-            {verb} {props.count}
-          </Button>
-        </ModalFooter>
-      </form>
-    </Modal>
-  );
-}
 
 function LabelledField(props: {
   id: string;
@@ -659,9 +597,9 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       <BulkProgress run={bulk} />
       <ModalTransition>
         {bulkKind ? (
-          <BulkDecisionDialog
+          <DecisionDialog
             kind={bulkKind}
-            count={count}
+            subject={{ count }}
             page={page}
             onClose={() => setBulkKind(null)}
             onSubmit={(decision) => bulk.start({ decision, selection })}
