@@ -1,6 +1,7 @@
 /**
  * The labelled items the recipe model learns from, read from test/fixtures/recipes:
- * - labelled.jsonl: the first 359 items (Apache issues and user stories), labelled by RUBRIC.md;
+ * - labelled.jsonl: the first 359 items (Apache issues and user stories), labelled once by RUBRIC.md; where a later
+ *   reading against the rubric changed a label, third-pass.jsonl holds the new one (with the old and why), and it wins;
  * - corpus.jsonl with its two independent passes (pass-a.jsonl, pass-b.jsonl): where the passes agree, their label;
  *   where they disagree, the third reading in adjudicated.jsonl. An item without both passes, or with a
  *   disagreement not yet adjudicated, is left out (and counted).
@@ -45,7 +46,13 @@ export interface TrainingSet {
   corpus: { items: number; bothPasses: number; agreed: number; adjudicated: number; unresolved: number };
 }
 
+/** A relabelling of a labelled.jsonl item by a later reading against the rubric: the new label, the old, why. */
+export interface Relabel extends Label {
+  was: 'recipe' | 'problem';
+}
+
 export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
+  const relabel = new Map(readJsonl<Relabel>(join(dir, 'third-pass.jsonl')).map((l) => [l.id, l.label]));
   const examples: Example[] = readJsonl<{
     id: string;
     source: string;
@@ -57,7 +64,7 @@ export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
     project: projectOf(item.id, item.source),
     summary: item.summary,
     description: item.description ?? '',
-    recipe: item.label === 'recipe',
+    recipe: (relabel.get(item.id) ?? item.label) === 'recipe',
     origin: 'labelled',
   }));
   const corpus = readJsonl<{ id: string; project: string; summary: string; description: string }>(

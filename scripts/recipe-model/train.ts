@@ -30,6 +30,9 @@ const RULE_SCALE = 1.6;
  */
 export function priorOf(name: string): number {
   if (name.startsWith('r:')) {
+    // A team member's story, or a story whose want is a build plan: its persona and "I want" (and a team member's
+    // "so that") are not a user's need; the rubric gives them no weight.
+    if (name.endsWith(':t') || name.endsWith(':p')) return 0;
     const kind = name.slice(2, name.lastIndexOf(':'));
     const inSummary = name.endsWith(':s');
     if (kind in RULE_RECIPE_WEIGHT)

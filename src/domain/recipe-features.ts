@@ -434,16 +434,27 @@ function addWords(text: string, source: Source, prefix: 's' | 'd', collector: Co
   return tokens;
 }
 
-/** Each rule feature's name and key, by kind and source, computed once. */
-const RULE_FEATURE = {
-  summary: new Map<string, { name: string; key: number }>(),
-  description: new Map<string, { name: string; key: number }>(),
+/**
+ * Where a rule feature's phrase is: the summary, the description, or a user story's clause that the rubric does not
+ * read as a user's need: a team member's story ("As a UI designer, I want …, so that I can get approvals"), whose
+ * persona, "I want" and "so that" are the team's own plan, and a story whose want is a build plan ("As a clinic
+ * manager, I want to develop a mobile app …"), whose persona and "I want" ask for a solution. They are features of
+ * their own, so the model weighs them apart.
+ */
+type RulePlace = Source | 'team' | 'plan';
+/** Each rule feature's name and key, by kind and place, computed once. */
+const RULE_FEATURE: Record<RulePlace, Map<string, { name: string; key: number }>> = {
+  summary: new Map(),
+  description: new Map(),
+  team: new Map(),
+  plan: new Map(),
 };
-function ruleFeature(kind: string, source: Source): { name: string; key: number } {
-  const bySource = RULE_FEATURE[source];
+const PLACE_SUFFIX: Record<RulePlace, string> = { summary: 's', description: 'd', team: 't', plan: 'p' };
+function ruleFeature(kind: string, place: RulePlace): { name: string; key: number } {
+  const bySource = RULE_FEATURE[place];
   let feature = bySource.get(kind);
   if (feature === undefined) {
-    const name = source === 'summary' ? `r:${kind}:s` : `r:${kind}:d`;
+    const name = `r:${kind}:${PLACE_SUFFIX[place]}`;
     feature = { name, key: featureKey(name) };
     bySource.set(kind, feature);
   }
@@ -453,8 +464,9 @@ function ruleFeature(kind: string, source: Source): { name: string; key: number 
 function addRuleSignal(
   hits: Map<number, FeatureHit>,
   signal: SignalScan['recipe'][number] | SignalScan['problem'][number],
+  place: RulePlace = signal.source,
 ): void {
-  const { name, key } = ruleFeature(signal.kind, signal.source);
+  const { name, key } = ruleFeature(signal.kind, place);
   const seen = hits.get(key);
   const span = { source: signal.source, start: signal.start, end: signal.end };
   // value is the count for now; addRuleSignals turns it into the feature's value once all are in.
@@ -466,12 +478,29 @@ function addRuleSignal(
   }
 }
 
-function addRuleSignals(scan: SignalScan, hits: Map<number, FeatureHit>, capability: Span | null): void {
+/** The kinds of problem phrase a story's clause re-places: a build plan's benefit clause still says why. */
+const STORY_KINDS: Record<StoryClause['place'], ReadonlySet<string>> = {
+  team: new Set(['user', 'need', 'reason']),
+  plan: new Set(['user', 'need']),
+};
+
+function addRuleSignals(
+  scan: SignalScan,
+  hits: Map<number, FeatureHit>,
+  capability: Span | null,
+  story: StoryClause | null,
+): void {
   for (const s of scan.recipe) addRuleSignal(hits, s);
   for (const s of scan.problem) {
     // "User can …" in a summary names a capability, not a user with a need.
     if (s.kind === 'user' && capability && s.source === 'summary' && s.start < capability.end) continue;
-    addRuleSignal(hits, s);
+    const inStory =
+      story !== null &&
+      STORY_KINDS[story.place].has(s.kind) &&
+      s.source === story.span.source &&
+      s.start >= story.span.start &&
+      s.start < story.span.end;
+    addRuleSignal(hits, s, inStory ? story.place : s.source);
   }
   // While counting, `weight` held the strongest match's strength; the value is strength x the count's worth.
   for (const hit of hits.values()) {
@@ -530,7 +559,7 @@ const THIS_TASK_IS =
 
 /** "User can …", "Users should be able to …", "Ability to …", "Allow … to …", "Support for …" at the start. */
 const CAPABILITY =
-  /^\s*(?:(?:an?\s+|the\s+)?(?:users?|admins?|administrators?|customers?)\s+(?:can|should\s+be\s+able\s+to|is\s+able\s+to|are\s+able\s+to|may)\b|(?:the\s+)?ability\s+to\b|allow(?:s|ing)?\s+(?:the\s+)?(?:users?|admins?|people|customers?|to)\b|support\s+(?:for\s+)?)/i;
+  /^\s*(?:[^\n:\u2013-]{1,40}(?:\s[-\u2013]|:)\s+)?(?:(?:an?\s+|the\s+)?(?:users?|admins?|administrators?|customers?)\s+(?:can|should\s+be\s+able\s+to|is\s+able\s+to|are\s+able\s+to|may)\b|(?:the\s+)?ability\s+to\b|allow(?:s|ing)?\s+(?:the\s+)?(?:users?|admins?|people|customers?|to)\b|support\s+(?:for\s+)?)/i;
 
 const LIST_LINE = /^\s*(?:[-*#•+]+|\d+[.)]|[a-z][.)])\s+\S/i;
 
@@ -664,6 +693,38 @@ function addStructure(
   if (scan.wantsWidget) hit(hits, 'x:want-widget', 1, scan.wantsWidget);
 }
 
+/** The team or the backlog's owner as the persona of a story: their "want" is the team's own plan. */
+const OWNER_PERSONA =
+  /^(?:po|product\s+owner|product\s+manager|pm|team|team\s+member|scrum\s+master|project\s+manager|business\s+analyst)$/i;
+
+interface StoryClause {
+  span: Span;
+  place: 'team' | 'plan';
+}
+
+/**
+ * The clause of a user story ("As a UI designer, I want …, so that …", to the end of its sentence) when it is a team
+ * member's story or its want is a build plan; null for any other item.
+ */
+function storyClauseOf(summary: string, description: string): StoryClause | null {
+  let source: Source = 'summary';
+  let text = summary;
+  let head = STORY_START.exec(summary);
+  if (!head && description) {
+    source = 'description';
+    text = description;
+    head = STORY_START.exec(description);
+  }
+  if (!head) return null;
+  const from = head.index + head[0].length;
+  const stop = /[.!?](?:\s|$)|\n/.exec(text.slice(from));
+  const span = { source, start: head.index, end: stop ? from + stop.index : text.length };
+  const persona = (head[1] ?? '').trim();
+  if (TEAM_PERSONA.test(persona) || OWNER_PERSONA.test(persona)) return { span, place: 'team' };
+  const plan = WANT_BUILD.exec(text.slice(span.start, span.end));
+  return plan ? { span, place: 'plan' } : null;
+}
+
 /**
  * Template lines that carry no signal either way ("h3. Acceptance criteria", "Steps to reproduce:", "N/A"), blanked
  * with spaces so that every offset into the text stays true.
@@ -714,7 +775,7 @@ export function extractRecipeFeatures(
   startSeen();
   const scan = scanSignals(summary, description);
   const capability = spanOf(CAPABILITY, summary, 'summary');
-  addRuleSignals(scan, hits, capability);
+  addRuleSignals(scan, hits, capability, storyClauseOf(summary, description));
   const summaryTokens = addWords(summary, 'summary', 's', collector);
   if (description) addWords(description.slice(0, MAX_NGRAM_DESCRIPTION_CHARS), 'description', 'd', collector);
   addStructure(summary, summaryTokens, capability, description, scan, hits);
