@@ -479,7 +479,7 @@ function addRuleSignal(
 }
 
 /** The kinds of problem phrase a story's clause re-places: a build plan's benefit clause still says why. */
-const STORY_KINDS: Record<StoryClause['place'], ReadonlySet<string>> = {
+const STORY_KINDS: Record<'team' | 'plan', ReadonlySet<string>> = {
   team: new Set(['user', 'need', 'reason']),
   plan: new Set(['user', 'need']),
 };
@@ -488,22 +488,24 @@ function addRuleSignals(
   scan: SignalScan,
   hits: Map<number, FeatureHit>,
   capability: Span | null,
-  story: StoryClause | null,
+  story: Story | null,
 ): void {
+  const place = story?.place ?? null;
   for (const s of scan.recipe) addRuleSignal(hits, s);
   for (const s of scan.problem) {
     // "User can …" in a summary names a capability, not a user with a need.
     if (s.kind === 'user' && capability && s.source === 'summary' && s.start < capability.end) continue;
     const inStory =
-      story !== null &&
-      STORY_KINDS[story.place].has(s.kind) &&
-      s.source === story.span.source &&
-      s.start >= story.span.start &&
-      s.start < story.span.end;
-    addRuleSignal(hits, s, inStory ? story.place : s.source);
+      place !== null &&
+      STORY_KINDS[place].has(s.kind) &&
+      s.source === story!.span.source &&
+      s.start >= story!.span.start &&
+      s.start < story!.span.end;
+    addRuleSignal(hits, s, inStory ? place : s.source);
   }
   // While counting, `weight` held the strongest match's strength; the value is strength x the count's worth.
   for (const hit of hits.values()) {
+    if (!hit.name.startsWith('r:')) continue;
     hit.value = (hit.weight ?? 1) * countValue(hit.value);
     hit.weight = undefined;
   }
@@ -559,7 +561,22 @@ const THIS_TASK_IS =
 
 /** "User can …", "Users should be able to …", "Ability to …", "Allow … to …", "Support for …" at the start. */
 const CAPABILITY =
-  /^\s*(?:[^\n:\u2013-]{1,40}(?:\s[-\u2013]|:)\s+)?(?:(?:an?\s+|the\s+)?(?:users?|admins?|administrators?|customers?)\s+(?:can|should\s+be\s+able\s+to|is\s+able\s+to|are\s+able\s+to|may)\b|(?:the\s+)?ability\s+to\b|allow(?:s|ing)?\s+(?:the\s+)?(?:users?|admins?|people|customers?|to)\b|support\s+(?:for\s+)?)/i;
+  /^\s*(?:(?:an?\s+|the\s+)?(?:users?|admins?|administrators?|customers?)\s+(?:can|should\s+be\s+able\s+to|is\s+able\s+to|are\s+able\s+to|may)\b|(?:the\s+)?ability\s+to\b|allow(?:s|ing)?\s+(?:the\s+)?(?:users?|admins?|people|customers?|to)\b|support\s+(?:for\s+)?)/i;
+
+/** The same after a component's name: "Gadget - User can see …", "Query builder: ability to …". */
+const CAPABILITY_AFTER_NAME = new RegExp(
+  `^\\s*[^\\n:\\u2013-]{1,40}(?:\\s[-\\u2013]|:)\\s+${CAPABILITY.source.slice('^\\s*'.length)}`,
+  'i',
+);
+
+/** "User can …" at the start of the summary, or after a component's name. */
+function capabilityOf(summary: string): Span | null {
+  const plain = spanOf(CAPABILITY, summary, 'summary');
+  if (plain) return plain;
+  const head = summary.slice(0, 48);
+  if (!head.includes(':') && !head.includes(' -') && !head.includes(' \u2013')) return null;
+  return spanOf(CAPABILITY_AFTER_NAME, summary, 'summary');
+}
 
 const LIST_LINE = /^\s*(?:[-*#•+]+|\d+[.)]|[a-z][.)])\s+\S/i;
 
@@ -629,6 +646,7 @@ function addStructure(
   description: string,
   scan: SignalScan,
   hits: Map<number, FeatureHit>,
+  story: Story | null,
 ): void {
   const trimmedDescription = description.trim();
   if (!trimmedDescription) hit(hits, 'x:d-empty', 1);
@@ -637,7 +655,7 @@ function addStructure(
   const nounPhrase = summaryIsNounPhrase(summary, summaryTokens);
   if (nounPhrase) hit(hits, 'x:s-noun-phrase', 1, nounPhrase);
   if (capability) hit(hits, 'x:s-capability', 1, capability);
-  else if (!nounPhrase && !STORY_START.test(summary)) {
+  else if (!nounPhrase && story?.span.source !== 'summary') {
     const statement = summaryIsStatement(summary, summaryTokens);
     if (statement) hit(hits, 'x:s-statement', 1, statement);
   }
@@ -664,31 +682,11 @@ function addStructure(
   }
 
   // A user story, in the summary or at the start of the description.
-  const summaryStory = STORY_START.exec(summary);
-  const head = summaryStory ?? STORY_START.exec(description);
-  if (head) {
-    const storySource: Source = summaryStory ? 'summary' : 'description';
-    const text = storySource === 'summary' ? summary : description;
-    const start = head.index + head[0].length - head[0].trimStart().length;
-    // "As a PO": the words up to the persona, not the ", I" after it.
-    const personaEnd = text.indexOf(head[1] ?? '', start) + (head[1] ?? '').length;
-    const story = { source: storySource, start, end: Math.max(personaEnd, start) };
-    hit(hits, 'x:story', 1, story);
-    const persona = (head[1] ?? '').trim();
-    if (INTERNAL_PERSONA.test(persona) || TEAM_PERSONA.test(persona))
-      hit(hits, 'x:internal-persona', 1, story);
-    // The regexes run only when the summary has their first word (most summaries are not user stories).
-    const fromDescription = storySource === 'description';
-    const benefit =
-      fromDescription || hasAnyKey(summaryTokens, BENEFIT_WORD_KEYS)
-        ? spanOf(STORY_BENEFIT, text, storySource)
-        : null;
-    if (benefit) hit(hits, 'x:story-benefit', 1, benefit);
-    const wantBuild =
-      fromDescription || hasAnyKey(summaryTokens, WANT_WORD_KEYS)
-        ? spanOf(WANT_BUILD, text, storySource)
-        : null;
-    if (wantBuild) hit(hits, 'x:want-build', 1, wantBuild);
+  if (story) {
+    hit(hits, 'x:story', 1, story.persona);
+    if (story.internal) hit(hits, 'x:internal-persona', 1, story.persona);
+    if (story.benefit) hit(hits, 'x:story-benefit', 1, story.benefit);
+    if (story.wantBuild) hit(hits, 'x:want-build', 1, story.wantBuild);
   } else if (scan.internalPersona) hit(hits, 'x:internal-persona', 1);
   if (scan.wantsWidget) hit(hits, 'x:want-widget', 1, scan.wantsWidget);
 }
@@ -697,16 +695,32 @@ function addStructure(
 const OWNER_PERSONA =
   /^(?:po|product\s+owner|product\s+manager|pm|team|team\s+member|scrum\s+master|project\s+manager|business\s+analyst)$/i;
 
-interface StoryClause {
+/** A user story's parts, read once for the rule features and the structure. */
+interface Story {
+  /** The story's clause: from "As a" to the end of its sentence. */
   span: Span;
-  place: 'team' | 'plan';
+  /** "As a PO": the words up to the persona, not the ", I" after it. */
+  persona: Span;
+  /** The persona is inside the team or owns the backlog. */
+  internal: boolean;
+  /** Where the rule features of the clause go: a team member's story, a build plan's, or nowhere special. */
+  place: 'team' | 'plan' | null;
+  benefit: Span | null;
+  wantBuild: Span | null;
 }
 
-/**
- * The clause of a user story ("As a UI designer, I want …, so that …", to the end of its sentence) when it is a team
- * member's story or its want is a build plan; null for any other item.
- */
-function storyClauseOf(summary: string, description: string): StoryClause | null {
+/** Where the sentence that goes on at `from` ends: before ". " (or "!", "?", the text's end) or a line break. */
+function sentenceEndFrom(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return i;
+    if ((c === 46 || c === 33 || c === 63) && (i + 1 === text.length || text.charCodeAt(i + 1) <= 32)) return i;
+  }
+  return text.length;
+}
+
+/** A user story in the summary, or at the start of the description; null for any other item. */
+function readStory(summary: string, summaryTokens: readonly Token[], description: string): Story | null {
   let source: Source = 'summary';
   let text = summary;
   let head = STORY_START.exec(summary);
@@ -716,13 +730,26 @@ function storyClauseOf(summary: string, description: string): StoryClause | null
     head = STORY_START.exec(description);
   }
   if (!head) return null;
-  const from = head.index + head[0].length;
-  const stop = /[.!?](?:\s|$)|\n/.exec(text.slice(from));
-  const span = { source, start: head.index, end: stop ? from + stop.index : text.length };
-  const persona = (head[1] ?? '').trim();
-  if (TEAM_PERSONA.test(persona) || OWNER_PERSONA.test(persona)) return { span, place: 'team' };
-  const plan = WANT_BUILD.exec(text.slice(span.start, span.end));
-  return plan ? { span, place: 'plan' } : null;
+  const start = head.index + head[0].length - head[0].trimStart().length;
+  const personaWords = head[1] ?? '';
+  const personaEnd = text.indexOf(personaWords, start) + personaWords.length;
+  const span = { source, start: head.index, end: sentenceEndFrom(text, head.index + head[0].length) };
+  const persona = personaWords.trim();
+  const team = TEAM_PERSONA.test(persona) || OWNER_PERSONA.test(persona);
+  // The regexes run only when a summary has their first word.
+  const fromDescription = source === 'description';
+  const benefit =
+    fromDescription || hasAnyKey(summaryTokens, BENEFIT_WORD_KEYS) ? spanOf(STORY_BENEFIT, text, source) : null;
+  const wantBuild =
+    fromDescription || hasAnyKey(summaryTokens, WANT_WORD_KEYS) ? spanOf(WANT_BUILD, text, source) : null;
+  return {
+    span,
+    persona: { source, start, end: Math.max(personaEnd, start) },
+    internal: team || INTERNAL_PERSONA.test(persona),
+    place: team ? 'team' : wantBuild && wantBuild.start < span.end ? 'plan' : null,
+    benefit,
+    wantBuild,
+  };
 }
 
 /**
@@ -774,10 +801,11 @@ export function extractRecipeFeatures(
   const collector: Collector = { hits, options, lightWeight: 0 };
   startSeen();
   const scan = scanSignals(summary, description);
-  const capability = spanOf(CAPABILITY, summary, 'summary');
-  addRuleSignals(scan, hits, capability, storyClauseOf(summary, description));
+  const capability = capabilityOf(summary);
   const summaryTokens = addWords(summary, 'summary', 's', collector);
   if (description) addWords(description.slice(0, MAX_NGRAM_DESCRIPTION_CHARS), 'description', 'd', collector);
-  addStructure(summary, summaryTokens, capability, description, scan, hits);
+  const story = readStory(summary, summaryTokens, description);
+  addRuleSignals(scan, hits, capability, story);
+  addStructure(summary, summaryTokens, capability, description, scan, hits, story);
   return { hits, scan, lightWeight: collector.lightWeight };
 }
