@@ -714,7 +714,8 @@ function sentenceEndFrom(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) return i;
-    if ((c === 46 || c === 33 || c === 63) && (i + 1 === text.length || text.charCodeAt(i + 1) <= 32)) return i;
+    if ((c === 46 || c === 33 || c === 63) && (i + 1 === text.length || text.charCodeAt(i + 1) <= 32))
+      return i;
   }
   return text.length;
 }
@@ -739,7 +740,9 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
   // The regexes run only when a summary has their first word.
   const fromDescription = source === 'description';
   const benefit =
-    fromDescription || hasAnyKey(summaryTokens, BENEFIT_WORD_KEYS) ? spanOf(STORY_BENEFIT, text, source) : null;
+    fromDescription || hasAnyKey(summaryTokens, BENEFIT_WORD_KEYS)
+      ? spanOf(STORY_BENEFIT, text, source)
+      : null;
   const wantBuild =
     fromDescription || hasAnyKey(summaryTokens, WANT_WORD_KEYS) ? spanOf(WANT_BUILD, text, source) : null;
   return {
