@@ -42,6 +42,7 @@ import {
   projectSchema,
   projectSearchResponseSchema,
   searchJqlResponseSchema,
+  countIssuesResponseSchema,
   taskSchema,
   transitionsResponseSchema,
   type JiraChangeHistory,
@@ -177,6 +178,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Operations sent as POST that only read: they cost points per object returned, like a GET. */
 const READ_POSTS: ReadonlySet<JiraOperationName> = new Set([
   'searchJql',
+  'countIssues',
   'bulkFetchIssues',
   'bulkChangelog',
   'checkPermissions',
@@ -252,6 +254,12 @@ export class JiraClient {
     const res = await this.call('searchJql', {}, { body });
     const data = parse('searchJql', searchJqlResponseSchema, res.body);
     return { issues: data.issues, nextPageToken: data.nextPageToken ?? null };
+  }
+
+  /** Jira's estimate of how many issues a bounded JQL query matches (recent changes may be missing). */
+  async countIssues(jql: string): Promise<number> {
+    const res = await this.call('countIssues', {}, { body: { jql } });
+    return parse('countIssues', countIssuesResponseSchema, res.body).count;
   }
 
   async getIssue(

@@ -41,6 +41,12 @@ export const JIRA_OPERATIONS = {
     send: (jira, _: object, init) =>
       jira.requestJira(route`/rest/api/3/search/jql`, { ...init, method: 'POST' }),
   } satisfies JiraOperation<object>,
+  countIssues: {
+    method: 'POST',
+    path: '/rest/api/3/search/approximate-count',
+    send: (jira, _: object, init) =>
+      jira.requestJira(route`/rest/api/3/search/approximate-count`, { ...init, method: 'POST' }),
+  } satisfies JiraOperation<object>,
   getIssue: {
     method: 'GET',
     path: '/rest/api/3/issue/{issueIdOrKey}',

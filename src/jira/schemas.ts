@@ -53,6 +53,9 @@ export const jiraIssueSchema = z.looseObject({
 });
 export type JiraIssue = z.infer<typeof jiraIssueSchema>;
 
+/** POST /search/approximate-count (JQLCountResultsBean). */
+export const countIssuesResponseSchema = z.looseObject({ count: z.number().int().min(0) });
+
 export const searchJqlResponseSchema = z.looseObject({
   issues: z.array(jiraIssueSchema).default([]),
   nextPageToken: z.string().nullable().optional(),

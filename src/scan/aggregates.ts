@@ -173,3 +173,54 @@ export function addIssue(
   for (const rule of new Set(judged.rules))
     if ((ZOMBIE_RULE_IDS as readonly string[]).includes(rule)) h.byRule[rule] = (h.byRule[rule] ?? 0) + 1;
 }
+
+/**
+ * Adds the figures `part` counted (one partition of a run) into `into`, as if one scan had read both: counts
+ * add, lists keep their caps, and the cells give way to the unfiltered lanes when together they outgrow
+ * MAX_CELLS. Mutates `into`.
+ */
+export function mergeAggregates(into: ProjectAggregates, part: ProjectAggregates): void {
+  for (const [k, v] of Object.entries(part.lanes)) addCell(into.lanes, k, v);
+  if (into.detailed && part.detailed) {
+    const fresh = Object.keys(part.cells).filter((k) => !(k in into.cells)).length;
+    if (Object.keys(into.cells).length + fresh > MAX_CELLS) {
+      into.detailed = false;
+      into.cells = {};
+    } else for (const [k, v] of Object.entries(part.cells)) addCell(into.cells, k, v);
+  } else {
+    into.detailed = false;
+    into.cells = {};
+  }
+  for (const t of part.issueTypes)
+    if (!into.issueTypes.includes(t) && into.issueTypes.length < MAX_TYPES) into.issueTypes.push(t);
+  for (const [id, name] of Object.entries(part.assignees))
+    if (!(id in into.assignees) && Object.keys(into.assignees).length < MAX_PEOPLE) into.assignees[id] = name;
+  for (const s of part.sprints)
+    if (!into.sprints.some((x) => x.id === s.id) && into.sprints.length < MAX_SPRINTS) into.sprints.push(s);
+
+  const h = into.health;
+  const p = part.health;
+  h.total += p.total;
+  for (const [id, r] of Object.entries(p.reporters)) {
+    const known = h.reporters[id];
+    if (known) known.count += r.count;
+    else if (Object.keys(h.reporters).length < MAX_PEOPLE) h.reporters[id] = { ...r };
+    else h.otherReporters += r.count;
+  }
+  h.otherReporters += p.otherReporters;
+  h.recipes += p.recipes;
+  h.recipeExamples = [...h.recipeExamples, ...p.recipeExamples].slice(0, EXAMPLES);
+  h.problemExamples = [...h.problemExamples, ...p.problemExamples].slice(0, EXAMPLES);
+  h.direct += p.direct;
+  h.inherited += p.inherited;
+  h.scores = h.scores.map((n, i) => n + (p.scores[i] ?? 0));
+  h.zombies += p.zombies;
+  for (const [rule, n] of Object.entries(p.byRule)) h.byRule[rule] = (h.byRule[rule] ?? 0) + n;
+}
+
+function addCell(into: Record<string, CellValue>, key: string, value: CellValue): void {
+  const v = (into[key] ??= [0, 0, 0]);
+  v[0] += value[0];
+  v[1] = Math.round((v[1] + value[1]) * 1000) / 1000;
+  v[2] += value[2];
+}

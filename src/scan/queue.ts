@@ -17,6 +17,8 @@ export const scanEventSchema = z.object({
   continuation: z.boolean().default(false),
   /** Which invocation of the run this event asks for: 0 starts it, each continuation the next. */
   step: z.number().int().min(0).default(0),
+  /** Which partition of the run (an id range of the backlog) the event is for; absent: the run itself. */
+  partition: z.number().int().min(0).optional(),
 });
 export type ScanEvent = z.infer<typeof scanEventSchema>;
 export type ScanEventInput = z.input<typeof scanEventSchema>;
@@ -25,13 +27,25 @@ export function scanQueue(): Queue {
   return new Queue({ key: SCAN_QUEUE });
 }
 
-export async function pushScanEvents(events: ScanEvent[], delaySeconds = 0): Promise<void> {
+/**
+ * Pushes events; `concurrency` caps how many events sharing its key Forge runs at once (the Async events API's
+ * per-event `concurrency` setting): a project's partitions run side by side up to its limit.
+ */
+export async function pushScanEvents(
+  events: ScanEvent[],
+  delaySeconds = 0,
+  concurrency?: { key: string; limit: number },
+): Promise<void> {
   const queue = scanQueue();
   const delay = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds)));
   // Forge takes at most 50 events a push.
   for (let i = 0; i < events.length; i += 50) {
     await queue.push(
-      events.slice(i, i + 50).map((body) => (delay > 0 ? { body, delayInSeconds: delay } : { body })),
+      events.slice(i, i + 50).map((body) => ({
+        body,
+        ...(delay > 0 ? { delayInSeconds: delay } : {}),
+        ...(concurrency ? { concurrency } : {}),
+      })),
     );
   }
 }

@@ -35,6 +35,9 @@ import {
   acquireScanLease,
   clearCursor,
   loadCursor,
+  deletePartCursor,
+  loadPartCursor,
+  savePartCursor,
   loadHealthSnapshot,
   releaseScanLease,
   saveCursor,
@@ -44,6 +47,14 @@ import {
 import { loadSettings } from '../storage/settings';
 import { completeInterruptedDecisions } from '../services/kill-review';
 import { addIssue, emptyAggregates, type ProjectAggregates } from './aggregates';
+import {
+  mergePartitions,
+  partitionCursor,
+  partitionJql,
+  planPartitions,
+  scanConcurrency,
+  type PartitionRange,
+} from './partitions';
 import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
 import { PAGE_POINTS_ESTIMATE, quotaWaitMs } from './pacing';
 import { MAX_DELAY_SECONDS, pushScanEvents, type ScanEvent } from './queue';
@@ -132,6 +143,16 @@ export interface ScanCursor {
   idleDays?: Record<string, number>;
   /** The points quota as Jira last reported it, for pacing a continuation before its first call. */
   quota?: QuotaView | null;
+  /**
+   * On the run's own cursor once it split: the id ranges [from, below) its partitions scan, each through queue
+   * events of its own (src/scan/partitions.ts). The run's counters then hold only what it spent planning.
+   */
+  partitions?: PartitionRange[];
+  /** On a partition's cursor: which one and its id range. */
+  partition?: PartitionRange & { index: number };
+  /** On a partition's cursor: set once it is over, finished or failed after its retries; then it waits to join. */
+  settled?: 'finished' | 'failed';
+  failure?: string;
 }
 
 /** How long a step of a run stays claimed by the delivery running it (longer than the function's timeout). */
@@ -140,14 +161,14 @@ const STEP_CLAIM_MINUTES = 20;
 const DONE_DAYS = 2;
 
 /** The run is over: later copies of its events do nothing, and the project is free for the next run. */
-async function endRun(projectKey: string, runId: string): Promise<void> {
+export async function endRun(projectKey: string, runId: string): Promise<void> {
   await kvs.set(keys.scanDone(projectKey, runId), true, { ttl: { value: DONE_DAYS, unit: 'DAYS' } });
   await clearCursor(projectKey);
   await releaseScanLease(projectKey, runId);
 }
 
 /** Entries a run could not write (it failed, or another writer held the issue): the next run writes them. */
-async function keepForNextRun(projectKey: string, entries: PendingLens[]): Promise<void> {
+export async function keepForNextRun(projectKey: string, entries: PendingLens[]): Promise<void> {
   if (entries.length === 0) return;
   const key = keys.scanLeftovers(projectKey);
   const all = dedupePending([...readPending(await kvs.get(key)), ...entries]);
@@ -269,12 +290,17 @@ export interface RunOptions {
   clock?: () => number;
   /** When the invocation started (defaults to now). */
   startedAtMs?: number;
+  /** Open issues per partition: a run over more than twice this many splits (src/scan/partitions.ts). */
+  partitionSize?: number;
+  /** At most this many partitions, run at once (Forge's per-event concurrency key holds them to it). */
+  maxPartitions?: number;
 }
 
 export type InvocationOutcome =
   | { status: 'yielded'; runId: string }
   | { status: 'continued'; runId: string; delaySeconds: number }
   | { status: 'finished'; runId: string; summary: ScanRunSummary }
+  | { status: 'partitioned'; runId: string; partitions: number }
   | { status: 'failed'; runId: string; message: string };
 
 export function newRunId(): string {
@@ -379,6 +405,52 @@ export function summaryOf(
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
+/**
+ * A finished run's records: its summary, the watermark the next run reads from, and (after a full live run)
+ * the health snapshot and the page's aggregates. Used by an unpartitioned run and by the join of partitions.
+ */
+export async function recordFinishedRun(working: ScanCursor, clock: () => number): Promise<ScanRunSummary> {
+  const { projectKey, runId } = working;
+  const incremental = working.mode === 'incremental';
+  const summary = summaryOf(working, 'finished', new Date(clock()).toISOString());
+  // An incremental run read a part of the backlog: the figures stay those of the last full rescan.
+  if (incremental) summary.health = healthFigures(await loadHealthSnapshot<StoredHealth>(projectKey));
+  await saveRunSummary(projectKey, summary);
+  if (!working.dryRun) {
+    const before = await kvs.get<ScanWatermark>(keys.scanWatermark(projectKey));
+    const watermark: ScanWatermark = {
+      lastRunStartedAt: working.startedAt,
+      lastFullAt: incremental && before ? before.lastFullAt : working.startedAt,
+      settingsVersion: working.settingsVersion ?? 0,
+      outcomesFingerprint: fingerprint(working.outcomes),
+      standingChanged:
+        !incremental &&
+        standingChangesVerdicts(
+          working.standing ?? UNKNOWN_STANDING,
+          standingOf({
+            ...healthOf(working.health),
+            idleQuantiles: quantilesOfHistogram(working.idleDays),
+          }),
+        ),
+    };
+    await kvs.set(keys.scanWatermark(projectKey), watermark);
+  }
+  if (!working.dryRun && !incremental)
+    await saveHealthSnapshot(projectKey, {
+      ...summary.health,
+      idleQuantiles: quantilesOfHistogram(working.idleDays),
+      at: summary.finishedAt,
+      runId,
+    });
+  if (!working.dryRun && !incremental && summary.finishedAt)
+    await saveAggregates(projectKey, {
+      ...(working.aggregates ?? emptyAggregates()),
+      runId,
+      at: summary.finishedAt,
+    });
+  return summary;
+}
+
 export async function runScanInvocation(
   event: ScanEvent,
   options: RunOptions = {},
@@ -393,9 +465,11 @@ export async function runScanInvocation(
   });
   const { projectKey, runId } = event;
   const step = event.step;
-  // At-least-once delivery: each step of a run is done by one delivery. A second copy of the event (at once or
-  // later) finds the step claimed, or the run moved past it, or the run over, and does nothing.
-  const stepKey = keys.scanStep(projectKey, runId, step);
+  /** The partition this invocation scans; undefined for the run itself (unpartitioned, or planning them). */
+  const part = event.partition;
+  // At-least-once delivery: each step of a run (of each partition) is done by one delivery. A second copy of the
+  // event (at once or later) finds the step claimed, or the run moved past it, or the run over, and does nothing.
+  const stepKey = keys.scanStep(projectKey, runId, step, part);
   const stepTtl = { value: STEP_CLAIM_MINUTES, unit: 'MINUTES' } as const;
   if (!(await claim(stepKey, { at: clock() }, stepTtl))) {
     // The queue's own retry of this step (after a failure or Forge's time limit stopped the delivery holding
@@ -407,9 +481,21 @@ export async function runScanInvocation(
   if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS)))
     return { status: 'yielded', runId };
 
-  const stored = await loadCursor<ScanCursor>(projectKey);
+  const stored =
+    part === undefined
+      ? await loadCursor<ScanCursor>(projectKey)
+      : await loadPartCursor<ScanCursor>(projectKey, runId, part);
+  if (part !== undefined) {
+    if (!stored) return { status: 'yielded', runId };
+    // Over already: a copy of its last event (or the retry of one whose join failed) only tries the join.
+    if (stored.settled) {
+      const joined = await joinPartitions(projectKey, runId, clock);
+      return joined ? { status: 'finished', runId, summary: joined } : { status: 'yielded', runId };
+    }
+  }
   const ours = stored?.runId === runId;
   if (ours ? (stored.step ?? step) !== step : step > 0) return { status: 'yielded', runId };
+  if (part === undefined && ours && stored.partitions) return { status: 'yielded', runId };
   // A cursor of another run belongs to one that lost its lease (expired): this run starts over.
   let committed = ours ? stored : await startCursor(event, clock());
   committed.unwritten = readPending(committed.unwritten);
@@ -417,6 +503,8 @@ export async function runScanInvocation(
   if (!stored || stored.runId !== runId)
     await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
   const working = clone(committed);
+  /** A partition's continuations stay under the project's concurrency key. */
+  const concurrency = committed.partition ? scanConcurrency(projectKey, options.maxPartitions) : undefined;
 
   const meter = new PointsMeter();
   const jira = JiraClient.asApp(meter);
@@ -471,18 +559,26 @@ export async function runScanInvocation(
       target.counters[k] = working.counters[k];
     meterInto(target);
   };
+  /** The run's cursor, or this partition's. */
+  const save = (c: ScanCursor) =>
+    part === undefined ? saveCursor(projectKey, c) : savePartCursor(projectKey, runId, part, c);
+  /** A partition's progress shows in the run summary once the partitions join. */
+  const saveRunning = (c: ScanCursor) =>
+    part === undefined ? saveRunSummary(projectKey, summaryOf(c, 'running', null)) : Promise.resolve();
   const checkpoint = async () => {
     meterInto(working);
     // Only lenses another writer held too long are left here: kept for the next invocation.
     working.unwritten = dedupePending(writer.unwritten);
     committed = clone(working);
-    await saveCursor(projectKey, committed);
+    await save(committed);
   };
 
   try {
     if (!committed.dryRun) {
-      // What this run and an earlier, failed one left unwritten: their labels and comments are made.
-      const left = dedupePending([...(await takeLeftovers(projectKey)), ...committed.unwritten]);
+      // What this run and an earlier, failed one left unwritten: their labels and comments are made (an earlier
+      // run's by the run itself, before it splits into partitions).
+      const earlier = part === undefined ? await takeLeftovers(projectKey) : [];
+      const left = dedupePending([...earlier, ...committed.unwritten]);
       if (left.length) {
         committed.unwritten = left;
         await writer.writeEntries(left);
@@ -506,7 +602,7 @@ export async function runScanInvocation(
       committed.notes = [...(committed.notes ?? []), ...notes];
       working.notes = [...(working.notes ?? []), ...notes];
     }
-    if (!committed.dryRun && step === 0) {
+    if (!committed.dryRun && step === 0 && part === undefined) {
       // Decisions a person began and did not retry are completed (or, when nothing was done, dropped) before
       // the pages are judged, so this run sees the issues as decided.
       const swept = await completeInterruptedDecisions(projectKey, { now: () => new Date(clock()) });
@@ -515,6 +611,41 @@ export async function runScanInvocation(
         const note = `Completed ${n} kill-review decision${n === 1 ? '' : 's'} interrupted before being recorded.`;
         committed.notes = [...(committed.notes ?? []), note];
         working.notes = [...(working.notes ?? []), note];
+      }
+    }
+    if (
+      part === undefined &&
+      !committed.partitions &&
+      working.counters.pages === 0 &&
+      !working.nextPageToken
+    ) {
+      // A large backlog is split into id ranges, each scanned by queue events of its own, side by side.
+      const ranges = await planPartitions(jira, working, {
+        partitionSize: options.partitionSize,
+        maxPartitions: options.maxPartitions,
+        lastTotal: (await loadHealthSnapshot<StoredHealth>(projectKey))?.total ?? null,
+      });
+      if (ranges.length > 1) {
+        meterInto(working);
+        working.unwritten = dedupePending(writer.unwritten);
+        for (const [index, range] of ranges.entries())
+          await savePartCursor(projectKey, runId, index, partitionCursor(working, index, range));
+        committed = clone(working);
+        committed.partitions = ranges;
+        committed.unwritten = [];
+        committed.step = step + 1;
+        committed.notes = [
+          ...(committed.notes ?? []),
+          `Read in ${ranges.length} partitions of the backlog by issue id, side by side.`,
+        ];
+        await saveCursor(projectKey, committed);
+        await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
+        await pushScanEvents(
+          ranges.map((_range, index) => ({ ...event, continuation: true, step: 0, partition: index })),
+          0,
+          scanConcurrency(projectKey, options.maxPartitions),
+        );
+        return { status: 'partitioned', runId, partitions: ranges.length };
       }
     }
     // Edits an earlier invocation began and could not stamp in their lenses (it was stopped in between).
@@ -539,7 +670,10 @@ export async function runScanInvocation(
       const page = await retrying(() =>
         jira.searchJql({
           // No ORDER BY: Jira pages its own order with nextPageToken, and a sorted search costs it more.
-          jql: working.jql ?? `project = "${projectKey}" AND statusCategory != Done`,
+          jql: partitionJql(
+            working.jql ?? `project = "${projectKey}" AND statusCategory != Done`,
+            working.partition,
+          ),
           fields: [...scanFields(sprintField), storyPointsField],
           properties: [ISSUE_PROPERTY_KEY],
           maxResults: PAGE_SIZE,
@@ -633,6 +767,16 @@ export async function runScanInvocation(
     }
 
     await writer.flush(true);
+    if (finished && part !== undefined) {
+      // This partition is done: it keeps what it counted (and what it could not write) for the join, and the
+      // last partition to finish joins them into the run's summary.
+      meterInto(working);
+      working.unwritten = dedupePending(writer.unwritten);
+      working.settled = 'finished';
+      await save(working);
+      const joined = await joinPartitions(projectKey, runId, clock);
+      return joined ? { status: 'finished', runId, summary: joined } : { status: 'yielded', runId };
+    }
     if (finished && !working.dryRun) {
       // Delivered bets are checked after the open backlog, with the scan's client so its points count. A
       // failure here must not undo a finished scan: the next run checks them again.
@@ -647,43 +791,7 @@ export async function runScanInvocation(
     }
     meterInto(working);
     if (finished) {
-      const incremental = working.mode === 'incremental';
-      const summary = summaryOf(working, 'finished', new Date(clock()).toISOString());
-      // An incremental run read a part of the backlog: the figures stay those of the last full rescan.
-      if (incremental) summary.health = healthFigures(await loadHealthSnapshot<StoredHealth>(projectKey));
-      await saveRunSummary(projectKey, summary);
-      if (!working.dryRun) {
-        const before = await kvs.get<ScanWatermark>(keys.scanWatermark(projectKey));
-        const watermark: ScanWatermark = {
-          lastRunStartedAt: working.startedAt,
-          lastFullAt: incremental && before ? before.lastFullAt : working.startedAt,
-          settingsVersion: working.settingsVersion ?? 0,
-          outcomesFingerprint: fingerprint(working.outcomes),
-          standingChanged:
-            !incremental &&
-            standingChangesVerdicts(
-              working.standing ?? UNKNOWN_STANDING,
-              standingOf({
-                ...healthOf(working.health),
-                idleQuantiles: quantilesOfHistogram(working.idleDays),
-              }),
-            ),
-        };
-        await kvs.set(keys.scanWatermark(projectKey), watermark);
-      }
-      if (!working.dryRun && !incremental)
-        await saveHealthSnapshot(projectKey, {
-          ...summary.health,
-          idleQuantiles: quantilesOfHistogram(working.idleDays),
-          at: summary.finishedAt,
-          runId,
-        });
-      if (!working.dryRun && !incremental && summary.finishedAt)
-        await saveAggregates(projectKey, {
-          ...(working.aggregates ?? emptyAggregates()),
-          runId,
-          at: summary.finishedAt,
-        });
+      const summary = await recordFinishedRun(working, clock);
       await keepForNextRun(projectKey, writer.unwritten);
       await endRun(projectKey, runId);
       return { status: 'finished', runId, summary };
@@ -691,12 +799,12 @@ export async function runScanInvocation(
     if (paceMs > 0) working.counters.paced = (working.counters.paced ?? 0) + 1;
     await checkpoint();
     committed.step = step + 1;
-    await saveCursor(projectKey, committed);
-    await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
+    await save(committed);
+    await saveRunning(committed);
     // Paced: back when the quota's window resets (Forge delays at most 900 s; a continuation woken earlier
     // finds the same quota and waits again, without a Jira call).
     const delaySeconds = paceMs > 0 ? Math.min(MAX_DELAY_SECONDS, Math.ceil(paceMs / 1000)) : 0;
-    await pushScanEvents([{ ...event, continuation: true, step: step + 1 }], delaySeconds);
+    await pushScanEvents([{ ...event, continuation: true, step: step + 1 }], delaySeconds, concurrency);
     return { status: 'continued', runId, delaySeconds };
   } catch (e) {
     if (e instanceof JiraRateLimitError) {
@@ -706,10 +814,10 @@ export async function runScanInvocation(
       resume.counters.rateLimited += 1;
       keepWrittenCounts(resume);
       resume.step = step + 1;
-      await saveCursor(projectKey, resume);
-      await saveRunSummary(projectKey, summaryOf(resume, 'running', null));
+      await save(resume);
+      await saveRunning(resume);
       const delaySeconds = Math.max(1, Math.ceil(e.retryAfterMs / 1000));
-      await pushScanEvents([{ ...event, continuation: true, step: step + 1 }], delaySeconds);
+      await pushScanEvents([{ ...event, continuation: true, step: step + 1 }], delaySeconds, concurrency);
       return { status: 'continued', runId, delaySeconds: Math.min(900, delaySeconds) };
     }
     const message = e instanceof Error ? e.message : String(e);
@@ -718,16 +826,89 @@ export async function runScanInvocation(
       const resume = clone(committed);
       resume.unwritten = dedupePending([...resume.unwritten, ...writer.unwritten]);
       keepWrittenCounts(resume);
-      await saveCursor(projectKey, resume);
+      await save(resume);
       // The redelivery of this step must be let in.
       await kvs.delete(stepKey);
       throw e;
     }
     const failed = clone(working);
+    if (part !== undefined) {
+      // This partition gave up: the others go on, and the join records the run as failed, naming it.
+      meterInto(failed);
+      failed.unwritten = dedupePending([...committed.unwritten, ...writer.unwritten]);
+      failed.settled = 'failed';
+      failed.failure = message;
+      await save(failed);
+      await joinPartitions(projectKey, runId, clock);
+      return { status: 'failed', runId, message };
+    }
     await saveRunSummary(projectKey, summaryOf(failed, 'failed', new Date(clock()).toISOString(), message));
     await keepForNextRun(projectKey, dedupePending([...committed.unwritten, ...writer.unwritten]));
     await endRun(projectKey, runId);
     return { status: 'failed', runId, message };
+  }
+}
+
+/** How long the join of a run's partitions stays claimed by the invocation doing it. */
+const JOIN_CLAIM_MINUTES = 20;
+
+/**
+ * Joins a partitioned run once every partition is over: one summary whose counts add each partition's once
+ * (the one invocation that claims the join does it; a copy of an event, or a partition finishing at the same
+ * moment, finds it claimed), then the run's records as an unpartitioned run leaves them. A failed partition
+ * fails the run, named in the summary; what it and the others could not write is kept for the next run.
+ * Null while a partition is still going, or when another invocation joins.
+ */
+export async function joinPartitions(
+  projectKey: string,
+  runId: string,
+  clock: () => number,
+): Promise<ScanRunSummary | null> {
+  const run = await loadCursor<ScanCursor>(projectKey);
+  if (!run || run.runId !== runId || !run.partitions) return null;
+  const parts: ScanCursor[] = [];
+  for (const index of run.partitions.keys()) {
+    const part = await loadPartCursor<ScanCursor>(projectKey, runId, index);
+    if (!part?.settled) return null;
+    parts.push(part);
+  }
+  const joinKey = keys.scanJoin(projectKey, runId);
+  if (!(await claim(joinKey, { at: clock() }, { value: JOIN_CLAIM_MINUTES, unit: 'MINUTES' }))) return null;
+  try {
+    const joined = mergePartitions(run, parts);
+    const leftovers = dedupePending(parts.flatMap((p) => readPending(p.unwritten)));
+    const failed = parts.filter((p) => p.settled === 'failed');
+    let summary: ScanRunSummary;
+    if (failed.length > 0) {
+      const why = failed
+        .map((p) => `partition ${(p.partition?.index ?? 0) + 1} of ${parts.length}: ${p.failure ?? 'failed'}`)
+        .join('; ');
+      summary = summaryOf(joined, 'failed', new Date(clock()).toISOString(), `Failed in ${why}`);
+      await saveRunSummary(projectKey, summary);
+    } else {
+      if (!joined.dryRun) {
+        // Delivered bets are checked once for the run, as an unpartitioned run does after its backlog.
+        const meter = new PointsMeter();
+        try {
+          await trackDeliveredBets(projectKey, new Date(clock()), JiraClient.asApp(meter));
+        } catch (e) {
+          console.warn(
+            `[outcome-lens] bet tracking of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
+        joined.counters.jiraCalls += meter.calls;
+        joined.counters.points += meter.points;
+      }
+      summary = await recordFinishedRun(joined, clock);
+    }
+    await keepForNextRun(projectKey, leftovers);
+    await endRun(projectKey, runId);
+    for (const index of run.partitions.keys()) await deletePartCursor(projectKey, runId, index);
+    return summary;
+  } catch (e) {
+    // Let the queue's retry of the partition's event join again.
+    await kvs.delete(joinKey);
+    throw e;
   }
 }
 

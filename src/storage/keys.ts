@@ -104,8 +104,17 @@ export const keys = {
   scanLease: (p: string) => key('scan', checkProjectKey(p), 'lease'),
   scanLeaseTakeover: (p: string, expiredAtMs: number) =>
     key('scan', checkProjectKey(p), 'lease-takeover', String(expiredAtMs)),
-  scanStep: (p: string, runId: string, step: number) =>
-    key('scan', checkProjectKey(p), 'step', segment(runId, 'runId'), String(step)),
+  scanStep: (p: string, runId: string, step: number, partition?: number) =>
+    key(
+      'scan',
+      checkProjectKey(p),
+      'step',
+      segment(runId, 'runId'),
+      partition === undefined ? String(step) : `p${partition}-${step}`,
+    ),
+  scanPartCursor: (p: string, runId: string, partition: number) =>
+    key('scan', checkProjectKey(p), 'part', segment(runId, 'runId'), String(partition)),
+  scanJoin: (p: string, runId: string) => key('scan', checkProjectKey(p), 'join', segment(runId, 'runId')),
   scanDone: (p: string, runId: string) => key('scan', checkProjectKey(p), 'done', segment(runId, 'runId')),
   scanLeftovers: (p: string) => key('scan', checkProjectKey(p), 'leftovers'),
   scanScheduled: (p: string) => key('scan', checkProjectKey(p), 'scheduled'),

@@ -111,3 +111,21 @@ export async function saveHealthSnapshot<T>(projectKey: string, snapshot: T): Pr
 export async function loadHealthSnapshot<T>(projectKey: string): Promise<T | null> {
   return (await kvs.get<T>(keys.healthLatest(projectKey))) ?? null;
 }
+
+/** One partition's cursor of a partitioned run (its id range, where it is, what it counted). */
+export async function savePartCursor<T>(projectKey: string, runId: string, partition: number, cursor: T) {
+  checkValueSize(cursor, 'The scan partition cursor');
+  await kvs.set(keys.scanPartCursor(projectKey, runId, partition), cursor);
+}
+
+export async function loadPartCursor<T>(
+  projectKey: string,
+  runId: string,
+  partition: number,
+): Promise<T | null> {
+  return (await kvs.get<T>(keys.scanPartCursor(projectKey, runId, partition))) ?? null;
+}
+
+export async function deletePartCursor(projectKey: string, runId: string, partition: number): Promise<void> {
+  await kvs.delete(keys.scanPartCursor(projectKey, runId, partition));
+}

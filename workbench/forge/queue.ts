@@ -7,6 +7,13 @@
  * Forge delivers at least once: an event may arrive twice, after a later one, or late. `injectDelivery` makes
  * the workbench do each of these on purpose; `startDispatcher` delivers due events by itself, as Forge does,
  * for the running workbench.
+ *
+ * Forge invokes the consumer of every due event at once, in parallel, not one after another (Atlassian's
+ * answer in the developer community thread "The async events queue is not a queue?!": it works like an SQS
+ * queue without FIFO). The one documented bound is the Async events API's per-event `concurrency: { key,
+ * limit }` (@forge/events types.d.ts `Concurrency`; developer.atlassian.com, "Async events API", Push API):
+ * at most `limit` invocations of events sharing `key` run at once, the rest wait. The workbench delivers due
+ * events the same way, up to `maxConcurrentDeliveries` at once in all (a bound of this host, not Forge's).
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkbenchDb } from '../db';
@@ -21,6 +28,8 @@ import {
 /** @forge/events' own checks (validators.js: MAXIMUM_EVENTS, MAXIMUM_PAYLOAD_SIZE_KB, the 0..900 delay). */
 export const QUEUE_LIMITS = { maxEventsPerPush: 50, maxPushBytes: 200 * 1024, maxDelaySeconds: 900 } as const;
 export const DEFAULT_MAX_RETRIES = 3;
+/** How many deliveries the workbench runs at once when not told otherwise: a bound of this host, not Forge's. */
+export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 16;
 /** Reason given when a consumer throws; a consumer that returns InvocationError names its own reason. */
 export const THROWN_RETRY_REASON = 'FUNCTION_PLATFORM_UNKNOWN_ERROR';
 
@@ -42,6 +51,8 @@ export interface QueueHostOptions {
   backoffSeconds?: number;
   /** Forge's time limits; a consumer is stopped at its timeoutSeconds (times timeScale). */
   limits?: InvocationLimits;
+  /** Deliveries run at once (Forge runs due events in parallel); 1 delivers one event after another. */
+  maxConcurrentDeliveries?: number;
 }
 
 /** What at-least-once delivery may do to the events pushed from now on (see injectDelivery). */
@@ -81,10 +92,16 @@ interface EventRow {
   retry_data: string | null;
   status: 'pending' | 'done' | 'failed' | 'cancelled';
   extra_deliveries: number;
+  concurrency_key: string | null;
+  concurrency_limit: number | null;
 }
 
 type PushRequest = { queueName?: unknown; jobId?: unknown; payload?: unknown };
-type PushEvent = { body?: unknown; delayInSeconds?: number };
+type PushEvent = {
+  body?: unknown;
+  delayInSeconds?: number;
+  concurrency?: { key?: unknown; limit?: unknown };
+};
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -123,6 +140,7 @@ export class QueueHost {
   private readonly maxRetries: number;
   private readonly installContext: string;
   private readonly backoffSeconds: number;
+  private readonly maxConcurrent: number;
 
   constructor(
     private readonly db: WorkbenchDb,
@@ -133,6 +151,7 @@ export class QueueHost {
     this.installContext = options.installContext ?? DEFAULT_INSTALL_CONTEXT;
     this.backoffSeconds = options.backoffSeconds ?? 2;
     this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.maxConcurrent = Math.max(1, options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES);
     db.exec(`CREATE TABLE IF NOT EXISTS queue_events (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       event_id TEXT NOT NULL UNIQUE,
@@ -151,6 +170,10 @@ export class QueueHost {
     const columns = db.prepare<[], { name: string }>('PRAGMA table_info(queue_events)').all();
     if (!columns.some((c) => c.name === 'extra_deliveries'))
       db.exec('ALTER TABLE queue_events ADD COLUMN extra_deliveries INTEGER NOT NULL DEFAULT 0');
+    if (!columns.some((c) => c.name === 'concurrency_key'))
+      db.exec('ALTER TABLE queue_events ADD COLUMN concurrency_key TEXT');
+    if (!columns.some((c) => c.name === 'concurrency_limit'))
+      db.exec('ALTER TABLE queue_events ADD COLUMN concurrency_limit INTEGER');
   }
 
   /**
@@ -241,7 +264,7 @@ export class QueueHost {
     }
     const jobId = typeof req.jobId === 'string' ? req.jobId : randomUUID();
     const insert = this.db.prepare(
-      'INSERT INTO queue_events (event_id, job_id, queue_name, body, due_at, extra_deliveries) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO queue_events (event_id, job_id, queue_name, body, due_at, extra_deliveries, concurrency_key, concurrency_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const now = this.now();
     const failed: Array<{ index: number; errorMessage: string }> = [];
@@ -250,6 +273,21 @@ export class QueueHost {
         const delay = event.delayInSeconds ?? 0;
         if (typeof delay !== 'number' || delay < 0 || delay > QUEUE_LIMITS.maxDelaySeconds) {
           failed.push({ index, errorMessage: 'The delayInSeconds setting must be between 0 and 900.' });
+          return;
+        }
+        const concurrency = event.concurrency;
+        if (
+          concurrency !== undefined &&
+          (typeof concurrency.key !== 'string' ||
+            concurrency.key === '' ||
+            typeof concurrency.limit !== 'number' ||
+            !Number.isInteger(concurrency.limit) ||
+            concurrency.limit < 1)
+        ) {
+          failed.push({
+            index,
+            errorMessage: 'The concurrency setting needs a key and a limit of at least 1.',
+          });
           return;
         }
         const twice = this.faults.duplicates > 0;
@@ -262,6 +300,8 @@ export class QueueHost {
           JSON.stringify(event.body ?? {}),
           dueAt,
           twice ? 1 : 0,
+          concurrency ? concurrency.key : null,
+          concurrency ? concurrency.limit : null,
         );
       });
     })();
@@ -297,23 +337,35 @@ export class QueueHost {
     return new Response(null, { status: 204 });
   }
 
-  private nextDue(): EventRow | undefined {
+  /**
+   * The next event that may start: pending, not being delivered, and not held back by its concurrency key.
+   * Due ones first in due order (newest push first when out of order), else the earliest not yet due.
+   */
+  private nextStartable(
+    inFlight: ReadonlySet<number>,
+    running: ReadonlyMap<string, number>,
+  ): EventRow | undefined {
     const names = [...this.consumers.keys()];
     if (names.length === 0) return undefined;
-    const inQueues = `status = 'pending' AND queue_name IN (${names.map(() => '?').join(',')})`;
+    const busy = [...inFlight];
+    const where =
+      `status = 'pending' AND queue_name IN (${names.map(() => '?').join(',')})` +
+      (busy.length ? ` AND id NOT IN (${busy.map(() => '?').join(',')})` : '');
+    const free = (row: EventRow) =>
+      row.concurrency_key === null || (running.get(row.concurrency_key) ?? 0) < (row.concurrency_limit ?? 1);
     if (this.faults.outOfOrder) {
       const due = this.db
         .prepare<unknown[], EventRow>(
-          `SELECT * FROM queue_events WHERE ${inQueues} AND due_at <= ? ORDER BY id DESC LIMIT 1`,
+          `SELECT * FROM queue_events WHERE ${where} AND due_at <= ? ORDER BY id DESC LIMIT 500`,
         )
-        .get(...names, this.now());
+        .all(...names, ...busy, this.now())
+        .find(free);
       if (due) return due;
     }
     return this.db
-      .prepare<unknown[], EventRow>(
-        `SELECT * FROM queue_events WHERE ${inQueues} ORDER BY due_at, id LIMIT 1`,
-      )
-      .get(...names);
+      .prepare<unknown[], EventRow>(`SELECT * FROM queue_events WHERE ${where} ORDER BY due_at, id LIMIT 500`)
+      .all(...names, ...busy)
+      .find(free);
   }
 
   /**
@@ -337,30 +389,43 @@ export class QueueHost {
     maxEvents?: number;
   }): Promise<{ delivered: number; failed: number; pending: number }> {
     const maxEvents = options.maxEvents ?? 1000;
+    let started = 0;
     let delivered = 0;
     let failed = 0;
     let jumped = false;
-    while (delivered + failed < maxEvents) {
-      const next = this.nextDue();
-      if (!next) break;
-      if (next.due_at > this.now()) {
-        // Without until:'idle', advanceClock jumps once: to the next batch of due events.
-        if (!options.advanceClock || (jumped && options.until !== 'idle')) break;
-        this.offsetMs += next.due_at - this.now();
-        jumped = true;
+    const inFlight = new Map<number, Promise<void>>();
+    const running = new Map<string, number>();
+    const count = (ok: boolean) => (ok ? delivered++ : failed++);
+    for (;;) {
+      while (started < maxEvents && inFlight.size < this.maxConcurrent) {
+        const next = this.nextStartable(new Set(inFlight.keys()), running);
+        if (!next) break;
+        if (next.due_at > this.now()) {
+          // Deliveries under way may push events due sooner: the clock moves only once they are done.
+          if (inFlight.size > 0) break;
+          // Without until:'idle', advanceClock jumps once: to the next batch of due events.
+          if (!options.advanceClock || (jumped && options.until !== 'idle')) break;
+          this.offsetMs += next.due_at - this.now();
+          jumped = true;
+        }
+        started++;
+        const key = next.concurrency_key;
+        if (key !== null) running.set(key, (running.get(key) ?? 0) + 1);
+        // Both copies of a duplicate at once when asked; one counts down the duplicate, the other closes the
+        // row, in either order.
+        const copies =
+          this.faults.overlapDuplicates && next.extra_deliveries > 0
+            ? [this.deliver(next), this.deliver({ ...next, extra_deliveries: 0 })]
+            : [this.deliver(next)];
+        const done = Promise.all(copies).then((oks) => {
+          oks.forEach(count);
+          inFlight.delete(next.id);
+          if (key !== null) running.set(key, (running.get(key) ?? 1) - 1);
+        });
+        inFlight.set(next.id, done);
       }
-      if (this.faults.overlapDuplicates && next.extra_deliveries > 0) {
-        // Both copies at once; one counts down the duplicate, the other closes the row, in either order.
-        const copies = await Promise.all([
-          this.deliver(next),
-          this.deliver({ ...next, extra_deliveries: 0 }),
-        ]);
-        delivered += copies.filter((ok) => ok).length;
-        failed += copies.filter((ok) => !ok).length;
-        continue;
-      }
-      if (await this.deliver(next)) delivered++;
-      else failed++;
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight.values());
     }
     return { delivered, failed, pending: this.pending() };
   }

@@ -35,6 +35,7 @@ const CALL_LOG_LIMIT = 10_000;
 /** POSTs that only read: they cost points per object returned, and take a read's time. */
 const READ_POSTS = new Set([
   'POST /search/jql',
+  'POST /search/approximate-count',
   'POST /issue/bulkfetch',
   'POST /changelog/bulkfetch',
   'POST /permissions/check',
@@ -168,7 +169,7 @@ export class JiraEmulator {
       body: bodyError ? req.body : body,
     });
 
-    const effect = this.faults.take(method, req.path);
+    const effect = this.faults.take(method, req.path, req.body ?? '');
     if (effect.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, effect.delayMs));
 
     // A path that is not valid percent-encoding never reaches an operation: Jira's web server answers 400.

@@ -3,6 +3,8 @@
 export interface FaultMatch {
   method?: string;
   pathIncludes?: string;
+  /** Text the request body must contain, e.g. one search's JQL. */
+  bodyIncludes?: string;
 }
 
 export type FaultSpec =
@@ -45,10 +47,10 @@ export class FaultInjector {
   }
 
   /** Consumes the faults that match this call: all latencies add up, the first error fault answers. */
-  take(method: string, path: string): FaultEffect {
+  take(method: string, path: string, body = ''): FaultEffect {
     const effect: FaultEffect = { delayMs: 0, response: null };
     for (const fault of [...this.active]) {
-      if (!matches(fault.match, method, path)) continue;
+      if (!matches(fault.match, method, path, body)) continue;
       if (fault.kind !== 'latency' && effect.response) continue;
       fault.hits++;
       if (fault.remaining !== null && --fault.remaining <= 0) this.clear(fault.id);
@@ -72,9 +74,10 @@ export class FaultInjector {
   }
 }
 
-function matches(match: FaultMatch | undefined, method: string, path: string): boolean {
+function matches(match: FaultMatch | undefined, method: string, path: string, body: string): boolean {
   if (!match) return true;
   if (match.method && match.method.toUpperCase() !== method.toUpperCase()) return false;
   if (match.pathIncludes && !path.includes(match.pathIncludes)) return false;
+  if (match.bodyIncludes && !body.includes(match.bodyIncludes)) return false;
   return true;
 }

@@ -635,6 +635,8 @@ function keyNumber(v: Scalar): number {
 /** Orders two values of a field: keys by number within one project, others as numbers. Null: incomparable. */
 function ordered(a: Scalar, b: Scalar, kind: FieldKind): number | null {
   if (kind === 'key') {
+    // `id > 10000`: a number compares with the issue's id, across projects (a key only within its project).
+    if (/^\d+$/.test(String(b))) return typeof a === 'number' ? a - Number(b) : null;
     if (typeof a === 'number' || keyProject(a) !== keyProject(b)) return null;
     const [x, y] = [keyNumber(a), keyNumber(b)];
     return Number.isNaN(x) || Number.isNaN(y) ? null : x - y;
@@ -797,8 +799,14 @@ const ALL_CATEGORIES: Category[] = ['new', 'indeterminate', 'done'];
  * Hints the store may use to narrow rows before matching. Only top-level AND terms with literal
  * values contribute, so the hint is never narrower than the real result.
  */
-export function sqlPrefilter(query: JqlQuery): { projectKeys?: string[]; statusCategories?: Category[] } {
-  const out: { projectKeys?: string[]; statusCategories?: Category[] } = {};
+export function sqlPrefilter(query: JqlQuery): {
+  projectKeys?: string[];
+  statusCategories?: Category[];
+  /** From `id >= n` / `id > n` and `id < n` / `id <= n`: the ids a match lies in, [from, below). */
+  idFrom?: number;
+  idBelow?: number;
+} {
+  const out: ReturnType<typeof sqlPrefilter> = {};
   const where = query.where;
   if (!where) return out;
   const terms = where.kind === 'and' ? where.clauses : [where];
@@ -816,6 +824,17 @@ export function sqlPrefilter(query: JqlQuery): { projectKeys?: string[]; statusC
       out.projectKeys = out.projectKeys
         ? out.projectKeys.filter((k) => keys.includes(k))
         : [...new Set(keys)];
+    }
+    if (term.field.name === 'id' && literal.length === 1 && /^\d+$/.test(literal[0]!)) {
+      const n = Number(literal[0]);
+      if (term.operator === '>=' || term.operator === '>') {
+        const from = term.operator === '>' ? n + 1 : n;
+        out.idFrom = Math.max(out.idFrom ?? 0, from);
+      }
+      if (term.operator === '<' || term.operator === '<=') {
+        const below = term.operator === '<=' ? n + 1 : n;
+        out.idBelow = Math.min(out.idBelow ?? Number.MAX_SAFE_INTEGER, below);
+      }
     }
     if (term.field.name === 'statusCategory' && (positive || negative)) {
       const named = new Set(literal.map((v) => STATUS_CATEGORIES[v.toLowerCase()]).filter(Boolean));

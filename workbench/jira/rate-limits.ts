@@ -80,8 +80,11 @@ export interface Refusal {
 
 export class RateLimiter {
   private settings: RateLimitSettings;
-  /** Points spent per bucket in the current window. */
-  private readonly spent = new Map<string, { windowStart: number; points: number }>();
+  /**
+   * Points spent per bucket, by window start. Kept per window, not only the latest: calls in flight at once
+   * (concurrent consumers on a virtual clock each) may be charged a little out of time order across a reset.
+   */
+  private readonly spent = new Map<string, Map<number, number>>();
   /** Times of recent requests per bucket and endpoint, and of recent writes per issue. */
   private readonly bursts = new Map<string, number[]>();
   private readonly issueWrites = new Map<string, number[]>();
@@ -152,8 +155,16 @@ export class RateLimiter {
     const s = this.settings;
     if (!s.enabled) return;
     const now = s.clock();
-    const window = this.window(call.bucket, now);
-    window.points += s.baseCost + (call.write ? 0 : s.perObjectCost * objectsReturned);
+    const windows = this.windows(call.bucket);
+    const start = this.windowStart(now);
+    windows.set(
+      start,
+      (windows.get(start) ?? 0) + s.baseCost + (call.write ? 0 : s.perObjectCost * objectsReturned),
+    );
+    // Forget windows long past (a few are kept for calls charged late).
+    if (windows.size > 4)
+      for (const old of [...windows.keys()].sort((a, b) => a - b).slice(0, windows.size - 4))
+        windows.delete(old);
   }
 
   /** The headers every answer carries; a refusal adds Retry-After and the reason. */
@@ -179,17 +190,18 @@ export class RateLimiter {
   }
 
   private remaining(bucket: string, now: number): number {
-    return Math.max(0, this.settings.quotaPoints - this.window(bucket, now).points);
+    const spent = this.spent.get(bucket)?.get(this.windowStart(now)) ?? 0;
+    return Math.max(0, this.settings.quotaPoints - spent);
   }
 
-  private window(bucket: string, now: number): { windowStart: number; points: number } {
-    const windowStart = now - (now % (this.settings.quotaWindowSeconds * 1000));
-    let window = this.spent.get(bucket);
-    if (!window || window.windowStart !== windowStart) {
-      window = { windowStart, points: 0 };
-      this.spent.set(bucket, window);
-    }
-    return window;
+  private windows(bucket: string): Map<number, number> {
+    let windows = this.spent.get(bucket);
+    if (!windows) this.spent.set(bucket, (windows = new Map<number, number>()));
+    return windows;
+  }
+
+  private windowStart(now: number): number {
+    return now - (now % (this.settings.quotaWindowSeconds * 1000));
   }
 
   private resetAt(now: number): number {

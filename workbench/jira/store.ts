@@ -368,9 +368,15 @@ export class JiraStore {
   issuesAfter(
     afterId: number,
     limit: number,
-    filter: { projectIds?: number[] | null; statusCategories?: StatusCategoryKey[] | null } = {},
+    filter: {
+      projectIds?: number[] | null;
+      statusCategories?: StatusCategoryKey[] | null;
+      /** Only ids below this one. */
+      idBelow?: number | null;
+    } = {},
   ): StoredIssue[] {
     const where: string[] = [];
+    if (filter.idBelow != null) where.push(`i.id < ${Math.floor(Number(filter.idBelow))}`);
     if (filter.projectIds)
       where.push(`i.project_id IN (${filter.projectIds.map(Number).join(',') || 'NULL'})`);
     if (filter.statusCategories) {

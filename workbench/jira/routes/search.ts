@@ -29,6 +29,8 @@ interface SearchInput {
   maxResults?: number;
   fields?: string[];
   properties?: string[];
+  /** `POST /search/approximate-count`: only how many issues match. */
+  countOnly?: boolean;
 }
 
 type PageToken = { q: string; after: number } | { q: string; snapshot: string; offset: number };
@@ -111,7 +113,10 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
   const filter = {
     projectIds,
     statusCategories: hint.statusCategories ?? null,
+    idBelow: hint.idBelow ?? null,
   };
+  // An id range (`id >= a AND id < b`) starts the id-ordered scan at its first id.
+  const floor = hint.idFrom !== undefined ? hint.idFrom - 1 : 0;
   const jqlCtx = {
     now: ctx.now(),
     currentAccountId: ctx.actor.type === 'user' ? actorAccountId(ctx) : null,
@@ -148,10 +153,12 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
     }
   };
 
+  if (input.countOnly) return { count: scan(floor, Number.MAX_SAFE_INTEGER).length };
+
   let page: StoredIssue[];
   let next: PageToken | null = null;
   if (query.orderBy.length === 0) {
-    const after = token && 'after' in token ? token.after : 0;
+    const after = Math.max(floor, token && 'after' in token ? token.after : 0);
     const found = scan(after, pageSize + 1);
     page = found.slice(0, pageSize);
     if (found.length > pageSize) next = { q: queryId, after: (page[page.length - 1] as StoredIssue).id };
@@ -161,7 +168,7 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
     const offset = token && 'offset' in token ? token.offset : 0;
     let ids = snapshotId ? ctx.state.snapshots.get(snapshotId)?.ids : undefined;
     if (!ids) {
-      const all = scan(0, Number.MAX_SAFE_INTEGER);
+      const all = scan(floor, Number.MAX_SAFE_INTEGER);
       const props = new Map<number, Record<string, unknown>>();
       for (let i = 0; i < all.length; i += SCAN_CHUNK) {
         const slice = all.slice(i, i + SCAN_CHUNK);
@@ -265,7 +272,19 @@ function searchGet(ctx: RouteContext) {
   );
 }
 
+/** Jira's count of a bounded JQL query (spec: countIssues); the emulator's index is never behind, so exact. */
+function approximateCount(ctx: RouteContext) {
+  const body = ctx.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest('The request body must be a JSON object.');
+  const b = body as Record<string, unknown>;
+  const unknown = Object.keys(b).filter((k) => k !== 'jql');
+  if (unknown.length) throw badRequest(`Unrecognized field "${unknown[0]}".`);
+  return json(200, runSearch(ctx, { jql: b.jql as string, countOnly: true }));
+}
+
 export const searchRoutes: Route[] = [
+  route('POST', '/search/approximate-count', approximateCount),
   route('POST', '/search/jql', searchPost),
   route('GET', '/search/jql', searchGet),
 ];

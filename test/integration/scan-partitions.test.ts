@@ -1,0 +1,201 @@
+/**
+ * A large project's scan split into partitions by issue id, each scanned by queue events of its own and run at
+ * once by the queue (as Forge runs due events in parallel), joined into one run summary. Proof: the same backlog
+ * scanned whole and in partitions ends in the same verdicts, labels, counts, health and page figures, with every
+ * event delivered twice; and a partition that fails mid-way is resumed alone from its own cursor.
+ */
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import type { ScanRunSummary } from '../../src/contract/scan';
+import { createScanConsumer } from '../../src/scan/consumer';
+import { SCAN_QUEUE } from '../../src/scan/queue';
+import type { RunOptions } from '../../src/scan/run';
+import { startScans } from '../../src/scan/trigger';
+import { loadAggregates } from '../../src/storage/aggregates';
+import { listRunSummaries } from '../../src/storage/scan-state';
+import { saveSettings } from '../../src/storage/settings';
+import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
+import type { IssueInput, JiraRequest } from '../../workbench/jira/types';
+
+const DAY = 86_400_000;
+const START = Date.parse('2026-06-01T06:00:00.000Z');
+const ISSUES = 640;
+
+let wb: Workbench | null = null;
+afterEach(() => {
+  wb?.dispose();
+  wb = null;
+});
+
+/** A backlog with idle, fresh, recipe-like and old unlinked items, dated from START. */
+function backlog(): IssueInput[] {
+  const ago = (days: number) => new Date(START - days * DAY).toISOString();
+  return Array.from({ length: ISSUES }, (_, i) => ({
+    projectKey: PROJECT_KEY,
+    type: i % 7 === 0 ? 'Bug' : 'Story',
+    summary:
+      i % 5 === 0
+        ? 'Add a blue Save for later button in the top right corner of the cart'
+        : 'Shoppers abandon carts because shipping costs surprise them at checkout',
+    created: ago(i % 3 === 0 ? 200 : 80),
+    updated: ago(i % 2 === 0 ? 70 : 1),
+    reporter: i % 4 === 0 ? USERS.admin : USERS.member,
+  }));
+}
+
+/** Searches sent to Jira, with their JQL and status. */
+function recordSearches(w: Workbench): Array<{ jql: string; status: number }> {
+  const searches: Array<{ jql: string; status: number }> = [];
+  const handle = w.jira.handle.bind(w.jira);
+  w.jira.handle = async (req: JiraRequest) => {
+    const res = await handle(req);
+    if (req.path.startsWith('/rest/api/3/search/jql'))
+      searches.push({ jql: (JSON.parse(req.body ?? '{}') as { jql: string }).jql, status: res.status });
+    return res;
+  };
+  return searches;
+}
+
+async function setUp(options: RunOptions) {
+  const w = createWorkbench({ now: new Date(START), latency: 'off', rateLimits: 'off' });
+  wb = w;
+  // The queue's clock, plus the real time spent: an invocation's time budget runs out as it works.
+  const t0 = performance.now();
+  const clock = () => w.queue.now() + Math.floor(performance.now() - t0);
+  const consumer = createScanConsumer({ clock, ...options });
+  const running = { now: 0, most: 0 };
+  w.queue.registerConsumer(SCAN_QUEUE, async (event) => {
+    running.most = Math.max(running.most, ++running.now);
+    try {
+      return await consumer(event);
+    } finally {
+      running.now--;
+    }
+  });
+  await w.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label: 'zombie', comment: true } }, 0));
+  const keys = w.jira.store.bulkCreateIssues(backlog());
+  return { w, keys, running, searches: recordSearches(w) };
+}
+
+async function scan(w: Workbench): Promise<ScanRunSummary> {
+  await w.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+  await w.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 10_000 });
+  const [latest] = await w.asSystem(() => listRunSummaries(PROJECT_KEY, 1));
+  return latest as unknown as ScanRunSummary;
+}
+
+/** What two scans must agree on: each issue's verdict, labels and comments, the run's counts and figures. */
+async function outcome(w: Workbench, keys: string[], summary: ScanRunSummary) {
+  const issues = keys.map((key) => {
+    const lens = readLens(w.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));
+    const issue = w.jira.store.getIssue(key)!;
+    return {
+      key,
+      zombie: lens.zombie,
+      score: lens.score,
+      recipe: lens.recipe,
+      flag: lens.flag && { rules: lens.flag.rules, labelApplied: lens.flag.labelApplied },
+      labels: [...issue.labels].sort(),
+      comments: w.jira.store.listComments(issue.id).length,
+    };
+  });
+  const { pages, invocations, jiraCalls, points, ...counts } = summary.counters;
+  void [pages, invocations, jiraCalls, points];
+  const aggregates = await w.asSystem(() => loadAggregates(PROJECT_KEY));
+  const { recipeExamples, problemExamples, ...health } = aggregates!.health;
+  void [recipeExamples, problemExamples];
+  return {
+    status: summary.status,
+    issues,
+    counts,
+    health: summary.health,
+    lanes: aggregates!.lanes,
+    cells: aggregates!.cells,
+    pageHealth: health,
+  };
+}
+
+describe('a scan in partitions', () => {
+  it('ends where the unpartitioned scan ends, counting each issue once though every event came twice', async () => {
+    const whole = await setUp({ maxPartitions: 1 });
+    const wholeSummary = await scan(whole.w);
+    expect(wholeSummary.notes.join(' ')).not.toMatch(/partitions/);
+    const expected = await outcome(whole.w, whole.keys, wholeSummary);
+    whole.w.dispose();
+    wb = null;
+
+    const split = await setUp({ partitionSize: 150, maxPartitions: 4 });
+    split.w.queue.injectDelivery({ duplicates: 1000, overlapDuplicates: true });
+    const splitSummary = await scan(split.w);
+
+    expect(splitSummary.notes).toContain('Read in 4 partitions of the backlog by issue id, side by side.');
+    expect(await outcome(split.w, split.keys, splitSummary)).toEqual(expected);
+    expect(splitSummary.counters).toMatchObject({ issues: ISSUES, errors: 0 });
+    expect(expected.counts.flagged).toBeGreaterThan(0);
+    // Each partition read its own id range, every page once: 640 issues in ranges of ~160, two pages each.
+    const ranges = split.searches.filter((s) => / AND id >= \d+ AND id < \d+$/.test(s.jql));
+    expect(ranges).toHaveLength(8);
+    expect(new Set(ranges.map((s) => s.jql)).size).toBe(4);
+    // The partitions were delivered side by side, as Forge runs due events: several consumers at once.
+    expect(whole.running.most).toBe(1);
+    expect(split.running.most).toBeGreaterThan(1);
+  });
+
+  it('resumes a partition that fails mid-way alone: the others are not read again', async () => {
+    // One page per invocation (a tiny time budget), so each partition checkpoints after every page.
+    const { w, keys, searches } = await setUp({ partitionSize: 150, maxPartitions: 4, timeoutMs: 1 });
+    let failing: string | null = null;
+    const handle = w.jira.handle.bind(w.jira);
+    w.jira.handle = (req: JiraRequest) => {
+      const jql = req.path.startsWith('/rest/api/3/search/jql')
+        ? (JSON.parse(req.body ?? '{}') as { jql?: string }).jql
+        : undefined;
+      const range = jql?.match(/ AND id >= \d+ AND id < \d+$/)?.[0];
+      // The third partition's second page fails past the scan's own retries, once.
+      if (range && failing === null && searches.filter((s) => s.jql.endsWith(range)).length === 1) {
+        const others = new Set(searches.map((s) => s.jql.match(/ AND id >= \d+ AND id < \d+$/)?.[0]));
+        if (others.size >= 3) {
+          failing = range;
+          w.jira.faults.inject({
+            kind: 'server-error',
+            status: 503,
+            times: 3,
+            match: { bodyIncludes: range },
+          });
+        }
+      }
+      return handle(req);
+    };
+
+    const summary = await scan(w);
+
+    expect(failing).not.toBeNull();
+    expect(summary).toMatchObject({ status: 'finished', failure: null });
+    expect(summary.counters).toMatchObject({ issues: ISSUES, errors: 0 });
+    // One page an invocation; the failed invocation was retried by the queue.
+    expect(w.queue.deliveries.filter((d) => d.ok).length).toBeGreaterThanOrEqual(1 + 4 * 2);
+    expect(w.queue.deliveries.filter((d) => !d.ok)).toEqual([
+      expect.objectContaining({ retryCount: 0, error: 'Injected server error 503.' }),
+    ]);
+    const byRange = new Map<string, { ok: number; refused: number }>();
+    for (const s of searches) {
+      const range = s.jql.match(/ AND id >= \d+ AND id < \d+$/)?.[0];
+      if (!range) continue;
+      const tally = byRange.get(range) ?? { ok: 0, refused: 0 };
+      if (s.status === 200) tally.ok += 1;
+      else tally.refused += 1;
+      byRange.set(range, tally);
+    }
+    expect(byRange.size).toBe(4);
+    // Every partition read each of its two pages once, the failed one included: its first page was not read
+    // again, and the others were not redone.
+    for (const [range, tally] of byRange) {
+      expect(tally.ok).toBe(2);
+      expect(tally.refused).toBe(range === failing ? 3 : 0);
+    }
+    // Every idle issue was flagged once: one comment each.
+    const flagged = keys.filter((k) => readLens(w.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).flag);
+    expect(flagged.length).toBe(summary.counters.flagged);
+    for (const key of flagged)
+      expect(w.jira.store.listComments(w.jira.store.getIssue(key)!.id)).toHaveLength(1);
+  });
+});
