@@ -4,20 +4,28 @@
  * SQLite file) with the realistic latency model and Jira's points quota on. Latency runs on a virtual clock:
  * each call's modelled delay is added to the clock the scan, the queue, app storage and the rate limiter read,
  * instead of being slept, so an hour-long run is measured in minutes and its wall time is the modelled one.
+ * Each consumer invocation keeps its own time line (from the moment the queue delivered it, plus its own
+ * calls' delays), so invocations the queue runs at once, a partitioned scan's, overlap in time as they do on
+ * Forge; the app's own processing time is not counted (printed apart as realSeconds).
  *
  * Runs: 1. the first scan (everything is new to the app); 2. the next day, a full rescan (the run after the
  * first reads everything again: the backlog's idle ranks became known); 3. a steady-state day: a day later, 1% of the
  * issues changed (half of them flagged ones a person worked on, half fresh ones) and 0.5% cross the idle limit
  * without changing; the scheduled run is incremental. 4. The naive way (one GET and one PUT per issue) over
  * the same backlog, with the quota off (it would draw 429s), its points counted by the same model.
+ * 5. Full rescans of the same backlog split into 1, 2, 4 and 8 partitions (BENCH_PARTITIONS), with the quota
+ * on and off: the wall time as partitions are added, and what the hourly quota leaves of it.
  *
  * Prints `runs: [{run, calls, callsByEndpoint, points, wallSeconds, invocations, longestShareOfTimeout,
  * peakRssMb}]`, `steadyStatePointsVsFullRescan` and the targets of issue 14.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createScanConsumer } from '../../src/scan/consumer';
+import type { RunOptions } from '../../src/scan/run';
+import { MAX_PARTITIONS } from '../../src/scan/partitions';
 import { SCAN_QUEUE } from '../../src/scan/queue';
 import { SCAN_FUNCTION_TIMEOUT_SECONDS } from '../../src/scan/budget';
 import { startScans } from '../../src/scan/trigger';
@@ -50,16 +58,34 @@ const MAX_IDLE_DAYS = 60;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-bench-'));
 const db = openDatabase(path.join(dir, 'bench.db'));
 
-/** The virtual clock: real time, plus the days the bench lets pass, plus every modelled Jira delay. */
+/**
+ * The virtual clock. Outside an invocation: the bench's start, the days it lets pass and the delays of calls
+ * made outside any invocation. Inside one: when the queue delivered it plus its own calls' delays.
+ */
+interface Lane {
+  startMs: number;
+  modelledMs: number;
+}
+const lanes = new AsyncLocalStorage<Lane>();
+const EPOCH = Date.now();
 let daysPassedMs = 0;
+let outsideMs = 0;
 let queue: QueueHost | null = null;
-const base = () => Date.now() + daysPassedMs + jira.modelledMs;
+const base = () => {
+  const lane = lanes.getStore();
+  return lane ? lane.startMs + lane.modelledMs : EPOCH + daysPassedMs + outsideMs;
+};
 const now = () => (queue ? queue.now() : base());
 const jira: JiraEmulator = new JiraEmulator(db, {
   contract: null,
   now: () => new Date(now()),
   latency: REALISTIC_LATENCY,
   latencyClock: 'virtual',
+  onVirtualDelay: (ms) => {
+    const lane = lanes.getStore();
+    if (lane) lane.modelledMs += ms;
+    else outsideMs += ms;
+  },
   rateLimits: { ...JIRA_RATE_LIMITS, clock: now },
 });
 const kvs = new KvsStore(db, { now });
@@ -82,17 +108,27 @@ jira.handle = (req: JiraRequest) => {
   return handle(req);
 };
 
-// Time every consumer invocation on the virtual clock, against its limit.
+// Time every consumer invocation on its own time line, against its limit.
 let invocations: number[] = [];
-const consumer = createScanConsumer({ clock: now });
-queue.registerConsumer(SCAN_QUEUE, async (event) => {
-  const start = now();
-  try {
-    return await consumer(event);
-  } finally {
-    invocations.push(now() - start);
-  }
-});
+let lastEnd = 0;
+function useConsumer(options: RunOptions = {}): void {
+  const consumer = createScanConsumer({ clock: now, ...options });
+  queue!.registerConsumer(
+    SCAN_QUEUE,
+    (event) =>
+      lanes.run({ startMs: base(), modelledMs: 0 }, async () => {
+        const start = now();
+        try {
+          return await consumer(event);
+        } finally {
+          invocations.push(now() - start);
+          lastEnd = Math.max(lastEnd, now());
+        }
+      }),
+    { timeoutSeconds: SCAN_FUNCTION_TIMEOUT_SECONDS },
+  );
+}
+useConsumer();
 
 const ago = (days: number) => new Date(now() - days * DAY).toISOString();
 const crossingEvery = Math.round(1 / CROSSING_SHARE);
@@ -145,9 +181,12 @@ async function run(label: string, origin: 'schedule' | 'manual' = 'schedule') {
   calls = {};
   invocations = [];
   const start = now();
+  lastEnd = start;
   const realStart = performance.now();
   await system(() => startScans([PROJECT], origin));
   await queue!.runDue({ until: 'idle', advanceClock: true, maxEvents: 100_000 });
+  // The run is over when its last invocation ended: the clock outside moves there.
+  outsideMs += Math.max(0, lastEnd - now());
   const [summary] = (await system(() => listRunSummaries(PROJECT, 1))) as unknown as ScanRunSummary[];
   const c = summary!.counters;
   const total = Object.values(calls).reduce((a, b) => a + b, 0);
@@ -172,6 +211,9 @@ async function run(label: string, origin: 'schedule' | 'manual' = 'schedule') {
     labelWrites,
     points: c.points,
     wallSeconds: round((now() - start) / 1000),
+    partitions: summary!.notes.some((n) => /partitions/.test(n))
+      ? Number(/Read in (\d+) partitions/.exec(summary!.notes.join(' '))?.[1])
+      : 1,
     pacedContinuations: c.paced,
     invocations: invocations.length,
     longestInvocationSeconds: round(longest / 1000),
@@ -251,6 +293,37 @@ async function main() {
   const steady = await run('steady-state day: 1% changed, 0.5% crossing the idle limit');
   const naive = await naiveRun('naive: one GET and one PUT per issue');
 
+  // The wall time of a full rescan as partitions are added, with the hourly quota on and off. Comparable runs:
+  // the next day at 01:00 UTC, one rescan first that takes in the day's new idle ranks, then each run from the
+  // start of an hourly quota window, all within that day.
+  const counts = (process.env.BENCH_PARTITIONS ?? '1,2,4,8').split(',').map(Number);
+  const partitionSeries = [];
+  const HOUR = 3_600_000;
+  outsideMs += DAY - (now() % DAY) + HOUR;
+  useConsumer();
+  await run('warm-up', 'manual');
+  for (const quota of ['on', 'off'] as const) {
+    jira.rateLimits.configure({ enabled: quota === 'on' });
+    for (const maxPartitions of counts) {
+      useConsumer({ maxPartitions });
+      outsideMs += HOUR - (now() % HOUR);
+      const r = await run(`full rescan, at most ${maxPartitions} partitions, quota ${quota}`, 'manual');
+      partitionSeries.push({
+        partitions: r.partitions,
+        quota,
+        status: r.status,
+        issues: r.issues,
+        wallSeconds: r.wallSeconds,
+        points: r.points,
+        invocations: r.invocations,
+        pacedContinuations: r.pacedContinuations,
+        longestShareOfTimeout: r.longestShareOfTimeout,
+        realSeconds: r.realSeconds,
+      });
+    }
+  }
+  jira.rateLimits.configure({ enabled: true });
+
   const ratio = round(steady.points / full.points, 4);
   const changedLabels = steady.newlyFlagged + steady.cleared;
   const scanRuns = [first, full, steady];
@@ -278,7 +351,9 @@ async function main() {
         changedOnTheDay: changedIssues,
         latency: 'realistic model (README), on a virtual clock',
         quota: { points: JIRA_RATE_LIMITS.quotaPoints, scanShare: 0.5 },
+        partitionsAtMost: MAX_PARTITIONS,
         runs: [first, full, steady, naive],
+        partitionSeries,
         steadyStatePointsVsFullRescan: ratio,
         targets,
       },

@@ -77,9 +77,14 @@ export interface JiraEmulatorOptions {
   /**
    * 'virtual' adds each call's modelled delay to `modelledMs` instead of waiting it out: a benchmark reads the
    * time a long run would take at the realistic model without taking it (pass a clock that adds modelledMs).
-   * Calls then never overlap in time. Default 'real'.
+   * Calls then never overlap in time, unless `onVirtualDelay` keeps a time line per caller. Default 'real'.
    */
   latencyClock?: 'real' | 'virtual';
+  /**
+   * With a virtual latency clock: told each call's modelled delay, so a benchmark can add it to the time line
+   * of the invocation that made the call (concurrent consumers each have their own) instead of one sum.
+   */
+  onVirtualDelay?: (ms: number) => void;
 }
 
 export interface JiraTiming {
@@ -106,6 +111,7 @@ export class JiraEmulator {
   /** With a virtual latency clock: the modelled delays of every call so far, in ms. */
   modelledMs = 0;
   private readonly virtualLatency: boolean;
+  private readonly onVirtualDelay: ((ms: number) => void) | null;
   propertyIndex: PropertyIndex;
   /** The ids of the sprint and story-point fields on this site; a test may move them before the app runs. */
   customFields: CustomFieldIds;
@@ -129,6 +135,7 @@ export class JiraEmulator {
     this.customFields = options.customFields ?? DEFAULT_CUSTOM_FIELDS;
     this.latency = new LatencyModel(options.latency ?? 'off');
     this.virtualLatency = options.latencyClock === 'virtual';
+    this.onVirtualDelay = options.onVirtualDelay ?? null;
     // Limits count time as the site would see it: under a scaled-down latency model, scaled up alike.
     const rateLimits = options.rateLimits ?? 'off';
     this.rateLimits = new RateLimiter({
@@ -246,6 +253,7 @@ export class JiraEmulator {
   private wait(ms: number): Promise<void> {
     if (!this.virtualLatency) return sleep(ms);
     this.modelledMs += ms;
+    this.onVirtualDelay?.(ms);
     return Promise.resolve();
   }
 
