@@ -4,12 +4,15 @@
  *   npm run train:recipes                             train on every labelled item, write the weights (and the
  *                                                     fingerprint of the verdicts they give, verdicts-digest.json)
  *   npm run train:recipes -- --evaluate               also print the cross-project evaluation (5 folds by project)
+ *   npm run train:recipes -- --dev [--misses|--errors]  design folds only (the sealed projects left out); --misses
+ *                                                     lists the held-out errors' ids, --errors prints each error
+ *                                                     per fold with its text and both passes' labels and notes
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { detectRecipeWith, modelFromJson } from '../src/domain/recipe-detector';
-import { loadTrainingSet } from './recipe-model/data';
+import { loadTrainingSet, readJsonl, RECIPES_DIR, type Example, type Label } from './recipe-model/data';
 import {
   crossValidate,
   DEFAULT_OPTIONS,
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     if (process.argv.includes('--misses'))
       for (const v of results.flatMap((r) => r.verdicts).filter((v) => v.predicted !== v.actual))
         console.log(`${v.actual ? 'MISSED' : 'FALSE'} ${v.id}`);
+    if (process.argv.includes('--errors')) printErrors(results, examples);
     return;
   }
   if (process.argv.includes('--evaluate')) {
@@ -82,6 +86,31 @@ async function main(): Promise<void> {
   const digest = verdictsDigest((input) => detectRecipeWith(shipped, input));
   writeFileSync(DIGEST_FILE, `${JSON.stringify(digest, null, 2)}\n`);
   console.log(`wrote ${DIGEST_FILE}: ${digest.items} verdicts, ${digest.recipes} recipes`);
+}
+
+/** Each held-out error of each fold: false positives and negatives, with the text and the labellers' notes. */
+function printErrors(results: readonly FoldResult[], examples: readonly Example[]): void {
+  const byId = new Map(examples.map((e) => [e.id, e]));
+  const pass = (file: string) =>
+    new Map(readJsonl<Label>(join(RECIPES_DIR, file)).map((l) => [l.id, `${l.label} (${l.note ?? ''})`]));
+  const a = pass('pass-a.jsonl');
+  const b = pass('pass-b.jsonl');
+  const third = pass('third-pass.jsonl');
+  for (const r of results) {
+    const errors = r.verdicts.filter((v) => v.predicted !== v.actual);
+    console.log(`\n## fold ${r.fold}: ${errors.length} errors (${r.projects.join(', ')})`);
+    for (const v of errors) {
+      const e = byId.get(v.id)!;
+      const labels = a.has(v.id)
+        ? `pass A ${a.get(v.id)}; pass B ${b.get(v.id)}`
+        : `labelled.jsonl${third.has(v.id) ? `, third pass ${third.get(v.id)}` : ''}`;
+      console.log(
+        `\n${v.actual ? 'FALSE NEGATIVE' : 'FALSE POSITIVE'} ${v.id} [${e.project}] label ${e.recipe ? 'recipe' : 'problem'}: ${labels}`,
+      );
+      console.log(`  summary: ${e.summary}`);
+      console.log(`  description: ${e.description.replace(/\s+/g, ' ').slice(0, 500)}`);
+    }
+  }
 }
 
 void main();

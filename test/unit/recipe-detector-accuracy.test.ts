@@ -1,6 +1,7 @@
 /**
  * Accuracy of the recipe detector on the first hand-labelled set of real Apache Jira issues and real user stories
- * (test/fixtures/recipes/labelled.jsonl, labelled by reading each item against RUBRIC.md). The holdout split was
+ * (test/fixtures/recipes/labelled.jsonl, labelled by reading each item against RUBRIC.md; where the documented third
+ * pass, third-pass.jsonl, changed a label by the rubric, its label is the one judged). The holdout split was
  * fixed before the first, hand-written rules were tuned. The learned model now trains on all of these items, so
  * these figures show its fit; its figures on projects it never saw are in recipe-model-cross-project.test.ts.
  */
@@ -18,10 +19,18 @@ interface LabelledItem {
   note: string;
 }
 
-const items: LabelledItem[] = readFileSync(join(__dirname, '../fixtures/recipes/labelled.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as LabelledItem);
+const readLines = <T>(file: string): T[] =>
+  readFileSync(join(__dirname, '../fixtures/recipes', file), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+const relabelled = new Map(
+  readLines<{ id: string; label: LabelledItem['label'] }>('third-pass.jsonl').map((r) => [r.id, r.label]),
+);
+const items: LabelledItem[] = readLines<LabelledItem>('labelled.jsonl').map((item) => ({
+  ...item,
+  label: relabelled.get(item.id) ?? item.label,
+}));
 
 interface Scores {
   n: number;
