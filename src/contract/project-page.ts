@@ -49,6 +49,8 @@ export const PROJECT_PAGE_RESOLVERS = {
   resultsReview: 'resultsReview',
   /** Records a person's verdict on a delivered bet (the proposed one or their own), idempotently. */
   confirmVerdict: 'confirmVerdict',
+  /** Shipped versus moved: delivered per month and sprint beside the outcomes' metrics (the scan's summary). */
+  shippedMoved: 'shippedMoved',
   health: 'health',
   /** Every recipe in the open backlog, one Jira page read per call (backlog health's full list). */
   healthRecipes: 'healthRecipes',
@@ -234,6 +236,7 @@ export const decisionLogPayloadSchema = z
   })
   .strict();
 export const resultsReviewPayloadSchema = z.object({}).strict();
+export const shippedMovedPayloadSchema = z.object({}).strict();
 export const confirmVerdictPayloadSchema = z
   .object({
     issueKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' }),

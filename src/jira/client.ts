@@ -551,12 +551,16 @@ export class JiraClient {
   }
 
   /** Projects visible to the actor, all pages (bounded). */
-  async searchProjects(options: { query?: string; maxPages?: number } = {}): Promise<JiraProject[]> {
+  async searchProjects(
+    options: { query?: string; maxPages?: number; keys?: readonly string[] } = {},
+  ): Promise<JiraProject[]> {
     const out: JiraProject[] = [];
     const maxPages = options.maxPages ?? 20;
     for (let page = 0; page < maxPages; page++) {
       const query = new URLSearchParams({ startAt: String(out.length), maxResults: '50' });
       if (options.query) query.set('query', options.query);
+      // The spec's `keys` (up to 50): only these projects, of those the actor may browse.
+      for (const key of options.keys ?? []) query.append('keys', key);
       const res = await this.call('searchProjects', { query });
       const data = parse('searchProjects', projectSearchResponseSchema, res.body);
       out.push(...data.values);

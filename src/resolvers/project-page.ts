@@ -15,6 +15,7 @@ import {
   healthPayloadSchema,
   confirmVerdictPayloadSchema,
   resultsReviewPayloadSchema,
+  shippedMovedPayloadSchema,
   importMeasurementsPayloadSchema,
   healthRecipesPayloadSchema,
   loadPayloadSchema,
@@ -32,6 +33,7 @@ import { bulkJobStatus, startBulkDecision } from '../services/bulk-decisions';
 import { decide, decisionLog, zombieQueue } from '../services/kill-review';
 import { scanRuns } from '../services/scan-runs';
 import { confirmVerdict, resultsReview } from '../services/results-review';
+import { shippedMoved } from '../services/shipped-moved';
 import {
   addMeasurement,
   archiveOutcome,
@@ -94,6 +96,9 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   );
   defineEndpoint(resolver, R.confirmVerdict, confirmVerdictPayloadSchema, (p, call) =>
     confirmVerdict(call, p, clock),
+  );
+  defineEndpoint(resolver, R.shippedMoved, shippedMovedPayloadSchema, (_p, call) =>
+    shippedMoved(call, clock),
   );
   defineEndpoint(resolver, R.health, healthPayloadSchema, (_p, call) => backlogHealthReport(call));
   defineEndpoint(resolver, R.healthRecipes, healthRecipesPayloadSchema, (p, call) =>

@@ -24,9 +24,15 @@ import {
 import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { PointsMeter, type QuotaView } from '../jira/points';
-import { DEFAULT_STORY_POINTS_FIELD, discoverAgileFields, SPRINT_FIELD_TYPE } from '../jira/fields';
+import {
+  DEFAULT_SPRINT_FIELD,
+  DEFAULT_STORY_POINTS_FIELD,
+  discoverAgileFields,
+  SPRINT_FIELD_TYPE,
+} from '../jira/fields';
 import { saveAggregates } from '../storage/aggregates';
 import { trackDeliveredBets } from './bets';
+import { keepShippedSummary } from './shipped';
 import { listOutcomes } from '../storage/outcomes';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
@@ -786,6 +792,18 @@ export async function runScanInvocation(
         if (e instanceof JiraRateLimitError) throw e;
         console.warn(
           `[outcome-lens] bet tracking of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+      // Shipped versus moved: the ledger of delivered items and its monthly aggregates (src/scan/shipped.ts).
+      try {
+        await keepShippedSummary(projectKey, new Date(clock()), jira, {
+          sprint: working.sprintField ?? DEFAULT_SPRINT_FIELD,
+          storyPoints: working.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD,
+        });
+      } catch (e) {
+        if (e instanceof JiraRateLimitError) throw e;
+        console.warn(
+          `[outcome-lens] shipped summary of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
         );
       }
     }

@@ -38,6 +38,8 @@
  *   ingest-token-rev:{projectKey}:{tokenId}:{n}   claim of version n of that token (rotate, revoke)
  *   ingest-rate:{tokenId}:{window}:{n}            the n-th request of a token in one rate window (claimed)
  *   bet:{projectKey}:{issueKey}                   a delivered bet the scan tracks until its verdict
+ *   shipped:{projectKey}:{issueKey}               a delivered item in the shipped-versus-moved ledger
+ *   shipped-summary:{projectKey}                  the ledger's monthly and sprint aggregates (what a load reads)
  *
  * Forge KVS allows keys of at most 500 characters matching /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/.
  */
@@ -143,4 +145,7 @@ export const keys = {
     key('ingest-rate', segment(tokenId, 'tokenId'), String(window), String(n)),
   betPrefix: (p: string) => key('bet', checkProjectKey(p)) + ':',
   bet: (p: string, issueKey: string) => key('bet', checkProjectKey(p), segment(issueKey, 'issueKey')),
+  shippedItem: (p: string, issueKey: string) =>
+    key('shipped', checkProjectKey(p), segment(issueKey, 'issueKey')),
+  shippedSummary: (p: string) => key('shipped-summary', checkProjectKey(p)),
 } as const;

@@ -1,0 +1,291 @@
+/**
+ * Shipped versus moved: what a project delivered, month by month (and sprint by sprint), beside what its
+ * outcomes' metrics did over the same months. Pure: the scan keeps a ledger of delivered items and a summary
+ * of them (src/scan/shipped.ts); these functions say how one item's change moves the summary, and turn the
+ * summary and the outcomes into the rows the page and the gadget draw.
+ */
+
+export const SHIPPED_VERDICTS = ['validated', 'invalidated', 'inconclusive'] as const;
+export type ShippedVerdict = (typeof SHIPPED_VERDICTS)[number];
+
+/** One delivered item as the ledger keeps it: what it adds to its month and sprint. */
+export interface ShippedItem {
+  issueKey: string;
+  summary: string;
+  /** The day it was delivered (YYYY-MM-DD); its month is the first seven characters. */
+  deliveredOn: string;
+  points: number;
+  /** It carried a bet: an expected movement of a metric with a check-by day. */
+  bet: boolean;
+  /** The verdict a person recorded for its bet, if any. */
+  verdict: ShippedVerdict | null;
+  outcomeId: string | null;
+  /** The sprint it was delivered in (its last sprint), when the project has sprints. */
+  sprint: { id: number; name: string } | null;
+}
+
+/** What one month or sprint delivered. */
+export interface ShippedBucket {
+  items: number;
+  points: number;
+  withBet: number;
+  validated: number;
+  invalidated: number;
+  inconclusive: number;
+}
+
+export interface UnbetItem {
+  issueKey: string;
+  summary: string;
+  deliveredOn: string;
+  points: number;
+}
+
+/** The summary the scan keeps, one stored value a project: what a page load reads instead of a search. */
+export interface ShippedSummary {
+  version: 1;
+  /** 'YYYY-MM' → what was delivered that month. */
+  months: Record<string, ShippedBucket>;
+  /** Sprint id → what was delivered in it, with its name. */
+  sprints: Record<string, ShippedBucket & { name: string }>;
+  /** Items in the ledger (delivered and not reopened since). */
+  items: number;
+  /** The newest items delivered without a bet, newest first. */
+  unbet: UnbetItem[];
+  /** Where the next upkeep reads from (see src/scan/shipped.ts), and whether it is still catching up. */
+  watermark: string | null;
+  catchingUp: boolean;
+  updatedAt: string | null;
+}
+
+export const MAX_UNBET_LISTED = 25;
+/** Sprints kept in the summary (the newest by id); older ones fall off, months stay. */
+export const MAX_SPRINTS_KEPT = 60;
+
+export function emptyShippedSummary(): ShippedSummary {
+  return {
+    version: 1,
+    months: {},
+    sprints: {},
+    items: 0,
+    unbet: [],
+    watermark: null,
+    catchingUp: false,
+    updatedAt: null,
+  };
+}
+
+function emptyBucket(): ShippedBucket {
+  return { items: 0, points: 0, withBet: 0, validated: 0, invalidated: 0, inconclusive: 0 };
+}
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
+
+function add(bucket: ShippedBucket, item: ShippedItem, sign: 1 | -1): void {
+  bucket.items += sign;
+  bucket.points = round(bucket.points + sign * item.points);
+  if (item.bet) bucket.withBet += sign;
+  if (item.bet && item.verdict) bucket[item.verdict] += sign;
+}
+
+const isEmpty = (b: ShippedBucket): boolean => b.items <= 0;
+
+/** Two ledger records that count the same in the summary (and so need no write). */
+export function sameShipped(a: ShippedItem | null, b: ShippedItem | null): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.deliveredOn === b.deliveredOn &&
+    a.points === b.points &&
+    a.bet === b.bet &&
+    a.verdict === b.verdict &&
+    a.outcomeId === b.outcomeId &&
+    a.summary === b.summary &&
+    (a.sprint?.id ?? null) === (b.sprint?.id ?? null)
+  );
+}
+
+/**
+ * Moves the summary from an item's old record to its new one (null: not in the ledger, e.g. reopened or never
+ * delivered). Applying the same change twice is not idempotent by itself: the caller applies a change only
+ * when the stored record differs, and stores the record with the summary in one transaction.
+ */
+export function applyShippedChange(
+  summary: ShippedSummary,
+  before: ShippedItem | null,
+  after: ShippedItem | null,
+): void {
+  for (const [item, sign] of [
+    [before, -1],
+    [after, 1],
+  ] as const) {
+    if (!item) continue;
+    const month = item.deliveredOn.slice(0, 7);
+    const m = (summary.months[month] ??= emptyBucket());
+    add(m, item, sign);
+    if (isEmpty(m)) delete summary.months[month];
+    if (item.sprint) {
+      const id = String(item.sprint.id);
+      const known = summary.sprints[id];
+      // A sprint that fell off the kept ones is not brought back by a removal.
+      if (known || sign === 1) {
+        const s = (summary.sprints[id] ??= { ...emptyBucket(), name: item.sprint.name });
+        if (sign === 1) s.name = item.sprint.name;
+        add(s, item, sign);
+        if (isEmpty(s)) delete summary.sprints[id];
+      }
+    }
+    summary.items += sign;
+  }
+  const ids = Object.keys(summary.sprints)
+    .map(Number)
+    .sort((a, b) => b - a);
+  for (const id of ids.slice(MAX_SPRINTS_KEPT)) delete summary.sprints[String(id)];
+
+  const key = before?.issueKey ?? after?.issueKey;
+  summary.unbet = summary.unbet.filter((u) => u.issueKey !== key);
+  if (after && !after.bet) {
+    summary.unbet.push({
+      issueKey: after.issueKey,
+      summary: after.summary,
+      deliveredOn: after.deliveredOn,
+      points: after.points,
+    });
+    summary.unbet.sort(
+      (a, b) => b.deliveredOn.localeCompare(a.deliveredOn) || a.issueKey.localeCompare(b.issueKey),
+    );
+    summary.unbet = summary.unbet.slice(0, MAX_UNBET_LISTED);
+  }
+}
+
+/** The months from `first` to `last` inclusive ('YYYY-MM'), at most `limit` of them, the newest kept. */
+export function monthsBetween(first: string, last: string, limit = 24): string[] {
+  const out: string[] = [];
+  let y = Number(first.slice(0, 4));
+  let m = Number(first.slice(5, 7));
+  const endY = Number(last.slice(0, 4));
+  const endM = Number(last.slice(5, 7));
+  while (y < endY || (y === endY && m <= endM)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+    if (out.length > 600) break;
+  }
+  return out.slice(-limit);
+}
+
+export interface ShippedRow extends ShippedBucket {
+  /** 'YYYY-MM' for a month, the sprint's name for a sprint. */
+  label: string;
+  /** Share of items that carried a bet, and of those bets, the share with a verdict of validated or invalidated. */
+  betShare: number | null;
+  decidedShare: number | null;
+}
+
+export interface OutcomeTrack {
+  id: string;
+  name: string;
+  metric: string;
+  unit: string | null;
+  direction: 'increase' | 'decrease' | null;
+  baseline: number | null;
+  target: number | null;
+  /** Per month of the rows: the last reading that month, or null. */
+  values: Array<number | null>;
+}
+
+export interface ShippedView {
+  months: ShippedRow[];
+  sprints: ShippedRow[];
+  outcomes: OutcomeTrack[];
+  totals: ShippedBucket & { hitRate: number | null };
+  unbet: UnbetItem[];
+  unbetCount: number;
+}
+
+function rowOf(label: string, b: ShippedBucket): ShippedRow {
+  return {
+    label,
+    ...b,
+    betShare: b.items > 0 ? b.withBet / b.items : null,
+    decidedShare: b.withBet > 0 ? (b.validated + b.invalidated) / b.withBet : null,
+  };
+}
+
+/** The share of decided bets that were validated: validated / (validated + invalidated). */
+export function hitRate(b: Pick<ShippedBucket, 'validated' | 'invalidated'>): number | null {
+  const decided = b.validated + b.invalidated;
+  return decided > 0 ? b.validated / decided : null;
+}
+
+export interface OutcomeReadings {
+  id: string;
+  name: string;
+  metric: string;
+  unit?: string | null | undefined;
+  direction?: 'increase' | 'decrease' | null | undefined;
+  baseline?: number | null | undefined;
+  target?: number | null | undefined;
+  measurements: ReadonlyArray<{ at: string; value: number }>;
+}
+
+/**
+ * The view over the last `monthCount` months up to `today`'s (from the first month anything was delivered or
+ * measured): a row a month (empty months included, so the time axis is even), each outcome's last reading
+ * in each of those months, the sprints (oldest first), totals with the hit rate, and the items shipped
+ * without a bet.
+ */
+export function shippedView(
+  summary: ShippedSummary,
+  outcomes: readonly OutcomeReadings[],
+  today: string,
+  monthCount = 12,
+): ShippedView {
+  const thisMonth = today.slice(0, 7);
+  const known = [
+    ...Object.keys(summary.months),
+    ...outcomes.flatMap((o) => o.measurements.map((m) => m.at.slice(0, 7))),
+  ]
+    .filter((m) => m <= thisMonth)
+    .sort();
+  const first = known[0] ?? thisMonth;
+  const months = monthsBetween(first, thisMonth, monthCount);
+  const rows = months.map((m) => rowOf(m, summary.months[m] ?? emptyBucket()));
+  const totals = emptyBucket();
+  for (const r of rows)
+    for (const k of ['items', 'withBet', 'validated', 'invalidated', 'inconclusive'] as const)
+      totals[k] += r[k];
+  totals.points = round(rows.reduce((s, r) => s + r.points, 0));
+  const sprints = Object.entries(summary.sprints)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([, s]) => rowOf(s.name, s));
+  const tracks: OutcomeTrack[] = outcomes.map((o) => {
+    const byMonth = new Map<string, { at: string; value: number }>();
+    for (const m of o.measurements) {
+      const month = m.at.slice(0, 7);
+      const before = byMonth.get(month);
+      if (!before || before.at <= m.at) byMonth.set(month, m);
+    }
+    return {
+      id: o.id,
+      name: o.name,
+      metric: o.metric,
+      unit: o.unit ?? null,
+      direction: o.direction ?? null,
+      baseline: o.baseline ?? null,
+      target: o.target ?? null,
+      values: months.map((m) => byMonth.get(m)?.value ?? null),
+    };
+  });
+  const inRange = new Set(months);
+  return {
+    months: rows,
+    sprints,
+    outcomes: tracks,
+    totals: { ...totals, hitRate: hitRate(totals) },
+    unbet: summary.unbet.filter((u) => inRange.has(u.deliveredOn.slice(0, 7))),
+    unbetCount: totals.items - totals.withBet,
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Shipped versus moved: the scan keeps the project's ledger of delivered items and its monthly and sprint
+ * aggregates (src/storage/shipped.ts), so the page and the dashboard gadget read one stored summary whatever
+ * the project's size, never a backlog-wide search.
+ *
+ * Each live run, after its delivered bets are checked, reads only what changed since the last upkeep:
+ * - items in status category Done updated since then (newest changes last): each is put in the ledger, or
+ *   taken out when it was closed without delivery (the kill resolution, Won't Do, Duplicate…);
+ * - items not Done updated since then: a ledger item among them was reopened and leaves the ledger (a
+ *   re-delivery later puts it back, in the month of its new resolution);
+ * - verdicts recorded since (a result written into the lens does not change Jira's `updated`): read from the
+ *   bet tracker's records in app storage, no Jira call.
+ * A record equal to the stored one writes nothing, and records change with the summary in one transaction,
+ * so a duplicated event, a retried step or an overlapping read counts an item once.
+ */
+import { proposeResolutionMapping } from '../domain/calibration';
+import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
+import { SHIPPED_VERDICTS, type ShippedItem, type ShippedVerdict } from '../domain/shipped';
+import { JiraClient } from '../jira/client';
+import { sprintsOf, storyPointsOf } from '../jira/fields';
+import { jqlString } from '../jira/jql';
+import type { JiraIssue } from '../jira/schemas';
+import { loadSettings } from '../storage/settings';
+import {
+  commitShippedChanges,
+  emptyShippedSummary,
+  loadShippedItems,
+  loadShippedSummary,
+  type ShippedChange,
+} from '../storage/shipped';
+import { listTrackedBets } from './bets';
+
+/** Items one run reads at most (delivered and reopened each); a larger backlog catches up over the next runs. */
+export const MAX_SHIPPED_PER_RUN = 2_000;
+const PAGE = 100;
+/**
+ * Jira reads a JQL date in the caller's time zone; a day's overlap covers any zone, and re-reading an item
+ * changes nothing. While catching up (a first read capped at MAX_SHIPPED_PER_RUN) the read goes on from the
+ * last item's minute exactly, so a large history always moves forward.
+ */
+const OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+export interface ShippedUpkeep {
+  read: number;
+  reopenedRead: number;
+  changed: number;
+  catchingUp: boolean;
+}
+
+function jqlMinute(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+function deliveredDay(issue: JiraIssue, today: string): string {
+  const fields = issue.fields as Record<string, unknown>;
+  for (const raw of [fields.resolutiondate, fields.updated])
+    if (typeof raw === 'string' && !Number.isNaN(Date.parse(raw)))
+      return new Date(Date.parse(raw)).toISOString().slice(0, 10);
+  return today;
+}
+
+function updatedOf(issue: JiraIssue): string | null {
+  const raw = (issue.fields as Record<string, unknown>).updated;
+  return typeof raw === 'string' && !Number.isNaN(Date.parse(raw))
+    ? new Date(Date.parse(raw)).toISOString()
+    : null;
+}
+
+export async function keepShippedSummary(
+  projectKey: string,
+  now: Date,
+  jira: JiraClient,
+  fields: { sprint: string; storyPoints: string },
+): Promise<ShippedUpkeep> {
+  const at = now.toISOString();
+  const today = at.slice(0, 10);
+  const [stored, { settings }, tracked] = await Promise.all([
+    loadShippedSummary(projectKey),
+    loadSettings(projectKey),
+    listTrackedBets(projectKey),
+  ]);
+  const summary = stored ?? emptyShippedSummary();
+  const from = summary.watermark
+    ? summary.catchingUp
+      ? summary.watermark
+      : new Date(Date.parse(summary.watermark) - OVERLAP_MS).toISOString()
+    : null;
+  const since = from ? ` AND updated >= "${jqlMinute(from)}"` : '';
+  const project = `project = ${jqlString(projectKey)}`;
+  const notDelivered = (name: string | null | undefined): boolean =>
+    !!name &&
+    (name.toLowerCase() === settings.kill.resolutionName.toLowerCase() ||
+      proposeResolutionMapping([name]).mapping.abandoned.length > 0);
+  const trackedVerdict = new Map<string, ShippedVerdict | null>(
+    tracked.map((b) => [
+      b.issueKey,
+      (SHIPPED_VERDICTS as readonly string[]).includes(b.status) ? (b.status as ShippedVerdict) : null,
+    ]),
+  );
+  const upkeep: ShippedUpkeep = { read: 0, reopenedRead: 0, changed: 0, catchingUp: false };
+  let lastUpdated: string | null = null;
+
+  // Delivered (or closed otherwise) since the last upkeep, oldest change first.
+  let token: string | null = null;
+  do {
+    const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
+      jql: `${project} AND statusCategory = Done${since} ORDER BY updated ASC`,
+      fields: ['summary', 'resolution', 'resolutiondate', 'updated', fields.storyPoints, fields.sprint],
+      properties: [ISSUE_PROPERTY_KEY],
+      maxResults: PAGE,
+      nextPageToken: token,
+    });
+    const before = await loadShippedItems(
+      projectKey,
+      page.issues.map((i) => i.key),
+    );
+    const changes: ShippedChange[] = page.issues.map((issue) => {
+      upkeep.read++;
+      lastUpdated = updatedOf(issue) ?? lastUpdated;
+      const old = before.get(issue.key) ?? null;
+      if (notDelivered(issue.fields.resolution?.name))
+        return { issueKey: issue.key, before: old, after: null };
+      const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+      const sprints = sprintsOf(issue, fields.sprint) ?? [];
+      const last = sprints[sprints.length - 1];
+      const bet = !!lens.expected.checkBy;
+      const after: ShippedItem = {
+        issueKey: issue.key,
+        summary: (issue.fields.summary ?? '').slice(0, 120),
+        deliveredOn: deliveredDay(issue, today),
+        points: storyPointsOf(issue, fields.storyPoints) ?? 0,
+        bet,
+        verdict: bet ? (lens.result?.verdict ?? trackedVerdict.get(issue.key) ?? null) : null,
+        outcomeId: lens.outcomeId,
+        sprint: last ? { id: last.id, name: last.name } : null,
+      };
+      return { issueKey: issue.key, before: old, after };
+    });
+    upkeep.changed += await commitShippedChanges(projectKey, summary, changes, { at });
+    token = page.nextPageToken;
+  } while (token && upkeep.read < MAX_SHIPPED_PER_RUN);
+  upkeep.catchingUp = token !== null;
+
+  // Reopened since: only worth a search when the ledger holds anything and this is not the first read.
+  if (from && summary.items > 0) {
+    let reopenToken: string | null = null;
+    do {
+      const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
+        jql: `${project} AND statusCategory != Done${since} ORDER BY updated ASC`,
+        fields: ['updated'],
+        maxResults: PAGE,
+        nextPageToken: reopenToken,
+      });
+      upkeep.reopenedRead += page.issues.length;
+      const inLedger = await loadShippedItems(
+        projectKey,
+        page.issues.map((i) => i.key),
+      );
+      const changes = [...inLedger.values()].map((old) => ({
+        issueKey: old.issueKey,
+        before: old,
+        after: null,
+      }));
+      upkeep.changed += await commitShippedChanges(projectKey, summary, changes, { at });
+      reopenToken = page.nextPageToken;
+    } while (reopenToken && upkeep.reopenedRead < MAX_SHIPPED_PER_RUN);
+  }
+
+  // Verdicts recorded since: the tracker's records say, no Jira call.
+  const withVerdict = tracked.map((b) => b.issueKey);
+  const ledger = await loadShippedItems(projectKey, withVerdict);
+  const verdictChanges: ShippedChange[] = [];
+  for (const old of ledger.values()) {
+    const verdict = old.bet ? (trackedVerdict.get(old.issueKey) ?? null) : null;
+    if (verdict !== old.verdict)
+      verdictChanges.push({ issueKey: old.issueKey, before: old, after: { ...old, verdict } });
+  }
+  upkeep.changed += await commitShippedChanges(projectKey, summary, verdictChanges, {
+    at,
+    watermark: upkeep.catchingUp ? (lastUpdated ?? summary.watermark) : at,
+    catchingUp: upkeep.catchingUp,
+  });
+  return upkeep;
+}

@@ -1,0 +1,92 @@
+/**
+ * The shipped-versus-moved ledger: one record per delivered item (`shipped:{project}:{issueKey}`) and one
+ * summary value a project (`shipped-summary:{project}`) holding its monthly and sprint aggregates. Records and
+ * the summary change together in one KVS transaction, so the summary always counts what the records hold,
+ * whatever stops an invocation between two writes.
+ */
+import { kvs } from '@forge/kvs';
+import {
+  applyShippedChange,
+  emptyShippedSummary,
+  sameShipped,
+  type ShippedItem,
+  type ShippedSummary,
+} from '../domain/shipped';
+import { keys } from './keys';
+import { checkValueSize } from './kv';
+
+/** Forge KVS takes at most 25 operations a transaction (and 25 keys a batch get): 24 records and the summary. */
+const RECORDS_PER_TRANSACTION = 24;
+const KEYS_PER_BATCH_GET = 25;
+
+export async function loadShippedSummary(projectKey: string): Promise<ShippedSummary | null> {
+  const stored = await kvs.get<ShippedSummary>(keys.shippedSummary(projectKey));
+  return stored && stored.version === 1 ? stored : null;
+}
+
+/** The ledger's records of these issues (absent ones are not in the ledger). */
+export async function loadShippedItems(
+  projectKey: string,
+  issueKeys: readonly string[],
+): Promise<Map<string, ShippedItem>> {
+  const found = new Map<string, ShippedItem>();
+  const unique = [...new Set(issueKeys)];
+  for (let i = 0; i < unique.length; i += KEYS_PER_BATCH_GET) {
+    const chunk = unique.slice(i, i + KEYS_PER_BATCH_GET);
+    const answer = await kvs.batchGet<ShippedItem>(
+      chunk.map((k) => ({ key: keys.shippedItem(projectKey, k) })),
+    );
+    for (const item of answer.successfulKeys) if (item.value) found.set(item.value.issueKey, item.value);
+  }
+  return found;
+}
+
+export interface ShippedChange {
+  issueKey: string;
+  before: ShippedItem | null;
+  after: ShippedItem | null;
+}
+
+/**
+ * Applies the changes whose record differs from the stored one to `summary` (mutated) and writes records and
+ * summary in transactions of at most 25 operations. A change equal to what is stored writes nothing, so
+ * reading the same delivery twice (a duplicated event, an overlapping read) counts it once. Answers how many
+ * records changed.
+ */
+export async function commitShippedChanges(
+  projectKey: string,
+  summary: ShippedSummary,
+  changes: readonly ShippedChange[],
+  extra: { watermark?: string | null; catchingUp?: boolean; at: string },
+): Promise<number> {
+  const real = changes.filter((c) => !sameShipped(c.before, c.after));
+  const stamp = (into: ShippedSummary) => {
+    if (extra.watermark !== undefined) into.watermark = extra.watermark;
+    if (extra.catchingUp !== undefined) into.catchingUp = extra.catchingUp;
+    into.updatedAt = extra.at;
+  };
+  if (real.length === 0) {
+    stamp(summary);
+    await kvs.set(keys.shippedSummary(projectKey), summary);
+    return 0;
+  }
+  let written = 0;
+  for (let i = 0; i < real.length; i += RECORDS_PER_TRANSACTION) {
+    const chunk = real.slice(i, i + RECORDS_PER_TRANSACTION);
+    const next = structuredClone(summary);
+    for (const c of chunk) applyShippedChange(next, c.before, c.after);
+    if (i + RECORDS_PER_TRANSACTION >= real.length) stamp(next);
+    checkValueSize(next, 'The shipped summary');
+    let tx = kvs.transact();
+    for (const c of chunk)
+      tx = c.after
+        ? tx.set(keys.shippedItem(projectKey, c.issueKey), c.after)
+        : tx.delete(keys.shippedItem(projectKey, c.issueKey));
+    await tx.set(keys.shippedSummary(projectKey), next).execute();
+    Object.assign(summary, next);
+    written += chunk.length;
+  }
+  return written;
+}
+
+export { emptyShippedSummary };
