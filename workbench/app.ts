@@ -150,6 +150,7 @@ export const UI_MODULE_TYPES: ReadonlySet<string> = new Set([
   'jira:issuePanel',
   'jira:projectPage',
   'jira:projectSettingsPage',
+  'jira:dashboardGadget',
 ]);
 
 export class UnknownUserError extends Error {

@@ -232,8 +232,7 @@ export interface OutcomeReadings {
 }
 
 /**
- * The view over the last `monthCount` months up to `today`'s (from the first month anything was delivered or
- * measured): a row a month (empty months included, so the time axis is even), each outcome's last reading
+ * The view over the last `monthCount` months up to `today`'s: a row a month, each outcome's last reading
  * in each of those months, the sprints (oldest first), totals with the hit rate, and the items shipped
  * without a bet.
  */
@@ -244,14 +243,12 @@ export function shippedView(
   monthCount = 12,
 ): ShippedView {
   const thisMonth = today.slice(0, 7);
-  const known = [
-    ...Object.keys(summary.months),
-    ...outcomes.flatMap((o) => o.measurements.map((m) => m.at.slice(0, 7))),
-  ]
-    .filter((m) => m <= thisMonth)
-    .sort();
-  const first = known[0] ?? thisMonth;
-  const months = monthsBetween(first, thisMonth, monthCount);
+  // Always `monthCount` months ending with today's: one even time axis, empty months included.
+  const y = Number(thisMonth.slice(0, 4));
+  const m = Number(thisMonth.slice(5, 7)) - (monthCount - 1);
+  const startYear = y + Math.floor((m - 1) / 12);
+  const startMonth = ((((m - 1) % 12) + 12) % 12) + 1;
+  const months = monthsBetween(`${startYear}-${String(startMonth).padStart(2, '0')}`, thisMonth, monthCount);
   const rows = months.map((m) => rowOf(m, summary.months[m] ?? emptyBucket()));
   const totals = emptyBucket();
   for (const r of rows)
