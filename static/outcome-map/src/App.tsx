@@ -14,12 +14,14 @@ import { KillReview } from './KillReview';
 import { BulkLink } from './BulkLink';
 import { OutcomeMap } from './OutcomeMap';
 import { ResultsReview } from './ResultsReview';
+import { ShippedTab } from './ShippedTab';
 
 const TABS = [
   { id: 'map', label: 'Outcome map' },
   { id: 'kill', label: 'Kill review' },
   { id: 'results', label: 'Results review' },
   { id: 'health', label: 'Backlog health' },
+  { id: 'shipped', label: 'Shipped vs moved' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -120,6 +122,12 @@ export function App() {
           <div className="ol-panel">
             {notice}
             <Health page={data} startedTick={scanTick} />
+          </div>
+        </TabPanel>
+        <TabPanel>
+          <div className="ol-panel">
+            {notice}
+            <ShippedTab />
           </div>
         </TabPanel>
       </Tabs>
