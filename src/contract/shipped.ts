@@ -1,8 +1,8 @@
 /**
  * Shipped versus moved, shared by the project page's tab and the dashboard gadget: the answer's shape and the
- * gadget's resolver keys, payloads and configuration. Imports only zod and pure domain modules.
+ * gadget's resolver keys and configuration. No zod here (the gadget's bundle is small without it): the
+ * resolver's payload schemas are in src/contract/shipped-schemas.ts.
  */
-import * as z from 'zod';
 import type { ShippedView } from '../domain/shipped';
 
 /** One project's view, as the project page and each project of the gadget show it. */
@@ -28,22 +28,30 @@ export const GADGET_RESOLVERS = {
 /** How many projects one gadget shows. */
 export const MAX_GADGET_PROJECTS = 10;
 
-const projectKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/, { error: 'Not a project key.' });
-
 /** What the gadget's edit view submits, and Jira keeps as the gadget's configuration. */
-export const gadgetConfigSchema = z
-  .object({
-    projectKeys: z
-      .array(projectKeySchema)
-      .min(1, { error: 'Pick at least one project.' })
-      .max(MAX_GADGET_PROJECTS, { error: `Pick at most ${MAX_GADGET_PROJECTS} projects.` }),
-    months: z.number().int().min(3).max(24).default(12),
-  })
-  .strict();
-export type GadgetConfig = z.infer<typeof gadgetConfigSchema>;
+export interface GadgetConfig {
+  projectKeys: string[];
+  months: number;
+}
 
-export const gadgetViewPayloadSchema = gadgetConfigSchema;
-export const gadgetProjectsPayloadSchema = z.object({ query: z.string().max(100).optional() }).strict();
+export const GADGET_MONTHS = [3, 6, 12, 24] as const;
+const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
+
+/**
+ * Reads a stored configuration leniently (Jira gives back whatever was submitted): null when it names no
+ * project. Without zod, so the gadget's bundle stays small; the resolver checks payloads with the schema in
+ * src/contract/shipped-schemas.ts, which accepts exactly what this answers.
+ */
+export function readGadgetConfig(value: unknown): GadgetConfig | null {
+  if (!value || typeof value !== 'object') return null;
+  const v = value as { projectKeys?: unknown; months?: unknown };
+  const keys = Array.isArray(v.projectKeys)
+    ? [...new Set(v.projectKeys.filter((k): k is string => typeof k === 'string' && PROJECT_KEY.test(k)))]
+    : [];
+  if (keys.length === 0) return null;
+  const months = (GADGET_MONTHS as readonly unknown[]).includes(v.months) ? (v.months as number) : 12;
+  return { projectKeys: keys.slice(0, MAX_GADGET_PROJECTS), months };
+}
 
 export interface GadgetViewData {
   projects: ShippedMovedData[];

@@ -3,11 +3,8 @@
  * the configuration Jira keeps for it; what the viewer may see is asked of Jira as the viewer, every load.
  */
 import Resolver from '@forge/resolver';
-import {
-  GADGET_RESOLVERS as G,
-  gadgetProjectsPayloadSchema,
-  gadgetViewPayloadSchema,
-} from '../contract/shipped';
+import { GADGET_RESOLVERS as G } from '../contract/shipped';
+import { gadgetProjectsPayloadSchema, gadgetViewPayloadSchema } from '../contract/shipped-schemas';
 import type { Clock } from '../services/outcome-map';
 import { gadgetProjects, gadgetView } from '../services/shipped-moved';
 import { defineEndpoint, resolverHandler } from './endpoint';

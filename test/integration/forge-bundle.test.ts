@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Answer } from '../../src/contract/answer';
 import { ISSUE_PANEL_RESOLVERS, type PanelSaveData } from '../../src/contract/issue-panel';
+import { GADGET_RESOLVERS, type GadgetViewData } from '../../src/contract/shipped';
 import { PROJECT_PAGE_RESOLVERS, type MapSummaryData } from '../../src/contract/project-page';
 import { SETTINGS_RESOLVERS, type SettingsData } from '../../src/contract/settings';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
@@ -192,5 +193,18 @@ describe('every handler in the bundle, invoked once over the workbench', () => {
     });
     expect(sent.statusCode).toBe(200);
     expect(JSON.parse(sent.body)).toMatchObject({ ok: true, accepted: 1 });
+
+    // dashboard gadget → index.shippedGadget: the project the viewer may browse, from the scan's summary.
+    const gadget = ok<GadgetViewData>(
+      await app.invoke(
+        'outcome-lens-shipped-gadget',
+        GADGET_RESOLVERS.view,
+        { projectKeys: ['DEMO'], months: 6 },
+        { user: 'viewer' },
+      ),
+    );
+    expect(gadget.hidden).toBe(0);
+    expect(gadget.projects.map((p) => p.projectKey)).toEqual(['DEMO']);
+    expect(gadget.projects[0]!.updatedAt).not.toBeNull();
   });
 });

@@ -1,0 +1,208 @@
+/**
+ * The Shipped versus moved dashboard gadget. Jira renders the same resource twice: the view, and the edit view
+ * (the context's `extension.entryPoint` is 'edit') where a lead picks projects; `view.submit` hands the choice
+ * to Jira, which keeps it as the gadget's configuration and gives it back as `extension.gadgetConfiguration`.
+ */
+import Button from '@atlaskit/button/new';
+import EmptyState from '@atlaskit/empty-state';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import Spinner from '@atlaskit/spinner';
+import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
+import { useEffect, useState } from 'react';
+import { getContext } from '../../../node_modules/@forge/bridge/out/view/getContext';
+import { submit } from '../../../node_modules/@forge/bridge/out/view/submit';
+import {
+  GADGET_MONTHS,
+  GADGET_RESOLVERS as G,
+  MAX_GADGET_PROJECTS,
+  readGadgetConfig,
+  type GadgetConfig,
+  type GadgetProjectsData,
+  type GadgetViewData,
+} from '../../../src/contract/shipped';
+import { callResolver } from '../../shared/bridge';
+import { ShippedMovedView } from '../../shared/ShippedMoved';
+
+interface GadgetContext {
+  entryPoint: 'view' | 'edit';
+  config: GadgetConfig | null;
+}
+
+async function readContext(): Promise<GadgetContext> {
+  const context = (await getContext()) as { extension?: Record<string, unknown> };
+  const extension = context.extension ?? {};
+  return {
+    entryPoint: extension.entryPoint === 'edit' ? 'edit' : 'view',
+    config: readGadgetConfig(extension.gadgetConfiguration),
+  };
+}
+
+export function App() {
+  const [context, setContext] = useState<GadgetContext | null>(null);
+  useEffect(() => {
+    void readContext().then(setContext);
+  }, []);
+  if (!context)
+    return (
+      <main className="ol-gadget" aria-busy="true">
+        <Spinner label="Loading" />
+      </main>
+    );
+  return (
+    <main className="ol-gadget">
+      <h1 className="ol-sr-only">Shipped versus moved</h1>
+      {context.entryPoint === 'edit' ? <Edit config={context.config} /> : <View config={context.config} />}
+    </main>
+  );
+}
+
+function View({ config }: { config: GadgetConfig | null }) {
+  const [data, setData] = useState<GadgetViewData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tab, setTab] = useState(0);
+  useEffect(() => {
+    if (!config) return;
+    void callResolver<GadgetViewData>(G.view, { ...config }).then((a) =>
+      a.ok ? setData(a.data) : setError(a.error.message),
+    );
+  }, [config]);
+  if (!config)
+    return (
+      <EmptyState
+        header="Pick the projects to show"
+        description="Edit this gadget to choose one or more projects."
+        headingLevel={2}
+      />
+    );
+  if (error)
+    return (
+      <SectionMessage appearance="error" title="Shipped versus moved could not load">
+        <p>{error}</p>
+      </SectionMessage>
+    );
+  if (!data) return <Spinner label="Loading what was shipped" />;
+  const hidden =
+    data.hidden > 0 ? (
+      <SectionMessage appearance="information" testId="gadget-hidden">
+        <p>
+          {data.hidden} of the projects this gadget shows {data.hidden === 1 ? 'is' : 'are'} not visible to
+          you.
+        </p>
+      </SectionMessage>
+    ) : null;
+  if (data.projects.length === 0)
+    return (
+      <>
+        {hidden}
+        <EmptyState
+          header="No project to show"
+          description="You may not browse any project this gadget shows."
+          headingLevel={2}
+        />
+      </>
+    );
+  if (data.projects.length === 1)
+    return (
+      <>
+        {hidden}
+        <ShippedMovedView data={data.projects[0]!} />
+      </>
+    );
+  return (
+    <>
+      {hidden}
+      <Tabs id="shipped-projects" selected={tab} onChange={setTab} shouldUnmountTabPanelOnChange>
+        <TabList>
+          {data.projects.map((p) => (
+            <Tab key={p.projectKey} testId={`gadget-tab-${p.projectKey}`}>
+              {p.projectName ?? p.projectKey}
+            </Tab>
+          ))}
+        </TabList>
+        {data.projects.map((p) => (
+          <TabPanel key={p.projectKey}>
+            <ShippedMovedView data={p} />
+          </TabPanel>
+        ))}
+      </Tabs>
+    </>
+  );
+}
+
+type Option = { label: string; value: string };
+const MONTHS: Array<{ label: string; value: number }> = GADGET_MONTHS.map((n) => ({
+  label: `${n} months`,
+  value: n,
+}));
+
+function Edit({ config }: { config: GadgetConfig | null }) {
+  const [projects, setProjects] = useState<Option[] | null>(null);
+  const [chosen, setChosen] = useState<string[]>(config?.projectKeys ?? []);
+  const [months, setMonths] = useState(config?.months ?? 12);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    void callResolver<GadgetProjectsData>(G.projects).then((a) =>
+      a.ok
+        ? setProjects(a.data.projects.map((p) => ({ label: `${p.name} (${p.key})`, value: p.key })))
+        : setError(a.error.message),
+    );
+  }, []);
+  if (!projects && !error) return <Spinner label="Loading projects" />;
+  const save = async () => {
+    if (chosen.length === 0) return setError('Pick at least one project.');
+    if (chosen.length > MAX_GADGET_PROJECTS) return setError(`Pick at most ${MAX_GADGET_PROJECTS} projects.`);
+    setBusy(true);
+    try {
+      await submit({ projectKeys: chosen, months });
+    } catch {
+      setError('Jira did not take the configuration. Try again.');
+    }
+    setBusy(false);
+  };
+  const options = projects ?? [];
+  return (
+    <form
+      className="ol-gadget-form"
+      aria-label="Configure Shipped versus moved"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h2 style={{ margin: 0 }}>Configure Shipped versus moved</h2>
+      <label htmlFor="gadget-projects">Projects (up to {MAX_GADGET_PROJECTS})</label>
+      <Select<Option, true>
+        inputId="gadget-projects"
+        isMulti
+        options={options}
+        value={options.filter((o) => chosen.includes(o.value))}
+        onChange={(picked) => {
+          setChosen(picked.map((p) => p.value));
+          setError(null);
+        }}
+        placeholder="Choose projects"
+      />
+      <label htmlFor="gadget-months">Months shown</label>
+      <Select<{ label: string; value: number }>
+        inputId="gadget-months"
+        options={MONTHS}
+        value={MONTHS.find((m) => m.value === months) ?? null}
+        onChange={(m) => m && setMonths(m.value)}
+      />
+      {error ? (
+        <div role="alert">
+          <SectionMessage appearance="error">
+            <p>{error}</p>
+          </SectionMessage>
+        </div>
+      ) : null}
+      <div>
+        <Button type="submit" appearance="primary" isDisabled={busy}>
+          Save
+        </Button>
+      </div>
+    </form>
+  );
+}
