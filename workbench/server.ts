@@ -13,6 +13,7 @@ import {
   CLIENT_SCRIPT_PATH,
   designTokensCss,
   handleBridgeInvoke,
+  handleGadgetConfig,
   HOST_SCRIPT_PATH,
   injectBridgeClient,
   TOKENS_CSS_PATH,
@@ -23,6 +24,7 @@ import type { FaultSpec } from './jira/faults';
 import { esc, href, type ColorMode } from './pages/layout';
 import {
   backlogPage,
+  dashboardPage,
   issuePage,
   messagePage,
   notFoundPage,
@@ -265,6 +267,19 @@ export function createRequestHandler(
       const { status, answer } = await handleBridgeInvoke(app, body);
       return sendJson(res, status, answer);
     }
+    if (p === '/__workbench/gadget-config') {
+      if (method !== 'POST') return sendJson(res, 405, { ok: false, error: 'POST only' });
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return sendJson(res, 415, { ok: false, error: 'application/json only' });
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req, MAX_BODY)) as unknown;
+      } catch {
+        return sendJson(res, 400, { ok: false, error: 'Body is not JSON' });
+      }
+      const { status, answer } = handleGadgetConfig(app, body);
+      return sendJson(res, status, answer);
+    }
     if (p === '/__bridge/context') {
       const user = url.searchParams.get('user') ?? DEFAULT_USER;
       try {
@@ -379,6 +394,8 @@ export function createRequestHandler(
     if (m) return reply(issuePage(pageReq, m[1] as string));
     m = /^\/projects\/([A-Z][A-Z0-9_]+)$/.exec(p);
     if (m) return reply(await backlogPage(pageReq, m[1] as string));
+    m = /^\/dashboards\/(\d+)$/.exec(p);
+    if (m) return reply(dashboardPage(pageReq, Number(m[1])));
     m = /^\/projects\/([A-Z][A-Z0-9_]+)\/(outcomes|settings)$/.exec(p);
     if (m) return reply(projectSurfacePage(pageReq, m[1] as string, m[2] as 'outcomes' | 'settings'));
     if (p === '/favicon.ico') return send(res, 404, 'text/plain', 'Not found');

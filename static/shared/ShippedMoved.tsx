@@ -17,7 +17,7 @@ const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Se
 const monthName = (m: string) => `${MONTH_NAMES[Number(m.slice(5, 7)) - 1] ?? m} ${m.slice(0, 4)}`;
 const shortMonth = (m: string) => MONTH_NAMES[Number(m.slice(5, 7)) - 1] ?? m;
 
-const LEFT = 132;
+const LEFT = 150;
 const BAR_BAND = 120;
 const LINE_BAND = 56;
 const AXIS = 22;
@@ -72,7 +72,7 @@ function Chart({ rows, outcomes, label }: { rows: ShippedRow[]; outcomes: Outcom
     bet: token('color.background.information.bold', '#0c66e4'),
     validated: token('color.background.success.bold', '#1f845a'),
     invalidated: token('color.background.danger.bold', '#c9372c'),
-    line: token('color.border.brand', '#0c66e4'),
+    line: token('color.border.discovery', '#8270db'),
     target: token('color.border.success', '#22a06b'),
     grid: token('color.border', '#091e4224'),
   };
@@ -152,10 +152,10 @@ function Chart({ rows, outcomes, label }: { rows: ShippedRow[]; outcomes: Outcom
         return (
           <g key={o.id} data-outcome={o.name}>
             <text x={0} y={top + 14} style={{ ...textStyle, fill: token('color.text', '#172b4d') }}>
-              {o.name.length > 20 ? `${o.name.slice(0, 19)}…` : o.name}
+              {o.name.length > 22 ? `${o.name.slice(0, 21)}…` : o.name}
             </text>
             <text x={0} y={top + 30} style={textStyle}>
-              {o.metric.length > 20 ? `${o.metric.slice(0, 19)}…` : o.metric}
+              {o.metric.length > 22 ? `${o.metric.slice(0, 21)}…` : o.metric}
             </text>
             <line
               x1={LEFT}
@@ -217,7 +217,7 @@ function Legend() {
       {swatch('Carried a bet', token('color.background.information.bold', '#0c66e4'))}
       {swatch('Bet validated', token('color.background.success.bold', '#1f845a'))}
       {swatch('Bet invalidated', token('color.background.danger.bold', '#c9372c'))}
-      {swatch('Outcome metric (dashed: target)', token('color.border.brand', '#0c66e4'))}
+      {swatch('Outcome metric (dashed: target)', token('color.border.discovery', '#8270db'))}
     </p>
   );
 }
@@ -268,7 +268,10 @@ export function ShippedMovedView({
       { key: 'items', content: String(r.items) },
       { key: 'points', content: String(r.points) },
       { key: 'bet', content: `${r.withBet} (${pct(r.betShare)})` },
-      { key: 'decided', content: `${r.validated} / ${r.invalidated} (${pct(r.decidedShare)} of bets)` },
+      {
+        key: 'decided',
+        content: r.withBet ? `${r.validated} / ${r.invalidated} (${pct(r.decidedShare)} of bets)` : '–',
+      },
       ...view.outcomes.map((o) => ({ key: `o-${o.id}`, content: value(o.values[i] ?? null, o.unit) })),
     ],
   }));
@@ -302,6 +305,7 @@ export function ShippedMovedView({
         className="ol-table-wrap"
         role="region"
         aria-label="Each month in numbers"
+        data-testid="shipped-months"
         tabIndex={0}
         style={{ overflowX: 'auto' }}
       >
@@ -309,7 +313,7 @@ export function ShippedMovedView({
           caption="Each month: delivered, bets and the outcomes' metrics"
           head={head}
           rows={rows}
-          testId="shipped-months"
+          testId="shipped-months-table"
         />
       </div>
       {view.sprints.length > 0 ? (
@@ -317,6 +321,7 @@ export function ShippedMovedView({
           className="ol-table-wrap"
           role="region"
           aria-label="Each sprint in numbers"
+          data-testid="shipped-sprints"
           tabIndex={0}
           style={{ overflowX: 'auto' }}
         >
@@ -341,7 +346,7 @@ export function ShippedMovedView({
                 { key: 'decided', content: `${s.validated} / ${s.invalidated}` },
               ],
             }))}
-            testId="shipped-sprints"
+            testId="shipped-sprints-table"
           />
         </div>
       ) : null}

@@ -81,8 +81,19 @@ export const BRIDGE_HOST_JS = `(function () {
         return true;
       case 'changeWindowTitle': case 'emitReadyEvent': case 'emitFrontendCustomMetric': return true;
       case 'getFrameId': return frame.getAttribute('data-wb-frame');
+      // A gadget's edit view: Jira keeps what it submits as the gadget's configuration, then shows the view.
+      case 'submit':
+        if (!f.gadgetEdit) return false;
+        return fetch('/__workbench/gadget-config', {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ user: config.user, dashboardId: f.gadgetEdit.dashboardId, itemId: f.gadgetEdit.itemId, token: f.gadgetEdit.token, config: p })
+        }).then(function (r) { return r.json(); }).then(function (a) {
+          if (!a.ok) throw new Error(a.error);
+          window.location.assign(f.gadgetEdit.done);
+          return true;
+        });
       // Not a modal or a dialog: Forge answers false, which @forge/bridge turns into its own error.
-      case 'submit': case 'close': case 'open': case 'onClose': return false;
+      case 'close': case 'open': case 'onClose': return false;
       default: throw new Error('The workbench bridge does not support ' + name);
     }
   }

@@ -83,6 +83,56 @@ export function bridgeToken(app: WorkbenchApp, subject: BridgeTokenSubject): str
   return createHmac('sha256', app.bridgeSecret).update(bound).digest('base64url');
 }
 
+/**
+ * The token a dashboard page gives a gadget's edit frame: only the person the page was served to, for that
+ * dashboard item, may store its configuration (as only a dashboard's owner may edit its gadgets in Jira).
+ */
+export function gadgetConfigToken(
+  app: WorkbenchApp,
+  subject: { accountId: string; dashboardId: number; itemId: number },
+): string {
+  const bound = JSON.stringify(['gadget-config', subject.accountId, subject.dashboardId, subject.itemId]);
+  return createHmac('sha256', app.bridgeSecret).update(bound).digest('base64url');
+}
+
+/**
+ * `POST /__workbench/gadget-config`: what a gadget's edit view submitted (view.submit), kept with its dashboard
+ * item when the page token matches and the person owns the dashboard.
+ */
+export function handleGadgetConfig(
+  app: WorkbenchApp,
+  body: unknown,
+): { status: number; answer: BridgeInvokeAnswer } {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const user = typeof b.user === 'string' ? app.findUser(b.user) : null;
+  const dashboardId = Number(b.dashboardId);
+  const itemId = Number(b.itemId);
+  if (!user || !Number.isInteger(dashboardId) || !Number.isInteger(itemId) || typeof b.token !== 'string')
+    return {
+      status: 400,
+      answer: { ok: false, error: 'Expected { user, dashboardId, itemId, token, config }' },
+    };
+  const expected = Buffer.from(gadgetConfigToken(app, { accountId: user.accountId, dashboardId, itemId }));
+  const given = Buffer.from(b.token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { status: 403, answer: { ok: false, error: 'The page token does not match this gadget' } };
+  const dashboard = app.jira.store.getDashboard(dashboardId);
+  const item = dashboard
+    ? app.jira.store.listDashboardItems(dashboardId).find((i) => i.id === itemId)
+    : undefined;
+  if (!dashboard || !item || dashboard.owner !== user.accountId)
+    return {
+      status: 403,
+      answer: { ok: false, error: 'Only the dashboard owner may configure its gadgets' },
+    };
+  const config = b.config ?? {};
+  // Jira keeps a JSON value; an entity property's limit (32 KB) bounds it here.
+  if (JSON.stringify(config).length > 32_768)
+    return { status: 413, answer: { ok: false, error: 'The configuration is too large' } };
+  app.jira.store.setDashboardItemProperty(itemId, 'config', config);
+  return { status: 200, answer: { ok: true, body: true } };
+}
+
 function tokenMatches(app: WorkbenchApp, token: unknown, subject: BridgeTokenSubject): boolean {
   if (typeof token !== 'string') return false;
   const expected = Buffer.from(bridgeToken(app, subject));

@@ -57,6 +57,15 @@ CREATE TABLE IF NOT EXISTS jira_issue_properties (
 CREATE TABLE IF NOT EXISTS jira_project_properties (
   project_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (project_id, key)
 );
+CREATE TABLE IF NOT EXISTS jira_dashboards (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jira_dashboard_items (
+  id INTEGER PRIMARY KEY, dashboard_id INTEGER NOT NULL, module_key TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jira_dashboard_item_properties (
+  item_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (item_id, key)
+);
 `;
 
 const FIRST_ISSUE_ID = 10000;
@@ -115,6 +124,12 @@ function defaultCategory(status: string): StatusCategoryKey {
   if (s === 'done' || s === 'closed' || s === 'resolved') return 'done';
   if (s === 'to do' || s === 'open' || s === 'backlog') return 'new';
   return 'indeterminate';
+}
+
+export interface StoredDashboard {
+  id: number;
+  name: string;
+  owner: string;
 }
 
 /** The emulator's data: users, projects, grants, issues and everything hanging off them, in jira_* tables. */
@@ -590,6 +605,68 @@ export class JiraStore {
         key: string;
       }>
     ).map((r) => r.key);
+  }
+
+  // ---- dashboards -------------------------------------------------------------------------------------------
+
+  /**
+   * A dashboard and its gadgets. Jira keeps what a gadget's edit view submits with the gadget's dashboard item
+   * (the REST API's dashboard item properties, /rest/api/3/dashboard/{dashboardId}/items/{itemId}/properties);
+   * the workbench keeps it there too, under `config`, and gives it back as the frame's gadgetConfiguration.
+   */
+  createDashboard(input: { name: string; owner: string }): StoredDashboard {
+    const id =
+      ((this.db.prepare('SELECT MAX(id) AS m FROM jira_dashboards').get() as { m: number | null }).m ??
+        FIRST_ID - 1) + 1;
+    this.db
+      .prepare('INSERT INTO jira_dashboards (id, name, owner) VALUES (?, ?, ?)')
+      .run(id, input.name, input.owner);
+    return { id, name: input.name, owner: input.owner };
+  }
+
+  getDashboard(id: number): StoredDashboard | null {
+    const row = this.db.prepare('SELECT id, name, owner FROM jira_dashboards WHERE id = ?').get(id) as
+      StoredDashboard | undefined;
+    return row ?? null;
+  }
+
+  listDashboards(): StoredDashboard[] {
+    return this.db
+      .prepare('SELECT id, name, owner FROM jira_dashboards ORDER BY id')
+      .all() as StoredDashboard[];
+  }
+
+  addDashboardItem(dashboardId: number, moduleKey: string): number {
+    const id =
+      ((this.db.prepare('SELECT MAX(id) AS m FROM jira_dashboard_items').get() as { m: number | null }).m ??
+        FIRST_ID - 1) + 1;
+    this.db
+      .prepare('INSERT INTO jira_dashboard_items (id, dashboard_id, module_key) VALUES (?, ?, ?)')
+      .run(id, dashboardId, moduleKey);
+    return id;
+  }
+
+  listDashboardItems(dashboardId: number): Array<{ id: number; moduleKey: string }> {
+    return (
+      this.db
+        .prepare('SELECT id, module_key FROM jira_dashboard_items WHERE dashboard_id = ? ORDER BY id')
+        .all(dashboardId) as Array<{ id: number; module_key: string }>
+    ).map((r) => ({ id: r.id, moduleKey: r.module_key }));
+  }
+
+  setDashboardItemProperty(itemId: number, key: string, value: unknown): void {
+    this.db
+      .prepare(
+        'INSERT INTO jira_dashboard_item_properties (item_id, key, value) VALUES (?, ?, ?) ON CONFLICT (item_id, key) DO UPDATE SET value = excluded.value',
+      )
+      .run(itemId, key, JSON.stringify(value));
+  }
+
+  getDashboardItemProperty(itemId: number, key: string): unknown {
+    const row = this.db
+      .prepare('SELECT value FROM jira_dashboard_item_properties WHERE item_id = ? AND key = ?')
+      .get(itemId, key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as unknown) : undefined;
   }
 
   private requireIssue(keyOrId: string | number): StoredIssue {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { type ManifestModule, type WorkbenchApp } from '../app';
-import { bridgeToken } from '../bridge/host';
+import { bridgeToken, gadgetConfigToken } from '../bridge/host';
 import type { JiraPermission, StoredIssue, StoredProject } from '../jira/types';
 import { esc, href, layout, type ColorMode } from './layout';
 
@@ -97,7 +97,15 @@ export function projectListPage(req: PageRequest): Page {
   const body = projects.length
     ? `<h1>Projects</h1><table><thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Apps</th></tr></thead><tbody>${rows}</tbody></table>`
     : `<h1>Projects</h1><p class="message">No projects you can browse. Switch user to see more.</p>`;
-  return page(req, { title: 'Projects', path: '/', body });
+  const dashboards = req.app.jira.store
+    .listDashboards()
+    .map((d) => `<li><a href="${esc(href(`/dashboards/${d.id}`, req.user))}">${esc(d.name)}</a></li>`)
+    .join('');
+  return page(req, {
+    title: 'Projects',
+    path: '/',
+    body: dashboards ? `${body}<h2>Dashboards</h2><ul>${dashboards}</ul>` : body,
+  });
 }
 
 /** Jira names a project page in the project's sidebar by its manifest title, as the page itself. */
@@ -305,5 +313,69 @@ export function projectSurfacePage(
     path: pathName,
     body,
     frames: framesConfig(req, rendered.frames),
+  });
+}
+
+/**
+ * A Jira dashboard (`/dashboards/<id>`): each gadget of the app in its own frame, served like every other
+ * surface (its resource under the manifest's CSP, the bridge, the theme). A gadget with no configuration yet,
+ * or `?edit=<item>` for the dashboard's owner, shows its edit view (extension.entryPoint 'edit'); what the edit
+ * view submits is kept with the dashboard item and handed to the view as extension.gadgetConfiguration.
+ * Everyone may open a shared dashboard; what each gadget shows is the app's to limit, per viewer.
+ */
+export function dashboardPage(req: PageRequest, dashboardId: number): Page {
+  const pathName = `/dashboards/${dashboardId}`;
+  const dashboard = req.app.jira.store.getDashboard(dashboardId);
+  if (!dashboard) return notFoundPage(req, pathName, 'No such dashboard');
+  const owner = dashboard.owner === req.accountId;
+  const editing = Number(req.query.get('edit') ?? NaN);
+  const frames: Record<string, unknown> = {};
+  const sections = req.app.jira.store.listDashboardItems(dashboardId).map((item) => {
+    const module = req.app.modules('jira:dashboardGadget').find((m) => m.key === item.moduleKey);
+    if (!module) return '';
+    const config = req.app.jira.store.getDashboardItemProperty(item.id, 'config');
+    const edit = owner && (config === undefined || editing === item.id);
+    const id = `frame-${module.key}-${item.id}`;
+    const context = req.app.bridgeContext(module.key, { user: req.user, colorMode: req.colorMode });
+    context.extension = {
+      ...context.extension,
+      gadget: { id: String(item.id) },
+      dashboard: { id: String(dashboardId) },
+      gadgetConfiguration: config ?? {},
+      ...(edit ? { entryPoint: 'edit' } : {}),
+    };
+    frames[id] = {
+      moduleKey: module.key,
+      context,
+      token: bridgeToken(req.app, { accountId: req.accountId, moduleKey: module.key }),
+      ...(edit
+        ? {
+            gadgetEdit: {
+              dashboardId,
+              itemId: item.id,
+              token: gadgetConfigToken(req.app, { accountId: req.accountId, dashboardId, itemId: item.id }),
+              done: href(pathName, req.user),
+            },
+          }
+        : {}),
+    };
+    const title = module.title ?? module.key;
+    const built = module.surface && surfaceBuilt(req.staticDir, module.surface);
+    const frame = built
+      ? `<iframe class="surface" data-wb-frame="${esc(id)}" data-wb-module="${esc(module.key)}" title="${esc(
+          edit ? `Configure ${title}` : title,
+        )}" src="/static/${esc(module.surface)}/index.html"></iframe>`
+      : `<div class="message warning" role="status">The ${esc(module.surface ?? module.key)} surface is not built yet: run <code>npm run build:static</code>.</div>`;
+    const editLink =
+      owner && !edit ? ` <a href="${esc(href(pathName, req.user, { edit: String(item.id) }))}">Edit</a>` : '';
+    return `<section class="gadget" aria-label="${esc(title)}"><h2>${esc(title)}${editLink}</h2>${frame}</section>`;
+  });
+  const body = `<nav class="crumbs" aria-label="Breadcrumb"><a href="${esc(href('/', req.user))}">Projects</a> / Dashboards</nav>
+<h1>${esc(dashboard.name)}</h1>${sections.join('\n') || '<p class="message">This dashboard has no gadgets.</p>'}`;
+  return page(req, {
+    title: dashboard.name,
+    path: pathName,
+    body,
+    frames: framesConfig(req, frames),
   });
 }

@@ -45,6 +45,10 @@ export async function seedDemo(app: SeedApp, now: Date): Promise<void> {
     seedOutcomes(admin, clock),
   );
   store.db.transaction(() => seedIssues(app, store, clock))();
+  // A shared dashboard with the Shipped versus moved gadget, configured for the demo project.
+  const dashboard = store.createDashboard({ name: 'Squad outcomes', owner: admin });
+  const gadget = store.addDashboardItem(dashboard.id, 'outcome-lens-shipped-gadget');
+  store.setDashboardItemProperty(gadget, 'config', { projectKeys: [DEMO_PROJECT_KEY], months: 6 });
 }
 
 /** Days relative to now as moments; a fixed hour per item keeps timestamps looking human, not midnight. */
