@@ -561,9 +561,11 @@ describe('the project page in the browser', () => {
     await page.keyboard.press('ArrowRight');
     await frame.getByRole('tab', { name: 'Backlog health', selected: true }).waitFor();
     await page.keyboard.press('ArrowRight');
+    await frame.getByRole('tab', { name: 'Shipped vs moved', selected: true }).waitFor();
+    await page.keyboard.press('ArrowRight');
     await frame.getByRole('tab', { name: 'Outcome map', selected: true }).waitFor();
     await page.keyboard.press('ArrowLeft');
-    await frame.getByRole('tab', { name: 'Backlog health', selected: true }).waitFor();
+    await frame.getByRole('tab', { name: 'Shipped vs moved', selected: true }).waitFor();
     // Only the selected tab is in the tab order, as the tabs pattern asks.
     expect(await frame.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
     await page.close();
