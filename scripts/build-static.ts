@@ -174,6 +174,28 @@ export const tokensAtBuildTime: Plugin = {
   },
 };
 
+/**
+ * Surfaces that leave validation to their resolvers (which answer each refusal at its field) and so carry no
+ * zod, about 27 KB gzipped of each budget. They import resolver keys from the zod-free src/contract/*-keys.ts
+ * modules and contract types with `import type`; an import that would bring zod back fails the build, naming
+ * the importer, instead of quietly spending the budget (and needing zod-jitless under Forge's CSP again).
+ */
+export const ZOD_FREE_SURFACES: readonly string[] = ['outcome-map'];
+export function zodLeftOut(surface: string): Plugin {
+  return {
+    name: 'zod-left-out',
+    setup(b) {
+      b.onResolve({ filter: /^zod(?:\/|$)/ }, (args) => ({
+        errors: [
+          {
+            text: `static/${surface} carries no zod, but ${path.relative(ROOT, args.importer)} imports it: import keys from src/contract/*-keys.ts and types with \`import type\``,
+          },
+        ],
+      }));
+    },
+  };
+}
+
 function options(surface: string): BuildOptions {
   return {
     entryPoints: [path.join(STATIC, surface, 'src', 'index.tsx')],
@@ -194,6 +216,7 @@ function options(surface: string): BuildOptions {
       featureGatesUninitialised,
       compiledPrimitivesOnly,
       tokensAtBuildTime,
+      ...(ZOD_FREE_SURFACES.includes(surface) ? [zodLeftOut(surface)] : []),
     ],
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The project page's contract (outcome map, kill review, backlog health): resolver keys, payload schemas and
- * answer types. Imported by src/resolvers/project-page.ts and by static/outcome-map, so both check the same
- * shapes. Imports only zod and pure domain modules: it must bundle for the browser.
+ * answer types. Imported by src/resolvers/project-page.ts; static/outcome-map imports its types from here (they
+ * leave no code) and its keys from project-page-keys.ts, so the page's bundle carries no zod. Imports only zod
+ * and pure domain modules.
  */
 import * as z from 'zod';
 import type { BacklogHealth, HealthExample, HealthMovement } from '../domain/backlog-health';
@@ -20,49 +21,14 @@ import type { VerdictProposal } from '../domain/bet-verdict';
 import type { StatusCategory } from '../domain/zombie';
 import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
 import type { ScanIssueError, ScanRunSummary } from './scan';
+import { MAX_IMPORT_CHARS, NO_OUTCOME } from './project-page-keys';
 
-export const PROJECT_PAGE_RESOLVERS = {
-  /** Outcomes with progress, and what the caller may do. */
-  load: 'load',
-  /** Per-outcome share of open work (count and estimate), plus the "serves no outcome" bucket. */
-  mapSummary: 'mapSummary',
-  /** One page of the issues in one lane of the map. */
-  mapPage: 'mapPage',
-  /** The first page of every lane, in one round trip. */
-  mapLanes: 'mapLanes',
-  createOutcome: 'createOutcome',
-  updateOutcome: 'updateOutcome',
-  archiveOutcome: 'archiveOutcome',
-  addMeasurement: 'addMeasurement',
-  /** A CSV file of past measurements for one outcome, all or nothing. */
-  importMeasurements: 'importMeasurements',
-  /** One page of the zombie queue, sorted and filtered on the server, with the filter's total. */
-  zombieQueue: 'zombieQueue',
-  /** Start (or resume) one decision over many items: listed keys or all items matching a filter. */
-  bulkDecide: 'bulkDecide',
-  /** Progress of a bulk decision. */
-  bulkJob: 'bulkJob',
-  /** Kill, keep or relink one zombie, idempotently. */
-  decide: 'decide',
-  decisionLog: 'decisionLog',
-  /** Delivered bets due for a verdict, overdue ones, and recent verdicts. */
-  resultsReview: 'resultsReview',
-  /** Records a person's verdict on a delivered bet (the proposed one or their own), idempotently. */
-  confirmVerdict: 'confirmVerdict',
-  /** Shipped versus moved: delivered per month and sprint beside the outcomes' metrics (the scan's summary). */
-  shippedMoved: 'shippedMoved',
-  health: 'health',
-  /** Every recipe in the open backlog, one Jira page read per call (backlog health's full list). */
-  healthRecipes: 'healthRecipes',
-  /** Runs the zombie scan now (project administrators). */
-  scanNow: 'scanNow',
-  /** The latest zombie-scan runs of the project, newest first (bounded). */
-  scanRuns: 'scanRuns',
-} as const;
-export type ProjectPageResolverKey = (typeof PROJECT_PAGE_RESOLVERS)[keyof typeof PROJECT_PAGE_RESOLVERS];
-
-/** The lane of the map for work that serves no outcome. */
-export const NO_OUTCOME = 'none' as const;
+export {
+  MAX_IMPORT_CHARS,
+  NO_OUTCOME,
+  PROJECT_PAGE_RESOLVERS,
+  type ProjectPageResolverKey,
+} from './project-page-keys';
 
 const accountIdSchema = z.string().trim().min(1).max(128);
 
@@ -117,8 +83,6 @@ export const addMeasurementPayloadSchema = z
   .object({ id: outcomeIdSchema, version: versionSchema, measurement: measurementSchema })
   .strict();
 
-/** A CSV file of at most this many characters is imported in one call (about 10,000 rows). */
-export const MAX_IMPORT_CHARS = 512 * 1024;
 export const importMeasurementsPayloadSchema = z
   .object({
     id: outcomeIdSchema,

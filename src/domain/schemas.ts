@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { RESULT_VERDICTS } from './result-verdicts';
+
+export { RESULT_VERDICTS } from './result-verdicts';
 
 /**
  * The shapes of everything a product owner writes, with field-level messages a person can act on.
@@ -170,7 +173,6 @@ export const killCriteriaSchema = z.object({
 });
 export type KillCriteria = z.infer<typeof killCriteriaSchema>;
 
-export const RESULT_VERDICTS = ['validated', 'invalidated', 'inconclusive'] as const;
 export const resultSchema = z.object({
   verdict: z.enum(RESULT_VERDICTS, { error: 'Result must be validated, invalidated or inconclusive.' }),
   evidence: requiredText('Evidence', LIMITS.evidence),

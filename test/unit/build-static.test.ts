@@ -11,6 +11,8 @@ import {
   compiledPrimitivesOnly,
   featureGatesUninitialised,
   tokensReplaced,
+  ZOD_FREE_SURFACES,
+  zodLeftOut,
 } from '../../scripts/build-static';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -94,5 +96,25 @@ describe('the surface build', () => {
     expect(() => tokensReplaced(`${source}\nconst c = token(name);`, 'x.tsx')).toThrow(/other than string/);
     // A file that does not import token() is left as it is.
     expect(tokensReplaced("const a = token('x');", 'y.ts')).toBe("const a = token('x');");
+  });
+
+  it('fails the build of a zod-free surface that imports zod, naming the importer; keys and types pass', async () => {
+    expect(ZOD_FREE_SURFACES).toContain('outcome-map');
+    await expect(
+      bundle(
+        "import { PROJECT_PAGE_RESOLVERS } from './src/contract/project-page'; (globalThis as any).r = PROJECT_PAGE_RESOLVERS;",
+        [zodLeftOut('outcome-map')],
+      ),
+    ).rejects.toThrow(/static\/outcome-map carries no zod, but src\/contract\/project-page\.ts imports it/);
+    const keysOnly = await bundle(
+      [
+        "import { PROJECT_PAGE_RESOLVERS } from './src/contract/project-page-keys';",
+        "import type { OutcomeView } from './src/contract/project-page';",
+        'const view: OutcomeView | null = null;',
+        '(globalThis as any).r = [PROJECT_PAGE_RESOLVERS.load, view];',
+      ].join('\n'),
+      [zodLeftOut('outcome-map')],
+    );
+    expect(keysOnly).toContain('"mapSummary"');
   });
 });

@@ -3,11 +3,8 @@ import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { useCallback, useEffect, useState } from 'react';
-import {
-  PROJECT_PAGE_RESOLVERS as R,
-  type ProjectPageLoadData,
-  type ScanNowData,
-} from '../../../src/contract/project-page';
+import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type { ProjectPageLoadData, ScanNowData } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
 import { Health } from './Health';
 import { KillReview } from './KillReview';

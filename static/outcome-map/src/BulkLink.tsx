@@ -9,14 +9,13 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
 import { useCallback, useEffect, useState } from 'react';
-import {
-  NO_OUTCOME,
-  PROJECT_PAGE_RESOLVERS as R,
-  type BulkJobData,
-  type MapFilters,
-  type MapIssue,
-  type MapPageData,
-  type ProjectPageLoadData,
+import { NO_OUTCOME, PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type {
+  BulkJobData,
+  MapFilters,
+  MapIssue,
+  MapPageData,
+  ProjectPageLoadData,
 } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
 import { BulkProgress, useBulkRun } from './bulk';

@@ -3,11 +3,8 @@ import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
-import {
-  PROJECT_PAGE_RESOLVERS as R,
-  type DecisionEntry,
-  type DecisionLogData,
-} from '../../../src/contract/project-page';
+import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type { DecisionEntry, DecisionLogData } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
 import { TableScroll } from '../../shared/TableScroll';
 import { ruleLabel } from '../../shared/zombie-rules';

@@ -4,12 +4,12 @@ import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import Tooltip from '@atlaskit/tooltip';
 import { useEffect, useState } from 'react';
-import {
-  PROJECT_PAGE_RESOLVERS as R,
-  type HealthData,
-  type HealthRecipesData,
-  type ProjectPageLoadData,
-  type ScanNowData,
+import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type {
+  HealthData,
+  HealthRecipesData,
+  ProjectPageLoadData,
+  ScanNowData,
 } from '../../../src/contract/project-page';
 import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';

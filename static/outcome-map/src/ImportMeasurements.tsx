@@ -5,12 +5,8 @@
 import { useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import SectionMessage from '@atlaskit/section-message';
-import {
-  PROJECT_PAGE_RESOLVERS as R,
-  MAX_IMPORT_CHARS,
-  type ImportMeasurementsData,
-  type OutcomeView,
-} from '../../../src/contract/project-page';
+import { PROJECT_PAGE_RESOLVERS as R, MAX_IMPORT_CHARS } from '../../../src/contract/project-page-keys';
+import type { ImportMeasurementsData, OutcomeView } from '../../../src/contract/project-page';
 import { callResolver } from '../../shared/bridge';
 
 export function ImportMeasurements(props: { outcome: OutcomeView; onImported: () => void }) {

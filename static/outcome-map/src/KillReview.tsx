@@ -14,15 +14,15 @@ import AkTextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ErrorAnswer } from '../../../src/contract/answer';
-import {
-  PROJECT_PAGE_RESOLVERS as R,
-  type DecideData,
-  type Decision,
-  type DecisionEntry,
-  type DecisionLogData,
-  type ProjectPageLoadData,
-  type ZombieItem,
-  type ZombieQueueData,
+import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type {
+  DecideData,
+  Decision,
+  DecisionEntry,
+  DecisionLogData,
+  ProjectPageLoadData,
+  ZombieItem,
+  ZombieQueueData,
 } from '../../../src/contract/project-page';
 import type { QueueFilter, QueueSort } from '../../../src/domain/zombie-queue';
 import { callResolver, flag } from '../../shared/bridge';

@@ -6,8 +6,8 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useRef, useState } from 'react';
-import { PROJECT_PAGE_RESOLVERS as R, type OutcomeView } from '../../../src/contract/project-page';
-import { fieldErrors, measurementSchema, outcomeDraftSchema } from '../../../src/domain/schemas';
+import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type { OutcomeView } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
 import { callResolver, flag } from '../../shared/bridge';
 
@@ -97,7 +97,7 @@ function DateField(props: { id: string; name: string; label: string; defaultValu
   );
 }
 
-/** Create or edit an outcome; errors sit at their fields, checked by the same schema as the resolver. */
+/** Create or edit an outcome; the resolver's schema checks it, and its refusals sit at their fields. */
 export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: boolean) => void }) {
   const o = props.outcome;
   const [message, setMessage] = useState<string | null>(null);
@@ -115,8 +115,7 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
       direction: d.direction.value,
       dueDate: d.dueDate,
     };
-    const local = outcomeDraftSchema.safeParse(draft);
-    if (!local.success) return fieldErrors(local.error);
+    // The resolver checks the draft with its schema and answers each refusal at its field.
     const answer = o
       ? await callResolver<OutcomeView>(R.updateOutcome, { id: o.id, version: o.version, draft })
       : await callResolver<OutcomeView>(R.createOutcome, { draft });
@@ -125,8 +124,10 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
       props.onDone(true);
       return undefined;
     }
-    setMessage(answer.error.message);
-    return answerErrors(answer, 'draft.');
+    const fields = answerErrors(answer, 'draft.');
+    // Refusals at the fields speak for themselves; anything else is said above the form.
+    setMessage(Object.keys(fields).length ? null : answer.error.message);
+    return fields;
   };
 
   return (
@@ -219,8 +220,6 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
   const submit = async (m: Measurement): Promise<Errors | undefined> => {
     if (saving.current) return undefined;
     const measurement = { at: m.at, value: num(m.value) };
-    const local = measurementSchema.safeParse(measurement);
-    if (!local.success) return fieldErrors(local.error);
     saving.current = true;
     setBusy(true);
     const answer = await callResolver<OutcomeView>(R.addMeasurement, {
@@ -234,7 +233,9 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
       props.onDone(true);
       return undefined;
     }
-    return { value: answer.error.message };
+    // The resolver's schema refuses a date or a value at its field; any other refusal shows at the value.
+    const fields = answerErrors(answer, 'measurement.');
+    return Object.keys(fields).length ? fields : { value: answer.error.message };
   };
   return (
     <Form<Measurement> onSubmit={submit}>

@@ -8,17 +8,16 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import {
-  NO_OUTCOME,
-  PROJECT_PAGE_RESOLVERS as R,
-  type LaneSummary,
-  type MapFilters,
-  type MapIssue,
-  type MapLanesData,
-  type MapPageData,
-  type MapSummaryData,
-  type OutcomeView,
-  type ProjectPageLoadData,
+import { NO_OUTCOME, PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type {
+  LaneSummary,
+  MapFilters,
+  MapIssue,
+  MapLanesData,
+  MapPageData,
+  MapSummaryData,
+  OutcomeView,
+  ProjectPageLoadData,
 } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
 import { ProgressChart } from './Chart';

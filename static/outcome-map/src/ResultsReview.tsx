@@ -10,15 +10,16 @@ import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
 import { token } from '@atlaskit/tokens';
-import {
-  PROJECT_PAGE_RESOLVERS as R,
-  type BetItem,
-  type ConfirmVerdictData,
-  type ProjectPageLoadData,
-  type ResultsReviewData,
-  type VerdictEntry,
+import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type {
+  BetItem,
+  ConfirmVerdictData,
+  ProjectPageLoadData,
+  ResultsReviewData,
+  VerdictEntry,
 } from '../../../src/contract/project-page';
-import { RESULT_VERDICTS, type Result } from '../../../src/domain/schemas';
+import type { Result } from '../../../src/domain/schemas';
+import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
 import { IssueLink } from './IssueLink';
 

@@ -3,11 +3,8 @@ import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import {
-  PROJECT_PAGE_RESOLVERS as R,
-  type ScanRunView,
-  type ScanRunsData,
-} from '../../../src/contract/project-page';
+import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type { ScanRunView, ScanRunsData } from '../../../src/contract/project-page';
 import { callResolver } from '../../shared/bridge';
 import { TableScroll } from '../../shared/TableScroll';
 

@@ -7,11 +7,8 @@ import Button from '@atlaskit/button/new';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  PROJECT_PAGE_RESOLVERS as R,
-  type BulkDecidePayload,
-  type BulkJobData,
-} from '../../../src/contract/project-page';
+import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import type { BulkDecidePayload, BulkJobData } from '../../../src/contract/project-page';
 import type { ErrorAnswer } from '../../../src/contract/answer';
 import { callResolver } from '../../shared/bridge';
 

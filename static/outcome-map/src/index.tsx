@@ -1,4 +1,3 @@
-import '../../shared/zod-jitless';
 import '../../shared/styles.css';
 import './page.css';
 import { createRoot } from 'react-dom/client';

@@ -1,0 +1,50 @@
+/**
+ * The project page's resolver keys and the plain values its page needs, with no zod: the page imports these
+ * (its bundle leaves zod out and leaves validation to the resolvers), and project-page.ts re-exports them
+ * beside the payload schemas, so the resolvers and the page still name the same keys.
+ */
+export const PROJECT_PAGE_RESOLVERS = {
+  /** Outcomes with progress, and what the caller may do. */
+  load: 'load',
+  /** Per-outcome share of open work (count and estimate), plus the "serves no outcome" bucket. */
+  mapSummary: 'mapSummary',
+  /** One page of the issues in one lane of the map. */
+  mapPage: 'mapPage',
+  /** The first page of every lane, in one round trip. */
+  mapLanes: 'mapLanes',
+  createOutcome: 'createOutcome',
+  updateOutcome: 'updateOutcome',
+  archiveOutcome: 'archiveOutcome',
+  addMeasurement: 'addMeasurement',
+  /** A CSV file of past measurements for one outcome, all or nothing. */
+  importMeasurements: 'importMeasurements',
+  /** One page of the zombie queue, sorted and filtered on the server, with the filter's total. */
+  zombieQueue: 'zombieQueue',
+  /** Start (or resume) one decision over many items: listed keys or all items matching a filter. */
+  bulkDecide: 'bulkDecide',
+  /** Progress of a bulk decision. */
+  bulkJob: 'bulkJob',
+  /** Kill, keep or relink one zombie, idempotently. */
+  decide: 'decide',
+  decisionLog: 'decisionLog',
+  /** Delivered bets due for a verdict, overdue ones, and recent verdicts. */
+  resultsReview: 'resultsReview',
+  /** Records a person's verdict on a delivered bet (the proposed one or their own), idempotently. */
+  confirmVerdict: 'confirmVerdict',
+  /** Shipped versus moved: delivered per month and sprint beside the outcomes' metrics (the scan's summary). */
+  shippedMoved: 'shippedMoved',
+  health: 'health',
+  /** Every recipe in the open backlog, one Jira page read per call (backlog health's full list). */
+  healthRecipes: 'healthRecipes',
+  /** Runs the zombie scan now (project administrators). */
+  scanNow: 'scanNow',
+  /** The latest zombie-scan runs of the project, newest first (bounded). */
+  scanRuns: 'scanRuns',
+} as const;
+export type ProjectPageResolverKey = (typeof PROJECT_PAGE_RESOLVERS)[keyof typeof PROJECT_PAGE_RESOLVERS];
+
+/** The lane of the map for work that serves no outcome. */
+export const NO_OUTCOME = 'none' as const;
+
+/** A CSV file of at most this many characters is imported in one call (about 10,000 rows). */
+export const MAX_IMPORT_CHARS = 512 * 1024;
