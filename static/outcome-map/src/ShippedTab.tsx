@@ -3,7 +3,7 @@ import EmptyState from '@atlaskit/empty-state';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useState } from 'react';
-import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page';
+import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { ShippedMovedData } from '../../../src/contract/shipped';
 import { callResolver } from '../../shared/bridge';
 import { ShippedMovedView } from '../../shared/ShippedMoved';
