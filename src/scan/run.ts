@@ -914,6 +914,17 @@ export async function joinPartitions(
             `[outcome-lens] bet tracking of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
           );
         }
+        // And its shipped-versus-moved ledger (src/scan/shipped.ts), as an unpartitioned run keeps it.
+        try {
+          await keepShippedSummary(projectKey, new Date(clock()), JiraClient.asApp(meter), {
+            sprint: joined.sprintField ?? DEFAULT_SPRINT_FIELD,
+            storyPoints: joined.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD,
+          });
+        } catch (e) {
+          console.warn(
+            `[outcome-lens] shipped summary of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
         joined.counters.jiraCalls += meter.calls;
         joined.counters.points += meter.points;
       }

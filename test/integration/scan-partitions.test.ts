@@ -12,6 +12,7 @@ import type { RunOptions } from '../../src/scan/run';
 import { startScans } from '../../src/scan/trigger';
 import { loadAggregates } from '../../src/storage/aggregates';
 import { listRunSummaries } from '../../src/storage/scan-state';
+import { loadShippedSummary } from '../../src/storage/shipped';
 import { saveSettings } from '../../src/storage/settings';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 import type { IssueInput, JiraRequest } from '../../workbench/jira/types';
@@ -39,6 +40,21 @@ function backlog(): IssueInput[] {
     created: ago(i % 3 === 0 ? 200 : 80),
     updated: ago(i % 2 === 0 ? 70 : 1),
     reporter: i % 4 === 0 ? USERS.admin : USERS.member,
+  }));
+}
+
+/** Items delivered over the last months: the shipped-versus-moved ledger the run keeps once it has finished. */
+function delivered(): IssueInput[] {
+  return Array.from({ length: 30 }, (_, i) => ({
+    projectKey: PROJECT_KEY,
+    type: 'Story',
+    summary: `Delivered ${i}`,
+    status: 'Done',
+    statusCategory: 'done',
+    resolution: 'Done',
+    created: new Date(START - 200 * DAY).toISOString(),
+    updated: new Date(START - (i % 3) * 31 * DAY).toISOString(),
+    storyPoints: 1 + (i % 3),
   }));
 }
 
@@ -73,6 +89,7 @@ async function setUp(options: RunOptions) {
   });
   await w.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label: 'zombie', comment: true } }, 0));
   const keys = w.jira.store.bulkCreateIssues(backlog());
+  w.jira.store.bulkCreateIssues(delivered());
   return { w, keys, running, searches: recordSearches(w) };
 }
 
@@ -101,6 +118,7 @@ async function outcome(w: Workbench, keys: string[], summary: ScanRunSummary) {
   const { pages, invocations, jiraCalls, points, ...counts } = summary.counters;
   void [pages, invocations, jiraCalls, points];
   const aggregates = await w.asSystem(() => loadAggregates(PROJECT_KEY));
+  const shipped = await w.asSystem(() => loadShippedSummary(PROJECT_KEY));
   const { recipeExamples, problemExamples, ...health } = aggregates!.health;
   void [recipeExamples, problemExamples];
   return {
@@ -111,6 +129,7 @@ async function outcome(w: Workbench, keys: string[], summary: ScanRunSummary) {
     lanes: aggregates!.lanes,
     cells: aggregates!.cells,
     pageHealth: health,
+    shipped: { items: shipped?.items, months: shipped?.months },
   };
 }
 
@@ -131,6 +150,8 @@ describe('a scan in partitions', () => {
     expect(await outcome(split.w, split.keys, splitSummary)).toEqual(expected);
     expect(splitSummary.counters).toMatchObject({ issues: ISSUES, errors: 0 });
     expect(expected.counts.flagged).toBeGreaterThan(0);
+    // The join keeps the delivered items' ledger as the whole run does, each item once.
+    expect(expected.shipped.items).toBe(30);
     // Each partition read its own id range, every page once: 640 issues in ranges of ~160, two pages each.
     const ranges = split.searches.filter((s) => / AND id >= \d+ AND id < \d+$/.test(s.jql));
     expect(ranges).toHaveLength(8);
