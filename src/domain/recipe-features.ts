@@ -491,16 +491,18 @@ function addRuleSignals(
   story: Story | null,
 ): void {
   const place = story?.place ?? null;
+  const clause = place !== null ? story!.span : null;
   for (const s of scan.recipe) addRuleSignal(hits, s);
   for (const s of scan.problem) {
     // "User can …" in a summary names a capability, not a user with a need.
     if (s.kind === 'user' && capability && s.source === 'summary' && s.start < capability.end) continue;
     const inStory =
       place !== null &&
+      clause !== null &&
       STORY_KINDS[place].has(s.kind) &&
-      s.source === story!.span.source &&
-      s.start >= story!.span.start &&
-      s.start < story!.span.end;
+      s.source === clause.source &&
+      s.start >= clause.start &&
+      s.start < clause.end;
     addRuleSignal(hits, s, inStory ? place : s.source);
   }
   // While counting, `weight` held the strongest match's strength; the value is strength x the count's worth.
@@ -655,7 +657,7 @@ function addStructure(
   const nounPhrase = summaryIsNounPhrase(summary, summaryTokens);
   if (nounPhrase) hit(hits, 'x:s-noun-phrase', 1, nounPhrase);
   if (capability) hit(hits, 'x:s-capability', 1, capability);
-  else if (!nounPhrase && story?.span.source !== 'summary') {
+  else if (!nounPhrase && story?.persona.source !== 'summary') {
     const statement = summaryIsStatement(summary, summaryTokens);
     if (statement) hit(hits, 'x:s-statement', 1, statement);
   }
@@ -697,8 +699,8 @@ const OWNER_PERSONA =
 
 /** A user story's parts, read once for the rule features and the structure. */
 interface Story {
-  /** The story's clause: from "As a" to the end of its sentence. */
-  span: Span;
+  /** The story's clause, from "As a" to the end of its sentence, where its phrases are re-placed (`place`). */
+  span: Span | null;
   /** "As a PO": the words up to the persona, not the ", I" after it. */
   persona: Span;
   /** The persona is inside the team or owns the backlog. */
@@ -734,7 +736,6 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
   const start = head.index + head[0].length - head[0].trimStart().length;
   const personaWords = head[1] ?? '';
   const personaEnd = text.indexOf(personaWords, start) + personaWords.length;
-  const span = { source, start: head.index, end: sentenceEndFrom(text, head.index + head[0].length) };
   const persona = personaWords.trim();
   const team = TEAM_PERSONA.test(persona) || OWNER_PERSONA.test(persona);
   // The regexes run only when a summary has their first word.
@@ -745,11 +746,16 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
       : null;
   const wantBuild =
     fromDescription || hasAnyKey(summaryTokens, WANT_WORD_KEYS) ? spanOf(WANT_BUILD, text, source) : null;
+  // The clause is only needed where its phrases are re-placed (most stories are neither).
+  const span =
+    team || wantBuild
+      ? { source, start: head.index, end: sentenceEndFrom(text, head.index + head[0].length) }
+      : null;
   return {
     span,
     persona: { source, start, end: Math.max(personaEnd, start) },
     internal: team || INTERNAL_PERSONA.test(persona),
-    place: team ? 'team' : wantBuild && wantBuild.start < span.end ? 'plan' : null,
+    place: team ? 'team' : wantBuild && span && wantBuild.start < span.end ? 'plan' : null,
     benefit,
     wantBuild,
   };
