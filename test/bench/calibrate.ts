@@ -24,6 +24,7 @@ import { historyFromRestIssue } from '../../src/domain/history';
 import { createWorkbenchApp } from '../../workbench/app';
 import { importIssues } from '../../workbench/import';
 import { generateHistoryExport, writeJsonl } from '../support/history-export';
+import { sequentialMs, watchModelledLatency } from '../support/modelled-latency';
 
 const ISSUES = Number(process.env.BENCH_CALIBRATE_ISSUES ?? 10_000);
 const LATENCY_SCALE = Number(process.env.BENCH_LATENCY_SCALE ?? 1);
@@ -59,20 +60,7 @@ async function main(): Promise<void> {
     app.jira.latency.configure({ scale: LATENCY_SCALE });
     app.jira.rateLimits.configure({ enabled: true });
     // The latency model's own delays, summed: the job makes its calls one after another.
-    let modelledMs = 0;
-    const model = app.jira.latency;
-    const before = model.before.bind(model);
-    const after = model.after.bind(model);
-    model.before = (endpoint, write) => {
-      const ms = before(endpoint, write);
-      modelledMs += ms;
-      return ms;
-    };
-    model.after = (endpoint, write, objects) => {
-      const ms = after(endpoint, write, objects);
-      modelledMs += ms;
-      return ms;
-    };
+    const watch = watchModelledLatency(app.jira);
     app.registerConsumers();
     const mark = app.jira.calls.length;
     const as = { user: 'admin', projectKey: P };
@@ -103,7 +91,7 @@ async function main(): Promise<void> {
           pages: state.progress.pages,
           invocations: state.progress.invocations,
           wallSeconds: Math.round(wallSeconds * 10) / 10,
-          modelledJiraSeconds: Math.round(modelledMs / 100) / 10,
+          modelledJiraSeconds: Math.round(sequentialMs(watch.since(0)) / 100) / 10,
           jiraCalls: state.progress.jiraCalls,
           jiraCallsByEndpoint: byEndpoint,
           points: state.progress.points,
