@@ -324,4 +324,44 @@ describe('the settings page in the browser', () => {
     expect(await again.getByLabel('Max sprints carried over for Story').count()).toBe(0);
     await page.close();
   });
+
+  it('sets the scan’s share of the hourly Jira quota and its full rescan cadence, each checked as typed', async () => {
+    const { page, frame } = await openSettings();
+    const share = frame.getByLabel('Share of the hourly Jira quota (0.05–1)');
+    const days = frame.getByLabel('Full rescan every (days, 1–31)');
+    expect(await share.inputValue()).toBe('0.5');
+    expect(await days.inputValue()).toBe('7');
+    await frame.getByText("The scan spends up to 50% of the app's hourly Jira points").waitFor();
+    const version = await versionOf(frame);
+
+    // Said at the field as it is typed, in the words of the schema the save checks, and nothing is saved.
+    await share.fill('1.5');
+    await frame.getByText('Scan quota share must be between 0.05 and 1.').waitFor();
+    expect(await share.getAttribute('aria-invalid')).toBe('true');
+    expect(await share.getAttribute('aria-describedby')).toContain('scan-quota-share-error');
+    await days.fill('40');
+    await frame.getByText('Full rescan cadence must be between 1 and 31 days.').waitFor();
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame.getByTestId('settings-message').getByText('Some settings need attention.').waitFor();
+    expect(await versionOf(frame)).toBe(version);
+
+    // Typed a key at a time: "0." on the way to "0.25" stays as typed.
+    await share.fill('');
+    await share.pressSequentially('0.25');
+    expect(await share.inputValue()).toBe('0.25');
+    await days.fill('14');
+    await frame.getByText("The scan spends up to 25% of the app's hourly Jira points").waitFor();
+    expect(await share.getAttribute('aria-invalid')).toBeNull();
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    expect(await versionOf(frame)).toBe(version + 1);
+
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, SETTINGS_FRAME);
+    const savedShare = again.getByLabel('Share of the hourly Jira quota (0.05–1)');
+    await savedShare.waitFor({ timeout: 30_000 });
+    expect(await savedShare.inputValue()).toBe('0.25');
+    expect(await again.getByLabel('Full rescan every (days, 1–31)').inputValue()).toBe('14');
+    await page.close();
+  });
 });

@@ -13,6 +13,7 @@ import { Message } from '../../shared/Message';
 import { PerTypeEditor, recordOf, rowsOf, type TypeRow } from './PerTypeEditor';
 import { Tokens } from './Tokens';
 import { Weights } from './Weights';
+import { ScanPacing } from './ScanPacing';
 import { Calibration } from './Calibration';
 
 const EXEMPTIONS = {
@@ -372,6 +373,7 @@ export function App() {
             onChange={(v) => up((d) => (d.entryGate.threshold = toNum(v)))}
           />
         </fieldset>
+        <ScanPacing scan={s.scan} readOnly={ro} onChange={(v) => up((d) => (d.scan = v))} />
         <fieldset className="ol-group">
           <legend>Outcomes</legend>
           <SelectInput

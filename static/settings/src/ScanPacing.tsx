@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'react';
+import { settingsSchema, type Settings } from '../../../src/domain/settings';
+import { TextInput } from '../../shared/Field';
+
+type ScanKey = keyof Settings['scan'];
+const SCAN = settingsSchema.shape.scan.shape;
+
+const toNum = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
+const shown = (n: number) => (Number.isNaN(n) ? '' : String(n));
+
+/** What the domain schema the save uses says of one typed value: its message, or nothing when it holds. */
+function problem(key: ScanKey, value: number): string | undefined {
+  const result = SCAN[key].safeParse(value);
+  return result.success ? undefined : result.error.issues[0]?.message;
+}
+
+/**
+ * How the daily scan spends Jira's hourly points quota: its share of the app's quota (the rest stays for people
+ * using the panel and pages) and how often it rereads the whole backlog (the runs in between read only what
+ * changed or reached a limit). Atlaskit fields (the shared TextInput: Textfield, Label, HelperMessage,
+ * ErrorMessage), each checked as it is typed by the same schema the save checks.
+ */
+export function ScanPacing(props: {
+  scan: Settings['scan'];
+  readOnly: boolean;
+  onChange: (scan: Settings['scan']) => void;
+}) {
+  const { scan } = props;
+  // The text as typed ("0." on the way to "0.25" must survive), put back when the settings change outside.
+  const [text, setText] = useState({
+    quotaShare: shown(scan.quotaShare),
+    days: shown(scan.fullRescanEveryDays),
+  });
+  useEffect(() => {
+    setText((old) => ({
+      quotaShare: Object.is(toNum(old.quotaShare), scan.quotaShare) ? old.quotaShare : shown(scan.quotaShare),
+      days: Object.is(toNum(old.days), scan.fullRescanEveryDays) ? old.days : shown(scan.fullRescanEveryDays),
+    }));
+  }, [scan.quotaShare, scan.fullRescanEveryDays]);
+
+  // Judged as they stand by the schema the save uses, so a refused save's message goes once the value is fixed.
+  const shareError = problem('quotaShare', scan.quotaShare);
+  const daysError = problem('fullRescanEveryDays', scan.fullRescanEveryDays);
+  return (
+    <fieldset className="ol-group">
+      <legend>Daily scan and Jira&apos;s quota</legend>
+      <div className="ol-grid">
+        <TextInput
+          id="scan-quota-share"
+          label="Share of the hourly Jira quota (0.05–1)"
+          inputMode="decimal"
+          value={text.quotaShare}
+          readOnly={props.readOnly}
+          error={shareError}
+          help={
+            shareError
+              ? undefined
+              : `The scan spends up to ${Math.round(scan.quotaShare * 100)}% of the app's hourly Jira points and waits for the next hour past it; the rest stays for people using the panel and pages.`
+          }
+          onChange={(v) => {
+            setText((old) => ({ ...old, quotaShare: v }));
+            props.onChange({ ...scan, quotaShare: toNum(v) });
+          }}
+        />
+        <TextInput
+          id="scan-full-every"
+          label="Full rescan every (days, 1–31)"
+          inputMode="numeric"
+          value={text.days}
+          readOnly={props.readOnly}
+          error={daysError}
+          help={
+            daysError
+              ? undefined
+              : 'The daily runs in between read only the items that changed or reached a limit.'
+          }
+          onChange={(v) => {
+            setText((old) => ({ ...old, days: v }));
+            props.onChange({ ...scan, fullRescanEveryDays: toNum(v) });
+          }}
+        />
+      </div>
+    </fieldset>
+  );
+}
