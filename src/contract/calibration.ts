@@ -6,21 +6,7 @@
 import * as z from 'zod';
 import type { ProjectCalibration, ResolutionMapping } from '../domain/calibration';
 
-export const CALIBRATION_RESOLVERS = {
-  /** The last run's state and proposal (anyone who may browse the project). */
-  state: 'calibrationState',
-  /** Starts a run: reads the project's history in the background (admins). */
-  start: 'calibrate',
-  /** Confirms which resolution names mean delivered / closed without delivery, and recalculates (admins). */
-  saveMapping: 'saveResolutionMapping',
-  /** Writes the chosen idle limit (and the proposal's per-type limits) into the settings (admins). */
-  apply: 'applyCalibration',
-} as const;
-
-/** The history read: 24 months of quarterly scan dates, each item followed up to two years. */
-export const CALIBRATION_LOOKBACK_MONTHS = 24;
-/** Below this many delivered items the proposal keeps the current limit. */
-export const MIN_DELIVERED = 100;
+export { CALIBRATION_LOOKBACK_MONTHS, CALIBRATION_RESOLVERS, MIN_DELIVERED } from './calibration-keys';
 
 const names = z.array(z.string().trim().min(1).max(255)).max(200, { error: 'At most 200 resolution names.' });
 

@@ -1,30 +1,12 @@
 /**
  * The project settings page's contract: resolver keys, payload schemas and answer types, shared by
- * src/resolvers/settings.ts and static/settings. Only zod and pure domain modules.
+ * src/resolvers/settings.ts and static/settings (which imports only types from here and its keys from
+ * settings-keys.ts, so its bundle carries no zod). Only zod and pure domain modules.
  */
 import * as z from 'zod';
 import { settingsSchema, weightsTotalError, type Settings } from '../domain/settings';
 
-export const SETTINGS_RESOLVERS = {
-  load: 'load',
-  save: 'save',
-  /** Back to the defaults (a versioned write like save). */
-  reset: 'reset',
-  /** Measurement tokens of the project (administrators only): list, make, rotate, revoke, delete. */
-  listTokens: 'listTokens',
-  createToken: 'createToken',
-  rotateToken: 'rotateToken',
-  revokeToken: 'revokeToken',
-  deleteToken: 'deleteToken',
-} as const;
-export type SettingsResolverKey = (typeof SETTINGS_RESOLVERS)[keyof typeof SETTINGS_RESOLVERS];
-
-/**
- * The JQL clause that finds the issues the scan flagged, as the settings page shows it to admins and the kill
- * review searches it. `zombie` is an alias manifest.yml indexes; `true` is a reserved word in JQL, so the flag,
- * stored as a string, is searched as one.
- */
-export const FLAGGED_JQL = 'zombie = "true"';
+export { FLAGGED_JQL, SETTINGS_RESOLVERS, type SettingsResolverKey } from './settings-keys';
 
 /** 0 when nothing was ever stored for the project. */
 const versionSchema = z

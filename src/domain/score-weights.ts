@@ -1,8 +1,28 @@
 /**
- * The score's weights as points: pure helpers shared by the scoring and the settings page. Kept apart from
- * score.ts so the settings bundle does not pull in the hypothesis checks and the recipe detector's model.
+ * The score's parts and their weights as points: pure helpers shared by the scoring, the settings schema and
+ * the settings page. Kept apart from score.ts (the hypothesis checks and the recipe detector's model) and from
+ * settings.ts (zod), so the settings page checks weights as typed with the same rule and bundles neither.
  */
-import { SCORE_COMPONENT_IDS, type ScoreComponentId } from './settings';
+
+export const SCORE_COMPONENT_IDS = [
+  'hypothesis',
+  'measurable',
+  'outcomeLink',
+  'killCriteria',
+  'problemFraming',
+  'evidence',
+] as const;
+export type ScoreComponentId = (typeof SCORE_COMPONENT_IDS)[number];
+
+/**
+ * Weights are shares of 100 points: an admin who types 135 in all gets told so at the weights instead of
+ * having them silently rescaled. Null when they add up to 100.
+ */
+export function weightsTotalError(weights: Readonly<Record<string, number>>): string | null {
+  const total = Object.values(weights).reduce((a, b) => a + b, 0);
+  if (!Number.isFinite(total) || total === 100) return null;
+  return `The weights add up to ${total}: they must add up to 100.`;
+}
 
 /** The parts' names, as the panel shows them and the settings page labels their weights. */
 export const SCORE_COMPONENT_LABELS: Readonly<Record<ScoreComponentId, string>> = {

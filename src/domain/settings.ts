@@ -1,19 +1,11 @@
 import * as z from 'zod';
 
+export { SCORE_COMPONENT_IDS, weightsTotalError, type ScoreComponentId } from './score-weights';
+
 /**
  * Project settings: every default lives here and nowhere else. Stored settings are partial (only what an
  * admin changed); `parseSettings` merges them over the defaults and freezes the result.
  */
-
-export const SCORE_COMPONENT_IDS = [
-  'hypothesis',
-  'measurable',
-  'outcomeLink',
-  'killCriteria',
-  'problemFraming',
-  'evidence',
-] as const;
-export type ScoreComponentId = (typeof SCORE_COMPONENT_IDS)[number];
 
 const weight = (label: string) =>
   z
@@ -64,16 +56,6 @@ const weightsSchema = z.object({
   problemFraming: weight('Problem framing'),
   evidence: weight('Evidence'),
 });
-
-/**
- * Weights are shares of 100 points: an admin who types 135 in all gets told so at the weights instead of
- * having them silently rescaled. Null when they add up to 100.
- */
-export function weightsTotalError(weights: Readonly<Record<string, number>>): string | null {
-  const total = Object.values(weights).reduce((a, b) => a + b, 0);
-  if (!Number.isFinite(total) || total === 100) return null;
-  return `The weights add up to ${total}: they must add up to 100.`;
-}
 
 export const settingsSchema = z.object({
   weights: weightsSchema.refine((w) => Object.values(w).reduce((a, b) => a + b, 0) > 0, {

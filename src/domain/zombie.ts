@@ -1,6 +1,9 @@
 import type { KillCriteria, OutcomeLink } from './schemas';
 import { humaneDays } from './dates';
 import { thresholdsFor, type Settings } from './settings';
+import { LINKS_IN_USE_SHARE } from './links-in-use';
+
+export { LINKS_IN_USE_SHARE } from './links-in-use';
 
 /**
  * Zombie rules: an open item that lingers. Each fired rule says why, since when, and what would clear it.
@@ -60,14 +63,6 @@ export interface ZombieVerdict {
 }
 
 const DAY_MS = 86_400_000;
-
-/**
- * The unlinked-age rule waits until outcome links are in use: at least this share of the project's open items
- * linked (directly or through an epic). On a site where nobody links yet, "serves no outcome" fires on nearly
- * everything and says nothing about any one item; once a fifth of the backlog is linked, linking is a practice
- * the team follows and an unlinked old item stands out from it.
- */
-export const LINKS_IN_USE_SHARE = 0.2;
 
 /** Where the project's open backlog stands, as the scan last measured it. */
 export interface BacklogStanding {

@@ -2,11 +2,12 @@ import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useState } from 'react';
-import { FLAGGED_JQL, SETTINGS_RESOLVERS as R, type SettingsData } from '../../../src/contract/settings';
-import { fieldErrors } from '../../../src/domain/schemas';
-import { settingsSchema, weightsTotalError, type Settings } from '../../../src/domain/settings';
+import { FLAGGED_JQL, SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
+import type { SettingsData } from '../../../src/contract/settings';
+import type { Settings } from '../../../src/domain/settings';
+import { weightsTotalError } from '../../../src/domain/score-weights';
 import { callResolver, flag } from '../../shared/bridge';
-import { LINKS_IN_USE_SHARE } from '../../../src/domain/zombie';
+import { LINKS_IN_USE_SHARE } from '../../../src/domain/links-in-use';
 import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { SelectInput, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
@@ -127,19 +128,17 @@ export function App() {
       EXEMPTION_KEYS.map((k) => [k, list(exempt[k])]),
     ) as Settings['exemptions'];
     const candidate = { ...s, zombie: { ...s.zombie, perIssueType: perType.record }, exemptions };
-    const local = settingsSchema.safeParse(candidate);
-    const weightsError = weightsTotalError(candidate.weights);
-    if (!local.success || weightsError || Object.keys(perType.errors).length) {
-      setErrors({
-        ...(local.success ? {} : fieldErrors(local.error)),
-        ...(weightsError ? { weights: weightsError } : {}),
-        ...perType.errors,
-      });
+    // A per-type row that does not read as numbers never reaches the payload: it is refused here. Everything
+    // else the resolver checks with the settings schema (each weight, their total of 100) and answers at the
+    // fields; the weights' total is also told as it is typed (Weights).
+    if (Object.keys(perType.errors).length) {
+      const weightsError = weightsTotalError(candidate.weights);
+      setErrors({ ...(weightsError ? { weights: weightsError } : {}), ...perType.errors });
       setMessage({ kind: 'error', text: 'Some settings need attention.' });
       return;
     }
     setBusy(true);
-    const a = await callResolver<SettingsData>(R.save, { version: data.version, settings: local.data });
+    const a = await callResolver<SettingsData>(R.save, { version: data.version, settings: candidate });
     setBusy(false);
     if (a.ok) {
       accept(a.data);

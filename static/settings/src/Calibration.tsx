@@ -9,11 +9,11 @@ import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useRef, useState } from 'react';
-import {
-  CALIBRATION_RESOLVERS as C,
-  type CalibrationState,
-  type CalibrationView,
-  type StartCalibrationAnswer,
+import { CALIBRATION_RESOLVERS as C } from '../../../src/contract/calibration-keys';
+import type {
+  CalibrationState,
+  CalibrationView,
+  StartCalibrationAnswer,
 } from '../../../src/contract/calibration';
 import type { SettingsData } from '../../../src/contract/settings';
 import type { ResolutionMapping } from '../../../src/domain/calibration';

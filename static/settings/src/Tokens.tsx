@@ -15,12 +15,8 @@ import Modal, {
 import SectionMessage from '@atlaskit/section-message';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
-import {
-  SETTINGS_RESOLVERS as R,
-  type NewTokenData,
-  type TokenSummary,
-  type TokensData,
-} from '../../../src/contract/settings';
+import { SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
+import type { NewTokenData, TokenSummary, TokensData } from '../../../src/contract/settings';
 import { callResolver, flag } from '../../shared/bridge';
 import { TableScroll } from '../../shared/TableScroll';
 

@@ -1,5 +1,10 @@
-import { pointsByDelivery, SCORE_COMPONENT_LABELS } from '../../../src/domain/score-weights';
-import { SCORE_COMPONENT_IDS, weightsTotalError, type Settings } from '../../../src/domain/settings';
+import {
+  pointsByDelivery,
+  SCORE_COMPONENT_IDS,
+  SCORE_COMPONENT_LABELS,
+  weightsTotalError,
+} from '../../../src/domain/score-weights';
+import type { Settings } from '../../../src/domain/settings';
 import { TextInput } from '../../shared/Field';
 import { TableScroll } from '../../shared/TableScroll';
 

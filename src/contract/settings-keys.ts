@@ -1,0 +1,24 @@
+/**
+ * The settings page's resolver keys and the plain values it shows, with no zod: the page imports these (its
+ * bundle leaves zod out and leaves validation to the resolvers); settings.ts re-exports them beside the schemas.
+ */
+export const SETTINGS_RESOLVERS = {
+  load: 'load',
+  save: 'save',
+  /** Back to the defaults (a versioned write like save). */
+  reset: 'reset',
+  /** Measurement tokens of the project (administrators only): list, make, rotate, revoke, delete. */
+  listTokens: 'listTokens',
+  createToken: 'createToken',
+  rotateToken: 'rotateToken',
+  revokeToken: 'revokeToken',
+  deleteToken: 'deleteToken',
+} as const;
+export type SettingsResolverKey = (typeof SETTINGS_RESOLVERS)[keyof typeof SETTINGS_RESOLVERS];
+
+/**
+ * The JQL clause that finds the issues the scan flagged, as the settings page shows it to admins and the kill
+ * review searches it. `zombie` is an alias manifest.yml indexes; `true` is a reserved word in JQL, so the flag,
+ * stored as a string, is searched as one.
+ */
+export const FLAGGED_JQL = 'zombie = "true"';
