@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Resolver from '@forge/resolver';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
-import { bridgeToken } from '../../workbench/bridge/host';
+import { bridgeToken, gadgetConfigToken } from '../../workbench/bridge/host';
 import {
   resolveStaticFile,
   safeBack,
@@ -371,6 +371,73 @@ describe('host pages', () => {
     expect(settings.status).toBe(200);
     expect(settings.html).toContain('data-wb-module="test-settings"');
     expect((await page('/projects/HIDDEN/outcomes?user=admin')).status).toBe(403);
+  });
+
+  it("hosts a dashboard's gadget, in its edit view for the owner until configured, and keeps what the owner submits", async () => {
+    const s = app.jira.store;
+    const admin = app.accountIdOf('admin');
+    const dashboard = s.createDashboard({ name: 'Squad', owner: admin });
+    const item = s.addDashboardItem(dashboard.id, 'outcome-lens-shipped-gadget');
+    const frames = (html: string) =>
+      JSON.parse(
+        /<script type="application\/json" id="wb-frames">([\s\S]*?)<\/script>/
+          .exec(html)![1]!
+          .replace(/\\u003c/g, '<')
+          .replace(/\\u003e/g, '>')
+          .replace(/\\u0026/g, '&'),
+      ) as {
+        frames: Record<string, { context: { extension: Record<string, unknown> }; gadgetEdit?: unknown }>;
+      };
+    const frameOf = (html: string) => Object.values(frames(html).frames)[0]!;
+
+    // A viewer sees the view (nothing to show yet), never the edit view; the owner is asked to configure it.
+    const viewer = await page(`/dashboards/${dashboard.id}?user=viewer`);
+    expect(viewer.status).toBe(200);
+    expect(frameOf(viewer.html).context.extension).toMatchObject({
+      type: 'jira:dashboardGadget',
+      gadget: { id: String(item) },
+      dashboard: { id: String(dashboard.id) },
+      gadgetConfiguration: {},
+    });
+    expect(frameOf(viewer.html).context.extension.entryPoint).toBeUndefined();
+    expect(frameOf(viewer.html).gadgetEdit).toBeUndefined();
+    const owner = await page(`/dashboards/${dashboard.id}?user=admin`);
+    expect(frameOf(owner.html).context.extension.entryPoint).toBe('edit');
+
+    const submit = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/__workbench/gadget-config`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const config = { projectKeys: ['DEMO'], months: 6 };
+    const ownerToken = gadgetConfigToken(app, { accountId: admin, dashboardId: dashboard.id, itemId: item });
+    const viewerToken = gadgetConfigToken(app, {
+      accountId: app.accountIdOf('viewer'),
+      dashboardId: dashboard.id,
+      itemId: item,
+    });
+    const base = { dashboardId: dashboard.id, itemId: item, config };
+    // Another person's token, a token of their own on a dashboard they do not own, another site: refused.
+    expect((await submit({ ...base, user: 'viewer', token: ownerToken })).status).toBe(403);
+    expect((await submit({ ...base, user: 'viewer', token: viewerToken })).status).toBe(403);
+    expect(
+      (await submit({ ...base, user: 'admin', token: ownerToken }, { origin: 'http://evil.example' })).status,
+    ).toBe(403);
+    expect(s.getDashboardItemProperty(item, 'config')).toBeUndefined();
+
+    expect((await submit({ ...base, user: 'admin', token: ownerToken })).status).toBe(200);
+    expect(s.getDashboardItemProperty(item, 'config')).toEqual(config);
+    const after = await page(`/dashboards/${dashboard.id}?user=viewer`);
+    expect(frameOf(after.html).context.extension.gadgetConfiguration).toEqual(config);
+    // Configured: the owner sees the view too, and its edit view only when asking for it.
+    expect(
+      frameOf((await page(`/dashboards/${dashboard.id}?user=admin`)).html).context.extension.entryPoint,
+    ).toBeUndefined();
+    expect(
+      frameOf((await page(`/dashboards/${dashboard.id}?user=admin&edit=${item}`)).html).context.extension
+        .entryPoint,
+    ).toBe('edit');
   });
 
   it('explains an unknown ?user= instead of acting as someone', async () => {
