@@ -40,7 +40,18 @@ export interface RateLimitSettings {
   clock: () => number;
 }
 
-/** Defaults and their source: README, "Latency and rate limits". */
+/**
+ * Defaults and their source: README, "Latency and rate limits".
+ *
+ * The hourly quota is tiered, and no formula for it is published. Atlassian's "Rate limiting" page calls the
+ * quotas tiered; Atlassian's answer in the developer community thread "2026 point-based rate limits" says:
+ * in Tier 1 (Global Pool) each app has 65K points an hour shared across all of that app's tenants, and in
+ * Tier 2 (Per-Tenant Pool, by review on request) a separate quota per tenant "which varies based on that
+ * tenant's product edition and user count" (no figures). One developer's site reported
+ * `"tenant-app-quota";q=100100;w=3600` in the same thread. So the quota is not modelled as a function of the
+ * site: 65,000 a site is Tier 1's figure given to the one site the workbench plays (generous: Tier 1 shares it
+ * across every site of the app), and a Tier-2 figure is a setting to take from a real site's headers.
+ */
 export const JIRA_RATE_LIMITS: RateLimitSettings = {
   enabled: true,
   quotaPoints: 65_000,
