@@ -204,6 +204,13 @@ describe('JQL in the Jira emulator', () => {
       expect(search('id = 20001', [a, b])).toEqual(['DEMO-7']);
     });
 
+    it('compares ids as numbers, across projects, as Jira does for id ranges', () => {
+      const ops = anIssue({ id: 20003, key: 'OPS-1', projectKey: 'OPS' });
+      expect(search('id >= 20002 AND id < 20004', [a, b, ops])).toEqual(['DEMO-8', 'OPS-1']);
+      expect(search('id > 20001', [a, b, ops])).toEqual(['DEMO-8', 'OPS-1']);
+      expect(search('id <= 20001', [a, b, ops])).toEqual(['DEMO-7']);
+    });
+
     it('compares keys of the same project by number', () => {
       expect(search('key > DEMO-7', [a, b])).toEqual(['DEMO-8']);
       expect(search('key > OPS-1', [a, b])).toEqual([]);
@@ -661,6 +668,18 @@ describe('JQL in the Jira emulator', () => {
   });
 
   describe('sqlPrefilter', () => {
+    it('narrows by an id range in top-level ANDs', () => {
+      expect(sqlPrefilter(parseJql('project = demo AND id >= 100 AND id < 200', aliases))).toEqual({
+        projectKeys: ['DEMO'],
+        idFrom: 100,
+        idBelow: 200,
+      });
+      expect(sqlPrefilter(parseJql('id > 99 AND id <= 199 AND id >= 150', aliases))).toEqual({
+        idFrom: 150,
+        idBelow: 200,
+      });
+    });
+
     it('narrows by projects and categories named in top-level ANDs', () => {
       expect(
         sqlPrefilter(parseJql('project = demo AND statusCategory != Done AND labels = x', aliases)),
