@@ -133,6 +133,9 @@ function evidenceOf(features: RecipeFeatures, model: RecipeModel): { logit: numb
     const side = contribution > 0 ? 'recipe' : 'problem';
     if (feature.name.startsWith('r:')) {
       const kind = feature.name.slice(2, feature.name.lastIndexOf(':'));
+      // The persona and "I want" of a team member's story (":t") or of a build-plan story (":p") are not a user
+      // with a need: they weigh, but are not quoted as one. Their "so that" may still name a user's gain.
+      if ((kind === 'user' || kind === 'need') && /:[tp]$/.test(feature.name)) continue;
       const ruleSide = RECIPE_KINDS.has(kind) ? 'recipe' : 'problem';
       // A rule phrase the data weighs the other way is not quoted: it would contradict its own label.
       if (side !== ruleSide) continue;

@@ -124,6 +124,41 @@ describe('detectRecipe', () => {
       expect(verdict.isRecipe).toBe(true);
     });
 
+    // RUBRIC edge case: a story whose persona is the team itself is the team's own task. Its persona, "I want" and
+    // "so that" once counted as a user's need (about -5 logits), so every such story was missed.
+    it("reads a team member's story as the team's own task, and quotes none of it as a user's need", () => {
+      const verdict = detectRecipe(
+        anItem({
+          summary:
+            'As a UI designer, I want to move on to round 2 of the Help page edits, so that I can get approvals from leadership.',
+        }),
+      );
+      expect(verdict.isRecipe).toBe(true);
+      expect(verdict.reasons).toContainEqual(
+        expect.objectContaining({ phrase: 'As a UI designer', kind: 'work-item' }),
+      );
+      expect(kinds(verdict).has('user')).toBe(false);
+      expect(kinds(verdict).has('need')).toBe(false);
+      // The same form with a user of the product states a need.
+      const shopper = detectRecipe(
+        anItem({
+          summary: 'As a shopper, I want to save items for later, so that I can buy them when I get paid.',
+        }),
+      );
+      expect(shopper.isRecipe).toBe(false);
+      expect(kinds(shopper)).toEqual(new Set(['user', 'need', 'reason']));
+    });
+
+    it('reads "User can …" after a component\'s name as a capability to build', () => {
+      const summary = 'Gadget - User can see the status of favourite plans';
+      const verdict = detectRecipe(anItem({ summary }));
+      expect(verdict.isRecipe).toBe(true);
+      expect(verdict.reasons).toContainEqual(
+        expect.objectContaining({ phrase: 'Gadget - User can', kind: 'work-item', start: 0 }),
+      );
+      expect(kinds(verdict).has('user')).toBe(false);
+    });
+
     it('says nothing is a recipe when there is no evidence at all', () => {
       expect(detectRecipe(anItem({ summary: '' }))).toEqual({
         isRecipe: false,

@@ -126,6 +126,58 @@ describe('template headings', () => {
   });
 });
 
+describe('user stories whose form is not a need', () => {
+  const ruleNames = (summary: string) =>
+    [...extractRecipeFeatures(summary, '', { names: true }).hits.values()]
+      .map((h) => h.name)
+      .filter((name) => name.startsWith('r:'))
+      .sort();
+
+  it("gives a team member's persona, want and benefit features of their own", () => {
+    expect(ruleNames('As a user researcher, I want the task script, so that I can begin testing.')).toEqual([
+      'r:need:t',
+      'r:reason:t',
+      'r:user:t',
+    ]);
+    expect(ruleNames('As a camp parent, I want the task script, so that I can begin testing.')).toEqual([
+      'r:need:s',
+      'r:reason:s',
+      'r:user:s',
+    ]);
+  });
+
+  it("gives a build plan's persona and want features of their own, and keeps its benefit as a reason", () => {
+    expect(
+      ruleNames(
+        'As a clinic manager, I want to develop a mobile app, so that patients can book without calling.',
+      ),
+    ).toEqual(['r:need:p', 'r:reason:s', 'r:user:p']);
+  });
+});
+
+describe('the labels', () => {
+  it('take the third pass over labelled.jsonl, which stays as it was labelled', () => {
+    const third = readFileSync(join(__dirname, '../fixtures/recipes/third-pass.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; label: string; was: string; note: string });
+    const original = new Map(
+      readFileSync(join(__dirname, '../fixtures/recipes/labelled.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { id: string; label: string })
+        .map((item) => [item.id, item.label]),
+    );
+    const loaded = new Map(loadTrainingSet().examples.map((e) => [e.id, e.recipe ? 'recipe' : 'problem']));
+    expect(third.length).toBe(11);
+    for (const relabel of third) {
+      expect(relabel.note.length).toBeGreaterThan(20);
+      expect(original.get(relabel.id)).toBe(relabel.was);
+      expect(loaded.get(relabel.id)).toBe(relabel.label);
+    }
+  });
+});
+
 describe('training', () => {
   const item = (id: string, project: string, summary: string, recipe: boolean): Example => ({
     id,
