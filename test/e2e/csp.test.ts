@@ -32,6 +32,7 @@ interface Violation {
 
 let wb: BrowserWorkbench;
 let issueKey: string;
+let dashboardId = 0;
 const violations: Violation[] = [];
 /** Custom UI resources the browser fetched, with their CSP header (null when missing). */
 const resources: Array<{ url: string; csp: string | null }> = [];
@@ -46,6 +47,7 @@ async function startWatched(manifestFile?: string): Promise<BrowserWorkbench> {
     { key: string } | undefined;
   if (!row) throw new Error('The demo backlog has no issue');
   issueKey = row.key;
+  dashboardId = started.app.jira.store.listDashboards()[0]?.id ?? 0;
   // Reported from every frame (host pages and surface iframes), from before the first script of a document.
   await started.context.exposeBinding('__olReportCspViolation', (_source, v: Violation) => {
     violations.push(v);
@@ -73,7 +75,7 @@ async function startWatched(manifestFile?: string): Promise<BrowserWorkbench> {
 }
 
 beforeAll(async () => {
-  await Promise.all(['issue-panel', 'outcome-map', 'settings'].map((s) => buildSurface(s)));
+  await Promise.all(['issue-panel', 'outcome-map', 'settings', 'gadget'].map((s) => buildSurface(s)));
 });
 
 /** The workbench's console line per CSP report it receives (kept quiet here; the control test reads it). */
@@ -83,6 +85,7 @@ afterAll(() => reported.mockRestore());
 const PANEL = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const PROJECT_PAGE = 'iframe[data-wb-module="outcome-lens-project-page"]';
 const SETTINGS = 'iframe[data-wb-module="outcome-lens-settings"]';
+const GADGET = 'iframe[data-wb-module="outcome-lens-shipped-gadget"]';
 
 interface Surface {
   name: string;
@@ -117,6 +120,15 @@ const SURFACES: Surface[] = [
   projectTab('Outcome map', true),
   projectTab('Kill review'),
   projectTab('Backlog health', true),
+  // Its SVG chart is coloured through style attributes React sets.
+  projectTab('Shipped vs moved', true),
+  {
+    name: 'dashboard gadget',
+    path: () => `/dashboards/${dashboardId}`,
+    frame: GADGET,
+    styledByReact: true,
+    ready: (frame) => frame.getByTestId('shipped-moved-DEMO').waitFor({ timeout: 30_000 }),
+  },
   {
     name: 'settings page',
     path: () => '/projects/DEMO/settings',

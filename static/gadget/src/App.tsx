@@ -45,12 +45,12 @@ export function App() {
   }, []);
   if (!context)
     return (
-      <main className="ol-gadget" aria-busy="true">
+      <main className="ol-root ol-gadget" aria-busy="true">
         <Spinner label="Loading" />
       </main>
     );
   return (
-    <main className="ol-gadget">
+    <main className="ol-root ol-gadget">
       <h1 className="ol-sr-only">Shipped versus moved</h1>
       {context.entryPoint === 'edit' ? <Edit config={context.config} /> : <View config={context.config} />}
     </main>
