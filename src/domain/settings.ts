@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SCAN_PACING_RULES, type PacingRule, type ScanPacingKey } from './scan-pacing';
 
 export { SCORE_COMPONENT_IDS, weightsTotalError, type ScoreComponentId } from './score-weights';
 
@@ -57,6 +58,15 @@ const weightsSchema = z.object({
   evidence: weight('Evidence'),
 });
 
+/** A pacing setting's schema, from the rules the settings page also checks typed values with. */
+function pacing(key: ScanPacingKey) {
+  const rule: PacingRule = SCAN_PACING_RULES[key];
+  const base = z.number({ error: rule.notNumber });
+  return (rule.notWhole ? base.int({ error: rule.notWhole }) : base)
+    .min(rule.min, { error: rule.outOfRange })
+    .max(rule.max, { error: rule.outOfRange });
+}
+
 export const settingsSchema = z.object({
   weights: weightsSchema.refine((w) => Object.values(w).reduce((a, b) => a + b, 0) > 0, {
     error: 'At least one score weight must be above 0.',
@@ -103,20 +113,8 @@ export const settingsSchema = z.object({
   /** Who may create and change outcomes: project administrators, or anyone who can edit issues. */
   outcomeEditors: z.enum(['admins', 'editors'], { error: 'Outcome editors must be "admins" or "editors".' }),
   scan: z.object({
-    /**
-     * The share of the app's hourly Jira points quota the daily scan may use; the rest stays for people using
-     * the panel and pages (the quota is the app's, per site, and they spend it too).
-     */
-    quotaShare: z
-      .number({ error: 'Scan quota share must be a number.' })
-      .min(0.05, { error: 'Scan quota share must be between 0.05 and 1.' })
-      .max(1, { error: 'Scan quota share must be between 0.05 and 1.' }),
-    /** Days between full rescans; the runs in between read only what changed or crossed a limit. */
-    fullRescanEveryDays: z
-      .number({ error: 'Full rescan cadence must be a number of days.' })
-      .int({ error: 'Full rescan cadence must be a whole number of days.' })
-      .min(1, { error: 'Full rescan cadence must be between 1 and 31 days.' })
-      .max(31, { error: 'Full rescan cadence must be between 1 and 31 days.' }),
+    quotaShare: pacing('quotaShare'),
+    fullRescanEveryDays: pacing('fullRescanEveryDays'),
   }),
 });
 export type Settings = z.infer<typeof settingsSchema>;

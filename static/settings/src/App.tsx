@@ -146,7 +146,9 @@ export function App() {
       flag('Settings saved', 'Scores and the next scan use them.');
     } else {
       setErrors(a.error.fields ?? {});
-      setMessage({ kind: 'error', text: a.error.message });
+      // Refusals at the fields are summed up in the page's words; anything else is said as the resolver says it.
+      const atFields = a.error.code === 'VALIDATION' && Object.keys(a.error.fields ?? {}).length > 0;
+      setMessage({ kind: 'error', text: atFields ? 'Some settings need attention.' : a.error.message });
     }
   };
   const reset = async () => {

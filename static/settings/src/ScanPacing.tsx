@@ -1,24 +1,16 @@
 import { useEffect, useState } from 'react';
-import { settingsSchema, type Settings } from '../../../src/domain/settings';
+import { scanPacingProblem } from '../../../src/domain/scan-pacing';
+import type { Settings } from '../../../src/domain/settings';
 import { TextInput } from '../../shared/Field';
-
-type ScanKey = keyof Settings['scan'];
-const SCAN = settingsSchema.shape.scan.shape;
 
 const toNum = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
 const shown = (n: number) => (Number.isNaN(n) ? '' : String(n));
-
-/** What the domain schema the save uses says of one typed value: its message, or nothing when it holds. */
-function problem(key: ScanKey, value: number): string | undefined {
-  const result = SCAN[key].safeParse(value);
-  return result.success ? undefined : result.error.issues[0]?.message;
-}
 
 /**
  * How the daily scan spends Jira's hourly points quota: its share of the app's quota (the rest stays for people
  * using the panel and pages) and how often it rereads the whole backlog (the runs in between read only what
  * changed or reached a limit). Atlaskit fields (the shared TextInput: Textfield, Label, HelperMessage,
- * ErrorMessage), each checked as it is typed by the same schema the save checks.
+ * ErrorMessage), each checked as it is typed by the rules the save's schema is built from (src/domain/scan-pacing.ts).
  */
 export function ScanPacing(props: {
   scan: Settings['scan'];
@@ -38,9 +30,9 @@ export function ScanPacing(props: {
     }));
   }, [scan.quotaShare, scan.fullRescanEveryDays]);
 
-  // Judged as they stand by the schema the save uses, so a refused save's message goes once the value is fixed.
-  const shareError = problem('quotaShare', scan.quotaShare);
-  const daysError = problem('fullRescanEveryDays', scan.fullRescanEveryDays);
+  // Judged as they stand by the rules the save's schema is built from, so a refused save's message goes once the value is fixed.
+  const shareError = scanPacingProblem('quotaShare', scan.quotaShare);
+  const daysError = scanPacingProblem('fullRescanEveryDays', scan.fullRescanEveryDays);
   return (
     <fieldset className="ol-group">
       <legend>Daily scan and Jira&apos;s quota</legend>

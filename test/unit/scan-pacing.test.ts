@@ -1,0 +1,54 @@
+/**
+ * The settings page judges the scan's pacing settings as they are typed with `scanPacingProblem`, without zod;
+ * the save checks them with the settings schema built from the same rules. Both must say the same thing.
+ */
+import { SCAN_PACING_RULES, scanPacingProblem, type ScanPacingKey } from '../../src/domain/scan-pacing';
+import { settingsSchema } from '../../src/domain/settings';
+
+const VALUES: unknown[] = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  -1,
+  0,
+  0.04,
+  0.05,
+  0.5,
+  1,
+  1.5,
+  2,
+  7,
+  7.5,
+  31,
+  31.5,
+  32,
+  40.5,
+  '7',
+  null,
+  undefined,
+];
+
+describe('scan pacing rules', () => {
+  it.each(Object.keys(SCAN_PACING_RULES) as ScanPacingKey[])(
+    'give %s the message the settings schema gives, for every kind of value',
+    (key) => {
+      const schema = settingsSchema.shape.scan.shape[key];
+      for (const value of VALUES) {
+        const parsed = schema.safeParse(value);
+        const fromSchema = parsed.success ? undefined : parsed.error.issues[0]?.message;
+        expect({ value, message: scanPacingProblem(key, value) }).toEqual({ value, message: fromSchema });
+      }
+    },
+  );
+
+  it('refuses what is out of range or not whole, and accepts the defaults', () => {
+    expect(scanPacingProblem('quotaShare', 0.5)).toBeUndefined();
+    expect(scanPacingProblem('quotaShare', 0.01)).toBe('Scan quota share must be between 0.05 and 1.');
+    expect(scanPacingProblem('fullRescanEveryDays', 7)).toBeUndefined();
+    expect(scanPacingProblem('fullRescanEveryDays', 7.5)).toBe(
+      'Full rescan cadence must be a whole number of days.',
+    );
+    expect(scanPacingProblem('fullRescanEveryDays', 40)).toBe(
+      'Full rescan cadence must be between 1 and 31 days.',
+    );
+  });
+});
