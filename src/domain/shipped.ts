@@ -55,6 +55,8 @@ export interface ShippedSummary {
   /** Where the next upkeep reads from (see src/scan/shipped.ts), and whether it is still catching up. */
   watermark: string | null;
   catchingUp: boolean;
+  /** Where the read of reopened items goes on from, when the last one stopped at its cap. */
+  reopenCursor?: string | null;
   updatedAt: string | null;
 }
 

@@ -80,6 +80,9 @@ export async function keepShippedSummary(
     listTrackedBets(projectKey),
   ]);
   const summary = stored ?? emptyShippedSummary();
+  // Read before this run's commits stamp the summary with its own time.
+  const lastUpkeepAt = summary.updatedAt;
+  const reopenCursorBefore = summary.reopenCursor ?? null;
   const from = summary.watermark
     ? summary.catchingUp
       ? summary.watermark
@@ -141,17 +144,25 @@ export async function keepShippedSummary(
   } while (token && upkeep.read < MAX_SHIPPED_PER_RUN);
   upkeep.catchingUp = token !== null;
 
-  // Reopened since: only worth a search when the ledger holds anything and this is not the first read.
-  if (from && summary.items > 0) {
+  // Reopened since the last upkeep: an item in the ledger was put there by an earlier upkeep, so its reopening
+  // changed Jira's `updated` after that upkeep ran (less a day's overlap, for the JQL time zone). A read stopped
+  // at its cap goes on from the last item it looked at next time.
+  const reopenFrom =
+    reopenCursorBefore ??
+    (lastUpkeepAt ? new Date(Date.parse(lastUpkeepAt) - OVERLAP_MS).toISOString() : null);
+  let reopenCursor: string | null = null;
+  if (reopenFrom && summary.items > 0) {
     let reopenToken: string | null = null;
+    let lastReopened: string | null = null;
     do {
       const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-        jql: `${project} AND statusCategory != Done${since} ORDER BY updated ASC`,
+        jql: `${project} AND statusCategory != Done AND updated >= "${jqlMinute(reopenFrom)}" ORDER BY updated ASC`,
         fields: ['updated'],
         maxResults: PAGE,
         nextPageToken: reopenToken,
       });
       upkeep.reopenedRead += page.issues.length;
+      for (const issue of page.issues) lastReopened = updatedOf(issue) ?? lastReopened;
       const inLedger = await loadShippedItems(
         projectKey,
         page.issues.map((i) => i.key),
@@ -164,6 +175,7 @@ export async function keepShippedSummary(
       upkeep.changed += await commitShippedChanges(projectKey, summary, changes, { at });
       reopenToken = page.nextPageToken;
     } while (reopenToken && upkeep.reopenedRead < MAX_SHIPPED_PER_RUN);
+    if (reopenToken !== null) reopenCursor = lastReopened ?? reopenFrom;
   }
 
   // Verdicts recorded since: the tracker's records say, no Jira call.
@@ -177,8 +189,9 @@ export async function keepShippedSummary(
   }
   upkeep.changed += await commitShippedChanges(projectKey, summary, verdictChanges, {
     at,
-    watermark: upkeep.catchingUp ? (lastUpdated ?? summary.watermark) : at,
+    watermark: upkeep.catchingUp ? (lastUpdated ?? summary.watermark ?? at) : at,
     catchingUp: upkeep.catchingUp,
+    reopenCursor,
   });
   return upkeep;
 }

@@ -57,12 +57,13 @@ export async function commitShippedChanges(
   projectKey: string,
   summary: ShippedSummary,
   changes: readonly ShippedChange[],
-  extra: { watermark?: string | null; catchingUp?: boolean; at: string },
+  extra: { watermark?: string | null; catchingUp?: boolean; reopenCursor?: string | null; at: string },
 ): Promise<number> {
   const real = changes.filter((c) => !sameShipped(c.before, c.after));
   const stamp = (into: ShippedSummary) => {
     if (extra.watermark !== undefined) into.watermark = extra.watermark;
     if (extra.catchingUp !== undefined) into.catchingUp = extra.catchingUp;
+    if (extra.reopenCursor !== undefined) into.reopenCursor = extra.reopenCursor;
     into.updatedAt = extra.at;
   };
   if (real.length === 0) {
