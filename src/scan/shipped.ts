@@ -71,7 +71,9 @@ export async function keepShippedSummary(
   now: Date,
   jira: JiraClient,
   fields: { sprint: string; storyPoints: string },
+  options: { maxPerRun?: number } = {},
 ): Promise<ShippedUpkeep> {
+  const maxPerRun = options.maxPerRun ?? MAX_SHIPPED_PER_RUN;
   const at = now.toISOString();
   const today = at.slice(0, 10);
   const [stored, { settings }, tracked] = await Promise.all([
@@ -141,7 +143,7 @@ export async function keepShippedSummary(
     });
     upkeep.changed += await commitShippedChanges(projectKey, summary, changes, { at });
     token = page.nextPageToken;
-  } while (token && upkeep.read < MAX_SHIPPED_PER_RUN);
+  } while (token && upkeep.read < maxPerRun);
   upkeep.catchingUp = token !== null;
 
   // Reopened since the last upkeep: an item in the ledger was put there by an earlier upkeep, so its reopening
@@ -174,7 +176,7 @@ export async function keepShippedSummary(
       }));
       upkeep.changed += await commitShippedChanges(projectKey, summary, changes, { at });
       reopenToken = page.nextPageToken;
-    } while (reopenToken && upkeep.reopenedRead < MAX_SHIPPED_PER_RUN);
+    } while (reopenToken && upkeep.reopenedRead < maxPerRun);
     if (reopenToken !== null) reopenCursor = lastReopened ?? reopenFrom;
   }
 
