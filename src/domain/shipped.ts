@@ -41,11 +41,16 @@ export interface UnbetItem {
   points: number;
 }
 
+/** A month also counts the items delivered for each outcome (by the outcome linked in their lens). */
+export interface MonthBucket extends ShippedBucket {
+  byOutcome?: Record<string, number>;
+}
+
 /** The summary the scan keeps, one stored value a project: what a page load reads instead of a search. */
 export interface ShippedSummary {
   version: 1;
   /** 'YYYY-MM' → what was delivered that month. */
-  months: Record<string, ShippedBucket>;
+  months: Record<string, MonthBucket>;
   /** Sprint id → what was delivered in it, with its name. */
   sprints: Record<string, ShippedBucket & { name: string }>;
   /** Items in the ledger (delivered and not reopened since). */
@@ -124,6 +129,12 @@ export function applyShippedChange(
     const month = item.deliveredOn.slice(0, 7);
     const m = (summary.months[month] ??= emptyBucket());
     add(m, item, sign);
+    if (item.outcomeId) {
+      const by = (m.byOutcome ??= {});
+      by[item.outcomeId] = (by[item.outcomeId] ?? 0) + sign;
+      if (by[item.outcomeId]! <= 0) delete by[item.outcomeId];
+      if (Object.keys(by).length === 0) delete m.byOutcome;
+    }
     if (isEmpty(m)) delete summary.months[month];
     if (item.sprint) {
       const id = String(item.sprint.id);
@@ -196,6 +207,8 @@ export interface OutcomeTrack {
   target: number | null;
   /** Per month of the rows: the last reading that month, or null. */
   values: Array<number | null>;
+  /** Per month of the rows: items delivered that month that were linked to this outcome. */
+  delivered: number[];
 }
 
 export interface ShippedView {
@@ -210,7 +223,12 @@ export interface ShippedView {
 function rowOf(label: string, b: ShippedBucket): ShippedRow {
   return {
     label,
-    ...b,
+    items: b.items,
+    points: b.points,
+    withBet: b.withBet,
+    validated: b.validated,
+    invalidated: b.invalidated,
+    inconclusive: b.inconclusive,
     betShare: b.items > 0 ? b.withBet / b.items : null,
     decidedShare: b.withBet > 0 ? (b.validated + b.invalidated) / b.withBet : null,
   };
@@ -276,6 +294,7 @@ export function shippedView(
       baseline: o.baseline ?? null,
       target: o.target ?? null,
       values: months.map((m) => byMonth.get(m)?.value ?? null),
+      delivered: months.map((m) => summary.months[m]?.byOutcome?.[o.id] ?? 0),
     };
   });
   const inRange = new Set(months);

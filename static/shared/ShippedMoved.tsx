@@ -157,6 +157,9 @@ function Chart({ rows, outcomes, label }: { rows: ShippedRow[]; outcomes: Outcom
             <text x={0} y={top + 30} style={textStyle}>
               {o.metric.length > 22 ? `${o.metric.slice(0, 21)}…` : o.metric}
             </text>
+            <text x={0} y={top + 46} style={textStyle} data-testid="outcome-delivered">
+              {deliveredFor(o)} delivered for it
+            </text>
             <line
               x1={LEFT}
               x2={W}
@@ -222,6 +225,12 @@ function Legend() {
   );
 }
 
+/** Items delivered for an outcome over the months shown, in words. */
+function deliveredFor(o: OutcomeTrack): string {
+  const n = o.delivered.reduce((a, b) => a + b, 0);
+  return `${n} item${n === 1 ? '' : 's'}`;
+}
+
 function value(v: number | null, unit: string | null): string {
   return v === null ? '–' : `${v}${unit ? ` ${unit}` : ''}`;
 }
@@ -246,9 +255,10 @@ export function ShippedMovedView({
   )} with a bet, hit rate ${pct(t.hitRate)}. ${view.outcomes
     .map((o) => {
       const known = o.values.filter((v): v is number => v !== null);
-      return known.length
+      const moved = known.length
         ? `${o.name}: ${o.metric} from ${known[0]} to ${known[known.length - 1]}`
         : `${o.name}: not measured`;
+      return `${moved}, ${deliveredFor(o)} delivered for it`;
     })
     .join('. ')}. The table below lists each month.`;
   const head = {
@@ -272,7 +282,10 @@ export function ShippedMovedView({
         key: 'decided',
         content: r.withBet ? `${r.validated} / ${r.invalidated} (${pct(r.decidedShare)} of bets)` : '–',
       },
-      ...view.outcomes.map((o) => ({ key: `o-${o.id}`, content: value(o.values[i] ?? null, o.unit) })),
+      ...view.outcomes.map((o) => ({
+        key: `o-${o.id}`,
+        content: `${value(o.values[i] ?? null, o.unit)}${o.delivered[i] ? `; ${o.delivered[i]} delivered for it` : ''}`,
+      })),
     ],
   }));
   return (

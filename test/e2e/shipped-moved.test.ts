@@ -51,6 +51,11 @@ async function expectContrast(frame: Frame): Promise<void> {
   const label = (await chart.getAttribute('aria-label')) ?? '';
   expect(label).toMatch(/items delivered/);
   for (const name of CONTRAST) expect(label).toContain(name);
+  // Moved with one item delivered for it; flat through five.
+  const deliveredFor = (name: string) =>
+    chart.locator(`g[data-outcome="${name}"] [data-testid="outcome-delivered"]`).textContent();
+  expect(await deliveredFor('Mobile shoppers buy')).toBe('1 item delivered for it');
+  expect(await deliveredFor('Fewer order questions')).toBe('5 items delivered for it');
   const table = await view.getByTestId('shipped-months').innerText();
   expect(table).toMatch(/\d+ \(\d+%\)/);
   expect(await view.innerText()).toMatch(/hit rate/);

@@ -42,6 +42,12 @@ describe('the shipped summary', () => {
     expect(summary.sprints['7']).toMatchObject({ name: 'Sprint 7', items: 1 });
     applyShippedChange(summary, item, null);
     expect(summary).toEqual(emptyShippedSummary());
+    // Linked to an outcome: counted for it in its month, and gone with it.
+    const linked = anItem({ outcomeId: 'mobile' });
+    applyShippedChange(summary, null, linked);
+    expect(summary.months['2026-10']!.byOutcome).toEqual({ mobile: 1 });
+    applyShippedChange(summary, linked, null);
+    expect(summary).toEqual(emptyShippedSummary());
   });
 
   it('moves a re-delivered item to its new month and a verdict into its bucket', () => {
@@ -90,7 +96,7 @@ describe('the view', () => {
 
   it("reads each outcome's last reading a month, the shares and the hit rate", () => {
     const summary = emptyShippedSummary();
-    applyShippedChange(summary, null, anItem({ verdict: 'validated' }));
+    applyShippedChange(summary, null, anItem({ verdict: 'validated', outcomeId: 'mobile' }));
     applyShippedChange(summary, null, anItem({ issueKey: 'SHOP-2', verdict: 'invalidated' }));
     applyShippedChange(summary, null, anItem({ issueKey: 'SHOP-3', bet: false, points: 1 }));
     const view = shippedView(
@@ -119,6 +125,8 @@ describe('the view', () => {
       decidedShare: 1,
     });
     expect(view.outcomes[0]!.values).toEqual([null, 2.1, 2.3]);
+    // Delivered for it: the one item linked to the outcome, in its month.
+    expect(view.outcomes[0]!.delivered).toEqual([0, 1, 0]);
     expect(view.totals.hitRate).toBe(0.5);
     expect(view.unbetCount).toBe(1);
     expect(hitRate({ validated: 0, invalidated: 0 })).toBeNull();
