@@ -3,12 +3,14 @@
  * error messages (Atlaskit's HelperMessage and ErrorMessage) sit under the field and are linked to it
  * (aria-describedby), and read-only fields stay focusable so keyboard users can still read them.
  *
- * The select is the browser's own, in design tokens: Atlaskit's Select (react-select) weighs about 47 KB gzipped,
- * which the issue panel's and settings' 200 KB budgets cannot hold next to their other components.
+ * Two selects: ChoiceSelect is Atlaskit's Select (react-select, about 39 KB gzipped), which settings can hold
+ * since its bundle carries no zod; SelectInput is the browser's own in design tokens, for the issue panel
+ * until its budget has room for Atlaskit's.
  */
 import { ErrorMessage } from '@atlaskit/form/error-message';
 import { HelperMessage } from '@atlaskit/form/helper-message';
 import { Label } from '@atlaskit/form/label';
+import Select from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import type { ChangeEvent, ReactNode } from 'react';
@@ -121,6 +123,36 @@ export function SelectInput(
           </option>
         ))}
       </select>
+    </Shell>
+  );
+}
+
+interface Choice {
+  value: string;
+  label: string;
+}
+
+/**
+ * Atlaskit's Select for one choice: its input takes the field's id, so the visible label names it; the helper
+ * and error are linked to it; the keyboard opens it with the arrow keys and picks with Enter. A read-only
+ * one is disabled, as the browser's select was.
+ */
+export function ChoiceSelect(p: Common & { options: Choice[]; placeholder?: string }) {
+  return (
+    <Shell {...p}>
+      <Select<Choice>
+        inputId={p.id}
+        name={p.id}
+        options={p.options}
+        value={p.options.find((o) => o.value === p.value) ?? null}
+        onChange={(o) => p.onChange(o?.value ?? '')}
+        isDisabled={p.readOnly}
+        isInvalid={Boolean(p.error)}
+        aria-describedby={describedBy(p)}
+        placeholder={p.placeholder ?? 'Choose…'}
+        isSearchable={false}
+        {...(p.onBlur ? { onBlur: p.onBlur } : {})}
+      />
     </Shell>
   );
 }

@@ -364,4 +364,40 @@ describe('the settings page in the browser', () => {
     expect(await again.getByLabel('Full rescan every (days, 1–31)').inputValue()).toBe('14');
     await page.close();
   });
+
+  it('chooses who may change outcomes in Atlaskit’s select by keyboard, saves, and finds it kept; no native select is left', async () => {
+    const { page, frame } = await openSettings();
+    // Every choice on the page is an Atlaskit select now: none is the browser's own.
+    expect(await frame.locator('select').count()).toBe(0);
+    // The visible label names the select's input.
+    const editors = frame.getByLabel('Who may change outcomes');
+    const shown = () => editors.evaluate((el) => el.closest('[class*="container"]')?.textContent ?? '');
+    expect(await shown()).toContain('Project administrators');
+    const version = await versionOf(frame);
+
+    await editors.focus();
+    await page.keyboard.press('ArrowDown');
+    await frame.getByRole('option', { name: 'Anyone who can edit issues' }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await eventually(async () => expect(await shown()).toContain('Anyone who can edit issues'));
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    expect(await versionOf(frame)).toBe(version + 1);
+
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, SETTINGS_FRAME);
+    const kept = again.getByLabel('Who may change outcomes');
+    await kept.waitFor({ timeout: 30_000 });
+    expect(await kept.evaluate((el) => el.closest('[class*="container"]')?.textContent ?? '')).toContain(
+      'Anyone who can edit issues',
+    );
+    // Back to administrators, by keyboard again, so the setting is as the other tests found it.
+    await kept.focus();
+    await page.keyboard.press('ArrowDown');
+    await again.getByRole('option', { name: 'Project administrators' }).click();
+    await again.getByRole('button', { name: 'Save settings' }).click();
+    await again.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    await page.close();
+  });
 });

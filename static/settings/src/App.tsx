@@ -9,7 +9,7 @@ import { weightsTotalError } from '../../../src/domain/score-weights';
 import { callResolver, flag } from '../../shared/bridge';
 import { LINKS_IN_USE_SHARE } from '../../../src/domain/links-in-use';
 import { ConfirmDialog } from '../../shared/ConfirmDialog';
-import { SelectInput, TextInput } from '../../shared/Field';
+import { ChoiceSelect, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { PerTypeEditor, recordOf, rowsOf, type TypeRow } from './PerTypeEditor';
 import { Tokens } from './Tokens';
@@ -310,7 +310,7 @@ export function App() {
         <fieldset className="ol-group">
           <legend>Kill decision</legend>
           <div className="ol-grid">
-            <SelectInput
+            <ChoiceSelect
               id="kill-transition"
               label="Kill transition"
               help={
@@ -377,7 +377,7 @@ export function App() {
         <ScanPacing scan={s.scan} readOnly={ro} onChange={(v) => up((d) => (d.scan = v))} />
         <fieldset className="ol-group">
           <legend>Outcomes</legend>
-          <SelectInput
+          <ChoiceSelect
             id="outcome-editors"
             label="Who may change outcomes"
             value={s.outcomeEditors}

@@ -6,6 +6,7 @@
 import Button from '@atlaskit/button/new';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useRef, useState } from 'react';
@@ -220,8 +221,6 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
               : 'Proposed from the resolution names: confirm or change it.'}{' '}
             Resolutions counted as neither leave those items out of the shares.
           </p>
-          {/* Plain tables and the browser's own select, styled with design tokens like the rest of settings:
-              DynamicTable and Atlaskit's Select weighed more than the whole settings page may. */}
           <TableScroll label="What the resolutions mean">
             <table className="ol-table" data-testid="resolution-mapping">
               <thead>
@@ -242,22 +241,17 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
                       </label>
                     </th>
                     <td>
-                      <select
-                        id={`meaning-${index}`}
-                        className="ol-input ol-select"
-                        disabled={!view.canEdit}
-                        value={meanings[name] ?? 'neither'}
-                        onChange={(e) => {
-                          const chosen = MEANINGS.find((m) => m.value === e.currentTarget.value);
+                      <Select<{ value: Meaning; label: string }>
+                        inputId={`meaning-${index}`}
+                        options={MEANINGS}
+                        value={MEANINGS.find((m) => m.value === (meanings[name] ?? 'neither')) ?? null}
+                        isDisabled={!view.canEdit}
+                        isSearchable={false}
+                        spacing="compact"
+                        onChange={(chosen) => {
                           if (chosen) setMeanings((old) => ({ ...old, [name]: chosen.value }));
                         }}
-                      >
-                        {MEANINGS.map((m) => (
-                          <option key={m.value} value={m.value}>
-                            {m.label}
-                          </option>
-                        ))}
-                      </select>
+                      />
                     </td>
                   </tr>
                 ))}
