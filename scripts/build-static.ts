@@ -175,6 +175,30 @@ export const tokensAtBuildTime: Plugin = {
 };
 
 /**
+ * DynamicTable draws Atlaskit's pagination only when it has more than one page, which needs `rowsPerPage`; no
+ * surface pages a table (the resolvers page, with "Load more"). The pagination is built on Atlaskit's legacy
+ * button, which brings emotion back (about 12 KB gzipped on settings). It is left out: in its place a component
+ * that throws if it is ever drawn, so a table given `rowsPerPage` fails loudly instead of losing its pages.
+ */
+const PAGINATION_IMPORTER =
+  /[\\/]@atlaskit[\\/]dynamic-table[\\/]dist[\\/]esm[\\/]components[\\/]managed-pagination\.js$/;
+export const paginationLeftOut: Plugin = {
+  name: 'pagination-left-out',
+  setup(b) {
+    b.onResolve({ filter: /^@atlaskit\/pagination(?:\/|$)/ }, (args) =>
+      PAGINATION_IMPORTER.test(args.importer)
+        ? { path: args.path, namespace: 'pagination-left-out' }
+        : { errors: [{ text: `${args.importer} imports ${args.path}: only DynamicTable's is left out` }] },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'pagination-left-out' }, () => ({
+      contents:
+        "export default function Pagination() { throw new Error('A table was given rowsPerPage, but Atlaskit pagination is left out of this bundle (scripts/build-static.ts)'); }",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Surfaces that leave validation to their resolvers (which answer each refusal at its field) and so carry no
  * zod, about 27 KB gzipped of each budget. They import resolver keys from the zod-free src/contract/*-keys.ts
  * modules and contract types with `import type`; an import that would bring zod back fails the build, naming
@@ -216,6 +240,7 @@ function options(surface: string): BuildOptions {
       featureGatesUninitialised,
       compiledPrimitivesOnly,
       tokensAtBuildTime,
+      paginationLeftOut,
       ...(ZOD_FREE_SURFACES.includes(surface) ? [zodLeftOut(surface)] : []),
     ],
   };

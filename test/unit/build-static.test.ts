@@ -10,6 +10,7 @@ import {
   atlaskitLazyChunksLeftOut,
   compiledPrimitivesOnly,
   featureGatesUninitialised,
+  paginationLeftOut,
   tokensReplaced,
   ZOD_FREE_SURFACES,
   zodLeftOut,
@@ -116,5 +117,17 @@ describe('the surface build', () => {
       [zodLeftOut('outcome-map')],
     );
     expect(keysOnly).toContain('"mapSummary"');
+  });
+
+  it("leaves Atlaskit's pagination (and the legacy button under it) out of DynamicTable, failing loudly if drawn", async () => {
+    const entry = "import DynamicTable from '@atlaskit/dynamic-table'; (globalThis as any).t = DynamicTable;";
+    // The pagination's own navigator names, and the legacy button's emotion styles under it.
+    expect(await bundle(entry, [])).toContain('left-navigator');
+    const trimmed = await bundle(entry, [paginationLeftOut]);
+    expect(trimmed).not.toContain('left-navigator');
+    expect(trimmed).toContain('A table was given rowsPerPage, but Atlaskit pagination is left out');
+    await expect(
+      bundle("import P from '@atlaskit/pagination'; (globalThis as any).p = P;", [paginationLeftOut]),
+    ).rejects.toThrow(/only DynamicTable's is left out/);
   });
 });
