@@ -61,6 +61,20 @@ describe('measurement tokens in settings', () => {
     // Listed by name, never with its secret.
     await frame.getByRole('cell', { name: 'nightly CI' }).waitFor();
     expect(await section.innerText()).not.toContain(token.split('.')[3]);
+    // The list is Atlaskit's DynamicTable, named as its heading says, and passes axe as the dialog did.
+    const table = frame.getByRole('table', { name: 'Measurement tokens', exact: true });
+    expect(await table.getAttribute('data-testid')).toBe('tokens-table--table');
+    expect(await table.getByRole('columnheader').allInnerTexts()).toEqual([
+      'Name',
+      'Starts with',
+      'Made',
+      'State',
+      'Actions',
+    ]);
+    const listed = await wb.runAxe(frame);
+    expect(listed.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(
+      [],
+    );
 
     const accepted = await send(url, token);
     expect(accepted.status).toBe(200);

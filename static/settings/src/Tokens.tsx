@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import Modal, {
   ModalBody,
@@ -126,58 +127,59 @@ export function Tokens() {
           {nameError}
         </p>
       ) : null}
-      {/* A plain table styled with design tokens, as the other settings tables are: DynamicTable (with its
-          drag-and-drop ranking) weighed more than the whole settings page may. */}
       {data.tokens.length === 0 ? (
         <p>No token yet: nothing can send measurements.</p>
       ) : (
         <TableScroll label="Measurement tokens">
-          <table className="ol-table" data-testid="tokens-table">
-            <caption className="ol-help">Measurement tokens of this project</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Starts with</th>
-                <th scope="col">Made</th>
-                <th scope="col">State</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.tokens.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>
-                    <code>{t.hint}…</code>
-                  </td>
-                  <td>{day(t.createdAt) + (t.rotatedAt ? ` (rotated ${day(t.rotatedAt)})` : '')}</td>
-                  <td>
-                    {t.revokedAt ? (
-                      <Lozenge appearance="removed">Revoked {day(t.revokedAt)}</Lozenge>
-                    ) : (
-                      <Lozenge appearance="success">Active</Lozenge>
-                    )}
-                  </td>
-                  <td>
-                    {t.revokedAt ? (
-                      <Button appearance="subtle" isDisabled={busy} onClick={() => void act('delete', t)}>
-                        Delete
+          <DynamicTable
+            label="Measurement tokens"
+            testId="tokens-table"
+            head={{
+              cells: [
+                { key: 'name', content: 'Name' },
+                { key: 'hint', content: 'Starts with' },
+                { key: 'made', content: 'Made' },
+                { key: 'state', content: 'State' },
+                { key: 'actions', content: 'Actions' },
+              ],
+            }}
+            rows={data.tokens.map((t) => ({
+              key: t.id,
+              cells: [
+                { key: 'name', content: t.name },
+                { key: 'hint', content: <code>{t.hint}…</code> },
+                {
+                  key: 'made',
+                  content: day(t.createdAt) + (t.rotatedAt ? ` (rotated ${day(t.rotatedAt)})` : ''),
+                },
+                {
+                  key: 'state',
+                  content: t.revokedAt ? (
+                    <Lozenge appearance="removed">Revoked {day(t.revokedAt)}</Lozenge>
+                  ) : (
+                    <Lozenge appearance="success">Active</Lozenge>
+                  ),
+                },
+                {
+                  key: 'actions',
+                  content: t.revokedAt ? (
+                    <Button appearance="subtle" isDisabled={busy} onClick={() => void act('delete', t)}>
+                      Delete
+                    </Button>
+                  ) : (
+                    <span style={{ display: 'inline-flex', gap: token('space.100', '8px') }}>
+                      <Button isDisabled={busy} onClick={() => void act('rotate', t)}>
+                        Rotate
                       </Button>
-                    ) : (
-                      <span style={{ display: 'inline-flex', gap: token('space.100', '8px') }}>
-                        <Button isDisabled={busy} onClick={() => void act('rotate', t)}>
-                          Rotate
-                        </Button>
-                        <Button appearance="warning" isDisabled={busy} onClick={() => void act('revoke', t)}>
-                          Revoke
-                        </Button>
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                      <Button appearance="warning" isDisabled={busy} onClick={() => void act('revoke', t)}>
+                        Revoke
+                      </Button>
+                    </span>
+                  ),
+                },
+              ],
+            }))}
+          />
         </TableScroll>
       )}
       <ModalTransition>
