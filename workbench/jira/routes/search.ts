@@ -128,9 +128,11 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
       : [],
   };
 
-  // Scans matches in id order after a position, at most `limit` of them.
-  const scan = (after: number, limit: number): StoredIssue[] => {
+  // Scans matches in id order after a position, at most `limit` of them. With `onMatch`, hands each match to it
+  // instead of keeping it (a count or an id-only sort over a large project holds no issue objects).
+  const scan = (after: number, limit: number, onMatch?: (issue: StoredIssue) => void): StoredIssue[] => {
     const found: StoredIssue[] = [];
+    let matched = 0;
     let cursor = after;
     // Start with as many rows as the page needs and widen when the JS matcher drops many of them.
     let size = Math.min(SCAN_CHUNK, Math.max(limit, 50));
@@ -143,8 +145,9 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
       );
       for (const issue of chunk) {
         if (matchesJql(query, toView(issue, props.get(issue.id) ?? {}), jqlCtx)) {
-          found.push(issue);
-          if (found.length >= limit) return found;
+          if (onMatch) onMatch(issue);
+          else found.push(issue);
+          if (++matched >= limit) return found;
         }
       }
       cursor = (chunk[chunk.length - 1] as StoredIssue).id;
@@ -153,7 +156,11 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
     }
   };
 
-  if (input.countOnly) return { count: scan(floor, Number.MAX_SAFE_INTEGER).length };
+  if (input.countOnly) {
+    let count = 0;
+    scan(floor, Number.MAX_SAFE_INTEGER, () => count++);
+    return { count };
+  }
 
   let page: StoredIssue[];
   let next: PageToken | null = null;
@@ -167,6 +174,16 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
     let snapshotId = token && 'snapshot' in token ? token.snapshot : null;
     const offset = token && 'offset' in token ? token.offset : 0;
     let ids = snapshotId ? ctx.state.snapshots.get(snapshotId)?.ids : undefined;
+    const byIdOnly = query.orderBy.every((t) => t.field.kind === 'builtin' && t.field.name === 'id');
+    if (!ids && byIdOnly) {
+      // Sorted by id alone: the matching ids are all it takes.
+      const matching: number[] = [];
+      scan(floor, Number.MAX_SAFE_INTEGER, (issue) => matching.push(issue.id));
+      if (query.orderBy[0]?.direction === 'desc') matching.reverse();
+      ids = matching;
+      snapshotId = randomUUID();
+      ctx.state.snapshots.set(snapshotId, { ids, createdAt: Date.now() });
+    }
     if (!ids) {
       const all = scan(floor, Number.MAX_SAFE_INTEGER);
       const props = new Map<number, Record<string, unknown>>();
@@ -183,10 +200,10 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
       ids = views.map((v) => v.id);
       snapshotId = randomUUID();
       ctx.state.snapshots.set(snapshotId, { ids, createdAt: Date.now() });
-      while (ctx.state.snapshots.size > MAX_SNAPSHOTS) {
-        const oldest = ctx.state.snapshots.keys().next().value as string;
-        ctx.state.snapshots.delete(oldest);
-      }
+    }
+    while (ctx.state.snapshots.size > MAX_SNAPSHOTS) {
+      const oldest = ctx.state.snapshots.keys().next().value as string;
+      ctx.state.snapshots.delete(oldest);
     }
     page = ctx.store.issuesByIds(ids.slice(offset, offset + pageSize));
     if (offset + pageSize < ids.length)
