@@ -242,6 +242,15 @@ describe('who sees it', () => {
       await app.invoke(GADGET, 'gadgetProjects', {}, { user: 'viewer' }),
     );
     expect(offered.projects.map((p) => p.key)).toEqual([P]);
+    // What a lead types narrows the list on the server, among projects they may browse.
+    const typed = ok<GadgetProjectsData>(
+      await app.invoke(GADGET, 'gadgetProjects', { query: 'hid' }, { user: 'admin' }),
+    );
+    expect(typed.projects.map((p) => p.key)).toEqual([OTHER]);
+    expect(
+      ok<GadgetProjectsData>(await app.invoke(GADGET, 'gadgetProjects', { query: 'hid' }, { user: 'viewer' }))
+        .projects,
+    ).toEqual([]);
     // A configuration the contract refuses changes nothing.
     expect(
       await app.invoke(GADGET, 'gadgetView', { projectKeys: [], months: 6 }, { user: 'admin' }),

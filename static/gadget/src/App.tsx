@@ -142,13 +142,22 @@ function Edit({ config }: { config: GadgetConfig | null }) {
   const [months, setMonths] = useState(config?.months ?? 12);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The resolver answers the first 50 projects the person may browse, or those matching what they type.
+  const [query, setQuery] = useState('');
+  const [names, setNames] = useState<Record<string, string>>({});
   useEffect(() => {
-    void callResolver<GadgetProjectsData>(G.projects).then((a) =>
-      a.ok
-        ? setProjects(a.data.projects.map((p) => ({ label: `${p.name} (${p.key})`, value: p.key })))
-        : setError(a.error.message),
+    const timer = setTimeout(
+      () =>
+        void callResolver<GadgetProjectsData>(G.projects, query ? { query } : {}).then((a) => {
+          if (!a.ok) return setError(a.error.message);
+          const found = a.data.projects.map((p) => ({ label: `${p.name} (${p.key})`, value: p.key }));
+          setProjects(found);
+          setNames((known) => ({ ...known, ...Object.fromEntries(found.map((o) => [o.value, o.label])) }));
+        }),
+      query ? 250 : 0,
     );
-  }, []);
+    return () => clearTimeout(timer);
+  }, [query]);
   if (!projects && !error) return <Spinner label="Loading projects" />;
   const save = async () => {
     if (chosen.length === 0) return setError('Pick at least one project.');
@@ -177,7 +186,10 @@ function Edit({ config }: { config: GadgetConfig | null }) {
         inputId="gadget-projects"
         isMulti
         options={options}
-        value={options.filter((o) => chosen.includes(o.value))}
+        value={chosen.map((key) => ({ value: key, label: names[key] ?? key }))}
+        onInputChange={(typed, meta) => {
+          if (meta.action === 'input-change') setQuery(typed.trim().slice(0, 100));
+        }}
         onChange={(picked) => {
           setChosen(picked.map((p) => p.value));
           setError(null);
