@@ -66,6 +66,13 @@ describe('calibration on the settings page', () => {
     expect(atProposal.marker.days).toBe(String(proposed));
     // Beside it, the current setting's figures (the default 60 days) and its dashed line.
     await frame.getByText('Current setting: 60 days').waitFor();
+    // The figures are Atlaskit's DynamicTable, named for what they show: the preview row, then the current one.
+    const figuresTable = frame.getByRole('table', { name: 'What an idle limit means', exact: true });
+    expect(await figuresTable.getAttribute('data-testid')).toBe('calibration-figures--table');
+    expect((await figuresTable.getByRole('columnheader').allInnerTexts())[0]).toBe('Idle limit');
+    expect(
+      (await figuresTable.locator('tbody tr').allInnerTexts()).map((row) => row.split(/\t|\n/)[0]),
+    ).toEqual([`Previewed: ${proposed} days`, 'Current setting: 60 days']);
 
     await input.fill('30');
     await frame

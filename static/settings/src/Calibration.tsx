@@ -4,6 +4,7 @@
  * became of past items beyond it, beside the current setting, with a picture) before applying it.
  */
 import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
 import ProgressBar from '@atlaskit/progress-bar';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
@@ -292,38 +293,43 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
             </div>
           </div>
           <TableScroll label="What an idle limit means">
-            <table className="ol-table" data-testid="calibration-figures">
-              <thead>
-                <tr>
-                  <th scope="col">Idle limit</th>
-                  {FIGURE_COLUMNS.map((c) => (
-                    <th scope="col" key={c.key}>
-                      {c.label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {figures && value !== null ? (
-                  <tr>
-                    <th scope="row">Previewed: {value} days</th>
-                    {FIGURE_COLUMNS.map((c) => (
-                      <td key={c.key}>
-                        <span data-testid={`preview-${c.key}`}>{figures[c.key]}</span>
-                      </td>
-                    ))}
-                  </tr>
-                ) : null}
-                {currentFigures ? (
-                  <tr>
-                    <th scope="row">Current setting: {view.current.idleDays} days</th>
-                    {FIGURE_COLUMNS.map((c) => (
-                      <td key={c.key}>{currentFigures[c.key]}</td>
-                    ))}
-                  </tr>
-                ) : null}
-              </tbody>
-            </table>
+            <DynamicTable
+              label="What an idle limit means"
+              testId="calibration-figures"
+              head={{
+                cells: [
+                  { key: 'limit', content: 'Idle limit' },
+                  ...FIGURE_COLUMNS.map((c) => ({ key: c.key, content: c.label })),
+                ],
+              }}
+              rows={[
+                ...(figures && value !== null
+                  ? [
+                      {
+                        key: 'preview',
+                        cells: [
+                          { key: 'limit', content: `Previewed: ${value} days` },
+                          ...FIGURE_COLUMNS.map((c) => ({
+                            key: c.key,
+                            content: <span data-testid={`preview-${c.key}`}>{figures[c.key]}</span>,
+                          })),
+                        ],
+                      },
+                    ]
+                  : []),
+                ...(currentFigures
+                  ? [
+                      {
+                        key: 'current',
+                        cells: [
+                          { key: 'limit', content: `Current setting: ${view.current.idleDays} days` },
+                          ...FIGURE_COLUMNS.map((c) => ({ key: c.key, content: currentFigures[c.key] })),
+                        ],
+                      },
+                    ]
+                  : []),
+              ]}
+            />
           </TableScroll>
           <p className="ol-help">
             Shares of past items: of the items open at a replayed date and idle longer than the limit then,
@@ -342,24 +348,28 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
                 types use the project&apos;s limit. Applying writes these too.
               </p>
               <TableScroll label="Limits per issue type">
-                <table className="ol-table" data-testid="calibration-by-type">
-                  <thead>
-                    <tr>
-                      <th scope="col">Issue type</th>
-                      <th scope="col">Proposed</th>
-                      <th scope="col">Current</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {Object.entries(result.thresholds.byType).map(([type, days]) => (
-                      <tr key={type}>
-                        <th scope="row">{type}</th>
-                        <td>{days} days</td>
-                        <td>{view.current.byType[type] ?? view.current.idleDays} days</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DynamicTable
+                  label="Limits per issue type"
+                  testId="calibration-by-type"
+                  head={{
+                    cells: [
+                      { key: 'type', content: 'Issue type' },
+                      { key: 'proposed', content: 'Proposed' },
+                      { key: 'current', content: 'Current' },
+                    ],
+                  }}
+                  rows={Object.entries(result.thresholds.byType).map(([type, days]) => ({
+                    key: type,
+                    cells: [
+                      { key: 'type', content: type },
+                      { key: 'proposed', content: `${days} days` },
+                      {
+                        key: 'current',
+                        content: `${view.current.byType[type] ?? view.current.idleDays} days`,
+                      },
+                    ],
+                  }))}
+                />
               </TableScroll>
             </>
           ) : null}
