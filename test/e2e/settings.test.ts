@@ -6,6 +6,7 @@
  */
 import type { Frame, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
+import { SCORE_COMPONENT_LABELS, type ScoreComponentId } from '../../src/domain/score-weights';
 import { seedDemo } from '../../workbench/seed/demo';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
@@ -134,7 +135,7 @@ describe('the settings page in the browser', () => {
       .getByTestId('weights-total')
       .getByText('The weights add up to 135: they must add up to 100.')
       .waitFor();
-    expect(await frame.getByTestId('weights-points').count()).toBe(0);
+    expect(await frame.getByRole('table', { name: 'Points each part carries' }).count()).toBe(0);
     await frame.getByRole('button', { name: 'Save settings' }).click();
     expect(await frame.getByTestId('settings-message').innerText()).toMatch(/Not saved/);
     expect(await versionOf(frame)).toBe(version);
@@ -146,9 +147,16 @@ describe('the settings page in the browser', () => {
   it('shows the points each part carries before and after delivery', async () => {
     const { page, frame } = await openSettings();
     await fillWeights(frame, [25, 20, 20, 15, 10, 10]);
-    const table = frame.getByRole('table', { name: /Points each part carries/ });
-    const cells = async (id: string) =>
-      (await table.getByTestId(`points-${id}`).locator('td').allInnerTexts()).map((t) => t.trim());
+    // Atlaskit's DynamicTable, named for what it shows; each row starts with the part's name.
+    const table = frame.getByRole('table', { name: 'Points each part carries', exact: true });
+    expect(await table.getAttribute('data-testid')).toBe('weights-points--table');
+    const cells = async (id: ScoreComponentId) => {
+      const [part, ...points] = (await table.getByTestId(`points-${id}`).locator('td').allInnerTexts()).map(
+        (t) => t.trim(),
+      );
+      expect(part).toBe(SCORE_COMPONENT_LABELS[id]);
+      return points;
+    };
     // The evidence share is spread over the others until delivery: the 28/22/22/17/11 the panel shows.
     expect(await cells('hypothesis')).toEqual(['28', '25']);
     expect(await cells('measurable')).toEqual(['22', '20']);

@@ -1,3 +1,4 @@
+import DynamicTable from '@atlaskit/dynamic-table';
 import {
   pointsByDelivery,
   SCORE_COMPONENT_IDS,
@@ -54,28 +55,32 @@ export function Weights(props: {
       </p>
       {points ? (
         <TableScroll label="Points each part carries">
-          <table className="ol-table" data-testid="weights-points">
-            <caption className="ol-help">
-              Points each part carries on an issue. Evidence counts only after delivery: until then its share
-              is spread over the other parts.
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Part</th>
-                <th scope="col">Before delivery</th>
-                <th scope="col">After delivery</th>
-              </tr>
-            </thead>
-            <tbody>
-              {SCORE_COMPONENT_IDS.map((id) => (
-                <tr key={id} data-testid={`points-${id}`}>
-                  <th scope="row">{SCORE_COMPONENT_LABELS[id]}</th>
-                  <td>{id === 'evidence' ? 'not yet' : points[id].before}</td>
-                  <td>{points[id].after}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DynamicTable
+            label="Points each part carries"
+            testId="weights-points"
+            caption={
+              <span className="ol-help">
+                Points each part carries on an issue. Evidence counts only after delivery: until then its
+                share is spread over the other parts.
+              </span>
+            }
+            head={{
+              cells: [
+                { key: 'part', content: 'Part' },
+                { key: 'before', content: 'Before delivery' },
+                { key: 'after', content: 'After delivery' },
+              ],
+            }}
+            rows={SCORE_COMPONENT_IDS.map((id) => ({
+              key: id,
+              testId: `points-${id}`,
+              cells: [
+                { key: 'part', content: SCORE_COMPONENT_LABELS[id] },
+                { key: 'before', content: id === 'evidence' ? 'not yet' : points[id].before },
+                { key: 'after', content: points[id].after },
+              ],
+            }))}
+          />
         </TableScroll>
       ) : null}
     </>
