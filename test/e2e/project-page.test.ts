@@ -389,7 +389,17 @@ describe('the project page in the browser', () => {
     const keepForm = frame.getByRole('dialog', { name: `Keep ${keepKey}` });
     await keepForm.waitFor();
     const snooze = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    await keepForm.getByLabel('Snooze until').fill(snooze);
+    // Atlaskit's date picker: it opens its calendar when focused, and takes a typed date with Enter.
+    const snoozeField = keepForm.getByLabel('Snooze until');
+    await snoozeField.click();
+    await frame.getByRole('grid').first().waitFor();
+    await snoozeField.fill(snooze);
+    await snoozeField.press('Enter');
+    await eventually(async () =>
+      expect(
+        await snoozeField.evaluate((el) => el.closest('[class*="container"]')?.textContent ?? ''),
+      ).toContain(snooze),
+    );
     await keepForm.getByLabel('Why (goes into the decision log)').fill('Peak season starts next month');
     await keepForm.getByRole('button', { name: 'Confirm keep' }).click();
     await keep.waitFor({ state: 'detached', timeout: 30_000 });
@@ -755,6 +765,7 @@ describe('the project page in the browser', () => {
     const form = frame.getByRole('form', { name: 'Keep selected' });
     const snooze = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
     await form.getByLabel('Snooze until').fill(snooze);
+    await form.getByLabel('Snooze until').press('Enter');
     await form
       .getByLabel("Why (goes into each item's decision log row)")
       .fill('Triage week: revisit after the launch');

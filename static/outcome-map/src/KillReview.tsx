@@ -1,5 +1,6 @@
 import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
+import DatePicker from '@atlaskit/datetime-picker/date-picker';
 import Lozenge from '@atlaskit/lozenge';
 import Modal, {
   ModalBody,
@@ -11,7 +12,6 @@ import Modal, {
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
-import Textfield from '@atlaskit/textfield';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ErrorAnswer } from '../../../src/contract/answer';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
@@ -32,6 +32,7 @@ import { ruleLabel } from '../../shared/zombie-rules';
 import { DecisionLog } from './DecisionLog';
 import { BulkProgress, newKey, useBulkRun } from './bulk';
 import { IssueLink } from './IssueLink';
+import { DATE_FORMAT } from './OutcomeForm';
 
 const KINDS = ['kill', 'keep', 'relink'] as const;
 type Kind = (typeof KINDS)[number];
@@ -163,11 +164,12 @@ function DecisionDialog(props: {
             {kind === 'keep' ? (
               <div className="ol-grid">
                 <LabelledField id={`${idp}-snoozeUntil`} label="Snooze until" error={errors.snoozeUntil}>
-                  <Textfield
+                  <DatePicker
                     id={`${idp}-snoozeUntil`}
-                    type="date"
                     value={snooze}
-                    onChange={(e) => setSnooze(e.currentTarget.value)}
+                    onChange={setSnooze}
+                    dateFormat={DATE_FORMAT}
+                    placeholder={DATE_FORMAT}
                     {...invalid('snoozeUntil')}
                   />
                 </LabelledField>
@@ -176,11 +178,12 @@ function DecisionDialog(props: {
                   label="New kill date"
                   error={errors['killCriteria.deadline']}
                 >
-                  <Textfield
+                  <DatePicker
                     id={`${idp}-killCriteria.deadline`}
-                    type="date"
                     value={killDate}
-                    onChange={(e) => setKillDate(e.currentTarget.value)}
+                    onChange={setKillDate}
+                    dateFormat={DATE_FORMAT}
+                    placeholder={DATE_FORMAT}
                     {...invalid('killCriteria.deadline')}
                   />
                 </LabelledField>

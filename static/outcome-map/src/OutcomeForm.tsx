@@ -70,7 +70,7 @@ function TextField(props: {
 }
 
 /** Dates are typed and shown as the app stores them (2027-06-30); a typed date is taken with Enter. */
-const DATE_FORMAT = 'YYYY-MM-DD';
+export const DATE_FORMAT = 'YYYY-MM-DD';
 
 /** Atlaskit's date picker in a form field: the calendar or the keyboard, the label its name. */
 function DateField(props: { id: string; name: string; label: string; defaultValue: string }) {
