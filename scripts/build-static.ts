@@ -204,7 +204,7 @@ export const paginationLeftOut: Plugin = {
  * modules and contract types with `import type`; an import that would bring zod back fails the build, naming
  * the importer, instead of quietly spending the budget (and needing zod-jitless under Forge's CSP again).
  */
-export const ZOD_FREE_SURFACES: readonly string[] = ['outcome-map', 'settings', 'gadget'];
+export const ZOD_FREE_SURFACES: readonly string[] = ['outcome-map', 'settings', 'gadget', 'issue-panel'];
 export function zodLeftOut(surface: string): Plugin {
   return {
     name: 'zod-left-out',

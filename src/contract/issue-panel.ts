@@ -10,15 +10,7 @@ import { issueLensDraftSchema, type IssueLensDraft, type OutcomeStatus } from '.
 import type { Settings } from '../domain/settings';
 import type { StatusCategory } from '../domain/zombie';
 
-export const ISSUE_PANEL_RESOLVERS = {
-  /** Everything the panel shows, in one round trip. */
-  load: 'load',
-  /** Saves the draft on top of `version`; refuses a stale version. */
-  save: 'save',
-  /** Writes the saved hypothesis into the Jira description, as the user: replacing it or on top of it. */
-  describe: 'describe',
-} as const;
-export type IssuePanelResolverKey = (typeof ISSUE_PANEL_RESOLVERS)[keyof typeof ISSUE_PANEL_RESOLVERS];
+export { ISSUE_PANEL_RESOLVERS, type IssuePanelResolverKey } from './issue-panel-keys';
 
 /**
  * The issue always comes from the Forge context. A key in the payload is accepted only to be compared with the

@@ -137,18 +137,7 @@ export function hasHypothesis(draft: Pick<IssueLensDraft, 'hypothesis'>): boolea
   return Boolean(h.persona && h.intent && h.benefit);
 }
 
-/**
- * The day before which a check-by date is refused: today, but only when the owner sets or changes the date.
- * A stored date that has come due since is what the check is for, and must not block other edits.
- */
-export function checkByNotBefore(
-  draft: Pick<IssueLensDraft, 'expected'>,
-  stored: Pick<IssueLensDraft, 'expected'> | null,
-  today: string,
-): string | undefined {
-  const checkBy = draft.expected.checkBy;
-  return checkBy && checkBy !== stored?.expected.checkBy ? today : undefined;
-}
+export { checkByNotBefore } from './check-by';
 
 /** The PO's draft applied to a stored lens, with the indexed values recomputed. */
 export function applyDraft(

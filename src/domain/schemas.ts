@@ -1,26 +1,35 @@
 import * as z from 'zod';
+import {
+  DIRECTIONS,
+  ISO_DATE_PATTERN,
+  MAX_ALSO_EXPECTED,
+  MAX_IDLE_DAYS,
+  MAX_SPRINTS_CARRIED,
+  OUTCOME_ID_PATTERN,
+  TEXT_LIMITS,
+  THRESHOLD_COMPARISONS,
+  expectationConflict,
+  isRealDate,
+} from './draft-rules';
 import { RESULT_VERDICTS } from './result-verdicts';
 
 export { RESULT_VERDICTS } from './result-verdicts';
+export { DIRECTIONS, MAX_ALSO_EXPECTED } from './draft-rules';
 
 /**
  * The shapes of everything a product owner writes, with field-level messages a person can act on.
  * Shared by the resolvers (validation at the edge) and the Custom UI (validation as the user types).
  */
 
-const LIMITS = { short: 200, text: 1000, evidence: 4000 } as const;
+/** The rules live in draft-rules.ts, whose zod-free checker the issue panel runs on every keystroke. */
+const LIMITS = TEXT_LIMITS;
 
 /** Calendar day, `YYYY-MM-DD`, and a real one (no 2026-02-30). */
 export const isoDate = (label: string) =>
   z
     .string({ error: `${label} must be a date.` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label} must be a date like 2027-03-01.` })
+    .regex(ISO_DATE_PATTERN, { error: `${label} must be a date like 2027-03-01.` })
     .refine(isRealDate, { error: `${label} is not a real calendar date.` });
-
-function isRealDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
 
 /** Optional free text: blank means "not given". */
 const optionalText = (label: string, max: number) =>
@@ -43,7 +52,6 @@ const finiteNumber = (label: string) =>
     .number({ error: `${label} must be a number.` })
     .refine(Number.isFinite, { error: `${label} must be a finite number.` });
 
-export const DIRECTIONS = ['increase', 'decrease'] as const;
 export const directionSchema = z.enum(DIRECTIONS, { error: 'Direction must be "increase" or "decrease".' });
 export type Direction = z.infer<typeof directionSchema>;
 
@@ -60,22 +68,13 @@ export const expectedOutcomeSchema = z
     metric: optionalText('Metric', LIMITS.short),
     baseline: finiteNumber('Baseline').optional(),
     target: finiteNumber('Target').optional(),
-    unit: optionalText('Unit', 20),
+    unit: optionalText('Unit', LIMITS.unit),
     direction: directionSchema.optional(),
     checkBy: isoDate('Check by').optional(),
   })
   .superRefine((value, ctx) => {
-    const { baseline, target, direction } = value;
-    if (baseline === undefined || target === undefined) return;
-    if (baseline === target) {
-      ctx.addIssue({ code: 'custom', path: ['target'], message: 'Target must differ from the baseline.' });
-    } else if (direction && (direction === 'increase') !== target > baseline) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['direction'],
-        message: `Direction "${direction}" contradicts baseline ${baseline} and target ${target}.`,
-      });
-    }
+    const conflict = expectationConflict(value.baseline, value.target, value.direction);
+    if (conflict) ctx.addIssue({ code: 'custom', path: [conflict.field], message: conflict.message });
   });
 export type ExpectedOutcome = z.infer<typeof expectedOutcomeSchema>;
 
@@ -84,7 +83,7 @@ export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
 export const outcomeIdSchema = z
   .string({ error: 'Outcome id must be text.' })
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'Outcome id is malformed.' });
+  .regex(OUTCOME_ID_PATTERN, { error: 'Outcome id is malformed.' });
 
 export const measurementSchema = z.object({
   at: isoDate('Measurement date'),
@@ -143,7 +142,7 @@ export type OutcomeLink =
 
 export const metricThresholdSchema = z.object({
   metric: requiredText('Threshold metric', LIMITS.short),
-  comparison: z.enum(['atLeast', 'atMost'], { error: 'Comparison must be "atLeast" or "atMost".' }),
+  comparison: z.enum(THRESHOLD_COMPARISONS, { error: 'Comparison must be "atLeast" or "atMost".' }),
   value: finiteNumber('Threshold value'),
   by: isoDate('Threshold date'),
 });
@@ -160,14 +159,14 @@ export const killCriteriaSchema = z.object({
   maxIdleDays: z
     .number({ error: 'Max idle days must be a number.' })
     .int({ error: 'Max idle days must be a whole number.' })
-    .min(1, { error: 'Max idle days must be at least 1.' })
-    .max(3650, { error: 'Max idle days must be at most 3650.' })
+    .min(MAX_IDLE_DAYS.min, { error: `Max idle days must be at least ${MAX_IDLE_DAYS.min}.` })
+    .max(MAX_IDLE_DAYS.max, { error: `Max idle days must be at most ${MAX_IDLE_DAYS.max}.` })
     .optional(),
   maxSprintsCarried: z
     .number({ error: 'Max sprints must be a number.' })
     .int({ error: 'Max sprints must be a whole number.' })
-    .min(1, { error: 'Max sprints must be at least 1.' })
-    .max(52, { error: 'Max sprints must be at most 52.' })
+    .min(MAX_SPRINTS_CARRIED.min, { error: `Max sprints must be at least ${MAX_SPRINTS_CARRIED.min}.` })
+    .max(MAX_SPRINTS_CARRIED.max, { error: `Max sprints must be at most ${MAX_SPRINTS_CARRIED.max}.` })
     .optional(),
   condition: killConditionSchema.optional(),
 });
@@ -179,9 +178,6 @@ export const resultSchema = z.object({
   measuredValue: finiteNumber('Measured value').optional(),
 });
 export type Result = z.infer<typeof resultSchema>;
-
-/** How many expectations beyond the first one issue keeps. */
-export const MAX_ALSO_EXPECTED = 5;
 
 /** Everything the product owner writes on one issue, as the panel sends it. */
 export const issueLensDraftSchema = z.object({

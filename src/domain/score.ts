@@ -7,8 +7,13 @@ import type {
   Result,
 } from './schemas';
 import { checkHypothesisQuality, qualityOf, saysSomething, type QualityCheck } from './hypothesis-quality';
-import { SCORE_COMPONENT_LABELS, scaledMaxima } from './score-weights';
-import { SCORE_COMPONENT_IDS, type ScoreComponentId, type Settings } from './settings';
+import {
+  SCORE_COMPONENT_IDS,
+  SCORE_COMPONENT_LABELS,
+  scaledMaxima,
+  type ScoreComponentId,
+} from './score-weights';
+import type { Settings } from './settings';
 
 // The weight helpers live apart from the scoring so the settings page can use them without the recipe detector.
 export { pointsByDelivery, SCORE_COMPONENT_LABELS } from './score-weights';

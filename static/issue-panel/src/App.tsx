@@ -6,16 +6,16 @@
 import Button from '@atlaskit/button/new';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import {
-  ISSUE_PANEL_RESOLVERS,
-  type PanelLens,
-  type PanelDescribeData,
-  type PanelLoadData,
-  type PanelSaveData,
+import { ISSUE_PANEL_RESOLVERS } from '../../../src/contract/issue-panel-keys';
+import type {
+  PanelLens,
+  PanelDescribeData,
+  PanelLoadData,
+  PanelSaveData,
 } from '../../../src/contract/issue-panel';
 import type { ErrorAnswer } from '../../../src/contract/answer';
 import { assessIssue } from '../../../src/domain/assess-issue';
-import { checkByNotBefore } from '../../../src/domain/issue-lens';
+import { checkByNotBefore } from '../../../src/domain/check-by';
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { callResolver, flag } from '../../shared/bridge';
 import { SelectInput, TextArea, TextInput } from '../../shared/Field';

@@ -1,16 +1,12 @@
 /**
  * The panel's form model: text values as the inputs hold them, turned into the shared draft shape and checked
- * with the same zod schema the resolver uses. Pure, so it runs the same in the browser and in tests.
+ * by the rules of the resolver's zod schema, without zod (src/domain/draft-rules.ts, shown to agree with the schema
+ * by a property test), so the panel's bundle leaves zod out. Pure, so it runs the same in the browser and in tests.
  */
 import { toExpected } from '../../../src/domain/analyse-story';
-import { checkByNotBefore } from '../../../src/domain/issue-lens';
-import {
-  MAX_ALSO_EXPECTED,
-  fieldErrors,
-  issueLensDraftSchema,
-  type ExpectedOutcome,
-  type IssueLensDraft,
-} from '../../../src/domain/schemas';
+import { checkByNotBefore } from '../../../src/domain/check-by';
+import { MAX_ALSO_EXPECTED, checkIssueLensDraft, draftFieldErrors } from '../../../src/domain/draft-rules';
+import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
 import { detectRecipe } from '../../../src/domain/recipe-detector';
 import { parseStory } from '../../../src/domain/story-parser';
@@ -164,16 +160,16 @@ export type Checked = { ok: true; draft: IssueLensDraft } | { ok: false; errors:
  * check-by date newly set in the past, so the refusal shows at the field before Save.
  */
 export function checkValues(v: FormValues, stored?: IssueLensDraft, today?: string): Checked {
-  const parsed = issueLensDraftSchema.safeParse(rawDraft(v));
-  if (!parsed.success) return { ok: false, errors: errorsByField(fieldErrors(parsed.error)) };
-  const notBefore = today ? checkByNotBefore(parsed.data, stored ?? null, today) : undefined;
-  const checkBy = parsed.data.expected.checkBy;
+  const parsed = checkIssueLensDraft(rawDraft(v));
+  if (!parsed.ok) return { ok: false, errors: errorsByField(draftFieldErrors(parsed.issues)) };
+  const notBefore = today ? checkByNotBefore(parsed.draft, stored ?? null, today) : undefined;
+  const checkBy = parsed.draft.expected.checkBy;
   if (checkBy && notBefore && checkBy < notBefore)
     return {
       ok: false,
       errors: { checkBy: `Check by ${checkBy} has already passed: choose a day from ${notBefore} on.` },
     };
-  return { ok: true, draft: parsed.data };
+  return { ok: true, draft: parsed.draft };
 }
 
 /**
@@ -183,9 +179,9 @@ export function checkValues(v: FormValues, stored?: IssueLensDraft, today?: stri
 export function scorableDraft(v: FormValues): IssueLensDraft {
   const raw = rawDraft(v);
   for (let attempt = 0; attempt < 4; attempt++) {
-    const parsed = issueLensDraftSchema.safeParse(raw);
-    if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) dropPath(raw, issue.path.map(String));
+    const parsed = checkIssueLensDraft(raw);
+    if (parsed.ok) return parsed.draft;
+    for (const issue of parsed.issues) dropPath(raw, issue.path.split('.'));
   }
   return { hypothesis: {}, expected: {}, killCriteria: {} };
 }

@@ -1,4 +1,3 @@
-import '../../shared/zod-jitless';
 import '../../shared/styles.css';
 import { createRoot } from 'react-dom/client';
 import { enableTheme } from '../../shared/bridge';

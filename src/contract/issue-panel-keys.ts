@@ -1,0 +1,13 @@
+/**
+ * The issue panel's resolver keys, with no zod: the panel imports these (its bundle leaves zod out);
+ * issue-panel.ts re-exports them beside the payload schemas.
+ */
+export const ISSUE_PANEL_RESOLVERS = {
+  /** Everything the panel shows, in one round trip. */
+  load: 'load',
+  /** Saves the draft on top of `version`; refuses a stale version. */
+  save: 'save',
+  /** Writes the saved hypothesis into the Jira description, as the user: replacing it or on top of it. */
+  describe: 'describe',
+} as const;
+export type IssuePanelResolverKey = (typeof ISSUE_PANEL_RESOLVERS)[keyof typeof ISSUE_PANEL_RESOLVERS];
