@@ -3,14 +3,14 @@
  * error messages (Atlaskit's HelperMessage and ErrorMessage) sit under the field and are linked to it
  * (aria-describedby), and read-only fields stay focusable so keyboard users can still read them.
  *
- * Two selects: ChoiceSelect is Atlaskit's Select (react-select, about 39 KB gzipped), which settings can hold
- * since its bundle carries no zod; SelectInput is the browser's own in design tokens, for the issue panel
- * until its budget has room for Atlaskit's.
+ * Two selects: ChoiceSelect is Atlaskit's Select (react-select, about 39 KB gzipped), which settings and the
+ * issue panel's outcome can hold since their bundles carry no zod; SelectInput is the browser's own in design
+ * tokens, for the panel's short fixed choices.
  */
 import { ErrorMessage } from '@atlaskit/form/error-message';
 import { HelperMessage } from '@atlaskit/form/helper-message';
 import { Label } from '@atlaskit/form/label';
-import Select from '@atlaskit/select';
+import Select, { type CSSObjectWithLabel } from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import type { ChangeEvent, ReactNode } from 'react';
@@ -132,12 +132,22 @@ interface Choice {
   label: string;
 }
 
+const WRAPPED_LABELS = {
+  singleValue: (base: CSSObjectWithLabel): CSSObjectWithLabel => ({
+    ...base,
+    whiteSpace: 'normal',
+    overflowWrap: 'anywhere',
+  }),
+};
+
 /**
  * Atlaskit's Select for one choice: its input takes the field's id, so the visible label names it; the helper
  * and error are linked to it; the keyboard opens it with the arrow keys and picks with Enter. A read-only
  * one is disabled, as the browser's select was.
  */
-export function ChoiceSelect(p: Common & { options: Choice[]; placeholder?: string }) {
+export function ChoiceSelect(
+  p: Common & { options: Choice[]; placeholder?: string; wrapLongLabels?: boolean },
+) {
   return (
     <Shell {...p}>
       <Select<Choice>
@@ -151,6 +161,9 @@ export function ChoiceSelect(p: Common & { options: Choice[]; placeholder?: stri
         aria-describedby={describedBy(p)}
         placeholder={p.placeholder ?? 'Choose…'}
         isSearchable={false}
+        // react-select cuts the chosen label to one line with an ellipsis; long names (an outcome's name and
+        // metric) wrap instead, so the choice stays readable in a narrow panel.
+        {...(p.wrapLongLabels ? { styles: WRAPPED_LABELS } : {})}
         {...(p.onBlur ? { onBlur: p.onBlur } : {})}
       />
     </Shell>

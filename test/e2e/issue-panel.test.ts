@@ -9,6 +9,7 @@ import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { seedDemo } from '../../workbench/seed/demo';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { chooseByKeyboard } from '../support/surface-checks';
 
 const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const RECIPE_SUMMARY = 'Make the Place Order button bigger and orange';
@@ -243,6 +244,39 @@ describe('the issue panel in the browser', () => {
     await panel.waitForFunction(() => document.activeElement?.textContent === 'Paste story');
     await page.keyboard.press('Tab');
     expect(await panel.evaluate(() => document.activeElement?.id)).toBe('ol-persona');
+    await page.close();
+  });
+
+  it('links an outcome chosen by keyboard in the Atlaskit select, keeps it after a reload, and can unlink it', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({
+      projectKey,
+      summary: 'Shoppers see delivery dates early',
+    }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    const field = panel.locator('.ol-field', { has: panel.getByLabel('Outcome', { exact: true }) });
+    // Nothing is linked yet, and the select says so.
+    await field.getByText('Not linked', { exact: true }).waitFor();
+
+    await chooseByKeyboard(page, panel, 'Outcome', /^Faster checkout \(/);
+    await field.getByText(/^Faster checkout \(/).waitFor();
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    const lens = () =>
+      wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as { outcomeId?: string | null };
+    expect(lens().outcomeId).toBe('faster-checkout');
+
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, PANEL_FRAME);
+    const fieldAgain = again.locator('.ol-field', { has: again.getByLabel('Outcome', { exact: true }) });
+    await fieldAgain.getByText(/^Faster checkout \(/).waitFor({ timeout: 30_000 });
+
+    // "Not linked" stays a choice: taking it and saving removes the link.
+    await chooseByKeyboard(page, again, 'Outcome', 'Not linked');
+    await fieldAgain.getByText('Not linked', { exact: true }).waitFor();
+    await again.getByRole('button', { name: 'Save' }).click();
+    await again.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    expect(lens().outcomeId ?? null).toBeNull();
     await page.close();
   });
 

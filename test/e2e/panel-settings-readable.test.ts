@@ -21,6 +21,7 @@ import {
   setTheme,
   sidewaysOverflow,
   SCREENSHOT_DIR,
+  chooseByKeyboard,
   type ColorMode,
 } from '../support/surface-checks';
 
@@ -151,6 +152,26 @@ const SCREENS: Screen[] = [
     prepare: async (frame) => {
       await panelReady(() => filledKey)(frame);
       await frame.getByTestId('read-only').waitFor();
+    },
+  },
+  {
+    // The long outcome chosen by keyboard in the Atlaskit select: its whole name and metric stay on screen,
+    // wrapped rather than cut with an ellipsis.
+    name: 'panel-long-outcome',
+    user: 'admin',
+    path: () => `/browse/${emptyKey}`,
+    frame: PANEL_FRAME,
+    prepare: async (frame, page) => {
+      await panelReady(() => emptyKey)(frame);
+      await chooseByKeyboard(page, frame, 'Outcome', /^Fewer "where is my order\?" questions/);
+      const field = frame.locator('.ol-field', { has: frame.getByLabel('Outcome', { exact: true }) });
+      const chosen = field.getByText(/^Fewer "where is my order\?" questions/);
+      await chosen.waitFor({ state: 'visible' });
+      expect(await chosen.innerText()).toMatch(/counted weekly by the support desk\)$/);
+      const clipped = await chosen.evaluate(
+        (el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1,
+      );
+      expect(clipped).toBe(false);
     },
   },
   {

@@ -124,3 +124,37 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Chooses an option of an Atlaskit Select by keyboard alone, as a person would: focus the field named by its
+ * visible label, ArrowDown opens the menu, ArrowDown moves to the option (the input's aria-activedescendant names
+ * the focused one), Enter picks it. Waits for the menu and for each move, so a slow machine does not race it.
+ */
+export async function chooseByKeyboard(
+  page: Page,
+  frame: Frame,
+  label: string,
+  option: string | RegExp,
+): Promise<void> {
+  const input = frame.getByLabel(label, { exact: true });
+  await input.waitFor({ state: 'visible' });
+  await input.focus();
+  await page.keyboard.press('ArrowDown');
+  const wanted = frame.getByRole('option', { name: option });
+  await wanted.waitFor({ state: 'visible' });
+  const wantedId = await wanted.getAttribute('id');
+  const options = await frame.getByRole('option').count();
+  for (let moves = 0; moves <= options; moves++) {
+    const active = await input.getAttribute('aria-activedescendant');
+    if (active === wantedId) break;
+    await page.keyboard.press('ArrowDown');
+    await frame.waitForFunction(
+      ([id, before]) => document.getElementById(id)?.getAttribute('aria-activedescendant') !== before,
+      [(await input.getAttribute('id')) ?? '', active] as const,
+    );
+  }
+  if ((await input.getAttribute('aria-activedescendant')) !== wantedId)
+    throw new Error(`The keyboard never reached the option ${String(option)} of ${label}`);
+  await page.keyboard.press('Enter');
+  await wanted.waitFor({ state: 'detached' });
+}

@@ -18,7 +18,7 @@ import { assessIssue } from '../../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../../src/domain/check-by';
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { callResolver, flag } from '../../shared/bridge';
-import { SelectInput, TextArea, TextInput } from '../../shared/Field';
+import { ChoiceSelect, SelectInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { RecipeWarning } from '../../shared/RecipeWarning';
 import { BetCheck } from './BetCheck';
@@ -509,7 +509,12 @@ function Panel({ data }: { data: PanelLoadData }) {
                 </ul>
               </div>
             ) : null}
-            <SelectInput {...common('outcomeId')} options={outcomeOptions} help={outcomeHelp} />
+            <ChoiceSelect
+              {...common('outcomeId')}
+              options={outcomeOptions}
+              help={outcomeHelp}
+              wrapLongLabels
+            />
           </div>
         </fieldset>
 
