@@ -8,9 +8,9 @@ import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { router } from '../../node_modules/@forge/bridge/out/router/router';
 import type { ShippedMovedData } from '../../src/contract/shipped';
 import type { OutcomeTrack, ShippedRow } from '../../src/domain/shipped';
+import { IssueLink } from './IssueLink';
 
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -36,20 +36,6 @@ function useWidth(): [RefObject<SVGSVGElement>, number] {
     return () => observer.disconnect();
   }, []);
   return [ref, w];
-}
-
-function IssueKeyLink({ issueKey }: { issueKey: string }) {
-  return (
-    <a
-      href={`/browse/${issueKey}`}
-      onClick={(e) => {
-        e.preventDefault();
-        void router.navigate({ target: 'issue', issueKey }).catch(() => undefined);
-      }}
-    >
-      {issueKey}
-    </a>
-  );
 }
 
 const textStyle = {
@@ -368,7 +354,7 @@ export function ShippedMovedView({
         <ul data-testid="shipped-unbet" style={{ margin: 0 }}>
           {view.unbet.map((u) => (
             <li key={u.issueKey}>
-              <IssueKeyLink issueKey={u.issueKey} /> {u.summary} (delivered {u.deliveredOn}
+              <IssueLink issueKey={u.issueKey} /> {u.summary} (delivered {u.deliveredOn}
               {u.points ? `, ${u.points} points` : ''})
             </li>
           ))}

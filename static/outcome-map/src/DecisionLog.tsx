@@ -10,7 +10,7 @@ import { TableScroll } from '../../shared/TableScroll';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { decisionsCsv, download } from './csv';
 import { decidedText } from './decided';
-import { IssueLink } from './IssueLink';
+import { IssueLink } from '../../shared/IssueLink';
 
 const HEAD = {
   cells: [

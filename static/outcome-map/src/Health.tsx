@@ -15,7 +15,7 @@ import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { download, healthCsv } from './csv';
-import { IssueLink, pct } from './IssueLink';
+import { IssueLink, pct } from '../../shared/IssueLink';
 import { topReporters } from './reporters';
 import { ScanRuns } from './ScanRuns';
 

@@ -31,7 +31,7 @@ import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { DecisionLog } from './DecisionLog';
 import { BulkProgress, newKey, useBulkRun } from './bulk';
-import { IssueLink } from './IssueLink';
+import { IssueLink } from '../../shared/IssueLink';
 import { DATE_FORMAT } from './OutcomeForm';
 
 const KINDS = ['kill', 'keep', 'relink'] as const;

@@ -21,7 +21,7 @@ import type {
 } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
 import { ProgressChart } from './Chart';
-import { IssueLink, pct } from './IssueLink';
+import { IssueLink, pct } from '../../shared/IssueLink';
 import { ImportMeasurements } from './ImportMeasurements';
 import { MeasurementForm, OutcomeForm } from './OutcomeForm';
 

@@ -21,7 +21,7 @@ import type {
 import type { Result } from '../../../src/domain/schemas';
 import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
-import { IssueLink } from './IssueLink';
+import { IssueLink } from '../../shared/IssueLink';
 
 type Verdict = Result['verdict'];
 const APPEARANCE: Record<Verdict, 'success' | 'removed' | 'default'> = {

@@ -1,4 +1,4 @@
-import { router } from '../../../node_modules/@forge/bridge/out/router/router';
+import { router } from '../../node_modules/@forge/bridge/out/router/router';
 
 /**
  * An issue key that opens the issue in Jira through Forge's router (the app runs in an iframe, so a plain link
