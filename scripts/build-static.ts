@@ -199,10 +199,12 @@ export const paginationLeftOut: Plugin = {
 };
 
 /**
- * Surfaces that leave validation to their resolvers (which answer each refusal at its field) and so carry no
- * zod, about 27 KB gzipped of each budget. They import resolver keys from the zod-free src/contract/*-keys.ts
+ * Surfaces that carry no zod, about 27 KB gzipped of each budget: they leave validation to their resolvers
+ * (which answer each refusal at its field), or, as the issue panel, judge typed values with zod-free domain
+ * rules the resolver's schema is built from. They import resolver keys from the zod-free src/contract/*-keys.ts
  * modules and contract types with `import type`; an import that would bring zod back fails the build, naming
- * the importer, instead of quietly spending the budget (and needing zod-jitless under Forge's CSP again).
+ * the importer, instead of quietly spending the budget (and, under Forge's CSP, zod v4 probes `new Function`
+ * unless set jitless: the shim that did so is gone with the last surface that needed it).
  */
 export const ZOD_FREE_SURFACES: readonly string[] = ['outcome-map', 'settings', 'gadget', 'issue-panel'];
 export function zodLeftOut(surface: string): Plugin {
