@@ -215,6 +215,7 @@ async function run(label: string, origin: 'schedule' | 'manual' = 'schedule') {
       ? Number(/Read in (\d+) partitions/.exec(summary!.notes.join(' '))?.[1])
       : 1,
     pacedContinuations: c.paced,
+    rateLimited: c.rateLimited,
     invocations: invocations.length,
     longestInvocationSeconds: round(longest / 1000),
     longestShareOfTimeout: round(longest / 1000 / SCAN_FUNCTION_TIMEOUT_SECONDS, 3),
@@ -317,8 +318,10 @@ async function main() {
         points: r.points,
         invocations: r.invocations,
         pacedContinuations: r.pacedContinuations,
+        rateLimited: r.rateLimited,
         longestShareOfTimeout: r.longestShareOfTimeout,
         realSeconds: r.realSeconds,
+        callsByEndpoint: r.callsByEndpoint,
       });
     }
   }
