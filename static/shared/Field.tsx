@@ -3,9 +3,8 @@
  * error messages (Atlaskit's HelperMessage and ErrorMessage) sit under the field and are linked to it
  * (aria-describedby), and read-only fields stay focusable so keyboard users can still read them.
  *
- * Two selects: ChoiceSelect is Atlaskit's Select (react-select, about 39 KB gzipped), which settings and the
- * issue panel's outcome can hold since their bundles carry no zod; SelectInput is the browser's own in design
- * tokens, for the panel's short fixed choices.
+ * One select, ChoiceSelect: Atlaskit's Select (react-select, about 39 KB gzipped), which settings and the issue
+ * panel can hold since their bundles carry no zod.
  */
 import { ErrorMessage } from '@atlaskit/form/error-message';
 import { HelperMessage } from '@atlaskit/form/helper-message';
@@ -90,39 +89,6 @@ export function TextArea(p: Common & { rows?: number; placeholder?: string }) {
         onBlur={p.onBlur}
         onChange={(e: ChangeEvent<HTMLTextAreaElement>) => p.onChange(e.target.value)}
       />
-    </Shell>
-  );
-}
-
-/** The browser's select in design tokens (keyboard and screen readers for free, a fraction of a rich select's bytes). */
-export function SelectInput(
-  p: Common & { options: Array<{ value: string; label: string }>; placeholder?: string },
-) {
-  return (
-    <Shell {...p}>
-      <select
-        id={p.id}
-        name={p.id}
-        className="ol-input ol-select"
-        value={p.value}
-        disabled={p.readOnly}
-        aria-invalid={p.error ? true : undefined}
-        aria-describedby={describedBy(p)}
-        onBlur={p.onBlur}
-        onChange={(e: ChangeEvent<HTMLSelectElement>) => p.onChange(e.target.value)}
-      >
-        {/* With a placeholder nothing is chosen for the person: the first real option is a choice, not a default. */}
-        {p.placeholder !== undefined ? (
-          <option value="" disabled>
-            {p.placeholder}
-          </option>
-        ) : null}
-        {p.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
     </Shell>
   );
 }

@@ -87,7 +87,10 @@ describe('the issue panel in the browser', () => {
     expect(await panel.getByLabel('Metric', { exact: true }).inputValue()).toBe('checkout abandonment');
     expect(await panel.getByLabel('Baseline').inputValue()).toBe('72');
     expect(await panel.getByLabel('Target', { exact: true }).inputValue()).toBe('60');
-    expect(await panel.getByLabel('Direction').inputValue()).toBe('decrease');
+    // Direction is an Atlaskit select: its chosen label shows in the field, its value in the hidden input.
+    const direction = panel.locator('.ol-field', { has: panel.getByLabel('Direction', { exact: true }) });
+    await direction.getByText('Decrease', { exact: true }).waitFor();
+    expect(await panel.locator('input[name="ol-direction"]').inputValue()).toBe('decrease');
     const afterPaste = await scoreOf(panel);
     expect(afterPaste).toBeGreaterThan(before);
     // Typing moves the score too, before anything is saved.
@@ -277,6 +280,66 @@ describe('the issue panel in the browser', () => {
     await again.getByRole('button', { name: 'Save' }).click();
     await again.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
     expect(lens().outcomeId ?? null).toBeNull();
+    await page.close();
+  });
+
+  it('takes direction, threshold comparison and result from Atlaskit selects by keyboard, shows a contradiction at the direction, and saves the fix', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({
+      projectKey,
+      summary: 'Shoppers find their saved items again',
+    }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    const fieldOf = (label: string) =>
+      panel.locator('.ol-field', { has: panel.getByLabel(label, { exact: true }) });
+    await fieldOf('Direction').getByText('Not set', { exact: true }).waitFor();
+    await fieldOf('Result').getByText('Not yet known', { exact: true }).waitFor();
+
+    await panel.getByLabel('Metric', { exact: true }).fill('saved items reopened');
+    await panel.getByLabel('Baseline').fill('40');
+    await panel.getByLabel('Target', { exact: true }).fill('55');
+    // "Decrease" from 40 to 55 contradicts itself: once the select loses focus the error shows at it, linked.
+    await chooseByKeyboard(page, panel, 'Direction', 'Decrease');
+    await fieldOf('Direction').getByText('Decrease', { exact: true }).waitFor();
+    await page.keyboard.press('Tab');
+    const contradiction = 'Direction "decrease" contradicts baseline 40 and target 55.';
+    await panel.locator('#ol-direction-error').getByText(contradiction).waitFor();
+    expect(await panel.getByLabel('Direction', { exact: true }).getAttribute('aria-describedby')).toContain(
+      'ol-direction-error',
+    );
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Nothing was saved').waitFor();
+    expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toBeUndefined();
+
+    // Fixed by keyboard: the error goes, and the other two selects are chosen the same way.
+    await chooseByKeyboard(page, panel, 'Direction', 'Increase');
+    await panel.locator('#ol-direction-error').waitFor({ state: 'detached' });
+    await panel.getByLabel('Metric threshold').fill('weekly bookmarks');
+    await chooseByKeyboard(page, panel, 'Threshold comparison', 'must fall to at most');
+    await panel.getByLabel('Threshold value').fill('5');
+    const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    await panel.getByLabel('Threshold date').fill(nextYear);
+    await chooseByKeyboard(page, panel, 'Result', 'Validated');
+    await fieldOf('Result').getByText('Validated', { exact: true }).waitFor();
+    await panel.getByLabel('Evidence').fill('Reopened saved items rose to 57% in the March cohort');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    const result = panel.getByTestId('save-result');
+    await result.waitFor();
+    expect(await result.innerText()).toMatch(/^Saved/);
+    expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
+      expected: { baseline: 40, target: 55, direction: 'increase' },
+      killCriteria: { metricThreshold: { comparison: 'atMost', value: 5, by: nextYear } },
+      result: { verdict: 'validated', evidence: 'Reopened saved items rose to 57% in the March cohort' },
+    });
+
+    // Kept: after a reload each select shows its saved choice.
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, PANEL_FRAME);
+    const againField = (label: string) =>
+      again.locator('.ol-field', { has: again.getByLabel(label, { exact: true }) });
+    await againField('Direction').getByText('Increase', { exact: true }).waitFor({ timeout: 30_000 });
+    await againField('Threshold comparison').getByText('must fall to at most', { exact: true }).waitFor();
+    await againField('Result').getByText('Validated', { exact: true }).waitFor();
     await page.close();
   });
 

@@ -140,7 +140,8 @@ export async function chooseByKeyboard(
   await input.waitFor({ state: 'visible' });
   await input.focus();
   await page.keyboard.press('ArrowDown');
-  const wanted = frame.getByRole('option', { name: option });
+  // A string names the whole option ('Validated' is not 'Invalidated'); a pattern may match part of it.
+  const wanted = frame.getByRole('option', { name: option, exact: typeof option === 'string' });
   await wanted.waitFor({ state: 'visible' });
   const wantedId = await wanted.getAttribute('id');
   const options = await frame.getByRole('option').count();

@@ -18,7 +18,7 @@ import { assessIssue } from '../../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../../src/domain/check-by';
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { callResolver, flag } from '../../shared/bridge';
-import { ChoiceSelect, SelectInput, TextArea, TextInput } from '../../shared/Field';
+import { ChoiceSelect, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { RecipeWarning } from '../../shared/RecipeWarning';
 import { BetCheck } from './BetCheck';
@@ -479,10 +479,11 @@ function Panel({ data }: { data: PanelLoadData }) {
               <TextInput {...common('baseline')} inputMode="decimal" />
               <TextInput {...common('target')} inputMode="decimal" />
               <TextInput {...common('unit')} placeholder="%" />
-              <SelectInput
+              <ChoiceSelect
                 {...common('direction')}
                 options={[
-                  { value: '', label: 'Choose…' },
+                  // A choice rather than the placeholder, so a direction can be taken back.
+                  { value: '', label: 'Not set' },
                   { value: 'increase', label: 'Increase' },
                   { value: 'decrease', label: 'Decrease' },
                 ]}
@@ -532,7 +533,7 @@ function Panel({ data }: { data: PanelLoadData }) {
             </div>
             <div className="ol-grid">
               <TextInput {...common('thresholdMetric')} placeholder="e.g. weekly bookmarks" />
-              <SelectInput
+              <ChoiceSelect
                 {...common('thresholdComparison')}
                 options={[
                   { value: 'atLeast', label: 'must reach at least' },
@@ -553,7 +554,7 @@ function Panel({ data }: { data: PanelLoadData }) {
         <fieldset className="ol-group">
           <legend>After delivery</legend>
           <div className="ol-stack">
-            <SelectInput
+            <ChoiceSelect
               {...common('verdict')}
               options={[
                 { value: '', label: 'Not yet known' },
