@@ -16,6 +16,7 @@ import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
 import { seedDemo } from '../../workbench/seed/demo';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { chooseByKeyboard } from '../support/surface-checks';
 
 // A first page load builds nothing but still starts chromium and the scan: allow more than jest's 5 s.
 jest.setTimeout(120_000);
@@ -112,10 +113,9 @@ describe('the project page in the browser', () => {
 
     const issuePage = await wb.openAs('admin', `/browse/${key}`);
     const panel = await wb.panelFrame(issuePage, PANEL_FRAME);
-    const select = panel.getByLabel('Outcome', { exact: true });
-    await select.waitFor({ timeout: 30_000 });
+    await panel.getByLabel('Outcome', { exact: true }).waitFor({ timeout: 30_000 });
     // The panel names each outcome with its metric.
-    await select.selectOption({ label: `${OUTCOME} (repeat orders per week)` });
+    await chooseByKeyboard(issuePage, panel, 'Outcome', `${OUTCOME} (repeat orders per week)`);
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
     await issuePage.close();
