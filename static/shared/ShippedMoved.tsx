@@ -7,10 +7,10 @@
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
-import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { ShippedMovedData } from '../../src/contract/shipped';
 import type { OutcomeTrack, ShippedRow } from '../../src/domain/shipped';
 import { IssueLink } from './IssueLink';
+import { useMeasuredWidth } from './useMeasuredWidth';
 
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -23,21 +23,6 @@ const LINE_BAND = 56;
 const AXIS = 22;
 const GAP = 10;
 
-function useWidth(): [RefObject<SVGSVGElement>, number] {
-  const ref = useRef<SVGSVGElement>(null);
-  const [w, setW] = useState(640);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const measure = () => setW(Math.max(320, Math.round(el.getBoundingClientRect().width)));
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, w];
-}
-
 const textStyle = {
   fill: token('color.text.subtle', '#44546f'),
   font: token('font.body.small', '400 12px/16px sans-serif'),
@@ -45,7 +30,7 @@ const textStyle = {
 
 /** One SVG: delivered bars (bets and verdicts inside them) on top, each outcome's metric below, one month axis. */
 function Chart({ rows, outcomes, label }: { rows: ShippedRow[]; outcomes: OutcomeTrack[]; label: string }) {
-  const [ref, W] = useWidth();
+  const [ref, W] = useMeasuredWidth(640, 320);
   const n = Math.max(1, rows.length);
   const slot = (W - LEFT - 8) / n;
   const barW = Math.max(4, Math.min(36, slot * 0.6));

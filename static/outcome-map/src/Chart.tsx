@@ -1,5 +1,5 @@
 import { token } from '@atlaskit/tokens';
-import { useEffect, useRef, useState } from 'react';
+import { useMeasuredWidth } from '../../shared/useMeasuredWidth';
 import type { OutcomeView } from '../../../src/contract/project-page';
 
 const H = 80;
@@ -14,17 +14,7 @@ const LABEL_GAP = 4;
  * its line, never across it.
  */
 export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
-  const ref = useRef<SVGSVGElement>(null);
-  const [W, setW] = useState(240);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const measure = () => setW(Math.max(120, Math.round(el.getBoundingClientRect().width)));
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
+  const [ref, W] = useMeasuredWidth(240, 120);
 
   const points = [...outcome.measurements].sort((a, b) => a.at.localeCompare(b.at));
   const values = [outcome.baseline, outcome.target, ...points.map((p) => p.value)];
