@@ -167,14 +167,14 @@ const STEP_CLAIM_MINUTES = 20;
 const DONE_DAYS = 2;
 
 /** The run is over: later copies of its events do nothing, and the project is free for the next run. */
-export async function endRun(projectKey: string, runId: string): Promise<void> {
+async function endRun(projectKey: string, runId: string): Promise<void> {
   await kvs.set(keys.scanDone(projectKey, runId), true, { ttl: { value: DONE_DAYS, unit: 'DAYS' } });
   await clearCursor(projectKey);
   await releaseScanLease(projectKey, runId);
 }
 
 /** Entries a run could not write (it failed, or another writer held the issue): the next run writes them. */
-export async function keepForNextRun(projectKey: string, entries: PendingLens[]): Promise<void> {
+async function keepForNextRun(projectKey: string, entries: PendingLens[]): Promise<void> {
   if (entries.length === 0) return;
   const key = keys.scanLeftovers(projectKey);
   const all = dedupePending([...readPending(await kvs.get(key)), ...entries]);
@@ -415,7 +415,7 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
  * A finished run's records: its summary, the watermark the next run reads from, and (after a full live run)
  * the health snapshot and the page's aggregates. Used by an unpartitioned run and by the join of partitions.
  */
-export async function recordFinishedRun(working: ScanCursor, clock: () => number): Promise<ScanRunSummary> {
+async function recordFinishedRun(working: ScanCursor, clock: () => number): Promise<ScanRunSummary> {
   const { projectKey, runId } = working;
   const incremental = working.mode === 'incremental';
   const summary = summaryOf(working, 'finished', new Date(clock()).toISOString());
@@ -455,6 +455,37 @@ export async function recordFinishedRun(working: ScanCursor, clock: () => number
       at: summary.finishedAt,
     });
   return summary;
+}
+
+/**
+ * After a finished live run: the delivered bets are checked (src/scan/bets.ts) and the shipped-versus-moved
+ * ledger kept (src/scan/shipped.ts). Neither may undo the finished scan: a failure is logged and the next run
+ * does them again; a rate limit is thrown only where the caller's step can be retried.
+ */
+async function keepDeliveryRecords(
+  projectKey: string,
+  now: Date,
+  jira: JiraClient,
+  run: ScanCursor,
+  options: { rethrowRateLimit: boolean },
+): Promise<void> {
+  const attempt = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (e) {
+      if (options.rethrowRateLimit && e instanceof JiraRateLimitError) throw e;
+      console.warn(
+        `[outcome-lens] ${what} of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  };
+  await attempt('bet tracking', () => trackDeliveredBets(projectKey, now, jira));
+  await attempt('shipped summary', () =>
+    keepShippedSummary(projectKey, now, jira, {
+      sprint: run.sprintField ?? DEFAULT_SPRINT_FIELD,
+      storyPoints: run.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD,
+    }),
+  );
 }
 
 export async function runScanInvocation(
@@ -785,27 +816,8 @@ export async function runScanInvocation(
     }
     if (finished && !working.dryRun) {
       // Delivered bets are checked after the open backlog, with the scan's client so its points count. A
-      // failure here must not undo a finished scan: the next run checks them again.
-      try {
-        await trackDeliveredBets(projectKey, new Date(clock()), jira);
-      } catch (e) {
-        if (e instanceof JiraRateLimitError) throw e;
-        console.warn(
-          `[outcome-lens] bet tracking of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
-      // Shipped versus moved: the ledger of delivered items and its monthly aggregates (src/scan/shipped.ts).
-      try {
-        await keepShippedSummary(projectKey, new Date(clock()), jira, {
-          sprint: working.sprintField ?? DEFAULT_SPRINT_FIELD,
-          storyPoints: working.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD,
-        });
-      } catch (e) {
-        if (e instanceof JiraRateLimitError) throw e;
-        console.warn(
-          `[outcome-lens] shipped summary of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
+      // rate limit ends the invocation (its step is retried); any other failure waits for the next run.
+      await keepDeliveryRecords(projectKey, new Date(clock()), jira, working, { rethrowRateLimit: true });
     }
     meterInto(working);
     if (finished) {
@@ -877,7 +889,7 @@ const JOIN_CLAIM_MINUTES = 20;
  * fails the run, named in the summary; what it and the others could not write is kept for the next run.
  * Null while a partition is still going, or when another invocation joins.
  */
-export async function joinPartitions(
+async function joinPartitions(
   projectKey: string,
   runId: string,
   clock: () => number,
@@ -905,26 +917,12 @@ export async function joinPartitions(
       await saveRunSummary(projectKey, summary);
     } else {
       if (!joined.dryRun) {
-        // Delivered bets are checked once for the run, as an unpartitioned run does after its backlog.
+        // Delivered bets and the shipped ledger, once for the run, as an unpartitioned run keeps them. The join
+        // runs once, so a rate limit here waits for the next run too.
         const meter = new PointsMeter();
-        try {
-          await trackDeliveredBets(projectKey, new Date(clock()), JiraClient.asApp(meter));
-        } catch (e) {
-          console.warn(
-            `[outcome-lens] bet tracking of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-        // And its shipped-versus-moved ledger (src/scan/shipped.ts), as an unpartitioned run keeps it.
-        try {
-          await keepShippedSummary(projectKey, new Date(clock()), JiraClient.asApp(meter), {
-            sprint: joined.sprintField ?? DEFAULT_SPRINT_FIELD,
-            storyPoints: joined.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD,
-          });
-        } catch (e) {
-          console.warn(
-            `[outcome-lens] shipped summary of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
+        await keepDeliveryRecords(projectKey, new Date(clock()), JiraClient.asApp(meter), joined, {
+          rethrowRateLimit: false,
+        });
         joined.counters.jiraCalls += meter.calls;
         joined.counters.points += meter.points;
       }
