@@ -16,7 +16,6 @@ import {
 import type { Settings } from './settings';
 
 // The weight helpers live apart from the scoring so the settings page can use them without the recipe detector.
-export { pointsByDelivery, SCORE_COMPONENT_LABELS } from './score-weights';
 
 /**
  * The outcome-linkage score: 0–100 from named parts, each with its points, its maximum and a hint.

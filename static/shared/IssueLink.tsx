@@ -18,5 +18,5 @@ export function IssueLink({ issueKey }: { issueKey: string }) {
   );
 }
 
-/** A 0–1 share as a whole percentage. */
-export const pct = (x: number) => `${Math.round(x * 100)}%`;
+/** A 0–1 share as a whole percentage; a share of nothing (null) as a dash. */
+export const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);

@@ -9,10 +9,9 @@ import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import type { ShippedMovedData } from '../../src/contract/shipped';
 import type { OutcomeTrack, ShippedRow } from '../../src/domain/shipped';
-import { IssueLink } from './IssueLink';
+import { IssueLink, pct } from './IssueLink';
 import { useMeasuredWidth } from './useMeasuredWidth';
 
-const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const monthName = (m: string) => `${MONTH_NAMES[Number(m.slice(5, 7)) - 1] ?? m} ${m.slice(0, 4)}`;
 const shortMonth = (m: string) => MONTH_NAMES[Number(m.slice(5, 7)) - 1] ?? m;

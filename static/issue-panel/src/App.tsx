@@ -18,6 +18,7 @@ import { assessIssue } from '../../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../../src/domain/check-by';
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { callResolver, flag } from '../../shared/bridge';
+import { newRequestId } from '../../shared/requestId';
 import { ChoiceSelect, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { RecipeWarning } from '../../shared/RecipeWarning';
@@ -41,14 +42,6 @@ import {
 
 type Phase =
   { kind: 'loading' } | { kind: 'failed'; error: ErrorAnswer } | { kind: 'ready'; data: PanelLoadData };
-
-/** A request id for one save: random, in the shape the contract reads. */
-function newRequestId(): string {
-  // randomUUID needs a secure context; getRandomValues does not.
-  const c: Crypto = globalThis.crypto;
-  if (typeof c.randomUUID === 'function') return c.randomUUID();
-  return Array.from(c.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export function App() {
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });

@@ -30,7 +30,8 @@ import { placeBeside } from '../../shared/ConfirmDialog';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { DecisionLog } from './DecisionLog';
-import { BulkProgress, newKey, useBulkRun } from './bulk';
+import { BulkProgress, useBulkRun } from './bulk';
+import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
 import { DATE_FORMAT } from './OutcomeForm';
 
@@ -239,7 +240,7 @@ function QueueItem({
 }) {
   const [kind, setKind] = useState<Kind | null>(null);
   // One key per decision, kept across retries and double clicks: the resolver acts once for it.
-  const key = useRef(newKey());
+  const key = useRef(newRequestId());
   return (
     <li className="ol-card" data-testid={`zombie-${item.key}`}>
       <div className="ol-queue-row">
@@ -308,7 +309,7 @@ function QueueItem({
                 answer.data.statusName ? `Status: ${answer.data.statusName}` : decision.reason,
               );
               // The next decision on this item (if it stays listed) is a new one.
-              key.current = newKey();
+              key.current = newRequestId();
               onDecided();
               return null;
             }}

@@ -21,6 +21,7 @@ import type {
 import type { Result } from '../../../src/domain/schemas';
 import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
+import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
 
 type Verdict = Result['verdict'];
@@ -32,12 +33,6 @@ const APPEARANCE: Record<Verdict, 'success' | 'removed' | 'default'> = {
 
 function VerdictLozenge({ verdict }: { verdict: Verdict }) {
   return <Lozenge appearance={APPEARANCE[verdict]}>{verdict}</Lozenge>;
-}
-
-function newRequestId(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
-    ? crypto.randomUUID()
-    : `v-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 function expectation(b: BetItem): string {
@@ -133,7 +128,6 @@ function BetTable(props: {
   bets: BetItem[];
   caption: string;
   empty: string;
-  page: ProjectPageLoadData;
   canDecide: boolean;
   onRecorded: () => void;
   testId: string;
@@ -234,7 +228,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
     );
   if (!data) return <p aria-busy="true">Loading delivered bets…</p>;
   const canDecide = page.permissions.canDecide;
-  const common = { page, canDecide, onRecorded: () => void load() };
+  const common = { canDecide, onRecorded: () => void load() };
   return (
     <div data-testid="results-review" style={{ display: 'grid', gap: token('space.300', '24px') }}>
       <h2 style={{ margin: 0 }}>Did the bets pay off?</h2>

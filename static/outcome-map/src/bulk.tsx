@@ -11,13 +11,7 @@ import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-
 import type { BulkDecidePayload, BulkJobData } from '../../../src/contract/project-page';
 import type { ErrorAnswer } from '../../../src/contract/answer';
 import { callResolver } from '../../shared/bridge';
-
-export function newKey(): string {
-  const c = globalThis.crypto as Crypto | undefined;
-  return c?.randomUUID
-    ? c.randomUUID()
-    : `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
-}
+import { newRequestId } from '../../shared/requestId';
 
 const POLL_MS = 500;
 
@@ -64,7 +58,7 @@ export function useBulkRun(
     job,
     running: job !== null && job.status !== 'done',
     // A new request gets a new key; only Resume sends an old one again.
-    start: (payload) => send({ ...payload, idempotencyKey: newKey() }),
+    start: (payload) => send({ ...payload, idempotencyKey: newRequestId() }),
     resume: async () => {
       if (request.current) await send(request.current);
     },
