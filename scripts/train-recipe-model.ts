@@ -12,7 +12,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { detectRecipeWith, modelFromJson } from '../src/domain/recipe-detector';
-import { loadTrainingSet, readJsonl, RECIPES_DIR, type Example, type Label } from './recipe-model/data';
+import {
+  CORPUS_BATCHES,
+  loadTrainingSet,
+  readJsonl,
+  RECIPES_DIR,
+  type Example,
+  type Label,
+} from './recipe-model/data';
 import {
   crossValidate,
   DEFAULT_OPTIONS,
@@ -91,11 +98,15 @@ async function main(): Promise<void> {
 /** Each held-out error of each fold: false positives and negatives, with the text and the labellers' notes. */
 function printErrors(results: readonly FoldResult[], examples: readonly Example[]): void {
   const byId = new Map(examples.map((e) => [e.id, e]));
-  const pass = (file: string) =>
-    new Map(readJsonl<Label>(join(RECIPES_DIR, file)).map((l) => [l.id, `${l.label} (${l.note ?? ''})`]));
-  const a = pass('pass-a.jsonl');
-  const b = pass('pass-b.jsonl');
-  const third = pass('third-pass.jsonl');
+  const pass = (files: readonly string[]) =>
+    new Map(
+      files.flatMap((file) =>
+        readJsonl<Label>(join(RECIPES_DIR, file)).map((l) => [l.id, `${l.label} (${l.note ?? ''})`] as const),
+      ),
+    );
+  const a = pass(CORPUS_BATCHES.map((batch) => batch.passA));
+  const b = pass(CORPUS_BATCHES.map((batch) => batch.passB));
+  const third = pass(['third-pass.jsonl']);
   for (const r of results) {
     const errors = r.verdicts.filter((v) => v.predicted !== v.actual);
     console.log(`\n## fold ${r.fold}: ${errors.length} errors (${r.projects.join(', ')})`);

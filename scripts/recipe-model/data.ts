@@ -2,8 +2,8 @@
  * The labelled items the recipe model learns from, read from test/fixtures/recipes:
  * - labelled.jsonl: the first 359 items (Apache issues and user stories), labelled once by RUBRIC.md; where a later
  *   reading against the rubric changed a label, third-pass.jsonl holds the new one (with the old and why), and it wins;
- * - corpus.jsonl with its two independent passes (pass-a.jsonl, pass-b.jsonl): where the passes agree, their label;
- *   where they disagree, the third reading in adjudicated.jsonl. An item without both passes, or with a
+ * - each corpus batch (CORPUS_BATCHES) with its two independent passes: where the passes agree, their label; where
+ *   they disagree, the third reading in the batch's adjudication file. An item without both passes, or with a
  *   disagreement not yet adjudicated, is left out (and counted).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -41,6 +41,24 @@ export function projectOf(id: string, source: string): string {
   return source === 'apache' ? `apache-${prefix}` : `stories-${prefix}`;
 }
 
+/** A corpus drawn in one go (build-corpus.ts) and the files of its two passes and its adjudication. */
+export interface CorpusBatch {
+  corpus: string;
+  passA: string;
+  passB: string;
+  adjudicated: string;
+}
+
+export const CORPUS_BATCHES: readonly CorpusBatch[] = [
+  { corpus: 'corpus.jsonl', passA: 'pass-a.jsonl', passB: 'pass-b.jsonl', adjudicated: 'adjudicated.jsonl' },
+  {
+    corpus: 'corpus-2.jsonl',
+    passA: 'pass-a-2.jsonl',
+    passB: 'pass-b-2.jsonl',
+    adjudicated: 'adjudicated-2.jsonl',
+  },
+];
+
 export interface TrainingSet {
   examples: Example[];
   corpus: { items: number; bothPasses: number; agreed: number; adjudicated: number; unresolved: number };
@@ -67,38 +85,41 @@ export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
     recipe: (relabel.get(item.id) ?? item.label) === 'recipe',
     origin: 'labelled',
   }));
-  const corpus = readJsonl<{ id: string; project: string; summary: string; description: string }>(
-    join(dir, 'corpus.jsonl'),
-  );
+  const counts = { items: 0, bothPasses: 0, agreed: 0, adjudicated: 0, unresolved: 0 };
   const byId = (labels: Label[]) => new Map(labels.map((l) => [l.id, l.label]));
-  const a = byId(readJsonl<Label>(join(dir, 'pass-a.jsonl')));
-  const b = byId(readJsonl<Label>(join(dir, 'pass-b.jsonl')));
-  const third = byId(readJsonl<Label>(join(dir, 'adjudicated.jsonl')));
-  const counts = { items: corpus.length, bothPasses: 0, agreed: 0, adjudicated: 0, unresolved: 0 };
-  for (const item of corpus) {
-    const la = a.get(item.id);
-    const lb = b.get(item.id);
-    if (!la || !lb) continue;
-    counts.bothPasses += 1;
-    let label: string | undefined;
-    if (la === lb) {
-      counts.agreed += 1;
-      label = la;
-    } else if (third.has(item.id)) {
-      counts.adjudicated += 1;
-      label = third.get(item.id);
-    } else {
-      counts.unresolved += 1;
-      continue;
+  for (const batch of CORPUS_BATCHES) {
+    const corpus = readJsonl<{ id: string; project: string; summary: string; description: string }>(
+      join(dir, batch.corpus),
+    );
+    const a = byId(readJsonl<Label>(join(dir, batch.passA)));
+    const b = byId(readJsonl<Label>(join(dir, batch.passB)));
+    const third = byId(readJsonl<Label>(join(dir, batch.adjudicated)));
+    counts.items += corpus.length;
+    for (const item of corpus) {
+      const la = a.get(item.id);
+      const lb = b.get(item.id);
+      if (!la || !lb) continue;
+      counts.bothPasses += 1;
+      let label: string | undefined;
+      if (la === lb) {
+        counts.agreed += 1;
+        label = la;
+      } else if (third.has(item.id)) {
+        counts.adjudicated += 1;
+        label = third.get(item.id);
+      } else {
+        counts.unresolved += 1;
+        continue;
+      }
+      examples.push({
+        id: item.id,
+        project: item.project,
+        summary: item.summary,
+        description: item.description ?? '',
+        recipe: label === 'recipe',
+        origin: 'corpus',
+      });
     }
-    examples.push({
-      id: item.id,
-      project: item.project,
-      summary: item.summary,
-      description: item.description ?? '',
-      recipe: label === 'recipe',
-      origin: 'corpus',
-    });
   }
   return { examples, corpus: counts };
 }
