@@ -95,7 +95,11 @@ export interface TrainOptions {
    * backlogs use (a product's name, a module) says nothing about a backlog the model has not seen.
    */
   minProjects: number;
-  /** How many word features the shipped model keeps (the heaviest); rubric features are always kept. */
+  /**
+   * How many word features the shipped model keeps (the heaviest); rubric features are always kept. 1,500: on the
+   * design folds keeping 1,000, 1,500 or 2,500 gives the same balanced accuracy (0.82), and the weights ship in the
+   * issue panel's bundle.
+   */
   keepWords: number;
   /** Lighter words are dropped: they barely move a verdict and every one kept is looked up for every story. */
   minWordWeight: number;
@@ -105,7 +109,7 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   lambda: 3,
   minDocFreq: 2,
   minProjects: 5,
-  keepWords: 2500,
+  keepWords: 1500,
   minWordWeight: 0.05,
 };
 export const LAMBDA_GRID = [3, 10, 30];
