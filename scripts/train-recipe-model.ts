@@ -4,9 +4,11 @@
  *   npm run train:recipes                             train on every labelled item, write the weights (and the
  *                                                     fingerprint of the verdicts they give, verdicts-digest.json)
  *   npm run train:recipes -- --evaluate               also print the cross-project evaluation (5 folds by project)
- *   npm run train:recipes -- --dev [--misses|--errors]  design folds only (the sealed projects left out); --misses
- *                                                     lists the held-out errors' ids, --errors prints each error
- *                                                     per fold with its text and both passes' labels and notes
+ *   npm run train:recipes -- --dev [--misses|--errors|--curve]  design folds only (the sealed projects left
+ *                                                     out); --misses lists the held-out errors' ids, --errors
+ *                                                     prints each error per fold with its text and both passes'
+ *                                                     labels and notes, --curve the learning curve (each fold
+ *                                                     trained on half and three quarters of its items)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,16 +52,15 @@ async function main(): Promise<void> {
   if (process.argv.includes('--dev')) {
     // Design work: cross-validation over the projects that are not sealed.
     const sealed = new Set(SEALED_PROJECTS);
-    const results = crossValidate(
-      data.filter((d) => !sealed.has(d.example.project)),
-      5,
-    );
+    const design = data.filter((d) => !sealed.has(d.example.project));
+    const results = crossValidate(design, 5);
     results.forEach(show);
     console.log(`dev pooled ${JSON.stringify(pooled(results), null, 2)}`);
     if (process.argv.includes('--misses'))
       for (const v of results.flatMap((r) => r.verdicts).filter((v) => v.predicted !== v.actual))
         console.log(`${v.actual ? 'MISSED' : 'FALSE'} ${v.id}`);
     if (process.argv.includes('--errors')) printErrors(results, examples);
+    if (process.argv.includes('--curve')) printLearningCurve(design);
     return;
   }
   if (process.argv.includes('--evaluate')) {
@@ -93,6 +94,29 @@ async function main(): Promise<void> {
   const digest = verdictsDigest((input) => detectRecipeWith(shipped, input));
   writeFileSync(DIGEST_FILE, `${JSON.stringify(digest, null, 2)}\n`);
   console.log(`wrote ${DIGEST_FILE}: ${digest.items} verdicts, ${digest.recipes} recipes`);
+}
+
+/**
+ * Balanced accuracy on the design folds when each fold trains on a share of its training items (two samples per
+ * share, picked by a hash of the item's id): whether more labelled items would still help.
+ */
+function printLearningCurve(design: ReturnType<typeof featurize>): void {
+  const share = (id: string, seed: number) => {
+    let h = 0x811c9dc5 ^ seed;
+    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+    return h / 2 ** 32;
+  };
+  for (const fraction of [0.5, 0.75]) {
+    const samples = [1, 2].map(
+      (seed) =>
+        pooled(crossValidate(design, 5, DEFAULT_OPTIONS, (d) => share(d.example.id, seed) < fraction)).model
+          .balancedAccuracy,
+    );
+    console.log(`learning curve: ${fraction} of the training items, balanced accuracy ${samples.join(', ')}`);
+  }
+  console.log(
+    `learning curve: all training items, balanced accuracy ${pooled(crossValidate(design, 5)).model.balancedAccuracy}`,
+  );
 }
 
 /** Each held-out error of each fold: false positives and negatives, with the text and the labellers' notes. */

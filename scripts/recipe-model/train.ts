@@ -288,8 +288,9 @@ function evaluateHeldOut(
   held: ReadonlySet<string>,
   fold: number,
   options: TrainOptions,
+  trainsOn: (d: Featurized) => boolean = () => true,
 ): FoldResult {
-  const training = data.filter((d) => !held.has(d.example.project));
+  const training = data.filter((d) => !held.has(d.example.project) && trainsOn(d));
   const lambda = selectLambda(training, options);
   const model = modelFromJson(train(training, { ...options, lambda }));
   const verdicts = data
@@ -311,13 +312,19 @@ function evaluateHeldOut(
   };
 }
 
-/** Train on the other folds' projects, judge the held-out projects with the runtime detector. */
+/**
+ * Train on the other folds' projects, judge the held-out projects with the runtime detector. `trainsOn` leaves
+ * training items out (a learning curve); the held-out items are always all judged.
+ */
 export function crossValidate(
   data: readonly Featurized[],
   k: number,
   options: TrainOptions = DEFAULT_OPTIONS,
+  trainsOn?: (d: Featurized) => boolean,
 ): FoldResult[] {
-  return groupFolds(data, k).map((projects, fold) => evaluateHeldOut(data, new Set(projects), fold, options));
+  return groupFolds(data, k).map((projects, fold) =>
+    evaluateHeldOut(data, new Set(projects), fold, options, trainsOn),
+  );
 }
 
 /** Train on every project but the sealed ones, judge the sealed ones. */
