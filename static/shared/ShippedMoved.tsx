@@ -27,6 +27,17 @@ const textStyle = {
   font: token('font.body.small', '400 12px/16px sans-serif'),
 };
 
+/** The chart's colours, which the legend names too. */
+const colour = {
+  items: token('color.background.neutral.bold', '#44546f'),
+  bet: token('color.background.information.bold', '#0c66e4'),
+  validated: token('color.background.success.bold', '#1f845a'),
+  invalidated: token('color.background.danger.bold', '#c9372c'),
+  line: token('color.border.discovery', '#8270db'),
+  target: token('color.border.success', '#22a06b'),
+  grid: token('color.border', '#091e4224'),
+};
+
 /** One SVG: delivered bars (bets and verdicts inside them) on top, each outcome's metric below, one month axis. */
 function Chart({ rows, outcomes, label }: { rows: ShippedRow[]; outcomes: OutcomeTrack[]; label: string }) {
   const [ref, W] = useMeasuredWidth(640, 320);
@@ -37,15 +48,6 @@ function Chart({ rows, outcomes, label }: { rows: ShippedRow[]; outcomes: Outcom
   const maxItems = Math.max(1, ...rows.map((r) => r.items));
   const H = BAR_BAND + GAP + outcomes.length * (LINE_BAND + GAP) + AXIS;
   const barY = (v: number) => BAR_BAND - (v / maxItems) * (BAR_BAND - 16);
-  const colour = {
-    items: token('color.background.neutral.bold', '#44546f'),
-    bet: token('color.background.information.bold', '#0c66e4'),
-    validated: token('color.background.success.bold', '#1f845a'),
-    invalidated: token('color.background.danger.bold', '#c9372c'),
-    line: token('color.border.discovery', '#8270db'),
-    target: token('color.border.success', '#22a06b'),
-    grid: token('color.border', '#091e4224'),
-  };
   return (
     <svg
       ref={ref}
@@ -186,11 +188,11 @@ function Legend() {
       className="ol-shipped-legend"
       style={{ display: 'flex', flexWrap: 'wrap', gap: token('space.200', '16px'), margin: 0 }}
     >
-      {swatch('Delivered', token('color.background.neutral.bold', '#44546f'))}
-      {swatch('Carried a bet', token('color.background.information.bold', '#0c66e4'))}
-      {swatch('Bet validated', token('color.background.success.bold', '#1f845a'))}
-      {swatch('Bet invalidated', token('color.background.danger.bold', '#c9372c'))}
-      {swatch('Outcome metric (dashed: target)', token('color.border.discovery', '#8270db'))}
+      {swatch('Delivered', colour.items)}
+      {swatch('Carried a bet', colour.bet)}
+      {swatch('Bet validated', colour.validated)}
+      {swatch('Bet invalidated', colour.invalidated)}
+      {swatch('Outcome metric (dashed: target)', colour.line)}
     </p>
   );
 }

@@ -19,6 +19,7 @@ import type {
 } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
 import { BulkProgress, useBulkRun } from './bulk';
+import { useListSelection } from '../../shared/useListSelection';
 
 interface Choice {
   value: string;
@@ -33,7 +34,8 @@ export function BulkLink(props: { page: ProjectPageLoadData; filters: MapFilters
   const [open, setOpen] = useState(false);
   const [issues, setIssues] = useState<MapIssue[] | null>(null);
   const [token, setToken] = useState<string | null>(null);
-  const [selected, setSelected] = useState<string[]>([]);
+  const listed = issues ?? [];
+  const selection = useListSelection(listed.map((i) => i.key));
   const [outcomeId, setOutcomeId] = useState('');
   const [reason, setReason] = useState('Linked from the outcome map');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -42,7 +44,7 @@ export function BulkLink(props: { page: ProjectPageLoadData; filters: MapFilters
     lastRun = job;
     if (job.failed.length === 0)
       flag(`Linked ${job.decided} items`, 'Each has its own row in the decision log.');
-    setSelected(job.failed.map((f) => f.key));
+    selection.replace(job.failed.map((f) => f.key));
     setIssues(null);
     onLinked();
   }, lastRun);
@@ -77,14 +79,12 @@ export function BulkLink(props: { page: ProjectPageLoadData; filters: MapFilters
       </div>
     );
 
-  const listed = issues ?? [];
-  const allListed = listed.length > 0 && listed.every((i) => selected.includes(i.key));
   const submit = async () => {
     if (!outcomeId) return setErrors({ outcomeId: 'Choose the outcome they serve.' });
     setErrors({});
     const error = await bulk.start({
       decision: { kind: 'relink', outcomeId, reason },
-      selection: { keys: selected },
+      selection: { keys: selection.selected },
     });
     if (!error) return setMessage(null);
     const fields: Record<string, string> = {};
@@ -135,9 +135,9 @@ export function BulkLink(props: { page: ProjectPageLoadData; filters: MapFilters
       {listed.length > 0 ? (
         <Checkbox
           label={`Select all ${listed.length} listed`}
-          isChecked={allListed}
-          isIndeterminate={!allListed && selected.length > 0}
-          onChange={(e) => setSelected(e.target.checked ? listed.map((i) => i.key) : [])}
+          isChecked={selection.allListed}
+          isIndeterminate={selection.someListed}
+          onChange={(e) => selection.setAllListed(e.target.checked)}
         />
       ) : null}
       <ul className="ol-link-list" aria-label="Items that serve no outcome">
@@ -145,10 +145,8 @@ export function BulkLink(props: { page: ProjectPageLoadData; filters: MapFilters
           <li key={i.key}>
             <Checkbox
               label={`${i.key} ${i.summary}`}
-              isChecked={selected.includes(i.key)}
-              onChange={(e) =>
-                setSelected((old) => (e.target.checked ? [...old, i.key] : old.filter((k) => k !== i.key)))
-              }
+              isChecked={selection.isSelected(i.key)}
+              onChange={(e) => selection.set(i.key, e.target.checked)}
             />
           </li>
         ))}
@@ -156,8 +154,12 @@ export function BulkLink(props: { page: ProjectPageLoadData; filters: MapFilters
       {token ? <Button onClick={() => void load(token)}>Load more items</Button> : null}
       <BulkProgress run={bulk} />
       <div className="ol-actions">
-        <Button type="submit" appearance="primary" isDisabled={selected.length === 0 || bulk.running}>
-          Link {selected.length} to the outcome
+        <Button
+          type="submit"
+          appearance="primary"
+          isDisabled={selection.selected.length === 0 || bulk.running}
+        >
+          Link {selection.selected.length} to the outcome
         </Button>
         <Button appearance="subtle" onClick={() => setOpen(false)}>
           Close

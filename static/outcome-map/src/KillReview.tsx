@@ -31,6 +31,7 @@ import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { DecisionLog } from './DecisionLog';
 import { BulkProgress, useBulkRun } from './bulk';
+import { useListSelection } from '../../shared/useListSelection';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
 import { DATE_FORMAT } from './OutcomeForm';
@@ -396,7 +397,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const [filter, setFilter] = useState<QueueFilter>({});
   const [queue, setQueue] = useState<ZombieQueueData | null>(null);
   const [items, setItems] = useState<ZombieItem[]>([]);
-  const [selected, setSelected] = useState<string[]>([]);
+  const selection = useListSelection(items.map((i) => i.key));
   // "All N matching": the server resolves the selection from the filter when the work starts.
   const [allMatching, setAllMatching] = useState(false);
   const [bulkKind, setBulkKind] = useState<Kind | null>(null);
@@ -432,10 +433,11 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     void load();
   }, [load]);
   // A new sort or filter is a new list: what was selected in the old one is not carried over.
+  const { replace: replaceSelection } = selection;
   useEffect(() => {
-    setSelected([]);
+    replaceSelection([]);
     setAllMatching(false);
-  }, [sort, filter]);
+  }, [sort, filter, replaceSelection]);
 
   const bulk = useBulkRun((job) => {
     if (job.failed.length === 0)
@@ -444,7 +446,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
         'Each has its own row in the decision log.',
       );
     // What failed stays selected, so it can be looked at; Resume retries it with the same keys.
-    setSelected(job.failed.map((f) => f.key));
+    selection.replace(job.failed.map((f) => f.key));
     setAllMatching(false);
     void load();
   });
@@ -464,9 +466,8 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   };
   const total = queue?.total ?? 0;
   const filtered = Boolean(filter.rule || filter.issueType || filter.assignee);
-  const count = allMatching ? total : selected.length;
-  const allListed = items.length > 0 && items.every((i) => selected.includes(i.key));
-  const selection: Selection = allMatching ? { filter } : { keys: selected };
+  const count = allMatching ? total : selection.selected.length;
+  const chosen: Selection = allMatching ? { filter } : { keys: selection.selected };
   const setFilterPart = (part: keyof QueueFilter, value: string) =>
     setFilter((old) => {
       const next = { ...old };
@@ -562,14 +563,14 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
         <div className="ol-actions ol-bulk-bar">
           <Checkbox
             label="Select all listed"
-            isChecked={allListed || allMatching}
-            isIndeterminate={!allListed && !allMatching && selected.length > 0}
+            isChecked={selection.allListed || allMatching}
+            isIndeterminate={selection.someListed && !allMatching}
             onChange={(e) => {
               setAllMatching(false);
-              setSelected(e.target.checked ? items.map((i) => i.key) : []);
+              selection.setAllListed(e.target.checked);
             }}
           />
-          {allListed && total > items.length && !allMatching ? (
+          {selection.allListed && total > items.length && !allMatching ? (
             <Button appearance="subtle" onClick={() => setAllMatching(true)}>
               Select all {total} matching
             </Button>
@@ -588,7 +589,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
               <Button
                 appearance="subtle"
                 onClick={() => {
-                  setSelected([]);
+                  selection.replace([]);
                   setAllMatching(false);
                 }}
               >
@@ -606,7 +607,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             subject={{ count }}
             page={page}
             onClose={() => setBulkKind(null)}
-            onSubmit={(decision) => bulk.start({ decision, selection })}
+            onSubmit={(decision) => bulk.start({ decision, selection: chosen })}
           />
         ) : null}
       </ModalTransition>
@@ -617,15 +618,15 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             item={item}
             page={page}
             onDecided={() => void load()}
-            selected={allMatching || selected.includes(item.key)}
+            selected={allMatching || selection.isSelected(item.key)}
             onSelect={(on) => {
               if (allMatching) {
                 // Leaving "all matching" for the listed items, less this one.
                 setAllMatching(false);
-                setSelected(items.map((i) => i.key).filter((k) => k !== item.key));
+                selection.replace(items.map((i) => i.key).filter((k) => k !== item.key));
                 return;
               }
-              setSelected((old) => (on ? [...old, item.key] : old.filter((k) => k !== item.key)));
+              selection.set(item.key, on);
             }}
           />
         ))}
