@@ -222,6 +222,38 @@ export function zodLeftOut(surface: string): Plugin {
   };
 }
 
+/**
+ * Atlaskit keeps both sides of each feature flag it is rolling out (`fg('platform-dst-top-layer')` chooses between
+ * the popper and the top-layer popover, for one), so every bundle carries code for both. In a Custom UI every
+ * `fg()` answers false: no code here sets a boolean resolver (setBooleanFeatureFlagResolver), the env overrides
+ * read `process`, which the browser has not, and the feature-gate client is the uninitialised one above
+ * (@atlaskit/platform-feature-flags/dist/esm/resolveBooleanFlag.js). So each `fg('name')` call in Atlaskit's
+ * code is written as `false` at build time, and the minifier drops the side never taken (about 14 KB gzipped a
+ * surface). A call with other than a literal name, or Atlaskit code that sets a resolver, fails the build.
+ */
+const FG_IMPORT = /^import \{ fg \} from '@atlaskit\/platform-feature-flags(?:\/fg)?';$/m;
+const FG_CALL = /(?<![\w$.])fg\('[^'\\]*'\)/g;
+export function featureFlagsFoldedIn(source: string, file: string): string {
+  if (/setBooleanFeatureFlagResolver|setBooleanResolver/.test(source))
+    throw new Error(`${file} sets a feature-flag resolver: fg() can no longer be folded to false`);
+  if (!FG_IMPORT.test(source)) return source;
+  const folded = source.replace(FG_CALL, 'false');
+  if (/(?<![\w$.])fg\(/.test(folded.replace(FG_IMPORT, '')))
+    throw new Error(`${file}: an fg() call whose flag name is not a plain string; it cannot be folded`);
+  return folded;
+}
+export const featureFlagsFolded: Plugin = {
+  name: 'feature-flags-folded',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]@atlaskit[\\/].*\.js$/ }, async (args) => {
+      if (/[\\/]@atlaskit[\\/]platform-feature-flags[\\/]/.test(args.path)) return undefined;
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const folded = featureFlagsFoldedIn(source, args.path);
+      return folded === source ? undefined : { contents: folded, loader: 'js' };
+    });
+  },
+};
+
 function options(surface: string): BuildOptions {
   return {
     entryPoints: [path.join(STATIC, surface, 'src', 'index.tsx')],
@@ -243,6 +275,7 @@ function options(surface: string): BuildOptions {
       compiledPrimitivesOnly,
       tokensAtBuildTime,
       paginationLeftOut,
+      featureFlagsFolded,
       ...(ZOD_FREE_SURFACES.includes(surface) ? [zodLeftOut(surface)] : []),
     ],
   };

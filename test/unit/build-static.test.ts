@@ -1,7 +1,7 @@
 /**
  * The surface build leaves out Atlaskit code no surface runs: the lazy chunks (colour themes the host page
  * supplies, the rankable table body) and the Statsig client behind platform feature flags, which answers
- * every gate false until initialised, as it is in Custom UI.
+ * every gate false until initialised, as it is in Custom UI (so each fg() flag is written as false).
  */
 import path from 'node:path';
 import vm from 'node:vm';
@@ -9,6 +9,8 @@ import { build, type Plugin } from 'esbuild';
 import {
   atlaskitLazyChunksLeftOut,
   compiledPrimitivesOnly,
+  featureFlagsFolded,
+  featureFlagsFoldedIn,
   featureGatesUninitialised,
   paginationLeftOut,
   tokensReplaced,
@@ -129,5 +131,28 @@ describe('the surface build', () => {
     await expect(
       bundle("import P from '@atlaskit/pagination'; (globalThis as any).p = P;", [paginationLeftOut]),
     ).rejects.toThrow(/only DynamicTable's is left out/);
+  });
+
+  it("writes Atlaskit's fg() flags as the false they answer here, so the side never taken leaves the bundle", async () => {
+    const entry = "import Tooltip from '@atlaskit/tooltip'; (globalThis as any).t = Tooltip;";
+    // The tooltip's top-layer side (behind fg('platform-dst-top-layer-tooltip')) opens with showPopover().
+    const TOP_LAYER = 'showPopover';
+    expect(await bundle(entry, [featureGatesUninitialised])).toContain(TOP_LAYER);
+    const folded = await bundle(entry, [featureGatesUninitialised, featureFlagsFolded]);
+    expect(folded).not.toContain(TOP_LAYER);
+    expect(folded).not.toContain('platform-dst-top-layer-tooltip');
+  });
+
+  it('folds only literal flag names, and refuses code that would set a flag resolver', () => {
+    const header = "import { fg } from '@atlaskit/platform-feature-flags/fg';\n";
+    expect(featureFlagsFoldedIn(`${header}const a = fg('x') ? 1 : 2; const b = o.fg('y');`, 'a.js')).toBe(
+      `${header}const a = false ? 1 : 2; const b = o.fg('y');`,
+    );
+    // A file that does not import fg keeps its own function of that name.
+    expect(featureFlagsFoldedIn("const c = fg('x');", 'b.js')).toBe("const c = fg('x');");
+    expect(() => featureFlagsFoldedIn(`${header}const d = fg(name);`, 'c.js')).toThrow(/not a plain string/);
+    expect(() => featureFlagsFoldedIn("import { setBooleanFeatureFlagResolver } from 'x';", 'd.js')).toThrow(
+      /sets a feature-flag resolver/,
+    );
   });
 });
