@@ -199,6 +199,37 @@ export const paginationLeftOut: Plugin = {
 };
 
 /**
+ * react-select draws each chosen value of a multi select as Atlaskit's removable tag, which brings @atlaskit/tag,
+ * its motion and icons (about 6 KB gzipped). Only the surfaces in MULTI_SELECT_SURFACES have a Select with
+ * `isMulti`; the others leave the tag out: in its place a component that throws if it is ever drawn, so a multi
+ * select added to such a surface fails loudly (add the surface to the list) instead of drawing nothing.
+ */
+export const MULTI_SELECT_SURFACES: readonly string[] = ['gadget'];
+const MULTI_VALUE_IMPORTER =
+  /[\\/]@atlaskit[\\/]react-select[\\/]dist[\\/]esm[\\/]components[\\/]multi-value\.js$/;
+export const multiValueTagLeftOut: Plugin = {
+  name: 'multi-value-tag-left-out',
+  setup(b) {
+    b.onResolve({ filter: /^@atlaskit\/tag(?:\/|$)/ }, (args) =>
+      MULTI_VALUE_IMPORTER.test(args.importer)
+        ? { path: args.path, namespace: 'multi-value-tag-left-out' }
+        : {
+            errors: [
+              {
+                text: `${args.importer} imports ${args.path}: only react-select's multi value tag is left out`,
+              },
+            ],
+          },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'multi-value-tag-left-out' }, () => ({
+      contents:
+        "export default function RemovableTag() { throw new Error('A Select was given isMulti, but Atlaskit tag is left out of this surface (MULTI_SELECT_SURFACES in scripts/build-static.ts)'); }",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Surfaces that carry no zod, about 27 KB gzipped of each budget: they leave validation to their resolvers
  * (which answer each refusal at its field), or, as the issue panel, judge typed values with zod-free domain
  * rules the resolver's schema is built from. They import resolver keys from the zod-free src/contract/*-keys.ts
@@ -276,6 +307,7 @@ function options(surface: string): BuildOptions {
       tokensAtBuildTime,
       paginationLeftOut,
       featureFlagsFolded,
+      ...(MULTI_SELECT_SURFACES.includes(surface) ? [] : [multiValueTagLeftOut]),
       ...(ZOD_FREE_SURFACES.includes(surface) ? [zodLeftOut(surface)] : []),
     ],
   };

@@ -3,6 +3,7 @@
  * supplies, the rankable table body) and the Statsig client behind platform feature flags, which answers
  * every gate false until initialised, as it is in Custom UI (so each fg() flag is written as false).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { build, type Plugin } from 'esbuild';
@@ -12,7 +13,10 @@ import {
   featureFlagsFolded,
   featureFlagsFoldedIn,
   featureGatesUninitialised,
+  MULTI_SELECT_SURFACES,
+  multiValueTagLeftOut,
   paginationLeftOut,
+  surfaces,
   tokensReplaced,
   ZOD_FREE_SURFACES,
   zodLeftOut,
@@ -154,5 +158,29 @@ describe('the surface build', () => {
     expect(() => featureFlagsFoldedIn("import { setBooleanFeatureFlagResolver } from 'x';", 'd.js')).toThrow(
       /sets a feature-flag resolver/,
     );
+  });
+
+  it("leaves Atlaskit's tag out of single selects, failing loudly if a multi value is drawn", async () => {
+    const entry = "import Select from '@atlaskit/select'; (globalThis as any).s = Select;";
+    // The removable tag's own remove-button label.
+    const TAG = 'tag-new';
+    expect(await bundle(entry, [])).toContain(TAG);
+    const trimmed = await bundle(entry, [multiValueTagLeftOut]);
+    expect(trimmed).not.toContain(TAG);
+    expect(trimmed).toContain('A Select was given isMulti, but Atlaskit tag is left out');
+    await expect(
+      bundle("import T from '@atlaskit/tag'; (globalThis as any).t = T;", [multiValueTagLeftOut]),
+    ).rejects.toThrow(/only react-select's multi value tag is left out/);
+    // Only the surfaces listed write isMulti (the gadget's outcome filter); the others and the shared code do not.
+    const writesMulti = (dir: string): boolean =>
+      fs
+        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .some((f) => /\.tsx?$/.test(f) && /\bisMulti\b/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+    for (const surface of surfaces())
+      expect([surface, writesMulti(path.join(ROOT, 'static', surface, 'src'))]).toEqual([
+        surface,
+        MULTI_SELECT_SURFACES.includes(surface),
+      ]);
+    expect(writesMulti(path.join(ROOT, 'static', 'shared'))).toBe(false);
   });
 });
