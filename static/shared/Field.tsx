@@ -4,8 +4,10 @@
  * (aria-describedby), and read-only fields stay focusable so keyboard users can still read them.
  *
  * One select, ChoiceSelect: Atlaskit's Select (react-select, about 39 KB gzipped), which settings and the issue
- * panel can hold since their bundles carry no zod.
+ * panel can hold since their bundles carry no zod; one date, DateInput: Atlaskit's DatePicker.
  */
+// The date picker's own entry point: the package index brings the time pickers too.
+import DatePicker from '@atlaskit/datetime-picker/date-picker';
 import { ErrorMessage } from '@atlaskit/form/error-message';
 import { HelperMessage } from '@atlaskit/form/helper-message';
 import { Label } from '@atlaskit/form/label';
@@ -50,7 +52,7 @@ function Shell(p: Common & { children: ReactNode }) {
 }
 
 export function TextInput(
-  p: Common & { type?: 'text' | 'date' | 'number'; placeholder?: string; inputMode?: 'decimal' | 'numeric' },
+  p: Common & { type?: 'text' | 'number'; placeholder?: string; inputMode?: 'decimal' | 'numeric' },
 ) {
   return (
     <Shell {...p}>
@@ -130,6 +132,33 @@ export function ChoiceSelect(
         // react-select cuts the chosen label to one line with an ellipsis; long names (an outcome's name and
         // metric) wrap instead, so the choice stays readable in a narrow panel.
         {...(p.wrapLongLabels ? { styles: WRAPPED_LABELS } : {})}
+        {...(p.onBlur ? { onBlur: p.onBlur } : {})}
+      />
+    </Shell>
+  );
+}
+
+/** Dates are typed and shown as the app stores them (2027-06-30), whatever the browser's locale. */
+export const DATE_FORMAT = 'YYYY-MM-DD';
+
+/**
+ * Atlaskit's date picker: a date typed as YYYY-MM-DD and taken with Enter, or chosen from its calendar with the
+ * arrow keys or the mouse. Its input takes the field's id, so the visible label names it; the value is the ISO
+ * date ('' when cleared), as the browser's date input gave. A read-only one is disabled, as ChoiceSelect is.
+ */
+export function DateInput(p: Common) {
+  return (
+    <Shell {...p}>
+      <DatePicker
+        id={p.id}
+        name={p.id}
+        value={p.value}
+        onChange={p.onChange}
+        isDisabled={p.readOnly}
+        isInvalid={Boolean(p.error)}
+        aria-describedby={describedBy(p)}
+        dateFormat={DATE_FORMAT}
+        placeholder={DATE_FORMAT}
         {...(p.onBlur ? { onBlur: p.onBlur } : {})}
       />
     </Shell>

@@ -9,7 +9,7 @@ import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { seedDemo } from '../../workbench/seed/demo';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
-import { chooseByKeyboard } from '../support/surface-checks';
+import { chooseByKeyboard, typeDate } from '../support/surface-checks';
 
 const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const RECIPE_SUMMARY = 'Make the Place Order button bigger and orange';
@@ -91,6 +91,14 @@ describe('the issue panel in the browser', () => {
     const direction = panel.locator('.ol-field', { has: panel.getByLabel('Direction', { exact: true }) });
     await direction.getByText('Decrease', { exact: true }).waitFor();
     expect(await panel.locator('input[name="ol-direction"]').inputValue()).toBe('decrease');
+    // "by 1 March" lands in the Check by date picker as the next 1 March, an ISO date, shown as such.
+    const checkBy = await panel.locator('input[type="hidden"][name="ol-checkBy"]').inputValue();
+    expect(checkBy).toMatch(/^\d{4}-03-01$/);
+    expect(checkBy > new Date().toISOString().slice(0, 10)).toBe(true);
+    await panel
+      .locator('.ol-field', { has: panel.getByLabel('Check by', { exact: true }) })
+      .getByText(checkBy)
+      .waitFor();
     const afterPaste = await scoreOf(panel);
     expect(afterPaste).toBeGreaterThan(before);
     // Typing moves the score too, before anything is saved.
@@ -318,7 +326,7 @@ describe('the issue panel in the browser', () => {
     await chooseByKeyboard(page, panel, 'Threshold comparison', 'must fall to at most');
     await panel.getByLabel('Threshold value').fill('5');
     const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
-    await panel.getByLabel('Threshold date').fill(nextYear);
+    await typeDate(panel, 'Threshold date', nextYear, 'ol-thresholdBy');
     await chooseByKeyboard(page, panel, 'Result', 'Validated');
     await fieldOf('Result').getByText('Validated', { exact: true }).waitFor();
     await panel.getByLabel('Evidence').fill('Reopened saved items rose to 57% in the March cohort');
@@ -340,6 +348,56 @@ describe('the issue panel in the browser', () => {
     await againField('Direction').getByText('Increase', { exact: true }).waitFor({ timeout: 30_000 });
     await againField('Threshold comparison').getByText('must fall to at most', { exact: true }).waitFor();
     await againField('Result').getByText('Validated', { exact: true }).waitFor();
+    await page.close();
+  });
+
+  it('takes the check-by date typed in the Atlaskit date picker with Enter or chosen in its calendar by keyboard, refuses a past one at the field, and saves it as an ISO date', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Shoppers know when to reorder' }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const input = panel.getByLabel('Check by', { exact: true });
+    // The visible label names the picker's input.
+    expect(await input.getAttribute('id')).toBe('ol-checkBy');
+
+    // Yesterday, typed and taken with Enter: the refusal shows at the field, linked to it, and Save stores nothing.
+    await typeDate(panel, 'Check by', day(-1), 'ol-checkBy');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Nothing was saved').waitFor();
+    const error = panel.locator('#ol-checkBy-error');
+    await error.getByText(`Check by ${day(-1)} has already passed`, { exact: false }).waitFor();
+    expect(await input.getAttribute('aria-describedby')).toContain('ol-checkBy-error');
+    expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toBeUndefined();
+
+    // A day in the future clears the error and saves as the ISO date.
+    await typeDate(panel, 'Check by', day(30), 'ol-checkBy');
+    await error.waitFor({ state: 'detached' });
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    const lens = () =>
+      wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as { expected: { checkBy?: string } };
+    expect(lens().expected.checkBy).toBe(day(30));
+
+    // From the calendar by keyboard: it opens on the chosen day, the right arrow moves a day, Enter takes it.
+    await input.focus();
+    await page.keyboard.press('ArrowDown');
+    await panel.getByRole('grid').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await panel.getByRole('grid').waitFor({ state: 'detached' });
+    expect(await panel.locator('input[type="hidden"][name="ol-checkBy"]').inputValue()).toBe(day(31));
+    await panel.getByRole('button', { name: 'Save' }).click();
+    // The pick cleared the earlier "Saved"; this one is the second save's.
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    expect(lens().expected.checkBy).toBe(day(31));
+
+    // Kept: after a reload the picker shows the saved date.
+    await page.reload({ waitUntil: 'load' });
+    const again = await wb.panelFrame(page, PANEL_FRAME);
+    await again
+      .locator('.ol-field', { has: again.getByLabel('Check by', { exact: true }) })
+      .getByText(day(31))
+      .waitFor({ timeout: 30_000 });
     await page.close();
   });
 

@@ -159,3 +159,18 @@ export async function chooseByKeyboard(
   await page.keyboard.press('Enter');
   await wanted.waitFor({ state: 'detached' });
 }
+
+/**
+ * Types an ISO date into an Atlaskit DatePicker named by its visible label and takes it with Enter, as a person
+ * does, then waits until the picker holds it: its hidden input (named `name`) carries the ISO value.
+ */
+export async function typeDate(frame: Frame, label: string, iso: string, name: string): Promise<void> {
+  const input = frame.getByLabel(label, { exact: true });
+  await input.waitFor({ state: 'visible' });
+  await input.fill(iso);
+  await input.press('Enter');
+  await frame.waitForFunction(
+    ([n, v]) => document.querySelector<HTMLInputElement>(`input[type="hidden"][name="${n}"]`)?.value === v,
+    [name, iso] as const,
+  );
+}

@@ -19,7 +19,7 @@ import { checkByNotBefore } from '../../../src/domain/check-by';
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
-import { ChoiceSelect, TextArea, TextInput } from '../../shared/Field';
+import { ChoiceSelect, DateInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { RecipeWarning } from '../../shared/RecipeWarning';
 import { BetCheck } from './BetCheck';
@@ -481,7 +481,7 @@ function Panel({ data }: { data: PanelLoadData }) {
                   { value: 'decrease', label: 'Decrease' },
                 ]}
               />
-              <TextInput {...common('checkBy')} type="date" />
+              <DateInput {...common('checkBy')} />
             </div>
             {alsoExpected.length ? (
               <div data-testid="also-expected">
@@ -520,7 +520,7 @@ function Panel({ data }: { data: PanelLoadData }) {
           </p>
           <div className="ol-stack">
             <div className="ol-grid">
-              <TextInput {...common('deadline')} type="date" />
+              <DateInput {...common('deadline')} />
               <TextInput {...common('maxIdleDays')} inputMode="numeric" />
               <TextInput {...common('maxSprints')} inputMode="numeric" />
             </div>
@@ -534,13 +534,13 @@ function Panel({ data }: { data: PanelLoadData }) {
                 ]}
               />
               <TextInput {...common('thresholdValue')} inputMode="decimal" />
-              <TextInput {...common('thresholdBy')} type="date" />
+              <DateInput {...common('thresholdBy')} />
             </div>
             <TextArea
               {...common('conditionText')}
               placeholder="e.g. fewer than 5 teams ask for it at the review"
             />
-            <TextInput {...common('reviewDate')} type="date" />
+            <DateInput {...common('reviewDate')} />
           </div>
         </fieldset>
 
