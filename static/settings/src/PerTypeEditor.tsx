@@ -1,11 +1,13 @@
 /**
- * Zombie thresholds per issue type as a table: one row per type, a blank cell means the project default.
+ * Zombie thresholds per issue type in Atlaskit's DynamicTable, as the other settings tables: one row per type, a
+ * blank cell means the project default; each cell's label names its input and its error sits under it.
  * Rows are edited as text and turned into the settings record on save, so a half-typed number is never lost.
  */
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
 import { ErrorMessage } from '@atlaskit/form/error-message';
 import Textfield from '@atlaskit/textfield';
-import type { ChangeEvent } from 'react';
-import Button from '@atlaskit/button/new';
+import type { ChangeEvent, ReactNode } from 'react';
 import type { Settings, ZombieThresholds } from '../../../src/domain/settings';
 import { TableScroll } from '../../shared/TableScroll';
 
@@ -87,39 +89,42 @@ export function PerTypeEditor(p: {
   const update = (id: string, change: (row: TypeRow) => TypeRow) =>
     p.onChange(p.rows.map((r) => (r.id === id ? change(r) : r)));
   const nameOf = (row: TypeRow, i: number) => row.type.trim() || `row ${i + 1}`;
+  const cell = (id: string, error: string | undefined, input: ReactNode) => (
+    <>
+      {input}
+      {error ? (
+        <div id={`${id}-error`}>
+          <ErrorMessage>{error}</ErrorMessage>
+        </div>
+      ) : null}
+    </>
+  );
   return (
     <div className="ol-stack">
       <TableScroll label="Thresholds per issue type, scrolls sideways">
-        <table className="ol-table" aria-label="Thresholds per issue type" aria-describedby="per-type-help">
-          <thead>
-            <tr>
-              <th scope="col">Issue type</th>
-              {THRESHOLD_FIELDS.map((f) => (
-                <th scope="col" key={f.key}>
-                  {f.label}
-                </th>
-              ))}
-              {!p.readOnly ? (
-                <th scope="col">
-                  <span className="ol-sr-only">Remove</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {p.rows.length === 0 ? (
-              <tr>
-                <td colSpan={THRESHOLD_FIELDS.length + 2} className="ol-muted">
-                  Every issue type uses the project thresholds.
-                </td>
-              </tr>
-            ) : null}
-            {p.rows.map((row, i) => {
-              const typeError = p.error(typeErrorKey(row));
-              const typeId = `per-type-${row.id}-type`;
-              return (
-                <tr key={row.id} data-testid={`per-type-row-${i}`}>
-                  <td>
+        <DynamicTable
+          label="Thresholds per issue type"
+          testId="per-type-table"
+          head={{
+            cells: [
+              { key: 'type', content: 'Issue type' },
+              ...THRESHOLD_FIELDS.map((f) => ({ key: f.key, content: f.label })),
+              ...(p.readOnly ? [] : [{ key: 'remove', content: <span className="ol-sr-only">Remove</span> }]),
+            ],
+          }}
+          emptyView={<p className="ol-muted">Every issue type uses the project thresholds.</p>}
+          rows={p.rows.map((row, i) => {
+            const typeError = p.error(typeErrorKey(row));
+            const typeId = `per-type-${row.id}-type`;
+            return {
+              key: row.id,
+              testId: `per-type-row-${i}`,
+              cells: [
+                {
+                  key: 'type',
+                  content: cell(
+                    typeId,
+                    typeError,
                     <Textfield
                       id={typeId}
                       isCompact
@@ -133,59 +138,57 @@ export function PerTypeEditor(p: {
                       onChange={(e: ChangeEvent<HTMLInputElement>) =>
                         update(row.id, (r) => ({ ...r, type: e.target.value }))
                       }
-                    />
-                    {typeError ? (
-                      <div id={`${typeId}-error`}>
-                        <ErrorMessage>{typeError}</ErrorMessage>
-                      </div>
-                    ) : null}
-                  </td>
-                  {THRESHOLD_FIELDS.map((f) => {
-                    const id = `per-type-${row.id}-${f.key}`;
-                    const error = row.type.trim() ? p.error(cellPath(row.type, f.key)) : undefined;
-                    return (
-                      <td key={f.key}>
-                        <Textfield
-                          id={id}
-                          isCompact
-                          isReadOnly={p.readOnly}
-                          isInvalid={Boolean(error)}
-                          inputMode="numeric"
-                          aria-label={`${f.label} for ${nameOf(row, i)}`}
-                          placeholder={`${p.defaults[f.key]} (default)`}
-                          value={row.values[f.key]}
-                          aria-invalid={error ? true : undefined}
-                          aria-describedby={error ? `${id}-error` : undefined}
-                          onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                            update(row.id, (r) => ({
-                              ...r,
-                              values: { ...r.values, [f.key]: e.target.value },
-                            }))
-                          }
-                        />
-                        {error ? (
-                          <div id={`${id}-error`}>
-                            <ErrorMessage>{error}</ErrorMessage>
-                          </div>
-                        ) : null}
-                      </td>
-                    );
-                  })}
-                  {!p.readOnly ? (
-                    <td>
-                      <Button
-                        aria-label={`Remove thresholds for ${nameOf(row, i)}`}
-                        onClick={() => p.onChange(p.rows.filter((r) => r.id !== row.id))}
-                      >
-                        Remove
-                      </Button>
-                    </td>
-                  ) : null}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                    />,
+                  ),
+                },
+                ...THRESHOLD_FIELDS.map((f) => {
+                  const id = `per-type-${row.id}-${f.key}`;
+                  const error = row.type.trim() ? p.error(cellPath(row.type, f.key)) : undefined;
+                  return {
+                    key: f.key,
+                    content: cell(
+                      id,
+                      error,
+                      <Textfield
+                        id={id}
+                        isCompact
+                        isReadOnly={p.readOnly}
+                        isInvalid={Boolean(error)}
+                        inputMode="numeric"
+                        aria-label={`${f.label} for ${nameOf(row, i)}`}
+                        placeholder={`${p.defaults[f.key]} (default)`}
+                        value={row.values[f.key]}
+                        aria-invalid={error ? true : undefined}
+                        aria-describedby={error ? `${id}-error` : 'per-type-help'}
+                        onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                          update(row.id, (r) => ({
+                            ...r,
+                            values: { ...r.values, [f.key]: e.target.value },
+                          }))
+                        }
+                      />,
+                    ),
+                  };
+                }),
+                ...(p.readOnly
+                  ? []
+                  : [
+                      {
+                        key: 'remove',
+                        content: (
+                          <Button
+                            aria-label={`Remove thresholds for ${nameOf(row, i)}`}
+                            onClick={() => p.onChange(p.rows.filter((r) => r.id !== row.id))}
+                          >
+                            Remove
+                          </Button>
+                        ),
+                      },
+                    ]),
+              ],
+            };
+          })}
+        />
       </TableScroll>
       <datalist id="issue-type-suggestions">
         {p.suggestions.map((t) => (
