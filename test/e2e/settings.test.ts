@@ -276,7 +276,11 @@ describe('the settings page in the browser', () => {
 
   it('edits thresholds per issue type in a table: add a row, save, reload, and see a bad cell’s error at the cell', async () => {
     const { page, frame } = await openSettings();
-    await frame.getByRole('table', { name: 'Thresholds per issue type' }).waitFor();
+    const table = frame.getByRole('table', { name: 'Thresholds per issue type' });
+    await table.waitFor();
+    // Atlaskit's DynamicTable, as the other settings tables; empty, it says every type uses the project's.
+    expect(await table.getAttribute('data-testid')).toBe('per-type-table--table');
+    await frame.getByText('Every issue type uses the project thresholds.').waitFor();
     // The unlinked-age rule says when it applies, beside its field.
     expect(
       await frame.getByLabel('Max age of unlinked work (days)').getAttribute('aria-describedby'),
