@@ -9,7 +9,7 @@ import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { seedDemo } from '../../workbench/seed/demo';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
-import { chooseByKeyboard, typeDate } from '../support/surface-checks';
+import { chooseByKeyboard, expectAxeClean, typeDate } from '../support/surface-checks';
 
 const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const RECIPE_SUMMARY = 'Make the Place Order button bigger and orange';
@@ -185,6 +185,13 @@ describe('the issue panel in the browser', () => {
     const persona = panel.getByLabel('Persona');
     expect(await persona.getAttribute('readonly')).not.toBeNull();
     expect(await persona.inputValue()).toBe('shopper on a phone');
+    // The saved check-by date shows in its date picker, which a viewer cannot change.
+    const checkBy = panel.getByLabel('Check by', { exact: true });
+    expect(await checkBy.isDisabled()).toBe(true);
+    await panel
+      .locator('.ol-field', { has: checkBy })
+      .getByText(/^\d{4}-03-01$/)
+      .waitFor();
     // The same score without the advice a viewer cannot act on; an admin sees it on the same issue.
     await panel.getByTestId('score-total').waitFor();
     expect(await panel.getByText(/How to raise it/).count()).toBe(0);
@@ -382,6 +389,8 @@ describe('the issue panel in the browser', () => {
     await input.focus();
     await page.keyboard.press('ArrowDown');
     await panel.getByRole('grid').waitFor();
+    // Open, the calendar holds to the same accessibility bar as the rest of the panel.
+    await expectAxeClean(wb, panel, 'issue panel, check-by calendar open');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
     await panel.getByRole('grid').waitFor({ state: 'detached' });
