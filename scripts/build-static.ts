@@ -68,7 +68,11 @@ export const atlaskitLazyChunksLeftOut: Plugin = {
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) =>
       args.kind === 'dynamic-import' && /[\\/]node_modules[\\/]@atlaskit[\\/]/.test(args.importer)
-        ? { path: `${args.importer}:${args.path}`, namespace: 'atlaskit-lazy-left-out' }
+        ? {
+            // Named from node_modules on, so the bundle carries no path of the machine that built it.
+            path: `${args.importer.replace(/^.*[\\/]node_modules[\\/]/, '').replace(/\\/g, '/')}:${args.path}`,
+            namespace: 'atlaskit-lazy-left-out',
+          }
         : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'atlaskit-lazy-left-out' }, (args) => ({
