@@ -6,7 +6,6 @@
  * repeat with that key replays the first answer, and a kill first looks at the issue's status, so neither a
  * double click nor a retry transitions or comments twice.
  */
-import { randomUUID } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import type {
   DecideData,
@@ -44,11 +43,12 @@ import type { JiraIssue, JiraTransition } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
 import { keys } from '../storage/keys';
-import { claim, listAll } from '../storage/kv';
-import { checkHeld, secondsLeft, withLensClaim } from '../storage/lens-claim';
+import { listAll } from '../storage/kv';
+import { checkHeld, withLensClaim } from '../storage/lens-claim';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
+import { DECISION_WAIT_MS, SupersededError, takeDecisionLock } from './decision-lock';
 import { issueFacts, parentOutcomeOf, readDecisionIssue, statusCategoryOf } from './issue-facts';
 import { requireBrowse, targetProject, type ProjectRights } from './project-access';
 
@@ -353,79 +353,6 @@ export async function replayOf(projectKey: string, idempotencyKey: string): Prom
   return record ? toEntry(record.decision) : null;
 }
 
-/**
- * A decision on an issue is taken by one try at a time: the lock names the request (its idempotency key) and
- * the try. It lives as long as a UI function may run (Forge stops it after 25 s).
- */
-export const DECISION_LOCK_SECONDS = 25;
-/** How long a try waits for another request's decision on the same issue before it answers CONFLICT. */
-const DECISION_WAIT_MS = 3_000;
-
-/** This try lost the issue's lock to a newer try of the same decision, which completes it. */
-class SupersededError extends ConflictError {
-  constructor(issueKey: string) {
-    super(`A newer try of this decision on ${issueKey} took over; it completes the decision.`);
-  }
-}
-
-interface DecisionLock {
-  idempotencyKey: string;
-  token: string;
-  at: number;
-}
-
-/** This try's hold on the issue's decision lock; `check` throws when a newer try of the request took it. */
-interface HeldDecision {
-  check: () => Promise<void>;
-  release: () => Promise<void>;
-}
-
-/**
- * Takes the issue's decision lock for `idempotencyKey`. A lock left by an earlier try of the same request
- * (stopped by Forge's time limit, or still running) is taken over at once: that try's next check fails and it
- * does nothing more. A lock of another request is waited for, then answered with CONFLICT and when to retry.
- * Null when the same request finished meanwhile (the caller replays it).
- */
-async function takeDecisionLock(
-  projectKey: string,
-  issueKey: string,
-  idempotencyKey: string,
-  { waitMs = DECISION_WAIT_MS, takeOver = true }: { waitMs?: number; takeOver?: boolean } = {},
-): Promise<HeldDecision | null> {
-  const lockKey = keys.decisionLock(projectKey, issueKey);
-  const token = randomUUID();
-  const ttl = { value: DECISION_LOCK_SECONDS, unit: 'SECONDS' } as const;
-  const mine = (): DecisionLock => ({ idempotencyKey, token, at: Date.now() });
-  const giveUpAt = Date.now() + waitMs;
-  for (;;) {
-    if (await claim(lockKey, mine(), ttl)) break;
-    const holder = await kvs.get<DecisionLock>(lockKey);
-    if (takeOver && holder?.idempotencyKey === idempotencyKey) {
-      if (await replayOf(projectKey, idempotencyKey)) return null;
-      await kvs.set(lockKey, mine(), { ttl });
-      break;
-    }
-    if (await replayOf(projectKey, idempotencyKey)) return null;
-    if (Date.now() >= giveUpAt) {
-      const seconds = secondsLeft(holder?.at);
-      throw new ConflictError(
-        `Another decision on ${issueKey} is being recorded. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
-        undefined,
-        seconds,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 50)));
-  }
-  return {
-    check: async () => {
-      if ((await kvs.get<DecisionLock>(lockKey))?.token !== token) throw new SupersededError(issueKey);
-    },
-    release: async () => {
-      if ((await kvs.get<DecisionLock>(lockKey))?.token === token) await kvs.delete(lockKey);
-    },
-  };
-}
-
 export async function decide(
   call: CallContext,
   input: { issueKey: string; idempotencyKey: string; decision: Decision },
@@ -500,12 +427,14 @@ export async function decideChecked(
   const actorNameOf = call.background
     ? Promise.resolve(call.background.actorName)
     : jira.myselfName().catch(() => null); // a missing name must not block a decision
-  const lock = await takeDecisionLock(projectKey, issueKey, idempotencyKey);
-  if (!lock) {
-    const first = await replayOf(projectKey, idempotencyKey);
-    if (first) return { entry: first, replayed: true, statusName: null };
-    throw new ConflictError(`The decision on ${issueKey} is being recorded. Reload the queue in a moment.`);
-  }
+  // An earlier try of this request still holding the lock is taken over at once: its intent lets this try finish
+  // what it began, and its next check fails. A copy of the request that finished meanwhile is replayed.
+  const taken = await takeDecisionLock(projectKey, issueKey, idempotencyKey, {
+    sameRequest: 'take-over',
+    finished: () => replayOf(projectKey, idempotencyKey),
+  });
+  if (!taken.held) return { entry: taken.done, replayed: true, statusName: null };
+  const lock = taken.held;
   try {
     const actorName = await actorNameOf;
     // The lens is read, checked and written inside the issue's claim, like every app writer's.
@@ -782,14 +711,16 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
       }
       // Only a free lock: a try of the person's that holds it is live (a stopped one's lock has run out). A
       // retry of theirs that comes meanwhile takes the lock over, and this completion stops at its next check.
-      const lock = await takeDecisionLock(projectKey, intent.issueKey, idempotencyKey, {
+      const taken = await takeDecisionLock(projectKey, intent.issueKey, idempotencyKey, {
         waitMs: 0,
-        takeOver: false,
+        sameRequest: 'like-others',
+        finished: () => replayOf(projectKey, idempotencyKey),
       });
-      if (!lock) {
+      if (!taken.held) {
         await kvs.delete(key);
         continue;
       }
+      const lock = taken.held;
       try {
         let issue: JiraIssue | null;
         try {

@@ -20,10 +20,10 @@ import type { CallContext } from '../resolvers/endpoint';
 import { listTrackedBets, type TrackedBet } from '../scan/bets';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
 import { keys } from '../storage/keys';
-import { claim } from '../storage/kv';
-import { holderDoneAt, invocationStopsAt, sameRequestWaitUntil, withLensClaim } from '../storage/lens-claim';
+import { checkHeld, withLensClaim } from '../storage/lens-claim';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
+import { takeDecisionLock } from './decision-lock';
 import type { Clock } from './outcome-map';
 import { rescored } from './kill-review';
 import { requireBrowse, targetProject } from './project-access';
@@ -32,17 +32,6 @@ import { requestDigest, reusedRequestId } from './issue-lens-service';
 
 export const VERDICT_KIND = 'verdict';
 const RECENT = 20;
-/** The issue's decision lock as a verdict holds it; it outlives any UI function (Forge stops one at 25 s). */
-const VERDICT_LOCK_SECONDS = 60;
-const VERDICT_WAIT_MS = 3_000;
-
-interface VerdictLock {
-  idempotencyKey: string;
-  at: number;
-  /** When Forge stops the holder's invocation (src/storage/lens-claim.ts, invocationStopsAt). */
-  stopsAt: number | null;
-}
-
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
@@ -149,46 +138,38 @@ export async function confirmVerdict(
   const earlier = await replayOf(projectKey, idempotencyKey);
   if (earlier) return { entry: earlier, replayed: true };
 
-  // The kill review's lock: one decision per issue at a time, a concurrent duplicate replays the first. An
-  // earlier try of this request that Forge stopped holding it no longer blocks once it can write nothing more.
-  const lockKey = keys.decisionLock(projectKey, issueKey);
-  const stopsAt = invocationStopsAt();
-  const mine = (): VerdictLock => ({ idempotencyKey, at: Date.now(), stopsAt });
-  let giveUpAt = Date.now() + VERDICT_WAIT_MS;
-  for (;;) {
-    if (await claim(lockKey, mine(), { value: VERDICT_LOCK_SECONDS, unit: 'SECONDS' })) break;
-    const holder = await kvs.get<VerdictLock>(lockKey);
-    const first = await replayOf(projectKey, idempotencyKey);
-    if (first) return { entry: first, replayed: true };
-    if (holder?.idempotencyKey === idempotencyKey) {
-      const doneAt = holderDoneAt(holder, Date.now(), VERDICT_LOCK_SECONDS);
-      if (Date.now() >= doneAt) {
-        await kvs.set(lockKey, mine(), { ttl: { value: VERDICT_LOCK_SECONDS, unit: 'SECONDS' } });
-        break;
-      }
-      giveUpAt = Math.max(giveUpAt, sameRequestWaitUntil(doneAt, stopsAt));
-    }
-    if (Date.now() >= giveUpAt)
-      throw new ConflictError(`Another decision on ${issueKey} is being recorded. Reload in a moment.`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  // The kill review's lock (./decision-lock): one decision per issue at a time. A duplicate copy of this request
+  // waits until the try holding it is done (released it, or can write nothing more), then reads what it left:
+  // its log row is replayed, and a lens it wrote without a log row is finished, not written again.
+  const taken = await takeDecisionLock(projectKey, issueKey, idempotencyKey, {
+    sameRequest: 'after-holder',
+    finished: () => replayOf(projectKey, idempotencyKey),
+  });
+  if (!taken.held) return { entry: taken.done, replayed: true };
+  const lock = taken.held;
   try {
     return await withLensClaim(
       issueKey,
-      () => record(call, projectKey, input, clock),
+      (held) =>
+        record(call, projectKey, input, clock, async () => {
+          await lock.check();
+          await checkHeld(held);
+        }),
       `${issueKey} is being saved by someone else right now. Reload and record the verdict again.`,
       { requestId: idempotencyKey, sameRequest: 'after-holder' },
     );
   } finally {
-    if ((await kvs.get<VerdictLock>(lockKey))?.idempotencyKey === idempotencyKey) await kvs.delete(lockKey);
+    await lock.release();
   }
 }
 
+/** Records the verdict; `check` runs before each write, so a try that lost its lock or claim writes nothing. */
 async function record(
   call: CallContext,
   projectKey: string,
   { issueKey, idempotencyKey, result }: { issueKey: string; idempotencyKey: string; result: Result },
   clock: Clock,
+  check: () => Promise<void>,
 ): Promise<ConfirmVerdictData> {
   const jira = JiraClient.asUser();
   const [outcomes, { settings }, actorName, tracked] = await Promise.all([
@@ -228,6 +209,7 @@ async function record(
       score: next.score,
       digest,
     });
+    await check();
     await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
   }
 
@@ -242,6 +224,7 @@ async function record(
     ...(tracked?.proposal ? { proposalEvidence: tracked.proposal.evidence } : {}),
   };
   if (actorName) details.actorName = actorName;
+  await check();
   const { decision } = await appendDecision(projectKey, {
     idempotencyKey,
     at: now.toISOString(),

@@ -17,7 +17,7 @@ import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { listDecisions } from '../../src/storage/decisions';
 import { listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
-import { CALL_IN_FLIGHT_MS } from '../../src/storage/lens-claim';
+import { CALL_IN_FLIGHT_MS } from '../../src/storage/lock';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
 import type { FaultSpec } from '../../workbench/jira/faults';
@@ -959,6 +959,166 @@ describe('bulk decisions under double submits and at-least-once delivery', () =>
       Math.abs(transitions - ITEMS) +
       items.filter((k) => app.jira.store.getIssue(k)!.statusCategory !== 'done').length;
     report(`bulk-kill-${name}`, { tries: 2, losses, rows, comments, transitions });
+    expect(losses).toBe(0);
+  });
+});
+
+describe('the issue decision lock, shared by decisions and verdicts', () => {
+  /** The lens writes Jira acknowledged for `key`. */
+  const lensWrites = (key: string) =>
+    app.jira.calls.filter(
+      (c) => c.method === 'PUT' && c.path.includes(`/issue/${key}/properties/`) && c.status < 300,
+    ).length;
+  const verdictRows = async (key: string) =>
+    (await system(() => listDecisions(P, { limit: 100 }))).decisions.filter(
+      (d) => d.kind === 'verdict' && d.issueKey === key,
+    ).length;
+  /** The issue's decision lock as stored now, wherever it is kept; null when nobody holds it. */
+  const decisionLockOf = (key: string): Record<string, unknown> | null => {
+    const name = `decision-lock:${P}:${key}`;
+    const stored = [...app.kvs.dump(), ...app.kvs.dumpEntity('lock')].find((r) => r.key === name);
+    return (stored?.value as Record<string, unknown> | undefined) ?? null;
+  };
+  const verdictPayload = (key: string, idempotencyKey: string) => ({
+    issueKey: key,
+    idempotencyKey,
+    result: { verdict: 'validated', evidence: 'Drop-off fell from 40% to 31% in four weeks.' },
+  });
+  /** Resolves once the next call matching the fault injected as `id` has begun (the fault is used up). */
+  const whenBegun = async (id: number) => {
+    for (let i = 0; i < 400 && app.jira.faults.list().some((f) => f.id === id); i++)
+      await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('a stale try whose lock ran out cannot release the lock of the newer try that took it', async () => {
+    app = newApp();
+    app.jira.faults.inject({ kind: 'latency', ms: 3, match: { pathIncludes: `/issue/${P}-` } });
+    const key = idleIssue(0);
+    const payload = verdictPayload(key, 'verdict-stale-abcdef');
+    const readOf = { method: 'GET', pathIncludes: `/issue/${key}?` };
+    // The first try's read of the issue is slow; while it waits, its lock and claim run out.
+    const slowRead = app.jira.faults.inject({ kind: 'latency', ms: 300, times: 1, match: readOf });
+    const stale = page<ConfirmVerdictData>('confirmVerdict', payload, 'admin');
+    await whenBegun(slowRead);
+    later(61_000);
+    // The retry takes the free lock; its own read is slower, so it still holds the lock when the stale try ends.
+    const slowerRead = app.jira.faults.inject({ kind: 'latency', ms: 900, times: 1, match: readOf });
+    const newer = page<ConfirmVerdictData>('confirmVerdict', payload, 'admin');
+    await whenBegun(slowerRead);
+    const staleAnswer = await stale;
+    const lockAfterStale = decisionLockOf(key);
+    const newerAnswer = await newer;
+    const rows = await verdictRows(key);
+    const losses =
+      Number(lockAfterStale === null) +
+      Number(!newerAnswer.ok) +
+      Number(rows !== 1) +
+      Number(lensWrites(key) !== 1) +
+      Number(lensOf(key).result?.verdict !== 'validated') +
+      Number(decisionLockOf(key) !== null);
+    report('verdict-stale-try-cannot-release-newer-lock', {
+      tries: 2,
+      losses,
+      staleOk: Number(staleAnswer.ok),
+      rows,
+      writes: lensWrites(key),
+    });
+    // The lock the newer try holds was still there after the stale try ended, and it was released by its holder.
+    expect(lockAfterStale).toMatchObject({ requestId: 'verdict-stale-abcdef' });
+    expect(losses).toBe(0);
+  });
+
+  it('the same verdict sent twice at once: the copy waits for the first, one lens write, one log row (10 rounds)', async () => {
+    app = newApp();
+    app.jira.faults.inject({ kind: 'latency', ms: 3, match: { pathIncludes: `/issue/${P}-` } });
+    let tries = 0;
+    let losses = 0;
+    for (let round = 0; round < 10; round++) {
+      const key = idleIssue(round);
+      const payload = verdictPayload(key, `verdict-twice-${round}-abcdef`);
+      const [a, b] = await Promise.all([
+        page<ConfirmVerdictData>('confirmVerdict', payload, 'admin'),
+        page<ConfirmVerdictData>('confirmVerdict', payload, 'admin'),
+      ]);
+      tries += 2;
+      losses +=
+        Number(!a.ok || !b.ok) +
+        Number(a.ok && b.ok && a.data.entry.id !== b.data.entry.id) +
+        Number((await verdictRows(key)) !== 1) +
+        Number(lensWrites(key) !== 1) +
+        Number(decisionLockOf(key) !== null);
+    }
+    report('verdict-twice-at-once', { tries, losses });
+    expect(losses).toBe(0);
+  });
+
+  it('a verdict and a kill decision on one issue at once: they take turns, neither is lost (10 rounds)', async () => {
+    app = newApp();
+    app.jira.faults.inject({ kind: 'latency', ms: 3, match: { pathIncludes: `/issue/${P}-` } });
+    await flagActions();
+    let tries = 0;
+    let losses = 0;
+    for (let round = 0; round < 10; round++) {
+      const key = flaggedIssue(round, true);
+      const [verdict, kill] = await Promise.all([
+        page<ConfirmVerdictData>(
+          'confirmVerdict',
+          verdictPayload(key, `verdict-vs-${round}-abcdef`),
+          'admin',
+        ),
+        page<DecideData>(
+          'decide',
+          {
+            issueKey: key,
+            idempotencyKey: `kill-vs-${round}-abcdef`,
+            decision: { kind: 'kill', reason: 'Not wanted' },
+          },
+          'admin',
+        ),
+      ]);
+      tries += 2;
+      const lens = lensOf(key);
+      // Whatever was acknowledged is stored; a refusal is a CONFLICT that says when to retry.
+      if (verdict.ok && lens.result?.verdict !== 'validated') losses += 1;
+      if (kill.ok && (lens.zombie !== 'false' || app.jira.store.getIssue(key)!.statusCategory !== 'done'))
+        losses += 1;
+      for (const answer of [verdict, kill]) if (!answer.ok) expect(answer.error.code).toBe('CONFLICT');
+      losses += Number(decisionLockOf(key) !== null);
+    }
+    report('verdict-vs-kill', { tries, losses });
+    expect(losses).toBe(0);
+  });
+
+  /** Where a verdict's Jira calls go, by step. */
+  const VERDICT_STEPS: Array<[string, { method: string; pathIncludes: string }]> = [
+    ['read', { method: 'GET', pathIncludes: `/issue/${P}-1?` }],
+    ['lens', { method: 'PUT', pathIncludes: '/properties/' }],
+  ];
+  it.each(
+    VERDICT_STEPS.flatMap(([step, match]) =>
+      DECISION_FAULTS.map(([fault, spec]) => [step, fault, spec(match)] as const),
+    ),
+  )('a verdict with a fault on the %s step (%s) completes on retry, once', async (step, fault, spec) => {
+    // The 25 s resolver limit scaled to 250 ms, so a 400 ms call times out.
+    app = newApp({ timeScale: 0.01 });
+    const key = idleIssue(0);
+    app.jira.faults.inject(spec);
+    const payload = verdictPayload(key, `verdict-fault-${step}-abcdef`);
+    let tries = 0;
+    let answer: Answer<ConfirmVerdictData> | null = null;
+    for (; tries < 4 && !answer?.ok; tries++) {
+      answer = await page<ConfirmVerdictData>('confirmVerdict', payload, 'admin');
+      // The person reads the error: a stopped try's call in flight has landed by then.
+      if (!answer.ok) await new Promise((r) => setTimeout(r, CALL_IN_FLIGHT_MS + 300));
+    }
+    const rows = await verdictRows(key);
+    const losses =
+      Number(!answer?.ok) +
+      Number(rows !== 1) +
+      Number(lensWrites(key) !== 1) +
+      Number(lensOf(key).result?.verdict !== 'validated') +
+      Number(decisionLockOf(key) !== null);
+    report(`verdict-${step}-${fault}`, { tries, losses, rows, writes: lensWrites(key) });
     expect(losses).toBe(0);
   });
 });

@@ -1,0 +1,236 @@
+/**
+ * The app's one lock: a short hold on a name in app storage, owned by one try of one request. Every lock of the
+ * app is one of these: the issue's lens claim (src/storage/lens-claim.ts) and the issue's decision lock, taken
+ * by kill-review decisions and results-review verdicts alike.
+ *
+ * A lock is a row of the custom entity `lock` (manifest.yml, app.storage.entities), because Forge's KVS checks
+ * conditions only on custom entities: a transaction's set or delete may carry conditions on the entity's
+ * attributes (@forge/kvs, interfaces/transaction.d.ts: TransactSet/TransactDelete `entity.conditions`), and
+ * plain keys have none. So taking a lock is an atomic FAIL_IF_EXISTS create, and taking one over from an earlier
+ * try and releasing one are writes conditional on the owner token still being the one read: a try whose lock
+ * ran out and was taken by another can neither release nor overwrite the newer holder's lock.
+ *
+ * A lock names the request it serves. What a try does when an earlier try of its own request holds the lock is
+ * the caller's choice (SameRequestPolicy). Anyone else waits a little, then hears when the lock runs out.
+ */
+import { randomUUID } from 'node:crypto';
+import { getAppContext } from '@forge/api';
+import { Filter, FilterConditions, ForgeKvsAPIError, kvs } from '@forge/kvs';
+
+/** The custom entity that holds every lock (declared in manifest.yml). */
+export const LOCK_ENTITY = 'lock';
+
+/**
+ * How long after its invocation was stopped a holder's last Jira call may still land: Forge stops the function,
+ * not a request already on its way (one property write, a few hundred milliseconds on a site).
+ */
+export const CALL_IN_FLIGHT_MS = 1_000;
+/** What a waiter keeps of its own time for its work once it has the lock. */
+const OWN_WORK_RESERVE_MS = 3_000;
+
+/** A lock as stored. Attributes a holder does not know are left out (an entity attribute holds no null). */
+interface StoredLock {
+  owner: string;
+  requestId?: string;
+  /** When the holder took it (its clock, ms). */
+  at: number;
+  /** How long it lives, so every taker of the same name computes the same expiry. */
+  ttlSeconds: number;
+  /** When Forge stops the holder's invocation: after it (and a call in flight) the holder writes nothing. */
+  stopsAt?: number;
+}
+
+/** This try's hold on a lock. */
+export interface HeldLock {
+  name: string;
+  /** This holder (one try of one request). */
+  owner: string;
+  /** The request the lock serves. */
+  requestId: string | null;
+  /** When this holder took the lock (its clock). */
+  takenAtMs: number;
+  ttlSeconds: number;
+}
+
+/**
+ * What a try does when an earlier try of its own request holds the lock.
+ * - `take-over`: at once (a decision, whose recorded intent lets the newer try finish what the earlier began);
+ *   the earlier try's next check fails and it writes no more.
+ * - `after-holder`: wait until the earlier try released the lock or can write nothing more (its invocation
+ *   stopped and its last call landed, or its lock ran out), then take it: what the earlier try left (a lens
+ *   carrying the request id, a log row) is this try's answer, so it must see it before writing again.
+ * - `like-others`: wait as for any other holder (the app completing a person's decision defers to their try).
+ */
+export type SameRequestPolicy = 'take-over' | 'after-holder' | 'like-others';
+
+export interface TakeLockOptions<R> {
+  ttlSeconds: number;
+  requestId?: string | null;
+  /** How long to wait for another request's holder before giving up. */
+  waitMs: number;
+  sameRequest?: SameRequestPolicy;
+  /** How often a waiter looks again (jittered by as much again, so two waiters do not poll in step). */
+  pollMs?: number;
+  /**
+   * Read while waiting: a value means the work this try came for was finished by another try (a duplicate copy
+   * of the request recorded it), which is then this try's answer and no lock is taken.
+   */
+  doneMeanwhile?: () => Promise<R | null>;
+}
+
+export type LockOutcome<R> =
+  | { status: 'held'; held: HeldLock }
+  | { status: 'done'; done: R }
+  | { status: 'busy'; retryAfterSeconds: number };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const locks = () => kvs.entity<StoredLock>(LOCK_ENTITY);
+const ownedBy = (owner: string) => new Filter<StoredLock>().and('owner', FilterConditions.equalTo(owner));
+const ttlOf = (seconds: number) => ({ value: seconds, unit: 'SECONDS' }) as const;
+
+/**
+ * When Forge stops this invocation (its time limit), from @forge/api's getAppContext(); null outside one or
+ * where the runtime does not tell (Forge's tunnel before CLI 10).
+ */
+export function invocationStopsAt(nowMs = Date.now()): number | null {
+  try {
+    const left = getAppContext().invocationRemainingTimeInMillis();
+    return Number.isFinite(left) && left < Number.MAX_SAFE_INTEGER ? nowMs + left : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * From when the holder of a lock can write nothing more: its invocation stopped and its last call landed, or
+ * its lock ran out.
+ */
+export function holderDoneAt(
+  holder: { at?: number; stopsAt?: number | null; ttlSeconds: number },
+  nowMs: number,
+) {
+  const at = typeof holder.at === 'number' ? holder.at : nowMs;
+  const expires = at + holder.ttlSeconds * 1000;
+  const stops = typeof holder.stopsAt === 'number' ? holder.stopsAt + CALL_IN_FLIGHT_MS : expires;
+  return Math.min(stops, expires);
+}
+
+/** How long a try may wait for an earlier try of its own request: until that one is done, if it can afford to. */
+export function sameRequestWaitUntil(doneAtMs: number, ownStopsAt: number | null): number {
+  return Math.min(doneAtMs, (ownStopsAt ?? Infinity) - OWN_WORK_RESERVE_MS);
+}
+
+/** Seconds until a lock taken at `atMs` and living `ttlSeconds` runs out, at least 1. */
+export function secondsLeft(atMs: number | undefined, ttlSeconds: number, nowMs = Date.now()): number {
+  const at = typeof atMs === 'number' && Number.isFinite(atMs) ? atMs : nowMs;
+  const left = Math.ceil((at + ttlSeconds * 1000 - nowMs) / 1000);
+  return Math.min(ttlSeconds, Math.max(1, left));
+}
+
+/**
+ * Creates the lock if nobody holds it; true when this call created it. Forge checks FAIL_IF_EXISTS atomically.
+ * Neither @forge/kvs nor Forge's documentation names the error code of a refused write, so a lost race is told
+ * by what is stored, not by a code: the write failed and the name holds a lock.
+ */
+async function create(name: string, lock: StoredLock): Promise<boolean> {
+  try {
+    await locks().set(name, lock, { keyPolicy: 'FAIL_IF_EXISTS', ttl: ttlOf(lock.ttlSeconds) });
+    return true;
+  } catch (e) {
+    if (e instanceof ForgeKvsAPIError && (await locks().get(name)) !== undefined) return false;
+    throw e;
+  }
+}
+
+/** Replaces the lock only if `previousOwner` still holds it; true when it did. */
+async function replace(name: string, previousOwner: string, lock: StoredLock): Promise<boolean> {
+  try {
+    await kvs
+      .transact()
+      .set(
+        name,
+        lock,
+        { entityName: LOCK_ENTITY, conditions: ownedBy(previousOwner) },
+        { ttl: ttlOf(lock.ttlSeconds) },
+      )
+      .execute();
+    return true;
+  } catch (e) {
+    if (e instanceof ForgeKvsAPIError && (await locks().get(name))?.owner !== lock.owner) return false;
+    throw e;
+  }
+}
+
+/**
+ * Takes the lock `name`, waiting up to `waitMs` for another request's holder. A lock held for the same
+ * `requestId` was left by an earlier try of this very request: see SameRequestPolicy.
+ */
+export async function takeLock<R = never>(
+  name: string,
+  options: TakeLockOptions<R>,
+): Promise<LockOutcome<R>> {
+  const { ttlSeconds } = options;
+  const owner = randomUUID();
+  const requestId = options.requestId ?? null;
+  const sameRequest = options.sameRequest ?? 'like-others';
+  const pollMs = options.pollMs ?? 15;
+  const stopsAt = invocationStopsAt();
+  const mine = (at: number): StoredLock => ({
+    owner,
+    at,
+    ttlSeconds,
+    ...(requestId ? { requestId } : {}),
+    ...(stopsAt !== null ? { stopsAt } : {}),
+  });
+  const heldFrom = (at: number): LockOutcome<R> => ({
+    status: 'held',
+    held: { name, owner, requestId, takenAtMs: at, ttlSeconds },
+  });
+  let giveUpAt = Date.now() + options.waitMs;
+  for (;;) {
+    const at = Date.now();
+    if (await create(name, mine(at))) return heldFrom(at);
+    const holder = await locks().get(name);
+    if (!holder) continue; // released or run out since: create it again
+    const done = options.doneMeanwhile ? await options.doneMeanwhile() : null;
+    if (done !== null) return { status: 'done', done };
+    if (requestId && holder.requestId === requestId && sameRequest !== 'like-others') {
+      const doneAt = holderDoneAt(holder, at);
+      if (sameRequest === 'take-over' || at >= doneAt) {
+        if (await replace(name, holder.owner, mine(at))) return heldFrom(at);
+        continue; // someone else replaced it first: look again
+      }
+      // Its outcome is this try's answer: worth waiting for as long as this invocation can afford.
+      giveUpAt = Math.max(giveUpAt, sameRequestWaitUntil(doneAt, stopsAt));
+    }
+    if (Date.now() >= giveUpAt)
+      return { status: 'busy', retryAfterSeconds: secondsLeft(holder.at, holder.ttlSeconds ?? ttlSeconds) };
+    await sleep(pollMs + Math.floor(Math.random() * pollMs));
+  }
+}
+
+/**
+ * True while the lock is still this holder's and has `marginMs` left: checked right before a write, so a
+ * holder whose lock was taken over or ran out writes nothing.
+ */
+export async function lockHeld(held: HeldLock, marginMs = 0): Promise<boolean> {
+  if (Date.now() > held.takenAtMs + held.ttlSeconds * 1000 - marginMs) return false;
+  return (await locks().get(held.name))?.owner === held.owner;
+}
+
+/**
+ * Releases the lock only if it is still this holder's: the delete is conditional on the owner token, so a try
+ * whose lock ran out (or was taken over) removes nothing of the newer holder's.
+ */
+export async function releaseLock(held: HeldLock): Promise<void> {
+  try {
+    await kvs
+      .transact()
+      .delete(held.name, { entityName: LOCK_ENTITY, conditions: ownedBy(held.owner) })
+      .execute();
+  } catch (e) {
+    // Refused because another holder has it, or it is gone: nothing of this holder's is left to release.
+    if (e instanceof ForgeKvsAPIError && (await locks().get(held.name))?.owner !== held.owner) return;
+    throw e;
+  }
+}

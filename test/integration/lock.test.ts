@@ -1,0 +1,97 @@
+/** The app's one lock (src/storage/lock.ts) over the real @forge/kvs, answered by the workbench's KVS. */
+import { LOCK_ENTITY, lockHeld, releaseLock, takeLock, type HeldLock } from '../../src/storage/lock';
+import { createWorkbench, type Workbench } from '../support/workbench-harness';
+
+let wb: Workbench;
+beforeEach(() => {
+  wb = createWorkbench({ now: new Date('2026-03-01T12:00:00.000Z') });
+});
+afterEach(() => wb.dispose());
+
+const run = <T>(fn: () => Promise<T>) => wb.asSystem(fn);
+const stored = (name: string) => wb.kvs.dumpEntity(LOCK_ENTITY).find((r) => r.key === name)?.value;
+/** Moves the storage clock on (locks run out); the app's own clock is not moved. */
+const advance = (ms: number) => (wb.clock.now = new Date(wb.clock.now!.getTime() + ms));
+
+async function take(
+  name: string,
+  requestId: string | null,
+  extra: { waitMs?: number } = {},
+): Promise<HeldLock> {
+  const taken = await run(() => takeLock(name, { ttlSeconds: 5, requestId, waitMs: extra.waitMs ?? 0 }));
+  if (taken.status !== 'held') throw new Error(`not held: ${JSON.stringify(taken)}`);
+  return taken.held;
+}
+
+describe('the app lock', () => {
+  it('of two takers at once exactly one holds it; the other hears when it runs out', async () => {
+    const answers = await Promise.all([
+      run(() => takeLock('l:a', { ttlSeconds: 5, requestId: 'r1', waitMs: 0 })),
+      run(() => takeLock('l:a', { ttlSeconds: 5, requestId: 'r2', waitMs: 0 })),
+    ]);
+    expect(answers.filter((a) => a.status === 'held')).toHaveLength(1);
+    const busy = answers.find((a) => a.status === 'busy');
+    expect(busy).toMatchObject({ status: 'busy' });
+    if (busy?.status === 'busy') expect(busy.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    if (busy?.status === 'busy') expect(busy.retryAfterSeconds).toBeLessThanOrEqual(5);
+  });
+
+  it('a holder whose lock ran out and was taken by a newer try of its request cannot release the newer lock', async () => {
+    const stale = await take('l:b', 'same-request');
+    advance(6_000);
+    const newer = await take('l:b', 'same-request');
+    await run(() => releaseLock(stale));
+    expect(stored('l:b')).toMatchObject({ owner: newer.owner, requestId: 'same-request' });
+    expect(await run(() => lockHeld(stale))).toBe(false);
+    expect(await run(() => lockHeld(newer))).toBe(true);
+    await run(() => releaseLock(newer));
+    expect(stored('l:b')).toBeUndefined();
+  });
+
+  it('take-over replaces only the holder it read: the earlier try loses it and releases nothing', async () => {
+    const first = await take('l:c', 'req');
+    const taken = await run(() =>
+      takeLock('l:c', { ttlSeconds: 5, requestId: 'req', waitMs: 0, sameRequest: 'take-over' }),
+    );
+    expect(taken.status).toBe('held');
+    if (taken.status !== 'held') return;
+    expect(await run(() => lockHeld(first))).toBe(false);
+    await run(() => releaseLock(first));
+    expect(stored('l:c')).toMatchObject({ owner: taken.held.owner });
+    // Another request's try does not take over: it waits, then hears it is busy.
+    const other = await run(() =>
+      takeLock('l:c', { ttlSeconds: 5, requestId: 'other', waitMs: 0, sameRequest: 'take-over' }),
+    );
+    expect(other.status).toBe('busy');
+  });
+
+  it('after-holder: a copy of the request waits until the holder is done, then takes it or reads its result', async () => {
+    const first = await take('l:d', 'req');
+    let result: string | null = null;
+    const copy = run(() =>
+      takeLock('l:d', {
+        ttlSeconds: 5,
+        requestId: 'req',
+        waitMs: 50,
+        sameRequest: 'after-holder',
+        doneMeanwhile: () => Promise.resolve(result),
+      }),
+    );
+    // The holder works on well past the copy's 50 ms for another request, records its result, then releases.
+    await new Promise((r) => setTimeout(r, 300));
+    result = 'recorded by the first';
+    await new Promise((r) => setTimeout(r, 100));
+    await run(() => releaseLock(first));
+    expect(await copy).toEqual({ status: 'done', done: 'recorded by the first' });
+
+    // With nothing recorded, the copy takes the lock once the holder released it.
+    const second = await take('l:e', 'req');
+    const waiting = run(() =>
+      takeLock('l:e', { ttlSeconds: 5, requestId: 'req', waitMs: 0, sameRequest: 'after-holder' }),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await run(() => releaseLock(second));
+    const after = await waiting;
+    expect(after.status).toBe('held');
+  });
+});
