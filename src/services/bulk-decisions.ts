@@ -23,7 +23,7 @@ import {
   type Decision,
   type queueFilterSchema,
 } from '../contract/project-page';
-import { ISSUE_PROPERTY_KEY } from '../domain/issue-lens';
+import type { Settings } from '../domain/settings';
 import {
   ConflictError,
   JiraHttpError,
@@ -32,11 +32,18 @@ import {
   ValidationError,
 } from '../errors';
 import { JiraClient } from '../jira/client';
+import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
 import { claim } from '../storage/kv';
-import { loadSettings } from '../storage/settings';
-import { decideChecked, isDecided, matchingKeys, recordBulkKillIntent, requireDecider } from './kill-review';
+import {
+  decideChecked,
+  decisionSetting,
+  matchingKeys,
+  recordBulkKillIntent,
+  recordedDecisions,
+  requireDecider,
+} from './kill-review';
 import { statusCategoryOf } from './issue-facts';
 import type { Clock } from './outcome-map';
 import {
@@ -252,25 +259,39 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
     await save(job);
   }
   const chunk = job.pending.slice(0, BULK_CHUNK);
-  // A Kill transitions and resolves each item as the app: only those the person may transition and resolve.
-  const refused =
-    job.kind === 'kill' ? await missingKillRights(job.accountId, chunk) : new Map<string, string[]>();
+  // Each item's idempotency key is read once for the chunk: an item an earlier try decided is counted, not
+  // decided again, whatever the person holds now.
+  const recorded = await recordedDecisions(
+    job.projectKey,
+    chunk.map((k) => bulkItemKey(job.jobId, k)),
+  );
+  const decidedBefore = (issueKey: string) => recorded.get(bulkItemKey(job.jobId, issueKey)) === true;
+  // What each decision reads besides its issue (settings, outcomes) is read once for the chunk.
+  const setting = await decisionSetting(job.projectKey);
+  const { settings } = setting;
+  let refused = new Map<string, string[]>();
   if (job.kind === 'kill') {
+    // The chunk's undecided items are fetched once, for the person's rights on each and the bulk transition.
+    const undecided = chunk.filter((k) => !decidedBefore(k));
+    const issues = await JiraClient.asApp().bulkFetchIssues(undecided, { fields: ['status'] });
+    // A Kill transitions and resolves each item as the app: only those the person may transition and resolve.
+    refused = await missingKillRights(job.accountId, issues);
     if (job.method === null) {
-      job.method = (await bulkTransitionFits(job, rights)) ? 'bulk-transition' : 'one-by-one';
+      job.method = (await bulkTransitionFits(settings, rights)) ? 'bulk-transition' : 'one-by-one';
       await save(job);
     }
     if (job.method === 'bulk-transition')
       await closeByBulkTransition(
         job,
-        chunk.filter((k) => !refused.has(k)),
+        issues.filter((i) => !refused.has(i.key)),
+        settings,
         clock,
       );
   }
   for (const issueKey of chunk) {
+    const idempotencyKey = bulkItemKey(job.jobId, issueKey);
     const lacks = refused.get(issueKey);
-    // An item an earlier try already decided is replayed below, whatever the person holds now.
-    if (lacks && !(await isDecided(job.projectKey, bulkItemKey(job.jobId, issueKey)))) {
+    if (lacks) {
       const who = job.actorName ?? 'The person who started this bulk decision';
       job.failed.push({
         key: issueKey,
@@ -281,11 +302,12 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
       continue;
     }
     try {
-      await decideChecked(
-        call,
-        { issueKey, idempotencyKey: bulkItemKey(job.jobId, issueKey), decision: job.decision },
-        clock,
-      );
+      // Decided by an earlier try: its log row stands (a decision would only replay it).
+      if (!decidedBefore(issueKey))
+        await decideChecked(call, { issueKey, idempotencyKey, decision: job.decision }, clock, {
+          knownUnrecorded: recorded.get(idempotencyKey) === false,
+          setting,
+        });
       job.decided++;
     } catch (e) {
       if (e instanceof JiraRateLimitError) return next(e.retryAfterMs / 1000);
@@ -318,9 +340,8 @@ async function finish(job: StoredBulkJob, clock: Clock): Promise<StepOutcome> {
  * resolution itself (one named like the resolution, as the single Kill uses without a field), and only when
  * both the person and the app, which calls it, hold the global bulk-change permission.
  */
-async function bulkTransitionFits(job: StoredBulkJob, rights: PersonRights): Promise<boolean> {
+async function bulkTransitionFits(settings: Settings, rights: PersonRights): Promise<boolean> {
   if (!rights.bulkChange) return false;
-  const { settings } = await loadSettings(job.projectKey);
   const name = settings.kill.transitionName ?? settings.kill.resolutionName;
   if (name.toLowerCase() !== settings.kill.resolutionName.toLowerCase()) return false;
   try {
@@ -332,25 +353,21 @@ async function bulkTransitionFits(job: StoredBulkJob, rights: PersonRights): Pro
 }
 
 /**
- * Closes the chunk's open items with one bulk transition. Each item's intent is recorded first, so its own
- * decision, run next, knows the issue was closed for it and does not transition it again; an item the bulk
- * could not close (no such transition, a validator, a fault) is transitioned by its own decision.
+ * Closes the chunk's open items with one bulk transition: `issues` are its undecided items the person may
+ * kill, as the step fetched them. Each item's intent is recorded first, so its own decision, run next, knows the
+ * issue was closed for it and does not transition it again; an item the bulk could not close (no such
+ * transition, a validator, a fault) is transitioned by its own decision.
  */
-async function closeByBulkTransition(job: StoredBulkJob, chunk: string[], clock: Clock): Promise<void> {
-  const { settings } = await loadSettings(job.projectKey);
+async function closeByBulkTransition(
+  job: StoredBulkJob,
+  issues: readonly JiraIssue[],
+  settings: Settings,
+  clock: Clock,
+): Promise<void> {
   const wanted = (settings.kill.transitionName ?? settings.kill.resolutionName).toLowerCase();
   const jira = JiraClient.asApp();
   try {
-    const open: string[] = [];
-    const undecided: string[] = [];
-    for (const key of chunk)
-      if (!(await isDecided(job.projectKey, bulkItemKey(job.jobId, key)))) undecided.push(key);
-    if (undecided.length === 0) return;
-    const issues = await jira.bulkFetchIssues(undecided, {
-      fields: ['status'],
-      properties: [ISSUE_PROPERTY_KEY],
-    });
-    for (const issue of issues) if (statusCategoryOf(issue) !== 'done') open.push(issue.key);
+    const open = issues.filter((issue) => statusCategoryOf(issue) !== 'done').map((issue) => issue.key);
     if (open.length === 0) return;
     const inputs: Array<{ keys: string[]; transitionId: string; name: string }> = [];
     for (const group of await jira.bulkTransitions(open)) {

@@ -45,7 +45,7 @@ import { appendDecision, listDecisions, type Decision as StoredDecision } from '
 import { keys } from '../storage/keys';
 import { listAll } from '../storage/kv';
 import { checkHeld, withLensClaim } from '../storage/lens-claim';
-import { listOutcomes } from '../storage/outcomes';
+import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { DECISION_WAIT_MS, SupersededError, takeDecisionLock } from './decision-lock';
@@ -379,9 +379,33 @@ export function requireDecider(rights: ProjectRights, kind: Decision['kind']): v
     );
 }
 
-/** Whether a decision was already recorded for this idempotency key (a bulk step skips those items). */
-export async function isDecided(projectKey: string, idempotencyKey: string): Promise<boolean> {
-  return (await replayOf(projectKey, idempotencyKey)) !== null;
+/** Forge KVS answers at most 25 keys a batch get. */
+const KEYS_PER_BATCH_GET = 25;
+
+/**
+ * Whether a decision was recorded for each idempotency key (a bulk step skips those items), read in batches:
+ * true when recorded, false when storage said there is none; a key storage could not answer is left out.
+ */
+export async function recordedDecisions(
+  projectKey: string,
+  idempotencyKeys: readonly string[],
+): Promise<Map<string, boolean>> {
+  const recorded = new Map<string, boolean>();
+  const byStorageKey = new Map(idempotencyKeys.map((k) => [keys.decisionIdempotency(projectKey, k), k]));
+  const storageKeys = [...byStorageKey.keys()];
+  for (let i = 0; i < storageKeys.length; i += KEYS_PER_BATCH_GET) {
+    const batch = storageKeys.slice(i, i + KEYS_PER_BATCH_GET);
+    const answer = await kvs.batchGet<{ decision: StoredDecision }>(batch.map((key) => ({ key })));
+    for (const found of answer.successfulKeys) {
+      const key = byStorageKey.get(found.key);
+      if (key !== undefined) recorded.set(key, true);
+    }
+    for (const failed of answer.failedKeys) {
+      const key = byStorageKey.get(failed.key);
+      if (key !== undefined && failed.error.code === 'KEY_NOT_FOUND') recorded.set(key, false);
+    }
+  }
+  return recorded;
 }
 
 /**
@@ -408,16 +432,34 @@ export async function recordBulkKillIntent(
   } satisfies DecisionIntent);
 }
 
-/** One decision, for a caller whose rights were checked (by decide, or once per step of a bulk decision). */
+/** What a decision reads from app storage besides the issue: a caller deciding many items reads it once. */
+export interface DecisionSetting {
+  settings: Settings;
+  outcomes: StoredOutcome[];
+}
+
+/** The project's settings and outcomes, as a decision reads them. */
+export async function decisionSetting(projectKey: string): Promise<DecisionSetting> {
+  const [outcomes, { settings }] = await Promise.all([listOutcomes(projectKey), loadSettings(projectKey)]);
+  return { settings, outcomes };
+}
+
+/**
+ * One decision, for a caller whose rights were checked (by decide, or once per step of a bulk decision). A caller
+ * that just read the request's idempotency key and found no decision says so (`knownUnrecorded`), so it is not
+ * read again: a copy of the request recorded meanwhile is still found by the lock, or completed as a retry is.
+ * A caller deciding many items passes the `setting` it read once for them.
+ */
 export async function decideChecked(
   call: CallContext,
   input: { issueKey: string; idempotencyKey: string; decision: Decision },
   clock: Clock,
+  { knownUnrecorded = false, setting }: { knownUnrecorded?: boolean; setting?: DecisionSetting } = {},
 ): Promise<DecideData> {
   const projectKey = targetProject(call);
   const { issueKey, idempotencyKey } = input;
   checkInProject(issueKey, projectKey);
-  const earlier = await replayOf(projectKey, idempotencyKey);
+  const earlier = knownUnrecorded ? null : await replayOf(projectKey, idempotencyKey);
   if (earlier) return { entry: earlier, replayed: true, statusName: null };
 
   // One try of one decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
@@ -452,6 +494,7 @@ export async function decideChecked(
             await checkHeld(held);
           },
           'person',
+          setting,
         ),
       `${issueKey} is being saved by someone else right now.`,
       { requestId: idempotencyKey },
@@ -482,8 +525,9 @@ async function act(
   clock: Clock,
   check: () => Promise<void>,
   by: 'person' | 'app',
+  setting?: DecisionSetting,
 ): Promise<DecideData> {
-  const [outcomes, { settings }] = await Promise.all([listOutcomes(projectKey), loadSettings(projectKey)]);
+  const { outcomes, settings } = setting ?? (await decisionSetting(projectKey));
   const issue = await readDecisionIssue(jira, issueKey);
   const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
   const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
@@ -696,7 +740,8 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
   const prefix = keys.decisionIntentPrefix(projectKey);
   const intents = await listAll<DecisionIntent>(prefix, 500);
   if (intents.length === 0) return result;
-  const { settings } = await loadSettings(projectKey);
+  const setting = await decisionSetting(projectKey);
+  const { settings } = setting;
   const jira = JiraClient.asApp();
   for (const { key, value: intent } of intents) {
     const idempotencyKey = key.slice(prefix.length);
@@ -752,6 +797,7 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
                 await checkHeld(held);
               },
               'app',
+              setting,
             ),
           `${intent.issueKey} is being saved by someone else right now.`,
           { requestId: idempotencyKey },

@@ -7,6 +7,7 @@ import type { ProjectPagePermissions } from '../contract/project-page';
 import type { Settings } from '../domain/settings';
 import { NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
+import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 
 export interface ProjectRights {
@@ -134,22 +135,19 @@ export function requirePersonMayDecide(
 const KILL_ITEM_PERMISSIONS = { TRANSITION_ISSUES: 'Transition Issues', RESOLVE_ISSUES: 'Resolve Issues' };
 
 /**
- * For each of the given issues, the permissions a Kill uses on it that the person lacks, by name (issues the
- * app cannot read are left out: their own decision reports them). Asked per issue, not per project, with
+ * For each of the given issues (as the app fetched them), the permissions a Kill uses on it that the person
+ * lacks, by name (issues the app cannot read are not given: their own decision reports them). Asked per issue, not per project, with
  * Jira's permission check (POST /rest/api/3/permissions/check takes issue ids), since the bulk consumer acts
  * as the app, and Jira checks the app's rights on what the app does, not the person's.
  */
 export async function missingKillRights(
   accountId: string,
-  issueKeys: string[],
+  issues: ReadonlyArray<Pick<JiraIssue, 'id' | 'key'>>,
 ): Promise<Map<string, string[]>> {
   const missing = new Map<string, string[]>();
-  if (issueKeys.length === 0) return missing;
-  const jira = JiraClient.asApp();
-  const issues = await jira.bulkFetchIssues(issueKeys, { fields: ['status'] });
   if (issues.length === 0) return missing;
   const ids = issues.map((i) => Number(i.id));
-  const result = await jira.checkPermissions(accountId, [
+  const result = await JiraClient.asApp().checkPermissions(accountId, [
     { permissions: Object.keys(KILL_ITEM_PERMISSIONS), issueIds: ids },
   ]);
   for (const issue of issues) {

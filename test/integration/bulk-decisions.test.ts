@@ -278,6 +278,45 @@ describe('bulk Kill of 200 items', () => {
     },
   );
 
+  it('one step fetches its chunk once, reads each item’s key once and the settings once', async () => {
+    app = newApp();
+    const items = Array.from({ length: 50 }, (_, i) => flagged(i));
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-reads-1',
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { keys: items },
+      }),
+    );
+    const jiraBefore = app.jira.calls.length;
+    const storageBefore = app.kvs.keyed.length;
+    await app.queue.runDue({ maxEvents: 1 });
+    const jiraCalls = app.jira.calls.slice(jiraBefore);
+    const storageCalls = app.kvs.keyed.slice(storageBefore);
+    /** The keys with this prefix the step read (single and batch gets). */
+    const reads = (prefix: string) =>
+      storageCalls
+        .filter((c) => c.path === '/api/v1/get' || c.path === '/api/v1/batch/get')
+        .flatMap((c) => c.keys)
+        .filter((k) => k.startsWith(prefix));
+    const fetches = jiraCalls.filter((c) => c.method === 'POST' && c.path === '/rest/api/3/issue/bulkfetch');
+    const itemKeys = reads(`decision-idem:${P}:`);
+    console.log(
+      `bulk-kill-step: items=50 bulkFetches=${fetches.length} itemKeyReads=${itemKeys.length} settingsReads=${reads(`settings:${P}`).length}`,
+    );
+    // One bulk fetch of the chunk serves the rights check and the bulk transition.
+    expect(fetches).toHaveLength(1);
+    // Each item's idempotency key is read once (in batches), and the settings once for the whole step.
+    expect(itemKeys).toHaveLength(50);
+    expect(new Set(itemKeys).size).toBe(50);
+    expect(reads(`settings:${P}`)).toHaveLength(1);
+    // What the step did is unchanged: each item killed once, by the bulk transition.
+    expect(await job('bulk-kill-reads-1')).toMatchObject({ status: 'done', decided: 50, failed: [] });
+    expect(items.every((k) => transitionsOf(k) === 1 && commentsOf(k) === 1)).toBe(true);
+    expect(callsTo('POST', BULK_TRANSITION)).toBe(1);
+    expect(await logRows()).toHaveLength(50);
+  });
+
   it('survives a consumer stopped at its time limit in the middle, resumed by the same request', async () => {
     // Forge's limits scaled to 1/100 (a consumer is stopped after 9 s), so a slow comment call outlasts it.
     app = newApp({ timeScale: 0.01 });

@@ -211,9 +211,27 @@ function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
+/** The most keyed operations the store remembers (the oldest are dropped), as the Jira emulator's call log. */
+const KEYED_LOG_LIMIT = 10_000;
+
+/** The keys one request names: a single operation's key, a batch's items', a transaction's operations'. */
+function keysNamed(body: unknown): string[] {
+  const keyOf = (item: unknown) =>
+    item && typeof item === 'object' && 'key' in item ? [String(item.key)] : [];
+  if (Array.isArray(body)) return body.flatMap(keyOf);
+  if (!body || typeof body !== 'object') return [];
+  const b = body as Record<string, unknown>;
+  if ('key' in b) return keyOf(b);
+  return ['set', 'delete', 'check'].flatMap((op) =>
+    Array.isArray(b[op]) ? (b[op] as unknown[]).flatMap(keyOf) : [],
+  );
+}
+
 export class KvsStore {
   /** Every path the SDK called, in order: lets tests prove which protocol operation ran. */
   readonly calls: string[] = [];
+  /** The recent calls with the keys each named: lets tests count reads or writes of one kind of key. */
+  readonly keyed: Array<{ path: string; keys: string[] }> = [];
   private readonly now: () => number;
   private readonly entities = new Map<string, EntityDefinition>();
 
@@ -245,6 +263,8 @@ export class KvsStore {
     try {
       const raw = typeof init.body === 'string' ? init.body : '';
       const body: unknown = raw ? JSON.parse(raw) : {};
+      this.keyed.push({ path, keys: keysNamed(body) });
+      if (this.keyed.length > KEYED_LOG_LIMIT) this.keyed.splice(0, this.keyed.length - KEYED_LOG_LIMIT);
       return await Promise.resolve(this.dispatch(path, body));
     } catch (e) {
       if (e instanceof KvsHttpError) return json(e.status, { code: e.code, message: e.message });
