@@ -17,12 +17,20 @@
  * on and off: the wall time as partitions are added, and what the hourly quota leaves of it.
  *
  * Prints `runs: [{run, calls, callsByEndpoint, points, wallSeconds, invocations, longestShareOfTimeout,
- * peakRssMb}]`, `steadyStatePointsVsFullRescan` and the targets of issue 14.
+ * peakRssMb, heap}]`, `steadyStatePointsVsFullRescan` and the targets of issue 14.
+ *
+ * Memory: peakRssMb is the whole process's, the Jira emulator and its SQLite database included, so it grows with
+ * the seeded backlog whatever the scan does. What the scan itself holds is `heap`: the JavaScript heap after a full
+ * garbage collection at the end of each consumer invocation, above where it stood when the run began (first, most
+ * and last), and the most it reached between collections (sampled at each Jira call). A scan that kept what it
+ * read would grow from invocation to invocation; one bounded by its page stays flat however many it runs.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { createScanConsumer } from '../../src/scan/consumer';
 import type { RunOptions } from '../../src/scan/run';
 import { MAX_PARTITIONS } from '../../src/scan/partitions';
@@ -99,12 +107,19 @@ const uninstall = installForgeRuntime({
 });
 const system = <T>(fn: () => Promise<T>) => runInInvocation({ accountId: null, moduleKey: 'bench' }, fn);
 
-// Count every REST call by endpoint (the emulator's own log is bounded).
+// A full collection on demand, so that what the heap holds after an invocation is what is still reachable.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+const heapMb = () => process.memoryUsage().heapUsed / 1e6;
+let heap = { startMb: 0, retainedMb: [] as number[], peakMb: 0 };
+
+// Count every REST call by endpoint (the emulator's own log is bounded), and sample the heap there.
 let calls: Record<string, number> = {};
 const handle = jira.handle.bind(jira);
 jira.handle = (req: JiraRequest) => {
   const name = `${req.method.toUpperCase()} ${req.path.split('?')[0]!.replace(/\/(?:[A-Z]+-\d+|\d{4,})/g, '/{id}')}`;
   calls[name] = (calls[name] ?? 0) + 1;
+  heap.peakMb = Math.max(heap.peakMb, heapMb());
   return handle(req);
 };
 
@@ -123,6 +138,8 @@ function useConsumer(options: RunOptions = {}): void {
         } finally {
           invocations.push(now() - start);
           lastEnd = Math.max(lastEnd, now());
+          collectGarbage();
+          heap.retainedMb.push(heapMb() - heap.startMb);
         }
       }),
     { timeoutSeconds: SCAN_FUNCTION_TIMEOUT_SECONDS },
@@ -180,6 +197,8 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 async function run(label: string, origin: 'schedule' | 'manual' = 'schedule') {
   calls = {};
   invocations = [];
+  collectGarbage();
+  heap = { startMb: heapMb(), retainedMb: [], peakMb: 0 };
   const start = now();
   lastEnd = start;
   const realStart = performance.now();
@@ -221,6 +240,19 @@ async function run(label: string, origin: 'schedule' | 'manual' = 'schedule') {
     longestShareOfTimeout: round(longest / 1000 / SCAN_FUNCTION_TIMEOUT_SECONDS, 3),
     realSeconds: round((performance.now() - realStart) / 1000),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    heap: heapReport(),
+  };
+}
+
+/** The run's heap figures in MB (see the header): retained after invocations, and the peak between them. */
+function heapReport() {
+  const retained = heap.retainedMb;
+  return {
+    startMb: round(heap.startMb),
+    retainedAfterFirstInvocationMb: round(retained[0] ?? 0),
+    retainedAfterLastInvocationMb: round(retained[retained.length - 1] ?? 0),
+    mostRetainedMb: round(Math.max(0, ...retained)),
+    peakAboveStartMb: round(heap.peakMb - heap.startMb),
   };
 }
 
