@@ -106,9 +106,13 @@ describe('calibration on the settings page', () => {
     await frame
       .getByText('Proposed from the resolution names: confirm or change it.', { exact: false })
       .waitFor();
+    // The mapping is Atlaskit's DynamicTable, one row per resolution, named by its heading.
+    const mapping = frame.getByRole('table', { name: 'What the resolutions mean', exact: true });
+    expect(await mapping.getAttribute('data-testid')).toBe('resolution-mapping--table');
+    expect(await mapping.getByRole('columnheader').allInnerTexts()).toEqual(['Resolution', 'Means']);
     // "Done" means given up on, on this site.
     // The row's visible resolution name labels its select ("What Done means" with the hidden words).
-    const select = frame.getByRole('combobox', { name: 'What Done means' });
+    const select = mapping.getByRole('combobox', { name: 'What Done means' });
     // Atlaskit's select: the arrow key opens its menu, the option is picked from it.
     await select.focus();
     await page.keyboard.press('ArrowDown');

@@ -223,25 +223,32 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
             Resolutions counted as neither leave those items out of the shares.
           </p>
           <TableScroll label="What the resolutions mean">
-            <table className="ol-table" data-testid="resolution-mapping">
-              <thead>
-                <tr>
-                  <th scope="col">Resolution</th>
-                  <th scope="col">Means</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.resolutionNames.map((name, index) => (
-                  <tr key={name}>
-                    <th scope="row">
-                      {/* The visible name is the select's label; the hidden words make it a question. */}
+            <DynamicTable
+              label="What the resolutions mean"
+              testId="resolution-mapping"
+              head={{
+                cells: [
+                  { key: 'resolution', content: 'Resolution' },
+                  { key: 'means', content: 'Means' },
+                ],
+              }}
+              rows={state.resolutionNames.map((name, index) => ({
+                key: name,
+                cells: [
+                  {
+                    key: 'resolution',
+                    // The visible name is the select's label; the hidden words make it a question.
+                    content: (
                       <label htmlFor={`meaning-${index}`}>
                         <span className="ol-sr-only">What </span>
                         {name}
                         <span className="ol-sr-only"> means</span>
                       </label>
-                    </th>
-                    <td>
+                    ),
+                  },
+                  {
+                    key: 'means',
+                    content: (
                       <Select<{ value: Meaning; label: string }>
                         inputId={`meaning-${index}`}
                         options={MEANINGS}
@@ -253,11 +260,11 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
                           if (chosen) setMeanings((old) => ({ ...old, [name]: chosen.value }));
                         }}
                       />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    ),
+                  },
+                ],
+              }))}
+            />
           </TableScroll>
           {view.canEdit ? (
             <div className="ol-actions">
