@@ -11,6 +11,7 @@ import { betState, proposeVerdict, type VerdictProposal } from '../domain/bet-ve
 import { proposeResolutionMapping } from '../domain/calibration';
 import { ISSUE_PROPERTY_KEY, readLens, type BetStatus, type IssueLens } from '../domain/issue-lens';
 import type { ExpectedOutcome, Measurement } from '../domain/schemas';
+import type { Settings } from '../domain/settings';
 import { ConflictError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
@@ -106,11 +107,20 @@ async function writeBetStatus(jira: JiraClient, issueKey: string, status: BetSta
   }
 }
 
+/**
+ * What bet tracking read and left that the shipped ledger needs next (src/scan/shipped.ts): the settings, and
+ * the tracked bets as tracking left them (its own writes included), so the ledger reads neither again.
+ */
+export interface DeliveryReading {
+  settings: Settings;
+  tracked: TrackedBet[];
+}
+
 export async function trackDeliveredBets(
   projectKey: string,
   now: Date,
   jira: JiraClient = JiraClient.asApp(),
-): Promise<BetTrackingSummary> {
+): Promise<{ summary: BetTrackingSummary; reading: DeliveryReading }> {
   const today = now.toISOString().slice(0, 10);
   const [outcomes, metricSeries, { settings }, known] = await Promise.all([
     listOutcomes(projectKey),
@@ -188,10 +198,11 @@ export async function trackDeliveredBets(
         checkedAt: now.toISOString(),
       };
       await kvs.set(keys.bet(projectKey, issue.key), record);
+      byKey.set(issue.key, record);
       if (!lens.result && lens.betStatus !== status && (await writeBetStatus(jira, issue.key, status)))
         summary.lensWrites++;
     }
     pageToken = page.nextPageToken;
   } while (pageToken && seen < MAX_TRACKED_PER_RUN);
-  return summary;
+  return { summary, reading: { settings, tracked: [...byKey.values()] } };
 }

@@ -469,22 +469,30 @@ async function keepDeliveryRecords(
   run: ScanCursor,
   options: { rethrowRateLimit: boolean },
 ): Promise<void> {
-  const attempt = async (what: string, work: () => Promise<unknown>) => {
+  const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
     try {
-      await work();
+      return await work();
     } catch (e) {
       if (options.rethrowRateLimit && e instanceof JiraRateLimitError) throw e;
       console.warn(
         `[outcome-lens] ${what} of ${projectKey} failed: ${e instanceof Error ? e.message : String(e)}`,
       );
+      return undefined;
     }
   };
-  await attempt('bet tracking', () => trackDeliveredBets(projectKey, now, jira));
+  const tracking = await attempt('bet tracking', () => trackDeliveredBets(projectKey, now, jira));
+  // The ledger takes the settings and tracked bets that bet tracking just read and wrote.
   await attempt('shipped summary', () =>
-    keepShippedSummary(projectKey, now, jira, {
-      sprint: run.sprintField ?? DEFAULT_SPRINT_FIELD,
-      storyPoints: run.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD,
-    }),
+    keepShippedSummary(
+      projectKey,
+      now,
+      jira,
+      {
+        sprint: run.sprintField ?? DEFAULT_SPRINT_FIELD,
+        storyPoints: run.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD,
+      },
+      tracking ? { reading: tracking.reading } : {},
+    ),
   );
 }
 

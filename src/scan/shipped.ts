@@ -28,7 +28,7 @@ import {
   loadShippedSummary,
   type ShippedChange,
 } from '../storage/shipped';
-import { listTrackedBets } from './bets';
+import { listTrackedBets, type DeliveryReading } from './bets';
 
 /** Items one run reads at most (delivered and reopened each); a larger backlog catches up over the next runs. */
 export const MAX_SHIPPED_PER_RUN = 2_000;
@@ -66,20 +66,29 @@ function updatedOf(issue: JiraIssue): string | null {
     : null;
 }
 
+/** The settings and tracked bets, as bet tracking left them, else as stored. */
+async function deliveryReading(projectKey: string): Promise<DeliveryReading> {
+  const [{ settings }, tracked] = await Promise.all([loadSettings(projectKey), listTrackedBets(projectKey)]);
+  return { settings, tracked };
+}
+
+/**
+ * Keeps the ledger. `reading` is what bet tracking just read and wrote (the settings and tracked bets); without
+ * it (bet tracking failed, or the ledger is kept alone) they are read here.
+ */
 export async function keepShippedSummary(
   projectKey: string,
   now: Date,
   jira: JiraClient,
   fields: { sprint: string; storyPoints: string },
-  options: { maxPerRun?: number } = {},
+  options: { maxPerRun?: number; reading?: DeliveryReading } = {},
 ): Promise<ShippedUpkeep> {
   const maxPerRun = options.maxPerRun ?? MAX_SHIPPED_PER_RUN;
   const at = now.toISOString();
   const today = at.slice(0, 10);
-  const [stored, { settings }, tracked] = await Promise.all([
+  const [stored, { settings, tracked }] = await Promise.all([
     loadShippedSummary(projectKey),
-    loadSettings(projectKey),
-    listTrackedBets(projectKey),
+    options.reading ?? deliveryReading(projectKey),
   ]);
   const summary = stored ?? emptyShippedSummary();
   // Read before this run's commits stamp the summary with its own time.

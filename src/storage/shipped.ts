@@ -50,8 +50,9 @@ export interface ShippedChange {
 /**
  * Applies the changes whose record differs from the stored one to `summary` (mutated) and writes records and
  * summary in transactions of at most 25 operations. A change equal to what is stored writes nothing, so
- * reading the same delivery twice (a duplicated event, an overlapping read) counts it once. Answers how many
- * records changed.
+ * reading the same delivery twice (a duplicated event, an overlapping read) counts it once; with no record
+ * changed, the summary is written only when `extra` moves its read position (watermark, catching up, reopen
+ * cursor), not to stamp the time alone. Answers how many records changed.
  */
 export async function commitShippedChanges(
   projectKey: string,
@@ -67,6 +68,11 @@ export async function commitShippedChanges(
     into.updatedAt = extra.at;
   };
   if (real.length === 0) {
+    const moves =
+      (extra.watermark !== undefined && extra.watermark !== (summary.watermark ?? null)) ||
+      (extra.catchingUp !== undefined && extra.catchingUp !== (summary.catchingUp ?? false)) ||
+      (extra.reopenCursor !== undefined && extra.reopenCursor !== (summary.reopenCursor ?? null));
+    if (!moves) return 0;
     stamp(summary);
     await kvs.set(keys.shippedSummary(projectKey), summary);
     return 0;

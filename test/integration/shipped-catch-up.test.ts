@@ -4,8 +4,11 @@
  * reopened items is capped too.
  */
 import { JiraClient } from '../../src/jira/client';
+import { listTrackedBets } from '../../src/scan/bets';
 import { keepShippedSummary } from '../../src/scan/shipped';
-import { loadShippedItems, loadShippedSummary } from '../../src/storage/shipped';
+import { keys } from '../../src/storage/keys';
+import { loadSettings } from '../../src/storage/settings';
+import { commitShippedChanges, loadShippedItems, loadShippedSummary } from '../../src/storage/shipped';
 import { createWorkbench, PROJECT_KEY } from '../support/workbench-harness';
 
 describe('a long history', () => {
@@ -59,6 +62,73 @@ describe('a long history', () => {
       const items = await wb.asSystem(() => loadShippedItems(P2, keysDelivered));
       expect(items.has(reopened.key)).toBe(false);
       expect(Object.values(caughtUp.months).reduce((n, m) => n + m.items, 0)).toBe(129);
+    } finally {
+      wb.dispose();
+    }
+  });
+});
+
+describe('an upkeep that finds nothing new', () => {
+  it('writes no summary for a page without a change, and reads no settings or bets it was handed', async () => {
+    const wb = createWorkbench({ now: new Date(), latency: 'off', rateLimits: 'off' });
+    try {
+      const P = PROJECT_KEY;
+      // Delivered within the day: every upkeep re-reads them (its day of overlap), two pages of 100.
+      wb.jira.store.bulkCreateIssues(
+        Array.from({ length: 150 }, (_, i) => ({
+          projectKey: P,
+          summary: `Delivered ${i}`,
+          status: 'Done',
+          statusCategory: 'done' as const,
+          resolution: 'Done',
+          updated: new Date(Date.now() - 60_000 * (i + 1)).toISOString(),
+          storyPoints: 1,
+        })),
+      );
+      const fields = { sprint: 'customfield_10020', storyPoints: 'customfield_10016' };
+      const first = await wb.asSystem(() => keepShippedSummary(P, new Date(), JiraClient.asApp(), fields));
+      expect(first).toMatchObject({ read: 150, changed: 150 });
+      // What bet tracking hands over after reading them itself.
+      const reading = await wb.asSystem(async () => ({
+        settings: (await loadSettings(P)).settings,
+        tracked: await listTrackedBets(P),
+      }));
+
+      const from = wb.kvs.keyed.length;
+      const again = await wb.asSystem(() =>
+        keepShippedSummary(P, new Date(), JiraClient.asApp(), fields, { reading }),
+      );
+      const calls = wb.kvs.keyed.slice(from);
+      const summaryWrites = calls.filter(
+        (c) =>
+          (c.path === '/api/v1/set' || c.path === '/api/v1/transaction') &&
+          c.keys.includes(keys.shippedSummary(P)),
+      );
+      console.log(
+        `shipped-upkeep-unchanged: read=${again.read} changed=${again.changed} summaryWrites=${summaryWrites.length} settingsReads=${calls.filter((c) => c.keys.includes(keys.settings(P))).length} queries=${calls.filter((c) => c.path === '/api/v1/query').length}`,
+      );
+      expect(again).toMatchObject({ read: 150, changed: 0 });
+      // The two unchanged pages write nothing; the run's end writes its new read position once.
+      expect(summaryWrites).toHaveLength(1);
+      // Settings and tracked bets came from bet tracking: no read of the settings, no listing of bets.
+      expect(calls.filter((c) => c.keys.includes(keys.settings(P)))).toHaveLength(0);
+      expect(calls.filter((c) => c.path === '/api/v1/query')).toHaveLength(0);
+
+      // A commit of changes equal to what is stored, with only the time to stamp, writes nothing at all.
+      const summary = (await wb.asSystem(() => loadShippedSummary(P)))!;
+      const items = await wb.asSystem(() => loadShippedItems(P, ['OL-1', 'OL-2']));
+      const unchanged = [...items.values()].map((item) => ({
+        issueKey: item.issueKey,
+        before: item,
+        after: item,
+      }));
+      expect(unchanged).toHaveLength(2);
+      const beforeCommit = wb.kvs.keyed.length;
+      const written = await wb.asSystem(() =>
+        commitShippedChanges(P, summary, unchanged, { at: new Date().toISOString() }),
+      );
+      expect(written).toBe(0);
+      expect(wb.kvs.keyed.slice(beforeCommit)).toEqual([]);
     } finally {
       wb.dispose();
     }
