@@ -58,6 +58,11 @@ function dayNumber(day: string): number {
   return Math.round(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) / 86_400_000);
 }
 
+/** Calendar days from the day `from` to the day `to` (UTC days; negative when `to` is earlier). */
+export function calendarDaysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
 export function addDays(day: string, days: number): string {
   return new Date((dayNumber(day) + days) * 86_400_000).toISOString().slice(0, 10);
 }
@@ -65,7 +70,7 @@ export function addDays(day: string, days: number): string {
 /** Where a delivered bet with this check-by day stands on `today`. */
 export function betState(checkBy: string, today: string): BetState {
   if (today < checkBy) return 'tracking';
-  return dayNumber(today) - dayNumber(checkBy) > VERIFY_GRACE_DAYS ? 'unverified' : 'due';
+  return calendarDaysBetween(checkBy, today) > VERIFY_GRACE_DAYS ? 'unverified' : 'due';
 }
 
 /**
@@ -115,7 +120,7 @@ export function proposeVerdict(
   const before = sorted.filter((r) => r.at <= deliveredOn);
   const lastBefore = before[before.length - 1] ?? null;
   const atDelivery =
-    lastBefore && dayNumber(deliveredOn) - dayNumber(lastBefore.at) <= DELIVERY_READING_MAX_AGE_DAYS
+    lastBefore && calendarDaysBetween(lastBefore.at, deliveredOn) <= DELIVERY_READING_MAX_AGE_DAYS
       ? lastBefore
       : null;
   const after = sorted.filter((r) => r.at > deliveredOn);

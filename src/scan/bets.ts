@@ -8,7 +8,7 @@
  */
 import { kvs } from '@forge/kvs';
 import { betState, proposeVerdict, type VerdictProposal } from '../domain/bet-verdict';
-import { proposeResolutionMapping } from '../domain/calibration';
+import { closedWithoutDelivery, resolvedOn } from '../domain/delivery';
 import { ISSUE_PROPERTY_KEY, readLens, type BetStatus, type IssueLens } from '../domain/issue-lens';
 import type { ExpectedOutcome, Measurement } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
@@ -74,18 +74,6 @@ export function seriesFor(
   return linked ? { kind: 'outcome', name: linked.name, points: linked.measurements } : null;
 }
 
-/**
- * The day it was delivered: Jira's `resolutiondate`; else, where a site (or the workbench's emulator) gives
- * none, `updated`, the last change of a closed item, which is on or after its delivery.
- */
-function resolvedOn(issue: JiraIssue): string | null {
-  const fields = issue.fields as Record<string, unknown>;
-  for (const raw of [fields.resolutiondate, fields.updated])
-    if (typeof raw === 'string' && !Number.isNaN(Date.parse(raw)))
-      return new Date(Date.parse(raw)).toISOString().slice(0, 10);
-  return null;
-}
-
 export async function listTrackedBets(projectKey: string): Promise<TrackedBet[]> {
   return (await listAll<TrackedBet>(keys.betPrefix(projectKey), 2_000)).map((i) => i.value);
 }
@@ -149,13 +137,8 @@ export async function trackDeliveredBets(
     });
     for (const issue of page.issues) {
       seen++;
-      const resolution = issue.fields.resolution?.name ?? null;
       // Closed without delivery (Won't Do, the kill resolution, Duplicate…): no bet to check.
-      if (
-        resolution &&
-        (resolution.toLowerCase() === settings.kill.resolutionName.toLowerCase() ||
-          proposeResolutionMapping([resolution]).mapping.abandoned.length > 0)
-      ) {
+      if (closedWithoutDelivery(issue.fields.resolution?.name, settings.kill.resolutionName)) {
         summary.skippedNotDelivered++;
         continue;
       }
@@ -163,7 +146,7 @@ export async function trackDeliveredBets(
       const checkBy = lens.expected.checkBy;
       if (!checkBy) continue;
       const before = byKey.get(issue.key);
-      const deliveredOn = before?.deliveredOn ?? resolvedOn(issue) ?? today;
+      const deliveredOn = before?.deliveredOn ?? resolvedOn(issue.fields) ?? today;
       const series = seriesFor(lens, outcomes, metricSeries);
       let status: BetStatus;
       let proposal: VerdictProposal | null = null;

@@ -13,7 +13,7 @@
  * A record equal to the stored one writes nothing, and records change with the summary in one transaction,
  * so a duplicated event, a retried step or an overlapping read counts an item once.
  */
-import { proposeResolutionMapping } from '../domain/calibration';
+import { closedWithoutDelivery, resolvedOn } from '../domain/delivery';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import { SHIPPED_VERDICTS, type ShippedItem, type ShippedVerdict } from '../domain/shipped';
 import { JiraClient } from '../jira/client';
@@ -49,14 +49,6 @@ export interface ShippedUpkeep {
 
 function jqlMinute(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
-}
-
-function deliveredDay(issue: JiraIssue, today: string): string {
-  const fields = issue.fields as Record<string, unknown>;
-  for (const raw of [fields.resolutiondate, fields.updated])
-    if (typeof raw === 'string' && !Number.isNaN(Date.parse(raw)))
-      return new Date(Date.parse(raw)).toISOString().slice(0, 10);
-  return today;
 }
 
 function updatedOf(issue: JiraIssue): string | null {
@@ -101,10 +93,6 @@ export async function keepShippedSummary(
     : null;
   const since = from ? ` AND updated >= "${jqlMinute(from)}"` : '';
   const project = `project = ${jqlString(projectKey)}`;
-  const notDelivered = (name: string | null | undefined): boolean =>
-    !!name &&
-    (name.toLowerCase() === settings.kill.resolutionName.toLowerCase() ||
-      proposeResolutionMapping([name]).mapping.abandoned.length > 0);
   const trackedVerdict = new Map<string, ShippedVerdict | null>(
     tracked.map((b) => [
       b.issueKey,
@@ -132,7 +120,7 @@ export async function keepShippedSummary(
       upkeep.read++;
       lastUpdated = updatedOf(issue) ?? lastUpdated;
       const old = before.get(issue.key) ?? null;
-      if (notDelivered(issue.fields.resolution?.name))
+      if (closedWithoutDelivery(issue.fields.resolution?.name, settings.kill.resolutionName))
         return { issueKey: issue.key, before: old, after: null };
       const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
       const sprints = sprintsOf(issue, fields.sprint) ?? [];
@@ -141,7 +129,7 @@ export async function keepShippedSummary(
       const after: ShippedItem = {
         issueKey: issue.key,
         summary: (issue.fields.summary ?? '').slice(0, 120),
-        deliveredOn: deliveredDay(issue, today),
+        deliveredOn: resolvedOn(issue.fields) ?? today,
         points: storyPointsOf(issue, fields.storyPoints) ?? 0,
         bet,
         verdict: bet ? (lens.result?.verdict ?? trackedVerdict.get(issue.key) ?? null) : null,

@@ -5,6 +5,7 @@
  */
 import { ConflictError } from '../errors';
 import { keys } from '../storage/keys';
+import { checkHeld, withLensClaim } from '../storage/lens-claim';
 import { lockHeld, releaseLock, takeLock, type HeldLock, type SameRequestPolicy } from '../storage/lock';
 
 /**
@@ -70,5 +71,28 @@ export async function takeDecisionLock<R>(
     `Another decision on ${issueKey} is being recorded. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
     undefined,
     seconds,
+  );
+}
+
+/**
+ * Runs `work` inside the issue's lens claim while holding its decision lock, handing it the one check to make
+ * before each write: both are still this try's (a try that lost either writes nothing more).
+ */
+export function withClaimUnderLock<T>(
+  held: HeldDecision,
+  issueKey: string,
+  work: (check: () => Promise<void>) => Promise<T>,
+  message: string,
+  options: { requestId: string; sameRequest?: SameRequestPolicy },
+): Promise<T> {
+  return withLensClaim(
+    issueKey,
+    (claim) =>
+      work(async () => {
+        await held.check();
+        await checkHeld(claim);
+      }),
+    message,
+    options,
   );
 }

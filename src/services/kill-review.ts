@@ -44,11 +44,10 @@ import type { CallContext } from '../resolvers/endpoint';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
 import { keys } from '../storage/keys';
 import { listAll } from '../storage/kv';
-import { checkHeld, withLensClaim } from '../storage/lens-claim';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
-import { DECISION_WAIT_MS, SupersededError, takeDecisionLock } from './decision-lock';
+import { DECISION_WAIT_MS, SupersededError, takeDecisionLock, withClaimUnderLock } from './decision-lock';
 import { issueFacts, parentOutcomeOf, readDecisionIssue, statusCategoryOf } from './issue-facts';
 import { requireBrowse, targetProject, type ProjectRights } from './project-access';
 
@@ -480,19 +479,17 @@ export async function decideChecked(
   try {
     const actorName = await actorNameOf;
     // The lens is read, checked and written inside the issue's claim, like every app writer's.
-    return await withLensClaim(
+    return await withClaimUnderLock(
+      lock,
       issueKey,
-      (held) =>
+      (check) =>
         act(
           jira,
           { accountId: call.accountId, actorName },
           projectKey,
           input,
           clock,
-          async () => {
-            await lock.check();
-            await checkHeld(held);
-          },
+          check,
           'person',
           setting,
         ),
@@ -783,19 +780,17 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
           continue;
         }
         const decision = intent.decision;
-        await withLensClaim(
+        await withClaimUnderLock(
+          lock,
           intent.issueKey,
-          (held) =>
+          (check) =>
             act(
               jira,
               { accountId: intent.accountId ?? null, actorName: intent.actorName ?? null },
               projectKey,
               { issueKey: intent.issueKey, idempotencyKey, decision },
               clock,
-              async () => {
-                await lock.check();
-                await checkHeld(held);
-              },
+              check,
               'app',
               setting,
             ),

@@ -13,6 +13,7 @@ import {
   writeRequestOf,
   type IssueLens,
 } from '../domain/issue-lens';
+import { calendarDaysBetween } from '../domain/bet-verdict';
 import type { Result } from '../domain/schemas';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -20,10 +21,9 @@ import type { CallContext } from '../resolvers/endpoint';
 import { listTrackedBets, type TrackedBet } from '../scan/bets';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
 import { keys } from '../storage/keys';
-import { checkHeld, withLensClaim } from '../storage/lens-claim';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
-import { takeDecisionLock } from './decision-lock';
+import { takeDecisionLock, withClaimUnderLock } from './decision-lock';
 import type { Clock } from './outcome-map';
 import { rescored } from './kill-review';
 import { requireBrowse, targetProject } from './project-access';
@@ -32,17 +32,13 @@ import { requestDigest, reusedRequestId } from './issue-lens-service';
 
 export const VERDICT_KIND = 'verdict';
 const RECENT = 20;
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 function itemOf(b: TrackedBet, today: string, outcomeNames: ReadonlyMap<string, string>): BetItem {
   return {
     issueKey: b.issueKey,
     summary: b.summary,
     deliveredOn: b.deliveredOn,
     checkBy: b.checkBy,
-    daysOverdue: Math.max(0, daysBetween(b.checkBy, today)),
+    daysOverdue: Math.max(0, calendarDaysBetween(b.checkBy, today)),
     status: b.status,
     expected: {
       metric: b.expected.metric ?? null,
@@ -148,13 +144,10 @@ export async function confirmVerdict(
   if (!taken.held) return { entry: taken.done, replayed: true };
   const lock = taken.held;
   try {
-    return await withLensClaim(
+    return await withClaimUnderLock(
+      lock,
       issueKey,
-      (held) =>
-        record(call, projectKey, input, clock, async () => {
-          await lock.check();
-          await checkHeld(held);
-        }),
+      (check) => record(call, projectKey, input, clock, check),
       `${issueKey} is being saved by someone else right now. Reload and record the verdict again.`,
       { requestId: idempotencyKey, sameRequest: 'after-holder' },
     );

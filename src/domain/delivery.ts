@@ -1,0 +1,32 @@
+/**
+ * What closing an item says about its delivery, shared by bet tracking and the shipped ledger (src/scan/bets.ts,
+ * src/scan/shipped.ts) so the two never disagree about which items were delivered, and when.
+ */
+import { proposeResolutionMapping } from './calibration';
+
+/**
+ * Closed without delivery: by the kill review's resolution, or one that reads as abandoned (Won't Do,
+ * Duplicate…, as calibration reads resolution names).
+ */
+export function closedWithoutDelivery(
+  resolution: string | null | undefined,
+  killResolutionName: string,
+): boolean {
+  if (!resolution) return false;
+  return (
+    resolution.toLowerCase() === killResolutionName.toLowerCase() ||
+    proposeResolutionMapping([resolution]).mapping.abandoned.length > 0
+  );
+}
+
+/**
+ * The day a closed item was delivered (UTC): Jira's `resolutiondate`; else, where a site (or the workbench's
+ * emulator) gives none, `updated`, the last change of a closed item, which is on or after its delivery. Null
+ * when neither is a date.
+ */
+export function resolvedOn(fields: { resolutiondate?: unknown; updated?: unknown }): string | null {
+  for (const raw of [fields.resolutiondate, fields.updated])
+    if (typeof raw === 'string' && !Number.isNaN(Date.parse(raw)))
+      return new Date(Date.parse(raw)).toISOString().slice(0, 10);
+  return null;
+}

@@ -1,0 +1,29 @@
+import { calendarDaysBetween } from '../../src/domain/bet-verdict';
+import { closedWithoutDelivery, resolvedOn } from '../../src/domain/delivery';
+
+describe('what closing an item says about its delivery', () => {
+  it('counts the kill resolution and abandoned-sounding ones as closed without delivery, not Done', () => {
+    expect(closedWithoutDelivery('Killed in review', 'killed in REVIEW')).toBe(true);
+    expect(closedWithoutDelivery("Won't Do", "Won't Do")).toBe(true);
+    expect(closedWithoutDelivery('Duplicate', "Won't Do")).toBe(true);
+    expect(closedWithoutDelivery('Done', "Won't Do")).toBe(false);
+    expect(closedWithoutDelivery(null, "Won't Do")).toBe(false);
+    expect(closedWithoutDelivery(undefined, "Won't Do")).toBe(false);
+  });
+
+  it('dates a delivery by its resolution date, else its last update, as a UTC day', () => {
+    expect(
+      resolvedOn({ resolutiondate: '2026-03-31T23:30:00.000-0300', updated: '2026-05-01T00:00:00Z' }),
+    ).toBe('2026-04-01');
+    expect(resolvedOn({ resolutiondate: null, updated: '2026-05-01T10:00:00Z' })).toBe('2026-05-01');
+    expect(resolvedOn({ resolutiondate: 'not a date', updated: undefined })).toBeNull();
+  });
+
+  it('counts calendar days between two days, whatever the time of day on them', () => {
+    expect(calendarDaysBetween('2026-02-27', '2026-03-01')).toBe(2);
+    expect(calendarDaysBetween('2026-03-01T23:59:00Z', '2026-03-02T00:01:00Z')).toBe(1);
+    expect(calendarDaysBetween('2026-03-10', '2026-03-01')).toBe(-9);
+    // Across the change to summer time in Europe: still whole days (UTC).
+    expect(calendarDaysBetween('2026-03-28', '2026-03-30')).toBe(2);
+  });
+});
