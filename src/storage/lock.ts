@@ -6,9 +6,11 @@
  * A lock is a row of the custom entity `lock` (manifest.yml, app.storage.entities), because Forge's KVS checks
  * conditions only on custom entities: a transaction's set or delete may carry conditions on the entity's
  * attributes (@forge/kvs, interfaces/transaction.d.ts: TransactSet/TransactDelete `entity.conditions`), and
- * plain keys have none. So taking a lock is an atomic FAIL_IF_EXISTS create, and taking one over from an earlier
- * try and releasing one are writes conditional on the owner token still being the one read: a try whose lock
- * ran out and was taken by another can neither release nor overwrite the newer holder's lock.
+ * plain keys have none (the SDK's own tests, out/__test__, also set entities with a TTL and FAIL_IF_EXISTS and
+ * give a transaction's set its options). So taking a lock is an atomic FAIL_IF_EXISTS create, and taking one
+ * over from an earlier try and releasing one are writes conditional on the owner token still being the one
+ * read: a try whose lock ran out and was taken by another can neither release nor overwrite the newer holder's
+ * lock. A conditional write storage refuses for another reason (an outage) is thrown, not taken for a lost race.
  *
  * A lock names the request it serves. What a try does when an earlier try of its own request holds the lock is
  * the caller's choice (SameRequestPolicy). Anyone else waits a little, then hears when the lock runs out.
@@ -156,8 +158,12 @@ async function replace(name: string, previousOwner: string, lock: StoredLock): P
       .execute();
     return true;
   } catch (e) {
-    if (e instanceof ForgeKvsAPIError && (await locks().get(name))?.owner !== lock.owner) return false;
-    throw e;
+    if (!(e instanceof ForgeKvsAPIError)) throw e;
+    const now = await locks().get(name);
+    if (now?.owner === lock.owner) return true; // it landed, and only its answer was lost
+    // Still the holder read, so the condition held: refused for another reason (an outage), not a lost race.
+    if (now?.owner === previousOwner) throw e;
+    return false;
   }
 }
 

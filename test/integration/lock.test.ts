@@ -94,4 +94,31 @@ describe('the app lock', () => {
     const after = await waiting;
     expect(after.status).toBe('held');
   });
+
+  it('a take-over or release storage refuses for another reason (an outage) is thrown, not retried forever', async () => {
+    const first = await take('l:f', 'req');
+    // App storage answers every transaction with a server error, as Forge's KVS would in an outage.
+    const answer = wb.kvs.handle.bind(wb.kvs);
+    const outage = jest.spyOn(wb.kvs, 'handle').mockImplementation((path, init) =>
+      path === '/api/v1/transaction'
+        ? Promise.resolve(
+            new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage is down' }), {
+              status: 500,
+              headers: { 'content-type': 'application/json' },
+            }),
+          )
+        : answer(path, init),
+    );
+    try {
+      const takeOver = run(() =>
+        takeLock('l:f', { ttlSeconds: 5, requestId: 'req', waitMs: 0, sameRequest: 'take-over' }),
+      );
+      await expect(takeOver).rejects.toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+      await expect(run(() => releaseLock(first))).rejects.toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+      // The lock is still the first holder's.
+      expect(stored('l:f')).toMatchObject({ owner: first.owner });
+    } finally {
+      outage.mockRestore();
+    }
+  });
 });
