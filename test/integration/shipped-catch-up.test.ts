@@ -9,7 +9,22 @@ import { keepShippedSummary } from '../../src/scan/shipped';
 import { keys } from '../../src/storage/keys';
 import { loadSettings } from '../../src/storage/settings';
 import { commitShippedChanges, loadShippedItems, loadShippedSummary } from '../../src/storage/shipped';
-import { createWorkbench, PROJECT_KEY } from '../support/workbench-harness';
+import { createWorkbench, PROJECT_KEY, type Workbench } from '../support/workbench-harness';
+
+/** `count` items of the project delivered (Done, one point each), the i-th last changed at `updatedMs(i)`. */
+function deliver(wb: Workbench, count: number, updatedMs: (i: number) => number): string[] {
+  return wb.jira.store.bulkCreateIssues(
+    Array.from({ length: count }, (_, i) => ({
+      projectKey: PROJECT_KEY,
+      summary: `Delivered ${i}`,
+      status: 'Done',
+      statusCategory: 'done' as const,
+      resolution: 'Done',
+      updated: new Date(updatedMs(i)).toISOString(),
+      storyPoints: 1,
+    })),
+  );
+}
 
 describe('a long history', () => {
   it('is read over several upkeeps at the cap, and a reopening meanwhile is not skipped', async () => {
@@ -17,17 +32,7 @@ describe('a long history', () => {
     try {
       const P2 = PROJECT_KEY;
       const day = 86_400_000;
-      const keysDelivered = wb.jira.store.bulkCreateIssues(
-        Array.from({ length: 130 }, (_, i) => ({
-          projectKey: P2,
-          summary: `Delivered ${i}`,
-          status: 'Done',
-          statusCategory: 'done' as const,
-          resolution: 'Done',
-          updated: new Date(Date.now() - (200 - i) * day).toISOString(),
-          storyPoints: 1,
-        })),
-      );
+      const keysDelivered = deliver(wb, 130, (i) => Date.now() - (200 - i) * day);
       // Open items changed lately: more than a capped read of reopened items takes in one upkeep.
       wb.jira.store.bulkCreateIssues(
         Array.from({ length: 120 }, (_, i) => ({
@@ -74,17 +79,7 @@ describe('an upkeep that finds nothing new', () => {
     try {
       const P = PROJECT_KEY;
       // Delivered within the day: every upkeep re-reads them (its day of overlap), two pages of 100.
-      wb.jira.store.bulkCreateIssues(
-        Array.from({ length: 150 }, (_, i) => ({
-          projectKey: P,
-          summary: `Delivered ${i}`,
-          status: 'Done',
-          statusCategory: 'done' as const,
-          resolution: 'Done',
-          updated: new Date(Date.now() - 60_000 * (i + 1)).toISOString(),
-          storyPoints: 1,
-        })),
-      );
+      deliver(wb, 150, (i) => Date.now() - 60_000 * (i + 1));
       const fields = { sprint: 'customfield_10020', storyPoints: 'customfield_10016' };
       const first = await wb.asSystem(() => keepShippedSummary(P, new Date(), JiraClient.asApp(), fields));
       expect(first).toMatchObject({ read: 150, changed: 150 });
