@@ -83,7 +83,12 @@ export async function planPartitions(
 }
 
 /** A partition's first cursor: the run's settings and plan, nothing read or counted yet. */
-export function partitionCursor(run: ScanCursor, index: number, range: PartitionRange): ScanCursor {
+export function partitionCursor(
+  run: ScanCursor,
+  index: number,
+  range: PartitionRange,
+  count: number,
+): ScanCursor {
   const copy = JSON.parse(JSON.stringify(run)) as ScanCursor;
   return {
     ...copy,
@@ -98,7 +103,7 @@ export function partitionCursor(run: ScanCursor, index: number, range: Partition
     idleDays: {},
     aggregates: emptyAggregates(),
     partitions: undefined,
-    partition: { index, ...range },
+    partition: { index, of: count, ...range },
   };
 }
 

@@ -154,8 +154,11 @@ export interface ScanCursor {
    * events of its own (src/scan/partitions.ts). The run's counters then hold only what it spent planning.
    */
   partitions?: PartitionRange[];
-  /** On a partition's cursor: which one and its id range. */
-  partition?: PartitionRange & { index: number };
+  /**
+   * On a partition's cursor: which one, its id range, and how many partitions the run has (`of`; absent on a cursor
+   * an older version saved), which spend the same points quota side by side.
+   */
+  partition?: PartitionRange & { index: number; of?: number };
   /** On a partition's cursor: set once it is over, finished or failed after its retries; then it waits to join. */
   settled?: 'finished' | 'failed';
   failure?: string;
@@ -674,7 +677,12 @@ export async function runScanInvocation(
         meterInto(working);
         working.unwritten = dedupePending(writer.unwritten);
         for (const [index, range] of ranges.entries())
-          await savePartCursor(projectKey, runId, index, partitionCursor(working, index, range));
+          await savePartCursor(
+            projectKey,
+            runId,
+            index,
+            partitionCursor(working, index, range, ranges.length),
+          );
         committed = clone(working);
         committed.partitions = ranges;
         committed.unwritten = [];
@@ -703,11 +711,13 @@ export async function runScanInvocation(
     let paceMs = 0;
     for (;;) {
       if (pagesNow > 0 && budget.exhausted()) break;
-      // Past the scan's share of the hour's points: wait for the next window rather than draw 429s.
+      // Past the scan's share of the hour's points: wait for the next window rather than draw 429s. A partition
+      // keeps room for its siblings' pages too: they spend from the same quota at the same moment, and the
+      // quota each last saw does not show what the others are about to spend.
       paceMs = quotaWaitMs(
         meter.quota ?? working.quota,
         settings.scan.quotaShare,
-        PAGE_POINTS_ESTIMATE + writer.buffered,
+        (PAGE_POINTS_ESTIMATE + writer.buffered) * (working.partition?.of ?? 1),
         clock(),
       );
       if (paceMs > 0) break;

@@ -219,4 +219,49 @@ describe('a scan in partitions', () => {
     for (const key of flagged)
       expect(w.jira.store.listComments(w.jira.store.getIssue(key)!.id)).toHaveLength(1);
   });
+
+  it('shares a tight points quota between partitions without 429s, reading each page once', async () => {
+    // Partitions run side by side and each saw the quota as its own last answer reported it: before, all four
+    // read a page, their writes drew 429s, and each page was read again after the wait.
+    const clock = () => w.queue.now();
+    const w = createWorkbench({
+      now: new Date(START),
+      latency: 'off',
+      rateLimits: { quotaPoints: 1_500, clock },
+    });
+    wb = w;
+    const consumer = createScanConsumer({ clock, partitionSize: 150, maxPartitions: 4 });
+    w.queue.registerConsumer(SCAN_QUEUE, (event) => consumer(event));
+    await w.asSystem(() =>
+      saveSettings(PROJECT_KEY, { flagActions: { label: 'zombie', comment: false } }, 0),
+    );
+    w.jira.store.bulkCreateIssues(backlog());
+    const searches = recordSearches(w);
+    const pageReads: string[] = [];
+    const handle = w.jira.handle.bind(w.jira);
+    w.jira.handle = async (req: JiraRequest) => {
+      const res = await handle(req);
+      if (req.path.startsWith('/rest/api/3/search/jql') && res.status === 200) {
+        const { jql, nextPageToken } = JSON.parse(req.body ?? '{}') as {
+          jql: string;
+          nextPageToken?: string;
+        };
+        pageReads.push(`${jql} @ ${nextPageToken ?? 'start'}`);
+      }
+      return res;
+    };
+
+    const summary = await scan(w);
+
+    expect(summary.notes).toContain('Read in 4 partitions of the backlog by issue id, side by side.');
+    expect(summary).toMatchObject({ status: 'finished', failure: null });
+    expect(summary.counters).toMatchObject({ issues: ISSUES, errors: 0, rateLimited: 0 });
+    expect(summary.counters.paced).toBeGreaterThan(0);
+    expect(w.jira.calls.filter((c) => c.status === 429)).toEqual([]);
+    // Two pages in each of the four ranges, each read once.
+    const ranged = pageReads.filter((r) => / AND id >= \d+ AND id < \d+ @/.test(r));
+    expect(ranged).toHaveLength(8);
+    expect(new Set(ranged).size).toBe(8);
+    expect(searches.every((s) => s.status === 200)).toBe(true);
+  });
 });
