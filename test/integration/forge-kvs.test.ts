@@ -46,6 +46,16 @@ function openStore(file: string): void {
     now: () => clock,
     entities: [
       { name: 'outcome', indexes: ['score', { name: 'by-team-score', range: 'score', partition: ['team'] }] },
+      {
+        name: 'typed',
+        attributes: {
+          count: { type: 'integer' },
+          at: { type: 'float' },
+          label: { type: 'string' },
+          done: { type: 'boolean' },
+          extra: { type: 'any' },
+        },
+      },
     ],
   });
 }
@@ -252,6 +262,28 @@ describe('@forge/kvs on the workbench', () => {
         .execute();
       expect(await kvs.get('a')).toBe(1);
     });
+  });
+
+  it('refuses an entity value whose declared attribute is not of its type (a 32-bit integer, a float…)', async () => {
+    const typed = kvs.entity<Record<string, unknown>>('typed');
+    const epochMs = Date.parse('2026-11-30T10:00:00Z');
+    await typed.set('fits', { count: 2_147_483_647, at: epochMs, label: 'x', done: true, extra: [1, 'a'] });
+    expect(await typed.get('fits')).toMatchObject({ count: 2_147_483_647, at: epochMs });
+    // A millisecond time is past a 32-bit integer: Forge refuses it as an integer attribute.
+    await expectKvsError(typed.set('t1', { count: epochMs }), 'INVALID_ENTITY_VALUE');
+    await expectKvsError(typed.set('t2', { count: 1.5 }), 'INVALID_ENTITY_VALUE');
+    await expectKvsError(typed.set('t3', { label: 5 }), 'INVALID_ENTITY_VALUE');
+    await expectKvsError(typed.set('t4', { done: 'yes' }), 'INVALID_ENTITY_VALUE');
+    // In a transaction too, and then nothing of it is written.
+    await expectKvsError(
+      kvs
+        .transact()
+        .set('t5', { label: 'ok' }, { entityName: 'typed' })
+        .set('t6', { count: epochMs }, { entityName: 'typed' })
+        .execute(),
+      'INVALID_ENTITY_VALUE',
+    );
+    expect(await typed.get('t5')).toBeUndefined();
   });
 
   it('applies a conditional entity write in a transaction only when its condition holds', async () => {

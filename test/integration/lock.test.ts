@@ -1,10 +1,15 @@
 /** The app's one lock (src/storage/lock.ts) over the real @forge/kvs, answered by the workbench's KVS. */
 import { LOCK_ENTITY, lockHeld, releaseLock, takeLock, type HeldLock } from '../../src/storage/lock';
+import { readManifest } from '../../workbench/app';
 import { createWorkbench, type Workbench } from '../support/workbench-harness';
 
 let wb: Workbench;
 beforeEach(() => {
-  wb = createWorkbench({ now: new Date('2026-03-01T12:00:00.000Z') });
+  // The manifest's entities, so the lock's stored shape is checked against its declared attribute types.
+  wb = createWorkbench({
+    now: new Date('2026-03-01T12:00:00.000Z'),
+    kvs: { entities: readManifest().entities },
+  });
 });
 afterEach(() => wb.dispose());
 

@@ -413,7 +413,38 @@ export class KvsStore {
     };
   }
 
+  /**
+   * A custom entity's value must hold its declared attributes in their declared types. Forge's page "Storing
+   * data in custom entities" (Type requirements): an integer is a 32-bit signed integer; a float a number; a
+   * string and a boolean what they say; `any` anything. Attributes the manifest does not declare are not checked.
+   */
+  private checkEntityValue(entity: string, value: unknown): void {
+    const attributes = this.entities.get(entity)?.attributes;
+    if (!attributes || value === null || typeof value !== 'object') return;
+    for (const [name, { type }] of Object.entries(attributes)) {
+      const v = (value as Record<string, unknown>)[name];
+      if (v === undefined) continue;
+      const fits =
+        type === 'integer'
+          ? Number.isInteger(v) && (v as number) >= -2_147_483_648 && (v as number) <= 2_147_483_647
+          : type === 'float'
+            ? typeof v === 'number' && Number.isFinite(v)
+            : type === 'string'
+              ? typeof v === 'string'
+              : type === 'boolean'
+                ? typeof v === 'boolean'
+                : true;
+      if (!fits)
+        throw new KvsHttpError(
+          400,
+          'INVALID_ENTITY_VALUE',
+          `The attribute '${name}' of the entity '${entity}' must be of type ${type}`,
+        );
+    }
+  }
+
   private write(space: Space, entity: string, key: string, value: unknown, options?: SetOptions): Item {
+    if (space === 'entity') this.checkEntityValue(entity, value);
     const text = this.serialise(value);
     const now = this.now();
     const existing = this.read(space, entity, key);
