@@ -438,8 +438,17 @@ describe('decisions a person does not retry: the next scan completes or drops th
           ? { kind, reason: 'Still wanted', snoozeUntil: '2099-01-01' }
           : { kind, reason: 'Belongs to carts', outcomeId };
     const payload = { issueKey: key, idempotencyKey: `${kind}-once-abcdef`, decision };
+    const mark = app.jira.calls.length;
     const answer = await page<DecideData>('decide', payload, 'admin');
     await new Promise((r) => setTimeout(r, 450)); // a stopped try's call in flight lands
+    // Which of the decision's side effects reached Jira, a timed-out call included (it lands).
+    const effects = DECISION_STEPS.filter(([s]) => SIDE_EFFECTS[kind].includes(s)).map(([, m]) => m);
+    const landed = app.jira.calls
+      .slice(mark)
+      .some(
+        (c) =>
+          c.status < 300 && effects.some((m) => c.method === m.method && c.path.includes(m.pathIncludes)),
+      );
     app.jira.faults.clear();
     later(DAY);
     await app.runScheduledTrigger();
@@ -461,8 +470,9 @@ describe('decisions a person does not retry: the next scan completes or drops th
     const nothing =
       !closed && comments === 0 && rows === 0 && labels === 1 && lens.zombie === 'true' && !decided;
     // Past the first side effect (or when that effect's call timed out but landed) the decision must be
-    // completed; before it, a refused call leaves nothing to complete.
-    const began = SIDE_EFFECTS[kind].indexOf(step) > 0 || fault === 'timeout';
+    // completed; before it, a refused call leaves nothing to complete. Read from what reached Jira, not from the
+    // faulted step: on a slow machine the 250 ms limit can stop the try before it reaches its first side effect.
+    const began = landed;
     // The run that completed it says so in its summary.
     const [run] = await summaries();
     const said = (run?.notes ?? []).some((n) => n.startsWith('Completed 1 kill-review decision'));
@@ -471,6 +481,7 @@ describe('decisions a person does not retry: the next scan completes or drops th
     report(`${kind}-${step}-${fault}-not-retried`, {
       tries: 1,
       losses,
+      began: Number(began),
       answered: Number(answer.ok),
       rows,
       comments,
