@@ -61,7 +61,10 @@ export async function takeDecisionLock<R>(
         check: async () => {
           if (!(await lockHeld(lock))) throw new SupersededError(issueKey);
         },
-        release: () => releaseLock(lock),
+        // Called once the work is recorded: a release storage refuses must not turn that into an error (the lock
+        // runs out, and is then taken over, in at most its TTL).
+        release: () =>
+          releaseLock(lock).catch((e: unknown) => console.warn(`could not release ${lock.name}`, e)),
       },
     };
   }

@@ -122,6 +122,14 @@ export function sameRequestWaitUntil(doneAtMs: number, ownStopsAt: number | null
   return Math.min(doneAtMs, (ownStopsAt ?? Infinity) - OWN_WORK_RESERVE_MS);
 }
 
+/** How far apart two invocations' clocks may be: a lock is taken over as run out only this long after. */
+const CLOCK_SKEW_MS = 1_000;
+
+/** When a stored lock runs out by its own record (its taker's clock). */
+function expiresAt(holder: StoredLock): number {
+  return holder.at + holder.ttlSeconds * 1000;
+}
+
 /** Seconds until a lock taken at `atMs` and living `ttlSeconds` runs out, at least 1. */
 export function secondsLeft(atMs: number | undefined, ttlSeconds: number, nowMs = Date.now()): number {
   const at = typeof atMs === 'number' && Number.isFinite(atMs) ? atMs : nowMs;
@@ -139,7 +147,9 @@ async function create(name: string, lock: StoredLock): Promise<boolean> {
     await locks().set(name, lock, { keyPolicy: 'FAIL_IF_EXISTS', ttl: ttlOf(lock.ttlSeconds) });
     return true;
   } catch (e) {
-    if (e instanceof ForgeKvsAPIError && (await locks().get(name)) !== undefined) return false;
+    const now = await locks().get(name);
+    if (now?.owner === lock.owner) return true; // it landed, and only its answer was lost
+    if (e instanceof ForgeKvsAPIError && now !== undefined) return false;
     throw e;
   }
 }
@@ -198,6 +208,12 @@ export async function takeLock<R = never>(
     if (await create(name, mine(at))) return heldFrom(at);
     const holder = await locks().get(name);
     if (!holder) continue; // released or run out since: create it again
+    // Run out by its own record but still stored (storage removes expired items in its own time): the holder
+    // writes nothing more (lockHeld), so it is taken over, conditional on it still being the one read.
+    if (at >= expiresAt(holder) + CLOCK_SKEW_MS) {
+      if (await replace(name, holder.owner, mine(at))) return heldFrom(at);
+      continue;
+    }
     const done = options.doneMeanwhile ? await options.doneMeanwhile() : null;
     if (done !== null) return { status: 'done', done };
     if (requestId && holder.requestId === requestId && sameRequest !== 'like-others') {

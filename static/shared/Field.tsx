@@ -1,7 +1,8 @@
 /**
  * Labelled form controls in Atlaskit: the visible label (Atlaskit's Label) is the accessible name, the helper and
  * error messages (Atlaskit's HelperMessage and ErrorMessage) sit under the field and are linked to it
- * (aria-describedby), and read-only fields stay focusable so keyboard users can still read them.
+ * (aria-describedby). Read-only text fields stay focusable so keyboard users can still read them; a read-only
+ * select or date picker is disabled (Atlaskit's pickers have no read-only mode) and shows its value as text.
  *
  * One select, ChoiceSelect: Atlaskit's Select (react-select, about 39 KB gzipped), which settings and the issue
  * panel can hold since their bundles carry no zod; one date, DateInput: Atlaskit's DatePicker.
@@ -15,6 +16,7 @@ import Select, { type CSSObjectWithLabel } from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import type { ChangeEvent, ReactNode } from 'react';
+import { DATE_FORMAT } from './date-format';
 
 interface Common {
   id: string;
@@ -137,9 +139,6 @@ export function ChoiceSelect(
     </Shell>
   );
 }
-
-/** Dates are typed and shown as the app stores them (2027-06-30), whatever the browser's locale. */
-export const DATE_FORMAT = 'YYYY-MM-DD';
 
 /**
  * Atlaskit's date picker: a date typed as YYYY-MM-DD and taken with Enter, or chosen from its calendar with the

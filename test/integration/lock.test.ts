@@ -1,4 +1,5 @@
 /** The app's one lock (src/storage/lock.ts) over the real @forge/kvs, answered by the workbench's KVS. */
+import { releaseLensClaim, takeLensClaim } from '../../src/storage/lens-claim';
 import { LOCK_ENTITY, lockHeld, releaseLock, takeLock, type HeldLock } from '../../src/storage/lock';
 import { readManifest } from '../../workbench/app';
 import { createWorkbench, type Workbench } from '../support/workbench-harness';
@@ -124,6 +125,67 @@ describe('the app lock', () => {
       expect(stored('l:f')).toMatchObject({ owner: first.owner });
     } finally {
       outage.mockRestore();
+    }
+  });
+
+  it('takes over a lock run out by its own record that storage has not removed yet', async () => {
+    const crashed = await take('l:g', 'r1');
+    // Storage removes expired items in its own time: its clock stands still, while the app's moves past the
+    // holder's 5 s.
+    const realNow = Date.now.bind(Date);
+    const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 7_000);
+    try {
+      expect(stored('l:g')).toMatchObject({ owner: crashed.owner });
+      const taken = await run(() => takeLock('l:g', { ttlSeconds: 5, requestId: 'r2', waitMs: 0 }));
+      expect(taken.status).toBe('held');
+      if (taken.status === 'held')
+        expect(stored('l:g')).toMatchObject({ owner: taken.held.owner, requestId: 'r2' });
+      expect(await run(() => lockHeld(crashed))).toBe(false);
+    } finally {
+      later.mockRestore();
+    }
+  });
+
+  it('a lock whose create landed but whose answer was lost is held by its taker, not waited for', async () => {
+    const answer = wb.kvs.handle.bind(wb.kvs);
+    let lost = 0;
+    const lossy = jest.spyOn(wb.kvs, 'handle').mockImplementation(async (path, init) => {
+      const response = await answer(path, init);
+      if (path !== '/api/v1/entity/set' || lost++ > 0) return response;
+      return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Answer lost' }), {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+      });
+    });
+    try {
+      const taken = await run(() => takeLock('l:h', { ttlSeconds: 5, requestId: 'r1', waitMs: 0 }));
+      expect(lost).toBe(1);
+      expect(taken.status).toBe('held');
+      if (taken.status === 'held') expect(stored('l:h')).toMatchObject({ owner: taken.held.owner });
+    } finally {
+      lossy.mockRestore();
+    }
+  });
+
+  it('a lens claim whose release storage refuses does not fail the write it guarded: it runs out instead', async () => {
+    const claim = await run(() => takeLensClaim('OL-9'));
+    if (!claim.held) throw new Error('not held');
+    const answer = wb.kvs.handle.bind(wb.kvs);
+    const outage = jest
+      .spyOn(wb.kvs, 'handle')
+      .mockImplementation((path, init) =>
+        path === '/api/v1/transaction'
+          ? Promise.resolve(new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR' }), { status: 500 }))
+          : answer(path, init),
+      );
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await expect(run(() => releaseLensClaim(claim.held))).resolves.toBeUndefined();
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('could not release'), expect.anything());
+      expect(stored(claim.held.name)).toMatchObject({ owner: claim.held.owner });
+    } finally {
+      outage.mockRestore();
+      warn.mockRestore();
     }
   });
 });

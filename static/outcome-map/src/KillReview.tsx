@@ -34,7 +34,7 @@ import { BulkProgress, useBulkRun } from './bulk';
 import { useListSelection } from '../../shared/useListSelection';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
-import { DATE_FORMAT } from './OutcomeForm';
+import { DATE_FORMAT } from '../../shared/date-format';
 
 const KINDS = ['kill', 'keep', 'relink'] as const;
 type Kind = (typeof KINDS)[number];

@@ -10,6 +10,7 @@ import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-
 import type { OutcomeView } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
 import { callResolver, flag } from '../../shared/bridge';
+import { DATE_FORMAT } from '../../shared/date-format';
 
 type Direction = 'increase' | 'decrease';
 interface DirectionOption {
@@ -68,9 +69,6 @@ function TextField(props: {
     </Field>
   );
 }
-
-/** Dates are typed and shown as the app stores them (2027-06-30); a typed date is taken with Enter. */
-export const DATE_FORMAT = 'YYYY-MM-DD';
 
 /** Atlaskit's date picker in a form field: the calendar or the keyboard, the label its name. */
 function DateField(props: { id: string; name: string; label: string; defaultValue: string }) {
