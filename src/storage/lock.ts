@@ -94,7 +94,7 @@ const ttlOf = (seconds: number) => ({ value: seconds, unit: 'SECONDS' }) as cons
  * When Forge stops this invocation (its time limit), from @forge/api's getAppContext(); null outside one or
  * where the runtime does not tell (Forge's tunnel before CLI 10).
  */
-export function invocationStopsAt(nowMs = Date.now()): number | null {
+function invocationStopsAt(nowMs = Date.now()): number | null {
   try {
     const left = getAppContext().invocationRemainingTimeInMillis();
     return Number.isFinite(left) && left < Number.MAX_SAFE_INTEGER ? nowMs + left : null;
