@@ -6,7 +6,7 @@
 import { ConflictError } from '../errors';
 import { keys } from '../storage/keys';
 import { checkHeld, withLensClaim } from '../storage/lens-claim';
-import { lockHeld, releaseLock, takeLock, type HeldLock, type SameRequestPolicy } from '../storage/lock';
+import { lockHeld, releaseAfterWork, takeLock, type HeldLock, type SameRequestPolicy } from '../storage/lock';
 
 /**
  * How long the lock lives if its holder dies without releasing it: longer than a UI function may run (Forge
@@ -29,7 +29,7 @@ export interface HeldDecision {
   lock: HeldLock;
   /** Throws SupersededError when the lock is no longer this try's (taken over, or run out). */
   check: () => Promise<void>;
-  /** Removes the lock if it is still this try's; a newer holder's lock stays. */
+  /** Removes the lock if it is still this try's (a newer holder's stays); called once the work is recorded. */
   release: () => Promise<void>;
 }
 
@@ -61,10 +61,7 @@ export async function takeDecisionLock<R>(
         check: async () => {
           if (!(await lockHeld(lock))) throw new SupersededError(issueKey);
         },
-        // Called once the work is recorded: a release storage refuses must not turn that into an error (the lock
-        // runs out, and is then taken over, in at most its TTL).
-        release: () =>
-          releaseLock(lock).catch((e: unknown) => console.warn(`could not release ${lock.name}`, e)),
+        release: () => releaseAfterWork(lock),
       },
     };
   }

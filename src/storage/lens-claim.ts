@@ -18,7 +18,7 @@
  */
 import { ConflictError } from '../errors';
 import { keys } from './keys';
-import { lockHeld, releaseLock, takeLock, type HeldLock, type SameRequestPolicy } from './lock';
+import { lockHeld, releaseAfterWork, takeLock, type HeldLock, type SameRequestPolicy } from './lock';
 
 /**
  * How long a claim lives if its holder dies without releasing it: Forge stops a UI function (panel save,
@@ -73,12 +73,9 @@ export async function checkHeld(held: LensClaim): Promise<void> {
     );
 }
 
-/**
- * Releases a claim if it is still this holder's (an expired one may belong to another writer by now). A release
- * storage refuses is logged, not thrown: what the claim guarded is written, and the claim runs out in its TTL.
- */
+/** Releases a claim if it is still this holder's (an expired one may belong to another writer by now). */
 export async function releaseLensClaim(held: LensClaim): Promise<void> {
-  await releaseLock(held).catch((e: unknown) => console.warn(`could not release ${held.name}`, e));
+  await releaseAfterWork(held);
 }
 
 /**

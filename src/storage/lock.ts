@@ -256,3 +256,11 @@ export async function releaseLock(held: HeldLock): Promise<void> {
     throw e;
   }
 }
+
+/**
+ * Releases the lock once the work it guarded is recorded: a release storage refuses is logged, not thrown, so it
+ * never turns that work into an error; the lock runs out in its TTL and is then taken over.
+ */
+export async function releaseAfterWork(held: HeldLock): Promise<void> {
+  await releaseLock(held).catch((e: unknown) => console.warn(`could not release ${held.name}`, e));
+}
