@@ -54,6 +54,32 @@ describe('the app lock', () => {
     expect(stored('l:b')).toBeUndefined();
   });
 
+  it('a release races a take-over: it removes nothing of the newer holder, read or no read before it', async () => {
+    const stale = await take('l:r', 'same-request');
+    // The moment the stale holder's release reaches storage, a newer try of its request takes the lock over:
+    // only a delete conditional on the owner at that moment, not one decided by an earlier read, spares it.
+    const answer = wb.kvs.handle.bind(wb.kvs);
+    let newer: HeldLock | null = null;
+    const racing = jest.spyOn(wb.kvs, 'handle').mockImplementation(async (path, init) => {
+      if (newer === null && ['/api/v1/transaction', '/api/v1/entity/delete'].includes(path)) {
+        racing.mockImplementation(answer);
+        const taken = await run(() =>
+          takeLock('l:r', { ttlSeconds: 5, requestId: 'same-request', waitMs: 0, sameRequest: 'take-over' }),
+        );
+        if (taken.status !== 'held') throw new Error('the take-over failed');
+        newer = taken.held;
+      }
+      return answer(path, init);
+    });
+    try {
+      await run(() => releaseLock(stale));
+    } finally {
+      racing.mockRestore();
+    }
+    expect(newer).not.toBeNull();
+    expect(stored('l:r')).toMatchObject({ owner: newer!.owner });
+  });
+
   it('take-over replaces only the holder it read: the earlier try loses it and releases nothing', async () => {
     const first = await take('l:c', 'req');
     const taken = await run(() =>
