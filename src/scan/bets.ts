@@ -97,7 +97,8 @@ async function writeBetStatus(jira: JiraClient, issueKey: string, status: BetSta
 
 /**
  * What bet tracking read and left that the shipped ledger needs next (src/scan/shipped.ts): the settings, and
- * the tracked bets as tracking left them (its own writes included), so the ledger reads neither again.
+ * the tracked bets as tracking left them (its own writes included), so the ledger reads neither again. A verdict
+ * a person records between the two is seen by the next run's ledger, not this one's.
  */
 export interface DeliveryReading {
   settings: Settings;

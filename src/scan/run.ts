@@ -713,7 +713,8 @@ export async function runScanInvocation(
       if (pagesNow > 0 && budget.exhausted()) break;
       // Past the scan's share of the hour's points: wait for the next window rather than draw 429s. A partition
       // keeps room for its siblings' pages too: they spend from the same quota at the same moment, and the
-      // quota each last saw does not show what the others are about to spend.
+      // quota each last saw does not show what the others are about to spend. (Counted for every partition of
+      // the run, finished ones too: a few pages' points too careful near the end, with no reads of the others.)
       paceMs = quotaWaitMs(
         meter.quota ?? working.quota,
         settings.scan.quotaShare,
