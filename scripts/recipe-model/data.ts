@@ -19,6 +19,11 @@ export interface Example {
   description: string;
   recipe: boolean;
   origin: 'labelled' | 'corpus';
+  /**
+   * Where the text comes from: a real backlog (the Apache export, the jira-stories projects, the published user
+   * story sets) or a story written for the labelled set ("generated"); figures are reported per source.
+   */
+  source: string;
 }
 
 export interface Label {
@@ -57,7 +62,26 @@ export const CORPUS_BATCHES: readonly CorpusBatch[] = [
     passB: 'pass-b-2.jsonl',
     adjudicated: 'adjudicated-2.jsonl',
   },
+  {
+    corpus: 'corpus-3.jsonl',
+    passA: 'pass-a-3.jsonl',
+    passB: 'pass-b-3.jsonl',
+    adjudicated: 'adjudicated-3.jsonl',
+  },
+  {
+    corpus: 'corpus-4.jsonl',
+    passA: 'pass-a-4.jsonl',
+    passB: 'pass-b-4.jsonl',
+    adjudicated: 'adjudicated-4.jsonl',
+  },
 ];
+
+/**
+ * Later readings that changed a stored label, by id: the third pass over labelled.jsonl, then the re-reading of
+ * every user story with a benefit clause when the rubric sharpened solution-oriented stories (sixth round). Each
+ * line keeps the label it had (`was`) and why; the labelled files and both passes stay as they were.
+ */
+export const RELABEL_FILES = ['third-pass.jsonl', 'story-reread.jsonl'];
 
 export interface TrainingSet {
   examples: Example[];
@@ -70,7 +94,9 @@ export interface Relabel extends Label {
 }
 
 export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
-  const relabel = new Map(readJsonl<Relabel>(join(dir, 'third-pass.jsonl')).map((l) => [l.id, l.label]));
+  const relabel = new Map(
+    RELABEL_FILES.flatMap((file) => readJsonl<Relabel>(join(dir, file))).map((l) => [l.id, l.label]),
+  );
   const examples: Example[] = readJsonl<{
     id: string;
     source: string;
@@ -84,13 +110,18 @@ export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
     description: item.description ?? '',
     recipe: (relabel.get(item.id) ?? item.label) === 'recipe',
     origin: 'labelled',
+    source: item.source === 'apache' ? 'apache' : 'user-stories',
   }));
   const counts = { items: 0, bothPasses: 0, agreed: 0, adjudicated: 0, unresolved: 0 };
   const byId = (labels: Label[]) => new Map(labels.map((l) => [l.id, l.label]));
   for (const batch of CORPUS_BATCHES) {
-    const corpus = readJsonl<{ id: string; project: string; summary: string; description: string }>(
-      join(dir, batch.corpus),
-    );
+    const corpus = readJsonl<{
+      id: string;
+      project: string;
+      source: string;
+      summary: string;
+      description: string;
+    }>(join(dir, batch.corpus));
     const a = byId(readJsonl<Label>(join(dir, batch.passA)));
     const b = byId(readJsonl<Label>(join(dir, batch.passB)));
     const third = byId(readJsonl<Label>(join(dir, batch.adjudicated)));
@@ -116,8 +147,9 @@ export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
         project: item.project,
         summary: item.summary,
         description: item.description ?? '',
-        recipe: label === 'recipe',
+        recipe: (relabel.get(item.id) ?? label) === 'recipe',
         origin: 'corpus',
+        source: item.source,
       });
     }
   }
