@@ -27,6 +27,8 @@ import {
   DEFAULT_OPTIONS,
   featurize,
   pooled,
+  pooledBySource,
+  REAL_SOURCES,
   SEALED_PROJECTS,
   sealedEvaluation,
   selectLambda,
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     const results = crossValidate(design, 5);
     results.forEach(show);
     console.log(`dev pooled ${JSON.stringify(pooled(results), null, 2)}`);
+    printBySource(results);
     if (process.argv.includes('--misses'))
       for (const v of results.flatMap((r) => r.verdicts).filter((v) => v.predicted !== v.actual))
         console.log(`${v.actual ? 'MISSED' : 'FALSE'} ${v.id}`);
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
     const results = crossValidate(data, 5);
     results.forEach(show);
     console.log(`pooled ${JSON.stringify(pooled(results), null, 2)}`);
+    printBySource(results);
     const sealed = sealedEvaluation(data);
     show(sealed);
   }
@@ -94,6 +98,20 @@ async function main(): Promise<void> {
   const digest = verdictsDigest((input) => detectRecipeWith(shipped, input));
   writeFileSync(DIGEST_FILE, `${JSON.stringify(digest, null, 2)}\n`);
   console.log(`wrote ${DIGEST_FILE}: ${digest.items} verdicts, ${digest.recipes} recipes`);
+}
+
+/** The held-out figures of the real backlogs together, then of each source apart. */
+function printBySource(results: readonly FoldResult[]): void {
+  const line = (name: string, { model, rules }: ReturnType<typeof pooled>) =>
+    console.log(
+      `${name}: n ${model.n}, model P ${model.precision} R ${model.recall} BA ${model.balancedAccuracy}; ` +
+        `rules BA ${rules.balancedAccuracy}`,
+    );
+  line(
+    'real backlogs',
+    pooled(results, (v) => REAL_SOURCES.has(v.source)),
+  );
+  for (const { source, ...figures } of pooledBySource(results)) line(`  ${source}`, figures);
 }
 
 /**

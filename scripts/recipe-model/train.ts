@@ -51,6 +51,8 @@ const STRUCTURE_PRIOR: Record<string, number> = {
   // A want that is a build plan, a widget, or a persona inside the team: recipe.
   'x:want-build': 2.0,
   'x:want-widget': RULE_SCALE * 0.8,
+  // A product or technology named in the want ("… in Grafana", "a Salesforce integration"): a solution chosen.
+  'x:want-named': 0.5,
   'x:internal-persona': RULE_SCALE * 0.4,
   // "User can …" names a capability to build; a bare instruction or name with nothing else is a recipe.
   'x:s-capability': 0.5,
@@ -121,6 +123,37 @@ export const LAMBDA_GRID = [3, 10, 30];
  */
 export const SEALED_PROJECTS = ['aptanastudio', 'jirasoftware', 'mule', 'talenddataquality'];
 
+/**
+ * The written user stories kept for a final test (corpus-4.jsonl: twelve domains written and labelled after the
+ * sixth round's features were fixed, on batch 3 only). Judged once, by a model trained on every other item.
+ */
+export const SEALED_STORY_PROJECTS = [
+  'gen-admissions',
+  'gen-airline',
+  'gen-carhire',
+  'gen-construction',
+  'gen-council',
+  'gen-dental',
+  'gen-museum',
+  'gen-news',
+  'gen-pharmacy',
+  'gen-restaurant',
+  'gen-telecom',
+  'gen-vet',
+];
+
+/**
+ * The words of the user-story template itself ("As a …, I want …, so that …"). They are not features: the rule
+ * features read the template (its persona, want and benefit, and where a team's or a build plan's story re-places
+ * them), while a weight on "want" would only learn how often each source writes stories, and then judge every
+ * story by its form.
+ */
+const STORY_TEMPLATE_WORDS = new Set(
+  ['want', 'i want', 'we want', 'i would', 'would like', "i'd like"].flatMap((words) =>
+    ['s:', 'd:', 's^:', 'd^:'].map((prefix) => `${prefix}${words}`),
+  ),
+);
+
 export function train(data: readonly Featurized[], options: TrainOptions): ModelJson {
   const docFreq = new Map<string, number>();
   const projects = new Map<string, Set<string>>();
@@ -134,7 +167,10 @@ export function train(data: readonly Featurized[], options: TrainOptions): Model
   const names = [...docFreq]
     .filter(
       ([name, df]) =>
-        isAlwaysKept(name) || (df >= options.minDocFreq && projects.get(name)!.size >= options.minProjects),
+        isAlwaysKept(name) ||
+        (df >= options.minDocFreq &&
+          projects.get(name)!.size >= options.minProjects &&
+          !STORY_TEMPLATE_WORDS.has(name)),
     )
     .map(([name]) => name)
     .sort();
@@ -276,7 +312,14 @@ export interface FoldResult {
   model: Metrics;
   rules: Metrics;
   /** Each held-out item's verdict, for the report. */
-  verdicts: Array<{ id: string; project: string; actual: boolean; predicted: boolean; rules: boolean }>;
+  verdicts: Array<{
+    id: string;
+    project: string;
+    source: string;
+    actual: boolean;
+    predicted: boolean;
+    rules: boolean;
+  }>;
 }
 
 /**
@@ -298,6 +341,7 @@ function evaluateHeldOut(
     .map((d) => ({
       id: d.example.id,
       project: d.example.project,
+      source: d.example.source,
       actual: d.example.recipe,
       predicted: detectRecipeWith(model, d.example).isRecipe,
       rules: isRecipeByRules(d.example),
@@ -331,14 +375,30 @@ export function crossValidate(
 export function sealedEvaluation(
   data: readonly Featurized[],
   options: TrainOptions = DEFAULT_OPTIONS,
+  sealed: readonly string[] = SEALED_PROJECTS,
 ): FoldResult {
-  return evaluateHeldOut(data, new Set(SEALED_PROJECTS), 0, options);
+  return evaluateHeldOut(data, new Set(sealed), 0, options);
 }
 
-export function pooled(results: readonly FoldResult[]): { model: Metrics; rules: Metrics } {
-  const all = results.flatMap((r) => r.verdicts);
+/** The sources whose items come from real backlogs; "generated" stories are reported apart. */
+export const REAL_SOURCES: ReadonlySet<string> = new Set(['apache', 'jira-stories', 'user-stories']);
+
+/** Every held-out verdict of the folds (those `keep` accepts), the model's and the old rules' figures. */
+export function pooled(
+  results: readonly FoldResult[],
+  keep: (v: FoldResult['verdicts'][number]) => boolean = () => true,
+): { model: Metrics; rules: Metrics } {
+  const all = results.flatMap((r) => r.verdicts).filter(keep);
   return {
     model: metricsOf(all),
     rules: metricsOf(all.map((v) => ({ predicted: v.rules, actual: v.actual }))),
   };
+}
+
+/** The pooled figures of each source apart, sources in name order. */
+export function pooledBySource(
+  results: readonly FoldResult[],
+): Array<{ source: string; model: Metrics; rules: Metrics }> {
+  const sources = [...new Set(results.flatMap((r) => r.verdicts.map((v) => v.source)))].sort();
+  return sources.map((source) => ({ source, ...pooled(results, (v) => v.source === source) }));
 }

@@ -96,6 +96,7 @@ const STRUCTURE_SIDE: Record<string, { side: 'recipe' } | { side: 'problem'; kin
   'x:d-list-only': { side: 'recipe' },
   'x:want-build': { side: 'recipe' },
   'x:want-widget': { side: 'recipe' },
+  'x:want-named': { side: 'recipe' },
   'x:internal-persona': { side: 'recipe' },
   'x:story-benefit': { side: 'problem', kind: 'reason' },
   'x:stack-trace': { side: 'problem', kind: 'defect' },

@@ -212,6 +212,7 @@ export const STRUCTURE_WHY: Record<string, string> = {
   'x:d-list-only': 'The description is only a list of things to do.',
   'x:want-build': 'The "want" is a build plan, not a need the user has.',
   'x:want-widget': 'The "want" is a widget, not an outcome.',
+  'x:want-named': 'The "want" names a product or technology to use, not a need.',
   'x:internal-persona': 'The persona is the team or the backlog owner, not a user.',
   'x:story': 'Written as a user story.',
   'x:story-benefit': 'The user story says what the user gains.',
@@ -478,10 +479,13 @@ function addRuleSignal(
   }
 }
 
-/** The kinds of problem phrase a story's clause re-places: a build plan's benefit clause still says why. */
+/**
+ * The kinds of problem phrase a story's clause re-places. A build plan's benefit clause says why, but the want has
+ * chosen the solution already (RUBRIC: a recipe with or without a benefit), so its reason is the plan's too.
+ */
 const STORY_KINDS: Record<'team' | 'plan', ReadonlySet<string>> = {
   team: new Set(['user', 'need', 'reason']),
-  plan: new Set(['user', 'need']),
+  plan: new Set(['user', 'need', 'reason']),
 };
 
 function addRuleSignals(
@@ -608,11 +612,49 @@ function descriptionIsOnlyAList(description: string): Span | null {
 const TEAM_PERSONA =
   /^(?:qa|tester|test\s+engineer|qa\s+engineer|ui\s+designer|ux\s+designer|designer|user\s+researcher|researcher|architect|devops(?:\s+engineer)?|engineer|release\s+manager|product\s+team|development\s+team|dev\s+team|coder|programmer)$/i;
 
-const STORY_START = /^\s*as\s+(?:an?|the)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)\s*[,\s]\s*i\b/i;
+/**
+ * "As a clinic manager, I …", "As an F&B manager I …", "As head of pricing I …", "As IT lead for the estate, we …":
+ * the article is optional and the persona may be a few words long, but not a phrase such as "as of today".
+ */
+const STORY_START =
+  /^\s*as\s+(?:(?:an?|the|our|my)\s+)?(?!(?:of|soon|far|long|well|per|part|much|many|such|if|though|it|we|i|you|they|this|that|is|was|usual|expected|described|discussed|mentioned)\b)([a-z][\w&/.'-]*(?:\s+[a-z][\w&/.'-]*){0,5}?)\s*[,\s]\s*(?:i|we)\b/i;
 const STORY_BENEFIT = /\b(?:so\s+(?:that|i|we|they|users?)|in\s+order\s+to)\b/i;
-/** "I want to develop / build / implement …", "I want a React front end": the want is a build plan. */
-const WANT_BUILD =
-  /\b(?:(?:want|need|would\s+like)\s+(?:to\s+|the\s+team\s+to\s+|you\s+to\s+)?(?:develop|build|implement|code|program|integrate|deploy|install|migrate|refactor|set\s+up|setup|create\s+(?:an?|the)\s+(?:new\s+)?(?:app|application|website|web\s?site|database|api|system|platform|portal|tool|module|service|backend|front\s?end|chatbot|dashboard|page|screen|button|form|table|plugin))\b|(?:want|need)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:app|application|chatbot|api|database|front\s?end|backend|microservice|plugin|website)\b)/i;
+/**
+ * The want names the solution to build, not a need: "I want to develop / build / integrate …", "I want a
+ * React front end", "I want an AI chatbot that …", "I'd like an IoT sensor network with a cloud dashboard",
+ * "I need the booking page built on Shopify". "I want the system to …" names a behaviour, not a build plan.
+ */
+const SOLUTION_NOUN =
+  '(?:mobile\\s+)?(?:app|apps|application|chat\\s?bot|bot|api|database|front\\s?end|back\\s?end|microservices?|plugin|' +
+  'web\\s?site|portal|platform|engine|algorithm|(?:machine[\\s-]learning|ml|ai|predictive)\\s+model|' +
+  'neural\\s+network|blockchain|ledger|sensors?|sensor\\s+network|kiosks?|qr\\s+codes?|rfid(?:\\s+tags?)?|' +
+  'nfc\\s+tags?|barcode\\s+scanner|crm|erp|macro|cron\\s+job|batch\\s+job|pipeline|data\\s+warehouse|' +
+  'data\\s+lake|integration|webhook|browser\\s+extension|smart\\s+contract)';
+const SOLUTION_VENDOR =
+  '(?:aws|azure|gcp|google\\s+cloud|firebase|salesforce|twilio|slack|mailchimp|stripe|shopify|wordpress|' +
+  'excel|power\\s?bi|tableau|sap|zapier|whatsapp|google\\s+sheets|chatgpt|gpt-?\\d?|openai|react|angular|' +
+  'vue|node(?:\\.js)?|python|kafka|redis|mongodb|postgres(?:ql)?|mysql|docker|kubernetes|bluetooth|iot|' +
+  'blockchain|machine\\s+learning|ai)';
+const WANT_BUILD = new RegExp(
+  "\\b(?:want|need|would\\s+like|'d\\s+like)\\s+(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+)?" +
+    '(?:(?:develop|build|implement|code|program|integrate|deploy|install|migrate|refactor|set\\s+up|setup)\\b' +
+    '|(?:create|design|add|launch|introduce|make|use|get|have)\\s+(?:an?\\s+|the\\s+|our\\s+)?(?:new\\s+)?' +
+    '(?:[\\w-]+\\s+){0,3}?' +
+    SOLUTION_NOUN +
+    '\\b' +
+    '|(?:an?|the|our)\\s+(?:new\\s+)?(?:[\\w-]+\\s+){0,4}?' +
+    SOLUTION_NOUN +
+    '\\b' +
+    // "I want QR codes on every parcel": no article, a word or two before the noun, never "to …".
+    '|(?!to\\b)(?:[\\w-]+\\s+){0,2}?' +
+    SOLUTION_NOUN +
+    '\\b' +
+    '|(?:[\\w-]+\\s+){0,8}?(?:using|via|built\\s+(?:on|with|in)|powered\\s+by|based\\s+on)\\s+' +
+    '(?:an?\\s+|the\\s+)?' +
+    SOLUTION_VENDOR +
+    '\\b)',
+  'i',
+);
 const BENEFIT_WORD_KEYS = ['so', 'order'].map((w) => featureKey(`s:${w}`));
 const WANT_WORD_KEYS = ['want', 'need', 'like'].map((w) => featureKey(`s:${w}`));
 const STACK_LINE =
@@ -689,6 +731,7 @@ function addStructure(
     if (story.internal) hit(hits, 'x:internal-persona', 1, story.persona);
     if (story.benefit) hit(hits, 'x:story-benefit', 1, story.benefit);
     if (story.wantBuild) hit(hits, 'x:want-build', 1, story.wantBuild);
+    if (story.namedProduct) hit(hits, 'x:want-named', 1, story.namedProduct);
   } else if (scan.internalPersona) hit(hits, 'x:internal-persona', 1);
   if (scan.wantsWidget) hit(hits, 'x:want-widget', 1, scan.wantsWidget);
 }
@@ -709,6 +752,8 @@ interface Story {
   place: 'team' | 'plan' | null;
   benefit: Span | null;
   wantBuild: Span | null;
+  /** A product or technology named in the want, before its benefit ("… in Grafana", "a Salesforce integration"). */
+  namedProduct: Span | null;
 }
 
 /** Where the sentence that goes on at `from` ends: before ". " (or "!", "?", the text's end) or a line break. */
@@ -751,6 +796,10 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
     team || wantBuild
       ? { source, start: head.index, end: sentenceEndFrom(text, head.index + head[0].length) }
       : null;
+  const wantEnd = Math.min(
+    benefit && benefit.start > personaEnd ? benefit.start : text.length,
+    sentenceEndFrom(text, head.index + head[0].length),
+  );
   return {
     span,
     persona: { source, start, end: Math.max(personaEnd, start) },
@@ -758,7 +807,39 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
     place: team ? 'team' : wantBuild && span && wantBuild.start < span.end ? 'plan' : null,
     benefit,
     wantBuild,
+    namedProduct: namedProductIn(text, head.index + head[0].length, wantEnd, source),
   };
+}
+
+/**
+ * A product or technology a want may name: well-known products and techniques, or a name shaped like one
+ * (CamelCase "BigQuery", "OneSignal"; dotted "Next.js", "Booking.com"). A backlog's own capitalised domain words
+ * ("a Data Package", "the NSF") are not names of a solution, so capitals alone do not count.
+ */
+const NAMED_TECH = new RegExp(
+  '\\b(?:aws|azure|gcp|google\\s+(?:cloud|sheets|maps|drive|pay)|apple\\s+pay|firebase|salesforce|hubspot|' +
+    'twilio|slack|microsoft\\s+teams|mailchimp|sendgrid|stripe|paypal|shopify|wordpress|excel|power\\s?(?:bi|apps)|' +
+    'tableau|grafana|kibana|sap|zapier|whatsapp|telegram|dropbox|sharepoint|outlook|office\\s?365|docusign|' +
+    'zendesk|airtable|typeform|chatgpt|gpt(?:-\\d)?|openai|llm|dialogflow|alexa|react(?:\\s+native)?|angular|' +
+    'vue|flutter|kotlin|swift|node(?:\\.js)?|python|kafka|redis|mongodb|postgres(?:ql)?|mysql|snowflake|' +
+    'bigquery|databricks|spark|hadoop|docker|kubernetes|terraform|bluetooth|nfc|rfid|iot|ocr|blockchain|' +
+    'machine[\\s-]learning|ai|computer\\s+vision|ar(?:kit|core)|unity|raspberry\\s+pi|arduino|onesignal|' +
+    'cloudfront|akamai|cloudflare|mulesoft|workday|quickbooks|xero|netsuite|okta|auth0|face\\s+id|touch\\s+id|' +
+    'qr[\\s-]codes?|barcodes?|drones?|lidar|webhooks?|graphql|rest\\s+api)\\b',
+  'gi',
+);
+/** Case matters here: "BigQuery", "OneSignal", "Next.js", "Booking.com". */
+const PRODUCT_SHAPE = /\b[A-Z][a-z]+[A-Z][A-Za-z]*\b|\b[A-Za-z]+\.(?:js|com|io|net|ai)\b/g;
+
+function namedProductIn(text: string, from: number, to: number, source: Source): Span | null {
+  if (to <= from) return null;
+  let first: RegExpExecArray | null = null;
+  for (const re of [NAMED_TECH, PRODUCT_SHAPE]) {
+    re.lastIndex = from;
+    const m = re.exec(text);
+    if (m && m.index + m[0].length <= to && (!first || m.index < first.index)) first = m;
+  }
+  return first ? { source, start: first.index, end: first.index + first[0].length } : null;
 }
 
 /**

@@ -11,6 +11,8 @@ import {
   featurize,
   groupFolds,
   pooled,
+  pooledBySource,
+  REAL_SOURCES,
   sealedEvaluation,
   SEALED_PROJECTS,
   type FoldResult,
@@ -21,6 +23,7 @@ jest.setTimeout(300_000);
 const { examples } = loadTrainingSet();
 const data = featurize(examples);
 let folds: FoldResult[] = [];
+const isReal = (v: FoldResult['verdicts'][number]) => REAL_SOURCES.has(v.source);
 let sealed: FoldResult;
 
 beforeAll(() => {
@@ -34,6 +37,8 @@ beforeAll(() => {
       `recipe model across projects: ${examples.length} items, ${new Set(examples.map((e) => e.project)).size} projects`,
       ...folds.map((r) => line(`fold ${r.fold} (lambda ${r.lambda}): ${r.projects.join(', ')}`, r)),
       line('pooled over the held-out folds', pooled(folds)),
+      line('real backlogs (every source but the written stories)', pooled(folds, isReal)),
+      ...pooledBySource(folds).map((r) => line(`  ${r.source}`, r)),
       line(`sealed projects (${SEALED_PROJECTS.join(', ')}), trained on all others`, sealed),
     ].join('\n'),
   );

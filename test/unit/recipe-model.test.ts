@@ -146,12 +146,38 @@ describe('user stories whose form is not a need', () => {
     ]);
   });
 
-  it("gives a build plan's persona and want features of their own, and keeps its benefit as a reason", () => {
+  it("gives a build plan's persona, want and benefit features of their own: the want has chosen the solution", () => {
     expect(
       ruleNames(
         'As a clinic manager, I want to develop a mobile app, so that patients can book without calling.',
       ),
-    ).toEqual(['r:need:p', 'r:reason:s', 'r:user:p']);
+    ).toEqual(['r:need:p', 'r:reason:p', 'r:user:p']);
+  });
+
+  const wantsBuild = (summary: string) =>
+    [...extractRecipeFeatures(summary, '', { names: true }).hits.values()].some(
+      (h) => h.name === 'x:want-build',
+    );
+
+  it.each([
+    "As a farmer, I'd like an IoT sensor network with a cloud dashboard, so that I can monitor soil moisture.",
+    'As an underwriter I want a machine-learning model that scores each claim for fraud so that I review fewer claims',
+    'As a shop owner, I need the booking page built on Shopify so that orders land in one place.',
+    'As a marketing lead, I want to integrate our CRM with the newsletter tool, so that contacts stay in sync.',
+    'As a dispatcher, I want QR codes on every parcel so that drivers scan them at the door.',
+    'As a receptionist I want a chatbot that answers questions about opening hours.',
+  ])('reads a want that names the solution as a build plan: %s', (summary) => {
+    expect(wantsBuild(summary)).toBe(true);
+  });
+
+  it.each([
+    'As a farmer, I want to know when a field is too dry, so that I water only where needed.',
+    'As a patient, I want the system to remind me of my appointment the day before.',
+    'As an admin, I want a red banner at the top so that I notice outages.',
+    'As a buyer, I want to see the delivery date before I pay, so that I can plan.',
+    'As a teacher, I need to find which pupils missed the last two homeworks.',
+  ])('does not read a need, or a need with a lighter prescription, as a build plan: %s', (summary) => {
+    expect(wantsBuild(summary)).toBe(false);
   });
 });
 
@@ -186,6 +212,7 @@ describe('training', () => {
     description: '',
     recipe,
     origin: 'corpus',
+    source: 'jira-stories',
   });
 
   it('keeps no word that fewer than minProjects projects use, however often one project does', () => {
