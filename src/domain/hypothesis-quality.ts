@@ -162,24 +162,8 @@ const EXPECTATION_SENTENCE =
   /^(?:as\s+a\s+(?:product\s+)?team,?\s+)?(?:we|i)\s+(?:also\s+|would\s+)?expect|^expected\b/i;
 
 function checkMinimal(h: Hypothesis, text: string | undefined): QualityCheck {
-  for (const [, value] of [
-    ['persona', h.persona],
-    ['intent', h.intent],
-    ['benefit', h.benefit],
-  ] as const) {
-    const part = (value ?? '').trim().replace(/[.!?]+$/, '');
-    for (const rule of NOT_MINIMAL) {
-      const m = rule.re.exec(part);
-      if (m) {
-        const phrase = m[0].trim().slice(0, 80);
-        return fail(
-          'minimal',
-          phrase,
-          `The story ${rule.why} ("${phrase}"): keep the story to one sentence.`,
-        );
-      }
-    }
-  }
+  const notMinimal = notMinimalPart(h.persona) ?? notMinimalPart(h.intent) ?? notMinimalPart(h.benefit);
+  if (notMinimal) return notMinimal;
   if (text) {
     const extra = extraSentence(text);
     if (extra)
@@ -190,6 +174,20 @@ function checkMinimal(h: Hypothesis, text: string | undefined): QualityCheck {
       );
   }
   return pass('minimal', null, 'One sentence, no remarks or examples.');
+}
+
+/** The first NOT_MINIMAL rule a part of the story breaks, as a failed check; null when it breaks none. */
+function notMinimalPart(value: string | undefined): QualityCheck | null {
+  if (!value) return null;
+  const part = value.trim().replace(/[.!?]+$/, '');
+  for (const rule of NOT_MINIMAL) {
+    const m = rule.re.exec(part);
+    if (m) {
+      const phrase = m[0].trim().slice(0, 80);
+      return fail('minimal', phrase, `The story ${rule.why} ("${phrase}"): keep the story to one sentence.`);
+    }
+  }
+  return null;
 }
 
 const SENTENCE_BREAK = /[.!?]\s+(?=\S)/g;

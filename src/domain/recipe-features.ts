@@ -624,19 +624,16 @@ const STORY_BENEFIT = /\b(?:so\s+(?:that|i|we|they|users?)|in\s+order\s+to)\b/i;
  * React front end", "I want an AI chatbot that …", "I'd like an IoT sensor network with a cloud dashboard",
  * "I need the booking page built on Shopify". "I want the system to …" names a behaviour, not a build plan.
  */
+// Grouped by first letter (the order within a letter kept) so that a word that starts no noun fails at once.
 const SOLUTION_NOUN =
-  '(?:mobile\\s+)?(?:app|apps|application|chat\\s?bot|bot|api|database|front\\s?end|back\\s?end|microservices?|plugin|' +
-  'web\\s?site|portal|platform|engine|algorithm|(?:machine[\\s-]learning|ml|ai|predictive)\\s+model|' +
-  'neural\\s+network|blockchain|ledger|sensors?|sensor\\s+network|kiosks?|qr\\s+codes?|rfid(?:\\s+tags?)?|' +
-  'nfc\\s+tags?|barcode\\s+scanner|crm|erp|macro|cron\\s+job|batch\\s+job|pipeline|data\\s+warehouse|' +
-  'data\\s+lake|integration|webhook|browser\\s+extension|smart\\s+contract)';
-const SOLUTION_VENDOR =
-  '(?:aws|azure|gcp|google\\s+cloud|firebase|salesforce|twilio|slack|mailchimp|stripe|shopify|wordpress|' +
-  'excel|power\\s?bi|tableau|sap|zapier|whatsapp|google\\s+sheets|chatgpt|gpt-?\\d?|openai|react|angular|' +
-  'vue|node(?:\\.js)?|python|kafka|redis|mongodb|postgres(?:ql)?|mysql|docker|kubernetes|bluetooth|iot|' +
-  'blockchain|machine\\s+learning|ai)';
+  '(?:mobile\\s+)?(?:a(?:pp|pps|pplication|pi|lgorithm|i\\s+model)|b(?:ot|ack\\s?end|lockchain|arcode\\s+scanner|' +
+  'atch\\s+job|rowser\\s+extension)|c(?:hat\\s?bot|rm|ron\\s+job)|d(?:atabase|ata\\s+warehouse|ata\\s+lake)|' +
+  'e(?:ngine|rp)|front\\s?end|integration|kiosks?|ledger|m(?:icroservices?|achine[\\s-]learning\\s+model|' +
+  'l\\s+model|acro)|n(?:eural\\s+network|fc\\s+tags?)|p(?:lugin|ortal|latform|redictive\\s+model|ipeline)|' +
+  'qr\\s+codes?|rfid(?:\\s+tags?)?|s(?:ensors?|ensor\\s+network|mart\\s+contract)|web(?:\\s?site|hook))';
+/** The part of a want that names a build plan (a product or technology named in it is x:want-named's). */
 const WANT_BUILD = new RegExp(
-  "\\b(?:want|need|would\\s+like|'d\\s+like)\\s+(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+)?" +
+  "(?:want|need|would\\s+like|'d\\s+like)\\s+(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+)?" +
     '(?:(?:develop|build|implement|code|program|integrate|deploy|install|migrate|refactor|set\\s+up|setup)\\b' +
     '|(?:create|design|add|launch|introduce|make|use|get|have)\\s+(?:an?\\s+|the\\s+|our\\s+)?(?:new\\s+)?' +
     '(?:[\\w-]+\\s+){0,3}?' +
@@ -648,24 +645,134 @@ const WANT_BUILD = new RegExp(
     // "I want QR codes on every parcel": no article, a word or two before the noun, never "to …".
     '|(?!to\\b)(?:[\\w-]+\\s+){0,2}?' +
     SOLUTION_NOUN +
-    '\\b' +
-    '|(?:[\\w-]+\\s+){0,8}?(?:using|via|built\\s+(?:on|with|in)|powered\\s+by|based\\s+on)\\s+' +
-    '(?:an?\\s+|the\\s+)?' +
-    SOLUTION_VENDOR +
     '\\b)',
-  'i',
+  'iy',
 );
+
+/**
+ * Every word a build plan's pattern needs one of (a build verb, a solution noun),
+ * as summary word keys, and the words that count only with the next one ("data warehouse", "set up"): a summary
+ * with none of them states no plan, and the pattern is not tried.
+ */
+const PLAN_WORD_KEYS: ReadonlySet<number> = new Set(
+  (
+    'develop build implement code program integrate deploy install migrate refactor setup ' +
+    'app apps application chatbot bot api database frontend backend microservice microservices plugin website ' +
+    'portal platform engine algorithm blockchain ledger sensor sensors kiosk kiosks qr rfid nfc crm erp macro ' +
+    'pipeline integration webhook'
+  )
+    .split(' ')
+    .map((word) => featureKey(`s:${word}`)),
+);
+const PLAN_WORD_PAIRS: ReadonlyMap<number, ReadonlySet<number>> = new Map(
+  Object.entries({
+    set: 'up',
+    chat: 'bot',
+    front: 'end',
+    back: 'end',
+    web: 'site',
+    machine: 'learning',
+    ml: 'model',
+    ai: 'model',
+    predictive: 'model',
+    neural: 'network',
+    barcode: 'scanner',
+    cron: 'job',
+    batch: 'job',
+    data: 'warehouse lake',
+    browser: 'extension',
+    smart: 'contract',
+  }).map(([first, next]) => [
+    featureKey(`s:${first}`),
+    new Set(next.split(' ').map((word) => featureKey(`s:${word}`))),
+  ]),
+);
+
 const BENEFIT_WORD_KEYS = ['so', 'order'].map((w) => featureKey(`s:${w}`));
 const WANT_WORD_KEYS = ['want', 'need', 'like'].map((w) => featureKey(`s:${w}`));
+const [WANT_KEY, NEED_KEY, LIKE_KEY] = WANT_WORD_KEYS as [number, number, number];
+const BENEFIT_CLASS = 1;
+const WANT_CLASS = 2;
+const NEED_CLASS = 4;
+const LIKE_CLASS = 8;
+const WANT_CLASSES = WANT_CLASS | NEED_CLASS | LIKE_CLASS;
+const PLAN_CLASS = 16;
+const ALL_CLASSES = 31;
+const PAIR_FIRST_CLASS = 32;
+const TECH_FIRST_CLASS = 64;
+/** Each word readStory looks for, by summary word key, with its classes (a pair's first word is in PLAN_WORD_PAIRS). */
+const WORD_CLASS: ReadonlyMap<number, number> = (() => {
+  const classes = new Map<number, number>();
+  const add = (key: number, c: number) => classes.set(key, (classes.get(key) ?? 0) | c);
+  for (const key of BENEFIT_WORD_KEYS) add(key, BENEFIT_CLASS);
+  add(WANT_KEY, WANT_CLASS);
+  add(NEED_KEY, NEED_CLASS);
+  add(LIKE_KEY, LIKE_CLASS);
+  for (const key of PLAN_WORD_KEYS) add(key, PLAN_CLASS);
+  return classes;
+})();
+
+/** Where a want may start: WANT_BUILD is tried only there (sticky), not at every character of the story. */
+const WANT_WORD = /\b(?:want|need|would\s+like|'d\s+like)\s/gi;
+
+/** The first build plan a want states, from the leftmost want word on. */
+/**
+ * The first build plan a want states. `words`: a summary's words when its want words are only "want" and "need",
+ * which are then where a plan may start; otherwise the text is scanned for want words ("would like", a story in
+ * the description).
+ */
+function wantBuildIn(text: string, source: Source, words: readonly Token[] | null): Span | null {
+  if (words) {
+    for (const word of words)
+      if ((word.key === WANT_KEY || word.key === NEED_KEY) && planAt(text, word.start))
+        return { source, start: word.start, end: trimmedEnd(text, WANT_BUILD.lastIndex) };
+    return null;
+  }
+  WANT_WORD.lastIndex = 0;
+  for (let m = WANT_WORD.exec(text); m; m = WANT_WORD.exec(text)) {
+    const start = m.index;
+    if (planAt(text, start)) return { source, start, end: trimmedEnd(text, WANT_BUILD.lastIndex) };
+    WANT_WORD.lastIndex = start + 1;
+  }
+  return null;
+}
+
+/** Whether the sticky plan pattern matches at `start`; its lastIndex is then where the match ends. */
+function planAt(text: string, start: number): boolean {
+  WANT_BUILD.lastIndex = start;
+  return WANT_BUILD.test(text);
+}
+
+/** The classes of a summary's words, or-ed: which of readStory's patterns can match at all. */
+function wordClassesOf(words: readonly Token[]): number {
+  let classes = 0;
+  for (let i = 0; i < words.length; i++) {
+    const key = words[i]!.key;
+    const slot = CLASS_SLOTS[key & CLASS_SLOT_MASK]!;
+    if (slot === 0) continue;
+    classes |= WORD_CLASS.get(key) ?? 0;
+    if (slot & PAIR_FIRST_CLASS) {
+      const next = PLAN_WORD_PAIRS.get(key);
+      if (next && i + 1 < words.length && next.has(words[i + 1]!.key)) classes |= PLAN_CLASS;
+    }
+  }
+  return classes;
+}
+
+/** Whether a word key starts a NAMED_TECH name: the slot first, the set only for the few words that pass it. */
+function startsTechName(key: number): boolean {
+  return (CLASS_SLOTS[key & CLASS_SLOT_MASK]! & TECH_FIRST_CLASS) !== 0 && NAMED_TECH_FIRST_KEYS.has(key);
+}
+
+/** `end` moved back over trailing white space. */
+function trimmedEnd(text: string, end: number): number {
+  while (end > 0 && text.charCodeAt(end - 1) <= 32) end--;
+  return end;
+}
 const STACK_LINE =
   /^\s*at\s+[\w$.]+\([\w$.]*(?::\d+)?\)|^\s*caused\s+by:|exception\s+in\s+thread\b|^\s*[\w$.]+(?:exception|error):\s/im;
 const REPRO =
   /\bsteps\s+to\s+reproduce\s*:?\s*\n?\s*(?:1[.)]|-|\*)?\s*\w+\s+\w+\s+\w+|\bexpected\s+(?:result|behaviou?r|output)s?\b[^\n]{0,400}\bactual\b|\bactual\s+(?:result|behaviou?r|output)s?\s*:?\s*\S/i;
-
-function hasAnyKey(tokens: readonly Token[], keys: readonly number[]): boolean {
-  for (const t of tokens) if (keys.includes(t.key)) return true;
-  return false;
-}
 
 function spanOf(re: RegExp, text: string, source: Source): Span | null {
   const m = re.exec(text);
@@ -783,23 +890,21 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
   const personaEnd = text.indexOf(personaWords, start) + personaWords.length;
   const persona = personaWords.trim();
   const team = TEAM_PERSONA.test(persona) || OWNER_PERSONA.test(persona);
-  // The regexes run only when a summary has their first word.
+  // The regexes run only when a summary has their first word: its words are classed in one pass.
   const fromDescription = source === 'description';
-  const benefit =
-    fromDescription || hasAnyKey(summaryTokens, BENEFIT_WORD_KEYS)
-      ? spanOf(STORY_BENEFIT, text, source)
-      : null;
+  const classes = fromDescription ? ALL_CLASSES : wordClassesOf(summaryTokens);
+  const benefit = classes & BENEFIT_CLASS ? spanOf(STORY_BENEFIT, text, source) : null;
   const wantBuild =
-    fromDescription || hasAnyKey(summaryTokens, WANT_WORD_KEYS) ? spanOf(WANT_BUILD, text, source) : null;
+    classes & PLAN_CLASS && classes & WANT_CLASSES
+      ? wantBuildIn(text, source, fromDescription || classes & LIKE_CLASS ? null : summaryTokens)
+      : null;
   // The clause is only needed where its phrases are re-placed (most stories are neither).
   const span =
     team || wantBuild
       ? { source, start: head.index, end: sentenceEndFrom(text, head.index + head[0].length) }
       : null;
-  const wantEnd = Math.min(
-    benefit && benefit.start > personaEnd ? benefit.start : text.length,
-    sentenceEndFrom(text, head.index + head[0].length),
-  );
+  // The want runs to its benefit clause or to the end of its sentence, whichever comes first.
+  const wantLimit = benefit && benefit.start > personaEnd ? benefit.start : text.length;
   return {
     span,
     persona: { source, start, end: Math.max(personaEnd, start) },
@@ -807,13 +912,19 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
     place: team ? 'team' : wantBuild && span && wantBuild.start < span.end ? 'plan' : null,
     benefit,
     wantBuild,
-    namedProduct: namedProductIn(text, head.index + head[0].length, wantEnd, source),
+    namedProduct: namedProductIn(
+      text,
+      head.index + head[0].length,
+      wantLimit,
+      source,
+      fromDescription ? null : summaryTokens,
+    ),
   };
 }
 
 /**
  * A product or technology a want may name: well-known products and techniques, or a name shaped like one
- * (CamelCase "BigQuery", "OneSignal"; dotted "Next.js", "Booking.com"). A backlog's own capitalised domain words
+ * (CamelCase "BigQuery", "OneSignal"). A backlog's own capitalised domain words
  * ("a Data Package", "the NSF") are not names of a solution, so capitals alone do not count.
  */
 const NAMED_TECH = new RegExp(
@@ -826,20 +937,132 @@ const NAMED_TECH = new RegExp(
     'machine[\\s-]learning|ai|computer\\s+vision|ar(?:kit|core)|unity|raspberry\\s+pi|arduino|onesignal|' +
     'cloudfront|akamai|cloudflare|mulesoft|workday|quickbooks|xero|netsuite|okta|auth0|face\\s+id|touch\\s+id|' +
     'qr[\\s-]codes?|barcodes?|drones?|lidar|webhooks?|graphql|rest\\s+api)\\b',
-  'gi',
+  'iy',
 );
-/** Case matters here: "BigQuery", "OneSignal", "Next.js", "Booking.com". */
-const PRODUCT_SHAPE = /\b[A-Z][a-z]+[A-Z][A-Za-z]*\b|\b[A-Za-z]+\.(?:js|com|io|net|ai)\b/g;
+/** The words a NAMED_TECH name can start with, by FNV-1a hash of the lower-case word: the pattern is tried only there. */
+const NAMED_TECH_FIRST_WORD_LIST = (
+  'aws azure gcp google apple firebase salesforce hubspot twilio slack microsoft mailchimp sendgrid stripe paypal ' +
+  'shopify wordpress excel power powerbi powerapps tableau grafana kibana sap zapier whatsapp telegram dropbox ' +
+  'sharepoint outlook office office365 docusign zendesk airtable typeform chatgpt gpt openai llm dialogflow alexa ' +
+  'react angular vue flutter kotlin swift node python kafka redis mongodb postgres postgresql mysql snowflake ' +
+  'bigquery databricks spark hadoop docker kubernetes terraform bluetooth nfc rfid iot ocr blockchain machine ai ' +
+  'computer arkit arcore unity raspberry arduino onesignal cloudfront akamai cloudflare mulesoft workday ' +
+  'quickbooks xero netsuite okta auth0 face touch qr barcode barcodes drone drones lidar webhook webhooks graphql rest'
+).split(' ');
+const NAMED_TECH_FIRST_WORDS = new Set(NAMED_TECH_FIRST_WORD_LIST.map((word) => fnvString(FNV_OFFSET, word)));
+const NAMED_TECH_FIRST_KEYS: ReadonlySet<number> = new Set(
+  NAMED_TECH_FIRST_WORD_LIST.map((word) => featureKey(`s:${word}`)),
+);
 
-function namedProductIn(text: string, from: number, to: number, source: Source): Span | null {
-  if (to <= from) return null;
-  let first: RegExpExecArray | null = null;
-  for (const re of [NAMED_TECH, PRODUCT_SHAPE]) {
-    re.lastIndex = from;
-    const m = re.exec(text);
-    if (m && m.index + m[0].length <= to && (!first || m.index < first.index)) first = m;
+/**
+ * The same classes by a slot of the key's low bits, or-ed over every word that falls in it, with a pair's first
+ * word and a NAMED_TECH name's first word: most words of a summary fall in an empty slot and cost one array read.
+ */
+const CLASS_SLOT_MASK = (1 << 12) - 1;
+const CLASS_SLOTS = (() => {
+  const slots = new Uint8Array(CLASS_SLOT_MASK + 1);
+  for (const [key, c] of WORD_CLASS) slots[key & CLASS_SLOT_MASK]! |= c;
+  for (const key of PLAN_WORD_PAIRS.keys()) slots[key & CLASS_SLOT_MASK]! |= PAIR_FIRST_CLASS;
+  for (const key of NAMED_TECH_FIRST_KEYS) slots[key & CLASS_SLOT_MASK]! |= TECH_FIRST_CLASS;
+  return slots;
+})();
+
+/**
+ * The first product or technology named in a want, from `from` up to `limit` and the end of its sentence: a word
+ * that starts a NAMED_TECH name, or a CamelCase word ("BigQuery"). A summary's words are read from its tokens; a
+ * story in the description is scanned by characters.
+ */
+function namedProductIn(
+  text: string,
+  from: number,
+  limit: number,
+  source: Source,
+  words: readonly Token[] | null,
+): Span | null {
+  if (!words) return scanForProduct(text, from, limit, source);
+  let previousEnd = from;
+  for (const word of words) {
+    if (word.start < from) continue;
+    if (word.start >= limit || sentenceEndsBetween(text, previousEnd, word.start)) return null;
+    previousEnd = word.end;
+    const end = productEndAt(text, word.start, word.end, startsTechName(word.key));
+    if (end >= 0) return end <= limit ? { source, start: word.start, end } : null;
   }
-  return first ? { source, start: first.index, end: first.index + first[0].length } : null;
+  return null;
+}
+
+/** Where the name that starts at the word [start, end) ends, or -1: a NAMED_TECH name, or a CamelCase word. */
+function productEndAt(text: string, start: number, end: number, startsTechName: boolean): number {
+  if (startsTechName) {
+    NAMED_TECH.lastIndex = start;
+    if (NAMED_TECH.test(text)) return NAMED_TECH.lastIndex;
+  }
+  return hasProductShape(text, start, end) ? end : -1;
+}
+
+/** A line break, or ".", "!" or "?" before white space or the end, between `from` and `to` (as sentenceEndFrom). */
+function sentenceEndsBetween(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if ((c === 46 || c === 33 || c === 63) && (i + 1 === text.length || text.charCodeAt(i + 1) <= 32))
+      return true;
+  }
+  return false;
+}
+
+/** The same for a story in the description, whose words were not kept: a scan of the characters. */
+function scanForProduct(text: string, from: number, limit: number, source: Source): Span | null {
+  // It stops where the sentence ends, as sentenceEndFrom would find it.
+  let i = from;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (!isWordChar(c)) {
+      if (c === 10) return null;
+      if ((c === 46 || c === 33 || c === 63) && (i + 1 === text.length || text.charCodeAt(i + 1) <= 32))
+        return null;
+      i++;
+      continue;
+    }
+    if (i > 0 && isWordChar(text.charCodeAt(i - 1))) {
+      i++;
+      continue;
+    }
+    let end = i;
+    let hash = FNV_OFFSET;
+    while (end < text.length && isWordChar(text.charCodeAt(end))) {
+      hash = fnv(hash, text.charCodeAt(end) | 0x20);
+      end++;
+    }
+    let nameEnd = -1;
+    if (NAMED_TECH_FIRST_WORDS.has(hash)) {
+      NAMED_TECH.lastIndex = i;
+      if (NAMED_TECH.test(text)) nameEnd = NAMED_TECH.lastIndex;
+    }
+    if (nameEnd < 0 && hasProductShape(text, i, end)) nameEnd = end;
+    // A name never holds a sentence's end, so it is inside the want when it ends by the limit.
+    if (nameEnd >= 0) return nameEnd <= limit ? { source, start: i, end: nameEnd } : null;
+    i = end;
+  }
+  return null;
+}
+
+/** "BigQuery", "OneSignal": a capital, small letters, a capital, then letters only. */
+function hasProductShape(text: string, start: number, end: number): boolean {
+  if (end - start < 3 || !isUpper(text.charCodeAt(start)) || !isLower(text.charCodeAt(start + 1)))
+    return false;
+  let i = start + 2;
+  while (i < end && isLower(text.charCodeAt(i))) i++;
+  if (i === end || !isUpper(text.charCodeAt(i))) return false;
+  for (; i < end; i++) if (!isLetter(text.charCodeAt(i))) return false;
+  return true;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   REAL_SOURCES,
   sealedEvaluation,
   SEALED_PROJECTS,
+  SEALED_STORY_PROJECTS,
   type FoldResult,
 } from '../../scripts/recipe-model/train';
 
@@ -25,10 +26,12 @@ const data = featurize(examples);
 let folds: FoldResult[] = [];
 const isReal = (v: FoldResult['verdicts'][number]) => REAL_SOURCES.has(v.source);
 let sealed: FoldResult;
+let sealedStories: FoldResult;
 
 beforeAll(() => {
   folds = crossValidate(data, 5);
   sealed = sealedEvaluation(data);
+  sealedStories = sealedEvaluation(data, undefined, SEALED_STORY_PROJECTS);
   const line = (name: string, r: Pick<FoldResult, 'model' | 'rules'>) =>
     `${name}\n  model: precision ${r.model.precision}, recall ${r.model.recall}, balanced accuracy ${r.model.balancedAccuracy} (n ${r.model.n})` +
     `\n  rules: precision ${r.rules.precision}, recall ${r.rules.recall}, balanced accuracy ${r.rules.balancedAccuracy}`;
@@ -40,6 +43,7 @@ beforeAll(() => {
       line('real backlogs (every source but the written stories)', pooled(folds, isReal)),
       ...pooledBySource(folds).map((r) => line(`  ${r.source}`, r)),
       line(`sealed projects (${SEALED_PROJECTS.join(', ')}), trained on all others`, sealed),
+      line('sealed written user stories (corpus-4.jsonl, 12 domains), trained on all others', sealedStories),
     ].join('\n'),
   );
 });
@@ -71,10 +75,21 @@ describe('the recipe model across projects', () => {
     expect(sealed.model.balancedAccuracy).toBeGreaterThan(sealed.rules.balancedAccuracy);
   });
 
-  // Issue 12 asks for 0.85 on unseen projects. Not reached (pooled 0.813 over 3,329 items, sealed projects 0.783;
-  // see the printed figures and EVALUATION.md): this test is marked failing so that the day it passes, jest says so and the mark
-  // must go.
-  it.failing('reaches a balanced accuracy of 0.85 on projects it was not trained on', () => {
-    expect(pooled(folds).model.balancedAccuracy).toBeGreaterThanOrEqual(0.85);
+  // RUBRIC: a story whose want names the solution is a recipe even with a benefit; the researchers' solution-oriented
+  // stories are of that kind. Written stories of twelve domains, labelled after the features were fixed, judged once.
+  it('flags solution-oriented user stories of domains it was not trained on, and not the need-stating ones', () => {
+    const written = pooled(folds, (v) => v.source === 'generated').model;
+    expect(written.balancedAccuracy).toBeGreaterThanOrEqual(0.85);
+    expect(sealedStories.model.balancedAccuracy).toBeGreaterThanOrEqual(0.85);
+    expect(sealedStories.model.recall).toBeGreaterThanOrEqual(0.75);
+    expect(sealedStories.model.precision).toBeGreaterThanOrEqual(0.9);
+    expect(sealedStories.rules.recall).toBeLessThan(0.1);
+  });
+
+  // Issue 12 asks for 0.85 on unseen projects. Not reached on the real backlogs (0.809 pooled over 3,329 items, the
+  // sealed projects 0.781; see the printed figures and EVALUATION.md): this test is marked failing so that the day it
+  // passes, jest says so and the mark must go. The written stories are left out of it: they are easier.
+  it.failing('reaches a balanced accuracy of 0.85 on real projects it was not trained on', () => {
+    expect(pooled(folds, isReal).model.balancedAccuracy).toBeGreaterThanOrEqual(0.85);
   });
 });
