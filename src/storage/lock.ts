@@ -29,6 +29,12 @@ export const LOCK_ENTITY = 'lock';
 export const CALL_IN_FLIGHT_MS = 1_000;
 /** What a waiter keeps of its own time for its work once it has the lock. */
 const OWN_WORK_RESERVE_MS = 3_000;
+/**
+ * The shortest time Forge lets an app function run (25 s, for a function a UI invokes:
+ * developer.atlassian.com/platform/forge/limits-invocation). A waiter whose runtime does not say when it stops
+ * assumes it stops this long after it began to wait, so a copy never waits past a resolver's limit.
+ */
+const SHORTEST_INVOCATION_MS = 25_000;
 
 /** A lock as stored. Attributes a holder does not know are left out (an entity attribute holds no null). */
 interface StoredLock {
@@ -117,9 +123,17 @@ export function holderDoneAt(
   return Math.min(stops, expires);
 }
 
-/** How long a try may wait for an earlier try of its own request: until that one is done, if it can afford to. */
-export function sameRequestWaitUntil(doneAtMs: number, ownStopsAt: number | null): number {
-  return Math.min(doneAtMs, (ownStopsAt ?? Infinity) - OWN_WORK_RESERVE_MS);
+/**
+ * How long a try may wait for an earlier try of its own request: until that one is done, if it can afford to.
+ * `ownStopsAt` null (the runtime does not tell): as if it stopped SHORTEST_INVOCATION_MS after `startedAtMs`.
+ */
+export function sameRequestWaitUntil(
+  doneAtMs: number,
+  ownStopsAt: number | null,
+  startedAtMs: number,
+): number {
+  const stops = ownStopsAt ?? startedAtMs + SHORTEST_INVOCATION_MS;
+  return Math.min(doneAtMs, stops - OWN_WORK_RESERVE_MS);
 }
 
 /** How far apart two invocations' clocks may be: a lock is taken over as run out only this long after. */
@@ -202,7 +216,8 @@ export async function takeLock<R = never>(
     status: 'held',
     held: { name, owner, requestId, takenAtMs: at, ttlSeconds },
   });
-  let giveUpAt = Date.now() + options.waitMs;
+  const startedAt = Date.now();
+  let giveUpAt = startedAt + options.waitMs;
   for (;;) {
     const at = Date.now();
     if (await create(name, mine(at))) return heldFrom(at);
@@ -223,7 +238,7 @@ export async function takeLock<R = never>(
         continue; // someone else replaced it first: look again
       }
       // Its outcome is this try's answer: worth waiting for as long as this invocation can afford.
-      giveUpAt = Math.max(giveUpAt, sameRequestWaitUntil(doneAt, stopsAt));
+      giveUpAt = Math.max(giveUpAt, sameRequestWaitUntil(doneAt, stopsAt, startedAt));
     }
     if (Date.now() >= giveUpAt)
       return { status: 'busy', retryAfterSeconds: secondsLeft(holder.at, holder.ttlSeconds ?? ttlSeconds) };

@@ -22,9 +22,14 @@ describe('holderDoneAt', () => {
 
 describe('sameRequestWaitUntil', () => {
   it('waits for the earlier try while this try keeps 3 s of its own time for its work', () => {
-    expect(sameRequestWaitUntil(T + 5_000, T + 25_000)).toBe(T + 5_000);
-    expect(sameRequestWaitUntil(T + 30_000, T + 25_000)).toBe(T + 22_000);
-    expect(sameRequestWaitUntil(T + 30_000, null)).toBe(T + 30_000);
+    expect(sameRequestWaitUntil(T + 5_000, T + 25_000, T)).toBe(T + 5_000);
+    expect(sameRequestWaitUntil(T + 30_000, T + 25_000, T)).toBe(T + 22_000);
+  });
+
+  it("never waits past a UI function's 25 s when the runtime does not say when this try stops", () => {
+    // A holder whose lock runs 60 s: a copy in Forge's tunnel (no remaining time) waits until 22 s after it began.
+    expect(sameRequestWaitUntil(T + 60_000, null, T)).toBe(T + 22_000);
+    expect(sameRequestWaitUntil(T + 10_000, null, T)).toBe(T + 10_000);
   });
 });
 
