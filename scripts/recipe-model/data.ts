@@ -81,7 +81,7 @@ export const CORPUS_BATCHES: readonly CorpusBatch[] = [
  * every user story with a benefit clause when the rubric sharpened solution-oriented stories (sixth round). Each
  * line keeps the label it had (`was`) and why; the labelled files and both passes stay as they were.
  */
-export const RELABEL_FILES = ['third-pass.jsonl', 'story-reread.jsonl'];
+const RELABEL_FILES = ['third-pass.jsonl', 'story-reread.jsonl'];
 
 export interface TrainingSet {
   examples: Example[];
@@ -91,6 +91,16 @@ export interface TrainingSet {
 /** A relabelling of a labelled.jsonl item by a later reading against the rubric: the new label, the old, why. */
 export interface Relabel extends Label {
   was: 'recipe' | 'problem';
+}
+
+/** The source of the user stories written for the labelled set (corpus-3.jsonl, corpus-4.jsonl). */
+export const WRITTEN_SOURCE = 'generated';
+const SOURCES: ReadonlySet<string> = new Set(['apache', 'jira-stories', 'user-stories', WRITTEN_SOURCE]);
+
+function checkedSource(id: string, source: string): string {
+  if (!SOURCES.has(source))
+    throw new Error(`${id}: unknown source "${source}" (one of ${[...SOURCES].join(', ')})`);
+  return source;
 }
 
 export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
@@ -110,7 +120,8 @@ export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
     description: item.description ?? '',
     recipe: (relabel.get(item.id) ?? item.label) === 'recipe',
     origin: 'labelled',
-    source: item.source === 'apache' ? 'apache' : 'user-stories',
+    // labelled.jsonl names the published user-story sets "stories".
+    source: item.source === 'stories' ? 'user-stories' : checkedSource(item.id, item.source),
   }));
   const counts = { items: 0, bothPasses: 0, agreed: 0, adjudicated: 0, unresolved: 0 };
   const byId = (labels: Label[]) => new Map(labels.map((l) => [l.id, l.label]));
@@ -149,7 +160,7 @@ export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
         description: item.description ?? '',
         recipe: (relabel.get(item.id) ?? label) === 'recipe',
         origin: 'corpus',
-        source: item.source,
+        source: checkedSource(item.id, item.source),
       });
     }
   }

@@ -143,16 +143,17 @@ export const SEALED_STORY_PROJECTS = [
 ];
 
 /**
- * The words of the user-story template itself ("As a …, I want …, so that …"). They are not features: the rule
- * features read the template (its persona, want and benefit, and where a team's or a build plan's story re-places
- * them), while a weight on "want" would only learn how often each source writes stories, and then judge every
- * story by its form.
+ * The want's own words in a user story ("I want", "would like"). They are not features: the rule features read the
+ * want (and where a team's or a build plan's story re-places it), while a weight on "want" would only learn how
+ * often each source writes stories, and then judge every story by its form.
  */
-const STORY_TEMPLATE_WORDS = new Set(
-  ['want', 'i want', 'we want', 'i would', 'would like', "i'd like"].flatMap((words) =>
-    ['s:', 'd:', 's^:', 'd^:'].map((prefix) => `${prefix}${words}`),
-  ),
-);
+const STORY_TEMPLATE_WORDS = new Set([
+  ...['want', 'i want', 'we want', 'i would', 'would like', "i'd like"].flatMap((words) => [
+    `s:${words}`,
+    `d:${words}`,
+  ]),
+  ...['want'].flatMap((word) => [`s^:${word}`, `d^:${word}`]),
+]);
 
 export function train(data: readonly Featurized[], options: TrainOptions): ModelJson {
   const docFreq = new Map<string, number>();
@@ -380,7 +381,7 @@ export function sealedEvaluation(
   return evaluateHeldOut(data, new Set(sealed), 0, options);
 }
 
-/** The sources whose items come from real backlogs; "generated" stories are reported apart. */
+/** The sources whose items come from real backlogs; the written stories (WRITTEN_SOURCE) are reported apart. */
 export const REAL_SOURCES: ReadonlySet<string> = new Set(['apache', 'jira-stories', 'user-stories']);
 
 /** Every held-out verdict of the folds (those `keep` accepts), the model's and the old rules' figures. */

@@ -616,8 +616,23 @@ const TEAM_PERSONA =
  * "As a clinic manager, I …", "As an F&B manager I …", "As head of pricing I …", "As IT lead for the estate, we …":
  * the article is optional and the persona may be a few words long, but not a phrase such as "as of today".
  */
-const STORY_START =
-  /^\s*as\s+(?:(?:an?|the|our|my)\s+)?(?!(?:of|soon|far|long|well|per|part|much|many|such|if|though|it|we|i|you|they|this|that|is|was|usual|expected|described|discussed|mentioned)\b)([a-z][\w&/.'-]*(?:\s+[a-z][\w&/.'-]*){0,5}?)\s*[,\s]\s*(?:i|we)\b/i;
+const NOT_A_PERSONA =
+  '(?!(?:of|soon|far|long|well|per|part|much|many|such|if|though|it|we|i|you|they|this|that|is|was|usual|' +
+  'expected|described|discussed|mentioned|requested|noted|stated|agreed|result|rule|workaround|first|second|' +
+  'last|next|step|follow-?up|reminder|side\\s+note)\\b)';
+const STORY_START = new RegExp(
+  '^\\s*as\\s+' +
+    NOT_A_PERSONA +
+    '(?:(?:an?|the|our|my)\\s+)?' +
+    // The persona never starts with an article: else "As a rule, we …" would read "a rule" as one.
+    '(?!(?:an?|the|our|my)\\s)' +
+    NOT_A_PERSONA +
+    "([a-z][\\w&/.'-]*(?:\\s+[a-z][\\w&/.'-]*){0,5}?)\\s*[,\\s]\\s*(?:i|we)\\b",
+  'i',
+);
+const BENEFIT_WORD_KEYS = ['so', 'order'].map((w) => featureKey(`s:${w}`));
+const WANT_WORD_KEYS = ['want', 'need', 'like'].map((w) => featureKey(`s:${w}`));
+const LIKE_KEYS = WANT_WORD_KEYS.slice(2);
 const STORY_BENEFIT = /\b(?:so\s+(?:that|i|we|they|users?)|in\s+order\s+to)\b/i;
 /**
  * The want names the solution to build, not a need: "I want to develop / build / integrate …", "I want a
@@ -633,146 +648,31 @@ const SOLUTION_NOUN =
   'qr\\s+codes?|rfid(?:\\s+tags?)?|s(?:ensors?|ensor\\s+network|mart\\s+contract)|web(?:\\s?site|hook))';
 /** The part of a want that names a build plan (a product or technology named in it is x:want-named's). */
 const WANT_BUILD = new RegExp(
-  "(?:want|need|would\\s+like|'d\\s+like)\\s+(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+)?" +
+  "\\b(?:want|need|would\\s+like|'d\\s+like)\\s+" +
+    // A verb, after "to" (or "the team to", …): "I want to develop …", "I want to create an app …".
+    '(?:(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+)?' +
     '(?:(?:develop|build|implement|code|program|integrate|deploy|install|migrate|refactor|set\\s+up|setup)\\b' +
     '|(?:create|design|add|launch|introduce|make|use|get|have)\\s+(?:an?\\s+|the\\s+|our\\s+)?(?:new\\s+)?' +
     '(?:[\\w-]+\\s+){0,3}?' +
     SOLUTION_NOUN +
-    '\\b' +
-    '|(?:an?|the|our)\\s+(?:new\\s+)?(?:[\\w-]+\\s+){0,4}?' +
+    '\\b)' +
+    // A thing, right after the want: "I want an AI chatbot …", "I want QR codes on every parcel". Not "I want to
+    // open the app …" (a need), nor "I want the app to remind me" (a behaviour, as "the system to …").
+    '|(?:(?:an?|the|our)\\s+(?:new\\s+)?(?:[\\w-]+\\s+){0,4}?|(?!to\\b)(?:[\\w-]+\\s+){0,2}?)' +
     SOLUTION_NOUN +
-    '\\b' +
-    // "I want QR codes on every parcel": no article, a word or two before the noun, never "to …".
-    '|(?!to\\b)(?:[\\w-]+\\s+){0,2}?' +
-    SOLUTION_NOUN +
-    '\\b)',
-  'iy',
+    '\\b(?!\\s+to\\b))',
+  'i',
 );
 
-/**
- * Every word a build plan's pattern needs one of (a build verb, a solution noun),
- * as summary word keys, and the words that count only with the next one ("data warehouse", "set up"): a summary
- * with none of them states no plan, and the pattern is not tried.
- */
-const PLAN_WORD_KEYS: ReadonlySet<number> = new Set(
-  (
-    'develop build implement code program integrate deploy install migrate refactor setup ' +
-    'app apps application chatbot bot api database frontend backend microservice microservices plugin website ' +
-    'portal platform engine algorithm blockchain ledger sensor sensors kiosk kiosks qr rfid nfc crm erp macro ' +
-    'pipeline integration webhook'
-  )
-    .split(' ')
-    .map((word) => featureKey(`s:${word}`)),
-);
-const PLAN_WORD_PAIRS: ReadonlyMap<number, ReadonlySet<number>> = new Map(
-  Object.entries({
-    set: 'up',
-    chat: 'bot',
-    front: 'end',
-    back: 'end',
-    web: 'site',
-    machine: 'learning',
-    ml: 'model',
-    ai: 'model',
-    predictive: 'model',
-    neural: 'network',
-    barcode: 'scanner',
-    cron: 'job',
-    batch: 'job',
-    data: 'warehouse lake',
-    browser: 'extension',
-    smart: 'contract',
-  }).map(([first, next]) => [
-    featureKey(`s:${first}`),
-    new Set(next.split(' ').map((word) => featureKey(`s:${word}`))),
-  ]),
-);
-
-const BENEFIT_WORD_KEYS = ['so', 'order'].map((w) => featureKey(`s:${w}`));
-const WANT_WORD_KEYS = ['want', 'need', 'like'].map((w) => featureKey(`s:${w}`));
-const [WANT_KEY, NEED_KEY, LIKE_KEY] = WANT_WORD_KEYS as [number, number, number];
-const BENEFIT_CLASS = 1;
-const WANT_CLASS = 2;
-const NEED_CLASS = 4;
-const LIKE_CLASS = 8;
-const WANT_CLASSES = WANT_CLASS | NEED_CLASS | LIKE_CLASS;
-const PLAN_CLASS = 16;
-const ALL_CLASSES = 31;
-const PAIR_FIRST_CLASS = 32;
-const TECH_FIRST_CLASS = 64;
-/** Each word readStory looks for, by summary word key, with its classes (a pair's first word is in PLAN_WORD_PAIRS). */
-const WORD_CLASS: ReadonlyMap<number, number> = (() => {
-  const classes = new Map<number, number>();
-  const add = (key: number, c: number) => classes.set(key, (classes.get(key) ?? 0) | c);
-  for (const key of BENEFIT_WORD_KEYS) add(key, BENEFIT_CLASS);
-  add(WANT_KEY, WANT_CLASS);
-  add(NEED_KEY, NEED_CLASS);
-  add(LIKE_KEY, LIKE_CLASS);
-  for (const key of PLAN_WORD_KEYS) add(key, PLAN_CLASS);
-  return classes;
-})();
-
-/** Where a want may start: WANT_BUILD is tried only there (sticky), not at every character of the story. */
-const WANT_WORD = /\b(?:want|need|would\s+like|'d\s+like)\s/gi;
-
-/** The first build plan a want states, from the leftmost want word on. */
-/**
- * The first build plan a want states. `words`: a summary's words when its want words are only "want" and "need",
- * which are then where a plan may start; otherwise the text is scanned for want words ("would like", a story in
- * the description).
- */
-function wantBuildIn(text: string, source: Source, words: readonly Token[] | null): Span | null {
-  if (words) {
-    for (const word of words)
-      if ((word.key === WANT_KEY || word.key === NEED_KEY) && planAt(text, word.start))
-        return { source, start: word.start, end: trimmedEnd(text, WANT_BUILD.lastIndex) };
-    return null;
-  }
-  WANT_WORD.lastIndex = 0;
-  for (let m = WANT_WORD.exec(text); m; m = WANT_WORD.exec(text)) {
-    const start = m.index;
-    if (planAt(text, start)) return { source, start, end: trimmedEnd(text, WANT_BUILD.lastIndex) };
-    WANT_WORD.lastIndex = start + 1;
-  }
-  return null;
-}
-
-/** Whether the sticky plan pattern matches at `start`; its lastIndex is then where the match ends. */
-function planAt(text: string, start: number): boolean {
-  WANT_BUILD.lastIndex = start;
-  return WANT_BUILD.test(text);
-}
-
-/** The classes of a summary's words, or-ed: which of readStory's patterns can match at all. */
-function wordClassesOf(words: readonly Token[]): number {
-  let classes = 0;
-  for (let i = 0; i < words.length; i++) {
-    const key = words[i]!.key;
-    const slot = CLASS_SLOTS[key & CLASS_SLOT_MASK]!;
-    if (slot === 0) continue;
-    classes |= WORD_CLASS.get(key) ?? 0;
-    if (slot & PAIR_FIRST_CLASS) {
-      const next = PLAN_WORD_PAIRS.get(key);
-      if (next && i + 1 < words.length && next.has(words[i + 1]!.key)) classes |= PLAN_CLASS;
-    }
-  }
-  return classes;
-}
-
-/** Whether a word key starts a NAMED_TECH name: the slot first, the set only for the few words that pass it. */
-function startsTechName(key: number): boolean {
-  return (CLASS_SLOTS[key & CLASS_SLOT_MASK]! & TECH_FIRST_CLASS) !== 0 && NAMED_TECH_FIRST_KEYS.has(key);
-}
-
-/** `end` moved back over trailing white space. */
-function trimmedEnd(text: string, end: number): number {
-  while (end > 0 && text.charCodeAt(end - 1) <= 32) end--;
-  return end;
-}
 const STACK_LINE =
   /^\s*at\s+[\w$.]+\([\w$.]*(?::\d+)?\)|^\s*caused\s+by:|exception\s+in\s+thread\b|^\s*[\w$.]+(?:exception|error):\s/im;
 const REPRO =
   /\bsteps\s+to\s+reproduce\s*:?\s*\n?\s*(?:1[.)]|-|\*)?\s*\w+\s+\w+\s+\w+|\bexpected\s+(?:result|behaviou?r|output)s?\b[^\n]{0,400}\bactual\b|\bactual\s+(?:result|behaviou?r|output)s?\s*:?\s*\S/i;
+
+function hasAnyKey(tokens: readonly Token[], keys: readonly number[]): boolean {
+  for (const t of tokens) if (keys.includes(t.key)) return true;
+  return false;
+}
 
 function spanOf(re: RegExp, text: string, source: Source): Span | null {
   const m = re.exec(text);
@@ -887,23 +787,32 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
   if (!head) return null;
   const start = head.index + head[0].length - head[0].trimStart().length;
   const personaWords = head[1] ?? '';
+  // A persona that ends a sentence ("As a user. We want …") is not one.
+  if (personaWords.endsWith('.')) return null;
   const personaEnd = text.indexOf(personaWords, start) + personaWords.length;
   const persona = personaWords.trim();
   const team = TEAM_PERSONA.test(persona) || OWNER_PERSONA.test(persona);
-  // The regexes run only when a summary has their first word: its words are classed in one pass.
+  // The regexes run only when a summary has their first word.
   const fromDescription = source === 'description';
-  const classes = fromDescription ? ALL_CLASSES : wordClassesOf(summaryTokens);
-  const benefit = classes & BENEFIT_CLASS ? spanOf(STORY_BENEFIT, text, source) : null;
-  const wantBuild =
-    classes & PLAN_CLASS && classes & WANT_CLASSES
-      ? wantBuildIn(text, source, fromDescription || classes & LIKE_CLASS ? null : summaryTokens)
+  const benefit =
+    fromDescription || hasAnyKey(summaryTokens, BENEFIT_WORD_KEYS)
+      ? spanOf(STORY_BENEFIT, text, source)
+      : null;
+  // A summary's words decide whether a pattern can match at all, except where the tokeniser reads some words
+  // differently ("app's", "API/SDK"): then, as for a story in the description, the patterns run.
+  const words = fromDescription || TOKENISER_DIFFERS.test(text) ? null : summaryTokens;
+  const classes = words ? classesOf(text, words) : ALL_CLASSES;
+  const wantBuild = !words
+    ? spanOf(WANT_BUILD, text, source)
+    : (classes & (WANT_CLASS | PLAN_CLASS)) === (WANT_CLASS | PLAN_CLASS)
+      ? wantBuildFromWords(text, words)
       : null;
   // The clause is only needed where its phrases are re-placed (most stories are neither).
   const span =
     team || wantBuild
       ? { source, start: head.index, end: sentenceEndFrom(text, head.index + head[0].length) }
       : null;
-  // The want runs to its benefit clause or to the end of its sentence, whichever comes first.
+  // The want runs to its benefit clause (namedProductIn also stops where its sentence ends).
   const wantLimit = benefit && benefit.start > personaEnd ? benefit.start : text.length;
   return {
     span,
@@ -912,13 +821,8 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
     place: team ? 'team' : wantBuild && span && wantBuild.start < span.end ? 'plan' : null,
     benefit,
     wantBuild,
-    namedProduct: namedProductIn(
-      text,
-      head.index + head[0].length,
-      wantLimit,
-      source,
-      fromDescription ? null : summaryTokens,
-    ),
+    namedProduct:
+      classes & TECH_CLASS ? namedProductIn(text, head.index + head[0].length, wantLimit, source) : null,
   };
 }
 
@@ -939,6 +843,26 @@ const NAMED_TECH = new RegExp(
     'qr[\\s-]codes?|barcodes?|drones?|lidar|webhooks?|graphql|rest\\s+api)\\b',
   'iy',
 );
+/**
+ * Characters next to which the tokeniser reads a word differently from a regular expression's \\w run (an
+ * apostrophe or a dot inside a word, a slash, an underscore …): where one is present, the summary's words are not used
+ * to rule a pattern out.
+ */
+const TOKENISER_DIFFERS = /['.:](?=\w)|[/\\<>=$@(_]/;
+/**
+ * Every word a build plan's pattern needs one of (a build verb, a solution noun or its first word), and every word a
+ * NAMED_TECH name starts with, or a CamelCase word (a capital inside it), by summary word key.
+ */
+const PLAN_CLASS = 1;
+const TECH_CLASS = 2;
+const WANT_CLASS = 4;
+const ALL_CLASSES = PLAN_CLASS | TECH_CLASS | WANT_CLASS;
+const PLAN_WORDS = (
+  'develop build implement code program integrate deploy install migrate refactor set setup mobile app apps ' +
+  'application chat chatbot bot api database front frontend back backend microservice microservices plugin web ' +
+  'website portal platform engine algorithm machine ml ai predictive neural blockchain ledger sensor sensors kiosk ' +
+  'kiosks qr rfid nfc barcode crm erp macro cron batch pipeline data integration webhook browser smart'
+).split(' ');
 /** The words a NAMED_TECH name can start with, by FNV-1a hash of the lower-case word: the pattern is tried only there. */
 const NAMED_TECH_FIRST_WORD_LIST = (
   'aws azure gcp google apple firebase salesforce hubspot twilio slack microsoft mailchimp sendgrid stripe paypal ' +
@@ -949,71 +873,74 @@ const NAMED_TECH_FIRST_WORD_LIST = (
   'computer arkit arcore unity raspberry arduino onesignal cloudfront akamai cloudflare mulesoft workday ' +
   'quickbooks xero netsuite okta auth0 face touch qr barcode barcodes drone drones lidar webhook webhooks graphql rest'
 ).split(' ');
-const NAMED_TECH_FIRST_WORDS = new Set(NAMED_TECH_FIRST_WORD_LIST.map((word) => fnvString(FNV_OFFSET, word)));
-const NAMED_TECH_FIRST_KEYS: ReadonlySet<number> = new Set(
-  NAMED_TECH_FIRST_WORD_LIST.map((word) => featureKey(`s:${word}`)),
-);
-
-/**
- * The same classes by a slot of the key's low bits, or-ed over every word that falls in it, with a pair's first
- * word and a NAMED_TECH name's first word: most words of a summary fall in an empty slot and cost one array read.
- */
-const CLASS_SLOT_MASK = (1 << 12) - 1;
-const CLASS_SLOTS = (() => {
-  const slots = new Uint8Array(CLASS_SLOT_MASK + 1);
-  for (const [key, c] of WORD_CLASS) slots[key & CLASS_SLOT_MASK]! |= c;
-  for (const key of PLAN_WORD_PAIRS.keys()) slots[key & CLASS_SLOT_MASK]! |= PAIR_FIRST_CLASS;
-  for (const key of NAMED_TECH_FIRST_KEYS) slots[key & CLASS_SLOT_MASK]! |= TECH_FIRST_CLASS;
-  return slots;
+/** The same words by their FNV-1a hash, lower-cased, and a slot of the hash, so that most words cost one read. */
+const WORD_CLASS: ReadonlyMap<number, number> = (() => {
+  const classes = new Map<number, number>();
+  const add = (word: string, c: number) => {
+    const key = featureKey(`s:${word}`);
+    classes.set(key, (classes.get(key) ?? 0) | c);
+  };
+  for (const word of PLAN_WORDS) add(word, PLAN_CLASS);
+  for (const word of NAMED_TECH_FIRST_WORD_LIST) add(word, TECH_CLASS);
+  for (const word of ['want', 'need', 'like']) add(word, WANT_CLASS);
+  return classes;
 })();
+/** WORD_CLASS by a slot of the key's low bits, or-ed: most words fall in an empty slot and cost one array read. */
+const CLASS_SLOT_MASK = (1 << 12) - 1;
+const CLASS_SLOTS = new Uint8Array(CLASS_SLOT_MASK + 1);
+for (const [key, c] of WORD_CLASS) CLASS_SLOTS[key & CLASS_SLOT_MASK]! |= c;
+
+const WANT_BUILD_AT = new RegExp(WANT_BUILD.source, 'iy');
+const [WANT_KEY, NEED_KEY] = WANT_WORD_KEYS as [number, number, number];
 
 /**
- * The first product or technology named in a want, from `from` up to `limit` and the end of its sentence: a word
- * that starts a NAMED_TECH name, or a CamelCase word ("BigQuery"). A summary's words are read from its tokens; a
- * story in the description is scanned by characters.
+ * WANT_BUILD in a summary whose words are the tokeniser's: tried only where a "want" or "need" starts (the first
+ * that matches, as the scan would find it); a "would like" takes the scan.
  */
-function namedProductIn(
-  text: string,
-  from: number,
-  limit: number,
-  source: Source,
-  words: readonly Token[] | null,
-): Span | null {
-  if (!words) return scanForProduct(text, from, limit, source);
-  let previousEnd = from;
+function wantBuildFromWords(text: string, words: readonly Token[]): Span | null {
+  if (hasAnyKey(words, LIKE_KEYS)) return spanOf(WANT_BUILD, text, 'summary');
   for (const word of words) {
-    if (word.start < from) continue;
-    if (word.start >= limit || sentenceEndsBetween(text, previousEnd, word.start)) return null;
-    previousEnd = word.end;
-    const end = productEndAt(text, word.start, word.end, startsTechName(word.key));
-    if (end >= 0) return end <= limit ? { source, start: word.start, end } : null;
+    if (word.key !== WANT_KEY && word.key !== NEED_KEY) continue;
+    WANT_BUILD_AT.lastIndex = word.start;
+    const m = WANT_BUILD_AT.exec(text);
+    if (m) return { source: 'summary', start: m.index, end: m.index + m[0].trimEnd().length };
   }
   return null;
 }
 
-/** Where the name that starts at the word [start, end) ends, or -1: a NAMED_TECH name, or a CamelCase word. */
-function productEndAt(text: string, start: number, end: number, startsTechName: boolean): number {
-  if (startsTechName) {
-    NAMED_TECH.lastIndex = start;
-    if (NAMED_TECH.test(text)) return NAMED_TECH.lastIndex;
+/**
+ * The classes of a summary's words, or-ed, in one pass: a want word, a word a build plan needs, a word a product
+ * name starts with or a CamelCase word. Without a class, its pattern cannot match.
+ */
+function classesOf(text: string, words: readonly Token[]): number {
+  let classes = 0;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (CLASS_SLOTS[word.key & CLASS_SLOT_MASK]! !== 0) classes |= WORD_CLASS.get(word.key) ?? 0;
+    if (i > 0 && isUpper(text.charCodeAt(word.start)) && hasProductShape(text, word.start, word.end))
+      classes |= TECH_CLASS;
   }
-  return hasProductShape(text, start, end) ? end : -1;
+  return classes;
 }
+const NAMED_TECH_FIRST_WORDS: ReadonlySet<number> = new Set(
+  NAMED_TECH_FIRST_WORD_LIST.map((word) => fnvString(FNV_OFFSET, word)),
+);
+const TECH_SLOT_MASK = (1 << 12) - 1;
+const TECH_SLOTS = new Uint8Array(TECH_SLOT_MASK + 1);
+for (const hash of NAMED_TECH_FIRST_WORDS) TECH_SLOTS[hash & TECH_SLOT_MASK] = 1;
+/** Names that are also everyday words ("react to", "excel at", "power", "rest"): a name only when capitalised. */
+const NAMED_ONLY_CAPITALISED: ReadonlySet<number> = new Set(
+  'react excel swift spark slack unity outlook node office face touch power rest apple vue sap alexa'
+    .split(' ')
+    .map((word) => fnvString(FNV_OFFSET, word)),
+);
 
-/** A line break, or ".", "!" or "?" before white space or the end, between `from` and `to` (as sentenceEndFrom). */
-function sentenceEndsBetween(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) return true;
-    if ((c === 46 || c === 33 || c === 63) && (i + 1 === text.length || text.charCodeAt(i + 1) <= 32))
-      return true;
-  }
-  return false;
-}
-
-/** The same for a story in the description, whose words were not kept: a scan of the characters. */
-function scanForProduct(text: string, from: number, limit: number, source: Source): Span | null {
-  // It stops where the sentence ends, as sentenceEndFrom would find it.
+/**
+ * The first product or technology named in a want, from `from` up to `limit` and the end of its sentence: a word
+ * that starts a NAMED_TECH name, or a CamelCase word ("BigQuery"). The same scan of the characters for a story in
+ * the summary and in the description (the tokeniser's words leave out some, "Shopify's", "Node.js").
+ */
+function namedProductIn(text: string, from: number, limit: number, source: Source): Span | null {
   let i = from;
   while (i < limit) {
     const c = text.charCodeAt(i);
@@ -1034,12 +961,7 @@ function scanForProduct(text: string, from: number, limit: number, source: Sourc
       hash = fnv(hash, text.charCodeAt(end) | 0x20);
       end++;
     }
-    let nameEnd = -1;
-    if (NAMED_TECH_FIRST_WORDS.has(hash)) {
-      NAMED_TECH.lastIndex = i;
-      if (NAMED_TECH.test(text)) nameEnd = NAMED_TECH.lastIndex;
-    }
-    if (nameEnd < 0 && hasProductShape(text, i, end)) nameEnd = end;
+    const nameEnd = productEndAt(text, i, end, hash);
     // A name never holds a sentence's end, so it is inside the want when it ends by the limit.
     if (nameEnd >= 0) return nameEnd <= limit ? { source, start: i, end: nameEnd } : null;
     i = end;
@@ -1047,15 +969,30 @@ function scanForProduct(text: string, from: number, limit: number, source: Sourc
   return null;
 }
 
-/** "BigQuery", "OneSignal": a capital, small letters, a capital, then letters only. */
+/** Where a name that starts at the word [start, end) (`hash` its lower-case hash) ends, or -1. */
+function productEndAt(text: string, start: number, end: number, hash: number): number {
+  if (TECH_SLOTS[hash & TECH_SLOT_MASK] === 1 && NAMED_TECH_FIRST_WORDS.has(hash)) {
+    const capitalised = isUpper(text.charCodeAt(start));
+    NAMED_TECH.lastIndex = start;
+    if ((capitalised || !NAMED_ONLY_CAPITALISED.has(hash)) && NAMED_TECH.test(text))
+      return NAMED_TECH.lastIndex;
+  }
+  return hasProductShape(text, start, end) ? end : -1;
+}
+
+/**
+ * "BigQuery", "OneSignal": two capitalised parts, the second of three letters or more. Not "PhD", and not a code
+ * identifier of three parts or more ("FundingAgencyCode").
+ */
 function hasProductShape(text: string, start: number, end: number): boolean {
-  if (end - start < 3 || !isUpper(text.charCodeAt(start)) || !isLower(text.charCodeAt(start + 1)))
+  if (end - start < 5 || !isUpper(text.charCodeAt(start)) || !isLower(text.charCodeAt(start + 1)))
     return false;
   let i = start + 2;
   while (i < end && isLower(text.charCodeAt(i))) i++;
   if (i === end || !isUpper(text.charCodeAt(i))) return false;
-  for (; i < end; i++) if (!isLetter(text.charCodeAt(i))) return false;
-  return true;
+  const second = ++i;
+  while (i < end && isLower(text.charCodeAt(i))) i++;
+  return i === end && i - second >= 2;
 }
 
 function isUpper(c: number): boolean {

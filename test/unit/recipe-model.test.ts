@@ -154,6 +154,25 @@ describe('user stories whose form is not a need', () => {
     ).toEqual(['r:need:p', 'r:reason:p', 'r:user:p']);
   });
 
+  const isStory = (summary: string) =>
+    [...extractRecipeFeatures(summary, '', { names: true }).hits.values()].some((h) => h.name === 'x:story');
+
+  it('reads a story with no article or a longer persona, and not a phrase that starts with "As"', () => {
+    for (const story of [
+      'As head of pricing I want a monthly report',
+      'As an F&B manager, we need fewer wasted breakfasts',
+      'As the CTO, I want one codebase',
+    ])
+      expect(isStory(story)).toBe(true);
+    for (const phrase of [
+      'As requested, I added the field',
+      'As a rule, we deploy on Fridays',
+      'As a part of the upgrade, we moved the jobs',
+      'As a user. We want x',
+    ])
+      expect(isStory(phrase)).toBe(false);
+  });
+
   const wantsBuild = (summary: string) =>
     [...extractRecipeFeatures(summary, '', { names: true }).hits.values()].some(
       (h) => h.name === 'x:want-build',
@@ -172,6 +191,8 @@ describe('user stories whose form is not a need', () => {
 
   it.each([
     'As a farmer, I want to know when a field is too dry, so that I water only where needed.',
+    'As a user, I want to open the app quickly so that I save time.',
+    'As a patient, I want the app to remind me of my appointment the day before.',
     'As a patient, I want the system to remind me of my appointment the day before.',
     'As an admin, I want a red banner at the top so that I notice outages.',
     'As a buyer, I want to see the delivery date before I pay, so that I can plan.',
@@ -201,6 +222,58 @@ describe('a product or technology named in a want', () => {
     expect(named(summary)).toEqual([name]);
   });
 
+  // Each name of the list, in each of its spellings: the scan must know the word each one starts with.
+  it.each([
+    'Power BI',
+    'PowerBI',
+    'Power Apps',
+    'Office 365',
+    'Office365',
+    'GPT-4',
+    'ChatGPT',
+    'Node.js',
+    'React Native',
+    'ARKit',
+    'ARCore',
+    'QR-code',
+    'QR codes',
+    'machine-learning',
+    'Raspberry Pi',
+    'Face ID',
+    'Touch ID',
+    'REST API',
+    'Google Sheets',
+    'Google Maps',
+    'Apple Pay',
+    'Microsoft Teams',
+    'auth0',
+    'webhooks',
+    'drones',
+    'barcodes',
+    'PostgreSQL',
+    'computer vision',
+    'Kafka',
+    'OneSignal',
+    'Salesforce',
+  ])('reads %s as a name in a want', (name) => {
+    expect(named(`As a clerk, I want reports through ${name} every day`)).toEqual([name]);
+  });
+
+  it('reads an everyday word that is also a name only when it is capitalised', () => {
+    expect(named('As a reader, I want to react to comments so that I can reply.')).toEqual([]);
+    expect(named('As a lead, I want the portal rebuilt in React so that pages load fast.')).toEqual([
+      'React',
+    ]);
+    expect(named('As a nurse, I want to rest between shifts')).toEqual([]);
+  });
+
+  it('reads a name the tokeniser leaves out: a possessive, a name glued to a slash', () => {
+    expect(named("As a shop owner, I want the booking page built on Shopify's platform.")).toEqual([
+      'Shopify',
+    ]);
+    expect(named('As an agent, I want contacts synced with Salesforce/HubSpot')).toEqual(['Salesforce']);
+  });
+
   it.each([
     // A backlog's own capitalised words are not products.
     'As a Publisher, I want to publish a Data Package, so that the NSF can reuse it.',
@@ -209,6 +282,9 @@ describe('a product or technology named in a want', () => {
     'As a farmer, I want to know when a field is too dry. We use Kafka today.',
     // Not a story: no want to read.
     'Move the ingest to Kafka',
+    // Code identifiers and abbreviations are not product names.
+    'As a broker user, I want FundingAgencyCode derived for every award.',
+    'As a researcher, I want to list each PhD student.',
   ])('is not read where the want names none: %s', (summary) => {
     expect(named(summary)).toEqual([]);
   });
