@@ -613,8 +613,8 @@ const TEAM_PERSONA =
   /^(?:qa|tester|test\s+engineer|qa\s+engineer|ui\s+designer|ux\s+designer|designer|user\s+researcher|researcher|architect|devops(?:\s+engineer)?|engineer|release\s+manager|product\s+team|development\s+team|dev\s+team|coder|programmer)$/i;
 
 /**
- * "As a clinic manager, I …", "As an F&B manager I …", "As head of pricing I …", "As IT lead for the estate, we …":
- * the article is optional and the persona may be a few words long, but not a phrase such as "as of today".
+ * "As a clinic manager, I …", "As an F&B manager I …", "As head of pricing I …", "As the CTO, we …": the article is
+ * optional and the persona may be a few words long, but not a phrase such as "As of today" or "As a rule".
  */
 const NOT_A_PERSONA =
   '(?!(?:of|soon|far|long|well|per|part|much|many|such|if|though|it|we|i|you|they|this|that|is|was|usual|' +
@@ -634,19 +634,18 @@ const BENEFIT_WORD_KEYS = ['so', 'order'].map((w) => featureKey(`s:${w}`));
 const WANT_WORD_KEYS = ['want', 'need', 'like'].map((w) => featureKey(`s:${w}`));
 const LIKE_KEYS = WANT_WORD_KEYS.slice(2);
 const STORY_BENEFIT = /\b(?:so\s+(?:that|i|we|they|users?)|in\s+order\s+to)\b/i;
-/**
- * The want names the solution to build, not a need: "I want to develop / build / integrate …", "I want a
- * React front end", "I want an AI chatbot that …", "I'd like an IoT sensor network with a cloud dashboard",
- * "I need the booking page built on Shopify". "I want the system to …" names a behaviour, not a build plan.
- */
-// Grouped by first letter (the order within a letter kept) so that a word that starts no noun fails at once.
+/** What a build plan names (grouped by first letter, the order within a letter kept, so a word fails at once). */
 const SOLUTION_NOUN =
   '(?:mobile\\s+)?(?:a(?:pp|pps|pplication|pi|lgorithm|i\\s+model)|b(?:ot|ack\\s?end|lockchain|arcode\\s+scanner|' +
   'atch\\s+job|rowser\\s+extension)|c(?:hat\\s?bot|rm|ron\\s+job)|d(?:atabase|ata\\s+warehouse|ata\\s+lake)|' +
   'e(?:ngine|rp)|front\\s?end|integration|kiosks?|ledger|m(?:icroservices?|achine[\\s-]learning\\s+model|' +
   'l\\s+model|acro)|n(?:eural\\s+network|fc\\s+tags?)|p(?:lugin|ortal|latform|redictive\\s+model|ipeline)|' +
   'qr\\s+codes?|rfid(?:\\s+tags?)?|s(?:ensors?|ensor\\s+network|mart\\s+contract)|web(?:\\s?site|hook))';
-/** The part of a want that names a build plan (a product or technology named in it is x:want-named's). */
+/**
+ * The want names the solution to build, not a need: "I want to develop / build / integrate …", "I want a React
+ * front end", "I want an AI chatbot that …", "I'd like an IoT sensor network with a cloud dashboard". "I want the
+ * system to …" names a behaviour. A product or technology named in the want is x:want-named's.
+ */
 const WANT_BUILD = new RegExp(
   "\\b(?:want|need|would\\s+like|'d\\s+like)\\s+" +
     // A verb, after "to" (or "the team to", …): "I want to develop …", "I want to create an app …".
@@ -844,19 +843,17 @@ const NAMED_TECH = new RegExp(
   'iy',
 );
 /**
- * Characters next to which the tokeniser reads a word differently from a regular expression's \\w run (an
+ * Characters next to which the tokeniser reads a word differently from a regular expression's word run (an
  * apostrophe or a dot inside a word, a slash, an underscore …): where one is present, the summary's words are not used
  * to rule a pattern out.
  */
 const TOKENISER_DIFFERS = /['.:](?=\w)|[/\\<>=$@(_]/;
-/**
- * Every word a build plan's pattern needs one of (a build verb, a solution noun or its first word), and every word a
- * NAMED_TECH name starts with, or a CamelCase word (a capital inside it), by summary word key.
- */
+/** What a summary's words may hold: a word a build plan needs, a product name's first word, a want word. */
 const PLAN_CLASS = 1;
 const TECH_CLASS = 2;
 const WANT_CLASS = 4;
 const ALL_CLASSES = PLAN_CLASS | TECH_CLASS | WANT_CLASS;
+/** Every word WANT_BUILD needs one of: a build verb, a solution noun or its first word. */
 const PLAN_WORDS = (
   'develop build implement code program integrate deploy install migrate refactor set setup mobile app apps ' +
   'application chat chatbot bot api database front frontend back backend microservice microservices plugin web ' +
@@ -873,7 +870,7 @@ const NAMED_TECH_FIRST_WORD_LIST = (
   'computer arkit arcore unity raspberry arduino onesignal cloudfront akamai cloudflare mulesoft workday ' +
   'quickbooks xero netsuite okta auth0 face touch qr barcode barcodes drone drones lidar webhook webhooks graphql rest'
 ).split(' ');
-/** The same words by their FNV-1a hash, lower-cased, and a slot of the hash, so that most words cost one read. */
+/** Each of those words, by summary word key, with its classes. */
 const WORD_CLASS: ReadonlyMap<number, number> = (() => {
   const classes = new Map<number, number>();
   const add = (word: string, c: number) => {
