@@ -152,7 +152,8 @@ const STORY_TEMPLATE_WORDS = new Set([
     `s:${words}`,
     `d:${words}`,
   ]),
-  ...['want'].flatMap((word) => [`s^:${word}`, `d^:${word}`]),
+  's^:want',
+  'd^:want',
 ]);
 
 export function train(data: readonly Featurized[], options: TrainOptions): ModelJson {

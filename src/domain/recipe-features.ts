@@ -764,13 +764,15 @@ interface Story {
 
 /** Where the sentence that goes on at `from` ends: before ". " (or "!", "?", the text's end) or a line break. */
 function sentenceEndFrom(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) return i;
-    if ((c === 46 || c === 33 || c === 63) && (i + 1 === text.length || text.charCodeAt(i + 1) <= 32))
-      return i;
-  }
+  for (let i = from; i < text.length; i++) if (endsSentenceAt(text, i)) return i;
   return text.length;
+}
+
+/** A line break, or ".", "!" or "?" before white space or the end of the text. */
+function endsSentenceAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 10) return true;
+  return (c === 46 || c === 33 || c === 63) && (i + 1 === text.length || text.charCodeAt(i + 1) <= 32);
 }
 
 /** A user story in the summary, or at the start of the description; null for any other item. */
@@ -860,7 +862,7 @@ const PLAN_WORDS = (
   'website portal platform engine algorithm machine ml ai predictive neural blockchain ledger sensor sensors kiosk ' +
   'kiosks qr rfid nfc barcode crm erp macro cron batch pipeline data integration webhook browser smart'
 ).split(' ');
-/** The words a NAMED_TECH name can start with, by FNV-1a hash of the lower-case word: the pattern is tried only there. */
+/** The words a NAMED_TECH name can start with: the pattern is tried only there. */
 const NAMED_TECH_FIRST_WORD_LIST = (
   'aws azure gcp google apple firebase salesforce hubspot twilio slack microsoft mailchimp sendgrid stripe paypal ' +
   'shopify wordpress excel power powerbi powerapps tableau grafana kibana sap zapier whatsapp telegram dropbox ' +
@@ -882,10 +884,14 @@ const WORD_CLASS: ReadonlyMap<number, number> = (() => {
   for (const word of ['want', 'need', 'like']) add(word, WANT_CLASS);
   return classes;
 })();
-/** WORD_CLASS by a slot of the key's low bits, or-ed: most words fall in an empty slot and cost one array read. */
-const CLASS_SLOT_MASK = (1 << 12) - 1;
-const CLASS_SLOTS = new Uint8Array(CLASS_SLOT_MASK + 1);
-for (const [key, c] of WORD_CLASS) CLASS_SLOTS[key & CLASS_SLOT_MASK]! |= c;
+/**
+ * Slot tables by a key's or a hash's low bits: most words fall in an empty slot and cost one array read before any
+ * set or map is consulted.
+ */
+const SLOT_MASK = (1 << 12) - 1;
+/** WORD_CLASS by slot, or-ed. */
+const CLASS_SLOTS = new Uint8Array(SLOT_MASK + 1);
+for (const [key, c] of WORD_CLASS) CLASS_SLOTS[key & SLOT_MASK]! |= c;
 
 const WANT_BUILD_AT = new RegExp(WANT_BUILD.source, 'iy');
 const [WANT_KEY, NEED_KEY] = WANT_WORD_KEYS as [number, number, number];
@@ -913,7 +919,7 @@ function classesOf(text: string, words: readonly Token[]): number {
   let classes = 0;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
-    if (CLASS_SLOTS[word.key & CLASS_SLOT_MASK]! !== 0) classes |= WORD_CLASS.get(word.key) ?? 0;
+    if (CLASS_SLOTS[word.key & SLOT_MASK]! !== 0) classes |= WORD_CLASS.get(word.key) ?? 0;
     if (i > 0 && isUpper(text.charCodeAt(word.start)) && hasProductShape(text, word.start, word.end))
       classes |= TECH_CLASS;
   }
@@ -922,9 +928,9 @@ function classesOf(text: string, words: readonly Token[]): number {
 const NAMED_TECH_FIRST_WORDS: ReadonlySet<number> = new Set(
   NAMED_TECH_FIRST_WORD_LIST.map((word) => fnvString(FNV_OFFSET, word)),
 );
-const TECH_SLOT_MASK = (1 << 12) - 1;
-const TECH_SLOTS = new Uint8Array(TECH_SLOT_MASK + 1);
-for (const hash of NAMED_TECH_FIRST_WORDS) TECH_SLOTS[hash & TECH_SLOT_MASK] = 1;
+/** NAMED_TECH_FIRST_WORDS by slot. */
+const TECH_SLOTS = new Uint8Array(SLOT_MASK + 1);
+for (const hash of NAMED_TECH_FIRST_WORDS) TECH_SLOTS[hash & SLOT_MASK] = 1;
 /** Names that are also everyday words ("react to", "excel at", "power", "rest"): a name only when capitalised. */
 const NAMED_ONLY_CAPITALISED: ReadonlySet<number> = new Set(
   'react excel swift spark slack unity outlook node office face touch power rest apple vue sap alexa'
@@ -942,9 +948,7 @@ function namedProductIn(text: string, from: number, limit: number, source: Sourc
   while (i < limit) {
     const c = text.charCodeAt(i);
     if (!isWordChar(c)) {
-      if (c === 10) return null;
-      if ((c === 46 || c === 33 || c === 63) && (i + 1 === text.length || text.charCodeAt(i + 1) <= 32))
-        return null;
+      if (endsSentenceAt(text, i)) return null;
       i++;
       continue;
     }
@@ -968,7 +972,7 @@ function namedProductIn(text: string, from: number, limit: number, source: Sourc
 
 /** Where a name that starts at the word [start, end) (`hash` its lower-case hash) ends, or -1. */
 function productEndAt(text: string, start: number, end: number, hash: number): number {
-  if (TECH_SLOTS[hash & TECH_SLOT_MASK] === 1 && NAMED_TECH_FIRST_WORDS.has(hash)) {
+  if (TECH_SLOTS[hash & SLOT_MASK] === 1 && NAMED_TECH_FIRST_WORDS.has(hash)) {
     const capitalised = isUpper(text.charCodeAt(start));
     NAMED_TECH.lastIndex = start;
     if ((capitalised || !NAMED_ONLY_CAPITALISED.has(hash)) && NAMED_TECH.test(text))

@@ -126,9 +126,12 @@ describe('template headings', () => {
   });
 });
 
+/** The feature hits the extractor finds in a summary with no description, with their names. */
+const hitsOf = (summary: string) => [...extractRecipeFeatures(summary, '', { names: true }).hits.values()];
+
 describe('user stories whose form is not a need', () => {
   const ruleNames = (summary: string) =>
-    [...extractRecipeFeatures(summary, '', { names: true }).hits.values()]
+    hitsOf(summary)
       .map((h) => h.name)
       .filter((name) => name.startsWith('r:'))
       .sort();
@@ -154,8 +157,7 @@ describe('user stories whose form is not a need', () => {
     ).toEqual(['r:need:p', 'r:reason:p', 'r:user:p']);
   });
 
-  const isStory = (summary: string) =>
-    [...extractRecipeFeatures(summary, '', { names: true }).hits.values()].some((h) => h.name === 'x:story');
+  const isStory = (summary: string) => hitsOf(summary).some((h) => h.name === 'x:story');
 
   it('reads a story with no article or a longer persona, and not a phrase that starts with "As"', () => {
     for (const story of [
@@ -173,10 +175,7 @@ describe('user stories whose form is not a need', () => {
       expect(isStory(phrase)).toBe(false);
   });
 
-  const wantsBuild = (summary: string) =>
-    [...extractRecipeFeatures(summary, '', { names: true }).hits.values()].some(
-      (h) => h.name === 'x:want-build',
-    );
+  const wantsBuild = (summary: string) => hitsOf(summary).some((h) => h.name === 'x:want-build');
 
   it.each([
     "As a farmer, I'd like an IoT sensor network with a cloud dashboard, so that I can monitor soil moisture.",
@@ -204,7 +203,7 @@ describe('user stories whose form is not a need', () => {
 
 describe('a product or technology named in a want', () => {
   const named = (summary: string) =>
-    [...extractRecipeFeatures(summary, '', { names: true }).hits.values()]
+    hitsOf(summary)
       .filter((h) => h.name === 'x:want-named')
       .flatMap((h) => h.spans.map((span) => summary.slice(span.start, span.end)));
 
