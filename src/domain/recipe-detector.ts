@@ -121,6 +121,31 @@ interface Evidence {
   why: string;
 }
 
+/** What a rule feature's name ("r:<kind>:<place>") says, read once per name. */
+interface RuleMeaning {
+  kind: RecipeSignalKind | ProblemSignalKind;
+  side: 'recipe' | 'problem';
+  /**
+   * The persona and "I want" of a team member's story (":t") or of a build-plan story (":p") are not a user
+   * with a need: they weigh, but are not quoted as one. Their "so that" may still name a user's gain.
+   */
+  quoted: boolean;
+}
+const RULE_MEANING = new Map<string, RuleMeaning>();
+function ruleMeaning(name: string): RuleMeaning {
+  let meaning = RULE_MEANING.get(name);
+  if (meaning === undefined) {
+    const kind = name.slice(2, name.lastIndexOf(':')) as RecipeSignalKind | ProblemSignalKind;
+    meaning = {
+      kind,
+      side: RECIPE_KINDS.has(kind) ? 'recipe' : 'problem',
+      quoted: !((kind === 'user' || kind === 'need') && /:[tp]$/.test(name)),
+    };
+    RULE_MEANING.set(name, meaning);
+  }
+  return meaning;
+}
+
 /** Turns each weighted feature into quotable evidence on the side it pushes. */
 function evidenceOf(features: RecipeFeatures, model: RecipeModel): { logit: number; evidence: Evidence[] } {
   let logit = model.bias + features.lightWeight;
@@ -133,18 +158,13 @@ function evidenceOf(features: RecipeFeatures, model: RecipeModel): { logit: numb
     if (feature.spans.length === 0) continue;
     const side = contribution > 0 ? 'recipe' : 'problem';
     if (feature.name.startsWith('r:')) {
-      const kind = feature.name.slice(2, feature.name.lastIndexOf(':'));
-      // The persona and "I want" of a team member's story (":t") or of a build-plan story (":p") are not a user
-      // with a need: they weigh, but are not quoted as one. Their "so that" may still name a user's gain.
-      if ((kind === 'user' || kind === 'need') && /:[tp]$/.test(feature.name)) continue;
-      const ruleSide = RECIPE_KINDS.has(kind) ? 'recipe' : 'problem';
+      const { kind, side: ruleSide, quoted } = ruleMeaning(feature.name);
       // A rule phrase the data weighs the other way is not quoted: it would contradict its own label.
-      if (side !== ruleSide) continue;
+      if (!quoted || side !== ruleSide) continue;
       const why =
         side === 'recipe' ? RECIPE_WHY[kind as RecipeSignalKind] : PROBLEM_WHY[kind as ProblemSignalKind];
       const share = contribution / feature.spans.length;
-      for (const span of feature.spans)
-        evidence.push({ span, contribution: share, side, kind: kind as RecipeSignalKind, why });
+      for (const span of feature.spans) evidence.push({ span, contribution: share, side, kind, why });
     } else if (feature.name.startsWith('x:')) {
       const meaning = STRUCTURE_SIDE[feature.name];
       if (!meaning || meaning.side !== side) continue;

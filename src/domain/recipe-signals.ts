@@ -79,10 +79,43 @@ const SOLUTION_VERB = new RegExp(
   'gi',
 );
 
+/**
+ * A pattern written with named groups, compiled without the names, and where each named group's number is. V8
+ * builds a `groups` object for every match of a pattern with names; without them, a match costs less.
+ */
+export function withNumberedGroups(named: RegExp): { pattern: RegExp; group: Record<string, number> } {
+  const group: Record<string, number> = {};
+  const source = named.source;
+  let out = '';
+  let count = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += source.slice(i, i + 2);
+      i++;
+    } else if (c === '[') {
+      // A class runs to its first unescaped "]"; a "(" inside is a character.
+      let j = i + 1;
+      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+      out += source.slice(i, j + 1);
+      i = j;
+    } else if (c === '(' && source[i + 1] !== '?') {
+      count++;
+      out += c;
+    } else if (c === '(' && source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!') {
+      const close = source.indexOf('>', i);
+      group[source.slice(i + 3, close)] = ++count;
+      out += '(';
+      i = close;
+    } else out += c;
+  }
+  return { pattern: new RegExp(out, named.flags), group };
+}
+
 // UI specifics and prescribed technologies, one pass with named groups.
 const COLOURS =
   'red|blue|green|yellow|orange|purple|pink|grey|gray|black|white|brown|cyan|magenta|teal|navy|turquoise|violet|beige|gold|silver';
-const UI_PATTERN = new RegExp(
+export const UI_PATTERN = new RegExp(
   // Every alternative but the hex colours starts at a word boundary: testing it once, not once per alternative,
   // keeps this scan fast. A hex colour starts with # where no word can start, so the order is unchanged.
   '\\b(?:' +
@@ -96,6 +129,7 @@ const UI_PATTERN = new RegExp(
     ')|(?<hex>#[0-9a-f]{6}\\b|#(?!\\d{3}\\b)[0-9a-f]{3}\\b)',
   'gi',
 );
+const UI_NUMBERED = withNumberedGroups(UI_PATTERN);
 
 // Problem evidence, one pass with named groups.
 const PROBLEM_GROUPS = [
@@ -124,7 +158,15 @@ export const PROBLEM_PATTERN_IN_ONE = problemPattern(`${DEFECT_WORDS}|${EXCEPTIO
  * The same without exception words: `\w{0,60}` before a suffix backtracks at every word start, which cost as much
  * as the hundred other alternatives together. Exception words are found from their ending instead.
  */
-const PROBLEM_PATTERN = problemPattern(DEFECT_WORDS);
+const PROBLEM_NUMBERED = withNumberedGroups(problemPattern(DEFECT_WORDS));
+const PROBLEM_PATTERN = PROBLEM_NUMBERED.pattern;
+
+/** The named groups a match of the problem scan (eachProblemMatch) has, as PROBLEM_PATTERN_IN_ONE names them. */
+export function problemGroupsOf(m: RegExpExecArray): string[] {
+  return Object.entries(PROBLEM_NUMBERED.group)
+    .filter(([, index]) => m[index] !== undefined)
+    .map(([name]) => name);
+}
 const EXCEPTION_ENDING = /(?:exception|error)\b/gi;
 
 function isRegexWordChar(c: number): boolean {
@@ -266,17 +308,17 @@ function scanRecipe(text: string, source: Source, scan: SignalScan): void {
       strength: 1,
     });
   }
-  UI_PATTERN.lastIndex = 0;
-  for (let m = UI_PATTERN.exec(text); m !== null; m = UI_PATTERN.exec(text)) {
-    const g = m.groups ?? {};
+  const { pattern, group } = UI_NUMBERED;
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
     const kind: RuleRecipeKind =
-      g.colour || g.hex
+      m[group.colour!] || m[group.hex!]
         ? 'ui-colour'
-        : g.position
+        : m[group.position!]
           ? 'ui-position'
-          : g.size
+          : m[group.size!]
             ? 'ui-size'
-            : g.element
+            : m[group.element!]
               ? 'ui-element'
               : 'technology';
     const phrase = m[0];
@@ -298,23 +340,23 @@ interface ProblemScan {
 }
 
 function addProblemPhrase(m: RegExpExecArray, _text: string, { scan, source }: ProblemScan): void {
-  const g = m.groups ?? {};
+  const group = PROBLEM_NUMBERED.group;
   let kind: RuleProblemKind;
   let phrase = m[0];
-  if (g.user) {
-    const persona = (g.persona ?? '').trim();
+  if (m[group.user!]) {
+    const persona = (m[group.persona!] ?? '').trim();
     if (persona && INTERNAL_PERSONA.test(persona)) {
       scan.internalPersona = true;
       return;
     }
     kind = 'user';
     phrase = phrase.replace(/\s*,$/, '');
-  } else if (g.need) {
+  } else if (m[group.need!]) {
     // "As a PO, I want ..." is the author's wish, not a user's need.
     if (scan.internalPersona && /^i\s/i.test(phrase)) return;
     kind = 'need';
-  } else if (g.reason) kind = 'reason';
-  else if (g.expected) kind = 'expected-result';
+  } else if (m[group.reason!]) kind = 'reason';
+  else if (m[group.expected!]) kind = 'expected-result';
   else kind = 'defect';
   const strength = WEAK_PROBLEM.test(phrase) ? 0.35 : 1;
   scan.problem.push({ kind, phrase, source, start: m.index, end: m.index + phrase.length, strength });

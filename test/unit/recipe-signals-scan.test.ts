@@ -9,17 +9,25 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { loadTrainingSet } from '../../scripts/recipe-model/data';
 import { recipeText } from '../../src/domain/recipe-detector';
-import { eachProblemMatch, PROBLEM_PATTERN_IN_ONE } from '../../src/domain/recipe-signals';
+import {
+  eachProblemMatch,
+  PROBLEM_PATTERN_IN_ONE,
+  problemGroupsOf,
+  UI_PATTERN,
+  withNumberedGroups,
+} from '../../src/domain/recipe-signals';
 
 const groupOf = (m: RegExpExecArray) =>
   Object.keys(m.groups ?? {}).filter((k) => k !== 'persona' && m.groups?.[k] !== undefined);
+/** The scan's patterns have numbered groups: their names come from problemGroupsOf. */
+const scanGroupOf = (m: RegExpExecArray) => problemGroupsOf(m).filter((k) => k !== 'persona');
 
 function inTwoScans(text: string): string[] {
   const found: string[] = [];
   eachProblemMatch(
     text,
     found,
-    (m, _text, out) => out.push(`${m.index}:${m[0]}:${groupOf(m).join()}`),
+    (m, _text, out) => out.push(`${m.index}:${m[0]}:${scanGroupOf(m).join()}`),
     (start, end, t, out) => out.push(`${start}:${t.slice(start, end)}:defect`),
   );
   return found;
@@ -35,19 +43,56 @@ function inOnePattern(text: string): string[] {
   return found;
 }
 
+/** Every labelled text and every story line the bench reads. */
+function corpusTexts(): string[] {
+  const dir = path.resolve(__dirname, '../../data/user-stories');
+  return [
+    ...loadTrainingSet().examples.flatMap((e) => {
+      const { summary, description } = recipeText(e);
+      return [summary, description, e.description];
+    }),
+    ...fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
+      .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n')),
+  ];
+}
+
+describe('a pattern with its group names taken out', () => {
+  it('numbers the named groups as the pattern does, past classes, escapes and look-behinds', () => {
+    const { pattern, group } = withNumberedGroups(
+      /(?<=x)(a)[(\]](?<first>b(?<inner>c))\((?:d)(?<!y)(?<last>e)/g,
+    );
+    expect(pattern.source).toBe('(?<=x)(a)[(\\]](b(c))\\((?:d)(?<!y)(e)');
+    expect(pattern.flags).toBe('g');
+    expect(group).toEqual({ first: 2, inner: 3, last: 4 });
+    const m = pattern.exec('xa(bc(de')!;
+    expect([m[group.first!], m[group.inner!], m[group.last!]]).toEqual(['bc', 'c', 'e']);
+  });
+
+  it('finds the same groups as the named UI and problem patterns in every labelled text', () => {
+    let compared = 0;
+    for (const named of [UI_PATTERN, PROBLEM_PATTERN_IN_ONE]) {
+      const { pattern, group } = withNumberedGroups(named);
+      for (const text of corpusTexts()) {
+        named.lastIndex = 0;
+        pattern.lastIndex = 0;
+        for (let m = named.exec(text); m !== null; m = named.exec(text)) {
+          const n = pattern.exec(text)!;
+          expect([n.index, n[0]]).toEqual([m.index, m[0]]);
+          for (const [name, index] of Object.entries(group)) expect(n[index]).toBe(m.groups![name]);
+          compared++;
+        }
+        expect(pattern.exec(text)).toBeNull();
+      }
+    }
+    expect(compared).toBeGreaterThan(5000);
+  });
+});
+
 describe('the problem phrase scan', () => {
   it('finds what the one pattern finds in every labelled item and story line', () => {
-    const dir = path.resolve(__dirname, '../../data/user-stories');
-    const texts = [
-      ...loadTrainingSet().examples.flatMap((e) => {
-        const { summary, description } = recipeText(e);
-        return [summary, description, e.description];
-      }),
-      ...fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith('.txt'))
-        .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n')),
-    ];
+    const texts = corpusTexts();
     let matches = 0;
     let exceptionWords = 0;
     for (const text of texts) {
