@@ -635,7 +635,7 @@ const WANT_WORD_KEYS = ['want', 'need', 'like'].map((w) => featureKey(`s:${w}`))
 const LIKE_KEYS = WANT_WORD_KEYS.slice(2);
 const STORY_BENEFIT = /\b(?:so\s+(?:that|i|we|they|users?)|in\s+order\s+to)\b/i;
 /** What a build plan names (grouped by first letter, the order within a letter kept, so a word fails at once). */
-const SOLUTION_NOUN =
+export const SOLUTION_NOUN =
   '(?:mobile\\s+)?(?:a(?:pp|pps|pplication|pi|lgorithm|i\\s+model)|b(?:ot|ack\\s?end|lockchain|arcode\\s+scanner|' +
   'atch\\s+job|rowser\\s+extension)|c(?:hat\\s?bot|rm|ron\\s+job)|d(?:atabase|ata\\s+warehouse|ata\\s+lake)|' +
   'e(?:ngine|rp)|front\\s?end|integration|kiosks?|ledger|m(?:icroservices?|achine[\\s-]learning\\s+model|' +

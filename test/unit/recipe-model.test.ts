@@ -6,7 +6,12 @@ import type { Example } from '../../scripts/recipe-model/data';
 import { DEFAULT_OPTIONS, featurize, selectLambda, train } from '../../scripts/recipe-model/train';
 import { DIGEST_FILE, verdictsDigest } from '../../scripts/recipe-model/verdicts';
 import { detectRecipe, detectRecipeWith, modelFromJson, recipeText } from '../../src/domain/recipe-detector';
-import { blankBoilerplate, extractRecipeFeatures, featureKey } from '../../src/domain/recipe-features';
+import {
+  blankBoilerplate,
+  extractRecipeFeatures,
+  featureKey,
+  SOLUTION_NOUN,
+} from '../../src/domain/recipe-features';
 import shipped from '../../src/domain/recipe-model.json';
 
 jest.setTimeout(120_000);
@@ -199,7 +204,58 @@ describe('user stories whose form is not a need', () => {
   ])('does not read a need, or a need with a lighter prescription, as a build plan: %s', (summary) => {
     expect(wantsBuild(summary)).toBe(false);
   });
+
+  // The plan pattern runs only where the summary has one of the words it needs (PLAN_WORDS): each thing it
+  // names, in each spelling, must still be read as a plan.
+  it.each(spellingsOf(SOLUTION_NOUN))('reads a want of "%s" as a plan', (noun) => {
+    expect(wantsBuild(`As a clerk, I want a ${noun} for the team`)).toBe(true);
+    expect(wantsBuild(`As a clerk, I want to create the ${noun} for the team`)).toBe(true);
+  });
 });
+
+/**
+ * Every phrase a pattern of words can match, with one space for \s or \s+: the pattern may hold only
+ * literals, (?:…|…) groups, "?" or "+" after a letter or a group, \s and [\s-].
+ */
+function spellingsOf(source: string): string[] {
+  let i = 0;
+  const alternatives = (): string[] => {
+    const out = [...sequence()];
+    while (source[i] === '|') {
+      i++;
+      out.push(...sequence());
+    }
+    return out;
+  };
+  const sequence = (): string[] => {
+    let phrases = [''];
+    while (i < source.length && source[i] !== '|' && source[i] !== ')') {
+      let atom: string[];
+      if (source.startsWith('(?:', i)) {
+        i += 3;
+        atom = alternatives();
+        if (source[i++] !== ')') throw new Error(`unclosed group in ${source}`);
+      } else if (source.startsWith('\\s', i)) {
+        i += 2;
+        atom = [' '];
+      } else if (source.startsWith('[\\s-]', i)) {
+        i += 5;
+        atom = [' ', '-'];
+      } else if (/[a-z ]/i.test(source[i]!)) atom = [source[i++]!];
+      else throw new Error(`cannot expand "${source.slice(i)}"`);
+      if (source[i] === '+') i++;
+      else if (source[i] === '?') {
+        i++;
+        atom = ['', ...atom];
+      }
+      phrases = phrases.flatMap((p) => atom.map((a) => p + a));
+    }
+    return phrases;
+  };
+  const phrases = alternatives();
+  if (i !== source.length) throw new Error(`cannot expand "${source.slice(i)}"`);
+  return phrases.map((p) => p.trim()).filter((p, k, all) => p !== '' && all.indexOf(p) === k);
+}
 
 describe('a product or technology named in a want', () => {
   const named = (summary: string) =>
