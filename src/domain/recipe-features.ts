@@ -641,6 +641,9 @@ export const SOLUTION_NOUN =
   'e(?:ngine|rp)|front\\s?end|integration|kiosks?|ledger|m(?:icroservices?|achine[\\s-]learning\\s+model|' +
   'l\\s+model|acro)|n(?:eural\\s+network|fc\\s+tags?)|p(?:lugin|ortal|latform|redictive\\s+model|ipeline)|' +
   'qr\\s+codes?|rfid(?:\\s+tags?)?|s(?:ensors?|ensor\\s+network|mart\\s+contract)|web(?:\\s?site|hook))';
+/** A verb that plans a build on its own: "I want to develop …". */
+export const PLAN_VERB =
+  '(?:develop|build|implement|code|program|integrate|deploy|install|migrate|refactor|set\\s+up|setup)';
 /**
  * The want names the solution to build, not a need: "I want to develop / build / integrate …", "I want a React
  * front end", "I want an AI chatbot that …", "I'd like an IoT sensor network with a cloud dashboard". "I want the
@@ -650,7 +653,7 @@ const WANT_BUILD = new RegExp(
   "\\b(?:want|need|would\\s+like|'d\\s+like)\\s+" +
     // A verb, after "to" (or "the team to", …): "I want to develop …", "I want to create an app …".
     '(?:(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+)?' +
-    '(?:(?:develop|build|implement|code|program|integrate|deploy|install|migrate|refactor|set\\s+up|setup)\\b' +
+    `(?:${PLAN_VERB}\\b` +
     '|(?:create|design|add|launch|introduce|make|use|get|have)\\s+(?:an?\\s+|the\\s+|our\\s+)?(?:new\\s+)?' +
     '(?:[\\w-]+\\s+){0,3}?' +
     SOLUTION_NOUN +

@@ -10,6 +10,7 @@ import {
   blankBoilerplate,
   extractRecipeFeatures,
   featureKey,
+  PLAN_VERB,
   SOLUTION_NOUN,
 } from '../../src/domain/recipe-features';
 import shipped from '../../src/domain/recipe-model.json';
@@ -205,11 +206,15 @@ describe('user stories whose form is not a need', () => {
     expect(wantsBuild(summary)).toBe(false);
   });
 
-  // The plan pattern runs only where the summary has one of the words it needs (PLAN_WORDS): each thing it
-  // names, in each spelling, must still be read as a plan.
+  // The plan pattern runs only where the summary has one of the words it needs (PLAN_WORDS): each verb and
+  // each thing it names, in each spelling, must still be read as a plan.
   it.each(spellingsOf(SOLUTION_NOUN))('reads a want of "%s" as a plan', (noun) => {
     expect(wantsBuild(`As a clerk, I want a ${noun} for the team`)).toBe(true);
     expect(wantsBuild(`As a clerk, I want to create the ${noun} for the team`)).toBe(true);
+  });
+
+  it.each(spellingsOf(PLAN_VERB))('reads a want to "%s" as a plan', (verb) => {
+    expect(wantsBuild(`As a clerk, I want to ${verb} the reports`)).toBe(true);
   });
 });
 
