@@ -50,6 +50,8 @@ export function analyseStory(
       },
       storyText: text,
       ...(wantEvidence ? { wantEvidence } : {}),
+      // The story sets its check-by date now, as an owner saving it would: a day already gone is refused.
+      checkByNotBefore: now.toISOString().slice(0, 10),
     },
     settings,
   );

@@ -636,10 +636,13 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
 
   if (baseline !== null && target !== null && baseline !== target) {
     const fromNumbers = target < baseline ? 'decrease' : 'increase';
-    if (direction !== null && direction !== fromNumbers) {
-      notes.push(`The wording says ${direction} but the numbers go the other way; the numbers win.`);
-    }
-    direction = fromNumbers;
+    // A wording the numbers contradict is kept as written, for the measurable check to point out: choosing
+    // either side for the owner would hide the mistake.
+    if (direction === null) direction = fromNumbers;
+    else if (direction !== fromNumbers)
+      notes.push(
+        `The wording says ${direction}, but ${baseline} to ${target} goes the other way: fix the wording or the numbers.`,
+      );
   }
 
   const checkBy = resolveCheckBy(clause, now);

@@ -177,6 +177,37 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('names a further expectation that contradicts itself, saves nothing while it is there, and saves once it is removed', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Readers leave slow pages' }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    await panel.getByRole('button', { name: 'Paste story' }).click();
+    await panel
+      .getByLabel('Story', { exact: true })
+      .fill(
+        'As a reader, I want pages that load at once so that I keep reading. We expect bounce rate to fall from 30% to 20% and load time to decrease from 4 s to 6 s by 1 March.',
+      );
+    await panel.getByRole('button', { name: 'Fill fields' }).click();
+    expect(await panel.getByLabel('Metric', { exact: true }).inputValue()).toBe('bounce rate');
+    const also = panel.getByTestId('also-expected');
+    await also.getByText('Direction "decrease" contradicts baseline 4 and target 6.').waitFor();
+
+    await panel.getByRole('button', { name: 'Save' }).click();
+    const result = panel.getByTestId('save-result');
+    await result.getByText('Nothing was saved').waitFor();
+    expect(await result.innerText()).toMatch(
+      /"load time to fall from 4s to 6s by \d{4}-03-01", needs attention/,
+    );
+    expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toBeUndefined();
+
+    await also.getByRole('button', { name: /^Remove the expectation load time/ }).click();
+    expect(await panel.getByTestId('also-expected').count()).toBe(0);
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await result.getByText('Saved', { exact: true }).waitFor();
+    expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({ version: 1 });
+    await page.close();
+  });
+
   it('shows a viewer the saved lens read-only, with the reason and without Save', async () => {
     const { page, panel } = await openPanel('viewer');
     expect(await panel.getByTestId('read-only').innerText()).toMatch(/read-only/);

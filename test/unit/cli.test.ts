@@ -106,6 +106,28 @@ describe('outcome-lens stories', () => {
     expect(failing(hypothesis)).toEqual(['measurable']);
   });
 
+  it('fails measurable on a direction the numbers contradict and on a check-by day already gone', async () => {
+    const story = (expectation: string) =>
+      `As a reader, I want pages that load at once so that I keep reading. We expect ${expectation}.`;
+    const { lines } = await run(
+      ['stories', '-'],
+      [
+        story('load time to decrease from 40 to 55 seconds by 2027-03-01'),
+        story('load time to fall from 40 to 25 seconds by 2020-01-01'),
+        story('load time to fall from 40 to 25 seconds by 2027-03-01'),
+      ].join('\n'),
+    );
+    const measurable = (
+      lines as unknown as Array<{ quality: Array<{ criterion: string; ok: boolean; why: string }> }>
+    ).map((line) => line.quality.find((q) => q.criterion === 'measurable')!);
+    expect(measurable[0]).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/"decrease" from 40 to 55 contradicts/),
+    });
+    expect(measurable[1]).toMatchObject({ ok: false, why: expect.stringMatching(/2020-01-01 has passed/) });
+    expect(measurable[2]).toMatchObject({ ok: true });
+  });
+
   it('skips blank, binary and over-long lines with a note on stderr, and carries on', async () => {
     const { code, lines, err } = await run(
       ['stories', '-'],

@@ -2,6 +2,7 @@ import { assessIssue } from '../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../src/domain/issue-lens';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 import {
+  alsoExpectedProblem,
   applyStory,
   checkValues,
   describeExpected,
@@ -61,6 +62,32 @@ describe('a pasted story with more than one expectation', () => {
     expect(values).toMatchObject({ metric: 'drop-off rate', baseline: '40', direction: 'decrease' });
     expect(alsoExpected).toEqual([{ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }]);
     expect(describeExpected(alsoExpected[0]!)).toBe('return-shopper conversion to rise');
+  });
+});
+
+describe('a further expectation that contradicts itself', () => {
+  it('is kept as written and named, for the owner to remove or fix', () => {
+    const { alsoExpected } = applyStory(
+      emptyValues(),
+      'As a reader, I want pages that load at once so that I keep reading. We expect bounce rate to fall from 30% to 20% and load time to decrease from 4 s to 6 s by 2027-03-01.',
+      new Date('2026-11-30T00:00:00Z'),
+    );
+    expect(alsoExpected).toEqual([
+      {
+        metric: 'load time',
+        baseline: 4,
+        target: 6,
+        unit: 's',
+        direction: 'decrease',
+        checkBy: '2027-03-01',
+      },
+    ]);
+    expect(alsoExpectedProblem(alsoExpected[0]!)).toBe(
+      'Direction "decrease" contradicts baseline 4 and target 6.',
+    );
+    expect(
+      alsoExpectedProblem({ metric: 'bounce rate', baseline: 30, target: 20, direction: 'decrease' }),
+    ).toBeUndefined();
   });
 });
 

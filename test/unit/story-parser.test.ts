@@ -326,6 +326,23 @@ describe('parseStory', () => {
       );
     });
 
+    it('keeps a direction the numbers contradict as written, and says so', () => {
+      const story = parseStory('We expect load time to decrease from 40 to 55 seconds by 2027-03-01.');
+      expect(story.expectedOutcome).toEqual(
+        outcome({
+          metric: 'load time',
+          baseline: 40,
+          target: 55,
+          unit: 's',
+          direction: 'decrease',
+          checkBy: '2027-03-01',
+        }),
+      );
+      expect(story.notes.join(' ')).toMatch(
+        /The wording says decrease, but 40 to 55 goes the other way: fix the wording or the numbers\./,
+      );
+    });
+
     it('reads "by March 1, 2027" and derives the direction from the numbers', () => {
       expect(
         parseStory('We expect weekly signups to be from 100 to 150 by March 1, 2027.').expectedOutcome,

@@ -28,6 +28,7 @@ import { ScoreBreakdown } from '../../shared/ScoreBreakdown';
 import {
   FIELD_LABELS,
   FIELD_NAMES,
+  alsoExpectedProblem,
   applyStory,
   checkValues,
   describeExpected,
@@ -162,6 +163,15 @@ function Panel({ data }: { data: PanelLoadData }) {
   const save = async () => {
     setSubmitted(true);
     setBanner(null);
+    const wrongAlso = alsoExpected.find((e) => alsoExpectedProblem(e));
+    if (checked.ok && wrongAlso) {
+      setBanner({
+        appearance: 'error',
+        title: 'Nothing was saved',
+        text: `A further expectation, "${describeExpected(wrongAlso)}", needs attention: ${alsoExpectedProblem(wrongAlso)} Remove it, or fix the story and paste it again.`,
+      });
+      return;
+    }
     if (!checked.ok) {
       const first = FIELD_NAMES.find((f) => checked.errors[f]);
       setBanner({
@@ -490,6 +500,9 @@ function Panel({ data }: { data: PanelLoadData }) {
                   {alsoExpected.map((e, index) => (
                     <li key={`${index}-${e.metric ?? ''}`}>
                       {describeExpected(e)}{' '}
+                      {alsoExpectedProblem(e) ? (
+                        <span className="ol-error">{alsoExpectedProblem(e)} </span>
+                      ) : null}
                       {editable ? (
                         <Button
                           aria-label={`Remove the expectation ${describeExpected(e)}`}

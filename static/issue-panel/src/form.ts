@@ -5,7 +5,12 @@
  */
 import { toExpected } from '../../../src/domain/analyse-story';
 import { checkByNotBefore } from '../../../src/domain/check-by';
-import { MAX_ALSO_EXPECTED, checkIssueLensDraft, draftFieldErrors } from '../../../src/domain/draft-rules';
+import {
+  MAX_ALSO_EXPECTED,
+  checkIssueLensDraft,
+  draftFieldErrors,
+  expectationConflict,
+} from '../../../src/domain/draft-rules';
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
 import { detectRecipe } from '../../../src/domain/recipe-detector';
@@ -245,6 +250,14 @@ export function applyStory(
   set('direction', expected.direction);
   set('checkBy', expected.checkBy);
   return { values: next, filled, notes, alsoExpected };
+}
+
+/**
+ * What is wrong with a further expectation taken from a pasted story, which has no fields of its own to fix it
+ * in ("decrease" from 40 to 55): the owner removes it, or fixes the story and pastes it again.
+ */
+export function alsoExpectedProblem(e: ExpectedOutcome): string | undefined {
+  return expectationConflict(e.baseline, e.target, e.direction)?.message;
 }
 
 /** One expectation in words: "conversion to rise from 2% to 3% by 2027-03-01". */
