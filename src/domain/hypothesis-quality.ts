@@ -219,9 +219,18 @@ const NOUN_PHRASE_ARTEFACT =
  * ("edit my profile", "create an account"), which the detector alone would read as a build instruction.
  */
 function evidenceBeyondFirstWord(verdict: RecipeVerdict, from: number, to: number): string[] {
-  return verdict.reasons
-    .filter((r) => r.source === 'summary' && r.start > from && r.end <= to && !WIDGET_NAME.test(r.phrase))
-    .map((r) => r.phrase);
+  const evidence: string[] = [];
+  for (const r of verdict.reasons) {
+    if (r.source !== 'summary' || r.end > to || r.end <= from || WIDGET_NAME.test(r.phrase)) continue;
+    // A word the model learned leans one way ("our", "api") but prescribes nothing by itself: it counts only
+    // where the whole verdict says recipe.
+    if (r.kind === 'learned' && !verdict.isRecipe) continue;
+    if (r.start > from) evidence.push(r.phrase);
+    // The want read as a build plan starts at "want", before it ("want to refactor"): its part in the want is
+    // quoted. Evidence from the want's first word on is the user's own action ("create an account").
+    else if (r.start < from && r.kind === 'work-item') evidence.push(r.phrase.slice(from - r.start).trim());
+  }
+  return evidence;
 }
 
 /**
@@ -242,6 +251,20 @@ export function wantEvidenceIn(
   return start < 0 ? null : evidenceBeyondFirstWord(verdict, start, start + intent.length);
 }
 
+/**
+ * The recipe evidence in a want written on its own (the panel's Intent), read as the want of a story, so that
+ * it is judged as the same words in a pasted story are: "refactor the billing module" is a build plan there too.
+ */
+function evidenceInWant(want: string): string[] {
+  // A want that does not name a thing ("a Save for Later button") is what the user does: "I want to …".
+  const lead =
+    NAMES_A_THING.test(want) || /^to\s/i.test(want) ? 'As a user, I want ' : 'As a user, I want to ';
+  const story = `${lead}${want}`;
+  return evidenceBeyondFirstWord(detectRecipe({ summary: story }), lead.length, story.length);
+}
+const NAMES_A_THING =
+  /^(?:a|an|the|my|our|your|their|his|her|its|some|any|all|more|fewer|less|no|this|that|these|those|each|every)\s/i;
+
 function checkProblemOriented(intent: string | undefined, given: string[] | undefined): QualityCheck {
   const want = (intent ?? '').trim();
   if (!saysSomething(want))
@@ -255,7 +278,7 @@ function checkProblemOriented(intent: string | undefined, given: string[] | unde
       `"${phrase}" prescribes what to build: say what the user needs to do, and leave the solution to the squad.`,
     );
   }
-  const evidence = given ?? evidenceBeyondFirstWord(detectRecipe({ summary: want }), 0, want.length);
+  const evidence = given ?? evidenceInWant(want);
   if (evidence.length > 0) {
     return fail(
       'problem-oriented',

@@ -5,7 +5,7 @@ import {
   type QualityInput,
 } from '../../src/domain/hypothesis-quality';
 import { parseStory } from '../../src/domain/story-parser';
-import { toExpected } from '../../src/domain/analyse-story';
+import { analyseStory, toExpected } from '../../src/domain/analyse-story';
 import { scoreIssue } from '../../src/domain/score';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 import { aBetDraft, aCompleteBet, aScoreInput } from '../support/builders';
@@ -160,6 +160,27 @@ describe('hypothesis quality checks', () => {
     it('takes a widget the user meets for part of the need, not a prescription', () => {
       const intent = 'find the Place Order button without scrolling';
       expect(check('problem-oriented', withHypothesis({ intent })).ok).toBe(true);
+    });
+    it('reads a build plan in a want written on its own as the same words in a story are read', () => {
+      const intent = 'refactor the billing module';
+      const alone = check('problem-oriented', withHypothesis({ intent }));
+      expect(alone).toMatchObject({ ok: false, phrase: 'refactor' });
+      const story = analyseStory(
+        `As an admin, I want to ${intent} so that invoices go out on time.`,
+        DEFAULT_SETTINGS,
+        new Date('2026-11-30T00:00:00Z'),
+      );
+      expect(qualityOf(story.quality, 'problem-oriented')).toMatchObject({ ok: false, phrase: 'refactor' });
+    });
+    it('does not take a word the model leans on for a prescription when the want is not a recipe', () => {
+      const story = analyseStory(
+        'As a shopper, I want to reduce our 40 percent drop-off rate so that we sell more.',
+        DEFAULT_SETTINGS,
+        new Date('2026-11-30T00:00:00Z'),
+      );
+      expect(story.recipe.isRecipe).toBe(false);
+      expect(story.recipe.reasons.map((r) => r.phrase)).toContain('our');
+      expect(qualityOf(story.quality, 'problem-oriented').ok).toBe(true);
     });
     it("reads a user's own action as a need, not a build instruction", () => {
       for (const intent of [
