@@ -1,4 +1,5 @@
 import { wantEvidenceIn, type QualityCheck } from './hypothesis-quality';
+import { dayOf } from './dates';
 import { detectRecipe } from './recipe-detector';
 import type { ExpectedOutcome } from './schemas';
 import { scoreIssue, type Score } from './score';
@@ -51,7 +52,7 @@ export function analyseStory(
       storyText: text,
       ...(wantEvidence ? { wantEvidence } : {}),
       // The story sets its check-by date now, as an owner saving it would: a day already gone is refused.
-      checkByNotBefore: now.toISOString().slice(0, 10),
+      checkByNotBefore: dayOf(now) ?? undefined,
     },
     settings,
   );

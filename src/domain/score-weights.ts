@@ -49,13 +49,19 @@ export function pointsByDelivery(
 }
 
 /** The last weights scaled: a scan or a CLI run scores every item with the same settings. */
-let lastScaled: { key: string; maxima: number[] } | null = null;
+let lastScaled: { weights: number[]; maxima: number[] } | null = null;
 
 /** Scales weights to whole maxima summing to exactly 100 (largest remainder), so a full item scores 100. */
 export function scaledMaxima(weights: number[]): number[] {
-  const key = weights.join(',');
-  if (lastScaled?.key !== key) lastScaled = { key, maxima: computeMaxima(weights) };
+  if (lastScaled === null || !sameNumbers(lastScaled.weights, weights))
+    lastScaled = { weights: [...weights], maxima: computeMaxima(weights) };
   return lastScaled.maxima;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
 
 function computeMaxima(weights: number[]): number[] {
