@@ -228,11 +228,13 @@ function findStoryForm(text: string, limit: number): StoryForm | null {
     if (!isStandaloneAs(text, m.index)) continue;
     const pStart = m.index + m[0].length;
     const windowEnd = Math.min(limit, pStart + PERSONA_WINDOW);
-    // "As a tester,\nI want …" spans lines; only a full stop ends the search for the "I want".
-    const sEnd = sentenceEnd(text, pStart, windowEnd, false);
-    const window = text.slice(pStart, sEnd);
+    const window = text.slice(pStart, windowEnd);
     const w = WANT_RE.exec(window);
     if (!w) continue;
+    // The "I want" must be in the persona's sentence. "As a tester,\nI want …" spans lines; only a full stop ends
+    // it. (No match holds a full stop, so the first in the window is the sentence's first, if it has one.)
+    const wantEnd = pStart + w.index + w[0].length;
+    if (sentenceEnd(text, pStart, wantEnd, false) < wantEnd) continue;
     // The persona stops at the first comma, clause or the "I want" itself.
     let pEnd = w.index;
     // Post-modifiers ("who has read…", "interested in…") describe the persona but are not its name.
