@@ -225,6 +225,18 @@ describe('parseStory', () => {
       expect(story.benefit).toBe('I can share');
     });
 
+    it('takes the "I want" of the persona\'s own sentence only', () => {
+      // A full stop between them: "As a rule." is no persona of the "I want" that follows.
+      expect(parseStory('As a rule. I want staging access so that I can test.').persona).toBeNull();
+      expect(parseStory('As a tester. We agreed. I want staging access.').persona).toBeNull();
+      // A line break is no full stop.
+      expect(parseStory('As a tester,\nwe want staging access so that we can test.').persona).toBe('tester');
+      // A full stop inside the persona's sentence that does not end it ("e.g. ") keeps it.
+      expect(parseStory('As a tester e.g. of payments, I want staging access.').persona).toBe(
+        'tester e.g. of payments',
+      );
+    });
+
     it('does not take "As discussed" or "as soon as" for a persona', () => {
       expect(parseStory('As discussed, I want the button blue.').persona).toBeNull();
       expect(parseStory('As soon as possible I want the fix.').persona).toBeNull();
