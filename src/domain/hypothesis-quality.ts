@@ -127,16 +127,43 @@ function checkWellFormed(h: Hypothesis): QualityCheck {
  * share them"). Two objects of one verb ("orders and invoices") and fixed pairs are one need.
  */
 const SECOND_NEED =
-  /(?:\s(?:and(?:\s+also)?|as\s+well\s+as|plus|&)\s+|;\s*|,\s*(?:and\s+)?also\s+)(?:(?:to|then|can|could|also)\s+)?([a-z]{2,}\s+(?:the|a|an|my|our|their|his|her|its|them|it|all|any|every|each|some|new|more|to)\b)/i;
+  /(?:\s(?:and(?:\s+also)?|as\s+well\s+as|plus|&)\s+|;\s*|,\s*(?:and\s+)?also\s+)(?:(?:to|then|can|could|also)\s+)?(?![a-z]+ing\s)([a-z]{2,}\s+(?:the|a|an|my|our|their|his|her|its|them|it|all|any|every|each|some|new|more|to)\b)/i;
+/**
+ * A second action right after a conjunction, a comma or a slash, with or without its own object: "edit and delete
+ * ads", "add or remove facilities", "filter, sort and aggregate data", "import/export". Only verbs that are rarely
+ * nouns or adjectives are listed ("report", "schedule", "complete" are left out), and a verb followed by a
+ * preposition is a noun's use ("the share of …").
+ */
+const SECOND_ACTION = new RegExp(
+  '(?:\\s(?:and|or|&)\\s+|\\s*[,/]\\s*(?:and\\s+|or\\s+)?)(?:then\\s+|also\\s+)?(' +
+    'add|remove|edit|delete|create|modify|update|view|see|browse|filter|sort|search|find|sign|submit|approve|' +
+    'reject|read|import|export|upload|download|generate|validate|send|track|share|save|print|pay|book|cancel|' +
+    'invite|manage|review|compare|indent|outdent|aggregate|publish|archive|rename|move|copy|paste|close|open|' +
+    'assign|register|rate|reply|restore|duplicate|merge|identify|prioriti[sz]e|receive|notify|contact|accept|' +
+    'decline|confirm|verify|visuali[sz]e|analy[sz]e|explore|join|leave|follow|unfollow|subscribe|unsubscribe|' +
+    'enable|disable|configure|customi[sz]e|select|choose|finish|pause|resume|retry|reset|install|uninstall|' +
+    'play|watch|buy|sell|refund|transfer|withdraw|deposit|apply|enrol|enroll|attend|vote|estimate|discuss|learn|' +
+    'understand|know|hide|show|collapse|expand|zoom|lock|unlock|block|unblock|ask|describe|explain|define|link|' +
+    'unlink|attach|detach|embed|extract|convert|translate|monitor|measure|calculate|predict|forecast|automate|' +
+    'debug|fix|preview|conduct|prepare|get|store' +
+    ')\\b(?!\\s+(?:of|for|to|is|are|was|were|and|or|in|on|with)\\b)',
+  'i',
+);
+/** Where a want's own actions end: a clause about something else starts ("ensure that …", "know what …"). */
+const CLAUSE_START = /\s(?:that|which|who|whom|whose|where|when|how|what|why|whether|if|so|because|while)\b/i;
 const FIXED_PAIRS =
   /\b(?:drag\s+and\s+drop|terms\s+and\s+conditions|pros\s+and\s+cons|black\s+and\s+white|copy\s+and\s+paste|cut\s+and\s+paste|pick\s+and\s+choose|search\s+and\s+replace|find\s+and\s+replace|back\s+and\s+forth|up\s+and\s+running)\b/gi;
 
 function checkAtomic(intent: string | undefined): QualityCheck {
   const want = (intent ?? '').trim();
   if (!saysSomething(want)) return pass('atomic', null, 'No want to split.');
-  const m = SECOND_NEED.exec(want);
+  // The want's own actions, before a clause about something else ("be sure that no one can … and …").
+  const clause = CLAUSE_START.exec(want);
+  const own = clause ? want.slice(0, clause.index) : want;
+  const secondIn = (text: string) => SECOND_NEED.exec(text) ?? SECOND_ACTION.exec(text);
+  const m = secondIn(own);
   // A fixed pair ("drag and drop") is read as one word only when it is what matched: most wants have none.
-  const second = m && FIXED_PAIRS.test(want) ? SECOND_NEED.exec(want.replace(FIXED_PAIRS, joinPair)) : m;
+  const second = m && FIXED_PAIRS.test(own) ? secondIn(own.replace(FIXED_PAIRS, joinPair)) : m;
   FIXED_PAIRS.lastIndex = 0;
   if (second) {
     const phrase = want.slice(second.index).trim().slice(0, 80);

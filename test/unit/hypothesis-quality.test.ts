@@ -78,6 +78,22 @@ describe('hypothesis quality checks', () => {
       expect(c.ok).toBe(false);
       expect(c.phrase).toMatch(/^and share them/);
     });
+    it.each([
+      ['edit and delete help wanted ads', 'and delete help wanted ads'],
+      ['add or remove recycling facilities', 'or remove recycling facilities'],
+      ['filter, sort and aggregate data by dimension', 'and aggregate data by dimension'],
+      ['import/export data packages from MS-SQL', '/export data packages from MS-SQL'],
+    ])('flags a second action with or without its own object: %s', (intent, phrase) => {
+      expect(check('atomic', withHypothesis({ intent }))).toMatchObject({ ok: false, phrase });
+    });
+    it('keeps actions in a clause about something else, and the means, to the one need', () => {
+      for (const intent of [
+        "ensure that attempts to correct or delete records don't create new data",
+        'be assured that no one can submit the same answers twice and skew my results',
+        'extend an ad for 30 days by visiting the site and updating the posting',
+      ])
+        expect(check('atomic', withHypothesis({ intent })).ok).toBe(true);
+    });
     it('keeps one verb with two objects, and fixed pairs, as one need', () => {
       expect(check('atomic', withHypothesis({ intent: 'see my orders and invoices' })).ok).toBe(true);
       expect(check('atomic', withHypothesis({ intent: 'drag and drop the items in my cart' })).ok).toBe(true);
