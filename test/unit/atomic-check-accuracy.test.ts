@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkHypothesisQuality, qualityOf } from '../../src/domain/hypothesis-quality';
 import { parseStory } from '../../src/domain/story-parser';
-import { cohensKappa } from '../fixtures/recipes/kappa';
+import { cohensKappa, type Label } from '../fixtures/recipes/kappa';
 
 const QUALITY = path.resolve(__dirname, '../fixtures/quality');
 const STORIES = path.resolve(__dirname, '../../data/user-stories');
@@ -92,7 +92,7 @@ describe('the atomic check against labelled stories', () => {
     expect([...a.keys()].sort()).toEqual(items.map((i) => i.id).sort());
     expect([...b.keys()].sort()).toEqual(items.map((i) => i.id).sort());
     // kappa.ts names its two labels for recipes; here "recipe" stands for "two needs".
-    const label = (atomic: boolean) => (atomic ? 'problem' : 'recipe') as const;
+    const label = (atomic: boolean): Label => (atomic ? 'problem' : 'recipe');
     const agreement = cohensKappa(items.map((i) => [label(a.get(i.id)!), label(b.get(i.id)!)] as const));
     const agreed = items.filter((i) => a.get(i.id) === b.get(i.id));
     const result = figures(agreed.map((i) => ({ twoNeeds: !a.get(i.id), story: i.text })));
