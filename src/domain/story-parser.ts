@@ -378,8 +378,15 @@ const DECREASE_RE =
   /\b(?<!-)(?:reduce[sd]?|reducing|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?)\b(?!-)/i;
 const INCREASE_RE =
   /\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing)?|grew|improve[sd]?|improving|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?)\b(?!-)/i;
+/** A subject that is the change itself or who makes it, not a metric: the metric is the verb's object. */
 const SUBJECT_PRONOUN_RE =
-  /^(?:this|that|it|these|they|we|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
+  /^(?:this|that|it|these|they|we|i|you|he|she|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
+/**
+ * People as a subject: who moves a metric ("users to cut checkout time from 90 to 60 s"), or the metric itself
+ * when nothing follows the verb but numbers ("users to increase from 100 to 150").
+ */
+const PEOPLE_SUBJECT_RE =
+  /^(?:(?:the|our|more|most|all|many|new|returning)\s+)?(?:users?|customers?|shoppers?|visitors?|people|members?|admins?|clients?|buyers?|readers?|players?|students?|teams?)$/i;
 const MONTH_SRC =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 const DATE_LEAD = '\\b(?:by|before|until|till|on|in|no\\s+later\\s+than)\\s+(?:the\\s+)?(?:end\\s+of\\s+)?';
@@ -592,7 +599,8 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
     const subject = stripDeterminers(subjectRaw);
     const afterVerb = clause.slice(verb.index + verb[0].length);
     scope = clause;
-    if (subject.length > 0 && !SUBJECT_PRONOUN_RE.test(subject) && subject.length <= 80) {
+    const people = PEOPLE_SUBJECT_RE.test(subject);
+    if (subject.length > 0 && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80) {
       metric = metricPhrase(subject) ?? subject;
     } else {
       // "this will reduce our 40 percent drop-off rate": the metric is the object.
@@ -603,7 +611,7 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
         unit = normaliseUnit(lead[2]);
         obj = obj.slice(lead[0].length);
       }
-      metric = metricPhrase(obj);
+      metric = metricPhrase(obj) ?? (people ? subject : null);
     }
   } else {
     const cut = /\s(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from)\b/i.exec(clause);

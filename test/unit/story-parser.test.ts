@@ -338,6 +338,19 @@ describe('parseStory', () => {
       );
     });
 
+    it('takes the metric from the object when people or "I" do the moving, and from them when nothing else is named', () => {
+      const metricsOf = (text: string) => parseStory(text).expectedOutcomes.map((e) => e.metric);
+      expect(metricsOf('We expect I can reduce our 40 percent drop-off rate.')).toEqual(['drop-off rate']);
+      expect(metricsOf('We expect users to cut checkout time from 90 to 60 seconds.')).toEqual([
+        'checkout time',
+      ]);
+      expect(metricsOf('We expect returning shoppers to raise conversion from 2% to 3%.')).toEqual([
+        'conversion',
+      ]);
+      expect(metricsOf('We expect users to increase from 100 to 150.')).toEqual(['users']);
+      expect(metricsOf('We expect active users to increase from 100 to 150.')).toEqual(['active users']);
+    });
+
     it('keeps a direction the numbers contradict as written, and says so', () => {
       const story = parseStory('We expect load time to decrease from 40 to 55 seconds by 2027-03-01.');
       expect(story.expectedOutcome).toEqual(
