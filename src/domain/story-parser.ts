@@ -691,6 +691,26 @@ function sentenceStartOf(text: string, index: number): number {
 }
 
 /**
+ * A metric movement with a number, stated in the benefit or the want rather than in a "We expect …" ("so that I
+ * can reduce our 40 percent drop-off rate"): the expectations it states, and a note that says where they came from.
+ */
+function movementStatedIn(
+  parts: StoryParts,
+  now: Date | undefined,
+): (OutcomesResult & { note: string }) | null {
+  for (const [name, part] of [
+    ['benefit', parts.benefit],
+    ['want', parts.intent],
+  ] as const) {
+    if (!part || !/\d/.test(part) || !(DECREASE_RE.test(part) || INCREASE_RE.test(part))) continue;
+    const res = parseExpectations(part, now);
+    if (res.outcomes.length > 0)
+      return { ...res, note: `The expected movement was read from the ${name}: a "We expect …" says it plainly.` };
+  }
+  return null;
+}
+
+/**
  * Parses a user story. Never throws; every returned persona/intent/benefit is a slice of `text`.
  * `options.now` resolves year-less check-by dates to the next such day on or after it.
  */
@@ -710,6 +730,13 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
     const res = parseExpectations(input.slice(expectation.clauseStart, expectation.clauseEnd), now);
     expectedOutcomes = res.outcomes;
     outcomeNotes.push(...res.notes);
+  }
+  if (!expectation) {
+    const stated = movementStatedIn(parts, now);
+    if (stated) {
+      expectedOutcomes = stated.outcomes;
+      outcomeNotes.push(stated.note, ...stated.notes);
+    }
   }
   const expectedOutcome = expectedOutcomes[0] ?? null;
 

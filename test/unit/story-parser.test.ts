@@ -351,6 +351,34 @@ describe('parseStory', () => {
       expect(metricsOf('We expect active users to increase from 100 to 150.')).toEqual(['active users']);
     });
 
+    it('reads a movement with a number stated in the benefit or the want, and says where it came from', () => {
+      const story = parseStory(
+        'As a shopper, I want to save items for later so that I can reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
+      );
+      expect(story.expectedOutcomes).toEqual([
+        outcome({ metric: 'drop-off rate', baseline: 40, unit: '%', direction: 'decrease' }),
+        outcome({ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }),
+      ]);
+      expect(story.notes).toContain(
+        'The expected movement was read from the benefit: a "We expect …" says it plainly.',
+      );
+      expect(
+        parseStory('As a buyer, I want to cut checkout time from 90 to 60 seconds.').expectedOutcome,
+      ).toEqual(
+        outcome({ metric: 'checkout time', baseline: 90, target: 60, unit: 's', direction: 'decrease' }),
+      );
+      // Without a number, a benefit's "reduce" is a reason, not an expectation.
+      expect(parseStory('As a clerk, I want typed forms so that I reduce errors.').expectedOutcomes).toEqual(
+        [],
+      );
+      // A "We expect …" wins over the benefit.
+      expect(
+        parseStory(
+          'As a shopper, I want saved carts so that I cut drop-off from 40% to 35%. We expect conversion to rise from 2% to 3%.',
+        ).expectedOutcomes.map((e) => e.metric),
+      ).toEqual(['conversion']);
+    });
+
     it('keeps a direction the numbers contradict as written, and says so', () => {
       const story = parseStory('We expect load time to decrease from 40 to 55 seconds by 2027-03-01.');
       expect(story.expectedOutcome).toEqual(
