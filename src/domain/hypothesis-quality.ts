@@ -279,21 +279,26 @@ export function wantEvidenceIn(
 }
 
 /**
- * The recipe evidence in a want written on its own (the panel's Intent), read as the want of a story, so that
- * it is judged as the same words in a pasted story are: "refactor the billing module" is a build plan there too.
+ * The recipe evidence in a want written in the panel's fields, read in the story the fields make ("As a <persona>,
+ * I want <want>, so that <benefit>"), so that it is judged as the same words in a pasted story are: "refactor the
+ * billing module" is a build plan there too.
  */
-function evidenceInWant(want: string): string[] {
-  // A want that does not name a thing ("a Save for Later button") is what the user does: "I want to …".
-  const lead =
-    NAMES_A_THING.test(want) || /^to\s/i.test(want) ? 'As a user, I want ' : 'As a user, I want to ';
-  const story = `${lead}${want}`;
-  return evidenceBeyondFirstWord(detectRecipe({ summary: story }), lead.length, story.length);
+function evidenceInWant(want: string, h: Hypothesis): string[] {
+  // A want that does not name a thing ("a Save for Later button", "RFID tags", "QR codes") is what the user
+  // does: "I want to …".
+  const to = NAMES_A_THING.test(want) || STARTS_WITH_A_NAME.test(want) || /^to\s/i.test(want) ? '' : 'to ';
+  const lead = `As a ${h.persona?.trim() || 'user'}, I want ${to}`;
+  const benefit = h.benefit?.trim();
+  const story = `${lead}${want}${benefit ? `, so that ${benefit}` : ''}`;
+  return evidenceBeyondFirstWord(detectRecipe({ summary: story }), lead.length, lead.length + want.length);
 }
 const NAMES_A_THING =
   /^(?:a|an|the|my|our|your|their|his|her|its|some|any|all|more|fewer|less|no|this|that|these|those|each|every)\s/i;
+/** An acronym or a name ("RFID tags", "IoT sensors") or a plural ("QR codes", "Push notifications"): a thing. */
+const STARTS_WITH_A_NAME = /^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|[A-Za-z]+[^\WsSuU]s\s)/;
 
-function checkProblemOriented(intent: string | undefined, given: string[] | undefined): QualityCheck {
-  const want = (intent ?? '').trim();
+function checkProblemOriented(h: Hypothesis, given: string[] | undefined): QualityCheck {
+  const want = (h.intent ?? '').trim();
   if (!saysSomething(want))
     return fail('problem-oriented', null, 'No want written: say what the user needs.');
   const built = BUILD_THEN_ARTEFACT.exec(want) ?? NOUN_PHRASE_ARTEFACT.exec(want);
@@ -305,7 +310,7 @@ function checkProblemOriented(intent: string | undefined, given: string[] | unde
       `"${phrase}" prescribes what to build: say what the user needs to do, and leave the solution to the squad.`,
     );
   }
-  const evidence = given ?? evidenceInWant(want);
+  const evidence = given ?? evidenceInWant(want, h);
   if (evidence.length > 0) {
     return fail(
       'problem-oriented',
@@ -356,7 +361,7 @@ export function checkHypothesisQuality(input: QualityInput): QualityCheck[] {
     checkAtomic(h.intent),
     checkMinimal(h, input.text),
     checkRole(h.persona),
-    checkProblemOriented(h.intent, input.wantEvidence),
+    checkProblemOriented(h, input.wantEvidence),
     checkMeasurable(input.expected[0], input.checkByNotBefore),
   ];
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   QUALITY_CRITERIA,
   checkHypothesisQuality,
@@ -187,6 +189,44 @@ describe('hypothesis quality checks', () => {
         new Date('2026-11-30T00:00:00Z'),
       );
       expect(qualityOf(story.quality, 'problem-oriented')).toMatchObject({ ok: false, phrase: 'refactor' });
+    });
+    it('reads a want that names a thing without an article as a thing, and a verb-led want as an action', () => {
+      const alone = (intent: string) =>
+        check(
+          'problem-oriented',
+          withHypothesis({ persona: 'site manager', intent, benefit: 'the gate opens' }),
+        );
+      expect(alone('RFID cards that students tap at the gate')).toMatchObject({ ok: false, phrase: 'RFID' });
+      expect(alone('QR codes on each table')).toMatchObject({ ok: false });
+      expect(alone('submit my application online').ok).toBe(true);
+    });
+    it('judges the want in the panel as the CLI judges it in the pasted story', () => {
+      const dir = path.resolve(__dirname, '../../data/user-stories');
+      const lines = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.txt'))
+        .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
+        .map((line) => line.replace(/^#G\d+#\s*/, '').trim())
+        .filter(Boolean);
+      let judged = 0;
+      let same = 0;
+      for (const line of lines) {
+        const story = analyseStory(line, DEFAULT_SETTINGS, new Date('2026-11-30T00:00:00Z'));
+        if (!story.intent) continue;
+        const fields = checkHypothesisQuality({
+          hypothesis: {
+            persona: story.persona ?? undefined,
+            intent: story.intent,
+            benefit: story.benefit ?? undefined,
+          },
+          expected: [],
+        });
+        judged++;
+        if (qualityOf(fields, 'problem-oriented').ok === qualityOf(story.quality, 'problem-oriented').ok)
+          same++;
+      }
+      expect(judged).toBeGreaterThan(550);
+      expect(same / judged).toBeGreaterThanOrEqual(0.99);
     });
     it('does not take a word the model leans on for a prescription when the want is not a recipe', () => {
       const story = analyseStory(
