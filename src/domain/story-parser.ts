@@ -705,7 +705,10 @@ function movementStatedIn(
     if (!part || !/\d/.test(part) || !(DECREASE_RE.test(part) || INCREASE_RE.test(part))) continue;
     const res = parseExpectations(part, now);
     if (res.outcomes.length > 0)
-      return { ...res, note: `The expected movement was read from the ${name}: a "We expect …" says it plainly.` };
+      return {
+        ...res,
+        note: `The expected movement was read from the ${name}; write it as "We expect …" to state it plainly.`,
+      };
   }
   return null;
 }

@@ -360,7 +360,7 @@ describe('parseStory', () => {
         outcome({ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }),
       ]);
       expect(story.notes).toContain(
-        'The expected movement was read from the benefit: a "We expect …" says it plainly.',
+        'The expected movement was read from the benefit; write it as "We expect …" to state it plainly.',
       );
       expect(
         parseStory('As a buyer, I want to cut checkout time from 90 to 60 seconds.').expectedOutcome,
