@@ -22,6 +22,11 @@ export interface StoryAnalysis {
   /** The six hypothesis quality checks, each with the words it judged and why. */
   quality: QualityCheck[];
   score: Pick<Score, 'total' | 'components'>;
+  /**
+   * What the reading could not take or had to guess, in words: a part missing, an expectation part not kept, a
+   * direction the numbers contradict, a movement read from the benefit.
+   */
+  notes: string[];
 }
 
 export function analyseStory(
@@ -70,6 +75,7 @@ export function analyseStory(
     },
     quality: score.quality,
     score: { total: score.total, components: score.components },
+    notes: parsed.notes,
   };
 }
 

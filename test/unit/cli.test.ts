@@ -63,6 +63,7 @@ describe('outcome-lens stories', () => {
       'recipe',
       'quality',
       'score',
+      'notes',
     ]);
     expect(lines[0]).toMatchObject({
       persona: 'shopper',
@@ -126,6 +127,9 @@ describe('outcome-lens stories', () => {
     });
     expect(measurable[1]).toMatchObject({ ok: false, why: expect.stringMatching(/2020-01-01 has passed/) });
     expect(measurable[2]).toMatchObject({ ok: true });
+    expect((lines[0] as unknown as { notes: string[] }).notes).toContain(
+      'The wording says decrease, but 40 to 55 goes the other way: fix the wording or the numbers.',
+    );
   });
 
   it('skips blank, binary and over-long lines with a note on stderr, and carries on', async () => {
