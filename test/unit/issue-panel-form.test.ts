@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 import {
   alsoExpectedProblem,
   applyStory,
+  pasteNotes,
   checkValues,
   describeExpected,
   emptyValues,
@@ -62,6 +63,27 @@ describe('a pasted story with more than one expectation', () => {
     expect(values).toMatchObject({ metric: 'drop-off rate', baseline: '40', direction: 'decrease' });
     expect(alsoExpected).toEqual([{ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }]);
     expect(describeExpected(alsoExpected[0]!)).toBe('return-shopper conversion to rise');
+  });
+});
+
+describe('the notes shown after a story fills the fields', () => {
+  it('say what was not kept, what contradicts itself and where a movement was read, not what is missing', () => {
+    const now = new Date('2026-11-30T00:00:00Z');
+    const notesOf = (story: string) => pasteNotes(applyStory(emptyValues(), story, now).notes);
+    expect(notesOf('As a reader, I want pages to load fast so that I stay.')).toEqual([]);
+    expect(
+      notesOf(
+        'As a reader, I want pages to load fast so that load time falls from 4 s to 2 s by 2027-03-01.',
+      ),
+    ).toEqual([
+      'The expected movement was read from the benefit; write it as "We expect …" to state it plainly.',
+    ]);
+    expect(notesOf('We expect load time to decrease from 4 s to 6 s by 2027-03-01.')).toEqual([
+      'The wording says decrease, but 4 to 6 goes the other way: fix the wording or the numbers.',
+    ]);
+    expect(notesOf('We expect cart drop-off to fall from 40% to 30% and to increase by 5.')).toEqual([
+      'The part "increase by 5." names no metric that could be read; it is not kept.',
+    ]);
   });
 });
 

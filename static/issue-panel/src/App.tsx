@@ -32,6 +32,7 @@ import {
   applyStory,
   checkValues,
   describeExpected,
+  pasteNotes,
   recipeInStory,
   errorsByField,
   scorableDraft,
@@ -262,7 +263,9 @@ function Panel({ data }: { data: PanelLoadData }) {
       filled.length
         ? `Filled ${filled.map((f) => FIELD_LABELS[f]).join(', ')} from the story${
             more.length ? `, and ${more.length} further expectation${more.length > 1 ? 's' : ''}` : ''
-          }. Review them, then Save.${notes.some((n) => /not kept|left out/.test(n)) ? ` ${notes.filter((n) => /not kept|left out/.test(n)).join(' ')}` : ''}`
+          }. Review them, then Save.${pasteNotes(notes)
+            .map((n) => ` ${n}`)
+            .join('')}`
         : `No persona, intent, benefit or metric could be read from that story${notes.length ? ` (${notes.join(' ')})` : ''}. Fill the fields by hand.`,
     );
     setTimeout(() => focusField(filled[0] ?? 'persona'), 0);

@@ -260,6 +260,14 @@ export function alsoExpectedProblem(e: ExpectedOutcome): string | undefined {
   return expectationConflict(e.baseline, e.target, e.direction)?.message;
 }
 
+/**
+ * The notes on a pasted story the owner should read before saving: a part of an expectation not kept, a direction
+ * its numbers contradict, a movement read from the benefit or the want. (A missing part shows as an empty field.)
+ */
+export function pasteNotes(notes: readonly string[]): string[] {
+  return notes.filter((n) => /not kept|left out|goes the other way|was read from the/.test(n));
+}
+
 /** One expectation in words: "conversion to rise from 2% to 3% by 2027-03-01". */
 export function describeExpected(e: ExpectedOutcome): string {
   const unit = e.unit ?? '';
