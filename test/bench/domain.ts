@@ -2,18 +2,11 @@
  * Domain throughput: parse + recipe detection + score per story, on one core, over the real annotated stories
  * (repeated to a fixed count). Target: at least 50,000 stories/s.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { analyseStory } from '../../src/domain/analyse-story';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
+import { storyLines } from '../support/story-lines';
 
-const dir = path.resolve(__dirname, '../../data/user-stories');
-const stories = fs
-  .readdirSync(dir)
-  .filter((f) => f.endsWith('.txt'))
-  .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
-  .map((line) => line.replace(/^#G\d+#\s*/, '').trim())
-  .filter(Boolean);
+const stories = storyLines();
 
 const now = new Date('2026-11-21T12:00:00Z');
 const TARGET = 50_000;

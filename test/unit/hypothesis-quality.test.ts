@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   QUALITY_CRITERIA,
   checkHypothesisQuality,
@@ -11,6 +9,7 @@ import { analyseStory, toExpected } from '../../src/domain/analyse-story';
 import { scoreIssue } from '../../src/domain/score';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 import { aBetDraft, aCompleteBet, aScoreInput } from '../support/builders';
+import { storyLines } from '../support/story-lines';
 
 const bet = aBetDraft();
 const input = (overrides: Partial<QualityInput> = {}): QualityInput => ({
@@ -201,13 +200,7 @@ describe('hypothesis quality checks', () => {
       expect(alone('submit my application online').ok).toBe(true);
     });
     it('judges the want in the panel as the CLI judges it in the pasted story', () => {
-      const dir = path.resolve(__dirname, '../../data/user-stories');
-      const lines = fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith('.txt'))
-        .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
-        .map((line) => line.replace(/^#G\d+#\s*/, '').trim())
-        .filter(Boolean);
+      const lines = storyLines();
       let judged = 0;
       let same = 0;
       for (const line of lines) {

@@ -4,8 +4,6 @@
  * pattern finds: compared on every labelled text, every story line the bench reads, and random text made of the
  * pattern's own words, exception words, punctuation and numbers.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { loadTrainingSet } from '../../scripts/recipe-model/data';
 import { recipeText } from '../../src/domain/recipe-detector';
@@ -16,6 +14,7 @@ import {
   UI_PATTERN,
   withNumberedGroups,
 } from '../../src/domain/recipe-signals';
+import { storyLines } from '../support/story-lines';
 
 const groupOf = (m: RegExpExecArray) =>
   Object.keys(m.groups ?? {}).filter((k) => k !== 'persona' && m.groups?.[k] !== undefined);
@@ -45,16 +44,12 @@ function inOnePattern(text: string): string[] {
 
 /** Every labelled text and every story line the bench reads. */
 function corpusTexts(): string[] {
-  const dir = path.resolve(__dirname, '../../data/user-stories');
   return [
     ...loadTrainingSet().examples.flatMap((e) => {
       const { summary, description } = recipeText(e);
       return [summary, description, e.description];
     }),
-    ...fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.txt'))
-      .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n')),
+    ...storyLines(),
   ];
 }
 
