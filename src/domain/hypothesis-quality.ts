@@ -81,20 +81,32 @@ function namesSomeone(text: string | undefined): boolean {
 }
 
 /** The app itself, its makers, or its backlog's author: none of them is a user with a need. */
-const NOT_A_USER_ROLE =
-  /^(?:(?:the|a|an|our|my)\s+)?(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|program|code|website|site|tool|developers?|devs?|programmers?|engineers?|(?:dev(?:elopment)?|engineering|scrum|product)\s+team|team|po|product\s+owner|scrum\s+master|i|we|me|us)$/i;
+const THE_PRODUCT =
+  /^(?:(?:the|a|an|our|my)\s+)?(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|program|code|website|site|tool)$/i;
+const ITS_DEVELOPERS = /^(?:(?:the|a|an|our|my)\s+)?(?:developers?|devs?|programmers?|engineers?)$/i;
+const ITS_TEAM =
+  /^(?:(?:the|a|an|our|my)\s+)?(?:(?:dev(?:elopment)?|engineering|scrum|product)\s+team|team|po|product\s+owner|scrum\s+master)$/i;
+const THE_AUTHOR = /^(?:i|we|me|us)$/i;
+
+/** Why a role is not someone who uses the product, or null when it is. */
+function notAUserWhy(role: string): string | null {
+  if (THE_PRODUCT.test(role))
+    return `"${role}" is the product, not a person: name who uses it and has the need.`;
+  if (ITS_DEVELOPERS.test(role))
+    return `"${role}" reads as the product's own maker: name the person who uses it. If your users are developers, say which ones ("a developer building on our API").`;
+  if (ITS_TEAM.test(role))
+    return `"${role}" builds or owns the product; name the person who uses it and has the need.`;
+  if (THE_AUTHOR.test(role)) return `"${role}" is the story's author: name the person who uses the product.`;
+  return null;
+}
 
 function checkRole(persona: string | undefined): QualityCheck {
   const role = (persona ?? '').trim();
   if (!role) return fail('valid-role', null, 'No role: say who has the need, e.g. "a returning shopper".');
   if (!namesSomeone(role))
     return fail('valid-role', role, `"${role}" is not a role: name the person who uses the product.`);
-  if (NOT_A_USER_ROLE.test(role))
-    return fail(
-      'valid-role',
-      role,
-      `"${role}" builds or owns the product; name the person who uses it and has the need.`,
-    );
+  const why = notAUserWhy(role);
+  if (why) return fail('valid-role', role, why);
   return pass('valid-role', role, `"${role}" is someone who uses the product.`);
 }
 

@@ -136,6 +136,17 @@ describe('hypothesis quality checks', () => {
         expect(check('valid-role', withHypothesis({ persona })).ok).toBe(true);
       },
     );
+    it.each([
+      ['the system', /is the product, not a person/],
+      ['developer', /own maker.*If your users are developers, say which ones/],
+      ['product owner', /builds or owns the product/],
+      ['we', /is the story's author/],
+    ])('says why "%s" is no user', (persona, why) => {
+      expect(check('valid-role', withHypothesis({ persona })).why).toMatch(why);
+    });
+    it('accepts a developer named as a user of the product', () => {
+      expect(check('valid-role', withHypothesis({ persona: 'plugin developer' })).ok).toBe(true);
+    });
     it('asks for a role when there is none', () => {
       expect(check('valid-role', { hypothesis: {} })).toMatchObject({ ok: false, phrase: null });
     });
