@@ -161,6 +161,8 @@ const SECOND_ACTION = new RegExp(
     ')\\b(?!\\s+(?:of|for|to|is|are|was|were|and|or|in|on|with)\\b)',
   'i',
 );
+/** What SECOND_NEED and SECOND_ACTION both need to match at all. */
+const JOINS_TWO = /[,;/&]|\s(?:and|or|plus|as)\s/i;
 /** Where a want's own actions end: a clause about something else starts ("ensure that …", "know what …"). */
 const CLAUSE_START = /\s(?:that|which|who|whom|whose|where|when|how|what|why|whether|if|so|because|while)\b/i;
 const FIXED_PAIRS =
@@ -169,6 +171,8 @@ const FIXED_PAIRS =
 function checkAtomic(intent: string | undefined): QualityCheck {
   const want = (intent ?? '').trim();
   if (!saysSomething(want)) return pass('atomic', null, 'No want to split.');
+  // Both patterns start at a conjunction, a comma, a semicolon or a slash: most wants have none.
+  if (!JOINS_TWO.test(want)) return pass('atomic', want, 'One need.');
   // The want's own actions, before a clause about something else ("be sure that no one can … and …").
   const clause = CLAUSE_START.exec(want);
   const own = clause ? want.slice(0, clause.index) : want;
