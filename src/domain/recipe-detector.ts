@@ -241,6 +241,19 @@ function byPosition(a: { source: Source; start: number }, b: { source: Source; s
   return a.source === b.source ? a.start - b.start : a.source === 'summary' ? -1 : 1;
 }
 
+/** A stable insertion sort by position: the lists hold a few quotes, where Array.prototype.sort costs more. */
+function sortByPosition<T extends { source: Source; start: number }>(list: T[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && byPosition(list[j]!, item) > 0) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = item;
+  }
+}
+
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
@@ -281,8 +294,8 @@ export function detectRecipeWith(
         problemSignals.push({ phrase, why: e.why, kind: e.kind as ProblemSignalKind, source, start, end });
     }
     // Chosen by weight, shown in reading order (summary first), as a reader meets them.
-    reasons.sort(byPosition);
-    problemSignals.sort(byPosition);
+    sortByPosition(reasons);
+    sortByPosition(problemSignals);
     return {
       // A verdict that cannot quote a single word for itself is not given.
       isRecipe: probability >= 0.5 && reasons.length > 0,
