@@ -74,6 +74,19 @@ describe('detectRecipe properties', () => {
     );
   });
 
+  it('quotes in reading order: the summary first, then by where each phrase starts', () => {
+    const order = (q: { source: string; start: number }) => (q.source === 'summary' ? 0 : 1e9) + q.start;
+    fc.assert(
+      fc.property(storyText, description, (summary, desc) => {
+        const v = detectRecipe({ summary, description: desc });
+        for (const list of [v.reasons, v.problemSignals])
+          for (let i = 1; i < list.length; i++)
+            expect(order(list[i - 1]!)).toBeLessThanOrEqual(order(list[i]!));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('is deterministic', () => {
     fc.assert(
       fc.property(storyText, description, (summary, desc) => {
