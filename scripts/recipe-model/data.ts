@@ -95,7 +95,9 @@ export interface Relabel extends Label {
 
 /** The source of the user stories written for the labelled set (corpus-3.jsonl, corpus-4.jsonl). */
 export const WRITTEN_SOURCE = 'generated';
-const SOURCES: ReadonlySet<string> = new Set(['apache', 'jira-stories', 'user-stories', WRITTEN_SOURCE]);
+/** The sources whose items come from real backlogs; the written stories (WRITTEN_SOURCE) are reported apart. */
+export const REAL_SOURCES: ReadonlySet<string> = new Set(['apache', 'jira-stories', 'user-stories']);
+const SOURCES: ReadonlySet<string> = new Set([...REAL_SOURCES, WRITTEN_SOURCE]);
 
 function checkedSource(id: string, source: string): string {
   if (!SOURCES.has(source))

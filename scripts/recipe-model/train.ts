@@ -382,9 +382,6 @@ export function sealedEvaluation(
   return evaluateHeldOut(data, new Set(sealed), 0, options);
 }
 
-/** The sources whose items come from real backlogs; the written stories (WRITTEN_SOURCE) are reported apart. */
-export const REAL_SOURCES: ReadonlySet<string> = new Set(['apache', 'jira-stories', 'user-stories']);
-
 /** Every held-out verdict of the folds (those `keep` accepts), the model's and the old rules' figures. */
 export function pooled(
   results: readonly FoldResult[],

@@ -5,14 +5,13 @@
  * of the held-out projects through the runtime detector. The first, hand-weighted detector is judged on the same
  * folds. Also: the projects sealed while the features were designed, judged by a model trained on all the others.
  */
-import { loadTrainingSet, WRITTEN_SOURCE } from '../../scripts/recipe-model/data';
+import { loadTrainingSet, REAL_SOURCES, WRITTEN_SOURCE } from '../../scripts/recipe-model/data';
 import {
   crossValidate,
   featurize,
   groupFolds,
   pooled,
   pooledBySource,
-  REAL_SOURCES,
   sealedEvaluation,
   SEALED_PROJECTS,
   SEALED_STORY_PROJECTS,
