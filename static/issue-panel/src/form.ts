@@ -5,12 +5,7 @@
  */
 import { toExpected } from '../../../src/domain/analyse-story';
 import { checkByNotBefore } from '../../../src/domain/check-by';
-import {
-  MAX_ALSO_EXPECTED,
-  checkIssueLensDraft,
-  draftFieldErrors,
-  expectationConflict,
-} from '../../../src/domain/draft-rules';
+import { MAX_ALSO_EXPECTED, checkIssueLensDraft, draftFieldErrors } from '../../../src/domain/draft-rules';
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
 import { detectRecipe } from '../../../src/domain/recipe-detector';
@@ -253,11 +248,12 @@ export function applyStory(
 }
 
 /**
- * What is wrong with a further expectation taken from a pasted story, which has no fields of its own to fix it
- * in ("decrease" from 40 to 55): the owner removes it, or fixes the story and pastes it again.
+ * What the save's own rules find wrong with a further expectation taken from a pasted story ("decrease" from 40
+ * to 55), which has no fields of its own to fix it in: the owner removes it, or fixes the story and pastes it again.
  */
 export function alsoExpectedProblem(e: ExpectedOutcome): string | undefined {
-  return expectationConflict(e.baseline, e.target, e.direction)?.message;
+  const checked = checkIssueLensDraft({ alsoExpected: [e] });
+  return checked.ok ? undefined : checked.issues[0]?.message;
 }
 
 /**
