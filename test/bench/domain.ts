@@ -4,7 +4,7 @@
  */
 import { analyseStory } from '../../src/domain/analyse-story';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
-import { storyLines } from '../support/story-lines';
+import { storyLines } from '../support/stories';
 
 const stories = storyLines();
 

@@ -7,9 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkHypothesisQuality, qualityOf } from '../../src/domain/hypothesis-quality';
+import { qualityOf } from '../../src/domain/hypothesis-quality';
 import { parseStory } from '../../src/domain/story-parser';
 import { cohensKappa, type Label } from '../fixtures/recipes/kappa';
+import { fieldChecks } from '../support/stories';
 
 const QUALITY = path.resolve(__dirname, '../fixtures/quality');
 const STORIES = path.resolve(__dirname, '../../data/user-stories');
@@ -25,15 +26,7 @@ const readJsonl = <T>(file: string): T[] =>
 function flagsTwoNeeds(story: string): boolean | null {
   const parsed = parseStory(story);
   if (!parsed.intent) return null;
-  const checks = checkHypothesisQuality({
-    hypothesis: {
-      persona: parsed.persona ?? undefined,
-      intent: parsed.intent,
-      benefit: parsed.benefit ?? undefined,
-    },
-    expected: [],
-  });
-  return !qualityOf(checks, 'atomic').ok;
+  return !qualityOf(fieldChecks(parsed), 'atomic').ok;
 }
 
 function figures(cases: Array<{ twoNeeds: boolean; story: string }>) {

@@ -9,7 +9,7 @@ import { analyseStory, toExpected } from '../../src/domain/analyse-story';
 import { scoreIssue } from '../../src/domain/score';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 import { aBetDraft, aCompleteBet, aScoreInput } from '../support/builders';
-import { storyLines } from '../support/story-lines';
+import { fieldChecks, storyLines } from '../support/stories';
 
 const bet = aBetDraft();
 const input = (overrides: Partial<QualityInput> = {}): QualityInput => ({
@@ -217,14 +217,7 @@ describe('hypothesis quality checks', () => {
       for (const line of lines) {
         const story = analyseStory(line, DEFAULT_SETTINGS, new Date('2026-11-30T00:00:00Z'));
         if (!story.intent) continue;
-        const fields = checkHypothesisQuality({
-          hypothesis: {
-            persona: story.persona ?? undefined,
-            intent: story.intent,
-            benefit: story.benefit ?? undefined,
-          },
-          expected: [],
-        });
+        const fields = fieldChecks(story);
         judged++;
         if (qualityOf(fields, 'problem-oriented').ok === qualityOf(story.quality, 'problem-oriented').ok)
           same++;

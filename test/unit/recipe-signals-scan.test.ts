@@ -14,7 +14,7 @@ import {
   UI_PATTERN,
   withNumberedGroups,
 } from '../../src/domain/recipe-signals';
-import { storyLines } from '../support/story-lines';
+import { storyLines } from '../support/stories';
 
 const groupOf = (m: RegExpExecArray) =>
   Object.keys(m.groups ?? {}).filter((k) => k !== 'persona' && m.groups?.[k] !== undefined);
