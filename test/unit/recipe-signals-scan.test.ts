@@ -2,7 +2,8 @@
  * The problem phrases are found in two scans (the phrases, then words that name an exception or error, found
  * from their ending) because one pattern with both was slow. Together they must find exactly what the one
  * pattern finds: compared on every labelled text, every story line the bench reads, and random text made of the
- * pattern's own words, exception words, punctuation and numbers.
+ * pattern's own words, exception words, punctuation and numbers. The scans' patterns run without their group names
+ * (withNumberedGroups), which must number the groups as the named patterns do.
  */
 import fc from 'fast-check';
 import { loadTrainingSet } from '../../scripts/recipe-model/data';
