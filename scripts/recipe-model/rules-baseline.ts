@@ -19,7 +19,8 @@ export const RULE_RECIPE_WEIGHT: Record<RuleRecipeKind, number> = {
   'ui-element': 0.6,
   technology: 0.6,
 };
-export const RULE_PROBLEM_WEIGHT: Record<RuleProblemKind, number> = {
+/** The first detector knew no cost phrases (a later kind): it does not count them. */
+export const RULE_PROBLEM_WEIGHT: Record<Exclude<RuleProblemKind, 'cost'>, number> = {
   user: 1.0,
   need: 1.3,
   reason: 1.8,
@@ -49,8 +50,9 @@ export function isRecipeByRules(item: { summary: string; description: string }):
   }
   if (scan.wantsWidget) recipeScore += 0.8;
   if (scan.internalPersona) recipeScore += 0.4;
-  const problemKinds = new Map<RuleProblemKind, { count: number; strength: number }>();
+  const problemKinds = new Map<keyof typeof RULE_PROBLEM_WEIGHT, { count: number; strength: number }>();
   for (const s of scan.problem) {
+    if (s.kind === 'cost') continue;
     const p = problemKinds.get(s.kind) ?? { count: 0, strength: 0 };
     problemKinds.set(s.kind, { count: p.count + 1, strength: Math.max(p.strength, s.strength) });
   }

@@ -39,9 +39,17 @@ export function priorOf(name: string): number {
       return RULE_SCALE * RULE_RECIPE_WEIGHT[kind as keyof typeof RULE_RECIPE_WEIGHT] * (inSummary ? 1 : 0.5);
     if (kind in RULE_PROBLEM_WEIGHT)
       return -RULE_SCALE * RULE_PROBLEM_WEIGHT[kind as keyof typeof RULE_PROBLEM_WEIGHT];
+    if (kind in LATER_PROBLEM_WEIGHT)
+      return -RULE_SCALE * LATER_PROBLEM_WEIGHT[kind as keyof typeof LATER_PROBLEM_WEIGHT];
   }
   return STRUCTURE_PRIOR[name] ?? 0;
 }
+
+/**
+ * Phrase kinds added after the first detector, with the weight the rubric gives them: what a problem costs ("takes
+ * 3 s", "users give up", "by hand") says there is a problem to solve, nearly as surely as a defect does.
+ */
+const LATER_PROBLEM_WEIGHT = { cost: 1.5 } as const;
 
 const STRUCTURE_PRIOR: Record<string, number> = {
   // RUBRIC "sharpened": a noun phrase of work, "This task is to …", a list of steps are recipes.
@@ -64,10 +72,11 @@ const STRUCTURE_PRIOR: Record<string, number> = {
 };
 
 const RUBRIC_FEATURES = [
-  ...[...Object.keys(RULE_RECIPE_WEIGHT), ...Object.keys(RULE_PROBLEM_WEIGHT)].flatMap((kind) => [
-    `r:${kind}:s`,
-    `r:${kind}:d`,
-  ]),
+  ...[
+    ...Object.keys(RULE_RECIPE_WEIGHT),
+    ...Object.keys(RULE_PROBLEM_WEIGHT),
+    ...Object.keys(LATER_PROBLEM_WEIGHT),
+  ].flatMap((kind) => [`r:${kind}:s`, `r:${kind}:d`]),
   ...Object.keys(STRUCTURE_PRIOR),
 ];
 

@@ -15,7 +15,8 @@ export type RecipeSignalKind =
   | 'technology'
   | 'work-item'
   | 'learned';
-export type ProblemSignalKind = 'user' | 'need' | 'reason' | 'expected-result' | 'defect' | 'learned';
+export type ProblemSignalKind =
+  'user' | 'need' | 'reason' | 'expected-result' | 'cost' | 'defect' | 'learned';
 export type Source = 'summary' | 'description';
 
 export interface Signal<K> {
@@ -62,6 +63,7 @@ export const PROBLEM_WHY: Record<ProblemSignalKind, string> = {
   need: 'States a need or something that cannot be done today.',
   reason: 'Says why it matters.',
   'expected-result': 'States the result expected.',
+  cost: 'Says what the problem costs: time, money, work done by hand, or people giving up or asking for help.',
   defect: 'Describes broken or current behaviour: a problem to solve.',
   learned: 'Across the labelled backlogs, items with these words mostly state a problem to solve.',
 };
@@ -137,9 +139,11 @@ const PROBLEM_GROUPS = [
   "(?<need>(?:i|users?|customers?|people)\\s+(?:want|need|would\\s+like)\\b|it\\s+would\\s+be\\s+(?:really\\s+|very\\s+)?(?:nice|useful|great|good|helpful|better)\\b|should\\s+be\\s+(?:possible|able)\\b|no\\s+way\\s+to\\b|not\\s+(?:yet\\s+)?(?:supported|possible|available|documented)\\b|unable\\s+to\\b|can(?:not|'t)\\s+\\w+|is\\s+(?:hard|difficult|slow|painful|confusing)\\b|(?:hard|difficult)\\s+to\\b|missing\\b|lacks?\\b|requested\\b)",
   "(?<reason>so\\s+that\\b|so\\s+(?:i|we|they|you|users?|it|people|shoppers?|customers?|apps?)\\s+(?:can|could|will|would|don't|do\\s+not|are|have|get|feel|should|must|need)\\b|now\\s+that\\b|this\\s+is\\s+(?:for|so|to|because|needed)\\b|in\\s+order\\s+to\\b|because\\b|since\\s+(?:the|it|we|this|there|a|an)\\b|since\\s+\\w+\\s+(?:may|might|has|have|is|are|will|would|does|do|can|cannot)\\b|to\\s+get\\s+(?:it|this|them)\\s+to\\b|not\\s+meant\\s+to\\b|due\\s+to\\b|to\\s+(?:avoid|allow|enable|help|ensure|make\\s+sure|prevent|reduce|improve|support|save|let)\\b|(?:will|would|should|could)\\s+(?:hopefully\\s+)?(?:allow|help|make|avoid|enable|let|save|improve|reduce|prevent)\\b|allow(?:s|ing)\\s+(?:us|users?|developers|people|them|you)\\b|useful\\b|benefits?\\b|(?:the\\s+)?reasons?\\s+(?:is|are|for)\\b|otherwise\\b|deprecated\\b|unused\\b|redundan(?:t|cy)\\b|obsolete\\b|useless\\b|not\\s+needed\\b|requires?\\b|required\\s+(?:by|to|for)\\b|hard\\s+to\\s+maintain\\b|for\\s+(?:maintainability|readability|performance|security|clarity|consistency)\\b|the\\s+idea\\s+is\\b|the\\s+goal\\s+is\\b|we\\s+need\\b)",
   '(?<expected>we\\s+expect\\b|expected\\s+(?:results?|behaviou?r|outcome)\\b|(?:increase|reduce|decrease|improve|lower|raise|cut)\\w*\\s+(?:\\S+\\s+){0,6}?by\\s+\\d+(?:\\.\\d+)?\\s?(?:%|percent)|\\d+(?:\\.\\d+)?\\s?(?:%|percent)\\b|should\\s+(?:return|fail|work|throw|produce)\\b|instead\\s+of\\b|rather\\s+than\\b|(?:faster|quicker|more\\s+(?:reliable|descriptive|useful|consistent|efficient|readable))\\b)',
+  // What the problem costs: time or money lost, work redone by hand, people giving up or asking for help.
+  '(?<cost>(?:t(?:akes?|ook|aking)\\s+(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?))|tedious|sp(?:ends?|ent|ending)\\s+(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?))|stop(?:s|ped)?\\s+using|support\\s+(?:tickets?|calls?|requests?|cases?)|wast(?:e|es|ed|ing)\\s+(?:(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?))|(?:\\S+\\s+){0,3}?(?:time|money|revenue|sales|orders|customers|business))|work-?arounds?|cost(?:s|ing)?\\s+(?:(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?))|(?:\\S+\\s+){0,3}?(?:time|money|revenue|sales|orders|customers|business))|c(?:hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome)|call(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us)|los(?:e|es|ing|t)\\s+(?:(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?))|(?:\\S+\\s+){0,3}?(?:time|money|revenue|sales|orders|customers|business))|late\\s+fees?|g(?:iv(?:e|es|ing)|ave)\\s+up|abandon(?:s|ed|ing|ment)?|drop(?:s|ped)?\\s+off|p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))|by\\s+hand|one\\s+at\\s+a\\s+time|fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))|mistakes?|error-prone)\\b)',
 ];
 const DEFECT_WORDS =
-  "(?:bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
+  "(?:(?:shows?|lists?|appears?|displays?)\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)|gr[ae]yed\\s+out|(?:stays?|remains?)\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)|nothing\\s+happens|does\\s+nothing|off[\\s-]screen|cut\\s+off|misaligned|bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
 /** A word that names an exception or error ("NullPointerException", "IOError"). */
 const EXCEPTION_WORD = '\\w{0,60}(?:Exception|Error)\\b';
 
@@ -357,6 +361,7 @@ function addProblemPhrase(m: RegExpExecArray, _text: string, { scan, source }: P
     kind = 'need';
   } else if (m[group.reason!]) kind = 'reason';
   else if (m[group.expected!]) kind = 'expected-result';
+  else if (m[group.cost!]) kind = 'cost';
   else kind = 'defect';
   const strength = WEAK_PROBLEM.test(phrase) ? 0.35 : 1;
   scan.problem.push({ kind, phrase, source, start: m.index, end: m.index + phrase.length, strength });
