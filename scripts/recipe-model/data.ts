@@ -168,3 +168,32 @@ export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
   }
   return { examples, corpus: counts };
 }
+
+/**
+ * The probe set (probe.jsonl): Jira items of the kinds another site's data showed the first detector misjudging (a
+ * verb-led summary over a problem and its cost, a bug report naming a widget, a bare feature name, a description
+ * that only details the change, template boilerplate, stories with a position or a named solution), written for
+ * six products by a writer who saw neither the rubric nor the detector, and labelled by two independent passes.
+ * Never trained on: the shipped model judges it. Items the passes split on are left out (and counted).
+ */
+export interface ProbeSet {
+  items: Array<Pick<Example, 'id' | 'project' | 'summary' | 'description' | 'recipe'>>;
+  split: number;
+}
+
+/** Products whose errors were read while the eighth round's features were written; the others stayed unread. */
+export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set(['pr-payroll', 'pr-rota', 'pr-logistics']);
+
+export function loadProbeSet(dir = RECIPES_DIR): ProbeSet {
+  const byId = (file: string) => new Map(readJsonl<Label>(join(dir, file)).map((l) => [l.id, l.label]));
+  const a = byId('probe-pass-a.jsonl');
+  const b = byId('probe-pass-b.jsonl');
+  const all = readJsonl<{ id: string; project: string; summary: string; description: string }>(
+    join(dir, 'probe.jsonl'),
+  );
+  const agreed = all.filter((item) => a.get(item.id) !== undefined && a.get(item.id) === b.get(item.id));
+  return {
+    items: agreed.map((item) => ({ ...item, recipe: a.get(item.id) === 'recipe' })),
+    split: all.length - agreed.length,
+  };
+}

@@ -69,6 +69,8 @@ const STRUCTURE_PRIOR: Record<string, number> = {
   // A stack trace or a reproduction: a defect, a problem.
   'x:stack-trace': -1.5,
   'x:repro': -1.5,
+  // RUBRIC "sharpened": a bug report that names a widget is a problem; the widget is where the defect is.
+  'x:s-widget-statement': -1.0,
 };
 
 const RUBRIC_FEATURES = [

@@ -101,6 +101,7 @@ const STRUCTURE_SIDE: Record<string, { side: 'recipe' } | { side: 'problem'; kin
   'x:story-benefit': { side: 'problem', kind: 'reason' },
   'x:stack-trace': { side: 'problem', kind: 'defect' },
   'x:s-statement': { side: 'problem', kind: 'defect' },
+  'x:s-widget-statement': { side: 'problem', kind: 'defect' },
   'x:repro': { side: 'problem', kind: 'defect' },
 };
 

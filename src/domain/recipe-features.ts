@@ -219,6 +219,7 @@ export const STRUCTURE_WHY: Record<string, string> = {
   'x:stack-trace': 'Quotes a stack trace: a defect to fix.',
   'x:repro': 'Says how to reproduce it, or what was expected and what happened.',
   'x:s-statement': 'The summary states what happens, as a report of behaviour does.',
+  'x:s-widget-statement': 'The summary reports what a widget does wrong: the widget is where the defect is.',
   'x:s-capability': 'The summary names a capability to build ("User can …", "Ability to …"), not a need.',
   'x:bare-instruction': 'A build instruction with nothing else: no description, no problem.',
   'x:bare-name': 'The name of a thing to build with nothing else: no description, no problem.',
@@ -527,7 +528,10 @@ const CLAUSE_WORDS = new Set(
     // Common verbs of a defect report ("Splash screen stays up"): a clause, not a name.
     'stays stops opens closes loads appears remains gets goes takes keeps causes contains requires uses leads ' +
     'makes needs works displays breaks freezes crashes ignores overwrites loses disappears blocks prevents ' +
-    'allows becomes seems looks happens runs reports exists leaks hangs'
+    'allows becomes seems looks happens runs reports exists leaks hangs ' +
+    // … and what a widget or a screen does wrong ("toggle flips back", "chips ignore the filter").
+    'accepts rejects ignore flips produces resets jumps overlaps covers hides skips repeats duplicates deletes ' +
+    'clears truncates flickers redirects renders counts rounds sends triggers switches scrolls refreshes'
   ).split(' '),
 );
 /** The same words as summary-word keys, so a token is checked without building its string. */
@@ -711,6 +715,9 @@ function addStructure(
   else if (!nounPhrase && story?.persona.source !== 'summary') {
     const statement = summaryIsStatement(summary, summaryTokens);
     if (statement) hit(hits, 'x:s-statement', 1, statement);
+    // A widget in a report of what happens is where a defect is, not what to build ("toggle flips back").
+    if (statement && scan.recipe.some((r) => r.kind === 'ui-element' && r.source === 'summary'))
+      hit(hits, 'x:s-widget-statement', 1, statement);
   }
   // The rubric's core: a recipe states no problem. Interactions the linear model cannot form by itself.
   const problemFree = scan.problem.length === 0;

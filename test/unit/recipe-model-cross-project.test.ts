@@ -5,17 +5,26 @@
  * of the held-out projects through the runtime detector. The first, hand-weighted detector is judged on the same
  * folds. Also: the projects sealed while the features were designed, judged by a model trained on all the others.
  */
-import { loadTrainingSet, REAL_SOURCES, WRITTEN_SOURCE } from '../../scripts/recipe-model/data';
+import {
+  loadProbeSet,
+  loadTrainingSet,
+  PROBE_READ_PROJECTS,
+  REAL_SOURCES,
+  WRITTEN_SOURCE,
+} from '../../scripts/recipe-model/data';
+import { detectRecipe } from '../../src/domain/recipe-detector';
 import {
   crossValidate,
   featurize,
   groupFolds,
+  metricsOf,
   pooled,
   pooledBySource,
   sealedEvaluation,
   SEALED_PROJECTS,
   SEALED_STORY_PROJECTS,
   type FoldResult,
+  type Metrics,
 } from '../../scripts/recipe-model/train';
 
 jest.setTimeout(300_000);
@@ -26,6 +35,17 @@ let folds: FoldResult[] = [];
 const isReal = (v: FoldResult['verdicts'][number]) => REAL_SOURCES.has(v.source);
 let sealed: FoldResult;
 let sealedStories: FoldResult;
+// The probe set is never trained on: the shipped detector judges it as it runs in the app.
+const probe = loadProbeSet();
+const probeVerdicts = probe.items.map((item) => ({
+  project: item.project,
+  actual: item.recipe,
+  predicted: detectRecipe({ summary: item.summary, description: item.description }).isRecipe,
+}));
+const probeRead = metricsOf(probeVerdicts.filter((v) => PROBE_READ_PROJECTS.has(v.project)));
+const probeUnread = metricsOf(probeVerdicts.filter((v) => !PROBE_READ_PROJECTS.has(v.project)));
+const probeLine = (name: string, m: Metrics) =>
+  `${name}\n  model: precision ${m.precision}, recall ${m.recall}, balanced accuracy ${m.balancedAccuracy} (n ${m.n})`;
 
 beforeAll(() => {
   folds = crossValidate(data, 5);
@@ -43,6 +63,10 @@ beforeAll(() => {
       ...pooledBySource(folds).map((r) => line(`  ${r.source}`, r)),
       line(`sealed projects (${SEALED_PROJECTS.join(', ')}), trained on all others`, sealed),
       line('sealed written user stories (corpus-4.jsonl, 12 domains), trained on all others', sealedStories),
+      probeLine('probe set (probe.jsonl), judged by the shipped model', metricsOf(probeVerdicts)),
+      probeLine(`  products whose errors were read (${[...PROBE_READ_PROJECTS].join(', ')})`, probeRead),
+      probeLine('  products never read', probeUnread),
+      `  left out, the passes split: ${probe.split}`,
     ].join('\n'),
   );
 });
@@ -83,6 +107,14 @@ describe('the recipe model across projects', () => {
     expect(sealedStories.model.recall).toBeGreaterThanOrEqual(0.75);
     expect(sealedStories.model.precision).toBeGreaterThanOrEqual(0.9);
     expect(sealedStories.rules.recall).toBeLessThan(0.1);
+  });
+
+  // RUBRIC "sharpened": the kinds another site's data showed the first detector misjudging, written for six products
+  // it was never trained on. Half of them were read while the eighth round's features were written (EVALUATION.md).
+  it('judges the kinds another site showed it misjudging, on products it was not trained on', () => {
+    expect(probe.items.length).toBeGreaterThanOrEqual(140);
+    expect(metricsOf(probeVerdicts).balancedAccuracy).toBeGreaterThanOrEqual(0.85);
+    expect(probeUnread.balancedAccuracy).toBeGreaterThanOrEqual(0.8);
   });
 
   // Issue 12 asks for 0.85 on unseen projects. Not reached on the real backlogs (0.809 pooled over 3,329 items, the
