@@ -275,6 +275,21 @@ describe('detectRecipe', () => {
       }
     });
 
+    it('reads a summary that reports what a widget does wrong as the place of a defect', () => {
+      const summary = 'Notifications toggle flips back';
+      const verdict = detectRecipe(
+        anItem({ summary, description: 'Turn it off, save, reload: it is on again.' }),
+      );
+      expect(verdict.isRecipe).toBe(false);
+      expect(verdict.problemSignals).toContainEqual(
+        expect.objectContaining({ phrase: summary, kind: 'defect', source: 'summary' }),
+      );
+      // The same widget in a build instruction is still prescribed.
+      const build = detectRecipe(anItem({ summary: 'Add a notifications toggle to the settings page' }));
+      expect(build.isRecipe).toBe(true);
+      expect(build.reasons.map((r) => r.phrase)).toContain('toggle');
+    });
+
     it('flags a tidy user story whose want is a build plan, and not one whose benefit states a reason', () => {
       const plan = detectRecipe(
         anItem({
