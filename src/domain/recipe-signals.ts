@@ -133,14 +133,45 @@ export const UI_PATTERN = new RegExp(
 );
 const UI_NUMBERED = withNumberedGroups(UI_PATTERN);
 
+/** An amount of time after a verb of cost: "3 s", "about two hours", "her two days", "months". */
+const AMOUNT =
+  '(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+)?' +
+  '(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?' +
+  '(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?|months?)|' +
+  '(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+' +
+  '(?:seconds?|minutes?|hours?|days?|weeks?|months?)|hours|days|weeks|months|ages|forever)';
+/** What is lost after a verb of loss: "lose orders", "wastes everyone's time", "costs us 4% of revenue". */
+const LOSS = '(?:\\S+\\s+){0,3}?(?:time|money|revenue|sales|orders|customers|business)';
+/**
+ * What a problem costs: time or money lost, work redone by hand, people giving up, complaining or calling for help.
+ * Grouped by first letter, so a word that starts with none of them costs one test, not one per phrase.
+ */
+const COST_WORDS = [
+  `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious)`,
+  `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|upport\\s+(?:tickets?|calls?|requests?|cases?))`,
+  `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ork-?arounds?)`,
+  `c(?:ost(?:s|ing)?\\s+(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome|` +
+    'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us))',
+  `l(?:os(?:e|es|ing|t)\\s+(?:${AMOUNT}|${LOSS})|ate\\s+fees?)`,
+  'g(?:iv(?:e|es|ing)|ave)\\s+up',
+  'abandon(?:s|ed|ing|ment)?',
+  'drop(?:s|ped)?\\s+off',
+  'p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))',
+  'by\\s+hand',
+  'one\\s+at\\s+a\\s+time',
+  'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
+  'mistakes?',
+  'error-prone',
+].join('|');
+
 // Problem evidence, one pass with named groups.
 const PROBLEM_GROUPS = [
   "(?<user>if\\s+you\\s+(?:have|use|are|want|need)\\b|as\\s+(?:a|an)\\s+(?<persona>[a-z][\\w-]*(?:\\s+[a-z][\\w-]*){0,3}?)\\s*,|(?:users?|customers?|shoppers?|visitors?|people|developers|admins?|administrators)\\s+(?:can(?:not|'t)?|could|are|will|would|need|want|have|must|expect|get|see|should|may|often|don't|do not)\\b)",
   "(?<need>(?:i|users?|customers?|people)\\s+(?:want|need|would\\s+like)\\b|it\\s+would\\s+be\\s+(?:really\\s+|very\\s+)?(?:nice|useful|great|good|helpful|better)\\b|should\\s+be\\s+(?:possible|able)\\b|no\\s+way\\s+to\\b|not\\s+(?:yet\\s+)?(?:supported|possible|available|documented)\\b|unable\\s+to\\b|can(?:not|'t)\\s+\\w+|is\\s+(?:hard|difficult|slow|painful|confusing)\\b|(?:hard|difficult)\\s+to\\b|missing\\b|lacks?\\b|requested\\b)",
   "(?<reason>so\\s+that\\b|so\\s+(?:i|we|they|you|users?|it|people|shoppers?|customers?|apps?)\\s+(?:can|could|will|would|don't|do\\s+not|are|have|get|feel|should|must|need)\\b|now\\s+that\\b|this\\s+is\\s+(?:for|so|to|because|needed)\\b|in\\s+order\\s+to\\b|because\\b|since\\s+(?:the|it|we|this|there|a|an)\\b|since\\s+\\w+\\s+(?:may|might|has|have|is|are|will|would|does|do|can|cannot)\\b|to\\s+get\\s+(?:it|this|them)\\s+to\\b|not\\s+meant\\s+to\\b|due\\s+to\\b|to\\s+(?:avoid|allow|enable|help|ensure|make\\s+sure|prevent|reduce|improve|support|save|let)\\b|(?:will|would|should|could)\\s+(?:hopefully\\s+)?(?:allow|help|make|avoid|enable|let|save|improve|reduce|prevent)\\b|allow(?:s|ing)\\s+(?:us|users?|developers|people|them|you)\\b|useful\\b|benefits?\\b|(?:the\\s+)?reasons?\\s+(?:is|are|for)\\b|otherwise\\b|deprecated\\b|unused\\b|redundan(?:t|cy)\\b|obsolete\\b|useless\\b|not\\s+needed\\b|requires?\\b|required\\s+(?:by|to|for)\\b|hard\\s+to\\s+maintain\\b|for\\s+(?:maintainability|readability|performance|security|clarity|consistency)\\b|the\\s+idea\\s+is\\b|the\\s+goal\\s+is\\b|we\\s+need\\b)",
   '(?<expected>we\\s+expect\\b|expected\\s+(?:results?|behaviou?r|outcome)\\b|(?:increase|reduce|decrease|improve|lower|raise|cut)\\w*\\s+(?:\\S+\\s+){0,6}?by\\s+\\d+(?:\\.\\d+)?\\s?(?:%|percent)|\\d+(?:\\.\\d+)?\\s?(?:%|percent)\\b|should\\s+(?:return|fail|work|throw|produce)\\b|instead\\s+of\\b|rather\\s+than\\b|(?:faster|quicker|more\\s+(?:reliable|descriptive|useful|consistent|efficient|readable))\\b)',
-  // What the problem costs: time or money lost, work redone by hand, people giving up or asking for help.
-  '(?<cost>(?:t(?:akes?|ook|aking)\\s+(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+)?(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?|months?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)|(?:hours|days|weeks|months|ages|forever))|tedious|sp(?:ends?|ent|ending)\\s+(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+)?(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?|months?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)|(?:hours|days|weeks|months|ages|forever))|stop(?:s|ped)?\\s+using|support\\s+(?:tickets?|calls?|requests?|cases?)|wast(?:e|es|ed|ing)\\s+(?:(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+)?(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?|months?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)|(?:hours|days|weeks|months|ages|forever))|(?:\\S+\\s+){0,3}?(?:time|money|revenue|sales|orders|customers|business))|work-?arounds?|cost(?:s|ing)?\\s+(?:(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+)?(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?|months?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)|(?:hours|days|weeks|months|ages|forever))|(?:\\S+\\s+){0,3}?(?:time|money|revenue|sales|orders|customers|business))|c(?:hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome)|call(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us)|los(?:e|es|ing|t)\\s+(?:(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+)?(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?|months?)|(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)|(?:hours|days|weeks|months|ages|forever))|(?:\\S+\\s+){0,3}?(?:time|money|revenue|sales|orders|customers|business))|late\\s+fees?|g(?:iv(?:e|es|ing)|ave)\\s+up|abandon(?:s|ed|ing|ment)?|drop(?:s|ped)?\\s+off|p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))|by\\s+hand|one\\s+at\\s+a\\s+time|fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))|mistakes?|error-prone)\\b)',
+  // What the problem costs (COST_WORDS).
+  `(?<cost>(?:${COST_WORDS})\\b)`,
 ];
 const DEFECT_WORDS =
   "(?:(?:shows?|lists?|appears?|displays?)\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)|gr[ae]yed\\s+out|(?:stays?|remains?)\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)|nothing\\s+happens|does\\s+nothing|off[\\s-]screen|cut\\s+off|misaligned|out[\\s-]of[\\s-]date|bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
