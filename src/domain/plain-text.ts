@@ -108,14 +108,16 @@ const HEADING = /^[ \t]*h[1-6]\.[ \t]*/gm;
 const BULLET = /^[ \t]*[*#]+[ \t]+/gm;
 const DASH_BULLET = /^[ \t]*-[ \t]+/gm;
 const TABLE_HEADER_SEP = /\|\|/g;
-const TABLE_EDGE = /^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$/gm;
+// A run of blanks is matched from its first blank only (the lookbehinds): tried from every blank of a long run
+// that does not end the line, these patterns would cost the square of its length.
+const TABLE_EDGE = /^[ \t]*\|[ \t]*|(?<![ \t])[ \t]*\|[ \t]*$/gm;
 const STRONG = /(^|[^\w*])\*(?=\S)([^*\n]*[^\s*])\*(?!\w)/g;
 const EMPHASIS = /(^|[^\w])_(?=\S)([^_\n]*[^\s_])_(?!\w)/g;
 const MONO = /\{\{([^{}\n]{0,500})\}\}/g;
 const CITE = /\?\?([^?\n]+)\?\?/g;
 const INSERTED = /(^|[^\w+])\+(?=\S)([^+\n]*[^\s+])\+(?!\w)/g;
 const LINE_BREAK = /\\\\/g;
-const TRAILING_SPACE = /[ \t]+$/gm;
+const TRAILING_SPACE = /(?<![ \t])[ \t]+$/gm;
 const BLANK_LINES = /\n{3,}/g;
 
 // HTML that Jira Server exports wrap in {html}…{html}: tags go, their text stays. Every pattern starts with a
@@ -151,7 +153,7 @@ export function htmlToText(html: string): string {
     .replace(HTML_BREAK, '\n')
     .replace(HTML_TAG, '')
     .replace(HTML_ENTITY, decodeEntity)
-    .replace(/[ \t]+\n/g, '\n');
+    .replace(/(?<![ \t])[ \t]+\n/g, '\n');
 }
 
 function wikiToText(source: string): string {

@@ -136,6 +136,10 @@ describe('toPlainText', () => {
         '[|'.repeat(25_000),
         '_a'.repeat(25_000),
         '{{'.repeat(25_000),
+        // Long runs of blanks that do not end the line: a trailing-blank pattern tried from each blank is quadratic.
+        'a' + ' '.repeat(50_000) + 'x',
+        '{html}a' + ' '.repeat(50_000) + 'x{html}',
+        'a|' + '\t'.repeat(50_000) + 'x',
       ]) {
         const t0 = Date.now();
         toPlainText(s);
