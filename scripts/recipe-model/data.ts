@@ -169,13 +169,7 @@ export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
   return { examples, corpus: counts };
 }
 
-/**
- * The probe set (probe.jsonl): Jira items of the kinds another site's data showed the first detector misjudging (a
- * verb-led summary over a problem and its cost, a bug report naming a widget, a bare feature name, a description
- * that only details the change, template boilerplate, stories with a position or a named solution), written for
- * six products by a writer who saw neither the rubric nor the detector, and labelled by two independent passes.
- * Never trained on: the shipped model judges it. Items the passes split on are left out (and counted).
- */
+/** The probe set's items the two passes agree on, and how many they split on or one pass lacks. */
 export interface ProbeSet {
   items: Array<Pick<Example, 'id' | 'project' | 'summary' | 'description' | 'recipe'>>;
   split: number;
@@ -184,6 +178,14 @@ export interface ProbeSet {
 /** Products whose errors were read while the eighth round's features were written; the others stayed unread. */
 export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set(['pr-payroll', 'pr-rota', 'pr-logistics']);
 
+/**
+ * The probe set (probe.jsonl): Jira items of the kinds another site's data showed the first detector misjudging (a
+ * verb-led summary over a problem and its cost, a bug report naming a widget, a bare feature name, a description
+ * that only details the change, template boilerplate, stories with a position or a named solution), written for
+ * six products by a writer who saw neither the rubric nor the detector, and labelled by two independent passes.
+ * Never trained on: the shipped model judges it. Items the passes split on, or one pass lacks, are left out (and
+ * counted).
+ */
 export function loadProbeSet(dir = RECIPES_DIR): ProbeSet {
   const byId = (file: string) => new Map(readJsonl<Label>(join(dir, file)).map((l) => [l.id, l.label]));
   const a = byId('probe-pass-a.jsonl');

@@ -219,7 +219,8 @@ export const STRUCTURE_WHY: Record<string, string> = {
   'x:stack-trace': 'Quotes a stack trace: a defect to fix.',
   'x:repro': 'Says how to reproduce it, or what was expected and what happened.',
   'x:s-statement': 'The summary states what happens, as a report of behaviour does.',
-  'x:s-widget-statement': 'The summary reports what a widget does wrong: the widget is where the defect is.',
+  'x:s-widget-statement':
+    'The summary reports what a widget does: the widget is where the defect is, not what to build.',
   'x:s-capability': 'The summary names a capability to build ("User can …", "Ability to …"), not a need.',
   'x:bare-instruction': 'A build instruction with nothing else: no description, no problem.',
   'x:bare-name': 'The name of a thing to build with nothing else: no description, no problem.',
@@ -528,10 +529,7 @@ const CLAUSE_WORDS = new Set(
     // Common verbs of a defect report ("Splash screen stays up"): a clause, not a name.
     'stays stops opens closes loads appears remains gets goes takes keeps causes contains requires uses leads ' +
     'makes needs works displays breaks freezes crashes ignores overwrites loses disappears blocks prevents ' +
-    'allows becomes seems looks happens runs reports exists leaks hangs ' +
-    // … and what a widget or a screen does wrong ("toggle flips back", "chips ignore the filter").
-    'accepts rejects ignore flips produces resets jumps overlaps covers hides skips repeats duplicates deletes ' +
-    'clears truncates flickers redirects renders counts rounds sends triggers switches scrolls refreshes'
+    'allows becomes seems looks happens runs reports exists leaks hangs'
   ).split(' '),
 );
 /** The same words as summary-word keys, so a token is checked without building its string. */
@@ -554,6 +552,29 @@ function summaryIsStatement(summary: string, tokens: readonly Token[]): Span | n
   for (const t of tokens.slice(1)) {
     if (CLAUSE_KEYS.has(t.key) || endsLikeAVerb(summary, t))
       return { source: 'summary', start: tokens[0]!.start, end: tokens[tokens.length - 1]!.end };
+  }
+  return null;
+}
+
+/**
+ * What a widget does, right after its name ("toggle flips back", "date picker accepts 31 June", "banner stays"): the
+ * verbs are third-person forms that are rarely nouns, so "toggle switches" and "unread counts" are not reports, and
+ * a modal or "that" between them ("button should be blue", "sidebar that hides") is not one either.
+ */
+const WIDGET_DOES = new RegExp(
+  '^\\s+(?:(?:still|sometimes|always|never|now|only|also|randomly|intermittently)\\s+)?' +
+    '(?:accepts|flips|ignores|produces|overlaps|hides|skips|deletes|clears|truncates|flickers|redirects|renders|' +
+    'opens|closes|stays|disappears|appears|loads|remains|keeps|loses|returns|displays|shows|lists|breaks|jumps|' +
+    "freezes|crashes|hangs|fails|doesn't|does\\s+not|won't|can't|cannot|is\\s+(?:not|missing|empty|blank|broken))\\b",
+  'i',
+);
+
+/** A summary that reports what a widget named in it does, not led by a build verb: the span from widget to verb. */
+function widgetReport(summary: string, recipe: SignalScan['recipe']): Span | null {
+  for (const r of recipe) {
+    if (r.kind !== 'ui-element' || r.source !== 'summary') continue;
+    const m = WIDGET_DOES.exec(summary.slice(r.end, r.end + 40));
+    if (m) return { source: 'summary', start: r.start, end: r.end + m[0].length };
   }
   return null;
 }
@@ -709,15 +730,18 @@ function addStructure(
   if (!trimmedDescription) hit(hits, 'x:d-empty', 1);
   else if (trimmedDescription.length < 80 && !trimmedDescription.includes('\n')) hit(hits, 'x:d-short', 1);
 
-  const nounPhrase = summaryIsNounPhrase(summary, summaryTokens);
+  // A report of what a widget does is a sentence, not the name of a thing ("Notifications toggle flips back").
+  const report =
+    capability || (summaryTokens.length > 0 && BUILD_VERB_KEYS.has(summaryTokens[0]!.key))
+      ? null
+      : widgetReport(summary, scan.recipe);
+  if (report) hit(hits, 'x:s-widget-statement', 1, report);
+  const nounPhrase = report ? null : summaryIsNounPhrase(summary, summaryTokens);
   if (nounPhrase) hit(hits, 'x:s-noun-phrase', 1, nounPhrase);
   if (capability) hit(hits, 'x:s-capability', 1, capability);
   else if (!nounPhrase && story?.persona.source !== 'summary') {
     const statement = summaryIsStatement(summary, summaryTokens);
     if (statement) hit(hits, 'x:s-statement', 1, statement);
-    // A widget in a report of what happens is where a defect is, not what to build ("toggle flips back").
-    if (statement && scan.recipe.some((r) => r.kind === 'ui-element' && r.source === 'summary'))
-      hit(hits, 'x:s-widget-statement', 1, statement);
   }
   // The rubric's core: a recipe states no problem. Interactions the linear model cannot form by itself.
   const problemFree = scan.problem.length === 0;

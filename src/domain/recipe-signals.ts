@@ -139,9 +139,14 @@ const AMOUNT =
   '(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?' +
   '(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?|months?)|' +
   '(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+' +
-  '(?:seconds?|minutes?|hours?|days?|weeks?|months?)|hours|days|weeks|months|ages|forever)';
+  '(?:seconds?|minutes?|hours?|days?|weeks?|months?)|hours|days|weeks|months|ages|forever|a\\s+(?:while|long\\s+time)|too\\s+long)';
 /** What is lost after a verb of loss: "lose orders", "wastes everyone's time", "costs us 4% of revenue". */
 const LOSS = '(?:\\S+\\s+){0,3}?(?:time|money|revenue|sales|orders|customers|business)';
+/** After a cost word, what makes it the name of a thing to build: "complaints page", "abandoned cart email". */
+const NAMES_A_THING =
+  '[-\\s]+(?:(?:carts?|checkouts?|baskets?)[-\\s]+)?(?:pages?|tabs?|widgets?|emails?|reports?|fields?|counters?|' +
+  'forms?|lists?|buttons?|columns?|screens?|views?|dashboards?|features?|modules?|flows?|templates?|campaigns?|' +
+  'reminders?|categor(?:y|ies)|types?|queues?|portals?|settings?)\\b';
 /**
  * What a problem costs: time or money lost, work redone by hand, people giving up, complaining or calling for help.
  * Grouped by first letter, so a word that starts with none of them costs one test, not one per phrase.
@@ -150,15 +155,13 @@ const COST_WORDS = [
   `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious)`,
   `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|upport\\s+(?:tickets?|calls?|requests?|cases?))`,
   `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ork-?arounds?)`,
-  `c(?:ost(?:s|ing)?\\s+(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome|` +
-    'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us))',
+  `c(?:ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome|` +
+    'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us\\b(?!\\s+(?:via|with|back|using|through))))',
   `l(?:os(?:e|es|ing|t)\\s+(?:${AMOUNT}|${LOSS})|ate\\s+fees?)`,
   'g(?:iv(?:e|es|ing)|ave)\\s+up',
   'abandon(?:s|ed|ing|ment)?',
-  'drop(?:s|ped)?\\s+off',
+  'drop(?:s|ped)?\\s+off(?![-\\s]+(?:points?|locations?|address|dates?|times?|zones?|sites?)\\b)',
   'p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))',
-  'by\\s+hand',
-  'one\\s+at\\s+a\\s+time',
   'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
   'mistakes?',
   'error-prone',
@@ -170,11 +173,11 @@ const PROBLEM_GROUPS = [
   "(?<need>(?:i|users?|customers?|people)\\s+(?:want|need|would\\s+like)\\b|it\\s+would\\s+be\\s+(?:really\\s+|very\\s+)?(?:nice|useful|great|good|helpful|better)\\b|should\\s+be\\s+(?:possible|able)\\b|no\\s+way\\s+to\\b|not\\s+(?:yet\\s+)?(?:supported|possible|available|documented)\\b|unable\\s+to\\b|can(?:not|'t)\\s+\\w+|is\\s+(?:hard|difficult|slow|painful|confusing)\\b|(?:hard|difficult)\\s+to\\b|missing\\b|lacks?\\b|requested\\b)",
   "(?<reason>so\\s+that\\b|so\\s+(?:i|we|they|you|users?|it|people|shoppers?|customers?|apps?)\\s+(?:can|could|will|would|don't|do\\s+not|are|have|get|feel|should|must|need)\\b|now\\s+that\\b|this\\s+is\\s+(?:for|so|to|because|needed)\\b|in\\s+order\\s+to\\b|because\\b|since\\s+(?:the|it|we|this|there|a|an)\\b|since\\s+\\w+\\s+(?:may|might|has|have|is|are|will|would|does|do|can|cannot)\\b|to\\s+get\\s+(?:it|this|them)\\s+to\\b|not\\s+meant\\s+to\\b|due\\s+to\\b|to\\s+(?:avoid|allow|enable|help|ensure|make\\s+sure|prevent|reduce|improve|support|save|let)\\b|(?:will|would|should|could)\\s+(?:hopefully\\s+)?(?:allow|help|make|avoid|enable|let|save|improve|reduce|prevent)\\b|allow(?:s|ing)\\s+(?:us|users?|developers|people|them|you)\\b|useful\\b|benefits?\\b|(?:the\\s+)?reasons?\\s+(?:is|are|for)\\b|otherwise\\b|deprecated\\b|unused\\b|redundan(?:t|cy)\\b|obsolete\\b|useless\\b|not\\s+needed\\b|requires?\\b|required\\s+(?:by|to|for)\\b|hard\\s+to\\s+maintain\\b|for\\s+(?:maintainability|readability|performance|security|clarity|consistency)\\b|the\\s+idea\\s+is\\b|the\\s+goal\\s+is\\b|we\\s+need\\b)",
   '(?<expected>we\\s+expect\\b|expected\\s+(?:results?|behaviou?r|outcome)\\b|(?:increase|reduce|decrease|improve|lower|raise|cut)\\w*\\s+(?:\\S+\\s+){0,6}?by\\s+\\d+(?:\\.\\d+)?\\s?(?:%|percent)|\\d+(?:\\.\\d+)?\\s?(?:%|percent)\\b|should\\s+(?:return|fail|work|throw|produce)\\b|instead\\s+of\\b|rather\\s+than\\b|(?:faster|quicker|more\\s+(?:reliable|descriptive|useful|consistent|efficient|readable))\\b)',
-  // What the problem costs (COST_WORDS).
-  `(?<cost>(?:${COST_WORDS})\\b)`,
+  // What the problem costs (COST_WORDS), unless the words name a thing to build ("a complaints page").
+  `(?<cost>(?:${COST_WORDS})\\b(?!${NAMES_A_THING}))`,
 ];
 const DEFECT_WORDS =
-  "(?:(?:shows?|lists?|appears?|displays?)\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)|gr[ae]yed\\s+out|(?:stays?|remains?)\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)|nothing\\s+happens|does\\s+nothing|off[\\s-]screen|cut\\s+off|misaligned|out[\\s-]of[\\s-]date|bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
+  "(?:(?:shows|lists|appears|displays)\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)|gr[ae]yed\\s+out|(?:stays|remains)\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)|nothing\\s+happens|does\\s+nothing|off[\\s-]screen|cut\\s+off(?![-\\s]+(?:dates?|times?|points?|days?)\\b)|misaligned|out[\\s-]of[\\s-]date|bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
 /** A word that names an exception or error ("NullPointerException", "IOError"). */
 const EXCEPTION_WORD = '\\w{0,60}(?:Exception|Error)\\b';
 
@@ -374,7 +377,25 @@ interface ProblemScan {
   source: Source;
 }
 
-function addProblemPhrase(m: RegExpExecArray, _text: string, { scan, source }: ProblemScan): void {
+/** Before a cost phrase: an instruction whose object it is ("Add a complaints page", "Remove the IE11 workaround"). */
+const INSTRUCTION_BEFORE = new RegExp(
+  `[.!?\\n]\\s*(?:[-*#•]+\\s*|\\d+[.)]\\s*)?(?:please\\s+)?(?:${BUILD_VERBS})\\s+(?:[\\w'-]+\\s+){0,3}$`,
+  'i',
+);
+/** A cost verb in its bare form at a sentence's start gives an instruction ("Spend 2 days on …", "Stop using X"). */
+const IMPERATIVE_COST = /^(?:spend|stop|take|waste|lose|give|drop|call|phone)\b/i;
+const SENTENCE_START_BEFORE = /[.!?\n]\s*(?:[-*#•]+\s*|\d+[.)]\s*)?$/;
+
+/** A cost phrase that an instruction prescribes, not a cost the text reports. */
+function isPrescribedCost(phrase: string, text: string, index: number): boolean {
+  // A line break stands for the text's start, so both patterns look only at the phrase's own sentence.
+  const before = (index <= 60 ? '\n' : '') + text.slice(Math.max(0, index - 60), index);
+  return (
+    INSTRUCTION_BEFORE.test(before) || (IMPERATIVE_COST.test(phrase) && SENTENCE_START_BEFORE.test(before))
+  );
+}
+
+function addProblemPhrase(m: RegExpExecArray, text: string, { scan, source }: ProblemScan): void {
   const group = PROBLEM_NUMBERED.group;
   let kind: RuleProblemKind;
   let phrase = m[0];
@@ -392,8 +413,10 @@ function addProblemPhrase(m: RegExpExecArray, _text: string, { scan, source }: P
     kind = 'need';
   } else if (m[group.reason!]) kind = 'reason';
   else if (m[group.expected!]) kind = 'expected-result';
-  else if (m[group.cost!]) kind = 'cost';
-  else kind = 'defect';
+  else if (m[group.cost!]) {
+    if (isPrescribedCost(phrase, text, m.index)) return;
+    kind = 'cost';
+  } else kind = 'defect';
   const strength = WEAK_PROBLEM.test(phrase) ? 0.35 : 1;
   scan.problem.push({ kind, phrase, source, start: m.index, end: m.index + phrase.length, strength });
 }

@@ -1,5 +1,6 @@
 /** The recipe detector, specified by the essay's examples and by the shapes Jira hands us. */
 import { detectRecipe, type AdfNode, type RecipeVerdict } from '../../src/domain/recipe-detector';
+import { STRUCTURE_WHY } from '../../src/domain/recipe-features';
 
 const anItem = (overrides: { summary?: string; description?: string | AdfNode | null } = {}) => ({
   summary: 'Checkout sometimes double-charges the card',
@@ -239,7 +240,7 @@ describe('detectRecipe', () => {
     });
 
     it('reads the same build verbs with a description that only details the change as a recipe', () => {
-      // The cost phrases need a cost: a time that is a setting, or a time the change sets, is not one.
+      // A verb of cost needs an amount or a loss after it: "takes a cron expression" is not one.
       for (const [summary, description] of [
         ['Add bulk edit for tags', 'Add a checkbox column and an Edit selected action to the tag list.'],
         ['Introduce a saved filter', 'Store the filter in user preferences and show it in the sidebar.'],
@@ -282,12 +283,47 @@ describe('detectRecipe', () => {
       );
       expect(verdict.isRecipe).toBe(false);
       expect(verdict.problemSignals).toContainEqual(
-        expect.objectContaining({ phrase: summary, kind: 'defect', source: 'summary' }),
+        expect.objectContaining({
+          phrase: 'toggle flips',
+          kind: 'defect',
+          source: 'summary',
+          why: STRUCTURE_WHY['x:s-widget-statement'],
+        }),
       );
       // The same widget in a build instruction is still prescribed.
       const build = detectRecipe(anItem({ summary: 'Add a notifications toggle to the settings page' }));
       expect(build.isRecipe).toBe(true);
       expect(build.reasons.map((r) => r.phrase)).toContain('toggle');
+      // Not a report: a modal or "that" between widget and verb, or a verb that is also a plural noun.
+      for (const spec of [
+        'Save button should be blue and in the top right corner',
+        'Sidebar that hides on scroll',
+        'Toggle switches for notification settings',
+        'Unread counts on tabs',
+      ]) {
+        const verdict = detectRecipe(anItem({ summary: spec }));
+        expect({ spec, isRecipe: verdict.isRecipe }).toEqual({ spec, isRecipe: true });
+        expect(verdict.problemSignals.map((p) => p.why)).not.toContain(STRUCTURE_WHY['x:s-widget-statement']);
+      }
+    });
+
+    it('does not read a cost word a build instruction prescribes as a cost', () => {
+      for (const [summary, description] of [
+        ['Add a complaints page', ''],
+        ['Add an abandoned cart email', ''],
+        ['Add a drop off point to the delivery form', ''],
+        [
+          'Spike: compare PDF libraries',
+          'Spend 2 days comparing the three libraries and write up the result.',
+        ],
+        ['Stop using moment.js', ''],
+        ['Email triggers', ''],
+        ['Feature switches', ''],
+      ]) {
+        const verdict = detectRecipe(anItem({ summary: summary!, description: description! }));
+        expect({ summary, isRecipe: verdict.isRecipe }).toEqual({ summary, isRecipe: true });
+        expect(verdict.problemSignals.filter((p) => p.kind === 'cost')).toEqual([]);
+      }
     });
 
     it('flags a tidy user story whose want is a build plan, and not one whose benefit states a reason', () => {

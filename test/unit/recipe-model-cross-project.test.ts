@@ -37,17 +37,18 @@ let sealed: FoldResult;
 let sealedStories: FoldResult;
 // The probe set is never trained on: the shipped detector judges it as it runs in the app.
 const probe = loadProbeSet();
-const probeVerdicts = probe.items.map((item) => ({
-  project: item.project,
-  actual: item.recipe,
-  predicted: detectRecipe({ summary: item.summary, description: item.description }).isRecipe,
-}));
-const probeRead = metricsOf(probeVerdicts.filter((v) => PROBE_READ_PROJECTS.has(v.project)));
-const probeUnread = metricsOf(probeVerdicts.filter((v) => !PROBE_READ_PROJECTS.has(v.project)));
+let probeVerdicts: Array<{ project: string; actual: boolean; predicted: boolean }> = [];
+let probeUnread: Metrics;
 const probeLine = (name: string, m: Metrics) =>
   `${name}\n  model: precision ${m.precision}, recall ${m.recall}, balanced accuracy ${m.balancedAccuracy} (n ${m.n})`;
 
 beforeAll(() => {
+  probeVerdicts = probe.items.map((item) => ({
+    project: item.project,
+    actual: item.recipe,
+    predicted: detectRecipe({ summary: item.summary, description: item.description }).isRecipe,
+  }));
+  probeUnread = metricsOf(probeVerdicts.filter((v) => !PROBE_READ_PROJECTS.has(v.project)));
   folds = crossValidate(data, 5);
   sealed = sealedEvaluation(data);
   sealedStories = sealedEvaluation(data, undefined, SEALED_STORY_PROJECTS);
@@ -64,7 +65,10 @@ beforeAll(() => {
       line(`sealed projects (${SEALED_PROJECTS.join(', ')}), trained on all others`, sealed),
       line('sealed written user stories (corpus-4.jsonl, 12 domains), trained on all others', sealedStories),
       probeLine('probe set (probe.jsonl), judged by the shipped model', metricsOf(probeVerdicts)),
-      probeLine(`  products whose errors were read (${[...PROBE_READ_PROJECTS].join(', ')})`, probeRead),
+      probeLine(
+        `  products whose errors were read (${[...PROBE_READ_PROJECTS].join(', ')})`,
+        metricsOf(probeVerdicts.filter((v) => PROBE_READ_PROJECTS.has(v.project))),
+      ),
       probeLine('  products never read', probeUnread),
       `  left out, the passes split: ${probe.split}`,
     ].join('\n'),
@@ -110,8 +114,9 @@ describe('the recipe model across projects', () => {
   });
 
   // RUBRIC "sharpened": the kinds another site's data showed the first detector misjudging, written for six products
-  // it was never trained on. Half of them were read while the eighth round's features were written (EVALUATION.md).
-  it('judges the kinds another site showed it misjudging, on products it was not trained on', () => {
+  // it was never trained on. A regression guard: half of them were read while the eighth round's features were
+  // written (EVALUATION.md), and the half never read (0.839) is short of the issue's 0.85.
+  it('keeps judging the kinds another site showed it misjudging, on products it was not trained on', () => {
     expect(probe.items.length).toBeGreaterThanOrEqual(140);
     expect(metricsOf(probeVerdicts).balancedAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(probeUnread.balancedAccuracy).toBeGreaterThanOrEqual(0.8);
