@@ -562,18 +562,20 @@ function summaryIsStatement(summary: string, tokens: readonly Token[]): Span | n
  * a modal or "that" between them ("button should be blue", "sidebar that hides") is not one either.
  */
 const WIDGET_DOES = new RegExp(
-  '^\\s+(?:(?:still|sometimes|always|never|now|only|also|randomly|intermittently)\\s+)?' +
+  '\\s+(?:(?:still|sometimes|always|never|now|only|also|randomly|intermittently)\\s+)?' +
     '(?:accepts|flips|ignores|produces|overlaps|hides|skips|deletes|clears|truncates|flickers|redirects|renders|' +
     'opens|closes|stays|disappears|appears|loads|remains|keeps|loses|returns|displays|shows|lists|breaks|jumps|' +
     "freezes|crashes|hangs|fails|doesn't|does\\s+not|won't|can't|cannot|is\\s+(?:not|missing|empty|blank|broken))\\b",
-  'i',
+  'iy',
 );
 
 /** A summary that reports what a widget named in it does, not led by a build verb: the span from widget to verb. */
 function widgetReport(summary: string, recipe: SignalScan['recipe']): Span | null {
   for (const r of recipe) {
     if (r.kind !== 'ui-element' || r.source !== 'summary') continue;
-    const m = WIDGET_DOES.exec(summary.slice(r.end, r.end + 40));
+    // Sticky: the verb must follow the widget's name, read in place without slicing the summary.
+    WIDGET_DOES.lastIndex = r.end;
+    const m = WIDGET_DOES.exec(summary);
     if (m) return { source: 'summary', start: r.start, end: r.end + m[0].length };
   }
   return null;
