@@ -47,7 +47,7 @@ export function priorOf(name: string): number {
 
 /**
  * Phrase kinds added after the first detector, with the weight the rubric gives them: what a problem costs ("takes
- * 3 s", "users give up", "by hand") says there is a problem to solve, nearly as surely as a defect does.
+ * 3 s", "users give up", "from scratch") says there is a problem to solve, nearly as surely as a defect does.
  */
 const LATER_PROBLEM_WEIGHT = { cost: 1.5 } as const;
 
