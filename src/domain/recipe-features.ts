@@ -535,6 +535,10 @@ const CLAUSE_WORDS = new Set(
 /** The same words as summary-word keys, so a token is checked without building its string. */
 const CLAUSE_KEYS = new Set([...CLAUSE_WORDS].map((w) => featureKey(`s:${w}`)));
 const BUILD_VERB_KEYS = new Set(BUILD_VERBS.split('|').map((w) => featureKey(`s:${w}`)));
+/** A summary that starts with a build verb is an instruction: neither a name, a statement nor a report. */
+function ledByBuildVerb(tokens: readonly Token[]): boolean {
+  return tokens.length > 0 && BUILD_VERB_KEYS.has(tokens[0]!.key);
+}
 
 /** A past participle or a negation ("…ed", "…n't") makes a clause too. */
 function endsLikeAVerb(summary: string, t: Token): boolean {
@@ -548,7 +552,7 @@ function endsLikeAVerb(summary: string, t: Token): boolean {
  * verb, with a verb or a clause word in it. Bug reports read like this; build instructions do not.
  */
 function summaryIsStatement(summary: string, tokens: readonly Token[]): Span | null {
-  if (tokens.length < 2 || BUILD_VERB_KEYS.has(tokens[0]!.key)) return null;
+  if (tokens.length < 2 || ledByBuildVerb(tokens)) return null;
   for (const t of tokens.slice(1)) {
     if (CLAUSE_KEYS.has(t.key) || endsLikeAVerb(summary, t))
       return { source: 'summary', start: tokens[0]!.start, end: tokens[tokens.length - 1]!.end };
@@ -557,22 +561,30 @@ function summaryIsStatement(summary: string, tokens: readonly Token[]): Span | n
 }
 
 /**
- * What a widget does, right after its name ("toggle flips back", "date picker accepts 31 June", "banner stays"): the
- * verbs are third-person forms that are rarely nouns, so "toggle switches" and "unread counts" are not reports, and
- * a modal or "that" between them ("button should be blue", "sidebar that hides") is not one either.
+ * What a widget does, right after its name or after a short phrase that says which one ("toggle flips back",
+ * "date picker on leave entry accepts 31 June", "copy icon next to the payload copies …"): the verbs are
+ * third-person forms that are rarely nouns, so "toggle switches" and "unread counts" are not reports, and a modal
+ * or "that" between them ("button should be blue", "sidebar that hides") is not one either.
  */
 const WIDGET_DOES = new RegExp(
-  '\\s+(?:(?:still|sometimes|always|never|now|only|also|randomly|intermittently)\\s+)?' +
+  "(?:\\s+(?:in|on|of|for|under|beside|next\\s+to)\\s+(?:(?:the|a|an)\\s+)?(?:[\\w'-]+\\s+){0,3}?[\\w'-]+)?" +
+    '\\s+(?:(?:still|sometimes|always|never|now|only|also|randomly|intermittently)\\s+)?' +
     '(?:accepts|flips|ignores|produces|overlaps|hides|skips|deletes|clears|truncates|flickers|redirects|renders|' +
+    'copies|purges|resets|reverts|submits|scrolls|duplicates|' +
     'opens|closes|stays|disappears|appears|loads|remains|keeps|loses|returns|displays|shows|lists|breaks|jumps|' +
     "freezes|crashes|hangs|fails|doesn't|does\\s+not|won't|can't|cannot|is\\s+(?:not|missing|empty|blank|broken))\\b",
   'iy',
 );
 
-/** A summary that reports what a widget named in it does, not led by a build verb: the span from widget to verb. */
-function widgetReport(summary: string, recipe: SignalScan['recipe']): Span | null {
+/**
+ * A summary that reports what a widget named in it does: the span from widget to verb. A summary led by a build verb
+ * is an instruction, unless the verb names the widget ("Purge button … purges the wrong queue").
+ */
+function widgetReport(summary: string, tokens: readonly Token[], recipe: SignalScan['recipe']): Span | null {
+  const instruction = ledByBuildVerb(tokens);
   for (const r of recipe) {
     if (r.kind !== 'ui-element' || r.source !== 'summary') continue;
+    if (instruction && r.start !== tokens[1]?.start) continue;
     // Sticky: the verb must follow the widget's name, read in place without slicing the summary.
     WIDGET_DOES.lastIndex = r.end;
     const m = WIDGET_DOES.exec(summary);
@@ -584,7 +596,7 @@ function widgetReport(summary: string, recipe: SignalScan['recipe']): Span | nul
 /** A summary of one to eight words with no verb or clause word: "Bulk import of tags", "Audit log". */
 function summaryIsNounPhrase(summary: string, tokens: readonly Token[]): Span | null {
   if (tokens.length < 1 || tokens.length > 8 || summary.includes('?')) return null;
-  if (BUILD_VERB_KEYS.has(tokens[0]!.key)) return null;
+  if (ledByBuildVerb(tokens)) return null;
   for (const t of tokens) if (CLAUSE_KEYS.has(t.key) || endsLikeAVerb(summary, t)) return null;
   return { source: 'summary', start: tokens[0]!.start, end: tokens[tokens.length - 1]!.end };
 }
@@ -679,7 +691,8 @@ export const PLAN_VERB =
 const WANT_BUILD = new RegExp(
   "\\b(?:want|need|would\\s+like|'d\\s+like)\\s+" +
     // A verb, after "to" (or "the team to", …): "I want to develop …", "I want to create an app …".
-    '(?:(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+)?' +
+    // "I want ClaimDesk to integrate with …" names the build as well.
+    '(?:(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+|[\\w-]+\\s+to\\s+(?=integrate\\b))?' +
     `(?:${PLAN_VERB}\\b` +
     '|(?:create|design|add|launch|introduce|make|use|get|have)\\s+(?:an?\\s+|the\\s+|our\\s+)?(?:new\\s+)?' +
     '(?:[\\w-]+\\s+){0,3}?' +
@@ -733,10 +746,7 @@ function addStructure(
   else if (trimmedDescription.length < 80 && !trimmedDescription.includes('\n')) hit(hits, 'x:d-short', 1);
 
   // A report of what a widget does is a sentence, not the name of a thing ("Notifications toggle flips back").
-  const report =
-    capability || (summaryTokens.length > 0 && BUILD_VERB_KEYS.has(summaryTokens[0]!.key))
-      ? null
-      : widgetReport(summary, scan.recipe);
+  const report = capability ? null : widgetReport(summary, summaryTokens, scan.recipe);
   if (report) hit(hits, 'x:s-widget-statement', 1, report);
   const nounPhrase = report ? null : summaryIsNounPhrase(summary, summaryTokens);
   if (nounPhrase) hit(hits, 'x:s-noun-phrase', 1, nounPhrase);
@@ -877,7 +887,11 @@ const NAMED_TECH = new RegExp(
     'bigquery|databricks|spark|hadoop|docker|kubernetes|terraform|bluetooth|nfc|rfid|iot|ocr|blockchain|' +
     'machine[\\s-]learning|ai|computer\\s+vision|ar(?:kit|core)|unity|raspberry\\s+pi|arduino|onesignal|' +
     'cloudfront|akamai|cloudflare|mulesoft|workday|quickbooks|xero|netsuite|okta|auth0|face\\s+id|touch\\s+id|' +
-    'qr[\\s-]codes?|barcodes?|drones?|lidar|webhooks?|graphql|rest\\s+api)\\b',
+    'qr[\\s-]codes?|barcodes?|drones?|lidar|webhooks?|graphql|rest\\s+api|' +
+    // Developers' tools, as a want names them ("a Spring Boot starter", "a VS Code extension").
+    'spring(?:\\s+boot)?|vs\\s?code|visual\\s+studio(?:\\s+code)?|intellij|eclipse|jenkins|github(?:\\s+actions)?|' +
+    'gitlab|bitbucket|prometheus|datadog|splunk|elasticsearch|opensearch|opentelemetry|helm|ansible|pagerduty|' +
+    'sentry|maven|gradle|jupyter|airflow|tensorflow|pytorch)\\b',
   'iy',
 );
 /**
@@ -906,7 +920,9 @@ const NAMED_TECH_FIRST_WORD_LIST = (
   'react angular vue flutter kotlin swift node python kafka redis mongodb postgres postgresql mysql snowflake ' +
   'bigquery databricks spark hadoop docker kubernetes terraform bluetooth nfc rfid iot ocr blockchain machine ai ' +
   'computer arkit arcore unity raspberry arduino onesignal cloudfront akamai cloudflare mulesoft workday ' +
-  'quickbooks xero netsuite okta auth0 face touch qr barcode barcodes drone drones lidar webhook webhooks graphql rest'
+  'quickbooks xero netsuite okta auth0 face touch qr barcode barcodes drone drones lidar webhook webhooks graphql rest ' +
+  'spring vs vscode visual intellij eclipse jenkins github gitlab bitbucket prometheus datadog splunk elasticsearch ' +
+  'opensearch opentelemetry helm ansible pagerduty sentry maven gradle jupyter airflow tensorflow pytorch'
 ).split(' ');
 /** Each of those words, by summary word key, with its classes. */
 const WORD_CLASS: ReadonlyMap<number, number> = (() => {
@@ -969,7 +985,10 @@ const TECH_SLOTS = new Uint8Array(SLOT_MASK + 1);
 for (const hash of NAMED_TECH_FIRST_WORDS) TECH_SLOTS[hash & SLOT_MASK] = 1;
 /** Names that are also everyday words ("react to", "excel at", "power", "rest"): a name only when capitalised. */
 const NAMED_ONLY_CAPITALISED: ReadonlySet<number> = new Set(
-  'react excel swift spark slack unity outlook node office face touch power rest apple vue sap alexa'
+  (
+    'react excel swift spark slack unity outlook node office face touch power rest apple vue sap alexa spring vs ' +
+    'visual eclipse helm sentry maven'
+  )
     .split(' ')
     .map((word) => fnvString(FNV_OFFSET, word)),
 );

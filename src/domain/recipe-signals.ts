@@ -125,8 +125,8 @@ export const UI_PATTERN = new RegExp(
       `(?<colour>(?:(?:light|dark|bright|pale)[ -])?(?:${COLOURS})\\b(?![-.]?(?:list|box|berry|space|board|paper|hat|duck|screen)\\b)|rgba?\\([^)\\n]{0,30}\\)|different colou?r\\b)`,
       '(?<position>(?:(?:upper|lower|top|bottom)[ -](?:right|left)(?:[ -]hand)?(?:[ -]corner|[ -]side)?|(?:left|right)[ -]hand[ -](?:side|corner)|(?:at|on|to)\\s+the\\s+(?:top|bottom|left|right)(?:\\s+of)?|(?:above|below|next\\s+to|underneath|beside)\\s+the\\b|centered|centred|in\\s+the\\s+(?:corner|header|footer|sidebar|center|centre|middle)))',
       '(?<size>\\d+(?:\\.\\d+)?\\s?(?:px|pixels?|pt|em|rem)\\b|font(?:[ -]?(?:size|family|weight))?\\b|(?:bold|italic|underlined?)\\s+(?:text|font|label)\\b|(?:bigger|larger|smaller)\\s+(?:font|text|button|icon)s?\\b)',
-      '(?<element>(?:buttons?|modals?|modal dialog|pop-?ups?|drop-?downs?|dropdown menus?|check-?box(?:es)?|radio buttons?|tooltips?|banners?|carousels?|sliders?|toggles?|tabs|navbar|nav bar|side-?bar|hamburger menu|icons?|spinner|progress bar|text ?box|text field|input field|widget)\\b)',
-      '(?<tech>(?:(?:use|using|with|in|on|via|switch(?:ing)?\\s+to|upgrade\\s+to|migrate\\s+to|move\\s+to|port\\s+to|replace\\s+\\S{1,40}\\s+with)\\s+(?:a\\s+|an\\s+|the\\s+)?(?:redis|react|angular|vue(?:\\.?js)?|jquery|bootstrap|kafka|elasticsearch|mongo(?:db)?|postgres(?:ql)?|mysql|graphql|docker|kubernetes|aws|lambda|log4j|gradle|maven|hadoop|spring|hibernate|node(?:\\.?js)?|typescript|java\\s?\\d+|python\\s?\\d|jdk\\s?\\d+|git|svn|github|websockets?|grpc|protobuf|thrift|json|xml|yaml|csv|sqlite|oracle|cassandra|hbase|zookeeper|jenkins|travis|markdown|html5?|css|ajax|oauth|jwt|s3|heroku|azure|gcp|junit|selenium|a modal|a popup|a pop-up|a wizard|a dropdown|a drop-down)\\b|\\b(?:upgrade|bump|update)\\s+(?:\\S{1,40}\\s+){0,3}?to\\s+(?:version\\s+)?v?(?!(?:19|20)\\d\\d\\b(?!\\.\\d))\\d+(?:\\.\\d+)*\\b))',
+      '(?<element>(?:buttons?|modals?|modal dialog|pop-?ups?|drop-?downs?|dropdown menus?|check-?box(?:es)?|radio buttons?|tooltips?|banners?|carousels?|sliders?|toggles?|tabs|navbar|nav bar|side-?bar|hamburger menu|icons?|spinner|progress bar|text ?box|text field|input field|date ?pickers?|widget)\\b)',
+      '(?<tech>(?:(?:use|using|with|in|on|via|switch(?:ing)?\\s+to|upgrade\\s+to|migrate\\s+to|move\\s+to|port\\s+to|replace\\s+\\S{1,40}\\s+with)\\s+(?:a\\s+|an\\s+|the\\s+)?(?:redis|react|angular|vue(?:\\.?js)?|jquery|bootstrap|kafka|elasticsearch|mongo(?:db)?|postgres(?:ql)?|mysql|graphql|docker|kubernetes|aws|lambda|log4j|gradle|maven|hadoop|spring\\s+(?:boot|framework|batch|cloud|data|security|mvc)|hibernate|node(?:\\.?js)?|typescript|java\\s?\\d+|python\\s?\\d|jdk\\s?\\d+|git|svn|github|websockets?|grpc|protobuf|thrift|json|xml|yaml|csv|sqlite|oracle|cassandra|hbase|zookeeper|jenkins|travis|markdown|html5?|css|ajax|oauth|jwt|s3|heroku|azure|gcp|junit|selenium|a modal|a popup|a pop-up|a wizard|a dropdown|a drop-down)\\b|\\b(?:upgrade|bump|update)\\s+(?:\\S{1,40}\\s+){0,3}?to\\s+(?:version\\s+)?v?(?!(?:19|20)\\d\\d\\b(?!\\.\\d))\\d+(?:\\.\\d+)*\\b))',
     ].join('|') +
     ')|(?<hex>#[0-9a-f]{6}\\b|#(?!\\d{3}\\b)[0-9a-f]{3}\\b)',
   'gi',
@@ -135,11 +135,12 @@ const UI_NUMBERED = withNumberedGroups(UI_PATTERN);
 
 /** An amount of time after a verb of cost: "3 s", "about two hours", "her two days", "months". */
 const AMOUNT =
-  '(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+)?' +
+  '(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+|(?:an?|the|each|every|our|their|one)\\s+[\\w-]+\\s+)?' +
   '(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?' +
   '(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?|months?)|' +
   '(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+' +
-  '(?:seconds?|minutes?|hours?|days?|weeks?|months?)|hours|days|weeks|months|ages|forever|a\\s+(?:while|long\\s+time)|too\\s+long)';
+  '(?:seconds?|minutes?|hours?|days?|weeks?|months?)|hours|days|weeks|months|ages|forever|a\\s+(?:while|long\\s+time)|too\\s+long|' +
+  '(?:the\\s+)?(?:first|whole|entire)\\s+(?:hour|day|morning|afternoon|week|month))';
 /** What is lost after a verb of loss: "lose orders", "wastes everyone's time", "costs us 4% of revenue". */
 const LOSS = '(?:\\S+\\s+){0,3}?(?:time|money|revenue|sales|orders|customers|business)';
 /** After a cost word, what makes it the name of a thing to build: "complaints page", "abandoned cart email". */
@@ -154,13 +155,13 @@ const NAMES_A_THING =
 const COST_WORDS = [
   `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious)`,
   `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|upport\\s+(?:tickets?|calls?|requests?|cases?))`,
-  `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ork-?arounds?)`,
+  `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ork(?:s|ed|ing)?(?:-|\\s+)?arounds?)`,
   `c(?:ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome|` +
     'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us\\b(?!\\s+(?:via|with|back|using|through))))',
   `l(?:os(?:e|es|ing|t)\\s+(?:${AMOUNT}|${LOSS})|ate\\s+fees?)`,
   'g(?:iv(?:e|es|ing)|ave)\\s+up',
   'abandon(?:s|ed|ing|ment)?',
-  'drop(?:s|ped)?\\s+off(?![-\\s]+(?:points?|locations?|address|dates?|times?|zones?|sites?)\\b)',
+  'drop(?:s|ped)?\\s+(?:off|out)(?![-\\s]+(?:points?|locations?|address|dates?|times?|zones?|sites?)\\b)',
   'p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))',
   'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
   'mistakes?',
@@ -383,7 +384,7 @@ const INSTRUCTION_BEFORE = new RegExp(
   'i',
 );
 /** A cost verb in its bare form at a sentence's start gives an instruction ("Spend 2 days on …", "Stop using X"). */
-const IMPERATIVE_COST = /^(?:spend|stop|take|waste|lose|give|drop|call|phone)\b/i;
+const IMPERATIVE_COST = /^(?:spend|stop|take|waste|lose|give|drop|call|phone|work)\b/i;
 const SENTENCE_START_BEFORE = /[.!?\n]\s*(?:[-*#•]+\s*|\d+[.)]\s*)?$/;
 
 /** A cost phrase that an instruction prescribes, not a cost the text reports. */

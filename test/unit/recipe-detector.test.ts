@@ -232,6 +232,29 @@ describe('detectRecipe', () => {
           'give up',
         ],
       ];
+      // The cost borne by someone named ("takes a nurse …"), a part of a day, working around, dropping out.
+      costs.push(
+        [
+          'Prefill the discharge form',
+          'Each discharge takes a nurse around 15 minutes of copying from the ward system.',
+          'takes a nurse around 15 minutes',
+        ],
+        [
+          'Add a bulk approve action',
+          'Team leads spend the first hour of every Monday approving timesheets one row after another.',
+          'spend the first hour',
+        ],
+        [
+          'Support split deliveries',
+          'An order can only ship in one parcel, so the warehouse works around it by creating fake orders.',
+          'works around',
+        ],
+        [
+          'Show the fee before the last step',
+          'Half of the applicants drop out when the fee appears on the final page.',
+          'drop out',
+        ],
+      );
       for (const [summary, description, phrase] of costs) {
         const verdict = detectRecipe(anItem({ summary, description }));
         expect({ summary, isRecipe: verdict.isRecipe }).toEqual({ summary, isRecipe: false });
@@ -294,12 +317,25 @@ describe('detectRecipe', () => {
       const build = detectRecipe(anItem({ summary: 'Add a notifications toggle to the settings page' }));
       expect(build.isRecipe).toBe(true);
       expect(build.reasons.map((r) => r.phrase)).toContain('toggle');
+      // The widget may be placed first ("… on the invoice form accepts …"), or named by a build verb ("Delete button").
+      for (const [report, phrase] of [
+        ['Date picker on the invoice form accepts 30 February', 'Date picker on the invoice form accepts'],
+        ['Delete button in the archive list deletes the wrong folder', 'button in the archive list deletes'],
+        ['Copy icon next to the token copies the masked value', 'icon next to the token copies'],
+      ]) {
+        const verdict = detectRecipe(anItem({ summary: report! }));
+        expect(verdict.problemSignals).toContainEqual(
+          expect.objectContaining({ phrase, why: STRUCTURE_WHY['x:s-widget-statement'] }),
+        );
+      }
       // Not a report: a modal or "that" between widget and verb, or a verb that is also a plural noun.
       for (const spec of [
         'Save button should be blue and in the top right corner',
         'Sidebar that hides on scroll',
         'Toggle switches for notification settings',
         'Unread counts on tabs',
+        'Add a date picker to the booking form',
+        'Add button to the toolbar that opens the export dialog',
       ]) {
         const verdict = detectRecipe(anItem({ summary: spec }));
         expect({ spec, isRecipe: verdict.isRecipe }).toEqual({ spec, isRecipe: true });
@@ -342,6 +378,35 @@ describe('detectRecipe', () => {
         }),
       );
       expect(placed.isRecipe).toBe(false);
+    });
+
+    it('reads a want that names a developer tool, or asks the product to integrate, as a chosen solution', () => {
+      for (const [summary, phrase] of [
+        ['As a data engineer, I want a GitHub Actions workflow for the nightly export.', 'GitHub Actions'],
+        ['As an operator I want a Helm chart for the gateway.', 'Helm'],
+      ]) {
+        const verdict = detectRecipe(anItem({ summary: summary! }));
+        expect(verdict.reasons).toContainEqual(
+          expect.objectContaining({ phrase, why: STRUCTURE_WHY['x:want-named'] }),
+        );
+      }
+      const integrate = detectRecipe(
+        anItem({
+          summary:
+            'As a dispatcher, I want RouteDesk to integrate with our fleet tracker so that I see every van.',
+        }),
+      );
+      expect(integrate.reasons).toContainEqual(
+        expect.objectContaining({
+          phrase: 'want RouteDesk to integrate',
+          why: STRUCTURE_WHY['x:want-build'],
+        }),
+      );
+      // A tool's name in lower case as an everyday word is no tool: "the helm", "in spring".
+      const everyday = detectRecipe(
+        anItem({ summary: 'As a sailor, I want to log who was at the helm in spring races.' }),
+      );
+      expect(everyday.reasons).toEqual([]);
     });
   });
 
