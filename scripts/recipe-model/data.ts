@@ -175,23 +175,36 @@ export interface ProbeSet {
   split: number;
 }
 
-/** Products whose errors were read while the eighth round's features were written; the others stayed unread. */
-export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set(['pr-payroll', 'pr-rota', 'pr-logistics']);
+/**
+ * Products whose errors were read while features were written (the eighth round's for probe.jsonl, the ninth's for
+ * probe-2.jsonl); the others stayed unread.
+ */
+export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set([
+  'pr-payroll',
+  'pr-rota',
+  'pr-logistics',
+  'p2-broker',
+  'p2-claims',
+  'p2-library',
+]);
+
+/** The probe sets: probe.jsonl (eighth round) and probe-2.jsonl (ninth round, six other products). */
+export type ProbeName = 'probe' | 'probe-2';
 
 /**
- * The probe set (probe.jsonl): Jira items of the kinds another site's data showed the first detector misjudging (a
- * verb-led summary over a problem and its cost, a bug report naming a widget, a bare feature name, a description
- * that only details the change, template boilerplate, stories with a position or a named solution), written for
- * six products by a writer who saw neither the rubric nor the detector, and labelled by two independent passes.
- * Never trained on: the shipped model judges it. Items the passes split on, or one pass lacks, are left out (and
- * counted).
+ * A probe set (probe.jsonl, probe-2.jsonl): Jira items of the kinds another site's data showed the first detector
+ * misjudging (a verb-led summary over a problem and its cost, a bug report naming a widget, a bare feature name, a
+ * description that only details the change, template boilerplate, stories with a position or a named solution),
+ * written for six products by writers who saw neither the rubric nor the detector, and labelled by two independent
+ * passes (<name>-pass-a.jsonl, <name>-pass-b.jsonl). Never trained on: the shipped model judges it. Items the
+ * passes split on, or one pass lacks, are left out (and counted).
  */
-export function loadProbeSet(dir = RECIPES_DIR): ProbeSet {
+export function loadProbeSet(name: ProbeName = 'probe', dir = RECIPES_DIR): ProbeSet {
   const byId = (file: string) => new Map(readJsonl<Label>(join(dir, file)).map((l) => [l.id, l.label]));
-  const a = byId('probe-pass-a.jsonl');
-  const b = byId('probe-pass-b.jsonl');
+  const a = byId(`${name}-pass-a.jsonl`);
+  const b = byId(`${name}-pass-b.jsonl`);
   const all = readJsonl<{ id: string; project: string; summary: string; description: string }>(
-    join(dir, 'probe.jsonl'),
+    join(dir, `${name}.jsonl`),
   );
   const agreed = all.filter((item) => a.get(item.id) !== undefined && a.get(item.id) === b.get(item.id));
   return {

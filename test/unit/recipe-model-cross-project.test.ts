@@ -5,13 +5,18 @@
  * of the held-out projects through the runtime detector. The first, hand-weighted detector is judged on the same
  * folds. Also: the projects sealed while the features were designed, judged by a model trained on all the others.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   loadProbeSet,
   loadTrainingSet,
   PROBE_READ_PROJECTS,
+  RECIPES_DIR,
   REAL_SOURCES,
   WRITTEN_SOURCE,
+  type ProbeName,
 } from '../../scripts/recipe-model/data';
+import { cohensKappa, type Label } from '../fixtures/recipes/kappa';
 import { detectRecipe } from '../../src/domain/recipe-detector';
 import {
   crossValidate,
@@ -35,20 +40,49 @@ let folds: FoldResult[] = [];
 const isReal = (v: FoldResult['verdicts'][number]) => REAL_SOURCES.has(v.source);
 let sealed: FoldResult;
 let sealedStories: FoldResult;
-// The probe set is never trained on: the shipped detector judges it as it runs in the app.
-const probe = loadProbeSet();
-let probeVerdicts: Array<{ project: string; actual: boolean; predicted: boolean }> = [];
-let probeUnread: Metrics;
+// The probe sets are never trained on: the shipped detector judges them as it runs in the app.
+interface ProbeJudged {
+  name: ProbeName;
+  split: number;
+  kappa: number;
+  verdicts: Array<{ project: string; actual: boolean; predicted: boolean }>;
+}
+let probes: ProbeJudged[] = [];
 const probeLine = (name: string, m: Metrics) =>
   `${name}\n  model: precision ${m.precision}, recall ${m.recall}, balanced accuracy ${m.balancedAccuracy} (n ${m.n})`;
+const unread = (p: ProbeJudged) => metricsOf(p.verdicts.filter((v) => !PROBE_READ_PROJECTS.has(v.project)));
+
+/** Both passes' labels of every item of a probe set, as Cohen's kappa reads them. */
+function probeKappa(name: ProbeName): number {
+  const labels = (pass: string) =>
+    new Map(
+      readFileSync(join(RECIPES_DIR, `${name}-pass-${pass}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { id: string; label: Label })
+        .map((l) => [l.id, l.label]),
+    );
+  const a = labels('a');
+  const b = labels('b');
+  return cohensKappa([...a].map(([id, label]) => [label, b.get(id)!] as const)).kappa;
+}
+
+function judgeProbe(name: ProbeName): ProbeJudged {
+  const set = loadProbeSet(name);
+  return {
+    name,
+    split: set.split,
+    kappa: probeKappa(name),
+    verdicts: set.items.map((item) => ({
+      project: item.project,
+      actual: item.recipe,
+      predicted: detectRecipe({ summary: item.summary, description: item.description }).isRecipe,
+    })),
+  };
+}
 
 beforeAll(() => {
-  probeVerdicts = probe.items.map((item) => ({
-    project: item.project,
-    actual: item.recipe,
-    predicted: detectRecipe({ summary: item.summary, description: item.description }).isRecipe,
-  }));
-  probeUnread = metricsOf(probeVerdicts.filter((v) => !PROBE_READ_PROJECTS.has(v.project)));
+  probes = (['probe', 'probe-2'] as const).map(judgeProbe);
   folds = crossValidate(data, 5);
   sealed = sealedEvaluation(data);
   sealedStories = sealedEvaluation(data, undefined, SEALED_STORY_PROJECTS);
@@ -64,13 +98,15 @@ beforeAll(() => {
       ...pooledBySource(folds).map((r) => line(`  ${r.source}`, r)),
       line(`sealed projects (${SEALED_PROJECTS.join(', ')}), trained on all others`, sealed),
       line('sealed written user stories (corpus-4.jsonl, 12 domains), trained on all others', sealedStories),
-      probeLine('probe set (probe.jsonl), judged by the shipped model', metricsOf(probeVerdicts)),
-      probeLine(
-        `  products whose errors were read (${[...PROBE_READ_PROJECTS].join(', ')})`,
-        metricsOf(probeVerdicts.filter((v) => PROBE_READ_PROJECTS.has(v.project))),
-      ),
-      probeLine('  products never read', probeUnread),
-      `  left out, the passes split: ${probe.split}`,
+      ...probes.flatMap((p) => [
+        probeLine(`probe set (${p.name}.jsonl), judged by the shipped model`, metricsOf(p.verdicts)),
+        probeLine(
+          '  products whose errors were read',
+          metricsOf(p.verdicts.filter((v) => PROBE_READ_PROJECTS.has(v.project))),
+        ),
+        probeLine('  products never read', unread(p)),
+        `  the passes' agreement: kappa ${p.kappa.toFixed(3)}; left out, the passes split: ${p.split}`,
+      ]),
     ].join('\n'),
   );
 });
@@ -113,17 +149,20 @@ describe('the recipe model across projects', () => {
     expect(sealedStories.rules.recall).toBeLessThan(0.1);
   });
 
-  // RUBRIC "sharpened": the kinds another site's data showed the first detector misjudging, written for six products
-  // it was never trained on. A regression guard: half of them were read while the eighth round's features were
-  // written (EVALUATION.md), and the half never read (0.839) is short of the issue's 0.85.
+  // RUBRIC "sharpened": the kinds another site's data showed the first detector misjudging, written for twelve
+  // products it was never trained on. A regression guard: half of each set's products were read while features were
+  // written (EVALUATION.md, eighth and ninth rounds); the halves never read are held to less.
   it('keeps judging the kinds another site showed it misjudging, on products it was not trained on', () => {
-    expect(probe.items.length).toBeGreaterThanOrEqual(140);
-    expect(metricsOf(probeVerdicts).balancedAccuracy).toBeGreaterThanOrEqual(0.85);
-    expect(probeUnread.balancedAccuracy).toBeGreaterThanOrEqual(0.8);
+    for (const p of probes) {
+      expect(p.verdicts.length).toBeGreaterThanOrEqual(140);
+      expect(p.kappa).toBeGreaterThanOrEqual(0.8);
+      expect(metricsOf(p.verdicts).balancedAccuracy).toBeGreaterThanOrEqual(0.85);
+      expect(unread(p).balancedAccuracy).toBeGreaterThanOrEqual(0.8);
+    }
   });
 
-  // Issue 12 asks for 0.85 on unseen projects. Not reached on the real backlogs (0.811 pooled over 3,329 items, the
-  // sealed projects 0.784; see the printed figures and EVALUATION.md): this test is marked failing so that the day it
+  // Issue 12 asks for 0.85 on unseen projects. Not reached on the real backlogs (0.812 pooled over 3,329 items, the
+  // sealed projects 0.781; see the printed figures and EVALUATION.md): this test is marked failing so that the day it
   // passes, jest says so and the mark must go. The written stories are left out of it: they are easier.
   it.failing('reaches a balanced accuracy of 0.85 on real projects it was not trained on', () => {
     expect(pooled(folds, isReal).model.balancedAccuracy).toBeGreaterThanOrEqual(0.85);
