@@ -41,12 +41,12 @@ import { DIGEST_FILE, verdictsDigest } from './recipe-model/verdicts';
 const OUT = join(__dirname, '../src/domain/recipe-model.json');
 
 async function main(): Promise<void> {
-  const { examples, corpus } = loadTrainingSet();
+  const { examples, corpus, probes } = loadTrainingSet();
   const data = featurize(examples);
   const projects = new Set(examples.map((e) => e.project));
   console.log(
     `training set: ${examples.length} items from ${projects.size} projects ` +
-      `(${examples.filter((e) => e.recipe).length} recipes); corpus ${JSON.stringify(corpus)}`,
+      `(${examples.filter((e) => e.recipe).length} recipes); corpus ${JSON.stringify(corpus)}; probe sets ${probes}`,
   );
   const show = (r: FoldResult) =>
     console.log(

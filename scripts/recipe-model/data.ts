@@ -18,7 +18,7 @@ export interface Example {
   summary: string;
   description: string;
   recipe: boolean;
-  origin: 'labelled' | 'corpus';
+  origin: 'labelled' | 'corpus' | 'probe';
   /**
    * Where the text comes from: a real backlog (the Apache export, the jira-stories projects, the published user
    * story sets) or a story written for the labelled set ("generated"); figures are reported per source.
@@ -86,6 +86,8 @@ const RELABEL_FILES = ['third-pass.jsonl', 'story-reread.jsonl'];
 export interface TrainingSet {
   examples: Example[];
   corpus: { items: number; bothPasses: number; agreed: number; adjudicated: number; unresolved: number };
+  /** Items of the probe sets trained on (those both passes agree on). */
+  probes: number;
 }
 
 /** A relabelling of a labelled.jsonl item by a later reading against the rubric: the new label, the old, why. */
@@ -97,6 +99,8 @@ export interface Relabel extends Label {
 export const WRITTEN_SOURCE = 'generated';
 /** The sources whose items come from real backlogs; the written stories (WRITTEN_SOURCE) are reported apart. */
 export const REAL_SOURCES: ReadonlySet<string> = new Set(['apache', 'jira-stories', 'user-stories']);
+/** The source of the probe sets' items: Jira items of the kinds issue 12 names, written for twelve products. */
+export const PROBE_SOURCE = 'probe';
 const SOURCES: ReadonlySet<string> = new Set([...REAL_SOURCES, WRITTEN_SOURCE]);
 
 function checkedSource(id: string, source: string): string {
@@ -105,7 +109,11 @@ function checkedSource(id: string, source: string): string {
   return source;
 }
 
-export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
+/**
+ * Every labelled item: labelled.jsonl, the corpus batches and, since the ninth round, the probe sets (`leaveOut`
+ * names one to judge with a model that has not seen it).
+ */
+export function loadTrainingSet(dir = RECIPES_DIR, leaveOut?: ProbeName): TrainingSet {
   const relabel = new Map(
     RELABEL_FILES.flatMap((file) => readJsonl<Relabel>(join(dir, file))).map((l) => [l.id, l.label]),
   );
@@ -166,7 +174,14 @@ export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
       });
     }
   }
-  return { examples, corpus: counts };
+  let probes = 0;
+  for (const name of PROBE_NAMES) {
+    if (name === leaveOut) continue;
+    const { items } = loadProbeSet(name, dir);
+    examples.push(...items.map((item) => ({ ...item, origin: 'probe' as const, source: PROBE_SOURCE })));
+    probes += items.length;
+  }
+  return { examples, corpus: counts, probes };
 }
 
 /** The probe set's items the two passes agree on, and how many they split on or one pass lacks. */
@@ -190,14 +205,15 @@ export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set([
 
 /** The probe sets: probe.jsonl (eighth round) and probe-2.jsonl (ninth round, six other products). */
 export type ProbeName = 'probe' | 'probe-2';
+export const PROBE_NAMES: readonly ProbeName[] = ['probe', 'probe-2'];
 
 /**
  * A probe set (probe.jsonl, probe-2.jsonl): Jira items of the kinds another site's data showed the first detector
  * misjudging (a verb-led summary over a problem and its cost, a bug report naming a widget, a bare feature name, a
  * description that only details the change, template boilerplate, stories with a position or a named solution),
  * written for six products by writers who saw neither the rubric nor the detector, and labelled by two independent
- * passes (<name>-pass-a.jsonl, <name>-pass-b.jsonl). Never trained on: the shipped model judges it. Items the
- * passes split on, or one pass lacks, are left out (and counted).
+ * passes (<name>-pass-a.jsonl, <name>-pass-b.jsonl). Items the passes split on, or one pass lacks, are left out
+ * (and counted). Trained on since the ninth round; each set is judged by a model trained without it.
  */
 export function loadProbeSet(name: ProbeName = 'probe', dir = RECIPES_DIR): ProbeSet {
   const byId = (file: string) => new Map(readJsonl<Label>(join(dir, file)).map((l) => [l.id, l.label]));

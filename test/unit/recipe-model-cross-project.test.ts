@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   loadProbeSet,
   loadTrainingSet,
+  PROBE_NAMES,
   PROBE_READ_PROJECTS,
   RECIPES_DIR,
   REAL_SOURCES,
@@ -17,9 +18,10 @@ import {
   type ProbeName,
 } from '../../scripts/recipe-model/data';
 import { cohensKappa, type Label } from '../fixtures/recipes/kappa';
-import { detectRecipe } from '../../src/domain/recipe-detector';
+import { detectRecipeWith, modelFromJson } from '../../src/domain/recipe-detector';
 import {
   crossValidate,
+  DEFAULT_OPTIONS,
   featurize,
   groupFolds,
   metricsOf,
@@ -28,6 +30,8 @@ import {
   sealedEvaluation,
   SEALED_PROJECTS,
   SEALED_STORY_PROJECTS,
+  selectLambda,
+  train,
   type FoldResult,
   type Metrics,
 } from '../../scripts/recipe-model/train';
@@ -40,7 +44,8 @@ let folds: FoldResult[] = [];
 const isReal = (v: FoldResult['verdicts'][number]) => REAL_SOURCES.has(v.source);
 let sealed: FoldResult;
 let sealedStories: FoldResult;
-// The probe sets are never trained on: the shipped detector judges them as it runs in the app.
+// Each probe set is judged by a model trained on everything else (the other probe set included), as the shipped
+// model would judge a thirteenth product's items.
 interface ProbeJudged {
   name: ProbeName;
   split: number;
@@ -69,6 +74,10 @@ function probeKappa(name: ProbeName): number {
 
 function judgeProbe(name: ProbeName): ProbeJudged {
   const set = loadProbeSet(name);
+  const held = new Set(set.items.map((item) => item.id));
+  const rest = data.filter((d) => !held.has(d.example.id));
+  const lambda = selectLambda(rest, DEFAULT_OPTIONS);
+  const model = modelFromJson(train(rest, { ...DEFAULT_OPTIONS, lambda }));
   return {
     name,
     split: set.split,
@@ -76,13 +85,13 @@ function judgeProbe(name: ProbeName): ProbeJudged {
     verdicts: set.items.map((item) => ({
       project: item.project,
       actual: item.recipe,
-      predicted: detectRecipe({ summary: item.summary, description: item.description }).isRecipe,
+      predicted: detectRecipeWith(model, { summary: item.summary, description: item.description }).isRecipe,
     })),
   };
 }
 
 beforeAll(() => {
-  probes = (['probe', 'probe-2'] as const).map(judgeProbe);
+  probes = PROBE_NAMES.map(judgeProbe);
   folds = crossValidate(data, 5);
   sealed = sealedEvaluation(data);
   sealedStories = sealedEvaluation(data, undefined, SEALED_STORY_PROJECTS);
@@ -94,12 +103,12 @@ beforeAll(() => {
       `recipe model across projects: ${examples.length} items, ${new Set(examples.map((e) => e.project)).size} projects`,
       ...folds.map((r) => line(`fold ${r.fold} (lambda ${r.lambda}): ${r.projects.join(', ')}`, r)),
       line('pooled over the held-out folds', pooled(folds)),
-      line('real backlogs (every source but the written stories)', pooled(folds, isReal)),
+      line('real backlogs (the Apache export, jira-stories, the published user stories)', pooled(folds, isReal)),
       ...pooledBySource(folds).map((r) => line(`  ${r.source}`, r)),
       line(`sealed projects (${SEALED_PROJECTS.join(', ')}), trained on all others`, sealed),
       line('sealed written user stories (corpus-4.jsonl, 12 domains), trained on all others', sealedStories),
       ...probes.flatMap((p) => [
-        probeLine(`probe set (${p.name}.jsonl), judged by the shipped model`, metricsOf(p.verdicts)),
+        probeLine(`probe set (${p.name}.jsonl), judged by a model trained without it`, metricsOf(p.verdicts)),
         probeLine(
           '  products whose errors were read',
           metricsOf(p.verdicts.filter((v) => PROBE_READ_PROJECTS.has(v.project))),
@@ -150,19 +159,19 @@ describe('the recipe model across projects', () => {
   });
 
   // RUBRIC "sharpened": the kinds another site's data showed the first detector misjudging, written for twelve
-  // products it was never trained on. A regression guard: half of each set's products were read while features were
-  // written (EVALUATION.md, eighth and ninth rounds); the halves never read are held to less.
-  it('keeps judging the kinds another site showed it misjudging, on products it was not trained on', () => {
+  // products; each set judged by a model trained without it. Half of each set's products were read while features
+  // were written (EVALUATION.md, eighth and ninth rounds): the halves never read are held too.
+  it('judges the kinds another site showed it misjudging, on products it was not trained on', () => {
     for (const p of probes) {
       expect(p.verdicts.length).toBeGreaterThanOrEqual(140);
       expect(p.kappa).toBeGreaterThanOrEqual(0.8);
       expect(metricsOf(p.verdicts).balancedAccuracy).toBeGreaterThanOrEqual(0.85);
-      expect(unread(p).balancedAccuracy).toBeGreaterThanOrEqual(0.8);
+      expect(unread(p).balancedAccuracy).toBeGreaterThanOrEqual(0.85);
     }
   });
 
   // Issue 12 asks for 0.85 on unseen projects. Not reached on the real backlogs (0.812 pooled over 3,329 items, the
-  // sealed projects 0.781; see the printed figures and EVALUATION.md): this test is marked failing so that the day it
+  // sealed projects 0.782; see the printed figures and EVALUATION.md): this test is marked failing so that the day it
   // passes, jest says so and the mark must go. The written stories are left out of it: they are easier.
   it.failing('reaches a balanced accuracy of 0.85 on real projects it was not trained on', () => {
     expect(pooled(folds, isReal).model.balancedAccuracy).toBeGreaterThanOrEqual(0.85);
