@@ -21,7 +21,8 @@ export interface Example {
   origin: 'labelled' | 'corpus' | 'probe';
   /**
    * Where the text comes from: a real backlog (the Apache export, the jira-stories projects, the published user
-   * story sets) or a story written for the labelled set ("generated"); figures are reported per source.
+   * story sets), a story written for the labelled set ("generated") or an item of a probe set ("probe"); figures are
+   * reported per source.
    */
   source: string;
 }
@@ -109,11 +110,8 @@ function checkedSource(id: string, source: string): string {
   return source;
 }
 
-/**
- * Every labelled item: labelled.jsonl, the corpus batches and, since the ninth round, the probe sets (`leaveOut`
- * names one to judge with a model that has not seen it).
- */
-export function loadTrainingSet(dir = RECIPES_DIR, leaveOut?: ProbeName): TrainingSet {
+/** Every labelled item: labelled.jsonl, the corpus batches and, since the ninth round, the probe sets. */
+export function loadTrainingSet(dir = RECIPES_DIR): TrainingSet {
   const relabel = new Map(
     RELABEL_FILES.flatMap((file) => readJsonl<Relabel>(join(dir, file))).map((l) => [l.id, l.label]),
   );
@@ -176,7 +174,6 @@ export function loadTrainingSet(dir = RECIPES_DIR, leaveOut?: ProbeName): Traini
   }
   let probes = 0;
   for (const name of PROBE_NAMES) {
-    if (name === leaveOut) continue;
     const { items } = loadProbeSet(name, dir);
     examples.push(...items.map((item) => ({ ...item, origin: 'probe' as const, source: PROBE_SOURCE })));
     probes += items.length;
@@ -188,6 +185,8 @@ export function loadTrainingSet(dir = RECIPES_DIR, leaveOut?: ProbeName): Traini
 export interface ProbeSet {
   items: Array<Pick<Example, 'id' | 'project' | 'summary' | 'description' | 'recipe'>>;
   split: number;
+  /** Both passes' labels of every item both labelled, pass A's first: what their agreement is measured on. */
+  pairs: Array<[Label['label'], Label['label']]>;
 }
 
 /**
@@ -223,8 +222,13 @@ export function loadProbeSet(name: ProbeName = 'probe', dir = RECIPES_DIR): Prob
     join(dir, `${name}.jsonl`),
   );
   const agreed = all.filter((item) => a.get(item.id) !== undefined && a.get(item.id) === b.get(item.id));
+  const pairs = all.flatMap((item): ProbeSet['pairs'] => {
+    const [la, lb] = [a.get(item.id), b.get(item.id)];
+    return la && lb ? [[la, lb]] : [];
+  });
   return {
     items: agreed.map((item) => ({ ...item, recipe: a.get(item.id) === 'recipe' })),
     split: all.length - agreed.length,
+    pairs,
   };
 }

@@ -566,8 +566,13 @@ function summaryIsStatement(summary: string, tokens: readonly Token[]): Span | n
  * third-person forms that are rarely nouns, so "toggle switches" and "unread counts" are not reports, and a modal
  * or "that" between them ("button should be blue", "sidebar that hides") is not one either.
  */
+/** A word of the phrase that says which widget: not a clause word, a modal or a conjunction. */
+const QUALIFIER_WORD =
+  "(?!(?:that|which|who|whose|where|when|should|shall|will|would|must|can|could|may|to|and|or)\\b)[\\w'-]+";
 const WIDGET_DOES = new RegExp(
-  "(?:\\s+(?:in|on|of|for|under|beside|next\\s+to)\\s+(?:(?:the|a|an)\\s+)?(?:[\\w'-]+\\s+){0,3}?[\\w'-]+)?" +
+  '(?:\\s+(?:in|on|of|for|under|beside|next\\s+to)\\s+(?:(?:the|a|an)\\s+)?' +
+    // Which widget, not a clause about it ("banner on the home page that shows …" is not a report).
+    `(?:${QUALIFIER_WORD}\\s+){0,3}?${QUALIFIER_WORD})?` +
     '\\s+(?:(?:still|sometimes|always|never|now|only|also|randomly|intermittently)\\s+)?' +
     '(?:accepts|flips|ignores|produces|overlaps|hides|skips|deletes|clears|truncates|flickers|redirects|renders|' +
     'copies|purges|resets|reverts|submits|scrolls|duplicates|' +
@@ -578,7 +583,8 @@ const WIDGET_DOES = new RegExp(
 
 /**
  * A summary that reports what a widget named in it does: the span from widget to verb. A summary led by a build verb
- * is an instruction, unless the verb names the widget ("Purge button … purges the wrong queue").
+ * is an instruction, unless the verb names the widget and the widget does it ("Purge button … purges the wrong
+ * queue", not "Add button in the header opens …").
  */
 function widgetReport(summary: string, tokens: readonly Token[], recipe: SignalScan['recipe']): Span | null {
   const instruction = ledByBuildVerb(tokens);
@@ -588,9 +594,21 @@ function widgetReport(summary: string, tokens: readonly Token[], recipe: SignalS
     // Sticky: the verb must follow the widget's name, read in place without slicing the summary.
     WIDGET_DOES.lastIndex = r.end;
     const m = WIDGET_DOES.exec(summary);
-    if (m) return { source: 'summary', start: r.start, end: r.end + m[0].length };
+    if (!m) continue;
+    if (instruction && !sameVerb(summary.slice(tokens[0]!.start, tokens[0]!.end), lastWord(m[0]))) continue;
+    return { source: 'summary', start: r.start, end: r.end + m[0].length };
   }
   return null;
+}
+
+/** "delete" and "deletes", "copy" and "copies": a verb and its third-person form. */
+function sameVerb(verb: string, form: string): boolean {
+  const stem = verb.toLowerCase().replace(/[ey]$/, '');
+  return stem.length >= 3 && form.toLowerCase().startsWith(stem);
+}
+
+function lastWord(text: string): string {
+  return text.slice(text.trimEnd().search(/\S+$/));
 }
 
 /** A summary of one to eight words with no verb or clause word: "Bulk import of tags", "Audit log". */
@@ -692,7 +710,7 @@ const WANT_BUILD = new RegExp(
   "\\b(?:want|need|would\\s+like|'d\\s+like)\\s+" +
     // A verb, after "to" (or "the team to", …): "I want to develop …", "I want to create an app …".
     // "I want ClaimDesk to integrate with …" names the build as well.
-    '(?:(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+|[\\w-]+\\s+to\\s+(?=integrate\\b))?' +
+    '(?:(?:to\\s+|the\\s+team\\s+to\\s+|you\\s+to\\s+|us\\s+to\\s+|[\\w-]+\\s+to\\s+(?=integrate\\s+with\\b))?' +
     `(?:${PLAN_VERB}\\b` +
     '|(?:create|design|add|launch|introduce|make|use|get|have)\\s+(?:an?\\s+|the\\s+|our\\s+)?(?:new\\s+)?' +
     '(?:[\\w-]+\\s+){0,3}?' +
@@ -889,8 +907,9 @@ const NAMED_TECH = new RegExp(
     'cloudfront|akamai|cloudflare|mulesoft|workday|quickbooks|xero|netsuite|okta|auth0|face\\s+id|touch\\s+id|' +
     'qr[\\s-]codes?|barcodes?|drones?|lidar|webhooks?|graphql|rest\\s+api|' +
     // Developers' tools, as a want names them ("a Spring Boot starter", "a VS Code extension").
-    'spring(?:\\s+boot)?|vs\\s?code|visual\\s+studio(?:\\s+code)?|intellij|eclipse|jenkins|github(?:\\s+actions)?|' +
-    'gitlab|bitbucket|prometheus|datadog|splunk|elasticsearch|opensearch|opentelemetry|helm|ansible|pagerduty|' +
+    'spring\\s+boot|vs\\s?code|visual\\s+studio(?:\\s+code)?|intellij|eclipse\\s+(?:plugin|ide|rcp)|jenkins|' +
+    'github(?:\\s+actions)?|helm\\s+charts?|' +
+    'gitlab|bitbucket|prometheus|datadog|splunk|elasticsearch|opensearch|opentelemetry|ansible|pagerduty|' +
     'sentry|maven|gradle|jupyter|airflow|tensorflow|pytorch)\\b',
   'iy',
 );
@@ -987,7 +1006,7 @@ for (const hash of NAMED_TECH_FIRST_WORDS) TECH_SLOTS[hash & SLOT_MASK] = 1;
 const NAMED_ONLY_CAPITALISED: ReadonlySet<number> = new Set(
   (
     'react excel swift spark slack unity outlook node office face touch power rest apple vue sap alexa spring vs ' +
-    'visual eclipse helm sentry maven'
+    'visual eclipse sentry maven airflow prometheus jenkins'
   )
     .split(' ')
     .map((word) => fnvString(FNV_OFFSET, word)),

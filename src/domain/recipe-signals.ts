@@ -135,7 +135,9 @@ const UI_NUMBERED = withNumberedGroups(UI_PATTERN);
 
 /** An amount of time after a verb of cost: "3 s", "about two hours", "her two days", "months". */
 const AMOUNT =
-  '(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+|(?:an?|the|each|every|our|their|one)\\s+[\\w-]+\\s+)?' +
+  '(?:(?:me|us|you|him|her|them|people|staff|everyone)\\s+|(?:an?|the|each|every|our|their|one)\\s+' +
+  // The one who bears it ("takes an agent …"), not a span of time ("takes the last 30 days of orders").
+  '(?!(?:last|past|next|previous|first|same|other|whole|entire|following|remaining)\\b)[\\w-]+\\s+)?' +
   '(?:(?:about|around|over|up\\s+to|nearly|almost|more\\s+than|at\\s+least|roughly)\\s+)?' +
   '(?:\\d+(?:[.,]\\d+)?\\s?(?:s|ms|h|hrs?|mins?|secs?|seconds?|minutes?|hours?|days?|weeks?|months?)|' +
   '(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|several|many|a\\s+few|half\\s+an?)\\s+' +
@@ -155,13 +157,13 @@ const NAMES_A_THING =
 const COST_WORDS = [
   `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious)`,
   `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|upport\\s+(?:tickets?|calls?|requests?|cases?))`,
-  `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ork(?:s|ed|ing)?(?:-|\\s+)?arounds?)`,
+  `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ork(?:s|ed|ing)?(?:-|\\s+)?arounds?(?!\\s+the\\s+clock))`,
   `c(?:ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome|` +
     'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us\\b(?!\\s+(?:via|with|back|using|through))))',
   `l(?:os(?:e|es|ing|t)\\s+(?:${AMOUNT}|${LOSS})|ate\\s+fees?)`,
   'g(?:iv(?:e|es|ing)|ave)\\s+up',
   'abandon(?:s|ed|ing|ment)?',
-  'drop(?:s|ped)?\\s+(?:off|out)(?![-\\s]+(?:points?|locations?|address|dates?|times?|zones?|sites?)\\b)',
+  'drop(?:s|ped)?\\s+(?:off|out)(?![-\\s]+(?:points?|locations?|address|dates?|times?|zones?|sites?|surveys?|rates?|reasons?)\\b)',
   'p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))',
   'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
   'mistakes?',
@@ -384,7 +386,7 @@ const INSTRUCTION_BEFORE = new RegExp(
   'i',
 );
 /** A cost verb in its bare form at a sentence's start gives an instruction ("Spend 2 days on …", "Stop using X"). */
-const IMPERATIVE_COST = /^(?:spend|stop|take|waste|lose|give|drop|call|phone|work)\b/i;
+const IMPERATIVE_COST = /^(?:spend|stop|take|waste|lose|give|drop|call|phone|work\s+around)\b/i;
 const SENTENCE_START_BEFORE = /[.!?\n]\s*(?:[-*#•]+\s*|\d+[.)]\s*)?$/;
 
 /** A cost phrase that an instruction prescribes, not a cost the text reports. */

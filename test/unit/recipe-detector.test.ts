@@ -336,6 +336,8 @@ describe('detectRecipe', () => {
         'Unread counts on tabs',
         'Add a date picker to the booking form',
         'Add button to the toolbar that opens the export dialog',
+        'Sidebar on the dashboard that hides on scroll',
+        'Add button in the header opens the search',
       ]) {
         const verdict = detectRecipe(anItem({ summary: spec }));
         expect({ spec, isRecipe: verdict.isRecipe }).toEqual({ spec, isRecipe: true });
@@ -383,7 +385,7 @@ describe('detectRecipe', () => {
     it('reads a want that names a developer tool, or asks the product to integrate, as a chosen solution', () => {
       for (const [summary, phrase] of [
         ['As a data engineer, I want a GitHub Actions workflow for the nightly export.', 'GitHub Actions'],
-        ['As an operator I want a Helm chart for the gateway.', 'Helm'],
+        ['As an operator I want a Helm chart for the gateway.', 'Helm chart'],
       ]) {
         const verdict = detectRecipe(anItem({ summary: summary! }));
         expect(verdict.reasons).toContainEqual(
@@ -407,6 +409,15 @@ describe('detectRecipe', () => {
         anItem({ summary: 'As a sailor, I want to log who was at the helm in spring races.' }),
       );
       expect(everyday.reasons).toEqual([]);
+      // Everyday words in lower case or without the tool's word, and "need time to integrate into", choose nothing.
+      for (const story of [
+        'As a facilities manager, I want an airflow report for each room.',
+        'As a buyer, I want to schedule the Spring collection launch.',
+        'As a new hire, I need time to integrate into the team.',
+      ]) {
+        const verdict = detectRecipe(anItem({ summary: story }));
+        expect({ story, why: verdict.reasons.map((r) => r.why) }).toEqual({ story, why: [] });
+      }
     });
   });
 

@@ -1,23 +1,21 @@
 /**
  * The recipe model judged on projects it was not trained on. Five folds over the projects of the labelled
- * items (test/fixtures/recipes: labelled.jsonl and the adjudicated corpus): each fold's model is trained on the
- * other folds' projects only (its L2 strength chosen by cross-validation inside those), then judges every item
- * of the held-out projects through the runtime detector. The first, hand-weighted detector is judged on the same
- * folds. Also: the projects sealed while the features were designed, judged by a model trained on all the others.
+ * items (test/fixtures/recipes: labelled.jsonl, the adjudicated corpus and the probe sets): each fold's model is
+ * trained on the other folds' projects only (its L2 strength chosen by cross-validation inside those), then judges
+ * every item of the held-out projects through the runtime detector. The first, hand-weighted detector is judged on
+ * the same folds. Also: the projects sealed while the features were designed, judged by a model trained on all the
+ * others, and each probe set judged by a model trained on everything but it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   loadProbeSet,
   loadTrainingSet,
   PROBE_NAMES,
   PROBE_READ_PROJECTS,
-  RECIPES_DIR,
   REAL_SOURCES,
   WRITTEN_SOURCE,
   type ProbeName,
 } from '../../scripts/recipe-model/data';
-import { cohensKappa, type Label } from '../fixtures/recipes/kappa';
+import { cohensKappa } from '../fixtures/recipes/kappa';
 import { detectRecipeWith, modelFromJson } from '../../src/domain/recipe-detector';
 import {
   crossValidate,
@@ -57,21 +55,6 @@ const probeLine = (name: string, m: Metrics) =>
   `${name}\n  model: precision ${m.precision}, recall ${m.recall}, balanced accuracy ${m.balancedAccuracy} (n ${m.n})`;
 const unread = (p: ProbeJudged) => metricsOf(p.verdicts.filter((v) => !PROBE_READ_PROJECTS.has(v.project)));
 
-/** Both passes' labels of every item of a probe set, as Cohen's kappa reads them. */
-function probeKappa(name: ProbeName): number {
-  const labels = (pass: string) =>
-    new Map(
-      readFileSync(join(RECIPES_DIR, `${name}-pass-${pass}.jsonl`), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { id: string; label: Label })
-        .map((l) => [l.id, l.label]),
-    );
-  const a = labels('a');
-  const b = labels('b');
-  return cohensKappa([...a].map(([id, label]) => [label, b.get(id)!] as const)).kappa;
-}
-
 function judgeProbe(name: ProbeName): ProbeJudged {
   const set = loadProbeSet(name);
   const held = new Set(set.items.map((item) => item.id));
@@ -81,7 +64,7 @@ function judgeProbe(name: ProbeName): ProbeJudged {
   return {
     name,
     split: set.split,
-    kappa: probeKappa(name),
+    kappa: cohensKappa(set.pairs).kappa,
     verdicts: set.items.map((item) => ({
       project: item.project,
       actual: item.recipe,
@@ -103,7 +86,10 @@ beforeAll(() => {
       `recipe model across projects: ${examples.length} items, ${new Set(examples.map((e) => e.project)).size} projects`,
       ...folds.map((r) => line(`fold ${r.fold} (lambda ${r.lambda}): ${r.projects.join(', ')}`, r)),
       line('pooled over the held-out folds', pooled(folds)),
-      line('real backlogs (the Apache export, jira-stories, the published user stories)', pooled(folds, isReal)),
+      line(
+        'real backlogs (the Apache export, jira-stories, the published user stories)',
+        pooled(folds, isReal),
+      ),
       ...pooledBySource(folds).map((r) => line(`  ${r.source}`, r)),
       line(`sealed projects (${SEALED_PROJECTS.join(', ')}), trained on all others`, sealed),
       line('sealed written user stories (corpus-4.jsonl, 12 domains), trained on all others', sealedStories),
