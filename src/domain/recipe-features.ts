@@ -727,7 +727,7 @@ const WANT_BUILD = new RegExp(
 const STACK_LINE =
   /^\s*at\s+[\w$.]+\([\w$.]*(?::\d+)?\)|^\s*caused\s+by:|exception\s+in\s+thread\b|^\s*[\w$.]+(?:exception|error):\s/im;
 const REPRO =
-  /\bsteps\s+to\s+reproduce\s*:?\s*\n?\s*(?:1[.)]|-|\*)?\s*\w+\s+\w+\s+\w+|\bexpected\s+(?:result|behaviou?r|output)s?\b[^\n]{0,400}\bactual\b|\bactual\s+(?:result|behaviou?r|output)s?\s*:?\s*\S/i;
+  /\bsteps\s+to\s+reproduce\s*:?\s*\n?\s*(?:1[.)]|-|\*)?\s*\w+\s+\w+\s+\w+|\bexpected\s+(?:result|behaviou?r|output)s?\b[^\n]{0,400}\bactual\b|\bactual\s+(?:result|behaviou?r|output)s?\s*:?\s*\S|\bexpected\s*:\s*\S[\s\S]{0,600}?\bactual\s*:\s*\S/i;
 
 function hasAnyKey(tokens: readonly Token[], keys: readonly number[]): boolean {
   for (const t of tokens) if (keys.includes(t.key)) return true;

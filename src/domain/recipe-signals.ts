@@ -151,14 +151,15 @@ const NAMES_A_THING =
   'forms?|lists?|buttons?|columns?|screens?|views?|dashboards?|features?|modules?|flows?|templates?|campaigns?|' +
   'reminders?|categor(?:y|ies)|types?|queues?|portals?|settings?)\\b';
 /**
- * What a problem costs: time or money lost, work redone by hand, people giving up, complaining or calling for help.
+ * What a problem costs: time or money lost, work redone by hand, people giving up, complaining or calling for help,
+ * or exposure to what nobody fixes any more.
  * Grouped by first letter, so a word that starts with none of them costs one test, not one per phrase.
  */
 const COST_WORDS = [
   `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious)`,
   `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|upport\\s+(?:tickets?|calls?|requests?|cases?))`,
   `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ork(?:s|ed|ing)?(?:-|\\s+)?arounds?(?!\\s+the\\s+clock))`,
-  `c(?:ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome|` +
+  `c(?:ve-\\d+(?:-\\d+)?|ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome|` +
     'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us\\b(?!\\s+(?:via|with|back|using|through))))',
   `l(?:os(?:e|es|ing|t)\\s+(?:${AMOUNT}|${LOSS})|ate\\s+fees?)`,
   'g(?:iv(?:e|es|ing)|ave)\\s+up',
@@ -168,6 +169,12 @@ const COST_WORDS = [
   'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
   'mistakes?',
   'error-prone',
+  // Exposure: software past its support or with a known hole ("3.2 is out of security support", "EOL, CVE-…").
+  'e(?:nd[-\\s]of[-\\s]life|ol)',
+  'vulnerabilit(?:y|ies)',
+  'out\\s+of\\s+(?:security\\s+)?support',
+  'no\\s+longer\\s+(?:supported|maintained)',
+  'un(?:supported|maintained)',
 ].join('|');
 
 // Problem evidence, one pass with named groups.

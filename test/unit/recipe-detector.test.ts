@@ -255,6 +255,20 @@ describe('detectRecipe', () => {
           'drop out',
         ],
       );
+      // Exposure: a dependency past its support or with a known hole is the reason for the upgrade (the rubric).
+      costs.push(
+        [
+          'Upgrade the PDF library to 3.x',
+          'Version 2.0 reached end of life in March and gets no more fixes.',
+          'end of life',
+        ],
+        [
+          'Move the build agents to Ubuntu 24.04',
+          'The 20.04 image is out of support, so the agents get no security patches.',
+          'out of support',
+        ],
+        ['Bump commons-text to 1.10', 'The version we ship has CVE-2022-42889.', 'CVE-2022-42889'],
+      );
       for (const [summary, description, phrase] of costs) {
         const verdict = detectRecipe(anItem({ summary, description }));
         expect({ summary, isRecipe: verdict.isRecipe }).toEqual({ summary, isRecipe: false });

@@ -122,6 +122,17 @@ describe('template headings', () => {
     expect(names(report)).toEqual(expect.arrayContaining(['x:repro', 'r:defect:d', 'r:expected-result:d']));
   });
 
+  it('reads bare "Expected:" and "Actual:" labels as a reproduction, on one line or several', () => {
+    expect(
+      names('Try to create a file named "a". Expected: a.raml is created Actual: the file is named "a"'),
+    ).toContain('x:repro');
+    expect(
+      names('Open the export dialog.\nExpected:\nThe CSV downloads.\n\nActual:\nNothing happens.'),
+    ).toContain('x:repro');
+    expect(names('Expected: the new layout. Add a chart export.')).not.toContain('x:repro');
+    expect(names('h3. Description\nAdd a chart export.\nExpected:\n\nActual:')).not.toContain('x:repro');
+  });
+
   it('blanks headings whose section is empty, and every other heading, keeping offsets', () => {
     const empty =
       'h3. Description\nAdd a chart export.\nSteps to reproduce:\nExpected result:\n\nActual result:';
