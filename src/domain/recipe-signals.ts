@@ -159,7 +159,7 @@ const COST_WORDS = [
   `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious)`,
   `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|upport\\s+(?:tickets?|calls?|requests?|cases?))`,
   `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ork(?:s|ed|ing)?(?:-|\\s+)?arounds?(?!\\s+the\\s+clock))`,
-  `c(?:ve-\\d+(?:-\\d+)?|ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es)|umbersome|` +
+  `c(?:ve-\\d+(?:-\\d+)?|ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es|ing\\s+(?:people|users|customers|everyone|them|us))|osts?\\s+(?:went|have\\s+gone|are|were)\\s+up|umbersome|` +
     'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us\\b(?!\\s+(?:via|with|back|using|through))))',
   `l(?:os(?:e|es|ing|t)\\s+(?:${AMOUNT}|${LOSS})|ate\\s+fees?)`,
   'g(?:iv(?:e|es|ing)|ave)\\s+up',
@@ -167,6 +167,7 @@ const COST_WORDS = [
   'drop(?:s|ped)?\\s+(?:off|out)(?![-\\s]+(?:points?|locations?|address|dates?|times?|zones?|sites?|surveys?|rates?|reasons?)\\b)',
   'p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))',
   'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
+  'bills?\\s+(?:(?:was|were|is|are|went|has|have)\\s+)?(?:gone\\s+)?up',
   'mistakes?',
   'error-prone',
   // Exposure: software past its support or with a known hole ("3.2 is out of security support", "EOL, CVE-…").
@@ -180,7 +181,7 @@ const COST_WORDS = [
 // Problem evidence, one pass with named groups.
 const PROBLEM_GROUPS = [
   "(?<user>if\\s+you\\s+(?:have|use|are|want|need)\\b|as\\s+(?:a|an)\\s+(?<persona>[a-z][\\w-]*(?:\\s+[a-z][\\w-]*){0,3}?)\\s*,|(?:users?|customers?|shoppers?|visitors?|people|developers|admins?|administrators)\\s+(?:can(?:not|'t)?|could|are|will|would|need|want|have|must|expect|get|see|should|may|often|don't|do not)\\b)",
-  "(?<need>(?:i|users?|customers?|people)\\s+(?:want|need|would\\s+like)\\b|it\\s+would\\s+be\\s+(?:really\\s+|very\\s+)?(?:nice|useful|great|good|helpful|better)\\b|should\\s+be\\s+(?:possible|able)\\b|no\\s+way\\s+to\\b|not\\s+(?:yet\\s+)?(?:supported|possible|available|documented)\\b|unable\\s+to\\b|can(?:not|'t)\\s+\\w+|is\\s+(?:hard|difficult|slow|painful|confusing)\\b|(?:hard|difficult)\\s+to\\b|missing\\b|lacks?\\b|requested\\b)",
+  "(?<need>(?:i|users?|customers?|people)\\s+(?:want|need|would\\s+like)\\b|it\\s+would\\s+be\\s+(?:really\\s+|very\\s+)?(?:nice|useful|great|good|helpful|better)\\b|should\\s+be\\s+(?:possible|able)\\b|no\\s+way\\s+to\\b|not\\s+(?:yet\\s+)?(?:supported|possible|available|documented)\\b|unable\\s+to\\b|can(?:not|'t)\\s+\\w+|(?:is|are|was|were|gets?|feels?)\\s+(?:(?:very|really|too|so|still)\\s+)?(?:hard|difficult|slow|painful|confusing)\\b|(?:hard|difficult)\\s+to\\b|missing\\b|lacks?\\b|requested\\b)",
   "(?<reason>so\\s+that\\b|so\\s+(?:i|we|they|you|users?|it|people|shoppers?|customers?|apps?)\\s+(?:can|could|will|would|don't|do\\s+not|are|have|get|feel|should|must|need)\\b|now\\s+that\\b|this\\s+is\\s+(?:for|so|to|because|needed)\\b|in\\s+order\\s+to\\b|because\\b|since\\s+(?:the|it|we|this|there|a|an)\\b|since\\s+\\w+\\s+(?:may|might|has|have|is|are|will|would|does|do|can|cannot)\\b|to\\s+get\\s+(?:it|this|them)\\s+to\\b|not\\s+meant\\s+to\\b|due\\s+to\\b|to\\s+(?:avoid|allow|enable|help|ensure|make\\s+sure|prevent|reduce|improve|support|save|let)\\b|(?:will|would|should|could)\\s+(?:hopefully\\s+)?(?:allow|help|make|avoid|enable|let|save|improve|reduce|prevent)\\b|allow(?:s|ing)\\s+(?:us|users?|developers|people|them|you)\\b|useful\\b|benefits?\\b|(?:the\\s+)?reasons?\\s+(?:is|are|for)\\b|otherwise\\b|deprecated\\b|unused\\b|redundan(?:t|cy)\\b|obsolete\\b|useless\\b|not\\s+needed\\b|requires?\\b|required\\s+(?:by|to|for)\\b|hard\\s+to\\s+maintain\\b|for\\s+(?:maintainability|readability|performance|security|clarity|consistency)\\b|the\\s+idea\\s+is\\b|the\\s+goal\\s+is\\b|we\\s+need\\b)",
   '(?<expected>we\\s+expect\\b|expected\\s+(?:results?|behaviou?r|outcome)\\b|(?:increase|reduce|decrease|improve|lower|raise|cut)\\w*\\s+(?:\\S+\\s+){0,6}?by\\s+\\d+(?:\\.\\d+)?\\s?(?:%|percent)|\\d+(?:\\.\\d+)?\\s?(?:%|percent)\\b|should\\s+(?:return|fail|work|throw|produce)\\b|instead\\s+of\\b|rather\\s+than\\b|(?:faster|quicker|more\\s+(?:reliable|descriptive|useful|consistent|efficient|readable))\\b)',
   // What the problem costs (COST_WORDS), unless the words name a thing to build ("a complaints page").

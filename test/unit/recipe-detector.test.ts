@@ -269,10 +269,34 @@ describe('detectRecipe', () => {
         ],
         ['Bump commons-text to 1.10', 'The version we ship has CVE-2022-42889.', 'CVE-2022-42889'],
       );
+      // Money spent, and people misled by what is there.
+      costs.push(
+        ['Move the thumbnails to a CDN', 'Our hosting bill went up 40% after the launch.', 'bill went up'],
+        [
+          'Cache the exchange rates',
+          'API costs went up when the partner started charging per call.',
+          'costs went up',
+        ],
+        [
+          'Rename "workspace" to "project" in the API',
+          'The screens say project, and the old name keeps confusing users of the API.',
+          'confusing users',
+        ],
+      );
       for (const [summary, description, phrase] of costs) {
         const verdict = detectRecipe(anItem({ summary, description }));
         expect({ summary, isRecipe: verdict.isRecipe }).toEqual({ summary, isRecipe: false });
         expect(verdict.problemSignals).toContainEqual(expect.objectContaining({ phrase, kind: 'cost' }));
+      }
+    });
+
+    it('reads "are slow", "was too slow" and the like as a need, whatever the verb before it', () => {
+      for (const [description, phrase] of [
+        ['Monthly exports are slow to download on the regional sites.', 'are slow'],
+        ['The old importer was too slow for the nightly window.', 'was too slow'],
+      ]) {
+        const verdict = detectRecipe(anItem({ summary: 'Stream the export', description: description! }));
+        expect(verdict.problemSignals).toContainEqual(expect.objectContaining({ phrase, kind: 'need' }));
       }
     });
 
