@@ -71,6 +71,8 @@ const STRUCTURE_PRIOR: Record<string, number> = {
   'x:repro': -1.5,
   // RUBRIC "sharpened": a bug report that names a widget is a problem; the widget is where the defect is.
   'x:s-widget-statement': -1.0,
+  // RUBRIC: a user's story with its reason, whose only prescription is where, what colour or which widget, is a need.
+  'x:story-light': -1.0,
 };
 
 const RUBRIC_FEATURES = [

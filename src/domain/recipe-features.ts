@@ -725,7 +725,7 @@ const WANT_BUILD = new RegExp(
 );
 
 const STACK_LINE =
-  /^\s*at\s+[\w$.]+\([\w$.]*(?::\d+)?\)|^\s*caused\s+by:|exception\s+in\s+thread\b|^\s*[\w$.]+(?:exception|error):\s/im;
+  /^\s*at\s+[\w$.]+\([\w$.]*(?::\d+)?\)|^\s*caused\s+by:|exception\s+in\s+thread\b|^\s*[\w$.]+(?:exception|error):\s|\b[a-z][\w$]*\.[\w$.]+(?:Exception|Error):\s/im;
 const REPRO =
   /\bsteps\s+to\s+reproduce\s*:?\s*\n?\s*(?:1[.)]|-|\*)?\s*\w+\s+\w+\s+\w+|\bexpected\s+(?:result|behaviou?r|output)s?\b[^\n]{0,400}\bactual\b|\bactual\s+(?:result|behaviou?r|output)s?\s*:?\s*\S|\bexpected\s*:\s*\S[\s\S]{0,600}?\bactual\s*:\s*\S/i;
 
@@ -802,8 +802,19 @@ function addStructure(
     if (story.benefit) hit(hits, 'x:story-benefit', 1, story.benefit);
     if (story.wantBuild) hit(hits, 'x:want-build', 1, story.wantBuild);
     if (story.namedProduct) hit(hits, 'x:want-named', 1, story.namedProduct);
+    if (story.benefit && !story.internal && !story.wantBuild && !story.namedProduct && onlyLightPrescription(scan))
+      hit(hits, 'x:story-light', 1, story.benefit);
   } else if (scan.internalPersona) hit(hits, 'x:internal-persona', 1);
   if (scan.wantsWidget) hit(hits, 'x:want-widget', 1, scan.wantsWidget);
+}
+
+const LIGHT_KINDS: ReadonlySet<string> = new Set(['ui-colour', 'ui-position', 'ui-size', 'ui-element']);
+
+/** RUBRIC: where something sits, its colour or its widget, and nothing heavier, is a lighter prescription. */
+function onlyLightPrescription(scan: SignalScan): boolean {
+  if (scan.recipe.length === 0) return false;
+  for (const signal of scan.recipe) if (!LIGHT_KINDS.has(signal.kind)) return false;
+  return true;
 }
 
 /** The team or the backlog's owner as the persona of a story: their "want" is the team's own plan. */
@@ -887,8 +898,24 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
     benefit,
     wantBuild,
     namedProduct:
-      classes & TECH_CLASS ? namedProductIn(text, head.index + head[0].length, wantLimit, source) : null,
+      (classes & TECH_CLASS ? namedProductIn(text, head.index + head[0].length, wantLimit, source) : null) ??
+      integrationIn(text, head.index + head[0].length, wantLimit, source),
   };
+}
+
+/**
+ * A want that links the product to a named system: a verb of integration, then the system's capitalised name
+ * ("synced with the Omnicell cabinets", "imported from Navision", "routed to Remedy"). A file format is not a
+ * system ("exported to CSV"); Excel is in NAMED_TECH.
+ */
+const INTEGRATION =
+  /\b(?:[Ii]ntegrat|[Ss]ync|[Cc]onnect|[Rr]out|[Pp]ush|[Ff]eed|[Pp]ull|[Ii]mport|[Ee]xport|[Ss]en[dt]|[Ff]orward|[Ss]tream|[Ll]ink|[Aa]rriv|[Rr]eceiv)[a-z]*\s+(?:[\w-]+\s+){0,3}?(?:with|to|into|from|via|through|in)\s+(?:(?:the|our|their|my|an?)\s+)?(?!(?:CSV|PDF|JSON|XML|HTML|TXT|XLSX?|ZIP|PNG|JPE?G|SMS|Email|Excel)\b)[A-Z][A-Za-z]+/g;
+
+function integrationIn(text: string, from: number, limit: number, source: Source): Span | null {
+  const want = text.slice(0, Math.min(limit, sentenceEndFrom(text, from)));
+  INTEGRATION.lastIndex = from;
+  const m = INTEGRATION.exec(want);
+  return m ? { source, start: m.index, end: m.index + m[0].length } : null;
 }
 
 /**

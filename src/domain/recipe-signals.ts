@@ -175,6 +175,7 @@ const COST_WORDS = [
   'vulnerabilit(?:y|ies)',
   'out\\s+of\\s+(?:security\\s+)?support',
   'no\\s+longer\\s+(?:supported|maintained)',
+  'maintenance\\s+mode',
   'un(?:supported|maintained)',
 ].join('|');
 

@@ -268,6 +268,11 @@ describe('detectRecipe', () => {
           'out of support',
         ],
         ['Bump commons-text to 1.10', 'The version we ship has CVE-2022-42889.', 'CVE-2022-42889'],
+        [
+          'Replace the date library',
+          'The one we use is in maintenance mode, and its locale files make the bundle heavy.',
+          'maintenance mode',
+        ],
       );
       // Money spent, and people misled by what is there.
       costs.push(

@@ -133,6 +133,15 @@ describe('template headings', () => {
     expect(names('h3. Description\nAdd a chart export.\nExpected:\n\nActual:')).not.toContain('x:repro');
   });
 
+  it('reads a qualified exception name anywhere in a line as a stack trace', () => {
+    expect(
+      names(
+        'Since 14:20 about 1 in 20 are rejected: failed com.fasterxml.jackson.databind.exc.InvalidFormatException: x',
+      ),
+    ).toContain('x:stack-trace');
+    expect(names('Make sure the error: message is clear for users.')).not.toContain('x:stack-trace');
+  });
+
   it('blanks headings whose section is empty, and every other heading, keeping offsets', () => {
     const empty =
       'h3. Description\nAdd a chart export.\nSteps to reproduce:\nExpected result:\n\nActual result:';
@@ -360,12 +369,60 @@ describe('a product or technology named in a want', () => {
     expect(named(summary)).toEqual([]);
   });
 
+  // A system the list does not know, named after a verb of integration.
+  it.each([
+    [
+      'As a pharmacy manager I want stock levels synced with the Omnicell cabinets every hour.',
+      'synced with the Omnicell',
+    ],
+    ['As a planner I want shipments imported from Navision each night.', 'imported from Navision'],
+    ['As an agent, I want tickets routed to Remedy so that IT sees them.', 'routed to Remedy'],
+  ])('is read from a want that links to a system: %s', (summary, span) => {
+    expect(named(summary)).toEqual([span]);
+  });
+
+  it.each([
+    'As a researcher, I want to get a Data Package into Julia in seconds, so that I can start.',
+    'As a clerk, I want to send reminders to the customer',
+    'As a manager I want to export the rota to CSV.',
+    'As a manager I want to see the rota, so that it can be sent to Payroll.',
+  ])('is not read from a want that links to no named system: %s', (summary) => {
+    expect(named(summary)).toEqual([]);
+  });
+
   it('is read the same from a story at the start of the description', () => {
     const description = "As a production manager, I'd like an Andon board built in Grafana.";
     const hit = [...extractRecipeFeatures('Andon board', description, { names: true }).hits.values()].find(
       (h) => h.name === 'x:want-named',
     );
     expect(hit?.spans.map((span) => description.slice(span.start, span.end))).toEqual(['Grafana']);
+  });
+});
+
+// RUBRIC: "a need with a lighter prescription in it (where on the page something sits, a colour, a named widget)
+// whose user and reason are stated stays a problem".
+describe('a user story whose only prescription is a light one', () => {
+  const light = (summary: string) => hitsOf(summary).some((h) => h.name === 'x:story-light');
+
+  it('is read where the user and the reason are stated and the want only places or colours something', () => {
+    expect(
+      light('As a rider I want full stations shown as red pins, so that I know where to return my bike.'),
+    ).toBe(true);
+    expect(light('As an admin, I want a banner at the top so that I notice outages.')).toBe(true);
+  });
+
+  it('is not read without a reason, for the team, or where the want is a build plan or names a product', () => {
+    expect(light('As a rider I want full stations shown as red pins.')).toBe(false);
+    expect(light('As a developer, I want a red banner at the top so that I notice outages.')).toBe(false);
+    expect(
+      light('As a rider I want a mobile app with red pins, so that I know where to return my bike.'),
+    ).toBe(false);
+    expect(light('As a rider I want red pins on a Google Maps view, so that I know where to go.')).toBe(
+      false,
+    );
+    expect(light('As a rider I want to know where to return my bike, so that I do not ride around.')).toBe(
+      false,
+    );
   });
 });
 
