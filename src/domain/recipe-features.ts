@@ -802,7 +802,13 @@ function addStructure(
     if (story.benefit) hit(hits, 'x:story-benefit', 1, story.benefit);
     if (story.wantBuild) hit(hits, 'x:want-build', 1, story.wantBuild);
     if (story.namedProduct) hit(hits, 'x:want-named', 1, story.namedProduct);
-    if (story.benefit && !story.internal && !story.wantBuild && !story.namedProduct && onlyLightPrescription(scan))
+    if (
+      story.benefit &&
+      !story.internal &&
+      !story.wantBuild &&
+      !story.namedProduct &&
+      onlyLightPrescription(scan)
+    )
       hit(hits, 'x:story-light', 1, story.benefit);
   } else if (scan.internalPersona) hit(hits, 'x:internal-persona', 1);
   if (scan.wantsWidget) hit(hits, 'x:want-widget', 1, scan.wantsWidget);
