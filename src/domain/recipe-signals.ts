@@ -158,7 +158,7 @@ const NAMES_A_THING =
 const COST_WORDS = [
   `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious)`,
   `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|upport\\s+(?:tickets?|calls?|requests?|cases?))`,
-  `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ork(?:s|ed|ing)?(?:-|\\s+)?arounds?(?!\\s+the\\s+clock))`,
+  `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ait(?:s|ed|ing)?\\s+(?:for\\s+(?:\\S+\\s+){0,3}?)?\\(?${AMOUNT}|ork(?:s|ed|ing)?(?:-|\\s+)?arounds?(?!\\s+the\\s+clock))`,
   `c(?:ve-\\d+(?:-\\d+)?|ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es|ing\\s+(?:people|users|customers|everyone|them|us))|osts?\\s+(?:went|have\\s+gone|are|were)\\s+up|umbersome|` +
     'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us\\b(?!\\s+(?:via|with|back|using|through))))',
   `l(?:os(?:e|es|ing|t)\\s+(?:${AMOUNT}|${LOSS})|ate\\s+fees?)`,
@@ -168,6 +168,8 @@ const COST_WORDS = [
   'p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))',
   'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
   'bills?\\s+(?:(?:was|were|is|are|went|has|have)\\s+)?(?:gone\\s+)?up',
+  'keeps?\\s+asking',
+  'tickets?\\s*(?:a|per|/)\\s*(?:day|week|month)',
   'mistakes?',
   'error-prone',
   // Exposure: software past its support or with a known hole ("3.2 is out of security support", "EOL, CVE-…").

@@ -274,6 +274,20 @@ describe('detectRecipe', () => {
           'maintenance mode',
         ],
       );
+      // Waiting, asking again and again.
+      costs.push(
+        [
+          'Move the rebalancing thresholds into settings',
+          'Ops wait two weeks for a release whenever a threshold has to change.',
+          'wait two weeks',
+        ],
+        ['Rename "Holiday" to "Annual leave"', 'Customers in the UK keep asking for it.', 'keep asking'],
+        [
+          'Move the payout settings to their own tab',
+          'About 120 tickets a month ask where they are.',
+          'tickets a month',
+        ],
+      );
       // Money spent, and people misled by what is there.
       costs.push(
         ['Move the thumbnails to a CDN', 'Our hosting bill went up 40% after the launch.', 'bill went up'],
