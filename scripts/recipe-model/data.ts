@@ -100,7 +100,7 @@ export interface Relabel extends Label {
 export const WRITTEN_SOURCE = 'generated';
 /** The sources whose items come from real backlogs; the written stories (WRITTEN_SOURCE) are reported apart. */
 export const REAL_SOURCES: ReadonlySet<string> = new Set(['apache', 'jira-stories', 'user-stories']);
-/** The source of the probe sets' items: Jira items of the kinds issue 12 names, written for 24 products. */
+/** The source of the probe sets' items: Jira items of the kinds issue 12 names, written for 36 products. */
 export const PROBE_SOURCE = 'probe';
 const SOURCES: ReadonlySet<string> = new Set([...REAL_SOURCES, WRITTEN_SOURCE]);
 
@@ -191,7 +191,7 @@ export interface ProbeSet {
 
 /**
  * Products whose errors were read while features were written (the eighth round's for probe.jsonl, the ninth's for
- * probe-2.jsonl, the tenth's for probe-3.jsonl and probe-4.jsonl); the others stayed unread.
+ * probe-2.jsonl, the tenth's for probe-3.jsonl to probe-6.jsonl); the others stayed unread.
  */
 export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set([
   'pr-payroll',
@@ -206,11 +206,24 @@ export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set([
   'p4-seller',
   'p4-leave',
   'p4-bikes',
+  'p5-crm',
+  'p5-lms',
+  'p5-kitchen',
+  'p6-infra',
+  'p6-energy',
+  'p6-museum',
 ]);
 
-/** The probe sets, six products each: probe.jsonl (eighth round), probe-2.jsonl (ninth), probe-3 and probe-4 (tenth). */
-export type ProbeName = 'probe' | 'probe-2' | 'probe-3' | 'probe-4';
-export const PROBE_NAMES: readonly ProbeName[] = ['probe', 'probe-2', 'probe-3', 'probe-4'];
+/** The probe sets, six products each: probe.jsonl (eighth round), probe-2.jsonl (ninth), probe-3 to probe-6 (tenth). */
+export type ProbeName = 'probe' | 'probe-2' | 'probe-3' | 'probe-4' | 'probe-5' | 'probe-6';
+export const PROBE_NAMES: readonly ProbeName[] = [
+  'probe',
+  'probe-2',
+  'probe-3',
+  'probe-4',
+  'probe-5',
+  'probe-6',
+];
 
 /**
  * A probe set (probe.jsonl, probe-2.jsonl, …): Jira items of the kinds another site's data showed the first detector
