@@ -100,7 +100,7 @@ export interface Relabel extends Label {
 export const WRITTEN_SOURCE = 'generated';
 /** The sources whose items come from real backlogs; the written stories (WRITTEN_SOURCE) are reported apart. */
 export const REAL_SOURCES: ReadonlySet<string> = new Set(['apache', 'jira-stories', 'user-stories']);
-/** The source of the probe sets' items: Jira items of the kinds issue 12 names, written for 36 products. */
+/** The source of the probe sets' items: Jira items of the kinds issue 12 names, written for 60 products. */
 export const PROBE_SOURCE = 'probe';
 const SOURCES: ReadonlySet<string> = new Set([...REAL_SOURCES, WRITTEN_SOURCE]);
 
@@ -191,7 +191,7 @@ export interface ProbeSet {
 
 /**
  * Products whose errors were read while features were written (the eighth round's for probe.jsonl, the ninth's for
- * probe-2.jsonl, the tenth's for probe-3.jsonl to probe-6.jsonl); the others stayed unread.
+ * probe-2.jsonl, the tenth's for probe-3.jsonl to probe-6.jsonl); the others, probe-7 to probe-10 whole, stayed unread.
  */
 export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set([
   'pr-payroll',
@@ -214,16 +214,20 @@ export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set([
   'p6-museum',
 ]);
 
-/** The probe sets, six products each: probe.jsonl (eighth round), probe-2.jsonl (ninth), probe-3 to probe-6 (tenth). */
-export type ProbeName = 'probe' | 'probe-2' | 'probe-3' | 'probe-4' | 'probe-5' | 'probe-6';
-export const PROBE_NAMES: readonly ProbeName[] = [
+/** The probe sets, six products each: probe.jsonl (eighth round), probe-2.jsonl (ninth), probe-3 to probe-10 (tenth). */
+export const PROBE_NAMES = [
   'probe',
   'probe-2',
   'probe-3',
   'probe-4',
   'probe-5',
   'probe-6',
-];
+  'probe-7',
+  'probe-8',
+  'probe-9',
+  'probe-10',
+] as const;
+export type ProbeName = (typeof PROBE_NAMES)[number];
 
 /**
  * A probe set (probe.jsonl, probe-2.jsonl, …): Jira items of the kinds another site's data showed the first detector

@@ -17,6 +17,8 @@ export interface FitOptions {
   /** Prior weight per feature index (length = feature count). */
   prior: Float64Array;
   maxIterations?: number;
+  /** Per feature, how many times lambda pulls it towards its prior (1 when not given). */
+  priorStrength?: Float64Array;
 }
 
 export interface Fitted {
@@ -57,11 +59,12 @@ function objective(
       grad[j] = grad[j]! + g * row.values[k]!;
     }
   }
-  const { lambda, prior } = options;
+  const { lambda, prior, priorStrength } = options;
   for (let j = 0; j < prior.length; j++) {
     const d = theta[j + 1]! - prior[j]!;
-    f += 0.5 * lambda * d * d;
-    grad[j + 1] = grad[j + 1]! + lambda * d;
+    const l = priorStrength ? lambda * priorStrength[j]! : lambda;
+    f += 0.5 * l * d * d;
+    grad[j + 1] = grad[j + 1]! + l * d;
   }
   return f;
 }

@@ -169,6 +169,8 @@ const COST_WORDS = [
   'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
   'bills?\\s+(?:(?:was|were|is|are|went|has|have)\\s+)?(?:gone\\s+)?up',
   'keeps?\\s+asking',
+  'throw(?:s|n|ing)?\\s+away',
+  'end(?:s|ed)?\\s+up\\s+(?:paying|calling|retyping|re-?entering|with\\s+(?:duplicates?|two|double))',
   'tickets?\\s*(?:a|per|/)\\s*(?:day|week|month)',
   'mistakes?',
   'error-prone',
@@ -178,6 +180,8 @@ const COST_WORDS = [
   'out\\s+of\\s+(?:security\\s+)?support',
   'no\\s+longer\\s+(?:supported|maintained)',
   'maintenance\\s+mode',
+  'support\\s+(?:ended|ends|has\\s+ended)',
+  'shut(?:s|ting)?\\s+down\\s+(?:the|its|their|our)\\b',
   'un(?:supported|maintained)',
 ].join('|');
 
@@ -191,7 +195,7 @@ const PROBLEM_GROUPS = [
   `(?<cost>(?:${COST_WORDS})\\b(?!${NAMES_A_THING}))`,
 ];
 const DEFECT_WORDS =
-  "(?:(?:shows|lists|appears|displays)\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)|gr[ae]yed\\s+out|(?:stays|remains)\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)|nothing\\s+happens|does\\s+nothing|off[\\s-]screen|cut\\s+off(?![-\\s]+(?:dates?|times?|points?|days?)\\b)|misaligned|out[\\s-]of[\\s-]date|bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timeouts?|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
+  "(?:(?:shows|lists|appears|displays)\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)|gr[ae]yed\\s+out|(?:stays|remains)\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)|nothing\\s+happens|does\\s+nothing|off[\\s-]screen|cut\\s+off(?![-\\s]+(?:dates?|times?|points?|days?)\\b)|misaligned|out[\\s-]of[\\s-]date|bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timing\\s+out|timeouts?|disagree(?:s|ing)?\\s+(?:on|about|with)\\b|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
 /** A word that names an exception or error ("NullPointerException", "IOError"). */
 const EXCEPTION_WORD = '\\w{0,60}(?:Exception|Error)\\b';
 

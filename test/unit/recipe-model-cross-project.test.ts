@@ -144,27 +144,27 @@ describe('the recipe model across projects', () => {
     expect(sealedStories.rules.recall).toBeLessThan(0.1);
   });
 
-  // RUBRIC "sharpened": the kinds another site's data showed the first detector misjudging, written for eighteen
-  // products; each set judged by a model trained without it. Half of each set's products were read while features
-  // were written (EVALUATION.md, eighth to tenth rounds): the halves never read are held too. The third set, written
-  // to read like a real backlog (templates, long specifications, named vendors), is harder: each set is held to
-  // 0.75, the three together to 0.85, and their halves never read together to 0.80.
+  // RUBRIC "sharpened": the kinds another site's data showed the first detector misjudging, written for 60 products
+  // (ten sets); each set judged by a model trained without it. Half of the products of six sets were read while
+  // features were written (EVALUATION.md, eighth to tenth rounds); the halves never read, and the last four sets
+  // whole, are held too. Each set to 0.80 (the third, written to read like a real backlog, was at 0.77 before the
+  // tenth round), all together and their unread products together to 0.85.
   it('judges the kinds another site showed it misjudging, on products it was not trained on', () => {
     for (const p of probes) {
       expect(p.verdicts.length).toBeGreaterThanOrEqual(140);
       expect(p.kappa).toBeGreaterThanOrEqual(0.8);
-      expect(metricsOf(p.verdicts).balancedAccuracy).toBeGreaterThanOrEqual(0.75);
-      expect(unread(p).balancedAccuracy).toBeGreaterThanOrEqual(0.75);
+      expect(metricsOf(p.verdicts).balancedAccuracy).toBeGreaterThanOrEqual(0.8);
+      expect(unread(p).balancedAccuracy).toBeGreaterThanOrEqual(0.8);
     }
     const all = probes.flatMap((p) => p.verdicts);
     expect(metricsOf(all).balancedAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(
       metricsOf(all.filter((v) => !PROBE_READ_PROJECTS.has(v.project))).balancedAccuracy,
-    ).toBeGreaterThanOrEqual(0.8);
+    ).toBeGreaterThanOrEqual(0.85);
   });
 
-  // Issue 12 asks for 0.85 on unseen projects. Not reached on the real backlogs (0.812 pooled over 3,329 items, the
-  // sealed projects 0.782; see the printed figures and EVALUATION.md): this test is marked failing so that the day it
+  // Issue 12 asks for 0.85 on unseen projects. Not reached on the real backlogs (0.808 pooled over 3,329 items, the
+  // sealed projects 0.792; see the printed figures and EVALUATION.md): this test is marked failing so that the day it
   // passes, jest says so and the mark must go. The written stories are left out of it: they are easier.
   it.failing('reaches a balanced accuracy of 0.85 on real projects it was not trained on', () => {
     expect(pooled(folds, isReal).model.balancedAccuracy).toBeGreaterThanOrEqual(0.85);
