@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingSet } from '../../scripts/recipe-model/data';
 import type { Example } from '../../scripts/recipe-model/data';
-import { DEFAULT_OPTIONS, featurize, selectLambda, train } from '../../scripts/recipe-model/train';
+import { DEFAULT_OPTIONS, featurize, priorOf, selectLambda, train } from '../../scripts/recipe-model/train';
 import { DIGEST_FILE, verdictsDigest } from '../../scripts/recipe-model/verdicts';
 import { detectRecipe, detectRecipeWith, modelFromJson, recipeText } from '../../src/domain/recipe-detector';
 import {
@@ -498,5 +498,39 @@ describe('training', () => {
     const names = new Set(model.weights.map(([name]) => name));
     expect(names).toContain('s:export');
     expect(names).not.toContain('s:zanzibar');
+  });
+
+  // Widgets and colours are read in context by the phrase signals (a widget to build, or one that misbehaves).
+  it('keeps no word or word pair with a widget or a colour in it, however many projects use it', () => {
+    const examples = ['p1', 'p2', 'p3'].flatMap((p) => [
+      item(`${p}-1`, p, 'Add a green export button', true),
+      item(`${p}-2`, p, 'Export button fails with an error', false),
+    ]);
+    const names = new Set(
+      train(featurize(examples), { ...DEFAULT_OPTIONS, minProjects: 3, minWordWeight: 0 }).weights.map(
+        ([name]) => name,
+      ),
+    );
+    expect(names).toContain('s:export');
+    for (const name of ['s:button', 's:export button', 's:green', 's:green export'])
+      expect(names).not.toContain(name);
+  });
+
+  it('holds the phrase signals to the rubric harder than rubricPriorStrength 1 would', () => {
+    // Every item with a widget to build is labelled a problem: the data pulls the widget signal below zero.
+    const examples = ['p1', 'p2', 'p3', 'p4', 'p5'].flatMap((p) => [
+      item(`${p}-1`, p, 'Add a toggle to the settings page', false),
+      item(`${p}-2`, p, 'Add a dropdown to the form', false),
+      item(`${p}-3`, p, 'Rename the export job', true),
+      item(`${p}-4`, p, 'Import fails on empty files', false),
+    ]);
+    const weightOf = (strength: number) =>
+      new Map(
+        train(featurize(examples), { ...DEFAULT_OPTIONS, lambda: 3, rubricPriorStrength: strength }).weights,
+      ).get('r:ui-element:s')!;
+    const prior = priorOf('r:ui-element:s');
+    expect(prior).toBeGreaterThan(0);
+    expect(weightOf(1)).toBeLessThan(weightOf(3));
+    expect(Math.abs(weightOf(3) - prior)).toBeLessThan(Math.abs(weightOf(1) - prior));
   });
 });
