@@ -191,7 +191,7 @@ export interface ProbeSet {
 
 /**
  * Products whose errors were read while features were written (the eighth round's for probe.jsonl, the ninth's for
- * probe-2.jsonl, the tenth's for probe-3.jsonl to probe-6.jsonl); the others, probe-7 to probe-10 whole, stayed unread.
+ * probe-2.jsonl, the tenth's for probe-3.jsonl to probe-10.jsonl); the others stayed unread.
  */
 export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set([
   'pr-payroll',
@@ -212,6 +212,18 @@ export const PROBE_READ_PROJECTS: ReadonlySet<string> = new Set([
   'p6-infra',
   'p6-energy',
   'p6-museum',
+  'p7-dating',
+  'p7-airline',
+  'p7-vet',
+  'p8-grocery',
+  'p8-benefits',
+  'p8-sports',
+  'p9-wealth',
+  'p9-construction',
+  'p9-dental',
+  'p10-photo',
+  'p10-airport',
+  'p10-university',
 ]);
 
 /** The probe sets, six products each: probe.jsonl (eighth round), probe-2.jsonl (ninth), probe-3 to probe-10 (tenth). */

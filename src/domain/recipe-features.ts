@@ -739,6 +739,11 @@ function spanOf(re: RegExp, text: string, source: Source): Span | null {
   return m ? { source, start: m.index, end: m.index + m[0].trimEnd().length } : null;
 }
 
+function anyOfKind(signals: SignalScan['problem'], kind: string, source: Source): boolean {
+  for (const signal of signals) if (signal.kind === kind && signal.source === source) return true;
+  return false;
+}
+
 function anyFrom(signals: ReadonlyArray<{ source: Source }>, source: Source): boolean {
   for (const signal of signals) if (signal.source === source) return true;
   return false;
@@ -766,7 +771,9 @@ function addStructure(
   // A report of what a widget does is a sentence, not the name of a thing ("Notifications toggle flips back").
   const report = capability ? null : widgetReport(summary, summaryTokens, scan.recipe);
   if (report) hit(hits, 'x:s-widget-statement', 1, report);
-  const nounPhrase = report ? null : summaryIsNounPhrase(summary, summaryTokens);
+  // A summary that says what goes wrong ("Week view jumps to 7am") is a clause, whatever its verb looks like.
+  const defect = anyOfKind(scan.problem, 'defect', 'summary');
+  const nounPhrase = report || defect ? null : summaryIsNounPhrase(summary, summaryTokens);
   if (nounPhrase) hit(hits, 'x:s-noun-phrase', 1, nounPhrase);
   if (capability) hit(hits, 'x:s-capability', 1, capability);
   else if (!nounPhrase && story?.persona.source !== 'summary') {

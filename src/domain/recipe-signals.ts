@@ -159,7 +159,7 @@ const COST_WORDS = [
   `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious)`,
   `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|upport\\s+(?:tickets?|calls?|requests?|cases?))`,
   `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ait(?:s|ed|ing)?\\s+(?:for\\s+(?:\\S+\\s+){0,3}?)?\\(?${AMOUNT}|ork(?:s|ed|ing)?(?:-|\\s+)?arounds?(?!\\s+the\\s+clock))`,
-  `c(?:ve-\\d+(?:-\\d+)?|ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es|ing\\s+(?:people|users|customers|everyone|them|us))|osts?\\s+(?:went|have\\s+gone|are|were)\\s+up|umbersome|` +
+  `c(?:ves?\\b(?:-\\d+(?:-\\d+)?)?|ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es|ing\\s+(?:people|users|customers|everyone|them|us))|osts?\\s+(?:went|have\\s+gone|are|were)\\s+up|umbersome|` +
     'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us\\b(?!\\s+(?:via|with|back|using|through))))',
   `l(?:os(?:e|es|ing|t)\\s+(?:${AMOUNT}|${LOSS})|ate\\s+fees?)`,
   'g(?:iv(?:e|es|ing)|ave)\\s+up',
@@ -168,7 +168,9 @@ const COST_WORDS = [
   'p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))',
   'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
   'bills?\\s+(?:(?:was|were|is|are|went|has|have)\\s+)?(?:gone\\s+)?up',
-  'keeps?\\s+asking',
+  'keeps?\\s+(?:asking|confusing)',
+  'by\\s+hand',
+  're-?(?:typ(?:e|es|ed|ing)|enter(?:s|ed|ing)?|key(?:s|ed|ing)?)\\b',
   'throw(?:s|n|ing)?\\s+away',
   'end(?:s|ed)?\\s+up\\s+(?:paying|calling|retyping|re-?entering|with\\s+(?:duplicates?|two|double))',
   'tickets?\\s*(?:a|per|/)\\s*(?:day|week|month)',
@@ -177,11 +179,13 @@ const COST_WORDS = [
   // Exposure: software past its support or with a known hole ("3.2 is out of security support", "EOL, CVE-…").
   'e(?:nd[-\\s]of[-\\s]life|ol)',
   'vulnerabilit(?:y|ies)',
-  'out\\s+of\\s+(?:security\\s+)?support',
+  'out\\s+of\\s+(?:[\\w-]+\\s+)?support',
+  'stopped\\s+getting\\s+(?:security\\s+)?(?:fixes|updates|patches)',
+  'deprecating',
   'no\\s+longer\\s+(?:supported|maintained)',
   'maintenance\\s+mode',
   'support\\s+(?:ended|ends|has\\s+ended)',
-  'shut(?:s|ting)?\\s+down\\s+(?:the|its|their|our)\\b',
+  'shut(?:s|ting)?\\s+down\\s+(?:the|its|their|our|by)\\b',
   'un(?:supported|maintained)',
 ].join('|');
 
@@ -195,7 +199,7 @@ const PROBLEM_GROUPS = [
   `(?<cost>(?:${COST_WORDS})\\b(?!${NAMES_A_THING}))`,
 ];
 const DEFECT_WORDS =
-  "(?:(?:shows|lists|appears|displays)\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)|gr[ae]yed\\s+out|(?:stays|remains)\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)|nothing\\s+happens|does\\s+nothing|off[\\s-]screen|cut\\s+off(?![-\\s]+(?:dates?|times?|points?|days?)\\b)|misaligned|out[\\s-]of[\\s-]date|bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timing\\s+out|timeouts?|disagree(?:s|ing)?\\s+(?:on|about|with)\\b|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
+  "(?:(?:shows|lists|appears|displays)\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)|gr[ae]yed\\s+out|(?:stays|remains)\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)|nothing\\s+happens|does\\s+nothing|off[\\s-]screen|cut\\s+off(?![-\\s]+(?:dates?|times?|points?|days?)\\b)|misaligned|out[\\s-]of[\\s-]date|bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timing\\s+out|flicker(?:s|ed|ing)?\\b|flaky\\b|off\\s+by\\s+(?:one|a|an|\\d+)\\b|jump(?:s|ed|ing)?\\s+(?:to|back)\\b|(?:prints?|shows?|renders?)\\s+(?:a\\s+)?blank\\b|stop(?:s|ped)?\\s+working\\b|timeouts?|disagree(?:s|ing)?\\s+(?:on|about|with)\\b|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
 /** A word that names an exception or error ("NullPointerException", "IOError"). */
 const EXCEPTION_WORD = '\\w{0,60}(?:Exception|Error)\\b';
 

@@ -306,6 +306,14 @@ describe('detectRecipe', () => {
           'shutting down the',
         ],
         ['Upgrade the web framework', 'Version 3.2 is old: its support ended in April.', 'support ended'],
+        ['Upgrade the app server', 'Our version is out of OSS support.', 'out of OSS support'],
+        ['Move pushes to the v1 API', 'The legacy API is being shut down by the vendor.', 'shut down by'],
+        ['Upgrade the XML parser', 'A scan flagged a CVE in the version we ship.', 'CVE'],
+        [
+          'Upgrade the language runtime',
+          'Our version stopped getting security fixes last year.',
+          'stopped getting security fixes',
+        ],
       );
       // Money spent, and people misled by what is there.
       costs.push(
@@ -318,7 +326,7 @@ describe('detectRecipe', () => {
         [
           'Rename "workspace" to "project" in the API',
           'The screens say project, and the old name keeps confusing users of the API.',
-          'confusing users',
+          'keeps confusing',
         ],
       );
       for (const [summary, description, phrase] of costs) {
@@ -337,6 +345,31 @@ describe('detectRecipe', () => {
           anItem({ summary: 'Consolidate the tariff code', description: description! }),
         );
         expect(verdict.problemSignals).toContainEqual(expect.objectContaining({ phrase, kind: 'defect' }));
+      }
+    });
+
+    // A one-line bug report with no description: its verb says what goes wrong, and it is no feature's name.
+    it.each([
+      ['Typing indicator flickers', 'flickers'],
+      ['Week view jumps to 7am on refresh', 'jumps to'],
+      ['Invoice totals off by a penny', 'off by a'],
+      ['Claim form prints blank provider number', 'prints blank'],
+      ['Fix flaky checkout test', 'flaky'],
+      ['Notifications stopped working on Android', 'stopped working'],
+    ])('reads "%s" as a defect', (summary, phrase) => {
+      const verdict = detectRecipe(anItem({ summary }));
+      expect(verdict.isRecipe).toBe(false);
+      expect(verdict.problemSignals).toContainEqual(expect.objectContaining({ phrase, kind: 'defect' }));
+    });
+
+    it('reads work done by hand or typed again as a cost', () => {
+      for (const [description, phrase] of [
+        ['Admins edit the default by hand for every new session.', 'by hand'],
+        ['Foremen retype the same names every morning.', 'retype'],
+        ['Clerks re-enter each order from the fax.', 're-enter'],
+      ]) {
+        const verdict = detectRecipe(anItem({ summary: 'Prefill the form', description: description! }));
+        expect(verdict.problemSignals).toContainEqual(expect.objectContaining({ phrase, kind: 'cost' }));
       }
     });
 
