@@ -924,11 +924,18 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
 const INTEGRATION =
   /\b(?:[Ii]ntegrat|[Ss]ync|[Cc]onnect|[Rr]out|[Pp]ush|[Ff]eed|[Pp]ull|[Ii]mport|[Ee]xport|[Ss]en[dt]|[Ff]orward|[Ss]tream|[Ll]ink|[Aa]rriv|[Rr]eceiv)[a-z]*\s+(?:[\w-]+\s+){0,3}?(?:with|to|into|from|via|through|in)\s+(?:(?:the|our|their|my|an?)\s+)?(?!(?:CSV|PDF|JSON|XML|HTML|TXT|XLSX?|ZIP|PNG|JPE?G|SMS|Email|Excel)\b)[A-Z][A-Za-z]+/g;
 
+/** A capitalised word: most wants have none after the persona, and then INTEGRATION need not run. */
+const CAPITALISED_WORD = /[A-Z][A-Za-z]/g;
+
 function integrationIn(text: string, from: number, limit: number, source: Source): Span | null {
-  const want = text.slice(0, Math.min(limit, sentenceEndFrom(text, from)));
+  CAPITALISED_WORD.lastIndex = from;
+  const capital = CAPITALISED_WORD.exec(text);
+  if (!capital || capital.index >= limit) return null;
+  const end = Math.min(limit, sentenceEndFrom(text, from));
+  if (capital.index >= end) return null;
   INTEGRATION.lastIndex = from;
-  const m = INTEGRATION.exec(want);
-  return m ? { source, start: m.index, end: m.index + m[0].length } : null;
+  const m = INTEGRATION.exec(text);
+  return m && m.index + m[0].length <= end ? { source, start: m.index, end: m.index + m[0].length } : null;
 }
 
 /**

@@ -156,36 +156,27 @@ const NAMES_A_THING =
  * Grouped by first letter, so a word that starts with none of them costs one test, not one per phrase.
  */
 const COST_WORDS = [
-  `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious)`,
-  `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|upport\\s+(?:tickets?|calls?|requests?|cases?))`,
+  `t(?:(?:akes?|ook|aking)\\s+${AMOUNT}|edious|hrow(?:s|n|ing)?\\s+away|ickets?\\s*(?:a|per|/)\\s*(?:day|week|month))`,
+  `s(?:p(?:ends?|ent|ending)\\s+${AMOUNT}|top(?:s|ped)?\\s+using|topped\\s+getting\\s+(?:security\\s+)?(?:fixes|updates|patches)|` +
+    'upport\\s+(?:tickets?|calls?|requests?|cases?|ended|ends|has\\s+ended)|hut(?:s|ting)?\\s+down\\s+(?:the|its|their|our|by)\\b)',
   `w(?:ast(?:e|es|ed|ing)\\s+(?:${AMOUNT}|${LOSS})|ait(?:s|ed|ing)?\\s+(?:for\\s+(?:\\S+\\s+){0,3}?)?\\(?${AMOUNT}|ork(?:s|ed|ing)?(?:-|\\s+)?arounds?(?!\\s+the\\s+clock))`,
   `c(?:ves?\\b(?:-\\d+(?:-\\d+)?)?|ost(?:s|ing)?\\s+(?!(?:of|per|for)\\b)(?:${AMOUNT}|${LOSS})|hurn(?:s|ed|ing)?|omplain(?:s|ed|ing|ts?)?|onfus(?:ed|es|ing\\s+(?:people|users|customers|everyone|them|us))|osts?\\s+(?:went|have\\s+gone|are|were)\\s+up|umbersome|` +
     'all(?:s|ing|ed)?\\s+(?:support|the\\s+help\\s*desk|us\\b(?!\\s+(?:via|with|back|using|through))))',
   `l(?:os(?:e|es|ing|t)\\s+(?:${AMOUNT}|${LOSS})|ate\\s+fees?)`,
   'g(?:iv(?:e|es|ing)|ave)\\s+up',
   'abandon(?:s|ed|ing|ment)?',
-  'drop(?:s|ped)?\\s+(?:off|out)(?![-\\s]+(?:points?|locations?|address|dates?|times?|zones?|sites?|surveys?|rates?|reasons?)\\b)',
+  'd(?:rop(?:s|ped)?\\s+(?:off|out)(?![-\\s]+(?:points?|locations?|address|dates?|times?|zones?|sites?|surveys?|rates?|reasons?)\\b)|eprecating)',
   'p(?:hones?\\s+(?:support|the\\s+help\\s*desk|us)|enalt(?:y|ies))',
   'fr(?:om\\s+scratch|ustrat(?:ed|ing|ion))',
-  'bills?\\s+(?:(?:was|were|is|are|went|has|have)\\s+)?(?:gone\\s+)?up',
+  'b(?:ills?\\s+(?:(?:was|were|is|are|went|has|have)\\s+)?(?:gone\\s+)?up|y\\s+hand)',
   'keeps?\\s+(?:asking|confusing)',
-  'by\\s+hand',
   're-?(?:typ(?:e|es|ed|ing)|enter(?:s|ed|ing)?|key(?:s|ed|ing)?)\\b',
-  'throw(?:s|n|ing)?\\s+away',
-  'end(?:s|ed)?\\s+up\\s+(?:paying|calling|retyping|re-?entering|with\\s+(?:duplicates?|two|double))',
-  'tickets?\\s*(?:a|per|/)\\s*(?:day|week|month)',
-  'mistakes?',
-  'error-prone',
+  'e(?:nd(?:s|ed)?\\s+up\\s+(?:paying|calling|retyping|re-?entering|with\\s+(?:duplicates?|two|double))|nd[-\\s]of[-\\s]life|ol|rror-prone)',
+  'm(?:istakes?|aintenance\\s+mode)',
   // Exposure: software past its support or with a known hole ("3.2 is out of security support", "EOL, CVE-…").
-  'e(?:nd[-\\s]of[-\\s]life|ol)',
   'vulnerabilit(?:y|ies)',
   'out\\s+of\\s+(?:[\\w-]+\\s+)?support',
-  'stopped\\s+getting\\s+(?:security\\s+)?(?:fixes|updates|patches)',
-  'deprecating',
   'no\\s+longer\\s+(?:supported|maintained)',
-  'maintenance\\s+mode',
-  'support\\s+(?:ended|ends|has\\s+ended)',
-  'shut(?:s|ting)?\\s+down\\s+(?:the|its|their|our|by)\\b',
   'un(?:supported|maintained)',
 ].join('|');
 
