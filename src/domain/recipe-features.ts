@@ -921,21 +921,36 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
  * ("synced with the Omnicell cabinets", "imported from Navision", "routed to Remedy"). A file format is not a
  * system ("exported to CSV"); Excel is in NAMED_TECH.
  */
-const INTEGRATION =
-  /\b(?:[Ii]ntegrat|[Ss]ync|[Cc]onnect|[Rr]out|[Pp]ush|[Ff]eed|[Pp]ull|[Ii]mport|[Ee]xport|[Ss]en[dt]|[Ff]orward|[Ss]tream|[Ll]ink|[Aa]rriv|[Rr]eceiv)[a-z]*\s+(?:[\w-]+\s+){0,3}?(?:with|to|into|from|via|through|in)\s+(?:(?:the|our|their|my|an?)\s+)?(?!(?:CSV|PDF|JSON|XML|HTML|TXT|XLSX?|ZIP|PNG|JPE?G|SMS|Email|Excel)\b)[A-Z][A-Za-z]+/g;
-
-/** A capitalised word: most wants have none after the persona, and then INTEGRATION need not run. */
-const CAPITALISED_WORD = /[A-Z][A-Za-z]/g;
+const LINK_BEFORE_NAME =
+  /\b(?:[Ii]ntegrat|[Ss]ync|[Cc]onnect|[Rr]out|[Pp]ush|[Ff]eed|[Pp]ull|[Ii]mport|[Ee]xport|[Ss]en[dt]|[Ff]orward|[Ss]tream|[Ll]ink|[Aa]rriv|[Rr]eceiv)[a-z]*\s+(?:[\w-]+\s+){0,3}?(?:with|to|into|from|via|through|in)\s+(?:(?:the|our|their|my|an?)\s+)?$/;
+const FILE_FORMAT = /^(?:CSV|PDF|JSON|XML|HTML|TXT|XLSX?|ZIP|PNG|JPE?G|SMS|Email|Excel)\b/;
+/** A capitalised word's start: most wants have none after the persona, and then nothing else is read. */
+const CAPITALISED_WORD = /\b[A-Z][A-Za-z]/g;
+/** How far before a name its verb of integration may start. */
+const LINK_WINDOW = 80;
 
 function integrationIn(text: string, from: number, limit: number, source: Source): Span | null {
+  let end = -1;
   CAPITALISED_WORD.lastIndex = from;
-  const capital = CAPITALISED_WORD.exec(text);
-  if (!capital || capital.index >= limit) return null;
-  const end = Math.min(limit, sentenceEndFrom(text, from));
-  if (capital.index >= end) return null;
-  INTEGRATION.lastIndex = from;
-  const m = INTEGRATION.exec(text);
-  return m && m.index + m[0].length <= end ? { source, start: m.index, end: m.index + m[0].length } : null;
+  for (
+    let name = CAPITALISED_WORD.exec(text);
+    name && name.index < limit;
+    name = CAPITALISED_WORD.exec(text)
+  ) {
+    if (end < 0) end = Math.min(limit, sentenceEndFrom(text, from));
+    if (name.index >= end) return null;
+    const windowStart = Math.max(from, name.index - LINK_WINDOW);
+    const link = LINK_BEFORE_NAME.exec(text.slice(windowStart, name.index));
+    if (!link || FILE_FORMAT.test(text.slice(name.index, name.index + 8))) continue;
+    let nameEnd = name.index + 1;
+    while (nameEnd < end && isAsciiLetter(text.charCodeAt(nameEnd))) nameEnd++;
+    return { source, start: windowStart + link.index, end: nameEnd };
+  }
+  return null;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /**
