@@ -63,7 +63,7 @@ export const PROBLEM_WHY: Record<ProblemSignalKind, string> = {
   need: 'States a need or something that cannot be done today.',
   reason: 'Says why it matters.',
   'expected-result': 'States the result expected.',
-  cost: 'Says what the problem costs: time, money, work done by hand, or people giving up or asking for help.',
+  cost: 'Says what the problem costs: time, money, work done by hand, people giving up or asking for help, or software no one fixes any more.',
   defect: 'Describes broken or current behaviour: a problem to solve.',
   learned: 'Across the labelled backlogs, items with these words mostly state a problem to solve.',
 };
