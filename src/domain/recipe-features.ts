@@ -943,14 +943,10 @@ function integrationIn(text: string, from: number, limit: number, source: Source
     const link = LINK_BEFORE_NAME.exec(text.slice(windowStart, name.index));
     if (!link || FILE_FORMAT.test(text.slice(name.index, name.index + 8))) continue;
     let nameEnd = name.index + 1;
-    while (nameEnd < end && isAsciiLetter(text.charCodeAt(nameEnd))) nameEnd++;
+    while (nameEnd < end && isLetter(text.charCodeAt(nameEnd))) nameEnd++;
     return { source, start: windowStart + link.index, end: nameEnd };
   }
   return null;
-}
-
-function isAsciiLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /**
