@@ -921,8 +921,13 @@ function readStory(summary: string, summaryTokens: readonly Token[], description
  * ("synced with the Omnicell cabinets", "imported from Navision", "routed to Remedy"). A file format is not a
  * system ("exported to CSV"); Excel is in NAMED_TECH.
  */
-const LINK_BEFORE_NAME =
-  /\b(?:[Ii]ntegrat|[Ss]ync|[Cc]onnect|[Rr]out|[Pp]ush|[Ff]eed|[Pp]ull|[Ii]mport|[Ee]xport|[Ss]en[dt]|[Ff]orward|[Ss]tream|[Ll]ink|[Aa]rriv|[Rr]eceiv)[a-z]*\s+(?:[\w-]+\s+){0,3}?(?:with|to|into|from|via|through|in)\s+(?:(?:the|our|their|my|an?)\s+)?$/;
+const LINK_VERB =
+  '\\b(?:[Ii]ntegrat|[Ss]ync|[Cc]onnect|[Rr]out|[Pp]ush|[Ff]eed|[Pp]ull|[Ii]mport|[Ee]xport|[Ss]en[dt]|[Ff]orward|[Ss]tream|[Ll]ink|[Aa]rriv|[Rr]eceiv)';
+const LINK_BEFORE_NAME = new RegExp(
+  `${LINK_VERB}[a-z]*\\s+(?:[\\w-]+\\s+){0,3}?(?:with|to|into|from|via|through|in)\\s+(?:(?:the|our|their|my|an?)\\s+)?$`,
+);
+/** Where a verb of integration first starts: most wants with a capitalised word have none, and end there. */
+const FIRST_LINK_VERB = new RegExp(LINK_VERB, 'g');
 const FILE_FORMAT = /^(?:CSV|PDF|JSON|XML|HTML|TXT|XLSX?|ZIP|PNG|JPE?G|SMS|Email|Excel)\b/;
 /** A capitalised word's start: most wants have none after the persona, and then nothing else is read. */
 const CAPITALISED_WORD = /\b[A-Z][A-Za-z]/g;
@@ -937,7 +942,17 @@ function integrationIn(text: string, from: number, limit: number, source: Source
     name && name.index < limit;
     name = CAPITALISED_WORD.exec(text)
   ) {
-    if (end < 0) end = Math.min(limit, sentenceEndFrom(text, from));
+    if (end < 0) {
+      end = Math.min(limit, sentenceEndFrom(text, from));
+      FIRST_LINK_VERB.lastIndex = from;
+      const verb = FIRST_LINK_VERB.exec(text);
+      if (!verb || verb.index >= end) return null;
+      // A name before the first verb has no verb before it; the next capitalised word after the verb is read next.
+      if (name.index < verb.index) {
+        CAPITALISED_WORD.lastIndex = verb.index;
+        continue;
+      }
+    }
     if (name.index >= end) return null;
     const windowStart = Math.max(from, name.index - LINK_WINDOW);
     const link = LINK_BEFORE_NAME.exec(text.slice(windowStart, name.index));

@@ -189,8 +189,102 @@ const PROBLEM_GROUPS = [
   // What the problem costs (COST_WORDS), unless the words name a thing to build ("a complaints page").
   `(?<cost>(?:${COST_WORDS})\\b(?!${NAMES_A_THING}))`,
 ];
-const DEFECT_WORDS =
-  "(?:(?:shows|lists|appears|displays)\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)|gr[ae]yed\\s+out|(?:stays|remains)\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)|nothing\\s+happens|does\\s+nothing|off[\\s-]screen|cut\\s+off(?![-\\s]+(?:dates?|times?|points?|days?)\\b)|misaligned|out[\\s-]of[\\s-]date|bugs?|errors?|exceptions?|npe|nullpointer\\w*|crash\\w*|fail(?:s|ed|ing|ure|ures)?|broken|breaks|regression|typos?|hangs?|hanging|freez(?:e|es|ing)|frozen|(?:steps\\s+)?to\\s+(?:reproduce|replicate)|leaks?|timed\\s+out|timing\\s+out|flicker(?:s|ed|ing)?\\b|flaky\\b|off\\s+by\\s+(?:one|a|an|\\d+)\\b|jump(?:s|ed|ing)?\\s+(?:to|back)\\b|(?:prints?|shows?|renders?)\\s+(?:a\\s+)?blank\\b|stop(?:s|ped)?\\s+working\\b|timeouts?|disagree(?:s|ing)?\\s+(?:on|about|with)\\b|stack\\s?trace|incorrect(?:ly)?|wrong(?:ly)?|invalid|inconsisten(?:t|cy)|doesn'?t|does\\s+not|don'?t|didn'?t|did\\s+not|isn'?t|is\\s+not\\s+(?:working|correct|valid|possible)|not\\s+working|no\\s+longer|never|unexpected(?:ly)?|lost|problems?|issues?\\s+with|warnings?|currently|at\\s+the\\s+moment|right\\s+now|still)\\b";
+/**
+ * Alternatives grouped by their first letter, in their own order within a group ("s(?:tays|till)|b(?:ugs?|roken)").
+ * Two alternatives that start with different letters never match at the same place, so the grouped pattern finds
+ * what the flat list finds, and a word that starts with none of the letters costs one test per group, not one per
+ * alternative.
+ */
+function byFirstLetter(alternatives: readonly string[]): string {
+  const groups = new Map<string, string[]>();
+  for (const alternative of alternatives) {
+    if (!/^[a-z][a-z\\[(]/.test(alternative))
+      throw new Error(`An alternative must start with a lower-case letter and no quantifier: ${alternative}`);
+    const letter = alternative[0]!;
+    const rests = groups.get(letter) ?? [];
+    rests.push(alternative.slice(1));
+    groups.set(letter, rests);
+  }
+  return [...groups]
+    .map(([letter, rests]) => (rests.length === 1 ? letter + rests[0]! : `${letter}(?:${rests.join('|')})`))
+    .join('|');
+}
+
+/**
+ * What a defect report says: a wrong behaviour, a failure's name, a reproduction. One alternative per entry, each
+ * starting with a letter (byFirstLetter groups them for the scan).
+ */
+const DEFECT_ALTERNATIVES = [
+  'shows\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)',
+  'lists\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)',
+  'appears\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)',
+  'displays\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)',
+  'gr[ae]yed\\s+out',
+  'stays\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)',
+  'remains\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)',
+  'nothing\\s+happens',
+  'does\\s+nothing',
+  'off[\\s-]screen',
+  'cut\\s+off(?![-\\s]+(?:dates?|times?|points?|days?)\\b)',
+  'misaligned',
+  'out[\\s-]of[\\s-]date',
+  'bugs?',
+  'errors?',
+  'exceptions?',
+  'npe',
+  'nullpointer\\w*',
+  'crash\\w*',
+  'fail(?:s|ed|ing|ure|ures)?',
+  'broken',
+  'breaks',
+  'regression',
+  'typos?',
+  'hangs?',
+  'hanging',
+  'freez(?:e|es|ing)',
+  'frozen',
+  'steps\\s+to\\s+(?:reproduce|replicate)',
+  'to\\s+(?:reproduce|replicate)',
+  'leaks?',
+  'timed\\s+out',
+  'timing\\s+out',
+  'flicker(?:s|ed|ing)?\\b',
+  'flaky\\b',
+  'off\\s+by\\s+(?:one|a|an|\\d+)\\b',
+  'jump(?:s|ed|ing)?\\s+(?:to|back)\\b',
+  'prints?\\s+(?:a\\s+)?blank\\b',
+  'shows?\\s+(?:a\\s+)?blank\\b',
+  'renders?\\s+(?:a\\s+)?blank\\b',
+  'stop(?:s|ped)?\\s+working\\b',
+  'timeouts?',
+  'disagree(?:s|ing)?\\s+(?:on|about|with)\\b',
+  'stack\\s?trace',
+  'incorrect(?:ly)?',
+  'wrong(?:ly)?',
+  'invalid',
+  'inconsisten(?:t|cy)',
+  "doesn'?t",
+  'does\\s+not',
+  "don'?t",
+  "didn'?t",
+  'did\\s+not',
+  "isn'?t",
+  'is\\s+not\\s+(?:working|correct|valid|possible)',
+  'not\\s+working',
+  'no\\s+longer',
+  'never',
+  'unexpected(?:ly)?',
+  'lost',
+  'problems?',
+  'issues?\\s+with',
+  'warnings?',
+  'currently',
+  'at\\s+the\\s+moment',
+  'right\\s+now',
+  'still',
+];
+const DEFECT_WORDS = `(?:${DEFECT_ALTERNATIVES.join('|')})\\b`;
+const DEFECT_WORDS_BY_LETTER = `(?:${byFirstLetter(DEFECT_ALTERNATIVES)})\\b`;
 /** A word that names an exception or error ("NullPointerException", "IOError"). */
 const EXCEPTION_WORD = '\\w{0,60}(?:Exception|Error)\\b';
 
@@ -209,7 +303,7 @@ export const PROBLEM_PATTERN_IN_ONE = problemPattern(`${DEFECT_WORDS}|${EXCEPTIO
  * The same without exception words: `\w{0,60}` before a suffix backtracks at every word start, which cost as much
  * as the hundred other alternatives together. Exception words are found from their ending instead.
  */
-const PROBLEM_NUMBERED = withNumberedGroups(problemPattern(DEFECT_WORDS));
+const PROBLEM_NUMBERED = withNumberedGroups(problemPattern(DEFECT_WORDS_BY_LETTER));
 const PROBLEM_PATTERN = PROBLEM_NUMBERED.pattern;
 
 /** The named groups a match of the problem scan (eachProblemMatch) has, as PROBLEM_PATTERN_IN_ONE names them. */

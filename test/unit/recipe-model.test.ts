@@ -377,6 +377,8 @@ describe('a product or technology named in a want', () => {
     ],
     ['As a planner I want shipments imported from Navision each night.', 'imported from Navision'],
     ['As an agent, I want tickets routed to Remedy so that IT sees them.', 'routed to Remedy'],
+    // A capitalised word before the verb is not the system; the one after it is.
+    ['As a nurse I want Pharmacy orders synced with the Omnicell cabinets.', 'synced with the Omnicell'],
   ])('is read from a want that links to a system: %s', (summary, span) => {
     expect(named(summary)).toEqual([span]);
   });
@@ -386,6 +388,7 @@ describe('a product or technology named in a want', () => {
     'As a clerk, I want to send reminders to the customer',
     'As a manager I want to export the rota to CSV.',
     'As a manager I want to see the rota, so that it can be sent to Payroll.',
+    'As a planner I want Navision shipments sent to the warehouse team.',
   ])('is not read from a want that links to no named system: %s', (summary) => {
     expect(named(summary)).toEqual([]);
   });
