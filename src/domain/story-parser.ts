@@ -393,6 +393,11 @@ const SUBJECT_PRONOUN_RE =
  * People as a subject: who moves a metric ("users to cut checkout time from 90 to 60 s"), or the metric itself
  * when nothing follows the verb but numbers ("users to increase from 100 to 150").
  */
+/**
+ * The verb follows a clause, not a subject: "…, reducing abandonment", "…, which cuts drop-off", "…; thereby
+ * raising conversion". What comes before says what changes; the metric is the verb's object.
+ */
+const CLAUSE_BEFORE_VERB_RE = /(?:[,;:\u2013\u2014]|\s-|\b(?:which|thereby|thus|in\s+turn))\s*$/i;
 const PEOPLE_SUBJECT_RE =
   /^(?:(?:the|our|more|most|all|many|new|returning)\s+)?(?:users?|customers?|shoppers?|visitors?|people|members?|admins?|clients?|buyers?|readers?|players?|students?|teams?)$/i;
 const MONTH_SRC =
@@ -597,7 +602,8 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
 
   if (verb) {
     // A metric is a short phrase; a subject longer than this is not one (and bounds the regex work).
-    const subjectRaw = (verb.index <= 200 ? clause.slice(0, verb.index) : '')
+    const before = verb.index <= 200 ? clause.slice(0, verb.index) : '';
+    const subjectRaw = (CLAUSE_BEFORE_VERB_RE.test(before) ? '' : before)
       .replace(
         /\s+(?:to|will|would|should|could|can|may|might|shall|is\s+going\s+to|are\s+going\s+to|to\s+be\s+able\s+to)\s*$/i,
         '',

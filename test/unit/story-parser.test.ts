@@ -351,6 +351,32 @@ describe('parseStory', () => {
       expect(metricsOf('We expect active users to increase from 100 to 150.')).toEqual(['active users']);
     });
 
+    it('takes the metric from the object when the verb follows a clause ("…, reducing abandonment")', () => {
+      const metricsOf = (text: string) => parseStory(text).expectedOutcomes.map((e) => e.metric);
+      expect(
+        parseStory(
+          'As a buyer, I want checkout to take under 30 seconds, reducing abandonment from 70% to 60% by 2027-06-01.',
+        ).expectedOutcomes,
+      ).toEqual([
+        outcome({
+          metric: 'abandonment',
+          baseline: 70,
+          target: 60,
+          unit: '%',
+          direction: 'decrease',
+          checkBy: '2027-06-01',
+        }),
+      ]);
+      expect(metricsOf('We expect a one-page form, which cuts drop-off from 40% to 30%.')).toEqual([
+        'drop-off',
+      ]);
+      expect(metricsOf('We expect saved carts; thereby raising conversion from 2% to 3%.')).toEqual([
+        'conversion',
+      ]);
+      // A subject that is a metric is still the metric.
+      expect(metricsOf('We expect page load time to fall from 4 s to 2 s.')).toEqual(['page load time']);
+    });
+
     it('reads a movement with a number stated in the benefit or the want, and says where it came from', () => {
       const story = parseStory(
         'As a shopper, I want to save items for later so that I can reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
