@@ -70,6 +70,7 @@ const NEGATED_WANT_RE = /\b(?:do\s+not|don['’]t)\s+want\b/i;
 const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
 const EXPECT_RE =
   /\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?/i;
+const HYPOTHESIS_RE = /\bwe\s+believe\b(?:\s+that\b)?|\bif\s+we\b[^.!?\n]{1,200}?\bthen\b/i;
 const FINITE_VERB_RE = /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must)\b/i;
 const PERSONA_STOP_WORDS = new Set([
   'part',
@@ -370,7 +371,8 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
 
 const UNIT_SRC =
   '%|percent(?:age\\s+points?)?\\b|per\\s+cent\\b|pct\\b|pp\\b|ms\\b|milliseconds?\\b|seconds?\\b|secs?\\b|s\\b|minutes?\\b|mins?\\b|hours?\\b|hrs?\\b|h\\b|days?\\b';
-const NUM_SRC = '(\\d{1,15}(?:\\.\\d{1,15})?)';
+// "1,200" is twelve hundred: a comma followed by three digits groups thousands.
+const NUM_SRC = '(\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,15})?|\\d{1,15}(?:\\.\\d{1,15})?)';
 const FROM_TO_RE = new RegExp(
   `\\bfrom\\s+(?:about\\s+|around\\s+|roughly\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?\\s+(?:down\\s+|up\\s+)?to\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
   'i',
@@ -382,10 +384,33 @@ const TO_RE = new RegExp(
 const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
 const BY_RE = new RegExp(`\\bby\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
 const NUM_UNIT_RE = new RegExp(`\\b${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
-const DECREASE_RE =
-  /\b(?<!-)(?:reduce[sd]?|reducing|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?)\b(?!-)/i;
-const INCREASE_RE =
-  /\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing)?|grew|improve[sd]?|improving|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?)\b(?!-)/i;
+/**
+ * "churn down from 5% to 4%", "sign-ups up by 20%": a bare "down" or "up" is a direction only when a number
+ * follows, and not as part of a phrasal verb ("follow up by 5 May", "round down to 2").
+ */
+const BARE_DIRECTION = (word: 'up' | 'down') =>
+  `(?<!\\b(?:follow|set|sign|back|pick|look|scroll|drill|step|count|round|line|turn|break|wind|close|shut|slow|speed|log|start|build|top|trim|narrow|boil|water|tone|warm|cool|calm|settle|write|mark|put|go|come)\\s)` +
+  `${word}(?=\\s+(?:from|to|by)\\s+(?:about\\s+|around\\s+|~)?\\d)`;
+const DECREASE_RE = new RegExp(
+  String.raw`\b(?<!-)(?:reduce[sd]?|reducing|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?|${BARE_DIRECTION('down')})\b(?!-)`,
+  'i',
+);
+const INCREASE_RE = new RegExp(
+  String.raw`\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing)?|grew|improve[sd]?|improving|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?|${BARE_DIRECTION('up')})\b(?!-)`,
+  'i',
+);
+const LEAD_NUMBER_RE = new RegExp(`^${NUM_SRC}\\s?(${UNIT_SRC})?\\s*`, 'i');
+/** A number said with the metric, at the end of the subject: "monthly churn of 5%". */
+const OF_NUMBER_AT_END_RE = new RegExp(
+  `\\bof\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?$`,
+  'i',
+);
+/**
+ * What follows an intransitive verb and is not its object: how much or how fast, when, where, compared with what
+ * ("rise significantly", "double next quarter", "fall below 30%", "decrease over time").
+ */
+const NOT_AN_OBJECT_RE =
+  /^(?:(?:significantly|substantially|considerably|dramatically|sharply|steadily|quickly|rapidly|slowly|gradually|slightly|greatly|markedly|noticeably|measurably|meaningfully|materially|notably|visibly|strongly|consistently|roughly|approximately|immediately|eventually|further|again|overall|even|still|back|instead)\b|(?:this|next|each|every|per|that|the\s+next|the\s+first)\s+(?:day|week|month|quarter|year|sprint|release|season|cycle)s?\b|(?:day|week|month|quarter|year)s?\s+(?:over|on)\b|(?:below|under|above|over|around|about|within|during|after|before|across|among|when|while|if|once|because|since|until|through|throughout|towards?|beyond|up|down|off|out|away)\b|(?:times|fold)\b|a\s+(?:lot|bit|little)\b)/i;
 /** A subject that is the change itself or who makes it, not a metric: the metric is the verb's object. */
 const SUBJECT_PRONOUN_RE =
   /^(?:this|that|it|these|they|we|i|you|he|she|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
@@ -431,7 +456,7 @@ function normaliseUnit(raw: string | undefined): string | null {
 
 function toNumber(raw: string | undefined): number | null {
   if (raw === undefined) return null;
-  const n = Number(raw);
+  const n = Number(raw.replace(/,/g, ''));
   return Number.isFinite(n) ? n : null;
 }
 
@@ -491,7 +516,56 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
       return { value: null, note: `The check-by quarter "Q${quarter}" has no year; it is left open.` };
     return { value: nextQuarterEnd(quarter, now), note: null };
   }
+  const relative = RELATIVE_CHECK_BY_RE.exec(clause);
+  if (relative) {
+    const said = relative[0].replace(/[\s.!?]+$/, '');
+    if (now === undefined)
+      return {
+        value: null,
+        note: `The check-by date "${said}" is counted from a day, and none was given; it is left open.`,
+      };
+    const count = COUNT_WORDS[relative[1]!.toLowerCase()] ?? Number(relative[1]);
+    return { value: dayAfter(now, count, relative[2]!.toLowerCase()), note: null };
+  }
   return { value: null, note: null };
+}
+
+/**
+ * "within 3 months", "in the next six weeks" at the end of the expectation: a check-by counted from today. Only
+ * at the end, where it says when to look; "resolved within 2 days to rise from 50% to 70%" is part of the metric.
+ */
+const RELATIVE_CHECK_BY_RE =
+  /\b(?:within|in|inside)\s+(?:the\s+next\s+)?(\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(day|week|month|year)s?\s*[.!]?\s*$/i;
+const COUNT_WORDS: Readonly<Record<string, number>> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+};
+
+/** The day `count` days, weeks, months or years after `now` (UTC); a month too short keeps its last day. */
+function dayAfter(now: Date, count: number, unit: string): string {
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth() + 1;
+  const day = now.getUTCDate();
+  if (unit === 'day' || unit === 'week') {
+    const next = new Date(Date.UTC(year, month - 1, day + count * (unit === 'week' ? 7 : 1)));
+    return formatDay(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
+  }
+  const months = month - 1 + count * (unit === 'year' ? 12 : 1);
+  const y = year + Math.floor(months / 12);
+  const m = (months % 12) + 1;
+  return formatDay(y, m, Math.min(day, daysInMonth(y, m)));
 }
 
 /** A metric is a noun phrase: one that starts with a preposition or a verb is the rest of a sentence. */
@@ -598,7 +672,10 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
   let baseline: number | null = null;
   let target: number | null = null;
   let unit: string | null = null;
-  let scope = clause;
+  const scope = clause;
+  // "monthly churn of 5% to drop to 4%": a baseline said in the subject, and the target after the verb.
+  let subjectBaseline: RegExpExecArray | null = null;
+  let afterVerb = clause;
 
   if (verb) {
     // A metric is a short phrase; a subject longer than this is not one (and bounds the regex work).
@@ -611,21 +688,27 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
       .replace(/^\s*that\s+/i, '')
       .trim();
     const subject = stripDeterminers(subjectRaw);
-    const afterVerb = clause.slice(verb.index + verb[0].length);
-    scope = clause;
+    subjectBaseline = OF_NUMBER_AT_END_RE.exec(subjectRaw);
+    afterVerb = clause.slice(verb.index + verb[0].length);
     const people = PEOPLE_SUBJECT_RE.test(subject);
-    if (subject.length > 0 && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80) {
-      metric = metricPhrase(subject) ?? subject;
-    } else {
-      // "this will reduce our 40 percent drop-off rate": the metric is the object.
-      let obj = stripDeterminers(afterVerb.trim());
-      const lead = new RegExp(`^${NUM_SRC}\\s?(${UNIT_SRC})?\\s*`, 'i').exec(obj);
+    // The verb's object names the metric when it has one ("this will reduce our 40 percent drop-off rate",
+    // "saved carts to reduce drop-off"): the subject is then the change, or who makes it.
+    let obj = afterVerb.trim();
+    const notAnObject = NOT_AN_OBJECT_RE.test(obj);
+    obj = stripDeterminers(obj);
+    const lead = LEAD_NUMBER_RE.exec(obj);
+    if (lead) obj = obj.slice(lead[0].length);
+    const object = notAnObject || NOT_AN_OBJECT_RE.test(obj) ? null : metricPhrase(obj);
+    if (object !== null) {
+      metric = object;
       if (lead) {
         baseline = toNumber(lead[1]);
         unit = normaliseUnit(lead[2]);
-        obj = obj.slice(lead[0].length);
       }
-      metric = metricPhrase(obj) ?? (people ? subject : null);
+    } else if (subject.length > 0 && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80) {
+      metric = metricPhrase(subject) ?? subject;
+    } else {
+      metric = people ? subject : null;
     }
   } else {
     const cut = /\s(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from)\b/i.exec(clause);
@@ -642,9 +725,13 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
     if (from) {
       baseline = toNumber(from[1]);
       unit = normaliseUnit(from[2]) ?? unit;
+    } else if (subjectBaseline && baseline === null) {
+      baseline = toNumber(subjectBaseline[1]);
+      unit = normaliseUnit(subjectBaseline[2]) ?? unit;
     }
     const by = BY_RE.exec(scope);
-    const to = TO_RE.exec(scope);
+    // With a baseline in the subject, the subject's own "of 5%" is not the target.
+    const to = TO_RE.exec(subjectBaseline && !from ? afterVerb : scope);
     if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
       target = toNumber(to[1]);
       unit = normaliseUnit(to[2]) ?? unit;
@@ -686,10 +773,21 @@ interface ExpectHit {
 }
 
 function findExpectation(text: string, limit: number): ExpectHit | null {
-  const m = EXPECT_RE.exec(limit < text.length ? text.slice(0, limit) : text);
-  if (!m) return null;
-  const clauseStart = m.index + m[0].length;
-  return { start: m.index, clauseStart, clauseEnd: sentenceEnd(text, clauseStart, limit) };
+  const read = limit < text.length ? text.slice(0, limit) : text;
+  const m = EXPECT_RE.exec(read);
+  if (m) {
+    const clauseStart = m.index + m[0].length;
+    return { start: m.index, clauseStart, clauseEnd: sentenceEnd(text, clauseStart, limit) };
+  }
+  // A hypothesis written as a belief ("We believe … will reduce lapses from 12% to 8%") or as "If we …, then …"
+  // states an expectation only where it names a movement; otherwise it is the story's own text.
+  const h = HYPOTHESIS_RE.exec(read);
+  if (!h) return null;
+  const clauseStart = h.index + h[0].length;
+  const clauseEnd = sentenceEnd(text, clauseStart, limit);
+  const clause = text.slice(clauseStart, clauseEnd);
+  if (!(DECREASE_RE.test(clause) || INCREASE_RE.test(clause))) return null;
+  return { start: h.index, clauseStart, clauseEnd };
 }
 
 /** Where the expectation's sentence starts, so the story parts stop before it. */

@@ -377,6 +377,106 @@ describe('parseStory', () => {
       expect(metricsOf('We expect page load time to fall from 4 s to 2 s.')).toEqual(['page load time']);
     });
 
+    it('reads numbers written with thousands separators', () => {
+      expect(
+        parseStory('We expect renewals to rise from 1,200 to 1,500 per month by 2027-05-01.').expectedOutcome,
+      ).toEqual(
+        outcome({
+          metric: 'renewals',
+          baseline: 1200,
+          target: 1500,
+          direction: 'increase',
+          checkBy: '2027-05-01',
+        }),
+      );
+      expect(parseStory('We expect queue length to fall from 12,000.5 to 9,000.').expectedOutcome).toEqual(
+        outcome({ metric: 'queue length', baseline: 12000.5, target: 9000, direction: 'decrease' }),
+      );
+    });
+
+    it('reads "down" and "up" as the direction when the numbers follow ("churn down from 5% to 4%")', () => {
+      expect(parseStory('We expect churn down from 5% to 4% by 2027-05-01.').expectedOutcome).toEqual(
+        outcome({
+          metric: 'churn',
+          baseline: 5,
+          target: 4,
+          unit: '%',
+          direction: 'decrease',
+          checkBy: '2027-05-01',
+        }),
+      );
+      expect(parseStory('We expect trial sign-ups up by 20%.').expectedOutcome).toEqual(
+        outcome({ metric: 'trial sign-ups', unit: '%', direction: 'increase' }),
+      );
+    });
+
+    it('reads the baseline of "monthly churn of 5% to drop to 4%"', () => {
+      expect(parseStory('We expect monthly churn of 5% to drop to 4% by June 2027.').expectedOutcome).toEqual(
+        outcome({
+          metric: 'monthly churn',
+          baseline: 5,
+          target: 4,
+          unit: '%',
+          direction: 'decrease',
+          checkBy: '2027-06-30',
+        }),
+      );
+    });
+
+    it('takes the object as the metric when the change is the subject ("saved carts to reduce drop-off")', () => {
+      const metricsOf = (text: string) => parseStory(text).expectedOutcomes.map((e) => e.metric);
+      expect(metricsOf('We expect saved carts to reduce drop-off from 40% to 30%.')).toEqual(['drop-off']);
+      expect(metricsOf('We expect the new onboarding to increase activation from 20% to 30%.')).toEqual([
+        'activation',
+      ]);
+      // Words after an intransitive verb are not its object.
+      expect(metricsOf('We expect conversion to increase significantly from 2% to 3%.')).toEqual([
+        'conversion',
+      ]);
+      expect(metricsOf('We expect sign-ups to double next quarter.')).toEqual(['sign-ups']);
+      expect(metricsOf('We expect drop-off to fall below 30%.')).toEqual(['drop-off']);
+      expect(metricsOf('We expect churn to decrease over time.')).toEqual(['churn']);
+    });
+
+    it('resolves "within 3 months" from the day it is read, and says so when no day is given', () => {
+      const now = new Date('2026-11-30T12:00:00Z');
+      expect(
+        parseStory('We expect NPS to rise from 30 to 45 within 3 months.', { now }).expectedOutcome?.checkBy,
+      ).toBe('2027-02-28');
+      expect(
+        parseStory('We expect NPS to rise from 30 to 45 within six weeks.', { now }).expectedOutcome?.checkBy,
+      ).toBe('2027-01-11');
+      expect(
+        parseStory('We expect NPS to rise from 30 to 45 in 10 days.', { now }).expectedOutcome?.checkBy,
+      ).toBe('2026-12-10');
+      const open = parseStory('We expect NPS to rise from 30 to 45 within 3 months.');
+      expect(open.expectedOutcome?.checkBy).toBeNull();
+      expect(open.notes).toContain(
+        'The check-by date "within 3 months" is counted from a day, and none was given; it is left open.',
+      );
+    });
+
+    it('reads the expectation of a "We believe … will …" or "If we …, then … will …" hypothesis', () => {
+      const lapses = outcome({
+        metric: 'lapses',
+        baseline: 12,
+        target: 8,
+        unit: '%',
+        direction: 'decrease',
+        checkBy: '2027-05-01',
+      });
+      expect(
+        parseStory(
+          'We believe that one-tap renewals for members will reduce lapses from 12% to 8% by 2027-05-01.',
+        ).expectedOutcomes,
+      ).toEqual([lapses]);
+      expect(
+        parseStory(
+          'If we add one-tap renewals for members, then lapses will fall from 12% to 8% by 2027-05-01.',
+        ).expectedOutcomes,
+      ).toEqual([lapses]);
+    });
+
     it('reads a movement with a number stated in the benefit or the want, and says where it came from', () => {
       const story = parseStory(
         'As a shopper, I want to save items for later so that I can reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
