@@ -83,7 +83,9 @@ function namesSomeone(text: string | undefined): boolean {
 /** The app itself, its makers, or its backlog's author: none of them is a user with a need. */
 const THE_PRODUCT =
   /^(?:(?:the|a|an|our|my)\s+)?(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|program|code|website|site|tool)$/i;
-const ITS_DEVELOPERS = /^(?:(?:the|a|an|our|my)\s+)?(?:developers?|devs?|programmers?|engineers?)$/i;
+/** A maker of the product, bare or of the product or team ("developer of the app"), not one who builds on it. */
+const ITS_DEVELOPERS =
+  /^(?:(?:the|a|an|our|my)\s+)?(?:(?:senior|junior|lead|back-?end|front-?end|full-?stack|software|web|mobile|app|qa)\s+)?(?:developers?|devs?|programmers?|engineers?|testers?)(?:\s+(?:of|on|for|at|in|working\s+on)\s+(?:the|this|our|my)\s+(?:app|application|product|system|platform|site|website|team|project|code(?:base)?|tool|service))?$/i;
 const ITS_TEAM =
   /^(?:(?:the|a|an|our|my)\s+)?(?:(?:dev(?:elopment)?|engineering|scrum|product)\s+team|team|po|product\s+owner|scrum\s+master)$/i;
 const THE_AUTHOR = /^(?:i|we|me|us)$/i;

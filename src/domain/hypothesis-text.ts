@@ -17,13 +17,17 @@ export function hypothesisSentence(h: Hypothesis): string {
   return `As ${article}${persona}, I want ${intent}, so that ${benefit}.`;
 }
 
+const CURRENCY = /^[$€£¥]$/;
+
 /** "We expect cart drop-off to fall from 40% to 30% by 2027-03-01." */
 export function expectationSentence(e: ExpectedOutcome): string | null {
   if (!e.metric) return null;
   const unit = e.unit ?? '';
+  // A currency is written before its amount ("$40"), every other unit after it ("40%", "800ms").
+  const amount = (n: number) => (CURRENCY.test(unit) ? `${unit}${n}` : `${n}${unit}`);
   const move = e.direction === 'decrease' ? 'to fall' : e.direction === 'increase' ? 'to rise' : 'to move';
-  const from = e.baseline !== undefined ? ` from ${e.baseline}${unit}` : '';
-  const to = e.target !== undefined ? ` to ${e.target}${unit}` : '';
+  const from = e.baseline !== undefined ? ` from ${amount(e.baseline)}` : '';
+  const to = e.target !== undefined ? ` to ${amount(e.target)}` : '';
   const by = e.checkBy ? ` by ${e.checkBy}` : '';
   return `We expect ${e.metric} ${move}${from}${to}${by}.`;
 }

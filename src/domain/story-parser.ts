@@ -371,8 +371,9 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
 
 const UNIT_SRC =
   '%|percent(?:age\\s+points?)?\\b|per\\s+cent\\b|pct\\b|pp\\b|ms\\b|milliseconds?\\b|seconds?\\b|secs?\\b|s\\b|minutes?\\b|mins?\\b|hours?\\b|hrs?\\b|h\\b|days?\\b';
-// "1,200" is twelve hundred: a comma followed by three digits groups thousands.
-const NUM_SRC = '(\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,15})?|\\d{1,15}(?:\\.\\d{1,15})?)';
+// "1,200" is twelve hundred: a comma followed by three digits groups thousands. A currency may lead ("$40");
+// currencyOf reads it from the match.
+const NUM_SRC = '(?:[$€£¥]\\s?)?(\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,15})?|\\d{1,15}(?:\\.\\d{1,15})?)';
 const FROM_TO_RE = new RegExp(
   `\\bfrom\\s+(?:about\\s+|around\\s+|roughly\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?\\s+(?:down\\s+|up\\s+)?to\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
   'i',
@@ -383,7 +384,7 @@ const TO_RE = new RegExp(
 );
 const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
 const BY_RE = new RegExp(`\\bby\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
-const NUM_UNIT_RE = new RegExp(`\\b${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
+const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=[$€£¥]))${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
 /**
  * "churn down from 5% to 4%", "sign-ups up by 20%": a bare "down" or "up" is a direction only when a number
  * follows, and not as part of a phrasal verb ("follow up by 5 May", "round down to 2").
@@ -452,6 +453,11 @@ function normaliseUnit(raw: string | undefined): string | null {
   if (u === 'h' || u.startsWith('hour') || u.startsWith('hr')) return 'h';
   if (u.startsWith('day')) return 'd';
   return null;
+}
+
+/** The currency an amount is written in ("$40", "€ 12.50"), or null. */
+function currencyOf(matched: string): string | null {
+  return /[$€£¥]/.exec(matched)?.[0] ?? null;
 }
 
 function toNumber(raw: string | undefined): number | null {
@@ -703,7 +709,7 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
       metric = object;
       if (lead) {
         baseline = toNumber(lead[1]);
-        unit = normaliseUnit(lead[2]);
+        unit = normaliseUnit(lead[2]) ?? currencyOf(lead[0]);
       }
     } else if (subject.length > 0 && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80) {
       metric = metricPhrase(subject) ?? subject;
@@ -719,24 +725,24 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
   if (ft) {
     baseline = toNumber(ft[1]);
     target = toNumber(ft[3]);
-    unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? unit;
+    unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? currencyOf(ft[0]) ?? unit;
   } else {
     const from = FROM_RE.exec(scope);
     if (from) {
       baseline = toNumber(from[1]);
-      unit = normaliseUnit(from[2]) ?? unit;
+      unit = normaliseUnit(from[2]) ?? currencyOf(from[0]) ?? unit;
     } else if (subjectBaseline && baseline === null) {
       baseline = toNumber(subjectBaseline[1]);
-      unit = normaliseUnit(subjectBaseline[2]) ?? unit;
+      unit = normaliseUnit(subjectBaseline[2]) ?? currencyOf(subjectBaseline[0]) ?? unit;
     }
     const by = BY_RE.exec(scope);
     // With a baseline in the subject, the subject's own "of 5%" is not the target.
     const to = TO_RE.exec(subjectBaseline && !from ? afterVerb : scope);
     if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
       target = toNumber(to[1]);
-      unit = normaliseUnit(to[2]) ?? unit;
+      unit = normaliseUnit(to[2]) ?? currencyOf(to[0]) ?? unit;
     } else if (by && !/^\d{4}$/.test(by[1] ?? '') && DAY_MONTH_RE.exec(scope.slice(by.index))?.index !== 0) {
-      unit = unit ?? normaliseUnit(by[2]);
+      unit = unit ?? normaliseUnit(by[2]) ?? currencyOf(by[0]);
       notes.push(`"${by[0].trim()}" is a relative change; no target is computed from it.`);
     }
     if (baseline === null && target === null && metric === null) {
@@ -796,7 +802,7 @@ function sentenceStartOf(text: string, index: number): number {
   const floor = Math.max(0, index - 200);
   while (i > floor) {
     const c = text[i - 1] as string;
-    if (c === '\n' || ((c === '.' || c === '!' || c === '?') && i < index)) break;
+    if (c === '\n' || ((c === '.' || c === '!' || c === '?' || c === ';') && i < index)) break;
     i--;
   }
   return i;

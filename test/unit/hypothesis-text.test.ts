@@ -20,6 +20,16 @@ describe('the hypothesis as description text', () => {
       'We expect cart drop-off to fall from 40% to 30% by 2027-03-01.',
     );
     expect(expectationSentence({})).toBeNull();
+    // A currency goes before the number, as it is written.
+    expect(
+      expectationSentence({
+        metric: 'average order value',
+        baseline: 40,
+        target: 48,
+        unit: '$',
+        direction: 'increase',
+      }),
+    ).toBe('We expect average order value to rise from $40 to $48.');
   });
 
   it('replaces the description with the hypothesis and every expectation', () => {

@@ -377,6 +377,41 @@ describe('parseStory', () => {
       expect(metricsOf('We expect page load time to fall from 4 s to 2 s.')).toEqual(['page load time']);
     });
 
+    it('reads money, with its currency as the unit', () => {
+      expect(
+        parseStory('We expect average order value to grow from $40 to $48 by 2027-06-01.').expectedOutcome,
+      ).toEqual(
+        outcome({
+          metric: 'average order value',
+          baseline: 40,
+          target: 48,
+          unit: '$',
+          direction: 'increase',
+          checkBy: '2027-06-01',
+        }),
+      );
+      expect(parseStory('We expect cost per ticket to fall from € 12.50 to €9.').expectedOutcome).toEqual(
+        outcome({ metric: 'cost per ticket', baseline: 12.5, target: 9, unit: '€', direction: 'decrease' }),
+      );
+      expect(parseStory('We expect this to cut refunds by £1,500 a month.').expectedOutcome).toMatchObject({
+        metric: 'refunds',
+        unit: '£',
+        direction: 'decrease',
+      });
+    });
+
+    it('ends the benefit where an expectation starts after a semicolon', () => {
+      const story = parseStory(
+        'As a shopper I want free shipping, so that I buy more; we expect average order value to grow from $40 to $48.',
+      );
+      expect(story.benefit).toBe('I buy more');
+      expect(story.expectedOutcome).toMatchObject({
+        metric: 'average order value',
+        baseline: 40,
+        target: 48,
+      });
+    });
+
     it('reads numbers written with thousands separators', () => {
       expect(
         parseStory('We expect renewals to rise from 1,200 to 1,500 per month by 2027-05-01.').expectedOutcome,
