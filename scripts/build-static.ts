@@ -203,6 +203,32 @@ export const paginationLeftOut: Plugin = {
 };
 
 /**
+ * Atlaskit's DatePicker reads a typed date with date-fns' `parse` (its ~30 token parsers, about 6 KB gzipped)
+ * unless it is given `parseInputValue`. Every picker of the app is (static/shared/date-format.ts,
+ * DATE_PICKER_FORMAT), so the picker's parse-date module gets date-fns without `parse`: in its place a function
+ * that throws, so a picker added without DATE_PICKER_FORMAT fails loudly on its first typed date.
+ */
+const PARSE_DATE_IMPORTER =
+  /[\\/]@atlaskit[\\/]datetime-picker[\\/]dist[\\/]esm[\\/]internal[\\/]parse-date\.js$/;
+export const dateFnsParseLeftOut: Plugin = {
+  name: 'date-fns-parse-left-out',
+  setup(b) {
+    b.onResolve({ filter: /^date-fns$/ }, (args) =>
+      PARSE_DATE_IMPORTER.test(args.importer)
+        ? { path: 'date-fns', namespace: 'date-fns-parse-left-out', pluginData: path.dirname(args.importer) }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'date-fns-parse-left-out' }, (args) => ({
+      contents:
+        "export { isValid } from 'date-fns';\n" +
+        "export function parse() { throw new Error('A DatePicker was given no parseInputValue, but date-fns parse is left out of this bundle (scripts/build-static.ts)'); }",
+      loader: 'js',
+      resolveDir: args.pluginData as string,
+    }));
+  },
+};
+
+/**
  * react-select draws each chosen value of a multi select as Atlaskit's removable tag, which brings @atlaskit/tag,
  * its motion and icons (about 6 KB gzipped). Only the surfaces in MULTI_SELECT_SURFACES have a Select with
  * `isMulti`; the others leave the tag out: in its place a component that throws if it is ever drawn, so a multi
@@ -310,6 +336,7 @@ function options(surface: string): BuildOptions {
       compiledPrimitivesOnly,
       tokensAtBuildTime,
       paginationLeftOut,
+      dateFnsParseLeftOut,
       featureFlagsFolded,
       ...(MULTI_SELECT_SURFACES.includes(surface) ? [] : [multiValueTagLeftOut]),
       ...(ZOD_FREE_SURFACES.includes(surface) ? [zodLeftOut(surface)] : []),

@@ -19,17 +19,23 @@ export function hypothesisSentence(h: Hypothesis): string {
 
 const CURRENCY = /^[$€£¥]$/;
 
-/** "We expect cart drop-off to fall from 40% to 30% by 2027-03-01." */
-export function expectationSentence(e: ExpectedOutcome): string | null {
-  if (!e.metric) return null;
+/**
+ * One expectation in words, "cart drop-off to fall from 40% to 30% by 2027-03-01" ("a metric" when it names
+ * none). A currency is written before its amount ("$40"), every other unit after it ("40%", "800ms").
+ */
+export function movementPhrase(e: ExpectedOutcome): string {
   const unit = e.unit ?? '';
-  // A currency is written before its amount ("$40"), every other unit after it ("40%", "800ms").
   const amount = (n: number) => (CURRENCY.test(unit) ? `${unit}${n}` : `${n}${unit}`);
   const move = e.direction === 'decrease' ? 'to fall' : e.direction === 'increase' ? 'to rise' : 'to move';
   const from = e.baseline !== undefined ? ` from ${amount(e.baseline)}` : '';
   const to = e.target !== undefined ? ` to ${amount(e.target)}` : '';
   const by = e.checkBy ? ` by ${e.checkBy}` : '';
-  return `We expect ${e.metric} ${move}${from}${to}${by}.`;
+  return `${e.metric ?? 'a metric'} ${move}${from}${to}${by}`;
+}
+
+/** "We expect cart drop-off to fall from 40% to 30% by 2027-03-01." */
+export function expectationSentence(e: ExpectedOutcome): string | null {
+  return e.metric ? `We expect ${movementPhrase(e)}.` : null;
 }
 
 const paragraph = (text: string): AdfNode => ({ type: 'paragraph', content: [{ type: 'text', text }] });

@@ -210,18 +210,23 @@ function byFirstLetter(alternatives: readonly string[]): string {
     .join('|');
 }
 
+/** The endings several defect phrases share: shown twice, stuck in a state, blank. */
+const SHOWN_TWICE = '\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)';
+const STUCK_IN_STATE =
+  '\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)';
+const BLANK = '\\s+(?:a\\s+)?blank\\b';
 /**
  * What a defect report says: a wrong behaviour, a failure's name, a reproduction. One alternative per entry, each
  * starting with a letter (byFirstLetter groups them for the scan).
  */
 const DEFECT_ALTERNATIVES = [
-  'shows\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)',
-  'lists\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)',
-  'appears\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)',
-  'displays\\s+(?:\\S+\\s+){0,3}?(?:twice|duplicates|duplicated)',
+  `shows${SHOWN_TWICE}`,
+  `lists${SHOWN_TWICE}`,
+  `appears${SHOWN_TWICE}`,
+  `displays${SHOWN_TWICE}`,
   'gr[ae]yed\\s+out',
-  'stays\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)',
-  'remains\\s+(?:disabled|enabled|blank|empty|hidden|visible|open)(?!\\s+(?:until|unless|while)\\b)',
+  `stays${STUCK_IN_STATE}`,
+  `remains${STUCK_IN_STATE}`,
   'nothing\\s+happens',
   'does\\s+nothing',
   'off[\\s-]screen',
@@ -252,9 +257,9 @@ const DEFECT_ALTERNATIVES = [
   'flaky\\b',
   'off\\s+by\\s+(?:one|a|an|\\d+)\\b',
   'jump(?:s|ed|ing)?\\s+(?:to|back)\\b',
-  'prints?\\s+(?:a\\s+)?blank\\b',
-  'shows?\\s+(?:a\\s+)?blank\\b',
-  'renders?\\s+(?:a\\s+)?blank\\b',
+  `prints?${BLANK}`,
+  `shows?${BLANK}`,
+  `renders?${BLANK}`,
   'stop(?:s|ped)?\\s+working\\b',
   'timeouts?',
   'disagree(?:s|ing)?\\s+(?:on|about|with)\\b',

@@ -390,8 +390,7 @@ const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=[$€£¥]))${NUM_SRC}\\s?(${UNIT_SRC}
  * follows, and not as part of a phrasal verb ("follow up by 5 May", "round down to 2").
  */
 const BARE_DIRECTION = (word: 'up' | 'down') =>
-  `(?<!\\b(?:follow|set|sign|back|pick|look|scroll|drill|step|count|round|line|turn|break|wind|close|shut|slow|speed|log|start|build|top|trim|narrow|boil|water|tone|warm|cool|calm|settle|write|mark|put|go|come)\\s)` +
-  `${word}(?=\\s+(?:from|to|by)\\s+(?:about\\s+|around\\s+|~)?\\d)`;
+  `(?<!\\b(?:follow|set|sign|round|scroll|go|come)\\s)${word}(?=\\s+(?:from|to|by)\\s+~?\\d)`;
 const DECREASE_RE = new RegExp(
   String.raw`\b(?<!-)(?:reduce[sd]?|reducing|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?|${BARE_DIRECTION('down')})\b(?!-)`,
   'i',
@@ -411,7 +410,7 @@ const OF_NUMBER_AT_END_RE = new RegExp(
  * ("rise significantly", "double next quarter", "fall below 30%", "decrease over time").
  */
 const NOT_AN_OBJECT_RE =
-  /^(?:(?:significantly|substantially|considerably|dramatically|sharply|steadily|quickly|rapidly|slowly|gradually|slightly|greatly|markedly|noticeably|measurably|meaningfully|materially|notably|visibly|strongly|consistently|roughly|approximately|immediately|eventually|further|again|overall|even|still|back|instead)\b|(?:this|next|each|every|per|that|the\s+next|the\s+first)\s+(?:day|week|month|quarter|year|sprint|release|season|cycle)s?\b|(?:day|week|month|quarter|year)s?\s+(?:over|on)\b|(?:below|under|above|over|around|about|within|during|after|before|across|among|when|while|if|once|because|since|until|through|throughout|towards?|beyond|up|down|off|out|away)\b|(?:times|fold)\b|a\s+(?:lot|bit|little)\b)/i;
+  /^(?:(?!(?:supp|rep|assemb|fami)ly\b)\w+ly\b|(?:further|again|overall|even|still|back|instead|first|this|next|each|every|per|times|fold)\b|\w+s?\s+(?:over|on)\s+\w+\s*$|(?:below|under|above|over|around|about|within|during|after|before|across|among|when|while|if|once|because|since|until|through|throughout|towards?|beyond|up|down|off|out|away)\b|a\s+(?:lot|bit|little)\b)/i;
 /** A subject that is the change itself or who makes it, not a metric: the metric is the verb's object. */
 const SUBJECT_PRONOUN_RE =
   /^(?:this|that|it|these|they|we|i|you|he|she|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
@@ -704,7 +703,8 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
     obj = stripDeterminers(obj);
     const lead = LEAD_NUMBER_RE.exec(obj);
     if (lead) obj = obj.slice(lead[0].length);
-    const object = notAnObject || NOT_AN_OBJECT_RE.test(obj) ? null : metricPhrase(obj);
+    const phrase = metricPhrase(obj);
+    const object = phrase === null || notAnObject || NOT_AN_OBJECT_RE.test(phrase) ? null : phrase;
     if (object !== null) {
       metric = object;
       if (lead) {

@@ -16,7 +16,7 @@ import Select, { type CSSObjectWithLabel } from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import type { ChangeEvent, ReactNode } from 'react';
-import { DATE_FORMAT } from './date-format';
+import { DATE_PICKER_FORMAT } from './date-format';
 
 interface Common {
   id: string;
@@ -156,8 +156,7 @@ export function DateInput(p: Common) {
         isDisabled={p.readOnly}
         isInvalid={Boolean(p.error)}
         aria-describedby={describedBy(p)}
-        dateFormat={DATE_FORMAT}
-        placeholder={DATE_FORMAT}
+        {...DATE_PICKER_FORMAT}
         {...(p.onBlur ? { onBlur: p.onBlur } : {})}
       />
     </Shell>

@@ -3,3 +3,28 @@
  * Atlaskit date picker of the app is given.
  */
 export const DATE_FORMAT = 'YYYY-MM-DD';
+
+/**
+ * A typed date, read as the format says: "2027-06-30" (a month or day may have one digit) is that day at local
+ * midnight, as the picker's own parser gives it; anything else, or a day that does not exist, is an invalid Date,
+ * which the picker ignores until the typing is done.
+ */
+export function parseIsoDay(text: string): Date {
+  const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/.exec(text);
+  if (!m) return new Date(NaN);
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(year, month - 1, day);
+  return date.getFullYear() === year && date.getMonth() === month - 1 && date.getDate() === day
+    ? date
+    : new Date(NaN);
+}
+
+/**
+ * What every DatePicker of the app is given. `parseInputValue` reads typed dates with parseIsoDay, so the
+ * picker never calls date-fns' `parse`, which the build leaves out (scripts/build-static.ts).
+ */
+export const DATE_PICKER_FORMAT = {
+  dateFormat: DATE_FORMAT,
+  placeholder: DATE_FORMAT,
+  parseInputValue: parseIsoDay,
+} as const;

@@ -7,9 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { build, type Plugin } from 'esbuild';
+import { parseIsoDay } from '../../static/shared/date-format';
 import {
   atlaskitLazyChunksLeftOut,
   compiledPrimitivesOnly,
+  dateFnsParseLeftOut,
   featureFlagsFolded,
   featureFlagsFoldedIn,
   featureGatesUninitialised,
@@ -186,5 +188,43 @@ describe('the surface build', () => {
         MULTI_SELECT_SURFACES.includes(surface),
       ]);
     expect(writesMulti(path.join(ROOT, 'static', 'shared'))).toBe(false);
+  });
+  it("leaves date-fns' parse out of the date picker, which every picker of the app never calls", async () => {
+    const entry =
+      "import DatePicker from '@atlaskit/datetime-picker/date-picker'; (globalThis as any).d = DatePicker;";
+    // A token parser's own class name, one of the ~30 parse brings.
+    const PARSER = 'StandAloneLocalDayParser';
+    expect(await bundle(entry, [])).toContain(PARSER);
+    const trimmed = await bundle(entry, [dateFnsParseLeftOut]);
+    expect(trimmed).not.toContain(PARSER);
+    expect(trimmed).toContain('A DatePicker was given no parseInputValue, but date-fns parse is left out');
+    // Only the picker's import is replaced: date-fns' parse is still there for anything else.
+    expect(
+      await bundle("import { parse } from 'date-fns'; (globalThis as any).p = parse;", [dateFnsParseLeftOut]),
+    ).toContain(PARSER);
+    // Every DatePicker the app draws is given DATE_PICKER_FORMAT, whose parseInputValue reads typed dates.
+    const files = ['static/shared', ...surfaces().map((surface) => `static/${surface}/src`)].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.tsx'))
+        .map((f) => fs.readFileSync(path.join(ROOT, dir, f), 'utf8')),
+    );
+    const pickers = files.flatMap((text) =>
+      text
+        .split('<DatePicker')
+        .slice(1)
+        .map((rest) => rest.split('/>')[0]!),
+    );
+    expect(pickers.length).toBeGreaterThanOrEqual(3);
+    for (const props of pickers) expect(props).toContain('{...DATE_PICKER_FORMAT}');
+  });
+
+  it('reads a typed date as the picker format says, and nothing else', () => {
+    const day = (d: Date) => [d.getFullYear(), d.getMonth() + 1, d.getDate()];
+    expect(day(parseIsoDay('2027-06-30'))).toEqual([2027, 6, 30]);
+    expect(day(parseIsoDay(' 2027-6-3 '))).toEqual([2027, 6, 3]);
+    expect(parseIsoDay('2027-06-30').getHours()).toBe(0);
+    for (const text of ['2027-02-30', '2027-13-01', '30/06/2027', '2027-06', '', 'tomorrow'])
+      expect(Number.isNaN(parseIsoDay(text).getTime())).toBe(true);
   });
 });

@@ -471,6 +471,10 @@ describe('parseStory', () => {
       expect(metricsOf('We expect sign-ups to double next quarter.')).toEqual(['sign-ups']);
       expect(metricsOf('We expect drop-off to fall below 30%.')).toEqual(['drop-off']);
       expect(metricsOf('We expect churn to decrease over time.')).toEqual(['churn']);
+      expect(metricsOf('We expect bookings to grow year over year by 2027.')).toEqual(['bookings']);
+      expect(metricsOf('We expect the new plan to cut supply costs from $9 to $7.')).toEqual([
+        'supply costs',
+      ]);
     });
 
     it('resolves "within 3 months" from the day it is read, and says so when no day is given', () => {

@@ -8,6 +8,7 @@ import { checkByNotBefore } from '../../../src/domain/check-by';
 import { MAX_ALSO_EXPECTED, checkIssueLensDraft, draftFieldErrors } from '../../../src/domain/draft-rules';
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
+import { movementPhrase } from '../../../src/domain/hypothesis-text';
 import { detectRecipe } from '../../../src/domain/recipe-detector';
 import { parseStory } from '../../../src/domain/story-parser';
 
@@ -265,14 +266,7 @@ export function pasteNotes(notes: readonly string[]): string[] {
 }
 
 /** One expectation in words: "conversion to rise from 2% to 3% by 2027-03-01". */
-export function describeExpected(e: ExpectedOutcome): string {
-  const unit = e.unit ?? '';
-  const move = e.direction === 'decrease' ? 'to fall' : e.direction === 'increase' ? 'to rise' : 'to move';
-  const from = e.baseline !== undefined ? ` from ${e.baseline}${unit}` : '';
-  const to = e.target !== undefined ? ` to ${e.target}${unit}` : '';
-  const by = e.checkBy ? ` by ${e.checkBy}` : '';
-  return `${e.metric ?? 'a metric'} ${move}${from}${to}${by}`;
-}
+export const describeExpected = movementPhrase;
 
 export const FIELD_LABELS: Record<FieldName, string> = {
   persona: 'Persona',

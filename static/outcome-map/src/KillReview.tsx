@@ -34,7 +34,7 @@ import { BulkProgress, useBulkRun } from './bulk';
 import { useListSelection } from '../../shared/useListSelection';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
-import { DATE_FORMAT } from '../../shared/date-format';
+import { DATE_PICKER_FORMAT } from '../../shared/date-format';
 
 const KINDS = ['kill', 'keep', 'relink'] as const;
 type Kind = (typeof KINDS)[number];
@@ -170,8 +170,7 @@ function DecisionDialog(props: {
                     id={`${idp}-snoozeUntil`}
                     value={snooze}
                     onChange={setSnooze}
-                    dateFormat={DATE_FORMAT}
-                    placeholder={DATE_FORMAT}
+                    {...DATE_PICKER_FORMAT}
                     {...invalid('snoozeUntil')}
                   />
                 </LabelledField>
@@ -184,8 +183,7 @@ function DecisionDialog(props: {
                     id={`${idp}-killCriteria.deadline`}
                     value={killDate}
                     onChange={setKillDate}
-                    dateFormat={DATE_FORMAT}
-                    placeholder={DATE_FORMAT}
+                    {...DATE_PICKER_FORMAT}
                     {...invalid('killCriteria.deadline')}
                   />
                 </LabelledField>

@@ -10,7 +10,7 @@ import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-
 import type { OutcomeView } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
 import { callResolver, flag } from '../../shared/bridge';
-import { DATE_FORMAT } from '../../shared/date-format';
+import { DATE_PICKER_FORMAT } from '../../shared/date-format';
 
 type Direction = 'increase' | 'decrease';
 interface DirectionOption {
@@ -85,8 +85,7 @@ function DateField(props: { id: string; name: string; label: string; defaultValu
             onFocus={fieldProps.onFocus}
             isInvalid={fieldProps.isInvalid}
             aria-describedby={fieldProps['aria-describedby']}
-            dateFormat={DATE_FORMAT}
-            placeholder={DATE_FORMAT}
+            {...DATE_PICKER_FORMAT}
           />
           {error ? <ErrorMessage>{error}</ErrorMessage> : null}
         </>
