@@ -410,19 +410,19 @@ const OF_NUMBER_AT_END_RE = new RegExp(
  * ("rise significantly", "double next quarter", "fall below 30%", "decrease over time").
  */
 const NOT_AN_OBJECT_RE =
-  /^(?:(?!(?:supp|rep|assemb|fami)ly\b)\w+ly\b|(?:further|again|overall|even|still|back|instead|first|this|next|each|every|per|times|fold)\b|\w+s?\s+(?:over|on)\s+\w+\s*$|(?:below|under|above|over|around|about|within|during|after|before|across|among|when|while|if|once|because|since|until|through|throughout|towards?|beyond|up|down|off|out|away)\b|a\s+(?:lot|bit|little)\b)/i;
+  /^(?:(?!(?:supp|rep|assemb|fami)ly\b)\w+ly\b|(?:further|again|overall|even|still|back|instead|first|this|next|each|every|per|times|fold)\b|(?:day|week|month|quarter|year)\s+(?:over|on)\s+(?:day|week|month|quarter|year)\b|(?:below|under|above|over|around|about|within|during|after|before|across|among|when|while|if|once|because|since|until|through|throughout|towards?|beyond|up|down|off|out|away)\b|a\s+(?:lot|bit|little)\b)/i;
 /** A subject that is the change itself or who makes it, not a metric: the metric is the verb's object. */
 const SUBJECT_PRONOUN_RE =
   /^(?:this|that|it|these|they|we|i|you|he|she|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
-/**
- * People as a subject: who moves a metric ("users to cut checkout time from 90 to 60 s"), or the metric itself
- * when nothing follows the verb but numbers ("users to increase from 100 to 150").
- */
 /**
  * The verb follows a clause, not a subject: "…, reducing abandonment", "…, which cuts drop-off", "…; thereby
  * raising conversion". What comes before says what changes; the metric is the verb's object.
  */
 const CLAUSE_BEFORE_VERB_RE = /(?:[,;:\u2013\u2014]|\s-|\b(?:which|thereby|thus|in\s+turn))\s*$/i;
+/**
+ * People as a subject: who moves a metric ("users to cut checkout time from 90 to 60 s"), or the metric itself
+ * when nothing follows the verb but numbers ("users to increase from 100 to 150").
+ */
 const PEOPLE_SUBJECT_RE =
   /^(?:(?:the|our|more|most|all|many|new|returning)\s+)?(?:users?|customers?|shoppers?|visitors?|people|members?|admins?|clients?|buyers?|readers?|players?|students?|teams?)$/i;
 const MONTH_SRC =
@@ -677,7 +677,6 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
   let baseline: number | null = null;
   let target: number | null = null;
   let unit: string | null = null;
-  const scope = clause;
   // "monthly churn of 5% to drop to 4%": a baseline said in the subject, and the target after the verb.
   let subjectBaseline: RegExpExecArray | null = null;
   let afterVerb = clause;
@@ -721,13 +720,13 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
     if (cut) metric = metricPhrase(clause.slice(0, cut.index));
   }
 
-  const ft = FROM_TO_RE.exec(scope);
+  const ft = FROM_TO_RE.exec(clause);
   if (ft) {
     baseline = toNumber(ft[1]);
     target = toNumber(ft[3]);
     unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? currencyOf(ft[0]) ?? unit;
   } else {
-    const from = FROM_RE.exec(scope);
+    const from = FROM_RE.exec(clause);
     if (from) {
       baseline = toNumber(from[1]);
       unit = normaliseUnit(from[2]) ?? currencyOf(from[0]) ?? unit;
@@ -735,18 +734,18 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
       baseline = toNumber(subjectBaseline[1]);
       unit = normaliseUnit(subjectBaseline[2]) ?? currencyOf(subjectBaseline[0]) ?? unit;
     }
-    const by = BY_RE.exec(scope);
+    const by = BY_RE.exec(clause);
     // With a baseline in the subject, the subject's own "of 5%" is not the target.
-    const to = TO_RE.exec(subjectBaseline && !from ? afterVerb : scope);
+    const to = TO_RE.exec(subjectBaseline && !from ? afterVerb : clause);
     if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
       target = toNumber(to[1]);
       unit = normaliseUnit(to[2]) ?? currencyOf(to[0]) ?? unit;
-    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && DAY_MONTH_RE.exec(scope.slice(by.index))?.index !== 0) {
+    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && DAY_MONTH_RE.exec(clause.slice(by.index))?.index !== 0) {
       unit = unit ?? normaliseUnit(by[2]) ?? currencyOf(by[0]);
       notes.push(`"${by[0].trim()}" is a relative change; no target is computed from it.`);
     }
     if (baseline === null && target === null && metric === null) {
-      const any = NUM_UNIT_RE.exec(scope);
+      const any = NUM_UNIT_RE.exec(clause);
       if (any && any[2] !== undefined) unit = normaliseUnit(any[2]);
     }
   }
