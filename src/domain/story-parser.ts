@@ -372,8 +372,9 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
 const UNIT_SRC =
   '%|percent(?:age\\s+points?)?\\b|per\\s+cent\\b|pct\\b|pp\\b|ms\\b|milliseconds?\\b|seconds?\\b|secs?\\b|s\\b|minutes?\\b|mins?\\b|hours?\\b|hrs?\\b|h\\b|days?\\b';
 // "1,200" is twelve hundred: a comma followed by three digits groups thousands. A currency may lead ("$40");
-// currencyOf reads it from the match.
-const NUM_SRC = '(?:[$€£¥]\\s?)?(\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,15})?|\\d{1,15}(?:\\.\\d{1,15})?)';
+// currencyOf reads it from the match. A multiplier may follow ("10k", "$2M", "1.5 million"); toNumber applies it.
+const NUM_SRC =
+  '(?:[$€£¥]\\s?)?((?:\\d{1,3}(?:,\\d{3})+|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)';
 const FROM_TO_RE = new RegExp(
   `\\bfrom\\s+(?:about\\s+|around\\s+|roughly\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?\\s+(?:down\\s+|up\\s+)?to\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
   'i',
@@ -459,9 +460,22 @@ function currencyOf(matched: string): string | null {
   return /[$€£¥]/.exec(matched)?.[0] ?? null;
 }
 
+/** What a short multiplier means. A lower-case "m" is left out: "6m" may be six minutes or six million. */
+const MULTIPLIERS: Readonly<Record<string, number>> = {
+  k: 1e3,
+  K: 1e3,
+  thousand: 1e3,
+  M: 1e6,
+  million: 1e6,
+  bn: 1e9,
+  billion: 1e9,
+};
+
 function toNumber(raw: string | undefined): number | null {
   if (raw === undefined) return null;
-  const n = Number(raw.replace(/,/g, ''));
+  const m = /^([\d.,]+)\s?([a-zA-Z]*)$/.exec(raw);
+  if (!m) return null;
+  const n = Number(m[1]!.replace(/,/g, '')) * (MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1);
   return Number.isFinite(n) ? n : null;
 }
 

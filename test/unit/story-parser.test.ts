@@ -429,6 +429,27 @@ describe('parseStory', () => {
       );
     });
 
+    it('reads thousands, millions and billions written short ("10k", "$2M", "1.5 million")', () => {
+      const numbers = (text: string) => {
+        const e = parseStory(text).expectedOutcome;
+        return [e?.baseline, e?.target, e?.unit];
+      };
+      expect(numbers('We expect monthly active users to grow from 10k to 15K.')).toEqual([
+        10000,
+        15000,
+        null,
+      ]);
+      expect(numbers('We expect revenue to rise from $2M to $3.5M.')).toEqual([2000000, 3500000, '$']);
+      expect(numbers('We expect downloads to grow from 1.5 million to 2 million.')).toEqual([
+        1500000,
+        2000000,
+        null,
+      ]);
+      expect(numbers('We expect spend to fall from €1.2bn to €1bn.')).toEqual([1200000000, 1000000000, '€']);
+      // A lower-case m may be minutes or millions: the number is kept as written.
+      expect(numbers('We expect handle time to go from 6m to 4m.')).toEqual([6, 4, null]);
+    });
+
     it('reads "down" and "up" as the direction when the numbers follow ("churn down from 5% to 4%")', () => {
       expect(parseStory('We expect churn down from 5% to 4% by 2027-05-01.').expectedOutcome).toEqual(
         outcome({
