@@ -68,9 +68,13 @@ const WEAK_BENEFIT_RE =
 const PURPOSE_TO_RE = /\sto\s+(?=(?:ensure|make\s+sure|account\s+for|avoid|prevent|guarantee)\b)/i;
 const NEGATED_WANT_RE = /\b(?:do\s+not|don['’]t)\s+want\b/i;
 const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
+/**
+ * Where an expectation starts: "We expect …", "Expected outcome: …", or a hypothesis written as a belief ("We
+ * believe … will reduce lapses …") or as "If we …, then …" (group 1), which findExpectation takes only where it
+ * names a movement with a number. One scan: most stories have none.
+ */
 const EXPECT_RE =
-  /\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?/i;
-const HYPOTHESIS_RE = /\bwe\s+believe\b(?:\s+that\b)?|\bif\s+we\b[^.!?\n]{1,200}?\bthen\b/i;
+  /\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b)/gi;
 const FINITE_VERB_RE = /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must)\b/i;
 const PERSONA_STOP_WORDS = new Set([
   'part',
@@ -387,11 +391,11 @@ const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?
 const BY_RE = new RegExp(`\\bby\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
 const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=[$€£¥]))${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
 /**
- * "churn down from 5% to 4%", "sign-ups up by 20%": a bare "down" or "up" is a direction only when a number
- * follows, and not as part of a phrasal verb ("follow up by 5 May", "round down to 2").
+ * "churn down from 5% to 4%", "sign-ups up by 20%": a bare "down" or "up" is a direction only before "from" or
+ * "by" and a number, and not as part of a phrasal verb ("follow up by 5 May"). "Up to 10 files" is a limit.
  */
 const BARE_DIRECTION = (word: 'up' | 'down') =>
-  `(?<!\\b(?:follow|set|sign|round|scroll|go|come)\\s)${word}(?=\\s+(?:from|to|by)\\s+~?\\d)`;
+  `(?<!\\b(?:follow|set|sign|round|scroll|go|come)\\s)${word}(?=\\s+(?:from|by)\\s+~?\\d)`;
 const DECREASE_RE = new RegExp(
   String.raw`\b(?<!-)(?:reduce[sd]?|reducing|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?|${BARE_DIRECTION('down')})\b(?!-)`,
   'i',
@@ -793,20 +797,20 @@ interface ExpectHit {
 
 function findExpectation(text: string, limit: number): ExpectHit | null {
   const read = limit < text.length ? text.slice(0, limit) : text;
-  const m = EXPECT_RE.exec(read);
-  if (m) {
+  EXPECT_RE.lastIndex = 0;
+  for (let m = EXPECT_RE.exec(read); m !== null; m = EXPECT_RE.exec(read)) {
     const clauseStart = m.index + m[0].length;
-    return { start: m.index, clauseStart, clauseEnd: sentenceEnd(text, clauseStart, limit) };
+    const clauseEnd = sentenceEnd(text, clauseStart, limit);
+    // A belief or an "If we …, then …" is an expectation only where it names a movement with a number;
+    // otherwise it is the story's own text.
+    if (m[1] !== undefined) {
+      const clause = text.slice(clauseStart, clauseEnd);
+      if (!/\d/.test(clause) || !namesMovement(clause)) continue;
+    }
+    EXPECT_RE.lastIndex = 0;
+    return { start: m.index, clauseStart, clauseEnd };
   }
-  // A hypothesis written as a belief ("We believe … will reduce lapses from 12% to 8%") or as "If we …, then …"
-  // states an expectation only where it names a movement; otherwise it is the story's own text.
-  const h = HYPOTHESIS_RE.exec(read);
-  if (!h) return null;
-  const clauseStart = h.index + h[0].length;
-  const clauseEnd = sentenceEnd(text, clauseStart, limit);
-  const clause = text.slice(clauseStart, clauseEnd);
-  if (!(DECREASE_RE.test(clause) || INCREASE_RE.test(clause))) return null;
-  return { start: h.index, clauseStart, clauseEnd };
+  return null;
 }
 
 /** Where the expectation's sentence starts, so the story parts stop before it. */
@@ -825,6 +829,16 @@ function sentenceStartOf(text: string, index: number): number {
  * A metric movement with a number, stated in the benefit or the want rather than in a "We expect …" ("so that I
  * can reduce our 40 percent drop-off rate"): the expectations it states, and a note that says where they came from.
  */
+/**
+ * A movement said outright: a direction word that is not the condition of something else ("a text when my
+ * balance drops below £100", "fail over if the error rate rises above 2%").
+ */
+function namesMovement(text: string): boolean {
+  const verb = DECREASE_RE.exec(text) ?? INCREASE_RE.exec(text);
+  return verb !== null && !CONDITION_BEFORE_RE.test(text.slice(Math.max(0, verb.index - 120), verb.index));
+}
+const CONDITION_BEFORE_RE = /\b(?:when|whenever|if|once|until|unless|as\s+soon\s+as)\b[^,;.]*$/i;
+
 function movementStatedIn(
   parts: StoryParts,
   now: Date | undefined,
@@ -833,7 +847,7 @@ function movementStatedIn(
     ['benefit', parts.benefit],
     ['want', parts.intent],
   ] as const) {
-    if (!part || !/\d/.test(part) || !(DECREASE_RE.test(part) || INCREASE_RE.test(part))) continue;
+    if (!part || !/\d/.test(part) || !namesMovement(part)) continue;
     const res = parseExpectations(part, now);
     if (res.outcomes.length > 0)
       return {

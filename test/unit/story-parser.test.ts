@@ -464,6 +464,18 @@ describe('parseStory', () => {
       expect(parseStory('We expect trial sign-ups up by 20%.').expectedOutcome).toEqual(
         outcome({ metric: 'trial sign-ups', unit: '%', direction: 'increase' }),
       );
+      // A limit is no movement, and a phrasal verb no direction.
+      for (const story of [
+        'As a user I want to attach up to 10 files so that I can share evidence.',
+        'As an admin I want to set the limit down to 5 users so that costs stay low.',
+        'As a rep I want a reminder to follow up by 5 May so that no lead goes cold.',
+        // A condition is no movement either.
+        'As a customer, I want to receive a text when my balance drops below £100.',
+        'As an ops manager I want traffic moved to the backup CDN when the buffering rate rises above 2%.',
+        // A belief with no number is the story's own text.
+        'We believe this would help partners, and may improve the maintainability of the code.',
+      ])
+        expect(parseStory(story).expectedOutcomes).toEqual([]);
     });
 
     it('reads the baseline of "monthly churn of 5% to drop to 4%"', () => {
