@@ -69,12 +69,13 @@ const PURPOSE_TO_RE = /\sto\s+(?=(?:ensure|make\s+sure|account\s+for|avoid|preve
 const NEGATED_WANT_RE = /\b(?:do\s+not|don['’]t)\s+want\b/i;
 const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
 /**
- * Where an expectation starts: "We expect …", "Expected outcome: …", or a hypothesis written as a belief ("We
- * believe … will reduce lapses …") or as "If we …, then …" (group 1), which findExpectation takes only where it
- * names a movement with a number. One scan: most stories have none.
+ * Where an expectation starts: "We expect …", "Expected outcome: …", a hypothesis written as a belief ("We
+ * believe … will reduce lapses …") or as "If we …, then …" (group 1), or a label ("Success metric:", "KPI:",
+ * "Target:", group 2). findExpectation takes a belief only where it names a movement with a number, and a label
+ * only where it has a number. One scan: most stories have none.
  */
 const EXPECT_RE =
-  /\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b)/gi;
+  /\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b)|\b((?:success\s+(?:metric|measure|criteri(?:on|a))s?|kpis?|targets?|goals?|metrics?|measures?\s+of\s+success|hypothes[ie]s)\s*:)/gi;
 const FINITE_VERB_RE = /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must)\b/i;
 const PERSONA_STOP_WORDS = new Set([
   'part',
@@ -384,7 +385,7 @@ const FROM_TO_RE = new RegExp(
   'i',
 );
 const TO_RE = new RegExp(
-  `\\b(?:to|below|under|above|over|reach|reaches|of|at)\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
+  `(?:\\b(?:to|below|under|above|over|reach|reaches|of|at)\\s+|[<>≤≥]=?\\s*)(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
   'i',
 );
 const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
@@ -734,7 +735,10 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
       metric = people ? subject : null;
     }
   } else {
-    const cut = /\s(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from)\b/i.exec(clause);
+    const cut =
+      /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from|below|under|above|over)\b|[<>≤≥])/i.exec(
+        clause,
+      );
     if (cut) metric = metricPhrase(clause.slice(0, cut.index));
   }
 
@@ -803,9 +807,9 @@ function findExpectation(text: string, limit: number): ExpectHit | null {
     const clauseEnd = sentenceEnd(text, clauseStart, limit);
     // A belief or an "If we …, then …" is an expectation only where it names a movement with a number;
     // otherwise it is the story's own text.
-    if (m[1] !== undefined) {
+    if (m[1] !== undefined || m[2] !== undefined) {
       const clause = text.slice(clauseStart, clauseEnd);
-      if (!/\d/.test(clause) || !namesMovement(clause)) continue;
+      if (!/\d/.test(clause) || (m[1] !== undefined && !namesMovement(clause))) continue;
     }
     EXPECT_RE.lastIndex = 0;
     return { start: m.index, clauseStart, clauseEnd };

@@ -528,6 +528,35 @@ describe('parseStory', () => {
       );
     });
 
+    it('reads an expectation under a label ("Success metric:", "KPI:", "Target:") when it has a number', () => {
+      const story = 'As a member, I want one-tap renewals so that I do not lapse. ';
+      const lapses = outcome({
+        metric: 'lapse rate',
+        baseline: 12,
+        target: 8,
+        unit: '%',
+        direction: 'decrease',
+        checkBy: '2027-05-01',
+      });
+      expect(
+        parseStory(`${story}Success metric: lapse rate from 12% to 8% by 2027-05-01.`).expectedOutcomes,
+      ).toEqual([lapses]);
+      expect(
+        parseStory(`${story}KPI: lapse rate down from 12% to 8% by 2027-05-01.`).expectedOutcomes,
+      ).toEqual([lapses]);
+      expect(parseStory(`${story}Target: lapse rate below 8% by 2027-05-01.`).expectedOutcomes).toEqual([
+        outcome({ metric: 'lapse rate', target: 8, unit: '%', checkBy: '2027-05-01' }),
+      ]);
+      expect(parseStory(`${story}Goal: lapse rate < 8%.`).expectedOutcomes).toEqual([
+        outcome({ metric: 'lapse rate', target: 8, unit: '%' }),
+      ]);
+      expect(parseStory(`${story}I do not lapse.`).benefit).toBe('I do not lapse');
+      // Without a number a label is the story's own text ("Goal: make renewals easy").
+      const worded = parseStory(`${story}Goal: make renewals easy.`);
+      expect(worded.expectedOutcomes).toEqual([]);
+      expect(worded.benefit).toBe('I do not lapse');
+    });
+
     it('reads the expectation of a "We believe … will …" or "If we …, then … will …" hypothesis', () => {
       const lapses = outcome({
         metric: 'lapses',
