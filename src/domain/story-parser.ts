@@ -802,18 +802,24 @@ interface ExpectHit {
 function findExpectation(text: string, limit: number): ExpectHit | null {
   const read = limit < text.length ? text.slice(0, limit) : text;
   EXPECT_RE.lastIndex = 0;
+  let passedOver = 0;
   for (let m = EXPECT_RE.exec(read); m !== null; m = EXPECT_RE.exec(read)) {
     const clauseStart = m.index + m[0].length;
     const clauseEnd = sentenceEnd(text, clauseStart, limit);
-    // A belief or an "If we …, then …" is an expectation only where it names a movement with a number;
-    // otherwise it is the story's own text.
+    // A belief or an "If we …, then …" is an expectation only where it names a movement with a number, a label
+    // only where it has a number; otherwise it is the story's own text. A few are read, each within a window,
+    // so a text full of them stays linear.
     if (m[1] !== undefined || m[2] !== undefined) {
-      const clause = text.slice(clauseStart, clauseEnd);
-      if (!/\d/.test(clause) || (m[1] !== undefined && !namesMovement(clause))) continue;
+      const clause = text.slice(clauseStart, Math.min(clauseEnd, clauseStart + PART_WINDOW));
+      if (!/\d/.test(clause) || (m[1] !== undefined && !namesMovement(clause))) {
+        if (++passedOver === MAX_EXPECTATIONS) break;
+        continue;
+      }
     }
     EXPECT_RE.lastIndex = 0;
     return { start: m.index, clauseStart, clauseEnd };
   }
+  EXPECT_RE.lastIndex = 0;
   return null;
 }
 

@@ -137,4 +137,15 @@ describe('parseStory properties', () => {
       { numRuns: 10 },
     );
   });
+
+  it('reads a text full of beliefs, labels or "if we" without a movement in one pass, not one per phrase', () => {
+    // Each is passed over (no number, or no movement); before the passes were bounded, the beliefs took about
+    // 300 ms on this machine, and the time grew with the square of the text.
+    for (const phrase of ['We believe it helps ', 'KPI: adoption ', 'if we ship it ', 'Target: more 1 '])
+      for (const times of [500, 2_000]) {
+        const started = performance.now();
+        parseStory(phrase.repeat(times), { now: new Date('2026-12-01T00:00:00Z') });
+        expect(performance.now() - started).toBeLessThan(50);
+      }
+  });
 });
