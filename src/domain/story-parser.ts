@@ -72,10 +72,15 @@ const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
  * Where an expectation starts: "We expect …", "Expected outcome: …", a hypothesis written as a belief ("We
  * believe … will reduce lapses …") or as "If we …, then …" (group 1), or a label ("Success metric:", "KPI:",
  * "Target:", group 2). findExpectation takes a belief only where it names a movement with a number, and a label
- * only where it has a number. One scan: most stories have none.
+ * only where it has a number. One scan; the labels' alternatives only where the text has a colon (a label has
+ * one, and most stories none), since they are tried at every word.
  */
-const EXPECT_RE =
-  /\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b)|\b((?:success\s+(?:metric|measure|criteri(?:on|a))s?|kpis?|targets?|goals?|metrics?|measures?\s+of\s+success|hypothes[ie]s)\s*:)/gi;
+const EXPECT_SRC = String.raw`\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b)`;
+const EXPECT_RE = new RegExp(EXPECT_SRC, 'gi');
+const EXPECT_OR_LABEL_RE = new RegExp(
+  String.raw`${EXPECT_SRC}|\b((?:success\s+(?:metric|measure|criteri(?:on|a))s?|kpis?|targets?|goals?|metrics?|measures?\s+of\s+success|hypothes[ie]s)\s*:)`,
+  'gi',
+);
 const FINITE_VERB_RE = /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must)\b/i;
 const PERSONA_STOP_WORDS = new Set([
   'part',
@@ -801,9 +806,10 @@ interface ExpectHit {
 
 function findExpectation(text: string, limit: number): ExpectHit | null {
   const read = limit < text.length ? text.slice(0, limit) : text;
-  EXPECT_RE.lastIndex = 0;
+  const pattern = read.includes(':') ? EXPECT_OR_LABEL_RE : EXPECT_RE;
+  pattern.lastIndex = 0;
   let passedOver = 0;
-  for (let m = EXPECT_RE.exec(read); m !== null; m = EXPECT_RE.exec(read)) {
+  for (let m = pattern.exec(read); m !== null; m = pattern.exec(read)) {
     const clauseStart = m.index + m[0].length;
     const clauseEnd = sentenceEnd(text, clauseStart, limit);
     // A belief or an "If we …, then …" is an expectation only where it names a movement with a number, a label
@@ -816,10 +822,10 @@ function findExpectation(text: string, limit: number): ExpectHit | null {
         continue;
       }
     }
-    EXPECT_RE.lastIndex = 0;
+    pattern.lastIndex = 0;
     return { start: m.index, clauseStart, clauseEnd };
   }
-  EXPECT_RE.lastIndex = 0;
+  pattern.lastIndex = 0;
   return null;
 }
 
