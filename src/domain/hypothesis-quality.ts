@@ -43,8 +43,14 @@ export interface QualityInput {
 }
 
 /** Words that stand for "not written yet", not for content. */
-const PLACEHOLDER =
-  /^(?:x+|y+|z+|a+|tbd|tbc|todo|n\/?a|none|nothing|test(?:ing)?|asdf\w*|qwerty|foo|bar|baz|lorem(?:\s+ipsum)?|blah|something|stuff|etc|\.+|-+|\?+)$/i;
+/**
+ * A word that stands in for one: a letter or a letter repeated ("x", "aaa"), "TBD", "test", a key mash ("asdf",
+ * "qwerty", "zxcv"), a programmer's or a typesetter's filler ("foo", "lorem ipsum dolor").
+ */
+const PLACEHOLDER_WORD =
+  /^(?:([a-z])\1*|tbd|tbc|todo|n\/?a|none|nothing|test(?:ing)?|asdf\w*|qwer\w*|zxcv\w*|hjkl|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc)$/i;
+/** Only punctuation: "...", "---", "???". */
+const PUNCTUATION_ONLY = /^(?:\.+|-+|\?+)$/;
 
 /** A letter: ASCII, or any non-ASCII character that is not a space or punctuation (a fast stand-in for \p{L}). */
 function isLetter(c: number): boolean {
@@ -65,8 +71,12 @@ function hasWord(text: string, n: number): boolean {
   return false;
 }
 
+/** A part made only of stand-in words ("TBD", "lorem ipsum", "foo bar") or of punctuation. */
 function isPlaceholder(value: string): boolean {
-  return value.length <= 24 && PLACEHOLDER.test(value);
+  if (value.length > 60) return false;
+  if (PUNCTUATION_ONLY.test(value)) return true;
+  const words = value.split(/[\s,.;:!?'"()]+/).filter(Boolean);
+  return words.length > 0 && words.every((word) => PLACEHOLDER_WORD.test(word));
 }
 
 /** True when a part says something: a word of at least three letters that is not a placeholder. */

@@ -2,6 +2,7 @@ import {
   QUALITY_CRITERIA,
   checkHypothesisQuality,
   qualityOf,
+  saysSomething,
   type QualityInput,
 } from '../../src/domain/hypothesis-quality';
 import { parseStory } from '../../src/domain/story-parser';
@@ -67,6 +68,22 @@ describe('hypothesis quality checks', () => {
     });
     it('does not take placeholders for a part', () => {
       expect(check('well-formed', withHypothesis({ benefit: 'TBD' })).ok).toBe(false);
+    });
+    it.each([
+      ['lorem', 'ipsum dolor', 'sit amet'],
+      ['asdf', 'qwerty', 'zxcv'],
+      ['aaa', 'bbb', 'ccc'],
+      ['foo', 'bar baz', 'qux'],
+    ])('takes no word of filler or a key mash for a part: "%s / %s / %s"', (persona, intent, benefit) => {
+      expect(check('well-formed', { hypothesis: { persona, intent, benefit } }).ok).toBe(false);
+      expect(check('valid-role', { hypothesis: { persona, intent, benefit } }).ok).toBe(false);
+      expect(saysSomething(intent)).toBe(false);
+      expect(saysSomething(benefit)).toBe(false);
+    });
+    it('still takes real words that look like filler beside others ("bar owner", "test results")', () => {
+      expect(saysSomething('bar owner')).toBe(true);
+      expect(saysSomething('see my test results')).toBe(true);
+      expect(check('valid-role', withHypothesis({ persona: 'bar owner' })).ok).toBe(true);
     });
   });
 
