@@ -71,10 +71,14 @@ function hasWord(text: string, n: number): boolean {
   return false;
 }
 
-/** A part made only of stand-in words ("TBD", "lorem ipsum", "foo bar") or of punctuation. */
+/** A part that names no one and nothing: "it is better", "things happen", "it works". */
+const SAYS_NOTHING_IN_PARTICULAR =
+  /^(?:it|this|that|things?|everything|stuff|all)\s+(?:is|are|gets?|will\s+be|works?|happens?|goes|improves?)(?:\s+(?:better|good|great|nice|easier|fine|ok|okay|done|well|right|smoother))?[.!]?$/i;
+
+/** A part made only of stand-in words ("TBD", "lorem ipsum", "foo bar"), of punctuation, or of nothing in particular. */
 function isPlaceholder(value: string): boolean {
   if (value.length > 60) return false;
-  if (PUNCTUATION_ONLY.test(value)) return true;
+  if (PUNCTUATION_ONLY.test(value) || SAYS_NOTHING_IN_PARTICULAR.test(value)) return true;
   const words = value.split(/[\s,.;:!?'"()]+/).filter(Boolean);
   return words.length > 0 && words.every((word) => PLACEHOLDER_WORD.test(word));
 }

@@ -80,6 +80,13 @@ describe('hypothesis quality checks', () => {
       expect(saysSomething(intent)).toBe(false);
       expect(saysSomething(benefit)).toBe(false);
     });
+    it.each(['it is better', 'things happen', 'it works', 'Everything gets easier.'])(
+      'takes a benefit that names no one and nothing for no benefit: "%s"',
+      (benefit) => {
+        expect(check('well-formed', withHypothesis({ benefit })).ok).toBe(false);
+        expect(saysSomething(`${benefit} for clinic staff`)).toBe(true);
+      },
+    );
     it('still takes real words that look like filler beside others ("bar owner", "test results")', () => {
       expect(saysSomething('bar owner')).toBe(true);
       expect(saysSomething('see my test results')).toBe(true);
