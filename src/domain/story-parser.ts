@@ -382,11 +382,24 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
 const UNIT_SRC =
   '%|percent(?:age\\s+points?)?\\b|per\\s+cent\\b|pct\\b|pp\\b|ms\\b|milliseconds?\\b|seconds?\\b|secs?\\b|s\\b|minutes?\\b|mins?\\b|hours?\\b|hrs?\\b|h\\b|days?\\b';
 // "1,200" is twelve hundred: a comma followed by three digits groups thousands. A currency may lead ("$40");
-// currencyOf reads it from the match. A multiplier may follow ("10k", "$2M", "1.5 million"); toNumber applies it.
+// currencyOf reads it from the match. A sign may lead ("-5", NPS can be negative), and a multiplier may follow
+// ("10k", "$2M", "1.5 million"); toNumber applies both.
 const NUM_SRC =
-  '(?:[$€£¥]\\s?)?((?:\\d{1,3}(?:,\\d{3})+|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)';
+  '(?:[$€£¥]\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)';
 const FROM_TO_RE = new RegExp(
   `\\bfrom\\s+(?:about\\s+|around\\s+|roughly\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?\\s+(?:down\\s+|up\\s+)?to\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
+  'i',
+);
+/**
+ * The same movement without "from": with an arrow anywhere ("40% → 30%", "40% -> 30%"), or as "A to B" right after
+ * the verb ("to fall 40% to 30%"); elsewhere "18 to 25" is a range ("users aged 18 to 25"), not a movement.
+ */
+const ARROW_RE = new RegExp(
+  `${NUM_SRC}\\s?(${UNIT_SRC})?\\s*(?:→|->|=>|⟶)\\s*(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
+  'i',
+);
+const RANGE_AFTER_VERB_RE = new RegExp(
+  `^\\s*(?:about\\s+|around\\s+|roughly\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?\\s+to\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
   'i',
 );
 const TO_RE = new RegExp(
@@ -483,9 +496,10 @@ const MULTIPLIERS: Readonly<Record<string, number>> = {
 
 function toNumber(raw: string | undefined): number | null {
   if (raw === undefined) return null;
-  const m = /^([\d.,]+)\s?([a-zA-Z]*)$/.exec(raw);
+  const m = /^([-+−]?[\d.,]+)\s?([a-zA-Z]*)$/.exec(raw);
   if (!m) return null;
-  const n = Number(m[1]!.replace(/,/g, '')) * (MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1);
+  const value = Number(m[1]!.replace(/,/g, '').replace('−', '-'));
+  const n = value * (MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1);
   return Number.isFinite(n) ? n : null;
 }
 
@@ -745,9 +759,15 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
         clause,
       );
     if (cut) metric = metricPhrase(clause.slice(0, cut.index));
+    else {
+      // "cart drop-off: 40% → 30%": the metric is what comes before the movement's numbers.
+      const arrow = ARROW_RE.exec(clause);
+      if (arrow) metric = metricPhrase(clause.slice(0, arrow.index));
+    }
   }
 
-  const ft = FROM_TO_RE.exec(clause);
+  const ft =
+    FROM_TO_RE.exec(clause) ?? ARROW_RE.exec(clause) ?? (verb ? RANGE_AFTER_VERB_RE.exec(afterVerb) : null);
   if (ft) {
     baseline = toNumber(ft[1]);
     target = toNumber(ft[3]);
@@ -762,8 +782,9 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
       unit = normaliseUnit(subjectBaseline[2]) ?? currencyOf(subjectBaseline[0]) ?? unit;
     }
     const by = BY_RE.exec(clause);
-    // With a baseline in the subject, the subject's own "of 5%" is not the target.
-    const to = TO_RE.exec(subjectBaseline && !from ? afterVerb : clause);
+    // The target follows the verb: before it, "of 5%" is a baseline ("churn of 5% to drop to 4%") and "18 to 25"
+    // says who ("users aged 18 to 25 to rise").
+    const to = TO_RE.exec(verb ? afterVerb : clause);
     if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
       target = toNumber(to[1]);
       unit = normaliseUnit(to[2]) ?? currencyOf(to[0]) ?? unit;

@@ -429,6 +429,37 @@ describe('parseStory', () => {
       );
     });
 
+    it('reads a movement written with an arrow, as "A to B" after the verb, and with negative numbers', () => {
+      const drop = outcome({
+        metric: 'cart drop-off',
+        baseline: 40,
+        target: 30,
+        unit: '%',
+        direction: 'decrease',
+        checkBy: '2027-05-01',
+      });
+      expect(parseStory('We expect cart drop-off: 40% → 30% by 2027-05-01.').expectedOutcome).toEqual(drop);
+      expect(parseStory('We expect cart drop-off to fall 40% -> 30% by 2027-05-01.').expectedOutcome).toEqual(
+        drop,
+      );
+      expect(parseStory('We expect cart drop-off to fall 40% to 30% by 2027-05-01.').expectedOutcome).toEqual(
+        drop,
+      );
+      expect(parseStory('We expect NPS to go from -5 to +10 by 2027-05-01.').expectedOutcome).toEqual(
+        outcome({ metric: 'NPS', baseline: -5, target: 10, direction: 'increase', checkBy: '2027-05-01' }),
+      );
+      expect(parseStory('We expect net margin to rise from −2% to 3%.').expectedOutcome).toMatchObject({
+        baseline: -2,
+        target: 3,
+      });
+      // A range that is not the movement stays out: "aged 18 to 25" is who, not how much.
+      expect(parseStory('We expect sign-ups of users aged 18 to 25 to rise.').expectedOutcome).toMatchObject({
+        baseline: null,
+        target: null,
+        direction: 'increase',
+      });
+    });
+
     it('reads thousands, millions and billions written short ("10k", "$2M", "1.5 million")', () => {
       const numbers = (text: string) => {
         const e = parseStory(text).expectedOutcome;
