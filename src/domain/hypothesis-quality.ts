@@ -42,7 +42,6 @@ export interface QualityInput {
   wantEvidence?: string[];
 }
 
-/** Words that stand for "not written yet", not for content. */
 /**
  * A word that stands in for one: a letter or a letter repeated ("x", "aaa"), "TBD", "test", a key mash ("asdf",
  * "qwerty", "zxcv"), a programmer's or a typesetter's filler ("foo", "lorem ipsum dolor").
