@@ -416,13 +416,17 @@ const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=[$€£¥]))${NUM_SRC}\\s?(${UNIT_SRC}
 const BARE_DIRECTION = (word: 'up' | 'down') =>
   `(?<!\\b(?:follow|set|sign|round|scroll|go|come)\\s)${word}(?=\\s+(?:from|by)\\s+~?\\d)`;
 const DECREASE_RE = new RegExp(
-  String.raw`\b(?<!-)(?:reduce[sd]?|reducing|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?|${BARE_DIRECTION('down')})\b(?!-)`,
+  String.raw`\b(?<!-)(?:reduce[sd]?|reducing|reductions?|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?|${BARE_DIRECTION('down')})\b(?!-)`,
   'i',
 );
 const INCREASE_RE = new RegExp(
-  String.raw`\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing)?|grew|improve[sd]?|improving|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?|${BARE_DIRECTION('up')})\b(?!-)`,
+  String.raw`\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing|th)?|grew|improve[sd]?|improving|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?|${BARE_DIRECTION('up')})\b(?!-)`,
   'i',
 );
+/** "in conversion", "of 5% in churn": where a movement said as a noun names its metric. */
+const NOUN_FORM_RE = new RegExp(`^(?:of\\s+${NUM_SRC}\\s?(?:${UNIT_SRC})?\\s+)?in\\s+`, 'i');
+/** "a 20%", "an 8 percent": an amount that comes before a movement said as a noun. */
+const RELATIVE_AMOUNT_RE = new RegExp(`^(?:an?\\s+)?${NUM_SRC}\\s?(${UNIT_SRC})?$`, 'i');
 const LEAD_NUMBER_RE = new RegExp(`^${NUM_SRC}\\s?(${UNIT_SRC})?\\s*`, 'i');
 /** A number said with the metric, at the end of the subject: "monthly churn of 5%". */
 const OF_NUMBER_AT_END_RE = new RegExp(
@@ -434,10 +438,10 @@ const OF_NUMBER_AT_END_RE = new RegExp(
  * ("rise significantly", "double next quarter", "fall below 30%", "decrease over time").
  */
 const NOT_AN_OBJECT_RE =
-  /^(?:(?!(?:supp|rep|assemb|fami)ly\b)\w+ly\b|(?:further|again|overall|even|still|back|instead|first|this|next|each|every|per|times|fold)\b|(?:day|week|month|quarter|year)\s+(?:over|on)\s+(?:day|week|month|quarter|year)\b|(?:below|under|above|over|around|about|within|during|after|before|across|among|when|while|if|once|because|since|until|through|throughout|towards?|beyond|up|down|off|out|away)\b|a\s+(?:lot|bit|little)\b)/i;
+  /^(?:(?!(?:supp|rep|assemb|fami|dai|week|month|quarter|year|hour|night|ear|friend)ly\b)\w+ly\b|(?:further|again|overall|even|still|back|instead|first|this|next|each|every|per|times|fold)\b|(?:day|week|month|quarter|year)\s+(?:over|on)\s+(?:day|week|month|quarter|year)\b|(?:below|under|above|over|around|about|within|during|after|before|across|among|when|while|if|once|because|since|until|through|throughout|towards?|beyond|up|down|off|out|away)\b|a\s+(?:lot|bit|little)\b)/i;
 /** A subject that is the change itself or who makes it, not a metric: the metric is the verb's object. */
 const SUBJECT_PRONOUN_RE =
-  /^(?:this|that|it|these|they|we|i|you|he|she|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
+  /^(?:an?|the|this|that|it|these|they|we|i|you|he|she|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
 /**
  * The verb follows a clause, not a subject: "…, reducing abandonment", "…, which cuts drop-off", "…; thereby
  * raising conversion". What comes before says what changes; the metric is the verb's object.
@@ -733,12 +737,21 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
     subjectBaseline = OF_NUMBER_AT_END_RE.exec(subjectRaw);
     afterVerb = clause.slice(verb.index + verb[0].length);
     const people = PEOPLE_SUBJECT_RE.test(subject);
+    // "a 20% increase": the subject is the amount of a relative change, not a metric.
+    const amount = RELATIVE_AMOUNT_RE.exec(subjectRaw);
+    if (amount) {
+      unit = normaliseUnit(amount[2]) ?? currencyOf(amount[0]);
+      notes.push(`"${subjectRaw}" is a relative change; no target is computed from it.`);
+    }
     // The verb's object names the metric when it has one ("this will reduce our 40 percent drop-off rate",
     // "saved carts to reduce drop-off"): the subject is then the change, or who makes it.
     let obj = afterVerb.trim();
     const notAnObject = NOT_AN_OBJECT_RE.test(obj);
+    // A movement said as a noun names its metric after "in" ("a 20% increase in conversion", "a drop in churn").
+    const noun = NOUN_FORM_RE.exec(obj);
+    if (noun) obj = obj.slice(noun[0].length);
     obj = stripDeterminers(obj);
-    const lead = LEAD_NUMBER_RE.exec(obj);
+    const lead = noun ? null : LEAD_NUMBER_RE.exec(obj);
     if (lead) obj = obj.slice(lead[0].length);
     const phrase = metricPhrase(obj);
     const object = phrase === null || notAnObject || NOT_AN_OBJECT_RE.test(phrase) ? null : phrase;
@@ -748,7 +761,13 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
         baseline = toNumber(lead[1]);
         unit = normaliseUnit(lead[2]) ?? currencyOf(lead[0]);
       }
-    } else if (subject.length > 0 && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80) {
+    } else if (
+      subject.length > 0 &&
+      !amount &&
+      !SUBJECT_PRONOUN_RE.test(subject) &&
+      !people &&
+      subject.length <= 80
+    ) {
       metric = metricPhrase(subject) ?? subject;
     } else {
       metric = people ? subject : null;

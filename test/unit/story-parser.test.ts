@@ -460,6 +460,31 @@ describe('parseStory', () => {
       });
     });
 
+    it('reads a movement written as a noun ("a 20% increase in conversion", "a drop in churn")', () => {
+      expect(parseStory('We expect a drop in churn from 5% to 4%.').expectedOutcome).toEqual(
+        outcome({ metric: 'churn', baseline: 5, target: 4, unit: '%', direction: 'decrease' }),
+      );
+      expect(
+        parseStory('We expect an increase in weekly active users from 1,000 to 1,300.').expectedOutcome,
+      ).toEqual(
+        outcome({ metric: 'weekly active users', baseline: 1000, target: 1300, direction: 'increase' }),
+      );
+      const relative = parseStory('We expect a 20% increase in conversion by 2027-05-01.');
+      expect(relative.expectedOutcome).toEqual(
+        outcome({ metric: 'conversion', unit: '%', direction: 'increase', checkBy: '2027-05-01' }),
+      );
+      expect(relative.notes).toContain('"a 20%" is a relative change; no target is computed from it.');
+      expect(parseStory('We expect a 15 percent reduction in support tickets.').expectedOutcome).toEqual(
+        outcome({ metric: 'support tickets', unit: '%', direction: 'decrease' }),
+      );
+      expect(parseStory('We expect revenue growth from $2M to $3M.').expectedOutcome).toMatchObject({
+        metric: 'revenue',
+        baseline: 2000000,
+        target: 3000000,
+        direction: 'increase',
+      });
+    });
+
     it('reads thousands, millions and billions written short ("10k", "$2M", "1.5 million")', () => {
       const numbers = (text: string) => {
         const e = parseStory(text).expectedOutcome;
@@ -535,6 +560,9 @@ describe('parseStory', () => {
       expect(metricsOf('We expect sign-ups to double next quarter.')).toEqual(['sign-ups']);
       expect(metricsOf('We expect drop-off to fall below 30%.')).toEqual(['drop-off']);
       expect(metricsOf('We expect churn to decrease over time.')).toEqual(['churn']);
+      expect(metricsOf('We expect the new digest to lift weekly active users from 1,000 to 1,300.')).toEqual([
+        'weekly active users',
+      ]);
       expect(metricsOf('We expect bookings to grow year over year by 2027.')).toEqual(['bookings']);
       expect(metricsOf('We expect the new plan to cut supply costs from $9 to $7.')).toEqual([
         'supply costs',
