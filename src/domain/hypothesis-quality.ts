@@ -81,8 +81,9 @@ const PLACEHOLDER_PART = new RegExp(
   'i',
 );
 
+// Filler runs short; a longer part is taken as written, and the test is spared on most intents and benefits.
 function isPlaceholder(value: string): boolean {
-  return value.length <= 60 && PLACEHOLDER_PART.test(value);
+  return value.length <= 40 && PLACEHOLDER_PART.test(value);
 }
 
 /** True when a part says something: a word of at least three letters that is not a placeholder. */
