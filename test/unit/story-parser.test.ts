@@ -3,6 +3,9 @@ import { parseStory, type ParsedExpectedOutcome, type ParsedStory } from '../../
 const NOW = new Date('2026-11-21T09:00:00Z');
 
 /** Builds an expected outcome with defaults, overriding only what a case is about. */
+/** The metric of every expectation the parser reads in a text. */
+const metricsOf = (text: string) => parseStory(text).expectedOutcomes.map((e) => e.metric);
+
 function outcome(overrides: Partial<ParsedExpectedOutcome>): ParsedExpectedOutcome {
   return {
     metric: 'cart drop-off',
@@ -339,7 +342,6 @@ describe('parseStory', () => {
     });
 
     it('takes the metric from the object when people or "I" do the moving, and from them when nothing else is named', () => {
-      const metricsOf = (text: string) => parseStory(text).expectedOutcomes.map((e) => e.metric);
       expect(metricsOf('We expect I can reduce our 40 percent drop-off rate.')).toEqual(['drop-off rate']);
       expect(metricsOf('We expect users to cut checkout time from 90 to 60 seconds.')).toEqual([
         'checkout time',
@@ -352,7 +354,6 @@ describe('parseStory', () => {
     });
 
     it('takes the metric from the object when the verb follows a clause ("…, reducing abandonment")', () => {
-      const metricsOf = (text: string) => parseStory(text).expectedOutcomes.map((e) => e.metric);
       expect(
         parseStory(
           'As a buyer, I want checkout to take under 30 seconds, reducing abandonment from 70% to 60% by 2027-06-01.',
@@ -548,7 +549,6 @@ describe('parseStory', () => {
     });
 
     it('takes the object as the metric when the change is the subject ("saved carts to reduce drop-off")', () => {
-      const metricsOf = (text: string) => parseStory(text).expectedOutcomes.map((e) => e.metric);
       expect(metricsOf('We expect saved carts to reduce drop-off from 40% to 30%.')).toEqual(['drop-off']);
       expect(metricsOf('We expect the new onboarding to increase activation from 20% to 30%.')).toEqual([
         'activation',
