@@ -139,8 +139,8 @@ describe('parseStory properties', () => {
   });
 
   it('reads a text full of beliefs, labels or "if we" without a movement in one pass, not one per phrase', () => {
-    // Each is passed over (no number, or no movement); before the passes were bounded, the beliefs took about
-    // 300 ms on this machine, and the time grew with the square of the text.
+    // Each is passed over (no number, or no movement). Before the passes were bounded, each was read to the end of
+    // the text: this took 80 ms here, and a text of 220,000 characters 300 ms, growing with the square of its length.
     for (const phrase of ['We believe it helps ', 'KPI: adoption ', 'if we ship it ', 'Target: more 1 '])
       for (const times of [500, 2_000]) {
         const started = performance.now();
