@@ -722,6 +722,8 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
   // "monthly churn of 5% to drop to 4%": a baseline said in the subject, and the target after the verb.
   let subjectBaseline: RegExpExecArray | null = null;
   let afterVerb = clause;
+  // "to grow 20%": an amount right after the verb, with no metric after it, is how far, not where to.
+  let amountAfterVerb: RegExpExecArray | null = null;
 
   if (verb) {
     // A metric is a short phrase; a subject longer than this is not one (and bounds the regex work).
@@ -761,16 +763,11 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
         baseline = toNumber(lead[1]);
         unit = normaliseUnit(lead[2]) ?? currencyOf(lead[0]);
       }
-    } else if (
-      subject.length > 0 &&
-      !amount &&
-      !SUBJECT_PRONOUN_RE.test(subject) &&
-      !people &&
-      subject.length <= 80
-    ) {
-      metric = metricPhrase(subject) ?? subject;
     } else {
-      metric = people ? subject : null;
+      amountAfterVerb = lead;
+      const subjectIsMetric =
+        subject.length > 0 && !amount && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80;
+      metric = subjectIsMetric ? (metricPhrase(subject) ?? subject) : people ? subject : null;
     }
   } else {
     const cut =
@@ -785,8 +782,11 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
     }
   }
 
-  const ft =
-    FROM_TO_RE.exec(clause) ?? ARROW_RE.exec(clause) ?? (verb ? RANGE_AFTER_VERB_RE.exec(afterVerb) : null);
+  // "fall 40% to 30%" is from and to; "grow 20% to 1,200 a week", with another unit, is how far and where to.
+  const range = verb ? RANGE_AFTER_VERB_RE.exec(afterVerb) : null;
+  const rangeHolds =
+    range !== null && (range[2] === undefined || normaliseUnit(range[2]) === normaliseUnit(range[4]));
+  const ft = FROM_TO_RE.exec(clause) ?? ARROW_RE.exec(clause) ?? (rangeHolds ? range : null);
   if (ft) {
     baseline = toNumber(ft[1]);
     target = toNumber(ft[3]);
@@ -815,6 +815,11 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
       const any = NUM_UNIT_RE.exec(clause);
       if (any && any[2] !== undefined) unit = normaliseUnit(any[2]);
     }
+  }
+
+  if (amountAfterVerb && target === null) {
+    unit = unit ?? normaliseUnit(amountAfterVerb[2]) ?? currencyOf(amountAfterVerb[0]);
+    notes.push(`"${amountAfterVerb[0].trim()}" is a relative change; no target is computed from it.`);
   }
 
   if (baseline !== null && target !== null && baseline !== target) {

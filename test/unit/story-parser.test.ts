@@ -486,6 +486,18 @@ describe('parseStory', () => {
       });
     });
 
+    it('reads an amount right after the verb as a relative change ("to grow 20%"), not as a number to reach', () => {
+      const story = parseStory('We expect weekly active users to grow 20% by Q3 2027.');
+      expect(story.expectedOutcome).toEqual(
+        outcome({ metric: 'weekly active users', unit: '%', direction: 'increase', checkBy: '2027-09-30' }),
+      );
+      expect(story.notes).toContain('"20%" is a relative change; no target is computed from it.');
+      // With a target after it, the amount is only how far: the target is kept, and no note is needed.
+      const reached = parseStory('We expect sign-ups to grow 20% to 1,200 a week.');
+      expect(reached.expectedOutcome).toMatchObject({ metric: 'sign-ups', target: 1200 });
+      expect(reached.notes.filter((n) => n.includes('relative change'))).toEqual([]);
+    });
+
     it('reads thousands, millions and billions written short ("10k", "$2M", "1.5 million")', () => {
       const numbers = (text: string) => {
         const e = parseStory(text).expectedOutcome;
