@@ -10,6 +10,7 @@
  *   inconclusive  too few measurements (none at delivery, none after it by check-by), or a movement, either
  *                 way, within the metric's noise
  */
+import { calendarDaysBetween } from './dates';
 import type { Direction, ExpectedOutcome } from './schemas';
 
 export type BetVerdict = 'validated' | 'invalidated' | 'inconclusive';
@@ -53,19 +54,6 @@ export const DELIVERY_READING_MAX_AGE_DAYS = 45;
 export const VERIFY_GRACE_DAYS = 14;
 /** Share of the expected movement a bet must reach to be validated. */
 export const VALIDATED_SHARE = 0.5;
-
-function dayNumber(day: string): number {
-  return Math.round(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) / 86_400_000);
-}
-
-/** Calendar days from the day `from` to the day `to` (UTC days; negative when `to` is earlier). */
-export function calendarDaysBetween(from: string, to: string): number {
-  return dayNumber(to) - dayNumber(from);
-}
-
-export function addDays(day: string, days: number): string {
-  return new Date((dayNumber(day) + days) * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** Where a delivered bet with this check-by day stands on `today`. */
 export function betState(checkBy: string, today: string): BetState {

@@ -66,6 +66,20 @@ export function formatDay(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+function dayNumber(day: string): number {
+  return Math.round(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) / 86_400_000);
+}
+
+/** Calendar days from the day `from` to the day `to` (UTC days; negative when `to` is earlier). */
+export function calendarDaysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** The day `days` calendar days after the day `day` (before it when negative), as YYYY-MM-DD. */
+export function addDays(day: string, days: number): string {
+  return new Date((dayNumber(day) + days) * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** The calendar day (UTC) of an instant, as YYYY-MM-DD; null for an invalid Date. */
 export function dayOf(instant: Date): string | null {
   const t = instant.getTime();

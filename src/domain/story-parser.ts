@@ -10,6 +10,8 @@
  * 10 points or 10% of the baseline is not stated, so no number is computed; a note records it.
  */
 import {
+  addDays,
+  dayOf,
   endOfQuarter,
   formatDay,
   isValidDay,
@@ -602,13 +604,10 @@ const COUNT_WORDS: Readonly<Record<string, number>> = {
 
 /** The day `count` days, weeks, months or years after `now` (UTC); a month too short keeps its last day. */
 function dayAfter(now: Date, count: number, unit: string): string {
+  if (unit === 'day' || unit === 'week') return addDays(dayOf(now)!, count * (unit === 'week' ? 7 : 1));
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth() + 1;
   const day = now.getUTCDate();
-  if (unit === 'day' || unit === 'week') {
-    const next = new Date(Date.UTC(year, month - 1, day + count * (unit === 'week' ? 7 : 1)));
-    return formatDay(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
-  }
   const months = month - 1 + count * (unit === 'year' ? 12 : 1);
   const y = year + Math.floor(months / 12);
   const m = (months % 12) + 1;

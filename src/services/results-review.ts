@@ -13,7 +13,7 @@ import {
   writeRequestOf,
   type IssueLens,
 } from '../domain/issue-lens';
-import { calendarDaysBetween } from '../domain/bet-verdict';
+import { calendarDaysBetween } from '../domain/dates';
 import type { Result } from '../domain/schemas';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';

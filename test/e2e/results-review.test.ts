@@ -6,7 +6,7 @@
 import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import type { WorkbenchApp } from '../../workbench/app';
-import { addDays } from '../../src/domain/bet-verdict';
+import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 

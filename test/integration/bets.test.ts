@@ -10,7 +10,7 @@ import type { Answer } from '../../src/contract/answer';
 import type { NewTokenData } from '../../src/contract/settings';
 import type { ConfirmVerdictData, OutcomeView, ResultsReviewData } from '../../src/contract/project-page';
 import type { PanelLoadData } from '../../src/contract/issue-panel';
-import { addDays } from '../../src/domain/bet-verdict';
+import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 
 const P = 'DEMO';

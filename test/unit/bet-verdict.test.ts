@@ -1,4 +1,5 @@
-import { betState, noiseOf, proposeVerdict, VERIFY_GRACE_DAYS, addDays } from '../../src/domain/bet-verdict';
+import { betState, noiseOf, proposeVerdict, VERIFY_GRACE_DAYS } from '../../src/domain/bet-verdict';
+import { addDays } from '../../src/domain/dates';
 import type { ExpectedOutcome } from '../../src/domain/schemas';
 
 /** Checkout abandonment, expected to fall from 40 to 30 percent by 2026-06-30; delivered 2026-04-01. */

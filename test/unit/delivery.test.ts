@@ -1,4 +1,4 @@
-import { calendarDaysBetween } from '../../src/domain/bet-verdict';
+import { calendarDaysBetween } from '../../src/domain/dates';
 import { closedWithoutDelivery, resolvedOn } from '../../src/domain/delivery';
 
 describe('what closing an item says about its delivery', () => {
