@@ -705,6 +705,17 @@ function parseExpectations(clause: string, now: Date | undefined): OutcomesResul
   return { outcomes, notes };
 }
 
+/**
+ * "fall 40% to 30%" right after the verb: from and to, when both numbers have one unit (or the first none).
+ * "grow 20% to 1,200 a week", with another unit, is how far and where to: not a range.
+ */
+function rangeAfterVerb(afterVerb: string): RegExpExecArray | null {
+  const range = RANGE_AFTER_VERB_RE.exec(afterVerb);
+  return range && (range[2] === undefined || normaliseUnit(range[2]) === normaliseUnit(range[4]))
+    ? range
+    : null;
+}
+
 function parseExpectation(clause: string, now: Date | undefined): OutcomeResult {
   const notes: string[] = [];
   const dec = DECREASE_RE.exec(clause);
@@ -768,24 +779,19 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
         subject.length > 0 && !amount && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80;
       metric = subjectIsMetric ? (metricPhrase(subject) ?? subject) : people ? subject : null;
     }
-  } else {
+  }
+  const arrow = ARROW_RE.exec(clause);
+  if (!verb) {
     const cut =
       /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from|below|under|above|over)\b|[<>≤≥])/i.exec(
         clause,
       );
     if (cut) metric = metricPhrase(clause.slice(0, cut.index));
-    else {
-      // "cart drop-off: 40% → 30%": the metric is what comes before the movement's numbers.
-      const arrow = ARROW_RE.exec(clause);
-      if (arrow) metric = metricPhrase(clause.slice(0, arrow.index));
-    }
+    // "cart drop-off: 40% → 30%": the metric is what comes before the movement's numbers.
+    else if (arrow) metric = metricPhrase(clause.slice(0, arrow.index));
   }
 
-  // "fall 40% to 30%" is from and to; "grow 20% to 1,200 a week", with another unit, is how far and where to.
-  const range = verb ? RANGE_AFTER_VERB_RE.exec(afterVerb) : null;
-  const rangeHolds =
-    range !== null && (range[2] === undefined || normaliseUnit(range[2]) === normaliseUnit(range[4]));
-  const ft = FROM_TO_RE.exec(clause) ?? ARROW_RE.exec(clause) ?? (rangeHolds ? range : null);
+  const ft = FROM_TO_RE.exec(clause) ?? arrow ?? (verb ? rangeAfterVerb(afterVerb) : null);
   if (ft) {
     baseline = toNumber(ft[1]);
     target = toNumber(ft[3]);
@@ -848,6 +854,9 @@ interface ExpectHit {
   clauseEnd: number;
 }
 
+/** How many beliefs or labels without a number findExpectation passes over before it stops looking. */
+const MAX_PASSED_OVER = 8;
+
 function findExpectation(text: string, limit: number): ExpectHit | null {
   const read = limit < text.length ? text.slice(0, limit) : text;
   const pattern = read.includes(':') ? EXPECT_OR_LABEL_RE : EXPECT_RE;
@@ -862,7 +871,7 @@ function findExpectation(text: string, limit: number): ExpectHit | null {
     if (m[1] !== undefined || m[2] !== undefined) {
       const clause = text.slice(clauseStart, Math.min(clauseEnd, clauseStart + PART_WINDOW));
       if (!/\d/.test(clause) || (m[1] !== undefined && !namesMovement(clause))) {
-        if (++passedOver === MAX_EXPECTATIONS) break;
+        if (++passedOver === MAX_PASSED_OVER) break;
         continue;
       }
     }

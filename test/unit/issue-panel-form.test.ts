@@ -6,12 +6,12 @@ import {
   applyStory,
   pasteNotes,
   checkValues,
-  describeExpected,
   emptyValues,
   recipeInStory,
   scorableDraft,
   valuesOf,
 } from '../../static/issue-panel/src/form';
+import { movementPhrase } from '../../src/domain/hypothesis-text';
 import { aBetDraft } from '../support/builders';
 
 /** The panel's live score, as App.tsx computes it on every keystroke. */
@@ -62,7 +62,7 @@ describe('a pasted story with more than one expectation', () => {
     );
     expect(values).toMatchObject({ metric: 'drop-off rate', baseline: '40', direction: 'decrease' });
     expect(alsoExpected).toEqual([{ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }]);
-    expect(describeExpected(alsoExpected[0]!)).toBe('return-shopper conversion to rise');
+    expect(movementPhrase(alsoExpected[0]!)).toBe('return-shopper conversion to rise');
   });
 });
 

@@ -16,6 +16,7 @@ import type {
 import type { ErrorAnswer } from '../../../src/contract/answer';
 import { assessIssue } from '../../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../../src/domain/check-by';
+import { movementPhrase } from '../../../src/domain/hypothesis-text';
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
@@ -31,7 +32,6 @@ import {
   alsoExpectedProblem,
   applyStory,
   checkValues,
-  describeExpected,
   pasteNotes,
   recipeInStory,
   errorsByField,
@@ -169,7 +169,7 @@ function Panel({ data }: { data: PanelLoadData }) {
       setBanner({
         appearance: 'error',
         title: 'Nothing was saved',
-        text: `A further expectation, "${describeExpected(wrongAlso)}", needs attention: ${alsoExpectedProblem(wrongAlso)} Remove it, or fix the story and paste it again.`,
+        text: `A further expectation, "${movementPhrase(wrongAlso)}", needs attention: ${alsoExpectedProblem(wrongAlso)} Remove it, or fix the story and paste it again.`,
       });
       return;
     }
@@ -502,13 +502,13 @@ function Panel({ data }: { data: PanelLoadData }) {
                 <ul>
                   {alsoExpected.map((e, index) => (
                     <li key={`${index}-${e.metric ?? ''}`}>
-                      {describeExpected(e)}{' '}
+                      {movementPhrase(e)}{' '}
                       {alsoExpectedProblem(e) ? (
                         <span className="ol-error">{alsoExpectedProblem(e)} </span>
                       ) : null}
                       {editable ? (
                         <Button
-                          aria-label={`Remove the expectation ${describeExpected(e)}`}
+                          aria-label={`Remove the expectation ${movementPhrase(e)}`}
                           onClick={() => setAlsoExpected((list) => list.filter((_, i) => i !== index))}
                         >
                           Remove

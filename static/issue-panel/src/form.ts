@@ -8,7 +8,6 @@ import { checkByNotBefore } from '../../../src/domain/check-by';
 import { MAX_ALSO_EXPECTED, checkIssueLensDraft, draftFieldErrors } from '../../../src/domain/draft-rules';
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
-import { movementPhrase } from '../../../src/domain/hypothesis-text';
 import { detectRecipe } from '../../../src/domain/recipe-detector';
 import { parseStory } from '../../../src/domain/story-parser';
 
@@ -264,9 +263,6 @@ export function alsoExpectedProblem(e: ExpectedOutcome): string | undefined {
 export function pasteNotes(notes: readonly string[]): string[] {
   return notes.filter((n) => /not kept|left out|goes the other way|was read from the/.test(n));
 }
-
-/** One expectation in words: "conversion to rise from 2% to 3% by 2027-03-01". */
-export const describeExpected = movementPhrase;
 
 export const FIELD_LABELS: Record<FieldName, string> = {
   persona: 'Persona',
