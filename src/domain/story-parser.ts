@@ -10,6 +10,16 @@
  * 10 points or 10% of the baseline is not stated, so no number is computed; a note records it.
  */
 import {
+  AMOUNT_SRC,
+  CURRENCY_SRC,
+  NUMBER_SRC,
+  UNIT_SRC,
+  currencyOf,
+  normaliseUnit,
+  toNumber,
+  unitOf,
+} from './amounts';
+import {
   addDays,
   dayOf,
   endOfQuarter,
@@ -381,15 +391,8 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
 // Expected outcome
 // ---------------------------------------------------------------------------------------------
 
-const UNIT_SRC =
-  '%|percent(?:age\\s+points?)?\\b|per\\s+cent\\b|pct\\b|pp\\b|ms\\b|milliseconds?\\b|seconds?\\b|secs?\\b|s\\b|minutes?\\b|mins?\\b|hours?\\b|hrs?\\b|h\\b|days?\\b';
-// "1,200" is twelve hundred: a comma followed by three digits groups thousands. A currency may lead ("$40");
-// currencyOf reads it from the match. A sign may lead ("-5", NPS can be negative), and a multiplier may follow
-// ("10k", "$2M", "1.5 million"); toNumber applies both.
-const NUM_SRC =
-  '(?:[$€£¥]\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)';
 const FROM_TO_RE = new RegExp(
-  `\\bfrom\\s+(?:about\\s+|around\\s+|roughly\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?\\s+(?:down\\s+|up\\s+)?to\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
+  `\\bfrom\\s+(?:about\\s+|around\\s+|roughly\\s+|~)?${AMOUNT_SRC}\\s+(?:down\\s+|up\\s+)?to\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
   'i',
 );
 /**
@@ -397,20 +400,20 @@ const FROM_TO_RE = new RegExp(
  * the verb ("to fall 40% to 30%"); elsewhere "18 to 25" is a range ("users aged 18 to 25"), not a movement.
  */
 const ARROW_RE = new RegExp(
-  `${NUM_SRC}\\s?(${UNIT_SRC})?\\s*(?:→|->|=>|⟶)\\s*(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
+  `${AMOUNT_SRC}\\s*(?:→|->|=>|⟶)\\s*(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
   'i',
 );
 const RANGE_AFTER_VERB_RE = new RegExp(
-  `^\\s*(?:about\\s+|around\\s+|roughly\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?\\s+to\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
+  `^\\s*(?:about\\s+|around\\s+|roughly\\s+|~)?${AMOUNT_SRC}\\s+to\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
   'i',
 );
 const TO_RE = new RegExp(
-  `(?:\\b(?:to|below|under|above|over|reach|reaches|of|at)\\s+|[<>≤≥]=?\\s*)(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`,
+  `(?:\\b(?:to|below|under|above|over|reach|reaches|of|at)\\s+|[<>≤≥]=?\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
   'i',
 );
-const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
-const BY_RE = new RegExp(`\\bby\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
-const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=[$€£¥]))${NUM_SRC}\\s?(${UNIT_SRC})?`, 'i');
+const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`, 'i');
+const BY_RE = new RegExp(`\\bby\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`, 'i');
+const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=${CURRENCY_SRC}))${AMOUNT_SRC}`, 'i');
 /**
  * "churn down from 5% to 4%", "sign-ups up by 20%": a bare "down" or "up" is a direction only before "from" or
  * "by" and a number, and not as part of a phrasal verb ("follow up by 5 May"). "Up to 10 files" is a limit.
@@ -426,15 +429,12 @@ const INCREASE_RE = new RegExp(
   'i',
 );
 /** "in conversion", "of 5% in churn": where a movement said as a noun names its metric. */
-const NOUN_FORM_RE = new RegExp(`^(?:of\\s+${NUM_SRC}\\s?(?:${UNIT_SRC})?\\s+)?in\\s+`, 'i');
+const NOUN_FORM_RE = new RegExp(`^(?:of\\s+${NUMBER_SRC}\\s?(?:${UNIT_SRC})?\\s+)?in\\s+`, 'i');
 /** "a 20%", "an 8 percent": an amount that comes before a movement said as a noun. */
-const RELATIVE_AMOUNT_RE = new RegExp(`^(?:an?\\s+)?${NUM_SRC}\\s?(${UNIT_SRC})?$`, 'i');
-const LEAD_NUMBER_RE = new RegExp(`^${NUM_SRC}\\s?(${UNIT_SRC})?\\s*`, 'i');
+const RELATIVE_AMOUNT_RE = new RegExp(`^(?:an?\\s+)?${AMOUNT_SRC}$`, 'i');
+const LEAD_NUMBER_RE = new RegExp(`^${AMOUNT_SRC}\\s*`, 'i');
 /** A number said with the metric, at the end of the subject: "monthly churn of 5%". */
-const OF_NUMBER_AT_END_RE = new RegExp(
-  `\\bof\\s+(?:about\\s+|around\\s+|~)?${NUM_SRC}\\s?(${UNIT_SRC})?$`,
-  'i',
-);
+const OF_NUMBER_AT_END_RE = new RegExp(`\\bof\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}$`, 'i');
 /**
  * What follows an intransitive verb and is not its object: how much or how fast, when, where, compared with what
  * ("rise significantly", "double next quarter", "fall below 30%", "decrease over time").
@@ -470,44 +470,6 @@ const MONTH_DAY_RE = new RegExp(
 const MONTH_YEAR_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\.?\\s+(\\d{4})\\b`, 'i');
 const QUARTER_RE =
   /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?Q([1-4])\b(?:\s*(?:of\s+)?['’]?(\d{4}|\d{2})\b)?/i;
-
-function normaliseUnit(raw: string | undefined): string | null {
-  if (raw === undefined) return null;
-  const u = raw.toLowerCase().replace(/\s+/g, ' ');
-  if (u === '%' || u === 'percent' || u === 'per cent' || u === 'pct') return '%';
-  if (u.startsWith('percentage point') || u === 'pp') return 'pp';
-  if (u === 'ms' || u.startsWith('millisecond')) return 'ms';
-  if (u === 's' || u.startsWith('sec')) return 's';
-  if (u.startsWith('min')) return 'min';
-  if (u === 'h' || u.startsWith('hour') || u.startsWith('hr')) return 'h';
-  if (u.startsWith('day')) return 'd';
-  return null;
-}
-
-/** The currency an amount is written in ("$40", "€ 12.50"), or null. */
-function currencyOf(matched: string): string | null {
-  return /[$€£¥]/.exec(matched)?.[0] ?? null;
-}
-
-/** What a short multiplier means. A lower-case "m" is left out: "6m" may be six minutes or six million. */
-const MULTIPLIERS: Readonly<Record<string, number>> = {
-  k: 1e3,
-  K: 1e3,
-  thousand: 1e3,
-  M: 1e6,
-  million: 1e6,
-  bn: 1e9,
-  billion: 1e9,
-};
-
-function toNumber(raw: string | undefined): number | null {
-  if (raw === undefined) return null;
-  const m = /^([-+−]?[\d.,]+)\s?([a-zA-Z]*)$/.exec(raw);
-  if (!m) return null;
-  const value = Number(m[1]!.replace(/,/g, '').replace('−', '-'));
-  const n = value * (MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1);
-  return Number.isFinite(n) ? n : null;
-}
 
 interface CheckBy {
   value: string | null;
@@ -716,6 +678,139 @@ function rangeAfterVerb(afterVerb: string): RegExpExecArray | null {
     : null;
 }
 
+/** What the words around a movement's verb say: the metric, and a baseline or unit said with it. */
+interface AroundVerb {
+  metric: string | null;
+  baseline: number | null;
+  unit: string | null;
+  /** "monthly churn of 5% to drop to 4%": a baseline said in the subject, the target after the verb. */
+  subjectBaseline: RegExpExecArray | null;
+  /** The clause after the verb, where the target is read. */
+  afterVerb: string;
+  /** "to grow 20%": an amount right after the verb, with no metric after it, is how far, not where to. */
+  amountAfterVerb: RegExpExecArray | null;
+}
+
+/** The metric is the verb's subject ("churn to fall") or its object ("to reduce drop-off"). */
+function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]): AroundVerb {
+  const reading: AroundVerb = {
+    metric: null,
+    baseline: null,
+    unit: null,
+    subjectBaseline: null,
+    afterVerb: clause.slice(verb.index + verb[0].length),
+    amountAfterVerb: null,
+  };
+  // A metric is a short phrase; a subject longer than this is not one (and bounds the regex work).
+  const before = verb.index <= 200 ? clause.slice(0, verb.index) : '';
+  const subjectRaw = (CLAUSE_BEFORE_VERB_RE.test(before) ? '' : before)
+    .replace(
+      /\s+(?:to|will|would|should|could|can|may|might|shall|is\s+going\s+to|are\s+going\s+to|to\s+be\s+able\s+to)\s*$/i,
+      '',
+    )
+    .replace(/^\s*that\s+/i, '')
+    .trim();
+  const subject = stripDeterminers(subjectRaw);
+  reading.subjectBaseline = OF_NUMBER_AT_END_RE.exec(subjectRaw);
+  const people = PEOPLE_SUBJECT_RE.test(subject);
+  // "a 20% increase": the subject is the amount of a relative change, not a metric.
+  const amount = RELATIVE_AMOUNT_RE.exec(subjectRaw);
+  if (amount) {
+    reading.unit = unitOf(amount);
+    notes.push(`"${subjectRaw}" is a relative change; no target is computed from it.`);
+  }
+  // The verb's object names the metric when it has one ("this will reduce our 40 percent drop-off rate",
+  // "saved carts to reduce drop-off"): the subject is then the change, or who makes it.
+  let obj = reading.afterVerb.trim();
+  const notAnObject = NOT_AN_OBJECT_RE.test(obj);
+  // A movement said as a noun names its metric after "in" ("a 20% increase in conversion", "a drop in churn").
+  const noun = NOUN_FORM_RE.exec(obj);
+  if (noun) obj = obj.slice(noun[0].length);
+  obj = stripDeterminers(obj);
+  const lead = noun ? null : LEAD_NUMBER_RE.exec(obj);
+  if (lead) obj = obj.slice(lead[0].length);
+  const phrase = metricPhrase(obj);
+  const object = phrase === null || notAnObject || NOT_AN_OBJECT_RE.test(phrase) ? null : phrase;
+  if (object !== null) {
+    reading.metric = object;
+    if (lead) {
+      reading.baseline = toNumber(lead[1]);
+      reading.unit = unitOf(lead);
+    }
+  } else {
+    reading.amountAfterVerb = lead;
+    const subjectIsMetric =
+      subject.length > 0 && !amount && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80;
+    reading.metric = subjectIsMetric ? (metricPhrase(subject) ?? subject) : people ? subject : null;
+  }
+  return reading;
+}
+
+/** With no verb of movement, the metric is what comes before its numbers ("cart drop-off: 40% → 30%"). */
+function metricWithoutVerb(clause: string, arrow: RegExpExecArray | null): string | null {
+  const cut =
+    /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from|below|under|above|over)\b|[<>≤≥])/i.exec(clause);
+  if (cut) return metricPhrase(clause.slice(0, cut.index));
+  return arrow ? metricPhrase(clause.slice(0, arrow.index)) : null;
+}
+
+interface Amounts {
+  baseline: number | null;
+  target: number | null;
+  unit: string | null;
+}
+
+/** The baseline, target and unit: from a range ("from 40% to 30%", "40% → 30%"), else each on its own. */
+function readAmounts(
+  clause: string,
+  metric: string | null,
+  reading: AroundVerb | null,
+  arrow: RegExpExecArray | null,
+  notes: string[],
+): Amounts {
+  let baseline = reading?.baseline ?? null;
+  let target: number | null = null;
+  let unit = reading?.unit ?? null;
+  const ft = FROM_TO_RE.exec(clause) ?? arrow ?? (reading ? rangeAfterVerb(reading.afterVerb) : null);
+  if (ft) {
+    // A range's groups: the baseline's number and unit (1, 2), the target's (3, 4).
+    baseline = toNumber(ft[1]);
+    target = toNumber(ft[3]);
+    unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? currencyOf(ft[0]) ?? unit;
+  } else {
+    const from = FROM_RE.exec(clause);
+    const subjectBaseline = reading?.subjectBaseline ?? null;
+    if (from) {
+      baseline = toNumber(from[1]);
+      unit = unitOf(from) ?? unit;
+    } else if (subjectBaseline && baseline === null) {
+      baseline = toNumber(subjectBaseline[1]);
+      unit = unitOf(subjectBaseline) ?? unit;
+    }
+    const by = BY_RE.exec(clause);
+    // The target follows the verb: before it, "of 5%" is a baseline ("churn of 5% to drop to 4%") and "18 to 25"
+    // says who ("users aged 18 to 25 to rise").
+    const to = TO_RE.exec(reading ? reading.afterVerb : clause);
+    if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
+      target = toNumber(to[1]);
+      unit = unitOf(to) ?? unit;
+    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && DAY_MONTH_RE.exec(clause.slice(by.index))?.index !== 0) {
+      unit = unit ?? unitOf(by);
+      notes.push(`"${by[0].trim()}" is a relative change; no target is computed from it.`);
+    }
+    if (baseline === null && target === null && metric === null) {
+      const any = NUM_UNIT_RE.exec(clause);
+      if (any && any[2] !== undefined) unit = normaliseUnit(any[2]);
+    }
+  }
+  const amountAfterVerb = reading?.amountAfterVerb ?? null;
+  if (amountAfterVerb && target === null) {
+    unit = unit ?? unitOf(amountAfterVerb);
+    notes.push(`"${amountAfterVerb[0].trim()}" is a relative change; no target is computed from it.`);
+  }
+  return { baseline, target, unit };
+}
+
 function parseExpectation(clause: string, now: Date | undefined): OutcomeResult {
   const notes: string[] = [];
   const dec = DECREASE_RE.exec(clause);
@@ -724,108 +819,10 @@ function parseExpectation(clause: string, now: Date | undefined): OutcomeResult 
   const verb = dec && (!inc || dec.index <= inc.index) ? dec : inc;
   let direction: 'increase' | 'decrease' | null =
     verb === null ? null : verb === dec ? 'decrease' : 'increase';
-
-  let metric: string | null = null;
-  let baseline: number | null = null;
-  let target: number | null = null;
-  let unit: string | null = null;
-  // "monthly churn of 5% to drop to 4%": a baseline said in the subject, and the target after the verb.
-  let subjectBaseline: RegExpExecArray | null = null;
-  let afterVerb = clause;
-  // "to grow 20%": an amount right after the verb, with no metric after it, is how far, not where to.
-  let amountAfterVerb: RegExpExecArray | null = null;
-
-  if (verb) {
-    // A metric is a short phrase; a subject longer than this is not one (and bounds the regex work).
-    const before = verb.index <= 200 ? clause.slice(0, verb.index) : '';
-    const subjectRaw = (CLAUSE_BEFORE_VERB_RE.test(before) ? '' : before)
-      .replace(
-        /\s+(?:to|will|would|should|could|can|may|might|shall|is\s+going\s+to|are\s+going\s+to|to\s+be\s+able\s+to)\s*$/i,
-        '',
-      )
-      .replace(/^\s*that\s+/i, '')
-      .trim();
-    const subject = stripDeterminers(subjectRaw);
-    subjectBaseline = OF_NUMBER_AT_END_RE.exec(subjectRaw);
-    afterVerb = clause.slice(verb.index + verb[0].length);
-    const people = PEOPLE_SUBJECT_RE.test(subject);
-    // "a 20% increase": the subject is the amount of a relative change, not a metric.
-    const amount = RELATIVE_AMOUNT_RE.exec(subjectRaw);
-    if (amount) {
-      unit = normaliseUnit(amount[2]) ?? currencyOf(amount[0]);
-      notes.push(`"${subjectRaw}" is a relative change; no target is computed from it.`);
-    }
-    // The verb's object names the metric when it has one ("this will reduce our 40 percent drop-off rate",
-    // "saved carts to reduce drop-off"): the subject is then the change, or who makes it.
-    let obj = afterVerb.trim();
-    const notAnObject = NOT_AN_OBJECT_RE.test(obj);
-    // A movement said as a noun names its metric after "in" ("a 20% increase in conversion", "a drop in churn").
-    const noun = NOUN_FORM_RE.exec(obj);
-    if (noun) obj = obj.slice(noun[0].length);
-    obj = stripDeterminers(obj);
-    const lead = noun ? null : LEAD_NUMBER_RE.exec(obj);
-    if (lead) obj = obj.slice(lead[0].length);
-    const phrase = metricPhrase(obj);
-    const object = phrase === null || notAnObject || NOT_AN_OBJECT_RE.test(phrase) ? null : phrase;
-    if (object !== null) {
-      metric = object;
-      if (lead) {
-        baseline = toNumber(lead[1]);
-        unit = normaliseUnit(lead[2]) ?? currencyOf(lead[0]);
-      }
-    } else {
-      amountAfterVerb = lead;
-      const subjectIsMetric =
-        subject.length > 0 && !amount && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80;
-      metric = subjectIsMetric ? (metricPhrase(subject) ?? subject) : people ? subject : null;
-    }
-  }
   const arrow = ARROW_RE.exec(clause);
-  if (!verb) {
-    const cut =
-      /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from|below|under|above|over)\b|[<>≤≥])/i.exec(
-        clause,
-      );
-    if (cut) metric = metricPhrase(clause.slice(0, cut.index));
-    // "cart drop-off: 40% → 30%": the metric is what comes before the movement's numbers.
-    else if (arrow) metric = metricPhrase(clause.slice(0, arrow.index));
-  }
-
-  const ft = FROM_TO_RE.exec(clause) ?? arrow ?? (verb ? rangeAfterVerb(afterVerb) : null);
-  if (ft) {
-    baseline = toNumber(ft[1]);
-    target = toNumber(ft[3]);
-    unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? currencyOf(ft[0]) ?? unit;
-  } else {
-    const from = FROM_RE.exec(clause);
-    if (from) {
-      baseline = toNumber(from[1]);
-      unit = normaliseUnit(from[2]) ?? currencyOf(from[0]) ?? unit;
-    } else if (subjectBaseline && baseline === null) {
-      baseline = toNumber(subjectBaseline[1]);
-      unit = normaliseUnit(subjectBaseline[2]) ?? currencyOf(subjectBaseline[0]) ?? unit;
-    }
-    const by = BY_RE.exec(clause);
-    // The target follows the verb: before it, "of 5%" is a baseline ("churn of 5% to drop to 4%") and "18 to 25"
-    // says who ("users aged 18 to 25 to rise").
-    const to = TO_RE.exec(verb ? afterVerb : clause);
-    if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
-      target = toNumber(to[1]);
-      unit = normaliseUnit(to[2]) ?? currencyOf(to[0]) ?? unit;
-    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && DAY_MONTH_RE.exec(clause.slice(by.index))?.index !== 0) {
-      unit = unit ?? normaliseUnit(by[2]) ?? currencyOf(by[0]);
-      notes.push(`"${by[0].trim()}" is a relative change; no target is computed from it.`);
-    }
-    if (baseline === null && target === null && metric === null) {
-      const any = NUM_UNIT_RE.exec(clause);
-      if (any && any[2] !== undefined) unit = normaliseUnit(any[2]);
-    }
-  }
-
-  if (amountAfterVerb && target === null) {
-    unit = unit ?? normaliseUnit(amountAfterVerb[2]) ?? currencyOf(amountAfterVerb[0]);
-    notes.push(`"${amountAfterVerb[0].trim()}" is a relative change; no target is computed from it.`);
-  }
+  const reading = verb ? readAroundVerb(clause, verb, notes) : null;
+  const metric = reading ? reading.metric : metricWithoutVerb(clause, arrow);
+  const { baseline, target, unit } = readAmounts(clause, metric, reading, arrow, notes);
 
   if (baseline !== null && target !== null && baseline !== target) {
     const fromNumbers = target < baseline ? 'decrease' : 'increase';

@@ -1,0 +1,78 @@
+/**
+ * Amounts as product owners write them ("40%", "1,200", "$2M", "800 ms") and as the app writes them back.
+ * The story parser reads them; the hypothesis text writes them. Both take the currencies from here, so what the
+ * parser reads as money is what the text puts before its amount.
+ */
+
+/** The currency signs an amount may start with. */
+const CURRENCY_SIGNS = '$€£¥';
+/** A currency sign, as a regex character class. */
+export const CURRENCY_SRC = `[${CURRENCY_SIGNS}]`;
+
+/** The units of a metric, as written after its number. */
+export const UNIT_SRC =
+  '%|percent(?:age\\s+points?)?\\b|per\\s+cent\\b|pct\\b|pp\\b|ms\\b|milliseconds?\\b|seconds?\\b|secs?\\b|s\\b|minutes?\\b|mins?\\b|hours?\\b|hrs?\\b|h\\b|days?\\b';
+
+/**
+ * A number, captured in one group. "1,200" is twelve hundred: a comma followed by three digits groups thousands.
+ * A currency may lead ("$40"), which currencyOf reads from the match. A sign may lead ("-5": NPS can be negative),
+ * and a multiplier may follow ("10k", "$2M", "1.5 million"); toNumber applies both.
+ */
+export const NUMBER_SRC = `(?:${CURRENCY_SRC}\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
+
+/** A number (the first group) and its unit if it has one (the second): "40%", "800 ms", "$40". */
+export const AMOUNT_SRC = `${NUMBER_SRC}\\s?(${UNIT_SRC})?`;
+
+/** A unit as the app stores it: "%", "pp", "ms", "s", "min", "h", "d"; null for none or one it does not know. */
+export function normaliseUnit(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const u = raw.toLowerCase().replace(/\s+/g, ' ');
+  if (u === '%' || u === 'percent' || u === 'per cent' || u === 'pct') return '%';
+  if (u.startsWith('percentage point') || u === 'pp') return 'pp';
+  if (u === 'ms' || u.startsWith('millisecond')) return 'ms';
+  if (u === 's' || u.startsWith('sec')) return 's';
+  if (u.startsWith('min')) return 'min';
+  if (u === 'h' || u.startsWith('hour') || u.startsWith('hr')) return 'h';
+  if (u.startsWith('day')) return 'd';
+  return null;
+}
+
+const CURRENCY_RE = new RegExp(CURRENCY_SRC);
+const A_CURRENCY_RE = new RegExp(`^${CURRENCY_SRC}$`);
+
+/** The currency an amount is written in ("$40", "€ 12.50"), or null. */
+export function currencyOf(matched: string): string | null {
+  return CURRENCY_RE.exec(matched)?.[0] ?? null;
+}
+
+/** The unit of an AMOUNT_SRC match (its second group), else its currency. */
+export function unitOf(amount: RegExpExecArray): string | null {
+  return normaliseUnit(amount[2]) ?? currencyOf(amount[0]);
+}
+
+/** What a short multiplier means. A lower-case "m" is left out: "6m" may be six minutes or six million. */
+const MULTIPLIERS: Readonly<Record<string, number>> = {
+  k: 1e3,
+  K: 1e3,
+  thousand: 1e3,
+  M: 1e6,
+  million: 1e6,
+  bn: 1e9,
+  billion: 1e9,
+};
+
+/** The value of a number NUMBER_SRC captured, with its sign, separators and multiplier; null if it is none. */
+export function toNumber(raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  const m = /^([-+−]?[\d.,]+)\s?([a-zA-Z]*)$/.exec(raw);
+  if (!m) return null;
+  const value = Number(m[1]!.replace(/,/g, '').replace('−', '-'));
+  const n = value * (MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** An amount in words: a currency before it ("$40"), every other unit after it ("40%", "800ms"). */
+export function amountText(n: number, unit: string | null | undefined): string {
+  const u = unit ?? '';
+  return A_CURRENCY_RE.test(u) ? `${u}${n}` : `${n}${u}`;
+}

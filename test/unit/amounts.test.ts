@@ -1,0 +1,45 @@
+import { amountText, toNumber, unitOf, AMOUNT_SRC } from '../../src/domain/amounts';
+import { movementPhrase } from '../../src/domain/hypothesis-text';
+import { parseStory } from '../../src/domain/story-parser';
+
+describe('amounts', () => {
+  it.each(['$', '€', '£', '¥'])(
+    'money read in %s is written back with the sign before the amount',
+    (sign) => {
+      const [expected] = parseStory(
+        `We expect revenue to rise from ${sign}40 to ${sign}1.5M by 2027-06-30.`,
+      ).expectedOutcomes;
+      expect(expected).toMatchObject({ baseline: 40, target: 1_500_000, unit: sign });
+      expect(
+        movementPhrase({ metric: 'revenue', baseline: 40, target: 50, unit: sign, direction: 'increase' }),
+      ).toBe(`revenue to rise from ${sign}40 to ${sign}50`);
+    },
+  );
+
+  it('writes every other unit after the amount, and no unit as the bare number', () => {
+    expect(amountText(40, '%')).toBe('40%');
+    expect(amountText(800, 'ms')).toBe('800ms');
+    expect(amountText(12, null)).toBe('12');
+  });
+
+  it.each([
+    ['1,200', 1200],
+    ['10k', 10_000],
+    ['1.5 million', 1_500_000],
+    ['2bn', 2e9],
+    ['−5', -5],
+    // A lower-case m may be minutes or millions: it multiplies nothing.
+    ['6m', 6],
+    ['12.5', 12.5],
+  ])('reads the number %s as %s', (raw, value) => {
+    expect(toNumber(raw)).toBe(value);
+  });
+
+  it('takes a unit from the words after the number, else from the currency before it', () => {
+    const amount = (text: string) => new RegExp(AMOUNT_SRC, 'i').exec(text)!;
+    expect(unitOf(amount('40 percent'))).toBe('%');
+    expect(unitOf(amount('£ 12.50'))).toBe('£');
+    expect(unitOf(amount('3 hours'))).toBe('h');
+    expect(unitOf(amount('7 widgets'))).toBeNull();
+  });
+});
