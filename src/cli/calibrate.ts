@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import {
   calibrateProjects,
   proposeResolutionMapping,
@@ -8,6 +7,7 @@ import {
 } from '../domain/calibration';
 import { historyFromRestIssue } from '../domain/history';
 import { DEFAULT_SETTINGS } from '../domain/settings';
+import { whyFileUnreadable } from './files';
 import { readIssueFile, type SkippedLine } from './issue-file';
 import type { CliIo } from './main';
 
@@ -18,10 +18,9 @@ import type { CliIo } from './main';
  * names; names it cannot place are reported on stderr and count as neither.
  */
 export async function runCalibrate(file: string, io: CliIo): Promise<number> {
-  try {
-    if (!fs.statSync(file).isFile()) throw new Error('not a file');
-  } catch {
-    io.stderr.write(`outcome-lens: cannot read ${file}: no such file.\n`);
+  const unreadable = whyFileUnreadable(file);
+  if (unreadable) {
+    io.stderr.write(`outcome-lens: cannot read ${file}: ${unreadable}.\n`);
     return 1;
   }
   const skipped: SkippedLine[] = [];

@@ -3,6 +3,7 @@ import readline from 'node:readline';
 import { analyseStory } from '../domain/analyse-story';
 import { DEFAULT_SETTINGS } from '../domain/settings';
 import { runCalibrate } from './calibrate';
+import { whyFileUnreadable } from './files';
 
 /**
  * `outcome-lens stories FILE|-`: one story a line in, one JSON line a story out. A coach can run it on an
@@ -41,13 +42,12 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   if (source === '-') {
     input = io.stdin;
   } else {
-    try {
-      if (!fs.statSync(source).isFile()) throw new Error('not a file');
-      input = fs.createReadStream(source);
-    } catch {
-      io.stderr.write(`outcome-lens: cannot read ${source}: no such file.\n`);
+    const unreadable = whyFileUnreadable(source);
+    if (unreadable) {
+      io.stderr.write(`outcome-lens: cannot read ${source}: ${unreadable}.\n`);
       return 1;
     }
+    input = fs.createReadStream(source);
   }
   const counts = await analyseLines(input, io);
   if (counts.read === 0) {
@@ -55,7 +55,9 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   if (counts.skipped > 0)
-    io.stderr.write(`outcome-lens: ${counts.read} stories read, ${counts.skipped} skipped.\n`);
+    io.stderr.write(
+      `outcome-lens: ${counts.read} ${counts.read === 1 ? 'story' : 'stories'} read, ${counts.skipped} skipped.\n`,
+    );
   return 0;
 }
 

@@ -123,7 +123,7 @@ describe('outcome-lens stories', () => {
     ).map((line) => line.quality.find((q) => q.criterion === 'measurable')!);
     expect(measurable[0]).toMatchObject({
       ok: false,
-      why: expect.stringMatching(/"decrease" from 40 to 55 contradicts/),
+      why: '"decrease" from 40 s to 55 s contradicts itself: fix the direction or the numbers.',
     });
     expect(measurable[1]).toMatchObject({ ok: false, why: expect.stringMatching(/2020-01-01 has passed/) });
     expect(measurable[2]).toMatchObject({ ok: true });
