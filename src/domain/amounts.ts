@@ -71,8 +71,13 @@ export function toNumber(raw: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** An amount in words: a currency before it ("$40"), every other unit after it ("40%", "800ms"). */
+/**
+ * An amount in words: a currency before it ("$40"), a percent sign right after it ("40%"), any other unit after
+ * a space ("800 ms", "40 s", "1200 sign-ups"), as the owner may type any unit.
+ */
 export function amountText(n: number, unit: string | null | undefined): string {
-  const u = unit ?? '';
-  return A_CURRENCY_RE.test(u) ? `${u}${n}` : `${n}${u}`;
+  const u = (unit ?? '').trim();
+  if (u === '') return String(n);
+  if (A_CURRENCY_RE.test(u)) return `${u}${n}`;
+  return u === '%' ? `${n}%` : `${n} ${u}`;
 }

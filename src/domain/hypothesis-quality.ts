@@ -6,6 +6,7 @@
  * The score (score.ts) counts these checks, so text that only fills the boxes ("x", "y", "z") earns nothing.
  * Pure: no I/O and no clock (the day to compare a check-by date with is passed in). Linear regexes only.
  */
+import { amountText } from './amounts';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
 import type { ExpectedOutcome, Hypothesis } from './schemas';
 
@@ -371,20 +372,21 @@ function checkMeasurable(expected: ExpectedOutcome | undefined, notBefore: strin
   const { baseline, target, direction } = e as Required<
     Pick<ExpectedOutcome, 'baseline' | 'target' | 'direction'>
   >;
+  const [from, to] = [amountText(baseline, e.unit), amountText(target, e.unit)];
   if (baseline === target)
-    return fail('measurable', metric, `The target equals the baseline (${baseline}): nothing would move.`);
+    return fail('measurable', metric, `The target equals the baseline (${from}): nothing would move.`);
   if ((direction === 'increase') !== target > baseline)
     return fail(
       'measurable',
-      `${direction} from ${baseline} to ${target}`,
-      `"${direction}" from ${baseline} to ${target} contradicts itself: fix the direction or the numbers.`,
+      `${direction} from ${from} to ${to}`,
+      `"${direction}" from ${from} to ${to} contradicts itself: fix the direction or the numbers.`,
     );
   if (notBefore && e.checkBy! < notBefore)
     return fail('measurable', e.checkBy!, `The check-by date ${e.checkBy!} has passed: choose a day ahead.`);
   return pass(
     'measurable',
     metric,
-    `"${metric}" to ${direction === 'increase' ? 'rise' : 'fall'} from ${baseline} to ${target} by ${e.checkBy!}.`,
+    `"${metric}" to ${direction === 'increase' ? 'rise' : 'fall'} from ${from} to ${to} by ${e.checkBy!}.`,
   );
 }
 

@@ -196,7 +196,7 @@ describe('the issue panel in the browser', () => {
     const result = panel.getByTestId('save-result');
     await result.getByText('Nothing was saved').waitFor();
     expect(await result.innerText()).toMatch(
-      /"load time to fall from 4s to 6s by \d{4}-03-01", needs attention/,
+      /"load time to fall from 4 s to 6 s by \d{4}-03-01", needs attention/,
     );
     expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toBeUndefined();
 

@@ -16,10 +16,13 @@ describe('amounts', () => {
     },
   );
 
-  it('writes every other unit after the amount, and no unit as the bare number', () => {
+  it('writes a percent sign right after the amount, any other unit after a space, and no unit as the bare number', () => {
     expect(amountText(40, '%')).toBe('40%');
-    expect(amountText(800, 'ms')).toBe('800ms');
+    expect(amountText(800, 'ms')).toBe('800 ms');
+    expect(amountText(40, 's')).toBe('40 s');
+    expect(amountText(1200, 'sign-ups')).toBe('1200 sign-ups');
     expect(amountText(12, null)).toBe('12');
+    expect(amountText(12, ' ')).toBe('12');
   });
 
   it.each([
