@@ -163,7 +163,31 @@ function lookOf(frame: Frame) {
     document.body.appendChild(probe);
     const surfaceColor = getComputedStyle(probe).color;
     probe.remove();
+    // Helper and error text as the stylesheet draws them, beside the tokens they should take.
+    const textOf = (className: string) => {
+      const p = document.createElement('p');
+      p.className = className;
+      p.textContent = 'x';
+      (root ?? document.body).appendChild(p);
+      const look = getComputedStyle(p);
+      const drawn = { color: look.color, fontSize: look.fontSize };
+      p.remove();
+      return drawn;
+    };
+    const tokenColour = (variable: string) => {
+      const p = document.createElement('p');
+      p.style.color = `var(${variable})`;
+      document.body.appendChild(p);
+      const colour = getComputedStyle(p).color;
+      p.remove();
+      return colour;
+    };
     return {
+      help: textOf('ol-help'),
+      error: textOf('ol-error'),
+      bodyFontSize: root ? getComputedStyle(root).fontSize : body.fontSize,
+      subtle: tokenColour('--ds-text-subtle'),
+      danger: tokenColour('--ds-text-danger'),
       rootPadding: root ? getComputedStyle(root).padding : null,
       fontFamily: body.fontFamily,
       background: body.backgroundColor,
@@ -265,6 +289,11 @@ describe("under the app's manifest (permissions.content.styles: ['unsafe-inline'
           // The page colour is the theme's surface token, through our `var(--ds-surface, …)`.
           expect(now.background).toBe(now.surfaceColor);
           if (colorMode === 'dark') expect(now.background).not.toBe('rgb(255, 255, 255)');
+          // Help is quiet and small; only an error is red.
+          expect(now.help.color).toBe(now.subtle);
+          expect(now.error.color).toBe(now.danger);
+          expect(now.help.color).not.toBe(now.error.color);
+          expect(parseFloat(now.help.fontSize)).toBeLessThan(parseFloat(now.bodyFontSize));
           return now;
         });
         // Bar widths are style attributes React sets through CSSOM, which style-src does not govern.
