@@ -81,3 +81,48 @@ export function amountText(n: number, unit: string | null | undefined): string {
   if (A_CURRENCY_RE.test(u)) return `${u}${n}`;
   return u === '%' ? `${n}%` : `${n} ${u}`;
 }
+
+/** Spaces people group digits with: plain, no-break, narrow no-break, thin. */
+const DIGIT_GROUP_SPACE = /(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?:\D|$))/g;
+const GROUPED_BY_THREE = /^\d{1,3}(?:[.,]\d{3})+$/;
+const SCIENTIFIC = /^[-+]?\d+(?:\.\d+)?e[-+]?\d+$/i;
+
+/**
+ * A number as typed into a field: "1200", "1,200", "1 200", "1,200.5", "1.200,5", "12,5", "-3". A comma or point
+ * that groups thousands must be followed by exactly three digits each time ("1,200,000"); a single comma before
+ * other than three digits is a decimal comma ("12,5", "0,125"). Null when the text is not a number.
+ */
+export function readTypedNumber(typed: string): number | null {
+  let text = typed.trim().replace(DIGIT_GROUP_SPACE, '').replace('−', '-');
+  if (SCIENTIFIC.test(text)) return Number(text);
+  const sign = /^[-+]/.test(text) ? text[0]! : '';
+  text = text.slice(sign.length);
+  if (!/^[\d.,]+$/.test(text) || !/\d/.test(text)) return null;
+  const lastComma = text.lastIndexOf(',');
+  const lastPoint = text.lastIndexOf('.');
+  let whole = text;
+  let fraction = '';
+  if (lastComma >= 0 && lastPoint >= 0) {
+    // Both: the later one is the decimal separator, the other groups thousands.
+    const at = Math.max(lastComma, lastPoint);
+    whole = text.slice(0, at);
+    fraction = text.slice(at + 1);
+    if (!GROUPED_BY_THREE.test(whole) || whole.includes(text[at]!)) return null;
+  } else if (lastComma >= 0 || lastPoint >= 0) {
+    const mark = lastComma >= 0 ? ',' : '.';
+    const marks = text.split(mark).length - 1;
+    const groupsThousands = marks > 1 || (mark === ',' && /^[1-9]\d{0,2},\d{3}$/.test(text));
+    if (groupsThousands) {
+      if (!GROUPED_BY_THREE.test(text)) return null;
+    } else {
+      whole = text.slice(0, text.indexOf(mark));
+      fraction = text.slice(text.indexOf(mark) + 1);
+      // "5." is five, as a number field reads it; "5," is a decimal comma with nothing after it.
+      if (fraction === '' && mark === ',') return null;
+    }
+  }
+  const digits = whole.replace(/[.,]/g, '');
+  if (!/^\d*$/.test(digits) || !/^\d*$/.test(fraction) || digits + fraction === '') return null;
+  const value = Number(`${sign}${digits || '0'}${fraction ? `.${fraction}` : ''}`);
+  return Number.isFinite(value) ? value : null;
+}

@@ -1,4 +1,4 @@
-import { amountText, toNumber, unitOf, AMOUNT_SRC } from '../../src/domain/amounts';
+import { amountText, readTypedNumber, toNumber, unitOf, AMOUNT_SRC } from '../../src/domain/amounts';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
 import { parseStory } from '../../src/domain/story-parser';
 
@@ -44,5 +44,30 @@ describe('amounts', () => {
     expect(unitOf(amount('£ 12.50'))).toBe('£');
     expect(unitOf(amount('3 hours'))).toBe('h');
     expect(unitOf(amount('7 widgets'))).toBeNull();
+  });
+
+  it.each([
+    ['1200', 1200],
+    ['1,200', 1200],
+    ['1 200 000', 1_200_000],
+    ['1\u00a0200', 1200],
+    ['1,200.5', 1200.5],
+    ['1.200,5', 1200.5],
+    ['1.200.000', 1_200_000],
+    ['12,5', 12.5],
+    ['0,125', 0.125],
+    ['-3', -3],
+    ['−3', -3],
+    ['1e5', 100_000],
+    ['5.', 5],
+    ['1,20,0', null],
+    ['1.2.3', null],
+    ['1,200.000,5', null],
+    ['5,', null],
+    ['abc', null],
+    ['12 apples', null],
+    ['-', null],
+  ])('reads the typed number %j as %s', (typed, value) => {
+    expect(readTypedNumber(typed)).toBe(value);
   });
 });

@@ -53,6 +53,27 @@ describe('the issue panel form applies the save checks before Save', () => {
   });
 });
 
+describe('numbers typed into the panel', () => {
+  it('read "1,200" as twelve hundred, so baseline 1,200 and target 900 is a decrease, not a contradiction', () => {
+    const values = { ...valuesOf(aBetDraft()), direction: 'decrease', baseline: '1,200', target: '900' };
+    const { checked, measurable } = liveScore(values);
+    expect(checked.ok && checked.draft.expected).toMatchObject({ baseline: 1200, target: 900 });
+    expect(measurable.points).toBe(measurable.max);
+  });
+
+  it('read a decimal comma, and name the field of a number that is none', () => {
+    const decimal = liveScore({
+      ...valuesOf(aBetDraft()),
+      direction: 'increase',
+      baseline: '12,5',
+      target: '20',
+    }).checked;
+    expect(decimal.ok && decimal.draft.expected.baseline).toBe(12.5);
+    const wrong = liveScore({ ...valuesOf(aBetDraft()), baseline: '1,20,0' }).checked;
+    expect(wrong).toEqual({ ok: false, errors: { baseline: expect.stringMatching(/number/) } });
+  });
+});
+
 describe('a pasted story with more than one expectation', () => {
   it('fills the first into the fields and keeps the others, saying so', () => {
     const { values, alsoExpected } = applyStory(

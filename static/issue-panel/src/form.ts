@@ -3,6 +3,7 @@
  * by the rules of the resolver's zod schema, without zod (src/domain/draft-rules.ts, shown to agree with the schema
  * by a property test), so the panel's bundle leaves zod out. Pure, so it runs the same in the browser and in tests.
  */
+import { readTypedNumber } from '../../../src/domain/amounts';
 import { toExpected } from '../../../src/domain/analyse-story';
 import { checkByNotBefore } from '../../../src/domain/check-by';
 import { MAX_ALSO_EXPECTED, checkIssueLensDraft, draftFieldErrors } from '../../../src/domain/draft-rules';
@@ -75,11 +76,10 @@ export function valuesOf(draft: IssueLensDraft): FormValues {
 }
 
 /** Blank is "not given"; a number-looking text becomes a number; anything else stays text for zod to refuse. */
+/** A typed number ("1,200", "12,5"); text that is none goes on as typed, for the rules to name the field. */
 function num(value: string): number | string | undefined {
-  const v = value.trim().replace(',', '.');
-  if (!v) return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : value;
+  if (!value.trim()) return undefined;
+  return readTypedNumber(value) ?? value;
 }
 const text = (value: string): string | undefined => (value.trim() ? value : undefined);
 

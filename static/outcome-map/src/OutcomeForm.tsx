@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { OutcomeView } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
+import { readTypedNumber } from '../../../src/domain/amounts';
 import { callResolver, flag } from '../../shared/bridge';
 import { DATE_PICKER_FORMAT } from '../../shared/date-format';
 
@@ -33,7 +34,9 @@ interface Draft {
 }
 type Errors = Partial<Record<keyof Draft | 'at' | 'value', string>>;
 
-const num = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : Number(s));
+/** A typed number ("1,200", "12,5"); NaN for text that is none, which the resolver refuses by name. */
+const num = (s: string | undefined) =>
+  s === undefined || s.trim() === '' ? undefined : (readTypedNumber(s) ?? Number.NaN);
 
 /** An answer's field errors, keyed by the form's field names (the resolver nests them under a prefix). */
 function answerErrors<T>(answer: Answer<T>, prefix: string): Record<string, string> {
