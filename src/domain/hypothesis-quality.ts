@@ -7,6 +7,7 @@
  * Pure: no I/O and no clock (the day to compare a check-by date with is passed in). Linear regexes only.
  */
 import { amountText } from './amounts';
+import { toBeforeWant } from './hypothesis-text';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
 import type { ExpectedOutcome, Hypothesis } from './schemas';
 
@@ -320,18 +321,11 @@ export function wantEvidenceIn(
  * billing module" is a build plan there too.
  */
 function evidenceInWant(want: string, h: Hypothesis): string[] {
-  // A want that does not name a thing ("a Save for Later button", "RFID tags", "QR codes") is what the user
-  // does: "I want to …".
-  const to = NAMES_A_THING.test(want) || STARTS_WITH_A_NAME.test(want) || /^to\s/i.test(want) ? '' : 'to ';
-  const lead = `As a ${h.persona?.trim() || 'user'}, I want ${to}`;
+  const lead = `As a ${h.persona?.trim() || 'user'}, I want ${toBeforeWant(want)}`;
   const benefit = h.benefit?.trim();
   const story = `${lead}${want}${benefit ? `, so that ${benefit}` : ''}`;
   return evidenceBeyondFirstWord(detectRecipe({ summary: story }), lead.length, lead.length + want.length);
 }
-const NAMES_A_THING =
-  /^(?:a|an|the|my|our|your|their|his|her|its|some|any|all|more|fewer|less|no|this|that|these|those|each|every)\s/i;
-/** An acronym or a name ("RFID tags", "IoT sensors") or a plural ("QR codes", "Push notifications"): a thing. */
-const STARTS_WITH_A_NAME = /^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|[A-Za-z]+[^\WsSuU]s\s)/;
 
 function checkProblemOriented(h: Hypothesis, given: string[] | undefined): QualityCheck {
   const want = (h.intent ?? '').trim();

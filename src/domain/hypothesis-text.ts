@@ -9,13 +9,26 @@ import type { ExpectedOutcome, Hypothesis } from './schemas';
 
 export type DescriptionChange = 'replace' | 'prefix';
 
+const NAMES_A_THING =
+  /^(?:a|an|the|my|our|your|their|his|her|its|some|any|all|more|fewer|less|no|this|that|these|those|each|every)\s/i;
+/** An acronym or a name ("RFID tags", "IoT sensors") or a plural ("QR codes", "Push notifications"): a thing. */
+const STARTS_WITH_A_NAME = /^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|[A-Za-z]+[^\WsSuU]s\s)/;
+
+/**
+ * What goes between "I want" and a want: "to " before what the user does ("I want to see my orders"), nothing
+ * before a thing ("I want a Save button", "I want QR codes") or a want that has its own "to".
+ */
+export function toBeforeWant(want: string): '' | 'to ' {
+  return NAMES_A_THING.test(want) || STARTS_WITH_A_NAME.test(want) || /^to\s/i.test(want) ? '' : 'to ';
+}
+
 /** "As a shopper, I want to bookmark items in the cart, so that I can come back and finish." */
 export function hypothesisSentence(h: Hypothesis): string {
   const persona = (h.persona ?? '').trim();
   const article = /^(?:a|an|the|my|our)\s/i.test(persona) ? '' : /^[aeiou]/i.test(persona) ? 'an ' : 'a ';
   const intent = (h.intent ?? '').trim().replace(/[.!?]+$/, '');
   const benefit = (h.benefit ?? '').trim().replace(/[.!?]+$/, '');
-  return `As ${article}${persona}, I want ${intent}, so that ${benefit}.`;
+  return `As ${article}${persona}, I want ${toBeforeWant(intent)}${intent}, so that ${benefit}.`;
 }
 
 /**

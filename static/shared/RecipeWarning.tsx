@@ -1,4 +1,5 @@
 import Button from '@atlaskit/button/new';
+import { useState } from 'react';
 import type { RecipeVerdict } from '../../src/domain/recipe-detector';
 import { Message } from './Message';
 
@@ -30,6 +31,8 @@ export function RecipeWarning(props: {
   hypothesis?: HypothesisOffer;
 }) {
   const { verdict, hypothesis } = props;
+  // Replacing overwrites what the reporter wrote: it takes a second, deliberate click.
+  const [confirmingReplace, setConfirmingReplace] = useState(false);
   if (!verdict.isRecipe) return null;
   const reasons = verdict.reasons.slice(0, 5);
   const list = (
@@ -53,14 +56,42 @@ export function RecipeWarning(props: {
           Put the hypothesis into the Jira description, so the squad reads the problem and the result you
           expect rather than the solution. It is written as you, with your permission to edit the issue.
         </p>
-        <div className="ol-actions">
-          <Button isDisabled={!hypothesis.saved || hypothesis.busy} onClick={hypothesis.onReplace}>
-            Replace the description with the hypothesis
-          </Button>
-          <Button isDisabled={!hypothesis.saved || hypothesis.busy} onClick={hypothesis.onPrefix}>
-            Put the hypothesis above the description
-          </Button>
-        </div>
+        {confirmingReplace ? (
+          <div role="group" aria-label="Confirm the replacement" data-testid="confirm-replace">
+            <p>
+              The description&apos;s current text will no longer be on the issue (Jira keeps it in the
+              issue&apos;s history). Replace it?
+            </p>
+            <div className="ol-actions">
+              <Button
+                appearance="warning"
+                autoFocus
+                isDisabled={!hypothesis.saved || hypothesis.busy}
+                onClick={() => {
+                  setConfirmingReplace(false);
+                  hypothesis.onReplace();
+                }}
+              >
+                Replace it
+              </Button>
+              <Button appearance="subtle" onClick={() => setConfirmingReplace(false)}>
+                Keep the description
+              </Button>
+            </div>
+          </div>
+        ) : (
+          <div className="ol-actions">
+            <Button
+              isDisabled={!hypothesis.saved || hypothesis.busy}
+              onClick={() => setConfirmingReplace(true)}
+            >
+              Replace the description with the hypothesis
+            </Button>
+            <Button isDisabled={!hypothesis.saved || hypothesis.busy} onClick={hypothesis.onPrefix}>
+              Put the hypothesis above the description
+            </Button>
+          </div>
+        )}
         {!hypothesis.saved ? (
           <p className="ol-help">Save first: only the saved hypothesis goes into the description.</p>
         ) : null}

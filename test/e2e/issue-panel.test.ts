@@ -160,7 +160,16 @@ describe('the issue panel in the browser', () => {
     expect(await replace.isDisabled()).toBe(true);
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    // Replacing asks once more, and "Keep the description" leaves it as it was.
+    const before = toPlainText(wb.app.jira.store.getIssue(recipeKey)!.description as AdfNode | null);
     await replace.click();
+    const confirm = warning.getByTestId('confirm-replace');
+    await confirm.getByText(/Jira keeps it in the issue's history/).waitFor();
+    await confirm.getByRole('button', { name: 'Keep the description' }).click();
+    expect(await warning.getByTestId('confirm-replace').count()).toBe(0);
+    expect(toPlainText(wb.app.jira.store.getIssue(recipeKey)!.description as AdfNode | null)).toBe(before);
+    await replace.click();
+    await warning.getByTestId('confirm-replace').getByRole('button', { name: 'Replace it' }).click();
     await panel.getByTestId('save-result').getByText('Description updated').waitFor();
     expect(await panel.getByTestId('recipe-warning').count()).toBe(0);
 
@@ -172,7 +181,7 @@ describe('the issue panel in the browser', () => {
     expect(await again.getByTestId('recipe-warning').count()).toBe(0);
     const description = wb.app.jira.store.getIssue(recipeKey)!.description as AdfNode | null;
     expect(toPlainText(description)).toBe(
-      'As a shopper, I want bookmark items in the cart, so that I can come back and finish.',
+      'As a shopper, I want to bookmark items in the cart, so that I can come back and finish.',
     );
     await page.close();
   });

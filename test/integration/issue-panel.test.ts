@@ -386,7 +386,7 @@ describe('putting the saved hypothesis into the Jira description', () => {
     const saved = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
     expect(stored('DEMO-3')).toMatchObject({ recipe: 'true' });
     const answer = data(await describeAs('member', { change: 'replace', version: saved.lens.version }));
-    expect(toPlainText(answer.description)).toMatch(/^As a shopper, I want bookmark items in the cart/);
+    expect(toPlainText(answer.description)).toMatch(/^As a shopper, I want to bookmark items in the cart/);
     expect(descriptionText()).toBe(toPlainText(answer.description));
     expect(descriptionText()).not.toMatch(/blue/);
     // The change is Jira's own edit, made as the member: it is in the history under their name.

@@ -11,11 +11,18 @@ const bet = aBetDraft();
 describe('the hypothesis as description text', () => {
   it('writes the story sentence with the right article, and the expectation', () => {
     expect(hypothesisSentence(bet.hypothesis)).toBe(
-      'As a shopper, I want bookmark items in the cart, so that I can come back and finish.',
+      'As a shopper, I want to bookmark items in the cart, so that I can come back and finish.',
     );
     expect(hypothesisSentence({ persona: 'online shopper', intent: 'to pay.', benefit: 'I finish' })).toBe(
       'As an online shopper, I want to pay, so that I finish.',
     );
+    // A thing wanted takes no "to"; what the user does does.
+    expect(
+      hypothesisSentence({ persona: 'buyer', intent: 'a saved basket', benefit: 'I finish later' }),
+    ).toBe('As a buyer, I want a saved basket, so that I finish later.');
+    expect(
+      hypothesisSentence({ persona: 'buyer', intent: 'QR codes on receipts', benefit: 'I scan them' }),
+    ).toBe('As a buyer, I want QR codes on receipts, so that I scan them.');
     expect(expectationSentence({ ...bet.expected, unit: '%' })).toBe(
       'We expect cart drop-off to fall from 40% to 30% by 2027-03-01.',
     );
@@ -41,7 +48,7 @@ describe('the hypothesis as description text', () => {
     );
     expect(doc).toMatchObject({ type: 'doc', version: 1 });
     const text = toPlainText(doc);
-    expect(text).toMatch(/^As a shopper, I want bookmark items in the cart/);
+    expect(text).toMatch(/^As a shopper, I want to bookmark items in the cart/);
     expect(text).toMatch(
       /We expect cart drop-off to fall from 40 to 30 by 2027-03-01\. We expect conversion to rise\./,
     );
