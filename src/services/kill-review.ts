@@ -364,6 +364,14 @@ export async function decide(
   return decideChecked(call, input, clock);
 }
 
+function refusePastSnooze(decision: Decision, now: Date): void {
+  const today = now.toISOString().slice(0, 10);
+  if (decision.kind === 'keep' && decision.snoozeUntil !== undefined && decision.snoozeUntil < today)
+    throw new ValidationError(`Snooze until ${decision.snoozeUntil} has already passed.`, {
+      'decision.snoozeUntil': `${decision.snoozeUntil} has passed: choose today or a day ahead.`,
+    });
+}
+
 function checkInProject(issueKey: string, projectKey: string): void {
   if (issueKey.split('-')[0] !== projectKey)
     throw new ValidationError(`${issueKey} is not in project ${projectKey}.`, {
@@ -460,6 +468,9 @@ export async function decideChecked(
   checkInProject(issueKey, projectKey);
   const earlier = knownUnrecorded ? null : await replayOf(projectKey, idempotencyKey);
   if (earlier) return { entry: earlier, replayed: true, statusName: null };
+  // A person's new decision may not snooze into the past (a replay above keeps what was accepted; background
+  // steps carry a decision checked when it was made).
+  if (!call.background) refusePastSnooze(input.decision, clock.now());
 
   // One try of one decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
   // Background work has no user: it acts as the app, for a person whose rights it checked (personRights).

@@ -388,30 +388,30 @@ describe('kill review', () => {
           decision: {
             kind: 'keep',
             reason: 'Launch depends on it',
-            killCriteria: { deadline: '2027-01-31' },
-            snoozeUntil: '2026-12-31',
+            killCriteria: { deadline: '2099-01-31' },
+            snoozeUntil: '2098-12-31',
           },
         },
         'member',
       ),
     );
-    expect(kept.entry).toMatchObject({ kind: 'keep', details: { snoozeUntil: '2026-12-31' } });
+    expect(kept.entry).toMatchObject({ kind: 'keep', details: { snoozeUntil: '2098-12-31' } });
     // The log says the new dates themselves, not inside a blob.
     const logged = ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries[0];
     expect(logged).toMatchObject({
       issueKey: key,
       kind: 'keep',
-      snoozeUntil: '2026-12-31',
-      killCriteria: { deadline: '2027-01-31' },
+      snoozeUntil: '2098-12-31',
+      killCriteria: { deadline: '2099-01-31' },
       relinkedTo: null,
       transition: null,
     });
     expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
       zombie: 'false',
       flag: null,
-      snoozedUntil: '2026-12-31',
-      killCriteria: { deadline: '2027-01-31' },
-      killDate: '2027-01-31',
+      snoozedUntil: '2098-12-31',
+      killCriteria: { deadline: '2099-01-31' },
+      killDate: '2099-01-31',
     });
     expect(app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
   });
@@ -571,6 +571,29 @@ describe('backlog health', () => {
 });
 
 describe('decision log names', () => {
+  it('refuses to snooze a zombie into the past, at the field, and changes nothing', async () => {
+    const key = aZombie();
+    const before = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY);
+    const answer = await call(
+      'decide',
+      {
+        issueKey: key,
+        idempotencyKey: 'keep-past-abcd',
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2020-01-01' },
+      },
+      'member',
+    );
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: { 'decision.snoozeUntil': expect.stringMatching(/2020-01-01 has passed/) },
+      },
+    });
+    expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toEqual(before);
+    expect(ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries).toEqual([]);
+  });
+
   it('names the person who decided on every entry, from the one call made when deciding', async () => {
     const key = aZombie();
     ok(

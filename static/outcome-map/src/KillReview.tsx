@@ -170,6 +170,8 @@ function DecisionDialog(props: {
                     id={`${idp}-snoozeUntil`}
                     value={snooze}
                     onChange={setSnooze}
+                    // A day already gone is refused on save; the calendar does not offer it.
+                    minDate={new Date().toISOString().slice(0, 10)}
                     {...DATE_PICKER_FORMAT}
                     {...invalid('snoozeUntil')}
                   />
