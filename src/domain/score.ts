@@ -260,8 +260,21 @@ function assessFraming(framing: FramingSignals, h: Hypothesis, quality: QualityC
         : 'Describe the problem and the result you expect, and leave the solution to the squad.',
     };
   }
-  if (framing.problemSignals > 0 || hypothesisFramesProblem) {
-    return { earned: 1, applicable: true, detail: 'States a problem, a user or a reason.', hint: null };
+  // Say whose words earn it: a hypothesis that says nothing must not seem to be what frames the problem.
+  if (hypothesisFramesProblem)
+    return {
+      earned: 1,
+      applicable: true,
+      detail: 'The hypothesis states a user, a need and a reason.',
+      hint: null,
+    };
+  if (framing.problemSignals > 0) {
+    return {
+      earned: 1,
+      applicable: true,
+      detail: 'The Jira summary or description states a problem, a user or a reason.',
+      hint: null,
+    };
   }
   return {
     earned: 0.5,

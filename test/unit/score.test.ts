@@ -78,6 +78,19 @@ describe('outcome-linkage score', () => {
     expect(part(s, 'problemFraming').detail).toContain('"Make it blue"');
   });
 
+  it('says whose words frame the problem: a nonsense hypothesis is never credited for the Jira text', () => {
+    const framing = { isRecipe: false, recipePhrases: [], problemSignals: 2 };
+    const nonsense = score(
+      aScoreInput({ hypothesis: { persona: 'x', intent: 'asdf', benefit: 'x' }, framing }),
+    );
+    expect(part(nonsense, 'hypothesis').points).toBe(0);
+    expect(part(nonsense, 'problemFraming').detail).toBe(
+      'The Jira summary or description states a problem, a user or a reason.',
+    );
+    const framed = score(aCompleteBet({ framing: { ...framing, problemSignals: 0 } }));
+    expect(part(framed, 'problemFraming').detail).toBe('The hypothesis states a user, a need and a reason.');
+  });
+
   it('follows the weights in settings', () => {
     const weights = { ...DEFAULT_SETTINGS.weights, killCriteria: 0 };
     const s = scoreIssue(aCompleteBet({ killCriteria: {} }), { ...DEFAULT_SETTINGS, weights });
