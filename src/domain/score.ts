@@ -106,8 +106,8 @@ export function scoreIssue(
       input.linkedOutcomeName,
       settings.inheritedLinkShare,
     ),
-    killCriteria: assessKillCriteria(input.killCriteria),
-    problemFraming: assessFraming(input.framing, input.hypothesis, quality),
+    killCriteria: assessKillCriteria(input.killCriteria, input.delivered),
+    problemFraming: afterDelivery(assessFraming(input.framing, input.hypothesis, quality), input.delivered),
     evidence: assessEvidence(input.result, input.delivered),
   };
   const maxima = scaledMaxima(
@@ -219,7 +219,15 @@ function assessLink(
   return { earned: 1, applicable: true, detail: `Serves ${outcome} directly.`, hint: null };
 }
 
-function assessKillCriteria(k: KillCriteria): Assessment {
+/**
+ * Once an item is delivered, the score keeps what was decided before it, but advice on how to frame or stop the
+ * work can no longer be acted on: it is not given.
+ */
+function afterDelivery(assessment: Assessment, delivered: boolean): Assessment {
+  return delivered ? { ...assessment, hint: null } : assessment;
+}
+
+function assessKillCriteria(k: KillCriteria, delivered: boolean): Assessment {
   const set = [
     k.deadline && 'a kill date',
     k.metricThreshold && 'a metric threshold',
@@ -227,12 +235,17 @@ function assessKillCriteria(k: KillCriteria): Assessment {
     k.maxSprintsCarried !== undefined && 'a maximum of sprints carried over',
     k.condition && 'a written condition with a review date',
   ].filter((x): x is string => Boolean(x));
-  return {
-    earned: set.length > 0 ? 1 : 0,
-    applicable: true,
-    detail: set.length > 0 ? `Exit decided up front: ${joinList(set)}.` : 'No exit condition decided.',
-    hint: 'Decide when to stop: a kill date, a metric that must move by a date, or a maximum of idle days.',
-  };
+  if (set.length > 0)
+    return { earned: 1, applicable: true, detail: `Exit decided up front: ${joinList(set)}.`, hint: null };
+  return afterDelivery(
+    {
+      earned: 0,
+      applicable: true,
+      detail: delivered ? 'Delivered with no exit condition decided up front.' : 'No exit condition decided.',
+      hint: 'Decide when to stop: a kill date, a metric that must move by a date, or a maximum of idle days.',
+    },
+    delivered,
+  );
 }
 
 function assessFraming(framing: FramingSignals, h: Hypothesis, quality: QualityCheck[]): Assessment {

@@ -91,6 +91,21 @@ describe('outcome-linkage score', () => {
     expect(part(framed, 'problemFraming').detail).toBe('The hypothesis states a user, a need and a reason.');
   });
 
+  it('gives no advice on stopping or framing a delivered item, and keeps the points it had', () => {
+    const recipe = { isRecipe: true, recipePhrases: ['Make it blue'], problemSignals: 0 };
+    const open = score(aScoreInput({ framing: recipe }));
+    const delivered = score(aScoreInput({ framing: recipe, delivered: true }));
+    expect(part(open, 'killCriteria').hint).toMatch(/Decide when to stop/);
+    expect(part(delivered, 'killCriteria')).toMatchObject({
+      points: 0,
+      hint: null,
+      detail: 'Delivered with no exit condition decided up front.',
+    });
+    expect(part(open, 'problemFraming').hint).toEqual(expect.any(String));
+    expect(part(delivered, 'problemFraming')).toMatchObject({ points: 0, hint: null });
+    expect(part(delivered, 'evidence').hint).toMatch(/result/i);
+  });
+
   it('follows the weights in settings', () => {
     const weights = { ...DEFAULT_SETTINGS.weights, killCriteria: 0 };
     const s = scoreIssue(aCompleteBet({ killCriteria: {} }), { ...DEFAULT_SETTINGS, weights });
