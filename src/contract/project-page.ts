@@ -428,6 +428,8 @@ export interface VerdictEntry {
   by: string;
   byName: string | null;
   at: string;
+  /** Where the verdict was recorded: confirmed here, or set as the result in the issue's panel. */
+  recordedIn: 'results-review' | 'issue-panel';
 }
 
 export interface ResultsReviewData {

@@ -44,6 +44,12 @@ export interface TrackedBet {
   proposal: VerdictProposal | null;
   /** The recorded result's verdict and evidence, once a person recorded one. */
   result: { verdict: string; evidence: string } | null;
+  /**
+   * Who recorded the result and when, as the lens said when the scan first saw it (absent in records written
+   * before this was kept): a verdict recorded in the issue panel is listed with them in the results review.
+   */
+  recordedBy?: string | null;
+  recordedAt?: string | null;
   firstSeenAt: string;
   checkedAt: string;
 }
@@ -178,6 +184,11 @@ export async function trackDeliveredBets(
         series: series ? { kind: series.kind, name: series.name } : null,
         proposal,
         result: lens.result ? { verdict: lens.result.verdict, evidence: lens.result.evidence } : null,
+        ...(lens.result
+          ? before?.result?.verdict === lens.result.verdict && before.recordedAt
+            ? { recordedBy: before.recordedBy ?? null, recordedAt: before.recordedAt }
+            : { recordedBy: lens.updatedBy, recordedAt: lens.updatedAt }
+          : {}),
         firstSeenAt: before?.firstSeenAt ?? now.toISOString(),
         checkedAt: now.toISOString(),
       };

@@ -14,9 +14,11 @@ import {
   type IssueLens,
 } from '../domain/issue-lens';
 import { calendarDaysBetween } from '../domain/dates';
-import type { Result } from '../domain/schemas';
+import { RESULT_VERDICTS, type Result } from '../domain/schemas';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
+import type { JiraIssue } from '../jira/schemas';
+import { jqlString } from '../jira/jql';
 import type { CallContext } from '../resolvers/endpoint';
 import { listTrackedBets, type TrackedBet } from '../scan/bets';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
@@ -65,7 +67,101 @@ export function verdictEntryOf(d: StoredDecision): VerdictEntry {
     by: d.actorAccountId ?? 'app',
     byName: text(details.actorName),
     at: d.at,
+    recordedIn: 'results-review',
   };
+}
+
+const VERDICTS: readonly string[] = RESULT_VERDICTS;
+const isVerdict = (status: string) => VERDICTS.includes(status);
+
+/** A verdict set as the result in the issue panel, which the decision log does not hold. */
+function panelEntry(
+  issueKey: string,
+  result: { verdict: string; evidence: string },
+  by: string | null | undefined,
+  at: string,
+): VerdictEntry {
+  return {
+    id: `issue-panel:${issueKey}`,
+    issueKey,
+    verdict: result.verdict as Result['verdict'],
+    proposed: null,
+    evidence: result.evidence,
+    by: by ?? 'unknown',
+    byName: null,
+    at,
+    recordedIn: 'issue-panel',
+  };
+}
+
+/** Pages of the search for verdicts recorded in the panel since the scan last read the bets. */
+const PANEL_VERDICT_PAGES = 5;
+
+/**
+ * Verdicts people set in the issue panel on bets the scan still holds as open (tracking, due, unverified), found
+ * by the lenses saved since the oldest of those reads: the review must not offer to decide a bet already decided.
+ */
+async function panelVerdictsSinceScan(
+  projectKey: string,
+  bets: readonly TrackedBet[],
+  now: Date,
+): Promise<Map<string, VerdictEntry>> {
+  const open = bets.filter((b) => !isVerdict(b.status));
+  const found = new Map<string, VerdictEntry>();
+  if (open.length === 0) return found;
+  const openKeys = new Set(open.map((b) => b.issueKey));
+  const oldest = open.map((b) => Date.parse(b.checkedAt)).reduce((a, b) => Math.min(a, b));
+  // A minute of margin on each side of the scan's read; a record with no readable time looks back a year.
+  const minutes = Number.isFinite(oldest)
+    ? Math.max(1, Math.ceil((now.getTime() - oldest) / 60_000) + 1)
+    : 525_600;
+  const jira = JiraClient.asUser();
+  let nextPageToken: string | null = null;
+  for (let page = 0; page < PANEL_VERDICT_PAGES; page++) {
+    const res: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
+      jql:
+        `project = ${jqlString(projectKey)} AND betStatus IN (${RESULT_VERDICTS.map(jqlString).join(', ')})` +
+        ` AND lensUpdatedAt >= -${minutes}m`,
+      fields: ['summary'],
+      properties: [ISSUE_PROPERTY_KEY],
+      maxResults: 100,
+      nextPageToken,
+    });
+    for (const issue of res.issues) {
+      const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+      if (lens.result && openKeys.has(issue.key))
+        found.set(
+          issue.key,
+          panelEntry(issue.key, lens.result, lens.updatedBy, lens.updatedAt ?? now.toISOString()),
+        );
+    }
+    nextPageToken = res.nextPageToken;
+    if (!nextPageToken) break;
+  }
+  return found;
+}
+
+/**
+ * The newest verdicts: the decision log's, then those set in the issue panel (read since the scan, or kept by the
+ * scan), one per issue, newest first.
+ */
+function mergeRecent(
+  logged: readonly VerdictEntry[],
+  sinceScan: ReadonlyMap<string, VerdictEntry>,
+  bets: readonly TrackedBet[],
+): VerdictEntry[] {
+  const byIssue = new Map<string, VerdictEntry>();
+  for (const entry of logged) if (!byIssue.has(entry.issueKey)) byIssue.set(entry.issueKey, entry);
+  const fromPanel = [
+    ...sinceScan.values(),
+    ...bets.flatMap((b) =>
+      b.result && isVerdict(b.status)
+        ? [panelEntry(b.issueKey, b.result, b.recordedBy, b.recordedAt ?? b.checkedAt)]
+        : [],
+    ),
+  ];
+  for (const entry of fromPanel) if (!byIssue.has(entry.issueKey)) byIssue.set(entry.issueKey, entry);
+  return [...byIssue.values()].sort((a, b) => b.at.localeCompare(a.at)).slice(0, RECENT);
 }
 
 async function recentVerdicts(projectKey: string): Promise<VerdictEntry[]> {
@@ -88,13 +184,15 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const today = clock.now().toISOString().slice(0, 10);
-  const [bets, outcomes, recent] = await Promise.all([
+  const [bets, outcomes, logged] = await Promise.all([
     listTrackedBets(projectKey),
     listOutcomes(projectKey),
     recentVerdicts(projectKey),
   ]);
+  const sinceScan = await panelVerdictsSinceScan(projectKey, bets, clock.now());
+  const recent = mergeRecent(logged, sinceScan, bets);
   const names = new Map(outcomes.map((o) => [o.id, o.name]));
-  const items = bets.map((b) => itemOf(b, today, names));
+  const items = bets.filter((b) => !sinceScan.has(b.issueKey)).map((b) => itemOf(b, today, names));
   const byCheckBy = (a: BetItem, b: BetItem) => a.checkBy.localeCompare(b.checkBy);
   return {
     due: items.filter((i) => i.status === 'due').sort(byCheckBy),

@@ -199,4 +199,47 @@ describe('delivered bets', () => {
     await app.runScheduledTrigger('outcome-lens-daily-scan');
     expect(readLens(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY)).result).toEqual(result);
   });
+
+  it('takes a verdict set in the issue panel out of the bets to decide, at once and after the next scan', async () => {
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const panel = ok<PanelLoadData>(
+      await app.invoke('outcome-lens-issue-panel', 'load', {}, { user: 'member', issueKey: overdue }),
+    );
+    const result = { verdict: 'invalidated', evidence: 'Minutes to first order did not move in 8 weeks.' };
+    ok(
+      await app.invoke(
+        'outcome-lens-issue-panel',
+        'save',
+        { issueKey: overdue, version: panel.lens.version, draft: { ...panel.lens.draft, result } },
+        { user: 'member', issueKey: overdue },
+      ),
+    );
+    const member = app.accountIdOf('member');
+    const listed = (review: ResultsReviewData) =>
+      [...review.due, ...review.unverified, ...review.tracking].map((b) => b.issueKey);
+    const recorded = {
+      issueKey: overdue,
+      verdict: 'invalidated',
+      evidence: result.evidence,
+      by: member,
+      recordedIn: 'issue-panel',
+    };
+
+    // Before any scan reads it again: no longer offered for a verdict, and listed among the verdicts.
+    const now = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    expect(listed(now)).toEqual([due, ahead]);
+    expect(now.recent).toEqual([expect.objectContaining(recorded)]);
+    expect(
+      await page('confirmVerdict', { issueKey: overdue, idempotencyKey: 'verdict-0003', result }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+
+    // After the scan: still listed once, as recorded in the panel, at the time it was saved.
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const later = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    expect(listed(later)).toEqual([due, ahead]);
+    expect(later.recent).toEqual([{ ...now.recent[0]! }]);
+  });
 });

@@ -283,7 +283,13 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
                   </span>
                 ),
               },
-              { key: 'by', content: `${v.byName ?? v.by}, ${v.at.slice(0, 10)}` },
+              {
+                key: 'by',
+                content:
+                  v.recordedIn === 'issue-panel'
+                    ? `In the issue panel, ${v.at.slice(0, 10)}`
+                    : `${v.byName ?? v.by}, ${v.at.slice(0, 10)}`,
+              },
               { key: 'evidence', content: v.evidence },
             ],
           }))}
