@@ -129,12 +129,13 @@ export function nextQuarterEnd(quarter: number, now: Date): string | null {
 
 /**
  * A span of whole days as a person says it, the way Jira writes ages ("3 months", "14 years"): days up to
- * 120 (so they compare with day limits), then months, then whole years from 365 days.
+ * 120 (so they compare with day limits), then months up to two years (so 22 months is not "1 year"), then whole
+ * years. Every surface says a span with this one function, so a card and its details agree.
  */
 export function humaneDays(days: number): string {
   const whole = Math.max(0, Math.floor(days));
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
   if (whole < 120) return plural(whole, 'day');
-  if (whole < 365) return plural(Math.round(whole / 30.44), 'month');
-  return plural(Math.floor(whole / 365.25) || 1, 'year');
+  if (whole < 730) return plural(Math.round(whole / 30.44), 'month');
+  return plural(Math.floor(whole / 365.25), 'year');
 }

@@ -169,7 +169,7 @@ function idle(s: IssueSnapshot, settings: Settings, now: Date, standing: Backlog
   return {
     rule: 'idle',
     since: dayOf(new Date(start + limit * DAY_MS)),
-    detail: `Idle ${humaneDays(idleDays)}${rank} (limit ${limit} days, from ${source}): no activity by a person since.`,
+    detail: `Idle ${humaneDays(idleDays)}${rank} (limit ${limit} days, from ${source}): no activity by a person since ${dayOf(new Date(start))}.`,
     clearBy: 'Any real activity clears it: a comment, an edit or a transition by a person.',
     ...(share === null ? {} : { moreIdleThan: share }),
   };

@@ -494,7 +494,7 @@ describe('the issue panel in the browser', () => {
     expect(text).toMatch(/In kill review/);
     for (const rule of rules) {
       expect(text).toContain(rule.detail);
-      expect(text).toContain(`Since ${rule.since}`);
+      expect(text).toContain(`Past its limit since ${rule.since}`);
     }
     await page.close();
   });

@@ -33,6 +33,8 @@ describe('zombie rules', () => {
     expect(rulesOf(verdict)).toEqual(['idle']);
     expect(verdict.rules[0]).toMatchObject({ since: '2026-09-30' });
     expect(verdict.rules[0]!.detail).toMatch(/112 days \(limit 60/);
+    // The last activity's day, not the day the limit ran out.
+    expect(verdict.rules[0]!.detail).toMatch(/no activity by a person since 2026-08-01\.$/);
     expect(verdict.rules[0]!.clearBy).toMatch(/activity/);
   });
 

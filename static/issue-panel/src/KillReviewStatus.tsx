@@ -13,7 +13,7 @@ export function KillReviewStatus({ review, today }: { review: PanelKillReview; t
         <ul>
           {review.rules.map((r) => (
             <li key={r.rule}>
-              <strong>{r.detail}</strong> Since {r.since}. {r.clearBy}
+              <strong>{r.detail}</strong> Past its limit since {r.since}. {r.clearBy}
             </li>
           ))}
         </ul>

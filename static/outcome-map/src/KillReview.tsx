@@ -24,6 +24,7 @@ import type {
   ZombieItem,
   ZombieQueueData,
 } from '../../../src/contract/project-page';
+import { humaneDays } from '../../../src/domain/dates';
 import type { QueueFilter, QueueSort } from '../../../src/domain/zombie-queue';
 import { callResolver, flag } from '../../shared/bridge';
 import { placeBeside } from '../../shared/ConfirmDialog';
@@ -261,8 +262,8 @@ function QueueItem({
         </span>
       </div>
       <p className="ol-queue-facts">
-        <span>Idle {humanDays(item.idleDays)}</span>
-        <span>Age {humanDays(item.ageDays)}</span>
+        <span>Idle {humaneDays(item.idleDays)}</span>
+        <span>Age {humaneDays(item.ageDays)}</span>
         <span>Score {item.score ?? '–'}</span>
         {item.rules.map((r) => (
           <Lozenge key={r.rule} appearance="moved">
@@ -319,13 +320,6 @@ function QueueItem({
       </ModalTransition>
     </li>
   );
-}
-
-/** Days in words, as the zombie details say them: days up to 120, then months, then years. */
-export function humanDays(days: number): string {
-  if (days <= 120) return `${days} ${days === 1 ? 'day' : 'days'}`;
-  if (days < 730) return `${Math.round(days / 30.4)} months`;
-  return `${Math.round(days / 365.25)} years`;
 }
 
 const SORTS: Array<{ value: QueueSort; label: string }> = [
