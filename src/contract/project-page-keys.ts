@@ -48,3 +48,6 @@ export const NO_OUTCOME = 'none' as const;
 
 /** A CSV file of at most this many characters is imported in one call (about 10,000 rows). */
 export const MAX_IMPORT_CHARS = 512 * 1024;
+
+/** How many of a dry run's would-be changes its summary keeps to list; its counters count them all. */
+export const MAX_DRY_RUN_SAMPLES = 50;

@@ -79,7 +79,6 @@ export type ScanRunSummary = {
 };
 
 export const MAX_SUMMARY_ERRORS = 20;
-export const MAX_DRY_RUN_SAMPLES = 50;
 
 export function emptyCounters(): ScanCounters {
   return {

@@ -11,7 +11,8 @@
  * incremental run reads it (it changed since this run started), as it would an issue created behind an
  * unpartitioned run's page token.
  */
-import { emptyCounters, MAX_DRY_RUN_SAMPLES, MAX_SUMMARY_ERRORS } from '../contract/scan';
+import { MAX_DRY_RUN_SAMPLES } from '../contract/project-page-keys';
+import { emptyCounters, MAX_SUMMARY_ERRORS } from '../contract/scan';
 import type { JiraClient } from '../jira/client';
 import { emptyAggregates, mergeAggregates } from './aggregates';
 import type { ScanCursor } from './run';

@@ -6,13 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   emptyCounters,
-  MAX_DRY_RUN_SAMPLES,
   MAX_SUMMARY_ERRORS,
   type HealthSnapshot,
   type ScanCounters,
   type ScanIssueError,
   type ScanRunSummary,
 } from '../contract/scan';
+import { MAX_DRY_RUN_SAMPLES } from '../contract/project-page-keys';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import { settingsOrDefaults, type Settings } from '../domain/settings';
 import {

@@ -674,10 +674,44 @@ describe('the project page in the browser', () => {
           failure: null,
         } satisfies ScanRunSummary),
     );
+    // A dry run that would flag more than its summary keeps to list.
+    await runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      () =>
+        saveRunSummary('DEMO', {
+          runId: 'run-dry-big',
+          projectKey: 'DEMO',
+          // Not 'manual': the test below finds the run its own "Scan now" starts by that origin.
+          origin: 'install',
+          requestedBy: null,
+          dryRun: true,
+          status: 'finished',
+          startedAt: '2020-01-02T00:00:00.000Z',
+          finishedAt: '2020-01-02T00:00:05.000Z',
+          counters: { ...emptyCounters(), issues: 420, flagged: 292, changed: 292 },
+          errorSamples: [],
+          wouldChange: Array.from({ length: 50 }, (_, i) => ({
+            issueKey: `DEMO-${i + 1}`,
+            change: 'flag' as const,
+          })),
+          health: null,
+          notes: [],
+          failure: null,
+        } satisfies ScanRunSummary),
+    );
     const { page, frame } = await openProjectPage();
     await openTab(frame, 'Backlog health');
     const runs = frame.getByRole('table', { name: 'Scan runs' });
     await runs.waitFor({ timeout: 30_000 });
+    const big = runs.getByTestId('scan-run-run-dry-big');
+    await big.getByText('What the dry run would change', { exact: true }).click();
+    const wouldChange = big.getByRole('list', {
+      name: 'Would change in the dry run started 2020-01-02 00:00:00',
+    });
+    expect(await wouldChange.getByRole('link').count()).toBe(50);
+    expect(await big.getByTestId('dry-run-more').innerText()).toBe(
+      "The first 50 are listed; the run's figures count every one: 292 flagged, 0 cleared, 292 changed.",
+    );
     await runs.getByText('A note on the run', { exact: true }).click();
     const notes = runs.getByRole('list', { name: 'Notes on the run started 2020-01-01 00:00:00' });
     await notes.waitFor();

@@ -19,6 +19,7 @@ import type {
   OutcomeView,
   ProjectPageLoadData,
 } from '../../../src/contract/project-page';
+import { amountText } from '../../../src/domain/amounts';
 import { callResolver, flag } from '../../shared/bridge';
 import { ProgressChart } from './Chart';
 import { IssueLink, pct } from '../../shared/IssueLink';
@@ -184,8 +185,8 @@ function OutcomeLane(props: {
       <div className="ol-lane-meta">
         {/* Before the first measurement the baseline is a plan, not a reading: say so instead of "120 now". */}
         {o.progress.measuredAt === null
-          ? `${o.metric}: not measured yet, from ${o.baseline} to ${o.target} by ${o.dueDate}`
-          : `${o.metric}: ${o.progress.current}${o.unit ?? ''} now, from ${o.baseline} to ${o.target} by ${o.dueDate}`}
+          ? `${o.metric}: not measured yet, from ${amountText(o.baseline, o.unit)} to ${amountText(o.target, o.unit)} by ${o.dueDate}`
+          : `${o.metric}: ${amountText(o.progress.current, o.unit)} now, from ${amountText(o.baseline, o.unit)} to ${amountText(o.target, o.unit)} by ${o.dueDate}`}
       </div>
       <div className="ol-bar-caption" aria-hidden="true">
         Progress to target: {pct(o.progress.fraction)}

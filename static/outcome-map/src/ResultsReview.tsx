@@ -18,6 +18,7 @@ import type {
   ResultsReviewData,
   VerdictEntry,
 } from '../../../src/contract/project-page';
+import { amountText } from '../../../src/domain/amounts';
 import type { Result } from '../../../src/domain/schemas';
 import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
@@ -37,9 +38,10 @@ function VerdictLozenge({ verdict }: { verdict: Verdict }) {
 
 function expectation(b: BetItem): string {
   const e = b.expected;
-  const unit = e.unit ? ` ${e.unit}` : '';
   const span =
-    e.baseline !== null && e.target !== null ? ` from ${e.baseline}${unit} to ${e.target}${unit}` : '';
+    e.baseline !== null && e.target !== null
+      ? ` from ${amountText(e.baseline, e.unit)} to ${amountText(e.target, e.unit)}`
+      : '';
   return `${e.metric ?? 'metric'}: ${e.direction ?? 'move'}${span} by ${b.checkBy}`;
 }
 
@@ -158,7 +160,7 @@ function BetTable(props: {
         content: (
           <span>
             {expectation(b)}
-            {b.daysOverdue > 0 ? ` (${b.daysOverdue} days ago)` : ''}
+            {b.daysOverdue > 0 ? ` (${b.daysOverdue} ${b.daysOverdue === 1 ? 'day' : 'days'} ago)` : ''}
             {b.series ? <small style={{ display: 'block' }}>Measured by: {b.series.name}</small> : null}
           </span>
         ),

@@ -3,9 +3,10 @@ import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import { MAX_DRY_RUN_SAMPLES, PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { ScanRunView, ScanRunsData } from '../../../src/contract/project-page';
 import { callResolver } from '../../shared/bridge';
+import { IssueLink } from '../../shared/IssueLink';
 import { TableScroll } from '../../shared/TableScroll';
 
 const POLL_MS = 1500;
@@ -98,7 +99,7 @@ function RunDetails({ run }: { run: ScanRunView }) {
         <ul aria-label={`Would change in the dry run started ${when(run.startedAt)}`}>
           {run.wouldChange.map((w) => (
             <li key={w.issueKey}>
-              {w.issueKey}: would{' '}
+              <IssueLink issueKey={w.issueKey} />: would{' '}
               {w.change === 'flag'
                 ? 'flag as zombie'
                 : w.change === 'clear'
@@ -107,6 +108,12 @@ function RunDetails({ run }: { run: ScanRunView }) {
             </li>
           ))}
         </ul>
+      ) : null}
+      {run.wouldChange.length >= MAX_DRY_RUN_SAMPLES ? (
+        <p className="ol-help" data-testid="dry-run-more">
+          The first {MAX_DRY_RUN_SAMPLES} are listed; the run&apos;s figures count every one:{' '}
+          {run.counters.flagged} flagged, {run.counters.cleared} cleared, {run.counters.changed} changed.
+        </p>
       ) : null}
       {run.notes.length ? (
         <ul aria-label={`Notes on the run started ${when(run.startedAt)}`}>
