@@ -536,6 +536,32 @@ describe('the project page in the browser', () => {
     await opened.page.close();
   });
 
+  it('says the map could not load in every lane, with no endless spinner, and loads it again on Try again', async () => {
+    const fault = wb.app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      match: { pathIncludes: '/rest/api/3/search' },
+    });
+    try {
+      const { page, frame } = await openProjectPage();
+      const failed = frame.getByRole('alert').filter({ hasText: 'The map could not load' });
+      await failed.waitFor({ timeout: 30_000 });
+      const none = frame.getByTestId('lane-none');
+      await none.getByText('Not loaded: see the message above the map.').waitFor();
+      expect(await none.getByRole('img', { name: /Loading issues/ }).count()).toBe(0);
+      expect(await frame.getByText('Counting open work').count()).toBe(0);
+
+      wb.app.jira.faults.clear(fault);
+      await failed.getByRole('button', { name: 'Try again' }).click();
+      await frame.getByTestId('map-total').waitFor({ timeout: 30_000 });
+      await none.locator('[data-testid^="map-issue-"]').first().waitFor({ timeout: 30_000 });
+      expect(await frame.getByText('The map could not load').count()).toBe(0);
+      await page.close();
+    } finally {
+      wb.app.jira.faults.clear(fault);
+    }
+  });
+
   it('is titled by the app, so the title does not repeat its first tab', async () => {
     const { page, frame } = await openProjectPage();
     expect(await page.locator('main h1').first().textContent()).toBe('Outcome Lens');

@@ -50,11 +50,14 @@ function LaneIssues({
   filters,
   label,
   first,
+  unavailable = false,
 }: {
   lane: string;
   filters: MapFilters;
   label: string;
   first: MapPageData | undefined;
+  /** The lanes' first pages could not load: say so here instead of waiting on them. */
+  unavailable?: boolean;
 }) {
   const [issues, setIssues] = useState<MapIssue[]>(first?.issues ?? []);
   const [token, setToken] = useState<string | null>(first?.nextPageToken ?? null);
@@ -83,7 +86,12 @@ function LaneIssues({
         {error}
       </p>
     );
-  if (!first) return <Spinner size="small" label={`Loading issues: ${label}`} />;
+  if (!first)
+    return unavailable ? (
+      <p className="ol-muted">Not loaded: see the message above the map.</p>
+    ) : (
+      <Spinner size="small" label={`Loading issues: ${label}`} />
+    );
   return (
     <>
       <ul className="ol-cards" aria-label={`Issues: ${label}`}>
@@ -150,6 +158,7 @@ function OutcomeLane(props: {
   outcome: OutcomeView;
   lane: LaneSummary | undefined;
   first: MapPageData | undefined;
+  unavailable: boolean;
   filters: MapFilters;
   canEdit: boolean;
   onChanged: () => void;
@@ -237,7 +246,13 @@ function OutcomeLane(props: {
       {mode === 'edit' ? <OutcomeForm outcome={o} onDone={done} /> : null}
       {mode === 'measure' ? <MeasurementForm outcome={o} onDone={done} /> : null}
       {props.canEdit ? <ImportMeasurements outcome={o} onImported={props.onChanged} /> : null}
-      <LaneIssues lane={o.id} filters={props.filters} label={o.name} first={props.first} />
+      <LaneIssues
+        lane={o.id}
+        filters={props.filters}
+        label={o.name}
+        first={props.first}
+        unavailable={props.unavailable}
+      />
     </article>
   );
 }
@@ -286,12 +301,15 @@ export function OutcomeMap({
   const [summary, setSummary] = useState<MapSummaryData | null>(null);
   const [pages, setPages] = useState<MapPageData[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [lanesFailed, setLanesFailed] = useState(false);
   const [creating, setCreating] = useState(false);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let live = true;
     setPages(null);
+    setError(null);
+    setLanesFailed(false);
     // Counts and the lanes' first pages load side by side: each is its own function invocation.
     void callResolver<MapSummaryData>(R.mapSummary, { filters }).then((answer) => {
       if (!live) return;
@@ -301,7 +319,10 @@ export function OutcomeMap({
     void callResolver<MapLanesData>(R.mapLanes, { filters, pageSize: 20 }).then((answer) => {
       if (!live) return;
       if (answer.ok) setPages(answer.data.lanes);
-      else setError(answer.error.message);
+      else {
+        setLanesFailed(true);
+        setError(answer.error.message);
+      }
     });
     return () => {
       live = false;
@@ -394,6 +415,7 @@ export function OutcomeMap({
         <div role="alert">
           <SectionMessage appearance="error" title="The map could not load">
             <p>{error}</p>
+            <Button onClick={() => setGeneration((g) => g + 1)}>Try again</Button>
           </SectionMessage>
         </div>
       ) : null}
@@ -413,7 +435,7 @@ export function OutcomeMap({
             ? `, as of the scan at ${summary.asOf.slice(0, 16).replace('T', ' ')} UTC (the lanes' issues below are live).`
             : ', counted now: no scan has counted this view yet.'}
         </p>
-      ) : (
+      ) : error ? null : (
         <Spinner label="Counting open work" />
       )}
       {/* Lanes carry level-three headings: this keeps the outline in order for screen readers. */}
@@ -431,6 +453,7 @@ export function OutcomeMap({
             filters={filters}
             label="serves no outcome"
             first={pageOf(NO_OUTCOME)}
+            unavailable={lanesFailed}
           />
         </article>
         {page.outcomes.map((o) => (
@@ -439,6 +462,7 @@ export function OutcomeMap({
             outcome={o}
             lane={laneOf(o.id)}
             first={pageOf(o.id)}
+            unavailable={lanesFailed}
             filters={filters}
             canEdit={page.permissions.canEditOutcomes}
             onChanged={changed}
