@@ -249,8 +249,10 @@ describe('the issue panel in the browser', () => {
     // error appears as it loses focus.
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.getByTestId('save-result').getByText('Nothing was saved').waitFor();
-    await panel.getByText('Baseline must be a number.').first().waitFor();
-    expect(await panel.getByText('Baseline must be a number.').count()).toBe(1);
+    await panel.locator('#ol-baseline-error').getByText('Baseline must be a number.').waitFor();
+    // Once at the field (no field repeats it), and once in the message that says why nothing was saved.
+    expect(await panel.locator('[id$="-error"]').getByText('Baseline must be a number.').count()).toBe(1);
+    expect(await panel.getByTestId('save-result').innerText()).toContain('Baseline must be a number.');
     expect(await panel.getByLabel('Baseline').getAttribute('aria-invalid')).toBe('true');
     expect(stored()?.version).toBe(version);
     await page.close();
@@ -413,6 +415,10 @@ describe('the issue panel in the browser', () => {
     await panel.getByTestId('save-result').getByText('Nothing was saved').waitFor();
     const error = panel.locator('#ol-checkBy-error');
     await error.getByText(`Check by ${day(-1)} has already passed`, { exact: false }).waitFor();
+    // Said in the message at the top too: the calendar that opens on the focused field may cover the field's.
+    expect(await panel.getByTestId('save-result').innerText()).toContain(
+      `Check by ${day(-1)} has already passed`,
+    );
     expect(await input.getAttribute('aria-describedby')).toContain('ol-checkBy-error');
     expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toBeUndefined();
 

@@ -174,13 +174,23 @@ function Panel({ data }: { data: PanelLoadData }) {
       return;
     }
     if (!checked.ok) {
-      const first = FIELD_NAMES.find((f) => checked.errors[f]);
+      const wrong = FIELD_NAMES.filter((f) => checked.errors[f]);
+      // Said here as well as at the fields: a date field's calendar opens on focus and can cover its message.
+      const said = wrong.slice(0, 3).map((f) => {
+        const message = checked.errors[f]!;
+        return message.toLowerCase().startsWith(FIELD_LABELS[f].toLowerCase())
+          ? message
+          : `${FIELD_LABELS[f]}: ${message}`;
+      });
       setBanner({
         appearance: 'error',
         title: 'Nothing was saved',
-        text: 'Some fields need attention: see the messages at the fields.',
+        text:
+          said.length > 0
+            ? `${said.join(' ')}${wrong.length > 3 ? ` And ${wrong.length - 3} more at the fields.` : ''}`
+            : 'Some fields need attention: see the messages at the fields.',
       });
-      if (first) focusField(first);
+      if (wrong[0]) focusField(wrong[0]);
       return;
     }
     setSaving(true);
