@@ -856,6 +856,14 @@ describe('the project page in the browser', () => {
       expect(await row.innerText()).toContain('Triage week: revisit after the launch');
     }
     expect(await frame.getByTestId(`zombie-${bulk[0]!}`).count()).toBe(0);
+    // The filter still applies with none left: the select keeps showing it, as the rule with none.
+    await eventually(async () =>
+      expect(
+        await frame
+          .locator('#queue-rule')
+          .evaluate((el) => el.closest('[class*="container"]')?.textContent ?? ''),
+      ).toContain(`${ZOMBIE_RULE_LABELS.killCondition} (0)`),
+    );
     console.log(`bulk keep: 50 of ${all} zombies matched the filter, 50 kept until ${snooze}, 50 log rows`);
     await page.close();
   });

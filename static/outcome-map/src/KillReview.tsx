@@ -343,7 +343,17 @@ function Picker(props: {
   options: Choice[];
   onChange: (value: string) => void;
 }) {
-  const chosen = props.options.find((o) => o.value === props.value) ?? null;
+  // A chosen value whose last item was just decided is no longer among the options: it stays shown (and can be
+  // cleared) under the label it had, instead of the select going blank while the filter still applies.
+  const seen = useRef(new Map<string, string>());
+  for (const o of props.options) seen.current.set(o.value, o.label);
+  let chosen = props.options.find((o) => o.value === props.value) ?? null;
+  let options = props.options;
+  if (!chosen && props.value) {
+    const label = (seen.current.get(props.value) ?? props.value).replace(/ \(\d+\)$/, '');
+    chosen = { value: props.value, label: `${label} (0)` };
+    options = [...options, chosen];
+  }
   return (
     <div className="ol-field">
       <label className="ol-label" htmlFor={props.id}>
@@ -351,7 +361,7 @@ function Picker(props: {
       </label>
       <Select<Choice>
         inputId={props.id}
-        options={props.options}
+        options={options}
         value={chosen}
         onChange={(o) => props.onChange(o?.value ?? '')}
         isSearchable={false}
