@@ -1,6 +1,6 @@
 import { wantEvidenceIn, type QualityCheck } from './hypothesis-quality';
 import { dayOf } from './dates';
-import { detectRecipe } from './recipe-detector';
+import { detectRecipe, quotedPhrases } from './recipe-detector';
 import type { ExpectedOutcome } from './schemas';
 import { scoreIssue, type Score } from './score';
 import type { Settings } from './settings';
@@ -51,7 +51,7 @@ export function analyseStory(
       delivered: false,
       framing: {
         isRecipe: recipe.isRecipe,
-        recipePhrases: recipe.reasons.map((r) => r.phrase),
+        recipePhrases: quotedPhrases(recipe),
         problemSignals: recipe.problemSignals.length,
       },
       storyText: text,

@@ -1,4 +1,4 @@
-import { detectRecipe, type AdfNode, type RecipeVerdict } from './recipe-detector';
+import { detectRecipe, quotedPhrases, type AdfNode, type RecipeVerdict } from './recipe-detector';
 import type { IssueLensDraft, Outcome, OutcomeLink } from './schemas';
 import { scoreIssue, type Score } from './score';
 import type { Settings } from './settings';
@@ -63,7 +63,7 @@ export function assessIssue(
       delivered: facts.statusCategory === 'done',
       framing: {
         isRecipe: recipe.isRecipe,
-        recipePhrases: recipe.reasons.map((r) => r.phrase),
+        recipePhrases: quotedPhrases(recipe),
         problemSignals: recipe.problemSignals.length,
       },
       ...(options.checkByNotBefore ? { checkByNotBefore: options.checkByNotBefore } : {}),

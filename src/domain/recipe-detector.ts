@@ -315,3 +315,19 @@ export function detectRecipe(input: {
 }): RecipeVerdict {
   return detectRecipeWith(SHIPPED, input);
 }
+
+/**
+ * The phrases a verdict quotes, each once ("Document" quoted in the summary and twice in the description is one
+ * phrase to a reader), in the verdict's order, with the first spelling kept.
+ */
+export function quotedPhrases(verdict: Pick<RecipeVerdict, 'reasons'>): string[] {
+  const seen = new Set<string>();
+  const phrases: string[] = [];
+  for (const { phrase } of verdict.reasons) {
+    const key = phrase.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    phrases.push(phrase);
+  }
+  return phrases;
+}

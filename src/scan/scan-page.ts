@@ -13,6 +13,7 @@ import {
   type IssueLens,
   type ZombieFlag,
 } from '../domain/issue-lens';
+import { quotedPhrases } from '../domain/recipe-detector';
 import type { Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { evaluateZombie, nextVerdictChange, type BacklogStanding, type ZombieRuleId } from '../domain/zombie';
@@ -218,7 +219,7 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
     appEditIntent,
     health: {
       isRecipe: assessment.recipe.isRecipe,
-      recipePhrases: assessment.recipe.reasons.map((r) => r.phrase),
+      recipePhrases: quotedPhrases(assessment.recipe),
       linked: assessment.link.kind !== 'none',
       link: assessment.link.kind,
       zombie: verdict.isZombie,

@@ -4,7 +4,7 @@
  * these moved since the last finished scan (whose figures the scan stores with each run summary).
  */
 import type { HealthData, HealthRecipesData, ScanHealthFigures, ScanNowData } from '../contract/project-page';
-import { detectRecipe } from '../domain/recipe-detector';
+import { detectRecipe, quotedPhrases } from '../domain/recipe-detector';
 import { assessIssue } from '../domain/assess-issue';
 import {
   backlogHealth,
@@ -195,7 +195,7 @@ async function liveHealth(projectKey: string): Promise<{ health: BacklogHealth; 
           : reporter.accountId
         : null,
       isRecipe: a.recipe.isRecipe,
-      recipePhrases: a.recipe.reasons.map((r) => r.phrase),
+      recipePhrases: quotedPhrases(a.recipe),
       link: a.link.kind,
       score: a.score.total,
       zombieRules: lens.zombie === 'true' ? (lens.flag?.rules ?? []).map((r) => r.rule as ZombieRuleId) : [],

@@ -34,7 +34,14 @@ export function RecipeWarning(props: {
   // Replacing overwrites what the reporter wrote: it takes a second, deliberate click.
   const [confirmingReplace, setConfirmingReplace] = useState(false);
   if (!verdict.isRecipe) return null;
-  const reasons = verdict.reasons.slice(0, 5);
+  // A phrase quoted at several places of one text is listed once for that text.
+  const reasons = verdict.reasons
+    .filter(
+      (r, i, all) =>
+        all.findIndex((o) => o.source === r.source && o.phrase.toLowerCase() === r.phrase.toLowerCase()) ===
+        i,
+    )
+    .slice(0, 5);
   const list = (
     <ul>
       {reasons.map((r) => (

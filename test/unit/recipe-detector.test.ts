@@ -1,5 +1,10 @@
 /** The recipe detector, specified by the essay's examples and by the shapes Jira hands us. */
-import { detectRecipe, type AdfNode, type RecipeVerdict } from '../../src/domain/recipe-detector';
+import {
+  detectRecipe,
+  quotedPhrases,
+  type AdfNode,
+  type RecipeVerdict,
+} from '../../src/domain/recipe-detector';
 import { STRUCTURE_WHY } from '../../src/domain/recipe-features';
 
 const anItem = (overrides: { summary?: string; description?: string | AdfNode | null } = {}) => ({
@@ -681,5 +686,21 @@ describe('detectRecipe', () => {
         expect(ms).toBeLessThan(200);
       }
     });
+  });
+});
+
+describe('the phrases a verdict quotes, for lists and reports', () => {
+  it('names each phrase once, whatever its case and however often it is quoted', () => {
+    const verdict = detectRecipe(
+      anItem({
+        summary: 'Document the scheduler',
+        description: 'Document the API. Document the CLI. document the config.',
+      }),
+    );
+    expect(verdict.isRecipe).toBe(true);
+    expect(phrases(verdict).filter((p) => p.toLowerCase() === 'document').length).toBeGreaterThan(1);
+    const quoted = quotedPhrases(verdict);
+    expect(quoted.filter((p) => p.toLowerCase() === 'document')).toEqual(['Document']);
+    expect(new Set(quoted.map((p) => p.toLowerCase())).size).toBe(quoted.length);
   });
 });
