@@ -27,15 +27,19 @@ function Movement({
   what,
   change,
   unit,
+  firstScan = false,
 }: {
   what: string;
   change: number | null | undefined;
   unit?: string;
+  /** The one scan so far counted these figures: there is nothing earlier to compare with. */
+  firstScan?: boolean;
 }) {
   if (change === null || change === undefined) return null;
   const amount = Math.round(change * 10) / 10;
-  const text =
-    amount === 0
+  const text = firstScan
+    ? 'no earlier scan to compare with yet'
+    : amount === 0
       ? 'no change since the last scan'
       : `${amount > 0 ? '+' : '−'}${Math.abs(amount)}${unit ? ` ${unit}` : ''} since the last scan`;
   return (
@@ -152,6 +156,8 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
   if (!data) return <Spinner label="Loading backlog health" />;
   const c = data.current;
   const m = data.movement;
+  // The last scan is the one that counted "now" when it is the only one: say so rather than "no change".
+  const firstScan = data.asOf !== null && data.lastScan?.at === data.asOf;
   return (
     <div className="ol-stack">
       <div className="ol-actions">
@@ -175,9 +181,11 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
           {data.asOf
             ? `Figures as of the scan at ${data.asOf.slice(0, 16).replace('T', ' ')} UTC. `
             : 'No scan has counted the backlog yet: these figures were counted now. '}
-          {data.lastScan?.at
-            ? `Changes are since the last scan, ${data.lastScan.at.slice(0, 16).replace('T', ' ')}.`
-            : 'No scan yet: no movement to show.'}
+          {firstScan
+            ? 'One scan so far: movement shows from the next one.'
+            : data.lastScan?.at
+              ? `Changes are since the last scan, ${data.lastScan.at.slice(0, 16).replace('T', ' ')}.`
+              : 'No scan yet: no movement to show.'}
         </span>
       </div>
       <ScanRuns tick={scanTick + startedTick} />
@@ -200,17 +208,27 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
             <Bar key={r.label} label={r.label} count={r.count} share={r.share} />
           ))}
           <h2 className="ol-heading">Recipes or problems?</h2>
-          <Movement what="Recipe share" change={m && m.recipeShare * 100} unit="percentage points" />
+          <Movement
+            firstScan={firstScan}
+            what="Recipe share"
+            change={m && m.recipeShare * 100}
+            unit="percentage points"
+          />
           <Bar label="Recipes" count={c.recipes.count} share={c.recipes.share} />
           <Bar label="Problems" count={c.problems.count} share={c.problems.share} />
           <AllRecipes count={c.recipes.count} />
           <h2 className="ol-heading">Which outcome does each serve?</h2>
-          <Movement what="Linked share" change={m && m.linkedShare * 100} unit="percentage points" />
+          <Movement
+            firstScan={firstScan}
+            what="Linked share"
+            change={m && m.linkedShare * 100}
+            unit="percentage points"
+          />
           <Bar label="Linked directly" count={c.links.direct.count} share={c.links.direct.share} />
           <Bar label="Through an epic" count={c.links.inherited.count} share={c.links.inherited.share} />
           <Bar label="Serves no outcome" count={c.links.none.count} share={c.links.none.share} />
           <h2 className="ol-heading">Scores</h2>
-          <Movement what="Mean score" change={m?.meanScore} unit="points" />
+          <Movement firstScan={firstScan} what="Mean score" change={m?.meanScore} unit="points" />
           {c.scores.buckets.map((b) => (
             <Bar
               key={b.from}
@@ -223,7 +241,7 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
             Mean {c.scores.mean ?? '–'}, median {c.scores.median ?? '–'}.
           </p>
           <h2 className="ol-heading">Zombies</h2>
-          <Movement what="Zombies" change={m?.zombies} />
+          <Movement firstScan={firstScan} what="Zombies" change={m?.zombies} />
           {Object.entries(c.zombies.byRule).map(([rule, n]) => (
             <Bar key={rule} label={ruleLabel(rule)} count={n} share={c.total ? n / c.total : 0} />
           ))}
