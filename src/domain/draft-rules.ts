@@ -78,12 +78,14 @@ function requiredText(issues: Issues, path: string, label: string, max: number, 
 }
 
 function finiteNumber(issues: Issues, path: string, label: string, v: unknown) {
+  if (v === undefined || v === null) return issues.add(path, `${label} is required.`, true);
   if (typeof v !== 'number' || !Number.isFinite(v))
     return issues.add(path, `${label} must be a number.`, true);
   return v;
 }
 
 function isoDate(issues: Issues, path: string, label: string, v: unknown) {
+  if (v === undefined || v === null) return issues.add(path, `${label} is required.`, true);
   if (typeof v !== 'string') return issues.add(path, `${label} must be a date.`, true);
   // Both messages, as zod's regex and refinement both run on a string.
   if (!ISO_DATE_PATTERN.test(v)) issues.add(path, `${label} must be a date like 2027-03-01.`);

@@ -25,9 +25,13 @@ export { DIRECTIONS, MAX_ALSO_EXPECTED } from './draft-rules';
 const LIMITS = TEXT_LIMITS;
 
 /** Calendar day, `YYYY-MM-DD`, and a real one (no 2026-02-30). */
+/** A required field left empty says so, rather than that its value has the wrong type. */
+const requiredOr = (label: string, wrongType: string) => (issue: { input: unknown }) =>
+  issue.input === undefined || issue.input === null ? `${label} is required.` : wrongType;
+
 export const isoDate = (label: string) =>
   z
-    .string({ error: `${label} must be a date.` })
+    .string({ error: requiredOr(label, `${label} must be a date.`) })
     .regex(ISO_DATE_PATTERN, { error: `${label} must be a date like 2027-03-01.` })
     .refine(isRealDate, { error: `${label} is not a real calendar date.` });
 
@@ -49,7 +53,7 @@ const requiredText = (label: string, max: number) =>
 
 const finiteNumber = (label: string) =>
   z
-    .number({ error: `${label} must be a number.` })
+    .number({ error: requiredOr(label, `${label} must be a number.`) })
     .refine(Number.isFinite, { error: `${label} must be a finite number.` });
 
 export const directionSchema = z.enum(DIRECTIONS, { error: 'Direction must be "increase" or "decrease".' });

@@ -53,7 +53,7 @@ describe('what a product owner writes', () => {
     ).toBe(true);
     expect(errorsOf(killCriteriaSchema.safeParse({ maxIdleDays: 2.5, condition: { text: 'x' } }))).toEqual({
       maxIdleDays: 'Max idle days must be a whole number.',
-      'condition.reviewDate': 'Review date must be a date.',
+      'condition.reviewDate': 'Review date is required.',
     });
   });
 
@@ -79,6 +79,16 @@ describe('what a product owner writes', () => {
     expect(errorsOf(outcomeDraftSchema.safeParse({ ...outcome, name: '', target: 40 }))).toEqual({
       name: 'Name is required.',
       target: 'Target must differ from the baseline.',
+    });
+    // A required field left empty says so; one filled with the wrong thing says what it should be.
+    const { baseline: _b, dueDate: _d, ...missing } = outcome;
+    expect(errorsOf(outcomeDraftSchema.safeParse(missing))).toEqual({
+      baseline: 'Baseline is required.',
+      dueDate: 'Due date is required.',
+    });
+    expect(errorsOf(outcomeDraftSchema.safeParse({ ...outcome, baseline: Number.NaN, dueDate: 5 }))).toEqual({
+      baseline: 'Baseline must be a number.',
+      dueDate: 'Due date must be a date.',
     });
   });
 
