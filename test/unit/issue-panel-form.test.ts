@@ -144,6 +144,16 @@ describe('a pasted story is checked for recipes before it fills the fields', () 
       'Create a Save for Later button on the shopping cart screen. Make it blue and put it in the upper right hand corner.';
     expect(recipeInStory(worse, now).map((p) => p.toLowerCase())).toEqual(expect.arrayContaining(['blue']));
   });
+  it('names each piece of the recipe once, not again inside a longer phrase', () => {
+    const phrases = recipeInStory(
+      'As a PO, I want a green Buy now button in the top right corner, so that sales go up.',
+      now,
+    );
+    expect(phrases).toContain('a green Buy now button');
+    for (const again of ['want a green Buy now button', 'green', 'button'])
+      expect(phrases).not.toContain(again);
+  });
+
   it('finds nothing in a story that states the problem', () => {
     const story =
       'As a shopper, I want to bookmark items in the cart, so that I can come back and finish. We expect cart drop-off to fall from 40% to 30% by 1 March.';

@@ -9,7 +9,7 @@ import { checkByNotBefore } from '../../../src/domain/check-by';
 import { MAX_ALSO_EXPECTED, checkIssueLensDraft, draftFieldErrors } from '../../../src/domain/draft-rules';
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
-import { detectRecipe } from '../../../src/domain/recipe-detector';
+import { detectRecipe, quotedPhrases } from '../../../src/domain/recipe-detector';
 import { parseStory } from '../../../src/domain/story-parser';
 
 export const FIELD_NAMES = [
@@ -300,7 +300,23 @@ export function recipeInStory(story: string, now: Date): string[] {
     expected: [],
   });
   const want = checks.find((c) => c.criterion === 'problem-oriented');
-  const phrases = verdict.isRecipe ? verdict.reasons.map((r) => r.phrase) : [];
+  const phrases = verdict.isRecipe ? quotedPhrases(verdict) : [];
   if (parsed.intent && want && !want.ok && want.phrase) phrases.unshift(want.phrase);
-  return [...new Set(phrases)].slice(0, 5);
+  return withoutContained(phrases).slice(0, 5);
+}
+
+/**
+ * Each piece of the recipe once, in order: a phrase is left out when one listed before it says it or is said in
+ * it ("green" and "want a green Buy now button" after "a green Buy now button"), compared without case.
+ */
+function withoutContained(phrases: readonly string[]): string[] {
+  const kept: string[] = [];
+  const keptLower: string[] = [];
+  for (const phrase of phrases) {
+    const lower = ` ${phrase.toLowerCase()} `;
+    if (keptLower.some((k) => k.includes(lower) || lower.includes(k))) continue;
+    kept.push(phrase);
+    keptLower.push(lower);
+  }
+  return kept;
 }
