@@ -45,11 +45,13 @@ export interface TrackedBet {
   /** The recorded result's verdict and evidence, once a person recorded one. */
   result: { verdict: string; evidence: string } | null;
   /**
-   * Who recorded the result and when, as the lens said when the scan first saw it (absent in records written
-   * before this was kept): a verdict recorded in the issue panel is listed with them in the results review.
+   * Who recorded the result, when and where: confirmed in the results review (written there), else set in the
+   * issue panel (the lens's last save when the scan first saw the result). Absent in records written before this
+   * was kept. The results review lists a panel's verdict with them, as the decision log holds only its own.
    */
   recordedBy?: string | null;
   recordedAt?: string | null;
+  recordedIn?: 'results-review' | 'issue-panel';
   firstSeenAt: string;
   checkedAt: string;
 }
@@ -186,8 +188,12 @@ export async function trackDeliveredBets(
         result: lens.result ? { verdict: lens.result.verdict, evidence: lens.result.evidence } : null,
         ...(lens.result
           ? before?.result?.verdict === lens.result.verdict && before.recordedAt
-            ? { recordedBy: before.recordedBy ?? null, recordedAt: before.recordedAt }
-            : { recordedBy: lens.updatedBy, recordedAt: lens.updatedAt }
+            ? {
+                recordedBy: before.recordedBy ?? null,
+                recordedAt: before.recordedAt,
+                recordedIn: before.recordedIn ?? 'issue-panel',
+              }
+            : { recordedBy: lens.updatedBy, recordedAt: lens.updatedAt, recordedIn: 'issue-panel' as const }
           : {}),
         firstSeenAt: before?.firstSeenAt ?? now.toISOString(),
         checkedAt: now.toISOString(),

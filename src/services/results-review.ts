@@ -155,7 +155,8 @@ function mergeRecent(
   const fromPanel = [
     ...sinceScan.values(),
     ...bets.flatMap((b) =>
-      b.result && isVerdict(b.status)
+      // A verdict confirmed here is the log's to list, even once it is older than the log's page.
+      b.result && isVerdict(b.status) && b.recordedIn !== 'results-review'
         ? [panelEntry(b.issueKey, b.result, b.recordedBy, b.recordedAt ?? b.checkedAt)]
         : [],
     ),
@@ -330,6 +331,9 @@ async function record(
       ...tracked,
       status: result.verdict,
       result: { verdict: result.verdict, evidence: result.evidence },
+      recordedBy: call.accountId,
+      recordedAt: now.toISOString(),
+      recordedIn: 'results-review',
     } satisfies TrackedBet);
   return { entry: verdictEntryOf(decision), replayed: earlier !== null };
 }

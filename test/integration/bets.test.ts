@@ -195,9 +195,10 @@ describe('delivered bets', () => {
     expect(review.due).toEqual([]);
     expect(review.recent).toEqual([first.entry]);
     expect(await jql(`project = ${P} AND betStatus = invalidated`)).toEqual([due]);
-    // The next scan keeps the person's verdict.
+    // The next scan keeps the person's verdict, and the review still lists it once, as confirmed here.
     await app.runScheduledTrigger('outcome-lens-daily-scan');
     expect(readLens(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY)).result).toEqual(result);
+    expect(ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer')).recent).toEqual([first.entry]);
   });
 
   it('takes a verdict set in the issue panel out of the bets to decide, at once and after the next scan', async () => {
