@@ -684,53 +684,43 @@ describe('the project page in the browser', () => {
   });
 
   it('lists scan runs on Backlog health, and a run started with "Scan now" appears and finishes there', async () => {
+    /** Stores a finished run's summary for DEMO, as the scan does at its end. */
+    const storeRun = (run: Partial<ScanRunSummary> & Pick<ScanRunSummary, 'runId' | 'startedAt'>) =>
+      runInInvocation(
+        { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+        () =>
+          saveRunSummary('DEMO', {
+            projectKey: 'DEMO',
+            origin: 'schedule',
+            requestedBy: null,
+            dryRun: false,
+            status: 'finished',
+            finishedAt: run.startedAt.replace('00.000Z', '05.000Z'),
+            counters: emptyCounters(),
+            errorSamples: [],
+            wouldChange: [],
+            health: null,
+            notes: [],
+            failure: null,
+            ...run,
+          } satisfies ScanRunSummary),
+      );
     // A run that had to assume the sprint field, as on a site whose GET /field lists none.
     const note = 'Jira lists no Sprint field: carry-overs were read from customfield_10020.';
-    await runInInvocation(
-      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
-      () =>
-        saveRunSummary('DEMO', {
-          runId: 'run-noted',
-          projectKey: 'DEMO',
-          origin: 'schedule',
-          requestedBy: null,
-          dryRun: false,
-          status: 'finished',
-          startedAt: '2020-01-01T00:00:00.000Z',
-          finishedAt: '2020-01-01T00:00:05.000Z',
-          counters: emptyCounters(),
-          errorSamples: [],
-          wouldChange: [],
-          health: null,
-          notes: [note],
-          failure: null,
-        } satisfies ScanRunSummary),
-    );
-    // A dry run that would flag more than its summary keeps to list.
-    await runInInvocation(
-      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
-      () =>
-        saveRunSummary('DEMO', {
-          runId: 'run-dry-big',
-          projectKey: 'DEMO',
-          // Not 'manual': the test below finds the run its own "Scan now" starts by that origin.
-          origin: 'install',
-          requestedBy: null,
-          dryRun: true,
-          status: 'finished',
-          startedAt: '2020-01-02T00:00:00.000Z',
-          finishedAt: '2020-01-02T00:00:05.000Z',
-          counters: { ...emptyCounters(), issues: 420, flagged: 292, changed: 292 },
-          errorSamples: [],
-          wouldChange: Array.from({ length: 50 }, (_, i) => ({
-            issueKey: `DEMO-${i + 1}`,
-            change: 'flag' as const,
-          })),
-          health: null,
-          notes: [],
-          failure: null,
-        } satisfies ScanRunSummary),
-    );
+    await storeRun({ runId: 'run-noted', startedAt: '2020-01-01T00:00:00.000Z', notes: [note] });
+    // A dry run that would flag more than its summary keeps to list. Not 'manual': the test below finds the run
+    // its own "Scan now" starts by that origin.
+    await storeRun({
+      runId: 'run-dry-big',
+      startedAt: '2020-01-02T00:00:00.000Z',
+      origin: 'install',
+      dryRun: true,
+      counters: { ...emptyCounters(), issues: 420, flagged: 292, changed: 292 },
+      wouldChange: Array.from({ length: 50 }, (_, i) => ({
+        issueKey: `DEMO-${i + 1}`,
+        change: 'flag' as const,
+      })),
+    });
     const { page, frame } = await openProjectPage();
     await openTab(frame, 'Backlog health');
     const runs = frame.getByRole('table', { name: 'Scan runs' });
