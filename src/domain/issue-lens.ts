@@ -30,6 +30,10 @@ export const BET_STATUSES = [
 ] as const;
 export type BetStatus = (typeof BET_STATUSES)[number];
 const VERDICT_STATUSES: readonly BetStatus[] = ['validated', 'invalidated', 'inconclusive'];
+/** Whether a bet's status is the verdict a person recorded, not a state the scan gives it. */
+export function isVerdictStatus(status: BetStatus): boolean {
+  return VERDICT_STATUSES.includes(status);
+}
 /** Jira's limit on an entity property value, in characters of JSON. */
 export const PROPERTY_VALUE_LIMIT = 32_768;
 
@@ -166,7 +170,7 @@ export function applyDraft(
     // A recorded result is the bet's status; removing it hands the bet back to the scan's tracking.
     betStatus: draft.result
       ? draft.result.verdict
-      : current.betStatus && VERDICT_STATUSES.includes(current.betStatus)
+      : current.betStatus && isVerdictStatus(current.betStatus)
         ? null
         : current.betStatus,
   };

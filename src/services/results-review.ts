@@ -8,6 +8,7 @@ import { kvs } from '@forge/kvs';
 import type { BetItem, ConfirmVerdictData, ResultsReviewData, VerdictEntry } from '../contract/project-page';
 import {
   ISSUE_PROPERTY_KEY,
+  isVerdictStatus,
   readLens,
   withWriteRequest,
   writeRequestOf,
@@ -71,9 +72,6 @@ export function verdictEntryOf(d: StoredDecision): VerdictEntry {
   };
 }
 
-const VERDICTS: readonly string[] = RESULT_VERDICTS;
-const isVerdict = (status: string) => VERDICTS.includes(status);
-
 /** A verdict set as the result in the issue panel, which the decision log does not hold. */
 function panelEntry(
   issueKey: string,
@@ -106,7 +104,7 @@ async function panelVerdictsSinceScan(
   bets: readonly TrackedBet[],
   now: Date,
 ): Promise<Map<string, VerdictEntry>> {
-  const open = bets.filter((b) => !isVerdict(b.status));
+  const open = bets.filter((b) => !isVerdictStatus(b.status));
   const found = new Map<string, VerdictEntry>();
   if (open.length === 0) return found;
   const openKeys = new Set(open.map((b) => b.issueKey));
@@ -156,7 +154,7 @@ function mergeRecent(
     ...sinceScan.values(),
     ...bets.flatMap((b) =>
       // A verdict confirmed here is the log's to list, even once it is older than the log's page.
-      b.result && isVerdict(b.status) && b.recordedIn !== 'results-review'
+      b.result && isVerdictStatus(b.status) && b.recordedIn !== 'results-review'
         ? [panelEntry(b.issueKey, b.result, b.recordedBy, b.recordedAt ?? b.checkedAt)]
         : [],
     ),
