@@ -316,18 +316,26 @@ export function detectRecipe(input: {
   return detectRecipeWith(SHIPPED, input);
 }
 
+/** The first of each group of items with the same key, in their order. */
+function firstOfEach<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = keyOf(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * The phrases a verdict quotes, each once ("Document" quoted in the summary and twice in the description is one
  * phrase to a reader), in the verdict's order, with the first spelling kept.
  */
 export function quotedPhrases(verdict: Pick<RecipeVerdict, 'reasons'>): string[] {
-  const seen = new Set<string>();
-  const phrases: string[] = [];
-  for (const { phrase } of verdict.reasons) {
-    const key = phrase.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    phrases.push(phrase);
-  }
-  return phrases;
+  return firstOfEach(verdict.reasons, (r) => r.phrase.toLowerCase()).map((r) => r.phrase);
+}
+
+/** A verdict's reasons with a phrase quoted at several places of one text listed once for that text. */
+export function distinctReasons(verdict: Pick<RecipeVerdict, 'reasons'>): RecipeVerdict['reasons'] {
+  return firstOfEach(verdict.reasons, (r) => `${r.source}:${r.phrase.toLowerCase()}`);
 }

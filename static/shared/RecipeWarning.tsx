@@ -1,6 +1,6 @@
 import Button from '@atlaskit/button/new';
 import { useState } from 'react';
-import type { RecipeVerdict } from '../../src/domain/recipe-detector';
+import { distinctReasons, type RecipeVerdict } from '../../src/domain/recipe-detector';
 import { Message } from './Message';
 
 /** What the panel can do with a hypothesis that already states the problem. */
@@ -34,14 +34,7 @@ export function RecipeWarning(props: {
   // Replacing overwrites what the reporter wrote: it takes a second, deliberate click.
   const [confirmingReplace, setConfirmingReplace] = useState(false);
   if (!verdict.isRecipe) return null;
-  // A phrase quoted at several places of one text is listed once for that text.
-  const reasons = verdict.reasons
-    .filter(
-      (r, i, all) =>
-        all.findIndex((o) => o.source === r.source && o.phrase.toLowerCase() === r.phrase.toLowerCase()) ===
-        i,
-    )
-    .slice(0, 5);
+  const reasons = distinctReasons(verdict).slice(0, 5);
   const list = (
     <ul>
       {reasons.map((r) => (

@@ -9,7 +9,7 @@ import { checkByNotBefore } from '../../../src/domain/check-by';
 import { MAX_ALSO_EXPECTED, checkIssueLensDraft, draftFieldErrors } from '../../../src/domain/draft-rules';
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
-import { detectRecipe, quotedPhrases } from '../../../src/domain/recipe-detector';
+import { detectRecipe } from '../../../src/domain/recipe-detector';
 import { parseStory } from '../../../src/domain/story-parser';
 
 export const FIELD_NAMES = [
@@ -300,7 +300,7 @@ export function recipeInStory(story: string, now: Date): string[] {
     expected: [],
   });
   const want = checks.find((c) => c.criterion === 'problem-oriented');
-  const phrases = verdict.isRecipe ? quotedPhrases(verdict) : [];
+  const phrases = verdict.isRecipe ? verdict.reasons.map((r) => r.phrase) : [];
   if (parsed.intent && want && !want.ok && want.phrase) phrases.unshift(want.phrase);
   return withoutContained(phrases).slice(0, 5);
 }
