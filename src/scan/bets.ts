@@ -56,6 +56,23 @@ export interface TrackedBet {
   checkedAt: string;
 }
 
+type Recording = Pick<TrackedBet, 'recordedBy' | 'recordedAt' | 'recordedIn'>;
+
+/**
+ * Who recorded a bet's verdict, when and where: kept from the scan before while the verdict is the same, else the
+ * lens's last save, in the issue panel (the results review writes its own when it confirms one).
+ */
+function recordedOf(lens: IssueLens, before: TrackedBet | undefined): Recording {
+  if (!lens.result) return {};
+  if (before?.result?.verdict === lens.result.verdict && before.recordedAt)
+    return {
+      recordedBy: before.recordedBy ?? null,
+      recordedAt: before.recordedAt,
+      recordedIn: before.recordedIn ?? 'issue-panel',
+    };
+  return { recordedBy: lens.updatedBy, recordedAt: lens.updatedAt, recordedIn: 'issue-panel' };
+}
+
 export interface BetTrackingSummary {
   tracked: number;
   due: number;
@@ -186,15 +203,7 @@ export async function trackDeliveredBets(
         series: series ? { kind: series.kind, name: series.name } : null,
         proposal,
         result: lens.result ? { verdict: lens.result.verdict, evidence: lens.result.evidence } : null,
-        ...(lens.result
-          ? before?.result?.verdict === lens.result.verdict && before.recordedAt
-            ? {
-                recordedBy: before.recordedBy ?? null,
-                recordedAt: before.recordedAt,
-                recordedIn: before.recordedIn ?? 'issue-panel',
-              }
-            : { recordedBy: lens.updatedBy, recordedAt: lens.updatedAt, recordedIn: 'issue-panel' as const }
-          : {}),
+        ...recordedOf(lens, before),
         firstSeenAt: before?.firstSeenAt ?? now.toISOString(),
         checkedAt: now.toISOString(),
       };
