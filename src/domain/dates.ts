@@ -106,6 +106,15 @@ export function nextOccurrence(month: number, day: number, now: Date): string | 
   return null;
 }
 
+/** The last day of the next month `month` (1-12) that has not ended before `now`'s day. */
+export function nextMonthEnd(month: number, now: Date): string | null {
+  const today = dayOf(now);
+  if (today === null || month < 1 || month > 12) return null;
+  const y0 = now.getUTCFullYear();
+  const year = month >= now.getUTCMonth() + 1 ? y0 : y0 + 1;
+  return formatDay(year, month, daysInMonth(year, month));
+}
+
 /** Last day of a quarter (1-4) of a year, as YYYY-MM-DD. */
 export function endOfQuarter(year: number, quarter: number): string | null {
   if (quarter < 1 || quarter > 4 || year < 1000 || year > 9999) return null;

@@ -27,6 +27,7 @@ import {
   isValidDay,
   monthFromName,
   daysInMonth,
+  nextMonthEnd,
   nextOccurrence,
   nextQuarterEnd,
 } from './dates';
@@ -408,7 +409,12 @@ const RANGE_AFTER_VERB_RE = new RegExp(
   'i',
 );
 const TO_RE = new RegExp(
-  `(?:\\b(?:to|below|under|above|over|reach|reaches|of|at)\\s+|[<>≤≥]=?\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
+  `(?:\\b(?:to|below|under|above|over|reach|reaches|hit|hits|of|at)\\s+|[<>≤≥]=?\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
+  'i',
+);
+/** With no verb of movement, "to be 40", "should be at 70%": the target, unless the amount is a change ("be 5% higher"). */
+const BE_TARGET_RE = new RegExp(
+  `\\b(?:to|will|should|would|must)\\s+be\\s+(?:at\\s+)?(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}(?!\\s*(?:[\\w%-]+\\s+)?(?:higher|lower|more|less|better|worse|up|down|faster|slower)\\b)`,
   'i',
 );
 const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`, 'i');
@@ -468,6 +474,8 @@ const MONTH_DAY_RE = new RegExp(
   'i',
 );
 const MONTH_YEAR_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\.?\\s+(\\d{4})\\b`, 'i');
+/** "by March", "by the end of June": a month alone, whose last day is the check-by ("may" only as "May"). */
+const MONTH_ONLY_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\b\\.?(?!\\s*(?:\\d|-))`, 'i');
 const QUARTER_RE =
   /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?Q([1-4])\b(?:\s*(?:of\s+)?['’]?(\d{4}|\d{2})\b)?/i;
 
@@ -515,6 +523,18 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
     const year = Number(my[2]);
     if (month >= 1 && year >= 1000 && year <= 9999)
       return { value: formatDay(year, month, daysInMonth(year, month)), note: null };
+  }
+  const mo = MONTH_ONLY_RE.exec(clause);
+  if (mo && mo[1] !== 'may' && mo[1] !== 'MAY') {
+    const month = monthFromName(mo[1]!) ?? 0;
+    const said = mo[0]
+      .replace(/^\S+\s+/, '')
+      .replace(/\.$/, '')
+      .trim();
+    if (now === undefined)
+      return { value: null, note: `The check-by month "${said}" has no year; it is left open.` };
+    const end = nextMonthEnd(month, now);
+    if (end !== null) return { value: end, note: null };
   }
   const q = QUARTER_RE.exec(clause);
   if (q) {
@@ -749,7 +769,9 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
 /** With no verb of movement, the metric is what comes before its numbers ("cart drop-off: 40% → 30%"). */
 function metricWithoutVerb(clause: string, arrow: RegExpExecArray | null): string | null {
   const cut =
-    /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from|below|under|above|over)\b|[<>≤≥])/i.exec(clause);
+    /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from|below|under|above|over|(?:to\s+)?(?:reach(?:es|ed)?|hits?))\b|[<>≤≥])/i.exec(
+      clause,
+    );
   if (cut) return metricPhrase(clause.slice(0, cut.index));
   return arrow ? metricPhrase(clause.slice(0, arrow.index)) : null;
 }
@@ -791,9 +813,13 @@ function readAmounts(
     // The target follows the verb: before it, "of 5%" is a baseline ("churn of 5% to drop to 4%") and "18 to 25"
     // says who ("users aged 18 to 25 to rise").
     const to = TO_RE.exec(reading ? reading.afterVerb : clause);
+    const be = to || reading ? null : BE_TARGET_RE.exec(clause);
     if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
       target = toNumber(to[1]);
       unit = unitOf(to) ?? unit;
+    } else if (be && !/^\d{4}$/.test(be[1] ?? '')) {
+      target = toNumber(be[1]);
+      unit = unitOf(be) ?? unit;
     } else if (by && !/^\d{4}$/.test(by[1] ?? '') && DAY_MONTH_RE.exec(clause.slice(by.index))?.index !== 0) {
       unit = unit ?? unitOf(by);
       notes.push(`"${by[0].trim()}" is a relative change; no target is computed from it.`);

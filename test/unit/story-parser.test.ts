@@ -2,10 +2,10 @@ import { parseStory, type ParsedExpectedOutcome, type ParsedStory } from '../../
 
 const NOW = new Date('2026-11-21T09:00:00Z');
 
-/** Builds an expected outcome with defaults, overriding only what a case is about. */
 /** The metric of every expectation the parser reads in a text. */
 const metricsOf = (text: string) => parseStory(text).expectedOutcomes.map((e) => e.metric);
 
+/** Builds an expected outcome with defaults, overriding only what a case is about. */
 function outcome(overrides: Partial<ParsedExpectedOutcome>): ParsedExpectedOutcome {
   return {
     metric: 'cart drop-off',
@@ -722,6 +722,38 @@ describe('parseStory', () => {
         '2027-06-30',
       );
       expect(parseStory('We expect NPS to rise by Q2 2027').expectedOutcome?.checkBy).toBe('2027-06-30');
+    });
+
+    it('resolves a month said alone ("by March", "by the end of June") to its last day, next time it ends', () => {
+      const checkBy = (text: string) => parseStory(text, { now: NOW }).expectedOutcome?.checkBy;
+      expect(checkBy('We expect churn to fall from 5% to 4% by March.')).toBe('2027-03-31');
+      expect(checkBy('We expect churn to fall from 5% to 4% by the end of June')).toBe('2027-06-30');
+      // Said in November, "by November" is the end of this month, not of next year's.
+      expect(checkBy('We expect churn to fall from 5% to 4% in November')).toBe('2026-11-30');
+      expect(checkBy('We expect churn to fall from 5% to 4% by Feb 2028')).toBe('2028-02-29');
+      // "may" in lower case is a verb far more often than a month.
+      expect(checkBy('We expect churn to fall from 5% to 4% by may be')).toBeNull();
+      expect(checkBy('We expect churn to fall from 5% to 4% by May')).toBe('2027-05-31');
+      const open = parseStory('We expect churn to fall from 5% to 4% by March.');
+      expect(open.expectedOutcome?.checkBy).toBeNull();
+      expect(open.notes.join(' ')).toMatch(/"March" has no year/);
+    });
+
+    it('reads a target said without a verb of movement ("to reach 70%", "to be 40", "to hit 1,200")', () => {
+      expect(parseStory('We expect repeat purchases to reach 70% by 2027-03-31.').expectedOutcome).toEqual(
+        outcome({ metric: 'repeat purchases', target: 70, unit: '%', checkBy: '2027-03-31' }),
+      );
+      expect(parseStory('We expect NPS to be 40 by the end of March 2027.').expectedOutcome).toEqual(
+        outcome({ metric: 'NPS', target: 40, checkBy: '2027-03-31' }),
+      );
+      expect(parseStory('We expect NPS to be at 45.').expectedOutcome).toEqual(
+        outcome({ metric: 'NPS', target: 45 }),
+      );
+      expect(parseStory('We expect weekly sign-ups to hit 1,200.').expectedOutcome).toEqual(
+        outcome({ metric: 'weekly sign-ups', target: 1200 }),
+      );
+      // A change said with "be" is not where the metric ends up.
+      expect(parseStory('We expect NPS to be 5 points higher.').expectedOutcome?.target).toBeNull();
     });
 
     it('leaves a year-less date open without now, and says so', () => {
