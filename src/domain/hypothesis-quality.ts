@@ -9,7 +9,10 @@
 import { amountText } from './amounts';
 import { toBeforeWant } from './hypothesis-text';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
+import { hasWord, isPlaceholder, metricNameProblem, saysSomething } from './says-something';
 import type { ExpectedOutcome, Hypothesis } from './schemas';
+
+export { saysSomething } from './says-something';
 
 export const QUALITY_CRITERIA = [
   'well-formed',
@@ -42,56 +45,6 @@ export interface QualityInput {
    * over text the want is part of (see wantEvidenceIn); left out, the detector is run on the want here.
    */
   wantEvidence?: string[];
-}
-
-/** A letter: ASCII, or any non-ASCII character that is not a space or punctuation (a fast stand-in for \p{L}). */
-function isLetter(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000 && c !== 0xfeff)
-  );
-}
-
-/** True when the text has a run of at least `n` letters. One pass, no regex: the score runs this per story. */
-function hasWord(text: string, n: number): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    run = isLetter(text.charCodeAt(i)) ? run + 1 : 0;
-    if (run >= n) return true;
-  }
-  return false;
-}
-
-/**
- * A word that stands in for one: a letter or a letter repeated ("x", "aaa"), "TBD", "test", a key mash ("asdf",
- * "qwerty", "zxcv"), a programmer's or a typesetter's filler ("foo", "lorem ipsum dolor").
- */
-const PLACEHOLDER_WORDS =
-  '([a-z])\\1*|tbd|tbc|todo|n\\/?a|none|nothing|test(?:ing)?|asdf\\w*|qwer\\w*|zxcv\\w*|hjkl|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc';
-/** A part that names no one and nothing: "it is better", "things happen", "it works". */
-const SAYS_NOTHING_IN_PARTICULAR =
-  '(?:it|this|that|things?|everything|stuff|all)\\s+(?:is|are|gets?|will\\s+be|works?|happens?|goes|improves?)(?:\\s+(?:better|good|great|nice|easier|fine|ok|okay|done|well|right|smoother))?[.!]?';
-const SEPARATOR = `[\\s,.;:!?'"()]`;
-/**
- * A part made only of stand-in words ("TBD", "lorem ipsum", "foo bar"), of punctuation ("...", "???"), or of
- * nothing in particular. One anchored test: the score asks this of every part several times a story, and a part
- * that says something fails at its first word.
- */
-const PLACEHOLDER_PART = new RegExp(
-  `^(?:${SEPARATOR}*(?:(?:${PLACEHOLDER_WORDS})(?:${SEPARATOR}+|(?=$)))+|\\.+|-+|\\?+|${SAYS_NOTHING_IN_PARTICULAR})$`,
-  'i',
-);
-
-// Filler runs short; a longer part is taken as written, and the test is spared on most intents and benefits.
-function isPlaceholder(value: string): boolean {
-  return value.length <= 40 && PLACEHOLDER_PART.test(value);
-}
-
-/** True when a part says something: a word of at least three letters that is not a placeholder. */
-export function saysSomething(text: string | undefined | null): boolean {
-  const value = (text ?? '').trim();
-  return value !== '' && !isPlaceholder(value) && hasWord(value, 3);
 }
 
 function namesSomeone(text: string | undefined): boolean {
@@ -355,8 +308,8 @@ function checkMeasurable(expected: ExpectedOutcome | undefined, notBefore: strin
   const e = expected ?? {};
   const metric = e.metric?.trim();
   if (!metric) return fail('measurable', null, 'No metric: say which number should move.');
-  if (!saysSomething(metric))
-    return fail('measurable', metric, `"${metric}" is not a metric: name the number that should move.`);
+  const notAMetric = metricNameProblem(metric);
+  if (notAMetric) return fail('measurable', metric, notAMetric);
   const missing: string[] = [];
   if (e.baseline === undefined) missing.push('its baseline today');
   if (e.target === undefined) missing.push('the target');

@@ -12,6 +12,7 @@ import {
   isRealDate,
 } from './draft-rules';
 import { RESULT_VERDICTS } from './result-verdicts';
+import { metricNameProblem } from './says-something';
 
 export { RESULT_VERDICTS } from './result-verdicts';
 export { DIRECTIONS, MAX_ALSO_EXPECTED } from './draft-rules';
@@ -107,7 +108,11 @@ export type Measurement = z.infer<typeof measurementSchema>;
 export const outcomeDraftSchema = z
   .object({
     name: requiredText('Name', LIMITS.short),
-    metric: requiredText('Metric', LIMITS.short),
+    // The issue panel's measurable check judges a metric by the same rule: a name that says nothing is no metric.
+    metric: requiredText('Metric', LIMITS.short).superRefine((metric, ctx) => {
+      const problem = metricNameProblem(metric);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     baseline: finiteNumber('Baseline'),
     target: finiteNumber('Target'),
     unit: optionalText('Unit', 20),

@@ -12,6 +12,7 @@ import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ZOMBIE_RULE_LABELS } from '../../static/shared/zombie-rules';
 import { DECISION_COLUMNS, HEALTH_CSV_HEADER } from '../../static/outcome-map/src/csv';
+import { listOutcomes } from '../../src/storage/outcomes';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
 import { seedDemo } from '../../workbench/seed/demo';
@@ -126,6 +127,31 @@ describe('the project page in the browser', () => {
     await card.waitFor({ timeout: 30_000 });
     expect(await again.getByTestId('lane-none').getByTestId(`map-issue-${key}`).count()).toBe(0);
     console.log(`project page: created "${OUTCOME}", linked ${key} from its panel, now in its lane`);
+    await page.close();
+  });
+
+  it('refuses an outcome whose metric names no number, at the Metric field, and creates nothing', async () => {
+    const { page, frame } = await openProjectPage();
+    await frame.getByRole('button', { name: 'New outcome' }).click();
+    const form = frame.getByRole('form', { name: 'New outcome' });
+    await form.getByLabel('Name').fill('A placeholder outcome');
+    await form.getByLabel('Metric').fill('x');
+    await form.getByLabel('Baseline').fill('1');
+    await form.getByLabel('Target').fill('2');
+    await form.getByLabel('Due date').fill('2027-06-30');
+    await form.getByLabel('Due date').press('Enter');
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    const message = form.getByText('"x" is not a metric: name the number that should move.');
+    await message.waitFor({ timeout: 10_000 });
+    // The field names the message as its description, so a screen reader says it with the field.
+    const describedBy = (await form.getByLabel('Metric').getAttribute('aria-describedby')) ?? '';
+    expect(describedBy.split(' ')).toContain(await message.getAttribute('id'));
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    const stored = await runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      () => listOutcomes('DEMO'),
+    );
+    expect(stored.map((o) => o.name)).not.toContain('A placeholder outcome');
     await page.close();
   });
 

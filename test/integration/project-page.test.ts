@@ -119,6 +119,29 @@ describe('outcomes', () => {
     expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
   });
 
+  it('refuses a metric that names no number ("x", "TBD") at its field, by the panel\'s rule, and writes nothing', async () => {
+    for (const metric of ['x', 'TBD']) {
+      const answer = await call('createOutcome', { draft: aDraft({ metric }) });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: {
+          code: 'VALIDATION',
+          fields: { 'draft.metric': `"${metric}" is not a metric: name the number that should move.` },
+        },
+      });
+    }
+    expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    expect(
+      await call('updateOutcome', { id: o.id, version: 1, draft: aDraft({ metric: 'x' }) }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { 'draft.metric': expect.stringContaining('is not a metric') } },
+    });
+    const [stored] = ok(await call<ProjectPageLoadData>('load', {})).outcomes;
+    expect(stored).toMatchObject({ version: 1, metric: 'cart drop-off %' });
+  });
+
   it('refuses a stale edit with a conflict', async () => {
     const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
     ok(await call('updateOutcome', { id: o.id, version: 1, draft: aDraft({ name: 'First' }) }));

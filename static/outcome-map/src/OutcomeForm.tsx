@@ -10,6 +10,8 @@ import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-
 import type { OutcomeView } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
 import { readTypedNumber } from '../../../src/domain/amounts';
+// The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
+import { metricNameProblem } from '../../../src/domain/says-something';
 import { callResolver, flag } from '../../shared/bridge';
 import { DATE_PICKER_FORMAT } from '../../shared/date-format';
 
@@ -54,6 +56,8 @@ function TextField(props: {
   defaultValue: string;
   numeric?: boolean;
   helper?: string;
+  /** A message when the value breaks a rule the form can judge before asking the resolver. */
+  validate?: (value: string | undefined) => string | undefined;
 }) {
   return (
     <Field<string>
@@ -61,6 +65,7 @@ function TextField(props: {
       id={`${props.idp}-${props.name}`}
       label={props.label}
       defaultValue={props.defaultValue}
+      validate={props.validate}
     >
       {({ fieldProps, error }) => (
         <>
@@ -153,6 +158,7 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
               label="Metric"
               defaultValue={o?.metric ?? ''}
               helper="What you count, e.g. repeat orders per week"
+              validate={(v) => metricNameProblem(v ?? '') ?? undefined}
             />
             <TextField
               idp={idp}
