@@ -60,3 +60,31 @@ it('says on every tab that the project was never scanned, and a dry run shows wh
   await again.getByTestId('never-scanned').waitFor({ timeout: 30_000 });
   await page.close();
 });
+
+it('offers Scan now once before the first scan, beside the notice that asks for it; once scanned, backlog health offers it', async () => {
+  const page = await wb.openAs('admin', `/projects/${P}/outcomes`);
+  const frame = await wb.panelFrame(page, PAGE_FRAME);
+  await frame.getByRole('tab', { name: 'Backlog health' }).click({ timeout: 30_000 });
+  await frame.getByTestId('health-as-of').waitFor({ timeout: 30_000 });
+  const notice = frame.getByTestId('never-scanned');
+  const scanNow = frame.getByRole('button', { name: 'Scan now', exact: true });
+  const dryRun = frame.getByRole('button', { name: /^Dry run/ });
+  expect(await scanNow.count()).toBe(1);
+  expect(await dryRun.count()).toBe(1);
+  expect(await notice.getByRole('button', { name: 'Scan now', exact: true }).count()).toBe(1);
+
+  await scanNow.click();
+  const runs = frame.getByRole('table', { name: 'Scan runs' });
+  await runs
+    .locator('tbody tr')
+    .filter({ hasText: 'Scan now', hasNotText: 'Dry run' })
+    .getByText('finished')
+    .waitFor({ timeout: 30_000 });
+  await page.reload({ waitUntil: 'load' });
+  const again = await wb.panelFrame(page, PAGE_FRAME);
+  await again.getByRole('tab', { name: 'Backlog health' }).click({ timeout: 30_000 });
+  await again.getByTestId('health-as-of').waitFor({ timeout: 30_000 });
+  expect(await again.getByTestId('never-scanned').count()).toBe(0);
+  expect(await again.getByRole('button', { name: 'Scan now', exact: true }).count()).toBe(1);
+  await page.close();
+});

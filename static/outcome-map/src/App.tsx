@@ -118,7 +118,7 @@ export function App() {
         <TabPanel>
           <div className="ol-panel">
             {notice}
-            <Health page={data} startedTick={scanTick} />
+            <Health page={data} startedTick={scanTick} scanInNotice={notice !== null} />
           </div>
         </TabPanel>
         <TabPanel>

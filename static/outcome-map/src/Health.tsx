@@ -127,7 +127,16 @@ function AllRecipes({ count }: { count: number }) {
   );
 }
 
-export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; startedTick?: number }) {
+export function Health({
+  page,
+  startedTick = 0,
+  scanInNotice = false,
+}: {
+  page: ProjectPageLoadData;
+  startedTick?: number;
+  /** The first-day notice above offers Scan now and the dry run: one place to start a scan, not two. */
+  scanInNotice?: boolean;
+}) {
   const [data, setData] = useState<HealthData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [scanTick, setScanTick] = useState(0);
@@ -167,7 +176,7 @@ export function Health({ page, startedTick = 0 }: { page: ProjectPageLoadData; s
         >
           Export backlog health as CSV
         </Button>
-        {page.permissions.isAdmin ? (
+        {page.permissions.isAdmin && !scanInNotice ? (
           <>
             <Tooltip content="Flags zombies, clears flags and updates scores in Jira now, as the daily scan does">
               <Button onClick={() => void scan(false)}>Scan now</Button>
