@@ -32,6 +32,7 @@ import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../shared/zombie-rules';
 import { DecisionLog } from './DecisionLog';
 import { BulkProgress, useBulkRun } from './bulk';
+import { pickerChoices, type Choice, type PickerOption } from './picker-choices';
 import { useListSelection } from '../../shared/useListSelection';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
@@ -198,7 +199,7 @@ function DecisionDialog(props: {
                 label={single ? 'Outcome it serves' : 'Outcome they serve'}
                 error={errors.outcomeId}
               >
-                <Select<Choice>
+                <Select<PickerOption>
                   inputId={`${idp}-outcome`}
                   options={outcomes}
                   value={outcomes.find((o) => o.value === outcomeId) ?? null}
@@ -322,18 +323,13 @@ function QueueItem({
   );
 }
 
-const SORTS: Array<{ value: QueueSort; label: string }> = [
-  { value: 'idle', label: 'Longest idle first' },
-  { value: 'age', label: 'Oldest first' },
-  { value: 'rule', label: 'Most rules fired first' },
-  { value: 'score', label: 'Lowest score first' },
-  { value: 'key', label: 'Issue key' },
+const SORTS: Array<{ value: QueueSort; name: string }> = [
+  { value: 'idle', name: 'Longest idle first' },
+  { value: 'age', name: 'Oldest first' },
+  { value: 'rule', name: 'Most rules fired first' },
+  { value: 'score', name: 'Lowest score first' },
+  { value: 'key', name: 'Issue key' },
 ];
-
-interface Choice {
-  value: string;
-  label: string;
-}
 
 /** A labelled Atlaskit select; '' is "any". */
 function Picker(props: {
@@ -343,23 +339,14 @@ function Picker(props: {
   options: Choice[];
   onChange: (value: string) => void;
 }) {
-  // A chosen value whose last item was just decided is no longer among the options: it stays shown (and can be
-  // cleared) under the label it had, instead of the select going blank while the filter still applies.
   const seen = useRef(new Map<string, string>());
-  for (const o of props.options) seen.current.set(o.value, o.label);
-  let chosen = props.options.find((o) => o.value === props.value) ?? null;
-  let options = props.options;
-  if (!chosen && props.value) {
-    const label = (seen.current.get(props.value) ?? props.value).replace(/ \(\d+\)$/, '');
-    chosen = { value: props.value, label: `${label} (0)` };
-    options = [...options, chosen];
-  }
+  const { options, chosen } = pickerChoices(props.options, props.value, seen.current);
   return (
     <div className="ol-field">
       <label className="ol-label" htmlFor={props.id}>
         {props.label}
       </label>
-      <Select<Choice>
+      <Select<PickerOption>
         inputId={props.id}
         options={options}
         value={chosen}
@@ -517,10 +504,11 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
               label="Rule"
               value={filter.rule ?? ''}
               options={[
-                { value: '', label: 'Any rule' },
+                { value: '', name: 'Any rule' },
                 ...(options?.rules ?? []).map((r) => ({
                   value: r.rule,
-                  label: `${ruleLabel(r.rule)} (${r.count})`,
+                  name: ruleLabel(r.rule),
+                  count: r.count,
                 })),
               ]}
               onChange={(v) => setFilterPart('rule', v)}
@@ -530,10 +518,11 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
               label="Issue type"
               value={filter.issueType ?? ''}
               options={[
-                { value: '', label: 'Any type' },
+                { value: '', name: 'Any type' },
                 ...(options?.issueTypes ?? []).map((t) => ({
                   value: t.name,
-                  label: `${t.name} (${t.count})`,
+                  name: t.name,
+                  count: t.count,
                 })),
               ]}
               onChange={(v) => setFilterPart('issueType', v)}
@@ -543,10 +532,11 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
               label="Assignee"
               value={filter.assignee ?? ''}
               options={[
-                { value: '', label: 'Anyone' },
+                { value: '', name: 'Anyone' },
                 ...(options?.assignees ?? []).map((a) => ({
                   value: a.accountId,
-                  label: `${a.displayName} (${a.count})`,
+                  name: a.displayName,
+                  count: a.count,
                 })),
               ]}
               onChange={(v) => setFilterPart('assignee', v)}
