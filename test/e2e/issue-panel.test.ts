@@ -5,6 +5,7 @@
  */
 import type { Frame, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
+import { TEXT_LIMITS } from '../../src/domain/draft-rules';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { seedDemo } from '../../workbench/seed/demo';
@@ -254,6 +255,36 @@ describe('the issue panel in the browser', () => {
     expect(await panel.locator('[id$="-error"]').getByText('Baseline must be a number.').count()).toBe(1);
     expect(await panel.getByTestId('save-result').innerText()).toContain('Baseline must be a number.');
     expect(await panel.getByLabel('Baseline').getAttribute('aria-invalid')).toBe('true');
+    expect(stored()?.version).toBe(version);
+    await page.close();
+  });
+
+  it('counts persona, intent and benefit near their limits and refuses one past its limit at the field as it is typed', async () => {
+    const { page, panel } = await openPanel('admin');
+    const version = stored()?.version;
+    const persona = panel.getByLabel('Persona');
+    const counter = panel.locator('#ol-persona-help');
+    const short = TEXT_LIMITS.short;
+    // Below 80 % of the limit there is nothing to count.
+    await persona.fill('a'.repeat(Math.ceil(short * 0.8) - 1));
+    expect(await counter.count()).toBe(0);
+    await persona.fill('a'.repeat(Math.ceil(short * 0.8)));
+    expect(await counter.innerText()).toBe(`${Math.ceil(short * 0.8)} / ${short}`);
+    expect((await persona.getAttribute('aria-describedby'))?.split(' ')).toContain('ol-persona-help');
+    // One past the limit: refused at the field while the focus is still in it, not only on Save.
+    await persona.fill('a'.repeat(short + 1));
+    await panel
+      .locator('#ol-persona-error')
+      .getByText(`Persona must be at most ${short} characters.`)
+      .waitFor();
+    expect(await counter.innerText()).toBe(`${short + 1} / ${short}`);
+    expect(await persona.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Intent and benefit count against their own limit.
+    const long = TEXT_LIMITS.text;
+    for (const field of ['intent', 'benefit']) {
+      await panel.locator(`#ol-${field}`).fill('b'.repeat(long * 0.9));
+      expect(await panel.locator(`#ol-${field}-help`).innerText()).toBe(`${long * 0.9} / ${long}`);
+    }
     expect(stored()?.version).toBe(version);
     await page.close();
   });

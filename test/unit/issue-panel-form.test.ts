@@ -1,6 +1,7 @@
 import { assessIssue } from '../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../src/domain/issue-lens';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
+import { TEXT_LIMITS } from '../../src/domain/draft-rules';
 import {
   alsoExpectedProblem,
   applyStory,
@@ -10,6 +11,7 @@ import {
   recipeInStory,
   scorableDraft,
   valuesOf,
+  characterCount,
 } from '../../static/issue-panel/src/form';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
 import { aBetDraft } from '../support/builders';
@@ -158,5 +160,28 @@ describe('a pasted story is checked for recipes before it fills the fields', () 
     const story =
       'As a shopper, I want to bookmark items in the cart, so that I can come back and finish. We expect cart drop-off to fall from 40% to 30% by 1 March.';
     expect(recipeInStory(story, now)).toEqual([]);
+  });
+});
+
+describe('character counts near a limit', () => {
+  it('counts from 80 % of the limit the save holds a field to, trimmed as the save counts, and says when it is past', () => {
+    const max = TEXT_LIMITS.short;
+    expect(characterCount('persona', 'a'.repeat(max * 0.8 - 1))).toBeNull();
+    expect(characterCount('persona', `  ${'a'.repeat(max * 0.8)}  `)).toEqual({
+      text: `${max * 0.8} / ${max}`,
+      over: false,
+    });
+    expect(characterCount('persona', 'a'.repeat(max + 1))).toEqual({
+      text: `${max + 1} / ${max}`,
+      over: true,
+    });
+    expect(checkValues({ ...emptyValues(), persona: 'a'.repeat(max + 1) })).toMatchObject({
+      ok: false,
+      errors: { persona: `Persona must be at most ${max} characters.` },
+    });
+    expect(characterCount('intent', 'a'.repeat(TEXT_LIMITS.text))?.text).toBe(
+      `${TEXT_LIMITS.text} / ${TEXT_LIMITS.text}`,
+    );
+    expect(characterCount('metric', 'a'.repeat(1000))).toBeNull();
   });
 });

@@ -31,6 +31,7 @@ import {
   FIELD_NAMES,
   alsoExpectedProblem,
   applyStory,
+  characterCount,
   checkValues,
   pasteNotes,
   recipeInStory,
@@ -140,8 +141,12 @@ function Panel({ data }: { data: PanelLoadData }) {
   }, [facts, checked, values, outcomesById, data.settings, base.draft, today]);
 
   const clientErrors: FormErrors = checked.ok ? {} : checked.errors;
+  // Text past its limit is refused as it is typed: waiting for the field to lose focus would hide why.
   const errorOf = (field: FieldName): string | undefined =>
-    serverErrors[field] ?? (submitted || touched[field] ? clientErrors[field] : undefined);
+    serverErrors[field] ??
+    (submitted || touched[field] || characterCount(field, values[field])?.over
+      ? clientErrors[field]
+      : undefined);
 
   const change = (field: FieldName) => (value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
@@ -149,15 +154,19 @@ function Panel({ data }: { data: PanelLoadData }) {
     setBanner(null);
   };
   const blur = (field: FieldName) => () => setTouched((t) => ({ ...t, [field]: true }));
-  const common = (field: FieldName) => ({
-    id: `ol-${field}`,
-    label: FIELD_LABELS[field],
-    value: values[field],
-    onChange: change(field),
-    onBlur: blur(field),
-    error: errorOf(field),
-    readOnly: !editable,
-  });
+  const common = (field: FieldName) => {
+    const count = editable ? characterCount(field, values[field]) : null;
+    return {
+      id: `ol-${field}`,
+      label: FIELD_LABELS[field],
+      value: values[field],
+      onChange: change(field),
+      onBlur: blur(field),
+      error: errorOf(field),
+      readOnly: !editable,
+      ...(count ? { help: count.text } : {}),
+    };
+  };
 
   const focusField = (field: FieldName) => document.getElementById(`ol-${field}`)?.focus();
 

@@ -6,7 +6,12 @@
 import { readTypedNumber } from '../../../src/domain/amounts';
 import { toExpected } from '../../../src/domain/analyse-story';
 import { checkByNotBefore } from '../../../src/domain/check-by';
-import { MAX_ALSO_EXPECTED, checkIssueLensDraft, draftFieldErrors } from '../../../src/domain/draft-rules';
+import {
+  MAX_ALSO_EXPECTED,
+  TEXT_LIMITS,
+  checkIssueLensDraft,
+  draftFieldErrors,
+} from '../../../src/domain/draft-rules';
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
 import { detectRecipe } from '../../../src/domain/recipe-detector';
@@ -151,6 +156,24 @@ export function errorsByField(fields: Record<string, string>): FormErrors {
     else out._ ??= message;
   }
   return out;
+}
+
+/** The free-text fields a person can overrun while typing, with the limits the save's rules hold them to. */
+const TEXT_MAX: Partial<Record<FieldName, number>> = {
+  persona: TEXT_LIMITS.short,
+  intent: TEXT_LIMITS.text,
+  benefit: TEXT_LIMITS.text,
+};
+
+/**
+ * "160 / 200" once a field holds 80 % of its limit, counted as the rules count (trimmed), and whether it is past
+ * the limit; null below that, or for a field without one. Near the limit is when the count helps.
+ */
+export function characterCount(field: FieldName, value: string): { text: string; over: boolean } | null {
+  const max = TEXT_MAX[field];
+  const used = value.trim().length;
+  if (max === undefined || used < max * 0.8) return null;
+  return { text: `${used} / ${max}`, over: used > max };
 }
 
 export type Checked = { ok: true; draft: IssueLensDraft } | { ok: false; errors: FormErrors };
