@@ -10,7 +10,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
-import { claim, listAll } from './kv';
+import { claim, listAll, writeClaimed } from './kv';
 
 export const TOKEN_PREFIX = 'olm';
 /** Tokens a project may hold at once (revoked ones included, until deleted). */
@@ -81,9 +81,9 @@ async function requireToken(projectKey: string, id: string): Promise<StoredToken
 /** Writes `next` as the version after `current`; refused when someone else changed the token meanwhile. */
 async function writeNext(current: StoredToken, next: StoredToken): Promise<StoredToken> {
   const versioned = { ...next, version: current.version + 1 };
-  if (!(await claim(keys.ingestTokenRevision(current.projectKey, current.id, versioned.version), 1)))
+  const revision = keys.ingestTokenRevision(current.projectKey, current.id, versioned.version);
+  if (!(await writeClaimed(revision, 1, keys.ingestToken(current.projectKey, current.id), versioned)))
     throw new ConflictError('Someone else changed this token meanwhile. Reload the list.');
-  await kvs.set(keys.ingestToken(current.projectKey, current.id), versioned);
   return versioned;
 }
 

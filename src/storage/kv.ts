@@ -4,8 +4,13 @@ import { StorageLimitError, ValidationError } from '../errors';
 
 /** Forge KVS limit for one value. */
 export const MAX_VALUE_BYTES = 240 * 1024;
-/** Revision claims only need to outlive a concurrent write; a day is plenty. */
-const CLAIM_TTL = { value: 1, unit: 'DAYS' } as const;
+/**
+ * A revision claim must outlive the longest gap between a writer's read of version n and its claim of n + 1:
+ * at most one invocation, and Forge stops any function after 900 s (async event consumers and scheduled
+ * triggers; 25 s for resolvers, 55 s for web triggers). Twenty minutes covers that with room to spare, and is
+ * also the longest a version stays unwritable when its claimer dies between the claim and the write.
+ */
+const CLAIM_TTL = { value: 20, unit: 'MINUTES' } as const;
 
 export function checkValueSize(value: unknown, what: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
@@ -34,6 +39,28 @@ export async function claim(
     if (e instanceof ForgeKvsAPIError && (await kvs.get(key)) !== undefined) return false;
     throw e;
   }
+}
+
+/**
+ * Claims `claimKey` (see claim), then stores `value` at `key`. False when someone else holds the claim. A write
+ * that fails after the claim was won gives the claim back before the error goes on: otherwise every later writer
+ * would lose the claim to a version that was never stored, and be refused until it expires.
+ */
+export async function writeClaimed(
+  claimKey: string,
+  claimValue: unknown,
+  key: string,
+  value: unknown,
+): Promise<boolean> {
+  if (!(await claim(claimKey, claimValue))) return false;
+  try {
+    await kvs.set(key, value);
+  } catch (e) {
+    // Best effort: if storage refuses this too, the claim's expiry frees the version.
+    await kvs.delete(claimKey).catch(() => undefined);
+    throw e;
+  }
+  return true;
 }
 
 export interface Page<T> {

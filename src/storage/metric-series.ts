@@ -8,7 +8,7 @@ import { kvs } from '@forge/kvs';
 import { mergeIntoSeries } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';
-import { checkValueSize, claim, listAll } from './kv';
+import { checkValueSize, listAll, writeClaimed } from './kv';
 
 export const METRIC_SERIES_LIMIT = 500;
 
@@ -67,10 +67,9 @@ export async function appendToMetricSeries(
       updatedAt: now.toISOString(),
     };
     checkValueSize(next, 'The metric series');
-    if (await claim(keys.metricSeriesRevision(projectKey, slug, next.version), { at: next.updatedAt })) {
-      await kvs.set(keys.metricSeries(projectKey, slug), next);
+    const revision = keys.metricSeriesRevision(projectKey, slug, next.version);
+    if (await writeClaimed(revision, { at: next.updatedAt }, keys.metricSeries(projectKey, slug), next))
       return { added: merged.added, duplicates: merged.duplicates };
-    }
     if (i >= attempts) throw new Error(`The metric series "${metric}" kept changing; try again.`);
     // The winner's write may not be visible yet: give it a moment before reading again.
     await new Promise((resolve) => setTimeout(resolve, 15 * i));

@@ -17,7 +17,7 @@ import {
 import { mergeIntoSeries } from '../domain/measurement-input';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
-import { checkValueSize, claim, listAll } from './kv';
+import { checkValueSize, listAll, writeClaimed } from './kv';
 
 /** Older measurements are dropped past this count, so an outcome stays far below the value limit. */
 export const MEASUREMENT_HISTORY_LIMIT = 500;
@@ -59,9 +59,9 @@ async function writeNextVersion(
   next: StoredOutcome,
 ): Promise<StoredOutcome> {
   checkValueSize(next, 'The outcome');
-  const won = await claim(keys.outcomeRevision(projectKey, base.id, next.version), { at: next.updatedAt });
-  if (!won) throw new ConflictError(STALE_MESSAGE, (await getOutcome(projectKey, base.id)) ?? undefined);
-  await kvs.set(keys.outcome(projectKey, base.id), next);
+  const revision = keys.outcomeRevision(projectKey, base.id, next.version);
+  if (!(await writeClaimed(revision, { at: next.updatedAt }, keys.outcome(projectKey, base.id), next)))
+    throw new ConflictError(STALE_MESSAGE, (await getOutcome(projectKey, base.id)) ?? undefined);
   return next;
 }
 
@@ -88,10 +88,15 @@ export async function createOutcome(
   };
   checkValueSize(outcome, 'The outcome');
   // Claiming version 1 makes creation with a caller-chosen id safe against duplicates too.
-  if (!(await claim(keys.outcomeRevision(projectKey, id, 1), { at }))) {
+  if (
+    !(await writeClaimed(
+      keys.outcomeRevision(projectKey, id, 1),
+      { at },
+      keys.outcome(projectKey, id),
+      outcome,
+    ))
+  )
     throw new ConflictError('An outcome with this id already exists.');
-  }
-  await kvs.set(keys.outcome(projectKey, id), outcome);
   return outcome;
 }
 

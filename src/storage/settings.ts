@@ -8,7 +8,7 @@ import { fieldErrors } from '../domain/schemas';
 import { parseSettings, settingsOrDefaults, type Settings, type StoredSettings } from '../domain/settings';
 import { ConflictError, ValidationError } from '../errors';
 import { keys } from './keys';
-import { checkValueSize, claim } from './kv';
+import { checkValueSize, writeClaimed } from './kv';
 
 interface SettingsRecord {
   stored: StoredSettings;
@@ -57,10 +57,9 @@ export async function saveSettings(
     updatedBy: meta.actor ?? null,
   };
   checkValueSize(next, 'The settings');
-  if (!(await claim(keys.settingsRevision(projectKey, next.version), { at: next.updatedAt }))) {
+  const revision = keys.settingsRevision(projectKey, next.version);
+  if (!(await writeClaimed(revision, { at: next.updatedAt }, keys.settings(projectKey), next)))
     throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
-  }
-  await kvs.set(keys.settings(projectKey), next);
   return { settings: parsed.settings, stored: next.stored, version: next.version };
 }
 

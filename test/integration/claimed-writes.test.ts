@@ -1,0 +1,169 @@
+/**
+ * Versioned writes (outcomes, settings, measurement tokens, metric series) claim version n + 1, then store the
+ * value. A storage fault between the two must not leave n + 1 claimed but never stored: every later writer would
+ * lose the claim and be refused ("someone else changed this") until it expired, and a leaked token could not be
+ * revoked meanwhile. Faults are Forge KVS answering 500 at the storage seam, under the real @forge/kvs.
+ */
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { Answer } from '../../src/contract/answer';
+import type { OutcomeView } from '../../src/contract/project-page';
+import type { NewTokenData, SettingsData } from '../../src/contract/settings';
+import { keys } from '../../src/storage/keys';
+
+const P = 'DEMO';
+const PAGE = 'outcome-lens-project-page';
+const SETTINGS = 'outcome-lens-settings';
+const TRIGGER = 'outcome-lens-measurements';
+
+let app: WorkbenchApp;
+let now: Date;
+
+beforeEach(() => {
+  now = new Date('2026-11-30T10:00:00Z');
+  app = createWorkbenchApp({ dataFile: ':memory:', contract: false, latency: 'off', now: () => now });
+  app.jira.store.createProject({ key: P, name: 'Demo' });
+  app.grantDemoRoles(P);
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  app.close();
+});
+
+async function call<T>(module: string, fn: string, payload: unknown): Promise<Answer<T>> {
+  return (await app.invoke(module, fn, payload, { user: 'admin', projectKey: P })) as Answer<T>;
+}
+function ok<T>(a: Answer<T>): T {
+  if (!a.ok) throw new Error(`expected ok, got ${JSON.stringify(a.error)}`);
+  return a.data;
+}
+
+const storageError = () =>
+  new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage hiccup' }), {
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+  });
+
+/**
+ * The next write of a value whose key passes `matches` fails with a storage error; with `claimStays`, so does
+ * every delete until then (the function stopped before it could give its claim back). Returns what was hit.
+ */
+function failNextValueWrite(matches: (key: string) => boolean, options: { claimStays?: boolean } = {}) {
+  const answer = app.kvs.handle.bind(app.kvs);
+  const hit: string[] = [];
+  jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }) : {};
+    if (hit.length === 0 && path === '/api/v1/set' && body.key !== undefined && matches(body.key)) {
+      hit.push(body.key);
+      return storageError();
+    }
+    if (options.claimStays && path === '/api/v1/delete') return storageError();
+    return answer(path, init);
+  });
+  return hit;
+}
+
+const draft = {
+  name: 'Fewer abandoned checkouts',
+  metric: 'Checkout abandonment',
+  baseline: 40,
+  target: 30,
+  direction: 'decrease',
+  dueDate: '2027-06-30',
+};
+
+async function anOutcome(): Promise<OutcomeView> {
+  return ok(await call<OutcomeView>(PAGE, 'createOutcome', { draft }));
+}
+
+describe('a storage fault between the claim and the write', () => {
+  it('leaves an outcome writable: the same rename, sent again, is stored', async () => {
+    const outcome = await anOutcome();
+    const hit = failNextValueWrite((key) => key === keys.outcome(P, outcome.id));
+    const renamed = { id: outcome.id, version: 1, draft: { ...draft, name: 'Renamed' } };
+    expect((await call(PAGE, 'updateOutcome', renamed)).ok).toBe(false);
+    expect(hit).toHaveLength(1);
+    const again = ok(await call<OutcomeView>(PAGE, 'updateOutcome', renamed));
+    expect([again.name, again.version]).toEqual(['Renamed', 2]);
+    // And the version after it is free as well.
+    const measured = ok(
+      await call<OutcomeView>(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: 2,
+        measurement: { at: '2026-11-29', value: 38 },
+      }),
+    );
+    expect(measured.version).toBe(3);
+  });
+
+  it('leaves nothing of a new outcome whose write failed', async () => {
+    const hit = failNextValueWrite((key) => key.startsWith(`outcome:${P}:`));
+    expect((await call(PAGE, 'createOutcome', { draft })).ok).toBe(false);
+    expect(hit).toHaveLength(1);
+    // Nothing of the failed one is left: neither the outcome nor a claim on its first version.
+    const failedId = hit[0]!.slice(`outcome:${P}:`.length);
+    expect(app.kvs.dump().filter((r) => r.key.includes(failedId))).toEqual([]);
+    expect(ok(await call<OutcomeView>(PAGE, 'createOutcome', { draft })).version).toBe(1);
+  });
+
+  it('leaves the settings savable', async () => {
+    const hit = failNextValueWrite((key) => key === keys.settings(P));
+    const loaded = ok(await call<SettingsData>(SETTINGS, 'load', {}));
+    const save = {
+      version: 0,
+      settings: { ...loaded.settings, entryGate: { ...loaded.settings.entryGate, threshold: 65 } },
+    };
+    expect((await call(SETTINGS, 'save', save)).ok).toBe(false);
+    expect(hit).toHaveLength(1);
+    expect(ok(await call<SettingsData>(SETTINGS, 'save', save)).version).toBe(1);
+  });
+
+  it('leaves a leaked token revocable at once, and the revoked token is refused', async () => {
+    const made = ok(await call<NewTokenData>(SETTINGS, 'createToken', { name: 'nightly CI' }));
+    const id = made.summary.id;
+    const hit = failNextValueWrite((key) => key === keys.ingestToken(P, id));
+    expect((await call(SETTINGS, 'revokeToken', { id })).ok).toBe(false);
+    expect(hit).toHaveLength(1);
+    expect((await call(SETTINGS, 'revokeToken', { id })).ok).toBe(true);
+    const post = await app.invokeWebTrigger(TRIGGER, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${made.token}` },
+      body: JSON.stringify({ metric: 'Weekly sign-ups', value: 120, at: '2026-11-29' }),
+    });
+    expect(post.statusCode).toBe(401);
+  });
+
+  it('leaves a metric series writable: the request sent again is recorded once', async () => {
+    const { token } = ok(await call<NewTokenData>(SETTINGS, 'createToken', { name: 'nightly CI' }));
+    const hit = failNextValueWrite((key) => key.startsWith(`metric:${P}:`));
+    const send = () =>
+      app.invokeWebTrigger(TRIGGER, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ metric: 'Weekly sign-ups', value: 120, at: '2026-11-29', id: 'w48' }),
+      });
+    expect((await send()).statusCode).toBeGreaterThanOrEqual(500);
+    expect(hit).toHaveLength(1);
+    const again = await send();
+    expect(again.statusCode).toBe(200);
+    const stored = app.kvs.dump().filter((r) => r.key.startsWith(`metric:${P}:`));
+    expect(stored.map((r) => (r.value as { measurements: unknown[] }).measurements)).toEqual([
+      [expect.objectContaining({ at: '2026-11-29', value: 120 })],
+    ]);
+  });
+
+  it('frees the version within twenty minutes when the claim could not be given back', async () => {
+    const outcome = await anOutcome();
+    failNextValueWrite((key) => key === keys.outcome(P, outcome.id), { claimStays: true });
+    const renamed = { id: outcome.id, version: 1, draft: { ...draft, name: 'Renamed' } };
+    expect((await call(PAGE, 'updateOutcome', renamed)).ok).toBe(false);
+    jest.restoreAllMocks();
+    // Until the claim expires, the version stays taken: told as a conflict, nothing written.
+    now = new Date(now.getTime() + 60_000);
+    expect(await call(PAGE, 'updateOutcome', renamed)).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    now = new Date(now.getTime() + 20 * 60_000);
+    expect(ok(await call<OutcomeView>(PAGE, 'updateOutcome', renamed)).name).toBe('Renamed');
+  });
+});
