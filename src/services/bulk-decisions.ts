@@ -273,7 +273,14 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
   if (job.kind === 'kill') {
     // The chunk's undecided items are fetched once, for the person's rights on each and the bulk transition.
     const undecided = chunk.filter((k) => !decidedBefore(k));
-    const issues = await JiraClient.asApp().bulkFetchIssues(undecided, { fields: ['status'] });
+    // An issue moved out of the project answers to its old key under its new one: it is left to its own
+    // decision below, which refuses it, and never reaches the bulk transition.
+    const wanted = new Set(undecided.map((k) => k.toUpperCase()));
+    const issues = (
+      await JiraClient.asApp().bulkFetchIssues(undecided, { fields: ['status', 'project'] })
+    ).filter(
+      (i) => wanted.has(i.key.toUpperCase()) && (i.fields.project?.key ?? job.projectKey) === job.projectKey,
+    );
     // A Kill transitions and resolves each item as the app: only those the person may transition and resolve.
     refused = await missingKillRights(job.accountId, issues);
     if (job.method === null) {

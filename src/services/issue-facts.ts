@@ -5,7 +5,7 @@
 import type { IssueFacts } from '../domain/assess-issue';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { StatusCategory } from '../domain/zombie';
-import { NotAuthorizedError, NotFoundError } from '../errors';
+import { ConflictError, NotAuthorizedError, NotFoundError } from '../errors';
 import type { JiraClient } from '../jira/client';
 import type { JiraIssue } from '../jira/schemas';
 
@@ -41,10 +41,15 @@ export async function parentOutcomeOf(jira: JiraClient, parentKey: string): Prom
  * The issue a decision or a verdict is about, with its lens: one the caller cannot see is refused the same
  * way as one that no longer exists, so neither tells the other apart.
  */
-export async function readDecisionIssue(jira: JiraClient, issueKey: string): Promise<JiraIssue> {
+export async function readDecisionIssue(
+  jira: JiraClient,
+  issueKey: string,
+  projectKey: string,
+): Promise<JiraIssue> {
+  let issue: JiraIssue;
   try {
-    return await jira.getIssue(issueKey, {
-      fields: ['summary', 'description', 'status', 'issuetype', 'parent', 'labels', 'resolution'],
+    issue = await jira.getIssue(issueKey, {
+      fields: ['summary', 'description', 'status', 'issuetype', 'parent', 'labels', 'resolution', 'project'],
       properties: [ISSUE_PROPERTY_KEY],
     });
   } catch (e) {
@@ -52,4 +57,19 @@ export async function readDecisionIssue(jira: JiraClient, issueKey: string): Pro
       throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
     throw e;
   }
+  refuseMoved(issueKey, projectKey, issue);
+  return issue;
+}
+
+/**
+ * Jira keeps answering to a moved issue's old key, with the issue as it is now, in its new project. A decision
+ * made in one project must not reach an issue that left it (the app acts for a person who may not see the new
+ * one), so it is refused without naming where the issue went.
+ */
+export function refuseMoved(issueKey: string, projectKey: string, issue: JiraIssue): void {
+  const project = issue.fields.project?.key;
+  if (issue.key.toUpperCase() !== issueKey.toUpperCase() || (project !== undefined && project !== projectKey))
+    throw new ConflictError(
+      `${issueKey} is no longer in ${projectKey} (it was moved): nothing was done to it.`,
+    );
 }

@@ -536,7 +536,7 @@ async function act(
   setting?: DecisionSetting,
 ): Promise<DecideData> {
   const { outcomes, settings } = setting ?? (await decisionSetting(projectKey));
-  const issue = await readDecisionIssue(jira, issueKey);
+  const issue = await readDecisionIssue(jira, issueKey, projectKey);
   const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
   const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
   // The intent a first try recorded before its first side effect: a retry with the same key resumes it.

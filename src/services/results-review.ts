@@ -268,7 +268,7 @@ async function record(
     jira.myselfName().catch(() => null),
     kvs.get<TrackedBet>(keys.bet(projectKey, issueKey)),
   ]);
-  const issue = await readDecisionIssue(jira, issueKey);
+  const issue = await readDecisionIssue(jira, issueKey, projectKey);
   const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
   const digest = requestDigest(result);
   // An earlier try of this request wrote the lens and stopped before the log row: finish it, write nothing again.

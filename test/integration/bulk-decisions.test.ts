@@ -630,3 +630,61 @@ describe('bulk Keep and Relink', () => {
     expect(elsewhere.ok).toBe(false);
   });
 });
+
+describe('an issue moved out of the project', () => {
+  // Jira keeps answering to a moved issue's old key; the member holds nothing in the project it moved to.
+  let moved: string;
+  let newKey: string;
+  beforeEach(() => {
+    app = newApp();
+    app.jira.store.createProject({ key: 'SEC', name: 'Secret' });
+    moved = flagged(1);
+    newKey = app.jira.store.moveIssue(moved, 'SEC');
+  });
+  const lensOfMoved = () => readLens(app.jira.store.getIssueProperty(newKey, ISSUE_PROPERTY_KEY));
+
+  it.each([
+    ['keep', { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' }],
+    ['kill', { kind: 'kill', reason: 'Nobody wants it any more' }],
+  ])('is refused by a bulk %s, by name, and nothing is done to it as the app', async (kind, decision) => {
+    const stays = flagged(2);
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: `bulk-moved-${kind}`,
+        decision,
+        selection: { keys: [moved, stays] },
+      }),
+    );
+    await drain();
+    const done = await job(`bulk-moved-${kind}`);
+    expect(done).toMatchObject({ status: 'done', decided: 1 });
+    expect(done.failed).toEqual([
+      { key: moved, message: `${moved} is no longer in ${P} (it was moved): nothing was done to it.` },
+    ]);
+    // The message does not say where it went: the member cannot see that project.
+    expect(JSON.stringify(done)).not.toContain(newKey);
+    expect(lensOfMoved()).toMatchObject({ version: 1, zombie: 'true', snoozedUntil: null });
+    expect(transitionsOf(newKey)).toBe(0);
+    expect(commentsOf(newKey)).toBe(0);
+    expect((await logRows()).map((r) => r.issueKey)).toEqual([stays]);
+  });
+
+  it('is refused to someone who sees both projects, deciding it alone', async () => {
+    app.grantDemoRoles('SEC');
+    const answer = await page(
+      'decide',
+      {
+        issueKey: moved,
+        idempotencyKey: 'moved-single-keep',
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+      },
+      'admin',
+    );
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.stringContaining('was moved') },
+    });
+    expect(lensOfMoved()).toMatchObject({ version: 1, zombie: 'true' });
+    expect(await logRows()).toEqual([]);
+  });
+});

@@ -58,6 +58,27 @@ describe('Jira emulator store: seeding', () => {
     });
     expect(got.json.fields.issuetype).toMatchObject({ name: 'Story', hierarchyLevel: 0 });
   });
+
+  it('moves an issue to another project: a new key there, its id and properties kept, its old key still answering', async () => {
+    const jira = aWorld();
+    jira.store.createProject({ key: 'SEC', name: 'Secret' });
+    jira.store.grant('SEC', 'acc-lead', ['BROWSE_PROJECTS']);
+    const issue = jira.store.createIssue(anIssue());
+    jira.store.setIssueProperty(issue.key, 'lens', { version: 3 });
+    const newKey = jira.store.moveIssue(issue.key, 'SEC');
+    expect(newKey).toBe('SEC-1');
+    const byOldKey = await call(jira, lead, 'GET', `/issue/${issue.key}?fields=project&properties=lens`);
+    expect(byOldKey.status).toBe(200);
+    expect(byOldKey.json).toMatchObject({
+      id: String(issue.id),
+      key: 'SEC-1',
+      fields: { project: { key: 'SEC' } },
+      properties: { lens: { version: 3 } },
+    });
+    // Who cannot see the new project cannot see it by its old key either.
+    expect((await call(jira, dev, 'GET', `/issue/${issue.key}`)).status).toBe(404);
+    expect(jira.store.createIssue(anIssue({ projectKey: 'SEC' })).key).toBe('SEC-2');
+  });
 });
 
 describe('Jira emulator: changelog and project properties', () => {

@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS jira_issues (
   story_points REAL, priority TEXT
 );
 CREATE INDEX IF NOT EXISTS jira_issues_project ON jira_issues (project_id, id);
+-- Keys an issue had before it was moved to another project: Jira Cloud keeps answering to them.
+CREATE TABLE IF NOT EXISTS jira_issue_old_keys (old_key TEXT PRIMARY KEY, issue_id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS jira_comments (
   id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL, author TEXT NOT NULL, body TEXT NOT NULL,
   created TEXT NOT NULL, updated TEXT NOT NULL
@@ -367,12 +369,40 @@ export class JiraStore {
 
   /** Looks an issue up by key or numeric id. */
   getIssue(keyOrId: string | number): StoredIssue | null {
-    const row = (
-      typeof keyOrId === 'number' || /^\d+$/.test(keyOrId)
-        ? this.stmts.issueById.get(Number(keyOrId))
-        : this.stmts.issueByKey.get(keyOrId.toUpperCase())
-    ) as IssueRow | undefined;
-    return row ? rowToIssue(row) : null;
+    if (typeof keyOrId === 'number' || /^\d+$/.test(keyOrId)) {
+      const row = this.stmts.issueById.get(Number(keyOrId)) as IssueRow | undefined;
+      return row ? rowToIssue(row) : null;
+    }
+    const key = keyOrId.toUpperCase();
+    const row = this.stmts.issueByKey.get(key) as IssueRow | undefined;
+    if (row) return rowToIssue(row);
+    // A moved issue's old key still finds it, under its new key.
+    const moved = this.db.prepare('SELECT issue_id FROM jira_issue_old_keys WHERE old_key = ?').get(key) as
+      { issue_id: number } | undefined;
+    return moved ? this.getIssue(moved.issue_id) : null;
+  }
+
+  /**
+   * Moves an issue to another project, as Jira's "Move" does: it gets the next key there, keeps its id,
+   * properties, comments and history, and its old key goes on finding it. Returns the new key.
+   */
+  moveIssue(keyOrId: string | number, toProjectKey: string): string {
+    const issue = this.getIssue(keyOrId);
+    if (!issue) throw new Error(`No issue ${keyOrId}`);
+    const project = this.stmts.projectByKey.get(toProjectKey) as
+      { id: number; key: string; next_number: number } | undefined;
+    if (!project) throw new Error(`Unknown project: ${toProjectKey}`);
+    const newKey = `${project.key}-${project.next_number}`;
+    this.db.transaction(() => {
+      this.stmts.bumpNumber.run(project.next_number + 1, project.id);
+      this.db
+        .prepare('UPDATE jira_issues SET key = ?, project_id = ?, updated = ? WHERE id = ?')
+        .run(newKey, project.id, this.now().toISOString(), issue.id);
+      this.db
+        .prepare('INSERT OR REPLACE INTO jira_issue_old_keys (old_key, issue_id) VALUES (?, ?)')
+        .run(issue.key, issue.id);
+    })();
+    return newKey;
   }
 
   countIssues(): number {
