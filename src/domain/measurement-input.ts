@@ -62,9 +62,18 @@ export function measurementDay(raw: unknown, today: string): { day: string } | {
     if (!Number.isNaN(ms)) day = new Date(ms).toISOString().slice(0, 10);
   }
   if (!day || !realDay(day)) return { error: `at "${text.slice(0, 40)}" is not a date like 2027-03-01.` };
-  if (day < EARLIEST_MEASUREMENT_DAY) return { error: `at ${day} is before ${EARLIEST_MEASUREMENT_DAY}.` };
-  if (day > nextDay(today)) return { error: `at ${day} is in the future (today is ${today}).` };
-  return { day };
+  const problem = measurementDayProblem(day, today);
+  return problem ? { error: `at ${problem}` } : { day };
+}
+
+/**
+ * Why a real calendar day cannot be a measurement's ("2062-11-30 is in the future (today is …)"), or null. The
+ * day after today is allowed, so a sender a few hours ahead of UTC is not refused.
+ */
+export function measurementDayProblem(day: string, today: string): string | null {
+  if (day < EARLIEST_MEASUREMENT_DAY) return `${day} is before ${EARLIEST_MEASUREMENT_DAY}.`;
+  if (day > nextDay(today)) return `${day} is in the future (today is ${today}).`;
+  return null;
 }
 
 function readValue(raw: unknown): number | { error: string } {

@@ -11,6 +11,7 @@ import {
   expectationConflict,
   isRealDate,
 } from './draft-rules';
+import { MAX_ABS_VALUE } from './measurement-input';
 import { RESULT_VERDICTS } from './result-verdicts';
 import { metricNameProblem } from './says-something';
 
@@ -57,6 +58,12 @@ const finiteNumber = (label: string) =>
     .number({ error: requiredOr(label, `${label} must be a number.`) })
     .refine(Number.isFinite, { error: `${label} must be a finite number.` });
 
+/** A number a person types for a metric: finite, and no larger than a measured value may be. */
+const metricNumber = (label: string) =>
+  finiteNumber(label).refine((v) => Math.abs(v) <= MAX_ABS_VALUE, {
+    error: `${label} is out of range: at most ±${MAX_ABS_VALUE.toLocaleString('en-US')}.`,
+  });
+
 export const directionSchema = z.enum(DIRECTIONS, { error: 'Direction must be "increase" or "decrease".' });
 export type Direction = z.infer<typeof directionSchema>;
 
@@ -92,7 +99,7 @@ export const outcomeIdSchema = z
 
 export const measurementSchema = z.object({
   at: isoDate('Measurement date'),
-  value: finiteNumber('Measured value'),
+  value: metricNumber('Measured value'),
   note: optionalText('Note', LIMITS.short),
   /** Where it came from (a sender's name for itself, "csv import"); absent when typed on the page. */
   source: optionalText('Source', 100),
@@ -113,8 +120,8 @@ export const outcomeDraftSchema = z
       const problem = metricNameProblem(metric);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
-    baseline: finiteNumber('Baseline'),
-    target: finiteNumber('Target'),
+    baseline: metricNumber('Baseline'),
+    target: metricNumber('Target'),
     unit: optionalText('Unit', 20),
     direction: directionSchema,
     dueDate: isoDate('Due date'),

@@ -14,7 +14,7 @@ import {
   type Outcome,
   type OutcomeStatus,
 } from '../domain/schemas';
-import { mergeIntoSeries } from '../domain/measurement-input';
+import { measurementDayProblem, mergeIntoSeries } from '../domain/measurement-input';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
 import { checkValueSize, listAll, writeClaimed } from './kv';
@@ -157,6 +157,11 @@ export async function recordMeasurement(
 ): Promise<StoredOutcome> {
   const parsed = measurementSchema.safeParse(measurement);
   if (!parsed.success) throw new ValidationError('The measurement is invalid.', fieldErrors(parsed.error));
+  // The web trigger and the CSV import refuse a future day; typed on the page, it would become the outcome's
+  // current value until that day came.
+  const problem = measurementDayProblem(parsed.data.at, now.toISOString().slice(0, 10));
+  if (problem)
+    throw new ValidationError('The measurement is invalid.', { at: `Measurement date ${problem}` });
   for (let i = 1; ; i++) {
     const current = await requireOutcome(projectKey, id);
     try {

@@ -28,3 +28,9 @@ export const DATE_PICKER_FORMAT = {
   placeholder: DATE_FORMAT,
   parseInputValue: parseIsoDay,
 } as const;
+
+/** Today in the browser's own time zone, as the app writes days: the day a person means by "today". */
+export function localToday(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}

@@ -109,6 +109,42 @@ describe('outcomes', () => {
     expect(page.permissions.canEditOutcomes).toBe(false);
   });
 
+  it('refuses a measurement of a day to come and numbers too large to be measured, at their fields', async () => {
+    const created = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const future = await call('addMeasurement', {
+      id: created.id,
+      version: 1,
+      measurement: { at: '2062-11-30', value: 39 },
+    });
+    expect(future).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: { at: expect.stringMatching(/^Measurement date 2062-11-30 is in the future/) },
+      },
+    });
+    const huge = await call('addMeasurement', {
+      id: created.id,
+      version: 1,
+      measurement: { at: '2026-05-01', value: 1e308 },
+    });
+    expect(huge).toMatchObject({
+      ok: false,
+      error: {
+        fields: { 'measurement.value': 'Measured value is out of range: at most ±1,000,000,000,000.' },
+      },
+    });
+    const outcome = await call('createOutcome', {
+      draft: aDraft({ baseline: 1e308, target: -1e308, direction: 'decrease' }),
+    });
+    expect(outcome.ok ? {} : outcome.error.fields).toEqual({
+      'draft.baseline': 'Baseline is out of range: at most ±1,000,000,000,000.',
+      'draft.target': 'Target is out of range: at most ±1,000,000,000,000.',
+    });
+    const [stored] = ok(await call<ProjectPageLoadData>('load', {})).outcomes;
+    expect([stored?.version, stored?.progress]).toEqual([1, created.progress]);
+  });
+
   it('refuses bad input with field errors and writes nothing', async () => {
     const answer = await call('createOutcome', { draft: aDraft({ target: 40, name: '' }) });
     expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });

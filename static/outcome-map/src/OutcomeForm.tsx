@@ -13,7 +13,7 @@ import { readTypedNumber } from '../../../src/domain/amounts';
 // The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
 import { metricNameProblem } from '../../../src/domain/says-something';
 import { callResolver, flag } from '../../shared/bridge';
-import { DATE_PICKER_FORMAT } from '../../shared/date-format';
+import { DATE_PICKER_FORMAT, localToday } from '../../shared/date-format';
 
 type Direction = 'increase' | 'decrease';
 interface DirectionOption {
@@ -79,7 +79,13 @@ function TextField(props: {
 }
 
 /** Atlaskit's date picker in a form field: the calendar or the keyboard, the label its name. */
-function DateField(props: { id: string; name: string; label: string; defaultValue: string }) {
+function DateField(props: {
+  id: string;
+  name: string;
+  label: string;
+  defaultValue: string;
+  maxDate?: string;
+}) {
   return (
     <Field<string> name={props.name} id={props.id} label={props.label} defaultValue={props.defaultValue}>
       {({ fieldProps, error }) => (
@@ -93,6 +99,7 @@ function DateField(props: { id: string; name: string; label: string; defaultValu
             onFocus={fieldProps.onFocus}
             isInvalid={fieldProps.isInvalid}
             aria-describedby={fieldProps['aria-describedby']}
+            {...(props.maxDate ? { maxDate: props.maxDate } : {})}
             {...DATE_PICKER_FORMAT}
           />
           {error ? <ErrorMessage>{error}</ErrorMessage> : null}
@@ -222,6 +229,7 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
   const saving = useRef(false);
   const [busy, setBusy] = useState(false);
   const idp = `measure-${props.outcome.id}`;
+  const today = localToday();
   useEffect(() => document.getElementById(`${idp}-value`)?.focus(), [idp]);
   const submit = async (m: Measurement): Promise<Errors | undefined> => {
     if (saving.current) return undefined;
@@ -255,7 +263,9 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
             id={`${idp}-at`}
             name="at"
             label="Measured on"
-            defaultValue={new Date().toISOString().slice(0, 10)}
+            defaultValue={today}
+            // A measurement is of a day that has come; the calendar offers none after today.
+            maxDate={today}
           />
           <TextField
             idp={idp}
