@@ -2,7 +2,7 @@
  * Typed errors, one family per layer, and the single mapper that turns any of them into the answer a
  * resolver sends to the UI. Messages of typed errors are written for people; anything else stays internal.
  */
-import type { ErrorAnswer } from './contract/answer';
+import type { ErrorAnswer, LastWrite } from './contract/answer';
 
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
@@ -24,7 +24,7 @@ export class NotFoundError extends Error {
 
 /**
  * A write based on a stale version; `current` is what is stored now, so the UI can offer a merge. When another
- * writer holds the issue, `retryAfterSeconds` says when its claim runs out.
+ * writer holds the issue, `retryAfterSeconds` says when its claim runs out; `lastWrite` names the write missed.
  */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
@@ -32,6 +32,7 @@ export class ConflictError extends Error {
     message: string,
     readonly current?: unknown,
     readonly retryAfterSeconds?: number,
+    readonly lastWrite?: LastWrite,
   ) {
     super(message);
   }
@@ -86,9 +87,12 @@ export function toErrorAnswer(e: unknown): ErrorAnswer {
   if (e instanceof NotAuthorizedError) return { code: 'NOT_AUTHORIZED', message: e.message };
   if (e instanceof NotFoundError) return { code: 'NOT_FOUND', message: e.message };
   if (e instanceof ConflictError)
-    return e.retryAfterSeconds !== undefined
-      ? { code: 'CONFLICT', message: e.message, retryAfterSeconds: e.retryAfterSeconds }
-      : { code: 'CONFLICT', message: e.message };
+    return {
+      code: 'CONFLICT',
+      message: e.message,
+      ...(e.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
+      ...(e.lastWrite ? { lastWrite: { ...e.lastWrite } } : {}),
+    };
   if (e instanceof JiraRateLimitError) return { code: 'RATE_LIMITED', message: e.message };
   if (e instanceof StorageLimitError) return { code: 'VALIDATION', message: e.message };
   // Jira's own 5xx text or a schema mismatch is an internal detail: say what happened, not how.

@@ -12,6 +12,15 @@ export interface ErrorAnswer {
   fields?: Record<string, string>;
   /** CONFLICT only: another writer holds the item; trying again after this many seconds finds it free. */
   retryAfterSeconds?: number;
+  /** CONFLICT only, when the stored item records it: the write the request missed, who made it and when. */
+  lastWrite?: LastWrite;
+}
+
+/** A stored write's author and time; `name` is null when Jira would not say it, `accountId` when none was kept. */
+export interface LastWrite {
+  accountId: string | null;
+  name: string | null;
+  at: string | null;
 }
 
 export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorAnswer };

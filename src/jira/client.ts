@@ -418,6 +418,13 @@ export class JiraClient {
     return name ? name : null;
   }
 
+  /** Another person's display name, as the caller may see it; null when Jira does not share it. */
+  async userName(accountId: string): Promise<string | null> {
+    const res = await this.call('getUser', { query: new URLSearchParams({ accountId }) });
+    const name = parse('getUser', myselfSchema, res.body).displayName?.trim();
+    return name ? name : null;
+  }
+
   /** The acting account's id: as the app, the app's own user, whose edits are not a person's activity. */
   async myAccountId(): Promise<string> {
     const res = await this.call('myself', {});

@@ -181,6 +181,12 @@ export const JIRA_OPERATIONS = {
     send: (jira, _: object, init) =>
       jira.requestJira(route`/rest/api/3/bulk/issues/transition`, { ...init, method: 'POST' }),
   } satisfies JiraOperation<object>,
+  getUser: {
+    method: 'GET',
+    path: '/rest/api/3/user',
+    send: (jira, p: QueryParams, init) =>
+      jira.requestJira(route`/rest/api/3/user?${p.query}`, { ...init, method: 'GET' }),
+  } satisfies JiraOperation<QueryParams>,
   myself: {
     method: 'GET',
     path: '/rest/api/3/myself',

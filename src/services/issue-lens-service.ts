@@ -15,6 +15,7 @@ import type {
   PanelSaveData,
   SavePayload,
 } from '../contract/issue-panel';
+import type { LastWrite } from '../contract/answer';
 import { STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import {
@@ -279,7 +280,12 @@ export async function saveIssueLens(
       const earlier = requestId ? writeRequestOf(current, requestId, call.accountId) : null;
       if (earlier) return replayedSave(current, earlier, payload.draft, digest);
       if (current.version !== payload.version)
-        throw new ConflictError(STALE_VERSION_MESSAGE, panelLens(current, true));
+        throw new ConflictError(
+          STALE_VERSION_MESSAGE,
+          panelLens(current, true),
+          undefined,
+          lastWriteOf(current),
+        );
       checkOutcome(payload.draft, outcomes, current);
       const today = ports.now().toISOString().slice(0, 10);
       const notBefore = checkByNotBefore(payload.draft, draftOf(current), today);
@@ -320,7 +326,18 @@ export async function saveIssueLens(
     },
     STALE_VERSION_MESSAGE,
     { requestId, sameRequest: 'after-holder' },
-  );
+  ).catch(async (e: unknown) => {
+    // The writer's name is asked for once the claim is released: a lookup must not hold up the issue's writers.
+    if (!(e instanceof ConflictError) || !e.lastWrite?.accountId) throw e;
+    const name = await jira.userName(e.lastWrite.accountId).catch(() => null);
+    throw new ConflictError(e.message, e.current, e.retryAfterSeconds, { ...e.lastWrite, name });
+  });
+}
+
+/** Who wrote the stored lens and when, as far as it records them (a lens written by hand may record neither). */
+function lastWriteOf(lens: IssueLens): LastWrite | undefined {
+  if (!lens.updatedBy && !lens.updatedAt) return undefined;
+  return { accountId: lens.updatedBy, name: null, at: lens.updatedAt };
 }
 
 /**

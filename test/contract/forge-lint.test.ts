@@ -66,24 +66,24 @@ describe('@forge/lint over the app, offline', () => {
   });
 
   it(
-    'reports the one call a removed scope leaves uncovered, where it is written',
+    'reports the calls a removed scope leaves uncovered, where they are written',
     async () => {
       const report = await runForgeLint({
         manifest: withScopes((scopes) => scopes.filter((s) => s !== 'read:jira-user')),
         files: [OPERATIONS_FILE],
       });
-      const call = report.jiraCalls.find(
-        (c) => c.method === 'GET' && c.path === asSeen(JIRA_OPERATIONS.myself.path),
-      );
-      expect(report.findings).toEqual([
-        {
+      // The calls that need only that scope: a person's name, the caller's own and another's.
+      const lineOf = (path: string) =>
+        report.jiraCalls.find((c) => c.method === 'GET' && c.path.split('?')[0] === asSeen(path))?.line;
+      expect(report.findings).toEqual(
+        [JIRA_OPERATIONS.getUser.path, JIRA_OPERATIONS.myself.path].map((path) => ({
           file: OPERATIONS_FILE,
-          line: call?.line,
+          line: lineOf(path),
           column: expect.any(Number) as number,
           level: 'error',
-          message: 'Jira endpoint: GET /rest/api/3/myself requires "read:jira-user" scope',
-        },
-      ]);
+          message: `Jira endpoint: GET ${path} requires "read:jira-user" scope`,
+        })),
+      );
     },
     LINT_TIMEOUT_MS,
   );

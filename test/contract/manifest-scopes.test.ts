@@ -105,6 +105,7 @@ describe('manifest scopes against the Jira spec', () => {
   it('fails when a needed scope is removed from the manifest', () => {
     const without = manifestScopes().filter((s) => s !== 'read:jira-user');
     expect(checkScopes(without, needs, other).uncovered).toEqual([
+      { operation: 'getUser', missing: ['read:jira-user'] },
       { operation: 'myself', missing: ['read:jira-user'] },
     ]);
     const withoutStorage = manifestScopes().filter((s) => s !== 'storage:app');

@@ -311,6 +311,11 @@ describe('the issue panel in the browser', () => {
     const conflict = panel.getByTestId('conflict');
     await conflict.waitFor();
     expect(await conflict.innerText()).toMatch(/reload/);
+    // Who saved in between, and when: the time the stored lens records, as the panel shows times.
+    const theirs = stored()!;
+    expect(await panel.getByTestId('conflict-saved-by').innerText()).toBe(
+      `Saved by Max Member at ${String(theirs.updatedAt).slice(0, 16).replace('T', ' ')} UTC.`,
+    );
     expect(await panel.getByTestId('their-version').innerText()).toContain('member persona');
     expect(await panel.getByLabel('Persona').inputValue()).toBe('shopper in a hurry');
     expect(stored()).toMatchObject({ hypothesis: draft.hypothesis });

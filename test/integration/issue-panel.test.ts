@@ -223,7 +223,7 @@ describe('saving the lens', () => {
     });
     data(await save('admin', { version: 0, draft: first }));
     const e = error(await save('member', { version: 0, draft: second }));
-    expect(e).toEqual({ code: 'CONFLICT', message: STALE_VERSION_MESSAGE });
+    expect(e).toMatchObject({ code: 'CONFLICT', message: STALE_VERSION_MESSAGE });
     expect(e.message).toMatch(/reload/);
     expect(stored()).toMatchObject({ version: 1, hypothesis: first.hypothesis });
     // The member reloads, sees the admin's version and saves theirs on top of it.
@@ -231,6 +231,23 @@ describe('saving the lens', () => {
     expect(reloaded.lens.draft.hypothesis).toEqual(first.hypothesis);
     data(await save('member', { version: reloaded.lens.version, draft: second }));
     expect(stored()).toMatchObject({ version: 2, hypothesis: second.hypothesis });
+  });
+
+  it('names who saved the version a stale save missed, and when; a lens that does not record it says nothing of it', async () => {
+    data(await save('admin', { version: 0, draft: aBetDraft() }));
+    const admin = stored()!;
+    const e = error(
+      await save('member', { version: 0, draft: aBetDraft({ hypothesis: { persona: 'buyer' } }) }),
+    );
+    expect(e).toMatchObject({ code: 'CONFLICT', message: STALE_VERSION_MESSAGE });
+    expect(e.lastWrite).toEqual({ accountId: admin.updatedBy, name: 'Ada Admin', at: admin.updatedAt });
+    expect(admin.updatedBy).toBe(app.accountIdOf('admin'));
+    expect(stored()).toEqual(admin);
+    // Written by hand (or by an app version that kept no writer): the conflict still says why, without a name.
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, { version: 7 });
+    const bare = error(await save('member', { version: 1, draft: aBetDraft() }));
+    expect(bare).toMatchObject({ code: 'CONFLICT', message: STALE_VERSION_MESSAGE });
+    expect(bare.lastWrite).toBeUndefined();
   });
 
   it('answers malformed fields with a message at each field and stores nothing', async () => {

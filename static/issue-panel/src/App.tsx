@@ -13,7 +13,7 @@ import type {
   PanelLoadData,
   PanelSaveData,
 } from '../../../src/contract/issue-panel';
-import type { ErrorAnswer } from '../../../src/contract/answer';
+import type { ErrorAnswer, LastWrite } from '../../../src/contract/answer';
 import { assessIssue } from '../../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../../src/domain/check-by';
 import { movementPhrase } from '../../../src/domain/hypothesis-text';
@@ -80,6 +80,14 @@ export function App() {
 interface Conflict {
   message: string;
   theirs: PanelLens | null;
+  /** Who saved in between and when, as the refused save's answer says (absent when the lens does not record it). */
+  lastWrite?: LastWrite;
+}
+
+/** "Saved by Max Member at 2026-11-21 12:00 UTC.": a name Jira would not share is "someone else". */
+function savedBy(w: LastWrite): string {
+  const at = w.at ? ` at ${w.at.slice(0, 16).replace('T', ' ')} UTC` : '';
+  return `Saved by ${w.name ?? 'someone else'}${at}.`;
 }
 
 function Panel({ data }: { data: PanelLoadData }) {
@@ -228,7 +236,11 @@ function Panel({ data }: { data: PanelLoadData }) {
     if (error.code === 'CONFLICT') {
       // Keep the user's input; fetch the other version so they can compare before choosing.
       const latest = await callResolver<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load);
-      setConflict({ message: error.message, theirs: latest.ok ? latest.data.lens : null });
+      setConflict({
+        message: error.message,
+        theirs: latest.ok ? latest.data.lens : null,
+        ...(error.lastWrite ? { lastWrite: error.lastWrite } : {}),
+      });
       flag('Not saved: someone else saved first', 'Your changes are kept in the panel.', 'warning');
       return;
     }
@@ -465,6 +477,7 @@ function Panel({ data }: { data: PanelLoadData }) {
       {conflict ? (
         <Message appearance="warning" title="Not saved: someone else saved first" testId="conflict">
           <p>{conflict.message}</p>
+          {conflict.lastWrite ? <p data-testid="conflict-saved-by">{savedBy(conflict.lastWrite)}</p> : null}
           {conflict.theirs ? <TheirVersion lens={conflict.theirs} /> : null}
           <div className="ol-actions">
             <Button onClick={useTheirs} isDisabled={!conflict.theirs}>

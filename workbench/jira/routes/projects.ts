@@ -79,8 +79,19 @@ function myself(ctx: RouteContext) {
   });
 }
 
+/** GET /user?accountId=: a person as Jira shows them to the caller; 404 for an account it does not know. */
+function getUser(ctx: RouteContext) {
+  const accountId = ctx.query.get('accountId');
+  if (!accountId) throw new JiraHttpError(400, ['The accountId query parameter needs to be provided.']);
+  const stored = ctx.store.getUser(accountId);
+  if (!stored)
+    throw new JiraHttpError(404, [`Specified user does not exist or you do not have required permissions`]);
+  return json(200, { ...renderUser(ctx.store, accountId), locale: 'en_US' });
+}
+
 export const projectRoutes: Route[] = [
   route('GET', '/project/search', searchProjects),
   route('GET', '/project/{projectIdOrKey}', getProject),
   route('GET', '/myself', myself),
+  route('GET', '/user', getUser),
 ];
