@@ -49,6 +49,7 @@ import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { DECISION_WAIT_MS, SupersededError, takeDecisionLock, withClaimUnderLock } from './decision-lock';
 import { issueFacts, parentOutcomeOf, readDecisionIssue, statusCategoryOf } from './issue-facts';
+import { reusedRequestId } from './issue-lens-service';
 import { requireBrowse, targetProject, type ProjectRights } from './project-access';
 
 /** At most this many flagged items are read for one answer (10 searches): the figures say when there are more. */
@@ -345,11 +346,22 @@ export async function rescored(
   return { score: a.score.total, killDate: killDateOf(lens.killCriteria) };
 }
 
-export async function replayOf(projectKey: string, idempotencyKey: string): Promise<DecisionEntry | null> {
+/**
+ * The decision this request recorded already, or null. A request id recorded for another issue or another kind
+ * of decision is refused before anything is done: replaying it would answer with that one and log nothing.
+ */
+export async function replayOf(
+  projectKey: string,
+  idempotencyKey: string,
+  request: { issueKey: string; kind: string },
+): Promise<DecisionEntry | null> {
   const record = await kvs.get<{ decision: StoredDecision }>(
     keys.decisionIdempotency(projectKey, idempotencyKey),
   );
-  return record ? toEntry(record.decision) : null;
+  if (!record) return null;
+  if (record.decision.issueKey !== request.issueKey || record.decision.kind !== request.kind)
+    throw reusedRequestId();
+  return toEntry(record.decision);
 }
 
 export async function decide(
@@ -466,7 +478,8 @@ export async function decideChecked(
   const projectKey = targetProject(call);
   const { issueKey, idempotencyKey } = input;
   checkInProject(issueKey, projectKey);
-  const earlier = knownUnrecorded ? null : await replayOf(projectKey, idempotencyKey);
+  const request = { issueKey, kind: input.decision.kind };
+  const earlier = knownUnrecorded ? null : await replayOf(projectKey, idempotencyKey, request);
   if (earlier) return { entry: earlier, replayed: true, statusName: null };
   // A person's new decision may not snooze into the past (a replay above keeps what was accepted; background
   // steps carry a decision checked when it was made).
@@ -483,7 +496,7 @@ export async function decideChecked(
   // what it began, and its next check fails. A copy of the request that finished meanwhile is replayed.
   const taken = await takeDecisionLock(projectKey, issueKey, idempotencyKey, {
     sameRequest: 'take-over',
-    finished: () => replayOf(projectKey, idempotencyKey),
+    finished: () => replayOf(projectKey, idempotencyKey, request),
   });
   if (!taken.held) return { entry: taken.done, replayed: true, statusName: null };
   const lock = taken.held;
@@ -510,7 +523,7 @@ export async function decideChecked(
       // A double click: the other try of this decision took over and finishes it; answer with what it logs.
       if (!(e instanceof SupersededError)) throw e;
       for (let waited = 0; waited < DECISION_WAIT_MS; waited += 100) {
-        const newer = await replayOf(projectKey, idempotencyKey);
+        const newer = await replayOf(projectKey, idempotencyKey, request);
         if (newer) return { entry: newer, replayed: true, statusName: null };
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -754,7 +767,7 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
   for (const { key, value: intent } of intents) {
     const idempotencyKey = key.slice(prefix.length);
     try {
-      if (await replayOf(projectKey, idempotencyKey)) {
+      if (await replayOf(projectKey, idempotencyKey, intent)) {
         await kvs.delete(key); // recorded whole; the try was stopped before it could tidy up
         continue;
       }
@@ -767,7 +780,7 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
       const taken = await takeDecisionLock(projectKey, intent.issueKey, idempotencyKey, {
         waitMs: 0,
         sameRequest: 'like-others',
-        finished: () => replayOf(projectKey, idempotencyKey),
+        finished: () => replayOf(projectKey, idempotencyKey, intent),
       });
       if (!taken.held) {
         await kvs.delete(key);

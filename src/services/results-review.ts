@@ -206,11 +206,22 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
   };
 }
 
-async function replayOf(projectKey: string, idempotencyKey: string): Promise<VerdictEntry | null> {
+/**
+ * The verdict this request recorded already, or null. A request id recorded for anything else (another issue, a
+ * kill review decision) is refused before any write: replaying it would answer with that decision and leave this
+ * verdict without its log row.
+ */
+async function replayOf(
+  projectKey: string,
+  idempotencyKey: string,
+  issueKey: string,
+): Promise<VerdictEntry | null> {
   const record = await kvs.get<{ decision: StoredDecision }>(
     keys.decisionIdempotency(projectKey, idempotencyKey),
   );
-  return record && record.decision.kind === VERDICT_KIND ? verdictEntryOf(record.decision) : null;
+  if (!record) return null;
+  if (record.decision.kind !== VERDICT_KIND || record.decision.issueKey !== issueKey) throw reusedRequestId();
+  return verdictEntryOf(record.decision);
 }
 
 export async function confirmVerdict(
@@ -228,7 +239,7 @@ export async function confirmVerdict(
   if (!rights.edit)
     throw new NotAuthorizedError('Only people who can edit issues in this project can record a verdict.');
 
-  const earlier = await replayOf(projectKey, idempotencyKey);
+  const earlier = await replayOf(projectKey, idempotencyKey, issueKey);
   if (earlier) return { entry: earlier, replayed: true };
 
   // The kill review's lock (./decision-lock): one decision per issue at a time. A duplicate copy of this request
@@ -236,7 +247,7 @@ export async function confirmVerdict(
   // its log row is replayed, and a lens it wrote without a log row is finished, not written again.
   const taken = await takeDecisionLock(projectKey, issueKey, idempotencyKey, {
     sameRequest: 'after-holder',
-    finished: () => replayOf(projectKey, idempotencyKey),
+    finished: () => replayOf(projectKey, idempotencyKey, issueKey),
   });
   if (!taken.held) return { entry: taken.done, replayed: true };
   const lock = taken.held;

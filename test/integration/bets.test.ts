@@ -8,7 +8,12 @@
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
 import type { NewTokenData } from '../../src/contract/settings';
-import type { ConfirmVerdictData, OutcomeView, ResultsReviewData } from '../../src/contract/project-page';
+import type {
+  ConfirmVerdictData,
+  DecisionLogData,
+  OutcomeView,
+  ResultsReviewData,
+} from '../../src/contract/project-page';
 import type { PanelLoadData } from '../../src/contract/issue-panel';
 import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
@@ -156,6 +161,40 @@ describe('delivered bets', () => {
       await app.invoke('outcome-lens-issue-panel', 'load', {}, { user: 'member', issueKey: due }),
     );
     expect(panel.betCheck).toMatchObject({ status: 'due', proposal: { verdict: 'validated' } });
+  });
+
+  it('refuses a request id already used for another decision, before writing anything', async () => {
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const key = 'reused-0001';
+    ok(
+      await page('decide', {
+        issueKey: ahead,
+        idempotencyKey: key,
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+      }),
+    );
+    const before = JSON.stringify(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY));
+    const verdict = await page('confirmVerdict', {
+      issueKey: due,
+      idempotencyKey: key,
+      result: { verdict: 'validated', evidence: 'Conversion up 4%' },
+    });
+    expect(verdict).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { requestId: 'Already used for a different change.' } },
+    });
+    expect(JSON.stringify(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY))).toBe(before);
+    // The same id on the kill review, for another issue or another kind of decision, is refused the same way.
+    for (const decision of [
+      { issueKey: due, decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' } },
+      { issueKey: ahead, decision: { kind: 'kill', reason: 'Not wanted after all' } },
+    ])
+      expect(await page('decide', { ...decision, idempotencyKey: key })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
+    const log = ok<DecisionLogData>(await page('decisionLog', {}));
+    expect(log.entries.map((e) => `${e.kind} ${e.issueKey}`)).toEqual([`keep ${ahead}`]);
   });
 
   it('takes a verdict once per request id, from people who can edit, into the lens, the panel and the log', async () => {
