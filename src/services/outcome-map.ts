@@ -24,7 +24,7 @@ import { parseCsv, parseMeasurements } from '../domain/measurement-input';
 import { normaliseMetric } from '../storage/metric-series';
 import { recordIncoming } from './measurement-ingest';
 import type { Settings } from '../domain/settings';
-import { NotAuthorizedError, ValidationError } from '../errors';
+import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { discoverAgileFields, sprintsOf, storyPointsOf, type AgileFieldIds } from '../jira/fields';
 import { jqlString } from '../jira/jql';
@@ -537,18 +537,43 @@ export async function mapPage(
   return lanePage(await laneContext(call), input);
 }
 
-/** The first page of every lane (the "serves no outcome" bucket first), in one round trip. */
+/** Lanes whose first page the map's first load reads: the rest (closed outcomes first) load when asked for. */
+export const FIRST_LOAD_LANES = 25;
+/** Lane searches run at once: one search's time for a few lanes, far under Jira's burst of reads per second. */
+const LANE_SEARCHES_AT_ONCE = 6;
+
+/**
+ * The first page of the lanes a person looks at first, in one round trip: "serves no outcome", then the active
+ * outcomes, then the closed ones, up to FIRST_LOAD_LANES. A lane left out (past that count, or one Jira answered
+ * with its rate limit) is not an error: the page loads it on its own when asked.
+ */
 export async function mapLanes(
   call: CallContext,
   input: { filters: MapFilters; pageSize: number },
 ): Promise<MapLanesData> {
   const ctx = await laneContext(call);
-  // Side by side: one search's time for the page, not one per lane (a few searches stay far under Jira's
-  // burst limit of reads per second).
-  const lanes = await Promise.all(
-    [NO_OUTCOME, ...ctx.byId.keys()].map((lane) =>
-      lanePage(ctx, { lane, filters: input.filters, pageSize: input.pageSize }),
-    ),
-  );
-  return { lanes };
+  const outcomes = [...ctx.byId.values()];
+  const order = [
+    NO_OUTCOME,
+    ...outcomes.filter((o) => o.status === 'active').map((o) => o.id),
+    ...outcomes.filter((o) => o.status !== 'active').map((o) => o.id),
+  ].slice(0, FIRST_LOAD_LANES);
+  const pages: Array<MapPageData | null> = new Array<MapPageData | null>(order.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < order.length) {
+      const at = next++;
+      try {
+        pages[at] = await lanePage(ctx, {
+          lane: order[at]!,
+          filters: input.filters,
+          pageSize: input.pageSize,
+        });
+      } catch (e) {
+        if (!(e instanceof JiraRateLimitError)) throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LANE_SEARCHES_AT_ONCE, order.length) }, worker));
+  return { lanes: pages.filter((p): p is MapPageData => p !== null) };
 }

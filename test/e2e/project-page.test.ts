@@ -588,6 +588,38 @@ describe('the project page in the browser', () => {
     }
   });
 
+  it('offers to show a lane the first load left out (Jira rate-limited it), and shows it on demand', async () => {
+    const [first] = await runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      () => listOutcomes('DEMO'),
+    );
+    const fault = wb.app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 0,
+      match: { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: first!.id },
+    });
+    try {
+      const { page, frame } = await openProjectPage();
+      const lane = frame.getByTestId(`lane-${first!.id}`);
+      const show = lane.getByRole('button', { name: `Show issues: ${first!.name}` });
+      await show.waitFor({ timeout: 30_000 });
+      // The other lanes loaded; none of them reports an error.
+      await frame.getByTestId('lane-none').locator('[data-testid^="map-issue-"]').first().waitFor();
+      expect(await frame.getByRole('alert').count()).toBe(0);
+      wb.app.jira.faults.clear(fault);
+      await show.click();
+      await lane
+        .locator('[data-testid^="map-issue-"]')
+        .or(lane.getByText('No open issues here.'))
+        .first()
+        .waitFor({ timeout: 30_000 });
+      expect(await show.count()).toBe(0);
+      await page.close();
+    } finally {
+      wb.app.jira.faults.clear(fault);
+    }
+  });
+
   it('is titled by the app, so the title does not repeat its first tab', async () => {
     const { page, frame } = await openProjectPage();
     expect(await page.locator('main h1').first().textContent()).toBe('Outcome Lens');

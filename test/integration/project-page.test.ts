@@ -20,6 +20,7 @@ import type {
   ZombieQueueData,
 } from '../../src/contract/project-page';
 import { mapSummaryPayloadSchema } from '../../src/contract/project-page';
+import { NO_OUTCOME } from '../../src/contract/project-page-keys';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { defineEndpoint } from '../../src/resolvers/endpoint';
 import { mapSummary } from '../../src/services/outcome-map';
@@ -107,6 +108,39 @@ describe('outcomes', () => {
     const page = ok(await call<ProjectPageLoadData>('load', {}, 'viewer'));
     expect(page.outcomes.map((o) => o.status)).toEqual(['achieved']);
     expect(page.permissions.canEditOutcomes).toBe(false);
+  });
+
+  it('first loads the lanes looked at first, at most 25, and leaves a lane Jira rate-limits for later instead of failing', async () => {
+    const active: string[] = [];
+    const closed: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft({ name: `Outcome ${i}` }) }));
+      if (i % 2 === 1) active.push(o.id);
+      else {
+        ok(await call<OutcomeView>('archiveOutcome', { id: o.id, version: 1, status: 'abandoned' }));
+        closed.push(o.id);
+      }
+    }
+    // Jira answers every search of one lane with its rate limit, however often the app retries.
+    app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 0,
+      match: { pathIncludes: '/search/jql', bodyIncludes: active[3] },
+    });
+    const first = ok(await call<MapLanesData>('mapLanes', { filters: {}, pageSize: 20 }));
+    const limited = active[3]!;
+    expect(first.lanes.map((l) => l.lane)).toEqual([
+      NO_OUTCOME,
+      ...active.filter((id) => id !== limited),
+      ...closed.slice(0, 4),
+    ]);
+    // The searches ran a few at a time, not one per outcome at once.
+    const searches = app.jira.calls.filter((c) => c.path.startsWith('/rest/api/3/search/jql')).length;
+    expect(searches).toBeGreaterThanOrEqual(25);
+    app.jira.faults.clear();
+    // A lane left out loads on its own: the rate-limited one, and a closed outcome's past the first 25.
+    for (const lane of [limited, closed[10]!])
+      expect(ok(await call<MapPageData>('mapPage', { lane, filters: {}, pageSize: 20 })).lane).toBe(lane);
   });
 
   it('refuses a measurement of a day to come and numbers too large to be measured, at their fields', async () => {

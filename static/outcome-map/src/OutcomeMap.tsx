@@ -45,28 +45,34 @@ function IssueCard({ issue }: { issue: MapIssue }) {
   );
 }
 
+/** Where the map's first load of the lanes is: on its way, failed, or answered (perhaps without this lane). */
+type LanesState = 'loading' | 'failed' | 'loaded';
+
 function LaneIssues({
   lane,
   filters,
   label,
   first,
-  unavailable = false,
+  lanes,
 }: {
   lane: string;
   filters: MapFilters;
   label: string;
   first: MapPageData | undefined;
-  /** The lanes' first pages could not load: say so here instead of waiting on them. */
-  unavailable?: boolean;
+  lanes: LanesState;
 }) {
   const [issues, setIssues] = useState<MapIssue[]>(first?.issues ?? []);
   const [token, setToken] = useState<string | null>(first?.nextPageToken ?? null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  /** A lane the first load left out has been read on demand. */
+  const [read, setRead] = useState(false);
+  // New filters bring a new first load: what was read on demand under the old ones is dropped.
   useEffect(() => {
     setIssues(first?.issues ?? []);
     setToken(first?.nextPageToken ?? null);
-  }, [first]);
+    setRead(false);
+  }, [first, filters]);
   const more = useCallback(async () => {
     setLoading(true);
     const answer = await callResolver<MapPageData>(R.mapPage, {
@@ -79,6 +85,7 @@ function LaneIssues({
     if (!answer.ok) return setError(answer.error.message);
     setIssues((old) => [...old, ...answer.data.issues]);
     setToken(answer.data.nextPageToken);
+    setRead(true);
   }, [lane, filters, token]);
   if (error)
     return (
@@ -86,11 +93,15 @@ function LaneIssues({
         {error}
       </p>
     );
-  if (!first)
-    return unavailable ? (
-      <p className="ol-muted">Not loaded: see the message above the map.</p>
-    ) : (
-      <Spinner size="small" label={`Loading issues: ${label}`} />
+  if (!first && lanes === 'failed')
+    return <p className="ol-muted">Not loaded: see the message above the map.</p>;
+  if (!first && lanes === 'loading') return <Spinner size="small" label={`Loading issues: ${label}`} />;
+  // The first load reads the lanes looked at first; a project with many outcomes loads the others on demand.
+  if (!first && !read)
+    return (
+      <Button isLoading={loading} onClick={() => void more()}>
+        Show issues: {label}
+      </Button>
     );
   return (
     <>
@@ -158,7 +169,7 @@ function OutcomeLane(props: {
   outcome: OutcomeView;
   lane: LaneSummary | undefined;
   first: MapPageData | undefined;
-  unavailable: boolean;
+  lanes: LanesState;
   filters: MapFilters;
   canEdit: boolean;
   onChanged: () => void;
@@ -251,7 +262,7 @@ function OutcomeLane(props: {
         filters={props.filters}
         label={o.name}
         first={props.first}
-        unavailable={props.unavailable}
+        lanes={props.lanes}
       />
     </article>
   );
@@ -336,6 +347,7 @@ export function OutcomeMap({
   const laneOf = (id: string) => summary?.lanes.find((l) => l.lane === id);
   const none = laneOf(NO_OUTCOME);
   const pageOf = (id: string) => pages?.find((p) => p.lane === id);
+  const lanesState: LanesState = lanesFailed ? 'failed' : pages === null ? 'loading' : 'loaded';
   const setFilter = (key: 'sprintId' | 'issueType' | 'assignee') => (value: string) => {
     const next: MapFilters = { ...filters };
     if (!value) delete next[key];
@@ -453,7 +465,7 @@ export function OutcomeMap({
             filters={filters}
             label="serves no outcome"
             first={pageOf(NO_OUTCOME)}
-            unavailable={lanesFailed}
+            lanes={lanesState}
           />
         </article>
         {page.outcomes.map((o) => (
@@ -462,7 +474,7 @@ export function OutcomeMap({
             outcome={o}
             lane={laneOf(o.id)}
             first={pageOf(o.id)}
-            unavailable={lanesFailed}
+            lanes={lanesState}
             filters={filters}
             canEdit={page.permissions.canEditOutcomes}
             onChanged={changed}
