@@ -3,6 +3,7 @@
  * an outcome card. Every row is resolved to its series first; a row that names another project's (or no)
  * outcome refuses the whole request, so a refused request changes nothing. Then each series gets one write.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMeasurement, RowError } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { ValidationError } from '../errors';
@@ -44,12 +45,24 @@ function outcomeForMetric(outcomes: readonly StoredOutcome[], metric: string): S
   return same.find((o) => o.status === 'active') ?? same[0] ?? null;
 }
 
+/**
+ * A measurement sent without an id is known by its day, value and source: sent again (a resend after a 503, the
+ * same CSV imported twice), it is recorded once, like one with an id. Two readings of a series on one day with
+ * the same value and source say nothing the first did not.
+ */
+export function implicitId(m: Pick<IncomingMeasurement, 'at' | 'value' | 'source'>): string {
+  const digest = createHash('sha256')
+    .update(`${m.at}\u0000${m.value}\u0000${m.source ?? ''}`)
+    .digest('hex');
+  return `auto:${digest.slice(0, 24)}`;
+}
+
 function stored(m: IncomingMeasurement): Measurement {
   return {
     at: m.at,
     value: m.value,
     ...(m.source ? { source: m.source } : {}),
-    ...(m.id ? { id: m.id } : {}),
+    id: m.id || implicitId(m),
   };
 }
 

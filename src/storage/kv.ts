@@ -63,6 +63,16 @@ export async function writeClaimed(
   return true;
 }
 
+/**
+ * A pause before trying a write again that lost to a concurrent one: longer each time and never the same for two
+ * writers, so many senders at once take turns instead of colliding again (about 25 ms, 50 ms, … up to 400 ms).
+ * The loser's next read may also need the winner's write to be visible.
+ */
+export function backOffAfterConflict(attempt: number): Promise<void> {
+  const ms = Math.min(400, 25 * 2 ** (attempt - 1)) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 export interface Page<T> {
   items: Array<{ key: string; value: T }>;
   cursor: string | null;

@@ -8,7 +8,7 @@ import { kvs } from '@forge/kvs';
 import { mergeIntoSeries } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';
-import { checkValueSize, listAll, writeClaimed } from './kv';
+import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
 
 export const METRIC_SERIES_LIMIT = 500;
 
@@ -47,7 +47,7 @@ export async function appendToMetricSeries(
   metric: string,
   measurements: readonly Measurement[],
   now: Date,
-  attempts = 5,
+  attempts = 10,
 ): Promise<{ added: number; duplicates: number }> {
   const slug = metricSlug(metric);
   for (let i = 1; ; i++) {
@@ -71,7 +71,6 @@ export async function appendToMetricSeries(
     if (await writeClaimed(revision, { at: next.updatedAt }, keys.metricSeries(projectKey, slug), next))
       return { added: merged.added, duplicates: merged.duplicates };
     if (i >= attempts) throw new Error(`The metric series "${metric}" kept changing; try again.`);
-    // The winner's write may not be visible yet: give it a moment before reading again.
-    await new Promise((resolve) => setTimeout(resolve, 15 * i));
+    await backOffAfterConflict(i);
   }
 }

@@ -17,7 +17,7 @@ import {
 import { measurementDayProblem, mergeIntoSeries } from '../domain/measurement-input';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
-import { checkValueSize, listAll, writeClaimed } from './kv';
+import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
 
 /** Older measurements are dropped past this count, so an outcome stays far below the value limit. */
 export const MEASUREMENT_HISTORY_LIMIT = 500;
@@ -153,7 +153,7 @@ export async function recordMeasurement(
   id: string,
   measurement: Measurement,
   now: Date,
-  attempts = 3,
+  attempts = 10,
 ): Promise<StoredOutcome> {
   const parsed = measurementSchema.safeParse(measurement);
   if (!parsed.success) throw new ValidationError('The measurement is invalid.', fieldErrors(parsed.error));
@@ -172,6 +172,7 @@ export async function recordMeasurement(
       }));
     } catch (e) {
       if (!(e instanceof ConflictError) || i >= attempts) throw e;
+      await backOffAfterConflict(i);
     }
   }
 }
@@ -186,7 +187,7 @@ export async function appendMeasurements(
   id: string,
   measurements: readonly Measurement[],
   now: Date,
-  attempts = 5,
+  attempts = 10,
 ): Promise<{ outcome: StoredOutcome; added: number; duplicates: number }> {
   for (let i = 1; ; i++) {
     const current = await requireOutcome(projectKey, id);
@@ -199,6 +200,7 @@ export async function appendMeasurements(
       return { outcome, added: merged.added, duplicates: merged.duplicates };
     } catch (e) {
       if (!(e instanceof ConflictError) || i >= attempts) throw e;
+      await backOffAfterConflict(i);
     }
   }
 }

@@ -91,7 +91,7 @@ export async function handleMeasurements(
     const result = await recordIncoming(auth.token.projectKey, parsed.measurements, now);
     const message =
       result.duplicates > 0
-        ? `Recorded ${result.accepted} measurement(s); ${result.duplicates} had an id recorded before and were skipped.`
+        ? `Recorded ${result.accepted} measurement(s); ${result.duplicates} were recorded before and were skipped.`
         : `Recorded ${result.accepted} measurement(s).`;
     return reply(200, { ok: true, message, ...result });
   } catch (e) {
@@ -100,15 +100,24 @@ export async function handleMeasurements(
   }
 }
 
+/** How long a sender told to resend (503) is asked to wait. */
+const RESEND_AFTER_SECONDS = 5;
+
 /** The Forge handler (manifest `webtrigger` → function `measurements-webtrigger`). */
 export async function measurementsWebTrigger(request: WebTriggerRequest): Promise<WebTriggerResponse> {
   try {
     return await handleMeasurements(request, { now: () => new Date() });
   } catch {
-    // Storage failed part way: what was written stays (ids make a resend safe); the sender is told to resend.
-    return reply(503, {
-      ok: false,
-      message: 'Outcome Lens could not record the measurements just now. Send the same request again.',
-    });
+    // Storage failed part way: what was written stays (ids, given or implicit, make a resend safe); the sender
+    // is told to resend, after a pause that lets the writers it lost to finish.
+    return reply(
+      503,
+      {
+        ok: false,
+        message:
+          'Outcome Lens could not record the measurements just now. Send the same request again in a few seconds: what was recorded is not recorded twice.',
+      },
+      { 'Retry-After': [String(RESEND_AFTER_SECONDS)] },
+    );
   }
 }

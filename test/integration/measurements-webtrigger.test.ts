@@ -8,7 +8,7 @@ import { createWorkbenchApp, type WebTriggerAnswer, type WorkbenchApp } from '..
 import { startWorkbenchServer, type WorkbenchServer } from '../../workbench/server';
 import type { Answer } from '../../src/contract/answer';
 import type { NewTokenData, TokenSummary, TokensData } from '../../src/contract/settings';
-import type { OutcomeView } from '../../src/contract/project-page';
+import type { OutcomeView, ProjectPageLoadData } from '../../src/contract/project-page';
 import { TOKEN_RATE_LIMIT } from '../../src/storage/ingest-tokens';
 
 const P = 'DEMO';
@@ -160,6 +160,69 @@ describe('the measurements web trigger', () => {
     expect(again.statusCode).toBe(200);
     expect(json(again)).toMatchObject({ ok: true, accepted: 0, duplicates: 1 });
     expect(storedState()).toBe(before);
+  });
+
+  it('records every one of 20 senders posting to one outcome and one metric at once', async () => {
+    const { token } = await newToken('ci');
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        post(
+          token,
+          JSON.stringify([
+            { metric: 'Weekly sign-ups', value: 100 + i, at: '2026-11-01' },
+            { outcome: outcome.id, value: 30 + i / 10, at: '2026-11-01' },
+          ]),
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(20).fill(200));
+    const stored = ok<ProjectPageLoadData>(
+      await app.invoke(PAGE, 'load', {}, { user: 'admin', projectKey: P }),
+    ).outcomes[0]!;
+    expect(stored.measurements).toHaveLength(20);
+    const series = app.kvs.dump().find((r) => r.key.startsWith(`metric:${P}:`))?.value as {
+      measurements: unknown[];
+    };
+    expect(series.measurements).toHaveLength(20);
+  });
+
+  it('records a measurement sent again without an id once, and a resend after a storage fault completes it', async () => {
+    const { token } = await newToken('ci');
+    const body = JSON.stringify([
+      { outcome: outcome.id, value: 38, at: '2026-11-02', source: 'warehouse' },
+      { metric: 'Weekly sign-ups', value: 120, at: '2026-11-02' },
+    ]);
+    // Storage fails on the second series' write: the first is stored, the sender is told to resend.
+    const answer = app.kvs.handle.bind(app.kvs);
+    let failed = false;
+    const fault = jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+      const key =
+        typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }).key : undefined;
+      if (!failed && path === '/api/v1/set' && key?.startsWith(`metric:${P}:`)) {
+        failed = true;
+        return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'hiccup' }), {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return answer(path, init);
+    });
+    const first = await app.invokeWebTrigger(TRIGGER, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body,
+    });
+    fault.mockRestore();
+    expect(first.statusCode).toBe(503);
+    expect(first.headers['Retry-After']).toEqual(['5']);
+    const again = await post(token, body);
+    expect(json(again)).toMatchObject({ ok: true, accepted: 1, duplicates: 1 });
+    const twice = await post(token, body);
+    expect(json(twice)).toMatchObject({ ok: true, accepted: 0, duplicates: 2 });
+    const stored = ok<ProjectPageLoadData>(
+      await app.invoke(PAGE, 'load', {}, { user: 'admin', projectKey: P }),
+    ).outcomes[0]!;
+    expect(stored.measurements.map((m) => m.value)).toEqual([38]);
   });
 
   it('refuses a missing, malformed, unknown, rotated or revoked token and changes nothing', async () => {

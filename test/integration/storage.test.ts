@@ -168,7 +168,7 @@ describe('outcomes', () => {
     }));
     await run(() => kvs.set(keys.outcome(PROJECT_KEY, 'carts'), { ...stored, measurements: full }));
     const capped = await run(() =>
-      recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-04-01', value: -1 }, NOW),
+      recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-02-27', value: -1 }, NOW),
     );
     expect(capped.measurements).toHaveLength(MEASUREMENT_HISTORY_LIMIT);
     expect(capped.measurements[0]?.value).toBe(1);
@@ -192,7 +192,7 @@ describe('outcomes', () => {
     await run(() => kvs.set(keys.outcome(PROJECT_KEY, 'carts'), nearlyFull));
 
     const error = await failure(
-      run(() => recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-05-01', value: 1 }, NOW)),
+      run(() => recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-02-28', value: 1 }, NOW)),
     );
     expect(error).toBeInstanceOf(StorageLimitError);
     expect(await run(() => getOutcome(PROJECT_KEY, 'carts'))).toEqual(nearlyFull);
