@@ -36,6 +36,13 @@ export class UnknownTargetError extends ValidationError {
   }
 }
 
+/**
+ * Most series one request may write. Each series is its own versioned write (a read, a claim, a write), one after
+ * another: a thousand distinct metrics would take thousands of storage calls and could pass the web trigger's
+ * 55 seconds with part of it written.
+ */
+export const MAX_SERIES_PER_REQUEST = 50;
+
 type Resolved = { kind: 'outcome'; outcome: StoredOutcome } | { kind: 'metric'; name: string };
 
 /** The outcome a metric name belongs to: an active outcome's metric first, then any other. */
@@ -98,6 +105,10 @@ export async function recordIncoming(
     groups.set(key, group);
   });
   if (errors.length) throw new UnknownTargetError(errors.slice(0, 50));
+  if (groups.size > MAX_SERIES_PER_REQUEST)
+    throw new ValidationError(
+      `The measurements name ${groups.size} different series; one request may name at most ${MAX_SERIES_PER_REQUEST}. Nothing was recorded: split them into several requests.`,
+    );
 
   const series: SeriesResult[] = [];
   for (const { target, rows } of groups.values()) {

@@ -12,6 +12,7 @@ import type { WebTriggerRequest, WebTriggerResponse } from '@forge/api';
 import { parseMeasurements, type RowError } from '../domain/measurement-input';
 import { checkBearer, takeRateSlot } from '../storage/ingest-tokens';
 import { recordIncoming, UnknownTargetError } from '../services/measurement-ingest';
+import { ValidationError } from '../errors';
 import type { Clock } from '../services/outcome-map';
 
 export const MEASUREMENTS_WEBTRIGGER_KEY = 'outcome-lens-measurements';
@@ -96,6 +97,7 @@ export async function handleMeasurements(
     return reply(200, { ok: true, message, ...result });
   } catch (e) {
     if (e instanceof UnknownTargetError) return reply(422, { ok: false, message: e.message, errors: e.rows });
+    if (e instanceof ValidationError) return reply(400, { ok: false, message: e.message });
     throw e;
   }
 }

@@ -10,6 +10,7 @@ import type { Answer } from '../../src/contract/answer';
 import type { NewTokenData, TokenSummary, TokensData } from '../../src/contract/settings';
 import type { OutcomeView, ProjectPageLoadData } from '../../src/contract/project-page';
 import { TOKEN_RATE_LIMIT } from '../../src/storage/ingest-tokens';
+import { MAX_SERIES_PER_REQUEST } from '../../src/services/measurement-ingest';
 
 const P = 'DEMO';
 const Q = 'SHOP';
@@ -223,6 +224,21 @@ describe('the measurements web trigger', () => {
       await app.invoke(PAGE, 'load', {}, { user: 'admin', projectKey: P }),
     ).outcomes[0]!;
     expect(stored.measurements.map((m) => m.value)).toEqual([38]);
+  });
+
+  it('refuses a request naming more series than it may write, whole, before writing any', async () => {
+    const { token } = await newToken('ci');
+    const before = storedState();
+    const rows = Array.from({ length: MAX_SERIES_PER_REQUEST + 1 }, (_, i) => ({
+      metric: `Metric ${i}`,
+      value: i,
+      at: '2026-11-01',
+    }));
+    const answer = await post(token, JSON.stringify(rows));
+    expect(answer.statusCode).toBe(400);
+    expect(json(answer).message).toMatch(`at most ${MAX_SERIES_PER_REQUEST}`);
+    expect(storedState()).toBe(before);
+    expect((await post(token, JSON.stringify(rows.slice(0, MAX_SERIES_PER_REQUEST)))).statusCode).toBe(200);
   });
 
   it('refuses a missing, malformed, unknown, rotated or revoked token and changes nothing', async () => {
