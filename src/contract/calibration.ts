@@ -40,7 +40,10 @@ export const applyCalibrationPayloadSchema = z
     /** Per-type limits to write; types not listed keep what they have. */
     byType: z.record(z.string().min(1).max(255), idleDays).default({}),
     /** The settings version the page shows (a versioned save, as Save settings). */
-    version: z.number().int().min(0),
+    version: z
+      .number({ error: 'The page sent no version: reload it and try again.' })
+      .int({ error: 'The page sent an unreadable version: reload it and try again.' })
+      .min(0, { error: 'The page sent an unreadable version: reload it and try again.' }),
   })
   .strict();
 export type ApplyCalibrationPayload = z.input<typeof applyCalibrationPayloadSchema>;

@@ -53,7 +53,7 @@ export const describePayloadSchema = z
     /** The stored version the panel showed: the description is written from that saved hypothesis only. */
     version: z
       .number({ error: 'The panel sent no version: reload it and try again.' })
-      .int()
+      .int({ error: 'The panel sent an unreadable version: reload it and try again.' })
       .min(1, { error: 'Save the hypothesis first: only a saved hypothesis goes into the description.' }),
   })
   .strict();

@@ -50,7 +50,8 @@ export type MapFilters = z.infer<typeof mapFiltersSchema>;
 const pageToken = z.string().max(2000).nullable().optional();
 const versionSchema = z
   .number({ error: 'The page sent no version: reload it and try again.' })
-  .int()
+  // Without its own message, a fraction or a number past 2^53 would be told "no version".
+  .int({ error: 'The page sent an unreadable version: reload it and try again.' })
   .min(1, { error: 'The page sent an unreadable version: reload it and try again.' });
 
 export const loadPayloadSchema = z.object({}).strict();

@@ -145,7 +145,7 @@ export async function applyCalibration(
       `There is too little history to propose a limit (${state.result.delivered} delivered items, at least ${MIN_DELIVERED} are needed): the current settings stay.`,
     );
   const proposedTypes = state.result.thresholds.byType;
-  const foreign = Object.keys(payload.byType ?? {}).filter((t) => !(t in proposedTypes));
+  const foreign = Object.keys(payload.byType ?? {}).filter((t) => !Object.hasOwn(proposedTypes, t));
   if (foreign.length)
     throw new ValidationError(`The calibration proposes no limit of its own for ${foreign.join(', ')}.`, {
       byType: 'Only the issue types the proposal lists can be applied.',

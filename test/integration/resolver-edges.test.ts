@@ -111,3 +111,27 @@ describe('list positions the app never gave out', () => {
     });
   });
 });
+
+describe('versions the page could not have sent', () => {
+  it.each([2 ** 60, 1.5, -1])('version %p is told as unreadable, not as missing', async (version) => {
+    const answer = await call('updateOutcome', {
+      id: 'a-outcome',
+      version,
+      draft: {
+        name: 'Fewer abandoned carts',
+        metric: 'Cart drop-off',
+        baseline: 40,
+        target: 30,
+        direction: 'decrease',
+        dueDate: '2027-06-30',
+      },
+    });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: { version: 'The page sent an unreadable version: reload it and try again.' },
+      },
+    });
+  });
+});
