@@ -16,6 +16,8 @@ export const PROJECT_PAGE_RESOLVERS = {
   updateOutcome: 'updateOutcome',
   archiveOutcome: 'archiveOutcome',
   addMeasurement: 'addMeasurement',
+  /** Takes one measurement off an outcome (one typed by mistake), on the version the page showed. */
+  removeMeasurement: 'removeMeasurement',
   /** A CSV file of past measurements for one outcome, all or nothing. */
   importMeasurements: 'importMeasurements',
   /** One page of the zombie queue, sorted and filtered on the server, with the filter's total. */

@@ -84,6 +84,15 @@ export const addMeasurementPayloadSchema = z
   .object({ id: outcomeIdSchema, version: versionSchema, measurement: measurementSchema })
   .strict();
 
+/** The measurement to take off, as the page showed it: its day and value (the first such one goes). */
+export const removeMeasurementPayloadSchema = z
+  .object({
+    id: outcomeIdSchema,
+    version: versionSchema,
+    measurement: measurementSchema.pick({ at: true, value: true }),
+  })
+  .strict();
+
 export const importMeasurementsPayloadSchema = z
   .object({
     id: outcomeIdSchema,

@@ -6,6 +6,7 @@ import Resolver from '@forge/resolver';
 import {
   PROJECT_PAGE_RESOLVERS as R,
   addMeasurementPayloadSchema,
+  removeMeasurementPayloadSchema,
   archiveOutcomePayloadSchema,
   bulkDecidePayloadSchema,
   bulkJobPayloadSchema,
@@ -36,6 +37,7 @@ import { confirmVerdict, resultsReview } from '../services/results-review';
 import { shippedMoved } from '../services/shipped-moved';
 import {
   addMeasurement,
+  removeMeasurement,
   archiveOutcome,
   createOutcome,
   importMeasurements,
@@ -80,6 +82,9 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   );
   defineEndpoint(resolver, R.addMeasurement, addMeasurementPayloadSchema, (p, call) =>
     addMeasurement(call, p, clock),
+  );
+  defineEndpoint(resolver, R.removeMeasurement, removeMeasurementPayloadSchema, (p, call) =>
+    removeMeasurement(call, p, clock),
   );
   defineEndpoint(resolver, R.importMeasurements, importMeasurementsPayloadSchema, (p, call) =>
     importMeasurements(call, p, clock),

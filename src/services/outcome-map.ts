@@ -144,6 +144,25 @@ export async function addMeasurement(
   return toView(await outcomesStore.recordMeasurement(projectKey, input.id, input.measurement, clock.now()));
 }
 
+/** Takes one measurement off (one typed by mistake); refused, like an edit, when the outcome changed since. */
+export async function removeMeasurement(
+  call: CallContext,
+  input: { id: string; version: number; measurement: { at: string; value: number } },
+  clock: Clock,
+): Promise<OutcomeView> {
+  const projectKey = targetProject(call);
+  await requireOutcomeEditor(projectKey);
+  return toView(
+    await outcomesStore.removeMeasurement(
+      projectKey,
+      input.id,
+      input.measurement,
+      input.version,
+      clock.now(),
+    ),
+  );
+}
+
 /**
  * A CSV file of past measurements imported on an outcome card: the web trigger's columns (value, at, and
  * optionally source, id, and metric or outcome naming this outcome), all or nothing, ids recorded once.

@@ -205,6 +205,28 @@ export async function appendMeasurements(
   }
 }
 
+/**
+ * Takes the first measurement of that day and value off the outcome, on the version the person saw. One that is
+ * not there (taken off meanwhile) is told as such, and nothing is written.
+ */
+export async function removeMeasurement(
+  projectKey: string,
+  id: string,
+  measurement: { at: string; value: number },
+  expectedVersion: number,
+  now: Date,
+): Promise<StoredOutcome> {
+  const current = await requireOutcome(projectKey, id);
+  const at = current.measurements.findIndex((m) => m.at === measurement.at && m.value === measurement.value);
+  if (current.version === expectedVersion && at < 0)
+    throw new NotFoundError(
+      `This outcome has no measurement of ${measurement.value} on ${measurement.at} (any more).`,
+    );
+  return change(projectKey, id, expectedVersion, now, (c) => ({
+    measurements: c.measurements.filter((_, i) => i !== at),
+  }));
+}
+
 /** Removes an outcome; a stale version is refused like any other write. */
 export async function deleteOutcome(projectKey: string, id: string, expectedVersion: number): Promise<void> {
   const current = await requireOutcome(projectKey, id);

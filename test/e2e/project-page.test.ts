@@ -210,6 +210,46 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
+  it('takes a measurement typed by mistake off the card, after asking once more', async () => {
+    const name = 'Refunds within a day';
+    const created = (await wb.app.invoke(
+      'outcome-lens-project-page',
+      PROJECT_PAGE_RESOLVERS.createOutcome,
+      {
+        draft: {
+          name,
+          metric: 'hours to refund',
+          baseline: 48,
+          target: 24,
+          direction: 'decrease',
+          dueDate: '2027-06-30',
+        },
+      },
+      { user: 'admin', projectKey: 'DEMO' },
+    )) as { ok: boolean; data: OutcomeView };
+    const today = new Date().toISOString().slice(0, 10);
+    await wb.app.invoke(
+      'outcome-lens-project-page',
+      PROJECT_PAGE_RESOLVERS.addMeasurement,
+      { id: created.data.id, version: 1, measurement: { at: today, value: 400 } },
+      { user: 'admin', projectKey: 'DEMO' },
+    );
+    const { page, frame } = await openProjectPage();
+    const lane = laneOf(frame, name);
+    await lane.getByText(/hours to refund: 400 now/).waitFor({ timeout: 30_000 });
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    const latest = lane.getByRole('list', { name: 'Latest measurements' });
+    await latest.getByRole('button', { name: `Remove 400 on ${today}…` }).click();
+    // Asked once more: keeping it changes nothing.
+    await latest.getByRole('button', { name: 'Keep it' }).click();
+    await latest.getByRole('button', { name: `Remove 400 on ${today}…` }).click();
+    await latest.getByRole('button', { name: `Remove 400 on ${today}`, exact: true }).click();
+    await lane.getByText(/hours to refund: not measured yet/).waitFor({ timeout: 30_000 });
+    expect(await lane.getByTestId(`no-measurements-${created.data.id}`).count()).toBe(1);
+    expect(await frame.locator('.ol-error, [role="alert"]').count()).toBe(0);
+    await page.close();
+  });
+
   it('tells progress toward the target from share of open work, and draws the chart across the card with the target label off its line', async () => {
     const { page, frame } = await openProjectPage();
     const name = 'Checkout takes one minute';

@@ -143,6 +143,42 @@ describe('outcomes', () => {
       expect(ok(await call<MapPageData>('mapPage', { lane, filters: {}, pageSize: 20 })).lane).toBe(lane);
   });
 
+  it('takes a measurement typed by mistake off, on the version the page showed, and only for outcome editors', async () => {
+    const created = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    ok(
+      await call('addMeasurement', {
+        id: created.id,
+        version: 1,
+        measurement: { at: '2026-05-01', value: 35 },
+      }),
+    );
+    const typo = ok(
+      await call<OutcomeView>('addMeasurement', {
+        id: created.id,
+        version: 2,
+        measurement: { at: '2026-05-02', value: 350 },
+      }),
+    );
+    expect(typo.progress.current).toBe(350);
+    const remove = { id: created.id, version: 3, measurement: { at: '2026-05-02', value: 350 } };
+    expect(await call('removeMeasurement', remove, 'viewer')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORIZED' },
+    });
+    // On a version the page no longer shows, nothing is taken off.
+    expect(await call('removeMeasurement', { ...remove, version: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    const fixed = ok(await call<OutcomeView>('removeMeasurement', remove));
+    expect(fixed.measurements.map((m) => [m.at, m.value])).toEqual([['2026-05-01', 35]]);
+    expect([fixed.version, fixed.progress.current]).toEqual([4, 35]);
+    expect(await call('removeMeasurement', { ...remove, version: 4 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: expect.stringContaining('no measurement of 350 on 2026-05-02') },
+    });
+  });
+
   it('refuses a measurement of a day to come and numbers too large to be measured, at their fields', async () => {
     const created = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
     const future = await call('addMeasurement', {

@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { OutcomeView } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
-import { readTypedNumber } from '../../../src/domain/amounts';
+import { amountText, readTypedNumber } from '../../../src/domain/amounts';
 // The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
 import { metricNameProblem } from '../../../src/domain/says-something';
 import { callResolver, flag } from '../../shared/bridge';
@@ -252,34 +252,100 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
     return Object.keys(fields).length ? fields : { value: answer.error.message };
   };
   return (
-    <Form<Measurement> onSubmit={submit}>
-      {({ formProps }) => (
-        <form
-          {...formProps}
-          className="ol-dialog ol-actions ol-measure"
-          aria-label={`Record a measurement of ${props.outcome.metric}`}
-        >
-          <DateField
-            id={`${idp}-at`}
-            name="at"
-            label="Measured on"
-            defaultValue={today}
-            // A measurement is of a day that has come; the calendar offers none after today.
-            maxDate={today}
-          />
-          <TextField
-            idp={idp}
-            name="value"
-            label={`Value of ${props.outcome.metric}`}
-            numeric
-            defaultValue=""
-          />
-          <Button type="submit" appearance="primary" isDisabled={busy} aria-busy={busy}>
-            Record
-          </Button>
-          <Button onClick={() => props.onDone(false)}>Cancel</Button>
-        </form>
-      )}
-    </Form>
+    <>
+      <Form<Measurement> onSubmit={submit}>
+        {({ formProps }) => (
+          <form
+            {...formProps}
+            className="ol-dialog ol-actions ol-measure"
+            aria-label={`Record a measurement of ${props.outcome.metric}`}
+          >
+            <DateField
+              id={`${idp}-at`}
+              name="at"
+              label="Measured on"
+              defaultValue={today}
+              // A measurement is of a day that has come; the calendar offers none after today.
+              maxDate={today}
+            />
+            <TextField
+              idp={idp}
+              name="value"
+              label={`Value of ${props.outcome.metric}`}
+              numeric
+              defaultValue=""
+            />
+            <Button type="submit" appearance="primary" isDisabled={busy} aria-busy={busy}>
+              Record
+            </Button>
+            <Button onClick={() => props.onDone(false)}>Cancel</Button>
+          </form>
+        )}
+      </Form>
+      <RecentMeasurements outcome={props.outcome} onRemoved={() => props.onDone(true)} />
+    </>
+  );
+}
+
+/** How many of the latest measurements the card offers to take off. */
+const REMOVABLE = 5;
+
+/**
+ * The latest measurements, each of which can be taken off (one typed by mistake): asked once more, then removed
+ * on the version the card shows, so a change made meanwhile is not overwritten.
+ */
+function RecentMeasurements(props: { outcome: OutcomeView; onRemoved: () => void }) {
+  const o = props.outcome;
+  const [asking, setAsking] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const latest = [...o.measurements]
+    .map((m, index) => ({ ...m, index }))
+    .sort((a, b) => b.at.localeCompare(a.at) || b.index - a.index)
+    .slice(0, REMOVABLE);
+  if (latest.length === 0) return null;
+  const remove = async (m: { at: string; value: number }) => {
+    setBusy(true);
+    const answer = await callResolver<OutcomeView>(R.removeMeasurement, {
+      id: o.id,
+      version: o.version,
+      measurement: { at: m.at, value: m.value },
+    });
+    setBusy(false);
+    if (answer.ok) return props.onRemoved();
+    setAsking(null);
+    setError(answer.error.message);
+  };
+  return (
+    <div className="ol-recent">
+      <h4 id={`recent-${o.id}`}>Latest measurements</h4>
+      {error ? (
+        <p className="ol-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ul aria-labelledby={`recent-${o.id}`}>
+        {latest.map((m) => {
+          const said = `${amountText(m.value, o.unit)} on ${m.at}`;
+          return (
+            <li key={m.index}>
+              {said}{' '}
+              {asking === m.index ? (
+                <>
+                  <Button appearance="danger" isDisabled={busy} onClick={() => void remove(m)}>
+                    Remove {said}
+                  </Button>{' '}
+                  <Button onClick={() => setAsking(null)}>Keep it</Button>
+                </>
+              ) : (
+                <Button appearance="subtle" onClick={() => setAsking(m.index)} aria-label={`Remove ${said}…`}>
+                  Remove…
+                </Button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }
