@@ -6,7 +6,12 @@
  */
 import type { Frame, Locator, Page, Request } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
-import { PROJECT_PAGE_RESOLVERS, type OutcomeView } from '../../src/contract/project-page';
+import {
+  PROJECT_PAGE_RESOLVERS,
+  type OutcomeView,
+  type ProjectPageLoadData,
+} from '../../src/contract/project-page';
+import type { Answer } from '../../src/contract/answer';
 import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
@@ -46,6 +51,33 @@ afterAll(async () => wb?.close());
 
 function lensOf(key: string): Record<string, unknown> | undefined {
   return wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as Record<string, unknown> | undefined;
+}
+
+/** Calls the project page's resolver as the demo's administrator, as the page would. */
+function asAdmin<T>(functionKey: string, payload: unknown): Promise<Answer<T>> {
+  return wb.app.invoke('outcome-lens-project-page', functionKey, payload, {
+    user: 'admin',
+    projectKey: 'DEMO',
+  }) as Promise<Answer<T>>;
+}
+
+/** Creates an outcome of the demo project with the draft's defaults but for what is given. */
+async function anOutcome(draft: {
+  name: string;
+  metric: string;
+  baseline: number;
+  target: number;
+  dueDate?: string;
+}) {
+  const created = await asAdmin<OutcomeView>(PROJECT_PAGE_RESOLVERS.createOutcome, {
+    draft: {
+      direction: draft.target < draft.baseline ? 'decrease' : 'increase',
+      dueDate: '2027-06-30',
+      ...draft,
+    },
+  });
+  if (!created.ok) throw new Error(`the outcome was not created: ${created.error.message}`);
+  return created.data;
 }
 
 async function openProjectPage(
@@ -157,22 +189,7 @@ describe('the project page in the browser', () => {
 
   it('records one measurement on a double click of Record, with no error from a second request', async () => {
     const name = 'Checkout takes one minute';
-    const created = (await wb.app.invoke(
-      'outcome-lens-project-page',
-      PROJECT_PAGE_RESOLVERS.createOutcome,
-      {
-        draft: {
-          name,
-          metric: 'seconds to pay',
-          baseline: 120,
-          target: 60,
-          direction: 'decrease',
-          dueDate: '2027-06-30',
-        },
-      },
-      { user: 'admin', projectKey: 'DEMO' },
-    )) as { ok: boolean; data: OutcomeView };
-    expect(created.ok).toBe(true);
+    const created = await anOutcome({ name, metric: 'seconds to pay', baseline: 120, target: 60 });
     const { page, frame } = await openProjectPage();
     const sent: string[] = [];
     const unanswered = new Set<Request>();
@@ -199,41 +216,21 @@ describe('the project page in the browser', () => {
     expect(sent).toHaveLength(1);
     // No error anywhere: a field's (Atlaskit's error message, id …-error), a lane's or an alert.
     expect(await frame.locator('.ol-error, [id$="-error"], [role="alert"]').count()).toBe(0);
-    const loaded = (await wb.app.invoke(
-      'outcome-lens-project-page',
-      PROJECT_PAGE_RESOLVERS.load,
-      {},
-      { user: 'admin', projectKey: 'DEMO' },
-    )) as { data: { outcomes: OutcomeView[] } };
-    const stored = loaded.data.outcomes.find((o) => o.id === created.data.id);
+    const loaded = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
+    const stored = loaded.ok ? loaded.data.outcomes.find((o) => o.id === created.id) : undefined;
     expect(stored?.measurements.map((m) => m.value)).toEqual([90]);
     await page.close();
   });
 
   it('takes a measurement typed by mistake off the card, after asking once more', async () => {
     const name = 'Refunds within a day';
-    const created = (await wb.app.invoke(
-      'outcome-lens-project-page',
-      PROJECT_PAGE_RESOLVERS.createOutcome,
-      {
-        draft: {
-          name,
-          metric: 'hours to refund',
-          baseline: 48,
-          target: 24,
-          direction: 'decrease',
-          dueDate: '2027-06-30',
-        },
-      },
-      { user: 'admin', projectKey: 'DEMO' },
-    )) as { ok: boolean; data: OutcomeView };
+    const created = await anOutcome({ name, metric: 'hours to refund', baseline: 48, target: 24 });
     const today = new Date().toISOString().slice(0, 10);
-    await wb.app.invoke(
-      'outcome-lens-project-page',
-      PROJECT_PAGE_RESOLVERS.addMeasurement,
-      { id: created.data.id, version: 1, measurement: { at: today, value: 400 } },
-      { user: 'admin', projectKey: 'DEMO' },
-    );
+    await asAdmin(PROJECT_PAGE_RESOLVERS.addMeasurement, {
+      id: created.id,
+      version: 1,
+      measurement: { at: today, value: 400 },
+    });
     const { page, frame } = await openProjectPage();
     const lane = laneOf(frame, name);
     await lane.getByText(/hours to refund: 400 now/).waitFor({ timeout: 30_000 });
@@ -245,7 +242,7 @@ describe('the project page in the browser', () => {
     await latest.getByRole('button', { name: `Remove 400 on ${today}…` }).click();
     await latest.getByRole('button', { name: `Remove 400 on ${today}`, exact: true }).click();
     await lane.getByText(/hours to refund: not measured yet/).waitFor({ timeout: 30_000 });
-    expect(await lane.getByTestId(`no-measurements-${created.data.id}`).count()).toBe(1);
+    expect(await lane.getByTestId(`no-measurements-${created.id}`).count()).toBe(1);
     expect(await frame.locator('.ol-error, [role="alert"]').count()).toBe(0);
     await page.close();
   });
@@ -965,22 +962,13 @@ describe('the project page in the browser', () => {
 
 describe('the outcome map in the browser', () => {
   it('links three items that serve no outcome to an outcome in one action, each with its own decision-log row', async () => {
-    const created = (await wb.app.invoke(
-      'outcome-lens-project-page',
-      PROJECT_PAGE_RESOLVERS.createOutcome,
-      {
-        draft: {
-          name: 'Checkout in two taps',
-          metric: 'taps to pay',
-          baseline: 5,
-          target: 2,
-          direction: 'decrease',
-          dueDate: '2027-06-01',
-        },
-      },
-      { user: 'admin', projectKey: 'DEMO' },
-    )) as { ok: boolean; data?: { id: string } };
-    expect(created.ok).toBe(true);
+    const created = await anOutcome({
+      name: 'Checkout in two taps',
+      metric: 'taps to pay',
+      baseline: 5,
+      target: 2,
+      dueDate: '2027-06-01',
+    });
     const { page, frame } = await openProjectPage();
     const lane = frame.getByTestId('lane-none');
     await lane.getByRole('button', { name: 'Link items to an outcome' }).click();
@@ -1006,7 +994,7 @@ describe('the outcome map in the browser', () => {
         timeout: 60_000,
       },
     );
-    for (const key of keys) expect(lensOf(key)).toMatchObject({ outcomeId: created.data!.id });
+    for (const key of keys) expect(lensOf(key)).toMatchObject({ outcomeId: created.id });
     await openTab(frame, 'Kill review');
     const table = frame.getByRole('table', { name: 'Decision log' });
     for (const key of keys) {
