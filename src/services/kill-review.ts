@@ -43,7 +43,7 @@ import type { JiraIssue, JiraTransition } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
 import { keys } from '../storage/keys';
-import { listAll } from '../storage/kv';
+import { claim, listAll } from '../storage/kv';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
@@ -344,6 +344,49 @@ export async function rescored(
     settings,
   );
   return { score: a.score.total, killDate: killDateOf(lens.killCriteria) };
+}
+
+/** How long a try of a kill waits for another try's comment to be made before it goes on without it. */
+const COMMENT_WAIT_MS = 5_000;
+/** A comment claim outlives every try of its decision; one sent and never answered stays sent. */
+const COMMENT_CLAIM_TTL = { value: 30, unit: 'DAYS' } as const;
+
+/**
+ * Sends a kill's comment at most once however many tries of the decision run at once (a take-over, a duplicated
+ * event): only the try that claims the comment sends it, and records it in the intent. Another try waits for that
+ * comment and answers its id. A refused call (429, 5xx) made no comment: its claim is given back, so a waiting or
+ * later try sends it. Null when the comment is still on its way after the wait, or was sent without an answer.
+ */
+async function commentOnce(
+  projectKey: string,
+  idempotencyKey: string,
+  intent: DecisionIntent,
+  send: () => Promise<{ id: string }>,
+): Promise<string | null> {
+  const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
+  const claimKey = keys.decisionComment(projectKey, idempotencyKey);
+  for (let waited = 0; ; waited += 100) {
+    if (await claim(claimKey, { at: intent.at }, COMMENT_CLAIM_TTL)) {
+      const sending: DecisionIntent = { ...intent, comment: 'sending' };
+      await kvs.set(intentKey, sending);
+      let comment: { id: string };
+      try {
+        comment = await send();
+      } catch (e) {
+        if (e instanceof JiraRateLimitError || e instanceof JiraHttpError) {
+          await kvs.set(intentKey, { ...sending, comment: 'none' });
+          await kvs.delete(claimKey);
+        }
+        throw e;
+      }
+      await kvs.set(intentKey, { ...sending, comment: 'made', commentId: comment.id });
+      return comment.id;
+    }
+    const now = await kvs.get<DecisionIntent>(intentKey);
+    if (now?.comment === 'made' && now.commentId) return now.commentId;
+    if (waited >= COMMENT_WAIT_MS) return null;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /**
@@ -663,23 +706,17 @@ async function act(
     // A comment call that was sent and never answered (a timeout) may have been made: it is not sent again,
     // so the kill comments at most once. A refused call (429, 5xx) made none and is sent on the retry.
     if (!next.lastDecision?.commentId && (await kvs.get<DecisionIntent>(intentKey))?.comment !== 'sending') {
-      const sending: DecisionIntent = { ...intent, comment: 'sending' };
       await check();
-      await kvs.set(intentKey, sending);
-      let comment: { id: string };
-      try {
-        comment = await jira.addComment(
+      const commentId = await commentOnce(projectKey, idempotencyKey, intent, () =>
+        jira.addComment(
           issueKey,
           killCommentAdf(decision.reason, firedRules, settings.kill.resolutionName, actor.actorName),
-        );
-      } catch (e) {
-        if (e instanceof JiraRateLimitError || e instanceof JiraHttpError)
-          await kvs.set(intentKey, { ...sending, comment: 'none' });
-        throw e;
+        ),
+      );
+      if (commentId) {
+        next = { ...next, lastDecision: { ...next.lastDecision!, commentId } };
+        await writeLens();
       }
-      await kvs.set(intentKey, { ...sending, comment: 'made', commentId: comment.id });
-      next = { ...next, lastDecision: { ...next.lastDecision!, commentId: comment.id } };
-      await writeLens();
     }
     details.resolution = settings.kill.resolutionName;
   } else if (decision.kind === 'keep') {

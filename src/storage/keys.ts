@@ -11,6 +11,7 @@
  *   decision-lock:{projectKey}:{issueKey}         held by the one try of a decision on that issue (25 s)
  *   decision-intent:{projectKey}:{idemKey}        a decision's intent, recorded before its first side effect,
  *                                                 deleted when logged (the scan completes one left behind)
+ *   decision-comment:{projectKey}:{idemKey}       claimed by the one try of a kill that sends its comment
  *   bulk-job:{projectKey}:{jobId}                 a bulk decision: its selection, progress and failures
  *   scan-comment:{issueKey}:{version}:{editMs}    a flag comment sent or made for the lens it was judged from
  *   app-edit:{projectKey}:{issueKey}              the scan began editing that issue (label, comment) and has not
@@ -92,6 +93,8 @@ export const keys = {
   decisionIntentPrefix: (p: string) => key('decision-intent', checkProjectKey(p)) + ':',
   decisionIntent: (p: string, idempotencyKey: string) =>
     key('decision-intent', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
+  decisionComment: (p: string, idempotencyKey: string) =>
+    key('decision-comment', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
   bulkJob: (p: string, jobId: string) => key('bulk-job', checkProjectKey(p), segment(jobId, 'jobId')),
   scanComment: (issueKey: string, version: number, appEditMs: number) =>
     key('scan-comment', segment(issueKey, 'issueKey'), String(version), String(appEditMs)),

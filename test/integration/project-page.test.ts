@@ -21,6 +21,7 @@ import type {
 } from '../../src/contract/project-page';
 import { mapSummaryPayloadSchema } from '../../src/contract/project-page';
 import { NO_OUTCOME } from '../../src/contract/project-page-keys';
+import { keys } from '../../src/storage/keys';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { defineEndpoint } from '../../src/resolvers/endpoint';
 import { mapSummary } from '../../src/services/outcome-map';
@@ -498,6 +499,41 @@ describe('kill review', () => {
     expect(ok(a).entry.id).toBe(ok(b).entry.id);
     const issue = app.jira.store.getIssue(key)!;
     expect(app.jira.store.listComments(issue.id)).toHaveLength(1);
+  });
+
+  it('comments once when a second try takes a kill over while the first is about to send its comment', async () => {
+    const key = aZombie();
+    const payload = {
+      issueKey: key,
+      idempotencyKey: 'kill-race-1234',
+      decision: { kind: 'kill', reason: 'Superseded by search' },
+    };
+    // The first try has passed its last check and is recording that it sends the comment: that write is held
+    // (up to 1.5 s) while a second try of the same request takes the decision over and reaches the comment.
+    const intentKey = keys.decisionIntent(P, payload.idempotencyKey);
+    const answer = app.kvs.handle.bind(app.kvs);
+    let reached!: () => void;
+    const firstSending = new Promise<void>((resolve) => (reached = resolve));
+    let held = false;
+    jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+      const body =
+        typeof init?.body === 'string'
+          ? (JSON.parse(init.body) as { key?: string; value?: { comment?: string } })
+          : {};
+      if (!held && path === '/api/v1/set' && body.key === intentKey && body.value?.comment === 'sending') {
+        held = true;
+        reached();
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      }
+      return answer(path, init);
+    });
+    const first = call<DecideData>('decide', payload, 'member');
+    await firstSending;
+    const second = call<DecideData>('decide', payload, 'member');
+    const [a, b] = await Promise.all([first, second]);
+    jest.restoreAllMocks();
+    expect(ok(a).entry.id).toBe(ok(b).entry.id);
+    expect(app.jira.store.listComments(app.jira.store.getIssue(key)!.id)).toHaveLength(1);
   });
 
   it('keeps a zombie only with new criteria or a snooze date and a reason, and clears the flag', async () => {
