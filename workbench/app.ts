@@ -433,11 +433,15 @@ export class WorkbenchApp {
   }
 
   /** What the bridge's getContext answers inside a surface. */
-  bridgeContext(moduleKey: string, options: InvokeOptions & { colorMode?: 'light' | 'dark' }): BridgeContext {
+  bridgeContext(
+    moduleKey: string,
+    options: InvokeOptions & { colorMode?: 'light' | 'dark'; locale?: string },
+  ): BridgeContext {
     const input = this.contextInput(moduleKey, options);
     const base = buildCallContext(input);
     return {
       ...base,
+      ...(options.locale ? { locale: options.locale } : {}),
       moduleKey: input.moduleKey,
       extension: input.extension,
       theme: { colorMode: options.colorMode ?? 'light' },

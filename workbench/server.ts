@@ -165,6 +165,11 @@ function serveStatic(
   });
 }
 
+/** `?locale=de-DE`: a language tag as Jira's user profile gives it (language and region), or nothing. */
+function localeOf(param: string | null): { locale?: string } {
+  return param && /^[a-z]{2,3}-[A-Z]{2}$/.test(param) ? { locale: param } : {};
+}
+
 function parseFault(form: URLSearchParams): FaultSpec {
   const kind = form.get('kind') ?? '500';
   const timesText = form.get('times');
@@ -339,6 +344,7 @@ export function createRequestHandler(
       user: known ? userParam : DEFAULT_USER,
       accountId: known?.accountId ?? app.accountIdOf(DEFAULT_USER),
       colorMode,
+      ...localeOf(url.searchParams.get('locale')),
       query: url.searchParams,
       staticDir,
     };

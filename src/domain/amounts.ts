@@ -87,12 +87,34 @@ const DIGIT_GROUP_SPACE = /(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?:\D|$))/g;
 const GROUPED_BY_THREE = /^\d{1,3}(?:[.,]\d{3})+$/;
 const SCIENTIFIC = /^[-+]?\d+(?:\.\d+)?e[-+]?\d+$/i;
 
+/** The mark between a number's whole part and its fraction, as a locale writes it. */
+export type DecimalMark = '.' | ',';
+
+/** The decimal mark of a locale ("de-DE", "fr_FR" → ","); "." for an unknown locale or none. */
+export function decimalMarkOf(locale: string | null | undefined): DecimalMark {
+  if (!locale) return '.';
+  try {
+    const parts = new Intl.NumberFormat(locale.replace('_', '-')).formatToParts(1.5);
+    return parts.find((p) => p.type === 'decimal')?.value === ',' ? ',' : '.';
+  } catch {
+    return '.';
+  }
+}
+
+/** A number as a person with this decimal mark types it ("1.5" or "1,5"); readTypedNumber reads it back. */
+export function typedNumberText(n: number, mark: DecimalMark = '.'): string {
+  const text = String(n);
+  return mark === ',' && !/e/i.test(text) ? text.replace('.', ',') : text;
+}
+
 /**
  * A number as typed into a field: "1200", "1,200", "1 200", "1,200.5", "1.200,5", "12,5", "-3". A comma or point
- * that groups thousands must be followed by exactly three digits each time ("1,200,000"); a single comma before
- * other than three digits is a decimal comma ("12,5", "0,125"). Null when the text is not a number.
+ * that groups thousands must be followed by exactly three digits each time ("1,200,000"); a single mark before
+ * other than three digits is the decimal mark ("12,5", "0,125"). One mark before exactly three digits ("1,234",
+ * "1.234") is the person's own decimal mark or else groups thousands: `decimalMark` is theirs, from their locale.
+ * Null when the text is not a number.
  */
-export function readTypedNumber(typed: string): number | null {
+export function readTypedNumber(typed: string, decimalMark: DecimalMark = '.'): number | null {
   let text = typed.trim().replace(DIGIT_GROUP_SPACE, '').replace('−', '-');
   if (SCIENTIFIC.test(text)) return Number(text);
   const sign = /^[-+]/.test(text) ? text[0]! : '';
@@ -111,7 +133,7 @@ export function readTypedNumber(typed: string): number | null {
   } else if (lastComma >= 0 || lastPoint >= 0) {
     const mark = lastComma >= 0 ? ',' : '.';
     const marks = text.split(mark).length - 1;
-    const groupsThousands = marks > 1 || (mark === ',' && /^[1-9]\d{0,2},\d{3}$/.test(text));
+    const groupsThousands = marks > 1 || (mark !== decimalMark && /^[1-9]\d{0,2}[.,]\d{3}$/.test(text));
     if (groupsThousands) {
       if (!GROUPED_BY_THREE.test(text)) return null;
     } else {

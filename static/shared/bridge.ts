@@ -4,8 +4,10 @@
  */
 import { showFlag } from '../../node_modules/@forge/bridge/out/flag/flag';
 import { invoke } from '../../node_modules/@forge/bridge/out/invoke/invoke';
+import { getCallBridge } from '../../node_modules/@forge/bridge/out/bridge';
 import { theme } from '../../node_modules/@forge/bridge/out/view/theme';
 import type { Answer } from '../../src/contract/answer';
+import { decimalMarkOf, type DecimalMark } from '../../src/domain/amounts';
 
 export async function callResolver<T>(
   functionKey: string,
@@ -27,6 +29,31 @@ export async function callResolver<T>(
       },
     };
   }
+}
+
+let decimalMark: DecimalMark | null = null;
+
+/**
+ * The decimal mark of the person's Jira language (the view context's locale); "." when the host does not say.
+ * Asked of the host once per page.
+ */
+export async function personDecimalMark(): Promise<DecimalMark> {
+  if (decimalMark) return decimalMark;
+  try {
+    // The bridge call view.getContext makes, without the locale tables it brings (@forge/i18n, 14 KB gzipped):
+    // only the decimal mark is wanted here, and Intl knows it for any locale tag.
+    const callBridge = getCallBridge() as (name: string) => Promise<unknown>;
+    const context = (await callBridge('getContext')) as { locale?: string } | null;
+    decimalMark = decimalMarkOf(context?.locale);
+  } catch {
+    decimalMark = '.';
+  }
+  return decimalMark;
+}
+
+/** The decimal mark once personDecimalMark has answered; null before. */
+export function knownDecimalMark(): DecimalMark | null {
+  return decimalMark;
 }
 
 /** Light or dark as the user's Jira is: design tokens follow once theming is on. */

@@ -540,4 +540,36 @@ describe('the issue panel in the browser', () => {
     }
     await page.close();
   });
+
+  it('reads and shows numbers with the decimal mark of the person’s language: in de-DE, "1,234" is one point two three four', async () => {
+    const other = wb.app.jira.store.db
+      .prepare("SELECT key FROM jira_issues WHERE key != ? AND status_category != 'done' ORDER BY id LIMIT 1")
+      .get(issueKey) as { key: string };
+    const open = async (locale: string | null) => {
+      const page = await wb.openAs('admin', `/browse/${other.key}${locale ? `?locale=${locale}` : ''}`);
+      const panel = await wb.panelFrame(page, PANEL_FRAME);
+      await panel.waitForSelector(`main[aria-label="Outcome Lens for ${other.key}"]`, { timeout: 30_000 });
+      return { page, panel };
+    };
+    const german = await open('de-DE');
+    await german.panel.getByLabel('Metric', { exact: true }).fill('Checkout abandonment');
+    await german.panel.getByLabel('Baseline').fill('1.000,5');
+    await german.panel.getByLabel('Target').fill('1,234');
+    await german.panel.getByRole('button', { name: 'Save' }).click();
+    await german.panel.getByTestId('save-result').waitFor({ timeout: 30_000 });
+    expect(await german.panel.getByTestId('save-result').innerText()).toMatch(/^Saved/);
+    const lens = wb.app.jira.store.getIssueProperty(other.key, ISSUE_PROPERTY_KEY) as {
+      expected: { baseline: number; target: number };
+    };
+    expect([lens.expected.baseline, lens.expected.target]).toEqual([1000.5, 1.234]);
+    await german.page.close();
+    // Shown again as each person writes it: with a comma in German, with a point in American English.
+    const again = await open('de-DE');
+    expect(await again.panel.getByLabel('Baseline').inputValue()).toBe('1000,5');
+    expect(await again.panel.getByLabel('Target').inputValue()).toBe('1,234');
+    await again.page.close();
+    const american = await open(null);
+    expect(await american.panel.getByLabel('Target').inputValue()).toBe('1.234');
+    await american.page.close();
+  });
 });

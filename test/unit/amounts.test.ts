@@ -1,4 +1,12 @@
-import { amountText, readTypedNumber, toNumber, unitOf, AMOUNT_SRC } from '../../src/domain/amounts';
+import {
+  amountText,
+  decimalMarkOf,
+  readTypedNumber,
+  toNumber,
+  typedNumberText,
+  unitOf,
+  AMOUNT_SRC,
+} from '../../src/domain/amounts';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
 import { parseStory } from '../../src/domain/story-parser';
 
@@ -69,5 +77,40 @@ describe('amounts', () => {
     ['-', null],
   ])('reads the typed number %j as %s', (typed, value) => {
     expect(readTypedNumber(typed)).toBe(value);
+  });
+});
+
+describe('typed numbers in the person’s own language', () => {
+  it.each([
+    ['1,234', 1.234],
+    ['1.234', 1234],
+    ['1.234,5', 1234.5],
+    ['1.234.567', 1_234_567],
+    ['12,5', 12.5],
+    ['0,125', 0.125],
+    ['1 234,5', 1234.5],
+    ['1,2,3', null],
+  ])('with a decimal comma, reads %j as %s', (typed, value) => {
+    expect(readTypedNumber(typed, ',')).toBe(value);
+  });
+
+  it('takes the decimal mark from the locale, "." when it is unknown', () => {
+    expect(['de-DE', 'fr_FR', 'pt-BR', 'en-US', 'en-GB', 'ja-JP'].map(decimalMarkOf)).toEqual([
+      ',',
+      ',',
+      ',',
+      '.',
+      '.',
+      '.',
+    ]);
+    expect(decimalMarkOf(undefined)).toBe('.');
+    expect(decimalMarkOf('not a locale!')).toBe('.');
+  });
+
+  it('writes a number as the person types it, and reads it back as the same number', () => {
+    for (const mark of ['.', ','] as const)
+      for (const n of [1.234, 1234.5, 0.5, -3, 1200, 1e-7, 1.5e21])
+        expect(readTypedNumber(typedNumberText(n, mark), mark)).toBe(n);
+    expect(typedNumberText(1.234, ',')).toBe('1,234');
   });
 });

@@ -74,6 +74,26 @@ describe('numbers typed into the panel', () => {
     const wrong = liveScore({ ...valuesOf(aBetDraft()), baseline: '1,20,0' }).checked;
     expect(wrong).toEqual({ ok: false, errors: { baseline: expect.stringMatching(/number/) } });
   });
+
+  it('with a decimal comma (a German locale), show and read numbers as the person writes them', () => {
+    const draft = aBetDraft();
+    draft.expected = { ...draft.expected, baseline: 1.234, target: 1000.5, direction: 'increase' };
+    const shown = valuesOf(draft, ',');
+    expect([shown.baseline, shown.target]).toEqual(['1,234', '1000,5']);
+    // What is shown reads back as the same numbers; "1.234" typed by that person is one thousand two hundred …
+    const same = checkValues(shown, undefined, undefined, ',');
+    expect(same.ok && [same.draft.expected.baseline, same.draft.expected.target]).toEqual([1.234, 1000.5]);
+    const typed = checkValues({ ...shown, target: '1.234' }, undefined, undefined, ',');
+    expect(typed.ok && typed.draft.expected.target).toBe(1234);
+    // … and a story's numbers fill the fields the same way.
+    const filled = applyStory(
+      emptyValues(),
+      'We expect conversion to rise from 2.5% to 3.75% by 2027-06-30.',
+      new Date('2026-12-01T00:00:00Z'),
+      ',',
+    );
+    expect([filled.values.baseline, filled.values.target]).toEqual(['2,5', '3,75']);
+  });
 });
 
 describe('a pasted story with more than one expectation', () => {

@@ -13,6 +13,8 @@ export interface PageRequest {
   user: string;
   accountId: string;
   colorMode: ColorMode;
+  /** The person's Jira language, as Forge's view context gives it (`?locale=de-DE`); Forge's en-US when absent. */
+  locale?: string;
   query: URLSearchParams;
   /** Folder holding static/<surface>/build, to tell whether a surface is built. */
   staticDir: string;
@@ -215,7 +217,12 @@ function surfaceFrame(
   const frame = {
     moduleKey: module.key,
     ...target,
-    context: req.app.bridgeContext(module.key, { user: req.user, ...target, colorMode: req.colorMode }),
+    context: req.app.bridgeContext(module.key, {
+      user: req.user,
+      ...target,
+      colorMode: req.colorMode,
+      ...(req.locale ? { locale: req.locale } : {}),
+    }),
     token: bridgeToken(req.app, { accountId: req.accountId, moduleKey: module.key, ...target }),
   };
   if (!module.surface || !surfaceBuilt(req.staticDir, module.surface)) {
@@ -336,7 +343,11 @@ export function dashboardPage(req: PageRequest, dashboardId: number): Page {
     const config = req.app.jira.store.getDashboardItemProperty(item.id, 'config');
     const edit = owner && (config === undefined || editing === item.id);
     const id = `frame-${module.key}-${item.id}`;
-    const context = req.app.bridgeContext(module.key, { user: req.user, colorMode: req.colorMode });
+    const context = req.app.bridgeContext(module.key, {
+      user: req.user,
+      colorMode: req.colorMode,
+      ...(req.locale ? { locale: req.locale } : {}),
+    });
     context.extension = {
       ...context.extension,
       gadget: { id: String(item.id) },

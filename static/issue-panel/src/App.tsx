@@ -18,7 +18,8 @@ import { assessIssue } from '../../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../../src/domain/check-by';
 import { movementPhrase } from '../../../src/domain/hypothesis-text';
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
-import { callResolver, flag } from '../../shared/bridge';
+import { callResolver, flag, personDecimalMark } from '../../shared/bridge';
+import type { DecimalMark } from '../../../src/domain/amounts';
 import { newRequestId } from '../../shared/requestId';
 import { ChoiceSelect, DateInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
@@ -44,15 +45,23 @@ import {
 } from './form';
 
 type Phase =
-  { kind: 'loading' } | { kind: 'failed'; error: ErrorAnswer } | { kind: 'ready'; data: PanelLoadData };
+  | { kind: 'loading' }
+  | { kind: 'failed'; error: ErrorAnswer }
+  | { kind: 'ready'; data: PanelLoadData; mark: DecimalMark };
 
 export function App() {
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
 
   const load = async () => {
     setPhase({ kind: 'loading' });
-    const answer = await callResolver<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load);
-    setPhase(answer.ok ? { kind: 'ready', data: answer.data } : { kind: 'failed', error: answer.error });
+    // The person's decimal mark is known before the form shows a number: "1.234" means one thing to each.
+    const [answer, mark] = await Promise.all([
+      callResolver<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load),
+      personDecimalMark(),
+    ]);
+    setPhase(
+      answer.ok ? { kind: 'ready', data: answer.data, mark } : { kind: 'failed', error: answer.error },
+    );
   };
 
   useEffect(() => {
@@ -74,7 +83,7 @@ export function App() {
       </Message>
     );
   }
-  return <Panel data={phase.data} />;
+  return <Panel data={phase.data} mark={phase.mark} />;
 }
 
 interface Conflict {
@@ -90,10 +99,11 @@ function savedBy(w: LastWrite): string {
   return `Saved by ${w.name ?? 'someone else'}${at}.`;
 }
 
-function Panel({ data }: { data: PanelLoadData }) {
+/** The panel for a loaded issue; numbers are typed and shown with the person's decimal `mark`. */
+function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
   const editable = data.permissions.canEdit;
   const [base, setBase] = useState<PanelLens>(data.lens);
-  const [values, setValues] = useState<FormValues>(() => valuesOf(data.lens.draft));
+  const [values, setValues] = useState<FormValues>(() => valuesOf(data.lens.draft, mark));
   const [touched, setTouched] = useState<Partial<Record<FieldName, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FormErrors>({});
@@ -134,19 +144,19 @@ function Panel({ data }: { data: PanelLoadData }) {
     () => data.lens.draft.alsoExpected ?? [],
   );
   const checked = useMemo(() => {
-    const result = checkValues(values, base.draft, today);
+    const result = checkValues(values, base.draft, today, mark);
     // Further expectations come from a pasted story and are sent as they are; the resolver checks them.
     return result.ok && alsoExpected.length
       ? { ok: true as const, draft: { ...result.draft, alsoExpected } }
       : result;
-  }, [values, base.draft, today, alsoExpected]);
+  }, [values, base.draft, today, alsoExpected, mark]);
   // The same checks the save applies: a date set in the past, a direction the numbers contradict.
   const assessment = useMemo(() => {
-    const draft = checked.ok ? checked.draft : scorableDraft(values);
+    const draft = checked.ok ? checked.draft : scorableDraft(values, mark);
     return assessIssue(facts, draft, outcomesById, data.settings, {
       checkByNotBefore: checkByNotBefore(draft, base.draft, today),
     });
-  }, [facts, checked, values, outcomesById, data.settings, base.draft, today]);
+  }, [facts, checked, values, outcomesById, data.settings, base.draft, today, mark]);
 
   const clientErrors: FormErrors = checked.ok ? {} : checked.errors;
   // Text past its limit is refused as it is typed: waiting for the field to lose focus would hide why.
@@ -252,7 +262,7 @@ function Panel({ data }: { data: PanelLoadData }) {
   const useTheirs = () => {
     if (!conflict?.theirs) return;
     setBase(conflict.theirs);
-    setValues(valuesOf(conflict.theirs.draft));
+    setValues(valuesOf(conflict.theirs.draft, mark));
     setAlsoExpected(conflict.theirs.draft.alsoExpected ?? []);
     setConflict(null);
   };
@@ -286,7 +296,7 @@ function Panel({ data }: { data: PanelLoadData }) {
       return;
     }
     setPasteRecipe(null);
-    const { values: next, filled, notes, alsoExpected: more } = applyStory(values, story, new Date());
+    const { values: next, filled, notes, alsoExpected: more } = applyStory(values, story, new Date(), mark);
     setValues(next);
     if (more.length) setAlsoExpected(more);
     setPasteOpen(false);

@@ -3,7 +3,7 @@
  * by the rules of the resolver's zod schema, without zod (src/domain/draft-rules.ts, shown to agree with the schema
  * by a property test), so the panel's bundle leaves zod out. Pure, so it runs the same in the browser and in tests.
  */
-import { readTypedNumber } from '../../../src/domain/amounts';
+import { readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
 import { toExpected } from '../../../src/domain/analyse-story';
 import { checkByNotBefore } from '../../../src/domain/check-by';
 import {
@@ -53,15 +53,21 @@ export function emptyValues(): FormValues {
 const str = (x: string | number | undefined | null): string =>
   x === undefined || x === null ? '' : String(x);
 
-export function valuesOf(draft: IssueLensDraft): FormValues {
+/**
+ * The inputs a draft fills. Numbers are written with the person's decimal mark (`mark`, from their locale), so
+ * what they see is what they would type, and rawDraft reads it back as the same number.
+ */
+export function valuesOf(draft: IssueLensDraft, mark: DecimalMark = '.'): FormValues {
+  const numText = (x: number | undefined | null): string =>
+    x === undefined || x === null ? '' : typedNumberText(x, mark);
   const k = draft.killCriteria;
   return {
     persona: str(draft.hypothesis.persona),
     intent: str(draft.hypothesis.intent),
     benefit: str(draft.hypothesis.benefit),
     metric: str(draft.expected.metric),
-    baseline: str(draft.expected.baseline),
-    target: str(draft.expected.target),
+    baseline: numText(draft.expected.baseline),
+    target: numText(draft.expected.target),
     unit: str(draft.expected.unit),
     direction: str(draft.expected.direction),
     checkBy: str(draft.expected.checkBy),
@@ -69,10 +75,10 @@ export function valuesOf(draft: IssueLensDraft): FormValues {
     deadline: str(k.deadline),
     thresholdMetric: str(k.metricThreshold?.metric),
     thresholdComparison: k.metricThreshold?.comparison ?? 'atLeast',
-    thresholdValue: str(k.metricThreshold?.value),
+    thresholdValue: numText(k.metricThreshold?.value),
     thresholdBy: str(k.metricThreshold?.by),
-    maxIdleDays: str(k.maxIdleDays),
-    maxSprints: str(k.maxSprintsCarried),
+    maxIdleDays: numText(k.maxIdleDays),
+    maxSprints: numText(k.maxSprintsCarried),
     conditionText: str(k.condition?.text),
     reviewDate: str(k.condition?.reviewDate),
     verdict: str(draft.result?.verdict),
@@ -80,26 +86,28 @@ export function valuesOf(draft: IssueLensDraft): FormValues {
   };
 }
 
-/** Blank is "not given"; a number-looking text becomes a number; anything else stays text for zod to refuse. */
-/** A typed number ("1,200", "12,5"); text that is none goes on as typed, for the rules to name the field. */
-function num(value: string): number | string | undefined {
+/**
+ * A typed number ("1,200", "12,5", read with the person's decimal mark); blank is "not given", and text that is
+ * no number goes on as typed, for the rules to name the field.
+ */
+function num(value: string, mark: DecimalMark): number | string | undefined {
   if (!value.trim()) return undefined;
-  return readTypedNumber(value) ?? value;
+  return readTypedNumber(value, mark) ?? value;
 }
 const text = (value: string): string | undefined => (value.trim() ? value : undefined);
 
 /** The raw draft the inputs describe; a group (threshold, condition, result) is sent when any part is filled. */
-export function rawDraft(v: FormValues): Record<string, unknown> {
+export function rawDraft(v: FormValues, mark: DecimalMark = '.'): Record<string, unknown> {
   const killCriteria: Record<string, unknown> = {
     deadline: text(v.deadline),
-    maxIdleDays: num(v.maxIdleDays),
-    maxSprintsCarried: num(v.maxSprints),
+    maxIdleDays: num(v.maxIdleDays, mark),
+    maxSprintsCarried: num(v.maxSprints, mark),
   };
   if (v.thresholdMetric.trim() || v.thresholdValue.trim() || v.thresholdBy.trim()) {
     killCriteria.metricThreshold = {
       metric: v.thresholdMetric,
       comparison: v.thresholdComparison,
-      value: num(v.thresholdValue),
+      value: num(v.thresholdValue, mark),
       by: v.thresholdBy,
     };
   }
@@ -110,8 +118,8 @@ export function rawDraft(v: FormValues): Record<string, unknown> {
     hypothesis: { persona: v.persona, intent: v.intent, benefit: v.benefit },
     expected: {
       metric: v.metric,
-      baseline: num(v.baseline),
-      target: num(v.target),
+      baseline: num(v.baseline, mark),
+      target: num(v.target, mark),
       unit: v.unit,
       direction: text(v.direction),
       checkBy: text(v.checkBy),
@@ -182,8 +190,13 @@ export type Checked = { ok: true; draft: IssueLensDraft } | { ok: false; errors:
  * The inputs checked as the resolver will check them: the schema, and (given the stored draft and today) a
  * check-by date newly set in the past, so the refusal shows at the field before Save.
  */
-export function checkValues(v: FormValues, stored?: IssueLensDraft, today?: string): Checked {
-  const parsed = checkIssueLensDraft(rawDraft(v));
+export function checkValues(
+  v: FormValues,
+  stored?: IssueLensDraft,
+  today?: string,
+  mark: DecimalMark = '.',
+): Checked {
+  const parsed = checkIssueLensDraft(rawDraft(v, mark));
   if (!parsed.ok) return { ok: false, errors: errorsByField(draftFieldErrors(parsed.issues)) };
   const notBefore = today ? checkByNotBefore(parsed.draft, stored ?? null, today) : undefined;
   const checkBy = parsed.draft.expected.checkBy;
@@ -199,8 +212,8 @@ export function checkValues(v: FormValues, stored?: IssueLensDraft, today?: stri
  * What the live score counts while some inputs are still invalid: the draft without the invalid parts, so
  * one half-typed date does not hide the rest of the user's progress.
  */
-export function scorableDraft(v: FormValues): IssueLensDraft {
-  const raw = rawDraft(v);
+export function scorableDraft(v: FormValues, mark: DecimalMark = '.'): IssueLensDraft {
+  const raw = rawDraft(v, mark);
   for (let attempt = 0; attempt < 4; attempt++) {
     const parsed = checkIssueLensDraft(raw);
     if (parsed.ok) return parsed.draft;
@@ -243,6 +256,7 @@ export function applyStory(
   values: FormValues,
   story: string,
   now: Date,
+  mark: DecimalMark = '.',
 ): { values: FormValues; filled: FieldName[]; notes: string[]; alsoExpected: ExpectedOutcome[] } {
   const parsed = parseStory(story, { now });
   const expected = toExpected(parsed.expectedOutcome);
@@ -255,7 +269,7 @@ export function applyStory(
   const filled: FieldName[] = [];
   const set = (field: FieldName, value: string | number | undefined | null) => {
     if (value === undefined || value === null || value === '') return;
-    next[field] = String(value);
+    next[field] = typeof value === 'number' ? typedNumberText(value, mark) : value;
     filled.push(field);
   };
   set('persona', parsed.persona);

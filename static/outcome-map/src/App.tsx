@@ -5,7 +5,7 @@ import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { useCallback, useEffect, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { ProjectPageLoadData, ScanNowData } from '../../../src/contract/project-page';
-import { callResolver, flag } from '../../shared/bridge';
+import { callResolver, flag, personDecimalMark } from '../../shared/bridge';
 import { Health } from './Health';
 import { KillReview } from './KillReview';
 import { BulkLink } from './BulkLink';
@@ -30,7 +30,8 @@ export function App() {
   const [scanTick, setScanTick] = useState(0);
 
   const reload = useCallback(async () => {
-    const answer = await callResolver<ProjectPageLoadData>(R.load);
+    // The person's decimal mark is asked for with the page, so the forms show and read numbers with it.
+    const [answer] = await Promise.all([callResolver<ProjectPageLoadData>(R.load), personDecimalMark()]);
     if (answer.ok) {
       setData(answer.data);
       setError(null);

@@ -9,11 +9,12 @@ import { useEffect, useRef, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { OutcomeView } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
-import { amountText, readTypedNumber } from '../../../src/domain/amounts';
+import { amountText, readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
 // The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
 import { metricNameProblem } from '../../../src/domain/says-something';
 import { callResolver, flag } from '../../shared/bridge';
 import { DATE_PICKER_FORMAT, localToday } from '../../shared/date-format';
+import { useDecimalMark } from '../../shared/useDecimalMark';
 
 type Direction = 'increase' | 'decrease';
 interface DirectionOption {
@@ -36,9 +37,12 @@ interface Draft {
 }
 type Errors = Partial<Record<keyof Draft | 'at' | 'value', string>>;
 
-/** A typed number ("1,200", "12,5"); NaN for text that is none, which the resolver refuses by name. */
-const num = (s: string | undefined) =>
-  s === undefined || s.trim() === '' ? undefined : (readTypedNumber(s) ?? Number.NaN);
+/**
+ * A typed number ("1,200", "12,5", read with the person's decimal mark); NaN for text that is none, which the
+ * resolver refuses by name.
+ */
+const num = (s: string | undefined, mark: DecimalMark) =>
+  s === undefined || s.trim() === '' ? undefined : (readTypedNumber(s, mark) ?? Number.NaN);
 
 /** An answer's field errors, keyed by the form's field names (the resolver nests them under a prefix). */
 function answerErrors<T>(answer: Answer<T>, prefix: string): Record<string, string> {
@@ -112,6 +116,7 @@ function DateField(props: {
 /** Create or edit an outcome; the resolver's schema checks it, and its refusals sit at their fields. */
 export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: boolean) => void }) {
   const o = props.outcome;
+  const mark = useDecimalMark();
   const [message, setMessage] = useState<string | null>(null);
   const idp = o ? `edit-${o.id}` : 'new-outcome';
   // The form opens in place: take the keyboard to its first field.
@@ -121,8 +126,8 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
     const draft = {
       name: d.name,
       metric: d.metric,
-      baseline: num(d.baseline),
-      target: num(d.target),
+      baseline: num(d.baseline, mark),
+      target: num(d.target, mark),
       unit: d.unit,
       direction: d.direction.value,
       dueDate: d.dueDate,
@@ -172,14 +177,14 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
               name="baseline"
               label="Baseline"
               numeric
-              defaultValue={o ? String(o.baseline) : ''}
+              defaultValue={o ? typedNumberText(o.baseline, mark) : ''}
             />
             <TextField
               idp={idp}
               name="target"
               label="Target"
               numeric
-              defaultValue={o ? String(o.target) : ''}
+              defaultValue={o ? typedNumberText(o.target, mark) : ''}
             />
             <TextField idp={idp} name="unit" label="Unit" defaultValue={o?.unit ?? ''} />
             <Field<DirectionOption>
@@ -227,13 +232,14 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
   // A second submit before the first answers would send the same version again and fail its check: the
   // ref refuses it even before the disabled button has rendered.
   const saving = useRef(false);
+  const mark = useDecimalMark();
   const [busy, setBusy] = useState(false);
   const idp = `measure-${props.outcome.id}`;
   const today = localToday();
   useEffect(() => document.getElementById(`${idp}-value`)?.focus(), [idp]);
   const submit = async (m: Measurement): Promise<Errors | undefined> => {
     if (saving.current) return undefined;
-    const measurement = { at: m.at, value: num(m.value) };
+    const measurement = { at: m.at, value: num(m.value, mark) };
     saving.current = true;
     setBusy(true);
     const answer = await callResolver<OutcomeView>(R.addMeasurement, {
