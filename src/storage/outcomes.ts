@@ -100,6 +100,19 @@ export async function createOutcome(
   return outcome;
 }
 
+/** The version after `current`, with `patch` applied: id, project and bookkeeping stay the app's. */
+function nextVersion(current: StoredOutcome, patch: Partial<StoredOutcome>, now: Date): StoredOutcome {
+  return {
+    ...current,
+    ...patch,
+    id: current.id,
+    projectKey: current.projectKey,
+    version: current.version + 1,
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** A change to the version the person saw (`expectedVersion`): refused when the outcome changed since. */
 async function change(
   projectKey: string,
   id: string,
@@ -109,15 +122,32 @@ async function change(
 ): Promise<StoredOutcome> {
   const current = await requireOutcome(projectKey, id);
   if (current.version !== expectedVersion) throw new ConflictError(STALE_MESSAGE, current);
-  const next: StoredOutcome = {
-    ...current,
-    ...apply(current),
-    id: current.id,
-    projectKey: current.projectKey,
-    version: current.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  return writeNextVersion(projectKey, current, next);
+  return writeNextVersion(projectKey, current, nextVersion(current, apply(current), now));
+}
+
+/**
+ * A change that does not depend on what anyone saw (a measurement added): applied to the newest version, and
+ * applied again to the next one, after a pause, when a concurrent writer takes the version first. `apply` answers
+ * null when there is nothing to change, and the outcome is left as it is.
+ */
+async function changeNewest(
+  projectKey: string,
+  id: string,
+  now: Date,
+  apply: (current: StoredOutcome) => Partial<StoredOutcome> | null,
+  attempts = 10,
+): Promise<StoredOutcome> {
+  for (let i = 1; ; i++) {
+    const current = await requireOutcome(projectKey, id);
+    const patch = apply(current);
+    if (patch === null) return current;
+    try {
+      return await writeNextVersion(projectKey, current, nextVersion(current, patch, now));
+    } catch (e) {
+      if (!(e instanceof ConflictError) || i >= attempts) throw e;
+      await backOffAfterConflict(i);
+    }
+  }
 }
 
 export function updateOutcome(
@@ -153,7 +183,6 @@ export async function recordMeasurement(
   id: string,
   measurement: Measurement,
   now: Date,
-  attempts = 10,
 ): Promise<StoredOutcome> {
   const parsed = measurementSchema.safeParse(measurement);
   if (!parsed.success) throw new ValidationError('The measurement is invalid.', fieldErrors(parsed.error));
@@ -162,19 +191,11 @@ export async function recordMeasurement(
   const problem = measurementDayProblem(parsed.data.at, now.toISOString().slice(0, 10));
   if (problem)
     throw new ValidationError('The measurement is invalid.', { at: `Measurement date ${problem}` });
-  for (let i = 1; ; i++) {
-    const current = await requireOutcome(projectKey, id);
-    try {
-      return await change(projectKey, id, current.version, now, (c) => ({
-        measurements: [...c.measurements, parsed.data]
-          .sort((a, b) => a.at.localeCompare(b.at))
-          .slice(-MEASUREMENT_HISTORY_LIMIT),
-      }));
-    } catch (e) {
-      if (!(e instanceof ConflictError) || i >= attempts) throw e;
-      await backOffAfterConflict(i);
-    }
-  }
+  return changeNewest(projectKey, id, now, (c) => ({
+    measurements: [...c.measurements, parsed.data]
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .slice(-MEASUREMENT_HISTORY_LIMIT),
+  }));
 }
 
 /**
@@ -187,22 +208,15 @@ export async function appendMeasurements(
   id: string,
   measurements: readonly Measurement[],
   now: Date,
-  attempts = 10,
 ): Promise<{ outcome: StoredOutcome; added: number; duplicates: number }> {
-  for (let i = 1; ; i++) {
-    const current = await requireOutcome(projectKey, id);
-    const merged = mergeIntoSeries(current.measurements, measurements, MEASUREMENT_HISTORY_LIMIT);
-    if (merged.added === 0) return { outcome: current, added: 0, duplicates: merged.duplicates };
-    try {
-      const outcome = await change(projectKey, id, current.version, now, () => ({
-        measurements: merged.series,
-      }));
-      return { outcome, added: merged.added, duplicates: merged.duplicates };
-    } catch (e) {
-      if (!(e instanceof ConflictError) || i >= attempts) throw e;
-      await backOffAfterConflict(i);
-    }
-  }
+  // What the last try merged: against the newest measurements, so ids stored meanwhile are not added again.
+  let merged = { added: 0, duplicates: 0 };
+  const outcome = await changeNewest(projectKey, id, now, (current) => {
+    const m = mergeIntoSeries(current.measurements, measurements, MEASUREMENT_HISTORY_LIMIT);
+    merged = m;
+    return m.added === 0 ? null : { measurements: m.series };
+  });
+  return { outcome, added: merged.added, duplicates: merged.duplicates };
 }
 
 /**
@@ -216,15 +230,16 @@ export async function removeMeasurement(
   expectedVersion: number,
   now: Date,
 ): Promise<StoredOutcome> {
-  const current = await requireOutcome(projectKey, id);
-  const at = current.measurements.findIndex((m) => m.at === measurement.at && m.value === measurement.value);
-  if (current.version === expectedVersion && at < 0)
-    throw new NotFoundError(
-      `This outcome has no measurement of ${measurement.value} on ${measurement.at} (any more).`,
+  return change(projectKey, id, expectedVersion, now, (current) => {
+    const at = current.measurements.findIndex(
+      (m) => m.at === measurement.at && m.value === measurement.value,
     );
-  return change(projectKey, id, expectedVersion, now, (c) => ({
-    measurements: c.measurements.filter((_, i) => i !== at),
-  }));
+    if (at < 0)
+      throw new NotFoundError(
+        `This outcome has no measurement of ${measurement.value} on ${measurement.at} (any more).`,
+      );
+    return { measurements: current.measurements.filter((_, i) => i !== at) };
+  });
 }
 
 /** Removes an outcome; a stale version is refused like any other write. */
