@@ -4,6 +4,7 @@
  * chosen idle limit. Shared by src/resolvers/settings.ts and static/settings. Only zod and pure domain modules.
  */
 import * as z from 'zod';
+import { versionSchema } from './version';
 import type { ProjectCalibration, ResolutionMapping } from '../domain/calibration';
 
 export { CALIBRATION_LOOKBACK_MONTHS, CALIBRATION_RESOLVERS, MIN_DELIVERED } from './calibration-keys';
@@ -40,10 +41,7 @@ export const applyCalibrationPayloadSchema = z
     /** Per-type limits to write; types not listed keep what they have. */
     byType: z.record(z.string().min(1).max(255), idleDays).default({}),
     /** The settings version the page shows (a versioned save, as Save settings). */
-    version: z
-      .number({ error: 'The page sent no version: reload it and try again.' })
-      .int({ error: 'The page sent an unreadable version: reload it and try again.' })
-      .min(0, { error: 'The page sent an unreadable version: reload it and try again.' }),
+    version: versionSchema('page', 0),
   })
   .strict();
 export type ApplyCalibrationPayload = z.input<typeof applyCalibrationPayloadSchema>;

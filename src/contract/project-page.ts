@@ -5,6 +5,7 @@
  * and pure domain modules.
  */
 import * as z from 'zod';
+import { versionSchema } from './version';
 import type { BacklogHealth, HealthExample, HealthMovement } from '../domain/backlog-health';
 import {
   killCriteriaSchema,
@@ -48,11 +49,7 @@ export const mapFiltersSchema = z
 export type MapFilters = z.infer<typeof mapFiltersSchema>;
 
 const pageToken = z.string().max(2000).nullable().optional();
-const versionSchema = z
-  .number({ error: 'The page sent no version: reload it and try again.' })
-  // Without its own message, a fraction or a number past 2^53 would be told "no version".
-  .int({ error: 'The page sent an unreadable version: reload it and try again.' })
-  .min(1, { error: 'The page sent an unreadable version: reload it and try again.' });
+const outcomeVersion = versionSchema('page', 1);
 
 export const loadPayloadSchema = z.object({}).strict();
 export const mapSummaryPayloadSchema = z.object({ filters: mapFiltersSchema.default({}) }).strict();
@@ -71,24 +68,24 @@ export type MapPagePayload = z.input<typeof mapPagePayloadSchema>;
 
 export const createOutcomePayloadSchema = z.object({ draft: outcomeDraftSchema }).strict();
 export const updateOutcomePayloadSchema = z
-  .object({ id: outcomeIdSchema, version: versionSchema, draft: outcomeDraftSchema })
+  .object({ id: outcomeIdSchema, version: outcomeVersion, draft: outcomeDraftSchema })
   .strict();
 export const archiveOutcomePayloadSchema = z
   .object({
     id: outcomeIdSchema,
-    version: versionSchema,
+    version: outcomeVersion,
     status: z.enum(['achieved', 'abandoned'], { error: 'Archive as achieved or abandoned.' }),
   })
   .strict();
 export const addMeasurementPayloadSchema = z
-  .object({ id: outcomeIdSchema, version: versionSchema, measurement: measurementSchema })
+  .object({ id: outcomeIdSchema, version: outcomeVersion, measurement: measurementSchema })
   .strict();
 
 /** The measurement to take off, as the page showed it: its day and value (the first such one goes). */
 export const removeMeasurementPayloadSchema = z
   .object({
     id: outcomeIdSchema,
-    version: versionSchema,
+    version: outcomeVersion,
     measurement: measurementSchema.pick({ at: true, value: true }),
   })
   .strict();

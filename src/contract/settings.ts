@@ -4,21 +4,19 @@
  * settings-keys.ts, so its bundle carries no zod). Only zod and pure domain modules.
  */
 import * as z from 'zod';
+import { versionSchema } from './version';
 import { settingsSchema, weightsTotalError, type Settings } from '../domain/settings';
 
 export { FLAGGED_JQL, SETTINGS_RESOLVERS, type SettingsResolverKey } from './settings-keys';
 
 /** 0 when nothing was ever stored for the project. */
-const versionSchema = z
-  .number({ error: 'The page sent no version: reload it and try again.' })
-  .int({ error: 'The page sent an unreadable version: reload it and try again.' })
-  .min(0, { error: 'The page sent an unreadable version: reload it and try again.' });
+const settingsVersion = versionSchema('page', 0);
 
 export const loadSettingsPayloadSchema = z.object({}).strict();
 /** The whole settings object is sent: what is saved is exactly what the admin saw. */
 export const saveSettingsPayloadSchema = z
   .object({
-    version: versionSchema,
+    version: settingsVersion,
     // A new save must split 100 points; stored settings from before this rule still load (and rescale).
     settings: settingsSchema.superRefine((s, ctx) => {
       const error = weightsTotalError(s.weights);
@@ -27,7 +25,7 @@ export const saveSettingsPayloadSchema = z
   })
   .strict();
 export type SaveSettingsPayload = z.input<typeof saveSettingsPayloadSchema>;
-export const resetSettingsPayloadSchema = z.object({ version: versionSchema }).strict();
+export const resetSettingsPayloadSchema = z.object({ version: settingsVersion }).strict();
 
 export interface SettingsData {
   settings: Settings;
