@@ -326,12 +326,19 @@ export async function saveIssueLens(
     },
     STALE_VERSION_MESSAGE,
     { requestId, sameRequest: 'after-holder' },
-  ).catch(async (e: unknown) => {
-    // The writer's name is asked for once the claim is released: a lookup must not hold up the issue's writers.
+  ).catch(namingTheWriter(jira));
+}
+
+/**
+ * A conflict's handler that names the writer it missed (from Jira), so the person can ask them; any other error
+ * passes through. Asked for once the claim is released: a lookup must not hold up the issue's writers.
+ */
+function namingTheWriter(jira: JiraClient) {
+  return async (e: unknown): Promise<never> => {
     if (!(e instanceof ConflictError) || !e.lastWrite?.accountId) throw e;
     const name = await jira.userName(e.lastWrite.accountId).catch(() => null);
     throw new ConflictError(e.message, e.current, e.retryAfterSeconds, { ...e.lastWrite, name });
-  });
+  };
 }
 
 /** Who wrote the stored lens and when, as far as it records them (a lens written by hand may record neither). */
@@ -357,7 +364,15 @@ export async function describeWithSavedHypothesis(
     );
   }
   const lens = readLens(stored);
-  if (lens.version !== payload.version) throw new ConflictError(STALE_VERSION_MESSAGE, panelLens(lens, true));
+  if (lens.version !== payload.version) {
+    const missed = new ConflictError(
+      STALE_VERSION_MESSAGE,
+      panelLens(lens, true),
+      undefined,
+      lastWriteOf(lens),
+    );
+    return namingTheWriter(jira)(missed);
+  }
   if (!hasHypothesis(lens)) {
     throw new ValidationError(
       'Save a hypothesis with persona, intent and benefit first: only a saved hypothesis goes into the description.',

@@ -187,6 +187,56 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('leaves the description alone and names who saved when the hypothesis changed after the panel loaded', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const description =
+      'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.';
+    const recipeKey = wb.app.jira.store.createIssue({
+      projectKey,
+      summary: 'Cart bookmarks',
+      description,
+    }).key;
+    const { page, panel } = await openPanel('admin', 'light', recipeKey);
+    await panel.getByLabel('Persona').fill('shopper');
+    await panel.getByLabel('Intent').fill('bookmark items in the cart');
+    await panel.getByLabel('Benefit').fill('I can come back and finish');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    // A member saves another hypothesis on top before the admin replaces the description.
+    const mine = wb.app.jira.store.getIssueProperty(recipeKey, ISSUE_PROPERTY_KEY) as { version: number };
+    const answer = (await wb.app.invoke(
+      'outcome-lens-issue-panel',
+      'save',
+      {
+        version: mine.version,
+        draft: {
+          hypothesis: {
+            persona: 'returning shopper',
+            intent: 'see saved items',
+            benefit: 'I buy them later',
+          },
+          expected: {},
+          killCriteria: {},
+        },
+      },
+      { user: 'member', issueKey: recipeKey },
+    )) as { ok: boolean };
+    expect(answer.ok).toBe(true);
+    const warning = panel.getByTestId('recipe-warning');
+    await warning.getByRole('button', { name: 'Replace the description with the hypothesis' }).click();
+    await warning.getByTestId('confirm-replace').getByRole('button', { name: 'Replace it' }).click();
+    const banner = panel.getByTestId('save-result');
+    await banner.getByText('The description was not changed').waitFor();
+    const theirs = wb.app.jira.store.getIssueProperty(recipeKey, ISSUE_PROPERTY_KEY) as { updatedAt: string };
+    expect(await banner.innerText()).toContain(
+      `Saved by Max Member at ${theirs.updatedAt.slice(0, 16).replace('T', ' ')} UTC.`,
+    );
+    expect(toPlainText(wb.app.jira.store.getIssue(recipeKey)!.description as AdfNode | null)).toBe(
+      description,
+    );
+    await page.close();
+  });
+
   it('names a further expectation that contradicts itself, saves nothing while it is there, and saves once it is removed', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Readers leave slow pages' }).key;

@@ -445,6 +445,15 @@ describe('putting the saved hypothesis into the Jira description', () => {
     expect(
       error(await describeAs('member', { change: 'prefix', version: half.lens.version })).message,
     ).toMatch(/Save a hypothesis with persona, intent and benefit first/);
+    // The admin saves while the member's panel still shows the half version: the refusal names who saved, and when.
+    data(await save('admin', { version: half.lens.version, draft: aBetDraft() }, 'DEMO-3'));
+    const missed = error(await describeAs('member', { change: 'replace', version: half.lens.version }));
+    expect(missed).toMatchObject({ code: 'CONFLICT', message: STALE_VERSION_MESSAGE });
+    expect(missed.lastWrite).toEqual({
+      accountId: app.accountIdOf('admin'),
+      name: 'Ada Admin',
+      at: stored('DEMO-3')!.updatedAt,
+    });
     expect(descriptionText()).toBe(before);
   });
 });

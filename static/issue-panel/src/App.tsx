@@ -342,12 +342,11 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
       });
       flag('Description updated', `${data.issue.key} now states the hypothesis.`, 'success');
     } else {
-      setBanner({
-        appearance: 'error',
-        title: 'The description was not changed',
-        text: answer.error.message,
-      });
-      flag('Outcome Lens could not change the description', answer.error.message, 'error');
+      // A version saved since this panel loaded says who saved it, so the owner knows whose text to read first.
+      const { message, lastWrite } = answer.error;
+      const text = lastWrite ? `${message} ${savedBy(lastWrite)}` : message;
+      setBanner({ appearance: 'error', title: 'The description was not changed', text });
+      flag('Outcome Lens could not change the description', text, 'error');
     }
   };
 
