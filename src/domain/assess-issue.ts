@@ -1,3 +1,4 @@
+import type { DecimalMark } from './amounts';
 import { detectRecipe, quotedPhrases, type AdfNode, type RecipeVerdict } from './recipe-detector';
 import type { IssueLensDraft, Outcome, OutcomeLink } from './schemas';
 import { scoreIssue, type Score } from './score';
@@ -46,6 +47,8 @@ export function assessIssue(
     recipe?: RecipeVerdict;
     /** Given while the owner sets the check-by date (panel, save): an earlier date does not count. */
     checkByNotBefore?: string | undefined;
+    /** The reader's decimal mark (the panel), for the numbers the score's explanation quotes. */
+    decimalMark?: DecimalMark;
   } = {},
 ): Assessment {
   const recipe = options.recipe ?? detectRecipe({ summary: facts.summary, description: facts.description });
@@ -67,6 +70,7 @@ export function assessIssue(
         problemSignals: recipe.problemSignals.length,
       },
       ...(options.checkByNotBefore ? { checkByNotBefore: options.checkByNotBefore } : {}),
+      ...(options.decimalMark ? { decimalMark: options.decimalMark } : {}),
     },
     settings,
   );

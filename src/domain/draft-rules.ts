@@ -6,6 +6,7 @@
  */
 import type { IssueLensDraft } from './schemas';
 import { RESULT_VERDICTS } from './result-verdicts';
+import { typedNumberText, type DecimalMark } from './amounts';
 
 export const TEXT_LIMITS = { short: 200, text: 1000, evidence: 4000, unit: 20 } as const;
 export const DIRECTIONS = ['increase', 'decrease'] as const;
@@ -23,18 +24,22 @@ export function isRealDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
-/** Whether the baseline, target and direction of one expectation fit together; the path and message if not. */
+/**
+ * Whether the baseline, target and direction of one expectation fit together; the path and message if not, its
+ * numbers written with the reader's decimal `mark`.
+ */
 export function expectationConflict(
   baseline: number | undefined,
   target: number | undefined,
   direction: string | undefined,
+  mark: DecimalMark = '.',
 ): { field: 'target' | 'direction'; message: string } | undefined {
   if (baseline === undefined || target === undefined) return undefined;
   if (baseline === target) return { field: 'target', message: 'Target must differ from the baseline.' };
   if (direction && (direction === 'increase') !== target > baseline)
     return {
       field: 'direction',
-      message: `Direction "${direction}" contradicts baseline ${baseline} and target ${target}.`,
+      message: `Direction "${direction}" contradicts baseline ${typedNumberText(baseline, mark)} and target ${typedNumberText(target, mark)}.`,
     };
   return undefined;
 }
@@ -49,10 +54,14 @@ export type DraftCheck = { ok: true; draft: IssueLensDraft } | { ok: false; issu
 type Bag = Record<string, unknown>;
 const isBag = (x: unknown): x is Bag => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** Collects issues; `fatal` marks a wrong type or choice, after which zod skips a group's cross-field rule. */
+/**
+ * Collects issues; `fatal` marks a wrong type or choice, after which zod skips a group's cross-field rule. The
+ * messages write numbers with the reader's decimal `mark`.
+ */
 class Issues {
   readonly list: DraftIssue[] = [];
   fatal = false;
+  constructor(readonly mark: DecimalMark = '.') {}
   /** Records the issue; returns undefined, the value a refused part leaves. */
   add(path: string, message: string, fatal = false): undefined {
     this.list.push({ path, message });
@@ -134,7 +143,7 @@ function group(issues: Issues, path: string, v: unknown): Bag | undefined {
 }
 
 function checkExpected(issues: Issues, at: string, raw: Bag) {
-  const own = new Issues();
+  const own = new Issues(issues.mark);
   const p = (k: string) => `${at}.${k}`;
   const out = given({
     metric: optionalText(own, p('metric'), 'Metric', TEXT_LIMITS.short, raw.metric),
@@ -155,7 +164,7 @@ function checkExpected(issues: Issues, at: string, raw: Bag) {
     checkBy: raw.checkBy === undefined ? undefined : isoDate(own, p('checkBy'), 'Check by', raw.checkBy),
   });
   if (!own.fatal) {
-    const conflict = expectationConflict(out.baseline, out.target, out.direction);
+    const conflict = expectationConflict(out.baseline, out.target, out.direction, issues.mark);
     if (conflict) own.add(p(conflict.field), conflict.message);
   }
   issues.list.push(...own.list);
@@ -203,10 +212,11 @@ function checkKillCriteria(issues: Issues, raw: Bag): IssueLensDraft['killCriter
 
 /**
  * The draft checked by the rules the resolver's zod schema holds, for the shape the panel builds (an object with
- * optional hypothesis, expected, alsoExpected, outcomeId, killCriteria and result). Pure.
+ * optional hypothesis, expected, alsoExpected, outcomeId, killCriteria and result); messages write numbers with
+ * the reader's decimal `mark`. Pure.
  */
-export function checkIssueLensDraft(raw: Bag): DraftCheck {
-  const issues = new Issues();
+export function checkIssueLensDraft(raw: Bag, mark: DecimalMark = '.'): DraftCheck {
+  const issues = new Issues(mark);
   const hypothesis = raw.hypothesis === undefined ? {} : group(issues, 'hypothesis', raw.hypothesis);
   const expected = raw.expected === undefined ? {} : group(issues, 'expected', raw.expected);
   const killCriteria = raw.killCriteria === undefined ? {} : group(issues, 'killCriteria', raw.killCriteria);

@@ -6,7 +6,7 @@
  * The score (score.ts) counts these checks, so text that only fills the boxes ("x", "y", "z") earns nothing.
  * Pure: no I/O and no clock (the day to compare a check-by date with is passed in). Linear regexes only.
  */
-import { amountText } from './amounts';
+import { amountText, type DecimalMark } from './amounts';
 import { toBeforeWant } from './hypothesis-text';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
 import { hasWord, isPlaceholder, metricNameProblem, saysSomething } from './says-something';
@@ -45,6 +45,8 @@ export interface QualityInput {
    * over text the want is part of (see wantEvidenceIn); left out, the detector is run on the want here.
    */
   wantEvidence?: string[];
+  /** The reader's decimal mark, for the numbers the checks quote; a point when left out. */
+  decimalMark?: DecimalMark;
 }
 
 function namesSomeone(text: string | undefined): boolean {
@@ -304,7 +306,11 @@ function checkProblemOriented(h: Hypothesis, given: string[] | undefined): Quali
   return pass('problem-oriented', want, 'The want is a need, not a solution.');
 }
 
-function checkMeasurable(expected: ExpectedOutcome | undefined, notBefore: string | undefined): QualityCheck {
+function checkMeasurable(
+  expected: ExpectedOutcome | undefined,
+  notBefore: string | undefined,
+  mark: DecimalMark = '.',
+): QualityCheck {
   const e = expected ?? {};
   const metric = e.metric?.trim();
   if (!metric) return fail('measurable', null, 'No metric: say which number should move.');
@@ -319,7 +325,7 @@ function checkMeasurable(expected: ExpectedOutcome | undefined, notBefore: strin
   const { baseline, target, direction } = e as Required<
     Pick<ExpectedOutcome, 'baseline' | 'target' | 'direction'>
   >;
-  const [from, to] = [amountText(baseline, e.unit), amountText(target, e.unit)];
+  const [from, to] = [amountText(baseline, e.unit, mark), amountText(target, e.unit, mark)];
   if (baseline === target)
     return fail('measurable', metric, `The target equals the baseline (${from}): nothing would move.`);
   if ((direction === 'increase') !== target > baseline)
@@ -346,7 +352,7 @@ export function checkHypothesisQuality(input: QualityInput): QualityCheck[] {
     checkMinimal(h, input.text),
     checkRole(h.persona),
     checkProblemOriented(h, input.wantEvidence),
-    checkMeasurable(input.expected[0], input.checkByNotBefore),
+    checkMeasurable(input.expected[0], input.checkByNotBefore, input.decimalMark),
   ];
 }
 

@@ -3,7 +3,7 @@
  * the description that results when the owner replaces the old one with it or puts it on top. Pure: the panel's
  * service writes the result to Jira as the user.
  */
-import { amountText } from './amounts';
+import { amountText, type DecimalMark } from './amounts';
 import { toPlainText, type AdfNode } from './plain-text';
 import type { ExpectedOutcome, Hypothesis } from './schemas';
 
@@ -35,8 +35,8 @@ export function hypothesisSentence(h: Hypothesis): string {
  * One expectation in words, "cart drop-off to fall from 40% to 30% by 2027-03-01" ("a metric" when it names
  * none). A currency is written before its amount ("$40"), every other unit after it ("40%", "800ms").
  */
-export function movementPhrase(e: ExpectedOutcome): string {
-  const amount = (n: number) => amountText(n, e.unit);
+export function movementPhrase(e: ExpectedOutcome, mark: DecimalMark = '.'): string {
+  const amount = (n: number) => amountText(n, e.unit, mark);
   const move = e.direction === 'decrease' ? 'to fall' : e.direction === 'increase' ? 'to rise' : 'to move';
   const from = e.baseline !== undefined ? ` from ${amount(e.baseline)}` : '';
   const to = e.target !== undefined ? ` to ${amount(e.target)}` : '';

@@ -6,6 +6,7 @@ import type {
   OutcomeStatus,
   Result,
 } from './schemas';
+import type { DecimalMark } from './amounts';
 import { checkHypothesisQuality, qualityOf, saysSomething, type QualityCheck } from './hypothesis-quality';
 import {
   SCORE_COMPONENT_IDS,
@@ -54,6 +55,8 @@ export interface ScoreInput {
   checkByNotBefore?: string;
   /** The recipe evidence in the want, when the caller already has it (see hypothesis-quality's wantEvidenceIn). */
   wantEvidence?: string[];
+  /** The reader's decimal mark, for the numbers the explanation quotes; a point when left out. */
+  decimalMark?: DecimalMark;
 }
 
 export interface ScoreComponent {
@@ -96,6 +99,7 @@ export function scoreIssue(
     ...(input.storyText !== undefined ? { text: input.storyText } : {}),
     ...(input.checkByNotBefore !== undefined ? { checkByNotBefore: input.checkByNotBefore } : {}),
     ...(input.wantEvidence !== undefined ? { wantEvidence: input.wantEvidence } : {}),
+    ...(input.decimalMark !== undefined ? { decimalMark: input.decimalMark } : {}),
   });
   const assessments: Record<ScoreComponentId, Assessment> = {
     hypothesis: assessHypothesis(input.hypothesis, quality),

@@ -617,6 +617,13 @@ describe('the issue panel in the browser', () => {
     const again = await open('de-DE');
     expect(await again.panel.getByLabel('Baseline').inputValue()).toBe('1000,5');
     expect(await again.panel.getByLabel('Target').inputValue()).toBe('1,234');
+    // Its messages quote the numbers the same way: "increase" from 1000,5 to 1,234 contradicts itself.
+    await chooseByKeyboard(again.page, again.panel, 'Direction', 'Increase');
+    await again.page.keyboard.press('Tab');
+    await again.panel
+      .locator('#ol-direction-error')
+      .getByText('Direction "increase" contradicts baseline 1000,5 and target 1,234.')
+      .waitFor();
     await again.page.close();
     const american = await open(null);
     expect(await american.panel.getByLabel('Target').inputValue()).toBe('1.234');

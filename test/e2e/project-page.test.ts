@@ -247,6 +247,34 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
+  it('reads a measurement typed with a decimal comma in German, and shows it and the outcome’s numbers the same way', async () => {
+    const name = 'Parcels arrive a day sooner';
+    const created = await anOutcome({ name, metric: 'days to deliver', baseline: 3.5, target: 2.25 });
+    const page = await wb.openAs('admin', '/projects/DEMO/outcomes?locale=de-DE');
+    const frame = await wb.panelFrame(page, PAGE_FRAME);
+    const lane = laneOf(frame, name);
+    await lane.getByText('days to deliver: not measured yet, from 3,5 to 2,25 by 2027-06-30').waitFor({
+      timeout: 30_000,
+    });
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    const form = lane.getByRole('form', { name: 'Record a measurement of days to deliver' });
+    await form.getByLabel('Value of days to deliver').fill('2,75');
+    await form.getByRole('button', { name: 'Record' }).click();
+    await form.waitFor({ state: 'detached' });
+    await lane.getByText('days to deliver: 2,75 now, from 3,5 to 2,25 by 2027-06-30').waitFor();
+    const loaded = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
+    const stored = loaded.ok ? loaded.data.outcomes.find((o) => o.id === created.id) : undefined;
+    expect(stored?.measurements.map((m) => m.value)).toEqual([2.75]);
+    // The card's latest measurements say it as it was typed.
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    const today = stored!.measurements[0]!.at;
+    await lane
+      .getByRole('list', { name: 'Latest measurements' })
+      .getByRole('button', { name: `Remove 2,75 on ${today}…` })
+      .waitFor();
+    await page.close();
+  });
+
   it('tells progress toward the target from share of open work, and draws the chart across the card with the target label off its line', async () => {
     const { page, frame } = await openProjectPage();
     const name = 'Checkout takes one minute';

@@ -96,6 +96,64 @@ describe('numbers typed into the panel', () => {
   });
 });
 
+describe('the panel’s messages write numbers as the person does', () => {
+  const german = (values: ReturnType<typeof valuesOf>) => {
+    const checked = checkValues(values, undefined, undefined, ',');
+    const draft = checked.ok ? checked.draft : scorableDraft(values, ',');
+    const { score } = assessIssue(
+      {
+        key: 'DEMO-1',
+        summary: 'Shoppers lose their cart',
+        description: null,
+        statusCategory: 'new',
+        parent: null,
+      },
+      draft,
+      new Map(),
+      DEFAULT_SETTINGS,
+      { decimalMark: ',' },
+    );
+    return { checked, measurable: score.quality.find((q) => q.criterion === 'measurable')! };
+  };
+
+  it('with a decimal comma, a contradiction and the measurable check quote "12,5", never "12.5"', () => {
+    const wrong = german({
+      ...valuesOf(aBetDraft(), ','),
+      direction: 'decrease',
+      baseline: '12,5',
+      target: '20,25',
+    });
+    expect(wrong.checked).toEqual({
+      ok: false,
+      errors: { direction: 'Direction "decrease" contradicts baseline 12,5 and target 20,25.' },
+    });
+    const right = german({
+      ...valuesOf(aBetDraft(), ','),
+      direction: 'increase',
+      baseline: '12,5',
+      target: '20,25',
+    });
+    expect(right.measurable).toMatchObject({ ok: true });
+    expect(right.measurable.why).toMatch(/from 12,5 to 20,25 by /);
+    expect(right.measurable.why).not.toMatch(/\d\.\d/);
+  });
+
+  it('a further expectation and its problem are written with the same mark; a point stays the default', () => {
+    const e = {
+      metric: 'conversion',
+      direction: 'decrease' as const,
+      baseline: 2.5,
+      target: 3.75,
+      unit: '%',
+    };
+    expect(movementPhrase(e, ',')).toBe('conversion to fall from 2,5% to 3,75%');
+    expect(alsoExpectedProblem(e, ',')).toBe(
+      'Direction "decrease" contradicts baseline 2,5 and target 3,75.',
+    );
+    expect(alsoExpectedProblem(e)).toBe('Direction "decrease" contradicts baseline 2.5 and target 3.75.');
+  });
+});
+
 describe('a pasted story with more than one expectation', () => {
   it('fills the first into the fields and keeps the others, saying so', () => {
     const { values, alsoExpected } = applyStory(

@@ -155,6 +155,7 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
     const draft = checked.ok ? checked.draft : scorableDraft(values, mark);
     return assessIssue(facts, draft, outcomesById, data.settings, {
       checkByNotBefore: checkByNotBefore(draft, base.draft, today),
+      decimalMark: mark,
     });
   }, [facts, checked, values, outcomesById, data.settings, base.draft, today, mark]);
 
@@ -191,12 +192,12 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
   const save = async () => {
     setSubmitted(true);
     setBanner(null);
-    const wrongAlso = alsoExpected.find((e) => alsoExpectedProblem(e));
+    const wrongAlso = alsoExpected.find((e) => alsoExpectedProblem(e, mark));
     if (checked.ok && wrongAlso) {
       setBanner({
         appearance: 'error',
         title: 'Nothing was saved',
-        text: `A further expectation, "${movementPhrase(wrongAlso)}", needs attention: ${alsoExpectedProblem(wrongAlso)} Remove it, or fix the story and paste it again.`,
+        text: `A further expectation, "${movementPhrase(wrongAlso, mark)}", needs attention: ${alsoExpectedProblem(wrongAlso, mark)} Remove it, or fix the story and paste it again.`,
       });
       return;
     }
@@ -543,13 +544,13 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
                 <ul>
                   {alsoExpected.map((e, index) => (
                     <li key={`${index}-${e.metric ?? ''}`}>
-                      {movementPhrase(e)}{' '}
-                      {alsoExpectedProblem(e) ? (
-                        <span className="ol-error">{alsoExpectedProblem(e)} </span>
+                      {movementPhrase(e, mark)}{' '}
+                      {alsoExpectedProblem(e, mark) ? (
+                        <span className="ol-error">{alsoExpectedProblem(e, mark)} </span>
                       ) : null}
                       {editable ? (
                         <Button
-                          aria-label={`Remove the expectation ${movementPhrase(e)}`}
+                          aria-label={`Remove the expectation ${movementPhrase(e, mark)}`}
                           onClick={() => setAlsoExpected((list) => list.filter((_, i) => i !== index))}
                         >
                           Remove

@@ -196,7 +196,7 @@ export function checkValues(
   today?: string,
   mark: DecimalMark = '.',
 ): Checked {
-  const parsed = checkIssueLensDraft(rawDraft(v, mark));
+  const parsed = checkIssueLensDraft(rawDraft(v, mark), mark);
   if (!parsed.ok) return { ok: false, errors: errorsByField(draftFieldErrors(parsed.issues)) };
   const notBefore = today ? checkByNotBefore(parsed.draft, stored ?? null, today) : undefined;
   const checkBy = parsed.draft.expected.checkBy;
@@ -287,9 +287,10 @@ export function applyStory(
 /**
  * What the save's own rules find wrong with a further expectation taken from a pasted story ("decrease" from 40
  * to 55), which has no fields of its own to fix it in: the owner removes it, or fixes the story and pastes it again.
+ * Its numbers are written with the person's decimal `mark`.
  */
-export function alsoExpectedProblem(e: ExpectedOutcome): string | undefined {
-  const checked = checkIssueLensDraft({ alsoExpected: [e] });
+export function alsoExpectedProblem(e: ExpectedOutcome, mark: DecimalMark = '.'): string | undefined {
+  const checked = checkIssueLensDraft({ alsoExpected: [e] }, mark);
   return checked.ok ? undefined : checked.issues[0]?.message;
 }
 

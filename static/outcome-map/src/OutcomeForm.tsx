@@ -302,6 +302,7 @@ const REMOVABLE = 5;
  */
 function RecentMeasurements(props: { outcome: OutcomeView; onRemoved: () => void }) {
   const o = props.outcome;
+  const mark = useDecimalMark();
   const [asking, setAsking] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -332,7 +333,7 @@ function RecentMeasurements(props: { outcome: OutcomeView; onRemoved: () => void
       ) : null}
       <ul aria-labelledby={`recent-${o.id}`}>
         {latest.map((m) => {
-          const said = `${amountText(m.value, o.unit)} on ${m.at}`;
+          const said = `${amountText(m.value, o.unit, mark)} on ${m.at}`;
           return (
             <li key={m.index}>
               {said}{' '}

@@ -20,6 +20,7 @@ import type {
   ProjectPageLoadData,
 } from '../../../src/contract/project-page';
 import { amountText } from '../../../src/domain/amounts';
+import { useDecimalMark } from '../../shared/useDecimalMark';
 import { callResolver, flag } from '../../shared/bridge';
 import { ProgressChart } from './Chart';
 import { IssueLink, pct } from '../../shared/IssueLink';
@@ -175,6 +176,8 @@ function OutcomeLane(props: {
   onChanged: () => void;
 }) {
   const { outcome: o } = props;
+  const mark = useDecimalMark();
+  const amount = (n: number) => amountText(n, o.unit, mark);
   const [mode, setMode] = useState<'none' | 'edit' | 'measure'>('none');
   const archive = async (status: 'achieved' | 'abandoned') => {
     const answer = await callResolver<OutcomeView>(R.archiveOutcome, {
@@ -205,8 +208,8 @@ function OutcomeLane(props: {
       <div className="ol-lane-meta">
         {/* Before the first measurement the baseline is a plan, not a reading: say so instead of "120 now". */}
         {o.progress.measuredAt === null
-          ? `${o.metric}: not measured yet, from ${amountText(o.baseline, o.unit)} to ${amountText(o.target, o.unit)} by ${o.dueDate}`
-          : `${o.metric}: ${amountText(o.progress.current, o.unit)} now, from ${amountText(o.baseline, o.unit)} to ${amountText(o.target, o.unit)} by ${o.dueDate}`}
+          ? `${o.metric}: not measured yet, from ${amount(o.baseline)} to ${amount(o.target)} by ${o.dueDate}`
+          : `${o.metric}: ${amount(o.progress.current)} now, from ${amount(o.baseline)} to ${amount(o.target)} by ${o.dueDate}`}
       </div>
       <div className="ol-bar-caption" aria-hidden="true">
         Progress to target: {pct(o.progress.fraction)}

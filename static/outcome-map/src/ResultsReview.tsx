@@ -18,7 +18,8 @@ import type {
   ResultsReviewData,
   VerdictEntry,
 } from '../../../src/contract/project-page';
-import { amountText } from '../../../src/domain/amounts';
+import { amountText, type DecimalMark } from '../../../src/domain/amounts';
+import { useDecimalMark } from '../../shared/useDecimalMark';
 import type { Result } from '../../../src/domain/schemas';
 import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
@@ -36,11 +37,12 @@ function VerdictLozenge({ verdict }: { verdict: Verdict }) {
   return <Lozenge appearance={APPEARANCE[verdict]}>{verdict}</Lozenge>;
 }
 
-function expectation(b: BetItem): string {
+/** What a bet expected, its numbers written with the person's decimal `mark`. */
+function expectation(b: BetItem, mark: DecimalMark): string {
   const e = b.expected;
   const span =
     e.baseline !== null && e.target !== null
-      ? ` from ${amountText(e.baseline, e.unit)} to ${amountText(e.target, e.unit)}`
+      ? ` from ${amountText(e.baseline, e.unit, mark)} to ${amountText(e.target, e.unit, mark)}`
       : '';
   return `${e.metric ?? 'metric'}: ${e.direction ?? 'move'}${span} by ${b.checkBy}`;
 }
@@ -135,6 +137,7 @@ function BetTable(props: {
   testId: string;
 }) {
   const [open, setOpen] = useState<string | null>(null);
+  const mark = useDecimalMark();
   const head = {
     cells: [
       { key: 'issue', content: 'Item' },
@@ -159,7 +162,7 @@ function BetTable(props: {
         key: 'bet',
         content: (
           <span>
-            {expectation(b)}
+            {expectation(b, mark)}
             {b.daysOverdue > 0 ? ` (${b.daysOverdue} ${b.daysOverdue === 1 ? 'day' : 'days'} ago)` : ''}
             {b.series ? <small style={{ display: 'block' }}>Measured by: {b.series.name}</small> : null}
           </span>
