@@ -80,6 +80,15 @@ it('offers Scan now once before the first scan, beside the notice that asks for 
     .filter({ hasText: 'Scan now', hasNotText: 'Dry run' })
     .getByText('finished')
     .waitFor({ timeout: 30_000 });
+  // Once it has finished, the page knows without a reload: the notice goes, backlog health offers Scan now
+  // itself, and its figures are the scan's.
+  await notice.waitFor({ state: 'detached', timeout: 30_000 });
+  expect(await scanNow.count()).toBe(1);
+  expect(await notice.count()).toBe(0);
+  const asOf = frame.getByTestId('health-as-of');
+  await asOf.getByText(/^Figures as of the scan at /).waitFor();
+  // One scan has nothing to compare with: said so, not "changes since the last scan" (which is itself).
+  expect(await asOf.innerText()).toMatch(/One scan so far: movement shows from the next one\.$/);
   await page.reload({ waitUntil: 'load' });
   const again = await wb.panelFrame(page, PAGE_FRAME);
   await again.getByRole('tab', { name: 'Backlog health' }).click({ timeout: 30_000 });

@@ -119,7 +119,12 @@ export function App() {
         <TabPanel>
           <div className="ol-panel">
             {notice}
-            <Health page={data} startedTick={scanTick} scanInNotice={notice !== null} />
+            <Health
+              page={data}
+              startedTick={scanTick}
+              scanInNotice={notice !== null}
+              onScanned={() => void reload()}
+            />
           </div>
         </TabPanel>
         <TabPanel>

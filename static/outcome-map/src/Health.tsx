@@ -131,9 +131,12 @@ export function Health({
   page,
   startedTick = 0,
   scanInNotice = false,
+  onScanned,
 }: {
   page: ProjectPageLoadData;
   startedTick?: number;
+  /** Told when a scan started from this page has finished: the page's own figures are then out of date. */
+  onScanned?: () => void;
   /** The first-day notice above offers Scan now and the dry run: one place to start a scan, not two. */
   scanInNotice?: boolean;
 }) {
@@ -197,7 +200,14 @@ export function Health({
               : 'No scan yet: no movement to show.'}
         </span>
       </div>
-      <ScanRuns tick={scanTick + startedTick} />
+      <ScanRuns
+        tick={scanTick + startedTick}
+        onFinished={() => {
+          // The figures above are the scan's: count them again, as the page does its notice.
+          void load();
+          onScanned?.();
+        }}
+      />
       {data.truncated ? (
         <SectionMessage appearance="warning" title="Large backlog">
           <p>This report covers the first 1,000 open items; the daily scan counts them all.</p>

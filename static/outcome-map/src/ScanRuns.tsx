@@ -128,10 +128,13 @@ function RunDetails({ run }: { run: ScanRunView }) {
 
 /**
  * The latest scan runs. `tick` changes when "Scan now" was pressed: the list reloads and then polls while a
- * run is going, so the new run shows up and finishes on screen.
+ * run is going, so the new run shows up and finishes on screen; `onFinished` is told when it has.
  */
-export function ScanRuns({ tick }: { tick: number }) {
+export function ScanRuns({ tick, onFinished }: { tick: number; onFinished?: () => void }) {
   const [data, setData] = useState<ScanRunsData | null>(null);
+  // The latest callback, read when the run finishes: a new one each render must not restart the polling.
+  const finished = useRef(onFinished);
+  finished.current = onFinished;
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   // Runs on screen when "Scan now" was pressed: a queued run has no summary until the scan picks it up.
@@ -157,6 +160,7 @@ export function ScanRuns({ tick }: { tick: number }) {
       const keepPolling = (a.data.running || queued) && polls++ < MAX_POLLS;
       setWaiting(queued && keepPolling);
       if (keepPolling) timer.current = setTimeout(() => void load(), POLL_MS);
+      else if (tick > 0 && !queued && !a.data.running) finished.current?.();
     };
     void load();
     return () => {
