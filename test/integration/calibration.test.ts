@@ -302,6 +302,18 @@ describe('calibration from history, in the app', () => {
     ).rejects.toMatchObject({ name: 'NotAuthorizedError' });
     expect((await wb.asSystem(() => loadSettings('GEN'))).version).toBe(0);
 
+    // A type the proposal does not list is refused, even one named like a property every object inherits.
+    for (const type of ['Epic', 'constructor', 'toString'])
+      await expect(
+        wb.asUser(USERS.admin, () =>
+          applyCalibration(call('GEN'), { ...apply, byType: { [type]: 30 } }, clock),
+        ),
+      ).rejects.toMatchObject({
+        name: 'ValidationError',
+        message: `The calibration proposes no limit of its own for ${type}.`,
+      });
+    expect((await wb.asSystem(() => loadSettings('GEN'))).version).toBe(0);
+
     const saved = await wb.asUser(USERS.admin, () => applyCalibration(call('GEN'), apply, clock));
     expect(saved.version).toBe(1);
     expect(saved.settings.zombie.defaults.maxIdleDays).toBe(proposal.thresholds.idleDays);
