@@ -183,12 +183,14 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const today = clock.now().toISOString().slice(0, 10);
-  const [bets, outcomes, logged] = await Promise.all([
-    listTrackedBets(projectKey),
+  // The search for verdicts set in the panel needs only the bets: it runs while the outcomes and the log load.
+  const tracked = listTrackedBets(projectKey);
+  const [bets, outcomes, logged, sinceScan] = await Promise.all([
+    tracked,
     listOutcomes(projectKey),
     recentVerdicts(projectKey),
+    tracked.then((b) => panelVerdictsSinceScan(projectKey, b, clock.now())),
   ]);
-  const sinceScan = await panelVerdictsSinceScan(projectKey, bets, clock.now());
   const recent = mergeRecent(logged, sinceScan, bets);
   const names = new Map(outcomes.map((o) => [o.id, o.name]));
   const items = bets.filter((b) => !sinceScan.has(b.issueKey)).map((b) => itemOf(b, today, names));
