@@ -150,3 +150,34 @@ export function readTypedNumber(typed: string, decimalMark: DecimalMark = '.'): 
   const value = Number(`${sign}${digits || '0'}${fraction ? `.${fraction}` : ''}`);
   return Number.isFinite(value) ? value : null;
 }
+
+/** A number written with marks between its digits: "12,5", "1.234,5", "1,234.5". */
+const MARKED_NUMBER = /(?<![\d.,])\d+(?:[.,]\d+)+(?![.,]?\d)/g;
+/** A number in the parser's notation, not part of a longer run of digits and marks ("1.5" of "1.5.2027" is not). */
+const PARSER_NUMBER = /(?<![\d.,])\d+(?:\.\d+)?(?![.,]?\d)/g;
+
+/**
+ * A story in the notation the story parser reads (a decimal point, no grouping), each number read with the
+ * person's decimal `mark` ("12,5" → "12.5" and "1.200" → "1200" for a decimal comma), with `asWritten`, which
+ * gives a text taken from it (a persona, a metric, a note) its numbers back as the person writes them.
+ */
+export function inParserNotation(
+  story: string,
+  mark: DecimalMark,
+): { text: string; asWritten: (text: string) => string } {
+  if (mark === '.') return { text: story, asWritten: (text) => text };
+  const written = new Map<string, string>();
+  const text = story.replace(MARKED_NUMBER, (typed) => {
+    const value = readTypedNumber(typed, mark);
+    const plain = value === null ? '' : String(value);
+    if (value === null || /e/i.test(plain)) return typed;
+    if (!written.has(plain)) written.set(plain, typed);
+    return plain;
+  });
+  const asWritten = (t: string) =>
+    t.replace(
+      PARSER_NUMBER,
+      (n) => written.get(n) ?? (n.includes('.') ? typedNumberText(Number(n), mark) : n),
+    );
+  return { text, asWritten };
+}

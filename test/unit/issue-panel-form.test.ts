@@ -14,6 +14,7 @@ import {
   characterCount,
 } from '../../static/issue-panel/src/form';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
+import { inParserNotation } from '../../src/domain/amounts';
 import { aBetDraft } from '../support/builders';
 
 /** The panel's live score, as App.tsx computes it on every keystroke. */
@@ -93,6 +94,36 @@ describe('numbers typed into the panel', () => {
       ',',
     );
     expect([filled.values.baseline, filled.values.target]).toEqual(['2,5', '3,75']);
+  });
+
+  it('with a decimal comma, read a pasted story’s numbers as that person writes them, and keep its text as written', () => {
+    const story =
+      'As a shopper, I want to bookmark items, so that I save 2,5 minutes a visit. We expect cart drop-off to fall from 12,5% to 10,25% by 2027-06-30, and repeat orders to rise from 1.200 to 1.500.';
+    const now = new Date('2026-12-01T00:00:00Z');
+    const german = applyStory(emptyValues(), story, now, ',');
+    expect([german.values.baseline, german.values.target]).toEqual(['12,5', '10,25']);
+    expect(german.values.benefit).toBe('I save 2,5 minutes a visit');
+    expect(german.alsoExpected).toEqual([
+      expect.objectContaining({
+        metric: 'repeat orders',
+        baseline: 1200,
+        target: 1500,
+        direction: 'increase',
+      }),
+    ]);
+    // Read with a decimal point, "1.200" is one point two.
+    const american = applyStory(emptyValues(), story, now);
+    expect(american.alsoExpected[0]).toMatchObject({ baseline: 1.2, target: 1.5 });
+  });
+
+  it('puts only whole numbers in the parser’s notation, and gives a text taken from it its numbers back', () => {
+    const { text, asWritten } = inParserNotation(
+      'From 1.234,5 to 12,5% by 1.5.2027 (v2.0); list: 1, 2.',
+      ',',
+    );
+    expect(text).toBe('From 1234.5 to 12.5% by 1.5.2027 (v2); list: 1, 2.');
+    expect(asWritten('from 1234.5 to 12.5%, a note on 7.25')).toBe('from 1.234,5 to 12,5%, a note on 7,25');
+    expect(inParserNotation('From 1,234.5', '.').text).toBe('From 1,234.5');
   });
 });
 

@@ -3,7 +3,12 @@
  * by the rules of the resolver's zod schema, without zod (src/domain/draft-rules.ts, shown to agree with the schema
  * by a property test), so the panel's bundle leaves zod out. Pure, so it runs the same in the browser and in tests.
  */
-import { readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
+import {
+  readTypedNumber,
+  inParserNotation,
+  typedNumberText,
+  type DecimalMark,
+} from '../../../src/domain/amounts';
 import { toExpected } from '../../../src/domain/analyse-story';
 import { checkByNotBefore } from '../../../src/domain/check-by';
 import {
@@ -251,17 +256,25 @@ function dropGroup(target: Record<string, unknown>, path: string[]): void {
   delete node[path[path.length - 1]!];
 }
 
-/** Fills the hypothesis and expectation from a pasted story; returns the new values and the fields filled. */
+/**
+ * Fills the hypothesis and expectation from a pasted story; returns the new values and the fields filled. A
+ * story is read with the person's decimal `mark` ("from 12,5% to 10%" in German), and its text comes back in it.
+ */
 export function applyStory(
   values: FormValues,
   story: string,
   now: Date,
   mark: DecimalMark = '.',
 ): { values: FormValues; filled: FieldName[]; notes: string[]; alsoExpected: ExpectedOutcome[] } {
-  const parsed = parseStory(story, { now });
-  const expected = toExpected(parsed.expectedOutcome);
-  const alsoExpected = parsed.expectedOutcomes.slice(1, 1 + MAX_ALSO_EXPECTED).map(toExpected);
-  const notes = [...parsed.notes];
+  // The parser reads a decimal point: the person's numbers are put in that notation, and back in theirs after.
+  const { text, asWritten: ours } = inParserNotation(story, mark);
+  const parsed = parseStory(text, { now });
+  const withText = (e: ExpectedOutcome): ExpectedOutcome => (e.metric ? { ...e, metric: ours(e.metric) } : e);
+  const expected = withText(toExpected(parsed.expectedOutcome));
+  const alsoExpected = parsed.expectedOutcomes
+    .slice(1, 1 + MAX_ALSO_EXPECTED)
+    .map((e) => withText(toExpected(e)));
+  const notes = parsed.notes.map(ours);
   const dropped = parsed.expectedOutcomes.length - 1 - alsoExpected.length;
   if (dropped > 0)
     notes.push(`Only ${MAX_ALSO_EXPECTED + 1} expectations are kept; ${dropped} more were left out.`);
@@ -272,9 +285,9 @@ export function applyStory(
     next[field] = typeof value === 'number' ? typedNumberText(value, mark) : value;
     filled.push(field);
   };
-  set('persona', parsed.persona);
-  set('intent', parsed.intent);
-  set('benefit', parsed.benefit);
+  set('persona', parsed.persona && ours(parsed.persona));
+  set('intent', parsed.intent && ours(parsed.intent));
+  set('benefit', parsed.benefit && ours(parsed.benefit));
   set('metric', expected.metric);
   set('baseline', expected.baseline);
   set('target', expected.target);
