@@ -157,15 +157,15 @@ const MARKED_NUMBER = /(?<![\d.,])\d+(?:[.,]\d+)+(?![.,]?\d)/g;
 const PARSER_NUMBER = /(?<![\d.,])\d+(?:\.\d+)?(?![.,]?\d)/g;
 
 /**
- * A story in the notation the story parser reads (a decimal point, no grouping), each number read with the
- * person's decimal `mark` ("12,5" → "12.5" and "1.200" → "1200" for a decimal comma), with `asWritten`, which
- * gives a text taken from it (a persona, a metric, a note) its numbers back as the person writes them.
+ * A story in the notation the story parser reads (a decimal point, no grouping), each number read as a typed one
+ * is, with the person's decimal `mark` ("1.200" is 1200 for a decimal comma, 1.2 for a point; "12,5" is 12.5 for
+ * both, as no one groups thousands so), with `asWritten`, which gives a text taken from it (a persona, a metric, a
+ * note) its numbers back as the person wrote them.
  */
 export function inParserNotation(
   story: string,
   mark: DecimalMark,
 ): { text: string; asWritten: (text: string) => string } {
-  if (mark === '.') return { text: story, asWritten: (text) => text };
   const written = new Map<string, string>();
   const text = story.replace(MARKED_NUMBER, (typed) => {
     const value = readTypedNumber(typed, mark);

@@ -111,8 +111,13 @@ describe('numbers typed into the panel', () => {
         direction: 'increase',
       }),
     ]);
-    // Read with a decimal point, "1.200" is one point two.
+    // Read with a decimal point, "1.200" is one point two; "12,5" is still twelve and a half (it groups nothing).
     const american = applyStory(emptyValues(), story, now);
+    expect([american.values.baseline, american.values.target, american.values.unit]).toEqual([
+      '12.5',
+      '10.25',
+      '%',
+    ]);
     expect(american.alsoExpected[0]).toMatchObject({ baseline: 1.2, target: 1.5 });
   });
 
@@ -123,7 +128,7 @@ describe('numbers typed into the panel', () => {
     );
     expect(text).toBe('From 1234.5 to 12.5% by 1.5.2027 (v2); list: 1, 2.');
     expect(asWritten('from 1234.5 to 12.5%, a note on 7.25')).toBe('from 1.234,5 to 12,5%, a note on 7,25');
-    expect(inParserNotation('From 1,234.5', '.').text).toBe('From 1,234.5');
+    expect(inParserNotation('From 1,234.5 to 1.234 or 12,5', '.').text).toBe('From 1234.5 to 1.234 or 12.5');
   });
 });
 
