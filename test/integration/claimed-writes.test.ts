@@ -2,7 +2,8 @@
  * Versioned writes (outcomes, settings, measurement tokens, metric series) claim version n + 1, then store the
  * value. A storage fault between the two must not leave n + 1 claimed but never stored: every later writer would
  * lose the claim and be refused ("someone else changed this") until it expired, and a leaked token could not be
- * revoked meanwhile. Faults are Forge KVS answering 500 at the storage seam, under the real @forge/kvs.
+ * revoked meanwhile. Faults are Forge KVS answering 500 at the storage seam, under the real @forge/kvs. Taking a
+ * measurement off, the newest of these writes, is also held to concurrent writers and repeated requests here.
  */
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
@@ -165,5 +166,94 @@ describe('a storage fault between the claim and the write', () => {
     });
     now = new Date(now.getTime() + 20 * 60_000);
     expect(ok(await call<OutcomeView>(PAGE, 'updateOutcome', renamed)).name).toBe('Renamed');
+  });
+});
+
+describe('measurements taken off on the page, under concurrent writers, retries and faults', () => {
+  /** An outcome with two measurements, at version 3. */
+  async function measured(): Promise<OutcomeView> {
+    const outcome = await anOutcome();
+    ok(
+      await call(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: 1,
+        measurement: { at: '2026-11-27', value: 38 },
+      }),
+    );
+    return ok(
+      await call<OutcomeView>(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: 2,
+        measurement: { at: '2026-11-28', value: 360 },
+      }),
+    );
+  }
+  const removal = (o: OutcomeView, at: string, value: number) => ({
+    id: o.id,
+    version: o.version,
+    measurement: { at, value },
+  });
+  const stored = async (id: string) =>
+    ok(await call<{ outcomes: OutcomeView[] }>(PAGE, 'load', {})).outcomes.find((o) => o.id === id)!;
+
+  it('two removals sent at once from one version: one is made, the other is refused, nothing else goes', async () => {
+    for (let round = 0; round < 10; round++) {
+      const o = await measured();
+      const answers = await Promise.all([
+        call(PAGE, 'removeMeasurement', removal(o, '2026-11-27', 38)),
+        call(PAGE, 'removeMeasurement', removal(o, '2026-11-28', 360)),
+      ]);
+      expect(answers.filter((a) => a.ok)).toHaveLength(1);
+      expect(answers.find((a) => !a.ok)).toMatchObject({ error: { code: 'CONFLICT' } });
+      const after = await stored(o.id);
+      expect(after.measurements).toHaveLength(1);
+      expect(after.version).toBe(4);
+    }
+  });
+
+  it('the same removal sent twice (a double click, a retry) takes one measurement off, never a second one', async () => {
+    const o = await measured();
+    const same = removal(o, '2026-11-28', 360);
+    const [first, second] = await Promise.all([
+      call(PAGE, 'removeMeasurement', same),
+      call(PAGE, 'removeMeasurement', same),
+    ]);
+    expect([first.ok, second.ok].filter(Boolean)).toHaveLength(1);
+    const again = await call(PAGE, 'removeMeasurement', same);
+    expect(again.ok).toBe(false);
+    expect((await stored(o.id)).measurements.map((m) => [m.at, m.value])).toEqual([['2026-11-27', 38]]);
+  });
+
+  it('a removal and a new measurement at once from one version: both land, as a new reading waits for no version', async () => {
+    for (let round = 0; round < 10; round++) {
+      const o = await measured();
+      const [removed, added] = await Promise.all([
+        call(PAGE, 'removeMeasurement', removal(o, '2026-11-28', 360)),
+        call(PAGE, 'addMeasurement', {
+          id: o.id,
+          version: o.version,
+          measurement: { at: '2026-11-29', value: 36 },
+        }),
+      ]);
+      expect([removed.ok, added.ok]).toEqual([true, true]);
+      const after = await stored(o.id);
+      expect(after.measurements.map((m) => [m.at, m.value])).toEqual([
+        ['2026-11-27', 38],
+        ['2026-11-29', 36],
+      ]);
+      expect(after.version).toBe(5);
+    }
+  });
+
+  it('a storage fault at the write leaves the measurement in place and the outcome writable: sent again, it goes', async () => {
+    const o = await measured();
+    const hit = failNextValueWrite((key) => key === keys.outcome(P, o.id));
+    const typo = removal(o, '2026-11-28', 360);
+    expect((await call(PAGE, 'removeMeasurement', typo)).ok).toBe(false);
+    expect(hit).toHaveLength(1);
+    expect((await stored(o.id)).measurements).toHaveLength(2);
+    const fixed = ok(await call<OutcomeView>(PAGE, 'removeMeasurement', typo));
+    expect(fixed.measurements.map((m) => m.value)).toEqual([38]);
+    expect(fixed.version).toBe(4);
   });
 });
