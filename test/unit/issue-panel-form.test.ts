@@ -14,13 +14,18 @@ import {
   characterCount,
 } from '../../static/issue-panel/src/form';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
-import { inParserNotation } from '../../src/domain/amounts';
+import { inParserNotation, type DecimalMark } from '../../src/domain/amounts';
 import { aBetDraft } from '../support/builders';
 
-/** The panel's live score, as App.tsx computes it on every keystroke. */
-function liveScore(values: ReturnType<typeof valuesOf>, stored = aBetDraft(), today = '2026-11-30') {
-  const checked = checkValues(values, stored, today);
-  const draft = checked.ok ? checked.draft : scorableDraft(values);
+/** The panel's live score, as App.tsx computes it on every keystroke, for a person writing numbers with `mark`. */
+function liveScore(
+  values: ReturnType<typeof valuesOf>,
+  stored = aBetDraft(),
+  today = '2026-11-30',
+  mark: DecimalMark = '.',
+) {
+  const checked = checkValues(values, stored, today, mark);
+  const draft = checked.ok ? checked.draft : scorableDraft(values, mark);
   const { score } = assessIssue(
     {
       key: 'DEMO-1',
@@ -32,9 +37,13 @@ function liveScore(values: ReturnType<typeof valuesOf>, stored = aBetDraft(), to
     draft,
     new Map(),
     DEFAULT_SETTINGS,
-    { checkByNotBefore: checkByNotBefore(draft, stored, today) },
+    { checkByNotBefore: checkByNotBefore(draft, stored, today), decimalMark: mark },
   );
-  return { checked, measurable: score.components.find((c) => c.id === 'measurable')! };
+  return {
+    checked,
+    measurable: score.components.find((c) => c.id === 'measurable')!,
+    measurableCheck: score.quality.find((q) => q.criterion === 'measurable')!,
+  };
 }
 
 describe('the issue panel form applies the save checks before Save', () => {
@@ -134,22 +143,8 @@ describe('numbers typed into the panel', () => {
 
 describe('the panel’s messages write numbers as the person does', () => {
   const german = (values: ReturnType<typeof valuesOf>) => {
-    const checked = checkValues(values, undefined, undefined, ',');
-    const draft = checked.ok ? checked.draft : scorableDraft(values, ',');
-    const { score } = assessIssue(
-      {
-        key: 'DEMO-1',
-        summary: 'Shoppers lose their cart',
-        description: null,
-        statusCategory: 'new',
-        parent: null,
-      },
-      draft,
-      new Map(),
-      DEFAULT_SETTINGS,
-      { decimalMark: ',' },
-    );
-    return { checked, measurable: score.quality.find((q) => q.criterion === 'measurable')! };
+    const { checked, measurableCheck } = liveScore(values, undefined, undefined, ',');
+    return { checked, measurable: measurableCheck };
   };
 
   it('with a decimal comma, a contradiction and the measurable check quote "12,5", never "12.5"', () => {
