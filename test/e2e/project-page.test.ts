@@ -247,7 +247,7 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
-  it('reads a measurement typed with a decimal comma in German, and shows it and the outcome’s numbers the same way', async () => {
+  it('reads a measurement and an outcome’s target typed with a decimal comma in German, and shows them the same way', async () => {
     const name = 'Parcels arrive a day sooner';
     const created = await anOutcome({ name, metric: 'days to deliver', baseline: 3.5, target: 2.25 });
     const page = await wb.openAs('admin', '/projects/DEMO/outcomes?locale=de-DE');
@@ -272,6 +272,16 @@ describe('the project page in the browser', () => {
       .getByRole('list', { name: 'Latest measurements' })
       .getByRole('button', { name: `Remove 2,75 on ${today}…` })
       .waitFor();
+    // The outcome form shows its numbers the same way, and reads a new target typed so.
+    await lane.getByRole('button', { name: `Edit ${name}` }).click();
+    const edit = lane.getByRole('form', { name: `Edit outcome ${name}` });
+    expect(await edit.getByLabel('Baseline').inputValue()).toBe('3,5');
+    expect(await edit.getByLabel('Target').inputValue()).toBe('2,25');
+    await edit.getByLabel('Target').fill('1,75');
+    await edit.getByRole('button', { name: 'Save outcome' }).click();
+    await lane.getByText('days to deliver: 2,75 now, from 3,5 to 1,75 by 2027-06-30').waitFor();
+    const edited = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
+    expect(edited.ok && edited.data.outcomes.find((o) => o.id === created.id)?.target).toBe(1.75);
     await page.close();
   });
 
