@@ -266,13 +266,14 @@ function finishLanes(lanes: Map<string, LaneSummary>, total: number, totalEstima
 /**
  * The summary from the figures the last finished scan stored: which lane a cell falls in is decided now, by
  * the outcomes that exist now. Null when the filter needs detail the scan could not keep (a very varied
- * backlog): the caller counts that view live.
+ * backlog) or never keeps (whether an item reads as a recipe): the caller counts that view live.
  */
 export function summaryFromAggregates(
   agg: StoredAggregates,
   outcomes: readonly Outcome[],
   filters: MapFilters,
 ): MapSummaryData | null {
+  if (filters.recipe) return null;
   const filtered = filters.sprintId !== undefined || !!filters.issueType || !!filters.assignee;
   if (filtered && !agg.detailed) return null;
   const known = new Set(outcomes.map((o) => o.id));
