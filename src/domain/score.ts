@@ -23,7 +23,7 @@ import type { Settings } from './settings';
  * Deterministic: the same input always gives the same score, and every point can be traced to a part.
  * Bump the model version whenever the rules change, so stored scores can be told apart.
  */
-export const SCORE_MODEL_VERSION = 'ols-2';
+export const SCORE_MODEL_VERSION = 'ols-3';
 
 export interface FramingSignals {
   isRecipe: boolean;
@@ -111,7 +111,10 @@ export function scoreIssue(
       settings.inheritedLinkShare,
     ),
     killCriteria: assessKillCriteria(input.killCriteria, input.delivered),
-    problemFraming: afterDelivery(assessFraming(input.framing, input.hypothesis, quality), input.delivered),
+    problemFraming: afterDelivery(
+      assessFraming(input.framing, input.hypothesis, quality, input.storyText !== undefined),
+      input.delivered,
+    ),
     evidence: assessEvidence(input.result, input.delivered),
   };
   const maxima = scaledMaxima(
@@ -181,10 +184,14 @@ function assessMeasurable(
     Boolean(e.checkBy) && !(notBefore && e.checkBy! < notBefore),
   ];
   const have = parts.filter(Boolean).length;
+  // Numbers and dates with no metric named ("x", blank) measure nothing: they earn nothing on their own.
+  const metricNamed = parts[0];
   return {
-    earned: check.ok ? 1 : Math.min(have, 4) / 5,
+    earned: check.ok ? 1 : metricNamed ? Math.min(have, 4) / 5 : 0,
     applicable: true,
-    detail: `${have} of 5 parts hold: metric, baseline, target, direction, check-by date.`,
+    detail: `${have} of 5 parts hold: metric, baseline, target, direction, check-by date${
+      !metricNamed && have > 0 ? '; with no metric named, they measure nothing' : ''
+    }.`,
     hint: check.ok ? null : `${named(check)} E.g. "cart drop-off from 40% to 30% by 2027-03-01".`,
   };
 }
@@ -252,7 +259,13 @@ function assessKillCriteria(k: KillCriteria, delivered: boolean): Assessment {
   );
 }
 
-function assessFraming(framing: FramingSignals, h: Hypothesis, quality: QualityCheck[]): Assessment {
+/** `fromStory`: the framing signals were read in the story the hypothesis was taken from (the CLI, a paste). */
+function assessFraming(
+  framing: FramingSignals,
+  h: Hypothesis,
+  quality: QualityCheck[],
+  fromStory: boolean,
+): Assessment {
   const problemOriented = qualityOf(quality, 'problem-oriented');
   if (saysSomething(h.intent) && !problemOriented.ok) {
     return {
@@ -284,6 +297,16 @@ function assessFraming(framing: FramingSignals, h: Hypothesis, quality: QualityC
       applicable: true,
       detail: 'The hypothesis states a user, a need and a reason.',
       hint: null,
+    };
+  // A story whose slots are filled with nothing ("As a x, I want y, so that z") has the form's words, "as a" and
+  // "so that", and no problem: the form is not what earns this.
+  const written = [h.persona, h.intent, h.benefit].filter((part) => (part ?? '').trim() !== '');
+  if (fromStory && written.length > 0 && !written.some((part) => saysSomething(part)))
+    return {
+      earned: 0,
+      applicable: true,
+      detail: 'The story has the form of one, but its persona, intent and benefit say nothing yet.',
+      hint: 'Say who has the problem, what they need and why solving it matters.',
     };
   if (framing.problemSignals > 0) {
     return {

@@ -1,9 +1,11 @@
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 import { SCORE_MODEL_VERSION, scoreIssue } from '../../src/domain/score';
+import { analyseStory } from '../../src/domain/analyse-story';
 import { aCompleteBet, aScoreInput } from '../support/builders';
 
 const score = (input = aScoreInput(), settings = DEFAULT_SETTINGS) => scoreIssue(input, settings);
-const part = (s: ReturnType<typeof score>, id: string) => s.components.find((c) => c.id === id)!;
+const part = (s: Pick<ReturnType<typeof score>, 'components'>, id: string) =>
+  s.components.find((c) => c.id === id)!;
 
 describe('outcome-linkage score', () => {
   it('gives a fully framed, linked bet with kill criteria 100 before delivery', () => {
@@ -89,6 +91,25 @@ describe('outcome-linkage score', () => {
     );
     const framed = score(aCompleteBet({ framing: { ...framing, problemSignals: 0 } }));
     expect(part(framed, 'problemFraming').detail).toBe('The hypothesis states a user, a need and a reason.');
+  });
+
+  it('gives nothing to a story that only fills the slots: no framing for its form, no measurable points for numbers of no metric', () => {
+    const line = 'As a x, I want y, so that z. We expect x to rise from 1 to 2 by 2027-06-01.';
+    const filled = analyseStory(line, DEFAULT_SETTINGS, new Date('2026-12-01T12:00:00Z'));
+    expect(filled.score.total).toBe(0);
+    expect(part(filled.score, 'problemFraming').detail).toMatch(/say nothing yet/);
+    expect(part(filled.score, 'measurable').detail).toMatch(/with no metric named, they measure nothing/);
+    // Numbers of a real metric still count while the rest is missing.
+    const halfway = score(aScoreInput({ expected: { metric: 'cart drop-off', baseline: 40, target: 30 } }));
+    expect(part(halfway, 'measurable').points).toBeGreaterThan(0);
+    // In the panel the Jira text is not the story: a description that states a problem still frames it.
+    const panel = score(
+      aScoreInput({
+        hypothesis: { persona: 'x', intent: 'y', benefit: 'z' },
+        framing: { isRecipe: false, recipePhrases: [], problemSignals: 2 },
+      }),
+    );
+    expect(part(panel, 'problemFraming').points).toBe(part(panel, 'problemFraming').max);
   });
 
   it('gives no advice on stopping or framing a delivered item, and keeps the points it had', () => {
