@@ -135,6 +135,9 @@ const EMPTY_NOTES: Readonly<Record<StoryPart, string>> = {
   expectedOutcome: 'No expected outcome: the text has no "We expect …" with a measurable metric.',
 };
 
+/** The notes that only say a part is missing: a form shows that as an empty field instead. */
+export const MISSING_PART_NOTES: ReadonlySet<string> = new Set(Object.values(EMPTY_NOTES));
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0x3000;
 }

@@ -214,8 +214,15 @@ describe('the notes shown after a story fills the fields', () => {
       'The wording says decrease, but 4 to 6 goes the other way: fix the wording or the numbers.',
     ]);
     expect(notesOf('We expect cart drop-off to fall from 40% to 30% and to increase by 5.')).toEqual([
+      '"by 5" is a relative change; no target is computed from it.',
       'The part "increase by 5." names no metric that could be read; it is not kept.',
     ]);
+    // A movement given only as a change keeps no target: said, not dropped unsaid.
+    expect(
+      notesOf(
+        'We expect this will reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
+      ),
+    ).toEqual(['"by 10 percent" is a relative change; no target is computed from it.']);
   });
 });
 

@@ -20,7 +20,7 @@ import {
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
 import { detectRecipe } from '../../../src/domain/recipe-detector';
-import { parseStory } from '../../../src/domain/story-parser';
+import { MISSING_PART_NOTES, parseStory } from '../../../src/domain/story-parser';
 
 export const FIELD_NAMES = [
   'persona',
@@ -308,11 +308,12 @@ export function alsoExpectedProblem(e: ExpectedOutcome, mark: DecimalMark = '.')
 }
 
 /**
- * The notes on a pasted story the owner should read before saving: a part of an expectation not kept, a direction
- * its numbers contradict, a movement read from the benefit or the want. (A missing part shows as an empty field.)
+ * The notes on a pasted story the owner should read before saving: a part of an expectation not kept, a relative
+ * change no target was computed from, a direction its numbers contradict, a movement read from the benefit or the
+ * want, a date not read. (A missing part shows as an empty field instead.)
  */
 export function pasteNotes(notes: readonly string[]): string[] {
-  return notes.filter((n) => /not kept|left out|goes the other way|was read from the/.test(n));
+  return notes.filter((n) => !MISSING_PART_NOTES.has(n));
 }
 
 export const FIELD_LABELS: Record<FieldName, string> = {
