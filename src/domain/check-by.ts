@@ -1,5 +1,5 @@
 /** Kept apart from issue-lens.ts (which holds zod schemas) so the issue panel judges check-by dates without zod. */
-import type { IssueLensDraft } from './schemas';
+import type { ExpectedOutcome, IssueLensDraft } from './schemas';
 
 /**
  * The day before which a check-by date is refused: today, but only when the owner sets or changes the date.
@@ -12,4 +12,25 @@ export function checkByNotBefore(
 ): string | undefined {
   const checkBy = draft.expected.checkBy;
   return checkBy && checkBy !== stored?.expected.checkBy ? today : undefined;
+}
+
+/**
+ * The day before which a further expectation's check-by date is refused: today for one the owner adds or changes,
+ * none for one stored as it is (its date may have come due since, which is what the check is for).
+ */
+export function alsoCheckByNotBefore(
+  expectation: ExpectedOutcome,
+  stored: Pick<IssueLensDraft, 'alsoExpected'> | null,
+  today: string,
+): string | undefined {
+  if (!expectation.checkBy) return undefined;
+  const same = JSON.stringify(expectation);
+  return (stored?.alsoExpected ?? []).some((e) => JSON.stringify(e) === same) ? undefined : today;
+}
+
+/** What to say of a check-by date before `notBefore`, or null when it is not. */
+export function passedCheckBy(checkBy: string | undefined, notBefore: string | undefined): string | null {
+  return checkBy && notBefore && checkBy < notBefore
+    ? `Check by ${checkBy} has already passed: choose a day from ${notBefore} on.`
+    : null;
 }

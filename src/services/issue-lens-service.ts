@@ -18,6 +18,7 @@ import type {
 import type { LastWrite } from '../contract/answer';
 import { STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
+import { alsoCheckByNotBefore, passedCheckBy } from '../domain/check-by';
 import {
   ISSUE_PROPERTY_KEY,
   PROPERTY_VALUE_LIMIT,
@@ -205,11 +206,22 @@ function checkOutcome(draft: IssueLensDraft, outcomes: Outcome[], current: Issue
 }
 
 /** A check-by date set in the past cannot be checked: refused at the field (a stored one that came due loads). */
-function checkCheckBy(draft: IssueLensDraft, notBefore: string | undefined): void {
-  const checkBy = draft.expected.checkBy;
-  if (!checkBy || !notBefore || checkBy >= notBefore) return;
-  const message = `Check by ${checkBy} has already passed: choose a day from ${notBefore} on.`;
-  throw new ValidationError(message, { 'draft.expected.checkBy': message });
+/** Refuses a check-by day already gone that the save sets, on the first expectation or a further one. */
+function checkCheckBy(
+  draft: IssueLensDraft,
+  stored: IssueLensDraft,
+  notBefore: string | undefined,
+  today: string,
+): void {
+  const passed = passedCheckBy(draft.expected.checkBy, notBefore);
+  if (passed) throw new ValidationError(passed, { 'draft.expected.checkBy': passed });
+  (draft.alsoExpected ?? []).forEach((e, i) => {
+    const also = passedCheckBy(e.checkBy, alsoCheckByNotBefore(e, stored, today));
+    if (also)
+      throw new ValidationError(`A further expectation, "${e.metric ?? 'a metric'}": ${also}`, {
+        [`draft.alsoExpected.${i}.checkBy`]: also,
+      });
+  });
 }
 
 /** A short digest of what a request asks to write: a retry sends the same, anything else is another request. */
@@ -289,7 +301,7 @@ export async function saveIssueLens(
       checkOutcome(payload.draft, outcomes, current);
       const today = ports.now().toISOString().slice(0, 10);
       const notBefore = checkByNotBefore(payload.draft, draftOf(current), today);
-      checkCheckBy(payload.draft, notBefore);
+      checkCheckBy(payload.draft, draftOf(current), notBefore, today);
 
       const byId = new Map(outcomes.map((o) => [o.id, o]));
       const { score, recipe } = assessIssue(factsOf(issue), payload.draft, byId, settings, {

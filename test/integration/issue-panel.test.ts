@@ -298,6 +298,38 @@ describe('saving the lens', () => {
     expect(data(await save('member', { version: 3, draft: edited })).lens.version).toBe(4);
   });
 
+  it('refuses a further expectation whose check-by date is set in the past, yet re-saves one stored that came due', async () => {
+    const lapsed = {
+      metric: 'return-shopper conversion',
+      baseline: 2,
+      target: 3,
+      direction: 'increase' as const,
+      checkBy: '2020-01-01',
+    };
+    const refused = error(await save('member', { version: 0, draft: aBetDraft({ alsoExpected: [lapsed] }) }));
+    expect(refused.code).toBe('VALIDATION');
+    expect(refused.message).toBe(
+      'A further expectation, "return-shopper conversion": Check by 2020-01-01 has already passed: choose a day from ' +
+        `${app.now().toISOString().slice(0, 10)} on.`,
+    );
+    expect(refused.fields?.['draft.alsoExpected.0.checkBy']).toMatch(/2020-01-01 has already passed/);
+    expect(stored()).toBeNull();
+    // Stored back when its date lay ahead: the same expectation saves again with other edits.
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+      version: 3,
+      ...aBetDraft({ alsoExpected: [lapsed] }),
+    });
+    const loaded = data(await load('member')).lens;
+    const edited = {
+      ...loaded.draft,
+      hypothesis: { ...loaded.draft.hypothesis, benefit: 'I can finish my shopping later' },
+    };
+    expect(data(await save('member', { version: 3, draft: edited })).lens.version).toBe(4);
+    // Changed, it is a date set now, and is held to today again.
+    const moved = { ...edited, alsoExpected: [{ ...lapsed, checkBy: '2020-02-01' }] };
+    expect(error(await save('member', { version: 4, draft: moved })).code).toBe('VALIDATION');
+  });
+
   it('refuses text over a field’s limit at the field, and a lens over 32,768 characters with a message', async () => {
     const long = error(
       await save('member', {

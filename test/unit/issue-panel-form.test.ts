@@ -250,6 +250,25 @@ describe('a further expectation that contradicts itself', () => {
       alsoExpectedProblem({ metric: 'bounce rate', baseline: 30, target: 20, direction: 'decrease' }),
     ).toBeUndefined();
   });
+
+  it('is named when its check-by day is gone, unless it is stored as it is', () => {
+    const lapsed = {
+      metric: 'bounce rate',
+      baseline: 30,
+      target: 20,
+      direction: 'decrease' as const,
+      checkBy: '2020-01-01',
+    };
+    expect(alsoExpectedProblem(lapsed, '.', aBetDraft(), '2026-11-30')).toBe(
+      'Check by 2020-01-01 has already passed: choose a day from 2026-11-30 on.',
+    );
+    expect(
+      alsoExpectedProblem(lapsed, '.', aBetDraft({ alsoExpected: [lapsed] }), '2026-11-30'),
+    ).toBeUndefined();
+    expect(
+      alsoExpectedProblem({ ...lapsed, checkBy: '2027-01-01' }, '.', aBetDraft(), '2026-11-30'),
+    ).toBeUndefined();
+  });
 });
 
 describe('a pasted story is checked for recipes before it fills the fields', () => {

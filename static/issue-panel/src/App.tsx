@@ -192,12 +192,12 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
   const save = async () => {
     setSubmitted(true);
     setBanner(null);
-    const wrongAlso = alsoExpected.find((e) => alsoExpectedProblem(e, mark));
+    const wrongAlso = alsoExpected.find((e) => alsoExpectedProblem(e, mark, base.draft, today));
     if (checked.ok && wrongAlso) {
       setBanner({
         appearance: 'error',
         title: 'Nothing was saved',
-        text: `A further expectation, "${movementPhrase(wrongAlso, mark)}", needs attention: ${alsoExpectedProblem(wrongAlso, mark)} Remove it, or fix the story and paste it again.`,
+        text: `A further expectation, "${movementPhrase(wrongAlso, mark)}", needs attention: ${alsoExpectedProblem(wrongAlso, mark, base.draft, today)} Remove it, or fix the story and paste it again.`,
       });
       return;
     }
@@ -545,8 +545,8 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
                   {alsoExpected.map((e, index) => (
                     <li key={`${index}-${e.metric ?? ''}`}>
                       {movementPhrase(e, mark)}{' '}
-                      {alsoExpectedProblem(e, mark) ? (
-                        <span className="ol-error">{alsoExpectedProblem(e, mark)} </span>
+                      {alsoExpectedProblem(e, mark, base.draft, today) ? (
+                        <span className="ol-error">{alsoExpectedProblem(e, mark, base.draft, today)} </span>
                       ) : null}
                       {editable ? (
                         <Button

@@ -10,7 +10,7 @@ import {
   type DecimalMark,
 } from '../../../src/domain/amounts';
 import { toExpected } from '../../../src/domain/analyse-story';
-import { checkByNotBefore } from '../../../src/domain/check-by';
+import { alsoCheckByNotBefore, checkByNotBefore, passedCheckBy } from '../../../src/domain/check-by';
 import {
   MAX_ALSO_EXPECTED,
   TEXT_LIMITS,
@@ -204,12 +204,8 @@ export function checkValues(
   const parsed = checkIssueLensDraft(rawDraft(v, mark), mark);
   if (!parsed.ok) return { ok: false, errors: errorsByField(draftFieldErrors(parsed.issues)) };
   const notBefore = today ? checkByNotBefore(parsed.draft, stored ?? null, today) : undefined;
-  const checkBy = parsed.draft.expected.checkBy;
-  if (checkBy && notBefore && checkBy < notBefore)
-    return {
-      ok: false,
-      errors: { checkBy: `Check by ${checkBy} has already passed: choose a day from ${notBefore} on.` },
-    };
+  const passed = passedCheckBy(parsed.draft.expected.checkBy, notBefore);
+  if (passed) return { ok: false, errors: { checkBy: passed } };
   return { ok: true, draft: parsed.draft };
 }
 
@@ -299,12 +295,20 @@ export function applyStory(
 
 /**
  * What the save's own rules find wrong with a further expectation taken from a pasted story ("decrease" from 40
- * to 55), which has no fields of its own to fix it in: the owner removes it, or fixes the story and pastes it again.
- * Its numbers are written with the person's decimal `mark`.
+ * to 55, a check-by day gone when it is not stored as it is), which has no fields of its own to fix it in: the
+ * owner removes it, or fixes the story and pastes it again. Its numbers are written with the person's decimal `mark`.
  */
-export function alsoExpectedProblem(e: ExpectedOutcome, mark: DecimalMark = '.'): string | undefined {
+export function alsoExpectedProblem(
+  e: ExpectedOutcome,
+  mark: DecimalMark = '.',
+  stored?: Pick<IssueLensDraft, 'alsoExpected'>,
+  today?: string,
+): string | undefined {
   const checked = checkIssueLensDraft({ alsoExpected: [e] }, mark);
-  return checked.ok ? undefined : checked.issues[0]?.message;
+  if (!checked.ok) return checked.issues[0]?.message;
+  return (
+    passedCheckBy(e.checkBy, today ? alsoCheckByNotBefore(e, stored ?? null, today) : undefined) ?? undefined
+  );
 }
 
 /**
