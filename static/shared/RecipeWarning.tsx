@@ -5,6 +5,8 @@ import { Message } from './Message';
 
 /** What the panel can do with a hypothesis that already states the problem. */
 export interface HypothesisOffer {
+  /** False for someone who may not edit the issue: they are told the problem is stated, and offered nothing. */
+  canEdit: boolean;
   /** False while the hypothesis on screen is not the saved one: only a saved hypothesis goes into Jira. */
   saved: boolean;
   busy: boolean;
@@ -31,8 +33,6 @@ export function RecipeWarning(props: {
   hypothesis?: HypothesisOffer;
 }) {
   const { verdict, hypothesis } = props;
-  // Replacing overwrites what the reporter wrote: it takes a second, deliberate click.
-  const [confirmingReplace, setConfirmingReplace] = useState(false);
   if (!verdict.isRecipe) return null;
   const reasons = distinctReasons(verdict).slice(0, 5);
   const list = (
@@ -52,49 +52,14 @@ export function RecipeWarning(props: {
         testId="recipe-warning"
       >
         {list}
-        <p>
-          Put the hypothesis into the Jira description, so the squad reads the problem and the result you
-          expect rather than the solution. It is written as you, with your permission to edit the issue.
-        </p>
-        {confirmingReplace ? (
-          <div role="group" aria-label="Confirm the replacement" data-testid="confirm-replace">
-            <p>
-              The description&apos;s current text will no longer be on the issue (Jira keeps it in the
-              issue&apos;s history). Replace it?
-            </p>
-            <div className="ol-actions">
-              <Button
-                appearance="warning"
-                autoFocus
-                isDisabled={!hypothesis.saved || hypothesis.busy}
-                onClick={() => {
-                  setConfirmingReplace(false);
-                  hypothesis.onReplace();
-                }}
-              >
-                Replace it
-              </Button>
-              <Button appearance="subtle" onClick={() => setConfirmingReplace(false)}>
-                Keep the description
-              </Button>
-            </div>
-          </div>
+        {hypothesis.canEdit ? (
+          <HypothesisActions hypothesis={hypothesis} />
         ) : (
-          <div className="ol-actions">
-            <Button
-              isDisabled={!hypothesis.saved || hypothesis.busy}
-              onClick={() => setConfirmingReplace(true)}
-            >
-              Replace the description with the hypothesis
-            </Button>
-            <Button isDisabled={!hypothesis.saved || hypothesis.busy} onClick={hypothesis.onPrefix}>
-              Put the hypothesis above the description
-            </Button>
-          </div>
+          <p>
+            Someone who may edit the issue can put the hypothesis into the Jira description, so the squad
+            reads the problem rather than the solution.
+          </p>
         )}
-        {!hypothesis.saved ? (
-          <p className="ol-help">Save first: only the saved hypothesis goes into the description.</p>
-        ) : null}
       </Message>
     );
   }
@@ -113,5 +78,58 @@ export function RecipeWarning(props: {
         <Button onClick={props.onWriteHypothesis}>Write the hypothesis</Button>
       ) : null}
     </Message>
+  );
+}
+
+/** Put the saved hypothesis into the description, in place of it or above it; replacing asks once more. */
+function HypothesisActions({ hypothesis }: { hypothesis: HypothesisOffer }) {
+  // Replacing overwrites what the reporter wrote: it takes a second, deliberate click.
+  const [confirmingReplace, setConfirmingReplace] = useState(false);
+  return (
+    <>
+      <p>
+        Put the hypothesis into the Jira description, so the squad reads the problem and the result you expect
+        rather than the solution. It is written as you, with your permission to edit the issue.
+      </p>
+      {confirmingReplace ? (
+        <div role="group" aria-label="Confirm the replacement" data-testid="confirm-replace">
+          <p>
+            The description&apos;s current text will no longer be on the issue (Jira keeps it in the
+            issue&apos;s history). Replace it?
+          </p>
+          <div className="ol-actions">
+            <Button
+              appearance="warning"
+              autoFocus
+              isDisabled={!hypothesis.saved || hypothesis.busy}
+              onClick={() => {
+                setConfirmingReplace(false);
+                hypothesis.onReplace();
+              }}
+            >
+              Replace it
+            </Button>
+            <Button appearance="subtle" onClick={() => setConfirmingReplace(false)}>
+              Keep the description
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <div className="ol-actions">
+          <Button
+            isDisabled={!hypothesis.saved || hypothesis.busy}
+            onClick={() => setConfirmingReplace(true)}
+          >
+            Replace the description with the hypothesis
+          </Button>
+          <Button isDisabled={!hypothesis.saved || hypothesis.busy} onClick={hypothesis.onPrefix}>
+            Put the hypothesis above the description
+          </Button>
+        </div>
+      )}
+      {!hypothesis.saved ? (
+        <p className="ol-help">Save first: only the saved hypothesis goes into the description.</p>
+      ) : null}
+    </>
   );
 }

@@ -237,6 +237,48 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('tells a viewer the hypothesis states the problem, and offers no change to a description they may not edit', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const description =
+      'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.';
+    const recipeKey = wb.app.jira.store.createIssue({
+      projectKey,
+      summary: 'Cart bookmarks',
+      description,
+    }).key;
+    const saved = (await wb.app.invoke(
+      'outcome-lens-issue-panel',
+      'save',
+      {
+        version: 0,
+        draft: {
+          hypothesis: {
+            persona: 'shopper',
+            intent: 'bookmark items in the cart',
+            benefit: 'I can come back and finish',
+          },
+          expected: {},
+          killCriteria: {},
+        },
+      },
+      { user: 'member', issueKey: recipeKey },
+    )) as { ok: boolean };
+    expect(saved.ok).toBe(true);
+    const { page, panel } = await openPanel('viewer', 'light', recipeKey);
+    const warning = panel.getByTestId('recipe-warning');
+    await warning
+      .getByText(
+        /^Your hypothesis states the problem; the Jira summary and description still read as a recipe$/,
+      )
+      .waitFor();
+    expect(await warning.innerText()).toMatch(
+      /Someone who may edit the issue can put the hypothesis into the Jira description/,
+    );
+    expect(await warning.getByRole('button').count()).toBe(0);
+    expect(await warning.innerText()).not.toMatch(/Save first|written as you/);
+    await page.close();
+  });
+
   it('names a further expectation that contradicts itself, saves nothing while it is there, and saves once it is removed', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Readers leave slow pages' }).key;

@@ -475,7 +475,8 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
         {...(statesProblem
           ? {
               hypothesis: {
-                saved: editable && hypothesisSaved,
+                canEdit: editable,
+                saved: hypothesisSaved,
                 busy: describing,
                 onReplace: () => void describe('replace'),
                 onPrefix: () => void describe('prefix'),
