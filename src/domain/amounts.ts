@@ -37,6 +37,16 @@ export function normaliseUnit(raw: string | undefined): string | null {
   return null;
 }
 
+/** Seconds in each time unit normaliseUnit gives. */
+const SECONDS_IN: Readonly<Record<string, number>> = { ms: 0.001, s: 1, min: 60, h: 3600, d: 86400 };
+
+/** A time amount in another time unit ("2 s" as 2000 ms); null when either unit is not one of time. */
+export function inTimeUnit(value: number, from: string, to: string): number | null {
+  const [a, b] = [SECONDS_IN[from], SECONDS_IN[to]];
+  // Twelve digits: 800 ms as 0.8 s, not 0.8000000000000002.
+  return a === undefined || b === undefined ? null : Number(((value * a) / b).toPrecision(12));
+}
+
 const CURRENCY_RE = new RegExp(CURRENCY_SRC);
 const A_CURRENCY_RE = new RegExp(`^${CURRENCY_SRC}$`);
 

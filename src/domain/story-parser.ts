@@ -15,6 +15,7 @@ import {
   NUMBER_SRC,
   UNIT_SRC,
   currencyOf,
+  inTimeUnit,
   normaliseUnit,
   toNumber,
   unitOf,
@@ -785,6 +786,24 @@ interface Amounts {
   unit: string | null;
 }
 
+/**
+ * A range's baseline in the target's unit: "from 2 s to 800 ms" starts at 2000 ms. Units that do not convert (a
+ * percent and percentage points) leave no baseline, with a note, rather than a number in the wrong unit.
+ */
+function inTargetUnit(
+  baseline: number | null,
+  from: string | null,
+  to: string | null,
+  range: string,
+  notes: string[],
+): number | null {
+  if (baseline === null || from === null || to === null || from === to) return baseline;
+  const converted = inTimeUnit(baseline, from, to);
+  if (converted === null)
+    notes.push(`"${range.trim()}" gives the baseline in ${from} and the target in ${to}; write both in one unit.`);
+  return converted;
+}
+
 /** The baseline, target and unit: from a range ("from 40% to 30%", "40% → 30%"), else each on its own. */
 function readAmounts(
   clause: string,
@@ -802,6 +821,7 @@ function readAmounts(
     baseline = toNumber(ft[1]);
     target = toNumber(ft[3]);
     unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? currencyOf(ft[0]) ?? unit;
+    baseline = inTargetUnit(baseline, normaliseUnit(ft[2]), normaliseUnit(ft[4]), ft[0], notes);
   } else {
     const from = FROM_RE.exec(clause);
     const subjectBaseline = reading?.subjectBaseline ?? null;

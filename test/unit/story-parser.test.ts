@@ -23,6 +23,38 @@ function parts(p: ParsedStory): Pick<ParsedStory, 'persona' | 'intent' | 'benefi
 }
 
 describe('parseStory', () => {
+  describe('a range whose two ends are written in different units', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    it('puts a time baseline in the target’s unit: "from 2 s to 800 ms" falls from 2000 ms', () => {
+      const story = parseStory('We expect load time to fall from 2 s to 800 ms by 2027-06-01.', { now });
+      expect(story.expectedOutcome).toEqual(
+        outcome({
+          metric: 'load time',
+          baseline: 2000,
+          target: 800,
+          unit: 'ms',
+          direction: 'decrease',
+          checkBy: '2027-06-01',
+        }),
+      );
+      expect(
+        parseStory('We expect waits to fall from 1.5 min to 45 seconds.', { now }).expectedOutcome,
+      ).toMatchObject({
+        baseline: 90,
+        target: 45,
+        unit: 's',
+      });
+    });
+
+    it('keeps no baseline in units that do not convert, and says so', () => {
+      const story = parseStory('We expect churn to fall from 5% to 3 pp by 2027-06-01.', { now });
+      expect(story.expectedOutcome).toMatchObject({ baseline: null, target: 3, unit: 'pp' });
+      expect(story.notes).toContain(
+        '"from 5% to 3 pp" gives the baseline in % and the target in pp; write both in one unit.',
+      );
+    });
+  });
+
   describe("the essay's examples", () => {
     it('reads the hypothesis: persona, intent, benefit and the expected drop-off reduction', () => {
       const story = parseStory(
