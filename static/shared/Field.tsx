@@ -15,8 +15,8 @@ import { Label } from '@atlaskit/form/label';
 import Select, { type CSSObjectWithLabel } from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
-import type { ChangeEvent, ReactNode } from 'react';
-import { DATE_PICKER_FORMAT } from './date-format';
+import { useRef, type ChangeEvent, type ReactNode } from 'react';
+import { DATE_PICKER_FORMAT, parseIsoDay } from './date-format';
 
 interface Common {
   id: string;
@@ -144,20 +144,40 @@ export function ChoiceSelect(
  * Atlaskit's date picker: a date typed as YYYY-MM-DD and taken with Enter, or chosen from its calendar with the
  * arrow keys or the mouse. Its input takes the field's id, so the visible label names it; the value is the ISO
  * date ('' when cleared), as the browser's date input gave. A read-only one is disabled, as ChoiceSelect is.
+ * Text it cannot read ("01.03.2027", "2027-04-31") is not dropped when the field is left: it becomes the value,
+ * for the form's date rule to refuse at the field, quoted, instead of a save without the date.
  */
 export function DateInput(p: Common) {
+  const readable = p.value === '' || !Number.isNaN(parseIsoDay(p.value).getTime());
+  // What was last typed: the picker empties its input on Enter or blur when it cannot read the text.
+  const typed = useRef('');
+  const leave = () => {
+    const text = typed.current.trim();
+    typed.current = '';
+    if (text !== '' && Number.isNaN(parseIsoDay(text).getTime())) p.onChange(text);
+    p.onBlur?.();
+  };
+  const error = p.error && !readable ? `${p.error} You typed “${p.value}”.` : p.error;
   return (
-    <Shell {...p}>
+    <Shell {...p} error={error}>
       <DatePicker
         id={p.id}
         name={p.id}
-        value={p.value}
-        onChange={p.onChange}
+        value={readable ? p.value : ''}
+        onChange={(value: string) => {
+          typed.current = '';
+          p.onChange(value);
+        }}
+        selectProps={{
+          onInputChange: (text: string, meta: { action: string }) => {
+            if (meta.action === 'input-change') typed.current = text;
+          },
+        }}
         isDisabled={p.readOnly}
-        isInvalid={Boolean(p.error)}
-        aria-describedby={describedBy(p)}
+        isInvalid={Boolean(error)}
+        aria-describedby={describedBy({ ...p, error })}
         {...DATE_PICKER_FORMAT}
-        {...(p.onBlur ? { onBlur: p.onBlur } : {})}
+        onBlur={leave}
       />
     </Shell>
   );

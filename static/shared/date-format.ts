@@ -5,12 +5,13 @@
 export const DATE_FORMAT = 'YYYY-MM-DD';
 
 /**
- * A typed date, read as the format says: "2027-06-30" (a month or day may have one digit) is that day at local
- * midnight, as the picker's own parser gives it; anything else, or a day that does not exist, is an invalid Date,
- * which the picker ignores until the typing is done.
+ * A typed date, read as the format says: "2027-06-30" is that day at local midnight, as the picker's own parser
+ * gives it; anything else, or a day that does not exist, is an invalid Date, which the picker ignores. Month and
+ * day take two digits: a picker that read "2027-04-3" on the way to "2027-04-31" would keep the 3rd once the
+ * 31st (which April has not) was typed, and save a day nobody meant.
  */
 export function parseIsoDay(text: string): Date {
-  const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/.exec(text);
+  const m = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/.exec(text);
   if (!m) return new Date(NaN);
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(year, month - 1, day);

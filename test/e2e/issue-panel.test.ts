@@ -584,6 +584,47 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('never keeps a day that was not typed: "2027-04-31" key by key and "01.03.2027" are refused at the field, quoted, and nothing is saved', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Shoppers know when to reorder' }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    const input = panel.getByLabel('Kill date', { exact: true });
+    // Typed key by key, "2027-04-3" is on the way to the 31st, which April has not: the 3rd must not be taken.
+    await input.click();
+    await input.pressSequentially('2027-04-31');
+    await input.press('Enter');
+    await page.keyboard.press('Tab');
+    const killError = panel.locator('#ol-deadline-error');
+    await killError.getByText('Kill date is not a real calendar date. You typed “2027-04-31”.').waitFor();
+    expect(await panel.locator('input[type="hidden"][name="ol-deadline"]').inputValue()).not.toBe(
+      '2027-04-03',
+    );
+    // A date written the German way is not dropped either.
+    const checkBy = panel.getByLabel('Check by', { exact: true });
+    await checkBy.click();
+    await checkBy.pressSequentially('01.03.2027');
+    await checkBy.press('Escape');
+    await page.keyboard.press('Tab');
+    await panel
+      .locator('#ol-checkBy-error')
+      .getByText('Check by must be a date like 2027-03-01. You typed “01.03.2027”.')
+      .waitFor();
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Nothing was saved').waitFor();
+    expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toBeUndefined();
+    // A real day typed over it clears the error, and saves.
+    await typeDate(panel, 'Kill date', '2027-04-30', 'ol-deadline');
+    await killError.waitFor({ state: 'detached' });
+    await typeDate(panel, 'Check by', '2027-03-01', 'ol-checkBy');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
+      killCriteria: { deadline: '2027-04-30' },
+      expected: { checkBy: '2027-03-01' },
+    });
+    await page.close();
+  });
+
   it.each(['light', 'dark'] as const)(
     'follows the %s theme through design tokens, with no serious axe violations',
     async (mode) => {

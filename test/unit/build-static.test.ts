@@ -222,9 +222,19 @@ describe('the surface build', () => {
   it('reads a typed date as the picker format says, and nothing else', () => {
     const day = (d: Date) => [d.getFullYear(), d.getMonth() + 1, d.getDate()];
     expect(day(parseIsoDay('2027-06-30'))).toEqual([2027, 6, 30]);
-    expect(day(parseIsoDay(' 2027-6-3 '))).toEqual([2027, 6, 3]);
+    expect(day(parseIsoDay(' 2027-06-03 '))).toEqual([2027, 6, 3]);
     expect(parseIsoDay('2027-06-30').getHours()).toBe(0);
-    for (const text of ['2027-02-30', '2027-13-01', '30/06/2027', '2027-06', '', 'tomorrow'])
+    // A one-digit day is a date still being typed ("2027-04-3" on the way to the 31st), never a day to keep.
+    for (const text of [
+      '2027-02-30',
+      '2027-13-01',
+      '30/06/2027',
+      '2027-06',
+      '',
+      'tomorrow',
+      '2027-04-3',
+      '2027-6-30',
+    ])
       expect(Number.isNaN(parseIsoDay(text).getTime())).toBe(true);
   });
 });
