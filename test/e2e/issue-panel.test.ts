@@ -408,14 +408,23 @@ describe('the issue panel in the browser', () => {
     expect(await panel.getByTestId('conflict-saved-by').innerText()).toBe(
       `Saved by Max Member at ${String(theirs.updatedAt).slice(0, 16).replace('T', ' ')} UTC.`,
     );
-    expect(await panel.getByTestId('their-version').innerText()).toContain('member persona');
+    // Every field they changed is shown, with what it was: not only the hypothesis.
+    const theirVersion = await panel.getByTestId('their-version').innerText();
+    expect(theirVersion).toContain('Persona: “member persona”');
+    expect(theirVersion).toContain('Intent: “pay quickly”');
     expect(await panel.getByLabel('Persona').inputValue()).toBe('shopper in a hurry');
     expect(stored()).toMatchObject({ hypothesis: draft.hypothesis });
-    // Keeping mine and saving again stores it on top of theirs, knowingly.
+    // Keeping mine puts my change on top of theirs: what I did not touch keeps theirs, and the save stores both.
     await panel.getByRole('button', { name: 'Keep mine' }).click();
+    expect(await panel.getByLabel('Intent').inputValue()).toBe('pay quickly');
+    expect(await panel.getByTestId('save-result').innerText()).toMatch(
+      /Where you both changed a field, yours is kept: Persona\./,
+    );
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
-    expect(stored()).toMatchObject({ hypothesis: { persona: 'shopper in a hurry' } });
+    expect(stored()).toMatchObject({
+      hypothesis: { persona: 'shopper in a hurry', intent: 'pay quickly', benefit: 'I catch my train' },
+    });
     await page.close();
   });
 

@@ -12,6 +12,8 @@ import {
   scorableDraft,
   valuesOf,
   characterCount,
+  changedFields,
+  mineOnTheirs,
 } from '../../static/issue-panel/src/form';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
 import { inParserNotation, type DecimalMark } from '../../src/domain/amounts';
@@ -318,5 +320,17 @@ describe('character counts near a limit', () => {
       `${TEXT_LIMITS.text} / ${TEXT_LIMITS.text}`,
     );
     expect(characterCount('metric', 'a'.repeat(1000))).toBeNull();
+  });
+});
+
+describe('keeping my edits when someone saved first', () => {
+  it('puts my changes on top of theirs: what I left alone takes theirs, and a field we both changed keeps mine', () => {
+    const loaded = valuesOf(aBetDraft());
+    const mine = { ...loaded, persona: 'shopper in a hurry', target: '25' };
+    const theirs = { ...loaded, persona: 'returning shopper', unit: 'orders', maxIdleDays: '45' };
+    const { values, clashes } = mineOnTheirs(loaded, mine, theirs);
+    expect(values).toEqual({ ...theirs, persona: 'shopper in a hurry', target: '25' });
+    expect(clashes).toEqual([{ field: 'persona', from: 'returning shopper', to: 'shopper in a hurry' }]);
+    expect(changedFields(loaded, theirs).map((c) => c.field)).toEqual(['persona', 'unit', 'maxIdleDays']);
   });
 });

@@ -32,13 +32,16 @@ import {
   FIELD_NAMES,
   alsoExpectedProblem,
   applyStory,
+  changedFields,
   characterCount,
   checkValues,
+  mineOnTheirs,
   pasteNotes,
   recipeInStory,
   errorsByField,
   scorableDraft,
   valuesOf,
+  type FieldChange,
   type FieldName,
   type FormErrors,
   type FormValues,
@@ -269,13 +272,21 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
   };
   const keepMine = () => {
     if (!conflict?.theirs) return;
-    // Mine stays in the form; the next save is based on their version, so it replaces it knowingly.
-    setBase(conflict.theirs);
+    // My edits go on top of their version: what I left alone takes theirs, so nothing of theirs goes unseen.
+    const theirs = conflict.theirs;
+    const merged = mineOnTheirs(valuesOf(base.draft, mark), values, valuesOf(theirs.draft, mark));
+    const sameAlso = JSON.stringify(alsoExpected) === JSON.stringify(base.draft.alsoExpected ?? []);
+    setValues(merged.values);
+    if (sameAlso) setAlsoExpected(theirs.draft.alsoExpected ?? []);
+    setBase(theirs);
     setConflict(null);
+    const clashes = merged.clashes.map((c) => FIELD_LABELS[c.field]);
     setBanner({
       appearance: 'success',
-      title: 'Your version is kept',
-      text: 'Press Save to store it over theirs.',
+      title: 'Your changes are on top of theirs',
+      text: `Fields you did not change now hold theirs.${
+        clashes.length ? ` Where you both changed a field, yours is kept: ${clashes.join(', ')}.` : ''
+      } Press Save to store it.`,
     });
   };
 
@@ -489,7 +500,12 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
         <Message appearance="warning" title="Not saved: someone else saved first" testId="conflict">
           <p>{conflict.message}</p>
           {conflict.lastWrite ? <p data-testid="conflict-saved-by">{savedBy(conflict.lastWrite)}</p> : null}
-          {conflict.theirs ? <TheirVersion lens={conflict.theirs} /> : null}
+          {conflict.theirs ? (
+            <TheirVersion
+              lens={conflict.theirs}
+              changes={changedFields(valuesOf(base.draft, mark), valuesOf(conflict.theirs.draft, mark))}
+            />
+          ) : null}
           <div className="ol-actions">
             <Button onClick={useTheirs} isDisabled={!conflict.theirs}>
               Reload their version
@@ -653,17 +669,25 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
   );
 }
 
-function TheirVersion({ lens }: { lens: PanelLens }) {
-  const h = lens.draft.hypothesis;
-  const e = lens.draft.expected;
+/** Their version: when it was saved, and every field they changed since this panel loaded, before and after. */
+function TheirVersion({ lens, changes }: { lens: PanelLens; changes: FieldChange[] }) {
+  const shown = (v: string) => (v === '' ? 'empty' : `“${v}”`);
   return (
-    <dl data-testid="their-version">
-      <dt>Their version</dt>
-      <dd>
-        {[h.persona, h.intent, h.benefit].filter(Boolean).join(' · ') || 'no hypothesis'}
-        {e.metric ? ` · ${e.metric}` : ''} (version {lens.version}
-        {lens.updatedAt ? `, ${lens.updatedAt.slice(0, 16).replace('T', ' ')} UTC` : ''})
-      </dd>
-    </dl>
+    <div data-testid="their-version">
+      <p>
+        Their version {lens.version}
+        {lens.updatedAt ? `, saved ${lens.updatedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}
+        {changes.length ? ', changed:' : ', changes no field you can see here.'}
+      </p>
+      {changes.length ? (
+        <ul>
+          {changes.map((c) => (
+            <li key={c.field}>
+              {FIELD_LABELS[c.field]}: {shown(c.to)} (was {shown(c.from)})
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }

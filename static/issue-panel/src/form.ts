@@ -376,3 +376,39 @@ function withoutContained(phrases: readonly string[]): string[] {
   }
   return kept;
 }
+
+/** One field as two versions hold it. */
+export interface FieldChange {
+  field: FieldName;
+  from: string;
+  to: string;
+}
+
+/** The fields `after` holds differently from `before`, in the form's order. */
+export function changedFields(before: FormValues, after: FormValues): FieldChange[] {
+  return FIELD_NAMES.filter((f) => before[f] !== after[f]).map((field) => ({
+    field,
+    from: before[field],
+    to: after[field],
+  }));
+}
+
+/**
+ * The person's edits put on top of a version someone else saved meanwhile, field by field: a field the person did
+ * not change since the panel loaded (`loaded`) takes the other writer's value, so keeping one's own work never
+ * erases theirs unseen; a field both changed keeps the person's value and is named in `clashes`.
+ */
+export function mineOnTheirs(
+  loaded: FormValues,
+  mine: FormValues,
+  theirs: FormValues,
+): { values: FormValues; clashes: FieldChange[] } {
+  const values = { ...theirs };
+  const clashes: FieldChange[] = [];
+  for (const { field } of changedFields(loaded, mine)) {
+    values[field] = mine[field];
+    if (theirs[field] !== loaded[field] && theirs[field] !== mine[field])
+      clashes.push({ field, from: theirs[field], to: mine[field] });
+  }
+  return { values, clashes };
+}
