@@ -6,16 +6,19 @@ import { FLAGGED_JQL, SETTINGS_RESOLVERS as R } from '../../../src/contract/sett
 import type { SettingsData } from '../../../src/contract/settings';
 import type { Settings } from '../../../src/domain/settings';
 import { weightsTotalError } from '../../../src/domain/score-weights';
-import { callResolver, flag } from '../../shared/bridge';
+import type { DecimalMark } from '../../../src/domain/amounts';
+import { callResolver, flag, personDecimalMark } from '../../shared/bridge';
 import { LINKS_IN_USE_SHARE } from '../../../src/domain/links-in-use';
 import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { ChoiceSelect, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
+import { useDecimalMark } from '../../shared/useDecimalMark';
 import { PerTypeEditor, recordOf, rowsOf, type TypeRow } from './PerTypeEditor';
 import { Tokens } from './Tokens';
 import { Weights } from './Weights';
 import { ScanPacing } from './ScanPacing';
 import { Calibration } from './Calibration';
+import { numberTexts, readNumbers, type NumberPath, type NumberTexts } from './typed-numbers';
 
 const EXEMPTIONS = {
   labels: 'Labels',
@@ -36,7 +39,6 @@ const list = (s: string) =>
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-const toNum = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
 
 /**
  * The settings' history in words: the version counts saves (a reset is one too). The answer names the last
@@ -69,8 +71,11 @@ function Check(p: {
 }
 
 export function App() {
+  const mark = useDecimalMark();
   const [data, setData] = useState<SettingsData | null>(null);
   const [s, setS] = useState<Settings | null>(null);
+  // Numbers are kept as typed and read with the person's decimal mark when judged and saved.
+  const [numbers, setNumbers] = useState<NumberTexts | null>(null);
   const [rows, setRows] = useState<TypeRow[]>([]);
   // Comma lists are kept as typed (a trailing comma must survive) and split on save.
   const [exempt, setExempt] = useState<Record<ExemptionKey, string>>({
@@ -84,23 +89,25 @@ export function App() {
   const [busy, setBusy] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
 
-  const accept = (d: SettingsData) => {
+  const accept = (d: SettingsData, decimalMark: DecimalMark = mark) => {
     setData(d);
     setS(structuredClone(d.settings));
+    setNumbers(numberTexts(d.settings, decimalMark));
     setRows(rowsOf(d.settings.zombie.perIssueType));
     setExempt(joined(d.settings));
     setErrors({});
   };
   const load = async () => {
-    const a = await callResolver<SettingsData>(R.load);
-    if (a.ok) accept(a.data);
+    // The decimal mark is known before a number is shown: "1.234" means one thing to each person.
+    const [a, decimalMark] = await Promise.all([callResolver<SettingsData>(R.load), personDecimalMark()]);
+    if (a.ok) accept(a.data, decimalMark);
     else setMessage({ kind: 'error', text: a.error.message });
   };
   useEffect(() => {
     void load();
   }, []);
 
-  if (!data || !s)
+  if (!data || !s || !numbers)
     return (
       <main className="ol-root">
         {message ? (
@@ -120,18 +127,34 @@ export function App() {
     change(next);
     setS(next);
   };
-  const err = (path: string) => errors[`settings.${path}`] ?? errors[path];
+  const typed = readNumbers(s, numbers, mark);
+  const current = typed.settings;
+  // A number field's text is judged as it is typed; the save's refusals are told until the field changes.
+  const err = (path: string) =>
+    typed.problems[path as NumberPath] ?? errors[`settings.${path}`] ?? errors[path];
+  const typeNumber = (path: NumberPath, text: string) => {
+    setNumbers({ ...numbers, [path]: text });
+    setErrors((old) => {
+      const { [path]: _field, [`settings.${path}`]: _saved, ...rest } = old;
+      return rest;
+    });
+  };
 
   const save = async () => {
     const perType = recordOf(rows);
     const exemptions = Object.fromEntries(
       EXEMPTION_KEYS.map((k) => [k, list(exempt[k])]),
     ) as Settings['exemptions'];
-    const candidate = { ...s, zombie: { ...s.zombie, perIssueType: perType.record }, exemptions };
-    // A per-type row that does not read as numbers never reaches the payload: it is refused here. Everything
-    // else the resolver checks with the settings schema (each weight, their total of 100) and answers at the
-    // fields; the weights' total is also told as it is typed (Weights).
-    if (Object.keys(perType.errors).length) {
+    const candidate = {
+      ...current,
+      zombie: { ...current.zombie, perIssueType: perType.record },
+      exemptions,
+    };
+    // A per-type row that does not read as numbers, or a number field that does not, never reaches the
+    // payload: it is refused here (the number fields say why as they are typed). Everything else the resolver
+    // checks with the settings schema (ranges, the weights' total of 100) and answers at the fields; the
+    // weights' total is also told as it is typed (Weights).
+    if (Object.keys(perType.errors).length || Object.keys(typed.problems).length) {
       const weightsError = weightsTotalError(candidate.weights);
       setErrors({ ...(weightsError ? { weights: weightsError } : {}), ...perType.errors });
       setMessage({ kind: 'error', text: 'Some settings need attention.' });
@@ -190,20 +213,28 @@ export function App() {
         <fieldset className="ol-group">
           <legend>Score weights</legend>
           <Weights
-            weights={s.weights}
+            texts={{
+              hypothesis: numbers['weights.hypothesis'],
+              measurable: numbers['weights.measurable'],
+              outcomeLink: numbers['weights.outcomeLink'],
+              killCriteria: numbers['weights.killCriteria'],
+              problemFraming: numbers['weights.problemFraming'],
+              evidence: numbers['weights.evidence'],
+            }}
+            weights={current.weights}
             readOnly={ro}
             error={err}
-            onChange={(id, value) => up((d) => (d.weights[id] = value))}
+            onChange={(id, text) => typeNumber(`weights.${id}`, text)}
           />
           <div className="ol-grid">
             <TextInput
               id="inherited-share"
               label="Epic link counts (0–1)"
               inputMode="decimal"
-              value={String(s.inheritedLinkShare)}
+              value={numbers.inheritedLinkShare}
               readOnly={ro}
               error={err('inheritedLinkShare')}
-              onChange={(v) => up((d) => (d.inheritedLinkShare = toNum(v)))}
+              onChange={(v) => typeNumber('inheritedLinkShare', v)}
             />
           </div>
         </fieldset>
@@ -214,29 +245,29 @@ export function App() {
               id="max-idle"
               label="Max idle days"
               inputMode="numeric"
-              value={String(s.zombie.defaults.maxIdleDays)}
+              value={numbers['zombie.defaults.maxIdleDays']}
               readOnly={ro}
               error={err('zombie.defaults.maxIdleDays')}
-              onChange={(v) => up((d) => (d.zombie.defaults.maxIdleDays = toNum(v)))}
+              onChange={(v) => typeNumber('zombie.defaults.maxIdleDays', v)}
             />
             <TextInput
               id="max-sprints"
               label="Max sprints carried over"
               inputMode="numeric"
-              value={String(s.zombie.defaults.maxSprintsCarried)}
+              value={numbers['zombie.defaults.maxSprintsCarried']}
               readOnly={ro}
               error={err('zombie.defaults.maxSprintsCarried')}
-              onChange={(v) => up((d) => (d.zombie.defaults.maxSprintsCarried = toNum(v)))}
+              onChange={(v) => typeNumber('zombie.defaults.maxSprintsCarried', v)}
             />
             <TextInput
               id="unlinked-age"
               label="Max age of unlinked work (days)"
               help={`Applies once at least ${LINKS_IN_USE_SHARE * 100}% of this project's open items are linked to an outcome: before that, nearly everything is unlinked and the rule would say nothing.`}
               inputMode="numeric"
-              value={String(s.zombie.defaults.unlinkedMaxAgeDays)}
+              value={numbers['zombie.defaults.unlinkedMaxAgeDays']}
               readOnly={ro}
               error={err('zombie.defaults.unlinkedMaxAgeDays')}
-              onChange={(v) => up((d) => (d.zombie.defaults.unlinkedMaxAgeDays = toNum(v)))}
+              onChange={(v) => typeNumber('zombie.defaults.unlinkedMaxAgeDays', v)}
             />
           </div>
           <h2 className="ol-heading" id="per-type-heading">
@@ -246,7 +277,7 @@ export function App() {
           <PerTypeEditor
             rows={rows}
             onChange={setRows}
-            defaults={s.zombie.defaults}
+            defaults={current.zombie.defaults}
             suggestions={data.issueTypes}
             readOnly={ro}
             error={err}
@@ -368,13 +399,21 @@ export function App() {
             id="gate-threshold"
             label="Minimum score (0–100)"
             inputMode="numeric"
-            value={Number.isNaN(s.entryGate.threshold) ? '' : String(s.entryGate.threshold)}
+            value={numbers['entryGate.threshold']}
             readOnly={ro}
             error={err('entryGate.threshold')}
-            onChange={(v) => up((d) => (d.entryGate.threshold = toNum(v)))}
+            onChange={(v) => typeNumber('entryGate.threshold', v)}
           />
         </fieldset>
-        <ScanPacing scan={s.scan} readOnly={ro} onChange={(v) => up((d) => (d.scan = v))} />
+        <ScanPacing
+          texts={{
+            quotaShare: numbers['scan.quotaShare'],
+            fullRescanEveryDays: numbers['scan.fullRescanEveryDays'],
+          }}
+          scan={current.scan}
+          readOnly={ro}
+          onChange={(key, text) => typeNumber(`scan.${key}`, text)}
+        />
         <fieldset className="ol-group">
           <legend>Outcomes</legend>
           <ChoiceSelect

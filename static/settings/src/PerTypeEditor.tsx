@@ -156,7 +156,10 @@ export function PerTypeEditor(p: {
                         isInvalid={Boolean(error)}
                         inputMode="numeric"
                         aria-label={`${f.label} for ${nameOf(row, i)}`}
-                        placeholder={`${p.defaults[f.key]} (default)`}
+                        // No hint while the project threshold above is not a number.
+                        placeholder={
+                          Number.isFinite(p.defaults[f.key]) ? `${p.defaults[f.key]} (default)` : undefined
+                        }
                         value={row.values[f.key]}
                         aria-invalid={error ? true : undefined}
                         aria-describedby={error ? `${id}-error` : 'per-type-help'}

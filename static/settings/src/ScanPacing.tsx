@@ -1,10 +1,6 @@
-import { useEffect, useState } from 'react';
-import { scanPacingProblem } from '../../../src/domain/scan-pacing';
+import { scanPacingProblem, type ScanPacingKey } from '../../../src/domain/scan-pacing';
 import type { Settings } from '../../../src/domain/settings';
 import { TextInput } from '../../shared/Field';
-
-const toNum = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
-const shown = (n: number) => (Number.isNaN(n) ? '' : String(n));
 
 /**
  * How the daily scan spends Jira's hourly points quota: its share of the app's quota (the rest stays for people
@@ -13,22 +9,13 @@ const shown = (n: number) => (Number.isNaN(n) ? '' : String(n));
  * ErrorMessage), each checked as it is typed by the rules the save's schema is built from (src/domain/scan-pacing.ts).
  */
 export function ScanPacing(props: {
+  /** The values as typed ("0." on the way to "0.25" survives), and as they read (NaN for no number). */
+  texts: Record<ScanPacingKey, string>;
   scan: Settings['scan'];
   readOnly: boolean;
-  onChange: (scan: Settings['scan']) => void;
+  onChange: (key: ScanPacingKey, text: string) => void;
 }) {
-  const { scan } = props;
-  // The text as typed ("0." on the way to "0.25" must survive), put back when the settings change outside.
-  const [text, setText] = useState({
-    quotaShare: shown(scan.quotaShare),
-    days: shown(scan.fullRescanEveryDays),
-  });
-  useEffect(() => {
-    setText((old) => ({
-      quotaShare: Object.is(toNum(old.quotaShare), scan.quotaShare) ? old.quotaShare : shown(scan.quotaShare),
-      days: Object.is(toNum(old.days), scan.fullRescanEveryDays) ? old.days : shown(scan.fullRescanEveryDays),
-    }));
-  }, [scan.quotaShare, scan.fullRescanEveryDays]);
+  const { scan, texts } = props;
 
   // Judged as they stand by the rules the save's schema is built from, so a refused save's message goes once the value is fixed.
   const shareError = scanPacingProblem('quotaShare', scan.quotaShare);
@@ -41,7 +28,7 @@ export function ScanPacing(props: {
           id="scan-quota-share"
           label="Share of the hourly Jira quota (0.05–1)"
           inputMode="decimal"
-          value={text.quotaShare}
+          value={texts.quotaShare}
           readOnly={props.readOnly}
           error={shareError}
           help={
@@ -49,16 +36,13 @@ export function ScanPacing(props: {
               ? undefined
               : `The scan spends up to ${Math.round(scan.quotaShare * 100)}% of the app's hourly Jira points and waits for the next hour past it; the rest stays for people using the panel and pages.`
           }
-          onChange={(v) => {
-            setText((old) => ({ ...old, quotaShare: v }));
-            props.onChange({ ...scan, quotaShare: toNum(v) });
-          }}
+          onChange={(v) => props.onChange('quotaShare', v)}
         />
         <TextInput
           id="scan-full-every"
           label="Full rescan every (days, 1–31)"
           inputMode="numeric"
-          value={text.days}
+          value={texts.fullRescanEveryDays}
           readOnly={props.readOnly}
           error={daysError}
           help={
@@ -66,10 +50,7 @@ export function ScanPacing(props: {
               ? undefined
               : 'The daily runs in between read only the items that changed or reached a limit.'
           }
-          onChange={(v) => {
-            setText((old) => ({ ...old, days: v }));
-            props.onChange({ ...scan, fullRescanEveryDays: toNum(v) });
-          }}
+          onChange={(v) => props.onChange('fullRescanEveryDays', v)}
         />
       </div>
     </fieldset>

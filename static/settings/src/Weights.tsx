@@ -9,18 +9,18 @@ import type { Settings } from '../../../src/domain/settings';
 import { TextInput } from '../../shared/Field';
 import { TableScroll } from '../../shared/TableScroll';
 
-const toNum = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
-
 /**
  * The score weights, checked as they are typed: they must add up to 100, and the table beside them shows the
  * points each part carries on an issue before delivery (the evidence part's share goes to the others) and after.
  */
 export function Weights(props: {
+  /** The weights as typed, and as they read (NaN for a text that is no number). */
+  texts: Record<keyof Settings['weights'], string>;
   weights: Settings['weights'];
   readOnly: boolean;
-  /** A server or save-time error for one path (`weights.hypothesis`, or `weights` for the whole). */
+  /** The error for one path (`weights.hypothesis`, or `weights` for the whole). */
   error: (path: string) => string | undefined;
-  onChange: (id: keyof Settings['weights'], value: number) => void;
+  onChange: (id: keyof Settings['weights'], text: string) => void;
 }) {
   const { weights } = props;
   const complete = SCORE_COMPONENT_IDS.every((id) => Number.isFinite(weights[id]));
@@ -38,10 +38,10 @@ export function Weights(props: {
             id={`weight-${id}`}
             label={SCORE_COMPONENT_LABELS[id]}
             inputMode="numeric"
-            value={Number.isNaN(weights[id]) ? '' : String(weights[id])}
+            value={props.texts[id]}
             readOnly={props.readOnly}
             error={props.error(`weights.${id}`)}
-            onChange={(v) => props.onChange(id, toNum(v))}
+            onChange={(v) => props.onChange(id, v)}
           />
         ))}
       </div>
