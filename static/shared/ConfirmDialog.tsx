@@ -31,7 +31,8 @@ export function placeBeside(dialog: HTMLElement, opener: Element | null): void {
 /**
  * A decision asked in Atlaskit's modal dialog, as Jira asks before anything it cannot undo: it keeps focus
  * inside, hides the page behind it from assistive technology, closes on Escape, starts on the safe choice
- * (Cancel) and gives focus back to the button that opened it.
+ * (Cancel) and gives focus back to the button that opened it. While `busy` (the confirmed action is under way)
+ * it stays open with both buttons off, so a second press cannot send the action again.
  */
 export function ConfirmDialog(props: {
   open: boolean;
@@ -42,6 +43,9 @@ export function ConfirmDialog(props: {
   onCancel: () => void;
   /** A confirm that loses data is styled as a warning, one that destroys as a danger. */
   appearance?: 'warning' | 'danger';
+  busy?: boolean;
+  /** Once the dialog has left: where focus goes when the button that opened it is gone. */
+  onClosed?: () => void;
 }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   // The control that opened the dialog, read as it opens: the dialog is placed beside it.
@@ -53,20 +57,29 @@ export function ConfirmDialog(props: {
     <ModalTransition>
       {props.open ? (
         <Modal
-          onClose={props.onCancel}
+          onClose={() => {
+            if (!props.busy) props.onCancel();
+          }}
           autoFocus={cancelRef}
           width="small"
           onOpenComplete={(node) => placeBeside(node, opener.current)}
+          {...(props.onClosed ? { onCloseComplete: props.onClosed } : {})}
         >
           <ModalHeader>
             <ModalTitle appearance={props.appearance ?? 'warning'}>{props.title}</ModalTitle>
           </ModalHeader>
           <ModalBody>{props.children}</ModalBody>
           <ModalFooter>
-            <Button ref={cancelRef} appearance="subtle" onClick={props.onCancel}>
+            <Button ref={cancelRef} appearance="subtle" isDisabled={props.busy} onClick={props.onCancel}>
               Cancel
             </Button>
-            <Button appearance={props.appearance ?? 'warning'} onClick={props.onConfirm}>
+            <Button
+              appearance={props.appearance ?? 'warning'}
+              isLoading={props.busy}
+              onClick={() => {
+                if (!props.busy) props.onConfirm();
+              }}
+            >
               {props.confirmLabel}
             </Button>
           </ModalFooter>

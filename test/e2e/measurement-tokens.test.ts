@@ -1,11 +1,13 @@
 /**
  * Measurement tokens in the browser: an admin makes a token in settings, sees it once in a modal, a client
  * posts a measurement with it to the web trigger's URL (as curl would), the admin revokes it and the same
- * request is refused. The section is axe-clean with the modal open.
+ * request is refused. The section is axe-clean with the modal open. Rotate, revoke and delete each ask first,
+ * saying what stops working, and act once however often the confirmation is pressed.
  */
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { SETTINGS_RESOLVERS } from '../../src/contract/settings-keys';
+import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 
 jest.setTimeout(120_000);
 
@@ -23,12 +25,13 @@ beforeAll(async () => {
 });
 afterAll(async () => wb?.close());
 
-async function openSettings(user = 'admin'): Promise<Frame> {
+async function openSettingsPage(user = 'admin'): Promise<{ page: Page; frame: Frame }> {
   const page = await wb.openAs(user, '/projects/DEMO/settings');
   const frame = await wb.panelFrame(page, SETTINGS_FRAME);
   await frame.getByRole('form', { name: 'Outcome Lens settings' }).waitFor({ timeout: 30_000 });
-  return frame;
+  return { page, frame };
 }
+const openSettings = async (user = 'admin') => (await openSettingsPage(user)).frame;
 
 function send(url: string, token: string): Promise<Response> {
   return fetch(url, {
@@ -81,9 +84,83 @@ describe('measurement tokens in settings', () => {
     expect(await accepted.json()).toMatchObject({ accepted: 1 });
 
     await frame.getByRole('button', { name: 'Revoke' }).click();
+    await frame.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
     await frame.getByText(/^Revoked /).waitFor();
     const refused = await send(url, token);
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { message: string }).message).toMatch(/revoked/);
+  });
+});
+
+describe('destructive token actions', () => {
+  it('ask first, say what stops working, hand focus back on Cancel and act once on a double click', async () => {
+    const { page, frame } = await openSettingsPage();
+    const url = (await frame.getByTestId('webtrigger-url').innerText()).trim();
+    await frame.getByLabel("New token's name").fill('deploy job');
+    await frame.getByTestId('create-token').click();
+    const shown = frame.getByTestId('new-token');
+    const first = (await shown.innerText()).trim();
+    await frame.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+    const row = frame.getByRole('row').filter({ has: frame.getByRole('cell', { name: 'deploy job' }) });
+    const focused = () => frame.evaluate(() => document.activeElement?.textContent ?? '');
+
+    // From the keyboard: the confirmation takes the focus on its safe choice, and gives it back on Cancel.
+    const rotate = row.getByRole('button', { name: 'Rotate' });
+    await rotate.focus();
+    await page.keyboard.press('Enter');
+    const askRotate = frame.getByRole('dialog', { name: 'Rotate the token "deploy job"?' });
+    await askRotate.waitFor();
+    expect(await askRotate.innerText()).toMatch(/stops working at once/);
+    await eventually(async () => expect(await focused()).toBe('Cancel'));
+    await page.keyboard.press('Enter');
+    await askRotate.waitFor({ state: 'hidden' });
+    await eventually(async () => expect(await focused()).toBe('Rotate'));
+    expect((await send(url, first)).status).toBe(200);
+
+    // A slow answer and a double click on the confirmation: one rotation, whose token is the one that works.
+    const rotations: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/__bridge/invoke') && r.postData()?.includes(SETTINGS_RESOLVERS.rotateToken))
+        rotations.push(r.url());
+    });
+    await page.route('**/__bridge/invoke', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+    await rotate.click();
+    await askRotate.getByRole('button', { name: 'Rotate token' }).dblclick();
+    await shown.waitFor();
+    const second = (await shown.innerText()).trim();
+    await page.unroute('**/__bridge/invoke');
+    expect(rotations).toHaveLength(1);
+    expect((await send(url, first)).status).toBe(401);
+    expect((await send(url, second)).status).toBe(200);
+    await frame.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+    // Focus lands back on the row's Rotate, not on the page's start.
+    await eventually(async () => expect(await focused()).toBe('Rotate'));
+
+    const revoke = row.getByRole('button', { name: 'Revoke' });
+    await revoke.click();
+    const askRevoke = frame.getByRole('dialog', { name: 'Revoke the token "deploy job"?' });
+    expect(await askRevoke.innerText()).toMatch(/refused from now on/);
+    await askRevoke.getByRole('button', { name: 'Cancel' }).click();
+    await askRevoke.waitFor({ state: 'hidden' });
+    expect((await send(url, second)).status).toBe(200);
+    await revoke.click();
+    await askRevoke.getByRole('button', { name: 'Revoke token' }).click();
+    await row.getByText(/^Revoked /).waitFor();
+    expect((await send(url, second)).status).toBe(401);
+    // Revoke is gone from the row: focus goes to what took its place.
+    await eventually(async () => expect(await focused()).toBe('Delete'));
+
+    await row.getByRole('button', { name: 'Delete' }).click();
+    const askDelete = frame.getByRole('dialog', { name: 'Delete the token "deploy job"?' });
+    expect(await askDelete.innerText()).toMatch(/removes it from this list for good/);
+    await askDelete.getByRole('button', { name: 'Delete token' }).click();
+    await row.waitFor({ state: 'detached' });
+    await eventually(async () => expect(await focused()).toBe('Measurement tokens'));
+    await page.close();
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Measurement tokens: project administrators make, name, rotate and revoke the tokens that let a CI job or a
  * dashboard send measurements to the web trigger. A token is shown once, in a modal, when it is made or rotated.
+ * Rotate, revoke and delete each ask first, saying what stops working: one click must not cut off a CI job.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
@@ -19,9 +20,55 @@ import { token } from '@atlaskit/tokens';
 import { SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
 import type { NewTokenData, TokenSummary, TokensData } from '../../../src/contract/settings';
 import { callResolver, flag } from '../../shared/bridge';
+import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { TableScroll } from '../../shared/TableScroll';
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
+
+type TokenAction = 'rotate' | 'revoke' | 'delete';
+
+const actionButtonId = (kind: TokenAction, t: TokenSummary) => `token-${t.id}-${kind}`;
+const TITLE_ID = 'tokens-title';
+
+/** What each action asks before it acts: what stops working, in words a person deciding can weigh. */
+const CONFIRMATIONS: Record<
+  TokenAction,
+  { title: (name: string) => string; confirmLabel: string; appearance: 'warning' | 'danger'; body: ReactNode }
+> = {
+  rotate: {
+    title: (name) => `Rotate the token "${name}"?`,
+    confirmLabel: 'Rotate token',
+    appearance: 'warning',
+    body: (
+      <p>
+        Its current secret stops working at once: a CI job, dashboard or script sending measurements with it
+        is refused until it is given the new token, which is shown once, next.
+      </p>
+    ),
+  },
+  revoke: {
+    title: (name) => `Revoke the token "${name}"?`,
+    confirmLabel: 'Revoke token',
+    appearance: 'danger',
+    body: (
+      <p>
+        A CI job, dashboard or script sending measurements with it is refused from now on. A revoked token
+        cannot be turned back on: to let that sender in again, make a new token.
+      </p>
+    ),
+  },
+  delete: {
+    title: (name) => `Delete the token "${name}"?`,
+    confirmLabel: 'Delete token',
+    appearance: 'danger',
+    body: (
+      <p>
+        It is revoked and already lets nothing in. Deleting it removes it from this list for good, and with it
+        the record of when it was made and revoked.
+      </p>
+    ),
+  },
+};
 
 export function Tokens() {
   const [data, setData] = useState<TokensData | null>(null);
@@ -31,6 +78,19 @@ export function Tokens() {
   const [busy, setBusy] = useState(false);
   const [shown, setShown] = useState<NewTokenData | null>(null);
   const [copied, setCopied] = useState(false);
+  const [confirming, setConfirming] = useState<{ kind: TokenAction; token: TokenSummary } | null>(null);
+  // Set at once, unlike state, so a second press in the same moment finds the action already under way.
+  const acting = useRef(false);
+  // Where focus goes once a dialog has left, when the control that opened it is gone or was left behind: the
+  // confirmation's opener may be replaced by the result, and the one-time token opens from the confirmation.
+  const focusAfterConfirm = useRef<string | null>(null);
+  const focusAfterToken = useRef<string | null>(null);
+  const focusFrom = (target: { current: string | null }) => () => {
+    const id = target.current;
+    target.current = null;
+    // After the dialog's own focus handling, which finds no opener to return to.
+    if (id) setTimeout(() => document.getElementById(id)?.focus(), 0);
+  };
 
   const load = useCallback(async () => {
     const a = await callResolver<TokensData>(R.listTokens);
@@ -59,18 +119,30 @@ export function Tokens() {
     showOnce(a.data);
     await load();
   };
-  const act = async (kind: 'rotate' | 'revoke' | 'delete', t: TokenSummary) => {
+  /** The confirmed action, once: the dialog stays open (its buttons off) until the list shows the result. */
+  const act = async () => {
+    if (!confirming || acting.current) return;
+    const { kind, token: t } = confirming;
+    acting.current = true;
     setBusy(true);
     const key = kind === 'rotate' ? R.rotateToken : kind === 'revoke' ? R.revokeToken : R.deleteToken;
     const a = await callResolver<NewTokenData | TokenSummary>(key, { id: t.id });
+    if (a.ok) await load();
+    acting.current = false;
     setBusy(false);
+    setConfirming(null);
     if (!a.ok)
       return flag(`Token not ${kind === 'rotate' ? 'rotated' : kind + 'd'}`, a.error.message, 'error');
-    if (kind === 'rotate') showOnce(a.data as NewTokenData);
-    else
+    // A rotated token keeps its row; a revoked one offers Delete in place of its buttons; a deleted one is gone.
+    if (kind === 'rotate') {
+      focusAfterToken.current = actionButtonId('rotate', t);
+      showOnce(a.data as NewTokenData);
+    } else {
+      focusAfterConfirm.current = kind === 'revoke' ? actionButtonId('delete', t) : TITLE_ID;
       flag(kind === 'revoke' ? 'Token revoked' : 'Token deleted', `"${t.name}" no longer lets anything in.`);
-    await load();
+    }
   };
+  const confirmation = confirming ? CONFIRMATIONS[confirming.kind] : null;
 
   if (loadError)
     // Non-administrators are told why the section is empty, nothing more.
@@ -83,7 +155,9 @@ export function Tokens() {
 
   return (
     <section aria-labelledby="tokens-title" data-testid="tokens">
-      <h2 id="tokens-title">Measurement tokens</h2>
+      <h2 id={TITLE_ID} tabIndex={-1}>
+        Measurement tokens
+      </h2>
       <p>
         A CI job, a dashboard or a script sends measurements to the web trigger
         {data.url ? (
@@ -163,15 +237,29 @@ export function Tokens() {
                 {
                   key: 'actions',
                   content: t.revokedAt ? (
-                    <Button appearance="subtle" isDisabled={busy} onClick={() => void act('delete', t)}>
+                    <Button
+                      id={actionButtonId('delete', t)}
+                      appearance="subtle"
+                      isDisabled={busy}
+                      onClick={() => setConfirming({ kind: 'delete', token: t })}
+                    >
                       Delete
                     </Button>
                   ) : (
                     <span style={{ display: 'inline-flex', gap: token('space.100', '8px') }}>
-                      <Button isDisabled={busy} onClick={() => void act('rotate', t)}>
+                      <Button
+                        id={actionButtonId('rotate', t)}
+                        isDisabled={busy}
+                        onClick={() => setConfirming({ kind: 'rotate', token: t })}
+                      >
                         Rotate
                       </Button>
-                      <Button appearance="warning" isDisabled={busy} onClick={() => void act('revoke', t)}>
+                      <Button
+                        id={actionButtonId('revoke', t)}
+                        appearance="warning"
+                        isDisabled={busy}
+                        onClick={() => setConfirming({ kind: 'revoke', token: t })}
+                      >
                         Revoke
                       </Button>
                     </span>
@@ -182,10 +270,23 @@ export function Tokens() {
           />
         </TableScroll>
       )}
+      <ConfirmDialog
+        open={confirming !== null}
+        title={confirming && confirmation ? confirmation.title(confirming.token.name) : ''}
+        confirmLabel={confirmation?.confirmLabel ?? ''}
+        appearance={confirmation?.appearance ?? 'danger'}
+        busy={busy}
+        onConfirm={() => void act()}
+        onCancel={() => setConfirming(null)}
+        onClosed={focusFrom(focusAfterConfirm)}
+      >
+        {confirmation?.body}
+      </ConfirmDialog>
       <ModalTransition>
         {shown ? (
           <Modal
             onClose={() => setShown(null)}
+            onCloseComplete={focusFrom(focusAfterToken)}
             testId="new-token-modal"
             // The frame grows with the page and the dialog sits at the frame's top, which can be far off
             // screen; a fixed dialog cannot be scrolled into view, the frame's top can (the host page follows).
