@@ -1,7 +1,7 @@
 import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
 import Spinner from '@atlaskit/spinner';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { FLAGGED_JQL, SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
 import type { SettingsData } from '../../../src/contract/settings';
 import type { Settings } from '../../../src/domain/settings';
@@ -13,32 +13,22 @@ import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { ChoiceSelect, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { useDecimalMark } from '../../shared/useDecimalMark';
-import { PerTypeEditor, recordOf, rowsOf, type TypeRow } from './PerTypeEditor';
+import { PerTypeEditor } from './PerTypeEditor';
+import { recordOf } from './per-type-rows';
 import { Tokens } from './Tokens';
 import { Weights } from './Weights';
 import { ScanPacing } from './ScanPacing';
 import { Calibration } from './Calibration';
-import { numberTexts, readNumbers, type NumberPath, type NumberTexts } from './typed-numbers';
-
-const EXEMPTIONS = {
-  labels: 'Labels',
-  issueTypes: 'Issue types',
-  assignees: 'Assignees (account ids)',
-  reporters: 'Reporters (account ids)',
-} as const;
-type ExemptionKey = keyof typeof EXEMPTIONS;
-const EXEMPTION_KEYS = Object.keys(EXEMPTIONS) as ExemptionKey[];
-const joined = (s: Settings) =>
-  Object.fromEntries(EXEMPTION_KEYS.map((k) => [k, s.exemptions[k].join(', ')])) as Record<
-    ExemptionKey,
-    string
-  >;
-
-const list = (s: string) =>
-  s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
+import { readNumbers, type NumberPath } from './typed-numbers';
+import {
+  EXEMPTION_KEYS,
+  EXEMPTIONS,
+  formOf,
+  list,
+  rebase,
+  type Rebased,
+  type SettingsForm,
+} from './settings-form';
 
 /**
  * The settings' history in words: the version counts saves (a reset is one too). The answer names the last
@@ -70,44 +60,64 @@ function Check(p: {
   );
 }
 
+/** What the page says above the form; a stale save offers to load the newer settings. */
+interface PageMessage {
+  kind: 'error' | 'success' | 'warning';
+  title: string;
+  text: string;
+  details?: string[];
+  offerLatest?: boolean;
+}
+const refused = (text: string, more: Partial<PageMessage> = {}): PageMessage => ({
+  kind: 'error',
+  title: 'Not saved',
+  text,
+  ...more,
+});
+
+const STALE_SAVE =
+  'Someone else saved these settings while you were editing. Your changes are still in the form: load the latest settings to keep them on top of the newer ones, then save again.';
+
+/** The message after loading newer settings under the person's edits: whose values the form now holds. */
+function rebasedMessage(r: Rebased): PageMessage {
+  const text = r.kept.length
+    ? `Loaded the latest settings. Your changes are kept on top of them: ${r.kept.join(', ')}.`
+    : 'Loaded the latest settings. You had changed nothing, so the form shows them as saved.';
+  const details = r.replaced.map(
+    (x) => `${x.label}: they saved ${x.theirs}; yours, ${x.mine}, replaces it when you save.`,
+  );
+  if (r.taken.length) details.push(`Their other changes are in the form: ${r.taken.join(', ')}.`);
+  details.push('Nothing is saved until you press Save settings.');
+  return { kind: 'warning', title: 'Newer settings loaded', text, details };
+}
+
 export function App() {
   const mark = useDecimalMark();
   const [data, setData] = useState<SettingsData | null>(null);
-  const [s, setS] = useState<Settings | null>(null);
-  // Numbers are kept as typed and read with the person's decimal mark when judged and saved.
-  const [numbers, setNumbers] = useState<NumberTexts | null>(null);
-  const [rows, setRows] = useState<TypeRow[]>([]);
-  // Comma lists are kept as typed (a trailing comma must survive) and split on save.
-  const [exempt, setExempt] = useState<Record<ExemptionKey, string>>({
-    labels: '',
-    issueTypes: '',
-    assignees: '',
-    reporters: '',
-  });
+  // Numbers and comma lists are kept as typed, and read with the person's decimal mark when judged and saved.
+  const [form, setForm] = useState<SettingsForm | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [message, setMessage] = useState<PageMessage | null>(null);
+  const messageRef = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
 
   const accept = (d: SettingsData, decimalMark: DecimalMark = mark) => {
     setData(d);
-    setS(structuredClone(d.settings));
-    setNumbers(numberTexts(d.settings, decimalMark));
-    setRows(rowsOf(d.settings.zombie.perIssueType));
-    setExempt(joined(d.settings));
+    setForm(formOf(d.settings, decimalMark));
     setErrors({});
   };
   const load = async () => {
     // The decimal mark is known before a number is shown: "1.234" means one thing to each person.
     const [a, decimalMark] = await Promise.all([callResolver<SettingsData>(R.load), personDecimalMark()]);
     if (a.ok) accept(a.data, decimalMark);
-    else setMessage({ kind: 'error', text: a.error.message });
+    else setMessage(refused(a.error.message));
   };
   useEffect(() => {
     void load();
   }, []);
 
-  if (!data || !s || !numbers)
+  if (!data || !form)
     return (
       <main className="ol-root">
         {message ? (
@@ -122,18 +132,22 @@ export function App() {
       </main>
     );
   const ro = !data.canEdit;
-  const up = (change: (draft: Settings) => void) => {
-    const next = structuredClone(s);
-    change(next);
-    setS(next);
-  };
+  const { settings: s, numbers, exemptions: exempt, perType: rows } = form;
+  const edit = (change: (draft: SettingsForm) => void) =>
+    setForm((old) => {
+      if (!old) return old;
+      const next = structuredClone(old);
+      change(next);
+      return next;
+    });
+  const up = (change: (draft: Settings) => void) => edit((f) => change(f.settings));
   const typed = readNumbers(s, numbers, mark);
   const current = typed.settings;
   // A number field's text is judged as it is typed; the save's refusals are told until the field changes.
   const err = (path: string) =>
     typed.problems[path as NumberPath] ?? errors[`settings.${path}`] ?? errors[path];
   const typeNumber = (path: NumberPath, text: string) => {
-    setNumbers({ ...numbers, [path]: text });
+    edit((f) => (f.numbers[path] = text));
     setErrors((old) => {
       const { [path]: _field, [`settings.${path}`]: _saved, ...rest } = old;
       return rest;
@@ -157,7 +171,7 @@ export function App() {
     if (Object.keys(perType.errors).length || Object.keys(typed.problems).length) {
       const weightsError = weightsTotalError(candidate.weights);
       setErrors({ ...(weightsError ? { weights: weightsError } : {}), ...perType.errors });
-      setMessage({ kind: 'error', text: 'Some settings need attention.' });
+      setMessage(refused('Some settings need attention.'));
       return;
     }
     setBusy(true);
@@ -165,13 +179,17 @@ export function App() {
     setBusy(false);
     if (a.ok) {
       accept(a.data);
-      setMessage({ kind: 'success', text: 'Settings saved.' });
+      setMessage({ kind: 'success', title: 'Saved', text: 'Settings saved.' });
       flag('Settings saved', 'Scores and the next scan use them.');
     } else {
       setErrors(a.error.fields ?? {});
       // Refusals at the fields are summed up in the page's words; anything else is said as the resolver says it.
       const atFields = a.error.code === 'VALIDATION' && Object.keys(a.error.fields ?? {}).length > 0;
-      setMessage({ kind: 'error', text: atFields ? 'Some settings need attention.' : a.error.message });
+      setMessage(
+        a.error.code === 'CONFLICT'
+          ? refused(STALE_SAVE, { offerLatest: true })
+          : refused(atFields ? 'Some settings need attention.' : a.error.message),
+      );
     }
   };
   const reset = async () => {
@@ -181,8 +199,28 @@ export function App() {
     setBusy(false);
     if (a.ok) {
       accept(a.data);
-      setMessage({ kind: 'success', text: 'Settings reset to the defaults.' });
-    } else setMessage({ kind: 'error', text: a.error.message });
+      setMessage({ kind: 'success', title: 'Saved', text: 'Settings reset to the defaults.' });
+    } else
+      setMessage(
+        a.error.code === 'CONFLICT' ? refused(STALE_SAVE, { offerLatest: true }) : refused(a.error.message),
+      );
+  };
+  /**
+   * After a stale save: the newer settings become the version the next save goes on top of, with the person's
+   * edits laid over them, and the message says whose value each changed setting now holds.
+   */
+  const loadLatest = async () => {
+    setBusy(true);
+    const a = await callResolver<SettingsData>(R.load);
+    setBusy(false);
+    if (!a.ok) return setMessage(refused(a.error.message, { offerLatest: true }));
+    const rebased = rebase(formOf(data.settings, mark), form, formOf(a.data.settings, mark), mark);
+    setData(a.data);
+    setForm(rebased.form);
+    setErrors({});
+    setMessage(rebasedMessage(rebased));
+    // The button pressed is gone with the old message: the keyboard lands on the new one.
+    setTimeout(() => messageRef.current?.focus(), 0);
   };
 
   return (
@@ -202,13 +240,23 @@ export function App() {
           </Message>
         ) : null}
         {message ? (
-          <Message
-            appearance={message.kind}
-            title={message.kind === 'error' ? 'Not saved' : 'Saved'}
-            testId="settings-message"
-          >
-            <p>{message.text}</p>
-          </Message>
+          <div ref={messageRef} tabIndex={-1}>
+            <Message appearance={message.kind} title={message.title} testId="settings-message">
+              <p>{message.text}</p>
+              {message.details?.length ? (
+                <ul>
+                  {message.details.map((d) => (
+                    <li key={d}>{d}</li>
+                  ))}
+                </ul>
+              ) : null}
+              {message.offerLatest ? (
+                <Button isDisabled={busy} onClick={() => void loadLatest()}>
+                  Load the latest settings
+                </Button>
+              ) : null}
+            </Message>
+          </div>
         ) : null}
         <fieldset className="ol-group">
           <legend>Score weights</legend>
@@ -276,7 +324,7 @@ export function App() {
           {err('zombie.perIssueType') ? <p className="ol-error">{err('zombie.perIssueType')}</p> : null}
           <PerTypeEditor
             rows={rows}
-            onChange={setRows}
+            onChange={(perType) => edit((f) => (f.perType = perType))}
             defaults={current.zombie.defaults}
             suggestions={data.issueTypes}
             readOnly={ro}
@@ -304,7 +352,7 @@ export function App() {
                         ? `None. Types in this project: ${data.issueTypes.join(', ')}`
                         : 'None'
                   }
-                  onChange={(v) => setExempt((old) => ({ ...old, [k]: v }))}
+                  onChange={(v) => edit((f) => (f.exemptions[k] = v))}
                 />
               );
             })}

@@ -7,58 +7,50 @@ import { readTypedNumber, typedNumberText, type DecimalMark } from '../../../src
 import { SCAN_PACING_RULES } from '../../../src/domain/scan-pacing';
 import { SCORE_COMPONENT_LABELS } from '../../../src/domain/score-weights';
 import type { Settings } from '../../../src/domain/settings';
+import { setValueAt, valueAt } from './settings-path';
 
 interface NumberRule {
+  /** The field's name as the page shows it, without the range its label adds. */
+  label: string;
   notNumber: string;
   /** Set when only whole numbers hold. */
   notWhole?: string;
 }
 
-const wholeNumber = (name: string): NumberRule => ({
+const number = (label: string): NumberRule => ({ label, notNumber: `${label} must be a number.` });
+const wholeNumber = (label: string, name = label): NumberRule => ({
+  label,
   notNumber: `${name} must be a number.`,
   notWhole: `${name} must be a whole number.`,
 });
 const weight = (id: keyof typeof SCORE_COMPONENT_LABELS) =>
-  wholeNumber(`The weight of ${SCORE_COMPONENT_LABELS[id]}`);
+  wholeNumber(SCORE_COMPONENT_LABELS[id], `The weight of ${SCORE_COMPONENT_LABELS[id]}`);
 
 /** Each number field by its settings path, which is also the key its errors are told under. */
-const NUMBER_RULES = {
+export const NUMBER_RULES = {
   'weights.hypothesis': weight('hypothesis'),
   'weights.measurable': weight('measurable'),
   'weights.outcomeLink': weight('outcomeLink'),
   'weights.killCriteria': weight('killCriteria'),
   'weights.problemFraming': weight('problemFraming'),
   'weights.evidence': weight('evidence'),
-  inheritedLinkShare: { notNumber: 'Epic link counts must be a number.' },
+  inheritedLinkShare: number('Epic link counts'),
   'zombie.defaults.maxIdleDays': wholeNumber('Max idle days'),
   'zombie.defaults.maxSprintsCarried': wholeNumber('Max sprints carried over'),
   'zombie.defaults.unlinkedMaxAgeDays': wholeNumber('Max age of unlinked work'),
   'entryGate.threshold': wholeNumber('Minimum score'),
-  'scan.quotaShare': SCAN_PACING_RULES.quotaShare,
-  'scan.fullRescanEveryDays': SCAN_PACING_RULES.fullRescanEveryDays,
+  'scan.quotaShare': { label: 'Share of the hourly Jira quota', ...SCAN_PACING_RULES.quotaShare },
+  'scan.fullRescanEveryDays': { label: 'Full rescan every', ...SCAN_PACING_RULES.fullRescanEveryDays },
 } as const satisfies Record<string, NumberRule>;
 
 export type NumberPath = keyof typeof NUMBER_RULES;
 export type NumberTexts = Record<NumberPath, string>;
-const NUMBER_PATHS = Object.keys(NUMBER_RULES) as NumberPath[];
-
-function valueAt(settings: Settings, path: NumberPath): number {
-  let at: unknown = settings;
-  for (const key of path.split('.')) at = (at as Record<string, unknown>)[key];
-  return at as number;
-}
-
-function setValueAt(settings: Settings, path: NumberPath, value: number): void {
-  const keys = path.split('.');
-  let at = settings as unknown as Record<string, unknown>;
-  for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>;
-  at[keys[keys.length - 1]!] = value;
-}
+export const NUMBER_PATHS = Object.keys(NUMBER_RULES) as NumberPath[];
 
 /** The settings' numbers as this person types them ("0.5", or "0,5" with a decimal comma). */
 export function numberTexts(settings: Settings, mark: DecimalMark): NumberTexts {
   return Object.fromEntries(
-    NUMBER_PATHS.map((path) => [path, typedNumberText(valueAt(settings, path), mark)]),
+    NUMBER_PATHS.map((path) => [path, typedNumberText(valueAt(settings, path) as number, mark)]),
   ) as NumberTexts;
 }
 

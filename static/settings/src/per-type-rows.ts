@@ -1,0 +1,72 @@
+/**
+ * The per-issue-type thresholds as the table edits them: rows of text, turned into the settings record on save,
+ * so a half-typed number is never lost.
+ */
+import type { Settings, ZombieThresholds } from '../../../src/domain/settings';
+
+export const THRESHOLD_FIELDS = [
+  { key: 'maxIdleDays', label: 'Max idle days' },
+  { key: 'maxSprintsCarried', label: 'Max sprints carried over' },
+  { key: 'unlinkedMaxAgeDays', label: 'Max age of unlinked work (days)' },
+] as const satisfies ReadonlyArray<{ key: keyof ZombieThresholds; label: string }>;
+type FieldKey = (typeof THRESHOLD_FIELDS)[number]['key'];
+
+export interface TypeRow {
+  /** Stable React key; not saved. */
+  id: string;
+  type: string;
+  values: Record<FieldKey, string>;
+}
+
+let counter = 0;
+export function newRow(type = ''): TypeRow {
+  counter += 1;
+  return {
+    id: `row-${counter}`,
+    type,
+    values: { maxIdleDays: '', maxSprintsCarried: '', unlinkedMaxAgeDays: '' },
+  };
+}
+
+export function rowsOf(perIssueType: Settings['zombie']['perIssueType']): TypeRow[] {
+  return Object.entries(perIssueType).map(([type, t]) => {
+    const row = newRow(type);
+    for (const f of THRESHOLD_FIELDS) row.values[f.key] = t[f.key] === undefined ? '' : String(t[f.key]);
+    return row;
+  });
+}
+
+/** The error key of a row's type-name cell (not a settings path: the name is the record's key). */
+export const typeErrorKey = (row: TypeRow) => `perIssueType.row.${row.id}.type`;
+/** The settings path of a cell, as the zod errors name it. */
+export const cellPath = (type: string, field: FieldKey) => `zombie.perIssueType.${type.trim()}.${field}`;
+
+/**
+ * The rows as the settings record, or errors keyed for the cells. A row with no name and no values is
+ * ignored; values that are not numbers become NaN so the settings schema names the problem at the cell.
+ */
+export function recordOf(rows: TypeRow[]): {
+  record: Settings['zombie']['perIssueType'];
+  errors: Record<string, string>;
+} {
+  const record: Settings['zombie']['perIssueType'] = {};
+  const errors: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const name = row.type.trim();
+    const filled = THRESHOLD_FIELDS.filter((f) => row.values[f.key].trim() !== '');
+    if (!name) {
+      if (filled.length) errors[typeErrorKey(row)] = 'Name the issue type these thresholds are for.';
+      continue;
+    }
+    if (seen.has(name.toLowerCase())) {
+      errors[typeErrorKey(row)] = `${name} has a row already.`;
+      continue;
+    }
+    seen.add(name.toLowerCase());
+    const t: Partial<ZombieThresholds> = {};
+    for (const f of filled) t[f.key] = Number(row.values[f.key].trim());
+    record[name] = t;
+  }
+  return { record, errors };
+}

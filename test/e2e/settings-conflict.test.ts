@@ -1,0 +1,91 @@
+/**
+ * Two administrators edit the settings at once, in a real browser: the second Save is refused as stale, and the
+ * page offers to load the newer settings with the person's own changes kept on top, saying which of the other
+ * person's values theirs replace, so the next Save goes on top of the newer version knowingly.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { buildSurface } from '../../scripts/build-static';
+import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+
+jest.setTimeout(120_000);
+
+const SETTINGS_FRAME = 'iframe[data-wb-module="outcome-lens-settings"]';
+const SHARE = 'Epic link counts (0–1)';
+const MAX_IDLE = 'Max idle days';
+const DRY_RUN = 'Dry run: the scan shows what it would do and writes nothing';
+
+let wb: BrowserWorkbench;
+
+beforeAll(async () => {
+  await buildSurface('settings');
+  wb = await startBrowserWorkbench({
+    seed: (app) => {
+      app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
+      app.grantDemoRoles('DEMO');
+    },
+  });
+});
+afterAll(async () => wb?.close());
+
+async function openSettings(): Promise<{ page: Page; frame: Frame }> {
+  const page = await wb.openAs('admin', '/projects/DEMO/settings');
+  const frame = await wb.panelFrame(page, SETTINGS_FRAME);
+  await frame.getByRole('form', { name: 'Outcome Lens settings' }).waitFor({ timeout: 30_000 });
+  return { page, frame };
+}
+
+const save = (frame: Frame) => frame.getByRole('button', { name: 'Save settings' }).click();
+const field = (frame: Frame, label: string) => frame.getByLabel(label, { exact: true });
+
+describe('a settings save that another saved before', () => {
+  it('loads the newer settings with my changes kept on top, says which of theirs mine replace, and saves on top', async () => {
+    const mine = await openSettings();
+    const theirs = await openSettings();
+
+    await field(theirs.frame, MAX_IDLE).fill('45');
+    await field(theirs.frame, DRY_RUN).check();
+    await save(theirs.frame);
+    await theirs.frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    await theirs.page.close();
+
+    await field(mine.frame, MAX_IDLE).fill('30');
+    await field(mine.frame, SHARE).fill('0.25');
+    await save(mine.frame);
+    const message = mine.frame.getByTestId('settings-message');
+    await message.getByText(/Someone else saved these settings/).waitFor();
+    // Nothing I typed is gone, and the page offers the way on.
+    expect(await field(mine.frame, MAX_IDLE).inputValue()).toBe('30');
+    expect(await field(mine.frame, DRY_RUN).isChecked()).toBe(false);
+    const loadLatest = message.getByRole('button', { name: 'Load the latest settings' });
+    await loadLatest.click();
+
+    // Their change I did not touch comes in; mine stay in the form.
+    await eventually(async () => expect(await field(mine.frame, DRY_RUN).isChecked()).toBe(true));
+    expect(await field(mine.frame, MAX_IDLE).inputValue()).toBe('30');
+    expect(await field(mine.frame, SHARE).inputValue()).toBe('0.25');
+    const told = await message.innerText();
+    expect(told).toContain('Your changes are kept on top of them: Epic link counts, Max idle days.');
+    expect(told).toContain('Max idle days: they saved 45; yours, 30, replaces it when you save.');
+    expect(told).toContain('Their other changes are in the form: Dry run.');
+    expect(await mine.frame.getByTestId('settings-version').innerText()).toMatch(/^Saved once, /);
+    // The button pressed went with the old message: the keyboard is on the new one, not lost at the top.
+    await eventually(async () =>
+      expect(
+        await mine.frame.evaluate(
+          () => !!document.activeElement?.querySelector('[data-testid="settings-message"]'),
+        ),
+      ).toBe(true),
+    );
+
+    await save(mine.frame);
+    await message.getByText('Settings saved.').waitFor();
+    expect(await mine.frame.getByTestId('settings-version').innerText()).toMatch(/^Saved 2 times, /);
+    await mine.page.close();
+
+    const after = await openSettings();
+    expect(await field(after.frame, MAX_IDLE).inputValue()).toBe('30');
+    expect(await field(after.frame, SHARE).inputValue()).toBe('0.25');
+    expect(await field(after.frame, DRY_RUN).isChecked()).toBe(true);
+    await after.page.close();
+  });
+});
