@@ -6,6 +6,7 @@
  * repeat with that key replays the first answer, and a kill first looks at the issue's status, so neither a
  * double click nor a retry transitions or comments twice.
  */
+import { ruleLabel } from '../domain/zombie-rule-labels';
 import { kvs } from '@forge/kvs';
 import type {
   DecideData,
@@ -278,7 +279,8 @@ export function killCommentAdf(
   resolution: string,
   decidedBy: string | null = null,
 ) {
-  const lines = rules.map((r) => `${r.rule} (since ${r.since})`);
+  // The rules by the names the page shows, not their ids: the comment is read by the squad in Jira.
+  const lines = rules.map((r) => `${ruleLabel(r.rule)} (since ${r.since})`);
   const by = decidedBy ? ` by ${decidedBy}` : '';
   return {
     type: 'doc',

@@ -15,7 +15,7 @@ import type { Answer } from '../../src/contract/answer';
 import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
-import { ZOMBIE_RULE_LABELS } from '../../static/shared/zombie-rules';
+import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import { DECISION_COLUMNS, HEALTH_CSV_HEADER } from '../../static/outcome-map/src/csv';
 import { listOutcomes } from '../../src/storage/outcomes';
 import { saveRunSummary } from '../../src/storage/scan-state';

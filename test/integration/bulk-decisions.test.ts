@@ -3,6 +3,7 @@
  * pages), and bulk decisions run as background work through the bulk queue consumer, each item with its own
  * log row, idempotent and resumable, with Jira's bulk transition where the person may use it.
  */
+import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import type { Answer } from '../../src/contract/answer';
 import type { BulkJobData, DecisionLogData, ZombieQueueData } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
@@ -397,6 +398,11 @@ describe('bulk decisions act as the app, for a person whose rights are checked a
     const comment = app.jira.store.listComments(app.jira.store.getIssue(killed[0]!)!.id)[0]!;
     expect(comment.author).toBe(app.jira.appAccountId);
     expect(JSON.stringify(comment.body)).toContain('Killed in Outcome Lens kill review by Max Member');
+    // The squad reads the rules by the names the page shows, not by their ids.
+    const fired = /Zombie rules that fired: ([^.]*)\./.exec(JSON.stringify(comment.body))?.[1] ?? '';
+    const named = fired.split('; ').map((r) => r.replace(/ \(since [^)]*\)$/, ''));
+    expect(named.length).toBeGreaterThan(0);
+    for (const name of named) expect(Object.values(ZOMBIE_RULE_LABELS)).toContain(name);
     const rows = await logRows();
     expect(rows).toHaveLength(50);
     expect(rows.every((r) => r.by === member && r.byName === 'Max Member')).toBe(true);

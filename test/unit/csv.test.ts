@@ -10,7 +10,7 @@ import {
 } from '../../static/outcome-map/src/csv';
 import { topReporters } from '../../static/outcome-map/src/reporters';
 import { decidedText } from '../../static/outcome-map/src/decided';
-import { ruleLabel } from '../../static/shared/zombie-rules';
+import { ruleLabel } from '../../src/domain/zombie-rule-labels';
 
 describe('CSV cells', () => {
   it.each([

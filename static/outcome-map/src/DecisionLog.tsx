@@ -7,7 +7,7 @@ import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-
 import type { DecisionEntry, DecisionLogData } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
 import { TableScroll } from '../../shared/TableScroll';
-import { ruleLabel } from '../../shared/zombie-rules';
+import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { decisionsCsv, download } from './csv';
 import { decidedText } from './decided';
 import { IssueLink } from '../../shared/IssueLink';

@@ -13,7 +13,7 @@ import type {
 } from '../../../src/contract/project-page';
 import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';
-import { ruleLabel } from '../../shared/zombie-rules';
+import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { download, healthCsv } from './csv';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { topReporters } from './reporters';

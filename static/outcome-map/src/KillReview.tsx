@@ -29,7 +29,7 @@ import type { QueueFilter, QueueSort } from '../../../src/domain/zombie-queue';
 import { callResolver, flag } from '../../shared/bridge';
 import { placeBeside } from '../../shared/ConfirmDialog';
 import { Message } from '../../shared/Message';
-import { ruleLabel } from '../../shared/zombie-rules';
+import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { DecisionLog } from './DecisionLog';
 import { BulkProgress, useBulkRun } from './bulk';
 import { pickerChoices, type Choice, type PickerOption } from './picker-choices';

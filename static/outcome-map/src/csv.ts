@@ -1,6 +1,6 @@
 /** CSV and JSON exports built in the browser from what the page already loaded. */
 import type { DecisionEntry, HealthData } from '../../../src/contract/project-page';
-import { ruleLabel } from '../../shared/zombie-rules';
+import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 
 /**
  * Spreadsheets start a formula at `=`, `+`, `-` or `@`, even after leading spaces or control characters, and

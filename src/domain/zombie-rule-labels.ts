@@ -1,4 +1,4 @@
-import type { ZombieRuleId } from '../../src/domain/zombie';
+import type { ZombieRuleId } from './zombie';
 
 /**
  * The zombie rules as people name them. The ids stay in the JSON export and the issue property (tools and JQL
