@@ -20,12 +20,17 @@ export async function callResolver<T>(
       ok: false,
       error: { code: 'INTERNAL', message: 'The app answered in a way the page did not expect.' },
     };
-  } catch {
+  } catch (e) {
+    // The host rejects the call alike for a function stopped at its time limit and a dropped connection: say
+    // which when the rejection tells, and never blame the person's connection for a slow Jira.
+    const timedOut = /FUNCTION_TIME_OUT|timed? ?out/i.test(e instanceof Error ? e.message : String(e));
     return {
       ok: false,
       error: {
         code: 'INTERNAL',
-        message: 'Outcome Lens could not reach Jira. Check your connection and try again.',
+        message: timedOut
+          ? 'Outcome Lens took too long to answer (Jira may be slow right now). Check the page before you try again: the change may have been made.'
+          : 'Outcome Lens did not answer: Jira or the app may be slow, or the connection dropped. Try again in a moment.',
       },
     };
   }

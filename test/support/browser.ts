@@ -42,6 +42,8 @@ export interface BrowserWorkbenchOptions {
   colorMode?: 'light' | 'dark';
   /** Another manifest.yml (e.g. one without `permissions.content`): the CSP and modules come from it. */
   manifestFile?: string;
+  /** Forge's invocation limits, shrunk for a test that must see one hit (`timeScale`). */
+  limits?: WorkbenchAppOptions['limits'];
 }
 
 export interface AxeViolation {
@@ -84,6 +86,7 @@ export async function startBrowserWorkbench(
     dataFile: options.dataFile ?? ':memory:',
     ...(options.now ? { now: options.now } : {}),
     ...(options.manifestFile ? { manifestFile: options.manifestFile } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   let server: WorkbenchServer | undefined;
   let context: BrowserContext | undefined;
