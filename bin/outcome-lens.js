@@ -3,6 +3,12 @@
 // The package's command: runs the compiled CLI (built by `npm run build:backend`, which `npm ci` runs).
 const { runCli } = require('../dist/cli/main.js');
 
+// A reader that stops early (`| head -1`) closes the pipe: that ends the output, it is not an error to report.
+process.stdout.on('error', (error) => {
+  if (error && error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

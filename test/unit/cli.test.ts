@@ -174,4 +174,16 @@ describe('outcome-lens stories', () => {
       benefit: 'I can answer auditors',
     });
   });
+
+  it('stops quietly when what reads its output has had enough (`| head -1`), with no stack trace', () => {
+    const bin = path.resolve(__dirname, '../../bin/outcome-lens.js');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ol-cli-')), 'many.txt');
+    const story = 'As an admin, I want to export the audit log so that I can answer auditors.\n';
+    fs.writeFileSync(file, story.repeat(3_000));
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" stories "${file}" | head -1`], {
+      encoding: 'utf8',
+    });
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toBe('');
+  });
 });
