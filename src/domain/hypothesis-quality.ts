@@ -56,12 +56,12 @@ function namesSomeone(text: string | undefined): boolean {
 
 /** The app itself, its makers, or its backlog's author: none of them is a user with a need. */
 const THE_PRODUCT =
-  /^(?:(?:the|a|an|our|my)\s+)?(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|program|code|website|site|tool)$/i;
+  /^(?:(?:the|a|an|our|my|this)\s+)?(?:[\w-]+\s+){0,2}(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|microservice|program|code|website|site|tool|api|bot|job|script|scheduler|module|component|pipeline)$/i;
 /** A maker of the product, bare or of the product or team ("developer of the app"), not one who builds on it. */
 const ITS_DEVELOPERS =
   /^(?:(?:the|a|an|our|my)\s+)?(?:(?:senior|junior|lead|back-?end|front-?end|full-?stack|software|web|mobile|app|qa)\s+)?(?:developers?|devs?|programmers?|engineers?|testers?)(?:\s+(?:of|on|for|at|in|working\s+on)\s+(?:the|this|our|my)\s+(?:app|application|product|system|platform|site|website|team|project|code(?:base)?|tool|service))?$/i;
 const ITS_TEAM =
-  /^(?:(?:the|a|an|our|my)\s+)?(?:(?:dev(?:elopment)?|engineering|scrum|product)\s+team|team|po|product\s+owner|scrum\s+master)$/i;
+  /^(?:(?:the|a|an|our|my)\s+)?(?:(?:dev(?:elopment)?|engineering|scrum|product)\s+team(?:\s+members?)?|team|po|product\s+owner|scrum\s+master)$/i;
 const THE_AUTHOR = /^(?:i|we|me|us)$/i;
 
 /** Why a role is not someone who uses the product, or null when it is. */
@@ -133,7 +133,7 @@ const SECOND_ACTION = new RegExp(
     'play|watch|buy|sell|refund|transfer|withdraw|deposit|apply|enrol|enroll|attend|vote|estimate|discuss|learn|' +
     'understand|know|hide|show|collapse|expand|zoom|lock|unlock|block|unblock|ask|describe|explain|define|link|' +
     'unlink|attach|detach|embed|extract|convert|translate|monitor|measure|calculate|predict|forecast|automate|' +
-    'debug|fix|preview|conduct|prepare|get|store' +
+    'debug|fix|preview|conduct|prepare|get|store|write|check' +
     ')\\b(?!\\s+(?:of|for|to|is|are|was|were|and|or|in|on|with)\\b)',
   'i',
 );
@@ -230,7 +230,12 @@ function extraSentence(text: string): string | null {
 /** A build verb then a thing to build: "develop a mobile app", "add a Save button", "implement an API". */
 const BUILD_THEN_ARTEFACT =
   /^(?:(?:develop|build|create|implement|add|design|introduce|integrate|install|deploy|code|program|set\s+up|make|put|place|display|show|have|provide|include|offer)\s+)(?:[\w'’-]+\s+){0,5}?(?:(?:mobile\s+|web\s+)?apps?|applications?|buttons?|pages?|screens?|dashboards?|chat-?bots?|bots?|widgets?|modules?|apis?|endpoints?|databases?|tables?|columns?|fields?|forms?|menus?|drop-?downs?|modals?|pop-?ups?|dialogs?|tabs?|icons?|links?|banners?|(?:push\s+|email\s+)?notifications?|features?|functionality|plugins?|plug-?ins?|portals?|websites?|sites?|systems?|interfaces?|ui|sections?|panels?|check-?box(?:es)?|toggles?|sliders?|carousels?|wizards?|scripts?|services?|integrations?)\b/i;
-/** "I want a Save for Later button": the want is a thing to build, not something the user does. */
+/**
+ * "I want a Save for Later button" (or "see a …", or a widget named bare): the want is a thing to build, not
+ * something the user does. "the … button" is one the user meets ("find the Place Order button"), not one to build.
+ */
+const WIDGET_WANTED =
+  /^(?:(?:see|use|get)\s+(?:a|an|some|new)\s+(?:[\w'’-]+\s+){0,5}?|(?:(?!the\b)[\w'’-]+\s+){0,5})(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|banners?|icons?|sliders?|carousels?|wizards?|widgets?)(?:$|(?=\s+(?:on|in|at|to|for|next|beside|under|above|below)\b))/i;
 const NOUN_PHRASE_ARTEFACT =
   /^(?:a|an|the|some|new)\s+(?:[\w'’-]+\s+){0,5}?(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|tabs?|banners?|icons?|links?|chat-?bots?|(?:mobile\s+)?apps?|pages?|screens?|dashboards?|widgets?|fields?|menus?|sliders?|carousels?|wizards?|features?|apis?|endpoints?|integrations?|notifications?)\b/i;
 /**
@@ -286,8 +291,9 @@ function checkProblemOriented(h: Hypothesis, given: string[] | undefined): Quali
   const want = (h.intent ?? '').trim();
   if (!saysSomething(want))
     return fail('problem-oriented', null, 'No want written: say what the user needs.');
-  const built = BUILD_THEN_ARTEFACT.exec(want) ?? NOUN_PHRASE_ARTEFACT.exec(want);
-  if (built) {
+  const built = BUILD_THEN_ARTEFACT.exec(want) ?? NOUN_PHRASE_ARTEFACT.exec(want) ?? WIDGET_WANTED.exec(want);
+  // "add a product to my wishlist page", "design my own forms": the person's own things, used in the product.
+  if (built && !/\b(?:my|our|their|his|her)\b/i.test(built[0])) {
     const phrase = built[0];
     return fail(
       'problem-oriented',

@@ -278,6 +278,40 @@ describe('hypothesis quality checks', () => {
     });
   });
 
+  describe('the cases a hostile review found', () => {
+    it.each([
+      'the mobile app',
+      'the API',
+      'the backend service',
+      'our iOS app',
+      'the cron job',
+      'dev team member',
+    ])('valid-role refuses the product or its team with a qualifier: "%s"', (persona) =>
+      expect(check('valid-role', withHypothesis({ persona })).ok).toBe(false),
+    );
+    it.each(['API consumer', 'app user', 'support agent', 'site reliability engineer'])(
+      'valid-role keeps a person whose role names the product: "%s"',
+      (persona) => expect(check('valid-role', withHypothesis({ persona })).ok).toBe(true),
+    );
+    it.each(['Save for Later button', 'see a Save for Later button', 'use a Save for Later button'])(
+      'problem-oriented refuses a widget wanted as such: "%s"',
+      (intent) => expect(check('problem-oriented', withHypothesis({ intent })).ok).toBe(false),
+    );
+    it.each([
+      'add a product to my wishlist page',
+      'design my own forms',
+      'find the Place Order button',
+      'tap the button on the product page',
+    ])(
+      'problem-oriented keeps what the user does with their own things or a widget they meet: "%s"',
+      (intent) => expect(check('problem-oriented', withHypothesis({ intent })).ok).toBe(true),
+    );
+    it.each(['read and write reviews', 'save my cart, then check out'])(
+      'atomic finds the second need: "%s"',
+      (intent) => expect(check('atomic', withHypothesis({ intent })).ok).toBe(false),
+    );
+  });
+
   describe('measurable', () => {
     it('flags a direction that contradicts baseline and target', () => {
       const c = check('measurable', {
