@@ -800,7 +800,9 @@ function inTargetUnit(
   if (baseline === null || from === null || to === null || from === to) return baseline;
   const converted = inTimeUnit(baseline, from, to);
   if (converted === null)
-    notes.push(`"${range.trim()}" gives the baseline in ${from} and the target in ${to}; write both in one unit.`);
+    notes.push(
+      `"${range.trim()}" gives the baseline in ${from} and the target in ${to}; write both in one unit.`,
+    );
   return converted;
 }
 
