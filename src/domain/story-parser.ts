@@ -629,12 +629,14 @@ interface OutcomeResult {
 
 /**
  * Where one expectation ends and the next begins: an "and" (or ";") whose own part names a change of its own,
- * as in "reduce our drop-off rate and increase return-shopper conversion by 10 percent" or "… and conversion
- * to rise". An "and" inside a metric ("drop-off and bounce rate") has no change word after it and does not split.
+ * as in "reduce our drop-off rate and increase return-shopper conversion by 10 percent", "… and conversion
+ * to rise" or a list ("drop-off to fall …, conversion to rise … and basket size to rise …"). An "and" or a comma
+ * inside a metric ("drop-off and bounce rate") or a date ("March 1, 2027") has no change word after it and does
+ * not split.
  */
 // Starts with a literal so a run of spaces cannot make it backtrack; the spaces around are trimmed later.
 const PART_JOIN_RE =
-  /(?:;|\band\b|\bas well as\b|,[ \t]{0,3}also\b)(?:[ \t]{1,3}also\b)?(?:[ \t]{1,3}to\b)?/gi;
+  /(?:;|\band\b|\bas well as\b|,[ \t]{0,3}also\b|,(?=[ \t]))(?:[ \t]{1,3}also\b)?(?:[ \t]{1,3}to\b)?/gi;
 
 /** Bounds on the split: a clause longer than this, or with more parts, is not a list of expectations. */
 const MAX_SPLIT_CHARS = 2000;
@@ -651,7 +653,7 @@ function splitExpectations(clause: string): string[] {
     // Each side is read within a short window, so the split stays linear in the clause.
     const before = clause.slice(Math.max(start, m.index - PART_WINDOW), m.index);
     const rest = clause.slice(m.index + m[0].length, m.index + m[0].length + PART_WINDOW);
-    const nextJoin = rest.search(/\band\b|\bas well as\b|;/i);
+    const nextJoin = rest.search(/\band\b|\bas well as\b|;|,(?=[ \t])/i);
     const after = nextJoin < 0 ? rest : rest.slice(0, nextJoin);
     if (changes(before) && changes(after)) {
       parts.push(clause.slice(start, m.index).replace(/[\s,]+$/, ''));

@@ -23,6 +23,21 @@ function parts(p: ParsedStory): Pick<ParsedStory, 'persona' | 'intent' | 'benefi
 }
 
 describe('parseStory', () => {
+  it('keeps every expectation of a comma list, the middle one too, and no date splits one', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const story = parseStory(
+      'We expect cart drop-off to fall from 40% to 30%, return conversion to rise from 2% to 3% and basket size to rise from $40 to $50 by 2027-06-01.',
+      { now },
+    );
+    expect(story.expectedOutcomes.map((e) => [e.metric, e.baseline, e.target, e.checkBy])).toEqual([
+      ['cart drop-off', 40, 30, '2027-06-01'],
+      ['return conversion', 2, 3, '2027-06-01'],
+      ['basket size', 40, 50, '2027-06-01'],
+    ]);
+    const dated = parseStory('We expect churn to fall from 5% to 4% by March 1, 2027.', { now });
+    expect(dated.expectedOutcomes).toHaveLength(1);
+  });
+
   describe('a range whose two ends are written in different units', () => {
     const now = new Date('2026-12-01T00:00:00Z');
     it('puts a time baseline in the target’s unit: "from 2 s to 800 ms" falls from 2000 ms', () => {
