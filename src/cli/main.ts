@@ -73,6 +73,15 @@ async function analyseLines(
   try {
     for await (const raw of lines) {
       lineNumber += 1;
+      const export_ = read + skipped === 0 ? exportFormatOf(raw) : null;
+      if (export_) {
+        // Read as stories, a header row would be flagged as a recipe and cells would run into each other.
+        io.stderr.write(
+          `outcome-lens: line ${lineNumber} starts ${export_}, not a story: this command reads one story a line ` +
+            '(plain text). Export the summaries, one a line, and read that file.\n',
+        );
+        return { read, skipped: skipped + 1 };
+      }
       const problem = whyUnreadable(raw);
       if (problem) {
         skipped += 1;
@@ -86,6 +95,17 @@ async function analyseLines(
     io.stderr.write(`outcome-lens: stopped reading at line ${lineNumber + 1}: ${(error as Error).message}\n`);
   }
   return { read, skipped };
+}
+
+/** The kind of export a first line opens (a CSV header naming Jira's columns, or JSON), or null for text. */
+function exportFormatOf(line: string): string | null {
+  const text = line.replace(/^\ufeff/, '').trim();
+  if (/^[[{]/.test(text)) return 'a JSON document';
+  const cells = text.split(/[,;\t]/).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
+  const jiraColumns = cells.filter((c) =>
+    /^(?:issue ?key|issue ?id|key|summary|description|issue ?type)$/.test(c),
+  );
+  return cells.length > 1 && jiraColumns.length > 0 ? `a CSV header (${text.slice(0, 60)})` : null;
 }
 
 function whyUnreadable(line: string): string | null {

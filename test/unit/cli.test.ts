@@ -160,6 +160,29 @@ describe('outcome-lens stories', () => {
     expect(help.out).toMatch(/one JSON line a story/);
   });
 
+  it('says a CSV or JSON export is not one story a line, instead of reading its header as a recipe', async () => {
+    const csv = await run(
+      ['stories', '-'],
+      'Issue key,Summary,Description\nDEMO-1,Bulk import of tags,"As a curator, I want …"\n',
+    );
+    expect(csv.code).toBe(1);
+    expect(csv.out).toBe('');
+    expect(csv.err).toMatch(/line 1 starts a CSV header \(Issue key,Summary,Description\), not a story/);
+    const json = await run(
+      ['stories', '-'],
+      '[{"key": "DEMO-1", "fields": {"summary": "Bulk import of tags"}}]\n',
+    );
+    expect(json.code).toBe(1);
+    expect(json.err).toMatch(/line 1 starts a JSON document, not a story/);
+    // A story that merely has commas is a story.
+    const story = await run(
+      ['stories', '-'],
+      'As a buyer, I want to compare prices, so that I save money.\n',
+    );
+    expect(story.code).toBe(0);
+    expect(story.lines).toHaveLength(1);
+  });
+
   it('reads a file and runs as the package command', () => {
     const bin = path.resolve(__dirname, '../../bin/outcome-lens.js');
     const dist = path.resolve(__dirname, '../../dist/cli/main.js');
