@@ -4,10 +4,12 @@
  * it from the issue panel, decide on zombies, export CSV, both themes with axe-core, and the keyboard.
  * The tests share one browser and one workbench and run in order: later ones see what earlier ones did.
  */
-import type { Frame, Locator, Page, Request } from 'playwright-core';
+import { kvs } from '@forge/kvs';
+import type { Frame, Locator, Page, Request, Route } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import {
   PROJECT_PAGE_RESOLVERS,
+  type BulkJobData,
   type OutcomeView,
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
@@ -17,6 +19,7 @@ import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import { DECISION_COLUMNS, HEALTH_CSV_HEADER } from '../../static/outcome-map/src/csv';
+import { keys as storageKeys } from '../../src/storage/keys';
 import { listOutcomes } from '../../src/storage/outcomes';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
@@ -1042,6 +1045,144 @@ describe('the outcome map in the browser', () => {
     }
     console.log(`map bulk link: ${keys.join(', ')} linked, one log row each`);
     await page.close();
+  });
+});
+
+describe('a bulk decision whose progress check fails', () => {
+  /** A zombie idle since `since`, so the queue (longest idle first) lists it at the top. */
+  function anIdleZombie(summary: string, since: string): string {
+    const issue = wb.app.jira.store.createIssue({
+      projectKey: 'DEMO',
+      summary,
+      type: 'Story',
+      created: since,
+      updated: since,
+    });
+    wb.app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
+      zombie: 'true',
+      flag: {
+        flaggedAt: '2026-01-01T00:00:00.000Z',
+        rules: [{ rule: 'idle', since, detail: 'No activity for years.', clearBy: 'Act on it.' }],
+        labelApplied: false,
+        commented: false,
+      },
+    });
+    return issue.key;
+  }
+
+  /** The bulk job as the server stores it. */
+  const storedJob = (jobId: string) =>
+    runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      () => kvs.get<BulkJobData>(storageKeys.bulkJob('DEMO', jobId)),
+    );
+
+  /**
+   * Lets the page's progress checks through, but first waits until the job has finished on the server, then
+   * calls `beforeCheck`: a fault injected there meets the page's check alone, not the job's own work.
+   */
+  async function holdChecksUntilDone(page: Page, beforeCheck: () => void): Promise<void> {
+    await page.route('**/__bridge/invoke', async (route: Route) => {
+      const sent = JSON.parse(route.request().postData() ?? '{}') as {
+        functionKey?: string;
+        payload?: { jobId?: string };
+      };
+      if (sent.functionKey !== PROJECT_PAGE_RESOLVERS.bulkJob) return route.continue();
+      await eventually(async () => expect((await storedJob(sent.payload!.jobId!))?.status).toBe('done'), {
+        timeout: 60_000,
+      });
+      beforeCheck();
+      return route.continue();
+    });
+  }
+
+  async function keepSelected(frame: Frame, items: string[]): Promise<void> {
+    for (const key of items) await frame.getByRole('checkbox', { name: `Select ${key}` }).check();
+    await frame.getByRole('button', { name: `Keep ${items.length} selected` }).click();
+    const form = frame.getByRole('form', { name: 'Keep selected' });
+    const snooze = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel('Snooze until').fill(snooze);
+    await form.getByLabel('Snooze until').press('Enter');
+    await form.getByLabel("Why (goes into each item's decision log row)").fill('Still wanted after all');
+    await form.getByRole('button', { name: `Keep ${items.length}` }).click();
+    await form.waitFor({ state: 'detached' });
+  }
+
+  it('checks again after one failed progress check (Jira answered 500), so the run finishes on screen', async () => {
+    const items = [
+      anIdleZombie('Stale export button', '2001-01-01T00:00:00.000Z'),
+      anIdleZombie('Stale import button', '2001-01-02T00:00:00.000Z'),
+    ];
+    const { page, frame } = await openProjectPage();
+    let fault: number | null = null;
+    // One check, of the page's, answered with Jira's 500 on the permission look-up the check makes.
+    await holdChecksUntilDone(page, () => {
+      fault ??= wb.app.jira.faults.inject({
+        kind: 'server-error',
+        status: 500,
+        times: 1,
+        match: { pathIncludes: '/rest/api/3/mypermissions' },
+      });
+    });
+    try {
+      await openTab(frame, 'Kill review');
+      await zombieItem(frame, items[0]!).waitFor({ timeout: 30_000 });
+      await keepSelected(frame, items);
+      const progress = frame.getByTestId('bulk-progress');
+      await eventually(
+        async () => expect(await progress.getByRole('status').innerText()).toBe('Kept 2 of 2.'),
+        {
+          timeout: 30_000,
+        },
+      );
+      // The fault was met (and used up) by a check, so the check after it is what finished the run.
+      expect(fault).not.toBeNull();
+      expect(wb.app.jira.faults.list().map((f) => f.id)).not.toContain(fault);
+      for (const key of items) expect(String(lensOf(key)?.zombie)).toBe('false');
+      await page.close();
+    } finally {
+      if (fault !== null) wb.app.jira.faults.clear(fault);
+    }
+  });
+
+  it('says when progress checks keep failing, gives the decision buttons back, and checks again on demand', async () => {
+    const items = [
+      anIdleZombie('Stale share button', '2001-01-03T00:00:00.000Z'),
+      anIdleZombie('Stale print button', '2001-01-04T00:00:00.000Z'),
+    ];
+    const { page, frame } = await openProjectPage();
+    let fault: number | null = null;
+    await holdChecksUntilDone(page, () => {
+      fault ??= wb.app.jira.faults.inject({
+        kind: 'server-error',
+        status: 503,
+        match: { pathIncludes: '/rest/api/3/mypermissions' },
+      });
+    });
+    try {
+      await openTab(frame, 'Kill review');
+      await zombieItem(frame, items[0]!).waitFor({ timeout: 30_000 });
+      await keepSelected(frame, items);
+      const progress = frame.getByTestId('bulk-progress');
+      const stalled = progress.getByTestId('bulk-check-failed');
+      await stalled.waitFor({ timeout: 30_000 });
+      expect(await stalled.innerText()).toContain('Progress could not be checked');
+      expect(await progress.getByRole('status').innerText()).not.toBe('Kept 2 of 2.');
+      // The person is not held up by a page that cannot tell: the decision buttons work again.
+      expect(await frame.getByRole('button', { name: 'Keep 2 selected' }).isEnabled()).toBe(true);
+      wb.app.jira.faults.clear(fault!);
+      await stalled.getByRole('button', { name: 'Check again' }).click();
+      await eventually(
+        async () => expect(await progress.getByRole('status').innerText()).toBe('Kept 2 of 2.'),
+        {
+          timeout: 10_000,
+        },
+      );
+      expect(await progress.getByTestId('bulk-check-failed').count()).toBe(0);
+      await page.close();
+    } finally {
+      if (fault !== null) wb.app.jira.faults.clear(fault);
+    }
   });
 });
 

@@ -14,13 +14,30 @@ import { callResolver } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
 
 const POLL_MS = 500;
+/** After a failed check the next one waits twice as long as the last, up to this. */
+const MAX_POLL_MS = 16_000;
+/** Checks failed in a row before the page says so and stops holding the decision buttons. */
+const FAILURES_SHOWN = 3;
 
 export interface BulkRun {
   job: BulkJobData | null;
   /** Starts the request (or sends it again: a resume). Answers the error when the server refused it. */
   start: (request: Omit<BulkDecidePayload, 'idempotencyKey'>) => Promise<ErrorAnswer | null>;
   resume: () => Promise<void>;
+  /**
+   * A run is going on and the page can follow it: new decisions wait. False once progress checks keep failing,
+   * so the buttons are never held by a run the page can no longer see.
+   */
   running: boolean;
+  /** Why progress could not be checked, once checks keep failing; null while they answer. */
+  checkFailure: { message: string; nextInSeconds: number } | null;
+  /** Checks progress at once instead of waiting for the next try. */
+  checkNow: () => void;
+}
+
+/** How long to wait before the next check, after `failures` failed ones in a row. */
+function pollDelay(failures: number): number {
+  return Math.min(POLL_MS * 2 ** failures, MAX_POLL_MS);
 }
 
 /** `onDone` runs once per finished run (the page reloads what the decisions changed). */
@@ -30,6 +47,10 @@ export function useBulkRun(
   initial: BulkJobData | null = null,
 ): BulkRun {
   const [job, setJob] = useState<BulkJobData | null>(initial);
+  const [failures, setFailures] = useState(0);
+  const [lastFailure, setLastFailure] = useState<string | null>(null);
+  const [checkRequests, setCheckRequests] = useState(0);
+  const checkRequested = useRef(false);
   const request = useRef<BulkDecidePayload | null>(null);
   const done = useRef(onDone);
   done.current = onDone;
@@ -38,25 +59,50 @@ export function useBulkRun(
     const answer = await callResolver<BulkJobData>(R.bulkDecide, payload);
     if (!answer.ok) return answer.error;
     request.current = payload;
+    setFailures(0);
+    setLastFailure(null);
     setJob(answer.data);
     return null;
   }, []);
 
+  // One check at a time: each answer (or failure) schedules the next, so a failed check never ends the polling.
   useEffect(() => {
     if (!job || job.status === 'done') return undefined;
+    let live = true;
+    const wait = checkRequested.current ? 0 : pollDelay(failures);
+    checkRequested.current = false;
     const timer = setTimeout(() => {
       void callResolver<BulkJobData>(R.bulkJob, { jobId: job.jobId }).then((answer) => {
-        if (!answer.ok) return;
+        if (!live) return;
+        if (!answer.ok) {
+          setLastFailure(answer.error.message);
+          setFailures((n) => n + 1);
+          return;
+        }
+        setFailures(0);
+        setLastFailure(null);
         setJob(answer.data);
         if (answer.data.status === 'done') done.current(answer.data);
       });
-    }, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [job]);
+    }, wait);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [job, failures, checkRequests]);
 
+  const inProgress = job !== null && job.status !== 'done';
+  const checksFailing = inProgress && failures >= FAILURES_SHOWN && lastFailure !== null;
   return {
     job,
-    running: job !== null && job.status !== 'done',
+    running: inProgress && !checksFailing,
+    checkFailure: checksFailing
+      ? { message: lastFailure, nextInSeconds: Math.round(pollDelay(failures) / 1000) }
+      : null,
+    checkNow: () => {
+      checkRequested.current = true;
+      setCheckRequests((n) => n + 1);
+    },
     // A new request gets a new key; only Resume sends an old one again.
     start: (payload) => send({ ...payload, idempotencyKey: newRequestId() }),
     resume: async () => {
@@ -91,6 +137,18 @@ export function BulkProgress({ run }: { run: BulkRun }) {
         {job.method === 'bulk-transition' ? ' Closed with Jira’s bulk transition.' : ''}
       </p>
       {job.note ? <p data-testid="bulk-note">{job.note}</p> : null}
+      {run.checkFailure ? (
+        <div data-testid="bulk-check-failed">
+          <SectionMessage appearance="warning" title="Progress could not be checked">
+            <p>
+              {run.checkFailure.message} The decisions go on on the server; the count above is the last one
+              read. The page checks again in {run.checkFailure.nextInSeconds} seconds, and you can decide on
+              other items meanwhile.
+            </p>
+            <Button onClick={run.checkNow}>Check again</Button>
+          </SectionMessage>
+        </div>
+      ) : null}
       <ProgressBar
         ariaLabel={label}
         value={total ? job.decided / total : 0}
