@@ -15,6 +15,8 @@ export const PROJECT_PAGE_RESOLVERS = {
   createOutcome: 'createOutcome',
   updateOutcome: 'updateOutcome',
   archiveOutcome: 'archiveOutcome',
+  /** Makes an achieved or abandoned outcome active again, on the version the page showed. */
+  reopenOutcome: 'reopenOutcome',
   addMeasurement: 'addMeasurement',
   /** Takes one measurement off an outcome (one typed by mistake), on the version the page showed. */
   removeMeasurement: 'removeMeasurement',

@@ -77,6 +77,7 @@ export const archiveOutcomePayloadSchema = z
     status: z.enum(['achieved', 'abandoned'], { error: 'Archive as achieved or abandoned.' }),
   })
   .strict();
+export const reopenOutcomePayloadSchema = z.object({ id: outcomeIdSchema, version: outcomeVersion }).strict();
 export const addMeasurementPayloadSchema = z
   .object({ id: outcomeIdSchema, version: outcomeVersion, measurement: measurementSchema })
   .strict();

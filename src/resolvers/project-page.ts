@@ -8,6 +8,7 @@ import {
   addMeasurementPayloadSchema,
   removeMeasurementPayloadSchema,
   archiveOutcomePayloadSchema,
+  reopenOutcomePayloadSchema,
   bulkDecidePayloadSchema,
   bulkJobPayloadSchema,
   createOutcomePayloadSchema,
@@ -39,6 +40,7 @@ import {
   addMeasurement,
   removeMeasurement,
   archiveOutcome,
+  reopenOutcome,
   createOutcome,
   importMeasurements,
   loadProjectPage,
@@ -79,6 +81,9 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   );
   defineEndpoint(resolver, R.archiveOutcome, archiveOutcomePayloadSchema, (p, call) =>
     archiveOutcome(call, p, clock),
+  );
+  defineEndpoint(resolver, R.reopenOutcome, reopenOutcomePayloadSchema, (p, call) =>
+    reopenOutcome(call, p, clock),
   );
   defineEndpoint(resolver, R.addMeasurement, addMeasurementPayloadSchema, (p, call) =>
     addMeasurement(call, p, clock),

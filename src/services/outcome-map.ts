@@ -133,6 +133,17 @@ export async function archiveOutcome(
   );
 }
 
+/** Undoes an archive: allowed to whoever may archive, refused when the outcome changed since the page read it. */
+export async function reopenOutcome(
+  call: CallContext,
+  input: { id: string; version: number },
+  clock: Clock,
+): Promise<OutcomeView> {
+  const projectKey = targetProject(call);
+  await requireOutcomeEditor(projectKey);
+  return toView(await outcomesStore.reopenOutcome(projectKey, input.id, input.version, clock.now()));
+}
+
 export async function addMeasurement(
   call: CallContext,
   input: { id: string; version: number; measurement: Measurement },

@@ -175,6 +175,25 @@ export function setOutcomeStatus(
 }
 
 /**
+ * Makes an achieved or abandoned outcome active again (closed by mistake, or taken up anew), on the version the
+ * person saw. One already active is refused: a second click must not pass for a change.
+ */
+export function reopenOutcome(
+  projectKey: string,
+  id: string,
+  expectedVersion: number,
+  now: Date,
+): Promise<StoredOutcome> {
+  return change(projectKey, id, expectedVersion, now, (current) => {
+    if (current.status === 'active')
+      throw new ValidationError('This outcome is already active.', {
+        status: 'This outcome is already active.',
+      });
+    return { status: 'active' };
+  });
+}
+
+/**
  * Appends a measurement (kept in date order, last MEASUREMENT_HISTORY_LIMIT only). Measurements do not
  * depend on what the caller saw, so a concurrent change is retried rather than refused.
  */

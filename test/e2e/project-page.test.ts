@@ -1048,6 +1048,61 @@ describe('the outcome map in the browser', () => {
   });
 });
 
+describe('closing an outcome in the browser', () => {
+  it('asks before closing an outcome and says what it means, sends one request on a double click, and makes it active again', async () => {
+    const name = 'Support answers within an hour';
+    const created = await anOutcome({ name, metric: 'minutes to first answer', baseline: 240, target: 60 });
+    const { page, frame } = await openProjectPage();
+    const sent: string[] = [];
+    const unanswered = new Set<Request>();
+    page.on('request', (r) => {
+      if (!r.url().endsWith('/__bridge/invoke')) return;
+      unanswered.add(r);
+      const key = (JSON.parse(r.postData() ?? '{}') as { functionKey?: string }).functionKey ?? '';
+      if (['archiveOutcome', 'reopenOutcome'].includes(key)) sent.push(key);
+    });
+    const answered = (r: Request) => unanswered.delete(r);
+    page.on('requestfinished', answered);
+    page.on('requestfailed', answered);
+    const lane = laneOf(frame, name);
+    const stored = async () => {
+      const loaded = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
+      return loaded.ok ? loaded.data.outcomes.find((o) => o.id === created.id) : undefined;
+    };
+
+    // Cancel closes nothing.
+    await lane.getByRole('button', { name: `Mark ${name} achieved` }).click();
+    const achieved = frame.getByRole('dialog', { name: `Mark "${name}" achieved?` });
+    await achieved.getByRole('button', { name: 'Cancel' }).click();
+    await achieved.waitFor({ state: 'detached' });
+
+    // A double click on Abandon only opens the question, which says what abandoning does.
+    await lane.getByRole('button', { name: `Abandon ${name}` }).dblclick();
+    const abandon = frame.getByRole('dialog', { name: `Abandon "${name}"?` });
+    await abandon.waitFor();
+    expect(await abandon.innerText()).toContain('You can make it active again later.');
+    expect(sent).toEqual([]);
+    await abandon.getByRole('button', { name: 'Abandon outcome' }).dblclick();
+    await laneOf(frame, name).getByText('abandoned', { exact: true }).waitFor({ timeout: 30_000 });
+    await eventually(() => expect(unanswered.size).toBe(0));
+    expect(sent).toEqual(['archiveOutcome']);
+    expect(await page.locator('#wb-flags').getByText('Outcome not changed').count()).toBe(0);
+    expect(await stored()).toMatchObject({ status: 'abandoned', version: 2 });
+
+    await laneOf(frame, name)
+      .getByRole('button', { name: `Make ${name} active again` })
+      .dblclick();
+    await laneOf(frame, name)
+      .getByRole('button', { name: `Abandon ${name}` })
+      .waitFor({ timeout: 30_000 });
+    await eventually(() => expect(unanswered.size).toBe(0));
+    expect(sent).toEqual(['archiveOutcome', 'reopenOutcome']);
+    expect(await page.locator('#wb-flags').getByText('Outcome not changed').count()).toBe(0);
+    expect(await stored()).toMatchObject({ status: 'active', version: 3 });
+    await page.close();
+  });
+});
+
 describe('a bulk decision whose progress check fails', () => {
   /** A zombie idle since `since`, so the queue (longest idle first) lists it at the top. */
   function anIdleZombie(summary: string, since: string): string {

@@ -249,6 +249,61 @@ describe('outcomes', () => {
     expect(stored).toMatchObject({ version: 1, metric: 'cart drop-off %' });
   });
 
+  it('makes an achieved or abandoned outcome active again, for those who may archive it, on the version shown', async () => {
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const abandoned = ok(
+      await call<OutcomeView>('archiveOutcome', { id: o.id, version: 1, status: 'abandoned' }),
+    );
+    expect([abandoned.status, abandoned.version]).toEqual(['abandoned', 2]);
+    // Only outcome editors: a member (by default), a viewer and an outsider are refused, nothing written.
+    for (const user of ['member', 'viewer', 'outsider'])
+      expect(await call('reopenOutcome', { id: o.id, version: 2 }, user)).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_AUTHORIZED' },
+      });
+    // A page that did not see the abandon cannot undo it by accident.
+    expect(await call('reopenOutcome', { id: o.id, version: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    // The payload is checked like any other: no status to smuggle in, a version and a real id required.
+    for (const payload of [
+      { id: o.id, version: 2, status: 'achieved' },
+      { id: o.id },
+      { id: '../x', version: 2 },
+    ])
+      expect(await call('reopenOutcome', payload)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
+    const reopened = ok(await call<OutcomeView>('reopenOutcome', { id: o.id, version: 2 }));
+    expect([reopened.status, reopened.version]).toEqual(['active', 3]);
+    // A second click on a version already reopened is a conflict; on the newest one, it is refused as a no-op.
+    expect(await call('reopenOutcome', { id: o.id, version: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    expect(await call('reopenOutcome', { id: o.id, version: 3 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: 'This outcome is already active.' },
+    });
+    ok(await call('archiveOutcome', { id: o.id, version: 3, status: 'achieved' }));
+    expect(ok(await call<OutcomeView>('reopenOutcome', { id: o.id, version: 4 })).status).toBe('active');
+    const [stored] = ok(await call<ProjectPageLoadData>('load', {})).outcomes;
+    expect([stored?.status, stored?.version]).toEqual(['active', 5]);
+    // Another project's outcome is not reachable from here.
+    app.jira.store.createProject({ key: 'OTHER', name: 'Other' });
+    app.grantDemoRoles('OTHER');
+    expect(
+      await app.invoke(
+        PAGE,
+        'reopenOutcome',
+        { id: o.id, version: 5 },
+        { user: 'admin', projectKey: 'OTHER' },
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it('refuses a stale edit with a conflict', async () => {
     const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
     ok(await call('updateOutcome', { id: o.id, version: 1, draft: aDraft({ name: 'First' }) }));

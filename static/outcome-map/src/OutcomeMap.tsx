@@ -21,7 +21,9 @@ import type {
 } from '../../../src/contract/project-page';
 import { amountText } from '../../../src/domain/amounts';
 import { useDecimalMark } from '../../shared/useDecimalMark';
+import type { Answer } from '../../../src/contract/answer';
 import { callResolver, flag } from '../../shared/bridge';
+import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { ProgressChart } from './Chart';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { ImportMeasurements } from './ImportMeasurements';
@@ -166,6 +168,9 @@ function TargetProgress({ value, label, valueText }: { value: number; label: str
   );
 }
 
+/** The statuses an outcome is closed with; "active" is the one it is reopened to. */
+type ClosedStatus = 'achieved' | 'abandoned';
+
 function OutcomeLane(props: {
   outcome: OutcomeView;
   lane: LaneSummary | undefined;
@@ -179,17 +184,41 @@ function OutcomeLane(props: {
   const mark = useDecimalMark();
   const amount = (n: number) => amountText(n, o.unit, mark);
   const [mode, setMode] = useState<'none' | 'edit' | 'measure'>('none');
-  const archive = async (status: 'achieved' | 'abandoned') => {
-    const answer = await callResolver<OutcomeView>(R.archiveOutcome, {
-      id: o.id,
-      version: o.version,
-      status,
-    });
+  // What the confirmation asks about; kept while the dialog closes, so its text does not change as it fades.
+  const [closeAs, setCloseAs] = useState<ClosedStatus>('achieved');
+  const [asking, setAsking] = useState(false);
+  const ask = (status: ClosedStatus) => {
+    setCloseAs(status);
+    setAsking(true);
+  };
+  // A second click before the first answers would send the same version again and be refused as a conflict:
+  // the ref turns it away even before the disabled buttons have rendered.
+  const sendingStatus = useRef(false);
+  const [statusBusy, setStatusBusy] = useState(false);
+  const changeStatus = async (send: () => Promise<Answer<OutcomeView>>, done: string) => {
+    if (sendingStatus.current) return;
+    sendingStatus.current = true;
+    setStatusBusy(true);
+    const answer = await send();
+    sendingStatus.current = false;
+    setStatusBusy(false);
     if (answer.ok) {
-      flag(`Outcome ${status}`, o.name);
+      flag(done, o.name);
       props.onChanged();
     } else flag('Outcome not changed', answer.error.message, 'error');
   };
+  const close = () => {
+    setAsking(false);
+    void changeStatus(
+      () => callResolver<OutcomeView>(R.archiveOutcome, { id: o.id, version: o.version, status: closeAs }),
+      `Outcome ${closeAs}`,
+    );
+  };
+  const reopen = () =>
+    void changeStatus(
+      () => callResolver<OutcomeView>(R.reopenOutcome, { id: o.id, version: o.version }),
+      'Outcome active again',
+    );
   const done = (changed: boolean) => {
     const opener = `${mode}-${o.id}-open`;
     setMode('none');
@@ -247,16 +276,45 @@ function OutcomeLane(props: {
           </Button>
           {o.status === 'active' ? (
             <>
-              <Button onClick={() => void archive('achieved')} aria-label={`Mark ${o.name} achieved`}>
+              <Button
+                onClick={() => ask('achieved')}
+                aria-label={`Mark ${o.name} achieved`}
+                aria-haspopup="dialog"
+                isDisabled={statusBusy}
+              >
                 Achieved
               </Button>
-              <Button onClick={() => void archive('abandoned')} aria-label={`Abandon ${o.name}`}>
+              <Button
+                onClick={() => ask('abandoned')}
+                aria-label={`Abandon ${o.name}`}
+                aria-haspopup="dialog"
+                isDisabled={statusBusy}
+              >
                 Abandon
               </Button>
             </>
-          ) : null}
+          ) : (
+            <Button onClick={reopen} aria-label={`Make ${o.name} active again`} isDisabled={statusBusy}>
+              Make active again
+            </Button>
+          )}
         </div>
       ) : null}
+      <ConfirmDialog
+        open={asking}
+        title={closeAs === 'achieved' ? `Mark "${o.name}" achieved?` : `Abandon "${o.name}"?`}
+        confirmLabel={closeAs === 'achieved' ? 'Mark achieved' : 'Abandon outcome'}
+        onConfirm={close}
+        onCancel={() => setAsking(false)}
+      >
+        <p>
+          {closeAs === 'achieved'
+            ? 'It is closed as reached: the target has been met.'
+            : 'It is closed as given up: nobody works toward it any more.'}{' '}
+          Work can no longer be linked to it from the issue panel, Relink or the bulk link; the issues linked
+          to it stay linked, and its measurements stay on the card. You can make it active again later.
+        </p>
+      </ConfirmDialog>
       {mode === 'edit' ? <OutcomeForm outcome={o} onDone={done} /> : null}
       {mode === 'measure' ? <MeasurementForm outcome={o} onDone={done} /> : null}
       {props.canEdit ? <ImportMeasurements outcome={o} onImported={props.onChanged} /> : null}
