@@ -1103,6 +1103,58 @@ describe('closing an outcome in the browser', () => {
   });
 });
 
+describe('an outcome edited by two people', () => {
+  it('loads the newer version after a conflict, keeping what was typed and showing theirs beside it, so the next Save goes on top', async () => {
+    const name = 'Returns processed in two days';
+    const created = await anOutcome({ name, metric: 'days to process a return', baseline: 6, target: 2 });
+    const { page, frame } = await openProjectPage();
+    const lane = laneOf(frame, name);
+    await lane.getByRole('button', { name: `Edit ${name}` }).click();
+    const form = lane.getByRole('form', { name: `Edit outcome ${name}` });
+    await form.getByLabel('Target').fill('3');
+    // Someone else saves first: a new name and baseline.
+    const theirs = await asAdmin<OutcomeView>(PROJECT_PAGE_RESOLVERS.updateOutcome, {
+      id: created.id,
+      version: 1,
+      draft: {
+        name: 'Returns processed in two working days',
+        metric: 'days to process a return',
+        baseline: 7,
+        target: 2,
+        direction: 'decrease',
+        dueDate: '2027-06-30',
+      },
+    });
+    expect(theirs.ok).toBe(true);
+    await form.getByRole('button', { name: 'Save outcome' }).click();
+    const told = form.getByRole('alert').filter({ hasText: 'Someone else changed this outcome meanwhile' });
+    await told.waitFor({ timeout: 30_000 });
+    await told.getByRole('button', { name: 'Load their version' }).click();
+    const compared = form.getByRole('list', { name: 'Where their version differs from yours' });
+    await compared.waitFor({ timeout: 30_000 });
+    expect(await compared.getByRole('listitem').allInnerTexts()).toEqual([
+      expect.stringContaining(`Name: theirs “Returns processed in two working days”, yours “${name}”`),
+      expect.stringContaining('Baseline: theirs “7”, yours “6”'),
+      expect.stringContaining('Target: theirs “2”, yours “3”'),
+    ]);
+    // What was typed is kept; their name is taken on request, the rest stays the person's.
+    expect(await form.getByLabel('Target').inputValue()).toBe('3');
+    await compared.getByRole('button', { name: 'Use theirs: Name' }).click();
+    expect(await form.getByLabel('Name').inputValue()).toBe('Returns processed in two working days');
+    await form.getByRole('button', { name: 'Save outcome' }).click();
+    await form.waitFor({ state: 'detached', timeout: 30_000 });
+    const loaded = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
+    const stored = loaded.ok ? loaded.data.outcomes.find((o) => o.id === created.id) : undefined;
+    expect(stored).toMatchObject({
+      name: 'Returns processed in two working days',
+      baseline: 6,
+      target: 3,
+      version: 3,
+    });
+    await page.close();
+  });
+});
+
 describe('a bulk decision whose progress check fails', () => {
   /** A zombie idle since `since`, so the queue (longest idle first) lists it at the top. */
   function anIdleZombie(summary: string, since: string): string {

@@ -7,7 +7,7 @@ import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useRef, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
-import type { OutcomeView } from '../../../src/contract/project-page';
+import type { OutcomeView, ProjectPageLoadData } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
 import { amountText, readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
 // The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
@@ -113,11 +113,116 @@ function DateField(props: {
   );
 }
 
+const FIELD_LABELS: Record<keyof Draft, string> = {
+  name: 'Name',
+  metric: 'Metric',
+  baseline: 'Baseline',
+  target: 'Target',
+  unit: 'Unit',
+  direction: 'Direction',
+  dueDate: 'Due date',
+};
+/** The end of each field's element id (after the form's prefix). */
+const FIELD_IDS: Record<keyof Draft, string> = {
+  name: 'name',
+  metric: 'metric',
+  baseline: 'baseline',
+  target: 'target',
+  unit: 'unit',
+  direction: 'direction',
+  dueDate: 'due',
+};
+
+/** An outcome as its form shows it: numbers as typed with the person's decimal mark. */
+function draftOf(o: OutcomeView, mark: DecimalMark): Draft {
+  return {
+    name: o.name,
+    metric: o.metric,
+    baseline: typedNumberText(o.baseline, mark),
+    target: typedNumberText(o.target, mark),
+    unit: o.unit ?? '',
+    direction: DIRECTIONS.find((d) => d.value === o.direction) ?? DIRECTIONS[0]!,
+    dueDate: o.dueDate,
+  };
+}
+
+const fieldText = (d: Partial<Draft>, field: keyof Draft): string =>
+  field === 'direction' ? (d.direction?.label ?? '') : (d[field] ?? '').trim();
+
+/** Where a save that met someone else's change is: told, their version being read, or read and compared. */
+type Conflict =
+  | { step: 'told' }
+  | { step: 'loading' }
+  | { step: 'compared'; theirs: OutcomeView; differences: Array<{ field: keyof Draft; yours: string }> };
+
+/**
+ * A save refused because someone else saved first: loads their version into the form's base (so the next save
+ * goes on top of it, knowingly), keeps what the person typed, and lists each field where theirs differs from it,
+ * with the offer to take theirs instead.
+ */
+function ConflictPanel(props: {
+  conflict: Conflict;
+  idp: string;
+  onLoad: () => void;
+  onUseTheirs: (field: keyof Draft) => void;
+  taken: ReadonlySet<keyof Draft>;
+}) {
+  const mark = useDecimalMark();
+  const { conflict } = props;
+  if (conflict.step !== 'compared')
+    return (
+      <div role="alert">
+        <SectionMessage appearance="warning" title="Someone else changed this outcome meanwhile">
+          <p>
+            Nothing of yours was saved. Load their version to see what they changed: what you typed stays in
+            the form, and your next Save goes on top of their version.
+          </p>
+          <Button onClick={props.onLoad} isDisabled={conflict.step === 'loading'}>
+            Load their version
+          </Button>
+        </SectionMessage>
+      </div>
+    );
+  const theirs = draftOf(conflict.theirs, mark);
+  return (
+    <div role="status" data-testid={`${props.idp}-conflict`}>
+      <SectionMessage appearance="information" title="Their version is loaded">
+        <p>
+          Saved as version {conflict.theirs.version}
+          {conflict.theirs.status !== 'active' ? `, now ${conflict.theirs.status}` : ''}. What you typed is
+          still in the form; Save puts it on top of their version.
+          {conflict.differences.length === 0 ? ' Their values are the same as yours.' : ''}
+        </p>
+        {conflict.differences.length > 0 ? (
+          <ul aria-label="Where their version differs from yours">
+            {conflict.differences.map(({ field, yours }) => (
+              <li key={field}>
+                {FIELD_LABELS[field]}: theirs “{fieldText(theirs, field)}”, yours “{yours}”{' '}
+                {props.taken.has(field) ? (
+                  <span className="ol-muted">(theirs is in the form now)</span>
+                ) : (
+                  <Button appearance="subtle" onClick={() => props.onUseTheirs(field)}>
+                    Use theirs: {FIELD_LABELS[field]}
+                  </Button>
+                )}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </SectionMessage>
+    </div>
+  );
+}
+
 /** Create or edit an outcome; the resolver's schema checks it, and its refusals sit at their fields. */
 export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: boolean) => void }) {
   const o = props.outcome;
   const mark = useDecimalMark();
   const [message, setMessage] = useState<string | null>(null);
+  // The version the next save builds on: the one opened, or a newer one loaded after a conflict.
+  const [base, setBase] = useState(o);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [taken, setTaken] = useState<ReadonlySet<keyof Draft>>(new Set());
   const idp = o ? `edit-${o.id}` : 'new-outcome';
   // The form opens in place: take the keyboard to its first field.
   useEffect(() => document.getElementById(`${idp}-name`)?.focus(), [idp]);
@@ -133,28 +238,72 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
       dueDate: d.dueDate,
     };
     // The resolver checks the draft with its schema and answers each refusal at its field.
-    const answer = o
-      ? await callResolver<OutcomeView>(R.updateOutcome, { id: o.id, version: o.version, draft })
+    const answer = base
+      ? await callResolver<OutcomeView>(R.updateOutcome, { id: base.id, version: base.version, draft })
       : await callResolver<OutcomeView>(R.createOutcome, { draft });
     if (answer.ok) {
       flag(o ? 'Outcome saved' : 'Outcome created', answer.data.name);
       props.onDone(true);
       return undefined;
     }
+    if (!answer.ok && answer.error.code === 'CONFLICT' && base) {
+      setMessage(null);
+      setConflict({ step: 'told' });
+      return undefined;
+    }
+    setConflict(null);
     const fields = answerErrors(answer, 'draft.');
     // Refusals at the fields speak for themselves; anything else is said above the form.
     setMessage(Object.keys(fields).length ? null : answer.error.message);
     return fields;
   };
 
+  const loadTheirs = async (yours: Partial<Draft>) => {
+    if (!o) return;
+    setConflict({ step: 'loading' });
+    const answer = await callResolver<ProjectPageLoadData>(R.load, {});
+    const newer = answer.ok ? answer.data.outcomes.find((x) => x.id === o.id) : undefined;
+    if (!newer) {
+      setConflict({ step: 'told' });
+      return setMessage(
+        answer.ok
+          ? 'This outcome no longer exists: someone deleted it. Cancel to close the form.'
+          : answer.error.message,
+      );
+    }
+    const theirs = draftOf(newer, mark);
+    const differences = (Object.keys(FIELD_LABELS) as Array<keyof Draft>)
+      .filter((field) => fieldText(theirs, field) !== fieldText(yours, field))
+      .map((field) => ({ field, yours: fieldText(yours, field) }));
+    setMessage(null);
+    setBase(newer);
+    setTaken(new Set());
+    setConflict({ step: 'compared', theirs: newer, differences });
+  };
+
   return (
     <Form<Draft> onSubmit={submit}>
-      {({ formProps, submitting }) => (
+      {({ formProps, submitting, getValues, setFieldValue }) => (
         <form
           {...formProps}
           className="ol-dialog ol-stack"
           aria-label={o ? `Edit outcome ${o.name}` : 'New outcome'}
         >
+          {conflict ? (
+            <ConflictPanel
+              conflict={conflict}
+              idp={idp}
+              taken={taken}
+              onLoad={() => void loadTheirs(getValues())}
+              onUseTheirs={(field) => {
+                if (conflict.step !== 'compared') return;
+                setFieldValue(field, draftOf(conflict.theirs, mark)[field]);
+                setTaken((old) => new Set([...old, field]));
+                // The keyboard goes to the field that changed, where its new value can be read.
+                setTimeout(() => document.getElementById(`${idp}-${FIELD_IDS[field]}`)?.focus(), 0);
+              }}
+            />
+          ) : null}
           {message ? (
             <div role="alert">
               <SectionMessage appearance="error" title="The outcome was not saved">
