@@ -1155,6 +1155,54 @@ describe('an outcome edited by two people', () => {
   });
 });
 
+describe('numbers typed in the outcome forms', () => {
+  it('says a Baseline or a measured value that is no number is not a number, at the field, and sends nothing', async () => {
+    const name = 'Invoices paid on time';
+    await anOutcome({ name, metric: 'share of invoices paid late', baseline: 30, target: 10 });
+    const { page, frame } = await openProjectPage();
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      const key = (JSON.parse(r.postData() ?? '{}') as { functionKey?: string }).functionKey ?? '';
+      if (['createOutcome', 'addMeasurement'].includes(key)) sent.push(key);
+    });
+    /** What the field's aria-describedby names, as text: its error when it has one. */
+    const describedText = (field: Locator) =>
+      field.evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : ''))
+          .join(' '),
+      );
+
+    await frame.getByRole('button', { name: 'New outcome' }).click();
+    const form = frame.getByRole('form', { name: 'New outcome' });
+    await form.getByLabel('Name').fill('Not a number, on purpose');
+    await form.getByLabel('Metric').fill('orders per day');
+    await form.getByLabel('Baseline').fill('abc');
+    await form.getByLabel('Target').fill('12');
+    await form.getByLabel('Due date').fill('2027-06-30');
+    await form.getByLabel('Due date').press('Enter');
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    await form.getByText('"abc" is not a number', { exact: false }).waitFor({ timeout: 10_000 });
+    expect(await form.getByText(/is required/).count()).toBe(0);
+    expect(await describedText(form.getByLabel('Baseline'))).toContain('"abc" is not a number');
+    expect(await form.getByLabel('Baseline').getAttribute('aria-invalid')).toBe('true');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+
+    const lane = laneOf(frame, name);
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    const measure = lane.getByRole('form', { name: 'Record a measurement of share of invoices paid late' });
+    const value = measure.getByLabel('Value of share of invoices paid late');
+    await value.fill('abc');
+    await measure.getByRole('button', { name: 'Record' }).click();
+    await measure.getByText('"abc" is not a number', { exact: false }).waitFor({ timeout: 10_000 });
+    expect(await measure.getByText(/is required/).count()).toBe(0);
+    expect(await describedText(value)).toContain('"abc" is not a number');
+    expect(sent).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('a bulk decision whose progress check fails', () => {
   /** A zombie idle since `since`, so the queue (longest idle first) lists it at the top. */
   function anIdleZombie(summary: string, since: string): string {

@@ -38,11 +38,20 @@ interface Draft {
 type Errors = Partial<Record<keyof Draft | 'at' | 'value', string>>;
 
 /**
- * A typed number ("1,200", "12,5", read with the person's decimal mark); NaN for text that is none, which the
- * resolver refuses by name.
+ * A typed number ("1,200", "12,5", read with the person's decimal mark); undefined when blank, for the resolver
+ * to say the field is required. Text that is no number never gets here: its field refuses it (numberProblem).
  */
 const num = (s: string | undefined, mark: DecimalMark) =>
-  s === undefined || s.trim() === '' ? undefined : (readTypedNumber(s, mark) ?? Number.NaN);
+  s === undefined || s.trim() === '' ? undefined : (readTypedNumber(s, mark) ?? undefined);
+
+/**
+ * Said at a number field when its text is no number. Sent on, it would reach the resolver as nothing (JSON has
+ * no NaN) and be refused as a missing value, which is not what happened.
+ */
+function numberProblem(typed: string | undefined, mark: DecimalMark): string | undefined {
+  if (typed === undefined || typed.trim() === '' || readTypedNumber(typed, mark) !== null) return undefined;
+  return `"${typed.trim()}" is not a number: type digits, as in ${typedNumberText(1200.5, mark)}.`;
+}
 
 /** An answer's field errors, keyed by the form's field names (the resolver nests them under a prefix). */
 function answerErrors<T>(answer: Answer<T>, prefix: string): Record<string, string> {
@@ -63,13 +72,15 @@ function TextField(props: {
   /** A message when the value breaks a rule the form can judge before asking the resolver. */
   validate?: (value: string | undefined) => string | undefined;
 }) {
+  const mark = useDecimalMark();
+  const { numeric, validate } = props;
   return (
     <Field<string>
       name={props.name}
       id={`${props.idp}-${props.name}`}
       label={props.label}
       defaultValue={props.defaultValue}
-      validate={props.validate}
+      validate={(value) => (numeric ? numberProblem(value, mark) : undefined) ?? validate?.(value)}
     >
       {({ fieldProps, error }) => (
         <>
