@@ -118,6 +118,27 @@ function commentsOf(key: string): string[] {
   return wb.app.jira.store.listComments(issue.id).map((c) => toPlainText(c.body as AdfNode));
 }
 
+/** A zombie idle since `since`, so the queue (longest idle first) lists it at the top. */
+function anIdleZombie(summary: string, since: string): string {
+  const issue = wb.app.jira.store.createIssue({
+    projectKey: 'DEMO',
+    summary,
+    type: 'Story',
+    created: since,
+    updated: since,
+  });
+  wb.app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
+    zombie: 'true',
+    flag: {
+      flaggedAt: '2026-01-01T00:00:00.000Z',
+      rules: [{ rule: 'idle', since, detail: 'No activity for years.', clearBy: 'Act on it.' }],
+      labelApplied: false,
+      commented: false,
+    },
+  });
+  return issue.key;
+}
+
 describe('the project page in the browser', () => {
   it('lets an admin create an outcome, link an issue to it from its panel, and see the issue under it on the map', async () => {
     const { page, frame } = await openProjectPage();
@@ -1203,28 +1224,57 @@ describe('numbers typed in the outcome forms', () => {
   });
 });
 
-describe('a bulk decision whose progress check fails', () => {
-  /** A zombie idle since `since`, so the queue (longest idle first) lists it at the top. */
-  function anIdleZombie(summary: string, since: string): string {
-    const issue = wb.app.jira.store.createIssue({
-      projectKey: 'DEMO',
-      summary,
-      type: 'Story',
-      created: since,
-      updated: since,
+describe('the keyboard after a change is saved', () => {
+  /** The focused control's accessible name: its aria-label, else its text. */
+  const focusedName = (frame: Frame) =>
+    frame.evaluate(() => {
+      const el = document.activeElement;
+      return el === document.body ? 'body' : (el?.getAttribute('aria-label') ?? el?.textContent?.trim());
     });
-    wb.app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
-      zombie: 'true',
-      flag: {
-        flaggedAt: '2026-01-01T00:00:00.000Z',
-        rules: [{ rule: 'idle', since, detail: 'No activity for years.', clearBy: 'Act on it.' }],
-        labelApplied: false,
-        commented: false,
-      },
-    });
-    return issue.key;
-  }
 
+  it('goes back to the button that opened the form after Record and Save outcome, and to the queue after a Keep', async () => {
+    const name = 'Pickups ready in ten minutes';
+    await anOutcome({ name, metric: 'minutes to pickup', baseline: 30, target: 10 });
+    const key = anIdleZombie('Stale pickup banner', '2001-02-01T00:00:00.000Z');
+    const { page, frame } = await openProjectPage();
+    const lane = laneOf(frame, name);
+
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    const measure = lane.getByRole('form', { name: 'Record a measurement of minutes to pickup' });
+    await measure.getByLabel('Value of minutes to pickup').fill('25');
+    await measure.getByRole('button', { name: 'Record' }).click();
+    await laneOf(frame, name)
+      .getByText(/minutes to pickup: 25 now/)
+      .waitFor({ timeout: 30_000 });
+    await eventually(async () => expect(await focusedName(frame)).toBe(`Measure ${name}`));
+
+    await laneOf(frame, name)
+      .getByRole('button', { name: `Edit ${name}` })
+      .click();
+    const edit = laneOf(frame, name).getByRole('form', { name: `Edit outcome ${name}` });
+    await edit.getByLabel('Target').fill('12');
+    await edit.getByRole('button', { name: 'Save outcome' }).click();
+    await laneOf(frame, name)
+      .getByText(/from 30 to 12/)
+      .waitFor({ timeout: 30_000 });
+    await eventually(async () => expect(await focusedName(frame)).toBe(`Edit ${name}`));
+
+    await openTab(frame, 'Kill review');
+    const item = zombieItem(frame, key);
+    await item.getByRole('button', { name: `Keep ${key}` }).click();
+    const dialog = frame.getByRole('dialog', { name: `Keep ${key}` });
+    const snooze = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await dialog.getByLabel('Snooze until').fill(snooze);
+    await dialog.getByLabel('Snooze until').press('Enter');
+    await dialog.getByLabel('Why (goes into the decision log)').fill('Wanted for the spring launch');
+    await dialog.getByRole('button', { name: 'Confirm keep' }).click();
+    await item.waitFor({ state: 'detached', timeout: 30_000 });
+    await eventually(async () => expect(await focusedName(frame)).toBe('Zombie queue'));
+    await page.close();
+  });
+});
+
+describe('a bulk decision whose progress check fails', () => {
   /** The bulk job as the server stores it. */
   const storedJob = (jobId: string) =>
     runInInvocation(

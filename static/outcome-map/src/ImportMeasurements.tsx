@@ -55,7 +55,7 @@ export function ImportMeasurements(props: { outcome: OutcomeView; onImported: ()
           if (file) void send(file);
         }}
       />
-      <Button isDisabled={busy} onClick={() => input.current?.click()}>
+      <Button id={`${id}-open`} isDisabled={busy} onClick={() => input.current?.click()}>
         {busy ? 'Importing…' : 'Import CSV of past measurements'}
       </Button>
       {result ? (

@@ -420,6 +420,19 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const load = useCallback(async () => {
     await Promise.all([loadQueue(), loadLog()]);
   }, [loadQueue, loadLog]);
+  // A decided item leaves the queue with the button that opened its dialog, and the keyboard would fall to the
+  // page's body: once the reloaded queue is drawn, it goes to the queue's heading instead.
+  // Asked with the reload, so it is drawn in the same render as the queue without the item.
+  const [queueFocusAsked, setQueueFocusAsked] = useState(0);
+  const reloadAfterDecision = async () => {
+    await load();
+    setQueueFocusAsked((n) => n + 1);
+  };
+  useEffect(() => {
+    const at = document.activeElement;
+    if (queueFocusAsked > 0 && (!at || at === document.body || !at.isConnected))
+      document.getElementById('zombie-queue-heading')?.focus();
+  }, [queueFocusAsked]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -480,7 +493,9 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
           <p>{error}</p>
         </Message>
       ) : null}
-      <h2 className="ol-heading">Zombie queue</h2>
+      <h2 id="zombie-queue-heading" className="ol-heading" tabIndex={-1}>
+        Zombie queue
+      </h2>
       {queue === null && !error ? <p className="ol-muted">Loading the queue…</p> : null}
       {queue && queue.flagged === 0 ? (
         <p className="ol-muted">
@@ -611,7 +626,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             key={item.key}
             item={item}
             page={page}
-            onDecided={() => void load()}
+            onDecided={() => void reloadAfterDecision()}
             selected={allMatching || selection.isSelected(item.key)}
             onSelect={(on) => {
               if (allMatching) {

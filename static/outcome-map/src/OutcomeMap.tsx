@@ -178,7 +178,8 @@ function OutcomeLane(props: {
   lanes: LanesState;
   filters: MapFilters;
   canEdit: boolean;
-  onChanged: () => void;
+  /** Reloads the map after a change; `focusId` names the element that takes the keyboard once it has. */
+  onChanged: (focusId: string) => void;
 }) {
   const { outcome: o } = props;
   const mark = useDecimalMark();
@@ -195,7 +196,7 @@ function OutcomeLane(props: {
   // the ref turns it away even before the disabled buttons have rendered.
   const sendingStatus = useRef(false);
   const [statusBusy, setStatusBusy] = useState(false);
-  const changeStatus = async (send: () => Promise<Answer<OutcomeView>>, done: string) => {
+  const changeStatus = async (send: () => Promise<Answer<OutcomeView>>, done: string, focusAfter: string) => {
     if (sendingStatus.current) return;
     sendingStatus.current = true;
     setStatusBusy(true);
@@ -204,7 +205,7 @@ function OutcomeLane(props: {
     setStatusBusy(false);
     if (answer.ok) {
       flag(done, o.name);
-      props.onChanged();
+      props.onChanged(focusAfter);
     } else flag('Outcome not changed', answer.error.message, 'error');
   };
   const close = () => {
@@ -212,24 +213,31 @@ function OutcomeLane(props: {
     void changeStatus(
       () => callResolver<OutcomeView>(R.archiveOutcome, { id: o.id, version: o.version, status: closeAs }),
       `Outcome ${closeAs}`,
+      // Its undo, in the place of the button that closed it.
+      `reopen-${o.id}`,
     );
   };
   const reopen = () =>
     void changeStatus(
       () => callResolver<OutcomeView>(R.reopenOutcome, { id: o.id, version: o.version }),
       'Outcome active again',
+      `lane-${o.id}`,
     );
+  // Saved or cancelled, the keyboard goes back to the button that opened the form: after a save, once the map
+  // has reloaded and drawn that button anew.
   const done = (changed: boolean) => {
     const opener = `${mode}-${o.id}-open`;
     setMode('none');
-    if (changed) props.onChanged();
-    // Cancel returns the keyboard to the button that opened the form.
+    if (changed) props.onChanged(opener);
     else setTimeout(() => document.getElementById(opener)?.focus(), 0);
   };
   return (
     <article className="ol-lane" aria-labelledby={`lane-${o.id}`} data-testid={`lane-${o.id}`}>
       <div className="ol-lane-head">
-        <h3 id={`lane-${o.id}`}>{o.name}</h3>
+        {/* Focusable from script only: the keyboard lands here when the button it came from is gone. */}
+        <h3 id={`lane-${o.id}`} tabIndex={-1}>
+          {o.name}
+        </h3>
         {o.status !== 'active' ? (
           <Lozenge appearance={o.status === 'achieved' ? 'success' : 'default'}>{o.status}</Lozenge>
         ) : null}
@@ -294,7 +302,12 @@ function OutcomeLane(props: {
               </Button>
             </>
           ) : (
-            <Button onClick={reopen} aria-label={`Make ${o.name} active again`} isDisabled={statusBusy}>
+            <Button
+              id={`reopen-${o.id}`}
+              onClick={reopen}
+              aria-label={`Make ${o.name} active again`}
+              isDisabled={statusBusy}
+            >
               Make active again
             </Button>
           )}
@@ -317,7 +330,9 @@ function OutcomeLane(props: {
       </ConfirmDialog>
       {mode === 'edit' ? <OutcomeForm outcome={o} onDone={done} /> : null}
       {mode === 'measure' ? <MeasurementForm outcome={o} onDone={done} /> : null}
-      {props.canEdit ? <ImportMeasurements outcome={o} onImported={props.onChanged} /> : null}
+      {props.canEdit ? (
+        <ImportMeasurements outcome={o} onImported={() => props.onChanged(`import-${o.id}-open`)} />
+      ) : null}
       <LaneIssues
         lane={o.id}
         filters={props.filters}
@@ -401,9 +416,18 @@ export function OutcomeMap({
     };
   }, [filters, generation]);
 
-  const changed = () => {
+  // The lanes are drawn anew after a change, so the control that had the keyboard is gone: the change names
+  // where the keyboard goes once they are back.
+  const focusAfterReload = useRef<string | null>(null);
+  const changed = (focusId: string | null = null) => {
+    focusAfterReload.current = focusId;
     void onOutcomesChanged().then(() => setGeneration((g) => g + 1));
   };
+  useEffect(() => {
+    const id = focusAfterReload.current;
+    focusAfterReload.current = null;
+    if (id) document.getElementById(id)?.focus();
+  }, [generation]);
   const options = summary?.filterOptions;
   const laneOf = (id: string) => summary?.lanes.find((l) => l.lane === id);
   const none = laneOf(NO_OUTCOME);
@@ -469,7 +493,7 @@ export function OutcomeMap({
           />
         </div>
         {page.permissions.canEditOutcomes ? (
-          <Button appearance="primary" onClick={() => setCreating(true)}>
+          <Button id="new-outcome-open" appearance="primary" onClick={() => setCreating(true)}>
             New outcome
           </Button>
         ) : (
@@ -480,7 +504,8 @@ export function OutcomeMap({
         <OutcomeForm
           onDone={(c) => {
             setCreating(false);
-            if (c) changed();
+            if (c) changed('new-outcome-open');
+            else setTimeout(() => document.getElementById('new-outcome-open')?.focus(), 0);
           }}
         />
       ) : null}
@@ -520,7 +545,7 @@ export function OutcomeMap({
             {none ? <Badge appearance="important">{none.count}</Badge> : null}
           </div>
           {none ? <Share lane={none} label="serves no outcome" /> : null}
-          {unlinkedLaneExtra ? unlinkedLaneExtra(filters, changed) : null}
+          {unlinkedLaneExtra ? unlinkedLaneExtra(filters, () => changed()) : null}
           <LaneIssues
             lane={NO_OUTCOME}
             filters={filters}
