@@ -1274,6 +1274,30 @@ describe('the keyboard after a change is saved', () => {
   });
 });
 
+describe('a refused Direction', () => {
+  it('names its error as the Direction field’s description, as the other fields do', async () => {
+    const { page, frame } = await openProjectPage();
+    await frame.getByRole('button', { name: 'New outcome' }).click();
+    const form = frame.getByRole('form', { name: 'New outcome' });
+    await form.getByLabel('Name').fill('Direction against its numbers');
+    await form.getByLabel('Metric').fill('orders per day');
+    await form.getByLabel('Baseline').fill('10');
+    await form.getByLabel('Target').fill('20');
+    await chooseOption(frame, form.getByLabel('Direction'), 'Decrease');
+    await form.getByLabel('Due date').fill('2027-06-30');
+    await form.getByLabel('Due date').press('Enter');
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    const message = form.getByText('Direction "decrease" contradicts baseline 10 and target 20.');
+    await message.waitFor({ timeout: 30_000 });
+    const direction = form.getByLabel('Direction');
+    expect(await direction.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = ((await direction.getAttribute('aria-describedby')) ?? '').split(' ');
+    expect(describedBy).toContain(await message.getAttribute('id'));
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await page.close();
+  });
+});
+
 describe('a bulk decision whose progress check fails', () => {
   /** The bulk job as the server stores it. */
   const storedJob = (jobId: string) =>

@@ -114,6 +114,21 @@ describe('the results review in the browser', () => {
     },
   );
 
+  it('says a blank evidence is refused at the field: the field is invalid and names the message', async () => {
+    const frame = await openResults('member');
+    await frame.getByRole('button', { name: `Decide the verdict on ${betKey}` }).click();
+    const form = frame.getByRole('form', { name: `Verdict on ${betKey}` });
+    const evidence = form.getByLabel('Evidence');
+    await evidence.fill('');
+    await form.getByRole('button', { name: 'Confirm verdict' }).click();
+    const message = form.getByText('Say what the evidence is.');
+    await message.waitFor();
+    expect(await evidence.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = ((await evidence.getAttribute('aria-describedby')) ?? '').split(' ');
+    expect(describedBy).toContain(await message.getAttribute('id'));
+    await frame.page().close();
+  });
+
   it('confirms the proposed verdict: it shows in the recent verdicts and in the issue panel', async () => {
     // Before: the panel shows the proposal, and records nothing itself.
     const before = await wb.openAs('member', `/browse/${betKey}`);

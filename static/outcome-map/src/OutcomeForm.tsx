@@ -363,6 +363,8 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
                     onBlur={fieldProps.onBlur}
                     onFocus={fieldProps.onFocus}
                     isInvalid={fieldProps.isInvalid}
+                    // The field's error (or helper) text, said with the select as it is with a text field.
+                    aria-describedby={fieldProps['aria-describedby']}
                     options={DIRECTIONS}
                   />
                   {error ? <ErrorMessage>{error}</ErrorMessage> : null}

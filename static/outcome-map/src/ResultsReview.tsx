@@ -54,9 +54,17 @@ function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null)
   const [evidence, setEvidence] = useState(bet.proposal?.evidenceText ?? '');
   const [requestId] = useState(newRequestId);
   const [busy, setBusy] = useState(false);
+  // A refusal of the evidence is said at its field; anything else under the form.
+  const [evidenceError, setEvidenceError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const id = `verdict-${bet.issueKey}`;
   const submit = async () => {
-    if (evidence.trim().length === 0) return setError('Say what the evidence is.');
+    setError(null);
+    if (evidence.trim().length === 0) {
+      setEvidenceError('Say what the evidence is.');
+      document.getElementById(`${id}-evidence`)?.focus();
+      return;
+    }
     setBusy(true);
     const a = await callResolver<ConfirmVerdictData>(R.confirmVerdict, {
       issueKey: bet.issueKey,
@@ -64,11 +72,15 @@ function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null)
       result: { verdict, evidence: evidence.trim() },
     });
     setBusy(false);
-    if (!a.ok) return setError(a.error.fields?.['result.evidence'] ?? a.error.message);
+    if (!a.ok) {
+      const atEvidence = a.error.fields?.['result.evidence'];
+      if (atEvidence) setEvidenceError(atEvidence);
+      else setError(a.error.message);
+      return;
+    }
     flag(`Verdict recorded on ${bet.issueKey}`, `${a.data.entry.verdict}: it shows in the issue's panel.`);
     props.onDone(a.data.entry);
   };
-  const id = `verdict-${bet.issueKey}`;
   return (
     <form
       aria-label={`Verdict on ${bet.issueKey}`}
@@ -105,12 +117,24 @@ function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null)
         value={evidence}
         minimumRows={3}
         maxHeight="12em"
-        isInvalid={!!error}
+        isInvalid={!!evidenceError}
+        // Atlaskit's TextArea marks itself invalid only with a data attribute: assistive technology is told
+        // here, with the message that says why.
+        {...(evidenceError ? { 'aria-invalid': true, 'aria-describedby': `${id}-evidence-error` } : {})}
         onChange={(e) => {
           setEvidence(e.currentTarget.value);
-          setError(null);
+          setEvidenceError(null);
         }}
       />
+      {evidenceError ? (
+        <p
+          id={`${id}-evidence-error`}
+          role="alert"
+          style={{ color: token('color.text.danger', '#AE2E24'), margin: 0 }}
+        >
+          {evidenceError}
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" style={{ color: token('color.text.danger', '#AE2E24'), margin: 0 }}>
           {error}
