@@ -1298,6 +1298,46 @@ describe('a refused Direction', () => {
   });
 });
 
+describe('a tab that could not load', () => {
+  it.each([
+    ['Kill review', 'rate-limit', 'The zombie queue could not load', 'queue-totals'],
+    ['Results review', 'server-error', 'The results review could not load', 'results-review'],
+    ['Backlog health', 'server-error', 'Backlog health could not load', 'health-as-of'],
+  ] as const)(
+    'offers Try again on %s when Jira answers with a %s, and loads it then',
+    async (tab, kind, title, loadedTestId) => {
+      const { page, frame } = await openProjectPage();
+      // Every view asks Jira first what the person may do: that is the call refused here.
+      const match = { pathIncludes: '/rest/api/3/mypermissions' };
+      const fault = wb.app.jira.faults.inject(
+        kind === 'rate-limit' ? { kind, retryAfterSeconds: 0, match } : { kind, status: 503, match },
+      );
+      try {
+        await openTab(frame, tab);
+        const failed = frame.getByRole('alert').filter({ hasText: title });
+        await failed.waitFor({ timeout: 30_000 });
+        wb.app.jira.faults.clear(fault);
+        await failed.getByRole('button', { name: 'Try again' }).click();
+        await frame.getByTestId(loadedTestId).waitFor({ timeout: 30_000 });
+        expect(await frame.getByText(title).count()).toBe(0);
+        if (tab === 'Kill review') {
+          // The decision log beside the queue failed with it, and is read again on its own Try again.
+          const log = frame.getByRole('alert').filter({ hasText: 'The decision log could not load' });
+          await log.getByRole('button', { name: 'Try again' }).click();
+          await frame
+            .getByRole('table', { name: 'Decision log' })
+            .or(frame.getByTestId('log-empty'))
+            .waitFor();
+          expect(await frame.getByTestId('log-error').count()).toBe(0);
+        }
+      } finally {
+        wb.app.jira.faults.clear(fault);
+      }
+      await page.close();
+    },
+  );
+});
+
 describe('a bulk decision whose progress check fails', () => {
   /** The bulk job as the server stores it. */
   const storedJob = (jobId: string) =>

@@ -10,6 +10,7 @@ import { TableScroll } from '../../shared/TableScroll';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { decisionsCsv, download } from './csv';
 import { decidedText } from './decided';
+import { TryAgain } from './TryAgain';
 import { IssueLink } from '../../shared/IssueLink';
 
 const HEAD = {
@@ -52,10 +53,13 @@ export function DecisionLog({
   projectKey,
   log,
   error,
+  onRetry,
 }: {
   projectKey: string;
   log: DecisionEntry[] | null;
   error: string | null;
+  /** Reads the log again after it could not load. */
+  onRetry: () => Promise<unknown>;
 }) {
   const exportAll = async (format: 'csv' | 'json') => {
     const all = await callResolver<DecisionLogData>(R.decisionLog, { limit: 500 });
@@ -78,6 +82,7 @@ export function DecisionLog({
         <div role="alert">
           <SectionMessage appearance="error" title="The decision log could not load" testId="log-error">
             <p>{error}</p>
+            <TryAgain onRetry={onRetry} />
           </SectionMessage>
         </div>
       ) : log === null ? (

@@ -15,6 +15,7 @@ import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { download, healthCsv } from './csv';
+import { TryAgain } from './TryAgain';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { topReporters } from './reporters';
 import { ScanRuns } from './ScanRuns';
@@ -144,7 +145,11 @@ export function Health({
   const [error, setError] = useState<string | null>(null);
   const [scanTick, setScanTick] = useState(0);
   const load = () =>
-    callResolver<HealthData>(R.health, {}).then((a) => (a.ok ? setData(a.data) : setError(a.error.message)));
+    callResolver<HealthData>(R.health, {}).then((a) => {
+      if (!a.ok) return setError(a.error.message);
+      setData(a.data);
+      setError(null);
+    });
   useEffect(() => {
     void load();
   }, []);
@@ -162,6 +167,7 @@ export function Health({
       <div role="alert">
         <SectionMessage appearance="error" title="Backlog health could not load">
           <p>{error}</p>
+          <TryAgain onRetry={load} />
         </SectionMessage>
       </div>
     );

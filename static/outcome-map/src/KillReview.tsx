@@ -31,6 +31,7 @@ import { placeBeside } from '../../shared/ConfirmDialog';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { DecisionLog } from './DecisionLog';
+import { TryAgain } from './TryAgain';
 import { BulkProgress, useBulkRun } from './bulk';
 import { pickerChoices, type Choice, type PickerOption } from './picker-choices';
 import { useListSelection } from '../../shared/useListSelection';
@@ -491,6 +492,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       {error ? (
         <Message appearance="error" title="The zombie queue could not load">
           <p>{error}</p>
+          <TryAgain onRetry={loadQueue} />
         </Message>
       ) : null}
       <h2 id="zombie-queue-heading" className="ol-heading" tabIndex={-1}>
@@ -641,7 +643,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
         ))}
       </ul>
       {queue?.nextOffset != null ? <Button onClick={() => void more()}>Load more zombies</Button> : null}
-      <DecisionLog projectKey={page.projectKey} log={log} error={logError} />
+      <DecisionLog projectKey={page.projectKey} log={log} error={logError} onRetry={loadLog} />
     </div>
   );
 }

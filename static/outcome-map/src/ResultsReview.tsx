@@ -25,6 +25,7 @@ import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
+import { TryAgain } from './TryAgain';
 
 type Verdict = Result['verdict'];
 const APPEARANCE: Record<Verdict, 'success' | 'removed' | 'default'> = {
@@ -251,9 +252,12 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
   }, [load]);
   if (error)
     return (
-      <SectionMessage appearance="error" title="The results review could not load">
-        <p>{error}</p>
-      </SectionMessage>
+      <div role="alert">
+        <SectionMessage appearance="error" title="The results review could not load">
+          <p>{error}</p>
+          <TryAgain onRetry={load} />
+        </SectionMessage>
+      </div>
     );
   if (!data) return <p aria-busy="true">Loading delivered bets…</p>;
   const canDecide = page.permissions.canDecide;
