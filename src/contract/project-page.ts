@@ -98,6 +98,8 @@ export const importMeasurementsPayloadSchema = z
       .string({ error: 'Choose a CSV file.' })
       .min(1, { error: 'The file is empty.' })
       .max(MAX_IMPORT_CHARS, { error: 'The file is too large: split it (at most 512 KB).' }),
+    /** The person's decimal mark: the file's values are read with it ("12,5"). A point when left out. */
+    decimalMark: z.enum(['.', ','], { error: 'The decimal mark is "." or ",".' }).optional(),
   })
   .strict();
 

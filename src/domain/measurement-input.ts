@@ -3,6 +3,8 @@
  * row checked, nothing half-accepted. Pure: the day that counts as "today" is passed in.
  */
 
+import { readTypedNumber, type DecimalMark } from './amounts';
+
 /** Where a measurement goes: an outcome by id, or a metric by name (an outcome's metric or a series of its own). */
 export type MeasurementTarget = { outcomeId: string } | { metric: string };
 
@@ -76,10 +78,17 @@ export function measurementDayProblem(day: string, today: string): string | null
   return null;
 }
 
-function readValue(raw: unknown): number | { error: string } {
+/**
+ * A measured value. A machine's text is read strictly ("12.5", "1e3"); a person's file (`decimalMark` given) as
+ * they type numbers, with their decimal mark ("12,5", "1.200,5" for a decimal comma).
+ */
+function readValue(raw: unknown, decimalMark?: DecimalMark): number | { error: string } {
   let value: number;
+  const typed = decimalMark && typeof raw === 'string' ? readTypedNumber(raw, decimalMark) : null;
   if (typeof raw === 'number') value = raw;
+  else if (typed !== null) value = typed;
   else if (
+    !decimalMark &&
     typeof raw === 'string' &&
     raw.trim() !== '' &&
     /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw.trim())
@@ -97,6 +106,7 @@ export function readMeasurement(
   row: Record<string, unknown>,
   index: number,
   today: string,
+  decimalMark?: DecimalMark,
 ): { measurement: IncomingMeasurement } | { errors: RowError[] } {
   const errors: RowError[] = [];
   const fail = (field: string, message: string) => errors.push({ row: index, field, message });
@@ -115,7 +125,7 @@ export function readMeasurement(
     else target = { metric: row.metric.trim() };
   } else fail('metric', 'Name the metric (metric) or the outcome (outcome) measured.');
 
-  const value = readValue(row.value);
+  const value = readValue(row.value, decimalMark);
   if (typeof value !== 'number') fail('value', value.error);
   const at = measurementDay(row.at, today);
   if ('error' in at) fail('at', at.error);
@@ -139,8 +149,20 @@ export function readMeasurement(
   };
 }
 
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
-export function parseCsv(text: string): string[][] | { error: string } {
+export type CsvSeparator = ',' | ';';
+
+/**
+ * What separates the fields: ";" when the header line uses it and no comma (a spreadsheet where the comma is the
+ * decimal mark writes its CSV so), else ",".
+ */
+export function csvSeparator(text: string): CsvSeparator {
+  const header = /^[^\r\n]*/.exec(text.replace(/^\uFEFF/, ''))?.[0] ?? '';
+  const unquoted = header.replace(/"(?:[^"]|"")*"/g, '');
+  return unquoted.includes(';') && !unquoted.includes(',') ? ';' : ',';
+}
+
+/** RFC 4180 CSV: quoted fields may hold the separator, quotes ("") and line breaks. */
+export function parseCsv(text: string, separator: CsvSeparator = ','): string[][] | { error: string } {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -162,7 +184,7 @@ export function parseCsv(text: string): string[][] | { error: string } {
       continue;
     }
     if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
+    else if (c === separator) {
       row.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {
@@ -185,7 +207,7 @@ export function parseCsv(text: string): string[][] | { error: string } {
 const CSV_COLUMNS = new Set(['metric', 'outcome', 'outcomeid', 'value', 'at', 'source', 'id']);
 
 function csvRows(text: string): Array<Record<string, unknown>> | { message: string } {
-  const parsed = parseCsv(text);
+  const parsed = parseCsv(text, csvSeparator(text));
   if ('error' in parsed) return { message: parsed.error };
   const [header, ...lines] = parsed;
   if (!header)
@@ -238,9 +260,15 @@ export function looksLikeCsv(body: string, contentType: string | null): boolean 
 
 /**
  * The measurements of one request, all or none: a body with any bad row is refused whole, with every row's
- * errors, so a sender fixes the file and sends it again (ids make the resend safe).
+ * errors, so a sender fixes the file and sends it again (ids make the resend safe). A file a person imports
+ * carries their `decimalMark`, which its text values are read with.
  */
-export function parseMeasurements(body: string, contentType: string | null, today: string): ParseResult {
+export function parseMeasurements(
+  body: string,
+  contentType: string | null,
+  today: string,
+  options: { decimalMark?: DecimalMark } = {},
+): ParseResult {
   if (body.trim() === '')
     return { ok: false, message: 'The body is empty: send measurements as JSON or CSV.', errors: [] };
   const rows = looksLikeCsv(body, contentType) ? csvRows(body) : jsonRows(body);
@@ -255,7 +283,7 @@ export function parseMeasurements(body: string, contentType: string | null, toda
   const measurements: IncomingMeasurement[] = [];
   const errors: RowError[] = [];
   rows.forEach((row, i) => {
-    const read = readMeasurement(row, i + 1, today);
+    const read = readMeasurement(row, i + 1, today, options.decimalMark);
     if ('errors' in read) errors.push(...read.errors);
     else measurements.push(read.measurement);
   });

@@ -20,7 +20,8 @@ import {
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
-import { parseCsv, parseMeasurements } from '../domain/measurement-input';
+import { csvSeparator, parseCsv, parseMeasurements } from '../domain/measurement-input';
+import type { DecimalMark } from '../domain/amounts';
 import { normaliseMetric } from '../storage/metric-series';
 import { recordIncoming } from './measurement-ingest';
 import type { Settings } from '../domain/settings';
@@ -176,11 +177,12 @@ export async function removeMeasurement(
 
 /**
  * A CSV file of past measurements imported on an outcome card: the web trigger's columns (value, at, and
- * optionally source, id, and metric or outcome naming this outcome), all or nothing, ids recorded once.
+ * optionally source, id, and metric or outcome naming this outcome), all or nothing, ids recorded once. A person
+ * made it: its values are read with their decimal mark, and a header separated by ";" separates every line so.
  */
 export async function importMeasurements(
   call: CallContext,
-  input: { id: string; csv: string },
+  input: { id: string; csv: string; decimalMark?: DecimalMark | undefined },
   clock: Clock,
 ): Promise<ImportMeasurementsData> {
   const projectKey = targetProject(call);
@@ -188,7 +190,7 @@ export async function importMeasurements(
   const outcome = await outcomesStore.getOutcome(projectKey, input.id);
   if (!outcome) throw new ValidationError('This outcome does not exist (any more). Reload the page.');
   const now = clock.now();
-  const rows = parseCsv(input.csv);
+  const rows = parseCsv(input.csv, csvSeparator(input.csv));
   if ('error' in rows) throw new ValidationError(rows.error, { csv: rows.error });
   // Rows name this outcome unless they say otherwise; a row naming another series is refused below.
   const [header, ...body] = rows;
@@ -198,7 +200,9 @@ export async function importMeasurements(
     : [['outcome', ...(header ?? [])], ...body.map((r) => [outcome.id, ...r])]
         .map((r) => r.map((f) => `"${f.replace(/"/g, '""')}"`).join(','))
         .join('\n');
-  const parsed = parseMeasurements(csv, 'text/csv', now.toISOString().slice(0, 10));
+  const parsed = parseMeasurements(csv, 'text/csv', now.toISOString().slice(0, 10), {
+    decimalMark: input.decimalMark ?? '.',
+  });
   if (!parsed.ok)
     return { ok: false, message: parsed.message, errors: parsed.errors, accepted: 0, duplicates: 0 };
   const elsewhere = parsed.measurements

@@ -1338,6 +1338,31 @@ describe('a tab that could not load', () => {
   );
 });
 
+describe('a CSV import in German', () => {
+  it('imports a spreadsheet’s ";"-separated file with decimal commas under ?locale=de-DE', async () => {
+    const name = 'Deliveries on the promised day';
+    const created = await anOutcome({ name, metric: 'share delivered late', baseline: 12.5, target: 5 });
+    const page = await wb.openAs('admin', '/projects/DEMO/outcomes?locale=de-DE');
+    const frame = await wb.panelFrame(page, PAGE_FRAME);
+    const lane = laneOf(frame, name);
+    await lane.getByRole('button', { name: 'Import CSV of past measurements' }).waitFor({ timeout: 30_000 });
+    await lane.getByLabel('CSV file of past measurements of share delivered late').setInputFiles({
+      name: 'verspaetungen.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('value;at\n12,5;2026-09-01\n11,25;2026-10-01\n'),
+    });
+    // The lanes are drawn anew after the import: its outcome is said in a flag, which outlasts that.
+    await page
+      .locator('#wb-flags')
+      .getByText(`${name}: Imported 2 measurement(s).`)
+      .waitFor({ timeout: 30_000 });
+    const loaded = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
+    const stored = loaded.ok ? loaded.data.outcomes.find((o) => o.id === created.id) : undefined;
+    expect(stored?.measurements.map((m) => m.value)).toEqual([12.5, 11.25]);
+    await page.close();
+  });
+});
+
 describe('a bulk decision whose progress check fails', () => {
   /** The bulk job as the server stores it. */
   const storedJob = (jobId: string) =>

@@ -368,11 +368,11 @@ describe('the measurements web trigger', () => {
 });
 
 describe("an outcome card's CSV import", () => {
-  const importCsv = async (csv: string, user = 'admin') =>
+  const importCsv = async (csv: string, user = 'admin', decimalMark?: ',' | '.') =>
     (await app.invoke(
       PAGE,
       'importMeasurements',
-      { id: outcome.id, csv },
+      { id: outcome.id, csv, ...(decimalMark ? { decimalMark } : {}) },
       { user, projectKey: P },
     )) as Answer<{
       ok: boolean;
@@ -395,5 +395,48 @@ describe("an outcome card's CSV import", () => {
     expect(ok(await importCsv('value,at\nmany,2026-10-02\n'))).toMatchObject({ ok: false, accepted: 0 });
     expect(await importCsv(csv, 'viewer')).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED' } });
     expect(storedState()).toBe(before);
+  });
+
+  it('reads values with the person’s decimal mark, and a file whose header is separated by ";" by that', async () => {
+    const values = async () =>
+      ok<{ outcomes: OutcomeView[] }>(await app.invoke(PAGE, 'load', {}, { user: 'admin', projectKey: P }))
+        .outcomes.find((o) => o.id === outcome.id)!
+        .measurements.map((m) => [m.id, m.value]);
+    // A German spreadsheet's export: ";" between fields, "," before the decimals.
+    expect(
+      ok(await importCsv('value;at;id\n12,5;2026-09-01;de-1\n1.200,75;2026-09-02;de-2\n', 'admin', ',')),
+    ).toMatchObject({
+      ok: true,
+      accepted: 2,
+    });
+    // The same mark in a comma-separated file, where such a value is quoted.
+    expect(ok(await importCsv('value,at,id\n"13,5",2026-09-03,de-3\n', 'admin', ','))).toMatchObject({
+      ok: true,
+      accepted: 1,
+    });
+    // A decimal point, for a person who writes one, also in a file separated by ";".
+    expect(ok(await importCsv('value;at;id\n14.5;2026-09-04;en-1\n', 'admin', '.'))).toMatchObject({
+      ok: true,
+      accepted: 1,
+    });
+    expect(await values()).toEqual([
+      ['de-1', 12.5],
+      ['de-2', 1200.75],
+      ['de-3', 13.5],
+      ['en-1', 14.5],
+    ]);
+    // Text that is no number is still refused, whatever the mark; a mark other than "," or "." is no mark.
+    expect(ok(await importCsv('value;at\nviel;2026-09-05\n', 'admin', ','))).toMatchObject({
+      ok: false,
+      errors: [expect.objectContaining({ field: 'value' })],
+    });
+    expect(
+      await app.invoke(
+        PAGE,
+        'importMeasurements',
+        { id: outcome.id, csv: 'value,at\n1,2026-09-05\n', decimalMark: ';' },
+        { user: 'admin', projectKey: P },
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  csvSeparator,
   MAX_MEASUREMENTS_PER_REQUEST,
   mergeIntoSeries,
   parseCsv,
@@ -65,6 +66,38 @@ describe('parseMeasurements', () => {
     }));
     const result = parseMeasurements(JSON.stringify(rows), null, TODAY);
     expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/split it/) });
+  });
+});
+
+describe('a person’s CSV file', () => {
+  it('is separated by ";" when its header is, and its values are read with their decimal mark', () => {
+    expect(csvSeparator('value;at\n12,5;2026-11-01\n')).toBe(';');
+    expect(csvSeparator('\uFEFFvalue;at\r\n')).toBe(';');
+    expect(csvSeparator('value,at\n12;2026-11-01\n')).toBe(',');
+    // A ";" inside a quoted header name does not decide.
+    expect(csvSeparator('"a;b",value,at\n')).toBe(',');
+    const german = 'metric;value;at\nConversion;12,5;2026-11-01\nConversion;1.200,5;2026-11-02\n';
+    expect(parseMeasurements(german, 'text/csv', TODAY, { decimalMark: ',' })).toEqual({
+      ok: true,
+      measurements: [
+        { target: { metric: 'Conversion' }, value: 12.5, at: '2026-11-01' },
+        { target: { metric: 'Conversion' }, value: 1200.5, at: '2026-11-02' },
+      ],
+    });
+    expect(
+      parseMeasurements('metric;value;at\nConversion;zwölf;2026-11-01\n', 'text/csv', TODAY, {
+        decimalMark: ',',
+      }),
+    ).toMatchObject({ ok: false, errors: [{ row: 1, field: 'value', message: 'value must be a number.' }] });
+  });
+
+  it('is read strictly when a machine sent it (no decimal mark): "12,5" is no number there', () => {
+    expect(
+      parseMeasurements('metric,value,at\nConversion,"12,5",2026-11-01\n', 'text/csv', TODAY),
+    ).toMatchObject({
+      ok: false,
+      errors: [{ field: 'value' }],
+    });
   });
 });
 

@@ -7,10 +7,13 @@ import Button from '@atlaskit/button/new';
 import SectionMessage from '@atlaskit/section-message';
 import { PROJECT_PAGE_RESOLVERS as R, MAX_IMPORT_CHARS } from '../../../src/contract/project-page-keys';
 import type { ImportMeasurementsData, OutcomeView } from '../../../src/contract/project-page';
-import { callResolver } from '../../shared/bridge';
+import { callResolver, flag } from '../../shared/bridge';
+import { useDecimalMark } from '../../shared/useDecimalMark';
 
 export function ImportMeasurements(props: { outcome: OutcomeView; onImported: () => void }) {
   const input = useRef<HTMLInputElement>(null);
+  // A spreadsheet writes numbers with the person's decimal mark: the server reads the file's values with it.
+  const decimalMark = useDecimalMark();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ImportMeasurementsData | null>(null);
   const id = `import-${props.outcome.id}`;
@@ -30,13 +33,18 @@ export function ImportMeasurements(props: { outcome: OutcomeView; onImported: ()
     const answer = await callResolver<ImportMeasurementsData>(R.importMeasurements, {
       id: props.outcome.id,
       csv: await file.text(),
+      decimalMark,
     });
     setBusy(false);
     if (!answer.ok)
       setResult({ ok: false, message: answer.error.message, errors: [], accepted: 0, duplicates: 0 });
     else {
       setResult(answer.data);
-      if (answer.data.accepted > 0) props.onImported();
+      // The map redraws its lanes after an import, and this card's message with them: a flag outlasts that.
+      if (answer.data.accepted > 0) {
+        flag('Measurements imported', `${props.outcome.name}: ${answer.data.message}`);
+        props.onImported();
+      }
     }
   };
 
@@ -74,7 +82,10 @@ export function ImportMeasurements(props: { outcome: OutcomeView; onImported: ()
             </ul>
           ) : null}
           {!result.ok ? (
-            <p>Columns: value, at (a date like 2026-11-30), and optionally source and id.</p>
+            <p>
+              Columns: value, at (a date like 2026-11-30), and optionally source and id, separated by commas,
+              or by semicolons as spreadsheets write them where the comma is the decimal mark.
+            </p>
           ) : null}
         </SectionMessage>
       ) : null}
