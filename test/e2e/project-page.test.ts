@@ -1111,7 +1111,7 @@ describe('closing an outcome in the browser', () => {
     expect(await stored()).toMatchObject({ status: 'abandoned', version: 2 });
 
     await laneOf(frame, name)
-      .getByRole('button', { name: `Make ${name} active again` })
+      .getByRole('button', { name: `Make active again: ${name}` })
       .dblclick();
     await laneOf(frame, name)
       .getByRole('button', { name: `Abandon ${name}` })

@@ -305,7 +305,7 @@ function OutcomeLane(props: {
             <Button
               id={`reopen-${o.id}`}
               onClick={reopen}
-              aria-label={`Make ${o.name} active again`}
+              aria-label={`Make active again: ${o.name}`}
               isDisabled={statusBusy}
             >
               Make active again
