@@ -301,6 +301,10 @@ describe('the project page in the browser', () => {
     const edit = lane.getByRole('form', { name: `Edit outcome ${name}` });
     expect(await edit.getByLabel('Baseline').inputValue()).toBe('3,5');
     expect(await edit.getByLabel('Target').inputValue()).toBe('2,25');
+    // A target the direction contradicts is refused at the direction, its numbers written as the person writes them.
+    await edit.getByLabel('Target').fill('4,25');
+    await edit.getByRole('button', { name: 'Save outcome' }).click();
+    await edit.getByText('Direction "decrease" contradicts baseline 3,5 and target 4,25.').waitFor();
     await edit.getByLabel('Target').fill('1,75');
     await edit.getByRole('button', { name: 'Save outcome' }).click();
     await lane.getByText('days to deliver: 2,75 now, from 3,5 to 1,75 by 2027-06-30').waitFor();

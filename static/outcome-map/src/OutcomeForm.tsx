@@ -10,6 +10,7 @@ import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-
 import type { OutcomeView, ProjectPageLoadData } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
 import { amountText, readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
+import { expectationConflict } from '../../../src/domain/draft-rules';
 // The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
 import { metricNameProblem } from '../../../src/domain/says-something';
 import { callResolver, flag } from '../../shared/bridge';
@@ -248,6 +249,10 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
       direction: d.direction.value,
       dueDate: d.dueDate,
     };
+    // A direction the numbers contradict is said here, with the person's decimal mark: the resolver's own
+    // refusal would write the numbers with a point.
+    const contradiction = expectationConflict(draft.baseline, draft.target, draft.direction, mark);
+    if (contradiction) return { [contradiction.field]: contradiction.message };
     // The resolver checks the draft with its schema and answers each refusal at its field.
     const answer = base
       ? await callResolver<OutcomeView>(R.updateOutcome, { id: base.id, version: base.version, draft })
