@@ -84,7 +84,7 @@ export function toNumber(raw: string | undefined): number | null {
 /**
  * An amount in words: a currency before it ("$40"), a percent sign right after it ("40%"), any other unit after
  * a space ("800 ms", "40 s", "1200 sign-ups"), as the owner may type any unit; its fraction after the person's
- * decimal `mark` ("12,5 %" reads as "12,5%" for a decimal comma).
+ * decimal `mark` ("12,5%" for a decimal comma).
  */
 export function amountText(n: number, unit: string | null | undefined, mark: DecimalMark = '.'): string {
   const u = (unit ?? '').trim();

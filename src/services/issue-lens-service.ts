@@ -205,8 +205,10 @@ function checkOutcome(draft: IssueLensDraft, outcomes: Outcome[], current: Issue
   throw new ValidationError(message, { outcomeId: message });
 }
 
-/** A check-by date set in the past cannot be checked: refused at the field (a stored one that came due loads). */
-/** Refuses a check-by day already gone that the save sets, on the first expectation or a further one. */
+/**
+ * A check-by day already gone cannot be checked: refused when the save sets it, on the first expectation (at its
+ * field) or a further one. A stored one that came due since still loads and re-saves.
+ */
 function checkCheckBy(
   draft: IssueLensDraft,
   stored: IssueLensDraft,
