@@ -45,6 +45,26 @@ async function openPanel(
 const scoreOf = async (panel: Frame): Promise<number> =>
   Number(/^(\d+) \/ 100$/.exec((await panel.getByTestId('score-total').innerText()).trim())?.[1] ?? NaN);
 
+/** An issue of the panel's project whose summary and description read as a recipe (the essay's cart button). */
+const CART_RECIPE =
+  'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.';
+function aCartRecipe(): string {
+  const projectKey = issueKey.split('-')[0]!;
+  return wb.app.jira.store.createIssue({ projectKey, summary: 'Cart bookmarks', description: CART_RECIPE })
+    .key;
+}
+
+/** A member saves a hypothesis on `key` through the panel's resolver, as another person's panel would. */
+async function memberSaves(key: string, version: number, hypothesis: Record<string, string>): Promise<void> {
+  const answer = (await wb.app.invoke(
+    'outcome-lens-issue-panel',
+    'save',
+    { version, draft: { hypothesis, expected: {}, killCriteria: {} } },
+    { user: 'member', issueKey: key },
+  )) as { ok: boolean };
+  expect(answer.ok).toBe(true);
+}
+
 const stored = () =>
   wb.app.jira.store.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY) as Record<string, unknown> | undefined;
 
@@ -188,14 +208,7 @@ describe('the issue panel in the browser', () => {
   });
 
   it('leaves the description alone and names who saved when the hypothesis changed after the panel loaded', async () => {
-    const projectKey = issueKey.split('-')[0]!;
-    const description =
-      'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.';
-    const recipeKey = wb.app.jira.store.createIssue({
-      projectKey,
-      summary: 'Cart bookmarks',
-      description,
-    }).key;
+    const recipeKey = aCartRecipe();
     const { page, panel } = await openPanel('admin', 'light', recipeKey);
     await panel.getByLabel('Persona').fill('shopper');
     await panel.getByLabel('Intent').fill('bookmark items in the cart');
@@ -204,24 +217,11 @@ describe('the issue panel in the browser', () => {
     await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
     // A member saves another hypothesis on top before the admin replaces the description.
     const mine = wb.app.jira.store.getIssueProperty(recipeKey, ISSUE_PROPERTY_KEY) as { version: number };
-    const answer = (await wb.app.invoke(
-      'outcome-lens-issue-panel',
-      'save',
-      {
-        version: mine.version,
-        draft: {
-          hypothesis: {
-            persona: 'returning shopper',
-            intent: 'see saved items',
-            benefit: 'I buy them later',
-          },
-          expected: {},
-          killCriteria: {},
-        },
-      },
-      { user: 'member', issueKey: recipeKey },
-    )) as { ok: boolean };
-    expect(answer.ok).toBe(true);
+    await memberSaves(recipeKey, mine.version, {
+      persona: 'returning shopper',
+      intent: 'see saved items',
+      benefit: 'I buy them later',
+    });
     const warning = panel.getByTestId('recipe-warning');
     await warning.getByRole('button', { name: 'Replace the description with the hypothesis' }).click();
     await warning.getByTestId('confirm-replace').getByRole('button', { name: 'Replace it' }).click();
@@ -232,38 +232,18 @@ describe('the issue panel in the browser', () => {
       `Saved by Max Member at ${theirs.updatedAt.slice(0, 16).replace('T', ' ')} UTC.`,
     );
     expect(toPlainText(wb.app.jira.store.getIssue(recipeKey)!.description as AdfNode | null)).toBe(
-      description,
+      CART_RECIPE,
     );
     await page.close();
   });
 
   it('tells a viewer the hypothesis states the problem, and offers no change to a description they may not edit', async () => {
-    const projectKey = issueKey.split('-')[0]!;
-    const description =
-      'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.';
-    const recipeKey = wb.app.jira.store.createIssue({
-      projectKey,
-      summary: 'Cart bookmarks',
-      description,
-    }).key;
-    const saved = (await wb.app.invoke(
-      'outcome-lens-issue-panel',
-      'save',
-      {
-        version: 0,
-        draft: {
-          hypothesis: {
-            persona: 'shopper',
-            intent: 'bookmark items in the cart',
-            benefit: 'I can come back and finish',
-          },
-          expected: {},
-          killCriteria: {},
-        },
-      },
-      { user: 'member', issueKey: recipeKey },
-    )) as { ok: boolean };
-    expect(saved.ok).toBe(true);
+    const recipeKey = aCartRecipe();
+    await memberSaves(recipeKey, 0, {
+      persona: 'shopper',
+      intent: 'bookmark items in the cart',
+      benefit: 'I can come back and finish',
+    });
     const { page, panel } = await openPanel('viewer', 'light', recipeKey);
     const warning = panel.getByTestId('recipe-warning');
     await warning
@@ -388,16 +368,8 @@ describe('the issue panel in the browser', () => {
     const current = stored()!;
     const draft = {
       hypothesis: { persona: 'member persona', intent: 'pay quickly', benefit: 'I catch my train' },
-      expected: {},
-      killCriteria: {},
     };
-    const answer = (await wb.app.invoke(
-      'outcome-lens-issue-panel',
-      'save',
-      { version: current.version, draft },
-      { user: 'member', issueKey },
-    )) as { ok: boolean };
-    expect(answer.ok).toBe(true);
+    await memberSaves(issueKey, current.version as number, draft.hypothesis);
 
     await panel.getByRole('button', { name: 'Save' }).click();
     const conflict = panel.getByTestId('conflict');
