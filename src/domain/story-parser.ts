@@ -458,6 +458,8 @@ const SUBJECT_PRONOUN_RE =
  * The verb follows a clause, not a subject: "…, reducing abandonment", "…, which cuts drop-off", "…; thereby
  * raising conversion". What comes before says what changes; the metric is the verb's object.
  */
+/** A negation right before a movement's verb: "not", "not to", "never", "won't", "should not". */
+const NEGATION_BEFORE_RE = /\b(?:not|never|\w+n['’]t)\s+(?:to\s+|be\s+)?$/i;
 const CLAUSE_BEFORE_VERB_RE = /(?:[,;:\u2013\u2014]|\s-|\b(?:which|thereby|thus|in\s+turn))\s*$/i;
 /**
  * People as a subject: who moves a metric ("users to cut checkout time from 90 to 60 s"), or the metric itself
@@ -468,7 +470,12 @@ const PEOPLE_SUBJECT_RE =
 const MONTH_SRC =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 const DATE_LEAD = '\\b(?:by|before|until|till|on|in|no\\s+later\\s+than)\\s+(?:the\\s+)?(?:end\\s+of\\s+)?';
-const ISO_DATE_RE = new RegExp(`${DATE_LEAD}(\\d{4})-(\\d{1,2})-(\\d{1,2})\\b`, 'i');
+const ISO_DATE_RE = new RegExp(`${DATE_LEAD}(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})\\b`, 'i');
+/** "31/12/2027", "31.12.27", "12-31-2027": a day and month in numbers, in an order the separator may not tell. */
+const NUMERIC_DATE_RE = new RegExp(
+  `${DATE_LEAD}(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\d.,]*\\d)`,
+  'i',
+);
 const DAY_MONTH_RE = new RegExp(
   `${DATE_LEAD}(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${MONTH_SRC})\\b\\.?(?:,?\\s+(\\d{4})\\b)?`,
   'i',
@@ -491,11 +498,13 @@ interface CheckBy {
 function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   const iso = ISO_DATE_RE.exec(clause);
   if (iso) {
-    const [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    const [y, mo, d] = [Number(iso[1]), Number(iso[3]), Number(iso[4])];
     return isValidDay(y, mo, d)
       ? { value: formatDay(y, mo, d), note: null }
       : { value: null, note: `The check-by date "${iso[0].trim()}" is not a real day.` };
   }
+  const numeric = NUMERIC_DATE_RE.exec(clause);
+  if (numeric) return numericCheckBy(numeric);
   const dm = DAY_MONTH_RE.exec(clause);
   const md = dm ? null : MONTH_DAY_RE.exec(clause);
   if (dm || md) {
@@ -563,6 +572,27 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
     return { value: dayAfter(now, count, relative[2]!.toLowerCase()), note: null };
   }
   return { value: null, note: null };
+}
+
+/**
+ * A date in numbers: "31/12/2027" can only be day first, "12/31/2027" only month first, and "03/04/2027" is
+ * either, so it is left open with a note rather than guessed. Dots are written day first ("01.03.2027").
+ */
+function numericCheckBy(hit: RegExpExecArray): CheckBy {
+  const said = hit[0].replace(/^\S+\s+/, '').trim();
+  const [a, b] = [Number(hit[1]), Number(hit[3])];
+  const year = hit[4]!.length === 2 ? 2000 + Number(hit[4]) : Number(hit[4]);
+  const dayFirst = isValidDay(year, b, a);
+  const monthFirst = isValidDay(year, a, b);
+  const iso = (month: number, day: number) => formatDay(year, month, day);
+  if (dayFirst && monthFirst && a !== b && hit[2] !== '.')
+    return {
+      value: null,
+      note: `The check-by date "${said}" could be ${iso(b, a)} or ${iso(a, b)}; write it as one of those.`,
+    };
+  if (dayFirst) return { value: iso(b, a), note: null };
+  if (monthFirst && hit[2] !== '.') return { value: iso(a, b), note: null };
+  return { value: null, note: `The check-by date "${said}" is not a real day.` };
 }
 
 /**
@@ -672,17 +702,21 @@ interface OutcomesResult {
 }
 
 /** Every expectation in the clause; a date said once at the end ("… by 1 March") holds for each part. */
-function parseExpectations(clause: string, now: Date | undefined): OutcomesResult {
+function parseExpectations(
+  clause: string,
+  now: Date | undefined,
+  reading: ExpectationReading = { label: null },
+): OutcomesResult {
   const parts = splitExpectations(clause);
   if (parts.length === 1) {
-    const one = parseExpectation(clause, now);
+    const one = parseExpectation(clause, now, reading);
     return { outcomes: one.outcome ? [one.outcome] : [], notes: one.notes };
   }
   const shared = resolveCheckBy(parts[parts.length - 1]!, now).value;
   const outcomes: ParsedExpectedOutcome[] = [];
   const notes: string[] = [];
   for (const part of parts) {
-    const res = parseExpectation(part, now);
+    const res = parseExpectation(part, now, reading);
     notes.push(...res.notes.filter((n) => !n.startsWith('A "We expect')));
     if (res.outcome) outcomes.push({ ...res.outcome, checkBy: res.outcome.checkBy ?? shared });
     else
@@ -730,6 +764,7 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
   // A metric is a short phrase; a subject longer than this is not one (and bounds the regex work).
   const before = verb.index <= 200 ? clause.slice(0, verb.index) : '';
   const subjectRaw = (CLAUSE_BEFORE_VERB_RE.test(before) ? '' : before)
+    .replace(/\s+(?:not|never|\w+n['’]t)(?:\s+(?:to|be))?\s*$/i, '')
     .replace(
       /\s+(?:to|will|would|should|could|can|may|might|shall|is\s+going\s+to|are\s+going\s+to|to\s+be\s+able\s+to)\s*$/i,
       '',
@@ -772,14 +807,43 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
   return reading;
 }
 
-/** With no verb of movement, the metric is what comes before its numbers ("cart drop-off: 40% → 30%"). */
-function metricWithoutVerb(clause: string, arrow: RegExpExecArray | null): string | null {
+/**
+ * With no verb of movement, the metric is what comes before its numbers ("cart drop-off: 40% → 30%",
+ * "conversion 3%"), or after a number that opens the clause ("3% conversion").
+ */
+function metricWithoutVerb(
+  clause: string,
+  arrow: RegExpExecArray | null,
+  label: ExpectationLabel | null,
+): string | null {
   const cut =
     /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from|below|under|above|over|(?:to\s+)?(?:reach(?:es|ed)?|hits?))\b|[<>≤≥])/i.exec(
       clause,
     );
   if (cut) return metricPhrase(clause.slice(0, cut.index));
-  return arrow ? metricPhrase(clause.slice(0, arrow.index)) : null;
+  if (arrow) return metricPhrase(clause.slice(0, arrow.index));
+  // Only under a label, and right beside its amount: "Expected result: the dialog shows 0 items" is a bug report.
+  const amount = label === null ? null : loneAmountMatch(clause);
+  if (amount === null) return null;
+  // The words before the amount, all of them ("current input target: action: 0" is a log line), else the
+  // phrase after it ("3% conversion by 1 March").
+  const before = clause.slice(0, amount.index).trim();
+  const words = /^[\p{L}\p{N}\s'’-]+$/u;
+  if (before.length > 0 && !words.test(before)) return null;
+  const metric = metricPhrase(
+    before.length > 0 ? before : clause.slice(amount.index + amount[0].length).trim(),
+  );
+  return metric !== null && words.test(metric) && metric.split(/\s+/).length <= MAX_LABELLED_METRIC_WORDS
+    ? metric
+    : null;
+}
+
+/** The first amount that is not a year or part of a date: "conversion 3% by 2027-03-01" gives 3%. */
+function loneAmountMatch(clause: string): RegExpExecArray | null {
+  const amount = NUM_UNIT_RE.exec(clause);
+  if (amount === null || /^\d{4}$/.test(amount[1] ?? '') || saysADate(clause.slice(amount.index)))
+    return null;
+  return amount;
 }
 
 interface Amounts {
@@ -841,13 +905,13 @@ function readAmounts(
     // says who ("users aged 18 to 25 to rise").
     const to = TO_RE.exec(reading ? reading.afterVerb : clause);
     const be = to || reading ? null : BE_TARGET_RE.exec(clause);
-    if (to && !(ISO_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
+    if (to && !(ISO_DATE_RE.test(to[0]) || NUMERIC_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
       target = toNumber(to[1]);
       unit = unitOf(to) ?? unit;
     } else if (be && !/^\d{4}$/.test(be[1] ?? '')) {
       target = toNumber(be[1]);
       unit = unitOf(be) ?? unit;
-    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && DAY_MONTH_RE.exec(clause.slice(by.index))?.index !== 0) {
+    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && !saysADate(clause.slice(by.index))) {
       unit = unit ?? unitOf(by);
       notes.push(`"${by[0].trim()}" is a relative change; no target is computed from it.`);
     }
@@ -864,25 +928,61 @@ function readAmounts(
   return { baseline, target, unit };
 }
 
-function parseExpectation(clause: string, now: Date | undefined): OutcomeResult {
+/** "by 1 March", "by 31/12/2027": a "by" that starts a date, not a relative change. */
+function saysADate(fromBy: string): boolean {
+  return DAY_MONTH_RE.exec(fromBy)?.index === 0 || NUMERIC_DATE_RE.exec(fromBy)?.index === 0;
+}
+
+/** "Target:", "Goal:" say where a metric should get to; "KPI:", "Success metric:" and the like only name it. */
+type ExpectationLabel = 'target' | 'measure';
+/** A metric beside a lone amount is a short noun phrase ("weekly sign-ups", "tickets a week"). */
+const MAX_LABELLED_METRIC_WORDS = 4;
+
+interface ExpectationReading {
+  /** Under "Target:" a lone amount is the target ("Target: conversion 3%"); under "KPI:" it may be today's. */
+  label: ExpectationLabel | null;
+}
+
+function parseExpectation(clause: string, now: Date | undefined, how: ExpectationReading): OutcomeResult {
   const notes: string[] = [];
   const dec = DECREASE_RE.exec(clause);
   const inc = INCREASE_RE.exec(clause);
   // The first direction word governs: "reduce X and increase Y" is about X.
   const verb = dec && (!inc || dec.index <= inc.index) ? dec : inc;
+  // "not to decrease", "should never rise": a limit, not a way to move; the owner chooses the direction.
+  const negation =
+    verb === null ? null : NEGATION_BEFORE_RE.exec(clause.slice(Math.max(0, verb.index - 24), verb.index));
   let direction: 'increase' | 'decrease' | null =
-    verb === null ? null : verb === dec ? 'decrease' : 'increase';
+    verb === null || negation ? null : verb === dec ? 'decrease' : 'increase';
+  if (negation && verb)
+    notes.push(
+      `"${negation[0]}${verb[0]}" says what should not happen, not which way the metric should move; choose the direction yourself.`,
+    );
   const arrow = ARROW_RE.exec(clause);
   const reading = verb ? readAroundVerb(clause, verb, notes) : null;
-  const metric = reading ? reading.metric : metricWithoutVerb(clause, arrow);
-  const { baseline, target, unit } = readAmounts(clause, metric, reading, arrow, notes);
+  const metric = reading ? reading.metric : metricWithoutVerb(clause, arrow, how.label);
+  const amounts = readAmounts(clause, metric, reading, arrow, notes);
+  const baseline = amounts.baseline;
+  let { target, unit } = amounts;
+  // "Target: conversion 3%": an amount with no verb and no range is the target under a target's label; under
+  // "KPI:" it may as well be today's value, so it is left to the owner.
+  const lone = verb || baseline !== null || target !== null ? null : loneAmountMatch(clause);
+  if (lone && metric !== null) {
+    unit = unit ?? unitOf(lone);
+    if (how.label === 'target') target = toNumber(lone[1]);
+    else
+      notes.push(
+        `"${lone[0].trim()}" could be today's ${metric} or its target; write "from … to …" to say which.`,
+      );
+  }
 
   if (baseline !== null && target !== null && baseline !== target) {
     const fromNumbers = target < baseline ? 'decrease' : 'increase';
     // A wording the numbers contradict is kept as written, for the measurable check to point out: choosing
     // either side for the owner would hide the mistake.
-    if (direction === null) direction = fromNumbers;
-    else if (direction !== fromNumbers)
+    if (direction === null) {
+      if (!negation) direction = fromNumbers;
+    } else if (direction !== fromNumbers)
       notes.push(
         `The wording says ${direction}, but ${baseline} to ${target} goes the other way: fix the wording or the numbers.`,
       );
@@ -902,6 +1002,8 @@ interface ExpectHit {
   start: number;
   clauseStart: number;
   clauseEnd: number;
+  /** "Target:", "Goal:" (where a lone amount is where the metric should get to), "KPI:" and the like. */
+  label: ExpectationLabel | null;
 }
 
 /** How many beliefs or labels without a number findExpectation passes over before it stops looking. */
@@ -926,7 +1028,8 @@ function findExpectation(text: string, limit: number): ExpectHit | null {
       }
     }
     pattern.lastIndex = 0;
-    return { start: m.index, clauseStart, clauseEnd };
+    const label = m[2] === undefined ? null : /^(?:target|goal)/i.test(m[2]) ? 'target' : 'measure';
+    return { start: m.index, clauseStart, clauseEnd, label };
   }
   pattern.lastIndex = 0;
   return null;
@@ -945,10 +1048,6 @@ function sentenceStartOf(text: string, index: number): number {
 }
 
 /**
- * A metric movement with a number, stated in the benefit or the want rather than in a "We expect …" ("so that I
- * can reduce our 40 percent drop-off rate"): the expectations it states, and a note that says where they came from.
- */
-/**
  * A movement said outright: a direction word that is not the condition of something else ("a text when my
  * balance drops below £100", "fail over if the error rate rises above 2%").
  */
@@ -958,6 +1057,10 @@ function namesMovement(text: string): boolean {
 }
 const CONDITION_BEFORE_RE = /\b(?:when|whenever|if|once|until|unless|as\s+soon\s+as)\b[^,;.]*$/i;
 
+/**
+ * A metric movement with a number, stated in the benefit or the want rather than in a "We expect …" ("so that I
+ * can reduce our 40 percent drop-off rate"): the expectations it states, and a note that says where they came from.
+ */
 function movementStatedIn(
   parts: StoryParts,
   now: Date | undefined,
@@ -994,7 +1097,9 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   let expectedOutcomes: ParsedExpectedOutcome[] = [];
   const outcomeNotes: string[] = [];
   if (expectation) {
-    const res = parseExpectations(input.slice(expectation.clauseStart, expectation.clauseEnd), now);
+    const res = parseExpectations(input.slice(expectation.clauseStart, expectation.clauseEnd), now, {
+      label: expectation.label,
+    });
     expectedOutcomes = res.outcomes;
     outcomeNotes.push(...res.notes);
   }

@@ -373,6 +373,89 @@ describe('parseStory', () => {
       expect(story.notes.join(' ')).toMatch(/relative change/);
     });
 
+    describe('a check-by date written in numbers', () => {
+      const checkByOf = (date: string) =>
+        parseStory(`We expect conversion to rise from 2% to 3% by ${date}.`, { now: NOW });
+
+      it('reads the order only the numbers allow, and dots day first', () => {
+        expect(checkByOf('31/12/2027').expectedOutcome?.checkBy).toBe('2027-12-31');
+        expect(checkByOf('12/31/2027').expectedOutcome?.checkBy).toBe('2027-12-31');
+        expect(checkByOf('01.03.2027').expectedOutcome?.checkBy).toBe('2027-03-01');
+        expect(checkByOf('31.12.27').expectedOutcome?.checkBy).toBe('2027-12-31');
+        expect(checkByOf('2027/12/31').expectedOutcome?.checkBy).toBe('2027-12-31');
+        expect(checkByOf('05/05/2027').expectedOutcome?.checkBy).toBe('2027-05-05');
+        for (const date of ['31/12/2027', '01.03.2027', '2027/12/31'])
+          expect(checkByOf(date).notes.filter((n) => /check-by/.test(n))).toEqual([]);
+      });
+
+      it('leaves a day that could be either order open, and says both readings', () => {
+        const story = checkByOf('03/04/2027');
+        expect(story.expectedOutcome).toEqual(
+          outcome({ metric: 'conversion', baseline: 2, target: 3, unit: '%', direction: 'increase' }),
+        );
+        expect(story.notes).toContain(
+          'The check-by date "03/04/2027" could be 2027-04-03 or 2027-03-04; write it as one of those.',
+        );
+      });
+
+      it('says so when the numbers are no day in either order', () => {
+        expect(checkByOf('31/02/2027').notes).toContain('The check-by date "31/02/2027" is not a real day.');
+        expect(checkByOf('31.13.2027').notes).toContain('The check-by date "31.13.2027" is not a real day.');
+      });
+
+      it('does not read a "by" before a date as a relative change', () => {
+        const story = parseStory('We expect conversion to rise by 31.12.2027.', { now: NOW });
+        expect(story.expectedOutcome?.checkBy).toBe('2027-12-31');
+        expect(story.notes.join(' ')).not.toMatch(/relative change/);
+      });
+    });
+
+    it('reads "not to decrease" as a limit and leaves the direction to the owner, with a note', () => {
+      const story = parseStory('We expect conversion not to decrease below 2% by 2027-12-31.');
+      expect(story.expectedOutcome).toEqual(
+        outcome({ metric: 'conversion', target: 2, unit: '%', direction: null, checkBy: '2027-12-31' }),
+      );
+      expect(story.notes).toContain(
+        '"not to decrease" says what should not happen, not which way the metric should move; choose the direction yourself.',
+      );
+      // The numbers do not choose for it either, and each negation is read.
+      expect(
+        parseStory('We expect churn to not decrease from 5% to 8%.').expectedOutcome?.direction,
+      ).toBeNull();
+      expect(parseStory('We expect churn should never rise above 5%.').expectedOutcome).toEqual(
+        outcome({ metric: 'churn', target: 5, unit: '%', direction: null }),
+      );
+      expect(parseStory("We expect latency won't increase from 300 ms.").expectedOutcome?.metric).toBe(
+        'latency',
+      );
+      // In a list, only the negated part loses its direction.
+      const list = parseStory('We expect conversion to rise from 2% to 3% and churn not to rise.');
+      expect(list.expectedOutcomes.map((e) => [e.metric, e.direction])).toEqual([
+        ['conversion', 'increase'],
+        ['churn', null],
+      ]);
+    });
+
+    it("reads a target label's lone amount as the target, and asks under a label that only names the metric", () => {
+      expect(parseStory('Target: conversion 3% by 2027-12-31.').expectedOutcome).toEqual(
+        outcome({ metric: 'conversion', target: 3, unit: '%', checkBy: '2027-12-31' }),
+      );
+      expect(parseStory('Target: 3% conversion by 2027-12-31.').expectedOutcome).toEqual(
+        outcome({ metric: 'conversion', target: 3, unit: '%', checkBy: '2027-12-31' }),
+      );
+      expect(parseStory('Goal: weekly active users 1,200 by 2027-09-30').expectedOutcome).toEqual(
+        outcome({ metric: 'weekly active users', target: 1200, checkBy: '2027-09-30' }),
+      );
+      const kpi = parseStory('KPI: conversion 3%.');
+      expect(kpi.expectedOutcome).toEqual(outcome({ metric: 'conversion', unit: '%' }));
+      expect(kpi.notes).toContain(
+        '"3%" could be today\'s conversion or its target; write "from … to …" to say which.',
+      );
+      // A bug report's expected result, or a log line under a label, names no metric.
+      expect(parseStory('Expected result: the dialog shows 0 items.').expectedOutcomes).toEqual([]);
+      expect(parseStory('Target: action: 0, channel 40a90ab8').expectedOutcomes).toEqual([]);
+    });
+
     it('reads an ISO check-by date and a unit in milliseconds', () => {
       expect(
         parseStory('We expect checkout latency to drop from 800 ms to 300 ms by 2027-03-01.').expectedOutcome,
