@@ -229,6 +229,41 @@ export const dateFnsParseLeftOut: Plugin = {
 };
 
 /**
+ * date-fns' English locale carries the words of `formatDistance` and `formatRelative` ("about 3 hours", "last
+ * Monday at") and the matchers `parse` reads month and day names with (about 1.5 KB gzipped). The surfaces call
+ * neither, and the pickers' `parse` is left out above; the pickers and calendars format with the locale's
+ * `localize` and `formatLong`, which stay. In their place, functions that throw; and the build fails if a
+ * function that needs them (formatDistance and its kin, parse) is in a bundle.
+ */
+const EN_US_LOCALE = /[\\/]date-fns[\\/]esm[\\/]locale[\\/]en-US[\\/]index\.js$/;
+const NEEDS_LEFT_OUT_LOCALE_PARTS =
+  /[\\/]date-fns[\\/]esm[\\/](?:formatDistance|formatDistanceStrict|formatDistanceToNow|formatDistanceToNowStrict|formatRelative|formatDuration|intlFormatDistance|parse)[\\/]index\.js$/;
+export const dateFnsLocaleTrimmed: Plugin = {
+  name: 'date-fns-locale-trimmed',
+  setup(b) {
+    b.initialOptions.metafile = true;
+    b.onResolve({ filter: /^\.\/_lib\/(?:formatDistance|formatRelative|match)\/index\.js$/ }, (args) =>
+      EN_US_LOCALE.test(args.importer)
+        ? { path: args.path, namespace: 'date-fns-locale-trimmed' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'date-fns-locale-trimmed' }, (args) => ({
+      contents: `export default function leftOut() { throw new Error(${JSON.stringify(`date-fns en-US ${args.path} is left out of this bundle (scripts/build-static.ts)`)}); }`,
+      loader: 'js',
+    }));
+    b.onEnd((result) => ({
+      errors: Object.values(result.metafile?.outputs ?? {}).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([file, input]) => input.bytesInOutput > 0 && NEEDS_LEFT_OUT_LOCALE_PARTS.test(file))
+          .map(([file]) => ({
+            text: `${file.replace(/^.*[\\/]node_modules[\\/]/, '')} needs the en-US locale parts this build leaves out (dateFnsLocaleTrimmed)`,
+          })),
+      ),
+    }));
+  },
+};
+
+/**
  * react-select draws each chosen value of a multi select as Atlaskit's removable tag, which brings @atlaskit/tag,
  * its motion and icons (about 6 KB gzipped). Only the surfaces in MULTI_SELECT_SURFACES have a Select with
  * `isMulti`; the others leave the tag out: in its place a component that throws if it is ever drawn, so a multi
@@ -337,6 +372,7 @@ function options(surface: string): BuildOptions {
       tokensAtBuildTime,
       paginationLeftOut,
       dateFnsParseLeftOut,
+      dateFnsLocaleTrimmed,
       featureFlagsFolded,
       ...(MULTI_SELECT_SURFACES.includes(surface) ? [] : [multiValueTagLeftOut]),
       ...(ZOD_FREE_SURFACES.includes(surface) ? [zodLeftOut(surface)] : []),

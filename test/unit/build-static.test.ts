@@ -11,6 +11,7 @@ import { parseIsoDay } from '../../static/shared/date-format';
 import {
   atlaskitLazyChunksLeftOut,
   compiledPrimitivesOnly,
+  dateFnsLocaleTrimmed,
   dateFnsParseLeftOut,
   featureFlagsFolded,
   featureFlagsFoldedIn,
@@ -189,6 +190,27 @@ describe('the surface build', () => {
       ]);
     expect(writesMulti(path.join(ROOT, 'static', 'shared'))).toBe(false);
   });
+  it("leaves the English locale's distance words and name matchers out, and refuses a bundle that would need them", async () => {
+    const picker =
+      "import DatePicker from '@atlaskit/datetime-picker/date-picker'; (globalThis as any).d = DatePicker;";
+    // "less than a second" is formatDistance's, "'last' eeee 'at' p" formatRelative's, and the month matcher's
+    // /^(j|f|m|a|s|o|n|d)/i parse's: all three ship with the picker unless left out.
+    const leftOut = ['less than a second', "'last' eeee 'at' p", 'matchMonthPatterns'];
+    const whole = await bundle(picker, [dateFnsParseLeftOut]);
+    for (const words of leftOut.slice(0, 2)) expect(whole).toContain(words);
+    const trimmed = await bundle(picker, [dateFnsParseLeftOut, dateFnsLocaleTrimmed]);
+    for (const words of leftOut) expect(trimmed).not.toContain(words);
+    expect(trimmed).toContain('date-fns en-US ./_lib/match/index.js is left out of this bundle');
+    // The picker still formats days and names months with what stays: format and the locale's localize.
+    expect(trimmed).toContain('December');
+    for (const needsThem of ['formatDistance', 'formatRelative', 'parse'])
+      await expect(
+        bundle(`import { ${needsThem} } from 'date-fns'; (globalThis as any).f = ${needsThem};`, [
+          dateFnsLocaleTrimmed,
+        ]),
+      ).rejects.toThrow(/needs the en-US locale parts this build leaves out/);
+  });
+
   it("leaves date-fns' parse out of the date picker, which every picker of the app never calls", async () => {
     const entry =
       "import DatePicker from '@atlaskit/datetime-picker/date-picker'; (globalThis as any).d = DatePicker;";
