@@ -264,6 +264,33 @@ export const dateFnsLocaleTrimmed: Plugin = {
 };
 
 /**
+ * Atlaskit's portal (under every picker's calendar, select menu and flag) re-wraps its content in the theme
+ * provider it was drawn inside, and brings that provider to do so: its theme loader, the global theme setter
+ * and the async runtime they are compiled with (about 4 KB gzipped). No surface draws a ThemeProvider (the
+ * host page themes them, `view.theme.enable()`), so the portal never does either: in its place a component
+ * that throws if ever drawn. Any other import of it fails the build, so nothing else silently loses it.
+ */
+const PORTAL_IMPORTER =
+  /[\\/]@atlaskit[\\/]portal[\\/]dist[\\/]esm[\\/]internal[\\/]components[\\/]internal-portal(?:-new)?\.js$/;
+export const themeProviderLeftOut: Plugin = {
+  name: 'theme-provider-left-out',
+  setup(b) {
+    b.onResolve({ filter: /^@atlaskit\/app-provider\/theme-provider$/ }, (args) =>
+      PORTAL_IMPORTER.test(args.importer)
+        ? { path: args.path, namespace: 'theme-provider-left-out' }
+        : {
+            errors: [{ text: `${args.importer} imports ${args.path}: only the portal's import is left out` }],
+          },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'theme-provider-left-out' }, () => ({
+      contents:
+        "export function ThemeProvider() { throw new Error('A ThemeProvider was drawn, but it is left out of this bundle (themeProviderLeftOut in scripts/build-static.ts)'); }",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * react-select draws each chosen value of a multi select as Atlaskit's removable tag, which brings @atlaskit/tag,
  * its motion and icons (about 6 KB gzipped). Only the surfaces in MULTI_SELECT_SURFACES have a Select with
  * `isMulti`; the others leave the tag out: in its place a component that throws if it is ever drawn, so a multi
@@ -373,6 +400,7 @@ function options(surface: string): BuildOptions {
       paginationLeftOut,
       dateFnsParseLeftOut,
       dateFnsLocaleTrimmed,
+      themeProviderLeftOut,
       featureFlagsFolded,
       ...(MULTI_SELECT_SURFACES.includes(surface) ? [] : [multiValueTagLeftOut]),
       ...(ZOD_FREE_SURFACES.includes(surface) ? [zodLeftOut(surface)] : []),

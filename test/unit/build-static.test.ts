@@ -20,6 +20,7 @@ import {
   multiValueTagLeftOut,
   paginationLeftOut,
   surfaces,
+  themeProviderLeftOut,
   tokensReplaced,
   ZOD_FREE_SURFACES,
   zodLeftOut,
@@ -209,6 +210,31 @@ describe('the surface build', () => {
           dateFnsLocaleTrimmed,
         ]),
       ).rejects.toThrow(/needs the en-US locale parts this build leaves out/);
+  });
+
+  it("leaves the theme provider out of Atlaskit's portal, failing loudly if drawn, and refuses any other import of it", async () => {
+    const entry = "import Portal from '@atlaskit/portal'; (globalThis as any).p = Portal;";
+    // The provider's colour-mode reconciler, one of the functions it brings with the portal unless left out.
+    const MARKER = 'getReconciledColorMode';
+    expect(await bundle(entry, [])).toContain(MARKER);
+    const trimmed = await bundle(entry, [themeProviderLeftOut]);
+    expect(trimmed).not.toContain(MARKER);
+    expect(trimmed).toContain('A ThemeProvider was drawn, but it is left out of this bundle');
+    await expect(
+      bundle(
+        "import { ThemeProvider } from '@atlaskit/app-provider/theme-provider'; (globalThis as any).t = ThemeProvider;",
+        [themeProviderLeftOut],
+      ),
+    ).rejects.toThrow(/only the portal's import is left out/);
+    // No surface draws a theme provider of its own: the host page themes them.
+    const sources = ['static/shared', ...surfaces().map((surface) => `static/${surface}/src`)].flatMap(
+      (dir) =>
+        fs
+          .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+          .filter((f) => /\.tsx?$/.test(f))
+          .map((f) => fs.readFileSync(path.join(ROOT, dir, f), 'utf8')),
+    );
+    for (const source of sources) expect(source).not.toMatch(/@atlaskit\/app-provider/);
   });
 
   it("leaves date-fns' parse out of the date picker, which every picker of the app never calls", async () => {
