@@ -37,10 +37,11 @@ export async function callResolver<T>(
 }
 
 let decimalMark: DecimalMark | null = null;
+let person: string | null = null;
 
 /**
  * The decimal mark of the person's Jira language (the view context's locale); "." when the host does not say.
- * Asked of the host once per page.
+ * Asked of the host once per page, with who the person is on which site (personScope).
  */
 export async function personDecimalMark(): Promise<DecimalMark> {
   if (decimalMark) return decimalMark;
@@ -48,12 +49,22 @@ export async function personDecimalMark(): Promise<DecimalMark> {
     // The bridge call view.getContext makes, without the locale tables it brings (@forge/i18n, 14 KB gzipped):
     // only the decimal mark is wanted here, and Intl knows it for any locale tag.
     const callBridge = getCallBridge() as (name: string) => Promise<unknown>;
-    const context = (await callBridge('getContext')) as { locale?: string } | null;
+    const context = (await callBridge('getContext')) as {
+      locale?: string;
+      accountId?: string;
+      cloudId?: string;
+    } | null;
     decimalMark = decimalMarkOf(context?.locale);
+    person = `${context?.cloudId ?? ''}:${context?.accountId ?? ''}`;
   } catch {
     decimalMark = '.';
   }
   return decimalMark;
+}
+
+/** Who is looking, on which site ("cloudId:accountId"), once personDecimalMark has answered; ":" if unknown. */
+export function personScope(): string {
+  return person ?? ':';
 }
 
 /** The decimal mark once personDecimalMark has answered; null before. */

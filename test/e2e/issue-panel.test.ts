@@ -31,12 +31,24 @@ beforeAll(async () => {
 });
 afterAll(async () => wb?.close());
 
+/**
+ * The panel keeps unsaved edits in the browser, which every page of this file shares: each test starts from what
+ * is saved unless it is about those kept edits (`keptEdits: 'bring back'`).
+ */
+const FORGET_KEPT_EDITS = `try {
+  for (const k of Object.keys(localStorage)) if (k.startsWith('outcome-lens:unsaved:')) localStorage.removeItem(k);
+} catch {}`;
+
 async function openPanel(
   user: string,
   colorMode: 'light' | 'dark' = 'light',
   key: string = issueKey,
+  keptEdits: 'forget' | 'bring back' = 'forget',
 ): Promise<{ page: Page; panel: Frame }> {
-  const page = await wb.openAs(user, `/browse/${key}`, { colorMode });
+  const page = await wb.openAs(user, `/browse/${key}`, {
+    colorMode,
+    ...(keptEdits === 'forget' ? { initScript: FORGET_KEPT_EDITS } : {}),
+  });
   const panel = await wb.panelFrame(page, PANEL_FRAME);
   await panel.waitForSelector(`main[aria-label="Outcome Lens for ${key}"]`, { timeout: 30_000 });
   return { page, panel };
@@ -262,7 +274,7 @@ describe('the issue panel in the browser', () => {
   it('names a further expectation that contradicts itself, saves nothing while it is there, and saves once it is removed', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Readers leave slow pages' }).key;
-    const { page, panel } = await openPanel('admin', 'light', key);
+    const { page, panel } = await openPanel('admin', 'light', key, 'bring back');
     await panel.getByRole('button', { name: 'Paste story' }).click();
     await panel
       .getByLabel('Story', { exact: true })
@@ -400,6 +412,71 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('brings unsaved edits back when the issue is opened again, on top of a save made since, until saved or discarded', async () => {
+    const key = aCartRecipe();
+    const property = () =>
+      wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as { version: number } | undefined;
+    const first = await openPanel('admin', 'light', key, 'bring back');
+    await first.panel.getByLabel('Persona').fill('returning shopper');
+    await first.panel.getByLabel('Benefit').fill('I can finish my order later');
+    // Leaving the issue without saving: Jira moves on and the panel's frame goes with it.
+    await first.page.close();
+    expect(property()).toBeUndefined();
+    // Meanwhile someone else saves the same issue, with a persona of their own.
+    await memberSaves(key, 0, {
+      persona: 'member persona',
+      intent: 'keep my basket',
+      benefit: 'their reason',
+    });
+
+    const again = await openPanel('admin', 'light', key, 'bring back');
+    const restored = again.panel.getByTestId('restored-edits');
+    await restored.waitFor();
+    expect(await restored.innerText()).toMatch(/Your unsaved changes are back/);
+    // Both changed Persona and Benefit: mine are kept, and the message says so. Intent, left alone, is theirs.
+    expect(await restored.innerText()).toMatch(
+      /a save since then also changed Persona, Benefit, where yours are kept/,
+    );
+    expect(await again.panel.getByLabel('Persona').inputValue()).toBe('returning shopper');
+    expect(await again.panel.getByLabel('Benefit').inputValue()).toBe('I can finish my order later');
+    expect(await again.panel.getByLabel('Intent').inputValue()).toBe('keep my basket');
+    // Another person on the same browser sees only what is saved.
+    const member = await openPanel('member', 'light', key, 'bring back');
+    expect(await member.panel.getByLabel('Persona').inputValue()).toBe('member persona');
+    expect(await member.panel.getByTestId('restored-edits').count()).toBe(0);
+    await member.page.close();
+
+    await again.panel.getByRole('button', { name: 'Save' }).click();
+    await again.panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
+      hypothesis: {
+        persona: 'returning shopper',
+        intent: 'keep my basket',
+        benefit: 'I can finish my order later',
+      },
+    });
+    await again.page.close();
+    // Saved: nothing comes back.
+    const saved = await openPanel('admin', 'light', key, 'bring back');
+    expect(await saved.panel.getByLabel('Persona').inputValue()).toBe('returning shopper');
+    expect(await saved.panel.getByTestId('restored-edits').count()).toBe(0);
+    // An edit discarded on its return is gone for good.
+    await saved.panel.getByLabel('Metric', { exact: true }).fill('saved carts a week');
+    await saved.page.close();
+    const discard = await openPanel('admin', 'light', key, 'bring back');
+    await discard.panel.getByTestId('restored-edits').waitFor();
+    expect(await discard.panel.getByLabel('Metric', { exact: true }).inputValue()).toBe('saved carts a week');
+    await discard.panel.getByRole('button', { name: 'Discard my changes' }).click();
+    expect(await discard.panel.getByLabel('Metric', { exact: true }).inputValue()).toBe('');
+    expect(await discard.panel.getByTestId('restored-edits').count()).toBe(0);
+    await discard.page.close();
+    const after = await openPanel('admin', 'light', key, 'bring back');
+    expect(await after.panel.getByTestId('restored-edits').count()).toBe(0);
+    expect(await after.panel.getByLabel('Metric', { exact: true }).inputValue()).toBe('');
+    expect(property()!.version).toBe(2);
+    await after.page.close();
+  });
+
   it('works from the keyboard: the story box opens on Enter, takes focus, and Escape returns to its button', async () => {
     const { page, panel } = await openPanel('admin');
     await panel.getByRole('button', { name: 'Paste story' }).focus();
@@ -422,7 +499,7 @@ describe('the issue panel in the browser', () => {
       projectKey,
       summary: 'Shoppers see delivery dates early',
     }).key;
-    const { page, panel } = await openPanel('admin', 'light', key);
+    const { page, panel } = await openPanel('admin', 'light', key, 'bring back');
     const field = panel.locator('.ol-field', { has: panel.getByLabel('Outcome', { exact: true }) });
     // Nothing is linked yet, and the select says so.
     await field.getByText('Not linked', { exact: true }).waitFor();
@@ -455,7 +532,7 @@ describe('the issue panel in the browser', () => {
       projectKey,
       summary: 'Shoppers find their saved items again',
     }).key;
-    const { page, panel } = await openPanel('admin', 'light', key);
+    const { page, panel } = await openPanel('admin', 'light', key, 'bring back');
     const fieldOf = (label: string) =>
       panel.locator('.ol-field', { has: panel.getByLabel(label, { exact: true }) });
     await fieldOf('Direction').getByText('Not set', { exact: true }).waitFor();
@@ -512,7 +589,7 @@ describe('the issue panel in the browser', () => {
   it('takes the check-by date typed in the Atlaskit date picker with Enter or chosen in its calendar by keyboard, refuses a past one at the field, and saves it as an ISO date', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Shoppers know when to reorder' }).key;
-    const { page, panel } = await openPanel('admin', 'light', key);
+    const { page, panel } = await openPanel('admin', 'light', key, 'bring back');
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const input = panel.getByLabel('Check by', { exact: true });
     // The visible label names the picker's input.
@@ -568,7 +645,7 @@ describe('the issue panel in the browser', () => {
   it('never keeps a day that was not typed: "2027-04-31" key by key and "01.03.2027" are refused at the field, quoted, and nothing is saved', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Shoppers know when to reorder' }).key;
-    const { page, panel } = await openPanel('admin', 'light', key);
+    const { page, panel } = await openPanel('admin', 'light', key, 'bring back');
     const input = panel.getByLabel('Kill date', { exact: true });
     // Typed key by key, "2027-04-3" is on the way to the 31st, which April has not: the 3rd must not be taken.
     await input.click();

@@ -62,7 +62,12 @@ export interface BrowserWorkbench {
   openAs(
     user: string,
     path: string,
-    options?: { colorMode?: 'light' | 'dark'; viewport?: { width: number; height: number } },
+    options?: {
+      colorMode?: 'light' | 'dark';
+      viewport?: { width: number; height: number };
+      /** Run in the page and each of its frames before their own scripts (Playwright's addInitScript). */
+      initScript?: string;
+    },
   ): Promise<Page>;
   /** The first surface iframe of the page (the issue panel on /browse pages), once its document has loaded. */
   panelFrame(page: Page, selector?: string): Promise<Frame>;
@@ -127,6 +132,7 @@ export async function startBrowserWorkbench(
       if (opts.colorMode) url.searchParams.set('theme', opts.colorMode);
       const page = await ctx.newPage();
       if (opts.viewport) await page.setViewportSize(opts.viewport);
+      if (opts.initScript) await page.addInitScript(opts.initScript);
       await page.goto(url.href, { waitUntil: 'load' });
       return page;
     },

@@ -18,7 +18,7 @@ import { assessIssue } from '../../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../../src/domain/check-by';
 import { movementPhrase } from '../../../src/domain/hypothesis-text';
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
-import { callResolver, flag, personDecimalMark } from '../../shared/bridge';
+import { callResolver, flag, personDecimalMark, personScope } from '../../shared/bridge';
 import type { DecimalMark } from '../../../src/domain/amounts';
 import { newRequestId } from '../../shared/requestId';
 import { ChoiceSelect, DateInput, TextArea, TextInput } from '../../shared/Field';
@@ -46,6 +46,15 @@ import {
   type FormErrors,
   type FormValues,
 } from './form';
+import {
+  browserStore,
+  dropUnsaved,
+  editsOnTop,
+  keepUnsaved,
+  recallUnsaved,
+  sameDraft,
+  unsavedKey,
+} from './unsaved';
 
 type Phase =
   | { kind: 'loading' }
@@ -86,7 +95,7 @@ export function App() {
       </Message>
     );
   }
-  return <Panel data={phase.data} mark={phase.mark} />;
+  return <Panel data={phase.data} mark={phase.mark} scope={personScope()} />;
 }
 
 interface Conflict {
@@ -102,11 +111,39 @@ function savedBy(w: LastWrite): string {
   return `Saved by ${w.name ?? 'someone else'}${at}.`;
 }
 
-/** The panel for a loaded issue; numbers are typed and shown with the person's decimal `mark`. */
-function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
+/** "2026-11-21 12:00 UTC" from an ISO time. */
+const minuteOf = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * The panel for a loaded issue; numbers are typed and shown with the person's decimal `mark`. Edits not yet
+ * saved are kept in the browser under the person's `scope` and come back when the issue is opened again.
+ */
+function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; scope: string }) {
   const editable = data.permissions.canEdit;
+  const store = useMemo(browserStore, []);
+  const keptKey = unsavedKey(scope, data.issue.key);
+  const today = new Date().toISOString().slice(0, 10);
+  const [start] = useState(() => {
+    const saved = valuesOf(data.lens.draft, mark);
+    const savedAlso = data.lens.draft.alsoExpected ?? [];
+    const kept = editable ? recallUnsaved(store, keptKey, new Date()) : null;
+    if (!kept) return { values: saved, also: savedAlso, restored: null };
+    const back = editsOnTop(kept, saved, savedAlso);
+    const checked = checkValues(back.values, data.lens.draft, today, mark);
+    // Edits that only restate what is saved now (the same numbers written another way) bring nothing back.
+    if (
+      checked.ok &&
+      sameDraft(
+        { ...checked.draft, alsoExpected: back.also },
+        { ...data.lens.draft, alsoExpected: savedAlso },
+      )
+    )
+      return { values: saved, also: savedAlso, restored: null };
+    return { values: back.values, also: back.also, restored: { at: kept.at, clashes: back.clashes } };
+  });
+  const [restored, setRestored] = useState(start.restored);
   const [base, setBase] = useState<PanelLens>(data.lens);
-  const [values, setValues] = useState<FormValues>(() => valuesOf(data.lens.draft, mark));
+  const [values, setValues] = useState<FormValues>(start.values);
   const [touched, setTouched] = useState<Partial<Record<FieldName, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FormErrors>({});
@@ -142,10 +179,7 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
     }),
     [data.issue, description],
   );
-  const today = new Date().toISOString().slice(0, 10);
-  const [alsoExpected, setAlsoExpected] = useState<ExpectedOutcome[]>(
-    () => data.lens.draft.alsoExpected ?? [],
-  );
+  const [alsoExpected, setAlsoExpected] = useState<ExpectedOutcome[]>(start.also);
   const checked = useMemo(() => {
     const result = checkValues(values, base.draft, today, mark);
     // Further expectations come from a pasted story and are sent as they are; the resolver checks them.
@@ -161,6 +195,31 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
       decimalMark: mark,
     });
   }, [facts, checked, values, outcomesById, data.settings, base.draft, today, mark]);
+
+  // Every edit is kept in the browser until it is saved or undone; a draft alike to the saved one keeps nothing.
+  useEffect(() => {
+    if (!editable) return;
+    const saved = valuesOf(base.draft, mark);
+    const savedAlso = base.draft.alsoExpected ?? [];
+    const unchanged =
+      (changedFields(saved, values).length === 0 &&
+        JSON.stringify(alsoExpected) === JSON.stringify(savedAlso)) ||
+      (checked.ok && sameDraft(checked.draft, base.draft));
+    if (unchanged) dropUnsaved(store, keptKey);
+    else
+      keepUnsaved(store, keptKey, {
+        at: new Date().toISOString(),
+        loaded: saved,
+        mine: values,
+        loadedAlso: savedAlso,
+        mineAlso: alsoExpected,
+      });
+  }, [editable, base, values, alsoExpected, checked, mark, store, keptKey]);
+  const discardRestored = () => {
+    setValues(valuesOf(base.draft, mark));
+    setAlsoExpected(base.draft.alsoExpected ?? []);
+    setRestored(null);
+  };
 
   const clientErrors: FormErrors = checked.ok ? {} : checked.errors;
   // Text past its limit is refused as it is typed: waiting for the field to lose focus would hide why.
@@ -235,6 +294,7 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
     setSaving(false);
     if (answer.ok) {
       setBase(answer.data.lens);
+      setRestored(null);
       setServerErrors({});
       setConflict(null);
       setSubmitted(false);
@@ -458,6 +518,19 @@ function Panel({ data, mark }: { data: PanelLoadData; mark: DecimalMark }) {
       {!editable ? (
         <Message appearance="info" title="Read-only" testId="read-only">
           <p>{data.permissions.readOnlyReason}</p>
+        </Message>
+      ) : null}
+      {restored ? (
+        <Message appearance="warning" title="Your unsaved changes are back" testId="restored-edits">
+          <p>
+            You left this issue at {minuteOf(restored.at)} without saving. Your changes are in the fields
+            below
+            {restored.clashes.length
+              ? `; a save since then also changed ${restored.clashes.map((f) => FIELD_LABELS[f]).join(', ')}, where yours are kept`
+              : ''}
+            . Save them, or discard them to see what is saved.
+          </p>
+          <Button onClick={discardRestored}>Discard my changes</Button>
         </Message>
       ) : null}
       {nothingYet && editable ? (

@@ -1,0 +1,115 @@
+import { emptyValues, type FormValues } from '../../static/issue-panel/src/form';
+import {
+  dropUnsaved,
+  editsOnTop,
+  keepUnsaved,
+  recallUnsaved,
+  sameDraft,
+  unsavedKey,
+  type KeptStore,
+  type Unsaved,
+} from '../../static/issue-panel/src/unsaved';
+
+/** A Web Storage stand-in over a Map; `fail` makes every call throw, as a blocked or full storage does. */
+function memoryStore(
+  fail: { on?: 'get' | 'set' | 'remove' | 'all' } = {},
+): KeptStore & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  const check = (op: 'get' | 'set' | 'remove') => {
+    if (fail.on === op || fail.on === 'all') throw new DOMException('blocked', 'SecurityError');
+  };
+  return {
+    map,
+    getItem: (k) => (check('get'), map.get(k) ?? null),
+    setItem: (k, v) => (check('set'), void map.set(k, v)),
+    removeItem: (k) => (check('remove'), void map.delete(k)),
+  };
+}
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+const values = (over: Partial<FormValues>): FormValues => ({ ...emptyValues(), ...over });
+const kept = (over: Partial<Unsaved> = {}): Unsaved => ({
+  at: '2026-12-01T11:00:00.000Z',
+  loaded: values({ persona: 'shopper' }),
+  mine: values({ persona: 'returning shopper', metric: 'cart drop-off' }),
+  loadedAlso: [],
+  mineAlso: [],
+  ...over,
+});
+const KEY = unsavedKey('cloud-1:account-1', 'DEMO-7');
+
+describe('unsaved panel edits kept in the browser', () => {
+  it('keys them by site, person and issue', () => {
+    expect(KEY).toBe('outcome-lens:unsaved:cloud-1:account-1:DEMO-7');
+    expect(unsavedKey('cloud-1:account-2', 'DEMO-7')).not.toBe(KEY);
+  });
+
+  it('keeps, recalls and drops them', () => {
+    const store = memoryStore();
+    keepUnsaved(store, KEY, kept());
+    expect(recallUnsaved(store, KEY, NOW)).toEqual(kept());
+    dropUnsaved(store, KEY);
+    expect(recallUnsaved(store, KEY, NOW)).toBeNull();
+  });
+
+  it('drops, rather than half restores, edits it cannot read or that are older than a fortnight', () => {
+    const store = memoryStore();
+    for (const text of [
+      'not json',
+      'null',
+      '[]',
+      JSON.stringify({ ...kept(), at: 'yesterday' }),
+      JSON.stringify({ ...kept(), at: '2026-11-16T11:59:00.000Z' }),
+      JSON.stringify({ ...kept(), mine: { persona: 'only one field' } }),
+      JSON.stringify({ ...kept(), loaded: { ...values({}), target: 12 } }),
+      JSON.stringify({ ...kept(), mineAlso: 'one' }),
+      JSON.stringify({ ...kept(), loadedAlso: [null] }),
+    ]) {
+      store.map.set(KEY, text);
+      expect([text, recallUnsaved(store, KEY, NOW)]).toEqual([text, null]);
+      expect(store.map.has(KEY)).toBe(false);
+    }
+    // Thirteen days on, they are still there.
+    store.map.set(KEY, JSON.stringify({ ...kept(), at: '2026-11-18T12:00:00.000Z' }));
+    expect(recallUnsaved(store, KEY, NOW)).not.toBeNull();
+  });
+
+  it('works on without them where storage is blocked, full or absent', () => {
+    for (const on of ['get', 'set', 'remove', 'all'] as const) {
+      const store = memoryStore({ on });
+      expect(() => keepUnsaved(store, KEY, kept())).not.toThrow();
+      expect(() => dropUnsaved(store, KEY)).not.toThrow();
+      expect(() => recallUnsaved(store, KEY, NOW)).not.toThrow();
+    }
+    expect(recallUnsaved(null, KEY, NOW)).toBeNull();
+    expect(() => keepUnsaved(null, KEY, kept())).not.toThrow();
+  });
+
+  it('puts the edits on top of what is saved now: fields left alone take the saved value, both-changed ones are named', () => {
+    const savedSince = values({ persona: 'member persona', intent: 'keep my basket' });
+    const back = editsOnTop(kept(), savedSince, []);
+    expect(back.values).toEqual(
+      values({ persona: 'returning shopper', intent: 'keep my basket', metric: 'cart drop-off' }),
+    );
+    expect(back.clashes).toEqual(['persona']);
+    // Nothing saved since: nothing clashes.
+    expect(editsOnTop(kept(), kept().loaded, []).clashes).toEqual([]);
+  });
+
+  it('brings back further expectations only where they were edited', () => {
+    const one = { metric: 'conversion', direction: 'increase' as const };
+    const two = { metric: 'basket size', direction: 'increase' as const };
+    expect(editsOnTop(kept({ mineAlso: [one] }), kept().loaded, [two]).also).toEqual([one]);
+    expect(editsOnTop(kept({ loadedAlso: [one], mineAlso: [one] }), kept().loaded, [two]).also).toEqual([
+      two,
+    ]);
+  });
+
+  it('compares drafts by what they hold, not the order of their keys', () => {
+    expect(
+      sameDraft({ a: 1, b: { c: 2, d: [1, { e: 3, f: 4 }] } }, { b: { d: [1, { f: 4, e: 3 }], c: 2 }, a: 1 }),
+    ).toBe(true);
+    expect(sameDraft({ a: 1 }, { a: 2 })).toBe(false);
+    expect(sameDraft({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+  });
+});
