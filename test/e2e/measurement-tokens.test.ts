@@ -4,34 +4,18 @@
  * request is refused. The section is axe-clean with the modal open. Rotate, revoke and delete each ask first,
  * saying what stops working, and act once however often the confirmation is pressed.
  */
-import type { Frame, Page } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
 import { SETTINGS_RESOLVERS } from '../../src/contract/settings-keys';
-import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { eventually, type BrowserWorkbench } from '../support/browser';
+import { openSettings, startSettingsWorkbench } from '../support/settings-page';
 
 jest.setTimeout(120_000);
 
-const SETTINGS_FRAME = 'iframe[data-wb-module="outcome-lens-settings"]';
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {
-  await buildSurface('settings');
-  wb = await startBrowserWorkbench({
-    seed: (app) => {
-      app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
-      app.grantDemoRoles('DEMO');
-    },
-  });
+  wb = await startSettingsWorkbench();
 });
 afterAll(async () => wb?.close());
-
-async function openSettingsPage(user = 'admin'): Promise<{ page: Page; frame: Frame }> {
-  const page = await wb.openAs(user, '/projects/DEMO/settings');
-  const frame = await wb.panelFrame(page, SETTINGS_FRAME);
-  await frame.getByRole('form', { name: 'Outcome Lens settings' }).waitFor({ timeout: 30_000 });
-  return { page, frame };
-}
-const openSettings = async (user = 'admin') => (await openSettingsPage(user)).frame;
 
 function send(url: string, token: string): Promise<Response> {
   return fetch(url, {
@@ -43,7 +27,7 @@ function send(url: string, token: string): Promise<Response> {
 
 describe('measurement tokens in settings', () => {
   it('are made and shown once, let measurements in, and stop them when revoked', async () => {
-    const frame = await openSettings();
+    const { frame } = await openSettings(wb);
     const section = frame.getByTestId('tokens');
     await section.getByRole('heading', { name: 'Measurement tokens' }).waitFor();
     const url = (await frame.getByTestId('webtrigger-url').innerText()).trim();
@@ -94,7 +78,7 @@ describe('measurement tokens in settings', () => {
 
 describe('destructive token actions', () => {
   it('ask first, say what stops working, hand focus back on Cancel and act once on a double click', async () => {
-    const { page, frame } = await openSettingsPage();
+    const { page, frame } = await openSettings(wb);
     const url = (await frame.getByTestId('webtrigger-url').innerText()).trim();
     await frame.getByLabel("New token's name").fill('deploy job');
     await frame.getByTestId('create-token').click();

@@ -3,13 +3,12 @@
  * page offers to load the newer settings with the person's own changes kept on top, saying which of the other
  * person's values theirs replace, so the next Save goes on top of the newer version knowingly.
  */
-import type { Frame, Page } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
-import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import type { Frame } from 'playwright-core';
+import { eventually, type BrowserWorkbench } from '../support/browser';
+import { openSettings, startSettingsWorkbench } from '../support/settings-page';
 
 jest.setTimeout(120_000);
 
-const SETTINGS_FRAME = 'iframe[data-wb-module="outcome-lens-settings"]';
 const SHARE = 'Epic link counts (0–1)';
 const MAX_IDLE = 'Max idle days';
 const DRY_RUN = 'Dry run: the scan shows what it would do and writes nothing';
@@ -17,30 +16,17 @@ const DRY_RUN = 'Dry run: the scan shows what it would do and writes nothing';
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {
-  await buildSurface('settings');
-  wb = await startBrowserWorkbench({
-    seed: (app) => {
-      app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
-      app.grantDemoRoles('DEMO');
-    },
-  });
+  wb = await startSettingsWorkbench();
 });
 afterAll(async () => wb?.close());
-
-async function openSettings(): Promise<{ page: Page; frame: Frame }> {
-  const page = await wb.openAs('admin', '/projects/DEMO/settings');
-  const frame = await wb.panelFrame(page, SETTINGS_FRAME);
-  await frame.getByRole('form', { name: 'Outcome Lens settings' }).waitFor({ timeout: 30_000 });
-  return { page, frame };
-}
 
 const save = (frame: Frame) => frame.getByRole('button', { name: 'Save settings' }).click();
 const field = (frame: Frame, label: string) => frame.getByLabel(label, { exact: true });
 
 describe('a settings save that another saved before', () => {
   it('loads the newer settings with my changes kept on top, says which of theirs mine replace, and saves on top', async () => {
-    const mine = await openSettings();
-    const theirs = await openSettings();
+    const mine = await openSettings(wb);
+    const theirs = await openSettings(wb);
 
     await field(theirs.frame, MAX_IDLE).fill('45');
     await field(theirs.frame, DRY_RUN).check();
@@ -82,7 +68,7 @@ describe('a settings save that another saved before', () => {
     expect(await mine.frame.getByTestId('settings-version').innerText()).toMatch(/^Saved 2 times, /);
     await mine.page.close();
 
-    const after = await openSettings();
+    const after = await openSettings(wb);
     expect(await field(after.frame, MAX_IDLE).inputValue()).toBe('30');
     expect(await field(after.frame, SHARE).inputValue()).toBe('0.25');
     expect(await field(after.frame, DRY_RUN).isChecked()).toBe(true);

@@ -3,13 +3,12 @@
  * point, a cleared field), says at the field when it is not a number or not a whole one, and reads and shows
  * numbers with the decimal mark of the person's language.
  */
-import type { Frame, Page } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import type { Frame } from 'playwright-core';
+import type { BrowserWorkbench } from '../support/browser';
+import { openSettings, startSettingsWorkbench } from '../support/settings-page';
 
 jest.setTimeout(120_000);
 
-const SETTINGS_FRAME = 'iframe[data-wb-module="outcome-lens-settings"]';
 const SHARE = 'Epic link counts (0–1)';
 const MIN_SCORE = 'Minimum score (0–100)';
 const MAX_IDLE = 'Max idle days';
@@ -18,22 +17,9 @@ const QUOTA_SHARE = 'Share of the hourly Jira quota (0.05–1)';
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {
-  await buildSurface('settings');
-  wb = await startBrowserWorkbench({
-    seed: (app) => {
-      app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
-      app.grantDemoRoles('DEMO');
-    },
-  });
+  wb = await startSettingsWorkbench();
 });
 afterAll(async () => wb?.close());
-
-async function openSettings(query = ''): Promise<{ page: Page; frame: Frame }> {
-  const page = await wb.openAs('admin', `/projects/DEMO/settings${query}`);
-  const frame = await wb.panelFrame(page, SETTINGS_FRAME);
-  await frame.getByRole('form', { name: 'Outcome Lens settings' }).waitFor({ timeout: 30_000 });
-  return { page, frame };
-}
 
 const save = (frame: Frame) => frame.getByRole('button', { name: 'Save settings' }).click();
 const message = (frame: Frame) => frame.getByTestId('settings-message');
@@ -49,7 +35,7 @@ async function errorOf(frame: Frame, label: string): Promise<string> {
 
 describe('typed numbers in settings', () => {
   it('keeps a decimal and a cleared field as typed, and says at the field what is not a (whole) number', async () => {
-    const { page, frame } = await openSettings();
+    const { page, frame } = await openSettings(wb);
     const share = frame.getByLabel(SHARE, { exact: true });
     expect(await share.inputValue()).toBe('0.5');
     // Select the 0.5 and type over it a key at a time: "0." on the way to "0.75" must survive.
@@ -88,7 +74,7 @@ describe('typed numbers in settings', () => {
     await message(frame).getByText('Settings saved.').waitFor();
     await page.close();
 
-    const again = await openSettings();
+    const again = await openSettings(wb);
     expect(await again.frame.getByLabel(SHARE, { exact: true }).inputValue()).toBe('0.75');
     expect(await again.frame.getByLabel(MIN_SCORE, { exact: true }).inputValue()).toBe('65');
     expect(await again.frame.getByLabel(MAX_IDLE, { exact: true }).inputValue()).toBe('45');
@@ -96,7 +82,7 @@ describe('typed numbers in settings', () => {
   });
 
   it('reads and shows numbers with a decimal comma in de-DE', async () => {
-    const { page, frame } = await openSettings('?locale=de-DE');
+    const { page, frame } = await openSettings(wb, 'admin', '?locale=de-DE');
     expect(await frame.getByLabel(SHARE, { exact: true }).inputValue()).toBe('0,75');
     const quota = frame.getByLabel(QUOTA_SHARE, { exact: true });
     expect(await quota.inputValue()).toBe('0,5');
@@ -111,11 +97,11 @@ describe('typed numbers in settings', () => {
     await page.close();
 
     // Stored as numbers: a point in English, a comma again in German.
-    const english = await openSettings();
+    const english = await openSettings(wb);
     expect(await english.frame.getByLabel(QUOTA_SHARE, { exact: true }).inputValue()).toBe('0.4');
     expect(await english.frame.getByLabel(SHARE, { exact: true }).inputValue()).toBe('0.25');
     await english.page.close();
-    const german = await openSettings('?locale=de-DE');
+    const german = await openSettings(wb, 'admin', '?locale=de-DE');
     expect(await german.frame.getByLabel(QUOTA_SHARE, { exact: true }).inputValue()).toBe('0,4');
     await german.page.close();
   });

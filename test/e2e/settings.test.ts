@@ -4,15 +4,15 @@
  * resets to the defaults; a viewer and an outsider are refused; both themes are checked with axe-core.
  * The tests share one browser and one workbench and run in order.
  */
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { SCORE_COMPONENT_LABELS, type ScoreComponentId } from '../../src/domain/score-weights';
 import { seedDemo } from '../../workbench/seed/demo';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { openSettings as openSettingsAs, SETTINGS_FRAME } from '../support/settings-page';
 
 jest.setTimeout(120_000);
 
-const SETTINGS_FRAME = 'iframe[data-wb-module="outcome-lens-settings"]';
 const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 // A demo story with a complete hypothesis: its score depends on the hypothesis weight.
 const STORY = 'Size guide that tells shoppers their size from their usual brand';
@@ -30,12 +30,9 @@ beforeAll(async () => {
 });
 afterAll(async () => wb?.close());
 
-async function openSettings(colorMode: 'light' | 'dark' = 'light'): Promise<{ page: Page; frame: Frame }> {
-  const page = await wb.openAs('admin', '/projects/DEMO/settings', { colorMode });
-  const frame = await wb.panelFrame(page, SETTINGS_FRAME);
-  await frame.getByRole('form', { name: 'Outcome Lens settings' }).waitFor({ timeout: 30_000 });
-  return { page, frame };
-}
+// Always names the theme, light unless told, so each page starts in a known one.
+const openSettings = (colorMode: 'light' | 'dark' = 'light') =>
+  openSettingsAs(wb, 'admin', '', { colorMode });
 
 async function panelScore(): Promise<number> {
   const page = await wb.openAs('admin', `/browse/${issueKey}`);
