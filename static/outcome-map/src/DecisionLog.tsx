@@ -1,7 +1,6 @@
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
-import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { DecisionEntry, DecisionLogData } from '../../../src/contract/project-page';
@@ -10,7 +9,7 @@ import { TableScroll } from '../../shared/TableScroll';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { decisionsCsv, download } from './csv';
 import { decidedText } from './decided';
-import { TryAgain } from './TryAgain';
+import { LoadError } from './LoadError';
 import { IssueLink } from '../../shared/IssueLink';
 
 const HEAD = {
@@ -79,12 +78,12 @@ export function DecisionLog({
         <Button onClick={() => void exportAll('json')}>Export decision log as JSON</Button>
       </div>
       {error ? (
-        <div role="alert">
-          <SectionMessage appearance="error" title="The decision log could not load" testId="log-error">
-            <p>{error}</p>
-            <TryAgain onRetry={onRetry} />
-          </SectionMessage>
-        </div>
+        <LoadError
+          title="The decision log could not load"
+          message={error}
+          onRetry={onRetry}
+          testId="log-error"
+        />
       ) : log === null ? (
         <Spinner label="Loading the decision log" />
       ) : log.length === 0 ? (

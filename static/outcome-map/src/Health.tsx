@@ -15,7 +15,7 @@ import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { download, healthCsv } from './csv';
-import { TryAgain } from './TryAgain';
+import { LoadError } from './LoadError';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { topReporters } from './reporters';
 import { ScanRuns } from './ScanRuns';
@@ -162,15 +162,7 @@ export function Health({
       await load();
     } else flag('Scan not started', a.error.message, 'error');
   };
-  if (error)
-    return (
-      <div role="alert">
-        <SectionMessage appearance="error" title="Backlog health could not load">
-          <p>{error}</p>
-          <TryAgain onRetry={load} />
-        </SectionMessage>
-      </div>
-    );
+  if (error) return <LoadError title="Backlog health could not load" message={error} onRetry={load} />;
   if (!data) return <Spinner label="Loading backlog health" />;
   const c = data.current;
   const m = data.movement;

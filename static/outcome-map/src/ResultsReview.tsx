@@ -7,7 +7,6 @@ import { useCallback, useEffect, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
 import { token } from '@atlaskit/tokens';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
@@ -25,7 +24,7 @@ import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
-import { TryAgain } from './TryAgain';
+import { LoadError } from './LoadError';
 
 type Verdict = Result['verdict'];
 const APPEARANCE: Record<Verdict, 'success' | 'removed' | 'default'> = {
@@ -250,15 +249,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
   useEffect(() => {
     void load();
   }, [load]);
-  if (error)
-    return (
-      <div role="alert">
-        <SectionMessage appearance="error" title="The results review could not load">
-          <p>{error}</p>
-          <TryAgain onRetry={load} />
-        </SectionMessage>
-      </div>
-    );
+  if (error) return <LoadError title="The results review could not load" message={error} onRetry={load} />;
   if (!data) return <p aria-busy="true">Loading delivered bets…</p>;
   const canDecide = page.permissions.canDecide;
   const common = { canDecide, onRecorded: () => void load() };
