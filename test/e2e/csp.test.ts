@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { buildSurface } from '../../scripts/build-static';
+import { FORGE_FRAME_ALLOW, FORGE_FRAME_SANDBOX } from '../../workbench/pages/views';
 import { seedDemo } from '../../workbench/seed/demo';
 import { ROOT_DIR } from '../../workbench/app';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
@@ -323,6 +324,26 @@ describe("under the app's manifest (permissions.content.styles: ['unsafe-inline'
       await page.close();
     });
   });
+
+  it.each(SURFACES.map((s) => [s.name, s] as const))(
+    'draws the %s in a frame with only the sandbox flags and feature policies Forge gives: no pop-ups, storage kept',
+    async (_name, surface) => {
+      const { page, frame } = await openSurface(surface, 'light');
+      const element = await frame.frameElement();
+      expect(await element.getAttribute('sandbox')).toBe(FORGE_FRAME_SANDBOX);
+      expect(await element.getAttribute('allow')).toBe(FORGE_FRAME_ALLOW);
+      const inside = await frame.evaluate(() => {
+        // Forge gives no allow-popups: a window the surface opens on its own is refused.
+        const opened = window.open('about:blank');
+        localStorage.setItem('outcome-lens:probe', 'kept');
+        const kept = localStorage.getItem('outcome-lens:probe');
+        localStorage.removeItem('outcome-lens:probe');
+        return { opened: opened !== null, kept };
+      });
+      expect(inside).toEqual({ opened: false, kept: 'kept' });
+      await page.close();
+    },
+  );
 
   it("draws Atlaskit's date picker calendar from the stylesheet, with no runtime style and no violation", async () => {
     violations.length = 0;

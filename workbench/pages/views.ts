@@ -7,6 +7,17 @@ import { bridgeToken, gadgetConfigToken } from '../bridge/host';
 import type { JiraPermission, StoredIssue, StoredProject } from '../jira/types';
 import { esc, href, layout, type ColorMode } from './layout';
 
+/**
+ * The frame Forge draws a Custom UI in, as Atlassian documents it (developer.atlassian.com/platform/forge/custom-ui/
+ * iframe): these sandbox flags and feature policies, no others. No `allow-popups` and no top navigation, so a
+ * surface cannot open a window or leave the frame on its own (links go through the bridge's router); the same
+ * origin stays, so storage works.
+ */
+export const FORGE_FRAME_SANDBOX =
+  'allow-downloads allow-forms allow-modals allow-pointer-lock allow-same-origin allow-scripts';
+export const FORGE_FRAME_ALLOW = 'camera; clipboard-write; display-capture; fullscreen; microphone';
+const FRAME_RULES = `sandbox="${FORGE_FRAME_SANDBOX}" allow="${FORGE_FRAME_ALLOW}"`;
+
 export interface PageRequest {
   app: WorkbenchApp;
   /** Demo user name or account id, already known to exist. */
@@ -233,7 +244,7 @@ function surfaceFrame(
   }
   const src = `/static/${module.surface}/index.html`;
   return {
-    html: `<iframe class="surface" data-wb-frame="${esc(id)}" data-wb-module="${esc(module.key)}" title="${esc(module.title ?? module.key)}" src="${esc(src)}"></iframe>`,
+    html: `<iframe class="surface" data-wb-frame="${esc(id)}" data-wb-module="${esc(module.key)}" title="${esc(module.title ?? module.key)}" ${FRAME_RULES} src="${esc(src)}"></iframe>`,
     frames: { [id]: frame },
   };
 }
@@ -375,7 +386,7 @@ export function dashboardPage(req: PageRequest, dashboardId: number): Page {
     const frame = built
       ? `<iframe class="surface" data-wb-frame="${esc(id)}" data-wb-module="${esc(module.key)}" title="${esc(
           edit ? `Configure ${title}` : title,
-        )}" src="/static/${esc(module.surface)}/index.html"></iframe>`
+        )}" ${FRAME_RULES} src="/static/${esc(module.surface)}/index.html"></iframe>`
       : `<div class="message warning" role="status">The ${esc(module.surface ?? module.key)} surface is not built yet: run <code>npm run build:static</code>.</div>`;
     const editLink =
       owner && !edit ? ` <a href="${esc(href(pathName, req.user, { edit: String(item.id) }))}">Edit</a>` : '';
