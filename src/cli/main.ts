@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { analyseStory } from '../domain/analyse-story';
 import { DEFAULT_SETTINGS } from '../domain/settings';
 import { runCalibrate } from './calibrate';
 import { whyFileUnreadable } from './files';
+import { readLines, type InputLine } from './lines';
 
 /**
  * `outcome-lens stories FILE|-`: one story a line in, one JSON line a story out. A coach can run it on an
@@ -66,14 +66,14 @@ async function analyseLines(
   io: CliIo,
 ): Promise<{ read: number; skipped: number }> {
   const now = io.now();
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
   let read = 0;
   let skipped = 0;
   try {
-    for await (const raw of lines) {
+    // The reader keeps at most MAX_LINE_CHARS of a line: one far longer is counted, not held, and refused.
+    for await (const line of readLines(input, MAX_LINE_CHARS)) {
       lineNumber += 1;
-      const export_ = read + skipped === 0 ? exportFormatOf(raw) : null;
+      const export_ = read + skipped === 0 ? exportFormatOf(line.text) : null;
       if (export_) {
         // Read as stories, a header row would be flagged as a recipe and cells would run into each other.
         io.stderr.write(
@@ -82,14 +82,14 @@ async function analyseLines(
         );
         return { read, skipped: skipped + 1 };
       }
-      const problem = whyUnreadable(raw);
+      const problem = whyUnreadable(line);
       if (problem) {
         skipped += 1;
         io.stderr.write(`line ${lineNumber}: skipped, ${problem}.\n`);
         continue;
       }
       read += 1;
-      io.stdout.write(`${JSON.stringify(analyseStory(raw.trim(), DEFAULT_SETTINGS, now))}\n`);
+      io.stdout.write(`${JSON.stringify(analyseStory(line.text.trim(), DEFAULT_SETTINGS, now))}\n`);
     }
   } catch (error) {
     io.stderr.write(`outcome-lens: stopped reading at line ${lineNumber + 1}: ${(error as Error).message}\n`);
@@ -108,11 +108,11 @@ function exportFormatOf(line: string): string | null {
   return cells.length > 1 && jiraColumns.length > 0 ? `a CSV header (${text.slice(0, 60)})` : null;
 }
 
-function whyUnreadable(line: string): string | null {
-  if (line.trim() === '') return 'blank';
+function whyUnreadable(line: InputLine): string | null {
+  if (line.blank) return 'blank';
   if (line.length > MAX_LINE_CHARS) return `longer than ${MAX_LINE_CHARS} characters (${line.length})`;
   // NUL, other C0 controls or undecodable bytes mean this is not text: matching them is the point here.
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(line)) return 'binary or not valid UTF-8 text';
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(line.text)) return 'binary or not valid UTF-8 text';
   return null;
 }

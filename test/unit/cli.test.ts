@@ -144,6 +144,33 @@ describe('outcome-lens stories', () => {
     expect(err).toMatch(/line 3: skipped, longer than 10000/);
   });
 
+  it('refuses a line of megabytes with no break in it, and still reads the story on the next line', async () => {
+    const stdin = new PassThrough();
+    let out = '';
+    let err = '';
+    const running = runCli(['stories', '-'], {
+      stdin,
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      now: () => NOW,
+    });
+    // Written in chunks, as a pipe gives it: 3 MB of one line, then a story.
+    const chunk = 'y'.repeat(60_000);
+    for (let i = 0; i < 50; i++) stdin.write(chunk);
+    stdin.end('\nFix login timeout\n');
+    expect(await running).toBe(0);
+    expect(err).toBe(
+      'line 1: skipped, longer than 10000 characters (3000000).\n' +
+        'outcome-lens: 1 story read, 1 skipped.\n',
+    );
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as StoryLine).text),
+    ).toEqual(['Fix login timeout']);
+  });
+
   it('fails only when nothing could be read', async () => {
     expect((await run(['stories', '-'], '\n\n')).code).toBe(1);
     const missing = await run(['stories', '/no/such/file.txt']);
