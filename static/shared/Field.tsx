@@ -5,18 +5,18 @@
  * select or date picker is disabled (Atlaskit's pickers have no read-only mode) and shows its value as text.
  *
  * One select, ChoiceSelect: Atlaskit's Select (react-select, about 39 KB gzipped), which settings and the issue
- * panel can hold since their bundles carry no zod; one date, DateInput: Atlaskit's DatePicker.
+ * panel can hold since their bundles carry no zod; one date, DateInput: Atlaskit's DatePicker (TypedDatePicker).
  */
-// The date picker's own entry point: the package index brings the time pickers too.
-import DatePicker from '@atlaskit/datetime-picker/date-picker';
+// First, where the date picker was imported before: the bundle keeps its order (and gzips as well as it did).
+import { TypedDatePicker } from './TypedDatePicker';
 import { ErrorMessage } from '@atlaskit/form/error-message';
 import { HelperMessage } from '@atlaskit/form/helper-message';
 import { Label } from '@atlaskit/form/label';
 import Select, { type CSSObjectWithLabel } from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
-import { useRef, type ChangeEvent, type ReactNode } from 'react';
-import { DATE_PICKER_FORMAT, parseIsoDay } from './date-format';
+import { type ChangeEvent, type ReactNode } from 'react';
+import { isUnreadableDay, quoteTyped } from './date-format';
 
 interface Common {
   id: string;
@@ -144,40 +144,22 @@ export function ChoiceSelect(
  * Atlaskit's date picker: a date typed as YYYY-MM-DD and taken with Enter, or chosen from its calendar with the
  * arrow keys or the mouse. Its input takes the field's id, so the visible label names it; the value is the ISO
  * date ('' when cleared), as the browser's date input gave. A read-only one is disabled, as ChoiceSelect is.
- * Text it cannot read ("01.03.2027", "2027-04-31") is not dropped when the field is left: it becomes the value,
- * for the form's date rule to refuse at the field, quoted, instead of a save without the date.
+ * Text it cannot read ("01.03.2027", "2027-04-31") becomes the value (TypedDatePicker), for the form's date
+ * rule to refuse at the field, quoted, instead of a save without the date.
  */
 export function DateInput(p: Common) {
-  const readable = p.value === '' || !Number.isNaN(parseIsoDay(p.value).getTime());
-  // What was last typed: the picker empties its input on Enter or blur when it cannot read the text.
-  const typed = useRef('');
-  const leave = () => {
-    const text = typed.current.trim();
-    typed.current = '';
-    if (text !== '' && Number.isNaN(parseIsoDay(text).getTime())) p.onChange(text);
-    p.onBlur?.();
-  };
-  const error = p.error && !readable ? `${p.error} You typed “${p.value}”.` : p.error;
+  const error = p.error && isUnreadableDay(p.value) ? quoteTyped(p.error, p.value) : p.error;
   return (
     <Shell {...p} error={error}>
-      <DatePicker
+      <TypedDatePicker
         id={p.id}
         name={p.id}
-        value={readable ? p.value : ''}
-        onChange={(value: string) => {
-          typed.current = '';
-          p.onChange(value);
-        }}
-        selectProps={{
-          onInputChange: (text: string, meta: { action: string }) => {
-            if (meta.action === 'input-change') typed.current = text;
-          },
-        }}
+        value={p.value}
+        onChange={p.onChange}
         isDisabled={p.readOnly}
         isInvalid={Boolean(error)}
         aria-describedby={describedBy({ ...p, error })}
-        {...DATE_PICKER_FORMAT}
-        onBlur={leave}
+        {...(p.onBlur ? { onBlur: p.onBlur } : {})}
       />
     </Shell>
   );

@@ -35,3 +35,13 @@ export function localToday(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
+
+/** Text a date picker could not read into a day: anything but blank or a real YYYY-MM-DD day. */
+export function isUnreadableDay(text: string): boolean {
+  return text.trim() !== '' && Number.isNaN(parseIsoDay(text).getTime());
+}
+
+/** A date rule's message with the text it refused, so the person sees what they typed and why it was not taken. */
+export function quoteTyped(message: string, typed: string): string {
+  return `${message} You typed “${typed}”.`;
+}

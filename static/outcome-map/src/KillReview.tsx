@@ -1,6 +1,5 @@
 import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
-import DatePicker from '@atlaskit/datetime-picker/date-picker';
 import Lozenge from '@atlaskit/lozenge';
 import Modal, {
   ModalBody,
@@ -37,7 +36,8 @@ import { pickerChoices, type Choice, type PickerOption } from './picker-choices'
 import { useListSelection } from '../../shared/useListSelection';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
-import { DATE_PICKER_FORMAT } from '../../shared/date-format';
+import { typedDayProblem } from './typed-day';
+import { TypedDatePicker } from '../../shared/TypedDatePicker';
 
 const KINDS = ['kill', 'keep', 'relink'] as const;
 type Kind = (typeof KINDS)[number];
@@ -91,7 +91,18 @@ function DecisionDialog(props: {
   const verb = KIND_VERBS[kind];
   const idp = single ? `${kind}-${subject.item.key}` : 'bulk';
   const title = single ? `${verb} ${subject.item.key}` : `${verb} ${subject.count} selected`;
+  // Typed text that is no day is refused at its field, quoted, as long as it is there: never sent.
+  const dayProblems = Object.entries({
+    snoozeUntil: kind === 'keep' ? typedDayProblem('Snooze date', snooze) : undefined,
+    'killCriteria.deadline': kind === 'keep' ? typedDayProblem('Kill date', killDate) : undefined,
+  }).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const fieldErrors: Record<string, string> = { ...errors, ...Object.fromEntries(dayProblems) };
   const submit = async () => {
+    const [firstBadDay] = dayProblems;
+    if (firstBadDay) {
+      document.getElementById(`${idp}-${firstBadDay[0]}`)?.focus();
+      return;
+    }
     if (kind === 'relink' && !outcomeId) {
       setErrors({ outcomeId: single ? 'Choose the outcome it serves.' : 'Choose the outcome they serve.' });
       document.getElementById(`${idp}-outcome`)?.focus();
@@ -113,7 +124,7 @@ function DecisionDialog(props: {
   // Atlaskit's TextArea marks itself invalid only with a data attribute: the state is said to assistive
   // technology here, with the message that explains it.
   const invalid = (field: string) =>
-    errors[field]
+    fieldErrors[field]
       ? { isInvalid: true, 'aria-invalid': true, 'aria-describedby': `${idp}-${field}-error` }
       : {};
   return (
@@ -156,7 +167,7 @@ function DecisionDialog(props: {
               label={
                 single ? 'Why (goes into the decision log)' : "Why (goes into each item's decision log row)"
               }
-              error={errors.reason}
+              error={fieldErrors.reason}
             >
               <AkTextArea
                 ref={reasonRef}
@@ -168,27 +179,25 @@ function DecisionDialog(props: {
             </LabelledField>
             {kind === 'keep' ? (
               <div className="ol-grid">
-                <LabelledField id={`${idp}-snoozeUntil`} label="Snooze until" error={errors.snoozeUntil}>
-                  <DatePicker
+                <LabelledField id={`${idp}-snoozeUntil`} label="Snooze until" error={fieldErrors.snoozeUntil}>
+                  <TypedDatePicker
                     id={`${idp}-snoozeUntil`}
                     value={snooze}
                     onChange={setSnooze}
                     // A day already gone is refused on save; the calendar does not offer it.
                     minDate={new Date().toISOString().slice(0, 10)}
-                    {...DATE_PICKER_FORMAT}
                     {...invalid('snoozeUntil')}
                   />
                 </LabelledField>
                 <LabelledField
                   id={`${idp}-killCriteria.deadline`}
                   label="New kill date"
-                  error={errors['killCriteria.deadline']}
+                  error={fieldErrors['killCriteria.deadline']}
                 >
-                  <DatePicker
+                  <TypedDatePicker
                     id={`${idp}-killCriteria.deadline`}
                     value={killDate}
                     onChange={setKillDate}
-                    {...DATE_PICKER_FORMAT}
                     {...invalid('killCriteria.deadline')}
                   />
                 </LabelledField>

@@ -1,6 +1,4 @@
 import Button from '@atlaskit/button/new';
-// The date picker's own entry point: the package index brings the time pickers too.
-import DatePicker from '@atlaskit/datetime-picker/date-picker';
 import Form, { ErrorMessage, Field, HelperMessage } from '@atlaskit/form';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
@@ -14,7 +12,9 @@ import { expectationConflict } from '../../../src/domain/draft-rules';
 // The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
 import { metricNameProblem } from '../../../src/domain/says-something';
 import { callResolver, flag } from '../../shared/bridge';
-import { DATE_PICKER_FORMAT, localToday } from '../../shared/date-format';
+import { localToday } from '../../shared/date-format';
+import { TypedDatePicker } from '../../shared/TypedDatePicker';
+import { typedDayProblem } from './typed-day';
 import { useDecimalMark } from '../../shared/useDecimalMark';
 
 type Direction = 'increase' | 'decrease';
@@ -94,19 +94,30 @@ function TextField(props: {
   );
 }
 
-/** Atlaskit's date picker in a form field: the calendar or the keyboard, the label its name. */
+/**
+ * Atlaskit's date picker in a form field: the calendar or the keyboard, the label its name. Typed text that is
+ * no day stays the field's value and is refused here, quoted, so the form sends nothing until it is a day.
+ */
 function DateField(props: {
   id: string;
   name: string;
   label: string;
+  /** What the resolver's messages call the field ("Measurement date"), for the same words here. */
+  ruleLabel: string;
   defaultValue: string;
   maxDate?: string;
 }) {
   return (
-    <Field<string> name={props.name} id={props.id} label={props.label} defaultValue={props.defaultValue}>
+    <Field<string>
+      name={props.name}
+      id={props.id}
+      label={props.label}
+      defaultValue={props.defaultValue}
+      validate={(value) => typedDayProblem(props.ruleLabel, value ?? '')}
+    >
       {({ fieldProps, error }) => (
         <>
-          <DatePicker
+          <TypedDatePicker
             id={fieldProps.id}
             name={fieldProps.name}
             value={fieldProps.value}
@@ -116,7 +127,6 @@ function DateField(props: {
             isInvalid={fieldProps.isInvalid}
             aria-describedby={fieldProps['aria-describedby']}
             {...(props.maxDate ? { maxDate: props.maxDate } : {})}
-            {...DATE_PICKER_FORMAT}
           />
           {error ? <ErrorMessage>{error}</ErrorMessage> : null}
         </>
@@ -376,7 +386,13 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
                 </>
               )}
             </Field>
-            <DateField id={`${idp}-due`} name="dueDate" label="Due date" defaultValue={o?.dueDate ?? ''} />
+            <DateField
+              id={`${idp}-due`}
+              name="dueDate"
+              label="Due date"
+              ruleLabel="Due date"
+              defaultValue={o?.dueDate ?? ''}
+            />
           </div>
           <div className="ol-actions">
             <Button type="submit" appearance="primary" isDisabled={submitting}>
@@ -437,6 +453,7 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
               id={`${idp}-at`}
               name="at"
               label="Measured on"
+              ruleLabel="Measurement date"
               defaultValue={today}
               // A measurement is of a day that has come; the calendar offers none after today.
               maxDate={today}
