@@ -5,7 +5,7 @@ import { DATE_PICKER_FORMAT, isUnreadableDay } from './date-format';
 
 export type TypedDatePickerProps = Omit<
   DatePickerProps,
-  'value' | 'defaultValue' | 'onChange' | 'onBlur' | 'selectProps' | keyof typeof DATE_PICKER_FORMAT
+  'value' | 'defaultValue' | 'onChange' | 'onBlur' | keyof typeof DATE_PICKER_FORMAT
 > & {
   /** An ISO day, '' when empty, or text typed that is no day (kept so the form's date rule can refuse it). */
   value: string;
@@ -28,28 +28,31 @@ export function TypedDatePicker({ value, onChange, onBlur, ...pickerProps }: Typ
     typed.current = '';
     if (isUnreadableDay(text)) onChange(text);
   };
+  // The typed text is read from the input's own events around the picker: a `selectProps.onInputChange` would
+  // replace the picker's handler, whose state holds the input's text, and typing after an Enter would show nothing.
   return (
-    <DatePicker
-      {...pickerProps}
-      value={isUnreadableDay(value) ? '' : value}
-      onChange={(day: string) => {
-        typed.current = '';
-        onChange(day);
+    <div
+      onInput={(event) => {
+        typed.current = (event.target as HTMLInputElement).value;
       }}
-      selectProps={{
-        onInputChange: (text: string, meta: { action: string }) => {
-          if (meta.action === 'input-change') typed.current = text;
-        },
-        // Before the picker's own Enter, which would empty the input, or let the form submit the old value.
-        onKeyDown: (event: KeyboardEvent) => {
-          if (event.key === 'Enter') keepUnreadableText();
-        },
+      // Before the picker's own Enter, which would empty the input, or let the form submit the old value.
+      onKeyDownCapture={(event: KeyboardEvent) => {
+        if (event.key === 'Enter') keepUnreadableText();
       }}
-      {...DATE_PICKER_FORMAT}
-      onBlur={() => {
-        keepUnreadableText();
-        onBlur?.();
-      }}
-    />
+    >
+      <DatePicker
+        {...pickerProps}
+        value={isUnreadableDay(value) ? '' : value}
+        onChange={(day: string) => {
+          typed.current = '';
+          onChange(day);
+        }}
+        {...DATE_PICKER_FORMAT}
+        onBlur={() => {
+          keepUnreadableText();
+          onBlur?.();
+        }}
+      />
+    </div>
   );
 }

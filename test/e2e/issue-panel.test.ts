@@ -670,8 +670,15 @@ describe('the issue panel in the browser', () => {
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.getByTestId('save-result').getByText('Nothing was saved').waitFor();
     expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toBeUndefined();
-    // A real day typed over it clears the error, and saves.
-    await typeDate(panel, 'Kill date', '2027-04-30', 'ol-deadline');
+    // A real day typed over it key by key, as a person types after an Enter, clears the error, and saves.
+    await input.focus();
+    await input.pressSequentially('2027-04-30');
+    await input.press('Enter');
+    await panel.waitForFunction(
+      () =>
+        document.querySelector<HTMLInputElement>('input[type="hidden"][name="ol-deadline"]')?.value ===
+        '2027-04-30',
+    );
     await killError.waitFor({ state: 'detached' });
     await typeDate(panel, 'Check by', '2027-03-01', 'ol-checkBy');
     await panel.getByRole('button', { name: 'Save' }).click();

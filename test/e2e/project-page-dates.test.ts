@@ -110,6 +110,12 @@ describe('a date the project page cannot read', () => {
     expect(calls).not.toContain(PROJECT_PAGE_RESOLVERS.addMeasurement);
     expect((await storedOutcome(created.data.id))?.measurements).toEqual([]);
 
+    // Typed again as a real day, it is taken and recorded with that day.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await typeInto(day, yesterday, 'Enter');
+    await form.getByRole('button', { name: 'Record' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect((await storedOutcome(created.data.id))?.measurements).toEqual([{ value: 30, at: yesterday }]);
     await page.close();
   });
 
