@@ -39,6 +39,12 @@ export function TypedDatePicker({ value, onChange, onBlur, ...pickerProps }: Typ
       onKeyDownCapture={(event: KeyboardEvent) => {
         if (event.key === 'Enter') keepUnreadableText();
       }}
+      // Escape with the calendar open closes the calendar only: a dialog around the picker listens for Escape on
+      // the window, and would close with everything typed in it.
+      onKeyDown={(event: KeyboardEvent) => {
+        if (event.key === 'Escape' && (event.target as HTMLElement).getAttribute('aria-expanded') === 'true')
+          event.stopPropagation();
+      }}
     >
       <DatePicker
         {...pickerProps}
