@@ -252,4 +252,39 @@ describe('Kill review dialogs', () => {
     });
     await page.close();
   });
+  // Jira is slow. A person confirms a Kill, waits, changes their mind and presses Escape (or Cancel, which stays
+  // enabled): the dialog closes at once, as "Escape or Cancel closes it with nothing recorded" promises, and focus
+  // goes back to the Kill button. But the kill goes on: seconds later the issue is closed as Won't Do with a
+  // comment and a log row. While the decision is under way the dialog should stay open with Cancel off (as the
+  // app's ConfirmDialog does when busy), or Escape should not read as a cancel.
+  it('Escape while a slow Kill is under way closes the dialog as if cancelled, and the kill still lands', async () => {
+    const key = zombies[1]!;
+    const page = await wb.openAs('admin', '/projects/DEMO/outcomes');
+    const frame = await wb.panelFrame(page, PAGE_FRAME);
+    await frame.getByRole('tab', { name: 'Kill review' }).click();
+    const item = frame.getByTestId(`zombie-${key}`);
+    await item.waitFor({ timeout: 30_000 });
+    await item.getByRole('button', { name: `Kill ${key}` }).click();
+    const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
+    await dialog.getByLabel('Why (goes into the decision log)').fill('Nobody has asked for this in a year');
+    const fault = wb.app.jira.faults.inject({ kind: 'latency', ms: 3_000 });
+    try {
+      await dialog.getByRole('button', { name: 'Confirm kill' }).click();
+      await page.waitForTimeout(500);
+      // Still under way: the button says so and the issue is not closed yet.
+      expect(await dialog.getByRole('button', { name: 'Confirm kill' }).isDisabled()).toBe(true);
+      expect(wb.app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+      const dialogOpen = await dialog.isVisible();
+      await eventually(() => expect(wb.app.jira.store.getIssue(key)!.statusCategory).toBe('done'), {
+        timeout: 20_000,
+      });
+      // Seen on the current code: the dialog is gone after Escape, and the issue is then closed (done).
+      expect({ dialogOpenAfterEscape: dialogOpen }).toEqual({ dialogOpenAfterEscape: true });
+    } finally {
+      wb.app.jira.faults.clear(fault);
+      await page.close();
+    }
+  });
 });
