@@ -435,7 +435,7 @@ describe('the issue panel in the browser', () => {
     expect(await restored.innerText()).toMatch(/Your unsaved changes are back/);
     // Both changed Persona and Benefit: mine are kept, and the message says so. Intent, left alone, is theirs.
     expect(await restored.innerText()).toMatch(
-      /a save since then also changed Persona, Benefit, where yours are kept/,
+      /Persona, Benefit had also been changed since \(by a save, or in another tab\), and show your latest/,
     );
     expect(await again.panel.getByLabel('Persona').inputValue()).toBe('returning shopper');
     expect(await again.panel.getByLabel('Benefit').inputValue()).toBe('I can finish my order later');

@@ -3,6 +3,7 @@ import {
   dropUnsaved,
   editsOnTop,
   keepUnsaved,
+  recallAllUnsaved,
   recallUnsaved,
   sameDraft,
   unsavedKey,
@@ -20,6 +21,11 @@ function memoryStore(
   };
   return {
     map,
+    get length() {
+      check('get');
+      return map.size;
+    },
+    key: (i) => (check('get'), [...map.keys()][i] ?? null),
     getItem: (k) => (check('get'), map.get(k) ?? null),
     setItem: (k, v) => (check('set'), void map.set(k, v)),
     removeItem: (k) => (check('remove'), void map.delete(k)),
@@ -36,12 +42,33 @@ const kept = (over: Partial<Unsaved> = {}): Unsaved => ({
   mineAlso: [],
   ...over,
 });
-const KEY = unsavedKey('cloud-1:account-1', 'DEMO-7');
+const KEY = unsavedKey('cloud-1:account-1', 'DEMO-7', 'panel-a');
 
 describe('unsaved panel edits kept in the browser', () => {
-  it('keys them by site, person and issue', () => {
-    expect(KEY).toBe('outcome-lens:unsaved:cloud-1:account-1:DEMO-7');
-    expect(unsavedKey('cloud-1:account-2', 'DEMO-7')).not.toBe(KEY);
+  it('keys them by site, person, issue and open panel', () => {
+    expect(KEY).toBe('outcome-lens:unsaved:cloud-1:account-1:DEMO-7:panel-a');
+    expect(unsavedKey('cloud-1:account-2', 'DEMO-7', 'panel-a')).not.toBe(KEY);
+    expect(unsavedKey('cloud-1:account-1', 'DEMO-7', 'panel-b')).not.toBe(KEY);
+  });
+
+  it("recalls every panel's edits for the person and issue, oldest first, and no one else's", () => {
+    const store = memoryStore();
+    const later = kept({
+      at: '2026-12-01T11:30:00.000Z',
+      mine: values({ persona: 'shopper', intent: 'reorder' }),
+    });
+    keepUnsaved(store, unsavedKey('cloud-1:account-1', 'DEMO-7', 'panel-b'), later);
+    keepUnsaved(store, KEY, kept());
+    keepUnsaved(store, unsavedKey('cloud-1:account-2', 'DEMO-7', 'panel-c'), kept());
+    keepUnsaved(store, unsavedKey('cloud-1:account-1', 'DEMO-70', 'panel-d'), kept());
+    store.map.set(unsavedKey('cloud-1:account-1', 'DEMO-7', 'panel-e'), 'not json');
+    const all = recallAllUnsaved(store, 'cloud-1:account-1', 'DEMO-7', NOW);
+    expect(all.map((k) => k.key)).toEqual([KEY, unsavedKey('cloud-1:account-1', 'DEMO-7', 'panel-b')]);
+    expect(all.map((k) => k.kept)).toEqual([kept(), later]);
+    // The unreadable one is gone; a store that cannot list its keys recalls nothing.
+    expect(store.map.has(unsavedKey('cloud-1:account-1', 'DEMO-7', 'panel-e'))).toBe(false);
+    expect(recallAllUnsaved(memoryStore({ on: 'get' }), 'cloud-1:account-1', 'DEMO-7', NOW)).toEqual([]);
+    expect(recallAllUnsaved(null, 'cloud-1:account-1', 'DEMO-7', NOW)).toEqual([]);
   });
 
   it('keeps, recalls and drops them', () => {
@@ -87,20 +114,30 @@ describe('unsaved panel edits kept in the browser', () => {
 
   it('puts the edits on top of what is saved now: fields left alone take the saved value, both-changed ones are named', () => {
     const savedSince = values({ persona: 'member persona', intent: 'keep my basket' });
-    const back = editsOnTop(kept(), savedSince, []);
+    const back = editsOnTop([kept()], savedSince, []);
     expect(back.values).toEqual(
       values({ persona: 'returning shopper', intent: 'keep my basket', metric: 'cart drop-off' }),
     );
     expect(back.clashes).toEqual(['persona']);
     // Nothing saved since: nothing clashes.
-    expect(editsOnTop(kept(), kept().loaded, []).clashes).toEqual([]);
+    expect(editsOnTop([kept()], kept().loaded, []).clashes).toEqual([]);
+    // Two panels' edits: each on top of the one before, the later winning where both changed a field.
+    const other = kept({
+      at: '2026-12-01T11:30:00.000Z',
+      mine: values({ persona: 'shopper', intent: 'reorder', metric: 'orders a week' }),
+    });
+    const both = editsOnTop([kept(), other], kept().loaded, []);
+    expect(both.values).toEqual(
+      values({ persona: 'returning shopper', intent: 'reorder', metric: 'orders a week' }),
+    );
+    expect(both.clashes).toEqual(['metric']);
   });
 
   it('brings back further expectations only where they were edited', () => {
     const one = { metric: 'conversion', direction: 'increase' as const };
     const two = { metric: 'basket size', direction: 'increase' as const };
-    expect(editsOnTop(kept({ mineAlso: [one] }), kept().loaded, [two]).also).toEqual([one]);
-    expect(editsOnTop(kept({ loadedAlso: [one], mineAlso: [one] }), kept().loaded, [two]).also).toEqual([
+    expect(editsOnTop([kept({ mineAlso: [one] })], kept().loaded, [two]).also).toEqual([one]);
+    expect(editsOnTop([kept({ loadedAlso: [one], mineAlso: [one] })], kept().loaded, [two]).also).toEqual([
       two,
     ]);
   });

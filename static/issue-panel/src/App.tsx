@@ -51,7 +51,7 @@ import {
   dropUnsaved,
   editsOnTop,
   keepUnsaved,
-  recallUnsaved,
+  recallAllUnsaved,
   sameDraft,
   unsavedKey,
 } from './unsaved';
@@ -121,14 +121,21 @@ const minuteOf = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')}
 function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; scope: string }) {
   const editable = data.permissions.canEdit;
   const store = useMemo(browserStore, []);
-  const keptKey = unsavedKey(scope, data.issue.key);
+  // This panel's own place for its edits: another tab on the same issue keeps its own.
+  const keptKey = useMemo(() => unsavedKey(scope, data.issue.key, newRequestId()), [scope, data.issue.key]);
   const today = new Date().toISOString().slice(0, 10);
   const [start] = useState(() => {
     const saved = valuesOf(data.lens.draft, mark);
     const savedAlso = data.lens.draft.alsoExpected ?? [];
-    const kept = editable ? recallUnsaved(store, keptKey, new Date()) : null;
-    if (!kept) return { values: saved, also: savedAlso, restored: null };
-    const back = editsOnTop(kept, saved, savedAlso);
+    const kept = editable ? recallAllUnsaved(store, scope, data.issue.key, new Date()) : [];
+    if (kept.length === 0) return { values: saved, also: savedAlso, restored: null };
+    // Taken into this panel, which keeps them from now on under its own key.
+    for (const { key } of kept) dropUnsaved(store, key);
+    const back = editsOnTop(
+      kept.map((k) => k.kept),
+      saved,
+      savedAlso,
+    );
     const checked = checkValues(back.values, data.lens.draft, today, mark);
     // Edits that only restate what is saved now (the same numbers written another way) bring nothing back.
     if (
@@ -139,12 +146,21 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       )
     )
       return { values: saved, also: savedAlso, restored: null };
-    return { values: back.values, also: back.also, restored: { at: kept.at, clashes: back.clashes } };
+    const at = kept[kept.length - 1]!.kept.at;
+    return { values: back.values, also: back.also, restored: { at, clashes: back.clashes } };
   });
   const [restored, setRestored] = useState(start.restored);
   const [base, setBase] = useState<PanelLens>(data.lens);
   const [values, setValues] = useState<FormValues>(start.values);
-  const [touched, setTouched] = useState<Partial<Record<FieldName, boolean>>>({});
+  // Fields brought back show their messages at once, as they did when the person left: a date typed as no day
+  // is otherwise an empty-looking field that blocks the save.
+  const [touched, setTouched] = useState<Partial<Record<FieldName, boolean>>>(() =>
+    start.restored
+      ? Object.fromEntries(
+          changedFields(valuesOf(data.lens.draft, mark), start.values).map((c) => [c.field, true]),
+        )
+      : {},
+  );
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FormErrors>({});
   const [saving, setSaving] = useState(false);
@@ -196,9 +212,17 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     });
   }, [facts, checked, values, outcomesById, data.settings, base.draft, today, mark]);
 
+  // When the kept edits were last changed: opening the issue again keeps the time they were made.
+  const editedAt = useRef(start.restored?.at ?? '');
+  const lastKept = useRef<{ values: FormValues; also: ExpectedOutcome[] } | null>(null);
   // Every edit is kept in the browser until it is saved or undone; a draft alike to the saved one keeps nothing.
   useEffect(() => {
     if (!editable) return;
+    const edited =
+      lastKept.current !== null &&
+      (lastKept.current.values !== values || lastKept.current.also !== alsoExpected);
+    if (edited || editedAt.current === '') editedAt.current = new Date().toISOString();
+    lastKept.current = { values, also: alsoExpected };
     const saved = valuesOf(base.draft, mark);
     const savedAlso = base.draft.alsoExpected ?? [];
     const unchanged =
@@ -208,7 +232,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     if (unchanged) dropUnsaved(store, keptKey);
     else
       keepUnsaved(store, keptKey, {
-        at: new Date().toISOString(),
+        at: editedAt.current,
         loaded: saved,
         mine: values,
         loadedAlso: savedAlso,
@@ -526,7 +550,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
             You left this issue at {minuteOf(restored.at)} without saving. Your changes are in the fields
             below
             {restored.clashes.length
-              ? `; a save since then also changed ${restored.clashes.map((f) => FIELD_LABELS[f]).join(', ')}, where yours are kept`
+              ? `; ${restored.clashes.map((f) => FIELD_LABELS[f]).join(', ')} had also been changed since (by a save, or in another tab), and show your latest`
               : ''}
             . Save them, or discard them to see what is saved.
           </p>

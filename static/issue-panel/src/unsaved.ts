@@ -1,7 +1,8 @@
 /**
  * Edits not yet saved, kept in the browser so that leaving the issue (Jira's page moves on without asking the
- * panel) does not lose them. Kept per person and issue, for a fortnight at most, and dropped once saved. The
- * loaded values are kept beside them, so edits come back on top of whatever was saved since (mineOnTheirs).
+ * panel) does not lose them. Kept per person, issue and open panel (two tabs on one issue keep theirs apart),
+ * for a fortnight at most, and dropped once saved. The loaded values are kept beside them, so edits come back on
+ * top of whatever was saved since (mineOnTheirs).
  */
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { FIELD_NAMES, mineOnTheirs, type FieldName, type FormValues } from './form';
@@ -18,12 +19,41 @@ export interface Unsaved {
 }
 
 /** The part of Web Storage used here; null where the browser allows none. */
-export type KeptStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+export type KeptStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
 const MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 
-export function unsavedKey(scope: string, issueKey: string): string {
-  return `outcome-lens:unsaved:${scope}:${issueKey}`;
+/** Where one open panel keeps its edits: the person's `scope`, the issue, and the panel's own id. */
+export function unsavedKey(scope: string, issueKey: string, panelId: string): string {
+  return `${issuePrefix(scope, issueKey)}${panelId}`;
+}
+
+const issuePrefix = (scope: string, issueKey: string) => `outcome-lens:unsaved:${scope}:${issueKey}:`;
+
+/**
+ * Every panel's edits kept for this person and issue, oldest first, with the key each is kept under. What is
+ * unreadable or too old is dropped on the way (recallUnsaved).
+ */
+export function recallAllUnsaved(
+  store: KeptStore | null,
+  scope: string,
+  issueKey: string,
+  now: Date,
+): Array<{ key: string; kept: Unsaved }> {
+  const prefix = issuePrefix(scope, issueKey);
+  const keys: string[] = [];
+  try {
+    for (let i = 0; store && i < store.length; i++) {
+      const key = store.key(i);
+      if (key?.startsWith(prefix)) keys.push(key);
+    }
+  } catch {
+    return [];
+  }
+  return keys
+    .map((key) => ({ key, kept: recallUnsaved(store, key, now) }))
+    .filter((k): k is { key: string; kept: Unsaved } => k.kept !== null)
+    .sort((a, b) => (a.kept.at < b.kept.at ? -1 : a.kept.at > b.kept.at ? 1 : 0));
 }
 
 /** The browser's local storage, or null where reading it throws (storage blocked, a sandbox without origin). */
@@ -99,19 +129,23 @@ export function sameDraft(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The kept edits on top of what is saved now: a field left alone takes the saved value, so a save made since
- * (by someone else, or in another tab) is not undone; `clashes` are the fields both changed, where the edit wins.
+ * The kept edits, oldest first, each on top of what is saved now and of the ones before it: a field left alone
+ * takes the saved value, so a save made since (by someone else, or in another tab) is not undone; `clashes` are
+ * the fields changed both ways, where the later edit wins.
  */
 export function editsOnTop(
-  kept: Unsaved,
+  kept: readonly Unsaved[],
   saved: FormValues,
   savedAlso: ExpectedOutcome[],
 ): { values: FormValues; also: ExpectedOutcome[]; clashes: FieldName[] } {
-  const merged = mineOnTheirs(kept.loaded, kept.mine, saved);
-  const alsoEdited = JSON.stringify(kept.mineAlso) !== JSON.stringify(kept.loadedAlso);
-  return {
-    values: merged.values,
-    also: alsoEdited ? kept.mineAlso : savedAlso,
-    clashes: merged.clashes.map((c) => c.field),
-  };
+  let values = saved;
+  let also = savedAlso;
+  const clashes = new Set<FieldName>();
+  for (const edits of kept) {
+    const merged = mineOnTheirs(edits.loaded, edits.mine, values);
+    values = merged.values;
+    for (const c of merged.clashes) clashes.add(c.field);
+    if (JSON.stringify(edits.mineAlso) !== JSON.stringify(edits.loadedAlso)) also = edits.mineAlso;
+  }
+  return { values, also, clashes: FIELD_NAMES.filter((f) => clashes.has(f)) };
 }
