@@ -129,7 +129,10 @@ function DecisionDialog(props: {
       : {};
   return (
     <Modal
-      onClose={props.onClose}
+      // While the decision is under way it cannot be called off: closing would look like a cancel that is not one.
+      onClose={() => {
+        if (!busy) props.onClose();
+      }}
       label={title}
       width="medium"
       autoFocus={reasonRef}
@@ -173,7 +176,11 @@ function DecisionDialog(props: {
                 ref={reasonRef}
                 id={`${idp}-reason`}
                 value={reason}
-                onChange={(e) => setReason(e.target.value)}
+                onChange={(e) => {
+                  setReason(e.target.value);
+                  // A refusal speaks of the reason as it was sent: once it changes, the message no longer holds.
+                  setErrors(({ reason: _, ...rest }) => rest);
+                }}
                 {...invalid('reason')}
               />
             </LabelledField>
@@ -226,10 +233,15 @@ function DecisionDialog(props: {
           </div>
         </ModalBody>
         <ModalFooter>
-          <Button appearance="subtle" onClick={props.onClose}>
+          <Button appearance="subtle" onClick={props.onClose} isDisabled={busy}>
             Cancel
           </Button>
-          <Button type="submit" appearance={kind === 'kill' ? 'danger' : 'primary'} isDisabled={busy}>
+          <Button
+            type="submit"
+            appearance={kind === 'kill' ? 'danger' : 'primary'}
+            isDisabled={busy}
+            isLoading={busy}
+          >
             {single ? `Confirm ${kind}` : `${verb} ${subject.count}`}
           </Button>
         </ModalFooter>
