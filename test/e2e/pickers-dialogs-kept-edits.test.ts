@@ -1,7 +1,7 @@
 /**
- * Review C: defects a person hits in the issue panel (date pickers, unsaved edits that come back) and in the
- * project page's Kill review dialogs. Each test FAILS on the code it was written against, because of the
- * defect its comment names.
+ * What a person does with the date pickers, the unsaved edits the issue panel brings back, and the Kill review's
+ * dialogs, found by a hostile review in a real browser: each test held a defect its comment describes (it failed
+ * on the code before the mend), and now holds the mend.
  */
 import type { Frame, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
@@ -56,7 +56,7 @@ describe('date pickers', () => {
   // (April has no 31st), then presses Enter. The field silently takes 2027-03-31, the day they erased, with no
   // error, and Save stores it. It should refuse "2027-04-31" at the field, quoted, as it does when the same text
   // is typed into an empty field, and never hold a day that is not what was typed.
-  it('Enter after correcting a typed day into one that does not exist keeps the erased day and saves it', async () => {
+  it('refuses a day corrected into one that does not exist, on Enter, instead of keeping the erased day', async () => {
     const key = newIssue('Shoppers reorder from the receipt');
     const { page, panel } = await openPanel('admin', key);
     const input = panel.getByLabel('Kill date', { exact: true });
@@ -72,7 +72,7 @@ describe('date pickers', () => {
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.getByTestId('save-result').waitFor();
     const stored = (lensOf(key)?.killCriteria as { deadline?: string } | undefined)?.deadline;
-    // Seen on the current code: the field shows "Kill date 2027-03-31", no error, and Save stores 2027-03-31.
+    // Before the mend: the field shows "Kill date 2027-03-31", no error, and Save stores 2027-03-31.
     expect({ shown, stored }).toEqual({
       shown: expect.stringContaining('You typed “2027-04-31”'),
       stored: undefined,
@@ -84,7 +84,7 @@ describe('date pickers', () => {
   // the next fields (or clicks elsewhere). The typed day vanishes from the field without a word; nothing is
   // kept. Text that is NOT a day ("01.03.2027") typed the same way is kept and refused, so the one the person
   // typed correctly is the one that is lost. The day should be kept (or at least the text, and said).
-  it('Escape after typing a real day drops it silently, while unreadable text typed the same way is kept', async () => {
+  it('keeps a real day typed and left with Escape, as it keeps unreadable text', async () => {
     const key = newIssue('Shoppers reorder from the email');
     const { page, panel } = await openPanel('admin', key);
     const input = panel.getByLabel('Kill date', { exact: true });
@@ -94,7 +94,7 @@ describe('date pickers', () => {
     await page.keyboard.press('Tab');
     await page.waitForTimeout(300);
     const shown = await fieldText(panel, 'Kill date');
-    // Seen on the current code: hidden value "" and the field shows only its placeholder "Kill date YYYY-MM-DD".
+    // Before the mend: hidden value "" and the field shows only its placeholder "Kill date YYYY-MM-DD".
     expect({ value: await hidden(panel, 'ol-deadline'), shown }).toEqual({
       value: '2027-03-05',
       shown: expect.stringContaining('2027-03-05'),
@@ -102,9 +102,31 @@ describe('date pickers', () => {
     await page.close();
   });
 
+  // Text that is no day is held as the value while the picker shows nothing: Backspace in the empty input clears
+  // it, so a person who wants no date can have none.
+  it('clears held text that is no day with Backspace, and then saves with no date', async () => {
+    const key = newIssue('Shoppers reorder by voice');
+    const { page, panel } = await openPanel('admin', key);
+    const input = panel.getByLabel('Kill date', { exact: true });
+    await input.click();
+    await input.pressSequentially('soon');
+    await input.press('Enter');
+    await page.keyboard.press('Tab');
+    await panel.locator('#ol-deadline-error').getByText('You typed “soon”', { exact: false }).waitFor();
+    await input.focus();
+    await input.press('Backspace');
+    await panel.locator('#ol-deadline-error').waitFor({ state: 'detached' });
+    expect(await hidden(panel, 'ol-deadline')).toBe('');
+    await panel.getByLabel('Persona', { exact: true }).fill('a shopper with busy hands');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    expect((lensOf(key)?.killCriteria as { deadline?: string } | undefined)?.deadline).toBeUndefined();
+    await page.close();
+  });
+
   // Same defect as the first test, in the project page's Keep dialog: "New kill date" typed 2027-03-31, corrected
   // key by key to 2027-04-31, Enter. The dialog holds 2027-03-31 and Confirm keep records it as the new deadline.
-  it('Keep dialog: Enter after correcting to a day that does not exist records the erased day as the kill date', async () => {
+  it('refuses, in the Keep dialog, a kill date corrected into a day that does not exist, instead of the erased day', async () => {
     const key = zombies[zombies.length - 1]!;
     const page = await wb.openAs('admin', '/projects/DEMO/outcomes');
     const frame = await wb.panelFrame(page, PAGE_FRAME);
@@ -123,7 +145,7 @@ describe('date pickers', () => {
     await day.press('Tab');
     await page.waitForTimeout(300);
     const shown = (await dialog.innerText()).replace(/\s+/g, ' ');
-    // Seen on the current code: the dialog shows "New kill date 2027-03-31" and no error.
+    // Before the mend: the dialog shows "New kill date 2027-03-31" and no error.
     expect(shown).toContain('2027-04-31');
     expect(shown).not.toMatch(/New kill date 2027-03-31/);
     await page.close();
@@ -135,7 +157,7 @@ describe('unsaved edits that come back', () => {
   // "Your unsaved changes are back" is shown, but Check by looks EMPTY (placeholder only) and no error says what
   // is held: the person believes the date is blank, until Save refuses a date they cannot see. The field should
   // show what came back (the quoted text, or its error) as it did when they left.
-  it('an unreadable date comes back invisible: the field looks empty while the kept text blocks the save', async () => {
+  it('brings an unreadable date back with its message at the field, not as an empty-looking field', async () => {
     const key = newIssue('Shoppers track parcels');
     const first = await openPanel('admin', key);
     const checkBy = first.panel.getByLabel('Check by', { exact: true });
@@ -151,7 +173,7 @@ describe('unsaved edits that come back', () => {
 
     const again = await openPanel('admin', key);
     await again.panel.getByTestId('restored-edits').waitFor();
-    // Seen on the current code: "Check by YYYY-MM-DD", nothing else.
+    // Before the mend: "Check by YYYY-MM-DD", nothing else.
     expect(await fieldText(again.panel, 'Check by')).toContain('01.03.2027');
     await again.page.close();
   });
@@ -160,7 +182,7 @@ describe('unsaved edits that come back', () => {
   // intent and do not save; in tab A they change the persona and press Save. They close both tabs. On reopening
   // the issue the intent written in B is gone, with no "Your unsaved changes are back": A's save (and every
   // keystroke in A) overwrote or dropped the one kept slot for the issue. B's unsaved intent should come back.
-  it('two tabs on one issue: saving in one tab throws away what the other tab kept', async () => {
+  it('keeps each tab’s edits apart: a save in one tab does not throw away what the other kept', async () => {
     const key = newIssue('Shoppers split the bill');
     const a = await openPanel('admin', key);
     const b = await openPanel('admin', key);
@@ -177,7 +199,7 @@ describe('unsaved edits that come back', () => {
     expect(await again.panel.getByLabel('Persona', { exact: true }).inputValue()).toBe(
       'a shopper paying with friends',
     );
-    // Seen on the current code: Intent is "" and there is no restored-edits message.
+    // Before the mend: Intent is "" and there is no restored-edits message.
     expect(await again.panel.getByLabel('Intent', { exact: true }).inputValue()).toBe(
       'split the bill with a friend at checkout',
     );
@@ -191,7 +213,7 @@ describe('unsaved edits: when they were left', () => {
   // reopen it a minute later: now it says they left it at <Thursday, the minute they merely looked>. Merely
   // opening the issue rewrites the kept time (and so also restarts the fortnight after which kept edits are
   // dropped). It should keep saying when the edits were made.
-  it('opening an issue with edits brought back rewrites when they were left', async () => {
+  it('keeps saying when the edits were made, however often the issue is opened', async () => {
     const key = newIssue('Shoppers keep a wish list');
     const first = await openPanel('admin', key);
     await first.panel.getByLabel('Metric', { exact: true }).fill('wish lists created');
@@ -201,7 +223,7 @@ describe('unsaved edits: when they were left', () => {
     await first.panel.evaluate(
       ([k, at]) => {
         const slot = Object.keys(localStorage).find(
-          (s) => s.startsWith('outcome-lens:unsaved:') && s.endsWith(`:${k}`),
+          (s) => s.startsWith('outcome-lens:unsaved:') && s.includes(`:${k}:`),
         )!;
         const kept = JSON.parse(localStorage.getItem(slot)!) as { at: string };
         kept.at = at;
@@ -222,7 +244,7 @@ describe('unsaved edits: when they were left', () => {
 
     const again = await openPanel('admin', key);
     await again.panel.getByTestId('restored-edits').waitFor();
-    // Seen on the current code: "You left this issue at <now> without saving".
+    // Before the mend: "You left this issue at <now> without saving".
     expect(await said(again.panel)).toContain(`You left this issue at ${minute}`);
     await again.page.close();
   });
@@ -232,7 +254,7 @@ describe('Kill review dialogs', () => {
   // A person presses Confirm kill with no reason: "reason" is refused at the field. They type a reason. The
   // error stays under the field (and the field stays aria-invalid) while they type, as if the reason they wrote
   // were still missing, until they submit again. It should go once the field is changed, as the issue panel's do.
-  it('the reason error stays while a reason is typed', async () => {
+  it('clears the reason’s refusal once the reason is changed', async () => {
     const key = zombies[0]!;
     const page = await wb.openAs('admin', '/projects/DEMO/outcomes');
     const frame = await wb.panelFrame(page, PAGE_FRAME);
@@ -246,7 +268,7 @@ describe('Kill review dialogs', () => {
     const reason = dialog.getByLabel('Why (goes into the decision log)');
     await reason.pressSequentially('Nobody asked for it in a year');
     await page.waitForTimeout(300);
-    // Seen on the current code: the error text is still shown and aria-invalid is "true".
+    // Before the mend: the error text is still shown and aria-invalid is "true".
     await eventually(async () => expect(await dialog.locator('[id$="-reason-error"]').count()).toBe(0), {
       timeout: 2_000,
     });
@@ -257,7 +279,7 @@ describe('Kill review dialogs', () => {
   // goes back to the Kill button. But the kill goes on: seconds later the issue is closed as Won't Do with a
   // comment and a log row. While the decision is under way the dialog should stay open with Cancel off (as the
   // app's ConfirmDialog does when busy), or Escape should not read as a cancel.
-  it('Escape while a slow Kill is under way closes the dialog as if cancelled, and the kill still lands', async () => {
+  it('stays open, with Cancel off, while a slow Kill is under way: Escape does not look like a cancel', async () => {
     const key = zombies[1]!;
     const page = await wb.openAs('admin', '/projects/DEMO/outcomes');
     const frame = await wb.panelFrame(page, PAGE_FRAME);
@@ -280,7 +302,7 @@ describe('Kill review dialogs', () => {
       await eventually(() => expect(wb.app.jira.store.getIssue(key)!.statusCategory).toBe('done'), {
         timeout: 20_000,
       });
-      // Seen on the current code: the dialog is gone after Escape, and the issue is then closed (done).
+      // Before the mend: the dialog is gone after Escape, and the issue is then closed (done).
       expect({ dialogOpenAfterEscape: dialogOpen }).toEqual({ dialogOpenAfterEscape: true });
     } finally {
       wb.app.jira.faults.clear(fault);
