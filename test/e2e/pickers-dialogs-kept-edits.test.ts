@@ -8,6 +8,7 @@ import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { seedDemo } from '../../workbench/seed/demo';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { chooseByKeyboard } from '../support/surface-checks';
 
 jest.setTimeout(120_000);
 
@@ -204,6 +205,53 @@ describe('unsaved edits that come back', () => {
       'split the bill with a friend at checkout',
     );
     await again.page.close();
+  });
+});
+
+describe('unsaved edits: what they no longer fit', () => {
+  // An outcome chosen and left unsaved, abandoned since: the panel no longer offers it, so the select could not
+  // show it. The saved link stands and the message says why. Undoing the other edits by hand takes it away.
+  it('brings back the saved link, saying so, where the outcome chosen then is no longer offered', async () => {
+    const key = newIssue('Shoppers reorder from the app');
+    const asAdmin = (functionKey: string, payload: unknown) =>
+      wb.app.invoke('outcome-lens-project-page', functionKey, payload, {
+        user: 'admin',
+        projectKey: 'DEMO',
+      }) as Promise<{ ok: boolean; data: { id: string; version: number }; error?: { message: string } }>;
+    const created = await asAdmin('createOutcome', {
+      draft: {
+        name: 'Reorders grow',
+        metric: 'reorders a week',
+        baseline: 10,
+        target: 20,
+        direction: 'increase',
+        dueDate: '2027-06-30',
+      },
+    });
+    expect(created.error?.message).toBeUndefined();
+    const first = await openPanel('admin', key);
+    await chooseByKeyboard(first.page, first.panel, 'Outcome', /^Reorders grow/);
+    expect(await first.panel.locator('input[name="ol-outcomeId"]').inputValue()).toBe(created.data.id);
+    await first.panel.getByLabel('Metric', { exact: true }).fill('reorders a week');
+    await first.page.waitForTimeout(300);
+    await first.page.close();
+    const abandoned = await asAdmin('archiveOutcome', {
+      id: created.data.id,
+      version: created.data.version,
+      status: 'abandoned',
+    });
+    expect(abandoned.error?.message).toBeUndefined();
+
+    const last = await openPanel('admin', key);
+    const message = last.panel.getByTestId('restored-edits');
+    await message.waitFor();
+    expect(await message.innerText()).toMatch(/The outcome you had chosen is no longer offered/);
+    expect(await last.panel.locator('input[name="ol-outcomeId"]').inputValue()).toBe('');
+    expect(await last.panel.getByLabel('Metric', { exact: true }).inputValue()).toBe('reorders a week');
+    // The one edit left, undone by hand: nothing is back any more, and the message goes.
+    await last.panel.getByLabel('Metric', { exact: true }).fill('');
+    await message.waitFor({ state: 'detached' });
+    await last.page.close();
   });
 });
 

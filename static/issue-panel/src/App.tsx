@@ -147,7 +147,12 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     )
       return { values: saved, also: savedAlso, restored: null };
     const at = kept[kept.length - 1]!.kept.at;
-    return { values: back.values, also: back.also, restored: { at, clashes: back.clashes } };
+    // An outcome chosen then and no longer offered (deleted, or closed and unlinked since) cannot be shown in the
+    // select: the saved link stands, and the message says so.
+    const outcomeGone =
+      back.values.outcomeId !== '' && !data.outcomes.some((o) => o.id === back.values.outcomeId);
+    const values = outcomeGone ? { ...back.values, outcomeId: saved.outcomeId } : back.values;
+    return { values, also: back.also, restored: { at, clashes: back.clashes, outcomeGone } };
   });
   const [restored, setRestored] = useState(start.restored);
   const [base, setBase] = useState<PanelLens>(data.lens);
@@ -229,8 +234,11 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       (changedFields(saved, values).length === 0 &&
         JSON.stringify(alsoExpected) === JSON.stringify(savedAlso)) ||
       (checked.ok && sameDraft(checked.draft, base.draft));
-    if (unchanged) dropUnsaved(store, keptKey);
-    else
+    if (unchanged) {
+      dropUnsaved(store, keptKey);
+      // Edits undone by hand: nothing is back any more.
+      if (edited) setRestored(null);
+    } else
       keepUnsaved(store, keptKey, {
         at: editedAt.current,
         loaded: saved,
@@ -553,6 +561,9 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
               ? `; ${restored.clashes.map((f) => FIELD_LABELS[f]).join(', ')} had also been changed since (by a save, or in another tab), and show your latest`
               : ''}
             . Save them, or discard them to see what is saved.
+            {restored.outcomeGone
+              ? ' The outcome you had chosen is no longer offered, so the saved link is shown.'
+              : ''}
           </p>
           <Button onClick={discardRestored}>Discard my changes</Button>
         </Message>
