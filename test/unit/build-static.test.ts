@@ -250,21 +250,28 @@ describe('the surface build', () => {
     expect(
       await bundle("import { parse } from 'date-fns'; (globalThis as any).p = parse;", [dateFnsParseLeftOut]),
     ).toContain(PARSER);
-    // Every DatePicker the app draws is given DATE_PICKER_FORMAT, whose parseInputValue reads typed dates.
-    const files = ['static/shared', ...surfaces().map((surface) => `static/${surface}/src`)].flatMap((dir) =>
+    // Every date picker the app draws is the shared TypedDatePicker, and it gives Atlaskit's DATE_PICKER_FORMAT,
+    // whose parseInputValue reads typed dates.
+    const dirs = ['static/shared', ...surfaces().map((surface) => `static/${surface}/src`)];
+    const files = dirs.flatMap((dir) =>
       fs
         .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.tsx'))
-        .map((f) => fs.readFileSync(path.join(ROOT, dir, f), 'utf8')),
+        .map((f) => ({ file: path.join(dir, f), text: fs.readFileSync(path.join(ROOT, dir, f), 'utf8') })),
     );
-    const pickers = files.flatMap((text) =>
+    const importers = files.filter((f) => /@atlaskit\/datetime-picker/.test(f.text)).map((f) => f.file);
+    expect(importers).toEqual([path.join('static/shared', 'TypedDatePicker.tsx')]);
+    const pickers = files.flatMap(({ text }) =>
       text
         .split('<DatePicker')
         .slice(1)
         .map((rest) => rest.split('/>')[0]!),
     );
-    expect(pickers.length).toBeGreaterThanOrEqual(3);
-    for (const props of pickers) expect(props).toContain('{...DATE_PICKER_FORMAT}');
+    expect(pickers).toHaveLength(1);
+    expect(pickers[0]).toContain('{...DATE_PICKER_FORMAT}');
+    // Each form's date is drawn with it: the panel's DateInput and the project page's pickers.
+    const drawn = files.filter((f) => /<TypedDatePicker\b/.test(f.text)).map((f) => f.file);
+    expect(drawn.length).toBeGreaterThanOrEqual(3);
   });
 
   it('reads a typed date as the picker format says, and nothing else', () => {
