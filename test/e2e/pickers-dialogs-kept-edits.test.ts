@@ -208,6 +208,43 @@ describe('unsaved edits that come back', () => {
   });
 });
 
+describe('unsaved edits: a story being pasted', () => {
+  // A person pastes a story into the Story box and leaves before pressing "Fill fields": the story comes back in
+  // its open box; once it has filled the fields, only the fields are kept; Discard empties the box.
+  it('brings back a story left in the paste box, and lets it go once used or discarded', async () => {
+    const key = newIssue('Shoppers share a basket');
+    const STORY_TEXT =
+      'As a returning shopper, I want to keep one basket across my devices, so that I order once.';
+    const first = await openPanel('admin', key);
+    await first.panel.getByRole('button', { name: 'Paste story' }).click();
+    await first.panel.getByLabel('Story', { exact: true }).fill(STORY_TEXT);
+    await first.page.waitForTimeout(300);
+    await first.page.close();
+
+    const again = await openPanel('admin', key);
+    const message = again.panel.getByTestId('restored-edits');
+    await message.waitFor();
+    expect(await message.innerText()).toMatch(/the story you were pasting is in its box/);
+    expect(await again.panel.getByLabel('Story', { exact: true }).inputValue()).toBe(STORY_TEXT);
+    await again.panel.getByRole('button', { name: 'Fill fields' }).click();
+    expect(await again.panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('returning shopper');
+    await again.page.waitForTimeout(300);
+    await again.page.close();
+
+    // Used: the fields come back, the box stays closed.
+    const used = await openPanel('admin', key);
+    await used.panel.getByTestId('restored-edits').waitFor();
+    expect(await used.panel.getByLabel('Story', { exact: true }).count()).toBe(0);
+    expect(await used.panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('returning shopper');
+    await used.panel.getByRole('button', { name: 'Discard my changes' }).click();
+    expect(await used.panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('');
+    await used.page.close();
+    const after = await openPanel('admin', key);
+    expect(await after.panel.getByTestId('restored-edits').count()).toBe(0);
+    await after.page.close();
+  });
+});
+
 describe('unsaved edits: what they no longer fit', () => {
   // An outcome chosen and left unsaved, abandoned since: the panel no longer offers it, so the select could not
   // show it. The saved link stands and the message says why. Undoing the other edits by hand takes it away.

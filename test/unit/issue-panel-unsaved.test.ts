@@ -91,6 +91,7 @@ describe('unsaved panel edits kept in the browser', () => {
       JSON.stringify({ ...kept(), loaded: { ...values({}), target: 12 } }),
       JSON.stringify({ ...kept(), mineAlso: 'one' }),
       JSON.stringify({ ...kept(), loadedAlso: [null] }),
+      JSON.stringify({ ...kept(), story: 42 }),
     ]) {
       store.map.set(KEY, text);
       expect([text, recallUnsaved(store, KEY, NOW)]).toEqual([text, null]);
@@ -131,6 +132,11 @@ describe('unsaved panel edits kept in the browser', () => {
       values({ persona: 'returning shopper', intent: 'reorder', metric: 'orders a week' }),
     );
     expect(both.clashes).toEqual(['metric']);
+    // The story being pasted comes back from whichever panel had one, the latest winning.
+    expect(both.story).toBe('');
+    expect(editsOnTop([kept({ story: 'As a shopper, I want …' }), other], kept().loaded, []).story).toBe(
+      'As a shopper, I want …',
+    );
   });
 
   it('brings back further expectations only where they were edited', () => {

@@ -128,7 +128,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     const saved = valuesOf(data.lens.draft, mark);
     const savedAlso = data.lens.draft.alsoExpected ?? [];
     const kept = editable ? recallAllUnsaved(store, scope, data.issue.key, new Date()) : [];
-    if (kept.length === 0) return { values: saved, also: savedAlso, restored: null };
+    if (kept.length === 0) return { values: saved, also: savedAlso, story: '', restored: null };
     // Taken into this panel, which keeps them from now on under its own key.
     for (const { key } of kept) dropUnsaved(store, key);
     const back = editsOnTop(
@@ -139,20 +139,26 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     const checked = checkValues(back.values, data.lens.draft, today, mark);
     // Edits that only restate what is saved now (the same numbers written another way) bring nothing back.
     if (
+      back.story === '' &&
       checked.ok &&
       sameDraft(
         { ...checked.draft, alsoExpected: back.also },
         { ...data.lens.draft, alsoExpected: savedAlso },
       )
     )
-      return { values: saved, also: savedAlso, restored: null };
+      return { values: saved, also: savedAlso, story: '', restored: null };
     const at = kept[kept.length - 1]!.kept.at;
     // An outcome chosen then and no longer offered (deleted, or closed and unlinked since) cannot be shown in the
     // select: the saved link stands, and the message says so.
     const outcomeGone =
       back.values.outcomeId !== '' && !data.outcomes.some((o) => o.id === back.values.outcomeId);
     const values = outcomeGone ? { ...back.values, outcomeId: saved.outcomeId } : back.values;
-    return { values, also: back.also, restored: { at, clashes: back.clashes, outcomeGone } };
+    return {
+      values,
+      also: back.also,
+      story: back.story,
+      restored: { at, clashes: back.clashes, outcomeGone, story: back.story !== '' },
+    };
   });
   const [restored, setRestored] = useState(start.restored);
   const [base, setBase] = useState<PanelLens>(data.lens);
@@ -175,8 +181,9 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     text: string;
   } | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  const [pasteOpen, setPasteOpen] = useState(false);
-  const [story, setStory] = useState('');
+  // A story being pasted when the person left comes back in its open box.
+  const [pasteOpen, setPasteOpen] = useState(start.story !== '');
+  const [story, setStory] = useState(start.story);
   const [pasteNote, setPasteNote] = useState<string | null>(null);
   const pasteButtonRef = useRef<HTMLButtonElement>(null);
   // One request id per draft on a version, sent again when that same save is retried (after a timeout): the
@@ -219,21 +226,26 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
 
   // When the kept edits were last changed: opening the issue again keeps the time they were made.
   const editedAt = useRef(start.restored?.at ?? '');
-  const lastKept = useRef<{ values: FormValues; also: ExpectedOutcome[] } | null>(null);
+  const lastKept = useRef<{ values: FormValues; also: ExpectedOutcome[]; story: string } | null>(null);
+  // The paste box's story is kept while the box is open: once it has filled the fields, they hold it.
+  const keptStory = pasteOpen ? story.trim() : '';
   // Every edit is kept in the browser until it is saved or undone; a draft alike to the saved one keeps nothing.
   useEffect(() => {
     if (!editable) return;
     const edited =
       lastKept.current !== null &&
-      (lastKept.current.values !== values || lastKept.current.also !== alsoExpected);
+      (lastKept.current.values !== values ||
+        lastKept.current.also !== alsoExpected ||
+        lastKept.current.story !== keptStory);
     if (edited || editedAt.current === '') editedAt.current = new Date().toISOString();
-    lastKept.current = { values, also: alsoExpected };
+    lastKept.current = { values, also: alsoExpected, story: keptStory };
     const saved = valuesOf(base.draft, mark);
     const savedAlso = base.draft.alsoExpected ?? [];
     const unchanged =
-      (changedFields(saved, values).length === 0 &&
+      keptStory === '' &&
+      ((changedFields(saved, values).length === 0 &&
         JSON.stringify(alsoExpected) === JSON.stringify(savedAlso)) ||
-      (checked.ok && sameDraft(checked.draft, base.draft));
+        (checked.ok && sameDraft(checked.draft, base.draft)));
     if (unchanged) {
       dropUnsaved(store, keptKey);
       // Edits undone by hand: nothing is back any more.
@@ -245,11 +257,14 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         mine: values,
         loadedAlso: savedAlso,
         mineAlso: alsoExpected,
+        ...(keptStory ? { story: keptStory } : {}),
       });
-  }, [editable, base, values, alsoExpected, checked, mark, store, keptKey]);
+  }, [editable, base, values, alsoExpected, keptStory, checked, mark, store, keptKey]);
   const discardRestored = () => {
     setValues(valuesOf(base.draft, mark));
     setAlsoExpected(base.draft.alsoExpected ?? []);
+    setStory('');
+    setPasteOpen(false);
     setRestored(null);
   };
 
@@ -560,7 +575,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
             {restored.clashes.length
               ? `; ${restored.clashes.map((f) => FIELD_LABELS[f]).join(', ')} had also been changed since (by a save, or in another tab), and show your latest`
               : ''}
-            . Save them, or discard them to see what is saved.
+            {restored.story ? ', and the story you were pasting is in its box' : ''}. Save them, or discard
+            them to see what is saved.
             {restored.outcomeGone
               ? ' The outcome you had chosen is no longer offered, so the saved link is shown.'
               : ''}

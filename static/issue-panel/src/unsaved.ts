@@ -16,6 +16,8 @@ export interface Unsaved {
   /** Further expectations from a pasted story: as loaded, and as edited. */
   loadedAlso: ExpectedOutcome[];
   mineAlso: ExpectedOutcome[];
+  /** A story in the paste box, not yet used to fill the fields. */
+  story?: string;
 }
 
 /** The part of Web Storage used here; null where the browser allows none. */
@@ -111,7 +113,8 @@ export function recallUnsaved(store: KeptStore | null, key: string, now: Date): 
     !isValues(u.loaded) ||
     !isValues(u.mine) ||
     !isList(u.loadedAlso) ||
-    !isList(u.mineAlso)
+    !isList(u.mineAlso) ||
+    (u.story !== undefined && typeof u.story !== 'string')
   ) {
     dropUnsaved(store, key);
     return null;
@@ -137,15 +140,17 @@ export function editsOnTop(
   kept: readonly Unsaved[],
   saved: FormValues,
   savedAlso: ExpectedOutcome[],
-): { values: FormValues; also: ExpectedOutcome[]; clashes: FieldName[] } {
+): { values: FormValues; also: ExpectedOutcome[]; clashes: FieldName[]; story: string } {
   let values = saved;
   let also = savedAlso;
+  let story = '';
   const clashes = new Set<FieldName>();
   for (const edits of kept) {
     const merged = mineOnTheirs(edits.loaded, edits.mine, values);
     values = merged.values;
     for (const c of merged.clashes) clashes.add(c.field);
     if (JSON.stringify(edits.mineAlso) !== JSON.stringify(edits.loadedAlso)) also = edits.mineAlso;
+    if (edits.story) story = edits.story;
   }
-  return { values, also, clashes: FIELD_NAMES.filter((f) => clashes.has(f)) };
+  return { values, also, clashes: FIELD_NAMES.filter((f) => clashes.has(f)), story };
 }
