@@ -576,7 +576,7 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
 
 /**
  * A date in numbers: "31/12/2027" can only be day first, "12/31/2027" only month first, and "03/04/2027" is
- * either, so it is left open with a note rather than guessed. Dots are written day first ("01.03.2027").
+ * either, so it is left open with a note rather than guessed; with dots it is day first ("01.03.2027").
  */
 function numericCheckBy(hit: RegExpExecArray): CheckBy {
   const said = hit[0].replace(/^\S+\s+/, '').trim();
@@ -591,7 +591,8 @@ function numericCheckBy(hit: RegExpExecArray): CheckBy {
       note: `The check-by date "${said}" could be ${iso(b, a)} or ${iso(a, b)}; write it as one of those.`,
     };
   if (dayFirst) return { value: iso(b, a), note: null };
-  if (monthFirst && hit[2] !== '.') return { value: iso(a, b), note: null };
+  // Only month first can be meant, whatever the separator ("12.31.2027").
+  if (monthFirst) return { value: iso(a, b), note: null };
   return { value: null, note: `The check-by date "${said}" is not a real day.` };
 }
 

@@ -384,6 +384,7 @@ describe('parseStory', () => {
         expect(checkByOf('31.12.27').expectedOutcome?.checkBy).toBe('2027-12-31');
         expect(checkByOf('2027/12/31').expectedOutcome?.checkBy).toBe('2027-12-31');
         expect(checkByOf('05/05/2027').expectedOutcome?.checkBy).toBe('2027-05-05');
+        expect(checkByOf('12.31.2027').expectedOutcome?.checkBy).toBe('2027-12-31');
         for (const date of ['31/12/2027', '01.03.2027', '2027/12/31'])
           expect(checkByOf(date).notes.filter((n) => /check-by/.test(n))).toEqual([]);
       });
