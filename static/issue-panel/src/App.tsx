@@ -107,12 +107,14 @@ interface Conflict {
 
 /** "Saved by Max Member at 2026-11-21 12:00 UTC.": a name Jira would not share is "someone else". */
 function savedBy(w: LastWrite): string {
-  const at = w.at ? ` at ${w.at.slice(0, 16).replace('T', ' ')} UTC` : '';
+  const at = w.at ? ` at ${minuteOf(w.at)}` : '';
   return `Saved by ${w.name ?? 'someone else'}${at}.`;
 }
 
 /** "2026-11-21 12:00 UTC" from an ISO time. */
-const minuteOf = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+function minuteOf(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
 
 /**
  * The panel for a loaded issue; numbers are typed and shown with the person's decimal `mark`. Edits not yet

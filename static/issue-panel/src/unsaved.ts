@@ -8,7 +8,7 @@ import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { FIELD_NAMES, mineOnTheirs, type FieldName, type FormValues } from './form';
 
 export interface Unsaved {
-  /** When the edits were last kept (ISO). */
+  /** When the edits were last changed (ISO): what the panel says when they come back, and what ages them. */
   at: string;
   /** The saved values they were made on. */
   loaded: FormValues;
