@@ -159,10 +159,14 @@ export function App() {
     const exemptions = Object.fromEntries(
       EXEMPTION_KEYS.map((k) => [k, list(exempt[k])]),
     ) as Settings['exemptions'];
+    // The label is kept as typed, spaces and all, and only its ends are trimmed here: one inside is refused at
+    // the field (Jira labels have none), where trimming each keystroke had silently run the words together.
+    const label = current.flagActions.label?.trim() || null;
     const candidate = {
       ...current,
       zombie: { ...current.zombie, perIssueType: perType.record },
       exemptions,
+      flagActions: { ...current.flagActions, label },
     };
     // A per-type row that does not read as numbers, or a number field that does not, never reaches the
     // payload: it is refused here (the number fields say why as they are typed). Everything else the resolver
@@ -369,7 +373,7 @@ export function App() {
             value={s.flagActions.label ?? ''}
             readOnly={ro}
             error={err('flagActions.label')}
-            onChange={(v) => up((d) => (d.flagActions.label = v.trim() ? v.trim() : null))}
+            onChange={(v) => up((d) => (d.flagActions.label = v === '' ? null : v))}
           />
           <Check
             id="flag-comment"
