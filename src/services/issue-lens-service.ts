@@ -231,10 +231,13 @@ export function requestDigest(content: unknown): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
 }
 
-/** A request id the page used before for other content: a page fault, answered as such rather than guessed at. */
+/**
+ * A request id the page sent before with other content: a change edited after a try that timed out. Refused, and
+ * said so: the earlier try may have landed, and only the page reloaded shows what is saved.
+ */
 export function reusedRequestId(): ValidationError {
   return new ValidationError(
-    'This request id was already used for a different change: nothing was written. Reload the page and try again.',
+    'An earlier try of this change, sent before you edited it, may have been saved; this one was not. Reload the page to see what is saved, then try again.',
     { requestId: 'Already used for a different change.' },
   );
 }
