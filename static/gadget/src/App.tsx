@@ -179,6 +179,12 @@ function Edit({ config }: { config: GadgetConfig | null }) {
         e.preventDefault();
         void save();
       }}
+      // Enter in a select picks an option when its list is open, and would otherwise submit the form: a keyboard
+      // user reaching for the list saved half a configuration. Only Save saves.
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && (e.target as HTMLElement).getAttribute('role') === 'combobox')
+          e.preventDefault();
+      }}
     >
       <h2 style={{ margin: 0 }}>Configure Shipped versus moved</h2>
       <label htmlFor="gadget-projects">Projects (up to {MAX_GADGET_PROJECTS})</label>
