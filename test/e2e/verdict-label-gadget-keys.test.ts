@@ -1,6 +1,7 @@
 /**
- * Hostile review (review-d): defects a person hits in the results review, the settings page and the gadget's
- * configuration. Each test FAILS on the code it was written against, because of the defect its comment names.
+ * What a person does in the results review, the settings page and the gadget's configuration, found by a hostile
+ * review in a real browser: each test held a defect its comment describes (it failed on the code before the
+ * mend), and now holds the mend.
  */
 import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
@@ -20,7 +21,7 @@ describe('settings page', () => {
   });
   afterAll(async () => wb?.close());
 
-  it('keeps the space a person types in the flag label', async () => {
+  it('keeps the space a person types in the flag label, and refuses it at the field on save', async () => {
     // A person types "needs review" into "Add this label (blank: none)" key by key. What happens: each
     // keystroke is trimmed into the settings, so the space typed after "needs" vanishes at once and the field
     // ends as "needsreview" (a different label than typed, saved without a word). What should happen: the
@@ -30,6 +31,28 @@ describe('settings page', () => {
     await label.fill('');
     await label.pressSequentially('needs review', { delay: 30 });
     expect(await label.inputValue()).toBe('needs review');
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame
+      .locator('[id="flag-label-error"]')
+      .getByText('A Jira label cannot contain spaces or commas.')
+      .waitFor();
+    expect(await label.inputValue()).toBe('needs review');
+    // Spaces at the ends are not the label's: trimmed on save, it is taken.
+    await label.fill(' needs-review ');
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame.locator('[id="flag-label-error"]').waitFor({ state: 'detached' });
+    await eventually(async () => {
+      const stored = (await wb.app.invoke(
+        'outcome-lens-settings',
+        'load',
+        {},
+        { user: 'admin', projectKey: 'DEMO' },
+      )) as {
+        ok: boolean;
+        data: { settings: { flagActions: { label: string | null } } };
+      };
+      expect(stored.data.settings.flagActions.label).toBe('needs-review');
+    });
     await frame.page().close();
   });
 });
@@ -56,7 +79,11 @@ describe('results review with a slow Jira', () => {
     betKey = issue.key;
     app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
       version: 1,
-      hypothesis: { persona: 'a returning shopper', intent: 'to pay on one page', benefit: 'I finish my order' },
+      hypothesis: {
+        persona: 'a returning shopper',
+        intent: 'to pay on one page',
+        benefit: 'I finish my order',
+      },
       expected: {
         metric: 'Checkout abandonment',
         baseline: 40,
@@ -84,7 +111,7 @@ describe('results review with a slow Jira', () => {
     return frame;
   }
 
-  it('after a timed-out verdict, a corrected evidence is recorded or the page says the first one was', async () => {
+  it('after a timed-out verdict, a corrected evidence is not said to have written nothing: the first may have landed', async () => {
     // A member opens Decide on a due bet, picks "invalidated", writes evidence A and submits. Jira is slow: the
     // page says it took too long and "the change may have been made". The member corrects the evidence to B and
     // submits again (the form is still open, the bet still listed). What happens: the page says "This request
@@ -97,7 +124,11 @@ describe('results review with a slow Jira', () => {
     await form.getByRole('button', { name: /^invalidated/ }).click();
     const evidence = form.getByLabel('Evidence');
     await evidence.fill('Evidence A: the dashboard shows no change');
-    wb.app.jira.faults.inject({ kind: 'latency', ms: 4_000, match: { method: 'PUT', pathIncludes: '/properties/' } });
+    wb.app.jira.faults.inject({
+      kind: 'latency',
+      ms: 4_000,
+      match: { method: 'PUT', pathIncludes: '/properties/' },
+    });
     await form.getByRole('button', { name: /verdict/ }).click();
     await form.getByText(/took too long/).waitFor({ timeout: 30_000 });
     wb.app.jira.faults.clear();
@@ -118,6 +149,7 @@ describe('results review with a slow Jira', () => {
     expect(stored.result?.evidence).toBe('Evidence A: the dashboard shows no change');
     // ... so the page must not say nothing was written, and must name that a verdict is already recorded.
     expect(said).not.toMatch(/nothing was written/);
+    expect(said).toMatch(/may have been saved; this one was not\. Reload the page to see what is saved/);
     await frame.page().close();
   });
 });
