@@ -384,11 +384,17 @@ describe('Kill review dialogs', () => {
       await page.keyboard.press('Escape');
       await page.waitForTimeout(500);
       const dialogOpen = await dialog.isVisible();
+      const cancelOff = await dialog.getByRole('button', { name: 'Cancel' }).isDisabled();
       await eventually(() => expect(wb.app.jira.store.getIssue(key)!.statusCategory).toBe('done'), {
         timeout: 20_000,
       });
       // Before the mend: the dialog is gone after Escape, and the issue is then closed (done).
-      expect({ dialogOpenAfterEscape: dialogOpen }).toEqual({ dialogOpenAfterEscape: true });
+      expect({ dialogOpenAfterEscape: dialogOpen, cancelOff }).toEqual({
+        dialogOpenAfterEscape: true,
+        cancelOff: true,
+      });
+      // The decision's answer closes the dialog: nothing of it is left running when the test ends.
+      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     } finally {
       wb.app.jira.faults.clear(fault);
       await page.close();
