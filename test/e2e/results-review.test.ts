@@ -1,18 +1,18 @@
 /**
  * The results review in a real browser: a delivered bet whose metric moved is listed as due with the proposed
  * verdict and its evidence; a member confirms it, and the verdict shows in the recent verdicts (the decision
- * log) and in the issue's panel. The tab is axe-clean in both themes.
+ * log) and in the issue's panel. The tab is axe-clean in both themes. With a slow Jira, a verdict retried with
+ * other evidence after a timeout is told the first try may have been saved, never that nothing was written.
  */
-import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import type { WorkbenchApp } from '../../workbench/app';
 import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { createDueBet, openResultsReview } from '../support/results-review';
 
 jest.setTimeout(180_000);
 
-const PAGE_FRAME = 'iframe[data-wb-module="outcome-lens-project-page"]';
 const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const today = new Date().toISOString().slice(0, 10);
 let wb: BrowserWorkbench;
@@ -51,53 +51,20 @@ async function seed(app: WorkbenchApp): Promise<void> {
     headers: { authorization: `Bearer ${made.data.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(rows),
   });
-  const issue = app.jira.store.createIssue({
-    projectKey: 'DEMO',
-    type: 'Story',
-    summary: 'One-page checkout',
-    status: 'Done',
-    statusCategory: 'done',
-    resolution: 'Done',
-    created: addDays(today, -120),
-    updated: addDays(today, -60),
-  });
-  betKey = issue.key;
-  app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
-    version: 1,
-    hypothesis: {
-      persona: 'a returning shopper',
-      intent: 'to pay on one page',
-      benefit: 'I finish my order',
-    },
-    expected: {
-      metric: 'Checkout abandonment',
-      baseline: 40,
-      target: 30,
-      unit: '%',
-      direction: 'decrease',
-      checkBy: addDays(today, -3),
-    },
-    hasHypothesis: 'true',
-  });
+  betKey = createDueBet(app, today);
   await app.runScheduledTrigger('outcome-lens-daily-scan');
 }
 
-beforeAll(async () => {
-  await Promise.all(['outcome-map', 'issue-panel'].map((s) => buildSurface(s)));
-  wb = await startBrowserWorkbench({ seed });
-});
-afterAll(async () => wb?.close());
-
-async function openResults(user: string, colorMode: 'light' | 'dark' = 'light'): Promise<Frame> {
-  const page = await wb.openAs(user, '/projects/DEMO/outcomes', { colorMode });
-  const frame = await wb.panelFrame(page, PAGE_FRAME);
-  await frame.getByRole('tab', { name: 'Results review' }).click({ timeout: 30_000 });
-  await frame.getByRole('tab', { name: 'Results review', selected: true }).waitFor();
-  await frame.getByTestId('results-review').waitFor();
-  return frame;
-}
+const openResults = (user: string, colorMode: 'light' | 'dark' = 'light') =>
+  openResultsReview(wb, user, colorMode);
 
 describe('the results review in the browser', () => {
+  beforeAll(async () => {
+    await Promise.all(['outcome-map', 'issue-panel'].map((s) => buildSurface(s)));
+    wb = await startBrowserWorkbench({ seed });
+  });
+  afterAll(async () => wb?.close());
+
   it.each(['light', 'dark'] as const)(
     'lists the due bet with its proposal, axe-clean in %s',
     async (mode) => {
@@ -157,5 +124,66 @@ describe('the results review in the browser', () => {
     const evidence = panel.getByLabel('Evidence', { exact: true });
     await evidence.waitFor({ timeout: 30_000 });
     expect(await evidence.inputValue()).toMatch(/at delivery/);
+  });
+});
+
+describe('the results review with a slow Jira', () => {
+  let slow: BrowserWorkbench;
+  let slowBetKey = '';
+  beforeAll(async () => {
+    // Forge's 25 s limit shrunk to 2.5 s, so a slow write outlasts the function.
+    slow = await startBrowserWorkbench({
+      limits: { timeScale: 0.1 },
+      seed: async (app) => {
+        app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
+        app.grantDemoRoles('DEMO');
+        slowBetKey = createDueBet(app, today);
+        await app.runScheduledTrigger('outcome-lens-daily-scan');
+      },
+    });
+  });
+  afterAll(async () => slow?.close());
+
+  it('after a timed-out verdict, a corrected evidence is not said to have written nothing: the first may have landed', async () => {
+    // A member opens Decide on a due bet, picks "invalidated", writes evidence A and submits. Jira is slow: the
+    // page says it took too long and "the change may have been made". The member corrects the evidence to B and
+    // submits again (the form is still open, the bet still listed). What happens: the page says "This request
+    // id was already used for a different change: nothing was written", while verdict A *was* written; the
+    // member's B is never recorded and the page never says A is. What should happen: either B is taken as a
+    // new attempt, or the page says a verdict (A) was already recorded; never "nothing was written".
+    const frame = await openResultsReview(slow, 'member');
+    await frame
+      .getByRole('button', { name: `Decide the verdict on ${slowBetKey}` })
+      .click({ timeout: 30_000 });
+    const form = frame.getByRole('form', { name: `Verdict on ${slowBetKey}` });
+    await form.getByRole('button', { name: /^invalidated/ }).click();
+    const evidence = form.getByLabel('Evidence');
+    await evidence.fill('Evidence A: the dashboard shows no change');
+    slow.app.jira.faults.inject({
+      kind: 'latency',
+      ms: 4_000,
+      match: { method: 'PUT', pathIncludes: '/properties/' },
+    });
+    await form.getByRole('button', { name: /verdict/ }).click();
+    await form.getByText(/took too long/).waitFor({ timeout: 30_000 });
+    slow.app.jira.faults.clear();
+    await new Promise((r) => setTimeout(r, 4_500));
+    await evidence.fill('Evidence B: corrected, abandonment rose to 44%');
+    await form.getByRole('button', { name: /verdict/ }).click();
+    // Wait for the second answer: the refusal that says the first try may have landed.
+    const said = await eventually(
+      async () => {
+        const text = (await form.isVisible()) ? await form.innerText() : '';
+        expect(text).toMatch(/may have been saved; this one was not\. Reload the page to see what is saved/);
+        return text;
+      },
+      { timeout: 30_000 },
+    );
+    const stored = readLens(slow.app.jira.store.getIssueProperty(slowBetKey, ISSUE_PROPERTY_KEY));
+    // Jira holds the first evidence (A) ...
+    expect(stored.result?.evidence).toBe('Evidence A: the dashboard shows no change');
+    // ... so the page must not say nothing was written, and must name that a verdict is already recorded.
+    expect(said).not.toMatch(/nothing was written/);
+    await frame.page().close();
   });
 });

@@ -409,4 +409,39 @@ describe('the settings page in the browser', () => {
     await again.getByTestId('settings-message').getByText('Settings saved.').waitFor();
     await page.close();
   });
+
+  it('keeps the space a person types in the flag label, and refuses it at the field on save', async () => {
+    // A person types "needs review" into "Add this label (blank: none)" key by key. What happens: each
+    // keystroke is trimmed into the settings, so the space typed after "needs" vanishes at once and the field
+    // ends as "needsreview" (a different label than typed, saved without a word). What should happen: the
+    // field keeps what was typed, and a label Jira cannot take (a space) is refused at the field on save.
+    const { frame } = await openSettings();
+    const label = frame.getByLabel('Add this label (blank: none)');
+    await label.fill('');
+    await label.pressSequentially('needs review', { delay: 30 });
+    expect(await label.inputValue()).toBe('needs review');
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame
+      .locator('[id="flag-label-error"]')
+      .getByText('A Jira label cannot contain spaces or commas.')
+      .waitFor();
+    expect(await label.inputValue()).toBe('needs review');
+    // Spaces at the ends are not the label's: trimmed on save, it is taken.
+    await label.fill(' needs-review ');
+    await frame.getByRole('button', { name: 'Save settings' }).click();
+    await frame.locator('[id="flag-label-error"]').waitFor({ state: 'detached' });
+    await eventually(async () => {
+      const stored = (await wb.app.invoke(
+        'outcome-lens-settings',
+        'load',
+        {},
+        { user: 'admin', projectKey: 'DEMO' },
+      )) as {
+        ok: boolean;
+        data: { settings: { flagActions: { label: string | null } } };
+      };
+      expect(stored.data.settings.flagActions.label).toBe('needs-review');
+    });
+    await frame.page().close();
+  });
 });

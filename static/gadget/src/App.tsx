@@ -9,7 +9,7 @@ import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { getContext } from '../../../node_modules/@forge/bridge/out/view/getContext';
 import { submit } from '../../../node_modules/@forge/bridge/out/view/submit';
 import {
@@ -22,6 +22,7 @@ import {
   type GadgetViewData,
 } from '../../../src/contract/shipped';
 import { callResolver } from '../../shared/bridge';
+import { LoadError } from '../../shared/LoadError';
 import { ShippedMovedView } from '../../shared/ShippedMoved';
 
 interface GadgetContext {
@@ -40,9 +41,31 @@ async function readContext(): Promise<GadgetContext> {
 
 export function App() {
   const [context, setContext] = useState<GadgetContext | null>(null);
+  const [contextError, setContextError] = useState(false);
+  const load = useCallback(
+    () =>
+      readContext().then(
+        (read) => {
+          setContextError(false);
+          setContext(read);
+        },
+        () => setContextError(true),
+      ),
+    [],
+  );
   useEffect(() => {
-    void readContext().then(setContext);
-  }, []);
+    void load();
+  }, [load]);
+  if (contextError)
+    return (
+      <main className="ol-root ol-gadget">
+        <LoadError
+          title="Shipped versus moved could not load"
+          message="Jira did not say which view of the gadget to show or how it is configured."
+          onRetry={load}
+        />
+      </main>
+    );
   if (!context)
     return (
       <main className="ol-root ol-gadget" aria-busy="true">
@@ -61,12 +84,16 @@ function View({ config }: { config: GadgetConfig | null }) {
   const [data, setData] = useState<GadgetViewData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState(0);
-  useEffect(() => {
+  const load = useCallback(async () => {
     if (!config) return;
-    void callResolver<GadgetViewData>(G.view, { ...config }).then((a) =>
-      a.ok ? setData(a.data) : setError(a.error.message),
-    );
+    const answer = await callResolver<GadgetViewData>(G.view, { ...config });
+    if (!answer.ok) return setError(answer.error.message);
+    setError(null);
+    setData(answer.data);
   }, [config]);
+  useEffect(() => {
+    void load();
+  }, [load]);
   if (!config)
     return (
       <EmptyState
@@ -77,9 +104,12 @@ function View({ config }: { config: GadgetConfig | null }) {
     );
   if (error)
     return (
-      <SectionMessage appearance="error" title="Shipped versus moved could not load">
-        <p>{error}</p>
-      </SectionMessage>
+      <LoadError
+        title="Shipped versus moved could not load"
+        message={error}
+        onRetry={load}
+        testId="gadget-load-error"
+      />
     );
   if (!data) return <Spinner label="Loading what was shipped" />;
   const hidden =
@@ -145,20 +175,28 @@ function Edit({ config }: { config: GadgetConfig | null }) {
   // The resolver answers the first 50 projects the person may browse, or those matching what they type.
   const [query, setQuery] = useState('');
   const [names, setNames] = useState<Record<string, string>>({});
+  const [listError, setListError] = useState<string | null>(null);
+  const [searching, setSearching] = useState(false);
+  const latestSearch = useRef(0);
+  const search = useCallback(async (typed: string) => {
+    const ask = ++latestSearch.current;
+    setSearching(true);
+    const answer = await callResolver<GadgetProjectsData>(G.projects, typed ? { query: typed } : {});
+    // Answers come back in any order: a slow answer to what was typed before must not replace the list for
+    // what is typed now.
+    if (ask !== latestSearch.current) return;
+    setSearching(false);
+    if (!answer.ok) return setListError(answer.error.message);
+    setListError(null);
+    const found = answer.data.projects.map((p) => ({ label: `${p.name} (${p.key})`, value: p.key }));
+    setProjects(found);
+    setNames((known) => ({ ...known, ...Object.fromEntries(found.map((o) => [o.value, o.label])) }));
+  }, []);
   useEffect(() => {
-    const timer = setTimeout(
-      () =>
-        void callResolver<GadgetProjectsData>(G.projects, query ? { query } : {}).then((a) => {
-          if (!a.ok) return setError(a.error.message);
-          const found = a.data.projects.map((p) => ({ label: `${p.name} (${p.key})`, value: p.key }));
-          setProjects(found);
-          setNames((known) => ({ ...known, ...Object.fromEntries(found.map((o) => [o.value, o.label])) }));
-        }),
-      query ? 250 : 0,
-    );
+    const timer = setTimeout(() => void search(query), query ? 250 : 0);
     return () => clearTimeout(timer);
-  }, [query]);
-  if (!projects && !error) return <Spinner label="Loading projects" />;
+  }, [query, search]);
+  if (!projects && !listError) return <Spinner label="Loading projects" />;
   const save = async () => {
     if (chosen.length === 0) return setError('Pick at least one project.');
     if (chosen.length > MAX_GADGET_PROJECTS) return setError(`Pick at most ${MAX_GADGET_PROJECTS} projects.`);
@@ -191,6 +229,7 @@ function Edit({ config }: { config: GadgetConfig | null }) {
       <Select<Option, true>
         inputId="gadget-projects"
         isMulti
+        isLoading={searching}
         options={options}
         value={chosen.map((key) => ({ value: key, label: names[key] ?? key }))}
         onInputChange={(typed, meta) => {
@@ -202,6 +241,14 @@ function Edit({ config }: { config: GadgetConfig | null }) {
         }}
         placeholder="Choose projects"
       />
+      {listError ? (
+        <LoadError
+          title="Projects could not load"
+          message={listError}
+          onRetry={() => search(query)}
+          testId="gadget-projects-error"
+        />
+      ) : null}
       <label htmlFor="gadget-months">Months shown</label>
       <Select<{ label: string; value: number }>
         inputId="gadget-months"

@@ -9,7 +9,7 @@ import { TableScroll } from '../../shared/TableScroll';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { decisionsCsv, download } from './csv';
 import { decidedText } from './decided';
-import { LoadError } from './LoadError';
+import { LoadError } from '../../shared/LoadError';
 import { IssueLink } from '../../shared/IssueLink';
 
 const HEAD = {

@@ -15,7 +15,7 @@ import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { download, healthCsv } from './csv';
-import { LoadError } from './LoadError';
+import { LoadError } from '../../shared/LoadError';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { topReporters } from './reporters';
 import { ScanRuns } from './ScanRuns';

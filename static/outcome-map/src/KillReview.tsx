@@ -30,7 +30,7 @@ import { placeBeside } from '../../shared/ConfirmDialog';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { DecisionLog } from './DecisionLog';
-import { TryAgain } from './TryAgain';
+import { TryAgain } from '../../shared/TryAgain';
 import { BulkProgress, useBulkRun } from './bulk';
 import { pickerChoices, type Choice, type PickerOption } from './picker-choices';
 import { useListSelection } from '../../shared/useListSelection';

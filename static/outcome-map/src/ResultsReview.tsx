@@ -24,7 +24,7 @@ import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
-import { LoadError } from './LoadError';
+import { LoadError } from '../../shared/LoadError';
 
 type Verdict = Result['verdict'];
 const APPEARANCE: Record<Verdict, 'success' | 'removed' | 'default'> = {

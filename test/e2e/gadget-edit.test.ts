@@ -1,0 +1,116 @@
+/**
+ * The dashboard gadget against a Jira that is slow or failing, in a real browser: answers to the project search
+ * that come back out of order, a project list or a view that could not load and loads on Try again, and Enter in
+ * a select that must not save the configuration.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { buildSurface } from '../../scripts/build-static';
+import { seedDemo } from '../../workbench/seed/demo';
+import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+
+jest.setTimeout(180_000);
+
+const GADGET_FRAME = 'iframe[data-wb-module="outcome-lens-shipped-gadget"]';
+let wb: BrowserWorkbench;
+let dashboardId = 0;
+
+beforeAll(async () => {
+  await buildSurface('gadget');
+  wb = await startBrowserWorkbench({
+    seed: async (app) => {
+      await seedDemo(app, new Date());
+      // Two projects one search word tells apart: "Ch" finds both, "Che" only the first.
+      for (const [key, name] of [
+        ['CHK', 'Checkout'],
+        ['CHAT', 'Chat support'],
+      ] as const) {
+        app.jira.store.createProject({ key, name });
+        app.grantDemoRoles(key);
+      }
+      dashboardId = app.jira.store.listDashboards()[0]!.id;
+    },
+  });
+});
+afterEach(() => wb.app.jira.faults.clear());
+afterAll(async () => wb?.close());
+
+function gadgetItem() {
+  return wb.app.jira.store.listDashboardItems(dashboardId)[0]!;
+}
+
+async function openEdit(): Promise<{ page: Page; edit: Frame }> {
+  const page = await wb.openAs('admin', `/dashboards/${dashboardId}?edit=${gadgetItem().id}`);
+  return { page, edit: await wb.panelFrame(page, GADGET_FRAME) };
+}
+
+const form = (edit: Frame) => edit.getByRole('form', { name: 'Configure Shipped versus moved' });
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+it('keeps the list for what is typed now when an answer for what was typed before comes back later', async () => {
+  const { page, edit } = await openEdit();
+  await form(edit).waitFor({ timeout: 30_000 });
+  const projects = form(edit).getByLabel(/^Projects/);
+  await projects.pressSequentially('Ch', { delay: 40 });
+  await edit.getByRole('option', { name: 'Chat support (CHAT)' }).waitFor({ timeout: 30_000 });
+  // The search for "Che" is slow; the person takes the "e" back before it answers.
+  wb.app.jira.faults.inject({ kind: 'latency', ms: 3_000, match: { pathIncludes: 'query=Che' } });
+  await projects.press('e');
+  await pause(800);
+  await projects.press('Backspace');
+  await pause(800);
+  await edit.getByRole('option', { name: 'Chat support (CHAT)' }).waitFor({ timeout: 30_000 });
+  // The slow answer lands: the list still answers "Ch".
+  await pause(3_500);
+  expect(await projects.inputValue()).toBe('Ch');
+  expect(await edit.getByRole('option').allInnerTexts()).toEqual(
+    expect.arrayContaining(['Checkout (CHK)', 'Chat support (CHAT)']),
+  );
+  await page.close();
+});
+
+it('says the project list could not load, and loads it on Try again', async () => {
+  wb.app.jira.faults.inject({ kind: 'server-error', status: 503, match: { pathIncludes: 'project/search' } });
+  const { page, edit } = await openEdit();
+  const failed = edit.getByTestId('gadget-projects-error');
+  await failed.waitFor({ timeout: 30_000 });
+  expect(await failed.innerText()).toContain('Projects could not load');
+  // What was configured is still there to save.
+  await form(edit).getByText('Demo', { exact: false }).first().waitFor();
+  wb.app.jira.faults.clear();
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await failed.waitFor({ state: 'detached', timeout: 30_000 });
+  await form(edit)
+    .getByLabel(/^Projects/)
+    .click();
+  await edit.getByRole('option', { name: 'Checkout (CHK)' }).waitFor({ timeout: 30_000 });
+  await page.close();
+});
+
+it('says the view could not load, and draws it on Try again', async () => {
+  wb.app.jira.faults.inject({ kind: 'server-error', status: 503, match: { pathIncludes: 'project/search' } });
+  const page = await wb.openAs('admin', `/dashboards/${dashboardId}`);
+  const view = await wb.panelFrame(page, GADGET_FRAME);
+  const failed = view.getByTestId('gadget-load-error');
+  await failed.waitFor({ timeout: 30_000 });
+  wb.app.jira.faults.clear();
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await view.getByTestId('shipped-moved-DEMO').waitFor({ timeout: 30_000 });
+  expect(await failed.count()).toBe(0);
+  await page.close();
+});
+
+it('does not save the configuration when a keyboard user presses Enter on "Months shown" to open it', async () => {
+  // Enter on the closed list submitted the form: the configuration was saved as it was and the edit view closed
+  // before any month was chosen. Enter now opens the list (or does nothing); only Save saves.
+  const before = wb.app.jira.store.getDashboardItemProperty(gadgetItem().id, 'config');
+  const { page, edit } = await openEdit();
+  await form(edit).waitFor({ timeout: 30_000 });
+  await form(edit).getByLabel('Months shown').focus();
+  await page.keyboard.press('Enter');
+  await pause(2_000);
+  expect({
+    stillEditing: page.url().includes('edit='),
+    config: wb.app.jira.store.getDashboardItemProperty(gadgetItem().id, 'config'),
+  }).toEqual({ stillEditing: true, config: before });
+  await page.close();
+});
