@@ -4,35 +4,21 @@
  * on the code before the mend), and now holds the mend.
  */
 import type { Frame, Page } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
-import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { seedDemo } from '../../workbench/seed/demo';
-import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { eventually, type BrowserWorkbench } from '../support/browser';
+import { lensOf as lensIn, openProjectPage, PANEL_FRAME, startDemoAfterScan } from '../support/demo-project';
 import { chooseByKeyboard } from '../support/surface-checks';
 
 jest.setTimeout(120_000);
-
-const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
-const PAGE_FRAME = 'iframe[data-wb-module="outcome-lens-project-page"]';
 
 let wb: BrowserWorkbench;
 let zombies: string[];
 
 beforeAll(async () => {
-  await Promise.all(['outcome-map', 'issue-panel'].map((s) => buildSurface(s)));
-  wb = await startBrowserWorkbench({ seed: (app) => seedDemo(app, new Date()) });
-  await wb.app.runScheduledTrigger();
-  zombies = (
-    wb.app.jira.store.db.prepare('SELECT key FROM jira_issues ORDER BY id').all() as Array<{ key: string }>
-  )
-    .map((r) => r.key)
-    .filter((key) => String(lensOf(key)?.zombie) === 'true');
+  ({ wb, zombies } = await startDemoAfterScan(['outcome-map', 'issue-panel']));
 });
 afterAll(async () => wb?.close());
 
-function lensOf(key: string): Record<string, unknown> | undefined {
-  return wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as Record<string, unknown> | undefined;
-}
+const lensOf = (key: string) => lensIn(wb, key);
 
 const newIssue = (summary: string): string =>
   wb.app.jira.store.createIssue({ projectKey: 'DEMO', summary }).key;
@@ -52,6 +38,32 @@ const fieldText = async (frame: Frame, label: string) =>
     ' ',
   );
 
+/** The panel's Kill date, clicked into and typed into key by key. */
+async function typeKillDate(panel: Frame, text: string) {
+  const input = panel.getByLabel('Kill date', { exact: true });
+  await input.click();
+  await input.pressSequentially(text);
+  return input;
+}
+
+/** Closes the calendar with `key`, leaves the field with Tab, and reads what the Kill date field then shows. */
+async function leaveKillDate(page: Page, panel: Frame, key: 'Enter' | 'Escape'): Promise<string> {
+  await panel.getByLabel('Kill date', { exact: true }).press(key);
+  await page.keyboard.press('Tab');
+  await page.waitForTimeout(300);
+  return fieldText(panel, 'Kill date');
+}
+
+/** Opens DEMO's Kill review and the dialog of `decision` on the zombie `key`. */
+async function openDecision(decision: 'Kill' | 'Keep', key: string) {
+  const { page, frame } = await openProjectPage(wb);
+  await frame.getByRole('tab', { name: 'Kill review' }).click();
+  const item = frame.getByTestId(`zombie-${key}`);
+  await item.waitFor({ timeout: 30_000 });
+  await item.getByRole('button', { name: `${decision} ${key}` }).click();
+  return { page, frame, dialog: frame.getByRole('dialog', { name: `${decision} ${key}` }) };
+}
+
 describe('date pickers', () => {
   // A person types 2027-03-31 into Kill date, sees it is the wrong month, backspaces "3-31" and types "4-31"
   // (April has no 31st), then presses Enter. The field silently takes 2027-03-31, the day they erased, with no
@@ -60,16 +72,11 @@ describe('date pickers', () => {
   it('refuses a day corrected into one that does not exist, on Enter, instead of keeping the erased day', async () => {
     const key = newIssue('Shoppers reorder from the receipt');
     const { page, panel } = await openPanel('admin', key);
-    const input = panel.getByLabel('Kill date', { exact: true });
-    await input.click();
-    await input.pressSequentially('2027-03-31');
+    const input = await typeKillDate(panel, '2027-03-31');
     for (let i = 0; i < 4; i++) await input.press('Backspace');
     await input.pressSequentially('4-31');
     expect(await input.inputValue()).toBe('2027-04-31');
-    await input.press('Enter');
-    await page.keyboard.press('Tab');
-    await page.waitForTimeout(300);
-    const shown = await fieldText(panel, 'Kill date');
+    const shown = await leaveKillDate(page, panel, 'Enter');
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.getByTestId('save-result').waitFor();
     const stored = (lensOf(key)?.killCriteria as { deadline?: string } | undefined)?.deadline;
@@ -88,13 +95,8 @@ describe('date pickers', () => {
   it('keeps a real day typed and left with Escape, as it keeps unreadable text', async () => {
     const key = newIssue('Shoppers reorder from the email');
     const { page, panel } = await openPanel('admin', key);
-    const input = panel.getByLabel('Kill date', { exact: true });
-    await input.click();
-    await input.pressSequentially('2027-03-05');
-    await input.press('Escape');
-    await page.keyboard.press('Tab');
-    await page.waitForTimeout(300);
-    const shown = await fieldText(panel, 'Kill date');
+    await typeKillDate(panel, '2027-03-05');
+    const shown = await leaveKillDate(page, panel, 'Escape');
     // Before the mend: hidden value "" and the field shows only its placeholder "Kill date YYYY-MM-DD".
     expect({ value: await hidden(panel, 'ol-deadline'), shown }).toEqual({
       value: '2027-03-05',
@@ -108,11 +110,8 @@ describe('date pickers', () => {
   it('clears held text that is no day with Backspace, and then saves with no date', async () => {
     const key = newIssue('Shoppers reorder by voice');
     const { page, panel } = await openPanel('admin', key);
-    const input = panel.getByLabel('Kill date', { exact: true });
-    await input.click();
-    await input.pressSequentially('soon');
-    await input.press('Enter');
-    await page.keyboard.press('Tab');
+    const input = await typeKillDate(panel, 'soon');
+    await leaveKillDate(page, panel, 'Enter');
     await panel.locator('#ol-deadline-error').getByText('You typed “soon”', { exact: false }).waitFor();
     await input.focus();
     await input.press('Backspace');
@@ -129,13 +128,7 @@ describe('date pickers', () => {
   // key by key to 2027-04-31, Enter. The dialog holds 2027-03-31 and Confirm keep records it as the new deadline.
   it('refuses, in the Keep dialog, a kill date corrected into a day that does not exist, instead of the erased day', async () => {
     const key = zombies[zombies.length - 1]!;
-    const page = await wb.openAs('admin', '/projects/DEMO/outcomes');
-    const frame = await wb.panelFrame(page, PAGE_FRAME);
-    await frame.getByRole('tab', { name: 'Kill review' }).click();
-    const item = frame.getByTestId(`zombie-${key}`);
-    await item.waitFor({ timeout: 30_000 });
-    await item.getByRole('button', { name: `Keep ${key}` }).click();
-    const dialog = frame.getByRole('dialog', { name: `Keep ${key}` });
+    const { page, dialog } = await openDecision('Keep', key);
     await dialog.getByLabel('Why (goes into the decision log)').fill('Still wanted by support');
     const day = dialog.getByLabel('New kill date');
     await day.click();
@@ -341,13 +334,7 @@ describe('Kill review dialogs', () => {
   // were still missing, until they submit again. It should go once the field is changed, as the issue panel's do.
   it('clears the reason’s refusal once the reason is changed', async () => {
     const key = zombies[0]!;
-    const page = await wb.openAs('admin', '/projects/DEMO/outcomes');
-    const frame = await wb.panelFrame(page, PAGE_FRAME);
-    await frame.getByRole('tab', { name: 'Kill review' }).click();
-    const item = frame.getByTestId(`zombie-${key}`);
-    await item.waitFor({ timeout: 30_000 });
-    await item.getByRole('button', { name: `Kill ${key}` }).click();
-    const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
+    const { page, dialog } = await openDecision('Kill', key);
     await dialog.getByRole('button', { name: 'Confirm kill' }).click();
     await dialog.locator('[id$="-reason-error"]').first().waitFor();
     const reason = dialog.getByLabel('Why (goes into the decision log)');
@@ -366,13 +353,7 @@ describe('Kill review dialogs', () => {
   // app's ConfirmDialog does when busy), or Escape should not read as a cancel.
   it('stays open, with Cancel off, while a slow Kill is under way: Escape does not look like a cancel', async () => {
     const key = zombies[1]!;
-    const page = await wb.openAs('admin', '/projects/DEMO/outcomes');
-    const frame = await wb.panelFrame(page, PAGE_FRAME);
-    await frame.getByRole('tab', { name: 'Kill review' }).click();
-    const item = frame.getByTestId(`zombie-${key}`);
-    await item.waitFor({ timeout: 30_000 });
-    await item.getByRole('button', { name: `Kill ${key}` }).click();
-    const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
+    const { page, dialog } = await openDecision('Kill', key);
     await dialog.getByLabel('Why (goes into the decision log)').fill('Nobody has asked for this in a year');
     const fault = wb.app.jira.faults.inject({ kind: 'latency', ms: 3_000 });
     try {

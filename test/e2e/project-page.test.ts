@@ -6,14 +6,12 @@
  */
 import { kvs } from '@forge/kvs';
 import type { Frame, Locator, Page, Request, Route } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
 import {
   PROJECT_PAGE_RESOLVERS,
   type BulkJobData,
   type OutcomeView,
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
-import type { Answer } from '../../src/contract/answer';
 import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
@@ -23,46 +21,37 @@ import { keys as storageKeys } from '../../src/storage/keys';
 import { listOutcomes } from '../../src/storage/outcomes';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
-import { seedDemo } from '../../workbench/seed/demo';
-import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { eventually, type BrowserWorkbench } from '../support/browser';
+import {
+  anIdleZombie as makeIdleZombie,
+  asProjectAdmin,
+  describedText,
+  lensOf as lensIn,
+  openProjectPage as openPage,
+  PAGE_FRAME,
+  PANEL_FRAME,
+  startDemoAfterScan,
+  fillNewOutcome,
+} from '../support/demo-project';
 import { chooseByKeyboard } from '../support/surface-checks';
 
 // A first page load builds nothing but still starts chromium and the scan: allow more than jest's 5 s.
 jest.setTimeout(120_000);
 
-const PAGE_FRAME = 'iframe[data-wb-module="outcome-lens-project-page"]';
-const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const OUTCOME = 'Shoppers reorder in one tap';
 
 let wb: BrowserWorkbench;
 let zombies: string[];
 
 beforeAll(async () => {
-  await Promise.all(['outcome-map', 'issue-panel'].map((s) => buildSurface(s)));
-  wb = await startBrowserWorkbench({ seed: (app) => seedDemo(app, new Date()) });
   // The nightly scan flags the demo's zombies, as it would before a kill review.
-  await wb.app.runScheduledTrigger();
-  zombies = (
-    wb.app.jira.store.db.prepare('SELECT key FROM jira_issues ORDER BY id').all() as Array<{ key: string }>
-  )
-    .map((r) => r.key)
-    // The property holds the flag as a string, for JQL (zombie = "true").
-    .filter((key) => String(lensOf(key)?.zombie) === 'true');
+  ({ wb, zombies } = await startDemoAfterScan(['outcome-map', 'issue-panel']));
   if (zombies.length < 3) throw new Error(`The demo scan flagged only ${zombies.length} zombies`);
 });
 afterAll(async () => wb?.close());
 
-function lensOf(key: string): Record<string, unknown> | undefined {
-  return wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as Record<string, unknown> | undefined;
-}
-
-/** Calls the project page's resolver as the demo's administrator, as the page would. */
-function asAdmin<T>(functionKey: string, payload: unknown): Promise<Answer<T>> {
-  return wb.app.invoke('outcome-lens-project-page', functionKey, payload, {
-    user: 'admin',
-    projectKey: 'DEMO',
-  }) as Promise<Answer<T>>;
-}
+const lensOf = (key: string) => lensIn(wb, key);
+const asAdmin = <T>(functionKey: string, payload: unknown) => asProjectAdmin<T>(wb, functionKey, payload);
 
 /** Creates an outcome of the demo project with the draft's defaults but for what is given. */
 async function anOutcome(draft: {
@@ -83,15 +72,8 @@ async function anOutcome(draft: {
   return created.data;
 }
 
-async function openProjectPage(
-  user = 'admin',
-  colorMode: 'light' | 'dark' = 'light',
-): Promise<{ page: Page; frame: Frame }> {
-  const page = await wb.openAs(user, '/projects/DEMO/outcomes', { colorMode });
-  const frame = await wb.panelFrame(page, PAGE_FRAME);
-  await frame.getByRole('tab', { name: 'Outcome map' }).waitFor({ timeout: 30_000 });
-  return { page, frame };
-}
+const openProjectPage = (user = 'admin', colorMode: 'light' | 'dark' = 'light') =>
+  openPage(wb, { user, colorMode });
 
 async function openTab(frame: Frame, name: string): Promise<void> {
   await frame.getByRole('tab', { name }).click();
@@ -118,36 +100,17 @@ function commentsOf(key: string): string[] {
   return wb.app.jira.store.listComments(issue.id).map((c) => toPlainText(c.body as AdfNode));
 }
 
-/** A zombie idle since `since`, so the queue (longest idle first) lists it at the top. */
-function anIdleZombie(summary: string, since: string): string {
-  const issue = wb.app.jira.store.createIssue({
-    projectKey: 'DEMO',
-    summary,
-    type: 'Story',
-    created: since,
-    updated: since,
-  });
-  wb.app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
-    zombie: 'true',
-    flag: {
-      flaggedAt: '2026-01-01T00:00:00.000Z',
-      rules: [{ rule: 'idle', since, detail: 'No activity for years.', clearBy: 'Act on it.' }],
-      labelApplied: false,
-      commented: false,
-    },
-  });
-  return issue.key;
-}
+const anIdleZombie = (summary: string, since: string) => makeIdleZombie(wb, summary, since);
 
 describe('the project page in the browser', () => {
   it('lets an admin create an outcome, link an issue to it from its panel, and see the issue under it on the map', async () => {
     const { page, frame } = await openProjectPage();
-    await frame.getByRole('button', { name: 'New outcome' }).click();
-    const form = frame.getByRole('form', { name: 'New outcome' });
-    await form.getByLabel('Name').fill(OUTCOME);
-    await form.getByLabel('Metric').fill('repeat orders per week');
-    await form.getByLabel('Baseline').fill('120');
-    await form.getByLabel('Target').fill('180');
+    const form = await fillNewOutcome(frame, {
+      name: OUTCOME,
+      metric: 'repeat orders per week',
+      baseline: '120',
+      target: '180',
+    });
     await chooseOption(frame, form.getByLabel('Direction'), 'Increase');
     // Atlaskit's date picker takes a typed date with Enter, as a person confirms it.
     await form.getByLabel('Due date').fill('2027-06-30');
@@ -188,12 +151,12 @@ describe('the project page in the browser', () => {
 
   it('refuses an outcome whose metric names no number, at the Metric field, and creates nothing', async () => {
     const { page, frame } = await openProjectPage();
-    await frame.getByRole('button', { name: 'New outcome' }).click();
-    const form = frame.getByRole('form', { name: 'New outcome' });
-    await form.getByLabel('Name').fill('A placeholder outcome');
-    await form.getByLabel('Metric').fill('x');
-    await form.getByLabel('Baseline').fill('1');
-    await form.getByLabel('Target').fill('2');
+    const form = await fillNewOutcome(frame, {
+      name: 'A placeholder outcome',
+      metric: 'x',
+      baseline: '1',
+      target: '2',
+    });
     await form.getByLabel('Due date').fill('2027-06-30');
     await form.getByLabel('Due date').press('Enter');
     await form.getByRole('button', { name: 'Create outcome' }).click();
@@ -1190,21 +1153,13 @@ describe('numbers typed in the outcome forms', () => {
       const key = (JSON.parse(r.postData() ?? '{}') as { functionKey?: string }).functionKey ?? '';
       if (['createOutcome', 'addMeasurement'].includes(key)) sent.push(key);
     });
-    /** What the field's aria-describedby names, as text: its error when it has one. */
-    const describedText = (field: Locator) =>
-      field.evaluate((el) =>
-        (el.getAttribute('aria-describedby') ?? '')
-          .split(' ')
-          .map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : ''))
-          .join(' '),
-      );
 
-    await frame.getByRole('button', { name: 'New outcome' }).click();
-    const form = frame.getByRole('form', { name: 'New outcome' });
-    await form.getByLabel('Name').fill('Not a number, on purpose');
-    await form.getByLabel('Metric').fill('orders per day');
-    await form.getByLabel('Baseline').fill('abc');
-    await form.getByLabel('Target').fill('12');
+    const form = await fillNewOutcome(frame, {
+      name: 'Not a number, on purpose',
+      metric: 'orders per day',
+      baseline: 'abc',
+      target: '12',
+    });
     await form.getByLabel('Due date').fill('2027-06-30');
     await form.getByLabel('Due date').press('Enter');
     await form.getByRole('button', { name: 'Create outcome' }).click();
@@ -1281,12 +1236,12 @@ describe('the keyboard after a change is saved', () => {
 describe('a refused Direction', () => {
   it('names its error as the Direction field’s description, as the other fields do', async () => {
     const { page, frame } = await openProjectPage();
-    await frame.getByRole('button', { name: 'New outcome' }).click();
-    const form = frame.getByRole('form', { name: 'New outcome' });
-    await form.getByLabel('Name').fill('Direction against its numbers');
-    await form.getByLabel('Metric').fill('orders per day');
-    await form.getByLabel('Baseline').fill('10');
-    await form.getByLabel('Target').fill('20');
+    const form = await fillNewOutcome(frame, {
+      name: 'Direction against its numbers',
+      metric: 'orders per day',
+      baseline: '10',
+      target: '20',
+    });
     await chooseOption(frame, form.getByLabel('Direction'), 'Decrease');
     await form.getByLabel('Due date').fill('2027-06-30');
     await form.getByLabel('Due date').press('Enter');

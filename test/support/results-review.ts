@@ -30,7 +30,11 @@ export function createDueBet(app: WorkbenchApp, today: string): string {
   });
   app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
     version: 1,
-    hypothesis: { persona: 'a returning shopper', intent: 'to pay on one page', benefit: 'I finish my order' },
+    hypothesis: {
+      persona: 'a returning shopper',
+      intent: 'to pay on one page',
+      benefit: 'I finish my order',
+    },
     expected: {
       metric: 'Checkout abandonment',
       baseline: 40,

@@ -168,29 +168,57 @@ describe('the surface build', () => {
     );
   });
 
-  it("leaves Atlaskit's tag out of single selects, failing loudly if a multi value is drawn", async () => {
-    const entry = "import Select from '@atlaskit/select'; (globalThis as any).s = Select;";
-    // The removable tag's own remove-button label.
-    const TAG = 'tag-new';
-    expect(await bundle(entry, [])).toContain(TAG);
-    const trimmed = await bundle(entry, [multiValueTagLeftOut]);
-    expect(trimmed).not.toContain(TAG);
-    expect(trimmed).toContain('A Select was given isMulti, but Atlaskit tag is left out');
-    await expect(
-      bundle("import T from '@atlaskit/tag'; (globalThis as any).t = T;", [multiValueTagLeftOut]),
-    ).rejects.toThrow(/only react-select's multi value tag is left out/);
-    // Only the surfaces listed write isMulti (the gadget's outcome filter); the others and the shared code do not.
-    const writesMulti = (dir: string): boolean =>
+  // A part left out of a bundle: the marker (code only that part brings) is gone, a stand-in that fails loudly
+  // if it is ever drawn takes its place, and any other import of the part fails the build.
+  it.each([
+    {
+      part: "Atlaskit's tag, out of single selects",
+      entry: "import Select from '@atlaskit/select'; (globalThis as any).s = Select;",
+      plugin: multiValueTagLeftOut,
+      // The removable tag's own remove-button label.
+      marker: 'tag-new',
+      standIn: 'A Select was given isMulti, but Atlaskit tag is left out',
+      otherImport: "import T from '@atlaskit/tag'; (globalThis as any).t = T;",
+      refusal: /only react-select's multi value tag is left out/,
+    },
+    {
+      part: "the theme provider, out of Atlaskit's portal",
+      entry: "import Portal from '@atlaskit/portal'; (globalThis as any).p = Portal;",
+      plugin: themeProviderLeftOut,
+      // The provider's colour-mode reconciler, one of the functions it brings with the portal unless left out.
+      marker: 'getReconciledColorMode',
+      standIn: 'A ThemeProvider was drawn, but it is left out of this bundle',
+      otherImport:
+        "import { ThemeProvider } from '@atlaskit/app-provider/theme-provider'; (globalThis as any).t = ThemeProvider;",
+      refusal: /only the portal's import is left out/,
+    },
+  ])('leaves $part, failing loudly if drawn, and refuses any other import of it', async (left) => {
+    expect(await bundle(left.entry, [])).toContain(left.marker);
+    const trimmed = await bundle(left.entry, [left.plugin]);
+    expect(trimmed).not.toContain(left.marker);
+    expect(trimmed).toContain(left.standIn);
+    await expect(bundle(left.otherImport, [left.plugin])).rejects.toThrow(left.refusal);
+  });
+
+  it('draws a multi select only on the surfaces listed, and a theme provider on none', () => {
+    const sources = (dir: string): string[] =>
       fs
-        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-        .some((f) => /\.tsx?$/.test(f) && /\bisMulti\b/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+        .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+        .filter((f) => /\.tsx?$/.test(f))
+        .map((f) => fs.readFileSync(path.join(ROOT, dir, f), 'utf8'));
+    const writesMulti = (dir: string): boolean => sources(dir).some((source) => /\bisMulti\b/.test(source));
+    // Only the surfaces listed write isMulti (the gadget's project picker); the others and the shared code do not.
     for (const surface of surfaces())
-      expect([surface, writesMulti(path.join(ROOT, 'static', surface, 'src'))]).toEqual([
+      expect([surface, writesMulti(`static/${surface}/src`)]).toEqual([
         surface,
         MULTI_SELECT_SURFACES.includes(surface),
       ]);
-    expect(writesMulti(path.join(ROOT, 'static', 'shared'))).toBe(false);
+    expect(writesMulti('static/shared')).toBe(false);
+    // No surface draws a theme provider of its own: the host page themes them.
+    for (const dir of ['static/shared', ...surfaces().map((surface) => `static/${surface}/src`)])
+      for (const source of sources(dir)) expect(source).not.toMatch(/@atlaskit\/app-provider/);
   });
+
   it("leaves the English locale's distance words and name matchers out, and refuses a bundle that would need them", async () => {
     const picker =
       "import DatePicker from '@atlaskit/datetime-picker/date-picker'; (globalThis as any).d = DatePicker;";
@@ -210,31 +238,6 @@ describe('the surface build', () => {
           dateFnsLocaleTrimmed,
         ]),
       ).rejects.toThrow(/needs the en-US locale parts this build leaves out/);
-  });
-
-  it("leaves the theme provider out of Atlaskit's portal, failing loudly if drawn, and refuses any other import of it", async () => {
-    const entry = "import Portal from '@atlaskit/portal'; (globalThis as any).p = Portal;";
-    // The provider's colour-mode reconciler, one of the functions it brings with the portal unless left out.
-    const MARKER = 'getReconciledColorMode';
-    expect(await bundle(entry, [])).toContain(MARKER);
-    const trimmed = await bundle(entry, [themeProviderLeftOut]);
-    expect(trimmed).not.toContain(MARKER);
-    expect(trimmed).toContain('A ThemeProvider was drawn, but it is left out of this bundle');
-    await expect(
-      bundle(
-        "import { ThemeProvider } from '@atlaskit/app-provider/theme-provider'; (globalThis as any).t = ThemeProvider;",
-        [themeProviderLeftOut],
-      ),
-    ).rejects.toThrow(/only the portal's import is left out/);
-    // No surface draws a theme provider of its own: the host page themes them.
-    const sources = ['static/shared', ...surfaces().map((surface) => `static/${surface}/src`)].flatMap(
-      (dir) =>
-        fs
-          .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
-          .filter((f) => /\.tsx?$/.test(f))
-          .map((f) => fs.readFileSync(path.join(ROOT, dir, f), 'utf8')),
-    );
-    for (const source of sources) expect(source).not.toMatch(/@atlaskit\/app-provider/);
   });
 
   it("leaves date-fns' parse out of the date picker, which every picker of the app never calls", async () => {
