@@ -20,10 +20,10 @@ import {
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
-import { csvSeparator, parseCsv, parseMeasurements } from '../domain/measurement-input';
+import { csvSeparator, mergeIntoSeries, parseCsv, parseMeasurements } from '../domain/measurement-input';
 import type { DecimalMark } from '../domain/amounts';
 import { normaliseMetric } from '../storage/metric-series';
-import { recordIncoming } from './measurement-ingest';
+import { implicitId, recordIncoming } from './measurement-ingest';
 import type { Settings } from '../domain/settings';
 import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -221,6 +221,23 @@ export async function importMeasurements(
         field: 'metric',
         message: `Not ${outcome.metric}.`,
       })),
+      accepted: 0,
+      duplicates: 0,
+    };
+  // An outcome keeps its latest measurements only: a file that would push some out is refused whole, rather
+  // than said to be imported while its oldest rows (or the outcome's) are dropped.
+  const limit = outcomesStore.MEASUREMENT_HISTORY_LIMIT;
+  const fresh = mergeIntoSeries(
+    outcome.measurements,
+    parsed.measurements.map((m) => ({ at: m.at, value: m.value, id: m.id || implicitId(m) })),
+    limit,
+  ).added;
+  const over = outcome.measurements.length + fresh - limit;
+  if (over > 0)
+    return {
+      ok: false,
+      message: `${outcome.name} keeps its latest ${limit} measurements: it holds ${outcome.measurements.length} and this file adds ${fresh}, so the ${over} oldest would be lost. Nothing was imported: import at most ${Math.max(0, limit - outcome.measurements.length)} new measurements.`,
+      errors: [],
       accepted: 0,
       duplicates: 0,
     };

@@ -140,6 +140,9 @@ export function ScanRuns({ tick, onFinished }: { tick: number; onFinished?: () =
   // Runs on screen when "Scan now" was pressed: a queued run has no summary until the scan picks it up.
   const seen = useRef<Set<string>>(new Set());
   const [waiting, setWaiting] = useState(false);
+  // A run seen going (whoever started it) and then over has changed the figures: the page is told, as after
+  // its own Scan now.
+  const sawRunning = useRef(false);
 
   useEffect(() => {
     let polls = 0;
@@ -159,8 +162,10 @@ export function ScanRuns({ tick, onFinished }: { tick: number; onFinished?: () =
       const queued = tick > 0 && !a.data.runs.some((r) => !before.has(r.runId));
       const keepPolling = (a.data.running || queued) && polls++ < MAX_POLLS;
       setWaiting(queued && keepPolling);
+      const ended = !a.data.running && (sawRunning.current || (tick > 0 && !queued));
+      sawRunning.current = a.data.running;
       if (keepPolling) timer.current = setTimeout(() => void load(), POLL_MS);
-      else if (tick > 0 && !queued && !a.data.running) finished.current?.();
+      else if (ended) finished.current?.();
     };
     void load();
     return () => {
