@@ -191,6 +191,8 @@ export const bulkDecidePayloadSchema = z
             .min(1, { error: 'Select at least one item.' })
             // The service refuses more than MAX_BULK_ITEMS with a message that names the limit and the count.
             .max(MAX_BULK_REQUEST_KEYS, { error: `Select at most ${MAX_BULK_ITEMS} items.` }),
+          /** Picked from a list of items serving no outcome: one linked since (another tab) is left as it is. */
+          onlyUnlinked: z.literal(true).optional(),
         })
         .strict(),
       /** Every flagged item matching the filter, resolved on the server when the work starts. */

@@ -23,6 +23,7 @@ import {
   type Decision,
   type queueFilterSchema,
 } from '../contract/project-page';
+import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { Settings } from '../domain/settings';
 import {
   ConflictError,
@@ -79,6 +80,8 @@ interface StoredBulkJob extends BulkJobData {
   actorName?: string | null;
   decision: Decision;
   filter: QueueFilter | null;
+  /** Items that serve an outcome by the time they are decided are left as they are (the map's bulk link). */
+  onlyUnlinked?: boolean;
   /** Items not decided yet, in order; null until a filter's selection is resolved. */
   pending: string[] | null;
   /** Which invocation may run next: an older event (a duplicate) finds a later step and does nothing. */
@@ -144,7 +147,7 @@ export async function startBulkDecision(
   input: {
     idempotencyKey: string;
     decision: Decision;
-    selection: { keys: string[] } | { filter: QueueFilter };
+    selection: { keys: string[]; onlyUnlinked?: true | undefined } | { filter: QueueFilter };
   },
   clock: Clock,
 ): Promise<BulkJobData> {
@@ -176,6 +179,7 @@ export async function startBulkDecision(
     actorName,
     decision: input.decision,
     filter: 'filter' in input.selection ? input.selection.filter : null,
+    ...('keys' in input.selection && input.selection.onlyUnlinked ? { onlyUnlinked: true } : {}),
     pending: listed,
     step: 0,
     attempts: {},
@@ -295,8 +299,27 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
         clock,
       );
   }
+  // Listed as serving no outcome when the person chose them: one linked meanwhile keeps its outcome.
+  const linked = new Set<string>();
+  if (job.kind === 'relink' && job.onlyUnlinked) {
+    const undecided = chunk.filter((k) => !decidedBefore(k));
+    for (const issue of await JiraClient.asApp().bulkFetchIssues(undecided, {
+      fields: ['issuetype'],
+      properties: [ISSUE_PROPERTY_KEY],
+    }))
+      if (readLens(issue.properties?.[ISSUE_PROPERTY_KEY]).outcomeId) linked.add(issue.key);
+  }
   for (const issueKey of chunk) {
     const idempotencyKey = bulkItemKey(job.jobId, issueKey);
+    if (linked.has(issueKey)) {
+      job.failed.push({
+        key: issueKey,
+        message: `${issueKey} was linked to an outcome after the list was loaded (in another tab or by someone else): left as it is.`,
+      });
+      job.pending = job.pending.slice(1);
+      await save(job);
+      continue;
+    }
     const lacks = refused.get(issueKey);
     if (lacks) {
       const who = job.actorName ?? 'The person who started this bulk decision';

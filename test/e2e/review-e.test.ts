@@ -13,7 +13,7 @@ import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
 import { eventually, type BrowserWorkbench } from '../support/browser';
-import { asProjectAdmin, openProjectPage, startDemoAfterScan } from '../support/demo-project';
+import { asProjectAdmin, lensOf, openProjectPage, startDemoAfterScan } from '../support/demo-project';
 
 jest.setTimeout(180_000);
 
@@ -100,6 +100,49 @@ describe('scan runs on backlog health', () => {
         timeout: 15_000,
       },
     );
+    await page.close();
+  });
+});
+
+describe('bulk link with two tabs open', () => {
+  // A person opens "Link items to an outcome" in one tab; meanwhile, in another tab, the same item is linked to
+  // outcome A. Back in the first tab, whose list still shows the item as serving no outcome, they tick it and
+  // link it to outcome B. It was moved from A to B without a word, and the progress said "Linked 1 of 1." An
+  // item that serves an outcome by the time the link runs should be left as it is and reported as not linked.
+  it('does not move an item another tab linked meanwhile, and says so', async () => {
+    const a = await anOutcome('Parcels arrive whole', 'share of damaged parcels');
+    const b = await anOutcome('Refunds in a day', 'days to refund');
+    const { page, frame } = await openProjectPage(wb);
+    const lane = frame.getByTestId('lane-none');
+    await lane.getByRole('button', { name: 'Link items to an outcome' }).click();
+    const form = frame.getByRole('form', { name: 'Link items to an outcome' });
+    const list = form.getByRole('list', { name: 'Items that serve no outcome' });
+    const first = list.getByRole('checkbox').first();
+    await first.waitFor({ timeout: 30_000 });
+    const label =
+      (await first.getAttribute('aria-label')) ?? (await list.getByRole('listitem').first().innerText());
+    const key = /^([A-Z]+-\d+)/.exec(label.trim())![1]!;
+
+    const other = await asAdmin(R.decide, {
+      issueKey: key,
+      idempotencyKey: `other-tab-${Date.now()}`,
+      decision: { kind: 'relink', outcomeId: a.id, reason: 'Linked in the other tab' },
+    });
+    expect(other.ok).toBe(true);
+    expect(lensOf(wb, key)).toMatchObject({ outcomeId: a.id });
+
+    await first.check();
+    await form.locator('#bulk-link-outcome').focus();
+    await form.locator('#bulk-link-outcome').press('ArrowDown');
+    await frame.getByRole('option', { name: 'Refunds in a day' }).click();
+    await form.getByRole('button', { name: 'Link 1 to the outcome' }).click();
+    const progress = frame.getByTestId('bulk-progress');
+    await eventually(async () => expect(await progress.getByRole('status').innerText()).toMatch(/^Linked/), {
+      timeout: 60_000,
+    });
+    expect(lensOf(wb, key)).toMatchObject({ outcomeId: a.id });
+    expect(lensOf(wb, key)?.outcomeId).not.toBe(b.id);
+    expect(await progress.innerText()).toContain(key);
     await page.close();
   });
 });

@@ -84,7 +84,7 @@ export function BulkLink(props: { page: ProjectPageLoadData; filters: MapFilters
     setErrors({});
     const error = await bulk.start({
       decision: { kind: 'relink', outcomeId, reason },
-      selection: { keys: selection.selected },
+      selection: { keys: selection.selected, onlyUnlinked: true },
     });
     if (!error) return setMessage(null);
     const fields: Record<string, string> = {};
