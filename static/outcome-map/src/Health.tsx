@@ -115,9 +115,12 @@ function AllRecipes({ count }: { count: number }) {
         </p>
       ) : null}
       <p className="ol-help" role="status">
-        {started
-          ? `${recipes.length} of ${count} recipes listed${done ? '.' : ' so far.'}`
-          : `${count} recipes.`}
+        {!started
+          ? `${count} recipes.`
+          : done && recipes.length !== count
+            ? // The list is read from Jira now; the count is the last scan's: say so rather than "27 of 26".
+              `${recipes.length} recipes listed, read from Jira now. The figures above are from the last scan, which counted ${count}: the backlog has changed since.`
+            : `${recipes.length} of ${count} recipes listed${done ? '.' : ' so far.'}`}
       </p>
       {!done ? (
         <Button isLoading={busy} onClick={() => void more()}>
