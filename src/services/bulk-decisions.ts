@@ -299,15 +299,19 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
         clock,
       );
   }
-  // Listed as serving no outcome when the person chose them: one linked meanwhile keeps its outcome.
+  // Listed as serving no outcome when the person chose them: one linked meanwhile to another outcome keeps it.
+  // One already serving the chosen outcome goes on (an earlier try of this step may have linked it).
   const linked = new Set<string>();
-  if (job.kind === 'relink' && job.onlyUnlinked) {
+  if (job.decision.kind === 'relink' && job.onlyUnlinked) {
+    const chosen = job.decision.outcomeId;
     const undecided = chunk.filter((k) => !decidedBefore(k));
     for (const issue of await JiraClient.asApp().bulkFetchIssues(undecided, {
       fields: ['issuetype'],
       properties: [ISSUE_PROPERTY_KEY],
-    }))
-      if (readLens(issue.properties?.[ISSUE_PROPERTY_KEY]).outcomeId) linked.add(issue.key);
+    })) {
+      const served = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]).outcomeId;
+      if (served && served !== chosen) linked.add(issue.key);
+    }
   }
   for (const issueKey of chunk) {
     const idempotencyKey = bulkItemKey(job.jobId, issueKey);

@@ -611,6 +611,54 @@ describe('bulk Keep and Relink', () => {
       expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).outcomeId).toBe(outcomeId);
   });
 
+  it('leaves an item the map listed as unlinked but linked elsewhere since, and links one an earlier try linked already', async () => {
+    const outcomeId = await anOutcome();
+    const other = ok(
+      await page<{ id: string }>(
+        'createOutcome',
+        {
+          draft: {
+            name: 'Faster refunds',
+            metric: 'hours to refund',
+            baseline: 48,
+            target: 24,
+            direction: 'decrease',
+            dueDate: '2027-03-01',
+          },
+        },
+        'admin',
+      ),
+    ).id;
+    const [elsewhere, earlier, plain] = [
+      'Linked in another tab',
+      'Linked by a try that stopped',
+      'Unlinked',
+    ].map((summary) => app.jira.store.createIssue({ projectKey: P, type: 'Story', summary }).key) as [
+      string,
+      string,
+      string,
+    ];
+    // Since the list was loaded: another tab linked one item to another outcome, and a try of this very job
+    // linked another to the chosen outcome, then stopped before recording it.
+    app.jira.store.setIssueProperty(elsewhere, ISSUE_PROPERTY_KEY, { version: 1, outcomeId: other });
+    app.jira.store.setIssueProperty(earlier, ISSUE_PROPERTY_KEY, { version: 1, outcomeId });
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-link-map-2',
+        decision: { kind: 'relink', reason: 'Linked from the outcome map', outcomeId },
+        selection: { keys: [elsewhere, earlier, plain], onlyUnlinked: true },
+      }),
+    );
+    await drain();
+    const done = await job('bulk-link-map-2');
+    expect(done).toMatchObject({ status: 'done', total: 3, decided: 2 });
+    expect(done.failed.map((f) => f.key)).toEqual([elsewhere]);
+    expect(done.failed[0]!.message).toMatch(/linked to an outcome after the list was loaded/);
+    const servedBy = (k: string) =>
+      readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).outcomeId;
+    expect([servedBy(elsewhere), servedBy(earlier), servedBy(plain)]).toEqual([other, outcomeId, outcomeId]);
+  });
+
   it('stores each job under the project, readable only from that project', async () => {
     flagged(1);
     ok(
