@@ -6,9 +6,11 @@
 import type { Frame, Locator } from 'playwright-core';
 import {
   PROJECT_PAGE_RESOLVERS as R,
+  type HealthRecipesData,
   type OutcomeView,
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
+import type { Answer } from '../../src/contract/answer';
 import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
@@ -219,6 +221,39 @@ describe('every recipe on backlog health', () => {
     const part = /^(\d+) of (\d+) recipes listed/.exec(text);
     if (part) expect(Number(part[1])).toBeLessThanOrEqual(Number(part[2]));
     expect(await all.getByRole('listitem').count()).toBe(Number(/^(\d+)/.exec(text)?.[1]));
+    await page.close();
+  });
+  // The recipe filter lists every recipe: so does its export, not the five examples the health CSV carries.
+  it('exports every recipe as CSV, reading the pages the list has not read yet', async () => {
+    const inJira: string[] = [];
+    for (let pageToken: string | null = null; ;) {
+      const answer: Answer<HealthRecipesData> = await asAdmin<HealthRecipesData>(R.healthRecipes, {
+        pageToken,
+      });
+      if (!answer.ok) throw new Error(answer.error.message);
+      inJira.push(...answer.data.recipes.map((r) => r.key));
+      pageToken = answer.data.nextPageToken;
+      if (!pageToken) break;
+    }
+    // More than one batch of the list (20), so the export must read on past it.
+    expect(inJira.length).toBeGreaterThan(20);
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Backlog health');
+    const all = frame.getByTestId('all-recipes');
+    const exportAll = all.getByRole('button', { name: 'Export every recipe as CSV' });
+    const [file] = await Promise.all([page.waitForEvent('download'), exportAll.click({ timeout: 30_000 })]);
+    expect(file.suggestedFilename()).toBe('recipes-DEMO.csv');
+    const stream = await file.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const rows = Buffer.concat(chunks).toString('utf8').trim().split(/\r\n/);
+    expect(rows[0]).toBe('"key","summary","recipe phrases"');
+    expect(rows.slice(1).map((r) => /^"([^"]+)"/.exec(r)?.[1])).toEqual(inJira);
+    // Every row names what makes it a recipe.
+    expect(rows.slice(1).every((r) => /,"[^"]+"$/.test(r))).toBe(true);
+    // Read once: the list shows them all now, with nothing left to load.
+    expect(await all.getByRole('listitem').count()).toBe(inJira.length);
+    expect(await all.getByRole('button', { name: 'Load more recipes' }).count()).toBe(0);
     await page.close();
   });
 });

@@ -14,7 +14,7 @@ import type {
 import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
-import { download, healthCsv } from './csv';
+import { download, healthCsv, recipesCsv } from './csv';
 import { LoadError } from '../../shared/LoadError';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { topReporters } from './reporters';
@@ -67,18 +67,26 @@ function Bar({ label, count, share }: { label: string; count: number; share: num
 /** How many recipes one "Load more" gathers at least, reading page after page, before it stops. */
 const RECIPES_PER_STEP = 20;
 
-/** Every recipe of the open backlog, not a sample: read on request, a batch at a time, with "Load more". */
-function AllRecipes({ count }: { count: number }) {
+/**
+ * Every recipe of the open backlog, not a sample: read on request, a batch at a time, with "Load more", or all
+ * at once for the CSV export.
+ */
+function AllRecipes({ count, projectKey }: { count: number; projectKey: string }) {
   const [recipes, setRecipes] = useState<HealthExample[]>([]);
   const [token, setToken] = useState<string | null>(null);
   const [started, setStarted] = useState(false);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const more = async () => {
+  /**
+   * Reads on from where the list stopped: a batch, or every page left (`toEnd`). Answers the whole list once
+   * it is complete; null while pages are left or a page could not be read (its message is shown).
+   */
+  const read = async (toEnd: boolean): Promise<HealthExample[] | null> => {
     setBusy(true);
     setError(null);
     let next = started ? token : null;
+    let complete = false;
     const found: HealthExample[] = [];
     for (;;) {
       const answer = await callResolver<HealthRecipesData>(R.healthRecipes, { pageToken: next });
@@ -88,13 +96,19 @@ function AllRecipes({ count }: { count: number }) {
       }
       found.push(...answer.data.recipes);
       next = answer.data.nextPageToken;
-      if (!next) setDone(true);
-      if (!next || found.length >= RECIPES_PER_STEP) break;
+      complete = !next;
+      if (complete || (!toEnd && found.length >= RECIPES_PER_STEP)) break;
     }
+    if (complete) setDone(true);
     setStarted(true);
     setToken(next);
     setRecipes((list) => [...list, ...found]);
     setBusy(false);
+    return complete ? [...recipes, ...found] : null;
+  };
+  const exportAll = async () => {
+    const all = done ? recipes : await read(true);
+    if (all) download(`recipes-${projectKey}.csv`, recipesCsv(all), 'text/csv');
   };
   if (count === 0) return null;
   return (
@@ -122,11 +136,16 @@ function AllRecipes({ count }: { count: number }) {
               `${recipes.length} recipes listed, read from Jira now. The figures above are from the last scan, which counted ${count}: the backlog has changed since.`
             : `${recipes.length} of ${count} recipes listed${done ? '.' : ' so far.'}`}
       </p>
-      {!done ? (
-        <Button isLoading={busy} onClick={() => void more()}>
-          {started ? 'Load more recipes' : 'List every recipe'}
+      <div className="ol-actions">
+        {!done ? (
+          <Button isLoading={busy} onClick={() => void read(false)}>
+            {started ? 'Load more recipes' : 'List every recipe'}
+          </Button>
+        ) : null}
+        <Button isDisabled={busy} onClick={() => void exportAll()}>
+          Export every recipe as CSV
         </Button>
-      ) : null}
+      </div>
     </div>
   );
 }
@@ -236,7 +255,7 @@ export function Health({
           />
           <Bar label="Recipes" count={c.recipes.count} share={c.recipes.share} />
           <Bar label="Problems" count={c.problems.count} share={c.problems.share} />
-          <AllRecipes count={c.recipes.count} />
+          <AllRecipes count={c.recipes.count} projectKey={page.projectKey} />
           <h2 className="ol-heading">Which outcome does each serve?</h2>
           <Movement
             firstScan={firstScan}

@@ -1,5 +1,6 @@
 /** CSV and JSON exports built in the browser from what the page already loaded. */
 import type { DecisionEntry, HealthData } from '../../../src/contract/project-page';
+import type { HealthExample } from '../../../src/domain/backlog-health';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 
 /**
@@ -159,6 +160,16 @@ export function healthCsv(h: HealthData): string {
   for (const [rule, n] of Object.entries(c.zombies.byRule))
     row('zombies by rule', ruleLabel(rule), { count: n, share: shareOf(n) });
   return toCsv(HEALTH_CSV_HEADER, rows);
+}
+
+export const RECIPES_CSV_HEADER = ['key', 'summary', 'recipe phrases'];
+
+/** Every recipe listed, one row each, with the phrases that make it one. */
+export function recipesCsv(recipes: readonly HealthExample[]): string {
+  return toCsv(
+    RECIPES_CSV_HEADER,
+    recipes.map((r) => [r.key, r.summary, distinctPhrases(r.phrases).join('; ')]),
+  );
 }
 
 /** Offers text as a file download; returns the object URL's file name for the page to announce. */
