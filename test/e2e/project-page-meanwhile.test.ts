@@ -106,6 +106,40 @@ describe('scan runs on backlog health', () => {
   });
 });
 
+describe('scan runs when a check fails', () => {
+  // A person watches a scan run on Backlog health and one check of the runs fails (a dropped connection). The
+  // watch ended there: "(a scan is running…)" stayed after the scan had finished, and the figures were never
+  // counted again. A failed check should be said, and the watch go on until the scan is over.
+  it('keeps watching a running scan through a check that failed, and sees it finish', async () => {
+    const startedAt = new Date().toISOString();
+    await storeRun({ runId: 'run-through-a-failure', startedAt });
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Backlog health');
+    await frame.getByText('(a scan is running…)').waitFor({ timeout: 30_000 });
+    let dropped = 0;
+    await page.route('**/__bridge/invoke', async (route) => {
+      const sent = JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string };
+      if (sent.functionKey === R.scanRuns && dropped < 2) {
+        dropped += 1;
+        return route.abort();
+      }
+      return route.continue();
+    });
+    const failed = frame.getByText('Scan runs could not load');
+    await failed.waitFor({ timeout: 30_000 });
+    await storeRun({
+      runId: 'run-through-a-failure',
+      startedAt,
+      status: 'finished',
+      finishedAt: new Date().toISOString(),
+    });
+    await frame.getByText('(a scan is running…)').waitFor({ state: 'detached', timeout: 30_000 });
+    await failed.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(dropped).toBe(2);
+    await page.close();
+  });
+});
+
 describe('bulk link with two tabs open', () => {
   // A person opens "Link items to an outcome" in one tab; meanwhile, in another tab, the same item is linked to
   // outcome A. Back in the first tab, whose list still shows the item as serving no outcome, they tick it and

@@ -1,12 +1,13 @@
+import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { MAX_DRY_RUN_SAMPLES, PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { ScanRunView, ScanRunsData } from '../../../src/contract/project-page';
 import { callResolver } from '../../shared/bridge';
 import { IssueLink } from '../../shared/IssueLink';
+import { LoadError } from '../../shared/LoadError';
 import { TableScroll } from '../../shared/TableScroll';
 
 const POLL_MS = 1500;
@@ -139,29 +140,42 @@ export function ScanRuns({ tick, onFinished }: { tick: number; onFinished?: () =
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   // Runs on screen when "Scan now" was pressed: a queued run has no summary until the scan picks it up.
   const seen = useRef<Set<string>>(new Set());
+  const before = useRef<Set<string>>(new Set());
+  const lastTick = useRef(tick);
   const [waiting, setWaiting] = useState(false);
   // A run seen going (whoever started it) and then over has changed the figures: the page is told, as after
   // its own Scan now.
   const sawRunning = useRef(false);
+  // Checking stopped (a while passed) with a run still going: the heading says so and offers to check again.
+  const [gaveUp, setGaveUp] = useState(false);
+  // Bumped by Try again and Check again: loads and watches again, with the same Scan now in view.
+  const [again, setAgain] = useState(0);
 
   useEffect(() => {
+    if (tick !== lastTick.current) {
+      lastTick.current = tick;
+      before.current = new Set(seen.current);
+    }
     let polls = 0;
     let stopped = false;
-    const before = new Set(seen.current);
     const load = async () => {
       const a = await callResolver<ScanRunsData>(R.scanRuns, { limit: 10 });
       if (stopped) return;
       if (!a.ok) {
         setError(a.error.message);
+        // One check that failed does not end the watch: the run goes on, and the next check may be answered.
+        if ((tick > 0 || sawRunning.current) && polls++ < MAX_POLLS)
+          timer.current = setTimeout(() => void load(), POLL_MS);
         return;
       }
       setError(null);
       setData(a.data);
       seen.current = new Set(a.data.runs.map((r) => r.runId));
       // After "Scan now" keep looking until a new run shows and is done (or a while has passed).
-      const queued = tick > 0 && !a.data.runs.some((r) => !before.has(r.runId));
+      const queued = tick > 0 && !a.data.runs.some((r) => !before.current.has(r.runId));
       const keepPolling = (a.data.running || queued) && polls++ < MAX_POLLS;
       setWaiting(queued && keepPolling);
+      setGaveUp(a.data.running && !keepPolling);
       const ended = !a.data.running && (sawRunning.current || (tick > 0 && !queued));
       sawRunning.current = a.data.running;
       if (keepPolling) timer.current = setTimeout(() => void load(), POLL_MS);
@@ -172,24 +186,36 @@ export function ScanRuns({ tick, onFinished }: { tick: number; onFinished?: () =
       stopped = true;
       if (timer.current) clearTimeout(timer.current);
     };
-  }, [tick]);
+  }, [tick, again]);
+  const checkAgain = () => {
+    setAgain((n) => n + 1);
+    return Promise.resolve();
+  };
 
   return (
     <section aria-labelledby="scan-runs-heading" className="ol-stack">
       <h2 className="ol-heading" id="scan-runs-heading">
         Scan runs{' '}
-        {data?.running ? (
+        {gaveUp ? (
+          <span className="ol-muted">(a scan was still running when last checked)</span>
+        ) : data?.running ? (
           <span className="ol-muted">(a scan is running…)</span>
         ) : waiting ? (
           <span className="ol-muted">(scan queued…)</span>
         ) : null}
       </h2>
-      {error ? (
-        <div role="alert">
-          <SectionMessage appearance="error" title="Scan runs could not load">
-            <p>{error}</p>
-          </SectionMessage>
+      {gaveUp && !error ? (
+        <div>
+          <Button onClick={() => void checkAgain()}>Check again</Button>
         </div>
+      ) : null}
+      {error ? (
+        <LoadError
+          title="Scan runs could not load"
+          message={error}
+          onRetry={checkAgain}
+          testId="scan-runs-error"
+        />
       ) : null}
       {!data && !error ? <Spinner label="Loading scan runs" /> : null}
       {data && data.runs.length === 0 ? <p className="ol-muted">No scan has run yet.</p> : null}
