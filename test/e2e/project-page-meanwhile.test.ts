@@ -140,6 +140,27 @@ describe('scan runs when a check fails', () => {
   });
 });
 
+describe('scan now pressed twice', () => {
+  // An admin double-clicks Scan now on Backlog health (or presses it again as nothing seems to happen). Both
+  // presses were sent: the second answered "Scan already running", as if someone else had started one. The
+  // button should show the scan is being started and take no second press meanwhile.
+  it('sends one scan for a double click', async () => {
+    const { page, frame, calls } = await openProjectPage(wb);
+    await openTab(frame, 'Backlog health');
+    const scanNow = frame.getByRole('button', { name: 'Scan now' });
+    await scanNow.dblclick({ timeout: 30_000 });
+    await frame.getByText('(a scan is running…)').or(frame.getByText('(scan queued…)')).first().waitFor();
+    await eventually(() => expect(calls.filter((c) => c === R.scanNow)).toHaveLength(1));
+    await page.waitForTimeout(1_000);
+    expect(calls.filter((c) => c === R.scanNow)).toHaveLength(1);
+    await wb.app.queue.runDue({ until: 'idle', advanceClock: true });
+    await frame
+      .getByText(/\(a scan is running…\)|\(scan queued…\)/)
+      .waitFor({ state: 'detached', timeout: 30_000 });
+    await page.close();
+  });
+});
+
 describe('bulk link with two tabs open', () => {
   // A person opens "Link items to an outcome" in one tab; meanwhile, in another tab, the same item is linked to
   // outcome A. Back in the first tab, whose list still shows the item as serving no outcome, they tick it and

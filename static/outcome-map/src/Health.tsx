@@ -175,11 +175,16 @@ export function Health({
   useEffect(() => {
     void load();
   }, []);
+  // Which scan is being asked for: a second press (a double click) while the first is sent sends nothing more.
+  const [starting, setStarting] = useState<'scan' | 'dry run' | null>(null);
   const scan = async (dryRun: boolean) => {
+    if (starting) return;
+    setStarting(dryRun ? 'dry run' : 'scan');
     const a = await callResolver<ScanNowData>(R.scanNow, dryRun ? { dryRun } : {});
+    setStarting(null);
     if (a.ok) {
       // "Already running" means this request yielded to the run in progress.
-      flag(a.data.started ? 'Scan' : 'Scan already running', a.data.message);
+      flag(a.data.started ? (dryRun ? 'Dry run' : 'Scan') : 'Scan already running', a.data.message);
       setScanTick((n) => n + 1);
       await load();
     } else flag('Scan not started', a.error.message, 'error');
@@ -202,10 +207,22 @@ export function Health({
         {page.permissions.isAdmin && !scanInNotice ? (
           <>
             <Tooltip content="Flags zombies, clears flags and updates scores in Jira now, as the daily scan does">
-              <Button onClick={() => void scan(false)}>Scan now</Button>
+              <Button
+                isLoading={starting === 'scan'}
+                isDisabled={starting === 'dry run'}
+                onClick={() => void scan(false)}
+              >
+                Scan now
+              </Button>
             </Tooltip>
             <Tooltip content="Lists what a scan would change, without writing anything to Jira">
-              <Button onClick={() => void scan(true)}>Dry run (writes nothing)</Button>
+              <Button
+                isLoading={starting === 'dry run'}
+                isDisabled={starting === 'scan'}
+                onClick={() => void scan(true)}
+              >
+                Dry run (writes nothing)
+              </Button>
             </Tooltip>
           </>
         ) : null}
