@@ -204,6 +204,44 @@ describe('bulk link with two tabs open', () => {
   });
 });
 
+describe('bulk link when the map is filtered', () => {
+  // A person opens "Link items to an outcome", ticks a story, then narrows the map to bugs. The list kept the
+  // unfiltered items (it was read once), "Load more items" would add the bugs' next page under them, and the
+  // story stayed ticked out of sight. The list should be read again under the new filter, and only what it
+  // shows stay ticked.
+  it('reads the list again under a new filter, and keeps ticked only what it lists', async () => {
+    await anOutcome('Bugs fixed for good', 'reopened bugs per week');
+    const { page, frame } = await openProjectPage(wb);
+    await frame
+      .getByTestId('lane-none')
+      .getByRole('button', { name: 'Link items to an outcome' })
+      .click({ timeout: 30_000 });
+    const form = frame.getByRole('form', { name: 'Link items to an outcome' });
+    const items = form.getByRole('list', { name: 'Items that serve no outcome' }).getByRole('listitem');
+    await items.first().waitFor({ timeout: 30_000 });
+    const keysListed = async () =>
+      (await items.allInnerTexts()).map((text) => /^([A-Z]+-\d+)/.exec(text.trim())![1]!);
+    const typeOf = (key: string) => wb.app.jira.store.getIssue(key)!.type;
+    const story = (await keysListed()).find((key) => typeOf(key) !== 'Bug')!;
+    await form.getByRole('checkbox', { name: new RegExp(`^${story} `) }).check();
+    await form.getByRole('button', { name: 'Link 1 to the outcome' }).waitFor();
+
+    const type = frame.getByLabel('Type');
+    await type.click();
+    await frame.getByRole('option', { name: 'Bug', exact: true }).click();
+    await eventually(
+      async () => {
+        const listed = await keysListed();
+        expect(listed.length).toBeGreaterThan(0);
+        expect(listed.filter((key) => typeOf(key) !== 'Bug')).toEqual([]);
+      },
+      { timeout: 30_000 },
+    );
+    await form.getByRole('button', { name: 'Link 0 to the outcome' }).waitFor();
+    await page.close();
+  });
+});
+
 describe('a large CSV import of past measurements', () => {
   // A person imports two years of daily readings (730 rows, under the 1,000 a file may hold) on an outcome card.
   // The page said "Imported 730 measurement(s)", but an outcome keeps only its latest 500: the 230 oldest were

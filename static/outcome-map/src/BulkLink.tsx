@@ -8,7 +8,7 @@ import { Checkbox } from '@atlaskit/checkbox';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { NO_OUTCOME, PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type {
   BulkJobData,
@@ -49,20 +49,37 @@ export function BulkLink(props: { page: ProjectPageLoadData; filters: MapFilters
     onLinked();
   }, lastRun);
 
+  const latestLoad = useRef(0);
   const load = useCallback(
     async (pageToken: string | null) => {
+      const ask = ++latestLoad.current;
       const answer = await callResolver<MapPageData>(R.mapPage, {
         lane: NO_OUTCOME,
         filters,
         pageToken,
         pageSize: 100,
       });
+      // An answer under filters changed since (or overtaken by a later load) must not fill the list.
+      if (ask !== latestLoad.current) return;
       if (!answer.ok) return setMessage(answer.error.message);
       setIssues((old) => [...(pageToken ? (old ?? []) : []), ...answer.data.issues]);
       setToken(answer.data.nextPageToken);
+      if (!pageToken) {
+        // Only what is listed stays ticked: a link never takes items the person no longer sees.
+        const listedNow = new Set(answer.data.issues.map((i) => i.key));
+        selection.replace((ticked) => ticked.filter((key) => listedNow.has(key)));
+      }
     },
     [filters],
   );
+  // The map's filters changed: the list is read again under them, never one filter's page added to another's.
+  const listedUnder = useRef(filters);
+  useEffect(() => {
+    if (listedUnder.current === filters) return;
+    listedUnder.current = filters;
+    setIssues(null);
+    setToken(null);
+  }, [filters]);
   useEffect(() => {
     if (open && issues === null) void load(null);
   }, [open, issues, load]);
