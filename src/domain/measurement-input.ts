@@ -37,6 +37,13 @@ export const EARLIEST_MEASUREMENT_DAY = '2000-01-01';
 
 const ID_PATTERN = /^[A-Za-z0-9._:#-]{1,100}$/;
 const OUTCOME_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/**
+ * Control characters and halves of a surrogate pair: nobody means them, and stored as JSON each takes six bytes,
+ * so a series of such text would pass the storage value limit and refuse every later measurement.
+ */
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const DAY = /^(\d{4}-\d{2}-\d{2})$/;
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -122,6 +129,7 @@ export function readMeasurement(
   } else if (!blank(row.metric)) {
     if (typeof row.metric !== 'string' || row.metric.trim().length > 200)
       fail('metric', 'metric must be a name of at most 200 characters.');
+    else if (UNPRINTABLE.test(row.metric)) fail('metric', 'metric must not hold control characters.');
     else target = { metric: row.metric.trim() };
   } else fail('metric', 'Name the metric (metric) or the outcome (outcome) measured.');
 
@@ -134,6 +142,7 @@ export function readMeasurement(
   if (!blank(row.source)) {
     if (typeof row.source !== 'string' || row.source.trim().length > 100)
       fail('source', 'source must be text of at most 100 characters.');
+    else if (UNPRINTABLE.test(row.source)) fail('source', 'source must not hold control characters.');
     else source = row.source.trim();
   }
   let id: string | undefined;
@@ -307,7 +316,8 @@ export interface SeriesPoint {
 
 /**
  * `incoming` laid into a series: an id the series (or an earlier row of `incoming`) already holds is a
- * duplicate and adds nothing. Kept in date order, the newest `limit` only.
+ * duplicate and adds nothing. Kept in date order, the newest `limit` only: `added` counts the new ones kept, so
+ * a new one older than all the series keeps (incoming minus duplicates minus added) is not said to be recorded.
  */
 export function mergeIntoSeries<T extends SeriesPoint>(
   existing: readonly T[],
@@ -326,5 +336,6 @@ export function mergeIntoSeries<T extends SeriesPoint>(
     fresh.push(m);
   }
   const series = [...existing, ...fresh].sort((a, b) => a.at.localeCompare(b.at)).slice(-limit);
-  return { series, added: fresh.length, duplicates };
+  const kept = new Set<T>(series);
+  return { series, added: fresh.filter((m) => kept.has(m)).length, duplicates };
 }

@@ -8,7 +8,12 @@ import type { IncomingMeasurement, RowError } from '../domain/measurement-input'
 import type { Measurement } from '../domain/schemas';
 import { ValidationError } from '../errors';
 import { appendToMetricSeries, normaliseMetric } from '../storage/metric-series';
-import { appendMeasurements, listOutcomes, type StoredOutcome } from '../storage/outcomes';
+import {
+  appendMeasurements,
+  listOutcomes,
+  MEASUREMENT_HISTORY_LIMIT,
+  type StoredOutcome,
+} from '../storage/outcomes';
 
 export interface SeriesResult {
   /** 'outcome' with the outcome's id, or 'metric' with the metric's name. */
@@ -24,8 +29,13 @@ export interface IngestResult {
   accepted: number;
   /** Measurements whose id was recorded before: accepted once, not again. */
   duplicates: number;
+  /** New measurements older than all their series keeps: not stored. */
+  dropped: number;
   series: SeriesResult[];
 }
+
+/** Why a new measurement was not kept (both series kinds keep the newest 500); said by each caller. */
+export const droppedWhy = `were older than every measurement their series keeps (the newest ${MEASUREMENT_HISTORY_LIMIT}) and were not stored.`;
 
 /** A request that names what does not exist in the project: refused whole, with the rows at fault. */
 export class UnknownTargetError extends ValidationError {
@@ -42,6 +52,15 @@ export class UnknownTargetError extends ValidationError {
  * 55 seconds with part of it written.
  */
 export const MAX_SERIES_PER_REQUEST = 50;
+
+/** One id given to two different readings of a series in one request: which one is meant cannot be told. */
+export class ConflictingIdsError extends ValidationError {
+  constructor(readonly rows: RowError[]) {
+    super(
+      `${rows.length} measurement${rows.length > 1 ? 's reuse ids' : ' reuses an id'} given to another reading of the same series in this request; nothing was recorded.`,
+    );
+  }
+}
 
 type Resolved = { kind: 'outcome'; outcome: StoredOutcome } | { kind: 'metric'; name: string };
 
@@ -81,6 +100,7 @@ export async function recordIncoming(
   const outcomes = await listOutcomes(projectKey);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   const errors: RowError[] = [];
+  const conflicts: RowError[] = [];
   const groups = new Map<string, { target: Resolved; rows: Measurement[] }>();
   measurements.forEach((m, i) => {
     let target: Resolved;
@@ -101,10 +121,19 @@ export async function recordIncoming(
     }
     const key = target.kind === 'outcome' ? `o:${target.outcome.id}` : `m:${normaliseMetric(target.name)}`;
     const group = groups.get(key) ?? { target, rows: [] };
-    group.rows.push(stored(m));
+    const row = stored(m);
+    const earlier = group.rows.find((r) => r.id === row.id);
+    if (earlier && (earlier.at !== row.at || earlier.value !== row.value || earlier.source !== row.source))
+      conflicts.push({
+        row: i + 1,
+        field: 'id',
+        message: `id "${row.id}" is given to another reading of this series in the same request.`,
+      });
+    group.rows.push(row);
     groups.set(key, group);
   });
   if (errors.length) throw new UnknownTargetError(errors.slice(0, 50));
+  if (conflicts.length) throw new ConflictingIdsError(conflicts.slice(0, 50));
   if (groups.size > MAX_SERIES_PER_REQUEST)
     throw new ValidationError(
       `The measurements name ${groups.size} different series; one request may name at most ${MAX_SERIES_PER_REQUEST}. Nothing was recorded: split them into several requests.`,
@@ -126,9 +155,7 @@ export async function recordIncoming(
       series.push({ kind: 'metric', id: normaliseMetric(target.name), name: target.name, ...r });
     }
   }
-  return {
-    accepted: series.reduce((n, s) => n + s.added, 0),
-    duplicates: series.reduce((n, s) => n + s.duplicates, 0),
-    series,
-  };
+  const accepted = series.reduce((n, s) => n + s.added, 0);
+  const duplicates = series.reduce((n, s) => n + s.duplicates, 0);
+  return { accepted, duplicates, dropped: measurements.length - accepted - duplicates, series };
 }

@@ -23,7 +23,7 @@ import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
 import { csvSeparator, mergeIntoSeries, parseCsv, parseMeasurements } from '../domain/measurement-input';
 import type { DecimalMark } from '../domain/amounts';
 import { normaliseMetric } from '../storage/metric-series';
-import { implicitId, recordIncoming } from './measurement-ingest';
+import { droppedWhy, implicitId, recordIncoming } from './measurement-ingest';
 import type { Settings } from '../domain/settings';
 import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -241,10 +241,12 @@ export async function importMeasurements(
       accepted: 0,
       duplicates: 0,
     };
-  const result = await recordIncoming(projectKey, parsed.measurements, now);
+  // By id: a metric name would go to the first active outcome measuring it, which need not be this card's.
+  const here = parsed.measurements.map((m) => ({ ...m, target: { outcomeId: outcome.id } }));
+  const result = await recordIncoming(projectKey, here, now);
   return {
     ok: true,
-    message: `Imported ${result.accepted} measurement(s)${result.duplicates ? `; ${result.duplicates} were recorded before` : ''}.`,
+    message: `Imported ${result.accepted} measurement(s)${result.duplicates ? `; ${result.duplicates} were recorded before` : ''}.${result.dropped ? ` ${result.dropped} ${droppedWhy}` : ''}`,
     errors: [],
     accepted: result.accepted,
     duplicates: result.duplicates,

@@ -1,4 +1,5 @@
 /** Small helpers over @forge/kvs shared by the storage modules: size checks, claims, prefix listing. */
+import { randomUUID } from 'node:crypto';
 import { kvs, ForgeKvsAPIError, WhereConditions } from '@forge/kvs';
 import { StorageLimitError, ValidationError } from '../errors';
 
@@ -25,19 +26,23 @@ export function checkValueSize(value: unknown, what: string): void {
  * Writes `key` only if nothing is stored there; true when this call created it. Forge checks the condition
  * atomically, so of two concurrent claims exactly one wins. Neither @forge/kvs nor Forge's documentation names
  * the error code of a refused FAIL_IF_EXISTS write, so a lost claim is told by what is stored, not by a code:
- * the write failed and the key holds a value.
+ * the write failed and the key holds a value. A write can also fail after storing (a timeout): with `isOwn`, the
+ * value found is recognised as this call's own, and the claim counts as won.
  */
 export async function claim(
   key: string,
   value: unknown,
   ttl: { value: number; unit: 'SECONDS' | 'MINUTES' | 'HOURS' | 'DAYS' } = CLAIM_TTL,
+  isOwn?: (stored: unknown) => boolean,
 ): Promise<boolean> {
   try {
     await kvs.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS', ttl });
     return true;
   } catch (e) {
-    if (e instanceof ForgeKvsAPIError && (await kvs.get(key)) !== undefined) return false;
-    throw e;
+    if (!(e instanceof ForgeKvsAPIError)) throw e;
+    const stored = await kvs.get(key);
+    if (stored === undefined) throw e;
+    return isOwn?.(stored) ?? false;
   }
 }
 
@@ -52,7 +57,10 @@ export async function writeClaimed(
   key: string,
   value: unknown,
 ): Promise<boolean> {
-  if (!(await claim(claimKey, claimValue))) return false;
+  // A mark of this call, so a claim stored by a write that answered an error is still known as its own.
+  const by = randomUUID();
+  const isOwn = (stored: unknown) => (stored as { by?: unknown } | null)?.by === by;
+  if (!(await claim(claimKey, { claim: claimValue, by }, CLAIM_TTL, isOwn))) return false;
   try {
     await kvs.set(key, value);
   } catch (e) {

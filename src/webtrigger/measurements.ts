@@ -11,8 +11,13 @@
 import type { WebTriggerRequest, WebTriggerResponse } from '@forge/api';
 import { parseMeasurements, type RowError } from '../domain/measurement-input';
 import { checkBearer, takeRateSlot } from '../storage/ingest-tokens';
-import { recordIncoming, UnknownTargetError } from '../services/measurement-ingest';
-import { ValidationError } from '../errors';
+import {
+  ConflictingIdsError,
+  droppedWhy,
+  recordIncoming,
+  UnknownTargetError,
+} from '../services/measurement-ingest';
+import { StorageLimitError, ValidationError } from '../errors';
 import type { Clock } from '../services/outcome-map';
 
 export const MEASUREMENTS_WEBTRIGGER_KEY = 'outcome-lens-measurements';
@@ -24,6 +29,7 @@ export interface MeasurementsAnswer {
   message: string;
   accepted?: number;
   duplicates?: number;
+  dropped?: number;
   series?: Array<{ kind: string; id: string; name: string; added: number; duplicates: number }>;
   errors?: RowError[];
 }
@@ -90,14 +96,23 @@ export async function handleMeasurements(
   if (!parsed.ok) return reply(400, { ok: false, message: parsed.message, errors: parsed.errors });
   try {
     const result = await recordIncoming(auth.token.projectKey, parsed.measurements, now);
-    const message =
-      result.duplicates > 0
-        ? `Recorded ${result.accepted} measurement(s); ${result.duplicates} were recorded before and were skipped.`
-        : `Recorded ${result.accepted} measurement(s).`;
+    const message = [
+      `Recorded ${result.accepted} measurement(s).`,
+      ...(result.duplicates > 0 ? [`${result.duplicates} were recorded before and were skipped.`] : []),
+      ...(result.dropped > 0 ? [`${result.dropped} ${droppedWhy}`] : []),
+    ].join(' ');
     return reply(200, { ok: true, message, ...result });
   } catch (e) {
     if (e instanceof UnknownTargetError) return reply(422, { ok: false, message: e.message, errors: e.rows });
+    if (e instanceof ConflictingIdsError)
+      return reply(400, { ok: false, message: e.message, errors: e.rows });
     if (e instanceof ValidationError) return reply(400, { ok: false, message: e.message });
+    // Not a passing fault: the same request would fail the same way, so no resend is asked for.
+    if (e instanceof StorageLimitError)
+      return reply(413, {
+        ok: false,
+        message: `${e.message} Send fewer or shorter measurements; other series of this request may have been recorded.`,
+      });
     throw e;
   }
 }

@@ -1,0 +1,210 @@
+/**
+ * A hostile client and a flaky platform against the measurement write paths: the web trigger, the card's CSV
+ * import and the storage below them, over the workbench with the real @forge SDK. Each test says what the caller
+ * does, what used to happen, and what should.
+ */
+import { createWorkbenchApp, type WebTriggerAnswer, type WorkbenchApp } from '../../workbench/app';
+import type { Answer } from '../../src/contract/answer';
+import type { NewTokenData } from '../../src/contract/settings';
+import type { OutcomeView, ProjectPageLoadData } from '../../src/contract/project-page';
+import { keys } from '../../src/storage/keys';
+import { MAX_VALUE_BYTES } from '../../src/storage/kv';
+import { MEASUREMENT_HISTORY_LIMIT } from '../../src/storage/outcomes';
+
+const P = 'DEMO';
+const PAGE = 'outcome-lens-project-page';
+const SETTINGS = 'outcome-lens-settings';
+const TRIGGER = 'outcome-lens-measurements';
+
+let app: WorkbenchApp;
+let now: Date;
+
+beforeEach(() => {
+  now = new Date('2026-11-30T10:00:00Z');
+  app = createWorkbenchApp({ dataFile: ':memory:', contract: true, latency: 'off', now: () => now });
+  app.jira.store.createProject({ key: P, name: 'Demo' });
+  app.grantDemoRoles(P);
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  app.close();
+});
+
+function ok<T>(a: unknown): T {
+  const answer = a as Answer<T>;
+  if (!answer.ok) throw new Error(`expected ok, got ${JSON.stringify(answer.error)}`);
+  return answer.data;
+}
+
+async function call<T>(module: string, fn: string, payload: unknown): Promise<Answer<T>> {
+  return (await app.invoke(module, fn, payload, { user: 'admin', projectKey: P })) as Answer<T>;
+}
+
+async function anOutcome(name: string, metric = 'Checkout abandonment'): Promise<OutcomeView> {
+  const draft = { name, metric, baseline: 40, target: 30, direction: 'decrease', dueDate: '2027-06-30' };
+  return ok(await call<OutcomeView>(PAGE, 'createOutcome', { draft }));
+}
+
+async function aToken(): Promise<string> {
+  return ok<NewTokenData>(await call(SETTINGS, 'createToken', { name: 'ci' })).token;
+}
+
+function post(token: string, body: string): Promise<WebTriggerAnswer> {
+  return app.invokeWebTrigger(TRIGGER, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body,
+  });
+}
+
+const json = (a: WebTriggerAnswer) => JSON.parse(a.body) as Record<string, unknown>;
+
+async function stored(id: string): Promise<OutcomeView> {
+  const page = ok<ProjectPageLoadData>(await call(PAGE, 'load', {}));
+  return page.outcomes.find((o) => o.id === id)!;
+}
+
+/** `n` days from 2025-01-01, one a row. */
+const day = (n: number) => new Date(Date.UTC(2025, 0, 1 + n)).toISOString().slice(0, 10);
+
+describe("an outcome card's CSV import", () => {
+  // The caller imports a CSV with a metric column on the card of the second of two outcomes that measure the
+  // same metric. The rows were recorded on the first outcome, and the card said "Imported 1". They should land
+  // on the card the person imported them on.
+  it('records rows naming the metric on the outcome whose card imported them', async () => {
+    const first = await anOutcome('Fewer abandoned checkouts');
+    const second = await anOutcome('Abandonment down on mobile');
+    const answer = ok<{ ok: boolean; accepted: number }>(
+      await call(PAGE, 'importMeasurements', {
+        id: second.id,
+        csv: 'metric,value,at,id\nCheckout abandonment,37,2026-11-01,m-1\n',
+      }),
+    );
+    expect(answer).toMatchObject({ ok: true, accepted: 1 });
+    expect((await stored(second.id)).measurements.map((m) => m.value)).toEqual([37]);
+    expect((await stored(first.id)).measurements).toEqual([]);
+  });
+});
+
+describe('the measurements web trigger', () => {
+  // The caller sends more measurements for one outcome than it keeps (or older ones than an outcome full of
+  // newer ones holds). They were trimmed off as they were written, yet the answer counted them as recorded. The
+  // answer should count only what is kept, and say that the rest were too old to keep.
+  it('does not count as recorded what the outcome drops at once', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const rows = Array.from({ length: MEASUREMENT_HISTORY_LIMIT + 1 }, (_, i) => ({
+      outcome: outcome.id,
+      value: i,
+      at: day(i),
+      id: `r-${i}`,
+    }));
+    const answer = json(await post(token, JSON.stringify(rows)));
+    const kept = (await stored(outcome.id)).measurements.length;
+    expect(kept).toBe(MEASUREMENT_HISTORY_LIMIT);
+    expect(answer).toMatchObject({ ok: true, accepted: kept });
+    expect(answer.message).toMatch(/1 .*older than/);
+    // One older than all it keeps: nothing is kept, and nothing is said to be.
+    const older = json(
+      await post(token, JSON.stringify({ outcome: outcome.id, value: 1, at: '2024-01-01' })),
+    );
+    expect(older).toMatchObject({ ok: true, accepted: 0 });
+    expect((await stored(outcome.id)).measurements.map((m) => m.at)).not.toContain('2024-01-01');
+  });
+
+  // The caller sends one request whose rows are each within the rules, but whose sources are control
+  // characters (six bytes each once stored). The outcome grew past the storage value limit and the trigger
+  // answered 503 "send the same request again": a retry loop that can never succeed. Such a source should be
+  // refused as a bad row, and a request too large to store should be refused for good, not "try again".
+  it('refuses sources of control characters instead of asking for resends that cannot succeed', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      outcome: outcome.id,
+      value: i,
+      at: day(i),
+      id: `c-${i}`,
+      source: '\u0001'.repeat(100),
+    }));
+    const answer = await post(token, JSON.stringify(rows));
+    expect(answer.statusCode).toBe(400);
+    expect(json(answer)).toMatchObject({
+      errors: expect.arrayContaining([expect.objectContaining({ field: 'source' })]),
+    });
+    expect((await stored(outcome.id)).measurements).toEqual([]);
+  });
+
+  // The caller adds to an outcome already near the storage value limit. The trigger answered 503 "send the same
+  // request again", which can never succeed. It should say the measurement cannot be stored, without a resend.
+  it('refuses for good a measurement that would pass the storage value limit', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const key = keys.outcome(P, outcome.id);
+    const current = app.kvs.dump().find((r) => r.key === key)!.value as object;
+    // Padded to 20 bytes below the limit: stored, but one more measurement does not fit.
+    const room = MAX_VALUE_BYTES - Buffer.byteLength(JSON.stringify({ ...current, padding: '' })) - 20;
+    const big = { ...current, padding: 'x'.repeat(room) };
+    const set = await app.kvs.handle('/api/v1/set', {
+      method: 'POST',
+      body: JSON.stringify({ key, value: big }),
+    });
+    expect(set.ok).toBe(true);
+    const answer = await post(token, JSON.stringify({ outcome: outcome.id, value: 38, at: '2026-11-02' }));
+    expect(answer.statusCode).toBe(413);
+    expect(answer.headers['Retry-After']).toBeUndefined();
+    expect(json(answer).message).toMatch(/too large to store/);
+  });
+
+  // The caller sends the same id twice in one request with different values. The first was kept, the second
+  // dropped, and the answer said it "was recorded before". Two different readings under one id are a mistake of
+  // the sender: the request should be refused whole, naming the row.
+  it('refuses one id sent twice in a request with different readings', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const answer = await post(
+      token,
+      JSON.stringify([
+        { outcome: outcome.id, value: 38, at: '2026-11-02', id: 'x-1' },
+        { outcome: outcome.id, value: 12, at: '2026-11-03', id: 'x-1' },
+      ]),
+    );
+    expect(answer.statusCode).toBe(400);
+    expect(json(answer)).toMatchObject({
+      ok: false,
+      errors: [expect.objectContaining({ row: 2, field: 'id' })],
+    });
+    expect((await stored(outcome.id)).measurements).toEqual([]);
+  });
+
+  // Storage stores the claim of an outcome's next version but answers 500 (a timeout after the write landed).
+  // The writer took the claim for someone else's, so no one could write that version again: every later
+  // measurement of the outcome was refused with 503 for the claim's 20 minutes. The claim is the writer's own
+  // and it should go on (or give it back) so the resend is recorded.
+  it('keeps an outcome writable when storage stores a claim but answers with an error', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const real = app.kvs.handle.bind(app.kvs);
+    let hit = false;
+    jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+      const key =
+        typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }).key : undefined;
+      if (!hit && path === '/api/v1/set' && key === keys.outcomeRevision(P, outcome.id, 2)) {
+        hit = true;
+        await real(path, init);
+        return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'timed out' }), {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return real(path, init);
+    });
+    const body = JSON.stringify({ outcome: outcome.id, value: 38, at: '2026-11-02', id: 'a-1' });
+    const first = await post(token, body);
+    expect(hit).toBe(true);
+    if (first.statusCode !== 200) {
+      const again = await post(token, body);
+      expect(again.statusCode).toBe(200);
+    }
+    expect((await stored(outcome.id)).measurements.map((m) => m.id)).toEqual(['a-1']);
+  });
+});
