@@ -240,6 +240,8 @@ function csvRows(text: string): Array<Record<string, unknown>> | { message: stri
   return out;
 }
 
+const JSON_FIELDS = new Set(['metric', 'outcome', 'outcomeId', 'value', 'at', 'source', 'id']);
+
 function jsonRows(text: string): Array<Record<string, unknown>> | { message: string } {
   let parsed: unknown;
   try {
@@ -256,7 +258,17 @@ function jsonRows(text: string): Array<Record<string, unknown>> | { message: str
   if (!Array.isArray(list)) return { message: '"measurements" must be a list.' };
   if (!list.every((r) => r && typeof r === 'object' && !Array.isArray(r)))
     return { message: 'Each measurement must be an object with metric or outcome, value and at.' };
-  return list as Array<Record<string, unknown>>;
+  const rows = list as Array<Record<string, unknown>>;
+  // A misspelt field ("Id", "sorce") would be dropped without a word; a CSV column of that name is refused too.
+  const unknown = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => !JSON_FIELDS.has(k));
+  if (unknown.length)
+    return {
+      message: `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown
+        .slice(0, 10)
+        .map((u) => `"${u.slice(0, 40)}"`)
+        .join(', ')}: use metric or outcome, value, at, source, id.`,
+    };
+  return rows;
 }
 
 /** Is the body CSV? By its content type, else by not looking like JSON. */

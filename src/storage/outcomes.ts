@@ -210,11 +210,17 @@ export async function recordMeasurement(
   const problem = measurementDayProblem(parsed.data.at, now.toISOString().slice(0, 10));
   if (problem)
     throw new ValidationError('The measurement is invalid.', { at: `Measurement date ${problem}` });
-  return changeNewest(projectKey, id, now, (c) => ({
-    measurements: [...c.measurements, parsed.data]
-      .sort((a, b) => a.at.localeCompare(b.at))
-      .slice(-MEASUREMENT_HISTORY_LIMIT),
-  }));
+  const sentId = parsed.data.id;
+  return changeNewest(projectKey, id, now, (c) =>
+    // An id the outcome holds was taken before (a repeated call): taken once, as from the web trigger.
+    sentId && c.measurements.some((m) => m.id === sentId)
+      ? null
+      : {
+          measurements: [...c.measurements, parsed.data]
+            .sort((a, b) => a.at.localeCompare(b.at))
+            .slice(-MEASUREMENT_HISTORY_LIMIT),
+        },
+  );
 }
 
 /**

@@ -208,3 +208,40 @@ describe('the measurements web trigger', () => {
     expect((await stored(outcome.id)).measurements.map((m) => m.id)).toEqual(['a-1']);
   });
 });
+
+describe("the project page's add measurement", () => {
+  // The caller adds a measurement with an id (the payload allows one), and the call is repeated (a retried
+  // bridge call, a second tab). The same id was stored twice, though an id is documented to be taken once per
+  // series. The repeat should change nothing.
+  it('takes a measurement id once, as the web trigger does', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const add = () =>
+      call<OutcomeView>(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: outcome.version,
+        measurement: { at: '2026-11-02', value: 38, id: 'p-1' },
+      });
+    ok(await add());
+    ok(await add());
+    expect((await stored(outcome.id)).measurements.map((m) => m.id)).toEqual(['p-1']);
+  });
+});
+
+describe('the JSON body of the web trigger', () => {
+  // The caller misspells a field ("Id", "sorce") or sends one the trigger does not know ("note"). It was
+  // dropped without a word and the row recorded without it, while the same column in a CSV body is refused. The
+  // row should be refused, naming the field.
+  it('refuses a row with a field it does not know, as the CSV body does', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const answer = await post(
+      token,
+      JSON.stringify([
+        { outcome: outcome.id, value: 38, at: '2026-11-02', Id: 'n-1', note: 'after the fix' },
+      ]),
+    );
+    expect(answer.statusCode).toBe(400);
+    expect(json(answer).message).toMatch(/Id/);
+    expect((await stored(outcome.id)).measurements).toEqual([]);
+  });
+});
