@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 import type { IncomingMeasurement, RowError } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { ValidationError } from '../errors';
-import { appendToMetricSeries, normaliseMetric } from '../storage/metric-series';
+import {
+  appendToMetricSeries,
+  getMetricSeries,
+  MAX_METRIC_SERIES_PER_PROJECT,
+  metricSeriesMade,
+  normaliseMetric,
+  tooManySeries,
+} from '../storage/metric-series';
 import {
   appendMeasurements,
   listOutcomes,
@@ -138,6 +145,13 @@ export async function recordIncoming(
     throw new ValidationError(
       `The measurements name ${groups.size} different series; one request may name at most ${MAX_SERIES_PER_REQUEST}. Nothing was recorded: split them into several requests.`,
     );
+  // Checked before any write, so a request past the bound changes nothing (the slots' claims decide a race).
+  const metrics = [...groups.values()].flatMap((g) => (g.target.kind === 'metric' ? [g.target.name] : []));
+  const fresh = (await Promise.all(metrics.map((m) => getMetricSeries(projectKey, m)))).filter((s) => !s);
+  if (fresh.length) {
+    const made = await metricSeriesMade(projectKey);
+    if (made + fresh.length > MAX_METRIC_SERIES_PER_PROJECT) throw tooManySeries(made, fresh.length);
+  }
 
   const series: SeriesResult[] = [];
   for (const { target, rows } of groups.values()) {

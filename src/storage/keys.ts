@@ -35,6 +35,7 @@
  *   calibration:{projectKey}:mapping              the resolution mapping the admin confirmed
  *   metric:{projectKey}:{metricSlug}              a metric's own measurement series (no outcome measures it)
  *   metric-rev:{projectKey}:{metricSlug}:{n}      claim of version n of that series
+ *   metric-slot:{projectKey}:{n}                  the n-th metric series made (claimed); 0 counts them
  *   ingest-token:{projectKey}:{tokenId}           a measurement token: its name and the hash of its secret
  *   ingest-token-rev:{projectKey}:{tokenId}:{n}   claim of version n of that token (rotate, revoke)
  *   ingest-rate:{tokenId}:{window}:{n}            the n-th request of a token in one rate window (claimed)
@@ -139,6 +140,7 @@ export const keys = {
   metricSeries: (p: string, slug: string) => key('metric', checkProjectKey(p), segment(slug, 'metric')),
   metricSeriesRevision: (p: string, slug: string, version: number) =>
     key('metric-rev', checkProjectKey(p), segment(slug, 'metric'), String(version)),
+  metricSeriesSlot: (p: string, n: number) => key('metric-slot', checkProjectKey(p), String(n)),
   ingestTokenPrefix: (p: string) => key('ingest-token', checkProjectKey(p)) + ':',
   ingestToken: (p: string, tokenId: string) =>
     key('ingest-token', checkProjectKey(p), segment(tokenId, 'tokenId')),

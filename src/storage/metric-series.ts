@@ -8,9 +8,15 @@ import { kvs } from '@forge/kvs';
 import { mergeIntoSeries } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';
-import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
+import { ValidationError } from '../errors';
+import { backOffAfterConflict, checkValueSize, claim, listAll, writeClaimed } from './kv';
 
 export const METRIC_SERIES_LIMIT = 500;
+/**
+ * Metric series one project may make. Each is kept for good, and the bets read at most this many: without a
+ * bound, one token could fill app storage with names and hide the real series from the bets.
+ */
+export const MAX_METRIC_SERIES_PER_PROJECT = 500;
 
 export interface MetricSeries {
   /** The metric's name as first sent. */
@@ -41,6 +47,30 @@ export async function listMetricSeries(projectKey: string): Promise<MetricSeries
   return (await listAll<MetricSeries>(keys.metricSeriesPrefix(projectKey), 500)).map((i) => i.value);
 }
 
+/** How many metric series the project has made (a hint kept in slot 0; the claims of slots decide). */
+export async function metricSeriesMade(projectKey: string): Promise<number> {
+  return Math.max(0, Number(await kvs.get<number>(keys.metricSeriesSlot(projectKey, 0))) || 0);
+}
+
+export function tooManySeries(made: number, asked: number): ValidationError {
+  return new ValidationError(
+    `This project has ${made} metric series of its own; it may have at most ${MAX_METRIC_SERIES_PER_PROJECT}, and the request names ${asked} new one(s). Nothing more was recorded: send measurements of existing metrics or outcomes.`,
+  );
+}
+
+/**
+ * Counts a series just made: claims the next free slot. Only the writer of a series' first version counts it, so
+ * concurrent senders of one new metric count it once; requests racing at the bound may pass it by a few.
+ */
+async function countNewSeries(projectKey: string, slug: string): Promise<void> {
+  for (let n = (await metricSeriesMade(projectKey)) + 1; n <= MAX_METRIC_SERIES_PER_PROJECT; n++) {
+    if (await claim(keys.metricSeriesSlot(projectKey, n), slug, { value: 3650, unit: 'DAYS' })) {
+      await kvs.set(keys.metricSeriesSlot(projectKey, 0), n);
+      return;
+    }
+  }
+}
+
 /** Appends to the named series (made on first use); ids it already holds are skipped. */
 export async function appendToMetricSeries(
   projectKey: string,
@@ -68,8 +98,11 @@ export async function appendToMetricSeries(
     };
     checkValueSize(next, 'The metric series');
     const revision = keys.metricSeriesRevision(projectKey, slug, next.version);
-    if (await writeClaimed(revision, { at: next.updatedAt }, keys.metricSeries(projectKey, slug), next))
+    if (await writeClaimed(revision, { at: next.updatedAt }, keys.metricSeries(projectKey, slug), next)) {
+      // The measurements are stored: a count that fails is not worth a 503 and a resend.
+      if (next.version === 1) await countNewSeries(projectKey, slug).catch(() => undefined);
       return { added: merged.added, duplicates: merged.duplicates };
+    }
     if (i >= attempts) throw new Error(`The metric series "${metric}" kept changing; try again.`);
     await backOffAfterConflict(i);
   }

@@ -10,6 +10,7 @@ import type { OutcomeView, ProjectPageLoadData } from '../../src/contract/projec
 import { keys } from '../../src/storage/keys';
 import { MAX_VALUE_BYTES } from '../../src/storage/kv';
 import { MEASUREMENT_HISTORY_LIMIT } from '../../src/storage/outcomes';
+import { MAX_METRIC_SERIES_PER_PROJECT } from '../../src/storage/metric-series';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -243,5 +244,39 @@ describe('the JSON body of the web trigger', () => {
     expect(answer.statusCode).toBe(400);
     expect(json(answer).message).toMatch(/Id/);
     expect((await stored(outcome.id)).measurements).toEqual([]);
+  });
+});
+
+describe('metric series a token can make', () => {
+  // The caller names a new metric in every row, 50 a request, 11 requests. Every name became a series kept for
+  // good: no bound on what one token fills app storage with, and the bets read only the first 500 series (by
+  // name), so a real metric that sorts late went unread. A project should hold a bounded number of series, and a
+  // request that would make one more should be refused whole, saying so.
+  it('are bounded per project, and a request past the bound is refused before writing', async () => {
+    const token = await aToken();
+    const batch = (from: number) =>
+      JSON.stringify(
+        Array.from({ length: 50 }, (_, i) => ({ metric: `junk ${from + i}`, value: 1, at: '2026-11-02' })),
+      );
+    for (let from = 0; from < MAX_METRIC_SERIES_PER_PROJECT; from += 50)
+      expect((await post(token, batch(from))).statusCode).toBe(200);
+    const series = () => app.kvs.dump().filter((r) => r.key.startsWith(`metric:${P}:`)).length;
+    expect(series()).toBe(MAX_METRIC_SERIES_PER_PROJECT);
+    // Rows of series that exist still go in; a request naming one more is refused whole.
+    const more = await post(
+      token,
+      JSON.stringify([
+        { metric: 'junk 1', value: 2, at: '2026-11-03' },
+        { metric: 'one too many', value: 1, at: '2026-11-03' },
+      ]),
+    );
+    expect(more.statusCode).toBe(400);
+    expect(json(more).message).toMatch(`at most ${MAX_METRIC_SERIES_PER_PROJECT}`);
+    expect(series()).toBe(MAX_METRIC_SERIES_PER_PROJECT);
+    expect(
+      json(await post(token, JSON.stringify({ metric: 'junk 1', value: 2, at: '2026-11-03' }))),
+    ).toMatchObject({
+      accepted: 1,
+    });
   });
 });
