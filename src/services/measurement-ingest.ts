@@ -156,13 +156,20 @@ export async function recordIncoming(
   const series: SeriesResult[] = [];
   for (const { target, rows } of groups.values()) {
     if (target.kind === 'outcome') {
-      const r = await appendMeasurements(projectKey, target.outcome.id, rows, now);
+      // Ids the metric's own series took before an outcome measured that metric were recorded already: a late
+      // resend of such a delivery must not record it again on the outcome.
+      const before = await getMetricSeries(projectKey, target.outcome.metric);
+      const taken = new Set(before?.measurements.map((m) => m.id) ?? []);
+      const left = rows.filter((m) => !taken.has(m.id));
+      const r = left.length
+        ? await appendMeasurements(projectKey, target.outcome.id, left, now)
+        : { added: 0, duplicates: 0 };
       series.push({
         kind: 'outcome',
         id: target.outcome.id,
         name: target.outcome.name,
         added: r.added,
-        duplicates: r.duplicates,
+        duplicates: r.duplicates + rows.length - left.length,
       });
     } else {
       const r = await appendToMetricSeries(projectKey, target.name, rows, now);

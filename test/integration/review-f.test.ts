@@ -280,3 +280,18 @@ describe('metric series a token can make', () => {
     });
   });
 });
+
+describe('a delivery sent again after an outcome took up its metric', () => {
+  // The caller sends a measurement with an id under a metric no outcome measures (it goes to the metric's own
+  // series); then an outcome is made for that metric, and the caller's retry of the same delivery (its answer
+  // was lost) arrives. It was recorded a second time, on the outcome, and counted as new. An id already taken
+  // for that metric should be a duplicate, whichever series now receives the metric.
+  it('is recorded once', async () => {
+    const token = await aToken();
+    const body = JSON.stringify({ metric: 'Weekly sign-ups', value: 120, at: '2026-11-02', id: 'w-1' });
+    expect(json(await post(token, body))).toMatchObject({ accepted: 1 });
+    const outcome = await anOutcome('More sign-ups', 'Weekly sign-ups');
+    expect(json(await post(token, body))).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect((await stored(outcome.id)).measurements).toEqual([]);
+  });
+});
