@@ -326,6 +326,18 @@ export interface SeriesPoint {
   id?: string | undefined;
 }
 
+/** How many of `incoming` carry an id `existing` holds with another day, value or source. */
+export function differingReadings(
+  existing: readonly SeriesPoint[],
+  incoming: readonly SeriesPoint[],
+): number {
+  const byId = new Map(existing.filter((m) => m.id).map((m) => [m.id, m]));
+  return incoming.filter((m) => {
+    const was = m.id ? byId.get(m.id) : undefined;
+    return !!was && (was.at !== m.at || was.value !== m.value || (was.source ?? '') !== (m.source ?? ''));
+  }).length;
+}
+
 /**
  * `incoming` laid into a series: an id the series (or an earlier row of `incoming`) already holds is a
  * duplicate and adds nothing. Kept in date order, the newest `limit` only: `added` counts the new ones kept, so

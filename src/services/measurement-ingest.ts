@@ -4,7 +4,7 @@
  * outcome refuses the whole request, so a refused request changes nothing. Then each series gets one write.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingMeasurement, RowError } from '../domain/measurement-input';
+import { differingReadings, type IncomingMeasurement, type RowError } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { ValidationError } from '../errors';
 import {
@@ -38,11 +38,17 @@ export interface IngestResult {
   duplicates: number;
   /** New measurements older than all their series keeps: not stored. */
   dropped: number;
+  /** Duplicates whose id was recorded with another day, value or source: the recorded reading stays. */
+  differing: number;
   series: SeriesResult[];
 }
 
 /** Why a new measurement was not kept (both series kinds keep the newest 500); said by each caller. */
 export const droppedWhy = `were older than every measurement their series keeps (the newest ${MEASUREMENT_HISTORY_LIMIT}) and were not stored.`;
+
+/** Why a reading sent again under its id with other figures changed nothing; said by each caller. */
+export const differingWhy =
+  'of the skipped ones carry an id recorded before with another day, value or source: the recorded reading was kept (take it off on the project page to replace it).';
 
 /** A request that names what does not exist in the project: refused whole, with the rows at fault. */
 export class UnknownTargetError extends ValidationError {
@@ -154,6 +160,7 @@ export async function recordIncoming(
   }
 
   const series: SeriesResult[] = [];
+  let differing = 0;
   for (const { target, rows } of groups.values()) {
     if (target.kind === 'outcome') {
       // Ids the metric's own series took before an outcome measured that metric were recorded already: a late
@@ -163,7 +170,7 @@ export async function recordIncoming(
       const left = rows.filter((m) => !taken.has(m.id));
       const r = left.length
         ? await appendMeasurements(projectKey, target.outcome.id, left, now)
-        : { added: 0, duplicates: 0 };
+        : { added: 0, duplicates: 0, differing: 0 };
       series.push({
         kind: 'outcome',
         id: target.outcome.id,
@@ -171,12 +178,20 @@ export async function recordIncoming(
         added: r.added,
         duplicates: r.duplicates + rows.length - left.length,
       });
+      differing += r.differing + differingReadings(before?.measurements ?? [], rows);
     } else {
       const r = await appendToMetricSeries(projectKey, target.name, rows, now);
-      series.push({ kind: 'metric', id: normaliseMetric(target.name), name: target.name, ...r });
+      series.push({
+        kind: 'metric',
+        id: normaliseMetric(target.name),
+        name: target.name,
+        added: r.added,
+        duplicates: r.duplicates,
+      });
+      differing += r.differing;
     }
   }
   const accepted = series.reduce((n, s) => n + s.added, 0);
   const duplicates = series.reduce((n, s) => n + s.duplicates, 0);
-  return { accepted, duplicates, dropped: measurements.length - accepted - duplicates, series };
+  return { accepted, duplicates, dropped: measurements.length - accepted - duplicates, differing, series };
 }

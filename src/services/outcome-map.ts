@@ -23,7 +23,7 @@ import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
 import { csvSeparator, mergeIntoSeries, parseCsv, parseMeasurements } from '../domain/measurement-input';
 import type { DecimalMark } from '../domain/amounts';
 import { normaliseMetric } from '../storage/metric-series';
-import { droppedWhy, implicitId, recordIncoming } from './measurement-ingest';
+import { differingWhy, droppedWhy, implicitId, recordIncoming } from './measurement-ingest';
 import type { Settings } from '../domain/settings';
 import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -246,7 +246,7 @@ export async function importMeasurements(
   const result = await recordIncoming(projectKey, here, now);
   return {
     ok: true,
-    message: `Imported ${result.accepted} measurement(s)${result.duplicates ? `; ${result.duplicates} were recorded before` : ''}.${result.dropped ? ` ${result.dropped} ${droppedWhy}` : ''}`,
+    message: `Imported ${result.accepted} measurement(s)${result.duplicates ? `; ${result.duplicates} were recorded before` : ''}.${result.dropped ? ` ${result.dropped} ${droppedWhy}` : ''}${result.differing ? ` ${result.differing} ${differingWhy}` : ''}`,
     errors: [],
     accepted: result.accepted,
     duplicates: result.duplicates,

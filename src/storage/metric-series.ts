@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { kvs } from '@forge/kvs';
-import { mergeIntoSeries } from '../domain/measurement-input';
+import { differingReadings, mergeIntoSeries } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';
 import { ValidationError } from '../errors';
@@ -78,7 +78,7 @@ export async function appendToMetricSeries(
   measurements: readonly Measurement[],
   now: Date,
   attempts = 10,
-): Promise<{ added: number; duplicates: number }> {
+): Promise<{ added: number; duplicates: number; differing: number }> {
   const slug = metricSlug(metric);
   for (let i = 1; ; i++) {
     const current = (await kvs.get<MetricSeries>(keys.metricSeries(projectKey, slug))) ?? null;
@@ -89,7 +89,8 @@ export async function appendToMetricSeries(
       updatedAt: now.toISOString(),
     };
     const merged = mergeIntoSeries(base.measurements, measurements, METRIC_SERIES_LIMIT);
-    if (merged.added === 0) return { added: 0, duplicates: merged.duplicates };
+    const differing = differingReadings(base.measurements, measurements);
+    if (merged.added === 0) return { added: 0, duplicates: merged.duplicates, differing };
     const next: MetricSeries = {
       ...base,
       measurements: merged.series,
@@ -101,7 +102,7 @@ export async function appendToMetricSeries(
     if (await writeClaimed(revision, { at: next.updatedAt }, keys.metricSeries(projectKey, slug), next)) {
       // The measurements are stored: a count that fails is not worth a 503 and a resend.
       if (next.version === 1) await countNewSeries(projectKey, slug).catch(() => undefined);
-      return { added: merged.added, duplicates: merged.duplicates };
+      return { added: merged.added, duplicates: merged.duplicates, differing };
     }
     if (i >= attempts) throw new Error(`The metric series "${metric}" kept changing; try again.`);
     await backOffAfterConflict(i);

@@ -14,7 +14,7 @@ import {
   type Outcome,
   type OutcomeStatus,
 } from '../domain/schemas';
-import { measurementDayProblem, mergeIntoSeries } from '../domain/measurement-input';
+import { differingReadings, measurementDayProblem, mergeIntoSeries } from '../domain/measurement-input';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
 import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
@@ -233,15 +233,15 @@ export async function appendMeasurements(
   id: string,
   measurements: readonly Measurement[],
   now: Date,
-): Promise<{ outcome: StoredOutcome; added: number; duplicates: number }> {
+): Promise<{ outcome: StoredOutcome; added: number; duplicates: number; differing: number }> {
   // What the last try merged: against the newest measurements, so ids stored meanwhile are not added again.
-  let merged = { added: 0, duplicates: 0 };
+  let merged = { added: 0, duplicates: 0, differing: 0 };
   const outcome = await changeNewest(projectKey, id, now, (current) => {
     const m = mergeIntoSeries(current.measurements, measurements, MEASUREMENT_HISTORY_LIMIT);
-    merged = m;
+    merged = { ...m, differing: differingReadings(current.measurements, measurements) };
     return m.added === 0 ? null : { measurements: m.series };
   });
-  return { outcome, added: merged.added, duplicates: merged.duplicates };
+  return { outcome, added: merged.added, duplicates: merged.duplicates, differing: merged.differing };
 }
 
 /**

@@ -13,6 +13,7 @@ import { parseMeasurements, type RowError } from '../domain/measurement-input';
 import { checkBearer, takeRateSlot } from '../storage/ingest-tokens';
 import {
   ConflictingIdsError,
+  differingWhy,
   droppedWhy,
   recordIncoming,
   UnknownTargetError,
@@ -30,6 +31,7 @@ export interface MeasurementsAnswer {
   accepted?: number;
   duplicates?: number;
   dropped?: number;
+  differing?: number;
   series?: Array<{ kind: string; id: string; name: string; added: number; duplicates: number }>;
   errors?: RowError[];
 }
@@ -100,6 +102,7 @@ export async function handleMeasurements(
       `Recorded ${result.accepted} measurement(s).`,
       ...(result.duplicates > 0 ? [`${result.duplicates} were recorded before and were skipped.`] : []),
       ...(result.dropped > 0 ? [`${result.dropped} ${droppedWhy}`] : []),
+      ...(result.differing > 0 ? [`${result.differing} ${differingWhy}`] : []),
     ].join(' ');
     return reply(200, { ok: true, message, ...result });
   } catch (e) {

@@ -295,3 +295,20 @@ describe('a delivery sent again after an outcome took up its metric', () => {
     expect((await stored(outcome.id)).measurements).toEqual([]);
   });
 });
+
+describe('an id sent again with another reading', () => {
+  // The caller sends a measurement with an id, then sends the same id with a corrected value. The correction was
+  // dropped and the answer said only that it "was recorded before". The answer should say that the reading sent
+  // differs from the one recorded, and that the recorded one was kept.
+  it('is told that the recorded reading was kept', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const send = (value: number) =>
+      post(token, JSON.stringify({ outcome: outcome.id, value, at: '2026-11-02', id: 'k-1' }));
+    expect(json(await send(38))).toMatchObject({ accepted: 1 });
+    const again = json(await send(12));
+    expect(again).toMatchObject({ ok: true, accepted: 0, duplicates: 1, differing: 1 });
+    expect(again.message).toMatch(/another day, value or source/);
+    expect((await stored(outcome.id)).measurements.map((m) => m.value)).toEqual([38]);
+  });
+});
