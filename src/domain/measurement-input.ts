@@ -121,7 +121,9 @@ export function readMeasurement(
 
   let target: MeasurementTarget | null = null;
   const outcome = row.outcome ?? row.outcomeId;
-  if (!blank(outcome) && !blank(row.metric)) fail('metric', 'Send metric or outcome, not both.');
+  if (!blank(row.outcome) && !blank(row.outcomeId))
+    fail('outcome', 'Send outcome or outcomeId, not both: they are the same field.');
+  else if (!blank(outcome) && !blank(row.metric)) fail('metric', 'Send metric or outcome, not both.');
   else if (!blank(outcome)) {
     if (typeof outcome !== 'string' || !OUTCOME_ID_PATTERN.test(outcome.trim()))
       fail('outcome', 'outcome is not an outcome id.');
@@ -222,6 +224,10 @@ function csvRows(text: string): Array<Record<string, unknown>> | { message: stri
   if (!header)
     return { message: 'The CSV is empty: send a header line (metric,value,at,source,id) and rows.' };
   const names = header.map((h) => h.trim().toLowerCase());
+  // Which of two columns of one name counts cannot be told (outcome and outcomeid are one column too).
+  const canonical = names.map((n) => (n === 'outcomeid' ? 'outcome' : n));
+  const twice = canonical.filter((n, i) => canonical.indexOf(n) !== i);
+  if (twice.length) return { message: `The CSV header names the column "${twice[0]}" twice.` };
   const unknown = names.filter((n) => !CSV_COLUMNS.has(n));
   if (unknown.length)
     return {

@@ -312,3 +312,28 @@ describe('an id sent again with another reading', () => {
     expect((await stored(outcome.id)).measurements.map((m) => m.value)).toEqual([38]);
   });
 });
+
+describe('a row that says one thing twice', () => {
+  // The caller sends a JSON row with both "outcome" and "outcomeId", naming two outcomes, or a CSV whose header
+  // names a column twice ("value,at,value"). One was used and the other ignored without a word. The request
+  // should be refused, saying which field is given twice.
+  it('is refused, in JSON and in CSV', async () => {
+    const first = await anOutcome('Fewer abandoned checkouts');
+    const second = await anOutcome('Abandonment down on mobile');
+    const token = await aToken();
+    const twoOutcomes = await post(
+      token,
+      JSON.stringify({ outcome: first.id, outcomeId: second.id, value: 38, at: '2026-11-02' }),
+    );
+    expect(twoOutcomes.statusCode).toBe(400);
+    const csv = await app.invokeWebTrigger(TRIGGER, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${token}` },
+      body: `outcome,value,at,value\n${first.id},38,2026-11-02,12\n`,
+    });
+    expect(csv.statusCode).toBe(400);
+    expect(json(csv).message).toMatch(/twice/);
+    expect((await stored(first.id)).measurements).toEqual([]);
+    expect((await stored(second.id)).measurements).toEqual([]);
+  });
+});
