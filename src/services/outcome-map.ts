@@ -224,8 +224,8 @@ export async function importMeasurements(
       accepted: 0,
       duplicates: 0,
     };
-  // An outcome keeps its latest measurements only: a file that would push some out is refused whole, rather
-  // than said to be imported while its oldest rows (or the outcome's) are dropped.
+  // An outcome keeps its latest measurements only. A file that would push out measurements it holds is refused
+  // whole; rows of the file older than all it would keep are not stored, and the answer says how many.
   const limit = outcomesStore.MEASUREMENT_HISTORY_LIMIT;
   const fresh = mergeIntoSeries(
     outcome.measurements,

@@ -85,6 +85,37 @@ describe("an outcome card's CSV import", () => {
     expect((await stored(second.id)).measurements.map((m) => m.value)).toEqual([37]);
     expect((await stored(first.id)).measurements).toEqual([]);
   });
+
+  // The person imports a file of newer readings on a card whose outcome already holds all it keeps: each new
+  // reading would push an older one out of the outcome's history. The whole file is refused, naming the limit,
+  // and the history stays as it was.
+  it('refuses a file that would push measurements the outcome holds out of its history', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const full = Array.from({ length: MEASUREMENT_HISTORY_LIMIT }, (_, i) => ({
+      outcome: outcome.id,
+      value: i,
+      at: day(i),
+      id: `h-${i}`,
+    }));
+    expect(json(await post(token, JSON.stringify(full)))).toMatchObject({
+      accepted: MEASUREMENT_HISTORY_LIMIT,
+    });
+    const newer = [day(MEASUREMENT_HISTORY_LIMIT), day(MEASUREMENT_HISTORY_LIMIT + 1)];
+    const answer = ok<{ ok: boolean; accepted: number; message: string }>(
+      await call(PAGE, 'importMeasurements', {
+        id: outcome.id,
+        csv: `value,at\n41,${newer[0]}\n42,${newer[1]}\n`,
+      }),
+    );
+    expect(answer).toMatchObject({ ok: false, accepted: 0 });
+    expect(answer.message).toContain(`keeps its latest ${MEASUREMENT_HISTORY_LIMIT} measurements`);
+    expect(answer.message).toContain('the 2 oldest would be lost. Nothing was imported');
+    const kept = (await stored(outcome.id)).measurements.map((m) => m.at);
+    expect(kept).toHaveLength(MEASUREMENT_HISTORY_LIMIT);
+    expect(kept[0]).toBe(day(0));
+    expect(kept).not.toContain(newer[0]);
+  });
 });
 
 describe('the measurements web trigger', () => {
