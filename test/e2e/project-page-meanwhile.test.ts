@@ -140,6 +140,31 @@ describe('scan runs when a check fails', () => {
   });
 });
 
+describe('scan runs watched for longer than the page watches', () => {
+  // A scan runs longer than the page keeps checking (40 checks, a minute). The heading went on saying "(a scan
+  // is running…)" long after the page had stopped looking, and nothing offered to look again. It should say
+  // the scan was still running when last checked, and check again on request.
+  it('says a scan was still running when it last checked, and checks again on request', async () => {
+    const startedAt = new Date().toISOString();
+    await storeRun({ runId: 'run-that-outlasts-the-watch', startedAt });
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Backlog health');
+    await frame.getByText('(a scan is running…)').waitFor({ timeout: 30_000 });
+    const stale = frame.getByText('(a scan was still running when last checked)');
+    await stale.waitFor({ timeout: 120_000 });
+    await storeRun({
+      runId: 'run-that-outlasts-the-watch',
+      startedAt,
+      status: 'finished',
+      finishedAt: new Date().toISOString(),
+    });
+    await frame.getByRole('button', { name: 'Check again' }).click();
+    await stale.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await frame.getByText('(a scan is running…)').count()).toBe(0);
+    await page.close();
+  }, 240_000);
+});
+
 describe('scan now pressed twice', () => {
   // An admin double-clicks Scan now on Backlog health (or presses it again as nothing seems to happen). Both
   // presses were sent: the second answered "Scan already running", as if someone else had started one. The
