@@ -11,11 +11,14 @@ import {
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
 import type { Answer } from '../../src/contract/answer';
-import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
-import { saveRunSummary } from '../../src/storage/scan-state';
-import { runInInvocation } from '../../workbench/forge/context';
 import { eventually, type BrowserWorkbench } from '../support/browser';
-import { asProjectAdmin, lensOf, openProjectPage, startDemoAfterScan } from '../support/demo-project';
+import {
+  asProjectAdmin,
+  lensOf,
+  openProjectPage,
+  startDemoAfterScan,
+  storeRun as storeRunIn,
+} from '../support/demo-project';
 
 jest.setTimeout(180_000);
 
@@ -43,27 +46,7 @@ async function openTab(frame: Frame, name: string): Promise<void> {
 
 const laneOf = (frame: Frame, name: string): Locator => frame.getByRole('article', { name, exact: true });
 
-/** Stores a scan run's summary for DEMO, as the scan does when it starts and when it ends. */
-const storeRun = (run: Partial<ScanRunSummary> & Pick<ScanRunSummary, 'runId' | 'startedAt'>) =>
-  runInInvocation(
-    { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
-    () =>
-      saveRunSummary('DEMO', {
-        projectKey: 'DEMO',
-        origin: 'manual',
-        requestedBy: null,
-        dryRun: false,
-        status: 'running',
-        finishedAt: null,
-        counters: emptyCounters(),
-        errorSamples: [],
-        wouldChange: [],
-        health: null,
-        notes: [],
-        failure: null,
-        ...run,
-      } satisfies ScanRunSummary),
-  );
+const storeRun = (run: Parameters<typeof storeRunIn>[1]) => storeRunIn(wb, run);
 
 describe('scan runs on backlog health', () => {
   // A person keeps Backlog health open while a scan runs (started by a colleague in another tab, or the

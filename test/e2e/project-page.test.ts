@@ -12,18 +12,18 @@ import {
   type OutcomeView,
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
-import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
+import { emptyCounters } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import { DECISION_COLUMNS, HEALTH_CSV_HEADER } from '../../static/outcome-map/src/csv';
 import { keys as storageKeys } from '../../src/storage/keys';
 import { listOutcomes } from '../../src/storage/outcomes';
-import { saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
 import { eventually, type BrowserWorkbench } from '../support/browser';
 import {
   anIdleZombie as makeIdleZombie,
+  storeRun as storeRunIn,
   asProjectAdmin,
   describedText,
   lensOf as lensIn,
@@ -809,26 +809,13 @@ describe('the project page in the browser', () => {
 
   it('lists scan runs on Backlog health, and a run started with "Scan now" appears and finishes there', async () => {
     /** Stores a finished run's summary for DEMO, as the scan does at its end. */
-    const storeRun = (run: Partial<ScanRunSummary> & Pick<ScanRunSummary, 'runId' | 'startedAt'>) =>
-      runInInvocation(
-        { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
-        () =>
-          saveRunSummary('DEMO', {
-            projectKey: 'DEMO',
-            origin: 'schedule',
-            requestedBy: null,
-            dryRun: false,
-            status: 'finished',
-            finishedAt: run.startedAt.replace('00.000Z', '05.000Z'),
-            counters: emptyCounters(),
-            errorSamples: [],
-            wouldChange: [],
-            health: null,
-            notes: [],
-            failure: null,
-            ...run,
-          } satisfies ScanRunSummary),
-      );
+    const storeRun = (run: Parameters<typeof storeRunIn>[1]) =>
+      storeRunIn(wb, {
+        origin: 'schedule',
+        status: 'finished',
+        finishedAt: run.startedAt.replace('00.000Z', '05.000Z'),
+        ...run,
+      });
     // A run that had to assume the sprint field, as on a site whose GET /field lists none.
     const note = 'Jira lists no Sprint field: carry-overs were read from customfield_10020.';
     await storeRun({ runId: 'run-noted', startedAt: '2020-01-01T00:00:00.000Z', notes: [note] });

@@ -10,7 +10,10 @@
 import type { Frame, Locator, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import type { Answer } from '../../src/contract/answer';
+import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { saveRunSummary } from '../../src/storage/scan-state';
+import { runInInvocation } from '../../workbench/forge/context';
 import { seedDemo } from '../../workbench/seed/demo';
 import { startBrowserWorkbench, type BrowserWorkbench } from './browser';
 
@@ -128,4 +131,33 @@ export function anIdleZombie(wb: BrowserWorkbench, summary: string, since: strin
     },
   });
   return issue.key;
+}
+
+/**
+ * Stores a scan run's summary for DEMO, as the scan does when it starts and when it ends: a manual live run,
+ * running, unless `run` says otherwise.
+ */
+export function storeRun(
+  wb: BrowserWorkbench,
+  run: Partial<ScanRunSummary> & Pick<ScanRunSummary, 'runId' | 'startedAt'>,
+): Promise<void> {
+  return runInInvocation(
+    { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+    () =>
+      saveRunSummary('DEMO', {
+        projectKey: 'DEMO',
+        origin: 'manual',
+        requestedBy: null,
+        dryRun: false,
+        status: 'running',
+        finishedAt: null,
+        counters: emptyCounters(),
+        errorSamples: [],
+        wouldChange: [],
+        health: null,
+        notes: [],
+        failure: null,
+        ...run,
+      } satisfies ScanRunSummary),
+  );
 }
