@@ -47,9 +47,15 @@ export async function claim(
 }
 
 /**
- * Claims `claimKey` (see claim), then stores `value` at `key`. False when someone else holds the claim. A write
- * that fails after the claim was won gives the claim back before the error goes on: otherwise every later writer
- * would lose the claim to a version that was never stored, and be refused until it expires.
+ * Claims `claimKey` (see claim), then stores `value` at `key`. False when someone else holds the claim.
+ *
+ * A value write that answers an error may still have been stored (a timeout after the write). So the value is read
+ * back before the claim is given up:
+ * - it is this write's value: the write counts as made, and the claim stays, as it would have;
+ * - it is not: the claim is given back before the error goes on. Otherwise every later writer would lose the claim
+ *   to a version that was never stored, and be refused until it expires;
+ * - it cannot be read: the claim stays until it expires. Giving back a version that may be stored would let a
+ *   writer who read the version before it overwrite it.
  */
 export async function writeClaimed(
   claimKey: string,
@@ -64,6 +70,14 @@ export async function writeClaimed(
   try {
     await kvs.set(key, value);
   } catch (e) {
+    let stored: unknown;
+    try {
+      stored = await kvs.get(key);
+    } catch {
+      throw e;
+    }
+    // Stored values come back as JSON: compare them as JSON (a property left undefined is not stored).
+    if (stored !== undefined && JSON.stringify(stored) === JSON.stringify(value)) return true;
     // Best effort: if storage refuses this too, the claim's expiry frees the version.
     await kvs.delete(claimKey).catch(() => undefined);
     throw e;

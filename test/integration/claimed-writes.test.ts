@@ -9,7 +9,10 @@ import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
 import type { OutcomeView } from '../../src/contract/project-page';
 import type { NewTokenData, SettingsData } from '../../src/contract/settings';
+import { kvs } from '@forge/kvs';
 import { keys } from '../../src/storage/keys';
+import { writeClaimed } from '../../src/storage/kv';
+import { runInInvocation } from '../../workbench/forge/runtime';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -45,16 +48,21 @@ const storageError = () =>
   });
 
 /**
- * The next write of a value whose key passes `matches` fails with a storage error; with `claimStays`, so does
- * every delete until then (the function stopped before it could give its claim back). Returns what was hit.
+ * The next write of a value whose key passes `matches` fails with a storage error; with `lands`, after storing the
+ * value (a timeout after the write was made); with `claimStays`, every delete fails until then too (the function
+ * stopped before it could give its claim back). Returns what was hit.
  */
-function failNextValueWrite(matches: (key: string) => boolean, options: { claimStays?: boolean } = {}) {
+function failNextValueWrite(
+  matches: (key: string) => boolean,
+  options: { claimStays?: boolean; lands?: boolean } = {},
+) {
   const answer = app.kvs.handle.bind(app.kvs);
   const hit: string[] = [];
   jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }) : {};
     if (hit.length === 0 && path === '/api/v1/set' && body.key !== undefined && matches(body.key)) {
       hit.push(body.key);
+      if (options.lands) await answer(path, init);
       return storageError();
     }
     if (options.claimStays && path === '/api/v1/delete') return storageError();
@@ -166,6 +174,55 @@ describe('a storage fault between the claim and the write', () => {
     });
     now = new Date(now.getTime() + 20 * 60_000);
     expect(ok(await call<OutcomeView>(PAGE, 'updateOutcome', renamed)).name).toBe('Renamed');
+  });
+});
+
+describe('a value write that lands but answers an error', () => {
+  const inApp = <T>(fn: () => Promise<T>) =>
+    runInInvocation({ accountId: null, moduleKey: 'claimed-writes', installContext: app.installContext }, fn);
+
+  it('keeps its version claimed: a second writer of that version, from an older read, is refused', async () => {
+    await inApp(() => kvs.set('thing', { version: 1, by: 'first' }));
+    const hit = failNextValueWrite((key) => key === 'thing', { lands: true });
+    const first = await inApp(() =>
+      writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'A' }).catch(() => 'refused'),
+    );
+    expect(hit).toEqual(['thing']);
+    // Whatever A was told, its write is stored: a writer who read version 1 before it must not overwrite it.
+    expect(first).toBe(true);
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'B' }))).toBe(false);
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'A' });
+  });
+
+  it('gives the version back when the read after the fault finds the older value', async () => {
+    await inApp(() => kvs.set('thing', { version: 1, by: 'first' }));
+    failNextValueWrite((key) => key === 'thing');
+    await expect(
+      inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'A' })),
+    ).rejects.toThrow();
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'B' }))).toBe(true);
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'B' });
+  });
+
+  it('answers a rename whose write landed as saved, and the next version follows it', async () => {
+    const outcome = await anOutcome();
+    const hit = failNextValueWrite((key) => key === keys.outcome(P, outcome.id), { lands: true });
+    const renamed = { id: outcome.id, version: 1, draft: { ...draft, name: 'Renamed' } };
+    const saved = ok(await call<OutcomeView>(PAGE, 'updateOutcome', renamed));
+    expect(hit).toHaveLength(1);
+    expect([saved.name, saved.version]).toEqual(['Renamed', 2]);
+    expect(await call(PAGE, 'updateOutcome', renamed)).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    const measured = ok(
+      await call<OutcomeView>(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: 2,
+        measurement: { at: '2026-11-29', value: 38 },
+      }),
+    );
+    expect([measured.name, measured.version]).toEqual(['Renamed', 3]);
   });
 });
 
