@@ -50,8 +50,12 @@ export type ProjectPageResolverKey = (typeof PROJECT_PAGE_RESOLVERS)[keyof typeo
 /** The lane of the map for work that serves no outcome. */
 export const NO_OUTCOME = 'none' as const;
 
-/** A CSV file of at most this many characters is imported in one call (about 10,000 rows). */
-export const MAX_IMPORT_CHARS = 512 * 1024;
+/**
+ * A CSV file of at most this many bytes (512 KB, about 10,000 rows) is imported in one call. Bytes, as a file's
+ * size is shown and as the card reads it: the file's text, as UTF-8, is held to the same limit.
+ */
+export const MAX_IMPORT_BYTES = 512 * 1024;
+export const IMPORT_TOO_LARGE = 'The file is too large: split it (at most 512 KB).';
 
 /** How many of a dry run's would-be changes its summary keeps to list; its counters count them all. */
 export const MAX_DRY_RUN_SAMPLES = 50;

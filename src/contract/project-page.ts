@@ -22,10 +22,10 @@ import type { VerdictProposal } from '../domain/bet-verdict';
 import type { StatusCategory } from '../domain/zombie';
 import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
 import type { ScanIssueError, ScanRunSummary } from './scan';
-import { MAX_IMPORT_CHARS, NO_OUTCOME } from './project-page-keys';
+import { IMPORT_TOO_LARGE, MAX_IMPORT_BYTES, NO_OUTCOME } from './project-page-keys';
 
 export {
-  MAX_IMPORT_CHARS,
+  MAX_IMPORT_BYTES,
   NO_OUTCOME,
   PROJECT_PAGE_RESOLVERS,
   type ProjectPageResolverKey,
@@ -97,7 +97,9 @@ export const importMeasurementsPayloadSchema = z
     csv: z
       .string({ error: 'Choose a CSV file.' })
       .min(1, { error: 'The file is empty.' })
-      .max(MAX_IMPORT_CHARS, { error: 'The file is too large: split it (at most 512 KB).' }),
+      // A character is one byte or more in UTF-8: the cheap count of characters refuses the largest first.
+      .max(MAX_IMPORT_BYTES, { error: IMPORT_TOO_LARGE })
+      .refine((csv) => new TextEncoder().encode(csv).length <= MAX_IMPORT_BYTES, { error: IMPORT_TOO_LARGE }),
     /** The person's decimal mark: the file's values are read with it ("12,5"). A point when left out. */
     decimalMark: z.enum(['.', ','], { error: 'The decimal mark is "." or ",".' }).optional(),
   })

@@ -286,6 +286,46 @@ describe('a large CSV import of past measurements', () => {
   });
 });
 
+describe('a CSV file the card cannot send', () => {
+  const name = 'Réservations confirmées';
+  const metric = 'taux de réservation';
+  beforeAll(async () => {
+    await anOutcome(name, metric);
+  });
+  async function importFile(buffer: Buffer) {
+    const opened = await openProjectPage(wb);
+    const lane = laneOf(opened.frame, name);
+    await lane.getByRole('button', { name: 'Import CSV of past measurements' }).waitFor({ timeout: 30_000 });
+    await lane
+      .getByLabel(`CSV file of past measurements of ${metric}`)
+      .setInputFiles({ name: 'export.csv', mimeType: 'text/csv', buffer });
+    return { ...opened, lane };
+  }
+
+  // A spreadsheet saved as Latin-1: 400 KB on disk, under the card's 512 KB, but each "é" byte is no UTF-8 and is
+  // read as a replacement character of three bytes. Sent, the text would be 1.2 MB, and the call fails as "Outcome
+  // Lens did not answer" (the workbench takes requests of at most 1 MB).
+  it('holds the text it would send to 512 KB, not only the file', async () => {
+    const latin1 = Buffer.concat([
+      Buffer.from('value,at,source\n41,2026-09-01,'),
+      Buffer.alloc(400_000, 0xe9),
+    ]);
+    const { page, lane, calls } = await importFile(latin1);
+    await lane.getByText('The file is too large: split it (at most 512 KB).').waitFor({ timeout: 30_000 });
+    expect(calls).not.toContain(R.importMeasurements);
+    await page.close();
+  });
+
+  // An empty file reaches the server, which names the field: the card said only "Some fields need attention."
+  it('says why the server refused the file, from the field it named', async () => {
+    const { page, lane, calls } = await importFile(Buffer.alloc(0));
+    await lane.getByText('The file is empty.').waitFor({ timeout: 30_000 });
+    expect(calls).toContain(R.importMeasurements);
+    expect(await lane.getByText('Some fields need attention.').count()).toBe(0);
+    await page.close();
+  });
+});
+
 describe('every recipe on backlog health', () => {
   // A person writes a new recipe story after the nightly scan, then lists every recipe on Backlog health. The
   // list is read from Jira now and the count is the scan's, so the page said "27 of 26 recipes listed." A count

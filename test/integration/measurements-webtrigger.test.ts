@@ -397,6 +397,19 @@ describe("an outcome card's CSV import", () => {
     expect(storedState()).toBe(before);
   });
 
+  it('refuses a file over 512 KB as its bytes count, as the card says, whatever its characters', async () => {
+    // 300,000 characters, each two bytes in UTF-8: 600,000 bytes, over the card's 512 KB, under 512 Ki characters.
+    const source = 'é'.repeat(300_000);
+    const tooLarge = `value,at,source\n41,2026-09-01,${source}\n`;
+    expect(tooLarge.length).toBeLessThan(512 * 1024);
+    const before = storedState();
+    expect(await importCsv(tooLarge)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { csv: expect.stringMatching(/too large.*512 KB/) } },
+    });
+    expect(storedState()).toBe(before);
+  });
+
   it('reads values with the person’s decimal mark, and a file whose header is separated by ";" by that', async () => {
     const values = async () =>
       ok<{ outcomes: OutcomeView[] }>(await app.invoke(PAGE, 'load', {}, { user: 'admin', projectKey: P }))

@@ -5,7 +5,11 @@
 import { useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import SectionMessage from '@atlaskit/section-message';
-import { PROJECT_PAGE_RESOLVERS as R, MAX_IMPORT_CHARS } from '../../../src/contract/project-page-keys';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  IMPORT_TOO_LARGE,
+  MAX_IMPORT_BYTES,
+} from '../../../src/contract/project-page-keys';
 import type { ImportMeasurementsData, OutcomeView } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
 import { useDecimalMark } from '../../shared/useDecimalMark';
@@ -18,27 +22,27 @@ export function ImportMeasurements(props: { outcome: OutcomeView; onImported: ()
   const [result, setResult] = useState<ImportMeasurementsData | null>(null);
   const id = `import-${props.outcome.id}`;
 
+  const refuse = (message: string) =>
+    setResult({ ok: false, message, errors: [], accepted: 0, duplicates: 0 });
+
   const send = async (file: File) => {
-    if (file.size > MAX_IMPORT_CHARS) {
-      setResult({
-        ok: false,
-        message: 'The file is too large: split it (at most 512 KB).',
-        errors: [],
-        accepted: 0,
-        duplicates: 0,
-      });
-      return;
-    }
+    if (file.size > MAX_IMPORT_BYTES) return refuse(IMPORT_TOO_LARGE);
+    const csv = await file.text();
+    // Text in another encoding than UTF-8 grows as it is read (each byte that is not UTF-8 becomes a character of
+    // three bytes): the text sent is held to the limit, not only the file.
+    if (new TextEncoder().encode(csv).length > MAX_IMPORT_BYTES) return refuse(IMPORT_TOO_LARGE);
     setBusy(true);
     const answer = await callResolver<ImportMeasurementsData>(R.importMeasurements, {
       id: props.outcome.id,
-      csv: await file.text(),
+      csv,
       decimalMark,
     });
     setBusy(false);
-    if (!answer.ok)
-      setResult({ ok: false, message: answer.error.message, errors: [], accepted: 0, duplicates: 0 });
-    else {
+    if (!answer.ok) {
+      // A refused file is told by its field ("The file is too large …"), not by the form's general message.
+      const said = Object.values(answer.error.fields ?? {});
+      refuse(said.length > 0 ? said.join(' ') : answer.error.message);
+    } else {
       setResult(answer.data);
       // The map redraws its lanes after an import, and this card's message with them: a flag outlasts that.
       if (answer.data.accepted > 0) {
