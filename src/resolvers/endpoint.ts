@@ -63,6 +63,18 @@ export function readCallContext(context: unknown): CallContext {
 /** The function keys each resolver defined through defineEndpoint: the only ones its handler answers. */
 const ownKeys = new WeakMap<Resolver, Set<string>>();
 
+/**
+ * The message of a refused payload: what is wrong with its first field, as a surface that shows no fields (a
+ * flag, a card's line) must still say what to mend, and how many other fields need attention.
+ */
+function refusalOf(fields: Record<string, string>): string {
+  const said = Object.values(fields);
+  if (said.length === 0) return 'Some fields need attention.';
+  const more = said.length - 1;
+  if (more === 0) return said[0]!;
+  return `${said[0]!} (and ${more} more field${more === 1 ? ' needs' : 's need'} attention)`;
+}
+
 export function defineEndpoint<S extends z.ZodType, T>(
   resolver: Resolver,
   key: string,
@@ -77,7 +89,7 @@ export function defineEndpoint<S extends z.ZodType, T>(
       const parsed = schema.safeParse(request.payload ?? {});
       if (!parsed.success) {
         const fields = fieldErrors(parsed.error);
-        return { ok: false, error: { code: 'VALIDATION', message: 'Some fields need attention.', fields } };
+        return { ok: false, error: { code: 'VALIDATION', message: refusalOf(fields), fields } };
       }
       return { ok: true, data: await handler(parsed.data, call) };
     } catch (error) {

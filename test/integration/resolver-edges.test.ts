@@ -91,6 +91,18 @@ describe('list positions the app never gave out', () => {
       ok: false,
       error: { code: 'VALIDATION', message: expect.any(String), fields: { [field]: expect.any(String) } },
     });
+    // A surface that shows only the message still says what is wrong, not only that something is.
+    const { message, fields } = (answer as { error: { message: string; fields: Record<string, string> } })
+      .error;
+    expect(message).toBe(fields[field]);
+  });
+
+  it('a refusal of several fields says what is wrong with the first, and that there is more', async () => {
+    const answer = await call<ZombieQueueData>('zombieQueue', { offset: -1, sort: 'random' });
+    const { message, fields } = (answer as { error: { message: string; fields: Record<string, string> } })
+      .error;
+    expect(Object.keys(fields)).toHaveLength(2);
+    expect(message).toBe(`${Object.values(fields)[0]} (and 1 more field needs attention)`);
   });
 
   it('a bulk decision of more items than Jira bulk-transitions at once answers VALIDATION', async () => {
