@@ -1,7 +1,7 @@
 /**
  * The dashboard gadget against a Jira that is slow or failing, in a real browser: answers to the project search
- * that come back out of order, a project list or a view that could not load and loads on Try again, and Enter in
- * a select that must not save the configuration.
+ * that come back out of order, a project list, a view or the gadget's context that could not load and loads on Try
+ * again, and Enter in a select that must not save the configuration.
  */
 import type { Frame, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
@@ -94,6 +94,34 @@ it('says the view could not load, and draws it on Try again', async () => {
   await failed.waitFor({ timeout: 30_000 });
   wb.app.jira.faults.clear();
   await failed.getByRole('button', { name: 'Try again' }).click();
+  await view.getByTestId('shipped-moved-DEMO').waitFor({ timeout: 30_000 });
+  expect(await failed.count()).toBe(0);
+  await page.close();
+});
+
+/**
+ * Run in the host page: Jira fails the gadget's first context request (the frame's bridge hears an error), as when
+ * the dashboard's own call for the gadget's configuration fails. Later requests are answered as usual.
+ */
+const FAIL_FIRST_CONTEXT = `
+  if (window === window.top) {
+    let failed = false;
+    window.addEventListener('message', (e) => {
+      const m = e.data;
+      if (failed || !m || m.wb !== 'call' || m.name !== 'getContext') return;
+      failed = true;
+      e.stopImmediatePropagation();
+      e.source.postMessage({ wb: 'reply', id: m.id, ok: false, error: 'The dashboard could not load' }, '*');
+    }, true);
+  }
+`;
+
+it('says the gadget could not load when Jira gives it no context, and loads it on Try again', async () => {
+  const page = await wb.openAs('admin', `/dashboards/${dashboardId}`, { initScript: FAIL_FIRST_CONTEXT });
+  const view = await wb.panelFrame(page, GADGET_FRAME);
+  const failed = view.getByText('Shipped versus moved could not load');
+  await failed.waitFor({ timeout: 30_000 });
+  await view.getByRole('button', { name: 'Try again' }).click();
   await view.getByTestId('shipped-moved-DEMO').waitFor({ timeout: 30_000 });
   expect(await failed.count()).toBe(0);
   await page.close();
