@@ -33,7 +33,7 @@ import { PAGE_POINTS_ESTIMATE, quotaWaitMs } from '../scan/pacing';
 import { jqlString } from '../jira/jql';
 import type { JiraChangeHistory } from '../jira/schemas';
 import { keys } from '../storage/keys';
-import { checkValueSize, claim } from '../storage/kv';
+import { checkValueSize, claimOwn } from '../storage/kv';
 import { loadSettings } from '../storage/settings';
 import { Budget, DEFAULT_BUDGET_SHARE } from '../scan/budget';
 import { retrying } from '../scan/writer';
@@ -264,7 +264,7 @@ export async function runCalibrationInvocation(
   });
   const { projectKey, runId, step } = event;
   const stepKey = keys.calibrationStep(projectKey, runId, step);
-  if (!(await claim(stepKey, { at: clock() }, STEP_CLAIM))) {
+  if (!(await claimOwn(stepKey, { at: clock() }, STEP_CLAIM))) {
     // A plain copy of the event does nothing; the queue's own retry (the holder failed or was stopped) takes over.
     if (retryCount === 0) return { status: 'yielded', runId };
     await kvs.set(stepKey, { at: clock(), retry: retryCount }, { ttl: STEP_CLAIM });

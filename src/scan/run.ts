@@ -36,7 +36,7 @@ import { keepShippedSummary } from './shipped';
 import { listOutcomes } from '../storage/outcomes';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
-import { claim } from '../storage/kv';
+import { claimOwn } from '../storage/kv';
 import {
   acquireScanLease,
   clearCursor,
@@ -519,7 +519,7 @@ export async function runScanInvocation(
   // event (at once or later) finds the step claimed, or the run moved past it, or the run over, and does nothing.
   const stepKey = keys.scanStep(projectKey, runId, step, part);
   const stepTtl = { value: STEP_CLAIM_MINUTES, unit: 'MINUTES' } as const;
-  if (!(await claim(stepKey, { at: clock() }, stepTtl))) {
+  if (!(await claimOwn(stepKey, { at: clock() }, stepTtl))) {
     // The queue's own retry of this step (after a failure or Forge's time limit stopped the delivery holding
     // the claim, which can no longer act) takes the step over; a plain copy of the event does not.
     if (retryCount === 0) return { status: 'yielded', runId };
@@ -922,7 +922,8 @@ async function joinPartitions(
     parts.push(part);
   }
   const joinKey = keys.scanJoin(projectKey, runId);
-  if (!(await claim(joinKey, { at: clock() }, { value: JOIN_CLAIM_MINUTES, unit: 'MINUTES' }))) return null;
+  if (!(await claimOwn(joinKey, { at: clock() }, { value: JOIN_CLAIM_MINUTES, unit: 'MINUTES' })))
+    return null;
   try {
     const joined = mergePartitions(run, parts);
     const leftovers = dedupePending(parts.flatMap((p) => readPending(p.unwritten)));

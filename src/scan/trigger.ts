@@ -10,7 +10,7 @@
 import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { keys } from '../storage/keys';
-import { claim } from '../storage/kv';
+import { claimOwn } from '../storage/kv';
 import { jqlString } from '../jira/jql';
 import { loadSettings } from '../storage/settings';
 import { newRunId } from './run';
@@ -91,7 +91,7 @@ async function startOnce(projects: string[], origin: ScanEvent['origin']): Promi
   const fresh: string[] = [];
   const window = { value: SCHEDULED_RUN_WINDOW_MINUTES, unit: 'MINUTES' } as const;
   for (const projectKey of projects)
-    if (await claim(keys.scanScheduled(projectKey), { at: Date.now(), origin }, window))
+    if (await claimOwn(keys.scanScheduled(projectKey), { at: Date.now(), origin }, window))
       fresh.push(projectKey);
   return startScans(fresh, origin);
 }

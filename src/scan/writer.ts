@@ -14,7 +14,7 @@ import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../erro
 import { BULK_EDIT_ISSUE_LIMIT, BULK_PROPERTY_ISSUE_LIMIT, withRetry, type JiraClient } from '../jira/client';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
-import { claim, listAll } from '../storage/kv';
+import { claimOwn, listAll } from '../storage/kv';
 import { releaseLensClaim, stillHeld, takeLensClaim } from '../storage/lens-claim';
 import {
   afterAppEdits,
@@ -429,7 +429,7 @@ export class ScanWriter {
    */
   private async commentOnce(plan: IssuePlan): Promise<CommentState> {
     const intentKey = commentIntentKey(plan);
-    if (!(await claim(intentKey, { state: 'sending' }, EDIT_INTENT_TTL))) {
+    if (!(await claimOwn(intentKey, { state: 'sending' }, EDIT_INTENT_TTL))) {
       // Sent by an earlier try: made, or still on its way if that try was stopped waiting for the answer.
       const earlier = await kvs.get<{ state?: string }>(intentKey);
       return earlier?.state === 'made' ? 'made' : 'unknown';

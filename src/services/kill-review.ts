@@ -44,7 +44,7 @@ import type { JiraIssue, JiraTransition } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
 import { keys } from '../storage/keys';
-import { claim, listAll } from '../storage/kv';
+import { claimOwn, listAll } from '../storage/kv';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
@@ -368,7 +368,7 @@ async function commentOnce(
   const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
   const claimKey = keys.decisionComment(projectKey, idempotencyKey);
   for (let waited = 0; ; waited += 100) {
-    if (await claim(claimKey, { at: intent.at }, COMMENT_CLAIM_TTL)) {
+    if (await claimOwn(claimKey, { at: intent.at }, COMMENT_CLAIM_TTL)) {
       const sending: DecisionIntent = { ...intent, comment: 'sending' };
       await kvs.set(intentKey, sending);
       let comment: { id: string };

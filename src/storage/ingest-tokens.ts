@@ -118,8 +118,10 @@ export async function createToken(
     revokedBy: null,
     version: 1,
   };
-  // A fresh random id: FAIL_IF_EXISTS only guards the impossible collision.
-  if (!(await claim(keys.ingestToken(projectKey, id), record, { value: 3650, unit: 'DAYS' })))
+  // A fresh random id: FAIL_IF_EXISTS only guards the impossible collision. The secret's hash tells this record
+  // from another, should the write be stored and then answered with an error.
+  const isOwn = (stored: unknown) => (stored as StoredToken | null)?.secretHash === record.secretHash;
+  if (!(await claim(keys.ingestToken(projectKey, id), record, { value: 3650, unit: 'DAYS' }, isOwn)))
     throw new Error('Token id collision; try again.');
   return { token: tokenText(projectKey, id, secret), record };
 }

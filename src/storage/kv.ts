@@ -47,7 +47,21 @@ export async function claim(
 }
 
 /**
- * Claims `claimKey` (see claim), then stores `value` at `key`. False when someone else holds the claim.
+ * claim() of a value marked as this call's own: a claim stored by a write that then answered an error is known as
+ * won, not taken for someone else's. Without the mark, the one claimer of a step would think another holds it and
+ * leave it undone (a scan that never goes on, a comment never made).
+ */
+export async function claimOwn(
+  key: string,
+  value: Record<string, unknown>,
+  ttl: { value: number; unit: 'SECONDS' | 'MINUTES' | 'HOURS' | 'DAYS' } = CLAIM_TTL,
+): Promise<boolean> {
+  const by = randomUUID();
+  return claim(key, { ...value, by }, ttl, (stored) => (stored as { by?: unknown } | null)?.by === by);
+}
+
+/**
+ * Claims `claimKey` (see claimOwn), then stores `value` at `key`. False when someone else holds the claim.
  *
  * A value write that answers an error may still have been stored (a timeout after the write). So the value is read
  * back before the claim is given up:
@@ -63,10 +77,7 @@ export async function writeClaimed(
   key: string,
   value: unknown,
 ): Promise<boolean> {
-  // A mark of this call, so a claim stored by a write that answered an error is still known as its own.
-  const by = randomUUID();
-  const isOwn = (stored: unknown) => (stored as { by?: unknown } | null)?.by === by;
-  if (!(await claim(claimKey, { claim: claimValue, by }, CLAIM_TTL, isOwn))) return false;
+  if (!(await claimOwn(claimKey, { claim: claimValue }))) return false;
   try {
     await kvs.set(key, value);
   } catch (e) {

@@ -1133,3 +1133,77 @@ describe('the issue decision lock, shared by decisions and verdicts', () => {
     expect(losses).toBe(0);
   });
 });
+
+describe('app storage that stores a claim, then answers an error', () => {
+  /**
+   * The next claim (a write that must not overwrite) of a key that starts with `prefix` is stored, then answered
+   * with a storage error, as a timeout after the write would be. Returns the keys it was done to.
+   */
+  function storeThenFailNextClaim(prefix: string): string[] {
+    const answer = app.kvs.handle.bind(app.kvs);
+    const hit: string[] = [];
+    jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+      const body =
+        typeof init?.body === 'string'
+          ? (JSON.parse(init.body) as { key?: string; options?: { keyPolicy?: string } })
+          : {};
+      if (
+        hit.length === 0 &&
+        path === '/api/v1/set' &&
+        body.options?.keyPolicy === 'FAIL_IF_EXISTS' &&
+        body.key?.startsWith(prefix)
+      ) {
+        hit.push(body.key);
+        await answer(path, init);
+        return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage timed out' }), {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return answer(path, init);
+    });
+    return hit;
+  }
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([
+    ['a step of the scan', `scan:${P}:step:`],
+    ["the scan's flag comment", 'scan-comment:'],
+    ["the schedule's start of the project's scan", `scan:${P}:scheduled`],
+  ])('%s: every issue is flagged and commented once, in the run that claimed it', async (what, prefix) => {
+    app = newApp();
+    await flagActions();
+    const keys = Array.from({ length: 4 }, (_, i) => idleIssue(i));
+    const hit = storeThenFailNextClaim(prefix);
+    await app.runScheduledTrigger();
+    const runs = await summaries();
+    const flagged = keys.filter((k) => lensOf(k).zombie === 'true').length;
+    const commented = keys.filter((k) => commentsOf(k) === 1).length;
+    const finished = runs.filter((r) => r.status === 'finished').length;
+    const losses = Number(hit.length !== 1) + (4 - flagged) + (4 - commented) + Number(finished !== 1);
+    report(`claim-stored-then-failed-${what.replace(/\W+/g, '-')}`, { losses, flagged, commented, finished });
+    expect(losses).toBe(0);
+  });
+
+  it("a Kill's comment: the Kill is made once, with its comment", async () => {
+    app = newApp();
+    const key = flaggedIssue(0, true);
+    await flagActions();
+    const hit = storeThenFailNextClaim(`decision-comment:${P}:`);
+    const { answer, tries } = await decideUntilDone({
+      issueKey: key,
+      idempotencyKey: 'kill-claim-abcdef',
+      decision: { kind: 'kill', reason: 'Not wanted' },
+    });
+    const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
+    const rows = log.ok ? log.data.entries.length : -1;
+    const losses =
+      Number(hit.length !== 1) +
+      Number(!answer?.ok) +
+      Number(rows !== 1) +
+      Number(commentsOf(key) !== 1) +
+      Number(lensOf(key).zombie !== 'false');
+    report('claim-stored-then-failed-kill-comment', { tries, losses, rows, comments: commentsOf(key) });
+    expect(losses).toBe(0);
+  });
+});

@@ -224,6 +224,37 @@ describe('calibration from history, in the app', () => {
     expect(searches()).toBe(5);
   });
 
+  it("finishes when app storage stores a step's claim and then answers an error", async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    // A timeout after the write: the one delivery of the step must know the claim as its own, not yield to no one.
+    const answer = wb.kvs.handle.bind(wb.kvs);
+    const hit: string[] = [];
+    jest.spyOn(wb.kvs, 'handle').mockImplementation(async (requestPath, init) => {
+      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }) : {};
+      if (
+        hit.length === 0 &&
+        requestPath === '/api/v1/set' &&
+        body.key?.startsWith('calibration:GEN:step:')
+      ) {
+        hit.push(body.key);
+        await answer(requestPath, init);
+        return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage timed out' }), {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return answer(requestPath, init);
+    });
+    await wb.asSystem(() => pushCalibrationEvent({ projectKey: 'GEN', runId: 'stored-claim' }));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    jest.restoreAllMocks();
+    expect(hit).toHaveLength(1);
+    expect(await state('GEN')).toMatchObject({ status: 'finished', progress: { pages: 3, issuesRead: 281 } });
+    expect(searches()).toBe(3);
+  });
+
   it('waits out a rate limit through its queue and still reads every page once', async () => {
     await importGenerated('GEN', 300);
     clockMs = Date.parse('2026-06-01T00:00:00Z');

@@ -226,6 +226,35 @@ describe('a value write that lands but answers an error', () => {
   });
 });
 
+describe('a new measurement token whose write is stored, then answered with an error', () => {
+  it('is given to the admin once: no second token of that name, and the one made works', async () => {
+    const answer = app.kvs.handle.bind(app.kvs);
+    let failed = false;
+    jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }) : {};
+      if (!failed && path === '/api/v1/set' && body.key?.startsWith(`ingest-token:${P}:`)) {
+        failed = true;
+        await answer(path, init);
+        return storageError();
+      }
+      return answer(path, init);
+    });
+    const made = await call<NewTokenData>(SETTINGS, 'createToken', { name: 'nightly CI' });
+    jest.restoreAllMocks();
+    expect(failed).toBe(true);
+    // Whatever the first answer, there is at most one token, and a token the admin was given works.
+    const listed = ok(await call<{ tokens: Array<{ name: string }> }>(SETTINGS, 'listTokens', {}));
+    expect(made.ok).toBe(true);
+    expect(listed.tokens.map((t) => t.name)).toEqual(['nightly CI']);
+    const post = await app.invokeWebTrigger(TRIGGER, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ok(made).token}` },
+      body: JSON.stringify({ metric: 'Weekly sign-ups', value: 120, at: '2026-11-29' }),
+    });
+    expect(post.statusCode).toBe(200);
+  });
+});
+
 describe('measurements taken off on the page, under concurrent writers, retries and faults', () => {
   /** An outcome with two measurements, at version 3. */
   async function measured(): Promise<OutcomeView> {
