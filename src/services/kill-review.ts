@@ -42,7 +42,14 @@ import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
 import type { JiraIssue, JiraTransition } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
-import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
+import {
+  appendDecision,
+  completeRows,
+  listDecisions,
+  recordedDecision,
+  type Decision as StoredDecision,
+  type IdempotencyRecord,
+} from '../storage/decisions';
 import { keys } from '../storage/keys';
 import { claimOwn, listAll } from '../storage/kv';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
@@ -370,7 +377,17 @@ async function commentOnce(
   for (let waited = 0; ; waited += 100) {
     if (await claimOwn(claimKey, { at: intent.at }, COMMENT_CLAIM_TTL)) {
       const sending: DecisionIntent = { ...intent, comment: 'sending' };
-      await kvs.set(intentKey, sending);
+      try {
+        await kvs.set(intentKey, sending);
+      } catch (e) {
+        // Nothing was sent, though the write may have been stored: the intent says so again and the claim is given
+        // back, so the retry sends the comment instead of taking it for sent or waiting for it.
+        await kvs
+          .set(intentKey, { ...intent, comment: 'none' })
+          .then(() => kvs.delete(claimKey))
+          .catch(() => undefined);
+        throw e;
+      }
       let comment: { id: string };
       try {
         comment = await send();
@@ -400,13 +417,10 @@ export async function replayOf(
   idempotencyKey: string,
   request: { issueKey: string; kind: string },
 ): Promise<DecisionEntry | null> {
-  const record = await kvs.get<{ decision: StoredDecision }>(
-    keys.decisionIdempotency(projectKey, idempotencyKey),
-  );
-  if (!record) return null;
-  if (record.decision.issueKey !== request.issueKey || record.decision.kind !== request.kind)
-    throw reusedRequestId();
-  return toEntry(record.decision);
+  const recorded = await recordedDecision(projectKey, idempotencyKey);
+  if (!recorded) return null;
+  if (recorded.issueKey !== request.issueKey || recorded.kind !== request.kind) throw reusedRequestId();
+  return toEntry(recorded);
 }
 
 export async function decide(
@@ -459,11 +473,13 @@ export async function recordedDecisions(
   const storageKeys = [...byStorageKey.keys()];
   for (let i = 0; i < storageKeys.length; i += KEYS_PER_BATCH_GET) {
     const batch = storageKeys.slice(i, i + KEYS_PER_BATCH_GET);
-    const answer = await kvs.batchGet<{ decision: StoredDecision }>(batch.map((key) => ({ key })));
+    const answer = await kvs.batchGet<IdempotencyRecord>(batch.map((key) => ({ key })));
     for (const found of answer.successfulKeys) {
       const key = byStorageKey.get(found.key);
       if (key !== undefined) recorded.set(key, true);
     }
+    // A decision is recorded by its claim; a row a stopped try left out is written now.
+    await completeRows(answer.successfulKeys.map((found) => found.value));
     for (const failed of answer.failedKeys) {
       const key = byStorageKey.get(failed.key);
       if (key !== undefined && failed.error.code === 'KEY_NOT_FOUND') recorded.set(key, false);

@@ -22,7 +22,12 @@ import type { JiraIssue } from '../jira/schemas';
 import { jqlString } from '../jira/jql';
 import type { CallContext } from '../resolvers/endpoint';
 import { listTrackedBets, type TrackedBet } from '../scan/bets';
-import { appendDecision, listDecisions, type Decision as StoredDecision } from '../storage/decisions';
+import {
+  appendDecision,
+  listDecisions,
+  recordedDecision,
+  type Decision as StoredDecision,
+} from '../storage/decisions';
 import { keys } from '../storage/keys';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
@@ -218,12 +223,10 @@ async function replayOf(
   idempotencyKey: string,
   issueKey: string,
 ): Promise<VerdictEntry | null> {
-  const record = await kvs.get<{ decision: StoredDecision }>(
-    keys.decisionIdempotency(projectKey, idempotencyKey),
-  );
-  if (!record) return null;
-  if (record.decision.kind !== VERDICT_KIND || record.decision.issueKey !== issueKey) throw reusedRequestId();
-  return verdictEntryOf(record.decision);
+  const recorded = await recordedDecision(projectKey, idempotencyKey);
+  if (!recorded) return null;
+  if (recorded.kind !== VERDICT_KIND || recorded.issueKey !== issueKey) throw reusedRequestId();
+  return verdictEntryOf(recorded);
 }
 
 export async function confirmVerdict(

@@ -30,7 +30,8 @@ export interface AppendResult {
   created: boolean;
 }
 
-interface IdempotencyRecord {
+/** What a decision's idempotency claim holds: the whole decision, and where its log row goes. */
+export interface IdempotencyRecord {
   storageKey: string;
   decision: Decision;
 }
@@ -56,8 +57,35 @@ export async function appendDecision(projectKey: string, input: DecisionInput): 
   }
   const first = await kvs.get<IdempotencyRecord>(idemKey);
   if (!first) return appendDecision(projectKey, input); // expired between the claim and the read: try again
-  if ((await kvs.get(first.storageKey)) === undefined) await kvs.set(first.storageKey, first.decision);
+  await completeRows([first]);
   return { decision: first.decision, created: false };
+}
+
+/**
+ * The decision recorded under an idempotency key, or null. A try stopped, or refused by storage, between the claim
+ * and the log row left the row out: the claim holds the whole decision, and the row is written now.
+ */
+export async function recordedDecision(projectKey: string, idempotencyKey: string): Promise<Decision | null> {
+  const record = await kvs.get<IdempotencyRecord>(keys.decisionIdempotency(projectKey, idempotencyKey));
+  if (!record) return null;
+  await completeRows([record]);
+  return record.decision;
+}
+
+/** Forge KVS answers at most 25 keys a batch get. */
+const KEYS_PER_BATCH_GET = 25;
+
+/** Writes the log row of each claimed decision whose row is missing (see recordedDecision). */
+export async function completeRows(records: readonly IdempotencyRecord[]): Promise<void> {
+  for (let i = 0; i < records.length; i += KEYS_PER_BATCH_GET) {
+    const batch = records.slice(i, i + KEYS_PER_BATCH_GET);
+    const answer = await kvs.batchGet(batch.map((r) => ({ key: r.storageKey })));
+    const missing = new Set(
+      answer.failedKeys.filter((f) => f.error.code === 'KEY_NOT_FOUND').map((f) => f.key),
+    );
+    for (const record of batch)
+      if (missing.has(record.storageKey)) await kvs.set(record.storageKey, record.decision);
+  }
 }
 
 /** Newest first, a page at a time; pass the returned cursor to continue. */
