@@ -58,6 +58,18 @@ function decisionOf(
   };
 }
 
+/**
+ * Refusals made before a decision's first side effect. Any other failure (Jira answering 5xx or 429, an answer
+ * that never came) may come after the issue was closed or its lens written: the dialog must not say nothing
+ * changed, and confirming again (with the same request id) finishes it.
+ */
+const REFUSED_BEFORE_ANY_CHANGE: ReadonlySet<ErrorAnswer['code']> = new Set([
+  'VALIDATION',
+  'NOT_AUTHORIZED',
+  'NOT_FOUND',
+  'CONFLICT',
+]);
+
 /** What a decision is about: one item (its key) or many selected. */
 type Subject = { item: ZombieItem } | { count: number };
 
@@ -83,7 +95,7 @@ function DecisionDialog(props: {
   // Nothing preselected: relinking to whichever outcome happens to be first would be a decision nobody made.
   const [outcomeId, setOutcomeId] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ text: string; beforeAnyChange: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   // The control that opened the dialog, read as it first renders: a single item's dialog is placed beside it.
@@ -115,7 +127,7 @@ function DecisionDialog(props: {
     const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(error.fields ?? {})) fields[k.replace(/^decision\./, '')] = v;
     setErrors(fields);
-    setMessage(error.message);
+    setMessage({ text: error.message, beforeAnyChange: REFUSED_BEFORE_ANY_CHANGE.has(error.code) });
     if (fields.reason) reasonRef.current?.focus();
   };
   const outcomes = props.page.outcomes
@@ -153,9 +165,24 @@ function DecisionDialog(props: {
             {message ? (
               <SectionMessage
                 appearance="error"
-                title={single ? 'Nothing was changed' : 'Nothing was started'}
+                title={
+                  message.beforeAnyChange
+                    ? single
+                      ? 'Nothing was changed'
+                      : 'Nothing was started'
+                    : single
+                      ? 'Not finished: it may be partly made'
+                      : 'It may have started'
+                }
               >
-                <p>{message}</p>
+                <p>{message.text}</p>
+                {message.beforeAnyChange ? null : (
+                  <p>
+                    {single
+                      ? 'Confirm again to finish it: nothing is done twice.'
+                      : `${verb} ${subject.count} again to go on with it: no item is decided twice.`}
+                  </p>
+                )}
               </SectionMessage>
             ) : null}
             {single ? <p>{subject.item.summary}</p> : null}

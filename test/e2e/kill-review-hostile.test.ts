@@ -1,0 +1,77 @@
+/**
+ * A demanding product owner in the Kill review: a Jira that fails midway through a decision. Each test names
+ * what a person does, what happened before the mend, and what should happen. One workbench, tests in order.
+ */
+import type { Frame } from 'playwright-core';
+import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
+import { PROJECT_PAGE_RESOLVERS as R, type DecisionLogData } from '../../src/contract/project-page';
+import { type BrowserWorkbench } from '../support/browser';
+import { asProjectAdmin, openProjectPage, startDemoAfterScan } from '../support/demo-project';
+
+jest.setTimeout(180_000);
+
+let wb: BrowserWorkbench;
+let zombies: string[];
+
+beforeAll(async () => {
+  ({ wb, zombies } = await startDemoAfterScan(['outcome-map']));
+});
+afterAll(async () => wb?.close());
+
+async function openTab(frame: Frame, name: string): Promise<void> {
+  await frame.getByRole('tab', { name }).click();
+  await frame.getByRole('tab', { name, selected: true }).waitFor();
+}
+
+function commentsOf(key: string): string[] {
+  const issue = wb.app.jira.store.getIssue(key)!;
+  return wb.app.jira.store.listComments(issue.id).map((c) => toPlainText(c.body as AdfNode));
+}
+
+/** The decision log's rows for `key`, as the resolver reads them. */
+async function logRowsOf(key: string): Promise<number> {
+  const log = await asProjectAdmin<DecisionLogData>(wb, R.decisionLog, { limit: 500 });
+  if (!log.ok) throw new Error(log.error.message);
+  return log.data.entries.filter((e) => e.issueKey === key).length;
+}
+
+describe('a kill that Jira refuses midway', () => {
+  // A person kills a zombie. Jira closes it, then answers 503 to the kill's comment. Before the mend the dialog
+  // said "Nothing was changed" above Jira's error, while the issue was already closed as won't do: the person
+  // believes the item is untouched and walks away from a half-made decision. What should happen: the dialog
+  // says the decision may be partly made and that confirming again finishes it; confirming again does, with
+  // one comment and one log row.
+  it('does not say nothing was changed once the issue is closed, and finishes the kill on Confirm again', async () => {
+    const key = zombies[0]!;
+    const commentsBefore = commentsOf(key).length;
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    const item = frame.getByTestId(`zombie-${key}`);
+    await item.waitFor({ timeout: 30_000 });
+    await item.getByRole('button', { name: `Kill ${key}` }).click();
+    const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
+    await dialog.getByLabel('Why (goes into the decision log)').fill('Nobody has asked for this in a year');
+    const fault = wb.app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      match: { method: 'POST', pathIncludes: '/comment' },
+    });
+    await dialog.getByRole('button', { name: 'Confirm kill' }).click();
+    // The refusal is shown once the call is answered.
+    await dialog.getByText(/HTTP 503/).waitFor({ timeout: 30_000 });
+    wb.app.jira.faults.clear(fault);
+    // Jira closed the issue before the comment was refused.
+    expect(wb.app.jira.store.getIssue(key)!.statusCategory).toBe('done');
+    const said = await dialog.innerText();
+    expect(said).not.toMatch(/Nothing was changed/);
+    expect(said).toMatch(/Confirm again/);
+
+    await dialog.getByRole('button', { name: 'Confirm kill' }).click();
+    await item.waitFor({ state: 'detached', timeout: 30_000 });
+    // The reloaded log shows the kill once: the page's reads are done.
+    await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${key}`).waitFor();
+    expect(commentsOf(key).length).toBe(commentsBefore + 1);
+    expect(await logRowsOf(key)).toBe(1);
+    await page.close();
+  });
+});
