@@ -5,7 +5,7 @@
 import type { Frame } from 'playwright-core';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { PROJECT_PAGE_RESOLVERS as R, type DecisionLogData } from '../../src/contract/project-page';
-import { type BrowserWorkbench } from '../support/browser';
+import { eventually, type BrowserWorkbench } from '../support/browser';
 import { asProjectAdmin, openProjectPage, startDemoAfterScan } from '../support/demo-project';
 
 jest.setTimeout(180_000);
@@ -72,6 +72,57 @@ describe('a kill that Jira refuses midway', () => {
     await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${key}`).waitFor();
     expect(commentsOf(key).length).toBe(commentsBefore + 1);
     expect(await logRowsOf(key)).toBe(1);
+    await page.close();
+  });
+});
+
+describe('a bulk Keep whose answer never came back', () => {
+  // A person selects two zombies and keeps them. The server starts the work, but the connection drops before
+  // its answer reaches the page: the dialog says the app did not answer, "try again". Before the mend, pressing
+  // Keep 2 again sent a new request id, so the server started a second bulk decision beside the first: each
+  // item was kept twice, with two rows in the decision log. What should happen: the retry goes on with the
+  // first (the same request id), and each item is kept once.
+  it('keeps each item once when Keep is pressed again after a lost answer', async () => {
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+    await listed.first().waitFor({ timeout: 30_000 });
+    const keys = (await listed.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!)))
+      .map((id) => id.replace('zombie-', ''))
+      .slice(0, 2);
+    expect(keys).toHaveLength(2);
+    for (const key of keys) await frame.getByLabel(`Select ${key}`).check();
+    let dropped = 0;
+    await page.route('**/__bridge/invoke', async (route) => {
+      const functionKey = (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string })
+        .functionKey;
+      if (functionKey !== R.bulkDecide || dropped > 0) return route.continue();
+      dropped += 1;
+      // The server acts; its answer is lost on the way back.
+      await route.fetch();
+      await route.abort();
+    });
+    await frame.getByRole('button', { name: 'Keep 2 selected' }).click();
+    const form = frame.getByRole('form', { name: 'Keep selected' });
+    const snooze = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel('Snooze until').fill(snooze);
+    await form.getByLabel('Snooze until').press('Enter');
+    await form.getByLabel("Why (goes into each item's decision log row)").fill('Wanted after the launch');
+    await form.getByRole('button', { name: 'Keep 2' }).click();
+    await form.getByText(/did not answer/).waitFor({ timeout: 30_000 });
+    expect(dropped).toBe(1);
+    await form.getByRole('button', { name: 'Keep 2' }).click();
+    const progress = frame.getByTestId('bulk-progress');
+    await eventually(
+      async () => expect(await progress.getByRole('status').innerText()).toBe('Kept 2 of 2.'),
+      {
+        timeout: 60_000,
+      },
+    );
+    // Whatever the server queued is delivered before counting.
+    await eventually(() => expect(wb.app.queue.pending()).toBe(0), { timeout: 60_000 });
+    for (const key of keys) expect(await logRowsOf(key)).toBe(1);
+    await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${keys[0]!}`).first().waitFor();
     await page.close();
   });
 });

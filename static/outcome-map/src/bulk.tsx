@@ -52,6 +52,8 @@ export function useBulkRun(
   const [checkRequests, setCheckRequests] = useState(0);
   const checkRequested = useRef(false);
   const request = useRef<BulkDecidePayload | null>(null);
+  /** The last request started without an answer that it started, and its key. */
+  const unanswered = useRef<{ request: string; idempotencyKey: string } | null>(null);
   const done = useRef(onDone);
   done.current = onDone;
 
@@ -103,8 +105,16 @@ export function useBulkRun(
       checkRequested.current = true;
       setCheckRequests((n) => n + 1);
     },
-    // A new request gets a new key; only Resume sends an old one again.
-    start: (payload) => send({ ...payload, idempotencyKey: newRequestId() }),
+    // A new request gets a new key. The same request sent again after it failed keeps its key: an answer lost
+    // on the way back may have started the work, and the server then goes on with it instead of starting it twice.
+    start: async (payload) => {
+      const same = unanswered.current && unanswered.current.request === JSON.stringify(payload);
+      const idempotencyKey = same ? unanswered.current!.idempotencyKey : newRequestId();
+      unanswered.current = { request: JSON.stringify(payload), idempotencyKey };
+      const error = await send({ ...payload, idempotencyKey });
+      if (!error) unanswered.current = null;
+      return error;
+    },
     resume: async () => {
       if (request.current) await send(request.current);
     },
