@@ -64,6 +64,8 @@ export function useBulkRun(
     setFailures(0);
     setLastFailure(null);
     setJob(answer.data);
+    // A request sent again may find its work already finished: the page reloads as after any finished run.
+    if (answer.data.status === 'done') done.current(answer.data);
     return null;
   }, []);
 
