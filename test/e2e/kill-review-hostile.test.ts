@@ -7,6 +7,9 @@ import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { PROJECT_PAGE_RESOLVERS as R, type DecisionLogData } from '../../src/contract/project-page';
 import { eventually, type BrowserWorkbench } from '../support/browser';
 import { asProjectAdmin, openProjectPage, startDemoAfterScan } from '../support/demo-project';
+import type { Answer } from '../../src/contract/answer';
+import { appendDecision } from '../../src/storage/decisions';
+import { runInInvocation } from '../../workbench/forge/context';
 
 jest.setTimeout(180_000);
 
@@ -127,6 +130,55 @@ describe('a bulk Keep whose answer never came back', () => {
     // The page reads the queue and the log again: the kept items leave the queue and show in the log.
     await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${keys[0]!}`).waitFor();
     for (const key of keys) expect(await frame.getByTestId(`zombie-${key}`).count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe('the decision log of a busy project, exported', () => {
+  // A squad that has decided for a year has more than 500 rows in its decision log. Before the mend, "Export
+  // decision log as CSV" asked for 500 rows and wrote them as the whole log: the oldest decisions were missing
+  // from the file and nothing said so. What should happen: the file holds every decision.
+  it('exports every decision, not only the newest 500', async () => {
+    await runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      async () => {
+        for (let i = 0; i < 520; i += 1)
+          await appendDecision('DEMO', {
+            idempotencyKey: `old-decision-${i}`,
+            at: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
+            actorAccountId: null,
+            kind: 'keep',
+            issueKey: `DEMO-${i + 1}`,
+            summary: `keep DEMO-${i + 1}: still wanted`,
+            details: { reason: 'Still wanted' },
+          });
+      },
+    );
+    let all = 0;
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const read: Answer<DecisionLogData> = await asProjectAdmin<DecisionLogData>(wb, R.decisionLog, {
+        limit: 500,
+        cursor,
+      });
+      if (!read.ok) throw new Error(read.error.message);
+      all += read.data.entries.length;
+      cursor = read.data.nextCursor;
+    }
+    expect(all).toBeGreaterThanOrEqual(520);
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    await frame.getByRole('table', { name: 'Decision log' }).waitFor({ timeout: 30_000 });
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      frame.getByRole('button', { name: 'Export decision log as CSV' }).click(),
+    ]);
+    const stream = await file.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const rows = Buffer.concat(chunks).toString('utf8').trim().split(/\r\n/);
+    // The header and one row per decision.
+    expect(rows.length - 1).toBe(all);
+    expect(rows.some((r) => r.includes('"DEMO-1","keep"'))).toBe(true);
     await page.close();
   });
 });

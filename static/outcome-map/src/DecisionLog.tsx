@@ -2,6 +2,7 @@ import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
 import Spinner from '@atlaskit/spinner';
+import type { Answer } from '../../../src/contract/answer';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { DecisionEntry, DecisionLogData } from '../../../src/contract/project-page';
 import { callResolver, flag } from '../../shared/bridge';
@@ -61,10 +62,18 @@ export function DecisionLog({
   onRetry: () => Promise<unknown>;
 }) {
   const exportAll = async (format: 'csv' | 'json') => {
-    const all = await callResolver<DecisionLogData>(R.decisionLog, { limit: 500 });
-    // A partial log passed off as the whole would mislead whoever reads the file: export all or nothing.
-    if (!all.ok) return flag('Decision log not exported', all.error.message, 'error');
-    const entries = all.data.entries;
+    // A partial log passed off as the whole would mislead whoever reads the file: every page, or nothing.
+    const entries: DecisionEntry[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Answer<DecisionLogData> = await callResolver<DecisionLogData>(R.decisionLog, {
+        limit: 500,
+        cursor,
+      });
+      if (!page.ok) return flag('Decision log not exported', page.error.message, 'error');
+      entries.push(...page.data.entries);
+      cursor = page.data.nextCursor;
+    } while (cursor);
     if (format === 'csv') download(`decision-log-${projectKey}.csv`, decisionsCsv(entries), 'text/csv');
     else download(`decision-log-${projectKey}.json`, JSON.stringify(entries, null, 2), 'application/json');
   };
