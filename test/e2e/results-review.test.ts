@@ -127,6 +127,60 @@ describe('the results review in the browser', () => {
   });
 });
 
+describe('the results review from the keyboard', () => {
+  let keyboardBet = '';
+  beforeAll(async () => {
+    await buildSurface('outcome-map');
+    wb = await startBrowserWorkbench({
+      seed: async (app) => {
+        app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
+        app.grantDemoRoles('DEMO');
+        keyboardBet = createDueBet(app, today);
+        await app.runScheduledTrigger('outcome-lens-daily-scan');
+      },
+    });
+  });
+  afterAll(async () => wb?.close());
+
+  /** What has the keyboard in the frame: the focused element's name, its label's text or its own. */
+  const focused = (frame: import('playwright-core').Frame) =>
+    frame.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return 'body';
+      const labelled = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
+      return el.getAttribute('aria-label') ?? labelled ?? el.textContent?.trim() ?? el.tagName;
+    });
+
+  // A keyboard-only member presses Enter on "Decide". Before the mend the button was replaced by the form and
+  // the keyboard fell to the page's body: the next Tab started again at the top of the page, far from the form.
+  // Cancel did the same, and so did recording a verdict. What should happen: Decide puts the keyboard in the
+  // form, Cancel gives it back to Decide, and a recorded verdict leaves it at the review's heading.
+  it('keeps the keyboard in place: into the form on Decide, back to Decide on Cancel, to the heading once recorded', async () => {
+    const frame = await openResults('member');
+    const decide = frame.getByRole('button', { name: `Decide the verdict on ${keyboardBet}` });
+    await decide.focus();
+    await decide.press('Enter');
+    const form = frame.getByRole('form', { name: `Verdict on ${keyboardBet}` });
+    await form.waitFor();
+    await eventually(async () => expect(await focused(frame)).not.toBe('body'));
+    expect(await form.evaluate((f) => f.contains(document.activeElement))).toBe(true);
+
+    await form.getByRole('button', { name: 'Cancel' }).focus();
+    await form.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await form.waitFor({ state: 'detached' });
+    await eventually(async () => expect(await focused(frame)).toBe(`Decide the verdict on ${keyboardBet}`));
+
+    await frame.page().keyboard.press('Enter');
+    await form.waitFor();
+    await form.getByLabel('Evidence').fill('The dashboard shows no change');
+    await form.getByRole('button', { name: /verdict/i }).focus();
+    await frame.page().keyboard.press('Enter');
+    await frame.getByTestId('recent-verdicts').getByText(keyboardBet, { exact: true }).waitFor();
+    await eventually(async () => expect(await focused(frame)).toBe('Did the bets pay off?'));
+    await frame.page().close();
+  });
+});
+
 describe('the results review with a slow Jira', () => {
   let slow: BrowserWorkbench;
   let slowBetKey = '';

@@ -3,7 +3,7 @@
  * bets", JQL `betStatus = unverified`), and the verdicts recorded lately. The app proposes a verdict with its
  * evidence; a person confirms it or chooses another, and only then is anything recorded.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
@@ -58,6 +58,11 @@ function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null)
   const [evidenceError, setEvidenceError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const id = `verdict-${bet.issueKey}`;
+  // The form takes the place of the Decide button that opened it: the keyboard goes into it, at the verdict.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLElement>('[aria-pressed="true"]')?.focus();
+  }, []);
   const submit = async () => {
     setError(null);
     if (evidence.trim().length === 0) {
@@ -83,6 +88,7 @@ function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null)
   };
   return (
     <form
+      ref={formRef}
       aria-label={`Verdict on ${bet.issueKey}`}
       data-testid={id}
       onSubmit={(e) => {
@@ -161,6 +167,13 @@ function BetTable(props: {
   testId: string;
 }) {
   const [open, setOpen] = useState<string | null>(null);
+  // A form closed without a verdict gives the keyboard back to the Decide button it replaced.
+  const [returnTo, setReturnTo] = useState<string | null>(null);
+  useEffect(() => {
+    if (returnTo === null) return;
+    document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(`decide-${returnTo}`)}"]`)?.focus();
+    setReturnTo(null);
+  }, [returnTo]);
   const mark = useDecimalMark();
   const head = {
     cells: [
@@ -213,10 +226,15 @@ function BetTable(props: {
               onDone={(entry) => {
                 setOpen(null);
                 if (entry) props.onRecorded();
+                else setReturnTo(b.issueKey);
               }}
             />
           ) : props.canDecide ? (
-            <Button onClick={() => setOpen(b.issueKey)} aria-label={`Decide the verdict on ${b.issueKey}`}>
+            <Button
+              onClick={() => setOpen(b.issueKey)}
+              aria-label={`Decide the verdict on ${b.issueKey}`}
+              testId={`decide-${b.issueKey}`}
+            >
               Decide
             </Button>
           ) : (
@@ -252,10 +270,17 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
   if (error) return <LoadError title="The results review could not load" message={error} onRetry={load} />;
   if (!data) return <p aria-busy="true">Loading delivered bets…</p>;
   const canDecide = page.permissions.canDecide;
-  const common = { canDecide, onRecorded: () => void load() };
+  // A recorded bet leaves its table with the form that had the keyboard: it goes to the review's heading.
+  const onRecorded = () => {
+    document.getElementById('results-heading')?.focus();
+    void load();
+  };
+  const common = { canDecide, onRecorded };
   return (
     <div data-testid="results-review" style={{ display: 'grid', gap: token('space.300', '24px') }}>
-      <h2 style={{ margin: 0 }}>Did the bets pay off?</h2>
+      <h2 id="results-heading" tabIndex={-1} style={{ margin: 0 }}>
+        Did the bets pay off?
+      </h2>
       <p style={{ margin: 0 }}>
         Delivered items that expected a metric to move, checked by the daily scan
         {data.checkedAt ? ` (last on ${data.checkedAt.slice(0, 10)})` : ''}. The proposed verdict compares the
