@@ -128,6 +128,14 @@ export const zombieQueuePayloadSchema = z
     filter: queueFilterSchema.default({}),
     offset: z.number().int().min(0).max(100_000).default(0),
     limit: z.number().int().min(1).max(100).default(25),
+    /**
+     * The keys the page lists already ("Load more"): the page is read from the queue less these, so an item
+     * decided meanwhile (another tab) moves nothing past the page's end unlisted, and nothing is listed twice.
+     */
+    listed: z
+      .array(z.string().regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' }))
+      .max(1000)
+      .optional(),
   })
   .strict();
 
@@ -363,6 +371,8 @@ export interface ZombieQueueData {
   options: QueueOptions;
   /** True when the project held more flagged items than one answer reads: the figures are of the first part. */
   truncated: boolean;
+  /** Of the keys the page said it lists, those no longer in the queue (decided meanwhile, or out of the filter). */
+  gone: string[];
 }
 
 export type BulkJobStatus = 'queued' | 'running' | 'done';

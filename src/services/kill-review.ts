@@ -166,7 +166,13 @@ export async function matchingKeys(
 
 export async function zombieQueue(
   call: CallContext,
-  input: { sort: QueueSort; filter: QueueFilter; offset: number; limit: number },
+  input: {
+    sort: QueueSort;
+    filter: QueueFilter;
+    offset: number;
+    limit: number;
+    listed?: string[] | undefined;
+  },
   clock: Clock,
 ): Promise<ZombieQueueData> {
   const projectKey = targetProject(call);
@@ -178,16 +184,20 @@ export async function zombieQueue(
     input.filter,
     input.sort,
   );
-  const page = rows.slice(input.offset, input.offset + input.limit);
+  // Offsets count in what the page does not list yet: "Load more" asks from 0 past the keys it lists.
+  const listed = new Set(input.listed ?? []);
+  const unlisted = listed.size > 0 ? rows.filter((r) => !listed.has(r.key)) : rows;
+  const page = unlisted.slice(input.offset, input.offset + input.limit);
   const end = input.offset + page.length;
   return {
     items: page.map((r) => byKey.get(r.key)!),
     total: rows.length,
     flagged: flagged.length,
     offset: input.offset,
-    nextOffset: end < rows.length ? end : null,
+    nextOffset: end < unlisted.length ? end : null,
     options: queueOptions(flagged.map((f) => f.row)),
     truncated,
+    gone: [...listed].filter((key) => !rows.some((r) => r.key === key)),
   };
 }
 

@@ -4,9 +4,13 @@
  */
 import type { Frame } from 'playwright-core';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
-import { PROJECT_PAGE_RESOLVERS as R, type DecisionLogData } from '../../src/contract/project-page';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  type DecisionLogData,
+  type ZombieQueueData,
+} from '../../src/contract/project-page';
 import { eventually, type BrowserWorkbench } from '../support/browser';
-import { asProjectAdmin, openProjectPage, startDemoAfterScan } from '../support/demo-project';
+import { anIdleZombie, asProjectAdmin, openProjectPage, startDemoAfterScan } from '../support/demo-project';
 import type { Answer } from '../../src/contract/answer';
 import { appendDecision } from '../../src/storage/decisions';
 import { runInInvocation } from '../../workbench/forge/context';
@@ -179,6 +183,48 @@ describe('the decision log of a busy project, exported', () => {
     // The header and one row per decision.
     expect(rows.length - 1).toBe(all);
     expect(rows.some((r) => r.includes('"DEMO-1","keep"'))).toBe(true);
+    await page.close();
+  });
+});
+
+describe('loading more zombies after another tab decided one', () => {
+  // A person lists the first 25 zombies. Meanwhile a colleague keeps one of them in another tab. The person
+  // presses "Load more zombies". Before the mend the next page was read from position 25 of a queue that had
+  // since lost an item above it: the zombie that moved up to position 25 was never listed, and the totals
+  // said every zombie was listed. What should happen: every zombie still in the queue is listed once.
+  it('lists every zombie still in the queue, none skipped and none twice', async () => {
+    // Twenty-six zombies idle for longer than any other, so they fill the first page and start the second.
+    for (let i = 0; i < 26; i += 1)
+      anIdleZombie(wb, `Forgotten idea ${i}`, new Date(Date.UTC(2001, 0, 1 + i)).toISOString());
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+    await eventually(async () => expect(await listed.count()).toBe(25), { timeout: 30_000 });
+    const first = ((await listed.first().getAttribute('data-testid')) ?? '').replace('zombie-', '');
+    // The other tab keeps the first listed zombie.
+    const kept = await asProjectAdmin(wb, R.decide, {
+      issueKey: first,
+      idempotencyKey: 'other-tab-keep-1',
+      decision: { kind: 'keep', reason: 'Wanted for the launch', snoozeUntil: '2099-01-01' },
+    });
+    expect(kept.ok).toBe(true);
+    const queue = await asProjectAdmin<ZombieQueueData>(wb, R.zombieQueue, { offset: 0, limit: 100 });
+    if (!queue.ok) throw new Error(queue.error.message);
+    const inQueue = queue.data.items.map((i) => i.key);
+    expect(queue.data.total).toBeLessThanOrEqual(100);
+
+    await frame.getByRole('button', { name: 'Load more zombies' }).click();
+    await eventually(async () => expect(await listed.count()).toBeGreaterThan(25));
+    const shown = (await listed.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!))).map(
+      (id) => id.replace('zombie-', ''),
+    );
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(inQueue.filter((key) => !shown.includes(key))).toEqual([]);
+    // The zombie the other tab kept has left the queue: it is not listed, and the figures add up.
+    expect(shown.filter((key) => !inQueue.includes(key))).toEqual([]);
+    expect(await frame.getByTestId('queue-totals').innerText()).toMatch(
+      new RegExp(`^${queue.data.total} zombies.*, ${shown.length} listed`),
+    );
     await page.close();
   });
 });

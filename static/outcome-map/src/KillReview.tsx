@@ -506,15 +506,23 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
 
   const more = async () => {
     if (queue?.nextOffset == null) return;
+    // The next page is what the queue holds now past what is listed: an item decided meanwhile (in another tab)
+    // shifts no zombie past it unseen, and one listed already is not listed twice.
     const q = await callResolver<ZombieQueueData>(R.zombieQueue, {
       sort,
       filter,
-      offset: queue.nextOffset,
+      offset: 0,
       limit: PAGE_SIZE,
+      listed: items.map((i) => i.key),
     });
     if (q.ok) {
       setQueue(q.data);
-      setItems((old) => [...old, ...q.data.items]);
+      // What left the queue since it was listed (decided in another tab) leaves the list too.
+      const gone = new Set(q.data.gone);
+      setItems((old) => {
+        const known = new Set(old.map((i) => i.key));
+        return [...old.filter((i) => !gone.has(i.key)), ...q.data.items.filter((i) => !known.has(i.key))];
+      });
     } else flag('More zombies could not load', q.error.message, 'error');
   };
   const total = queue?.total ?? 0;
