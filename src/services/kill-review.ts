@@ -186,6 +186,7 @@ export async function zombieQueue(
   );
   // Offsets count in what the page does not list yet: "Load more" asks from 0 past the keys it lists.
   const listed = new Set(input.listed ?? []);
+  const queued = new Set(rows.map((r) => r.key));
   const unlisted = listed.size > 0 ? rows.filter((r) => !listed.has(r.key)) : rows;
   const page = unlisted.slice(input.offset, input.offset + input.limit);
   const end = input.offset + page.length;
@@ -197,7 +198,7 @@ export async function zombieQueue(
     nextOffset: end < unlisted.length ? end : null,
     options: queueOptions(flagged.map((f) => f.row)),
     truncated,
-    gone: [...listed].filter((key) => !rows.some((r) => r.key === key)),
+    gone: [...listed].filter((key) => !queued.has(key)),
   };
 }
 
