@@ -66,7 +66,16 @@ export const mapLanesPayloadSchema = z
   .strict();
 export type MapPagePayload = z.input<typeof mapPagePayloadSchema>;
 
-export const createOutcomePayloadSchema = z.object({ draft: outcomeDraftSchema }).strict();
+export const createOutcomePayloadSchema = z
+  .object({
+    draft: outcomeDraftSchema,
+    /**
+     * The new outcome's id, chosen by the page once per form: the same create sent again after its answer was
+     * lost makes no second outcome. Left out, the app chooses one.
+     */
+    id: outcomeIdSchema.optional(),
+  })
+  .strict();
 export const updateOutcomePayloadSchema = z
   .object({ id: outcomeIdSchema, version: outcomeVersion, draft: outcomeDraftSchema })
   .strict();

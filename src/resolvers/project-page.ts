@@ -74,7 +74,7 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   defineEndpoint(resolver, R.mapPage, mapPagePayloadSchema, (p, call) => mapPage(call, p));
   defineEndpoint(resolver, R.mapLanes, mapLanesPayloadSchema, (p, call) => mapLanes(call, p));
   defineEndpoint(resolver, R.createOutcome, createOutcomePayloadSchema, (p, call) =>
-    createOutcome(call, p.draft, clock),
+    createOutcome(call, p, clock),
   );
   defineEndpoint(resolver, R.updateOutcome, updateOutcomePayloadSchema, (p, call) =>
     updateOutcome(call, p, clock),

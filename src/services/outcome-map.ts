@@ -102,12 +102,16 @@ export async function requireOutcomeEditor(projectKey: string): Promise<void> {
 
 export async function createOutcome(
   call: CallContext,
-  draft: OutcomeDraft,
+  input: { draft: OutcomeDraft; id?: string | undefined },
   clock: Clock,
 ): Promise<OutcomeView> {
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
-  return toView(await outcomesStore.createOutcome(projectKey, draft, call.accountId, clock.now()));
+  return toView(
+    await outcomesStore.createOutcome(projectKey, input.draft, call.accountId, clock.now(), {
+      ...(input.id ? { id: input.id } : {}),
+    }),
+  );
 }
 
 export async function updateOutcome(

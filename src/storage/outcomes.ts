@@ -96,8 +96,32 @@ export async function createOutcome(
       outcome,
     ))
   )
-    throw new ConflictError('An outcome with this id already exists.');
+    return earlierCreate(projectKey, id, fields, actor);
   return outcome;
+}
+
+/**
+ * A create whose id is taken: the same person's earlier try of this create (its answer lost) is answered with the
+ * outcome it made, so a create sent again makes no second outcome. Anything else is a conflict.
+ */
+async function earlierCreate(
+  projectKey: string,
+  id: string,
+  fields: ReturnType<typeof parseDraft>,
+  actor: string | null,
+): Promise<StoredOutcome> {
+  const stored = await getOutcome(projectKey, id);
+  // A create by the app itself (no person) has no earlier try to answer.
+  if (!stored || actor === null || stored.createdBy !== actor)
+    throw new ConflictError('An outcome with this id already exists.');
+  const unchanged = (Object.keys(fields) as Array<keyof typeof fields>).every(
+    (k) => JSON.stringify(stored[k]) === JSON.stringify(fields[k]),
+  );
+  if (!unchanged)
+    throw new ConflictError(
+      `Your earlier try created this outcome ("${stored.name}"), and it differs from this form now: reload the page to see it, then edit it there.`,
+    );
+  return stored;
 }
 
 /** The version after `current`, with `patch` applied: id, project and bookkeeping stay the app's. */

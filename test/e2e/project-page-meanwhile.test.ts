@@ -14,6 +14,7 @@ import type { Answer } from '../../src/contract/answer';
 import { eventually, type BrowserWorkbench } from '../support/browser';
 import {
   asProjectAdmin,
+  fillNewOutcome,
   lensOf,
   openProjectPage,
   startDemoAfterScan,
@@ -322,6 +323,40 @@ describe('a CSV file the card cannot send', () => {
     await lane.getByText('The file is empty.').waitFor({ timeout: 30_000 });
     expect(calls).toContain(R.importMeasurements);
     expect(await lane.getByText('Some fields need attention.').count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe('a new outcome whose answer was lost', () => {
+  // A person creates an outcome; the app stores it, but the answer never reaches the page ("did not answer").
+  // They press Create outcome again, as the form still shows. Two outcomes of one name appeared on the map.
+  it('is created once when Create outcome is pressed again', async () => {
+    const name = 'More invoices paid on time';
+    const { page, frame } = await openProjectPage(wb);
+    const form = await fillNewOutcome(frame, {
+      name,
+      metric: 'invoices paid on time per week',
+      baseline: '80',
+      target: '120',
+    });
+    await form.getByLabel('Due date').fill('2027-09-30');
+    let dropped = 0;
+    await page.route('**/__bridge/invoke', async (route) => {
+      const functionKey = (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string })
+        .functionKey;
+      if (functionKey !== R.createOutcome || dropped > 0) return route.continue();
+      dropped += 1;
+      // The server acts; its answer is lost on the way back.
+      await route.fetch();
+      await route.abort();
+    });
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    await frame.getByText(/did not answer/).waitFor({ timeout: 30_000 });
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    await form.waitFor({ state: 'detached', timeout: 30_000 });
+    const loaded = await asAdmin<ProjectPageLoadData>(R.load, {});
+    expect(dropped).toBe(1);
+    expect(loaded.ok && loaded.data.outcomes.filter((o) => o.name === name)).toHaveLength(1);
     await page.close();
   });
 });

@@ -99,6 +99,25 @@ describe('outcomes', () => {
     expect(await run(() => getOutcome(PROJECT_KEY, 'carts'))).toEqual(created);
   });
 
+  it('answers a create sent again with its id by the outcome it made, once; another draft or person is refused', async () => {
+    const first = await run(() => createOutcome(PROJECT_KEY, aDraft(), USERS.admin, NOW, { id: 'carts' }));
+    const again = await run(() => createOutcome(PROJECT_KEY, aDraft(), USERS.admin, NOW, { id: 'carts' }));
+    expect(again).toEqual(first);
+    expect(await run(() => listOutcomes(PROJECT_KEY))).toHaveLength(1);
+    const changed = await failure(
+      run(() => createOutcome(PROJECT_KEY, aDraft({ name: 'Other' }), USERS.admin, NOW, { id: 'carts' })),
+    );
+    expect(changed).toBeInstanceOf(ConflictError);
+    expect((changed as Error).message).toMatch(
+      /earlier try created this outcome \("Fewer abandoned carts"\)/,
+    );
+    const someoneElse = await failure(
+      run(() => createOutcome(PROJECT_KEY, aDraft(), USERS.member, NOW, { id: 'carts' })),
+    );
+    expect(someoneElse).toBeInstanceOf(ConflictError);
+    expect(await run(() => getOutcome(PROJECT_KEY, 'carts'))).toEqual(first);
+  });
+
   it('refuses an invalid draft with field messages and stores nothing', async () => {
     const error = await failure(run(() => createOutcome(PROJECT_KEY, aDraft({ target: 70 }), null, NOW)));
     expect(error).toBeInstanceOf(ValidationError);

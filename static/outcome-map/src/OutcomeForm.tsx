@@ -13,6 +13,7 @@ import { expectationConflict } from '../../../src/domain/draft-rules';
 import { metricNameProblem } from '../../../src/domain/says-something';
 import { callResolver, flag } from '../../shared/bridge';
 import { localToday } from '../../shared/date-format';
+import { newRequestId } from '../../shared/requestId';
 import { TypedDatePicker } from '../../shared/TypedDatePicker';
 import { typedDayProblem } from './typed-day';
 import { useDecimalMark } from '../../shared/useDecimalMark';
@@ -246,6 +247,9 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [taken, setTaken] = useState<ReadonlySet<keyof Draft>>(new Set());
   const idp = o ? `edit-${o.id}` : 'new-outcome';
+  // A new outcome's id, chosen once per form: Create pressed again after an answer was lost makes no second one.
+  const newId = useRef<string | null>(null);
+  newId.current ??= newRequestId();
   // The form opens in place: take the keyboard to its first field.
   useEffect(() => document.getElementById(`${idp}-name`)?.focus(), [idp]);
 
@@ -266,7 +270,7 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
     // The resolver checks the draft with its schema and answers each refusal at its field.
     const answer = base
       ? await callResolver<OutcomeView>(R.updateOutcome, { id: base.id, version: base.version, draft })
-      : await callResolver<OutcomeView>(R.createOutcome, { draft });
+      : await callResolver<OutcomeView>(R.createOutcome, { draft, id: newId.current });
     if (answer.ok) {
       flag(o ? 'Outcome saved' : 'Outcome created', answer.data.name);
       props.onDone(true);
