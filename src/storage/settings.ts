@@ -48,8 +48,12 @@ export async function saveSettings(
   if (!parsed.ok) throw new ValidationError('Some settings are invalid.', fieldErrors(parsed.error));
   const current = await readRecord(projectKey);
   const currentVersion = current?.version ?? 0;
-  if (currentVersion !== expectedVersion)
+  if (currentVersion !== expectedVersion) {
+    // The same person's save sent again after its answer was lost: what they save is stored, one version on.
+    if (current && isRepeatOf(current, stored, expectedVersion, meta.actor))
+      return { settings: parsed.settings, stored: current.stored, version: current.version };
     throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
+  }
   const next: SettingsRecord = {
     stored: stored as StoredSettings,
     version: currentVersion + 1,
@@ -61,6 +65,20 @@ export async function saveSettings(
   if (!(await writeClaimed(revision, { at: next.updatedAt }, keys.settings(projectKey), next)))
     throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
   return { settings: parsed.settings, stored: next.stored, version: next.version };
+}
+
+function isRepeatOf(
+  current: SettingsRecord,
+  stored: unknown,
+  expectedVersion: number,
+  actor: string | null | undefined,
+): boolean {
+  return (
+    current.version === expectedVersion + 1 &&
+    !!actor &&
+    current.updatedBy === actor &&
+    JSON.stringify(current.stored) === JSON.stringify(stored)
+  );
 }
 
 /** Back to the defaults, as a new version (so a concurrent editor is told, not overwritten). */

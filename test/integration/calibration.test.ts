@@ -354,8 +354,12 @@ describe('calibration from history, in the app', () => {
     // Other settings are untouched; a stale version is refused like any other save.
     expect(saved.settings.zombie.defaults.maxSprintsCarried).toBe(3);
     await expect(
-      wb.asUser(USERS.admin, () => applyCalibration(call('GEN'), apply, clock)),
+      wb.asUser(USERS.admin, () =>
+        applyCalibration(call('GEN'), { ...apply, idleDays: apply.idleDays + 1 }, clock),
+      ),
     ).rejects.toMatchObject({ name: 'ConflictError' });
+    // The same apply sent again (its answer lost) is answered as applied, and makes no new version.
+    expect((await wb.asUser(USERS.admin, () => applyCalibration(call('GEN'), apply, clock))).version).toBe(1);
   });
 
   it('replays with the mapping the admin confirms, from the history already read', async () => {

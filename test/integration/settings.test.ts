@@ -108,6 +108,19 @@ describe('project settings', () => {
     expect(now).toMatchObject({ version: 1, settings: { dryRun: true, entryGate: { threshold: 40 } } });
   });
 
+  it('answers a save sent again after its answer was lost as saved, once; other values are stale', async () => {
+    const save = { version: 0, settings: withChanges((s) => (s.entryGate.threshold = 65)) };
+    const first = ok(await call<SettingsData>('save', save));
+    // The answer never reached the page; the person presses Save again with the version they had.
+    const again = ok(await call<SettingsData>('save', save));
+    expect([again.version, again.settings.entryGate.threshold]).toEqual([1, 65]);
+    expect(again.version).toBe(first.version);
+    // Other values from version 0 are still told the settings changed.
+    const other = { version: 0, settings: withChanges((s) => (s.entryGate.threshold = 70)) };
+    expect(await call('save', other)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(ok(await call<SettingsData>('load', {})).settings.entryGate.threshold).toBe(65);
+  });
+
   it('resets to the defaults as a new version', async () => {
     ok(await call('save', { version: 0, settings: withChanges((s) => (s.entryGate.enabled = false)) }));
     const reset = ok(await call<SettingsData>('reset', { version: 1 }));
