@@ -114,10 +114,7 @@ async function earlierCreate(
   // A create by the app itself (no person) has no earlier try to answer.
   if (!stored || actor === null || stored.createdBy !== actor)
     throw new ConflictError('An outcome with this id already exists.');
-  const unchanged = (Object.keys(fields) as Array<keyof typeof fields>).every(
-    (k) => JSON.stringify(stored[k]) === JSON.stringify(fields[k]),
-  );
-  if (!unchanged)
+  if (!changesNothing(stored, fields))
     throw new ConflictError(
       `Your earlier try created this outcome ("${stored.name}"), and it differs from this form now: reload the page to see it, then edit it there.`,
     );
@@ -145,8 +142,30 @@ async function change(
   apply: (current: StoredOutcome) => Partial<StoredOutcome>,
 ): Promise<StoredOutcome> {
   const current = await requireOutcome(projectKey, id);
-  if (current.version !== expectedVersion) throw new ConflictError(STALE_MESSAGE, current);
+  if (current.version !== expectedVersion) {
+    // The change sent again after its answer was lost: one version on, the outcome already reads as it asks.
+    if (current.version === expectedVersion + 1 && isRepeat(current, apply)) return current;
+    throw new ConflictError(STALE_MESSAGE, current);
+  }
   return writeNextVersion(projectKey, current, nextVersion(current, apply(current), now));
+}
+
+/** Whether `apply` would change nothing in `current`; a change it refuses there (a no-op) is no repeat. */
+function isRepeat(
+  current: StoredOutcome,
+  apply: (current: StoredOutcome) => Partial<StoredOutcome>,
+): boolean {
+  try {
+    return changesNothing(current, apply(current));
+  } catch {
+    return false;
+  }
+}
+
+function changesNothing(current: StoredOutcome, patch: Partial<StoredOutcome>): boolean {
+  return (Object.keys(patch) as Array<keyof StoredOutcome>).every(
+    (k) => JSON.stringify(current[k]) === JSON.stringify(patch[k]),
+  );
 }
 
 /**
