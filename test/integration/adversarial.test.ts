@@ -21,6 +21,7 @@ import { CALL_IN_FLIGHT_MS } from '../../src/storage/lock';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
 import type { FaultSpec } from '../../workbench/jira/faults';
+import { failStorageWrite, storageFaultCases } from '../support/storage-faults';
 
 const P = 'ADV';
 const PANEL = 'outcome-lens-issue-panel';
@@ -982,19 +983,11 @@ describe('bulk decisions under double submits and at-least-once delivery', () =>
       app = newApp();
       app.registerConsumers();
       const items = Array.from({ length: 30 }, (_, i) => flaggedIssue(i));
-      const answer = app.kvs.handle.bind(app.kvs);
-      let failed = false;
-      jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
-        const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }) : {};
-        if (failed || path !== '/api/v1/set' || !body.key?.startsWith(`decision:${P}:`))
-          return answer(path, init);
-        failed = true;
-        if (lands) await answer(path, init);
-        return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage hiccup' }), {
-          status: 500,
-          headers: { 'content-type': 'application/json' },
-        });
-      });
+      const hit = failStorageWrite(
+        app.kvs,
+        (w) => w.path === '/api/v1/set' && !!w.key?.startsWith(`decision:${P}:`),
+        { lands },
+      );
       const started = await bulkKill('bulk-adv-row');
       await app.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 200 });
       jest.restoreAllMocks();
@@ -1005,7 +998,7 @@ describe('bulk decisions under double submits and at-least-once delivery', () =>
       const rows = log.ok ? log.data.entries.length : -1;
       const comments = items.reduce((n, k) => n + commentsOf(k), 0);
       const losses =
-        Number(!failed) +
+        Number(hit.length !== 1) +
         Number(!started.ok) +
         Math.abs(rows - items.length) +
         Math.abs(comments - items.length);
@@ -1039,37 +1032,36 @@ describe('the issue decision lock, shared by decisions and verdicts', () => {
   // A verdict writes app storage six times: its two locks, the log's idempotency claim and its row, and the two
   // locks' release.
   const VERDICT_STORAGE_WRITES = 6;
-  it.each(
-    Array.from({ length: VERDICT_STORAGE_WRITES }, (_, i) => i + 1).flatMap((n) =>
-      [false, true].map((lands) => [n, lands ? 'stored, then an error' : 'an error'] as const),
-    ),
-  )('a verdict whose storage write %i answers %s completes on retry, once', async (n, fault) => {
-    app = newApp();
-    const key = idleIssue(0);
-    const hit = failNthStorageWrite(n, fault !== 'an error');
-    const payload = verdictPayload(key, `verdict-storage-${n}-abcdef`);
-    let tries = 0;
-    let answer: Answer<ConfirmVerdictData> | null = null;
-    for (; tries < 4 && !answer?.ok; tries++) {
-      answer = await page<ConfirmVerdictData>('confirmVerdict', payload, 'admin');
-      if (!answer.ok) await new Promise((r) => setTimeout(r, CALL_IN_FLIGHT_MS + 300));
-    }
-    jest.restoreAllMocks();
-    const rows = await verdictRows(key);
-    const losses =
-      Number(hit.length !== 1) +
-      Number(!answer?.ok) +
-      Number(rows !== 1) +
-      Number(lensWrites(key) !== 1) +
-      Number(lensOf(key).result?.verdict !== 'validated');
-    report(`verdict-storage-write-${n}-${fault === 'an error' ? 'fails' : 'stored-then-fails'}`, {
-      tries,
-      losses,
-      rows,
-      writes: lensWrites(key),
-    });
-    expect(losses).toBe(0);
-  });
+  it.each(storageFaultCases(VERDICT_STORAGE_WRITES))(
+    'a verdict whose storage write %i answers %s completes on retry, once',
+    async (n, fault) => {
+      app = newApp();
+      const key = idleIssue(0);
+      const hit = failStorageWrite(app.kvs, (w) => w.n === n, { lands: fault !== 'an error' });
+      const payload = verdictPayload(key, `verdict-storage-${n}-abcdef`);
+      let tries = 0;
+      let answer: Answer<ConfirmVerdictData> | null = null;
+      for (; tries < 4 && !answer?.ok; tries++) {
+        answer = await page<ConfirmVerdictData>('confirmVerdict', payload, 'admin');
+        if (!answer.ok) await new Promise((r) => setTimeout(r, CALL_IN_FLIGHT_MS + 300));
+      }
+      jest.restoreAllMocks();
+      const rows = await verdictRows(key);
+      const losses =
+        Number(hit.length !== 1) +
+        Number(!answer?.ok) +
+        Number(rows !== 1) +
+        Number(lensWrites(key) !== 1) +
+        Number(lensOf(key).result?.verdict !== 'validated');
+      report(`verdict-storage-write-${n}-${fault === 'an error' ? 'fails' : 'stored-then-fails'}`, {
+        tries,
+        losses,
+        rows,
+        writes: lensWrites(key),
+      });
+      expect(losses).toBe(0);
+    },
+  );
 
   /** Resolves once the next call matching the fault injected as `id` has begun (the fault is used up). */
   const whenBegun = async (id: number) => {
@@ -1210,56 +1202,6 @@ describe('the issue decision lock, shared by decisions and verdicts', () => {
   });
 });
 
-/**
- * The next claim (a write that must not overwrite) of a key that starts with `prefix` is stored, then answered
- * with a storage error, as a timeout after the write would be. Returns the keys it was done to.
- */
-function storeThenFailNextClaim(prefix: string): string[] {
-  const answer = app.kvs.handle.bind(app.kvs);
-  const hit: string[] = [];
-  jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
-    const body =
-      typeof init?.body === 'string'
-        ? (JSON.parse(init.body) as { key?: string; options?: { keyPolicy?: string } })
-        : {};
-    if (
-      hit.length === 0 &&
-      path === '/api/v1/set' &&
-      body.options?.keyPolicy === 'FAIL_IF_EXISTS' &&
-      body.key?.startsWith(prefix)
-    ) {
-      hit.push(body.key);
-      await answer(path, init);
-      return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage timed out' }), {
-        status: 500,
-        headers: { 'content-type': 'application/json' },
-      });
-    }
-    return answer(path, init);
-  });
-  return hit;
-}
-/**
- * The `n`-th write to app storage from now (a set, a delete or a transaction, in the order they are sent) fails
- * with a storage error: not stored, or (`lands`) stored first, as after a timeout. Returns what it was done to.
- */
-function failNthStorageWrite(n: number, lands: boolean): string[] {
-  const answer = app.kvs.handle.bind(app.kvs);
-  const hit: string[] = [];
-  let writes = 0;
-  jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
-    if (!/\/(?:set|delete|transaction)$/.test(path) || ++writes !== n) return answer(path, init);
-    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }) : {};
-    hit.push(`${path} ${body.key ?? 'transaction'}`);
-    if (lands) await answer(path, init);
-    return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage hiccup' }), {
-      status: 500,
-      headers: { 'content-type': 'application/json' },
-    });
-  });
-  return hit;
-}
-
 describe('app storage that stores a claim, then answers an error', () => {
   afterEach(() => jest.restoreAllMocks());
 
@@ -1271,7 +1213,11 @@ describe('app storage that stores a claim, then answers an error', () => {
     app = newApp();
     await flagActions();
     const keys = Array.from({ length: 4 }, (_, i) => idleIssue(i));
-    const hit = storeThenFailNextClaim(prefix);
+    const hit = failStorageWrite(
+      app.kvs,
+      (w) => w.keyPolicy === 'FAIL_IF_EXISTS' && !!w.key?.startsWith(prefix),
+      { lands: true },
+    );
     await app.runScheduledTrigger();
     const runs = await summaries();
     const flagged = keys.filter((k) => lensOf(k).zombie === 'true').length;
@@ -1285,51 +1231,54 @@ describe('app storage that stores a claim, then answers an error', () => {
   // A Kill writes app storage eleven times: its two locks, its intent, its comment's claim, the intent twice more,
   // the log's idempotency claim and its row, the intent's removal and the two locks' release.
   const KILL_STORAGE_WRITES = 11;
-  it.each(
-    Array.from({ length: KILL_STORAGE_WRITES }, (_, i) => i + 1).flatMap((n) =>
-      [false, true].map((lands) => [n, lands ? 'stored, then an error' : 'an error'] as const),
-    ),
-  )('a Kill whose storage write %i answers %s completes on retry, once', async (n, fault) => {
-    app = newApp();
-    const key = flaggedIssue(0, true);
-    await flagActions();
-    const hit = failNthStorageWrite(n, fault !== 'an error');
-    const { answer, tries } = await decideUntilDone({
-      issueKey: key,
-      idempotencyKey: `kill-storage-${n}-abcdef`,
-      decision: { kind: 'kill', reason: 'Not wanted' },
-    });
-    jest.restoreAllMocks();
-    const issue = app.jira.store.getIssue(key)!;
-    const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
-    const rows = log.ok ? log.data.entries.length : -1;
-    const transitions = app.jira.store
-      .listChangelog(issue.id)
-      .filter((c) => c.items.some((i) => i.field === 'status')).length;
-    const losses =
-      Number(hit.length !== 1) +
-      Number(!answer?.ok) +
-      Number(issue.statusCategory !== 'done') +
-      Number(rows !== 1) +
-      Number(commentsOf(key) !== 1) +
-      Number(transitions !== 1) +
-      Number(zombieLabelsOf(key) !== 0) +
-      Number(lensOf(key).zombie !== 'false');
-    report(`kill-storage-write-${n}-${fault === 'an error' ? 'fails' : 'stored-then-fails'}`, {
-      tries,
-      losses,
-      rows,
-      comments: commentsOf(key),
-      transitions,
-    });
-    expect({ losses, hit: hit.length }).toEqual({ losses: 0, hit: 1 });
-  });
+  it.each(storageFaultCases(KILL_STORAGE_WRITES))(
+    'a Kill whose storage write %i answers %s completes on retry, once',
+    async (n, fault) => {
+      app = newApp();
+      const key = flaggedIssue(0, true);
+      await flagActions();
+      const hit = failStorageWrite(app.kvs, (w) => w.n === n, { lands: fault !== 'an error' });
+      const { answer, tries } = await decideUntilDone({
+        issueKey: key,
+        idempotencyKey: `kill-storage-${n}-abcdef`,
+        decision: { kind: 'kill', reason: 'Not wanted' },
+      });
+      jest.restoreAllMocks();
+      const issue = app.jira.store.getIssue(key)!;
+      const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
+      const rows = log.ok ? log.data.entries.length : -1;
+      const transitions = app.jira.store
+        .listChangelog(issue.id)
+        .filter((c) => c.items.some((i) => i.field === 'status')).length;
+      const losses =
+        Number(hit.length !== 1) +
+        Number(!answer?.ok) +
+        Number(issue.statusCategory !== 'done') +
+        Number(rows !== 1) +
+        Number(commentsOf(key) !== 1) +
+        Number(transitions !== 1) +
+        Number(zombieLabelsOf(key) !== 0) +
+        Number(lensOf(key).zombie !== 'false');
+      report(`kill-storage-write-${n}-${fault === 'an error' ? 'fails' : 'stored-then-fails'}`, {
+        tries,
+        losses,
+        rows,
+        comments: commentsOf(key),
+        transitions,
+      });
+      expect({ losses, hit: hit.length }).toEqual({ losses: 0, hit: 1 });
+    },
+  );
 
   it("a Kill's comment: the Kill is made once, with its comment", async () => {
     app = newApp();
     const key = flaggedIssue(0, true);
     await flagActions();
-    const hit = storeThenFailNextClaim(`decision-comment:${P}:`);
+    const hit = failStorageWrite(
+      app.kvs,
+      (w) => w.keyPolicy === 'FAIL_IF_EXISTS' && !!w.key?.startsWith(`decision-comment:${P}:`),
+      { lands: true },
+    );
     const { answer, tries } = await decideUntilDone({
       issueKey: key,
       idempotencyKey: 'kill-claim-abcdef',

@@ -34,6 +34,7 @@ import { PROJECT_PERMISSIONS } from '../../workbench/jira/types';
 import { MEMBER_PERMISSIONS } from '../../workbench/users';
 import { generateHistoryExport, writeJsonl } from '../support/history-export';
 import { createWorkbench, USERS, type Workbench } from '../support/workbench-harness';
+import { failStorageWrite } from '../support/storage-faults';
 
 const ROOT = path.resolve(__dirname, '../..');
 const APACHE = path.join(ROOT, 'data/apache-issues-v2.jsonl.gz');
@@ -229,23 +230,8 @@ describe('calibration from history, in the app', () => {
     clockMs = Date.parse('2026-06-01T00:00:00Z');
     useConsumer();
     // A timeout after the write: the one delivery of the step must know the claim as its own, not yield to no one.
-    const answer = wb.kvs.handle.bind(wb.kvs);
-    const hit: string[] = [];
-    jest.spyOn(wb.kvs, 'handle').mockImplementation(async (requestPath, init) => {
-      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }) : {};
-      if (
-        hit.length === 0 &&
-        requestPath === '/api/v1/set' &&
-        body.key?.startsWith('calibration:GEN:step:')
-      ) {
-        hit.push(body.key);
-        await answer(requestPath, init);
-        return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage timed out' }), {
-          status: 500,
-          headers: { 'content-type': 'application/json' },
-        });
-      }
-      return answer(requestPath, init);
+    const hit = failStorageWrite(wb.kvs, (w) => !!w.key?.startsWith('calibration:GEN:step:'), {
+      lands: true,
     });
     await wb.asSystem(() => pushCalibrationEvent({ projectKey: 'GEN', runId: 'stored-claim' }));
     await wb.queue.runDue({ until: 'idle', advanceClock: true });
