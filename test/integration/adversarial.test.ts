@@ -340,6 +340,25 @@ async function decideUntilDone(
   return { answer, tries };
 }
 
+/** What a Kill of `key` left behind: its log rows, status changes and comments, and how many of its parts are missing or doubled. */
+async function killResult(key: string) {
+  const issue = app.jira.store.getIssue(key)!;
+  const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
+  const rows = log.ok ? log.data.entries.length : -1;
+  const transitions = app.jira.store
+    .listChangelog(issue.id)
+    .filter((c) => c.items.some((i) => i.field === 'status')).length;
+  const comments = commentsOf(key);
+  const losses =
+    Number(issue.statusCategory !== 'done') +
+    Number(rows !== 1) +
+    Number(comments !== 1) +
+    Number(transitions !== 1) +
+    Number(zombieLabelsOf(key) !== 0) +
+    Number(lensOf(key).zombie !== 'false');
+  return { rows, transitions, comments, losses };
+}
+
 describe('faults at every step of a Kill', () => {
   it.each(
     DECISION_STEPS.flatMap(([step, match]) =>
@@ -358,21 +377,9 @@ describe('faults at every step of a Kill', () => {
       decision: { kind: 'kill', reason: 'Not wanted' },
     };
     const { answer, tries } = await decideUntilDone(payload);
-    const issue = app.jira.store.getIssue(key)!;
-    const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
-    const rows = log.ok ? log.data.entries.length : -1;
-    const transitions = app.jira.store
-      .listChangelog(issue.id)
-      .filter((c) => c.items.some((i) => i.field === 'status')).length;
-    const losses =
-      Number(!answer?.ok) +
-      Number(issue.statusCategory !== 'done') +
-      Number(rows !== 1) +
-      Number(commentsOf(key) !== 1) +
-      Number(transitions !== 1) +
-      Number(zombieLabelsOf(key) !== 0) +
-      Number(lensOf(key).zombie !== 'false');
-    report(`kill-${step}-${fault}`, { tries, losses, comments: commentsOf(key), rows, transitions });
+    const { rows, transitions, comments, losses: left } = await killResult(key);
+    const losses = Number(!answer?.ok) + left;
+    report(`kill-${step}-${fault}`, { tries, losses, comments, rows, transitions });
     expect(losses).toBe(0);
   });
 });
@@ -1244,26 +1251,13 @@ describe('app storage that stores a claim, then answers an error', () => {
         decision: { kind: 'kill', reason: 'Not wanted' },
       });
       jest.restoreAllMocks();
-      const issue = app.jira.store.getIssue(key)!;
-      const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
-      const rows = log.ok ? log.data.entries.length : -1;
-      const transitions = app.jira.store
-        .listChangelog(issue.id)
-        .filter((c) => c.items.some((i) => i.field === 'status')).length;
-      const losses =
-        Number(hit.length !== 1) +
-        Number(!answer?.ok) +
-        Number(issue.statusCategory !== 'done') +
-        Number(rows !== 1) +
-        Number(commentsOf(key) !== 1) +
-        Number(transitions !== 1) +
-        Number(zombieLabelsOf(key) !== 0) +
-        Number(lensOf(key).zombie !== 'false');
+      const { rows, transitions, comments, losses: left } = await killResult(key);
+      const losses = Number(hit.length !== 1) + Number(!answer?.ok) + left;
       report(`kill-storage-write-${n}-${fault === 'an error' ? 'fails' : 'stored-then-fails'}`, {
         tries,
         losses,
         rows,
-        comments: commentsOf(key),
+        comments,
         transitions,
       });
       expect({ losses, hit: hit.length }).toEqual({ losses: 0, hit: 1 });
