@@ -9,7 +9,7 @@ import {
   type DecisionLogData,
   type ZombieQueueData,
 } from '../../src/contract/project-page';
-import { eventually, type BrowserWorkbench } from '../support/browser';
+import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
 import { anIdleZombie, asProjectAdmin, openProjectPage, startDemoAfterScan } from '../support/demo-project';
 import type { Answer } from '../../src/contract/answer';
 import { appendDecision } from '../../src/storage/decisions';
@@ -99,16 +99,7 @@ describe('a bulk Keep whose answer never came back', () => {
       .slice(0, 2);
     expect(keys).toHaveLength(2);
     for (const key of keys) await frame.getByLabel(`Select ${key}`).check();
-    let dropped = 0;
-    await page.route('**/__bridge/invoke', async (route) => {
-      const functionKey = (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string })
-        .functionKey;
-      if (functionKey !== R.bulkDecide || dropped > 0) return route.continue();
-      dropped += 1;
-      // The server acts; its answer is lost on the way back.
-      await route.fetch();
-      await route.abort();
-    });
+    const lost = await loseNextAnswer(page, R.bulkDecide);
     await frame.getByRole('button', { name: 'Keep 2 selected' }).click();
     const form = frame.getByRole('form', { name: 'Keep selected' });
     const snooze = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
@@ -117,7 +108,7 @@ describe('a bulk Keep whose answer never came back', () => {
     await form.getByLabel("Why (goes into each item's decision log row)").fill('Wanted after the launch');
     await form.getByRole('button', { name: 'Keep 2' }).click();
     await form.getByText(/did not answer/).waitFor({ timeout: 30_000 });
-    expect(dropped).toBe(1);
+    expect(lost.dropped).toBe(1);
     // The work the lost answer started runs to its end before the person presses Keep again.
     await eventually(() => expect(wb.app.queue.pending()).toBe(0), { timeout: 60_000 });
     await form.getByRole('button', { name: 'Keep 2' }).click();

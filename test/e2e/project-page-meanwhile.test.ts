@@ -11,7 +11,7 @@ import {
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
 import type { Answer } from '../../src/contract/answer';
-import { eventually, type BrowserWorkbench } from '../support/browser';
+import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
 import {
   asProjectAdmin,
   fillNewOutcome,
@@ -340,22 +340,13 @@ describe('a new outcome whose answer was lost', () => {
       target: '120',
     });
     await form.getByLabel('Due date').fill('2027-09-30');
-    let dropped = 0;
-    await page.route('**/__bridge/invoke', async (route) => {
-      const functionKey = (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string })
-        .functionKey;
-      if (functionKey !== R.createOutcome || dropped > 0) return route.continue();
-      dropped += 1;
-      // The server acts; its answer is lost on the way back.
-      await route.fetch();
-      await route.abort();
-    });
+    const lost = await loseNextAnswer(page, R.createOutcome);
     await form.getByRole('button', { name: 'Create outcome' }).click();
     await frame.getByText(/did not answer/).waitFor({ timeout: 30_000 });
     await form.getByRole('button', { name: 'Create outcome' }).click();
     await form.waitFor({ state: 'detached', timeout: 30_000 });
     const loaded = await asAdmin<ProjectPageLoadData>(R.load, {});
-    expect(dropped).toBe(1);
+    expect(lost.dropped).toBe(1);
     expect(loaded.ok && loaded.data.outcomes.filter((o) => o.name === name)).toHaveLength(1);
     await page.close();
   });

@@ -190,3 +190,19 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
+
+/**
+ * The page's next call of the resolver `functionKey` reaches the app, which acts on it, and its answer is lost on
+ * the way back (the page hears the call fail). `dropped` counts the answers lost so far (at most one).
+ */
+export async function loseNextAnswer(page: Page, functionKey: string): Promise<{ dropped: number }> {
+  const lost = { dropped: 0 };
+  await page.route('**/__bridge/invoke', async (route) => {
+    const called = (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string }).functionKey;
+    if (called !== functionKey || lost.dropped > 0) return route.continue();
+    lost.dropped += 1;
+    await route.fetch();
+    await route.abort();
+  });
+  return lost;
+}
