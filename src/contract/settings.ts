@@ -59,6 +59,14 @@ export const createTokenPayloadSchema = z
       .trim()
       .min(1, { error: 'Name the token, e.g. "nightly CI".' })
       .max(60, { error: 'At most 60 characters.' }),
+    /**
+     * Made once per name the page sends: the same create sent again after its answer was lost gives the token it
+     * made a new secret (the first one was never seen) instead of making a second token.
+     */
+    requestId: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{8,100}$/, { error: 'The page sent an unreadable request id: reload it.' })
+      .optional(),
   })
   .strict();
 export const tokenIdPayloadSchema = z.object({ id: tokenIdSchema }).strict();

@@ -54,7 +54,7 @@ export function createSettingsResolver(clock: Clock = { now: () => new Date() })
     loadTokens(call),
   );
   defineEndpoint(resolver, SETTINGS_RESOLVERS.createToken, createTokenPayloadSchema, (p, call) =>
-    makeToken(call, p.name, clock),
+    makeToken(call, p, clock),
   );
   defineEndpoint(resolver, SETTINGS_RESOLVERS.rotateToken, tokenIdPayloadSchema, (p, call) =>
     newSecretFor(call, p.id, clock),

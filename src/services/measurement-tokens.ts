@@ -51,10 +51,16 @@ export async function loadTokens(call: CallContext): Promise<TokensData> {
   };
 }
 
-export async function makeToken(call: CallContext, name: string, clock: Clock): Promise<NewTokenData> {
+export async function makeToken(
+  call: CallContext,
+  input: { name: string; requestId?: string | undefined },
+  clock: Clock,
+): Promise<NewTokenData> {
   const projectKey = targetProject(call);
   await requireAdmin(projectKey);
-  const { token, record } = await createToken(projectKey, name, call.accountId, clock.now());
+  const { token, record } = await createToken(projectKey, input.name, call.accountId, clock.now(), {
+    ...(input.requestId ? { requestId: input.requestId } : {}),
+  });
   return { token, summary: summaryOf(record) };
 }
 

@@ -87,13 +87,45 @@ async function writeNext(current: StoredToken, next: StoredToken): Promise<Store
   return versioned;
 }
 
+/** The id a create with a request id makes: the same person's same request finds the token it made. */
+function tokenIdOf(projectKey: string, actor: string, requestId: string): string {
+  return createHash('sha256')
+    .update(`${projectKey}\n${actor}\n${requestId}`, 'utf8')
+    .digest('hex')
+    .slice(0, 12);
+}
+
+/**
+ * The token an earlier try of this create made (its answer lost, so its secret never seen): given a new secret,
+ * which the person now sees. A token of another name or since revoked is not this request's to hand over.
+ */
+async function remake(
+  projectKey: string,
+  earlier: StoredToken,
+  name: string,
+  actor: string,
+  now: Date,
+): Promise<{ token: string; record: StoredToken }> {
+  if (earlier.createdBy !== actor || earlier.name !== name || earlier.revokedAt)
+    throw new ConflictError('This request made another token already: reload the list.');
+  return rotateToken(projectKey, earlier.id, now);
+}
+
 export async function createToken(
   projectKey: string,
   name: string,
   actor: string,
   now: Date,
+  options: { requestId?: string } = {},
 ): Promise<{ token: string; record: StoredToken }> {
   const clean = checkName(name);
+  const id = options.requestId
+    ? tokenIdOf(projectKey, actor, options.requestId)
+    : randomBytes(6).toString('hex');
+  if (options.requestId) {
+    const earlier = await kvs.get<StoredToken>(keys.ingestToken(projectKey, id));
+    if (earlier) return remake(projectKey, earlier, clean, actor, now);
+  }
   const existing = await listTokens(projectKey);
   if (existing.length >= MAX_TOKENS_PER_PROJECT)
     throw new ValidationError(
@@ -103,7 +135,6 @@ export async function createToken(
     throw new ValidationError('A token with this name exists: pick another name.', {
       name: 'A token with this name exists.',
     });
-  const id = randomBytes(6).toString('hex');
   const secret = newSecret();
   const record: StoredToken = {
     id,
@@ -118,11 +149,15 @@ export async function createToken(
     revokedBy: null,
     version: 1,
   };
-  // A fresh random id: FAIL_IF_EXISTS only guards the impossible collision. The secret's hash tells this record
-  // from another, should the write be stored and then answered with an error.
+  // FAIL_IF_EXISTS: a random id only guards the impossible collision; a request's id, the same create sent twice
+  // at once. The secret's hash tells this record from another, should the write be stored and answered an error.
+  const key = keys.ingestToken(projectKey, id);
   const isOwn = (stored: unknown) => (stored as StoredToken | null)?.secretHash === record.secretHash;
-  if (!(await claim(keys.ingestToken(projectKey, id), record, { value: 3650, unit: 'DAYS' }, isOwn)))
+  if (!(await claim(key, record, { value: 3650, unit: 'DAYS' }, isOwn))) {
+    const other = options.requestId ? await kvs.get<StoredToken>(key) : undefined;
+    if (other) return remake(projectKey, other, clean, actor, now);
     throw new Error('Token id collision; try again.');
+  }
   return { token: tokenText(projectKey, id, secret), record };
 }
 

@@ -5,7 +5,7 @@
  * saying what stops working, and act once however often the confirmation is pressed.
  */
 import { SETTINGS_RESOLVERS } from '../../src/contract/settings-keys';
-import { eventually, type BrowserWorkbench } from '../support/browser';
+import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
 import { openSettings, startSettingsWorkbench } from '../support/settings-page';
 
 jest.setTimeout(120_000);
@@ -145,6 +145,30 @@ describe('destructive token actions', () => {
     await askDelete.getByRole('button', { name: 'Delete token' }).click();
     await row.waitFor({ state: 'detached' });
     await eventually(async () => expect(await focused()).toBe('Measurement tokens'));
+    await page.close();
+  });
+});
+
+describe('a token made again after its answer was lost', () => {
+  // The app made the token, but its answer never reached the page: no token was shown. The person presses Create
+  // again. The page said a token of that name exists, and the one made was a token whose secret nobody had.
+  it('is made once, and the secret shown is the one that works', async () => {
+    const { page, frame } = await openSettings(wb);
+    await frame.getByRole('heading', { name: 'Measurement tokens' }).waitFor();
+    const lost = await loseNextAnswer(page, SETTINGS_RESOLVERS.createToken);
+    await frame.getByLabel("New token's name").fill('warehouse export');
+    await frame.getByTestId('create-token').click();
+    await frame.getByText(/did not answer/).waitFor({ timeout: 30_000 });
+    await frame.getByTestId('create-token').click();
+    const shown = frame.getByTestId('new-token');
+    await shown.waitFor({ timeout: 30_000 });
+    const token = (await shown.innerText()).trim();
+    await frame.getByRole('button', { name: 'Done' }).click();
+    expect(lost.dropped).toBe(1);
+    await frame.getByRole('cell', { name: 'warehouse export' }).waitFor();
+    expect(await frame.getByRole('cell', { name: 'warehouse export' }).count()).toBe(1);
+    const url = (await frame.getByTestId('webtrigger-url').innerText()).trim();
+    expect((await send(url, token)).status).toBe(200);
     await page.close();
   });
 });

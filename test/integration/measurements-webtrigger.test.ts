@@ -114,6 +114,28 @@ describe('measurement tokens in settings', () => {
       error: { code: 'VALIDATION' },
     });
   });
+
+  it('made again with the same request id (its answer lost) gives the one token a new secret, not a second token', async () => {
+    const request = { name: 'nightly CI', requestId: 'make-token-0001' };
+    const first = ok<NewTokenData>(await settings('createToken', request));
+    // The answer never reached the page; the person presses Create again.
+    const again = ok<NewTokenData>(await settings('createToken', request));
+    expect(again.summary.id).toBe(first.summary.id);
+    expect(again.token).not.toBe(first.token);
+    expect(ok<TokensData>(await settings('listTokens', {})).tokens.map((t) => t.name)).toEqual([
+      'nightly CI',
+    ]);
+    // The secret the person holds works; the one they never saw does not.
+    const body = JSON.stringify({ metric: 'Weekly sign-ups', value: 120, at: '2026-11-29' });
+    expect((await post(again.token, body)).statusCode).toBe(200);
+    expect((await post(first.token, body)).statusCode).toBe(401);
+    // Another name under the same request id is not this request: refused, nothing made.
+    expect(await settings('createToken', { name: 'other', requestId: 'make-token-0001' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    expect(ok<TokensData>(await settings('listTokens', {})).tokens).toHaveLength(1);
+  });
 });
 
 describe('the measurements web trigger', () => {

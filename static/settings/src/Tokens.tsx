@@ -20,6 +20,7 @@ import { token } from '@atlaskit/tokens';
 import { SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
 import type { NewTokenData, TokenSummary, TokensData } from '../../../src/contract/settings';
 import { callResolver, flag } from '../../shared/bridge';
+import { newRequestId } from '../../shared/requestId';
 import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { TableScroll } from '../../shared/TableScroll';
 
@@ -108,12 +109,19 @@ export function Tokens() {
     setShown(made);
   };
 
+  /** The create of this name sent without an answer, and its request id, which a Create pressed again reuses. */
+  const unanswered = useRef<{ name: string; requestId: string } | null>(null);
   const create = async () => {
-    if (!name.trim()) return setNameError('Name the token, e.g. "nightly CI".');
+    const wanted = name.trim();
+    if (!wanted) return setNameError('Name the token, e.g. "nightly CI".');
+    // An answer lost on the way back may have made the token: the app then gives it a new secret to show.
+    const requestId = unanswered.current?.name === wanted ? unanswered.current.requestId : newRequestId();
+    unanswered.current = { name: wanted, requestId };
     setBusy(true);
-    const a = await callResolver<NewTokenData>(R.createToken, { name: name.trim() });
+    const a = await callResolver<NewTokenData>(R.createToken, { name: wanted, requestId });
     setBusy(false);
     if (!a.ok) return setNameError(a.error.fields?.name ?? a.error.message);
+    unanswered.current = null;
     setName('');
     setNameError(null);
     showOnce(a.data);
