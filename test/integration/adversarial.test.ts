@@ -1290,3 +1290,89 @@ describe('app storage that stores a claim, then answers an error', () => {
     expect(losses).toBe(0);
   });
 });
+
+describe('a measurement sender meeting app storage that fails, stored or not', () => {
+  /** A token of the project and an outcome measuring "cart drop-off %". */
+  async function sender(): Promise<{ token: string; outcomeId: string }> {
+    const outcomeId = await anOutcome();
+    const made = (await app.invoke(
+      'outcome-lens-settings',
+      'createToken',
+      { name: 'nightly CI' },
+      { user: 'admin', projectKey: P },
+    )) as Answer<{ token: string }>;
+    if (!made.ok) throw new Error(made.error.message);
+    return { token: made.data.token, outcomeId };
+  }
+  // Two readings of the outcome and one of a metric no outcome measures (a series of its own), with ids.
+  const body = (outcomeId: string) =>
+    JSON.stringify([
+      { outcome: outcomeId, value: 38, at: '2026-11-20', id: 'r-1' },
+      { outcome: outcomeId, value: 36, at: '2026-11-27', id: 'r-2' },
+      { metric: 'Weekly sign-ups', value: 120, at: '2026-11-27', id: 's-1' },
+    ]);
+  const post = (token: string, outcomeId: string) =>
+    app.invokeWebTrigger('outcome-lens-measurements', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: body(outcomeId),
+    });
+  /** The readings stored: of the outcome, and of the metric's own series. */
+  function stored(outcomeId: string): { outcome: string[]; series: string[] } {
+    const values = app.kvs.dump();
+    const outcome = values.find((r) => r.key === `outcome:${P}:${outcomeId}`)?.value as {
+      measurements: Array<{ id?: string }>;
+    };
+    const series = values.filter((r) => r.key.startsWith(`metric:${P}:`));
+    return {
+      outcome: outcome.measurements.map((m) => m.id ?? '?'),
+      series: series
+        .flatMap((r) => (r.value as { measurements: Array<{ id?: string }> }).measurements)
+        .map((m) => m.id ?? '?'),
+    };
+  }
+
+  it('every storage write of a request fails once: resent until recorded, each reading is stored once', async () => {
+    // How many storage writes one request makes, counted on an app of its own.
+    app = newApp();
+    const first = await sender();
+    let writes = 0;
+    failStorageWrite(app.kvs, () => (writes++, false));
+    const clean = await post(first.token, first.outcomeId);
+    expect([clean.statusCode, clean.body]).toEqual([200, expect.any(String)]);
+    jest.restoreAllMocks();
+    expect(writes).toBeGreaterThan(3);
+    app.close();
+
+    for (const lands of [false, true])
+      for (let n = 1; n <= writes; n++) {
+        app = newApp();
+        const { token, outcomeId } = await sender();
+        const hit = failStorageWrite(app.kvs, (w) => w.n === n, { lands });
+        const answers: number[] = [];
+        for (let tries = 0; tries < 4 && answers.at(-1) !== 200; tries++)
+          answers.push((await post(token, outcomeId)).statusCode);
+        jest.restoreAllMocks();
+        const now = stored(outcomeId);
+        const losses =
+          Number(hit.length !== 1) +
+          Number(answers.at(-1) !== 200) +
+          Math.abs(now.outcome.length - 2) +
+          Math.abs(now.series.length - 1);
+        report(`measurements-storage-write-${n}-${lands ? 'stored-then-fails' : 'fails'}`, {
+          tries: answers.length,
+          losses,
+          outcome: now.outcome.length,
+          series: now.series.length,
+        });
+        expect({ n, lands, losses, outcome: now.outcome, series: now.series }).toEqual({
+          n,
+          lands,
+          losses: 0,
+          outcome: ['r-1', 'r-2'],
+          series: ['s-1'],
+        });
+        app.close();
+      }
+  });
+});
