@@ -90,9 +90,18 @@ export async function installTrigger(): Promise<{ statusCode: number; body: stri
 async function startOnce(projects: string[], origin: ScanEvent['origin']): Promise<ScanEvent[]> {
   const fresh: string[] = [];
   const window = { value: SCHEDULED_RUN_WINDOW_MINUTES, unit: 'MINUTES' } as const;
-  for (const projectKey of projects)
-    if (await claimOwn(keys.scanScheduled(projectKey), { at: Date.now(), origin }, window))
-      fresh.push(projectKey);
+  for (const projectKey of projects) {
+    let first: boolean;
+    try {
+      first = await claimOwn(keys.scanScheduled(projectKey), { at: Date.now(), origin }, window);
+    } catch (e) {
+      // Storage refused the claim: the project is started all the same (its run's lease still lets one run at a
+      // time), rather than waiting a day or stopping the other projects' starts.
+      console.warn(`scan: ${projectKey} started without its firing claim (${(e as Error).message})`);
+      first = true;
+    }
+    if (first) fresh.push(projectKey);
+  }
   return startScans(fresh, origin);
 }
 

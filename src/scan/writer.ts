@@ -440,7 +440,11 @@ export class ScanWriter {
       await kvs.delete(intentKey);
       throw e;
     }
-    await kvs.set(intentKey, { state: 'made' }, { ttl: EDIT_INTENT_TTL });
+    // The comment is made: a failure to record so must not fail the flag (its lens then says no comment, and the
+    // next run would comment again). The intent left at "sending" also keeps a repeat from sending another.
+    await kvs.set(intentKey, { state: 'made' }, { ttl: EDIT_INTENT_TTL }).catch((e: unknown) => {
+      console.warn(`scan: ${plan.key}'s comment is made, its intent not marked (${(e as Error).message})`);
+    });
     this.hooks.onEdit();
     return 'made';
   }

@@ -1376,3 +1376,71 @@ describe('a measurement sender meeting app storage that fails, stored or not', (
       }
   });
 });
+
+describe('a scan meeting app storage that fails, stored or not', () => {
+  it('every storage write of a run fails once: by the next day every issue is flagged and commented once', async () => {
+    const ISSUES_SCANNED = 2;
+    async function setup(): Promise<string[]> {
+      app = newApp();
+      await flagActions();
+      return Array.from({ length: ISSUES_SCANNED }, (_, i) => idleIssue(i));
+    }
+    // How many storage writes one run makes, counted on an app of its own.
+    await setup();
+    let writes = 0;
+    failStorageWrite(app.kvs, () => (writes++, false));
+    await app.runScheduledTrigger();
+    jest.restoreAllMocks();
+    expect((await summaries()).filter((r) => r.status === 'finished')).toHaveLength(1);
+    app.close();
+
+    for (const lands of [false, true])
+      for (let n = 1; n <= writes; n++) {
+        const keys = await setup();
+        const hit = failStorageWrite(app.kvs, (w) => w.n === n, { lands });
+        await app.runScheduledTrigger();
+        jest.restoreAllMocks();
+        // What the fault stopped, the next day's run finishes or repairs (as after a Jira fault).
+        const finishedFirst = (await summaries()).some((r) => r.status === 'finished');
+        later(DAY);
+        await app.runScheduledTrigger();
+        const flagged = keys.filter((k) => lensOf(k).zombie === 'true').length;
+        const commented = keys.filter((k) => commentsOf(k) === 1).length;
+        const doubled = keys.filter((k) => commentsOf(k) > 1 || zombieLabelsOf(k) > 1).length;
+        const finished = (await summaries()).filter((r) => r.status === 'finished').length;
+        const losses =
+          Number(hit.length !== 1) +
+          (ISSUES_SCANNED - flagged) +
+          (ISSUES_SCANNED - commented) +
+          doubled +
+          Number(finished < 1);
+        report(`scan-storage-write-${n}-${lands ? 'stored-then-fails' : 'fails'}`, {
+          losses,
+          flagged,
+          commented,
+          finished,
+          nextDay: Number(!finishedFirst),
+        });
+        expect({
+          n,
+          lands,
+          hit: hit.length,
+          flagged,
+          commented,
+          doubled,
+          finished: finished >= 1,
+          at: hit[0],
+        }).toEqual({
+          at: hit[0],
+          n,
+          lands,
+          hit: 1,
+          flagged: ISSUES_SCANNED,
+          commented: ISSUES_SCANNED,
+          doubled: 0,
+          finished: true,
+        });
+        app.close();
+      }
+  });
+});
