@@ -341,6 +341,8 @@ export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepO
         await decideChecked(call, { issueKey, idempotencyKey, decision: job.decision }, clock, {
           knownUnrecorded: recorded.get(idempotencyKey) === false,
           setting,
+          // Items listed as serving no outcome need not be flagged; the kill review's are.
+          onlyZombie: !job.onlyUnlinked,
         });
       job.decided++;
     } catch (e) {

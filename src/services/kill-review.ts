@@ -545,7 +545,11 @@ export async function decideChecked(
   call: CallContext,
   input: { issueKey: string; idempotencyKey: string; decision: Decision },
   clock: Clock,
-  { knownUnrecorded = false, setting }: { knownUnrecorded?: boolean; setting?: DecisionSetting } = {},
+  {
+    knownUnrecorded = false,
+    setting,
+    onlyZombie = true,
+  }: { knownUnrecorded?: boolean; setting?: DecisionSetting; onlyZombie?: boolean } = {},
 ): Promise<DecideData> {
   const projectKey = targetProject(call);
   const { issueKey, idempotencyKey } = input;
@@ -588,6 +592,7 @@ export async function decideChecked(
           check,
           'person',
           setting,
+          onlyZombie,
         ),
       `${issueKey} is being saved by someone else right now.`,
       { requestId: idempotencyKey },
@@ -619,6 +624,11 @@ async function act(
   check: () => Promise<void>,
   by: 'person' | 'app',
   setting?: DecisionSetting,
+  /**
+   * A new decision is taken only on an item still flagged: one decided meanwhile (in another tab, by someone
+   * else) is refused, not decided again. False for a relink of items listed as serving no outcome.
+   */
+  onlyZombie = true,
 ): Promise<DecideData> {
   const { outcomes, settings } = setting ?? (await decisionSetting(projectKey));
   const issue = await readDecisionIssue(jira, issueKey, projectKey);
@@ -627,6 +637,12 @@ async function act(
   // The intent a first try recorded before its first side effect: a retry with the same key resumes it.
   const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
   let intent = await kvs.get<DecisionIntent>(intentKey);
+  // A retry of this request (its lens written, or its intent recorded) finishes it; anything else is new.
+  const resuming = marker?.idempotencyKey === idempotencyKey || !!intent;
+  // An item decided by another request since the caller listed it (in another tab, by someone else) is no
+  // longer a zombie: deciding it again would log a second decision and overwrite the first one's dates.
+  if (!resuming && onlyZombie && lens.zombie !== 'true' && marker)
+    throw await decidedMeanwhile(projectKey, issueKey, marker);
   const sameDecision =
     marker?.idempotencyKey === idempotencyKey ||
     (intent?.issueKey === issueKey && intent.kind === decision.kind);
@@ -789,6 +805,40 @@ async function act(
   // Recorded whole: a retry replays the row, and the next scan has nothing to complete.
   await kvs.delete(intentKey);
   return { entry: toEntry(stored), replayed: false, statusName };
+}
+
+const DECIDED: Record<Decision['kind'], string> = { kill: 'killed', keep: 'kept', relink: 'relinked' };
+
+/**
+ * The refusal of a new decision on an item another request decided: who decided it and when, as that decision's
+ * log row says, or the intent of one still being made.
+ */
+async function decidedMeanwhile(
+  projectKey: string,
+  issueKey: string,
+  marker: LensMarker,
+): Promise<ConflictError> {
+  let decided: { accountId: string | null; name: string | null; at: string | null } | null = null;
+  const recorded = await recordedDecision(projectKey, marker.idempotencyKey);
+  if (recorded) {
+    const name = recorded.details?.actorName;
+    decided = {
+      accountId: recorded.actorAccountId,
+      name: typeof name === 'string' ? name : null,
+      at: recorded.at,
+    };
+  } else {
+    const other = await kvs.get<DecisionIntent>(keys.decisionIntent(projectKey, marker.idempotencyKey));
+    if (other)
+      decided = { accountId: other.accountId ?? null, name: other.actorName ?? null, at: other.at ?? null };
+  }
+  const when = decided?.at ? ` on ${decided.at.slice(0, 10)} at ${decided.at.slice(11, 16)} UTC` : '';
+  return new ConflictError(
+    `${issueKey} was decided meanwhile by ${decided?.name ?? 'someone else'}${when} (${DECIDED[marker.kind]}): it is no longer a zombie. Nothing was changed: reload the queue to see it as it is now.`,
+    undefined,
+    undefined,
+    decided ?? undefined,
+  );
 }
 
 export interface DecisionSweep {

@@ -10,7 +10,14 @@ import {
   type ZombieQueueData,
 } from '../../src/contract/project-page';
 import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
-import { anIdleZombie, asProjectAdmin, openProjectPage, startDemoAfterScan } from '../support/demo-project';
+import {
+  anIdleZombie,
+  asProjectAdmin,
+  lensOf,
+  openProjectPage,
+  startDemoAfterScan,
+  typeDate,
+} from '../support/demo-project';
 import type { Answer } from '../../src/contract/answer';
 import { appendDecision } from '../../src/storage/decisions';
 import { runInInvocation } from '../../workbench/forge/context';
@@ -216,6 +223,67 @@ describe('loading more zombies after another tab decided one', () => {
     expect(await frame.getByTestId('queue-totals').innerText()).toMatch(
       new RegExp(`^${queue.data.total} zombies.*, ${shown.length} listed`),
     );
+    await page.close();
+  });
+});
+
+/** The keys the zombie queue lists, in order. */
+async function listedKeys(frame: Frame): Promise<string[]> {
+  const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+  return (await listed.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!))).map((id) =>
+    id.replace('zombie-', ''),
+  );
+}
+
+const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Opens the Keep dialog of `key` and fills its snooze date and reason. */
+async function fillKeep(frame: Frame, key: string, snooze: string, reason: string) {
+  await frame
+    .getByTestId(`zombie-${key}`)
+    .getByRole('button', { name: `Keep ${key}` })
+    .click();
+  const dialog = frame.getByRole('dialog', { name: `Keep ${key}` });
+  await typeDate(dialog.getByLabel('Snooze until'), snooze, 'Enter');
+  await dialog.getByLabel('Why (goes into the decision log)').fill(reason);
+  return dialog;
+}
+
+describe('a Keep from a tab that did not reload', () => {
+  // A person lists the zombies. Meanwhile a colleague keeps one of them, snoozed to the end of the year, in
+  // another tab. The person, whose list still shows it, keeps it too, snoozed for a week. Before the mend the
+  // second Keep was accepted: a second row in the decision log, and the colleague's snooze overwritten by the
+  // week. What should happen: the dialog says who decided it and when, nothing is changed, and it offers to
+  // reload the queue, which no longer lists the item.
+  it('is refused with who decided it and when, changes nothing, and offers to reload the queue', async () => {
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    await frame
+      .getByRole('list', { name: 'Zombie queue' })
+      .locator('[data-testid^="zombie-"]')
+      .first()
+      .waitFor({
+        timeout: 30_000,
+      });
+    const key = (await listedKeys(frame))[0]!;
+    const other = await asProjectAdmin(wb, R.decide, {
+      issueKey: key,
+      idempotencyKey: 'colleague-keep-stale-1',
+      decision: { kind: 'keep', reason: 'Wanted for the launch', snoozeUntil: '2099-12-31' },
+    });
+    expect(other.ok).toBe(true);
+    const lensBefore = JSON.stringify(lensOf(wb, key));
+    const rowsBefore = await logRowsOf(key);
+    const dialog = await fillKeep(frame, key, dayFromNow(7), 'Still wanted next week');
+    await dialog.getByRole('button', { name: 'Confirm keep' }).click();
+    await dialog.getByText(/decided meanwhile by Ada Admin/).waitFor({ timeout: 30_000 });
+    expect(await dialog.innerText()).toMatch(/Nothing was changed/);
+    expect(JSON.stringify(lensOf(wb, key))).toBe(lensBefore);
+    expect(await logRowsOf(key)).toBe(rowsBefore);
+    await dialog.getByRole('button', { name: 'Reload the queue' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await frame.getByTestId(`zombie-${key}`).waitFor({ state: 'detached', timeout: 30_000 });
+    await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${key}`).waitFor();
     await page.close();
   });
 });

@@ -691,6 +691,55 @@ describe('kill review', () => {
     expect(ok(await call<DecisionLogData>('decisionLog', {})).entries).toHaveLength(0);
   });
 
+  it('refuses a decision on an item a colleague decided meanwhile, naming who and when, and replays a retry', async () => {
+    const key = aZombie();
+    const kept = {
+      issueKey: key,
+      idempotencyKey: 'keep-colleague-1',
+      decision: { kind: 'keep', reason: 'Launch depends on it', snoozeUntil: '2098-12-31' },
+    };
+    const first = ok(await call<DecideData>('decide', kept, 'admin'));
+    const lensAfterFirst = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY);
+    // A tab that did not reload: it still lists the item, and its person keeps (or relinks) it too.
+    const stale = await call(
+      'decide',
+      {
+        issueKey: key,
+        idempotencyKey: 'keep-stale-tab-1',
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2097-06-30' },
+      },
+      'member',
+    );
+    expect(stale).toMatchObject({
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        message: expect.stringMatching(
+          new RegExp(`${key} was decided meanwhile by Ada Admin .*kept.*reload`),
+        ),
+      },
+    });
+    expect(JSON.stringify(stale)).toContain(first.entry.at.slice(0, 10));
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    expect(
+      await call(
+        'decide',
+        {
+          issueKey: key,
+          idempotencyKey: 'relink-stale-tab-1',
+          decision: { kind: 'relink', outcomeId: o.id, reason: 'It serves checkout' },
+        },
+        'member',
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    // Nothing of the stale decisions was written: the first decision's snooze stands, with one log row.
+    expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toEqual(lensAfterFirst);
+    expect(ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries).toHaveLength(1);
+    // The first request sent again is still answered with what it recorded.
+    const again = ok(await call<DecideData>('decide', kept, 'admin'));
+    expect(again).toMatchObject({ replayed: true, entry: { id: first.entry.id } });
+  });
+
   it('asks Jira for the caller’s rights before replaying a decision, so an outsider learns nothing', async () => {
     const key = aZombie();
     const payload = {

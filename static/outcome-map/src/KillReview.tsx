@@ -86,6 +86,8 @@ function DecisionDialog(props: {
   onClose: () => void;
   /** Null when it was done; the error to show in the dialog otherwise. */
   onSubmit: (decision: Decision) => Promise<ErrorAnswer | null>;
+  /** Closes the dialog and reads the queue again: offered when the item was decided meanwhile. */
+  onReload?: () => void;
 }) {
   const { kind, subject } = props;
   const single = 'item' in subject;
@@ -95,7 +97,12 @@ function DecisionDialog(props: {
   // Nothing preselected: relinking to whichever outcome happens to be first would be a decision nobody made.
   const [outcomeId, setOutcomeId] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<{ text: string; beforeAnyChange: boolean } | null>(null);
+  const [message, setMessage] = useState<{
+    text: string;
+    beforeAnyChange: boolean;
+    /** The item changed since the queue was read (decided meanwhile): reloading shows it as it is. */
+    stale: boolean;
+  } | null>(null);
   const [busy, setBusy] = useState(false);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   // The control that opened the dialog, read as it first renders: a single item's dialog is placed beside it.
@@ -127,7 +134,12 @@ function DecisionDialog(props: {
     const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(error.fields ?? {})) fields[k.replace(/^decision\./, '')] = v;
     setErrors(fields);
-    setMessage({ text: error.message, beforeAnyChange: REFUSED_BEFORE_ANY_CHANGE.has(error.code) });
+    setMessage({
+      text: error.message,
+      beforeAnyChange: REFUSED_BEFORE_ANY_CHANGE.has(error.code),
+      // A conflict that says when to try again is a busy item, not a stale one.
+      stale: error.code === 'CONFLICT' && error.retryAfterSeconds === undefined,
+    });
     if (fields.reason) reasonRef.current?.focus();
   };
   const outcomes = props.page.outcomes
@@ -176,6 +188,9 @@ function DecisionDialog(props: {
                 }
               >
                 <p>{message.text}</p>
+                {message.stale && props.onReload ? (
+                  <Button onClick={props.onReload}>Reload the queue</Button>
+                ) : null}
                 {message.beforeAnyChange ? null : (
                   <p>
                     {single
@@ -281,12 +296,15 @@ function QueueItem({
   item,
   page,
   onDecided,
+  onStale,
   selected,
   onSelect,
 }: {
   item: ZombieItem;
   page: ProjectPageLoadData;
   onDecided: () => void;
+  /** The item was decided meanwhile: the queue is read again. */
+  onStale: () => void;
   selected: boolean;
   onSelect: (on: boolean) => void;
 }) {
@@ -349,6 +367,10 @@ function QueueItem({
             subject={{ item }}
             page={page}
             onClose={() => setKind(null)}
+            onReload={() => {
+              setKind(null);
+              onStale();
+            }}
             onSubmit={async (decision) => {
               const answer = await callResolver<DecideData>(R.decide, {
                 issueKey: item.key,
@@ -475,6 +497,26 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const [queueFocusAsked, setQueueFocusAsked] = useState(0);
   const reloadAfterDecision = async () => {
     await load();
+    setQueueFocusAsked((n) => n + 1);
+  };
+  // Read again without dropping what "Load more" listed: the listed items stay, less those that left the queue
+  // since (decided in another tab); the queue's figures and the log are read anew.
+  const listedNow = useRef(items);
+  listedNow.current = items;
+  const refresh = async () => {
+    const listed = listedNow.current.map((i) => i.key);
+    if (listed.length === 0) return reloadAfterDecision();
+    const [q] = await Promise.all([
+      // One past the listed items, only to know whether more are left for "Load more".
+      callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: 1, listed }),
+      loadLog(),
+    ]);
+    if (q.ok) {
+      const gone = new Set(q.data.gone);
+      setItems((old) => old.filter((i) => !gone.has(i.key)));
+      setQueue({ ...q.data, items: [], nextOffset: q.data.items.length > 0 ? 0 : null });
+      setError(null);
+    } else flag('The zombie queue could not reload', q.error.message, 'error');
     setQueueFocusAsked((n) => n + 1);
   };
   useEffect(() => {
@@ -685,6 +727,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             item={item}
             page={page}
             onDecided={() => void reloadAfterDecision()}
+            onStale={() => void refresh()}
             selected={allMatching || selection.isSelected(item.key)}
             onSelect={(on) => {
               if (allMatching) {
