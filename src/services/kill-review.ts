@@ -637,6 +637,9 @@ async function act(
   // The intent a first try recorded before its first side effect: a retry with the same key resumes it.
   const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
   let intent = await kvs.get<DecisionIntent>(intentKey);
+  // An unfinished decision's id sent with another decision (another issue or kind) is not its retry: it must not
+  // pick up that decision's recorded progress.
+  if (intent && (intent.issueKey !== issueKey || intent.kind !== decision.kind)) throw reusedRequestId();
   // A retry of this request (its lens written, or its intent recorded) finishes it; anything else is new.
   const resuming = marker?.idempotencyKey === idempotencyKey || !!intent;
   // An item decided by another request since the caller listed it (in another tab, by someone else) is no

@@ -287,3 +287,73 @@ describe('a Keep from a tab that did not reload', () => {
     await page.close();
   });
 });
+
+describe('a Keep chosen after a Kill that failed', () => {
+  // A person kills a zombie; Jira refuses the transition (503). They cancel and keep it instead. Before the
+  // mend the Keep was sent with the failed Kill's request id, the one the server had recorded the Kill's
+  // unfinished work under. What should happen: another decision is another request, with a new id; the same
+  // decision sent again keeps its id.
+  it('sends the Keep with a new request id, and the same Keep sent again with the same one', async () => {
+    const { page, frame } = await openProjectPage(wb);
+    const sent: Array<{ kind: string; idempotencyKey: string }> = [];
+    page.on('request', (r) => {
+      if (!r.url().endsWith('/__bridge/invoke')) return;
+      const body = JSON.parse(r.postData() ?? '{}') as {
+        functionKey?: string;
+        payload?: { idempotencyKey: string; decision: { kind: string } };
+      };
+      if (body.functionKey === R.decide && body.payload)
+        sent.push({ kind: body.payload.decision.kind, idempotencyKey: body.payload.idempotencyKey });
+    });
+    await openTab(frame, 'Kill review');
+    await frame
+      .getByRole('list', { name: 'Zombie queue' })
+      .locator('[data-testid^="zombie-"]')
+      .first()
+      .waitFor({
+        timeout: 30_000,
+      });
+    const key = (await listedKeys(frame))[0]!;
+    const rowsBefore = await logRowsOf(key);
+    const item = frame.getByTestId(`zombie-${key}`);
+    await item.getByRole('button', { name: `Kill ${key}` }).click();
+    const kill = frame.getByRole('dialog', { name: `Kill ${key}` });
+    await kill.getByLabel('Why (goes into the decision log)').fill('Nobody asked for it');
+    const refused = wb.app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      match: { method: 'POST', pathIncludes: '/transitions' },
+    });
+    await kill.getByRole('button', { name: 'Confirm kill' }).click();
+    await kill.getByText(/HTTP 503/).waitFor({ timeout: 30_000 });
+    wb.app.jira.faults.clear(refused);
+    await kill.getByRole('button', { name: 'Cancel' }).click();
+    await kill.waitFor({ state: 'detached' });
+
+    const snooze = dayFromNow(10);
+    const keep = await fillKeep(frame, key, snooze, 'Wanted after all');
+    // The first Keep is refused on its way (Jira down when reading the issue): sent again as it was, it keeps its id.
+    const down = wb.app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      match: { method: 'GET', pathIncludes: `/issue/${key}` },
+    });
+    await keep.getByRole('button', { name: 'Confirm keep' }).click();
+    await keep.getByText(/HTTP 503/).waitFor({ timeout: 30_000 });
+    wb.app.jira.faults.clear(down);
+    // The refusal makes the dialog taller than the screen shows: Confirm is reached from the keyboard.
+    await keep.getByRole('button', { name: 'Confirm keep' }).press('Enter');
+    await item.waitFor({ state: 'detached', timeout: 30_000 });
+    await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${key}`).waitFor();
+    const kills = sent.filter((s) => s.kind === 'kill');
+    const keeps = sent.filter((s) => s.kind === 'keep');
+    expect(kills).toHaveLength(1);
+    expect(keeps).toHaveLength(2);
+    expect(keeps[0]!.idempotencyKey).not.toBe(kills[0]!.idempotencyKey);
+    expect(keeps[1]!.idempotencyKey).toBe(keeps[0]!.idempotencyKey);
+    expect(lensOf(wb, key)).toMatchObject({ zombie: 'false', snoozedUntil: snooze });
+    expect(wb.app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
+    expect(await logRowsOf(key)).toBe(rowsBefore + 1);
+    await page.close();
+  });
+});

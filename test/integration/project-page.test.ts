@@ -740,6 +740,40 @@ describe('kill review', () => {
     expect(again).toMatchObject({ replayed: true, entry: { id: first.entry.id } });
   });
 
+  it('refuses another kind of decision sent with the request id of an unfinished one', async () => {
+    const key = aZombie();
+    const idempotencyKey = 'kill-then-keep-1';
+    // The kill records its intent, then Jira refuses its transition: it is unfinished.
+    const fault = app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      match: { method: 'POST', pathIncludes: '/transitions' },
+    });
+    const kill = await call(
+      'decide',
+      { issueKey: key, idempotencyKey, decision: { kind: 'kill', reason: 'Nobody needs it' } },
+      'member',
+    );
+    app.jira.faults.clear(fault);
+    expect(kill).toMatchObject({ ok: false });
+    const before = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY);
+    const keep = await call(
+      'decide',
+      {
+        issueKey: key,
+        idempotencyKey,
+        decision: { kind: 'keep', reason: 'Wanted after all', snoozeUntil: '2098-12-31' },
+      },
+      'member',
+    );
+    expect(keep).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { requestId: 'Already used for a different change.' } },
+    });
+    expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toEqual(before);
+    expect(ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries).toEqual([]);
+  });
+
   it('asks Jira for the caller’s rights before replaying a decision, so an outsider learns nothing', async () => {
     const key = aZombie();
     const payload = {

@@ -309,8 +309,10 @@ function QueueItem({
   onSelect: (on: boolean) => void;
 }) {
   const [kind, setKind] = useState<Kind | null>(null);
-  // One key per decision, kept across retries and double clicks: the resolver acts once for it.
-  const key = useRef(newRequestId());
+  // One key per decision, kept across retries and double clicks: the resolver acts once for it. A decision sent
+  // and not finished keeps its key for the same decision sent again (kind, reason, dates, outcome: its JSON);
+  // any other decision is another request, with a key of its own, never picking up an unfinished one's work.
+  const unfinished = useRef(new Map<string, string>());
   return (
     <li className="ol-card" data-testid={`zombie-${item.key}`}>
       <div className="ol-queue-row">
@@ -372,9 +374,12 @@ function QueueItem({
               onStale();
             }}
             onSubmit={async (decision) => {
+              const request = JSON.stringify(decision);
+              const idempotencyKey = unfinished.current.get(request) ?? newRequestId();
+              unfinished.current.set(request, idempotencyKey);
               const answer = await callResolver<DecideData>(R.decide, {
                 issueKey: item.key,
-                idempotencyKey: key.current,
+                idempotencyKey,
                 decision,
               });
               if (!answer.ok) return answer.error;
@@ -383,7 +388,7 @@ function QueueItem({
                 answer.data.statusName ? `Status: ${answer.data.statusName}` : decision.reason,
               );
               // The next decision on this item (if it stays listed) is a new one.
-              key.current = newRequestId();
+              unfinished.current.clear();
               onDecided();
               return null;
             }}
