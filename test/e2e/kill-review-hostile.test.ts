@@ -357,3 +357,31 @@ describe('a Keep chosen after a Kill that failed', () => {
     await page.close();
   });
 });
+
+describe('a decision after Load more', () => {
+  // A person lists the first 25 zombies, presses "Load more zombies", and keeps one of them. Before the mend
+  // the queue reloaded its first page only: every zombie loaded with "Load more" vanished from the list. What
+  // should happen: the list keeps what it had, less the decided item.
+  it('keeps every zombie that was listed, less the one decided', async () => {
+    // More zombies than one page holds, whatever the tests before decided.
+    for (let i = 0; i < 26; i += 1)
+      anIdleZombie(wb, `Older idea ${i}`, new Date(Date.UTC(2000, 0, 1 + i)).toISOString());
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+    await eventually(async () => expect(await listed.count()).toBe(25), { timeout: 30_000 });
+    await frame.getByRole('button', { name: 'Load more zombies' }).click();
+    await eventually(async () => expect(await listed.count()).toBeGreaterThan(25));
+    const before = await listedKeys(frame);
+    const key = before[1]!;
+    const dialog = await fillKeep(frame, key, dayFromNow(14), 'Wanted after the launch');
+    await dialog.getByRole('button', { name: 'Confirm keep' }).click();
+    await frame.getByTestId(`zombie-${key}`).waitFor({ state: 'detached', timeout: 30_000 });
+    await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${key}`).waitFor();
+    await eventually(async () => expect(await listedKeys(frame)).toEqual(before.filter((k) => k !== key)));
+    expect(await frame.getByTestId('queue-totals').innerText()).toMatch(
+      new RegExp(`, ${before.length - 1} listed`),
+    );
+    await page.close();
+  });
+});

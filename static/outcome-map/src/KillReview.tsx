@@ -508,8 +508,9 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   // since (decided in another tab); the queue's figures and the log are read anew.
   const listedNow = useRef(items);
   listedNow.current = items;
-  const refresh = async () => {
-    const listed = listedNow.current.map((i) => i.key);
+  const refresh = async (decided: string | null = null) => {
+    if (decided) setItems((old) => old.filter((i) => i.key !== decided));
+    const listed = listedNow.current.map((i) => i.key).filter((key) => key !== decided);
     if (listed.length === 0) return reloadAfterDecision();
     const [q] = await Promise.all([
       // One past the listed items, only to know whether more are left for "Load more".
@@ -731,7 +732,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             key={item.key}
             item={item}
             page={page}
-            onDecided={() => void reloadAfterDecision()}
+            onDecided={() => void refresh(item.key)}
             onStale={() => void refresh()}
             selected={allMatching || selection.isSelected(item.key)}
             onSelect={(on) => {
