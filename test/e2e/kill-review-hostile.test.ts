@@ -13,6 +13,7 @@ import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/br
 import {
   anIdleZombie,
   asProjectAdmin,
+  describedText,
   lensOf,
   openProjectPage,
   startDemoAfterScan,
@@ -382,6 +383,40 @@ describe('a decision after Load more', () => {
     expect(await frame.getByTestId('queue-totals').innerText()).toMatch(
       new RegExp(`, ${before.length - 1} listed`),
     );
+    await page.close();
+  });
+});
+
+describe('a snooze date the server refused, then changed', () => {
+  // A person keeps a zombie with a snooze date that has passed; the server refuses it at the field ("… has
+  // passed"). They choose another date. Before the mend the refusal stayed under the field, speaking of a date
+  // no longer there. What should happen: the field's error goes once the field is edited.
+  it('clears the refusal under the snooze field once the date is changed', async () => {
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    await frame
+      .getByRole('list', { name: 'Zombie queue' })
+      .locator('[data-testid^="zombie-"]')
+      .first()
+      .waitFor({
+        timeout: 30_000,
+      });
+    const key = (await listedKeys(frame))[0]!;
+    const past = dayFromNow(-3);
+    const dialog = await fillKeep(frame, key, past, 'Wanted later');
+    await dialog.getByRole('button', { name: 'Confirm keep' }).click();
+    const refusal = dialog.getByText(`${past} has passed: choose today or a day ahead.`);
+    await refusal.waitFor({ timeout: 30_000 });
+    const field = dialog.getByLabel('Snooze until');
+    expect(await describedText(field)).toContain('has passed');
+    await field.fill('');
+    await typeDate(field, dayFromNow(5), 'Enter');
+    await refusal.waitFor({ state: 'detached' });
+    expect(await field.getAttribute('aria-invalid')).not.toBe('true');
+    // The refusal makes the dialog taller than the screen shows: Cancel is reached from the keyboard.
+    await dialog.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    expect(lensOf(wb, key)).toMatchObject({ zombie: 'true' });
     await page.close();
   });
 });

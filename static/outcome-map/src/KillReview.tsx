@@ -232,7 +232,11 @@ function DecisionDialog(props: {
                   <TypedDatePicker
                     id={`${idp}-snoozeUntil`}
                     value={snooze}
-                    onChange={setSnooze}
+                    onChange={(day) => {
+                      setSnooze(day);
+                      // A refusal speaks of the date as it was sent: once it changes, the message no longer holds.
+                      setErrors(({ snoozeUntil: _, ...rest }) => rest);
+                    }}
                     // A day already gone is refused on save; the calendar does not offer it.
                     minDate={new Date().toISOString().slice(0, 10)}
                     {...invalid('snoozeUntil')}
@@ -246,7 +250,10 @@ function DecisionDialog(props: {
                   <TypedDatePicker
                     id={`${idp}-killCriteria.deadline`}
                     value={killDate}
-                    onChange={setKillDate}
+                    onChange={(day) => {
+                      setKillDate(day);
+                      setErrors(({ 'killCriteria.deadline': _, ...rest }) => rest);
+                    }}
                     {...invalid('killCriteria.deadline')}
                   />
                 </LabelledField>
@@ -264,7 +271,7 @@ function DecisionDialog(props: {
                   value={outcomes.find((o) => o.value === outcomeId) ?? null}
                   onChange={(o) => {
                     setOutcomeId(o?.value ?? '');
-                    setErrors((e) => ({ ...e, outcomeId: '' }));
+                    setErrors(({ outcomeId: _, ...rest }) => rest);
                   }}
                   placeholder="Choose an outcome"
                   isInvalid={Boolean(errors.outcomeId)}
