@@ -241,3 +241,85 @@ describe('the results review with a slow Jira', () => {
     await frame.page().close();
   });
 });
+
+describe('the results review in two tabs', () => {
+  let twoTabs: BrowserWorkbench;
+  let decidedElsewhere = '';
+  let slowBet = '';
+  beforeAll(async () => {
+    await buildSurface('outcome-map');
+    twoTabs = await startBrowserWorkbench({
+      seed: async (app) => {
+        app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
+        app.grantDemoRoles('DEMO');
+        decidedElsewhere = createDueBet(app, today);
+        slowBet = createDueBet(app, today);
+        await app.runScheduledTrigger('outcome-lens-daily-scan');
+      },
+    });
+  });
+  afterAll(async () => twoTabs?.close());
+
+  // A member has the review open; a colleague records the verdict on a due bet in another tab. The member, whose
+  // tab still lists it as due, records one too. Before the mend the form answered that it already has a verdict,
+  // but the bet stayed listed as due (and its form open) until the page was reloaded. What should happen: the
+  // review says so and reads the bets again: the bet leaves the due list and shows among the recent verdicts.
+  it('after a verdict recorded in another tab, the conflict is said and the bet leaves the due list', async () => {
+    const frame = await openResultsReview(twoTabs, 'member');
+    await frame
+      .getByRole('button', { name: `Decide the verdict on ${decidedElsewhere}` })
+      .click({ timeout: 30_000 });
+    const form = frame.getByRole('form', { name: `Verdict on ${decidedElsewhere}` });
+    await form.getByLabel('Evidence').fill('Abandonment fell to 33%');
+    const other = (await twoTabs.app.invoke(
+      'outcome-lens-project-page',
+      'confirmVerdict',
+      {
+        issueKey: decidedElsewhere,
+        idempotencyKey: 'other-tab-verdict-1',
+        result: { verdict: 'invalidated', evidence: 'Abandonment rose' },
+      },
+      { user: 'admin', projectKey: 'DEMO' },
+    )) as { ok: boolean };
+    expect(other.ok).toBe(true);
+    await form.getByRole('button', { name: /verdict/ }).click();
+    await frame.getByText(/already has a verdict \(invalidated\)/).waitFor({ timeout: 30_000 });
+    await frame
+      .getByTestId('recent-verdicts')
+      .getByText(decidedElsewhere, { exact: true })
+      .waitFor({ timeout: 30_000 });
+    expect(await frame.getByTestId('due-bets').innerText()).not.toContain(decidedElsewhere);
+    expect(
+      readLens(twoTabs.app.jira.store.getIssueProperty(decidedElsewhere, ISSUE_PROPERTY_KEY)),
+    ).toMatchObject({
+      result: { verdict: 'invalidated', evidence: 'Abandonment rose' },
+    });
+    await frame.page().close();
+  });
+
+  // A member confirms a verdict while Jira is slow. Before the mend Cancel stayed enabled while the request ran:
+  // pressing it closed the form as if nothing were recorded while the verdict was being written. What should
+  // happen: Cancel waits with Confirm until the answer comes.
+  it('does not offer Cancel while the verdict is being recorded', async () => {
+    const frame = await openResultsReview(twoTabs, 'member');
+    await frame.getByRole('button', { name: `Decide the verdict on ${slowBet}` }).click({ timeout: 30_000 });
+    const form = frame.getByRole('form', { name: `Verdict on ${slowBet}` });
+    await form.getByLabel('Evidence').fill('Abandonment fell to 33%');
+    const slow = twoTabs.app.jira.faults.inject({
+      kind: 'latency',
+      ms: 1_500,
+      match: { method: 'PUT', pathIncludes: '/properties/' },
+    });
+    await form.getByRole('button', { name: /verdict/ }).click();
+    await eventually(async () =>
+      expect(await form.getByRole('button', { name: /verdict/ }).isDisabled()).toBe(true),
+    );
+    expect(await form.getByRole('button', { name: 'Cancel' }).isDisabled()).toBe(true);
+    await frame
+      .getByTestId('recent-verdicts')
+      .getByText(slowBet, { exact: true })
+      .waitFor({ timeout: 30_000 });
+    twoTabs.app.jira.faults.clear(slow);
+    await frame.page().close();
+  });
+});

@@ -25,6 +25,7 @@ import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
 import { LoadError } from '../../shared/LoadError';
+import { Message } from '../../shared/Message';
 
 type Verdict = Result['verdict'];
 const APPEARANCE: Record<Verdict, 'success' | 'removed' | 'default'> = {
@@ -48,7 +49,12 @@ function expectation(b: BetItem, mark: DecimalMark): string {
 }
 
 /** The confirm-or-override form of one bet; its request id is kept across retries. */
-function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null) => void }) {
+function VerdictForm(props: {
+  bet: BetItem;
+  onDone: (entry: VerdictEntry | null) => void;
+  /** The bet got a verdict meanwhile (in another tab, in the panel): the review says why and reads the bets again. */
+  onStale: (message: string) => void;
+}) {
   const { bet } = props;
   const [verdict, setVerdict] = useState<Verdict>(bet.proposal?.verdict ?? 'inconclusive');
   const [evidence, setEvidence] = useState(bet.proposal?.evidenceText ?? '');
@@ -78,6 +84,8 @@ function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null)
     });
     setBusy(false);
     if (!a.ok) {
+      if (a.error.code === 'CONFLICT' && a.error.retryAfterSeconds === undefined)
+        return props.onStale(a.error.message);
       const atEvidence = a.error.fields?.['result.evidence'];
       if (atEvidence) setEvidenceError(atEvidence);
       else setError(a.error.message);
@@ -150,7 +158,8 @@ function VerdictForm(props: { bet: BetItem; onDone: (entry: VerdictEntry | null)
         <Button type="submit" appearance="primary" isDisabled={busy}>
           {verdict === bet.proposal?.verdict ? 'Confirm verdict' : 'Record this verdict instead'}
         </Button>
-        <Button appearance="subtle" onClick={() => props.onDone(null)}>
+        {/* While the verdict is being recorded it cannot be called off: closing would look like a cancel. */}
+        <Button appearance="subtle" onClick={() => props.onDone(null)} isDisabled={busy}>
           Cancel
         </Button>
       </div>
@@ -164,6 +173,7 @@ function BetTable(props: {
   empty: string;
   canDecide: boolean;
   onRecorded: () => void;
+  onStale: (message: string) => void;
   testId: string;
 }) {
   const [open, setOpen] = useState<string | null>(null);
@@ -228,6 +238,10 @@ function BetTable(props: {
                 if (entry) props.onRecorded();
                 else setReturnTo(b.issueKey);
               }}
+              onStale={(message) => {
+                setOpen(null);
+                props.onStale(message);
+              }}
             />
           ) : props.canDecide ? (
             <Button
@@ -257,6 +271,8 @@ function BetTable(props: {
 export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
   const [data, setData] = useState<ResultsReviewData | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Why the bets were read again after a verdict was refused (one recorded meanwhile elsewhere).
+  const [notice, setNotice] = useState<string | null>(null);
   const load = useCallback(async () => {
     const a = await callResolver<ResultsReviewData>(R.resultsReview);
     if (a.ok) {
@@ -275,12 +291,25 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
     document.getElementById('results-heading')?.focus();
     void load();
   };
-  const common = { canDecide, onRecorded };
+  const onStale = (message: string) => {
+    setNotice(message);
+    onRecorded();
+  };
+  const common = { canDecide, onRecorded, onStale };
   return (
     <div data-testid="results-review" style={{ display: 'grid', gap: token('space.300', '24px') }}>
       <h2 id="results-heading" tabIndex={-1} style={{ margin: 0 }}>
         Did the bets pay off?
       </h2>
+      {notice ? (
+        <Message
+          appearance="warning"
+          title="Recorded meanwhile: the bets were read again"
+          testId="results-notice"
+        >
+          <p>{notice}</p>
+        </Message>
+      ) : null}
       <p style={{ margin: 0 }}>
         Delivered items that expected a metric to move, checked by the daily scan
         {data.checkedAt ? ` (last on ${data.checkedAt.slice(0, 10)})` : ''}. The proposed verdict compares the
