@@ -640,6 +640,10 @@ async function act(
   // An unfinished decision's id sent with another decision (another issue or kind) is not its retry: it must not
   // pick up that decision's recorded progress.
   if (intent && (intent.issueKey !== issueKey || intent.kind !== decision.kind)) throw reusedRequestId();
+  // Nor is another decision of the same kind (another reason, snooze or outcome): it would finish the first with
+  // its own fields. (Intents of older versions may not hold the decision.)
+  if (intent?.decision && JSON.stringify(intent.decision) !== JSON.stringify(decision))
+    throw reusedRequestId();
   // A retry of this request (its lens written, or its intent recorded) finishes it; anything else is new.
   const resuming = marker?.idempotencyKey === idempotencyKey || !!intent;
   // An item decided by another request since the caller listed it (in another tab, by someone else) is no

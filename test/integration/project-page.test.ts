@@ -4,7 +4,7 @@
  */
 import Resolver from '@forge/resolver';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
-import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import type { Answer } from '../../src/contract/answer';
 import type {
   DecideData,
@@ -772,6 +772,39 @@ describe('kill review', () => {
     });
     expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toEqual(before);
     expect(ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries).toEqual([]);
+  });
+
+  it('refuses the same kind of decision with other dates sent with the request id of an unfinished one', async () => {
+    const key = aZombie();
+    const idempotencyKey = 'keep-then-keep-1';
+    const keep = (snoozeUntil: string) =>
+      call<DecideData>(
+        'decide',
+        {
+          issueKey: key,
+          idempotencyKey,
+          decision: { kind: 'keep', reason: 'Wanted after all', snoozeUntil },
+        },
+        'member',
+      );
+    // The keep records its intent, then Jira refuses its lens write: it is unfinished.
+    const fault = app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      match: { method: 'PUT', pathIncludes: '/properties/' },
+    });
+    expect(await keep('2098-12-31')).toMatchObject({ ok: false });
+    app.jira.faults.clear(fault);
+    // Another snooze date under that id is another request: it must not finish the first with its own dates.
+    expect(await keep('2099-06-30')).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { requestId: 'Already used for a different change.' } },
+    });
+    // The first, sent again as it was, is finished with its own date.
+    ok(await keep('2098-12-31'));
+    expect(readLens(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).snoozedUntil).toBe(
+      '2098-12-31',
+    );
   });
 
   it('asks Jira for the caller’s rights before replaying a decision, so an outsider learns nothing', async () => {
