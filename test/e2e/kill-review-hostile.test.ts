@@ -186,19 +186,27 @@ describe('the decision log of a busy project, exported', () => {
   });
 });
 
+/**
+ * Twenty-six zombies idle since `year` (longer than any other, so they fill the queue's first page and start the
+ * second, whatever the tests before decided), and the kill review open with its first 25 listed.
+ */
+async function moreThanAPage(summary: string, year: number) {
+  for (let i = 0; i < 26; i += 1)
+    anIdleZombie(wb, `${summary} ${i}`, new Date(Date.UTC(year, 0, 1 + i)).toISOString());
+  const { page, frame } = await openProjectPage(wb);
+  await openTab(frame, 'Kill review');
+  const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+  await eventually(async () => expect(await listed.count()).toBe(25), { timeout: 30_000 });
+  return { page, frame, listed };
+}
+
 describe('loading more zombies after another tab decided one', () => {
   // A person lists the first 25 zombies. Meanwhile a colleague keeps one of them in another tab. The person
   // presses "Load more zombies". Before the mend the next page was read from position 25 of a queue that had
   // since lost an item above it: the zombie that moved up to position 25 was never listed, and the totals
   // said every zombie was listed. What should happen: every zombie still in the queue is listed once.
   it('lists every zombie still in the queue, none skipped and none twice', async () => {
-    // Twenty-six zombies idle for longer than any other, so they fill the first page and start the second.
-    for (let i = 0; i < 26; i += 1)
-      anIdleZombie(wb, `Forgotten idea ${i}`, new Date(Date.UTC(2001, 0, 1 + i)).toISOString());
-    const { page, frame } = await openProjectPage(wb);
-    await openTab(frame, 'Kill review');
-    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
-    await eventually(async () => expect(await listed.count()).toBe(25), { timeout: 30_000 });
+    const { page, frame, listed } = await moreThanAPage('Forgotten idea', 2001);
     const first = ((await listed.first().getAttribute('data-testid')) ?? '').replace('zombie-', '');
     // The other tab keeps the first listed zombie.
     const kept = await asProjectAdmin(wb, R.decide, {
@@ -364,13 +372,7 @@ describe('a decision after Load more', () => {
   // the queue reloaded its first page only: every zombie loaded with "Load more" vanished from the list. What
   // should happen: the list keeps what it had, less the decided item.
   it('keeps every zombie that was listed, less the one decided', async () => {
-    // More zombies than one page holds, whatever the tests before decided.
-    for (let i = 0; i < 26; i += 1)
-      anIdleZombie(wb, `Older idea ${i}`, new Date(Date.UTC(2000, 0, 1 + i)).toISOString());
-    const { page, frame } = await openProjectPage(wb);
-    await openTab(frame, 'Kill review');
-    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
-    await eventually(async () => expect(await listed.count()).toBe(25), { timeout: 30_000 });
+    const { page, frame, listed } = await moreThanAPage('Older idea', 2000);
     await frame.getByRole('button', { name: 'Load more zombies' }).click();
     await eventually(async () => expect(await listed.count()).toBeGreaterThan(25));
     const before = await listedKeys(frame);
