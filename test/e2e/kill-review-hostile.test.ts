@@ -258,6 +258,15 @@ async function fillKeep(frame: Frame, key: string, snooze: string, reason: strin
   return dialog;
 }
 
+/** The kill review open, with the key of the first zombie it lists. */
+async function openQueue() {
+  const { page, frame } = await openProjectPage(wb);
+  await openTab(frame, 'Kill review');
+  const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+  await listed.first().waitFor({ timeout: 30_000 });
+  return { page, frame, key: (await listedKeys(frame))[0]! };
+}
+
 describe('a Keep from a tab that did not reload', () => {
   // A person lists the zombies. Meanwhile a colleague keeps one of them, snoozed to the end of the year, in
   // another tab. The person, whose list still shows it, keeps it too, snoozed for a week. Before the mend the
@@ -265,16 +274,7 @@ describe('a Keep from a tab that did not reload', () => {
   // week. What should happen: the dialog says who decided it and when, nothing is changed, and it offers to
   // reload the queue, which no longer lists the item.
   it('is refused with who decided it and when, changes nothing, and offers to reload the queue', async () => {
-    const { page, frame } = await openProjectPage(wb);
-    await openTab(frame, 'Kill review');
-    await frame
-      .getByRole('list', { name: 'Zombie queue' })
-      .locator('[data-testid^="zombie-"]')
-      .first()
-      .waitFor({
-        timeout: 30_000,
-      });
-    const key = (await listedKeys(frame))[0]!;
+    const { page, frame, key } = await openQueue();
     const other = await asProjectAdmin(wb, R.decide, {
       issueKey: key,
       idempotencyKey: 'colleague-keep-stale-1',
@@ -394,16 +394,7 @@ describe('a snooze date the server refused, then changed', () => {
   // passed"). They choose another date. Before the mend the refusal stayed under the field, speaking of a date
   // no longer there. What should happen: the field's error goes once the field is edited.
   it('clears the refusal under the snooze field once the date is changed', async () => {
-    const { page, frame } = await openProjectPage(wb);
-    await openTab(frame, 'Kill review');
-    await frame
-      .getByRole('list', { name: 'Zombie queue' })
-      .locator('[data-testid^="zombie-"]')
-      .first()
-      .waitFor({
-        timeout: 30_000,
-      });
-    const key = (await listedKeys(frame))[0]!;
+    const { page, frame, key } = await openQueue();
     const past = dayFromNow(-3);
     const dialog = await fillKeep(frame, key, past, 'Wanted later');
     await dialog.getByRole('button', { name: 'Confirm keep' }).click();
