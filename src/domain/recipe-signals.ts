@@ -6,6 +6,8 @@
  * Deterministic, pure, no I/O; all regexes are compiled once, have no nested quantifiers and run in linear time.
  */
 
+import { indexByFirstLetters } from './first-letter-index';
+
 export type RecipeSignalKind =
   | 'solution-verb'
   | 'ui-colour'
@@ -132,6 +134,7 @@ export const UI_PATTERN = new RegExp(
   'gi',
 );
 const UI_NUMBERED = withNumberedGroups(UI_PATTERN);
+const UI_INDEXED = indexByFirstLetters(UI_NUMBERED.pattern);
 
 /** An amount of time after a verb of cost: "3 s", "about two hours", "her two days", "months". */
 const AMOUNT =
@@ -309,7 +312,7 @@ export const PROBLEM_PATTERN_IN_ONE = problemPattern(`${DEFECT_WORDS}|${EXCEPTIO
  * as the hundred other alternatives together. Exception words are found from their ending instead.
  */
 const PROBLEM_NUMBERED = withNumberedGroups(problemPattern(DEFECT_WORDS_BY_LETTER));
-const PROBLEM_PATTERN = PROBLEM_NUMBERED.pattern;
+const PROBLEM_PATTERN = indexByFirstLetters(PROBLEM_NUMBERED.pattern);
 
 /** The named groups a match of the problem scan (eachProblemMatch) has, as PROBLEM_PATTERN_IN_ONE names them. */
 export function problemGroupsOf(m: RegExpExecArray): string[] {
@@ -345,8 +348,7 @@ function nextExceptionWord(text: string, from: number): number {
 
 /** The first match of PROBLEM_PATTERN at or after `from`. */
 function nextProblemPhrase(text: string, from: number): RegExpExecArray | null {
-  PROBLEM_PATTERN.lastIndex = from;
-  return PROBLEM_PATTERN.exec(text);
+  return PROBLEM_PATTERN.next(text, from);
 }
 
 /**
@@ -458,9 +460,12 @@ function scanRecipe(text: string, source: Source, scan: SignalScan): void {
       strength: 1,
     });
   }
-  const { pattern, group } = UI_NUMBERED;
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+  const group = UI_NUMBERED.group;
+  for (
+    let m = UI_INDEXED.next(text, 0);
+    m !== null;
+    m = UI_INDEXED.next(text, m.index + Math.max(1, m[0].length))
+  ) {
     const kind: RuleRecipeKind =
       m[group.colour!] || m[group.hex!]
         ? 'ui-colour'
