@@ -648,8 +648,14 @@ async function act(
   const resuming = marker?.idempotencyKey === idempotencyKey || !!intent;
   // An item decided by another request since the caller listed it (in another tab, by someone else) is no
   // longer a zombie: deciding it again would log a second decision and overwrite the first one's dates.
-  if (!resuming && onlyZombie && lens.zombie !== 'true' && marker)
-    throw await decidedMeanwhile(projectKey, issueKey, marker);
+  if (!resuming && onlyZombie && lens.zombie !== 'true') {
+    if (marker) throw await decidedMeanwhile(projectKey, issueKey, marker);
+    // Nor is an item whose flag a scan cleared since it was listed (it moved, or got linked): a kill or a snooze
+    // decided on what the queue showed then would act on an item that no longer meets any rule.
+    throw new ConflictError(
+      `${issueKey} is no longer flagged as a zombie: a scan since the queue was listed found it meets none of the rules. Nothing was changed: reload the queue to see it as it is now.`,
+    );
+  }
   const sameDecision =
     marker?.idempotencyKey === idempotencyKey ||
     (intent?.issueKey === issueKey && intent.kind === decision.kind);

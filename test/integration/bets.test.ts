@@ -165,6 +165,9 @@ describe('delivered bets', () => {
 
   it('refuses a request id already used for another decision, before writing anything', async () => {
     await app.runScheduledTrigger('outcome-lens-daily-scan');
+    // The kill review decides flagged items only: the delivered bet is flagged here, as a scan would flag it.
+    const lens = readLens(app.jira.store.getIssueProperty(ahead, ISSUE_PROPERTY_KEY));
+    app.jira.store.setIssueProperty(ahead, ISSUE_PROPERTY_KEY, { ...lens, zombie: 'true' });
     const key = 'reused-0001';
     ok(
       await page('decide', {

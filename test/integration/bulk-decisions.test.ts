@@ -600,7 +600,7 @@ describe('bulk Keep and Relink', () => {
       await page<BulkJobData>('bulkDecide', {
         idempotencyKey: 'bulk-link-map-1',
         decision: { kind: 'relink', reason: 'Linked from the outcome map', outcomeId },
-        selection: { keys: [...plain, `${P}-999`] },
+        selection: { keys: [...plain, `${P}-999`], onlyUnlinked: true },
       }),
     );
     await drain();

@@ -740,6 +740,33 @@ describe('kill review', () => {
     expect(again).toMatchObject({ replayed: true, entry: { id: first.entry.id } });
   });
 
+  it('refuses a decision on an item whose flag a scan cleared since the queue was listed', async () => {
+    const key = aZombie();
+    const queue = ok(await call<ZombieQueueData>('zombieQueue', {}));
+    expect(queue.items.map((i) => i.key)).toEqual([key]);
+    // A scan finds the item meets no rule any more (it moved): its lens loses the flag, as the scan writes it.
+    const lens = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as Record<string, unknown>;
+    app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, { ...lens, zombie: 'false', flag: null });
+    const cleared = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY);
+    for (const decision of [
+      { kind: 'kill', reason: 'Not wanted' },
+      { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2098-12-31' },
+    ])
+      expect(
+        await call('decide', { issueKey: key, idempotencyKey: `stale-${decision.kind}-1`, decision }),
+      ).toMatchObject({
+        ok: false,
+        error: {
+          code: 'CONFLICT',
+          message: expect.stringMatching(new RegExp(`${key} is no longer flagged as a zombie.*reload`)),
+        },
+      });
+    // Nothing was done: not closed, no log row, the lens as the scan left it.
+    expect(app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
+    expect(ok(await call<DecisionLogData>('decisionLog', {})).entries).toHaveLength(0);
+    expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toEqual(cleared);
+  });
+
   it('refuses another kind of decision sent with the request id of an unfinished one', async () => {
     const key = aZombie();
     const idempotencyKey = 'kill-then-keep-1';
