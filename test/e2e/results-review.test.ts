@@ -4,6 +4,7 @@
  * log) and in the issue's panel. The tab is axe-clean in both themes. With a slow Jira, a verdict retried with
  * other evidence after a timeout is told the first try may have been saved, never that nothing was written.
  */
+import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import type { WorkbenchApp } from '../../workbench/app';
 import { addDays } from '../../src/domain/dates';
@@ -246,6 +247,8 @@ describe('the results review in two tabs', () => {
   let twoTabs: BrowserWorkbench;
   let decidedElsewhere = '';
   let slowBet = '';
+  let recordedHere = '';
+  let dismissedElsewhere = '';
   beforeAll(async () => {
     await buildSurface('outcome-map');
     twoTabs = await startBrowserWorkbench({
@@ -254,6 +257,8 @@ describe('the results review in two tabs', () => {
         app.grantDemoRoles('DEMO');
         decidedElsewhere = createDueBet(app, today);
         slowBet = createDueBet(app, today);
+        recordedHere = createDueBet(app, today);
+        dismissedElsewhere = createDueBet(app, today);
         await app.runScheduledTrigger('outcome-lens-daily-scan');
       },
     });
@@ -294,8 +299,47 @@ describe('the results review in two tabs', () => {
     ).toMatchObject({
       result: { verdict: 'invalidated', evidence: 'Abandonment rose' },
     });
+    // The notice answers that refusal only. Before the mend it stayed over the list for good: through the next
+    // verdict recorded here, with no way to close it. What should happen: the next verdict recorded clears it,
+    // and Dismiss does.
+    const notice = frame.getByTestId('results-notice');
+    expect(await notice.isVisible()).toBe(true);
+    await recordVerdict(frame, recordedHere);
+    await notice.waitFor({ state: 'detached', timeout: 30_000 });
+    await conflictWithAnotherTab(frame, dismissedElsewhere);
+    await notice.waitFor({ timeout: 30_000 });
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached', timeout: 30_000 });
     await frame.page().close();
   });
+
+  /** Confirms the proposed verdict on `key` in the review, and waits until it shows among the recent verdicts. */
+  async function recordVerdict(frame: Frame, key: string): Promise<void> {
+    await frame.getByRole('button', { name: `Decide the verdict on ${key}` }).click({ timeout: 30_000 });
+    const form = frame.getByRole('form', { name: `Verdict on ${key}` });
+    await form.getByLabel('Evidence').fill('Abandonment fell to 33%');
+    await form.getByRole('button', { name: /verdict/ }).click();
+    await frame.getByTestId('recent-verdicts').getByText(key, { exact: true }).waitFor({ timeout: 30_000 });
+  }
+
+  /** A verdict on `key` recorded by a colleague while this tab's form is open; this tab's try is refused. */
+  async function conflictWithAnotherTab(frame: Frame, key: string): Promise<void> {
+    await frame.getByRole('button', { name: `Decide the verdict on ${key}` }).click({ timeout: 30_000 });
+    const form = frame.getByRole('form', { name: `Verdict on ${key}` });
+    await form.getByLabel('Evidence').fill('Abandonment fell to 33%');
+    const other = (await twoTabs.app.invoke(
+      'outcome-lens-project-page',
+      'confirmVerdict',
+      {
+        issueKey: key,
+        idempotencyKey: `other-tab-${key}`,
+        result: { verdict: 'inconclusive', evidence: 'Flat' },
+      },
+      { user: 'admin', projectKey: 'DEMO' },
+    )) as { ok: boolean };
+    expect(other.ok).toBe(true);
+    await form.getByRole('button', { name: /verdict/ }).click();
+  }
 
   // A member confirms a verdict while Jira is slow. Before the mend Cancel stayed enabled while the request ran:
   // pressing it closed the form as if nothing were recorded while the verdict was being written. What should

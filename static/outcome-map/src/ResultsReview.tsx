@@ -287,13 +287,18 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
   if (!data) return <p aria-busy="true">Loading delivered bets…</p>;
   const canDecide = page.permissions.canDecide;
   // A recorded bet leaves its table with the form that had the keyboard: it goes to the review's heading.
-  const onRecorded = () => {
+  const reread = () => {
     document.getElementById('results-heading')?.focus();
     void load();
   };
+  // A verdict recorded here answers the notice of an earlier refusal: it is not left standing over the new list.
+  const onRecorded = () => {
+    setNotice(null);
+    reread();
+  };
   const onStale = (message: string) => {
     setNotice(message);
-    onRecorded();
+    reread();
   };
   const common = { canDecide, onRecorded, onStale };
   return (
@@ -308,6 +313,9 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
           testId="results-notice"
         >
           <p>{notice}</p>
+          <Button appearance="subtle" onClick={() => setNotice(null)}>
+            Dismiss
+          </Button>
         </Message>
       ) : null}
       <p style={{ margin: 0 }}>
