@@ -189,12 +189,14 @@ describe('bulk link with two tabs open', () => {
       (await first.getAttribute('aria-label')) ?? (await list.getByRole('listitem').first().innerText());
     const key = /^([A-Z]+-\d+)/.exec(label.trim())![1]!;
 
-    const other = await asAdmin(R.decide, {
-      issueKey: key,
+    // The other tab links it as this form does: a bulk link of items listed as serving no outcome.
+    const other = await asAdmin(R.bulkDecide, {
       idempotencyKey: `other-tab-${Date.now()}`,
       decision: { kind: 'relink', outcomeId: a.id, reason: 'Linked in the other tab' },
+      selection: { keys: [key], onlyUnlinked: true },
     });
     expect(other.ok).toBe(true);
+    await wb.app.queue.runDue({ until: 'idle', advanceClock: true });
     expect(lensOf(wb, key)).toMatchObject({ outcomeId: a.id });
 
     await first.check();
