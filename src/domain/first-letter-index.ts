@@ -2,13 +2,11 @@
  * A faster way to find where a large pattern of word alternatives matches.
  *
  * A pattern like `\b(?:so\s+that\b|since\b|users?\s+can\b|…)` is tried at every word start, and V8 tries each of its
- * hundred alternatives there in turn. The same alternatives, grouped into a tree by their first letters
- * (`\b(?:s(?:o\s+that\b|ince\b)|u(?:sers?\s+can\b)|…)`), cost one test per letter instead. Grouping changes which
- * alternative wins where several match, and drops the pattern's groups, so the grouped pattern only says *where*
- * the next match starts; the original pattern, run at that place alone, gives the match with its groups.
- *
- * A match starts at a place exactly when some alternative matches there, whatever their order, so both find the
- * same places. Alternatives the grouping cannot take apart (a leading class, a repeated group) are kept whole.
+ * hundred alternatives there in turn. A finder made of the alternatives' first few items, grouped into a tree by
+ * their first letters (`\b(?:s(?:o\s+tha|ince\b)|users?\s+ca…)`), costs one test per letter instead, and stays
+ * small enough to compile quickly. Wherever an alternative matches, its start matches too, so the finder misses no
+ * place; it may stop at a place that only starts like one ("so that" in "so thank you"). The original pattern, run
+ * at each such place alone, decides, and gives the match with its groups in the pattern's own order.
  */
 
 /** A pattern and its grouped finder: `next` returns the pattern's first match at or after `from`. */
@@ -19,9 +17,6 @@ export interface IndexedPattern {
   readonly finder: RegExp;
   next(text: string, from: number): RegExpExecArray | null;
 }
-
-/** How many letters deep the tree of alternatives goes. */
-const DEPTH = 3;
 
 export function indexByFirstLetters(pattern: RegExp): IndexedPattern {
   if (/\\[1-9]|\\k</.test(pattern.source))
@@ -43,7 +38,7 @@ export function indexByFirstLetters(pattern: RegExp): IndexedPattern {
         at.lastIndex = place.index;
         const match = at.exec(text);
         if (match !== null) return match;
-        // Never reached when both patterns match at the same places; kept so a difference only costs time.
+        // The place starts like an alternative but is not one: look on.
         start = place.index + 1;
       }
       return null;
@@ -135,6 +130,8 @@ function expand(text: string, boundaries: number): Alternative[] {
   const inner = text.slice(3, end - 1);
   const quantifier = QUANTIFIER.exec(text.slice(end))?.[0] ?? '';
   const rest = text.slice(end + quantifier.length);
+  // A lazy quantifier ("??") is not taken apart: kept whole, as a repeated group is.
+  if (quantifier !== '' && rest.startsWith('?')) return [{ boundary, text }];
   if (quantifier === '') return splitAlternatives(inner).flatMap((part) => expand(part + rest, boundaries));
   if (quantifier === '?')
     return [
@@ -144,47 +141,95 @@ function expand(text: string, boundaries: number): Alternative[] {
   return [{ boundary, text }];
 }
 
-/** The letter an alternative must start with, lower-cased when case is ignored, or null. */
-function firstLetter(text: string, ignoreCase: boolean): string | null {
-  const c = text[0];
-  if (c === undefined || !/[a-z0-9]/i.test(c)) return null;
-  // A quantifier makes the first letter optional or repeatable: the alternative is kept whole.
-  if (QUANTIFIER.test(text.slice(1))) return null;
-  return ignoreCase ? c.toLowerCase() : c;
+/**
+ * The starts of an alternative, each its first HEAD_ITEMS items (an atom with its quantifier: a character, an
+ * escape, a class or a group): wherever the alternative matches, one of its starts matches there too, so a finder
+ * made of starts misses no place. A group on the way is opened ("t(?:akes|ook)" starts "takes" and "took") unless
+ * it is repeated or has many alternatives; a long item that cannot be opened ends the start. Letters are
+ * lower-cased when case is ignored, so starts that differ only in case are one.
+ */
+function headsOf(text: string, ignoreCase: boolean, budget = HEAD_ITEMS): string[][] {
+  if (budget === 0 || text === '') return [[]];
+  const c = text[0]!;
+  let end: number;
+  if (c === '\\') end = 2;
+  else if (c === '[') end = classEnd(text, 0);
+  else if (c === '(') end = groupEnd(text, 0);
+  else end = 1;
+  const quantifier = QUANTIFIER.exec(text.slice(end))?.[0] ?? '';
+  const lazy = quantifier !== '' && text[end + quantifier.length] === '?' ? '?' : '';
+  const item = text.slice(0, end + quantifier.length + lazy.length);
+  const rest = text.slice(item.length);
+  if (text.startsWith('(?:') && (quantifier === '' || quantifier === '?') && lazy === '') {
+    const inner = splitAlternatives(text.slice(3, end - 1));
+    if (inner.length <= MAX_OPENED) {
+      const heads = [
+        ...inner.flatMap((part) => headsOf(part + rest, ignoreCase, budget)),
+        ...(quantifier === '?' ? headsOf(rest, ignoreCase, budget) : []),
+      ];
+      if (heads.length <= MAX_HEADS) return heads;
+    }
+  }
+  // A long item would copy much of the pattern into the finder: the start ends before it, or, when it is the
+  // first, the whole alternative is looked for.
+  if (item.length > MAX_ITEM_CHARS) return [budget === HEAD_ITEMS ? [text] : []];
+  const own = ignoreCase && /^[A-Z]$/.test(item) ? item.toLowerCase() : item;
+  return headsOf(rest, ignoreCase, budget - 1).map((head) => [own, ...head]);
+}
+
+/** How much of each alternative the finder looks for: enough to pass over most words, little enough to compile fast. */
+const HEAD_ITEMS = 6;
+const MAX_ITEM_CHARS = 24;
+/** A group with more alternatives than this is not opened, nor one that would make more starts than MAX_HEADS. */
+const MAX_OPENED = 40;
+const MAX_HEADS = 200;
+
+interface TrieNode {
+  /** A head ends here: whatever follows, the place is a candidate. */
+  end: boolean;
+  next: Map<string, TrieNode>;
 }
 
 function groupedSource(alternatives: readonly Alternative[], ignoreCase: boolean): string {
-  const atBoundary = alternatives.filter((a) => a.boundary).map((a) => a.text);
-  const elsewhere = alternatives.filter((a) => !a.boundary).map((a) => a.text);
   const parts: string[] = [];
-  if (atBoundary.length > 0) parts.push(`\\b(?:${tree(atBoundary, ignoreCase, DEPTH)})`);
-  if (elsewhere.length > 0) parts.push(tree(elsewhere, ignoreCase, DEPTH));
+  for (const boundary of [true, false]) {
+    const root: TrieNode = { end: false, next: new Map() };
+    for (const alternative of alternatives) {
+      if (alternative.boundary !== boundary) continue;
+      for (const head of headsOf(alternative.text, ignoreCase)) insert(root, head);
+    }
+    // An empty alternative matches at every place (at every word boundary).
+    if (root.end) parts.push(boundary ? '\\b' : '');
+    if (root.next.size === 0) continue;
+    const source = tree(root);
+    parts.push(boundary ? `\\b(?:${source})` : source);
+  }
   return parts.join('|');
 }
 
-/** Alternatives as a tree of their first `depth` letters: "s(?:o(?:…)|ince…)|u(?:…)", the rest kept whole. */
-function tree(alternatives: readonly string[], ignoreCase: boolean, depth: number): string {
-  if (depth === 0 || alternatives.length < 2) return unique(alternatives).join('|');
-  const byLetter = new Map<string, string[]>();
-  const whole: string[] = [];
-  for (const alternative of alternatives) {
-    const letter = firstLetter(alternative, ignoreCase);
-    if (letter === null) whole.push(alternative);
-    else {
-      const rests = byLetter.get(letter) ?? [];
-      rests.push(alternative.slice(1));
-      byLetter.set(letter, rests);
+function insert(root: TrieNode, head: readonly string[]): void {
+  let node = root;
+  for (const token of head) {
+    // A shorter head already makes every place it starts a candidate.
+    if (node.end) return;
+    let child = node.next.get(token);
+    if (child === undefined) {
+      child = { end: false, next: new Map() };
+      node.next.set(token, child);
     }
+    node = child;
   }
-  const branches: string[] = [];
-  for (const [letter, rests] of byLetter) {
-    branches.push(
-      rests.length === 1 ? letter + rests[0]! : `${letter}(?:${tree(rests, ignoreCase, depth - 1)})`,
-    );
-  }
-  return [...branches, ...unique(whole)].join('|');
+  node.end = true;
+  node.next.clear();
 }
 
-function unique(texts: readonly string[]): string[] {
-  return [...new Set(texts)];
+/** A trie of heads as alternatives: "s(?:o|ince)|u(?:ser)". */
+function tree(node: TrieNode): string {
+  const branches: string[] = [];
+  for (const [token, child] of node.next) {
+    if (child.end) branches.push(token);
+    else if (child.next.size === 1) branches.push(token + tree(child));
+    else branches.push(`${token}(?:${tree(child)})`);
+  }
+  return branches.join('|');
 }
