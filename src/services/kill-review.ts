@@ -653,7 +653,7 @@ async function act(
     // Nor is an item whose flag a scan cleared since it was listed (it moved, or got linked): a kill or a snooze
     // decided on what the queue showed then would act on an item that no longer meets any rule.
     throw new ConflictError(
-      `${issueKey} is no longer flagged as a zombie: a scan since the queue was listed found it meets none of the rules. Nothing was changed: reload the queue to see it as it is now.`,
+      `${issueKey} is not flagged as a zombie: the kill review decides flagged items only (a scan clears the flag of an item that moved or got linked). Nothing was changed: reload the queue to see it as it is now.`,
     );
   }
   const sameDecision =

@@ -758,7 +758,7 @@ describe('kill review', () => {
         ok: false,
         error: {
           code: 'CONFLICT',
-          message: expect.stringMatching(new RegExp(`${key} is no longer flagged as a zombie.*reload`)),
+          message: expect.stringMatching(new RegExp(`${key} is not flagged as a zombie.*reload`)),
         },
       });
     // Nothing was done: not closed, no log row, the lens as the scan left it.
