@@ -198,7 +198,7 @@ function checkMinimal(h: Hypothesis, text: string | undefined): QualityCheck {
 /** The first NOT_MINIMAL rule a part of the story breaks, as a failed check; null when it breaks none. */
 function notMinimalPart(value: string | undefined): QualityCheck | null {
   if (!value) return null;
-  const part = value.trim().replace(/[.!?]+$/, '');
+  const part = withoutEndMarks(value.trim());
   for (const rule of NOT_MINIMAL) {
     const m = rule.re.exec(part);
     if (m) {
@@ -207,6 +207,14 @@ function notMinimalPart(value: string | undefined): QualityCheck | null {
     }
   }
   return null;
+}
+
+/** The text without the full stops, exclamation or question marks it ends with. */
+function withoutEndMarks(text: string): string {
+  let end = text.length;
+  for (let c = text.charCodeAt(end - 1); c === 46 || c === 33 || c === 63; c = text.charCodeAt(end - 1))
+    end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 const SENTENCE_BREAK = /[.!?]\s+(?=\S)/g;
