@@ -50,22 +50,9 @@ export function isPlaceholder(value: string): boolean {
 
 /** True when a part says something: a word of at least three letters that is not a placeholder. */
 export function saysSomething(text: string | undefined | null): boolean {
-  if (text === undefined || text === null) return false;
-  // The score and its checks ask this of the same few parts of a story several times in a row.
-  for (let i = 0; i < RECENT; i++) if (recentTexts[i] === text) return recentAnswers[i]!;
-  const value = text.trim();
-  const answer = value !== '' && !isPlaceholder(value) && hasWord(value, 3);
-  recentTexts[nextSlot] = text;
-  recentAnswers[nextSlot] = answer;
-  nextSlot = (nextSlot + 1) % RECENT;
-  return answer;
+  const value = (text ?? '').trim();
+  return value !== '' && !isPlaceholder(value) && hasWord(value, 3);
 }
-
-/** The last few texts saysSomething judged, and its answers: a cache of a pure function, never stale. */
-const RECENT = 4;
-const recentTexts: Array<string | undefined> = new Array<string | undefined>(RECENT).fill(undefined);
-const recentAnswers: boolean[] = new Array<boolean>(RECENT).fill(false);
-let nextSlot = 0;
 
 /**
  * Why a metric's name names no number ("x", "TBD"), or null when it names one or is blank (blank is the
