@@ -8,6 +8,7 @@
  * place; it may stop at a place that only starts like one ("so that" in "so thank you"). The original pattern, run
  * at each such place alone, decides, and gives the match with its groups in the pattern's own order.
  */
+import { classEnd, groupEnd, rewriteCapturingGroups, splitAlternatives } from './pattern-source';
 
 /** A pattern and its grouped finder: `next` returns the pattern's first match at or after `from`. */
 export interface IndexedPattern {
@@ -22,7 +23,7 @@ export function indexByFirstLetters(pattern: RegExp): IndexedPattern {
   if (/\\[1-9]|\\k</.test(pattern.source))
     throw new Error('A pattern with back-references cannot be grouped by first letters.');
   const ignoreCase = pattern.flags.includes('i');
-  const plain = withoutCapturingGroups(pattern.source);
+  const plain = rewriteCapturingGroups(pattern.source, () => '(?:');
   const expanded = splitAlternatives(plain).flatMap((alternative) => expand(alternative, 0));
   const finder = new RegExp(groupedSource(expanded, ignoreCase), `g${ignoreCase ? 'i' : ''}`);
   const flags = pattern.flags.replace(/[gy]/g, '');
@@ -50,69 +51,6 @@ export function indexByFirstLetters(pattern: RegExp): IndexedPattern {
 interface Alternative {
   boundary: boolean;
   text: string;
-}
-
-/** The pattern's source with every group non-capturing: the finder needs no groups, and groups cost per match. */
-function withoutCapturingGroups(source: string): string {
-  let out = '';
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      out += source.slice(i, i + 2);
-      i++;
-    } else if (c === '[') {
-      const end = classEnd(source, i);
-      out += source.slice(i, end);
-      i = end - 1;
-    } else if (c === '(' && source[i + 1] !== '?') out += '(?:';
-    else if (c === '(' && source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!') {
-      out += '(?:';
-      i = source.indexOf('>', i);
-    } else out += c;
-  }
-  return out;
-}
-
-/** Where the class starting at `start` ("[") ends: just after its first unescaped "]" past the first character. */
-function classEnd(source: string, start: number): number {
-  let j = start + 1;
-  if (source[j] === '^') j++;
-  if (source[j] === ']') j++;
-  while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
-  return j + 1;
-}
-
-/** Where the group opening at `start` ("(") ends: just after its ")". */
-function groupEnd(source: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') i++;
-    else if (c === '[') i = classEnd(source, i) - 1;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i + 1;
-  }
-  throw new Error(`Unbalanced group in ${source}`);
-}
-
-/** The top-level alternatives of a source: split at each "|" outside groups and classes. */
-function splitAlternatives(source: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') i++;
-    else if (c === '[') i = classEnd(source, i) - 1;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) {
-      parts.push(source.slice(from, i));
-      from = i + 1;
-    }
-  }
-  parts.push(source.slice(from));
-  return parts;
 }
 
 const QUANTIFIER = /^(?:[*+?]|\{\d*,?\d*\})/;

@@ -7,6 +7,7 @@
  */
 
 import { indexByFirstLetters } from './first-letter-index';
+import { rewriteCapturingGroups } from './pattern-source';
 
 export type RecipeSignalKind =
   | 'solution-verb'
@@ -89,31 +90,13 @@ const SOLUTION_VERB = new RegExp(
  */
 export function withNumberedGroups(named: RegExp): { pattern: RegExp; group: Record<string, number> } {
   const group: Record<string, number> = {};
-  const source = named.source;
-  let out = '';
   let count = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      out += source.slice(i, i + 2);
-      i++;
-    } else if (c === '[') {
-      // A class runs to its first unescaped "]"; a "(" inside is a character.
-      let j = i + 1;
-      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
-      out += source.slice(i, j + 1);
-      i = j;
-    } else if (c === '(' && source[i + 1] !== '?') {
-      count++;
-      out += c;
-    } else if (c === '(' && source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!') {
-      const close = source.indexOf('>', i);
-      group[source.slice(i + 3, close)] = ++count;
-      out += '(';
-      i = close;
-    } else out += c;
-  }
-  return { pattern: new RegExp(out, named.flags), group };
+  const source = rewriteCapturingGroups(named.source, (name) => {
+    count++;
+    if (name !== null) group[name] = count;
+    return '(';
+  });
+  return { pattern: new RegExp(source, named.flags), group };
 }
 
 // UI specifics and prescribed technologies, one pass with named groups.

@@ -35,6 +35,8 @@ const SHAPES: RegExp[] = [
   /\b(?:(?:(?:light|dark)[ -])?(?:red|blue)\b(?!-?box)|rgba?\([^)]{0,9}\)|(?:at|on)\s+the\s+(?:top|left))|(?<hex>#[0-9a-f]{3}\b)/gi,
   /\b(?:a(?:b|c)+d|(?:ab)*c|x{2}y|[qr]z|(?=w)wv|Case|case\b|(?:ab)??d)/g,
   /(?:^|[.!?]\s+)(?:please\s+)?(add|remove)\b|\d+\s?%/gi,
+  // A class of any character ("[^]"), then a group.
+  /\b(?:a[^](?:b|c)d|[xy]z|(?:ab)+e)/gi,
   // A first item too long to copy, and an empty alternative that matches everywhere.
   /\b(?:[abcdefghijklmnopqrstuvwxyz]{2}(?:ase|ox)\b|(add|slow))|(?:x|)/gi,
 ];
