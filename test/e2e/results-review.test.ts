@@ -271,23 +271,10 @@ describe('the results review in two tabs', () => {
   // review says so and reads the bets again: the bet leaves the due list and shows among the recent verdicts.
   it('after a verdict recorded in another tab, the conflict is said and the bet leaves the due list', async () => {
     const frame = await openResultsReview(twoTabs, 'member');
-    await frame
-      .getByRole('button', { name: `Decide the verdict on ${decidedElsewhere}` })
-      .click({ timeout: 30_000 });
-    const form = frame.getByRole('form', { name: `Verdict on ${decidedElsewhere}` });
-    await form.getByLabel('Evidence').fill('Abandonment fell to 33%');
-    const other = (await twoTabs.app.invoke(
-      'outcome-lens-project-page',
-      'confirmVerdict',
-      {
-        issueKey: decidedElsewhere,
-        idempotencyKey: 'other-tab-verdict-1',
-        result: { verdict: 'invalidated', evidence: 'Abandonment rose' },
-      },
-      { user: 'admin', projectKey: 'DEMO' },
-    )) as { ok: boolean };
-    expect(other.ok).toBe(true);
-    await form.getByRole('button', { name: /verdict/ }).click();
+    await conflictWithAnotherTab(frame, decidedElsewhere, {
+      verdict: 'invalidated',
+      evidence: 'Abandonment rose',
+    });
     await frame.getByText(/already has a verdict \(invalidated\)/).waitFor({ timeout: 30_000 });
     await frame
       .getByTestId('recent-verdicts')
@@ -323,18 +310,18 @@ describe('the results review in two tabs', () => {
   }
 
   /** A verdict on `key` recorded by a colleague while this tab's form is open; this tab's try is refused. */
-  async function conflictWithAnotherTab(frame: Frame, key: string): Promise<void> {
+  async function conflictWithAnotherTab(
+    frame: Frame,
+    key: string,
+    result: { verdict: string; evidence: string } = { verdict: 'inconclusive', evidence: 'Flat' },
+  ): Promise<void> {
     await frame.getByRole('button', { name: `Decide the verdict on ${key}` }).click({ timeout: 30_000 });
     const form = frame.getByRole('form', { name: `Verdict on ${key}` });
     await form.getByLabel('Evidence').fill('Abandonment fell to 33%');
     const other = (await twoTabs.app.invoke(
       'outcome-lens-project-page',
       'confirmVerdict',
-      {
-        issueKey: key,
-        idempotencyKey: `other-tab-${key}`,
-        result: { verdict: 'inconclusive', evidence: 'Flat' },
-      },
+      { issueKey: key, idempotencyKey: `other-tab-${key}`, result },
       { user: 'admin', projectKey: 'DEMO' },
     )) as { ok: boolean };
     expect(other.ok).toBe(true);
