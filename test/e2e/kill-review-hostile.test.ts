@@ -9,7 +9,7 @@ import {
   type DecisionLogData,
   type ZombieQueueData,
 } from '../../src/contract/project-page';
-import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
+import { delayAnswers, eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
 import {
   anIdleZombie,
   asProjectAdmin,
@@ -133,6 +133,36 @@ describe('a bulk Keep whose answer never came back', () => {
     // The page reads the queue and the log again: the kept items leave the queue and show in the log.
     await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${keys[0]!}`).waitFor();
     for (const key of keys) expect(await frame.getByTestId(`zombie-${key}`).count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe('the queue and the log read again after a bulk Keep', () => {
+  // A person keeps two zombies at once; when the run ends the page reads the queue and the log again. Before the
+  // mend each was drawn when its answer came: with the queue's answer slower than the log's, the kept items showed
+  // in the log while still listed in the queue, with their Keep and Kill buttons. What should happen: the two are
+  // drawn together, so a kept item is in the log only once it has left the queue.
+  it('never shows a kept item in the log while it is still listed in the queue', async () => {
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+    await listed.first().waitFor({ timeout: 30_000 });
+    const keys = (await listed.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!)))
+      .map((id) => id.replace('zombie-', ''))
+      .slice(0, 2);
+    expect(keys).toHaveLength(2);
+    for (const key of keys) await frame.getByLabel(`Select ${key}`).check();
+    await delayAnswers(page, R.zombieQueue, 2_000);
+    await frame.getByRole('button', { name: 'Keep 2 selected' }).click();
+    const form = frame.getByRole('form', { name: 'Keep selected' });
+    const snooze = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel('Snooze until').fill(snooze);
+    await form.getByLabel('Snooze until').press('Enter');
+    await form.getByLabel("Why (goes into each item's decision log row)").fill('Revisit after the pilot');
+    await form.getByRole('button', { name: 'Keep 2' }).click();
+    await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${keys[0]!}`).waitFor();
+    for (const key of keys) expect(await frame.getByTestId(`zombie-${key}`).count()).toBe(0);
+    for (const key of keys) expect(await logRowsOf(key)).toBe(1);
     await page.close();
   });
 });

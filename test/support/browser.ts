@@ -206,3 +206,17 @@ export async function loseNextAnswer(page: Page, functionKey: string): Promise<{
   });
   return lost;
 }
+
+/**
+ * From now on, the page hears the answers of the resolver `functionKey` `ms` later than the app gives them: a slow
+ * read beside fast ones. Other calls go on to the next route, or to the app.
+ */
+export async function delayAnswers(page: Page, functionKey: string, ms: number): Promise<void> {
+  await page.route('**/__bridge/invoke', async (route) => {
+    const called = (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string }).functionKey;
+    if (called !== functionKey) return route.fallback();
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await route.fulfill({ response });
+  });
+}

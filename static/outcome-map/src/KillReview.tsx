@@ -466,6 +466,9 @@ function LabelledField(props: {
 
 const PAGE_SIZE = 25;
 
+const readLog = () => callResolver<DecisionLogData>(R.decisionLog, { limit: 100 });
+type LogAnswer = Awaited<ReturnType<typeof readLog>>;
+
 export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const [sort, setSort] = useState<QueueSort>('idle');
   const [filter, setFilter] = useState<QueueFilter>({});
@@ -480,29 +483,27 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const [log, setLog] = useState<DecisionEntry[] | null>(null);
   const [logError, setLogError] = useState<string | null>(null);
 
-  const loadQueue = useCallback(async () => {
-    const q = await callResolver<ZombieQueueData>(R.zombieQueue, {
-      sort,
-      filter,
-      offset: 0,
-      limit: PAGE_SIZE,
-    });
-    if (q.ok) {
-      setQueue(q.data);
-      setItems(q.data.items);
-      setError(null);
-    } else setError(q.error.message);
-  }, [sort, filter]);
-  const loadLog = useCallback(async () => {
-    const l = await callResolver<DecisionLogData>(R.decisionLog, { limit: 100 });
+  const showLog = useCallback((l: LogAnswer) => {
     if (l.ok) {
       setLog(l.data.entries);
       setLogError(null);
     } else setLogError(l.error.message);
   }, []);
+  const loadLog = useCallback(async () => showLog(await readLog()), [showLog]);
+  // The queue and the log are read together and drawn in one render: an item decided shows in the log only once
+  // it has left the queue, never in both.
   const load = useCallback(async () => {
-    await Promise.all([loadQueue(), loadLog()]);
-  }, [loadQueue, loadLog]);
+    const [q, l] = await Promise.all([
+      callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: PAGE_SIZE }),
+      readLog(),
+    ]);
+    if (q.ok) {
+      setQueue(q.data);
+      setItems(q.data.items);
+      setError(null);
+    } else setError(q.error.message);
+    showLog(l);
+  }, [sort, filter, showLog]);
   // A decided item leaves the queue with the button that opened its dialog, and the keyboard would fall to the
   // page's body: once the reloaded queue is drawn, it goes to the queue's heading instead.
   // Asked with the reload, so it is drawn in the same render as the queue without the item.
@@ -519,11 +520,12 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     if (decided) setItems((old) => old.filter((i) => i.key !== decided));
     const listed = listedNow.current.map((i) => i.key).filter((key) => key !== decided);
     if (listed.length === 0) return reloadAfterDecision();
-    const [q] = await Promise.all([
+    const [q, l] = await Promise.all([
       // One past the listed items, only to know whether more are left for "Load more".
       callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: 1, listed }),
-      loadLog(),
+      readLog(),
     ]);
+    showLog(l);
     if (q.ok) {
       const gone = new Set(q.data.gone);
       setItems((old) => old.filter((i) => !gone.has(i.key)));
@@ -603,7 +605,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       {error ? (
         <Message appearance="error" title="The zombie queue could not load">
           <p>{error}</p>
-          <TryAgain onRetry={loadQueue} />
+          <TryAgain onRetry={load} />
         </Message>
       ) : null}
       <h2 id="zombie-queue-heading" className="ol-heading" tabIndex={-1}>
