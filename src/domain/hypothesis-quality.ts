@@ -54,6 +54,26 @@ function namesSomeone(text: string | undefined): boolean {
   return hasWord(value, 2) && !isPlaceholder(value);
 }
 
+/**
+ * Whether each part says something, judged once per hypothesis: the checks and the score ask it of the same parts
+ * many times. The persona is judged as a role, which may be short ("PO", "QA").
+ */
+export interface PartsSaid {
+  persona: boolean;
+  intent: boolean;
+  benefit: boolean;
+  metric: boolean;
+}
+
+export function partsSaid(h: Hypothesis, expected: ExpectedOutcome | undefined): PartsSaid {
+  return {
+    persona: namesSomeone(h.persona),
+    intent: saysSomething(h.intent),
+    benefit: saysSomething(h.benefit),
+    metric: saysSomething(expected?.metric),
+  };
+}
+
 /** The app itself, its makers, or its backlog's author: none of them is a user with a need. */
 const THE_PRODUCT =
   /^(?:(?:the|a|an|our|my|this)\s+)?(?:[\w-]+\s+){0,2}(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|microservice|program|code|website|site|tool|api|bot|job|script|scheduler|module|component|pipeline)$/i;
@@ -76,27 +96,24 @@ function notAUserWhy(role: string): string | null {
   return null;
 }
 
-function checkRole(persona: string | undefined): QualityCheck {
+function checkRole(persona: string | undefined, said: PartsSaid): QualityCheck {
   const role = (persona ?? '').trim();
   if (!role) return fail('valid-role', null, 'No role: say who has the need, e.g. "a returning shopper".');
-  if (!namesSomeone(role))
+  if (!said.persona)
     return fail('valid-role', role, `"${role}" is not a role: name the person who uses the product.`);
   const why = notAUserWhy(role);
   if (why) return fail('valid-role', role, why);
   return pass('valid-role', role, `"${role}" is someone who uses the product.`);
 }
 
-function checkWellFormed(h: Hypothesis): QualityCheck {
-  const parts: Array<[string, string | undefined]> = [
-    ['the persona (who, the role)', h.persona],
-    ['the intent (what they want, the means)', h.intent],
-    ['the benefit (why, the end)', h.benefit],
+function checkWellFormed(h: Hypothesis, said: PartsSaid): QualityCheck {
+  const parts: Array<[string, string | undefined, boolean]> = [
+    ['the persona (who, the role)', h.persona, said.persona],
+    ['the intent (what they want, the means)', h.intent, said.intent],
+    ['the benefit (why, the end)', h.benefit, said.benefit],
   ];
   const empty = parts.filter(([, value]) => !value?.trim()).map(([name]) => name);
-  // A role may be short ("PO", "QA"); a want or a reason needs a real word.
-  const hollow = parts.filter(
-    ([, value], index) => value?.trim() && !(index === 0 ? namesSomeone(value) : saysSomething(value)),
-  );
+  const hollow = parts.filter(([, value, says]) => value?.trim() && !says);
   if (hollow.length > 0) {
     const quoted = hollow.map(([name, value]) => `${name} "${value!.trim()}"`);
     return fail(
@@ -144,9 +161,9 @@ const CLAUSE_START = /\s(?:that|which|who|whom|whose|where|when|how|what|why|whe
 const FIXED_PAIRS =
   /\b(?:drag\s+and\s+drop|terms\s+and\s+conditions|pros\s+and\s+cons|black\s+and\s+white|copy\s+and\s+paste|cut\s+and\s+paste|pick\s+and\s+choose|search\s+and\s+replace|find\s+and\s+replace|back\s+and\s+forth|up\s+and\s+running)\b/gi;
 
-function checkAtomic(intent: string | undefined): QualityCheck {
+function checkAtomic(intent: string | undefined, said: PartsSaid): QualityCheck {
   const want = (intent ?? '').trim();
-  if (!saysSomething(want)) return pass('atomic', null, 'No want to split.');
+  if (!said.intent) return pass('atomic', null, 'No want to split.');
   // Both patterns start at a conjunction, a comma, a semicolon or a slash: most wants have none.
   if (!JOINS_TWO.test(want)) return pass('atomic', want, 'One need.');
   // The want's own actions, before a clause about something else ("be sure that no one can … and …").
@@ -295,10 +312,9 @@ function evidenceInWant(want: string, h: Hypothesis): string[] {
   return evidenceBeyondFirstWord(detectRecipe({ summary: story }), lead.length, lead.length + want.length);
 }
 
-function checkProblemOriented(h: Hypothesis, given: string[] | undefined): QualityCheck {
+function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | undefined): QualityCheck {
   const want = (h.intent ?? '').trim();
-  if (!saysSomething(want))
-    return fail('problem-oriented', null, 'No want written: say what the user needs.');
+  if (!said.intent) return fail('problem-oriented', null, 'No want written: say what the user needs.');
   const built = BUILD_THEN_ARTEFACT.exec(want) ?? NOUN_PHRASE_ARTEFACT.exec(want) ?? WIDGET_WANTED.exec(want);
   // "add a product to my wishlist page", "design my own forms": the person's own things, used in the product.
   if (built && !/\b(?:my|our|their|his|her)\b/i.test(built[0])) {
@@ -322,14 +338,14 @@ function checkProblemOriented(h: Hypothesis, given: string[] | undefined): Quali
 
 function checkMeasurable(
   expected: ExpectedOutcome | undefined,
+  said: PartsSaid,
   notBefore: string | undefined,
   mark: DecimalMark = '.',
 ): QualityCheck {
   const e = expected ?? {};
   const metric = e.metric?.trim();
   if (!metric) return fail('measurable', null, 'No metric: say which number should move.');
-  const notAMetric = metricNameProblem(metric);
-  if (notAMetric) return fail('measurable', metric, notAMetric);
+  if (!said.metric) return fail('measurable', metric, metricNameProblem(metric)!);
   const missing: string[] = [];
   if (e.baseline === undefined) missing.push('its baseline today');
   if (e.target === undefined) missing.push('the target');
@@ -357,16 +373,22 @@ function checkMeasurable(
   );
 }
 
-/** All six checks, in the order of QUALITY_CRITERIA. */
-export function checkHypothesisQuality(input: QualityInput): QualityCheck[] {
+/**
+ * All six checks, in the order of QUALITY_CRITERIA. `said` is what partsSaid makes of the same hypothesis and first
+ * expectation, when the caller has it already.
+ */
+export function checkHypothesisQuality(
+  input: QualityInput,
+  said: PartsSaid = partsSaid(input.hypothesis, input.expected[0]),
+): QualityCheck[] {
   const h = input.hypothesis;
   return [
-    checkWellFormed(h),
-    checkAtomic(h.intent),
+    checkWellFormed(h, said),
+    checkAtomic(h.intent, said),
     checkMinimal(h, input.text),
-    checkRole(h.persona),
-    checkProblemOriented(h, input.wantEvidence),
-    checkMeasurable(input.expected[0], input.checkByNotBefore, input.decimalMark),
+    checkRole(h.persona, said),
+    checkProblemOriented(h, said, input.wantEvidence),
+    checkMeasurable(input.expected[0], said, input.checkByNotBefore, input.decimalMark),
   ];
 }
 

@@ -7,7 +7,14 @@ import type {
   Result,
 } from './schemas';
 import type { DecimalMark } from './amounts';
-import { checkHypothesisQuality, qualityOf, saysSomething, type QualityCheck } from './hypothesis-quality';
+import {
+  checkHypothesisQuality,
+  partsSaid,
+  qualityOf,
+  saysSomething,
+  type PartsSaid,
+  type QualityCheck,
+} from './hypothesis-quality';
 import {
   SCORE_COMPONENT_IDS,
   SCORE_COMPONENT_LABELS,
@@ -93,17 +100,26 @@ export function scoreIssue(
   input: ScoreInput,
   settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
 ): Score {
-  const quality = checkHypothesisQuality({
-    hypothesis: input.hypothesis,
-    expected: [input.expected],
-    ...(input.storyText !== undefined ? { text: input.storyText } : {}),
-    ...(input.checkByNotBefore !== undefined ? { checkByNotBefore: input.checkByNotBefore } : {}),
-    ...(input.wantEvidence !== undefined ? { wantEvidence: input.wantEvidence } : {}),
-    ...(input.decimalMark !== undefined ? { decimalMark: input.decimalMark } : {}),
-  });
+  const said = partsSaid(input.hypothesis, input.expected);
+  const quality = checkHypothesisQuality(
+    {
+      hypothesis: input.hypothesis,
+      expected: [input.expected],
+      ...(input.storyText !== undefined ? { text: input.storyText } : {}),
+      ...(input.checkByNotBefore !== undefined ? { checkByNotBefore: input.checkByNotBefore } : {}),
+      ...(input.wantEvidence !== undefined ? { wantEvidence: input.wantEvidence } : {}),
+      ...(input.decimalMark !== undefined ? { decimalMark: input.decimalMark } : {}),
+    },
+    said,
+  );
   const assessments: Record<ScoreComponentId, Assessment> = {
-    hypothesis: assessHypothesis(input.hypothesis, quality),
-    measurable: assessMeasurable(input.expected, qualityOf(quality, 'measurable'), input.checkByNotBefore),
+    hypothesis: assessHypothesis(said, quality),
+    measurable: assessMeasurable(
+      input.expected,
+      said,
+      qualityOf(quality, 'measurable'),
+      input.checkByNotBefore,
+    ),
     outcomeLink: assessLink(
       input.link,
       input.linkedOutcomeStatus,
@@ -112,7 +128,7 @@ export function scoreIssue(
     ),
     killCriteria: assessKillCriteria(input.killCriteria, input.delivered),
     problemFraming: afterDelivery(
-      assessFraming(input.framing, input.hypothesis, quality, input.storyText !== undefined),
+      assessFraming(input.framing, input.hypothesis, said, quality, input.storyText !== undefined),
       input.delivered,
     ),
     evidence: assessEvidence(input.result, input.delivered),
@@ -145,12 +161,8 @@ const named = (check: QualityCheck): string => `${check.criterion}: ${check.why}
  * A part counts only when it says something (and the persona is a real user's role); a want with two needs
  * or a story padded with remarks keeps three quarters of what its parts earn.
  */
-function assessHypothesis(h: Hypothesis, quality: QualityCheck[]): Assessment {
-  const usable = [
-    qualityOf(quality, 'valid-role').ok,
-    saysSomething(h.intent),
-    saysSomething(h.benefit),
-  ].filter(Boolean).length;
+function assessHypothesis(said: PartsSaid, quality: QualityCheck[]): Assessment {
+  const usable = [qualityOf(quality, 'valid-role').ok, said.intent, said.benefit].filter(Boolean).length;
   const shape = (['atomic', 'minimal'] as const).map((c) => qualityOf(quality, c));
   const penalty = shape.filter((c) => !c.ok).length;
   const failing = (['well-formed', 'valid-role', 'atomic', 'minimal'] as const)
@@ -169,6 +181,7 @@ function assessHypothesis(h: Hypothesis, quality: QualityCheck[]): Assessment {
 /** Metric, baseline, target, a direction that agrees with them, and a check-by date that is still ahead. */
 function assessMeasurable(
   e: ExpectedOutcome,
+  said: PartsSaid,
   check: QualityCheck,
   notBefore: string | undefined,
 ): Assessment {
@@ -177,7 +190,7 @@ function assessMeasurable(
     Boolean(e.direction) &&
     (!numbersGiven || (e.baseline !== e.target && (e.direction === 'increase') === e.target! > e.baseline!));
   const parts = [
-    saysSomething(e.metric),
+    said.metric,
     e.baseline !== undefined,
     e.target !== undefined,
     directionHolds,
@@ -263,11 +276,12 @@ function assessKillCriteria(k: KillCriteria, delivered: boolean): Assessment {
 function assessFraming(
   framing: FramingSignals,
   h: Hypothesis,
+  said: PartsSaid,
   quality: QualityCheck[],
   fromStory: boolean,
 ): Assessment {
   const problemOriented = qualityOf(quality, 'problem-oriented');
-  if (saysSomething(h.intent) && !problemOriented.ok) {
+  if (said.intent && !problemOriented.ok) {
     return {
       earned: 0,
       applicable: true,
@@ -275,8 +289,7 @@ function assessFraming(
       hint: named(problemOriented),
     };
   }
-  const hypothesisFramesProblem =
-    qualityOf(quality, 'valid-role').ok && saysSomething(h.benefit) && problemOriented.ok;
+  const hypothesisFramesProblem = qualityOf(quality, 'valid-role').ok && said.benefit && problemOriented.ok;
   if (framing.isRecipe) {
     const quoted = framing.recipePhrases.slice(0, 3).map((p) => `"${p}"`);
     return {
@@ -300,8 +313,8 @@ function assessFraming(
     };
   // A story whose slots are filled with nothing ("As a x, I want y, so that z") has the form's words, "as a" and
   // "so that", and no problem: the form is not what earns this.
-  const written = [h.persona, h.intent, h.benefit].filter((part) => (part ?? '').trim() !== '');
-  if (fromStory && written.length > 0 && !written.some((part) => saysSomething(part)))
+  const written = [h.persona, h.intent, h.benefit].some((part) => (part ?? '').trim() !== '');
+  if (fromStory && written && !(said.intent || said.benefit || saysSomething(h.persona)))
     return {
       earned: 0,
       applicable: true,
