@@ -206,15 +206,6 @@ function byWeight(a: Evidence, b: Evidence): number {
   );
 }
 
-/** Is `e` already said by a chosen quote: a learned word inside one, or the very same words on its side? */
-function alreadyQuoted(chosen: readonly Evidence[], e: Evidence): boolean {
-  for (const c of chosen) {
-    if (e.kind === 'learned' && overlaps(c.span, e.span)) return true;
-    if (c.side === e.side && sameSpan(c.span, e.span)) return true;
-  }
-  return false;
-}
-
 /**
  * The heaviest evidence first, at most three of a kind. Rule and structure phrases are all quoted, even where they
  * overlap ("Upgrade" and "Upgrade Jetty to 9.4" say different things); a learned word overlapping a phrase already
@@ -222,18 +213,24 @@ function alreadyQuoted(chosen: readonly Evidence[], e: Evidence): boolean {
  * tags" as a name and as a bare name) are quoted once.
  */
 function quote(evidence: Evidence[]): Evidence[] {
-  evidence.sort(byWeight);
+  stableSort(evidence, byWeight);
   const chosen: Evidence[] = [];
-  // Kinds are named apart on the two sides but for 'learned': count each side's kinds in its own map.
-  const recipeKinds = new Map<string, number>();
-  const problemKinds = new Map<string, number>();
   for (const e of evidence) {
-    if (alreadyQuoted(chosen, e)) continue;
-    const perKind = e.side === 'recipe' ? recipeKinds : problemKinds;
-    const count = perKind.get(e.kind) ?? 0;
-    if (count >= MAX_PER_KIND) continue;
-    perKind.set(e.kind, count + 1);
-    chosen.push(e);
+    // One pass over what is chosen: is `e` said already, and how many of its kind on its side are there (kinds
+    // are named apart on the two sides but for 'learned')?
+    let said = false;
+    let ofItsKind = 0;
+    for (const c of chosen) {
+      if (
+        (e.kind === 'learned' && overlaps(c.span, e.span)) ||
+        (c.side === e.side && sameSpan(c.span, e.span))
+      ) {
+        said = true;
+        break;
+      }
+      if (c.side === e.side && c.kind === e.kind) ofItsKind++;
+    }
+    if (!said && ofItsKind < MAX_PER_KIND) chosen.push(e);
   }
   return chosen;
 }
@@ -242,12 +239,19 @@ function byPosition(a: { source: Source; start: number }, b: { source: Source; s
   return a.source === b.source ? a.start - b.start : a.source === 'summary' ? -1 : 1;
 }
 
-/** A stable insertion sort by position: the lists hold a few quotes, where Array.prototype.sort costs more. */
-function sortByPosition<T extends { source: Source; start: number }>(list: T[]): void {
+/**
+ * A stable sort. A verdict's lists hold a few items, where an insertion sort costs less than Array.prototype.sort
+ * (also stable, so both give the same order); a long list goes to the built-in one.
+ */
+function stableSort<T>(list: T[], compare: (a: T, b: T) => number): void {
+  if (list.length > 32) {
+    list.sort(compare);
+    return;
+  }
   for (let i = 1; i < list.length; i++) {
     const item = list[i]!;
     let j = i - 1;
-    while (j >= 0 && byPosition(list[j]!, item) > 0) {
+    while (j >= 0 && compare(list[j]!, item) > 0) {
       list[j + 1] = list[j]!;
       j--;
     }
@@ -295,8 +299,8 @@ export function detectRecipeWith(
         problemSignals.push({ phrase, why: e.why, kind: e.kind as ProblemSignalKind, source, start, end });
     }
     // Chosen by weight, shown in reading order (summary first), as a reader meets them.
-    sortByPosition(reasons);
-    sortByPosition(problemSignals);
+    stableSort(reasons, byPosition);
+    stableSort(problemSignals, byPosition);
     return {
       // A verdict that cannot quote a single word for itself is not given.
       isRecipe: probability >= 0.5 && reasons.length > 0,
