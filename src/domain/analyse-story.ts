@@ -55,7 +55,7 @@ export function analyseStory(
         problemSignals: recipe.problemSignals.length,
       },
       storyText: text,
-      ...(wantEvidence ? { wantEvidence } : {}),
+      wantEvidence: wantEvidence ?? undefined,
       // The story sets its check-by date now, as an owner saving it would: a day already gone is refused.
       checkByNotBefore: dayOf(now) ?? undefined,
     },

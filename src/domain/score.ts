@@ -105,10 +105,10 @@ export function scoreIssue(
     {
       hypothesis: input.hypothesis,
       expected: [input.expected],
-      ...(input.storyText !== undefined ? { text: input.storyText } : {}),
-      ...(input.checkByNotBefore !== undefined ? { checkByNotBefore: input.checkByNotBefore } : {}),
-      ...(input.wantEvidence !== undefined ? { wantEvidence: input.wantEvidence } : {}),
-      ...(input.decimalMark !== undefined ? { decimalMark: input.decimalMark } : {}),
+      text: input.storyText,
+      checkByNotBefore: input.checkByNotBefore,
+      wantEvidence: input.wantEvidence,
+      decimalMark: input.decimalMark,
     },
     said,
   );
