@@ -2,7 +2,7 @@
  * A demanding product owner in the Kill review: a Jira that fails midway through a decision. Each test names
  * what a person does, what happened before the mend, and what should happen. One workbench, tests in order.
  */
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import {
   PROJECT_PAGE_RESOLVERS as R,
@@ -48,6 +48,29 @@ async function logRowsOf(key: string): Promise<number> {
   const log = await asProjectAdmin<DecisionLogData>(wb, R.decisionLog, { limit: 500 });
   if (!log.ok) throw new Error(log.error.message);
   return log.data.entries.filter((e) => e.issueKey === key).length;
+}
+
+/** Selects the first two zombies the Kill review lists; answers their keys. */
+async function selectFirstTwoZombies(frame: Frame): Promise<string[]> {
+  const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+  await listed.first().waitFor({ timeout: 30_000 });
+  const keys = (await listed.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!)))
+    .map((id) => id.replace('zombie-', ''))
+    .slice(0, 2);
+  expect(keys).toHaveLength(2);
+  for (const key of keys) await frame.getByLabel(`Select ${key}`).check();
+  return keys;
+}
+
+/** Opens the Keep form of the two selected items and fills it (snoozed `days` ahead, with `why`), unsent. */
+async function fillBulkKeep(frame: Frame, days: number, why: string): Promise<Locator> {
+  await frame.getByRole('button', { name: 'Keep 2 selected' }).click();
+  const form = frame.getByRole('form', { name: 'Keep selected' });
+  const snooze = new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  await form.getByLabel('Snooze until').fill(snooze);
+  await form.getByLabel('Snooze until').press('Enter');
+  await form.getByLabel("Why (goes into each item's decision log row)").fill(why);
+  return form;
 }
 
 describe('a kill that Jira refuses midway', () => {
@@ -100,20 +123,9 @@ describe('a bulk Keep whose answer never came back', () => {
   it('keeps each item once when Keep is pressed again after a lost answer', async () => {
     const { page, frame } = await openProjectPage(wb);
     await openTab(frame, 'Kill review');
-    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
-    await listed.first().waitFor({ timeout: 30_000 });
-    const keys = (await listed.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!)))
-      .map((id) => id.replace('zombie-', ''))
-      .slice(0, 2);
-    expect(keys).toHaveLength(2);
-    for (const key of keys) await frame.getByLabel(`Select ${key}`).check();
+    const keys = await selectFirstTwoZombies(frame);
     const lost = await loseNextAnswer(page, R.bulkDecide);
-    await frame.getByRole('button', { name: 'Keep 2 selected' }).click();
-    const form = frame.getByRole('form', { name: 'Keep selected' });
-    const snooze = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
-    await form.getByLabel('Snooze until').fill(snooze);
-    await form.getByLabel('Snooze until').press('Enter');
-    await form.getByLabel("Why (goes into each item's decision log row)").fill('Wanted after the launch');
+    const form = await fillBulkKeep(frame, 14, 'Wanted after the launch');
     await form.getByRole('button', { name: 'Keep 2' }).click();
     await form.getByText(/did not answer/).waitFor({ timeout: 30_000 });
     expect(lost.dropped).toBe(1);
@@ -145,20 +157,9 @@ describe('the queue and the log read again after a bulk Keep', () => {
   it('never shows a kept item in the log while it is still listed in the queue', async () => {
     const { page, frame } = await openProjectPage(wb);
     await openTab(frame, 'Kill review');
-    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
-    await listed.first().waitFor({ timeout: 30_000 });
-    const keys = (await listed.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!)))
-      .map((id) => id.replace('zombie-', ''))
-      .slice(0, 2);
-    expect(keys).toHaveLength(2);
-    for (const key of keys) await frame.getByLabel(`Select ${key}`).check();
+    const keys = await selectFirstTwoZombies(frame);
     await delayAnswers(page, R.zombieQueue, 2_000);
-    await frame.getByRole('button', { name: 'Keep 2 selected' }).click();
-    const form = frame.getByRole('form', { name: 'Keep selected' });
-    const snooze = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
-    await form.getByLabel('Snooze until').fill(snooze);
-    await form.getByLabel('Snooze until').press('Enter');
-    await form.getByLabel("Why (goes into each item's decision log row)").fill('Revisit after the pilot');
+    const form = await fillBulkKeep(frame, 21, 'Revisit after the pilot');
     await form.getByRole('button', { name: 'Keep 2' }).click();
     await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${keys[0]!}`).waitFor();
     for (const key of keys) expect(await frame.getByTestId(`zombie-${key}`).count()).toBe(0);

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page, type Route } from 'playwright-core';
 import { createWorkbenchApp, type WorkbenchApp, type WorkbenchAppOptions } from '../../workbench/app';
 import { startWorkbenchServer, type WorkbenchServer } from '../../workbench/server';
 
@@ -191,6 +191,11 @@ export async function eventually<T>(
   }
 }
 
+/** The resolver a routed bridge call (the host's invoke endpoint) asks for. */
+function invokedFunction(route: Route): string | undefined {
+  return (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string }).functionKey;
+}
+
 /**
  * The page's next call of the resolver `functionKey` reaches the app, which acts on it, and its answer is lost on
  * the way back (the page hears the call fail). `dropped` counts the answers lost so far (at most one).
@@ -198,7 +203,7 @@ export async function eventually<T>(
 export async function loseNextAnswer(page: Page, functionKey: string): Promise<{ dropped: number }> {
   const lost = { dropped: 0 };
   await page.route('**/__bridge/invoke', async (route) => {
-    const called = (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string }).functionKey;
+    const called = invokedFunction(route);
     if (called !== functionKey || lost.dropped > 0) return route.continue();
     lost.dropped += 1;
     await route.fetch();
@@ -213,7 +218,7 @@ export async function loseNextAnswer(page: Page, functionKey: string): Promise<{
  */
 export async function delayAnswers(page: Page, functionKey: string, ms: number): Promise<void> {
   await page.route('**/__bridge/invoke', async (route) => {
-    const called = (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string }).functionKey;
+    const called = invokedFunction(route);
     if (called !== functionKey) return route.fallback();
     const response = await route.fetch();
     await new Promise((resolve) => setTimeout(resolve, ms));
