@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { parseStory, type ParsedStory, type StoryPart } from '../../src/domain/story-parser';
+import { fastestRunMs } from '../support/timing';
 
 const PART_ORDER: StoryPart[] = ['persona', 'intent', 'benefit', 'expectedOutcome'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -130,22 +131,20 @@ describe('parseStory properties', () => {
   it('parses long arbitrary strings quickly', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', minLength: 40_000, maxLength: 60_000 }), (text) => {
-        const started = performance.now();
-        parseStory(text);
-        expect(performance.now() - started).toBeLessThan(250);
+        expect(fastestRunMs(() => parseStory(text))).toBeLessThan(250);
       }),
       { numRuns: 10 },
     );
   });
 
   it('reads a text full of beliefs, labels or "if we" without a movement in one pass, not one per phrase', () => {
-    // Each is passed over (no number, or no movement). Before the passes were bounded, each was read to the end of
-    // the text: this took 80 ms here, and a text of 220,000 characters 300 ms, growing with the square of its length.
+    // Each is passed over (no number, or no movement). Before the passes were bounded, each belief or label was read
+    // to the end of the text: 16,000 of them took 130 ms on the development machine, bounded about 1 ms.
+    const now = new Date('2026-12-01T00:00:00Z');
     for (const phrase of ['We believe it helps ', 'KPI: adoption ', 'if we ship it ', 'Target: more 1 '])
-      for (const times of [500, 2_000]) {
-        const started = performance.now();
-        parseStory(phrase.repeat(times), { now: new Date('2026-12-01T00:00:00Z') });
-        expect(performance.now() - started).toBeLessThan(50);
+      for (const times of [2_000, 16_000]) {
+        const text = phrase.repeat(times);
+        expect(fastestRunMs(() => parseStory(text, { now }))).toBeLessThan(40);
       }
   });
 });
