@@ -105,10 +105,15 @@ function stored(m: IncomingMeasurement): Measurement {
   };
 }
 
+/**
+ * Records the measurements, each series in one write. `keepHeld`: an outcome's series refuses new measurements that
+ * would push out ones it holds (see appendMeasurements); series written before the refusal stay written.
+ */
 export async function recordIncoming(
   projectKey: string,
   measurements: readonly IncomingMeasurement[],
   now: Date,
+  options: { keepHeld?: boolean } = {},
 ): Promise<IngestResult> {
   const outcomes = await listOutcomes(projectKey);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
@@ -169,7 +174,7 @@ export async function recordIncoming(
       const taken = new Set(before?.measurements.map((m) => m.id) ?? []);
       const left = rows.filter((m) => !taken.has(m.id));
       const r = left.length
-        ? await appendMeasurements(projectKey, target.outcome.id, left, now)
+        ? await appendMeasurements(projectKey, target.outcome.id, left, now, options)
         : { added: 0, duplicates: 0, differing: 0 };
       series.push({
         kind: 'outcome',

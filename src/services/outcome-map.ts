@@ -20,10 +20,10 @@ import {
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
-import { csvSeparator, mergeIntoSeries, parseCsv, parseMeasurements } from '../domain/measurement-input';
+import { csvSeparator, parseCsv, parseMeasurements } from '../domain/measurement-input';
 import type { DecimalMark } from '../domain/amounts';
 import { normaliseMetric } from '../storage/metric-series';
-import { differingWhy, droppedWhy, implicitId, recordIncoming } from './measurement-ingest';
+import { differingWhy, droppedWhy, recordIncoming, type IngestResult } from './measurement-ingest';
 import type { Settings } from '../domain/settings';
 import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -228,26 +228,24 @@ export async function importMeasurements(
       accepted: 0,
       duplicates: 0,
     };
-  // An outcome keeps its latest measurements only. A file that would push out measurements it holds is refused
-  // whole; rows of the file older than all it would keep are not stored, and the answer says how many.
-  const limit = outcomesStore.MEASUREMENT_HISTORY_LIMIT;
-  const fresh = mergeIntoSeries(
-    outcome.measurements,
-    parsed.measurements.map((m) => ({ at: m.at, value: m.value, id: m.id || implicitId(m) })),
-    limit,
-  ).added;
-  const over = outcome.measurements.length + fresh - limit;
-  if (over > 0)
+  // By id: a metric name would go to the first active outcome measuring it, which need not be this card's.
+  const here = parsed.measurements.map((m) => ({ ...m, target: { outcomeId: outcome.id } }));
+  let result: IngestResult;
+  try {
+    // An outcome keeps its latest measurements only. A file that would push out measurements it holds is refused
+    // whole, decided on the version written; rows older than all it would keep are not stored, and said so.
+    result = await recordIncoming(projectKey, here, now, { keepHeld: true });
+  } catch (e) {
+    if (!(e instanceof outcomesStore.HistoryFullError)) throw e;
+    const limit = outcomesStore.MEASUREMENT_HISTORY_LIMIT;
     return {
       ok: false,
-      message: `${outcome.name} keeps its latest ${limit} measurements: it holds ${outcome.measurements.length} and this file adds ${fresh}, so the ${over} oldest would be lost. Nothing was imported: import at most ${Math.max(0, limit - outcome.measurements.length)} new measurements.`,
+      message: `${outcome.name} keeps its latest ${limit} measurements: it holds ${e.held} and this file adds ${e.adding}, so the ${e.held + e.adding - limit} oldest would be lost. Nothing was imported: import at most ${Math.max(0, limit - e.held)} new measurements.`,
       errors: [],
       accepted: 0,
       duplicates: 0,
     };
-  // By id: a metric name would go to the first active outcome measuring it, which need not be this card's.
-  const here = parsed.measurements.map((m) => ({ ...m, target: { outcomeId: outcome.id } }));
-  const result = await recordIncoming(projectKey, here, now);
+  }
   return {
     ok: true,
     message: `Imported ${result.accepted} measurement(s)${result.duplicates ? `; ${result.duplicates} were recorded before` : ''}.${result.dropped ? ` ${result.dropped} ${droppedWhy}` : ''}${result.differing ? ` ${result.differing} ${differingWhy}` : ''}`,

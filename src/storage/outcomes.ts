@@ -271,16 +271,43 @@ export async function recordMeasurement(
  * measurement whose id the outcome already holds is skipped (a replay adds nothing). Retried on a concurrent
  * change, like recordMeasurement, and the ids are checked again against what is stored then.
  */
+/**
+ * New measurements that would push some the outcome holds out of its history, refused with nothing written. Decided
+ * on the version the write is based on, so two imports racing on one outcome cannot together push out what neither
+ * would alone.
+ */
+export class HistoryFullError extends ValidationError {
+  constructor(
+    /** Measurements the outcome held when the write was refused. */
+    readonly held: number,
+    /** Measurements the write would have added. */
+    readonly adding: number,
+  ) {
+    super(
+      `The outcome keeps its latest ${MEASUREMENT_HISTORY_LIMIT} measurements: it holds ${held} and ${adding} more would push out the ${held + adding - MEASUREMENT_HISTORY_LIMIT} oldest. Nothing was recorded.`,
+    );
+  }
+}
+
+/**
+ * Merges measurements into the outcome's history, on its newest version. Past the history's limit the oldest go,
+ * unless `keepHeld`: then a merge that would push out any measurement the outcome holds is refused whole
+ * (HistoryFullError).
+ */
 export async function appendMeasurements(
   projectKey: string,
   id: string,
   measurements: readonly Measurement[],
   now: Date,
+  options: { keepHeld?: boolean } = {},
 ): Promise<{ outcome: StoredOutcome; added: number; duplicates: number; differing: number }> {
   // What the last try merged: against the newest measurements, so ids stored meanwhile are not added again.
   let merged = { added: 0, duplicates: 0, differing: 0 };
   const outcome = await changeNewest(projectKey, id, now, (current) => {
     const m = mergeIntoSeries(current.measurements, measurements, MEASUREMENT_HISTORY_LIMIT);
+    const held = current.measurements.length;
+    if (options.keepHeld && held + m.added > MEASUREMENT_HISTORY_LIMIT)
+      throw new HistoryFullError(held, m.added);
     merged = { ...m, differing: differingReadings(current.measurements, measurements) };
     return m.added === 0 ? null : { measurements: m.series };
   });

@@ -118,6 +118,34 @@ describe("an outcome card's CSV import", () => {
   });
 });
 
+describe('two CSV imports on one card at once', () => {
+  // Two people import a file each on the same card at the same moment. The outcome holds 497 of the 500
+  // measurements it keeps, and each file adds two newer readings: either alone fits. Before the mend both files
+  // were checked against the 497 read before either wrote, both were imported, and the outcome's oldest reading
+  // was pushed out of its history without a word. One file should be imported and the other refused whole.
+  it('imports one and refuses the other when together they would push out what the outcome holds', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const held = MEASUREMENT_HISTORY_LIMIT - 3;
+    const history = Array.from({ length: held }, (_, i) => ({ outcome: outcome.id, value: i, at: day(i) }));
+    expect(json(await post(await aToken(), JSON.stringify(history)))).toMatchObject({ accepted: held });
+    const files = [
+      `value,at\n41,${day(held)}\n42,${day(held + 1)}\n`,
+      `value,at\n43,${day(held + 2)}\n44,${day(held + 3)}\n`,
+    ];
+    const answers = (
+      await Promise.all(files.map((csv) => call(PAGE, 'importMeasurements', { id: outcome.id, csv })))
+    ).map((a) => ok<{ ok: boolean; accepted: number; message: string }>(a));
+    expect(answers.map((a) => a.accepted).sort()).toEqual([0, 2]);
+    const refused = answers.find((a) => !a.ok)!;
+    expect(refused.message).toContain(
+      `it holds ${held + 2} and this file adds 2, so the 1 oldest would be lost`,
+    );
+    const kept = (await stored(outcome.id)).measurements.map((m) => m.at);
+    expect(kept).toHaveLength(held + 2);
+    expect(kept[0]).toBe(day(0));
+  });
+});
+
 describe('the measurements web trigger', () => {
   // The caller sends more measurements for one outcome than it keeps (or older ones than an outcome full of
   // newer ones holds). They were trimmed off as they were written, yet the answer counted them as recorded. The
