@@ -89,7 +89,7 @@ function outcomeForMetric(outcomes: readonly StoredOutcome[], metric: string): S
  * same CSV imported twice), it is recorded once, like one with an id. Two readings of a series on one day with
  * the same value and source say nothing the first did not.
  */
-export function implicitId(m: Pick<IncomingMeasurement, 'at' | 'value' | 'source'>): string {
+function implicitId(m: Pick<IncomingMeasurement, 'at' | 'value' | 'source'>): string {
   const digest = createHash('sha256')
     .update(`${m.at}\u0000${m.value}\u0000${m.source ?? ''}`)
     .digest('hex');

@@ -267,11 +267,6 @@ export async function recordMeasurement(
 }
 
 /**
- * Appends measurements sent from outside (web trigger, CSV import): one versioned write for all of them, a
- * measurement whose id the outcome already holds is skipped (a replay adds nothing). Retried on a concurrent
- * change, like recordMeasurement, and the ids are checked again against what is stored then.
- */
-/**
  * New measurements that would push some the outcome holds out of its history, refused with nothing written. Decided
  * on the version the write is based on, so two imports racing on one outcome cannot together push out what neither
  * would alone.
@@ -290,9 +285,11 @@ export class HistoryFullError extends ValidationError {
 }
 
 /**
- * Merges measurements into the outcome's history, on its newest version. Past the history's limit the oldest go,
- * unless `keepHeld`: then a merge that would push out any measurement the outcome holds is refused whole
- * (HistoryFullError).
+ * Appends measurements sent from outside (web trigger, CSV import): one versioned write for all of them, a
+ * measurement whose id the outcome already holds is skipped (a replay adds nothing). Retried on a concurrent
+ * change, like recordMeasurement, and the ids are checked again against what is stored then. Past the history's
+ * limit the oldest go, unless `keepHeld`: then a write that would push out any measurement the outcome holds is
+ * refused whole (HistoryFullError), judged again on each retry.
  */
 export async function appendMeasurements(
   projectKey: string,

@@ -11,6 +11,7 @@ import { keys } from '../../src/storage/keys';
 import { MAX_VALUE_BYTES } from '../../src/storage/kv';
 import { MEASUREMENT_HISTORY_LIMIT } from '../../src/storage/outcomes';
 import { MAX_METRIC_SERIES_PER_PROJECT } from '../../src/storage/metric-series';
+import { writesWaitForEachOther } from '../support/storage-faults';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -132,9 +133,12 @@ describe('two CSV imports on one card at once', () => {
       `value,at\n41,${day(held)}\n42,${day(held + 1)}\n`,
       `value,at\n43,${day(held + 2)}\n44,${day(held + 3)}\n`,
     ];
+    // Both imports have read the outcome before either writes.
+    const metAtTheWrite = writesWaitForEachOther(app.kvs, 2);
     const answers = (
       await Promise.all(files.map((csv) => call(PAGE, 'importMeasurements', { id: outcome.id, csv })))
     ).map((a) => ok<{ ok: boolean; accepted: number; message: string }>(a));
+    expect(metAtTheWrite()).toBe(true);
     expect(answers.map((a) => a.accepted).sort()).toEqual([0, 2]);
     const refused = answers.find((a) => !a.ok)!;
     expect(refused.message).toContain(
@@ -143,6 +147,35 @@ describe('two CSV imports on one card at once', () => {
     const kept = (await stored(outcome.id)).measurements.map((m) => m.at);
     expect(kept).toHaveLength(held + 2);
     expect(kept[0]).toBe(day(0));
+  });
+});
+
+describe('a card import of readings its metric recorded before the outcome existed', () => {
+  // A sender delivered two readings of a metric before any outcome measured it; the outcome made since holds 499
+  // of its 500. The person imports a file with those two readings on its card. Before the mend they were counted
+  // as new, and the file was refused for pushing out a measurement, though it adds nothing. It should be taken,
+  // saying both were recorded before.
+  it('does not count them as new against the history limit', async () => {
+    const token = await aToken();
+    const early = [0, 1].map((i) => ({
+      metric: 'Checkout abandonment',
+      value: 40 + i,
+      at: day(600 + i),
+      id: `m-${i}`,
+    }));
+    expect(json(await post(token, JSON.stringify(early)))).toMatchObject({ accepted: 2 });
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const held = MEASUREMENT_HISTORY_LIMIT - 1;
+    const history = Array.from({ length: held }, (_, i) => ({ outcome: outcome.id, value: i, at: day(i) }));
+    expect(json(await post(token, JSON.stringify(history)))).toMatchObject({ accepted: held });
+    const answer = ok<{ ok: boolean; accepted: number; duplicates: number; message: string }>(
+      await call(PAGE, 'importMeasurements', {
+        id: outcome.id,
+        csv: `value,at,id\n40,${day(600)},m-0\n41,${day(601)},m-1\n`,
+      }),
+    );
+    expect(answer).toMatchObject({ ok: true, accepted: 0, duplicates: 2 });
+    expect((await stored(outcome.id)).measurements).toHaveLength(held);
   });
 });
 

@@ -53,3 +53,25 @@ export function storageFaultCases(
     (['an error', 'stored, then an error'] as const).map((fault) => [n, fault] as const),
   );
 }
+
+/**
+ * Holds app storage writes from now on until `writers` of them wait, then lets all through: that many concurrent
+ * writers have each read what they read before any of them writes, whatever the event loop's order. Returns
+ * whether that happened (false until it has). jest.restoreAllMocks() ends it.
+ */
+export function writesWaitForEachOther(store: KvsStore, writers: number): () => boolean {
+  const answer = store.handle.bind(store);
+  const waiting: Array<() => void> = [];
+  let released = false;
+  jest.spyOn(store, 'handle').mockImplementation(async (path, init) => {
+    if (!released && WRITE.test(path))
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length < writers) return;
+        released = true;
+        for (const go of waiting) go();
+      });
+    return answer(path, init);
+  });
+  return () => released;
+}
