@@ -1,7 +1,6 @@
 /**
  * The fastest of several runs, in milliseconds. A pause for garbage collection or a busy CI machine lengthens one
- * run, not all of them, so a bound on the fastest run tests how the code grows with its input, not the machine's
- * load at that moment.
+ * run, not all of them: a bound on the fastest run is not failed by a moment's load.
  */
 export function fastestRunMs(run: () => unknown, runs = 3): number {
   let fastest = Infinity;
