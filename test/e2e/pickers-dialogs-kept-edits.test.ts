@@ -3,7 +3,7 @@
  * dialogs, found by a hostile review in a real browser: each test held a defect its comment describes (it failed
  * on the code before the mend), and now holds the mend.
  */
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { eventually, type BrowserWorkbench } from '../support/browser';
 import { lensOf as lensIn, openProjectPage, PANEL_FRAME, startDemoAfterScan } from '../support/demo-project';
 import { chooseByKeyboard } from '../support/surface-checks';
@@ -52,6 +52,20 @@ async function leaveKillDate(page: Page, panel: Frame, key: 'Enter' | 'Escape'):
   await page.keyboard.press('Tab');
   await page.waitForTimeout(300);
   return fieldText(panel, 'Kill date');
+}
+
+/** Where `element` is on the page once it has stopped moving (a dialog's entrance, a placement after it). */
+async function settledBox(
+  element: Locator,
+): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = await element.boundingBox();
+  for (let i = 0; i < 50; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await element.boundingBox();
+    if (now && last && JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+  }
+  throw new Error('The element kept moving for 5 seconds');
 }
 
 /** Opens DEMO's Kill review and the dialog of `decision` on the zombie `key`. */
@@ -346,6 +360,44 @@ describe('Kill review dialogs', () => {
     });
     await page.close();
   });
+  // Forge sizes the page's frame to its content, so the queue runs below the fold: a person scrolls to a zombie
+  // near the bottom of the window and presses Keep, and the dialog opens just above that button. They press
+  // Confirm keep with no reason. Before the mend the refusal, shown at the top of the dialog, pushed the dialog's
+  // buttons down by its own height, under the button they came from and off the bottom of the window. The
+  // dialog should grow upwards, its buttons staying where they were pressed.
+  it('keeps its buttons where they were pressed when a refusal makes it taller', async () => {
+    const { page, frame } = await openProjectPage(wb);
+    await frame.getByRole('tab', { name: 'Kill review' }).click();
+    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+    await listed.first().waitFor({ timeout: 30_000 });
+    // The last zombie listed: far enough down the frame for the dialog to fit above it.
+    const key = ((await listed.last().getAttribute('data-testid')) ?? '').replace('zombie-', '');
+    const keep = frame.getByTestId(`zombie-${key}`).getByRole('button', { name: `Keep ${key}` });
+    const windowHeight = await page.evaluate(() => window.innerHeight);
+    const start = (await keep.boundingBox())!;
+    await page.evaluate((by) => window.scrollBy(0, by), start.y + start.height - (windowHeight - 24));
+    const opener = (await keep.boundingBox())!;
+    await keep.click();
+    const dialog = frame.getByRole('dialog', { name: `Keep ${key}` });
+    const confirm = dialog.getByRole('button', { name: 'Confirm keep' });
+    await confirm.waitFor();
+    const placed = await settledBox(dialog);
+    const pressedAt = await settledBox(confirm);
+    // Placed above the Keep button, inside the window.
+    expect(placed.y + placed.height).toBeLessThanOrEqual(opener.y + 1);
+    expect(pressedAt.y + pressedAt.height).toBeLessThanOrEqual(windowHeight);
+
+    await confirm.click();
+    await dialog.getByText('Nothing was changed').waitFor({ timeout: 30_000 });
+    const grown = await settledBox(dialog);
+    const after = await settledBox(confirm);
+    expect(grown.height).toBeGreaterThan(placed.height + 20);
+    // Before the mend: the button is lower by the refusal's height, below the window.
+    expect(Math.abs(after.y - pressedAt.y)).toBeLessThanOrEqual(2);
+    expect(after.y + after.height).toBeLessThanOrEqual(windowHeight);
+    await page.close();
+  });
+
   // Jira is slow. A person confirms a Kill, waits, changes their mind and presses Escape (or Cancel, which stays
   // enabled): the dialog closes at once, as "Escape or Cancel closes it with nothing recorded" promises, and focus
   // goes back to the Kill button. But the kill goes on: seconds later the issue is closed as Won't Do with a
