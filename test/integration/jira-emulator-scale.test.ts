@@ -32,7 +32,7 @@ describe('Jira emulator at scale', () => {
     const seen = new Set<string>();
     let token: string | undefined;
     let pages = 0;
-    let slowestPageMs = 0;
+    const pageTimes: number[] = [];
     do {
       const started = performance.now();
       const res = await jira.handle({
@@ -47,7 +47,7 @@ describe('Jira emulator at scale', () => {
           ...(token ? { nextPageToken: token } : {}),
         }),
       });
-      slowestPageMs = Math.max(slowestPageMs, performance.now() - started);
+      pageTimes.push(performance.now() - started);
       const page = JSON.parse(res.body) as { issues: Array<{ key: string }>; nextPageToken?: string };
       for (const issue of page.issues) seen.add(issue.key);
       token = page.nextPageToken;
@@ -55,15 +55,23 @@ describe('Jira emulator at scale', () => {
       jira.calls.length = 0;
     } while (token);
     const pageMs = performance.now() - pageStarted;
+    // Medians of early pages and of the last 100: a pause of the machine (a collection, a busy CI) lengthens a
+    // page or two, which a median passes over, where a slowest page would fail on it.
+    const median = (times: number[]) => [...times].sort((a, b) => a - b)[times.length >> 1]!;
+    // Pages 10–59: early, and past the first few, which also pay for compiling the code.
+    const firstPagesMs = median(pageTimes.slice(10, 60));
+    const lastPagesMs = median(pageTimes.slice(-100));
 
     console.log(
       `jira emulator: inserted ${COUNT} issues in ${Math.round(insertMs)} ms; paged ${pages} pages of 100 with fields ` +
-        `in ${Math.round(pageMs)} ms (slowest page ${slowestPageMs.toFixed(1)} ms)`,
+        `in ${Math.round(pageMs)} ms (median page: pages 10–59 ${firstPagesMs.toFixed(2)} ms, last 100 ${lastPagesMs.toFixed(2)} ms)`,
     );
     expect(seen.size).toBe(COUNT);
     expect(pages).toBe(COUNT / 100);
     expect(insertMs).toBeLessThan(60_000);
-    // Resuming from the stored position keeps the last page as cheap as the first (no O(N²) rescans).
-    expect(slowestPageMs).toBeLessThan(500);
+    // Resuming from the stored position keeps the last pages as cheap as the early ones (no O(N²) rescans), and
+    // every page cheap: a page here takes a millisecond or two.
+    expect(lastPagesMs).toBeLessThan(firstPagesMs * 3 + 1);
+    expect(lastPagesMs).toBeLessThan(50);
   }, 120_000);
 });
