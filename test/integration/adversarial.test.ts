@@ -1377,6 +1377,68 @@ describe('a measurement sender meeting app storage that fails, stored or not', (
   });
 });
 
+describe("an outcome card's CSV import meeting app storage that fails, stored or not", () => {
+  // Three readings without ids (each known by its day, value and source), and two the outcome held before.
+  const file = 'value,at\n38,2026-11-20\n36,2026-11-24\n35,2026-11-27\n';
+  const importFile = (outcomeId: string) =>
+    page<{ ok: boolean; accepted: number; duplicates: number }>(
+      'importMeasurements',
+      { id: outcomeId, csv: file },
+      'admin',
+    );
+  async function anOutcomeHoldingTwo(): Promise<string> {
+    const outcomeId = await anOutcome();
+    const earlier = await page<{ ok: boolean }>(
+      'importMeasurements',
+      { id: outcomeId, csv: 'value,at\n41,2026-11-01\n40,2026-11-10\n' },
+      'admin',
+    );
+    if (!earlier.ok || !earlier.data.ok) throw new Error(JSON.stringify(earlier));
+    return outcomeId;
+  }
+  const held = (outcomeId: string) =>
+    (
+      app.kvs.dump().find((r) => r.key === `outcome:${P}:${outcomeId}`)?.value as {
+        measurements: Array<{ at: string; value: number }>;
+      }
+    ).measurements.map((m) => `${m.at}=${m.value}`);
+
+  it('every storage write of an import fails once: imported again until taken, each reading is held once', async () => {
+    app = newApp();
+    const first = await anOutcomeHoldingTwo();
+    let writes = 0;
+    failStorageWrite(app.kvs, () => (writes++, false));
+    expect(await importFile(first)).toMatchObject({ ok: true, data: { ok: true, accepted: 3 } });
+    jest.restoreAllMocks();
+    expect(writes).toBeGreaterThan(1);
+    app.close();
+
+    const all = ['2026-11-01=41', '2026-11-10=40', '2026-11-20=38', '2026-11-24=36', '2026-11-27=35'];
+    for (const lands of [false, true])
+      for (let n = 1; n <= writes; n++) {
+        app = newApp();
+        const outcomeId = await anOutcomeHoldingTwo();
+        const hit = failStorageWrite(app.kvs, (w) => w.n === n, { lands });
+        const answers: boolean[] = [];
+        for (let tries = 0; tries < 4 && answers.at(-1) !== true; tries++) {
+          const answer = await importFile(outcomeId);
+          answers.push(answer.ok && answer.data.ok);
+        }
+        jest.restoreAllMocks();
+        const now = held(outcomeId);
+        const losses =
+          Number(hit.length !== 1) + Number(answers.at(-1) !== true) + Math.abs(now.length - all.length);
+        report(`card-import-storage-write-${n}-${lands ? 'stored-then-fails' : 'fails'}`, {
+          tries: answers.length,
+          losses,
+          held: now.length,
+        });
+        expect({ n, lands, losses, held: now }).toEqual({ n, lands, losses: 0, held: all });
+        app.close();
+      }
+  });
+});
+
 describe('a scan meeting app storage that fails, stored or not', () => {
   it('every storage write of a run fails once: by the next day every issue is flagged and commented once', async () => {
     const ISSUES_SCANNED = 2;
