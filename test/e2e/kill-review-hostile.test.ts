@@ -54,9 +54,7 @@ async function logRowsOf(key: string): Promise<number> {
 async function selectFirstTwoZombies(frame: Frame): Promise<string[]> {
   const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
   await listed.first().waitFor({ timeout: 30_000 });
-  const keys = (await listed.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!)))
-    .map((id) => id.replace('zombie-', ''))
-    .slice(0, 2);
+  const keys = (await listedKeys(frame)).slice(0, 2);
   expect(keys).toHaveLength(2);
   for (const key of keys) await frame.getByLabel(`Select ${key}`).check();
   return keys;
