@@ -13,6 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase } from '../../workbench/db';
 import { JiraEmulator } from '../../workbench/jira/emulator';
+import { fastestAsyncRunMs } from '../support/timing';
 
 let wb: Workbench | null = null;
 /** The open workbench of this test. */
@@ -220,12 +221,16 @@ describe('Jira emulator: latency', () => {
   });
 
   it('with latency off runs them one after the other, as the emulator did before the model', async () => {
-    open({ latency: 'off' });
-    const started = Date.now();
-    const { order, final } = await twoIncrementsAMomentApart();
-    expect(order).toEqual(['GET', 'PUT', 'GET', 'PUT', 'GET']);
-    expect(final).toBe(2);
-    expect(Date.now() - started).toBeLessThan(200);
+    // Nothing is waited out: the fastest of three runs, each on a fresh workbench, so one stall of the machine
+    // does not fail it.
+    const ms = await fastestAsyncRunMs(async () => {
+      wb?.dispose();
+      open({ latency: 'off' });
+      const { order, final } = await twoIncrementsAMomentApart();
+      expect(order).toEqual(['GET', 'PUT', 'GET', 'PUT', 'GET']);
+      expect(final).toBe(2);
+    });
+    expect(ms).toBeLessThan(200);
   });
 
   it('takes a base per endpoint plus a cost per object returned', async () => {

@@ -1,5 +1,6 @@
 /** toPlainText: Jira v2 wiki markup and v3 ADF become readable prose for the detectors. */
 import { CODE_MARKER, toPlainText, type AdfNode } from '../../src/domain/plain-text';
+import { fastestRunMs } from '../support/timing';
 
 const text = (t: string): AdfNode => ({ type: 'text', text: t });
 const paragraph = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
@@ -141,9 +142,8 @@ describe('toPlainText', () => {
         '{html}a' + ' '.repeat(50_000) + 'x{html}',
         'a|' + '\t'.repeat(50_000) + 'x',
       ]) {
-        const t0 = Date.now();
-        toPlainText(s);
-        expect(Date.now() - t0).toBeLessThan(200);
+        // The fastest of three runs: a stall of the machine lengthens one run, a quadratic pattern all three.
+        expect(fastestRunMs(() => toPlainText(s))).toBeLessThan(200);
       }
     });
   });
