@@ -156,6 +156,9 @@ export function secondsLeft(atMs: number | undefined, ttlSeconds: number, nowMs 
  * Neither @forge/kvs nor Forge's documentation names the error code of a refused write, so a lost race is told
  * by what is stored, not by a code: the write failed and the name holds a lock.
  */
+/** How many creates refused with the lock then found free a taker makes before it throws the refusal. */
+const CREATE_TRIES = 3;
+
 async function create(name: string, lock: StoredLock): Promise<boolean> {
   try {
     await locks().set(name, lock, { keyPolicy: 'FAIL_IF_EXISTS', ttl: ttlOf(lock.ttlSeconds) });
@@ -218,9 +221,19 @@ export async function takeLock<R = never>(
   });
   const startedAt = Date.now();
   let giveUpAt = startedAt + options.waitMs;
+  let refusedThenFree = 0;
   for (;;) {
     const at = Date.now();
-    if (await create(name, mine(at))) return heldFrom(at);
+    let created: boolean;
+    try {
+      created = await create(name, mine(at));
+    } catch (e) {
+      // Refused, and nobody held it when read: the holder released it in between, or storage is failing. Tried
+      // again; a write storage keeps refusing (an outage) is thrown after a few tries.
+      if (e instanceof ForgeKvsAPIError && ++refusedThenFree < CREATE_TRIES) continue;
+      throw e;
+    }
+    if (created) return heldFrom(at);
     const holder = await locks().get(name);
     if (!holder) continue; // released or run out since: create it again
     // Run out by its own record but still stored (storage removes expired items in its own time): the holder

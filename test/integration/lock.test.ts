@@ -193,6 +193,31 @@ describe('the app lock', () => {
     }
   });
 
+  // A taker's create is refused because another holds the lock, and the holder releases it before the taker reads
+  // who holds it. The taker used to throw the refusal (a 503 to a web trigger sender, an error to a person) although
+  // the lock was free: it should take it.
+  it('a lock released between a refused create and its read is taken, not thrown', async () => {
+    const holder = await take('l:i', 'r1');
+    const answer = wb.kvs.handle.bind(wb.kvs);
+    let released = false;
+    const racing = jest.spyOn(wb.kvs, 'handle').mockImplementation(async (path, init) => {
+      const response = await answer(path, init);
+      if (!released && path === '/api/v1/entity/set' && response.status === 409) {
+        released = true;
+        await run(() => releaseLock(holder));
+      }
+      return response;
+    });
+    try {
+      const taken = await run(() => takeLock('l:i', { ttlSeconds: 5, requestId: 'r2', waitMs: 0 }));
+      expect(released).toBe(true);
+      expect(taken.status).toBe('held');
+      if (taken.status === 'held') expect(stored('l:i')).toMatchObject({ owner: taken.held.owner });
+    } finally {
+      racing.mockRestore();
+    }
+  });
+
   it('a lens claim whose release storage refuses does not fail the write it guarded: it runs out instead', async () => {
     const claim = await run(() => takeLensClaim('OL-9'));
     if (!claim.held) throw new Error('not held');
