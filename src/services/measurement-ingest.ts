@@ -12,6 +12,7 @@ import {
   getMetricSeries,
   MAX_METRIC_SERIES_PER_PROJECT,
   metricSeriesMade,
+  reserveNewSeries,
   normaliseMetric,
   tooManySeries,
 } from '../storage/metric-series';
@@ -156,12 +157,14 @@ export async function recordIncoming(
     throw new ValidationError(
       `The measurements name ${groups.size} different series; one request may name at most ${MAX_SERIES_PER_REQUEST}. Nothing was recorded: split them into several requests.`,
     );
-  // Checked before any write, so a request past the bound changes nothing (the slots' claims decide a race).
+  // Counted before any write, so a request past the bound changes nothing, also when requests race at it.
   const metrics = [...groups.values()].flatMap((g) => (g.target.kind === 'metric' ? [g.target.name] : []));
-  const fresh = (await Promise.all(metrics.map((m) => getMetricSeries(projectKey, m)))).filter((s) => !s);
+  const existing = await Promise.all(metrics.map((m) => getMetricSeries(projectKey, m)));
+  const fresh = metrics.filter((_, i) => !existing[i]);
   if (fresh.length) {
-    const made = await metricSeriesMade(projectKey);
-    if (made + fresh.length > MAX_METRIC_SERIES_PER_PROJECT) throw tooManySeries(made, fresh.length);
+    const count = await metricSeriesMade(projectKey);
+    if (count + fresh.length > MAX_METRIC_SERIES_PER_PROJECT) throw tooManySeries(count, fresh.length);
+    await reserveNewSeries(projectKey, fresh);
   }
 
   const series: SeriesResult[] = [];

@@ -36,6 +36,8 @@
  *   metric:{projectKey}:{metricSlug}              a metric's own measurement series (no outcome measures it)
  *   metric-rev:{projectKey}:{metricSlug}:{n}      claim of version n of that series
  *   metric-slot:{projectKey}:{n}                  the n-th metric series made (claimed); 0 counts them
+ *   metric-counted:{projectKey}:{metricSlug}      the slot that counts that series, taken before its first write
+ *   metric-count-lock:{projectKey}                held by the one request counting new series (lock entity, 25 s)
  *   ingest-token:{projectKey}:{tokenId}           a measurement token: its name and the hash of its secret
  *   ingest-token-rev:{projectKey}:{tokenId}:{n}   claim of version n of that token (rotate, revoke)
  *   ingest-rate:{tokenId}:{window}:{n}            the n-th request of a token in one rate window (claimed)
@@ -141,6 +143,9 @@ export const keys = {
   metricSeriesRevision: (p: string, slug: string, version: number) =>
     key('metric-rev', checkProjectKey(p), segment(slug, 'metric'), String(version)),
   metricSeriesSlot: (p: string, n: number) => key('metric-slot', checkProjectKey(p), String(n)),
+  metricSeriesCountLock: (p: string) => key('metric-count-lock', checkProjectKey(p)),
+  metricSeriesCounted: (p: string, slug: string) =>
+    key('metric-counted', checkProjectKey(p), segment(slug, 'metric')),
   ingestTokenPrefix: (p: string) => key('ingest-token', checkProjectKey(p)) + ':',
   ingestToken: (p: string, tokenId: string) =>
     key('ingest-token', checkProjectKey(p), segment(tokenId, 'tokenId')),

@@ -3,13 +3,14 @@
  * uses (an item's expected movement names its own metric). Versioned like outcomes: a write claims the next
  * version, so two concurrent appends never lose one another.
  */
-import { createHash } from 'node:crypto';
-import { kvs } from '@forge/kvs';
+import { createHash, randomUUID } from 'node:crypto';
+import { ForgeKvsAPIError, kvs } from '@forge/kvs';
 import { differingReadings, mergeIntoSeries } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';
 import { ValidationError } from '../errors';
 import { backOffAfterConflict, checkValueSize, claim, listAll, writeClaimed } from './kv';
+import { releaseAfterWork, takeLock } from './lock';
 
 export const METRIC_SERIES_LIMIT = 500;
 /**
@@ -58,20 +59,113 @@ export function tooManySeries(made: number, asked: number): ValidationError {
   );
 }
 
+/** What a slot holds: the series it counts, and which call claimed it. Slots claimed before held the slug alone. */
+type SlotClaim = { slug: string; by: string } | string;
+const SLOT_TTL = { value: 3650, unit: 'DAYS' } as const;
+
+function slugIn(holder: unknown): string | undefined {
+  const held = holder as SlotClaim | null | undefined;
+  return typeof held === 'string' ? held : held?.slug;
+}
+
 /**
- * Counts a series just made: claims the next free slot. Only the writer of a series' first version counts it, so
- * concurrent senders of one new metric count it once; requests racing at the bound may pass it by a few.
+ * The first free slot at or after `from` for a series: taken by this call (`ours`), or found already counting the
+ * same series (another request making it at the same moment). Null when every slot up to the bound is taken.
  */
-async function countNewSeries(projectKey: string, slug: string): Promise<void> {
-  for (let n = (await metricSeriesMade(projectKey)) + 1; n <= MAX_METRIC_SERIES_PER_PROJECT; n++) {
-    if (await claim(keys.metricSeriesSlot(projectKey, n), slug, { value: 3650, unit: 'DAYS' })) {
-      await kvs.set(keys.metricSeriesSlot(projectKey, 0), n);
-      return;
+async function slotFor(
+  projectKey: string,
+  slug: string,
+  from: number,
+): Promise<{ n: number; ours: boolean } | null> {
+  const by = randomUUID();
+  for (let n = from; n <= MAX_METRIC_SERIES_PER_PROJECT; n++) {
+    const holder = await claimSlot(keys.metricSeriesSlot(projectKey, n), { slug, by });
+    if (holder === by) return { n, ours: true };
+    if (slugIn(holder) === slug) return { n, ours: false };
+  }
+  return null;
+}
+
+/**
+ * Claims a slot: `by` when this call holds it, else what the slot holds. A slot refused and then found empty was
+ * given back between the two calls by a request refused at the bound: it is tried again, a few times.
+ */
+async function claimSlot(key: string, mine: Exclude<SlotClaim, string>): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    let holder: unknown;
+    try {
+      const won = await claim(key, mine, SLOT_TTL, (stored) => {
+        holder = stored;
+        return (stored as { by?: unknown } | null)?.by === mine.by;
+      });
+      return won ? mine.by : holder;
+    } catch (e) {
+      if (!(e instanceof ForgeKvsAPIError) || attempt >= 3) throw e;
     }
   }
 }
 
-/** Appends to the named series (made on first use); ids it already holds are skipped. */
+/**
+ * Counts the series the request will make before any is written: each metric with no series yet takes a slot of its
+ * own. Counted after the write, requests racing at the bound all passed it (each read the count before any had
+ * made a series). When the slots run out, the ones this call took are given back and the request is refused whole.
+ * A metric counted by a request that then failed keeps its slot (its mark), so a resend does not count it twice.
+ *
+ * Requests count one at a time, under the project's count lock: racing for slots one by one, each could take a
+ * few and all be refused. The slots' claims keep the bound should a holder outlive its lock.
+ */
+export async function reserveNewSeries(projectKey: string, metrics: readonly string[]): Promise<void> {
+  const lock = await takeLock(keys.metricSeriesCountLock(projectKey), {
+    ttlSeconds: COUNT_LOCK_SECONDS,
+    waitMs: COUNT_WAIT_MS,
+  });
+  if (lock.status !== 'held')
+    throw new Error(`Another request is counting the new metric series of ${projectKey}; send again.`);
+  try {
+    await takeSlots(projectKey, metrics);
+  } finally {
+    await releaseAfterWork(lock.held);
+  }
+}
+
+/** How long a request may hold the count lock (50 series, three storage calls each), and wait for it. */
+const COUNT_LOCK_SECONDS = 25;
+const COUNT_WAIT_MS = 10_000;
+
+async function takeSlots(projectKey: string, metrics: readonly string[]): Promise<void> {
+  const taken: Array<{ n: number; slug: string }> = [];
+  let next = (await metricSeriesMade(projectKey)) + 1;
+  try {
+    for (const metric of metrics) {
+      const slug = metricSlug(metric);
+      if ((await kvs.get(keys.metricSeriesCounted(projectKey, slug))) !== undefined) continue;
+      const slot = await slotFor(projectKey, slug, next);
+      if (!slot) throw tooManySeries(MAX_METRIC_SERIES_PER_PROJECT - taken.length, metrics.length);
+      if (!slot.ours) continue;
+      taken.push({ n: slot.n, slug });
+      next = slot.n + 1;
+      await kvs.set(keys.metricSeriesCounted(projectKey, slug), slot.n, { ttl: SLOT_TTL });
+    }
+  } catch (e) {
+    // Given back so that the bound is not lowered by a request that made nothing; a slot that cannot be given back
+    // stays taken, which errs towards fewer series, never more.
+    await Promise.allSettled(
+      taken.flatMap(({ n, slug }) => [
+        kvs.delete(keys.metricSeriesCounted(projectKey, slug)),
+        kvs.delete(keys.metricSeriesSlot(projectKey, n)),
+      ]),
+    );
+    throw e;
+  }
+  // Where the next request starts looking (a hint only: the slots' claims decide).
+  if (taken.length > 0 && next - 1 > (await metricSeriesMade(projectKey)))
+    await kvs.set(keys.metricSeriesSlot(projectKey, 0), next - 1).catch(() => undefined);
+}
+
+/**
+ * Appends to the named series (made on first use; reserveNewSeries counts it first); ids it already holds are
+ * skipped.
+ */
 export async function appendToMetricSeries(
   projectKey: string,
   metric: string,
@@ -100,8 +194,6 @@ export async function appendToMetricSeries(
     checkValueSize(next, 'The metric series');
     const revision = keys.metricSeriesRevision(projectKey, slug, next.version);
     if (await writeClaimed(revision, { at: next.updatedAt }, keys.metricSeries(projectKey, slug), next)) {
-      // The measurements are stored: a count that fails is not worth a 503 and a resend.
-      if (next.version === 1) await countNewSeries(projectKey, slug).catch(() => undefined);
       return { added: merged.added, duplicates: merged.duplicates, differing };
     }
     if (i >= attempts) throw new Error(`The metric series "${metric}" kept changing; try again.`);

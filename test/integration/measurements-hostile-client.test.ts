@@ -373,6 +373,68 @@ describe('metric series a token can make', () => {
   });
 });
 
+describe('requests racing at the bound on metric series', () => {
+  // The project holds 490 series of its own, ten short of the bound, and five requests that each name ten new
+  // metrics arrive at once. Before the mend each read the count (490) before any had made a series, all five
+  // passed the check, and the project ended with 540 series. However they interleave, the bound should hold, one
+  // request should be taken whole, the others refused whole, and a refused request's slots be free again.
+  it('let in at most the ten series left, each request whole or not at all', async () => {
+    const token = await aToken();
+    const rows = (names: string[], at = '2026-11-02') =>
+      JSON.stringify(names.map((metric) => ({ metric, value: 1, at })));
+    const named = (prefix: string, from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => `${prefix} ${from + i}`);
+    const held = MAX_METRIC_SERIES_PER_PROJECT - 10;
+    for (let from = 0; from < held; from += 49)
+      expect((await post(token, rows(named('held', from, Math.min(49, held - from))))).statusCode).toBe(200);
+    const series = () =>
+      app.kvs
+        .dump()
+        .filter((r) => r.key.startsWith(`metric:${P}:`))
+        .map((r) => r.key);
+    expect(series()).toHaveLength(held);
+
+    // Each request has read the count before any of them writes.
+    const metAtTheWrite = writesWaitForEachOther(app.kvs, 5);
+    const requests = Array.from({ length: 5 }, (_, r) => named(`racer ${r}`, 0, 10));
+    const answers = await Promise.all(requests.map((names) => post(token, rows(names))));
+    expect(metAtTheWrite()).toBe(true);
+    jest.restoreAllMocks();
+
+    const made = series();
+    expect(made.length).toBeLessThanOrEqual(MAX_METRIC_SERIES_PER_PROJECT);
+    // One request fits, and one is taken: racing slot by slot, each could take a few and all be refused.
+    expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(1);
+    answers.forEach((answer, r) => {
+      const mine = made.filter((k) => k.includes(`racer-${r}-`));
+      if (answer.statusCode === 200) expect(mine).toHaveLength(10);
+      else {
+        expect(answer.statusCode).toBe(400);
+        expect(json(answer).message).toMatch(`at most ${MAX_METRIC_SERIES_PER_PROJECT}`);
+        expect(mine).toHaveLength(0);
+      }
+    });
+    // What the refused requests reserved was given back: the series left can still be made, and no more.
+    const left = MAX_METRIC_SERIES_PER_PROJECT - made.length;
+    if (left > 0) expect((await post(token, rows(named('after', 0, left)))).statusCode).toBe(200);
+    const oneMore = await post(token, rows(['one too many']));
+    expect(oneMore.statusCode).toBe(400);
+    expect(series()).toHaveLength(MAX_METRIC_SERIES_PER_PROJECT);
+  });
+
+  // Two requests name the same new metric at once: it is one series, and it is counted once.
+  it('count a metric two requests make at the same moment once', async () => {
+    const token = await aToken();
+    const metAtTheWrite = writesWaitForEachOther(app.kvs, 2);
+    const body = (at: string) => JSON.stringify([{ metric: 'Weekly signups', value: 5, at }]);
+    const answers = await Promise.all([post(token, body('2026-11-02')), post(token, body('2026-11-03'))]);
+    expect(metAtTheWrite()).toBe(true);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+    const slots = app.kvs.dump().filter((r) => /^metric-slot:DEMO:[1-9]/.test(r.key));
+    expect(slots).toHaveLength(1);
+  });
+});
+
 describe('a delivery sent again after an outcome took up its metric', () => {
   // The caller sends a measurement with an id under a metric no outcome measures (it goes to the metric's own
   // series); then an outcome is made for that metric, and the caller's retry of the same delivery (its answer
