@@ -35,16 +35,23 @@ export async function claim(
   ttl: { value: number; unit: 'SECONDS' | 'MINUTES' | 'HOURS' | 'DAYS' } = CLAIM_TTL,
   isOwn?: (stored: unknown) => boolean,
 ): Promise<boolean> {
-  try {
-    await kvs.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS', ttl });
-    return true;
-  } catch (e) {
-    if (!(e instanceof ForgeKvsAPIError)) throw e;
-    const stored = await kvs.get(key);
-    if (stored === undefined) throw e;
-    return isOwn?.(stored) ?? false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await kvs.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS', ttl });
+      return true;
+    } catch (e) {
+      if (!(e instanceof ForgeKvsAPIError)) throw e;
+      const stored = await kvs.get(key);
+      if (stored !== undefined) return isOwn?.(stored) ?? false;
+      // Refused, and nothing stored when read: its holder gave it back in between (a writer whose write failed,
+      // a request refused at a bound), or storage is failing. Claimed again; a refusal that lasts is thrown.
+      if (attempt >= CLAIM_TRIES) throw e;
+    }
   }
 }
+
+/** How many writes a claim makes that storage refuses while nothing is stored there, before it throws. */
+const CLAIM_TRIES = 3;
 
 /**
  * claim() of a value marked as this call's own: a claim stored by a write that then answered an error is known as

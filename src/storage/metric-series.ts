@@ -4,7 +4,7 @@
  * version, so two concurrent appends never lose one another.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { ForgeKvsAPIError, kvs } from '@forge/kvs';
+import { kvs } from '@forge/kvs';
 import { differingReadings, mergeIntoSeries } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';
@@ -86,23 +86,14 @@ async function slotFor(
   return null;
 }
 
-/**
- * Claims a slot: `by` when this call holds it, else what the slot holds. A slot refused and then found empty was
- * given back between the two calls by a request refused at the bound: it is tried again, a few times.
- */
+/** Claims a slot: `by` when this call holds it, else what the slot holds. */
 async function claimSlot(key: string, mine: Exclude<SlotClaim, string>): Promise<unknown> {
-  for (let attempt = 1; ; attempt++) {
-    let holder: unknown;
-    try {
-      const won = await claim(key, mine, SLOT_TTL, (stored) => {
-        holder = stored;
-        return (stored as { by?: unknown } | null)?.by === mine.by;
-      });
-      return won ? mine.by : holder;
-    } catch (e) {
-      if (!(e instanceof ForgeKvsAPIError) || attempt >= 3) throw e;
-    }
-  }
+  let holder: unknown;
+  const won = await claim(key, mine, SLOT_TTL, (stored) => {
+    holder = stored;
+    return (stored as { by?: unknown } | null)?.by === mine.by;
+  });
+  return won ? mine.by : holder;
 }
 
 /**

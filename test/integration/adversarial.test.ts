@@ -1318,7 +1318,7 @@ describe('a measurement sender meeting app storage that fails, stored or not', (
       body: body(outcomeId),
     });
   /** The readings stored: of the outcome, and of the metric's own series. */
-  function stored(outcomeId: string): { outcome: string[]; series: string[] } {
+  function stored(outcomeId: string): { outcome: string[]; series: string[]; counted: number } {
     const values = app.kvs.dump();
     const outcome = values.find((r) => r.key === `outcome:${P}:${outcomeId}`)?.value as {
       measurements: Array<{ id?: string }>;

@@ -204,6 +204,26 @@ describe('a value write that lands but answers an error', () => {
     expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'B' });
   });
 
+  // B claims a version while A holds it, and A gives it back (its value write failed) before B reads who holds it.
+  // B used to throw the refusal although the version was free (an error to a person, a 503 to a sender): it
+  // should claim it.
+  it('is claimed by a second writer when the first gives it back between the refusal and its read', async () => {
+    await inApp(() => kvs.set('thing-v2', { claim: 1, by: 'A' }));
+    const answer = app.kvs.handle.bind(app.kvs);
+    let givenBack = false;
+    jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+      const response = await answer(path, init);
+      if (!givenBack && path === '/api/v1/set' && response.status === 409) {
+        givenBack = true;
+        await inApp(() => kvs.delete('thing-v2'));
+      }
+      return response;
+    });
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'B' }))).toBe(true);
+    expect(givenBack).toBe(true);
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'B' });
+  });
+
   it('answers a rename whose write landed as saved, and the next version follows it', async () => {
     const outcome = await anOutcome();
     const hit = failNextValueWrite((key) => key === keys.outcome(P, outcome.id), { lands: true });
