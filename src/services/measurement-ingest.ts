@@ -10,11 +10,8 @@ import { ValidationError } from '../errors';
 import {
   appendToMetricSeries,
   getMetricSeries,
-  MAX_METRIC_SERIES_PER_PROJECT,
-  metricSeriesMade,
   reserveNewSeries,
   normaliseMetric,
-  tooManySeries,
 } from '../storage/metric-series';
 import {
   appendMeasurements,
@@ -161,11 +158,9 @@ export async function recordIncoming(
   const metrics = [...groups.values()].flatMap((g) => (g.target.kind === 'metric' ? [g.target.name] : []));
   const existing = await Promise.all(metrics.map((m) => getMetricSeries(projectKey, m)));
   const fresh = metrics.filter((_, i) => !existing[i]);
-  if (fresh.length) {
-    const count = await metricSeriesMade(projectKey);
-    if (count + fresh.length > MAX_METRIC_SERIES_PER_PROJECT) throw tooManySeries(count, fresh.length);
-    await reserveNewSeries(projectKey, fresh);
-  }
+  // No check of the count alone first: a metric a failed request counted already holds its slot, and its resend
+  // must not be refused at the bound.
+  if (fresh.length) await reserveNewSeries(projectKey, fresh);
 
   const series: SeriesResult[] = [];
   let differing = 0;

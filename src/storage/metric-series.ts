@@ -49,11 +49,11 @@ export async function listMetricSeries(projectKey: string): Promise<MetricSeries
 }
 
 /** How many metric series the project has made (a hint kept in slot 0; the claims of slots decide). */
-export async function metricSeriesMade(projectKey: string): Promise<number> {
+async function metricSeriesMade(projectKey: string): Promise<number> {
   return Math.max(0, Number(await kvs.get<number>(keys.metricSeriesSlot(projectKey, 0))) || 0);
 }
 
-export function tooManySeries(made: number, asked: number): ValidationError {
+function tooManySeries(made: number, asked: number): ValidationError {
   return new ValidationError(
     `This project has ${made} metric series of its own; it may have at most ${MAX_METRIC_SERIES_PER_PROJECT}, and the request names ${asked} new one(s). Nothing more was recorded: send measurements of existing metrics or outcomes.`,
   );
@@ -138,13 +138,14 @@ async function takeSlots(projectKey: string, metrics: readonly string[]): Promis
       await kvs.set(keys.metricSeriesCounted(projectKey, slug), slot.n, { ttl: SLOT_TTL });
     }
   } catch (e) {
-    // Given back so that the bound is not lowered by a request that made nothing; a slot that cannot be given back
-    // stays taken, which errs towards fewer series, never more.
+    // Given back so that the bound is not lowered by a request that made nothing. The mark goes first, and a slot
+    // whose mark cannot be removed stays taken: a marked series is never counted again, so it must keep its slot.
+    // This errs towards fewer series, never more.
     await Promise.allSettled(
-      taken.flatMap(({ n, slug }) => [
-        kvs.delete(keys.metricSeriesCounted(projectKey, slug)),
-        kvs.delete(keys.metricSeriesSlot(projectKey, n)),
-      ]),
+      taken.map(async ({ n, slug }) => {
+        await kvs.delete(keys.metricSeriesCounted(projectKey, slug));
+        await kvs.delete(keys.metricSeriesSlot(projectKey, n));
+      }),
     );
     throw e;
   }

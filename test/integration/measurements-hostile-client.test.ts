@@ -11,7 +11,7 @@ import { keys } from '../../src/storage/keys';
 import { MAX_VALUE_BYTES } from '../../src/storage/kv';
 import { MEASUREMENT_HISTORY_LIMIT } from '../../src/storage/outcomes';
 import { MAX_METRIC_SERIES_PER_PROJECT } from '../../src/storage/metric-series';
-import { writesWaitForEachOther } from '../support/storage-faults';
+import { failStorageWrite, writesWaitForEachOther } from '../support/storage-faults';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -420,6 +420,36 @@ describe('requests racing at the bound on metric series', () => {
     const oneMore = await post(token, rows(['one too many']));
     expect(oneMore.statusCode).toBe(400);
     expect(series()).toHaveLength(MAX_METRIC_SERIES_PER_PROJECT);
+  });
+
+  // The project holds 499 series and a request names one new metric; storage fails at the series' write, after the
+  // metric was counted, and the sender is told to send again. The resend was refused at the bound (the count said
+  // 500, and the metric was taken for a 501st), so its readings could never be recorded. It should be recorded.
+  it('take a resend of a request that counted its new metric and then met a storage fault', async () => {
+    const token = await aToken();
+    const names = Array.from({ length: MAX_METRIC_SERIES_PER_PROJECT - 1 }, (_, i) => `held ${i}`);
+    for (let from = 0; from < names.length; from += 50)
+      expect(
+        (
+          await post(
+            token,
+            JSON.stringify(
+              names.slice(from, from + 50).map((metric) => ({ metric, value: 1, at: '2026-11-02' })),
+            ),
+          )
+        ).statusCode,
+      ).toBe(200);
+    const body = JSON.stringify([{ metric: 'Last one', value: 7, at: '2026-11-03' }]);
+    const hit = failStorageWrite(app.kvs, (w) => w.key?.startsWith(`metric:${P}:last-one.`) === true);
+    expect((await post(token, body)).statusCode).toBe(503);
+    expect(hit).toHaveLength(1);
+    jest.restoreAllMocks();
+    const resent = await post(token, body);
+    expect([resent.statusCode, json(resent)]).toEqual([200, expect.objectContaining({ accepted: 1 })]);
+    expect(
+      (await post(token, JSON.stringify([{ metric: 'one too many', value: 1, at: '2026-11-03' }])))
+        .statusCode,
+    ).toBe(400);
   });
 
   // Two requests name the same new metric at once: it is one series, and it is counted once.
