@@ -3,7 +3,7 @@
  * another's, and so a prefix query lists one project's items.
  *
  *   outcome:{projectKey}:{outcomeId}              an outcome (value: StoredOutcome)
- *   outcome-rev:{projectKey}:{outcomeId}:{n}      claim of version n (FAIL_IF_EXISTS, expires after a day)
+ *   outcome-rev:{projectKey}:{outcomeId}:{n}      claim of version n (FAIL_IF_EXISTS, expires after 20 minutes)
  *   settings:{projectKey}                         what the admin stored (partial settings + version)
  *   settings-rev:{projectKey}:{n}                 claim of settings version n
  *   decision:{projectKey}:{invertedTime}-{id}     a decision log entry; inverted time lists newest first

@@ -87,7 +87,10 @@ export async function createOutcome(
     createdBy: actor,
   };
   checkValueSize(outcome, 'The outcome');
-  // Claiming version 1 makes creation with a caller-chosen id safe against duplicates too.
+  // An outcome of this id made longer ago than the claim of its version 1 lives: claiming would succeed again and
+  // the write would put a blank version 1 over it, its measurements and edits lost.
+  if (await getOutcome(projectKey, id)) return earlierCreate(projectKey, id, fields, actor);
+  // Claiming version 1 makes creation with a caller-chosen id safe against duplicates made meanwhile.
   if (
     !(await writeClaimed(
       keys.outcomeRevision(projectKey, id, 1),

@@ -154,6 +154,22 @@ describe('outcomes', () => {
     expect(stored?.target).toBe((won[0] as PromiseFulfilledResult<{ target: number }>).value.target);
   });
 
+  // A create sent again more than 20 minutes later (a form left open whose answer was lost, or a crafted call):
+  // the claim of version 1 had run out, so the create claimed it again and wrote a blank version 1 over the
+  // outcome, its measurements and edits lost. It should be answered as the earlier create, changing nothing.
+  it('keeps an outcome made long ago when a create of its id is sent again after its claim ran out', async () => {
+    await run(() => createOutcome(PROJECT_KEY, aDraft(), USERS.admin, NOW, { id: 'carts' }));
+    await run(() => recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-02-20', value: 38 }, NOW));
+    wb.clock.now = new Date(NOW.getTime() + 21 * 60_000);
+    expect(await run(() => kvs.get(keys.outcomeRevision(PROJECT_KEY, 'carts', 1)))).toBeUndefined();
+    const again = await run(() => createOutcome(PROJECT_KEY, aDraft(), USERS.admin, NOW, { id: 'carts' }));
+    expect(again).toMatchObject({ version: 2, measurements: [{ at: '2026-02-20', value: 38 }] });
+    await expect(
+      run(() => createOutcome(PROJECT_KEY, aDraft(), USERS.member, NOW, { id: 'carts' })),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await run(() => getOutcome(PROJECT_KEY, 'carts'))).toMatchObject({ version: 2 });
+  });
+
   it('refuses a second outcome with the same id', async () => {
     await run(() => createOutcome(PROJECT_KEY, aDraft(), null, NOW, { id: 'carts' }));
     await expect(
