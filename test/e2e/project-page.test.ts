@@ -20,7 +20,7 @@ import { DECISION_COLUMNS, HEALTH_CSV_HEADER } from '../../static/outcome-map/sr
 import { keys as storageKeys } from '../../src/storage/keys';
 import { listOutcomes } from '../../src/storage/outcomes';
 import { runInInvocation } from '../../workbench/forge/context';
-import { eventually, type BrowserWorkbench } from '../support/browser';
+import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
 import {
   anIdleZombie as makeIdleZombie,
   storeRun as storeRunIn,
@@ -206,6 +206,30 @@ describe('the project page in the browser', () => {
     const loaded = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
     const stored = loaded.ok ? loaded.data.outcomes.find((o) => o.id === created.id) : undefined;
     expect(stored?.measurements.map((m) => m.value)).toEqual([90]);
+    await page.close();
+  });
+
+  // Record is pressed, the outcome takes the reading, and the answer is lost on its way back: the form says the
+  // call failed and stays open. Pressed again, the reading used to be recorded a second time (a page's reading
+  // carried no id). It should be recorded once.
+  it('records a reading once when Record is pressed again after its answer was lost', async () => {
+    const name = 'Orders packed within the hour';
+    const created = await anOutcome({ name, metric: 'minutes to pack', baseline: 95, target: 60 });
+    const { page, frame } = await openProjectPage();
+    const lane = laneOf(frame, name);
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    const form = lane.getByRole('form', { name: 'Record a measurement of minutes to pack' });
+    await form.getByLabel('Value of minutes to pack').fill('81');
+    const lost = await loseNextAnswer(page, PROJECT_PAGE_RESOLVERS.addMeasurement);
+    await form.getByRole('button', { name: 'Record' }).click();
+    await eventually(() => expect(lost.dropped).toBe(1));
+    await form.locator('[id$="-error"]').waitFor();
+    await form.getByRole('button', { name: 'Record' }).click();
+    await form.waitFor({ state: 'detached' });
+    await lane.getByText(/minutes to pack: 81 now/).waitFor();
+    const loaded = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
+    const stored = loaded.ok ? loaded.data.outcomes.find((o) => o.id === created.id) : undefined;
+    expect(stored?.measurements.map((m) => m.value)).toEqual([81]);
     await page.close();
   });
 

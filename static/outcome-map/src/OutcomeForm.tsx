@@ -415,10 +415,20 @@ interface Measurement {
   value: string;
 }
 
+/** A typed reading's id (letters, digits and . _ - : only, at most 100, as the server reads ids). */
+function typedId(formId: string, at: string | undefined, value: number | undefined): string {
+  const safe = (part: string) => part.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 24);
+  return `typed:${safe(formId.replace(/-/g, ''))}:${safe(String(at))}:${safe(String(value))}`;
+}
+
 export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed: boolean) => void }) {
   // A second submit before the first answers would send the same version again and fail its check: the
   // ref refuses it even before the disabled button has rendered.
   const saving = useRef(false);
+  // One id for this form: Record pressed again after an answer that was lost sends the same reading under the same
+  // id, which the outcome takes once. The day and value are part of it, so a reading corrected meanwhile is new.
+  const formId = useRef<string | null>(null);
+  formId.current ??= newRequestId();
   const mark = useDecimalMark();
   const [busy, setBusy] = useState(false);
   const idp = `measure-${props.outcome.id}`;
@@ -426,7 +436,8 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
   useEffect(() => document.getElementById(`${idp}-value`)?.focus(), [idp]);
   const submit = async (m: Measurement): Promise<Errors | undefined> => {
     if (saving.current) return undefined;
-    const measurement = { at: m.at, value: num(m.value, mark) };
+    const value = num(m.value, mark);
+    const measurement = { at: m.at, value, id: typedId(formId.current!, m.at, value) };
     saving.current = true;
     setBusy(true);
     const answer = await callResolver<OutcomeView>(R.addMeasurement, {
