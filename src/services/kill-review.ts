@@ -751,7 +751,13 @@ async function act(
         // Refused because an earlier try of this decision, still in flight, closed the issue meanwhile.
         if (!(e instanceof ValidationError || e instanceof ConflictError)) throw e;
         const now = await jira.getIssue(issueKey, { fields: ['status'] });
-        if (statusCategoryOf(now) !== 'done') throw e;
+        if (statusCategoryOf(now) !== 'done') {
+          // Refused, and nothing was done (a kill begins by closing the issue, a bulk's transition did not close
+          // it either): the intent goes, or a close by hand afterwards (the natural next step after a refused
+          // Kill) would be taken for this kill by the scan's sweep, and logged and commented as one.
+          await kvs.delete(intentKey);
+          throw e;
+        }
       }
       details.transition = transition.name;
       statusName = transition.to?.name ?? statusName;
@@ -863,17 +869,29 @@ export interface DecisionSweep {
   left: number;
 }
 
-/** True when a try of the decision made its first side effect on `issue`. */
+/**
+ * True when a try of the decision made its first side effect on `issue`. A kill's is closing the issue, with the
+ * kill's resolution or none (a workflow that sets none): one closed with another ("Done") was closed by hand.
+ */
 function begun(
   intent: DecisionIntent,
   idempotencyKey: string,
   issue: JiraIssue,
-  label: string | null,
+  settings: Pick<Settings, 'flagActions' | 'kill'>,
 ): boolean {
   const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
   const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
   if (marker?.idempotencyKey === idempotencyKey) return true;
-  if (intent.kind === 'kill') return statusCategoryOf(issue) === 'done';
+  if (intent.kind === 'kill') {
+    if (statusCategoryOf(issue) !== 'done') return false;
+    const resolution = issue.fields.resolution?.name;
+    return (
+      !!intent.transition ||
+      !resolution ||
+      resolution.toLowerCase() === settings.kill.resolutionName.toLowerCase()
+    );
+  }
+  const label = settings.flagActions.label;
   // A keep or relink begins by removing the flag's label.
   const labelled = !!label && issue.fields.labels?.some((l) => l.toLowerCase() === label.toLowerCase());
   return !!label && !!lens.flag?.labelApplied && !labelled;
@@ -920,14 +938,14 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
         let issue: JiraIssue | null;
         try {
           issue = await jira.getIssue(intent.issueKey, {
-            fields: ['status', 'labels'],
+            fields: ['status', 'labels', 'resolution'],
             properties: [ISSUE_PROPERTY_KEY],
           });
         } catch (e) {
           if (!(e instanceof NotFoundError)) throw e;
           issue = null;
         }
-        if (!issue || !begun(intent, idempotencyKey, issue, settings.flagActions.label)) {
+        if (!issue || !begun(intent, idempotencyKey, issue, settings)) {
           await kvs.delete(key);
           result.dropped += 1;
           continue;

@@ -500,6 +500,47 @@ describe('decisions a person does not retry: the next scan completes or drops th
   });
 });
 
+describe('a kill Jira refuses, then a close by hand', () => {
+  // The person presses Kill; Jira refuses the transition (a workflow validator's 400) or answers a server error.
+  // They close the issue themselves, as Done. The scan's sweep used to take the close for the kill (an intent left,
+  // the issue done): it logged a kill the person never made and commented "Killed … closed as Won't Do" on an
+  // issue closed as Done. Nothing of the kill should be logged or commented.
+  it.each([
+    ['refused', { kind: 'refused', message: 'Resolve the linked sub-tasks first.' }],
+    ['500', { kind: 'server-error', status: 500 }],
+  ] as const)(
+    'the Kill answered %s is not logged when the person closes the issue as Done',
+    async (fault, spec) => {
+      app = newApp({ timeScale: 0.01 });
+      const key = flaggedIssue(0, true);
+      await flagActions();
+      app.jira.faults.inject({ ...spec, times: 1, match: { method: 'POST', pathIncludes: '/transitions' } });
+      const payload = {
+        issueKey: key,
+        idempotencyKey: `kill-refused-${fault}-abcdef`,
+        decision: { kind: 'kill', reason: 'Not wanted' },
+      };
+      const answer = await page<DecideData>('decide', payload, 'admin');
+      app.jira.faults.clear();
+      const issue = app.jira.store.getIssue(key)!;
+      app.jira.store.updateIssueFields(issue.id, {
+        statusName: 'Done',
+        statusCategory: 'done',
+        resolution: 'Done',
+      });
+      later(DAY);
+      await app.runScheduledTrigger();
+
+      const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
+      const rows = log.ok ? log.data.entries.filter((e) => e.issueKey === key).length : -1;
+      const comments = commentsOf(key);
+      const losses = Number(answer.ok) + Number(rows !== 0) + Number(comments !== 0);
+      report(`kill-${fault}-then-closed-by-hand`, { losses, rows, comments });
+      expect({ answered: answer.ok, rows, comments }).toEqual({ answered: false, rows: 0, comments: 0 });
+    },
+  );
+});
+
 describe('a retry after a stopped try, and other writers meanwhile', () => {
   it('the same decision sent again at once takes over the claim its stopped try held; others hear when to retry', async () => {
     // The 25 s resolver limit scaled to 5 s: long enough for another writer's 4 s wait for the claim.

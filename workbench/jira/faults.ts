@@ -1,4 +1,7 @@
-/** Injectable faults: rate limits (429 + Retry-After), server errors and latency, matched by method and path. */
+/**
+ * Injectable faults: rate limits (429 + Retry-After), server errors, refusals (a 400 with Jira's error messages, as
+ * a workflow validator's) and latency, matched by method and path.
+ */
 
 export interface FaultMatch {
   method?: string;
@@ -10,6 +13,7 @@ export interface FaultMatch {
 export type FaultSpec =
   | { kind: 'rate-limit'; retryAfterSeconds: number; times?: number; match?: FaultMatch }
   | { kind: 'server-error'; status?: 500 | 502 | 503; times?: number; match?: FaultMatch }
+  | { kind: 'refused'; message: string; times?: number; match?: FaultMatch }
   | { kind: 'latency'; ms: number; times?: number; match?: FaultMatch };
 
 export type ActiveFault = FaultSpec & { id: number; remaining: number | null; hits: number };
@@ -60,6 +64,12 @@ export class FaultInjector {
           status: 429,
           headers: { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds) },
           body: JSON.stringify({ errorMessages: ['Rate limit exceeded.'], errors: {} }),
+        };
+      } else if (fault.kind === 'refused') {
+        effect.response = {
+          status: 400,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ errorMessages: [fault.message], errors: {} }),
         };
       } else {
         const status = fault.status ?? 500;

@@ -109,7 +109,9 @@ function faultPanel(input: LayoutInput, back: string): string {
               ? `429, Retry-After ${f.retryAfterSeconds}s`
               : f.kind === 'server-error'
                 ? `${f.status ?? 500}`
-                : `latency ${f.ms} ms`;
+                : f.kind === 'refused'
+                  ? `400 "${f.message}"`
+                  : `latency ${f.ms} ms`;
           const where = f.match?.pathIncludes ? ` on paths with "${esc(f.match.pathIncludes)}"` : '';
           const left = f.remaining === null ? 'until cleared' : `${f.remaining} more`;
           return `<li>${esc(what)}${where}, ${esc(left)} (hit ${f.hits}×)</li>`;
