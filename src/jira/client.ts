@@ -31,6 +31,7 @@ import {
   submittedBulkSchema,
   type JiraBulkProgress,
   bulkFetchResponseSchema,
+  commentPageSchema,
   commentSchema,
   entityPropertySchema,
   errorCollectionSchema,
@@ -46,6 +47,7 @@ import {
   taskSchema,
   transitionsResponseSchema,
   type JiraChangeHistory,
+  type JiraComment,
   type JiraField,
   type JiraIssue,
   type JiraProject,
@@ -409,6 +411,13 @@ export class JiraClient {
   async addComment(key: string, adfDoc: Record<string, unknown>): Promise<{ id: string }> {
     const res = await this.call('addComment', { issueIdOrKey: key }, { body: { body: adfDoc } });
     return parse('addComment', commentSchema, res.body);
+  }
+
+  /** The issue's newest comments, newest first (at most `max`). */
+  async newestComments(key: string, max = 20): Promise<JiraComment[]> {
+    const query = new URLSearchParams({ orderBy: '-created', maxResults: String(max) });
+    const res = await this.call('getComments', { issueIdOrKey: key, query });
+    return parse('getComments', commentPageSchema, res.body).comments;
   }
 
   /** The calling user's display name (asUser), or null when Jira does not share it. */

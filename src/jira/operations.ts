@@ -127,6 +127,15 @@ export const JIRA_OPERATIONS = {
     send: (jira, p: IssueParams, init) =>
       jira.requestJira(route`/rest/api/3/issue/${p.issueIdOrKey}/comment`, { ...init, method: 'POST' }),
   } satisfies JiraOperation<IssueParams>,
+  getComments: {
+    method: 'GET',
+    path: '/rest/api/3/issue/{issueIdOrKey}/comment',
+    send: (jira, p: IssueParams & QueryParams, init) =>
+      jira.requestJira(route`/rest/api/3/issue/${p.issueIdOrKey}/comment?${p.query}`, {
+        ...init,
+        method: 'GET',
+      }),
+  } satisfies JiraOperation<IssueParams & QueryParams>,
   getTransitions: {
     method: 'GET',
     path: '/rest/api/3/issue/{issueIdOrKey}/transitions',

@@ -183,6 +183,13 @@ export const fieldListSchema = z.array(fieldSchema);
 
 export const commentSchema = z.looseObject({ id: z.string() });
 
+export const commentPageSchema = z.looseObject({
+  comments: z.array(
+    z.looseObject({ id: z.string(), body: adfOrText.nullish(), created: z.string().nullish() }),
+  ),
+});
+export type JiraComment = z.infer<typeof commentPageSchema>['comments'][number];
+
 /** GET /myself: only the fields the app reads (the display name may be hidden by privacy settings). */
 export const myselfSchema = z.looseObject({ accountId: z.string(), displayName: z.string().optional() });
 

@@ -38,6 +38,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../errors';
+import { addCommentOnce } from '../jira/comment-once';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
 import type { JiraIssue, JiraTransition } from '../jira/schemas';
@@ -771,10 +772,14 @@ async function act(
     // so the kill comments at most once. A refused call (429, 5xx) made none and is sent on the retry.
     if (!next.lastDecision?.commentId && (await kvs.get<DecisionIntent>(intentKey))?.comment !== 'sending') {
       await check();
+      // Sent once here (a retry is the person's or the sweep's); after a 5xx or a lost answer, a comment Jira made
+      // anyway is found and taken as this one.
       const commentId = await commentOnce(projectKey, idempotencyKey, intent, () =>
-        jira.addComment(
+        addCommentOnce(
+          jira,
           issueKey,
           killCommentAdf(decision.reason, firedRules, settings.kill.resolutionName, actor.actorName),
+          { attempts: 1, baseDelayMs: 0, now: clock.now() },
         ),
       );
       if (commentId) {

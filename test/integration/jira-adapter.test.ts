@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from '../../src/errors';
 import { JiraClient, parseRetryAfter, withRetry } from '../../src/jira/client';
+import { addCommentOnce } from '../../src/jira/comment-once';
 import { projectRights } from '../../src/services/project-access';
 import type { IssueInput } from '../../workbench/jira/types';
 import { createWorkbench, failure, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
@@ -215,6 +216,46 @@ describe('JiraClient writes', () => {
     expect(id).toMatch(/^\d+$/);
     const issue = wb.jira.store.getIssue('OL-1')!;
     expect(wb.jira.store.listComments(issue.id).map((c) => c.body)).toEqual([doc]);
+  });
+
+  describe('a comment sent once (addCommentOnce)', () => {
+    const doc = {
+      type: 'doc',
+      version: 1,
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Sent to kill review.' }] }],
+    };
+    const texts = () => wb.jira.store.listComments(wb.jira.store.getIssue('OL-1')!.id).length;
+    const send = (attempts = 3) =>
+      wb.asSystem(() =>
+        addCommentOnce(JiraClient.asApp(), 'OL-1', doc, { attempts, baseDelayMs: 1, now: new Date() }),
+      );
+
+    it('takes the comment Jira made before its gateway answered 502 as made, and sends no second', async () => {
+      wb.jira.faults.inject({ kind: 'server-error', status: 502, applied: true, times: 1 });
+      const { id } = await send();
+      expect(texts()).toBe(1);
+      expect(wb.jira.store.listComments(wb.jira.store.getIssue('OL-1')!.id)[0]!.id).toBe(Number(id));
+    });
+
+    it('sends again after a 500 that made nothing, though the same words were commented earlier', async () => {
+      wb.jira.store.addComment('OL-1', {
+        author: USERS.member,
+        body: doc,
+        created: '2026-01-06T10:00:00.000Z',
+      });
+      wb.jira.faults.inject({ kind: 'server-error', status: 500, times: 1 });
+      await send();
+      expect(texts()).toBe(2);
+    });
+
+    it('throws a refusal without looking, and a 500 that lasts after its tries', async () => {
+      wb.jira.faults.inject({ kind: 'refused', message: 'Comments are closed.', times: 1 });
+      expect(await failure(send())).toBeInstanceOf(ValidationError);
+      wb.jira.faults.inject({ kind: 'server-error', status: 500 });
+      expect(await failure(send(2))).toBeInstanceOf(JiraHttpError);
+      wb.jira.faults.clear();
+      expect(texts()).toBe(0);
+    });
   });
 
   it('lists transitions and moves the issue to done with a resolution', async () => {

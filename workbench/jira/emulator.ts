@@ -201,6 +201,9 @@ export class JiraEmulator {
 
     let response: JiraResponse;
     let refused = false;
+    // A fault after the call was carried out: the store changes, the caller hears only the error.
+    if (effect.response && effect.applied && matched && matched !== 'wrong-method' && !badPath && !bodyError)
+      await this.dispatch(matched, method, pathname, url.searchParams, body, req.actor);
     if (effect.response) response = { ...effect.response, headers: { ...effect.response.headers } };
     else if (badPath)
       response = json(400, {

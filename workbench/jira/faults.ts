@@ -12,7 +12,14 @@ export interface FaultMatch {
 
 export type FaultSpec =
   | { kind: 'rate-limit'; retryAfterSeconds: number; times?: number; match?: FaultMatch }
-  | { kind: 'server-error'; status?: 500 | 502 | 503; times?: number; match?: FaultMatch }
+  | {
+      kind: 'server-error';
+      status?: 500 | 502 | 503 | 504;
+      /** Jira carried the call out, then its gateway answered the error (a 502 or 504 after the write). */
+      applied?: boolean;
+      times?: number;
+      match?: FaultMatch;
+    }
   | { kind: 'refused'; message: string; times?: number; match?: FaultMatch }
   | { kind: 'latency'; ms: number; times?: number; match?: FaultMatch };
 
@@ -22,6 +29,8 @@ export type ActiveFault = FaultSpec & { id: number; remaining: number | null; hi
 export interface FaultEffect {
   delayMs: number;
   response: { status: number; headers: Record<string, string>; body: string } | null;
+  /** The call is carried out before `response` replaces its answer. */
+  applied: boolean;
 }
 
 export class FaultInjector {
@@ -52,7 +61,7 @@ export class FaultInjector {
 
   /** Consumes the faults that match this call: all latencies add up, the first error fault answers. */
   take(method: string, path: string, body = ''): FaultEffect {
-    const effect: FaultEffect = { delayMs: 0, response: null };
+    const effect: FaultEffect = { delayMs: 0, response: null, applied: false };
     for (const fault of [...this.active]) {
       if (!matches(fault.match, method, path, body)) continue;
       if (fault.kind !== 'latency' && effect.response) continue;
@@ -73,6 +82,7 @@ export class FaultInjector {
         };
       } else {
         const status = fault.status ?? 500;
+        effect.applied = fault.applied === true;
         effect.response = {
           status,
           headers: { 'content-type': 'application/json' },

@@ -108,7 +108,7 @@ function faultPanel(input: LayoutInput, back: string): string {
             f.kind === 'rate-limit'
               ? `429, Retry-After ${f.retryAfterSeconds}s`
               : f.kind === 'server-error'
-                ? `${f.status ?? 500}`
+                ? `${f.status ?? 500}${f.applied ? ' after carrying the call out' : ''}`
                 : f.kind === 'refused'
                   ? `400 "${f.message}"`
                   : `latency ${f.ms} ms`;
