@@ -11,6 +11,7 @@ import { kvs } from '@forge/kvs';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
 import { claim, listAll, writeClaimed } from './kv';
+import { releaseAfterWork, takeLock } from './lock';
 
 export const TOKEN_PREFIX = 'olm';
 /** Tokens a project may hold at once (revoked ones included, until deleted). */
@@ -126,6 +127,26 @@ export async function createToken(
     const earlier = await kvs.get<StoredToken>(keys.ingestToken(projectKey, id));
     if (earlier) return remake(projectKey, earlier, clean, actor, now);
   }
+  // The bound and the unique name are checked and the token stored under the project's token lock: two creates at
+  // once would both pass the checks they read first.
+  const lock = await takeLock(keys.ingestTokenLock(projectKey), { ttlSeconds: 25, waitMs: 10_000 });
+  if (lock.status !== 'held')
+    throw new ConflictError('Another token of this project is being made right now: try again in a moment.');
+  try {
+    return await storeNewToken(projectKey, id, clean, actor, now, options.requestId);
+  } finally {
+    await releaseAfterWork(lock.held);
+  }
+}
+
+async function storeNewToken(
+  projectKey: string,
+  id: string,
+  clean: string,
+  actor: string,
+  now: Date,
+  requestId: string | undefined,
+): Promise<{ token: string; record: StoredToken }> {
   const existing = await listTokens(projectKey);
   if (existing.length >= MAX_TOKENS_PER_PROJECT)
     throw new ValidationError(
@@ -154,7 +175,7 @@ export async function createToken(
   const key = keys.ingestToken(projectKey, id);
   const isOwn = (stored: unknown) => (stored as StoredToken | null)?.secretHash === record.secretHash;
   if (!(await claim(key, record, { value: 3650, unit: 'DAYS' }, isOwn))) {
-    const other = options.requestId ? await kvs.get<StoredToken>(key) : undefined;
+    const other = requestId ? await kvs.get<StoredToken>(key) : undefined;
     if (other) return remake(projectKey, other, clean, actor, now);
     throw new Error('Token id collision; try again.');
   }

@@ -40,6 +40,7 @@
  *   metric-count-lock:{projectKey}                held by the one request counting new series (lock entity, 25 s)
  *   ingest-token:{projectKey}:{tokenId}           a measurement token: its name and the hash of its secret
  *   ingest-token-rev:{projectKey}:{tokenId}:{n}   claim of version n of that token (rotate, revoke)
+ *   ingest-token-lock:{projectKey}                held by the one create of a token (lock entity, 25 s)
  *   ingest-rate:{tokenId}:{window}:{n}            the n-th request of a token in one rate window (claimed)
  *   bet:{projectKey}:{issueKey}                   a delivered bet the scan tracks until its verdict
  *   shipped:{projectKey}:{issueKey}               a delivered item in the shipped-versus-moved ledger
@@ -149,6 +150,7 @@ export const keys = {
   ingestTokenPrefix: (p: string) => key('ingest-token', checkProjectKey(p)) + ':',
   ingestToken: (p: string, tokenId: string) =>
     key('ingest-token', checkProjectKey(p), segment(tokenId, 'tokenId')),
+  ingestTokenLock: (p: string) => key('ingest-token-lock', checkProjectKey(p)),
   ingestTokenRevision: (p: string, tokenId: string, version: number) =>
     key('ingest-token-rev', checkProjectKey(p), segment(tokenId, 'tokenId'), String(version)),
   ingestRateSlot: (tokenId: string, window: number, n: number) =>

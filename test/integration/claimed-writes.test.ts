@@ -12,6 +12,8 @@ import type { NewTokenData, SettingsData } from '../../src/contract/settings';
 import { kvs } from '@forge/kvs';
 import { keys } from '../../src/storage/keys';
 import { writeClaimed } from '../../src/storage/kv';
+import { MAX_TOKENS_PER_PROJECT } from '../../src/storage/ingest-tokens';
+import { writesWaitForEachOther } from '../support/storage-faults';
 import { runInInvocation } from '../../workbench/forge/runtime';
 
 const P = 'DEMO';
@@ -241,6 +243,38 @@ describe('a value write that lands but answers an error', () => {
       }),
     );
     expect([measured.name, measured.version]).toEqual(['Renamed', 3]);
+  });
+});
+
+describe('measurement tokens made at the same moment', () => {
+  // Two admins (or two tabs) make a token at once. Each create read the project's tokens before either stored
+  // one, so both passed the checks: two active tokens of one name, or a 21st token past the bound. One should be
+  // made and the other refused, saying why.
+  it('are not two of one name', async () => {
+    const metAtTheWrite = writesWaitForEachOther(app.kvs, 2);
+    const answers = await Promise.all([
+      call<NewTokenData>(SETTINGS, 'createToken', { name: 'nightly CI' }),
+      call<NewTokenData>(SETTINGS, 'createToken', { name: 'Nightly CI' }),
+    ]);
+    expect(metAtTheWrite()).toBe(true);
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    const refused = answers.find((a) => !a.ok);
+    expect(refused && !refused.ok && refused.error.message).toMatch('A token with this name exists');
+    expect(app.kvs.dump().filter((r) => r.key.startsWith(`ingest-token:${P}:`))).toHaveLength(1);
+  });
+
+  it('do not pass the bound', async () => {
+    for (let i = 0; i < MAX_TOKENS_PER_PROJECT - 1; i++)
+      ok(await call<NewTokenData>(SETTINGS, 'createToken', { name: `token ${i}` }));
+    const metAtTheWrite = writesWaitForEachOther(app.kvs, 3);
+    const answers = await Promise.all(
+      ['late a', 'late b', 'late c'].map((name) => call<NewTokenData>(SETTINGS, 'createToken', { name })),
+    );
+    expect(metAtTheWrite()).toBe(true);
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect(app.kvs.dump().filter((r) => r.key.startsWith(`ingest-token:${P}:`))).toHaveLength(
+      MAX_TOKENS_PER_PROJECT,
+    );
   });
 });
 
