@@ -336,10 +336,3 @@ export async function removeMeasurement(
     return { measurements: current.measurements.filter((_, i) => i !== at) };
   });
 }
-
-/** Removes an outcome; a stale version is refused like any other write. */
-export async function deleteOutcome(projectKey: string, id: string, expectedVersion: number): Promise<void> {
-  const current = await requireOutcome(projectKey, id);
-  if (current.version !== expectedVersion) throw new ConflictError(STALE_MESSAGE, current);
-  await kvs.delete(keys.outcome(projectKey, id));
-}
