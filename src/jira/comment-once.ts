@@ -12,7 +12,6 @@ import {
   ValidationError,
 } from '../errors';
 import type { JiraClient } from './client';
-import type { JiraComment } from './schemas';
 
 /** How far a comment's creation time (Jira's clock) may lie before the send (this function's clock). */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -26,9 +25,26 @@ export interface CommentTries {
 }
 
 /**
+ * Neither made nor refused, as far as can be told: a lost answer or a gateway's 502/504 after which the comment is
+ * not found (Jira may still be making it), or a server error after which the comments could not be read. Sending it
+ * again could comment twice; the caller records it as possibly made.
+ */
+export class CommentUnsureError extends Error {
+  override readonly name = 'CommentUnsureError';
+  constructor(override readonly cause: unknown) {
+    super(
+      `The comment may or may not have been made: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}
+
+/** How long after a server error the comments are read: a gateway's error can come before Jira's write. */
+const READ_PAUSE_MS = 200;
+
+/**
  * Adds the comment; after a server error or a lost answer, the one found made is its answer. A refusal (4xx, a
- * rate limit) made none and is thrown. A lost answer (not an HTTP error) whose comment is not found yet is thrown:
- * it may still be made, so the caller must not send it again unasked.
+ * rate limit) made none and is thrown as it is, as is a 500 or 503 that lasts past `attempts` sends. What cannot
+ * be told made or not is thrown as CommentUnsureError.
  */
 export async function addCommentOnce(
   jira: JiraClient,
@@ -43,19 +59,30 @@ export async function addCommentOnce(
     } catch (e) {
       const serverError = e instanceof JiraHttpError && e.status >= 500;
       if (answeredByJira(e) && !serverError) throw e;
-      const made = await madeComment(jira, issueKey, body, sentAt);
+      await sleep(READ_PAUSE_MS);
+      let made: { id: string } | null;
+      try {
+        made = await madeComment(jira, issueKey, body, sentAt);
+      } catch {
+        throw new CommentUnsureError(e);
+      }
       if (made) return made;
-      if (!serverError || attempt >= tries.attempts) throw e;
-      await new Promise((resolve) => setTimeout(resolve, tries.baseDelayMs * 2 ** (attempt - 1)));
+      // A gateway's error (502, 504) or a lost answer can come while Jira still writes.
+      const gateway = e instanceof JiraHttpError && (e.status === 502 || e.status === 504);
+      if (!serverError || gateway) throw new CommentUnsureError(e);
+      if (attempt >= tries.attempts) throw e;
+      await sleep(tries.baseDelayMs * 2 ** (attempt - 1));
     }
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Jira answered the call (a refusal or a server error), as opposed to an answer lost on the way (a timeout, a
  * dropped connection), after which the call may still be carried out.
  */
-export function answeredByJira(e: unknown): boolean {
+function answeredByJira(e: unknown): boolean {
   return (
     e instanceof JiraHttpError ||
     e instanceof JiraRateLimitError ||
@@ -65,19 +92,14 @@ export function answeredByJira(e: unknown): boolean {
   );
 }
 
-/** The comment with this text among the issue's newest, made since `sentAt`; null when none (or unreadable). */
+/** The comment with this text among the issue's newest, made since `sentAt`; null when none. */
 async function madeComment(
   jira: JiraClient,
   issueKey: string,
   body: Record<string, unknown>,
   sentAt: number,
 ): Promise<{ id: string } | null> {
-  let newest: JiraComment[];
-  try {
-    newest = await jira.newestComments(issueKey);
-  } catch {
-    return null;
-  }
+  const newest = await jira.newestComments(issueKey);
   const text = plain(body);
   const found = newest.find(
     (c) => plain(c.body) === text && (!c.created || Date.parse(c.created) >= sentAt - CLOCK_SKEW_MS),

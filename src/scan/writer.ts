@@ -12,7 +12,7 @@ import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-le
 import type { FiredRule } from '../domain/zombie';
 import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
 import { BULK_EDIT_ISSUE_LIMIT, BULK_PROPERTY_ISSUE_LIMIT, withRetry, type JiraClient } from '../jira/client';
-import { addCommentOnce, answeredByJira } from '../jira/comment-once';
+import { addCommentOnce, CommentUnsureError } from '../jira/comment-once';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
 import { claimOwn, listAll } from '../storage/kv';
@@ -427,7 +427,7 @@ export class ScanWriter {
    * keyed by the stored lens it was judged from (unchanged until the flag is written). A repeat that finds the
    * comment made, or sent without an answer (a stopped invocation), records it as made and sends nothing; a
    * refused call (429, 5xx) made no comment and is cleared for the next try, unless the comment is found made
-   * (a gateway's 5xx after Jira made it: addCommentOnce).
+   * (a gateway's 5xx after Jira made it: addCommentOnce); one that may have been made is left as sent.
    */
   private async commentOnce(plan: IssuePlan): Promise<CommentState> {
     const intentKey = commentIntentKey(plan);
@@ -443,9 +443,12 @@ export class ScanWriter {
         now: this.hooks.now(),
       });
     } catch (e) {
+      // Maybe made (an answer lost, a gateway's error, and the comment not found): the intent stays at "sending",
+      // the lens records it as possibly made, and no run sends it again.
+      if (e instanceof CommentUnsureError) return 'unknown';
       // Refused (4xx, 429, or a server error after which no comment is found): none was made, and the next try
-      // sends it. An answer lost on the way may still be made: the intent stays at "sending", and no run sends it.
-      if (answeredByJira(e)) await kvs.delete(intentKey);
+      // sends it.
+      await kvs.delete(intentKey);
       throw e;
     }
     // The comment is made: a failure to record so must not fail the flag (its lens then says no comment, and the

@@ -12,7 +12,7 @@ import {
   ValidationError,
 } from '../../src/errors';
 import { JiraClient, parseRetryAfter, withRetry } from '../../src/jira/client';
-import { addCommentOnce } from '../../src/jira/comment-once';
+import { addCommentOnce, CommentUnsureError } from '../../src/jira/comment-once';
 import { projectRights } from '../../src/services/project-access';
 import type { IssueInput } from '../../workbench/jira/types';
 import { createWorkbench, failure, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
@@ -248,11 +248,22 @@ describe('JiraClient writes', () => {
       expect(texts()).toBe(2);
     });
 
+    it('does not send again after a gateway 502 with no comment found: Jira may still be making it', async () => {
+      wb.jira.faults.inject({ kind: 'server-error', status: 502, times: 1 });
+      expect(await failure(send())).toBeInstanceOf(CommentUnsureError);
+      expect(wb.jira.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/comment'))).toHaveLength(1);
+      expect(texts()).toBe(0);
+    });
+
     it('throws a refusal without looking, and a 500 that lasts after its tries', async () => {
       wb.jira.faults.inject({ kind: 'refused', message: 'Comments are closed.', times: 1 });
       expect(await failure(send())).toBeInstanceOf(ValidationError);
-      wb.jira.faults.inject({ kind: 'server-error', status: 500 });
+      wb.jira.faults.inject({ kind: 'server-error', status: 500, match: { method: 'POST' } });
       expect(await failure(send(2))).toBeInstanceOf(JiraHttpError);
+      // Nor is it sent again when the comments cannot be read to tell.
+      wb.jira.faults.clear();
+      wb.jira.faults.inject({ kind: 'server-error', status: 500 });
+      expect(await failure(send(2))).toBeInstanceOf(CommentUnsureError);
       wb.jira.faults.clear();
       expect(texts()).toBe(0);
     });
