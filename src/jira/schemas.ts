@@ -42,6 +42,8 @@ export const issueFieldsSchema = z.looseObject({
     })
     .nullish(),
   resolution: z.looseObject({ name: z.string() }).nullish(),
+  /** When the status last moved to another category (to done, when closed). */
+  statuscategorychangedate: z.string().nullish(),
   // Sprint and story points are custom fields whose ids vary by site: read through src/jira/fields.ts.
 });
 

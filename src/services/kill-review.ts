@@ -335,6 +335,11 @@ export interface DecisionIntent {
   commentId?: string;
   /** A bulk kill closes the issue with Jira's bulk transition before this decision runs: the one it used. */
   transition?: string;
+  /**
+   * When a try last sent the kill's transition (or the bulk its own), by the app's clock: the sweep takes an issue
+   * closed around then for this kill's, and one closed much later, by hand, for a person's.
+   */
+  closingAt?: string;
 }
 
 interface LensMarker {
@@ -375,8 +380,9 @@ const COMMENT_CLAIM_TTL = { value: 30, unit: 'DAYS' } as const;
 /**
  * Sends a kill's comment at most once however many tries of the decision run at once (a take-over, a duplicated
  * event): only the try that claims the comment sends it, and records it in the intent. Another try waits for that
- * comment and answers its id. A refused call (429, 5xx) made no comment: its claim is given back, so a waiting or
- * later try sends it. Null when the comment is still on its way after the wait, or was sent without an answer.
+ * comment and answers its id. A refused call (429, a 5xx after which the comment is not found) made no comment:
+ * its claim is given back, so a waiting or later try sends it. One found made after a 5xx is taken as made
+ * (addCommentOnce). Null when the comment is still on its way after the wait, or may have been made unanswered.
  */
 async function commentOnce(
   projectKey: string,
@@ -521,6 +527,7 @@ export async function recordBulkKillIntent(
     at: o.at,
     comment: 'none',
     transition: o.transition,
+    closingAt: o.at,
   } satisfies DecisionIntent);
 }
 
@@ -707,6 +714,8 @@ async function act(
       at,
       rules: firedRules,
       ...(decision.kind === 'relink' ? { previousOutcomeId: lens.outcomeId } : {}),
+      // Recorded right before a kill's transition is sent.
+      ...(decision.kind === 'kill' ? { closingAt: clock.now().toISOString() } : {}),
       comment: 'none',
     };
     await check();
@@ -733,8 +742,14 @@ async function act(
         );
       const setsResolutionItself =
         transition.name.toLowerCase() === settings.kill.resolutionName.toLowerCase();
+      const earlierTry = intent !== null;
       intent = await recordIntent();
       await check();
+      // A retry's transition is stamped again: the sweep reads the close's time against the newest try's.
+      if (earlierTry) {
+        intent = { ...intent, closingAt: clock.now().toISOString() };
+        await kvs.set(intentKey, intent);
+      }
       try {
         if (setsResolutionItself) await jira.transitionIssue(issueKey, transition.id);
         else {
@@ -753,10 +768,13 @@ async function act(
         if (!(e instanceof ValidationError || e instanceof ConflictError)) throw e;
         const now = await jira.getIssue(issueKey, { fields: ['status'] });
         if (statusCategoryOf(now) !== 'done') {
-          // Refused, and nothing was done (a kill begins by closing the issue, a bulk's transition did not close
-          // it either): the intent goes, or a close by hand afterwards (the natural next step after a refused
-          // Kill) would be taken for this kill by the scan's sweep, and logged and commented as one.
-          await kvs.delete(intentKey);
+          // Refused, and nothing was done (a kill begins by closing the issue): the intent goes, so that nothing
+          // reads a later close by hand (the natural next step after a refused Kill) as this kill. Not one a bulk
+          // recorded, whose task may still close the issue, nor by a try that lost the issue to a newer one.
+          if (!intent.transition) {
+            await check();
+            await kvs.delete(intentKey);
+          }
           throw e;
         }
       }
@@ -768,8 +786,9 @@ async function act(
     // Mark the decision on the issue before commenting, so a retry finds it and does not comment again.
     if (!lensDone) await writeLens();
     else next = { ...lens, lastDecision: next.lastDecision! };
-    // A comment call that was sent and never answered (a timeout) may have been made: it is not sent again,
-    // so the kill comments at most once. A refused call (429, 5xx) made none and is sent on the retry.
+    // A comment call that was sent and never answered (a timeout, a gateway's 502/504 with no comment found) may
+    // have been made: it is not sent again, so the kill comments at most once. A refused call (429, a 5xx with
+    // no comment found) made none and is sent on the retry.
     if (!next.lastDecision?.commentId && (await kvs.get<DecisionIntent>(intentKey))?.comment !== 'sending') {
       await check();
       // Sent once here (a retry is the person's or the sweep's); after a 5xx or a lost answer, a comment Jira made
@@ -890,16 +909,31 @@ function begun(
   if (intent.kind === 'kill') {
     if (statusCategoryOf(issue) !== 'done') return false;
     const resolution = issue.fields.resolution?.name;
-    return (
-      !!intent.transition ||
-      !resolution ||
-      resolution.toLowerCase() === settings.kill.resolutionName.toLowerCase()
-    );
+    if (!resolution || resolution.toLowerCase() === settings.kill.resolutionName.toLowerCase()) return true;
+    // Closed with another resolution: by this kill's transition (a workflow that sets its own resolution) when
+    // around the time a try sent it, else by hand.
+    return closedWhileClosing(intent, issue.fields.statuscategorychangedate);
   }
   const label = settings.flagActions.label;
   // A keep or relink begins by removing the flag's label.
   const labelled = !!label && issue.fields.labels?.some((l) => l.toLowerCase() === label.toLowerCase());
   return !!label && !!lens.flag?.labelApplied && !labelled;
+}
+
+/** How long after a try sent the transition its close may be dated: a try's own call, or a bulk's queued task. */
+const CLOSE_WINDOW_MS = 5 * 60_000;
+const BULK_CLOSE_WINDOW_MS = 30 * 60_000;
+/** How much earlier than the app's clock Jira's may date the close. */
+const CLOSE_CLOCK_SKEW_MS = 2 * 60_000;
+
+function closedWhileClosing(intent: DecisionIntent, closedAt: string | null | undefined): boolean {
+  const sent = intent.closingAt ? Date.parse(intent.closingAt) : NaN;
+  if (Number.isNaN(sent)) return false;
+  // A site that does not say when the status category changed: the close is taken as the kill's, as it was.
+  const closed = closedAt ? Date.parse(closedAt) : NaN;
+  if (Number.isNaN(closed)) return true;
+  const window = intent.transition ? BULK_CLOSE_WINDOW_MS : CLOSE_WINDOW_MS;
+  return closed >= sent - CLOSE_CLOCK_SKEW_MS && closed <= sent + window;
 }
 
 /**
@@ -943,7 +977,7 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
         let issue: JiraIssue | null;
         try {
           issue = await jira.getIssue(intent.issueKey, {
-            fields: ['status', 'labels', 'resolution'],
+            fields: ['status', 'labels', 'resolution', 'statuscategorychangedate'],
             properties: [ISSUE_PROPERTY_KEY],
           });
         } catch (e) {

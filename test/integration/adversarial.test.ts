@@ -527,10 +527,12 @@ describe('a kill Jira refuses, then a close by hand', () => {
       const answer = await page<DecideData>('decide', payload, 'admin');
       app.jira.faults.clear();
       const issue = app.jira.store.getIssue(key)!;
+      // An hour later, by hand.
       app.jira.store.updateIssueFields(issue.id, {
         statusName: 'Done',
         statusCategory: 'done',
         resolution: 'Done',
+        updated: new Date(Date.now() + offsetMs + 3_600_000).toISOString(),
       });
       later(DAY);
       await app.runScheduledTrigger();
@@ -543,6 +545,49 @@ describe('a kill Jira refuses, then a close by hand', () => {
       expect({ answered: answer.ok, rows, comments }).toEqual({ answered: false, rows: 0, comments: 0 });
     },
   );
+});
+
+describe("a kill closed by the app with the workflow's own resolution, then stopped", () => {
+  // The kill's transition closes the issue and the workflow sets its own resolution ("Done", not the kill's);
+  // the try is then stopped at the label. The sweep must still take the close for this kill's and finish it.
+  it('is completed by the next scan, logged and commented once', async () => {
+    app = newApp({ timeScale: 0.01 });
+    const key = flaggedIssue(0, true);
+    await flagActions();
+    // The label edit outlasts the 25 s resolver limit scaled to 250 ms: the try is stopped there.
+    app.jira.faults.inject({
+      kind: 'latency',
+      ms: 400,
+      times: 1,
+      match: { method: 'PUT', pathIncludes: `/issue/${key}` },
+    });
+    const answer = await page<DecideData>(
+      'decide',
+      {
+        issueKey: key,
+        idempotencyKey: 'kill-own-resolution-abcdef',
+        decision: { kind: 'kill', reason: 'Not wanted' },
+      },
+      'admin',
+    );
+    await new Promise((r) => setTimeout(r, 450)); // the stopped try's call in flight lands
+    app.jira.faults.clear();
+    const issue = app.jira.store.getIssue(key)!;
+    expect(issue.statusCategory).toBe('done');
+    app.jira.store.updateIssueFields(issue.id, { resolution: 'Done' });
+    later(DAY);
+    await app.runScheduledTrigger();
+    const { rows, comments, transitions } = await killResult(key);
+    const losses =
+      Number(answer.ok) + Number(rows !== 1) + Number(comments !== 1) + Number(transitions !== 1);
+    report('kill-own-resolution-stopped', { losses, rows, comments, transitions });
+    expect({ answered: answer.ok, rows, comments, transitions }).toEqual({
+      answered: false,
+      rows: 1,
+      comments: 1,
+      transitions: 1,
+    });
+  });
 });
 
 describe('a retry after a stopped try, and other writers meanwhile', () => {
