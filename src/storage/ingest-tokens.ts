@@ -147,6 +147,11 @@ async function storeNewToken(
   now: Date,
   requestId: string | undefined,
 ): Promise<{ token: string; record: StoredToken }> {
+  // A copy of this very request that took the lock first made the token: it is this request's to hand over.
+  if (requestId) {
+    const made = await kvs.get<StoredToken>(keys.ingestToken(projectKey, id));
+    if (made) return remake(projectKey, made, clean, actor, now);
+  }
   const existing = await listTokens(projectKey);
   if (existing.length >= MAX_TOKENS_PER_PROJECT)
     throw new ValidationError(

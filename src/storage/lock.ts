@@ -151,14 +151,14 @@ export function secondsLeft(atMs: number | undefined, ttlSeconds: number, nowMs 
   return Math.min(ttlSeconds, Math.max(1, left));
 }
 
+/** How many creates in a row refused with the lock then found free a taker makes before it throws the refusal. */
+const CREATE_TRIES = 3;
+
 /**
  * Creates the lock if nobody holds it; true when this call created it. Forge checks FAIL_IF_EXISTS atomically.
  * Neither @forge/kvs nor Forge's documentation names the error code of a refused write, so a lost race is told
  * by what is stored, not by a code: the write failed and the name holds a lock.
  */
-/** How many creates refused with the lock then found free a taker makes before it throws the refusal. */
-const CREATE_TRIES = 3;
-
 async function create(name: string, lock: StoredLock): Promise<boolean> {
   try {
     await locks().set(name, lock, { keyPolicy: 'FAIL_IF_EXISTS', ttl: ttlOf(lock.ttlSeconds) });
@@ -234,6 +234,7 @@ export async function takeLock<R = never>(
       throw e;
     }
     if (created) return heldFrom(at);
+    refusedThenFree = 0;
     const holder = await locks().get(name);
     if (!holder) continue; // released or run out since: create it again
     // Run out by its own record but still stored (storage removes expired items in its own time): the holder

@@ -263,6 +263,20 @@ describe('measurement tokens made at the same moment', () => {
     expect(app.kvs.dump().filter((r) => r.key.startsWith(`ingest-token:${P}:`))).toHaveLength(1);
   });
 
+  // The same create sent twice at once (a double click, a resend): the copy that waits for the lock finds the
+  // token its twin made and hands it over with a new secret, instead of refusing its own name.
+  it('are one token when they are two copies of one request', async () => {
+    const metAtTheWrite = writesWaitForEachOther(app.kvs, 2);
+    const request = { name: 'nightly CI', requestId: 'create-token-twice-1234' };
+    const answers = await Promise.all([
+      call<NewTokenData>(SETTINGS, 'createToken', request),
+      call<NewTokenData>(SETTINGS, 'createToken', request),
+    ]);
+    expect(metAtTheWrite()).toBe(true);
+    expect(answers.map((a) => a.ok)).toEqual([true, true]);
+    expect(app.kvs.dump().filter((r) => r.key.startsWith(`ingest-token:${P}:`))).toHaveLength(1);
+  });
+
   it('do not pass the bound', async () => {
     for (let i = 0; i < MAX_TOKENS_PER_PROJECT - 1; i++)
       ok(await call<NewTokenData>(SETTINGS, 'createToken', { name: `token ${i}` }));
