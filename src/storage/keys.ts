@@ -35,7 +35,8 @@
  *   calibration:{projectKey}:mapping              the resolution mapping the admin confirmed
  *   metric:{projectKey}:{metricSlug}              a metric's own measurement series (no outcome measures it)
  *   metric-rev:{projectKey}:{metricSlug}:{n}      claim of version n of that series
- *   metric-slot:{projectKey}:{n}                  the n-th metric series made (claimed); 0 counts them
+ *   metric-slot:{projectKey}:{n}                  the n-th metric series counted (claimed before its first write); 0
+ *                                                 is where the next count starts looking
  *   metric-counted:{projectKey}:{metricSlug}      the slot that counts that series, taken before its first write
  *   metric-count-lock:{projectKey}                held by the one request counting new series (lock entity, 25 s)
  *   ingest-token:{projectKey}:{tokenId}           a measurement token: its name and the hash of its secret

@@ -417,13 +417,18 @@ interface Measurement {
 
 /** A typed reading's id (letters, digits and . _ - : only, at most 100, as the server reads ids). */
 function typedId(formId: string, at: string | undefined, value: number | undefined): string {
-  const safe = (part: string) => part.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 24);
+  // "+" is kept apart from "-" (1e+21 and 1e-21 are two readings); anything else the server does not read goes.
+  const safe = (part: string) =>
+    part
+      .replace(/\+/g, 'p')
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 24);
   return `typed:${safe(formId.replace(/-/g, ''))}:${safe(String(at))}:${safe(String(value))}`;
 }
 
 export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed: boolean) => void }) {
-  // A second submit before the first answers would send the same version again and fail its check: the
-  // ref refuses it even before the disabled button has rendered.
+  // A second submit before the first answers would send the reading twice at once: the ref refuses it even before
+  // the disabled button has rendered.
   const saving = useRef(false);
   // One id for this form: Record pressed again after an answer that was lost sends the same reading under the same
   // id, which the outcome takes once. The day and value are part of it, so a reading corrected meanwhile is new.
