@@ -106,6 +106,12 @@ async function claimSlot(key: string, mine: Exclude<SlotClaim, string>): Promise
  * few and all be refused. The slots' claims keep the bound should a holder outlive its lock.
  */
 export async function reserveNewSeries(projectKey: string, metrics: readonly string[]): Promise<void> {
+  // Metrics counted already (a resend after a fault) need no lock: a resend is not kept waiting by other senders.
+  const marks = await Promise.all(
+    metrics.map((m) => kvs.get(keys.metricSeriesCounted(projectKey, metricSlug(m)))),
+  );
+  const uncounted = metrics.filter((_, i) => marks[i] === undefined);
+  if (uncounted.length === 0) return;
   const lock = await takeLock(keys.metricSeriesCountLock(projectKey), {
     ttlSeconds: COUNT_LOCK_SECONDS,
     waitMs: COUNT_WAIT_MS,
@@ -113,7 +119,7 @@ export async function reserveNewSeries(projectKey: string, metrics: readonly str
   if (lock.status !== 'held')
     throw new Error(`Another request is counting the new metric series of ${projectKey}; send again.`);
   try {
-    await takeSlots(projectKey, metrics);
+    await takeSlots(projectKey, uncounted);
   } finally {
     await releaseAfterWork(lock.held);
   }
