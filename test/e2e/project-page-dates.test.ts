@@ -88,7 +88,9 @@ describe('a date the project page cannot read', () => {
     await typeDate(day, yesterday, 'Enter');
     await form.getByRole('button', { name: 'Record' }).click();
     await form.waitFor({ state: 'detached' });
-    expect((await storedOutcome(created.data.id))?.measurements).toEqual([{ value: 30, at: yesterday }]);
+    expect((await storedOutcome(created.data.id))?.measurements).toEqual([
+      { value: 30, at: yesterday, id: expect.stringMatching(/^typed:/) as string },
+    ]);
     await page.close();
   });
 
