@@ -38,9 +38,6 @@ export class CommentUnsureError extends Error {
   }
 }
 
-/** How long after a server error the comments are read: a gateway's error can come before Jira's write. */
-const READ_PAUSE_MS = 200;
-
 /**
  * Adds the comment; after a server error or a lost answer, the one found made is its answer. A refusal (4xx, a
  * rate limit) made none and is thrown as it is, as is a 500 or 503 that lasts past `attempts` sends. What cannot
@@ -59,7 +56,6 @@ export async function addCommentOnce(
     } catch (e) {
       const serverError = e instanceof JiraHttpError && e.status >= 500;
       if (answeredByJira(e) && !serverError) throw e;
-      await sleep(READ_PAUSE_MS);
       let made: { id: string } | null;
       try {
         made = await madeComment(jira, issueKey, body, sentAt);
