@@ -11,7 +11,7 @@ import { kvs } from '@forge/kvs';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
 import { claim, listAll, writeClaimed } from './kv';
-import { releaseAfterWork, takeLock } from './lock';
+import { whileHolding } from './lock';
 
 export const TOKEN_PREFIX = 'olm';
 /** Tokens a project may hold at once (revoked ones included, until deleted). */
@@ -123,20 +123,18 @@ export async function createToken(
   const id = options.requestId
     ? tokenIdOf(projectKey, actor, options.requestId)
     : randomBytes(6).toString('hex');
-  if (options.requestId) {
-    const earlier = await kvs.get<StoredToken>(keys.ingestToken(projectKey, id));
-    if (earlier) return remake(projectKey, earlier, clean, actor, now);
-  }
   // The bound and the unique name are checked and the token stored under the project's token lock: two creates at
   // once would both pass the checks they read first.
-  const lock = await takeLock(keys.ingestTokenLock(projectKey), { ttlSeconds: 25, waitMs: 10_000 });
-  if (lock.status !== 'held')
-    throw new ConflictError('Another token of this project is being made right now: try again in a moment.');
-  try {
-    return await storeNewToken(projectKey, id, clean, actor, now, options.requestId);
-  } finally {
-    await releaseAfterWork(lock.held);
-  }
+  return whileHolding(
+    keys.ingestTokenLock(projectKey),
+    {
+      ttlSeconds: 25,
+      waitMs: 10_000,
+      busy: () =>
+        new ConflictError('Another token of this project is being made right now: try again in a moment.'),
+    },
+    () => storeNewToken(projectKey, id, clean, actor, now, options.requestId),
+  );
 }
 
 async function storeNewToken(
@@ -147,7 +145,8 @@ async function storeNewToken(
   now: Date,
   requestId: string | undefined,
 ): Promise<{ token: string; record: StoredToken }> {
-  // A copy of this very request that took the lock first made the token: it is this request's to hand over.
+  // An earlier try or copy of this very request made the token (its answer lost): it is this request's to hand
+  // over.
   if (requestId) {
     const made = await kvs.get<StoredToken>(keys.ingestToken(projectKey, id));
     if (made) return remake(projectKey, made, clean, actor, now);

@@ -293,3 +293,21 @@ export async function releaseLock(held: HeldLock): Promise<void> {
 export async function releaseAfterWork(held: HeldLock): Promise<void> {
   await releaseLock(held).catch((e: unknown) => console.warn(`could not release ${held.name}`, e));
 }
+
+/**
+ * Runs `work` holding the lock `name` (a project's one-at-a-time step: counting new series, making a token), then
+ * releases it. Busy past `waitMs`: `busy` is thrown and nothing runs.
+ */
+export async function whileHolding<T>(
+  name: string,
+  options: { ttlSeconds: number; waitMs: number; busy: () => Error },
+  work: () => Promise<T>,
+): Promise<T> {
+  const lock = await takeLock(name, { ttlSeconds: options.ttlSeconds, waitMs: options.waitMs });
+  if (lock.status !== 'held') throw options.busy();
+  try {
+    return await work();
+  } finally {
+    await releaseAfterWork(lock.held);
+  }
+}

@@ -10,7 +10,7 @@ import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';
 import { ValidationError } from '../errors';
 import { backOffAfterConflict, checkValueSize, claim, listAll, writeClaimed } from './kv';
-import { releaseAfterWork, takeLock } from './lock';
+import { whileHolding } from './lock';
 
 export const METRIC_SERIES_LIMIT = 500;
 /**
@@ -112,17 +112,16 @@ export async function reserveNewSeries(projectKey: string, metrics: readonly str
   );
   const uncounted = metrics.filter((_, i) => marks[i] === undefined);
   if (uncounted.length === 0) return;
-  const lock = await takeLock(keys.metricSeriesCountLock(projectKey), {
-    ttlSeconds: COUNT_LOCK_SECONDS,
-    waitMs: COUNT_WAIT_MS,
-  });
-  if (lock.status !== 'held')
-    throw new Error(`Another request is counting the new metric series of ${projectKey}; send again.`);
-  try {
-    await takeSlots(projectKey, uncounted);
-  } finally {
-    await releaseAfterWork(lock.held);
-  }
+  await whileHolding(
+    keys.metricSeriesCountLock(projectKey),
+    {
+      ttlSeconds: COUNT_LOCK_SECONDS,
+      waitMs: COUNT_WAIT_MS,
+      busy: () =>
+        new Error(`Another request is counting the new metric series of ${projectKey}; send again.`),
+    },
+    () => takeSlots(projectKey, uncounted),
+  );
 }
 
 /** How long a request may hold the count lock (50 series, three storage calls each), and wait for it. */

@@ -89,7 +89,8 @@ export async function createOutcome(
   checkValueSize(outcome, 'The outcome');
   // An outcome of this id made longer ago than the claim of its version 1 lives: claiming would succeed again and
   // the write would put a blank version 1 over it, its measurements and edits lost.
-  if (await getOutcome(projectKey, id)) return earlierCreate(projectKey, id, fields, actor);
+  const existing = await getOutcome(projectKey, id);
+  if (existing) return earlierCreate(existing, fields, actor);
   // Claiming version 1 makes creation with a caller-chosen id safe against duplicates made meanwhile.
   if (
     !(await writeClaimed(
@@ -99,21 +100,19 @@ export async function createOutcome(
       outcome,
     ))
   )
-    return earlierCreate(projectKey, id, fields, actor);
+    return earlierCreate(await getOutcome(projectKey, id), fields, actor);
   return outcome;
 }
 
 /**
- * A create whose id is taken: the same person's earlier try of this create (its answer lost) is answered with the
+ * A create whose id is taken (`stored`, as read after that): the same person's earlier try of this create (its answer lost) is answered with the
  * outcome it made, so a create sent again makes no second outcome. Anything else is a conflict.
  */
-async function earlierCreate(
-  projectKey: string,
-  id: string,
+function earlierCreate(
+  stored: StoredOutcome | null,
   fields: ReturnType<typeof parseDraft>,
   actor: string | null,
-): Promise<StoredOutcome> {
-  const stored = await getOutcome(projectKey, id);
+): StoredOutcome {
   // A create by the app itself (no person) has no earlier try to answer.
   if (!stored || actor === null || stored.createdBy !== actor)
     throw new ConflictError('An outcome with this id already exists.');
