@@ -114,6 +114,26 @@ describe('Jira emulator: the points quota', () => {
     expect(nextHour.headers.get('x-ratelimit-reset')).toBe('2026-03-02T12:00:00.000Z');
   });
 
+  it('charges a call whose answer was lost after Jira carried it out, and refuses it unmade once the quota is spent', async () => {
+    open({ rateLimits: { quotaPoints: 5 } });
+    // A gateway error before the work reaches Jira costs nothing.
+    bench().jira.faults.inject({ kind: 'server-error', status: 503, times: 1 });
+    expect((await putProperty('OL-1', { n: 1 })).status).toBe(503);
+    expect(bench().jira.store.getIssueProperty('OL-1', 'counter')).toBeUndefined();
+    expect(remaining(await getIssue('OL-1'))).toBe(5 - 2);
+
+    // The work done and its answer lost: the store changed and the quota paid for it.
+    bench().jira.faults.inject({ kind: 'server-error', status: 502, applied: true, times: 1 });
+    expect((await putProperty('OL-1', { n: 2 })).status).toBe(502);
+    expect(bench().jira.store.getIssueProperty('OL-1', 'counter')).toEqual({ n: 2 });
+    expect(remaining(await getIssue('OL-1'))).toBe(0); // 1 for the write, 2 for this read
+
+    // With nothing left the call is refused before it is made, whatever would have happened to its answer.
+    bench().jira.faults.inject({ kind: 'server-error', status: 502, applied: true, times: 1 });
+    expect((await putProperty('OL-1', { n: 3 })).status).toBe(429);
+    expect(bench().jira.store.getIssueProperty('OL-1', 'counter')).toEqual({ n: 2 });
+  });
+
   it('keeps a person’s REST client (Basic auth) out of the app’s quota', async () => {
     open({ rateLimits: { quotaPoints: 100 } });
     const server = http.createServer(

@@ -201,10 +201,14 @@ export class JiraEmulator {
 
     let response: JiraResponse;
     let refused = false;
-    // A fault after the call was carried out: the store changes, the caller hears only the error.
-    if (effect.response && effect.applied && matched && matched !== 'wrong-method' && !badPath && !bodyError)
-      await this.dispatch(matched, method, pathname, url.searchParams, body, req.actor);
-    if (effect.response) response = { ...effect.response, headers: { ...effect.response.headers } };
+    let carriedOut: JiraResponse | null = null;
+    const routed = matched && matched !== 'wrong-method' && !badPath && !bodyError;
+    // A fault after the call was carried out (an answer lost on its way back) reached Jira: it is admitted and
+    // charged like the call it stands for, then the caller hears only the error while the store has changed.
+    const fault = effect.response ? { ...effect.response, headers: { ...effect.response.headers } } : null;
+    const faultAfterWork = fault !== null && effect.applied && routed;
+    const faultBeforeWork = fault !== null && !faultAfterWork;
+    if (fault && faultBeforeWork) response = fault;
     else if (badPath)
       response = json(400, {
         errorMessages: ['The request path is not valid percent-encoding.'],
@@ -224,25 +228,30 @@ export class JiraEmulator {
           { errorMessages: ['Rate limit exceeded.'], errors: {} },
           this.rateLimits.headers(limited.bucket, refusal),
         );
-      } else response = await this.dispatch(matched, method, pathname, url.searchParams, body, req.actor);
+      } else {
+        carriedOut = await this.dispatch(matched, method, pathname, url.searchParams, body, req.actor);
+        response = fault && faultAfterWork ? fault : carriedOut;
+      }
     }
 
     // The answer is read back only when something needs it: the contract, or counting the objects it returns.
     const counting = this.rateLimits.enabled || this.latency.current.scale > 0;
-    const parsed = this.contract || (counting && !write) ? parseBody(response.body) : undefined;
-    const objects = !counting ? 0 : write ? writtenObjects(body) : returnedObjects(response.status, parsed);
-    // Injected faults stand for answers Jira's infrastructure gives before the app's quota is touched.
-    if (!effect.response && !refused) this.rateLimits.charge(limited, objects);
+    const jiraAnswer = carriedOut ?? response;
+    const parsed = this.contract || (counting && !write) ? parseBody(jiraAnswer.body) : undefined;
+    const objects = !counting ? 0 : write ? writtenObjects(body) : returnedObjects(jiraAnswer.status, parsed);
+    // Faults injected before the work stand for answers Jira's infrastructure gives before the quota is touched.
+    const reachedJira = !faultBeforeWork && !refused;
+    if (reachedJira) this.rateLimits.charge(limited, objects);
     if (!refused) Object.assign(response.headers, this.rateLimits.headers(limited.bucket));
 
     // Injected faults and rate-limit refusals stand for Jira's infrastructure (429, 5xx), which the spec does
     // not list per operation.
-    if (!effect.response && !badPath && !refused)
+    if (reachedJira && !badPath)
       this.contract?.checkResponse({
         method,
         path: pathname,
-        status: response.status,
-        headers: response.headers,
+        status: jiraAnswer.status,
+        headers: jiraAnswer.headers,
         body: parsed,
       });
 
