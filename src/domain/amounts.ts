@@ -128,7 +128,8 @@ export function typedNumberText(n: number, mark: DecimalMark = '.'): string {
  */
 export function readTypedNumber(typed: string, decimalMark: DecimalMark = '.'): number | null {
   let text = typed.trim().replace(DIGIT_GROUP_SPACE, '').replace('−', '-');
-  if (SCIENTIFIC.test(text)) return Number(text);
+  // "1e999" is a number's notation but no number a field can hold.
+  if (SCIENTIFIC.test(text)) return Number.isFinite(Number(text)) ? Number(text) : null;
   const sign = /^[-+]/.test(text) ? text[0]! : '';
   text = text.slice(sign.length);
   if (!/^[\d.,]+$/.test(text) || !/\d/.test(text)) return null;

@@ -94,6 +94,13 @@ describe('typed numbers in the person’s own language', () => {
     expect(readTypedNumber(typed, ',')).toBe(value);
   });
 
+  it('reads a number in scientific notation, and none past what a number can hold', () => {
+    expect(readTypedNumber('1e3')).toBe(1000);
+    expect(readTypedNumber('-2.5E-2', ',')).toBe(-0.025);
+    for (const typed of ['1e999', '-1e400', '1e99999'])
+      for (const mark of ['.', ','] as const) expect(readTypedNumber(typed, mark)).toBeNull();
+  });
+
   it('takes the decimal mark from the locale, "." when it is unknown', () => {
     expect(['de-DE', 'fr_FR', 'pt-BR', 'en-US', 'en-GB', 'ja-JP'].map(decimalMarkOf)).toEqual([
       ',',

@@ -3,6 +3,7 @@
  * other person's changes elsewhere come in, and where both changed a setting theirs is named.
  */
 import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
+import { newRow, recordOf } from '../../static/settings/src/per-type-rows';
 import { formOf, rebase } from '../../static/settings/src/settings-form';
 import { readNumbers } from '../../static/settings/src/typed-numbers';
 
@@ -78,5 +79,24 @@ describe('rebase', () => {
     expect(r.form.perType.map((row) => row.type)).toEqual(['Bug']);
     expect(r.kept).toEqual(['Thresholds per issue type', 'Dry run']);
     expect(r.taken).toEqual([]);
+  });
+});
+
+describe('the per-issue-type thresholds', () => {
+  const rowWith = (text: string) => {
+    const row = newRow('Bug');
+    row.values.maxIdleDays = text;
+    return [row];
+  };
+
+  it('reads each cell with the person’s decimal mark, as the number fields above it are read', () => {
+    expect(recordOf(rowWith('1.000'), ',').record).toEqual({ Bug: { maxIdleDays: 1000 } });
+    expect(recordOf(rowWith('1,000'), '.').record).toEqual({ Bug: { maxIdleDays: 1000 } });
+    expect(recordOf(rowWith(' 45 '), ',').record).toEqual({ Bug: { maxIdleDays: 45 } });
+  });
+
+  it('leaves what is no number as NaN, for the settings schema to name at the cell', () => {
+    for (const typed of ['0x1E', '1e999', 'thirty', '1,2,3'])
+      expect(recordOf(rowWith(typed), '.').record.Bug!.maxIdleDays).toBeNaN();
   });
 });

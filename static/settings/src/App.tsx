@@ -155,7 +155,7 @@ export function App() {
   };
 
   const save = async () => {
-    const perType = recordOf(rows);
+    const perType = recordOf(rows, mark);
     const exemptions = Object.fromEntries(
       EXEMPTION_KEYS.map((k) => [k, list(exempt[k])]),
     ) as Settings['exemptions'];

@@ -2,7 +2,9 @@
  * The per-issue-type thresholds as the table edits them: rows of text, turned into the settings record on save,
  * so a half-typed number is never lost.
  */
+import type { DecimalMark } from '../../../src/domain/amounts';
 import type { Settings, ZombieThresholds } from '../../../src/domain/settings';
+import { typedValue } from './typed-numbers';
 
 export const THRESHOLD_FIELDS = [
   { key: 'maxIdleDays', label: 'Max idle days' },
@@ -43,9 +45,14 @@ export const cellPath = (type: string, field: FieldKey) => `zombie.perIssueType.
 
 /**
  * The rows as the settings record, or errors keyed for the cells. A row with no name and no values is
- * ignored; values that are not numbers become NaN so the settings schema names the problem at the cell.
+ * ignored; each value is read as the other number fields are, with the person's decimal `mark` ("1.000" is a
+ * thousand days to a decimal comma); values that are not numbers become NaN so the settings schema names the
+ * problem at the cell.
  */
-export function recordOf(rows: TypeRow[]): {
+export function recordOf(
+  rows: TypeRow[],
+  mark: DecimalMark,
+): {
   record: Settings['zombie']['perIssueType'];
   errors: Record<string, string>;
 } {
@@ -65,7 +72,7 @@ export function recordOf(rows: TypeRow[]): {
     }
     seen.add(name.toLowerCase());
     const t: Partial<ZombieThresholds> = {};
-    for (const f of filled) t[f.key] = Number(row.values[f.key].trim());
+    for (const f of filled) t[f.key] = typedValue(row.values[f.key], mark);
     record[name] = t;
   }
   return { record, errors };
