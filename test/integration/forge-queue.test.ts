@@ -11,6 +11,9 @@ import {
   TooManyEventsError,
   PayloadTooBigError,
   InvalidPushSettingsError,
+  RateLimitError,
+  InvocationLimitReachedError,
+  InternalServerError,
 } from '@forge/events';
 import { openDatabase, type WorkbenchDb } from '../../workbench/db';
 import { KvsStore } from '../../workbench/forge/kvs-store';
@@ -178,6 +181,34 @@ describe('@forge/events queues on the workbench', () => {
     expect((await raw(events(51))).status).toBe(400);
     expect((await raw([{ body: { blob: 'x'.repeat(201 * 1024) } }])).status).toBe(413);
     expect((await raw([{ body: {}, delayInSeconds: 901 }])).status).toBe(202);
+  });
+
+  it('refuses pushes past 500 events a minute with RateLimitError, and takes them again the next minute', async () => {
+    let clock = START + 30_000;
+    db = openDatabase(':memory:');
+    queue = new QueueHost(db, { now: () => clock });
+    const q = new Queue({ key: 'q' });
+    const events = (n: number) => Array.from({ length: n }, (_, i) => ({ body: { i } }));
+    for (let i = 0; i < 10; i++) await q.push(events(50));
+    await expect(q.push(events(1))).rejects.toBeInstanceOf(RateLimitError);
+    expect(queue.pending()).toBe(500);
+    clock = START + 60_000;
+    await q.push(events(50));
+    expect(queue.pending()).toBe(550);
+  });
+
+  it('refuses the pushes an injected fault names, as Forge answers them, and queues nothing of them', async () => {
+    const q = new Queue({ key: 'q' });
+    queue.injectDelivery({ refusePushes: { count: 1, status: 405 } });
+    await expect(q.push({ body: {} })).rejects.toBeInstanceOf(InvocationLimitReachedError);
+    queue.injectDelivery({ refusePushes: { count: 2, status: 500 } });
+    await expect(q.push({ body: {} })).rejects.toBeInstanceOf(InternalServerError);
+    await expect(q.push({ body: {} })).rejects.toBeInstanceOf(InternalServerError);
+    queue.injectDelivery({ refusePushes: { count: 1, status: 429 } });
+    await expect(q.push({ body: {} })).rejects.toBeInstanceOf(RateLimitError);
+    expect(queue.pending()).toBe(0);
+    await q.push({ body: {} });
+    expect(queue.pending()).toBe(1);
   });
 
   it('cancels the pending events of a job', async () => {

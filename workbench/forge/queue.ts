@@ -25,8 +25,17 @@ import {
   type InvocationLimits,
 } from './context';
 
-/** @forge/events' own checks (validators.js: MAXIMUM_EVENTS, MAXIMUM_PAYLOAD_SIZE_KB, the 0..900 delay). */
-export const QUEUE_LIMITS = { maxEventsPerPush: 50, maxPushBytes: 200 * 1024, maxDelaySeconds: 900 } as const;
+/**
+ * @forge/events' own checks (validators.js: MAXIMUM_EVENTS, MAXIMUM_PAYLOAD_SIZE_KB, the 0..900 delay), and the
+ * installation's 500 events pushed a minute (developer.atlassian.com, "Async events limits"), which Forge answers
+ * with 429 and @forge/events throws as RateLimitError.
+ */
+export const QUEUE_LIMITS = {
+  maxEventsPerPush: 50,
+  maxPushBytes: 200 * 1024,
+  maxDelaySeconds: 900,
+  eventsPerMinute: 500,
+} as const;
 export const DEFAULT_MAX_RETRIES = 3;
 /** How many deliveries the workbench runs at once when not told otherwise: a bound of this host, not Forge's. */
 export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 16;
@@ -65,6 +74,12 @@ export interface DeliveryFaults {
   outOfOrder?: boolean;
   /** Every event pushed is delivered this many seconds later than asked. */
   extraDelaySeconds?: number;
+  /**
+   * The next n push requests are refused whole, with this status as Forge answers it: 429 (RateLimitError, more
+   * than 500 events a minute), 405 (InvocationLimitReachedError, the chain's 1,000 pushes spent) or a 5xx
+   * (InternalServerError). Nothing of a refused push is queued.
+   */
+  refusePushes?: { count: number; status: 429 | 405 | 500 | 503 };
 }
 
 export interface ConsumerOptions {
@@ -132,7 +147,10 @@ export class QueueHost {
     overlapDuplicates: false,
     outOfOrder: false,
     extraDelaySeconds: 0,
+    refusePushes: { count: 0, status: 429 },
   };
+  /** Events pushed in the current minute of the queue's clock, for the installation's 500 a minute. */
+  private pushedThisMinute = { minute: -1, events: 0 };
   /** runDue calls queue up behind each other: two drains at once would deliver the same row twice. */
   private draining: Promise<unknown> = Promise.resolve();
   private readonly baseNow: () => number;
@@ -186,6 +204,12 @@ export class QueueHost {
       overlapDuplicates: faults.overlapDuplicates ?? this.faults.overlapDuplicates,
       outOfOrder: faults.outOfOrder ?? this.faults.outOfOrder,
       extraDelaySeconds: faults.extraDelaySeconds ?? this.faults.extraDelaySeconds,
+      refusePushes: faults.refusePushes
+        ? {
+            count: this.faults.refusePushes.count + faults.refusePushes.count,
+            status: faults.refusePushes.status,
+          }
+        : this.faults.refusePushes,
     };
   }
 
@@ -195,6 +219,7 @@ export class QueueHost {
       overlapDuplicates: false,
       outOfOrder: false,
       extraDelaySeconds: 0,
+      refusePushes: { count: 0, status: 429 },
     };
   }
 
@@ -262,6 +287,15 @@ export class QueueHost {
     if (Buffer.byteLength(JSON.stringify(events)) > QUEUE_LIMITS.maxPushBytes) {
       return json(413, { errorMessage: 'The maximum payload size is 200KB.' });
     }
+    if (this.faults.refusePushes.count > 0) {
+      this.faults.refusePushes.count--;
+      return json(this.faults.refusePushes.status, { message: 'Refused by an injected fault.' });
+    }
+    const minute = Math.floor(this.now() / 60_000);
+    if (this.pushedThisMinute.minute !== minute) this.pushedThisMinute = { minute, events: 0 };
+    if (this.pushedThisMinute.events + events.length > QUEUE_LIMITS.eventsPerMinute)
+      return json(429, { message: 'Too many events pushed this minute.' });
+    this.pushedThisMinute.events += events.length;
     const jobId = typeof req.jobId === 'string' ? req.jobId : randomUUID();
     const insert = this.db.prepare(
       'INSERT INTO queue_events (event_id, job_id, queue_name, body, due_at, extra_deliveries, concurrency_key, concurrency_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
