@@ -273,6 +273,12 @@ export async function runCalibrationInvocation(
     return { status: 'yielded', runId };
   const stored = (await kvs.get<CalibrationCursor>(keys.calibrationCursor(projectKey))) ?? null;
   const ours = stored?.runId === runId;
+  if (ours && retryCount > 0 && stored.step === step + 1) {
+    // This step saved the next one and its push was then refused (Forge's 500 events a minute, a 5xx): the
+    // queue's retry of this step pushes it again; a copy already on its way finds its step claimed and stops.
+    await pushCalibrationEvent({ ...event, step: step + 1 }, 0);
+    return { status: 'continued', runId, delaySeconds: 0 };
+  }
   if (ours ? stored.step !== step : step > 0) return { status: 'yielded', runId };
   // A cursor of another run is an older run's: the newer request replaces it (its events then find it gone).
   const cursor = ours ? stored : await startCursor(event, clock());

@@ -542,6 +542,26 @@ export async function runScanInvocation(
     }
   }
   const ours = stored?.runId === runId;
+  if (ours && retryCount > 0 && stored.step === step + 1) {
+    // This step saved the next one and its push was then refused (Forge's 500 events a minute, a 5xx): the
+    // queue's retry of this step makes the push again. A copy already on its way finds its step claimed, or
+    // past, and stops.
+    await pushScanEvents(
+      part === undefined && stored.partitions
+        ? stored.partitions.map((_range, index) => ({
+            ...event,
+            continuation: true,
+            step: 0,
+            partition: index,
+          }))
+        : [{ ...event, continuation: true, step: step + 1 }],
+      0,
+      part === undefined && !stored.partitions
+        ? undefined
+        : scanConcurrency(projectKey, options.maxPartitions),
+    );
+    return { status: 'continued', runId, delaySeconds: 0 };
+  }
   if (ours ? (stored.step ?? step) !== step : step > 0) return { status: 'yielded', runId };
   if (part === undefined && ours && stored.partitions) return { status: 'yielded', runId };
   // A cursor of another run belongs to one that lost its lease (expired): this run starts over.

@@ -222,9 +222,15 @@ export async function bulkJobStatus(call: CallContext, jobId: string): Promise<B
 type StepOutcome = { status: 'done' | 'continued' | 'ignored' | 'waiting' };
 
 /** One invocation of a bulk decision: up to BULK_CHUNK items, then the next step is queued. */
-export async function runBulkStep(event: BulkEvent, clock: Clock): Promise<StepOutcome> {
+export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0): Promise<StepOutcome> {
   const jobKey = keys.bulkJob(event.projectKey, event.jobId);
   const job = await kvs.get<StoredBulkJob>(jobKey);
+  if (job && job.status !== 'done' && retryCount > 0 && job.step === event.step + 1) {
+    // This step saved the next one and its push was then refused (Forge's 500 events a minute, a 5xx): the
+    // queue's retry of this step pushes it again. Should both arrive, the second finds the job past its step.
+    await push({ projectKey: job.projectKey, jobId: job.jobId, step: job.step });
+    return { status: 'continued' };
+  }
   // A duplicate or late event: the job is past this step, or over.
   if (!job || job.step !== event.step || job.status === 'done') return { status: 'ignored' };
   const call: CallContext = {
@@ -433,14 +439,17 @@ async function closeByBulkTransition(
 
 /** Queue consumer `bulk-consumer`: one step of a bulk decision. A malformed event is dropped. */
 export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
-  return async (event: { body?: unknown }): Promise<StepOutcome | { status: 'rejected' }> => {
+  return async (event: {
+    body?: unknown;
+    retryContext?: { retryCount?: number };
+  }): Promise<StepOutcome | { status: 'rejected' }> => {
     const parsed = bulkEventSchema.safeParse(event.body);
     if (!parsed.success) {
       console.warn('bulk: dropping a malformed event', parsed.error.issues[0]?.message);
       return { status: 'rejected' };
     }
     try {
-      return await runBulkStep(parsed.data, clock);
+      return await runBulkStep(parsed.data, clock, event.retryContext?.retryCount ?? 0);
     } catch (e) {
       // A rate limit outside an item (the selection's search, the rights check): this step again, later.
       if (e instanceof JiraRateLimitError) {

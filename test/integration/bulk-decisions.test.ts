@@ -569,6 +569,22 @@ describe('bulk Keep and Relink', () => {
     expect(ok(await page<ZombieQueueData>('zombieQueue', {})).total).toBe(5);
   });
 
+  it('goes on when the push of its next step is refused: the retry of the step pushes it again', async () => {
+    const items = Array.from({ length: 120 }, (_, i) => flagged(200 + i, { type: 'Task' }));
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-keep-refused-push',
+        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' },
+        selection: { keys: items },
+      }),
+    );
+    // The second step's push, and the retry's first push again, are refused.
+    app.queue.injectDelivery({ refusePushes: { count: 2, status: 500 } });
+    await drain();
+    expect(await job('bulk-keep-refused-push')).toMatchObject({ status: 'done', total: 120, decided: 120 });
+    expect(await logRows()).toHaveLength(120);
+  });
+
   it('relinks listed items to an outcome, one log row each naming it', async () => {
     const outcomeId = await anOutcome();
     const listed = Array.from({ length: 7 }, (_, i) => flagged(i));

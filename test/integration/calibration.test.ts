@@ -225,6 +225,25 @@ describe('calibration from history, in the app', () => {
     expect(searches()).toBe(5);
   });
 
+  it.each([429, 500] as const)(
+    'goes on when the push of its next step is refused (%i): the retry of the step pushes it again',
+    async (status) => {
+      await importGenerated('GEN', 500);
+      let t = Date.parse('2026-06-01T00:00:00Z');
+      clockMs = t;
+      useConsumer({ clock: () => (t += 1000), timeoutMs: 5_000, budgetShare: 0.7 });
+      await wb.asSystem(() => pushCalibrationEvent({ projectKey: 'GEN', runId: 'refused-push' }));
+      // The second step's push, and the retry's first push again, are refused.
+      wb.queue.injectDelivery({ refusePushes: { count: 2, status } });
+      await wb.queue.runDue({ until: 'idle', advanceClock: true });
+      expect(await state('GEN')).toMatchObject({
+        status: 'finished',
+        progress: { pages: 5, issuesRead: 471 },
+      });
+      expect(searches()).toBe(5);
+    },
+  );
+
   it("finishes when app storage stores a step's claim and then answers an error", async () => {
     await importGenerated('GEN', 300);
     clockMs = Date.parse('2026-06-01T00:00:00Z');

@@ -161,6 +161,19 @@ describe('a scan in partitions', () => {
     expect(split.running.most).toBeGreaterThan(1);
   });
 
+  it('starts its partitions though the push that fans them out is refused: the retry pushes them again', async () => {
+    const split = await setUp({ partitionSize: 150, maxPartitions: 4 });
+    await split.w.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    split.w.queue.injectDelivery({ refusePushes: { count: 1, status: 429 } });
+    await split.w.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 10_000 });
+    const [summary] = (await split.w.asSystem(() => listRunSummaries(PROJECT_KEY, 1))) as unknown as [
+      ScanRunSummary,
+    ];
+    expect(summary.notes).toContain('Read in 4 partitions of the backlog by issue id, side by side.');
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ issues: ISSUES, errors: 0 });
+  });
+
   it('resumes a partition that fails mid-way alone: the others are not read again', async () => {
     // One page per invocation (a tiny time budget), so each partition checkpoints after every page.
     const { w, keys, searches } = await setUp({ partitionSize: 150, maxPartitions: 4, timeoutMs: 1 });

@@ -389,6 +389,42 @@ describe('the zombie scan', () => {
     expect(new Set(stored)).toEqual(new Set(['true']));
   });
 
+  it.each([429, 500] as const)(
+    'goes on when the push of its continuation is refused (%i): the retry of the step pushes it again',
+    async (status) => {
+      let t = Date.now();
+      useConsumer({ clock: () => (t += 1000), timeoutMs: 60_000, budgetShare: 0.7 });
+      wb.jira.store.bulkCreateIssues(Array.from({ length: 250 }, () => idle()));
+      await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+      // The first continuation's push, and the first push of the step's retry, are refused.
+      wb.queue.injectDelivery({ refusePushes: { count: 2, status } });
+      await wb.queue.runDue({ until: 'idle', advanceClock: true });
+
+      const summary = await latestSummary();
+      expect(wb.queue.deliveries.filter((d) => !d.ok).length).toBeGreaterThanOrEqual(2);
+      expect(summary.status).toBe('finished');
+      expect(summary.counters).toMatchObject({ pages: 3, issues: 250, flagged: 250 });
+      const stored = [...Array(250).keys()].map((i) => lensOf(`${PROJECT_KEY}-${i + 1}`).zombie);
+      expect(new Set(stored)).toEqual(new Set(['true']));
+    },
+  );
+
+  it('goes on when the push that waits out a Jira 429 is refused', async () => {
+    wb.jira.store.createIssue(idle());
+    wb.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 120,
+      times: 1,
+      match: { pathIncludes: '/search/jql' },
+    });
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    wb.queue.injectDelivery({ refusePushes: { count: 1, status: 503 } });
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const summary = await latestSummary();
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ rateLimited: 1, flagged: 1 });
+  });
+
   it('repeats a page after a crash mid-write without commenting twice', async () => {
     await settings({ flagActions: { label: null, comment: true } });
     wb.jira.store.bulkCreateIssues(Array.from({ length: 120 }, () => idle()));
