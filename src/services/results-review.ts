@@ -215,17 +215,24 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
 
 /**
  * The verdict this request recorded already, or null. A request id recorded for anything else (another issue, a
- * kill review decision) is refused before any write: replaying it would answer with that decision and leave this
- * verdict without its log row.
+ * kill review decision, another verdict or evidence) is refused before any write: replaying it would answer with
+ * that decision as if this one had been recorded.
  */
 async function replayOf(
   projectKey: string,
   idempotencyKey: string,
   issueKey: string,
+  result: Result,
 ): Promise<VerdictEntry | null> {
   const recorded = await recordedDecision(projectKey, idempotencyKey);
   if (!recorded) return null;
   if (recorded.kind !== VERDICT_KIND || recorded.issueKey !== issueKey) throw reusedRequestId();
+  const details = recorded.details ?? {};
+  const same =
+    details.verdict === result.verdict &&
+    details.evidence === result.evidence &&
+    details.measuredValue === result.measuredValue;
+  if (!same) throw reusedRequestId();
   return verdictEntryOf(recorded);
 }
 
@@ -244,7 +251,7 @@ export async function confirmVerdict(
   if (!rights.edit)
     throw new NotAuthorizedError('Only people who can edit issues in this project can record a verdict.');
 
-  const earlier = await replayOf(projectKey, idempotencyKey, issueKey);
+  const earlier = await replayOf(projectKey, idempotencyKey, issueKey, input.result);
   if (earlier) return { entry: earlier, replayed: true };
 
   // The kill review's lock (./decision-lock): one decision per issue at a time. A duplicate copy of this request
@@ -252,7 +259,7 @@ export async function confirmVerdict(
   // its log row is replayed, and a lens it wrote without a log row is finished, not written again.
   const taken = await takeDecisionLock(projectKey, issueKey, idempotencyKey, {
     sameRequest: 'after-holder',
-    finished: () => replayOf(projectKey, idempotencyKey, issueKey),
+    finished: () => replayOf(projectKey, idempotencyKey, issueKey, input.result),
   });
   if (!taken.held) return { entry: taken.done, replayed: true };
   const lock = taken.held;

@@ -218,6 +218,15 @@ describe('delivered bets', () => {
     });
     const again = ok<ConfirmVerdictData>(await page('confirmVerdict', payload));
     expect(again).toEqual({ replayed: true, entry: first.entry });
+    // The same id with another verdict or evidence is no retry: it is refused, not answered with the first.
+    for (const changed of [
+      { ...result, verdict: 'validated' },
+      { ...result, evidence: `${result.evidence} Checked twice.` },
+    ])
+      expect(await page('confirmVerdict', { ...payload, result: changed })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION', fields: { requestId: 'Already used for a different change.' } },
+      });
     // Another request on an issue that has its verdict is refused, and nothing changes.
     const before = JSON.stringify(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY));
     expect(await page('confirmVerdict', { ...payload, idempotencyKey: 'verdict-0002' })).toMatchObject({

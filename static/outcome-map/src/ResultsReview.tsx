@@ -48,7 +48,7 @@ function expectation(b: BetItem, mark: DecimalMark): string {
   return `${e.metric ?? 'metric'}: ${e.direction ?? 'move'}${span} by ${b.checkBy}`;
 }
 
-/** The confirm-or-override form of one bet; its request id is kept across retries. */
+/** The confirm-or-override form of one bet; a retry of the same verdict keeps its request id. */
 function VerdictForm(props: {
   bet: BetItem;
   onDone: (entry: VerdictEntry | null) => void;
@@ -58,7 +58,8 @@ function VerdictForm(props: {
   const { bet } = props;
   const [verdict, setVerdict] = useState<Verdict>(bet.proposal?.verdict ?? 'inconclusive');
   const [evidence, setEvidence] = useState(bet.proposal?.evidenceText ?? '');
-  const [requestId] = useState(newRequestId);
+  // One request id per verdict and evidence sent: a retry of the same is replayed, a changed one is a new request.
+  const requestIds = useRef(new Map<string, string>());
   const [busy, setBusy] = useState(false);
   // A refusal of the evidence is said at its field; anything else under the form.
   const [evidenceError, setEvidenceError] = useState<string | null>(null);
@@ -77,10 +78,14 @@ function VerdictForm(props: {
       return;
     }
     setBusy(true);
+    const result = { verdict, evidence: evidence.trim() };
+    const content = JSON.stringify(result);
+    const requestId = requestIds.current.get(content) ?? newRequestId();
+    requestIds.current.set(content, requestId);
     const a = await callResolver<ConfirmVerdictData>(R.confirmVerdict, {
       issueKey: bet.issueKey,
       idempotencyKey: requestId,
-      result: { verdict, evidence: evidence.trim() },
+      result,
     });
     setBusy(false);
     if (!a.ok) {
