@@ -302,6 +302,38 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('drops the further expectations of an earlier paste when the story pasted again states only one', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Readers leave slow pages too' }).key;
+    const { page, panel } = await openPanel('admin', 'light', key, 'bring back');
+    const paste = async (story: string) => {
+      await panel.getByRole('button', { name: 'Paste story' }).click();
+      await panel.getByLabel('Story', { exact: true }).fill(story);
+      await panel.getByRole('button', { name: 'Fill fields' }).click();
+    };
+    await paste(
+      'As a reader, I want pages that load at once so that I keep reading. We expect bounce rate to fall from 30% to 20% and load time to decrease from 4 s to 6 s by 1 March.',
+    );
+    await panel
+      .getByTestId('also-expected')
+      .getByText(/contradicts baseline 4 and target 6/)
+      .waitFor();
+
+    await paste(
+      'As a reader, I want pages that load at once so that I keep reading. We expect bounce rate to fall from 30% to 20% by 1 March.',
+    );
+    await eventually(async () => expect(await panel.getByTestId('also-expected').count()).toBe(0));
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    const saved = wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as {
+      expected: { metric?: string };
+      alsoExpected?: unknown[];
+    };
+    expect(saved.expected.metric).toBe('bounce rate');
+    expect(saved.alsoExpected ?? []).toEqual([]);
+    await page.close();
+  });
+
   it('shows a viewer the saved lens read-only, with the reason and without Save', async () => {
     const { page, panel } = await openPanel('viewer');
     expect(await panel.getByTestId('read-only').innerText()).toMatch(/read-only/);

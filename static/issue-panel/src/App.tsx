@@ -419,7 +419,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setPasteRecipe(null);
     const { values: next, filled, notes, alsoExpected: more } = applyStory(values, story, new Date(), mark);
     setValues(next);
-    if (more.length) setAlsoExpected(more);
+    // A story that states its expectation states them all: the further ones of an earlier paste go with it.
+    if (filled.includes('metric') || more.length) setAlsoExpected(more);
     setPasteOpen(false);
     setPasteNote(
       filled.length
