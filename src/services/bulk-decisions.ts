@@ -448,17 +448,40 @@ export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
       console.warn('bulk: dropping a malformed event', parsed.error.issues[0]?.message);
       return { status: 'rejected' };
     }
+    const retryCount = event.retryContext?.retryCount ?? 0;
     try {
-      return await runBulkStep(parsed.data, clock, event.retryContext?.retryCount ?? 0);
+      return await runBulkStep(parsed.data, clock, retryCount);
     } catch (e) {
       // A rate limit outside an item (the selection's search, the rights check): this step again, later.
       if (e instanceof JiraRateLimitError) {
         await push(parsed.data, e.retryAfterMs / 1000);
         return { status: 'waiting' };
       }
+      // The queue's last try failed too: the job ends with what is left named as failed, so the page stops
+      // waiting and offers Resume, instead of showing it running for good.
+      if (retryCount >= MAX_STEP_RETRIES && (await stopJob(parsed.data, e, clock))) return { status: 'done' };
       throw e;
     }
   };
+}
+
+/** Forge's retries of a failed event, as the scan counts them (src/scan/run.ts MAX_EVENT_RETRIES). */
+const MAX_STEP_RETRIES = 3;
+
+/** Ends the job of `event`'s step after a failure no retry cured; false when there is nothing to end. */
+async function stopJob(event: BulkEvent, error: unknown, clock: Clock): Promise<boolean> {
+  const job = await kvs.get<StoredBulkJob>(keys.bulkJob(event.projectKey, event.jobId));
+  if (!job || job.status === 'done' || job.step !== event.step) return false;
+  const reason = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  if (job.pending === null)
+    job.note = `The work stopped before the filter's items were read (${reason}). Nothing was decided: start it again.`;
+  else {
+    const message = `Not decided: the work stopped (${reason}). Resume to try it again.`;
+    job.failed.push(...job.pending.map((key) => ({ key, message })));
+    job.pending = [];
+  }
+  await finish(job, clock);
+  return true;
 }
 
 export const bulkConsumer = createBulkConsumer();

@@ -585,6 +585,43 @@ describe('bulk Keep and Relink', () => {
     expect(await logRows()).toHaveLength(120);
   });
 
+  it('ends with what is left named as not decided when every try of a step fails, and Resume finishes it', async () => {
+    const items = Array.from({ length: 120 }, (_, i) => flagged(400 + i, { type: 'Task' }));
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-keep-jira-down',
+        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' },
+        selection: { keys: items },
+      }),
+    );
+    // The person's rights are read at every step: from the second step on, Jira answers them with 500s only.
+    await app.queue.runDue({ maxEvents: 1 });
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      times: 1000,
+      match: { pathIncludes: '/permissions/check' },
+    });
+    await drain();
+    const stopped = await job('bulk-keep-jira-down');
+    expect(stopped).toMatchObject({ status: 'done', decided: 50 });
+    expect(stopped.failed).toHaveLength(70);
+    expect(stopped.failed[0]!.message).toMatch(
+      /^Not decided: the work stopped \(.*\)\. Resume to try it again\.$/,
+    );
+
+    app.jira.faults.clear();
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-keep-jira-down',
+        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' },
+        selection: { keys: items },
+      }),
+    );
+    await drain();
+    expect(await job('bulk-keep-jira-down')).toMatchObject({ status: 'done', decided: 120, failed: [] });
+  });
+
   it('relinks listed items to an outcome, one log row each naming it', async () => {
     const outcomeId = await anOutcome();
     const listed = Array.from({ length: 7 }, (_, i) => flagged(i));
