@@ -286,7 +286,7 @@ export async function runCalibrationInvocation(
   const saveCursor = async () => {
     checkValueSize(cursor, 'The calibration cursor');
     await kvs.set(keys.calibrationCursor(projectKey), cursor);
-    await saveState(projectKey, stateOf(cursor, 'running'));
+    await saveState(projectKey, { ...stateOf(cursor, 'running'), heardAt: new Date(clock()).toISOString() });
   };
   await saveCursor();
 

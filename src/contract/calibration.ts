@@ -54,6 +54,8 @@ export interface CalibrationState {
   status: CalibrationStatus;
   requestedBy: string | null;
   startedAt: string;
+  /** When a running run last said it was alive (each invocation's start and page); absent before the first. */
+  heardAt?: string;
   finishedAt: string | null;
   /** The moment the history is replayed as of (the run's start). */
   asOf: string | null;

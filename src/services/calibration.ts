@@ -64,7 +64,9 @@ async function start(
   historyRunId: string | null,
 ): Promise<StartCalibrationAnswer> {
   const state = await loadCalibrationState(projectKey);
-  if (state?.status === 'running' && clock.now().getTime() - Date.parse(state.startedAt) < STALE_RUN_MS)
+  // A long run paced by the quota is alive while it keeps saying so: its last word counts, not its start.
+  const lastHeard = state ? Date.parse(state.heardAt ?? state.startedAt) : NaN;
+  if (state?.status === 'running' && clock.now().getTime() - lastHeard < STALE_RUN_MS)
     return { runId: state.runId, alreadyRunning: true };
   const runId = newCalibrationRunId();
   // Said at once, so a second press (or another admin) sees the run before its first invocation.

@@ -300,6 +300,35 @@ describe('calibration from history, in the app', () => {
     expect(wb.queue.now() - startedAt).toBeGreaterThan(0);
   });
 
+  it('takes a long run that keeps working for alive, however long ago it started, and one gone quiet for dead', async () => {
+    await importGenerated('GEN', 600);
+    let t = Date.parse('2026-06-01T00:00:00Z');
+    clockMs = t;
+    // One page an invocation: the run goes on over many.
+    useConsumer({ clock: () => (t += 1000), timeoutMs: 5_000, budgetShare: 0.7 });
+    const { runId } = await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    await wb.queue.runDue({ maxEvents: 1 });
+    expect(await state('GEN')).toMatchObject({ status: 'running', heardAt: expect.any(String) });
+    // Paced by the quota, it is still reading 90 minutes after it started: its last word was 5 minutes ago.
+    clockMs += 90 * 60_000;
+    const running = (await state('GEN'))!;
+    await wb.asSystem(() =>
+      kvs.set(keys.calibrationLatest('GEN'), {
+        ...running,
+        heardAt: new Date(clockMs - 5 * 60_000).toISOString(),
+      }),
+    );
+    expect(await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock))).toEqual({
+      runId,
+      alreadyRunning: true,
+    });
+    // Nothing heard for 61 minutes: a new press starts a new run.
+    clockMs += 56 * 60_000;
+    const again = await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    expect(again.alreadyRunning).toBe(false);
+    expect(again.runId).not.toBe(runId);
+  });
+
   it('lets only project administrators start it, confirm the mapping or apply the proposal', async () => {
     await importGenerated('GEN', 600);
     clockMs = Date.parse('2026-06-01T00:00:00Z');
