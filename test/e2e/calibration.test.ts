@@ -128,4 +128,21 @@ describe('calibration on the settings page', () => {
     expect(await delivered()).toBeLessThan(before);
     await page.close();
   });
+
+  // An admin changes another setting without saving, then applies a calibrated idle limit. Before the mend the
+  // form was replaced by the stored settings: the unsaved change vanished without a word.
+  it('applies the idle limit and keeps what the admin typed elsewhere and has not saved', async () => {
+    const { page, frame } = await openSettings('admin');
+    const sprints = frame.getByLabel('Max sprints carried over', { exact: true });
+    await sprints.waitFor({ timeout: 30_000 });
+    await sprints.fill('7');
+    const input = frame.getByLabel('Idle limit to preview (days)');
+    await input.waitFor({ timeout: 60_000 });
+    await input.fill('45');
+    await frame.getByRole('button', { name: 'Apply 45 days' }).click();
+    await frame.getByText('Your other changes are not saved yet').waitFor({ timeout: 30_000 });
+    expect(await frame.getByLabel('Max idle days', { exact: true }).inputValue()).toBe('45');
+    expect(await sprints.inputValue()).toBe('7');
+    await page.close();
+  });
 });

@@ -227,6 +227,23 @@ export function App() {
     setTimeout(() => messageRef.current?.focus(), 0);
   };
 
+  /**
+   * A calibration applied and stored: its values take their fields, and what the person typed elsewhere and has
+   * not saved stays in the form (laid the other way round from loadLatest: the applied settings are "mine").
+   */
+  const applied = (d: SettingsData) => {
+    const kept = rebase(formOf(data.settings, mark), formOf(d.settings, mark), form, mark);
+    setData(d);
+    setForm(kept.form);
+    setErrors({});
+    if (kept.taken.length)
+      setMessage({
+        kind: 'warning',
+        title: 'Your other changes are not saved yet',
+        text: `The calibration's limit is saved. What you changed is still in the form: ${kept.taken.join(', ')}. Press Save settings to store it.`,
+      });
+  };
+
   return (
     <main className="ol-root">
       <h1 className="ol-sr-only">Outcome Lens settings</h1>
@@ -494,7 +511,7 @@ export function App() {
           </div>
         ) : null}
       </form>
-      <Calibration settingsVersion={data.version} onApplied={accept} />
+      <Calibration settingsVersion={data.version} onApplied={applied} onStale={loadLatest} />
       <ConfirmDialog
         open={confirmReset}
         title="Reset all settings to the defaults?"

@@ -62,7 +62,12 @@ const FIGURE_COLUMNS: Array<{ key: keyof Omit<Figures, 'at'>; label: string }> =
   { key: 'medianDaysToClose', label: 'Median days until closed' },
 ];
 
-export function Calibration(props: { settingsVersion: number; onApplied: (data: SettingsData) => void }) {
+export function Calibration(props: {
+  settingsVersion: number;
+  onApplied: (data: SettingsData) => void;
+  /** The settings were saved by someone else since this page read them: the page loads the newer ones. */
+  onStale: () => Promise<void>;
+}) {
   const [view, setView] = useState<CalibrationView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -142,9 +147,15 @@ export function Calibration(props: { settingsVersion: number; onApplied: (data: 
     });
     setBusy(false);
     if (!a.ok) {
-      setError(a.error.message);
+      if (a.error.code !== 'CONFLICT') return setError(a.error.message);
+      // Applied on top of settings older than the stored ones: those are loaded, then Apply can be pressed again.
+      await props.onStale();
+      setError(
+        'Someone saved the settings since this page read them. The newer settings are loaded now; press Apply again to apply the limit on top of them.',
+      );
       return;
     }
+    setError(null);
     props.onApplied(a.data);
     flag('Idle limit applied', `Items idle longer than ${value} days are flagged from the next scan.`);
     await load();
