@@ -4,6 +4,7 @@
  */
 import type { Frame, Locator } from 'playwright-core';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
+import { ruleLabel } from '../../src/domain/zombie-rule-labels';
 import {
   PROJECT_PAGE_RESOLVERS as R,
   type DecisionLogData,
@@ -439,6 +440,62 @@ describe('a snooze date the server refused, then changed', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).press('Enter');
     await dialog.waitFor({ state: 'detached' });
     expect(lensOf(wb, key)).toMatchObject({ zombie: 'true' });
+    await page.close();
+  });
+});
+
+describe('a filter answer that comes back after the next filter was chosen', () => {
+  // A person picks a rule, then at once an issue type. The rule's answer is slow and comes back last. Before the
+  // mend the list and its total were the rule's alone under pickers showing both, and "Select all N matching"
+  // named a number the server would not decide. The list should answer the filters shown.
+  it('shows the list and total of the filters the pickers show', async () => {
+    const { page, frame } = await openQueue();
+    const totals = frame.getByTestId('queue-totals');
+    await totals.waitFor();
+    let slowed = 0;
+    await page.route('**/__bridge/invoke', async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as {
+        functionKey?: string;
+        payload?: { filter?: { rule?: string; issueType?: string } };
+      };
+      const filter = body.payload?.filter;
+      if (body.functionKey !== R.zombieQueue || !filter?.rule || filter.issueType || slowed > 0)
+        return route.fallback();
+      slowed += 1;
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await route.fulfill({ response });
+    });
+    const choose = async (id: string) => {
+      await frame.locator(id).focus();
+      await frame.locator(id).press('ArrowDown');
+      const option = frame
+        .getByRole('option')
+        .filter({ hasText: /\(\d+\)$/ })
+        .first();
+      const name = (await option.innerText()).trim();
+      await option.click();
+      return name;
+    };
+    const ruleName = await choose('#queue-rule');
+    const typeName = await choose('#queue-type');
+    const options = await asProjectAdmin<ZombieQueueData>(wb, R.zombieQueue, { offset: 0, limit: 1 });
+    if (!options.ok) throw new Error(options.error.message);
+    const rule = options.data.options.rules.find((r) => ruleName.startsWith(`${ruleLabel(r.rule)} (`))?.rule;
+    const issueType = options.data.options.issueTypes.find((t) => typeName.startsWith(`${t.name} (`))?.name;
+    expect(rule && issueType).toBeTruthy();
+    const both = await asProjectAdmin<ZombieQueueData>(wb, R.zombieQueue, {
+      offset: 0,
+      limit: 1,
+      filter: { rule, issueType },
+    });
+    if (!both.ok) throw new Error(both.error.message);
+    const expected = new RegExp(`^${both.data.total} zombies? match the filter`);
+    await eventually(async () => expect(await totals.innerText()).toMatch(expected));
+    // The slow answer arrives after this: the list stays the one of both filters.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(slowed).toBe(1);
+    expect(await totals.innerText()).toMatch(expected);
     await page.close();
   });
 });

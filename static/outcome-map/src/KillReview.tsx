@@ -492,11 +492,19 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const loadLog = useCallback(async () => showLog(await readLog()), [showLog]);
   // The queue and the log are read together and drawn in one render: an item decided shows in the log only once
   // it has left the queue, never in both.
+  // The list answers the sort and filter shown: an answer that comes back after they changed (or after a later
+  // read of the same list) is dropped, or the list and its total would be another filter's under these pickers.
+  const view = JSON.stringify({ sort, filter });
+  const shownView = useRef(view);
+  shownView.current = view;
+  const lastLoad = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++lastLoad.current;
     const [q, l] = await Promise.all([
       callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: PAGE_SIZE }),
       readLog(),
     ]);
+    if (mine !== lastLoad.current) return;
     if (q.ok) {
       setQueue(q.data);
       setItems(q.data.items);
@@ -520,12 +528,14 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     if (decided) setItems((old) => old.filter((i) => i.key !== decided));
     const listed = listedNow.current.map((i) => i.key).filter((key) => key !== decided);
     if (listed.length === 0) return reloadAfterDecision();
+    const asked = shownView.current;
     const [q, l] = await Promise.all([
       // One past the listed items, only to know whether more are left for "Load more".
       callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: 1, listed }),
       readLog(),
     ]);
     showLog(l);
+    if (asked !== shownView.current) return;
     if (q.ok) {
       const gone = new Set(q.data.gone);
       setItems((old) => old.filter((i) => !gone.has(i.key)));
@@ -565,6 +575,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     if (queue?.nextOffset == null) return;
     // The next page is what the queue holds now past what is listed: an item decided meanwhile (in another tab)
     // shifts no zombie past it unseen, and one listed already is not listed twice.
+    const asked = shownView.current;
     const q = await callResolver<ZombieQueueData>(R.zombieQueue, {
       sort,
       filter,
@@ -572,6 +583,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       limit: PAGE_SIZE,
       listed: items.map((i) => i.key),
     });
+    if (asked !== shownView.current) return;
     if (q.ok) {
       setQueue(q.data);
       // What left the queue since it was listed (decided in another tab) leaves the list too.
