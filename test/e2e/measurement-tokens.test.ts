@@ -172,3 +172,40 @@ describe('a token made again after its answer was lost', () => {
     await page.close();
   });
 });
+
+describe('a token rotated while the list cannot be read', () => {
+  // The rotation is made and answered; the list read after it fails. The page replaced the whole section with the
+  // list's error, so the new secret (shown only once) was never seen and the old one no longer worked.
+  it('shows the new secret all the same, keeps the list under a warning, and reads it again on Try again', async () => {
+    const { page, frame } = await openSettings(wb);
+    const url = (await frame.getByTestId('webtrigger-url').innerText()).trim();
+    await frame.getByLabel("New token's name").fill('metrics relay');
+    await frame.getByTestId('create-token').click();
+    const shown = frame.getByTestId('new-token');
+    await shown.waitFor();
+    await frame.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+
+    const row = frame.getByRole('row').filter({ has: frame.getByRole('cell', { name: 'metrics relay' }) });
+    const lost = await loseNextAnswer(page, SETTINGS_RESOLVERS.listTokens);
+    await row.getByRole('button', { name: 'Rotate' }).click();
+    await frame
+      .getByRole('dialog', { name: 'Rotate the token "metrics relay"?' })
+      .getByRole('button', { name: 'Rotate token' })
+      .click();
+    await shown.waitFor({ timeout: 30_000 });
+    const rotated = (await shown.innerText()).trim();
+    expect(lost.dropped).toBe(1);
+    expect((await send(url, rotated)).status).toBe(200);
+    await frame.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+
+    const warning = frame.getByText('The list below may be out of date');
+    await warning.waitFor();
+    expect(await row.count()).toBe(1);
+    await frame.getByRole('button', { name: 'Try again' }).click();
+    await warning.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await row.count()).toBe(1);
+    await page.close();
+  });
+});

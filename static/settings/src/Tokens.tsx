@@ -73,7 +73,8 @@ const CONFIRMATIONS: Record<
 
 export function Tokens() {
   const [data, setData] = useState<TokensData | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  // A list that did not load: nothing to show yet, or an older list kept under the message.
+  const [loadError, setLoadError] = useState<{ message: string; canRetry: boolean } | null>(null);
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -98,7 +99,7 @@ export function Tokens() {
     if (a.ok) {
       setData(a.data);
       setLoadError(null);
-    } else setLoadError(a.error.message);
+    } else setLoadError({ message: a.error.message, canRetry: a.error.code !== 'NOT_AUTHORIZED' });
   }, []);
   useEffect(() => {
     void load();
@@ -152,12 +153,62 @@ export function Tokens() {
   };
   const confirmation = confirming ? CONFIRMATIONS[confirming.kind] : null;
 
-  if (loadError)
+  // The new secret is shown whatever became of the list: it is never shown again.
+  const oneTimeToken = (
+    <ModalTransition>
+      {shown ? (
+        <Modal
+          onClose={() => setShown(null)}
+          onCloseComplete={focusFrom(focusAfterToken)}
+          testId="new-token-modal"
+          // The frame grows with the page and the dialog sits at the frame's top, which can be far off
+          // screen; a fixed dialog cannot be scrolled into view, the frame's top can (the host page follows).
+          onOpenComplete={() => document.body.scrollIntoView({ block: 'start' })}
+        >
+          <ModalHeader>
+            <ModalTitle>Copy the token "{shown.summary.name}" now</ModalTitle>
+          </ModalHeader>
+          <ModalBody>
+            <SectionMessage appearance="warning">
+              <p>It is shown only this once: Outcome Lens keeps a hash of it, never the token itself.</p>
+            </SectionMessage>
+            <p>
+              <code data-testid="new-token" style={{ wordBreak: 'break-all' }}>
+                {shown.token}
+              </code>
+            </p>
+          </ModalBody>
+          <ModalFooter>
+            <Button
+              onClick={() => {
+                void navigator.clipboard?.writeText(shown.token).then(
+                  () => setCopied(true),
+                  () => setCopied(false),
+                );
+              }}
+            >
+              {copied ? 'Copied' : 'Copy'}
+            </Button>
+            <Button appearance="primary" onClick={() => setShown(null)}>
+              Done
+            </Button>
+          </ModalFooter>
+        </Modal>
+      ) : null}
+    </ModalTransition>
+  );
+  const tryAgain = loadError?.canRetry ? <Button onClick={() => void load()}>Try again</Button> : null;
+
+  if (!data && loadError)
     // Non-administrators are told why the section is empty, nothing more.
     return (
-      <SectionMessage appearance="information" title="Measurement tokens">
-        <p>{loadError}</p>
-      </SectionMessage>
+      <>
+        <SectionMessage appearance="information" title="Measurement tokens">
+          <p>{loadError.message}</p>
+          {tryAgain}
+        </SectionMessage>
+        {oneTimeToken}
+      </>
     );
   if (!data) return <p>Loading measurement tokens…</p>;
 
@@ -166,6 +217,12 @@ export function Tokens() {
       <h2 id={TITLE_ID} tabIndex={-1}>
         Measurement tokens
       </h2>
+      {loadError ? (
+        <SectionMessage appearance="warning" title="The list below may be out of date">
+          <p>{loadError.message}</p>
+          {tryAgain}
+        </SectionMessage>
+      ) : null}
       <p>
         A CI job, a dashboard or a script sends measurements to the web trigger
         {data.url ? (
@@ -290,47 +347,7 @@ export function Tokens() {
       >
         {confirmation?.body}
       </ConfirmDialog>
-      <ModalTransition>
-        {shown ? (
-          <Modal
-            onClose={() => setShown(null)}
-            onCloseComplete={focusFrom(focusAfterToken)}
-            testId="new-token-modal"
-            // The frame grows with the page and the dialog sits at the frame's top, which can be far off
-            // screen; a fixed dialog cannot be scrolled into view, the frame's top can (the host page follows).
-            onOpenComplete={() => document.body.scrollIntoView({ block: 'start' })}
-          >
-            <ModalHeader>
-              <ModalTitle>Copy the token "{shown.summary.name}" now</ModalTitle>
-            </ModalHeader>
-            <ModalBody>
-              <SectionMessage appearance="warning">
-                <p>It is shown only this once: Outcome Lens keeps a hash of it, never the token itself.</p>
-              </SectionMessage>
-              <p>
-                <code data-testid="new-token" style={{ wordBreak: 'break-all' }}>
-                  {shown.token}
-                </code>
-              </p>
-            </ModalBody>
-            <ModalFooter>
-              <Button
-                onClick={() => {
-                  void navigator.clipboard?.writeText(shown.token).then(
-                    () => setCopied(true),
-                    () => setCopied(false),
-                  );
-                }}
-              >
-                {copied ? 'Copied' : 'Copy'}
-              </Button>
-              <Button appearance="primary" onClick={() => setShown(null)}>
-                Done
-              </Button>
-            </ModalFooter>
-          </Modal>
-        ) : null}
-      </ModalTransition>
+      {oneTimeToken}
     </section>
   );
 }
