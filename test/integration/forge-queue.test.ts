@@ -19,7 +19,12 @@ import { openDatabase, type WorkbenchDb } from '../../workbench/db';
 import { KvsStore } from '../../workbench/forge/kvs-store';
 import { QueueHost, type QueueEvent } from '../../workbench/forge/queue';
 import { installForgeRuntime } from '../../workbench/forge/runtime';
-import { currentInvocation, DEFAULT_LIMITS, type InvocationLimits } from '../../workbench/forge/context';
+import {
+  currentInvocation,
+  DEFAULT_LIMITS,
+  runInInvocation,
+  type InvocationLimits,
+} from '../../workbench/forge/context';
 
 const START = Date.parse('2026-01-01T00:00:00Z');
 let db: WorkbenchDb;
@@ -209,6 +214,35 @@ describe('@forge/events queues on the workbench', () => {
     expect(queue.pending()).toBe(0);
     await q.push({ body: {} });
     expect(queue.pending()).toBe(1);
+  });
+
+  it('refuses a chain of invocations its 1,001st push with InvocationLimitReachedError; a new invocation starts a new chain', async () => {
+    let refused: unknown = null;
+    let pushes = 0;
+    queue.registerConsumer('chain', async () => {
+      try {
+        // A second apart, so the 500 events a minute are not what stops it.
+        await new Queue({ key: 'chain' }).push({ body: {}, delayInSeconds: 1 });
+        pushes += 1;
+      } catch (e) {
+        refused = e;
+      }
+    });
+    const fromTrigger = () =>
+      runInInvocation({ accountId: null, moduleKey: 'trigger' }, () =>
+        new Queue({ key: 'chain' }).push({ body: {} }),
+      );
+    await fromTrigger();
+    await queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 2_000 });
+    // The trigger's push is the chain's first; its consumers made the other 999.
+    expect(pushes).toBe(999);
+    expect(refused).toBeInstanceOf(InvocationLimitReachedError);
+    // Events from another initial invocation are not counted with that chain.
+    refused = null;
+    await fromTrigger();
+    await queue.runDue({ maxEvents: 1 });
+    expect(pushes).toBe(1000);
+    expect(refused).toBeNull();
   });
 
   it('cancels the pending events of a job', async () => {

@@ -77,10 +77,17 @@ export interface InvocationContext {
   accountType?: string;
   localId?: string;
   invocationId?: string;
+  /**
+   * The chain of async events this invocation belongs to: the one that pushed the event it consumes. Absent: the
+   * invocation starts a chain of its own (a resolver, a trigger, a web trigger).
+   */
+  chainId?: string;
 }
 
 export interface ActiveInvocation extends Required<Pick<InvocationContext, 'moduleKey' | 'invocationId'>> {
   accountId: string | null;
+  /** Forge counts the push requests of a chain together (1,000 at most): see QueueHost. */
+  chainId: string;
   installContext?: string;
   license?: unknown;
   deadline: number;
@@ -109,10 +116,12 @@ export function currentInvocation(): ActiveInvocation | undefined {
 }
 
 export function runInInvocation<T>(ctx: InvocationContext, fn: () => Promise<T>): Promise<T> {
+  const invocationId = ctx.invocationId ?? randomUUID();
   const active: ActiveInvocation = {
     accountId: ctx.accountId,
     moduleKey: ctx.moduleKey,
-    invocationId: ctx.invocationId ?? randomUUID(),
+    invocationId,
+    chainId: ctx.chainId ?? invocationId,
     installContext: ctx.installContext,
     license: ctx.license,
     deadline: Date.now() + (ctx.timeoutMs ?? FUNCTION_TIMEOUT_MS),

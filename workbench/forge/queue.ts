@@ -20,6 +20,7 @@ import type { WorkbenchDb } from '../db';
 import {
   DEFAULT_INSTALL_CONTEXT,
   DEFAULT_LIMITS,
+  currentInvocation,
   FunctionTimeoutError,
   runWithinLimit,
   type InvocationLimits,
@@ -35,6 +36,12 @@ export const QUEUE_LIMITS = {
   maxPushBytes: 200 * 1024,
   maxDelaySeconds: 900,
   eventsPerMinute: 500,
+  /**
+   * "Cyclic invocation limit" (same page): the push requests made across every handler a single initial
+   * invocation leads to, through the events it and its consumers push; Forge answers 405, which @forge/events
+   * throws as InvocationLimitReachedError.
+   */
+  pushRequestsPerChain: 1000,
 } as const;
 export const DEFAULT_MAX_RETRIES = 3;
 /** How many deliveries the workbench runs at once when not told otherwise: a bound of this host, not Forge's. */
@@ -109,6 +116,8 @@ interface EventRow {
   extra_deliveries: number;
   concurrency_key: string | null;
   concurrency_limit: number | null;
+  /** The chain of the invocation that pushed it; its consumer's pushes count in the same chain. */
+  chain_id: string | null;
 }
 
 type PushRequest = { queueName?: unknown; jobId?: unknown; payload?: unknown };
@@ -151,6 +160,8 @@ export class QueueHost {
   };
   /** Events pushed in the current minute of the queue's clock, for the installation's 500 a minute. */
   private pushedThisMinute = { minute: -1, events: 0 };
+  /** Push requests made so far by each chain of invocations (see QUEUE_LIMITS.pushRequestsPerChain). */
+  private readonly chainPushes = new Map<string, number>();
   /** runDue calls queue up behind each other: two drains at once would deliver the same row twice. */
   private draining: Promise<unknown> = Promise.resolve();
   private readonly baseNow: () => number;
@@ -190,6 +201,8 @@ export class QueueHost {
       db.exec('ALTER TABLE queue_events ADD COLUMN extra_deliveries INTEGER NOT NULL DEFAULT 0');
     if (!columns.some((c) => c.name === 'concurrency_key'))
       db.exec('ALTER TABLE queue_events ADD COLUMN concurrency_key TEXT');
+    if (!columns.some((c) => c.name === 'chain_id'))
+      db.exec('ALTER TABLE queue_events ADD COLUMN chain_id TEXT');
     if (!columns.some((c) => c.name === 'concurrency_limit'))
       db.exec('ALTER TABLE queue_events ADD COLUMN concurrency_limit INTEGER');
   }
@@ -291,14 +304,19 @@ export class QueueHost {
       this.faults.refusePushes.count--;
       return json(this.faults.refusePushes.status, { message: 'Refused by an injected fault.' });
     }
+    const chainId = currentInvocation()?.chainId ?? null;
+    const chainPushes = chainId === null ? 0 : (this.chainPushes.get(chainId) ?? 0);
+    if (chainPushes >= QUEUE_LIMITS.pushRequestsPerChain)
+      return json(405, { message: 'This chain of invocations has made as many pushes as it may.' });
     const minute = Math.floor(this.now() / 60_000);
     if (this.pushedThisMinute.minute !== minute) this.pushedThisMinute = { minute, events: 0 };
     if (this.pushedThisMinute.events + events.length > QUEUE_LIMITS.eventsPerMinute)
       return json(429, { message: 'Too many events pushed this minute.' });
     this.pushedThisMinute.events += events.length;
+    if (chainId !== null) this.chainPushes.set(chainId, chainPushes + 1);
     const jobId = typeof req.jobId === 'string' ? req.jobId : randomUUID();
     const insert = this.db.prepare(
-      'INSERT INTO queue_events (event_id, job_id, queue_name, body, due_at, extra_deliveries, concurrency_key, concurrency_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO queue_events (event_id, job_id, queue_name, body, due_at, extra_deliveries, concurrency_key, concurrency_limit, chain_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const now = this.now();
     const failed: Array<{ index: number; errorMessage: string }> = [];
@@ -336,6 +354,7 @@ export class QueueHost {
           twice ? 1 : 0,
           concurrency ? concurrency.key : null,
           concurrency ? concurrency.limit : null,
+          chainId,
         );
       });
     })();
@@ -493,6 +512,7 @@ export class QueueHost {
           moduleKey: `consumer:${row.queue_name}`,
           installContext: this.installContext,
           timeoutMs: timeoutSeconds * 1000 * this.limits.timeScale,
+          ...(row.chain_id ? { chainId: row.chain_id } : {}),
         },
         timeoutSeconds,
         () => consumer.handler(event, context),
