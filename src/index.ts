@@ -6,7 +6,7 @@ export { issuePanelHandler as issuePanel } from './resolvers/issue-panel';
 export { projectPageHandler as projectPage } from './resolvers/project-page';
 export { settingsHandler as settings } from './resolvers/settings';
 export { gadgetHandler as shippedGadget } from './resolvers/gadget';
-export { installTrigger, scanTrigger } from './scan/trigger';
+export { installTrigger, scanResume, scanTrigger } from './scan/trigger';
 export { scanConsumer } from './scan/consumer';
 export { entryGate } from './gate/entry-gate';
 export { calibrationConsumer } from './calibration/job';

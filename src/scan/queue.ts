@@ -1,6 +1,9 @@
 /** The scan's queue: one event per project run, and one per continuation of it. */
-import { Queue } from '@forge/events';
+import { InvocationLimitReachedError, Queue } from '@forge/events';
+import { kvs } from '@forge/kvs';
 import * as z from 'zod';
+import { keys } from '../storage/keys';
+import { listAll } from '../storage/kv';
 
 /** Queue key in manifest.yml (consumer outcome-lens-scan-consumer). */
 export const SCAN_QUEUE = 'outcome-lens-scan';
@@ -48,4 +51,69 @@ export async function pushScanEvents(
       })),
     );
   }
+}
+
+/** A run's next events, kept until a new chain of invocations can push them (see continueScan). */
+interface ParkedEvents {
+  events: ScanEvent[];
+  delaySeconds: number;
+  concurrency: { key: string; limit: number } | null;
+  parkedAt: string;
+}
+
+/**
+ * Pushes a run's next events. Forge counts every push made by the invocations one initial invocation leads to
+ * (the daily trigger, then each project's runs and continuations) and refuses the 1,001st of that chain
+ * (InvocationLimitReachedError): no retry in the chain can push them. They are parked instead, and the hourly
+ * resume trigger, an initial invocation of its own, pushes them. Any other refusal is thrown (the step's retry
+ * pushes again).
+ */
+export async function continueScan(
+  events: ScanEvent[],
+  delaySeconds = 0,
+  concurrency?: { key: string; limit: number },
+): Promise<'pushed' | 'parked'> {
+  try {
+    await pushScanEvents(events, delaySeconds, concurrency);
+    return 'pushed';
+  } catch (e) {
+    if (!(e instanceof InvocationLimitReachedError) || events.length === 0) throw e;
+    const { projectKey, runId, step, partition } = events[0]!;
+    const parked: ParkedEvents = {
+      events,
+      delaySeconds,
+      concurrency: concurrency ?? null,
+      parkedAt: new Date().toISOString(),
+    };
+    await kvs.set(keys.scanParked(projectKey, runId, step, partition), parked);
+    console.warn(
+      `scan: ${projectKey} run ${runId} waits for the hourly resume (Forge's pushes for this chain are spent)`,
+    );
+    return 'parked';
+  }
+}
+
+/**
+ * Scheduled trigger `scan-resume` (hourly): pushes the events runs parked, what is left of each one's delay
+ * still to wait. A copy of an event already pushed finds its step claimed or past, and stops. Returns how many
+ * runs were resumed; a refused push leaves the rest for the next hour.
+ */
+export async function resumeParkedScans(now: Date = new Date()): Promise<number> {
+  let resumed = 0;
+  for (const { key, value } of await listAll<ParkedEvents>(keys.scanParkedPrefix, 500)) {
+    const waited = (now.getTime() - Date.parse(value.parkedAt)) / 1000;
+    try {
+      await pushScanEvents(
+        value.events,
+        Math.max(0, value.delaySeconds - waited),
+        value.concurrency ?? undefined,
+      );
+    } catch (e) {
+      console.warn(`scan resume: stopped at ${key} (${e instanceof Error ? e.message : String(e)})`);
+      break;
+    }
+    await kvs.delete(key);
+    resumed += 1;
+  }
+  return resumed;
 }

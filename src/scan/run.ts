@@ -63,7 +63,7 @@ import {
 } from './partitions';
 import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
 import { PAGE_POINTS_ESTIMATE, quotaWaitMs } from './pacing';
-import { MAX_DELAY_SECONDS, pushScanEvents, type ScanEvent } from './queue';
+import { continueScan, MAX_DELAY_SECONDS, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
 import { scanFields, toScanIssue } from './snapshot';
 import {
@@ -546,7 +546,7 @@ export async function runScanInvocation(
     // This step saved the next one and its push was then refused (Forge's 500 events a minute, a 5xx): the
     // queue's retry of this step makes the push again. A copy already on its way finds its step claimed, or
     // past, and stops.
-    await pushScanEvents(
+    await continueScan(
       part === undefined && stored.partitions
         ? stored.partitions.map((_range, index) => ({
             ...event,
@@ -713,7 +713,7 @@ export async function runScanInvocation(
         ];
         await saveCursor(projectKey, committed);
         await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
-        await pushScanEvents(
+        await continueScan(
           ranges.map((_range, index) => ({ ...event, continuation: true, step: 0, partition: index })),
           0,
           scanConcurrency(projectKey, options.maxPartitions),
@@ -873,7 +873,7 @@ export async function runScanInvocation(
     // Paced: back when the quota's window resets (Forge delays at most 900 s; a continuation woken earlier
     // finds the same quota and waits again, without a Jira call).
     const delaySeconds = paceMs > 0 ? Math.min(MAX_DELAY_SECONDS, Math.ceil(paceMs / 1000)) : 0;
-    await pushScanEvents([{ ...event, continuation: true, step: step + 1 }], delaySeconds, concurrency);
+    await continueScan([{ ...event, continuation: true, step: step + 1 }], delaySeconds, concurrency);
     return { status: 'continued', runId, delaySeconds };
   } catch (e) {
     if (e instanceof JiraRateLimitError) {
@@ -886,7 +886,7 @@ export async function runScanInvocation(
       await save(resume);
       await saveRunning(resume);
       const delaySeconds = Math.max(1, Math.ceil(e.retryAfterMs / 1000));
-      await pushScanEvents([{ ...event, continuation: true, step: step + 1 }], delaySeconds, concurrency);
+      await continueScan([{ ...event, continuation: true, step: step + 1 }], delaySeconds, concurrency);
       return { status: 'continued', runId, delaySeconds: Math.min(900, delaySeconds) };
     }
     const message = e instanceof Error ? e.message : String(e);

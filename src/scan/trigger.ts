@@ -14,7 +14,7 @@ import { claimOwn } from '../storage/kv';
 import { jqlString } from '../jira/jql';
 import { loadSettings } from '../storage/settings';
 import { newRunId } from './run';
-import { pushScanEvents, type ScanEvent } from './queue';
+import { pushScanEvents, resumeParkedScans, type ScanEvent } from './queue';
 import { retrying } from './writer';
 
 /** The trigger has no queue to come back on: a 429 is waited out here, a few times, within its time limit. */
@@ -108,5 +108,11 @@ async function startOnce(projects: string[], origin: ScanEvent['origin']): Promi
 export async function scanTrigger(): Promise<{ statusCode: number; body: string }> {
   const events = await startOnce(await configuredProjects(), 'schedule');
   console.info(`scan: started ${events.length} project scan(s)`);
+  return { statusCode: 204, body: '' };
+}
+
+export async function scanResume(): Promise<{ statusCode: number; body: string }> {
+  const resumed = await resumeParkedScans();
+  if (resumed > 0) console.info(`scan resume: pushed the next events of ${resumed} parked run(s)`);
   return { statusCode: 204, body: '' };
 }

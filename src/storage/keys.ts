@@ -25,6 +25,8 @@
  *   scan:{projectKey}:leftovers                   lens writes a run could not make, for the next run
  *   scan:{projectKey}:scheduled                   a scheduled run was started (a second firing starts none)
  *   scan:{projectKey}:watermark                   when the last live run and the last full rescan started
+ *   scan-parked:{projectKey}:{runId}:{step}       a run's next events Forge would not take in their chain of
+ *                                                 invocations (its 1,000 pushes spent): the hourly resume pushes them
  *   health:{projectKey}:latest                    the latest backlog-health snapshot
  *   aggregates:{projectKey}:latest                the page's figures as the last finished scan counted them
  *   calibration:{projectKey}:latest               the last calibration run: its status, progress and proposal
@@ -129,6 +131,14 @@ export const keys = {
   scanLeftovers: (p: string) => key('scan', checkProjectKey(p), 'leftovers'),
   scanScheduled: (p: string) => key('scan', checkProjectKey(p), 'scheduled'),
   scanWatermark: (p: string) => key('scan', checkProjectKey(p), 'watermark'),
+  scanParkedPrefix: 'scan-parked:',
+  scanParked: (p: string, runId: string, step: number, partition?: number) =>
+    key(
+      'scan-parked',
+      checkProjectKey(p),
+      segment(runId, 'runId'),
+      partition === undefined ? String(step) : `p${partition}-${step}`,
+    ),
   healthLatest: (p: string) => key('health', checkProjectKey(p), 'latest'),
   aggregatesLatest: (p: string) => key('aggregates', checkProjectKey(p), 'latest'),
   calibrationLatest: (p: string) => key('calibration', checkProjectKey(p), 'latest'),

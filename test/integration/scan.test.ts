@@ -5,7 +5,7 @@
 import { emptyLens, ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
-import { SCAN_QUEUE } from '../../src/scan/queue';
+import { resumeParkedScans, SCAN_QUEUE } from '../../src/scan/queue';
 import type { RunOptions } from '../../src/scan/run';
 import { configuredProjects, startScans } from '../../src/scan/trigger';
 import { scanNow } from '../../src/scan/scan-now';
@@ -408,6 +408,28 @@ describe('the zombie scan', () => {
       expect(new Set(stored)).toEqual(new Set(['true']));
     },
   );
+
+  it('parks its continuation when its chain of invocations has spent its pushes, and the hourly resume goes on', async () => {
+    let t = Date.now();
+    useConsumer({ clock: () => (t += 1000), timeoutMs: 60_000, budgetShare: 0.7 });
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 250 }, () => idle()));
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    // Forge answers every push of this chain with 405 (InvocationLimitReachedError): no retry can push it.
+    wb.queue.injectDelivery({ refusePushes: { count: 10, status: 405 } });
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    expect((await latestSummary()).status).toBe('running');
+    expect(wb.queue.deliveries.every((d) => d.ok)).toBe(true);
+    expect(wb.queue.pending()).toBe(0);
+    wb.queue.clearDeliveryFaults();
+
+    // The resume trigger, an invocation with a chain of its own, pushes what was parked, once.
+    expect(await wb.asSystem(() => resumeParkedScans())).toBe(1);
+    expect(await wb.asSystem(() => resumeParkedScans())).toBe(0);
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const summary = await latestSummary();
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ pages: 3, issues: 250, flagged: 250 });
+  });
 
   it('goes on when the push that waits out a Jira 429 is refused', async () => {
     wb.jira.store.createIssue(idle());
