@@ -222,8 +222,17 @@ describe('the results review with a slow Jira', () => {
     slow.app.jira.faults.clear();
     await new Promise((r) => setTimeout(r, 4_500));
     await evidence.fill('Evidence B: corrected, abandonment rose to 44%');
-    await form.getByRole('button', { name: /verdict/ }).click();
-    await frame.getByText(/already has a verdict \(invalidated\)/).waitFor({ timeout: 30_000 });
+    // The stopped first try still holds the decision lock for its lifetime: until then the bet is said
+    // to be busy, and pressing again later is told the first verdict was recorded.
+    const told = frame.getByText(/already has a verdict \(invalidated\)/);
+    await eventually(
+      async () => {
+        if (!(await told.isVisible()) && (await form.isVisible()))
+          await form.getByRole('button', { name: /verdict/ }).click();
+        await told.waitFor({ timeout: 2_000 });
+      },
+      { timeout: 90_000, interval: 3_000 },
+    );
     await frame
       .getByTestId('recent-verdicts')
       .getByText(slowBetKey, { exact: true })
