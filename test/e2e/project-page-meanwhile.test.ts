@@ -354,6 +354,61 @@ describe('a new outcome whose answer was lost', () => {
   });
 });
 
+describe('an outcome form left open while another outcome changes', () => {
+  // A person edits one outcome's target and, before saving, marks another outcome achieved. The whole map was
+  // drawn anew: the open form closed and the typed target was lost. It should stay open, as typed.
+  it('keeps the form open with what was typed', async () => {
+    const editing = await anOutcome('Faster refunds', 'days to refund');
+    const closing = await anOutcome('Fewer refund calls', 'refund calls per week');
+    const { page, frame } = await openProjectPage(wb);
+    const lane = laneOf(frame, editing.name);
+    await lane.getByRole('button', { name: `Edit ${editing.name}` }).click();
+    const form = lane.getByRole('form', { name: `Edit outcome ${editing.name}` });
+    await form.getByLabel('Target').fill('35');
+    await laneOf(frame, closing.name)
+      .getByRole('button', { name: `Mark ${closing.name} achieved` })
+      .click();
+    await frame
+      .getByRole('dialog', { name: `Mark "${closing.name}" achieved?` })
+      .getByRole('button', { name: 'Mark achieved' })
+      .click();
+    await frame
+      .getByRole('button', { name: `Make active again: ${closing.name}` })
+      .waitFor({ timeout: 30_000 });
+    expect(await form.isVisible()).toBe(true);
+    expect(await form.getByLabel('Target').inputValue()).toBe('35');
+    await page.close();
+  });
+});
+
+describe('a page refresh that fails after a change', () => {
+  // A person creates an outcome; it is stored, and the page's refresh after it fails. The whole page was replaced
+  // by "could not load this project", with no way back but reloading the browser. The page as it was should stay,
+  // with a warning and Try again.
+  it('keeps the page, says so, and reads it again on Try again', async () => {
+    const name = 'More invoices paid in full';
+    const { page, frame } = await openProjectPage(wb);
+    const form = await fillNewOutcome(frame, {
+      name,
+      metric: 'invoices paid in full per week',
+      baseline: '20',
+      target: '40',
+    });
+    await form.getByLabel('Due date').fill('2027-09-30');
+    const lost = await loseNextAnswer(page, R.load);
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    const warning = frame.getByTestId('refresh-error');
+    await warning.waitFor({ timeout: 30_000 });
+    expect(lost.dropped).toBe(1);
+    expect(await frame.getByTestId('load-error').count()).toBe(0);
+    expect(await frame.getByRole('tab', { name: 'Outcome map' }).count()).toBe(1);
+    await warning.getByRole('button', { name: 'Try again' }).click();
+    await warning.waitFor({ state: 'detached', timeout: 30_000 });
+    await laneOf(frame, name).waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+});
+
 describe('every recipe on backlog health', () => {
   // A person writes a new recipe story after the nightly scan, then lists every recipe on Backlog health. The
   // list is read from Jira now and the count is the scan's, so the page said "27 of 26 recipes listed." A count

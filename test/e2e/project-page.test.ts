@@ -715,6 +715,39 @@ describe('the project page in the browser', () => {
     }
   });
 
+  it('says why a lane shown on demand could not load, and loads it on Try again', async () => {
+    const [first] = await runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      () => listOutcomes('DEMO'),
+    );
+    const match = { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: first!.id };
+    // The first load leaves the lane out (rate-limited); then Jira fails the lane's own read.
+    let fault = wb.app.jira.faults.inject({ kind: 'rate-limit', retryAfterSeconds: 0, match });
+    try {
+      const { page, frame } = await openProjectPage();
+      const lane = frame.getByTestId(`lane-${first!.id}`);
+      const show = lane.getByRole('button', { name: `Show issues: ${first!.name}` });
+      await show.waitFor({ timeout: 30_000 });
+      wb.app.jira.faults.clear(fault);
+      fault = wb.app.jira.faults.inject({ kind: 'server-error', status: 503, match });
+      await show.click();
+      await lane.getByRole('alert').waitFor({ timeout: 30_000 });
+      const again = lane.getByRole('button', { name: `Try again: ${first!.name}` });
+      expect(await again.count()).toBe(1);
+      wb.app.jira.faults.clear(fault);
+      await again.click();
+      await lane
+        .locator('[data-testid^="map-issue-"]')
+        .or(lane.getByText('No open issues here.'))
+        .first()
+        .waitFor({ timeout: 30_000 });
+      expect(await lane.getByRole('alert').count()).toBe(0);
+      await page.close();
+    } finally {
+      wb.app.jira.faults.clear(fault);
+    }
+  });
+
   it('is titled by the app, so the title does not repeat its first tab', async () => {
     const { page, frame } = await openProjectPage();
     expect(await page.locator('main h1').first().textContent()).toBe('Outcome Lens');

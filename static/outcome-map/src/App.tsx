@@ -41,7 +41,12 @@ export function App() {
     void reload();
   }, [reload]);
 
-  if (error)
+  const tryAgain = (
+    <Button testId="load-again" onClick={() => void reload()}>
+      Try again
+    </Button>
+  );
+  if (error && !data)
     return (
       <main className="ol-root">
         <div role="alert">
@@ -51,6 +56,7 @@ export function App() {
             testId="load-error"
           >
             <p>{error}</p>
+            {tryAgain}
           </SectionMessage>
         </div>
       </main>
@@ -77,6 +83,19 @@ export function App() {
     <main className="ol-root">
       {/* The host page shows the title; the frame needs its own level-one heading for screen readers. */}
       <h1 className="ol-sr-only">Outcome Lens for {data.projectKey}</h1>
+      {/* A refresh after a change that failed: the page as it was stays, with what is open in it. */}
+      {error ? (
+        <div role="alert">
+          <SectionMessage
+            appearance="warning"
+            title="Outcome Lens could not refresh this page"
+            testId="refresh-error"
+          >
+            <p>{error} What you see may be out of date.</p>
+            {tryAgain}
+          </SectionMessage>
+        </div>
+      ) : null}
       {/* Atlaskit's tabs: arrow keys, Home and End move and select, only the selected tab is in the tab order.
           A tab's panel is mounted when chosen, so each view loads fresh, as it did before. */}
       <Tabs

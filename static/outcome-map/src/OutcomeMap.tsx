@@ -70,14 +70,20 @@ function LaneIssues({
   const [loading, setLoading] = useState(false);
   /** A lane the first load left out has been read on demand. */
   const [read, setRead] = useState(false);
+  // The filters a page was asked for: an answer that comes back after they changed is dropped.
+  const shownFilters = useRef(filters);
+  shownFilters.current = filters;
   // New filters bring a new first load: what was read on demand under the old ones is dropped.
   useEffect(() => {
     setIssues(first?.issues ?? []);
     setToken(first?.nextPageToken ?? null);
     setRead(false);
+    setError(null);
   }, [first, filters]);
   const more = useCallback(async () => {
     setLoading(true);
+    setError(null);
+    const asked = filters;
     const answer = await callResolver<MapPageData>(R.mapPage, {
       lane,
       filters,
@@ -85,26 +91,30 @@ function LaneIssues({
       pageSize: 20,
     });
     setLoading(false);
+    if (asked !== shownFilters.current) return;
+    // What is listed stays; the error says what failed beside the button that tries again.
     if (!answer.ok) return setError(answer.error.message);
     setIssues((old) => [...old, ...answer.data.issues]);
     setToken(answer.data.nextPageToken);
     setRead(true);
   }, [lane, filters, token]);
-  if (error)
-    return (
-      <p className="ol-error" role="alert">
-        {error}
-      </p>
-    );
+  const failed = error ? (
+    <p className="ol-error" role="alert">
+      {error}
+    </p>
+  ) : null;
   if (!first && lanes === 'failed')
     return <p className="ol-muted">Not loaded: see the message above the map.</p>;
   if (!first && lanes === 'loading') return <Spinner size="small" label={`Loading issues: ${label}`} />;
   // The first load reads the lanes looked at first; a project with many outcomes loads the others on demand.
   if (!first && !read)
     return (
-      <Button isLoading={loading} onClick={() => void more()}>
-        Show issues: {label}
-      </Button>
+      <>
+        {failed}
+        <Button isLoading={loading} onClick={() => void more()}>
+          {error ? 'Try again' : 'Show issues'}: {label}
+        </Button>
+      </>
     );
   return (
     <>
@@ -114,9 +124,10 @@ function LaneIssues({
         ))}
       </ul>
       {issues.length === 0 ? <p className="ol-muted">No open issues here.</p> : null}
+      {failed}
       {token ? (
         <Button isLoading={loading} onClick={() => void more()}>
-          Load more issues: {label}
+          {error ? 'Try again' : 'Load more issues'}: {label}
         </Button>
       ) : null}
     </>
@@ -416,8 +427,8 @@ export function OutcomeMap({
     };
   }, [filters, generation]);
 
-  // The lanes are drawn anew after a change, so the control that had the keyboard is gone: the change names
-  // where the keyboard goes once they are back.
+  // A change can take away the control that had the keyboard (a closed outcome's buttons give way to its
+  // Make active again): the change names where the keyboard goes once the map is read again.
   const focusAfterReload = useRef<string | null>(null);
   const changed = (focusId: string | null = null) => {
     focusAfterReload.current = focusId;
@@ -538,7 +549,8 @@ export function OutcomeMap({
       )}
       {/* Lanes carry level-three headings: this keeps the outline in order for screen readers. */}
       <h2 className="ol-sr-only">Outcomes and the work that serves them</h2>
-      <div className="ol-lanes" key={generation}>
+      {/* Not drawn anew after a change: a form open in another lane keeps what is typed in it. */}
+      <div className="ol-lanes">
         <article className="ol-lane ol-lane-none" aria-labelledby="lane-none-title" data-testid="lane-none">
           <div className="ol-lane-head">
             <h3 id="lane-none-title">Serves no outcome</h3>
