@@ -537,7 +537,7 @@ export async function runScanInvocation(
     if (!stored) return { status: 'yielded', runId };
     // Over already: a copy of its last event (or the retry of one whose join failed) only tries the join.
     if (stored.settled) {
-      const joined = await joinPartitions(projectKey, runId, clock);
+      const joined = await joinPartitions(projectKey, runId, clock, { partition: part, retryCount });
       return joined ? { status: 'finished', runId, summary: joined } : { status: 'yielded', runId };
     }
   }
@@ -850,7 +850,7 @@ export async function runScanInvocation(
       working.unwritten = dedupePending(writer.unwritten);
       working.settled = 'finished';
       await save(working);
-      const joined = await joinPartitions(projectKey, runId, clock);
+      const joined = await joinPartitions(projectKey, runId, clock, { partition: part, retryCount });
       return joined ? { status: 'finished', runId, summary: joined } : { status: 'yielded', runId };
     }
     if (finished && !working.dryRun) {
@@ -908,7 +908,7 @@ export async function runScanInvocation(
       failed.settled = 'failed';
       failed.failure = message;
       await save(failed);
-      await joinPartitions(projectKey, runId, clock);
+      await joinPartitions(projectKey, runId, clock, { partition: part, retryCount });
       return { status: 'failed', runId, message };
     }
     await saveRunSummary(projectKey, summaryOf(failed, 'failed', new Date(clock()).toISOString(), message));
@@ -932,6 +932,7 @@ async function joinPartitions(
   projectKey: string,
   runId: string,
   clock: () => number,
+  by: { partition: number | undefined; retryCount: number },
 ): Promise<ScanRunSummary | null> {
   const run = await loadCursor<ScanCursor>(projectKey);
   if (!run || run.runId !== runId || !run.partitions) return null;
@@ -942,8 +943,18 @@ async function joinPartitions(
     parts.push(part);
   }
   const joinKey = keys.scanJoin(projectKey, runId);
-  if (!(await claimOwn(joinKey, { at: clock() }, { value: JOIN_CLAIM_MINUTES, unit: 'MINUTES' })))
-    return null;
+  const joinTtl = { value: JOIN_CLAIM_MINUTES, unit: 'MINUTES' } as const;
+  if (!(await claimOwn(joinKey, { at: clock(), partition: by.partition ?? null }, joinTtl))) {
+    // The queue's retry of the event whose invocation claimed the join (Forge stopped it at its time limit, or
+    // it failed where it could not give the claim back) takes the join over; any other event leaves it be.
+    const held = await kvs.get<{ partition?: number | null }>(joinKey);
+    if (by.retryCount === 0 || held?.partition !== (by.partition ?? null)) return null;
+    await kvs.set(
+      joinKey,
+      { at: clock(), partition: by.partition ?? null, retry: by.retryCount },
+      { ttl: joinTtl },
+    );
+  }
   try {
     const joined = mergePartitions(run, parts);
     const leftovers = dedupePending(parts.flatMap((p) => readPending(p.unwritten)));

@@ -174,6 +174,42 @@ describe('a scan in partitions', () => {
     expect(summary.counters).toMatchObject({ issues: ISSUES, errors: 0 });
   });
 
+  it('finishes the join on the retry of the event whose invocation claimed it and could not give it back', async () => {
+    const split = await setUp({ partitionSize: 150, maxPartitions: 4 });
+    // The join's write of the finished run's summary fails, and so does giving the join's claim back.
+    const answer = split.w.kvs.handle.bind(split.w.kvs);
+    const failed: string[] = [];
+    const refuse = (what: string) => {
+      failed.push(what);
+      return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage timed out' }), {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    jest.spyOn(split.w.kvs, 'handle').mockImplementation(async (path, init) => {
+      const body =
+        typeof init?.body === 'string'
+          ? (JSON.parse(init.body) as { key?: string; value?: { status?: string } })
+          : {};
+      const key = body.key ?? '';
+      if (
+        failed.length === 0 &&
+        /\/set$/.test(path) &&
+        key.startsWith(`scan:${PROJECT_KEY}:run:`) &&
+        body.value?.status === 'finished'
+      )
+        return refuse('the summary');
+      if (failed.length === 1 && /\/delete$/.test(path) && key.startsWith(`scan:${PROJECT_KEY}:join:`))
+        return refuse('the join claim');
+      return answer(path, init);
+    });
+    const summary = await scan(split.w);
+    jest.restoreAllMocks();
+    expect(failed).toEqual(['the summary', 'the join claim']);
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ issues: ISSUES, errors: 0 });
+  });
+
   it('resumes a partition that fails mid-way alone: the others are not read again', async () => {
     // One page per invocation (a tiny time budget), so each partition checkpoints after every page.
     const { w, keys, searches } = await setUp({ partitionSize: 150, maxPartitions: 4, timeoutMs: 1 });
