@@ -17,9 +17,14 @@ import { newRunId } from './run';
 import { pushScanEvents, resumeParkedScans, type ScanEvent } from './queue';
 import { retrying } from './writer';
 
-/** The trigger has no queue to come back on: a 429 is waited out here, a few times, within its time limit. */
+/**
+ * The trigger has no queue to come back on: a 429 is waited out here, as long as Jira asks up to a minute, a few
+ * times, within its 900 s limit. A wait cut short would only draw the same refusal again.
+ */
 const TRIGGER_RATE_LIMIT_ATTEMPTS = 4;
-const TRIGGER_MAX_WAIT_MS = 10_000;
+const TRIGGER_MAX_WAIT_MS = 60_000;
+/** Projects the trigger reads (50 a page): a site's every project, not the first thousand. */
+const TRIGGER_MAX_PROJECT_PAGES = 400;
 
 async function patiently<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -36,23 +41,30 @@ async function patiently<T>(fn: () => Promise<T>): Promise<T> {
 export const SCHEDULED_RUN_WINDOW_MINUTES = 30;
 
 export async function configuredProjects(jira: JiraClient = JiraClient.asApp()): Promise<string[]> {
-  const projects = await patiently(() => jira.searchProjects());
+  const projects = await patiently(() => jira.searchProjects({ maxPages: TRIGGER_MAX_PROJECT_PAGES }));
   const out: string[] = [];
   for (const project of projects) {
     if (!/^[A-Z][A-Z0-9_]{0,254}$/.test(project.key)) continue;
-    const { version } = await loadSettings(project.key);
-    if (version > 0) {
-      out.push(project.key);
-      continue;
+    try {
+      const { version } = await loadSettings(project.key);
+      if (version > 0) {
+        out.push(project.key);
+        continue;
+      }
+      const probe = await patiently(() =>
+        jira.searchJql({
+          jql: `project = ${jqlString(project.key)} AND hasHypothesis IS NOT EMPTY`,
+          fields: ['id'],
+          maxResults: 1,
+        }),
+      );
+      if (probe.issues.length > 0) out.push(project.key);
+    } catch (e) {
+      // One project Jira or storage will not answer for today waits for tomorrow; the others are scanned.
+      console.warn(
+        `scan: ${project.key} left out of today's scan (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
-    const probe = await patiently(() =>
-      jira.searchJql({
-        jql: `project = ${jqlString(project.key)} AND hasHypothesis IS NOT EMPTY`,
-        fields: ['id'],
-        maxResults: 1,
-      }),
-    );
-    if (probe.issues.length > 0) out.push(project.key);
   }
   return out;
 }

@@ -654,6 +654,25 @@ describe('the zombie scan', () => {
     expect(projects.sort()).toEqual(['LENS', PROJECT_KEY]);
   });
 
+  it('leaves out only the project Jira will not answer for, and finds projects past the first thousand', async () => {
+    for (let i = 0; i < 1_020; i++) wb.jira.store.createProject({ key: `P${i}`, name: `Project ${i}` });
+    for (const key of ['LENS', 'DOWN', 'P1019']) {
+      if (!wb.jira.store.getProject(key)) wb.jira.store.createProject({ key, name: key });
+      wb.jira.store.setIssueProperty(
+        wb.jira.store.createIssue(anIssue({ projectKey: key })).key,
+        ISSUE_PROPERTY_KEY,
+        emptyLens(),
+      );
+    }
+    wb.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      match: { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: 'DOWN' },
+    });
+    const projects = await wb.asSystem(() => configuredProjects());
+    expect(projects.sort()).toEqual(['LENS', 'P1019']);
+  }, 60_000);
+
   it('lets a project admin start a scan now, and refuses anyone else', async () => {
     wb.jira.store.createIssue(idle());
     await expect(
