@@ -673,6 +673,21 @@ describe('the zombie scan', () => {
     expect(projects.sort()).toEqual(['LENS', 'P1019']);
   }, 60_000);
 
+  it('starts hundreds of projects within Forge’s 500 events a minute, the rest in the next minute', async () => {
+    const keys = Array.from({ length: 620 }, (_, i) => `Q${i}`);
+    const waits: number[] = [];
+    const started = await wb.asSystem(() =>
+      startScans(keys, 'schedule', {}, (ms) => {
+        waits.push(ms);
+        wb.queue.advance(ms);
+        return Promise.resolve();
+      }),
+    );
+    expect(started).toHaveLength(620);
+    expect(waits).toEqual([60_000]);
+    expect(wb.queue.pending()).toBe(620);
+  });
+
   it('lets a project admin start a scan now, and refuses anyone else', async () => {
     wb.jira.store.createIssue(idle());
     await expect(

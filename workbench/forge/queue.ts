@@ -252,6 +252,11 @@ export class QueueHost {
     return () => clearInterval(timer);
   }
 
+  /** Moves the host's clock on, as time passing would (a test's wait for the next minute). */
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+
   /** The host's current time: the injected clock plus whatever runDue advanced. */
   now(): number {
     return this.baseNow() + this.offsetMs;
