@@ -23,7 +23,7 @@ import { listMetricSeries, normaliseMetric, type MetricSeries } from '../storage
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 
-/** Delivered bets one scan looks at (the newest delivered first). */
+/** Delivered bets one scan looks at: those whose state moves with time first, then the newest. */
 export const MAX_TRACKED_PER_RUN = 500;
 const PAGE = 100;
 
@@ -151,68 +151,82 @@ export async function trackDeliveredBets(
     lensWrites: 0,
     skippedNotDelivered: 0,
   };
-  let pageToken: string | null = null;
-  let seen = 0;
-  do {
-    const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: `project = ${jqlString(projectKey)} AND statusCategory = Done AND checkBy IS NOT EMPTY ORDER BY updated DESC`,
-      fields: ['summary', 'status', 'resolution', 'resolutiondate', 'updated'],
-      properties: [ISSUE_PROPERTY_KEY],
-      maxResults: PAGE,
-      nextPageToken: pageToken,
-    });
-    for (const issue of page.issues) {
-      seen++;
-      // Closed without delivery (Won't Do, the kill resolution, Duplicate…): no bet to check.
-      if (closedWithoutDelivery(issue.fields.resolution?.name, settings.kill.resolutionName)) {
-        summary.skippedNotDelivered++;
-        continue;
-      }
-      const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
-      const checkBy = lens.expected.checkBy;
-      if (!checkBy) continue;
-      const before = byKey.get(issue.key);
-      const deliveredOn = before?.deliveredOn ?? resolvedOn(issue.fields) ?? today;
-      const series = seriesFor(lens, outcomes, metricSeries);
-      let status: BetStatus;
-      let proposal: VerdictProposal | null = null;
-      if (lens.result) {
-        status = lens.result.verdict;
-        summary.verdicts++;
-      } else {
-        status = betState(checkBy, today);
-        if (status !== 'tracking')
-          proposal = proposeVerdict(
-            lens.expected,
-            deliveredOn,
-            (series?.points ?? []).map((m) => ({ at: m.at, value: m.value })),
-          );
-        if (status === 'due') summary.due++;
-        if (status === 'unverified') summary.unverified++;
-      }
-      summary.tracked++;
-      const record: TrackedBet = {
-        issueKey: issue.key,
-        summary: issue.fields.summary ?? '',
-        projectKey,
-        deliveredOn,
-        checkBy,
-        outcomeId: lens.outcomeId,
-        expected: lens.expected,
-        status,
-        series: series ? { kind: series.kind, name: series.name } : null,
-        proposal,
-        result: lens.result ? { verdict: lens.result.verdict, evidence: lens.result.evidence } : null,
-        ...recordedOf(lens, before),
-        firstSeenAt: before?.firstSeenAt ?? now.toISOString(),
-        checkedAt: now.toISOString(),
-      };
-      await kvs.set(keys.bet(projectKey, issue.key), record);
-      byKey.set(issue.key, record);
-      if (!lens.result && lens.betStatus !== status && (await writeBetStatus(jira, issue.key, status)))
-        summary.lensWrites++;
+  const seen = new Set<string>();
+  const track = async (issue: JiraIssue): Promise<void> => {
+    // Closed without delivery (Won't Do, the kill resolution, Duplicate…): no bet to check.
+    if (closedWithoutDelivery(issue.fields.resolution?.name, settings.kill.resolutionName)) {
+      summary.skippedNotDelivered++;
+      return;
     }
-    pageToken = page.nextPageToken;
-  } while (pageToken && seen < MAX_TRACKED_PER_RUN);
+    const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+    const checkBy = lens.expected.checkBy;
+    if (!checkBy) return;
+    const before = byKey.get(issue.key);
+    const deliveredOn = before?.deliveredOn ?? resolvedOn(issue.fields) ?? today;
+    const series = seriesFor(lens, outcomes, metricSeries);
+    let status: BetStatus;
+    let proposal: VerdictProposal | null = null;
+    if (lens.result) {
+      status = lens.result.verdict;
+      summary.verdicts++;
+    } else {
+      status = betState(checkBy, today);
+      if (status !== 'tracking')
+        proposal = proposeVerdict(
+          lens.expected,
+          deliveredOn,
+          (series?.points ?? []).map((m) => ({ at: m.at, value: m.value })),
+        );
+      if (status === 'due') summary.due++;
+      if (status === 'unverified') summary.unverified++;
+    }
+    summary.tracked++;
+    const record: TrackedBet = {
+      issueKey: issue.key,
+      summary: issue.fields.summary ?? '',
+      projectKey,
+      deliveredOn,
+      checkBy,
+      outcomeId: lens.outcomeId,
+      expected: lens.expected,
+      status,
+      series: series ? { kind: series.kind, name: series.name } : null,
+      proposal,
+      result: lens.result ? { verdict: lens.result.verdict, evidence: lens.result.evidence } : null,
+      ...recordedOf(lens, before),
+      firstSeenAt: before?.firstSeenAt ?? now.toISOString(),
+      checkedAt: now.toISOString(),
+    };
+    await kvs.set(keys.bet(projectKey, issue.key), record);
+    byKey.set(issue.key, record);
+    if (!lens.result && lens.betStatus !== status && (await writeBetStatus(jira, issue.key, status)))
+      summary.lensWrites++;
+  };
+  // First the bets whose state moves with time (new deliveries, tracking, due), then, with what is left of the
+  // run's share, the others newest first: a site's many old unverified bets or verdicts cannot crowd out one
+  // that falls due today.
+  const delivered = `project = ${jqlString(projectKey)} AND statusCategory = Done AND checkBy IS NOT EMPTY`;
+  for (const jql of [
+    `${delivered} AND (betStatus IS EMPTY OR betStatus IN ("tracking", "due")) ORDER BY updated DESC`,
+    `${delivered} ORDER BY updated DESC`,
+  ]) {
+    if (seen.size >= MAX_TRACKED_PER_RUN) break;
+    let pageToken: string | null = null;
+    do {
+      const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
+        jql,
+        fields: ['summary', 'status', 'resolution', 'resolutiondate', 'updated'],
+        properties: [ISSUE_PROPERTY_KEY],
+        maxResults: PAGE,
+        nextPageToken: pageToken,
+      });
+      for (const issue of page.issues) {
+        if (seen.has(issue.key) || seen.size >= MAX_TRACKED_PER_RUN) continue;
+        seen.add(issue.key);
+        await track(issue);
+      }
+      pageToken = page.nextPageToken;
+    } while (pageToken && seen.size < MAX_TRACKED_PER_RUN);
+  }
   return { summary, reading: { settings, tracked: [...byKey.values()] } };
 }

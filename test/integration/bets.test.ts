@@ -295,3 +295,45 @@ describe('delivered bets', () => {
     expect(later.recent).toEqual([{ ...now.recent[0]! }]);
   });
 });
+
+describe('a project with more delivered bets than one scan reads', () => {
+  // 520 old bets already unverified, each touched lately, and one whose check-by day has come, untouched for
+  // months. The scan read the 500 most recently updated only: that bet was never read, never due, never proposed.
+  it('reads the bets whose state moves with time first, so one falling due is never crowded out', async () => {
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    for (let i = 0; i < 520; i++) {
+      const key = app.jira.store.createIssue({
+        projectKey: P,
+        type: 'Story',
+        summary: `Old bet ${i}`,
+        status: 'Done',
+        statusCategory: 'done',
+        resolution: 'Done',
+        created: addDays(today, -400),
+        updated: addDays(today, -1),
+      }).key;
+      app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+        version: 1,
+        expected: { metric: 'Checkout abandonment', direction: 'decrease', checkBy: addDays(today, -200) },
+        betStatus: 'unverified',
+      });
+    }
+    // The bet set up for this test falls due today; it was last updated 60 days ago and the scan saw it tracking.
+    const lens = readLens(app.jira.store.getIssueProperty(ahead, ISSUE_PROPERTY_KEY));
+    app.jira.store.setIssueProperty(ahead, ISSUE_PROPERTY_KEY, {
+      ...lens,
+      expected: { ...lens.expected, checkBy: today },
+    });
+    app.jira.store.db
+      .prepare('UPDATE jira_issues SET updated = ? WHERE key = ?')
+      .run(addDays(today, -60), ahead);
+    expect(readLens(app.jira.store.getIssueProperty(ahead, ISSUE_PROPERTY_KEY)).betStatus).toBe('tracking');
+
+    // The day's scheduled run has been; a project admin's Scan now runs the next.
+    ok(await page('scanNow', {}, 'admin'));
+    await app.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 5_000 });
+    expect(readLens(app.jira.store.getIssueProperty(ahead, ISSUE_PROPERTY_KEY)).betStatus).toBe('due');
+    const review = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    expect(review.due.map((b) => b.issueKey)).toContain(ahead);
+  }, 120_000);
+});
