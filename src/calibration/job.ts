@@ -29,7 +29,7 @@ import { historyFromRestIssue } from '../domain/history';
 import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { PointsMeter, type QuotaView } from '../jira/points';
-import { PAGE_POINTS_ESTIMATE, quotaWaitMs } from '../scan/pacing';
+import { PAGE_POINTS_ESTIMATE, quotaWaitMs, spreadRetryAfterSeconds } from '../scan/pacing';
 import { jqlString } from '../jira/jql';
 import type { JiraChangeHistory } from '../jira/schemas';
 import { keys } from '../storage/keys';
@@ -378,7 +378,7 @@ export async function runCalibrationInvocation(
       cursor.rateLimited += 1;
       cursor.step = step + 1;
       await saveCursor();
-      const delaySeconds = Math.max(1, Math.ceil(e.retryAfterMs / 1000));
+      const delaySeconds = spreadRetryAfterSeconds(e.retryAfterMs);
       await pushCalibrationEvent({ ...event, step: step + 1 }, delaySeconds);
       return { status: 'continued', runId, delaySeconds: Math.min(MAX_DELAY_SECONDS, delaySeconds) };
     }

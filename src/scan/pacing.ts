@@ -22,3 +22,13 @@ export function quotaWaitMs(
   if (quota.remaining - nextCost >= reserve) return 0;
   return quota.resetAtMs - nowMs;
 }
+
+/**
+ * A Retry-After wait with a little more added at random (up to a tenth, at most 30 s): the runs and partitions
+ * a 429 sent away at the same moment come back spread out instead of meeting Jira again in the same second.
+ * `random` in [0, 1) is an argument, so the wait is known in a test.
+ */
+export function spreadRetryAfterSeconds(retryAfterMs: number, random: number = Math.random()): number {
+  const base = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return base + Math.floor(Math.min(30, base / 10) * Math.min(Math.max(random, 0), 0.999));
+}

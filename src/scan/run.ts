@@ -62,7 +62,7 @@ import {
   type PartitionRange,
 } from './partitions';
 import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
-import { PAGE_POINTS_ESTIMATE, quotaWaitMs } from './pacing';
+import { PAGE_POINTS_ESTIMATE, quotaWaitMs, spreadRetryAfterSeconds } from './pacing';
 import { continueScan, MAX_DELAY_SECONDS, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
 import { scanFields, toScanIssue } from './snapshot';
@@ -885,7 +885,7 @@ export async function runScanInvocation(
       resume.step = step + 1;
       await save(resume);
       await saveRunning(resume);
-      const delaySeconds = Math.max(1, Math.ceil(e.retryAfterMs / 1000));
+      const delaySeconds = spreadRetryAfterSeconds(e.retryAfterMs);
       await continueScan([{ ...event, continuation: true, step: step + 1 }], delaySeconds, concurrency);
       return { status: 'continued', runId, delaySeconds: Math.min(900, delaySeconds) };
     }

@@ -33,6 +33,7 @@ import {
   ValidationError,
 } from '../errors';
 import { JiraClient } from '../jira/client';
+import { spreadRetryAfterSeconds } from '../scan/pacing';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
@@ -352,7 +353,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
         });
       job.decided++;
     } catch (e) {
-      if (e instanceof JiraRateLimitError) return next(e.retryAfterMs / 1000);
+      if (e instanceof JiraRateLimitError) return next(spreadRetryAfterSeconds(e.retryAfterMs));
       // Busy: another writer holds the issue (a CONFLICT that says when to retry), or Jira failed.
       const busy = e instanceof ConflictError && e.retryAfterSeconds !== undefined;
       const transient = busy || (e instanceof JiraHttpError && e.status >= 500);
@@ -454,7 +455,7 @@ export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
     } catch (e) {
       // A rate limit outside an item (the selection's search, the rights check): this step again, later.
       if (e instanceof JiraRateLimitError) {
-        await push(parsed.data, e.retryAfterMs / 1000);
+        await push(parsed.data, spreadRetryAfterSeconds(e.retryAfterMs));
         return { status: 'waiting' };
       }
       // The queue's last try failed too: the job ends with what is left named as failed, so the page stops

@@ -4,6 +4,7 @@
  */
 import { SCAN_PACING_RULES, scanPacingProblem, type ScanPacingKey } from '../../src/domain/scan-pacing';
 import { settingsSchema } from '../../src/domain/settings';
+import { spreadRetryAfterSeconds } from '../../src/scan/pacing';
 
 const VALUES: unknown[] = [
   Number.NaN,
@@ -50,5 +51,22 @@ describe('scan pacing rules', () => {
     expect(scanPacingProblem('fullRescanEveryDays', 40)).toBe(
       'Full rescan cadence must be between 1 and 31 days.',
     );
+  });
+});
+
+describe('a Retry-After spread out', () => {
+  it('waits at least what Jira asked, rounded up to whole seconds, and at most a tenth (30 s) more', () => {
+    expect(spreadRetryAfterSeconds(120_000, 0)).toBe(120);
+    expect(spreadRetryAfterSeconds(120_000, 0.99)).toBe(131);
+    expect(spreadRetryAfterSeconds(1_500, 0.5)).toBe(2);
+    expect(spreadRetryAfterSeconds(0, 0.5)).toBe(1);
+    expect(spreadRetryAfterSeconds(1_800_000, 0.999)).toBe(1_829);
+  });
+
+  it('sends runs refused at the same moment back at different seconds', () => {
+    const seconds = Array.from({ length: 8 }, (_, i) => spreadRetryAfterSeconds(300_000, i / 8));
+    expect(new Set(seconds).size).toBe(8);
+    expect(Math.min(...seconds)).toBe(300);
+    expect(Math.max(...seconds)).toBeLessThanOrEqual(330);
   });
 });
