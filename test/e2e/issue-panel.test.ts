@@ -8,7 +8,10 @@ import { buildSurface } from '../../scripts/build-static';
 import { TEXT_LIMITS } from '../../src/domain/draft-rules';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
+import { releaseAfterWork } from '../../src/storage/lock';
+import { takeLensClaim } from '../../src/storage/lens-claim';
 import { seedDemo } from '../../workbench/seed/demo';
+import { runInInvocation } from '../../workbench/forge/context';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 import { chooseByKeyboard, expectAxeClean, typeDate } from '../support/surface-checks';
 
@@ -331,6 +334,37 @@ describe('the issue panel in the browser', () => {
     };
     expect(saved.expected.metric).toBe('bounce rate');
     expect(saved.alsoExpected ?? []).toEqual([]);
+    await page.close();
+  });
+
+  // The scan (or a decision) is writing the issue at the moment Save is pressed. The panel said "someone else
+  // saved first" and offered their version, which changed nothing. It should say the issue is busy, keep what
+  // was typed, and save on the next press.
+  it('says the issue is busy when another writer holds it, keeps the edits, and saves on the next press', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Busy while the scan writes' }).key;
+    const asApp = <T>(fn: () => Promise<T>) =>
+      runInInvocation(
+        { accountId: null, moduleKey: 'scan-consumer', installContext: wb.app.installContext },
+        fn,
+      );
+    const taken = await asApp(() => takeLensClaim(key, { waitMs: 0 }));
+    if (!taken.held) throw new Error('the test could not hold the issue');
+    const { page, panel } = await openPanel('admin', 'light', key);
+    await panel.getByLabel('Persona', { exact: true }).fill('warehouse picker');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    const result = panel.getByTestId('save-result');
+    await result.getByText('Not saved yet: the issue is busy').waitFor({ timeout: 30_000 });
+    expect(await result.innerText()).toMatch(/press Save again in \d+ seconds?/);
+    expect(await panel.getByText(/someone else saved first/i).count()).toBe(0);
+    expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('warehouse picker');
+
+    await asApp(() => releaseAfterWork(taken.held));
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await result.getByText('Saved', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
+      hypothesis: { persona: 'warehouse picker' },
+    });
     await page.close();
   });
 

@@ -178,7 +178,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   const [serverErrors, setServerErrors] = useState<FormErrors>({});
   const [saving, setSaving] = useState(false);
   const [banner, setBanner] = useState<{
-    appearance: 'success' | 'error';
+    appearance: 'success' | 'warning' | 'error';
     title: string;
     text: string;
   } | null>(null);
@@ -356,6 +356,15 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       return;
     }
     const error = answer.error;
+    if (error.code === 'CONFLICT' && error.retryAfterSeconds !== undefined) {
+      // Busy, not superseded: another writer (the scan, a decision) holds the issue for a moment, and nothing of
+      // this save was written. There is no other version to compare with: Save again in a moment.
+      const seconds = Math.max(1, Math.ceil(error.retryAfterSeconds));
+      const text = `${error.message} Your changes are kept here: press Save again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+      setBanner({ appearance: 'warning', title: 'Not saved yet: the issue is busy', text });
+      flag('Not saved yet: the issue is busy', text, 'warning');
+      return;
+    }
     if (error.code === 'CONFLICT') {
       // Keep the user's input; fetch the other version so they can compare before choosing.
       const latest = await callResolver<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load);
