@@ -23,7 +23,7 @@ import { listMetricSeries, normaliseMetric, type MetricSeries } from '../storage
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 
-/** Delivered bets one scan looks at: those whose state moves with time first, then the newest. */
+/** Delivered bets one scan reads newest first, and again as many of those whose state moves with time. */
 export const MAX_TRACKED_PER_RUN = 500;
 const PAGE = 100;
 
@@ -202,16 +202,12 @@ export async function trackDeliveredBets(
     if (!lens.result && lens.betStatus !== status && (await writeBetStatus(jira, issue.key, status)))
       summary.lensWrites++;
   };
-  // First the bets whose state moves with time (new deliveries, tracking, due), then, with what is left of the
-  // run's share, the others newest first: a site's many old unverified bets or verdicts cannot crowd out one
-  // that falls due today.
+  // The newest first; where a project has more than one run's share, then those whose state moves with time
+  // (new deliveries, tracking, due) past it: hundreds of old unverified bets cannot crowd out one falling due.
   const delivered = `project = ${jqlString(projectKey)} AND statusCategory = Done AND checkBy IS NOT EMPTY`;
-  for (const jql of [
-    `${delivered} AND (betStatus IS EMPTY OR betStatus IN ("tracking", "due")) ORDER BY updated DESC`,
-    `${delivered} ORDER BY updated DESC`,
-  ]) {
-    if (seen.size >= MAX_TRACKED_PER_RUN) break;
+  const read = async (jql: string, limit: number): Promise<boolean> => {
     let pageToken: string | null = null;
+    let taken = 0;
     do {
       const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
         jql,
@@ -221,12 +217,20 @@ export async function trackDeliveredBets(
         nextPageToken: pageToken,
       });
       for (const issue of page.issues) {
-        if (seen.has(issue.key) || seen.size >= MAX_TRACKED_PER_RUN) continue;
+        if (seen.has(issue.key) || taken >= limit) continue;
         seen.add(issue.key);
+        taken++;
         await track(issue);
       }
       pageToken = page.nextPageToken;
-    } while (pageToken && seen.size < MAX_TRACKED_PER_RUN);
-  }
+    } while (pageToken && taken < limit);
+    return pageToken !== null;
+  };
+  const more = await read(`${delivered} ORDER BY updated DESC`, MAX_TRACKED_PER_RUN);
+  if (more)
+    await read(
+      `${delivered} AND (betStatus IS EMPTY OR betStatus IN ("tracking", "due")) ORDER BY updated ASC`,
+      MAX_TRACKED_PER_RUN,
+    );
   return { summary, reading: { settings, tracked: [...byKey.values()] } };
 }
