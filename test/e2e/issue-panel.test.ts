@@ -12,7 +12,7 @@ import { releaseAfterWork } from '../../src/storage/lock';
 import { takeLensClaim } from '../../src/storage/lens-claim';
 import { seedDemo } from '../../workbench/seed/demo';
 import { runInInvocation } from '../../workbench/forge/context';
-import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { eventually, loseNextAnswer, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 import { chooseByKeyboard, expectAxeClean, typeDate } from '../support/surface-checks';
 
 const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
@@ -436,6 +436,35 @@ describe('the issue panel in the browser', () => {
       expect(await panel.locator(`#ol-${field}-help`).innerText()).toBe(`${long * 0.9} / ${long}`);
     }
     expect(stored()?.version).toBe(version);
+    await page.close();
+  });
+
+  // Someone saved first, and the panel's read of their version failed: both choices stayed disabled for good,
+  // with nothing to press but reloading the page (and losing the edits). It should offer to read it again.
+  it('offers to read their version again when that read failed after a conflict', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Two owners at once' }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    await panel.getByLabel('Persona', { exact: true }).fill('night-shift nurse');
+    await memberSaves(key, 0, {
+      persona: 'ward clerk',
+      intent: 'find beds fast',
+      benefit: 'patients wait less',
+    });
+    const lost = await loseNextAnswer(page, 'load');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    const conflict = panel.getByTestId('conflict');
+    await conflict.getByTestId('conflict-unread').waitFor({ timeout: 30_000 });
+    expect(lost.dropped).toBe(1);
+    expect(await conflict.getByRole('button', { name: 'Keep mine' }).isDisabled()).toBe(true);
+    await conflict.getByRole('button', { name: 'Read their version' }).click();
+    await panel
+      .getByTestId('their-version')
+      .getByText(/ward clerk/)
+      .waitFor({ timeout: 30_000 });
+    await conflict.getByRole('button', { name: 'Keep mine' }).click();
+    expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('night-shift nurse');
+    expect(await panel.getByLabel('Intent', { exact: true }).inputValue()).toBe('find beds fast');
     await page.close();
   });
 

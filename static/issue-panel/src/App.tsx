@@ -381,6 +381,12 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     flag('Outcome Lens could not save', error.message, 'error');
   };
 
+  /** The other version, read again after a conflict whose first read of it failed. */
+  const readTheirs = async () => {
+    const latest = await callResolver<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load);
+    if (latest.ok) setConflict((c) => (c ? { ...c, theirs: latest.data.lens } : c));
+    else flag('Their version could not be read', latest.error.message, 'error');
+  };
   const useTheirs = () => {
     if (!conflict?.theirs) return;
     setBase(conflict.theirs);
@@ -641,8 +647,11 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
               lens={conflict.theirs}
               changes={changedFields(valuesOf(base.draft, mark), valuesOf(conflict.theirs.draft, mark))}
             />
-          ) : null}
+          ) : (
+            <p data-testid="conflict-unread">Their version could not be read just now.</p>
+          )}
           <div className="ol-actions">
+            {conflict.theirs ? null : <Button onClick={() => void readTheirs()}>Read their version</Button>}
             <Button onClick={useTheirs} isDisabled={!conflict.theirs}>
               Reload their version
             </Button>
