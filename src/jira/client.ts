@@ -159,6 +159,10 @@ function toTypedError(op: JiraOperationName, res: CallResult): Error {
     case 400:
       return new ValidationError(message || 'Jira refused the request as invalid.', fields);
     default:
+      // A 5xx with Retry-After is Jira's answer when a resource limit is reached (Atlassian, "Rate limiting"):
+      // it asks for the same wait as a 429, not a quick retry.
+      if (res.status >= 500 && res.headers.get('retry-after') !== null)
+        return new JiraRateLimitError(parseRetryAfter(res.headers.get('retry-after')));
       return new JiraHttpError(res.status, message || `Jira answered ${res.status} to ${op}.`);
   }
 }

@@ -494,6 +494,28 @@ describe('the zombie scan', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('waits out a 503 that carries Retry-After (a resource limit) as it waits out a 429', async () => {
+    wb.jira.store.createIssue(idle());
+    wb.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      retryAfterSeconds: 120,
+      times: 1,
+      match: { pathIncludes: '/search/jql' },
+    });
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await wb.queue.runDue();
+    const waiting = wb.db
+      .prepare<[], { due_at: number }>("SELECT due_at FROM queue_events WHERE status = 'pending'")
+      .all();
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]!.due_at - wb.queue.now()).toBeGreaterThanOrEqual(119_000);
+    expect(wb.queue.deliveries.every((d) => d.ok)).toBe(true);
+
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    expect((await latestSummary()).counters).toMatchObject({ rateLimited: 1, flagged: 1 });
+  });
+
   /** What the issue panel's save does to the property: the PO's writing, and `version` one up. */
   function poSaves(key: string): void {
     const lens = lensOf(key);

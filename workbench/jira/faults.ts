@@ -17,6 +17,11 @@ export type FaultSpec =
       status?: 500 | 502 | 503 | 504;
       /** Jira carried the call out, then its gateway answered the error (a 502 or 504 after the write). */
       applied?: boolean;
+      /**
+       * Sent with the error as Jira sends it when a resource limit is reached (a 503 with Retry-After: Atlassian's
+       * "Rate limiting" page).
+       */
+      retryAfterSeconds?: number;
       times?: number;
       match?: FaultMatch;
     }
@@ -85,7 +90,12 @@ export class FaultInjector {
         effect.applied = fault.applied === true;
         effect.response = {
           status,
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            ...(fault.retryAfterSeconds !== undefined
+              ? { 'retry-after': String(fault.retryAfterSeconds) }
+              : {}),
+          },
           body: JSON.stringify({ errorMessages: [`Injected server error ${status}.`], errors: {} }),
         };
       }
