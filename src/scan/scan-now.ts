@@ -3,7 +3,7 @@
  * that user before the app starts a run on their behalf; a run already going for the project is not doubled.
  */
 import { scanNowPayloadSchema, type ScanNowAnswer } from '../contract/scan';
-import { NotAuthorizedError, ValidationError } from '../errors';
+import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { fieldErrors } from '../domain/schemas';
 import { loadCursor } from '../storage/scan-state';
@@ -23,9 +23,20 @@ export async function scanNow(
     throw new NotAuthorizedError('Only project administrators can start a scan.');
   const running = await loadCursor<ScanCursor>(projectKey);
   if (running) return { runId: running.runId, alreadyRunning: true };
-  const [event] = await startScans([projectKey], 'manual', {
-    requestedBy: context.accountId,
-    dryRun: dryRun ?? false,
-  });
+  // A person waits on this answer (25 s at most): Forge's full minute of events is said, not waited out.
+  const noWait = () =>
+    Promise.reject(
+      new ConflictError(
+        'Forge takes no more queued work from this site this minute. Start the scan again in a minute.',
+        undefined,
+        60,
+      ),
+    );
+  const [event] = await startScans(
+    [projectKey],
+    'manual',
+    { requestedBy: context.accountId, dryRun: dryRun ?? false },
+    noWait,
+  );
   return { runId: event!.runId, alreadyRunning: false };
 }

@@ -731,6 +731,21 @@ describe('the zombie scan', () => {
       status: 'finished',
     });
   });
+
+  it('says at once when Forge takes no more events this minute, instead of waiting past a person’s 25 s', async () => {
+    wb.jira.store.createIssue(idle());
+    wb.queue.injectDelivery({ refusePushes: { count: 3, status: 429 } });
+    const started = Date.now();
+    const refused = await wb
+      .asUser(USERS.admin, () => scanNow({ projectKey: PROJECT_KEY }, { accountId: USERS.admin }))
+      .catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(refused).toMatchObject({
+      name: 'ConflictError',
+      retryAfterSeconds: 60,
+      message: expect.stringMatching(/again in a minute/),
+    });
+  });
 });
 
 describe('the zombie scan on a site whose sprint field has its own id', () => {
