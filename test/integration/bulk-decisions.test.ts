@@ -569,15 +569,19 @@ describe('bulk Keep and Relink', () => {
     expect(ok(await page<ZombieQueueData>('zombieQueue', {})).total).toBe(5);
   });
 
-  it('goes on when the push of its next step is refused: the retry of the step pushes it again', async () => {
-    const items = Array.from({ length: 120 }, (_, i) => flagged(200 + i, { type: 'Task' }));
+  /** Starts (or resumes, with the same id) a bulk Keep of `items` for this quarter. */
+  const keepAll = async (jobId: string, items: string[]) =>
     ok(
       await page<BulkJobData>('bulkDecide', {
-        idempotencyKey: 'bulk-keep-refused-push',
+        idempotencyKey: jobId,
         decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' },
         selection: { keys: items },
       }),
     );
+
+  it('goes on when the push of its next step is refused: the retry of the step pushes it again', async () => {
+    const items = Array.from({ length: 120 }, (_, i) => flagged(200 + i, { type: 'Task' }));
+    await keepAll('bulk-keep-refused-push', items);
     // The second step's push, and the retry's first push again, are refused.
     app.queue.injectDelivery({ refusePushes: { count: 2, status: 500 } });
     await drain();
@@ -587,13 +591,7 @@ describe('bulk Keep and Relink', () => {
 
   it('ends with what is left named as not decided when every try of a step fails, and Resume finishes it', async () => {
     const items = Array.from({ length: 120 }, (_, i) => flagged(400 + i, { type: 'Task' }));
-    ok(
-      await page<BulkJobData>('bulkDecide', {
-        idempotencyKey: 'bulk-keep-jira-down',
-        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' },
-        selection: { keys: items },
-      }),
-    );
+    await keepAll('bulk-keep-jira-down', items);
     // The person's rights are read at every step: from the second step on, Jira answers them with 500s only.
     await app.queue.runDue({ maxEvents: 1 });
     app.jira.faults.inject({
@@ -611,13 +609,7 @@ describe('bulk Keep and Relink', () => {
     );
 
     app.jira.faults.clear();
-    ok(
-      await page<BulkJobData>('bulkDecide', {
-        idempotencyKey: 'bulk-keep-jira-down',
-        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' },
-        selection: { keys: items },
-      }),
-    );
+    await keepAll('bulk-keep-jira-down', items);
     await drain();
     expect(await job('bulk-keep-jira-down')).toMatchObject({ status: 'done', decided: 120, failed: [] });
   });
