@@ -34,6 +34,7 @@ import {
 } from '../errors';
 import { JiraClient } from '../jira/client';
 import { spreadRetryAfterSeconds } from '../scan/pacing';
+import { MAX_EVENT_RETRIES } from '../scan/run';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
@@ -460,14 +461,12 @@ export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
       }
       // The queue's last try failed too: the job ends with what is left named as failed, so the page stops
       // waiting and offers Resume, instead of showing it running for good.
-      if (retryCount >= MAX_STEP_RETRIES && (await stopJob(parsed.data, e, clock))) return { status: 'done' };
+      if (retryCount >= MAX_EVENT_RETRIES && (await stopJob(parsed.data, e, clock)))
+        return { status: 'done' };
       throw e;
     }
   };
 }
-
-/** Forge's retries of a failed event, as the scan counts them (src/scan/run.ts MAX_EVENT_RETRIES). */
-const MAX_STEP_RETRIES = 3;
 
 /** Ends the job of `event`'s step after a failure no retry cured; false when there is nothing to end. */
 async function stopJob(event: BulkEvent, error: unknown, clock: Clock): Promise<boolean> {
