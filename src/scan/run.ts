@@ -75,6 +75,7 @@ import {
   type LabelMode,
   type PendingLens,
 } from './writer';
+import { dropLeftovers, fitUnwritten, keepForNextRun, keptLeftovers } from './leftovers';
 
 /** Jira's page cap when fields are requested. */
 export const PAGE_SIZE = 100;
@@ -174,21 +175,6 @@ async function endRun(projectKey: string, runId: string): Promise<void> {
   await kvs.set(keys.scanDone(projectKey, runId), true, { ttl: { value: DONE_DAYS, unit: 'DAYS' } });
   await clearCursor(projectKey);
   await releaseScanLease(projectKey, runId);
-}
-
-/** Entries a run could not write (it failed, or another writer held the issue): the next run writes them. */
-async function keepForNextRun(projectKey: string, entries: PendingLens[]): Promise<void> {
-  if (entries.length === 0) return;
-  const key = keys.scanLeftovers(projectKey);
-  const all = dedupePending([...readPending(await kvs.get(key)), ...entries]);
-  await kvs.set(key, all);
-}
-
-async function takeLeftovers(projectKey: string): Promise<PendingLens[]> {
-  const key = keys.scanLeftovers(projectKey);
-  const left = readPending(await kvs.get(key));
-  if (left.length) await kvs.delete(key);
-  return left;
 }
 
 /** The latest health snapshot as stored: the run's figures, plus the idle percentiles for the next run. */
@@ -628,8 +614,12 @@ export async function runScanInvocation(
     meterInto(target);
   };
   /** The run's cursor, or this partition's. */
-  const save = (c: ScanCursor) =>
-    part === undefined ? saveCursor(projectKey, c) : savePartCursor(projectKey, runId, part, c);
+  const save = async (c: ScanCursor) => {
+    // A large labelled batch stopped by a 429 can leave a thousand entries: past the cursor's share of a storage
+    // value they are kept for the next run instead.
+    c.unwritten = await fitUnwritten(projectKey, c.unwritten);
+    await (part === undefined ? saveCursor(projectKey, c) : savePartCursor(projectKey, runId, part, c));
+  };
   /** A partition's progress shows in the run summary once the partitions join. */
   const saveRunning = (c: ScanCursor) =>
     part === undefined ? saveRunSummary(projectKey, summaryOf(c, 'running', null)) : Promise.resolve();
@@ -645,14 +635,15 @@ export async function runScanInvocation(
     if (!committed.dryRun) {
       // What this run and an earlier, failed one left unwritten: their labels and comments are made (an earlier
       // run's by the run itself, before it splits into partitions).
-      const earlier = part === undefined ? await takeLeftovers(projectKey) : [];
-      const left = dedupePending([...earlier, ...committed.unwritten]);
+      const earlier = part === undefined ? await keptLeftovers(projectKey) : null;
+      const left = dedupePending([...(earlier?.entries ?? []), ...committed.unwritten]);
       if (left.length) {
         committed.unwritten = left;
         await writer.writeEntries(left);
       }
       // Written: a later rollback to this checkpoint must not carry them again.
       committed.unwritten = dedupePending(writer.unwritten);
+      if (earlier) await dropLeftovers(earlier, committed.unwritten);
       working.unwritten = [];
       writer.unwritten = [...committed.unwritten];
     }
@@ -695,7 +686,8 @@ export async function runScanInvocation(
       });
       if (ranges.length > 1) {
         meterInto(working);
-        working.unwritten = dedupePending(writer.unwritten);
+        // The partitions start with nothing unwritten: what the run's start could not write waits for the next run.
+        await keepForNextRun(projectKey, writer.unwritten);
         for (const [index, range] of ranges.entries())
           await savePartCursor(
             projectKey,

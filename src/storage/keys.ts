@@ -22,7 +22,10 @@
  *   scan:{projectKey}:lease                       the running scan's lease
  *   scan:{projectKey}:step:{runId}:{n}            claimed by the delivery that runs step n of a run
  *   scan:{projectKey}:done:{runId}                a run that is over (a late duplicate event starts nothing)
- *   scan:{projectKey}:leftovers                   lens writes a run could not make, for the next run
+ *   scan:{projectKey}:leftovers                   lens writes a run could not make, as one list (an older
+ *                                                 version's; read once, then given back)
+ *   scan-leftover:{projectKey}:{issueId}          a lens write a run could not make (its edits are made), for
+ *                                                 the next run
  *   scan:{projectKey}:scheduled                   a scheduled run was started (a second firing starts none)
  *   scan:{projectKey}:watermark                   when the last live run and the last full rescan started
  *   scan-parked:{projectKey}:{runId}:{step}       a run's next events Forge would not take in their chain of
@@ -129,6 +132,9 @@ export const keys = {
   scanJoin: (p: string, runId: string) => key('scan', checkProjectKey(p), 'join', segment(runId, 'runId')),
   scanDone: (p: string, runId: string) => key('scan', checkProjectKey(p), 'done', segment(runId, 'runId')),
   scanLeftovers: (p: string) => key('scan', checkProjectKey(p), 'leftovers'),
+  scanLeftoverPrefix: (p: string) => key('scan-leftover', checkProjectKey(p)) + ':',
+  scanLeftover: (p: string, issueId: number) =>
+    key('scan-leftover', checkProjectKey(p), segment(String(issueId), 'issueId')),
   scanScheduled: (p: string) => key('scan', checkProjectKey(p), 'scheduled'),
   scanWatermark: (p: string) => key('scan', checkProjectKey(p), 'watermark'),
   scanParkedPrefix: 'scan-parked:',

@@ -4,7 +4,11 @@
  * scanned whole and in partitions ends in the same verdicts, labels, counts, health and page figures, with every
  * event delivered twice; and a partition that fails mid-way is resumed alone from its own cursor.
  */
-import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { kvs } from '@forge/kvs';
+import { emptyLens, ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { scanFieldsOf } from '../../src/scan/scan-page';
+import type { PendingLens } from '../../src/scan/writer';
+import { releaseLensClaim, takeLensClaim } from '../../src/storage/lens-claim';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
@@ -208,6 +212,48 @@ describe('a scan in partitions', () => {
     expect(failed).toEqual(['the summary', 'the join claim']);
     expect(summary.status).toBe('finished');
     expect(summary.counters).toMatchObject({ issues: ISSUES, errors: 0 });
+  });
+
+  it('keeps for the next run what an earlier run left unwritten when its issue is busy as this run splits', async () => {
+    const split = await setUp({ partitionSize: 150, maxPartitions: 4 });
+    // Done since it was flagged: no partition reads it again, only the kept entry writes its lens.
+    const { key } = split.w.jira.store.createIssue({
+      projectKey: PROJECT_KEY,
+      type: 'Story',
+      summary: 'Flagged, then delivered',
+      status: 'Done',
+      statusCategory: 'done',
+      resolution: 'Done',
+    });
+    const entry: PendingLens = {
+      issueId: Number(split.w.jira.store.getIssue(key)!.id),
+      key,
+      basedOn: 0,
+      change: null,
+      fields: scanFieldsOf(emptyLens()),
+    };
+    // Kept as one list, as the version before per-issue entries kept it; the issue's lens is being written by
+    // someone else while this run starts.
+    await split.w.asSystem(() => kvs.set(`scan:${PROJECT_KEY}:leftovers`, [entry]));
+    const held = await split.w.asSystem(() => takeLensClaim(key, { waitMs: 0 }));
+    expect(held.held).not.toBeNull();
+
+    const first = await scan(split.w);
+    expect(first.notes).toContain('Read in 4 partitions of the backlog by issue id, side by side.');
+    const kept = () =>
+      split.w.db
+        .prepare<[], { key: string }>("SELECT key FROM kvs_items WHERE key LIKE 'scan%leftover%'")
+        .all()
+        .map((r) => r.key);
+    expect(kept().length).toBeGreaterThan(0);
+    const lens = () => split.w.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY);
+    expect(lens()).toBeUndefined();
+
+    await split.w.asSystem(() => releaseLensClaim(held.held!));
+    const second = await scan(split.w);
+    expect(second.status).toBe('finished');
+    expect(lens()).toBeDefined();
+    expect(kept()).toEqual([]);
   });
 
   it('resumes a partition that fails mid-way alone: the others are not read again', async () => {
