@@ -175,6 +175,14 @@ export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLen
 
 /** Plans with a label to add or remove are flushed by this many: one bulk edit per label change. */
 export const LABEL_BATCH = BULK_EDIT_ISSUE_LIMIT;
+/**
+ * The longest a flush of labelled plans may take by its issue-by-issue calls (comments, labels edited one at a
+ * time): the invocation's last flush runs after its time budget has stopped reading pages, in the margin left
+ * before Forge's timeout (src/scan/budget.ts), so no flush may be longer than a share of that margin.
+ */
+export const MAX_FLUSH_MS = 60_000;
+/** What one issue-by-issue call is taken to last until the writer has timed one. */
+const FIRST_GUESS_CALL_MS = 500;
 
 /** How the scan edits labels: Jira's bulk edit, or one issue at a time when the app may not use it. */
 export type LabelMode = 'bulk' | 'per-issue';
@@ -191,6 +199,9 @@ export class ScanWriter {
   unwritten: PendingLens[] = [];
   /** Bulk label edits and the issues they covered, for the run summary. */
   bulkEdits = 0;
+  /** How long an issue-by-issue call lasts: the first one timed, then a running mean. */
+  private callMs = FIRST_GUESS_CALL_MS;
+  private callsTimed = 0;
 
   constructor(
     private readonly jira: JiraClient,
@@ -212,12 +223,54 @@ export class ScanWriter {
     else this.plain.push(plan);
   }
 
-  /** Writes full batches; with `all`, the remainder too. */
+  /**
+   * Writes full batches; with `all`, the remainder too. A batch of labelled plans is full at a bulk edit's worth,
+   * or sooner when its issue-by-issue calls would take longer than MAX_FLUSH_MS.
+   */
   async flush(all: boolean): Promise<void> {
-    while (this.labelled.length >= LABEL_BATCH || (all && this.labelled.length > 0))
-      await this.writePlans(this.labelled.splice(0, LABEL_BATCH));
+    // Known before the batches are cut: labels edited one issue at a time are calls of their own.
+    if (this.labelled.length > 0) await this.resolveLabelMode();
+    for (;;) {
+      const n = this.labelledBatch();
+      const full = n === LABEL_BATCH || n < this.labelled.length;
+      if (n === 0 || !(all || full)) break;
+      await this.writePlans(this.labelled.splice(0, n));
+    }
     while (this.plain.length >= BULK_PROPERTY_ISSUE_LIMIT || (all && this.plain.length > 0))
       await this.writePlans(this.plain.splice(0, BULK_PROPERTY_ISSUE_LIMIT));
+  }
+
+  /** How many of the first labelled plans one flush writes within MAX_FLUSH_MS (at least one). */
+  private labelledBatch(): number {
+    const most = Math.min(this.labelled.length, LABEL_BATCH);
+    let ms = 0;
+    for (let n = 0; n < most; n++) {
+      const plan = this.labelled[n]!;
+      const calls =
+        Number(!!(plan.edits.comment && plan.next?.flag)) + Number(this.labelMode === 'per-issue');
+      ms += calls * this.callMs;
+      if (ms > MAX_FLUSH_MS && n > 0) return n;
+    }
+    return most;
+  }
+
+  /** Runs one issue-by-issue call and times it, for the size of the next batches. */
+  private async timed<T>(call: () => Promise<T>): Promise<T> {
+    const start = this.hooks.now().getTime();
+    try {
+      return await call();
+    } finally {
+      const ms = Math.max(0, this.hooks.now().getTime() - start);
+      this.callMs = this.callsTimed === 0 ? ms : 0.8 * this.callMs + 0.2 * ms;
+      this.callsTimed += 1;
+    }
+  }
+
+  private async resolveLabelMode(): Promise<void> {
+    if (this.labelMode !== null) return;
+    const held = await retrying(() => this.jira.myPermissions({}, ['BULK_CHANGE']));
+    this.labelMode = held.BULK_CHANGE ? 'bulk' : 'per-issue';
+    this.hooks.onLabelMode?.(this.labelMode);
   }
 
   /** The edits the plans ask for (labels in bulk where allowed, comments per issue), then their lenses. */
@@ -253,7 +306,7 @@ export class ScanWriter {
       for (const plan of batch)
         if (plan.edits.comment && plan.next?.flag) {
           try {
-            done.get(plan.issueId)!.comment = await this.commentOnce(plan);
+            done.get(plan.issueId)!.comment = await this.timed(() => this.commentOnce(plan));
           } catch (e) {
             if (e instanceof JiraRateLimitError) throw e;
             this.hooks.onIssueError(plan.key, e instanceof Error ? e.message : String(e));
@@ -285,11 +338,7 @@ export class ScanWriter {
       const key = addLabel ? `add:${addLabel}` : removeLabel ? `remove:${removeLabel}` : null;
       if (key) groups.set(key, [...(groups.get(key) ?? []), plan]);
     }
-    if (groups.size > 0 && this.labelMode === null) {
-      const held = await retrying(() => this.jira.myPermissions({}, ['BULK_CHANGE']));
-      this.labelMode = held.BULK_CHANGE ? 'bulk' : 'per-issue';
-      this.hooks.onLabelMode?.(this.labelMode);
-    }
+    if (groups.size > 0) await this.resolveLabelMode();
     for (const [key, plans] of groups) {
       const [op, label] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
       const change = op === 'add' ? { add: label } : { remove: label };
@@ -306,8 +355,13 @@ export class ScanWriter {
       }
       for (const plan of plans) {
         try {
-          await retrying(() =>
-            this.jira.editLabels(plan.key, change.add ? { add: [change.add] } : { remove: [change.remove!] }),
+          await this.timed(() =>
+            retrying(() =>
+              this.jira.editLabels(
+                plan.key,
+                change.add ? { add: [change.add] } : { remove: [change.remove!] },
+              ),
+            ),
           );
           done.get(plan.issueId)!.label = true;
           this.hooks.onEdit();

@@ -15,7 +15,7 @@ import { listRunSummaries, loadHealthSnapshot } from '../../src/storage/scan-sta
 import { saveSettings } from '../../src/storage/settings';
 import { createOutcome } from '../../src/storage/outcomes';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
-import { DEFAULT_CUSTOM_FIELDS, type IssueInput } from '../../workbench/jira/types';
+import { DEFAULT_CUSTOM_FIELDS, type IssueInput, type JiraRequest } from '../../workbench/jira/types';
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -394,6 +394,41 @@ describe('the zombie scan', () => {
     expect(summary.counters).toMatchObject({ pages: 3, issues: 250, flagged: 250, changed: 250 });
     const stored = [...Array(250).keys()].map((i) => lensOf(`${PROJECT_KEY}-${i + 1}`).zombie);
     expect(new Set(stored)).toEqual(new Set(['true']));
+  });
+
+  it('keeps every flush of issue-by-issue edits short, so its last one ends well before Forge stops it', async () => {
+    await settings({ flagActions: { label: 'zombie', comment: true } });
+    wb.jira.store.setGlobal(wb.jira.appAccountId, 'BULK_CHANGE', false);
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 900 }, () => idle()));
+    // Every Jira call takes a second of the scan's clock: 900 comments and 900 label edits are far more than one
+    // invocation's 900 s.
+    let t = Date.now();
+    const handle = wb.jira.handle.bind(wb.jira);
+    wb.jira.handle = async (req: JiraRequest) => {
+      t += 1_000;
+      return handle(req);
+    };
+    const consumer = createScanConsumer({ clock: () => t });
+    let longestMs = 0;
+    wb.queue.registerConsumer(SCAN_QUEUE, async (event) => {
+      const start = t;
+      try {
+        return await consumer(event);
+      } finally {
+        longestMs = Math.max(longestMs, t - start);
+      }
+    });
+
+    const summary = await scan();
+
+    expect(summary).toMatchObject({ status: 'finished', counters: { flagged: 900, errors: 0 } });
+    expect(summary.counters.invocations).toBeGreaterThan(2);
+    // Forge's timeout is 900 s; the budget stops reading pages at 630 s and the last flush fits the margin.
+    expect(longestMs).toBeLessThan(800_000);
+    for (const key of keys) {
+      expect(issueOf(key).labels).toContain('zombie');
+      expect(wb.jira.store.listComments(issueOf(key).id)).toHaveLength(1);
+    }
   });
 
   it.each([429, 500] as const)(
