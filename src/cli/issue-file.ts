@@ -3,6 +3,7 @@
  * or one issue), `.jsonl`, `.jsonl.gz` or `.ndjson` (one issue a line, streamed). Shared by the `calibrate`
  * command and the workbench's importer. Lines that are not JSON are reported in `skipped` and passed over.
  */
+import { constants } from 'node:buffer';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
@@ -44,9 +45,32 @@ export async function* readIssueFile(file: string, skipped: SkippedLine[]): Asyn
   }
 }
 
+/** A .json document is read whole, as one string: Node holds no longer string than this. */
+const MAX_JSON_CHARS = constants.MAX_STRING_LENGTH;
+
+const megabytes = (bytes: number) => `${Math.floor(bytes / 1_048_576)} MB`;
+
+function tooLargeForJson(file: string, size: string): Error {
+  return new Error(
+    `${file} is too large to read as one JSON document (${size}; at most ${megabytes(MAX_JSON_CHARS)}): ` +
+      'export the issues one a line (.jsonl or .jsonl.gz), which is read a line at a time.',
+  );
+}
+
 async function* readJson(file: string, skipped: SkippedLine[]): AsyncGenerator<IssueItem> {
+  const { size } = await fs.promises.stat(file);
+  if (size > MAX_JSON_CHARS) throw tooLargeForJson(file, megabytes(size));
   let buffer = await fs.promises.readFile(file);
-  if (file.toLowerCase().endsWith('.gz')) buffer = zlib.gunzipSync(buffer);
+  if (file.toLowerCase().endsWith('.gz')) {
+    try {
+      buffer = zlib.gunzipSync(buffer, { maxOutputLength: MAX_JSON_CHARS });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw tooLargeForJson(file, `more than ${megabytes(MAX_JSON_CHARS)} unpacked`);
+      throw error;
+    }
+  }
+  if (buffer.length > MAX_JSON_CHARS) throw tooLargeForJson(file, megabytes(buffer.length));
   let doc: unknown;
   try {
     doc = JSON.parse(buffer.toString('utf8').replace(/^\uFEFF/, ''));

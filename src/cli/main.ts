@@ -50,6 +50,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     input = fs.createReadStream(source);
   }
   const counts = await analyseLines(input, io);
+  // What was printed is only the start of the input: a script must not take it for the whole.
+  if (counts.stopped) return 1;
   if (counts.read === 0) {
     io.stderr.write(`outcome-lens: no story could be read (${counts.skipped} line(s) skipped).\n`);
     return 1;
@@ -64,23 +66,26 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
 async function analyseLines(
   input: NodeJS.ReadableStream,
   io: CliIo,
-): Promise<{ read: number; skipped: number }> {
+): Promise<{ read: number; skipped: number; stopped: boolean }> {
   const now = io.now();
   let lineNumber = 0;
   let read = 0;
   let skipped = 0;
+  let sawText = false;
   try {
     // The reader keeps at most MAX_LINE_CHARS of a line: one far longer is counted, not held, and refused.
     for await (const line of readLines(input, MAX_LINE_CHARS)) {
       lineNumber += 1;
-      const export_ = read + skipped === 0 ? exportFormatOf(line.text) : null;
+      // The first line with text tells an export from a story list: blank lines before it do not.
+      const export_ = !sawText && !line.blank ? exportFormatOf(line.text) : null;
+      if (!line.blank) sawText = true;
       if (export_) {
         // Read as stories, a header row would be flagged as a recipe and cells would run into each other.
         io.stderr.write(
           `outcome-lens: line ${lineNumber} starts ${export_}, not a story: this command reads one story a line ` +
             '(plain text). Export the summaries, one a line, and read that file.\n',
         );
-        return { read, skipped: skipped + 1 };
+        return { read, skipped: skipped + 1, stopped: false };
       }
       const problem = whyUnreadable(line);
       if (problem) {
@@ -92,20 +97,35 @@ async function analyseLines(
       io.stdout.write(`${JSON.stringify(analyseStory(line.text.trim(), DEFAULT_SETTINGS, now))}\n`);
     }
   } catch (error) {
-    io.stderr.write(`outcome-lens: stopped reading at line ${lineNumber + 1}: ${(error as Error).message}\n`);
+    io.stderr.write(
+      `outcome-lens: stopped reading at line ${lineNumber + 1}: ${(error as Error).message}; ` +
+        `the output holds the ${read} ${read === 1 ? 'story' : 'stories'} read before it.\n`,
+    );
+    return { read, skipped, stopped: true };
   }
-  return { read, skipped };
+  return { read, skipped, stopped: false };
 }
 
 /** The kind of export a first line opens (a CSV header naming Jira's columns, or JSON), or null for text. */
 function exportFormatOf(line: string): string | null {
   const text = line.replace(/^\ufeff/, '').trim();
-  if (/^[[{]/.test(text)) return 'a JSON document';
+  // A JSON document opens with a bracket and a value (or is the bracket alone, pretty-printed); a summary
+  // opening with a tag ("[Mobile] …", "{Spike} …") is a story.
+  if (/^(?:[[{]$|\[\s*[[{"]|\{\s*")/.test(text) || parsesAsJsonContainer(text)) return 'a JSON document';
   const cells = text.split(/[,;\t]/).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
   const jiraColumns = cells.filter((c) =>
     /^(?:issue ?key|issue ?id|key|summary|description|issue ?type)$/.test(c),
   );
   return cells.length > 1 && jiraColumns.length > 0 ? `a CSV header (${text.slice(0, 60)})` : null;
+}
+
+function parsesAsJsonContainer(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
+  }
 }
 
 function whyUnreadable(line: InputLine): string | null {

@@ -143,4 +143,17 @@ describe('outcome-lens calibrate', () => {
     expect(err).toMatch(/line 2: skipped, not a Jira issue/);
     fs.rmSync(dir, { recursive: true });
   });
+  it('says a JSON document too large to hold is to be exported one issue a line, without reading it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-calibrate-'));
+    const file = path.join(dir, 'huge.json');
+    // Sparse: 600 MB long on paper, nothing written.
+    fs.closeSync(fs.openSync(file, 'w'));
+    fs.truncateSync(file, 600 * 1_048_576);
+    const { code, err } = await calibrate(file);
+    expect(code).toBe(1);
+    expect(err).toMatch(/huge\.json is too large to read as one JSON document \(600 MB; at most 511 MB\)/);
+    expect(err).toMatch(/\.jsonl or \.jsonl\.gz/);
+    expect(err).not.toMatch(/not valid JSON/);
+    fs.rmSync(dir, { recursive: true });
+  });
 });

@@ -210,6 +210,52 @@ describe('outcome-lens stories', () => {
     expect(story.lines).toHaveLength(1);
   });
 
+  it('reads summaries that open with a tag as stories, and finds a header after blank lines', async () => {
+    const tagged = await run(
+      ['stories', '-'],
+      [
+        '[Mobile] As a shopper, I want to save my cart so that I can buy later.',
+        '{Spike} Find out why checkout is slow for shoppers abroad',
+        '[1] Fix the login timeout',
+      ].join('\n'),
+    );
+    expect(tagged.code).toBe(0);
+    expect(tagged.err).toBe('');
+    expect(tagged.lines.map((l) => l.text)).toEqual([
+      '[Mobile] As a shopper, I want to save my cart so that I can buy later.',
+      '{Spike} Find out why checkout is slow for shoppers abroad',
+      '[1] Fix the login timeout',
+    ]);
+    const header = await run(['stories', '-'], '\n\nKey,Summary\nAB-1,Bulk import of tags\n');
+    expect(header.code).toBe(1);
+    expect(header.out).toBe('');
+    expect(header.err).toMatch(/line 3 starts a CSV header \(Key,Summary\), not a story/);
+    // Pretty-printed JSON opens with the bracket alone.
+    const pretty = await run(['stories', '-'], '[\n  {"key": "AB-1"}\n]\n');
+    expect(pretty.code).toBe(1);
+    expect(pretty.err).toMatch(/line 1 starts a JSON document/);
+  });
+
+  it('fails when reading stops part way, so a script does not take the first stories for all of them', async () => {
+    const stdin = new PassThrough();
+    let out = '';
+    let err = '';
+    const done = runCli(['stories', '-'], {
+      stdin,
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      now: () => NOW,
+    });
+    stdin.write('As a shopper, I want to save my cart so that I can buy later.\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    stdin.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+    expect(await done).toBe(1);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(
+      /stopped reading at line 2: EIO: i\/o error, read; the output holds the 1 story read/,
+    );
+  });
+
   it('reads a file and runs as the package command', () => {
     const bin = path.resolve(__dirname, '../../bin/outcome-lens.js');
     const dist = path.resolve(__dirname, '../../dist/cli/main.js');
