@@ -223,7 +223,13 @@ function csvRows(text: string): Array<Record<string, unknown>> | { message: stri
   const [header, ...lines] = parsed;
   if (!header)
     return { message: 'The CSV is empty: send a header line (metric,value,at,source,id) and rows.' };
-  const names = header.map((h) => h.trim().toLowerCase());
+  // Spreadsheets export empty columns past the last named one ("metric,value,at,,"): they are not columns.
+  let width = header.length;
+  while (width > 0 && header[width - 1]!.trim() === '') width--;
+  const names = header.slice(0, width).map((h) => h.trim().toLowerCase());
+  const unnamed = names.indexOf('');
+  if (unnamed >= 0)
+    return { message: `CSV column ${unnamed + 1} has no name in the header: name it or remove it.` };
   // Which of two columns of one name counts cannot be told (outcome and outcomeid are one column too).
   const canonical = names.map((n) => (n === 'outcomeid' ? 'outcome' : n));
   const twice = canonical.filter((n, i) => canonical.indexOf(n) !== i);
@@ -236,7 +242,9 @@ function csvRows(text: string): Array<Record<string, unknown>> | { message: stri
   if (!names.includes('value') || !names.includes('at'))
     return { message: 'The CSV header must name the value and at columns.' };
   const out: Array<Record<string, unknown>> = [];
-  for (const line of lines) {
+  for (const row of lines) {
+    const line =
+      row.length > width && row.slice(width).every((f) => f.trim() === '') ? row.slice(0, width) : row;
     if (line.length !== names.length)
       return {
         message: `CSV row ${out.length + 1} has ${line.length} fields; the header has ${names.length}.`,
@@ -298,7 +306,9 @@ export function parseMeasurements(
 ): ParseResult {
   if (body.trim() === '')
     return { ok: false, message: 'The body is empty: send measurements as JSON or CSV.', errors: [] };
-  const rows = looksLikeCsv(body, contentType) ? csvRows(body) : jsonRows(body);
+  // A byte-order mark (Windows tools save "UTF-8" with one) is not part of the data, in JSON as in CSV.
+  const text = body.replace(/^\uFEFF/, '');
+  const rows = looksLikeCsv(text, contentType) ? csvRows(text) : jsonRows(text);
   if ('message' in rows) return { ok: false, message: rows.message, errors: [] };
   if (rows.length === 0) return { ok: false, message: 'The body holds no measurement.', errors: [] };
   if (rows.length > MAX_MEASUREMENTS_PER_REQUEST)

@@ -38,6 +38,38 @@ describe('parseMeasurements', () => {
     });
   });
 
+  it('reads JSON saved with a byte-order mark, typed or sniffed', () => {
+    const body = '\uFEFF[{"metric":"signups","value":3,"at":"2026-11-01"}]';
+    for (const type of ['application/json', null])
+      expect(parseMeasurements(body, type, TODAY)).toEqual({
+        ok: true,
+        measurements: [{ target: { metric: 'signups' }, value: 3, at: '2026-11-01' }],
+      });
+  });
+
+  it('passes over the empty columns a spreadsheet writes past the last named one, and names an unnamed one', () => {
+    const csv = 'metric,value,at,,\r\nsignups,3,2026-11-01,,\r\nsignups,4,2026-11-02,,\r\n';
+    expect(parseMeasurements(csv, 'text/csv', TODAY)).toEqual({
+      ok: true,
+      measurements: [
+        { target: { metric: 'signups' }, value: 3, at: '2026-11-01' },
+        { target: { metric: 'signups' }, value: 4, at: '2026-11-02' },
+      ],
+    });
+    expect(parseMeasurements('metric,value,at,\nsignups,3,2026-11-01,\n', 'text/csv', TODAY)).toMatchObject({
+      ok: true,
+    });
+    // A value in a column with no name is not passed over.
+    expect(parseMeasurements('metric,value,at,\nsignups,3,2026-11-01,x\n', 'text/csv', TODAY)).toMatchObject({
+      ok: false,
+      message: 'CSV row 1 has 4 fields; the header has 3.',
+    });
+    expect(parseMeasurements('metric,,value,at\nsignups,,3,2026-11-01\n', 'text/csv', TODAY)).toMatchObject({
+      ok: false,
+      message: 'CSV column 2 has no name in the header: name it or remove it.',
+    });
+  });
+
   it('refuses the whole body when any row is wrong, naming each row and field', () => {
     const body = JSON.stringify([
       { metric: 'a', value: 1, at: '2026-11-01' },
