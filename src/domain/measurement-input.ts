@@ -354,16 +354,21 @@ export function differingReadings(
   }).length;
 }
 
+const utf8 = new TextEncoder();
+
 /**
  * `incoming` laid into a series: an id the series (or an earlier row of `incoming`) already holds is a
- * duplicate and adds nothing. Kept in date order, the newest `limit` only: `added` counts the new ones kept, so
- * a new one older than all the series keeps (incoming minus duplicates minus added) is not said to be recorded.
+ * duplicate and adds nothing. Kept in date order, the newest `limit` only, and only as many of the newest as fit
+ * in `maxBytes` of JSON (notes in other scripts take three bytes a character: a count alone does not bound a
+ * stored value). `added` counts the new ones kept, so a new one older than all the series keeps (incoming minus
+ * duplicates minus added) is not said to be recorded; `pushedOut` counts those of `existing` no longer kept.
  */
 export function mergeIntoSeries<T extends SeriesPoint>(
   existing: readonly T[],
   incoming: readonly T[],
   limit: number,
-): { series: T[]; added: number; duplicates: number } {
+  maxBytes = Infinity,
+): { series: T[]; added: number; duplicates: number; pushedOut: number } {
   const seen = new Set(existing.map((m) => m.id).filter((id): id is string => !!id));
   const fresh: T[] = [];
   let duplicates = 0;
@@ -375,7 +380,19 @@ export function mergeIntoSeries<T extends SeriesPoint>(
     if (m.id) seen.add(m.id);
     fresh.push(m);
   }
-  const series = [...existing, ...fresh].sort((a, b) => a.at.localeCompare(b.at)).slice(-limit);
+  let series = [...existing, ...fresh].sort((a, b) => a.at.localeCompare(b.at)).slice(-limit);
+  if (Number.isFinite(maxBytes)) {
+    // The list's JSON: its brackets, its points and a comma between each two.
+    let bytes = 1;
+    let from = series.length;
+    while (from > 0) {
+      bytes += utf8.encode(JSON.stringify(series[from - 1])).length + 1;
+      if (bytes > maxBytes) break;
+      from--;
+    }
+    series = series.slice(from);
+  }
   const kept = new Set<T>(series);
-  return { series, added: fresh.filter((m) => kept.has(m)).length, duplicates };
+  const added = fresh.filter((m) => kept.has(m)).length;
+  return { series, added, duplicates, pushedOut: existing.length - (series.length - added) };
 }

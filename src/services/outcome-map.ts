@@ -238,9 +238,10 @@ export async function importMeasurements(
   } catch (e) {
     if (!(e instanceof outcomesStore.HistoryFullError)) throw e;
     const limit = outcomesStore.MEASUREMENT_HISTORY_LIMIT;
+    const kb = outcomesStore.MEASUREMENT_HISTORY_BYTES / 1024;
     return {
       ok: false,
-      message: `${outcome.name} keeps its latest ${limit} measurements: it holds ${e.held} and this file adds ${e.adding}, so the ${e.held + e.adding - limit} oldest would be lost. Nothing was imported: import at most ${Math.max(0, limit - e.held)} new measurements.`,
+      message: `${outcome.name} keeps its latest ${limit} measurements (${kb} KB of them at most): it holds ${e.held} and this file adds ${e.adding}, so the ${e.pushedOut} oldest would be lost. Nothing was imported: import at most ${Math.max(0, e.adding - e.pushedOut)} new measurements.`,
       errors: [],
       accepted: 0,
       duplicates: 0,

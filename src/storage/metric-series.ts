@@ -13,6 +13,8 @@ import { backOffAfterConflict, checkValueSize, claim, listAll, writeClaimed } fr
 import { whileHolding } from './lock';
 
 export const METRIC_SERIES_LIMIT = 500;
+/** As an outcome's measurements (src/storage/outcomes.ts): bounded in bytes too, below KVS's 240 KiB a value. */
+export const METRIC_SERIES_BYTES = 200 * 1024;
 /**
  * Metric series one project may make. Each is kept for good, and the bets read at most this many: without a
  * bound, one token could fill app storage with names and hide the real series from the bets.
@@ -179,7 +181,7 @@ export async function appendToMetricSeries(
       version: 0,
       updatedAt: now.toISOString(),
     };
-    const merged = mergeIntoSeries(base.measurements, measurements, METRIC_SERIES_LIMIT);
+    const merged = mergeIntoSeries(base.measurements, measurements, METRIC_SERIES_LIMIT, METRIC_SERIES_BYTES);
     const differing = differingReadings(base.measurements, measurements);
     if (merged.added === 0) return { added: 0, duplicates: merged.duplicates, differing };
     const next: MetricSeries = {

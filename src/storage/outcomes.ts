@@ -19,8 +19,10 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
 import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
 
-/** Older measurements are dropped past this count, so an outcome stays far below the value limit. */
+/** Older measurements are dropped past this count, or past this many bytes of them: an outcome stays below KVS's
+ * 240 KiB a value, whatever script its notes are written in. */
 export const MEASUREMENT_HISTORY_LIMIT = 500;
+export const MEASUREMENT_HISTORY_BYTES = 200 * 1024;
 
 export interface StoredOutcome extends Outcome {
   createdBy: string | null;
@@ -261,9 +263,12 @@ export async function recordMeasurement(
     sentId && c.measurements.some((m) => m.id === sentId)
       ? null
       : {
-          measurements: [...c.measurements, parsed.data]
-            .sort((a, b) => a.at.localeCompare(b.at))
-            .slice(-MEASUREMENT_HISTORY_LIMIT),
+          measurements: mergeIntoSeries(
+            c.measurements,
+            [parsed.data],
+            MEASUREMENT_HISTORY_LIMIT,
+            MEASUREMENT_HISTORY_BYTES,
+          ).series,
         },
   );
 }
@@ -279,9 +284,11 @@ export class HistoryFullError extends ValidationError {
     readonly held: number,
     /** Measurements the write would have added. */
     readonly adding: number,
+    /** Of those it held, how many the write would have pushed out. */
+    readonly pushedOut: number,
   ) {
     super(
-      `The outcome keeps its latest ${MEASUREMENT_HISTORY_LIMIT} measurements: it holds ${held} and ${adding} more would push out the ${held + adding - MEASUREMENT_HISTORY_LIMIT} oldest. Nothing was recorded.`,
+      `The outcome keeps its latest ${MEASUREMENT_HISTORY_LIMIT} measurements (${MEASUREMENT_HISTORY_BYTES / 1024} KB of them at most): it holds ${held} and ${adding} more would push out the ${pushedOut} oldest. Nothing was recorded.`,
     );
   }
 }
@@ -303,10 +310,14 @@ export async function appendMeasurements(
   // What the last try merged: against the newest measurements, so ids stored meanwhile are not added again.
   let merged = { added: 0, duplicates: 0, differing: 0 };
   const outcome = await changeNewest(projectKey, id, now, (current) => {
-    const m = mergeIntoSeries(current.measurements, measurements, MEASUREMENT_HISTORY_LIMIT);
-    const held = current.measurements.length;
-    if (options.keepHeld && held + m.added > MEASUREMENT_HISTORY_LIMIT)
-      throw new HistoryFullError(held, m.added);
+    const m = mergeIntoSeries(
+      current.measurements,
+      measurements,
+      MEASUREMENT_HISTORY_LIMIT,
+      MEASUREMENT_HISTORY_BYTES,
+    );
+    if (options.keepHeld && m.pushedOut > 0)
+      throw new HistoryFullError(current.measurements.length, m.added, m.pushedOut);
     merged = { ...m, differing: differingReadings(current.measurements, measurements) };
     return m.added === 0 ? null : { measurements: m.series };
   });

@@ -2,7 +2,7 @@
 import { kvs } from '@forge/kvs';
 import type { OutcomeDraft } from '../../src/domain/schemas';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
-import { ConflictError, NotFoundError, StorageLimitError, ValidationError } from '../../src/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../src/errors';
 import { appendDecision, listDecisions, type DecisionInput } from '../../src/storage/decisions';
 import { checkProjectKey, keys, MAX_KEY_LENGTH } from '../../src/storage/keys';
 import { MAX_VALUE_BYTES } from '../../src/storage/kv';
@@ -10,6 +10,9 @@ import {
   createOutcome,
   getOutcome,
   listOutcomes,
+  appendMeasurements,
+  HistoryFullError,
+  MEASUREMENT_HISTORY_BYTES,
   MEASUREMENT_HISTORY_LIMIT,
   recordMeasurement,
   setOutcomeStatus,
@@ -210,27 +213,47 @@ describe('outcomes', () => {
     expect(capped.measurements.at(-1)?.value).toBe(-1);
   });
 
-  it('refuses a value over the storage limit and leaves the stored outcome as it was', async () => {
+  it('keeps a history of long notes in any script within one storage value, the oldest dropped to fit', async () => {
     await run(() => createOutcome(PROJECT_KEY, aDraft(), null, NOW, { id: 'carts' }));
-    const stored = (await run(() => getOutcome(PROJECT_KEY, 'carts')))!;
-    // An outcome 5 bytes under the limit (grown by an older version, say): one more measurement must not fit.
-    const bulky = Array.from({ length: 100 }, (_, i) => ({
-      at: '2026-01-01',
-      value: i,
-      note: 'x'.repeat(2400),
-    }));
     const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
-    const pad = MAX_VALUE_BYTES - 5 - size({ ...stored, measurements: bulky });
-    bulky[0]!.note += 'x'.repeat(pad);
-    const nearlyFull = { ...stored, measurements: bulky };
-    expect(size(nearlyFull)).toBe(MAX_VALUE_BYTES - 5);
-    await run(() => kvs.set(keys.outcome(PROJECT_KEY, 'carts'), nearlyFull));
-
-    const error = await failure(
-      run(() => recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-02-28', value: 1 }, NOW)),
+    // 200-character notes in Japanese, three bytes a character: 500 of them are far more than 240 KiB.
+    const note = '購入前にカートを離れた理由'.repeat(16).slice(0, 200);
+    const day = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    for (let batch = 0; batch < 5; batch++) {
+      const rows = Array.from({ length: 100 }, (_, j) => ({
+        at: day(batch * 100 + j),
+        value: batch * 100 + j,
+        note,
+      }));
+      await run(() => appendMeasurements(PROJECT_KEY, 'carts', rows, NOW));
+    }
+    const typed = await run(() =>
+      recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-02-28', value: -1, note }, NOW),
     );
-    expect(error).toBeInstanceOf(StorageLimitError);
-    expect(await run(() => getOutcome(PROJECT_KEY, 'carts'))).toEqual(nearlyFull);
+    const stored = (await run(() => getOutcome(PROJECT_KEY, 'carts')))!;
+    expect(stored).toEqual(typed);
+    expect(size(stored)).toBeLessThanOrEqual(MAX_VALUE_BYTES);
+    // The newest are kept, in order; as many as fit in the history's bytes.
+    const values = stored.measurements.map((m) => m.value);
+    expect(values.at(-1)).toBe(-1);
+    expect(values.at(-2)).toBe(499);
+    expect(values.length).toBeGreaterThan(250);
+    expect(values.length).toBeLessThan(MEASUREMENT_HISTORY_LIMIT);
+    expect(size(stored.measurements)).toBeLessThanOrEqual(MEASUREMENT_HISTORY_BYTES);
+
+    // An import that must not push out what is held is refused whole, counting what it would push out.
+    const error = await failure(
+      run(() =>
+        appendMeasurements(PROJECT_KEY, 'carts', [{ at: '2026-02-27', value: 7, note }], NOW, {
+          keepHeld: true,
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(HistoryFullError);
+    expect((error as Error).message).toMatch(
+      /it holds \d+ and 1 more would push out the [1-9]\d* oldest\. Nothing was recorded\./,
+    );
+    expect(await run(() => getOutcome(PROJECT_KEY, 'carts'))).toEqual(stored);
   });
 });
 

@@ -155,11 +155,31 @@ describe('mergeIntoSeries', () => {
     expect(merged).toEqual({
       added: 2,
       duplicates: 2,
+      pushedOut: 0,
       series: [
         { at: '2026-01-01', value: 1, id: 'a' },
         { at: '2026-01-02', value: 2, id: 'b' },
         { at: '2026-01-05', value: 5 },
       ].slice(-3),
     });
+  });
+
+  it('keeps as many of the newest as fit in the bytes given, and counts the held ones pushed out', () => {
+    const point = (i: number, note: string) => ({
+      at: `2026-01-${String(i).padStart(2, '0')}`,
+      value: i,
+      note,
+    });
+    const existing = [1, 2, 3].map((i) => point(i, 'é'.repeat(40)));
+    const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+    const incoming = [point(4, 'é'.repeat(40))];
+    // Room for two points in JSON (as a list), not three.
+    const room = bytes([existing[2], incoming[0]]);
+    const merged = mergeIntoSeries(existing, incoming, 500, room);
+    expect(merged.series.map((m) => m.value)).toEqual([3, 4]);
+    expect(bytes(merged.series)).toBeLessThanOrEqual(room);
+    expect(merged).toMatchObject({ added: 1, duplicates: 0, pushedOut: 2 });
+    // Counted by the count limit alike.
+    expect(mergeIntoSeries(existing, incoming, 3)).toMatchObject({ added: 1, pushedOut: 1 });
   });
 });
