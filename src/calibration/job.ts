@@ -37,6 +37,7 @@ import { checkValueSize, claimOwn } from '../storage/kv';
 import { loadSettings } from '../storage/settings';
 import { Budget, DEFAULT_BUDGET_SHARE } from '../scan/budget';
 import { retrying } from '../scan/writer';
+import { MAX_DELAY_SECONDS, MAX_EVENT_RETRIES } from '../scan/queue';
 
 /** Queue key in manifest.yml. */
 export const CALIBRATION_QUEUE = 'outcome-lens-calibration';
@@ -58,10 +59,6 @@ export const HISTORY_FIELDS = [
 const HISTORY_TTL = { value: 14, unit: 'DAYS' } as const;
 const STEP_CLAIM = { value: 20, unit: 'MINUTES' } as const;
 const DONE_TTL = { value: 14, unit: 'DAYS' } as const;
-/** A delivery the queue retried this often gives up: the run is recorded as failed. */
-export const MAX_EVENT_RETRIES = 3;
-/** Forge's longest delay for a queue event. */
-const MAX_DELAY_SECONDS = 900;
 
 const RUN_ID = /^[a-zA-Z0-9._-]{1,64}$/;
 export const calibrationEventSchema = z.object({

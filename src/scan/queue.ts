@@ -9,6 +9,11 @@ import { listAll } from '../storage/kv';
 export const SCAN_QUEUE = 'outcome-lens-scan';
 /** Forge's longest delay for a queue event. */
 export const MAX_DELAY_SECONDS = 900;
+/**
+ * A delivery the queue has retried this often gives up: the app's background jobs (scan, calibration, bulk
+ * decisions) then record their run as failed, or end it with what is left named.
+ */
+export const MAX_EVENT_RETRIES = 3;
 
 export const scanEventSchema = z.object({
   projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/),

@@ -63,7 +63,7 @@ import {
 } from './partitions';
 import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
 import { PAGE_POINTS_ESTIMATE, quotaWaitMs, spreadRetryAfterSeconds } from './pacing';
-import { continueScan, MAX_DELAY_SECONDS, type ScanEvent } from './queue';
+import { continueScan, MAX_DELAY_SECONDS, MAX_EVENT_RETRIES, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
 import { scanFields, toScanIssue } from './snapshot';
 import {
@@ -83,8 +83,6 @@ export const PAGE_SIZE = 100;
 export const LEASE_TTL_MS = 30 * 60_000;
 /** Save progress at least this often (when no write is pending), so a crash repeats little. */
 export const CHECKPOINT_EVERY_MS = 10_000;
-/** A consumer the queue has retried this often gives up and records the run as failed. */
-export const MAX_EVENT_RETRIES = 3;
 const PARENT_CACHE_LIMIT = 5_000;
 
 interface HealthTally {

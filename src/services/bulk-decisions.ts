@@ -34,7 +34,7 @@ import {
 } from '../errors';
 import { JiraClient } from '../jira/client';
 import { spreadRetryAfterSeconds } from '../scan/pacing';
-import { MAX_EVENT_RETRIES } from '../scan/run';
+import { MAX_EVENT_RETRIES } from '../scan/queue';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
