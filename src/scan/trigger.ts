@@ -8,12 +8,13 @@
  * seeded lenses. Each project's run takes its own lease, so a trigger that fires twice starts nothing twice.
  */
 import { RateLimitError } from '@forge/events';
+import { kvs } from '@forge/kvs';
 import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { keys } from '../storage/keys';
 import { claimOwn } from '../storage/kv';
 import { jqlString } from '../jira/jql';
-import { loadSettings } from '../storage/settings';
+import { projectsWithSettings } from '../storage/settings';
 import { newRunId } from './run';
 import { pushScanEvents, resumeParkedScans, type ScanEvent } from './queue';
 import { retrying } from './writer';
@@ -41,33 +42,83 @@ async function patiently<T>(fn: () => Promise<T>): Promise<T> {
 /** How long a trigger's start of a project's run keeps a second firing (or the other trigger) from another. */
 export const SCHEDULED_RUN_WINDOW_MINUTES = 30;
 
-export async function configuredProjects(jira: JiraClient = JiraClient.asApp()): Promise<string[]> {
-  const projects = await patiently(() => jira.searchProjects({ maxPages: TRIGGER_MAX_PROJECT_PAGES }));
-  const out: string[] = [];
-  for (const project of projects) {
-    if (!/^[A-Z][A-Z0-9_]{0,254}$/.test(project.key)) continue;
-    try {
-      const { version } = await loadSettings(project.key);
-      if (version > 0) {
-        out.push(project.key);
-        continue;
-      }
-      const probe = await patiently(() =>
-        jira.searchJql({
-          jql: `project = ${jqlString(project.key)} AND hasHypothesis IS NOT EMPTY`,
-          fields: ['id'],
-          maxResults: 1,
-        }),
-      );
-      if (probe.issues.length > 0) out.push(project.key);
-    } catch (e) {
-      // One project Jira or storage will not answer for today waits for tomorrow; the others are scanned.
-      console.warn(
-        `scan: ${project.key} left out of today's scan (${e instanceof Error ? e.message : String(e)})`,
-      );
-    }
+/** Projects probed side by side: a site of thousands is read in minutes, not one search after another. */
+export const PROBE_CONCURRENCY = 8;
+/**
+ * How long the trigger probes before it starts what it has found: the rest of its 900 s is for storage claims
+ * and the pushes (which may wait out Forge's minute of 500 events).
+ */
+export const PROBE_BUDGET_MS = 480_000;
+
+export interface ProbeOptions {
+  now?: () => number;
+  budgetMs?: number;
+}
+
+/** Every project with settings saved, by one storage listing; none when storage will not list them today. */
+async function savedSettingsOf(): Promise<Set<string>> {
+  try {
+    return await projectsWithSettings();
+  } catch (e) {
+    console.warn(`scan: projects with settings not listed (${e instanceof Error ? e.message : String(e)})`);
+    return new Set();
   }
-  return out;
+}
+
+export async function configuredProjects(
+  jira: JiraClient = JiraClient.asApp(),
+  options: ProbeOptions = {},
+): Promise<string[]> {
+  const now = options.now ?? Date.now;
+  const stopAt = now() + (options.budgetMs ?? PROBE_BUDGET_MS);
+  const listed = await patiently(() => jira.searchProjects({ maxPages: TRIGGER_MAX_PROJECT_PAGES }));
+  const projects = listed.map((p) => p.key).filter((key) => /^[A-Z][A-Z0-9_]{0,254}$/.test(key));
+  const withSettings = await savedSettingsOf();
+  const inUse = new Set(projects.filter((key) => withSettings.has(key)));
+  // Only the others need a search. A site too large to probe within the budget goes on the next day where
+  // this firing stopped, so no project is always the one left out.
+  const toProbe = projects.filter((key) => !inUse.has(key));
+  const resumeAt = await kvs.get<{ key?: string }>(keys.scanProbeNext).catch(() => undefined);
+  const from = Math.max(0, toProbe.indexOf(resumeAt?.key ?? ''));
+  const queue = [...toProbe.slice(from), ...toProbe.slice(0, from)];
+  let next = 0;
+  // Set by the probe that finds the time spent (a closure's write: kept in an object for the type checker).
+  const stopped: { at: string | null } = { at: null };
+  const probe = async () => {
+    while (next < queue.length) {
+      if (now() >= stopAt) {
+        stopped.at ??= queue[next]!;
+        return;
+      }
+      const key = queue[next++]!;
+      try {
+        const found = await patiently(() =>
+          jira.searchJql({
+            jql: `project = ${jqlString(key)} AND hasHypothesis IS NOT EMPTY`,
+            fields: ['id'],
+            maxResults: 1,
+          }),
+        );
+        if (found.issues.length > 0) inUse.add(key);
+      } catch (e) {
+        // One project Jira will not answer for today waits for tomorrow; the others are scanned.
+        console.warn(`scan: ${key} left out of today's scan (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PROBE_CONCURRENCY }, probe));
+  try {
+    if (stopped.at) await kvs.set(keys.scanProbeNext, { key: stopped.at });
+    else if (resumeAt) await kvs.delete(keys.scanProbeNext);
+  } catch (e) {
+    console.warn(`scan: where the probe stopped not kept (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (stopped.at)
+    console.warn(
+      `scan: not every project was probed for the app's data within the trigger's time; the next firing ` +
+        `starts at ${stopped.at}`,
+    );
+  return projects.filter((key) => inUse.has(key));
 }
 
 /** Waits `ms`; the tests pass one that moves the workbench queue's clock instead. */

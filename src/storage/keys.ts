@@ -27,6 +27,8 @@
  *   scan-leftover:{projectKey}:{issueId}          a lens write a run could not make (its edits are made), for
  *                                                 the next run
  *   scan:{projectKey}:scheduled                   a scheduled run was started (a second firing starts none)
+ *   scan-probe:next                               the project the daily trigger's probe for the app's data starts at
+ *                                                 (where the last firing ran out of time)
  *   scan:{projectKey}:watermark                   when the last live run and the last full rescan started
  *   scan-parked:{projectKey}:{runId}:{step}       a run's next events Forge would not take in their chain of
  *                                                 invocations (its 1,000 pushes spent): the hourly resume pushes them
@@ -92,6 +94,7 @@ export const keys = {
   outcomeRevision: (p: string, id: string, version: number) =>
     key('outcome-rev', checkProjectKey(p), segment(id, 'id'), String(version)),
   settings: (p: string) => key('settings', checkProjectKey(p)),
+  settingsPrefix: 'settings:',
   settingsRevision: (p: string, version: number) => key('settings-rev', checkProjectKey(p), String(version)),
   decisionPrefix: (p: string) => key('decision', checkProjectKey(p)) + ':',
   decision: (p: string, atMs: number, id: string) =>
@@ -138,6 +141,7 @@ export const keys = {
   scanScheduled: (p: string) => key('scan', checkProjectKey(p), 'scheduled'),
   scanWatermark: (p: string) => key('scan', checkProjectKey(p), 'watermark'),
   scanParkedPrefix: 'scan-parked:',
+  scanProbeNext: 'scan-probe:next',
   scanParked: (p: string, runId: string, step: number, partition?: number) =>
     key(
       'scan-parked',

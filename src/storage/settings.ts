@@ -8,7 +8,7 @@ import { fieldErrors } from '../domain/schemas';
 import { parseSettings, settingsOrDefaults, type Settings, type StoredSettings } from '../domain/settings';
 import { ConflictError, ValidationError } from '../errors';
 import { keys } from './keys';
-import { checkValueSize, writeClaimed } from './kv';
+import { checkValueSize, listAll, writeClaimed } from './kv';
 
 interface SettingsRecord {
   stored: StoredSettings;
@@ -29,6 +29,12 @@ const STALE_MESSAGE =
 
 async function readRecord(projectKey: string): Promise<SettingsRecord | null> {
   return (await kvs.get<SettingsRecord>(keys.settings(projectKey))) ?? null;
+}
+
+/** Every project whose settings were ever saved (reset included): one listing, not a read a project. */
+export async function projectsWithSettings(): Promise<Set<string>> {
+  const found = await listAll<unknown>(keys.settingsPrefix, 1_000_000);
+  return new Set(found.map((f) => f.key.slice(keys.settingsPrefix.length)));
 }
 
 export async function loadSettings(projectKey: string): Promise<LoadedSettings> {

@@ -7,7 +7,7 @@ import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { resumeParkedScans, SCAN_QUEUE } from '../../src/scan/queue';
 import type { RunOptions } from '../../src/scan/run';
-import { configuredProjects, startScans } from '../../src/scan/trigger';
+import { configuredProjects, PROBE_CONCURRENCY, startScans } from '../../src/scan/trigger';
 import { scanNow } from '../../src/scan/scan-now';
 import { NotAuthorizedError } from '../../src/errors';
 import { OTHER_PROJECT_KEY } from '../support/workbench-harness';
@@ -771,6 +771,62 @@ describe('the zombie scan', () => {
     });
     const projects = await wb.asSystem(() => configuredProjects());
     expect(projects.sort()).toEqual(['LENS', 'P1019']);
+  }, 60_000);
+
+  it('probes a large site side by side, and where time runs out the next firing goes on from there', async () => {
+    for (let i = 0; i < 1_200; i++) wb.jira.store.createProject({ key: `P${i}`, name: `Project ${i}` });
+    for (const key of ['P5', 'P600', 'P1150'])
+      wb.jira.store.setIssueProperty(
+        wb.jira.store.createIssue(anIssue({ projectKey: key })).key,
+        ISSUE_PROPERTY_KEY,
+        emptyLens(),
+      );
+    // Settings saved far down the list: found by one storage listing, with no search of its own.
+    await wb.asSystem(() => saveSettings('P1199', { dryRun: false }, 0));
+    // Each Jira call takes a second of the trigger's clock; it probes for 300 s a firing.
+    let t = Date.UTC(2026, 11, 2, 3);
+    let inFlight = 0;
+    let most = 0;
+    const probed: string[] = [];
+    const handle = wb.jira.handle.bind(wb.jira);
+    wb.jira.handle = async (req: JiraRequest) => {
+      t += 1_000;
+      inFlight++;
+      most = Math.max(most, inFlight);
+      if (req.path.startsWith('/rest/api/3/search/jql'))
+        probed.push(
+          /^project = "([A-Z0-9_]+)"/.exec((JSON.parse(req.body ?? '{}') as { jql: string }).jql)![1]!,
+        );
+      try {
+        return await handle(req);
+      } finally {
+        inFlight--;
+      }
+    };
+    const fire = () => wb.asSystem(() => configuredProjects(undefined, { now: () => t, budgetMs: 300_000 }));
+
+    const first = await fire();
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(PROBE_CONCURRENCY);
+    expect(probed).not.toContain('P1199');
+    expect(probed.length).toBeGreaterThan(200);
+    expect(probed.length).toBeLessThan(1_000);
+    // What it found: the lensed projects it reached, and the one with settings; at least one lensed was not reached.
+    const lensed = ['P5', 'P600', 'P1150'];
+    expect(first.sort()).toEqual([...lensed.filter((k) => probed.includes(k)), 'P1199'].sort());
+    expect(lensed.filter((k) => !probed.includes(k)).length).toBeGreaterThan(0);
+
+    // The next firing starts where the first stopped; within a few, every project is probed.
+    const seen = new Set(first);
+    for (let day = 0; day < 4; day++) {
+      const before = probed.length;
+      for (const key of await fire()) seen.add(key);
+      // The project after the last one probed (Jira lists them in its own order; the trigger keeps it).
+      if (day === 0) expect(probed.slice(0, before)).not.toContain(probed[before]);
+    }
+    expect([...seen].sort()).toEqual(['P1150', 'P1199', 'P5', 'P600']);
+    // Every project but the one with settings (the harness's two and the 1,199 others).
+    expect(new Set(probed).size).toBe(1_201);
   }, 60_000);
 
   it('starts hundreds of projects within Forge’s 500 events a minute, the rest in the next minute', async () => {
