@@ -49,6 +49,8 @@ export const PROBE_CONCURRENCY = 8;
  * and the pushes (which may wait out Forge's minute of 500 events).
  */
 export const PROBE_BUDGET_MS = 480_000;
+/** The install trigger's share of its 25 s (Forge's default timeout, manifest.yml). */
+const INSTALL_PROBE_BUDGET_MS = 12_000;
 
 export interface ProbeOptions {
   now?: () => number;
@@ -164,7 +166,11 @@ export async function startScans(
  * for the daily schedule. A fresh site has none yet: its projects show the first-day notice instead.
  */
 export async function installTrigger(): Promise<{ statusCode: number; body: string }> {
-  const events = await startOnce(await configuredProjects(), 'install');
+  // This trigger keeps Forge's default 25 s: it probes for 12 s, and the daily firing goes on where it stopped.
+  const events = await startOnce(
+    await configuredProjects(undefined, { budgetMs: INSTALL_PROBE_BUDGET_MS }),
+    'install',
+  );
   console.info(`scan on install: started ${events.length} project scan(s)`);
   return { statusCode: 204, body: '' };
 }
