@@ -59,7 +59,7 @@ import type { Clock } from './outcome-map';
 import { DECISION_WAIT_MS, SupersededError, takeDecisionLock, withClaimUnderLock } from './decision-lock';
 import { issueFacts, parentOutcomeOf, readDecisionIssue, statusCategoryOf } from './issue-facts';
 import { reusedRequestId } from './issue-lens-service';
-import { requireBrowse, targetProject, type ProjectRights } from './project-access';
+import { requireBrowse, requireOwnKillRights, targetProject, type ProjectRights } from './project-access';
 
 /** At most this many flagged items are read for one answer (10 searches): the figures say when there are more. */
 export const MAX_QUEUE_READ = 1000;
@@ -450,6 +450,7 @@ export async function decide(
   checkInProject(input.issueKey, projectKey);
   // Rights first: a replay answers with the recorded decision, which only a decider may see.
   requireDecider(await requireBrowse(projectKey), input.decision.kind);
+  if (input.decision.kind === 'kill') await requireOwnKillRights(input.issueKey);
   return decideChecked(call, input, clock);
 }
 

@@ -134,6 +134,25 @@ export function requirePersonMayDecide(
 /** What a Kill does to each item beyond editing it: it transitions it and resolves it (as "Won't Do"). */
 const KILL_ITEM_PERMISSIONS = { TRANSITION_ISSUES: 'Transition Issues', RESOLVE_ISSUES: 'Resolve Issues' };
 
+/** What a person's own Kill does to the issue as them: it closes it and comments on it. */
+const OWN_KILL_PERMISSIONS = { TRANSITION_ISSUES: 'Transition Issues', ADD_COMMENTS: 'Add Comments' };
+
+/**
+ * Refuses a person's Kill of an issue they may not close or comment on, before anything is done: the project's
+ * rights do not tell (an issue's security level, a comment permission granted to some roles only), and a
+ * refusal of the comment after the close would leave the issue closed and the decision unrecorded.
+ */
+export async function requireOwnKillRights(issueKey: string): Promise<void> {
+  const held = await JiraClient.asUser().myPermissions({ issueKey }, Object.keys(OWN_KILL_PERMISSIONS));
+  const lacks = Object.entries(OWN_KILL_PERMISSIONS)
+    .filter(([permission]) => !held[permission])
+    .map(([, name]) => name);
+  if (lacks.length)
+    throw new NotAuthorizedError(
+      `A kill closes ${issueKey} and comments on it, and you lack ${lacks.join(' and ')} on it: nothing was done.`,
+    );
+}
+
 /**
  * For each of the given issues (as the app fetched them), the permissions a Kill uses on it that the person
  * lacks, by name (issues the app cannot read are not given: their own decision reports them). Asked per issue, not per project, with

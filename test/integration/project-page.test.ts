@@ -540,6 +540,46 @@ describe('kill review', () => {
     });
   });
 
+  it('refuses at once a kill the person could not comment on, leaving the issue open and nothing logged', async () => {
+    const key = aZombie();
+    app.jira.store.revoke(P, app.accountIdOf('member'), ['ADD_COMMENTS']);
+    const answer = await call(
+      'decide',
+      {
+        issueKey: key,
+        idempotencyKey: 'kill-nocomment-1',
+        decision: { kind: 'kill', reason: 'Nobody needs it any more' },
+      },
+      'member',
+    );
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'NOT_AUTHORIZED',
+        message: expect.stringMatching(/you lack Add Comments on it: nothing was done/),
+      },
+    });
+    const issue = app.jira.store.getIssue(key)!;
+    expect(issue.statusCategory).not.toBe('done');
+    expect(app.jira.store.listComments(issue.id)).toHaveLength(0);
+    expect(ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries).toHaveLength(0);
+    // With the permission back, the same request kills it.
+    app.jira.store.grant(P, app.accountIdOf('member'), ['ADD_COMMENTS']);
+    expect(
+      ok(
+        await call<DecideData>(
+          'decide',
+          {
+            issueKey: key,
+            idempotencyKey: 'kill-nocomment-1',
+            decision: { kind: 'kill', reason: 'Nobody needs it any more' },
+          },
+          'member',
+        ),
+      ),
+    ).toMatchObject({ replayed: false, statusName: 'Done' });
+  });
+
   it('survives a double click: two concurrent kills with one key transition and comment once', async () => {
     const key = aZombie();
     const payload = {
