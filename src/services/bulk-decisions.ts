@@ -38,7 +38,7 @@ import { MAX_EVENT_RETRIES } from '../scan/queue';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
-import { claim } from '../storage/kv';
+import { claim, claimOwn } from '../storage/kv';
 import {
   decideChecked,
   decisionSetting,
@@ -69,6 +69,8 @@ const ITEM_ATTEMPTS = 3;
 const BUSY_RETRY_SECONDS = 26;
 const SERVER_ERROR_RETRY_SECONDS = 2;
 const JOB_TTL = { value: 30, unit: 'DAYS' } as const;
+/** A step's claim outlives its invocation (900 s at most). */
+const STEP_CLAIM = { value: 20, unit: 'MINUTES' } as const;
 /** Bounded polling of Jira's bulk task. */
 const TASK_POLLS = 20;
 const TASK_POLL_MS = 100;
@@ -235,6 +237,13 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   }
   // A duplicate or late event: the job is past this step, or over.
   if (!job || job.step !== event.step || job.status === 'done') return { status: 'ignored' };
+  // Two copies of one event delivered at once would both find the job at this step: one runs it. The queue's own
+  // retry of the step (its delivery failed or was stopped at its time limit) takes it over.
+  const stepKey = keys.bulkStep(event.projectKey, event.jobId, event.step);
+  if (!(await claimOwn(stepKey, { at: clock.now().toISOString() }, STEP_CLAIM))) {
+    if (retryCount === 0) return { status: 'ignored' };
+    await kvs.set(stepKey, { at: clock.now().toISOString(), retry: retryCount }, { ttl: STEP_CLAIM });
+  }
   const call: CallContext = {
     accountId: job.accountId,
     moduleKey: null,

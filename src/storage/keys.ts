@@ -13,6 +13,7 @@
  *                                                 deleted when logged (the scan completes one left behind)
  *   decision-comment:{projectKey}:{idemKey}       claimed by the one try of a kill that sends its comment
  *   bulk-job:{projectKey}:{jobId}                 a bulk decision: its selection, progress and failures
+ *   bulk-step:{projectKey}:{jobId}:{n}            claimed by the delivery that runs step n of a bulk decision
  *   scan-comment:{issueKey}:{version}:{editMs}    a flag comment sent or made for the lens it was judged from
  *   app-edit:{projectKey}:{issueKey}              the scan began editing that issue (label, comment) and has not
  *                                                 yet stamped the edit in its lens
@@ -109,6 +110,8 @@ export const keys = {
   decisionComment: (p: string, idempotencyKey: string) =>
     key('decision-comment', checkProjectKey(p), segment(idempotencyKey, 'idempotencyKey')),
   bulkJob: (p: string, jobId: string) => key('bulk-job', checkProjectKey(p), segment(jobId, 'jobId')),
+  bulkStep: (p: string, jobId: string, step: number) =>
+    key('bulk-step', checkProjectKey(p), segment(jobId, 'jobId'), String(step)),
   scanComment: (issueKey: string, version: number, appEditMs: number) =>
     key('scan-comment', segment(issueKey, 'issueKey'), String(version), String(appEditMs)),
   appEditPrefix: (p: string) => key('app-edit', checkProjectKey(p)) + ':',

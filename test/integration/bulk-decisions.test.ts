@@ -589,6 +589,27 @@ describe('bulk Keep and Relink', () => {
     expect(await logRows()).toHaveLength(120);
   });
 
+  it('runs each step once when its event is delivered twice at the same moment, and counts each item once', async () => {
+    const items = Array.from({ length: 160 }, (_, i) => flagged(400 + i, { type: 'Task' }));
+    app.queue.injectDelivery({ duplicates: 100, overlapDuplicates: true });
+    const reads = () => callsTo('GET', /^\/rest\/api\/3\/issue\/[A-Z]+-\d+(\?|$)/);
+    const writes = () => callsTo('PUT', /^\/rest\/api\/3\/issue\/[A-Z]+-\d+\/properties\//);
+    const [read0, written0] = [reads(), writes()];
+    await keepAll('bulk-keep-twice', items);
+    await drain();
+    expect(await job('bulk-keep-twice')).toMatchObject({
+      status: 'done',
+      total: 160,
+      decided: 160,
+      failed: [],
+    });
+    expect(await logRows()).toHaveLength(160);
+    // Four steps of 50, each delivered twice at once: each item read and written once, not twice.
+    expect(app.queue.deliveries.length).toBeGreaterThanOrEqual(8);
+    expect(reads() - read0).toBe(160);
+    expect(writes() - written0).toBe(160);
+  });
+
   it('ends with what is left named as not decided when every try of a step fails, and Resume finishes it', async () => {
     const items = Array.from({ length: 120 }, (_, i) => flagged(400 + i, { type: 'Task' }));
     await keepAll('bulk-keep-jira-down', items);
