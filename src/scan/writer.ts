@@ -429,6 +429,11 @@ export class ScanWriter {
   private async writeBatch(batch: PendingLens[]): Promise<void> {
     if (batch.length === 0) return;
     const claims = (await Promise.all(batch.map((e) => takeLensClaim(e.key)))).map((r) => r.held);
+    /**
+     * False while Jira's task writing the lenses may still run: the claims are then kept. (A call that failed
+     * made no task, or one whose lenses the next invocation writes again under new claims.)
+     */
+    let landed = true;
     try {
       const held = batch.filter((_, i) => claims[i]);
       const heldClaims = claims.filter((c) => c !== null);
@@ -445,26 +450,30 @@ export class ScanWriter {
         if (kept[i]) writes.push({ entry, lens: mergeScanFields(latest, entry) });
         else lost.push(entry);
       }
-      if (writes.length)
-        // Not polled: a write the task dropped differs from the verdict next run, which rewrites it.
-        await retrying(() =>
+      if (writes.length) {
+        // Jira writes the lenses in a background task. The claims are held until it has: a person's save let in
+        // before would be overwritten by the lens read before it. A task not done by the last poll keeps them
+        // until they expire. (A write the task dropped differs from the verdict next run, which rewrites it.)
+        const { finished } = await retrying(() =>
           this.jira.setIssuePropertiesBulk(
             writes.map((w) => ({ issueId: w.entry.issueId, properties: { [ISSUE_PROPERTY_KEY]: w.lens } })),
-            { attempts: 0 },
           ),
         );
+        landed = finished;
+      }
       for (const w of writes) this.hooks.onWritten(w.entry.change);
-      // The lenses carry the edits' stamps now: their intents are done with.
-      await Promise.all(
-        writes.flatMap((w) => [
-          ...(w.entry.clearsAppEdit ? [kvs.delete(appEditKey(w.entry.key))] : []),
-          ...(w.entry.commentIntent ? [kvs.delete(w.entry.commentIntent)] : []),
-        ]),
-      );
+      // The lenses carry the edits' stamps now: their intents are done with. Kept while the task may yet run.
+      if (landed)
+        await Promise.all(
+          writes.flatMap((w) => [
+            ...(w.entry.clearsAppEdit ? [kvs.delete(appEditKey(w.entry.key))] : []),
+            ...(w.entry.commentIntent ? [kvs.delete(w.entry.commentIntent)] : []),
+          ]),
+        );
       if (waiting.length || lost.length)
         this.unwritten = dedupePending([...this.unwritten, ...waiting, ...lost]);
     } finally {
-      await Promise.all(claims.flatMap((c) => (c ? [releaseLensClaim(c)] : [])));
+      if (landed) await Promise.all(claims.flatMap((c) => (c ? [releaseLensClaim(c)] : [])));
     }
   }
 

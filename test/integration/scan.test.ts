@@ -9,6 +9,7 @@ import { resumeParkedScans, SCAN_QUEUE } from '../../src/scan/queue';
 import type { RunOptions } from '../../src/scan/run';
 import { configuredProjects, PROBE_CONCURRENCY, startScans } from '../../src/scan/trigger';
 import { scanNow } from '../../src/scan/scan-now';
+import * as lensClaims from '../../src/storage/lens-claim';
 import { NotAuthorizedError } from '../../src/errors';
 import { OTHER_PROJECT_KEY } from '../support/workbench-harness';
 import { listRunSummaries, loadHealthSnapshot } from '../../src/storage/scan-state';
@@ -686,6 +687,24 @@ describe('the zombie scan', () => {
     for (const key of keys) expect(lensOf(key).flag?.labelApplied).toBe(true);
     // Written: nothing is kept for the next run.
     expect(stored().filter((r) => r.key.startsWith('scan-leftover:'))).toEqual([]);
+  });
+
+  it('holds each issue until Jira’s background task has written its lens, so a save let in after is not undone', async () => {
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 5 }, () => idle()));
+    // Jira writes a bulk property set in a background task: here, once three more requests reach the site.
+    wb.jira.propertyTaskDelayRequests = 3;
+    const release = lensClaims.releaseLensClaim;
+    const released: Array<{ key: string; written: boolean }> = [];
+    jest.spyOn(lensClaims, 'releaseLensClaim').mockImplementation(async (held) => {
+      released.push({ key: held.issueKey, written: lensOf(held.issueKey).zombie === 'true' });
+      return release(held);
+    });
+
+    const summary = await scan();
+
+    expect(summary).toMatchObject({ status: 'finished', counters: { flagged: 5, errors: 0 } });
+    expect(released.map((r) => r.key).sort()).toEqual([...keys].sort());
+    expect(released.filter((r) => !r.written)).toEqual([]);
   });
 
   it('lets one of two overlapping runs of a project go and the other yield', async () => {

@@ -124,7 +124,26 @@ export class JiraEmulator {
     tasks: new Map(),
     bulkTasks: new Map(),
     nextTaskId: 10000,
+    propertyTaskRequests: 0,
+    deferred: [],
   };
+
+  /**
+   * How many requests reach the site before a bulk property set's writes land (its task runs in Jira's background,
+   * answered ENQUEUED until then). 0, the default, writes at once.
+   */
+  set propertyTaskDelayRequests(requests: number) {
+    this.state.propertyTaskRequests = Math.max(0, Math.floor(requests));
+  }
+
+  /** Runs the background work whose time has come: called as each request reaches the site. */
+  private runDeferred(): void {
+    for (const job of [...this.state.deferred]) {
+      if (--job.requestsLeft > 0) continue;
+      this.state.deferred.splice(this.state.deferred.indexOf(job), 1);
+      job.run();
+    }
+  }
 
   constructor(db: WorkbenchDb, options: JiraEmulatorOptions = {}) {
     this.now = options.now ?? (() => new Date());
@@ -154,6 +173,7 @@ export class JiraEmulator {
   }
 
   async handle(req: JiraRequest): Promise<JiraResponse> {
+    this.runDeferred();
     const method = req.method.toUpperCase();
     const url = new URL(req.path, 'http://jira.local');
     const pathname = url.pathname;

@@ -42,6 +42,13 @@ export interface EmulatorState {
   /** Bulk edit tasks (GET /bulk/queue/{taskId}), apart from the async tasks of GET /task/{taskId}. */
   bulkTasks: Map<string, Record<string, unknown>>;
   nextTaskId: number;
+  /**
+   * Jira runs a bulk property set as a background task: its writes land some time after the 303. With
+   * `propertyTaskRequests` above 0 they land only once that many more requests have reached the site (0: at once).
+   */
+  propertyTaskRequests: number;
+  /** Background work not run yet: each runs when its count of requests reaches 0. */
+  deferred: Array<{ requestsLeft: number; run: () => void }>;
 }
 
 export type RouteHandler = (ctx: RouteContext) => JiraResponse | Promise<JiraResponse>;

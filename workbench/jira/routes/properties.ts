@@ -105,46 +105,59 @@ function bulkSetByIssue(ctx: RouteContext) {
     }
     return { issueID: e.issueID, properties };
   });
-  // Permissions are checked per issue; failures go to the task result (the operation is non-transactional).
-  const failed: Array<{ issueId: number; message: string }> = [];
-  const done: number[] = [];
-  ctx.store.db.transaction(() => {
-    for (const { issueID, properties } of entries) {
-      const issue = ctx.store.getIssue(issueID);
-      if (!issue || !can(ctx, issue.projectId, 'BROWSE_PROJECTS')) {
-        failed.push({
-          issueId: issueID,
-          message: 'Issue does not exist or you do not have permission to see it.',
-        });
-        continue;
-      }
-      if (!can(ctx, issue.projectId, 'EDIT_ISSUES')) {
-        failed.push({ issueId: issueID, message: 'You do not have permission to edit this issue.' });
-        continue;
-      }
-      for (const [k, v] of Object.entries(properties)) ctx.store.setIssueProperty(issue.key, k, v);
-      done.push(issueID);
-    }
-  })();
   const taskId = String(ctx.state.nextTaskId++);
-  const at = ctx.now().getTime();
+  const submitted = ctx.now().getTime();
   const self = `${BASE_URL}/rest/api/3/task/${taskId}`;
-  ctx.state.tasks.set(taskId, {
+  const task: Record<string, unknown> = {
     self,
     id: taskId,
     description: 'Bulk set issue entity properties',
-    status: failed.length && !done.length ? 'FAILED' : 'COMPLETE',
-    result: { updated: done, failed },
+    status: 'ENQUEUED',
     submittedBy: 0,
-    progress: 100,
+    progress: 0,
     elapsedRuntime: 0,
-    submitted: at,
-    started: at,
-    finished: at,
-    lastUpdate: at,
-    message: `${done.length} issues updated, ${failed.length} failed.`,
+    submitted,
+    lastUpdate: submitted,
     submitter: actorAccountId(ctx),
-  });
+  };
+  ctx.state.tasks.set(taskId, task);
+  // Permissions are checked per issue as the task runs; failures go to its result (the operation is
+  // non-transactional).
+  const run = () => {
+    const failed: Array<{ issueId: number; message: string }> = [];
+    const done: number[] = [];
+    ctx.store.db.transaction(() => {
+      for (const { issueID, properties } of entries) {
+        const issue = ctx.store.getIssue(issueID);
+        if (!issue || !can(ctx, issue.projectId, 'BROWSE_PROJECTS')) {
+          failed.push({
+            issueId: issueID,
+            message: 'Issue does not exist or you do not have permission to see it.',
+          });
+          continue;
+        }
+        if (!can(ctx, issue.projectId, 'EDIT_ISSUES')) {
+          failed.push({ issueId: issueID, message: 'You do not have permission to edit this issue.' });
+          continue;
+        }
+        for (const [k, v] of Object.entries(properties)) ctx.store.setIssueProperty(issue.key, k, v);
+        done.push(issueID);
+      }
+    })();
+    const at = ctx.now().getTime();
+    Object.assign(task, {
+      status: failed.length && !done.length ? 'FAILED' : 'COMPLETE',
+      result: { updated: done, failed },
+      progress: 100,
+      started: at,
+      finished: at,
+      lastUpdate: at,
+      message: `${done.length} issues updated, ${failed.length} failed.`,
+    });
+  };
+  if (ctx.state.propertyTaskRequests > 0)
+    ctx.state.deferred.push({ requestsLeft: ctx.state.propertyTaskRequests, run });
+  else run();
   return { status: 303, headers: { location: self }, body: '' };
 }
 
