@@ -29,7 +29,10 @@ import {
   ConflictError,
   JiraHttpError,
   JiraRateLimitError,
+  JiraResponseError,
   NotAuthorizedError,
+  NotFoundError,
+  StorageLimitError,
   ValidationError,
 } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -366,7 +369,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
       if (e instanceof JiraRateLimitError) return next(spreadRetryAfterSeconds(e.retryAfterMs));
       // Busy: another writer holds the issue (a CONFLICT that says when to retry), or Jira failed.
       const busy = e instanceof ConflictError && e.retryAfterSeconds !== undefined;
-      const transient = busy || (e instanceof JiraHttpError && e.status >= 500);
+      const transient = busy || (e instanceof JiraHttpError && e.status >= 500) || unanswered(e);
       const tries = (job.attempts[issueKey] ?? 0) + 1;
       if (transient && tries < ITEM_ATTEMPTS) {
         job.attempts[issueKey] = tries;
@@ -379,6 +382,22 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   }
   if (job.pending.length > 0) return next();
   return finish(job, clock);
+}
+
+/**
+ * No answer at all (a connection reset, a timeout, storage failing), as opposed to a refusal Jira or the app
+ * explained: worth another try, like a server error.
+ */
+function unanswered(e: unknown): boolean {
+  return ![
+    ValidationError,
+    NotAuthorizedError,
+    NotFoundError,
+    ConflictError,
+    JiraHttpError,
+    JiraResponseError,
+    StorageLimitError,
+  ].some((known) => e instanceof known);
 }
 
 async function finish(job: StoredBulkJob, clock: Clock): Promise<StepOutcome> {

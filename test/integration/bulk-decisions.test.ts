@@ -610,6 +610,30 @@ describe('bulk Keep and Relink', () => {
     expect(writes() - written0).toBe(160);
   });
 
+  it('tries an item again when its connection to Jira drops, instead of reporting it failed', async () => {
+    const items = Array.from({ length: 6 }, (_, i) => flagged(800 + i, { type: 'Task' }));
+    // The first read of the third item never gets an answer: the connection is reset.
+    const handle = app.jira.handle.bind(app.jira);
+    let dropped = 0;
+    app.jira.handle = async (req) => {
+      if (dropped === 0 && req.method === 'GET' && req.path.startsWith(`/rest/api/3/issue/${items[2]}`)) {
+        dropped++;
+        throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+      }
+      return handle(req);
+    };
+    await keepAll('bulk-keep-dropped', items);
+    await drain();
+    expect(dropped).toBe(1);
+    expect(await job('bulk-keep-dropped')).toMatchObject({
+      status: 'done',
+      total: 6,
+      decided: 6,
+      failed: [],
+    });
+    expect(await logRows()).toHaveLength(6);
+  });
+
   it('ends with what is left named as not decided when every try of a step fails, and Resume finishes it', async () => {
     const items = Array.from({ length: 120 }, (_, i) => flagged(400 + i, { type: 'Task' }));
     await keepAll('bulk-keep-jira-down', items);
