@@ -295,7 +295,8 @@ function paragraph(text: string) {
 export function killCommentAdf(
   reason: string,
   rules: Array<{ rule: string; since: string }>,
-  resolution: string,
+  /** What Jira closed it with; null when its workflow set no resolution. */
+  resolution: string | null,
   decidedBy: string | null = null,
 ) {
   // The rules by the names the page shows, not their ids: the comment is read by the squad in Jira.
@@ -305,7 +306,11 @@ export function killCommentAdf(
     type: 'doc',
     version: 1,
     content: [
-      paragraph(`Killed in Outcome Lens kill review${by}, closed as "${resolution}" (not completed).`),
+      paragraph(
+        resolution
+          ? `Killed in Outcome Lens kill review${by}, closed as "${resolution}" (not completed).`
+          : `Killed in Outcome Lens kill review${by}, closed without a resolution (not completed).`,
+      ),
       paragraph(`Why: ${reason}`),
       ...(lines.length ? [paragraph(`Zombie rules that fired: ${lines.join('; ')}.`)] : []),
     ],
@@ -725,6 +730,8 @@ async function act(
   };
 
   if (decision.kind === 'kill') {
+    /** The resolution the issue was closed with, as Jira has it: the workflow may set its own, or none. */
+    let closedAs: string | null = issue.fields.resolution?.name ?? null;
     if (statusCategoryOf(issue) === 'done') {
       // Already closed (by a try of this decision, or by someone else): never transition twice.
       if (!sameDecision)
@@ -752,18 +759,23 @@ async function act(
         await kvs.set(intentKey, intent);
       }
       try {
+        let resolutionSent = false;
         if (setsResolutionItself) await jira.transitionIssue(issueKey, transition.id);
         else {
           try {
             await jira.transitionIssue(issueKey, transition.id, {
               resolutionName: settings.kill.resolutionName,
             });
+            resolutionSent = true;
           } catch (e) {
             // The workflow does not let this transition set a resolution: close it without one.
             if (!(e instanceof ValidationError)) throw e;
             await jira.transitionIssue(issueKey, transition.id);
           }
         }
+        closedAs = resolutionSent
+          ? settings.kill.resolutionName
+          : ((await jira.getIssue(issueKey, { fields: ['resolution'] })).fields.resolution?.name ?? null);
       } catch (e) {
         // Refused because an earlier try of this decision, still in flight, closed the issue meanwhile.
         if (!(e instanceof ValidationError || e instanceof ConflictError)) throw e;
@@ -798,7 +810,7 @@ async function act(
         addCommentOnce(
           jira,
           issueKey,
-          killCommentAdf(decision.reason, firedRules, settings.kill.resolutionName, actor.actorName),
+          killCommentAdf(decision.reason, firedRules, closedAs, actor.actorName),
           { attempts: 1, baseDelayMs: 0, now: clock.now() },
         ),
       );
@@ -807,7 +819,7 @@ async function act(
         await writeLens();
       }
     }
-    details.resolution = settings.kill.resolutionName;
+    details.resolution = closedAs;
   } else if (decision.kind === 'keep') {
     const killCriteria = decision.killCriteria
       ? { ...lens.killCriteria, ...decision.killCriteria }

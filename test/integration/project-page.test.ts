@@ -23,6 +23,7 @@ import { mapSummaryPayloadSchema } from '../../src/contract/project-page';
 import { NO_OUTCOME } from '../../src/contract/project-page-keys';
 import { keys } from '../../src/storage/keys';
 import { saveRunSummary } from '../../src/storage/scan-state';
+import { saveSettings } from '../../src/storage/settings';
 import { defineEndpoint } from '../../src/resolvers/endpoint';
 import { mapSummary } from '../../src/services/outcome-map';
 import { runInInvocation } from '../../workbench/forge/context';
@@ -604,6 +605,41 @@ describe('kill review', () => {
         ),
       ),
     ).toMatchObject({ replayed: false, statusName: 'Done' });
+  });
+
+  it('logs and comments the resolution Jira closed the issue with when its workflow refuses the kill’s own', async () => {
+    const key = aZombie();
+    // Killed through "Done", whose screen has no resolution field: Jira refuses the one the kill sends, and the
+    // workflow closes it as "Done".
+    await runInInvocation({ accountId: null, moduleKey: PAGE, installContext: app.installContext }, () =>
+      saveSettings(P, { kill: { transitionName: 'Done' } }, 0),
+    );
+    app.jira.faults.inject({
+      kind: 'refused',
+      message: "Field 'resolution' cannot be set. It is not on the appropriate screen, or unknown.",
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/transitions', bodyIncludes: 'resolution' },
+    });
+    const decided = ok(
+      await call<DecideData>(
+        'decide',
+        {
+          issueKey: key,
+          idempotencyKey: 'kill-noresolution-1',
+          decision: { kind: 'kill', reason: 'Not wanted' },
+        },
+        'member',
+      ),
+    );
+    const issue = app.jira.store.getIssue(key)!;
+    expect(issue.statusCategory).toBe('done');
+    const closedWith = issue.resolution ?? null;
+    expect(closedWith).toBe('Done');
+    expect(decided.entry).toMatchObject({ kind: 'kill', resolution: closedWith });
+    const [comment] = app.jira.store.listComments(issue.id);
+    const said = JSON.stringify(comment);
+    expect(said).not.toContain("Won't Do");
+    expect(said).toContain(closedWith ? `closed as \\"${closedWith}\\"` : 'closed without a resolution');
   });
 
   it('survives a double click: two concurrent kills with one key transition and comment once', async () => {
