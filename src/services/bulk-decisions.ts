@@ -74,9 +74,12 @@ const SERVER_ERROR_RETRY_SECONDS = 2;
 const JOB_TTL = { value: 30, unit: 'DAYS' } as const;
 /** A step's claim outlives its invocation (900 s at most). */
 const STEP_CLAIM = { value: 20, unit: 'MINUTES' } as const;
-/** Bounded polling of Jira's bulk task. */
-const TASK_POLLS = 20;
-const TASK_POLL_MS = 100;
+/**
+ * Jira's bulk transition is polled for up to 30 s: each item's own decision runs after it, and one run while the
+ * task is still going would close that item a second time (a workflow's transition out of any status).
+ */
+const TASK_POLLS = 120;
+const TASK_POLL_MS = 250;
 
 type QueueFilter = z.infer<typeof queueFilterSchema>;
 

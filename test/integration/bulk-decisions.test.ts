@@ -279,6 +279,26 @@ describe('bulk Kill of 200 items', () => {
     },
   );
 
+  it('waits for Jira’s bulk transition to finish in the background instead of closing each item again', async () => {
+    app = newApp();
+    const items = Array.from({ length: 50 }, (_, i) => flagged(i));
+    // Jira's task closes the chunk once 30 more requests have reached the site.
+    app.jira.backgroundTaskDelayRequests = 30;
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-slow-task',
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { keys: items },
+      }),
+    );
+    await drain();
+    expect(await job('bulk-kill-slow-task')).toMatchObject({ status: 'done', decided: 50, failed: [] });
+    expect(callsTo('POST', BULK_TRANSITION)).toBe(1);
+    expect(callsTo('POST', ISSUE_TRANSITION)).toBe(0);
+    expect(items.map(transitionsOf)).toEqual(items.map(() => 1));
+    expect(items.map(commentsOf)).toEqual(items.map(() => 1));
+  });
+
   it('one step fetches its chunk once, reads each item’s key once and the settings once', async () => {
     app = newApp();
     const items = Array.from({ length: 50 }, (_, i) => flagged(i));

@@ -692,7 +692,7 @@ describe('the zombie scan', () => {
   it('holds each issue until Jira’s background task has written its lens, so a save let in after is not undone', async () => {
     const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 5 }, () => idle()));
     // Jira writes a bulk property set in a background task: here, once three more requests reach the site.
-    wb.jira.propertyTaskDelayRequests = 3;
+    wb.jira.backgroundTaskDelayRequests = 3;
     const release = lensClaims.releaseLensClaim;
     const released: Array<{ key: string; written: boolean }> = [];
     jest.spyOn(lensClaims, 'releaseLensClaim').mockImplementation(async (held) => {

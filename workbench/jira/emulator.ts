@@ -124,24 +124,24 @@ export class JiraEmulator {
     tasks: new Map(),
     bulkTasks: new Map(),
     nextTaskId: 10000,
-    propertyTaskRequests: 0,
+    backgroundTaskRequests: 0,
     deferred: [],
   };
 
   /**
-   * How many requests reach the site before a bulk property set's writes land (its task runs in Jira's background,
-   * answered ENQUEUED until then). 0, the default, writes at once.
+   * How many requests reach the site before a bulk property set or bulk transition lands (its task runs in
+   * Jira's background, answered as not finished until then). 0, the default, lands at once.
    */
-  set propertyTaskDelayRequests(requests: number) {
-    this.state.propertyTaskRequests = Math.max(0, Math.floor(requests));
+  set backgroundTaskDelayRequests(requests: number) {
+    this.state.backgroundTaskRequests = Math.max(0, Math.floor(requests));
   }
 
   /** Runs the background work whose time has come: called as each request reaches the site. */
-  private runDeferred(): void {
+  private async runDeferred(): Promise<void> {
     for (const job of [...this.state.deferred]) {
       if (--job.requestsLeft > 0) continue;
       this.state.deferred.splice(this.state.deferred.indexOf(job), 1);
-      job.run();
+      await job.run();
     }
   }
 
@@ -173,7 +173,7 @@ export class JiraEmulator {
   }
 
   async handle(req: JiraRequest): Promise<JiraResponse> {
-    this.runDeferred();
+    await this.runDeferred();
     const method = req.method.toUpperCase();
     const url = new URL(req.path, 'http://jira.local');
     const pathname = url.pathname;

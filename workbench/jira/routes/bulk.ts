@@ -231,55 +231,70 @@ async function submitBulkTransition(ctx: RouteContext) {
   const total = plan.reduce((n, p) => n + p.keys.length, 0);
   if (total > BULK_EDIT_ISSUE_LIMIT)
     return bulkError(400, `At most ${BULK_EDIT_ISSUE_LIMIT} issues can be transitioned at once.`);
-  const processed: number[] = [];
-  const failed: Record<string, string[]> = {};
-  let inaccessible = 0;
-  for (const { keys, transitionId } of plan) {
-    for (const key of keys) {
-      const issue = visible(ctx, key);
-      if (!issue) {
-        inaccessible++;
-        continue;
-      }
-      if (!can(ctx, issue.projectId, 'TRANSITION_ISSUES')) {
-        failed[String(issue.id)] = ['You do not have permission to transition this issue.'];
-        continue;
-      }
-      const t = available(issue).find((x) => x.id === transitionId);
-      if (!t) {
-        failed[String(issue.id)] = [`Transition id '${transitionId}' is not valid for this issue.`];
-        continue;
-      }
-      const blocked = await runWorkflowValidators(
-        ctx.store,
-        issue,
-        { toStatus: t.to, fromStatusId: statusId(issue.statusName), toStatusId: statusId(t.to) },
-        ctx.validatorFunctions,
-      );
-      if (blocked) {
-        failed[String(issue.id)] = [blocked];
-        continue;
-      }
-      // Re-read: an earlier input of this request may have moved it.
-      applyTransition(ctx, ctx.store.getIssue(issue.id)!, t, t.resolution);
-      processed.push(issue.id);
-    }
-  }
   const taskId = String(ctx.state.nextTaskId++);
-  const at = ctx.now().toISOString();
-  ctx.state.bulkTasks.set(taskId, {
+  const created = ctx.now().toISOString();
+  const task: Record<string, unknown> = {
     taskId,
-    status: 'COMPLETE',
-    progressPercent: 100,
-    created: at,
-    started: at,
-    updated: at,
+    status: 'ENQUEUED',
+    progressPercent: 0,
+    created,
+    updated: created,
     submittedBy: { accountId: actorAccountId(ctx) },
     totalIssueCount: total,
-    processedAccessibleIssues: processed,
-    failedAccessibleIssues: failed,
-    invalidOrInaccessibleIssueCount: inaccessible,
-  });
+    processedAccessibleIssues: [],
+    failedAccessibleIssues: {},
+    invalidOrInaccessibleIssueCount: 0,
+  };
+  ctx.state.bulkTasks.set(taskId, task);
+  const run = async () => {
+    const processed: number[] = [];
+    const failed: Record<string, string[]> = {};
+    let inaccessible = 0;
+    for (const { keys, transitionId } of plan) {
+      for (const key of keys) {
+        const issue = visible(ctx, key);
+        if (!issue) {
+          inaccessible++;
+          continue;
+        }
+        if (!can(ctx, issue.projectId, 'TRANSITION_ISSUES')) {
+          failed[String(issue.id)] = ['You do not have permission to transition this issue.'];
+          continue;
+        }
+        const t = available(issue).find((x) => x.id === transitionId);
+        if (!t) {
+          failed[String(issue.id)] = [`Transition id '${transitionId}' is not valid for this issue.`];
+          continue;
+        }
+        const blocked = await runWorkflowValidators(
+          ctx.store,
+          issue,
+          { toStatus: t.to, fromStatusId: statusId(issue.statusName), toStatusId: statusId(t.to) },
+          ctx.validatorFunctions,
+        );
+        if (blocked) {
+          failed[String(issue.id)] = [blocked];
+          continue;
+        }
+        // Re-read: an earlier input of this request may have moved it.
+        applyTransition(ctx, ctx.store.getIssue(issue.id)!, t, t.resolution);
+        processed.push(issue.id);
+      }
+    }
+    const at = ctx.now().toISOString();
+    Object.assign(task, {
+      status: 'COMPLETE',
+      progressPercent: 100,
+      started: at,
+      updated: at,
+      processedAccessibleIssues: processed,
+      failedAccessibleIssues: failed,
+      invalidOrInaccessibleIssueCount: inaccessible,
+    });
+  };
+  if (ctx.state.backgroundTaskRequests > 0)
+    ctx.state.deferred.push({ requestsLeft: ctx.state.backgroundTaskRequests, run });
+  else await run();
   return json(201, { taskId });
 }
 

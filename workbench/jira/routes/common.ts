@@ -43,12 +43,13 @@ export interface EmulatorState {
   bulkTasks: Map<string, Record<string, unknown>>;
   nextTaskId: number;
   /**
-   * Jira runs a bulk property set as a background task: its writes land some time after the 303. With
-   * `propertyTaskRequests` above 0 they land only once that many more requests have reached the site (0: at once).
+   * Jira runs bulk property sets and bulk transitions as background tasks: their changes land some time after
+   * the call is answered. With `backgroundTaskRequests` above 0 they land only once that many more requests have
+   * reached the site (0: at once).
    */
-  propertyTaskRequests: number;
+  backgroundTaskRequests: number;
   /** Background work not run yet: each runs when its count of requests reaches 0. */
-  deferred: Array<{ requestsLeft: number; run: () => void }>;
+  deferred: Array<{ requestsLeft: number; run: () => void | Promise<void> }>;
 }
 
 export type RouteHandler = (ctx: RouteContext) => JiraResponse | Promise<JiraResponse>;

@@ -155,8 +155,8 @@ function bulkSetByIssue(ctx: RouteContext) {
       message: `${done.length} issues updated, ${failed.length} failed.`,
     });
   };
-  if (ctx.state.propertyTaskRequests > 0)
-    ctx.state.deferred.push({ requestsLeft: ctx.state.propertyTaskRequests, run });
+  if (ctx.state.backgroundTaskRequests > 0)
+    ctx.state.deferred.push({ requestsLeft: ctx.state.backgroundTaskRequests, run });
   else run();
   return { status: 303, headers: { location: self }, body: '' };
 }
