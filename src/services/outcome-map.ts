@@ -487,24 +487,21 @@ async function liveSummary(
 
 const PAGE_FIELDS = ['summary', 'description', 'status', 'issuetype', 'assignee', 'parent'];
 
-/**
- * Issues of the project linked directly to an outcome, key → outcome id: their children inherit it, whatever
- * their type (an epic's stories, a story's sub-tasks), as the map's counts, the scan and the panel count them.
- */
-async function linkedParents(jira: JiraClient, projectKey: string): Promise<Map<string, string>> {
+/** Epics of the project linked directly to an outcome, epic key → outcome id: their children inherit it. */
+async function linkedEpics(jira: JiraClient, projectKey: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let token: string | null = null;
   for (let page = 0; page < 20; page++) {
     const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: `project = ${jqlString(projectKey)} AND outcomeId IS NOT EMPTY`,
+      jql: `project = ${jqlString(projectKey)} AND issuetype = Epic AND outcomeId IS NOT EMPTY`,
       fields: ['issuetype'],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: 100,
       nextPageToken: token,
     });
-    for (const parent of result.issues) {
-      const id = readLens(parent.properties?.[ISSUE_PROPERTY_KEY]).outcomeId;
-      if (id) out.set(parent.key, id);
+    for (const epic of result.issues) {
+      const id = readLens(epic.properties?.[ISSUE_PROPERTY_KEY]).outcomeId;
+      if (id) out.set(epic.key, id);
     }
     token = result.nextPageToken;
     if (!token) break;
@@ -512,15 +509,15 @@ async function linkedParents(jira: JiraClient, projectKey: string): Promise<Map<
   return out;
 }
 
-/** The JQL that selects one lane: direct links, plus unlinked children of the issues linked to the outcome. */
-export function laneJql(lane: string, parents: ReadonlyMap<string, string>): string {
+/** The JQL that selects one lane: direct links, plus unlinked children of the outcome's epics. */
+export function laneJql(lane: string, epics: ReadonlyMap<string, string>): string {
   if (lane === NO_OUTCOME) {
-    const all = [...parents.keys()];
+    const all = [...epics.keys()];
     return all.length
       ? `outcomeId IS EMPTY AND (parent IS EMPTY OR parent NOT IN (${all.join(', ')}))`
       : 'outcomeId IS EMPTY';
   }
-  const mine = [...parents].filter(([, id]) => id === lane).map(([key]) => key);
+  const mine = [...epics].filter(([, id]) => id === lane).map(([key]) => key);
   return mine.length
     ? `(outcomeId = ${jqlString(lane)} OR (outcomeId IS EMPTY AND parent IN (${mine.join(', ')})))`
     : `outcomeId = ${jqlString(lane)}`;
@@ -531,8 +528,7 @@ interface LaneContext {
   projectKey: string;
   byId: Map<string, Outcome>;
   settings: Settings;
-  /** Issues linked to one of the project's outcomes, key → outcome id (children inherit the link). */
-  parents: Map<string, string>;
+  epics: Map<string, string>;
   /** The site's field ids, asked once per request, whatever the number of lanes. */
   field: AgileFieldIds;
 }
@@ -541,16 +537,13 @@ async function laneContext(call: CallContext): Promise<LaneContext> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const jira = JiraClient.asUser();
-  const [outcomes, { settings }, linked, { ids: field }] = await Promise.all([
+  const [outcomes, { settings }, epics, { ids: field }] = await Promise.all([
     outcomesStore.listOutcomes(projectKey),
     loadSettings(projectKey),
-    linkedParents(jira, projectKey),
+    linkedEpics(jira, projectKey),
     discoverAgileFields(jira),
   ]);
-  const byId = new Map(outcomes.map((o) => [o.id, o]));
-  // A link to an outcome deleted since lends nothing: its children serve none, as the counts have it.
-  const parents = new Map([...linked].filter(([, id]) => byId.has(id)));
-  return { jira, projectKey, byId, settings, parents, field };
+  return { jira, projectKey, byId: new Map(outcomes.map((o) => [o.id, o])), settings, epics, field };
 }
 
 async function lanePage(
@@ -561,7 +554,7 @@ async function lanePage(
     throw new ValidationError('This outcome does not exist (any more).', { lane: 'Unknown outcome.' });
   const result = await withPageToken(input.pageToken, () =>
     ctx.jira.searchJql({
-      jql: `${openWorkJql(ctx.projectKey, input.filters)} AND ${laneJql(input.lane, ctx.parents)}`,
+      jql: `${openWorkJql(ctx.projectKey, input.filters)} AND ${laneJql(input.lane, ctx.epics)}`,
       fields: [...PAGE_FIELDS, ctx.field.storyPoints],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: input.pageSize,
@@ -571,7 +564,7 @@ async function lanePage(
   const issues = result.issues.map((issue): MapIssue => {
     const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
     const parentKey = issue.fields.parent?.key;
-    const parentOutcome = parentKey ? (ctx.parents.get(parentKey) ?? null) : null;
+    const parentOutcome = parentKey ? (ctx.epics.get(parentKey) ?? null) : null;
     // Scored live with the current settings, so a changed weight shows at once.
     const assessment = assessIssue(issueFacts(issue, parentOutcome), draftOf(lens), ctx.byId, ctx.settings);
     const assignee = accountName(issue.fields.assignee);

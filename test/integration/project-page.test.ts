@@ -379,32 +379,6 @@ describe('outcome map', () => {
     expect(none.issues.map((i) => i.summary)).toEqual(['Unlinked chore']);
   });
 
-  it('lists a sub-task under the outcome its linked story serves, as the lane counts it', async () => {
-    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
-    const s = app.jira.store;
-    const story = s.createIssue({ projectKey: P, summary: 'Shoppers lose their cart', type: 'Story' });
-    s.setIssueProperty(story.key, ISSUE_PROPERTY_KEY, { outcomeId: o.id });
-    const subTask = s.createIssue({
-      projectKey: P,
-      summary: 'Keep the cart',
-      type: 'Sub-task',
-      parentKey: story.key,
-    });
-
-    const summary = ok(await call<MapSummaryData>('mapSummary', {}, 'viewer'));
-    expect(summary.lanes.find((l) => l.lane === o.id)).toMatchObject({ count: 2, direct: 1, inherited: 1 });
-    expect(summary.lanes.find((l) => l.lane === 'none')).toMatchObject({ count: 0 });
-    const lane = ok(await call<MapPageData>('mapPage', { lane: o.id, pageSize: 20 }, 'viewer'));
-    expect(lane.issues.map((i) => i.key).sort()).toEqual([story.key, subTask.key].sort());
-    expect(lane.issues.find((i) => i.key === subTask.key)).toMatchObject({
-      link: 'inherited',
-      via: story.key,
-    });
-    expect(ok(await call<MapPageData>('mapPage', { lane: 'none', pageSize: 20 }, 'viewer')).issues).toEqual(
-      [],
-    );
-  });
-
   it('filters by type and assignee', async () => {
     const s = app.jira.store;
     s.createIssue({ projectKey: P, summary: 'A bug', type: 'Bug', assignee: app.accountIdOf('member') });
