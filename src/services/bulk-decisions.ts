@@ -487,6 +487,8 @@ export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
     } catch (e) {
       // A rate limit outside an item (the selection's search, the rights check): this step again, later.
       if (e instanceof JiraRateLimitError) {
+        // The same step comes back later: its claim goes, or that delivery would find it taken.
+        await kvs.delete(keys.bulkStep(parsed.data.projectKey, parsed.data.jobId, parsed.data.step));
         await push(parsed.data, spreadRetryAfterSeconds(e.retryAfterMs));
         return { status: 'waiting' };
       }

@@ -654,6 +654,20 @@ describe('bulk Keep and Relink', () => {
     expect(await logRows()).toHaveLength(6);
   });
 
+  it('comes back to a step a rate limit sent away before its items, and finishes', async () => {
+    const items = Array.from({ length: 6 }, (_, i) => flagged(900 + i, { type: 'Task' }));
+    // The step's check of the person's rights is answered 429: the step is queued again for later.
+    app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 5,
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/permissions/check' },
+    });
+    await keepAll('bulk-keep-429', items);
+    await drain();
+    expect(await job('bulk-keep-429')).toMatchObject({ status: 'done', decided: 6, failed: [] });
+  });
+
   it('ends with what is left named as not decided when every try of a step fails, and Resume finishes it', async () => {
     const items = Array.from({ length: 120 }, (_, i) => flagged(400 + i, { type: 'Task' }));
     await keepAll('bulk-keep-jira-down', items);

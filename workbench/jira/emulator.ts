@@ -138,11 +138,10 @@ export class JiraEmulator {
 
   /** Runs the background work whose time has come: called as each request reaches the site. */
   private async runDeferred(): Promise<void> {
-    for (const job of [...this.state.deferred]) {
-      if (--job.requestsLeft > 0) continue;
-      this.state.deferred.splice(this.state.deferred.indexOf(job), 1);
-      await job.run();
-    }
+    // Taken off the list before any runs: a request arriving while one runs finds them gone.
+    const due = this.state.deferred.filter((job) => --job.requestsLeft <= 0);
+    this.state.deferred = this.state.deferred.filter((job) => !due.includes(job));
+    for (const job of due) await job.run();
   }
 
   constructor(db: WorkbenchDb, options: JiraEmulatorOptions = {}) {
