@@ -319,7 +319,14 @@ export class JiraClient {
     entries: BulkPropertyEntry[],
     polling: { attempts?: number; intervalMs?: number } = {},
   ): Promise<BulkPropertyResult> {
-    if (entries.length === 0) return { task: null, finished: true };
+    const taskId = await this.submitIssuePropertiesBulk(entries);
+    if (!taskId) return { task: null, finished: true };
+    return this.waitForTask(taskId, polling);
+  }
+
+  /** Sends the bulk property set only: the id of Jira's task that writes them (null when Jira names none). */
+  async submitIssuePropertiesBulk(entries: BulkPropertyEntry[]): Promise<string | null> {
+    if (entries.length === 0) return null;
     if (entries.length > BULK_PROPERTY_ISSUE_LIMIT) {
       throw new ValidationError(
         `At most ${BULK_PROPERTY_ISSUE_LIMIT} issues can be updated in one call; got ${entries.length}.`,
@@ -328,8 +335,14 @@ export class JiraClient {
     const body = { issues: entries.map((e) => ({ issueID: e.issueId, properties: e.properties })) };
     const res = await this.call('setIssuePropertiesBulk', {}, { body, accept: [303] });
     const location = res.headers.get('location');
-    const taskId = location ? /\/task\/([^/?#]+)/.exec(location)?.[1] : undefined;
-    if (!taskId) return { task: null, finished: true };
+    return (location ? /\/task\/([^/?#]+)/.exec(location)?.[1] : undefined) ?? null;
+  }
+
+  /** Polls an async task (GET /task/{id}) a bounded number of times. */
+  async waitForTask(
+    taskId: string,
+    polling: { attempts?: number; intervalMs?: number } = {},
+  ): Promise<BulkPropertyResult> {
     const attempts = polling.attempts ?? TASK_POLL_ATTEMPTS;
     const intervalMs = polling.intervalMs ?? TASK_POLL_INTERVAL_MS;
     let task: JiraTask | null = null;

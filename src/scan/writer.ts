@@ -429,10 +429,7 @@ export class ScanWriter {
   private async writeBatch(batch: PendingLens[]): Promise<void> {
     if (batch.length === 0) return;
     const claims = (await Promise.all(batch.map((e) => takeLensClaim(e.key)))).map((r) => r.held);
-    /**
-     * False while Jira's task writing the lenses may still run: the claims are then kept. (A call that failed
-     * made no task, or one whose lenses the next invocation writes again under new claims.)
-     */
+    /** False while Jira's task writing the lenses may still run: the claims are then kept. */
     let landed = true;
     try {
       const held = batch.filter((_, i) => claims[i]);
@@ -452,14 +449,20 @@ export class ScanWriter {
       }
       if (writes.length) {
         // Jira writes the lenses in a background task. The claims are held until it has: a person's save let in
-        // before would be overwritten by the lens read before it. A task not done by the last poll keeps them
-        // until they expire. (A write the task dropped differs from the verdict next run, which rewrites it.)
-        const { finished } = await retrying(() =>
-          this.jira.setIssuePropertiesBulk(
+        // before would be overwritten by the lens read before it. A task not seen done (its last poll says
+        // otherwise, or polling failed) keeps them until they expire. (A write the task dropped differs from the
+        // verdict next run, which rewrites it.)
+        const taskId = await retrying(() =>
+          this.jira.submitIssuePropertiesBulk(
             writes.map((w) => ({ issueId: w.entry.issueId, properties: { [ISSUE_PROPERTY_KEY]: w.lens } })),
           ),
         );
-        landed = finished;
+        landed =
+          !taskId ||
+          (await this.jira.waitForTask(taskId).then(
+            (t) => t.finished,
+            () => false,
+          ));
       }
       for (const w of writes) this.hooks.onWritten(w.entry.change);
       // The lenses carry the edits' stamps now: their intents are done with. Kept while the task may yet run.

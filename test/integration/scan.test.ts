@@ -11,6 +11,7 @@ import { configuredProjects, PROBE_CONCURRENCY, startScans } from '../../src/sca
 import { scanNow } from '../../src/scan/scan-now';
 import * as lensClaims from '../../src/storage/lens-claim';
 import { NotAuthorizedError } from '../../src/errors';
+import { JiraClient } from '../../src/jira/client';
 import { OTHER_PROJECT_KEY } from '../support/workbench-harness';
 import { listRunSummaries, loadHealthSnapshot } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
@@ -705,6 +706,33 @@ describe('the zombie scan', () => {
     expect(summary).toMatchObject({ status: 'finished', counters: { flagged: 5, errors: 0 } });
     expect(released.map((r) => r.key).sort()).toEqual([...keys].sort());
     expect(released.filter((r) => !r.written)).toEqual([]);
+  });
+
+  it('sends the lenses once and keeps the claims when polling Jira’s task fails', async () => {
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 5 }, () => idle()));
+    wb.jira.backgroundTaskDelayRequests = 3;
+    wb.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      match: { method: 'GET', pathIncludes: '/rest/api/3/task/' },
+    });
+    const release = lensClaims.releaseLensClaim;
+    const released: Array<{ key: string; written: boolean }> = [];
+    jest.spyOn(lensClaims, 'releaseLensClaim').mockImplementation(async (held) => {
+      released.push({ key: held.issueKey, written: lensOf(held.issueKey).zombie === 'true' });
+      return release(held);
+    });
+    const mark = wb.jira.calls.length;
+
+    const summary = await scan();
+
+    expect(summary.status).toBe('finished');
+    expect(callsSince(mark)['POST /rest/api/3/issue/properties/multi']).toBe(1);
+    expect(released.filter((r) => !r.written)).toEqual([]);
+    // The task ran in Jira's background all the same.
+    wb.jira.faults.clear();
+    await wb.asSystem(() => JiraClient.asApp().myPermissions({}, ['BROWSE_PROJECTS']));
+    expect(keys.map((k) => lensOf(k).zombie)).toEqual(keys.map(() => 'true'));
   });
 
   it('lets one of two overlapping runs of a project go and the other yield', async () => {
