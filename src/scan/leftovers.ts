@@ -14,8 +14,11 @@ import { dedupePending, readPending, type PendingLens } from './writer';
 
 /** Forge's batch set and delete take at most 25 items a call. */
 const BATCH_ITEMS = 25;
-/** What one run takes back at its start; more waits for the run after it. */
-const TAKE_LIMIT = 10_000;
+/**
+ * What one invocation takes back before its pages (written before its time budget is looked at); the rest waits
+ * for the run's next invocation, or the next run.
+ */
+const TAKE_LIMIT = 1_000;
 /**
  * The share of a cursor's value the entries it carries may fill (of KVS's 240 KiB): the rest of the cursor
  * (settings, outcomes, aggregates, samples) needs its room.
@@ -41,6 +44,7 @@ export async function keepForNextRun(projectKey: string, entries: ReadonlyArray<
 }
 
 export interface KeptLeftovers {
+  projectKey: string;
   entries: PendingLens[];
   /** Each entry's storage key, by issue id. */
   storedAs: Map<number, string>;
@@ -60,6 +64,7 @@ export async function keptLeftovers(projectKey: string): Promise<KeptLeftovers> 
     }
   const olderList = readPending(await kvs.get(keys.scanLeftovers(projectKey)));
   return {
+    projectKey,
     entries: dedupePending([...olderList, ...perIssue]),
     storedAs,
     olderList: olderList.length ? keys.scanLeftovers(projectKey) : null,
@@ -79,7 +84,16 @@ export async function dropLeftovers(
     const key = kept.storedAs.get(e.issueId);
     return key && !left.has(e.issueId) ? [key] : [];
   });
-  if (kept.olderList && left.size === 0) done.push(kept.olderList);
+  if (kept.olderList) {
+    // The older version's single list is read once: what of it is still unwritten is kept issue by issue, so it
+    // is not laid over newer verdicts again at every run's start.
+    const stillKept = new Set(kept.storedAs.keys());
+    await keepForNextRun(
+      kept.projectKey,
+      unwritten.filter((e) => !stillKept.has(e.issueId)),
+    );
+    done.push(kept.olderList);
+  }
   // An entry whose delete fails is written again by the next run, merged over the stored lens: harmless.
   for (let i = 0; i < done.length; i += BATCH_ITEMS)
     await kvs.batchDelete(done.slice(i, i + BATCH_ITEMS).map((key) => ({ key })));

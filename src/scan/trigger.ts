@@ -81,7 +81,13 @@ export async function configuredProjects(
   // this firing stopped, so no project is always the one left out.
   const toProbe = projects.filter((key) => !inUse.has(key));
   const resumeAt = await kvs.get<{ key?: string }>(keys.scanProbeNext).catch(() => undefined);
-  const from = Math.max(0, toProbe.indexOf(resumeAt?.key ?? ''));
+  // Where the last firing stopped; a project gone (or given settings) since: the next one in Jira's order.
+  const from = resumeAt?.key
+    ? Math.max(
+        0,
+        toProbe.findIndex((key) => key >= resumeAt.key!),
+      )
+    : 0;
   const queue = [...toProbe.slice(from), ...toProbe.slice(0, from)];
   let next = 0;
   // Set by the probe that finds the time spent (a closure's write: kept in an object for the type checker).
@@ -92,9 +98,12 @@ export async function configuredProjects(
         stopped.at ??= queue[next]!;
         return;
       }
+      // Taken before the call: the other probes go on with the next projects meanwhile.
       const key = queue[next++]!;
       try {
-        const found = await patiently(() =>
+        // Not waited out here: a wait of a minute could run the firing past its time. Probing stops, and the
+        // next firing starts at this project.
+        const found = await retrying(() =>
           jira.searchJql({
             jql: `project = ${jqlString(key)} AND hasHypothesis IS NOT EMPTY`,
             fields: ['id'],
@@ -103,6 +112,11 @@ export async function configuredProjects(
         );
         if (found.issues.length > 0) inUse.add(key);
       } catch (e) {
+        if (e instanceof JiraRateLimitError) {
+          stopped.at ??= key;
+          next = queue.length;
+          return;
+        }
         // One project Jira will not answer for today waits for tomorrow; the others are scanned.
         console.warn(`scan: ${key} left out of today's scan (${e instanceof Error ? e.message : String(e)})`);
       }

@@ -773,13 +773,15 @@ async function act(
             await jira.transitionIssue(issueKey, transition.id);
           }
         }
-        closedAs = resolutionSent
-          ? settings.kill.resolutionName
-          : ((await jira.getIssue(issueKey, { fields: ['resolution'] })).fields.resolution?.name ?? null);
+        // As Jira has it: a post-function may set its own, a workflow none.
+        closedAs = await jira
+          .getIssue(issueKey, { fields: ['resolution'] })
+          .then((closed) => closed.fields.resolution?.name ?? null)
+          .catch(() => (resolutionSent ? settings.kill.resolutionName : null));
       } catch (e) {
         // Refused because an earlier try of this decision, still in flight, closed the issue meanwhile.
         if (!(e instanceof ValidationError || e instanceof ConflictError)) throw e;
-        const now = await jira.getIssue(issueKey, { fields: ['status'] });
+        const now = await jira.getIssue(issueKey, { fields: ['status', 'resolution'] });
         if (statusCategoryOf(now) !== 'done') {
           // Refused, and nothing was done (a kill begins by closing the issue): the intent goes, so that nothing
           // reads a later close by hand (the natural next step after a refused Kill) as this kill. Not one a bulk
@@ -790,6 +792,7 @@ async function act(
           }
           throw e;
         }
+        closedAs = now.fields.resolution?.name ?? null;
       }
       details.transition = transition.name;
       statusName = transition.to?.name ?? statusName;

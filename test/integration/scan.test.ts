@@ -2,6 +2,7 @@
  * The zombie scan over the workbench: the real @forge/api, @forge/kvs and @forge/events against the Jira
  * emulator, app storage and the queue. Issues are dated relative to the real clock, as the scan uses it.
  */
+import { kvs } from '@forge/kvs';
 import { emptyLens, ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
@@ -27,7 +28,10 @@ beforeEach(() => {
   wb = createWorkbench();
   useConsumer();
 });
-afterEach(() => wb.dispose());
+afterEach(() => {
+  jest.restoreAllMocks();
+  wb.dispose();
+});
 
 function useConsumer(options: RunOptions = {}): void {
   wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer(options));
@@ -875,6 +879,28 @@ describe('the zombie scan', () => {
     // Every project but the one with settings (the harness's two and the 1,199 others).
     expect(new Set(probed).size).toBe(1_201);
   }, 60_000);
+
+  it('stops probing at a rate limit instead of waiting it out, and the next firing starts at that project', async () => {
+    for (let i = 0; i < 10; i++) wb.jira.store.createProject({ key: `R${i}`, name: `Project ${i}` });
+    wb.jira.store.setIssueProperty(
+      wb.jira.store.createIssue(anIssue({ projectKey: 'R8' })).key,
+      ISSUE_PROPERTY_KEY,
+      emptyLens(),
+    );
+    wb.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 60,
+      times: 1,
+      match: { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: 'R5' },
+    });
+    const started = Date.now();
+    const first = await wb.asSystem(() => configuredProjects());
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await wb.asSystem(() => kvs.get('scan-probe:next'))).toEqual({ key: 'R5' });
+    const second = await wb.asSystem(() => configuredProjects());
+    expect([...new Set([...first, ...second])]).toContain('R8');
+    expect(second).toContain('R8');
+  }, 30_000);
 
   it('starts hundreds of projects within Forge’s 500 events a minute, the rest in the next minute', async () => {
     const keys = Array.from({ length: 620 }, (_, i) => `Q${i}`);
