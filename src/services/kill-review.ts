@@ -454,8 +454,9 @@ export async function decide(
   const projectKey = targetProject(call);
   checkInProject(input.issueKey, projectKey);
   // Rights first: a replay answers with the recorded decision, which only a decider may see.
-  requireDecider(await requireBrowse(projectKey), input.decision.kind);
+  // A kill's rights are asked of the issue itself, in the one call a decision's rights take.
   if (input.decision.kind === 'kill') await requireOwnKillRights(input.issueKey);
+  else requireDecider(await requireBrowse(projectKey), input.decision.kind);
   return decideChecked(call, input, clock);
 }
 
@@ -773,11 +774,15 @@ async function act(
             await jira.transitionIssue(issueKey, transition.id);
           }
         }
-        // As Jira has it: a post-function may set its own, a workflow none.
-        closedAs = await jira
-          .getIssue(issueKey, { fields: ['resolution'] })
-          .then((closed) => closed.fields.resolution?.name ?? null)
-          .catch(() => (resolutionSent ? settings.kill.resolutionName : null));
+        // The one sent, or the transition's own (named like the resolution); else as Jira has it (its workflow's
+        // own, or none), read once.
+        closedAs =
+          resolutionSent || setsResolutionItself
+            ? settings.kill.resolutionName
+            : await jira
+                .getIssue(issueKey, { fields: ['resolution'] })
+                .then((closed) => closed.fields.resolution?.name ?? null)
+                .catch(() => null);
       } catch (e) {
         // Refused because an earlier try of this decision, still in flight, closed the issue meanwhile.
         if (!(e instanceof ValidationError || e instanceof ConflictError)) throw e;

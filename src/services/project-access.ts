@@ -134,22 +134,36 @@ export function requirePersonMayDecide(
 /** What a Kill does to each item beyond editing it: it transitions it and resolves it (as "Won't Do"). */
 const KILL_ITEM_PERMISSIONS = { TRANSITION_ISSUES: 'Transition Issues', RESOLVE_ISSUES: 'Resolve Issues' };
 
-/** What a person's own Kill does to the issue as them: it closes it and comments on it. */
-const OWN_KILL_PERMISSIONS = { TRANSITION_ISSUES: 'Transition Issues', ADD_COMMENTS: 'Add Comments' };
-
 /**
- * Refuses a person's Kill of an issue they may not close or comment on, before anything is done: the project's
- * rights do not tell (an issue's security level, a comment permission granted to some roles only), and a
- * refusal of the comment after the close would leave the issue closed and the decision unrecorded.
+ * A person's own Kill of one issue, checked on that issue in one call (the project's rights do not tell: an
+ * issue's security level, a comment permission granted to some roles only): they must see it, edit and
+ * transition it, and comment on it, or a refusal of the comment after the close would leave the issue closed and
+ * the decision unrecorded. Nothing is done when any is missing.
  */
 export async function requireOwnKillRights(issueKey: string): Promise<void> {
-  const held = await JiraClient.asUser().myPermissions({ issueKey }, Object.keys(OWN_KILL_PERMISSIONS));
-  const lacks = Object.entries(OWN_KILL_PERMISSIONS)
-    .filter(([permission]) => !held[permission])
-    .map(([, name]) => name);
-  if (lacks.length)
+  let held: Record<string, boolean>;
+  try {
+    held = await JiraClient.asUser().myPermissions({ issueKey }, [
+      'BROWSE_PROJECTS',
+      'EDIT_ISSUES',
+      'TRANSITION_ISSUES',
+      'ADD_COMMENTS',
+    ]);
+  } catch (e) {
+    // Jira hides an issue the person may not see behind a 404.
+    if (e instanceof NotFoundError || e instanceof NotAuthorizedError)
+      throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
+    throw e;
+  }
+  if (!held.BROWSE_PROJECTS)
+    throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
+  if (!held.EDIT_ISSUES || !held.TRANSITION_ISSUES)
     throw new NotAuthorizedError(
-      `A kill closes ${issueKey} and comments on it, and you lack ${lacks.join(' and ')} on it: nothing was done.`,
+      'Only people who can edit and transition issues in this project can decide in kill review.',
+    );
+  if (!held.ADD_COMMENTS)
+    throw new NotAuthorizedError(
+      `A kill closes ${issueKey} and comments on it, and you lack Add Comments on it: nothing was done.`,
     );
 }
 
