@@ -312,19 +312,9 @@ export class JiraClient {
   }
 
   /**
-   * Sets properties on up to 100 issues in one call. Jira runs it as an async task (303 to the task): this
-   * polls the task a bounded number of times and returns it; per-issue failures are in `task.result`.
+   * Sets properties on up to 100 issues in one call. Jira runs it as an async task (303 to the task): the id of
+   * that task, for waitForTask (null when Jira names none); per-issue failures are in the task's `result`.
    */
-  async setIssuePropertiesBulk(
-    entries: BulkPropertyEntry[],
-    polling: { attempts?: number; intervalMs?: number } = {},
-  ): Promise<BulkPropertyResult> {
-    const taskId = await this.submitIssuePropertiesBulk(entries);
-    if (!taskId) return { task: null, finished: true };
-    return this.waitForTask(taskId, polling);
-  }
-
-  /** Sends the bulk property set only: the id of Jira's task that writes them (null when Jira names none). */
   async submitIssuePropertiesBulk(entries: BulkPropertyEntry[]): Promise<string | null> {
     if (entries.length === 0) return null;
     if (entries.length > BULK_PROPERTY_ISSUE_LIMIT) {

@@ -9,11 +9,9 @@
 import { kvs } from '@forge/kvs';
 import { StorageLimitError } from '../errors';
 import { keys } from '../storage/keys';
-import { listAll } from '../storage/kv';
+import { KVS_BATCH_ITEMS, listAll } from '../storage/kv';
 import { dedupePending, readPending, type PendingLens } from './writer';
 
-/** Forge's batch set and delete take at most 25 items a call. */
-const BATCH_ITEMS = 25;
 /**
  * What one invocation takes back before its pages (written before its time budget is looked at); the rest waits
  * for the run's next invocation, or the next run.
@@ -30,9 +28,9 @@ const sizeOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf
 /** Keeps entries for the next run, each under its issue's key (a newer one replaces an older). */
 export async function keepForNextRun(projectKey: string, entries: ReadonlyArray<PendingLens>): Promise<void> {
   const all = dedupePending(entries);
-  for (let i = 0; i < all.length; i += BATCH_ITEMS) {
+  for (let i = 0; i < all.length; i += KVS_BATCH_ITEMS) {
     const items = all
-      .slice(i, i + BATCH_ITEMS)
+      .slice(i, i + KVS_BATCH_ITEMS)
       .map((entry) => ({ key: keys.scanLeftover(projectKey, entry.issueId), value: entry }));
     const { failedKeys } = await kvs.batchSet(items);
     if (failedKeys.length > 0)
@@ -95,8 +93,8 @@ export async function dropLeftovers(
     done.push(kept.olderList);
   }
   // An entry whose delete fails is written again by the next run, merged over the stored lens: harmless.
-  for (let i = 0; i < done.length; i += BATCH_ITEMS)
-    await kvs.batchDelete(done.slice(i, i + BATCH_ITEMS).map((key) => ({ key })));
+  for (let i = 0; i < done.length; i += KVS_BATCH_ITEMS)
+    await kvs.batchDelete(done.slice(i, i + KVS_BATCH_ITEMS).map((key) => ({ key })));
 }
 
 /**

@@ -52,7 +52,7 @@ import {
   type IdempotencyRecord,
 } from '../storage/decisions';
 import { keys } from '../storage/keys';
-import { claimOwn, listAll } from '../storage/kv';
+import { claimOwn, KVS_BATCH_ITEMS, listAll } from '../storage/kv';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
@@ -482,9 +482,6 @@ export function requireDecider(rights: ProjectRights, kind: Decision['kind']): v
     );
 }
 
-/** Forge KVS answers at most 25 keys a batch get. */
-const KEYS_PER_BATCH_GET = 25;
-
 /**
  * Whether a decision was recorded for each idempotency key (a bulk step skips those items), read in batches:
  * true when recorded, false when storage said there is none; a key storage could not answer is left out.
@@ -496,8 +493,8 @@ export async function recordedDecisions(
   const recorded = new Map<string, boolean>();
   const byStorageKey = new Map(idempotencyKeys.map((k) => [keys.decisionIdempotency(projectKey, k), k]));
   const storageKeys = [...byStorageKey.keys()];
-  for (let i = 0; i < storageKeys.length; i += KEYS_PER_BATCH_GET) {
-    const batch = storageKeys.slice(i, i + KEYS_PER_BATCH_GET);
+  for (let i = 0; i < storageKeys.length; i += KVS_BATCH_ITEMS) {
+    const batch = storageKeys.slice(i, i + KVS_BATCH_ITEMS);
     const answer = await kvs.batchGet<IdempotencyRecord>(batch.map((key) => ({ key })));
     for (const found of answer.successfulKeys) {
       const key = byStorageKey.get(found.key);

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import { ValidationError } from '../errors';
 import { keys } from './keys';
-import { checkValueSize, claim, listPage } from './kv';
+import { checkValueSize, claim, KVS_BATCH_ITEMS, listPage } from './kv';
 
 export interface DecisionInput {
   idempotencyKey: string;
@@ -72,13 +72,10 @@ export async function recordedDecision(projectKey: string, idempotencyKey: strin
   return record.decision;
 }
 
-/** Forge KVS answers at most 25 keys a batch get. */
-const KEYS_PER_BATCH_GET = 25;
-
 /** Writes the log row of each claimed decision whose row is missing (see recordedDecision). */
 export async function completeRows(records: readonly IdempotencyRecord[]): Promise<void> {
-  for (let i = 0; i < records.length; i += KEYS_PER_BATCH_GET) {
-    const batch = records.slice(i, i + KEYS_PER_BATCH_GET);
+  for (let i = 0; i < records.length; i += KVS_BATCH_ITEMS) {
+    const batch = records.slice(i, i + KVS_BATCH_ITEMS);
     const answer = await kvs.batchGet(batch.map((r) => ({ key: r.storageKey })));
     const missing = new Set(
       answer.failedKeys.filter((f) => f.error.code === 'KEY_NOT_FOUND').map((f) => f.key),

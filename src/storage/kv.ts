@@ -5,6 +5,8 @@ import { StorageLimitError, ValidationError } from '../errors';
 
 /** Forge KVS limit for one value. */
 export const MAX_VALUE_BYTES = 240 * 1024;
+/** Forge KVS takes at most 25 keys in one batch get, set or delete. */
+export const KVS_BATCH_ITEMS = 25;
 /**
  * A revision claim must outlive the longest gap between a writer's read of version n and its claim of n + 1:
  * at most one invocation, and Forge stops any function after 900 s (async event consumers and scheduled

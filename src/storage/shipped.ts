@@ -13,11 +13,10 @@ import {
   type ShippedSummary,
 } from '../domain/shipped';
 import { keys } from './keys';
-import { checkValueSize } from './kv';
+import { checkValueSize, KVS_BATCH_ITEMS } from './kv';
 
 /** Forge KVS takes at most 25 operations a transaction (and 25 keys a batch get): 24 records and the summary. */
 const RECORDS_PER_TRANSACTION = 24;
-const KEYS_PER_BATCH_GET = 25;
 
 export async function loadShippedSummary(projectKey: string): Promise<ShippedSummary | null> {
   const stored = await kvs.get<ShippedSummary>(keys.shippedSummary(projectKey));
@@ -31,8 +30,8 @@ export async function loadShippedItems(
 ): Promise<Map<string, ShippedItem>> {
   const found = new Map<string, ShippedItem>();
   const unique = [...new Set(issueKeys)];
-  for (let i = 0; i < unique.length; i += KEYS_PER_BATCH_GET) {
-    const chunk = unique.slice(i, i + KEYS_PER_BATCH_GET);
+  for (let i = 0; i < unique.length; i += KVS_BATCH_ITEMS) {
+    const chunk = unique.slice(i, i + KVS_BATCH_ITEMS);
     const answer = await kvs.batchGet<ShippedItem>(
       chunk.map((k) => ({ key: keys.shippedItem(projectKey, k) })),
     );

@@ -176,11 +176,13 @@ describe('JiraClient writes', () => {
   it('sets properties on many issues in one bulk call and waits for its task', async () => {
     for (let i = 0; i < 3; i++) wb.jira.store.createIssue(anIssue());
     const issues = ['OL-1', 'OL-2', 'OL-3', 'OL-4'].map((k) => wb.jira.store.getIssue(k)!);
-    const result = await wb.asSystem(() =>
-      JiraClient.asApp().setIssuePropertiesBulk(
+    const result = await wb.asSystem(async () => {
+      const jira = JiraClient.asApp();
+      const taskId = await jira.submitIssuePropertiesBulk(
         issues.map((issue, i) => ({ issueId: issue.id, properties: { [ISSUE_PROPERTY_KEY]: { score: i } } })),
-      ),
-    );
+      );
+      return jira.waitForTask(taskId!);
+    });
     expect(result.finished).toBe(true);
     expect(result.task?.status).toBe('COMPLETE');
     expect(issues.map((i) => wb.jira.store.getIssueProperty(i.key, ISSUE_PROPERTY_KEY))).toEqual([
@@ -194,7 +196,7 @@ describe('JiraClient writes', () => {
   it('refuses a bulk property set over 100 issues before sending anything', async () => {
     const before = wb.jira.calls.length;
     const entries = Array.from({ length: 101 }, (_, i) => ({ issueId: 10_000 + i, properties: { x: 1 } }));
-    const error = await failure(wb.asSystem(() => JiraClient.asApp().setIssuePropertiesBulk(entries)));
+    const error = await failure(wb.asSystem(() => JiraClient.asApp().submitIssuePropertiesBulk(entries)));
     expect(error).toBeInstanceOf(ValidationError);
     expect(wb.jira.calls.length).toBe(before);
   });
