@@ -477,6 +477,10 @@ describe('outcome map', () => {
 });
 
 describe('kill review', () => {
+  /** The member's Kill of `issueKey`, sent with `idempotencyKey`. */
+  const memberKills = (issueKey: string, idempotencyKey: string, reason = 'Nobody needs it any more') =>
+    call<DecideData>('decide', { issueKey, idempotencyKey, decision: { kind: 'kill', reason } }, 'member');
+
   it('lists zombies with the rules that fired and since when', async () => {
     const key = aZombie();
     const queue = ok(await call<ZombieQueueData>('zombieQueue', {}, 'viewer'));
@@ -544,15 +548,7 @@ describe('kill review', () => {
   it('refuses at once a kill the person could not comment on, leaving the issue open and nothing logged', async () => {
     const key = aZombie();
     app.jira.store.revoke(P, app.accountIdOf('member'), ['ADD_COMMENTS']);
-    const answer = await call(
-      'decide',
-      {
-        issueKey: key,
-        idempotencyKey: 'kill-nocomment-1',
-        decision: { kind: 'kill', reason: 'Nobody needs it any more' },
-      },
-      'member',
-    );
+    const answer = await memberKills(key, 'kill-nocomment-1');
     expect(answer).toMatchObject({
       ok: false,
       error: {
@@ -566,19 +562,10 @@ describe('kill review', () => {
     expect(ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries).toHaveLength(0);
     // With the permission back, the same request kills it.
     app.jira.store.grant(P, app.accountIdOf('member'), ['ADD_COMMENTS']);
-    expect(
-      ok(
-        await call<DecideData>(
-          'decide',
-          {
-            issueKey: key,
-            idempotencyKey: 'kill-nocomment-1',
-            decision: { kind: 'kill', reason: 'Nobody needs it any more' },
-          },
-          'member',
-        ),
-      ),
-    ).toMatchObject({ replayed: false, statusName: 'Done' });
+    expect(ok(await memberKills(key, 'kill-nocomment-1'))).toMatchObject({
+      replayed: false,
+      statusName: 'Done',
+    });
   });
 
   it('logs and comments the resolution Jira closed the issue with when its workflow refuses the kill’s own', async () => {
@@ -594,17 +581,7 @@ describe('kill review', () => {
       times: 1,
       match: { method: 'POST', pathIncludes: '/transitions', bodyIncludes: 'resolution' },
     });
-    const decided = ok(
-      await call<DecideData>(
-        'decide',
-        {
-          issueKey: key,
-          idempotencyKey: 'kill-noresolution-1',
-          decision: { kind: 'kill', reason: 'Not wanted' },
-        },
-        'member',
-      ),
-    );
+    const decided = ok(await memberKills(key, 'kill-noresolution-1', 'Not wanted'));
     const issue = app.jira.store.getIssue(key)!;
     expect(issue.statusCategory).toBe('done');
     const closedWith = issue.resolution ?? null;

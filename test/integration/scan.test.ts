@@ -92,6 +92,17 @@ const writesIn = (calls: Record<string, number>) =>
     )
     .reduce((n, [, count]) => n + count, 0);
 
+/** Each lens claim the scan gives back, and whether the issue's lens had its flag written by then. */
+function recordClaimReleases(): Array<{ key: string; written: boolean }> {
+  const release = lensClaims.releaseLensClaim;
+  const released: Array<{ key: string; written: boolean }> = [];
+  jest.spyOn(lensClaims, 'releaseLensClaim').mockImplementation(async (held) => {
+    released.push({ key: held.issueKey, written: lensOf(held.issueKey).zombie === 'true' });
+    return release(held);
+  });
+  return released;
+}
+
 /** How long each pending queue event waits yet, in milliseconds of the queue's clock. */
 const pendingDelaysMs = () =>
   wb.db
@@ -698,12 +709,7 @@ describe('the zombie scan', () => {
     const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 5 }, () => idle()));
     // Jira writes a bulk property set in a background task: here, once three more requests reach the site.
     wb.jira.backgroundTaskDelayRequests = 3;
-    const release = lensClaims.releaseLensClaim;
-    const released: Array<{ key: string; written: boolean }> = [];
-    jest.spyOn(lensClaims, 'releaseLensClaim').mockImplementation(async (held) => {
-      released.push({ key: held.issueKey, written: lensOf(held.issueKey).zombie === 'true' });
-      return release(held);
-    });
+    const released = recordClaimReleases();
 
     const summary = await scan();
 
@@ -720,12 +726,7 @@ describe('the zombie scan', () => {
       status: 503,
       match: { method: 'GET', pathIncludes: '/rest/api/3/task/' },
     });
-    const release = lensClaims.releaseLensClaim;
-    const released: Array<{ key: string; written: boolean }> = [];
-    jest.spyOn(lensClaims, 'releaseLensClaim').mockImplementation(async (held) => {
-      released.push({ key: held.issueKey, written: lensOf(held.issueKey).zombie === 'true' });
-      return release(held);
-    });
+    const released = recordClaimReleases();
     const mark = wb.jira.calls.length;
 
     const summary = await scan();
