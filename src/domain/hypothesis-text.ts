@@ -13,22 +13,64 @@ const NAMES_A_THING =
   /^(?:a|an|the|my|our|your|their|his|her|its|some|any|all|more|fewer|less|no|this|that|these|those|each|every)\s/i;
 /** An acronym or a name ("RFID tags", "IoT sensors") or a plural ("QR codes", "Push notifications"): a thing. */
 const STARTS_WITH_A_NAME = /^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|[A-Za-z]+[^\WsSuU]s\s)/;
+/** A want that is a wanting of its own ("don't want to re-enter …", "never want to lose …"): it takes "I" alone. */
+const OWN_WANTING =
+  /^(?:do\s+not|don['’]t|never|would\s+never|would\s+(?:like|love)|need|wish|also\s+want)\b/i;
+/** Words a verb-led want rarely opens with: a quality ("faster checkout") or an amount ("one-click …", "2FA"). */
+const DESCRIBES_A_THING =
+  /^(?:\d|(?:faster|quicker|better|easier|simpler|cheaper|clearer|smarter|safer|richer|smoother|shorter|fewer|most|least|best|fastest|easiest|new|same|other|automatic|instant|real-time|online|offline|personal|personalised|personalized|custom|single|one|two|three)\b)/i;
+/** Verbs made with a prefix and a hyphen ("re-enter", "pre-fill", "auto-save"): still what the user does. */
+const HYPHENATED_VERB = /^(?:re|pre|auto|co|double|un|e|self|bulk|cross|multi)-/i;
+/** Verbs that end like a participle: "embed a chart" is what the user does, "saved carts" a thing. */
+const VERBS_ENDING_IN_ED =
+  /^(?:embed|feed|need|seed|shred|speed|proceed|succeed|exceed|shed|bleed|breed|wed)$/i;
+/** A noun that opens a want ("access to my orders", "visibility of stock"): the word after it gives it away. */
+const NOUN_THEN_PREPOSITION = /^[a-z]+(?:tion|ment|ness|ity|ance|ence|ship)\s+(?:of|over|into|on)\s/i;
+const ACCESS_TO =
+  /^(?:access|visibility|insight|insights|support|control|feedback|help|guidance|alerts?|reminders?)\s+(?:to|of|for|into|over|on|about)\s/i;
+
+/** Whether the want names a thing wanted rather than what the user does, judged by its first word or two. */
+function namesAThing(want: string): boolean {
+  if (NAMES_A_THING.test(want) || STARTS_WITH_A_NAME.test(want) || DESCRIBES_A_THING.test(want)) return true;
+  if (ACCESS_TO.test(want) || NOUN_THEN_PREPOSITION.test(want)) return true;
+  const first = /^[^\s,;:]+/.exec(want)?.[0] ?? '';
+  if (first.includes('-') && !HYPHENATED_VERB.test(first)) return true;
+  return /[a-z]ed$/i.test(first) && !VERBS_ENDING_IN_ED.test(first);
+}
 
 /**
  * What goes between "I want" and a want: "to " before what the user does ("I want to see my orders"), nothing
- * before a thing ("I want a Save button", "I want QR codes") or a want that has its own "to".
+ * before a thing ("I want a Save button", "I want QR codes", "I want faster checkout") or a want that has its own
+ * "to".
  */
 export function toBeforeWant(want: string): '' | 'to ' {
-  return NAMES_A_THING.test(want) || STARTS_WITH_A_NAME.test(want) || /^to\s/i.test(want) ? '' : 'to ';
+  return /^to\s/i.test(want) || namesAThing(want) ? '' : 'to ';
+}
+
+/** "I want to see …", "I want faster checkout", and "I don't want to re-enter …" as the owner wrote it. */
+function wantClause(intent: string): string {
+  if (OWN_WANTING.test(intent)) return `I ${intent}`;
+  return `I want ${toBeforeWant(intent)}${intent}`;
+}
+
+/** Words whose first letter is a vowel but whose sound is not ("user", "one-off"), and the reverse ("hour"). */
+const VOWEL_LETTER_CONSONANT_SOUND = /^(?:u(?:s|n[io]|ni|ti|r[aeiou]|k\b)|eu|one\b|once\b)/i;
+const SILENT_H = /^(?:hour|honest|honou?r|heir)/i;
+
+/** "a shopper", "an online shopper", "a user", "an hourly worker", an article the owner wrote kept. */
+function withArticle(persona: string): string {
+  if (/^(?:a|an|the|my|our|their|your)\s/i.test(persona)) return persona;
+  const vowelSound =
+    SILENT_H.test(persona) || (/^[aeiou]/i.test(persona) && !VOWEL_LETTER_CONSONANT_SOUND.test(persona));
+  return `${vowelSound ? 'an' : 'a'} ${persona}`;
 }
 
 /** "As a shopper, I want to bookmark items in the cart, so that I can come back and finish." */
 export function hypothesisSentence(h: Hypothesis): string {
   const persona = (h.persona ?? '').trim();
-  const article = /^(?:a|an|the|my|our)\s/i.test(persona) ? '' : /^[aeiou]/i.test(persona) ? 'an ' : 'a ';
   const intent = (h.intent ?? '').trim().replace(/[.!?]+$/, '');
   const benefit = (h.benefit ?? '').trim().replace(/[.!?]+$/, '');
-  return `As ${article}${persona}, I want ${toBeforeWant(intent)}${intent}, so that ${benefit}.`;
+  return `As ${withArticle(persona)}, ${wantClause(intent)}${benefit ? `, so that ${benefit}` : ''}.`;
 }
 
 /**

@@ -71,7 +71,7 @@ const MAX_PERSONA_CHARS = 80;
 // over adversarial input stays linear (no catastrophic backtracking).
 const AS_RE = /\bas\s+(?:(?:an?|the)\s+)?/gi;
 const WANT_RE =
-  /\b(?:I|we)['’]d\s+(?:like|love)\b|\b(?:I|we)['’](?:m|re)\s+able\b|\b(?:I|we)\s+(?:really\s+|also\s+|just\s+|only\s+)?(?:would\s+(?:like|love|be\s+able)|want|wants|need|needs|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|are\s+able|do\s+not\s+want|don['’]t\s+want|do\s+want)\b|,\s*(?:would\s+like|want|need|wish)\b/i;
+  /\b(?:I|we)['’]d\s+(?:like|love)\b|\b(?:I|we)['’](?:m|re)\s+able\b|\b(?:I|we)\s+(?:really\s+|also\s+|just\s+|only\s+|never\s+|would\s+never\s+)?(?:would\s+(?:like|love|be\s+able)|want|wants|need|needs|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|are\s+able|do\s+not\s+want|don['’]t\s+want|do\s+want)\b|,\s*(?:would\s+like|want|need|wish)\b/i;
 // ", so I can …" is as clear as "so that"; a bare "so" or "because" counts only when nothing clearer
 // is present ("an avenue so parents can submit feedback, so that I can improve" => the "so that").
 const STRONG_BENEFIT_RE =
@@ -80,7 +80,7 @@ const WEAK_BENEFIT_RE =
   /\bso\s+(?!that\b|as\b|on\b|far\b|much\b|many\b|long\b|forth\b|is\b|are\b)|\bbecause\b/i;
 // A purpose infinitive later in the intent: "update the rule table to account for DB-2213".
 const PURPOSE_TO_RE = /\sto\s+(?=(?:ensure|make\s+sure|account\s+for|avoid|prevent|guarantee)\b)/i;
-const NEGATED_WANT_RE = /\b(?:do\s+not|don['’]t)\s+want\b/i;
+const NEGATED_WANT_RE = /\b(?:do\s+not|don['’]t|never|would\s+never)\s+want\b/i;
 const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
 /**
  * Where an expectation starts: "We expect …", "Expected outcome: …", a hypothesis written as a belief ("We

@@ -39,6 +39,56 @@ describe('the hypothesis as description text', () => {
     ).toBe('We expect average order value to rise from $40 to $48.');
   });
 
+  it('writes what the owner wrote back as a sentence Jira readers can read', () => {
+    const sentence = (persona: string, intent: string, benefit = 'I finish') =>
+      hypothesisSentence({ persona, intent, benefit });
+    // A wanting of its own keeps its words, negation and all.
+    expect(sentence('shopper', "don't want to re-enter my address")).toBe(
+      "As a shopper, I don't want to re-enter my address, so that I finish.",
+    );
+    expect(sentence('shopper', 'never want to lose my cart')).toBe(
+      'As a shopper, I never want to lose my cart, so that I finish.',
+    );
+    // Things wanted take no "to": a quality, a participle, a compound, a noun before "to" or "of".
+    expect(sentence('shopper', 'faster checkout')).toBe(
+      'As a shopper, I want faster checkout, so that I finish.',
+    );
+    expect(sentence('shopper', 'saved carts')).toBe('As a shopper, I want saved carts, so that I finish.');
+    expect(sentence('shopper', 'one-click reorder')).toBe(
+      'As a shopper, I want one-click reorder, so that I finish.',
+    );
+    expect(sentence('shopper', 'access to my order history')).toBe(
+      'As a shopper, I want access to my order history, so that I finish.',
+    );
+    expect(sentence('buyer', 'visibility of stock levels')).toBe(
+      'As a buyer, I want visibility of stock levels, so that I finish.',
+    );
+    // What the user does takes it, verbs that look like things too.
+    expect(sentence('shopper', 'access my order history')).toBe(
+      'As a shopper, I want to access my order history, so that I finish.',
+    );
+    expect(sentence('shopper', 're-enter my card')).toBe(
+      'As a shopper, I want to re-enter my card, so that I finish.',
+    );
+    expect(sentence('analyst', 'embed a chart')).toBe(
+      'As an analyst, I want to embed a chart, so that I finish.',
+    );
+    expect(sentence('shopper', 'click on the link')).toBe(
+      'As a shopper, I want to click on the link, so that I finish.',
+    );
+    // The article by sound, not letter; no empty "so that".
+    expect(sentence('user', 'pay')).toBe('As a user, I want to pay, so that I finish.');
+    expect(sentence('hourly worker', 'clock in')).toBe(
+      'As an hourly worker, I want to clock in, so that I finish.',
+    );
+    expect(sentence('European buyer', 'pay in euros')).toBe(
+      'As a European buyer, I want to pay in euros, so that I finish.',
+    );
+    expect(hypothesisSentence({ persona: 'shopper', intent: 'pay', benefit: '' })).toBe(
+      'As a shopper, I want to pay.',
+    );
+  });
+
   it('replaces the description with the hypothesis and every expectation', () => {
     const doc = describeWithHypothesis(
       bet.hypothesis,

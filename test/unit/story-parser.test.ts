@@ -937,6 +937,19 @@ describe('parseStory', () => {
       });
     });
 
+    it('keeps "never want" as a want with its negation, and the benefit after "so that" as the benefit', () => {
+      expect(
+        parts(parseStory('As a shopper, I never want to lose my cart, so that I can come back.')),
+      ).toEqual({
+        persona: 'shopper',
+        intent: 'never want to lose my cart',
+        benefit: 'I can come back',
+      });
+      expect(
+        parseStory('As a shopper, I would never want to lose my cart, so that I can come back.').intent,
+      ).toBe('would never want to lose my cart');
+    });
+
     it('reads "As <a clause with a verb>, we need …" as a reason, not a persona', () => {
       const parsed = parseStory(
         'As the name of the project has recently changed from "callback" to "cordova", we have resources that we need renamed.',
