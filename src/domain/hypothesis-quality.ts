@@ -6,6 +6,7 @@
  * The score (score.ts) counts these checks, so text that only fills the boxes ("x", "y", "z") earns nothing.
  * Pure: no I/O and no clock (the day to compare a check-by date with is passed in). Linear regexes only.
  */
+import { endsAbbreviation } from './abbreviations';
 import { amountText, type DecimalMark } from './amounts';
 import { toBeforeWant } from './hypothesis-text';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
@@ -241,6 +242,7 @@ function extraSentence(text: string): string | null {
   const limit = Math.min(text.length, 4000);
   SENTENCE_BREAK.lastIndex = 0;
   for (let m = SENTENCE_BREAK.exec(text); m !== null && m.index < limit; m = SENTENCE_BREAK.exec(text)) {
+    if (m[0].startsWith('.') && endsAbbreviation(text, m.index)) continue;
     const head = text.slice(SENTENCE_BREAK.lastIndex, SENTENCE_BREAK.lastIndex + 80);
     if (!EXPECTATION_SENTENCE.test(head) && !/^so\s+that\b/i.test(head)) {
       SENTENCE_BREAK.lastIndex = 0;

@@ -9,6 +9,7 @@
  * Relative changes ("increase conversion by 10 percent") keep `target` null: whether that means
  * 10 points or 10% of the baseline is not stated, so no number is computed; a note records it.
  */
+import { endsAbbreviation } from './abbreviations';
 import {
   AMOUNT_SRC,
   CURRENCY_SRC,
@@ -199,6 +200,7 @@ function sentenceEnd(text: string, from: number, limit: number, lineBreaks = tru
       let j = i + 1;
       if (j >= limit) return limit;
       if (!isSpace(text.charCodeAt(j))) continue;
+      if (c === 46 && endsAbbreviation(text, i)) continue;
       while (j < limit && isSpace(text.charCodeAt(j))) j++;
       if (j >= limit || isUpperStart(text.charCodeAt(j))) return i + 1;
     } else if (c === 10 && lineBreaks) {
@@ -639,15 +641,19 @@ function stripDeterminers(phrase: string): string {
   return phrase.replace(/^(?:(?:our|the|its|their|your|my|this|that|a|an|current|overall|total)\s+)+/i, '');
 }
 
+const METRIC_CUT_RE =
+  /(?:^|\s)(?:and|by|from|to|will|would|should|could|can|may|might|is|are|was|of\s+\d|in|within|before|after|until|on|at|for|because|so)\b|[,;:.!?()]/gi;
+
 /**
  * Cuts a metric phrase at the first word that starts another part of the sentence. A phrase that starts
  * with such a word ("by 10%", "of \"588302\"") names no metric, and neither does one without a word.
  */
 function metricPhrase(raw: string): string | null {
-  const cut =
-    /(?:^|\s)(?:and|by|from|to|will|would|should|could|can|may|might|is|are|was|of\s+\d|in|within|before|after|until|on|at|for|because|so)\b|[,;:.!?()]/i.exec(
-      raw,
-    );
+  METRIC_CUT_RE.lastIndex = 0;
+  let cut = METRIC_CUT_RE.exec(raw);
+  // "avg. order value": an abbreviation's full stop is part of the metric.
+  while (cut !== null && cut[0] === '.' && endsAbbreviation(raw, cut.index)) cut = METRIC_CUT_RE.exec(raw);
+  METRIC_CUT_RE.lastIndex = 0;
   const phrase = stripDeterminers((cut ? raw.slice(0, cut.index) : raw).trim()).trim();
   if (phrase.length > 80 || !/\p{L}{2}/u.test(phrase) || NOT_A_METRIC_START.test(phrase)) return null;
   return phrase;

@@ -144,6 +144,15 @@ describe('hypothesis quality checks', () => {
         'As a shopper, I want to bookmark items in the cart, so that I can finish later. We expect cart drop-off to fall from 40% to 30% by 1 March.';
       expect(check('minimal', fromStory(withExpectation)).ok).toBe(true);
     });
+    it("does not take an abbreviation's full stop for a second sentence", () => {
+      const story =
+        'As a shopper, I want to bookmark items in the cart, so that I can finish later. We expect avg. basket size to rise from 2 to 3 by Dec. 1, 2027.';
+      expect(check('minimal', fromStory(story))).toMatchObject({ ok: true });
+      expect(check('minimal', fromStory(`${story} The button is blue.`))).toMatchObject({
+        ok: false,
+        phrase: 'The button is blue.',
+      });
+    });
   });
 
   describe('valid-role', () => {

@@ -927,6 +927,31 @@ describe('parseStory', () => {
     });
   });
 
+  describe('abbreviations', () => {
+    it('reads a date and a metric written with abbreviations, without cutting the sentence at their full stops', () => {
+      const base = 'As a shopper, I want to save my cart, so that I can come back.';
+      expect(
+        parseStory(`${base} We expect weekly sign-ups to grow from 1200 to 1500 by Dec. 1, 2026.`)
+          .expectedOutcome,
+      ).toMatchObject({ metric: 'weekly sign-ups', baseline: 1200, target: 1500, checkBy: '2026-12-01' });
+      expect(
+        parseStory(`${base} We expect avg. order value to rise from $40 to $45 by Sept. 30, 2027.`)
+          .expectedOutcome,
+      ).toMatchObject({
+        metric: 'avg. order value',
+        baseline: 40,
+        target: 45,
+        unit: '$',
+        checkBy: '2027-09-30',
+      });
+      // A month's name at a sentence's end still ends it.
+      const twoSentences = parseStory(
+        'As a shopper, I want to save my cart, so that I can come back in Dec. We expect sign-ups to rise from 1 to 2.',
+      );
+      expect(twoSentences.benefit).toBe('I can come back in Dec');
+    });
+  });
+
   describe('real Jira text that only looks like a story', () => {
     it('keeps the negation of "I don\'t want" in the intent', () => {
       const parsed = parseStory("As a user, I don't want to see NASA grants displayed as contracts.");
