@@ -509,18 +509,38 @@ async function linkedEpics(jira: JiraClient, projectKey: string): Promise<Map<st
   return out;
 }
 
-/** The JQL that selects one lane: direct links, plus unlinked children of the outcome's epics. */
-export function laneJql(lane: string, epics: ReadonlyMap<string, string>): string {
+/**
+ * Room for the id lists a lane's JQL carries: the emulator, like Jira, refuses a query past 10,000 characters,
+ * and the filters and project key need the rest.
+ */
+export const LANE_LIST_BUDGET = 8_000;
+
+/** `field NOT IN (...)` never matches an empty field in JQL, hence the explicit IS EMPTY. */
+function unlinkedJql(known: readonly string[] | undefined, room: number): string {
+  if (!known) return 'outcomeId IS EMPTY';
+  if (!known.length) return '';
+  const list = known.map(jqlString).join(', ');
+  // Too many outcomes to name: issues linked to a gone outcome then go unlisted rather than the lane failing.
+  if (list.length > room) return 'outcomeId IS EMPTY';
+  return `(outcomeId IS EMPTY OR outcomeId NOT IN (${list}))`;
+}
+
+/**
+ * The JQL that selects one lane: direct links, plus unlinked children of the outcome's epics. With `known` (the
+ * project's outcome ids), an issue linked to an outcome that no longer exists counts as unlinked, as the
+ * summary counts it; `epics` should hold only epics linked to one of them. An empty answer selects all.
+ */
+export function laneJql(lane: string, epics: ReadonlyMap<string, string>, known?: readonly string[]): string {
   if (lane === NO_OUTCOME) {
     const all = [...epics.keys()];
-    return all.length
-      ? `outcomeId IS EMPTY AND (parent IS EMPTY OR parent NOT IN (${all.join(', ')}))`
-      : 'outcomeId IS EMPTY';
+    const notChild = all.length ? `(parent IS EMPTY OR parent NOT IN (${all.join(', ')}))` : '';
+    const unlinked = unlinkedJql(known, LANE_LIST_BUDGET - notChild.length);
+    return [unlinked, notChild].filter(Boolean).join(' AND ');
   }
   const mine = [...epics].filter(([, id]) => id === lane).map(([key]) => key);
-  return mine.length
-    ? `(outcomeId = ${jqlString(lane)} OR (outcomeId IS EMPTY AND parent IN (${mine.join(', ')})))`
-    : `outcomeId = ${jqlString(lane)}`;
+  if (!mine.length) return `outcomeId = ${jqlString(lane)}`;
+  const unlinked = unlinkedJql(known, LANE_LIST_BUDGET - mine.join(', ').length) || 'outcomeId IS EMPTY';
+  return `(outcomeId = ${jqlString(lane)} OR (${unlinked} AND parent IN (${mine.join(', ')})))`;
 }
 
 interface LaneContext {
@@ -543,7 +563,10 @@ async function laneContext(call: CallContext): Promise<LaneContext> {
     linkedEpics(jira, projectKey),
     discoverAgileFields(jira),
   ]);
-  return { jira, projectKey, byId: new Map(outcomes.map((o) => [o.id, o])), settings, epics, field };
+  const byId = new Map(outcomes.map((o) => [o.id, o]));
+  // An epic linked to a deleted outcome lends nothing: its children are counted, and listed, as serving none.
+  for (const [key, id] of epics) if (!byId.has(id)) epics.delete(key);
+  return { jira, projectKey, byId, settings, epics, field };
 }
 
 async function lanePage(
@@ -554,7 +577,9 @@ async function lanePage(
     throw new ValidationError('This outcome does not exist (any more).', { lane: 'Unknown outcome.' });
   const result = await withPageToken(input.pageToken, () =>
     ctx.jira.searchJql({
-      jql: `${openWorkJql(ctx.projectKey, input.filters)} AND ${laneJql(input.lane, ctx.epics)}`,
+      jql: [openWorkJql(ctx.projectKey, input.filters), laneJql(input.lane, ctx.epics, [...ctx.byId.keys()])]
+        .filter(Boolean)
+        .join(' AND '),
       fields: [...PAGE_FIELDS, ctx.field.storyPoints],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: input.pageSize,
