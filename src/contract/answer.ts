@@ -21,6 +21,8 @@ export interface LastWrite {
   accountId: string | null;
   name: string | null;
   at: string | null;
+  /** True when the person refused is the one who wrote it (another tab, or a save whose answer was lost). */
+  byYou?: boolean;
 }
 
 export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorAnswer };

@@ -61,6 +61,11 @@ export type DescribePayload = z.input<typeof describePayloadSchema>;
 export interface PanelDescribeData {
   /** The description as Jira now holds it. */
   description: AdfNode;
+  /**
+   * True when the description changed but the issue's recipe flag (what `recipe = true` finds) could not be
+   * written with it: the next scan writes it.
+   */
+  recipeFlagPending?: boolean;
 }
 
 /** The facts of the issue the score needs, as the browser recomputes it. */
@@ -141,3 +146,6 @@ export interface PanelSaveData {
 /** The message of a stale save; the UI offers to reload next to it. */
 export const STALE_VERSION_MESSAGE =
   'Someone else saved this issue while you were editing. Your changes are kept here: reload to see theirs, then save again.';
+/** The same refusal when the newer version is the person's own, saved in another tab or by a try whose answer was lost. */
+export const OWN_NEWER_VERSION_MESSAGE =
+  'You saved this issue again since this panel loaded it (in another tab, or a save whose answer was lost). Your changes are kept here: compare them with that version, then save again.';

@@ -16,7 +16,7 @@ import type {
   SavePayload,
 } from '../contract/issue-panel';
 import type { LastWrite } from '../contract/answer';
-import { STALE_VERSION_MESSAGE } from '../contract/issue-panel';
+import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import { alsoCheckByNotBefore, passedCheckBy } from '../domain/check-by';
 import {
@@ -296,13 +296,7 @@ export async function saveIssueLens(
       );
       const earlier = requestId ? writeRequestOf(current, requestId, call.accountId) : null;
       if (earlier) return replayedSave(current, earlier, payload.draft, digest);
-      if (current.version !== payload.version)
-        throw new ConflictError(
-          STALE_VERSION_MESSAGE,
-          panelLens(current, true),
-          undefined,
-          lastWriteOf(current),
-        );
+      if (current.version !== payload.version) throw staleVersion(current, call.accountId);
       checkOutcome(payload.draft, outcomes, current);
       const today = ports.now().toISOString().slice(0, 10);
       const notBefore = checkByNotBefore(payload.draft, draftOf(current), today);
@@ -341,7 +335,7 @@ export async function saveIssueLens(
       await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
       return { lens: panelLens(next, true), score: score.total, replayed: false };
     },
-    STALE_VERSION_MESSAGE,
+    `${issueKey} is being saved right now (by someone else, the daily scan or a kill review decision), so nothing was saved.`,
     { requestId, sameRequest: 'after-holder' },
   ).catch(namingTheWriter(jira));
 }
@@ -359,9 +353,21 @@ function namingTheWriter(jira: JiraClient) {
 }
 
 /** Who wrote the stored lens and when, as far as it records them (a lens written by hand may record neither). */
-function lastWriteOf(lens: IssueLens): LastWrite | undefined {
+function lastWriteOf(lens: IssueLens, caller: string): LastWrite | undefined {
   if (!lens.updatedBy && !lens.updatedAt) return undefined;
-  return { accountId: lens.updatedBy, name: null, at: lens.updatedAt };
+  return {
+    accountId: lens.updatedBy,
+    name: null,
+    at: lens.updatedAt,
+    ...(lens.updatedBy === caller ? { byYou: true } : {}),
+  };
+}
+
+/** The refusal of a write made on an older version than the stored one, saying whose the stored one is. */
+function staleVersion(stored: IssueLens, caller: string): ConflictError {
+  const lastWrite = lastWriteOf(stored, caller);
+  const message = lastWrite?.byYou ? OWN_NEWER_VERSION_MESSAGE : STALE_VERSION_MESSAGE;
+  return new ConflictError(message, panelLens(stored, true), undefined, lastWrite);
 }
 
 /**
@@ -374,44 +380,45 @@ export async function describeWithSavedHypothesis(
   ports: IssueLensPorts,
 ): Promise<PanelDescribeData> {
   const issueKey = targetIssue(call, payload);
-  const { jira, issue, stored, permissions } = await readPanelState(issueKey, ports);
+  const { jira, issue, permissions } = await readPanelState(issueKey, ports);
   if (!permissions.canEdit) {
     throw new NotAuthorizedError(
       `You do not have permission to edit ${issueKey}, so its description was not changed.`,
     );
   }
-  const lens = readLens(stored);
-  if (lens.version !== payload.version) {
-    const missed = new ConflictError(
-      STALE_VERSION_MESSAGE,
-      panelLens(lens, true),
-      undefined,
-      lastWriteOf(lens),
-    );
-    return namingTheWriter(jira)(missed);
-  }
-  if (!hasHypothesis(lens)) {
-    throw new ValidationError(
-      'Save a hypothesis with persona, intent and benefit first: only a saved hypothesis goes into the description.',
-    );
-  }
-  const description = describeWithHypothesis(
-    lens.hypothesis,
-    [lens.expected, ...lens.alsoExpected],
-    issue.description,
-    payload.change,
-  );
-  // asUser: Jira checks the user's edit permission on the issue at the write itself.
-  await jira.setDescription(issueKey, description);
-  // The indexed recipe flag follows the new text, so `recipe = "true"` stops finding an issue that no longer is
-  // one. Written inside the issue's claim, like every app write of the lens, on the lens as it is now.
-  const recipe = detectRecipe({ summary: issue.summary, description }).isRecipe ? 'true' : 'false';
-  if (lens.recipe !== recipe) {
-    await withLensClaim(issue.key, async (held) => {
-      const latest = readLens(await jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY));
-      if (latest.recipe !== recipe && (await stillHeld(held)))
-        await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, { ...latest, recipe });
-    });
-  }
-  return { description };
+  // The issue's claim is taken before Jira's description is touched: a writer holding it (a save, the scan) turns
+  // this away with nothing changed, rather than after the description is already rewritten.
+  return withLensClaim(
+    issue.key,
+    async (held) => {
+      const lens = readLens(await asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)));
+      if (lens.version !== payload.version) throw staleVersion(lens, call.accountId);
+      if (!hasHypothesis(lens)) {
+        throw new ValidationError(
+          'Save a hypothesis with persona, intent and benefit first: only a saved hypothesis goes into the description.',
+        );
+      }
+      const description = describeWithHypothesis(
+        lens.hypothesis,
+        [lens.expected, ...lens.alsoExpected],
+        issue.description,
+        payload.change,
+      );
+      await checkHeld(held);
+      // asUser: Jira checks the user's edit permission on the issue at the write itself.
+      await jira.setDescription(issueKey, description);
+      // The indexed recipe flag follows the new text, so `recipe = "true"` stops finding an issue that no longer
+      // is one. The description is changed by now whatever happens here: a flag that cannot be written is said,
+      // and the next scan writes it.
+      const recipe = detectRecipe({ summary: issue.summary, description }).isRecipe ? 'true' : 'false';
+      if (lens.recipe === recipe) return { description };
+      const flagged = await (async () => {
+        if (!(await stillHeld(held))) return false;
+        await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, { ...lens, recipe });
+        return true;
+      })().catch(() => false);
+      return flagged ? { description } : { description, recipeFlagPending: true };
+    },
+    `Someone else is saving ${issueKey} right now, so its description was not changed.`,
+  ).catch(namingTheWriter(jira));
 }

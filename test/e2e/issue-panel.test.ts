@@ -355,7 +355,11 @@ describe('the issue panel in the browser', () => {
     await panel.getByRole('button', { name: 'Save' }).click();
     const result = panel.getByTestId('save-result');
     await result.getByText('Not saved yet: the issue is busy').waitFor({ timeout: 30_000 });
-    expect(await result.innerText()).toMatch(/press Save again in \d+ seconds?/);
+    const said = await result.innerText();
+    expect(said).toMatch(/nothing was saved\. Try again in \d+ seconds?\. Your changes are kept here\./);
+    // Nobody saved in between: nothing to reload, and the wait is said once.
+    expect(said).not.toMatch(/reload|saved this issue/i);
+    expect(said.match(/again in/g)).toHaveLength(1);
     expect(await panel.getByText(/someone else saved first/i).count()).toBe(0);
     expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('warehouse picker');
 

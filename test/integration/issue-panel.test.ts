@@ -5,6 +5,7 @@
 import type { Answer } from '../../src/contract/answer';
 import {
   ISSUE_PANEL_RESOLVERS,
+  OWN_NEWER_VERSION_MESSAGE,
   STALE_VERSION_MESSAGE,
   type PanelDescribeData,
   type PanelLoadData,
@@ -14,6 +15,7 @@ import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import type { IssueLensDraft } from '../../src/domain/schemas';
 import type { OutcomeStatus } from '../../src/domain/schemas';
+import { takeLensClaim } from '../../src/storage/lens-claim';
 import { createOutcome, setOutcomeStatus } from '../../src/storage/outcomes';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/context';
@@ -487,5 +489,65 @@ describe('putting the saved hypothesis into the Jira description', () => {
       at: stored('DEMO-3')!.updatedAt,
     });
     expect(descriptionText()).toBe(before);
+  });
+
+  it('turns the change away before the description is touched while another writer holds the issue', async () => {
+    const saved = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
+    const before = descriptionText();
+    const scan = await runInInvocation(
+      { accountId: null, moduleKey: 'scan', installContext: app.installContext },
+      () => takeLensClaim('DEMO-3', { waitMs: 0 }),
+    );
+    if (!scan.held) throw new Error('the claim was not taken');
+    const busy = error(await describeAs('member', { change: 'replace', version: saved.lens.version }));
+    expect(busy.code).toBe('CONFLICT');
+    expect(busy.message).toMatch(
+      /right now, so its description was not changed\. Try again in \d+ seconds?\./,
+    );
+    expect(busy.retryAfterSeconds).toBeGreaterThan(0);
+    expect(descriptionText()).toBe(before);
+    expect(stored('DEMO-3')).toMatchObject({ recipe: 'true' });
+  });
+
+  it('says the description changed when only the recipe flag after it could not be written', async () => {
+    const saved = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+    });
+    const answer = data(await describeAs('member', { change: 'replace', version: saved.lens.version }));
+    expect(answer.recipeFlagPending).toBe(true);
+    expect(descriptionText()).toMatch(/^As a shopper/);
+    app.jira.faults.clear();
+    // The flag is still the old one; nothing else of the lens changed.
+    expect(stored('DEMO-3')).toMatchObject({ recipe: 'true', version: saved.lens.version });
+  });
+
+  it('tells a person refused by their own newer save that the newer version is theirs', async () => {
+    const first = data(
+      await save('member', { version: 0, draft: aBetDraft(), requestId: 'tab-one-request' }, 'DEMO-3'),
+    );
+    // A second tab, still on version 0, saves with its own request.
+    const missed = error(
+      await save(
+        'member',
+        { version: 0, draft: aBetDraft({ hypothesis: { persona: 'buyer' } }), requestId: 'tab-two-request' },
+        'DEMO-3',
+      ),
+    );
+    expect(missed).toMatchObject({ code: 'CONFLICT', message: OWN_NEWER_VERSION_MESSAGE });
+    expect(missed.lastWrite).toMatchObject({ accountId: app.accountIdOf('member'), byYou: true });
+    // The first tab saves again, and then puts its hypothesis into the description on its version.
+    data(await save('member', { version: first.lens.version, draft: aBetDraft() }, 'DEMO-3'));
+    const described = error(await describeAs('member', { change: 'replace', version: first.lens.version }));
+    expect(described).toMatchObject({ code: 'CONFLICT', lastWrite: { byYou: true } });
+    // Someone else's newer save is named as theirs.
+    data(await save('admin', { version: first.lens.version + 1, draft: aBetDraft() }, 'DEMO-3'));
+    const theirs = error(
+      await save('member', { version: first.lens.version + 1, draft: aBetDraft() }, 'DEMO-3'),
+    );
+    expect(theirs).toMatchObject({ message: STALE_VERSION_MESSAGE });
+    expect(theirs.lastWrite?.byYou).toBeUndefined();
   });
 });

@@ -1,10 +1,13 @@
-import { emptyValues, type FormValues } from '../../static/issue-panel/src/form';
+import { applyDraft, draftOf, emptyLens, readLens } from '../../src/domain/issue-lens';
+import { checkValues, emptyValues, valuesOf, type FormValues } from '../../static/issue-panel/src/form';
+import { aBetDraft } from '../support/builders';
 import {
   dropUnsaved,
   editsOnTop,
   keepUnsaved,
   recallAllUnsaved,
   recallUnsaved,
+  sameDescribedParts,
   sameDraft,
   unsavedKey,
   type KeptStore,
@@ -154,5 +157,42 @@ describe('unsaved panel edits kept in the browser', () => {
     ).toBe(true);
     expect(sameDraft({ a: 1 }, { a: 2 })).toBe(false);
     expect(sameDraft({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+  });
+
+  it('lets the hypothesis into the description only while its words and every expectation are the saved ones', () => {
+    // As stored and read back: the panel's form of it must compare equal, or the buttons never come back.
+    const stored = draftOf(
+      readLens(
+        JSON.parse(
+          JSON.stringify(
+            applyDraft(
+              emptyLens(),
+              aBetDraft({ alsoExpected: [{ metric: 'conversion', baseline: 2, target: 3, unit: '%' }] }),
+              { total: 70, modelVersion: 'test' },
+              { accountId: 'acc-po', at: '2026-06-01T00:00:00.000Z' },
+              { isRecipe: false },
+            ),
+          ),
+        ),
+      ),
+    );
+    const onScreen = (values: FormValues, also = stored.alsoExpected) => {
+      const checked = checkValues(values);
+      if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+      return { ...checked.draft, ...(also ? { alsoExpected: also } : {}) };
+    };
+    const loaded = valuesOf(stored);
+    expect(sameDescribedParts(onScreen(loaded), stored)).toBe(true);
+    // A target edited and not saved would be written as the old one.
+    expect(sameDescribedParts(onScreen({ ...loaded, target: '25' }), stored)).toBe(false);
+    expect(
+      sameDescribedParts(
+        onScreen(loaded, [{ metric: 'conversion', baseline: 2, target: 4, unit: '%' }]),
+        stored,
+      ),
+    ).toBe(false);
+    expect(sameDescribedParts(onScreen({ ...loaded, intent: 'save items' }), stored)).toBe(false);
+    // What the description does not hold may differ.
+    expect(sameDescribedParts(onScreen({ ...loaded, maxIdleDays: '10' }), stored)).toBe(true);
   });
 });

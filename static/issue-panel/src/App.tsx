@@ -52,6 +52,7 @@ import {
   editsOnTop,
   keepUnsaved,
   recallAllUnsaved,
+  sameDescribedParts,
   sameDraft,
   unsavedKey,
 } from './unsaved';
@@ -108,7 +109,12 @@ interface Conflict {
 /** "Saved by Max Member at 2026-11-21 12:00 UTC.": a name Jira would not share is "someone else". */
 function savedBy(w: LastWrite): string {
   const at = w.at ? ` at ${minuteOf(w.at)}` : '';
-  return `Saved by ${w.name ?? 'someone else'}${at}.`;
+  return `Saved by ${w.byYou ? 'you' : (w.name ?? 'someone else')}${at}.`;
+}
+
+/** A refused save's title: the newer version may be the person's own, from another tab. */
+function conflictTitle(w: LastWrite | undefined): string {
+  return w?.byYou ? 'Not saved: you saved a newer version elsewhere' : 'Not saved: someone else saved first';
 }
 
 /** "2026-11-21 12:00 UTC" from an ISO time. */
@@ -359,8 +365,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     if (error.code === 'CONFLICT' && error.retryAfterSeconds !== undefined) {
       // Busy, not superseded: another writer (the scan, a decision) holds the issue for a moment, and nothing of
       // this save was written. There is no other version to compare with: Save again in a moment.
-      const seconds = Math.max(1, Math.ceil(error.retryAfterSeconds));
-      const text = `${error.message} Your changes are kept here: press Save again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+      // The message already says when to try again.
+      const text = `${error.message} Your changes are kept here.`;
       setBanner({ appearance: 'warning', title: 'Not saved yet: the issue is busy', text });
       flag('Not saved yet: the issue is busy', text, 'warning');
       return;
@@ -373,7 +379,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         theirs: latest.ok ? latest.data.lens : null,
         ...(error.lastWrite ? { lastWrite: error.lastWrite } : {}),
       });
-      flag('Not saved: someone else saved first', 'Your changes are kept in the panel.', 'warning');
+      flag(conflictTitle(error.lastWrite), 'Your changes are kept in the panel.', 'warning');
       return;
     }
     if (error.fields) setServerErrors(errorsByField(error.fields));
@@ -453,13 +459,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   const statesProblem = (['well-formed', 'valid-role', 'problem-oriented'] as const).every(
     (c) => assessment.score.quality.find((q) => q.criterion === c)?.ok,
   );
-  const savedHypothesis = base.draft.hypothesis;
-  const hypothesisSaved =
-    base.version > 0 &&
-    checked.ok &&
-    (['persona', 'intent', 'benefit'] as const).every(
-      (part) => (savedHypothesis[part] ?? '') === (checked.draft.hypothesis[part] ?? ''),
-    );
+  const hypothesisSaved = base.version > 0 && checked.ok && sameDescribedParts(checked.draft, base.draft);
   const describe = async (change: 'replace' | 'prefix') => {
     setDescribing(true);
     const answer = await callResolver<PanelDescribeData>(ISSUE_PANEL_RESOLVERS.describe, {
@@ -469,13 +469,16 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setDescribing(false);
     if (answer.ok) {
       setDescription(answer.data.description);
+      const pending = answer.data.recipeFlagPending
+        ? ' Searches for recipes (recipe = true) may still find this issue until the next daily scan.'
+        : '';
       setBanner({
         appearance: 'success',
         title: 'Description updated',
         text:
-          change === 'replace'
+          (change === 'replace'
             ? 'The Jira description is now the hypothesis.'
-            : 'The hypothesis now heads the Jira description; the old text is kept below it.',
+            : 'The hypothesis now heads the Jira description; the old text is kept below it.') + pending,
       });
       flag('Description updated', `${data.issue.key} now states the hypothesis.`, 'success');
     } else {
@@ -639,7 +642,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       />
 
       {conflict ? (
-        <Message appearance="warning" title="Not saved: someone else saved first" testId="conflict">
+        <Message appearance="warning" title={conflictTitle(conflict.lastWrite)} testId="conflict">
           <p>{conflict.message}</p>
           {conflict.lastWrite ? <p data-testid="conflict-saved-by">{savedBy(conflict.lastWrite)}</p> : null}
           {conflict.theirs ? (

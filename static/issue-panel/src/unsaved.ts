@@ -4,7 +4,7 @@
  * for a fortnight at most, and dropped once saved. The loaded values are kept beside them, so edits come back on
  * top of whatever was saved since (mineOnTheirs).
  */
-import type { ExpectedOutcome } from '../../../src/domain/schemas';
+import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
 import { FIELD_NAMES, mineOnTheirs, type FieldName, type FormValues } from './form';
 
 export interface Unsaved {
@@ -129,6 +129,22 @@ export function sameDraft(a: unknown, b: unknown): boolean {
       ? Object.fromEntries(Object.entries(v).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
       : v;
   return JSON.stringify(a, sorted) === JSON.stringify(b, sorted);
+}
+
+/**
+ * Whether two drafts hold the same words for the Jira description: the hypothesis's three parts and every
+ * expectation. Only then may the saved hypothesis go into the description: an edited target not yet saved would
+ * otherwise be written as the old one.
+ */
+export function sameDescribedParts(a: IssueLensDraft, b: IssueLensDraft): boolean {
+  const described = (d: IssueLensDraft) => ({
+    persona: d.hypothesis.persona ?? '',
+    intent: d.hypothesis.intent ?? '',
+    benefit: d.hypothesis.benefit ?? '',
+    expected: d.expected,
+    alsoExpected: d.alsoExpected ?? [],
+  });
+  return sameDraft(described(a), described(b));
 }
 
 /**
