@@ -11,6 +11,7 @@ import {
   expectationConflict,
   isRealDate,
 } from './draft-rules';
+import { NO_OUTCOME } from '../contract/project-page-keys';
 import { MAX_ABS_VALUE } from './measurement-input';
 import { RESULT_VERDICTS } from './result-verdicts';
 import { metricNameProblem } from './says-something';
@@ -95,7 +96,11 @@ export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
 export const outcomeIdSchema = z
   .string({ error: 'Outcome id must be text.' })
-  .regex(OUTCOME_ID_PATTERN, { error: 'Outcome id is malformed.' });
+  .regex(OUTCOME_ID_PATTERN, { error: 'Outcome id is malformed.' })
+  // The map names its "serves no outcome" lane so: an outcome of that id would share the lane's issues.
+  .refine((id) => id !== NO_OUTCOME, {
+    error: `Outcome id "${NO_OUTCOME}" is reserved for work that serves no outcome; choose another id.`,
+  });
 
 export const measurementSchema = z.object({
   at: isoDate('Measurement date'),

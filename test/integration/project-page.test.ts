@@ -227,6 +227,15 @@ describe('outcomes', () => {
     expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
   });
 
+  it('refuses the id "none", the map\'s lane for work serving no outcome, at its field, and writes nothing', async () => {
+    const answer = await call('createOutcome', { draft: aDraft(), id: NO_OUTCOME });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(answer.ok ? {} : answer.error.fields).toEqual({ id: expect.stringContaining('reserved') });
+    expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
+    // The lane itself is still asked for by that name.
+    expect(ok(await call<MapPageData>('mapPage', { lane: NO_OUTCOME })).lane).toBe(NO_OUTCOME);
+  });
+
   it('refuses a metric that names no number ("x", "TBD") at its field, by the panel\'s rule, and writes nothing', async () => {
     for (const metric of ['x', 'TBD']) {
       const answer = await call('createOutcome', { draft: aDraft({ metric }) });
