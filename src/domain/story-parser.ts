@@ -673,16 +673,21 @@ interface OutcomeResult {
  */
 // Starts with a literal so a run of spaces cannot make it backtrack; the spaces around are trimmed later.
 const PART_JOIN_RE =
-  /(?:;|\band\b|\bas well as\b|,[ \t]{0,3}also\b|,(?=[ \t]))(?:[ \t]{1,3}also\b)?(?:[ \t]{1,3}to\b)?/gi;
+  /(?:;|\band\b|\bwhil(?:e|st)\b|\bas well as\b|,[ \t]{0,3}also\b|,(?=[ \t]))(?:[ \t]{1,3}also\b)?(?:[ \t]{1,3}to\b)?/gi;
 
 /** Bounds on the split: a clause longer than this, or with more parts, is not a list of expectations. */
 const MAX_SPLIT_CHARS = 2000;
 const MAX_EXPECTATIONS = 8;
 const PART_WINDOW = 300;
 
+/** A part that names a change: a direction word, or its own range ("conversion from 2% to 3%", "2% → 3%"). */
+function namesChange(text: string): boolean {
+  return DECREASE_RE.test(text) || INCREASE_RE.test(text) || FROM_TO_RE.test(text) || ARROW_RE.test(text);
+}
+
 function splitExpectations(clause: string): string[] {
   const parts: string[] = [];
-  const changes = (text: string) => DECREASE_RE.test(text) || INCREASE_RE.test(text);
+  const changes = namesChange;
   const scan = clause.length > MAX_SPLIT_CHARS ? clause.slice(0, MAX_SPLIT_CHARS) : clause;
   let start = 0;
   PART_JOIN_RE.lastIndex = 0;
@@ -690,7 +695,7 @@ function splitExpectations(clause: string): string[] {
     // Each side is read within a short window, so the split stays linear in the clause.
     const before = clause.slice(Math.max(start, m.index - PART_WINDOW), m.index);
     const rest = clause.slice(m.index + m[0].length, m.index + m[0].length + PART_WINDOW);
-    const nextJoin = rest.search(/\band\b|\bas well as\b|;|,(?=[ \t])/i);
+    const nextJoin = rest.search(/\band\b|\bwhil(?:e|st)\b|\bas well as\b|;|,(?=[ \t])/i);
     const after = nextJoin < 0 ? rest : rest.slice(0, nextJoin);
     if (changes(before) && changes(after)) {
       parts.push(clause.slice(start, m.index).replace(/[\s,]+$/, ''));
@@ -997,12 +1002,28 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
 
   const checkBy = resolveCheckBy(clause, now);
   if (checkBy.note !== null) notes.push(checkBy.note);
+  const unread = secondRange(clause);
+  if (unread !== null)
+    notes.push(
+      `"${unread}" looks like a second movement that could not be read apart from the first; write it as its own "We expect …".`,
+    );
 
   if (metric === null) {
     notes.push('A "We expect …" is present but names no metric that could be read.');
     return { outcome: null, notes };
   }
   return { outcome: { metric, baseline, target, unit, direction, checkBy: checkBy.value }, notes };
+}
+
+const FROM_TO_ALL_RE = new RegExp(FROM_TO_RE.source, 'gi');
+
+/** A range after the first in one part ("… from 40% to 30% with conversion from 2% to 3%"): one part keeps one. */
+function secondRange(clause: string): string | null {
+  FROM_TO_ALL_RE.lastIndex = 0;
+  const first = FROM_TO_ALL_RE.exec(clause);
+  const second = first === null ? null : FROM_TO_ALL_RE.exec(clause);
+  FROM_TO_ALL_RE.lastIndex = 0;
+  return second === null ? null : second[0].trim();
 }
 
 interface ExpectHit {
@@ -1016,9 +1037,15 @@ interface ExpectHit {
 /** How many beliefs or labels without a number findExpectation passes over before it stops looking. */
 const MAX_PASSED_OVER = 8;
 
-function findExpectation(text: string, limit: number): ExpectHit | null {
+/**
+ * Every expectation sentence, in order, up to MAX_EXPECTATIONS: "We expect X to rise … We also expect Y to fall …"
+ * states two. The first decides where the story's own parts stop. Each search resumes after the sentence before,
+ * so the text is read once.
+ */
+function findExpectations(text: string, limit: number): ExpectHit[] {
   const read = limit < text.length ? text.slice(0, limit) : text;
   const pattern = read.includes(':') ? EXPECT_OR_LABEL_RE : EXPECT_RE;
+  const hits: ExpectHit[] = [];
   pattern.lastIndex = 0;
   let passedOver = 0;
   for (let m = pattern.exec(read); m !== null; m = pattern.exec(read)) {
@@ -1034,12 +1061,14 @@ function findExpectation(text: string, limit: number): ExpectHit | null {
         continue;
       }
     }
-    pattern.lastIndex = 0;
     const label = m[2] === undefined ? null : /^(?:target|goal)/i.test(m[2]) ? 'target' : 'measure';
-    return { start: m.index, clauseStart, clauseEnd, label };
+    hits.push({ start: m.index, clauseStart, clauseEnd, label });
+    if (hits.length === MAX_EXPECTATIONS) break;
+    // The next expectation starts after this one's sentence.
+    pattern.lastIndex = Math.max(clauseEnd, pattern.lastIndex);
   }
   pattern.lastIndex = 0;
-  return null;
+  return hits;
 }
 
 /** Where the expectation's sentence starts, so the story parts stop before it. */
@@ -1097,18 +1126,29 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   const now = options.now instanceof Date && !Number.isNaN(options.now.getTime()) ? options.now : undefined;
   const notes: string[] = [];
 
-  const expectation = findExpectation(input, limit);
+  const expectations = findExpectations(input, limit);
+  const expectation = expectations[0] ?? null;
   const stopAt = expectation ? sentenceStartOf(input, expectation.start) : limit;
   const parts = parseStoryForm(input, limit, stopAt);
 
   let expectedOutcomes: ParsedExpectedOutcome[] = [];
   const outcomeNotes: string[] = [];
-  if (expectation) {
-    const res = parseExpectations(input.slice(expectation.clauseStart, expectation.clauseEnd), now, {
-      label: expectation.label,
-    });
-    expectedOutcomes = res.outcomes;
-    outcomeNotes.push(...res.notes);
+  for (const [i, hit] of expectations.entries()) {
+    const clause = input.slice(hit.clauseStart, hit.clauseEnd);
+    const res = parseExpectations(clause, now, { label: hit.label });
+    const room = MAX_EXPECTATIONS - expectedOutcomes.length;
+    expectedOutcomes.push(...res.outcomes.slice(0, room));
+    if (i > 0 && res.outcomes.length === 0) {
+      // A later expectation sentence that could not be read is named, so it is not lost unseen.
+      outcomeNotes.push(...res.notes.filter((n) => !n.startsWith('A "We expect')));
+      outcomeNotes.push(
+        `The expectation "${clause.trim().slice(0, 80)}" names no metric that could be read; it is not kept.`,
+      );
+    } else outcomeNotes.push(...res.notes);
+    if (res.outcomes.length > room)
+      outcomeNotes.push(
+        `Only ${MAX_EXPECTATIONS} expectations are read; "${clause.trim().slice(0, 80)}" goes past them.`,
+      );
   }
   if (!expectation) {
     const stated = movementStatedIn(parts, now);

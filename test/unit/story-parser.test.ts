@@ -356,6 +356,79 @@ describe('parseStory', () => {
       expect(story.notes.join(' ')).toMatch(/The part "increase by 5\.?" names no metric .* not kept/);
     });
 
+    describe('two expected movements give two expectations, or a note on the one not kept', () => {
+      const both = (text: string) =>
+        parseStory(text, { now: NOW }).expectedOutcomes.map((e) => [
+          e.metric,
+          e.baseline,
+          e.target,
+          e.direction,
+          e.checkBy,
+        ]);
+      const twoMovements = [
+        ['drop-off', 40, 30, 'decrease', '2026-12-01'],
+        ['conversion', 2, 3, 'increase', '2026-12-01'],
+      ];
+
+      it('splits at "while" and "whilst"', () => {
+        expect(
+          both(
+            'We expect drop-off to shrink from 40% to 30% while conversion grows from 2% to 3% by 2026-12-01.',
+          ),
+        ).toEqual(twoMovements);
+        expect(
+          both(
+            'We expect drop-off to shrink from 40% to 30% whilst conversion grows from 2% to 3% by 2026-12-01.',
+          ),
+        ).toEqual(twoMovements);
+      });
+
+      it('splits parts whose verb is left out, each with its own range, the direction taken from the numbers', () => {
+        expect(
+          both('We expect drop-off from 40% to 30% and conversion from 2% to 3% by 2026-12-01.'),
+        ).toEqual(twoMovements);
+        expect(
+          both('We expect conversion to go from 2% to 3% and churn from 5% to 4% by 2026-12-01.'),
+        ).toEqual([
+          ['conversion', 2, 3, 'increase', '2026-12-01'],
+          ['churn', 5, 4, 'decrease', '2026-12-01'],
+        ]);
+      });
+
+      it('reads every "We expect" sentence, each with its own date', () => {
+        const story = parseStory(
+          'As a shopper, I want to save items, so that I can buy later. We expect conversion to rise from 2% to 3%. We also expect churn to fall from 5% to 4% by 2026-12-01.',
+          { now: NOW },
+        );
+        expect(story.benefit).toBe('I can buy later');
+        expect(story.expectedOutcomes.map((e) => [e.metric, e.baseline, e.target, e.checkBy])).toEqual([
+          ['conversion', 2, 3, null],
+          ['churn', 5, 4, '2026-12-01'],
+        ]);
+      });
+
+      it('names a later expectation sentence it could not read', () => {
+        const story = parseStory(
+          'We expect conversion to rise from 2% to 3%. We also expect a happier team.',
+        );
+        expect(story.expectedOutcomes).toHaveLength(1);
+        expect(story.notes.join(' ')).toMatch(/"a happier team\.?" names no metric .* not kept/);
+      });
+
+      it('names a second range it could not read apart from the first', () => {
+        const story = parseStory('We expect drop-off to fall from 40% to 30% with conversion from 2% to 3%.');
+        expect(story.expectedOutcomes).toHaveLength(1);
+        expect(story.notes.join(' ')).toMatch(/"from 2% to 3%" looks like a second movement/);
+      });
+
+      it('does not split a metric or a range with no movement of its own after the join', () => {
+        expect(
+          metricsOf('We expect drop-off from 40% to 30% and fewer support calls by 2027-01-01.'),
+        ).toEqual(['drop-off']);
+        expect(metricsOf('We expect time on page while browsing to rise from 10 s to 20 s.')).toHaveLength(1);
+      });
+    });
+
     it('gives no expectations, not an empty one, for a text without "We expect"', () => {
       expect(parseStory('Shoppers lose their carts').expectedOutcomes).toEqual([]);
     });
