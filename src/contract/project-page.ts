@@ -36,10 +36,14 @@ const accountIdSchema = z.string().trim().min(1).max(128);
 export const mapFiltersSchema = z
   .object({
     sprintId: z.number({ error: 'Sprint must be a number.' }).int().positive().optional(),
+    // Sites name types in their own language and with digits ("Änderung", "Bug 2"): any printable name Jira
+    // allows. openWorkJql quotes it with jqlString, so no name can add a clause.
     issueType: z
-      .string()
+      .string({ error: 'Issue type must be text.' })
       .trim()
-      .regex(/^[A-Za-z][A-Za-z -]{0,59}$/, { error: 'Issue type is not a known type name.' })
+      .min(1, { error: 'Issue type is empty.' })
+      .max(255, { error: 'Issue type must be at most 255 characters.' })
+      .regex(/^[^\p{Cc}\p{Cs}]+$/u, { error: 'Issue type has characters a type name cannot have.' })
       .optional(),
     assignee: z.union([accountIdSchema, z.literal('unassigned')]).optional(),
     /** Only work whose text reads as a recipe (the indexed `recipe` the panel and the scan write). */

@@ -396,7 +396,32 @@ describe('outcome map', () => {
     expect(ok(await call<MapSummaryData>('mapSummary', { filters: { assignee: 'unassigned' } })).total).toBe(
       1,
     );
-    expect(await call('mapSummary', { filters: { issueType: 'Bug" OR project = X' } })).toMatchObject({
+    // Searched for as one type name, quoted: a quote in it cannot add a clause.
+    expect(
+      ok(await call<MapSummaryData>('mapSummary', { filters: { issueType: 'Bug" OR project = DEMO' } }))
+        .total,
+    ).toBe(0);
+    expect(await call('mapSummary', { filters: { issueType: 'Bug\nStory' } })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+  });
+
+  it('filters by a type name in another language or with digits, as the site names it', async () => {
+    const s = app.jira.store;
+    // The emulator's own types are English; a site's are whatever its admins named them.
+    for (const type of ['Änderung', 'Bug 2', 'Fehler (Kunde) \\ "dringend"', 'x'.repeat(255)])
+      s.createIssue({ projectKey: P, summary: `A ${type}`, type: type as unknown as 'Bug' });
+    s.createIssue({ projectKey: P, summary: 'A bug', type: 'Bug' });
+    const all = ok(await call<MapSummaryData>('mapSummary', { filters: {} }));
+    for (const type of all.filterOptions.issueTypes) {
+      const summary = ok(await call<MapSummaryData>('mapSummary', { filters: { issueType: type } }));
+      expect([type, summary.total]).toEqual([type, 1]);
+      const lanes = ok(await call<MapLanesData>('mapLanes', { filters: { issueType: type } }));
+      expect(lanes.lanes.flatMap((l) => l.issues.map((i) => i.issueType))).toEqual([type]);
+    }
+    expect(all.filterOptions.issueTypes).toHaveLength(5);
+    expect(await call('mapSummary', { filters: { issueType: 'x'.repeat(256) } })).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION' },
     });
