@@ -69,6 +69,9 @@ export function movementSince(now: BacklogHealth, last: ScanHealthFigures): Heal
   };
 }
 
+/** The row of the stories whose reporters the scan counted without naming (past its limit of people). */
+export const OTHER_REPORTERS = 'Other reporters';
+
 /** The report from the tallies a finished scan stored: the same shape `backlogHealth` answers from items. */
 export function healthFromTallies(h: HealthTallies): BacklogHealth {
   const total = h.total;
@@ -76,6 +79,9 @@ export function healthFromTallies(h: HealthTallies): BacklogHealth {
   const reporters = Object.entries(h.reporters)
     .map(([, r]) => ({ reporter: r.name, ...share(r.count) }))
     .sort((a, b) => b.count - a.count || String(a.reporter).localeCompare(String(b.reporter)));
+  // The scan names the first reporters it meets and only counts the rest: one row for them keeps the rows
+  // summing to the backlog.
+  if (h.otherReporters > 0) reporters.push({ reporter: OTHER_REPORTERS, ...share(h.otherReporters) });
   const buckets = [0, 20, 40, 60, 80].map((from) => ({ from, to: from === 80 ? 100 : from + 19, count: 0 }));
   let sum = 0;
   h.scores.forEach((count, score) => {
