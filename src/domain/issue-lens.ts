@@ -97,6 +97,8 @@ export const storedLensSchema = z
     // Scan bookkeeping.
     flag: flagSchema.nullable().catch(null).default(null),
     snoozedUntil: z.string().nullable().catch(null).default(null),
+    // When the squad last kept the item in kill review: the zombie rules count from it (src/domain/zombie.ts).
+    keptAt: z.string().nullable().catch(null).default(null),
     lastAppEditAt: z.string().nullable().catch(null).default(null),
     realActivityBeforeAppEdit: z.string().nullable().catch(null).default(null),
     // Indexed: the next day time alone can change the verdict (src/domain/zombie.ts, nextVerdictChange), so

@@ -31,6 +31,11 @@ export interface IssueSnapshot {
   reporter: string | null;
   /** A Keep decision's snooze: no rule fires before this day (YYYY-MM-DD). */
   snoozedUntil?: string | null;
+  /**
+   * When the squad last kept the item in kill review (ISO). What they reviewed then stays decided: idleness and
+   * age count from it, only later carry-overs count, and a kill date or review day passed before it fires no more.
+   */
+  keptAt?: string | null;
 }
 
 export const ZOMBIE_RULE_IDS = [
@@ -94,6 +99,7 @@ export function evaluateZombie(
   if (snapshot.snoozedUntil && snapshot.snoozedUntil > today)
     return quiet({ snoozedUntil: snapshot.snoozedUntil });
 
+  const keptDay = keptDayOf(snapshot);
   const rules = [
     killDeadline(snapshot.killCriteria, today),
     killMetric(snapshot.killCriteria, snapshot.thresholdMetricValue, today),
@@ -101,8 +107,30 @@ export function evaluateZombie(
     idle(snapshot, settings, now, standing),
     carriedOver(snapshot, settings),
     unlinkedOld(snapshot, settings, now, standing),
-  ].filter((rule): rule is FiredRule => rule !== null);
+  ].filter((rule): rule is FiredRule => rule !== null && !decidedAtKeep(rule, keptDay));
   return { isZombie: rules.length > 0, rules, exemptedBy: null, snoozedUntil: null };
+}
+
+/** The day of the last Keep, or null when the item was never kept (or the time is unreadable). */
+function keptDayOf(s: IssueSnapshot): string | null {
+  const t = Date.parse(s.keptAt ?? '');
+  return Number.isNaN(t) ? null : dayOf(new Date(t));
+}
+
+/**
+ * A kill date, threshold day or review day that had come before the squad kept the item: they saw it and kept it,
+ * so it does not send the item back. One set at the Keep, or later, fires when it comes.
+ */
+function decidedAtKeep(rule: FiredRule, keptDay: string | null): boolean {
+  if (keptDay === null) return false;
+  const dated = rule.rule === 'killDeadline' || rule.rule === 'killMetric' || rule.rule === 'killCondition';
+  return dated && rule.since < keptDay;
+}
+
+/** The later of two ISO moments (the first when the second is absent or unreadable). */
+function laterOf(first: string, second: string | null | undefined): string {
+  const b = Date.parse(second ?? '');
+  return !Number.isNaN(b) && b > Date.parse(first) ? second! : first;
 }
 
 function findExemption(s: IssueSnapshot, settings: Settings): Exemption | null {
@@ -158,7 +186,8 @@ function killCondition(k: KillCriteria, today: string): FiredRule | null {
 function idle(s: IssueSnapshot, settings: Settings, now: Date, standing: BacklogStanding): FiredRule | null {
   const own = s.killCriteria.maxIdleDays;
   const limit = own ?? thresholdsFor(settings, s.issueType).maxIdleDays;
-  const lastActivity = s.lastActivityAt ?? s.created;
+  // A Keep starts the count again: the squad decided on the item as idle as it was then.
+  const lastActivity = laterOf(s.lastActivityAt ?? s.created, s.keptAt);
   const start = Date.parse(lastActivity);
   if (Number.isNaN(start)) return null;
   const idleDays = Math.floor((now.getTime() - start) / DAY_MS);
@@ -169,7 +198,7 @@ function idle(s: IssueSnapshot, settings: Settings, now: Date, standing: Backlog
   return {
     rule: 'idle',
     since: dayOf(new Date(start + limit * DAY_MS)),
-    detail: `Idle ${humaneDays(idleDays)}${rank} (limit ${limit} days, from ${source}): no activity by a person since ${dayOf(new Date(start))}.`,
+    detail: `Idle ${humaneDays(idleDays)}${rank} (limit ${limit} days, from ${source}): no activity by a person since ${dayOf(new Date(start))}${lastActivity === s.keptAt ? ', when it was kept in kill review' : ''}.`,
     clearBy: 'Any real activity clears it: a comment, an edit or a transition by a person.',
     ...(share === null ? {} : { moreIdleThan: share }),
   };
@@ -178,9 +207,12 @@ function idle(s: IssueSnapshot, settings: Settings, now: Date, standing: Backlog
 function carriedOver(s: IssueSnapshot, settings: Settings): FiredRule | null {
   const own = s.killCriteria.maxSprintsCarried;
   const limit = own ?? thresholdsFor(settings, s.issueType).maxSprintsCarried;
-  if (s.carryOvers.length <= limit) return null;
+  // Only the carry-overs since the last Keep count: those before it were in front of the squad when they kept it.
+  const kept = Date.parse(s.keptAt ?? '');
+  const counted = Number.isNaN(kept) ? s.carryOvers : s.carryOvers.filter((t) => Date.parse(t) > kept);
+  if (counted.length <= limit) return null;
   // By instant, not by text: Jira writes offsets ("…+1100"), so string order is not time order.
-  const ordered = s.carryOvers
+  const ordered = counted
     .filter((t) => !Number.isNaN(Date.parse(t)))
     .sort((a, b) => Date.parse(a) - Date.parse(b));
   const firedAt = ordered[limit] ?? ordered[ordered.length - 1] ?? s.created;
@@ -188,7 +220,7 @@ function carriedOver(s: IssueSnapshot, settings: Settings): FiredRule | null {
   return {
     rule: 'carriedOver',
     since: dayOf(new Date(firedAt)),
-    detail: `Carried over ${s.carryOvers.length} sprints (limit ${limit}, from ${source}).`,
+    detail: `Carried over ${counted.length} sprints${counted.length < s.carryOvers.length ? ' since it was kept in kill review' : ''} (limit ${limit}, from ${source}).`,
     clearBy: 'Finish it, or decide in kill review (keep it with a new sprint limit).',
   };
 }
@@ -203,15 +235,19 @@ function unlinkedOld(
   const linked = standing.linkedShare;
   if (linked === null || linked < LINKS_IN_USE_SHARE) return null;
   const limit = thresholdsFor(settings, s.issueType).unlinkedMaxAgeDays;
-  const created = Date.parse(s.created);
+  // Kept unlinked, it is old again only the limit's days after the Keep.
+  const from = laterOf(s.created, s.keptAt);
+  const created = Date.parse(from);
   if (Number.isNaN(created)) return null;
   const ageDays = Math.floor((now.getTime() - created) / DAY_MS);
   if (ageDays <= limit) return null;
+  const open =
+    from === s.keptAt ? `Kept unlinked ${humaneDays(ageDays)} ago` : `Open for ${humaneDays(ageDays)}`;
   return {
     rule: 'unlinkedOld',
     since: dayOf(new Date(created + limit * DAY_MS)),
     detail:
-      `Open for ${humaneDays(ageDays)} and serves no outcome (limit ${limit} days), while ${Math.round(linked * 100)}% ` +
+      `${open} and serves no outcome (limit ${limit} days), while ${Math.round(linked * 100)}% ` +
       `of this project's open items are linked (the rule applies from ${LINKS_IN_USE_SHARE * 100}%).`,
     clearBy: 'Link it, or its epic, to the outcome it is meant to move.',
   };
@@ -271,8 +307,13 @@ export function nextVerdictChange(snapshot: IssueSnapshot, settings: Settings, n
     k.condition?.reviewDate ?? null,
   ].filter((d): d is string => typeof d === 'string' && d > today);
   const byInstant = [
-    passed(snapshot.lastActivityAt ?? snapshot.created, k.maxIdleDays ?? thresholds.maxIdleDays),
-    snapshot.link.kind === 'none' ? passed(snapshot.created, thresholds.unlinkedMaxAgeDays) : null,
+    passed(
+      laterOf(snapshot.lastActivityAt ?? snapshot.created, snapshot.keptAt),
+      k.maxIdleDays ?? thresholds.maxIdleDays,
+    ),
+    snapshot.link.kind === 'none'
+      ? passed(laterOf(snapshot.created, snapshot.keptAt), thresholds.unlinkedMaxAgeDays)
+      : null,
   ].filter((d): d is string => typeof d === 'string');
   const candidates = [...byDay, ...byInstant];
   return candidates.length ? candidates.sort()[0]! : null;

@@ -130,5 +130,6 @@ export function snapshotOf(issue: ScanIssue, link: OutcomeLink, metricValue: num
     assignee: issue.assignee,
     reporter: issue.reporter,
     snoozedUntil: issue.lens.snoozedUntil,
+    keptAt: issue.lens.keptAt,
   };
 }

@@ -829,7 +829,7 @@ async function act(
     const killCriteria = decision.killCriteria
       ? { ...lens.killCriteria, ...decision.killCriteria }
       : lens.killCriteria;
-    next = { ...next, killCriteria, snoozedUntil: decision.snoozeUntil ?? lens.snoozedUntil };
+    next = { ...next, killCriteria, snoozedUntil: decision.snoozeUntil ?? lens.snoozedUntil, keptAt: at };
     next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
     if (decision.killCriteria) details.killCriteria = decision.killCriteria;
     if (decision.snoozeUntil) details.snoozeUntil = decision.snoozeUntil;

@@ -252,6 +252,43 @@ describe('zombie rules', () => {
     ).toBe(true);
   });
 
+  it('counts from the last Keep: what the squad kept it with does not send it back the next day', () => {
+    const keptAt = daysAgo(1);
+    const evaluate = (over: Parameters<typeof anIssueSnapshot>[0]) =>
+      evaluateZombie(anIssueSnapshot(over), DEFAULT_SETTINGS, NOW, { linkedShare: 0.9, idleQuantiles: null });
+    // Idle 300 days, kept yesterday: quiet until the idle limit passes again from the Keep.
+    const idle = { created: daysAgo(300), lastActivityAt: daysAgo(300) };
+    expect(evaluate(idle).rules.map((r) => r.rule)).toEqual(['idle']);
+    expect(evaluate({ ...idle, keptAt }).isZombie).toBe(false);
+    const idleAgain = evaluate({ ...idle, keptAt: daysAgo(61) });
+    expect(idleAgain.rules[0]).toMatchObject({ rule: 'idle' });
+    expect(idleAgain.rules[0]!.detail).toMatch(/when it was kept in kill review/);
+    // A kill date passed before the Keep is decided; a new one set at the Keep fires when it passes.
+    const deadline = { ...idle, lastActivityAt: daysAgo(1), killCriteria: { deadline: '2026-10-01' } };
+    expect(evaluate(deadline).rules.map((r) => r.rule)).toEqual(['killDeadline']);
+    expect(evaluate({ ...deadline, keptAt }).isZombie).toBe(false);
+    expect(
+      evaluate({ ...deadline, keptAt: daysAgo(30), killCriteria: { deadline: '2026-11-01' } }).rules[0],
+    ).toMatchObject({ rule: 'killDeadline', since: '2026-11-01' });
+    // Only sprints carried over since the Keep count.
+    const carried = {
+      ...idle,
+      lastActivityAt: daysAgo(1),
+      carryOvers: [daysAgo(100), daysAgo(80), daysAgo(60), daysAgo(40)],
+    };
+    expect(evaluate(carried).rules.map((r) => r.rule)).toEqual(['carriedOver']);
+    expect(evaluate({ ...carried, keptAt: daysAgo(50) }).isZombie).toBe(false);
+    // Kept unlinked: old again only the age limit's days after the Keep.
+    const unlinked = { created: daysAgo(200), lastActivityAt: daysAgo(1), link: { kind: 'none' as const } };
+    expect(evaluate(unlinked).rules.map((r) => r.rule)).toEqual(['unlinkedOld']);
+    expect(evaluate({ ...unlinked, keptAt }).isZombie).toBe(false);
+    expect(evaluate({ ...unlinked, keptAt: daysAgo(100) }).rules[0]!.detail).toMatch(/^Kept unlinked/);
+    // The scan looks again on the day the idle limit passes from the Keep.
+    expect(nextVerdictChange(anIssueSnapshot({ ...idle, keptAt }), DEFAULT_SETTINGS, NOW)).toBe(
+      new Date(Date.parse(keptAt) + 61 * 86_400_000).toISOString().slice(0, 10),
+    );
+  });
+
   it('does not trip over unreadable dates', () => {
     const verdict = evaluateZombie(
       anIssueSnapshot({ created: 'garbage', lastActivityAt: 'nope', link: { kind: 'none' } }),

@@ -1,0 +1,80 @@
+/**
+ * A Keep in kill review holds: the next scans do not send the item back for what the squad kept it with (its
+ * idleness, a kill date passed before the Keep), and it comes back when a rule holds again after the Keep.
+ */
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { Answer } from '../../src/contract/answer';
+import type { DecideData, ZombieQueueData } from '../../src/contract/project-page';
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+
+const P = 'DEMO';
+const PAGE = 'outcome-lens-project-page';
+const DAY_MS = 86_400_000;
+
+let app: WorkbenchApp;
+
+beforeEach(() => {
+  app = createWorkbenchApp({ dataFile: ':memory:' });
+  app.jira.store.createProject({ key: P, name: 'Demo' });
+  app.grantDemoRoles(P);
+  app.registerConsumers();
+});
+afterEach(() => app.close());
+
+async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<T> {
+  const answer = (await app.invoke(PAGE, fn, payload, { user, projectKey: P })) as Answer<T>;
+  if (!answer.ok) throw new Error(`${fn}: ${answer.error.code} ${answer.error.message}`);
+  return answer.data;
+}
+
+async function scan(): Promise<void> {
+  await call('scanNow', {});
+  await app.queue.runDue({ until: 'idle', advanceClock: true });
+}
+
+const queued = async () => (await call<ZombieQueueData>('zombieQueue', {})).items.map((i) => i.key);
+const lensOf = (key: string) => readLens(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));
+
+it('does not send a kept idle item back at the next scan, and sends it back once it is idle again', async () => {
+  const ago = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
+  const key = app.jira.store.createIssue({
+    projectKey: P,
+    type: 'Story',
+    summary: 'Shoppers abandon carts because shipping costs surprise them',
+    created: ago(200),
+    updated: ago(200),
+  }).key;
+  await scan();
+  expect(await queued()).toEqual([key]);
+  expect(lensOf(key).flag?.rules.map((r) => r.rule)).toContain('idle');
+
+  const kept = await call<DecideData>(
+    'decide',
+    {
+      issueKey: key,
+      idempotencyKey: 'keep-idle-0001',
+      decision: {
+        kind: 'keep',
+        reason: 'Planned for next quarter',
+        killCriteria: { deadline: '2099-01-01' },
+      },
+    },
+    'member',
+  );
+  expect(kept.entry.kind).toBe('keep');
+  expect(lensOf(key).keptAt).toBe(kept.entry.at);
+
+  await scan();
+  expect(await queued()).toEqual([]);
+  expect(lensOf(key)).toMatchObject({ zombie: 'false' });
+
+  // Idle for longer than the limit (60 days) after the Keep: back in the queue, for idleness since the Keep. (The
+  // Keep is moved back in time rather than the clock forward: Jira's and the scan's clocks are the wall clock.)
+  app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+    ...(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as object),
+    keptAt: ago(61),
+  });
+  await scan();
+  expect(await queued()).toEqual([key]);
+  expect(lensOf(key).flag?.rules.find((r) => r.rule === 'idle')?.detail).toMatch(/kept in kill review/);
+});
