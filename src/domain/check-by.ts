@@ -34,3 +34,38 @@ export function passedCheckBy(checkBy: string | undefined, notBefore: string | u
     ? `Check by ${checkBy} has already passed: choose a day from ${notBefore} on.`
     : null;
 }
+
+/**
+ * The kill criteria's dates set or changed to a day already past, each with its draft path and what to say: such
+ * a date would send the item to kill review at the next scan (a mistyped year). One stored as it is, and come due
+ * since, is what the criteria are for and is not refused.
+ */
+export function passedKillDates(
+  draft: Pick<IssueLensDraft, 'killCriteria'>,
+  stored: Pick<IssueLensDraft, 'killCriteria'> | null,
+  today: string,
+): Array<{ path: string; message: string }> {
+  const now = draft.killCriteria;
+  const before = stored?.killCriteria;
+  const dates: Array<{ path: string; label: string; day: string | undefined; was: string | undefined }> = [
+    { path: 'killCriteria.deadline', label: 'Kill date', day: now.deadline, was: before?.deadline },
+    {
+      path: 'killCriteria.metricThreshold.by',
+      label: 'Threshold date',
+      day: now.metricThreshold?.by,
+      was: before?.metricThreshold?.by,
+    },
+    {
+      path: 'killCriteria.condition.reviewDate',
+      label: 'Review date',
+      day: now.condition?.reviewDate,
+      was: before?.condition?.reviewDate,
+    },
+  ];
+  return dates
+    .filter((d) => d.day !== undefined && d.day !== d.was && d.day < today)
+    .map((d) => ({
+      path: d.path,
+      message: `${d.label} ${d.day} has already passed: choose a day from ${today} on.`,
+    }));
+}

@@ -18,7 +18,7 @@ import type {
 import type { LastWrite } from '../contract/answer';
 import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
-import { alsoCheckByNotBefore, passedCheckBy } from '../domain/check-by';
+import { alsoCheckByNotBefore, passedCheckBy, passedKillDates } from '../domain/check-by';
 import {
   ISSUE_PROPERTY_KEY,
   PROPERTY_VALUE_LIMIT,
@@ -217,6 +217,8 @@ function checkCheckBy(
 ): void {
   const passed = passedCheckBy(draft.expected.checkBy, notBefore);
   if (passed) throw new ValidationError(passed, { 'draft.expected.checkBy': passed });
+  const killDate = passedKillDates(draft, stored, today)[0];
+  if (killDate) throw new ValidationError(killDate.message, { [`draft.${killDate.path}`]: killDate.message });
   (draft.alsoExpected ?? []).forEach((e, i) => {
     const also = passedCheckBy(e.checkBy, alsoCheckByNotBefore(e, stored, today));
     if (also)

@@ -17,6 +17,7 @@ import type {
   ZombieQueueData,
 } from '../contract/project-page';
 import { lastRealActivity } from '../domain/activity';
+import { passedKillDates } from '../domain/check-by';
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } from '../domain/issue-lens';
 import type { KillCriteria, Outcome } from '../domain/schemas';
@@ -460,12 +461,18 @@ export async function decide(
   return decideChecked(call, input, clock);
 }
 
-function refusePastSnooze(decision: Decision, now: Date): void {
+/** A Keep's snooze and new kill dates must lie ahead: a past one would be no decision at all. */
+function refusePastDates(decision: Decision, now: Date): void {
+  if (decision.kind !== 'keep') return;
   const today = now.toISOString().slice(0, 10);
-  if (decision.kind === 'keep' && decision.snoozeUntil !== undefined && decision.snoozeUntil < today)
+  if (decision.snoozeUntil !== undefined && decision.snoozeUntil < today)
     throw new ValidationError(`Snooze until ${decision.snoozeUntil} has already passed.`, {
       'decision.snoozeUntil': `${decision.snoozeUntil} has passed: choose today or a day ahead.`,
     });
+  const killCriteria = decision.killCriteria;
+  const killDate = killCriteria ? passedKillDates({ killCriteria }, null, today)[0] : undefined;
+  if (killDate)
+    throw new ValidationError(killDate.message, { [`decision.${killDate.path}`]: killDate.message });
 }
 
 function checkInProject(issueKey: string, projectKey: string): void {
@@ -571,7 +578,7 @@ export async function decideChecked(
   if (earlier) return { entry: earlier, replayed: true, statusName: null };
   // A person's new decision may not snooze into the past (a replay above keeps what was accepted; background
   // steps carry a decision checked when it was made).
-  if (!call.background) refusePastSnooze(input.decision, clock.now());
+  if (!call.background) refusePastDates(input.decision, clock.now());
 
   // One try of one decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
   // Background work has no user: it acts as the app, for a person whose rights it checked (personRights).

@@ -300,6 +300,36 @@ describe('saving the lens', () => {
     expect(data(await save('member', { version: 3, draft: edited })).lens.version).toBe(4);
   });
 
+  it('refuses a kill date, threshold date or review date set in the past at its field, yet re-saves one stored that came due', async () => {
+    const killCriteria = {
+      deadline: '2000-01-01',
+      metricThreshold: { metric: 'conversion', comparison: 'atLeast' as const, value: 3, by: '2001-01-01' },
+      condition: { text: 'Nobody uses it', reviewDate: '2002-01-01' },
+    };
+    const refused = error(await save('member', { version: 0, draft: aBetDraft({ killCriteria }) }));
+    expect(refused.code).toBe('VALIDATION');
+    expect(refused.fields?.['draft.killCriteria.deadline']).toMatch(
+      /Kill date 2000-01-01 has already passed/,
+    );
+    expect(stored()).toBeNull();
+    const onlyReview = { condition: killCriteria.condition };
+    expect(
+      error(await save('member', { version: 0, draft: aBetDraft({ killCriteria: onlyReview }) })).fields?.[
+        'draft.killCriteria.condition.reviewDate'
+      ],
+    ).toMatch(/Review date 2002-01-01 has already passed/);
+    // Stored while the dates lay ahead: they came due, which is what they are for, and other edits still save.
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+      version: 2,
+      ...aBetDraft({ killCriteria }),
+    });
+    const edited = aBetDraft({
+      killCriteria,
+      hypothesis: { ...aBetDraft().hypothesis, benefit: 'I finish later' },
+    });
+    expect(data(await save('member', { version: 2, draft: edited })).lens.version).toBe(3);
+  });
+
   it('refuses a further expectation whose check-by date is set in the past, yet re-saves one stored that came due', async () => {
     const lapsed = {
       metric: 'return-shopper conversion',

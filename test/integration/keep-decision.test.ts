@@ -78,3 +78,32 @@ it('does not send a kept idle item back at the next scan, and sends it back once
   expect(await queued()).toEqual([key]);
   expect(lensOf(key).flag?.rules.find((r) => r.rule === 'idle')?.detail).toMatch(/kept in kill review/);
 });
+
+it('refuses a Keep whose new kill date has already passed, and keeps the item in the queue', async () => {
+  const key = app.jira.store.createIssue({
+    projectKey: P,
+    type: 'Story',
+    summary: 'Shoppers abandon carts because shipping costs surprise them',
+    created: new Date(Date.now() - 200 * DAY_MS).toISOString(),
+    updated: new Date(Date.now() - 200 * DAY_MS).toISOString(),
+  }).key;
+  await scan();
+  const answer = (await app.invoke(
+    PAGE,
+    'decide',
+    {
+      issueKey: key,
+      idempotencyKey: 'keep-past-0001',
+      decision: { kind: 'keep', reason: 'Still wanted', killCriteria: { deadline: '2001-01-01' } },
+    },
+    { user: 'member', projectKey: P },
+  )) as Answer<DecideData>;
+  expect(answer).toMatchObject({
+    ok: false,
+    error: {
+      code: 'VALIDATION',
+      fields: { 'decision.killCriteria.deadline': expect.stringMatching(/2001-01-01 has already passed/) },
+    },
+  });
+  expect(await queued()).toEqual([key]);
+});

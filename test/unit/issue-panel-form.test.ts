@@ -65,6 +65,21 @@ describe('the issue panel form applies the save checks before Save', () => {
     const stored = aBetDraft({ expected: { ...aBetDraft().expected, checkBy: '2021-01-01' } });
     expect(liveScore(values, stored).checked.ok).toBe(true);
   });
+
+  it('refuses a kill date or review date newly set in the past at its field, and keeps stored ones that came due', () => {
+    const values = { ...valuesOf(aBetDraft()), deadline: '2000-01-01' };
+    expect(liveScore(values).checked).toEqual({
+      ok: false,
+      errors: { deadline: expect.stringMatching(/Kill date 2000-01-01 has already passed/) },
+    });
+    const review = { ...valuesOf(aBetDraft()), conditionText: 'Nobody uses it', reviewDate: '2020-05-05' };
+    expect(liveScore(review).checked).toEqual({
+      ok: false,
+      errors: { reviewDate: expect.stringMatching(/Review date 2020-05-05 has already passed/) },
+    });
+    const stored = aBetDraft({ killCriteria: { deadline: '2000-01-01' } });
+    expect(liveScore(values, stored).checked.ok).toBe(true);
+  });
 });
 
 describe('numbers typed into the panel', () => {

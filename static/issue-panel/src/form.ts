@@ -10,7 +10,12 @@ import {
   type DecimalMark,
 } from '../../../src/domain/amounts';
 import { toExpected } from '../../../src/domain/analyse-story';
-import { alsoCheckByNotBefore, checkByNotBefore, passedCheckBy } from '../../../src/domain/check-by';
+import {
+  alsoCheckByNotBefore,
+  checkByNotBefore,
+  passedCheckBy,
+  passedKillDates,
+} from '../../../src/domain/check-by';
 import {
   MAX_ALSO_EXPECTED,
   TEXT_LIMITS,
@@ -206,6 +211,12 @@ export function checkValues(
   const notBefore = today ? checkByNotBefore(parsed.draft, stored ?? null, today) : undefined;
   const passed = passedCheckBy(parsed.draft.expected.checkBy, notBefore);
   if (passed) return { ok: false, errors: { checkBy: passed } };
+  const killDates = today ? passedKillDates(parsed.draft, stored ?? null, today) : [];
+  if (killDates.length)
+    return {
+      ok: false,
+      errors: errorsByField(Object.fromEntries(killDates.map((d) => [d.path, d.message]))),
+    };
   return { ok: true, draft: parsed.draft };
 }
 
