@@ -45,6 +45,10 @@ export function RecipeWarning(props: {
     </ul>
   );
   if (hypothesis) {
+    const sources = new Set(verdict.reasons.map((r) => r.source));
+    // Putting the hypothesis into the description cannot mend a summary: only offered where the description
+    // holds recipe words.
+    const inDescription = sources.has('description');
     return (
       <Message
         appearance="warning"
@@ -52,7 +56,13 @@ export function RecipeWarning(props: {
         testId="recipe-warning"
       >
         {list}
-        {hypothesis.canEdit ? (
+        {sources.has('summary') ? (
+          <p data-testid="rename-summary">
+            Rename the issue in Jira so its summary names the problem, not the solution: the app does not
+            change summaries.
+          </p>
+        ) : null}
+        {!inDescription ? null : hypothesis.canEdit ? (
           <HypothesisActions hypothesis={hypothesis} />
         ) : (
           <p>

@@ -252,6 +252,28 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('asks for the summary to be renamed, and offers no description change, when only the summary reads as a recipe', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({
+      projectKey,
+      summary: 'Add a blue Save for Later button top right',
+      description: 'Shoppers who leave the cart lose what they picked and rarely come back for it.',
+    }).key;
+    await memberSaves(key, 0, {
+      persona: 'shopper',
+      intent: 'bookmark items in the cart',
+      benefit: 'I can come back and finish',
+    });
+    const { page, panel } = await openPanel('admin', 'light', key);
+    const warning = panel.getByTestId('recipe-warning');
+    await warning
+      .getByText(/^Your hypothesis states the problem; the Jira summary still reads as a recipe$/)
+      .waitFor();
+    expect(await warning.getByTestId('rename-summary').innerText()).toMatch(/Rename the issue in Jira/);
+    expect(await warning.getByRole('button').count()).toBe(0);
+    await page.close();
+  });
+
   it('tells a viewer the hypothesis states the problem, and offers no change to a description they may not edit', async () => {
     const recipeKey = aCartRecipe();
     await memberSaves(recipeKey, 0, {
