@@ -9,6 +9,7 @@ import type { Frame, Locator, Page, Request, Route } from 'playwright-core';
 import {
   PROJECT_PAGE_RESOLVERS,
   type BulkJobData,
+  type DecisionLogData,
   type OutcomeView,
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
@@ -19,6 +20,7 @@ import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import { DECISION_COLUMNS, HEALTH_CSV_HEADER } from '../../static/outcome-map/src/csv';
 import { keys as storageKeys } from '../../src/storage/keys';
 import { listOutcomes } from '../../src/storage/outcomes';
+import { appendDecision } from '../../src/storage/decisions';
 import { runInInvocation } from '../../workbench/forge/context';
 import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
 import {
@@ -1484,6 +1486,50 @@ describe('a bulk decision whose progress check fails', () => {
     } finally {
       if (fault !== null) wb.app.jira.faults.clear(fault);
     }
+  });
+});
+
+describe('a decision log longer than its first page', () => {
+  it('lists older decisions on "Load older decisions" until the oldest, each once, with times said to be UTC', async () => {
+    await runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      async () => {
+        // Older than anything the tests before decided: the oldest rows of the log.
+        for (let i = 0; i < 130; i += 1)
+          await appendDecision('DEMO', {
+            idempotencyKey: `older-decision-${i}`,
+            at: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(),
+            actorAccountId: null,
+            kind: 'keep',
+            issueKey: `DEMO-${9000 + i}`,
+            summary: `keep DEMO-${9000 + i}: still wanted`,
+            details: { reason: 'Still wanted' },
+          });
+      },
+    );
+    const all = await asAdmin<DecisionLogData>(PROJECT_PAGE_RESOLVERS.decisionLog, { limit: 500 });
+    if (!all.ok) throw new Error(all.error.message);
+    const total = all.data.entries.length;
+    expect(total).toBeGreaterThanOrEqual(130);
+    const { page, frame } = await openProjectPage();
+    await openTab(frame, 'Kill review');
+    const table = frame.getByRole('table', { name: 'Decision log' });
+    await table.waitFor({ timeout: 30_000 });
+    expect(await table.getByRole('columnheader', { name: 'When (UTC)' }).count()).toBe(1);
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(100);
+    const more = frame.getByRole('button', { name: 'Load older decisions' });
+    while (await more.count()) {
+      const shown = await rows.count();
+      await more.click();
+      await eventually(async () => expect(await rows.count()).toBeGreaterThan(shown), { timeout: 30_000 });
+    }
+    expect(await rows.count()).toBe(total);
+    // The oldest decision is listed, and no row twice.
+    await table.getByTestId('log-DEMO-9000').waitFor();
+    const keysShown = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')));
+    expect(new Set(keysShown.filter((k) => /^log-DEMO-9\d{3}$/.test(k ?? ''))).size).toBe(130);
+    await page.close();
   });
 });
 

@@ -2,6 +2,7 @@ import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
 import Spinner from '@atlaskit/spinner';
+import { useState } from 'react';
 import type { Answer } from '../../../src/contract/answer';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { DecisionEntry, DecisionLogData } from '../../../src/contract/project-page';
@@ -15,7 +16,8 @@ import { IssueLink } from '../../shared/IssueLink';
 
 const HEAD = {
   cells: [
-    { key: 'when', content: 'When' },
+    // Stored and shown in UTC, as the map and the health figures are: a team across time zones reads one time.
+    { key: 'when', content: 'When (UTC)' },
     { key: 'issue', content: 'Issue' },
     { key: 'kind', content: 'Decision' },
     { key: 'decided', content: 'What was decided' },
@@ -54,13 +56,30 @@ export function DecisionLog({
   log,
   error,
   onRetry,
+  hasMore,
+  onMore,
 }: {
   projectKey: string;
   log: DecisionEntry[] | null;
   error: string | null;
   /** Reads the log again after it could not load. */
   onRetry: () => Promise<unknown>;
+  /** Older entries are left past those listed. */
+  hasMore: boolean;
+  /** Lists the next older page below the listed entries; answers the error to show, or null. */
+  onMore: () => Promise<string | null>;
 }) {
+  const [moreBusy, setMoreBusy] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
+  const more = async () => {
+    setMoreBusy(true);
+    setMoreError(null);
+    try {
+      setMoreError(await onMore());
+    } finally {
+      setMoreBusy(false);
+    }
+  };
   const exportAll = async (format: 'csv' | 'json') => {
     // A partial log passed off as the whole would mislead whoever reads the file: every page, or nothing.
     const entries: DecisionEntry[] = [];
@@ -104,9 +123,21 @@ export function DecisionLog({
           description="Each kill, keep or relink made here is listed with who decided and why."
         />
       ) : (
-        <TableScroll label="Decision log, scrolls sideways">
-          <DynamicTable label="Decision log" head={HEAD} rows={log.map(rowOf)} testId="decision-log" />
-        </TableScroll>
+        <>
+          <TableScroll label="Decision log, scrolls sideways">
+            <DynamicTable label="Decision log" head={HEAD} rows={log.map(rowOf)} testId="decision-log" />
+          </TableScroll>
+          {moreError ? (
+            <p className="ol-error" role="alert">
+              {moreError}
+            </p>
+          ) : null}
+          {hasMore ? (
+            <Button isLoading={moreBusy} onClick={() => void more()}>
+              {moreError ? 'Try again' : 'Load older decisions'}
+            </Button>
+          ) : null}
+        </>
       )}
     </section>
   );

@@ -466,7 +466,12 @@ function LabelledField(props: {
 
 const PAGE_SIZE = 25;
 
-const readLog = () => callResolver<DecisionLogData>(R.decisionLog, { limit: 100 });
+/** The log's first page; "Load older decisions" asks the resolver for the next one with its cursor. */
+const LOG_PAGE = 100;
+/** The most entries the resolver gives in one page. */
+const LOG_PAGE_MAX = 500;
+const readLog = (limit = LOG_PAGE, cursor: string | null = null) =>
+  callResolver<DecisionLogData>(R.decisionLog, { limit, cursor });
 type LogAnswer = Awaited<ReturnType<typeof readLog>>;
 
 export function KillReview({ page }: { page: ProjectPageLoadData }) {
@@ -482,14 +487,41 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   // null while loading; an error is shown as such, never as an empty log.
   const [log, setLog] = useState<DecisionEntry[] | null>(null);
   const [logError, setLogError] = useState<string | null>(null);
+  const [logCursor, setLogCursor] = useState<string | null>(null);
+  // A reload after a decision reads as many entries as are listed (up to one page of the resolver), so older
+  // entries listed with "Load older decisions" stay, with no gap between the pages.
+  const logListed = useRef(0);
+  logListed.current = log?.length ?? 0;
+  const firstLogRead = useCallback(
+    () => readLog(Math.min(LOG_PAGE_MAX, Math.max(LOG_PAGE, logListed.current))),
+    [],
+  );
+  // Bumped by every reload: an older page asked before it would continue a list that is no longer shown.
+  const logReads = useRef(0);
 
   const showLog = useCallback((l: LogAnswer) => {
+    logReads.current += 1;
     if (l.ok) {
       setLog(l.data.entries);
+      setLogCursor(l.data.nextCursor);
       setLogError(null);
     } else setLogError(l.error.message);
   }, []);
   const loadLog = useCallback(async () => showLog(await readLog()), [showLog]);
+  const moreLog = async (): Promise<string | null> => {
+    if (!logCursor) return null;
+    const reads = logReads.current;
+    const l = await readLog(LOG_PAGE, logCursor);
+    if (reads !== logReads.current) return null;
+    if (!l.ok) return l.error.message;
+    // An entry already listed (written between two reads) is listed once.
+    setLog((old) => {
+      const listed = new Set((old ?? []).map((e) => e.id));
+      return [...(old ?? []), ...l.data.entries.filter((e) => !listed.has(e.id))];
+    });
+    setLogCursor(l.data.nextCursor);
+    return null;
+  };
   // The queue and the log are read together and drawn in one render: an item decided shows in the log only once
   // it has left the queue, never in both.
   // The list answers the sort and filter shown: an answer that comes back after they changed (or after a later
@@ -502,7 +534,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     const mine = ++lastLoad.current;
     const [q, l] = await Promise.all([
       callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: PAGE_SIZE }),
-      readLog(),
+      firstLogRead(),
     ]);
     if (mine !== lastLoad.current) return;
     if (q.ok) {
@@ -511,7 +543,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       setError(null);
     } else setError(q.error.message);
     showLog(l);
-  }, [sort, filter, showLog]);
+  }, [sort, filter, showLog, firstLogRead]);
   // A decided item leaves the queue with the button that opened its dialog, and the keyboard would fall to the
   // page's body: once the reloaded queue is drawn, it goes to the queue's heading instead.
   // Asked with the reload, so it is drawn in the same render as the queue without the item.
@@ -532,7 +564,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     const [q, l] = await Promise.all([
       // One past the listed items, only to know whether more are left for "Load more".
       callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: 1, listed }),
-      readLog(),
+      firstLogRead(),
     ]);
     showLog(l);
     if (asked !== shownView.current) return;
@@ -769,7 +801,14 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
         ))}
       </ul>
       {queue?.nextOffset != null ? <Button onClick={() => void more()}>Load more zombies</Button> : null}
-      <DecisionLog projectKey={page.projectKey} log={log} error={logError} onRetry={loadLog} />
+      <DecisionLog
+        projectKey={page.projectKey}
+        log={log}
+        error={logError}
+        onRetry={loadLog}
+        hasMore={logCursor !== null}
+        onMore={moreLog}
+      />
     </div>
   );
 }
