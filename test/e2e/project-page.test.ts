@@ -693,7 +693,8 @@ describe('the project page in the browser', () => {
     const fault = wb.app.jira.faults.inject({
       kind: 'rate-limit',
       retryAfterSeconds: 0,
-      match: { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: first!.id },
+      // The lane's own clause, as the JSON body quotes it: "serves no outcome" names every outcome id too.
+      match: { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: `outcomeId = \\"${first!.id}\\"` },
     });
     try {
       const { page, frame } = await openProjectPage();
@@ -722,7 +723,7 @@ describe('the project page in the browser', () => {
       { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
       () => listOutcomes('DEMO'),
     );
-    const match = { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: first!.id };
+    const match = { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: `outcomeId = \\"${first!.id}\\"` };
     // The first load leaves the lane out (rate-limited); then Jira fails the lane's own read.
     let fault = wb.app.jira.faults.inject({ kind: 'rate-limit', retryAfterSeconds: 0, match });
     try {

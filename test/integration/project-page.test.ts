@@ -123,11 +123,12 @@ describe('outcomes', () => {
         closed.push(o.id);
       }
     }
-    // Jira answers every search of one lane with its rate limit, however often the app retries.
+    // Jira answers every search of one lane with its rate limit, however often the app retries. Matched on
+    // that lane's own clause (as the JSON body quotes it): "serves no outcome" names every outcome id too.
     app.jira.faults.inject({
       kind: 'rate-limit',
       retryAfterSeconds: 0,
-      match: { pathIncludes: '/search/jql', bodyIncludes: active[3] },
+      match: { pathIncludes: '/search/jql', bodyIncludes: `outcomeId = \\"${active[3]}\\"` },
     });
     const first = ok(await call<MapLanesData>('mapLanes', { filters: {}, pageSize: 20 }));
     const limited = active[3]!;
