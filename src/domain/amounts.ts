@@ -9,16 +9,24 @@ const CURRENCY_SIGNS = '$€£¥';
 /** A currency sign, as a regex character class. */
 export const CURRENCY_SRC = `[${CURRENCY_SIGNS}]`;
 
-/** The units of a metric, as written after its number. */
+/** The units of a metric, as written after its number; a currency after it too ("1 200 000 €"). */
 export const UNIT_SRC =
+  `${CURRENCY_SRC}|` +
   '%|percent(?:age\\s+points?)?\\b|per\\s+cent\\b|pct\\b|pp\\b|ms\\b|milliseconds?\\b|seconds?\\b|secs?\\b|s\\b|minutes?\\b|mins?\\b|hours?\\b|hrs?\\b|h\\b|days?\\b';
 
 /**
- * A number, captured in one group. "1,200" is twelve hundred: a comma followed by three digits groups thousands.
+ * Spaces people group digits with: plain, no-break, narrow no-break, thin ("12 000"). A space groups only before
+ * exactly three digits, so "from 2 to 3" and "1 March" stay two words.
+ */
+const GROUP_SPACE_SRC = '[ \\u00a0\\u202f\\u2009]';
+
+/**
+ * A number, captured in one group. "1,200" is twelve hundred: a comma followed by three digits groups thousands, and
+ * so does a space ("12 000", "1 200 000").
  * A currency may lead ("$40"), which currencyOf reads from the match. A sign may lead ("-5": NPS can be negative),
  * and a multiplier may follow ("10k", "$2M", "1.5 million"); toNumber applies both.
  */
-export const NUMBER_SRC = `(?:${CURRENCY_SRC}\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
+export const NUMBER_SRC = `(?:${CURRENCY_SRC}\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:${GROUP_SPACE_SRC}\\d{3})+(?!\\d)|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
 
 /** A number (the first group) and its unit if it has one (the second): "40%", "800 ms", "$40". */
 export const AMOUNT_SRC = `${NUMBER_SRC}\\s?(${UNIT_SRC})?`;
@@ -74,7 +82,7 @@ const MULTIPLIERS: Readonly<Record<string, number>> = {
 /** The value of a number NUMBER_SRC captured, with its sign, separators and multiplier; null if it is none. */
 export function toNumber(raw: string | undefined): number | null {
   if (raw === undefined) return null;
-  const m = /^([-+−]?[\d.,]+)\s?([a-zA-Z]*)$/.exec(raw);
+  const m = /^([-+−]?[\d.,]+)\s?([a-zA-Z]*)$/.exec(raw.replace(DIGIT_GROUP_SPACE, ''));
   if (!m) return null;
   const value = Number(m[1]!.replace(/,/g, '').replace('−', '-'));
   const n = value * (MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1);
@@ -162,8 +170,9 @@ export function readTypedNumber(typed: string, decimalMark: DecimalMark = '.'): 
   return Number.isFinite(value) ? value : null;
 }
 
-/** A number written with marks between its digits: "12,5", "1.234,5", "1,234.5". */
-const MARKED_NUMBER = /(?<![\d.,])\d+(?:[.,]\d+)+(?![.,]?\d)/g;
+/** A number written with marks or grouping spaces between its digits: "12,5", "1.234,5", "1,234.5", "12 000,5". */
+const MARKED_NUMBER =
+  /(?<![\d.,])(?:\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?:[.,]\d+)*|\d+(?:[.,]\d+)+)(?![.,]?\d)/g;
 /** A number in the parser's notation, not part of a longer run of digits and marks ("1.5" of "1.5.2027" is not). */
 const PARSER_NUMBER = /(?<![\d.,])\d+(?:\.\d+)?(?![.,]?\d)/g;
 

@@ -1,6 +1,7 @@
 import {
   amountText,
   decimalMarkOf,
+  inParserNotation,
   readTypedNumber,
   toNumber,
   typedNumberText,
@@ -119,5 +120,44 @@ describe('typed numbers in the person’s own language', () => {
       for (const n of [1.234, 1234.5, 0.5, -3, 1200, 1e-7, 1.5e21])
         expect(readTypedNumber(typedNumberText(n, mark), mark)).toBe(n);
     expect(typedNumberText(1.234, ',')).toBe('1,234');
+  });
+});
+
+describe('digits grouped with spaces', () => {
+  const read = (text: string) => {
+    const [e] = parseStory(text, { now: new Date('2026-06-15T00:00:00Z') }).expectedOutcomes;
+    return e && [e.baseline, e.target, e.unit, e.checkBy];
+  };
+
+  it.each([
+    ['plain spaces', 'from 12 000 to 15 000', [12_000, 15_000, null]],
+    ['no-break and narrow no-break spaces', 'from 12\u202f000 to 15\u00a0000', [12_000, 15_000, null]],
+    ['millions, a currency after them', 'from 1 200 000 € to 1 500 000 €', [1_200_000, 1_500_000, '€']],
+    ['a group with a fraction', 'from 12 000.5 to 15 000', [12_000.5, 15_000, null]],
+  ])('reads a number grouped with %s as one number', (_, range, [baseline, target, unit]) => {
+    expect(read(`We expect sign-ups to rise ${range} by 2027-01-01.`)).toEqual([
+      baseline,
+      target,
+      unit,
+      '2027-01-01',
+    ]);
+  });
+
+  it('keeps small numbers, dates and a year after a number apart', () => {
+    expect(read('We expect conversion to rise from 2 to 3 by 1 March 2027.')).toEqual([
+      2,
+      3,
+      null,
+      '2027-03-01',
+    ]);
+    expect(toNumber('10 000')).toBe(10_000);
+    const relative = parseStory('We expect sign-ups to grow by 10 000 users in 2027.');
+    expect(relative.notes).toContain('"by 10 000" is a relative change; no target is computed from it.');
+  });
+
+  it('reads a grouped number with a decimal comma as one number, and gives it back as written', () => {
+    const { text, asWritten } = inParserNotation('from 12 000,5 € to 15\u202f000 €', ',');
+    expect(text).toBe('from 12000.5 € to 15000 €');
+    expect(asWritten('12000.5 and 15000')).toBe('12 000,5 and 15\u202f000');
   });
 });
