@@ -25,10 +25,11 @@ export function hasWord(text: string, n: number): boolean {
 
 /**
  * A word that stands in for one: a letter or a letter repeated ("x", "aaa"), "TBD", "test", a key mash ("asdf",
- * "qwerty", "zxcv"), a programmer's or a typesetter's filler ("foo", "lorem ipsum dolor").
+ * "qwerty", "zxcv", "qwe"), a run of the alphabet ("abc", "def", "xyz"), a programmer's or a typesetter's filler
+ * ("foo", "lorem ipsum dolor").
  */
 const PLACEHOLDER_WORDS =
-  '([a-z])\\1*|tbd|tbc|todo|n\\/?a|none|nothing|test(?:ing)?|asdf\\w*|qwer\\w*|zxcv\\w*|hjkl|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc';
+  '([a-z])\\1*|tbd|tbc|todo|n\\/?a|none|nothing|test(?:ing)?|asdf?\\w*|qwer?\\w*|zxcv?\\w*|hjkl|jkl|sdf|abcd?|def|ghi|xyz|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc';
 /** A part that names no one and nothing: "it is better", "things happen", "it works". */
 const SAYS_NOTHING_IN_PARTICULAR =
   '(?:it|this|that|things?|everything|stuff|all)\\s+(?:is|are|gets?|will\\s+be|works?|happens?|goes|improves?)(?:\\s+(?:better|good|great|nice|easier|fine|ok|okay|done|well|right|smoother))?[.!]?';
@@ -43,9 +44,24 @@ const PLACEHOLDER_PART = new RegExp(
   'i',
 );
 
+/**
+ * One token said again and again ("xyz xyz", "hello hello hello"): filling the box, not saying something. The
+ * backreference is tried only on parts of at most 40 characters, so it stays cheap.
+ */
+const REPEATED_TOKEN = /^\s*([^\s,.;:!?]+)(?:[\s,.;:!?]+\1)+[\s,.;:!?]*$/i;
+
 // Filler runs short; a longer part is taken as written, and the test is spared on most intents and benefits.
 export function isPlaceholder(value: string): boolean {
-  return value.length <= 40 && PLACEHOLDER_PART.test(value);
+  return value.length <= 40 && (PLACEHOLDER_PART.test(value) || REPEATED_TOKEN.test(value));
+}
+
+/** The words every story of the form has, whatever it says: "As a …, I want to …, so that …. We expect …". */
+const FORM_WORDS =
+  /\b(?:as|an?|the|i|we|want|wants|need|needs|would|like|to|be|able|so|that|in|order|expect|expected|outcome)\b/gi;
+
+/** True when a story says something beyond the words of its form ("As a , I want , so that ." says nothing). */
+export function storySaysSomething(text: string | undefined | null): boolean {
+  return saysSomething((text ?? '').slice(0, 4000).replace(FORM_WORDS, ' '));
 }
 
 /** True when a part says something: a word of at least three letters that is not a placeholder. */

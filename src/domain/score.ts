@@ -15,6 +15,7 @@ import {
   type PartsSaid,
   type QualityCheck,
 } from './hypothesis-quality';
+import { storySaysSomething } from './says-something';
 import {
   SCORE_COMPONENT_IDS,
   SCORE_COMPONENT_LABELS,
@@ -128,7 +129,7 @@ export function scoreIssue(
     ),
     killCriteria: assessKillCriteria(input.killCriteria, input.delivered),
     problemFraming: afterDelivery(
-      assessFraming(input.framing, input.hypothesis, said, quality, input.storyText !== undefined),
+      assessFraming(input.framing, input.hypothesis, said, quality, input.storyText),
       input.delivered,
     ),
     evidence: assessEvidence(input.result, input.delivered),
@@ -272,14 +273,15 @@ function assessKillCriteria(k: KillCriteria, delivered: boolean): Assessment {
   );
 }
 
-/** `fromStory`: the framing signals were read in the story the hypothesis was taken from (the CLI, a paste). */
+/** `storyText`: the story the hypothesis and the framing signals were read in (the CLI, a paste), if any. */
 function assessFraming(
   framing: FramingSignals,
   h: Hypothesis,
   said: PartsSaid,
   quality: QualityCheck[],
-  fromStory: boolean,
+  storyText: string | undefined,
 ): Assessment {
+  const fromStory = storyText !== undefined;
   const problemOriented = qualityOf(quality, 'problem-oriented');
   if (said.intent && !problemOriented.ok) {
     return {
@@ -319,6 +321,15 @@ function assessFraming(
       earned: 0,
       applicable: true,
       detail: 'The story has the form of one, but its persona, intent and benefit say nothing yet.',
+      hint: 'Say who has the problem, what they need and why solving it matters.',
+    };
+  // An empty story, or one of only the form's words ("As a , I want , so that ."): the detector counts "as a" and
+  // "so that" as problem signals, but nothing was said.
+  if (fromStory && !said.persona && !storySaysSomething(storyText))
+    return {
+      earned: 0,
+      applicable: true,
+      detail: 'The story says nothing yet.',
       hint: 'Say who has the problem, what they need and why solving it matters.',
     };
   if (framing.problemSignals > 0) {

@@ -112,6 +112,29 @@ describe('outcome-linkage score', () => {
     expect(part(panel, 'problemFraming').points).toBe(part(panel, 'problemFraming').max);
   });
 
+  it.each([
+    ['an empty story', ''],
+    ['only the words of the form', 'As a , I want , so that .'],
+    ['three-letter non-words', 'As a abc, I want def, so that xyz.'],
+    ['a repeated token and key mashes', 'As a xyz xyz, I want asdf, so that qwe.'],
+  ])('gives %s no points at all, framing included', (_, line) => {
+    const s = analyseStory(line, DEFAULT_SETTINGS, new Date('2026-12-01T12:00:00Z')).score;
+    expect(part(s, 'hypothesis').points).toBe(0);
+    expect(part(s, 'problemFraming').points).toBe(0);
+    expect(s.total).toBe(0);
+  });
+
+  it('still scores short real words ("log in", "pay", "buy")', () => {
+    for (const line of [
+      'As a user, I want to log in, so that I can pay.',
+      'As a shopper, I want to buy, so that I can pay.',
+    ]) {
+      const s = analyseStory(line, DEFAULT_SETTINGS, new Date('2026-12-01T12:00:00Z')).score;
+      expect(part(s, 'hypothesis').points).toBe(part(s, 'hypothesis').max);
+      expect(part(s, 'problemFraming').points).toBe(part(s, 'problemFraming').max);
+    }
+  });
+
   it('gives no advice on stopping or framing a delivered item, and keeps the points it had', () => {
     const recipe = { isRecipe: true, recipePhrases: ['Make it blue'], problemSignals: 0 };
     const open = score(aScoreInput({ framing: recipe }));
