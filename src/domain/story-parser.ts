@@ -423,6 +423,19 @@ const BE_TARGET_RE = new RegExp(
   `\\b(?:to|will|should|would|must)\\s+be\\s+(?:at\\s+)?(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}(?!\\s*(?:[\\w%-]+\\s+)?(?:higher|lower|more|less|better|worse|up|down|faster|slower)\\b)`,
   'i',
 );
+/**
+ * Today's value said with "at": "currently at 40", "at 40 today". A baseline, not where the metric should get to,
+ * so the target is looked for elsewhere ("errors at 40 today to be 20").
+ */
+const AT_NOW_BEFORE_RE = new RegExp(
+  `\\b(?:currently|presently|now|today|still)\\s+(?:sits?\\s+|stands?\\s+)?at\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
+  'i',
+);
+const AT_NOW_AFTER_RE = new RegExp(
+  `\\bat\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}(?=,?\\s+(?:today|now|currently|at\\s+present|at\\s+the\\s+moment)\\b)`,
+  'i',
+);
+
 const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`, 'i');
 const BY_RE = new RegExp(`\\bby\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`, 'i');
 const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=${CURRENCY_SRC}))${AMOUNT_SRC}`, 'i');
@@ -437,9 +450,15 @@ const DECREASE_RE = new RegExp(
   'i',
 );
 const INCREASE_RE = new RegExp(
-  String.raw`\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing|th)?|grew|improve[sd]?|improving|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?|${BARE_DIRECTION('up')})\b(?!-)`,
+  String.raw`\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing|th)?|grew|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?|${BARE_DIRECTION('up')})\b(?!-)`,
   'i',
 );
+/**
+ * A movement that names no way: "improve", "optimise", "get better" are said of a bounce rate that should fall and
+ * of a conversion that should rise alike. It reads the metric as a direction word does; the numbers give the way.
+ */
+const NEUTRAL_MOVE_RE =
+  /\b(?<!-)(?:improve[sd]?|improving|improvements?|optimi[sz]e[sd]?|optimi[sz]ing|(?:get|gets|getting|got|do|does|doing)\s+better)\b(?!-)/i;
 /** "in conversion", "of 5% in churn": where a movement said as a noun names its metric. */
 const NOUN_FORM_RE = new RegExp(`^(?:of\\s+${NUMBER_SRC}\\s?(?:${UNIT_SRC})?\\s+)?in\\s+`, 'i');
 /** "a 20%", "an 8 percent": an amount that comes before a movement said as a noun. */
@@ -638,7 +657,11 @@ const NOT_A_METRIC_START = /^(?:of|to|by|from|at|in|on|for|with|as|than|is|are|w
 
 /** Words that only glue the metric to the sentence: "our", "the", "current". */
 function stripDeterminers(phrase: string): string {
-  return phrase.replace(/^(?:(?:our|the|its|their|your|my|this|that|a|an|current|overall|total)\s+)+/i, '');
+  // "a better bounce rate": "better" says the wish, not the metric.
+  return phrase.replace(
+    /^(?:(?:our|the|its|their|your|my|this|that|a|an|current|overall|total|better|improved)\s+)+/i,
+    '',
+  );
 }
 
 const METRIC_CUT_RE =
@@ -682,7 +705,13 @@ const PART_WINDOW = 300;
 
 /** A part that names a change: a direction word, or its own range ("conversion from 2% to 3%", "2% → 3%"). */
 function namesChange(text: string): boolean {
-  return DECREASE_RE.test(text) || INCREASE_RE.test(text) || FROM_TO_RE.test(text) || ARROW_RE.test(text);
+  return (
+    DECREASE_RE.test(text) ||
+    INCREASE_RE.test(text) ||
+    NEUTRAL_MOVE_RE.test(text) ||
+    FROM_TO_RE.test(text) ||
+    ARROW_RE.test(text)
+  );
 }
 
 function splitExpectations(clause: string): string[] {
@@ -903,11 +932,17 @@ function readAmounts(
     unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? currencyOf(ft[0]) ?? unit;
     baseline = inTargetUnit(baseline, normaliseUnit(ft[2]), normaliseUnit(ft[4]), ft[0], notes);
   } else {
+    const now = AT_NOW_BEFORE_RE.exec(clause) ?? AT_NOW_AFTER_RE.exec(clause);
+    // Today's value is blanked out where the target is looked for.
+    if (now) clause = blankOut(clause, now);
     const from = FROM_RE.exec(clause);
     const subjectBaseline = reading?.subjectBaseline ?? null;
     if (from) {
       baseline = toNumber(from[1]);
       unit = unitOf(from) ?? unit;
+    } else if (now && baseline === null) {
+      baseline = toNumber(now[1]);
+      unit = unitOf(now) ?? unit;
     } else if (subjectBaseline && baseline === null) {
       baseline = toNumber(subjectBaseline[1]);
       unit = unitOf(subjectBaseline) ?? unit;
@@ -915,7 +950,7 @@ function readAmounts(
     const by = BY_RE.exec(clause);
     // The target follows the verb: before it, "of 5%" is a baseline ("churn of 5% to drop to 4%") and "18 to 25"
     // says who ("users aged 18 to 25 to rise").
-    const to = TO_RE.exec(reading ? reading.afterVerb : clause);
+    const to = TO_RE.exec(reading ? blankedAfterVerb(reading.afterVerb, clause) : clause);
     const be = to || reading ? null : BE_TARGET_RE.exec(clause);
     if (to && !(ISO_DATE_RE.test(to[0]) || NUMERIC_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
       target = toNumber(to[1]);
@@ -940,6 +975,16 @@ function readAmounts(
   return { baseline, target, unit };
 }
 
+/** The clause with one match replaced by spaces, so later searches pass over it and indexes stay put. */
+function blankOut(clause: string, m: RegExpExecArray): string {
+  return clause.slice(0, m.index) + ' '.repeat(m[0].length) + clause.slice(m.index + m[0].length);
+}
+
+/** The words after the verb, as they stand in the clause once today's value is blanked out of it. */
+function blankedAfterVerb(afterVerb: string, clause: string): string {
+  return clause.slice(clause.length - afterVerb.length);
+}
+
 /** "by 1 March", "by 31/12/2027": a "by" that starts a date, not a relative change. */
 function saysADate(fromBy: string): boolean {
   return DAY_MONTH_RE.exec(fromBy)?.index === 0 || NUMERIC_DATE_RE.exec(fromBy)?.index === 0;
@@ -959,13 +1004,18 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
   const notes: string[] = [];
   const dec = DECREASE_RE.exec(clause);
   const inc = INCREASE_RE.exec(clause);
-  // The first direction word governs: "reduce X and increase Y" is about X.
-  const verb = dec && (!inc || dec.index <= inc.index) ? dec : inc;
+  const neutral = NEUTRAL_MOVE_RE.exec(clause);
+  // The first movement word governs: "reduce X and increase Y" is about X. One that names no way ("improve")
+  // leaves the direction to the numbers.
+  const verb = [dec, inc, neutral].reduce<RegExpExecArray | null>(
+    (first, m) => (m !== null && (first === null || m.index < first.index) ? m : first),
+    null,
+  );
   // "not to decrease", "should never rise": a limit, not a way to move; the owner chooses the direction.
   const negation =
     verb === null ? null : NEGATION_BEFORE_RE.exec(clause.slice(Math.max(0, verb.index - 24), verb.index));
   let direction: 'increase' | 'decrease' | null =
-    verb === null || negation ? null : verb === dec ? 'decrease' : 'increase';
+    verb === null || negation || verb === neutral ? null : verb === dec ? 'decrease' : 'increase';
   if (negation && verb)
     notes.push(
       `"${negation[0]}${verb[0]}" says what should not happen, not which way the metric should move; choose the direction yourself.`,
@@ -1088,7 +1138,7 @@ function sentenceStartOf(text: string, index: number): number {
  * balance drops below £100", "fail over if the error rate rises above 2%").
  */
 function namesMovement(text: string): boolean {
-  const verb = DECREASE_RE.exec(text) ?? INCREASE_RE.exec(text);
+  const verb = DECREASE_RE.exec(text) ?? INCREASE_RE.exec(text) ?? NEUTRAL_MOVE_RE.exec(text);
   return verb !== null && !CONDITION_BEFORE_RE.test(text.slice(Math.max(0, verb.index - 120), verb.index));
 }
 const CONDITION_BEFORE_RE = /\b(?:when|whenever|if|once|until|unless|as\s+soon\s+as)\b[^,;.]*$/i;

@@ -429,6 +429,48 @@ describe('parseStory', () => {
       });
     });
 
+    describe('a movement word that names no way, and today\'s value said with "at"', () => {
+      const read = (text: string) => {
+        const story = parseStory(text, { now: NOW });
+        const e = story.expectedOutcomes[0];
+        return { got: e && [e.metric, e.baseline, e.target, e.direction], notes: story.notes };
+      };
+
+      it.each([
+        ['bounce rate to improve from 40% to 30%', ['bounce rate', 40, 30, 'decrease']],
+        ['response time to improve from 2 s to 1 s', ['response time', 2, 1, 'decrease']],
+        ['conversion to improve from 2% to 3%', ['conversion', 2, 3, 'increase']],
+        ['to optimise load time from 3 s to 2 s', ['load time', 3, 2, 'decrease']],
+        ['churn to get better from 5% to 4%', ['churn', 5, 4, 'decrease']],
+        ['a better bounce rate from 40% to 30%', ['bounce rate', 40, 30, 'decrease']],
+      ])('takes the direction of "%s" from its numbers, with no contradiction', (said, expected) => {
+        const { got, notes } = read(`We expect ${said} by 2027-01-01.`);
+        expect(got).toEqual(expected);
+        expect(notes.join(' ')).not.toMatch(/goes the other way/);
+      });
+
+      it('leaves the direction of "improve" by a relative amount to the owner', () => {
+        expect(read('We expect to improve conversion by 10% by 2027-01-01.').got).toEqual([
+          'conversion',
+          null,
+          null,
+          null,
+        ]);
+      });
+
+      it.each([
+        'errors at 40 today to be 20',
+        'errors, currently at 40, to fall to 20',
+        'errors at 40 today to drop to 20',
+      ])('reads "at N" said of today as the baseline: "%s"', (said) => {
+        expect(read(`We expect ${said} by 2027-01-01.`).got).toEqual(['errors', 40, 20, 'decrease']);
+      });
+
+      it('still reads "to be at N" as the target', () => {
+        expect(read('We expect NPS to be at 40 by 2027-01-01.').got).toEqual(['NPS', null, 40, null]);
+      });
+    });
+
     it('gives no expectations, not an empty one, for a text without "We expect"', () => {
       expect(parseStory('Shoppers lose their carts').expectedOutcomes).toEqual([]);
     });
