@@ -2,7 +2,6 @@ import * as z from 'zod';
 import {
   MAX_ALSO_EXPECTED,
   expectedOutcomeSchema,
-  hypothesisSchema,
   killCriteriaSchema,
   outcomeIdSchema,
   resultSchema,
@@ -69,20 +68,59 @@ export type WriteRequest = z.infer<typeof writeRequestSchema>;
 /** The newest writes kept: a retry comes within seconds, so a few cover it at a small cost in the 32 KB. */
 export const MAX_WRITE_REQUESTS = 8;
 
+/**
+ * The person's writing as stored, read part by part and without the limits a save holds it to: a part written by
+ * hand, over a limit or contradicting another comes back as it is, for the panel to show and the person to mend.
+ * Read with the save's own schema, one bad part would drop its siblings, and the next save would store that loss.
+ */
+const storedText = z
+  .string()
+  .trim()
+  .transform((value) => (value ? value : undefined))
+  .optional()
+  .catch(undefined);
+const storedNumber = z.number().refine(Number.isFinite).optional().catch(undefined);
+const storedHypothesisSchema = z.object({ persona: storedText, intent: storedText, benefit: storedText });
+const storedExpectedSchema = z.object({
+  metric: storedText,
+  baseline: storedNumber,
+  target: storedNumber,
+  unit: storedText,
+  direction: expectedOutcomeSchema.shape.direction.catch(undefined),
+  checkBy: expectedOutcomeSchema.shape.checkBy.catch(undefined),
+});
+const killShape = killCriteriaSchema.shape;
+const storedKillCriteriaSchema = z.object({
+  deadline: killShape.deadline.catch(undefined),
+  metricThreshold: killShape.metricThreshold.catch(undefined),
+  maxIdleDays: killShape.maxIdleDays.catch(undefined),
+  maxSprintsCarried: killShape.maxSprintsCarried.catch(undefined),
+  condition: killShape.condition.catch(undefined),
+});
+/** A version written as text ("3") is still the version: read as 0, the next save would overwrite the lens. */
+const storedVersion = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v),
+  z.number().int().min(0),
+);
+
 /** Read leniently: a property written by an older version, or by hand, must not break a panel or a scan. */
 export const storedLensSchema = z
   .object({
-    schema: z.literal(1).default(1),
-    version: z.number().int().min(0).default(0),
-    hypothesis: hypothesisSchema.catch({}),
-    expected: expectedOutcomeSchema.catch({}),
+    schema: z.literal(1).catch(1).default(1),
+    version: storedVersion.default(0),
+    hypothesis: storedHypothesisSchema.catch({}),
+    expected: storedExpectedSchema.catch({}),
     // Added with the second expectation; a lens stored before it reads as having none.
-    alsoExpected: z.array(expectedOutcomeSchema).max(MAX_ALSO_EXPECTED).catch([]).default([]),
+    alsoExpected: z
+      .array(storedExpectedSchema)
+      .transform((list) => list.slice(0, MAX_ALSO_EXPECTED))
+      .catch([])
+      .default([]),
     outcomeId: outcomeIdSchema.nullable().catch(null).default(null),
-    killCriteria: killCriteriaSchema.catch({}),
+    killCriteria: storedKillCriteriaSchema.catch({}),
     result: resultSchema.nullable().catch(null).default(null),
-    updatedAt: z.string().nullable().default(null),
-    updatedBy: z.string().nullable().default(null),
+    updatedAt: z.string().nullable().catch(null).default(null),
+    updatedBy: z.string().nullable().catch(null).default(null),
     // Indexed for JQL (see manifest.yml): flat and typed as Jira indexes them.
     score: z.number().nullable().catch(null).default(null),
     scoreModel: z.string().nullable().catch(null).default(null),

@@ -300,6 +300,47 @@ describe('saving the lens', () => {
     expect(data(await save('member', { version: 3, draft: edited })).lens.version).toBe(4);
   });
 
+  it('reads a lens written by hand part by part, so a bad part is shown to be mended and its siblings are not lost', async () => {
+    const longPersona = 'p'.repeat(201);
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+      version: '3',
+      hypothesis: {
+        persona: longPersona,
+        intent: 'bookmark items in the cart',
+        benefit: 'I can finish later',
+      },
+      expected: { metric: 'cart drop-off', baseline: 40, target: 55, direction: 'decrease' },
+      killCriteria: { deadline: '2027-02-01', maxIdleDays: 0 },
+      customNote: 'kept by another tool',
+    });
+    const loaded = data(await load('member')).lens;
+    // The version written as text is the version; the over-long persona and the contradiction come back as stored.
+    expect(loaded.version).toBe(3);
+    expect(loaded.draft.hypothesis).toEqual({
+      persona: longPersona,
+      intent: 'bookmark items in the cart',
+      benefit: 'I can finish later',
+    });
+    expect(loaded.draft.expected).toMatchObject({ metric: 'cart drop-off', baseline: 40, target: 55 });
+    expect(loaded.draft.killCriteria).toEqual({ deadline: '2027-02-01' });
+    // Saving it as loaded names what to mend, and stores nothing over it.
+    const refused = error(await save('member', { version: 3, draft: loaded.draft }));
+    expect(refused.code).toBe('VALIDATION');
+    expect(stored()).toMatchObject({ version: '3', hypothesis: { persona: longPersona } });
+    // Mended, it saves on the version read, keeping every part and what another tool kept beside it.
+    const mended = {
+      ...loaded.draft,
+      hypothesis: { ...loaded.draft.hypothesis, persona: 'shopper' },
+      expected: { ...loaded.draft.expected, target: 30 },
+    };
+    expect(data(await save('member', { version: 3, draft: mended })).lens.version).toBe(4);
+    expect(stored()).toMatchObject({
+      hypothesis: { persona: 'shopper', intent: 'bookmark items in the cart', benefit: 'I can finish later' },
+      killCriteria: { deadline: '2027-02-01' },
+      customNote: 'kept by another tool',
+    });
+  });
+
   it('refuses a kill date, threshold date or review date set in the past at its field, yet re-saves one stored that came due', async () => {
     const killCriteria = {
       deadline: '2000-01-01',
