@@ -1,10 +1,11 @@
+import { inParserNotation } from './amounts';
 import { wantEvidenceIn, type QualityCheck } from './hypothesis-quality';
 import { dayOf } from './dates';
 import { detectRecipe, quotedPhrases } from './recipe-detector';
 import type { ExpectedOutcome } from './schemas';
 import { scoreIssue, type Score } from './score';
 import type { Settings } from './settings';
-import { parseStory, type ParsedExpectedOutcome } from './story-parser';
+import { parseStory, type ParsedExpectedOutcome, type ParsedStory } from './story-parser';
 
 /**
  * One story line, read the way a coach would: its parts, whether it is a recipe and why, and the score it
@@ -34,7 +35,10 @@ export function analyseStory(
   settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
   now: Date,
 ): StoryAnalysis {
-  const parsed = parseStory(text, { now });
+  // A decimal comma ("from 2,5% to 3,5%") is read as the panel reads it with a point for its mark: the parser's
+  // notation has a decimal point, and what it returns is given back as written.
+  const { text: inParser, asWritten } = inParserNotation(text, '.');
+  const parsed = writtenBack(parseStory(inParser, { now }), inParser === text ? null : asWritten);
   const recipe = detectRecipe({ summary: text });
   // The want is a slice of the story: its recipe evidence is already in the story's verdict.
   const wantEvidence = wantEvidenceIn(recipe, text, parsed.intent);
@@ -46,6 +50,7 @@ export function analyseStory(
         benefit: parsed.benefit ?? undefined,
       },
       expected: toExpected(parsed.expectedOutcome),
+      alsoExpected: parsed.expectedOutcomes.slice(1).map(toExpected),
       link: { kind: 'none' },
       killCriteria: {},
       delivered: false,
@@ -89,4 +94,20 @@ export function toExpected(parsed: ParsedExpectedOutcome | null): ExpectedOutcom
   if (parsed.direction) out.direction = parsed.direction;
   if (parsed.checkBy) out.checkBy = parsed.checkBy;
   return out;
+}
+
+/** The parsed story's words as the owner wrote them, numbers included; as parsed when nothing was rewritten. */
+function writtenBack(parsed: ParsedStory, asWritten: ((t: string) => string) | null): ParsedStory {
+  if (asWritten === null) return parsed;
+  const back = (t: string | null) => (t === null ? null : asWritten(t));
+  const outcomes = parsed.expectedOutcomes.map((e) => ({ ...e, metric: asWritten(e.metric) }));
+  return {
+    ...parsed,
+    persona: back(parsed.persona),
+    intent: back(parsed.intent),
+    benefit: back(parsed.benefit),
+    expectedOutcome: outcomes[0] ?? null,
+    expectedOutcomes: outcomes,
+    notes: parsed.notes.map(asWritten),
+  };
 }

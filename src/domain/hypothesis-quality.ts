@@ -8,10 +8,12 @@
  */
 import { endsAbbreviation } from './abbreviations';
 import { amountText, type DecimalMark } from './amounts';
+import { alsoCheckByNotBefore, passedCheckBy } from './check-by';
+import { checkIssueLensDraft } from './draft-rules';
 import { toBeforeWant } from './hypothesis-text';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
 import { hasWord, isPlaceholder, metricNameProblem, saysSomething } from './says-something';
-import type { ExpectedOutcome, Hypothesis } from './schemas';
+import type { ExpectedOutcome, Hypothesis, IssueLensDraft } from './schemas';
 
 export { saysSomething } from './says-something';
 
@@ -338,7 +340,44 @@ function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | 
   return pass('problem-oriented', want, 'The want is a need, not a solution.');
 }
 
+/**
+ * What the save's own rules find wrong with a further expectation ("decrease" from 40 to 55, a check-by day gone
+ * when it is not stored as it is), which has no fields of its own to show it at; undefined when nothing is. The
+ * panel says it beside the expectation; `measurable` fails on it. Its numbers are written with the reader's `mark`.
+ */
+export function alsoExpectedProblem(
+  e: ExpectedOutcome,
+  mark: DecimalMark = '.',
+  stored?: Pick<IssueLensDraft, 'alsoExpected'>,
+  today?: string,
+): string | undefined {
+  const checked = checkIssueLensDraft({ alsoExpected: [e] }, mark);
+  if (!checked.ok) return checked.issues[0]?.message;
+  return (
+    passedCheckBy(e.checkBy, today ? alsoCheckByNotBefore(e, stored ?? null, today) : undefined) ?? undefined
+  );
+}
+
+/** The first expectation judged in full, then each further one by the save's rules: one wrong fails the check. */
 function checkMeasurable(
+  expected: ExpectedOutcome[],
+  said: PartsSaid,
+  notBefore: string | undefined,
+  mark: DecimalMark = '.',
+): QualityCheck {
+  const first = checkFirstMeasurable(expected[0], said, notBefore, mark);
+  if (!first.ok) return first;
+  for (const further of expected.slice(1)) {
+    const problem = alsoExpectedProblem(further, mark, undefined, notBefore);
+    if (problem !== undefined) {
+      const name = further.metric?.trim() || 'a further expectation';
+      return fail('measurable', name, `The further expectation "${name}" does not hold: ${problem}`);
+    }
+  }
+  return first;
+}
+
+function checkFirstMeasurable(
   expected: ExpectedOutcome | undefined,
   said: PartsSaid,
   notBefore: string | undefined,
@@ -390,7 +429,7 @@ export function checkHypothesisQuality(
     checkMinimal(h, input.text),
     checkRole(h.persona, said),
     checkProblemOriented(h, said, input.wantEvidence),
-    checkMeasurable(input.expected[0], said, input.checkByNotBefore, input.decimalMark),
+    checkMeasurable(input.expected, said, input.checkByNotBefore, input.decimalMark),
   ];
 }
 

@@ -44,6 +44,8 @@ export interface FramingSignals {
 export interface ScoreInput {
   hypothesis: Hypothesis;
   expected: ExpectedOutcome;
+  /** Further expectations, each judged by the save's rules in `measurable` (a date gone, a direction reversed). */
+  alsoExpected?: ExpectedOutcome[];
   link: OutcomeLink;
   /** Status of the linked outcome, when known. */
   linkedOutcomeStatus?: OutcomeStatus;
@@ -105,7 +107,7 @@ export function scoreIssue(
   const quality = checkHypothesisQuality(
     {
       hypothesis: input.hypothesis,
-      expected: [input.expected],
+      expected: [input.expected, ...(input.alsoExpected ?? [])],
       text: input.storyText,
       checkByNotBefore: input.checkByNotBefore,
       wantEvidence: input.wantEvidence,

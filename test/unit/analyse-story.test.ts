@@ -29,3 +29,51 @@ describe('analyseStory and the panel read the same expectations', () => {
     }
   });
 });
+
+describe('analyseStory judges every expectation, and reads a decimal comma', () => {
+  const measurable = (line: string) => {
+    const a = analyseStory(STORY + line, DEFAULT_SETTINGS, NOW);
+    return {
+      check: a.quality.find((q) => q.criterion === 'measurable')!,
+      part: a.score.components.find((c) => c.id === 'measurable')!,
+    };
+  };
+
+  it('fails measurable on a further expectation whose check-by date has passed', () => {
+    const { check, part } = measurable(
+      'We expect drop-off to fall from 40% to 30% by 2026-12-01. We also expect churn to fall from 5% to 4% by 2026-01-01.',
+    );
+    expect(check).toMatchObject({ ok: false, phrase: 'churn' });
+    expect(check.why).toMatch(/Check by 2026-01-01 has already passed/);
+    expect(part.points).toBeLessThan(part.max);
+  });
+
+  it('fails measurable on a further expectation whose direction its numbers contradict', () => {
+    const { check, part } = measurable(
+      'We expect drop-off to fall from 40% to 30% and churn to fall from 5% to 6% by 2026-12-01.',
+    );
+    expect(check.ok).toBe(false);
+    expect(check.why).toMatch(/"churn".*Direction "decrease" contradicts baseline 5 and target 6/);
+    expect(part.points).toBeLessThan(part.max);
+  });
+
+  it('gives full marks when every expectation holds', () => {
+    const { check, part } = measurable(
+      'We expect drop-off to fall from 40% to 30% and churn to fall from 5% to 4% by 2026-12-01.',
+    );
+    expect(check.ok).toBe(true);
+    expect(part.points).toBe(part.max);
+  });
+
+  it('reads a decimal comma as the panel does, and gives the words back as written', () => {
+    const a = analyseStory(
+      'As a shopper, I want 2,5 times fewer steps, so that I can buy. We expect conversion to rise from 2,5% to 3,5% by 2026-12-01.',
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(a.expectedOutcome).toMatchObject({ metric: 'conversion', baseline: 2.5, target: 3.5, unit: '%' });
+    expect(a.intent).toBe('2,5 times fewer steps');
+    const panel = applyStory(emptyValues(), a.text, NOW, '.');
+    expect([panel.values.baseline, panel.values.target]).toEqual(['2.5', '3.5']);
+  });
+});

@@ -10,12 +10,7 @@ import {
   type DecimalMark,
 } from '../../../src/domain/amounts';
 import { toExpected } from '../../../src/domain/analyse-story';
-import {
-  alsoCheckByNotBefore,
-  checkByNotBefore,
-  passedCheckBy,
-  passedKillDates,
-} from '../../../src/domain/check-by';
+import { checkByNotBefore, passedCheckBy, passedKillDates } from '../../../src/domain/check-by';
 import {
   MAX_ALSO_EXPECTED,
   TEXT_LIMITS,
@@ -26,6 +21,9 @@ import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schema
 import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
 import { detectRecipe } from '../../../src/domain/recipe-detector';
 import { MISSING_PART_NOTES, parseStory } from '../../../src/domain/story-parser';
+
+// A further expectation is judged in src/domain, so the CLI's `measurable` check and the panel agree.
+export { alsoExpectedProblem } from '../../../src/domain/hypothesis-quality';
 
 export const FIELD_NAMES = [
   'persona',
@@ -302,24 +300,6 @@ export function applyStory(
   set('direction', expected.direction);
   set('checkBy', expected.checkBy);
   return { values: next, filled, notes, alsoExpected };
-}
-
-/**
- * What the save's own rules find wrong with a further expectation taken from a pasted story ("decrease" from 40
- * to 55, a check-by day gone when it is not stored as it is), which has no fields of its own to fix it in: the
- * owner removes it, or fixes the story and pastes it again. Its numbers are written with the person's decimal `mark`.
- */
-export function alsoExpectedProblem(
-  e: ExpectedOutcome,
-  mark: DecimalMark = '.',
-  stored?: Pick<IssueLensDraft, 'alsoExpected'>,
-  today?: string,
-): string | undefined {
-  const checked = checkIssueLensDraft({ alsoExpected: [e] }, mark);
-  if (!checked.ok) return checked.issues[0]?.message;
-  return (
-    passedCheckBy(e.checkBy, today ? alsoCheckByNotBefore(e, stored ?? null, today) : undefined) ?? undefined
-  );
 }
 
 /**
