@@ -143,7 +143,8 @@ const SECOND_NEED =
  * preposition is a noun's use ("the share of …").
  */
 const SECOND_ACTION = new RegExp(
-  '(?:\\s(?:and|or|&)\\s+|\\s*[,/]\\s*(?:and\\s+|or\\s+)?)(?:then\\s+|also\\s+)?(' +
+  // "and to compare" is a second action; ", to compare" alone is what the first is for.
+  '(?:\\s(?:and|or|&|plus|as\\s+well\\s+as)\\s+(?:to\\s+)?|\\s*[,/;]\\s*(?:(?:and|or|plus)\\s+(?:to\\s+)?)?)(?:then\\s+|also\\s+)?(' +
     'add|remove|edit|delete|create|modify|update|view|see|browse|filter|sort|search|find|sign|submit|approve|' +
     'reject|read|import|export|upload|download|generate|validate|send|track|share|save|print|pay|book|cancel|' +
     'invite|manage|review|compare|indent|outdent|aggregate|publish|archive|rename|move|copy|paste|close|open|' +
@@ -157,6 +158,9 @@ const SECOND_ACTION = new RegExp(
     ')\\b(?!\\s+(?:of|for|to|is|are|was|were|and|or|in|on|with)\\b)',
   'i',
 );
+/** A second want said outright after the first: "save items; I also want price alerts", "…, and we need …". */
+const SECOND_WANT =
+  /(?:[;,]\s*|\s(?:and|plus)\s+)(?:(?:I|we)\s+(?:also\s+)?(?:want|need|would\s+(?:also\s+)?like)|(?:I|we)['’]d\s+(?:also\s+)?like)\b/i;
 /** What SECOND_NEED and SECOND_ACTION both need to match at all. */
 const JOINS_TWO = /[,;/&]|\s(?:and|or|plus|as)\s/i;
 /** Where a want's own actions end: a clause about something else starts ("ensure that …", "know what …"). */
@@ -172,7 +176,8 @@ function checkAtomic(intent: string | undefined, said: PartsSaid): QualityCheck 
   // The want's own actions, before a clause about something else ("be sure that no one can … and …").
   const clause = CLAUSE_START.exec(want);
   const own = clause ? want.slice(0, clause.index) : want;
-  const secondIn = (text: string) => SECOND_NEED.exec(text) ?? SECOND_ACTION.exec(text);
+  const secondIn = (text: string) =>
+    SECOND_NEED.exec(text) ?? SECOND_ACTION.exec(text) ?? SECOND_WANT.exec(text);
   const m = secondIn(own);
   // A fixed pair ("drag and drop") is read as one word only when it is what matched: most wants have none.
   const second = m && FIXED_PAIRS.test(own) ? secondIn(own.replace(FIXED_PAIRS, joinPair)) : m;

@@ -95,6 +95,25 @@ describe('hypothesis quality checks', () => {
   });
 
   describe('atomic', () => {
+    it.each([
+      ['save items and to compare prices', 'and to compare prices'],
+      ['save items as well as get price alerts', 'as well as get price alerts'],
+      ['save items, plus get price alerts', ', plus get price alerts'],
+      ['save items; I also want price alerts', '; I also want price alerts'],
+    ])(
+      'flags a second need joined by "to", "as well as", "plus" or a second want: "%s"',
+      (intent, phrase) => {
+        const c = check('atomic', withHypothesis({ intent }));
+        expect(c).toMatchObject({ ok: false, phrase });
+      },
+    );
+    it.each([
+      'save items, to compare prices later',
+      'compare prices as well as features',
+      'pay with cash as well as card',
+    ])('keeps one need with a purpose or two objects: "%s"', (intent) => {
+      expect(check('atomic', withHypothesis({ intent })).ok).toBe(true);
+    });
     it('flags two needs joined by "and"', () => {
       const c = check(
         'atomic',
