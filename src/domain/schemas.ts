@@ -79,8 +79,8 @@ export type Hypothesis = z.infer<typeof hypothesisSchema>;
 export const expectedOutcomeSchema = z
   .object({
     metric: optionalText('Metric', LIMITS.short),
-    baseline: finiteNumber('Baseline').optional(),
-    target: finiteNumber('Target').optional(),
+    baseline: metricNumber('Baseline').optional(),
+    target: metricNumber('Target').optional(),
     unit: optionalText('Unit', LIMITS.unit),
     direction: directionSchema.optional(),
     checkBy: isoDate('Check by').optional(),
@@ -164,7 +164,7 @@ export type OutcomeLink =
 export const metricThresholdSchema = z.object({
   metric: requiredText('Threshold metric', LIMITS.short),
   comparison: z.enum(THRESHOLD_COMPARISONS, { error: 'Comparison must be "atLeast" or "atMost".' }),
-  value: finiteNumber('Threshold value'),
+  value: metricNumber('Threshold value'),
   by: isoDate('Threshold date'),
 });
 
@@ -196,7 +196,7 @@ export type KillCriteria = z.infer<typeof killCriteriaSchema>;
 export const resultSchema = z.object({
   verdict: z.enum(RESULT_VERDICTS, { error: 'Result must be validated, invalidated or inconclusive.' }),
   evidence: requiredText('Evidence', LIMITS.evidence),
-  measuredValue: finiteNumber('Measured value').optional(),
+  measuredValue: metricNumber('Measured value').optional(),
 });
 export type Result = z.infer<typeof resultSchema>;
 

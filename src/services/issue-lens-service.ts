@@ -311,7 +311,7 @@ export async function saveIssueLens(
       const at = ports.now().toISOString();
       let next = applyDraft(
         current,
-        payload.draft,
+        withMeasuredValueKept(payload.draft, current),
         score,
         { accountId: call.accountId, at },
         { isRecipe: recipe.isRecipe },
@@ -340,6 +340,19 @@ export async function saveIssueLens(
     `${issueKey} is being saved right now (by someone else, the daily scan or a kill review decision), so nothing was saved.`,
     { requestId, sameRequest: 'after-holder' },
   ).catch(namingTheWriter(jira));
+}
+
+/**
+ * The draft with the measured value a results review recorded: the panel's form has no field for it, so a save of
+ * the same verdict would otherwise drop it. A verdict changed or removed in the panel takes its own.
+ */
+function withMeasuredValueKept(draft: IssueLensDraft, current: IssueLens): IssueLensDraft {
+  const stored = current.result;
+  const result = draft.result;
+  if (!stored || stored.measuredValue === undefined || !result || result.measuredValue !== undefined)
+    return draft;
+  if (result.verdict !== stored.verdict) return draft;
+  return { ...draft, result: { ...result, measuredValue: stored.measuredValue } };
 }
 
 /**

@@ -300,6 +300,34 @@ describe('saving the lens', () => {
     expect(data(await save('member', { version: 3, draft: edited })).lens.version).toBe(4);
   });
 
+  it('keeps the measured value a results review recorded when the panel saves the same verdict, and refuses numbers out of range', async () => {
+    const result = { verdict: 'validated' as const, evidence: 'Drop-off fell to 31% in four weeks.' };
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+      version: 2,
+      ...aBetDraft(),
+      result: { ...result, measuredValue: 31 },
+    });
+    const loaded = data(await load('member')).lens;
+    // The panel's form has no measured value: it sends the verdict and evidence it shows.
+    const edited = { ...loaded.draft, result, hypothesis: { ...loaded.draft.hypothesis, persona: 'buyer' } };
+    data(await save('member', { version: 2, draft: edited }));
+    expect(stored()).toMatchObject({
+      hypothesis: { persona: 'buyer' },
+      result: { ...result, measuredValue: 31 },
+    });
+    // A verdict changed in the panel takes its own.
+    const changed = {
+      ...edited,
+      result: { verdict: 'inconclusive' as const, evidence: 'Too few carts to tell.' },
+    };
+    data(await save('member', { version: 3, draft: changed }));
+    expect((stored()!.result as Record<string, unknown>).measuredValue).toBeUndefined();
+
+    const huge = aBetDraft({ expected: { ...aBetDraft().expected, target: 1e300 } });
+    const refused = error(await save('member', { version: 4, draft: huge }));
+    expect(refused.fields?.['draft.expected.target']).toMatch(/out of range/);
+  });
+
   it('reads a lens written by hand part by part, so a bad part is shown to be mended and its siblings are not lost', async () => {
     const longPersona = 'p'.repeat(201);
     app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
