@@ -252,6 +252,27 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('says which typed fields a pasted story replaced, and undoes the fill on request', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({
+      projectKey,
+      summary: 'Pickers walk the warehouse twice',
+    }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    await panel.getByLabel('Persona', { exact: true }).fill('warehouse picker');
+    await panel.getByRole('button', { name: 'Paste story' }).click();
+    await panel.getByLabel('Story', { exact: true }).fill(STORY);
+    await panel.getByRole('button', { name: 'Fill fields' }).click();
+    expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('shopper on a phone');
+    const note = panel.getByTestId('paste-note');
+    expect(await note.innerText()).toMatch(/It replaced what you had typed in Persona\./);
+    await note.getByRole('button', { name: 'Undo the fill' }).click();
+    expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('warehouse picker');
+    expect(await panel.getByLabel('Intent', { exact: true }).inputValue()).toBe('');
+    expect(await note.innerText()).toMatch(/back as they were/);
+    await page.close();
+  });
+
   it('asks for the summary to be renamed, and offers no description change, when only the summary reads as a recipe', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({

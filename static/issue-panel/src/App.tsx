@@ -193,6 +193,12 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   const [pasteOpen, setPasteOpen] = useState(start.story !== '');
   const [story, setStory] = useState(start.story);
   const [pasteNote, setPasteNote] = useState<string | null>(null);
+  /** What the fields held before a paste filled them, while the paste can still be undone. */
+  const [beforePaste, setBeforePaste] = useState<{
+    values: FormValues;
+    alsoExpected: ExpectedOutcome[];
+    replaced: string[];
+  } | null>(null);
   const pasteButtonRef = useRef<HTMLButtonElement>(null);
   // One request id per draft on a version, sent again when that same save is retried (after a timeout): the
   // server answers a retry of a save that landed as saved, not as someone else's change.
@@ -350,6 +356,9 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     if (answer.ok) {
       setBase(answer.data.lens);
       setRestored(null);
+      // Saved: the fill is part of what is stored, and undoing it would no longer be undoing the paste alone.
+      setBeforePaste(null);
+      setPasteNote(null);
       setServerErrors({});
       setConflict(null);
       setSubmitted(false);
@@ -424,6 +433,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setPasteOpen(true);
     setPasteRecipe(null);
     setPasteNote(null);
+    setBeforePaste(null);
     setTimeout(() => document.getElementById('ol-story')?.focus(), 0);
   };
   const closePaste = () => {
@@ -439,6 +449,11 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     }
     setPasteRecipe(null);
     const { values: next, filled, notes, alsoExpected: more } = applyStory(values, story, new Date(), mark);
+    // What the person had typed and the story replaced: said, and undoable, since a paste overwrites without asking.
+    const replaced = filled.filter((f) => values[f].trim() !== '' && values[f] !== next[f]);
+    setBeforePaste(
+      filled.length ? { values, alsoExpected, replaced: replaced.map((f) => FIELD_LABELS[f]) } : null,
+    );
     setValues(next);
     // A story that states its expectation states them all: the further ones of an earlier paste go with it.
     if (filled.includes('metric') || more.length) setAlsoExpected(more);
@@ -453,6 +468,14 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         : `No persona, intent, benefit or metric could be read from that story${notes.length ? ` (${notes.join(' ')})` : ''}. Fill the fields by hand.`,
     );
     setTimeout(() => focusField(filled[0] ?? 'persona'), 0);
+  };
+
+  const undoPaste = () => {
+    if (!beforePaste) return;
+    setValues(beforePaste.values);
+    setAlsoExpected(beforePaste.alsoExpected);
+    setBeforePaste(null);
+    setPasteNote('The fields are back as they were before the story filled them.');
   };
 
   // The hypothesis states the problem: a user's role, a need that prescribes nothing, and a reason.
@@ -573,9 +596,19 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         </div>
       ) : null}
       {pasteNote ? (
-        <p className="ol-help" role="status" data-testid="paste-note">
-          {pasteNote}
-        </p>
+        <div className="ol-help" role="status" data-testid="paste-note">
+          <p>
+            {pasteNote}
+            {beforePaste?.replaced.length
+              ? ` It replaced what you had typed in ${beforePaste.replaced.join(', ')}.`
+              : ''}
+          </p>
+          {beforePaste ? (
+            <Button appearance="subtle" onClick={undoPaste}>
+              Undo the fill
+            </Button>
+          ) : null}
+        </div>
       ) : null}
     </>
   );
