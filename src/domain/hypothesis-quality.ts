@@ -321,10 +321,15 @@ function evidenceInWant(want: string, h: Hypothesis): string[] {
   return evidenceBeyondFirstWord(detectRecipe({ summary: story }), lead.length, lead.length + want.length);
 }
 
+const ASKED_OF_THE_BUILDERS = /^(?:you|the\s+(?:team|squad|devs?|developers?|engineers?))\s+to\s+/i;
+
 function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | undefined): QualityCheck {
   const want = (h.intent ?? '').trim();
   if (!said.intent) return fail('problem-oriented', null, 'No want written: say what the user needs.');
-  const built = BUILD_THEN_ARTEFACT.exec(want) ?? NOUN_PHRASE_ARTEFACT.exec(want) ?? WIDGET_WANTED.exec(want);
+  // "you to add a wishlist page", "the team to build …": a request to the builders, judged as the work it asks for.
+  const asked = want.replace(ASKED_OF_THE_BUILDERS, '');
+  const built =
+    BUILD_THEN_ARTEFACT.exec(asked) ?? NOUN_PHRASE_ARTEFACT.exec(asked) ?? WIDGET_WANTED.exec(asked);
   // "add a product to my wishlist page", "design my own forms": the person's own things, used in the product.
   if (built && !/\b(?:my|our|their|his|her)\b/i.test(built[0])) {
     const phrase = built[0];

@@ -221,6 +221,19 @@ describe('hypothesis quality checks', () => {
       expect(c.ok).toBe(false);
       expect(c.phrase).toMatch(/Save for Later button/);
     });
+    it('judges a want asked of the builders ("you to add …") as the work it asks for', () => {
+      const asked = check(
+        'problem-oriented',
+        fromStory('As a shopper, I want you to add a wishlist page, so that I can save items.'),
+      );
+      expect(asked).toMatchObject({ ok: false, phrase: 'add a wishlist page' });
+      expect(
+        check(
+          'problem-oriented',
+          fromStory('As a shopper, I want you to show me similar items, so that I find what fits.'),
+        ).ok,
+      ).toBe(true);
+    });
     it("passes the essay's shopper hypothesis", () => {
       const story =
         'As a shopper, I want to bookmark items in the cart, so that I can come back and finish; we expect cart drop-off to fall from 40% to 30% by 1 March';
