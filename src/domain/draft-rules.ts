@@ -7,6 +7,7 @@
 import type { IssueLensDraft } from './schemas';
 import { RESULT_VERDICTS } from './result-verdicts';
 import { typedNumberText, type DecimalMark } from './amounts';
+import { MAX_ABS_VALUE } from './measurement-input';
 
 export const TEXT_LIMITS = { short: 200, text: 1000, evidence: 4000, unit: 20 } as const;
 export const DIRECTIONS = ['increase', 'decrease'] as const;
@@ -86,10 +87,13 @@ function requiredText(issues: Issues, path: string, label: string, max: number, 
   return trimmed;
 }
 
-function finiteNumber(issues: Issues, path: string, label: string, v: unknown) {
+/** A number a person types for a metric: finite, and within the range a measurement may have. */
+function metricNumber(issues: Issues, path: string, label: string, v: unknown) {
   if (v === undefined || v === null) return issues.add(path, `${label} is required.`, true);
   if (typeof v !== 'number' || !Number.isFinite(v))
     return issues.add(path, `${label} must be a number.`, true);
+  if (Math.abs(v) > MAX_ABS_VALUE)
+    issues.add(path, `${label} is out of range: at most ±${MAX_ABS_VALUE.toLocaleString('en-US')}.`);
   return v;
 }
 
@@ -148,8 +152,8 @@ function checkExpected(issues: Issues, at: string, raw: Bag) {
   const out = given({
     metric: optionalText(own, p('metric'), 'Metric', TEXT_LIMITS.short, raw.metric),
     baseline:
-      raw.baseline === undefined ? undefined : finiteNumber(own, p('baseline'), 'Baseline', raw.baseline),
-    target: raw.target === undefined ? undefined : finiteNumber(own, p('target'), 'Target', raw.target),
+      raw.baseline === undefined ? undefined : metricNumber(own, p('baseline'), 'Baseline', raw.baseline),
+    target: raw.target === undefined ? undefined : metricNumber(own, p('target'), 'Target', raw.target),
     unit: optionalText(own, p('unit'), 'Unit', TEXT_LIMITS.unit, raw.unit),
     direction:
       raw.direction === undefined
@@ -192,7 +196,7 @@ function checkKillCriteria(issues: Issues, raw: Bag): IssueLensDraft['killCriter
           'Comparison must be "atLeast" or "atMost".',
           threshold.comparison,
         ) ?? 'atLeast',
-      value: finiteNumber(issues, t('value'), 'Threshold value', threshold.value) ?? 0,
+      value: metricNumber(issues, t('value'), 'Threshold value', threshold.value) ?? 0,
       by: isoDate(issues, t('by'), 'Threshold date', threshold.by) ?? '',
     },
     maxIdleDays: wholeInRange(issues, p('maxIdleDays'), 'Max idle days', MAX_IDLE_DAYS, raw.maxIdleDays),
@@ -259,7 +263,7 @@ export function checkIssueLensDraft(raw: Bag, mark: DecimalMark = '.'): DraftChe
       ...(result.measuredValue === undefined
         ? {}
         : {
-            measuredValue: finiteNumber(
+            measuredValue: metricNumber(
               issues,
               'result.measuredValue',
               'Measured value',

@@ -1,10 +1,12 @@
 import * as z from 'zod';
+import { THRESHOLD_COMPARISONS } from './draft-rules';
+import { RESULT_VERDICTS } from './result-verdicts';
 import {
   MAX_ALSO_EXPECTED,
   expectedOutcomeSchema,
+  isoDate,
   killCriteriaSchema,
   outcomeIdSchema,
-  resultSchema,
   type IssueLensDraft,
   type KillCriteria,
 } from './schemas';
@@ -89,13 +91,32 @@ const storedExpectedSchema = z.object({
   direction: expectedOutcomeSchema.shape.direction.catch(undefined),
   checkBy: expectedOutcomeSchema.shape.checkBy.catch(undefined),
 });
+/** Text a part cannot do without (a threshold's metric, a condition's text): any length, never blank. */
+const storedRequiredText = z.string().trim().min(1);
+const storedFinite = z.number().refine(Number.isFinite);
 const killShape = killCriteriaSchema.shape;
 const storedKillCriteriaSchema = z.object({
   deadline: killShape.deadline.catch(undefined),
-  metricThreshold: killShape.metricThreshold.catch(undefined),
+  metricThreshold: z
+    .object({
+      metric: storedRequiredText,
+      comparison: z.enum(THRESHOLD_COMPARISONS),
+      value: storedFinite,
+      by: isoDate('Threshold date'),
+    })
+    .optional()
+    .catch(undefined),
   maxIdleDays: killShape.maxIdleDays.catch(undefined),
   maxSprintsCarried: killShape.maxSprintsCarried.catch(undefined),
-  condition: killShape.condition.catch(undefined),
+  condition: z
+    .object({ text: storedRequiredText, reviewDate: isoDate('Review date') })
+    .optional()
+    .catch(undefined),
+});
+const storedResultSchema = z.object({
+  verdict: z.enum(RESULT_VERDICTS),
+  evidence: storedRequiredText,
+  measuredValue: storedFinite.optional().catch(undefined),
 });
 /** A version written as text ("3") is still the version: read as 0, the next save would overwrite the lens. */
 const storedVersion = z.preprocess(
@@ -118,7 +139,7 @@ export const storedLensSchema = z
       .default([]),
     outcomeId: outcomeIdSchema.nullable().catch(null).default(null),
     killCriteria: storedKillCriteriaSchema.catch({}),
-    result: resultSchema.nullable().catch(null).default(null),
+    result: storedResultSchema.nullable().catch(null).default(null),
     updatedAt: z.string().nullable().catch(null).default(null),
     updatedBy: z.string().nullable().catch(null).default(null),
     // Indexed for JQL (see manifest.yml): flat and typed as Jira indexes them.

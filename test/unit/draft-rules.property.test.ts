@@ -18,7 +18,25 @@ const words = fc.oneof(
   fc.integer({ min: 3995, max: 4005 }).map((n) => 'e'.repeat(n)),
 );
 const numbers = fc.oneof(
-  fc.constantFrom('', ' ', '0', '1', '1,5', '0.5', '-3', '52', '53', '3650', '3651', 'abc', '1e400', '12%'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '0',
+    '1',
+    '1,5',
+    '0.5',
+    '-3',
+    '52',
+    '53',
+    '3650',
+    '3651',
+    'abc',
+    '1e400',
+    '12%',
+    '2e12',
+    '-1000000000001',
+    '1e12',
+  ),
   fc.integer({ min: -5, max: 5 }).map(String),
   fc.double({ min: -100, max: 100, noNaN: true }).map(String),
 );
