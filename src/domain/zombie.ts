@@ -123,8 +123,9 @@ function keptDayOf(s: IssueSnapshot): string | null {
  */
 function decidedAtKeep(rule: FiredRule, keptDay: string | null): boolean {
   if (keptDay === null) return false;
-  const dated = rule.rule === 'killDeadline' || rule.rule === 'killMetric' || rule.rule === 'killCondition';
-  return dated && rule.since < keptDay;
+  // A review day fires on the day itself, so a Keep that day saw it; a kill date or threshold day only after it.
+  if (rule.rule === 'killCondition') return rule.since <= keptDay;
+  return (rule.rule === 'killDeadline' || rule.rule === 'killMetric') && rule.since < keptDay;
 }
 
 /** The later of two ISO moments (the first when the second is absent or unreadable). */

@@ -270,6 +270,14 @@ describe('zombie rules', () => {
     expect(
       evaluate({ ...deadline, keptAt: daysAgo(30), killCriteria: { deadline: '2026-11-01' } }).rules[0],
     ).toMatchObject({ rule: 'killDeadline', since: '2026-11-01' });
+    // A review day fires on the day itself: a Keep that day decided it.
+    const review = {
+      ...idle,
+      lastActivityAt: daysAgo(1),
+      killCriteria: { condition: { text: 'Nobody uses it', reviewDate: '2026-11-20' } },
+    };
+    expect(evaluate(review).rules.map((r) => r.rule)).toEqual(['killCondition']);
+    expect(evaluate({ ...review, keptAt: '2026-11-20T15:00:00.000Z' }).isZombie).toBe(false);
     // Only sprints carried over since the Keep count.
     const carried = {
       ...idle,
