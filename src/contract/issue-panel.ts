@@ -77,6 +77,8 @@ export interface PanelIssue {
   description: string | AdfNode | null;
   statusName: string;
   statusCategory: StatusCategory;
+  /** Jira's resolution, once the issue is resolved: a result is recorded only on delivered work. */
+  resolution?: string | null;
   issueType: string | null;
   /** The parent (epic), with the outcome its own lens links to. */
   parent: { key: string; summary: string; outcomeId: string | null } | null;

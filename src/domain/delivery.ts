@@ -20,6 +20,29 @@ export function closedWithoutDelivery(
 }
 
 /**
+ * Delivered: done, and not closed without delivery. Only delivered work has a result to judge: a verdict on an
+ * open item, or one closed as abandoned, would count as a bet that paid off (or not) before it was made.
+ */
+export function isDelivered(
+  statusCategory: string,
+  resolution: string | null | undefined,
+  killResolutionName: string,
+): boolean {
+  return statusCategory === 'done' && !closedWithoutDelivery(resolution, killResolutionName);
+}
+
+/** Why a verdict cannot be recorded on an item not delivered, in words a person can act on. */
+export function notDeliveredReason(
+  issueKey: string,
+  statusCategory: string,
+  resolution: string | null,
+): string {
+  return statusCategory === 'done'
+    ? `${issueKey} was closed without being delivered (${resolution ?? 'no resolution'}): there is no result to judge.`
+    : `${issueKey} is not delivered yet: record a result once it is done and its effect can be measured.`;
+}
+
+/**
  * The day a closed item was delivered (UTC): Jira's `resolutiondate`; else, where a site (or the workbench's
  * emulator) gives none, `updated`, the last change of a closed item, which is on or after its delivery. Null
  * when neither is a date.

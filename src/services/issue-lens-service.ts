@@ -19,6 +19,7 @@ import type { LastWrite } from '../contract/answer';
 import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import { alsoCheckByNotBefore, passedCheckBy, passedKillDates } from '../domain/check-by';
+import { isDelivered, notDeliveredReason } from '../domain/delivery';
 import {
   ISSUE_PROPERTY_KEY,
   PROPERTY_VALUE_LIMIT,
@@ -49,11 +50,11 @@ import { parentOutcomeOf, statusCategoryOf } from './issue-facts';
 export interface IssueLensPorts {
   /** Every outcome of the project, whatever its status. */
   outcomes(projectKey: string): Promise<Outcome[]>;
-  settings(projectKey: string): Promise<Pick<Settings, 'weights' | 'inheritedLinkShare'>>;
+  settings(projectKey: string): Promise<Pick<Settings, 'weights' | 'inheritedLinkShare' | 'kill'>>;
   now(): Date;
 }
 
-const ISSUE_FIELDS = ['summary', 'description', 'status', 'issuetype', 'parent', 'project'];
+const ISSUE_FIELDS = ['summary', 'description', 'status', 'resolution', 'issuetype', 'parent', 'project'];
 
 /** The issue this call acts on: the context's, and a payload that names another one is refused. */
 export function targetIssue(call: CallContext, payload: { issueKey?: string | undefined }): string {
@@ -90,6 +91,7 @@ export async function readIssue(jira: JiraClient, issueKey: string): Promise<Pan
     description: issue.fields.description ?? null,
     statusName: issue.fields.status?.name ?? 'To Do',
     statusCategory: statusCategoryOf(issue),
+    resolution: issue.fields.resolution?.name ?? null,
     issueType: issue.fields.issuetype?.name ?? null,
     parent: parent
       ? {
@@ -228,6 +230,24 @@ function checkCheckBy(
   });
 }
 
+/**
+ * A result newly recorded or changed needs delivered work, as in results review: on an open item, or one closed
+ * as abandoned, it would count as a bet judged before it was made. One stored as it is never blocks other edits.
+ */
+function checkResultDelivered(
+  draft: IssueLensDraft,
+  current: IssueLens,
+  issue: PanelIssue,
+  killResolutionName: string,
+): void {
+  const result = draft.result;
+  if (!result) return;
+  const same = current.result?.verdict === result.verdict && current.result.evidence === result.evidence;
+  if (same || isDelivered(issue.statusCategory, issue.resolution, killResolutionName)) return;
+  const message = notDeliveredReason(issue.key, issue.statusCategory, issue.resolution ?? null);
+  throw new ValidationError(message, { 'draft.result.verdict': message });
+}
+
 /** A short digest of what a request asks to write: a retry sends the same, anything else is another request. */
 export function requestDigest(content: unknown): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
@@ -300,6 +320,7 @@ export async function saveIssueLens(
       if (earlier) return replayedSave(current, earlier, payload.draft, digest);
       if (current.version !== payload.version) throw staleVersion(current, call.accountId);
       checkOutcome(payload.draft, outcomes, current);
+      checkResultDelivered(payload.draft, current, issue, settings.kill.resolutionName);
       const today = ports.now().toISOString().slice(0, 10);
       const notBefore = checkByNotBefore(payload.draft, draftOf(current), today);
       checkCheckBy(payload.draft, draftOf(current), notBefore, today);

@@ -15,7 +15,7 @@ import {
   type IssueLens,
 } from '../domain/issue-lens';
 import { calendarDaysBetween } from '../domain/dates';
-import { closedWithoutDelivery } from '../domain/delivery';
+import { isDelivered, notDeliveredReason } from '../domain/delivery';
 import { RESULT_VERDICTS, type Result } from '../domain/schemas';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -277,13 +277,6 @@ export async function confirmVerdict(
   }
 }
 
-function delivered(issue: JiraIssue, killResolutionName: string): boolean {
-  return (
-    statusCategoryOf(issue) === 'done' &&
-    !closedWithoutDelivery(issue.fields.resolution?.name, killResolutionName)
-  );
-}
-
 /** Records the verdict; `check` runs before each write, so a try that lost its lock or claim writes nothing. */
 async function record(
   call: CallContext,
@@ -307,13 +300,11 @@ async function record(
   if (earlier && earlier.digest !== digest) throw reusedRequestId();
   // A verdict judges what delivery did: an issue still open, or closed without delivery, has nothing to judge.
   // Delivered as the bet tracking reads it (src/scan/bets.ts): done, and not closed as abandoned.
-  if (!earlier && !delivered(issue, settings.kill.resolutionName))
-    throw new ValidationError(
-      statusCategoryOf(issue) === 'done'
-        ? `${issueKey} was closed without being delivered (${issue.fields.resolution?.name ?? 'no resolution'}): there is no result to judge.`
-        : `${issueKey} is not delivered yet: record a verdict once it is done and its effect can be measured.`,
-      { issueKey: 'Not delivered.' },
-    );
+  const resolution = issue.fields.resolution?.name ?? null;
+  if (!earlier && !isDelivered(statusCategoryOf(issue), resolution, settings.kill.resolutionName))
+    throw new ValidationError(notDeliveredReason(issueKey, statusCategoryOf(issue), resolution), {
+      issueKey: 'Not delivered.',
+    });
   if (lens.result && !earlier)
     throw new ConflictError(
       `${issueKey} already has a verdict (${lens.result.verdict}). Change it in the issue's panel if it is wrong.`,

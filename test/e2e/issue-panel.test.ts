@@ -670,9 +670,13 @@ describe('the issue panel in the browser', () => {
 
   it('takes direction, threshold comparison and result from Atlaskit selects by keyboard, shows a contradiction at the direction, and saves the fix', async () => {
     const projectKey = issueKey.split('-')[0]!;
+    // Delivered: only delivered work takes a result.
     const key = wb.app.jira.store.createIssue({
       projectKey,
       summary: 'Shoppers find their saved items again',
+      status: 'Done',
+      statusCategory: 'done',
+      resolution: 'Done',
     }).key;
     const { page, panel } = await openPanel('admin', 'light', key, 'bring back');
     const fieldOf = (label: string) =>

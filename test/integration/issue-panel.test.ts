@@ -302,16 +302,23 @@ describe('saving the lens', () => {
 
   it('keeps the measured value a results review recorded when the panel saves the same verdict, and refuses numbers out of range', async () => {
     const result = { verdict: 'validated' as const, evidence: 'Drop-off fell to 31% in four weeks.' };
-    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+    const key = app.jira.store.createIssue({
+      key: 'DEMO-4',
+      summary: 'Shoppers lose their cart',
+      status: 'Done',
+      statusCategory: 'done',
+      resolution: 'Done',
+    }).key;
+    app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
       version: 2,
       ...aBetDraft(),
       result: { ...result, measuredValue: 31 },
     });
-    const loaded = data(await load('member')).lens;
+    const loaded = data(await load('member', key)).lens;
     // The panel's form has no measured value: it sends the verdict and evidence it shows.
     const edited = { ...loaded.draft, result, hypothesis: { ...loaded.draft.hypothesis, persona: 'buyer' } };
-    data(await save('member', { version: 2, draft: edited }));
-    expect(stored()).toMatchObject({
+    data(await save('member', { version: 2, draft: edited }, key));
+    expect(stored(key)).toMatchObject({
       hypothesis: { persona: 'buyer' },
       result: { ...result, measuredValue: 31 },
     });
@@ -320,12 +327,33 @@ describe('saving the lens', () => {
       ...edited,
       result: { verdict: 'inconclusive' as const, evidence: 'Too few carts to tell.' },
     };
-    data(await save('member', { version: 3, draft: changed }));
-    expect((stored()!.result as Record<string, unknown>).measuredValue).toBeUndefined();
+    data(await save('member', { version: 3, draft: changed }, key));
+    expect((stored(key)!.result as Record<string, unknown>).measuredValue).toBeUndefined();
 
     const huge = aBetDraft({ expected: { ...aBetDraft().expected, target: 1e300 } });
-    const refused = error(await save('member', { version: 4, draft: huge }));
+    const refused = error(await save('member', { version: 4, draft: huge }, key));
     expect(refused.fields?.['draft.expected.target']).toMatch(/out of range/);
+  });
+
+  it('records a result only on delivered work, and keeps one stored when other parts are edited', async () => {
+    const result = { verdict: 'validated' as const, evidence: 'Drop-off fell to 31% in four weeks.' };
+    const open = error(await save('member', { version: 0, draft: aBetDraft({ result }) }));
+    expect(open.fields?.['draft.result.verdict']).toMatch(/DEMO-1 is not delivered yet/);
+    expect(stored()).toBeNull();
+    const abandoned = app.jira.store.createIssue({
+      key: 'DEMO-5',
+      summary: 'Gift wrapping',
+      status: 'Done',
+      statusCategory: 'done',
+      resolution: "Won't Do",
+    }).key;
+    expect(
+      error(await save('member', { version: 0, draft: aBetDraft({ result }) }, abandoned)).message,
+    ).toMatch(/closed without being delivered \(Won't Do\)/);
+    // A result stored earlier (by hand, or before the issue was reopened) does not block other edits.
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, { version: 1, ...aBetDraft({ result }) });
+    const edited = aBetDraft({ result, hypothesis: { ...aBetDraft().hypothesis, persona: 'buyer' } });
+    expect(data(await save('member', { version: 1, draft: edited })).lens.version).toBe(2);
   });
 
   it('reads a lens written by hand part by part, so a bad part is shown to be mended and its siblings are not lost', async () => {
@@ -439,20 +467,32 @@ describe('saving the lens', () => {
       }),
     );
     expect(long.fields?.['draft.result.evidence']).toBe('Evidence must be at most 4000 characters.');
-    // Within each field's limit, yet over Jira's property limit once JSON-escaped.
+    // Within each field's limit, yet over Jira's property limit once JSON-escaped (on delivered work, which alone
+    // may hold a result).
+    const done = app.jira.store.createIssue({
+      key: 'DEMO-6',
+      summary: 'Saved carts',
+      status: 'Done',
+      statusCategory: 'done',
+      resolution: 'Done',
+    }).key;
     const escaped = '\u0001'.repeat(1000);
     const huge = error(
-      await save('member', {
-        version: 0,
-        draft: aBetDraft({
-          hypothesis: { persona: 'shopper', intent: escaped, benefit: escaped },
-          result: { verdict: 'validated', evidence: '\u0001'.repeat(4000) },
-        }),
-      }),
+      await save(
+        'member',
+        {
+          version: 0,
+          draft: aBetDraft({
+            hypothesis: { persona: 'shopper', intent: escaped, benefit: escaped },
+            result: { verdict: 'validated', evidence: '\u0001'.repeat(4000) },
+          }),
+        },
+        done,
+      ),
     );
     expect(huge.code).toBe('VALIDATION');
     expect(huge.message).toMatch(/too much text .* of 32,768 characters/);
-    expect(stored()).toBeNull();
+    expect(stored(done)).toBeNull();
   });
 
   it('never trusts an issue key in the payload over the context', async () => {
