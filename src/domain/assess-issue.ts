@@ -58,6 +58,8 @@ export function assessIssue(
     {
       hypothesis: draft.hypothesis,
       expected: draft.expected,
+      // Judged too, so the panel's live score, the stored score and the CLI agree on a further expectation.
+      ...(draft.alsoExpected?.length ? { alsoExpected: draft.alsoExpected } : {}),
       link,
       ...(linked ? { linkedOutcomeStatus: linked.status } : {}),
       ...(linked?.name ? { linkedOutcomeName: linked.name } : {}),

@@ -1,5 +1,6 @@
 import { assessIssue, resolveLink, type IssueFacts } from '../../src/domain/assess-issue';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
+import { aBetDraft } from '../support/builders';
 
 const outcomes = new Map<string, { status: 'active' | 'abandoned'; name?: string }>([
   ['out-carts', { status: 'active', name: 'Fewer abandoned carts' }],
@@ -18,6 +19,22 @@ function facts(overrides: Partial<IssueFacts> = {}): IssueFacts {
 }
 
 describe('assessing one issue', () => {
+  it('judges every expectation, so the panel, the stored score and the CLI agree', () => {
+    const measurable = (alsoExpected: NonNullable<ReturnType<typeof aBetDraft>['alsoExpected']>) =>
+      assessIssue(facts(), aBetDraft({ alsoExpected }), outcomes, DEFAULT_SETTINGS).score.quality.find(
+        (q) => q.criterion === 'measurable',
+      );
+    expect(measurable([{ metric: 'conversion', baseline: 2, target: 3, direction: 'increase' }])?.ok).toBe(
+      true,
+    );
+    expect(
+      measurable([{ metric: 'conversion', baseline: 3, target: 2, direction: 'increase' }]),
+    ).toMatchObject({
+      ok: false,
+      phrase: 'conversion',
+    });
+  });
+
   it('prefers the issue’s own link to its epic’s', () => {
     expect(resolveLink('out-carts', { key: 'DEMO-1', outcomeId: 'out-old' }, outcomes)).toEqual({
       kind: 'direct',
