@@ -1104,12 +1104,20 @@ function findExpectations(text: string, limit: number): ExpectHit[] {
     // A belief or an "If we …, then …" is an expectation only where it names a movement with a number, a label
     // only where it has a number; otherwise it is the story's own text. A few are read, each within a window,
     // so a text full of them stays linear.
+    // After the first, "We expect this because shoppers asked for it" is a reason and "Target: 3% by June" a
+    // repeat, not one more expectation to keep (or to note as not kept): a later one about "this" or "it", or a
+    // later label without a movement, is passed over.
+    const clause = text.slice(clauseStart, Math.min(clauseEnd, clauseStart + PART_WINDOW));
+    const later = hits.length > 0;
+    const aboutTheFirst = later && (m[2] !== undefined || /^\s*(?:this|that|it|these|those)\b/i.test(clause));
     if (m[1] !== undefined || m[2] !== undefined) {
-      const clause = text.slice(clauseStart, Math.min(clauseEnd, clauseStart + PART_WINDOW));
-      if (!/\d/.test(clause) || (m[1] !== undefined && !namesMovement(clause))) {
+      if (!/\d/.test(clause) || ((m[1] !== undefined || aboutTheFirst) && !namesMovement(clause))) {
         if (++passedOver === MAX_PASSED_OVER) break;
         continue;
       }
+    } else if (aboutTheFirst && !(/\d/.test(clause) && namesMovement(clause))) {
+      if (++passedOver === MAX_PASSED_OVER) break;
+      continue;
     }
     const label = m[2] === undefined ? null : /^(?:target|goal)/i.test(m[2]) ? 'target' : 'measure';
     hits.push({ start: m.index, clauseStart, clauseEnd, label });

@@ -1042,6 +1042,20 @@ describe('parseStory', () => {
     });
   });
 
+  describe('sentences after the expectation', () => {
+    it('takes a later "We expect …" or label only where it names a movement with a number, with no note otherwise', () => {
+      const base = 'As a shopper, I want to save my cart, so that I finish.';
+      const reason = parseStory(
+        `${base} We expect drop-off to fall from 40% to 30% by 2027-06-01. We expect this because shoppers asked for it.`,
+      );
+      expect(reason.expectedOutcomes).toHaveLength(1);
+      expect(reason.notes).toEqual([]);
+      const repeat = parseStory(`${base} Expected outcome: conversion up from 2% to 3%. Target: 3% by June.`);
+      expect(repeat.expectedOutcomes).toHaveLength(1);
+      expect(repeat.notes).toEqual([]);
+    });
+  });
+
   describe('abbreviations', () => {
     it('reads a date and a metric written with abbreviations, without cutting the sentence at their full stops', () => {
       const base = 'As a shopper, I want to save my cart, so that I can come back.';
