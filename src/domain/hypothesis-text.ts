@@ -15,10 +15,10 @@ const NAMES_A_THING =
 const STARTS_WITH_A_NAME = /^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|[A-Za-z]+[^\WsSuU]s\s)/;
 /** A want that is a wanting of its own ("don't want to re-enter …", "never want to lose …"): it takes "I" alone. */
 const OWN_WANTING =
-  /^(?:do\s+not|don['’]t|never|would\s+never|would\s+(?:like|love)|need|wish|also\s+want)\b/i;
+  /^(?:(?:do\s+not|don['’]t|never|would\s+never|also)\s+want|would\s+(?:like|love)|need\s+to|wish\s+(?:to|for))\b(?!-)/i;
 /** Words a verb-led want rarely opens with: a quality ("faster checkout") or an amount ("one-click …", "2FA"). */
 const DESCRIBES_A_THING =
-  /^(?:\d|(?:faster|quicker|better|easier|simpler|cheaper|clearer|smarter|safer|richer|smoother|shorter|fewer|most|least|best|fastest|easiest|new|same|other|automatic|instant|real-time|online|offline|personal|personalised|personalized|custom|single|one|two|three)\b)/i;
+  /^(?:\d|(?:faster|quicker|better|easier|simpler|cheaper|clearer|smarter|safer|richer|smoother|shorter|fewer|most|least|best|fastest|easiest|new|same|other|automatic|instant|real-time|online|offline|personal|personalised|personalized|custom|single|one|two|three|wish\s*lists?)\b)/i;
 /** Verbs made with a prefix and a hyphen ("re-enter", "pre-fill", "auto-save"): still what the user does. */
 const HYPHENATED_VERB = /^(?:re|pre|auto|co|double|un|e|self|bulk|cross|multi)-/i;
 /** Verbs that end like a participle: "embed a chart" is what the user does, "saved carts" a thing. */
@@ -54,7 +54,8 @@ function wantClause(intent: string): string {
 }
 
 /** Words whose first letter is a vowel but whose sound is not ("user", "one-off"), and the reverse ("hour"). */
-const VOWEL_LETTER_CONSONANT_SOUND = /^(?:u(?:s|n[io]|ni|ti|r[aeiou]|k\b)|eu|one\b|once\b)/i;
+const VOWEL_LETTER_CONSONANT_SOUND =
+  /^(?:u(?:ni(?:que|form|on|t|vers|fied|lateral|code|corn|cycle)|s[aeiu]|t[aeiou]|r[aeiou]|k\b)|eu|one\b|once\b)/i;
 const SILENT_H = /^(?:hour|honest|honou?r|heir)/i;
 
 /** "a shopper", "an online shopper", "a user", "an hourly worker", an article the owner wrote kept. */

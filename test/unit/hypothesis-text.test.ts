@@ -76,8 +76,22 @@ describe('the hypothesis as description text', () => {
     expect(sentence('shopper', 'click on the link')).toBe(
       'As a shopper, I want to click on the link, so that I finish.',
     );
+    // A word that only starts like a wanting is the thing wanted.
+    expect(sentence('shopper', 'wish lists')).toBe('As a shopper, I want wish lists, so that I finish.');
+    expect(sentence('shopper', 'need-based pricing')).toBe(
+      'As a shopper, I want need-based pricing, so that I finish.',
+    );
+    expect(sentence('shopper', 'need to pay once')).toBe(
+      'As a shopper, I need to pay once, so that I finish.',
+    );
     // The article by sound, not letter; no empty "so that".
     expect(sentence('user', 'pay')).toBe('As a user, I want to pay, so that I finish.');
+    expect(sentence('uninsured driver', 'pay')).toBe(
+      'As an uninsured driver, I want to pay, so that I finish.',
+    );
+    expect(sentence('university student', 'pay')).toBe(
+      'As a university student, I want to pay, so that I finish.',
+    );
     expect(sentence('hourly worker', 'clock in')).toBe(
       'As an hourly worker, I want to clock in, so that I finish.',
     );
