@@ -266,10 +266,17 @@ describe('the issue panel in the browser', () => {
     expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('shopper on a phone');
     const note = panel.getByTestId('paste-note');
     expect(await note.innerText()).toMatch(/It replaced what you had typed in Persona\./);
+    // An edit made after the paste is the person's own: undoing the fill keeps it.
+    await panel.getByLabel('Benefit', { exact: true }).fill('I pick each order in one walk');
     await note.getByRole('button', { name: 'Undo the fill' }).click();
     expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('warehouse picker');
     expect(await panel.getByLabel('Intent', { exact: true }).inputValue()).toBe('');
-    expect(await note.innerText()).toMatch(/back as they were/);
+    expect(await panel.getByLabel('Benefit', { exact: true }).inputValue()).toBe(
+      'I pick each order in one walk',
+    );
+    expect(await note.innerText()).toMatch(
+      /back as they were before the story filled them, but for your edits since in Benefit\./,
+    );
     await page.close();
   });
 

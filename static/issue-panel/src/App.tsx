@@ -197,6 +197,9 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   const [beforePaste, setBeforePaste] = useState<{
     values: FormValues;
     alsoExpected: ExpectedOutcome[];
+    /** What the paste put in: a field edited since keeps its edit when the fill is undone. */
+    filled: FormValues;
+    filledAlso: ExpectedOutcome[];
     replaced: string[];
   } | null>(null);
   const pasteButtonRef = useRef<HTMLButtonElement>(null);
@@ -451,12 +454,21 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     const { values: next, filled, notes, alsoExpected: more } = applyStory(values, story, new Date(), mark);
     // What the person had typed and the story replaced: said, and undoable, since a paste overwrites without asking.
     const replaced = filled.filter((f) => values[f].trim() !== '' && values[f] !== next[f]);
+    const nextAlso = filled.includes('metric') || more.length ? more : alsoExpected;
     setBeforePaste(
-      filled.length ? { values, alsoExpected, replaced: replaced.map((f) => FIELD_LABELS[f]) } : null,
+      filled.length
+        ? {
+            values,
+            alsoExpected,
+            filled: next,
+            filledAlso: nextAlso,
+            replaced: replaced.map((f) => FIELD_LABELS[f]),
+          }
+        : null,
     );
     setValues(next);
     // A story that states its expectation states them all: the further ones of an earlier paste go with it.
-    if (filled.includes('metric') || more.length) setAlsoExpected(more);
+    setAlsoExpected(nextAlso);
     setPasteOpen(false);
     setPasteNote(
       filled.length
@@ -472,10 +484,17 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
 
   const undoPaste = () => {
     if (!beforePaste) return;
-    setValues(beforePaste.values);
-    setAlsoExpected(beforePaste.alsoExpected);
+    // Only what still holds the paste's text goes back: an edit made since is the person's, and stays.
+    const undone = FIELD_NAMES.filter((f) => values[f] === beforePaste.filled[f]);
+    const edited = FIELD_NAMES.filter((f) => values[f] !== beforePaste.filled[f]);
+    setValues({ ...values, ...Object.fromEntries(undone.map((f) => [f, beforePaste.values[f]])) });
+    if (alsoExpected === beforePaste.filledAlso) setAlsoExpected(beforePaste.alsoExpected);
     setBeforePaste(null);
-    setPasteNote('The fields are back as they were before the story filled them.');
+    setPasteNote(
+      `The fields are back as they were before the story filled them${
+        edited.length ? `, but for your edits since in ${edited.map((f) => FIELD_LABELS[f]).join(', ')}` : ''
+      }.`,
+    );
   };
 
   // The hypothesis states the problem: a user's role, a need that prescribes nothing, and a reason.
