@@ -16,7 +16,8 @@ export const UNIT_SRC =
 
 /**
  * Spaces people group digits with: plain, no-break, narrow no-break, thin ("12 000"). A space groups only before
- * exactly three digits, so "from 2 to 3" and "1 March" stay two words.
+ * exactly three digits, so "from 2 to 3" and "1 March" stay two words, and not before a percentage ("from 12 to
+ * 8 100% of the time" is 8, then 100%: no share is written in thousands).
  */
 const GROUP_SPACE_SRC = '[ \\u00a0\\u202f\\u2009]';
 
@@ -26,7 +27,7 @@ const GROUP_SPACE_SRC = '[ \\u00a0\\u202f\\u2009]';
  * A currency may lead ("$40"), which currencyOf reads from the match. A sign may lead ("-5": NPS can be negative),
  * and a multiplier may follow ("10k", "$2M", "1.5 million"); toNumber applies both.
  */
-export const NUMBER_SRC = `(?:${CURRENCY_SRC}\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:${GROUP_SPACE_SRC}\\d{3})+(?!\\d)|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
+export const NUMBER_SRC = `(?:${CURRENCY_SRC}\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:${GROUP_SPACE_SRC}\\d{3})+(?!\\d|\\s?(?:%|per\\s?cent))|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
 
 /** A number (the first group) and its unit if it has one (the second): "40%", "800 ms", "$40". */
 export const AMOUNT_SRC = `${NUMBER_SRC}\\s?(${UNIT_SRC})?`;
@@ -172,7 +173,7 @@ export function readTypedNumber(typed: string, decimalMark: DecimalMark = '.'): 
 
 /** A number written with marks or grouping spaces between its digits: "12,5", "1.234,5", "1,234.5", "12 000,5". */
 const MARKED_NUMBER =
-  /(?<![\d.,])(?:\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?:[.,]\d+)*|\d+(?:[.,]\d+)+)(?![.,]?\d)/g;
+  /(?<![\d.,])(?:\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d|\s?(?:%|per\s?cent))(?:[.,]\d+)*|\d+(?:[.,]\d+)+)(?![.,]?\d)/g;
 /** A number in the parser's notation, not part of a longer run of digits and marks ("1.5" of "1.5.2027" is not). */
 const PARSER_NUMBER = /(?<![\d.,])\d+(?:\.\d+)?(?![.,]?\d)/g;
 

@@ -151,6 +151,14 @@ describe('digits grouped with spaces', () => {
       '2027-03-01',
     ]);
     expect(toNumber('10 000')).toBe(10_000);
+    // No share is written in thousands: "8 100%" is 8, then 100%.
+    expect(read('We expect errors to fall from 12 to 8 100% of the time by 2027-01-01.')).toEqual([
+      12,
+      8,
+      null,
+      '2027-01-01',
+    ]);
+    expect(inParserNotation('from 12 to 8 100% and 1 234,5', ',').text).toBe('from 12 to 8 100% and 1234.5');
     const relative = parseStory('We expect sign-ups to grow by 10 000 users in 2027.');
     expect(relative.notes).toContain('"by 10 000" is a relative change; no target is computed from it.');
   });
