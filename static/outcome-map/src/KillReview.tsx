@@ -488,8 +488,9 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const [log, setLog] = useState<DecisionEntry[] | null>(null);
   const [logError, setLogError] = useState<string | null>(null);
   const [logCursor, setLogCursor] = useState<string | null>(null);
-  // A reload after a decision reads as many entries as are listed (up to one page of the resolver), so older
-  // entries listed with "Load older decisions" stay, with no gap between the pages.
+  // A reload after a decision reads as many entries as are listed, up to the resolver's largest page (500), so
+  // older entries listed with "Load older decisions" stay, with no gap between the pages; past 500 the list is
+  // cut there, and "Load older decisions" reads the rest again.
   const logListed = useRef(0);
   logListed.current = log?.length ?? 0;
   const firstLogRead = useCallback(
