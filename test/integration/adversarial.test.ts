@@ -1254,7 +1254,6 @@ describe('the issue decision lock, shared by decisions and verdicts', () => {
     await flagActions();
     let tries = 0;
     let losses = 0;
-    let landed = 0;
     for (let round = 0; round < 10; round++) {
       // Delivered since the scan flagged it: the flag stands until the next scan, so both may be decided.
       const key = deliveredIssue(round, {
@@ -1269,12 +1268,13 @@ describe('the issue decision lock, shared by decisions and verdicts', () => {
           commented: true,
         },
       });
-      const [verdict, keep] = await Promise.all([
+      const sendVerdict = () =>
         page<ConfirmVerdictData>(
           'confirmVerdict',
           verdictPayload(key, `verdict-vs-${round}-abcdef`),
           'admin',
-        ),
+        );
+      const sendKeep = () =>
         page<DecideData>(
           'decide',
           {
@@ -1283,21 +1283,25 @@ describe('the issue decision lock, shared by decisions and verdicts', () => {
             decision: { kind: 'keep', reason: 'Still measuring it', snoozeUntil: '2099-01-01' },
           },
           'admin',
-        ),
-      ]);
+        );
+      let [verdict, keep] = await Promise.all([sendVerdict(), sendKeep()]);
       tries += 2;
-      landed += Number(verdict.ok) + Number(keep.ok);
-      const lens = lensOf(key);
-      // Whatever was acknowledged is stored; a refusal is a CONFLICT that says when to retry.
-      if (verdict.ok && lens.result?.verdict !== 'validated') losses += 1;
-      if (keep.ok && (lens.zombie !== 'false' || lens.snoozedUntil !== '2099-01-01')) losses += 1;
+      // A refusal is a CONFLICT that says when to retry; the person does, and then it lands.
       for (const answer of [verdict, keep]) if (!answer.ok) expect(answer.error.code).toBe('CONFLICT');
+      for (let retry = 0; retry < 5 && (!verdict.ok || !keep.ok); retry++) {
+        await new Promise((r) => setTimeout(r, CALL_IN_FLIGHT_MS + 300));
+        if (!verdict.ok) verdict = await sendVerdict();
+        if (!keep.ok) keep = await sendKeep();
+        tries += 1;
+      }
+      // Neither is lost: both land, and the lens holds both.
+      const lens = lensOf(key);
+      if (!verdict.ok || lens.result?.verdict !== 'validated') losses += 1;
+      if (!keep.ok || lens.zombie !== 'false' || lens.snoozedUntil !== '2099-01-01') losses += 1;
       losses += Number(decisionLockOf(key) !== null);
     }
-    report('verdict-vs-keep', { tries, losses, landed });
+    report('verdict-vs-keep', { tries, losses });
     expect(losses).toBe(0);
-    // Taking turns, not both turned away: at least one of the two lands each round.
-    expect(landed).toBeGreaterThanOrEqual(10);
   });
 
   /** Where a verdict's Jira calls go, by step. */
