@@ -2,29 +2,20 @@
  * A Keep in kill review holds: the next scans do not send the item back for what the squad kept it with (its
  * idleness, a kill date passed before the Keep), and it comes back when a rule holds again after the Keep.
  */
-import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
-import type { Answer } from '../../src/contract/answer';
+import type { WorkbenchApp } from '../../workbench/app';
 import type { DecideData, ZombieQueueData } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { PAGE_PROJECT as P, aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
 
-const P = 'DEMO';
-const PAGE = 'outcome-lens-project-page';
 const DAY_MS = 86_400_000;
 
 let app: WorkbenchApp;
 
-beforeEach(() => {
-  app = createWorkbenchApp({ dataFile: ':memory:' });
-  app.jira.store.createProject({ key: P, name: 'Demo' });
-  app.grantDemoRoles(P);
-  app.registerConsumers();
-});
+beforeEach(() => (app = aProjectPageApp({ consumers: true })));
 afterEach(() => app.close());
 
 async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<T> {
-  const answer = (await app.invoke(PAGE, fn, payload, { user, projectKey: P })) as Answer<T>;
-  if (!answer.ok) throw new Error(`${fn}: ${answer.error.code} ${answer.error.message}`);
-  return answer.data;
+  return dataOf(await callPage<T>(app, fn, payload, user));
 }
 
 async function scan(): Promise<void> {
@@ -88,16 +79,16 @@ it('refuses a Keep whose new kill date has already passed, and keeps the item in
     updated: new Date(Date.now() - 200 * DAY_MS).toISOString(),
   }).key;
   await scan();
-  const answer = (await app.invoke(
-    PAGE,
+  const answer = await callPage<DecideData>(
+    app,
     'decide',
     {
       issueKey: key,
       idempotencyKey: 'keep-past-0001',
       decision: { kind: 'keep', reason: 'Still wanted', killCriteria: { deadline: '2001-01-01' } },
     },
-    { user: 'member', projectKey: P },
-  )) as Answer<DecideData>;
+    'member',
+  );
   expect(answer).toMatchObject({
     ok: false,
     error: {

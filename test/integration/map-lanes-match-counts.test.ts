@@ -3,9 +3,8 @@
  * longer exists (deleted, or carried over from another project) serves no outcome, and so do the children of an
  * epic linked to one. The summary is checked both counted live and from the scan's figures.
  */
-import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { WorkbenchApp } from '../../workbench/app';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import type { Answer } from '../../src/contract/answer';
 import type { MapLanesData, MapSummaryData, OutcomeView } from '../../src/contract/project-page';
 import { NO_OUTCOME } from '../../src/contract/project-page-keys';
 import { LANE_LIST_BUDGET, laneJql, openWorkJql } from '../../src/services/outcome-map';
@@ -13,22 +12,14 @@ import { parseJql } from '../../workbench/jira/jql';
 import { readPropertyIndex } from '../../workbench/jira/property-index';
 import type { IssueTypeName } from '../../workbench/jira/types';
 
-const P = 'DEMO';
-const PAGE = 'outcome-lens-project-page';
+import { PAGE_PROJECT as P, aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
 
 let app: WorkbenchApp;
-beforeEach(() => {
-  app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
-  app.jira.store.createProject({ key: P, name: 'Demo' });
-  app.grantDemoRoles(P);
-  app.registerConsumers();
-});
+beforeEach(() => (app = aProjectPageApp({ consumers: true })));
 afterEach(() => app.close());
 
 async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<T> {
-  const a = (await app.invoke(PAGE, fn, payload, { user, projectKey: P })) as Answer<T>;
-  if (!a.ok) throw new Error(`expected ok, got ${JSON.stringify(a.error)}`);
-  return a.data;
+  return dataOf(await callPage<T>(app, fn, payload, user));
 }
 
 const draft = {

@@ -2,25 +2,16 @@
  * The results review records a verdict only on delivered work: an open issue, or one closed without delivery,
  * is refused with a message saying why, and nothing is written to the issue or the decision log.
  */
-import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { WorkbenchApp } from '../../workbench/app';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
-import type { Answer } from '../../src/contract/answer';
 import type { ConfirmVerdictData, DecisionLogData } from '../../src/contract/project-page';
-
-const P = 'DEMO';
-const PAGE = 'outcome-lens-project-page';
+import { PAGE_PROJECT as P, aProjectPageApp, callPage } from '../support/project-page-app';
 
 let app: WorkbenchApp;
-beforeEach(() => {
-  app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
-  app.jira.store.createProject({ key: P, name: 'Demo' });
-  app.grantDemoRoles(P);
-});
+beforeEach(() => (app = aProjectPageApp()));
 afterEach(() => app.close());
 
-async function call<T>(fn: string, payload: unknown, user = 'member'): Promise<Answer<T>> {
-  return (await app.invoke(PAGE, fn, payload, { user, projectKey: P })) as Answer<T>;
-}
+const call = <T>(fn: string, payload: unknown, user = 'member') => callPage<T>(app, fn, payload, user);
 
 const verdict = (issueKey: string, id: string) => ({
   issueKey,

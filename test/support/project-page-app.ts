@@ -1,0 +1,35 @@
+/**
+ * A workbench app with project DEMO and its demo roles, for tests that drive the project page's resolvers the way
+ * its Custom UI does (`app.invoke` on the manifest's module).
+ */
+import type { Answer } from '../../src/contract/answer';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+
+export const PAGE_PROJECT = 'DEMO';
+/** The manifest's module: app.invoke finds its resolver and the handler export in src/index.ts. */
+export const PAGE_MODULE = 'outcome-lens-project-page';
+
+/** `consumers`: the queue's consumers are registered, so a scan or a bulk decision runs. */
+export function aProjectPageApp(options: { consumers?: boolean } = {}): WorkbenchApp {
+  const app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
+  app.jira.store.createProject({ key: PAGE_PROJECT, name: 'Demo' });
+  app.grantDemoRoles(PAGE_PROJECT);
+  if (options.consumers) app.registerConsumers();
+  return app;
+}
+
+/** One resolver call of the project page, as `user`. */
+export async function callPage<T>(
+  app: WorkbenchApp,
+  fn: string,
+  payload: unknown,
+  user: string,
+): Promise<Answer<T>> {
+  return (await app.invoke(PAGE_MODULE, fn, payload, { user, projectKey: PAGE_PROJECT })) as Answer<T>;
+}
+
+/** The data of an answer expected to be ok; the error's code and message otherwise. */
+export function dataOf<T>(answer: Answer<T>): T {
+  if (!answer.ok) throw new Error(`expected ok, got ${answer.error.code}: ${answer.error.message}`);
+  return answer.data;
+}
