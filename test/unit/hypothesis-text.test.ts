@@ -39,65 +39,39 @@ describe('the hypothesis as description text', () => {
     ).toBe('We expect average order value to rise from $40 to $48.');
   });
 
-  it('writes what the owner wrote back as a sentence Jira readers can read', () => {
-    const sentence = (persona: string, intent: string, benefit = 'I finish') =>
-      hypothesisSentence({ persona, intent, benefit });
+  // [persona, intent, "As … so that" sentence written for it], the benefit always "I finish".
+  it.each([
     // A wanting of its own keeps its words, negation and all.
-    expect(sentence('shopper', "don't want to re-enter my address")).toBe(
-      "As a shopper, I don't want to re-enter my address, so that I finish.",
-    );
-    expect(sentence('shopper', 'never want to lose my cart')).toBe(
-      'As a shopper, I never want to lose my cart, so that I finish.',
-    );
+    ['shopper', "don't want to re-enter my address", "As a shopper, I don't want to re-enter my address"],
+    ['shopper', 'never want to lose my cart', 'As a shopper, I never want to lose my cart'],
     // Things wanted take no "to": a quality, a participle, a compound, a noun before "to" or "of".
-    expect(sentence('shopper', 'faster checkout')).toBe(
-      'As a shopper, I want faster checkout, so that I finish.',
-    );
-    expect(sentence('shopper', 'saved carts')).toBe('As a shopper, I want saved carts, so that I finish.');
-    expect(sentence('shopper', 'one-click reorder')).toBe(
-      'As a shopper, I want one-click reorder, so that I finish.',
-    );
-    expect(sentence('shopper', 'access to my order history')).toBe(
-      'As a shopper, I want access to my order history, so that I finish.',
-    );
-    expect(sentence('buyer', 'visibility of stock levels')).toBe(
-      'As a buyer, I want visibility of stock levels, so that I finish.',
-    );
+    ['shopper', 'faster checkout', 'As a shopper, I want faster checkout'],
+    ['shopper', 'saved carts', 'As a shopper, I want saved carts'],
+    ['shopper', 'one-click reorder', 'As a shopper, I want one-click reorder'],
+    ['shopper', 'access to my order history', 'As a shopper, I want access to my order history'],
+    ['buyer', 'visibility of stock levels', 'As a buyer, I want visibility of stock levels'],
     // What the user does takes it, verbs that look like things too.
-    expect(sentence('shopper', 'access my order history')).toBe(
-      'As a shopper, I want to access my order history, so that I finish.',
-    );
-    expect(sentence('shopper', 're-enter my card')).toBe(
-      'As a shopper, I want to re-enter my card, so that I finish.',
-    );
-    expect(sentence('analyst', 'embed a chart')).toBe(
-      'As an analyst, I want to embed a chart, so that I finish.',
-    );
-    expect(sentence('shopper', 'click on the link')).toBe(
-      'As a shopper, I want to click on the link, so that I finish.',
-    );
+    ['shopper', 'access my order history', 'As a shopper, I want to access my order history'],
+    ['shopper', 're-enter my card', 'As a shopper, I want to re-enter my card'],
+    ['analyst', 'embed a chart', 'As an analyst, I want to embed a chart'],
+    ['shopper', 'click on the link', 'As a shopper, I want to click on the link'],
     // A word that only starts like a wanting is the thing wanted.
-    expect(sentence('shopper', 'wish lists')).toBe('As a shopper, I want wish lists, so that I finish.');
-    expect(sentence('shopper', 'need-based pricing')).toBe(
-      'As a shopper, I want need-based pricing, so that I finish.',
+    ['shopper', 'wish lists', 'As a shopper, I want wish lists'],
+    ['shopper', 'need-based pricing', 'As a shopper, I want need-based pricing'],
+    ['shopper', 'need to pay once', 'As a shopper, I need to pay once'],
+    // The article by sound, not letter.
+    ['user', 'pay', 'As a user, I want to pay'],
+    ['uninsured driver', 'pay', 'As an uninsured driver, I want to pay'],
+    ['university student', 'pay', 'As a university student, I want to pay'],
+    ['hourly worker', 'clock in', 'As an hourly worker, I want to clock in'],
+    ['European buyer', 'pay in euros', 'As a European buyer, I want to pay in euros'],
+  ])('writes persona "%s" and want "%s" back as "%s, so that I finish."', (persona, intent, written) => {
+    expect(hypothesisSentence({ persona, intent, benefit: 'I finish' })).toBe(
+      `${written}, so that I finish.`,
     );
-    expect(sentence('shopper', 'need to pay once')).toBe(
-      'As a shopper, I need to pay once, so that I finish.',
-    );
-    // The article by sound, not letter; no empty "so that".
-    expect(sentence('user', 'pay')).toBe('As a user, I want to pay, so that I finish.');
-    expect(sentence('uninsured driver', 'pay')).toBe(
-      'As an uninsured driver, I want to pay, so that I finish.',
-    );
-    expect(sentence('university student', 'pay')).toBe(
-      'As a university student, I want to pay, so that I finish.',
-    );
-    expect(sentence('hourly worker', 'clock in')).toBe(
-      'As an hourly worker, I want to clock in, so that I finish.',
-    );
-    expect(sentence('European buyer', 'pay in euros')).toBe(
-      'As a European buyer, I want to pay in euros, so that I finish.',
-    );
+  });
+
+  it('writes no empty "so that"', () => {
     expect(hypothesisSentence({ persona: 'shopper', intent: 'pay', benefit: '' })).toBe(
       'As a shopper, I want to pay.',
     );
