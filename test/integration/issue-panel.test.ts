@@ -77,6 +77,10 @@ const save = (user: string, payload: unknown, issueKey = 'DEMO-1') =>
 const stored = (key = 'DEMO-1') =>
   (app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) ?? null) as Record<string, unknown> | null;
 
+/** An issue of DEMO closed with `resolution`: delivered with "Done", abandoned with "Won't Do". */
+const closedIssue = (key: string, summary: string, resolution = 'Done') =>
+  app.jira.store.createIssue({ key, summary, status: 'Done', statusCategory: 'done', resolution }).key;
+
 function data<T>(answer: Answer<T>): T {
   if (!answer.ok) throw new Error(`expected ok, got ${answer.error.code}: ${answer.error.message}`);
   return answer.data;
@@ -302,13 +306,7 @@ describe('saving the lens', () => {
 
   it('keeps the measured value a results review recorded when the panel saves the same verdict, and refuses numbers out of range', async () => {
     const result = { verdict: 'validated' as const, evidence: 'Drop-off fell to 31% in four weeks.' };
-    const key = app.jira.store.createIssue({
-      key: 'DEMO-4',
-      summary: 'Shoppers lose their cart',
-      status: 'Done',
-      statusCategory: 'done',
-      resolution: 'Done',
-    }).key;
+    const key = closedIssue('DEMO-4', 'Shoppers lose their cart');
     app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
       version: 2,
       ...aBetDraft(),
@@ -340,13 +338,7 @@ describe('saving the lens', () => {
     const open = error(await save('member', { version: 0, draft: aBetDraft({ result }) }));
     expect(open.fields?.['draft.result.verdict']).toMatch(/DEMO-1 is not delivered yet/);
     expect(stored()).toBeNull();
-    const abandoned = app.jira.store.createIssue({
-      key: 'DEMO-5',
-      summary: 'Gift wrapping',
-      status: 'Done',
-      statusCategory: 'done',
-      resolution: "Won't Do",
-    }).key;
+    const abandoned = closedIssue('DEMO-5', 'Gift wrapping', "Won't Do");
     expect(
       error(await save('member', { version: 0, draft: aBetDraft({ result }) }, abandoned)).message,
     ).toMatch(/closed without being delivered \(Won't Do\)/);
@@ -469,13 +461,7 @@ describe('saving the lens', () => {
     expect(long.fields?.['draft.result.evidence']).toBe('Evidence must be at most 4000 characters.');
     // Within each field's limit, yet over Jira's property limit once JSON-escaped (on delivered work, which alone
     // may hold a result).
-    const done = app.jira.store.createIssue({
-      key: 'DEMO-6',
-      summary: 'Saved carts',
-      status: 'Done',
-      statusCategory: 'done',
-      resolution: 'Done',
-    }).key;
+    const done = closedIssue('DEMO-6', 'Saved carts');
     const escaped = '\u0001'.repeat(1000);
     const huge = error(
       await save(
