@@ -435,10 +435,10 @@ export class WorkbenchApp {
   /** What the bridge's getContext answers inside a surface. */
   bridgeContext(
     moduleKey: string,
-    options: InvokeOptions & { colorMode?: 'light' | 'dark'; locale?: string },
+    options: InvokeOptions & { colorMode?: 'light' | 'dark'; locale?: string; siteUrl?: string },
   ): BridgeContext {
     const input = this.contextInput(moduleKey, options);
-    const base = buildCallContext(input);
+    const base = buildCallContext(options.siteUrl ? { ...input, siteUrl: options.siteUrl } : input);
     return {
       ...base,
       ...(options.locale ? { locale: options.locale } : {}),

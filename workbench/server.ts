@@ -126,6 +126,13 @@ export function isCrossSite(req: IncomingMessage): boolean {
  * Resolves `/static/<surface>/<file>` inside static/<surface>/build, or null when the path would leave it
  * (`..`, encoded or not, absolute paths, NUL bytes).
  */
+/** The workbench's address as the browser reached it (its Host header), when that is a plain host[:port]. */
+function siteOf(host: string | undefined): { siteUrl?: string } {
+  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
+    ? { siteUrl: `http://${host}` }
+    : {};
+}
+
 export function resolveStaticFile(staticDir: string, urlPath: string): string | null {
   const m = /^\/static\/([a-z0-9][a-z0-9-]*)\/(.*)$/.exec(urlPath);
   if (!m) return null;
@@ -347,6 +354,7 @@ export function createRequestHandler(
       ...localeOf(url.searchParams.get('locale')),
       query: url.searchParams,
       staticDir,
+      ...siteOf(req.headers.host),
     };
     const reply = (page: Page): void =>
       send(res, page.status, CONTENT_TYPES['.html']!, page.html, extraHeaders);

@@ -38,6 +38,26 @@ export async function callResolver<T>(
 
 let decimalMark: DecimalMark | null = null;
 let person: string | null = null;
+let site: string | null = null;
+
+/**
+ * Remembers the Jira site the app runs on (the view context's siteUrl). A link the page renders must name it:
+ * Forge serves the page from its own host, where a relative "/browse/KEY" is no page at all.
+ */
+export function rememberSiteUrl(siteUrl: unknown): void {
+  if (typeof siteUrl !== 'string') return;
+  try {
+    const url = new URL(siteUrl);
+    if (url.protocol === 'https:' || url.protocol === 'http:') site = url.origin;
+  } catch {
+    // Not a URL: links keep to the router alone.
+  }
+}
+
+/** The address of an issue on the Jira site, once the context named the site; null before. */
+export function issueUrl(issueKey: string): string | null {
+  return site ? `${site}/browse/${encodeURIComponent(issueKey)}` : null;
+}
 
 /**
  * The decimal mark of the person's Jira language (the view context's locale); "." when the host does not say.
@@ -53,8 +73,10 @@ export async function personDecimalMark(): Promise<DecimalMark> {
       locale?: string;
       accountId?: string;
       cloudId?: string;
+      siteUrl?: string;
     } | null;
     decimalMark = decimalMarkOf(context?.locale);
+    rememberSiteUrl(context?.siteUrl);
     person = `${context?.cloudId ?? ''}:${context?.accountId ?? ''}`;
   } catch {
     decimalMark = '.';

@@ -147,6 +147,10 @@ describe('the project page in the browser', () => {
     const card = laneOf(again, OUTCOME).getByTestId(`map-issue-${key}`);
     await card.waitFor({ timeout: 30_000 });
     expect(await again.getByTestId('lane-none').getByTestId(`map-issue-${key}`).count()).toBe(0);
+    // The issue's link, for middle-click and "copy link", names the Jira site (the context's siteUrl): Forge
+    // serves the page from a host of its own, where a relative /browse/KEY is no page at all.
+    const link = card.getByRole('link', { name: key });
+    expect(await link.getAttribute('href')).toBe(new URL(`/browse/${key}`, wb.server.url).href);
     console.log(`project page: created "${OUTCOME}", linked ${key} from its panel, now in its lane`);
     await page.close();
   });

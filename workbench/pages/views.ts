@@ -29,6 +29,11 @@ export interface PageRequest {
   query: URLSearchParams;
   /** Folder holding static/<surface>/build, to tell whether a surface is built. */
   staticDir: string;
+  /**
+   * Where the browser reached this Jira (the workbench's own address): the surfaces' context gives it as the
+   * site, as Forge gives the Jira site's, so the links they render lead back here. The emulated site otherwise.
+   */
+  siteUrl?: string;
 }
 
 export interface Page {
@@ -233,6 +238,7 @@ function surfaceFrame(
       ...target,
       colorMode: req.colorMode,
       ...(req.locale ? { locale: req.locale } : {}),
+      ...(req.siteUrl ? { siteUrl: req.siteUrl } : {}),
     }),
     token: bridgeToken(req.app, { accountId: req.accountId, moduleKey: module.key, ...target }),
   };
@@ -253,7 +259,7 @@ function framesConfig(req: PageRequest, frames: Record<string, unknown>): unknow
   const projectPage = req.app.modules('jira:projectPage')[0];
   return {
     user: req.user,
-    siteUrl: req.app.siteUrl,
+    siteUrl: req.siteUrl ?? req.app.siteUrl,
     projectPageModule: projectPage?.key ?? null,
     frames,
   };

@@ -21,7 +21,7 @@ import {
   type GadgetProjectsData,
   type GadgetViewData,
 } from '../../../src/contract/shipped';
-import { callResolver } from '../../shared/bridge';
+import { callResolver, rememberSiteUrl } from '../../shared/bridge';
 import { LoadError } from '../../shared/LoadError';
 import { ShippedMovedView } from '../../shared/ShippedMoved';
 
@@ -31,7 +31,8 @@ interface GadgetContext {
 }
 
 async function readContext(): Promise<GadgetContext> {
-  const context = (await getContext()) as { extension?: Record<string, unknown> };
+  const context = (await getContext()) as { extension?: Record<string, unknown>; siteUrl?: unknown };
+  rememberSiteUrl(context.siteUrl);
   const extension = context.extension ?? {};
   return {
     entryPoint: extension.entryPoint === 'edit' ? 'edit' : 'view',
