@@ -258,19 +258,25 @@ export async function recordMeasurement(
   if (problem)
     throw new ValidationError('The measurement is invalid.', { at: `Measurement date ${problem}` });
   const sentId = parsed.data.id;
-  return changeNewest(projectKey, id, now, (c) =>
+  return changeNewest(projectKey, id, now, (c) => {
     // An id the outcome holds was taken before (a repeated call): taken once, as from the web trigger.
-    sentId && c.measurements.some((m) => m.id === sentId)
-      ? null
-      : {
-          measurements: mergeIntoSeries(
-            c.measurements,
-            [parsed.data],
-            MEASUREMENT_HISTORY_LIMIT,
-            MEASUREMENT_HISTORY_BYTES,
-          ).series,
-        },
-  );
+    if (sentId && c.measurements.some((m) => m.id === sentId)) return null;
+    const merged = mergeIntoSeries(
+      c.measurements,
+      [parsed.data],
+      MEASUREMENT_HISTORY_LIMIT,
+      MEASUREMENT_HISTORY_BYTES,
+    );
+    // A full history keeps its latest readings: one older than all of them would be dropped as it is written.
+    if (merged.added === 0) throw tooOldForHistory(parsed.data.at, c.measurements);
+    return { measurements: merged.series };
+  });
+}
+
+function tooOldForHistory(at: string, held: readonly Measurement[]): ValidationError {
+  const oldest = held[0]?.at ?? at;
+  const message = `The outcome keeps its latest ${held.length} measurements, from ${oldest} on, and one of ${at} is older than all of them: nothing was recorded.`;
+  return new ValidationError(message, { at: message });
 }
 
 /**

@@ -119,6 +119,54 @@ describe("an outcome card's CSV import", () => {
   });
 });
 
+describe('a reading typed on a card whose history is full', () => {
+  // The outcome holds the 500 readings it keeps, and the person types one older than all of them. It was
+  // dropped as it was written, yet the card answered as if it was recorded (and bumped the outcome's version,
+  // so another person's edit failed as "changed meanwhile"). It should be refused at its date, nothing written.
+  it('refuses a reading older than every one the outcome keeps, naming the limit, and writes nothing', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const full = Array.from({ length: MEASUREMENT_HISTORY_LIMIT }, (_, i) => ({
+      outcome: outcome.id,
+      value: i,
+      at: day(i),
+    }));
+    expect(json(await post(token, JSON.stringify(full)))).toMatchObject({
+      accepted: MEASUREMENT_HISTORY_LIMIT,
+    });
+    const before = await stored(outcome.id);
+    const answer = await call(PAGE, 'addMeasurement', {
+      id: outcome.id,
+      version: before.version,
+      measurement: { at: '2024-06-01', value: 41 },
+    });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: {
+          at: `The outcome keeps its latest ${MEASUREMENT_HISTORY_LIMIT} measurements, from ${day(0)} on, and one of 2024-06-01 is older than all of them: nothing was recorded.`,
+        },
+      },
+    });
+    const after = await stored(outcome.id);
+    expect(after.version).toBe(before.version);
+    expect(after.measurements).toEqual(before.measurements);
+    // A newer reading is still taken: the history keeps the latest ones.
+    ok(
+      await call(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: after.version,
+        measurement: { at: day(MEASUREMENT_HISTORY_LIMIT), value: 42 },
+      }),
+    );
+    expect((await stored(outcome.id)).measurements.at(-1)).toMatchObject({
+      at: day(MEASUREMENT_HISTORY_LIMIT),
+      value: 42,
+    });
+  });
+});
+
 describe('two CSV imports on one card at once', () => {
   // Two people import a file each on the same card at the same moment. The outcome holds 497 of the 500
   // measurements it keeps, and each file adds two newer readings: either alone fits. Before the mend both files
