@@ -184,6 +184,13 @@ export type ScanMode = 'full' | 'incremental';
 
 /** Read again what changed this long before the last run started: clocks and Jira's index are not exact. */
 export const INCREMENTAL_OVERLAP_MS = 60 * 60_000;
+/**
+ * Jira reads a relative date (`updated >= -Nm`) against its own now at every search, and a run's page token
+ * holds it to one query text, so an incremental window's start slides forward by as long as the run lasts. Up to
+ * this much of the overlap may be spent that way; a run that lasted longer may have dropped issues that changed
+ * early in its window, so the next run reads again from where this one's window began.
+ */
+export const MAX_WINDOW_SLIDE_MS = INCREMENTAL_OVERLAP_MS / 2;
 
 /** What the next run needs to know to read only what changed (app storage, one value per project). */
 export interface ScanWatermark {
@@ -405,14 +412,22 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 async function recordFinishedRun(working: ScanCursor, clock: () => number): Promise<ScanRunSummary> {
   const { projectKey, runId } = working;
   const incremental = working.mode === 'incremental';
+  const before = working.dryRun ? undefined : await kvs.get<ScanWatermark>(keys.scanWatermark(projectKey));
+  const slid = incremental && !!before && clock() - Date.parse(working.startedAt) > MAX_WINDOW_SLIDE_MS;
+  if (slid)
+    working.notes = [
+      ...(working.notes ?? []),
+      'The run outlasted the window it searched (Jira reads "-N minutes" again at every page): the next run ' +
+        'reads again from where this one began.',
+    ];
   const summary = summaryOf(working, 'finished', new Date(clock()).toISOString());
   // An incremental run read a part of the backlog: the figures stay those of the last full rescan.
   if (incremental) summary.health = healthFigures(await loadHealthSnapshot<StoredHealth>(projectKey));
   await saveRunSummary(projectKey, summary);
   if (!working.dryRun) {
-    const before = await kvs.get<ScanWatermark>(keys.scanWatermark(projectKey));
     const watermark: ScanWatermark = {
-      lastRunStartedAt: working.startedAt,
+      // Its window slid: the start it was planned from stays the next run's, so nothing it dropped is lost.
+      lastRunStartedAt: slid && before ? before.lastRunStartedAt : working.startedAt,
       lastFullAt: incremental && before ? before.lastFullAt : working.startedAt,
       settingsVersion: working.settingsVersion ?? 0,
       outcomesFingerprint: fingerprint(working.outcomes),

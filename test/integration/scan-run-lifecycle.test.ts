@@ -1,0 +1,90 @@
+/**
+ * A run's life across invocations, as Forge and Jira hold it: a run that lasts hours reads what changed as surely
+ * as a quick one, a first invocation Forge stops leaves one summary that ends, "Scan now" answers from who holds
+ * the project's lease, and a daily firing that meets a quota 429 still starts the day's scans.
+ */
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import type { ScanRunSummary } from '../../src/contract/scan';
+import { createScanConsumer } from '../../src/scan/consumer';
+import { SCAN_QUEUE } from '../../src/scan/queue';
+import type { RunOptions } from '../../src/scan/run';
+import { startScans } from '../../src/scan/trigger';
+import { listRunSummaries } from '../../src/storage/scan-state';
+import { saveSettings } from '../../src/storage/settings';
+import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
+import type { IssueInput } from '../../workbench/jira/types';
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+const START = Date.parse('2026-06-01T06:00:00.000Z');
+
+let wb: Workbench;
+afterEach(() => wb.dispose());
+
+const now = () => wb.clock.now!.getTime();
+const ago = (days: number) => new Date(now() - days * DAY).toISOString();
+
+function useConsumer(options: RunOptions = {}): void {
+  wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer({ clock: now, ...options }));
+}
+
+const idle = (): IssueInput => ({
+  projectKey: PROJECT_KEY,
+  type: 'Story',
+  summary: 'Shoppers abandon carts because shipping costs surprise them',
+  created: ago(80),
+  updated: ago(70),
+  reporter: USERS.member,
+});
+
+async function summaries(): Promise<ScanRunSummary[]> {
+  return (await wb.asSystem(() => listRunSummaries(PROJECT_KEY, 30))) as unknown as ScanRunSummary[];
+}
+
+const flagged = (key: string) =>
+  readLens(wb.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).zombie === 'true';
+
+describe('an incremental run that lasts hours', () => {
+  it('leaves nothing that changed early in its window unread, though JQL reads -Nm again at every page', async () => {
+    wb = createWorkbench({ now: new Date(START), latency: 'off', rateLimits: 'off' });
+    // One page an invocation: each invocation stops after its first page and continues.
+    useConsumer({ timeoutMs: 0 });
+    await wb.asSystem(() =>
+      saveSettings(PROJECT_KEY, { flagActions: { label: 'zombie', comment: false } }, 0),
+    );
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 300 }, idle));
+
+    // Day 1: full runs flag all 300 (the first measures the backlog's standing, so the second reads all too).
+    for (const at of [START - DAY, START]) {
+      wb.clock.now = new Date(at);
+      await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+      await wb.queue.runDue({ until: 'idle' });
+    }
+    expect(keys.filter(flagged)).toHaveLength(300);
+
+    // Ten minutes later a person comments on 250 of them.
+    wb.clock.now = new Date(START + 10 * MINUTE);
+    const touched = keys.slice(0, 250);
+    for (const key of touched)
+      wb.jira.store.touch(wb.jira.store.getIssue(key)!.id, new Date(now()).toISOString());
+
+    // Day 2: the incremental run's invocations are an hour apart (as quota pacing spaces them).
+    wb.clock.now = new Date(START + DAY);
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    for (let i = 0; i < 10 && wb.queue.pending() > 0; i++) {
+      await wb.queue.runDue({ maxEvents: 1 });
+      wb.clock.now = new Date(now() + 60 * MINUTE);
+    }
+    const [day2] = await summaries();
+    expect(day2).toMatchObject({ mode: 'incremental', status: 'finished' });
+
+    // Day 3, a quick run: whatever day 2's sliding window let drop is read now.
+    wb.clock.now = new Date(START + 2 * DAY);
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await wb.queue.runDue({ until: 'idle' });
+    const [day3] = await summaries();
+    expect(day3).toMatchObject({ mode: 'incremental', status: 'finished' });
+    expect(touched.filter(flagged)).toEqual([]);
+    expect(keys.slice(250).filter(flagged)).toHaveLength(50);
+  });
+});
