@@ -567,8 +567,23 @@ export async function runScanInvocation(
   let committed = ours ? stored : await startCursor(event, clock());
   committed.unwritten = readPending(committed.unwritten);
   committed.counters.invocations += 1;
-  if (!stored || stored.runId !== runId)
+  if (!ours) {
+    if (stored && part === undefined)
+      // The run whose cursor this is lost its lease (its invocations stopped): its summary ends here.
+      await saveRunSummary(
+        projectKey,
+        summaryOf(
+          stored,
+          'failed',
+          new Date(clock()).toISOString(),
+          'Stopped before it finished: no invocation of it ran for the lease time, and a later run took over.',
+        ),
+      );
+    // Kept before any other side effect: when Forge stops this invocation at its time limit, the queue's retry
+    // resumes this start (its startedAt, so its one summary) instead of starting again under a new key.
+    await saveCursor(projectKey, committed);
     await saveRunSummary(projectKey, summaryOf(committed, 'running', null));
+  }
   const working = clone(committed);
   /** A partition's continuations stay under the project's concurrency key. */
   const concurrency = committed.partition ? scanConcurrency(projectKey, options.maxPartitions) : undefined;

@@ -21,7 +21,7 @@ const START = Date.parse('2026-06-01T06:00:00.000Z');
 let wb: Workbench;
 afterEach(() => wb.dispose());
 
-const now = () => wb.clock.now!.getTime();
+const now = () => (wb.clock.now ?? new Date()).getTime();
 const ago = (days: number) => new Date(now() - days * DAY).toISOString();
 
 function useConsumer(options: RunOptions = {}): void {
@@ -86,5 +86,31 @@ describe('an incremental run that lasts hours', () => {
     expect(day3).toMatchObject({ mode: 'incremental', status: 'finished' });
     expect(touched.filter(flagged)).toEqual([]);
     expect(keys.slice(250).filter(flagged)).toHaveLength(50);
+  });
+});
+
+describe('a first invocation Forge stops at its time limit', () => {
+  async function timedOutTimes(times: number): Promise<ScanRunSummary[]> {
+    // The search a stopped invocation left in flight is answered 500 by the host that stopped it (no Jira answer).
+    wb = createWorkbench({ latency: 'off', rateLimits: 'off', contract: false });
+    // Forge stops the consumer at its timeoutSeconds; the first page's search outlasts it `times` times.
+    wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer(), { timeoutSeconds: 0.05 });
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 5 }, idle));
+    wb.jira.faults.inject({ kind: 'latency', ms: 150, times, match: { pathIncludes: '/search/jql' } });
+    const [event] = await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    expect(wb.queue.deliveries.filter((d) => !d.ok)).toHaveLength(times);
+    return (await summaries()).filter((s) => s.runId === event!.runId);
+  }
+
+  it('leaves one summary for the run, finished, after a retry', async () => {
+    const runs = await timedOutTimes(1);
+    expect(runs.map((r) => r.status)).toEqual(['finished']);
+    expect(runs[0]!.counters).toMatchObject({ issues: 5, flagged: 5, invocations: 2 });
+  });
+
+  it('leaves one summary after three stopped tries', async () => {
+    const runs = await timedOutTimes(3);
+    expect(runs.map((r) => r.status)).toEqual(['finished']);
   });
 });
