@@ -45,6 +45,7 @@ import { claim, claimOwn } from '../storage/kv';
 import {
   decideChecked,
   decisionSetting,
+  dropUnbegunBulkIntents,
   matchingKeys,
   recordBulkKillIntent,
   recordedDecisions,
@@ -53,8 +54,9 @@ import {
 import { statusCategoryOf } from './issue-facts';
 import type { Clock } from './outcome-map';
 import {
+  browsableBy,
   mayBulkChange,
-  missingKillRights,
+  missingItemRights,
   personRights,
   requireBrowse,
   requirePersonMayDecide,
@@ -125,6 +127,8 @@ function view(job: StoredBulkJob): BulkJobData {
     note: job.note ?? null,
   };
 }
+
+const NOT_DONE: Record<Decision['kind'], string> = { kill: 'killed', keep: 'kept', relink: 'relinked' };
 
 const LIMIT = MAX_BULK_ITEMS.toLocaleString('en');
 
@@ -279,6 +283,13 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   job.status = 'running';
   if (job.pending === null) {
     const matching = await matchingKeys(job.projectKey, job.filter ?? {}, clock.now(), 'app');
+    // Resolved as the app, which sees every issue: one the person may not see (its security level) is neither
+    // decided, counted nor named for them.
+    const visible = await browsableBy(
+      job.accountId,
+      matching.keys.map((k) => matching.idOf.get(k) ?? '').filter((id) => id !== ''),
+    );
+    matching.keys = matching.keys.filter((k) => visible.has(matching.idOf.get(k) ?? ''));
     job.pending = matching.keys.slice(0, MAX_BULK_ITEMS);
     job.total = job.pending.length;
     // Never cut silently: the person is told what was left out and what to do about it.
@@ -296,26 +307,33 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   // What each decision reads besides its issue (settings, outcomes) is read once for the chunk.
   const setting = await decisionSetting(job.projectKey);
   const { settings } = setting;
-  let refused = new Map<string, string[]>();
+  // The chunk's undecided items are fetched once, for the person's rights on each, a Kill's bulk transition and
+  // the map's check that an item still serves no outcome.
+  const undecided = chunk.filter((k) => !decidedBefore(k));
+  const fetched =
+    undecided.length === 0
+      ? []
+      : await JiraClient.asApp().bulkFetchIssues(undecided, {
+          fields: ['status', 'project'],
+          ...(job.decision.kind === 'relink' && job.onlyUnlinked ? { properties: [ISSUE_PROPERTY_KEY] } : {}),
+        });
+  // An issue moved out of the project answers to its old key under its new one: it is left to its own
+  // decision below, which refuses it, and never reaches the bulk transition.
+  const wanted = new Set(undecided.map((k) => k.toUpperCase()));
+  const issues = fetched.filter(
+    (i) => wanted.has(i.key.toUpperCase()) && (i.fields.project?.key ?? job.projectKey) === job.projectKey,
+  );
+  // Each item is decided as the app: only those the person may see and edit (and, for a Kill, transition and
+  // resolve), asked per issue since a security level can hide one issue of a project they may browse.
+  const refused = await missingItemRights(job.accountId, issues, job.kind);
+  let bulkClosing = new Map<string, string>();
   if (job.kind === 'kill') {
-    // The chunk's undecided items are fetched once, for the person's rights on each and the bulk transition.
-    const undecided = chunk.filter((k) => !decidedBefore(k));
-    // An issue moved out of the project answers to its old key under its new one: it is left to its own
-    // decision below, which refuses it, and never reaches the bulk transition.
-    const wanted = new Set(undecided.map((k) => k.toUpperCase()));
-    const issues = (
-      await JiraClient.asApp().bulkFetchIssues(undecided, { fields: ['status', 'project'] })
-    ).filter(
-      (i) => wanted.has(i.key.toUpperCase()) && (i.fields.project?.key ?? job.projectKey) === job.projectKey,
-    );
-    // A Kill transitions and resolves each item as the app: only those the person may transition and resolve.
-    refused = await missingKillRights(job.accountId, issues);
     if (job.method === null) {
       job.method = (await bulkTransitionFits(settings, rights)) ? 'bulk-transition' : 'one-by-one';
       await save(job);
     }
     if (job.method === 'bulk-transition')
-      await closeByBulkTransition(
+      bulkClosing = await closeByBulkTransition(
         job,
         issues.filter((i) => !refused.has(i.key)),
         settings,
@@ -327,11 +345,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   const linked = new Set<string>();
   if (job.decision.kind === 'relink' && job.onlyUnlinked) {
     const chosen = job.decision.outcomeId;
-    const undecided = chunk.filter((k) => !decidedBefore(k));
-    for (const issue of await JiraClient.asApp().bulkFetchIssues(undecided, {
-      fields: ['issuetype'],
-      properties: [ISSUE_PROPERTY_KEY],
-    })) {
+    for (const issue of fetched) {
       const served = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]).outcomeId;
       if (served && served !== chosen) linked.add(issue.key);
     }
@@ -350,15 +364,31 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
     const lacks = refused.get(issueKey);
     if (lacks) {
       const who = job.actorName ?? 'The person who started this bulk decision';
+      const why =
+        job.kind === 'kill' && !lacks.some((l) => l === 'Browse Projects' || l === 'Edit Issues')
+          ? ' (a Kill transitions and resolves the issue)'
+          : '';
       job.failed.push({
         key: issueKey,
-        message: `${who} does not hold ${lacks.join(' or ')} on ${issueKey}: not killed, nothing was done to it (a Kill transitions and resolves the issue).`,
+        message: `${who} does not hold ${lacks.join(' or ')} on ${issueKey}: not ${NOT_DONE[job.kind]}, nothing was done to it${why}.`,
       });
       job.pending = job.pending.slice(1);
       await save(job);
       continue;
     }
     try {
+      const transition = bulkClosing.get(issueKey);
+      // The bulk closed it for this decision: its intent must be there when the decision runs, or the decision
+      // would find the issue "already closed" and record nothing. Recorded again should anything have removed it.
+      if (transition && !decidedBefore(issueKey))
+        await recordBulkKillIntent(job.projectKey, idempotencyKey, issueKey, {
+          decision: job.decision,
+          accountId: job.accountId,
+          actorName: job.actorName ?? null,
+          jobId: job.jobId,
+          at: clock.now().toISOString(),
+          transition,
+        });
       // Decided by an earlier try: its log row stands (a decision would only replay it).
       if (!decidedBefore(issueKey))
         await decideChecked(call, { issueKey, idempotencyKey, decision: job.decision }, clock, {
@@ -404,6 +434,16 @@ function unanswered(e: unknown): boolean {
 }
 
 async function finish(job: StoredBulkJob, clock: Clock): Promise<StepOutcome> {
+  // The person is told these were not killed: a bulk intent left for one whose issue stayed open goes, so a
+  // later close by hand is never logged as this kill. Before the job is done, while the sweep leaves them alone.
+  if (job.kind === 'kill' && job.failed.length > 0)
+    await dropUnbegunBulkIntents(
+      job.projectKey,
+      job.failed.map((f) => ({ issueKey: f.key, idempotencyKey: bulkItemKey(job.jobId, f.key) })),
+    ).catch((e: unknown) => {
+      if (e instanceof JiraRateLimitError) throw e;
+      console.warn('bulk kill: intents of failed items left for their TTL', e);
+    });
   job.status = 'done';
   job.finishedAt = clock.now().toISOString();
   await save(job);
@@ -438,12 +478,14 @@ async function closeByBulkTransition(
   issues: readonly JiraIssue[],
   settings: Settings,
   clock: Clock,
-): Promise<void> {
+): Promise<Map<string, string>> {
   const wanted = (settings.kill.transitionName ?? settings.kill.resolutionName).toLowerCase();
   const jira = JiraClient.asApp();
+  /** The items sent to the bulk transition, with the transition's name. */
+  const sent = new Map<string, string>();
   try {
     const open = issues.filter((issue) => statusCategoryOf(issue) !== 'done').map((issue) => issue.key);
-    if (open.length === 0) return;
+    if (open.length === 0) return sent;
     const inputs: Array<{ keys: string[]; transitionId: string; name: string }> = [];
     for (const group of await jira.bulkTransitions(open)) {
       const t = group.transitions.find((x) => x.transitionName.toLowerCase() === wanted);
@@ -451,15 +493,19 @@ async function closeByBulkTransition(
       if (t && keysOfGroup.length)
         inputs.push({ keys: keysOfGroup, transitionId: String(t.transitionId), name: t.transitionName });
     }
-    if (inputs.length === 0) return;
+    if (inputs.length === 0) return sent;
     for (const input of inputs)
-      for (const key of input.keys)
+      for (const key of input.keys) {
         await recordBulkKillIntent(job.projectKey, bulkItemKey(job.jobId, key), key, {
           decision: job.decision,
           accountId: job.accountId,
+          actorName: job.actorName ?? null,
+          jobId: job.jobId,
           at: clock.now().toISOString(),
           transition: input.name,
         });
+        sent.set(key, input.name);
+      }
     const taskId = await jira.submitBulkTransition(inputs);
     // What the task could not close is closed by each item's own decision, so its outcome needs no reading.
     await jira.waitForBulkTask(taskId, { attempts: TASK_POLLS, intervalMs: TASK_POLL_MS });
@@ -468,6 +514,7 @@ async function closeByBulkTransition(
     if (e instanceof JiraRateLimitError) throw e;
     console.warn('bulk kill: the bulk transition did not complete; the items are closed one by one', e);
   }
+  return sent;
 }
 
 /** Queue consumer `bulk-consumer`: one step of a bulk decision. A malformed event is dropped. */

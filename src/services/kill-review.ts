@@ -69,6 +69,8 @@ const SEARCH_PAGE = 100;
 export interface FlaggedItem {
   item: ZombieItem;
   row: QueueRow;
+  /** Jira's issue id (permission checks take ids). */
+  issueId: string;
 }
 
 /**
@@ -137,6 +139,7 @@ function flaggedItem(issue: JiraIssue, nowMs: number): FlaggedItem {
     score: lens.score,
   };
   return {
+    issueId: issue.id,
     item,
     row: {
       key: issue.key,
@@ -156,14 +159,14 @@ export async function matchingKeys(
   filter: QueueFilter,
   now: Date,
   as: 'user' | 'app' = 'user',
-): Promise<{ keys: string[]; truncated: boolean }> {
+): Promise<{ keys: string[]; truncated: boolean; idOf: Map<string, string> }> {
   const { flagged, truncated } = await readFlagged(projectKey, now, as);
   const keys = selectRows(
     flagged.map((f) => f.row),
     filter,
     'key',
   ).map((r) => r.key);
-  return { keys, truncated };
+  return { keys, truncated, idOf: new Map(flagged.map((f) => [f.item.key, f.issueId])) };
 }
 
 export async function zombieQueue(
@@ -346,6 +349,11 @@ export interface DecisionIntent {
    * closed around then for this kill's, and one closed much later, by hand, for a person's.
    */
   closingAt?: string;
+  /**
+   * The bulk job that recorded it: its items are decided by the job's own step, so the sweep leaves the intent
+   * alone until the job is over.
+   */
+  jobId?: string;
 }
 
 interface LensMarker {
@@ -525,21 +533,78 @@ export async function recordBulkKillIntent(
   projectKey: string,
   idempotencyKey: string,
   issueKey: string,
-  o: { decision: Decision; accountId: string; at: string; transition: string },
+  o: {
+    decision: Decision;
+    accountId: string;
+    actorName: string | null;
+    jobId: string;
+    at: string;
+    transition: string;
+  },
 ): Promise<void> {
   const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
   if (await kvs.get<DecisionIntent>(intentKey)) return;
-  await kvs.set(intentKey, {
-    issueKey,
-    kind: 'kill',
-    decision: o.decision,
-    accountId: o.accountId,
-    actorName: null,
-    at: o.at,
-    comment: 'none',
-    transition: o.transition,
-    closingAt: o.at,
-  } satisfies DecisionIntent);
+  await kvs.set(
+    intentKey,
+    {
+      issueKey,
+      kind: 'kill',
+      decision: o.decision,
+      accountId: o.accountId,
+      // The sweep may complete it once the job is over: its log row and comment name the person.
+      actorName: o.actorName,
+      jobId: o.jobId,
+      at: o.at,
+      comment: 'none',
+      transition: o.transition,
+      closingAt: o.at,
+    } satisfies DecisionIntent,
+    // Nothing may read a close months later as this kill: the intent goes with the job.
+    { ttl: BULK_INTENT_TTL },
+  );
+}
+
+const BULK_INTENT_TTL = { value: 30, unit: 'DAYS' } as const;
+
+/**
+ * Drops the bulk intents of items a bulk job reports as not decided whose issue the job did not close: the
+ * person was told the item was not killed, so a later close by hand must never be logged as this kill. An intent
+ * whose issue the job did close stays, for the sweep to complete under the person's name. Best effort: an intent
+ * left behind is still bounded by its TTL and by begun()'s time window.
+ */
+export async function dropUnbegunBulkIntents(
+  projectKey: string,
+  items: ReadonlyArray<{ issueKey: string; idempotencyKey: string }>,
+): Promise<void> {
+  const byStorageKey = new Map(items.map((i) => [keys.decisionIntent(projectKey, i.idempotencyKey), i]));
+  const storageKeys = [...byStorageKey.keys()];
+  const found: Array<{ key: string; intent: DecisionIntent; idempotencyKey: string }> = [];
+  for (let i = 0; i < storageKeys.length; i += KVS_BATCH_ITEMS) {
+    const answer = await kvs.batchGet<DecisionIntent>(
+      storageKeys.slice(i, i + KVS_BATCH_ITEMS).map((key) => ({ key })),
+    );
+    for (const { key, value } of answer.successfulKeys) {
+      const item = byStorageKey.get(key);
+      if (item && value?.transition && value.issueKey === item.issueKey)
+        found.push({ key, intent: value, idempotencyKey: item.idempotencyKey });
+    }
+  }
+  if (found.length === 0) return;
+  const { settings } = await loadSettings(projectKey);
+  const jira = JiraClient.asApp();
+  for (const { key, intent, idempotencyKey } of found) {
+    let issue: JiraIssue | null;
+    try {
+      issue = await jira.getIssue(intent.issueKey, {
+        fields: ['status', 'labels', 'resolution', 'statuscategorychangedate'],
+        properties: [ISSUE_PROPERTY_KEY],
+      });
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) continue;
+      issue = null;
+    }
+    if (!issue || !begun(intent, idempotencyKey, issue, settings)) await kvs.delete(key);
+  }
 }
 
 /** What a decision reads from app storage besides the issue: a caller deciding many items reads it once. */
@@ -933,6 +998,9 @@ function begun(
   if (marker?.idempotencyKey === idempotencyKey) return true;
   if (intent.kind === 'kill') {
     if (statusCategoryOf(issue) !== 'done') return false;
+    // A bulk's intent may outlive a refused item (kept while its task might still close it): a close long
+    // after, by hand, is not this kill, whatever resolution it was given.
+    if (intent.transition) return closedWhileClosing(intent, issue.fields.statuscategorychangedate);
     const resolution = issue.fields.resolution?.name;
     if (!resolution || resolution.toLowerCase() === settings.kill.resolutionName.toLowerCase()) return true;
     // Closed with another resolution: by this kill's transition (a workflow that sets its own resolution) when
@@ -961,6 +1029,13 @@ function closedWhileClosing(intent: DecisionIntent, closedAt: string | null | un
   return closed >= sent - CLOSE_CLOCK_SKEW_MS && closed <= sent + window;
 }
 
+/** Whether the bulk job that recorded this intent is still at work (a job gone after its TTL is over). */
+async function bulkJobRunning(projectKey: string, intent: DecisionIntent): Promise<boolean> {
+  if (!intent.jobId) return false;
+  const job = await kvs.get<{ status?: string }>(keys.bulkJob(projectKey, intent.jobId));
+  return !!job && job.status !== 'done';
+}
+
 /**
  * Completes the decisions a person began and did not retry (their try was stopped or refused after its first
  * side effect): each intent in storage whose try made a side effect is finished as the app, through the same
@@ -984,6 +1059,12 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
       }
       if (!intent.decision) {
         result.left += 1; // recorded by an older version, which completes only on the person's retry
+        continue;
+      }
+      // A bulk job's item is decided by the job's own step, after its bulk transition: the intent is recorded
+      // before that and sits with the item's lock free, so it is not abandoned until the job is over.
+      if (await bulkJobRunning(projectKey, intent)) {
+        result.left += 1;
         continue;
       }
       // Only a free lock: a try of the person's that holds it is live (a stopped one's lock has run out). A
@@ -1010,6 +1091,11 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
           issue = null;
         }
         if (!issue || !begun(intent, idempotencyKey, issue, settings)) {
+          // A Resume of the job since the check above: its step may be about to close the issue.
+          if (await bulkJobRunning(projectKey, intent)) {
+            result.left += 1;
+            continue;
+          }
           await kvs.delete(key);
           result.dropped += 1;
           continue;

@@ -131,9 +131,6 @@ export function requirePersonMayDecide(
     );
 }
 
-/** What a Kill does to each item beyond editing it: it transitions it and resolves it (as "Won't Do"). */
-const KILL_ITEM_PERMISSIONS = { TRANSITION_ISSUES: 'Transition Issues', RESOLVE_ISSUES: 'Resolve Issues' };
-
 /**
  * A person's own Kill of one issue, checked on that issue in one call (the project's rights do not tell: an
  * issue's security level, a comment permission granted to some roles only): they must see it, edit and
@@ -168,33 +165,70 @@ export async function requireOwnKillRights(issueKey: string): Promise<void> {
 }
 
 /**
- * For each of the given issues (as the app fetched them), the permissions a Kill uses on it that the person
- * lacks, by name (issues the app cannot read are not given: their own decision reports them). Asked per issue, not per project, with
- * Jira's permission check (POST /rest/api/3/permissions/check takes issue ids), since the bulk consumer acts
- * as the app, and Jira checks the app's rights on what the app does, not the person's.
+ * What a bulk decision does to each item, by permission: every kind reads and writes the issue (its lens, its
+ * label); a Kill also transitions it and resolves it (as "Won't Do").
  */
-export async function missingKillRights(
+const ITEM_PERMISSIONS = { BROWSE_PROJECTS: 'Browse Projects', EDIT_ISSUES: 'Edit Issues' };
+const KILL_ITEM_PERMISSIONS = {
+  ...ITEM_PERMISSIONS,
+  TRANSITION_ISSUES: 'Transition Issues',
+  RESOLVE_ISSUES: 'Resolve Issues',
+};
+/** Issue ids one permission check asks about: Jira checks at most 1,000 (OpenAPI spec, getBulkPermissions). */
+const CHECK_BATCH = 1000;
+
+/**
+ * For each of the given issues (as the app fetched them), the permissions a decision of `kind` uses on it that
+ * the person lacks, by name (issues the app cannot read are not given: their own decision reports them). Asked
+ * per issue, not per project, with Jira's permission check (POST /rest/api/3/permissions/check takes issue ids):
+ * an issue's security level can hide one issue of a project the person may browse, and the bulk consumer acts as
+ * the app, whose rights Jira checks, not the person's.
+ */
+export async function missingItemRights(
   accountId: string,
   issues: ReadonlyArray<Pick<JiraIssue, 'id' | 'key'>>,
+  kind: 'kill' | 'keep' | 'relink',
 ): Promise<Map<string, string[]>> {
+  const wanted = kind === 'kill' ? KILL_ITEM_PERMISSIONS : ITEM_PERMISSIONS;
+  const held = await heldOnIssues(
+    accountId,
+    issues.map((i) => i.id),
+    Object.keys(wanted),
+  );
   const missing = new Map<string, string[]>();
-  if (issues.length === 0) return missing;
-  const ids = issues.map((i) => Number(i.id));
-  const result = await JiraClient.asApp().checkPermissions(accountId, [
-    { permissions: Object.keys(KILL_ITEM_PERMISSIONS), issueIds: ids },
-  ]);
   for (const issue of issues) {
-    const lacks = Object.entries(KILL_ITEM_PERMISSIONS)
-      .filter(
-        ([permission]) =>
-          !result.projectPermissions.some(
-            (p) => p.permission === permission && p.issues.includes(Number(issue.id)),
-          ),
-      )
+    const lacks = Object.entries(wanted)
+      .filter(([permission]) => !held.get(permission)?.has(Number(issue.id)))
       .map(([, name]) => name);
     if (lacks.length) missing.set(issue.key, lacks);
   }
   return missing;
+}
+
+/**
+ * The issue ids among `ids` the person may see (Browse Projects on the issue, which its security level can
+ * deny), asked by the app for them: a filter's selection, resolved as the app, keeps only these.
+ */
+export async function browsableBy(accountId: string, ids: readonly string[]): Promise<Set<string>> {
+  const held = await heldOnIssues(accountId, ids, ['BROWSE_PROJECTS']);
+  const seen = held.get('BROWSE_PROJECTS') ?? new Set<number>();
+  return new Set(ids.filter((id) => seen.has(Number(id))));
+}
+
+async function heldOnIssues(
+  accountId: string,
+  ids: readonly string[],
+  permissions: string[],
+): Promise<Map<string, Set<number>>> {
+  const held = new Map(permissions.map((p) => [p, new Set<number>()]));
+  const jira = JiraClient.asApp();
+  for (let i = 0; i < ids.length; i += CHECK_BATCH) {
+    const batch = ids.slice(i, i + CHECK_BATCH).map(Number);
+    const result = await jira.checkPermissions(accountId, [{ permissions, issueIds: batch }]);
+    for (const p of result.projectPermissions)
+      for (const id of p.issues) if (batch.includes(id)) held.get(p.permission)?.add(id);
+  }
+  return held;
 }
 
 export function outcomeEditing(

@@ -7,6 +7,7 @@ import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import type { Answer } from '../../src/contract/answer';
 import type { BulkJobData, DecisionLogData, ZombieQueueData } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { completeInterruptedDecisions } from '../../src/services/kill-review';
 import { listAll } from '../../src/storage/kv';
 import { keys } from '../../src/storage/keys';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
@@ -409,8 +410,9 @@ describe('bulk decisions act as the app, for a person whose rights are checked a
     await app.queue.runDue({ maxEvents: 1 });
     const consumerCalls = app.jira.calls.slice(before);
     expect(consumerCalls.every((c) => c.actor.type === 'app')).toBe(true);
-    // The person's rights in the project, then a Kill's on the chunk's items (transition and resolve).
-    expect(consumerCalls.filter((c) => c.path === '/rest/api/3/permissions/check')).toHaveLength(2);
+    // The person's rights in the project, which of the filter's items they may see, then a Kill's on the chunk's
+    // items (see, edit, transition and resolve).
+    expect(consumerCalls.filter((c) => c.path === '/rest/api/3/permissions/check')).toHaveLength(3);
     const first = await job(jobId);
     expect(first).toMatchObject({ status: 'running', total: N, decided: 50, failed: [] });
     const killed = items.filter((k) => app.jira.store.getIssue(k)!.statusCategory === 'done');
@@ -864,5 +866,233 @@ describe('an issue moved out of the project', () => {
     });
     expect(lensOfMoved()).toMatchObject({ version: 1, zombie: 'true' });
     expect(await logRows()).toEqual([]);
+  });
+});
+
+describe('a scan run while a bulk Kill is under way', () => {
+  // Each item's intent is recorded before Jira's bulk transition, with the item's lock free: a scan run's sweep
+  // met there used to drop it (the issue still open) or complete it as the app with no name.
+  const KILL = { kind: 'kill', reason: 'Nobody wants these any more' } as const;
+  const system = <T>(fn: () => Promise<T>) =>
+    runInInvocation({ accountId: null, moduleKey: 'bulk-test', installContext: app.installContext }, fn);
+  const sweep = () =>
+    system(() => completeInterruptedDecisions(P, { now: () => new Date(Date.now() + offsetMs) }));
+  const intents = () => system(() => listAll(keys.decisionIntentPrefix(P)));
+  async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
+    for (let waited = 0; !(await cond()); waited += 20) {
+      if (waited > 15_000) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  const closed = (k: string) => app.jira.store.getIssue(k)!.statusCategory === 'done';
+
+  async function expectKilledOnceByMember(items: string[], jobId: string): Promise<void> {
+    expect(await job(jobId)).toMatchObject({
+      status: 'done',
+      total: items.length,
+      decided: items.length,
+      failed: [],
+    });
+    const rows = await logRows();
+    expect(rows.map((r) => r.issueKey).sort()).toEqual([...items].sort());
+    expect(rows.every((r) => r.kind === 'kill' && r.byName === 'Max Member')).toBe(true);
+    for (const k of items) {
+      expect(closed(k)).toBe(true);
+      expect(transitionsOf(k)).toBe(1);
+      expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).zombie).toBe('false');
+      const comments = app.jira.store.listComments(app.jira.store.getIssue(k)!.id);
+      expect(comments).toHaveLength(1);
+      expect(JSON.stringify(comments[0]!.body)).toContain('by Max Member');
+    }
+  }
+
+  it('before the bulk transition closes the items: each is still killed, logged and commented once', async () => {
+    app = newApp();
+    const items = Array.from({ length: 6 }, (_, i) => flagged(i));
+    app.jira.faults.inject({
+      kind: 'latency',
+      ms: 1_500,
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/bulk/issues/transition' },
+    });
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-swept-open',
+        decision: KILL,
+        selection: { filter: {} },
+      }),
+    );
+    const running = drain();
+    await until(async () => (await intents()).length === items.length);
+    expect(items.some(closed)).toBe(false);
+    const swept = await sweep();
+    await running;
+    expect(swept.dropped).toBe(0);
+    await expectKilledOnceByMember(items, 'bulk-kill-swept-open');
+  });
+
+  it('after the bulk transition closed the items: they are logged under the person’s name, once', async () => {
+    app = newApp();
+    const items = Array.from({ length: 6 }, (_, i) => flagged(i));
+    app.jira.faults.inject({
+      kind: 'latency',
+      ms: 2_000,
+      times: 1,
+      match: { method: 'PUT', pathIncludes: '/properties/' },
+    });
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-swept-closed',
+        decision: KILL,
+        selection: { filter: {} },
+      }),
+    );
+    const running = drain();
+    await until(() => items.every(closed));
+    await sweep();
+    await running;
+    await expectKilledOnceByMember(items, 'bulk-kill-swept-closed');
+  });
+});
+
+describe('a bulk Kill refused for an item, then a close by hand', () => {
+  it('never logs the refused item as killed, even when it is closed as Won’t Do weeks later', async () => {
+    app = newApp();
+    const [refused, killed] = [flagged(1), flagged(2)] as [string, string];
+    // The bulk transition fails, and the item's own transition is refused by a workflow validator.
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/bulk/issues/transition' },
+    });
+    app.jira.faults.inject({
+      kind: 'refused',
+      message: 'A validator refused this transition.',
+      times: 1,
+      match: { method: 'POST', pathIncludes: `/issue/${refused}/transitions` },
+    });
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-refused-item',
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { keys: [refused, killed] },
+      }),
+    );
+    await drain();
+    const done = await job('bulk-kill-refused-item');
+    expect(done).toMatchObject({ status: 'done', decided: 1 });
+    expect(done.failed.map((f) => f.key)).toEqual([refused]);
+    app.jira.faults.clear();
+
+    // Weeks later someone closes it by hand, as Won't Do; then a scan run sweeps.
+    offsetMs += 40 * DAY;
+    app.jira.store.updateIssueFields(app.jira.store.getIssue(refused)!.id, {
+      statusName: 'Done',
+      statusCategory: 'done',
+      resolution: "Won't Do",
+      updated: new Date(Date.now() + offsetMs).toISOString(),
+    });
+    const swept = await runInInvocation(
+      { accountId: null, moduleKey: 'bulk-test', installContext: app.installContext },
+      () => completeInterruptedDecisions(P, { now: () => new Date(Date.now() + offsetMs) }),
+    );
+    expect(swept.completed).toBe(0);
+    expect((await logRows()).map((r) => r.issueKey)).toEqual([killed]);
+    expect(commentsOf(refused)).toBe(0);
+  });
+});
+
+describe('bulk decisions check the person’s rights on each item', () => {
+  // The workbench's Jira has no issue security levels: the app's permission checks for the member are answered
+  // as a level would make Jira answer them, with `hidden` neither browsable nor editable by the member.
+  function hideFromMember(hidden: string[]): void {
+    const ids = new Set(hidden.map((k) => Number(app.jira.store.getIssue(k)!.id)));
+    const member = app.accountIdOf('member');
+    const handle = app.jira.handle.bind(app.jira);
+    app.jira.handle = async (req) => {
+      const res = await handle(req);
+      if (req.method !== 'POST' || !req.path.startsWith('/rest/api/3/permissions/check')) return res;
+      if (res.status !== 200 || !req.body?.includes(member)) return res;
+      const body = JSON.parse(res.body) as { projectPermissions: Array<{ issues?: number[] }> };
+      for (const p of body.projectPermissions) p.issues = (p.issues ?? []).filter((id) => !ids.has(id));
+      return { ...res, body: JSON.stringify(body) };
+    };
+  }
+  const lensOf = (k: string) => readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY));
+
+  it.each([
+    ['keep', 'kept'],
+    ['relink', 'relinked'],
+  ])(
+    'a listed %s refuses, by name, an item the person may not see, and decides the rest',
+    async (kind, done) => {
+      app = newApp();
+      const items = Array.from({ length: 4 }, (_, i) => flagged(i));
+      const hidden = items[1]!;
+      hideFromMember([hidden]);
+      let decision: object = { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' };
+      if (kind === 'relink') {
+        const outcome = await page<{ id: string }>(
+          'createOutcome',
+          {
+            draft: {
+              name: 'Fewer abandoned carts',
+              metric: 'drop-off %',
+              baseline: 40,
+              target: 30,
+              direction: 'decrease',
+              dueDate: '2027-03-01',
+            },
+          },
+          'admin',
+        );
+        decision = { kind: 'relink', reason: 'They serve the cart work', outcomeId: ok(outcome).id };
+      }
+      ok(
+        await page<BulkJobData>('bulkDecide', {
+          idempotencyKey: `bulk-${kind}-hidden`,
+          decision,
+          selection: { keys: items },
+        }),
+      );
+      await drain();
+      const finished = await job(`bulk-${kind}-hidden`);
+      expect(finished).toMatchObject({ status: 'done', total: 4, decided: 3 });
+      expect(finished.failed).toEqual([
+        {
+          key: hidden,
+          message: `Max Member does not hold Browse Projects or Edit Issues on ${hidden}: not ${done}, nothing was done to it.`,
+        },
+      ]);
+      expect(lensOf(hidden)).toMatchObject({ version: 1, zombie: 'true', outcomeId: null });
+      expect((await logRows()).map((r) => r.issueKey).sort()).toEqual(
+        items.filter((k) => k !== hidden).sort(),
+      );
+    },
+  );
+
+  it('leaves out of a filter’s selection what the person may not see: not decided, counted or named', async () => {
+    app = newApp();
+    const items = Array.from({ length: 5 }, (_, i) => flagged(i));
+    const hidden = [items[0]!, items[3]!];
+    hideFromMember(hidden);
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-keep-filter-hidden',
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        selection: { filter: {} },
+      }),
+    );
+    await drain();
+    const finished = await job('bulk-keep-filter-hidden');
+    expect(finished).toMatchObject({ status: 'done', total: 3, decided: 3, failed: [] });
+    for (const k of hidden) {
+      expect(JSON.stringify(finished)).not.toContain(`"${k}"`);
+      expect(lensOf(k)).toMatchObject({ version: 1, zombie: 'true' });
+    }
+    expect((await logRows()).map((r) => r.issueKey).sort()).toEqual(
+      items.filter((k) => !hidden.includes(k)).sort(),
+    );
   });
 });
