@@ -1,6 +1,6 @@
 import type { WorkbenchDb } from '../db';
 import type { ValidatorFunctionRunner } from './workflow-validators';
-import { FaultInjector } from './faults';
+import { FaultInjector, type TaskFault } from './faults';
 import { readPropertyIndex, type PropertyIndex } from './property-index';
 import { LatencyModel, sleep, type LatencyInput } from './latency';
 import { RateLimiter, type RateLimitInput, type RateLimitedCall } from './rate-limits';
@@ -248,7 +248,15 @@ export class JiraEmulator {
           this.rateLimits.headers(limited.bucket, refusal),
         );
       } else {
-        carriedOut = await this.dispatch(matched, method, pathname, url.searchParams, body, req.actor);
+        carriedOut = await this.dispatch(
+          matched,
+          method,
+          pathname,
+          url.searchParams,
+          body,
+          req.actor,
+          effect.task,
+        );
         response = fault && faultAfterWork ? fault : carriedOut;
       }
     }
@@ -311,6 +319,7 @@ export class JiraEmulator {
     query: URLSearchParams,
     body: unknown,
     actor: JiraActor,
+    taskFault: TaskFault | null = null,
   ): Promise<JiraResponse> {
     if (actor.type === 'user' && !this.store.getUser(actor.accountId)) {
       return json(401, {
@@ -334,6 +343,7 @@ export class JiraEmulator {
         state: this.state,
         customFields: this.customFields,
         validatorFunctions: this.validatorFunctions,
+        taskFault,
       };
       try {
         return await r.handler(ctx);

@@ -1,6 +1,7 @@
 /**
  * Injectable faults: rate limits (429 + Retry-After), server errors, refusals (a 400 with Jira's error messages, as
- * a workflow validator's) and latency, matched by method and path.
+ * a workflow validator's), latency, and async tasks that do not write everything they were given, matched by
+ * method and path.
  */
 
 export interface FaultMatch {
@@ -26,7 +27,34 @@ export type FaultSpec =
       match?: FaultMatch;
     }
   | { kind: 'refused'; message: string; times?: number; match?: FaultMatch }
-  | { kind: 'latency'; ms: number; times?: number; match?: FaultMatch };
+  | { kind: 'latency'; ms: number; times?: number; match?: FaultMatch }
+  | {
+      /**
+       * The async task the call starts (a bulk property set, POST /issue/properties/multi) does not write some
+       * issues. The spec calls the operation non-transactional, with per-issue failures in the task's result,
+       * and lists FAILED, CANCELLED and DEAD among a task's ends (TaskProgressBeanObject): COMPLETE, the
+       * default, lists the issues in the result's `failed`; any other end stops the task part-way and its result
+       * names none. The call itself is answered 303 as usual.
+       */
+      kind: 'task-failure';
+      status?: 'COMPLETE' | 'FAILED' | 'CANCELLED' | 'DEAD';
+      /** The issues (ids) the task does not write; every issue of the call when absent. */
+      issueIds?: number[];
+      /** The task's message, or each failed issue's in a COMPLETE task. */
+      message?: string;
+      times?: number;
+      match?: FaultMatch;
+    };
+
+/** How an injected task-failure fault makes the task end. */
+export interface TaskFault {
+  status: 'COMPLETE' | 'FAILED' | 'CANCELLED' | 'DEAD';
+  issueIds: number[] | null;
+  message: string | null;
+}
+
+/** The calls that start an async task of GET /task/{taskId}: only they meet a task-failure fault. */
+const STARTS_ASYNC_TASK = /^\/rest\/api\/3\/issue\/properties\/multi(?:[?#]|$)/;
 
 export type ActiveFault = FaultSpec & { id: number; remaining: number | null; hits: number };
 
@@ -36,6 +64,8 @@ export interface FaultEffect {
   response: { status: number; headers: Record<string, string>; body: string } | null;
   /** The call is carried out before `response` replaces its answer. */
   applied: boolean;
+  /** How the async task the call starts ends, when a fault says. */
+  task: TaskFault | null;
 }
 
 export class FaultInjector {
@@ -66,13 +96,27 @@ export class FaultInjector {
 
   /** Consumes the faults that match this call: all latencies add up, the first error fault answers. */
   take(method: string, path: string, body = ''): FaultEffect {
-    const effect: FaultEffect = { delayMs: 0, response: null, applied: false };
-    for (const fault of [...this.active]) {
+    const effect: FaultEffect = { delayMs: 0, response: null, applied: false, task: null };
+    // Task faults last: a call answered with an error before it is carried out starts no task to fail.
+    const ordered = [
+      ...this.active.filter((f) => f.kind !== 'task-failure'),
+      ...this.active.filter((f) => f.kind === 'task-failure'),
+    ];
+    for (const fault of ordered) {
       if (!matches(fault.match, method, path, body)) continue;
-      if (fault.kind !== 'latency' && effect.response) continue;
+      if (fault.kind === 'task-failure') {
+        const startsTask = method.toUpperCase() === 'POST' && STARTS_ASYNC_TASK.test(path);
+        if (!startsTask || effect.task || (effect.response && !effect.applied)) continue;
+      } else if (fault.kind !== 'latency' && effect.response) continue;
       fault.hits++;
       if (fault.remaining !== null && --fault.remaining <= 0) this.clear(fault.id);
       if (fault.kind === 'latency') effect.delayMs += fault.ms;
+      else if (fault.kind === 'task-failure')
+        effect.task = {
+          status: fault.status ?? 'COMPLETE',
+          issueIds: fault.issueIds ?? null,
+          message: fault.message ?? null,
+        };
       else if (fault.kind === 'rate-limit') {
         effect.response = {
           status: 429,

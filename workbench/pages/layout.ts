@@ -111,7 +111,9 @@ function faultPanel(input: LayoutInput, back: string): string {
                 ? `${f.status ?? 500}${f.applied ? ' after carrying the call out' : ''}`
                 : f.kind === 'refused'
                   ? `400 "${f.message}"`
-                  : `latency ${f.ms} ms`;
+                  : f.kind === 'task-failure'
+                    ? `task ends ${f.status ?? 'COMPLETE'}, ${f.issueIds ? `issues ${f.issueIds.join(', ')}` : 'every issue'} not written`
+                    : `latency ${f.ms} ms`;
           const where = f.match?.pathIncludes ? ` on paths with "${esc(f.match.pathIncludes)}"` : '';
           const left = f.remaining === null ? 'until cleared' : `${f.remaining} more`;
           return `<li>${esc(what)}${where}, ${esc(left)} (hit ${f.hits}×)</li>`;

@@ -1,4 +1,5 @@
 import type { ValidatorFunctionRunner } from '../workflow-validators';
+import type { TaskFault } from '../faults';
 import type { PropertyIndex } from '../property-index';
 import type { JiraStore } from '../store';
 import type {
@@ -34,6 +35,8 @@ export interface RouteContext {
   customFields: CustomFieldIds;
   /** Runs the app's function-backed workflow validators; null when no Forge host is attached. */
   validatorFunctions: ValidatorFunctionRunner | null;
+  /** How the async task this call starts ends, when an injected fault says (faults.ts); absent: as it runs. */
+  taskFault?: TaskFault | null;
 }
 
 export interface EmulatorState {

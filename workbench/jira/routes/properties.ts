@@ -122,12 +122,19 @@ function bulkSetByIssue(ctx: RouteContext) {
   };
   ctx.state.tasks.set(taskId, task);
   // Permissions are checked per issue as the task runs; failures go to its result (the operation is
-  // non-transactional).
+  // non-transactional). An injected task fault (faults.ts) fails the issues it names, or stops the task.
+  const fault = ctx.taskFault ?? null;
+  const faulted = (issueId: number) => !!fault && (!fault.issueIds || fault.issueIds.includes(issueId));
   const run = () => {
     const failed: Array<{ issueId: number; message: string }> = [];
     const done: number[] = [];
     ctx.store.db.transaction(() => {
       for (const { issueID, properties } of entries) {
+        if (faulted(issueID)) {
+          if (fault!.status === 'COMPLETE')
+            failed.push({ issueId: issueID, message: fault!.message ?? 'The issue could not be updated.' });
+          continue;
+        }
         const issue = ctx.store.getIssue(issueID);
         if (!issue || !can(ctx, issue.projectId, 'BROWSE_PROJECTS')) {
           failed.push({
@@ -145,6 +152,17 @@ function bulkSetByIssue(ctx: RouteContext) {
       }
     })();
     const at = ctx.now().getTime();
+    if (fault && fault.status !== 'COMPLETE') {
+      // Stopped part-way: what it wrote before stays written, and its result names nothing.
+      Object.assign(task, {
+        status: fault.status,
+        started: at,
+        finished: at,
+        lastUpdate: at,
+        message: fault.message ?? `The task ended ${fault.status}.`,
+      });
+      return;
+    }
     Object.assign(task, {
       status: failed.length && !done.length ? 'FAILED' : 'COMPLETE',
       result: { updated: done, failed },
