@@ -105,6 +105,40 @@ export interface BulkPropertyResult {
   finished: boolean;
 }
 
+/**
+ * A task in these states may still write: CANCEL_REQUESTED is asked to stop and has not yet (the status enum of
+ * TaskProgressBeanObject in Jira's platform REST API v3 spec).
+ */
+const TASK_NOT_OVER = ['ENQUEUED', 'RUNNING', 'CANCEL_REQUESTED'];
+
+/**
+ * The issues a bulk property task says it did not write, by id, with Jira's message. POST
+ * /rest/api/3/issue/properties/multi is non-transactional and its per-issue failures are in the task's `result`
+ * (bulkSetIssuePropertiesByIssue in Jira's platform REST API v3); the spec leaves `result` as any JSON, so
+ * `{ failed: [...] }` is read as an object or a JSON string, each entry an id or an object naming the issue.
+ */
+export function failedIssuesOfTask(task: Pick<JiraTask, 'result'>): Map<number, string> {
+  let result = task.result;
+  if (typeof result === 'string') {
+    try {
+      result = JSON.parse(result) as unknown;
+    } catch {
+      return new Map();
+    }
+  }
+  const failed = (result as { failed?: unknown } | null | undefined)?.failed;
+  const out = new Map<number, string>();
+  if (!Array.isArray(failed)) return out;
+  for (const entry of failed as unknown[]) {
+    const named = entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : null;
+    const id = Number(named ? (named.issueId ?? named.issueID ?? named.entityId ?? named.id) : entry);
+    if (!Number.isInteger(id)) continue;
+    const message = named?.message ?? named?.errorMessage ?? named?.error;
+    out.set(id, typeof message === 'string' ? message : 'Jira did not write the property.');
+  }
+  return out;
+}
+
 /** Reads Retry-After as seconds or as an HTTP date; falls back to DEFAULT_RETRY_AFTER_MS. */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number {
   if (!value) return DEFAULT_RETRY_AFTER_MS;
@@ -328,7 +362,10 @@ export class JiraClient {
     return (location ? /\/task\/([^/?#]+)/.exec(location)?.[1] : undefined) ?? null;
   }
 
-  /** Polls an async task (GET /task/{id}) a bounded number of times. */
+  /**
+   * Polls an async task (GET /task/{id}) a bounded number of times. `finished` says it is over, not that it
+   * wrote anything: only a COMPLETE task did, less the issues of failedIssuesOfTask.
+   */
   async waitForTask(
     taskId: string,
     polling: { attempts?: number; intervalMs?: number } = {},
@@ -339,7 +376,7 @@ export class JiraClient {
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await sleep(intervalMs);
       task = await this.getTask(taskId);
-      if (!['ENQUEUED', 'RUNNING'].includes(task.status)) return { task, finished: true };
+      if (!TASK_NOT_OVER.includes(task.status)) return { task, finished: true };
     }
     return { task, finished: false };
   }

@@ -11,7 +11,13 @@
 import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
 import type { FiredRule } from '../domain/zombie';
 import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
-import { BULK_EDIT_ISSUE_LIMIT, BULK_PROPERTY_ISSUE_LIMIT, withRetry, type JiraClient } from '../jira/client';
+import {
+  BULK_EDIT_ISSUE_LIMIT,
+  BULK_PROPERTY_ISSUE_LIMIT,
+  failedIssuesOfTask,
+  withRetry,
+  type JiraClient,
+} from '../jira/client';
 import { addCommentOnce, CommentUnsureError } from '../jira/comment-once';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
@@ -123,7 +129,18 @@ export interface PendingLens {
   clearsAppEdit?: boolean;
   /** The flag comment's intent (made), cleared once the lens records the comment. */
   commentIntent?: string;
+  /**
+   * The lens landed and its change is counted; only clearing its intents failed (app storage). A retry clears
+   * them, and neither writes the lens nor counts the change again.
+   */
+  landed?: true;
 }
+
+/** The app-storage rows a written lens has made obsolete. */
+const intentsOf = (entry: PendingLens): string[] => [
+  ...(entry.clearsAppEdit ? [appEditKey(entry.key)] : []),
+  ...(entry.commentIntent ? [entry.commentIntent] : []),
+];
 
 /** One entry per issue (the newest wins), in first-seen order: a resumed write never doubles a list. */
 export function dedupePending(entries: ReadonlyArray<PendingLens>): PendingLens[] {
@@ -193,8 +210,8 @@ export class ScanWriter {
   /** Plans with a label edit: kept until a bulk edit's worth (1,000) is ready, or the flush is final. */
   private labelled: IssuePlan[] = [];
   /**
-   * Lenses whose edits were done but whose write failed (rate limit, 5xx, a claim held too long): the next
-   * invocation writes them.
+   * Lenses whose edits were done but whose write failed (rate limit, 5xx, a claim held too long, Jira's task
+   * did not write them): the next invocation writes them.
    */
   unwritten: PendingLens[] = [];
   /** Bulk label edits and the issues they covered, for the run summary. */
@@ -415,27 +432,43 @@ export class ScanWriter {
    */
   async writeEntries(entries: PendingLens[]): Promise<void> {
     const all = dedupePending(entries);
+    /** Issues whose lens landed (and was counted) in this call, whatever fails after. */
+    const landed = new Set<number>();
     for (let i = 0; i < all.length; i += BULK_PROPERTY_ISSUE_LIMIT) {
       const batch = all.slice(i, i + BULK_PROPERTY_ISSUE_LIMIT);
       try {
-        await this.writeBatch(batch);
+        await this.writeBatch(batch, landed);
       } catch (e) {
-        this.unwritten = dedupePending([...this.unwritten, ...all.slice(i)]);
+        // A lens that landed goes back only for its intents, marked so it is not written or counted again.
+        const left = all
+          .slice(i)
+          .flatMap((entry) =>
+            !landed.has(entry.issueId)
+              ? [entry]
+              : intentsOf(entry).length
+                ? [{ ...entry, landed: true as const }]
+                : [],
+          );
+        this.unwritten = dedupePending([...this.unwritten, ...left]);
         throw e;
       }
     }
   }
 
-  private async writeBatch(batch: PendingLens[]): Promise<void> {
+  private async writeBatch(batch: PendingLens[], landed: Set<number>): Promise<void> {
     if (batch.length === 0) return;
-    const claims = (await Promise.all(batch.map((e) => takeLensClaim(e.key)))).map((r) => r.held);
+    // Landed by an earlier try that could not clear their intents: that is all they need.
+    const landedBefore = batch.filter((e) => e.landed);
+    for (const entry of landedBefore) landed.add(entry.issueId);
+    const toWrite = batch.filter((e) => !e.landed);
+    const claims = (await Promise.all(toWrite.map((e) => takeLensClaim(e.key)))).map((r) => r.held);
     /** False while Jira's task writing the lenses may still run: the claims are then kept. */
-    let landed = true;
+    let taskOver = true;
     try {
-      const held = batch.filter((_, i) => claims[i]);
+      const held = toWrite.filter((_, i) => claims[i]);
       const heldClaims = claims.filter((c) => c !== null);
       // Not claimed in time: another app writer holds the issue; written by the next invocation.
-      const waiting = batch.filter((_, i) => !claims[i]);
+      const waiting = toWrite.filter((_, i) => !claims[i]);
       const current = await this.storedLenses(held.map((e) => e.issueId));
       const writes: Array<{ entry: PendingLens; lens: IssueLens }> = [];
       // A claim that ran out while the batch was read (a slow Jira) may be another writer's now: not written.
@@ -447,36 +480,52 @@ export class ScanWriter {
         if (kept[i]) writes.push({ entry, lens: mergeScanFields(latest, entry) });
         else lost.push(entry);
       }
+      let written = writes.map((w) => w.entry);
+      /** Jira's task ended without writing these: retried, their intents kept, like those not claimed. */
+      const refused: PendingLens[] = [];
       if (writes.length) {
         // Jira writes the lenses in a background task. The claims are held until it has: a person's save let in
-        // before would be overwritten by the lens read before it. A task not seen done (its last poll says
-        // otherwise, or polling failed) keeps them until they expire. (A write the task dropped differs from the
-        // verdict next run, which rewrites it.)
+        // before would be overwritten by the lens read before it. A task not seen over (its last poll says
+        // otherwise, or polling failed) keeps them until they expire, and its lenses count as written.
         const taskId = await retrying(() =>
           this.jira.submitIssuePropertiesBulk(
             writes.map((w) => ({ issueId: w.entry.issueId, properties: { [ISSUE_PROPERTY_KEY]: w.lens } })),
           ),
         );
-        landed =
-          !taskId ||
-          (await this.jira.waitForTask(taskId).then(
-            (t) => t.finished,
-            () => false,
-          ));
+        const outcome = taskId ? await this.jira.waitForTask(taskId).catch(() => null) : null;
+        taskOver = !taskId || !!outcome?.finished;
+        if (outcome?.finished && outcome.task) {
+          // Only a COMPLETE task wrote, and not the issues its result lists as failed; a task that ended
+          // otherwise (FAILED, CANCELLED, DEAD) may have stopped anywhere, so none counts as written (the
+          // operation is non-transactional: Jira's spec of POST /rest/api/3/issue/properties/multi).
+          const { task } = outcome;
+          const failed = task.status === 'COMPLETE' ? failedIssuesOfTask(task) : null;
+          const ended = `Jira's task ended ${task.status}${task.message ? ` (${task.message})` : ''}`;
+          written = [];
+          for (const { entry } of writes) {
+            const reason = failed ? failed.get(entry.issueId) : ended;
+            if (reason === undefined) written.push(entry);
+            else {
+              refused.push(entry);
+              this.hooks.onIssueError(entry.key, `The lens was not written: ${reason.slice(0, 300)}`);
+            }
+          }
+        }
       }
-      for (const w of writes) this.hooks.onWritten(w.entry.change);
+      for (const entry of written) {
+        landed.add(entry.issueId);
+        this.hooks.onWritten(entry.change);
+      }
       // The lenses carry the edits' stamps now: their intents are done with. Kept while the task may yet run.
-      if (landed)
-        await Promise.all(
-          writes.flatMap((w) => [
-            ...(w.entry.clearsAppEdit ? [kvs.delete(appEditKey(w.entry.key))] : []),
-            ...(w.entry.commentIntent ? [kvs.delete(w.entry.commentIntent)] : []),
-          ]),
-        );
-      if (waiting.length || lost.length)
-        this.unwritten = dedupePending([...this.unwritten, ...waiting, ...lost]);
+      await Promise.all(
+        [...landedBefore, ...(taskOver ? written : [])].flatMap((e) =>
+          intentsOf(e).map((k) => kvs.delete(k)),
+        ),
+      );
+      if (waiting.length || lost.length || refused.length)
+        this.unwritten = dedupePending([...this.unwritten, ...waiting, ...lost, ...refused]);
     } finally {
-      if (landed) await Promise.all(claims.flatMap((c) => (c ? [releaseLensClaim(c)] : [])));
+      if (taskOver) await Promise.all(claims.flatMap((c) => (c ? [releaseLensClaim(c)] : [])));
     }
   }
 
