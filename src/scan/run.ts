@@ -44,6 +44,7 @@ import {
   deletePartCursor,
   loadPartCursor,
   savePartCursor,
+  liveScanLease,
   loadHealthSnapshot,
   releaseScanLease,
   saveCursor,
@@ -498,6 +499,33 @@ async function keepDeliveryRecords(
   );
 }
 
+/** The summary of a run that found another run of its project holding the lease, and did nothing. */
+async function recordNotStarted(event: ScanEvent, clock: () => number): Promise<void> {
+  const at = new Date(clock()).toISOString();
+  const holder = await liveScanLease(event.projectKey, clock());
+  const summary: ScanRunSummary = {
+    runId: event.runId,
+    projectKey: event.projectKey,
+    origin: event.origin,
+    requestedBy: event.requestedBy,
+    dryRun: event.dryRun,
+    status: 'failed',
+    startedAt: at,
+    finishedAt: at,
+    counters: emptyCounters(),
+    errorSamples: [],
+    wouldChange: [],
+    health: null,
+    notes: [],
+    failure:
+      'Did not start: another scan of this project was running' +
+      (holder ? ` (run ${holder.runId.slice(0, 8)}).` : '.') +
+      ' Start it again once that one has finished.',
+    mode: 'full',
+  };
+  await saveRunSummary(event.projectKey, summary);
+}
+
 export async function runScanInvocation(
   event: ScanEvent,
   options: RunOptions = {},
@@ -525,8 +553,14 @@ export async function runScanInvocation(
     await kvs.set(stepKey, { at: clock(), retry: retryCount }, { ttl: stepTtl });
   }
   if ((await kvs.get(keys.scanDone(projectKey, runId))) !== undefined) return { status: 'yielded', runId };
-  if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS)))
+  if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS))) {
+    // A run a person asked for (Scan now answered "started") while another holds the project is recorded as not
+    // started, so the page shows it rather than a run that never appears. A scheduled copy, or a later step,
+    // just stops: the run holding the lease is the day's scan.
+    if (event.origin === 'manual' && step === 0 && part === undefined && !event.continuation)
+      await recordNotStarted(event, clock);
     return { status: 'yielded', runId };
+  }
 
   const stored =
     part === undefined

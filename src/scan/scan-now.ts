@@ -6,8 +6,7 @@ import { scanNowPayloadSchema, type ScanNowAnswer } from '../contract/scan';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { fieldErrors } from '../domain/schemas';
-import { loadCursor } from '../storage/scan-state';
-import type { ScanCursor } from './run';
+import { liveScanLease } from '../storage/scan-state';
 import { startScans } from './trigger';
 
 export async function scanNow(
@@ -21,7 +20,10 @@ export async function scanNow(
   const granted = await jira.myPermissions({ projectKey }, ['ADMINISTER_PROJECTS']);
   if (!granted.ADMINISTER_PROJECTS)
     throw new NotAuthorizedError('Only project administrators can start a scan.');
-  const running = await loadCursor<ScanCursor>(projectKey);
+  // The lease decides whether a run happens (src/scan/run.ts), so it says whether one is going: a run in its
+  // first invocation holds it before it saves a cursor, and a run that died keeps its cursor but not its lease
+  // (a new run takes that cursor over).
+  const running = await liveScanLease(projectKey, Date.now());
   if (running) return { runId: running.runId, alreadyRunning: true };
   // A person waits on this answer (25 s at most): Forge's full minute of events is said, not waited out.
   const noWait = () =>

@@ -22,10 +22,11 @@ export interface RunSummary extends RunSummaryBase {
   [detail: string]: unknown;
 }
 
-interface Lease {
+export interface ScanLease {
   runId: string;
   expiresAt: number;
 }
+type Lease = ScanLease;
 
 export async function saveCursor<T>(projectKey: string, cursor: T): Promise<void> {
   checkValueSize(cursor, 'The scan cursor');
@@ -94,6 +95,12 @@ export async function acquireScanLease(
   if (!(await claim(keys.scanLeaseTakeover(projectKey, held.expiresAt), { runId }))) return false;
   await kvs.set(key, lease, { ttl: ttlOf(ttlMs) });
   return true;
+}
+
+/** The run holding the project's lease while it has not run out; null when none does. */
+export async function liveScanLease(projectKey: string, now: Date | number): Promise<ScanLease | null> {
+  const held = await kvs.get<ScanLease>(keys.scanLease(projectKey));
+  return held && held.expiresAt > toMs(now) ? held : null;
 }
 
 /** Releases the lease if `runId` still holds it. */

@@ -7,9 +7,10 @@ import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
-import type { RunOptions } from '../../src/scan/run';
+import { LEASE_TTL_MS, type RunOptions } from '../../src/scan/run';
+import { scanNow } from '../../src/scan/scan-now';
 import { startScans } from '../../src/scan/trigger';
-import { listRunSummaries } from '../../src/storage/scan-state';
+import { acquireScanLease, listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 import type { IssueInput } from '../../workbench/jira/types';
@@ -112,5 +113,55 @@ describe('a first invocation Forge stops at its time limit', () => {
   it('leaves one summary after three stopped tries', async () => {
     const runs = await timedOutTimes(3);
     expect(runs.map((r) => r.status)).toEqual(['finished']);
+  });
+});
+
+describe('"Scan now" and the lease that decides whether a run happens', () => {
+  const scanNowAs = (extra: { dryRun?: boolean } = {}) =>
+    wb.asUser(USERS.admin, () => scanNow({ projectKey: PROJECT_KEY, ...extra }, { accountId: USERS.admin }));
+
+  beforeEach(() => {
+    // Real time: "Scan now" reads the lease's expiry against Date.now, as a resolver does.
+    wb = createWorkbench({ latency: 'off', rateLimits: 'off' });
+    useConsumer();
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 3 }, idle));
+  });
+
+  it('answers "already running" while a run in its first invocation holds the lease', async () => {
+    await wb.asSystem(() => acquireScanLease(PROJECT_KEY, 'run-in-flight', Date.now(), LEASE_TTL_MS));
+    expect(await scanNowAs()).toEqual({ runId: 'run-in-flight', alreadyRunning: true });
+    expect(wb.queue.pending()).toBe(0);
+  });
+
+  it('records a run that could not take the lease as not started, instead of dropping it', async () => {
+    const answer = await scanNowAs({ dryRun: true });
+    expect(answer.alreadyRunning).toBe(false);
+    // Another run (the daily one) takes the project before the asked-for run's first invocation.
+    await wb.asSystem(() => acquireScanLease(PROJECT_KEY, 'daily-run', Date.now(), LEASE_TTL_MS));
+    await wb.queue.runDue({ until: 'idle' });
+    const [summary] = (await summaries()).filter((s) => s.runId === answer.runId);
+    expect(summary).toMatchObject({ status: 'failed', dryRun: true, origin: 'manual' });
+    expect(summary!.failure).toMatch(/did not start/i);
+  });
+
+  it('starts a run when the one that left its cursor died, and closes the dead one', async () => {
+    // A run whose invocations stop after their first page: it continues once, then is never delivered again.
+    useConsumer({ timeoutMs: 0 });
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 150 }, idle));
+    const [dead] = await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await wb.queue.runDue({ maxEvents: 1 });
+    // Its lease runs out (app storage's TTL, on the workbench's clock), and Forge delivers it no more.
+    wb.clock.now = new Date(Date.now() + LEASE_TTL_MS + 60_000);
+    const scan = createScanConsumer({ clock: now });
+    wb.queue.registerConsumer(SCAN_QUEUE, async (event) =>
+      (event.body as { runId?: string }).runId === dead!.runId ? undefined : scan(event),
+    );
+
+    const answer = await scanNowAs();
+    expect(answer.alreadyRunning).toBe(false);
+    await wb.queue.runDue({ until: 'idle' });
+    const runs = await summaries();
+    expect(runs.find((s) => s.runId === answer.runId)?.status).toBe('finished');
+    expect(runs.find((s) => s.runId === dead!.runId)?.status).toBe('failed');
   });
 });
