@@ -33,7 +33,13 @@ async function patiently<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await retrying(fn);
     } catch (e) {
-      if (!(e instanceof JiraRateLimitError) || attempt >= TRIGGER_RATE_LIMIT_ATTEMPTS) throw e;
+      // A quota 429 may ask for up to an hour: not waited out here (the caller starts what it knows instead).
+      if (
+        !(e instanceof JiraRateLimitError) ||
+        attempt >= TRIGGER_RATE_LIMIT_ATTEMPTS ||
+        e.retryAfterMs > TRIGGER_MAX_WAIT_MS
+      )
+        throw e;
       await new Promise((r) => setTimeout(r, Math.min(TRIGGER_MAX_WAIT_MS, e.retryAfterMs)));
     }
   }
@@ -208,8 +214,30 @@ async function startOnce(projects: string[], origin: ScanEvent['origin']): Promi
   return startScans(fresh, origin);
 }
 
+/** The day's start that Jira's rate limit cut short: the hourly resume trigger completes it. */
+const START_PENDING_KEY = 'scan-start:pending';
+interface StartPending {
+  at: number;
+  /** Projects already started that day (from saved settings), not started twice. */
+  started: string[];
+}
+
 export async function scanTrigger(): Promise<{ statusCode: number; body: string }> {
-  const events = await startOnce(await configuredProjects(), 'schedule');
+  let projects: string[];
+  try {
+    projects = await configuredProjects();
+  } catch (e) {
+    if (!(e instanceof JiraRateLimitError)) throw e;
+    // Forge does not retry a scheduled trigger: the projects known from saved settings start now, and the hourly
+    // resume trigger lists the others once Jira allows (a quota 429 may ask for up to an hour).
+    projects = [...(await savedSettingsOf())].sort();
+    const pending: StartPending = { at: Date.now(), started: projects };
+    await kvs.set(START_PENDING_KEY, pending, { ttl: { value: 1, unit: 'DAYS' } });
+    console.warn(
+      `scan: Jira's rate limit refused the project listing; ${projects.length} known project(s) start now`,
+    );
+  }
+  const events = await startOnce(projects, 'schedule');
   console.info(`scan: started ${events.length} project scan(s)`);
   return { statusCode: 204, body: '' };
 }
@@ -217,5 +245,23 @@ export async function scanTrigger(): Promise<{ statusCode: number; body: string 
 export async function scanResume(): Promise<{ statusCode: number; body: string }> {
   const resumed = await resumeParkedScans();
   if (resumed > 0) console.info(`scan resume: pushed the next events of ${resumed} parked run(s)`);
+  const pending = await kvs.get<StartPending>(START_PENDING_KEY);
+  if (pending) {
+    let projects: string[];
+    try {
+      projects = await configuredProjects();
+    } catch (e) {
+      // Still refused: the next hour's resume tries again (the marker lives a day).
+      if (e instanceof JiraRateLimitError) return { statusCode: 204, body: '' };
+      throw e;
+    }
+    const started = new Set(pending.started);
+    const events = await startOnce(
+      projects.filter((key) => !started.has(key)),
+      'schedule',
+    );
+    await kvs.delete(START_PENDING_KEY);
+    console.info(`scan resume: started ${events.length} project scan(s) the daily firing could not list`);
+  }
   return { statusCode: 204, body: '' };
 }

@@ -3,13 +3,14 @@
  * as a quick one, a first invocation Forge stops leaves one summary that ends, "Scan now" answers from who holds
  * the project's lease, and a daily firing that meets a quota 429 still starts the day's scans.
  */
+import { kvs } from '@forge/kvs';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
 import { LEASE_TTL_MS, type RunOptions } from '../../src/scan/run';
 import { scanNow } from '../../src/scan/scan-now';
-import { startScans } from '../../src/scan/trigger';
+import { scanResume, scanTrigger, startScans } from '../../src/scan/trigger';
 import { acquireScanLease, listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
@@ -163,5 +164,30 @@ describe('"Scan now" and the lease that decides whether a run happens', () => {
     const runs = await summaries();
     expect(runs.find((s) => s.runId === answer.runId)?.status).toBe('finished');
     expect(runs.find((s) => s.runId === dead!.runId)?.status).toBe('failed');
+  });
+});
+
+describe('a quota 429 at the daily firing', () => {
+  it('starts the projects known from storage, and the hourly resume lists the rest once Jira allows', async () => {
+    wb = createWorkbench({ latency: 'off', rateLimits: 'off' });
+    useConsumer();
+    await wb.asSystem(() => saveSettings(PROJECT_KEY, {}, 0));
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 2 }, idle));
+    wb.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 1800,
+      times: 1,
+      match: { pathIncludes: '/project/search' },
+    });
+    await wb.asSystem(() => scanTrigger());
+    expect(wb.queue.pending()).toBe(1);
+    await wb.queue.runDue({ until: 'idle' });
+    expect((await summaries()).map((s) => s.status)).toEqual(['finished']);
+
+    // The hourly resume lists the projects now; the one already started is not started again.
+    wb.clock.now = new Date(Date.now() + 3_600_000);
+    await wb.asSystem(() => scanResume());
+    expect(wb.queue.pending()).toBe(0);
+    expect(await wb.asSystem(() => kvs.get('scan-start:pending'))).toBeUndefined();
   });
 });
