@@ -38,6 +38,11 @@ import { readBody } from './http-body';
 
 export interface WorkbenchServerOptions {
   port?: number;
+  /**
+   * Where the surfaces' files are served from: a host of their own, as Forge serves Custom UI from its CDN and
+   * not from the Jira site (0, the default, picks a free port).
+   */
+  resourcePort?: number;
   host?: string;
   /** Folder holding static/<surface>/build; defaults to the repository's static/. */
   staticDir?: string;
@@ -53,6 +58,8 @@ export interface WorkbenchServer {
   readonly server: http.Server;
   readonly url: string;
   readonly port: number;
+  /** The surfaces' own host (their iframes' origin), another origin than `url`. */
+  readonly resourceUrl: string;
   close(): Promise<void>;
 }
 
@@ -126,13 +133,6 @@ export function isCrossSite(req: IncomingMessage): boolean {
  * Resolves `/static/<surface>/<file>` inside static/<surface>/build, or null when the path would leave it
  * (`..`, encoded or not, absolute paths, NUL bytes).
  */
-/** The workbench's address as the browser reached it (its Host header), when that is a plain host[:port]. */
-function siteOf(host: string | undefined): { siteUrl?: string } {
-  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
-    ? { siteUrl: `http://${host}` }
-    : {};
-}
-
 export function resolveStaticFile(staticDir: string, urlPath: string): string | null {
   const m = /^\/static\/([a-z0-9][a-z0-9-]*)\/(.*)$/.exec(urlPath);
   if (!m) return null;
@@ -229,10 +229,67 @@ async function serveWebTrigger(
   res.end(answer.body);
 }
 
+/**
+ * What a host page tells its surfaces, from the address the browser used (its Host header): the site is that
+ * address; the surfaces' own host is the same machine name on `resourcePort`, so it is another origin.
+ */
+function siteAndResources(
+  host: string | undefined,
+  resourcePort: number | undefined,
+): { siteUrl?: string; resourceOrigin?: string } {
+  const site = requestOrigin(host);
+  if (!site) return {};
+  if (resourcePort === undefined) return { siteUrl: site };
+  const resources = new URL(site);
+  resources.port = String(resourcePort);
+  return { siteUrl: site, resourceOrigin: resources.origin };
+}
+
+/**
+ * The surfaces' own host, as Forge serves Custom UI from a CDN of its own: their files with the policy Forge
+ * sends (its `hostname`, the Jira site, is this machine on `sitePort`), the bridge client and the design
+ * tokens, and nothing of Jira or the workbench. A surface that reached for a root-relative Jira path, or the
+ * host page's document, fails here as it would on a real site.
+ */
+export function createResourceHandler(
+  app: WorkbenchApp,
+  options: { staticDir?: string; sitePort: number },
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const staticDir = path.resolve(options.staticDir ?? path.join(ROOT_DIR, 'static'));
+  const customUiCsp = new CustomUiCspCache(app.manifestFile);
+  return (req, res) => {
+    const raw = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD')
+      return send(res, 405, 'text/plain', 'Read-only', { allow: 'GET, HEAD' });
+    const site = requestOrigin(req.headers.host);
+    const siteOrigin = site
+      ? Object.assign(new URL(site), { port: String(options.sitePort) }).origin
+      : undefined;
+    if (raw.startsWith('/static/'))
+      return serveStatic(res, staticDir, raw.split('?')[0] as string, (indexHtml) =>
+        customUiCsp.headerFor(indexHtml, siteOrigin),
+      );
+    const p = raw.split('?')[0];
+    if (p === CLIENT_SCRIPT_PATH) return send(res, 200, CONTENT_TYPES['.js']!, BRIDGE_CLIENT_JS);
+    if (p === TOKENS_CSS_PATH) return send(res, 200, CONTENT_TYPES['.css']!, designTokensCss());
+    send(
+      res,
+      404,
+      'text/plain; charset=utf-8',
+      "Not found: this host serves the app's Custom UI files only.",
+    );
+  };
+}
+
 /** The request handler, for mounting in a server of your own; startWorkbenchServer wraps it. */
 export function createRequestHandler(
   app: WorkbenchApp,
-  options: { staticDir?: string } = {},
+  options: {
+    staticDir?: string;
+    /** The port of the surfaces' own host (createResourceHandler); without it they are served from this one. */
+    resourcePort?: number;
+  } = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const staticDir = path.resolve(options.staticDir ?? path.join(ROOT_DIR, 'static'));
   const jira = createJiraHttpHandler(app.jira, (name) => app.findUser(name)?.accountId ?? null);
@@ -354,7 +411,7 @@ export function createRequestHandler(
       ...localeOf(url.searchParams.get('locale')),
       query: url.searchParams,
       staticDir,
-      ...siteOf(req.headers.host),
+      ...siteAndResources(req.headers.host, options.resourcePort),
     };
     const reply = (page: Page): void =>
       send(res, page.status, CONTENT_TYPES['.html']!, page.html, extraHeaders);
@@ -425,39 +482,62 @@ export function createRequestHandler(
   };
 }
 
-/** Starts the server; port 0 picks a free port. Resolves once it listens. */
-export function startWorkbenchServer(
+/** Starts the site and the surfaces' own host; port 0 picks a free port. Resolves once both listen. */
+export async function startWorkbenchServer(
   app: WorkbenchApp,
   options: WorkbenchServerOptions = {},
 ): Promise<WorkbenchServer> {
-  const server = http.createServer(createRequestHandler(app, options));
   const host = options.host ?? '127.0.0.1';
+  // Both hosts listen before either answers: each handler needs the other's port.
+  const server = http.createServer();
+  const resources = http.createServer();
+  const closeAll = (): Promise<void> =>
+    Promise.all(
+      [server, resources].map(
+        (s) =>
+          new Promise<void>((done) => {
+            s.closeAllConnections();
+            if (s.listening) s.close(() => done());
+            else done();
+          }),
+      ),
+    ).then(() => undefined);
+  let port: number;
+  let resourcePort: number;
+  try {
+    port = await listen(server, options.port ?? 8080, host);
+    resourcePort = await listen(resources, options.resourcePort ?? 0, host);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  server.on('request', createRequestHandler(app, { ...options, resourcePort }));
+  resources.on('request', createResourceHandler(app, { ...options, sitePort: port }));
   let stopDispatcher = (): void => undefined;
   if (options.dispatchQueue ?? true) {
     app.registerConsumers();
     stopDispatcher = app.queue.startDispatcher(options.queueIntervalMs);
   }
-  return new Promise((resolve, reject) => {
-    const failed = (error: Error): void => {
+  const name = host === '0.0.0.0' ? 'localhost' : host;
+  app.publicUrl = `http://${name}:${port}`;
+  return {
+    server,
+    port,
+    url: `http://${name}:${port}`,
+    resourceUrl: `http://${name}:${resourcePort}`,
+    close: () => {
       stopDispatcher();
-      reject(error);
-    };
-    server.once('error', failed);
-    server.listen(options.port ?? 8080, host, () => {
-      server.off('error', failed);
-      const port = (server.address() as AddressInfo).port;
-      app.publicUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
-      resolve({
-        server,
-        port,
-        url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            stopDispatcher();
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
+      return closeAll();
+    },
+  };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
     });
   });
 }

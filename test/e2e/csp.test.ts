@@ -326,21 +326,32 @@ describe("under the app's manifest (permissions.content.styles: ['unsafe-inline'
   });
 
   it.each(SURFACES.map((s) => [s.name, s] as const))(
-    'draws the %s in a frame with only the sandbox flags and feature policies Forge gives: no pop-ups, storage kept',
+    'draws the %s in a frame of its own host with only the sandbox flags and feature policies Forge gives: no pop-ups, storage kept, no reach into Jira',
     async (_name, surface) => {
       const { page, frame } = await openSurface(surface, 'light');
       const element = await frame.frameElement();
       expect(await element.getAttribute('sandbox')).toBe(FORGE_FRAME_SANDBOX);
       expect(await element.getAttribute('allow')).toBe(FORGE_FRAME_ALLOW);
-      const inside = await frame.evaluate(() => {
+      // Forge serves Custom UI from its CDN, not from the Jira site: the frame is another origin than the page.
+      expect(new URL(frame.url()).origin).toBe(wb.server.resourceUrl);
+      expect(new URL(page.url()).origin).toBe(wb.server.url);
+      const inside = await frame.evaluate(async () => {
         // Forge gives no allow-popups: a window the surface opens on its own is refused.
         const opened = window.open('about:blank');
         localStorage.setItem('outcome-lens:probe', 'kept');
         const kept = localStorage.getItem('outcome-lens:probe');
         localStorage.removeItem('outcome-lens:probe');
-        return { opened: opened !== null, kept };
+        let hostDocument = 'readable';
+        try {
+          void window.parent.document.title;
+        } catch {
+          hostDocument = 'refused';
+        }
+        // A root-relative Jira path names the surface's own host, where no Jira answers.
+        const jira = (await fetch('/rest/api/3/myself').catch(() => null))?.status ?? 'refused';
+        return { opened: opened !== null, kept, hostDocument, jira };
       });
-      expect(inside).toEqual({ opened: false, kept: 'kept' });
+      expect(inside).toEqual({ opened: false, kept: 'kept', hostDocument: 'refused', jira: 404 });
       await page.close();
     },
   );

@@ -120,6 +120,34 @@ describe('the Jira REST face', () => {
   });
 });
 
+describe("the surfaces' own host", () => {
+  it('serves the surface with the bridge client and the policy naming the site, and nothing of Jira or the workbench', async () => {
+    const res = await fetch(`${server.resourceUrl}/static/panel/index.html`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<script src="/__bridge/client.js"></script>');
+    // Forge's policy lets the Jira site frame the surface and be reached from it (@forge/csp's hostname).
+    const policy = res.headers.get('content-security-policy') ?? '';
+    expect(
+      policy
+        .split('; ')
+        .find((d) => d.startsWith('frame-ancestors '))
+        ?.split(' '),
+    ).toContain(server.url);
+    expect(
+      policy
+        .split('; ')
+        .find((d) => d.startsWith('connect-src '))
+        ?.split(' '),
+    ).toContain(server.url);
+    expect((await fetch(`${server.resourceUrl}/__bridge/client.js`)).status).toBe(200);
+    for (const elsewhere of ['/rest/api/3/myself', '/browse/DEMO-1', '/__bridge/invoke', '/webtrigger/x'])
+      expect((await fetch(`${server.resourceUrl}${elsewhere}`)).status).toBe(404);
+    expect((await fetch(`${server.resourceUrl}/static/panel/index.html`, { method: 'POST' })).status).toBe(
+      405,
+    );
+  });
+});
+
 describe('static surface builds', () => {
   it('serves a build with the bridge client injected before the surface script', async () => {
     const res = await rawGet('/static/panel/index.html');
@@ -334,7 +362,9 @@ describe('host pages', () => {
     expect(res.status).toBe(200);
     expect(res.html).toContain('Export the backlog to CSV');
     expect(res.html).toContain('As a PM I want a CSV');
-    expect(res.html).toContain('src="/static/panel/index.html"');
+    // The surface comes from a host of its own, as Forge serves Custom UI from its CDN, not from the site.
+    expect(res.html).toContain(`src="${server.resourceUrl}/static/panel/index.html"`);
+    expect(server.resourceUrl).not.toBe(server.url);
     expect(res.html).toContain(`"moduleKey":"${PANEL}"`);
   });
 

@@ -7,7 +7,10 @@
 export const BRIDGE_CLIENT_JS = `(function () {
   'use strict';
   var host = window.parent, seq = 0, pending = {}, listeners = {}, themed = false, mode = 'light';
-  function post(msg) { host.postMessage(msg, window.location.origin); }
+  // The host page is the Jira site, another origin than this frame's: messages go to that origin only.
+  var hostOrigin = (window.location.ancestorOrigins && window.location.ancestorOrigins[0]) ||
+    (document.referrer ? new URL(document.referrer).origin : window.location.origin);
+  function post(msg) { host.postMessage(msg, hostOrigin); }
   function call(name, payload) {
     return new Promise(function (resolve, reject) {
       var id = ++seq;
@@ -28,7 +31,7 @@ export const BRIDGE_CLIENT_JS = `(function () {
   }
   window.addEventListener('message', function (e) {
     var m = e.data;
-    if (e.source !== host || !m || typeof m.wb !== 'string') return;
+    if (e.source !== host || e.origin !== hostOrigin || !m || typeof m.wb !== 'string') return;
     if (m.wb === 'reply' && pending[m.id]) {
       var p = pending[m.id]; delete pending[m.id];
       if (m.ok) p.resolve(m.value); else p.reject(new Error(m.error));

@@ -9,7 +9,9 @@ export const BRIDGE_HOST_JS = `(function () {
   function colorMode() { return document.documentElement.getAttribute('data-color-mode') === 'dark' ? 'dark' : 'light'; }
   function frames() { return Array.prototype.slice.call(document.querySelectorAll('iframe[data-wb-frame]')); }
   function frameOf(source) { return frames().filter(function (f) { return f.contentWindow === source; })[0]; }
-  function send(frame, msg) { if (frame.contentWindow) frame.contentWindow.postMessage(msg, window.location.origin); }
+  // A surface is served from a host of its own (Forge's CDN), so it is another origin than this page.
+  function originOf(frame) { return new URL(frame.src, window.location.href).origin; }
+  function send(frame, msg) { if (frame.contentWindow) frame.contentWindow.postMessage(msg, originOf(frame)); }
   function withUser(path) {
     var url = new URL(path, window.location.origin);
     if (!url.searchParams.has('user')) url.searchParams.set('user', config.user);
@@ -75,7 +77,7 @@ export const BRIDGE_HOST_JS = `(function () {
         if (p.type === 'new-tab') window.open(href, '_blank', 'noopener'); else window.location.assign(href);
         return true;
       case 'reload': window.location.reload(); return true;
-      case 'refresh': frame.contentWindow.location.reload(); return true;
+      case 'refresh': frame.src = frame.src; return true;
       case 'emit': case 'emitPublic':
         frames().forEach(function (other) { send(other, { wb: 'event', event: p.event, payload: p.payload }); });
         return true;
@@ -99,7 +101,7 @@ export const BRIDGE_HOST_JS = `(function () {
   }
   window.addEventListener('message', function (e) {
     var m = e.data, frame = frameOf(e.source);
-    if (!frame || !m || typeof m.wb !== 'string' || e.origin !== window.location.origin) return;
+    if (!frame || !m || typeof m.wb !== 'string' || e.origin !== originOf(frame)) return;
     if (m.wb === 'height') { frame.style.height = Math.max(120, Math.min(m.height, 4000)) + 'px'; return; }
     if (m.wb !== 'call') return;
     Promise.resolve().then(function () { return handle(frame, m.name, m.payload); }).then(

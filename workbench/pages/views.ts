@@ -34,6 +34,8 @@ export interface PageRequest {
    * site, as Forge gives the Jira site's, so the links they render lead back here. The emulated site otherwise.
    */
   siteUrl?: string;
+  /** The surfaces' own host (Forge's CDN here), another origin than the page's; the page's own when absent. */
+  resourceOrigin?: string;
 }
 
 export interface Page {
@@ -248,7 +250,7 @@ function surfaceFrame(
       frames: {},
     };
   }
-  const src = `/static/${module.surface}/index.html`;
+  const src = `${req.resourceOrigin ?? ''}/static/${module.surface}/index.html`;
   return {
     html: `<iframe class="surface" data-wb-frame="${esc(id)}" data-wb-module="${esc(module.key)}" title="${esc(module.title ?? module.key)}" ${FRAME_RULES} src="${esc(src)}"></iframe>`,
     frames: { [id]: frame },
@@ -392,7 +394,7 @@ export function dashboardPage(req: PageRequest, dashboardId: number): Page {
     const frame = built
       ? `<iframe class="surface" data-wb-frame="${esc(id)}" data-wb-module="${esc(module.key)}" title="${esc(
           edit ? `Configure ${title}` : title,
-        )}" ${FRAME_RULES} src="/static/${esc(module.surface)}/index.html"></iframe>`
+        )}" ${FRAME_RULES} src="${esc(req.resourceOrigin ?? '')}/static/${esc(module.surface)}/index.html"></iframe>`
       : `<div class="message warning" role="status">The ${esc(module.surface ?? module.key)} surface is not built yet: run <code>npm run build:static</code>.</div>`;
     const editLink =
       owner && !edit ? ` <a href="${esc(href(pathName, req.user, { edit: String(item.id) }))}">Edit</a>` : '';
