@@ -26,7 +26,6 @@ export interface ScanLease {
   runId: string;
   expiresAt: number;
 }
-type Lease = ScanLease;
 
 export async function saveCursor<T>(projectKey: string, cursor: T): Promise<void> {
   checkValueSize(cursor, 'The scan cursor');
@@ -82,10 +81,10 @@ export async function acquireScanLease(
   ttlMs: number,
 ): Promise<boolean> {
   const at = toMs(now);
-  const lease: Lease = { runId, expiresAt: at + ttlMs };
+  const lease: ScanLease = { runId, expiresAt: at + ttlMs };
   const key = keys.scanLease(projectKey);
   if (await claim(key, lease, ttlOf(ttlMs))) return true;
-  const held = await kvs.get<Lease>(key);
+  const held = await kvs.get<ScanLease>(key);
   if (!held) return claim(key, lease, ttlOf(ttlMs)); // expired and removed between the two calls
   if (held.runId === runId) {
     await kvs.set(key, lease, { ttl: ttlOf(ttlMs) });
@@ -106,7 +105,7 @@ export async function liveScanLease(projectKey: string, now: Date | number): Pro
 /** Releases the lease if `runId` still holds it. */
 export async function releaseScanLease(projectKey: string, runId: string): Promise<void> {
   const key = keys.scanLease(projectKey);
-  const held = await kvs.get<Lease>(key);
+  const held = await kvs.get<ScanLease>(key);
   if (held?.runId === runId) await kvs.delete(key);
 }
 
