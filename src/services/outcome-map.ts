@@ -487,21 +487,36 @@ async function liveSummary(
 
 const PAGE_FIELDS = ['summary', 'description', 'status', 'issuetype', 'assignee', 'parent'];
 
-/** Epics of the project linked directly to an outcome, epic key → outcome id: their children inherit it. */
-async function linkedEpics(jira: JiraClient, projectKey: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+/** An issue linked directly to an outcome: its children (an epic's stories, a story's sub-tasks) inherit it. */
+export interface LinkedParent {
+  outcomeId: string;
+  /** An epic: when the lists of all linked parents are too long for a query, the epics' are still named. */
+  epic: boolean;
+}
+
+/** Pages of linked issues read per request (100 each): past them, children of the rest are not told apart. */
+const LINKED_PARENT_PAGES = 20;
+
+/**
+ * The project's issues linked directly to an outcome that can have children (not sub-tasks), key → link. The
+ * scan counts any issue's children under its parent's outcome, so the lanes list them there too.
+ */
+async function linkedParents(jira: JiraClient, projectKey: string): Promise<Map<string, LinkedParent>> {
+  const out = new Map<string, LinkedParent>();
   let token: string | null = null;
-  for (let page = 0; page < 20; page++) {
+  for (let page = 0; page < LINKED_PARENT_PAGES; page++) {
     const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: `project = ${jqlString(projectKey)} AND issuetype = Epic AND outcomeId IS NOT EMPTY`,
+      jql: `project = ${jqlString(projectKey)} AND outcomeId IS NOT EMPTY`,
       fields: ['issuetype'],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: 100,
       nextPageToken: token,
     });
-    for (const epic of result.issues) {
-      const id = readLens(epic.properties?.[ISSUE_PROPERTY_KEY]).outcomeId;
-      if (id) out.set(epic.key, id);
+    for (const issue of result.issues) {
+      const level = issue.fields.issuetype?.hierarchyLevel ?? 0;
+      const id = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]).outcomeId;
+      // Jira's hierarchy levels: -1 a sub-task (no children), 1 an epic, whatever the type is called.
+      if (id && level >= 0) out.set(issue.key, { outcomeId: id, epic: level >= 1 });
     }
     token = result.nextPageToken;
     if (!token) break;
@@ -525,22 +540,41 @@ function unlinkedJql(known: readonly string[] | undefined, room: number): string
   return `(outcomeId IS EMPTY OR outcomeId NOT IN (${list}))`;
 }
 
+/** Of the id lists, the share the parents' keys may take; the outcome ids get what is left. */
+const PARENT_LIST_BUDGET = LANE_LIST_BUDGET / 2;
+
 /**
- * The JQL that selects one lane: direct links, plus unlinked children of the outcome's epics. With `known` (the
- * project's outcome ids), an issue linked to an outcome that no longer exists counts as unlinked, as the
- * summary counts it; `epics` should hold only epics linked to one of them. An empty answer selects all.
+ * The keys of `parents` as a JQL list, when they fit in the parents' room; else the epics' alone (the lane then
+ * tells apart the children of linked epics only), else none.
  */
-export function laneJql(lane: string, epics: ReadonlyMap<string, string>, known?: readonly string[]): string {
+function parentKeysJql(parents: ReadonlyArray<[string, LinkedParent]>): string {
+  for (const chosen of [parents, parents.filter(([, p]) => p.epic)]) {
+    const list = chosen.map(([key]) => key).join(', ');
+    if (list.length <= PARENT_LIST_BUDGET) return list;
+  }
+  return '';
+}
+
+/**
+ * The JQL that selects one lane: direct links, plus unlinked children of the issues linked to the outcome. With
+ * `known` (the project's outcome ids), an issue linked to an outcome that no longer exists counts as unlinked, as
+ * the summary counts it; `parents` should hold only issues linked to one of them. An empty answer selects all.
+ */
+export function laneJql(
+  lane: string,
+  parents: ReadonlyMap<string, LinkedParent>,
+  known?: readonly string[],
+): string {
   if (lane === NO_OUTCOME) {
-    const all = [...epics.keys()];
-    const notChild = all.length ? `(parent IS EMPTY OR parent NOT IN (${all.join(', ')}))` : '';
+    const all = parentKeysJql([...parents]);
+    const notChild = all ? `(parent IS EMPTY OR parent NOT IN (${all}))` : '';
     const unlinked = unlinkedJql(known, LANE_LIST_BUDGET - notChild.length);
     return [unlinked, notChild].filter(Boolean).join(' AND ');
   }
-  const mine = [...epics].filter(([, id]) => id === lane).map(([key]) => key);
-  if (!mine.length) return `outcomeId = ${jqlString(lane)}`;
-  const unlinked = unlinkedJql(known, LANE_LIST_BUDGET - mine.join(', ').length) || 'outcomeId IS EMPTY';
-  return `(outcomeId = ${jqlString(lane)} OR (${unlinked} AND parent IN (${mine.join(', ')})))`;
+  const mine = parentKeysJql([...parents].filter(([, p]) => p.outcomeId === lane));
+  if (!mine) return `outcomeId = ${jqlString(lane)}`;
+  const unlinked = unlinkedJql(known, LANE_LIST_BUDGET - mine.length) || 'outcomeId IS EMPTY';
+  return `(outcomeId = ${jqlString(lane)} OR (${unlinked} AND parent IN (${mine})))`;
 }
 
 interface LaneContext {
@@ -548,7 +582,8 @@ interface LaneContext {
   projectKey: string;
   byId: Map<string, Outcome>;
   settings: Settings;
-  epics: Map<string, string>;
+  /** Issues linked to a live outcome, whose children inherit the link. */
+  parents: Map<string, LinkedParent>;
   /** The site's field ids, asked once per request, whatever the number of lanes. */
   field: AgileFieldIds;
 }
@@ -557,16 +592,16 @@ async function laneContext(call: CallContext): Promise<LaneContext> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const jira = JiraClient.asUser();
-  const [outcomes, { settings }, epics, { ids: field }] = await Promise.all([
+  const [outcomes, { settings }, parents, { ids: field }] = await Promise.all([
     outcomesStore.listOutcomes(projectKey),
     loadSettings(projectKey),
-    linkedEpics(jira, projectKey),
+    linkedParents(jira, projectKey),
     discoverAgileFields(jira),
   ]);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
-  // An epic linked to a deleted outcome lends nothing: its children are counted, and listed, as serving none.
-  for (const [key, id] of epics) if (!byId.has(id)) epics.delete(key);
-  return { jira, projectKey, byId, settings, epics, field };
+  // An issue linked to a deleted outcome lends nothing: its children are counted, and listed, as serving none.
+  for (const [key, p] of parents) if (!byId.has(p.outcomeId)) parents.delete(key);
+  return { jira, projectKey, byId, settings, parents, field };
 }
 
 async function lanePage(
@@ -577,7 +612,10 @@ async function lanePage(
     throw new ValidationError('This outcome does not exist (any more).', { lane: 'Unknown outcome.' });
   const result = await withPageToken(input.pageToken, () =>
     ctx.jira.searchJql({
-      jql: [openWorkJql(ctx.projectKey, input.filters), laneJql(input.lane, ctx.epics, [...ctx.byId.keys()])]
+      jql: [
+        openWorkJql(ctx.projectKey, input.filters),
+        laneJql(input.lane, ctx.parents, [...ctx.byId.keys()]),
+      ]
         .filter(Boolean)
         .join(' AND '),
       fields: [...PAGE_FIELDS, ctx.field.storyPoints],
@@ -589,7 +627,7 @@ async function lanePage(
   const issues = result.issues.map((issue): MapIssue => {
     const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
     const parentKey = issue.fields.parent?.key;
-    const parentOutcome = parentKey ? (ctx.epics.get(parentKey) ?? null) : null;
+    const parentOutcome = parentKey ? (ctx.parents.get(parentKey)?.outcomeId ?? null) : null;
     // Scored live with the current settings, so a changed weight shows at once.
     const assessment = assessIssue(issueFacts(issue, parentOutcome), draftOf(lens), ctx.byId, ctx.settings);
     const assignee = accountName(issue.fields.assignee);

@@ -642,8 +642,8 @@ describe('JQL in the Jira emulator', () => {
     it('are all accepted against the index manifest.yml declares', () => {
       const index = readPropertyIndex();
       const epics = new Map([
-        ['DEMO-1', 'out-1'],
-        ['DEMO-2', 'out-2'],
+        ['DEMO-1', { outcomeId: 'out-1', epic: true }],
+        ['DEMO-2', { outcomeId: 'out-2', epic: false }],
       ]);
       const queries = [
         openWorkJql('DEMO', {}),
