@@ -133,6 +133,27 @@ describe('Jira emulator against the official OpenAPI spec', () => {
     ]);
   });
 
+  it('answers a secured issue, its Security Level field and its refusals within the spec', async () => {
+    const { jira, contract } = aCheckedWorld();
+    const before = contract.violations.length;
+    jira.store.createSecurityLevel({ name: 'Staff', description: 'Staff only', accountIds: ['acc-member'] });
+    jira.store.setIssueSecurityLevel('OL-2', 'Staff');
+    const statuses: number[] = [];
+    const run = async (actor: JiraActor, method: string, path: string, body?: unknown) =>
+      statuses.push((await call(jira, actor, method, path, body)).status);
+    await run(member, 'GET', '/issue/OL-2?fields=*all');
+    await run(member, 'POST', '/search/jql', { jql: 'project = OL', fields: ['security'] });
+    await run(viewer, 'GET', '/issue/OL-2');
+    await run(viewer, 'GET', '/issue/OL-2/properties/outcome-lens');
+    await run(viewer, 'GET', '/mypermissions?issueKey=OL-2&permissions=BROWSE_PROJECTS');
+    await run(app, 'POST', '/permissions/check', {
+      accountId: 'acc-viewer',
+      projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], issues: [10001] }],
+    });
+    expect(contract.violations.slice(before)).toEqual([]);
+    expect(statuses).toEqual([200, 200, 404, 404, 404, 200]);
+  });
+
   it('lists the sprint and story-point fields by their custom type under the ids the site uses', async () => {
     const { jira, contract } = aCheckedWorld();
     const before = contract.violations.length;

@@ -612,3 +612,165 @@ describe('Jira emulator over HTTP', () => {
     }
   });
 });
+
+describe('Jira emulator: issue security levels', () => {
+  const NOT_FOUND = {
+    errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+    errors: {},
+  };
+
+  /** OL-1 open to the project; OL-2 at the level "Staff", which lists the member alone. */
+  function aSecuredWorld(level: Partial<Parameters<JiraEmulator['store']['createSecurityLevel']>[0]> = {}) {
+    const world = aWorld();
+    const s = world.jira.store;
+    s.setGlobal('acc-admin', 'ADMINISTER', true);
+    s.setGlobal('acc-admin', 'BULK_CHANGE', true);
+    s.createSecurityLevel({ name: 'Staff', description: 'Staff only', accountIds: ['acc-member'], ...level });
+    s.createIssue(anIssue({ key: 'OL-1', summary: 'Open to all' }));
+    const secured = s.createIssue(anIssue({ key: 'OL-2', summary: 'Layoff plan', securityLevel: 'Staff' }));
+    s.setIssueProperty('OL-2', 'outcome-lens', { score: 10 });
+    s.addComment('OL-2', { author: 'acc-member', body: 'Secret' });
+    s.addChangelog('OL-2', {
+      author: 'acc-member',
+      items: [{ field: 'labels', fieldId: 'labels', fromString: '', toString: 'x' }],
+    });
+    return { ...world, secured };
+  }
+
+  it('answers a member of the level with the issue and its Security Level field', async () => {
+    const { jira } = aSecuredWorld();
+    const got = await call(jira, member, 'GET', '/issue/OL-2?fields=summary,security');
+    expect(got.status).toBe(200);
+    expect(got.json.fields.security).toMatchObject({ name: 'Staff', description: 'Staff only' });
+    expect((await call(jira, member, 'GET', '/issue/OL-1?fields=*all')).json.fields).not.toHaveProperty(
+      'security',
+    );
+  });
+
+  it('is a missing issue to everyone outside the level, Jira administrators and the app included', async () => {
+    const { jira } = aSecuredWorld();
+    for (const who of [viewer, admin, app]) {
+      for (const path of [
+        '/issue/OL-2',
+        '/issue/10001',
+        '/issue/OL-2/comment',
+        '/issue/OL-2/transitions',
+        '/issue/OL-2/properties',
+        '/issue/OL-2/properties/outcome-lens',
+      ]) {
+        const res = await call(jira, who, 'GET', path);
+        expect([path, res.status]).toEqual([path, 404]);
+      }
+      expect((await call(jira, who, 'GET', '/issue/OL-2')).json).toEqual(NOT_FOUND);
+      expect((await call(jira, who, 'PUT', '/issue/OL-2/properties/outcome-lens', { score: 1 })).status).toBe(
+        404,
+      );
+      expect(
+        (await call(jira, who, 'POST', '/issue/OL-2/transitions', { transition: { id: '31' } })).status,
+      ).toBe(404);
+      expect(
+        (await call(jira, who, 'GET', '/mypermissions?issueKey=OL-2&permissions=BROWSE_PROJECTS')).status,
+      ).toBe(404);
+    }
+    expect(jira.store.getIssueProperty('OL-2', 'outcome-lens')).toEqual({ score: 10 });
+    expect(jira.store.getIssue('OL-2')?.statusName).toBe('To Do');
+  });
+
+  it('leaves the issue out of searches, counts, bulk fetches and changelogs for those outside the level', async () => {
+    const { jira } = aSecuredWorld();
+    const keysFor = async (who: JiraActor): Promise<string[]> =>
+      (
+        await call(jira, who, 'POST', '/search/jql', {
+          jql: 'project = OL ORDER BY key',
+          fields: ['summary'],
+        })
+      ).json.issues.map((i: { key: string }) => i.key) as string[];
+    expect(await keysFor(member)).toEqual(['OL-1', 'OL-2']);
+    for (const who of [viewer, admin, app]) {
+      expect(await keysFor(who)).toEqual(['OL-1']);
+      expect(
+        (await call(jira, who, 'POST', '/search/approximate-count', { jql: 'project = OL' })).json.count,
+      ).toBe(1);
+      const fetched = await call(jira, who, 'POST', '/issue/bulkfetch', { issueIdsOrKeys: ['OL-1', 'OL-2'] });
+      expect(fetched.json.issues.map((i: { key: string }) => i.key)).toEqual(['OL-1']);
+      const log = await call(jira, who, 'POST', '/changelog/bulkfetch', { issueIdsOrKeys: ['OL-2'] });
+      expect(log.json.issueChangeLogs).toEqual([]);
+    }
+  });
+
+  it('grants nothing on the issue in /permissions/check to someone outside the level', async () => {
+    const { jira, secured } = aSecuredWorld();
+    const checkFor = async (accountId?: string): Promise<unknown> =>
+      (
+        await call(jira, app, 'POST', '/permissions/check', {
+          ...(accountId ? { accountId } : {}),
+          projectPermissions: [{ permissions: ['BROWSE_PROJECTS'], projects: [10000], issues: [secured.id] }],
+        })
+      ).json.projectPermissions;
+    // The project is granted; the issue in it is not.
+    const none = [{ permission: 'BROWSE_PROJECTS', projects: [10000], issues: [] }];
+    expect(await checkFor('acc-viewer')).toEqual(none);
+    expect(await checkFor('acc-admin')).toEqual(none);
+    expect(await checkFor()).toEqual(none);
+    expect(await checkFor('acc-member')).toEqual([
+      { permission: 'BROWSE_PROJECTS', projects: [10000], issues: [secured.id] },
+    ]);
+  });
+
+  it('treats the issue as not found in bulk transitions, bulk label edits and bulk property sets', async () => {
+    const { jira, secured } = aSecuredWorld();
+    const transition = await call(jira, admin, 'POST', '/bulk/issues/transition', {
+      bulkTransitionInputs: [{ selectedIssueIdsOrKeys: ['OL-1', 'OL-2'], transitionId: '31' }],
+    });
+    const task = await call(jira, admin, 'GET', `/bulk/queue/${transition.json.taskId}`);
+    expect(task.json).toMatchObject({
+      processedAccessibleIssues: [10000],
+      invalidOrInaccessibleIssueCount: 1,
+    });
+    expect((await call(jira, admin, 'GET', '/bulk/issues/transition?issueIdsOrKeys=OL-2')).status).toBe(400);
+    const edit = await call(jira, admin, 'POST', '/bulk/issues/fields', {
+      selectedIssueIdsOrKeys: ['OL-2'],
+      selectedActions: ['labels'],
+      editedFieldsInput: {
+        labelsFields: [
+          { fieldId: 'labels', bulkEditMultiSelectFieldOption: 'ADD', labels: [{ name: 'zombie' }] },
+        ],
+      },
+    });
+    const edited = await call(jira, admin, 'GET', `/bulk/queue/${edit.json.taskId}`);
+    expect(edited.json).toMatchObject({ processedAccessibleIssues: [], invalidOrInaccessibleIssueCount: 1 });
+    const multi = await call(jira, app, 'POST', '/issue/properties/multi', {
+      issues: [{ issueID: secured.id, properties: { 'outcome-lens': { score: 99 } } }],
+    });
+    const location = String(multi.headers.location);
+    const done = await call(jira, app, 'GET', location.slice(location.indexOf('/task/')));
+    expect(done.json.result).toEqual({
+      updated: [],
+      failed: [
+        { issueId: secured.id, message: 'Issue does not exist or you do not have permission to see it.' },
+      ],
+    });
+    const stored = jira.store.getIssue('OL-2')!;
+    expect([stored.statusName, stored.labels]).toEqual(['To Do', []]);
+    expect(jira.store.getIssueProperty('OL-2', 'outcome-lens')).toEqual({ score: 10 });
+  });
+
+  it('lets the app in through the atlassian-addons-project-access role, and reporters, assignees and sub-tasks follow the level', async () => {
+    const { jira } = aSecuredWorld({ projectRoles: ['atlassian-addons-project-access'], reporter: true });
+    expect((await call(jira, app, 'GET', '/issue/OL-2')).status).toBe(200);
+    expect((await call(jira, viewer, 'GET', '/issue/OL-2')).status).toBe(404);
+    const s = jira.store;
+    s.createIssue(anIssue({ key: 'OL-3', reporter: 'acc-viewer', securityLevel: 'Staff' }));
+    expect((await call(jira, viewer, 'GET', '/issue/OL-3')).status).toBe(200);
+    // "Subtasks inherit the security level of their parent issue."
+    s.createIssue(anIssue({ key: 'OL-4', type: 'Sub-task', parentKey: 'OL-2' }));
+    expect((await call(jira, viewer, 'GET', '/issue/OL-4')).status).toBe(404);
+    expect((await call(jira, member, 'GET', '/issue/OL-4')).status).toBe(200);
+    s.setIssueSecurityLevel('OL-2', null);
+    expect((await call(jira, viewer, 'GET', '/issue/OL-2')).status).toBe(200);
+    expect((await call(jira, viewer, 'GET', '/issue/OL-4')).status).toBe(200);
+    s.setIssueSecurityLevel('OL-1', 'Staff');
+    s.addSecurityLevelMember('Staff', 'acc-viewer');
+    expect((await call(jira, viewer, 'GET', '/issue/OL-1')).status).toBe(200);
+  });
+});

@@ -16,7 +16,8 @@ import type {
   StoredUser,
   UserInput,
 } from './types';
-import { GLOBAL_PERMISSIONS } from './types';
+import { APP_PROJECT_ROLE, GLOBAL_PERMISSIONS } from './types';
+import type { AppProjectRole, SecurityLevelInput, StoredSecurityLevel } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jira_users (
@@ -38,7 +39,7 @@ CREATE TABLE IF NOT EXISTS jira_issues (
   summary TEXT NOT NULL, description TEXT, description_wiki TEXT, status_name TEXT NOT NULL,
   status_category TEXT NOT NULL, resolution TEXT, created TEXT NOT NULL, updated TEXT NOT NULL,
   reporter TEXT, assignee TEXT, labels TEXT NOT NULL, parent_key TEXT, sprints TEXT NOT NULL,
-  story_points REAL, priority TEXT
+  story_points REAL, priority TEXT, security_level_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS jira_issues_project ON jira_issues (project_id, id);
 -- Keys an issue had before it was moved to another project: Jira Cloud keeps answering to them.
@@ -58,6 +59,14 @@ CREATE TABLE IF NOT EXISTS jira_issue_properties (
 );
 CREATE TABLE IF NOT EXISTS jira_project_properties (
   project_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (project_id, key)
+);
+-- Issue security levels (a site's issue security schemes, flattened: a level's id is unique on the site) and who
+-- is in each: an account, the issue's reporter or assignee, or the app's project role.
+CREATE TABLE IF NOT EXISTS jira_security_levels (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jira_security_level_members (
+  level_id INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (level_id, kind, value)
 );
 CREATE TABLE IF NOT EXISTS jira_dashboards (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL
@@ -95,12 +104,13 @@ interface IssueRow {
   sprints: string;
   story_points: number | null;
   priority: string | null;
+  security_level_id: number | null;
 }
 
 export const ISSUE_COLUMNS =
   'i.id, i.key, i.project_id, p.key AS project_key, i.issue_type, i.summary, i.description, i.description_wiki, ' +
   'i.status_name, i.status_category, i.resolution, i.created, i.updated, i.reporter, i.assignee, i.labels, ' +
-  'i.parent_key, i.sprints, i.story_points, i.priority';
+  'i.parent_key, i.sprints, i.story_points, i.priority, i.security_level_id';
 
 /** Wraps plain text into a minimal ADF document, one paragraph per line. */
 export function textToAdf(text: string): AdfDocument {
@@ -144,12 +154,18 @@ export class JiraStore {
     private readonly now: () => Date = () => new Date(),
   ) {
     db.exec(SCHEMA);
+    // A database written before issue security levels existed gains the column, every issue without a level.
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(jira_issues)').all();
+    if (!columns.some((c) => c.name === 'security_level_id'))
+      db.exec('ALTER TABLE jira_issues ADD COLUMN security_level_id INTEGER');
     this.stmts = {
       insertIssue: db.prepare(
         `INSERT INTO jira_issues (id, key, project_id, issue_type, summary, description, description_wiki, status_name,
-           status_category, resolution, created, updated, reporter, assignee, labels, parent_key, sprints, story_points, priority)
+           status_category, resolution, created, updated, reporter, assignee, labels, parent_key, sprints, story_points, priority,
+           security_level_id)
          VALUES (@id, @key, @projectId, @type, @summary, @description, @descriptionWiki, @statusName, @statusCategory,
-           @resolution, @created, @updated, @reporter, @assignee, @labels, @parentKey, @sprints, @storyPoints, @priority)`,
+           @resolution, @created, @updated, @reporter, @assignee, @labels, @parentKey, @sprints, @storyPoints, @priority,
+           @securityLevelId)`,
       ),
       maxIssueId: db.prepare('SELECT MAX(id) AS m FROM jira_issues'),
       projectByKey: db.prepare(
@@ -363,6 +379,10 @@ export class JiraStore {
       sprints: JSON.stringify(input.sprints ?? []),
       storyPoints: input.storyPoints ?? null,
       priority: input.priority === undefined ? 'Medium' : input.priority,
+      securityLevelId:
+        input.securityLevel === undefined || input.securityLevel === null
+          ? null
+          : this.requireSecurityLevel(input.securityLevel).id,
     });
     return key;
   }
@@ -637,6 +657,113 @@ export class JiraStore {
     ).map((r) => r.key);
   }
 
+  // ---- issue security levels ------------------------------------------------------------------------------
+
+  /**
+   * Creates an issue security level. Who is in it, as Jira's "Add to security level" offers them (Atlassian,
+   * "Configure issue security schemes"): single users, the issue's reporter or assignee, and a project role;
+   * the one role the emulator knows is `atlassian-addons-project-access`, which holds the app's user in every
+   * project, as Jira adds an installed app's user to it. Groups are not modelled.
+   */
+  createSecurityLevel(input: SecurityLevelInput): StoredSecurityLevel {
+    if (this.getSecurityLevel(input.name)) throw new Error(`Security level ${input.name} exists already`);
+    const maxId = (
+      this.db.prepare('SELECT MAX(id) AS m FROM jira_security_levels').get() as { m: number | null }
+    ).m;
+    const id = input.id ?? Math.max(FIRST_ID, (maxId ?? FIRST_ID - 1) + 1);
+    const members: Array<[string, string]> = [
+      ...(input.accountIds ?? []).map((a): [string, string] => ['user', a]),
+      ...(input.projectRoles ?? []).map((r): [string, string] => ['projectRole', r]),
+      ...(input.reporter ? [['reporter', ''] as [string, string]] : []),
+      ...(input.assignee ? [['assignee', ''] as [string, string]] : []),
+    ];
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO jira_security_levels (id, name, description) VALUES (?, ?, ?)')
+        .run(id, input.name, input.description ?? '');
+      const add = this.db.prepare(
+        'INSERT OR IGNORE INTO jira_security_level_members (level_id, kind, value) VALUES (?, ?, ?)',
+      );
+      for (const [kind, value] of members) add.run(id, kind, value);
+    })();
+    return this.getSecurityLevel(id) as StoredSecurityLevel;
+  }
+
+  /** A level by id or name, with its members. */
+  getSecurityLevel(idOrName: string | number): StoredSecurityLevel | null {
+    const row = (
+      typeof idOrName === 'number' || /^\d+$/.test(idOrName)
+        ? this.db
+            .prepare('SELECT id, name, description FROM jira_security_levels WHERE id = ?')
+            .get(Number(idOrName))
+        : this.db
+            .prepare('SELECT id, name, description FROM jira_security_levels WHERE name = ?')
+            .get(idOrName)
+    ) as { id: number; name: string; description: string } | undefined;
+    if (!row) return null;
+    const members = this.db
+      .prepare('SELECT kind, value FROM jira_security_level_members WHERE level_id = ?')
+      .all(row.id) as Array<{ kind: string; value: string }>;
+    return {
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      accountIds: members.filter((m) => m.kind === 'user').map((m) => m.value),
+      projectRoles: members.filter((m) => m.kind === 'projectRole').map((m) => m.value as AppProjectRole),
+      reporter: members.some((m) => m.kind === 'reporter'),
+      assignee: members.some((m) => m.kind === 'assignee'),
+    };
+  }
+
+  /** Whether the site has any security level (a search over a site without them checks none). */
+  hasSecurityLevels(): boolean {
+    return !!this.db.prepare('SELECT 1 FROM jira_security_levels LIMIT 1').get();
+  }
+
+  /** Adds an account to a level (Jira's "Single user" member). */
+  addSecurityLevelMember(idOrName: string | number, accountId: string): void {
+    const level = this.requireSecurityLevel(idOrName);
+    this.db
+      .prepare(
+        "INSERT OR IGNORE INTO jira_security_level_members (level_id, kind, value) VALUES (?, 'user', ?)",
+      )
+      .run(level.id, accountId);
+  }
+
+  /** Puts an issue at a level, or takes its level off (null), as setting its Security Level field does. */
+  setIssueSecurityLevel(issueKeyOrId: string | number, level: string | number | null): void {
+    const issue = this.requireIssue(issueKeyOrId);
+    const id = level === null ? null : this.requireSecurityLevel(level).id;
+    this.db.prepare('UPDATE jira_issues SET security_level_id = ? WHERE id = ?').run(id, issue.id);
+  }
+
+  /**
+   * Whether an account is in the issue's security level (true when the issue has none). The app's user is in
+   * it only through a member that names it: its account, or the `atlassian-addons-project-access` role.
+   */
+  inSecurityLevel(issue: StoredIssue, accountId: string, appAccountId: string): boolean {
+    // "Subtasks inherit the security level of their parent issue" (Configure issue security schemes).
+    if (issue.type === 'Sub-task' && issue.parentKey) {
+      const parent = this.getIssue(issue.parentKey);
+      if (parent) return this.inSecurityLevel(parent, accountId, appAccountId);
+    }
+    if (issue.securityLevelId === null) return true;
+    const level = this.getSecurityLevel(issue.securityLevelId);
+    if (!level) return false;
+    return (
+      level.accountIds.includes(accountId) ||
+      (level.reporter && issue.reporter === accountId) ||
+      (level.assignee && issue.assignee === accountId) ||
+      (accountId === appAccountId && level.projectRoles.includes(APP_PROJECT_ROLE))
+    );
+  }
+
+  private requireSecurityLevel(idOrName: string | number): StoredSecurityLevel {
+    const level = this.getSecurityLevel(idOrName);
+    if (!level) throw new Error(`Unknown security level: ${idOrName}`);
+    return level;
+  }
+
   // ---- dashboards -------------------------------------------------------------------------------------------
 
   /**
@@ -745,5 +872,6 @@ function rowToIssue(r: IssueRow): StoredIssue {
     sprints: JSON.parse(r.sprints) as SprintValue[],
     storyPoints: r.story_points,
     priority: r.priority,
+    securityLevelId: r.security_level_id,
   };
 }

@@ -108,6 +108,38 @@ export interface IssueInput {
   sprints?: SprintValue[];
   storyPoints?: number | null;
   priority?: string | null;
+  /** The issue's security level, by name or id (store.createSecurityLevel); absent or null: none. */
+  securityLevel?: string | number | null;
+}
+
+/**
+ * The project role Jira gives every installed app's user (Atlassian, "The atlassian-addons-project-access project
+ * role in Jira cloud"): a security level that lists it lets the app see the level's issues.
+ */
+export const APP_PROJECT_ROLE = 'atlassian-addons-project-access';
+export type AppProjectRole = typeof APP_PROJECT_ROLE;
+
+export interface SecurityLevelInput {
+  name: string;
+  description?: string;
+  id?: number;
+  /** Single users in the level. */
+  accountIds?: string[];
+  /** Project roles in the level: the emulator knows the app's role only. */
+  projectRoles?: AppProjectRole[];
+  /** The issue's reporter, or its assignee, is in the level. */
+  reporter?: boolean;
+  assignee?: boolean;
+}
+
+export interface StoredSecurityLevel {
+  id: number;
+  name: string;
+  description: string;
+  accountIds: string[];
+  projectRoles: AppProjectRole[];
+  reporter: boolean;
+  assignee: boolean;
 }
 
 export interface StoredIssue {
@@ -131,6 +163,8 @@ export interface StoredIssue {
   sprints: SprintValue[];
   storyPoints: number | null;
   priority: string | null;
+  /** The issue's security level id, or null: only the level's members see an issue that has one. */
+  securityLevelId: number | null;
 }
 
 export interface ChangelogItemInput {

@@ -276,7 +276,13 @@ export function issuePage(req: PageRequest, issueKey: string): Page {
   const pathName = `/browse/${issueKey}`;
   const issue: StoredIssue | null = req.app.jira.store.getIssue(issueKey);
   const project = issue ? req.app.jira.store.getProject(issue.projectKey) : null;
-  if (!issue || !project || !can(req, project, 'BROWSE_PROJECTS'))
+  // Outside the issue's security level the issue is not there for this user, as in Jira.
+  if (
+    !issue ||
+    !project ||
+    !can(req, project, 'BROWSE_PROJECTS') ||
+    !req.app.jira.store.inSecurityLevel(issue, req.accountId, req.app.jira.appAccountId)
+  )
     return noPermissionPage(req, pathName, 'this issue');
   const description = issue.description
     ? toPlainText(issue.description as unknown as AdfNode)

@@ -17,6 +17,7 @@ import {
   can,
   json,
   route,
+  sees,
   statusId,
   type Route,
   type RouteContext,
@@ -104,7 +105,7 @@ function submitBulkEdit(ctx: RouteContext) {
   ctx.store.db.transaction(() => {
     for (const idOrKey of new Set(ids as string[])) {
       const issue: StoredIssue | null = ctx.store.getIssue(idOrKey);
-      if (!issue || !can(ctx, issue.projectId, 'BROWSE_PROJECTS')) {
+      if (!issue || !sees(ctx, issue)) {
         invalid += 1;
         continue;
       }
@@ -170,7 +171,7 @@ function bulkProgress(ctx: RouteContext) {
 
 function visible(ctx: RouteContext, keyOrId: string): StoredIssue | null {
   const issue = ctx.store.getIssue(keyOrId);
-  return issue && can(ctx, issue.projectId, 'BROWSE_PROJECTS') ? issue : null;
+  return issue && sees(ctx, issue) ? issue : null;
 }
 
 /** The emulator has one workflow: a transition needs no field when it sets its own resolution or none. */

@@ -128,6 +128,33 @@ export function accountHas(
   return store.hasProjectPermission(projectId, accountId, permission);
 }
 
+/**
+ * Whether an account may see an issue: Browse Projects in its project and, when the issue has a security level,
+ * a place in that level (the platform spec's Get issue: "If issue-level security is configured, issue-level
+ * security permission to view the issue"). Nobody passes a level without being in it: not a Jira administrator
+ * (Atlassian, "Configure issue security schemes": the level decides who sees the issue), and not the app's
+ * user, which Jira puts in the `atlassian-addons-project-access` project role and nowhere else, so an app sees
+ * a secured issue only when the level lists that role or its user (Atlassian, "The
+ * atlassian-addons-project-access project role in Jira cloud"). An issue someone may not see is, to them, one
+ * that does not exist: every issue permission on it is refused.
+ */
+export function accountSeesIssue(
+  store: JiraStore,
+  appAccountId: string,
+  accountId: string,
+  issue: StoredIssue,
+): boolean {
+  return (
+    accountHas(store, appAccountId, accountId, issue.projectId, 'BROWSE_PROJECTS') &&
+    store.inSecurityLevel(issue, accountId, appAccountId)
+  );
+}
+
+/** Whether the actor may see the issue (its project and its security level). */
+export function sees(ctx: RouteContext, issue: StoredIssue): boolean {
+  return accountSeesIssue(ctx.store, ctx.appAccountId, actorAccountId(ctx), issue);
+}
+
 export function can(ctx: RouteContext, projectId: number, permission: JiraPermission): boolean {
   return accountHas(ctx.store, ctx.appAccountId, actorAccountId(ctx), projectId, permission);
 }
@@ -142,8 +169,7 @@ export function browsableProjects(ctx: RouteContext): number[] | null {
 /** The issue if the actor may browse it; otherwise Jira's 404 that does not tell the two cases apart. */
 export function visibleIssue(ctx: RouteContext, keyOrId: string): StoredIssue {
   const issue = ctx.store.getIssue(keyOrId);
-  if (!issue || !can(ctx, issue.projectId, 'BROWSE_PROJECTS'))
-    throw new JiraHttpError(404, [ISSUE_NOT_FOUND]);
+  if (!issue || !sees(ctx, issue)) throw new JiraHttpError(404, [ISSUE_NOT_FOUND]);
   return issue;
 }
 
@@ -325,8 +351,21 @@ export function allFields(
           }
         : null;
     },
+    // Jira's Security Level field: the level's SecurityLevel bean (spec), only on an issue that has one.
+    ...(issue.securityLevelId !== null ? { security: () => renderSecurityLevel(store, issue) } : {}),
     [custom.sprint]: () => (issue.sprints.length ? issue.sprints : null),
     [custom.storyPoints]: () => issue.storyPoints,
+  };
+}
+
+function renderSecurityLevel(store: JiraStore, issue: StoredIssue): Record<string, unknown> | null {
+  const level = issue.securityLevelId === null ? null : store.getSecurityLevel(issue.securityLevelId);
+  if (!level) return null;
+  return {
+    self: `${BASE_URL}/rest/api/3/securitylevel/${level.id}`,
+    id: String(level.id),
+    description: level.description,
+    name: level.name,
   };
 }
 
@@ -380,6 +419,7 @@ export const SYSTEM_FIELD_IDS = [
   'labels',
   'priority',
   'parent',
+  'security',
   'comment',
 ] as const;
 

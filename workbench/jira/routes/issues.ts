@@ -17,6 +17,7 @@ import {
   renderStatus,
   requirePermission,
   route,
+  sees,
   selectFields,
   statusId,
   stringList,
@@ -64,7 +65,7 @@ function bulkFetch(ctx: RouteContext) {
   for (const key of keys) {
     const issue = ctx.store.getIssue(key);
     // Issues the caller cannot see are left out silently, as Jira does.
-    if (!issue || !can(ctx, issue.projectId, 'BROWSE_PROJECTS')) continue;
+    if (!issue || !sees(ctx, issue)) continue;
     const properties = propertyKeys
       ? (ctx.store.propertiesOf([issue.id], propertyKeys).get(issue.id) ?? {})
       : undefined;
@@ -440,7 +441,7 @@ function bulkChangelog(ctx: RouteContext) {
   }
   const visible = keys.map((k) => {
     const issue = ctx.store.getIssue(k);
-    return issue && can(ctx, issue.projectId, 'BROWSE_PROJECTS') ? issue : null;
+    return issue && sees(ctx, issue) ? issue : null;
   });
   const out: Array<{ issueId: string; changeHistories: Array<Record<string, unknown>> }> = [];
   let budget = maxResults;

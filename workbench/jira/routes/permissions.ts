@@ -2,6 +2,7 @@ import { GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS, type JiraPermission } from '..
 import {
   JiraHttpError,
   accountHas,
+  accountSeesIssue,
   actorAccountId,
   asObject,
   badRequest,
@@ -40,7 +41,8 @@ function myPermissions(ctx: RouteContext) {
   const issueKey = ctx.query.get('issueKey') ?? ctx.query.get('issueId');
   if (issueKey) {
     const issue = ctx.store.getIssue(issueKey);
-    if (!issue || !accountHas(ctx.store, ctx.appAccountId, accountId, issue.projectId, 'BROWSE_PROJECTS')) {
+    // An issue outside the caller's security level answers as a missing one (issue context: common.ts).
+    if (!issue || !accountSeesIssue(ctx.store, ctx.appAccountId, accountId, issue)) {
       throw new JiraHttpError(404, ['Issue does not exist or you do not have permission to see it.']);
     }
     projectId = issue.projectId;
@@ -127,7 +129,9 @@ function bulkCheck(ctx: RouteContext) {
       });
       const grantedIssues = issues.flatMap((i) => {
         const issue = ctx.store.getIssue(String(i));
+        // An issue the account may not see (its security level) grants it nothing, as a missing one.
         return issue &&
+          accountSeesIssue(ctx.store, ctx.appAccountId, accountId, issue) &&
           accountHas(ctx.store, ctx.appAccountId, accountId, issue.projectId, perm as JiraPermission)
           ? [issue.id]
           : [];

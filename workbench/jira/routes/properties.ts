@@ -10,6 +10,7 @@ import {
   noContent,
   requirePermission,
   route,
+  sees,
   visibleIssue,
   visibleProject,
   type Route,
@@ -136,7 +137,7 @@ function bulkSetByIssue(ctx: RouteContext) {
           continue;
         }
         const issue = ctx.store.getIssue(issueID);
-        if (!issue || !can(ctx, issue.projectId, 'BROWSE_PROJECTS')) {
+        if (!issue || !sees(ctx, issue)) {
           failed.push({
             issueId: issueID,
             message: 'Issue does not exist or you do not have permission to see it.',

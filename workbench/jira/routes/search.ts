@@ -128,6 +128,11 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
       : [],
   };
 
+  // Issues outside the actor's security level are not in its results (common.ts, accountSeesIssue); a site
+  // without levels skips the check.
+  const levels = ctx.store.hasSecurityLevels();
+  const accountId = actorAccountId(ctx);
+
   // Scans matches in id order after a position, at most `limit` of them. With `onMatch`, hands each match to it
   // instead of keeping it (a count or an id-only sort over a large project holds no issue objects).
   const scan = (after: number, limit: number, onMatch?: (issue: StoredIssue) => void): StoredIssue[] => {
@@ -144,6 +149,7 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
         null,
       );
       for (const issue of chunk) {
+        if (levels && !ctx.store.inSecurityLevel(issue, accountId, ctx.appAccountId)) continue;
         if (matchesJql(query, toView(issue, props.get(issue.id) ?? {}), jqlCtx)) {
           if (onMatch) onMatch(issue);
           else found.push(issue);
