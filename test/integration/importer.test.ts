@@ -1,6 +1,7 @@
 import path from 'node:path';
 import zlib from 'node:zlib';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { importIssues, IMPORT_PROPERTY_KEY } from '../../workbench/import/importer';
 
@@ -207,6 +208,28 @@ describe('importing other shapes', () => {
     expect(report.projects).toEqual(['SANDBOX']);
     expect(app.jira.store.getIssue('SANDBOX-2')?.parentKey).toBe('SANDBOX-1');
     expect(app.jira.store.getIssue('ORB-2')).toBeNull();
+  });
+});
+
+describe('importing a secured issue', () => {
+  it('keeps its security level: hidden from the demo users until the level lets one in', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'import-')), 'secured.json');
+    const issue = (key: string, security?: object) => ({
+      key,
+      fields: { summary: `Issue ${key}`, issuetype: { name: 'Story' }, ...(security ? { security } : {}) },
+    });
+    fs.writeFileSync(
+      file,
+      JSON.stringify([issue('SEC-1'), issue('SEC-2', { id: '10100', name: 'HR only', description: 'HR' })]),
+    );
+    expect((await importIssues(app, file, { now: NOW })).imported).toBe(2);
+    expect(app.jira.store.getSecurityLevel('HR only')).toMatchObject({ description: 'HR', accountIds: [] });
+    expect((await search('admin', 'project = SEC')).issues.map((i) => i.key)).toEqual(['SEC-1']);
+    app.jira.store.addSecurityLevelMember('HR only', app.accountIdOf('admin'));
+    expect((await search('admin', 'project = SEC')).issues.map((i) => i.key).sort()).toEqual([
+      'SEC-1',
+      'SEC-2',
+    ]);
   });
 });
 

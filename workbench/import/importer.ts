@@ -118,7 +118,12 @@ function write(store: JiraStore, m: MappedIssue, knownUsers: Set<string>): void 
     store.createProject({ key: m.projectKey, name: m.projectName });
     grantDemoRoles(store, m.projectKey);
   }
-  store.createIssue(m.issue);
+  // A secured issue keeps its level, by name. An export does not say who is in a level, so a level the
+  // workbench lacks is created with no one in it: the issue is seen by nobody, the app included, until
+  // store.addSecurityLevelMember (or a level made before the import) lets someone in, as on the site.
+  if (m.securityLevel && !store.getSecurityLevel(m.securityLevel.name))
+    store.createSecurityLevel(m.securityLevel);
+  store.createIssue(m.securityLevel ? { ...m.issue, securityLevel: m.securityLevel.name } : m.issue);
   for (const c of m.comments) store.addComment(m.key, c);
   for (const h of m.changelog) store.addChangelog(m.key, h);
   if (m.links.length) store.setIssueProperty(m.key, IMPORT_PROPERTY_KEY, { links: m.links });

@@ -48,6 +48,8 @@ export interface MappedIssue {
   comments: MappedComment[];
   changelog: MappedChangelog[];
   links: IssueLinkRecord[];
+  /** The issue's security level as the export names it (fields.security), or null. */
+  securityLevel: { name: string; description: string } | null;
 }
 
 export class IssueShapeError extends Error {}
@@ -330,5 +332,12 @@ export function mapIssue(raw: unknown, now: Date, rekeyTo?: string): MappedIssue
     comments,
     changelog,
     links: linksOf(fields).map((l) => ({ ...l, issueKey: rekey(l.issueKey) as string })),
+    securityLevel:
+      isObj(fields.security) && str(fields.security.name)
+        ? {
+            name: (fields.security.name as string).slice(0, 255),
+            description: str(fields.security.description) ?? '',
+          }
+        : null,
   };
 }
