@@ -10,7 +10,7 @@
 import * as z from 'zod';
 import { assessIssue } from '../domain/assess-issue';
 import { ISSUE_PROPERTY_KEY, draftOf, hasHypothesis, readLens } from '../domain/issue-lens';
-import { JiraClient } from '../jira/client';
+import { JiraClient, withRetry } from '../jira/client';
 import { factsOf, readIssue } from '../services/issue-lens-service';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
@@ -42,12 +42,18 @@ export const GATE_MESSAGES = {
 
 /** Decides whether `issueKey` may go through the transition. Reads as the app: validators have no user. */
 export async function checkEntry(issueKey: string): Promise<GateAnswer> {
+  // Settings first, from app storage only: a gate an admin switched off costs no Jira call and cannot refuse a
+  // transition because Jira is slow or rate limiting the app. Jira sends the issue's current key, so its
+  // prefix is the project the issue is in.
+  const keyProject = issueKey.slice(0, issueKey.lastIndexOf('-'));
+  const ofKey = await loadSettings(keyProject);
+  if (!ofKey.settings.entryGate.enabled) return PASS;
   const jira = JiraClient.asApp();
-  const issue = await readIssue(jira, issueKey);
-  // The settings and outcomes of the project Jira says the issue is in now.
+  const issue = await onceMore(() => readIssue(jira, issueKey));
+  // The settings and outcomes of the project Jira says the issue is in now (the key's, unless it moved).
   const [stored, loaded, outcomes] = await Promise.all([
-    jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY),
-    loadSettings(issue.projectKey),
+    onceMore(() => jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
+    issue.projectKey === keyProject ? ofKey : loadSettings(issue.projectKey),
     listOutcomes(issue.projectKey),
   ]);
   const { settings } = loaded;
@@ -63,6 +69,14 @@ export async function checkEntry(issueKey: string): Promise<GateAnswer> {
   if (score.total < settings.entryGate.threshold)
     return block(GATE_MESSAGES.belowThreshold(score.total, settings.entryGate.threshold));
   return PASS;
+}
+
+/**
+ * A Jira read tried once more after a 5xx: a gateway blip should not refuse a person's transition. A 429 is not
+ * retried: the person tries again, as the message says, rather than the validator holding the transition.
+ */
+function onceMore<T>(read: () => Promise<T>): Promise<T> {
+  return withRetry(read, { attempts: 2, baseDelayMs: 150 });
 }
 
 /** The Forge handler. It never throws: a failure blocks the transition with a message, as Jira would. */

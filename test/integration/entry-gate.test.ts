@@ -182,6 +182,51 @@ describe('a gate that cannot be forged', () => {
   });
 });
 
+describe('a gate that is off, or Jira that is busy', () => {
+  it('lets a transition through without asking Jira when the gate is off, even while Jira answers 429', async () => {
+    await setGate({ enabled: false, threshold: 40, requireHypothesis: true });
+    app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 30,
+      match: { method: 'GET', pathIncludes: '/issue/DEMO-1' },
+    });
+    const mark = app.jira.calls.length;
+    const r = await transition('DEMO-1', IN_PROGRESS);
+    expect(r).toEqual({ status: 204, message: '', statusName: 'In Progress' });
+    // Only the person's own transition reached Jira: the switched-off gate made no call as the app.
+    expect(app.jira.calls.slice(mark).filter((c) => c.method === 'GET')).toEqual([]);
+  });
+
+  it('lets a transition through when the gate is off and Jira fails every read', async () => {
+    await setGate({ enabled: false, threshold: 40, requireHypothesis: true });
+    app.jira.faults.inject({ kind: 'server-error', status: 503, match: { method: 'GET' } });
+    expect((await transition('DEMO-1', IN_PROGRESS)).status).toBe(204);
+  });
+
+  it('reads the issue once more after a passing 5xx instead of refusing the transition', async () => {
+    await saveLens(aBetDraft());
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 502,
+      times: 1,
+      match: { method: 'GET', pathIncludes: '/issue/DEMO-1' },
+    });
+    const r = await transition('DEMO-1', IN_PROGRESS);
+    expect(r).toEqual({ status: 204, message: '', statusName: 'In Progress' });
+  });
+
+  it('still refuses, with the clear message, when the gate is on and Jira keeps answering 429', async () => {
+    await saveLens(aBetDraft());
+    app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 30,
+      match: { method: 'GET', pathIncludes: '/issue/DEMO-1' },
+    });
+    const r = await transition('DEMO-1', IN_PROGRESS);
+    expect(r).toEqual({ status: 400, message: GATE_MESSAGES.unavailable, statusName: 'To Do' });
+  });
+});
+
 describe('validators in the workbench', () => {
   it('reads the gate from manifest.yml as a function-backed validator', () => {
     expect(manifestValidators().map((v) => v.key)).toEqual([GATE]);
