@@ -1004,20 +1004,16 @@ describe('a bulk Kill refused for an item, then a close by hand', () => {
 });
 
 describe('bulk decisions check the person’s rights on each item', () => {
-  // The workbench's Jira has no issue security levels: the app's permission checks for the member are answered
-  // as a level would make Jira answer them, with `hidden` neither browsable nor editable by the member.
+  // `hidden` is put at an issue security level the member is not in: Jira answers the member's permission checks
+  // on it with nothing granted. The level lists the app's role, as a site does for the app that must act on it,
+  // and the admin.
   function hideFromMember(hidden: string[]): void {
-    const ids = new Set(hidden.map((k) => Number(app.jira.store.getIssue(k)!.id)));
-    const member = app.accountIdOf('member');
-    const handle = app.jira.handle.bind(app.jira);
-    app.jira.handle = async (req) => {
-      const res = await handle(req);
-      if (req.method !== 'POST' || !req.path.startsWith('/rest/api/3/permissions/check')) return res;
-      if (res.status !== 200 || !req.body?.includes(member)) return res;
-      const body = JSON.parse(res.body) as { projectPermissions: Array<{ issues?: number[] }> };
-      for (const p of body.projectPermissions) p.issues = (p.issues ?? []).filter((id) => !ids.has(id));
-      return { ...res, body: JSON.stringify(body) };
-    };
+    app.jira.store.createSecurityLevel({
+      name: 'Leads only',
+      accountIds: [app.accountIdOf('admin')],
+      projectRoles: ['atlassian-addons-project-access'],
+    });
+    for (const k of hidden) app.jira.store.setIssueSecurityLevel(k, 'Leads only');
   }
   const lensOf = (k: string) => readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY));
 
