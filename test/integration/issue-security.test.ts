@@ -1,0 +1,144 @@
+/**
+ * Issue security levels, as the app meets them on a site: an issue at a level is, to anyone outside it, an issue
+ * that does not exist (the workbench's Jira emulates this: workbench/jira/routes/common.ts, accountSeesIssue).
+ * Where a person acts the app reads as them, so the panel and the project page must not show such an issue to
+ * them; the scan reads as the app, which sees a secured issue only when the level lists the app's role.
+ */
+import type { Answer } from '../../src/contract/answer';
+import { ISSUE_PANEL_RESOLVERS, type IssuePanelResolverKey } from '../../src/contract/issue-panel';
+import type { MapLanesData, ZombieQueueData } from '../../src/contract/project-page';
+import type { ScanRunSummary } from '../../src/contract/scan';
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { listRunSummaries } from '../../src/storage/scan-state';
+import type { WorkbenchApp } from '../../workbench/app';
+import { runInInvocation } from '../../workbench/forge/runtime';
+import { PAGE_PROJECT as P, aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
+
+const PANEL = 'outcome-lens-issue-panel';
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+const SECRET = 'Close the Leipzig office quietly';
+
+let app: WorkbenchApp;
+beforeEach(() => (app = aProjectPageApp({ consumers: true })));
+afterEach(() => app.close());
+
+/** A level the admin is in and the member is not; with `forApp`, the app's role too, as a site may add it. */
+function leadsOnly(forApp: boolean): string {
+  return app.jira.store.createSecurityLevel({
+    name: 'Leads only',
+    accountIds: [app.accountIdOf('admin')],
+    ...(forApp ? { projectRoles: ['atlassian-addons-project-access' as const] } : {}),
+  }).name;
+}
+
+/** An open story idle for 70 days; `flagged` gives it the scan's zombie flag already. */
+function idleStory(summary: string, o: { level?: string; flagged?: boolean } = {}): string {
+  const key = app.jira.store.createIssue({
+    projectKey: P,
+    type: 'Story',
+    summary,
+    created: ago(80),
+    updated: ago(70),
+    ...(o.level ? { securityLevel: o.level } : {}),
+  }).key;
+  if (o.flagged)
+    app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+      version: 1,
+      zombie: 'true',
+      score: 20,
+      flag: {
+        flaggedAt: ago(1),
+        rules: [
+          { rule: 'idle', since: ago(70).slice(0, 10), detail: 'Nothing moved.', clearBy: 'Act on it.' },
+        ],
+        labelApplied: false,
+        commented: false,
+      },
+    });
+  return key;
+}
+
+const panel = <T>(fn: IssuePanelResolverKey, user: string, issueKey: string) =>
+  app.invoke(PANEL, fn, {}, { user, issueKey }) as Promise<Answer<T>>;
+
+describe('the issue panel of a secured issue', () => {
+  it('answers someone outside the level as for an issue that does not exist, and a member of it in full', async () => {
+    const secured = idleStory(SECRET, { level: leadsOnly(true) });
+    // An issue the member cannot see for want of the project: to Jira, the same as one that does not exist.
+    app.jira.store.createProject({ key: 'HIDDEN', name: 'Hidden' });
+    const elsewhere = app.jira.store.createIssue({ projectKey: 'HIDDEN', summary: 'Elsewhere' }).key;
+
+    const refused = await panel(ISSUE_PANEL_RESOLVERS.load, 'member', secured);
+    const missing = await panel(ISSUE_PANEL_RESOLVERS.load, 'member', elsewhere);
+    expect(refused.ok).toBe(false);
+    expect(JSON.stringify(refused).replaceAll(secured, 'KEY')).toEqual(
+      JSON.stringify(missing).replaceAll(elsewhere, 'KEY'),
+    );
+    expect(JSON.stringify(refused)).not.toContain(SECRET);
+
+    const shown = await panel<{ issue: { summary: string } }>(ISSUE_PANEL_RESOLVERS.load, 'admin', secured);
+    expect(dataOf(shown).issue.summary).toBe(SECRET);
+  });
+});
+
+describe('the project page for someone outside a security level', () => {
+  it('leaves a secured item out of the kill review queue and the outcome map, and lists it for a member of the level', async () => {
+    const level = leadsOnly(true);
+    const open = idleStory('Bookmark items in the cart', { flagged: true });
+    const secured = idleStory(SECRET, { level, flagged: true });
+
+    const queueOf = async (user: string) =>
+      dataOf(await callPage<ZombieQueueData>(app, 'zombieQueue', {}, user));
+    const mapOf = async (user: string) =>
+      dataOf(await callPage<MapLanesData>(app, 'mapLanes', { filters: {}, pageSize: 50 }, user));
+    const keysIn = (lanes: MapLanesData) => lanes.lanes.flatMap((l) => l.issues.map((i) => i.key)).sort();
+
+    const memberQueue = await queueOf('member');
+    expect(memberQueue).toMatchObject({ total: 1, flagged: 1 });
+    expect(memberQueue.items.map((i) => i.key)).toEqual([open]);
+    const memberMap = await mapOf('member');
+    expect(keysIn(memberMap)).toEqual([open]);
+    for (const answer of [memberQueue, memberMap]) {
+      expect(JSON.stringify(answer)).not.toContain(`"${secured}"`);
+      expect(JSON.stringify(answer)).not.toContain(SECRET);
+    }
+
+    const adminQueue = await queueOf('admin');
+    expect(adminQueue.items.map((i) => i.key).sort()).toEqual([open, secured].sort());
+    expect(keysIn(await mapOf('admin'))).toEqual([open, secured].sort());
+  });
+});
+
+describe('the scan, acting as the app, and a secured issue', () => {
+  async function scanNow(): Promise<ScanRunSummary> {
+    dataOf(await callPage(app, 'scanNow', {}, 'admin'));
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+    const [latest] = await runInInvocation(
+      { accountId: null, moduleKey: 'security-test', installContext: app.installContext },
+      () => listRunSummaries(P, 1),
+    );
+    return latest as unknown as ScanRunSummary;
+  }
+  const lensOf = (key: string) => readLens(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));
+
+  it('finishes its run without the issue when the level leaves the app out, and writes nothing to it', async () => {
+    const open = idleStory('Bookmark items in the cart');
+    const secured = idleStory(SECRET, { level: leadsOnly(false) });
+    const summary = await scanNow();
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ issues: 1, flagged: 1, errors: 0 });
+    expect(lensOf(open).zombie).toBe('true');
+    expect(app.jira.store.getIssueProperty(secured, ISSUE_PROPERTY_KEY)).toBeUndefined();
+    expect(app.jira.store.listComments(app.jira.store.getIssue(secured)!.id)).toEqual([]);
+  });
+
+  it('judges the issue like any other when the level lists the app’s role', async () => {
+    idleStory('Bookmark items in the cart');
+    const secured = idleStory(SECRET, { level: leadsOnly(true) });
+    const summary = await scanNow();
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ issues: 2, flagged: 2, errors: 0 });
+    expect(lensOf(secured).zombie).toBe('true');
+  });
+});
