@@ -185,7 +185,9 @@ export function calibrateProject(
   const timelines = issues.map(timelineOf);
   const classify = classifier(options.mapping);
 
-  const earliest = Math.min(...timelines.map((t) => t.createdMs));
+  // A loop, not Math.min(...all): spreading a big site's history (~125,000 items) overflows the stack.
+  let earliest = Infinity;
+  for (const t of timelines) if (t.createdMs < earliest) earliest = t.createdMs;
   const scanDates = scanDatesFor(options.asOf, options.lookbackMonths ?? 24, options.stepMonths ?? 3).filter(
     (d) => d.getTime() > earliest,
   );

@@ -384,3 +384,23 @@ describe('compacted history', () => {
     expect(grid[grid.length - 1]).toBe(720);
   });
 });
+
+describe('calibration of a large site', () => {
+  it('replays 200,000 items without overflowing the stack', () => {
+    const delivered = item('P-1', -100, { closes: [[10, 'Fixed']] });
+    const open = item('P-2', -300);
+    const issues = Array.from({ length: 200_000 }, (_, i) => ({
+      ...(i % 2 ? delivered : open),
+      key: `P-${i + 1}`,
+    }));
+    const result = calibrateProject('P', issues, {
+      asOf: AS_OF,
+      mapping: MAPPING,
+      currentIdleDays: 60,
+      candidates: [30, 100],
+      minDelivered: 2,
+      ...ONE_SCAN,
+    });
+    expect(result.delivered).toBe(100_000);
+  });
+});
