@@ -8,7 +8,7 @@ import { fieldErrors } from '../domain/schemas';
 import { parseSettings, settingsOrDefaults, type Settings, type StoredSettings } from '../domain/settings';
 import { ConflictError, ValidationError } from '../errors';
 import { keys } from './keys';
-import { checkValueSize, listAll, writeClaimed } from './kv';
+import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
 
 interface SettingsRecord {
   stored: StoredSettings;
@@ -68,10 +68,23 @@ export async function saveSettings(
   };
   checkValueSize(next, 'The settings');
   const revision = keys.settingsRevision(projectKey, next.version);
-  if (!(await writeClaimed(revision, { at: next.updatedAt }, keys.settings(projectKey), next)))
-    throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
-  return { settings: parsed.settings, stored: next.stored, version: next.version };
+  for (let attempt = 1; ; attempt++) {
+    if (await writeClaimed(revision, { at: next.updatedAt }, keys.settings(projectKey), next))
+      return { settings: parsed.settings, stored: next.stored, version: next.version };
+    // Lost the claim of version n + 1. It may be this very save sent twice at once (a double click, a request
+    // sent again): once the winner's value is readable, a repeat is answered as saved, anything else is stale.
+    await backOffAfterConflict(attempt);
+    const after = await readRecord(projectKey);
+    if (after && isRepeatOf(after, stored, expectedVersion, meta.actor))
+      return { settings: parsed.settings, stored: after.stored, version: after.version };
+    // Still at the version read: the winner has not written yet, or gave its claim back after a failed write.
+    if ((after?.version ?? 0) !== expectedVersion || attempt >= CLAIM_LOST_READS)
+      throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
+  }
 }
+
+/** How often a save that lost the claim reads again for the winner's value (about 0.8 s in all, at most). */
+const CLAIM_LOST_READS = 5;
 
 function isRepeatOf(
   current: SettingsRecord,

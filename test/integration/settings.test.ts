@@ -121,6 +121,29 @@ describe('project settings', () => {
     expect(ok(await call<SettingsData>('load', {})).settings.entryGate.threshold).toBe(65);
   });
 
+  it('answers the same save sent twice at once as saved, both times, and stores it once', async () => {
+    // An instant Jira: both copies pass the permission check together and race for the claim.
+    app.close();
+    app = createWorkbenchApp({ dataFile: ':memory:', contract: true, latency: 'off' });
+    app.jira.store.createProject({ key: P, name: 'Demo' });
+    app.grantDemoRoles(P);
+    for (let round = 0; round < 5; round++) {
+      const { version } = ok(await call<SettingsData>('load', {}));
+      const save = { version, settings: withChanges((s) => (s.entryGate.threshold = 50 + round)) };
+      // A double click: both copies read the same version and race for the next one.
+      const answers = await Promise.all([call<SettingsData>('save', save), call<SettingsData>('save', save)]);
+      expect(answers.map((a) => (a.ok ? a.data.version : a.error.code))).toEqual([version + 1, version + 1]);
+    }
+    expect(ok(await call<SettingsData>('load', {})).version).toBe(5);
+  });
+
+  it('still tells one of two different saves sent at once that the other saved first', async () => {
+    const a = { version: 0, settings: withChanges((s) => (s.entryGate.threshold = 50)) };
+    const b = { version: 0, settings: withChanges((s) => (s.entryGate.threshold = 60)) };
+    const answers = await Promise.all([call<SettingsData>('save', a), call<SettingsData>('save', b)]);
+    expect(answers.map((x) => (x.ok ? 'ok' : x.error.code)).sort()).toEqual(['CONFLICT', 'ok']);
+  });
+
   it('resets to the defaults as a new version', async () => {
     ok(await call('save', { version: 0, settings: withChanges((s) => (s.entryGate.enabled = false)) }));
     const reset = ok(await call<SettingsData>('reset', { version: 1 }));
