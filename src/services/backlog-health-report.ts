@@ -26,7 +26,7 @@ import { listRunSummaries } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
 import { issueFacts } from './issue-facts';
 import { withPageToken } from './paging';
-import { projectRights, requireBrowse, targetProject } from './project-access';
+import { hiddenFromCaller, projectRights, requireBrowse, targetProject } from './project-access';
 
 const PAGE = 100;
 /** Before the first finished scan the report reads a bounded first part of the backlog live (and says so). */
@@ -131,7 +131,11 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
   // "Now" is either the last finished scan's count, or (before any) a live count; "last scan" is the finished
   // run before the one that counted "now".
   const current = aggregates
-    ? { health: healthFromTallies(aggregates.health), truncated: false, asOf: aggregates.at }
+    ? {
+        health: await withoutHiddenExamples(healthFromTallies(aggregates.health)),
+        truncated: false,
+        asOf: aggregates.at,
+      }
     : { ...(await liveHealth(projectKey)), asOf: null };
   const finished = (r: RunFigures) => !!r.finishedAt && !!figures(r.health) && r.dryRun !== true;
   // With only the one scan that counted "now", it is also the last scan: no movement yet.
@@ -147,6 +151,20 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
     movement: last ? movementSince(current.health, last) : null,
     truncated: current.truncated,
     asOf: current.asOf,
+  };
+}
+
+/** The scan's examples were read as the app: one kept from this person (its security level) is not shown. */
+async function withoutHiddenExamples(health: BacklogHealth): Promise<BacklogHealth> {
+  const hidden = await hiddenFromCaller(
+    [...health.recipes.examples, ...health.problems.examples].map((e) => e.key),
+  );
+  if (hidden.size === 0) return health;
+  const shown = (e: { key: string }) => !hidden.has(e.key.toUpperCase());
+  return {
+    ...health,
+    recipes: { ...health.recipes, examples: health.recipes.examples.filter(shown) },
+    problems: { ...health.problems, examples: health.problems.examples.filter(shown) },
   };
 }
 

@@ -231,6 +231,43 @@ async function heldOnIssues(
   return held;
 }
 
+/**
+ * Of the given issue keys, those to keep from the caller: issues the app reads under that key and the caller
+ * cannot (an issue security level leaves them out; Jira answers as if they did not exist). What the app
+ * gathered as the app (the decision log, the scan's bets and examples) passes through this before a person sees
+ * it. A key neither reads (an issue deleted, or moved to another key) stays: its record is the app's, and
+ * nothing of the issue is read for it. Two bulk reads (caller and app) per 100 keys.
+ */
+export async function hiddenFromCaller(issueKeys: Iterable<string>): Promise<Set<string>> {
+  const wanted = [...new Set(issueKeys)];
+  const hidden = new Set<string>();
+  for (let i = 0; i < wanted.length; i += 100) {
+    const chunk = wanted.slice(i, i + 100);
+    const asked = new Set(chunk.map((k) => k.toUpperCase()));
+    const [theirs, apps] = await Promise.all([
+      JiraClient.asUser().bulkFetchIssues(chunk, { fields: ['issuetype'] }),
+      JiraClient.asApp().bulkFetchIssues(chunk, { fields: ['issuetype'] }),
+    ]);
+    const seen = new Set(theirs.map((issue) => issue.key.toUpperCase()));
+    for (const issue of apps) {
+      const key = issue.key.toUpperCase();
+      if (asked.has(key) && !seen.has(key)) hidden.add(key);
+    }
+  }
+  return hidden;
+}
+
+/** `items` without those whose issue is kept from the caller (hiddenFromCaller). */
+export async function visibleToCaller<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string | undefined,
+): Promise<T[]> {
+  const keysOf = items.flatMap((item) => keyOf(item) ?? []);
+  if (keysOf.length === 0) return [...items];
+  const hidden = await hiddenFromCaller(keysOf);
+  return items.filter((item) => !hidden.has((keyOf(item) ?? '').toUpperCase()));
+}
+
 export function outcomeEditing(
   rights: ProjectRights,
   settings: Pick<Settings, 'outcomeEditors'>,

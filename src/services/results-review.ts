@@ -35,7 +35,7 @@ import { loadSettings } from '../storage/settings';
 import { takeDecisionLock, withClaimUnderLock } from './decision-lock';
 import type { Clock } from './outcome-map';
 import { rescored } from './kill-review';
-import { requireBrowse, targetProject } from './project-access';
+import { hiddenFromCaller, requireBrowse, targetProject } from './project-access';
 import { readDecisionIssue, statusCategoryOf } from './issue-facts';
 import { requestDigest, reusedRequestId } from './issue-lens-service';
 
@@ -197,9 +197,22 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
     recentVerdicts(projectKey),
     tracked.then((b) => panelVerdictsSinceScan(projectKey, b, clock.now())),
   ]);
-  const recent = mergeRecent(logged, sinceScan, bets);
+  // The bets and the log were gathered as the app: an issue kept from this person is kept from this list too.
+  const hidden = await hiddenFromCaller([
+    ...bets.map((b) => b.issueKey),
+    ...logged.map((e) => e.issueKey),
+    ...sinceScan.keys(),
+  ]);
+  const shown = (key: string) => !hidden.has(key.toUpperCase());
+  const recent = mergeRecent(
+    logged.filter((e) => shown(e.issueKey)),
+    new Map([...sinceScan].filter(([key]) => shown(key))),
+    bets.filter((b) => shown(b.issueKey)),
+  );
   const names = new Map(outcomes.map((o) => [o.id, o.name]));
-  const items = bets.filter((b) => !sinceScan.has(b.issueKey)).map((b) => itemOf(b, today, names));
+  const items = bets
+    .filter((b) => shown(b.issueKey) && !sinceScan.has(b.issueKey))
+    .map((b) => itemOf(b, today, names));
   const byCheckBy = (a: BetItem, b: BetItem) => a.checkBy.localeCompare(b.checkBy);
   return {
     due: items.filter((i) => i.status === 'due').sort(byCheckBy),

@@ -6,7 +6,12 @@
  */
 import type { Answer } from '../../src/contract/answer';
 import { ISSUE_PANEL_RESOLVERS, type IssuePanelResolverKey } from '../../src/contract/issue-panel';
-import type { MapLanesData, ZombieQueueData } from '../../src/contract/project-page';
+import type {
+  HealthData,
+  MapLanesData,
+  ResultsReviewData,
+  ZombieQueueData,
+} from '../../src/contract/project-page';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { listRunSummaries } from '../../src/storage/scan-state';
@@ -140,5 +145,86 @@ describe('the scan, acting as the app, and a secured issue', () => {
     expect(summary.status).toBe('finished');
     expect(summary.counters).toMatchObject({ issues: 2, flagged: 2, errors: 0 });
     expect(lensOf(secured).zombie).toBe('true');
+  });
+});
+
+describe('what the scan gathered, shown to someone outside a security level', () => {
+  /** A delivered story that expected a metric to fall by a day now past: the scan tracks it as a bet. */
+  function deliveredBet(summary: string, level?: string): string {
+    const key = app.jira.store.createIssue({
+      projectKey: P,
+      type: 'Story',
+      summary,
+      status: 'Done',
+      statusCategory: 'done',
+      resolution: 'Done',
+      created: ago(120),
+      updated: ago(60),
+      ...(level ? { securityLevel: level } : {}),
+    }).key;
+    app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+      version: 1,
+      hypothesis: { persona: 'a returning shopper', intent: 'to pay faster', benefit: 'I finish my order' },
+      expected: {
+        metric: 'Checkout abandonment',
+        baseline: 40,
+        target: 30,
+        unit: '%',
+        direction: 'decrease',
+        checkBy: new Date(Date.now() - 5 * DAY).toISOString().slice(0, 10),
+      },
+      hasHypothesis: 'true',
+    });
+    return key;
+  }
+  async function scan(): Promise<void> {
+    dataOf(await callPage(app, 'scanNow', {}, 'admin'));
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+  }
+
+  it('leaves a secured bet out of the results review, and lists it for a member of the level', async () => {
+    const level = leadsOnly(true);
+    const open = deliveredBet('Pay with a saved card');
+    const secured = deliveredBet(SECRET, level);
+    await scan();
+    const betsOf = async (user: string) => {
+      const review = dataOf(await callPage<ResultsReviewData>(app, 'resultsReview', {}, user));
+      return {
+        review,
+        keys: [...review.due, ...review.unverified, ...review.tracking].map((b) => b.issueKey).sort(),
+      };
+    };
+    const admin = await betsOf('admin');
+    expect(admin.keys).toEqual([open, secured].sort());
+    const member = await betsOf('member');
+    expect(member.keys).toEqual([open]);
+    expect(JSON.stringify(member.review)).not.toContain(SECRET);
+    expect(JSON.stringify(member.review)).not.toContain(`"${secured}"`);
+  });
+
+  it('leaves a secured recipe out of the backlog health examples, and shows it to a member of the level', async () => {
+    const level = leadsOnly(true);
+    const open = app.jira.store.createIssue({
+      projectKey: P,
+      type: 'Story',
+      summary: 'Make the checkout button blue, top right',
+    }).key;
+    const secured = app.jira.store.createIssue({
+      projectKey: P,
+      type: 'Story',
+      summary: `${SECRET}: add a red banner at the top of the page`,
+      securityLevel: level,
+    }).key;
+    await scan();
+    const examplesOf = async (user: string) => {
+      const health = dataOf(await callPage<HealthData>(app, 'health', {}, user));
+      return { health, keys: health.current.recipes.examples.map((e) => e.key).sort() };
+    };
+    const admin = await examplesOf('admin');
+    expect(admin.health.asOf).not.toBeNull();
+    expect(admin.keys).toEqual([open, secured].sort());
+    const member = await examplesOf('member');
+    expect(member.keys).toEqual([open]);
+    expect(JSON.stringify(member.health)).not.toContain(SECRET);
   });
 });
