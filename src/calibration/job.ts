@@ -138,6 +138,12 @@ export function saveQueuedState(projectKey: string, state: CalibrationState): Pr
   return saveState(projectKey, state);
 }
 
+/** Puts back the state a start replaced when its run could not be queued (nothing stored: deleted). */
+export async function restoreState(projectKey: string, previous: CalibrationState | null): Promise<void> {
+  if (previous) await saveState(projectKey, previous);
+  else await kvs.delete(keys.calibrationLatest(projectKey));
+}
+
 async function saveState(projectKey: string, state: CalibrationState): Promise<void> {
   checkValueSize(state, 'The calibration');
   await kvs.set(keys.calibrationLatest(projectKey), state);

@@ -39,7 +39,7 @@ export function createSettingsResolver(clock: Clock = { now: () => new Date() })
     resetProjectSettings(call, p, clock),
   );
   defineEndpoint(resolver, CALIBRATION_RESOLVERS.state, calibrationStatePayloadSchema, (_p, call) =>
-    calibrationView(call),
+    calibrationView(call, clock),
   );
   defineEndpoint(resolver, CALIBRATION_RESOLVERS.start, startCalibrationPayloadSchema, (_p, call) =>
     startCalibration(call, clock),

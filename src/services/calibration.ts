@@ -11,6 +11,7 @@ import {
   type SaveMappingPayload,
   type StartCalibrationAnswer,
 } from '../contract/calibration';
+import type { CalibrationState } from '../contract/calibration';
 import type { SettingsData } from '../contract/settings';
 import type { StoredSettings } from '../domain/settings';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
@@ -18,10 +19,14 @@ import {
   loadCalibrationState,
   newCalibrationRunId,
   pushCalibrationEvent,
+  restoreState,
   saveConfirmedMapping,
   saveQueuedState,
 } from '../calibration/job';
+import { kvs } from '@forge/kvs';
 import type { CallContext } from '../resolvers/endpoint';
+import { keys } from '../storage/keys';
+import { backOffAfterConflict, claimOwn } from '../storage/kv';
 import { loadSettings, saveSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { projectRights, requireBrowse, targetProject } from './project-access';
@@ -30,6 +35,22 @@ import { loadProjectSettings } from './project-settings';
 const ADMIN_ONLY = 'Only project administrators can calibrate Outcome Lens or apply what it proposes.';
 /** A run that has said nothing for this long is taken for dead: a new request may start another. */
 const STALE_RUN_MS = 60 * 60_000;
+/**
+ * A run never heard from at all (its first event lost, or its start stopped before the push) is dead much sooner:
+ * its first invocation starts within seconds of the push.
+ */
+const UNHEARD_RUN_MS = 5 * 60_000;
+/** Held while one request starts a run: longer than a resolver may live (25 s), so no live start outlasts it. */
+const START_CLAIM = { value: 30, unit: 'SECONDS' } as const;
+const DEAD_RUN_MESSAGE =
+  'This calibration stopped without finishing (nothing was heard from it for too long). Calibrate from history again.';
+
+/** Whether a stored run is running and still alive: a long run paced by the quota counts its last word. */
+function isLiveRun(state: CalibrationState, nowMs: number): boolean {
+  if (state.status !== 'running') return false;
+  if (state.heardAt) return nowMs - Date.parse(state.heardAt) < STALE_RUN_MS;
+  return nowMs - Date.parse(state.startedAt) < UNHEARD_RUN_MS;
+}
 
 async function requireAdmin(projectKey: string): Promise<void> {
   const rights = await projectRights(projectKey);
@@ -38,13 +59,21 @@ async function requireAdmin(projectKey: string): Promise<void> {
   if (!rights.admin) throw new NotAuthorizedError(ADMIN_ONLY);
 }
 
-export async function calibrationView(call: CallContext): Promise<CalibrationView> {
+export async function calibrationView(
+  call: CallContext,
+  clock: Clock = { now: () => new Date() },
+): Promise<CalibrationView> {
   const projectKey = targetProject(call);
   const rights = await requireBrowse(projectKey);
-  const [state, { settings }] = await Promise.all([
+  const [stored, { settings }] = await Promise.all([
     loadCalibrationState(projectKey),
     loadSettings(projectKey),
   ]);
+  // A dead run is shown as failed, so the page offers Calibrate again instead of waiting on it for good.
+  const state =
+    stored?.status === 'running' && !isLiveRun(stored, clock.now().getTime())
+      ? { ...stored, status: 'failed' as const, failure: DEAD_RUN_MESSAGE }
+      : stored;
   const byType: Record<string, number> = {};
   for (const [type, t] of Object.entries(settings.zombie.perIssueType))
     if (t.maxIdleDays !== undefined) byType[type] = t.maxIdleDays;
@@ -63,13 +92,40 @@ async function start(
   clock: Clock,
   historyRunId: string | null,
 ): Promise<StartCalibrationAnswer> {
+  const claimKey = keys.calibrationStart(projectKey);
+  for (let attempt = 1; ; attempt++) {
+    const state = await loadCalibrationState(projectKey);
+    if (state && isLiveRun(state, clock.now().getTime())) return { runId: state.runId, alreadyRunning: true };
+    // One start at a time: of two presses at once, one starts the run and the other answers with it.
+    const runId = newCalibrationRunId();
+    if (await claimOwn(claimKey, { runId }, START_CLAIM)) {
+      try {
+        return await startClaimed(projectKey, call, clock, historyRunId, runId);
+      } finally {
+        await kvs.delete(claimKey).catch(() => undefined); // else it runs out in 30 s
+      }
+    }
+    const holder = await kvs.get<{ runId?: unknown }>(claimKey);
+    if (typeof holder?.runId === 'string') return { runId: holder.runId, alreadyRunning: true };
+    // Given back in between: the run it started (or nothing, if its push was refused) is in the state now.
+    if (attempt >= 3)
+      throw new ConflictError('Another calibration is being started: reload the page in a moment.');
+    await backOffAfterConflict(attempt);
+  }
+}
+
+async function startClaimed(
+  projectKey: string,
+  call: CallContext,
+  clock: Clock,
+  historyRunId: string | null,
+  runId: string,
+): Promise<StartCalibrationAnswer> {
+  // Read again under the claim: a start that gave its claim back just before ours was taken is seen.
   const state = await loadCalibrationState(projectKey);
-  // A long run paced by the quota is alive while it keeps saying so: its last word counts, not its start.
-  const lastHeard = state ? Date.parse(state.heardAt ?? state.startedAt) : NaN;
-  if (state?.status === 'running' && clock.now().getTime() - lastHeard < STALE_RUN_MS)
-    return { runId: state.runId, alreadyRunning: true };
-  const runId = newCalibrationRunId();
-  // Said at once, so a second press (or another admin) sees the run before its first invocation.
+  if (state && isLiveRun(state, clock.now().getTime())) return { runId: state.runId, alreadyRunning: true };
+  // Said before the push: the job's first invocation reads it (a recalculation's pages), and a later press sees
+  // the run before that invocation.
   const recalculating = historyRunId !== null && state?.status === 'finished' && state.asOf !== null;
   await saveQueuedState(projectKey, {
     runId,
@@ -94,13 +150,22 @@ async function start(
     result: null,
     failure: null,
   });
-  await pushCalibrationEvent({
-    projectKey,
-    runId,
-    step: 0,
-    requestedBy: call.accountId,
-    historyRunId: recalculating ? state.historyRunId : null,
-  });
+  try {
+    await pushCalibrationEvent({
+      projectKey,
+      runId,
+      step: 0,
+      requestedBy: call.accountId,
+      historyRunId: recalculating ? state.historyRunId : null,
+    });
+  } catch (e) {
+    // Forge refused the push (429, 405, 5xx): nothing is queued, so a "running" state would lock every admin
+    // out until it went stale. The state before the press comes back and the person is told to try again.
+    await restoreState(projectKey, state).catch((restore: unknown) =>
+      console.error('calibration: could not restore the state', String(restore)),
+    );
+    throw e;
+  }
   return { runId, alreadyRunning: false };
 }
 

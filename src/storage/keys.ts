@@ -41,6 +41,7 @@
  *   calibration:{projectKey}:step:{runId}:{n}     claimed by the delivery that runs step n of a run
  *   calibration:{projectKey}:done:{runId}         a run that is over (a late duplicate event starts nothing)
  *   calibration:{projectKey}:mapping              the resolution mapping the admin confirmed
+ *   calibration:{projectKey}:start                held by the one request starting a run (30 s): names its run
  *   metric:{projectKey}:{metricSlug}              a metric's own measurement series (no outcome measures it)
  *   metric-rev:{projectKey}:{metricSlug}:{n}      claim of version n of that series
  *   metric-slot:{projectKey}:{n}                  the n-th metric series counted (claimed before its first write); 0
@@ -163,6 +164,7 @@ export const keys = {
   calibrationDone: (p: string, runId: string) =>
     key('calibration', checkProjectKey(p), 'done', segment(runId, 'runId')),
   calibrationMapping: (p: string) => key('calibration', checkProjectKey(p), 'mapping'),
+  calibrationStart: (p: string) => key('calibration', checkProjectKey(p), 'start'),
   metricSeriesPrefix: (p: string) => key('metric', checkProjectKey(p)) + ':',
   metricSeries: (p: string, slug: string) => key('metric', checkProjectKey(p), segment(slug, 'metric')),
   metricSeriesRevision: (p: string, slug: string, version: number) =>

@@ -447,3 +447,96 @@ describe('calibration from history, in the app', () => {
     expect(page).toBeDefined();
   });
 });
+
+describe('starting a run', () => {
+  const press = () => wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+
+  it('leaves nothing "running" when Forge refuses the push, so the next press starts the run', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    wb.queue.injectDelivery({ refusePushes: { count: 1, status: 429 } });
+    await expect(press()).rejects.toThrow();
+    // Nothing was queued, and nothing claims to run.
+    expect(wb.queue.pending()).toBe(0);
+    expect(await state('GEN')).toBeNull();
+    const again = await press();
+    expect(again.alreadyRunning).toBe(false);
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    expect(await state('GEN')).toMatchObject({ runId: again.runId, status: 'finished' });
+  });
+
+  it('keeps the finished proposal when the push of a recalculation is refused', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    await press();
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const finished = (await state('GEN'))!;
+    expect(finished.status).toBe('finished');
+    wb.queue.injectDelivery({ refusePushes: { count: 1, status: 500 } });
+    await expect(
+      wb.asUser(USERS.admin, () =>
+        saveResolutionMapping(call('GEN'), { delivered: ['Fixed'], abandoned: [] }, clock),
+      ),
+    ).rejects.toThrow();
+    expect(await state('GEN')).toEqual(finished);
+    expect((await press()).alreadyRunning).toBe(false);
+  });
+
+  it('takes a run never heard from for dead after a few minutes, and shows it as failed', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    // A start stopped by Forge after it said "running" and before its push: nothing is queued.
+    const lost: CalibrationState = {
+      runId: 'lost',
+      status: 'running',
+      requestedBy: USERS.admin,
+      startedAt: new Date(clockMs).toISOString(),
+      finishedAt: null,
+      asOf: null,
+      historyRunId: 'lost',
+      progress: { pages: 0, issuesRead: 0, invocations: 0, jiraCalls: 0, points: 0, rateLimited: 0 },
+      resolutionNames: [],
+      mapping: null,
+      mappingConfirmed: false,
+      unplaced: [],
+      result: null,
+      failure: null,
+    };
+    await wb.asSystem(() => kvs.set(keys.calibrationLatest('GEN'), lost));
+    clockMs += 60_000;
+    expect(await press()).toEqual({ runId: 'lost', alreadyRunning: true });
+    // Six minutes without a word: the page offers Calibrate again, and a press starts a new run.
+    clockMs += 5 * 60_000;
+    const view = await wb.asUser(USERS.admin, () => calibrationView(call('GEN'), clock));
+    expect(view.state).toMatchObject({
+      runId: 'lost',
+      status: 'failed',
+      failure: expect.stringMatching(/again/),
+    });
+    const again = await press();
+    expect(again.alreadyRunning).toBe(false);
+    expect(again.runId).not.toBe('lost');
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    expect(await state('GEN')).toMatchObject({ runId: again.runId, status: 'finished' });
+  });
+
+  it('starts one run for two presses at the same moment; the second answers with the first', async () => {
+    wb.dispose();
+    // An instant Jira: both presses pass the permission check together and reach the start at once.
+    wb = createWorkbench({ latency: 'off' });
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    for (let round = 0; round < 5; round++) {
+      const answers = await Promise.all([press(), press()]);
+      expect(answers.filter((a) => !a.alreadyRunning)).toHaveLength(1);
+      expect(answers[1].runId).toBe(answers[0].runId);
+      expect(wb.queue.pending()).toBe(1);
+      await wb.queue.runDue({ until: 'idle', advanceClock: true });
+      expect(await state('GEN')).toMatchObject({ runId: answers[0].runId, status: 'finished' });
+    }
+  });
+});
