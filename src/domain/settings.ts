@@ -78,7 +78,23 @@ export const settingsSchema = z.object({
     .max(1, { error: 'Inherited link share must be between 0 and 1.' }),
   zombie: z.object({
     defaults: thresholdsSchema,
-    perIssueType: z.record(z.string().min(1).max(255), thresholdsSchema.partial()),
+    perIssueType: z
+      .record(z.string().min(1).max(255), thresholdsSchema.partial())
+      // Issue types are matched without regard to case (thresholdsFor): "bug" and "Bug" would be one type with
+      // two limits, of which the scan reads only the first.
+      .superRefine((record, ctx) => {
+        const seen = new Map<string, string>();
+        for (const type of Object.keys(record)) {
+          const first = seen.get(type.toLowerCase());
+          if (first === undefined) seen.set(type.toLowerCase(), type);
+          else
+            ctx.addIssue({
+              code: 'custom',
+              path: [type],
+              message: `${type} and ${first} are the same issue type (case does not count): keep one row.`,
+            });
+        }
+      }),
   }),
   exemptions: z.object({
     labels: nameList('Exempt labels'),
@@ -193,10 +209,36 @@ export function parseSettings(stored: unknown): SettingsResult {
   return full.success ? { ok: true, settings: deepFreeze(full.data) } : { ok: false, error: full.error };
 }
 
-/** Settings for code paths that must not fail: stored values if valid, else the defaults. */
+/**
+ * Settings for code paths that must not fail: stored values if valid, else the defaults. Per-type rows stored
+ * before case duplicates were refused ("bug" beside "Bug") are read as one, the first, as the scan always read
+ * them: the page then shows what the scan uses and can save again, and no other setting falls back to a default.
+ */
 export function settingsOrDefaults(stored: unknown): Readonly<Settings> {
-  const result = parseSettings(stored);
+  const result = parseSettings(withoutCaseDuplicateTypes(stored));
   return result.ok ? result.settings : DEFAULT_SETTINGS;
+}
+
+/** Per-type thresholds with one entry per issue type regardless of case: the first of each, in stored order. */
+export function firstOfEachType<T>(perIssueType: Readonly<Record<string, T>>): Record<string, T> {
+  const out: Record<string, T> = {};
+  const seen = new Set<string>();
+  for (const [type, value] of Object.entries(perIssueType)) {
+    if (seen.has(type.toLowerCase())) continue;
+    seen.add(type.toLowerCase());
+    out[type] = value;
+  }
+  return out;
+}
+
+function withoutCaseDuplicateTypes(stored: unknown): unknown {
+  const zombie = (stored as { zombie?: unknown } | null | undefined)?.zombie;
+  const perIssueType = (zombie as { perIssueType?: unknown } | null | undefined)?.perIssueType;
+  if (!perIssueType || typeof perIssueType !== 'object' || Array.isArray(perIssueType)) return stored;
+  return {
+    ...(stored as object),
+    zombie: { ...(zombie as object), perIssueType: firstOfEachType(perIssueType as Record<string, unknown>) },
+  };
 }
 
 /** The thresholds that apply to an issue type: per-type overrides over the defaults. */

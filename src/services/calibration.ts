@@ -13,7 +13,7 @@ import {
 } from '../contract/calibration';
 import type { CalibrationState } from '../contract/calibration';
 import type { SettingsData } from '../contract/settings';
-import type { StoredSettings } from '../domain/settings';
+import { firstOfEachType, type StoredSettings } from '../domain/settings';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import {
   loadCalibrationState,
@@ -218,9 +218,15 @@ export async function applyCalibration(
       byType: 'Only the issue types the proposal lists can be applied.',
     });
   const { stored } = await loadSettings(projectKey);
-  const perIssueType = { ...(stored.zombie?.perIssueType ?? {}) };
-  for (const [type, days] of Object.entries(payload.byType ?? {}))
-    perIssueType[type] = { ...perIssueType[type], maxIdleDays: days };
+  // One row per issue type whatever its case, as the scan matches them: a row the admin typed "bug" is the
+  // proposal's "Bug", replaced under Jira's spelling (its other limits kept), never stored beside it.
+  const perIssueType = firstOfEachType(stored.zombie?.perIssueType ?? {});
+  for (const [type, days] of Object.entries(payload.byType ?? {})) {
+    const same = Object.keys(perIssueType).find((t) => t.toLowerCase() === type.toLowerCase());
+    const kept = same === undefined ? {} : perIssueType[same];
+    if (same !== undefined) delete perIssueType[same];
+    perIssueType[type] = { ...kept, maxIdleDays: days };
+  }
   const next: StoredSettings = {
     ...stored,
     zombie: {

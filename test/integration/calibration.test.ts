@@ -28,6 +28,8 @@ import {
   startCalibration,
 } from '../../src/services/calibration';
 import { loadSettings } from '../../src/storage/settings';
+import { loadProjectSettings, saveProjectSettings } from '../../src/services/project-settings';
+import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 import { keys } from '../../src/storage/keys';
 import { importIssues } from '../../workbench/import';
 import { PROJECT_PERMISSIONS } from '../../workbench/jira/types';
@@ -394,6 +396,99 @@ describe('calibration from history, in the app', () => {
     ).rejects.toMatchObject({ name: 'ConflictError' });
     // The same apply sent again (its answer lost) is answered as applied, and makes no new version.
     expect((await wb.asUser(USERS.admin, () => applyCalibration(call('GEN'), apply, clock))).version).toBe(1);
+  });
+
+  it('replaces a per-type row typed in another case, and leaves the settings page able to save', async () => {
+    await importGenerated('GEN', 600);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    // The admin typed the row "bug" on the settings page.
+    await wb.asUser(USERS.admin, () =>
+      saveProjectSettings(
+        call('GEN'),
+        {
+          version: 0,
+          settings: {
+            ...DEFAULT_SETTINGS,
+            zombie: {
+              ...DEFAULT_SETTINGS.zombie,
+              perIssueType: { bug: { maxIdleDays: 5, maxSprintsCarried: 2 } },
+            },
+          },
+        },
+        clock,
+      ),
+    );
+    const { runId } = await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const proposal = (await state('GEN'))!.result!;
+    const days = proposal.thresholds.byType.Bug!;
+    const applied = await wb.asUser(USERS.admin, () =>
+      applyCalibration(
+        call('GEN'),
+        { runId, idleDays: proposal.thresholds.idleDays!, byType: { Bug: days }, version: 1 },
+        clock,
+      ),
+    );
+    // One row, under Jira's spelling, with the limit applied and the row's other limit kept: the scan uses it.
+    expect(applied.settings.zombie.perIssueType).toEqual({
+      Bug: { maxIdleDays: days, maxSprintsCarried: 2 },
+    });
+    expect((await wb.asSystem(() => loadSettings('GEN'))).stored.zombie?.perIssueType).toEqual({
+      Bug: { maxIdleDays: days, maxSprintsCarried: 2 },
+    });
+    // The page saves what it loaded.
+    const loaded = await wb.asUser(USERS.admin, () => loadProjectSettings(call('GEN')));
+    const saved = await wb.asUser(USERS.admin, () =>
+      saveProjectSettings(call('GEN'), { version: loaded.version, settings: loaded.settings }, clock),
+    );
+    expect(saved.version).toBe(loaded.version + 1);
+  });
+
+  it('reads settings stored with rows "bug" and "Bug" as one, so the page loads and saves them', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    // Stored by an earlier version of the app: both rows, and another setting that must not fall back.
+    await wb.asSystem(() =>
+      kvs.set(keys.settings('GEN'), {
+        stored: {
+          zombie: { perIssueType: { bug: { maxIdleDays: 5 }, Bug: { maxIdleDays: 9 } } },
+          entryGate: { threshold: 70 },
+        },
+        version: 3,
+        updatedAt: new Date(clockMs).toISOString(),
+        updatedBy: USERS.admin,
+      }),
+    );
+    const loaded = await wb.asUser(USERS.admin, () => loadProjectSettings(call('GEN')));
+    expect(loaded.settings.zombie.perIssueType).toEqual({ bug: { maxIdleDays: 5 } });
+    expect(loaded.settings.entryGate.threshold).toBe(70);
+    const saved = await wb.asUser(USERS.admin, () =>
+      saveProjectSettings(call('GEN'), { version: 3, settings: loaded.settings }, clock),
+    );
+    expect(saved.version).toBe(4);
+    // A save that sends both rows is refused, at the row, with why.
+    await expect(
+      wb.asUser(USERS.admin, () =>
+        saveProjectSettings(
+          call('GEN'),
+          {
+            version: 4,
+            settings: {
+              ...loaded.settings,
+              zombie: {
+                ...loaded.settings.zombie,
+                perIssueType: { bug: { maxIdleDays: 5 }, BUG: { maxIdleDays: 9 } },
+              },
+            },
+          },
+          clock,
+        ),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+      fields: { 'zombie.perIssueType.BUG': expect.stringMatching(/same issue type/) },
+    });
   });
 
   it('replays with the mapping the admin confirms, from the history already read', async () => {

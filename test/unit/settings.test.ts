@@ -72,3 +72,25 @@ describe('project settings', () => {
     expect(thresholdsFor(DEFAULT_SETTINGS, 'Bug')).toEqual(DEFAULT_SETTINGS.zombie.defaults);
   });
 });
+
+describe('per-type rows that differ only in case', () => {
+  const twice = { bug: { maxIdleDays: 5 }, Story: { maxIdleDays: 20 }, Bug: { maxIdleDays: 9 } };
+
+  it('refuses them on save, at the second row, naming both', () => {
+    const result = parseSettings({ zombie: { perIssueType: twice } });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(fieldErrors(result.error)).toEqual({
+        'zombie.perIssueType.Bug': 'Bug and bug are the same issue type (case does not count): keep one row.',
+      });
+  });
+
+  it('reads ones stored before as one row, the first, as the scan used it, and keeps every other setting', () => {
+    const settings = settingsOrDefaults({ zombie: { perIssueType: twice }, entryGate: { threshold: 70 } });
+    expect(settings.zombie.perIssueType).toEqual({ bug: { maxIdleDays: 5 }, Story: { maxIdleDays: 20 } });
+    expect(settings.entryGate.threshold).toBe(70);
+    expect(thresholdsFor(settings, 'Bug').maxIdleDays).toBe(5);
+    // What the page gets back saves as it is.
+    expect(parseSettings(settings).ok).toBe(true);
+  });
+});
