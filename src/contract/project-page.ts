@@ -218,8 +218,11 @@ export const bulkDecidePayloadSchema = z
           onlyUnlinked: z.literal(true).optional(),
         })
         .strict(),
-      /** Every flagged item matching the filter, resolved on the server when the work starts. */
-      z.object({ filter: queueFilterSchema }).strict(),
+      /**
+       * Every flagged item matching the filter, resolved on the server when the work starts; in the queue's
+       * sort, so that past what one answer reads it is the part the page listed.
+       */
+      z.object({ filter: queueFilterSchema, sort: z.enum(QUEUE_SORTS).optional() }).strict(),
     ]),
   })
   .strict();
@@ -382,8 +385,13 @@ export interface ZombieQueueData {
   nextOffset: number | null;
   /** What the filters can choose from, counted over every flagged item. */
   options: QueueOptions;
-  /** True when the project held more flagged items than one answer reads: the figures are of the first part. */
+  /**
+   * True when the project held more flagged items than one answer reads: the figures are of the first part, in
+   * the chosen sort's order.
+   */
   truncated: boolean;
+  /** When truncated: how many items the last finished scan flagged in all, and when it finished; else null. */
+  flaggedInAll: { count: number; at: string } | null;
   /** Of the keys the page said it lists, those no longer in the queue (decided meanwhile, or out of the filter). */
   gone: string[];
 }

@@ -25,6 +25,7 @@ import {
 } from '../contract/project-page';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { Settings } from '../domain/settings';
+import type { QueueSort } from '../domain/zombie-queue';
 import {
   ConflictError,
   JiraHttpError,
@@ -92,6 +93,8 @@ interface StoredBulkJob extends BulkJobData {
   actorName?: string | null;
   decision: Decision;
   filter: QueueFilter | null;
+  /** A filter's order (the queue's sort when it was started); by key when absent. */
+  sort?: QueueSort;
   /** Items that serve an outcome by the time they are decided are left as they are (the map's bulk link). */
   onlyUnlinked?: boolean;
   /** Items not decided yet, in order; null until a filter's selection is resolved. */
@@ -161,7 +164,9 @@ export async function startBulkDecision(
   input: {
     idempotencyKey: string;
     decision: Decision;
-    selection: { keys: string[]; onlyUnlinked?: true | undefined } | { filter: QueueFilter };
+    selection:
+      | { keys: string[]; onlyUnlinked?: true | undefined }
+      | { filter: QueueFilter; sort?: QueueSort | undefined };
   },
   clock: Clock,
 ): Promise<BulkJobData> {
@@ -193,6 +198,7 @@ export async function startBulkDecision(
     actorName,
     decision: input.decision,
     filter: 'filter' in input.selection ? input.selection.filter : null,
+    ...('filter' in input.selection && input.selection.sort ? { sort: input.selection.sort } : {}),
     ...('keys' in input.selection && input.selection.onlyUnlinked ? { onlyUnlinked: true } : {}),
     pending: listed,
     step: 0,
@@ -282,7 +288,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   }
   job.status = 'running';
   if (job.pending === null) {
-    const matching = await matchingKeys(job.projectKey, job.filter ?? {}, clock.now(), 'app');
+    const matching = await matchingKeys(job.projectKey, job.filter ?? {}, clock.now(), 'app', job.sort);
     // Resolved as the app, which sees every issue: one the person may not see (its security level) is neither
     // decided, counted nor named for them.
     const visible = await browsableBy(

@@ -54,6 +54,7 @@ import {
 } from '../storage/decisions';
 import { keys } from '../storage/keys';
 import { claimOwn, KVS_BATCH_ITEMS, listAll } from '../storage/kv';
+import { loadAggregates } from '../storage/aggregates';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
@@ -74,20 +75,35 @@ export interface FlaggedItem {
 }
 
 /**
- * Every flagged open item of the project (up to MAX_QUEUE_READ), as the caller may see them; as the app for
- * background work, whose person's rights in the project were checked first.
+ * What Jira orders the search by, so that the MAX_QUEUE_READ items read are the first of the queue's own order
+ * and not the lowest keys. Jira's `updated` is the idle clock while the app has not edited the issue (its
+ * property writes leave `updated` alone; the flag's label or comment, when switched on, move it). "Most rules
+ * fired" has nothing Jira can order by: the first items by key are read.
+ */
+const ORDER_OF: Record<QueueSort, string> = {
+  idle: 'updated ASC, key ASC',
+  age: 'created ASC, key ASC',
+  score: 'outcomeScore ASC, key ASC',
+  rule: 'key ASC',
+  key: 'key ASC',
+};
+
+/**
+ * Every flagged open item of the project (up to MAX_QUEUE_READ, the first in `sort`'s order), as the caller may
+ * see them; as the app for background work, whose person's rights in the project were checked first.
  */
 export async function readFlagged(
   projectKey: string,
   now: Date,
   as: 'user' | 'app' = 'user',
+  sort: QueueSort = 'key',
 ): Promise<{ flagged: FlaggedItem[]; truncated: boolean }> {
   const jira = as === 'app' ? JiraClient.asApp() : JiraClient.asUser();
   const flagged: FlaggedItem[] = [];
   let token: string | null = null;
   do {
     const page = await jira.searchJql({
-      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND ${FLAGGED_JQL}`,
+      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND ${FLAGGED_JQL} ORDER BY ${ORDER_OF[sort]}`,
       fields: ['summary', 'status', 'issuetype', 'assignee', 'created', 'updated'],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: SEARCH_PAGE,
@@ -96,7 +112,10 @@ export async function readFlagged(
     for (const issue of page.issues) flagged.push(flaggedItem(issue, now.getTime()));
     token = page.nextPageToken;
   } while (token && flagged.length < MAX_QUEUE_READ);
-  return { flagged: flagged.slice(0, MAX_QUEUE_READ), truncated: token !== null };
+  return {
+    flagged: flagged.slice(0, MAX_QUEUE_READ),
+    truncated: token !== null || flagged.length > MAX_QUEUE_READ,
+  };
 }
 
 function flaggedItem(issue: JiraIssue, nowMs: number): FlaggedItem {
@@ -153,18 +172,22 @@ function flaggedItem(issue: JiraIssue, nowMs: number): FlaggedItem {
   };
 }
 
-/** The keys of every flagged item matching the filter, in the queue's order: what "all N matching" acts on. */
+/**
+ * The keys of every flagged item matching the filter, in the queue's order: what "all N matching" acts on. Read
+ * in the order the page listed them, so that past MAX_QUEUE_READ it is the part the person saw.
+ */
 export async function matchingKeys(
   projectKey: string,
   filter: QueueFilter,
   now: Date,
   as: 'user' | 'app' = 'user',
+  sort: QueueSort = 'key',
 ): Promise<{ keys: string[]; truncated: boolean; idOf: Map<string, string> }> {
-  const { flagged, truncated } = await readFlagged(projectKey, now, as);
+  const { flagged, truncated } = await readFlagged(projectKey, now, as, sort);
   const keys = selectRows(
     flagged.map((f) => f.row),
     filter,
-    'key',
+    sort,
   ).map((r) => r.key);
   return { keys, truncated, idOf: new Map(flagged.map((f) => [f.item.key, f.issueId])) };
 }
@@ -182,7 +205,7 @@ export async function zombieQueue(
 ): Promise<ZombieQueueData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const { flagged, truncated } = await readFlagged(projectKey, clock.now());
+  const { flagged, truncated } = await readFlagged(projectKey, clock.now(), 'user', input.sort);
   const byKey = new Map(flagged.map((f) => [f.item.key, f.item]));
   const rows = selectRows(
     flagged.map((f) => f.row),
@@ -203,8 +226,15 @@ export async function zombieQueue(
     nextOffset: end < unlisted.length ? end : null,
     options: queueOptions(flagged.map((f) => f.row)),
     truncated,
+    // Only part was read: how many the last finished scan flagged in all, as the map and health count them.
+    flaggedInAll: truncated ? await scannedZombies(projectKey) : null,
     gone: [...listed].filter((key) => !queued.has(key)),
   };
+}
+
+async function scannedZombies(projectKey: string): Promise<ZombieQueueData['flaggedInAll']> {
+  const stored = await loadAggregates(projectKey);
+  return stored ? { count: stored.health.zombies, at: stored.at } : null;
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);

@@ -389,6 +389,41 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
+  it('says in kill review which part of a queue too long to read it lists, and how many the last scan flagged', async () => {
+    const { page, frame } = await openProjectPage();
+    await openTab(frame, 'Kill review');
+    const totals = frame.getByTestId('queue-totals');
+    await totals.waitFor({ timeout: 30_000 });
+    // The cap itself is proven over the resolver (integration); here the answer of one past it is drawn.
+    await page.route('**/__bridge/invoke', async (route) => {
+      const sent = JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string };
+      if (sent.functionKey !== PROJECT_PAGE_RESOLVERS.zombieQueue) return route.continue();
+      const response = await route.fetch();
+      const mark = (v: unknown): void => {
+        if (!v || typeof v !== 'object') return;
+        if ('gone' in v && 'truncated' in v)
+          Object.assign(v, {
+            truncated: true,
+            flaggedInAll: { count: 2807, at: '2026-05-04T03:00:00.000Z' },
+          });
+        else Object.values(v).forEach(mark);
+      };
+      const body = (await response.json()) as unknown;
+      mark(body);
+      return route.fulfill({ response, json: body });
+    });
+    // A new sort asks for a new queue, through the route.
+    await frame.locator('#queue-sort').focus();
+    await frame.locator('#queue-sort').press('ArrowDown');
+    await frame.getByRole('option', { name: 'Oldest first' }).click();
+    await eventually(async () =>
+      expect(await totals.innerText()).toMatch(
+        /^\d+ zombies: only the \d+ oldest read of 2807 flagged at the last scan \(2026-05-04\), \d+ listed/,
+      ),
+    );
+    await page.close();
+  });
+
   it('asks a single Kill in a modal: focus starts in the reason and stays in the dialog, Escape cancels with nothing recorded and focus returns to Kill; an empty decision log says so', async () => {
     const key = zombies[0]!;
     const commentsBefore = commentsOf(key).length;
@@ -1018,6 +1053,8 @@ describe('the project page in the browser', () => {
       },
     );
     expect(JSON.stringify(sent)).not.toContain(bulk[0]!);
+    // In the queue's sort: past what one read takes, "all matching" is the part the page listed.
+    expect(JSON.stringify(sent)).toContain('"sort":"idle"');
     for (const key of bulk) {
       expect(lensOf(key)).toMatchObject({ snoozedUntil: snooze });
       expect(String(lensOf(key)?.zombie)).toBe('false');

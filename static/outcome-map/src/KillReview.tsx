@@ -414,6 +414,23 @@ const SORTS: Array<{ value: QueueSort; name: string }> = [
   { value: 'key', name: 'Issue key' },
 ];
 
+/** Which part of a queue too long to read at once the server read (src/services/kill-review.ts, ORDER_OF). */
+const READ_PART: Record<QueueSort, string> = {
+  idle: 'longest idle',
+  age: 'oldest',
+  rule: 'first by key',
+  score: 'lowest-scored',
+  key: 'first by key',
+};
+
+/** The note on a queue read in part: which part, and how many the last scan flagged in all. */
+function partRead(queue: ZombieQueueData, sort: QueueSort): string {
+  const all = queue.flaggedInAll
+    ? ` of ${queue.flaggedInAll.count} flagged at the last scan (${queue.flaggedInAll.at.slice(0, 10)})`
+    : ', there are more';
+  return `: only the ${queue.flagged} ${READ_PART[sort]} read${all}`;
+}
+
 /** A labelled Atlaskit select; '' is "any". */
 function Picker(props: {
   id: string;
@@ -441,7 +458,7 @@ function Picker(props: {
   );
 }
 
-type Selection = { keys: string[] } | { filter: QueueFilter };
+type Selection = { keys: string[] } | { filter: QueueFilter; sort: QueueSort };
 
 function LabelledField(props: {
   id: string;
@@ -630,7 +647,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const total = queue?.total ?? 0;
   const filtered = Boolean(filter.rule || filter.issueType || filter.assignee);
   const count = allMatching ? total : selection.selected.length;
-  const chosen: Selection = allMatching ? { filter } : { keys: selection.selected };
+  const chosen: Selection = allMatching ? { filter, sort } : { keys: selection.selected };
   const setFilterPart = (part: keyof QueueFilter, value: string) =>
     setFilter((old) => {
       const next = { ...old };
@@ -722,8 +739,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
               {total} {total === 1 ? 'zombie' : 'zombies'}
             </strong>
             {filtered ? ` match the filter (of ${queue.flagged})` : ''}
-            {queue.truncated ? `: the first ${queue.flagged} read, there are more` : ''}, {items.length}{' '}
-            listed
+            {queue.truncated ? partRead(queue, sort) : ''}, {items.length} listed
             {page.permissions.canDecide ? `, ${count} selected` : ''}
           </p>
         </>
