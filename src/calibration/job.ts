@@ -283,6 +283,12 @@ export async function runCalibrationInvocation(
     return { status: 'continued', runId, delaySeconds: 0 };
   }
   if (ours ? stored.step !== step : step > 0) return { status: 'yielded', runId };
+  // A run's state is saved before its first event is pushed: another run's there means a later press replaced
+  // this one (taken for dead while its event was late), and starting now would overwrite that run's work.
+  if (!ours) {
+    const state = await loadCalibrationState(projectKey);
+    if (state && state.runId !== runId) return { status: 'yielded', runId };
+  }
   // A cursor of another run is an older run's: the newer request replaces it (its events then find it gone).
   const cursor = ours ? stored : await startCursor(event, clock());
   cursor.invocations += 1;

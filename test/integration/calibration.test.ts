@@ -618,6 +618,25 @@ describe('starting a run', () => {
     expect(await state('GEN')).toMatchObject({ runId: again.runId, status: 'finished' });
   });
 
+  it('lets a run taken for dead do nothing when its event comes late, after a newer run finished', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    // The first run's event is held up an hour (Forge delivers late at times): at six minutes it is taken for
+    // dead, and a second press starts a run that finishes first.
+    wb.queue.injectDelivery({ extraDelaySeconds: 3600 });
+    const first = await press();
+    wb.queue.injectDelivery({ extraDelaySeconds: 0 });
+    clockMs += 6 * 60_000;
+    const second = await press();
+    expect(second.alreadyRunning).toBe(false);
+    expect(second.runId).not.toBe(first.runId);
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    // The late event arrived too: it started nothing over the second run's result.
+    expect(await state('GEN')).toMatchObject({ runId: second.runId, status: 'finished' });
+    expect(wb.queue.pending()).toBe(0);
+  });
+
   it('starts one run for two presses at the same moment; the second answers with the first', async () => {
     wb.dispose();
     // An instant Jira: both presses pass the permission check together and reach the start at once.
