@@ -61,7 +61,13 @@ import type { Clock } from './outcome-map';
 import { DECISION_WAIT_MS, SupersededError, takeDecisionLock, withClaimUnderLock } from './decision-lock';
 import { issueFacts, parentOutcomeOf, readDecisionIssue, statusCategoryOf } from './issue-facts';
 import { reusedRequestId } from './issue-lens-service';
-import { requireBrowse, requireOwnKillRights, targetProject, type ProjectRights } from './project-access';
+import {
+  requireBrowse,
+  requireOwnKillRights,
+  targetProject,
+  visibleToCaller,
+  type ProjectRights,
+} from './project-access';
 
 /** At most this many flagged items are read for one answer (10 searches): the figures say when there are more. */
 export const MAX_QUEUE_READ = 1000;
@@ -302,7 +308,8 @@ export async function decisionLog(
     );
     cursor = page.cursor;
   } while (cursor && entries.length < input.limit);
-  return { entries, nextCursor: cursor };
+  // The log is the app's record: a decision on an issue kept from this person (its security level) is left out.
+  return { entries: await visibleToCaller(entries, (e) => e.issueKey), nextCursor: cursor };
 }
 
 // ---- decisions --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 import type { Answer } from '../../src/contract/answer';
 import { ISSUE_PANEL_RESOLVERS, type IssuePanelResolverKey } from '../../src/contract/issue-panel';
 import type {
+  DecisionLogData,
   HealthData,
   MapLanesData,
   ResultsReviewData,
@@ -226,5 +227,40 @@ describe('what the scan gathered, shown to someone outside a security level', ()
     const member = await examplesOf('member');
     expect(member.keys).toEqual([open]);
     expect(JSON.stringify(member.health)).not.toContain(SECRET);
+  });
+});
+
+describe('the decision log, shown to someone outside a security level', () => {
+  it('leaves out a decision on a secured issue, and shows it to a member of the level', async () => {
+    const level = leadsOnly(true);
+    const open = idleStory('Bookmark items in the cart', { flagged: true });
+    const secured = idleStory(SECRET, { level, flagged: true });
+    for (const [issueKey, n] of [
+      [open, 1],
+      [secured, 2],
+    ] as const)
+      dataOf(
+        await callPage(
+          app,
+          'decide',
+          {
+            issueKey,
+            idempotencyKey: `keep-${n}-0000`,
+            decision: {
+              kind: 'keep',
+              reason: `Kept for the Leipzig plan ${n}`,
+              snoozeUntil: new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10),
+            },
+          },
+          'admin',
+        ),
+      );
+    const logOf = async (user: string) =>
+      dataOf(await callPage<DecisionLogData>(app, 'decisionLog', { limit: 20 }, user));
+    expect((await logOf('admin')).entries.map((e) => e.issueKey).sort()).toEqual([open, secured].sort());
+    const member = await logOf('member');
+    expect(member.entries.map((e) => e.issueKey)).toEqual([open]);
+    expect(JSON.stringify(member)).not.toContain(SECRET);
+    expect(JSON.stringify(member)).not.toContain('Leipzig plan 2');
   });
 });
