@@ -85,12 +85,13 @@ const NEGATED_WANT_RE = /\b(?:do\s+not|don['’]t|never|would\s+never)\s+want\b/
 const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
 /**
  * Where an expectation starts: "We expect …", "Expected outcome: …", a hypothesis written as a belief ("We
- * believe … will reduce lapses …") or as "If we …, then …" (group 1), or a label ("Success metric:", "KPI:",
+ * believe … will reduce lapses …") or as "If we …, then …", or a bug report's "Expected result:" (group 1: the
+ * behaviour it wants, a metric only with a movement and a number), or a label ("Success metric:", "KPI:",
  * "Target:", group 2). findExpectation takes a belief only where it names a movement with a number, and a label
  * only where it has a number. One scan; the labels' alternatives only where the text has a colon (a label has
  * one, and most stories none), since they are tried at every word.
  */
-const EXPECT_SRC = String.raw`\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|result|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b)`;
+const EXPECT_SRC = String.raw`\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b|expected\s+results?\b\s*:?)`;
 const EXPECT_RE = new RegExp(EXPECT_SRC, 'gi');
 const EXPECT_OR_LABEL_RE = new RegExp(
   String.raw`${EXPECT_SRC}|\b((?:success\s+(?:metric|measure|criteri(?:on|a))s?|kpis?|targets?|goals?|metrics?|measures?\s+of\s+success|hypothes[ie]s)\s*:)`,

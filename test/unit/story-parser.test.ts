@@ -1122,6 +1122,35 @@ describe('parseStory', () => {
     });
   });
 
+  describe("a bug report's expected and actual result", () => {
+    it.each([
+      'Steps: open the project list. Expected result: You should be able to open the project settings page.',
+      'Actual Result: Project types are shown in random order. Expected Result: Project types should be alphabetically sorted',
+      'Expected results: the export finishes and the file lists every row.',
+      'Expected result: the dialog closes after 2 clicks. Actual result: it stays open.',
+    ])('takes no expectation and asks for no baseline from %j', (text) => {
+      const parsed = parseStory(text);
+      expect(parsed.expectedOutcome).toBeNull();
+      expect(parsed.expectedOutcomes).toEqual([]);
+      expect(parsed.notes.join(' ')).not.toMatch(/baseline|Project types|\bYou\b/);
+    });
+
+    it('reads one that states a metric movement with a number', () => {
+      expect(
+        parseStory('Expected result: checkout drop-off falls from 40% to 30% by 2027-06-30.').expectedOutcome,
+      ).toEqual(
+        outcome({
+          metric: 'checkout drop-off',
+          baseline: 40,
+          target: 30,
+          unit: '%',
+          direction: 'decrease',
+          checkBy: '2027-06-30',
+        }),
+      );
+    });
+  });
+
   describe('robustness', () => {
     it('reads only the first part of a huge text and says so', () => {
       const story = parseStory('As a user, I want export, so that I can share. ' + 'x'.repeat(1_000_000));
