@@ -5,10 +5,16 @@ import { ZOMBIE_RULE_IDS, type ZombieRuleId } from './zombie';
  * which outcome does each serve, how good are the bets, and what lingers.
  */
 
+/** Who reported an issue: their account (names are not unique: every deleted account is "Former user"). */
+export interface Reporter {
+  accountId: string;
+  name: string | null;
+}
+
 export interface HealthItem {
   key: string;
   summary: string;
-  reporter: string | null;
+  reporter: Reporter | null;
   isRecipe: boolean;
   recipePhrases: string[];
   link: 'direct' | 'inherited' | 'none';
@@ -44,15 +50,37 @@ export interface BacklogHealth {
 
 const EXAMPLES = 5;
 
+/**
+ * One row per reporter account, most stories first. Two accounts of one name (two deleted accounts, both
+ * "Former user") stay two rows, numbered so they read as two people: "Former user (2)".
+ */
+export function reporterRows(
+  counted: ReadonlyArray<{ name: string | null; count: number }>,
+  share: (count: number) => Share,
+): Array<{ reporter: string | null } & Share> {
+  const sorted = [...counted].sort(
+    (a, b) => b.count - a.count || String(a.name).localeCompare(String(b.name)),
+  );
+  const seen = new Map<string | null, number>();
+  return sorted.map(({ name, count }) => {
+    const nth = (seen.get(name) ?? 0) + 1;
+    seen.set(name, nth);
+    return { reporter: name !== null && nth > 1 ? `${name} (${nth})` : name, ...share(count) };
+  });
+}
+
 export function backlogHealth(items: readonly HealthItem[]): BacklogHealth {
   const total = items.length;
   const share = (count: number): Share => ({ count, share: total ? round3(count / total) : 0 });
 
-  const byReporter = new Map<string | null, number>();
-  for (const item of items) byReporter.set(item.reporter, (byReporter.get(item.reporter) ?? 0) + 1);
-  const reporters = [...byReporter.entries()]
-    .map(([reporter, count]) => ({ reporter, ...share(count) }))
-    .sort((a, b) => b.count - a.count || String(a.reporter).localeCompare(String(b.reporter)));
+  const byReporter = new Map<string, { name: string | null; count: number }>();
+  for (const { reporter } of items) {
+    const id = reporter?.accountId ?? '';
+    const known = byReporter.get(id);
+    if (known) known.count += 1;
+    else byReporter.set(id, { name: reporter ? (reporter.name ?? reporter.accountId) : null, count: 1 });
+  }
+  const reporters = reporterRows([...byReporter.values()], share);
 
   const recipes = items.filter((i) => i.isRecipe);
   const problems = items.filter((i) => !i.isRecipe);

@@ -8,6 +8,7 @@ import { detectRecipe, quotedPhrases } from '../domain/recipe-detector';
 import { assessIssue } from '../domain/assess-issue';
 import {
   backlogHealth,
+  reporterRows,
   type BacklogHealth,
   type HealthItem,
   type HealthMovement,
@@ -76,9 +77,7 @@ export const OTHER_REPORTERS = 'Other reporters';
 export function healthFromTallies(h: HealthTallies): BacklogHealth {
   const total = h.total;
   const share = (count: number) => ({ count, share: total ? round3(count / total) : 0 });
-  const reporters = Object.entries(h.reporters)
-    .map(([, r]) => ({ reporter: r.name, ...share(r.count) }))
-    .sort((a, b) => b.count - a.count || String(a.reporter).localeCompare(String(b.reporter)));
+  const reporters = reporterRows(Object.values(h.reporters), share);
   // The scan names the first reporters it meets and only counts the rest: one row for them keeps the rows
   // summing to the backlog.
   if (h.otherReporters > 0) reporters.push({ reporter: OTHER_REPORTERS, ...share(h.otherReporters) });
@@ -214,9 +213,10 @@ async function liveHealth(projectKey: string): Promise<{ health: BacklogHealth; 
       key: issue.key,
       summary: issue.fields.summary ?? '',
       reporter: reporter
-        ? typeof reporter.displayName === 'string'
-          ? reporter.displayName
-          : reporter.accountId
+        ? {
+            accountId: reporter.accountId,
+            name: typeof reporter.displayName === 'string' ? reporter.displayName : null,
+          }
         : null,
       isRecipe: a.recipe.isRecipe,
       recipePhrases: quotedPhrases(a.recipe),

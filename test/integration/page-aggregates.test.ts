@@ -137,3 +137,24 @@ async function compareWithLive(
     expect(health.current).toEqual(liveHealth.data.current);
   }
 }
+
+it('lists reporters the same before and after a scan: one row per account, two "Former user" told apart', async () => {
+  const { app, callsOf, scan } = await backlog(12);
+  for (const id of ['gone-1', 'gone-2'])
+    app.jira.store.upsertUser({ accountId: id, displayName: 'Former user' });
+  for (let n = 3; n <= 12; n++)
+    app.jira.store.updateIssueFields(app.jira.store.getIssue(`${P}-${n}`)!.id, {
+      reporter: n <= 6 ? 'gone-1' : n <= 8 ? 'gone-2' : null,
+    });
+  const rowsOf = async () =>
+    (await callsOf<HealthData>('health', {})).data.current.reporters.map((r) => [r.reporter, r.count]);
+  const before = await rowsOf();
+  expect(before).toEqual(
+    expect.arrayContaining([
+      ['Former user', 4],
+      ['Former user (2)', 2],
+    ]),
+  );
+  await scan();
+  expect(await rowsOf()).toEqual(before);
+});

@@ -77,7 +77,7 @@ export function aHealthItem(overrides: Partial<HealthItem> = {}): HealthItem {
   return {
     key: 'DEMO-1',
     summary: 'Shoppers abandon carts',
-    reporter: 'acc-po',
+    reporter: { accountId: 'acc-po', name: 'po' },
     isRecipe: false,
     recipePhrases: [],
     link: 'direct',

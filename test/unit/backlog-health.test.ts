@@ -1,22 +1,24 @@
 import { backlogHealth, healthMovement } from '../../src/domain/backlog-health';
 import { aHealthItem } from '../support/builders';
 
+const person = (name: string) => ({ accountId: `acc-${name}`, name });
+
 describe('backlog health', () => {
   const items = [
-    aHealthItem({ key: 'A-1', reporter: 'po', score: 90 }),
+    aHealthItem({ key: 'A-1', reporter: person('po'), score: 90 }),
     aHealthItem({
       key: 'A-2',
-      reporter: 'po',
+      reporter: person('po'),
       isRecipe: true,
       recipePhrases: ['Make it blue'],
       link: 'none',
       score: 10,
       zombieRules: ['unlinkedOld', 'idle'],
     }),
-    aHealthItem({ key: 'A-3', reporter: 'sales', link: 'inherited', score: 45 }),
+    aHealthItem({ key: 'A-3', reporter: person('sales'), link: 'inherited', score: 45 }),
     aHealthItem({
       key: 'A-4',
-      reporter: 'po',
+      reporter: person('po'),
       isRecipe: true,
       link: 'none',
       score: 20,
@@ -29,6 +31,20 @@ describe('backlog health', () => {
     expect(report.reporters).toEqual([
       { reporter: 'po', count: 3, share: 0.75 },
       { reporter: 'sales', count: 1, share: 0.25 },
+    ]);
+  });
+
+  it('counts each reporter account apart, naming two of one name so they read as two people', () => {
+    const formerUsers = backlogHealth([
+      aHealthItem({ key: 'B-1', reporter: { accountId: 'gone-1', name: 'Former user' } }),
+      aHealthItem({ key: 'B-2', reporter: { accountId: 'gone-1', name: 'Former user' } }),
+      aHealthItem({ key: 'B-3', reporter: { accountId: 'gone-2', name: 'Former user' } }),
+      aHealthItem({ key: 'B-4', reporter: null }),
+    ]);
+    expect(formerUsers.reporters).toEqual([
+      { reporter: 'Former user', count: 2, share: 0.5 },
+      { reporter: 'Former user (2)', count: 1, share: 0.25 },
+      { reporter: null, count: 1, share: 0.25 },
     ]);
   });
 

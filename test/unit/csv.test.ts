@@ -157,7 +157,7 @@ describe('decision log table text', () => {
 const item = (n: number, over: Partial<HealthItem> = {}): HealthItem => ({
   key: `DEMO-${n}`,
   summary: `Story ${n}`,
-  reporter: `person ${n % 3}`,
+  reporter: { accountId: `acc-${n % 3}`, name: `person ${n % 3}` },
   isRecipe: false,
   recipePhrases: [],
   link: 'none',

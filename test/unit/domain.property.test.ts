@@ -141,7 +141,10 @@ describe('domain robustness (property-based)', () => {
           fc.record({
             key: fc.string(),
             summary: fc.string(),
-            reporter: fc.option(fc.string(), { nil: null }),
+            reporter: fc.option(
+              fc.record({ accountId: fc.string(), name: fc.option(fc.string(), { nil: null }) }),
+              { nil: null },
+            ),
             isRecipe: fc.boolean(),
             recipePhrases: fc.array(fc.string(), { maxLength: 3 }),
             link: fc.constantFrom('direct' as const, 'inherited' as const, 'none' as const),
