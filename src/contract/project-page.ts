@@ -331,6 +331,11 @@ export interface MapSummaryData {
    * (before any finished scan, or for a filter the scan's figures cannot answer).
    */
   asOf: string | null;
+  /**
+   * Why figures counted live were: no scan has finished yet ('no-scan'), or the last scan's figures do not hold
+   * this filter ('filter'); null when they are the scan's.
+   */
+  liveBecause: 'no-scan' | 'filter' | null;
 }
 
 export interface MapIssue {

@@ -358,6 +358,7 @@ export function summaryFromAggregates(
     },
     truncated: false,
     asOf: agg.at,
+    liveBecause: null,
   };
 }
 
@@ -377,7 +378,9 @@ export async function mapSummary(
     loadAggregates(projectKey),
   ]);
   const fromScan = aggregates ? summaryFromAggregates(aggregates, outcomes, filters) : null;
-  return fromScan ?? liveSummary(projectKey, outcomes, filters, limits);
+  if (fromScan) return fromScan;
+  const live = await liveSummary(projectKey, outcomes, filters, limits);
+  return { ...live, liveBecause: aggregates ? 'filter' : 'no-scan' };
 }
 
 /**
@@ -480,6 +483,7 @@ async function liveSummary(
     filterOptions,
     truncated,
     asOf: null,
+    liveBecause: 'no-scan',
   };
 }
 

@@ -158,3 +158,16 @@ it('lists reporters the same before and after a scan: one row per account, two "
   await scan();
   expect(await rowsOf()).toEqual(before);
 });
+
+it('says why a count is live: no scan yet, or a filter the scan did not count by', async () => {
+  const { callsOf, scan } = await backlog(40);
+  const summaryOf = async (filters: Record<string, unknown>) =>
+    (await callsOf<MapSummaryData>('mapSummary', { filters })).data;
+  expect(await summaryOf({})).toMatchObject({ asOf: null, liveBecause: 'no-scan' });
+  await scan();
+  expect(await summaryOf({})).toMatchObject({ asOf: expect.any(String), liveBecause: null });
+  expect(await summaryOf({ recipe: true, issueType: 'Bug' })).toMatchObject({
+    asOf: null,
+    liveBecause: 'filter',
+  });
+});

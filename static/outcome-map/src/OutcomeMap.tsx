@@ -532,8 +532,10 @@ export function OutcomeMap({
         <SectionMessage appearance="warning" title="Large backlog" testId="map-truncated">
           <p>
             Counted the first {summary.total} open issues; the project has more, so the counts and shares
-            below are of those. The daily scan counts the whole backlog: after it has run, the map shows its
-            figures.
+            below are of those.{' '}
+            {summary.liveBecause === 'filter'
+              ? 'The last scan counted the whole backlog, but not by this filter: this view is counted now. Fewer filters show the scan’s figures.'
+              : 'The daily scan counts the whole backlog: after it has run, the map shows its figures.'}
           </p>
         </SectionMessage>
       ) : null}
@@ -542,7 +544,9 @@ export function OutcomeMap({
           {summary.total} open items, {summary.totalEstimate} story points in this view
           {summary.asOf
             ? `, as of the scan at ${summary.asOf.slice(0, 16).replace('T', ' ')} UTC (the lanes' issues below are live).`
-            : ', counted now: no scan has counted this view yet.'}
+            : summary.liveBecause === 'filter'
+              ? ', counted now: the last scan did not count this view.'
+              : ', counted now: no scan has counted this view yet.'}
         </p>
       ) : error ? null : (
         <Spinner label="Counting open work" />
