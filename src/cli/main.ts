@@ -131,8 +131,9 @@ function parsesAsJsonContainer(text: string): boolean {
 function whyUnreadable(line: InputLine): string | null {
   if (line.blank) return 'blank';
   if (line.length > MAX_LINE_CHARS) return `longer than ${MAX_LINE_CHARS} characters (${line.length})`;
-  // NUL, other C0 controls or undecodable bytes mean this is not text: matching them is the point here.
+  // Undecodable bytes, NUL or other C0 controls mean this is not text: matching them is the point here. A U+FFFD
+  // written in the text (an export after a bad conversion) is valid UTF-8: the story is read.
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(line.text)) return 'binary or not valid UTF-8 text';
+  if (line.invalid || /[\u0000-\u0008\u000e-\u001f]/.test(line.text)) return 'binary or not valid UTF-8 text';
   return null;
 }

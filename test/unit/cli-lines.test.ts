@@ -22,6 +22,22 @@ describe('readLines', () => {
     expect(lines.map((l) => l.text)).toEqual(['12 €', 'a\ufffd']);
   });
 
+  it('marks only the line whose bytes are not UTF-8, not one holding a U+FFFD written in its text', async () => {
+    const written = Buffer.from('caf\ufffd\n'); // EF BF BD: valid UTF-8
+    const lines = await linesOf([
+      written.subarray(0, 5), // the replacement character split across chunks
+      written.subarray(5),
+      Buffer.from([0x61, 0xff, 0x0d, 0x0a, 0x6f, 0x6b, 0x0a]),
+      Buffer.from([0x65, 0xe2, 0x82]), // a character cut short by the end of the input
+    ]);
+    expect(lines).toEqual([
+      { text: 'caf\ufffd', length: 4, blank: false },
+      { text: 'a\ufffd', length: 2, blank: false, invalid: true },
+      { text: 'ok', length: 2, blank: false },
+      { text: 'e\ufffd', length: 2, blank: false, invalid: true },
+    ]);
+  });
+
   it('keeps no more than the limit of a line far over it, yet counts its whole length and goes on', async () => {
     const chunk = 'x'.repeat(64 * 1024);
     const chunkCount = 80; // about 5 MB in one line, made here and never stored

@@ -15,7 +15,7 @@ interface StoryLine {
   score: { total: number; components: unknown[] };
 }
 
-async function run(args: string[], stdinText = '') {
+async function run(args: string[], stdinText: string | Buffer = '') {
   const stdin = new PassThrough();
   stdin.end(stdinText);
   let out = '';
@@ -142,6 +142,26 @@ describe('outcome-lens stories', () => {
     expect(err).toMatch(/line 1: skipped, blank/);
     expect(err).toMatch(/line 2: skipped, binary/);
     expect(err).toMatch(/line 3: skipped, longer than 10000/);
+  });
+
+  it('reads a story holding a U+FFFD written in its text, and skips only a line with bytes that are not UTF-8', async () => {
+    const { code, lines, err } = await run(
+      ['stories', '-'],
+      Buffer.concat([
+        // A Jira export after a bad conversion: the replacement character is in the text, as valid UTF-8.
+        Buffer.from('As a buyer, I want the caf\ufffd menu in my language, so that I can order\n'),
+        Buffer.from([0x62, 0x61, 0x64, 0x20, 0xff, 0xfe, 0x0a]),
+        Buffer.from('Fix login timeout\n'),
+      ]),
+    );
+    expect(code).toBe(0);
+    expect(lines.map((l) => l.text)).toEqual([
+      'As a buyer, I want the caf\ufffd menu in my language, so that I can order',
+      'Fix login timeout',
+    ]);
+    expect(err).not.toMatch(/line 1: skipped/);
+    expect(err).toMatch(/line 2: skipped, binary or not valid UTF-8 text/);
+    expect(err).toMatch(/2 stories read, 1 skipped/);
   });
 
   it('refuses a line of megabytes with no break in it, and still reads the story on the next line', async () => {
