@@ -193,7 +193,7 @@ function idle(s: IssueSnapshot, settings: Settings, now: Date, standing: Backlog
   if (Number.isNaN(start)) return null;
   const idleDays = Math.floor((now.getTime() - start) / DAY_MS);
   if (idleDays <= limit) return null;
-  const source = own !== undefined ? 'its kill criteria' : `the project setting for ${s.issueType}`;
+  const source = limitSource(own, settings, s.issueType, 'maxIdleDays');
   const share = standing.idleQuantiles ? shareLessIdle(idleDays, standing.idleQuantiles) : null;
   const rank = share === null ? '' : `: more idle than ${share}% of this project's open items`;
   return {
@@ -203,6 +203,23 @@ function idle(s: IssueSnapshot, settings: Settings, now: Date, standing: Backlog
     clearBy: 'Any real activity clears it: a comment, an edit or a transition by a person.',
     ...(share === null ? {} : { moreIdleThan: share }),
   };
+}
+
+/**
+ * Where a limit came from: the item's kill criteria, the project's setting for its issue type when one sets this
+ * limit (the type matched as thresholdsFor matches it), else the project's default.
+ */
+function limitSource(
+  own: number | undefined,
+  settings: Settings,
+  issueType: string,
+  limit: 'maxIdleDays' | 'maxSprintsCarried',
+): string {
+  if (own !== undefined) return 'its kill criteria';
+  const override = Object.entries(settings.zombie.perIssueType).find(
+    ([type]) => type.toLowerCase() === issueType.toLowerCase(),
+  )?.[1];
+  return override?.[limit] !== undefined ? `the project setting for ${issueType}` : 'the project default';
 }
 
 function carriedOver(s: IssueSnapshot, settings: Settings): FiredRule | null {
@@ -217,7 +234,7 @@ function carriedOver(s: IssueSnapshot, settings: Settings): FiredRule | null {
     .filter((t) => !Number.isNaN(Date.parse(t)))
     .sort((a, b) => Date.parse(a) - Date.parse(b));
   const firedAt = ordered[limit] ?? ordered[ordered.length - 1] ?? s.created;
-  const source = own !== undefined ? 'its kill criteria' : `the project setting for ${s.issueType}`;
+  const source = limitSource(own, settings, s.issueType, 'maxSprintsCarried');
   return {
     rule: 'carriedOver',
     since: dayOf(new Date(firedAt)),

@@ -186,6 +186,27 @@ describe('zombie rules', () => {
     expect(shareLessIdle(3, [1, 2, 3, 4])).toBe(50);
   });
 
+  it("credits a limit to the setting for the item's type only where one was made for it, else to the project default", () => {
+    const carried = ['2026-06-01', '2026-07-01', '2026-08-01', '2026-09-01'].map((d) => `${d}T00:00:00Z`);
+    const detailsOf = (settings: Settings, issueType: string) =>
+      evaluateZombie(
+        anIssueSnapshot({ issueType, lastActivityAt: daysAgo(400), carryOvers: carried }),
+        settings,
+        NOW,
+      ).rules.map((r) => r.detail);
+    for (const type of ['Story', 'Bug', 'Task']) {
+      const [idle, carriedOver] = detailsOf(DEFAULT_SETTINGS, type);
+      expect(idle).toMatch(/\(limit 60 days, from the project default\)/);
+      expect(carriedOver).toMatch(/\(limit 3, from the project default\)/);
+    }
+    // A setting for bugs' idle limit, matched whatever its case; their sprint limit stays the default.
+    const bugs = settingsWith({ zombie: { perIssueType: { bug: { maxIdleDays: 30 } } } });
+    const [bugIdle, bugCarried] = detailsOf(bugs, 'Bug');
+    expect(bugIdle).toMatch(/\(limit 30 days, from the project setting for Bug\)/);
+    expect(bugCarried).toMatch(/\(limit 3, from the project default\)/);
+    expect(detailsOf(bugs, 'Story')[0]).toMatch(/\(limit 60 days, from the project default\)/);
+  });
+
   it('reports every rule that fired at once', () => {
     const verdict = evaluateZombie(
       anIssueSnapshot({
