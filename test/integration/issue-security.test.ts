@@ -19,6 +19,7 @@ import { listRunSummaries } from '../../src/storage/scan-state';
 import type { WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
 import { PAGE_PROJECT as P, aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
+import { createDueBet } from '../support/results-review';
 
 const PANEL = 'outcome-lens-issue-panel';
 const DAY = 86_400_000;
@@ -150,34 +151,9 @@ describe('the scan, acting as the app, and a secured issue', () => {
 });
 
 describe('what the scan gathered, shown to someone outside a security level', () => {
-  /** A delivered story that expected a metric to fall by a day now past: the scan tracks it as a bet. */
-  function deliveredBet(summary: string, level?: string): string {
-    const key = app.jira.store.createIssue({
-      projectKey: P,
-      type: 'Story',
-      summary,
-      status: 'Done',
-      statusCategory: 'done',
-      resolution: 'Done',
-      created: ago(120),
-      updated: ago(60),
-      ...(level ? { securityLevel: level } : {}),
-    }).key;
-    app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
-      version: 1,
-      hypothesis: { persona: 'a returning shopper', intent: 'to pay faster', benefit: 'I finish my order' },
-      expected: {
-        metric: 'Checkout abandonment',
-        baseline: 40,
-        target: 30,
-        unit: '%',
-        direction: 'decrease',
-        checkBy: new Date(Date.now() - 5 * DAY).toISOString().slice(0, 10),
-      },
-      hasHypothesis: 'true',
-    });
-    return key;
-  }
+  const today = new Date().toISOString().slice(0, 10);
+  const deliveredBet = (summary: string, securityLevel?: string) =>
+    createDueBet(app, today, { summary, ...(securityLevel ? { securityLevel } : {}) });
   async function scan(): Promise<void> {
     dataOf(await callPage(app, 'scanNow', {}, 'admin'));
     await app.queue.runDue({ until: 'idle', advanceClock: true });

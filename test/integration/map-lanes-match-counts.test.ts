@@ -42,6 +42,18 @@ function issue(summary: string, type: IssueTypeName, link?: string, parentKey?: 
   return key;
 }
 
+/** The map's counts, live and after a scan, are the lanes' listed issues (lane → keys). */
+async function expectCountsAsListed(listed: ReadonlyMap<string, string[]>): Promise<void> {
+  const live = await call<MapSummaryData>('mapSummary', { filters: {} });
+  await call('scanNow', {});
+  await app.queue.runDue({ until: 'idle', advanceClock: true });
+  const scanned = await call<MapSummaryData>('mapSummary', { filters: {} });
+  expect(scanned.asOf).not.toBeNull();
+  for (const summary of [live, scanned])
+    for (const lane of summary.lanes)
+      expect([lane.lane, lane.count]).toEqual([lane.lane, listed.get(lane.lane)?.length]);
+}
+
 it('lists an issue or epic linked to a gone outcome, and that epic’s children, under "serves no outcome", as counted', async () => {
   const o = await call<OutcomeView>('createOutcome', { draft });
   const gone = 'gone-outcome-1234';
@@ -61,14 +73,7 @@ it('lists an issue or epic linked to a gone outcome, and that epic’s children,
   const none = lanes.lanes.find((l) => l.lane === NO_OUTCOME)!;
   expect(none.issues.find((i) => i.key === ghostChild)?.link).toBe('none');
 
-  const live = await call<MapSummaryData>('mapSummary', { filters: {} });
-  await call('scanNow', {});
-  await app.queue.runDue({ until: 'idle', advanceClock: true });
-  const scanned = await call<MapSummaryData>('mapSummary', { filters: {} });
-  expect(scanned.asOf).not.toBeNull();
-  for (const summary of [live, scanned])
-    for (const lane of summary.lanes)
-      expect([lane.lane, lane.count]).toEqual([lane.lane, listed.get(lane.lane)?.length]);
+  await expectCountsAsListed(listed);
 });
 
 it('lists the sub-tasks of a linked story under its outcome, as counted, not under "serves no outcome"', async () => {
@@ -87,14 +92,7 @@ it('lists the sub-tasks of a linked story under its outcome, as counted, not und
   const inLane = lanes.lanes.find((l) => l.lane === o.id)!.issues.find((i) => i.key === part)!;
   expect(inLane).toMatchObject({ link: 'inherited', via: story });
 
-  const live = await call<MapSummaryData>('mapSummary', { filters: {} });
-  await call('scanNow', {});
-  await app.queue.runDue({ until: 'idle', advanceClock: true });
-  const scanned = await call<MapSummaryData>('mapSummary', { filters: {} });
-  expect(scanned.asOf).not.toBeNull();
-  for (const summary of [live, scanned])
-    for (const lane of summary.lanes)
-      expect([lane.lane, lane.count]).toEqual([lane.lane, listed.get(lane.lane)?.length]);
+  await expectCountsAsListed(listed);
 });
 
 it('keeps a lane’s JQL within Jira’s length for a project with hundreds of outcomes', () => {

@@ -69,6 +69,21 @@ async function stored(id: string): Promise<OutcomeView> {
 /** `n` days from 2025-01-01, one a row. */
 const day = (n: number) => new Date(Date.UTC(2025, 0, 1 + n)).toISOString().slice(0, 10);
 
+/** An outcome holding all the readings it keeps, one a day from day(0), sent through the web trigger. */
+async function anOutcomeWithFullHistory(): Promise<OutcomeView> {
+  const outcome = await anOutcome('Fewer abandoned checkouts');
+  const full = Array.from({ length: MEASUREMENT_HISTORY_LIMIT }, (_, i) => ({
+    outcome: outcome.id,
+    value: i,
+    at: day(i),
+    id: `h-${i}`,
+  }));
+  expect(json(await post(await aToken(), JSON.stringify(full)))).toMatchObject({
+    accepted: MEASUREMENT_HISTORY_LIMIT,
+  });
+  return outcome;
+}
+
 describe("an outcome card's CSV import", () => {
   // The caller imports a CSV with a metric column on the card of the second of two outcomes that measure the
   // same metric. The rows were recorded on the first outcome, and the card said "Imported 1". They should land
@@ -91,17 +106,7 @@ describe("an outcome card's CSV import", () => {
   // reading would push an older one out of the outcome's history. The whole file is refused, naming the limit,
   // and the history stays as it was.
   it('refuses a file that would push measurements the outcome holds out of its history', async () => {
-    const outcome = await anOutcome('Fewer abandoned checkouts');
-    const token = await aToken();
-    const full = Array.from({ length: MEASUREMENT_HISTORY_LIMIT }, (_, i) => ({
-      outcome: outcome.id,
-      value: i,
-      at: day(i),
-      id: `h-${i}`,
-    }));
-    expect(json(await post(token, JSON.stringify(full)))).toMatchObject({
-      accepted: MEASUREMENT_HISTORY_LIMIT,
-    });
+    const outcome = await anOutcomeWithFullHistory();
     const newer = [day(MEASUREMENT_HISTORY_LIMIT), day(MEASUREMENT_HISTORY_LIMIT + 1)];
     const answer = ok<{ ok: boolean; accepted: number; message: string }>(
       await call(PAGE, 'importMeasurements', {
@@ -124,16 +129,7 @@ describe('a reading typed on a card whose history is full', () => {
   // dropped as it was written, yet the card answered as if it was recorded (and bumped the outcome's version,
   // so another person's edit failed as "changed meanwhile"). It should be refused at its date, nothing written.
   it('refuses a reading older than every one the outcome keeps, naming the limit, and writes nothing', async () => {
-    const outcome = await anOutcome('Fewer abandoned checkouts');
-    const token = await aToken();
-    const full = Array.from({ length: MEASUREMENT_HISTORY_LIMIT }, (_, i) => ({
-      outcome: outcome.id,
-      value: i,
-      at: day(i),
-    }));
-    expect(json(await post(token, JSON.stringify(full)))).toMatchObject({
-      accepted: MEASUREMENT_HISTORY_LIMIT,
-    });
+    const outcome = await anOutcomeWithFullHistory();
     const before = await stored(outcome.id);
     const answer = await call(PAGE, 'addMeasurement', {
       id: outcome.id,

@@ -15,13 +15,18 @@ export const PAGE_FRAME = 'iframe[data-wb-module="outcome-lens-project-page"]';
 
 /**
  * A story in DEMO delivered 60 days before `today`, with a hypothesis on checkout abandonment (40% down to 30%)
- * whose check-by day was three days ago. Returns its key.
+ * whose check-by day was three days ago, under `summary` and at `securityLevel` when given. Returns its key.
  */
-export function createDueBet(app: WorkbenchApp, today: string): string {
+export function createDueBet(
+  app: WorkbenchApp,
+  today: string,
+  o: { summary?: string; securityLevel?: string } = {},
+): string {
   const issue = app.jira.store.createIssue({
     projectKey: 'DEMO',
     type: 'Story',
-    summary: 'One-page checkout',
+    summary: o.summary ?? 'One-page checkout',
+    ...(o.securityLevel ? { securityLevel: o.securityLevel } : {}),
     status: 'Done',
     statusCategory: 'done',
     resolution: 'Done',
