@@ -331,12 +331,19 @@ function firstOfEach<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
   });
 }
 
+/** A list item's marker as the plain text writes it ("- ", "* ", "2. "): it explains nothing when quoted. */
+const LIST_MARKER_RE = /^(?:[-*•+]|\d{1,3}[.)])(?:\s+|$)/;
+
 /**
  * The phrases a verdict quotes, each once ("Document" quoted in the summary and twice in the description is one
- * phrase to a reader), in the verdict's order, with the first spelling kept.
+ * phrase to a reader; so is "in spring\nbatch" after "in Spring batch"), without a list item's marker, in the
+ * verdict's order, with the first spelling kept. The one list every place that names a verdict's phrases shows.
  */
 export function quotedPhrases(verdict: Pick<RecipeVerdict, 'reasons'>): string[] {
-  return firstOfEach(verdict.reasons, (r) => r.phrase.toLowerCase()).map((r) => r.phrase);
+  const phrases = verdict.reasons
+    .map((r) => r.phrase.trim().replace(LIST_MARKER_RE, '').replace(/\s+/g, ' ').trim())
+    .filter((p) => p !== '');
+  return firstOfEach(phrases, (p) => p.toLowerCase());
 }
 
 /** A verdict's reasons with a phrase quoted at several places of one text listed once for that text. */

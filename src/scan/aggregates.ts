@@ -159,7 +159,8 @@ export function addIssue(
   const example: HealthExample = {
     key: issue.key,
     summary: (issue.fields.summary ?? '').slice(0, 200),
-    phrases: judged.recipePhrases.slice(0, 5),
+    // Whole (a verdict quotes at most 8): the list of every recipe shows the same phrases for the issue.
+    phrases: judged.recipePhrases,
   };
   if (judged.isRecipe) {
     h.recipes += 1;

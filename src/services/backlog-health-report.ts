@@ -250,9 +250,7 @@ export async function healthRecipes(
   const recipes = result.issues.flatMap((issue) => {
     const summary = issue.fields.summary ?? '';
     const verdict = detectRecipe({ summary, description: issue.fields.description ?? null });
-    return verdict.isRecipe
-      ? [{ key: issue.key, summary, phrases: verdict.reasons.map((r) => r.phrase) }]
-      : [];
+    return verdict.isRecipe ? [{ key: issue.key, summary, phrases: quotedPhrases(verdict) }] : [];
   });
   return { recipes, read: result.issues.length, nextPageToken: result.nextPageToken };
 }

@@ -701,4 +701,28 @@ describe('the phrases a verdict quotes, for lists and reports', () => {
     expect(quoted.filter((p) => p.toLowerCase() === 'document')).toEqual(['Document']);
     expect(new Set(quoted.map((p) => p.toLowerCase())).size).toBe(quoted.length);
   });
+
+  it('quotes a phrase without the list marker it starts with, and once however its spaces and case differ', () => {
+    const reason = (phrase: string) => ({
+      phrase,
+      why: 'names the solution',
+      kind: 'solution' as const,
+      source: 'description' as const,
+      start: 0,
+      end: phrase.length,
+    });
+    expect(
+      quotedPhrases({
+        reasons: [
+          reason('Tuple data structure'),
+          reason('in spring batch'),
+          reason('in  Spring\nbatch'),
+          reason('- item 0'),
+          reason('* Item 0'),
+          reason('2. add a column'),
+          reason('- '),
+        ],
+      }),
+    ).toEqual(['Tuple data structure', 'in spring batch', 'item 0', 'add a column']);
+  });
 });
