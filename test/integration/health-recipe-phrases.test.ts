@@ -3,8 +3,10 @@
  * whatever its case, without a list item's marker, before and after a scan.
  */
 import type { Answer } from '../../src/contract/answer';
-import type { HealthData, HealthExample, HealthRecipesData } from '../../src/contract/project-page';
+import type { HealthData, HealthRecipesData } from '../../src/contract/project-page';
+import type { HealthExample } from '../../src/domain/backlog-health';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { AdfDocument } from '../../workbench/jira/types';
 
 const P = 'HRP';
 const PAGE = 'outcome-lens-project-page';
@@ -16,7 +18,7 @@ async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<T>
   return a.data;
 }
 
-const adf = (...items: string[]) => ({
+const adf = (...items: string[]): AdfDocument => ({
   type: 'doc',
   version: 1,
   content: [

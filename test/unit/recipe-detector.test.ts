@@ -706,7 +706,7 @@ describe('the phrases a verdict quotes, for lists and reports', () => {
     const reason = (phrase: string) => ({
       phrase,
       why: 'names the solution',
-      kind: 'solution' as const,
+      kind: 'solution-verb' as const,
       source: 'description' as const,
       start: 0,
       end: phrase.length,
