@@ -46,6 +46,11 @@ export interface ProjectAggregates {
   cells: Record<string, CellValue>;
   /** The unfiltered lanes: [direct, parent, '*', '*', '*'] cells, always kept. */
   lanes: Record<string, CellValue>;
+  /**
+   * The same lanes counting recipes only, for the map's recipe filter alone (absent from figures stored before
+   * they were kept: that filter is then counted live).
+   */
+  recipeLanes?: Record<string, CellValue>;
   detailed: boolean;
   sprints: Array<{ id: number; name: string; state: string }>;
   issueTypes: string[];
@@ -65,6 +70,7 @@ export function emptyAggregates(): ProjectAggregates {
     version: 1,
     cells: {},
     lanes: {},
+    recipeLanes: {},
     detailed: true,
     sprints: [],
     issueTypes: [],
@@ -129,6 +135,9 @@ export function addIssue(
   const p = judged.parentOutcomeId;
 
   bump(agg.lanes, cellKey([d, p, '*', '*', '*']), estimate, judged.zombie);
+  // Kept only by a run that began with them: a run resumed from an older cursor would count a part of them.
+  if (judged.isRecipe && agg.recipeLanes)
+    bump(agg.recipeLanes, cellKey([d, p, '*', '*', '*']), estimate, judged.zombie);
   if (agg.detailed) {
     const keysOfIssue = [
       cellKey([d, p, type, assignee?.id ?? null, '*']),
@@ -182,6 +191,10 @@ export function addIssue(
  */
 export function mergeAggregates(into: ProjectAggregates, part: ProjectAggregates): void {
   for (const [k, v] of Object.entries(part.lanes)) addCell(into.lanes, k, v);
+  // A part counted without recipe lanes (a cursor from before they were kept) leaves the whole without them.
+  if (into.recipeLanes && part.recipeLanes)
+    for (const [k, v] of Object.entries(part.recipeLanes)) addCell(into.recipeLanes, k, v);
+  else delete into.recipeLanes;
   if (into.detailed && part.detailed) {
     const fresh = Object.keys(part.cells).filter((k) => !(k in into.cells)).length;
     if (Object.keys(into.cells).length + fresh > MAX_CELLS) {

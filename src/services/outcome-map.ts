@@ -310,8 +310,9 @@ export function summaryFromAggregates(
   outcomes: readonly Outcome[],
   filters: MapFilters,
 ): MapSummaryData | null {
-  if (filters.recipe) return null;
   const filtered = filters.sprintId !== undefined || !!filters.issueType || !!filters.assignee;
+  // Recipes are counted by lane only: the recipe filter with another one is counted live.
+  if (filters.recipe && (filtered || !agg.recipeLanes)) return null;
   if (filtered && !agg.detailed) return null;
   const known = new Set(outcomes.map((o) => o.id));
   const lanes = new Map<string, LaneSummary>();
@@ -319,7 +320,11 @@ export function summaryFromAggregates(
   lanes.set(NO_OUTCOME, emptyLane(NO_OUTCOME));
   let total = 0;
   let totalEstimate = 0;
-  const cells: Record<string, CellValue> = filtered ? agg.cells : agg.lanes;
+  const cells: Record<string, CellValue> = filtered
+    ? agg.cells
+    : filters.recipe
+      ? (agg.recipeLanes ?? {})
+      : agg.lanes;
   for (const [k, [count, estimate, zombies]] of Object.entries(cells)) {
     const [direct, parent, type, assignee, sprint] = parseCellKey(k);
     if (filtered) {
