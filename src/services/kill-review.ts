@@ -630,17 +630,23 @@ export async function dropUnbegunBulkIntents(
   const { settings } = await loadSettings(projectKey);
   const jira = JiraClient.asApp();
   for (const { key, intent, idempotencyKey } of found) {
-    let issue: JiraIssue | null;
-    try {
-      issue = await jira.getIssue(intent.issueKey, {
-        fields: ['status', 'labels', 'resolution', 'statuscategorychangedate'],
-        properties: [ISSUE_PROPERTY_KEY],
-      });
-    } catch (e) {
-      if (!(e instanceof NotFoundError)) continue;
-      issue = null;
-    }
+    // An issue Jira could not read now is left for the sweep: only one gone, or not closed by this job, drops it.
+    const issue = await issueOfIntent(jira, intent).catch(() => undefined);
+    if (issue === undefined) continue;
     if (!issue || !begun(intent, idempotencyKey, issue, settings)) await kvs.delete(key);
+  }
+}
+
+/** The issue an intent was recorded for, with what begun() reads of it; null when it no longer exists. */
+async function issueOfIntent(jira: JiraClient, intent: DecisionIntent): Promise<JiraIssue | null> {
+  try {
+    return await jira.getIssue(intent.issueKey, {
+      fields: ['status', 'labels', 'resolution', 'statuscategorychangedate'],
+      properties: [ISSUE_PROPERTY_KEY],
+    });
+  } catch (e) {
+    if (e instanceof NotFoundError) return null;
+    throw e;
   }
 }
 
@@ -1117,16 +1123,7 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
       }
       const lock = taken.held;
       try {
-        let issue: JiraIssue | null;
-        try {
-          issue = await jira.getIssue(intent.issueKey, {
-            fields: ['status', 'labels', 'resolution', 'statuscategorychangedate'],
-            properties: [ISSUE_PROPERTY_KEY],
-          });
-        } catch (e) {
-          if (!(e instanceof NotFoundError)) throw e;
-          issue = null;
-        }
+        const issue = await issueOfIntent(jira, intent);
         if (!issue || !begun(intent, idempotencyKey, issue, settings)) {
           // A Resume of the job since the check above: its step may be about to close the issue.
           if (await bulkJobRunning(projectKey, intent)) {
