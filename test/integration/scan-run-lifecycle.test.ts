@@ -13,7 +13,13 @@ import { scanNow } from '../../src/scan/scan-now';
 import { scanResume, scanTrigger, startScans } from '../../src/scan/trigger';
 import { acquireScanLease, listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
-import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
+import {
+  anIdleStory,
+  createWorkbench,
+  PROJECT_KEY,
+  USERS,
+  type Workbench,
+} from '../support/workbench-harness';
 import type { IssueInput } from '../../workbench/jira/types';
 
 const DAY = 86_400_000;
@@ -24,20 +30,12 @@ let wb: Workbench;
 afterEach(() => wb.dispose());
 
 const now = () => (wb.clock.now ?? new Date()).getTime();
-const ago = (days: number) => new Date(now() - days * DAY).toISOString();
 
 function useConsumer(options: RunOptions = {}): void {
   wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer({ clock: now, ...options }));
 }
 
-const idle = (): IssueInput => ({
-  projectKey: PROJECT_KEY,
-  type: 'Story',
-  summary: 'Shoppers abandon carts because shipping costs surprise them',
-  created: ago(80),
-  updated: ago(70),
-  reporter: USERS.member,
-});
+const idle = (): IssueInput => anIdleStory(now());
 
 async function summaries(): Promise<ScanRunSummary[]> {
   return (await wb.asSystem(() => listRunSummaries(PROJECT_KEY, 30))) as unknown as ScanRunSummary[];

@@ -14,11 +14,8 @@ import { keys } from '../../src/storage/keys';
 import { listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
 import { failStorageWrite } from '../support/storage-faults';
-import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
+import { anIdleStory, createWorkbench, PROJECT_KEY, type Workbench } from '../support/workbench-harness';
 import type { IssueInput } from '../../workbench/jira/types';
-
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
 let wb: Workbench;
 beforeEach(async () => {
@@ -31,15 +28,7 @@ afterEach(() => {
   wb.dispose();
 });
 
-/** Idle past the 60-day default, yet younger than the 90 days after which unlinked work is flagged. */
-const idle = (): IssueInput => ({
-  projectKey: PROJECT_KEY,
-  type: 'Story',
-  summary: 'Shoppers abandon carts because shipping costs surprise them',
-  created: ago(80),
-  updated: ago(70),
-  reporter: USERS.member,
-});
+const idle = (): IssueInput => anIdleStory();
 
 async function scan(): Promise<ScanRunSummary> {
   await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));

@@ -19,7 +19,7 @@ import { JiraEmulator, DEFAULT_APP_ACCOUNT_ID } from '../../workbench/jira/emula
 import { testLatencyScale, type LatencyInput } from '../../workbench/jira/latency';
 import type { RateLimitInput } from '../../workbench/jira/rate-limits';
 import { ContractChecker } from '../../workbench/jira/openapi';
-import { PROJECT_PERMISSIONS } from '../../workbench/jira/types';
+import { PROJECT_PERMISSIONS, type IssueInput } from '../../workbench/jira/types';
 import { MEMBER_PERMISSIONS } from '../../workbench/users';
 
 export const USERS = {
@@ -32,6 +32,22 @@ export const USERS = {
 export const PROJECT_KEY = 'OL';
 export const OTHER_PROJECT_KEY = 'OTHER';
 export const INSTALL_CONTEXT = 'ari:cloud:jira::site/workbench-test';
+
+/**
+ * An open story of PROJECT_KEY idle past the 60-day default, yet younger than the 90 days after which unlinked
+ * work is flagged, as of `nowMs`.
+ */
+export function anIdleStory(nowMs: number = Date.now()): IssueInput {
+  const ago = (days: number) => new Date(nowMs - days * 86_400_000).toISOString();
+  return {
+    projectKey: PROJECT_KEY,
+    type: 'Story',
+    summary: 'Shoppers abandon carts because shipping costs surprise them',
+    created: ago(80),
+    updated: ago(70),
+    reporter: USERS.member,
+  };
+}
 
 export interface WorkbenchOptions {
   /** The clock of Jira and app storage (TTLs); defaults to the real one. Mutate `wb.clock.now` to move it. */
