@@ -906,23 +906,24 @@ describe('a scan run while a bulk Kill is under way', () => {
     }
   }
 
-  it('before the bulk transition closes the items: each is still killed, logged and commented once', async () => {
+  /** Six flagged items, a bulk Kill of all of them started with one Jira call slowed down, and its run. */
+  async function slowBulkKill(
+    idempotencyKey: string,
+    ms: number,
+    match: { method: string; pathIncludes: string },
+  ) {
     app = newApp();
     const items = Array.from({ length: 6 }, (_, i) => flagged(i));
-    app.jira.faults.inject({
-      kind: 'latency',
-      ms: 1_500,
-      times: 1,
-      match: { method: 'POST', pathIncludes: '/bulk/issues/transition' },
+    app.jira.faults.inject({ kind: 'latency', ms, times: 1, match });
+    ok(await page<BulkJobData>('bulkDecide', { idempotencyKey, decision: KILL, selection: { filter: {} } }));
+    return { items, running: drain() };
+  }
+
+  it('before the bulk transition closes the items: each is still killed, logged and commented once', async () => {
+    const { items, running } = await slowBulkKill('bulk-kill-swept-open', 1_500, {
+      method: 'POST',
+      pathIncludes: '/bulk/issues/transition',
     });
-    ok(
-      await page<BulkJobData>('bulkDecide', {
-        idempotencyKey: 'bulk-kill-swept-open',
-        decision: KILL,
-        selection: { filter: {} },
-      }),
-    );
-    const running = drain();
     await until(async () => (await intents()).length === items.length);
     expect(items.some(closed)).toBe(false);
     const swept = await sweep();
@@ -932,22 +933,10 @@ describe('a scan run while a bulk Kill is under way', () => {
   });
 
   it('after the bulk transition closed the items: they are logged under the person’s name, once', async () => {
-    app = newApp();
-    const items = Array.from({ length: 6 }, (_, i) => flagged(i));
-    app.jira.faults.inject({
-      kind: 'latency',
-      ms: 2_000,
-      times: 1,
-      match: { method: 'PUT', pathIncludes: '/properties/' },
+    const { items, running } = await slowBulkKill('bulk-kill-swept-closed', 2_000, {
+      method: 'PUT',
+      pathIncludes: '/properties/',
     });
-    ok(
-      await page<BulkJobData>('bulkDecide', {
-        idempotencyKey: 'bulk-kill-swept-closed',
-        decision: KILL,
-        selection: { filter: {} },
-      }),
-    );
-    const running = drain();
     await until(() => items.every(closed));
     await sweep();
     await running;
