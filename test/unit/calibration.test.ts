@@ -48,16 +48,19 @@ const SMALL = [
   item('P-6', -400, { closes: [[-5, 'Fixed']] }),
 ];
 
+/** One scan date, the 60-day limit today, 30 and 100 days tried. */
+const TWO_CANDIDATES = {
+  asOf: AS_OF,
+  mapping: MAPPING,
+  currentIdleDays: 60,
+  candidates: [30, 100],
+  minDelivered: 2,
+  ...ONE_SCAN,
+};
+
 describe('calibration replay', () => {
   it('rebuilds the open backlog at the scan date and follows each item to its fate', () => {
-    const result = calibrateProject('P', SMALL, {
-      asOf: AS_OF,
-      mapping: MAPPING,
-      currentIdleDays: 60,
-      candidates: [30, 100],
-      minDelivered: 2,
-      ...ONE_SCAN,
-    });
+    const result = calibrateProject('P', SMALL, TWO_CANDIDATES);
     expect(result.scanDates).toEqual(['2025-10-01']);
     expect(result.openToday).toBe(2);
     expect([result.delivered, result.abandoned, result.stillOpen, result.unclassified]).toEqual([2, 1, 1, 0]);
@@ -393,14 +396,7 @@ describe('calibration of a large site', () => {
       ...(i % 2 ? delivered : open),
       key: `P-${i + 1}`,
     }));
-    const result = calibrateProject('P', issues, {
-      asOf: AS_OF,
-      mapping: MAPPING,
-      currentIdleDays: 60,
-      candidates: [30, 100],
-      minDelivered: 2,
-      ...ONE_SCAN,
-    });
+    const result = calibrateProject('P', issues, TWO_CANDIDATES);
     expect(result.delivered).toBe(100_000);
   });
 });
