@@ -154,7 +154,9 @@ const SECOND_ACTION = new RegExp(
     'play|watch|buy|sell|refund|transfer|withdraw|deposit|apply|enrol|enroll|attend|vote|estimate|discuss|learn|' +
     'understand|know|hide|show|collapse|expand|zoom|lock|unlock|block|unblock|ask|describe|explain|define|link|' +
     'unlink|attach|detach|embed|extract|convert|translate|monitor|measure|calculate|predict|forecast|automate|' +
-    'debug|fix|preview|conduct|prepare|get|store|write|check' +
+    'debug|fix|preview|conduct|prepare|get|store|write|check|' +
+    // Movements of a metric: "reduce drop-off and increase conversion" is two bets.
+    'increase|decrease|reduce|improve|boost|grow|shorten|minimi[sz]e|maximi[sz]e|raise' +
     ')\\b(?!\\s+(?:of|for|to|is|are|was|were|and|or|in|on|with)\\b)',
   'i',
 );

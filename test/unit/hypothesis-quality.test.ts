@@ -130,6 +130,19 @@ describe('hypothesis quality checks', () => {
     ])('flags a second action with or without its own object: %s', (intent, phrase) => {
       expect(check('atomic', withHypothesis({ intent }))).toMatchObject({ ok: false, phrase });
     });
+    it.each([
+      [
+        'reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent',
+        'and increase return-shopper conversion by 10 percent',
+      ],
+      ['cut waiting times, improve first-call resolution', ', improve first-call resolution'],
+    ])('flags two movements of a metric as two needs: %s', (intent, phrase) => {
+      expect(check('atomic', withHypothesis({ intent }))).toMatchObject({ ok: false, phrase });
+    });
+    it('keeps a movement word used as a noun to the one need', () => {
+      const intent = 'see the increase in sales and the reduction in returns';
+      expect(check('atomic', withHypothesis({ intent })).ok).toBe(true);
+    });
     it('keeps actions in a clause about something else, and the means, to the one need', () => {
       for (const intent of [
         "ensure that attempts to correct or delete records don't create new data",
