@@ -9,6 +9,7 @@
  * or description) and against it (problemSignals). Pure, no I/O, linear in the input.
  */
 import { toPlainText, type AdfNode } from './plain-text';
+import { saysSomething } from './says-something';
 import {
   blankBoilerplate,
   extractRecipeFeatures,
@@ -274,6 +275,11 @@ export function recipeText(input: { summary: string; description?: string | AdfN
   return { summary, description };
 }
 
+/** A fresh verdict each time: callers may sort or extend the lists they are given. */
+function nothingToJudge(): RecipeVerdict {
+  return { isRecipe: false, confidence: 0, reasons: [], problemSignals: [] };
+}
+
 /** The verdict of a given model (the shipped one unless a test or the training script passes another). */
 export function detectRecipeWith(
   model: RecipeModel,
@@ -281,6 +287,8 @@ export function detectRecipeWith(
 ): RecipeVerdict {
   try {
     const { summary, description } = recipeText(input);
+    // "x", "TBD" or "asdf" is no recipe and no problem: there is nothing to judge yet.
+    if (!saysSomething(summary) && !saysSomething(description)) return nothingToJudge();
     const features = extractRecipeFeatures(summary, description, {
       known: model.weights,
       quoteAbove: MIN_LEARNED_WEIGHT,
@@ -309,7 +317,7 @@ export function detectRecipeWith(
       problemSignals,
     };
   } catch {
-    return { isRecipe: false, confidence: 0, reasons: [], problemSignals: [] };
+    return nothingToJudge();
   }
 }
 

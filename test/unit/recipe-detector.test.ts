@@ -658,6 +658,26 @@ describe('detectRecipe', () => {
     });
   });
 
+  describe('text that says nothing yet', () => {
+    it.each(['x', 'TBD', 'asdf', 'qwerty qwerty', '123', '...'])(
+      'gives no verdict on "%s": nothing is built or asked',
+      (summary) => {
+        expect(detectRecipe({ summary })).toEqual({
+          isRecipe: false,
+          confidence: 0,
+          reasons: [],
+          problemSignals: [],
+        });
+      },
+    );
+    it('still judges a placeholder summary by its description, and a short real name by itself', () => {
+      expect(
+        detectRecipe({ summary: 'TBD', description: 'Add a Save for Later button top right.' }).isRecipe,
+      ).toBe(true);
+      expect(detectRecipe({ summary: 'Audit log' }).isRecipe).toBe(true);
+    });
+  });
+
   describe('robustness and speed', () => {
     it('never throws on odd input', () => {
       expect(() =>
