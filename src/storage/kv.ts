@@ -120,16 +120,46 @@ export interface Page<T> {
   cursor: string | null;
 }
 
-/** One page of the keys that begin with `prefix`, in ascending key order. */
+/**
+ * The most one key-value query returns: "up to a maximum of 20" (Forge's Key-Value Store query reference); a
+ * larger limit is refused with LIST_QUERY_LIMIT_EXCEEDED.
+ */
+export const KVS_QUERY_PAGE_MAX = 20;
+
+/**
+ * Up to `limit` of the keys that begin with `prefix`, in ascending key order, from as many storage queries of at
+ * most KVS_QUERY_PAGE_MAX as it takes; the cursor continues after the last item returned.
+ */
 export async function listPage<T>(prefix: string, limit: number, cursor?: string | null): Promise<Page<T>> {
-  let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(limit);
+  const items: Page<T>['items'] = [];
+  let next = cursor ?? null;
+  do {
+    const page = await queryOnce<T>(
+      prefix,
+      Math.min(KVS_QUERY_PAGE_MAX, limit - items.length),
+      next,
+      next === cursor,
+    );
+    items.push(...page.items);
+    next = page.cursor;
+  } while (next && items.length < limit);
+  return { items, cursor: next };
+}
+
+async function queryOnce<T>(
+  prefix: string,
+  limit: number,
+  cursor: string | null | undefined,
+  cursorFromCaller: boolean,
+): Promise<Page<T>> {
+  let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(Math.max(1, limit));
   if (cursor) query = query.cursor(cursor);
   let result;
   try {
     result = await query.getMany<T>();
   } catch (e) {
-    // The cursor is the caller's input: storage refusing it (HTTP 400) is a bad request, not an outage.
-    if (cursor && e instanceof ForgeKvsAPIError && e.responseDetails.status === 400)
+    // The caller's cursor is its input: storage refusing it (HTTP 400) is a bad request, not an outage.
+    if (cursor && cursorFromCaller && e instanceof ForgeKvsAPIError && e.responseDetails.status === 400)
       throw new ValidationError('The list position sent is not valid: reload the list.', {
         cursor: 'Not a position this list gave out.',
       });
@@ -149,7 +179,7 @@ export async function listAll<T>(
   const out: Array<{ key: string; value: T }> = [];
   let cursor: string | null = null;
   do {
-    const page: Page<T> = await listPage<T>(prefix, 100, cursor);
+    const page: Page<T> = await listPage<T>(prefix, KVS_QUERY_PAGE_MAX, cursor);
     out.push(...page.items);
     cursor = page.cursor;
   } while (cursor && out.length < maxItems);

@@ -935,12 +935,13 @@ describe("the scan's flag under faults and at-least-once delivery", () => {
   ] as const)(
     'a flag stopped in its %s call, with no queue retry, is completed by the next run',
     async (step, match, editedBeforeStop) => {
-      // The consumer's 900 s limit scaled to 900 ms; that call takes 1.5 s; the queue never redelivers.
+      // The consumer's 900 s limit scaled to 1.8 s (room for the calls before the slow one on a busy machine);
+      // that call takes 3 s; the queue never redelivers.
       app = createWorkbenchApp({
         dataFile: ':memory:',
         contract: false,
         now: () => new Date(Date.now() + offsetMs),
-        limits: { timeScale: 0.001 },
+        limits: { timeScale: 0.002 },
         queueRetries: 0,
       });
       offsetMs = 0;
@@ -950,12 +951,12 @@ describe("the scan's flag under faults and at-least-once delivery", () => {
       const keys = Array.from({ length: ISSUES }, (_, i) => idleIssue(i));
       app.jira.faults.inject({
         kind: 'latency',
-        ms: 1_500,
+        ms: 3_000,
         times: 1,
         match,
       });
       const run = await app.runScheduledTrigger();
-      await new Promise((r) => setTimeout(r, 1_600)); // the stopped invocation's call lands
+      await new Promise((r) => setTimeout(r, 3_100)); // the stopped invocation's call lands
       const stopped = run.deliveries.filter((d) => !d.ok).length;
       const redelivered = run.deliveries.filter((d) => d.retryCount > 0).length;
       const edited = keys.filter((k) => commentsOf(k) > 0 || zombieLabelsOf(k) > 0).length;

@@ -21,6 +21,7 @@ import {
 } from '../../workbench/forge/kvs-store';
 import { QueueHost } from '../../workbench/forge/queue';
 import { installForgeRuntime, runInInvocation } from '../../workbench/forge/runtime';
+import { KVS_QUERY_PAGE_MAX, listAll, listPage } from '../../src/storage/kv';
 
 type Outcome = { name: string; team: string; score: number };
 
@@ -153,6 +154,20 @@ describe('@forge/kvs on the workbench', () => {
       const error = await expectKvsError(kvs.set('big', big), 'MAX_SIZE');
       expect(error.responseDetails.status).toBe(400);
       await kvs.set('just-fits', 'x'.repeat(240 * 1024 - 2));
+    });
+  });
+
+  describe("the app's list reads", () => {
+    it('reads a page larger than one storage query in several, and continues where it stopped', async () => {
+      const keys = Array.from({ length: 55 }, (_, i) => `outcome:${String(i).padStart(2, '0')}`);
+      for (const key of keys) await kvs.set(key, { key });
+      const first = await listPage<{ key: string }>('outcome:', 45);
+      expect(first.items.map((i) => i.key)).toEqual(keys.slice(0, 45));
+      const rest = await listPage<{ key: string }>('outcome:', 45, first.cursor);
+      expect(rest.items.map((i) => i.key)).toEqual(keys.slice(45));
+      expect(rest.cursor).toBeNull();
+      expect((await listAll('outcome:')).length).toBe(55);
+      expect(KVS_QUERY_PAGE_MAX).toBe(20);
     });
   });
 
@@ -413,8 +428,16 @@ describe('@forge/kvs on the workbench', () => {
     });
 
     it('reaches the app as the ForgeKvsAPIError the SDK builds, code and status intact', async () => {
-      const error = await expectKvsError(kvs.query().limit(101).getMany(), 'LIST_QUERY_LIMIT_EXCEEDED');
+      const error = await expectKvsError(kvs.query().limit(21).getMany(), 'LIST_QUERY_LIMIT_EXCEEDED');
       expect(error.responseDetails).toMatchObject({ status: 400, httpPath: '/api/v1/query' });
+    });
+
+    it('holds a key-value query to 20 a page and an entity query to 100', async () => {
+      expect((await kvs.query().limit(20).getMany()).results).toEqual([]);
+      await expectKvsError(kvs.query().limit(100).getMany(), 'LIST_QUERY_LIMIT_EXCEEDED');
+      const entities = kvs.entity<Outcome>('outcome').query().index('score');
+      expect((await entities.limit(100).getMany()).results).toEqual([]);
+      await expectKvsError(entities.limit(101).getMany(), 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE');
     });
   });
 });

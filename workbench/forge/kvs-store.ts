@@ -12,7 +12,14 @@ export const KVS_LIMITS = {
   maxBatchItems: 25,
   maxTransactionItems: 25,
   defaultQueryLimit: 10,
-  maxQueryLimit: 100,
+  /**
+   * A key-value query's page: "Limit the result size to 10 values, up to a maximum of 20" (Forge's Key-Value
+   * Store query reference, js-api-reference/storage-api-query). Its error table only says "below 100"; the
+   * stricter of the two is held here.
+   */
+  maxListQueryLimit: 20,
+  /** A custom-entity query's page: 1 to 100 (COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE). */
+  maxEntityQueryLimit: 100,
 } as const;
 
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
@@ -518,13 +525,10 @@ export class KvsStore {
     code: 'LIST_QUERY_LIMIT_EXCEEDED' | 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE',
   ): number {
     if (value === undefined) return KVS_LIMITS.defaultQueryLimit;
-    if (
-      typeof value !== 'number' ||
-      !Number.isInteger(value) ||
-      value < 1 ||
-      value > KVS_LIMITS.maxQueryLimit
-    ) {
-      throw new KvsHttpError(400, code, `The limit must be an integer from 1 to ${KVS_LIMITS.maxQueryLimit}`);
+    const max =
+      code === 'LIST_QUERY_LIMIT_EXCEEDED' ? KVS_LIMITS.maxListQueryLimit : KVS_LIMITS.maxEntityQueryLimit;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+      throw new KvsHttpError(400, code, `The limit must be an integer from 1 to ${max}`);
     }
     return value;
   }
