@@ -70,6 +70,13 @@ export interface WorkbenchAppOptions {
 }
 
 /** One module of manifest.yml, flattened: its type (e.g. 'jira:issuePanel') and the function behind it. */
+/** The modules whose functions Forge lets run 55 s by default (up to 900 s with `timeoutSeconds`, but web triggers). */
+const LONG_RUNNING_MODULE_TYPES: ReadonlySet<string> = new Set([
+  'consumer',
+  'scheduledTrigger',
+  'webtrigger',
+]);
+
 export interface ManifestModule {
   key: string;
   type: string;
@@ -376,10 +383,21 @@ export class WorkbenchApp {
       this.queue.registerConsumer(module.queue, module.handler, { timeoutSeconds: module.timeoutSeconds });
   }
 
-  /** The function's `timeoutSeconds` from the manifest (or the test module); undefined means Forge's default. */
+  /**
+   * The function's time limit in seconds: its `timeoutSeconds` from the manifest (or the test module), else
+   * Forge's default for the module, where undefined means the 55 s of background work. Forge's invocation limits
+   * (developer.atlassian.com/platform/forge/limits-invocation) give 55 s by default only to functions that
+   * consumers and scheduled triggers run, and to web triggers; any other function, a product-event trigger or a
+   * workflow validator, is stopped at 25 s like a resolver.
+   */
   timeoutSecondsOf(module: ManifestModule): number | undefined {
-    if (module.testHandler) return module.testTimeoutSeconds;
-    return module.functionKey ? this.manifest.functionTimeouts.get(module.functionKey) : undefined;
+    const own = module.testHandler
+      ? module.testTimeoutSeconds
+      : module.functionKey
+        ? this.manifest.functionTimeouts.get(module.functionKey)
+        : undefined;
+    if (own !== undefined) return own;
+    return LONG_RUNNING_MODULE_TYPES.has(module.type) ? undefined : this.limits.uiTimeoutSeconds;
   }
 
   private handlerOf(module: ManifestModule): unknown {

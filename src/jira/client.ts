@@ -612,11 +612,13 @@ export class JiraClient {
 
   /** Projects visible to the actor, all pages (bounded). */
   async searchProjects(
-    options: { query?: string; maxPages?: number; keys?: readonly string[] } = {},
+    options: { query?: string; maxPages?: number; keys?: readonly string[]; stopEarly?: () => boolean } = {},
   ): Promise<JiraProject[]> {
     const out: JiraProject[] = [];
     const maxPages = options.maxPages ?? 20;
     for (let page = 0; page < maxPages; page++) {
+      // A caller short of time takes the pages read so far.
+      if (page > 0 && options.stopEarly?.()) break;
       const query = new URLSearchParams({ startAt: String(out.length), maxResults: '50' });
       if (options.query) query.set('query', options.query);
       // The spec's `keys` (up to 50): only these projects, of those the actor may browse.

@@ -60,7 +60,10 @@ const INSTALL_PROBE_BUDGET_MS = 12_000;
 
 export interface ProbeOptions {
   now?: () => number;
+  /** How long the listing and the probes may take in all. */
   budgetMs?: number;
+  /** Wait out a short 429 on the project listing (not where the function has only seconds to run). */
+  waitOutRateLimits?: boolean;
 }
 
 /** Every project with settings saved, by one storage listing; none when storage will not list them today. */
@@ -79,7 +82,9 @@ export async function configuredProjects(
 ): Promise<string[]> {
   const now = options.now ?? Date.now;
   const stopAt = now() + (options.budgetMs ?? PROBE_BUDGET_MS);
-  const listed = await patiently(() => jira.searchProjects({ maxPages: TRIGGER_MAX_PROJECT_PAGES }));
+  const list = () =>
+    jira.searchProjects({ maxPages: TRIGGER_MAX_PROJECT_PAGES, stopEarly: () => now() >= stopAt });
+  const listed = await (options.waitOutRateLimits === false ? retrying(list) : patiently(list));
   const projects = listed.map((p) => p.key).filter((key) => /^[A-Z][A-Z0-9_]{0,254}$/.test(key));
   const withSettings = await savedSettingsOf();
   const inUse = new Set(projects.filter((key) => withSettings.has(key)));
@@ -186,17 +191,42 @@ export async function startScans(
  * for the daily schedule. A fresh site has none yet: its projects show the first-day notice instead.
  */
 export async function installTrigger(): Promise<{ statusCode: number; body: string }> {
-  // This trigger keeps Forge's default 25 s: it probes for 12 s, and the daily firing goes on where it stopped.
-  const events = await startOnce(
-    await configuredProjects(undefined, { budgetMs: INSTALL_PROBE_BUDGET_MS }),
-    'install',
-  );
+  // This trigger keeps Forge's default 25 s: it lists and probes for 12 s, waits out no rate limit, and leaves
+  // to the daily firing whatever it could not reach.
+  let projects: string[];
+  try {
+    projects = await configuredProjects(undefined, {
+      budgetMs: INSTALL_PROBE_BUDGET_MS,
+      waitOutRateLimits: false,
+    });
+  } catch (e) {
+    if (!(e instanceof JiraRateLimitError)) throw e;
+    projects = [...(await savedSettingsOf())].sort();
+    console.warn(`scan on install: Jira's rate limit refused the project listing; the daily scan lists them`);
+  }
+  let events: ScanEvent[];
+  try {
+    events = await startOnce(projects, 'install', refuseToWait);
+  } catch (e) {
+    if (!(e instanceof RateLimitError)) throw e;
+    console.warn(
+      `scan on install: Forge's event rate limit reached; the daily scan starts the other projects`,
+    );
+    return { statusCode: 204, body: '' };
+  }
   console.info(`scan on install: started ${events.length} project scan(s)`);
   return { statusCode: 204, body: '' };
 }
 
+/** For a function with seconds to run: a wait of a minute is not taken, and the refusal stands. */
+const refuseToWait: Wait = () => Promise.reject(new RateLimitError('No time to wait for the next minute'));
+
 /** A firing delivered twice starts one run per project: the second finds the first's claim on the project. */
-async function startOnce(projects: string[], origin: ScanEvent['origin']): Promise<ScanEvent[]> {
+async function startOnce(
+  projects: string[],
+  origin: ScanEvent['origin'],
+  wait: Wait = sleep,
+): Promise<ScanEvent[]> {
   const fresh: string[] = [];
   const window = { value: SCHEDULED_RUN_WINDOW_MINUTES, unit: 'MINUTES' } as const;
   for (const projectKey of projects) {
@@ -211,7 +241,7 @@ async function startOnce(projects: string[], origin: ScanEvent['origin']): Promi
     }
     if (first) fresh.push(projectKey);
   }
-  return startScans(fresh, origin);
+  return startScans(fresh, origin, {}, wait);
 }
 
 /** The day's start that Jira's rate limit cut short: the hourly resume trigger completes it. */

@@ -128,6 +128,14 @@ describe('trigger limits and firings', () => {
     expect(app.timeoutSecondsOf(app.module('outcome-lens-scan-consumer'))).toBe(900);
   });
 
+  it("gives the install trigger, the entry gate and the web trigger Forge's defaults: 25 s, 25 s and 55 s", () => {
+    app = anApp();
+    expect(app.timeoutSecondsOf(app.module('outcome-lens-install-scan'))).toBe(25);
+    expect(app.timeoutSecondsOf(app.module('outcome-lens-entry-gate'))).toBe(25);
+    // Undefined: the 55 s Forge gives background work and web triggers that declare no timeout.
+    expect(app.timeoutSecondsOf(app.module('outcome-lens-measurements'))).toBeUndefined();
+  });
+
   it('stops a trigger at its timeoutSeconds, and at 55 s when it declares none', async () => {
     app = anApp(0.001);
     const sleeper = (ms: number) => async () => {

@@ -1270,4 +1270,24 @@ describe('the first day', () => {
     // Another product event reaches no trigger of this app.
     expect(await app.fireProductEvent('avi:jira:created:issue')).toEqual([]);
   });
+
+  it('starts the projects it knows at install without waiting out a 429 past its 25 s', async () => {
+    aZombie('Add a blue Save for Later button', { hasHypothesis: 'true' });
+    await runInInvocation({ accountId: null, moduleKey: PAGE, installContext: app.installContext }, () =>
+      saveSettings(P, { kill: { transitionName: 'Done' } }, 0),
+    );
+    // Jira asks for 40 s: a trigger that waited would be stopped at its 25 s and start nothing.
+    app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 40,
+      times: 1,
+      match: { pathIncludes: '/project/search' },
+    });
+    const fired = await app.fireProductEvent('avi:forge:installed:app');
+    expect(fired).toEqual([
+      { triggerKey: 'outcome-lens-install-scan', result: { statusCode: 204, body: '' } },
+    ]);
+    const runs = ok(await call<ScanRunsData>('scanRuns', {}, 'admin')).runs;
+    expect(runs).toEqual([expect.objectContaining({ origin: 'install', status: 'finished' })]);
+  });
 });
