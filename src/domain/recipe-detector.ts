@@ -149,7 +149,11 @@ function ruleMeaning(name: string): RuleMeaning {
 }
 
 /** Turns each weighted feature into quotable evidence on the side it pushes. */
-function evidenceOf(features: RecipeFeatures, model: RecipeModel): { logit: number; evidence: Evidence[] } {
+function evidenceOf(
+  features: RecipeFeatures,
+  model: RecipeModel,
+  textOf: (span: Span) => string,
+): { logit: number; evidence: Evidence[] } {
   let logit = model.bias + features.lightWeight;
   const evidence: Evidence[] = [];
   for (const feature of features.hits.values()) {
@@ -178,7 +182,7 @@ function evidenceOf(features: RecipeFeatures, model: RecipeModel): { logit: numb
         kind: meaning.side === 'recipe' ? 'work-item' : meaning.kind,
         why: STRUCTURE_WHY[feature.name] ?? '',
       });
-    } else if (Math.abs(contribution) >= MIN_LEARNED_WEIGHT) {
+    } else if (Math.abs(contribution) >= MIN_LEARNED_WEIGHT && explainsItself(textOf(feature.spans[0]!))) {
       evidence.push({
         span: feature.spans[0]!,
         contribution,
@@ -189,6 +193,19 @@ function evidenceOf(features: RecipeFeatures, model: RecipeModel): { logit: numb
     }
   }
   return { logit, evidence };
+}
+
+const CLAUSE_BREAK = /[,;:!?]|\.\s|\n/;
+/** A number beside a word that says nothing: "to 56", "56 of". */
+const BARE_NUMBER =
+  /^(?:(?:a|an|the|to|of|in|on|at|by|for|with|from|and|or|is|are|be)\s+\d[\d.,]*|\d[\d.,]*\s+(?:a|an|the|to|of|in|on|at|by|for|with|from|and|or|is|are|be))$/i;
+
+/**
+ * Whether a learned word pair means something to a reader when quoted: not two clauses' edges ("manager, I")
+ * and not a number beside a word that says nothing ("to 56"). What is not quoted still weighs in the verdict.
+ */
+function explainsItself(phrase: string): boolean {
+  return !CLAUSE_BREAK.test(phrase) && !BARE_NUMBER.test(phrase.trim());
 }
 
 function sameSpan(a: Span, b: Span): boolean {
@@ -293,7 +310,9 @@ export function detectRecipeWith(
       known: model.weights,
       quoteAbove: MIN_LEARNED_WEIGHT,
     });
-    const { logit, evidence } = evidenceOf(features, model);
+    const textOf = (span: Span) =>
+      (span.source === 'summary' ? summary : description).slice(span.start, span.end);
+    const { logit, evidence } = evidenceOf(features, model, textOf);
     const probability = 1 / (1 + Math.exp(-logit));
     const quoted = quote(evidence);
     const reasons: RecipeReason[] = [];

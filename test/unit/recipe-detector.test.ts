@@ -658,6 +658,32 @@ describe('detectRecipe', () => {
     });
   });
 
+  describe('what a learned word pair quotes', () => {
+    it('quotes no pair that joins two clauses or a number to a word that says nothing', () => {
+      const stories = [
+        {
+          summary:
+            'As a clinic manager, I want to develop a mobile app with push notifications and a chatbot that ' +
+            'reminds patients, so that fewer miss appointments.',
+        },
+        {
+          summary: 'Make the Place Order button bigger and orange',
+          description:
+            'Increase the button to 56px and use the orange from the new brand guide. Move it above the fold.',
+        },
+      ];
+      for (const story of stories) {
+        const verdict = detectRecipe(story);
+        expect(verdict.isRecipe).toBe(true);
+        expect(verdict.reasons.length).toBeGreaterThan(0);
+        for (const phrase of phrases(verdict)) {
+          expect(phrase).not.toMatch(/[,;:]/);
+          expect(phrase).not.toMatch(/^(?:to|of|the|a)\s+\d+$/i);
+        }
+      }
+    });
+  });
+
   describe('text that says nothing yet', () => {
     it.each(['x', 'TBD', 'asdf', 'qwerty qwerty', '123', '...'])(
       'gives no verdict on "%s": nothing is built or asked',
