@@ -4,32 +4,48 @@
  * checks judge a story's parts with it, and an outcome's metric is refused by it.
  */
 
-/** A letter: ASCII, or any non-ASCII character that is not a space or punctuation (a fast stand-in for \p{L}). */
-function isLetter(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && c !== 0x3000 && c !== 0xfeff)
-  );
+/** A letter of any script, and a mark that belongs to one ("é" as e + U+0301, Devanagari vowel signs). */
+const LETTER = /\p{L}/uy;
+const MARK = /\p{M}/uy;
+
+/**
+ * How many letters the character at `i` adds to a run: 1 for a letter, `n` for a Han character (a word on its
+ * own: Chinese words run one or two characters, unspaced), 0 for a mark after a letter, -1 for anything else (a
+ * space, a digit, an emoji). Judged by code point, so an emoji's two UTF-16 halves are not taken for letters.
+ */
+function letterWeight(text: string, i: number, c: number, run: number, n: number): number {
+  // ASCII first: most text is, and it needs no regex.
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : -1;
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) return n;
+  // A joiner inside a word (Persian, Indic scripts) neither adds nor breaks.
+  if (c === 0x200c || c === 0x200d) return run > 0 ? 0 : -1;
+  LETTER.lastIndex = i;
+  if (LETTER.test(text)) return 1;
+  MARK.lastIndex = i;
+  return run > 0 && MARK.test(text) ? 0 : -1;
 }
 
-/** True when the text has a run of at least `n` letters. One pass, no regex: the score runs this per story. */
+/** True when the text has a run of at least `n` letters. One pass: the score runs this per story. */
 export function hasWord(text: string, n: number): boolean {
   let run = 0;
   for (let i = 0; i < text.length; i++) {
-    run = isLetter(text.charCodeAt(i)) ? run + 1 : 0;
+    const c = text.charCodeAt(i);
+    const w = letterWeight(text, i, c, run, n);
+    run = w < 0 ? 0 : run + w;
     if (run >= n) return true;
+    // The second half of a pair was judged with the first.
+    if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
   }
   return false;
 }
 
 /**
- * A word that stands in for one: a letter or a letter repeated ("x", "aaa"), "TBD", "test", a key mash ("asdf",
- * "qwerty", "zxcv", "qwe"), a run of the alphabet ("abc", "def", "xyz"), a programmer's or a typesetter's filler
- * ("foo", "lorem ipsum dolor").
+ * A word that stands in for one: a letter or a letter repeated, in any script ("x", "aaa", "ψψψ"), "TBD", "test",
+ * a key mash ("asdf", "qwerty", "zxcv", "qwe"), a run of the alphabet ("abc", "def", "xyz"), a programmer's or a
+ * typesetter's filler ("foo", "lorem ipsum dolor").
  */
 const PLACEHOLDER_WORDS =
-  '([a-z])\\1*|tbd|tbc|todo|n\\/?a|none|nothing|test(?:ing)?|asdf?\\w*|qwer?\\w*|zxcv?\\w*|hjkl|jkl|sdf|abcd?|def|ghi|xyz|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc';
+  '(\\p{L}\\p{M}*)\\1*|tbd|tbc|todo|n\\/?a|none|nothing|test(?:ing)?|asdf?\\w*|qwer?\\w*|zxcv?\\w*|hjkl|jkl|sdf|abcd?|def|ghi|xyz|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc';
 /** A part that names no one and nothing: "it is better", "things happen", "it works". */
 const SAYS_NOTHING_IN_PARTICULAR =
   '(?:it|this|that|things?|everything|stuff|all)\\s+(?:is|are|gets?|will\\s+be|works?|happens?|goes|improves?)(?:\\s+(?:better|good|great|nice|easier|fine|ok|okay|done|well|right|smoother))?[.!]?';
@@ -41,7 +57,7 @@ const SEPARATOR = `[\\s,.;:!?'"()]`;
  */
 const PLACEHOLDER_PART = new RegExp(
   `^(?:${SEPARATOR}*(?:(?:${PLACEHOLDER_WORDS})(?:${SEPARATOR}+|(?=$)))+|\\.+|-+|\\?+|${SAYS_NOTHING_IN_PARTICULAR})$`,
-  'i',
+  'iu',
 );
 
 /**
@@ -50,9 +66,53 @@ const PLACEHOLDER_PART = new RegExp(
  */
 const REPEATED_TOKEN = /^\s*([^\s,.;:!?]+)(?:[\s,.;:!?]+\1)+[\s,.;:!?]*$/i;
 
+/** Each ASCII letter's key on a QWERTY keyboard: row * 16 + column, so keys of two rows are never one apart. */
+const KEY_OF = new Int8Array(26);
+['qwertyuiop', 'asdfghjkl', 'zxcvbnm'].forEach((row, r) => {
+  for (let col = 0; col < row.length; col++) KEY_OF[row.charCodeAt(col) - 97] = r * 16 + col;
+});
+
+/**
+ * A part made only of runs along one keyboard row ("sdfgh", "hjkkl", "poiuy"): each word at least four keys that
+ * follow one another in one direction, a key pressed twice allowed. Four keys, not three: "tree" and "poi" are
+ * such runs of three. Real words fail at their first two letters, so this costs little.
+ */
+function isKeyMash(value: string): boolean {
+  let mashes = 0;
+  let keys = 0;
+  let last = -1;
+  let step = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i < value.length ? value.charCodeAt(i) : 32;
+    const lower = c | 32;
+    if (lower >= 97 && lower <= 122 && c < 128) {
+      const key = KEY_OF[lower - 97]!;
+      if (last < 0) {
+        keys = 1;
+        step = 0;
+      } else if (key !== last) {
+        const d = key - last;
+        if ((d !== 1 && d !== -1) || (step !== 0 && d !== step)) return false;
+        keys++;
+        step = d;
+      }
+      last = key;
+    } else if (c > 127 || (c >= 48 && c <= 57)) {
+      return false;
+    } else if (last >= 0) {
+      if (keys < 4) return false;
+      mashes++;
+      last = -1;
+    }
+  }
+  return mashes > 0;
+}
+
 // Filler runs short; a longer part is taken as written, and the test is spared on most intents and benefits.
 export function isPlaceholder(value: string): boolean {
-  return value.length <= 40 && (PLACEHOLDER_PART.test(value) || REPEATED_TOKEN.test(value));
+  return (
+    value.length <= 40 && (PLACEHOLDER_PART.test(value) || REPEATED_TOKEN.test(value) || isKeyMash(value))
+  );
 }
 
 /** The words every story of the form has, whatever it says: "As a …, I want to …, so that …. We expect …". */

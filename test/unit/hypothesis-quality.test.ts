@@ -402,6 +402,30 @@ describe('the score counts the checks', () => {
     expect(part(s, 'hypothesis').hint).toMatch(/valid-role/);
   });
 
+  it.each([
+    ['emoji', { persona: '🙂', intent: '🚀🚀', benefit: '🎉🎉' }],
+    ['one letter repeated in other scripts', { persona: 'ψψψ', intent: 'ｙｙｙ', benefit: 'ааа' }],
+    ['key mashes', { persona: 'sdfgh', intent: 'hjkkl', benefit: 'lkjhg' }],
+  ])('gives %s no hypothesis points', (_, hypothesis) => {
+    const s = scoreIssue(aCompleteBet({ hypothesis }), DEFAULT_SETTINGS);
+    expect(part(s, 'hypothesis').points).toBe(0);
+    expect(part(s, 'hypothesis').hint).toMatch(/^well-formed: .* say nothing yet/);
+  });
+
+  it('does not take an emoji for a metric, and keeps a metric in another script', () => {
+    const emoji = scoreIssue(
+      aCompleteBet({ expected: { ...bet.expected, metric: '📈📈' } }),
+      DEFAULT_SETTINGS,
+    );
+    expect(part(emoji, 'measurable').points).toBe(0);
+    expect(part(emoji, 'measurable').hint).toMatch(/"📈📈" is not a metric/);
+    const chinese = scoreIssue(
+      aCompleteBet({ expected: { ...bet.expected, metric: '等待时间' } }),
+      DEFAULT_SETTINGS,
+    );
+    expect(part(chinese, 'measurable').hint).toBeNull();
+  });
+
   it('does not give full measurable marks to "decrease" from 40 to 55', () => {
     const s = scoreIssue(
       aCompleteBet({ expected: { ...bet.expected, direction: 'decrease', baseline: 40, target: 55 } }),

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { isPlaceholder, saysSomething, storySaysSomething } from '../../src/domain/says-something';
+import { parseStory } from '../../src/domain/story-parser';
 
 describe('saysSomething', () => {
   it.each(['abc', 'def', 'xyz', 'asdf', 'qwe', 'xyz xyz', 'hello, hello', 'Abc def'])(
@@ -19,5 +22,70 @@ describe('saysSomething', () => {
     expect(storySaysSomething('As a , I want , so that .')).toBe(false);
     expect(storySaysSomething('As a abc, I want to def, so that xyz.')).toBe(false);
     expect(storySaysSomething('As a user, I want to log in.')).toBe(true);
+  });
+});
+
+describe('saysSomething in any script', () => {
+  it.each(['🙂', '🚀🚀', '🎉🎉', '📈📈', '👍🏽👍🏽', '123', '１２３', '...', '—', '┌──┐'])(
+    'takes "%s", which has no letter, for saying nothing',
+    (part) => {
+      expect(saysSomething(part)).toBe(false);
+      expect(saysSomething(`${part} ${part}`)).toBe(false);
+    },
+  );
+
+  it.each(['ψψψ', 'ｙｙｙ', 'ааа', 'ÉÉÉ', 'ψ ω', 'ä', 'e\u0301e\u0301e\u0301'])(
+    'takes one letter, repeated or not, in any script ("%s") for filler',
+    (part) => {
+      expect(isPlaceholder(part)).toBe(true);
+      expect(saysSomething(part)).toBe(false);
+    },
+  );
+
+  it.each(['sdfgh', 'hjkkl', 'poiuy', 'lkjhg', 'xcvbn', 'Sdfgh Hjkkl'])(
+    'takes the run along one keyboard row "%s" for a key mash',
+    (part) => {
+      expect(isPlaceholder(part)).toBe(true);
+      expect(saysSomething(part)).toBe(false);
+    },
+  );
+
+  it.each([
+    'Wartezeit verkürzen',
+    'Bestellungen schneller prüfen',
+    '减少等待',
+    '等待',
+    '待ち時間を減らす',
+    'تقليل وقت الانتظار',
+    'оплатить заказ',
+    'प्रतीक्षा कम करें',
+    'ψυχή',
+    'tree',
+    'poi',
+    'quiet typewriter',
+  ])('keeps the real words "%s"', (part) => {
+    expect(isPlaceholder(part)).toBe(false);
+    expect(saysSomething(part)).toBe(true);
+  });
+
+  it('rejects no word of the published stories but the listed fillers, and no part of theirs', () => {
+    const dir = path.resolve(__dirname, '../../data/user-stories');
+    const texts = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
+      .map((line) => (JSON.parse(line) as { text: string }).text.replace(/^#G\d+#\s*/, ''));
+    expect(texts.length).toBeGreaterThan(500);
+    const fillers = new Set(['test', 'testing', 'stuff', 'something']);
+    const rejected = texts
+      .flatMap((t) => t.split(/[^\p{L}]+/u))
+      .filter((w) => w.length >= 4 && !fillers.has(w.toLowerCase()) && isPlaceholder(w));
+    expect(rejected).toEqual([]);
+    const now = new Date('2026-11-30T00:00:00Z');
+    const hollow = texts.flatMap((t) => {
+      const p = parseStory(t, { now });
+      return [p.intent, p.benefit].filter((part) => part !== null && !saysSomething(part));
+    });
+    expect(hollow).toEqual([]);
   });
 });
