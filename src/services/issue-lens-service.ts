@@ -231,6 +231,14 @@ function checkCheckBy(
 }
 
 /**
+ * The earliest day a person anywhere can still call today: the UTC day less one, since a local day lags UTC by up
+ * to a day (as measurementDayProblem lets one lead it). The panel holds each person to their own local day.
+ */
+function earliestLocalDay(now: Date): string {
+  return new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+/**
  * A result newly recorded or changed needs delivered work, as in results review: on an open item, or one closed
  * as abandoned, it would count as a bet judged before it was made. One stored as it is never blocks other edits.
  */
@@ -321,7 +329,7 @@ export async function saveIssueLens(
       if (current.version !== payload.version) throw staleVersion(current, call.accountId);
       checkOutcome(payload.draft, outcomes, current);
       checkResultDelivered(payload.draft, current, issue, settings.kill.resolutionName);
-      const today = ports.now().toISOString().slice(0, 10);
+      const today = earliestLocalDay(ports.now());
       const notBefore = checkByNotBefore(payload.draft, draftOf(current), today);
       checkCheckBy(payload.draft, draftOf(current), notBefore, today);
 

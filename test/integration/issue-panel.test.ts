@@ -304,6 +304,35 @@ describe('saving the lens', () => {
     expect(data(await save('member', { version: 3, draft: edited })).lens.version).toBe(4);
   });
 
+  it('takes a check-by or kill date of the day before UTC’s, a person’s today west of UTC, and refuses one earlier', async () => {
+    // The resolver reads the real clock: the days are counted from its UTC day.
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const on = (day: string) =>
+      aBetDraft({
+        expected: { ...aBetDraft().expected, checkBy: day },
+        killCriteria: { deadline: day, maxIdleDays: 30 },
+      });
+    const earlier = error(await save('member', { version: 0, draft: on(daysAgo(2)) }));
+    expect(earlier.fields?.['draft.expected.checkBy']).toBe(
+      `Check by ${daysAgo(2)} has already passed: choose a day from ${daysAgo(1)} on.`,
+    );
+    const killEarlier = error(
+      await save('member', {
+        version: 0,
+        draft: { ...on(daysAgo(1)), killCriteria: { deadline: daysAgo(2) } },
+      }),
+    );
+    expect(killEarlier.fields?.['draft.killCriteria.deadline']).toBe(
+      `Kill date ${daysAgo(2)} has already passed: choose a day from ${daysAgo(1)} on.`,
+    );
+    expect(stored()).toBeNull();
+    const yesterday = daysAgo(1);
+    expect(data(await save('member', { version: 0, draft: on(yesterday) })).lens.draft).toMatchObject({
+      expected: { checkBy: yesterday },
+      killCriteria: { deadline: yesterday },
+    });
+  });
+
   it('keeps the measured value a results review recorded when the panel saves the same verdict, and refuses numbers out of range', async () => {
     const result = { verdict: 'validated' as const, evidence: 'Drop-off fell to 31% in four weeks.' };
     const key = closedIssue('DEMO-4', 'Shoppers lose their cart');
@@ -431,7 +460,8 @@ describe('saving the lens', () => {
     expect(refused.code).toBe('VALIDATION');
     expect(refused.message).toBe(
       'A further expectation, "return-shopper conversion": Check by 2020-01-01 has already passed: choose a day from ' +
-        `${app.now().toISOString().slice(0, 10)} on.`,
+        // The server's UTC day less one: a person west of UTC may still be on it.
+        `${new Date(app.now().getTime() - 86_400_000).toISOString().slice(0, 10)} on.`,
     );
     expect(refused.fields?.['draft.alsoExpected.0.checkBy']).toMatch(/2020-01-01 has already passed/);
     expect(stored()).toBeNull();

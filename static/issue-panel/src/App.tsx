@@ -21,6 +21,7 @@ import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { callResolver, flag, personDecimalMark, personScope } from '../../shared/bridge';
 import type { DecimalMark } from '../../../src/domain/amounts';
 import { newRequestId } from '../../shared/requestId';
+import { localToday } from '../../shared/date-format';
 import { ChoiceSelect, DateInput, TextArea, TextInput } from '../../shared/Field';
 import { Message } from '../../shared/Message';
 import { RecipeWarning } from '../../shared/RecipeWarning';
@@ -131,7 +132,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   const store = useMemo(browserStore, []);
   // This panel's own place for its edits: another tab on the same issue keeps its own.
   const keptKey = useMemo(() => unsavedKey(scope, data.issue.key, newRequestId()), [scope, data.issue.key]);
-  const today = new Date().toISOString().slice(0, 10);
+  // The person's own day: a date of "today" west of UTC is still today in the evening.
+  const today = localToday();
   const [start] = useState(() => {
     const saved = valuesOf(data.lens.draft, mark);
     const savedAlso = data.lens.draft.alsoExpected ?? [];
@@ -670,7 +672,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         <p className="ol-muted">Nobody has written a hypothesis for this issue yet.</p>
       ) : null}
 
-      <KillReviewStatus review={base.killReview} today={new Date().toISOString().slice(0, 10)} />
+      <KillReviewStatus review={base.killReview} today={localToday()} />
       {data.betCheck && !base.draft.result ? <BetCheck check={data.betCheck} /> : null}
       <ScoreBreakdown
         score={assessment.score}
