@@ -15,7 +15,7 @@ import {
   type PartsSaid,
   type QualityCheck,
 } from './hypothesis-quality';
-import { storySaysSomething } from './says-something';
+import { metricNameProblem, storySaysSomething } from './says-something';
 import {
   SCORE_COMPONENT_IDS,
   SCORE_COMPONENT_LABELS,
@@ -255,21 +255,39 @@ function afterDelivery(assessment: Assessment, delivered: boolean): Assessment {
 }
 
 function assessKillCriteria(k: KillCriteria, delivered: boolean): Assessment {
+  // A condition or a threshold's metric that says nothing ("x", "TBD") decides nothing: it does not count.
+  const conditionSays = k.condition ? saysSomething(k.condition.text) : false;
+  const thresholdProblem = k.metricThreshold ? metricNameProblem(k.metricThreshold.metric) : null;
   const set = [
     k.deadline && 'a kill date',
-    k.metricThreshold && 'a metric threshold',
+    k.metricThreshold && !thresholdProblem && 'a metric threshold',
     k.maxIdleDays !== undefined && 'a maximum of idle days',
     k.maxSprintsCarried !== undefined && 'a maximum of sprints carried over',
-    k.condition && 'a written condition with a review date',
+    conditionSays && 'a written condition with a review date',
+  ].filter((x): x is string => Boolean(x));
+  const hollow = [
+    thresholdProblem && `Kill threshold: ${thresholdProblem}`,
+    k.condition &&
+      !conditionSays &&
+      `The kill condition ${quoted(k.condition.text)} says nothing yet: write what would make you stop, ` +
+        'e.g. "fewer than 1 in 20 shoppers use it by the review date".',
   ].filter((x): x is string => Boolean(x));
   if (set.length > 0)
-    return { earned: 1, applicable: true, detail: `Exit decided up front: ${joinList(set)}.`, hint: null };
+    return {
+      earned: 1,
+      applicable: true,
+      detail: `Exit decided up front: ${joinList(set)}.${hollow.length ? ` ${hollow.join(' ')}` : ''}`,
+      hint: null,
+    };
   return afterDelivery(
     {
       earned: 0,
       applicable: true,
       detail: delivered ? 'Delivered with no exit condition decided up front.' : 'No exit condition decided.',
-      hint: 'Decide when to stop: a kill date, a metric that must move by a date, or a maximum of idle days.',
+      hint:
+        hollow.length > 0
+          ? hollow.join(' ')
+          : 'Decide when to stop: a kill date, a metric that must move by a date, or a maximum of idle days.',
     },
     delivered,
   );
@@ -351,6 +369,14 @@ function assessFraming(
 }
 
 function assessEvidence(result: Result | undefined, delivered: boolean): Assessment {
+  // A verdict on evidence that says nothing ("x", "TBD") is not yet a result anyone can check.
+  if (result && !saysSomething(result.evidence))
+    return {
+      earned: 0,
+      applicable: true,
+      detail: `Result recorded: ${result.verdict}, on evidence that says nothing yet (${quoted(result.evidence)}).`,
+      hint: 'Say what the evidence is: what was measured or seen, e.g. "drop-off fell from 40% to 33% in four weeks".',
+    };
   if (result)
     return { earned: 1, applicable: true, detail: `Result recorded: ${result.verdict}.`, hint: null };
   if (!delivered)
@@ -361,6 +387,13 @@ function assessEvidence(result: Result | undefined, delivered: boolean): Assessm
     detail: 'Delivered, but no result recorded.',
     hint: 'Record the result: did the bet pay off (validated, invalidated or inconclusive), and on what evidence?',
   };
+}
+
+/** Text that says nothing, quoted; cut short, as it may be a long run of emoji or digits. */
+function quoted(text: string): string {
+  const value = text.trim();
+  // By code point, so an emoji is not cut in half.
+  return `"${value.length > 40 ? `${Array.from(value).slice(0, 40).join('')}…` : value}"`;
 }
 
 function joinList(items: string[]): string {

@@ -1,5 +1,5 @@
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
-import { SCORE_MODEL_VERSION, scoreIssue } from '../../src/domain/score';
+import { SCORE_MODEL_VERSION, scoreIssue, type ScoreInput } from '../../src/domain/score';
 import { analyseStory } from '../../src/domain/analyse-story';
 import { aCompleteBet, aScoreInput } from '../support/builders';
 
@@ -46,6 +46,40 @@ describe('outcome-linkage score', () => {
       }),
     );
     expect(proven.total).toBe(100);
+  });
+
+  it.each(['x', '.', 'TBD', '🙂'])('gives a result whose evidence is "%s" no evidence points', (evidence) => {
+    const s = score(aCompleteBet({ delivered: true, result: { verdict: 'validated', evidence } }));
+    expect(part(s, 'evidence')).toMatchObject({ applicable: true, points: 0 });
+    expect(part(s, 'evidence').detail).toContain(`says nothing yet ("${evidence}")`);
+    expect(part(s, 'evidence').hint).toMatch(/^Say what the evidence is: what was measured or seen/);
+  });
+
+  it('counts no kill condition or threshold that says nothing, and says what to write', () => {
+    const killPart = (killCriteria: ScoreInput['killCriteria']) =>
+      part(score(aCompleteBet({ killCriteria })), 'killCriteria');
+    const condition = killPart({ condition: { text: 'x', reviewDate: '2027-01-01' } });
+    expect(condition.points).toBe(0);
+    expect(condition.hint).toMatch(
+      /^The kill condition "x" says nothing yet: write what would make you stop/,
+    );
+    const threshold = { metric: 'x', comparison: 'atLeast', value: 5, by: '2027-01-01' } as const;
+    const hollow = killPart({ metricThreshold: threshold });
+    expect(hollow.points).toBe(0);
+    expect(hollow.hint).toBe('Kill threshold: "x" is not a metric: name the number that should move.');
+    // Real ones still count, and another exit decided keeps the points while the hollow one is named.
+    expect(killPart({ condition: { text: 'fewer than 5% use it', reviewDate: '2027-01-01' } })).toMatchObject(
+      {
+        points: hollow.max,
+        hint: null,
+      },
+    );
+    expect(killPart({ metricThreshold: { ...threshold, metric: 'weekly saves' } }).points).toBe(hollow.max);
+    const beside = killPart({ deadline: '2027-02-01', metricThreshold: threshold });
+    expect(beside.points).toBe(beside.max);
+    expect(beside.detail).toBe(
+      'Exit decided up front: a kill date. Kill threshold: "x" is not a metric: name the number that should move.',
+    );
   });
 
   it('names the missing hypothesis parts in its hint', () => {
