@@ -370,7 +370,10 @@ export function alsoExpectedProblem(
   );
 }
 
-/** The first expectation judged in full, then each further one by the save's rules: one wrong fails the check. */
+/**
+ * The first expectation judged in full, then each further one by the save's rules and by the first one's rule for
+ * a metric's name ("x" measures nothing wherever it stands): one wrong fails the check.
+ */
 function checkMeasurable(
   expected: ExpectedOutcome[],
   said: PartsSaid,
@@ -380,6 +383,8 @@ function checkMeasurable(
   const first = checkFirstMeasurable(expected[0], said, notBefore, mark);
   if (!first.ok) return first;
   for (const further of expected.slice(1)) {
+    const named = metricNameProblem(further.metric ?? '');
+    if (named) return fail('measurable', further.metric!.trim(), `In a further expectation, ${named}`);
     const problem = alsoExpectedProblem(further, mark, undefined, notBefore);
     if (problem !== undefined) {
       const name = further.metric?.trim() || 'a further expectation';

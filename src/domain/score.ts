@@ -202,12 +202,14 @@ function assessMeasurable(
   const have = parts.filter(Boolean).length;
   // Numbers and dates with no metric named ("x", blank) measure nothing: they earn nothing on their own.
   const metricNamed = parts[0];
+  // The first expectation holds in full, so what fails the check is a further one.
+  const furtherFails = !check.ok && have === 5;
   return {
     earned: check.ok ? 1 : metricNamed ? Math.min(have, 4) / 5 : 0,
     applicable: true,
     detail: `${have} of 5 parts hold: metric, baseline, target, direction, check-by date${
       !metricNamed && have > 0 ? '; with no metric named, they measure nothing' : ''
-    }.`,
+    }${furtherFails ? '; a further expectation does not hold' : ''}.`,
     hint: check.ok ? null : `${named(check)} E.g. "cart drop-off from 40% to 30% by 2027-03-01".`,
   };
 }

@@ -386,6 +386,19 @@ describe('hypothesis quality checks', () => {
       );
       expect(check('measurable', { expected: [{ ...bet.expected, metric: 'z' }] }).ok).toBe(false);
     });
+    it.each(['x', '🚀', 'TBD'])(
+      'refuses a further metric "%s" as it refuses the same metric first',
+      (metric) => {
+        expect(check('measurable', { expected: [{ ...bet.expected, metric }] }).ok).toBe(false);
+        const further = check('measurable', { expected: [bet.expected, { ...bet.expected, metric }] });
+        expect(further).toMatchObject({ ok: false, phrase: metric });
+        expect(further.why).toBe(
+          `In a further expectation, "${metric}" is not a metric: name the number that should move.`,
+        );
+        const named = { ...bet.expected, metric: 'weekly saves' };
+        expect(check('measurable', { expected: [bet.expected, named] }).ok).toBe(true);
+      },
+    );
   });
 });
 

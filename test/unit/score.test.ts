@@ -82,6 +82,23 @@ describe('outcome-linkage score', () => {
     );
   });
 
+  it('says in the measurable detail that a further expectation does not hold', () => {
+    const further = { ...aCompleteBet().expected, metric: 'weekly saves' };
+    for (const wrong of [
+      { ...further, direction: 'increase' as const },
+      { ...further, metric: 'x' },
+    ]) {
+      const measurable = part(score(aCompleteBet({ alsoExpected: [wrong] })), 'measurable');
+      expect(measurable.points).toBeLessThan(measurable.max);
+      expect(measurable.detail).toBe(
+        '5 of 5 parts hold: metric, baseline, target, direction, check-by date; a further expectation does not hold.',
+      );
+    }
+    const holds = part(score(aCompleteBet({ alsoExpected: [further] })), 'measurable');
+    expect(holds.detail).toBe('5 of 5 parts hold: metric, baseline, target, direction, check-by date.');
+    expect(holds.points).toBe(holds.max);
+  });
+
   it('names the missing hypothesis parts in its hint', () => {
     const s = score(aScoreInput({ hypothesis: { persona: 'shopper' } }));
     expect(part(s, 'hypothesis').hint).toMatch(/intent/);
