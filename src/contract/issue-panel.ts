@@ -24,7 +24,13 @@ export const requestIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9-]{8,100}$/, { error: 'The panel sent an unreadable request id: reload it.' });
 
-export const loadPayloadSchema = z.object({ issueKey: claimedIssueKey }).strict();
+export const loadPayloadSchema = z
+  .object({
+    issueKey: claimedIssueKey,
+    /** A save whose answer was lost (a timeout, a Jira 5xx): the load says whether the stored lens holds it. */
+    requestId: requestIdSchema.optional(),
+  })
+  .strict();
 export type LoadPayload = z.input<typeof loadPayloadSchema>;
 
 export const savePayloadSchema = z
@@ -136,6 +142,8 @@ export interface PanelLoadData {
     checkBy: string;
     proposal: VerdictProposal | null;
   } | null;
+  /** Present when the load named a save's request id: whether that save by the caller is in the stored lens. */
+  requestLanded?: boolean;
 }
 
 export interface PanelSaveData {

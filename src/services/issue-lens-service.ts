@@ -193,6 +193,9 @@ export async function loadIssuePanel(
             proposal: tracked.proposal,
           }
         : null,
+    ...(payload.requestId
+      ? { requestLanded: writeRequestOf(lens, payload.requestId, call.accountId) !== null }
+      : {}),
   };
 }
 

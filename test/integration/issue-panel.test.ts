@@ -333,6 +333,17 @@ describe('saving the lens', () => {
     });
   });
 
+  it('tells a load naming a save’s request id whether that save by the caller is in the stored lens', async () => {
+    const landed = async (user: string, requestId: string) =>
+      data(await invoke<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, { requestId }, user)).requestLanded;
+    expect(await landed('member', 'save-0000-0001')).toBe(false);
+    data(await save('member', { version: 0, draft: aBetDraft(), requestId: 'save-0000-0001' }));
+    expect(await landed('member', 'save-0000-0001')).toBe(true);
+    expect(await landed('member', 'save-0000-0002')).toBe(false);
+    expect(await landed('admin', 'save-0000-0001')).toBe(false);
+    expect(data(await load('member')).requestLanded).toBeUndefined();
+  });
+
   it('keeps the measured value a results review recorded when the panel saves the same verdict, and refuses numbers out of range', async () => {
     const result = { verdict: 'validated' as const, evidence: 'Drop-off fell to 31% in four weeks.' };
     const key = closedIssue('DEMO-4', 'Shoppers lose their cart');

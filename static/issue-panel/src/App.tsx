@@ -118,6 +118,11 @@ function conflictTitle(w: LastWrite | undefined): string {
   return w?.byYou ? 'Not saved: you saved a newer version elsewhere' : 'Not saved: someone else saved first';
 }
 
+/** A message's first sentence: what went wrong, without advice the panel's own check makes moot. */
+function firstSentence(message: string): string {
+  return /^.*?[.!?](?=\s|$)/.exec(message)?.[0] ?? message;
+}
+
 /** "2026-11-21 12:00 UTC" from an ISO time. */
 function minuteOf(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -352,11 +357,37 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setSaving(true);
     const of = JSON.stringify([base.version, checked.draft]);
     if (saveRequest.current?.of !== of) saveRequest.current = { of, id: newRequestId() };
-    const answer = await callResolver<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, {
-      version: base.version,
-      draft: checked.draft,
-      requestId: saveRequest.current.id,
-    });
+    const payload = { version: base.version, draft: checked.draft, requestId: saveRequest.current.id };
+    let answer = await callResolver<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, payload);
+    let lost: string | null = null;
+    if (!answer.ok && (answer.error.code === 'INTERNAL' || answer.error.code === 'JIRA_ERROR')) {
+      // A time-out or a Jira 5xx may come after the write landed: what Jira holds now says which.
+      lost = firstSentence(answer.error.message);
+      setBanner({
+        appearance: 'warning',
+        title: 'Saved or not? Checking what Jira holds',
+        text: `${lost} Your changes are kept here.`,
+      });
+      const latest = await callResolver<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {
+        requestId: payload.requestId,
+      });
+      if (!latest.ok) {
+        setSaving(false);
+        const text = `${lost} It could not be read back either: reload the issue to see what is stored, or press Save again (a save that landed is not made twice). Your changes are kept here.`;
+        setBanner({ appearance: 'warning', title: 'This may or may not have been saved', text });
+        flag('This may or may not have been saved', text, 'warning');
+        return;
+      }
+      if (!latest.data.requestLanded) {
+        setSaving(false);
+        const text = `${lost} Jira does not hold this save; your changes are kept here. Press Save again: should the first try still land, it is not saved twice.`;
+        setBanner({ appearance: 'error', title: 'Not saved as far as Jira shows', text });
+        flag('Outcome Lens could not save', text, 'error');
+        return;
+      }
+      // It landed: the same request again is answered from the lens as it wrote it, and writes nothing.
+      answer = await callResolver<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, payload);
+    }
     setSaving(false);
     if (answer.ok) {
       setBase(answer.data.lens);
@@ -370,9 +401,16 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       setBanner({
         appearance: 'success',
         title: 'Saved',
-        text: `Outcome-linkage is now ${answer.data.score} / 100.`,
+        text: `${lost ? `${lost} Jira holds your save all the same. ` : ''}Outcome-linkage is now ${answer.data.score} / 100.`,
       });
       flag('Outcome Lens saved', `${data.issue.key}: outcome-linkage ${answer.data.score} / 100.`, 'success');
+      return;
+    }
+    if (lost) {
+      // Held by Jira, yet its answer could not be read again: say both.
+      const text = `${lost} Jira holds this save, but its answer could not be read: reload the issue to see it.`;
+      setBanner({ appearance: 'warning', title: 'Saved, by what Jira holds', text });
+      flag('Saved, by what Jira holds', text, 'warning');
       return;
     }
     const error = answer.error;
