@@ -116,31 +116,44 @@ function blocksOf(description: string | AdfNode | null): AdfNode[] {
     .map(paragraph);
 }
 
+/** A block's plain text: what a lead is recognised by, whatever marks or ids Jira adds to it. */
+const blockText = (n: AdfNode) => toPlainText({ type: 'doc', content: [n] }).trim();
+
+/** The texts of the paragraphs describeWithHypothesis writes: kept, to know them as the app's own later. */
+export function leadTexts(h: Hypothesis, expected: ExpectedOutcome[]): string[] {
+  return hypothesisParagraphs(h, expected).map(blockText);
+}
+
 /**
- * The blocks below `lead` and its rule when the description already starts with them: putting the same
- * hypothesis on top again (a retry whose first answer was lost) must not stack it twice.
+ * The blocks below a lead of paragraphs with these `texts` and its rule, or none when the description is that
+ * lead alone (after a replace); the blocks as they are when it does not start so. A lead edited by hand no longer
+ * matches, so text a person wrote is never taken for it.
  */
-function withoutLead(blocks: AdfNode[], lead: AdfNode[]): AdfNode[] {
-  const text = (n: AdfNode) => toPlainText({ type: 'doc', content: [n] }).trim();
+function withoutLead(blocks: AdfNode[], texts: string[]): AdfNode[] {
   const starts =
-    blocks.length > lead.length &&
-    lead.every((p, i) => blocks[i]!.type === 'paragraph' && text(blocks[i]!) === text(p)) &&
-    blocks[lead.length]!.type === 'rule';
-  return starts ? blocks.slice(lead.length + 1) : blocks;
+    texts.length > 0 &&
+    blocks.length >= texts.length &&
+    texts.every((t, i) => blocks[i]!.type === 'paragraph' && blockText(blocks[i]!) === t);
+  if (!starts) return blocks;
+  if (blocks.length === texts.length) return [];
+  return blocks[texts.length]!.type === 'rule' ? blocks.slice(texts.length + 1) : blocks;
 }
 
 /**
  * The description after the change: the hypothesis alone (replace), or the hypothesis, a rule, and the old
- * description kept below it (prefix).
+ * description kept below it (prefix). A lead the app put there before, this hypothesis (a retried request) or
+ * `earlierLead` (the texts it wrote last time, before the hypothesis was edited), is replaced, not stacked.
  */
 export function describeWithHypothesis(
   h: Hypothesis,
   expected: ExpectedOutcome[],
   current: string | AdfNode | null,
   change: DescriptionChange,
+  earlierLead: string[] | null = null,
 ): AdfNode & { version: 1 } {
   const lead = hypothesisParagraphs(h, expected);
-  const kept = change === 'prefix' ? withoutLead(blocksOf(current), lead) : [];
+  const below = change === 'prefix' ? withoutLead(blocksOf(current), lead.map(blockText)) : [];
+  const kept = earlierLead ? withoutLead(below, earlierLead) : below;
   return {
     type: 'doc',
     version: 1,

@@ -4,7 +4,7 @@
  * read through ports so tests and the resolver can wire it as they need.
  */
 import { detectRecipe } from '../domain/recipe-detector';
-import { describeWithHypothesis, type DescriptionChange } from '../domain/hypothesis-text';
+import { describeWithHypothesis, leadTexts, type DescriptionChange } from '../domain/hypothesis-text';
 import type {
   LoadPayload,
   PanelDescribeData,
@@ -418,6 +418,18 @@ function staleVersion(stored: IssueLens, caller: string): ConflictError {
 }
 
 /**
+ * The issue property holding the texts of the hypothesis the app last wrote atop the description: a later
+ * "put on top" replaces that lead instead of stacking the stale one under the new.
+ */
+const DESCRIPTION_LEAD_KEY = 'outcome-lens-description-lead';
+
+/** The lead texts stored with an issue, or null when none is (or it cannot be read: the lead then stays). */
+function readLeadTexts(value: unknown): string[] | null {
+  const lead = (value as { lead?: unknown } | null)?.lead;
+  return Array.isArray(lead) && lead.length > 0 && lead.every((t) => typeof t === 'string') ? lead : null;
+}
+
+/**
  * Writes the saved hypothesis (and its expectations) into the Jira description, as the user, so the squad reads
  * the problem rather than the recipe. Only the version the panel showed is written: a newer save is a conflict.
  */
@@ -438,22 +450,32 @@ export async function describeWithSavedHypothesis(
   return withLensClaim(
     issue.key,
     async (held) => {
-      const lens = readLens(await asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)));
+      const [stored, earlierLead] = await Promise.all([
+        asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
+        jira.getIssueProperty(issueKey, DESCRIPTION_LEAD_KEY).then(readLeadTexts, () => null),
+      ]);
+      const lens = readLens(stored);
       if (lens.version !== payload.version) throw staleVersion(lens, call.accountId);
       if (!hasHypothesis(lens)) {
         throw new ValidationError(
           'Save a hypothesis with persona, intent and benefit first: only a saved hypothesis goes into the description.',
         );
       }
+      const expected = [lens.expected, ...lens.alsoExpected];
       const description = describeWithHypothesis(
         lens.hypothesis,
-        [lens.expected, ...lens.alsoExpected],
+        expected,
         issue.description,
         payload.change,
+        earlierLead,
       );
       await checkHeld(held);
       // asUser: Jira checks the user's edit permission on the issue at the write itself.
       await jira.setDescription(issueKey, description);
+      // What was written, to be known as the app's own next time. Not kept, the next prefix keeps it as text.
+      await jira
+        .setIssueProperty(issueKey, DESCRIPTION_LEAD_KEY, { lead: leadTexts(lens.hypothesis, expected) })
+        .catch(() => undefined);
       // The indexed recipe flag follows the new text, so `recipe = "true"` stops finding an issue that no longer
       // is one. The description is changed by now whatever happens here: a flag that cannot be written is said,
       // and the next scan writes it.

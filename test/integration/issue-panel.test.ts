@@ -632,6 +632,34 @@ describe('putting the saved hypothesis into the Jira description', () => {
     expect(descriptionText().match(/Create a Save for Later button/g)).toHaveLength(1);
   });
 
+  it('replaces the hypothesis it put on top before with the edited one, and keeps a lead a person edited', async () => {
+    const first = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
+    data(await describeAs('member', { change: 'prefix', version: first.lens.version }));
+    const edited = aBetDraft({
+      hypothesis: { ...aBetDraft().hypothesis, benefit: 'I can finish my shopping later' },
+    });
+    const second = data(await save('member', { version: first.lens.version, draft: edited }, 'DEMO-3'));
+    data(await describeAs('member', { change: 'prefix', version: second.lens.version }));
+    const text = descriptionText();
+    expect(text.match(/As a shopper/g)).toHaveLength(1);
+    expect(text).toMatch(
+      /^As a shopper, [^]*so that I can finish my shopping later\.[^]*\n+Create a Save for Later/,
+    );
+    expect(text).not.toMatch(/come back and finish/);
+    // The lead edited by hand is the person's text now: the next hypothesis goes above it, and it stays.
+    const doc = app.jira.store.getIssue('DEMO-3')!.description as AdfNode & { content: AdfNode[] };
+    const byHand = {
+      type: 'paragraph',
+      content: [{ type: 'text', text: 'As a shopper, I want my cart kept.' }],
+    };
+    app.jira.store.updateIssueFields(app.jira.store.getIssue('DEMO-3')!.id, {
+      description: { ...doc, content: [byHand, ...doc.content.slice(1)] },
+    });
+    const third = data(await save('member', { version: second.lens.version, draft: aBetDraft() }, 'DEMO-3'));
+    data(await describeAs('member', { change: 'prefix', version: third.lens.version }));
+    expect(descriptionText()).toMatch(/come back and finish\.[^]*\n+As a shopper, I want my cart kept\./);
+  });
+
   it('refuses a viewer, an unsaved hypothesis and a stale version, and leaves the description alone', async () => {
     const before = descriptionText();
     expect(error(await describeAs('member', { change: 'replace', version: 0 })).code).toBe('VALIDATION');

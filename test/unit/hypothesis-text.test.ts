@@ -2,6 +2,7 @@ import {
   describeWithHypothesis,
   expectationSentence,
   hypothesisSentence,
+  leadTexts,
 } from '../../src/domain/hypothesis-text';
 import { toPlainText } from '../../src/domain/plain-text';
 import { aBetDraft } from '../support/builders';
@@ -119,7 +120,7 @@ describe('the hypothesis as description text', () => {
     };
     const once = describeWithHypothesis(bet.hypothesis, [], old, 'prefix');
     expect(describeWithHypothesis(bet.hypothesis, [], once, 'prefix')).toEqual(once);
-    // Another hypothesis goes on top of the first: only an exact repeat is recognised.
+    // Another hypothesis, with no word of what the app wrote before, goes on top of the first.
     const other = describeWithHypothesis({ ...bet.hypothesis, persona: 'buyer' }, [], once, 'prefix');
     expect(other.content!.map((n) => n.type)).toEqual([
       'paragraph',
@@ -128,5 +129,71 @@ describe('the hypothesis as description text', () => {
       'rule',
       'paragraph',
     ]);
+  });
+
+  describe('a hypothesis edited since the app put it on top', () => {
+    const old = {
+      type: 'doc',
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Make it blue' }] }],
+    };
+    const edited = { ...bet.hypothesis, benefit: 'I can finish my shopping later' };
+    const expected = [bet.expected];
+    const first = describeWithHypothesis(bet.hypothesis, expected, old, 'prefix');
+    const texts = (doc: { content?: unknown[] }) =>
+      (doc.content as Array<{ type: string }>).map((n) =>
+        n.type === 'rule' ? '---' : toPlainText({ type: 'doc', content: [n as never] }),
+      );
+
+    it('replaces the lead the app wrote, with its rule, instead of stacking the stale one', () => {
+      const again = describeWithHypothesis(
+        edited,
+        expected,
+        first,
+        'prefix',
+        leadTexts(bet.hypothesis, expected),
+      );
+      expect(texts(again)).toEqual([
+        'As a shopper, I want to bookmark items in the cart, so that I can finish my shopping later.',
+        'We expect cart drop-off to fall from 40 to 30 by 2027-03-01.',
+        '---',
+        'Make it blue',
+      ]);
+    });
+
+    it('replaces a description that is the lead alone, after a replace', () => {
+      const replaced = describeWithHypothesis(bet.hypothesis, expected, old, 'replace');
+      const again = describeWithHypothesis(
+        edited,
+        expected,
+        replaced,
+        'prefix',
+        leadTexts(bet.hypothesis, expected),
+      );
+      expect(again).toEqual(describeWithHypothesis(edited, expected, null, 'replace'));
+    });
+
+    it('keeps a lead a person edited since, and a story a person wrote in the same shape', () => {
+      const byHand = {
+        ...first,
+        content: [
+          { type: 'paragraph', content: [{ type: 'text', text: 'As a shopper, I want to bookmark items.' }] },
+          ...first.content.slice(1),
+        ],
+      };
+      const kept = describeWithHypothesis(
+        edited,
+        expected,
+        byHand,
+        'prefix',
+        leadTexts(bet.hypothesis, expected),
+      );
+      expect(texts(kept).slice(3)).toEqual(texts(byHand));
+      // Their own story with a rule under it is theirs: with nothing the app wrote to match, it stays.
+      const story = describeWithHypothesis(edited, expected, first, 'prefix', null);
+      expect(texts(story).slice(3)).toEqual(texts(first));
+      // A lead recorded for other words leaves this one alone too.
+      const otherLead = describeWithHypothesis(edited, expected, first, 'prefix', ['Something else.']);
+      expect(texts(otherLead).slice(3)).toEqual(texts(first));
+    });
   });
 });
