@@ -647,7 +647,11 @@ describe('putting the saved hypothesis into the Jira description', () => {
     );
     expect(text).not.toMatch(/come back and finish/);
     // The lead edited by hand is the person's text now: the next hypothesis goes above it, and it stays.
-    const doc = app.jira.store.getIssue('DEMO-3')!.description as AdfNode & { content: AdfNode[] };
+    const doc = app.jira.store.getIssue('DEMO-3')!.description as {
+      type: 'doc';
+      version: number;
+      content: AdfNode[];
+    };
     const byHand = {
       type: 'paragraph',
       content: [{ type: 'text', text: 'As a shopper, I want my cart kept.' }],

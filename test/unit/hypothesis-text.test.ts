@@ -177,7 +177,7 @@ describe('the hypothesis as description text', () => {
         ...first,
         content: [
           { type: 'paragraph', content: [{ type: 'text', text: 'As a shopper, I want to bookmark items.' }] },
-          ...first.content.slice(1),
+          ...first.content!.slice(1),
         ],
       };
       const kept = describeWithHypothesis(
