@@ -34,6 +34,7 @@ import { installForgeRuntime } from './forge/runtime';
 import { JiraEmulator } from './jira/emulator';
 import { testLatencyScale, type LatencyInput } from './jira/latency';
 import type { RateLimitInput } from './jira/rate-limits';
+import { FORGE_STORAGE_RATE_LIMITS } from './forge/storage-rate-limits';
 import { BASE_URL as JIRA_SITE_URL } from './jira/routes/common';
 import { indexEntriesOf, type PropertyIndex } from './jira/property-index';
 import { ContractChecker } from './jira/openapi';
@@ -274,7 +275,12 @@ export class WorkbenchApp {
       rateLimits: options.rateLimits ?? {},
     });
     this.jira.validatorFunctions = (validatorKey, args) => this.runValidatorFunction(validatorKey, args);
-    this.kvs = new KvsStore(this.db, { now: clock, entities: this.manifest.entities });
+    // Forge's storage limits go with Jira's: `--rate-limits off` lifts both.
+    this.kvs = new KvsStore(this.db, {
+      now: clock,
+      entities: this.manifest.entities,
+      rateLimits: options.rateLimits === 'off' ? null : FORGE_STORAGE_RATE_LIMITS,
+    });
     this.queue = new QueueHost(this.db, {
       now: clock,
       installContext: this.installContext,

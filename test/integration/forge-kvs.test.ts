@@ -45,6 +45,9 @@ function openStore(file: string): void {
   db = openDatabase(file);
   store = new KvsStore(db, {
     now: () => clock,
+    // The clock stands still in these tests: every request would fall in one second. The rate limits have tests
+    // of their own below.
+    rateLimits: null,
     entities: [
       { name: 'outcome', indexes: ['score', { name: 'by-team-score', range: 'score', partition: ['team'] }] },
       {
@@ -154,6 +157,54 @@ describe('@forge/kvs on the workbench', () => {
       const error = await expectKvsError(kvs.set('big', big), 'MAX_SIZE');
       expect(error.responseDetails.status).toBe(400);
       await kvs.set('just-fits', 'x'.repeat(240 * 1024 - 2));
+    });
+  });
+
+  describe("Forge's storage rate limits", () => {
+    it('answers 429 RATE_LIMIT_EXCEEDED past 4,000 write units a minute, counting 10 KB a unit, and again the next minute', async () => {
+      const limited = new KvsStore(openDatabase(':memory:'), { now: () => clock });
+      const write = (key: string, value: unknown) =>
+        limited.handle('/api/v1/set', { method: 'POST', body: JSON.stringify({ key, value }) });
+      // 390 writes of about 100 KB each: 11 units apiece, 4,290 in all, past the 4,000 of a minute.
+      const big = 'x'.repeat(100 * 1024);
+      let refusedAt = -1;
+      for (let i = 0; i < 390 && refusedAt < 0; i++) {
+        const answer = await write(`big:${i}`, big);
+        if (answer.status === 429) {
+          expect(await answer.json()).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED' });
+          refusedAt = i;
+        }
+      }
+      expect(refusedAt).toBe(Math.floor(4000 / 11));
+      expect((await write('small', 1)).status).toBe(204);
+      clock += 60_000;
+      expect((await write('big:next-minute', big)).status).toBe(204);
+      expect(limited.usage()).toMatchObject({ peakWriteUnitsPerMinute: 3994, refused: 1 });
+    });
+
+    it('reaches the app through @forge/kvs as ForgeKvsAPIError RATE_LIMIT_EXCEEDED past 4,000 reads a minute', async () => {
+      const shared = store;
+      store = new KvsStore(openDatabase(':memory:'), { now: () => clock });
+      try {
+        // 1,000 requests a second: the reads are spread over the minute's seconds.
+        for (let i = 0; i < 4000; i++) {
+          if (i % 500 === 0) clock += 1_000;
+          await kvs.get(`missing:${i}`);
+        }
+        await expectKvsError(kvs.get('one-more'), 'RATE_LIMIT_EXCEEDED');
+        clock += 60_000;
+        expect(await kvs.get('one-more')).toBeUndefined();
+        clock += 1_000; // a fresh second: 1,000 requests pass, the 1,001st is refused
+        const burst = Array.from({ length: 1001 }, (_, i) =>
+          kvs.get(`burst:${i}`).then(
+            () => 'read',
+            () => 'refused',
+          ),
+        );
+        expect((await Promise.all(burst)).filter((r) => r === 'refused')).toHaveLength(1);
+      } finally {
+        store = shared;
+      }
     });
   });
 

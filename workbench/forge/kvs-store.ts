@@ -4,6 +4,7 @@
  * Errors use Forge's `{ code, message }` body so the SDK raises the same ForgeKvsAPIError it would in Forge.
  */
 import type { WorkbenchDb } from '../db';
+import { StorageMeter, type StorageRateLimits, type StorageUsage } from './storage-rate-limits';
 
 export const KVS_LIMITS = {
   maxKeyLength: 500,
@@ -42,7 +43,18 @@ export interface EntityDefinition {
 export interface KvsStoreOptions {
   now?: () => number;
   entities?: EntityDefinition[];
+  /** Forge's storage rate limits by default; null counts use without refusing any. */
+  rateLimits?: StorageRateLimits | null;
 }
+
+const READ_PATHS = new Set([
+  '/api/v1/get',
+  '/api/v1/secret/get',
+  '/api/v1/entity/get',
+  '/api/v1/query',
+  '/api/v1/entity/query',
+  '/api/v1/batch/get',
+]);
 
 interface Row {
   space: Space;
@@ -241,12 +253,14 @@ export class KvsStore {
   readonly keyed: Array<{ path: string; keys: string[] }> = [];
   private readonly now: () => number;
   private readonly entities = new Map<string, EntityDefinition>();
+  private readonly meter: StorageMeter;
 
   constructor(
     private readonly db: WorkbenchDb,
     options: KvsStoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.meter = new StorageMeter(this.now, options.rateLimits);
     db.exec(`CREATE TABLE IF NOT EXISTS kvs_items (
       space TEXT NOT NULL,
       entity TEXT NOT NULL,
@@ -272,13 +286,34 @@ export class KvsStore {
       const body: unknown = raw ? JSON.parse(raw) : {};
       this.keyed.push({ path, keys: keysNamed(body) });
       if (this.keyed.length > KEYED_LOG_LIMIT) this.keyed.splice(0, this.keyed.length - KEYED_LOG_LIMIT);
-      return await Promise.resolve(this.dispatch(path, body));
+      const isRead = READ_PATHS.has(path);
+      if (!this.meter.admit(isRead ? 'read' : 'write', Buffer.byteLength(raw)))
+        throw new KvsHttpError(
+          429,
+          'RATE_LIMIT_EXCEEDED',
+          "The installation's app storage rate limit is spent",
+        );
+      let answer: Response;
+      try {
+        answer = await Promise.resolve(this.dispatch(path, body));
+      } catch (e) {
+        // A read that finds nothing, or is refused, still counts one unit.
+        if (isRead) this.meter.read(0);
+        throw e;
+      }
+      if (isRead) this.meter.read((await answer.clone().arrayBuffer()).byteLength);
+      return answer;
     } catch (e) {
       if (e instanceof KvsHttpError) return json(e.status, { code: e.code, message: e.message });
       if (e instanceof SyntaxError)
         return json(400, { code: 'BAD_REQUEST', message: 'Body is not valid JSON' });
       throw e;
     }
+  }
+
+  /** The most requests a second and read and write units a minute seen, and how many were refused. */
+  usage(): StorageUsage {
+    return this.meter.usage();
   }
 
   /** Live plain keys (not secrets, not entities), sorted by key. */
