@@ -19,6 +19,7 @@ import { LoadError } from '../../shared/LoadError';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { topReporters } from './reporters';
 import { ScanRuns } from './ScanRuns';
+import { recipesStatus } from './health-words';
 
 /**
  * How one figure moved since the last scan, in words: "Recipe share: +3 percentage points since the last
@@ -71,7 +72,19 @@ const RECIPES_PER_STEP = 20;
  * Every recipe of the open backlog, not a sample: read on request, a batch at a time, with "Load more", or all
  * at once for the CSV export.
  */
-function AllRecipes({ count, projectKey }: { count: number; projectKey: string }) {
+function AllRecipes({
+  count,
+  projectKey,
+  asOf,
+  truncated,
+}: {
+  count: number;
+  projectKey: string;
+  /** When the scan that counted `count` finished; null when it was counted now, for this page. */
+  asOf: string | null;
+  /** `count` covers the first 1,000 open items only (counted now, over a larger backlog). */
+  truncated: boolean;
+}) {
   const [recipes, setRecipes] = useState<HealthExample[]>([]);
   const [token, setToken] = useState<string | null>(null);
   const [started, setStarted] = useState(false);
@@ -129,12 +142,7 @@ function AllRecipes({ count, projectKey }: { count: number; projectKey: string }
         </p>
       ) : null}
       <p className="ol-help" role="status">
-        {!started
-          ? `${count} recipes.`
-          : done && recipes.length !== count
-            ? // The list is read from Jira now; the count is the last scan's: say so rather than "27 of 26".
-              `${recipes.length} recipes listed, read from Jira now. The figures above are from the last scan, which counted ${count}: the backlog has changed since.`
-            : `${recipes.length} of ${count} recipes listed${done ? '.' : ' so far.'}`}
+        {recipesStatus({ count, listed: recipes.length, started, done, asOf, truncated })}
       </p>
       <div className="ol-actions">
         {!done ? (
@@ -272,7 +280,12 @@ export function Health({
           />
           <Bar label="Recipes" count={c.recipes.count} share={c.recipes.share} />
           <Bar label="Problems" count={c.problems.count} share={c.problems.share} />
-          <AllRecipes count={c.recipes.count} projectKey={page.projectKey} />
+          <AllRecipes
+            count={c.recipes.count}
+            projectKey={page.projectKey}
+            asOf={data.asOf}
+            truncated={data.truncated}
+          />
           <h2 className="ol-heading">Which outcome does each serve?</h2>
           <Movement
             firstScan={firstScan}

@@ -1,0 +1,40 @@
+/** Backlog health's sentences: where the list of every recipe stands beside the count above it. */
+
+/** How many open items the backlog health report reads at most when it counts live (no scan yet). */
+export const LIVE_COUNT_LIMIT = 1000;
+
+/**
+ * Where the list of every recipe stands, beside the recipe count of the figures above. The list is read from
+ * Jira now, over the whole open backlog; the count is the last scan's (`asOf`), or, before any scan, one made
+ * now for the page, over the first 1,000 open items when the backlog is larger (`truncated`).
+ */
+export function recipesStatus(o: {
+  /** The recipe count of the figures above. */
+  count: number;
+  /** Recipes listed so far. */
+  listed: number;
+  started: boolean;
+  /** The whole open backlog has been read. */
+  done: boolean;
+  /** When the scan that counted the figures finished; null when they were counted now. */
+  asOf: string | null;
+  truncated: boolean;
+}): string {
+  const { count, listed } = o;
+  const recipes = (n: number) => `${n} ${n === 1 ? 'recipe' : 'recipes'}`;
+  // What the figures above counted, and when: said whenever the list cannot be read as "n of count".
+  const counted =
+    o.asOf !== null
+      ? `The figures above are from the last scan, which counted ${count}`
+      : o.truncated
+        ? `The figures above were counted now over the first ${LIVE_COUNT_LIMIT.toLocaleString('en-US')} open items and found ${recipes(count)}`
+        : `The figures above were counted now, as the page loaded, and found ${recipes(count)}`;
+  if (!o.started) return `${recipes(count)}.`;
+  if (o.asOf === null && o.truncated)
+    // The count covers only part of what the list reads: "1,200 of 666" would say nothing true.
+    return `${recipes(listed)} listed${o.done ? ', read from Jira now' : ' so far, read from Jira'} over the whole open backlog. ${counted}.`;
+  if (listed > count || (o.done && listed !== count))
+    // The list is read from Jira now; the count was made before: say so rather than "27 of 26".
+    return `${recipes(listed)} listed${o.done ? ', read from Jira now' : ' so far'}. ${counted}: the backlog has changed since.`;
+  return `${listed} of ${count} recipes listed${o.done ? '.' : ' so far.'}`;
+}

@@ -1,0 +1,46 @@
+import { recipesStatus } from '../../static/outcome-map/src/health-words';
+
+describe('the list of every recipe beside the count above it', () => {
+  const base = { started: true, done: true, truncated: false };
+
+  it('never calls a count made now, before any scan, the last scan’s', () => {
+    // A project never scanned, more than 1,000 open items: the count is over the first 1,000, the list over all.
+    const text = recipesStatus({ ...base, count: 666, listed: 812, asOf: null, truncated: true });
+    expect(text).not.toMatch(/last scan/);
+    expect(text).toBe(
+      '812 recipes listed, read from Jira now over the whole open backlog. The figures above were counted now ' +
+        'over the first 1,000 open items and found 666 recipes.',
+    );
+    // While reading, neither "700 of 666" nor the last scan.
+    const reading = recipesStatus({
+      ...base,
+      done: false,
+      count: 666,
+      listed: 700,
+      asOf: null,
+      truncated: true,
+    });
+    expect(reading).not.toMatch(/last scan| of 666/);
+    expect(reading).toMatch(/^700 recipes listed so far/);
+    // Not truncated, and the backlog changed between the page's count and the list.
+    expect(recipesStatus({ ...base, count: 26, listed: 27, asOf: null })).toBe(
+      '27 recipes listed, read from Jira now. The figures above were counted now, as the page loaded, and found ' +
+        '26 recipes: the backlog has changed since.',
+    );
+  });
+
+  it('says the scan’s count is the scan’s, and a list that adds up as a part of the whole', () => {
+    const asOf = '2026-05-01T02:00:00.000Z';
+    expect(recipesStatus({ ...base, count: 26, listed: 27, asOf })).toBe(
+      '27 recipes listed, read from Jira now. The figures above are from the last scan, which counted 26: the ' +
+        'backlog has changed since.',
+    );
+    expect(recipesStatus({ ...base, done: false, count: 26, listed: 20, asOf })).toBe(
+      '20 of 26 recipes listed so far.',
+    );
+    expect(recipesStatus({ ...base, count: 26, listed: 26, asOf: null })).toBe('26 of 26 recipes listed.');
+    expect(recipesStatus({ ...base, started: false, done: false, count: 26, listed: 0, asOf })).toBe(
+      '26 recipes.',
+    );
+  });
+});
