@@ -1,4 +1,24 @@
-import { recipesStatus } from '../../static/outcome-map/src/health-words';
+import { movementText, recipesStatus, scoresText } from '../../static/outcome-map/src/health-words';
+
+describe('backlog health in the person’s numbers', () => {
+  it('says a movement and the scores with a decimal comma for a German reader', () => {
+    expect(movementText(3.54, { unit: 'percentage points', mark: ',' })).toBe(
+      '+3,5 percentage points since the last scan',
+    );
+    expect(movementText(-1.26, { unit: 'points', mark: ',' })).toBe('−1,3 points since the last scan');
+    expect(scoresText(29.8, 11, ',')).toBe('Mean 29,8, median 11.');
+  });
+
+  it('keeps the decimal point by default, and says when there is nothing to compare', () => {
+    expect(movementText(3.54, { unit: 'percentage points' })).toBe(
+      '+3.5 percentage points since the last scan',
+    );
+    expect(movementText(0.04)).toBe('no change since the last scan');
+    expect(movementText(2, { firstScan: true })).toBe('no earlier scan to compare with yet');
+    expect(movementText(null)).toBeNull();
+    expect(scoresText(null, null)).toBe('Mean –, median –.');
+  });
+});
 
 describe('the list of every recipe beside the count above it', () => {
   const base = { started: true, done: true, truncated: false };

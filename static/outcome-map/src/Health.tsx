@@ -19,7 +19,8 @@ import { LoadError } from '../../shared/LoadError';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { topReporters } from './reporters';
 import { ScanRuns } from './ScanRuns';
-import { recipesStatus } from './health-words';
+import { movementText, recipesStatus, scoresText } from './health-words';
+import { useDecimalMark } from '../../shared/useDecimalMark';
 
 /**
  * How one figure moved since the last scan, in words: "Recipe share: +3 percentage points since the last
@@ -37,13 +38,9 @@ function Movement({
   /** The one scan so far counted these figures: there is nothing earlier to compare with. */
   firstScan?: boolean;
 }) {
-  if (change === null || change === undefined) return null;
-  const amount = Math.round(change * 10) / 10;
-  const text = firstScan
-    ? 'no earlier scan to compare with yet'
-    : amount === 0
-      ? 'no change since the last scan'
-      : `${amount > 0 ? '+' : '−'}${Math.abs(amount)}${unit ? ` ${unit}` : ''} since the last scan`;
+  const mark = useDecimalMark();
+  const text = movementText(change, { unit, firstScan, mark });
+  if (text === null) return null;
   return (
     <p className="ol-help">
       {what}: {text}
@@ -172,6 +169,7 @@ export function Health({
   scanInNotice?: boolean;
 }) {
   const [data, setData] = useState<HealthData | null>(null);
+  const mark = useDecimalMark();
   const [error, setError] = useState<string | null>(null);
   const [scanTick, setScanTick] = useState(0);
   const load = () =>
@@ -306,9 +304,7 @@ export function Health({
               share={c.total ? b.count / c.total : 0}
             />
           ))}
-          <p className="ol-muted">
-            Mean {c.scores.mean ?? '–'}, median {c.scores.median ?? '–'}.
-          </p>
+          <p className="ol-muted">{scoresText(c.scores.mean, c.scores.median, mark)}</p>
           <h2 className="ol-heading">Zombies</h2>
           <Movement firstScan={firstScan} what="Zombies" change={m?.zombies} />
           {Object.entries(c.zombies.byRule).map(([rule, n]) => (

@@ -1,4 +1,31 @@
-/** Backlog health's sentences: where the list of every recipe stands beside the count above it. */
+/**
+ * Backlog health's sentences: how a figure moved since the last scan, the scores' mean and median, and where the
+ * list of every recipe stands beside the count above it. Numbers with the person's decimal mark ("29,8").
+ */
+import { amountText, type DecimalMark } from '../../../src/domain/amounts';
+
+/**
+ * How one figure moved since the last scan: "+3,5 percentage points since the last scan", "no change since the
+ * last scan", or, when the one scan so far counted the figures, that there is nothing earlier to compare with.
+ * Null when there is no change to say.
+ */
+export function movementText(
+  change: number | null | undefined,
+  o: { unit?: string; firstScan?: boolean; mark?: DecimalMark } = {},
+): string | null {
+  if (change === null || change === undefined) return null;
+  if (o.firstScan) return 'no earlier scan to compare with yet';
+  const amount = Math.round(change * 10) / 10;
+  if (amount === 0) return 'no change since the last scan';
+  const size = amountText(Math.abs(amount), null, o.mark);
+  return `${amount > 0 ? '+' : '−'}${size}${o.unit ? ` ${o.unit}` : ''} since the last scan`;
+}
+
+/** "Mean 29,8, median 11." for a decimal comma; a dash for a figure there is none of. */
+export function scoresText(mean: number | null, median: number | null, mark: DecimalMark = '.'): string {
+  const figure = (n: number | null) => (n === null ? '–' : amountText(n, null, mark));
+  return `Mean ${figure(mean)}, median ${figure(median)}.`;
+}
 
 /** How many open items the backlog health report reads at most when it counts live (no scan yet). */
 export const LIVE_COUNT_LIMIT = 1000;
