@@ -10,7 +10,9 @@
  *   inconclusive  too few measurements (none at delivery, none after it by check-by), or a movement, either
  *                 way, within the metric's noise
  */
+import { amountText, type DecimalMark } from './amounts';
 import { calendarDaysBetween } from './dates';
+import { TEXT_LIMITS } from './draft-rules';
 import type { Direction, ExpectedOutcome } from './schemas';
 
 export type BetVerdict = 'validated' | 'invalidated' | 'inconclusive';
@@ -44,7 +46,10 @@ export interface VerdictProposal {
   /** One sentence a person can check against the evidence. */
   reason: string;
   evidence: BetEvidence;
-  /** The evidence in words, as the result's evidence text. */
+  /**
+   * The evidence in words, as the result's evidence text, with a decimal point. The project page says it again
+   * from `reason` and `evidence` in the person's decimal mark (proposalWords); kept for what reads it as stored.
+   */
   evidenceText: string;
 }
 
@@ -76,22 +81,54 @@ export function noiseOf(series: readonly SeriesReading[]): number {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function describe(e: BetEvidence, unit: string): string {
-  const v = (r: SeriesReading | null) => (r ? `${r.value}${unit} on ${r.at}` : 'no reading');
+/**
+ * The evidence in words, each amount as the page writes it (amountText: "1.8%", "800 ms"), its fraction after
+ * the person's decimal `mark` ("1,8%"). `unit` is the bet's, as its expectation names it.
+ */
+export function evidenceWords(
+  e: BetEvidence,
+  unit: string | null | undefined,
+  mark: DecimalMark = '.',
+): string {
+  // Readings as measured; what is worked out from them (movement, noise) to three decimals.
+  const amount = (n: number) => amountText(round(n), unit, mark);
+  const v = (r: SeriesReading | null) => (r ? `${amountText(r.value, unit, mark)} on ${r.at}` : 'no reading');
   const parts = [
     `${e.metric ?? 'The metric'}: ${v(e.atDelivery)} at delivery, ${v(e.atCheckBy)} at check-by.`,
   ];
   if (e.movement !== null)
     parts.push(
-      `Moved ${e.movement > 0 ? '+' : ''}${round(e.movement)}${unit}` +
+      `Moved ${e.movement > 0 ? '+' : ''}${amount(e.movement)}` +
         (e.direction ? ` (expected: ${e.direction}` : ' (expected') +
-        (e.expectedMovement !== null ? ` by ${round(e.expectedMovement)}${unit})` : ')') +
+        (e.expectedMovement !== null ? ` by ${amount(e.expectedMovement)})` : ')') +
         (e.shareOfExpected !== null
           ? `, ${Math.round(e.shareOfExpected * 100)}% of the expected movement`
           : '') +
-        `; noise ±${round(e.noise)}${unit} over ${e.readings} readings.`,
+        `; noise ±${amount(e.noise)} over ${e.readings} readings.`,
     );
   return parts.join(' ');
+}
+
+/**
+ * A proposal in words, as a person with this decimal `mark` reads it: its reason, then its evidence
+ * (evidenceWords). A proposal stored without its figures in the shape this reads (none is known, but a record
+ * is read defensively) is said as it was stored, in its `evidenceText`.
+ */
+export function proposalWords(
+  p: Pick<VerdictProposal, 'reason' | 'evidence' | 'evidenceText'>,
+  unit: string | null | undefined,
+  mark: DecimalMark = '.',
+): string {
+  const e = p.evidence as Partial<BetEvidence> | null | undefined;
+  const figures =
+    typeof p.reason === 'string' &&
+    e !== null &&
+    typeof e === 'object' &&
+    typeof e.noise === 'number' &&
+    typeof e.readings === 'number' &&
+    (e.movement === null || typeof e.movement === 'number');
+  if (!figures) return p.evidenceText ?? '';
+  return `${p.reason} ${evidenceWords(p.evidence, unit, mark)}`.slice(0, TEXT_LIMITS.evidence);
 }
 
 /**
@@ -133,12 +170,12 @@ export function proposeVerdict(
     noise: round(noise),
     readings: window.length,
   };
-  const unit = expected.unit ? ` ${expected.unit}` : '';
   const propose = (verdict: BetVerdict, reason: string): VerdictProposal => ({
     verdict,
     reason,
     evidence,
-    evidenceText: `${reason} ${describe(evidence, unit)}`.slice(0, 4000),
+    // Stored as said with a decimal point; each surface says it again in the person's own (proposalWords).
+    evidenceText: proposalWords({ reason, evidence, evidenceText: '' }, expected.unit),
   });
 
   if (!atDelivery)

@@ -31,7 +31,7 @@ describe('proposeVerdict on hand-built series', () => {
       expectedMovement: 10,
       shareOfExpected: 0.7,
     });
-    expect(p.evidenceText).toMatch(/40 % on 2026-04-01 at delivery, 33 % on 2026-05-27 at check-by/);
+    expect(p.evidenceText).toMatch(/40% on 2026-04-01 at delivery, 33% on 2026-05-27 at check-by/);
     expect(p.evidenceText).toMatch(/70% of the expected movement/);
   });
 

@@ -18,6 +18,7 @@ import type {
   VerdictEntry,
 } from '../../../src/contract/project-page';
 import { amountText, type DecimalMark } from '../../../src/domain/amounts';
+import { proposalWords } from '../../../src/domain/bet-verdict';
 import { useDecimalMark } from '../../shared/useDecimalMark';
 import type { Result } from '../../../src/domain/schemas';
 import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
@@ -48,6 +49,14 @@ function expectation(b: BetItem, mark: DecimalMark): string {
   return `${e.metric ?? 'metric'}: ${e.direction ?? 'move'}${span} by ${b.checkBy}`;
 }
 
+/**
+ * The proposed verdict's evidence in words, its numbers written with the person's decimal `mark` and its amounts
+ * as the expectation beside it writes them ("1,8%"); empty without a proposal.
+ */
+function proposalText(b: BetItem, mark: DecimalMark): string {
+  return b.proposal ? proposalWords(b.proposal, b.expected.unit, mark) : '';
+}
+
 /** The confirm-or-override form of one bet; a retry of the same verdict keeps its request id. */
 function VerdictForm(props: {
   bet: BetItem;
@@ -56,8 +65,10 @@ function VerdictForm(props: {
   onStale: (message: string) => void;
 }) {
   const { bet } = props;
+  const mark = useDecimalMark();
   const [verdict, setVerdict] = useState<Verdict>(bet.proposal?.verdict ?? 'inconclusive');
-  const [evidence, setEvidence] = useState(bet.proposal?.evidenceText ?? '');
+  // Pre-filled with the proposal as the person reads it: recorded so unless they change it.
+  const [evidence, setEvidence] = useState(() => proposalText(bet, mark));
   // One request id per verdict and evidence sent: a retry of the same is replayed, a changed one is a new request.
   const requestIds = useRef(new Map<string, string>());
   const [busy, setBusy] = useState(false);
@@ -226,7 +237,7 @@ function BetTable(props: {
         content: b.proposal ? (
           <span>
             <VerdictLozenge verdict={b.proposal.verdict} />{' '}
-            <small style={{ display: 'block' }}>{b.proposal.evidenceText}</small>
+            <small style={{ display: 'block' }}>{proposalText(b, mark)}</small>
           </span>
         ) : (
           '—'
