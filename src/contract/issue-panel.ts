@@ -68,8 +68,8 @@ export interface PanelDescribeData {
   /** The description as Jira now holds it. */
   description: AdfNode;
   /**
-   * True when the description changed but the issue's recipe flag (what `recipe = true` finds) could not be
-   * written with it: the next scan writes it.
+   * True when the description changed but the issue's recipe flag and score (what `recipe = true` and
+   * `outcomeScore` find) could not be written with it: the next scan writes them.
    */
   recipeFlagPending?: boolean;
 }

@@ -3,7 +3,6 @@
  * asUser(), so Jira itself decides who may see and who may change it; app storage (outcomes, settings) is
  * read through ports so tests and the resolver can wire it as they need.
  */
-import { detectRecipe } from '../domain/recipe-detector';
 import { describeWithHypothesis, leadTexts, type DescriptionChange } from '../domain/hypothesis-text';
 import type {
   LoadPayload,
@@ -439,7 +438,7 @@ export async function describeWithSavedHypothesis(
   ports: IssueLensPorts,
 ): Promise<PanelDescribeData> {
   const issueKey = targetIssue(call, payload);
-  const { jira, issue, permissions } = await readPanelState(issueKey, ports);
+  const { jira, issue, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
   if (!permissions.canEdit) {
     throw new NotAuthorizedError(
       `You do not have permission to edit ${issueKey}, so its description was not changed.`,
@@ -479,11 +478,23 @@ export async function describeWithSavedHypothesis(
       // The indexed recipe flag follows the new text, so `recipe = "true"` stops finding an issue that no longer
       // is one. The description is changed by now whatever happens here: a flag that cannot be written is said,
       // and the next scan writes it.
-      const recipe = detectRecipe({ summary: issue.summary, description }).isRecipe ? 'true' : 'false';
-      if (lens.recipe === recipe) return { description };
+      // The score follows it too, as the panel shows it, so `outcomeScore` finds the issue by its new score.
+      const byId = new Map(outcomes.map((o) => [o.id, o]));
+      const assessed = assessIssue({ ...factsOf(issue), description }, draftOf(lens), byId, settings);
+      const rescored = {
+        recipe: assessed.recipe.isRecipe ? ('true' as const) : ('false' as const),
+        score: assessed.score.total,
+        scoreModel: assessed.score.modelVersion,
+      };
+      if (
+        lens.recipe === rescored.recipe &&
+        lens.score === rescored.score &&
+        lens.scoreModel === rescored.scoreModel
+      )
+        return { description };
       const flagged = await (async () => {
         if (!(await stillHeld(held))) return false;
-        await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, { ...lens, recipe });
+        await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, { ...lens, ...rescored });
         return true;
       })().catch(() => false);
       return flagged ? { description } : { description, recipeFlagPending: true };

@@ -614,6 +614,19 @@ describe('putting the saved hypothesis into the Jira description', () => {
     expect(toPlainText(data(await load('member', 'DEMO-3')).issue.description)).toMatch(/^As a shopper/);
   });
 
+  it('stores the score the new description earns with the recipe flag: what JQL outcomeScore reads', async () => {
+    const saved = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
+    const before = stored('DEMO-3')!.score as number;
+    data(await describeAs('member', { change: 'replace', version: saved.lens.version }));
+    const after = stored('DEMO-3')!.score as number;
+    // No longer a recipe: the framing counts in full, as the panel shows at once.
+    expect(after).toBeGreaterThan(before);
+    expect(stored('DEMO-3')).toMatchObject({ recipe: 'false', version: saved.lens.version });
+    // The score a save of the same draft stores now.
+    data(await save('member', { version: saved.lens.version, draft: aBetDraft() }, 'DEMO-3'));
+    expect(stored('DEMO-3')!.score).toBe(after);
+  });
+
   it('puts the hypothesis on top and keeps the old description below it', async () => {
     const saved = data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-3'));
     data(await describeAs('member', { change: 'prefix', version: saved.lens.version }));

@@ -552,7 +552,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     if (answer.ok) {
       setDescription(answer.data.description);
       const pending = answer.data.recipeFlagPending
-        ? ' Searches for recipes (recipe = true) may still find this issue until the next daily scan.'
+        ? ' Searches by recipe or score (recipe = true, outcomeScore) may still find it as it was until the next daily scan.'
         : '';
       setBanner({
         appearance: 'success',
