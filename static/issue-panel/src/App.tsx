@@ -42,6 +42,7 @@ import {
   errorsByField,
   scorableDraft,
   valuesOf,
+  withUnitMoved,
   type FieldChange,
   type FieldName,
   type FormErrors,
@@ -305,7 +306,11 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setServerErrors((e) => ({ ...e, [field]: undefined }));
     setBanner(null);
   };
-  const blur = (field: FieldName) => () => setTouched((t) => ({ ...t, [field]: true }));
+  const blur = (field: FieldName) => () => {
+    // "40%" typed in Baseline or Target: the unit goes to Unit, as the number is saved and shown.
+    if (field === 'baseline' || field === 'target') setValues((v) => withUnitMoved(v, field, mark));
+    setTouched((t) => ({ ...t, [field]: true }));
+  };
   const common = (field: FieldName) => {
     const count = editable ? characterCount(field, values[field]) : null;
     return {

@@ -104,8 +104,64 @@ function num(value: string, mark: DecimalMark): number | string | undefined {
 }
 const text = (value: string): string | undefined => (value.trim() ? value : undefined);
 
+/** A number with a unit written after it ("40%", "40 ms", "12,5 %") or a currency before it ("$40"). */
+function splitUnit(typed: string): { number: string; unit: string } | null {
+  const t = typed.trim();
+  const after = /^([-+−]?[\d.,\s\u00a0\u202f]*\d[\d.,]*)\s*([^\d\s.,+\-−][^\d]*)$/.exec(t);
+  if (after) return { number: after[1]!.trim(), unit: after[2]!.trim() };
+  const before = /^([^\d\s.,+\-−][^\d]*?)\s*([-+−]?\d[\d.,\s\u00a0\u202f]*)$/.exec(t);
+  return before ? { number: before[2]!.trim(), unit: before[1]!.trim() } : null;
+}
+
+/**
+ * A baseline or target typed with its unit: the number, when the unit is the Unit field's (or "%", which fills
+ * an empty Unit), or what to type instead. Null when the text is a plain number, or no number with a unit.
+ */
+export function amountWithUnit(
+  typed: string,
+  unit: string,
+  mark: DecimalMark = '.',
+): { value: number; number: string; fillUnit?: string } | { problem: string } | null {
+  if (!typed.trim() || readTypedNumber(typed, mark) !== null) return null;
+  const split = splitUnit(typed);
+  const value = split ? readTypedNumber(split.number, mark) : null;
+  if (!split || value === null) return null;
+  const said = unit.trim();
+  if (said && split.unit.toLowerCase() === said.toLowerCase()) return { value, number: split.number };
+  if (!said && split.unit === '%') return { value, number: split.number, fillUnit: '%' };
+  return { problem: `Type ${split.number} here and ${split.unit} in Unit.` };
+}
+
+/** The Unit the expectation is saved with: the field's, or "%" when it is empty and a number was typed with one. */
+function unitOf(v: FormValues, mark: DecimalMark): string {
+  if (v.unit.trim()) return v.unit;
+  const typed = [v.baseline, v.target].map((t) => amountWithUnit(t, '', mark));
+  return typed.some((a) => a !== null && 'fillUnit' in a) ? '%' : v.unit;
+}
+
+/** A baseline or target as a number, read without the unit typed with it when that unit is the expectation's. */
+function amount(typed: string, unit: string, mark: DecimalMark): number | string | undefined {
+  const withUnit = amountWithUnit(typed, unit, mark);
+  return withUnit && 'value' in withUnit ? withUnit.value : num(typed, mark);
+}
+
+/**
+ * The inputs with a unit typed in Baseline or Target moved to Unit ("40%" → 40 and %), when it is the Unit's or
+ * Unit is empty and it is "%"; as they are otherwise, for the field's message to say what to type.
+ */
+export function withUnitMoved(
+  v: FormValues,
+  field: 'baseline' | 'target',
+  mark: DecimalMark = '.',
+): FormValues {
+  const typed = amountWithUnit(v[field], v.unit, mark);
+  if (!typed || !('value' in typed)) return v;
+  return { ...v, [field]: typed.number, ...(typed.fillUnit ? { unit: typed.fillUnit } : {}) };
+}
+
 /** The raw draft the inputs describe; a group (threshold, condition, result) is sent when any part is filled. */
 export function rawDraft(v: FormValues, mark: DecimalMark = '.'): Record<string, unknown> {
+  const unit = unitOf(v, mark);
   const killCriteria: Record<string, unknown> = {
     deadline: text(v.deadline),
     maxIdleDays: num(v.maxIdleDays, mark),
@@ -126,9 +182,9 @@ export function rawDraft(v: FormValues, mark: DecimalMark = '.'): Record<string,
     hypothesis: { persona: v.persona, intent: v.intent, benefit: v.benefit },
     expected: {
       metric: v.metric,
-      baseline: num(v.baseline, mark),
-      target: num(v.target, mark),
-      unit: v.unit,
+      baseline: amount(v.baseline, unit, mark),
+      target: amount(v.target, unit, mark),
+      unit,
       direction: text(v.direction),
       checkBy: text(v.checkBy),
     },
@@ -205,7 +261,16 @@ export function checkValues(
   mark: DecimalMark = '.',
 ): Checked {
   const parsed = checkIssueLensDraft(rawDraft(v, mark), mark);
-  if (!parsed.ok) return { ok: false, errors: errorsByField(draftFieldErrors(parsed.issues)) };
+  if (!parsed.ok) {
+    const errors = errorsByField(draftFieldErrors(parsed.issues));
+    // "Baseline must be a number." over "40 ms" would not say what to do about the unit.
+    const unit = unitOf(v, mark);
+    for (const field of ['baseline', 'target'] as const) {
+      const typed = amountWithUnit(v[field], unit, mark);
+      if (errors[field] && typed && 'problem' in typed) errors[field] = typed.problem;
+    }
+    return { ok: false, errors };
+  }
   const notBefore = today ? checkByNotBefore(parsed.draft, stored ?? null, today) : undefined;
   const passed = passedCheckBy(parsed.draft.expected.checkBy, notBefore);
   if (passed) return { ok: false, errors: { checkBy: passed } };
