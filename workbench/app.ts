@@ -62,6 +62,12 @@ export interface WorkbenchAppOptions {
   /** Jira's rate limits: on with Jira's figures by default. */
   rateLimits?: RateLimitInput;
   /**
+   * How long a write takes to reach Jira's JQL search, in the site's ms, scaled with the latency: 2,000 by default
+   * (workbench/jira/search-index.ts); 0 for a search that is never behind. `app.jira.index.catchUp()` lets search
+   * see every write made so far.
+   */
+  searchIndexDelayMs?: number;
+  /**
    * Run the handlers from src/ or from the deploy bundle (dist/forge-bundle/, `npm run bundle`). Default: the
    * environment's OUTCOME_LENS_APP, else src/.
    */
@@ -273,6 +279,7 @@ export class WorkbenchApp {
       latency:
         options.latency ?? (process.env.JEST_WORKER_ID !== undefined ? { scale: testLatencyScale() } : {}),
       rateLimits: options.rateLimits ?? {},
+      ...(options.searchIndexDelayMs !== undefined ? { searchIndexDelayMs: options.searchIndexDelayMs } : {}),
     });
     this.jira.validatorFunctions = (validatorKey, args) => this.runValidatorFunction(validatorKey, args);
     // Forge's storage limits go with Jira's: `--rate-limits off` lifts both.

@@ -769,6 +769,8 @@ describe('the zombie scan', () => {
     await scan();
     expect(lensOf(recipe).recipe).toBe('true');
     expect(lensOf(problem).recipe).toBe('false');
+    // The test's own search of what the scan just wrote: it asks once Jira's index has taken the writes in.
+    wb.jira.index.catchUp();
     const res = await wb.jira.handle({
       method: 'POST',
       path: '/rest/api/3/search/jql',

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WorkbenchDb } from '../db';
 import type { ValidatorFunctionRunner } from './workflow-validators';
 import { FaultInjector, type TaskFault } from './faults';
@@ -19,6 +20,7 @@ import { permissionRoutes } from './routes/permissions';
 import { projectRoutes } from './routes/projects';
 import { propertyRoutes } from './routes/properties';
 import { searchRoutes } from './routes/search';
+import { REALISTIC_INDEX_DELAY_MS, SearchIndex } from './search-index';
 import { JiraStore } from './store';
 import {
   DEFAULT_CUSTOM_FIELDS,
@@ -75,6 +77,12 @@ export interface JiraEmulatorOptions {
   /** Jira's rate limits (workbench/jira/rate-limits.ts); off unless given. */
   rateLimits?: RateLimitInput;
   /**
+   * How long a write through the REST API takes to reach JQL search, in the site's ms, scaled like the latency
+   * (workbench/jira/search-index.ts): 2,000 by default, so none while latency is off; 0 for a search that is never
+   * behind.
+   */
+  searchIndexDelayMs?: number;
+  /**
    * 'virtual' adds each call's modelled delay to `modelledMs` instead of waiting it out: a benchmark reads the
    * time a long run would take at the realistic model without taking it (pass a clock that adds modelledMs).
    * Calls then never overlap in time, unless `onVirtualDelay` keeps a time line per caller. Default 'real'.
@@ -108,6 +116,10 @@ export class JiraEmulator {
   readonly rateLimits: RateLimiter;
   readonly calls: JiraCall[] = [];
   readonly appAccountId: string;
+  /** What JQL search sees of the issues, behind the REST writes by `index.delayMs` (search-index.ts). */
+  readonly index: SearchIndex;
+  /** Set while a REST request runs: only its writes lag behind in search, not a test's seed. */
+  private readonly inRequest = new AsyncLocalStorage<Set<number>>();
   /** With a virtual latency clock: the modelled delays of every call so far, in ms. */
   modelledMs = 0;
   private readonly virtualLatency: boolean;
@@ -152,6 +164,22 @@ export class JiraEmulator {
     this.propertyIndex = options.propertyIndex ?? readPropertyIndex();
     this.customFields = options.customFields ?? DEFAULT_CUSTOM_FIELDS;
     this.latency = new LatencyModel(options.latency ?? 'off');
+    this.index = new SearchIndex(
+      options.searchIndexDelayMs ?? REALISTIC_INDEX_DELAY_MS,
+      () => this.latency.current.scale,
+    );
+    this.store.beforeIssueWrite = (issueId, created) => {
+      const written = this.inRequest.getStore();
+      // The first write of a request to an issue holds what the index still has; its others add nothing.
+      if (!written || written.has(issueId)) return;
+      written.add(issueId);
+      this.index.recordWrite(issueId, () => {
+        if (created) return null;
+        const issue = this.store.getIssue(issueId);
+        if (!issue) return null;
+        return { issue, properties: this.store.propertiesOf([issueId], null).get(issueId) ?? {} };
+      });
+    };
     this.virtualLatency = options.latencyClock === 'virtual';
     this.onVirtualDelay = options.onVirtualDelay ?? null;
     // Limits count time as the site would see it: under a scaled-down latency model, scaled up alike.
@@ -171,7 +199,11 @@ export class JiraEmulator {
     }
   }
 
-  async handle(req: JiraRequest): Promise<JiraResponse> {
+  handle(req: JiraRequest): Promise<JiraResponse> {
+    return this.inRequest.run(new Set(), () => this.handleRequest(req));
+  }
+
+  private async handleRequest(req: JiraRequest): Promise<JiraResponse> {
     await this.runDeferred();
     const method = req.method.toUpperCase();
     const url = new URL(req.path, 'http://jira.local');
@@ -342,6 +374,7 @@ export class JiraEmulator {
         body,
         state: this.state,
         customFields: this.customFields,
+        index: this.index,
         validatorFunctions: this.validatorFunctions,
         taskFault,
       };

@@ -148,6 +148,12 @@ export interface StoredDashboard {
 export class JiraStore {
   private readonly stmts;
   private readonly scanCache = new Map<string, Database.Statement<[number, number], unknown>>();
+  /**
+   * Told before each change to what JQL reads of an issue (its fields, labels, status, properties, project; a
+   * new issue once it has its id, `created` true): the emulator's search index keeps the issue as it was until
+   * the write reaches search (search-index.ts).
+   */
+  beforeIssueWrite: ((issueId: number, created: boolean) => void) | null = null;
 
   constructor(
     readonly db: WorkbenchDb,
@@ -359,8 +365,10 @@ export class JiraStore {
     const status = input.status ?? 'To Do';
     const category = input.statusCategory ?? defaultCategory(status);
     const { adf, wiki } = normaliseDescription(input.description);
+    const id = this.nextIssueId();
+    this.beforeIssueWrite?.(id, true);
     this.stmts.insertIssue.run({
-      id: this.nextIssueId(),
+      id,
       key,
       projectId: project.id,
       type: input.type ?? 'Story',
@@ -413,6 +421,7 @@ export class JiraStore {
       { id: number; key: string; next_number: number } | undefined;
     if (!project) throw new Error(`Unknown project: ${toProjectKey}`);
     const newKey = `${project.key}-${project.next_number}`;
+    this.beforeIssueWrite?.(issue.id, false);
     this.db.transaction(() => {
       this.stmts.bumpNumber.run(project.next_number + 1, project.id);
       this.db
@@ -507,12 +516,14 @@ export class JiraStore {
     if (patch.priority !== undefined) columns.priority = patch.priority;
     const names = Object.keys(columns);
     if (names.length === 0) return;
+    this.beforeIssueWrite?.(id, false);
     this.db
       .prepare(`UPDATE jira_issues SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`)
       .run({ ...columns, id });
   }
 
   touch(issueId: number, when: string): void {
+    this.beforeIssueWrite?.(issueId, false);
     this.stmts.setUpdated.run(when, issueId);
   }
 
@@ -587,6 +598,7 @@ export class JiraStore {
 
   setIssueProperty(issueKey: string, propertyKey: string, value: unknown): void {
     const issue = this.requireIssue(issueKey);
+    this.beforeIssueWrite?.(issue.id, false);
     this.stmts.setProp.run(issue.id, propertyKey, JSON.stringify(value));
   }
 
@@ -597,6 +609,7 @@ export class JiraStore {
   }
 
   deleteIssueProperty(issueId: number, propertyKey: string): boolean {
+    this.beforeIssueWrite?.(issueId, false);
     return this.stmts.delProp.run(issueId, propertyKey).changes > 0;
   }
 

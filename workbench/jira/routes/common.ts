@@ -1,6 +1,7 @@
 import type { ValidatorFunctionRunner } from '../workflow-validators';
 import type { TaskFault } from '../faults';
 import type { PropertyIndex } from '../property-index';
+import type { SearchIndex } from '../search-index';
 import type { JiraStore } from '../store';
 import type {
   ChangelogItemInput,
@@ -33,6 +34,8 @@ export interface RouteContext {
   /** Shared mutable state across calls (search snapshots, tasks). */
   state: EmulatorState;
   customFields: CustomFieldIds;
+  /** What JQL search sees, behind the latest writes (search-index.ts); absent: search sees every write. */
+  index?: SearchIndex;
   /** Runs the app's function-backed workflow validators; null when no Forge host is attached. */
   validatorFunctions: ValidatorFunctionRunner | null;
   /** How the async task this call starts ends, when an injected fault says (faults.ts); absent: as it runs. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { compareByOrder, JqlError, matchesJql, parseJql, sqlPrefilter, usesFunction } from '../jql';
 import type { JqlIssueView, JqlQuery } from '../jql';
+import { MAX_RECONCILE_ISSUES, type IndexedIssue } from '../search-index';
 import type { StoredIssue } from '../types';
 import {
   actorAccountId,
@@ -31,6 +32,8 @@ interface SearchInput {
   properties?: string[];
   /** `POST /search/approximate-count`: only how many issues match. */
   countOnly?: boolean;
+  /** Issues matched and returned as they are now, even when the index has not taken in their latest writes. */
+  reconcileIssues?: number[];
 }
 
 type PageToken = { q: string; after: number } | { q: string; snapshot: string; offset: number };
@@ -132,6 +135,23 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
   // without levels skips the check.
   const levels = ctx.store.hasSecurityLevels();
   const accountId = actorAccountId(ctx);
+  const sees = (issue: StoredIssue) =>
+    (!levels || ctx.store.inSecurityLevel(issue, accountId, ctx.appAccountId)) &&
+    (projectIds === null || projectIds.includes(issue.projectId));
+
+  // Issues the index has not caught up with (search-index.ts) are matched, ordered and returned as it holds
+  // them, unless the request reconciles them: then as they are now, like every other issue.
+  const stale = staleIssues(ctx, input.reconcileIssues);
+  const staleMatches: IndexedIssue[] = [];
+  for (const held of stale.values())
+    if (
+      held &&
+      held.issue.id > floor &&
+      sees(held.issue) &&
+      matchesJql(query, toView(held.issue, held.properties), jqlCtx)
+    )
+      staleMatches.push(held);
+  staleMatches.sort((a, b) => a.issue.id - b.issue.id);
 
   // Scans matches in id order after a position, at most `limit` of them. With `onMatch`, hands each match to it
   // instead of keeping it (a count or an id-only sort over a large project holds no issue objects).
@@ -139,25 +159,44 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
     const found: StoredIssue[] = [];
     let matched = 0;
     let cursor = after;
+    // Stale issues that match as the index holds them, merged in id order.
+    let next = staleMatches.findIndex((m) => m.issue.id > after);
+    if (next < 0) next = staleMatches.length;
+    const take = (issue: StoredIssue): boolean => {
+      if (onMatch) onMatch(issue);
+      else found.push(issue);
+      return ++matched >= limit;
+    };
+    const takeStaleBelow = (id: number): boolean => {
+      while (next < staleMatches.length && (staleMatches[next] as IndexedIssue).issue.id < id)
+        if (take((staleMatches[next++] as IndexedIssue).issue)) return true;
+      return false;
+    };
     // Start with as many rows as the page needs and widen when the JS matcher drops many of them.
     let size = Math.min(SCAN_CHUNK, Math.max(limit, 50));
     for (;;) {
       const chunk = ctx.store.issuesAfter(cursor, size, filter);
-      if (chunk.length === 0) return found;
+      if (chunk.length === 0) {
+        takeStaleBelow(Number.MAX_SAFE_INTEGER);
+        return found;
+      }
       const props = ctx.store.propertiesOf(
         chunk.map((i) => i.id),
         null,
       );
       for (const issue of chunk) {
+        if (takeStaleBelow(issue.id)) return found;
+        if (stale.has(issue.id)) continue;
         if (levels && !ctx.store.inSecurityLevel(issue, accountId, ctx.appAccountId)) continue;
         if (matchesJql(query, toView(issue, props.get(issue.id) ?? {}), jqlCtx)) {
-          if (onMatch) onMatch(issue);
-          else found.push(issue);
-          if (++matched >= limit) return found;
+          if (take(issue)) return found;
         }
       }
       cursor = (chunk[chunk.length - 1] as StoredIssue).id;
-      if (chunk.length < size) return found;
+      if (chunk.length < size) {
+        takeStaleBelow(Number.MAX_SAFE_INTEGER);
+        return found;
+      }
       size = Math.min(SCAN_CHUNK * 4, size * 2);
     }
   };
@@ -201,6 +240,7 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
         ))
           props.set(id, bag);
       }
+      for (const m of staleMatches) props.set(m.issue.id, m.properties);
       const views = all.map((issue) => toView(issue, props.get(issue.id) ?? {}));
       views.sort(compareByOrder(query));
       ids = views.map((v) => v.id);
@@ -224,7 +264,9 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
       )
     : null;
   const projectNames = new Map<number, string>();
-  const issues = page.map((issue) => {
+  const issues = page.map((found) => {
+    // Which issues match, and in what order, is the index's; what is returned of them is read from the issues.
+    const issue = stale.has(found.id) ? (ctx.store.getIssue(found.id) ?? found) : found;
     let name = projectNames.get(issue.projectId);
     if (name === undefined) {
       name = ctx.store.getProject(issue.projectId)?.name ?? issue.projectKey;
@@ -236,6 +278,33 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
     });
   });
   return next ? { issues, nextPageToken: encodeToken(next), isLast: false } : { issues, isLast: true };
+}
+
+/**
+ * The issues whose latest writes search does not see yet, as the index holds them (null: not in it yet), less the
+ * ones the request reconciles.
+ */
+function staleIssues(ctx: RouteContext, reconcile: number[] | undefined): Map<number, IndexedIssue | null> {
+  const stale = ctx.index?.staleIssues() ?? new Map<number, IndexedIssue | null>();
+  for (const id of reconcile ?? []) stale.delete(id);
+  return stale;
+}
+
+/**
+ * `reconcileIssues` as the spec has it: issue ids (int64), "max 50 ids". The spec gives no error text; these
+ * messages are the emulator's own.
+ */
+function reconcileList(ids: unknown): number[] {
+  if (
+    !Array.isArray(ids) ||
+    !ids.every((id) => typeof id === 'number' && Number.isSafeInteger(id) && id >= 0)
+  )
+    throw badRequest('', { reconcileIssues: 'reconcileIssues must be a list of issue ids (numbers).' });
+  if (ids.length > MAX_RECONCILE_ISSUES)
+    throw badRequest('', {
+      reconcileIssues: `reconcileIssues accepts at most ${MAX_RECONCILE_ISSUES} issue ids, not ${ids.length}.`,
+    });
+  return ids as number[];
 }
 
 const POST_KEYS = new Set([
@@ -270,6 +339,9 @@ function searchPost(ctx: RouteContext) {
       ...(b.maxResults !== undefined ? { maxResults: b.maxResults } : {}),
       ...(b.fields !== undefined ? { fields: stringList(b.fields, 'fields') } : {}),
       ...(b.properties !== undefined ? { properties: stringList(b.properties, 'properties') } : {}),
+      ...(b.reconcileIssues !== undefined && b.reconcileIssues !== null
+        ? { reconcileIssues: reconcileList(b.reconcileIssues) }
+        : {}),
     }),
   );
 }
@@ -283,6 +355,13 @@ function searchGet(ctx: RouteContext) {
   const fields = queryList(q, 'fields');
   const properties = queryList(q, 'properties');
   const token = q.get('nextPageToken');
+  // A list in a query: the parameter repeated (the spec's form style), or its values joined by commas.
+  const reconcile = q
+    .getAll('reconcileIssues')
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map((v) => (/^\d+$/.test(v) ? Number(v) : v));
   return json(
     200,
     runSearch(ctx, {
@@ -291,11 +370,15 @@ function searchGet(ctx: RouteContext) {
       ...(maxResults !== undefined ? { maxResults } : {}),
       ...(fields ? { fields } : {}),
       ...(properties ? { properties } : {}),
+      ...(reconcile.length ? { reconcileIssues: reconcileList(reconcile) } : {}),
     }),
   );
 }
 
-/** Jira's count of a bounded JQL query (spec: countIssues); the emulator's index is never behind, so exact. */
+/**
+ * Jira's count of a bounded JQL query (spec: countIssues): "Recent updates might not be immediately visible in
+ * the returned output", so it counts what the index holds, and takes no `reconcileIssues`.
+ */
 function approximateCount(ctx: RouteContext) {
   const body = ctx.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
