@@ -363,6 +363,8 @@ export function alsoExpectedProblem(
   stored?: Pick<IssueLensDraft, 'alsoExpected'>,
   today?: string,
 ): string | undefined {
+  const named = metricNameProblem(e.metric ?? '');
+  if (named) return named;
   const checked = checkIssueLensDraft({ alsoExpected: [e] }, mark);
   if (!checked.ok) return checked.issues[0]?.message;
   return (

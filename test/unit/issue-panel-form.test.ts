@@ -200,6 +200,13 @@ describe('the panel’s messages write numbers as the person does', () => {
     );
     expect(alsoExpectedProblem(e)).toBe('Direction "decrease" contradicts baseline 2.5 and target 3.75.');
   });
+
+  it('says beside a further expectation that a metric named "x" or "🚀" measures nothing', () => {
+    for (const metric of ['x', '🚀', 'TBD'])
+      expect(alsoExpectedProblem({ metric, direction: 'increase', baseline: 20, target: 30 })).toBe(
+        `"${metric}" is not a metric: name the number that should move.`,
+      );
+  });
 });
 
 describe('a pasted story with more than one expectation', () => {
