@@ -10,13 +10,15 @@ const MARK = /\p{M}/uy;
 
 /**
  * How many letters the character at `i` adds to a run: 1 for a letter, `n` for a Han character (a word on its
- * own: Chinese words run one or two characters, unspaced), 0 for a mark after a letter, -1 for anything else (a
+ * own: Chinese words run one or two characters, unspaced), 2 for a Hangul syllable, 0 for a mark after a letter, -1 for anything else (a
  * space, a digit, an emoji). Judged by code point, so an emoji's two UTF-16 halves are not taken for letters.
  */
 function letterWeight(text: string, i: number, c: number, run: number, n: number): number {
   // ASCII first: most text is, and it needs no regex.
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : -1;
   if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) return n;
+  // A Hangul block is a syllable of two or three letters: "대기" (waiting) is a word of two blocks.
+  if (c >= 0xac00 && c <= 0xd7a3) return 2;
   // A joiner inside a word (Persian, Indic scripts) neither adds nor breaks.
   if (c === 0x200c || c === 0x200d) return run > 0 ? 0 : -1;
   LETTER.lastIndex = i;

@@ -55,6 +55,7 @@ describe('saysSomething in any script', () => {
     'Bestellungen schneller prüfen',
     '减少等待',
     '等待',
+    '대기 시간 단축',
     '待ち時間を減らす',
     'تقليل وقت الانتظار',
     'оплатить заказ',
