@@ -31,7 +31,7 @@ import type { Settings } from './settings';
  * Deterministic: the same input always gives the same score, and every point can be traced to a part.
  * Bump the model version whenever the rules change, so stored scores can be told apart.
  */
-export const SCORE_MODEL_VERSION = 'ols-3';
+export const SCORE_MODEL_VERSION = 'ols-4';
 
 export interface FramingSignals {
   isRecipe: boolean;
