@@ -21,7 +21,7 @@ import {
 import { addCommentOnce, CommentUnsureError } from '../jira/comment-once';
 import { kvs } from '@forge/kvs';
 import { keys } from '../storage/keys';
-import { claimOwn, listAll } from '../storage/kv';
+import { claimOwn, deleteMany, listAll, setMany } from '../storage/kv';
 import { releaseLensClaim, stillHeld, takeLensClaim } from '../storage/lens-claim';
 import {
   afterAppEdits,
@@ -308,13 +308,14 @@ export class ScanWriter {
     // them behind, and the next one reads those bumps as the app's, not as a person's activity. An intent an
     // earlier invocation left is kept as it is: its time opens the window its edits fall in.
     const at = this.hooks.now().toISOString();
-    await Promise.all(
+    // In batches: a first scan records thousands, and storage counts each request against the minute's writes.
+    await setMany(
       batch.flatMap((plan) => {
         const { addLabel, removeLabel, comment } = plan.edits;
         if (!(addLabel || removeLabel || (comment && plan.next?.flag)) || plan.appEditIntent) return [];
         done.get(plan.issueId)!.intent = true;
         const intent: AppEditIntent = { at, realActivityBefore: plan.lastRealActivity };
-        return [kvs.set(appEditKey(plan.key), intent, { ttl: EDIT_INTENT_TTL })];
+        return [{ key: appEditKey(plan.key), value: intent, ttl: EDIT_INTENT_TTL }];
       }),
     );
     try {
@@ -517,11 +518,7 @@ export class ScanWriter {
         this.hooks.onWritten(entry.change);
       }
       // The lenses carry the edits' stamps now: their intents are done with. Kept while the task may yet run.
-      await Promise.all(
-        [...landedBefore, ...(taskOver ? written : [])].flatMap((e) =>
-          intentsOf(e).map((k) => kvs.delete(k)),
-        ),
-      );
+      await deleteMany([...landedBefore, ...(taskOver ? written : [])].flatMap(intentsOf));
       if (waiting.length || lost.length || refused.length)
         this.unwritten = dedupePending([...this.unwritten, ...waiting, ...lost, ...refused]);
     } finally {

@@ -96,7 +96,7 @@ describe('the scan when Jira’s task does not write every lens', () => {
     const issueKeys = wb.jira.store.bulkCreateIssues([idle(), idle(), idle()]);
     const hit = failStorageWrite(
       wb.kvs,
-      (w) => w.path === '/api/v1/delete' && !!w.key?.startsWith(keys.appEditPrefix(PROJECT_KEY)),
+      (w) => w.path.endsWith('/delete') && !!w.key?.startsWith(keys.appEditPrefix(PROJECT_KEY)),
     );
 
     const summary = await scan();

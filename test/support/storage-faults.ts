@@ -8,6 +8,7 @@ import type { KvsStore } from '../../workbench/forge/kvs-store';
 /** A write to app storage as the seam sees it: a set, a delete or a transaction, the n-th since the fault was set. */
 export interface StorageWrite {
   path: string;
+  /** The key written, or a batch's first. */
   key: string | undefined;
   keyPolicy: string | undefined;
   n: number;
@@ -29,10 +30,10 @@ export function failStorageWrite(
   let n = 0;
   jest.spyOn(store, 'handle').mockImplementation(async (path, init) => {
     if (!WRITE.test(path)) return answer(path, init);
-    const body =
-      typeof init?.body === 'string'
-        ? (JSON.parse(init.body) as { key?: string; options?: { keyPolicy?: string } })
-        : {};
+    type Item = { key?: string; options?: { keyPolicy?: string } };
+    const parsed = typeof init?.body === 'string' ? (JSON.parse(init.body) as Item | Item[]) : {};
+    // A batch set or delete is a list of items: it is one write, named by its first key.
+    const body = Array.isArray(parsed) ? (parsed[0] ?? {}) : parsed;
     const write = { path, key: body.key, keyPolicy: body.options?.keyPolicy, n: ++n };
     if (hit.length > 0 || !pick(write)) return answer(path, init);
     hit.push(`${path} ${body.key ?? ''}`.trim());
