@@ -38,7 +38,7 @@ it('says a save Jira made too slow took too long, not that the connection failed
   });
   await panel.getByRole('button', { name: 'Save' }).click();
   const banner = panel.getByTestId('save-result');
-  await banner.getByText('Nothing was saved').waitFor({ timeout: 30_000 });
+  await banner.getByText('Not saved as far as Jira shows').waitFor({ timeout: 30_000 });
   const text = await banner.innerText();
   expect(text).toContain('Outcome Lens took too long to answer (Jira may be slow right now).');
   expect(text).not.toMatch(/connection/i);
