@@ -84,7 +84,16 @@ export interface SearchJqlInput {
   properties?: string[];
   maxResults?: number;
   nextPageToken?: string | null;
+  /**
+   * Issues the caller just wrote, by id: Jira's search index may not have them yet ("Recent updates might not be
+   * immediately visible"), and matches these as they are now. At most MAX_RECONCILE_ISSUES; send the same list
+   * with every page of one search.
+   */
+  reconcileIssues?: readonly string[];
 }
+
+/** The most issues one search reconciles (the platform spec: "Accepts max 50 ids"). */
+export const MAX_RECONCILE_ISSUES = 50;
 
 export interface BulkChangelogPage {
   issueId: string;
@@ -291,6 +300,11 @@ export class JiraClient {
     if (input.properties?.length) body.properties = input.properties;
     if (input.maxResults !== undefined) body.maxResults = input.maxResults;
     if (input.nextPageToken) body.nextPageToken = input.nextPageToken;
+    if (input.reconcileIssues?.length) {
+      if (input.reconcileIssues.length > MAX_RECONCILE_ISSUES)
+        throw new Error(`A search reconciles at most ${MAX_RECONCILE_ISSUES} issues.`);
+      body.reconcileIssues = input.reconcileIssues.map(Number);
+    }
     const res = await this.call('searchJql', {}, { body });
     const data = parse('searchJql', searchJqlResponseSchema, res.body);
     return { issues: data.issues, nextPageToken: data.nextPageToken ?? null };

@@ -40,7 +40,7 @@ import {
   ValidationError,
 } from '../errors';
 import { addCommentOnce } from '../jira/comment-once';
-import { JiraClient } from '../jira/client';
+import { JiraClient, MAX_RECONCILE_ISSUES } from '../jira/client';
 import { jqlString } from '../jira/jql';
 import type { JiraIssue, JiraTransition } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
@@ -68,6 +68,71 @@ import {
   visibleToCaller,
   type ProjectRights,
 } from './project-access';
+
+/**
+ * How long a decision may be missing from Jira's search: its index "might not" show recent updates at once
+ * (the platform spec); Atlassian's "Search and reconcile" page says most show "within seconds", some after
+ * "minutes".
+ */
+export const SEARCH_LAG_WINDOW_MS = 10 * 60_000;
+/** The most decision log rows read to tell what search may not show yet (five reads of app storage). */
+const RECENT_DECISIONS_READ = 100;
+
+/** A decision made on an issue lately, newest first: search may still match the issue as it was before it. */
+export interface RecentDecision {
+  issueKey: string;
+  /** Jira's issue id (rows logged before ids were recorded have none). */
+  issueId: string | null;
+  kind: Decision['kind'];
+  idempotencyKey: string;
+  /** A relink's outcome. */
+  outcomeId: string | null;
+}
+
+/**
+ * The kill review's decisions of the last SEARCH_LAG_WINDOW_MS, newest first, one per issue (its latest). A
+ * search made right after them passes their issues as `reconcileIssues` and leaves out what it still finds as it
+ * was before them.
+ */
+export async function recentDecisions(projectKey: string, now: Date): Promise<RecentDecision[]> {
+  const since = now.getTime() - SEARCH_LAG_WINDOW_MS;
+  const out = new Map<string, RecentDecision>();
+  let cursor: string | null = null;
+  let read = 0;
+  do {
+    const page = await listDecisions(projectKey, { cursor, limit: 20 });
+    read += page.decisions.length;
+    for (const d of page.decisions) {
+      // Newest first: the first row older than the window ends the read.
+      if (!(Date.parse(d.at) >= since)) return [...out.values()];
+      if (!d.issueKey || out.has(d.issueKey) || !['kill', 'keep', 'relink'].includes(d.kind)) continue;
+      out.set(d.issueKey, {
+        issueKey: d.issueKey,
+        issueId: text(d.details?.issueId),
+        kind: d.kind as Decision['kind'],
+        idempotencyKey: d.idempotencyKey,
+        outcomeId: text(d.details?.outcomeId),
+      });
+    }
+    cursor = page.cursor;
+  } while (cursor && read < RECENT_DECISIONS_READ);
+  return [...out.values()];
+}
+
+/** The ids of the newest decided issues, as many as one search reconciles. */
+export function reconcileIdsOf(recent: readonly RecentDecision[]): string[] {
+  return recent.flatMap((d) => (d.issueId ? [d.issueId] : [])).slice(0, MAX_RECONCILE_ISSUES);
+}
+
+/**
+ * Whether the lens a search returned predates the issue's latest recent decision: the search found the issue as
+ * it was before it (Jira's index behind), and what it says of it is no longer so.
+ */
+export function predatesDecision(lensMarker: unknown, decision: RecentDecision | undefined): boolean {
+  if (!decision) return false;
+  const marker = lensMarker as { idempotencyKey?: unknown } | undefined;
+  return marker?.idempotencyKey !== decision.idempotencyKey;
+}
 
 /** At most this many flagged items are read for one answer (10 searches): the figures say when there are more. */
 export const MAX_QUEUE_READ = 1000;
@@ -105,6 +170,11 @@ export async function readFlagged(
   sort: QueueSort = 'key',
 ): Promise<{ flagged: FlaggedItem[]; truncated: boolean }> {
   const jira = as === 'app' ? JiraClient.asApp() : JiraClient.asUser();
+  // Jira's search may not show the decisions just made (the queue reloaded after a Kill): the newest decided
+  // issues are matched as they are now, and one still found as it was before its decision is left out.
+  const recent = await recentDecisions(projectKey, now);
+  const decidedLately = new Map(recent.map((d) => [d.issueKey, d]));
+  const reconcileIssues = reconcileIdsOf(recent);
   const flagged: FlaggedItem[] = [];
   let token: string | null = null;
   do {
@@ -114,8 +184,16 @@ export async function readFlagged(
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: SEARCH_PAGE,
       nextPageToken: token,
+      ...(reconcileIssues.length ? { reconcileIssues } : {}),
     });
-    for (const issue of page.issues) flagged.push(flaggedItem(issue, now.getTime()));
+    for (const issue of page.issues) {
+      const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+      // What the search returned no longer meets the query (closed, or its flag gone), or predates a decision.
+      if (statusCategoryOf(issue) === 'done' || lens.zombie !== 'true') continue;
+      const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
+      if (predatesDecision(marker, decidedLately.get(issue.key))) continue;
+      flagged.push(flaggedItem(issue, now.getTime()));
+    }
     token = page.nextPageToken;
   } while (token && flagged.length < MAX_QUEUE_READ);
   return {
@@ -257,6 +335,7 @@ export function toEntry(d: StoredDecision, outcomeNames?: ReadonlyMap<string, st
   delete details.rules;
   delete details.reason;
   delete details.actorName;
+  delete details.issueId;
   const outcomeId = text(details.outcomeId);
   const previousOutcomeId = text(details.previousOutcomeId);
   const killCriteria =
@@ -791,7 +870,8 @@ async function act(
   const firedRules = intent?.rules ?? (lens.flag?.rules ?? []).map((r) => ({ rule: r.rule, since: r.since }));
   const now = clock.now();
   const at = intent?.at ?? now.toISOString();
-  const details: Record<string, unknown> = { reason: decision.reason, rules: firedRules };
+  // The issue's id lets a search right after the decision reconcile it (recentDecisions).
+  const details: Record<string, unknown> = { reason: decision.reason, rules: firedRules, issueId: issue.id };
   if (actor.actorName) details.actorName = actor.actorName;
   let next: IssueLens & { lastDecision?: LensMarker } = {
     ...lens,

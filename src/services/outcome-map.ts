@@ -37,6 +37,7 @@ import * as outcomesStore from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import { loadHealthSnapshot } from '../storage/scan-state';
 import { issueFacts, statusCategoryOf } from './issue-facts';
+import { predatesDecision, recentDecisions, reconcileIdsOf, type RecentDecision } from './kill-review';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
 import { withPageToken } from './paging';
 
@@ -510,7 +511,11 @@ const LINKED_PARENT_PAGES = 20;
  * The project's issues linked directly to an outcome that can have children (not sub-tasks), key → link. The
  * scan counts any issue's children under its parent's outcome, so the lanes list them there too.
  */
-async function linkedParents(jira: JiraClient, projectKey: string): Promise<Map<string, LinkedParent>> {
+async function linkedParents(
+  jira: JiraClient,
+  projectKey: string,
+  reconcileIssues: readonly string[],
+): Promise<Map<string, LinkedParent>> {
   const out = new Map<string, LinkedParent>();
   let token: string | null = null;
   for (let page = 0; page < LINKED_PARENT_PAGES; page++) {
@@ -520,6 +525,7 @@ async function linkedParents(jira: JiraClient, projectKey: string): Promise<Map<
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: 100,
       nextPageToken: token,
+      ...(reconcileIssues.length ? { reconcileIssues } : {}),
     });
     for (const issue of result.issues) {
       const level = issue.fields.issuetype?.hierarchyLevel ?? 0;
@@ -595,22 +601,51 @@ interface LaneContext {
   parents: Map<string, LinkedParent>;
   /** The site's field ids, asked once per request, whatever the number of lanes. */
   field: AgileFieldIds;
+  /**
+   * Kill review decisions of the last minutes, by issue key: Jira's search may not show them yet (a relink read
+   * back at once), so their issues are reconciled (`reconcileIds`) and one found as it was before is left out.
+   */
+  decidedLately: Map<string, RecentDecision>;
+  reconcileIds: string[];
 }
 
-async function laneContext(call: CallContext): Promise<LaneContext> {
+async function laneContext(call: CallContext, now: Date = new Date()): Promise<LaneContext> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const jira = JiraClient.asUser();
+  const recent = await recentDecisions(projectKey, now);
+  const reconcileIds = reconcileIdsOf(recent);
   const [outcomes, { settings }, parents, { ids: field }] = await Promise.all([
     outcomesStore.listOutcomes(projectKey),
     loadSettings(projectKey),
-    linkedParents(jira, projectKey),
+    linkedParents(jira, projectKey, reconcileIds),
     discoverAgileFields(jira),
   ]);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   // An issue linked to a deleted outcome lends nothing: its children are counted, and listed, as serving none.
   for (const [key, p] of parents) if (!byId.has(p.outcomeId)) parents.delete(key);
-  return { jira, projectKey, byId, settings, parents, field };
+  return {
+    jira,
+    projectKey,
+    byId,
+    settings,
+    parents,
+    field,
+    decidedLately: new Map(recent.map((d) => [d.issueKey, d])),
+    reconcileIds,
+  };
+}
+
+/**
+ * Whether an issue a lane's search returned left the lane by a recent decision the search does not show yet: a
+ * kill closed it, a relink moved it to another outcome. A keep moves nothing.
+ */
+function leftLane(issue: JiraIssue, lane: string, decided: RecentDecision | undefined): boolean {
+  if (statusCategoryOf(issue) === 'done') return true;
+  if (!decided || decided.kind === 'keep') return false;
+  const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]) as { lastDecision?: unknown };
+  if (!predatesDecision(lens.lastDecision, decided)) return false;
+  return decided.kind === 'kill' || decided.outcomeId !== lane;
 }
 
 async function lanePage(
@@ -631,9 +666,13 @@ async function lanePage(
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: input.pageSize,
       nextPageToken: input.pageToken ?? null,
+      ...(ctx.reconcileIds.length ? { reconcileIssues: ctx.reconcileIds } : {}),
     }),
   );
-  const issues = result.issues.map((issue): MapIssue => {
+  const listed = result.issues.filter(
+    (issue) => !leftLane(issue, input.lane, ctx.decidedLately.get(issue.key)),
+  );
+  const issues = listed.map((issue): MapIssue => {
     const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
     const parentKey = issue.fields.parent?.key;
     const parentOutcome = parentKey ? (ctx.parents.get(parentKey)?.outcomeId ?? null) : null;
