@@ -3,7 +3,8 @@
  * developer.atlassian.com/platform/forge/limits-kvs-ce): 1,000 requests a second, and 4,000 reads and 4,000 writes
  * a minute, each request counted by its size rounded up to 10 KB (a 65 KB write counts 7). Past a limit storage
  * answers 429 with the code RATE_LIMIT_EXCEEDED (the storage error tables' "Quota and limit handling").
- * The windows here are fixed seconds and minutes of the store's clock.
+ * The windows here are fixed seconds and minutes of the store's clock. The minute's reads and writes are held;
+ * the requests a second only counted (see `admit`).
  */
 export interface StorageRateLimits {
   requestsPerSecond: number;
@@ -74,11 +75,12 @@ export class StorageMeter {
     const now = this.now();
     const limits = this.limits;
     if (limits) {
+      // Requests a second are counted, not held: this store answers in microseconds where Forge's takes
+      // milliseconds, so one second here holds far more requests than the same code sends on Forge.
       const over =
-        this.requests.current(now) >= limits.requestsPerSecond ||
-        (kind === 'read'
+        kind === 'read'
           ? this.reads.current(now) >= limits.readUnitsPerMinute
-          : this.writes.current(now) + unitsOf(requestBytes) > limits.writeUnitsPerMinute);
+          : this.writes.current(now) + unitsOf(requestBytes) > limits.writeUnitsPerMinute;
       if (over) {
         this.refusedCount++;
         return false;
