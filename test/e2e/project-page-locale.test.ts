@@ -161,6 +161,20 @@ describe('the project page in German', () => {
     await frame.page().close();
   });
 
+  it('offers the recipe filter as of the last scan, and not before a scan has marked any', async () => {
+    const scanned = await openTab('DEMO', 'Outcome map');
+    const filter = scanned.getByLabel('Recipes only (as of the last scan)');
+    await filter.waitFor({ timeout: 30_000 });
+    expect(await filter.isEnabled()).toBe(true);
+    await scanned.page().close();
+    const never = await openTab(BIG, 'Outcome map');
+    const off = never.getByLabel('Recipes only (as of the last scan)');
+    await off.waitFor({ state: 'attached', timeout: 30_000 });
+    expect(await off.isDisabled()).toBe(true);
+    expect(await never.locator('#filter-recipe-why').innerText()).toContain('none has run here yet');
+    await never.page().close();
+  });
+
   it('lists every recipe of a project never scanned without calling its live count the last scan’s', async () => {
     const data = await health(BIG);
     expect(data).toMatchObject({ asOf: null, truncated: true });
