@@ -148,3 +148,11 @@ export function humaneDays(days: number): string {
   if (whole < 730) return plural(Math.round(whole / 30.44), 'month');
   return plural(Math.floor(whole / 365.25), 'year');
 }
+
+/**
+ * The earliest day a person anywhere can still call today: the UTC day less one, since a local day lags UTC by up
+ * to a day. A date a person picks is refused only before it; each surface holds its person to their own day.
+ */
+export function earliestLocalDay(now: Date): string {
+  return new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}

@@ -18,6 +18,7 @@ import type { LastWrite } from '../contract/answer';
 import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import { alsoCheckByNotBefore, passedCheckBy, passedKillDates } from '../domain/check-by';
+import { earliestLocalDay } from '../domain/dates';
 import { isDelivered, notDeliveredReason } from '../domain/delivery';
 import {
   ISSUE_PROPERTY_KEY,
@@ -230,14 +231,6 @@ function checkCheckBy(
         [`draft.alsoExpected.${i}.checkBy`]: also,
       });
   });
-}
-
-/**
- * The earliest day a person anywhere can still call today: the UTC day less one, since a local day lags UTC by up
- * to a day (as measurementDayProblem lets one lead it). The panel holds each person to their own local day.
- */
-function earliestLocalDay(now: Date): string {
-  return new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
 /**

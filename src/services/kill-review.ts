@@ -18,6 +18,7 @@ import type {
 } from '../contract/project-page';
 import { lastRealActivity } from '../domain/activity';
 import { passedKillDates } from '../domain/check-by';
+import { earliestLocalDay } from '../domain/dates';
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } from '../domain/issue-lens';
 import type { KillCriteria, Outcome } from '../domain/schemas';
@@ -588,7 +589,8 @@ export async function decide(
 /** A Keep's snooze and new kill dates must lie ahead: a past one would be no decision at all. */
 function refusePastDates(decision: Decision, now: Date): void {
   if (decision.kind !== 'keep') return;
-  const today = now.toISOString().slice(0, 10);
+  // Judged by the earliest day anyone can still call today: west of UTC, the evening's today is UTC's yesterday.
+  const today = earliestLocalDay(now);
   if (decision.snoozeUntil !== undefined && decision.snoozeUntil < today)
     throw new ValidationError(`Snooze until ${decision.snoozeUntil} has already passed.`, {
       'decision.snoozeUntil': `${decision.snoozeUntil} has passed: choose today or a day ahead.`,

@@ -889,6 +889,29 @@ describe('kill review', () => {
     expect(ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries).toEqual([]);
   });
 
+  it('takes a Keep snoozed until the UTC day before (a person west of UTC in their evening), not a day earlier', async () => {
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const keep = (key: string, snoozeUntil: string, idempotencyKey: string) =>
+      call<DecideData>(
+        'decide',
+        {
+          issueKey: key,
+          idempotencyKey,
+          decision: { kind: 'keep', reason: 'Wanted after all', snoozeUntil },
+        },
+        'member',
+      );
+    const tooEarly = await keep(aZombie(), day(2), 'keep-early-1');
+    expect(tooEarly).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: { 'decision.snoozeUntil': expect.stringContaining('has passed') },
+      },
+    });
+    ok(await keep(aZombie(), day(1), 'keep-their-today-1'));
+  });
+
   it('refuses the same kind of decision with other dates sent with the request id of an unfinished one', async () => {
     const key = aZombie();
     const idempotencyKey = 'keep-then-keep-1';

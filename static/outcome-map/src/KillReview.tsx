@@ -38,6 +38,7 @@ import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
 import { typedDayProblem } from './typed-day';
 import { TypedDatePicker } from '../../shared/TypedDatePicker';
+import { localToday } from '../../shared/date-format';
 
 const KINDS = ['kill', 'keep', 'relink'] as const;
 type Kind = (typeof KINDS)[number];
@@ -238,7 +239,7 @@ function DecisionDialog(props: {
                       setErrors(({ snoozeUntil: _, ...rest }) => rest);
                     }}
                     // A day already gone is refused on save; the calendar does not offer it.
-                    minDate={new Date().toISOString().slice(0, 10)}
+                    minDate={localToday()}
                     {...invalid('snoozeUntil')}
                   />
                 </LabelledField>
