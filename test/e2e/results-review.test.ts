@@ -104,6 +104,14 @@ describe('the results review in the browser', () => {
     await proposed.waitFor({ timeout: 30_000 });
     expect(await proposed.innerText()).toMatch(/at delivery/);
     await before.close();
+    // In German the proposal's figures take the decimal comma, as the results review writes them.
+    const german = await wb.openAs('member', `/browse/${betKey}?locale=de-DE`);
+    const inGerman = (await wb.panelFrame(german, PANEL_FRAME)).getByTestId('bet-check');
+    await inGerman.waitFor({ timeout: 30_000 });
+    const words = await inGerman.innerText();
+    expect(words).toMatch(/\d,\d/);
+    expect(words).not.toMatch(/\d\.\d/);
+    await german.close();
 
     const frame = await openResults('member');
     await frame.getByRole('button', { name: `Decide the verdict on ${betKey}` }).click();

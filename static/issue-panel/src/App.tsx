@@ -716,7 +716,9 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       ) : null}
 
       <KillReviewStatus review={base.killReview} today={localToday()} />
-      {data.betCheck && !base.draft.result ? <BetCheck check={data.betCheck} /> : null}
+      {data.betCheck && !base.draft.result ? (
+        <BetCheck check={data.betCheck} unit={base.draft.expected.unit} mark={mark} />
+      ) : null}
       <ScoreBreakdown
         score={assessment.score}
         canAct={editable}

@@ -5,8 +5,19 @@
  */
 import SectionMessage from '@atlaskit/section-message';
 import type { PanelLoadData } from '../../../src/contract/issue-panel';
+import type { DecimalMark } from '../../../src/domain/amounts';
+import { proposalWords } from '../../../src/domain/bet-verdict';
 
-export function BetCheck({ check }: { check: NonNullable<PanelLoadData['betCheck']> }) {
+/** `unit` is the expected metric's, so the figures read as the panel writes them, in the person's `mark`. */
+export function BetCheck({
+  check,
+  unit,
+  mark,
+}: {
+  check: NonNullable<PanelLoadData['betCheck']>;
+  unit: string | null | undefined;
+  mark: DecimalMark;
+}) {
   if (!check.proposal)
     return (
       <SectionMessage appearance="information" title="Bet delivered: checked at its check-by day">
@@ -21,7 +32,7 @@ export function BetCheck({ check }: { check: NonNullable<PanelLoadData['betCheck
       appearance={check.status === 'unverified' ? 'warning' : 'discovery'}
       title={`Proposed verdict: ${check.proposal.verdict}${check.status === 'unverified' ? ' (overdue)' : ''}`}
     >
-      <p data-testid="bet-check">{check.proposal.evidenceText}</p>
+      <p data-testid="bet-check">{proposalWords(check.proposal, unit, mark)}</p>
       <p>Nothing is recorded until you set the result below, or someone confirms it in the results review.</p>
     </SectionMessage>
   );
