@@ -8,10 +8,9 @@
 import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { PROJECT_PAGE_RESOLVERS as R, type HealthData } from '../../src/contract/project-page';
-import { addDays } from '../../src/domain/dates';
 import type { WorkbenchApp } from '../../workbench/app';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
-import { createDueBet, PAGE_FRAME } from '../support/results-review';
+import { PAGE_FRAME, seedMeasuredBet } from '../support/results-review';
 
 jest.setTimeout(300_000);
 
@@ -33,39 +32,7 @@ const PROBLEMS = [
 ];
 
 async function seed(app: WorkbenchApp): Promise<void> {
-  app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
-  app.grantDemoRoles('DEMO');
-  const as = { user: 'admin', projectKey: 'DEMO' };
-  await app.invoke(
-    'outcome-lens-project-page',
-    'createOutcome',
-    {
-      draft: {
-        name: 'Fewer abandoned checkouts',
-        metric: 'Checkout abandonment',
-        baseline: 40,
-        target: 30,
-        direction: 'decrease',
-        dueDate: addDays(today, 200),
-      },
-    },
-    as,
-  );
-  const made = (await app.invoke('outcome-lens-settings', 'createToken', { name: 'ci' }, as)) as {
-    data: { token: string };
-  };
-  const rows = Array.from({ length: 12 }, (_, i) => ({
-    metric: 'Checkout abandonment',
-    value: i < 4 ? 40 + (i % 2) * 0.5 : Math.max(33, 40 - (i - 3) * 1.2),
-    at: addDays(today, -84 + i * 7),
-    id: `w-${i}`,
-  }));
-  await app.invokeWebTrigger('outcome-lens-measurements', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${made.data.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(rows),
-  });
-  betKey = createDueBet(app, today);
+  betKey = await seedMeasuredBet(app, today);
   for (const summary of [...RECIPES.slice(0, 2), ...PROBLEMS])
     app.jira.store.createIssue({ projectKey: 'DEMO', summary, type: 'Story' });
 }

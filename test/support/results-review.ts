@@ -14,6 +14,47 @@ import type { BrowserWorkbench } from './browser';
 export const PAGE_FRAME = 'iframe[data-wb-module="outcome-lens-project-page"]';
 
 /**
+ * DEMO with the outcome "Fewer abandoned checkouts", twelve weekly readings of checkout abandonment sent through
+ * the measurements web trigger (40% and 40.5% at first, then falling to 33%), and a bet on it due for a verdict
+ * (createDueBet). Returns the bet's key.
+ */
+export async function seedMeasuredBet(app: WorkbenchApp, today: string): Promise<string> {
+  app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
+  app.grantDemoRoles('DEMO');
+  const as = { user: 'admin', projectKey: 'DEMO' };
+  await app.invoke(
+    'outcome-lens-project-page',
+    'createOutcome',
+    {
+      draft: {
+        name: 'Fewer abandoned checkouts',
+        metric: 'Checkout abandonment',
+        baseline: 40,
+        target: 30,
+        direction: 'decrease',
+        dueDate: addDays(today, 200),
+      },
+    },
+    as,
+  );
+  const made = (await app.invoke('outcome-lens-settings', 'createToken', { name: 'ci' }, as)) as {
+    data: { token: string };
+  };
+  const rows = Array.from({ length: 12 }, (_, i) => ({
+    metric: 'Checkout abandonment',
+    value: i < 4 ? 40 + (i % 2) * 0.5 : Math.max(33, 40 - (i - 3) * 1.2),
+    at: addDays(today, -84 + i * 7),
+    id: `w-${i}`,
+  }));
+  await app.invokeWebTrigger('outcome-lens-measurements', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${made.data.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(rows),
+  });
+  return createDueBet(app, today);
+}
+
+/**
  * A story in DEMO delivered 60 days before `today`, with a hypothesis on checkout abandonment (40% down to 30%)
  * whose check-by day was three days ago, under `summary` and at `securityLevel` when given. Returns its key.
  */
