@@ -499,17 +499,13 @@ export function OutcomeMap({
           {/* The filter reads the recipe flag the scan writes: before a scan it would find none. */}
           <Checkbox
             id="filter-recipe"
-            label="Recipes only (as of the last scan)"
+            label={
+              page.lastScanAt ? 'Recipes only (as of the last scan)' : 'Recipes only (after the first scan)'
+            }
             isChecked={filters.recipe === true}
             isDisabled={!page.lastScanAt && filters.recipe !== true}
-            aria-describedby={page.lastScanAt ? undefined : 'filter-recipe-why'}
             onChange={(e) => setRecipeOnly(e.target.checked)}
           />
-          {page.lastScanAt ? null : (
-            <span id="filter-recipe-why" className="ol-muted">
-              The scan marks recipes and none has run here yet: backlog health lists them as they read now.
-            </span>
-          )}
         </div>
         {page.permissions.canEditOutcomes ? (
           <Button id="new-outcome-open" appearance="primary" onClick={() => setCreating(true)}>
