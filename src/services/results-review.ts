@@ -16,11 +16,9 @@ import {
 } from '../domain/issue-lens';
 import { calendarDaysBetween } from '../domain/dates';
 import { isDelivered, notDeliveredReason } from '../domain/delivery';
-import { RESULT_VERDICTS, type Result } from '../domain/schemas';
+import type { Result } from '../domain/schemas';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
-import type { JiraIssue } from '../jira/schemas';
-import { jqlString } from '../jira/jql';
 import type { CallContext } from '../resolvers/endpoint';
 import { listTrackedBets, type TrackedBet } from '../scan/bets';
 import {
@@ -98,49 +96,34 @@ function panelEntry(
   };
 }
 
-/** Pages of the search for verdicts recorded in the panel since the scan last read the bets. */
-const PANEL_VERDICT_PAGES = 5;
+/** Issues one bulk read of the open bets' lenses takes (Jira's bulk fetch: at most 100). */
+const BULK_READ = 100;
 
 /**
- * Verdicts people set in the issue panel on bets the scan still holds as open (tracking, due, unverified), found
- * by the lenses saved since the oldest of those reads: the review must not offer to decide a bet already decided.
+ * Verdicts people set in the issue panel on bets the scan still holds as open (tracking, due, unverified), read
+ * from those bets' lenses as they are now: the review must not offer to decide a bet already decided. Read by key,
+ * not searched: Jira's search may not show a lens saved seconds ago (the platform spec of /search/jql).
  */
 async function panelVerdictsSinceScan(
-  projectKey: string,
   bets: readonly TrackedBet[],
   now: Date,
 ): Promise<Map<string, VerdictEntry>> {
-  const open = bets.filter((b) => !isVerdictStatus(b.status));
+  const openKeys = bets.filter((b) => !isVerdictStatus(b.status)).map((b) => b.issueKey);
   const found = new Map<string, VerdictEntry>();
-  if (open.length === 0) return found;
-  const openKeys = new Set(open.map((b) => b.issueKey));
-  const oldest = open.map((b) => Date.parse(b.checkedAt)).reduce((a, b) => Math.min(a, b));
-  // A minute of margin on each side of the scan's read; a record with no readable time looks back a year.
-  const minutes = Number.isFinite(oldest)
-    ? Math.max(1, Math.ceil((now.getTime() - oldest) / 60_000) + 1)
-    : 525_600;
   const jira = JiraClient.asUser();
-  let nextPageToken: string | null = null;
-  for (let page = 0; page < PANEL_VERDICT_PAGES; page++) {
-    const res: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql:
-        `project = ${jqlString(projectKey)} AND betStatus IN (${RESULT_VERDICTS.map(jqlString).join(', ')})` +
-        ` AND lensUpdatedAt >= -${minutes}m`,
+  for (let i = 0; i < openKeys.length; i += BULK_READ) {
+    const issues = await jira.bulkFetchIssues(openKeys.slice(i, i + BULK_READ), {
       fields: ['summary'],
       properties: [ISSUE_PROPERTY_KEY],
-      maxResults: 100,
-      nextPageToken,
     });
-    for (const issue of res.issues) {
+    for (const issue of issues) {
       const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
-      if (lens.result && openKeys.has(issue.key))
+      if (lens.result)
         found.set(
           issue.key,
           panelEntry(issue.key, lens.result, lens.updatedBy, lens.updatedAt ?? now.toISOString()),
         );
     }
-    nextPageToken = res.nextPageToken;
-    if (!nextPageToken) break;
   }
   return found;
 }
@@ -195,7 +178,7 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
     tracked,
     listOutcomes(projectKey),
     recentVerdicts(projectKey),
-    tracked.then((b) => panelVerdictsSinceScan(projectKey, b, clock.now())),
+    tracked.then((b) => panelVerdictsSinceScan(b, clock.now())),
   ]);
   // The bets and the log were gathered as the app: an issue kept from this person is kept from this list too.
   const hidden = await hiddenFromCaller([

@@ -254,6 +254,8 @@ describe('delivered bets', () => {
 
   it('takes a verdict set in the issue panel out of the bets to decide, at once and after the next scan', async () => {
     await app.runScheduledTrigger('outcome-lens-daily-scan');
+    // Jira's search may not show the panel's save for a while: the review must not need it to.
+    app.jira.index.delayMs = 60_000;
     const panel = ok<PanelLoadData>(
       await app.invoke('outcome-lens-issue-panel', 'load', {}, { user: 'member', issueKey: overdue }),
     );
