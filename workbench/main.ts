@@ -125,6 +125,7 @@ export async function main(argv: string[]): Promise<void> {
     contract: options.contract,
     latency: { scale: options.latencyScale },
     rateLimits: options.rateLimits ? {} : 'off',
+    storageRateLimits: options.rateLimits,
   });
   if (firstStart) {
     await seedDemo(app, new Date());
