@@ -9,7 +9,7 @@ import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { PROJECT_PAGE_RESOLVERS as R, type HealthData } from '../../src/contract/project-page';
 import type { WorkbenchApp } from '../../workbench/app';
-import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { listEveryRecipe, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 import { PAGE_FRAME, seedMeasuredBet } from '../support/results-review';
 
 jest.setTimeout(300_000);
@@ -145,18 +145,7 @@ describe('the project page in German', () => {
     const data = await health(BIG);
     expect(data).toMatchObject({ asOf: null, truncated: true });
     const frame = await openTab(BIG, 'Backlog health');
-    const all = frame.getByTestId('all-recipes');
-    await all.getByRole('button', { name: 'List every recipe' }).click({ timeout: 30_000 });
-    const more = all.getByRole('button', { name: 'Load more recipes' });
-    const status = all.getByRole('status');
-    await eventually(
-      async () => {
-        if (await more.isVisible()) await more.click();
-        expect(await status.innerText()).not.toMatch(/so far|^\d+ recipes\.$/);
-      },
-      { timeout: 120_000, interval: 500 },
-    );
-    const text = await status.innerText();
+    const { status: text } = await listEveryRecipe(frame, 120_000);
     expect(text).not.toMatch(/last scan/);
     expect(text).toBe(
       `${BIG_ISSUES / 10} recipes listed, read from Jira now over the whole open backlog. The figures above were ` +

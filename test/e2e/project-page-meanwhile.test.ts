@@ -11,7 +11,7 @@ import {
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
 import type { Answer } from '../../src/contract/answer';
-import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
+import { eventually, listEveryRecipe, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
 import {
   asProjectAdmin,
   fillNewOutcome,
@@ -421,18 +421,7 @@ describe('every recipe on backlog health', () => {
     });
     const { page, frame } = await openProjectPage(wb);
     await openTab(frame, 'Backlog health');
-    const all = frame.getByTestId('all-recipes');
-    await all.getByRole('button', { name: 'List every recipe' }).click({ timeout: 30_000 });
-    const more = all.getByRole('button', { name: 'Load more recipes' });
-    const status = all.getByRole('status');
-    await eventually(
-      async () => {
-        if (await more.isVisible()) await more.click();
-        expect(await status.innerText()).not.toMatch(/so far|^\d+ recipes\.$/);
-      },
-      { timeout: 60_000, interval: 500 },
-    );
-    const text = await status.innerText();
+    const { list: all, status: text } = await listEveryRecipe(frame, 60_000);
     const part = /^(\d+) of (\d+) recipes listed/.exec(text);
     if (part) expect(Number(part[1])).toBeLessThanOrEqual(Number(part[2]));
     expect(await all.getByRole('listitem').count()).toBe(Number(/^(\d+)/.exec(text)?.[1]));

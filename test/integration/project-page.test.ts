@@ -28,6 +28,7 @@ import { defineEndpoint } from '../../src/resolvers/endpoint';
 import { mapSummary } from '../../src/services/outcome-map';
 import { runInInvocation } from '../../workbench/forge/context';
 import { DEFAULT_CUSTOM_FIELDS } from '../../workbench/jira/types';
+import { seedFlaggedIssue } from '../support/flagged-issue';
 
 const P = 'DEMO';
 /** The manifest's module: app.invoke finds its resolver and the handler export in src/index.ts. */
@@ -60,27 +61,8 @@ const aDraft = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-function aZombie(summary = 'Add a blue Save for Later button', lens: Record<string, unknown> = {}) {
-  const issue = app.jira.store.createIssue({
-    projectKey: P,
-    summary,
-    type: 'Story',
-    created: '2025-01-01T00:00:00.000Z',
-  });
-  app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
-    zombie: 'true',
-    flag: {
-      flaggedAt: '2026-01-01T00:00:00.000Z',
-      rules: [
-        { rule: 'idle', since: '2025-03-02', detail: 'No activity for 300 days.', clearBy: 'Act on it.' },
-      ],
-      labelApplied: false,
-      commented: false,
-    },
-    ...lens,
-  });
-  return issue.key;
-}
+const aZombie = (summary?: string, lens?: Record<string, unknown>): string =>
+  seedFlaggedIssue(app.jira.store, P, summary, lens);
 
 describe('outcomes', () => {
   it('lets an admin create, edit, measure and archive an outcome, and shows its progress', async () => {

@@ -5,10 +5,10 @@
  * default, so a busy machine cannot let it catch up in the middle of the test.
  */
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
-import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { Answer } from '../../src/contract/answer';
 import type { DecideData, MapLanesData, OutcomeView, ZombieQueueData } from '../../src/contract/project-page';
 import { NO_OUTCOME } from '../../src/contract/project-page-keys';
+import { seedFlaggedIssue } from '../support/flagged-issue';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -31,26 +31,7 @@ async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<T>
 }
 
 /** A flagged item, seeded before the test (so Jira's index has it). */
-function aZombie(summary: string): string {
-  const issue = app.jira.store.createIssue({
-    projectKey: P,
-    summary,
-    type: 'Story',
-    created: '2025-01-01T00:00:00.000Z',
-  });
-  app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
-    zombie: 'true',
-    flag: {
-      flaggedAt: '2026-01-01T00:00:00.000Z',
-      rules: [
-        { rule: 'idle', since: '2025-03-02', detail: 'No activity for 300 days.', clearBy: 'Act on it.' },
-      ],
-      labelApplied: false,
-      commented: false,
-    },
-  });
-  return issue.key;
-}
+const aZombie = (summary: string): string => seedFlaggedIssue(app.jira.store, P, summary);
 
 const queueKeys = async (listed?: string[]) => {
   const queue = await call<ZombieQueueData>('zombieQueue', listed ? { listed } : {}, 'member');

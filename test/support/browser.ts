@@ -13,7 +13,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Frame, type Page, type Route } from 'playwright-core';
+import {
+  chromium,
+  type BrowserContext,
+  type Frame,
+  type Locator,
+  type Page,
+  type Route,
+} from 'playwright-core';
 import { createWorkbenchApp, type WorkbenchApp, type WorkbenchAppOptions } from '../../workbench/app';
 import { startWorkbenchServer, type WorkbenchServer } from '../../workbench/server';
 
@@ -224,4 +231,26 @@ export async function delayAnswers(page: Page, functionKey: string, ms: number):
     await new Promise((resolve) => setTimeout(resolve, ms));
     await route.fulfill({ response });
   });
+}
+
+/**
+ * On Backlog health (already open in `frame`), lists every recipe: "List every recipe", then "Load more recipes"
+ * until the list's status no longer speaks of a partial list. Answers the list and its final status text.
+ */
+export async function listEveryRecipe(
+  frame: Frame,
+  timeout: number,
+): Promise<{ list: Locator; status: string }> {
+  const list = frame.getByTestId('all-recipes');
+  await list.getByRole('button', { name: 'List every recipe' }).click({ timeout: 30_000 });
+  const more = list.getByRole('button', { name: 'Load more recipes' });
+  const status = list.getByRole('status');
+  await eventually(
+    async () => {
+      if (await more.isVisible()) await more.click();
+      expect(await status.innerText()).not.toMatch(/so far|^\d+ recipes\.$/);
+    },
+    { timeout, interval: 500 },
+  );
+  return { list, status: await status.innerText() };
 }
