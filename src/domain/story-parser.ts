@@ -94,7 +94,7 @@ const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
 const EXPECT_SRC = String.raw`\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b|expected\s+results?\b\s*:?)`;
 const EXPECT_RE = new RegExp(EXPECT_SRC, 'gi');
 const EXPECT_OR_LABEL_RE = new RegExp(
-  String.raw`${EXPECT_SRC}|\b((?:success\s+(?:metric|measure|criteri(?:on|a))s?|kpis?|targets?|goals?|metrics?|measures?\s+of\s+success|hypothes[ie]s)\s*:)`,
+  String.raw`${EXPECT_SRC}|\b((?:success(?:\s+(?:metric|measure|criteri(?:on|a))s?)?|kpis?|targets?|goals?|metrics?|measures?\s+of\s+success|hypothes[ie]s)\s*:)`,
   'gi',
 );
 const FINITE_VERB_RE = /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must)\b/i;
@@ -338,6 +338,8 @@ interface StoryParts {
   persona: string | null;
   intent: string | null;
   benefit: string | null;
+  /** Where the story's own sentences end: later ones may state further expectations. */
+  end: number;
 }
 
 function parseStoryForm(text: string, limit: number, stopAt: number): StoryParts {
@@ -352,25 +354,28 @@ function parseStoryForm(text: string, limit: number, stopAt: number): StoryParts
   const hardEnd = stopAt > form.want.end ? stopAt : limit;
   const sEnd = sentenceEnd(text, intentStart, hardEnd);
   let intentEnd = sEnd;
+  let end = sEnd;
   let benefit: string | null = null;
   const hit = findBenefitMarker(text, intentStart, sEnd, true);
   if (hit) {
     intentEnd = hit.markerStart;
-    benefit = cleanSlice(text, hit.textStart, sentenceEnd(text, hit.textStart, hardEnd));
+    end = sentenceEnd(text, hit.textStart, hardEnd);
+    benefit = cleanSlice(text, hit.textStart, end);
   } else {
     // "I want X. So that I can Y."
     let j = sEnd;
     while (j < hardEnd && isSpace(text.charCodeAt(j))) j++;
     const next = findBenefitMarker(text, j, Math.min(hardEnd, j + 16), false);
     if (next && next.markerStart === j) {
-      benefit = cleanSlice(text, next.textStart, sentenceEnd(text, next.textStart, hardEnd));
+      end = sentenceEnd(text, next.textStart, hardEnd);
+      benefit = cleanSlice(text, next.textStart, end);
     }
   }
   if (benefit === null) {
     const lead = leadingBenefit(text, form.asIndex);
     if (lead) benefit = cleanSlice(text, lead.start, lead.end);
   }
-  return { persona, intent: cleanSlice(text, intentStart, intentEnd), benefit };
+  return { persona, intent: cleanSlice(text, intentStart, intentEnd), benefit, end };
 }
 
 /** No "As a …": only an explicit "I want" and an explicit "so that" are taken, nothing guessed. */
@@ -383,16 +388,18 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
   let benefit: string | null = null;
   let from = start;
   let to = sentenceEnd(text, start, hardEnd);
+  let end = to;
   if (want) {
     from = skipIntentLead(text, start + want[0].length, limit);
   }
   const hit = findBenefitMarker(text, from, to, false);
   if (hit) {
-    benefit = cleanSlice(text, hit.textStart, sentenceEnd(text, hit.textStart, hardEnd));
+    end = sentenceEnd(text, hit.textStart, hardEnd);
+    benefit = cleanSlice(text, hit.textStart, end);
     to = hit.markerStart;
   }
   if (want) intent = cleanSlice(text, from, to);
-  return { persona: null, intent, benefit };
+  return { persona: null, intent, benefit, end };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -686,6 +693,42 @@ function metricPhrase(raw: string): string | null {
 interface OutcomeResult {
   outcome: ParsedExpectedOutcome | null;
   notes: string[];
+  /** Further metrics of a shared subject or object ("drop-off and support tickets to fall below 2%"). */
+  also?: string[];
+}
+
+/** Where a list of metric names ends: the first word that starts another part of the sentence. */
+const LIST_END_RE =
+  /(?:^|\s)(?:by|from|to|will|would|should|could|can|may|might|is|are|was|of\s+\d|in|within|before|after|until|on|at|for|because|so)\b|[;:.!?()]/i;
+const LIST_JOIN_RE = /\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+/;
+/** A metric's name in a list: a few words, none that starts a clause ("users who add and save items"). */
+const LISTED_NAME_RE = /^[\p{L}\p{N}][\p{L}\p{N}\s'’/-]*$/u;
+const CLAUSE_WORD_RE = /\b(?:who|that|which|where|when|if|than|as|not)\b/i;
+const MAX_LISTED_WORDS = 5;
+
+/** The numbers come next: "by 10%", "below 2%", "from 40% to 30%". */
+const NUMBERS_NEXT_RE =
+  /^\s*(?:(?:by|to|from|below|under|above|over|at|of|less\s+than|more\s+than)\s+)?(?:about\s+|around\s+|~)?[<>≤≥]?=?\s?[-+−]?[$€£¥]?\d/i;
+
+/**
+ * The metrics listed after `first` in a subject or object ("cart drop-off and support tickets"), or none when
+ * the words are not a plain list of names or the numbers do not follow it (`numbers`: where they should start, or
+ * null for right after the list), so they may be said of each.
+ */
+function listedAfter(raw: string, first: string, numbers: string | null): string[] {
+  const end = LIST_END_RE.exec(raw);
+  if (!NUMBERS_NEXT_RE.test(numbers ?? (end ? raw.slice(end.index) : ''))) return [];
+  const items = (end ? raw.slice(0, end.index) : raw)
+    .split(LIST_JOIN_RE)
+    .map((item) => stripDeterminers(item.trim()))
+    .filter((item) => item.length > 0);
+  if (items.length < 2 || items[0] !== first) return [];
+  const isName = (item: string) =>
+    LISTED_NAME_RE.test(item) &&
+    !CLAUSE_WORD_RE.test(item) &&
+    !NOT_A_METRIC_START.test(item) &&
+    item.split(/\s+/).length <= MAX_LISTED_WORDS;
+  return items.every(isName) ? items.slice(1, MAX_EXPECTATIONS) : [];
 }
 
 /**
@@ -752,7 +795,7 @@ function parseExpectations(
   const parts = splitExpectations(clause);
   if (parts.length === 1) {
     const one = parseExpectation(clause, now, reading);
-    return { outcomes: one.outcome ? [one.outcome] : [], notes: one.notes };
+    return { outcomes: withListed(one), notes: one.notes };
   }
   const shared = resolveCheckBy(parts[parts.length - 1]!, now).value;
   const outcomes: ParsedExpectedOutcome[] = [];
@@ -760,13 +803,20 @@ function parseExpectations(
   for (const part of parts) {
     const res = parseExpectation(part, now, reading);
     notes.push(...res.notes.filter((n) => !n.startsWith('A "We expect')));
-    if (res.outcome) outcomes.push({ ...res.outcome, checkBy: res.outcome.checkBy ?? shared });
+    if (res.outcome) for (const o of withListed(res)) outcomes.push({ ...o, checkBy: o.checkBy ?? shared });
     else
       notes.push(
         `The part "${part.trim().slice(0, 80)}" names no metric that could be read; it is not kept.`,
       );
   }
   return { outcomes, notes };
+}
+
+/** The outcome, and one like it for each further metric of its list. */
+function withListed(res: OutcomeResult): ParsedExpectedOutcome[] {
+  const first = res.outcome;
+  if (first === null) return [];
+  return [first, ...(res.also ?? []).map((metric) => ({ ...first, metric }))];
 }
 
 /**
@@ -791,6 +841,8 @@ interface AroundVerb {
   afterVerb: string;
   /** "to grow 20%": an amount right after the verb, with no metric after it, is how far, not where to. */
   amountAfterVerb: RegExpExecArray | null;
+  /** The metrics named with the first ("drop-off and support tickets to fall"). */
+  listed: string[];
 }
 
 /** The metric is the verb's subject ("churn to fall") or its object ("to reduce drop-off"). */
@@ -802,6 +854,7 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
     subjectBaseline: null,
     afterVerb: clause.slice(verb.index + verb[0].length),
     amountAfterVerb: null,
+    listed: [],
   };
   // A metric is a short phrase; a subject longer than this is not one (and bounds the regex work).
   const before = verb.index <= 200 ? clause.slice(0, verb.index) : '';
@@ -836,6 +889,7 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
   const object = phrase === null || notAnObject || NOT_AN_OBJECT_RE.test(phrase) ? null : phrase;
   if (object !== null) {
     reading.metric = object;
+    reading.listed = listedAfter(obj, object, null);
     if (lead) {
       reading.baseline = toNumber(lead[1]);
       reading.unit = unitOf(lead);
@@ -844,7 +898,12 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
     reading.amountAfterVerb = lead;
     const subjectIsMetric =
       subject.length > 0 && !amount && !SUBJECT_PRONOUN_RE.test(subject) && !people && subject.length <= 80;
-    reading.metric = subjectIsMetric ? (metricPhrase(subject) ?? subject) : people ? subject : null;
+    const named = subjectIsMetric ? (metricPhrase(subject) ?? subject) : null;
+    // "It should then drop to 25%": a pronoun cut from its adverb is still no metric.
+    if (named !== null && !SUBJECT_PRONOUN_RE.test(named)) {
+      reading.metric = named;
+      reading.listed = listedAfter(subject, named, reading.afterVerb);
+    } else reading.metric = people ? subject : null;
   }
   return reading;
 }
@@ -1063,7 +1122,21 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
     notes.push('A "We expect …" is present but names no metric that could be read.');
     return { outcome: null, notes };
   }
-  return { outcome: { metric, baseline, target, unit, direction, checkBy: checkBy.value }, notes };
+  // "X and Y to fall below 2%" or "by 10%" says it of each; one baseline cannot be both's, so none is made up.
+  const listed = reading?.listed ?? [];
+  if (listed.length > 0 && baseline !== null) {
+    const others = listed.map((m) => `"${m}"`).join(', ');
+    const one = listed.length === 1;
+    const from = `${baseline}${unit === null ? '' : unit === '%' ? '%' : ` ${unit}`}`;
+    notes.push(
+      `${others} ${one ? 'is' : 'are'} not kept: ${one ? 'it shares' : 'they share'} "${metric}"'s baseline of ${from}, which cannot be both's; write ${one ? 'it' : 'each'} with numbers of ${one ? 'its' : 'their'} own.`,
+    );
+  }
+  return {
+    outcome: { metric, baseline, target, unit, direction, checkBy: checkBy.value },
+    notes,
+    also: baseline === null ? listed : [],
+  };
 }
 
 const FROM_TO_ALL_RE = new RegExp(FROM_TO_RE.source, 'gi');
@@ -1083,6 +1156,14 @@ interface ExpectHit {
   clauseEnd: number;
   /** "Target:", "Goal:" (where a lone amount is where the metric should get to), "KPI:" and the like. */
   label: ExpectationLabel | null;
+  /** A sentence that states a movement with no "We expect" of its own (findMovementSentences). */
+  free?: true;
+}
+
+interface Expectations {
+  hits: ExpectHit[];
+  /** Where sentences that state a movement start to count as expectations; -1 for nowhere (no expectation yet). */
+  freeFrom: number;
 }
 
 /** How many beliefs or labels without a number findExpectation passes over before it stops looking. */
@@ -1093,13 +1174,18 @@ const MAX_PASSED_OVER = 8;
  * states two. The first decides where the story's own parts stop. Each search resumes after the sentence before,
  * so the text is read once.
  */
-function findExpectations(text: string, limit: number): ExpectHit[] {
+function findExpectations(text: string, limit: number): Expectations {
   const read = limit < text.length ? text.slice(0, limit) : text;
   const pattern = read.includes(':') ? EXPECT_OR_LABEL_RE : EXPECT_RE;
   const hits: ExpectHit[] = [];
+  let freeFrom = -1;
   pattern.lastIndex = 0;
   let passedOver = 0;
   for (let m = pattern.exec(read); m !== null; m = pattern.exec(read)) {
+    // A bare "Success:" is said of many things ("sql success: CREATE TABLE …"): only as a line's or sentence's
+    // head, and with a movement.
+    const bareSuccess = m[2] !== undefined && /^success\s*:/i.test(m[2]);
+    if (bareSuccess && !startsSentence(text, m.index)) continue;
     const clauseStart = m.index + m[0].length;
     const clauseEnd = sentenceEnd(text, clauseStart, limit);
     // A belief or an "If we …, then …" is an expectation only where it names a movement with a number, a label
@@ -1111,8 +1197,13 @@ function findExpectations(text: string, limit: number): ExpectHit[] {
     const clause = text.slice(clauseStart, Math.min(clauseEnd, clauseStart + PART_WINDOW));
     const later = hits.length > 0;
     const aboutTheFirst = later && (m[2] !== undefined || /^\s*(?:this|that|it|these|those)\b/i.test(clause));
+    // A label that heads a list ("Success metrics:" and items below it): its items may state the movements.
+    if (m[2] !== undefined && freeFrom < 0 && clause.trim() === '') freeFrom = clauseEnd;
     if (m[1] !== undefined || m[2] !== undefined) {
-      if (!/\d/.test(clause) || ((m[1] !== undefined || aboutTheFirst) && !namesMovement(clause))) {
+      if (
+        !/\d/.test(clause) ||
+        ((m[1] !== undefined || aboutTheFirst || bareSuccess) && !namesMovement(clause))
+      ) {
         if (++passedOver === MAX_PASSED_OVER) break;
         continue;
       }
@@ -1122,12 +1213,95 @@ function findExpectations(text: string, limit: number): ExpectHit[] {
     }
     const label = m[2] === undefined ? null : /^(?:target|goal)/i.test(m[2]) ? 'target' : 'measure';
     hits.push({ start: m.index, clauseStart, clauseEnd, label });
+    // A bug report's "Expected result:" is followed by what happens instead: no further sentence is read for it.
+    if (freeFrom < 0 && !(m[1] !== undefined && /^expected/i.test(m[1]))) freeFrom = clauseEnd;
     if (hits.length === MAX_EXPECTATIONS) break;
     // The next expectation starts after this one's sentence.
     pattern.lastIndex = Math.max(clauseEnd, pattern.lastIndex);
   }
   pattern.lastIndex = 0;
-  return hits;
+  return { hits, freeFrom };
+}
+
+/**
+ * "should rise", "to fall", "will drop", "'ll halve": a movement wished for or foreseen. "Memory grows from 2 GB to
+ * 8 GB" and "drop-off rose from 30% to 40%" report what happens or happened, and are a description.
+ */
+const FORWARD_BEFORE_RE =
+  /(?:\b(?:to|will|shall|should|would|must|could|can|may|might)|['’]ll)\s+(?:(?:\w+ly|further|also|not|never|then|at\s+least)\s+)?$/i;
+/** A verb said in the past: what happened, not what is expected. */
+const PAST_VERB_RE = /(?:ed|fell|rose|grew|grown|risen|fallen|halved)$/i;
+/** What a sentence may start with before its movement is an instruction: a bullet, a number, a label. */
+const SENTENCE_LEAD_RE = /^[\s\-*•#>]*(?:\d{1,2}[.)]\s*)?(?:[\p{L}][\p{L} ]{0,30}:\s*)?$/u;
+/** A sentence headed by what happens instead ("Actual result:", "Observed:"), in a bug report. */
+const REPORT_LABEL_RE = /^[\s\-*•#>]*(?:actual|observed|current|workaround|steps?)\b[^:\n]{0,30}:/i;
+/** A short label that heads the sentence ("Success:", "NPS:"); the movement is read after it. */
+const LEAD_LABEL_RE = /^[\p{L}][\p{L} ]{0,30}:\s*/u;
+
+/**
+ * The sentences and list items after `from` that state a movement of a metric with a number, beside the story or
+ * after an expectation ("NPS should rise from 20 to 30 by 1 June", "- NPS up from 20 to 30"): each is one more
+ * expectation. Each sentence is found once and tested within a window, digits first, so the cost stays linear and
+ * a sentence without a number costs one test.
+ */
+function findMovementSentences(
+  text: string,
+  from: number,
+  limit: number,
+  taken: ExpectHit[],
+  room: number,
+): ExpectHit[] {
+  const found: ExpectHit[] = [];
+  let next = 0;
+  for (let s = from; s < limit && found.length < room;) {
+    while (s < limit && isSpace(text.charCodeAt(s))) s++;
+    if (s >= limit) break;
+    const e = Math.max(s + 1, sentenceEnd(text, s, limit));
+    while (next < taken.length && taken[next]!.clauseEnd <= s) next++;
+    const overlaps = next < taken.length && taken[next]!.start < e;
+    const verbAt = overlaps ? -1 : movementIn(text.slice(s, Math.min(e, s + PART_WINDOW)));
+    if (verbAt >= 0) {
+      // A bullet or a number before the movement is not part of its metric, nor is a label ("Success:") with a
+      // subject after it; "Conversion: should rise …" names its metric in the label.
+      const j = skipLeadingJunk(text, s, e);
+      const lead = LEAD_LABEL_RE.exec(text.slice(j, Math.min(e, j + 40)));
+      const subjectAfter =
+        lead !== null && /\p{L}/u.test(text.slice(j + lead[0].length, s + verbAt).replace(MODAL_RE, ''));
+      const clauseStart = j + (lead && subjectAfter ? lead[0].length : 0);
+      found.push({ start: s, clauseStart, clauseEnd: e, label: null, free: true });
+    }
+    s = e;
+  }
+  return found;
+}
+
+const MODAL_RE = /\b(?:to|will|shall|should|would|must|could|can|may|might)\b/gi;
+
+/** Where the sentence's movement verb is, when it states a movement wished for or foreseen; -1 otherwise. */
+function movementIn(sentence: string): number {
+  if (!/\d/.test(sentence) || REPORT_LABEL_RE.test(sentence)) return -1;
+  const verb = [DECREASE_RE, INCREASE_RE, NEUTRAL_MOVE_RE]
+    .map((re) => re.exec(sentence))
+    .reduce<RegExpExecArray | null>(
+      (a, m) => (m !== null && (a === null || m.index < a.index) ? m : a),
+      null,
+    );
+  if (verb === null) return -1;
+  const before = sentence.slice(Math.max(0, verb.index - 60), verb.index);
+  if (CONDITION_BEFORE_RE.test(before)) return -1;
+  if (/^(?:up|down)$/i.test(verb[0]) || FORWARD_BEFORE_RE.test(before)) return verb.index;
+  // An instruction ("Reduce drop-off from 40% to 30%") or a present tense with a date to check by.
+  if (verb.index < 60 && SENTENCE_LEAD_RE.test(sentence.slice(0, verb.index))) return verb.index;
+  if (PAST_VERB_RE.test(verb[0])) return -1;
+  const date = resolveCheckBy(sentence, undefined);
+  return date.value !== null || date.note !== null ? verb.index : -1;
+}
+
+/** Nothing but a bullet or spaces since the last sentence or line: "- Success:", "… later. Success:". */
+function startsSentence(text: string, index: number): boolean {
+  let i = index;
+  while (i > 0 && i > index - 8 && ' \t-*•#>'.includes(text[i - 1] as string)) i--;
+  return i === 0 || '\n.!?;'.includes(text[i - 1] as string);
 }
 
 /** Where the expectation's sentence starts, so the story parts stop before it. */
@@ -1185,19 +1359,36 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   const now = options.now instanceof Date && !Number.isNaN(options.now.getTime()) ? options.now : undefined;
   const notes: string[] = [];
 
-  const expectations = findExpectations(input, limit);
-  const expectation = expectations[0] ?? null;
+  const found = findExpectations(input, limit);
+  const expectation = found.hits[0] ?? null;
   const stopAt = expectation ? sentenceStartOf(input, expectation.start) : limit;
   const parts = parseStoryForm(input, limit, stopAt);
+  // Beside a story, or after an expectation, a sentence that states a movement states one more expectation; in
+  // other text (a bug report's "memory grows from 2 GB to 8 GB") it is a description, and is not read as one.
+  const freeFrom = parts.intent !== null ? parts.end : found.freeFrom;
+  const free =
+    freeFrom < 0
+      ? []
+      : findMovementSentences(input, freeFrom, limit, found.hits, MAX_EXPECTATIONS - found.hits.length);
+  const expectations =
+    free.length === 0 ? found.hits : [...found.hits, ...free].sort((a, b) => a.start - b.start);
 
   let expectedOutcomes: ParsedExpectedOutcome[] = [];
   const outcomeNotes: string[] = [];
+  // Whether an expectation was stated, kept or not: a missing one is then said by what was not kept.
+  let said = false;
   for (const [i, hit] of expectations.entries()) {
     const clause = input.slice(hit.clauseStart, hit.clauseEnd);
     const res = parseExpectations(clause, now, { label: hit.label });
+    if (hit.free && res.outcomes.length > 0) {
+      // A sentence with no "We expect" counts only with numbers: "(reason to increase ulimit) 8:25:52" has none.
+      res.outcomes = res.outcomes.filter((o) => o.baseline !== null || o.target !== null);
+      if (res.outcomes.length === 0) continue;
+    }
+    said = true;
     const room = MAX_EXPECTATIONS - expectedOutcomes.length;
     expectedOutcomes.push(...res.outcomes.slice(0, room));
-    if (i > 0 && res.outcomes.length === 0) {
+    if ((i > 0 || hit.free) && res.outcomes.length === 0) {
       // A later expectation sentence that could not be read is named, so it is not lost unseen.
       outcomeNotes.push(...res.notes.filter((n) => !n.startsWith('A "We expect')));
       outcomeNotes.push(
@@ -1212,8 +1403,9 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   if (!expectation) {
     const stated = movementStatedIn(parts, now);
     if (stated) {
-      expectedOutcomes = stated.outcomes;
-      outcomeNotes.push(stated.note, ...stated.notes);
+      // The benefit or want comes before the sentences after the story.
+      expectedOutcomes = [...stated.outcomes, ...expectedOutcomes].slice(0, MAX_EXPECTATIONS);
+      outcomeNotes.unshift(stated.note, ...stated.notes);
     }
   }
   const expectedOutcome = expectedOutcomes[0] ?? null;
@@ -1223,8 +1415,7 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   if (parts.intent === null) missing.push('intent');
   if (parts.benefit === null) missing.push('benefit');
   if (expectedOutcome === null) missing.push('expectedOutcome');
-  for (const part of missing)
-    if (part !== 'expectedOutcome' || expectation === null) notes.push(EMPTY_NOTES[part]);
+  for (const part of missing) if (part !== 'expectedOutcome' || !said) notes.push(EMPTY_NOTES[part]);
   notes.push(...outcomeNotes);
   if (input.length > MAX_PARSED_CHARS) notes.push(`Only the first ${MAX_PARSED_CHARS} characters were read.`);
 

@@ -1,0 +1,132 @@
+import { parseStory } from '../../src/domain/story-parser';
+import { fastestRunMs } from '../support/timing';
+
+const NOW = new Date('2026-11-21T09:00:00Z');
+const STORY = 'As a shopper, I want to save my cart, so that I can finish my order later.';
+
+/** Each expectation as [metric, baseline, target, direction, checkBy]. */
+const read = (text: string) =>
+  parseStory(text, { now: NOW }).expectedOutcomes.map((e) => [
+    e.metric,
+    e.baseline,
+    e.target,
+    e.direction,
+    e.checkBy,
+  ]);
+
+describe('parseStory: every expected movement kept, or named as not kept (issue 12, item 3)', () => {
+  it('keeps a movement stated in its own sentence after the "We expect …"', () => {
+    expect(
+      read(
+        `${STORY} We expect cart drop-off to fall from 40% to 30% by 1 March 2027. NPS should rise from 20 to 30 by 1 June 2027.`,
+      ),
+    ).toEqual([
+      ['cart drop-off', 40, 30, 'decrease', '2027-03-01'],
+      ['NPS', 20, 30, 'increase', '2027-06-01'],
+    ]);
+  });
+
+  it('keeps a movement sentence that follows the story with no "We expect" at all', () => {
+    expect(read(`${STORY} Cart drop-off should fall from 40% to 30% by 2027-03-01.`)).toEqual([
+      ['Cart drop-off', 40, 30, 'decrease', '2027-03-01'],
+    ]);
+  });
+
+  it("says which part of a shared subject it could not keep when one range cannot be both metrics'", () => {
+    const story = parseStory(
+      `${STORY} We expect cart drop-off and support tickets to fall from 40% to 30% by 1 March 2027.`,
+      { now: NOW },
+    );
+    expect(story.expectedOutcomes.map((e) => e.metric)).toEqual(['cart drop-off']);
+    expect(story.notes.join(' ')).toMatch(/"support tickets".*not kept/);
+  });
+
+  it('keeps both metrics of a shared subject when the numbers fit both (a target, a relative change)', () => {
+    expect(read(`${STORY} We expect checkout errors and timeouts to fall below 2% by 2027-03-01.`)).toEqual([
+      ['checkout errors', null, 2, 'decrease', '2027-03-01'],
+      ['timeouts', null, 2, 'decrease', '2027-03-01'],
+    ]);
+    const relative = parseStory(
+      `${STORY} We expect saved carts to reduce drop-off and support tickets by 10%.`,
+    );
+    expect(relative.expectedOutcomes.map((e) => [e.metric, e.baseline, e.target])).toEqual([
+      ['drop-off', null, null],
+      ['support tickets', null, null],
+    ]);
+  });
+
+  it('keeps every movement of a "Success:" list, on one line or as items', () => {
+    const both = [
+      ['drop-off', 40, 30, 'decrease', '2027-03-01'],
+      ['NPS', 20, 30, 'increase', '2027-06-01'],
+    ];
+    expect(
+      read(
+        `${STORY} Success: drop-off down from 40% to 30% by 2027-03-01; NPS up from 20 to 30 by 2027-06-01`,
+      ),
+    ).toEqual(both);
+    expect(
+      read(
+        `${STORY}\nSuccess:\n- drop-off down from 40% to 30% by 2027-03-01\n- NPS up from 20 to 30 by 2027-06-01`,
+      ),
+    ).toEqual(both);
+    expect(
+      read('Success: drop-off down from 40% to 30% by 2027-03-01; NPS up from 20 to 30 by 2027-06-01'),
+    ).toEqual(both);
+  });
+
+  it('names a later movement sentence whose metric it cannot read', () => {
+    const story = parseStory(
+      `${STORY} We expect cart drop-off to fall from 40% to 30% by 2027-03-01. It should then drop to 25% by 2027-09-01.`,
+      { now: NOW },
+    );
+    expect(story.expectedOutcomes).toHaveLength(1);
+    expect(story.notes.join(' ')).toMatch(/"It should then drop to 25%.*not kept/);
+  });
+
+  describe('a description is not an expectation', () => {
+    it.each([
+      'Server leaks memory. After the upgrade, memory grows from 2 GB to 8 GB after an hour.',
+      'Memory grows from 2 GB to 8 GB after an hour. Expected result: memory stays flat.',
+      `${STORY} Today memory grows from 2 GB to 8 GB after an hour.`,
+      `${STORY} Last quarter drop-off rose from 30% to 40%.`,
+      `${STORY} We expect cart drop-off to fall from 40% to 30% by 2027-03-01. Last year it rose from 30% to 40%.`,
+      `${STORY} Actual result: memory will grow from 2 GB to 8 GB after an hour.`,
+      'Increase the default pool size from 10 to 20. The pool should grow to 20 connections.',
+    ])('takes no expectation and makes no note from %j', (text) => {
+      const story = parseStory(text, { now: NOW });
+      const first = /We expect cart drop-off/.test(text) ? 1 : 0;
+      expect(story.expectedOutcomes).toHaveLength(first);
+      expect(story.notes.join(' ')).not.toMatch(/memory|rose|pool|not kept/i);
+    });
+
+    // From real Jira issues (DM-1732, XD-2681, MESOS-3142).
+    it('reads no "Success:" inside a log line, no movement without numbers, and lists only metrics the numbers follow', () => {
+      expect(
+        parseStory(
+          'InfileMerger sql success: CREATE TABLE qservResult.result_1211906_m (`ra` DOUBLE) 0103 16:38:18.661',
+        ).expectedOutcomes,
+      ).toEqual([]);
+      const ulimit = parseStory(
+        "As a developer, I'd like to refer to wiki so that I can configure machines. *Exception:* (reason to increase _ulimit_) 8:25:52,266 ERROR",
+      );
+      expect(ulimit.expectedOutcomes).toEqual([]);
+      expect(ulimit.notes.join(' ')).not.toMatch(/ulimit/);
+      expect(
+        parseStory(
+          'We believe this will significantly reduce the length and complexity at the calling sites (<6 LOC against the current 20+).',
+        ).expectedOutcomes.map((e) => e.metric),
+      ).toEqual(['length']);
+    });
+  });
+
+  it.each([
+    ['movement sentences', `${STORY} ` + 'NPS should rise from 1 to 2. '.repeat(2_000)],
+    ['one long movement sentence', `${STORY} NPS should rise ` + 'from 1 to 2 '.repeat(5_000)],
+    ['numbered lines', `${STORY}\n` + '1. x\n'.repeat(10_000)],
+    ['"success:" in a line', 'x success: 1 '.repeat(4_000)],
+    ['listed metrics', `${STORY} We expect ` + 'a and '.repeat(8_000) + 'b to fall below 2%.'],
+  ])('parses 50 KB of adversarial %s in well under a second', (_name, text) => {
+    expect(fastestRunMs(() => parseStory(text, { now: NOW }))).toBeLessThan(500);
+  });
+});
