@@ -9,5 +9,7 @@ export const ISSUE_PANEL_RESOLVERS = {
   save: 'save',
   /** Writes the saved hypothesis into the Jira description, as the user: replacing it or on top of it. */
   describe: 'describe',
+  /** Reads a pasted story for the fields it fills, and says whether it reads as a recipe. */
+  readStory: 'readStory',
 } as const;
 export type IssuePanelResolverKey = (typeof ISSUE_PANEL_RESOLVERS)[keyof typeof ISSUE_PANEL_RESOLVERS];

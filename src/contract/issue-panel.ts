@@ -7,7 +7,8 @@ import * as z from 'zod';
 import { versionSchema } from './version';
 import type { VerdictProposal } from '../domain/bet-verdict';
 import type { AdfNode } from '../domain/plain-text';
-import { issueLensDraftSchema, type IssueLensDraft, type OutcomeStatus } from '../domain/schemas';
+import type { PastedStory } from '../domain/pasted-story';
+import { isoDate, issueLensDraftSchema, type IssueLensDraft, type OutcomeStatus } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import type { StatusCategory } from '../domain/zombie';
 
@@ -63,6 +64,32 @@ export const describePayloadSchema = z
   })
   .strict();
 export type DescribePayload = z.input<typeof describePayloadSchema>;
+
+/**
+ * The most text a paste sends. The parser reads the first MAX_PARSED_CHARS (20,000) and says so; far more than
+ * that is a page pasted by mistake, refused before it is carried to the app.
+ */
+export const MAX_PASTED_STORY_CHARS = 100_000;
+
+export const readStoryPayloadSchema = z
+  .object({
+    issueKey: claimedIssueKey,
+    story: z
+      .string({ error: 'Paste the story as text.' })
+      .max(MAX_PASTED_STORY_CHARS, {
+        error: `That is more than ${MAX_PASTED_STORY_CHARS.toLocaleString('en')} characters: paste the story itself, not the whole page.`,
+      })
+      .refine((s) => s.trim() !== '', { error: 'Paste a story first: the box is empty.' }),
+    /** The person's decimal mark: "12,5%" is twelve and a half to one person, a list to another. */
+    decimalMark: z.enum(['.', ','], { error: 'The decimal mark must be "." or ",".' }).default('.'),
+    /** The person's own day, to resolve "by 1 March"; the server's is taken when it is more than a day off. */
+    today: isoDate('Today').optional(),
+  })
+  .strict();
+export type ReadStoryPayload = z.input<typeof readStoryPayloadSchema>;
+
+/** A pasted story as read for the panel (src/domain/pasted-story.ts). */
+export type PanelStoryData = PastedStory;
 
 export interface PanelDescribeData {
   /** The description as Jira now holds it. */

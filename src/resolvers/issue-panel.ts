@@ -1,18 +1,20 @@
 /**
- * The issue panel's resolver: `load` (everything the panel shows, one round trip) and `save` (the draft on top
- * of a version). The edge (context, payload validation, error answers) is defineEndpoint's; the work is the
- * issue-lens service's.
+ * The issue panel's resolver: `load` (everything the panel shows, one round trip), `save` (the draft on top of a
+ * version), `describe` (the saved hypothesis into Jira's description) and `readStory` (a pasted story read). The
+ * edge (context, payload validation, error answers) is defineEndpoint's; the work is the issue-lens service's.
  */
 import Resolver from '@forge/resolver';
 import {
   ISSUE_PANEL_RESOLVERS,
   describePayloadSchema,
   loadPayloadSchema,
+  readStoryPayloadSchema,
   savePayloadSchema,
 } from '../contract/issue-panel';
 import {
   describeWithSavedHypothesis,
   loadIssuePanel,
+  readStoryForPanel,
   saveIssueLens,
   type IssueLensPorts,
 } from '../services/issue-lens-service';
@@ -39,6 +41,9 @@ export function createIssuePanelResolver(ports: IssueLensPorts = storagePorts())
   );
   defineEndpoint(resolver, ISSUE_PANEL_RESOLVERS.describe, describePayloadSchema, (payload, call) =>
     describeWithSavedHypothesis(payload, call, ports),
+  );
+  defineEndpoint(resolver, ISSUE_PANEL_RESOLVERS.readStory, readStoryPayloadSchema, (payload, call) =>
+    Promise.resolve(readStoryForPanel(payload, call, ports)),
   );
   return resolver;
 }

@@ -18,7 +18,9 @@ import type { LastWrite } from '../contract/answer';
 import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import { alsoCheckByNotBefore, passedCheckBy, passedKillDates } from '../domain/check-by';
-import { earliestLocalDay } from '../domain/dates';
+import { calendarDaysBetween, earliestLocalDay } from '../domain/dates';
+import type { DecimalMark } from '../domain/amounts';
+import { readPastedStory, type PastedStory } from '../domain/pasted-story';
 import { isDelivered, notDeliveredReason } from '../domain/delivery';
 import {
   ISSUE_PROPERTY_KEY,
@@ -494,4 +496,27 @@ export async function describeWithSavedHypothesis(
     },
     `Someone else is saving ${issueKey} right now, so its description was not changed.`,
   ).catch(namingTheWriter(jira));
+}
+
+/**
+ * A story pasted into the panel, read for the fields it fills (the parser stays out of the panel's bundle). It
+ * reads no issue data: the call only has to come from the panel of an issue. Year-less dates resolve from the
+ * person's day when it is within a day of the server's (their time zone), else from the server's.
+ */
+export function readStoryForPanel(
+  payload: {
+    issueKey?: string | undefined;
+    story: string;
+    decimalMark: DecimalMark;
+    today?: string | undefined;
+  },
+  call: CallContext,
+  ports: Pick<IssueLensPorts, 'now'>,
+): PastedStory {
+  targetIssue(call, payload);
+  const now = ports.now();
+  const serverDay = now.toISOString().slice(0, 10);
+  const personDay =
+    payload.today && Math.abs(calendarDaysBetween(serverDay, payload.today)) <= 1 ? payload.today : serverDay;
+  return readPastedStory(payload.story, new Date(`${personDay}T00:00:00.000Z`), payload.decimalMark);
 }

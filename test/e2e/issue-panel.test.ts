@@ -12,7 +12,14 @@ import { releaseAfterWork } from '../../src/storage/lock';
 import { takeLensClaim } from '../../src/storage/lens-claim';
 import { seedDemo } from '../../workbench/seed/demo';
 import { runInInvocation } from '../../workbench/forge/context';
-import { eventually, loseNextAnswer, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import {
+  eventually,
+  fillFromPastedStory,
+  delayAnswers,
+  loseNextAnswer,
+  startBrowserWorkbench,
+  type BrowserWorkbench,
+} from '../support/browser';
 import { chooseByKeyboard, expectAxeClean, typeDate } from '../support/surface-checks';
 
 const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
@@ -114,7 +121,7 @@ describe('the issue panel in the browser', () => {
     expect(order).toEqual({ afterMessage: true, beforeScore: true, beforeWarning: true });
     await pasteButton.click();
     await panel.getByLabel('Story', { exact: true }).fill(STORY);
-    await panel.getByRole('button', { name: 'Fill fields' }).click();
+    await fillFromPastedStory(panel);
     expect(await panel.getByLabel('Persona').inputValue()).toBe('shopper on a phone');
     expect(await panel.getByLabel('Intent').inputValue()).toBe(
       'find the Place Order button without scrolling',
@@ -177,7 +184,7 @@ describe('the issue panel in the browser', () => {
     await panel
       .getByLabel('Story', { exact: true })
       .fill('As a PO, I want a Save for Later button so shoppers can store items in the cart.');
-    await panel.getByRole('button', { name: 'Fill fields' }).click();
+    await fillFromPastedStory(panel);
     expect(await panel.getByTestId('paste-recipe-warning').innerText()).toMatch(
       /reads as a recipe[^]*“a Save for Later button”/,
     );
@@ -262,7 +269,7 @@ describe('the issue panel in the browser', () => {
     await panel.getByLabel('Persona', { exact: true }).fill('warehouse picker');
     await panel.getByRole('button', { name: 'Paste story' }).click();
     await panel.getByLabel('Story', { exact: true }).fill(STORY);
-    await panel.getByRole('button', { name: 'Fill fields' }).click();
+    await fillFromPastedStory(panel);
     expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('shopper on a phone');
     const note = panel.getByTestId('paste-note');
     expect(await note.innerText()).toMatch(/It replaced what you had typed in Persona\./);
@@ -277,6 +284,44 @@ describe('the issue panel in the browser', () => {
     expect(await note.innerText()).toMatch(
       /back as they were before the story filled them, but for your edits since in Benefit\./,
     );
+    await page.close();
+  });
+
+  it('keeps the story in its box when it could not be read, reads it on a second try, and fills nothing from an answer to an edited story', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Shoppers give up at checkout' }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    const storyBox = panel.getByLabel('Story', { exact: true });
+    await panel.getByRole('button', { name: 'Paste story' }).click();
+    await storyBox.fill(STORY);
+
+    // The reading's answer is lost on the way back: said in the box, the story still there, nothing filled.
+    const lost = await loseNextAnswer(page, 'readStory');
+    expect(await fillFromPastedStory(panel)).toBe('error');
+    expect(lost.dropped).toBe(1);
+    expect(await panel.getByTestId('paste-error').innerText()).toMatch(
+      /did not answer[^]*The story is still in its box\./,
+    );
+    expect(await storyBox.inputValue()).toBe(STORY);
+    expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('');
+    expect(await fillFromPastedStory(panel)).toBe('filled');
+    expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('shopper on a phone');
+
+    // A slow reading, and the person rewrites the story meanwhile: the answer to the old text fills nothing.
+    await page.unroute('**/__bridge/invoke');
+    await delayAnswers(page, 'readStory', 1_500);
+    await panel.getByRole('button', { name: 'Paste story' }).click();
+    await storyBox.fill('As a courier, I want to see the door code, so that I deliver on the first try.');
+    await panel
+      .getByRole('group', { name: 'Paste a story' })
+      .getByRole('button', { name: 'Fill fields' })
+      .click();
+    await storyBox.fill('As a courier, I want to know where to park, so that I deliver on time.');
+    await page.waitForTimeout(2_500);
+    expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('shopper on a phone');
+    expect(await storyBox.isVisible()).toBe(true);
+    expect(await fillFromPastedStory(panel)).toBe('filled');
+    expect(await panel.getByLabel('Intent', { exact: true }).inputValue()).toBe('know where to park');
     await page.close();
   });
 
@@ -334,7 +379,7 @@ describe('the issue panel in the browser', () => {
       .fill(
         'As a reader, I want pages that load at once so that I keep reading. We expect bounce rate to fall from 30% to 20% and load time to decrease from 4 s to 6 s by 1 March.',
       );
-    await panel.getByRole('button', { name: 'Fill fields' }).click();
+    await fillFromPastedStory(panel);
     expect(await panel.getByLabel('Metric', { exact: true }).inputValue()).toBe('bounce rate');
     const also = panel.getByTestId('also-expected');
     await also.getByText('Direction "decrease" contradicts baseline 4 and target 6.').waitFor();
@@ -362,7 +407,7 @@ describe('the issue panel in the browser', () => {
     const paste = async (story: string) => {
       await panel.getByRole('button', { name: 'Paste story' }).click();
       await panel.getByLabel('Story', { exact: true }).fill(story);
-      await panel.getByRole('button', { name: 'Fill fields' }).click();
+      await fillFromPastedStory(panel);
     };
     await paste(
       'As a reader, I want pages that load at once so that I keep reading. We expect bounce rate to fall from 30% to 20% and load time to decrease from 4 s to 6 s by 1 March.',

@@ -4,7 +4,7 @@
  * on the code before the mend), and now holds the mend.
  */
 import type { Frame, Locator, Page } from 'playwright-core';
-import { eventually, type BrowserWorkbench } from '../support/browser';
+import { eventually, fillFromPastedStory, type BrowserWorkbench } from '../support/browser';
 import { lensOf as lensIn, openProjectPage, PANEL_FRAME, startDemoAfterScan } from '../support/demo-project';
 import { chooseByKeyboard } from '../support/surface-checks';
 
@@ -233,7 +233,7 @@ describe('unsaved edits: a story being pasted', () => {
     await message.waitFor();
     expect(await message.innerText()).toMatch(/the story you were pasting is in its box/);
     expect(await again.panel.getByLabel('Story', { exact: true }).inputValue()).toBe(STORY_TEXT);
-    await again.panel.getByRole('button', { name: 'Fill fields' }).click();
+    await fillFromPastedStory(again.panel);
     expect(await again.panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('returning shopper');
     await again.page.waitForTimeout(300);
     await again.page.close();

@@ -5,11 +5,13 @@
 import type { Answer } from '../../src/contract/answer';
 import {
   ISSUE_PANEL_RESOLVERS,
+  MAX_PASTED_STORY_CHARS,
   OWN_NEWER_VERSION_MESSAGE,
   STALE_VERSION_MESSAGE,
   type PanelDescribeData,
   type PanelLoadData,
   type PanelSaveData,
+  type PanelStoryData,
 } from '../../src/contract/issue-panel';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
@@ -551,6 +553,8 @@ describe('saving the lens', () => {
     const highScore = stored('DEMO-2')!.score as number;
     expect(lowScore).toBeLessThan(50);
     expect(highScore).toBeGreaterThanOrEqual(50);
+    // Once Jira's search index has taken the saves in (its lag is the search-lag tests' subject).
+    app.jira.index.catchUp();
     const res = await app.jira.handle({
       method: 'POST',
       path: '/rest/api/3/search/jql',
@@ -569,6 +573,7 @@ describe('saving the lens', () => {
     data(await save('member', { version: 0, draft: aBetDraft() }, 'DEMO-2'));
     expect(stored('DEMO-1')).toMatchObject({ recipe: 'true' });
     expect(stored('DEMO-2')).toMatchObject({ recipe: 'false' });
+    app.jira.index.catchUp();
     const res = await app.jira.handle({
       method: 'POST',
       path: '/rest/api/3/search/jql',
@@ -760,5 +765,96 @@ describe('putting the saved hypothesis into the Jira description', () => {
     );
     expect(theirs).toMatchObject({ message: STALE_VERSION_MESSAGE });
     expect(theirs.lastWrite?.byYou).toBeUndefined();
+  });
+});
+
+describe('reading a pasted story', () => {
+  const read = (payload: unknown, user = 'member', issueKey = 'DEMO-1') =>
+    invoke<PanelStoryData>(ISSUE_PANEL_RESOLVERS.readStory, payload, user, issueKey);
+  const utcDay = (offsetDays = 0) =>
+    new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+  it('gives the fields the story fills, every expectation in it, the notes to read and what it lacks', async () => {
+    const story =
+      'As a shopper, I want to bookmark items in the cart, so that I can finish later. We expect cart drop-off to fall from 40% to 30% and support tickets to drop from 120 to 80 by 2027-03-01.';
+    const reading = data(await read({ story }));
+    expect(reading).toMatchObject({
+      recipe: [],
+      persona: 'shopper',
+      intent: 'bookmark items in the cart',
+      benefit: 'I can finish later',
+      missing: [],
+    });
+    expect(reading.expected.map((e) => [e.metric, e.baseline, e.target, e.checkBy])).toEqual([
+      ['cart drop-off', 40, 30, '2027-03-01'],
+      ['support tickets', 120, 80, '2027-03-01'],
+    ]);
+    // A movement in a sentence of its own after the story is one more expectation, not dropped.
+    const later = data(
+      await read({
+        story: `${story.replace(' and support tickets to drop from 120 to 80', '')} NPS should rise from 20 to 30 by 2027-06-01.`,
+      }),
+    );
+    expect(later.expected.map((e) => [e.metric, e.baseline, e.target, e.checkBy])).toEqual([
+      ['cart drop-off', 40, 30, '2027-03-01'],
+      ['NPS', 20, 30, '2027-06-01'],
+    ]);
+    const bare = data(await read({ story: 'Shoppers lose their carts' }));
+    expect(bare.missing).toEqual(expect.arrayContaining([expect.stringMatching(/^No persona/)]));
+  });
+
+  it('points out a recipe, and reads numbers with the person’s decimal mark', async () => {
+    const recipe = data(
+      await read({
+        story: 'As a PO, I want a Save for Later button so shoppers can store items in the cart.',
+      }),
+    );
+    expect(recipe.recipe).toEqual(expect.arrayContaining(['a Save for Later button']));
+    const german = data(
+      await read({
+        story: 'We expect conversion to rise from 2,5% to 3,75% by 2027-06-30.',
+        decimalMark: ',',
+      }),
+    );
+    expect(german.expected[0]).toMatchObject({ metric: 'conversion', baseline: 2.5, target: 3.75 });
+  });
+
+  it('counts "within 10 days" from the person’s day when it is within a day of the server’s, else from the server’s', async () => {
+    const story = 'We expect cart drop-off to fall from 40% to 30% within 10 days.';
+    const checkBy = async (today?: string) =>
+      data(await read({ story, ...(today ? { today } : {}) })).expected[0]?.checkBy;
+    const tomorrow = utcDay(1);
+    const tenAfter = (day: string) =>
+      new Date(Date.parse(`${day}T00:00:00Z`) + 10 * 86_400_000).toISOString().slice(0, 10);
+    expect(await checkBy(tomorrow)).toBe(tenAfter(tomorrow));
+    // A clock a week off is not the person's day: the server's is used.
+    expect([tenAfter(utcDay()), tenAfter(utcDay(1))]).toContain(await checkBy(utcDay(7)));
+    expect([tenAfter(utcDay()), tenAfter(utcDay(1))]).toContain(await checkBy());
+  });
+
+  it('refuses what is not a story, with a message the box can show, and a panel open on another issue', async () => {
+    const refusals = [
+      [{ story: '   ' }, /box is empty/],
+      [{}, /Paste the story as text/],
+      [{ story: 42 }, /Paste the story as text/],
+      [{ story: 'x'.repeat(MAX_PASTED_STORY_CHARS + 1) }, /more than 100,000 characters/],
+      [{ story: 'A story', decimalMark: ';' }, /decimal mark/],
+      [{ story: 'A story', today: '2026-02-30' }, /not a real calendar date/],
+      [{ story: 'A story', extra: true }, /.+/],
+    ] as const;
+    for (const [payload, message] of refusals) {
+      const refused = error(await read(payload));
+      expect(refused.code).toBe('VALIDATION');
+      expect(refused.message).toMatch(message);
+    }
+    const elsewhere = error(await read({ story: 'As a shopper, I want to save.', issueKey: 'DEMO-2' }));
+    expect(elsewhere.message).toMatch(/open on DEMO-1; it cannot read or write DEMO-2/);
+  });
+
+  it('reads the first 20,000 characters of a long paste and says so', async () => {
+    const long = `As a shopper, I want to save items, so that I can buy later. ${'More words. '.repeat(2_000)}`;
+    const reading = data(await read({ story: long }));
+    expect(reading.persona).toBe('shopper');
+    expect(reading.notes).toContain('Only the first 20000 characters were read.');
   });
 });

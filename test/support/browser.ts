@@ -254,3 +254,24 @@ export async function listEveryRecipe(
   );
   return { list, status: await status.innerText() };
 }
+
+/**
+ * In the issue panel's open "Paste a story" box, presses `button` ("Fill fields", or "Fill the fields anyway")
+ * and waits for the resolver's reading to land: the box closes with the fields filled, a recipe warning shows (one
+ * not shown before the press), or the box says the story could not be read. Answers which.
+ */
+export async function fillFromPastedStory(
+  panel: Frame,
+  button = 'Fill fields',
+): Promise<'filled' | 'recipe' | 'error'> {
+  const box = panel.getByRole('group', { name: 'Paste a story' });
+  const warning = panel.getByTestId('paste-recipe-warning');
+  const warnedBefore = await warning.isVisible();
+  await box.getByRole('button', { name: button }).click();
+  return eventually(async () => {
+    if (!(await box.isVisible())) return 'filled' as const;
+    if (await panel.getByTestId('paste-error').isVisible()) return 'error' as const;
+    if (!warnedBefore && (await warning.isVisible())) return 'recipe' as const;
+    throw new Error(`the pasted story is still being read after "${button}"`);
+  });
+}

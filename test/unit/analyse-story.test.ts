@@ -1,5 +1,6 @@
 import { analyseStory } from '../../src/domain/analyse-story';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
+import { readPastedStory } from '../../src/domain/pasted-story';
 import { applyStory, emptyValues } from '../../static/issue-panel/src/form';
 
 const NOW = new Date('2026-06-15T10:00:00Z');
@@ -14,7 +15,7 @@ describe('analyseStory and the panel read the same expectations', () => {
     ]) {
       const cli = analyseStory(STORY + expectation, DEFAULT_SETTINGS, NOW);
       expect(cli.expectedOutcomes.map((e) => e.metric)).toEqual(['drop-off', 'conversion']);
-      const panel = applyStory(emptyValues(), STORY + expectation, NOW);
+      const panel = applyStory(emptyValues(), readPastedStory(STORY + expectation, NOW));
       expect(panel.values.metric).toBe('drop-off');
       expect(panel.alsoExpected).toEqual([
         {
@@ -73,7 +74,7 @@ describe('analyseStory judges every expectation, and reads a decimal comma', () 
     );
     expect(a.expectedOutcome).toMatchObject({ metric: 'conversion', baseline: 2.5, target: 3.5, unit: '%' });
     expect(a.intent).toBe('2,5 times fewer steps');
-    const panel = applyStory(emptyValues(), a.text, NOW, '.');
+    const panel = applyStory(emptyValues(), readPastedStory(a.text, NOW, '.'), '.');
     expect([panel.values.baseline, panel.values.target]).toEqual(['2.5', '3.5']);
   });
 });

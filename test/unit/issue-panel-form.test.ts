@@ -5,19 +5,24 @@ import { TEXT_LIMITS } from '../../src/domain/draft-rules';
 import {
   alsoExpectedProblem,
   applyStory,
-  pasteNotes,
   checkValues,
   emptyValues,
-  recipeInStory,
   scorableDraft,
   valuesOf,
   characterCount,
   changedFields,
   mineOnTheirs,
+  type FormValues,
 } from '../../static/issue-panel/src/form';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
 import { inParserNotation, type DecimalMark } from '../../src/domain/amounts';
+import { readPastedStory } from '../../src/domain/pasted-story';
 import { aBetDraft } from '../support/builders';
+
+/** A story read as the resolver reads it, then filled into `values` as the panel fills them. */
+const pasted = (values: FormValues, story: string, now: Date, mark: DecimalMark = '.') =>
+  applyStory(values, readPastedStory(story, now, mark), mark);
+const recipeIn = (story: string, now: Date) => readPastedStory(story, now).recipe;
 
 /** The panel's live score, as App.tsx computes it on every keystroke, for a person writing numbers with `mark`. */
 function liveScore(
@@ -113,7 +118,7 @@ describe('numbers typed into the panel', () => {
     const typed = checkValues({ ...shown, target: '1.234' }, undefined, undefined, ',');
     expect(typed.ok && typed.draft.expected.target).toBe(1234);
     // … and a story's numbers fill the fields the same way.
-    const filled = applyStory(
+    const filled = pasted(
       emptyValues(),
       'We expect conversion to rise from 2.5% to 3.75% by 2027-06-30.',
       new Date('2026-12-01T00:00:00Z'),
@@ -126,7 +131,7 @@ describe('numbers typed into the panel', () => {
     const story =
       'As a shopper, I want to bookmark items, so that I save 2,5 minutes a visit. We expect cart drop-off to fall from 12,5% to 10,25% by 2027-06-30, and repeat orders to rise from 1.200 to 1.500.';
     const now = new Date('2026-12-01T00:00:00Z');
-    const german = applyStory(emptyValues(), story, now, ',');
+    const german = pasted(emptyValues(), story, now, ',');
     expect([german.values.baseline, german.values.target]).toEqual(['12,5', '10,25']);
     expect(german.values.benefit).toBe('I save 2,5 minutes a visit');
     expect(german.alsoExpected).toEqual([
@@ -138,7 +143,7 @@ describe('numbers typed into the panel', () => {
       }),
     ]);
     // Read with a decimal point, "1.200" is one point two; "12,5" is still twelve and a half (it groups nothing).
-    const american = applyStory(emptyValues(), story, now);
+    const american = pasted(emptyValues(), story, now);
     expect([american.values.baseline, american.values.target, american.values.unit]).toEqual([
       '12.5',
       '10.25',
@@ -211,7 +216,7 @@ describe('the panel’s messages write numbers as the person does', () => {
 
 describe('a pasted story with more than one expectation', () => {
   it('fills the first into the fields and keeps the others, saying so', () => {
-    const { values, alsoExpected } = applyStory(
+    const { values, alsoExpected } = pasted(
       emptyValues(),
       'As a shopper, I want to bookmark items in the cart, so that I can come back and finish. We expect this will reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
       new Date('2026-11-30T00:00:00Z'),
@@ -225,7 +230,7 @@ describe('a pasted story with more than one expectation', () => {
 describe('the notes shown after a story fills the fields', () => {
   it('say what was not kept, what contradicts itself and where a movement was read, not what is missing', () => {
     const now = new Date('2026-11-30T00:00:00Z');
-    const notesOf = (story: string) => pasteNotes(applyStory(emptyValues(), story, now).notes);
+    const notesOf = (story: string) => pasted(emptyValues(), story, now).notes;
     expect(notesOf('As a reader, I want pages to load fast so that I stay.')).toEqual([]);
     expect(
       notesOf(
@@ -252,7 +257,7 @@ describe('the notes shown after a story fills the fields', () => {
 
 describe('a further expectation that contradicts itself', () => {
   it('is kept as written and named, for the owner to remove or fix', () => {
-    const { alsoExpected } = applyStory(
+    const { alsoExpected } = pasted(
       emptyValues(),
       'As a reader, I want pages that load at once so that I keep reading. We expect bounce rate to fall from 30% to 20% and load time to decrease from 4 s to 6 s by 2027-03-01.',
       new Date('2026-11-30T00:00:00Z'),
@@ -299,14 +304,14 @@ describe('a pasted story is checked for recipes before it fills the fields', () 
   const now = new Date('2026-11-30T00:00:00Z');
   it("quotes what makes the essay's old-way stories recipes", () => {
     expect(
-      recipeInStory('As a PO, I want a Save for Later button so shoppers can store items in the cart.', now),
+      recipeIn('As a PO, I want a Save for Later button so shoppers can store items in the cart.', now),
     ).toEqual(expect.arrayContaining(['a Save for Later button']));
     const worse =
       'Create a Save for Later button on the shopping cart screen. Make it blue and put it in the upper right hand corner.';
-    expect(recipeInStory(worse, now).map((p) => p.toLowerCase())).toEqual(expect.arrayContaining(['blue']));
+    expect(recipeIn(worse, now).map((p) => p.toLowerCase())).toEqual(expect.arrayContaining(['blue']));
   });
   it('names each piece of the recipe once, not again inside a longer phrase', () => {
-    const phrases = recipeInStory(
+    const phrases = recipeIn(
       'As a PO, I want a green Buy now button in the top right corner, so that sales go up.',
       now,
     );
@@ -318,7 +323,7 @@ describe('a pasted story is checked for recipes before it fills the fields', () 
   it('finds nothing in a story that states the problem', () => {
     const story =
       'As a shopper, I want to bookmark items in the cart, so that I can come back and finish. We expect cart drop-off to fall from 40% to 30% by 1 March.';
-    expect(recipeInStory(story, now)).toEqual([]);
+    expect(recipeIn(story, now)).toEqual([]);
   });
 });
 

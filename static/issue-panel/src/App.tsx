@@ -1,7 +1,8 @@
 /**
  * The issue panel: the hypothesis, the expected outcome, the outcome link, kill criteria and the result, with
  * the outcome-linkage score recomputed in the browser on every keystroke (the same domain code the resolver
- * runs). One resolver call on load; saves carry the version they were edited from.
+ * runs). One resolver call on load; saves carry the version they were edited from; a pasted story is read by the
+ * resolver.
  */
 import Button from '@atlaskit/button/new';
 import Spinner from '@atlaskit/spinner';
@@ -12,6 +13,7 @@ import type {
   PanelDescribeData,
   PanelLoadData,
   PanelSaveData,
+  PanelStoryData,
 } from '../../../src/contract/issue-panel';
 import type { ErrorAnswer, LastWrite } from '../../../src/contract/answer';
 import { assessIssue } from '../../../src/domain/assess-issue';
@@ -37,8 +39,6 @@ import {
   characterCount,
   checkValues,
   mineOnTheirs,
-  pasteNotes,
-  recipeInStory,
   errorsByField,
   scorableDraft,
   valuesOf,
@@ -216,6 +216,9 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   const saveRequest = useRef<{ of: string; id: string } | null>(null);
 
   const [pasteRecipe, setPasteRecipe] = useState<string[] | null>(null);
+  // The resolver is reading the pasted story; what it could not read, said in the box.
+  const [readingStory, setReadingStory] = useState(false);
+  const [pasteError, setPasteError] = useState<string | null>(null);
   // The description as Jira holds it now: the panel may have written the hypothesis into it.
   const [description, setDescription] = useState(data.issue.description);
   const [describing, setDescribing] = useState(false);
@@ -480,6 +483,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   const openPaste = () => {
     setPasteOpen(true);
     setPasteRecipe(null);
+    setPasteError(null);
     setPasteNote(null);
     setBeforePaste(null);
     setTimeout(() => document.getElementById('ol-story')?.focus(), 0);
@@ -488,23 +492,54 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setPasteOpen(false);
     setTimeout(() => pasteButtonRef.current?.focus(), 0);
   };
-  const fillFromStory = (anyway = false) => {
+  // The story is read by the resolver (the parser stays out of this bundle): what the person does meanwhile (types
+  // in a field, edits the story, closes the box) is what the answer is applied to, or what it gives way to.
+  const latest = useRef({ values, alsoExpected, story, pasteOpen });
+  latest.current = { values, alsoExpected, story, pasteOpen };
+  const reading = useRef(false);
+  // The last story read and its reading: "Fill the fields anyway" after a recipe warning fills at once.
+  const lastRead = useRef<{ story: string; data: PanelStoryData } | null>(null);
+  const fillFromStory = async (anyway = false) => {
+    // One reading at a time: a second click while the first is out would fill the fields twice.
+    if (reading.current) return;
+    const sent = story;
+    let read = lastRead.current?.story === sent ? lastRead.current.data : null;
+    if (!read) {
+      reading.current = true;
+      setPasteError(null);
+      setReadingStory(true);
+      const answer = await callResolver<PanelStoryData>(ISSUE_PANEL_RESOLVERS.readStory, {
+        story: sent,
+        decimalMark: mark,
+        today: localToday(),
+      });
+      reading.current = false;
+      setReadingStory(false);
+      // An answer for a story since edited, or a box since closed, fills nothing: the person moved on.
+      if (latest.current.story !== sent || !latest.current.pasteOpen) return;
+      if (!answer.ok) {
+        setPasteError(answer.error.message);
+        return;
+      }
+      read = answer.data;
+      lastRead.current = { story: sent, data: read };
+    }
     // A recipe is pointed out before it fills the fields: the owner may rewrite it first.
-    const recipe = anyway ? [] : recipeInStory(story, new Date());
-    if (recipe.length > 0) {
-      setPasteRecipe(recipe);
+    if (!anyway && read.recipe.length > 0) {
+      setPasteRecipe(read.recipe);
       return;
     }
     setPasteRecipe(null);
-    const { values: next, filled, notes, alsoExpected: more } = applyStory(values, story, new Date(), mark);
+    const { values: current, alsoExpected: currentAlso } = latest.current;
+    const { values: next, filled, notes, alsoExpected: more } = applyStory(current, read, mark);
     // What the person had typed and the story replaced: said, and undoable, since a paste overwrites without asking.
-    const replaced = filled.filter((f) => values[f].trim() !== '' && values[f] !== next[f]);
-    const nextAlso = filled.includes('metric') || more.length ? more : alsoExpected;
+    const replaced = filled.filter((f) => current[f].trim() !== '' && current[f] !== next[f]);
+    const nextAlso = filled.includes('metric') || more.length ? more : currentAlso;
     setBeforePaste(
       filled.length
         ? {
-            values,
-            alsoExpected,
+            values: current,
+            alsoExpected: currentAlso,
             filled: next,
             filledAlso: nextAlso,
             replaced: replaced.map((f) => FIELD_LABELS[f]),
@@ -519,10 +554,10 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       filled.length
         ? `Filled ${filled.map((f) => FIELD_LABELS[f]).join(', ')} from the story${
             more.length ? `, and ${more.length} further expectation${more.length > 1 ? 's' : ''}` : ''
-          }. Review them, then Save.${pasteNotes(notes)
-            .map((n) => ` ${n}`)
-            .join('')}`
-        : `No persona, intent, benefit or metric could be read from that story${notes.length ? ` (${notes.join(' ')})` : ''}. Fill the fields by hand.`,
+          }. Review them, then Save.${notes.map((n) => ` ${n}`).join('')}`
+        : `No persona, intent, benefit or metric could be read from that story${
+            read.missing.length + notes.length ? ` (${[...read.missing, ...notes].join(' ')})` : ''
+          }. Fill the fields by hand.`,
     );
     setTimeout(() => focusField(filled[0] ?? 'persona'), 0);
   };
@@ -632,6 +667,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
             onChange={(text) => {
               setStory(text);
               setPasteRecipe(null);
+              setPasteError(null);
             }}
             help="e.g. As a shopper, I want to bookmark items in my cart, so that I can finish later. We expect cart drop-off to fall from 40% to 30% by 1 March."
           />
@@ -647,11 +683,17 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
               </p>
             </Message>
           ) : null}
+          {pasteError ? (
+            <Message appearance="error" title="The story could not be read" testId="paste-error">
+              <p>{pasteError} The story is still in its box.</p>
+            </Message>
+          ) : null}
           <div className="ol-actions">
             <Button
               appearance="primary"
-              onClick={() => fillFromStory(pasteRecipe !== null)}
+              onClick={() => void fillFromStory(pasteRecipe !== null)}
               isDisabled={!story.trim()}
+              isLoading={readingStory}
             >
               {pasteRecipe ? 'Fill the fields anyway' : 'Fill fields'}
             </Button>

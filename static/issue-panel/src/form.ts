@@ -3,13 +3,7 @@
  * by the rules of the resolver's zod schema, without zod (src/domain/draft-rules.ts, shown to agree with the schema
  * by a property test), so the panel's bundle leaves zod out. Pure, so it runs the same in the browser and in tests.
  */
-import {
-  readTypedNumber,
-  inParserNotation,
-  typedNumberText,
-  type DecimalMark,
-} from '../../../src/domain/amounts';
-import { toExpected } from '../../../src/domain/analyse-story';
+import { readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
 import { checkByNotBefore, passedCheckBy, passedKillDates } from '../../../src/domain/check-by';
 import {
   MAX_ALSO_EXPECTED,
@@ -18,9 +12,7 @@ import {
   draftFieldErrors,
 } from '../../../src/domain/draft-rules';
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
-import { checkHypothesisQuality } from '../../../src/domain/hypothesis-quality';
-import { detectRecipe } from '../../../src/domain/recipe-detector';
-import { MISSING_PART_NOTES, parseStory } from '../../../src/domain/story-parser';
+import type { PastedStory } from '../../../src/domain/pasted-story';
 
 // A further expectation is judged in src/domain, so the CLI's `measurable` check and the panel agree.
 export { alsoExpectedProblem } from '../../../src/domain/hypothesis-quality';
@@ -327,25 +319,19 @@ function dropGroup(target: Record<string, unknown>, path: string[]): void {
 }
 
 /**
- * Fills the hypothesis and expectation from a pasted story; returns the new values and the fields filled. A
- * story is read with the person's decimal `mark` ("from 12,5% to 10%" in German), and its text comes back in it.
+ * Fills the hypothesis and expectation from a pasted story as the resolver read it; returns the new values, the
+ * fields filled, the notes to read, and the further expectations (as many as a lens keeps). Numbers are typed
+ * with the person's decimal `mark`, as the story was read with it.
  */
 export function applyStory(
   values: FormValues,
-  story: string,
-  now: Date,
+  story: PastedStory,
   mark: DecimalMark = '.',
 ): { values: FormValues; filled: FieldName[]; notes: string[]; alsoExpected: ExpectedOutcome[] } {
-  // The parser reads a decimal point: the person's numbers are put in that notation, and back in theirs after.
-  const { text, asWritten: ours } = inParserNotation(story, mark);
-  const parsed = parseStory(text, { now });
-  const withText = (e: ExpectedOutcome): ExpectedOutcome => (e.metric ? { ...e, metric: ours(e.metric) } : e);
-  const expected = withText(toExpected(parsed.expectedOutcome));
-  const alsoExpected = parsed.expectedOutcomes
-    .slice(1, 1 + MAX_ALSO_EXPECTED)
-    .map((e) => withText(toExpected(e)));
-  const notes = parsed.notes.map(ours);
-  const dropped = parsed.expectedOutcomes.length - 1 - alsoExpected.length;
+  const expected = story.expected[0] ?? {};
+  const alsoExpected = story.expected.slice(1, 1 + MAX_ALSO_EXPECTED);
+  const notes = [...story.notes];
+  const dropped = story.expected.length - 1 - alsoExpected.length;
   if (dropped > 0)
     notes.push(`Only ${MAX_ALSO_EXPECTED + 1} expectations are kept; ${dropped} more were left out.`);
   const next = { ...values };
@@ -355,9 +341,9 @@ export function applyStory(
     next[field] = typeof value === 'number' ? typedNumberText(value, mark) : value;
     filled.push(field);
   };
-  set('persona', parsed.persona && ours(parsed.persona));
-  set('intent', parsed.intent && ours(parsed.intent));
-  set('benefit', parsed.benefit && ours(parsed.benefit));
+  set('persona', story.persona);
+  set('intent', story.intent);
+  set('benefit', story.benefit);
   set('metric', expected.metric);
   set('baseline', expected.baseline);
   set('target', expected.target);
@@ -365,15 +351,6 @@ export function applyStory(
   set('direction', expected.direction);
   set('checkBy', expected.checkBy);
   return { values: next, filled, notes, alsoExpected };
-}
-
-/**
- * The notes on a pasted story the owner should read before saving: a part of an expectation not kept, a relative
- * change no target was computed from, a direction its numbers contradict, a movement read from the benefit or the
- * want, a date not read. (A missing part shows as an empty field instead.)
- */
-export function pasteNotes(notes: readonly string[]): string[] {
-  return notes.filter((n) => !MISSING_PART_NOTES.has(n));
 }
 
 export const FIELD_LABELS: Record<FieldName, string> = {
@@ -399,39 +376,6 @@ export const FIELD_LABELS: Record<FieldName, string> = {
   verdict: 'Result',
   evidence: 'Evidence',
 };
-
-/**
- * Why a pasted story reads as a recipe, before it fills the fields: the detector's phrases in the story, and a
- * want that prescribes what to build. Empty when it states a problem.
- */
-export function recipeInStory(story: string, now: Date): string[] {
-  const verdict = detectRecipe({ summary: story });
-  const parsed = parseStory(story, { now });
-  const checks = checkHypothesisQuality({
-    hypothesis: { persona: parsed.persona ?? undefined, intent: parsed.intent ?? undefined },
-    expected: [],
-  });
-  const want = checks.find((c) => c.criterion === 'problem-oriented');
-  const phrases = verdict.isRecipe ? verdict.reasons.map((r) => r.phrase) : [];
-  if (parsed.intent && want && !want.ok && want.phrase) phrases.unshift(want.phrase);
-  return withoutContained(phrases).slice(0, 5);
-}
-
-/**
- * Each piece of the recipe once, in order: a phrase is left out when one listed before it says it or is said in
- * it ("green" and "want a green Buy now button" after "a green Buy now button"), compared without case.
- */
-function withoutContained(phrases: readonly string[]): string[] {
-  const kept: string[] = [];
-  const keptLower: string[] = [];
-  for (const phrase of phrases) {
-    const lower = ` ${phrase.toLowerCase()} `;
-    if (keptLower.some((k) => k.includes(lower) || lower.includes(k))) continue;
-    kept.push(phrase);
-    keptLower.push(lower);
-  }
-  return kept;
-}
 
 /** One field as two versions hold it. */
 export interface FieldChange {
