@@ -62,7 +62,9 @@ async function send(token: string, rows: Array<{ metric: string; value: number; 
   expect(answer.statusCode).toBe(200);
 }
 
+/** What JQL finds once Jira's search index has taken in the app's writes (its lag is the search-lag tests'). */
 async function jql(query: string): Promise<string[]> {
+  app.jira.index.catchUp();
   const res = await app.jira.handle({
     method: 'POST',
     path: '/rest/api/3/search/jql',

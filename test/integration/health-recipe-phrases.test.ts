@@ -68,6 +68,8 @@ it('quotes each phrase once, without list markers, and the same list in the exam
   await call('scanNow', {});
   app.registerConsumers();
   expect((await app.queue.runDue({ until: 'idle', advanceClock: true })).failed).toBe(0);
+  // The scan ended before anyone looks: Jira's search index has taken in its writes.
+  app.jira.index.catchUp();
   const health = await call<HealthData>('health', {}, 'viewer');
   expect(health.lastScan).not.toBeNull();
   expect(await check()).toEqual(live);

@@ -21,6 +21,8 @@ async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<T>
 async function scan(): Promise<void> {
   await call('scanNow', {});
   await app.queue.runDue({ until: 'idle', advanceClock: true });
+  // The scan ended before anyone looks: Jira's search index has taken in its writes.
+  app.jira.index.catchUp();
 }
 
 const queued = async () => (await call<ZombieQueueData>('zombieQueue', {})).items.map((i) => i.key);

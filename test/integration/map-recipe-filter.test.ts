@@ -30,6 +30,8 @@ it('after a scan, the map summary of "Recipes only" counts the recipes, not the 
   await call('scanNow', {});
   app.registerConsumers();
   expect((await app.queue.runDue({ until: 'idle', advanceClock: true })).failed).toBe(0);
+  // The scan ended before anyone looks: Jira's search index has taken in its writes.
+  app.jira.index.catchUp();
 
   const lanes = await call<MapLanesData>('mapLanes', { filters: { recipe: true } });
   const listed = lanes.lanes.flatMap((l) => l.issues.map((i) => i.key));
@@ -58,6 +60,8 @@ it('pages past 100 recipes in the map lane and in backlog health, each recipe on
   await call('scanNow', {});
   app.registerConsumers();
   expect((await app.queue.runDue({ until: 'idle', advanceClock: true })).failed).toBe(0);
+  // The scan ended before anyone looks: Jira's search index has taken in its writes.
+  app.jira.index.catchUp();
 
   const first = await call<MapLanesData>('mapLanes', { filters: { recipe: true }, pageSize: 50 });
   const none = first.lanes.find((l) => l.lane === 'none')!;
