@@ -26,6 +26,25 @@ export default tseslint.config(
     },
   },
   {
+    // Every storage request goes through the client that waits out Forge's storage rate limits.
+    files: ['src/**/*.ts'],
+    ignores: ['src/storage/kvs-client.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@forge/kvs',
+              importNames: ['kvs'],
+              message: "Import kvs from src/storage/kvs-client: it waits out storage's rate limits.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

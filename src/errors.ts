@@ -3,6 +3,7 @@
  * resolver sends to the UI. Messages of typed errors are written for people; anything else stays internal.
  */
 import type { ErrorAnswer, LastWrite } from './contract/answer';
+import { isStorageRateLimited } from './storage/kvs-client';
 
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
@@ -94,6 +95,13 @@ export function toErrorAnswer(e: unknown): ErrorAnswer {
       ...(e.lastWrite ? { lastWrite: { ...e.lastWrite } } : {}),
     };
   if (e instanceof JiraRateLimitError) return { code: 'RATE_LIMITED', message: e.message };
+  // Still refused after the storage client's waits: the installation's reads or writes for the minute are spent.
+  if (isStorageRateLimited(e))
+    return {
+      code: 'RATE_LIMITED',
+      message:
+        'The app has used its storage allowance for the minute on this site. Nothing was lost; please try again in a minute.',
+    };
   if (e instanceof StorageLimitError) return { code: 'VALIDATION', message: e.message };
   // Jira's own 5xx text or a schema mismatch is an internal detail: say what happened, not how.
   if (e instanceof JiraHttpError)

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Queue } from '@forge/events';
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import * as z from 'zod';
 import { CALIBRATION_LOOKBACK_MONTHS, MIN_DELIVERED, type CalibrationState } from '../contract/calibration';
 import {

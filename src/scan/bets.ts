@@ -6,7 +6,7 @@
  * `betStatus = unverified` finds the overdue ones in JQL. Nothing here records a result: a person does, in the
  * panel or the results review.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import { betState, proposeVerdict, type VerdictProposal } from '../domain/bet-verdict';
 import { closedWithoutDelivery, resolvedOn } from '../domain/delivery';
 import { ISSUE_PROPERTY_KEY, readLens, type BetStatus, type IssueLens } from '../domain/issue-lens';

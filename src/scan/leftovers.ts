@@ -6,7 +6,7 @@
  * batch outgrow one storage value (240 KiB), partitions keep theirs side by side without a read-modify-write of a
  * shared list, and a newer entry for an issue replaces the older one by its key.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import { StorageLimitError } from '../errors';
 import { keys } from '../storage/keys';
 import { KVS_BATCH_ITEMS, listAll } from '../storage/kv';

@@ -1,6 +1,6 @@
 /** The scan's queue: one event per project run, and one per continuation of it. */
 import { InvocationLimitReachedError, Queue } from '@forge/events';
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import * as z from 'zod';
 import { keys } from '../storage/keys';
 import { listAll } from '../storage/kv';

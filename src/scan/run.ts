@@ -34,7 +34,7 @@ import { saveAggregates } from '../storage/aggregates';
 import { trackDeliveredBets } from './bets';
 import { keepShippedSummary } from './shipped';
 import { listOutcomes } from '../storage/outcomes';
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import { keys } from '../storage/keys';
 import { claimOwn } from '../storage/kv';
 import {

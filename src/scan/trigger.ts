@@ -8,7 +8,7 @@
  * seeded lenses. Each project's run takes its own lease, so a trigger that fires twice starts nothing twice.
  */
 import { RateLimitError } from '@forge/events';
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import { JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { keys } from '../storage/keys';

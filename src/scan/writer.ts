@@ -19,7 +19,7 @@ import {
   type JiraClient,
 } from '../jira/client';
 import { addCommentOnce, CommentUnsureError } from '../jira/comment-once';
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import { keys } from '../storage/keys';
 import { claimOwn, deleteMany, listAll, setMany } from '../storage/kv';
 import { releaseLensClaim, stillHeld, takeLensClaim } from '../storage/lens-claim';

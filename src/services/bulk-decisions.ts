@@ -14,7 +14,7 @@
  * decision uses; when they no longer do, what is left is reported as not decided. The log rows and the kill
  * comments name the person.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import { Queue } from '@forge/events';
 import { z } from 'zod';
 import {

@@ -23,7 +23,7 @@ import {
   saveConfirmedMapping,
   saveQueuedState,
 } from '../calibration/job';
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
 import { backOffAfterConflict, claimOwn } from '../storage/kv';

@@ -41,7 +41,7 @@ import type { Settings } from '../domain/settings';
 import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { createHash } from 'node:crypto';
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import type { TrackedBet } from '../scan/bets';
 import { keys } from '../storage/keys';
 import { checkHeld, stillHeld, withLensClaim } from '../storage/lens-claim';

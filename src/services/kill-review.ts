@@ -7,7 +7,7 @@
  * double click nor a retry transitions or comments twice.
  */
 import { ruleLabel } from '../domain/zombie-rule-labels';
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import type {
   DecideData,
   Decision,

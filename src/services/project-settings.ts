@@ -3,7 +3,7 @@
  * administrators (asked of Jira for the caller) may change them. The entry gate reads them from app storage
  * itself (src/gate), so nothing is mirrored into Jira where an editor could change it.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import type { SettingsData } from '../contract/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../domain/settings';
 import { NotAuthorizedError } from '../errors';

@@ -4,7 +4,7 @@
  * the project, once per idempotency key (a retry replays the first answer), one decision per issue at a time,
  * the lens written inside the issue's claim, and an entry in the project's decision log.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from '../storage/kvs-client';
 import type { BetItem, ConfirmVerdictData, ResultsReviewData, VerdictEntry } from '../contract/project-page';
 import {
   ISSUE_PROPERTY_KEY,

@@ -1,5 +1,5 @@
 /** The page's figures as the last finished scan counted them (see src/scan/aggregates.ts): one value a project. */
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import type { StoredAggregates } from '../scan/aggregates';
 import { keys } from './keys';
 import { checkValueSize } from './kv';

@@ -3,7 +3,7 @@
  * retried request (a double click, a re-delivered event) records the decision once and returns the first.
  */
 import { randomUUID } from 'node:crypto';
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import { ValidationError } from '../errors';
 import { keys } from './keys';
 import { checkValueSize, claim, KVS_BATCH_ITEMS, listPage } from './kv';

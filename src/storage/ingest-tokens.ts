@@ -7,7 +7,7 @@
  * A token reads `olm.<PROJECT>.<tokenId>.<secret>`: the project and id find the one record to compare with.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
 import { claim, listAll, writeClaimed } from './kv';

@@ -1,6 +1,7 @@
 /** Small helpers over @forge/kvs shared by the storage modules: size checks, claims, prefix listing. */
 import { randomUUID } from 'node:crypto';
-import { kvs, ForgeKvsAPIError, WhereConditions } from '@forge/kvs';
+import { ForgeKvsAPIError, WhereConditions } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import { StorageLimitError, ValidationError } from '../errors';
 
 /** Forge KVS limit for one value. */

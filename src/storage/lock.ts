@@ -17,7 +17,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { getAppContext } from '@forge/api';
-import { Filter, FilterConditions, ForgeKvsAPIError, kvs } from '@forge/kvs';
+import { Filter, FilterConditions, ForgeKvsAPIError } from '@forge/kvs';
+import { kvs } from './kvs-client';
 
 /** The custom entity that holds every lock (declared in manifest.yml). */
 export const LOCK_ENTITY = 'lock';

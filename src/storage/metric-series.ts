@@ -4,7 +4,7 @@
  * version, so two concurrent appends never lose one another.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import { differingReadings, mergeIntoSeries } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';

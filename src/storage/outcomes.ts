@@ -4,7 +4,7 @@
  * apart by an atomic claim of the next version's revision key.
  */
 import { randomUUID } from 'node:crypto';
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import {
   fieldErrors,
   measurementSchema,

@@ -2,7 +2,7 @@
  * What the zombie scan keeps between invocations: where to resume (cursor), what each run did (summaries),
  * who is running now (a lease, so an overlapping trigger backs off), and the latest backlog-health snapshot.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import { keys } from './keys';
 import { checkValueSize, claim, listPage } from './kv';
 

@@ -3,7 +3,7 @@
  * always yields a full, frozen Settings (defaults filled in by the domain, in one place); saving validates
  * the merged whole and refuses a stale version.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import { fieldErrors } from '../domain/schemas';
 import { parseSettings, settingsOrDefaults, type Settings, type StoredSettings } from '../domain/settings';
 import { ConflictError, ValidationError } from '../errors';

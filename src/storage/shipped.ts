@@ -4,7 +4,7 @@
  * the summary change together in one KVS transaction, so the summary always counts what the records hold,
  * whatever stops an invocation between two writes.
  */
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import {
   applyShippedChange,
   emptyShippedSummary,

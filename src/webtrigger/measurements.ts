@@ -11,6 +11,7 @@
 import type { WebTriggerRequest, WebTriggerResponse } from '@forge/api';
 import { parseMeasurements, type RowError } from '../domain/measurement-input';
 import { checkBearer, takeRateSlot } from '../storage/ingest-tokens';
+import { isStorageRateLimited } from '../storage/kvs-client';
 import {
   ConflictingIdsError,
   differingWhy,
@@ -122,12 +123,25 @@ export async function handleMeasurements(
 
 /** How long a sender told to resend (503) is asked to wait. */
 const RESEND_AFTER_SECONDS = 5;
+/** Forge counts storage reads and writes per minute: a sender refused for them waits for the next one. */
+const STORAGE_MINUTE_SECONDS = 60;
 
 /** The Forge handler (manifest `webtrigger` → function `measurements-webtrigger`). */
 export async function measurementsWebTrigger(request: WebTriggerRequest): Promise<WebTriggerResponse> {
   try {
     return await handleMeasurements(request, { now: () => new Date() });
-  } catch {
+  } catch (e) {
+    // Still refused after the storage client's waits: the site's storage allowance for the minute is spent.
+    if (isStorageRateLimited(e))
+      return reply(
+        429,
+        {
+          ok: false,
+          message:
+            'Outcome Lens has used its storage allowance for the minute on this site. Send the same request again in a minute: what was recorded is not recorded twice.',
+        },
+        { 'Retry-After': [String(STORAGE_MINUTE_SECONDS)] },
+      );
     // Storage failed part way: what was written stays (ids, given or implicit, make a resend safe); the sender
     // is told to resend, after a pause that lets the writers it lost to finish.
     return reply(
