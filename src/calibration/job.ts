@@ -38,6 +38,7 @@ import { loadSettings } from '../storage/settings';
 import { Budget, DEFAULT_BUDGET_SHARE } from '../scan/budget';
 import { retrying } from '../scan/writer';
 import { MAX_DELAY_SECONDS, MAX_EVENT_RETRIES } from '../scan/queue';
+import { utcDay } from '../domain/dates';
 
 /** Queue key in manifest.yml. */
 export const CALIBRATION_QUEUE = 'outcome-lens-calibration';
@@ -249,7 +250,7 @@ async function startCursor(event: CalibrationEvent, nowMs: number): Promise<Cali
 export function historyJql(projectKey: string, asOf: Date): string {
   const first = scanDatesFor(asOf, CALIBRATION_LOOKBACK_MONTHS, 3)[0] ?? asOf;
   // A day early: Jira reads a JQL date in the searcher's time zone, which may be ahead of UTC.
-  const day = new Date(first.getTime() - 86_400_000).toISOString().slice(0, 10);
+  const day = utcDay(first.getTime() - 86_400_000);
   return `project = ${jqlString(projectKey)} AND (statusCategory != Done OR updated >= "${day}")`;
 }
 

@@ -77,7 +77,12 @@ export function calendarDaysBetween(from: string, to: string): number {
 
 /** The day `days` calendar days after the day `day` (before it when negative), as YYYY-MM-DD. */
 export function addDays(day: string, days: number): string {
-  return new Date((dayNumber(day) + days) * 86_400_000).toISOString().slice(0, 10);
+  return utcDay((dayNumber(day) + days) * 86_400_000);
+}
+
+/** The calendar day (UTC) of a valid instant (a Date or epoch ms), as YYYY-MM-DD: the server's "today". */
+export function utcDay(instant: Date | number): string {
+  return new Date(instant).toISOString().slice(0, 10);
 }
 
 /** The calendar day (UTC) of an instant, as YYYY-MM-DD; null for an invalid Date. */
@@ -154,5 +159,5 @@ export function humaneDays(days: number): string {
  * to a day. A date a person picks is refused only before it; each surface holds its person to their own day.
  */
 export function earliestLocalDay(now: Date): string {
-  return new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+  return utcDay(now.getTime() - 24 * 60 * 60 * 1000);
 }

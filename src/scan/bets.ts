@@ -22,6 +22,7 @@ import { withLensClaim } from '../storage/lens-claim';
 import { listMetricSeries, normaliseMetric, type MetricSeries } from '../storage/metric-series';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
+import { utcDay } from '../domain/dates';
 
 /** Delivered bets one scan reads newest first, and again as many of those whose state moves with time. */
 export const MAX_TRACKED_PER_RUN = 500;
@@ -135,7 +136,7 @@ export async function trackDeliveredBets(
   now: Date,
   jira: JiraClient = JiraClient.asApp(),
 ): Promise<{ summary: BetTrackingSummary; reading: DeliveryReading }> {
-  const today = now.toISOString().slice(0, 10);
+  const today = utcDay(now);
   const [outcomes, metricSeries, { settings }, known] = await Promise.all([
     listOutcomes(projectKey),
     listMetricSeries(projectKey),

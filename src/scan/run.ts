@@ -77,6 +77,7 @@ import {
   type PendingLens,
 } from './writer';
 import { dropLeftovers, fitUnwritten, keepForNextRun, keptLeftovers } from './leftovers';
+import { utcDay } from '../domain/dates';
 
 /** Jira's page cap when fields are requested. */
 export const PAGE_SIZE = 100;
@@ -257,7 +258,7 @@ export function planRun(input: {
   if (Number.isNaN(since)) return full('no earlier run to continue from');
   // Relative to the search's own clock: JQL's absolute times are read in the caller's time zone.
   const minutes = Math.max(1, Math.ceil((input.nowMs - since) / 60_000));
-  const today = new Date(input.nowMs).toISOString().slice(0, 10);
+  const today = utcDay(input.nowMs);
   return {
     mode: 'incremental',
     jql:

@@ -18,7 +18,7 @@ import type { LastWrite } from '../contract/answer';
 import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import { alsoCheckByNotBefore, passedCheckBy, passedKillDates } from '../domain/check-by';
-import { calendarDaysBetween, earliestLocalDay } from '../domain/dates';
+import { calendarDaysBetween, earliestLocalDay, utcDay } from '../domain/dates';
 import type { DecimalMark } from '../domain/amounts';
 import { readPastedStory, type PastedStory } from '../domain/pasted-story';
 import { isDelivered, notDeliveredReason } from '../domain/delivery';
@@ -515,7 +515,7 @@ export function readStoryForPanel(
 ): PastedStory {
   targetIssue(call, payload);
   const now = ports.now();
-  const serverDay = now.toISOString().slice(0, 10);
+  const serverDay = utcDay(now);
   const personDay =
     payload.today && Math.abs(calendarDaysBetween(serverDay, payload.today)) <= 1 ? payload.today : serverDay;
   return readPastedStory(payload.story, new Date(`${personDay}T00:00:00.000Z`), payload.decimalMark);

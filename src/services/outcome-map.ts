@@ -40,6 +40,7 @@ import { issueFacts, statusCategoryOf } from './issue-facts';
 import { predatesDecision, recentDecisions, reconcileIdsOf, type RecentDecision } from './kill-review';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
 import { withPageToken } from './paging';
+import { utcDay } from '../domain/dates';
 
 /** Bounds the summary pass: a backlog larger than this is summarised over its first part, and says so. */
 export interface SummaryLimits {
@@ -205,7 +206,7 @@ export async function importMeasurements(
     : [['outcome', ...(header ?? [])], ...body.map((r) => [outcome.id, ...r])]
         .map((r) => r.map((f) => `"${f.replace(/"/g, '""')}"`).join(','))
         .join('\n');
-  const parsed = parseMeasurements(csv, 'text/csv', now.toISOString().slice(0, 10), {
+  const parsed = parseMeasurements(csv, 'text/csv', utcDay(now), {
     decimalMark: input.decimalMark ?? '.',
   });
   if (!parsed.ok)

@@ -14,7 +14,7 @@ import {
   writeRequestOf,
   type IssueLens,
 } from '../domain/issue-lens';
-import { calendarDaysBetween } from '../domain/dates';
+import { calendarDaysBetween, utcDay } from '../domain/dates';
 import { isDelivered, notDeliveredReason } from '../domain/delivery';
 import type { Result } from '../domain/schemas';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
@@ -171,7 +171,7 @@ async function recentVerdicts(projectKey: string): Promise<VerdictEntry[]> {
 export async function resultsReview(call: CallContext, clock: Clock): Promise<ResultsReviewData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const today = clock.now().toISOString().slice(0, 10);
+  const today = utcDay(clock.now());
   // The search for verdicts set in the panel needs only the bets: it runs while the outcomes and the log load.
   const tracked = listTrackedBets(projectKey);
   const [bets, outcomes, logged, sinceScan] = await Promise.all([

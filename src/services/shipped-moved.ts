@@ -12,6 +12,7 @@ import { listOutcomes } from '../storage/outcomes';
 import { loadShippedSummary } from '../storage/shipped';
 import type { Clock } from './outcome-map';
 import { requireBrowse, targetProject } from './project-access';
+import { utcDay } from '../domain/dates';
 
 async function projectView(
   projectKey: string,
@@ -46,7 +47,7 @@ async function projectView(
 export async function shippedMoved(call: CallContext, clock: Clock): Promise<ShippedMovedData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  return projectView(projectKey, null, clock.now().toISOString().slice(0, 10), 12);
+  return projectView(projectKey, null, utcDay(clock.now()), 12);
 }
 
 /**
@@ -62,7 +63,7 @@ export async function gadgetView(
   const wanted = [...new Set(config.projectKeys)];
   const visible = await JiraClient.asUser().searchProjects({ keys: wanted, maxPages: 1 });
   const byKey = new Map(visible.map((p) => [p.key, p.name]));
-  const today = clock.now().toISOString().slice(0, 10);
+  const today = utcDay(clock.now());
   const shown = wanted.filter((k) => byKey.has(k));
   const projects = await Promise.all(
     shown.map((k) => projectView(k, byKey.get(k) ?? null, today, config.months)),

@@ -18,6 +18,7 @@ import { differingReadings, measurementDayProblem, mergeIntoSeries } from '../do
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
 import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
+import { utcDay } from '../domain/dates';
 
 /** Older measurements are dropped past this count, or past this many bytes of them: an outcome stays below KVS's
  * 240 KiB a value, whatever script its notes are written in. */
@@ -254,7 +255,7 @@ export async function recordMeasurement(
   if (!parsed.success) throw new ValidationError('The measurement is invalid.', fieldErrors(parsed.error));
   // The web trigger and the CSV import refuse a future day; typed on the page, it would become the outcome's
   // current value until that day came.
-  const problem = measurementDayProblem(parsed.data.at, now.toISOString().slice(0, 10));
+  const problem = measurementDayProblem(parsed.data.at, utcDay(now));
   if (problem)
     throw new ValidationError('The measurement is invalid.', { at: `Measurement date ${problem}` });
   const sentId = parsed.data.id;

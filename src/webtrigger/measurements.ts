@@ -21,6 +21,7 @@ import {
 } from '../services/measurement-ingest';
 import { StorageLimitError, ValidationError } from '../errors';
 import type { Clock } from '../services/outcome-map';
+import { utcDay } from '../domain/dates';
 
 export const MEASUREMENTS_WEBTRIGGER_KEY = 'outcome-lens-measurements';
 /** Forge web triggers accept larger bodies; a measurement request needs far less than this. */
@@ -94,7 +95,7 @@ export async function handleMeasurements(
       ok: false,
       message: `The body is over ${MAX_BODY_CHARS} characters: split it into several requests.`,
     });
-  const today = now.toISOString().slice(0, 10);
+  const today = utcDay(now);
   const parsed = parseMeasurements(body, header(request, 'content-type'), today);
   if (!parsed.ok) return reply(400, { ok: false, message: parsed.message, errors: parsed.errors });
   try {

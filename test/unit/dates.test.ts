@@ -1,4 +1,4 @@
-import { humaneDays } from '../../src/domain/dates';
+import { humaneDays, utcDay } from '../../src/domain/dates';
 
 describe('humane durations', () => {
   it.each([
@@ -18,5 +18,13 @@ describe('humane durations', () => {
     [5136, '14 years'],
   ])('says %p days as %p', (days, text) => {
     expect(humaneDays(days)).toBe(text);
+  });
+});
+
+describe("the server's day", () => {
+  it('is the UTC calendar day of a Date or of epoch milliseconds, whatever the hour', () => {
+    expect(utcDay(new Date('2026-12-03T23:59:59.999Z'))).toBe('2026-12-03');
+    expect(utcDay(new Date('2026-12-04T00:00:00+01:00'))).toBe('2026-12-03');
+    expect(utcDay(Date.UTC(2024, 1, 29, 12))).toBe('2024-02-29');
   });
 });
