@@ -7,6 +7,7 @@ import type { HealthData, HealthRecipesData } from '../../src/contract/project-p
 import type { HealthExample } from '../../src/domain/backlog-health';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import type { AdfDocument } from '../../workbench/jira/types';
+import { scanThroughPage } from '../support/project-page-app';
 
 const P = 'HRP';
 const PAGE = 'outcome-lens-project-page';
@@ -65,11 +66,7 @@ it('quotes each phrase once, without list markers, and the same list in the exam
   };
   const live = await check();
   // After a scan, health reads the examples the scan stored.
-  await call('scanNow', {});
-  app.registerConsumers();
-  expect((await app.queue.runDue({ until: 'idle', advanceClock: true })).failed).toBe(0);
-  // The scan ended before anyone looks: Jira's search index has taken in its writes.
-  app.jira.index.catchUp();
+  await scanThroughPage(app, { projectKey: P });
   const health = await call<HealthData>('health', {}, 'viewer');
   expect(health.lastScan).not.toBeNull();
   expect(await check()).toEqual(live);

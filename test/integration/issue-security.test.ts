@@ -18,7 +18,13 @@ import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { listRunSummaries } from '../../src/storage/scan-state';
 import type { WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
-import { PAGE_PROJECT as P, aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
+import {
+  PAGE_PROJECT as P,
+  aProjectPageApp,
+  callPage,
+  dataOf,
+  scanThroughPage,
+} from '../support/project-page-app';
 import { createDueBet } from '../support/results-review';
 
 const PANEL = 'outcome-lens-issue-panel';
@@ -119,10 +125,7 @@ describe('the project page for someone outside a security level', () => {
 
 describe('the scan, acting as the app, and a secured issue', () => {
   async function scanNow(): Promise<ScanRunSummary> {
-    dataOf(await callPage(app, 'scanNow', {}, 'admin'));
-    await app.queue.runDue({ until: 'idle', advanceClock: true });
-    // The scan ended before anyone looks: Jira's search index has taken in its writes.
-    app.jira.index.catchUp();
+    await scanThroughPage(app);
     const [latest] = await runInInvocation(
       { accountId: null, moduleKey: 'security-test', installContext: app.installContext },
       () => listRunSummaries(P, 1),
@@ -156,12 +159,7 @@ describe('what the scan gathered, shown to someone outside a security level', ()
   const today = new Date().toISOString().slice(0, 10);
   const deliveredBet = (summary: string, securityLevel?: string) =>
     createDueBet(app, today, { summary, ...(securityLevel ? { securityLevel } : {}) });
-  async function scan(): Promise<void> {
-    dataOf(await callPage(app, 'scanNow', {}, 'admin'));
-    await app.queue.runDue({ until: 'idle', advanceClock: true });
-    // The scan ended before anyone looks: Jira's search index has taken in its writes.
-    app.jira.index.catchUp();
-  }
+  const scan = () => scanThroughPage(app);
 
   it('leaves a secured bet out of the results review, and lists it for a member of the level', async () => {
     const level = leadsOnly(true);

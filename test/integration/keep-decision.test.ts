@@ -5,7 +5,13 @@
 import type { WorkbenchApp } from '../../workbench/app';
 import type { DecideData, ZombieQueueData } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
-import { PAGE_PROJECT as P, aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
+import {
+  PAGE_PROJECT as P,
+  aProjectPageApp,
+  callPage,
+  dataOf,
+  scanThroughPage,
+} from '../support/project-page-app';
 
 const DAY_MS = 86_400_000;
 
@@ -18,12 +24,7 @@ async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<T>
   return dataOf(await callPage<T>(app, fn, payload, user));
 }
 
-async function scan(): Promise<void> {
-  await call('scanNow', {});
-  await app.queue.runDue({ until: 'idle', advanceClock: true });
-  // The scan ended before anyone looks: Jira's search index has taken in its writes.
-  app.jira.index.catchUp();
-}
+const scan = () => scanThroughPage(app);
 
 const queued = async () => (await call<ZombieQueueData>('zombieQueue', {})).items.map((i) => i.key);
 const lensOf = (key: string) => readLens(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));

@@ -5,6 +5,7 @@
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
 import type { MapLanesData, MapSummaryData } from '../../src/contract/project-page';
+import { scanThroughPage } from '../support/project-page-app';
 
 const P = 'REC';
 const PAGE = 'outcome-lens-project-page';
@@ -27,11 +28,7 @@ it('after a scan, the map summary of "Recipes only" counts the recipes, not the 
       type: 'Story',
       summary: n <= 3 ? `Add a blue button top right ${n}` : `Shoppers cannot find item ${n}, so they leave`,
     });
-  await call('scanNow', {});
-  app.registerConsumers();
-  expect((await app.queue.runDue({ until: 'idle', advanceClock: true })).failed).toBe(0);
-  // The scan ended before anyone looks: Jira's search index has taken in its writes.
-  app.jira.index.catchUp();
+  await scanThroughPage(app, { projectKey: P });
 
   const lanes = await call<MapLanesData>('mapLanes', { filters: { recipe: true } });
   const listed = lanes.lanes.flatMap((l) => l.issues.map((i) => i.key));
@@ -57,11 +54,7 @@ it('pages past 100 recipes in the map lane and in backlog health, each recipe on
         i < N ? `Add a blue button top right ${i + 1}` : `Shoppers cannot find item ${i + 1}, so they leave`,
     })),
   );
-  await call('scanNow', {});
-  app.registerConsumers();
-  expect((await app.queue.runDue({ until: 'idle', advanceClock: true })).failed).toBe(0);
-  // The scan ended before anyone looks: Jira's search index has taken in its writes.
-  app.jira.index.catchUp();
+  await scanThroughPage(app, { projectKey: P });
 
   const first = await call<MapLanesData>('mapLanes', { filters: { recipe: true }, pageSize: 50 });
   const none = first.lanes.find((l) => l.lane === 'none')!;

@@ -33,3 +33,20 @@ export function dataOf<T>(answer: Answer<T>): T {
   if (!answer.ok) throw new Error(`expected ok, got ${answer.error.code}: ${answer.error.message}`);
   return answer.data;
 }
+
+/**
+ * "Scan now" on the project page of `projectKey` (DEMO unless named) as `user`, then every queued job run to the end (the app's consumers are
+ * registered if they were not). Then Jira's search index takes in the scan's writes: a person opens the page long
+ * after a scan, while the index's lag behind a write is the search-lag tests' own subject. Throws when a job failed.
+ */
+export async function scanThroughPage(
+  app: WorkbenchApp,
+  { projectKey = PAGE_PROJECT, user = 'admin' }: { projectKey?: string; user?: string } = {},
+): Promise<void> {
+  const started = (await app.invoke(PAGE_MODULE, 'scanNow', {}, { user, projectKey })) as Answer<unknown>;
+  if (!started.ok) throw new Error(`scanNow: ${started.error.code} ${started.error.message}`);
+  app.registerConsumers();
+  const run = await app.queue.runDue({ until: 'idle', advanceClock: true });
+  if (run.failed > 0) throw new Error(`${run.failed} queued job(s) failed during the scan`);
+  app.jira.index.catchUp();
+}
