@@ -332,10 +332,11 @@ export interface MapSummaryData {
    */
   asOf: string | null;
   /**
-   * Why figures counted live were: no scan has finished yet ('no-scan'), or the last scan's figures do not hold
-   * this filter ('filter'); null when they are the scan's.
+   * Why figures counted live were: no scan has finished yet ('no-scan'), the last scan's figures do not hold
+   * this filter ('filter'), or they are not this person's to read, since they counted an issue a security level
+   * keeps from them ('access'); null when they are the scan's.
    */
-  liveBecause: 'no-scan' | 'filter' | null;
+  liveBecause: 'no-scan' | 'filter' | 'access' | null;
 }
 
 export interface MapIssue {

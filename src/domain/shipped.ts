@@ -22,6 +22,8 @@ export interface ShippedItem {
   outcomeId: string | null;
   /** The sprint it was delivered in (its last sprint), when the project has sprints. */
   sprint: { id: number; name: string } | null;
+  /** Under a security level when the scan read it; absent from records kept before that was noted. */
+  secured?: boolean;
 }
 
 /** What one month or sprint delivered. */
@@ -39,6 +41,8 @@ export interface UnbetItem {
   summary: string;
   deliveredOn: string;
   points: number;
+  /** As on its ledger record: a viewer is shown a secured (or not known) item only once Jira says they may see it. */
+  secured?: boolean;
 }
 
 /** A month also counts the items delivered for each outcome (by the outcome linked in their lens). */
@@ -107,7 +111,8 @@ export function sameShipped(a: ShippedItem | null, b: ShippedItem | null): boole
     a.verdict === b.verdict &&
     a.outcomeId === b.outcomeId &&
     a.summary === b.summary &&
-    (a.sprint?.id ?? null) === (b.sprint?.id ?? null)
+    (a.sprint?.id ?? null) === (b.sprint?.id ?? null) &&
+    a.secured === b.secured
   );
 }
 
@@ -162,6 +167,7 @@ export function applyShippedChange(
       summary: after.summary,
       deliveredOn: after.deliveredOn,
       points: after.points,
+      ...(after.secured !== undefined ? { secured: after.secured } : {}),
     });
     summary.unbet.sort(
       (a, b) => b.deliveredOn.localeCompare(a.deliveredOn) || a.issueKey.localeCompare(b.issueKey),

@@ -42,6 +42,8 @@ export const issueFieldsSchema = z.looseObject({
     })
     .nullish(),
   resolution: z.looseObject({ name: z.string() }).nullish(),
+  /** The issue's security level, when it has one (only whether it is set is read). */
+  security: z.looseObject({}).nullish(),
   /** When the status last moved to another category (to done, when closed). */
   statuscategorychangedate: z.string().nullish(),
   // Sprint and story points are custom fields whose ids vary by site: read through src/jira/fields.ts.

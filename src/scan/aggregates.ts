@@ -18,6 +18,11 @@ export const MAX_PEOPLE = 200;
 export const MAX_SPRINTS = 200;
 export const MAX_TYPES = 100;
 const EXAMPLES = 5;
+/**
+ * The secured issues counted whose keys are kept: a page load checks them as the person (two Jira reads a hundred
+ * keys). Past it the figures are not shown to anyone as the scan's: the page counts live.
+ */
+export const MAX_SECURED_KEYS = 200;
 
 /** Cell key: [directOutcomeId, parentOutcomeId, issueType, assigneeId, sprintId], '*' for "any". */
 export type CellKey = [string | null, string | null, string, string | null, number | '*'];
@@ -52,6 +57,12 @@ export interface ProjectAggregates {
    */
   recipeLanes?: Record<string, CellValue>;
   detailed: boolean;
+  /**
+   * The counted issues that are under a security level: the scan counts as the app, so these figures tell of
+   * them, and are shown as they are only to a person who may see every one (src/services/scanned-figures.ts).
+   * `keys` holds at most MAX_SECURED_KEYS of them. Absent from figures stored before they were noted.
+   */
+  secured?: { count: number; keys: string[] };
   sprints: Array<{ id: number; name: string; state: string }>;
   issueTypes: string[];
   assignees: Record<string, string>;
@@ -72,6 +83,7 @@ export function emptyAggregates(): ProjectAggregates {
     lanes: {},
     recipeLanes: {},
     detailed: true,
+    secured: { count: 0, keys: [] },
     sprints: [],
     issueTypes: [],
     assignees: {},
@@ -149,6 +161,10 @@ export function addIssue(
       agg.cells = {};
     } else for (const k of keysOfIssue) bump(agg.cells, k, estimate, judged.zombie);
   }
+  if (issue.fields.security && agg.secured) {
+    agg.secured.count += 1;
+    if (agg.secured.keys.length < MAX_SECURED_KEYS) agg.secured.keys.push(issue.key);
+  }
   if (!agg.issueTypes.includes(type) && agg.issueTypes.length < MAX_TYPES) agg.issueTypes.push(type);
   if (assignee && !(assignee.id in agg.assignees) && Object.keys(agg.assignees).length < MAX_PEOPLE)
     agg.assignees[assignee.id] = assignee.name ?? assignee.id;
@@ -205,6 +221,11 @@ export function mergeAggregates(into: ProjectAggregates, part: ProjectAggregates
     into.detailed = false;
     into.cells = {};
   }
+  // A part counted before secured issues were noted leaves the whole without the note: it is not known.
+  if (into.secured && part.secured) {
+    into.secured.count += part.secured.count;
+    into.secured.keys = [...into.secured.keys, ...part.secured.keys].slice(0, MAX_SECURED_KEYS);
+  } else delete into.secured;
   for (const t of part.issueTypes)
     if (!into.issueTypes.includes(t) && into.issueTypes.length < MAX_TYPES) into.issueTypes.push(t);
   for (const [id, name] of Object.entries(part.assignees))

@@ -107,7 +107,15 @@ export async function keepShippedSummary(
   do {
     const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
       jql: `${project} AND statusCategory = Done${since} ORDER BY updated ASC`,
-      fields: ['summary', 'resolution', 'resolutiondate', 'updated', fields.storyPoints, fields.sprint],
+      fields: [
+        'summary',
+        'resolution',
+        'resolutiondate',
+        'updated',
+        'security',
+        fields.storyPoints,
+        fields.sprint,
+      ],
       properties: [ISSUE_PROPERTY_KEY],
       maxResults: PAGE,
       nextPageToken: token,
@@ -135,6 +143,7 @@ export async function keepShippedSummary(
         verdict: bet ? (lens.result?.verdict ?? trackedVerdict.get(issue.key) ?? null) : null,
         outcomeId: lens.outcomeId,
         sprint: last ? { id: last.id, name: last.name } : null,
+        secured: !!issue.fields.security,
       };
       return { issueKey: issue.key, before: old, after };
     });

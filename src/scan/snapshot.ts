@@ -21,6 +21,8 @@ const SYSTEM_FIELDS = [
   'assignee',
   'reporter',
   'parent',
+  // Whether the issue is under a security level: the page's figures say which issues they counted so.
+  'security',
 ] as const;
 
 /**

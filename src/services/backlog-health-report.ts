@@ -21,13 +21,13 @@ import { jqlString } from '../jira/jql';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import type { HealthTallies } from '../scan/aggregates';
-import { loadAggregates } from '../storage/aggregates';
 import { listOutcomes } from '../storage/outcomes';
 import { listRunSummaries } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
 import { issueFacts } from './issue-facts';
 import { withPageToken } from './paging';
 import { hiddenFromCaller, projectRights, requireBrowse, targetProject } from './project-access';
+import { scannedFiguresForCaller } from './scanned-figures';
 
 const PAGE = 100;
 /** Before the first finished scan the report reads a bounded first part of the backlog live (and says so). */
@@ -123,12 +123,13 @@ type RunFigures = { runId: string; finishedAt?: unknown; health?: unknown; dryRu
 export async function backlogHealthReport(call: CallContext): Promise<HealthData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const [aggregates, runs] = await Promise.all([
-    loadAggregates(projectKey),
+  const [scanned, runs] = await Promise.all([
+    scannedFiguresForCaller(projectKey),
     listRunSummaries(projectKey, 10),
   ]);
-  // "Now" is either the last finished scan's count, or (before any) a live count; "last scan" is the finished
-  // run before the one that counted "now".
+  const aggregates = scanned.figures;
+  // "Now" is either the last finished scan's count, or (before any, or when it counted an issue kept from this
+  // person) a live count; "last scan" is the finished run before the one that counted "now".
   const current = aggregates
     ? {
         health: await withoutHiddenExamples(healthFromTallies(aggregates.health)),
@@ -138,9 +139,11 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
     : { ...(await liveHealth(projectKey)), asOf: null };
   const finished = (r: RunFigures) => !!r.finishedAt && !!figures(r.health) && r.dryRun !== true;
   // With only the one scan that counted "now", it is also the last scan: no movement yet.
+  // The runs counted as the app too: shown beside the scan's own figures only, to whom those are shown.
+  const comparable = scanned.caller === 'kept-from-caller' ? [] : runs;
   const previous =
-    runs.find((r: RunFigures) => finished(r) && r.runId !== aggregates?.runId) ??
-    runs.find((r: RunFigures) => finished(r) && r.runId === aggregates?.runId);
+    comparable.find((r: RunFigures) => finished(r) && r.runId !== aggregates?.runId) ??
+    comparable.find((r: RunFigures) => finished(r) && r.runId === aggregates?.runId);
   const last = previous ? figures(previous.health) : null;
   return {
     current: current.health,

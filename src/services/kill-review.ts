@@ -55,7 +55,7 @@ import {
 } from '../storage/decisions';
 import { keys } from '../storage/keys';
 import { claimOwn, KVS_BATCH_ITEMS, listAll } from '../storage/kv';
-import { loadAggregates } from '../storage/aggregates';
+import { scannedFiguresForCaller } from './scanned-figures';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
@@ -318,8 +318,8 @@ export async function zombieQueue(
 }
 
 async function scannedZombies(projectKey: string): Promise<ZombieQueueData['flaggedInAll']> {
-  const stored = await loadAggregates(projectKey);
-  return stored ? { count: stored.health.zombies, at: stored.at } : null;
+  const { figures } = await scannedFiguresForCaller(projectKey);
+  return figures ? { count: figures.health.zombies, at: figures.at } : null;
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);

@@ -32,7 +32,7 @@ import { jqlString } from '../jira/jql';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { parseCellKey, type CellValue, type StoredAggregates } from '../scan/aggregates';
-import { loadAggregates } from '../storage/aggregates';
+import { scannedFiguresForCaller } from './scanned-figures';
 import * as outcomesStore from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import { loadHealthSnapshot } from '../storage/scan-state';
@@ -380,14 +380,17 @@ export async function mapSummary(
 ): Promise<MapSummaryData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const [outcomes, aggregates] = await Promise.all([
+  const [outcomes, scanned] = await Promise.all([
     outcomesStore.listOutcomes(projectKey),
-    loadAggregates(projectKey),
+    scannedFiguresForCaller(projectKey),
   ]);
+  const aggregates = scanned.figures;
   const fromScan = aggregates ? summaryFromAggregates(aggregates, outcomes, filters) : null;
   if (fromScan) return fromScan;
   const live = await liveSummary(projectKey, outcomes, filters, limits);
-  return { ...live, liveBecause: aggregates ? 'filter' : 'no-scan' };
+  const liveBecause =
+    scanned.caller === 'kept-from-caller' ? 'access' : scanned.caller === 'no-scan' ? 'no-scan' : 'filter';
+  return { ...live, liveBecause };
 }
 
 /**

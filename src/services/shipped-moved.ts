@@ -11,7 +11,7 @@ import type { CallContext } from '../resolvers/endpoint';
 import { listOutcomes } from '../storage/outcomes';
 import { loadShippedSummary } from '../storage/shipped';
 import type { Clock } from './outcome-map';
-import { requireBrowse, targetProject } from './project-access';
+import { hiddenFromCaller, requireBrowse, targetProject } from './project-access';
 import { utcDay } from '../domain/dates';
 
 async function projectView(
@@ -33,10 +33,19 @@ async function projectView(
       target: o.target,
       measurements: o.measurements,
     }));
+  const view = shippedView(summary ?? emptyShippedSummary(), shown, today, months);
+  // The scan listed them as the app: one a security level keeps from this viewer is neither named nor counted.
+  // Only the items read under a level (or kept before that was noted) are asked about.
+  const hidden = await hiddenFromCaller(view.unbet.filter((u) => u.secured !== false).map((u) => u.issueKey));
+  if (hidden.size > 0) {
+    const unbet = view.unbet.filter((u) => !hidden.has(u.issueKey.toUpperCase()));
+    view.unbetCount = Math.max(0, view.unbetCount - (view.unbet.length - unbet.length));
+    view.unbet = unbet;
+  }
   return {
     projectKey,
     projectName,
-    view: shippedView(summary ?? emptyShippedSummary(), shown, today, months),
+    view,
     unbetJql: `project = ${jqlString(projectKey)} AND statusCategory = Done AND checkBy IS EMPTY ORDER BY updated DESC`,
     updatedAt: summary?.updatedAt ?? null,
     catchingUp: summary?.catchingUp ?? false,

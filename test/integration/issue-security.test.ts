@@ -10,10 +10,12 @@ import type {
   DecisionLogData,
   HealthData,
   MapLanesData,
+  MapSummaryData,
   ResultsReviewData,
   ZombieQueueData,
 } from '../../src/contract/project-page';
 import type { ScanRunSummary } from '../../src/contract/scan';
+import type { ShippedMovedData } from '../../src/contract/shipped';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { listRunSummaries } from '../../src/storage/scan-state';
 import type { WorkbenchApp } from '../../workbench/app';
@@ -181,6 +183,40 @@ describe('what the scan gathered, shown to someone outside a security level', ()
     expect(JSON.stringify(member.review)).not.toContain(`"${secured}"`);
   });
 
+  it('leaves a secured item delivered without a bet out of shipped versus moved, and names it to a member of the level', async () => {
+    const level = leadsOnly(true);
+    // The scan keeps the delivery ledger where the app is in use: an item of the project carries its lens.
+    const inUse = idleStory('Bookmark items in the cart');
+    app.jira.store.setIssueProperty(inUse, ISSUE_PROPERTY_KEY, { version: 1, hasHypothesis: 'false' });
+    const done = (summary: string, securityLevel?: string) =>
+      app.jira.store.createIssue({
+        projectKey: P,
+        type: 'Story',
+        summary,
+        status: 'Done',
+        statusCategory: 'done',
+        resolution: 'Done',
+        created: ago(40),
+        updated: ago(3),
+        ...(securityLevel ? { securityLevel } : {}),
+      }).key;
+    const open = done('Reword the footer');
+    const secured = done(SECRET, level);
+    await scan();
+    const unbetOf = async (user: string) => {
+      const shipped = dataOf(await callPage<ShippedMovedData>(app, 'shippedMoved', {}, user));
+      return { shipped, keys: shipped.view.unbet.map((u) => u.issueKey).sort() };
+    };
+    const admin = await unbetOf('admin');
+    expect(admin.keys).toEqual([open, secured].sort());
+    expect(admin.shipped.view.unbetCount).toBe(2);
+    const member = await unbetOf('member');
+    expect(member.keys).toEqual([open]);
+    expect(member.shipped.view.unbetCount).toBe(1);
+    expect(JSON.stringify(member.shipped)).not.toContain(SECRET);
+    expect(JSON.stringify(member.shipped)).not.toContain(`"${secured}"`);
+  });
+
   it('leaves a secured recipe out of the backlog health examples, and shows it to a member of the level', async () => {
     const level = leadsOnly(true);
     const open = app.jira.store.createIssue({
@@ -205,6 +241,47 @@ describe('what the scan gathered, shown to someone outside a security level', ()
     const member = await examplesOf('member');
     expect(member.keys).toEqual([open]);
     expect(JSON.stringify(member.health)).not.toContain(SECRET);
+  });
+});
+
+describe("the scan's counts, shown to someone outside a security level", () => {
+  const summaryOf = async (user: string) =>
+    dataOf(await callPage<MapSummaryData>(app, 'mapSummary', { filters: {} }, user));
+  const healthOf = async (user: string) => dataOf(await callPage<HealthData>(app, 'health', {}, user));
+
+  it('are counted live for them, without the secured issue, and shown as the scan counted them to a member of the level', async () => {
+    const level = leadsOnly(true);
+    idleStory('Bookmark items in the cart');
+    idleStory('Add a blue Save for later button top right');
+    idleStory(SECRET, { level });
+    await scanThroughPage(app);
+
+    const adminMap = await summaryOf('admin');
+    expect(adminMap).toMatchObject({ total: 3, liveBecause: null });
+    expect(adminMap.asOf).not.toBeNull();
+    const adminHealth = await healthOf('admin');
+    expect(adminHealth.current.total).toBe(3);
+    expect(adminHealth.asOf).not.toBeNull();
+    expect(adminHealth.lastScan).toMatchObject({ total: 3 });
+
+    const memberMap = await summaryOf('member');
+    expect(memberMap).toMatchObject({ total: 2, asOf: null, liveBecause: 'access' });
+    expect(memberMap.lanes.reduce((n, lane) => n + lane.count, 0)).toBe(2);
+    const memberHealth = await healthOf('member');
+    expect(memberHealth).toMatchObject({ asOf: null, lastScan: null, movement: null });
+    expect(memberHealth.current.total).toBe(2);
+    expect(memberHealth.current.zombies.count).toBe(2);
+    expect(JSON.stringify([memberMap, memberHealth])).not.toContain(SECRET);
+  });
+
+  it('are shown as the scan counted them to everyone when no counted issue is secured', async () => {
+    leadsOnly(true);
+    idleStory('Bookmark items in the cart');
+    await scanThroughPage(app);
+    const memberMap = await summaryOf('member');
+    expect(memberMap).toMatchObject({ total: 1, liveBecause: null });
+    expect(memberMap.asOf).not.toBeNull();
+    expect((await healthOf('member')).asOf).not.toBeNull();
   });
 });
 

@@ -2,7 +2,14 @@
  * The scan's page figures (src/scan/aggregates.ts) stay bounded: past MAX_CELLS distinct filter cells they keep
  * only the unfiltered lanes, and a filtered view then asks for a live count (null) instead of a wrong answer.
  */
-import { addIssue, emptyAggregates, MAX_CELLS, type StoredAggregates } from '../../src/scan/aggregates';
+import {
+  addIssue,
+  emptyAggregates,
+  MAX_CELLS,
+  MAX_SECURED_KEYS,
+  mergeAggregates,
+  type StoredAggregates,
+} from '../../src/scan/aggregates';
 import { summaryFromAggregates } from '../../src/services/outcome-map';
 import type { JiraIssue } from '../../src/jira/schemas';
 
@@ -49,4 +56,37 @@ it('past MAX_CELLS keeps the unfiltered lanes only, and a filtered view is count
   expect(summaryFromAggregates(stored, [], {})).toMatchObject({ total: MAX_CELLS + 1 });
   expect(summaryFromAggregates(stored, [], { assignee: 'acc-1' })).toBeNull();
   expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThan(240 * 1024);
+});
+
+describe('the issues under a security level that the figures counted', () => {
+  const secured = (n: number): JiraIssue => {
+    const plain = issue(n, 'acc-0');
+    return { ...plain, fields: { ...plain.fields, security: { id: '10001', name: 'Leads only' } } };
+  };
+
+  it('are noted with their keys, and only they', () => {
+    const agg = emptyAggregates();
+    addIssue(agg, issue(1, 'acc-0'), judged, fields);
+    addIssue(agg, secured(2), judged, fields);
+    expect(agg.secured).toEqual({ count: 1, keys: ['P-2'] });
+  });
+
+  it('keep at most MAX_SECURED_KEYS keys and count the rest, also across partitions', () => {
+    const a = emptyAggregates();
+    const b = emptyAggregates();
+    for (let n = 0; n < MAX_SECURED_KEYS; n++) addIssue(a, secured(n), judged, fields);
+    addIssue(b, secured(MAX_SECURED_KEYS), judged, fields);
+    mergeAggregates(a, b);
+    expect(a.secured?.count).toBe(MAX_SECURED_KEYS + 1);
+    expect(a.secured?.keys).toHaveLength(MAX_SECURED_KEYS);
+  });
+
+  it('are not known when a partition was counted without the note (an older cursor)', () => {
+    const a = emptyAggregates();
+    const older = emptyAggregates();
+    delete older.secured;
+    addIssue(older, secured(1), judged, fields);
+    mergeAggregates(a, older);
+    expect(a.secured).toBeUndefined();
+  });
 });

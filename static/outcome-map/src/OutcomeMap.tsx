@@ -539,7 +539,9 @@ export function OutcomeMap({
             below are of those.{' '}
             {summary.liveBecause === 'filter'
               ? 'The last scan counted the whole backlog, but not by this filter: this view is counted now. Fewer filters show the scan’s figures.'
-              : 'The daily scan counts the whole backlog: after it has run, the map shows its figures.'}
+              : summary.liveBecause === 'access'
+                ? 'This view is counted now, from the issues you can see.'
+                : 'The daily scan counts the whole backlog: after it has run, the map shows its figures.'}
           </p>
         </SectionMessage>
       ) : null}
@@ -550,7 +552,9 @@ export function OutcomeMap({
             ? `, as of the scan at ${summary.asOf.slice(0, 16).replace('T', ' ')} UTC (the lanes' issues below are live).`
             : summary.liveBecause === 'filter'
               ? ', counted now: the last scan did not count this view.'
-              : ', counted now: no scan has counted this view yet.'}
+              : summary.liveBecause === 'access'
+                ? ', counted now from the issues you can see.'
+                : ', counted now: no scan has counted this view yet.'}
         </p>
       ) : error ? null : (
         <Spinner label="Counting open work" />
