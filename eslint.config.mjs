@@ -36,7 +36,7 @@ export default tseslint.config(
           paths: [
             {
               name: '@forge/kvs',
-              importNames: ['kvs'],
+              importNames: ['kvs', 'default'],
               message: "Import kvs from src/storage/kvs-client: it waits out storage's rate limits.",
             },
           ],

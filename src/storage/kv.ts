@@ -1,7 +1,7 @@
 /** Small helpers over @forge/kvs shared by the storage modules: size checks, claims, prefix listing. */
 import { randomUUID } from 'node:crypto';
 import { ForgeKvsAPIError, WhereConditions } from '@forge/kvs';
-import { kvs } from './kvs-client';
+import { isStorageRateLimited, kvs } from './kvs-client';
 import { StorageLimitError, ValidationError } from '../errors';
 
 /** Forge KVS limit for one value. */
@@ -87,7 +87,8 @@ export async function claim(
       await kvs.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS', ttl });
       return true;
     } catch (e) {
-      if (!(e instanceof ForgeKvsAPIError)) throw e;
+      // Not a storage refusal, or one for the rate limit that the client has already waited out: thrown.
+      if (!(e instanceof ForgeKvsAPIError) || isStorageRateLimited(e)) throw e;
       const stored = await kvs.get(key);
       if (stored !== undefined) return isOwn?.(stored) ?? false;
       // Refused, and nothing stored when read: its holder gave it back in between (a writer whose write failed,

@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { getAppContext } from '@forge/api';
 import { Filter, FilterConditions, ForgeKvsAPIError } from '@forge/kvs';
-import { kvs } from './kvs-client';
+import { isStorageRateLimited, kvs } from './kvs-client';
 
 /** The custom entity that holds every lock (declared in manifest.yml). */
 export const LOCK_ENTITY = 'lock';
@@ -165,6 +165,9 @@ async function create(name: string, lock: StoredLock): Promise<boolean> {
     await locks().set(name, lock, { keyPolicy: 'FAIL_IF_EXISTS', ttl: ttlOf(lock.ttlSeconds) });
     return true;
   } catch (e) {
+    // Refused for storage's rate limit after the client's own waits: nothing was written, and trying again now
+    // would only wait as long once more.
+    if (isStorageRateLimited(e)) throw e;
     const now = await locks().get(name);
     if (now?.owner === lock.owner) return true; // it landed, and only its answer was lost
     if (e instanceof ForgeKvsAPIError && now !== undefined) return false;
@@ -231,7 +234,8 @@ export async function takeLock<R = never>(
     } catch (e) {
       // Refused, and nobody held it when read: the holder released it in between, or storage is failing. Tried
       // again; a write storage keeps refusing (an outage) is thrown after a few tries.
-      if (e instanceof ForgeKvsAPIError && ++refusedThenFree < CREATE_TRIES) continue;
+      if (e instanceof ForgeKvsAPIError && !isStorageRateLimited(e) && ++refusedThenFree < CREATE_TRIES)
+        continue;
       throw e;
     }
     if (created) return heldFrom(at);
@@ -266,8 +270,11 @@ export async function takeLock<R = never>(
  * holder whose lock was taken over or ran out writes nothing.
  */
 export async function lockHeld(held: HeldLock, marginMs = 0): Promise<boolean> {
-  if (Date.now() > held.takenAtMs + held.ttlSeconds * 1000 - marginMs) return false;
-  return (await locks().get(held.name))?.owner === held.owner;
+  const lastMoment = held.takenAtMs + held.ttlSeconds * 1000 - marginMs;
+  if (Date.now() > lastMoment) return false;
+  const owned = (await locks().get(held.name))?.owner === held.owner;
+  // The read may have waited out storage's rate limit (src/storage/kvs-client.ts): the margin is checked after it.
+  return owned && Date.now() <= lastMoment;
 }
 
 /**

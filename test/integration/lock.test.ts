@@ -1,7 +1,9 @@
 /** The app's one lock (src/storage/lock.ts) over the real @forge/kvs, answered by the workbench's KVS. */
 import { releaseLensClaim, takeLensClaim } from '../../src/storage/lens-claim';
 import { LOCK_ENTITY, lockHeld, releaseLock, takeLock, type HeldLock } from '../../src/storage/lock';
+import { storageRetry } from '../../src/storage/kvs-client';
 import { readManifest } from '../../workbench/app';
+import { refuseStorageRequests } from '../support/storage-faults';
 import { createWorkbench, type Workbench } from '../support/workbench-harness';
 
 let wb: Workbench;
@@ -238,5 +240,34 @@ describe('the app lock', () => {
       outage.mockRestore();
       warn.mockRestore();
     }
+  });
+});
+
+describe('a holder checking its lock while app storage refuses for its rate limits', () => {
+  /** A 25 s lock with 3 s left, checked with a 2 s margin after `refusals` refused reads of it. */
+  async function heldAfterRefusedReads(refusals: number): Promise<boolean> {
+    const taken = await run(() => takeLock('l:slow', { ttlSeconds: 25, requestId: null, waitMs: 0 }));
+    if (taken.status !== 'held') throw new Error('not held');
+    let now = taken.held.takenAtMs + 22_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    jest.spyOn(storageRetry, 'random').mockReturnValue(1);
+    jest.spyOn(storageRetry, 'wait').mockImplementation((ms) => {
+      now += ms;
+      return Promise.resolve();
+    });
+    refuseStorageRequests(wb.kvs, refusals, (path) => path === '/api/v1/entity/get');
+    try {
+      return await run(() => lockHeld(taken.held, 2_000));
+    } finally {
+      jest.restoreAllMocks();
+    }
+  }
+
+  it('is told it holds it when the read came back inside the margin', async () => {
+    expect(await heldAfterRefusedReads(1)).toBe(true); // one wait of 0.2 s: 2.8 s left
+  });
+
+  it('is told it does not when waiting out the refusals took it past the margin', async () => {
+    expect(await heldAfterRefusedReads(3)).toBe(false); // 0.2 + 0.5 + 1 s: 1.3 s left, under 2 s
   });
 });

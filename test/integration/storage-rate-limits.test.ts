@@ -10,6 +10,7 @@ import { ForgeKvsAPIError, kvs as sdkKvs, WhereConditions } from '@forge/kvs';
 import type { Answer } from '../../src/contract/answer';
 import { ISSUE_PANEL_RESOLVERS, type PanelSaveData } from '../../src/contract/issue-panel';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { claim } from '../../src/storage/kv';
 import { kvs, storageRetry } from '../../src/storage/kvs-client';
 import { openDatabase, type WorkbenchDb } from '../../workbench/db';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
@@ -131,11 +132,20 @@ describe("the app's storage client under Forge's storage rate limits", () => {
     expect(waits).toHaveLength(3);
   });
 
-  it('makes a refused write once, not twice: a claim refused for the rate is taken on the retry', async () => {
+  it('takes a FAIL_IF_EXISTS claim refused for the rate on the retry, rather than reading it as lost', async () => {
     const refused = refuseStorageRequests(store, 1);
     await kvs.set('claim', { by: 'me' }, { keyPolicy: 'FAIL_IF_EXISTS' });
     expect(refused).toEqual(['/api/v1/set']);
     expect(await kvs.get('claim')).toEqual({ by: 'me' });
+  });
+
+  it('lets a claim refused for the rate fail once the client gave up, without trying again on top of it', async () => {
+    const refused = refuseStorageRequests(store, Number.POSITIVE_INFINITY);
+    const error = await rejection(claim('claim', { by: 'me' }));
+    expect((error as ForgeKvsAPIError).code).toBe('RATE_LIMIT_EXCEEDED');
+    // One write, sent five times by the client: no read after it, no second round of five.
+    expect(refused).toEqual(Array.from({ length: 5 }, () => '/api/v1/set'));
+    expect(waits).toHaveLength(4);
   });
 
   it('does not send again what failed for another reason (a server error after which the write may be stored)', async () => {
@@ -209,7 +219,7 @@ describe('a person saving while app storage refuses for its rate limits', () => 
 });
 
 describe('a measurement source sending while app storage refuses for its rate limits', () => {
-  it('is told 429 with a minute to wait, and its resend is recorded once', async () => {
+  it('is told 429 with a minute to wait when the recording is refused, and its resend is recorded once', async () => {
     jest.spyOn(storageRetry, 'wait').mockImplementation(() => Promise.resolve());
     const app = createWorkbenchApp({ dataFile: ':memory:', latency: 'off' });
     try {
@@ -228,7 +238,12 @@ describe('a measurement source sending while app storage refuses for its rate li
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${created.data.token}` },
           body: JSON.stringify([{ metric: 'Checkout abandonment', value: 38, at: '2026-11-02' }]),
         });
-      refuseStorageRequests(app.kvs, Number.POSITIVE_INFINITY, (p) => p !== '/api/v1/get');
+      // The series' own writes are refused (its claims and the token's rate slot are not): the recording fails.
+      const refusedWrites = refuseStorageRequests(
+        app.kvs,
+        Number.POSITIVE_INFINITY,
+        (path, body) => /\/(?:set|transaction)$/.test(path) && body.includes('"metric:DEMO:'),
+      );
       const refused = await post();
       expect(refused.statusCode).toBe(429);
       expect(refused.headers?.['Retry-After']).toEqual(['60']);
@@ -236,12 +251,18 @@ describe('a measurement source sending while app storage refuses for its rate li
         ok: false,
         message: expect.stringMatching(/storage allowance for the minute.*again in a minute/),
       });
+      expect(refusedWrites.length).toBeGreaterThan(0);
       jest.restoreAllMocks();
       const resent = await post();
       expect([resent.statusCode, JSON.parse(resent.body)]).toEqual([
         200,
         expect.objectContaining({ accepted: 1 }),
       ]);
+      const series = app.kvs
+        .dump()
+        .filter((e) => e.key.startsWith('metric:DEMO:'))
+        .map((e) => (e.value as { measurements: Array<{ value: number }> }).measurements);
+      expect(series).toEqual([[expect.objectContaining({ value: 38 })]]);
     } finally {
       app.close();
     }

@@ -78,26 +78,27 @@ export function writesWaitForEachOther(store: KvsStore, writers: number): () => 
 }
 
 /**
- * The next `times` storage requests `pick` chooses are refused as Forge refuses a request past the installation's
+ * The next `times` storage requests `pick` chooses (by path and JSON body) are refused as Forge refuses a request past the installation's
  * rate limits (429 RATE_LIMIT_EXCEEDED), carried out by none. Returns the paths refused.
  * jest.restoreAllMocks() ends it.
  */
 export function refuseStorageRequests(
   store: KvsStore,
   times: number,
-  pick: (path: string) => boolean = () => true,
+  pick: (path: string, body: string) => boolean = () => true,
 ): string[] {
   const answer = store.handle.bind(store);
   const refused: string[] = [];
   jest.spyOn(store, 'handle').mockImplementation((path, init) => {
-    if (refused.length >= times || !pick(path)) return answer(path, init);
+    const body = typeof init?.body === 'string' ? init.body : '';
+    if (refused.length >= times || !pick(path, body)) return answer(path, init);
     refused.push(path);
-    const body = {
+    const refusal = {
       code: 'RATE_LIMIT_EXCEEDED',
       message: "The installation's app storage rate limit is spent",
     };
     return Promise.resolve(
-      new Response(JSON.stringify(body), { status: 429, headers: { 'content-type': 'application/json' } }),
+      new Response(JSON.stringify(refusal), { status: 429, headers: { 'content-type': 'application/json' } }),
     );
   });
   return refused;
