@@ -542,6 +542,11 @@ export interface HealthData {
   truncated: boolean;
   /** When the scan that counted `current` finished (ISO); null when it was computed live for this answer. */
   asOf: string | null;
+  /**
+   * Why `current` was computed live: no scan has finished yet ('no-scan'), or the scan's figures counted an issue
+   * a security level keeps from this person ('access': nor is the last scan shown); null when they are the scan's.
+   */
+  liveBecause: 'no-scan' | 'access' | null;
 }
 
 /** One zombie-scan run as the project page shows it: the stored summary's fields, read defensively. */

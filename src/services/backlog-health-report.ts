@@ -153,6 +153,7 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
     movement: last ? movementSince(current.health, last) : null,
     truncated: current.truncated,
     asOf: current.asOf,
+    liveBecause: aggregates ? null : scanned.caller === 'kept-from-caller' ? 'access' : 'no-scan',
   };
 }
 

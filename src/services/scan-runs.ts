@@ -6,7 +6,7 @@ import type { ScanRunView, ScanRunsData } from '../contract/project-page';
 import { emptyCounters, type ScanCounters, type ScanRunSummary } from '../contract/scan';
 import type { CallContext } from '../resolvers/endpoint';
 import { listRunSummaries } from '../storage/scan-state';
-import { requireBrowse, targetProject } from './project-access';
+import { hiddenFromCaller, requireBrowse, targetProject } from './project-access';
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -52,6 +52,26 @@ export async function scanRuns(call: CallContext, limit: number): Promise<ScanRu
     projectKey,
     limit,
   );
-  const runs = stored.map(toRunView);
+  const runs = await withoutHiddenIssues(stored.map(toRunView));
   return { runs, running: runs.some((r) => r.status === 'running') };
+}
+
+/**
+ * The scan noted failures and a dry run's changes by issue as the app: one a security level keeps from this person
+ * is left out of the lists (the counters still count it, as Jira's own scan of the issue did happen).
+ */
+async function withoutHiddenIssues(runs: ScanRunView[]): Promise<ScanRunView[]> {
+  const hidden = await hiddenFromCaller(
+    runs.flatMap((r) => [
+      ...r.errors.flatMap((e) => (e.issueKey ? [e.issueKey] : [])),
+      ...r.wouldChange.map((w) => w.issueKey),
+    ]),
+  );
+  if (hidden.size === 0) return runs;
+  const shown = (key: string | null) => !key || !hidden.has(key.toUpperCase());
+  return runs.map((r) => ({
+    ...r,
+    errors: r.errors.filter((e) => shown(e.issueKey)),
+    wouldChange: r.wouldChange.filter((w) => shown(w.issueKey)),
+  }));
 }

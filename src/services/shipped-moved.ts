@@ -34,14 +34,11 @@ async function projectView(
       measurements: o.measurements,
     }));
   const view = shippedView(summary ?? emptyShippedSummary(), shown, today, months);
-  // The scan listed them as the app: one a security level keeps from this viewer is neither named nor counted.
-  // Only the items read under a level (or kept before that was noted) are asked about.
+  // The scan listed them as the app: one a security level keeps from this viewer is not named. It still counts in
+  // the totals, as every figure of the ledger does, so the counts agree with each other. Only the items read under
+  // a level (or kept before that was noted) are asked about.
   const hidden = await hiddenFromCaller(view.unbet.filter((u) => u.secured !== false).map((u) => u.issueKey));
-  if (hidden.size > 0) {
-    const unbet = view.unbet.filter((u) => !hidden.has(u.issueKey.toUpperCase()));
-    view.unbetCount = Math.max(0, view.unbetCount - (view.unbet.length - unbet.length));
-    view.unbet = unbet;
-  }
+  if (hidden.size > 0) view.unbet = view.unbet.filter((u) => !hidden.has(u.issueKey.toUpperCase()));
   return {
     projectKey,
     projectName,

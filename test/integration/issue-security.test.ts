@@ -12,6 +12,7 @@ import type {
   MapLanesData,
   MapSummaryData,
   ResultsReviewData,
+  ScanRunsData,
   ZombieQueueData,
 } from '../../src/contract/project-page';
 import type { ScanRunSummary } from '../../src/contract/scan';
@@ -212,9 +213,26 @@ describe('what the scan gathered, shown to someone outside a security level', ()
     expect(admin.shipped.view.unbetCount).toBe(2);
     const member = await unbetOf('member');
     expect(member.keys).toEqual([open]);
-    expect(member.shipped.view.unbetCount).toBe(1);
+    // Counted as the ledger counts it, so the figures agree: it is only not named.
+    expect(member.shipped.view.unbetCount).toBe(2);
     expect(JSON.stringify(member.shipped)).not.toContain(SECRET);
     expect(JSON.stringify(member.shipped)).not.toContain(`"${secured}"`);
+  });
+
+  it("leaves a secured issue out of a dry run's list in the scan history, and lists it for a member of the level", async () => {
+    const level = leadsOnly(true);
+    const open = idleStory('Bookmark items in the cart');
+    const secured = idleStory(SECRET, { level });
+    dataOf(await callPage(app, 'scanNow', { dryRun: true }, 'admin'));
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+    const listedFor = async (user: string) => {
+      const runs = dataOf(await callPage<ScanRunsData>(app, 'scanRuns', {}, user));
+      return { runs, keys: runs.runs.flatMap((r) => r.wouldChange.map((w) => w.issueKey)).sort() };
+    };
+    expect((await listedFor('admin')).keys).toEqual([open, secured].sort());
+    const member = await listedFor('member');
+    expect(member.keys).toEqual([open]);
+    expect(JSON.stringify(member.runs)).not.toContain(`"${secured}"`);
   });
 
   it('leaves a secured recipe out of the backlog health examples, and shows it to a member of the level', async () => {
@@ -261,17 +279,42 @@ describe("the scan's counts, shown to someone outside a security level", () => {
     expect(adminMap.asOf).not.toBeNull();
     const adminHealth = await healthOf('admin');
     expect(adminHealth.current.total).toBe(3);
+    expect(adminHealth).toMatchObject({ liveBecause: null, lastScan: { total: 3 } });
     expect(adminHealth.asOf).not.toBeNull();
-    expect(adminHealth.lastScan).toMatchObject({ total: 3 });
 
     const memberMap = await summaryOf('member');
     expect(memberMap).toMatchObject({ total: 2, asOf: null, liveBecause: 'access' });
     expect(memberMap.lanes.reduce((n, lane) => n + lane.count, 0)).toBe(2);
     const memberHealth = await healthOf('member');
-    expect(memberHealth).toMatchObject({ asOf: null, lastScan: null, movement: null });
+    expect(memberHealth).toMatchObject({ asOf: null, lastScan: null, movement: null, liveBecause: 'access' });
     expect(memberHealth.current.total).toBe(2);
     expect(memberHealth.current.zombies.count).toBe(2);
     expect(JSON.stringify([memberMap, memberHealth])).not.toContain(SECRET);
+  });
+
+  it("count a sub-task under its parent's level as secured, as Jira's Security Level field shows it", async () => {
+    const level = leadsOnly(true);
+    idleStory('Bookmark items in the cart');
+    const parent = app.jira.store.createIssue({
+      projectKey: P,
+      type: 'Story',
+      summary: SECRET,
+      status: 'Done',
+      statusCategory: 'done',
+      resolution: 'Done',
+      securityLevel: level,
+    }).key;
+    app.jira.store.createIssue({
+      projectKey: P,
+      type: 'Sub-task',
+      parentKey: parent,
+      summary: 'Tell the landlord',
+      created: ago(80),
+      updated: ago(70),
+    });
+    await scanThroughPage(app);
+    expect(await summaryOf('admin')).toMatchObject({ total: 2, liveBecause: null });
+    expect(await summaryOf('member')).toMatchObject({ total: 1, asOf: null, liveBecause: 'access' });
   });
 
   it('are shown as the scan counted them to everyone when no counted issue is secured', async () => {

@@ -201,6 +201,7 @@ describe('backlog health CSV', () => {
     lastScan: null,
     truncated: false,
     asOf: null,
+    liveBecause: 'no-scan',
   });
   const rows = parseCsv(csv);
   const column = (name: string) => HEALTH_CSV_HEADER.indexOf(name);

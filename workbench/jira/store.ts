@@ -754,6 +754,18 @@ export class JiraStore {
    * Whether an account is in the issue's security level (true when the issue has none). The app's user is in
    * it only through a member that names it: its account, or the `atlassian-addons-project-access` role.
    */
+  /**
+   * The level that governs an issue: its own, or a sub-task's parent's, which Jira shows on the sub-task as
+   * "inherited from parent" and returns in its Security Level field.
+   */
+  effectiveSecurityLevelId(issue: StoredIssue): number | null {
+    if (issue.type === 'Sub-task' && issue.parentKey) {
+      const parent = this.getIssue(issue.parentKey);
+      if (parent) return this.effectiveSecurityLevelId(parent);
+    }
+    return issue.securityLevelId;
+  }
+
   inSecurityLevel(issue: StoredIssue, accountId: string, appAccountId: string): boolean {
     // "Subtasks inherit the security level of their parent issue" (Configure issue security schemes).
     if (issue.type === 'Sub-task' && issue.parentKey) {

@@ -235,12 +235,16 @@ export function Health({
         <span className="ol-muted" data-testid="health-as-of">
           {data.asOf
             ? `Figures as of the scan at ${data.asOf.slice(0, 16).replace('T', ' ')} UTC. `
-            : 'No scan has counted the backlog yet: these figures were counted now. '}
+            : data.liveBecause === 'access'
+              ? 'These figures were counted now, from the issues you can see. '
+              : 'No scan has counted the backlog yet: these figures were counted now. '}
           {firstScan
             ? 'One scan so far: movement shows from the next one.'
             : data.lastScan?.at
               ? `Changes are since the last scan, ${data.lastScan.at.slice(0, 16).replace('T', ' ')}.`
-              : 'No scan yet: no movement to show.'}
+              : data.liveBecause === 'access'
+                ? ''
+                : 'No scan yet: no movement to show.'}
         </span>
       </div>
       <ScanRuns

@@ -315,6 +315,7 @@ export function allFields(
 ): Record<string, () => unknown> {
   // Thunks, so a page that asks for two fields does not look up users and parents it will not return.
   const parentOf = () => (issue.parentKey ? store.getIssue(issue.parentKey) : null);
+  const securityLevelId = store.effectiveSecurityLevelId(issue);
   return {
     summary: () => issue.summary,
     description: () => issue.description,
@@ -354,15 +355,16 @@ export function allFields(
           }
         : null;
     },
-    // Jira's Security Level field: the level's SecurityLevel bean (spec), only on an issue that has one.
-    ...(issue.securityLevelId !== null ? { security: () => renderSecurityLevel(store, issue) } : {}),
+    // Jira's Security Level field: the level's SecurityLevel bean (spec), only on an issue that has one (a
+    // sub-task's is its parent's).
+    ...(securityLevelId !== null ? { security: () => renderSecurityLevel(store, securityLevelId) } : {}),
     [custom.sprint]: () => (issue.sprints.length ? issue.sprints : null),
     [custom.storyPoints]: () => issue.storyPoints,
   };
 }
 
-function renderSecurityLevel(store: JiraStore, issue: StoredIssue): Record<string, unknown> | null {
-  const level = issue.securityLevelId === null ? null : store.getSecurityLevel(issue.securityLevelId);
+function renderSecurityLevel(store: JiraStore, levelId: number): Record<string, unknown> | null {
+  const level = store.getSecurityLevel(levelId);
   if (!level) return null;
   return {
     self: `${BASE_URL}/rest/api/3/securitylevel/${level.id}`,
