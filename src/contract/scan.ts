@@ -15,6 +15,14 @@ export interface ScanIssueError {
   at: string;
 }
 
+/**
+ * Whether the scan read a sampled issue under a security level. The page checks only the samples that are, or
+ * whose level the scan did not read (absent: an issue that failed before it was read, or an older summary).
+ */
+export interface SecuredNote {
+  secured?: boolean;
+}
+
 export interface ScanCounters {
   /** Search pages read. */
   pages: number;
@@ -66,9 +74,9 @@ export type ScanRunSummary = {
   finishedAt: string | null;
   counters: ScanCounters;
   /** First errors of the run (at most MAX_SUMMARY_ERRORS). */
-  errorSamples: ScanIssueError[];
+  errorSamples: Array<ScanIssueError & SecuredNote>;
   /** In a dry run, the first issues that would be flagged or cleared. */
-  wouldChange: Array<{ issueKey: string; change: 'flag' | 'clear' | 'update' }>;
+  wouldChange: Array<{ issueKey: string; change: 'flag' | 'clear' | 'update' } & SecuredNote>;
   health: HealthSnapshot | null;
   /** What the run had to assume about the site, in words for people (e.g. which sprint field it read). */
   notes: string[];

@@ -9,7 +9,6 @@ import {
   MAX_SUMMARY_ERRORS,
   type HealthSnapshot,
   type ScanCounters,
-  type ScanIssueError,
   type ScanRunSummary,
 } from '../contract/scan';
 import { MAX_DRY_RUN_SAMPLES } from '../contract/project-page-keys';
@@ -134,7 +133,7 @@ export interface ScanCursor {
   /** What the run had to assume, for the summary. */
   notes?: string[];
   counters: ScanCounters;
-  errorSamples: ScanIssueError[];
+  errorSamples: ScanRunSummary['errorSamples'];
   wouldChange: ScanRunSummary['wouldChange'];
   health: HealthTally;
   /** Lenses whose edits were made but whose write was interrupted (one per issue, written first on resume). */
@@ -636,6 +635,12 @@ export async function runScanInvocation(
   const standing = committed.standing ?? UNKNOWN_STANDING;
   const outcomes = new Map(committed.outcomes);
   const parentOutcomes = new Map<string, string | null>();
+  /** Whether each issue this invocation read is under a security level, noted on its samples for the page. */
+  const securedOf = new Map<string, boolean>();
+  const securedNote = (issueKey: string | null) => {
+    const secured = issueKey === null ? undefined : securedOf.get(issueKey);
+    return secured === undefined ? {} : { secured };
+  };
   const recordError = (issueKey: string | null, message: string) => {
     working.counters.errors += 1;
     if (working.errorSamples.length < MAX_SUMMARY_ERRORS)
@@ -643,6 +648,7 @@ export async function runScanInvocation(
         issueKey,
         message: message.slice(0, 500),
         at: new Date(clock()).toISOString(),
+        ...securedNote(issueKey),
       });
   };
   const perIssueNote = (why: string) =>
@@ -812,6 +818,7 @@ export async function runScanInvocation(
         }),
       );
       await loadParents(jira, page.issues, parentOutcomes);
+      for (const raw of page.issues) if (raw.key) securedOf.set(raw.key, !!raw.fields?.security);
 
       const now = new Date(clock());
       const plans: IssuePlan[] = [];
@@ -878,7 +885,7 @@ export async function runScanInvocation(
         }
         if (working.dryRun) {
           if (plan.change && working.wouldChange.length < MAX_DRY_RUN_SAMPLES)
-            working.wouldChange.push({ issueKey: plan.key, change: plan.change });
+            working.wouldChange.push({ issueKey: plan.key, change: plan.change, ...securedNote(plan.key) });
           if (plan.next)
             c.edits += Number(!!plan.edits.addLabel || !!plan.edits.removeLabel) + Number(plan.edits.comment);
         } else writer.add(plan);

@@ -12,7 +12,7 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
 
 /** Summaries are stored data: read them defensively, so an older or partial one still shows. */
-export function toRunView(s: Partial<ScanRunSummary> & { runId: string; startedAt: string }): ScanRunView {
+export function toRunView(s: StoredRun): ScanRunView {
   const counters = emptyCounters();
   const stored = (s.counters ?? {}) as Partial<ScanCounters>;
   for (const k of Object.keys(counters) as Array<keyof ScanCounters>) counters[k] = num(stored[k]);
@@ -38,7 +38,10 @@ export function toRunView(s: Partial<ScanRunSummary> & { runId: string; startedA
           at: String(e.at),
         }))
       : [],
-    wouldChange: s.dryRun === true && Array.isArray(s.wouldChange) ? s.wouldChange : [],
+    wouldChange:
+      s.dryRun === true && Array.isArray(s.wouldChange)
+        ? s.wouldChange.map((w) => ({ issueKey: w.issueKey, change: w.change }))
+        : [],
     // Runs stored before notes existed have none.
     notes: Array.isArray(s.notes) ? s.notes.filter((n): n is string => typeof n === 'string') : [],
     failure: text(s.failure),
@@ -48,30 +51,35 @@ export function toRunView(s: Partial<ScanRunSummary> & { runId: string; startedA
 export async function scanRuns(call: CallContext, limit: number): Promise<ScanRunsData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const stored = await listRunSummaries<Partial<ScanRunSummary> & { runId: string; startedAt: string }>(
-    projectKey,
-    limit,
-  );
-  const runs = await withoutHiddenIssues(stored.map(toRunView));
+  const stored = await listRunSummaries<StoredRun>(projectKey, limit);
+  const hidden = await hiddenFromCaller(stored.flatMap(keysToCheck));
+  const runs = stored.map((s) => withoutHidden(toRunView(s), hidden));
   return { runs, running: runs.some((r) => r.status === 'running') };
 }
 
+type StoredRun = Partial<ScanRunSummary> & { runId: string; startedAt: string };
+
 /**
- * The scan noted failures and a dry run's changes by issue as the app: one a security level keeps from this person
- * is left out of the lists (the counters still count it, as Jira's own scan of the issue did happen).
+ * The scan noted failures and a dry run's changes by issue as the app, so one a security level keeps from this
+ * person must be left out of the lists (the counters still count it: the scan of the issue did happen). Only the
+ * samples the scan read under a level, or whose level it did not read, need a Jira check.
  */
-async function withoutHiddenIssues(runs: ScanRunView[]): Promise<ScanRunView[]> {
-  const hidden = await hiddenFromCaller(
-    runs.flatMap((r) => [
-      ...r.errors.flatMap((e) => (e.issueKey ? [e.issueKey] : [])),
-      ...r.wouldChange.map((w) => w.issueKey),
-    ]),
+function keysToCheck(s: StoredRun): string[] {
+  const samples = [
+    ...(Array.isArray(s.errorSamples) ? s.errorSamples : []),
+    ...(s.dryRun === true && Array.isArray(s.wouldChange) ? s.wouldChange : []),
+  ];
+  return samples.flatMap((sample) =>
+    typeof sample?.issueKey === 'string' && sample.secured !== false ? [sample.issueKey] : [],
   );
-  if (hidden.size === 0) return runs;
+}
+
+function withoutHidden(run: ScanRunView, hidden: Set<string>): ScanRunView {
+  if (hidden.size === 0) return run;
   const shown = (key: string | null) => !key || !hidden.has(key.toUpperCase());
-  return runs.map((r) => ({
-    ...r,
-    errors: r.errors.filter((e) => shown(e.issueKey)),
-    wouldChange: r.wouldChange.filter((w) => shown(w.issueKey)),
-  }));
+  return {
+    ...run,
+    errors: run.errors.filter((e) => shown(e.issueKey)),
+    wouldChange: run.wouldChange.filter((w) => shown(w.issueKey)),
+  };
 }

@@ -18,7 +18,7 @@ import type {
 import type { ScanRunSummary } from '../../src/contract/scan';
 import type { ShippedMovedData } from '../../src/contract/shipped';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
-import { listRunSummaries } from '../../src/storage/scan-state';
+import { listRunSummaries, saveRunSummary } from '../../src/storage/scan-state';
 import type { WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
 import {
@@ -233,6 +233,46 @@ describe('what the scan gathered, shown to someone outside a security level', ()
     const member = await listedFor('member');
     expect(member.keys).toEqual([open]);
     expect(JSON.stringify(member.runs)).not.toContain(`"${secured}"`);
+  });
+
+  it('loads the scan history without asking Jira about its listed issues when the scan read none under a level', async () => {
+    leadsOnly(true);
+    const keys = [idleStory('Bookmark items in the cart'), idleStory('Reword the footer')];
+    dataOf(await callPage(app, 'scanNow', { dryRun: true }, 'admin'));
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+    const before = app.jira.calls.length;
+    const runs = dataOf(await callPage<ScanRunsData>(app, 'scanRuns', {}, 'member'));
+    expect(runs.runs.flatMap((r) => r.wouldChange.map((w) => w.issueKey)).sort()).toEqual(keys.sort());
+    // Only the project's browse check: no bulk read of the listed issues, as the member or as the app.
+    const asked = app.jira.calls.slice(before).map((c) => `${c.method} ${c.path.split('?')[0]}`);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((call) => call.includes('/issue/bulkfetch'))).toEqual([]);
+    // What the page shows is what it showed before the note: the note stays in storage.
+    expect(JSON.stringify(runs)).not.toContain('secured');
+  });
+
+  it("checks a failure the scan noted before it read the issue's level, and leaves it out for someone outside it", async () => {
+    const level = leadsOnly(true);
+    const secured = idleStory(SECRET, { level });
+    await scanThroughPage(app);
+    // A summary as an older version stored it, or a failure noted before the issue was read: no note.
+    await runInInvocation(
+      { accountId: null, moduleKey: 'security-test', installContext: app.installContext },
+      async () => {
+        const [run] = await listRunSummaries<ScanRunSummary>(P, 1);
+        expect(run).toBeDefined();
+        await saveRunSummary(P, {
+          ...run!,
+          errorSamples: [{ issueKey: secured, message: 'Could not judge it.', at: new Date().toISOString() }],
+        });
+      },
+    );
+    const errorKeys = async (user: string) =>
+      dataOf(await callPage<ScanRunsData>(app, 'scanRuns', {}, user)).runs.flatMap((r) =>
+        r.errors.map((e) => e.issueKey),
+      );
+    expect(await errorKeys('admin')).toEqual([secured]);
+    expect(await errorKeys('member')).toEqual([]);
   });
 
   it('leaves a secured recipe out of the backlog health examples, and shows it to a member of the level', async () => {

@@ -295,8 +295,8 @@ describe('the zombie scan', () => {
     expect(summary).toMatchObject({ dryRun: true, status: 'finished' });
     expect(summary.counters).toMatchObject({ issues: 2, flagged: 1, changed: 2, edits: 2 });
     expect(summary.wouldChange).toEqual([
-      { issueKey: stale, change: 'flag' },
-      { issueKey: fresh, change: 'update' },
+      { issueKey: stale, change: 'flag', secured: false },
+      { issueKey: fresh, change: 'update', secured: false },
     ]);
     expect(wb.jira.store.getIssueProperty(stale, ISSUE_PROPERTY_KEY)).toBeUndefined();
   });
