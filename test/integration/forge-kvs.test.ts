@@ -1,9 +1,6 @@
 /**
  * The real @forge/kvs package against the workbench's app storage, through the installed Forge runtime.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   kvs,
   WhereConditions,
@@ -19,9 +16,9 @@ import {
   KvsStore,
   UNDECLARED_CONFLICT_CODE,
 } from '../../workbench/forge/kvs-store';
-import { QueueHost } from '../../workbench/forge/queue';
-import { installForgeRuntime, runInInvocation } from '../../workbench/forge/runtime';
+import { runInInvocation } from '../../workbench/forge/runtime';
 import { KVS_QUERY_PAGE_MAX, listAll, listPage } from '../../src/storage/kv';
+import { aTempFolder, installStorageRuntime } from '../support/storage-runtime';
 
 type Outcome = { name: string; team: string; score: number };
 
@@ -32,10 +29,8 @@ const anOutcome = (overrides: Partial<Outcome> = {}): Outcome => ({
   ...overrides,
 });
 
-const unusedJira = { handle: () => Promise.reject(new Error('Jira is not part of this test')) };
-
 let clock = Date.parse('2026-01-01T00:00:00Z');
-let tmpDir: string;
+let folder: ReturnType<typeof aTempFolder>;
 let db: WorkbenchDb;
 let store: KvsStore;
 let uninstall: () => void;
@@ -82,24 +77,15 @@ async function expectConflict(promise: Promise<unknown>): Promise<void> {
 }
 
 beforeAll(() => {
-  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-kvs-'));
-  openStore(path.join(tmpDir, 'workbench.db'));
-  const host = {
-    jira: unusedJira,
-    get kvs() {
-      return store;
-    },
-    queue: new QueueHost(openDatabase(':memory:')),
-    appAccountId: 'app-account',
-    installContext: 'ari:cloud:jira::site/workbench',
-  };
-  uninstall = installForgeRuntime(host);
+  folder = aTempFolder('forge-kvs-');
+  openStore(folder.file('workbench.db'));
+  uninstall = installStorageRuntime({ kvs: () => store });
 });
 
 afterAll(() => {
   uninstall();
   db.close();
-  fs.rmSync(tmpDir, { recursive: true, force: true });
+  folder.remove();
 });
 
 beforeEach(() => {
@@ -423,7 +409,7 @@ describe('@forge/kvs on the workbench', () => {
     await kvs.entity<Outcome>('outcome').set('kept', anOutcome());
     await kvs.setSecret('secret', 'still here');
     db.close();
-    openStore(path.join(tmpDir, 'workbench.db'));
+    openStore(folder.file('workbench.db'));
     expect(await kvs.get('survivor')).toEqual({ alive: true });
     expect(await kvs.entity('outcome').get('kept')).toEqual(anOutcome());
     expect(await kvs.getSecret('secret')).toBe('still here');

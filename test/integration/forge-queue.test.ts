@@ -1,9 +1,6 @@
 /**
  * The real @forge/events Queue against the workbench's queue host, through the installed Forge runtime.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   Queue,
   InvocationError,
@@ -16,21 +13,20 @@ import {
   InternalServerError,
 } from '@forge/events';
 import { openDatabase, type WorkbenchDb } from '../../workbench/db';
-import { KvsStore } from '../../workbench/forge/kvs-store';
 import { QueueHost, type QueueEvent } from '../../workbench/forge/queue';
-import { installForgeRuntime } from '../../workbench/forge/runtime';
 import {
   currentInvocation,
   DEFAULT_LIMITS,
   runInInvocation,
   type InvocationLimits,
 } from '../../workbench/forge/context';
+import { aTempFolder, installStorageRuntime } from '../support/storage-runtime';
 
 const START = Date.parse('2026-01-01T00:00:00Z');
 let db: WorkbenchDb;
 let queue: QueueHost;
 let uninstall: () => void;
-let tmpDir: string;
+let folder: ReturnType<typeof aTempFolder>;
 
 function newHost(file = ':memory:', maxRetries?: number, limits?: InvocationLimits): void {
   db = openDatabase(file);
@@ -49,21 +45,13 @@ function recordingConsumer(answer: (event: QueueEvent, call: number) => unknown 
 }
 
 beforeAll(() => {
-  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-queue-'));
-  uninstall = installForgeRuntime({
-    jira: { handle: () => Promise.reject(new Error('Jira is not part of this test')) },
-    kvs: new KvsStore(openDatabase(':memory:')),
-    get queue() {
-      return queue;
-    },
-    appAccountId: 'app-account',
-    installContext: 'ari:cloud:jira::site/workbench',
-  });
+  folder = aTempFolder('forge-queue-');
+  uninstall = installStorageRuntime({ queue: () => queue });
 });
 
 afterAll(() => {
   uninstall();
-  fs.rmSync(tmpDir, { recursive: true, force: true });
+  folder.remove();
 });
 
 beforeEach(() => newHost());
@@ -254,7 +242,7 @@ describe('@forge/events queues on the workbench', () => {
   });
 
   it('keeps queued events across a restart on the same database file', async () => {
-    const file = path.join(tmpDir, 'restart.db');
+    const file = folder.file('restart.db');
     newHost(file);
     await new Queue({ key: 'q' }).push([{ body: { survives: true }, delayInSeconds: 60 }]);
     db.close();

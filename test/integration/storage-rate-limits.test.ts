@@ -3,9 +3,6 @@
  * RATE_LIMIT_EXCEEDED as Forge does. The app's storage client sends a refused request again after a short jittered
  * wait; a refusal that lasts reaches the person as RATE_LIMITED, with nothing half-written.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ForgeKvsAPIError, kvs as sdkKvs, WhereConditions } from '@forge/kvs';
 import type { Answer } from '../../src/contract/answer';
 import { ISSUE_PANEL_RESOLVERS, type PanelSaveData } from '../../src/contract/issue-panel';
@@ -15,17 +12,15 @@ import { kvs, storageRetry } from '../../src/storage/kvs-client';
 import { openDatabase, type WorkbenchDb } from '../../workbench/db';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { KvsStore } from '../../workbench/forge/kvs-store';
-import { QueueHost } from '../../workbench/forge/queue';
-import { installForgeRuntime } from '../../workbench/forge/runtime';
 import { aBetDraft } from '../support/builders';
 import { failStorageWrite, refuseStorageRequests } from '../support/storage-faults';
+import { installStorageRuntime } from '../support/storage-runtime';
 
 const MINUTE = 60_000;
 let clock = 0;
 let db: WorkbenchDb;
 let store: KvsStore;
 let uninstall: () => void;
-let tmpDir: string;
 /** Each wait the client asked for, in ms; the wait itself moves the store's clock instead of sleeping. */
 let waits: number[];
 
@@ -45,27 +40,19 @@ async function spendReads(): Promise<void> {
 
 describe("the app's storage client under Forge's storage rate limits", () => {
   beforeAll(() => {
-    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'storage-limits-'));
-    db = openDatabase(path.join(tmpDir, 'workbench.db'));
+    db = openDatabase(':memory:');
     store = new KvsStore(db, {
       now: () => clock,
       // Five reads and five writes a minute: the same meter as Forge's 4,000, reached in a few requests.
       rateLimits: { requestsPerSecond: 1_000, readUnitsPerMinute: 5, writeUnitsPerMinute: 5 },
       entities: [{ name: 'outcome', indexes: ['score'] }],
     });
-    uninstall = installForgeRuntime({
-      jira: { handle: () => Promise.reject(new Error('Jira is not part of this test')) },
-      kvs: store,
-      queue: new QueueHost(openDatabase(':memory:')),
-      appAccountId: 'app-account',
-      installContext: 'ari:cloud:jira::site/workbench',
-    });
+    uninstall = installStorageRuntime({ kvs: () => store });
   });
 
   afterAll(() => {
     uninstall();
     db.close();
-    fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
   beforeEach(() => {
