@@ -50,6 +50,11 @@ function reply(
   };
 }
 
+/** A refusal the sender should resend after `seconds` (Retry-After, which HTTP clients and proxies honour). */
+function resendAfter(statusCode: 429 | 503, seconds: number, message: string): WebTriggerResponse {
+  return reply(statusCode, { ok: false, message }, { 'Retry-After': [String(seconds)] });
+}
+
 /** A header's first value, whatever case the sender wrote its name in. */
 function header(request: Partial<WebTriggerRequest>, name: string): string | null {
   const wanted = name.toLowerCase();
@@ -81,13 +86,10 @@ export async function handleMeasurements(
   const now = clock.now();
   const waitSeconds = await takeRateSlot(auth.token.id, now);
   if (waitSeconds !== null)
-    return reply(
+    return resendAfter(
       429,
-      {
-        ok: false,
-        message: `Too many requests with this token: try again in ${waitSeconds} s (send many measurements in one request instead).`,
-      },
-      { 'Retry-After': [String(waitSeconds)] },
+      waitSeconds,
+      `Too many requests with this token: try again in ${waitSeconds} s (send many measurements in one request instead).`,
     );
   const body = typeof request.body === 'string' ? request.body : '';
   if (body.length > MAX_BODY_CHARS)
@@ -134,25 +136,17 @@ export async function measurementsWebTrigger(request: WebTriggerRequest): Promis
   } catch (e) {
     // Still refused after the storage client's waits: the site's storage allowance for the minute is spent.
     if (isStorageRateLimited(e))
-      return reply(
+      return resendAfter(
         429,
-        {
-          ok: false,
-          message:
-            'Outcome Lens has used its storage allowance for the minute on this site. Send the same request again in a minute: what was recorded is not recorded twice.',
-        },
-        { 'Retry-After': [String(STORAGE_MINUTE_SECONDS)] },
+        STORAGE_MINUTE_SECONDS,
+        'Outcome Lens has used its storage allowance for the minute on this site. Send the same request again in a minute: what was recorded is not recorded twice.',
       );
     // Storage failed part way: what was written stays (ids, given or implicit, make a resend safe); the sender
     // is told to resend, after a pause that lets the writers it lost to finish.
-    return reply(
+    return resendAfter(
       503,
-      {
-        ok: false,
-        message:
-          'Outcome Lens could not record the measurements just now. Send the same request again in a few seconds: what was recorded is not recorded twice.',
-      },
-      { 'Retry-After': [String(RESEND_AFTER_SECONDS)] },
+      RESEND_AFTER_SECONDS,
+      'Outcome Lens could not record the measurements just now. Send the same request again in a few seconds: what was recorded is not recorded twice.',
     );
   }
 }
