@@ -67,9 +67,17 @@ export interface ShippedSummary {
   /** Where the read of reopened items goes on from, when the last one stopped at its cap. */
   reopenCursor?: string | null;
   updatedAt: string | null;
+  /**
+   * The items in the ledger that were under a security level when read: how many, and the keys of up to
+   * MAX_SECURED_LISTED of them, so that a viewer kept from some can be shown figures without them. Absent from a
+   * summary begun before it was noted: which items it counts under a level is then not known.
+   */
+  secured?: { count: number; keys: string[] };
 }
 
 export const MAX_UNBET_LISTED = 25;
+/** Secured items the summary names; past this, a viewer outside a level cannot be shown figures without them. */
+export const MAX_SECURED_LISTED = 200;
 /** Sprints kept in the summary (the newest by id); older ones fall off, months stay. */
 export const MAX_SPRINTS_KEPT = 60;
 
@@ -83,6 +91,7 @@ export function emptyShippedSummary(): ShippedSummary {
     watermark: null,
     catchingUp: false,
     updatedAt: null,
+    secured: { count: 0, keys: [] },
   };
 }
 
@@ -153,6 +162,7 @@ export function applyShippedChange(
       }
     }
     summary.items += sign;
+    if (item.secured && summary.secured) noteSecured(summary.secured, item.issueKey, sign);
   }
   const ids = Object.keys(summary.sprints)
     .map(Number)
@@ -174,6 +184,31 @@ export function applyShippedChange(
     );
     summary.unbet = summary.unbet.slice(0, MAX_UNBET_LISTED);
   }
+}
+
+function noteSecured(note: { count: number; keys: string[] }, issueKey: string, sign: 1 | -1): void {
+  note.count = Math.max(0, note.count + sign);
+  note.keys = note.keys.filter((k) => k !== issueKey);
+  if (sign === 1 && note.keys.length < MAX_SECURED_LISTED) note.keys.push(issueKey);
+}
+
+/**
+ * The secured items the summary counts, when it names every one of them: the keys to ask Jira about for a viewer.
+ * Null when that cannot be said: a summary begun before secured items were noted, or more of them than it names.
+ */
+export function securedItemsNamed(summary: ShippedSummary): readonly string[] | null {
+  const note = summary.secured;
+  return note && note.keys.length >= note.count ? note.keys : null;
+}
+
+/** The summary as if these ledger records were not in it: what a viewer counts who may not see their issues. */
+export function shippedSummaryWithout(
+  summary: ShippedSummary,
+  records: Iterable<ShippedItem>,
+): ShippedSummary {
+  const without = structuredClone(summary);
+  for (const record of records) applyShippedChange(without, record, null);
+  return without;
 }
 
 /** The months from `first` to `last` inclusive ('YYYY-MM'), at most `limit` of them, the newest kept. */

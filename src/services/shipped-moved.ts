@@ -4,12 +4,18 @@
  * see: a bounded number of Jira calls, whatever the size of the projects.
  */
 import type { GadgetProjectsData, GadgetViewData, ShippedMovedData } from '../contract/shipped';
-import { emptyShippedSummary, shippedView } from '../domain/shipped';
+import {
+  emptyShippedSummary,
+  securedItemsNamed,
+  shippedSummaryWithout,
+  shippedView,
+  type ShippedSummary,
+} from '../domain/shipped';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
 import type { CallContext } from '../resolvers/endpoint';
 import { listOutcomes } from '../storage/outcomes';
-import { loadShippedSummary } from '../storage/shipped';
+import { loadShippedItems, loadShippedSummary } from '../storage/shipped';
 import type { Clock } from './outcome-map';
 import { hiddenFromCaller, requireBrowse, targetProject } from './project-access';
 import { utcDay } from '../domain/dates';
@@ -33,12 +39,7 @@ async function projectView(
       target: o.target,
       measurements: o.measurements,
     }));
-  const view = shippedView(summary ?? emptyShippedSummary(), shown, today, months);
-  // The scan listed them as the app: one a security level keeps from this viewer is not named. It still counts in
-  // the totals, as every figure of the ledger does, so the counts agree with each other. Only the items read under
-  // a level (or kept before that was noted) are asked about.
-  const hidden = await hiddenFromCaller(view.unbet.filter((u) => u.secured !== false).map((u) => u.issueKey));
-  if (hidden.size > 0) view.unbet = view.unbet.filter((u) => !hidden.has(u.issueKey.toUpperCase()));
+  const view = shippedView(await summaryForViewer(projectKey, summary), shown, today, months);
   return {
     projectKey,
     projectName,
@@ -47,6 +48,33 @@ async function projectView(
     updatedAt: summary?.updatedAt ?? null,
     catchingUp: summary?.catchingUp ?? false,
   };
+}
+
+/**
+ * The scan kept the ledger as the app, which a security level may let see more than the viewer. When the summary
+ * names every secured item it counts, those the viewer may not see are taken out of every figure, as Jira's own
+ * counts leave them out; a project with none costs no Jira call. A summary that cannot say (begun before secured
+ * items were noted, or with more than it names) keeps its figures, and only leaves the hidden items unnamed.
+ */
+async function summaryForViewer(projectKey: string, summary: ShippedSummary | null): Promise<ShippedSummary> {
+  if (!summary) return emptyShippedSummary();
+  const named = securedItemsNamed(summary);
+  if (named) {
+    if (named.length === 0) return summary;
+    const hidden = await hiddenFromCaller(named);
+    if (hidden.size === 0) return summary;
+    const records = await loadShippedItems(
+      projectKey,
+      named.filter((k) => hidden.has(k.toUpperCase())),
+    );
+    return shippedSummaryWithout(summary, records.values());
+  }
+  // Only the items read under a level (or kept before that was noted) are asked about.
+  const hidden = await hiddenFromCaller(
+    summary.unbet.filter((u) => u.secured !== false).map((u) => u.issueKey),
+  );
+  if (hidden.size === 0) return summary;
+  return { ...summary, unbet: summary.unbet.filter((u) => !hidden.has(u.issueKey.toUpperCase())) };
 }
 
 /** The project page's tab: anyone who may browse the project. */

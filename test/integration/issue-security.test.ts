@@ -18,7 +18,10 @@ import type {
 import type { ScanRunSummary } from '../../src/contract/scan';
 import type { ShippedMovedData } from '../../src/contract/shipped';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { keys } from '../../src/storage/keys';
+import { kvs } from '../../src/storage/kvs-client';
 import { listRunSummaries, saveRunSummary } from '../../src/storage/scan-state';
+import { loadShippedSummary } from '../../src/storage/shipped';
 import type { WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
 import {
@@ -211,12 +214,75 @@ describe('what the scan gathered, shown to someone outside a security level', ()
     const admin = await unbetOf('admin');
     expect(admin.keys).toEqual([open, secured].sort());
     expect(admin.shipped.view.unbetCount).toBe(2);
+    expect(admin.shipped.view.totals.items).toBe(2);
     const member = await unbetOf('member');
     expect(member.keys).toEqual([open]);
-    // Counted as the ledger counts it, so the figures agree: it is only not named.
-    expect(member.shipped.view.unbetCount).toBe(2);
+    // Left out of every figure, as Jira's own counts leave it out for them.
+    expect(member.shipped.view.unbetCount).toBe(1);
+    expect(member.shipped.view.totals.items).toBe(1);
+    expect(member.shipped.view.months.reduce((n, m) => n + m.items, 0)).toBe(1);
     expect(JSON.stringify(member.shipped)).not.toContain(SECRET);
     expect(JSON.stringify(member.shipped)).not.toContain(`"${secured}"`);
+  });
+
+  it('loads shipped versus moved without asking Jira about any item when none was delivered under a level', async () => {
+    leadsOnly(true);
+    const inUse = idleStory('Bookmark items in the cart');
+    app.jira.store.setIssueProperty(inUse, ISSUE_PROPERTY_KEY, { version: 1, hasHypothesis: 'false' });
+    for (const summary of ['Reword the footer', 'Bigger buttons'])
+      app.jira.store.createIssue({
+        projectKey: P,
+        type: 'Story',
+        summary,
+        status: 'Done',
+        statusCategory: 'done',
+        resolution: 'Done',
+        created: ago(40),
+        updated: ago(3),
+      });
+    await scan();
+    const before = app.jira.calls.length;
+    const shipped = dataOf(await callPage<ShippedMovedData>(app, 'shippedMoved', {}, 'member'));
+    expect(shipped.view.totals.items).toBe(2);
+    expect(shipped.view.unbet).toHaveLength(2);
+    const asked = app.jira.calls.slice(before).map((c) => `${c.method} ${c.path.split('?')[0]}`);
+    expect(asked.filter((call) => call.includes('/issue/bulkfetch'))).toEqual([]);
+  });
+
+  it('keeps the figures of a summary begun before secured items were noted, naming only what the viewer may see', async () => {
+    const level = leadsOnly(true);
+    const inUse = idleStory('Bookmark items in the cart');
+    app.jira.store.setIssueProperty(inUse, ISSUE_PROPERTY_KEY, { version: 1, hasHypothesis: 'false' });
+    const done = (summary: string, securityLevel?: string) =>
+      app.jira.store.createIssue({
+        projectKey: P,
+        type: 'Story',
+        summary,
+        status: 'Done',
+        statusCategory: 'done',
+        resolution: 'Done',
+        created: ago(40),
+        updated: ago(3),
+        ...(securityLevel ? { securityLevel } : {}),
+      }).key;
+    const open = done('Reword the footer');
+    done(SECRET, level);
+    await scan();
+    // As an older version stored it: no note of its secured items, and none on its listed items.
+    await runInInvocation(
+      { accountId: null, moduleKey: 'security-test', installContext: app.installContext },
+      async () => {
+        const stored = await loadShippedSummary(P);
+        expect(stored?.secured?.count).toBe(1);
+        delete stored!.secured;
+        for (const u of stored!.unbet) delete u.secured;
+        await kvs.set(keys.shippedSummary(P), stored);
+      },
+    );
+    const shipped = dataOf(await callPage<ShippedMovedData>(app, 'shippedMoved', {}, 'member'));
+    expect(shipped.view.unbet.map((u) => u.issueKey)).toEqual([open]);
+    expect(shipped.view.totals.items).toBe(2);
+    expect(JSON.stringify(shipped)).not.toContain(SECRET);
   });
 
   it("leaves a secured issue out of a dry run's list in the scan history, and lists it for a member of the level", async () => {

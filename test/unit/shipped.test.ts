@@ -6,8 +6,11 @@ import {
   applyShippedChange,
   emptyShippedSummary,
   hitRate,
+  MAX_SECURED_LISTED,
   monthsBetween,
   sameShipped,
+  securedItemsNamed,
+  shippedSummaryWithout,
   shippedView,
   type ShippedItem,
 } from '../../src/domain/shipped';
@@ -77,6 +80,68 @@ describe('the shipped summary', () => {
     expect(summary.unbet.map((u) => u.issueKey)).toEqual(['SHOP-3', 'SHOP-2']);
     applyShippedChange(summary, fresh, { ...fresh, bet: true });
     expect(summary.unbet.map((u) => u.issueKey)).toEqual(['SHOP-2']);
+  });
+});
+
+describe('the secured items a summary counts', () => {
+  it('are named while they fit, counted when they do not, and a summary that cannot name them all says so', () => {
+    const summary = emptyShippedSummary();
+    expect(securedItemsNamed(summary)).toEqual([]);
+    const secured = anItem({ issueKey: 'SHOP-9', secured: true });
+    applyShippedChange(summary, null, anItem({ secured: false }));
+    applyShippedChange(summary, null, secured);
+    expect(securedItemsNamed(summary)).toEqual(['SHOP-9']);
+    // Re-read with a new verdict: still one, named once.
+    applyShippedChange(summary, secured, { ...secured, verdict: 'validated' });
+    expect(summary.secured).toEqual({ count: 1, keys: ['SHOP-9'] });
+    // Its level lifted: no longer secured.
+    applyShippedChange(summary, { ...secured, verdict: 'validated' }, { ...secured, secured: false });
+    expect(summary.secured).toEqual({ count: 0, keys: [] });
+
+    const many = emptyShippedSummary();
+    const items = Array.from({ length: MAX_SECURED_LISTED + 1 }, (_, i) =>
+      anItem({ issueKey: `SHOP-${100 + i}`, secured: true }),
+    );
+    for (const item of items) applyShippedChange(many, null, item);
+    expect(many.secured!.count).toBe(MAX_SECURED_LISTED + 1);
+    expect(securedItemsNamed(many)).toBeNull();
+    // One named leaves: the one not named cannot take its place, so the summary still cannot name them all.
+    applyShippedChange(many, items[0]!, null);
+    expect(securedItemsNamed(many)).toBeNull();
+    // Begun before secured items were noted: not known.
+    const older = { ...emptyShippedSummary(), secured: undefined };
+    expect(securedItemsNamed(older)).toBeNull();
+  });
+
+  it('are taken out of every figure for a viewer who may not see them, the stored summary untouched', () => {
+    const summary = emptyShippedSummary();
+    const open = anItem({ issueKey: 'SHOP-1', points: 3, bet: false, secured: false });
+    const hidden = anItem({
+      issueKey: 'SHOP-2',
+      points: 5,
+      verdict: 'validated',
+      outcomeId: 'mobile',
+      secured: true,
+    });
+    applyShippedChange(summary, null, open);
+    applyShippedChange(summary, null, hidden);
+    const before = structuredClone(summary);
+    const theirs = shippedSummaryWithout(summary, [hidden]);
+    expect(summary).toEqual(before);
+    expect(theirs.months['2026-10']).toEqual({
+      items: 1,
+      points: 3,
+      withBet: 0,
+      validated: 0,
+      invalidated: 0,
+      inconclusive: 0,
+    });
+    expect(theirs.sprints['7']).toMatchObject({ items: 1, points: 3 });
+    expect(theirs.items).toBe(1);
+    expect(theirs.secured).toEqual({ count: 0, keys: [] });
+    expect(theirs.unbet.map((u) => u.issueKey)).toEqual(['SHOP-1']);
+    const view = shippedView(theirs, [], '2026-11-20', 6);
+    expect(view.totals).toMatchObject({ items: 1, points: 3, withBet: 0, hitRate: null });
   });
 });
 
