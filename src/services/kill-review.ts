@@ -1109,8 +1109,8 @@ export interface DecisionSweep {
 }
 
 /**
- * True when a try of the decision made its first side effect on `issue`. A kill's is closing the issue, with the
- * kill's resolution or none (a workflow that sets none): one closed with another ("Done") was closed by hand.
+ * True when a try of the decision made its first side effect on `issue`. A kill's is closing the issue, within
+ * minutes of a try sending the transition: a close later than that was made by hand.
  */
 function begun(
   intent: DecisionIntent,
@@ -1123,14 +1123,14 @@ function begun(
   if (marker?.idempotencyKey === idempotencyKey) return true;
   if (intent.kind === 'kill') {
     if (statusCategoryOf(issue) !== 'done') return false;
-    // A bulk's intent may outlive a refused item (kept while its task might still close it): a close long
-    // after, by hand, is not this kill, whatever resolution it was given.
-    if (intent.transition) return closedWhileClosing(intent, issue.fields.statuscategorychangedate);
+    // Closed around the time a try sent the transition: by this kill, whatever resolution the workflow set. A
+    // close long after is by hand (the natural next step after a refused or unanswered Kill), whatever
+    // resolution it was given, the kill's own or none included.
+    if (intent.closingAt || intent.transition)
+      return closedWhileClosing(intent, issue.fields.statuscategorychangedate);
+    // An intent of an older version, which did not note when its transition was sent: the resolution says.
     const resolution = issue.fields.resolution?.name;
-    if (!resolution || resolution.toLowerCase() === settings.kill.resolutionName.toLowerCase()) return true;
-    // Closed with another resolution: by this kill's transition (a workflow that sets its own resolution) when
-    // around the time a try sent it, else by hand.
-    return closedWhileClosing(intent, issue.fields.statuscategorychangedate);
+    return !resolution || resolution.toLowerCase() === settings.kill.resolutionName.toLowerCase();
   }
   const label = settings.flagActions.label;
   // A keep or relink begins by removing the flag's label.

@@ -525,19 +525,23 @@ describe('a kill Jira refuses, then a close by hand', () => {
   // They close the issue themselves, as Done. The scan's sweep used to take the close for the kill (an intent left,
   // the issue done): it logged a kill the person never made and commented "Killed … closed as Won't Do" on an
   // issue closed as Done. Nothing of the kill should be logged or commented.
+  // Closed by hand as Done, with no resolution (a workflow that sets none), or even with the kill's own
+  // resolution: an hour after the refused try, it is not the try's close.
   it.each([
-    ['refused', { kind: 'refused', message: 'Resolve the linked sub-tasks first.' }],
-    ['500', { kind: 'server-error', status: 500 }],
+    ['refused', 'Done', { kind: 'refused', message: 'Resolve the linked sub-tasks first.' }],
+    ['500', 'Done', { kind: 'server-error', status: 500 }],
+    ['500', null, { kind: 'server-error', status: 500 }],
+    ['500', "Won't Do", { kind: 'server-error', status: 500 }],
   ] as const)(
-    'the Kill answered %s is not logged when the person closes the issue as Done',
-    async (fault, spec) => {
+    'the Kill answered %s is not logged when the person closes the issue, resolution %s',
+    async (fault, resolution, spec) => {
       app = newApp({ timeScale: 0.01 });
       const key = flaggedIssue(0, true);
       await flagActions();
       app.jira.faults.inject({ ...spec, times: 1, match: { method: 'POST', pathIncludes: '/transitions' } });
       const payload = {
         issueKey: key,
-        idempotencyKey: `kill-refused-${fault}-abcdef`,
+        idempotencyKey: `kill-refused-${fault}-${String(resolution).replace(/\W/g, '')}-abcdef`,
         decision: { kind: 'kill', reason: 'Not wanted' },
       };
       const answer = await page<DecideData>('decide', payload, 'admin');
@@ -547,7 +551,7 @@ describe('a kill Jira refuses, then a close by hand', () => {
       app.jira.store.updateIssueFields(issue.id, {
         statusName: 'Done',
         statusCategory: 'done',
-        resolution: 'Done',
+        resolution,
         updated: new Date(Date.now() + offsetMs + 3_600_000).toISOString(),
       });
       later(DAY);
@@ -557,7 +561,7 @@ describe('a kill Jira refuses, then a close by hand', () => {
       const rows = log.ok ? log.data.entries.filter((e) => e.issueKey === key).length : -1;
       const comments = commentsOf(key);
       const losses = Number(answer.ok) + Number(rows !== 0) + Number(comments !== 0);
-      report(`kill-${fault}-then-closed-by-hand`, { losses, rows, comments });
+      report(`kill-${fault}-then-closed-by-hand-${resolution ?? 'unresolved'}`, { losses, rows, comments });
       expect({ answered: answer.ok, rows, comments }).toEqual({ answered: false, rows: 0, comments: 0 });
     },
   );
