@@ -201,7 +201,10 @@ const issueKeySchema = z
   .regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' });
 export const bulkDecidePayloadSchema = z
   .object({
-    /** Made once per bulk decision in the browser: sent again, it resumes that decision and never acts twice. */
+    /**
+     * Made once per bulk decision in the browser. Sent again, it answers that decision as it stands while it is
+     * queued or running, and resumes what failed once it is done; it never acts twice on an item.
+     */
     idempotencyKey: z
       .string()
       .regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'The page sent an unreadable request id: reload it.' }),

@@ -78,6 +78,12 @@ const JOB_TTL = { value: 30, unit: 'DAYS' } as const;
 /** A step's claim outlives its invocation (900 s at most). */
 const STEP_CLAIM = { value: 20, unit: 'MINUTES' } as const;
 /**
+ * A job not done that nothing saved for this long has stalled (its next event was lost): the same request may
+ * resume it. A running job saves after every item and waits at most 900 s between steps, so an hour (four times
+ * a step's 900 s limit) is never reached by a job still at work.
+ */
+const STALLED_AFTER_MS = 60 * 60 * 1000;
+/**
  * Jira's bulk transition is polled for up to 30 s: each item's own decision runs after it, and one run while the
  * task is still going would close that item a second time (a workflow's transition out of any status).
  */
@@ -102,6 +108,8 @@ interface StoredBulkJob extends BulkJobData {
   /** Which invocation may run next: an older event (a duplicate) finds a later step and does nothing. */
   step: number;
   attempts: Record<string, number>;
+  /** When the job was last saved; absent on jobs saved before it was recorded (their startedAt stands in). */
+  savedAt?: string;
 }
 
 export const bulkEventSchema = z.object({
@@ -151,13 +159,15 @@ async function push(event: BulkEvent, delaySeconds = 0): Promise<void> {
   );
 }
 
-async function save(job: StoredBulkJob): Promise<void> {
+async function save(job: StoredBulkJob, clock: Clock): Promise<void> {
+  job.savedAt = clock.now().toISOString();
   await kvs.set(keys.bulkJob(job.projectKey, job.jobId), job, { ttl: JOB_TTL });
 }
 
 /**
- * Starts a bulk decision, or resumes the one started with the same id: what failed (or was left when the work
- * stopped) is queued again with the same per-item keys, so what was decided is not decided twice.
+ * Starts a bulk decision, or answers the one started with the same id. That one is resumed only once it is done
+ * with failures, or stalled: what failed (or was left when the work stopped) is queued again with the same
+ * per-item keys, so what was decided is not decided twice.
  */
 export async function startBulkDecision(
   call: CallContext,
@@ -174,7 +184,7 @@ export async function startBulkDecision(
   requireDecider(await requireBrowse(projectKey), input.decision.kind);
   const jobKey = keys.bulkJob(projectKey, input.idempotencyKey);
   const existing = await kvs.get<StoredBulkJob>(jobKey);
-  if (existing) return resume(call, existing);
+  if (existing) return resume(call, existing, clock);
   const actorName = await JiraClient.asUser()
     .myselfName()
     .catch(() => null); // a missing name must not block the work
@@ -193,6 +203,7 @@ export async function startBulkDecision(
     method: input.decision.kind === 'kill' ? null : 'one-by-one',
     startedAt: clock.now().toISOString(),
     finishedAt: null,
+    savedAt: clock.now().toISOString(),
     projectKey,
     accountId: call.accountId,
     actorName,
@@ -207,16 +218,19 @@ export async function startBulkDecision(
   // Of two identical requests at once, one records the job; the other answers with it.
   if (!(await claim(jobKey, job, JOB_TTL))) {
     const first = await kvs.get<StoredBulkJob>(jobKey);
-    if (first) return resume(call, first);
+    if (first) return resume(call, first, clock);
   }
   await push({ projectKey, jobId: job.jobId, step: 0 });
   return view(job);
 }
 
-async function resume(call: CallContext, job: StoredBulkJob): Promise<BulkJobData> {
+async function resume(call: CallContext, job: StoredBulkJob, clock: Clock): Promise<BulkJobData> {
   if (job.accountId !== call.accountId)
     throw new NotAuthorizedError('This bulk decision was started by someone else.');
-  if (job.failed.length === 0 && job.status === 'done') return view(job);
+  // A job still queued or running is answered as it stands: the invocation running it holds its own copy and
+  // would save it over a resumed one, leaving the resumed step's event ignored and the job running for good.
+  const resumable = job.status === 'done' ? job.failed.length > 0 : await stalled(job, clock);
+  if (!resumable) return view(job);
   const again: StoredBulkJob = {
     ...job,
     status: 'running',
@@ -226,9 +240,19 @@ async function resume(call: CallContext, job: StoredBulkJob): Promise<BulkJobDat
     attempts: {},
     step: job.step + 1,
   };
-  await save(again);
+  await save(again, clock);
   await push({ projectKey: job.projectKey, jobId: job.jobId, step: again.step });
   return view(again);
+}
+
+/**
+ * A job not done that nothing saved for STALLED_AFTER_MS and whose current step no invocation holds: nothing
+ * runs it, and nothing will. An invocation holds its step's claim for as long as it can run.
+ */
+async function stalled(job: StoredBulkJob, clock: Clock): Promise<boolean> {
+  const lastSaved = Date.parse(job.savedAt ?? job.startedAt);
+  if (clock.now().getTime() - lastSaved < STALLED_AFTER_MS) return false;
+  return (await kvs.get(keys.bulkStep(job.projectKey, job.jobId, job.step))) === undefined;
 }
 
 export async function bulkJobStatus(call: CallContext, jobId: string): Promise<BulkJobData> {
@@ -269,7 +293,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   };
   const next = async (delaySeconds = 0): Promise<StepOutcome> => {
     job.step++;
-    await save(job);
+    await save(job, clock);
     await push({ projectKey: job.projectKey, jobId: job.jobId, step: job.step }, delaySeconds);
     return { status: delaySeconds > 0 ? 'waiting' : 'continued' };
   };
@@ -300,7 +324,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
     job.total = job.pending.length;
     // Never cut silently: the person is told what was left out and what to do about it.
     if (matching.truncated || matching.keys.length > MAX_BULK_ITEMS) job.note = CUT_AT_LIMIT;
-    await save(job);
+    await save(job, clock);
   }
   const chunk = job.pending.slice(0, BULK_CHUNK);
   // Each item's idempotency key is read once for the chunk: an item an earlier try decided is counted, not
@@ -336,7 +360,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   if (job.kind === 'kill') {
     if (job.method === null) {
       job.method = (await bulkTransitionFits(settings, rights)) ? 'bulk-transition' : 'one-by-one';
-      await save(job);
+      await save(job, clock);
     }
     if (job.method === 'bulk-transition')
       bulkClosing = await closeByBulkTransition(
@@ -364,7 +388,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
         message: `${issueKey} was linked to an outcome after the list was loaded (in another tab or by someone else): left as it is.`,
       });
       job.pending = job.pending.slice(1);
-      await save(job);
+      await save(job, clock);
       continue;
     }
     const lacks = refused.get(issueKey);
@@ -379,7 +403,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
         message: `${who} does not hold ${lacks.join(' or ')} on ${issueKey}: not ${NOT_DONE[job.kind]}, nothing was done to it${why}.`,
       });
       job.pending = job.pending.slice(1);
-      await save(job);
+      await save(job, clock);
       continue;
     }
     try {
@@ -417,7 +441,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
       job.failed.push({ key: issueKey, message: e instanceof Error ? e.message : String(e) });
     }
     job.pending = job.pending.slice(1);
-    await save(job);
+    await save(job, clock);
   }
   if (job.pending.length > 0) return next();
   return finish(job, clock);
@@ -452,7 +476,7 @@ async function finish(job: StoredBulkJob, clock: Clock): Promise<StepOutcome> {
     });
   job.status = 'done';
   job.finishedAt = clock.now().toISOString();
-  await save(job);
+  await save(job, clock);
   return { status: 'done' };
 }
 
@@ -557,7 +581,13 @@ export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
 /** Ends the job of `event`'s step after a failure no retry cured; false when there is nothing to end. */
 async function stopJob(event: BulkEvent, error: unknown, clock: Clock): Promise<boolean> {
   const job = await kvs.get<StoredBulkJob>(keys.bulkJob(event.projectKey, event.jobId));
-  if (!job || job.status === 'done' || job.step !== event.step) return false;
+  if (!job || job.status === 'done') return false;
+  // This step saved the next one and every push of it was refused: unless a run of the next step began (a push
+  // that answered an error yet queued it), nothing will run it, and the job must not stay running.
+  const nextNeverRan =
+    job.step === event.step + 1 &&
+    (await kvs.get(keys.bulkStep(event.projectKey, event.jobId, job.step))) === undefined;
+  if (job.step !== event.step && !nextNeverRan) return false;
   const reason = (error instanceof Error ? error.message : String(error)).slice(0, 300);
   if (job.pending === null)
     job.note = `The work stopped before the filter's items were read (${reason}). Nothing was decided: start it again.`;

@@ -3,6 +3,7 @@
  * pages), and bulk decisions run as background work through the bulk queue consumer, each item with its own
  * log row, idempotent and resumable, with Jira's bulk transition where the person may use it.
  */
+import { kvs } from '@forge/kvs';
 import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import type { Answer } from '../../src/contract/answer';
 import type { BulkJobData, DecisionLogData, ZombieQueueData } from '../../src/contract/project-page';
@@ -355,7 +356,8 @@ describe('bulk Kill of 200 items', () => {
     await drain();
     const stopped = app.queue.deliveries.filter((d) => d.error?.includes('FUNCTION_TIME_OUT')).length;
     expect(stopped).toBe(1);
-    // The slow call ends; the stopped invocation's claims expire after their TTL; the person sends the request again.
+    // The slow call ends; the stopped invocation's claims expire after their TTL; the person sends the request
+    // again, which answers the job as it stands while the queue's retry of the stopped step finishes it.
     await new Promise((r) => setTimeout(r, 1_000));
     offsetMs += 61_000;
     await killAll(jobId);
@@ -1079,5 +1081,126 @@ describe('bulk decisions check the person’s rights on each item', () => {
     expect((await logRows()).map((r) => r.issueKey).sort()).toEqual(
       items.filter((k) => !hidden.includes(k)).sort(),
     );
+  });
+});
+
+describe('the same bulk request sent again while its work is queued or running', () => {
+  const KEEP = { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' } as const;
+  const keepAll = async (jobId: string, items: string[]) =>
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: jobId,
+        decision: KEEP,
+        selection: { keys: items },
+      }),
+    );
+  async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
+    for (let waited = 0; !(await cond()); waited += 20) {
+      if (waited > 15_000) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  /** Holds Jira's answer to the first bulk fetch of a chunk that lists `issueKey`, until released. */
+  function holdChunkFetch(issueKey: string): { held: () => boolean; release: () => void } {
+    let held = false;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const handle = app.jira.handle.bind(app.jira);
+    app.jira.handle = async (req) => {
+      if (
+        !held &&
+        req.path.startsWith('/rest/api/3/issue/bulkfetch') &&
+        req.body?.includes(`"${issueKey}"`)
+      ) {
+        held = true;
+        await released;
+      }
+      return handle(req);
+    };
+    return { held: () => held, release };
+  }
+  /** The lens writes each item got. */
+  const lensWrites = (items: string[]) =>
+    items.map((k) => callsTo('PUT', new RegExp(`^/rest/api/3/issue/${k}/properties/`)));
+
+  it('answers the job as it stands and queues nothing: the run under way finishes, each item decided once', async () => {
+    app = newApp();
+    const items = Array.from({ length: 120 }, (_, i) => flagged(i, { type: 'Task' }));
+    const other = flagged(500);
+    // The first step of the 120-item Keep is held mid-run; another bulk decision runs beside it, so the queue
+    // is free to deliver anything the repeated request queues while that step is still running.
+    const firstStep = holdChunkFetch(items[0]!);
+    const otherJob = holdChunkFetch(other);
+    await keepAll('bulk-keep-sent-again', items);
+    await keepAll('bulk-keep-beside', [other]);
+    const running = drain();
+    await until(() => firstStep.held() && otherJob.held());
+    // The answer to the first request was lost: the person confirms again, with the same key.
+    const again = await keepAll('bulk-keep-sent-again', items);
+    otherJob.release();
+    // The other decision ends; only the held step is left (plus whatever the repeated request queued).
+    await until(async () => (await job('bulk-keep-beside')).status === 'done' && app.queue.pending() === 1);
+    firstStep.release();
+    await running;
+
+    expect(await job('bulk-keep-sent-again')).toMatchObject({
+      status: 'done',
+      total: 120,
+      decided: 120,
+      failed: [],
+    });
+    expect(app.queue.pending()).toBe(0);
+    expect(again).toMatchObject({ status: 'queued', decided: 0 });
+    const rows = (await logRows()).filter((r) => items.includes(r.issueKey));
+    expect(rows).toHaveLength(120);
+    expect(new Set(rows.map((r) => r.issueKey)).size).toBe(120);
+    expect(lensWrites(items)).toEqual(items.map(() => 1));
+  });
+
+  it('resumes a job whose next step was lost only once nothing has saved it for an hour', async () => {
+    app = newApp();
+    const items = Array.from({ length: 120 }, (_, i) => flagged(i, { type: 'Task' }));
+    const jobId = 'bulk-keep-stalled';
+    await keepAll(jobId, items);
+    await app.queue.runDue({ maxEvents: 1 });
+    // Forge loses the event of the second step: the job is running and nothing will run it.
+    app.db.prepare("UPDATE queue_events SET status = 'cancelled' WHERE status = 'pending'").run();
+    expect(await keepAll(jobId, items)).toMatchObject({ status: 'running', decided: 50 });
+    expect(app.queue.pending()).toBe(0);
+    // Two hours on, with nothing saved since.
+    await runInInvocation(
+      { accountId: null, moduleKey: 'bulk-test', installContext: app.installContext },
+      async () => {
+        const stored = await kvs.get<Record<string, unknown>>(keys.bulkJob(P, jobId));
+        const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString();
+        await kvs.set(keys.bulkJob(P, jobId), { ...stored, savedAt: twoHoursAgo });
+      },
+    );
+    expect(await keepAll(jobId, items)).toMatchObject({ status: 'running', decided: 50 });
+    expect(app.queue.pending()).toBe(1);
+    await drain();
+    expect(await job(jobId)).toMatchObject({ status: 'done', decided: 120, failed: [] });
+    expect(lensWrites(items)).toEqual(items.map(() => 1));
+  });
+
+  it('ends the job with what is left named when the next step can never be queued, and Resume finishes it', async () => {
+    app = newApp();
+    const items = Array.from({ length: 120 }, (_, i) => flagged(i, { type: 'Task' }));
+    await keepAll('bulk-keep-unqueued', items);
+    // The first step decides its chunk; then its push of the next step, and every retry's, are refused.
+    app.queue.injectDelivery({ refusePushes: { count: 4, status: 500 } });
+    await drain();
+    const stopped = await job('bulk-keep-unqueued');
+    expect(stopped).toMatchObject({ status: 'done', decided: 50 });
+    expect(stopped.failed).toHaveLength(70);
+    expect(stopped.failed[0]!.message).toMatch(
+      /^Not decided: the work stopped \(.*\)\. Resume to try it again\.$/,
+    );
+    expect(app.queue.pending()).toBe(0);
+
+    await keepAll('bulk-keep-unqueued', items);
+    await drain();
+    expect(await job('bulk-keep-unqueued')).toMatchObject({ status: 'done', decided: 120, failed: [] });
+    expect(lensWrites(items)).toEqual(items.map(() => 1));
   });
 });
