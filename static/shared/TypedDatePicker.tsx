@@ -14,36 +14,47 @@ export type TypedDatePickerProps = Omit<
 };
 
 /**
- * Atlaskit's date picker in the app's format (DATE_PICKER_FORMAT) that takes what was typed. The picker takes
- * typed text only on Enter, and only a day it can read: it empties its input when the field is left or on
- * Escape, and on Enter over text that is no day it takes the last day it could read (the calendar's). Here what
- * was typed and not taken becomes the value when the field is left, and text that is no day ("01.03.2027",
- * "2027-04-31") becomes it on Enter too, for the form's date rule to refuse it where it was typed
- * (typedDayProblem). While the value is such text the picker shows nothing, and Backspace clears it.
+ * Atlaskit's date picker in the app's format (DATE_PICKER_FORMAT) that reports what is typed as it is typed. The
+ * picker itself takes typed text only on Enter, and only a day it can read: it empties its input when the field
+ * is left or on Escape, and on Enter over text that is no day it takes the last day it could read (the calendar's).
+ * So a form saved while the focus is still in the field (Save clicked with the mouse, which keeps the focus, or
+ * Enter after Escape closed the calendar) would store the day held before the typing. Here every keystroke
+ * reports the text: a day it reads ("2027-03-01") becomes the value at once; text that is no day ("01.03.2027",
+ * "2027-04-31", or a day half typed) becomes it too, for the form's date rule to refuse it where it was typed
+ * (typedDayProblem); an input emptied gives back the value held before the typing began. While the value is such
+ * text the picker shows nothing once the field is left, and Backspace clears it.
  */
 export function TypedDatePicker({ value, onChange, onBlur, ...pickerProps }: TypedDatePickerProps) {
-  // What was typed into the input and not taken yet: the picker does not report text it cannot read.
+  // The value before the text now in the input was typed, null when nothing typed is in it.
+  const before = useRef<string | null>(null);
+  // What is typed in the input now.
   const typed = useRef('');
   // Set on an Enter over text that is no day: the day the picker then picks of its own is not what was typed.
   const ignoreNextPick = useRef(false);
-  const takeTyped = () => {
-    const text = typed.current.trim();
+  const reportTyped = (text: string) => {
+    if (before.current === null) before.current = value;
+    typed.current = text;
+    const day = text.trim();
+    onChange(day === '' ? before.current : day);
+  };
+  // The input is emptied by the picker (the field left, Escape, Enter, a day picked): its value stays as reported.
+  const typingEnds = () => {
+    before.current = null;
     typed.current = '';
-    if (text !== '') onChange(text);
   };
   // The typed text is read from the input's own events around the picker: a `selectProps.onInputChange` would
   // replace the picker's handler, whose state holds the input's text, and typing after an Enter would show nothing.
   return (
     <div
-      onInput={(event) => {
-        typed.current = (event.target as HTMLInputElement).value;
-      }}
+      onInput={(event) => reportTyped((event.target as HTMLInputElement).value)}
       onKeyDownCapture={(event: KeyboardEvent) => {
         const input = event.target as HTMLInputElement;
-        if (event.key === 'Enter' && isUnreadableDay(typed.current)) {
-          takeTyped();
-          ignoreNextPick.current = true;
-          setTimeout(() => (ignoreNextPick.current = false), 0);
+        if (event.key === 'Enter' || event.key === 'Escape') {
+          if (event.key === 'Enter' && isUnreadableDay(typed.current)) {
+            ignoreNextPick.current = true;
+            setTimeout(() => (ignoreNextPick.current = false), 0);
+          }
+          typingEnds();
         } else if (
           (event.key === 'Backspace' || event.key === 'Delete') &&
           input.value === '' &&
@@ -63,12 +74,12 @@ export function TypedDatePicker({ value, onChange, onBlur, ...pickerProps }: Typ
         value={isUnreadableDay(value) ? '' : value}
         onChange={(day: string) => {
           if (ignoreNextPick.current) return;
-          typed.current = '';
+          typingEnds();
           onChange(day);
         }}
         {...DATE_PICKER_FORMAT}
         onBlur={() => {
-          takeTyped();
+          typingEnds();
           onBlur?.();
         }}
       />
