@@ -199,6 +199,7 @@ const MAX_BULK_REQUEST_KEYS = 10 * MAX_BULK_ITEMS;
 const issueKeySchema = z
   .string()
   .regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' });
+const UNREADABLE_COUNT = 'The page sent an unreadable count of the items: reload it.';
 export const bulkDecidePayloadSchema = z
   .object({
     /**
@@ -225,7 +226,22 @@ export const bulkDecidePayloadSchema = z
        * Every flagged item matching the filter, resolved on the server when the work starts; in the queue's
        * sort, so that past what one answer reads it is the part the page listed.
        */
-      z.object({ filter: queueFilterSchema, sort: z.enum(QUEUE_SORTS).optional() }).strict(),
+      z
+        .object({
+          filter: queueFilterSchema,
+          sort: z.enum(QUEUE_SORTS).optional(),
+          /**
+           * How many items the page showed as matching when the person confirmed: should the filter match more
+           * when the work runs, nothing is decided. Older pages send none, and every item matching then is.
+           */
+          confirmedCount: z
+            .number({ error: UNREADABLE_COUNT })
+            .int({ error: UNREADABLE_COUNT })
+            .min(1, { error: 'Select at least one item.' })
+            .max(MAX_BULK_REQUEST_KEYS, { error: UNREADABLE_COUNT })
+            .optional(),
+        })
+        .strict(),
     ]),
   })
   .strict();
@@ -421,7 +437,10 @@ export interface BulkJobData {
   method: 'bulk-transition' | 'one-by-one' | null;
   startedAt: string;
   finishedAt: string | null;
-  /** Said to the person when the selection was cut at MAX_BULK_ITEMS: what was left out and what to do. */
+  /**
+   * Said to the person when the selection was cut at MAX_BULK_ITEMS, or when a filter matched more items than
+   * they confirmed (nothing was decided): what happened and what to do.
+   */
   note?: string | null;
 }
 

@@ -103,6 +103,8 @@ interface StoredBulkJob extends BulkJobData {
   sort?: QueueSort;
   /** Items that serve an outcome by the time they are decided are left as they are (the map's bulk link). */
   onlyUnlinked?: boolean;
+  /** How many items the filter matched when the person confirmed it; absent when an older page sent none. */
+  confirmedCount?: number;
   /** Items not decided yet, in order; null until a filter's selection is resolved. */
   pending: string[] | null;
   /** Which invocation may run next: an older event (a duplicate) finds a later step and does nothing. */
@@ -149,6 +151,12 @@ function tooManyItems(count: number): ValidationError {
   return new ValidationError(message, { 'selection.keys': message });
 }
 
+/** What a filter's bulk decision says when the filter matches more items than the person confirmed. */
+function moreThanConfirmed(matching: number, confirmed: number, kind: Decision['kind']): string {
+  const [now, then] = [matching, confirmed].map((n) => n.toLocaleString('en'));
+  return `The filter now matches ${now} items, not the ${then} you confirmed: nothing was ${NOT_DONE[kind]}. Review the list and confirm again.`;
+}
+
 /** What a filter's bulk decision says when the filter reaches past what one decision takes. */
 const CUT_AT_LIMIT = `Only the first ${LIMIT} flagged items were taken (the most one bulk decision handles), and more match the filter: they are not part of this decision. Run it again once these are decided.`;
 
@@ -176,7 +184,7 @@ export async function startBulkDecision(
     decision: Decision;
     selection:
       | { keys: string[]; onlyUnlinked?: true | undefined }
-      | { filter: QueueFilter; sort?: QueueSort | undefined };
+      | { filter: QueueFilter; sort?: QueueSort | undefined; confirmedCount?: number | undefined };
   },
   clock: Clock,
 ): Promise<BulkJobData> {
@@ -210,6 +218,9 @@ export async function startBulkDecision(
     decision: input.decision,
     filter: 'filter' in input.selection ? input.selection.filter : null,
     ...('filter' in input.selection && input.selection.sort ? { sort: input.selection.sort } : {}),
+    ...('filter' in input.selection && input.selection.confirmedCount !== undefined
+      ? { confirmedCount: input.selection.confirmedCount }
+      : {}),
     ...('keys' in input.selection && input.selection.onlyUnlinked ? { onlyUnlinked: true } : {}),
     pending: listed,
     step: 0,
@@ -320,6 +331,15 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
       matching.keys.map((k) => matching.idOf.get(k) ?? '').filter((id) => id !== ''),
     );
     matching.keys = matching.keys.filter((k) => visible.has(matching.idOf.get(k) ?? ''));
+    // More match than the person confirmed (the scan flagged some since): none is decided rather than the first
+    // ones confirmed, as those flagged since may sort among the ones the person saw, and a Kill of items nobody
+    // looked at closes and comments on them; confirming again costs a click. Fewer is fine: those left the queue.
+    if (job.confirmedCount !== undefined && matching.keys.length > job.confirmedCount) {
+      job.note = moreThanConfirmed(matching.keys.length, job.confirmedCount, job.kind);
+      job.pending = [];
+      job.total = 0;
+      return finish(job, clock);
+    }
     job.pending = matching.keys.slice(0, MAX_BULK_ITEMS);
     job.total = job.pending.length;
     // Never cut silently: the person is told what was left out and what to do about it.

@@ -1204,3 +1204,82 @@ describe('the same bulk request sent again while its work is queued or running',
     expect(lensWrites(items)).toEqual(items.map(() => 1));
   });
 });
+
+describe('"Select all N matching" decides at most the N the person confirmed', () => {
+  const KILL = { kind: 'kill', reason: 'Nobody wants these any more' } as const;
+  const closed = (k: string) => app.jira.store.getIssue(k)!.statusCategory === 'done';
+  const killMatching = async (jobId: string, confirmedCount?: number) =>
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: jobId,
+        decision: KILL,
+        selection: { filter: {}, sort: 'idle', ...(confirmedCount ? { confirmedCount } : {}) },
+      }),
+    );
+
+  it('decides none when the filter now matches more, and says what changed and what to do', async () => {
+    app = newApp();
+    const confirmed = Array.from({ length: 30 }, (_, i) => flagged(i));
+    const shown = ok(await page<ZombieQueueData>('zombieQueue', { sort: 'idle' }));
+    expect(shown.total).toBe(30);
+    await killMatching('bulk-kill-confirmed-30', shown.total);
+    // The scan flags 20 more before the work runs.
+    const since = Array.from({ length: 20 }, (_, i) => flagged(100 + i));
+    await drain();
+    const done = await job('bulk-kill-confirmed-30');
+    expect(done).toMatchObject({ status: 'done', total: 0, decided: 0, failed: [] });
+    expect(done.note).toBe(
+      'The filter now matches 50 items, not the 30 you confirmed: nothing was killed. Review the list and confirm again.',
+    );
+    expect([...confirmed, ...since].filter(closed)).toEqual([]);
+    expect([...confirmed, ...since].reduce((n, k) => n + commentsOf(k), 0)).toBe(0);
+    expect(callsTo('POST', BULK_TRANSITION) + callsTo('POST', ISSUE_TRANSITION)).toBe(0);
+    expect(await logRows()).toEqual([]);
+  });
+
+  it('decides what still matches when fewer do (the others left the queue)', async () => {
+    app = newApp();
+    const confirmed = Array.from({ length: 30 }, (_, i) => flagged(i));
+    await killMatching('bulk-kill-confirmed-fewer', 30);
+    // Five are closed by hand before the work runs: they leave the queue.
+    for (const k of confirmed.slice(0, 5))
+      app.jira.store.updateIssueFields(app.jira.store.getIssue(k)!.id, {
+        statusName: 'Done',
+        statusCategory: 'done',
+      });
+    await drain();
+    expect(await job('bulk-kill-confirmed-fewer')).toMatchObject({
+      status: 'done',
+      total: 25,
+      decided: 25,
+      failed: [],
+      note: null,
+    });
+    expect((await logRows()).map((r) => r.issueKey).sort()).toEqual(confirmed.slice(5).sort());
+  });
+
+  it('refuses a count that is no count of items, and starts nothing', async () => {
+    app = newApp();
+    flagged(1);
+    for (const confirmedCount of [0, 2.5, '30']) {
+      const answer = await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-bad-count',
+        decision: KILL,
+        selection: { filter: {}, confirmedCount },
+      });
+      expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+    await drain();
+    expect(await logRows()).toEqual([]);
+  });
+
+  it('decides all that match when it runs, as before, for a page that sends no count', async () => {
+    app = newApp();
+    const items = Array.from({ length: 30 }, (_, i) => flagged(i));
+    await killMatching('bulk-kill-no-count');
+    items.push(...Array.from({ length: 5 }, (_, i) => flagged(100 + i)));
+    await drain();
+    expect(await job('bulk-kill-no-count')).toMatchObject({ status: 'done', total: 35, decided: 35 });
+    expect(items.every(closed)).toBe(true);
+  });
+});

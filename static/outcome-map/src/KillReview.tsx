@@ -459,7 +459,10 @@ function Picker(props: {
   );
 }
 
-type Selection = { keys: string[] } | { filter: QueueFilter; sort: QueueSort };
+type Selection =
+  | { keys: string[] }
+  /** `confirmedCount`: the count the person confirmed; should more match when the work runs, none is decided. */
+  | { filter: QueueFilter; sort: QueueSort; confirmedCount: number };
 
 function LabelledField(props: {
   id: string;
@@ -611,7 +614,8 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   }, [sort, filter, replaceSelection]);
 
   const bulk = useBulkRun((job) => {
-    if (job.failed.length === 0)
+    // Nothing decided (the filter matched more than was confirmed): the progress's note says why, not a flag.
+    if (job.failed.length === 0 && job.decided > 0)
       flag(
         `${job.kind === 'kill' ? 'Killed' : job.kind === 'keep' ? 'Kept' : 'Relinked'} ${job.decided} items`,
         'Each has its own row in the decision log.',
@@ -648,7 +652,9 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const total = queue?.total ?? 0;
   const filtered = Boolean(filter.rule || filter.issueType || filter.assignee);
   const count = allMatching ? total : selection.selected.length;
-  const chosen: Selection = allMatching ? { filter, sort } : { keys: selection.selected };
+  const chosen: Selection = allMatching
+    ? { filter, sort, confirmedCount: total }
+    : { keys: selection.selected };
   const setFilterPart = (part: keyof QueueFilter, value: string) =>
     setFilter((old) => {
       const next = { ...old };

@@ -139,9 +139,11 @@ export function BulkProgress({ run }: { run: BulkRun }) {
   const label =
     total === null
       ? `${doing}: finding the items that match…`
-      : finished
-        ? `${did} ${job.decided} of ${total}.`
-        : `${doing}: ${job.decided} of ${total} decided…`;
+      : finished && total === 0
+        ? `Nothing ${did.toLowerCase()}.`
+        : finished
+          ? `${did} ${job.decided} of ${total}.`
+          : `${doing}: ${job.decided} of ${total} decided…`;
   return (
     <div data-testid="bulk-progress" className="ol-bulk-progress">
       <p role="status">
