@@ -180,9 +180,12 @@ export interface PanelSaveData {
   replayed: boolean;
 }
 
-/** The message of a stale save; the UI offers to reload next to it. */
+/**
+ * The message of a stale save, shown over the other version with the panel's two choices: keep mine on top of
+ * theirs, or reload theirs in place of mine, which asks first. (A stale description change says its own.)
+ */
 export const STALE_VERSION_MESSAGE =
-  'Someone else saved this issue while you were editing. Your changes are kept here: reload to see theirs, then save again.';
+  'Someone else saved this issue while you were editing. Your changes were not saved and are still in the fields: keep them on top of theirs, or reload their version in their place (you are asked first), then save again.';
 /** The same refusal when the newer version is the person's own, saved in another tab or by a try whose answer was lost. */
 export const OWN_NEWER_VERSION_MESSAGE =
-  'You saved this issue again since this panel loaded it (in another tab, or a save whose answer was lost). Your changes are kept here: compare them with that version, then save again.';
+  'You saved this issue again since this panel loaded it (in another tab, or a save whose answer was lost). Your changes were not saved and are still in the fields: compare them with that version, then save again.';

@@ -197,6 +197,21 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     text: string;
   } | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
+  // "Reload their version" asks first: it takes the person's edits out of the fields.
+  const [confirmingTheirs, setConfirmingTheirs] = useState(false);
+  /**
+   * What taking their version replaced, so "Bring my changes back" can undo it: offered while the fields still
+   * show their version as it was taken (`shown`), as an edit since would otherwise be undone with it.
+   */
+  const [replacedMine, setReplacedMine] = useState<{
+    base: PanelLens;
+    values: FormValues;
+    alsoExpected: ExpectedOutcome[];
+    conflict: Conflict;
+    shown: FormValues;
+    shownAlso: ExpectedOutcome[];
+    changes: string;
+  } | null>(null);
   // A story being pasted when the person left comes back in its open box.
   const [pasteOpen, setPasteOpen] = useState(start.story !== '');
   const [story, setStory] = useState(start.story);
@@ -405,6 +420,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       setPasteNote(null);
       setServerErrors({});
       setConflict(null);
+      setConfirmingTheirs(false);
+      setReplacedMine(null);
       setSubmitted(false);
       setBanner({
         appearance: 'success',
@@ -439,7 +456,11 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         theirs: latest.ok ? latest.data.lens : null,
         ...(error.lastWrite ? { lastWrite: error.lastWrite } : {}),
       });
-      flag(conflictTitle(error.lastWrite), 'Your changes are kept in the panel.', 'warning');
+      flag(
+        conflictTitle(error.lastWrite),
+        'Your changes were not saved and are still in the fields.',
+        'warning',
+      );
       return;
     }
     if (error.fields) setServerErrors(errorsByField(error.fields));
@@ -453,15 +474,36 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     if (latest.ok) setConflict((c) => (c ? { ...c, theirs: latest.data.lens } : c));
     else flag('Their version could not be read', latest.error.message, 'error');
   };
+  /** "Your changes to Persona, Benefit": the fields the person changed from the version they edited. */
+  const yourChanges = (): string => {
+    const fields = changedFields(valuesOf(base.draft, mark), values).map((c) => FIELD_LABELS[c.field]);
+    if (JSON.stringify(alsoExpected) !== JSON.stringify(base.draft.alsoExpected ?? []))
+      fields.push('the further expectations');
+    return fields.length ? `Your changes to ${fields.join(', ')}` : 'Your changes';
+  };
+  // Their version in place of the person's edits, once they said so; undone by bringMineBack.
   const useTheirs = () => {
     if (!conflict?.theirs) return;
+    const shown = valuesOf(conflict.theirs.draft, mark);
+    const shownAlso = conflict.theirs.draft.alsoExpected ?? [];
+    setReplacedMine({ base, values, alsoExpected, conflict, shown, shownAlso, changes: yourChanges() });
     setBase(conflict.theirs);
-    setValues(valuesOf(conflict.theirs.draft, mark));
-    setAlsoExpected(conflict.theirs.draft.alsoExpected ?? []);
+    setValues(shown);
+    setAlsoExpected(shownAlso);
+    setConfirmingTheirs(false);
     setConflict(null);
+  };
+  const bringMineBack = () => {
+    if (!replacedMine) return;
+    setBase(replacedMine.base);
+    setValues(replacedMine.values);
+    setAlsoExpected(replacedMine.alsoExpected);
+    setConflict(replacedMine.conflict);
+    setReplacedMine(null);
   };
   const keepMine = () => {
     if (!conflict?.theirs) return;
+    setConfirmingTheirs(false);
     // My edits go on top of their version: what I left alone takes theirs, so nothing of theirs goes unseen.
     const theirs = conflict.theirs;
     const merged = mineOnTheirs(valuesOf(base.draft, mark), values, valuesOf(theirs.draft, mark));
@@ -605,8 +647,14 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       flag('Description updated', `${data.issue.key} now states the hypothesis.`, 'success');
     } else {
       // A version saved since this panel loaded says who saved it, so the owner knows whose text to read first.
-      const { message, lastWrite } = answer.error;
-      const text = lastWrite ? `${message} ${savedBy(lastWrite)}` : message;
+      const { code, message, lastWrite, retryAfterSeconds } = answer.error;
+      // The refusal of a newer version is worded for a save (its fields, keep mine or theirs): here only what it
+      // refused is said, and what to do about the description.
+      const said =
+        code === 'CONFLICT' && retryAfterSeconds === undefined
+          ? `${firstSentence(message)} The description was left as it is: reload the issue to see what is saved now, then try again.`
+          : message;
+      const text = lastWrite ? `${said} ${savedBy(lastWrite)}` : said;
       setBanner({ appearance: 'error', title: 'The description was not changed', text });
       flag('Outcome Lens could not change the description', text, 'error');
     }
@@ -794,15 +842,44 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
           ) : (
             <p data-testid="conflict-unread">Their version could not be read just now.</p>
           )}
-          <div className="ol-actions">
-            {conflict.theirs ? null : <Button onClick={() => void readTheirs()}>Read their version</Button>}
-            <Button onClick={useTheirs} isDisabled={!conflict.theirs}>
-              Reload their version
-            </Button>
-            <Button onClick={keepMine} isDisabled={!conflict.theirs}>
-              Keep mine
-            </Button>
-          </div>
+          {confirmingTheirs && conflict.theirs ? (
+            <div role="group" aria-label="Confirm replacing your changes" data-testid="confirm-theirs">
+              <p>
+                Replace your unsaved changes with their version? {yourChanges()} leave the fields, and each
+                field shows what they saved. You can bring your changes back until you change a field or leave
+                this issue.
+              </p>
+              <div className="ol-actions">
+                <Button appearance="warning" onClick={useTheirs}>
+                  Replace mine with theirs
+                </Button>
+                <Button autoFocus onClick={() => setConfirmingTheirs(false)}>
+                  Keep my changes
+                </Button>
+              </div>
+            </div>
+          ) : (
+            <div className="ol-actions">
+              {conflict.theirs ? null : <Button onClick={() => void readTheirs()}>Read their version</Button>}
+              <Button onClick={() => setConfirmingTheirs(true)} isDisabled={!conflict.theirs}>
+                Reload their version
+              </Button>
+              <Button onClick={keepMine} isDisabled={!conflict.theirs}>
+                Keep mine
+              </Button>
+            </div>
+          )}
+        </Message>
+      ) : null}
+      {replacedMine && values === replacedMine.shown && alsoExpected === replacedMine.shownAlso ? (
+        <Message appearance="info" title="The fields show their version" testId="replaced-mine">
+          <p>
+            {replacedMine.changes} were taken out. Until you change a field or leave this issue, you can bring
+            them back.
+          </p>
+          <Button autoFocus onClick={bringMineBack}>
+            Bring my changes back
+          </Button>
         </Message>
       ) : null}
 
