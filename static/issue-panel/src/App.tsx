@@ -655,6 +655,18 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
           ? `${firstSentence(message)} The description was left as it is: reload the issue to see what is saved now, then try again.`
           : message;
       const text = lastWrite ? `${said} ${savedBy(lastWrite)}` : said;
+      // A time-out or a Jira 5xx may come after Jira wrote the description (it is written before anything else
+      // that can fail): say so, rather than that it was not changed. Every other refusal comes before the write.
+      if (code === 'INTERNAL' || code === 'JIRA_ERROR') {
+        const maybe = `${firstSentence(message)} Jira may have changed the description before this error: read it on the issue before you try again.`;
+        setBanner({
+          appearance: 'warning',
+          title: 'The description may or may not have been changed',
+          text: maybe,
+        });
+        flag('The description may or may not have been changed', maybe, 'warning');
+        return;
+      }
       setBanner({ appearance: 'error', title: 'The description was not changed', text });
       flag('Outcome Lens could not change the description', text, 'error');
     }
