@@ -896,10 +896,17 @@ async function act(
     await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
   };
   const label = settings.flagActions.label?.toLowerCase();
-  const removeLabel = async () => {
+  const removeLabel = async (after: 'open' | 'closed' = 'open') => {
     if (label && lens.flag?.labelApplied && issue.fields.labels?.some((l) => l.toLowerCase() === label)) {
       await check();
-      await jira.editLabels(issueKey, { remove: [settings.flagActions.label!] });
+      try {
+        await jira.editLabels(issueKey, { remove: [settings.flagActions.label!] });
+      } catch (e) {
+        // A closed status is often not editable (the workflow property jira.issue.editable=false): the kill
+        // stands, closed, and its label stays, said in the log row. Anything else is retried as before.
+        if (after !== 'closed' || !(e instanceof ValidationError || e instanceof NotAuthorizedError)) throw e;
+        details.labelLeft = settings.flagActions.label;
+      }
     }
   };
   // Recorded right before the first side effect, with all it takes to finish the decision: an intent in
@@ -997,7 +1004,7 @@ async function act(
       statusName = transition.to?.name ?? statusName;
     }
     intent = await recordIntent();
-    await removeLabel();
+    await removeLabel('closed');
     // Mark the decision on the issue before commenting, so a retry finds it and does not comment again.
     if (!lensDone) await writeLens();
     else next = { ...lens, lastDecision: next.lastDecision! };

@@ -567,6 +567,48 @@ describe('a kill Jira refuses, then a close by hand', () => {
   );
 });
 
+describe('a kill whose closed status Jira does not let anyone edit', () => {
+  // Workflows often mark their done statuses not editable (jira.issue.editable=false), so once the kill has closed
+  // the issue Jira refuses to remove the flag's label. The kill had been answered "nothing was changed", and every
+  // retry and sweep failed at the label: an issue closed with no log row, no comment and a lens still flagged.
+  it('is logged, commented and unflagged once, its label left and said so', async () => {
+    app = newApp({ timeScale: 0.01 });
+    const key = flaggedIssue(0, true);
+    await flagActions();
+    app.jira.faults.inject({
+      kind: 'refused',
+      message: 'This issue is not editable in its status.',
+      match: { method: 'PUT', pathIncludes: `/issue/${key}`, bodyIncludes: '"labels"' },
+    });
+    const answer = await page<DecideData>(
+      'decide',
+      {
+        issueKey: key,
+        idempotencyKey: 'kill-not-editable-abcdef',
+        decision: { kind: 'kill', reason: 'Not wanted' },
+      },
+      'admin',
+    );
+    const { rows, transitions, comments } = await killResult(key);
+    const losses =
+      Number(!answer.ok) +
+      Number(rows !== 1) +
+      Number(comments !== 1) +
+      Number(transitions !== 1) +
+      Number(lensOf(key).zombie !== 'false');
+    report('kill-label-refused-when-closed', { losses, rows, comments, transitions });
+    if (!answer.ok) throw new Error(answer.error.message);
+    expect(answer.data.entry.details).toMatchObject({ labelLeft: 'zombie' });
+    expect({ rows, comments, transitions, zombie: lensOf(key).zombie }).toEqual({
+      rows: 1,
+      comments: 1,
+      transitions: 1,
+      zombie: 'false',
+    });
+    expect(zombieLabelsOf(key)).toBe(1);
+  });
+});
+
 describe("a kill closed by the app with the workflow's own resolution, then stopped", () => {
   // The kill's transition closes the issue and the workflow sets its own resolution ("Done", not the kill's);
   // the try is then stopped at the label. The sweep must still take the close for this kill's and finish it.
