@@ -86,7 +86,10 @@ export function toNumber(raw: string | undefined): number | null {
   const m = /^([-+−]?[\d.,]+)\s?([a-zA-Z]*)$/.exec(raw.replace(DIGIT_GROUP_SPACE, ''));
   if (!m) return null;
   const value = Number(m[1]!.replace(/,/g, '').replace('−', '-'));
-  const n = value * (MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1);
+  const multiplier = MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1;
+  // Scaling a decimal fraction leaves binary noise (4.1 × 1e6 = 4099999.9999999995): 15 significant digits, all
+  // a double holds exactly, drop it.
+  const n = multiplier === 1 ? value : Number((value * multiplier).toPrecision(15));
   return Number.isFinite(n) ? n : null;
 }
 

@@ -43,6 +43,12 @@ describe('amounts', () => {
     // A lower-case m may be minutes or millions: it multiplies nothing.
     ['6m', 6],
     ['12.5', 12.5],
+    // Scaled without binary floating-point noise (4.1 × 1e6 is 4099999.9999999995 in doubles).
+    ['4.1M', 4_100_000],
+    ['1.005k', 1005],
+    ['2.01k', 2010],
+    ['0.07 million', 70_000],
+    ['1.1bn', 1_100_000_000],
   ])('reads the number %s as %s', (raw, value) => {
     expect(toNumber(raw)).toBe(value);
   });
