@@ -29,9 +29,12 @@ export interface MetricSeries {
   updatedAt: string;
 }
 
-/** How metric names are matched: case and surrounding or repeated spaces do not count. */
+/**
+ * How metric names are matched: case, surrounding or repeated spaces, and how an accent is encoded (a CSV from
+ * another tool may write "é" as "e" and a combining accent: Unicode's NFC makes both one character) do not count.
+ */
 export function normaliseMetric(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+  return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 /** A storage-safe key segment for a metric name: readable, and a hash so distinct names never share one. */

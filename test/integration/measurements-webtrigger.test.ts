@@ -419,6 +419,20 @@ describe("an outcome card's CSV import", () => {
     expect(storedState()).toBe(before);
   });
 
+  it("takes a metric column that spells the outcome's accented metric with a combining accent as the same series", async () => {
+    const cafe = await createOutcome(P, 'More café visits', 'Café visits per week');
+    // "é" as "e" and U+0301, as some spreadsheets and exports write it (Unicode's decomposed form).
+    const decomposed = 'Cafe\u0301 visits per week';
+    expect(decomposed).not.toBe('Café visits per week');
+    const answer = await app.invoke(
+      PAGE,
+      'importMeasurements',
+      { id: cafe.id, csv: `metric,value,at\n${decomposed},12,2026-10-02\n` },
+      { user: 'admin', projectKey: P },
+    );
+    expect(ok(answer)).toMatchObject({ ok: true, accepted: 1 });
+  });
+
   it('refuses a file over 512 KB as its bytes count, as the card says, whatever its characters', async () => {
     // 300,000 characters, each two bytes in UTF-8: 600,000 bytes, over the card's 512 KB, under 512 Ki characters.
     const source = 'é'.repeat(300_000);
