@@ -141,7 +141,7 @@ export function ChoiceSelect(
 }
 
 /**
- * Atlaskit's date picker: a date typed as YYYY-MM-DD and taken with Enter, or chosen from its calendar with the
+ * Atlaskit's date picker: a date typed as YYYY-MM-DD, taken as it is typed, or chosen from its calendar with the
  * arrow keys or the mouse. Its input takes the field's id, so the visible label names it; the value is the ISO
  * date ('' when cleared), as the browser's date input gave. A read-only one is disabled, as ChoiceSelect is.
  * Text it cannot read ("01.03.2027", "2027-04-31") becomes the value (TypedDatePicker), for the form's date
