@@ -95,12 +95,21 @@ export const addMeasurementPayloadSchema = z
   .object({ id: outcomeIdSchema, version: outcomeVersion, measurement: measurementSchema })
   .strict();
 
-/** The measurement to take off, as the page showed it: its day and value (the first such one goes). */
+/**
+ * The measurement to take off, as the page showed it: its id when it has one (exactly that reading goes), else its
+ * place in the outcome's list on the version shown, with its day and value to check it is the same reading.
+ */
 export const removeMeasurementPayloadSchema = z
   .object({
     id: outcomeIdSchema,
     version: outcomeVersion,
-    measurement: measurementSchema.pick({ at: true, value: true }),
+    measurement: measurementSchema.pick({ at: true, value: true, id: true }).extend({
+      position: z
+        .number({ error: 'Position must be a number.' })
+        .int({ error: 'Position must be a whole number.' })
+        .min(0, { error: 'Position must be 0 or more.' })
+        .optional(),
+    }),
   })
   .strict();
 

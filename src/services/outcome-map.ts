@@ -162,10 +162,13 @@ export async function addMeasurement(
   return toView(await outcomesStore.recordMeasurement(projectKey, input.id, input.measurement, clock.now()));
 }
 
-/** Takes one measurement off (one typed by mistake); refused, like an edit, when the outcome changed since. */
+/**
+ * Takes one measurement off (one typed by mistake): the one of the id the card showed, or for a reading stored
+ * without one, the one at its place on the version shown (refused when the outcome changed since).
+ */
 export async function removeMeasurement(
   call: CallContext,
-  input: { id: string; version: number; measurement: { at: string; value: number } },
+  input: { id: string; version: number; measurement: outcomesStore.MeasurementToRemove },
   clock: Clock,
 ): Promise<OutcomeView> {
   const projectKey = targetProject(call);

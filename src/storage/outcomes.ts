@@ -259,12 +259,14 @@ export async function recordMeasurement(
   if (problem)
     throw new ValidationError('The measurement is invalid.', { at: `Measurement date ${problem}` });
   const sentId = parsed.data.id;
+  // A reading sent without an id gets one, so it can later be taken off by exactly that id.
+  const reading = sentId ? parsed.data : { ...parsed.data, id: `rec:${randomUUID()}` };
   return changeNewest(projectKey, id, now, (c) => {
     // An id the outcome holds was taken before (a repeated call): taken once, as from the web trigger.
     if (sentId && c.measurements.some((m) => m.id === sentId)) return null;
     const merged = mergeIntoSeries(
       c.measurements,
-      [parsed.data],
+      [reading],
       MEASUREMENT_HISTORY_LIMIT,
       MEASUREMENT_HISTORY_BYTES,
     );
@@ -331,25 +333,52 @@ export async function appendMeasurements(
   return { outcome, added: merged.added, duplicates: merged.duplicates, differing: merged.differing };
 }
 
+/** The reading a person asked to take off, as the card showed it. */
+export interface MeasurementToRemove {
+  at: string;
+  value: number;
+  /** Its id: names exactly that reading, whatever came in or went since. */
+  id?: string | undefined;
+  /** Its place in the outcome's list on the version shown; for readings stored before each had an id. */
+  position?: number | undefined;
+}
+
 /**
- * Takes the first measurement of that day and value off the outcome, on the version the person saw. One that is
- * not there (taken off meanwhile) is told as such, and nothing is written.
+ * Takes one measurement off. One with an id goes by its id, from the newest version: readings recorded or removed
+ * meanwhile change nothing about which one it is. One without (stored before readings had ids) goes by its place
+ * on the version the person saw, and only if that place holds the same day and value; without a place, the first
+ * of that day and value, as older pages asked. One that is not there (taken off meanwhile) is told as such, and
+ * nothing is written.
  */
 export async function removeMeasurement(
   projectKey: string,
   id: string,
-  measurement: { at: string; value: number },
+  measurement: MeasurementToRemove,
   expectedVersion: number,
   now: Date,
 ): Promise<StoredOutcome> {
-  return change(projectKey, id, expectedVersion, now, (current) => {
-    const at = current.measurements.findIndex(
-      (m) => m.at === measurement.at && m.value === measurement.value,
+  const gone = () =>
+    new NotFoundError(
+      `This outcome has no measurement of ${measurement.value} on ${measurement.at} (any more).`,
     );
-    if (at < 0)
-      throw new NotFoundError(
-        `This outcome has no measurement of ${measurement.value} on ${measurement.at} (any more).`,
-      );
-    return { measurements: current.measurements.filter((_, i) => i !== at) };
-  });
+  const sentId = measurement.id;
+  if (sentId !== undefined)
+    return changeNewest(projectKey, id, now, (current) => {
+      const kept = current.measurements.filter((m) => m.id !== sentId);
+      if (kept.length === current.measurements.length) throw gone();
+      return { measurements: kept };
+    });
+  const current = await requireOutcome(projectKey, id);
+  // A place is only meaningful on the version it was read from.
+  if (current.version !== expectedVersion) throw new ConflictError(STALE_MESSAGE, current);
+  const same = (m: Measurement | undefined) => m?.at === measurement.at && m.value === measurement.value;
+  const at =
+    measurement.position === undefined
+      ? current.measurements.findIndex(same)
+      : same(current.measurements[measurement.position])
+        ? measurement.position
+        : -1;
+  if (at < 0) throw gone();
+  const patch = { measurements: current.measurements.filter((_, i) => i !== at) };
+  return writeNextVersion(projectKey, current, nextVersion(current, patch, now));
 }

@@ -502,7 +502,7 @@ const REMOVABLE = 5;
 
 /**
  * The latest measurements, each of which can be taken off (one typed by mistake): asked once more, then removed
- * on the version the card shows, so a change made meanwhile is not overwritten.
+ * by its id, so another reading of the same day and value stays.
  */
 function RecentMeasurements(props: { outcome: OutcomeView; onRemoved: () => void }) {
   const o = props.outcome;
@@ -515,12 +515,13 @@ function RecentMeasurements(props: { outcome: OutcomeView; onRemoved: () => void
     .sort((a, b) => b.at.localeCompare(a.at) || b.index - a.index)
     .slice(0, REMOVABLE);
   if (latest.length === 0) return null;
-  const remove = async (m: { at: string; value: number }) => {
+  const remove = async (m: { at: string; value: number; id?: string | undefined; index: number }) => {
     setBusy(true);
+    // Its id names exactly this reading; one stored without an id is named by its place on this version.
     const answer = await callResolver<OutcomeView>(R.removeMeasurement, {
       id: o.id,
       version: o.version,
-      measurement: { at: m.at, value: m.value },
+      measurement: { at: m.at, value: m.value, position: m.index, ...(m.id ? { id: m.id } : {}) },
     });
     setBusy(false);
     if (answer.ok) return props.onRemoved();
