@@ -21,7 +21,9 @@ import {
   typeDate,
 } from '../support/demo-project';
 import type { Answer } from '../../src/contract/answer';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { appendDecision } from '../../src/storage/decisions';
+import { loadSettings, saveSettings } from '../../src/storage/settings';
 import { runInInvocation } from '../../workbench/forge/context';
 
 jest.setTimeout(180_000);
@@ -108,6 +110,55 @@ describe('a kill that Jira refuses midway', () => {
     // The reloaded log shows the kill once: the page's reads are done.
     await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${key}`).waitFor();
     expect(commentsOf(key).length).toBe(commentsBefore + 1);
+    expect(await logRowsOf(key)).toBe(1);
+    await page.close();
+  });
+});
+
+describe('a kill whose closed status Jira will not let anyone edit', () => {
+  // Done statuses are often not editable (jira.issue.editable=false), so once the kill closed the issue Jira
+  // refused to remove the flag's label, and the dialog said nothing was changed. What should happen: the kill
+  // stands, and the person is told the label stays and why.
+  it('is made, and says the label stays because Jira will not edit the closed issue', async () => {
+    const key = anIdleZombie(wb, 'Sync wishlists to the smart fridge', '2019-05-01');
+    wb.app.jira.store.updateIssueFields(wb.app.jira.store.getIssue(key)!.id, { labels: ['zombie'] });
+    const lens = lensOf(wb, key) as { flag: Record<string, unknown> };
+    wb.app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+      ...lens,
+      flag: { ...lens.flag, labelApplied: true },
+    });
+    await runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      async () => {
+        const current = await loadSettings('DEMO');
+        await saveSettings(
+          'DEMO',
+          { ...current.stored, flagActions: { label: 'zombie', comment: false } },
+          current.version,
+        );
+      },
+    );
+    const fault = wb.app.jira.faults.inject({
+      kind: 'refused',
+      message: 'This issue is not editable in its status.',
+      match: { method: 'PUT', pathIncludes: `/issue/${key}`, bodyIncludes: '"labels"' },
+    });
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    const item = frame.getByTestId(`zombie-${key}`);
+    await item.waitFor({ timeout: 30_000 });
+    await item.getByRole('button', { name: `Kill ${key}` }).click();
+    const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
+    await dialog.getByLabel('Why (goes into the decision log)').fill('Nobody owns a smart fridge');
+    await dialog.getByRole('button', { name: 'Confirm kill' }).click();
+    // Flags are the host page's (the bridge's showFlag), not the frame's.
+    await page
+      .locator('#wb-flags')
+      .getByText(/Its label "zombie" stays: Jira does not let anyone edit the issue/)
+      .waitFor({ timeout: 30_000 });
+    wb.app.jira.faults.clear(fault);
+    expect(wb.app.jira.store.getIssue(key)!.statusCategory).toBe('done');
+    expect(wb.app.jira.store.getIssue(key)!.labels).toContain('zombie');
     expect(await logRowsOf(key)).toBe(1);
     await page.close();
   });

@@ -391,9 +391,18 @@ function QueueItem({
                 decision,
               });
               if (!answer.ok) return answer.error;
+              const labelLeft = answer.data.entry.details.labelLeft;
               flag(
                 `${kind === 'kill' ? 'Killed' : kind === 'keep' ? 'Kept' : 'Relinked'} ${item.key}`,
-                answer.data.statusName ? `Status: ${answer.data.statusName}` : decision.reason,
+                [
+                  answer.data.statusName ? `Status: ${answer.data.statusName}.` : decision.reason,
+                  // Its closed status is not editable in Jira's workflow: the flag's label could not be removed.
+                  typeof labelLeft === 'string'
+                    ? `Its label "${labelLeft}" stays: Jira does not let anyone edit the issue in its closed status.`
+                    : null,
+                ]
+                  .filter(Boolean)
+                  .join(' '),
               );
               // The next decision on this item (if it stays listed) is a new one.
               unfinished.current.clear();
