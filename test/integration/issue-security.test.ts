@@ -166,6 +166,25 @@ describe('what the scan gathered, shown to someone outside a security level', ()
   const deliveredBet = (summary: string, securityLevel?: string) =>
     createDueBet(app, today, { summary, ...(securityLevel ? { securityLevel } : {}) });
   const scan = () => scanThroughPage(app);
+  /** The scan keeps the delivery ledger where the app is in use: an item of the project carries its lens. */
+  const ledgerInUse = () =>
+    app.jira.store.setIssueProperty(idleStory('Bookmark items in the cart'), ISSUE_PROPERTY_KEY, {
+      version: 1,
+      hasHypothesis: 'false',
+    });
+  /** A story delivered three days ago, without a bet; under `securityLevel` when given. */
+  const done = (summary: string, securityLevel?: string) =>
+    app.jira.store.createIssue({
+      projectKey: P,
+      type: 'Story',
+      summary,
+      status: 'Done',
+      statusCategory: 'done',
+      resolution: 'Done',
+      created: ago(40),
+      updated: ago(3),
+      ...(securityLevel ? { securityLevel } : {}),
+    }).key;
 
   it('leaves a secured bet out of the results review, and lists it for a member of the level', async () => {
     const level = leadsOnly(true);
@@ -189,21 +208,7 @@ describe('what the scan gathered, shown to someone outside a security level', ()
 
   it('leaves a secured item delivered without a bet out of shipped versus moved, and names it to a member of the level', async () => {
     const level = leadsOnly(true);
-    // The scan keeps the delivery ledger where the app is in use: an item of the project carries its lens.
-    const inUse = idleStory('Bookmark items in the cart');
-    app.jira.store.setIssueProperty(inUse, ISSUE_PROPERTY_KEY, { version: 1, hasHypothesis: 'false' });
-    const done = (summary: string, securityLevel?: string) =>
-      app.jira.store.createIssue({
-        projectKey: P,
-        type: 'Story',
-        summary,
-        status: 'Done',
-        statusCategory: 'done',
-        resolution: 'Done',
-        created: ago(40),
-        updated: ago(3),
-        ...(securityLevel ? { securityLevel } : {}),
-      }).key;
+    ledgerInUse();
     const open = done('Reword the footer');
     const secured = done(SECRET, level);
     await scan();
@@ -227,19 +232,8 @@ describe('what the scan gathered, shown to someone outside a security level', ()
 
   it('loads shipped versus moved without asking Jira about any item when none was delivered under a level', async () => {
     leadsOnly(true);
-    const inUse = idleStory('Bookmark items in the cart');
-    app.jira.store.setIssueProperty(inUse, ISSUE_PROPERTY_KEY, { version: 1, hasHypothesis: 'false' });
-    for (const summary of ['Reword the footer', 'Bigger buttons'])
-      app.jira.store.createIssue({
-        projectKey: P,
-        type: 'Story',
-        summary,
-        status: 'Done',
-        statusCategory: 'done',
-        resolution: 'Done',
-        created: ago(40),
-        updated: ago(3),
-      });
+    ledgerInUse();
+    for (const summary of ['Reword the footer', 'Bigger buttons']) done(summary);
     await scan();
     const before = app.jira.calls.length;
     const shipped = dataOf(await callPage<ShippedMovedData>(app, 'shippedMoved', {}, 'member'));
@@ -251,20 +245,7 @@ describe('what the scan gathered, shown to someone outside a security level', ()
 
   it('keeps the figures of a summary begun before secured items were noted, naming only what the viewer may see', async () => {
     const level = leadsOnly(true);
-    const inUse = idleStory('Bookmark items in the cart');
-    app.jira.store.setIssueProperty(inUse, ISSUE_PROPERTY_KEY, { version: 1, hasHypothesis: 'false' });
-    const done = (summary: string, securityLevel?: string) =>
-      app.jira.store.createIssue({
-        projectKey: P,
-        type: 'Story',
-        summary,
-        status: 'Done',
-        statusCategory: 'done',
-        resolution: 'Done',
-        created: ago(40),
-        updated: ago(3),
-        ...(securityLevel ? { securityLevel } : {}),
-      }).key;
+    ledgerInUse();
     const open = done('Reword the footer');
     done(SECRET, level);
     await scan();
