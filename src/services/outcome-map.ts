@@ -67,9 +67,14 @@ export function openWorkJql(projectKey: string, filters: MapFilters): string {
   return parts.join(' AND ');
 }
 
-/** The outcome as the page shows it: stored bookkeeping (who created it) stays in storage. */
+/** The outcome as the page shows it: stored bookkeeping (who created it, when it was last defined) stays in storage. */
 export function toView(o: Outcome): OutcomeView {
-  const { createdBy: _createdBy, ...rest } = o as Outcome & { createdBy?: unknown };
+  const {
+    createdBy: _createdBy,
+    definedAt: _definedAt,
+    definedFrom: _definedFrom,
+    ...rest
+  } = o as Outcome & Partial<Pick<outcomesStore.StoredOutcome, 'createdBy' | 'definedAt' | 'definedFrom'>>;
   return { ...rest, progress: outcomeProgress(o) };
 }
 

@@ -27,7 +27,18 @@ export const MEASUREMENT_HISTORY_BYTES = 200 * 1024;
 
 export interface StoredOutcome extends Outcome {
   createdBy: string | null;
+  /**
+   * The version whose write last changed the outcome's own fields or status; measurements leave it. An edit made
+   * on a version at or after it misses nothing of the definition, so a reading recorded meanwhile is no conflict.
+   * Absent on outcomes stored before it was kept: then every version counts as a change.
+   */
+  definedAt?: number;
+  /** The version the person saw when making that change: the same change sent again is told apart by it. */
+  definedFrom?: number;
 }
+
+/** The version whose write last changed the definition: the current one when not kept (older outcomes). */
+const definedAt = (o: StoredOutcome): number => o.definedAt ?? o.version;
 
 const STALE_MESSAGE = 'Someone else changed this outcome meanwhile. Reload it, then apply your change again.';
 
@@ -88,6 +99,7 @@ export async function createOutcome(
     createdAt: at,
     updatedAt: at,
     createdBy: actor,
+    definedAt: 1,
   };
   checkValueSize(outcome, 'The outcome');
   // An outcome of this id made longer ago than the claim of its version 1 lives: claiming would succeed again and
@@ -135,24 +147,44 @@ function nextVersion(current: StoredOutcome, patch: Partial<StoredOutcome>, now:
     projectKey: current.projectKey,
     version: current.version + 1,
     updatedAt: now.toISOString(),
+    // A write that keeps the definition notes where it last changed, so an older outcome learns it too.
+    definedAt: patch.definedAt ?? definedAt(current),
   };
 }
 
-/** A change to the version the person saw (`expectedVersion`): refused when the outcome changed since. */
+/**
+ * A change to the outcome's own fields or status, made on the version the person saw (`expectedVersion`):
+ * refused when the definition changed since, not when only measurements came in. A measurement written between
+ * the read and the write is retried over, as the check still holds.
+ */
 async function change(
   projectKey: string,
   id: string,
   expectedVersion: number,
   now: Date,
   apply: (current: StoredOutcome) => Partial<StoredOutcome>,
+  attempts = 10,
 ): Promise<StoredOutcome> {
-  const current = await requireOutcome(projectKey, id);
-  if (current.version !== expectedVersion) {
-    // The change sent again after its answer was lost: one version on, the outcome already reads as it asks.
-    if (current.version === expectedVersion + 1 && isRepeat(current, apply)) return current;
-    throw new ConflictError(STALE_MESSAGE, current);
+  for (let i = 1; ; i++) {
+    const current = await requireOutcome(projectKey, id);
+    if (expectedVersion > current.version) throw new ConflictError(STALE_MESSAGE, current);
+    if (definedAt(current) > expectedVersion) {
+      // The change sent again after its answer was lost: made from this version, it already reads as it asks.
+      const sameBase =
+        current.definedFrom !== undefined
+          ? current.definedFrom === expectedVersion
+          : current.version === expectedVersion + 1;
+      if (sameBase && isRepeat(current, apply)) return current;
+      throw new ConflictError(STALE_MESSAGE, current);
+    }
+    const patch = { ...apply(current), definedAt: current.version + 1, definedFrom: expectedVersion };
+    try {
+      return await writeNextVersion(projectKey, current, nextVersion(current, patch, now));
+    } catch (e) {
+      if (!(e instanceof ConflictError) || i >= attempts) throw e;
+      await backOffAfterConflict(i);
+    }
   }
-  return writeNextVersion(projectKey, current, nextVersion(current, apply(current), now));
 }
 
 /** Whether `apply` would change nothing in `current`; a change it refuses there (a no-op) is no repeat. */

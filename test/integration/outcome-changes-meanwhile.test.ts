@@ -1,5 +1,7 @@
 /**
- * Outcome changes while other readings come in: a removal takes off exactly the reading the person clicked.
+ * Outcome changes while other readings come in: a removal takes off exactly the reading the person clicked, and
+ * a measurement recorded meanwhile (web trigger, another person) does not refuse an edit, an archive or a reopen
+ * made on the version the page showed; two people changing the outcome's own fields still meet a conflict.
  */
 import { kvs } from '@forge/kvs';
 import { createWorkbenchApp, type WebTriggerAnswer, type WorkbenchApp } from '../../workbench/app';
@@ -141,5 +143,70 @@ describe('removing a measurement', () => {
       ok: false,
       error: { code: 'CONFLICT' },
     });
+  });
+});
+
+describe('a measurement recorded while an outcome change is made', () => {
+  it('does not refuse an edit made on the version shown, and the edit keeps the measurement', async () => {
+    const o = await created();
+    ok(await typed(o, '2026-11-01', 38, 'typed:meanwhile'));
+    const saved = ok(
+      await call<OutcomeView>('updateOutcome', {
+        id: o.id,
+        version: o.version,
+        draft: aDraft({ target: 25 }),
+      }),
+    );
+    expect(saved.target).toBe(25);
+    expect(saved.measurements.map((m) => m.id)).toEqual(['typed:meanwhile']);
+  });
+
+  it('does not refuse an archive or a reopen made on the version shown', async () => {
+    const o = await created();
+    ok(await typed(o, '2026-11-01', 38, 'typed:one'));
+    const archived = ok(
+      await call<OutcomeView>('archiveOutcome', { id: o.id, version: o.version, status: 'achieved' }),
+    );
+    expect(archived.status).toBe('achieved');
+    ok(await typed(archived, '2026-11-02', 37, 'typed:two'));
+    const reopened = ok(await call<OutcomeView>('reopenOutcome', { id: o.id, version: archived.version }));
+    expect(reopened.status).toBe('active');
+    expect(reopened.measurements.map((m) => m.id)).toEqual(['typed:one', 'typed:two']);
+  });
+
+  it('sent at the same moment as a measurement, both land, whichever is written first', async () => {
+    for (let round = 0; round < 10; round++) {
+      const o = await created();
+      const [edited, measured] = await Promise.all([
+        call('updateOutcome', { id: o.id, version: o.version, draft: aDraft({ name: `Round ${round}` }) }),
+        typed(o, '2026-11-01', 38, `typed:round-${round}`),
+      ]);
+      expect([edited.ok, measured.ok]).toEqual([true, true]);
+      const now = await stored(o.id);
+      expect([now.name, now.measurements.length, now.version]).toEqual([`Round ${round}`, 1, 3]);
+    }
+  });
+
+  it('still refuses an edit of fields someone else changed since, with a measurement in between', async () => {
+    const o = await created();
+    ok(await call('updateOutcome', { id: o.id, version: o.version, draft: aDraft({ name: 'Theirs' }) }));
+    ok(await typed(o, '2026-11-01', 38, 'typed:between'));
+    expect(
+      await call('updateOutcome', { id: o.id, version: o.version, draft: aDraft({ name: 'Mine' }) }),
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await call('archiveOutcome', { id: o.id, version: o.version, status: 'abandoned' })).toMatchObject(
+      { ok: false, error: { code: 'CONFLICT' } },
+    );
+    const now = await stored(o.id);
+    expect([now.name, now.status, now.measurements.length]).toEqual(['Theirs', 'active', 1]);
+  });
+
+  it('the same edit sent again after its answer was lost, with a measurement in between, is answered as saved', async () => {
+    const o = await created();
+    const edit = { id: o.id, version: o.version, draft: aDraft({ name: 'Renamed' }) };
+    const saved = ok(await call<OutcomeView>('updateOutcome', edit));
+    ok(await typed(saved, '2026-11-01', 38, 'typed:between'));
+    const again = ok(await call<OutcomeView>('updateOutcome', edit));
+    expect([again.name, again.version, again.measurements.length]).toEqual(['Renamed', saved.version + 1, 1]);
   });
 });

@@ -217,7 +217,15 @@ function OutcomeLane(props: {
     if (answer.ok) {
       flag(done, o.name);
       props.onChanged(focusAfter);
-    } else flag('Outcome not changed', answer.error.message, 'error');
+      return;
+    }
+    // The card is read again, so it shows what changed and a second click is sent on the newest version.
+    const said =
+      answer.error.code === 'CONFLICT'
+        ? 'Someone else changed this outcome meanwhile. It now shows their version: check it, then try again.'
+        : answer.error.message;
+    flag('Outcome not changed', said, 'error');
+    props.onChanged(`lane-${o.id}`);
   };
   const close = () => {
     setAsking(false);
