@@ -46,6 +46,18 @@ function commentsOf(key: string): string[] {
   return wb.app.jira.store.listComments(issue.id).map((c) => toPlainText(c.body as AdfNode));
 }
 
+/** Opens the project page's Kill review and the Kill dialog of `key`, its reason filled in, unsent. */
+async function openKillDialog(key: string, why: string) {
+  const { page, frame } = await openProjectPage(wb);
+  await openTab(frame, 'Kill review');
+  const item = frame.getByTestId(`zombie-${key}`);
+  await item.waitFor({ timeout: 30_000 });
+  await item.getByRole('button', { name: `Kill ${key}` }).click();
+  const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
+  await dialog.getByLabel('Why (goes into the decision log)').fill(why);
+  return { page, frame, item, dialog };
+}
+
 /** The decision log's rows for `key`, as the resolver reads them. */
 async function logRowsOf(key: string): Promise<number> {
   const log = await asProjectAdmin<DecisionLogData>(wb, R.decisionLog, { limit: 500 });
@@ -83,13 +95,7 @@ describe('a kill that Jira refuses midway', () => {
   it('does not say nothing was changed once the issue is closed, and finishes the kill on Confirm again', async () => {
     const key = zombies[0]!;
     const commentsBefore = commentsOf(key).length;
-    const { page, frame } = await openProjectPage(wb);
-    await openTab(frame, 'Kill review');
-    const item = frame.getByTestId(`zombie-${key}`);
-    await item.waitFor({ timeout: 30_000 });
-    await item.getByRole('button', { name: `Kill ${key}` }).click();
-    const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
-    await dialog.getByLabel('Why (goes into the decision log)').fill('Nobody has asked for this in a year');
+    const { page, frame, item, dialog } = await openKillDialog(key, 'Nobody has asked for this in a year');
     const fault = wb.app.jira.faults.inject({
       kind: 'server-error',
       status: 503,
@@ -143,13 +149,7 @@ describe('a kill whose closed status Jira will not let anyone edit', () => {
       message: 'This issue is not editable in its status.',
       match: { method: 'PUT', pathIncludes: `/issue/${key}`, bodyIncludes: '"labels"' },
     });
-    const { page, frame } = await openProjectPage(wb);
-    await openTab(frame, 'Kill review');
-    const item = frame.getByTestId(`zombie-${key}`);
-    await item.waitFor({ timeout: 30_000 });
-    await item.getByRole('button', { name: `Kill ${key}` }).click();
-    const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
-    await dialog.getByLabel('Why (goes into the decision log)').fill('Nobody owns a smart fridge');
+    const { page, dialog } = await openKillDialog(key, 'Nobody owns a smart fridge');
     await dialog.getByRole('button', { name: 'Confirm kill' }).click();
     // Flags are the host page's (the bridge's showFlag), not the frame's.
     await page
