@@ -50,6 +50,7 @@ import {
 } from './form';
 import {
   browserStore,
+  dropExpiredUnsaved,
   dropUnsaved,
   editsOnTop,
   keepUnsaved,
@@ -143,6 +144,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   const [start] = useState(() => {
     const saved = valuesOf(data.lens.draft, mark);
     const savedAlso = data.lens.draft.alsoExpected ?? [];
+    // Any issue's panel drops the edits kept past the fortnight, on every issue: those never opened again too.
+    if (editable) dropExpiredUnsaved(store, new Date());
     const kept = editable ? recallAllUnsaved(store, scope, data.issue.key, new Date()) : [];
     if (kept.length === 0) return { values: saved, also: savedAlso, story: '', restored: null };
     // Taken into this panel, which keeps them from now on under its own key.
@@ -177,6 +180,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     };
   });
   const [restored, setRestored] = useState(start.restored);
+  // The browser's storage refused the edits even after making room: only a save keeps them now.
+  const [notKept, setNotKept] = useState(false);
   const [base, setBase] = useState<PanelLens>(data.lens);
   const [values, setValues] = useState<FormValues>(start.values);
   // Fields brought back show their messages at once, as they did when the person left: a date typed as no day
@@ -291,17 +296,20 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         (checked.ok && sameDraft(checked.draft, base.draft)));
     if (unchanged) {
       dropUnsaved(store, keptKey);
+      setNotKept(false);
       // Edits undone by hand: nothing is back any more.
       if (edited) setRestored(null);
     } else
-      keepUnsaved(store, keptKey, {
-        at: editedAt.current,
-        loaded: saved,
-        mine: values,
-        loadedAlso: savedAlso,
-        mineAlso: alsoExpected,
-        ...(keptStory ? { story: keptStory } : {}),
-      });
+      setNotKept(
+        !keepUnsaved(store, keptKey, {
+          at: editedAt.current,
+          loaded: saved,
+          mine: values,
+          loadedAlso: savedAlso,
+          mineAlso: alsoExpected,
+          ...(keptStory ? { story: keptStory } : {}),
+        }),
+      );
   }, [editable, base, values, alsoExpected, keptStory, checked, mark, store, keptKey]);
   const discardRestored = () => {
     setValues(valuesOf(base.draft, mark));
@@ -802,6 +810,18 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
               : ''}
           </p>
           <Button onClick={discardRestored}>Discard my changes</Button>
+        </Message>
+      ) : null}
+      {notKept ? (
+        <Message
+          appearance="warning"
+          title="Your changes could not be kept in this browser"
+          testId="not-kept"
+        >
+          <p>
+            This browser's storage for Outcome Lens is full, so your unsaved changes are only in this panel.
+            Save them before you leave this issue, or they will be lost.
+          </p>
         </Message>
       ) : null}
       {nothingYet && editable ? (

@@ -67,12 +67,78 @@ export function browserStore(): KeptStore | null {
   }
 }
 
-/** Keeps the edits; a full or blocked store keeps nothing, and the panel works as before. */
-export function keepUnsaved(store: KeptStore | null, key: string, unsaved: Unsaved): void {
+/**
+ * Keeps the edits. When the store is full, the edits of other issues are dropped, oldest first, and keeping is
+ * tried again. False when they still could not be kept (the panel then says so: only a save keeps them); a
+ * browser that allows no storage at all (`store` null) keeps nothing, and the panel works as before.
+ */
+export function keepUnsaved(store: KeptStore | null, key: string, unsaved: Unsaved): boolean {
+  if (!store) return true;
+  const text = JSON.stringify(unsaved);
+  const tryKeep = () => {
+    try {
+      store.setItem(key, text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (tryKeep()) return true;
+  const issue = key.slice(0, key.lastIndexOf(':') + 1);
+  const others = keptEntries(store)
+    .filter((e) => !e.key.startsWith(issue))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  for (const other of others) {
+    dropUnsaved(store, other.key);
+    if (tryKeep()) return true;
+  }
+  return false;
+}
+
+const UNSAVED_PREFIX = 'outcome-lens:unsaved:';
+/** How many kept entries one sweep looks at: the work of opening a panel stays bounded, whatever is kept. */
+const SWEEP_LIMIT = 1_000;
+
+/**
+ * When a kept entry was last edited, read from the head of its text (JSON.stringify writes `at` first), so a
+ * pasted story of 100,000 characters is not parsed to learn its age; '' when unreadable.
+ */
+function keptAt(text: string): string {
+  const head = /^\{"at":"([^"]{1,40})"/.exec(text.slice(0, 60));
+  if (head) return head[1]!;
   try {
-    store?.setItem(key, JSON.stringify(unsaved));
+    const at = (JSON.parse(text) as { at?: unknown } | null)?.at;
+    return typeof at === 'string' ? at : '';
   } catch {
-    // Nothing to do: the edits stay in the open panel, as they did before they were kept at all.
+    return '';
+  }
+}
+
+/** Every panel's kept entry in this browser (all people and issues, up to SWEEP_LIMIT), with its time. */
+function keptEntries(store: KeptStore): Array<{ key: string; at: string }> {
+  const entries: Array<{ key: string; at: string }> = [];
+  try {
+    const keys: string[] = [];
+    for (let i = 0; i < store.length && keys.length < SWEEP_LIMIT; i++) {
+      const key = store.key(i);
+      if (key?.startsWith(UNSAVED_PREFIX)) keys.push(key);
+    }
+    for (const key of keys) entries.push({ key, at: keptAt(store.getItem(key) ?? '') });
+  } catch {
+    // A store that cannot be read holds nothing this panel can use.
+  }
+  return entries;
+}
+
+/**
+ * Drops every kept entry past the fortnight, or unreadable, whatever issue it was made on: run when any issue's
+ * panel opens, so the edits of issues never opened again do not fill the browser's storage.
+ */
+export function dropExpiredUnsaved(store: KeptStore | null, now: Date): void {
+  if (!store) return;
+  for (const { key, at } of keptEntries(store)) {
+    const age = now.getTime() - Date.parse(at);
+    if (!(Math.abs(age) <= MAX_AGE_MS)) dropUnsaved(store, key);
   }
 }
 
