@@ -49,11 +49,15 @@ import {
   type FormValues,
 } from './form';
 import {
+  HEARTBEAT_MS,
   browserStore,
   dropExpiredUnsaved,
   dropUnsaved,
+  editedElsewhere,
   editsOnTop,
   keepUnsaved,
+  markAlive,
+  markLeft,
   recallAllUnsaved,
   sameDescribedParts,
   sameDraft,
@@ -146,9 +150,11 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     const savedAlso = data.lens.draft.alsoExpected ?? [];
     // Any issue's panel drops the edits kept past the fortnight, on every issue: those never opened again too.
     if (editable) dropExpiredUnsaved(store, new Date());
+    // Edits of a panel still open in another tab stay that panel's: they are neither taken nor dropped here.
+    const elsewhere = editable && editedElsewhere(store, scope, data.issue.key, keptKey, new Date());
     const kept = editable ? recallAllUnsaved(store, scope, data.issue.key, new Date()) : [];
-    if (kept.length === 0) return { values: saved, also: savedAlso, story: '', restored: null };
-    // Taken into this panel, which keeps them from now on under its own key.
+    if (kept.length === 0) return { values: saved, also: savedAlso, story: '', restored: null, elsewhere };
+    // Left there: taken into this panel, which keeps them from now on under its own key.
     for (const { key } of kept) dropUnsaved(store, key);
     const back = editsOnTop(
       kept.map((k) => k.kept),
@@ -165,7 +171,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         { ...data.lens.draft, alsoExpected: savedAlso },
       )
     )
-      return { values: saved, also: savedAlso, story: '', restored: null };
+      return { values: saved, also: savedAlso, story: '', restored: null, elsewhere };
     const at = kept[kept.length - 1]!.kept.at;
     // An outcome chosen then and no longer offered (deleted, or closed and unlinked since) cannot be shown in the
     // select: the saved link stands, and the message says so.
@@ -177,8 +183,26 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       also: back.also,
       story: back.story,
       restored: { at, clashes: back.clashes, outcomeGone, story: back.story !== '' },
+      elsewhere,
     };
   });
+  // While this panel is open its edits are its own: another tab on the issue leaves them alone.
+  useEffect(() => {
+    if (!editable) return;
+    const beat = () => markAlive(store, keptKey, new Date());
+    const left = () => markLeft(store, keptKey);
+    beat();
+    const timer = setInterval(beat, HEARTBEAT_MS);
+    window.addEventListener('pagehide', left);
+    // A page brought back from the browser's back-forward cache is open again.
+    window.addEventListener('pageshow', beat);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('pagehide', left);
+      window.removeEventListener('pageshow', beat);
+      left();
+    };
+  }, [editable, store, keptKey]);
   const [restored, setRestored] = useState(start.restored);
   // The browser's storage refused the edits even after making room: only a save keeps them now.
   const [notKept, setNotKept] = useState(false);
@@ -810,6 +834,18 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
               : ''}
           </p>
           <Button onClick={discardRestored}>Discard my changes</Button>
+        </Message>
+      ) : null}
+      {start.elsewhere ? (
+        <Message
+          appearance="info"
+          title="This issue is being edited in another tab"
+          testId="edited-elsewhere"
+        >
+          <p>
+            You have changes to this issue that are not saved yet, open in another tab. Save or discard them
+            there: they are not in the fields here.
+          </p>
         </Message>
       ) : null}
       {notKept ? (

@@ -30,11 +30,13 @@ export function unsavedKey(scope: string, issueKey: string, panelId: string): st
   return `${issuePrefix(scope, issueKey)}${panelId}`;
 }
 
-const issuePrefix = (scope: string, issueKey: string) => `outcome-lens:unsaved:${scope}:${issueKey}:`;
+const UNSAVED_PREFIX = 'outcome-lens:unsaved:';
+const issuePrefix = (scope: string, issueKey: string) => `${UNSAVED_PREFIX}${scope}:${issueKey}:`;
 
 /**
- * Every panel's edits kept for this person and issue, oldest first, with the key each is kept under. What is
- * unreadable or too old is dropped on the way (recallUnsaved).
+ * Every panel's edits kept for this person and issue and left there (not those of a panel still open, in
+ * another tab), oldest first, with the key each is kept under. What is unreadable or too old is dropped on the
+ * way (recallUnsaved).
  */
 export function recallAllUnsaved(
   store: KeptStore | null,
@@ -53,6 +55,7 @@ export function recallAllUnsaved(
     return [];
   }
   return keys
+    .filter((key) => !isLive(store, key, now))
     .map((key) => ({ key, kept: recallUnsaved(store, key, now) }))
     .filter((k): k is { key: string; kept: Unsaved } => k.kept !== null)
     .sort((a, b) => (a.kept.at < b.kept.at ? -1 : a.kept.at > b.kept.at ? 1 : 0));
@@ -65,6 +68,65 @@ export function browserStore(): KeptStore | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * An open panel says it is still open by writing the time under its own key every HEARTBEAT_MS (a small entry
+ * beside its edits), and takes it away when its page goes. Edits whose panel said so within LIVE_MS are still
+ * being made: another tab neither takes them over nor drops them. A hidden tab's timers may run only once a
+ * minute (Chrome's intensive throttling), hence the margin.
+ */
+export const HEARTBEAT_MS = 15_000;
+const LIVE_MS = 90_000;
+const ALIVE_PREFIX = 'outcome-lens:alive:';
+const aliveKey = (key: string) => `${ALIVE_PREFIX}${key.slice(UNSAVED_PREFIX.length)}`;
+
+/** This panel (kept under `key`) is open at `now`. */
+export function markAlive(store: KeptStore | null, key: string, now: Date): void {
+  try {
+    store?.setItem(aliveKey(key), now.toISOString());
+  } catch {
+    // A full store: the edits then look left, as they did before panels said they were open.
+  }
+}
+
+/** This panel's page is going: its edits are left from now on. */
+export function markLeft(store: KeptStore | null, key: string): void {
+  try {
+    store?.removeItem(aliveKey(key));
+  } catch {
+    // Nothing kept, nothing to take away.
+  }
+}
+
+/** Whether the panel whose edits are kept under `key` said it was open within LIVE_MS of `now`. */
+function isLive(store: KeptStore | null, key: string, now: Date): boolean {
+  try {
+    const at = Date.parse(store?.getItem(aliveKey(key)) ?? '');
+    return Math.abs(now.getTime() - at) <= LIVE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a panel still open in another tab holds edits of this person's to this issue not yet saved. */
+export function editedElsewhere(
+  store: KeptStore | null,
+  scope: string,
+  issueKey: string,
+  ownKey: string,
+  now: Date,
+): boolean {
+  const prefix = issuePrefix(scope, issueKey);
+  try {
+    for (let i = 0; store && i < store.length; i++) {
+      const key = store.key(i);
+      if (key?.startsWith(prefix) && key !== ownKey && isLive(store, key, now)) return true;
+    }
+  } catch {
+    // A store that cannot list its keys says nothing of other tabs.
+  }
+  return false;
 }
 
 /**
@@ -85,9 +147,12 @@ export function keepUnsaved(store: KeptStore | null, key: string, unsaved: Unsav
   };
   if (tryKeep()) return true;
   const issue = key.slice(0, key.lastIndexOf(':') + 1);
+  // The edits of panels still open go last: those panels keep them on screen meanwhile.
+  const now = new Date();
   const others = keptEntries(store)
     .filter((e) => !e.key.startsWith(issue))
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    .map((e) => ({ ...e, live: isLive(store, e.key, now) }))
+    .sort((a, b) => Number(a.live) - Number(b.live) || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   for (const other of others) {
     dropUnsaved(store, other.key);
     if (tryKeep()) return true;
@@ -95,7 +160,6 @@ export function keepUnsaved(store: KeptStore | null, key: string, unsaved: Unsav
   return false;
 }
 
-const UNSAVED_PREFIX = 'outcome-lens:unsaved:';
 /** How many kept entries one sweep looks at: the work of opening a panel stays bounded, whatever is kept. */
 const SWEEP_LIMIT = 1_000;
 
@@ -138,8 +202,22 @@ export function dropExpiredUnsaved(store: KeptStore | null, now: Date): void {
   if (!store) return;
   for (const { key, at } of keptEntries(store)) {
     const age = now.getTime() - Date.parse(at);
-    if (!(Math.abs(age) <= MAX_AGE_MS)) dropUnsaved(store, key);
+    if (!(Math.abs(age) <= MAX_AGE_MS) && !isLive(store, key, now)) dropUnsaved(store, key);
   }
+  // What panels closed without saying so (a crashed tab) left behind.
+  const stale: string[] = [];
+  try {
+    for (let i = 0; i < store.length && stale.length < SWEEP_LIMIT; i++) {
+      const key = store.key(i);
+      if (key?.startsWith(ALIVE_PREFIX)) {
+        const at = Date.parse(store.getItem(key) ?? '');
+        if (!(Math.abs(now.getTime() - at) <= LIVE_MS)) stale.push(key);
+      }
+    }
+  } catch {
+    return;
+  }
+  for (const key of stale) dropUnsaved(store, key);
 }
 
 export function dropUnsaved(store: KeptStore | null, key: string): void {
