@@ -65,11 +65,14 @@ export async function stillHeld(held: LensClaim, marginMs = 2_000): Promise<bool
   return lockHeld(held, marginMs);
 }
 
-/** Throws CONFLICT unless the claim is still this holder's (see stillHeld). */
+/**
+ * Throws CONFLICT unless the claim is still this holder's (see stillHeld). The refusal carries no newer version
+ * and no other writer: this try itself ran out of time (or a newer try of it took over), and nobody else wrote.
+ */
 export async function checkHeld(held: LensClaim): Promise<void> {
   if (!(await stillHeld(held)))
     throw new ConflictError(
-      `Saving ${held.issueKey} took too long, or a newer try of the same request took over: nothing more was written. Reload to see what was saved.`,
+      `Saving ${held.issueKey} took too long and was stopped before it finished: nothing more was written. Reload the issue to see what was saved.`,
     );
 }
 

@@ -483,6 +483,14 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     if (error.code === 'CONFLICT') {
       // Keep the user's input; fetch the other version so they can compare before choosing.
       const latest = await callResolver<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load);
+      if (!error.lastWrite && latest.ok && latest.data.lens.version === base.version) {
+        // Refused, yet nobody saved since this panel loaded: the save itself ran out of time and stopped before
+        // its write (src/storage/lens-claim.ts). There is no other version to compare with.
+        const text = `${error.message} Your changes are still in the fields: press Save to try again.`;
+        setBanner({ appearance: 'warning', title: 'Not saved: the save took too long and stopped', text });
+        flag('Not saved: the save took too long and stopped', text, 'warning');
+        return;
+      }
       setConflict({
         message: error.message,
         theirs: latest.ok ? latest.data.lens : null,
