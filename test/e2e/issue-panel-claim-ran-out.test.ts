@@ -2,23 +2,15 @@
  * A save whose claim on the issue runs out before its write (Jira so slow that the save outlives it) stops and
  * writes nothing: the panel says the save took too long and stopped, not that someone else saved first.
  */
-import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { PANEL_FRAME, startPanelWorkbench, type BrowserWorkbench } from '../support/browser';
 
 jest.setTimeout(120_000);
 
-const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {
-  await buildSurface('issue-panel');
-  wb = await startBrowserWorkbench({
-    seed: (app) => {
-      app.jira.store.createProject({ key: 'SLOW', name: 'Slow' });
-      app.grantDemoRoles('SLOW');
-    },
-  });
+  wb = await startPanelWorkbench('SLOW', 'Slow');
 });
 afterAll(async () => {
   jest.restoreAllMocks();

@@ -4,24 +4,16 @@
  * choice. The other version comes from a member's save through the panel's resolver, as a second panel's would.
  */
 import type { Frame, Page } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { PANEL_FRAME, startPanelWorkbench, type BrowserWorkbench } from '../support/browser';
 import { expectAxeClean, saveScreenshot } from '../support/surface-checks';
 
 jest.setTimeout(120_000);
 
-const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {
-  await buildSurface('issue-panel');
-  wb = await startBrowserWorkbench({
-    seed: (app) => {
-      app.jira.store.createProject({ key: 'TWO', name: 'Two owners' });
-      app.grantDemoRoles('TWO');
-    },
-  });
+  wb = await startPanelWorkbench('TWO', 'Two owners');
 });
 afterAll(async () => wb?.close());
 

@@ -3,14 +3,12 @@
  * the edit, or Forge stops the function): the panel's message then never says the description was not changed.
  */
 import type { Frame, Page } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { PANEL_FRAME, startPanelWorkbench, type BrowserWorkbench } from '../support/browser';
 
 jest.setTimeout(120_000);
 
-const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const CART_RECIPE =
   'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.';
 // Jira's issue edit carrying the new description (the lens and its lead are issue properties, written apart).
@@ -18,13 +16,7 @@ const DESCRIPTION_EDIT = { method: 'PUT', bodyIncludes: '"description"' };
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {
-  await buildSurface('issue-panel');
-  wb = await startBrowserWorkbench({
-    seed: (app) => {
-      app.jira.store.createProject({ key: 'DESC', name: 'Descriptions' });
-      app.grantDemoRoles('DESC');
-    },
-  });
+  wb = await startPanelWorkbench('DESC', 'Descriptions');
 });
 afterAll(async () => wb?.close());
 afterEach(() => wb.app.jira.faults.clear());

@@ -4,25 +4,16 @@
  * The 25 s limit is shrunk to 2.5 s.
  */
 import type { Frame, Page } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { PANEL_FRAME, startPanelWorkbench, type BrowserWorkbench } from '../support/browser';
 
 jest.setTimeout(120_000);
 
-const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const PROPERTY_WRITE = { method: 'PUT', pathIncludes: '/properties/' };
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {
-  await buildSurface('issue-panel');
-  wb = await startBrowserWorkbench({
-    limits: { timeScale: 0.1 },
-    seed: (app) => {
-      app.jira.store.createProject({ key: 'LOST', name: 'Lost' });
-      app.grantDemoRoles('LOST');
-    },
-  });
+  wb = await startPanelWorkbench('LOST', 'Lost', { limits: { timeScale: 0.1 } });
 });
 afterAll(async () => wb?.close());
 afterEach(() => wb.app.jira.faults.clear());

@@ -4,22 +4,14 @@
  * come back once the first tab is closed.
  */
 import type { Frame, Page } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { PANEL_FRAME, startPanelWorkbench, type BrowserWorkbench } from '../support/browser';
 
 jest.setTimeout(120_000);
 
-const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {
-  await buildSurface('issue-panel');
-  wb = await startBrowserWorkbench({
-    seed: (app) => {
-      app.jira.store.createProject({ key: 'TABS', name: 'Tabs' });
-      app.grantDemoRoles('TABS');
-    },
-  });
+  wb = await startPanelWorkbench('TABS', 'Tabs');
 });
 afterAll(async () => wb?.close());
 

@@ -4,26 +4,18 @@
  * that cannot be stored (a kill date already past, text that is no day) is refused at its field, never dropped.
  */
 import type { Frame, Page } from 'playwright-core';
-import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { PANEL_FRAME, startPanelWorkbench, type BrowserWorkbench } from '../support/browser';
 
 jest.setTimeout(120_000);
 
-const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
 const nextYear = new Date().getUTCFullYear() + 1;
 const CHECK_BY = `${nextYear}-03-01`;
 const KILL_DATE = `${nextYear}-04-15`;
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {
-  await buildSurface('issue-panel');
-  wb = await startBrowserWorkbench({
-    seed: (app) => {
-      app.jira.store.createProject({ key: 'DATE', name: 'Dates' });
-      app.grantDemoRoles('DATE');
-    },
-  });
+  wb = await startPanelWorkbench('DATE', 'Dates');
 });
 afterAll(async () => wb?.close());
 

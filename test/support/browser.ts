@@ -21,6 +21,7 @@ import {
   type Page,
   type Route,
 } from 'playwright-core';
+import { buildSurface } from '../../scripts/build-static';
 import { createWorkbenchApp, type WorkbenchApp, type WorkbenchAppOptions } from '../../workbench/app';
 import { startWorkbenchServer, type WorkbenchServer } from '../../workbench/server';
 
@@ -176,6 +177,28 @@ export async function startBrowserWorkbench(
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The issue panel's iframe on an issue page of the workbench. */
+export const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
+
+/**
+ * Builds the issue panel and starts a workbench whose Jira holds one empty project (`key`), with the demo's
+ * people in its roles: for the panel's own browser tests, each of which makes the issues it needs.
+ */
+export async function startPanelWorkbench(
+  key: string,
+  name: string,
+  options: Omit<BrowserWorkbenchOptions, 'seed'> = {},
+): Promise<BrowserWorkbench> {
+  await buildSurface('issue-panel');
+  return startBrowserWorkbench({
+    ...options,
+    seed: (app) => {
+      app.jira.store.createProject({ key, name });
+      app.grantDemoRoles(key);
+    },
+  });
 }
 
 /**
