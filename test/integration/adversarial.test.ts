@@ -22,6 +22,7 @@ import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
 import type { FaultSpec } from '../../workbench/jira/faults';
 import { failStorageWrite, storageFaultCases } from '../support/storage-faults';
+import { anOutcomeDraft } from '../support/builders';
 
 const P = 'ADV';
 const PANEL = 'outcome-lens-issue-panel';
@@ -121,14 +122,7 @@ async function anOutcome(): Promise<string> {
   const created = await page<{ id: string }>(
     'createOutcome',
     {
-      draft: {
-        name: 'Fewer abandoned carts',
-        metric: 'cart drop-off %',
-        baseline: 40,
-        target: 30,
-        direction: 'decrease',
-        dueDate: '2027-03-01',
-      },
+      draft: anOutcomeDraft(),
     },
     'admin',
   );

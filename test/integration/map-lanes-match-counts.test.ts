@@ -13,6 +13,7 @@ import { readPropertyIndex } from '../../workbench/jira/property-index';
 import type { IssueTypeName } from '../../workbench/jira/types';
 
 import { PAGE_PROJECT as P, aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
+import { anOutcomeDraft } from '../support/builders';
 
 let app: WorkbenchApp;
 beforeEach(() => (app = aProjectPageApp({ consumers: true })));
@@ -22,14 +23,7 @@ async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<T>
   return dataOf(await callPage<T>(app, fn, payload, user));
 }
 
-const draft = {
-  name: 'Fewer abandoned carts',
-  metric: 'cart drop-off %',
-  baseline: 40,
-  target: 30,
-  direction: 'decrease',
-  dueDate: '2027-03-01',
-};
+const draft = anOutcomeDraft();
 
 function issue(summary: string, type: IssueTypeName, link?: string, parentKey?: string): string {
   const key = app.jira.store.createIssue({

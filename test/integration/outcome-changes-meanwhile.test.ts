@@ -11,6 +11,7 @@ import type { NewTokenData } from '../../src/contract/settings';
 import type { OutcomeView, ProjectPageLoadData } from '../../src/contract/project-page';
 import { keys } from '../../src/storage/keys';
 import type { StoredOutcome } from '../../src/storage/outcomes';
+import { anOutcomeDraft } from '../support/builders';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -31,17 +32,7 @@ function ok<T>(a: Answer<T>): T {
   return a.data;
 }
 
-const aDraft = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Fewer abandoned carts',
-  metric: 'cart drop-off %',
-  baseline: 40,
-  target: 30,
-  direction: 'decrease',
-  dueDate: '2027-03-01',
-  ...overrides,
-});
-
-const created = async () => ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+const created = async () => ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
 const stored = async (id: string) =>
   ok(await call<ProjectPageLoadData>('load', {})).outcomes.find((o) => o.id === id)!;
 
@@ -154,7 +145,7 @@ describe('a measurement recorded while an outcome change is made', () => {
       await call<OutcomeView>('updateOutcome', {
         id: o.id,
         version: o.version,
-        draft: aDraft({ target: 25 }),
+        draft: anOutcomeDraft({ target: 25 }),
       }),
     );
     expect(saved.target).toBe(25);
@@ -178,7 +169,11 @@ describe('a measurement recorded while an outcome change is made', () => {
     for (let round = 0; round < 10; round++) {
       const o = await created();
       const [edited, measured] = await Promise.all([
-        call('updateOutcome', { id: o.id, version: o.version, draft: aDraft({ name: `Round ${round}` }) }),
+        call('updateOutcome', {
+          id: o.id,
+          version: o.version,
+          draft: anOutcomeDraft({ name: `Round ${round}` }),
+        }),
         typed(o, '2026-11-01', 38, `typed:round-${round}`),
       ]);
       expect([edited.ok, measured.ok]).toEqual([true, true]);
@@ -189,10 +184,16 @@ describe('a measurement recorded while an outcome change is made', () => {
 
   it('still refuses an edit of fields someone else changed since, with a measurement in between', async () => {
     const o = await created();
-    ok(await call('updateOutcome', { id: o.id, version: o.version, draft: aDraft({ name: 'Theirs' }) }));
+    ok(
+      await call('updateOutcome', {
+        id: o.id,
+        version: o.version,
+        draft: anOutcomeDraft({ name: 'Theirs' }),
+      }),
+    );
     ok(await typed(o, '2026-11-01', 38, 'typed:between'));
     expect(
-      await call('updateOutcome', { id: o.id, version: o.version, draft: aDraft({ name: 'Mine' }) }),
+      await call('updateOutcome', { id: o.id, version: o.version, draft: anOutcomeDraft({ name: 'Mine' }) }),
     ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await call('archiveOutcome', { id: o.id, version: o.version, status: 'abandoned' })).toMatchObject(
       { ok: false, error: { code: 'CONFLICT' } },
@@ -203,7 +204,7 @@ describe('a measurement recorded while an outcome change is made', () => {
 
   it('the same edit sent again after its answer was lost, with a measurement in between, is answered as saved', async () => {
     const o = await created();
-    const edit = { id: o.id, version: o.version, draft: aDraft({ name: 'Renamed' }) };
+    const edit = { id: o.id, version: o.version, draft: anOutcomeDraft({ name: 'Renamed' }) };
     const saved = ok(await call<OutcomeView>('updateOutcome', edit));
     ok(await typed(saved, '2026-11-01', 38, 'typed:between'));
     const again = ok(await call<OutcomeView>('updateOutcome', edit));

@@ -29,6 +29,7 @@ import { mapSummary } from '../../src/services/outcome-map';
 import { runInInvocation } from '../../workbench/forge/context';
 import { DEFAULT_CUSTOM_FIELDS } from '../../workbench/jira/types';
 import { seedFlaggedIssue } from '../support/flagged-issue';
+import { anOutcomeDraft } from '../support/builders';
 
 const P = 'DEMO';
 /** The manifest's module: app.invoke finds its resolver and the handler export in src/index.ts. */
@@ -51,29 +52,19 @@ function ok<T>(a: Answer<T>): T {
   return a.data;
 }
 
-const aDraft = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Fewer abandoned carts',
-  metric: 'cart drop-off %',
-  baseline: 40,
-  target: 30,
-  direction: 'decrease',
-  dueDate: '2027-03-01',
-  ...overrides,
-});
-
 const aZombie = (summary?: string, lens?: Record<string, unknown>): string =>
   seedFlaggedIssue(app.jira.store, P, summary, lens);
 
 describe('outcomes', () => {
   it('lets an admin create, edit, measure and archive an outcome, and shows its progress', async () => {
-    const created = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const created = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     expect(created.version).toBe(1);
     expect(created).not.toHaveProperty('createdBy');
     const edited = ok(
       await call<OutcomeView>('updateOutcome', {
         id: created.id,
         version: 1,
-        draft: aDraft({ name: 'Cart drop-off down' }),
+        draft: anOutcomeDraft({ name: 'Cart drop-off down' }),
       }),
     );
     expect(edited.name).toBe('Cart drop-off down');
@@ -98,7 +89,9 @@ describe('outcomes', () => {
     const active: string[] = [];
     const closed: string[] = [];
     for (let i = 0; i < 40; i++) {
-      const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft({ name: `Outcome ${i}` }) }));
+      const o = ok(
+        await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft({ name: `Outcome ${i}` }) }),
+      );
       if (i % 2 === 1) active.push(o.id);
       else {
         ok(await call<OutcomeView>('archiveOutcome', { id: o.id, version: 1, status: 'abandoned' }));
@@ -129,7 +122,7 @@ describe('outcomes', () => {
   });
 
   it('takes a measurement typed by mistake off, on the version the page showed, and only for outcome editors', async () => {
-    const created = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const created = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     ok(
       await call('addMeasurement', {
         id: created.id,
@@ -165,7 +158,7 @@ describe('outcomes', () => {
   });
 
   it('refuses a measurement of a day to come and numbers too large to be measured, at their fields', async () => {
-    const created = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const created = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     const future = await call('addMeasurement', {
       id: created.id,
       version: 1,
@@ -190,7 +183,7 @@ describe('outcomes', () => {
       },
     });
     const outcome = await call('createOutcome', {
-      draft: aDraft({ baseline: 1e308, target: -1e308, direction: 'decrease' }),
+      draft: anOutcomeDraft({ baseline: 1e308, target: -1e308, direction: 'decrease' }),
     });
     expect(outcome.ok ? {} : outcome.error.fields).toEqual({
       'draft.baseline': 'Baseline is out of range: at most ±1,000,000,000,000.',
@@ -201,7 +194,7 @@ describe('outcomes', () => {
   });
 
   it('refuses bad input with field errors and writes nothing', async () => {
-    const answer = await call('createOutcome', { draft: aDraft({ target: 40, name: '' }) });
+    const answer = await call('createOutcome', { draft: anOutcomeDraft({ target: 40, name: '' }) });
     expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     if (!answer.ok)
       expect(Object.keys(answer.error.fields ?? {})).toEqual(
@@ -211,7 +204,7 @@ describe('outcomes', () => {
   });
 
   it('refuses the id "none", the map\'s lane for work serving no outcome, at its field, and writes nothing', async () => {
-    const answer = await call('createOutcome', { draft: aDraft(), id: NO_OUTCOME });
+    const answer = await call('createOutcome', { draft: anOutcomeDraft(), id: NO_OUTCOME });
     expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(answer.ok ? {} : answer.error.fields).toEqual({ id: expect.stringContaining('reserved') });
     expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
@@ -221,7 +214,7 @@ describe('outcomes', () => {
 
   it('refuses a metric that names no number ("x", "TBD") at its field, by the panel\'s rule, and writes nothing', async () => {
     for (const metric of ['x', 'TBD']) {
-      const answer = await call('createOutcome', { draft: aDraft({ metric }) });
+      const answer = await call('createOutcome', { draft: anOutcomeDraft({ metric }) });
       expect(answer).toMatchObject({
         ok: false,
         error: {
@@ -231,9 +224,9 @@ describe('outcomes', () => {
       });
     }
     expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
-    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     expect(
-      await call('updateOutcome', { id: o.id, version: 1, draft: aDraft({ metric: 'x' }) }),
+      await call('updateOutcome', { id: o.id, version: 1, draft: anOutcomeDraft({ metric: 'x' }) }),
     ).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION', fields: { 'draft.metric': expect.stringContaining('is not a metric') } },
@@ -243,7 +236,7 @@ describe('outcomes', () => {
   });
 
   it('makes an achieved or abandoned outcome active again, for those who may archive it, on the version shown', async () => {
-    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     const abandoned = ok(
       await call<OutcomeView>('archiveOutcome', { id: o.id, version: 1, status: 'abandoned' }),
     );
@@ -298,10 +291,10 @@ describe('outcomes', () => {
   });
 
   it('refuses a stale edit with a conflict', async () => {
-    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
-    ok(await call('updateOutcome', { id: o.id, version: 1, draft: aDraft({ name: 'First' }) }));
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
+    ok(await call('updateOutcome', { id: o.id, version: 1, draft: anOutcomeDraft({ name: 'First' }) }));
     expect(
-      await call('updateOutcome', { id: o.id, version: 1, draft: aDraft({ name: 'Second' }) }),
+      await call('updateOutcome', { id: o.id, version: 1, draft: anOutcomeDraft({ name: 'Second' }) }),
     ).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT' },
@@ -310,7 +303,7 @@ describe('outcomes', () => {
 
   it('refuses outcome changes from a member (default: admins), a viewer and an outsider', async () => {
     for (const user of ['member', 'viewer', 'outsider'])
-      expect(await call('createOutcome', { draft: aDraft() }, user)).toMatchObject({
+      expect(await call('createOutcome', { draft: anOutcomeDraft() }, user)).toMatchObject({
         ok: false,
         error: { code: 'NOT_AUTHORIZED' },
       });
@@ -323,7 +316,7 @@ describe('outcomes', () => {
 
 describe('outcome map', () => {
   it('counts open work per outcome, directly and through the epic, by count and estimate, and pages a lane', async () => {
-    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     const s = app.jira.store;
     const epic = s.createIssue({ projectKey: P, summary: 'Checkout epic', type: 'Epic' });
     s.setIssueProperty(epic.key, ISSUE_PROPERTY_KEY, { outcomeId: o.id });
@@ -446,7 +439,7 @@ describe('outcome map', () => {
 
   it('reads estimates and sprints under the ids the site lists, asking for the field list once per request', async () => {
     app.jira.customFields = { sprint: 'customfield_10104', storyPoints: 'customfield_10208' };
-    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     const s = app.jira.store;
     const linked = s.createIssue({
       projectKey: P,
@@ -707,7 +700,7 @@ describe('kill review', () => {
   });
 
   it('relinks a zombie to an active outcome', async () => {
-    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     const key = aZombie();
     const relinked = ok(
       await call<DecideData>(
@@ -790,7 +783,7 @@ describe('kill review', () => {
       },
     });
     expect(JSON.stringify(stale)).toContain(first.entry.at.slice(0, 10));
-    const o = ok(await call<OutcomeView>('createOutcome', { draft: aDraft() }));
+    const o = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     expect(
       await call(
         'decide',

@@ -9,6 +9,7 @@ import type { Answer } from '../../src/contract/answer';
 import type { DecideData, MapLanesData, OutcomeView, ZombieQueueData } from '../../src/contract/project-page';
 import { NO_OUTCOME } from '../../src/contract/project-page-keys';
 import { seedFlaggedIssue } from '../support/flagged-issue';
+import { anOutcomeDraft } from '../support/builders';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -79,14 +80,7 @@ describe('right after a decision, while Jira’s search has not caught up', () =
 
   it('the outcome map read after a Relink shows the issue under its new outcome, not as serving none', async () => {
     const outcome = await call<OutcomeView>('createOutcome', {
-      draft: {
-        name: 'Fewer abandoned carts',
-        metric: 'cart drop-off %',
-        baseline: 40,
-        target: 30,
-        direction: 'decrease',
-        dueDate: '2027-03-01',
-      },
+      draft: anOutcomeDraft(),
     });
     const relinked = aZombie('Show shipping costs on the product page');
     const before = await call<MapLanesData>('mapLanes', { filters: {}, pageSize: 20 });

@@ -86,3 +86,19 @@ export function aHealthItem(overrides: Partial<HealthItem> = {}): HealthItem {
     ...overrides,
   };
 }
+
+/**
+ * An outcome draft as the project page's form sends it; overrides may be anything, so a test can send what the
+ * form never would.
+ */
+export function anOutcomeDraft(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'Fewer abandoned carts',
+    metric: 'cart drop-off %',
+    baseline: 40,
+    target: 30,
+    direction: 'decrease',
+    dueDate: '2027-03-01',
+    ...overrides,
+  };
+}
