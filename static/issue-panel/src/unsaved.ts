@@ -99,14 +99,31 @@ export function markLeft(store: KeptStore | null, key: string): void {
   }
 }
 
+/** Whether a panel's last word that it was open (an ISO time, or null) is within LIVE_MS of `now`. */
+const saidOpenLately = (at: string | null, now: Date) =>
+  Math.abs(now.getTime() - Date.parse(at ?? '')) <= LIVE_MS;
+
 /** Whether the panel whose edits are kept under `key` said it was open within LIVE_MS of `now`. */
 function isLive(store: KeptStore | null, key: string, now: Date): boolean {
   try {
-    const at = Date.parse(store?.getItem(aliveKey(key)) ?? '');
-    return Math.abs(now.getTime() - at) <= LIVE_MS;
+    return saidOpenLately(store?.getItem(aliveKey(key)) ?? null, now);
   } catch {
     return false;
   }
+}
+
+/** The keys in the store that start with `prefix`, at most `limit` of them; none from a store that cannot list. */
+function keysStartingWith(store: KeptStore | null, prefix: string, limit = Infinity): string[] {
+  const found: string[] = [];
+  try {
+    for (let i = 0; store && i < store.length && found.length < limit; i++) {
+      const key = store.key(i);
+      if (key?.startsWith(prefix)) found.push(key);
+    }
+  } catch {
+    // A store that cannot list its keys: nothing found.
+  }
+  return found;
 }
 
 /** Whether a panel still open in another tab holds edits of this person's to this issue not yet saved. */
@@ -117,16 +134,9 @@ export function editedElsewhere(
   ownKey: string,
   now: Date,
 ): boolean {
-  const prefix = issuePrefix(scope, issueKey);
-  try {
-    for (let i = 0; store && i < store.length; i++) {
-      const key = store.key(i);
-      if (key?.startsWith(prefix) && key !== ownKey && isLive(store, key, now)) return true;
-    }
-  } catch {
-    // A store that cannot list its keys says nothing of other tabs.
-  }
-  return false;
+  return keysStartingWith(store, issuePrefix(scope, issueKey)).some(
+    (key) => key !== ownKey && isLive(store, key, now),
+  );
 }
 
 /**
@@ -180,18 +190,14 @@ function keptAt(text: string): string {
 
 /** Every panel's kept entry in this browser (all people and issues, up to SWEEP_LIMIT), with its time. */
 function keptEntries(store: KeptStore): Array<{ key: string; at: string }> {
-  const entries: Array<{ key: string; at: string }> = [];
   try {
-    const keys: string[] = [];
-    for (let i = 0; i < store.length && keys.length < SWEEP_LIMIT; i++) {
-      const key = store.key(i);
-      if (key?.startsWith(UNSAVED_PREFIX)) keys.push(key);
-    }
-    for (const key of keys) entries.push({ key, at: keptAt(store.getItem(key) ?? '') });
+    return keysStartingWith(store, UNSAVED_PREFIX, SWEEP_LIMIT).map((key) => ({
+      key,
+      at: keptAt(store.getItem(key) ?? ''),
+    }));
   } catch {
-    // A store that cannot be read holds nothing this panel can use.
+    return []; // A store that cannot be read holds nothing this panel can use.
   }
-  return entries;
 }
 
 /**
@@ -205,19 +211,15 @@ export function dropExpiredUnsaved(store: KeptStore | null, now: Date): void {
     if (!(Math.abs(age) <= MAX_AGE_MS) && !isLive(store, key, now)) dropUnsaved(store, key);
   }
   // What panels closed without saying so (a crashed tab) left behind.
-  const stale: string[] = [];
-  try {
-    for (let i = 0; i < store.length && stale.length < SWEEP_LIMIT; i++) {
-      const key = store.key(i);
-      if (key?.startsWith(ALIVE_PREFIX)) {
-        const at = Date.parse(store.getItem(key) ?? '');
-        if (!(Math.abs(now.getTime() - at) <= LIVE_MS)) stale.push(key);
-      }
+  for (const key of keysStartingWith(store, ALIVE_PREFIX, SWEEP_LIMIT)) {
+    let said: string | null = null;
+    try {
+      said = store.getItem(key);
+    } catch {
+      return;
     }
-  } catch {
-    return;
+    if (!saidOpenLately(said, now)) dropUnsaved(store, key);
   }
-  for (const key of stale) dropUnsaved(store, key);
 }
 
 export function dropUnsaved(store: KeptStore | null, key: string): void {
