@@ -342,16 +342,37 @@ export interface SeriesPoint {
   id?: string | undefined;
 }
 
+/** What appending readings to a stored series did. */
+export interface SeriesAppend {
+  /** New readings kept. */
+  added: number;
+  /** Readings whose id the series (or an earlier reading sent with them) held. */
+  duplicates: number;
+  /** Of the duplicates, those held with another day, value or source. */
+  differing: number;
+  addedIds: string[];
+  /** New readings older than all the series keeps: not stored. */
+  droppedIds: string[];
+  differingIds: string[];
+}
+
+/** The ids of `incoming` that `existing` holds with another day, value or source. */
+export function differingIds(existing: readonly SeriesPoint[], incoming: readonly SeriesPoint[]): string[] {
+  const byId = new Map(existing.filter((m) => m.id).map((m) => [m.id, m]));
+  return incoming.flatMap((m) => {
+    const was = m.id ? byId.get(m.id) : undefined;
+    const differs =
+      !!was && (was.at !== m.at || was.value !== m.value || (was.source ?? '') !== (m.source ?? ''));
+    return differs && m.id ? [m.id] : [];
+  });
+}
+
 /** How many of `incoming` carry an id `existing` holds with another day, value or source. */
 export function differingReadings(
   existing: readonly SeriesPoint[],
   incoming: readonly SeriesPoint[],
 ): number {
-  const byId = new Map(existing.filter((m) => m.id).map((m) => [m.id, m]));
-  return incoming.filter((m) => {
-    const was = m.id ? byId.get(m.id) : undefined;
-    return !!was && (was.at !== m.at || was.value !== m.value || (was.source ?? '') !== (m.source ?? ''));
-  }).length;
+  return differingIds(existing, incoming).length;
 }
 
 const utf8 = new TextEncoder();
@@ -360,15 +381,22 @@ const utf8 = new TextEncoder();
  * `incoming` laid into a series: an id the series (or an earlier row of `incoming`) already holds is a
  * duplicate and adds nothing. Kept in date order, the newest `limit` only, and only as many of the newest as fit
  * in `maxBytes` of JSON (notes in other scripts take three bytes a character: a count alone does not bound a
- * stored value). `added` counts the new ones kept, so a new one older than all the series keeps (incoming minus
- * duplicates minus added) is not said to be recorded; `pushedOut` counts those of `existing` no longer kept.
+ * stored value). `added` counts the new ones kept, so a new one older than all the series keeps (`droppedIds`) is not
+ * said to be recorded; `pushedOut` counts those of `existing` no longer kept.
  */
 export function mergeIntoSeries<T extends SeriesPoint>(
   existing: readonly T[],
   incoming: readonly T[],
   limit: number,
   maxBytes = Infinity,
-): { series: T[]; added: number; duplicates: number; pushedOut: number } {
+): {
+  series: T[];
+  added: number;
+  addedIds: string[];
+  droppedIds: string[];
+  duplicates: number;
+  pushedOut: number;
+} {
   const seen = new Set(existing.map((m) => m.id).filter((id): id is string => !!id));
   const fresh: T[] = [];
   let duplicates = 0;
@@ -393,6 +421,10 @@ export function mergeIntoSeries<T extends SeriesPoint>(
     series = series.slice(from);
   }
   const kept = new Set<T>(series);
-  const added = fresh.filter((m) => kept.has(m)).length;
-  return { series, added, duplicates, pushedOut: existing.length - (series.length - added) };
+  const keptFresh = fresh.filter((m) => kept.has(m));
+  const added = keptFresh.length;
+  const idsOf = (points: readonly T[]) => points.flatMap((m) => (m.id ? [m.id] : []));
+  const droppedIds = idsOf(fresh.filter((m) => !kept.has(m)));
+  const pushedOut = existing.length - (series.length - added);
+  return { series, added, addedIds: idsOf(keptFresh), droppedIds, duplicates, pushedOut };
 }

@@ -1,10 +1,16 @@
 /**
  * Measurements from outside land here, from the web trigger (after its token check) and from a CSV imported on
- * an outcome card. Every row is resolved to its series first; a row that names another project's (or no)
- * outcome refuses the whole request, so a refused request changes nothing. Then each series gets one write.
+ * an outcome card. Every row is resolved to its series first (a metric name to each active outcome measuring it);
+ * a row that names another project's (or no) outcome refuses the whole request, so a refused request changes
+ * nothing. Then each series gets one write.
  */
 import { createHash } from 'node:crypto';
-import { differingReadings, type IncomingMeasurement, type RowError } from '../domain/measurement-input';
+import {
+  differingIds,
+  type IncomingMeasurement,
+  type RowError,
+  type SeriesAppend,
+} from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { ValidationError } from '../errors';
 import {
@@ -73,13 +79,24 @@ export class ConflictingIdsError extends ValidationError {
   }
 }
 
+/** The rows of a request bound for one series, and the first row that carries each id. */
+interface Group {
+  target: Resolved;
+  rows: Measurement[];
+  firstRowOf: Map<string, number>;
+}
+
 type Resolved = { kind: 'outcome'; outcome: StoredOutcome } | { kind: 'metric'; name: string };
 
-/** The outcome a metric name belongs to: an active outcome's metric first, then any other. */
-function outcomeForMetric(outcomes: readonly StoredOutcome[], metric: string): StoredOutcome | null {
+/**
+ * The outcomes a metric name measures: every active outcome that measures it (a reading of the metric is a reading
+ * of each), else the first other one; none sends it to the metric's own series.
+ */
+function outcomesForMetric(outcomes: readonly StoredOutcome[], metric: string): StoredOutcome[] {
   const wanted = normaliseMetric(metric);
   const same = outcomes.filter((o) => normaliseMetric(o.metric) === wanted);
-  return same.find((o) => o.status === 'active') ?? same[0] ?? null;
+  const active = same.filter((o) => o.status === 'active');
+  return active.length ? active : same.slice(0, 1);
 }
 
 /**
@@ -94,7 +111,7 @@ function implicitId(m: Pick<IncomingMeasurement, 'at' | 'value' | 'source'>): st
   return `auto:${digest.slice(0, 24)}`;
 }
 
-function stored(m: IncomingMeasurement): Measurement {
+function stored(m: IncomingMeasurement): Measurement & { id: string } {
   return {
     at: m.at,
     value: m.value,
@@ -117,9 +134,10 @@ export async function recordIncoming(
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   const errors: RowError[] = [];
   const conflicts: RowError[] = [];
-  const groups = new Map<string, { target: Resolved; rows: Measurement[] }>();
+  const groups = new Map<string, Group>();
+  const rows = measurements.map(stored);
   measurements.forEach((m, i) => {
-    let target: Resolved;
+    let targets: Resolved[];
     if ('outcomeId' in m.target) {
       const outcome = byId.get(m.target.outcomeId);
       if (!outcome) {
@@ -130,23 +148,32 @@ export async function recordIncoming(
         });
         return;
       }
-      target = { kind: 'outcome', outcome };
+      targets = [{ kind: 'outcome', outcome }];
     } else {
-      const outcome = outcomeForMetric(outcomes, m.target.metric);
-      target = outcome ? { kind: 'outcome', outcome } : { kind: 'metric', name: m.target.metric };
+      const measuring = outcomesForMetric(outcomes, m.target.metric);
+      targets = measuring.length
+        ? measuring.map((outcome) => ({ kind: 'outcome', outcome }))
+        : [{ kind: 'metric', name: m.target.metric }];
     }
-    const key = target.kind === 'outcome' ? `o:${target.outcome.id}` : `m:${normaliseMetric(target.name)}`;
-    const group = groups.get(key) ?? { target, rows: [] };
-    const row = stored(m);
-    const earlier = group.rows.find((r) => r.id === row.id);
-    if (earlier && (earlier.at !== row.at || earlier.value !== row.value || earlier.source !== row.source))
+    const row = rows[i]!;
+    let conflicting = false;
+    for (const target of targets) {
+      const key = target.kind === 'outcome' ? `o:${target.outcome.id}` : `m:${normaliseMetric(target.name)}`;
+      const group: Group = groups.get(key) ?? { target, rows: [], firstRowOf: new Map() };
+      const earlier = group.firstRowOf.get(row.id);
+      const was = earlier === undefined ? undefined : rows[earlier]!;
+      if (was && (was.at !== row.at || was.value !== row.value || was.source !== row.source))
+        conflicting = true;
+      if (earlier === undefined) group.firstRowOf.set(row.id, i);
+      group.rows.push(row);
+      groups.set(key, group);
+    }
+    if (conflicting)
       conflicts.push({
         row: i + 1,
         field: 'id',
         message: `id "${row.id}" is given to another reading of this series in the same request.`,
       });
-    group.rows.push(row);
-    groups.set(key, group);
   });
   if (errors.length) throw new UnknownTargetError(errors.slice(0, 50));
   if (conflicts.length) throw new ConflictingIdsError(conflicts.slice(0, 50));
@@ -163,38 +190,61 @@ export async function recordIncoming(
   if (fresh.length) await reserveNewSeries(projectKey, fresh);
 
   const series: SeriesResult[] = [];
-  let differing = 0;
-  for (const { target, rows } of groups.values()) {
-    if (target.kind === 'outcome') {
-      // Ids the metric's own series took before an outcome measured that metric were recorded already: a late
-      // resend of such a delivery must not record it again on the outcome.
-      const before = await getMetricSeries(projectKey, target.outcome.metric);
-      const taken = new Set(before?.measurements.map((m) => m.id) ?? []);
-      const left = rows.filter((m) => !taken.has(m.id));
-      const r = left.length
-        ? await appendMeasurements(projectKey, target.outcome.id, left, now, options)
-        : { added: 0, duplicates: 0, differing: 0 };
-      series.push({
-        kind: 'outcome',
-        id: target.outcome.id,
-        name: target.outcome.name,
-        added: r.added,
-        duplicates: r.duplicates + rows.length - left.length,
-      });
-      differing += r.differing + differingReadings(before?.measurements ?? [], rows);
-    } else {
-      const r = await appendToMetricSeries(projectKey, target.name, rows, now);
-      series.push({
-        kind: 'metric',
-        id: normaliseMetric(target.name),
-        name: target.name,
-        added: r.added,
-        duplicates: r.duplicates,
-      });
-      differing += r.differing;
+  // Each row's fate over all the series it went to, the best one: recorded on any of them counts it recorded. A
+  // row first of its id on no series repeats an earlier row of the request and is skipped as a duplicate.
+  const fates = new Map<number, Fate>();
+  const differingRows = new Set<number>();
+  for (const group of groups.values()) {
+    const written = await writeGroup(projectKey, group, now, options);
+    const { target } = group;
+    series.push({
+      kind: target.kind,
+      id: target.kind === 'outcome' ? target.outcome.id : normaliseMetric(target.name),
+      name: target.kind === 'outcome' ? target.outcome.name : target.name,
+      added: written.added,
+      duplicates: written.duplicates,
+    });
+    const added = new Set(written.addedIds);
+    const dropped = new Set(written.droppedIds);
+    const differing = new Set(written.differingIds);
+    for (const [id, row] of group.firstRowOf) {
+      const fate: Fate = added.has(id) ? 'recorded' : dropped.has(id) ? 'dropped' : 'duplicate';
+      const was = fates.get(row);
+      if (!was || FATE_RANK[fate] > FATE_RANK[was]) fates.set(row, fate);
+      if (differing.has(id)) differingRows.add(row);
     }
   }
-  const accepted = series.reduce((n, s) => n + s.added, 0);
-  const duplicates = series.reduce((n, s) => n + s.duplicates, 0);
-  return { accepted, duplicates, dropped: measurements.length - accepted - duplicates, differing, series };
+  const count = (fate: Fate) => [...fates.values()].filter((f) => f === fate).length;
+  const accepted = count('recorded');
+  const dropped = count('dropped');
+  const differing = [...differingRows].filter((r) => fates.get(r) !== 'recorded').length;
+  return { accepted, duplicates: rows.length - accepted - dropped, dropped, differing, series };
+}
+
+type Fate = 'recorded' | 'duplicate' | 'dropped';
+const FATE_RANK: Record<Fate, number> = { dropped: 1, duplicate: 2, recorded: 3 };
+
+/** One series' write. */
+async function writeGroup(
+  projectKey: string,
+  { target, rows }: Group,
+  now: Date,
+  options: { keepHeld?: boolean },
+): Promise<SeriesAppend> {
+  if (target.kind === 'metric') return appendToMetricSeries(projectKey, target.name, rows, now);
+  // Ids the metric's own series took before an outcome measured that metric were recorded already: a late resend
+  // of such a delivery must not record it again on the outcome.
+  const before = await getMetricSeries(projectKey, target.outcome.metric);
+  const taken = new Set(before?.measurements.map((m) => m.id) ?? []);
+  const left = rows.filter((m) => !taken.has(m.id));
+  const written = left.length
+    ? await appendMeasurements(projectKey, target.outcome.id, left, now, options)
+    : { added: 0, duplicates: 0, differing: 0, addedIds: [], droppedIds: [], differingIds: [] };
+  const differingBefore = differingIds(before?.measurements ?? [], rows);
+  return {
+    ...written,
+    duplicates: written.duplicates + rows.length - left.length,
+    differing: written.differing + differingBefore.length,
+    differingIds: [...written.differingIds, ...differingBefore],
+  };
 }

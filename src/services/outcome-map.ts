@@ -238,7 +238,7 @@ export async function importMeasurements(
       accepted: 0,
       duplicates: 0,
     };
-  // By id: a metric name would go to the first active outcome measuring it, which need not be this card's.
+  // By id: a metric name would go to every active outcome measuring it, not only this card's.
   const here = parsed.measurements.map((m) => ({ ...m, target: { outcomeId: outcome.id } }));
   let result: IngestResult;
   try {

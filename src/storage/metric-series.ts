@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { kvs } from './kvs-client';
-import { differingReadings, mergeIntoSeries } from '../domain/measurement-input';
+import { differingIds, mergeIntoSeries, type SeriesAppend } from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';
 import { ValidationError } from '../errors';
@@ -174,7 +174,7 @@ export async function appendToMetricSeries(
   measurements: readonly Measurement[],
   now: Date,
   attempts = 10,
-): Promise<{ added: number; duplicates: number; differing: number }> {
+): Promise<SeriesAppend> {
   const slug = metricSlug(metric);
   for (let i = 1; ; i++) {
     const current = (await kvs.get<MetricSeries>(keys.metricSeries(projectKey, slug))) ?? null;
@@ -185,8 +185,16 @@ export async function appendToMetricSeries(
       updatedAt: now.toISOString(),
     };
     const merged = mergeIntoSeries(base.measurements, measurements, METRIC_SERIES_LIMIT, METRIC_SERIES_BYTES);
-    const differing = differingReadings(base.measurements, measurements);
-    if (merged.added === 0) return { added: 0, duplicates: merged.duplicates, differing };
+    const differing = differingIds(base.measurements, measurements);
+    const result: SeriesAppend = {
+      added: merged.added,
+      duplicates: merged.duplicates,
+      differing: differing.length,
+      addedIds: merged.addedIds,
+      droppedIds: merged.droppedIds,
+      differingIds: differing,
+    };
+    if (merged.added === 0) return result;
     const next: MetricSeries = {
       ...base,
       measurements: merged.series,
@@ -196,7 +204,7 @@ export async function appendToMetricSeries(
     checkValueSize(next, 'The metric series');
     const revision = keys.metricSeriesRevision(projectKey, slug, next.version);
     if (await writeClaimed(revision, { at: next.updatedAt }, keys.metricSeries(projectKey, slug), next)) {
-      return { added: merged.added, duplicates: merged.duplicates, differing };
+      return result;
     }
     if (i >= attempts) throw new Error(`The metric series "${metric}" kept changing; try again.`);
     await backOffAfterConflict(i);

@@ -14,7 +14,12 @@ import {
   type Outcome,
   type OutcomeStatus,
 } from '../domain/schemas';
-import { differingReadings, measurementDayProblem, mergeIntoSeries } from '../domain/measurement-input';
+import {
+  differingIds,
+  measurementDayProblem,
+  mergeIntoSeries,
+  type SeriesAppend,
+} from '../domain/measurement-input';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { keys } from './keys';
 import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
@@ -347,9 +352,16 @@ export async function appendMeasurements(
   measurements: readonly Measurement[],
   now: Date,
   options: { keepHeld?: boolean } = {},
-): Promise<{ outcome: StoredOutcome; added: number; duplicates: number; differing: number }> {
+): Promise<{ outcome: StoredOutcome } & SeriesAppend> {
   // What the last try merged: against the newest measurements, so ids stored meanwhile are not added again.
-  let merged = { added: 0, duplicates: 0, differing: 0 };
+  let merged: SeriesAppend = {
+    added: 0,
+    duplicates: 0,
+    differing: 0,
+    addedIds: [],
+    droppedIds: [],
+    differingIds: [],
+  };
   const outcome = await changeNewest(projectKey, id, now, (current) => {
     const m = mergeIntoSeries(
       current.measurements,
@@ -359,10 +371,18 @@ export async function appendMeasurements(
     );
     if (options.keepHeld && m.pushedOut > 0)
       throw new HistoryFullError(current.measurements.length, m.added, m.pushedOut);
-    merged = { ...m, differing: differingReadings(current.measurements, measurements) };
+    const differing = differingIds(current.measurements, measurements);
+    merged = {
+      added: m.added,
+      duplicates: m.duplicates,
+      differing: differing.length,
+      addedIds: m.addedIds,
+      droppedIds: m.droppedIds,
+      differingIds: differing,
+    };
     return m.added === 0 ? null : { measurements: m.series };
   });
-  return { outcome, added: merged.added, duplicates: merged.duplicates, differing: merged.differing };
+  return { outcome, ...merged };
 }
 
 /** The reading a person asked to take off, as the card showed it. */

@@ -263,6 +263,76 @@ describe('the measurements web trigger', () => {
     expect((await post(token, JSON.stringify(rows.slice(0, MAX_SERIES_PER_REQUEST)))).statusCode).toBe(200);
   });
 
+  describe('a reading sent by a metric two outcomes measure', () => {
+    async function measurementsOf(id: string): Promise<Array<[string, number]>> {
+      const page = ok<ProjectPageLoadData>(
+        await app.invoke(PAGE, 'load', {}, { user: 'admin', projectKey: P }),
+      );
+      return page.outcomes.find((o) => o.id === id)!.measurements.map((m) => [m.at, m.value]);
+    }
+    const readings = JSON.stringify([
+      { metric: 'Checkout abandonment', value: 37, at: '2026-11-01', id: 'n-1' },
+      { metric: 'checkout abandonment', value: 36, at: '2026-11-08' },
+    ]);
+
+    // Two active outcomes measure "Checkout abandonment". A reading sent by the metric's name went to the first
+    // only, and the second outcome's card never moved. It should be a reading of both, counted once.
+    it('is recorded on every active outcome that measures it, and counted once', async () => {
+      const { token } = await newToken('ci');
+      const mobile = await createOutcome(P, 'Abandonment down on mobile', 'Checkout abandonment');
+      const answer = json(await post(token, readings));
+      expect(answer).toMatchObject({ ok: true, accepted: 2, duplicates: 0, dropped: 0 });
+      expect(answer.message).toBe('Recorded 2 measurement(s).');
+      expect(answer.series).toEqual([
+        expect.objectContaining({ kind: 'outcome', id: outcome.id, added: 2 }),
+        expect.objectContaining({ kind: 'outcome', id: mobile.id, added: 2 }),
+      ]);
+      const both = [
+        ['2026-11-01', 37],
+        ['2026-11-08', 36],
+      ];
+      expect(await measurementsOf(outcome.id)).toEqual(both);
+      expect(await measurementsOf(mobile.id)).toEqual(both);
+      const before = storedState();
+      expect(json(await post(token, readings))).toMatchObject({ accepted: 0, duplicates: 2, dropped: 0 });
+      expect(storedState()).toBe(before);
+    });
+
+    // One of the two already holds a reading (sent to it by id before the second outcome measured the metric):
+    // sent by name, the reading is new to the other one, so it is recorded, once.
+    it('counts a reading one of them held as recorded when the other takes it', async () => {
+      const { token } = await newToken('ci');
+      await post(token, JSON.stringify({ outcome: outcome.id, value: 37, at: '2026-11-01', id: 'n-1' }));
+      const mobile = await createOutcome(P, 'Abandonment down on mobile', 'Checkout abandonment');
+      expect(json(await post(token, readings))).toMatchObject({ accepted: 2, duplicates: 0, dropped: 0 });
+      expect(await measurementsOf(outcome.id)).toEqual([
+        ['2026-11-01', 37],
+        ['2026-11-08', 36],
+      ]);
+      expect(await measurementsOf(mobile.id)).toEqual([
+        ['2026-11-01', 37],
+        ['2026-11-08', 36],
+      ]);
+    });
+
+    // An outcome archived as achieved no longer measures its metric: the reading goes to the active one only.
+    it('skips an archived outcome that measured it', async () => {
+      const { token } = await newToken('ci');
+      const done = await createOutcome(P, 'Abandonment halved last year', 'Checkout abandonment');
+      ok(
+        await app.invoke(
+          PAGE,
+          'archiveOutcome',
+          { id: done.id, version: done.version, status: 'achieved' },
+          { user: 'admin', projectKey: P },
+        ),
+      );
+      expect(json(await post(token, readings))).toMatchObject({ accepted: 2, duplicates: 0 });
+      expect(await measurementsOf(outcome.id)).toHaveLength(2);
+      expect(await measurementsOf(done.id)).toEqual([]);
+    });
+  });
+
   it('refuses a missing, malformed, unknown, rotated or revoked token and changes nothing', async () => {
     const made = await newToken('ci');
     const body = JSON.stringify({ outcome: outcome.id, value: 39, at: '2026-11-01' });

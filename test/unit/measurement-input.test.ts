@@ -154,6 +154,8 @@ describe('mergeIntoSeries', () => {
     const merged = mergeIntoSeries(existing, incoming, 3);
     expect(merged).toEqual({
       added: 2,
+      addedIds: ['a'],
+      droppedIds: [],
       duplicates: 2,
       pushedOut: 0,
       series: [
@@ -181,5 +183,19 @@ describe('mergeIntoSeries', () => {
     expect(merged).toMatchObject({ added: 1, duplicates: 0, pushedOut: 2 });
     // Counted by the count limit alike.
     expect(mergeIntoSeries(existing, incoming, 3)).toMatchObject({ added: 1, pushedOut: 1 });
+  });
+
+  it('names the new ones kept and those older than all it keeps', () => {
+    const existing = [2, 3, 4].map((d) => ({ at: `2026-01-0${d}`, value: d, id: `held-${d}` }));
+    const incoming = [
+      { at: '2026-01-01', value: 1, id: 'too-old' },
+      { at: '2026-01-05', value: 5, id: 'newest' },
+    ];
+    expect(mergeIntoSeries(existing, incoming, 3)).toMatchObject({
+      added: 1,
+      addedIds: ['newest'],
+      droppedIds: ['too-old'],
+      pushedOut: 1,
+    });
   });
 });
