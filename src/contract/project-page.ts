@@ -21,7 +21,7 @@ import {
 import type { VerdictProposal } from '../domain/bet-verdict';
 import type { StatusCategory } from '../domain/zombie';
 import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
-import type { ScanIssueError, ScanRunSummary } from './scan';
+import type { ScanCounters, ScanIssueError, ScanRunSummary } from './scan';
 import { IMPORT_TOO_LARGE, MAX_IMPORT_BYTES, NO_OUTCOME } from './project-page-keys';
 
 export {
@@ -590,11 +590,15 @@ export type ScanRunView = Pick<
   | 'status'
   | 'startedAt'
   | 'finishedAt'
-  | 'counters'
   | 'wouldChange'
   | 'notes'
   | 'failure'
 > & {
+  /**
+   * The run's counters; null to a person a security level keeps one of the judged issues from (or who may be:
+   * which were secured is not known), as every one of them tells of how many there were. A note says so.
+   */
+  counters: ScanCounters | null;
   /** Finished minus started; null while running. */
   durationMs: number | null;
   /** The first issues that could not be judged, with why (the summary's error samples). */

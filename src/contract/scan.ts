@@ -84,6 +84,11 @@ export type ScanRunSummary = {
   failure: string | null;
   /** Whether the run read every open item or only what changed (absent in older summaries: full). */
   mode?: 'full' | 'incremental';
+  /**
+   * The issues the run judged that are under a security level: its issue counts tell of them, so they are shown
+   * only to a person who may see every one. `keys` holds at most the first 200. Absent from older summaries.
+   */
+  secured?: { count: number; keys: string[] };
 };
 
 export const MAX_SUMMARY_ERRORS = 20;

@@ -77,6 +77,7 @@ import {
 } from './writer';
 import { dropLeftovers, fitUnwritten, keepForNextRun, keptLeftovers } from './leftovers';
 import { utcDay } from '../domain/dates';
+import { jqlString } from '../jira/jql';
 
 /** Jira's page cap when fields are requested. */
 export const PAGE_SIZE = 100;
@@ -109,8 +110,13 @@ export interface ScanCursor {
    * (`jql`). Absent in a cursor of an older version: full.
    */
   mode?: ScanMode;
-  /** The search the whole run pages through, fixed at its start (a page token belongs to one query). */
+  /** The search the whole run pages through, fixed before its first page (a page token belongs to one query). */
   jql?: string;
+  /**
+   * An incremental run's look-back in minutes, until the children of the items whose lens was saved in it are
+   * added to its search (they inherit their parent's link); absent once added, and in a full run.
+   */
+  relinkedWithinMinutes?: number;
   /** The settings' stored version at the start of the run (for the next run's choice of full or incremental). */
   settingsVersion?: number;
   /** Settings and outcomes as loaded at the start of the run: one consistent view for the whole run. */
@@ -240,8 +246,8 @@ export function planRun(input: {
   outcomesFingerprint: string;
   fullRescanEveryDays: number;
   nowMs: number;
-}): { mode: ScanMode; jql: string; reason: string } {
-  const open = `project = "${input.projectKey}" AND statusCategory != Done`;
+}): { mode: ScanMode; jql: string; reason: string; minutes?: number } {
+  const open = openIssuesJql(input.projectKey);
   const w = input.watermark;
   const full = (reason: string) => ({ mode: 'full' as const, jql: open, reason });
   if (!w) return full('no earlier run to continue from');
@@ -257,14 +263,60 @@ export function planRun(input: {
   if (Number.isNaN(since)) return full('no earlier run to continue from');
   // Relative to the search's own clock: JQL's absolute times are read in the caller's time zone.
   const minutes = Math.max(1, Math.ceil((input.nowMs - since) / 60_000));
-  const today = utcDay(input.nowMs);
   return {
     mode: 'incremental',
-    jql:
-      `${open} AND (updated >= -${minutes}m OR nextCheckAt <= "${today}" OR ` +
-      `lensUpdatedAt >= -${minutes}m)`,
+    jql: incrementalJql(input.projectKey, minutes, utcDay(input.nowMs), []),
     reason: `changed since ${new Date(since).toISOString()} or due today`,
+    minutes,
   };
+}
+
+const INCREMENTAL_NOTE = 'Read only the open items';
+
+const openIssuesJql = (projectKey: string) => `project = "${projectKey}" AND statusCategory != Done`;
+
+/** An incremental run's search; `parents`: items whose lens was saved, whose open children are read too. */
+export function incrementalJql(
+  projectKey: string,
+  minutes: number,
+  today: string,
+  parents: string[],
+): string {
+  const children = parents.length ? ` OR parent in (${parents.map(jqlString).join(', ')})` : '';
+  return (
+    `${openIssuesJql(projectKey)} AND (updated >= -${minutes}m OR nextCheckAt <= "${today}" OR ` +
+    `lensUpdatedAt >= -${minutes}m${children})`
+  );
+}
+
+/** Parents read by name in an incremental run's search; past it the run reads every open item. */
+export const MAX_RELINKED_PARENTS = 100;
+
+/**
+ * The items of the project whose lens a person saved in the run's look-back: a child without a link of its own
+ * takes its parent's, so its verdict may have changed though the child did not. Null past MAX_RELINKED_PARENTS.
+ */
+async function relinkedItems(
+  jira: JiraClient,
+  projectKey: string,
+  minutes: number,
+): Promise<string[] | null> {
+  const found: string[] = [];
+  let nextPageToken: string | null = null;
+  do {
+    const page: Awaited<ReturnType<JiraClient['searchJql']>> = await retrying(() =>
+      jira.searchJql({
+        jql: `project = "${projectKey}" AND lensUpdatedAt >= -${minutes}m`,
+        fields: ['issuetype'],
+        maxResults: MAX_RELINKED_PARENTS + 1,
+        nextPageToken,
+      }),
+    );
+    found.push(...page.issues.map((i) => i.key));
+    if (found.length > MAX_RELINKED_PARENTS) return null;
+    nextPageToken = page.nextPageToken;
+  } while (nextPageToken);
+  return found;
 }
 
 /** What the last finished scan measured, for judging this run's items; unknown before any. */
@@ -338,10 +390,11 @@ async function startCursor(event: ScanEvent, nowMs: number): Promise<ScanCursor>
   return {
     mode: plan.mode,
     jql: plan.jql,
+    ...(plan.minutes !== undefined ? { relinkedWithinMinutes: plan.minutes } : {}),
     settingsVersion: version,
     notes:
       plan.mode === 'incremental'
-        ? [`Read only the open items ${plan.reason}; the figures are those of the last full rescan.`]
+        ? [`${INCREMENTAL_NOTE} ${plan.reason}; the figures are those of the last full rescan.`]
         : [],
     runId: event.runId,
     projectKey: event.projectKey,
@@ -401,7 +454,17 @@ export function summaryOf(
     notes: c.notes ?? [],
     failure,
     mode: c.mode ?? 'full',
+    ...securedOfRun(c),
   };
+}
+
+/**
+ * The secured issues a run judged, as its page figures noted them. A cursor without figures has judged nothing,
+ * unless an older version saved it: then which were secured is not known.
+ */
+function securedOfRun(c: ScanCursor): Pick<ScanRunSummary, 'secured'> {
+  if (c.aggregates) return c.aggregates.secured ? { secured: c.aggregates.secured } : {};
+  return c.counters.issues === 0 ? { secured: { count: 0, keys: [] } } : {};
 }
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
@@ -517,6 +580,7 @@ async function recordNotStarted(event: ScanEvent, clock: () => number): Promise<
     wouldChange: [],
     health: null,
     notes: [],
+    secured: { count: 0, keys: [] },
     failure:
       'Did not start: another scan of this project was running' +
       (holder ? ` (run ${holder.runId.slice(0, 8)}).` : '.') +
@@ -676,10 +740,14 @@ export async function runScanInvocation(
     now: () => new Date(clock()),
   });
   writer.labelMode = committed.labelMode ?? null;
-  /** What reached Jira since the checkpoint stays counted when the run rolls back to it. */
+  /**
+   * What reached Jira since the checkpoint stays counted when the run rolls back to it. A dry run writes nothing:
+   * its counts rise as pages are judged, so they roll back with the pages, which are judged again.
+   */
   const keepWrittenCounts = (target: ScanCursor) => {
-    for (const k of ['flagged', 'cleared', 'changed', 'edits'] as const)
-      target.counters[k] = working.counters[k];
+    if (!working.dryRun)
+      for (const k of ['flagged', 'cleared', 'changed', 'edits'] as const)
+        target.counters[k] = working.counters[k];
     meterInto(target);
   };
   /** The run's cursor, or this partition's. */
@@ -739,6 +807,29 @@ export async function runScanInvocation(
         const note = `Completed ${n} kill-review decision${n === 1 ? '' : 's'} interrupted before being recorded.`;
         committed.notes = [...(committed.notes ?? []), note];
         working.notes = [...(working.notes ?? []), note];
+      }
+    }
+    const lookBack = committed.relinkedWithinMinutes;
+    if (part === undefined && lookBack !== undefined && !committed.nextPageToken) {
+      // Part of the run's setup: its search is fixed before the first page, and every later save carries it.
+      const relinked = await relinkedItems(jira, projectKey, lookBack);
+      const today = utcDay(Date.parse(committed.startedAt));
+      for (const c of [committed, working]) {
+        delete c.relinkedWithinMinutes;
+        if (relinked === null) {
+          c.mode = 'full';
+          c.jql = openIssuesJql(projectKey);
+          c.notes = [
+            ...(c.notes ?? []).filter((n) => !n.startsWith(INCREMENTAL_NOTE)),
+            `Read every open item: more than ${MAX_RELINKED_PARENTS} items' lenses were saved since the last run, and items without a link of their own take their parent's.`,
+          ];
+        } else if (relinked.length) {
+          c.jql = incrementalJql(projectKey, lookBack, today, relinked);
+          c.notes = [
+            ...(c.notes ?? []),
+            `Also read the open children of ${relinked.length} item${relinked.length === 1 ? '' : 's'} whose lens was saved since the last run.`,
+          ];
+        }
       }
     }
     if (

@@ -118,14 +118,20 @@ export function healthFromTallies(h: HealthTallies): BacklogHealth {
   };
 }
 
-type RunFigures = { runId: string; finishedAt?: unknown; health?: unknown; dryRun?: unknown };
+type RunFigures = { runId: string; finishedAt?: unknown; health?: unknown; dryRun?: unknown; mode?: unknown };
+
+/**
+ * Summaries read to find the full rescan before the one that counted "now": a week of daily incremental runs and
+ * a few "Scan now" presses lie between two weekly rescans.
+ */
+const RUNS_READ_FOR_MOVEMENT = 30;
 
 export async function backlogHealthReport(call: CallContext): Promise<HealthData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const [scanned, runs] = await Promise.all([
     scannedFiguresForCaller(projectKey),
-    listRunSummaries(projectKey, 10),
+    listRunSummaries(projectKey, RUNS_READ_FOR_MOVEMENT),
   ]);
   const aggregates = scanned.figures;
   // "Now" is either the last finished scan's count, or (before any, or when it counted an issue kept from this
@@ -137,7 +143,9 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
         asOf: aggregates.at,
       }
     : { ...(await liveHealth(projectKey)), asOf: null };
-  const finished = (r: RunFigures) => !!r.finishedAt && !!figures(r.health) && r.dryRun !== true;
+  // An incremental run carries the figures of the full rescan before it: compared with, it would show no movement.
+  const finished = (r: RunFigures) =>
+    !!r.finishedAt && !!figures(r.health) && r.dryRun !== true && r.mode !== 'incremental';
   // With only the one scan that counted "now", it is also the last scan: no movement yet.
   // The runs counted as the app too: shown beside the scan's own figures only, to whom those are shown.
   const comparable = scanned.caller === 'kept-from-caller' ? [] : runs;

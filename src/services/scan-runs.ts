@@ -53,33 +53,57 @@ export async function scanRuns(call: CallContext, limit: number): Promise<ScanRu
   await requireBrowse(projectKey);
   const stored = await listRunSummaries<StoredRun>(projectKey, limit);
   const hidden = await hiddenFromCaller(stored.flatMap(keysToCheck));
-  const runs = stored.map((s) => withoutHidden(toRunView(s), hidden));
+  const runs = stored.map((s) => withoutHidden(toRunView(s), s, hidden));
   return { runs, running: runs.some((r) => r.status === 'running') };
 }
 
 type StoredRun = Partial<ScanRunSummary> & { runId: string; startedAt: string };
 
 /**
- * The scan noted failures and a dry run's changes by issue as the app, so one a security level keeps from this
- * person must be left out of the lists (the counters still count it: the scan of the issue did happen). Only the
- * samples the scan read under a level, or whose level it did not read, need a Jira check.
+ * The scan noted failures and a dry run's changes by issue, and counted issues, as the app: one a security level
+ * keeps from this person must be left out of the lists, and the counts that counted it withheld (pages read and
+ * Jira points spent tell the issue count too). Only the samples
+ * the scan read under a level, or whose level it did not read, and the judged issues it noted as secured need a
+ * Jira check.
  */
 function keysToCheck(s: StoredRun): string[] {
   const samples = [
     ...(Array.isArray(s.errorSamples) ? s.errorSamples : []),
     ...(s.dryRun === true && Array.isArray(s.wouldChange) ? s.wouldChange : []),
   ];
-  return samples.flatMap((sample) =>
+  const sampled = samples.flatMap((sample) =>
     typeof sample?.issueKey === 'string' && sample.secured !== false ? [sample.issueKey] : [],
   );
+  return [...sampled, ...securedKeys(s)];
 }
 
-function withoutHidden(run: ScanRunView, hidden: Set<string>): ScanRunView {
-  if (hidden.size === 0) return run;
+function securedKeys(s: StoredRun): string[] {
+  const keys = s.secured?.keys;
+  return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+}
+
+/** Whether every secured issue the run judged is known and shown to this person. */
+function countsAreCallers(s: StoredRun, hidden: Set<string>): boolean {
+  const count = s.secured?.count;
+  const keys = securedKeys(s);
+  // Older summaries, or more secured issues than were noted: which they are is not known.
+  if (typeof count !== 'number' || count > keys.length) return false;
+  return keys.every((k) => !hidden.has(k.toUpperCase()));
+}
+
+export const COUNTS_WITHHELD_NOTE =
+  'Its counts are not shown to you: the scan counted issues under a security level that may keep some of them from you.';
+
+function withoutHidden(run: ScanRunView, stored: StoredRun, hidden: Set<string>): ScanRunView {
   const shown = (key: string | null) => !key || !hidden.has(key.toUpperCase());
-  return {
-    ...run,
-    errors: run.errors.filter((e) => shown(e.issueKey)),
-    wouldChange: run.wouldChange.filter((w) => shown(w.issueKey)),
-  };
+  const listed =
+    hidden.size === 0
+      ? run
+      : {
+          ...run,
+          errors: run.errors.filter((e) => shown(e.issueKey)),
+          wouldChange: run.wouldChange.filter((w) => shown(w.issueKey)),
+        };
+  if (countsAreCallers(stored, hidden)) return listed;
+  return { ...listed, counters: null, notes: [...listed.notes, COUNTS_WITHHELD_NOTE] };
 }

@@ -16,6 +16,7 @@ import type {
   ZombieQueueData,
 } from '../../src/contract/project-page';
 import type { ScanRunSummary } from '../../src/contract/scan';
+import { COUNTS_WITHHELD_NOTE } from '../../src/services/scan-runs';
 import type { ShippedMovedData } from '../../src/contract/shipped';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { keys } from '../../src/storage/keys';
@@ -282,6 +283,36 @@ describe('what the scan gathered, shown to someone outside a security level', ()
     expect(JSON.stringify(member.runs)).not.toContain(`"${secured}"`);
   });
 
+  // The scan counts as the app. A member outside a level read "2 issues, 2 flagged" in the scan history while
+  // seeing one issue in the project: the counts told of the secured one. They are withheld from such a person, with
+  // a note; a member of the level, and anyone once no secured issue was judged, reads them.
+  it("withholds a run's issue counts from someone a secured issue it judged is kept from", async () => {
+    const level = leadsOnly(true);
+    idleStory('Bookmark items in the cart');
+    idleStory(SECRET, { level });
+    await scanThroughPage(app);
+    const runFor = async (user: string) =>
+      dataOf(await callPage<ScanRunsData>(app, 'scanRuns', {}, user)).runs[0]!;
+    const admin = await runFor('admin');
+    expect(admin.counters).toMatchObject({ issues: 2, flagged: 2, errors: 0 });
+    expect(admin.notes).not.toContain(COUNTS_WITHHELD_NOTE);
+    const member = await runFor('member');
+    expect(member.counters).toBeNull();
+    expect(member.notes).toContain(COUNTS_WITHHELD_NOTE);
+
+    // A summary stored before the note: which issues were secured is not known, so nobody reads its counts.
+    await runInInvocation(
+      { accountId: null, moduleKey: 'security-test', installContext: app.installContext },
+      async () => {
+        const [run] = await listRunSummaries<ScanRunSummary>(P, 1);
+        expect(run?.secured).toEqual({ count: 1, keys: [expect.any(String)] });
+        delete run!.secured;
+        await saveRunSummary(P, run!);
+      },
+    );
+    expect((await runFor('admin')).counters).toBeNull();
+  });
+
   it('loads the scan history without asking Jira about its listed issues when the scan read none under a level', async () => {
     leadsOnly(true);
     const keys = [idleStory('Bookmark items in the cart'), idleStory('Reword the footer')];
@@ -290,6 +321,7 @@ describe('what the scan gathered, shown to someone outside a security level', ()
     const before = app.jira.calls.length;
     const runs = dataOf(await callPage<ScanRunsData>(app, 'scanRuns', {}, 'member'));
     expect(runs.runs.flatMap((r) => r.wouldChange.map((w) => w.issueKey)).sort()).toEqual(keys.sort());
+    expect(runs.runs[0]!.counters?.issues).toBe(2);
     // Only the project's browse check: no bulk read of the listed issues, as the member or as the app.
     const asked = app.jira.calls.slice(before).map((c) => `${c.method} ${c.path.split('?')[0]}`);
     expect(asked.length).toBeGreaterThan(0);

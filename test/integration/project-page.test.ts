@@ -976,6 +976,26 @@ describe('backlog health', () => {
     });
   });
 
+  // A daily incremental run reads only what changed and carries the figures of the full rescan before it. Taken
+  // as "the last scan", it showed no movement on every day between two weekly rescans.
+  it('measures movement against the last full rescan, not an incremental run that carried its figures', async () => {
+    const s = app.jira.store;
+    for (let i = 0; i < 4; i++) s.createIssue({ projectKey: P, summary: `Shoppers lose their cart (${i})` });
+    const run = (runId: string, day: string, total: number, mode: 'full' | 'incremental') => ({
+      runId,
+      startedAt: `2026-06-${day}T00:00:00.000Z`,
+      finishedAt: `2026-06-${day}T00:05:00.000Z`,
+      dryRun: false,
+      mode,
+      health: { total, recipes: 0, linked: 0, zombies: 0, meanScore: 5 },
+    });
+    await storeRuns(run('full-1', '01', 1, 'full'), run('incremental-2', '02', 4, 'incremental'));
+    const health = ok(await call<HealthData>('health', {}, 'viewer'));
+    expect(health.current.total).toBe(4);
+    expect(health.lastScan).toMatchObject({ total: 1, at: '2026-06-01T00:05:00.000Z' });
+    expect(health.movement).toMatchObject({ total: 3 });
+  });
+
   it('lists every recipe a page at a time, as many as it counts, not five examples', async () => {
     const s = app.jira.store;
     const recipes = new Set<string>();
@@ -1085,6 +1105,7 @@ const aRun = (overrides: Record<string, unknown> = {}) => ({
   wouldChange: [],
   health: null,
   failure: null,
+  secured: { count: 0, keys: [] },
   ...overrides,
 });
 

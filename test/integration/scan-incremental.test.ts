@@ -10,6 +10,7 @@ import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
 import { startScans } from '../../src/scan/trigger';
+import { createOutcome } from '../../src/storage/outcomes';
 import { listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
 import {
@@ -160,5 +161,80 @@ describe('the incremental daily scan', () => {
     expect(everFlagged.size).toBeGreaterThan(5);
     const incrementalDays = read.filter((_, day) => modes[day] === 'incremental');
     for (const [inc, full] of incrementalDays) expect(inc).toBeLessThan(full / 2);
+  });
+
+  // Stories without a link of their own were flagged "old and serves no outcome". A person then linked their epic
+  // in the panel: a lens save on the epic, nothing on the stories. The daily run read neither the stories (not
+  // updated) nor their epic's link, and kept them flagged until the weekly rescan. It reads the open children of
+  // items whose lens was saved.
+  it('reads the children of an item whose lens was saved, which take its link', async () => {
+    wb = createWorkbench({ now: new Date(START), latency: 'off', rateLimits: 'off' });
+    wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer({ clock: now }));
+    const outcome = await wb.asSystem(() =>
+      createOutcome(
+        INCREMENTAL,
+        {
+          name: 'Fewer abandoned carts',
+          metric: 'abandonment',
+          baseline: 70,
+          target: 60,
+          direction: 'decrease',
+          dueDate: '2030-01-01',
+        },
+        null,
+        new Date(now()),
+      ),
+    );
+    const recent = { created: ago(200), updated: ago(10), reporter: USERS.member };
+    const epic = wb.jira.store.createIssue({
+      ...recent,
+      projectKey: INCREMENTAL,
+      type: 'Epic',
+      summary: 'Checkout',
+    });
+    const stories = [1, 2, 3].map(
+      (i) =>
+        wb.jira.store.createIssue({
+          ...recent,
+          projectKey: INCREMENTAL,
+          type: 'Story',
+          summary: `Shoppers see shipping costs earlier (${i})`,
+          parentKey: epic.key,
+        }).key,
+    );
+    // Linked items enough for the unlinked rule to apply (20% of the open items).
+    for (let i = 0; i < 3; i++) {
+      const key = wb.jira.store.createIssue({
+        ...recent,
+        projectKey: INCREMENTAL,
+        type: 'Story',
+        summary: `Shoppers trust the total (${i})`,
+      }).key;
+      wb.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+        ...readLens(undefined),
+        outcomeId: outcome.id,
+      });
+    }
+    // The first run measures the backlog, the second judges by it.
+    await scan(INCREMENTAL);
+    await scan(INCREMENTAL);
+    for (const key of stories) expect(verdictOf(key).zombie).toBe('true');
+
+    wb.clock.now = new Date(START + DAY);
+    const lens = readLens(wb.jira.store.getIssueProperty(epic.key, ISSUE_PROPERTY_KEY));
+    wb.jira.store.setIssueProperty(epic.key, ISSUE_PROPERTY_KEY, {
+      ...lens,
+      version: lens.version + 1,
+      outcomeId: outcome.id,
+      updatedAt: new Date(now()).toISOString(),
+    });
+    const run = await scan(INCREMENTAL);
+    expect(run.mode).toBe('incremental');
+    expect(run.notes).toContain(
+      'Also read the open children of 1 item whose lens was saved since the last run.',
+    );
+    for (const key of stories) expect(verdictOf(key).zombie).toBe('false');
+    // Read: the epic and its three stories, not the linked items nobody touched.
+    expect(run.counters.issues).toBe(4);
   });
 });

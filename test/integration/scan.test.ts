@@ -554,6 +554,21 @@ describe('the zombie scan', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  // A dry run's counts rise as its pages are judged. A 429 on the second page rolled the run back to its start,
+  // yet the counts of the first page were kept, and the first page was judged again: 350 "would flag" of 250.
+  it('counts each issue once in a dry run a 429 rolled back to its last checkpoint', async () => {
+    for (let i = 0; i < 250; i++) wb.jira.store.createIssue(idle({ summary: `Idle story ${i}` }));
+    wb.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 1,
+      times: 1,
+      match: { pathIncludes: '/search/jql', bodyIncludes: 'nextPageToken' },
+    });
+    const summary = await scan({ dryRun: true });
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ rateLimited: 1, issues: 250, flagged: 250, changed: 250 });
+  });
+
   it('waits out a 503 that carries Retry-After (a resource limit) as it waits out a 429', async () => {
     wb.jira.store.createIssue(idle());
     wb.jira.faults.inject({

@@ -157,6 +157,7 @@ export function storeRun(
         health: null,
         notes: [],
         failure: null,
+        secured: { count: 0, keys: [] },
         ...run,
       } satisfies ScanRunSummary),
   );

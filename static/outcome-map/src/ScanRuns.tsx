@@ -45,6 +45,11 @@ const HEAD = {
   ].map((content) => ({ key: content, content })),
 };
 
+/** A count the page withholds from this person (see the run's note) shows as a dash, not as nought. */
+function count(n: number | undefined): ReactNode {
+  return n === undefined ? <span title="Not shown to you: see the run's details">–</span> : n;
+}
+
 function rowOf(r: ScanRunView) {
   const cells: Array<[string, ReactNode]> = [
     ['started', when(r.startedAt)],
@@ -52,12 +57,12 @@ function rowOf(r: ScanRunView) {
     ['mode', r.dryRun ? 'Dry run (wrote nothing)' : 'Live'],
     ['status', <Lozenge appearance={STATUS_LOZENGE[r.status]}>{r.status}</Lozenge>],
     ['duration', duration(r.durationMs)],
-    ['pages', r.counters.pages],
-    ['issues', r.counters.issues],
-    ['flagged', r.counters.flagged],
-    ['cleared', r.counters.cleared],
-    ['changed', r.counters.changed],
-    ['errors', r.counters.errors],
+    ['pages', count(r.counters?.pages)],
+    ['issues', count(r.counters?.issues)],
+    ['flagged', count(r.counters?.flagged)],
+    ['cleared', count(r.counters?.cleared)],
+    ['changed', count(r.counters?.changed)],
+    ['errors', count(r.counters?.errors)],
     ['details', hasDetails(r) ? <RunDetails run={r} /> : null],
   ];
   return {
@@ -110,7 +115,7 @@ function RunDetails({ run }: { run: ScanRunView }) {
           ))}
         </ul>
       ) : null}
-      {run.wouldChange.length >= MAX_DRY_RUN_SAMPLES ? (
+      {run.wouldChange.length >= MAX_DRY_RUN_SAMPLES && run.counters ? (
         <p className="ol-help" data-testid="dry-run-more">
           The first {MAX_DRY_RUN_SAMPLES} are listed; the run&apos;s figures count every one:{' '}
           {run.counters.flagged} flagged, {run.counters.cleared} cleared, {run.counters.changed} changed.
