@@ -50,6 +50,22 @@ export interface MonthBucket extends ShippedBucket {
   byOutcome?: Record<string, number>;
 }
 
+/**
+ * A read of Jira by the upkeep (delivered items, or reopened ones) that stopped at its cap. It reads in issue id
+ * order, so the next upkeep goes on after the last id it read, with the very JQL date it was bounded by.
+ */
+export interface ShippedReadCursor {
+  /**
+   * The JQL date of its `updated >= "…"` bound, exactly as sent (Jira reads it in the searching account's time
+   * zone, so the same text means the same instant every time); null: not bounded, a first read of the history.
+   */
+  from: string | null;
+  /** The highest issue id it has read. */
+  afterId: number;
+  /** When it began (ISO): once it has read to its end, the next read goes back to a day before this. */
+  startedAt: string;
+}
+
 /** The summary the scan keeps, one stored value a project: what a page load reads instead of a search. */
 export interface ShippedSummary {
   version: 1;
@@ -61,11 +77,19 @@ export interface ShippedSummary {
   items: number;
   /** The newest items delivered without a bet, newest first. */
   unbet: UnbetItem[];
-  /** Where the next upkeep reads from (see src/scan/shipped.ts), and whether it is still catching up. */
+  /**
+   * When the last finished read of delivered items began (see src/scan/shipped.ts): the next one goes back to a day
+   * before it. `catchingUp`: a read of delivered items stopped at its cap and goes on (`deliveredRead`).
+   */
   watermark: string | null;
   catchingUp: boolean;
-  /** Where the read of reopened items goes on from, when the last one stopped at its cap. */
+  /** Set while the read of reopened items goes on after stopping at its cap: when it began (`reopenRead`). */
   reopenCursor?: string | null;
+  /** A read that stopped at its cap, where the next upkeep goes on with it; absent from older summaries. */
+  deliveredRead?: ShippedReadCursor | null;
+  reopenRead?: ShippedReadCursor | null;
+  /** When the last finished read of reopened items began: the next one goes back to a day before it. */
+  reopenSince?: string | null;
   updatedAt: string | null;
   /**
    * The items in the ledger that were under a security level when read: how many, and the keys of up to

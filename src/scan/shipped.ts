@@ -4,18 +4,36 @@
  * the project's size, never a backlog-wide search.
  *
  * Each live run, after its delivered bets are checked, reads only what changed since the last upkeep:
- * - items in status category Done updated since then (newest changes last): each is put in the ledger, or
- *   taken out when it was closed without delivery (the kill resolution, Won't Do, Duplicate…);
+ * - items in status category Done updated since then: each is put in the ledger, or taken out when it was
+ *   closed without delivery (the kill resolution, Won't Do, Duplicate…);
  * - items not Done updated since then: a ledger item among them was reopened and leaves the ledger (a
  *   re-delivery later puts it back, in the month of its new resolution);
  * - verdicts recorded since (a result written into the lens does not change Jira's `updated`): read from the
  *   bet tracker's records in app storage, no Jira call.
  * A record equal to the stored one writes nothing, and records change with the summary in one transaction,
  * so a duplicated event, a retried step or an overlapping read counts an item once.
+ *
+ * How a read is bounded (both Jira reads alike):
+ * - "Since" is an absolute JQL date, `updated >= "yyyy-MM-dd HH:mm"`: minutes, read by Jira in the searching
+ *   account's time zone (the app's account: the site's default user time zone), which the app is not told and
+ *   which may be anywhere from UTC-12 to UTC+14. So the date sent is a day before the time meant, written as UTC:
+ *   in any of those zones Jira reads it as at least 12 hours before that time, so nothing since is skipped.
+ * - A read goes in issue id order (`ORDER BY id ASC`, nextPageToken within a run) and stops at
+ *   MAX_SHIPPED_PER_RUN. The next upkeep goes on after the last id it read (`AND id > n`) with the very date
+ *   text it began with: the same text is the same instant to Jira, whatever its zone, and the id moves forward
+ *   on every page, so a read always comes to its end however many items share a minute (a bulk close or an
+ *   import) and reads none of them twice.
+ * - A read that came to its end began at some run's start: the next read goes back to a day before that start.
+ *   An item that changed while a read was going on, behind its id, is read by the next one.
  */
 import { closedWithoutDelivery, resolvedOn } from '../domain/delivery';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
-import { SHIPPED_VERDICTS, type ShippedItem, type ShippedVerdict } from '../domain/shipped';
+import {
+  SHIPPED_VERDICTS,
+  type ShippedItem,
+  type ShippedReadCursor,
+  type ShippedVerdict,
+} from '../domain/shipped';
 import { JiraClient } from '../jira/client';
 import { sprintsOf, storyPointsOf } from '../jira/fields';
 import { jqlString } from '../jira/jql';
@@ -34,9 +52,8 @@ import { listTrackedBets, type DeliveryReading } from './bets';
 export const MAX_SHIPPED_PER_RUN = 2_000;
 const PAGE = 100;
 /**
- * Jira reads a JQL date in the caller's time zone; a day's overlap covers any zone, and re-reading an item
- * changes nothing. While catching up (a first read capped at MAX_SHIPPED_PER_RUN) the read goes on from the
- * last item's minute exactly, so a large history always moves forward.
+ * Jira reads a JQL date in the searching account's time zone, UTC-12 to UTC+14: a date a day before the time
+ * meant, written as UTC, is read as 12 to 38 hours before it. Re-reading an item changes nothing.
  */
 const OVERLAP_MS = 24 * 60 * 60 * 1000;
 
@@ -51,11 +68,39 @@ function jqlMinute(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
-function updatedOf(issue: JiraIssue): string | null {
-  const raw = (issue.fields as Record<string, unknown>).updated;
-  return typeof raw === 'string' && !Number.isNaN(Date.parse(raw))
-    ? new Date(Date.parse(raw)).toISOString()
-    : null;
+/**
+ * The read this upkeep makes: the one stopped at its cap, going on; else a new one from a day before `since` (the
+ * time the last finished read began), or over the whole history without it.
+ */
+function readFrom(
+  stopped: ShippedReadCursor | null | undefined,
+  since: string | null,
+  at: string,
+): ShippedReadCursor {
+  if (stopped) return stopped;
+  const sinceMs = since ? Date.parse(since) : NaN;
+  return {
+    from: Number.isNaN(sinceMs) ? null : jqlMinute(new Date(sinceMs - OVERLAP_MS).toISOString()),
+    afterId: 0,
+    startedAt: at,
+  };
+}
+
+/** The read's JQL: `head` bounded by its date, after its last id, in id order. */
+function readJql(head: string, read: ShippedReadCursor): string {
+  const since = read.from ? ` AND updated >= "${read.from}"` : '';
+  const after = read.afterId > 0 ? ` AND id > ${read.afterId}` : '';
+  return `${head}${since}${after} ORDER BY id ASC`;
+}
+
+/** The highest of `afterId` and the ids of these issues. */
+function lastIdOf(issues: readonly JiraIssue[], afterId: number): number {
+  let last = afterId;
+  for (const issue of issues) {
+    const id = Number(issue.id);
+    if (Number.isSafeInteger(id) && id > last) last = id;
+  }
+  return last;
 }
 
 /** The settings and tracked bets, as bet tracking left them, else as stored. */
@@ -85,13 +130,13 @@ export async function keepShippedSummary(
   const summary = stored ?? emptyShippedSummary();
   // Read before this run's commits stamp the summary with its own time.
   const lastUpkeepAt = summary.updatedAt;
-  const reopenCursorBefore = summary.reopenCursor ?? null;
-  const from = summary.watermark
-    ? summary.catchingUp
-      ? summary.watermark
-      : new Date(Date.parse(summary.watermark) - OVERLAP_MS).toISOString()
-    : null;
-  const since = from ? ` AND updated >= "${jqlMinute(from)}"` : '';
+  // A summary kept before reads went in id order holds, for a read stopped at its cap, the last item's `updated`
+  // (`watermark` while catching up, `reopenCursor`): the read starts again from a day before it.
+  const delivered = readFrom(summary.deliveredRead, summary.watermark, at);
+  const reopenStopped = summary.reopenRead ?? null;
+  const reopenBase = reopenStopped
+    ? null
+    : (summary.reopenCursor ?? summary.reopenSince ?? lastUpkeepAt ?? null);
   const project = `project = ${jqlString(projectKey)}`;
   const trackedVerdict = new Map<string, ShippedVerdict | null>(
     tracked.map((b) => [
@@ -100,13 +145,14 @@ export async function keepShippedSummary(
     ]),
   );
   const upkeep: ShippedUpkeep = { read: 0, reopenedRead: 0, changed: 0, catchingUp: false };
-  let lastUpdated: string | null = null;
 
-  // Delivered (or closed otherwise) since the last upkeep, oldest change first.
+  // Delivered (or closed otherwise) since the last upkeep.
+  const deliveredJql = readJql(`${project} AND statusCategory = Done`, delivered);
+  let deliveredLastId = delivered.afterId;
   let token: string | null = null;
   do {
     const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: `${project} AND statusCategory = Done${since} ORDER BY updated ASC`,
+      jql: deliveredJql,
       fields: [
         'summary',
         'resolution',
@@ -124,9 +170,9 @@ export async function keepShippedSummary(
       projectKey,
       page.issues.map((i) => i.key),
     );
+    deliveredLastId = lastIdOf(page.issues, deliveredLastId);
     const changes: ShippedChange[] = page.issues.map((issue) => {
       upkeep.read++;
-      lastUpdated = updatedOf(issue) ?? lastUpdated;
       const old = before.get(issue.key) ?? null;
       if (closedWithoutDelivery(issue.fields.resolution?.name, settings.kill.resolutionName))
         return { issueKey: issue.key, before: old, after: null };
@@ -150,27 +196,31 @@ export async function keepShippedSummary(
     upkeep.changed += await commitShippedChanges(projectKey, summary, changes, { at });
     token = page.nextPageToken;
   } while (token && upkeep.read < maxPerRun);
-  upkeep.catchingUp = token !== null;
+  // Stopped at its cap: the next upkeep goes on after the last id read. Read to its end: the next read goes back
+  // to a day before this one began.
+  const deliveredRead: ShippedReadCursor | null =
+    token !== null ? { ...delivered, afterId: deliveredLastId } : null;
+  upkeep.catchingUp = deliveredRead !== null;
 
   // Reopened since the last upkeep: an item in the ledger was put there by an earlier upkeep, so its reopening
-  // changed Jira's `updated` after that upkeep ran (less a day's overlap, for the JQL time zone). A read stopped
-  // at its cap goes on from the last item it looked at next time.
-  const reopenFrom =
-    reopenCursorBefore ??
-    (lastUpkeepAt ? new Date(Date.parse(lastUpkeepAt) - OVERLAP_MS).toISOString() : null);
-  let reopenCursor: string | null = null;
-  if (reopenFrom && summary.items > 0) {
+  // changed Jira's `updated` after that upkeep's read began (the last finished read of reopened items began no
+  // later). Read like the deliveries: a day before, in id order, going on after its last id when capped.
+  let reopenRead: ShippedReadCursor | null = null;
+  let reopenedSince: string | null = at;
+  const reopen = reopenStopped ?? (reopenBase ? readFrom(null, reopenBase, at) : null);
+  if (reopen && summary.items > 0) {
+    const reopenJql = readJql(`${project} AND statusCategory != Done`, reopen);
+    let reopenLastId = reopen.afterId;
     let reopenToken: string | null = null;
-    let lastReopened: string | null = null;
     do {
       const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-        jql: `${project} AND statusCategory != Done AND updated >= "${jqlMinute(reopenFrom)}" ORDER BY updated ASC`,
+        jql: reopenJql,
         fields: ['updated'],
         maxResults: PAGE,
         nextPageToken: reopenToken,
       });
       upkeep.reopenedRead += page.issues.length;
-      for (const issue of page.issues) lastReopened = updatedOf(issue) ?? lastReopened;
+      reopenLastId = lastIdOf(page.issues, reopenLastId);
       const inLedger = await loadShippedItems(
         projectKey,
         page.issues.map((i) => i.key),
@@ -183,8 +233,11 @@ export async function keepShippedSummary(
       upkeep.changed += await commitShippedChanges(projectKey, summary, changes, { at });
       reopenToken = page.nextPageToken;
     } while (reopenToken && upkeep.reopenedRead < maxPerRun);
-    if (reopenToken !== null) reopenCursor = lastReopened ?? reopenFrom;
+    if (reopenToken !== null) reopenRead = { ...reopen, afterId: reopenLastId };
+    reopenedSince = reopenRead ? (summary.reopenSince ?? null) : reopen.startedAt;
   }
+  // Otherwise the ledger holds nothing to reopen (or this is the first upkeep): what it takes in from now on, it
+  // takes in after this run began.
 
   // Verdicts recorded since: the tracker's records say, no Jira call.
   const withVerdict = tracked.map((b) => b.issueKey);
@@ -197,9 +250,12 @@ export async function keepShippedSummary(
   }
   upkeep.changed += await commitShippedChanges(projectKey, summary, verdictChanges, {
     at,
-    watermark: upkeep.catchingUp ? (lastUpdated ?? summary.watermark ?? at) : at,
-    catchingUp: upkeep.catchingUp,
-    reopenCursor,
+    watermark: deliveredRead ? summary.watermark : delivered.startedAt,
+    catchingUp: deliveredRead !== null,
+    deliveredRead,
+    reopenRead,
+    reopenCursor: reopenRead ? reopenRead.startedAt : null,
+    reopenSince: reopenedSince,
   });
   return upkeep;
 }

@@ -46,31 +46,43 @@ export interface ShippedChange {
   after: ShippedItem | null;
 }
 
+/** Where the upkeep's reads stand (src/scan/shipped.ts): what `extra` may move, and its value when absent. */
+const READ_POSITION = {
+  watermark: null,
+  catchingUp: false,
+  reopenCursor: null,
+  deliveredRead: null,
+  reopenRead: null,
+  reopenSince: null,
+} satisfies Partial<ShippedSummary>;
+type ReadPosition = Pick<ShippedSummary, keyof typeof READ_POSITION>;
+const READ_POSITION_KEYS = Object.keys(READ_POSITION) as Array<keyof ReadPosition>;
+
 /**
  * Applies the changes whose record differs from the stored one to `summary` (mutated) and writes records and
  * summary in transactions of at most 25 operations. A change equal to what is stored writes nothing, so
  * reading the same delivery twice (a duplicated event, an overlapping read) counts it once; with no record
- * changed, the summary is written only when `extra` moves its read position (watermark, catching up, reopen
- * cursor), not to stamp the time alone. Answers how many records changed.
+ * changed, the summary is written only when `extra` moves its read position (watermark, catching up, the reads
+ * stopped at their cap), not to stamp the time alone. Answers how many records changed.
  */
 export async function commitShippedChanges(
   projectKey: string,
   summary: ShippedSummary,
   changes: readonly ShippedChange[],
-  extra: { watermark?: string | null; catchingUp?: boolean; reopenCursor?: string | null; at: string },
+  extra: Partial<ReadPosition> & { at: string },
 ): Promise<number> {
   const real = changes.filter((c) => !sameShipped(c.before, c.after));
   const stamp = (into: ShippedSummary) => {
-    if (extra.watermark !== undefined) into.watermark = extra.watermark;
-    if (extra.catchingUp !== undefined) into.catchingUp = extra.catchingUp;
-    if (extra.reopenCursor !== undefined) into.reopenCursor = extra.reopenCursor;
+    for (const key of READ_POSITION_KEYS)
+      if (extra[key] !== undefined) (into as unknown as Record<string, unknown>)[key] = extra[key];
     into.updatedAt = extra.at;
   };
   if (real.length === 0) {
-    const moves =
-      (extra.watermark !== undefined && extra.watermark !== (summary.watermark ?? null)) ||
-      (extra.catchingUp !== undefined && extra.catchingUp !== (summary.catchingUp ?? false)) ||
-      (extra.reopenCursor !== undefined && extra.reopenCursor !== (summary.reopenCursor ?? null));
+    const moves = READ_POSITION_KEYS.some(
+      (key) =>
+        extra[key] !== undefined &&
+        JSON.stringify(extra[key]) !== JSON.stringify(summary[key] ?? READ_POSITION[key]),
+    );
     if (!moves) return 0;
     stamp(summary);
     await kvs.set(keys.shippedSummary(projectKey), summary);

@@ -32,6 +32,12 @@ export interface JqlIssueView {
 export interface JqlContext {
   now: Date;
   currentAccountId?: string | null;
+  /**
+   * The searching account's time zone (IANA), UTC when absent: Jira reads an absolute date of a date-time field
+   * (`updated >= "2024-01-31 18:00"`) as that wall-clock time there, the user's own zone or, for one without
+   * (the app's account), the site's default user time zone (JiraStore.timeZoneOf).
+   */
+  timeZone?: string;
   /** Ids of the sprints that are active or future; `openSprints()` matches none when absent. */
   openSprintIds?: number[];
 }
@@ -428,17 +434,74 @@ function checkedQuery(text: string, index: PropertyIndex): JqlQuery | string[] {
 const DAY_MS = 86_400_000;
 const UNIT_MS: Record<string, number> = { w: 7 * DAY_MS, d: DAY_MS, h: 3_600_000, m: 60_000 };
 
-/** A JQL date value as an instant (UTC), plus whether it named a whole day. Null when invalid. */
-function parseDateOperand(value: string, now: Date): { at: number; dayOnly: boolean } | null {
+const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+const zonedInstants = new Map<string, number>();
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
+function zoneOffsetMs(timeZone: string, at: number): number {
+  let made = zoneFormats.get(timeZone);
+  if (!made) {
+    made = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    zoneFormats.set(timeZone, made);
+  }
+  const parts = made.formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(parts.find((p) => p.type === type)?.value ?? NaN);
+  const wall = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return wall - (at - (((at % 1000) + 1000) % 1000));
+}
+
+/** The instant a wall-clock time names in a time zone; `wall` holds its fields as if it were UTC. */
+function zonedInstant(wall: number, timeZone: string | undefined): number {
+  if (!timeZone || UTC_ZONES.has(timeZone)) return wall;
+  // A search matches every issue against the same few dates: each is worked out once.
+  const key = `${timeZone} ${wall}`;
+  const known = zonedInstants.get(key);
+  if (known !== undefined) return known;
+  const guess = wall - zoneOffsetMs(timeZone, wall);
+  const at = wall - zoneOffsetMs(timeZone, guess);
+  if (zonedInstants.size >= 1000) zonedInstants.clear();
+  zonedInstants.set(key, at);
+  return at;
+}
+
+/**
+ * A JQL date value as an instant, plus whether it named a whole day (and then where that day ends). An absolute
+ * date is a wall-clock time in `timeZone` (UTC when absent). Null when invalid.
+ */
+function parseDateOperand(
+  value: string,
+  now: Date,
+  timeZone?: string,
+): { at: number; dayOnly: boolean; dayEnd: number } | null {
   const v = value.trim();
   const abs = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$/.exec(v);
   if (abs) {
     const [, y, mo, d, h, mi] = abs;
-    const at = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0));
-    const check = new Date(at);
+    const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0));
+    const check = new Date(wall);
     if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) return null;
     if (Number(h ?? 0) > 23) return null;
-    return { at, dayOnly: h === undefined };
+    const at = zonedInstant(wall, timeZone);
+    const dayEnd = zonedInstant(Date.UTC(Number(y), Number(mo) - 1, Number(d) + 1), timeZone);
+    return { at, dayOnly: h === undefined, dayEnd };
   }
   // Relative offsets such as "-30d", "4w", "-1w 2d", "-90m"
   const parts = v.split(/\s+/);
@@ -450,7 +513,8 @@ function parseDateOperand(value: string, now: Date): { at: number; dayOnly: bool
     if (index === 0 && m[1] === '-') sign = -1;
     total += Number(m[2]) * UNIT_MS[m[3]!.toLowerCase()]!;
   }
-  return { at: now.getTime() + sign * total, dayOnly: false };
+  const at = now.getTime() + sign * total;
+  return { at, dayOnly: false, dayEnd: at };
 }
 
 function startOfUtcDay(ms: number): number {
@@ -587,7 +651,9 @@ function expandOperand(
     if (field.name === 'statusCategory') return [STATUS_CATEGORIES[raw.toLowerCase()] ?? raw];
     if (field.name === 'resolution' && raw.toLowerCase() === 'unresolved') return [null];
   }
-  if (kind === 'date' || kind === 'day') return [parseDateOperand(raw, ctx.now)?.at ?? NaN];
+  // A date-time field's absolute date is read in the searching account's zone; a day field holds a calendar day.
+  if (kind === 'date') return [parseDateOperand(raw, ctx.now, ctx.timeZone)?.at ?? NaN];
+  if (kind === 'day') return [parseDateOperand(raw, ctx.now)?.at ?? NaN];
   if (kind === 'number' || kind === 'sprint') return [Number(raw)];
   return [raw];
 }
@@ -656,13 +722,14 @@ function matchCompare(
   const wanted = expandOperand(field, operand, kind, ctx);
   const wantsEmpty = wanted.includes(null);
   const concrete = wanted.filter((w): w is Scalar => w !== null);
-  const dayOnlyEquals =
-    kind === 'date' &&
-    operand.kind === 'value' &&
-    (operator === '=' || operator === '!=') &&
-    parseDateOperand(operand.value, ctx.now)?.dayOnly === true;
+  // `updated = "2024-01-31"` matches that whole day, in the searching account's zone.
+  const day =
+    kind === 'date' && operand.kind === 'value' && (operator === '=' || operator === '!=')
+      ? parseDateOperand(operand.value, ctx.now, ctx.timeZone)
+      : null;
+  const dayOnlyEquals = day?.dayOnly === true;
   const eq = (v: Scalar, w: Scalar): boolean =>
-    dayOnlyEquals ? startOfUtcDay(Number(v)) === startOfUtcDay(Number(w)) : equal(v, w, kind);
+    dayOnlyEquals && day ? Number(v) >= day.at && Number(v) < day.dayEnd : equal(v, w, kind);
   const anyEqual = (): boolean => values.some((v) => concrete.some((w) => eq(v, w)));
 
   switch (operator) {

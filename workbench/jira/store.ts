@@ -19,6 +19,15 @@ import type {
 import { APP_PROJECT_ROLE, GLOBAL_PERMISSIONS } from './types';
 import type { AppProjectRole, SecurityLevelInput, StoredSecurityLevel } from './types';
 
+/** Whether the time zone is one Jira knows (an IANA name). */
+function isTimeZone(timeZone: string): boolean {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone !== '';
+  } catch {
+    return false;
+  }
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jira_users (
   account_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, email TEXT, account_type TEXT NOT NULL
@@ -200,6 +209,36 @@ export class JiraStore {
       ),
       setUpdated: db.prepare('UPDATE jira_issues SET updated = ? WHERE id = ?'),
     };
+  }
+
+  // ---- time zones ---------------------------------------------------------------------------------------
+
+  /**
+   * The site's default user time zone (Jira administration, General configuration), and the zones users set in
+   * their profiles. An account without one, such as the app's, is in the default: Jira reads a JQL search's
+   * absolute dates in the searching account's zone. Held in memory; UTC until a test or the workbench sets it.
+   */
+  private siteTimeZone = 'UTC';
+  private readonly userTimeZones = new Map<string, string>();
+
+  setSiteTimeZone(timeZone: string): void {
+    if (!isTimeZone(timeZone)) throw new Error(`Unknown time zone: ${timeZone}`);
+    this.siteTimeZone = timeZone;
+  }
+
+  /** Sets the zone in the account's profile; null puts the account back in the site's default. */
+  setUserTimeZone(accountId: string, timeZone: string | null): void {
+    if (timeZone === null) {
+      this.userTimeZones.delete(accountId);
+      return;
+    }
+    if (!isTimeZone(timeZone)) throw new Error(`Unknown time zone: ${timeZone}`);
+    this.userTimeZones.set(accountId, timeZone);
+  }
+
+  /** The account's effective time zone: its own, else the site's default. */
+  timeZoneOf(accountId: string | null): string {
+    return (accountId !== null ? this.userTimeZones.get(accountId) : undefined) ?? this.siteTimeZone;
   }
 
   // ---- users, projects, grants --------------------------------------------------------------------------

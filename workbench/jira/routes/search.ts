@@ -123,6 +123,8 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
   const jqlCtx = {
     now: ctx.now(),
     currentAccountId: ctx.actor.type === 'user' ? actorAccountId(ctx) : null,
+    // Absolute dates are read in the searching account's time zone (the app's: the site's default).
+    timeZone: ctx.store.timeZoneOf(actorAccountId(ctx)),
     openSprintIds: usesFunction(query, 'opensprints')
       ? ctx.store
           .allSprints()
