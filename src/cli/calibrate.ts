@@ -32,7 +32,9 @@ export async function runCalibrate(file: string, io: CliIo): Promise<number> {
       else skipped.push({ line: item.line, reason: 'not a Jira issue with a key and a creation date' });
     }
   } catch (error) {
-    io.stderr.write(`outcome-lens: ${(error as Error).message}\n`);
+    // The reader names the file, the cause and how far it got; part of a history would calibrate wrongly.
+    const message = (error as Error).message;
+    io.stderr.write(`outcome-lens: ${message}${/[.!?]$/.test(message) ? '' : '.'} Nothing was calibrated.\n`);
     return 1;
   }
   for (const s of skipped.sort((a, b) => a.line - b.line))

@@ -33,16 +33,42 @@ export async function* readIssueFile(file: string, skipped: SkippedLine[]): Asyn
   raw.on('error', (e) => input.destroy(e));
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let line = 0;
-  for await (const text of lines) {
-    line += 1;
-    const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
-    if (!trimmed) continue;
-    try {
-      yield { line, value: JSON.parse(trimmed) as unknown };
-    } catch (error) {
-      skipped.push({ line, reason: `not valid JSON: ${(error as Error).message}` });
+  try {
+    for await (const text of lines) {
+      line += 1;
+      const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
+      if (!trimmed) continue;
+      try {
+        yield { line, value: JSON.parse(trimmed) as unknown };
+      } catch (error) {
+        skipped.push({ line, reason: `not valid JSON: ${(error as Error).message}` });
+      }
     }
+  } catch (error) {
+    // Lines before the failure were read whole; the one it cut (if any) is not among them.
+    const cause = whyGzipUnreadable(error, raw.bytesRead === 0) ?? (error as Error).message;
+    throw new Error(
+      line === 0
+        ? `cannot read ${file}: ${cause}.`
+        : `stopped reading ${file} at line ${line + 1}: ${cause}; the ${line} line(s) before it were read.`,
+    );
   }
+}
+
+/**
+ * What a zlib error says about a .gz file, in words; null for any other error. Node names its causes "unexpected
+ * end of file" (the data stops before the gzip stream ends) and "incorrect header check" (not gzip at all).
+ */
+function whyGzipUnreadable(error: unknown, empty: boolean): string | null {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === 'Z_BUF_ERROR')
+    return empty
+      ? 'the file is empty, though its name ends in .gz'
+      : 'the file is cut short (truncated): its gzip data ends before the end, as when a copy or download did not finish';
+  if (code === 'Z_DATA_ERROR' && message === 'incorrect header check')
+    return 'the file is not gzip data, though its name ends in .gz: name it without .gz if it is plain JSON';
+  if (code === 'Z_DATA_ERROR') return `the file's gzip data is damaged (${message ?? 'unreadable'})`;
+  return null;
 }
 
 /** A .json document is read whole, as one string: Node holds no longer string than this. */
@@ -67,7 +93,9 @@ async function* readJson(file: string, skipped: SkippedLine[]): AsyncGenerator<I
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
         throw tooLargeForJson(file, `more than ${megabytes(MAX_JSON_CHARS)} unpacked`);
-      throw error;
+      // One document: nothing of it is read when its data stops short.
+      const cause = whyGzipUnreadable(error, buffer.length === 0);
+      throw cause ? new Error(`cannot read ${file}: ${cause}.`) : error;
     }
   }
   if (buffer.length > MAX_JSON_CHARS) throw tooLargeForJson(file, megabytes(buffer.length));

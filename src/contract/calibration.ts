@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { versionSchema } from './version';
 import type { ProjectCalibration, ResolutionMapping } from '../domain/calibration';
+import { refineIssueTypeKeys, trimIssueTypeKeys } from '../domain/settings';
 
 export { CALIBRATION_LOOKBACK_MONTHS, CALIBRATION_RESOLVERS, MIN_DELIVERED } from './calibration-keys';
 
@@ -38,8 +39,15 @@ export const applyCalibrationPayloadSchema = z
     /** The run whose proposal the admin looked at: a newer run's proposal must be looked at first. */
     runId: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/),
     idleDays,
-    /** Per-type limits to write; types not listed keep what they have. */
-    byType: z.record(z.string().min(1).max(255), idleDays).default({}),
+    /**
+     * Per-type limits to write; types not listed keep what they have. Names are trimmed; a blank one, or two that
+     * differ only in case or the spaces around them, are refused (they would be one row of the settings).
+     */
+    byType: z
+      .record(z.string().max(255), idleDays)
+      .default({})
+      .superRefine(refineIssueTypeKeys('Name the issue type this limit is for.'))
+      .transform(trimIssueTypeKeys),
     /** The settings version the page shows (a versioned save, as Save settings). */
     version: versionSchema('page', 0),
   })

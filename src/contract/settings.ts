@@ -43,6 +43,11 @@ export interface SettingsData {
   killTransitionsFrom: string | null;
   /** Issue types in use in the project's open work (a sample), as suggestions for per-type thresholds. */
   issueTypes: string[];
+  /**
+   * Null when the lists above were read from Jira. Otherwise what could not be read and why, in words for the
+   * page: the lists it leaves empty (or the transitions alone) are then unknown, not a project without open work.
+   */
+  hintsProblem: string | null;
 }
 
 export const STALE_SETTINGS_MESSAGE =

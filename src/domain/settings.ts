@@ -67,6 +67,46 @@ function pacing(key: ScanPacingKey) {
     .max(rule.max, { error: rule.outOfRange });
 }
 
+/**
+ * An issue type's name as per-type rows are matched to an issue's type and to each other: the spaces around it
+ * and case do not count ("Bug " is "bug"). Jira names issue types without spaces around them.
+ */
+export function issueTypeKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/**
+ * Checks the issue type names a per-type record is keyed by, as typed: a blank one is refused with `blank`, and
+ * one that names the same type as an earlier key (issueTypeKey) is refused at that key, naming both.
+ */
+export function refineIssueTypeKeys(blank: string) {
+  return (record: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const seen = new Map<string, string>();
+    for (const type of Object.keys(record)) {
+      const key = issueTypeKey(type);
+      if (!key) {
+        ctx.addIssue({ code: 'custom', path: [type], message: blank });
+        continue;
+      }
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, type);
+      else ctx.addIssue({ code: 'custom', path: [type], message: sameTypeMessage(type, first) });
+    }
+  };
+}
+
+function sameTypeMessage(type: string, first: string): string {
+  // Only case differs: the names read as typed. Spaces differ: quoted, or "Bug and Bug" would say nothing.
+  if (type.trim() === type && first.trim() === first)
+    return `${type} and ${first} are the same issue type (case does not count): keep one row.`;
+  return `"${type}" and "${first}" are the same issue type (spaces around a name and case do not count): keep one row.`;
+}
+
+/** The record with each issue type name trimmed (after refineIssueTypeKeys: no two keys become one). */
+export function trimIssueTypeKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).map(([type, value]) => [type.trim(), value]));
+}
+
 export const settingsSchema = z.object({
   weights: weightsSchema.refine((w) => Object.values(w).reduce((a, b) => a + b, 0) > 0, {
     error: 'At least one score weight must be above 0.',
@@ -79,22 +119,11 @@ export const settingsSchema = z.object({
   zombie: z.object({
     defaults: thresholdsSchema,
     perIssueType: z
-      .record(z.string().min(1).max(255), thresholdsSchema.partial())
-      // Issue types are matched without regard to case (thresholdsFor): "bug" and "Bug" would be one type with
-      // two limits, of which the scan reads only the first.
-      .superRefine((record, ctx) => {
-        const seen = new Map<string, string>();
-        for (const type of Object.keys(record)) {
-          const first = seen.get(type.toLowerCase());
-          if (first === undefined) seen.set(type.toLowerCase(), type);
-          else
-            ctx.addIssue({
-              code: 'custom',
-              path: [type],
-              message: `${type} and ${first} are the same issue type (case does not count): keep one row.`,
-            });
-        }
-      }),
+      .record(z.string().max(255), thresholdsSchema.partial())
+      // Issue types are matched without regard to case or the spaces around them (thresholdsFor): "bug" and
+      // "Bug " would be one type with two limits, of which the scan reads only the first.
+      .superRefine(refineIssueTypeKeys('Name the issue type these thresholds are for, or remove the row.'))
+      .transform(trimIssueTypeKeys),
   }),
   exemptions: z.object({
     labels: nameList('Exempt labels'),
@@ -211,22 +240,28 @@ export function parseSettings(stored: unknown): SettingsResult {
 
 /**
  * Settings for code paths that must not fail: stored values if valid, else the defaults. Per-type rows stored
- * before case duplicates were refused ("bug" beside "Bug") are read as one, the first, as the scan always read
- * them: the page then shows what the scan uses and can save again, and no other setting falls back to a default.
+ * before case duplicates were refused ("bug" beside "Bug", or "Bug ") are read as one, the first, as the scan
+ * always read them, and a row with a blank name is left out: the page then shows what the scan uses and can save
+ * again, and no other setting falls back to a default.
  */
 export function settingsOrDefaults(stored: unknown): Readonly<Settings> {
   const result = parseSettings(withoutCaseDuplicateTypes(stored));
   return result.ok ? result.settings : DEFAULT_SETTINGS;
 }
 
-/** Per-type thresholds with one entry per issue type regardless of case: the first of each, in stored order. */
+/**
+ * Per-type thresholds with one entry per issue type regardless of case and the spaces around its name: the first
+ * of each, in stored order, under its trimmed name. A blank name (stored before it was refused) names no type and
+ * is left out.
+ */
 export function firstOfEachType<T>(perIssueType: Readonly<Record<string, T>>): Record<string, T> {
   const out: Record<string, T> = {};
   const seen = new Set<string>();
   for (const [type, value] of Object.entries(perIssueType)) {
-    if (seen.has(type.toLowerCase())) continue;
-    seen.add(type.toLowerCase());
-    out[type] = value;
+    const key = issueTypeKey(type);
+    if (!key || seen.has(key)) continue;
+    seen.add(key);
+    out[type.trim()] = value;
   }
   return out;
 }
@@ -241,10 +276,11 @@ function withoutCaseDuplicateTypes(stored: unknown): unknown {
   };
 }
 
-/** The thresholds that apply to an issue type: per-type overrides over the defaults. */
+/** The thresholds that apply to an issue type: per-type overrides over the defaults (matched by issueTypeKey). */
 export function thresholdsFor(settings: Settings, issueType: string): ZombieThresholds {
+  const wanted = issueTypeKey(issueType);
   const override = Object.entries(settings.zombie.perIssueType).find(
-    ([type]) => type.toLowerCase() === issueType.toLowerCase(),
+    ([type]) => issueTypeKey(type) === wanted,
   )?.[1];
   return { ...settings.zombie.defaults, ...override };
 }

@@ -6,7 +6,7 @@
 import { kvs } from '../storage/kvs-client';
 import type { SettingsData } from '../contract/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../domain/settings';
-import { NotAuthorizedError } from '../errors';
+import { JiraHttpError, JiraRateLimitError, NotAuthorizedError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
 import type { CallContext } from '../resolvers/endpoint';
@@ -19,33 +19,63 @@ const ADMIN_ONLY =
   'Only project administrators can change Outcome Lens settings. You can see them read-only.';
 
 /** What the page offers as choices, read from the project itself (asUser: only what the admin can see). */
-type ProjectHints = Pick<SettingsData, 'killTransitions' | 'killTransitionsFrom' | 'issueTypes'>;
+type ProjectHints = Pick<
+  SettingsData,
+  'killTransitions' | 'killTransitionsFrom' | 'issueTypes' | 'hintsProblem'
+>;
 
 const HINT_SAMPLE = 100;
+
+/** Why Jira gave no answer, in words for the page. */
+function jiraCause(error: unknown): string {
+  if (error instanceof JiraRateLimitError) return 'Jira is busy and asked the app to wait';
+  if (error instanceof JiraHttpError) return `Jira answered with an error, HTTP ${error.status}`;
+  return 'Jira did not answer as expected';
+}
 
 async function projectHints(projectKey: string): Promise<ProjectHints> {
   // One search gives the issue types in use (a sample of open work) and an issue whose workflow shows the
   // transitions into done. Workflows can differ per issue type: the page says where the list comes from.
+  // Jira failing to answer is told apart from a project with no open work, and the settings still load.
+  let jira: JiraClient;
+  let found: Awaited<ReturnType<JiraClient['searchJql']>>;
   try {
-    const jira = JiraClient.asUser();
-    const found = await jira.searchJql({
+    jira = JiraClient.asUser();
+    found = await jira.searchJql({
       jql: `project = ${jqlString(projectKey)} AND statusCategory != Done ORDER BY updated DESC`,
       fields: ['issuetype'],
       maxResults: HINT_SAMPLE,
     });
-    const issueTypes = [
-      ...new Set(found.issues.map((i) => i.fields.issuetype?.name).filter((n): n is string => !!n)),
-    ].sort((a, b) => a.localeCompare(b));
-    const first = found.issues[0];
-    if (!first) return { killTransitions: [], killTransitionsFrom: null, issueTypes };
+  } catch (error) {
+    console.warn(`settings: could not read the open work of ${projectKey}`, String(error));
+    return {
+      killTransitions: [],
+      killTransitionsFrom: null,
+      issueTypes: [],
+      hintsProblem: `This project's issue types and workflow could not be read from Jira (${jiraCause(error)}), so no issue types or kill transitions are suggested below. Your settings are loaded as saved; reload the page to try again.`,
+    };
+  }
+  const issueTypes = [
+    ...new Set(found.issues.map((i) => i.fields.issuetype?.name).filter((n): n is string => !!n)),
+  ].sort((a, b) => a.localeCompare(b));
+  const first = found.issues[0];
+  if (!first) return { killTransitions: [], killTransitionsFrom: null, issueTypes, hintsProblem: null };
+  try {
     const transitions = await jira.getTransitions(first.key);
     return {
       killTransitions: transitions.filter((t) => t.to?.statusCategory?.key === 'done').map((t) => t.name),
       killTransitionsFrom: first.key,
       issueTypes,
+      hintsProblem: null,
     };
-  } catch {
-    return { killTransitions: [], killTransitionsFrom: null, issueTypes: [] };
+  } catch (error) {
+    console.warn(`settings: could not read the transitions of ${first.key}`, String(error));
+    return {
+      killTransitions: [],
+      killTransitionsFrom: null,
+      issueTypes,
+      hintsProblem: `This project's workflow could not be read from Jira (${jiraCause(error)}), so no kill transitions are suggested below. Your settings are loaded as saved; reload the page to try again.`,
+    };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Two administrators edit the settings at once, in a real browser: the second Save is refused as stale, and the
  * page offers to load the newer settings with the person's own changes kept on top, saying which of the other
- * person's values theirs replace, so the next Save goes on top of the newer version knowingly.
+ * person's values theirs replace, so the next Save goes on top of the newer version knowingly. A Reset refused
+ * the same way says nothing was reset and, once the newer settings are loaded, that Reset is to be pressed again.
  */
 import type { Frame } from 'playwright-core';
 import { eventually, type BrowserWorkbench } from '../support/browser';
@@ -73,5 +74,45 @@ describe('a settings save that another saved before', () => {
     expect(await field(after.frame, SHARE).inputValue()).toBe('0.25');
     expect(await field(after.frame, DRY_RUN).isChecked()).toBe(true);
     await after.page.close();
+  });
+});
+
+describe('a reset that another saved before', () => {
+  it('says nothing was reset, loads theirs as saved, and says to press Reset again, which then resets', async () => {
+    const mine = await openSettings(wb);
+    const theirs = await openSettings(wb);
+    const before = await mine.frame.getByTestId('settings-version').innerText();
+
+    await field(theirs.frame, MAX_IDLE).fill('50');
+    await save(theirs.frame);
+    await theirs.frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    await theirs.page.close();
+
+    const reset = async () => {
+      await mine.frame.getByRole('button', { name: 'Reset to defaults' }).click();
+      const dialog = mine.frame.getByRole('dialog', { name: 'Reset all settings to the defaults?' });
+      await dialog.getByRole('button', { name: 'Reset settings' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    };
+    await reset();
+    const message = mine.frame.getByTestId('settings-message');
+    await message.getByText(/nothing was reset/).waitFor();
+    const refused = await message.innerText();
+    expect(refused).toContain('Not reset');
+    expect(refused).toContain('press Reset to defaults again');
+    // Not the Save wording: a Save after loading theirs would store theirs, not the defaults.
+    expect(refused).not.toMatch(/save again|still in the form/i);
+    expect(await mine.frame.getByTestId('settings-version').innerText()).toBe(before);
+
+    await message.getByRole('button', { name: 'Load the latest settings' }).click();
+    await eventually(async () => expect(await field(mine.frame, MAX_IDLE).inputValue()).toBe('50'));
+    const loaded = await message.innerText();
+    expect(loaded).toContain('Nothing was reset: press Reset to defaults again to reset them.');
+    expect(loaded).not.toMatch(/when you save|press Save settings/);
+
+    await reset();
+    await message.getByText('Settings reset to the defaults.').waitFor();
+    expect(await field(mine.frame, MAX_IDLE).inputValue()).toBe('60');
+    await mine.page.close();
   });
 });

@@ -224,6 +224,50 @@ describe('per-type thresholds and the choices the page offers', () => {
     expect(Object.keys(fields)).toEqual(['settings.zombie.perIssueType.Bug.maxIdleDays']);
   });
 
+  it('trims issue type names, and refuses a blank one or two that differ only in case or spaces, at the row', async () => {
+    const saved = ok(
+      await call<SettingsData>('save', {
+        version: 0,
+        settings: withChanges((s) => (s.zombie.perIssueType = { ' Bug ': { maxIdleDays: 14 } })),
+      }),
+    );
+    expect(saved.settings.zombie.perIssueType).toEqual({ Bug: { maxIdleDays: 14 } });
+    const twice = await call('save', {
+      version: saved.version,
+      settings: withChanges(
+        (s) => (s.zombie.perIssueType = { Bug: { maxIdleDays: 14 }, 'bug ': { maxIdleDays: 30 } }),
+      ),
+    });
+    expect(twice).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: {
+          'settings.zombie.perIssueType.bug ':
+            '"bug " and "Bug" are the same issue type (spaces around a name and case do not count): keep one row.',
+        },
+      },
+    });
+    const blank = await call('save', {
+      version: saved.version,
+      settings: withChanges((s) => (s.zombie.perIssueType = { '   ': { maxIdleDays: 30 } })),
+    });
+    expect(blank).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: {
+          'settings.zombie.perIssueType.   ':
+            'Name the issue type these thresholds are for, or remove the row.',
+        },
+      },
+    });
+    expect(ok(await call<SettingsData>('load', {}))).toMatchObject({
+      version: 1,
+      settings: { zombie: { perIssueType: { Bug: { maxIdleDays: 14 } } } },
+    });
+  });
+
   it('offers the issue types in use and says which issue the kill transitions were read from', async () => {
     app.jira.store.createIssue({ projectKey: P, summary: 'A bug', type: 'Bug' });
     app.jira.store.createIssue({ projectKey: P, summary: 'A story', type: 'Story' });
@@ -235,6 +279,50 @@ describe('per-type thresholds and the choices the page offers', () => {
 
   it('offers nothing to choose from in a project without open work', async () => {
     const data = ok(await call<SettingsData>('load', {}));
-    expect(data).toMatchObject({ issueTypes: [], killTransitions: [], killTransitionsFrom: null });
+    expect(data).toMatchObject({
+      issueTypes: [],
+      killTransitions: [],
+      killTransitionsFrom: null,
+      hintsProblem: null,
+    });
+  });
+
+  it.each([
+    ['rate limited', { kind: 'rate-limit', retryAfterSeconds: 5 } as const, /Jira is busy/],
+    ['answering 503', { kind: 'server-error', status: 503 } as const, /HTTP 503/],
+  ])(
+    'still loads the settings when Jira is %s on the search, and says the lists are unknown, not empty',
+    async (_, fault, cause) => {
+      app.jira.store.createIssue({ projectKey: P, summary: 'A bug', type: 'Bug' });
+      ok(await call('save', { version: 0, settings: withChanges((s) => (s.entryGate.threshold = 55)) }));
+      app.jira.faults.inject({ ...fault, match: { pathIncludes: '/rest/api/3/search/jql' } });
+      const data = ok(await call<SettingsData>('load', {}));
+      expect(data).toMatchObject({
+        version: 1,
+        settings: { entryGate: { threshold: 55 } },
+        issueTypes: [],
+        killTransitions: [],
+        killTransitionsFrom: null,
+      });
+      expect(data.hintsProblem).toMatch(/issue types and workflow could not be read from Jira/);
+      expect(data.hintsProblem).toMatch(cause);
+      expect(data.hintsProblem).toMatch(/reload the page to try again/);
+      // Jira answers again: the lists are back and nothing is said.
+      app.jira.faults.clear();
+      expect(ok(await call<SettingsData>('load', {}))).toMatchObject({
+        issueTypes: ['Bug'],
+        hintsProblem: null,
+      });
+    },
+  );
+
+  it('keeps the issue types it read when only the workflow cannot be read, and says so', async () => {
+    app.jira.store.createIssue({ projectKey: P, summary: 'A bug', type: 'Bug' });
+    app.jira.faults.inject({ kind: 'server-error', status: 502, match: { pathIncludes: '/transitions' } });
+    const data = ok(await call<SettingsData>('load', {}));
+    expect(data).toMatchObject({ issueTypes: ['Bug'], killTransitions: [], killTransitionsFrom: null });
+    expect(data.hintsProblem).toMatch(
+      /workflow could not be read from Jira \(Jira answered with an error, HTTP 502\)/,
+    );
   });
 });

@@ -143,6 +143,65 @@ describe('outcome-lens calibrate', () => {
     expect(err).toMatch(/line 2: skipped, not a Jira issue/);
     fs.rmSync(dir, { recursive: true });
   });
+  describe('a .gz file it cannot unpack', () => {
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-calibrate-gz-'))));
+    afterEach(() => fs.rmSync(dir, { recursive: true }));
+
+    it('names a .jsonl.gz cut short, says it is truncated and how far it was read, and calibrates nothing', async () => {
+      const whole = fs.readFileSync(path.join(ROOT, 'data/apache-issues-v2.jsonl.gz'));
+      const file = path.join(dir, 'export.jsonl.gz');
+      fs.writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
+      const { code, err, lines } = await calibrate(file);
+      expect(code).toBe(1);
+      expect(lines).toEqual([]);
+      const said =
+        /^outcome-lens: stopped reading (.+) at line (\d+): the file is cut short \(truncated\): its gzip data ends before the end, as when a copy or download did not finish; the (\d+) line\(s\) before it were read\. Nothing was calibrated\.$/m.exec(
+          err,
+        );
+      expect(said?.[1]).toBe(file);
+      expect(Number(said?.[2])).toBe(Number(said?.[3]) + 1);
+      expect(Number(said?.[3])).toBeGreaterThan(0);
+      expect(err).not.toMatch(/unexpected end of file/);
+    });
+
+    it('names a .json.gz that is not gzip and says so, instead of "incorrect header check"', async () => {
+      const file = path.join(dir, 'export.json.gz');
+      fs.copyFileSync(path.join(ROOT, 'test/fixtures/calibrate/small-v3-search.json'), file);
+      const { code, err } = await calibrate(file);
+      expect(code).toBe(1);
+      expect(err).toBe(
+        `outcome-lens: cannot read ${file}: the file is not gzip data, though its name ends in .gz: name it without .gz if it is plain JSON. Nothing was calibrated.\n`,
+      );
+    });
+
+    it('says the same of a .jsonl.gz that is not gzip, before any line', async () => {
+      const file = path.join(dir, 'export.jsonl.gz');
+      fs.writeFileSync(file, '{"key":"A-1"}\n');
+      const { code, err } = await calibrate(file);
+      expect(code).toBe(1);
+      expect(err).toMatch(
+        new RegExp(`^outcome-lens: cannot read ${file.replace(/[.]/g, '\\.')}: the file is not gzip data`),
+      );
+    });
+
+    it('names a .json.gz cut short and says it is truncated', async () => {
+      const whole = zlib.gzipSync(
+        fs.readFileSync(path.join(ROOT, 'test/fixtures/calibrate/small-v3-search.json')),
+      );
+      const file = path.join(dir, 'export.json.gz');
+      fs.writeFileSync(file, whole.subarray(0, whole.length - 20));
+      const { code, err } = await calibrate(file);
+      expect(code).toBe(1);
+      expect(err).toMatch(
+        new RegExp(
+          `^outcome-lens: cannot read ${file.replace(/[.]/g, '\\.')}: the file is cut short \\(truncated\\)`,
+        ),
+      );
+      expect(err).toMatch(/Nothing was calibrated\.\n$/);
+    });
+  });
+
   it('says a JSON document too large to hold is to be exported one issue a line, without reading it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-calibrate-'));
     const file = path.join(dir, 'huge.json');

@@ -66,7 +66,8 @@ interface PageMessage {
   title: string;
   text: string;
   details?: string[];
-  offerLatest?: boolean;
+  /** A stale save or reset: offers to load the newer settings (after a save, with the person's edits on top). */
+  offerLatest?: 'save' | 'reset';
 }
 const refused = (text: string, more: Partial<PageMessage> = {}): PageMessage => ({
   kind: 'error',
@@ -77,6 +78,14 @@ const refused = (text: string, more: Partial<PageMessage> = {}): PageMessage => 
 
 const STALE_SAVE =
   'Someone else saved these settings while you were editing. Your changes are still in the form: load the latest settings to keep them on top of the newer ones, then save again.';
+const STALE_RESET =
+  'Someone else saved these settings after you opened the page, so nothing was reset. Load the latest settings to see theirs, then press Reset to defaults again if you still want the defaults.';
+/** After a refused reset: the newer settings are in the form, and a Save would store them, not the defaults. */
+const RESET_AFTER_LATEST: PageMessage = {
+  kind: 'warning',
+  title: 'Newer settings loaded, not reset',
+  text: 'Loaded the latest settings, as they were saved. Nothing was reset: press Reset to defaults again to reset them.',
+};
 
 /** The message after loading newer settings under the person's edits: whose values the form now holds. */
 function rebasedMessage(r: Rebased): PageMessage {
@@ -191,7 +200,7 @@ export function App() {
       const atFields = a.error.code === 'VALIDATION' && Object.keys(a.error.fields ?? {}).length > 0;
       setMessage(
         a.error.code === 'CONFLICT'
-          ? refused(STALE_SAVE, { offerLatest: true })
+          ? refused(STALE_SAVE, { offerLatest: 'save' })
           : refused(atFields ? 'Some settings need attention.' : a.error.message),
       );
     }
@@ -206,18 +215,27 @@ export function App() {
       setMessage({ kind: 'success', title: 'Saved', text: 'Settings reset to the defaults.' });
     } else
       setMessage(
-        a.error.code === 'CONFLICT' ? refused(STALE_SAVE, { offerLatest: true }) : refused(a.error.message),
+        a.error.code === 'CONFLICT'
+          ? refused(STALE_RESET, { title: 'Not reset', offerLatest: 'reset' })
+          : refused(a.error.message, { title: 'Not reset' }),
       );
   };
   /**
    * After a stale save: the newer settings become the version the next save goes on top of, with the person's
-   * edits laid over them, and the message says whose value each changed setting now holds.
+   * edits laid over them, and the message says whose value each changed setting now holds. After a stale reset
+   * the newer settings are shown as saved (a reset keeps no edits), and the message says to press Reset again.
    */
-  const loadLatest = async () => {
+  const loadLatest = async (after: 'save' | 'reset' = 'save') => {
     setBusy(true);
     const a = await callResolver<SettingsData>(R.load);
     setBusy(false);
-    if (!a.ok) return setMessage(refused(a.error.message, { offerLatest: true }));
+    if (!a.ok) return setMessage(refused(a.error.message, { offerLatest: after }));
+    if (after === 'reset') {
+      accept(a.data);
+      setMessage(RESET_AFTER_LATEST);
+      setTimeout(() => messageRef.current?.focus(), 0);
+      return;
+    }
     const rebased = rebase(formOf(data.settings, mark), form, formOf(a.data.settings, mark), mark);
     setData(a.data);
     setForm(rebased.form);
@@ -260,6 +278,15 @@ export function App() {
             <p>{data.readOnlyReason}</p>
           </Message>
         ) : null}
+        {data.hintsProblem ? (
+          <Message
+            appearance="warning"
+            title="Not everything could be read from Jira"
+            testId="settings-hints-problem"
+          >
+            <p>{data.hintsProblem}</p>
+          </Message>
+        ) : null}
         {message ? (
           <div ref={messageRef} tabIndex={-1}>
             <Message appearance={message.kind} title={message.title} testId="settings-message">
@@ -272,7 +299,7 @@ export function App() {
                 </ul>
               ) : null}
               {message.offerLatest ? (
-                <Button isDisabled={busy} onClick={() => void loadLatest()}>
+                <Button isDisabled={busy} onClick={() => void loadLatest(message.offerLatest)}>
                   Load the latest settings
                 </Button>
               ) : null}
@@ -371,7 +398,9 @@ export function App() {
                       ? `${items.length} exempt: ${items.join(' · ')}`
                       : k === 'issueTypes' && data.issueTypes.length
                         ? `None. Types in this project: ${data.issueTypes.join(', ')}`
-                        : 'None'
+                        : k === 'issueTypes' && data.hintsProblem
+                          ? "None. This project's issue types could not be read from Jira: reload the page to see them."
+                          : 'None'
                   }
                   onChange={(v) => edit((f) => (f.exemptions[k] = v))}
                 />
@@ -416,7 +445,9 @@ export function App() {
               help={
                 data.killTransitionsFrom
                   ? `Transitions into done found in this project's workflow (as seen from ${data.killTransitionsFrom}; other issue types may use another workflow).`
-                  : "No open issue to read this project's workflow from: the first transition into a done status is used."
+                  : data.hintsProblem
+                    ? "This project's workflow could not be read from Jira just now: the first transition into a done status is used unless one is chosen. Reload the page to see its transitions."
+                    : "No open issue to read this project's workflow from: the first transition into a done status is used."
               }
               value={s.kill.transitionName ?? ''}
               readOnly={ro}
