@@ -132,7 +132,9 @@ describe('a storage fault between the claim and the write', () => {
     const made = ok(await call<NewTokenData>(SETTINGS, 'createToken', { name: 'nightly CI' }));
     const id = made.summary.id;
     const hit = failNextValueWrite((key) => key === keys.ingestToken(P, id));
-    expect((await call(SETTINGS, 'revokeToken', { id })).ok).toBe(false);
+    // The revocation is stored as its own mark before the record's write: the fault there does not undo it, so the
+    // revoke answers that it is made (it used to answer an error, and the person had to send it again).
+    expect((await call(SETTINGS, 'revokeToken', { id })).ok).toBe(true);
     expect(hit).toHaveLength(1);
     expect((await call(SETTINGS, 'revokeToken', { id })).ok).toBe(true);
     const post = await app.invokeWebTrigger(TRIGGER, {
@@ -264,7 +266,8 @@ describe('measurement tokens made at the same moment', () => {
   });
 
   // The same create sent twice at once (a double click, a resend): the copy that waits for the lock finds the
-  // token its twin made and hands it over with a new secret, instead of refusing its own name.
+  // token its twin made. It does not refuse its own name, nor give the token a new secret (which would kill the
+  // one its twin's answer shows): it says that a copy of the request made the token.
   it('are one token when they are two copies of one request', async () => {
     const metAtTheWrite = writesWaitForEachOther(app.kvs, 2);
     const request = { name: 'nightly CI', requestId: 'create-token-twice-1234' };
@@ -273,7 +276,10 @@ describe('measurement tokens made at the same moment', () => {
       call<NewTokenData>(SETTINGS, 'createToken', request),
     ]);
     expect(metAtTheWrite()).toBe(true);
-    expect(answers.map((a) => a.ok)).toEqual([true, true]);
+    expect(answers.map((a) => a.ok).sort()).toEqual([false, true]);
+    expect(answers.find((a) => !a.ok)).toMatchObject({
+      error: { code: 'CONFLICT', message: expect.stringMatching(/copy of this request made the token/) },
+    });
     expect(app.kvs.dump().filter((r) => r.key.startsWith(`ingest-token:${P}:`))).toHaveLength(1);
   });
 

@@ -112,14 +112,21 @@ export function Tokens() {
 
   /** The create of this name sent without an answer, and its request id, which a Create pressed again reuses. */
   const unanswered = useRef<{ name: string; requestId: string } | null>(null);
+  // Set at once, unlike `busy`: Enter pressed twice (or Enter and a click) in the same moment sends one create. A
+  // second copy of the request would be one the app cannot tell from a resend after a lost answer, and it would
+  // give the token a new secret, so the one shown first would not work.
+  const creating = useRef(false);
   const create = async () => {
+    if (creating.current) return;
     const wanted = name.trim();
     if (!wanted) return setNameError('Name the token, e.g. "nightly CI".');
     // An answer lost on the way back may have made the token: the app then gives it a new secret to show.
     const requestId = unanswered.current?.name === wanted ? unanswered.current.requestId : newRequestId();
     unanswered.current = { name: wanted, requestId };
+    creating.current = true;
     setBusy(true);
     const a = await callResolver<NewTokenData>(R.createToken, { name: wanted, requestId });
+    creating.current = false;
     setBusy(false);
     if (!a.ok) return setNameError(a.error.fields?.name ?? a.error.message);
     unanswered.current = null;
@@ -252,7 +259,8 @@ export function Tokens() {
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
                 e.preventDefault();
-                void create();
+                // As the button, which is off while a create is under way (create() also checks, at once).
+                if (!busy) void create();
               }
             }}
           />
