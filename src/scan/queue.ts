@@ -101,11 +101,16 @@ export async function continueScan(
 /**
  * Scheduled trigger `scan-resume` (hourly): pushes the events runs parked, what is left of each one's delay
  * still to wait. A copy of an event already pushed finds its step claimed or past, and stops. Returns how many
- * runs were resumed; a refused push leaves the rest for the next hour.
+ * runs were resumed; a refused push, or `stopAt` (ms, the trigger's own time) reached, leaves the rest for the
+ * next hour.
  */
-export async function resumeParkedScans(now: Date = new Date()): Promise<number> {
+export async function resumeParkedScans(
+  now: Date = new Date(),
+  stopAt: number = Number.POSITIVE_INFINITY,
+): Promise<number> {
   let resumed = 0;
   for (const { key, value } of await listAll<ParkedEvents>(keys.scanParkedPrefix, 500)) {
+    if (Date.now() >= stopAt) break;
     const waited = (now.getTime() - Date.parse(value.parkedAt)) / 1000;
     try {
       await pushScanEvents(

@@ -6,13 +6,19 @@
  * only the paths manifest.yml indexes). Projects where nobody ever used the app are left alone, so
  * installing it never starts flagging a backlog nobody asked it to judge. The demo project counts through its
  * seeded lenses. Each project's run takes its own lease, so a trigger that fires twice starts nothing twice.
+ *
+ * Forge does not retry a scheduled trigger that throws or is stopped at its time limit (developer.atlassian.com,
+ * manifest reference "Scheduled trigger"), so what a firing could not start is written down before it pushes
+ * anything: a pending record the hourly `scan-resume` trigger completes, each firing of it within its own time.
  */
-import { RateLimitError } from '@forge/events';
+import { getAppContext } from '@forge/api';
+import { InvocationLimitReachedError, PartialSuccessError, RateLimitError } from '@forge/events';
+import { randomUUID } from 'node:crypto';
 import { kvs } from '../storage/kvs-client';
-import { JiraRateLimitError } from '../errors';
+import { JiraHttpError, JiraRateLimitError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { keys } from '../storage/keys';
-import { claimOwn } from '../storage/kv';
+import { claimOwn, deleteMany, listAll } from '../storage/kv';
 import { jqlString } from '../jira/jql';
 import { projectsWithSettings } from '../storage/settings';
 import { newRunId } from './run';
@@ -21,23 +27,29 @@ import { retrying } from './writer';
 
 /**
  * The trigger has no queue to come back on: a 429 is waited out here, as long as Jira asks up to a minute, a few
- * times, within its 900 s limit. A wait cut short would only draw the same refusal again.
+ * times, while the firing's probe budget lasts. A wait cut short would only draw the same refusal again.
  */
 const TRIGGER_RATE_LIMIT_ATTEMPTS = 4;
 const TRIGGER_MAX_WAIT_MS = 60_000;
 /** Projects the trigger reads (50 a page): a site's every project, not the first thousand. */
 const TRIGGER_MAX_PROJECT_PAGES = 400;
 
-async function patiently<T>(fn: () => Promise<T>): Promise<T> {
+async function patiently<T>(
+  fn: () => Promise<T>,
+  stopAt: number = Number.POSITIVE_INFINITY,
+  now: () => number = Date.now,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await retrying(fn);
     } catch (e) {
-      // A quota 429 may ask for up to an hour: not waited out here (the caller starts what it knows instead).
+      // A quota 429 may ask for up to an hour: not waited out here (the caller starts what it knows instead), nor
+      // a wait that would end past the time the caller has for listing and probing.
       if (
         !(e instanceof JiraRateLimitError) ||
         attempt >= TRIGGER_RATE_LIMIT_ATTEMPTS ||
-        e.retryAfterMs > TRIGGER_MAX_WAIT_MS
+        e.retryAfterMs > TRIGGER_MAX_WAIT_MS ||
+        now() + e.retryAfterMs > stopAt
       )
         throw e;
       await new Promise((r) => setTimeout(r, Math.min(TRIGGER_MAX_WAIT_MS, e.retryAfterMs)));
@@ -51,12 +63,65 @@ export const SCHEDULED_RUN_WINDOW_MINUTES = 30;
 /** Projects probed side by side: a site of thousands is read in minutes, not one search after another. */
 export const PROBE_CONCURRENCY = 8;
 /**
- * How long the trigger probes before it starts what it has found: the rest of its 900 s is for storage claims
- * and the pushes (which may wait out Forge's minute of 500 events).
+ * The longest a trigger lists and probes before it starts what it has found: the rest of its time is for storage
+ * claims and the pushes (which may wait out Forge's minute of 500 events).
  */
 export const PROBE_BUDGET_MS = 480_000;
+/** The share of what is left of a trigger's invocation it may spend listing and probing (at most PROBE_BUDGET_MS). */
+export const PROBE_SHARE = 0.5;
+/**
+ * The share of a trigger's invocation kept to write down what it leaves (its pending record, the claims it gives
+ * back): no claim, push or wait is begun past that line.
+ */
+const END_RESERVE_SHARE = 0.1;
 /** The install trigger's share of its 25 s (Forge's default timeout, manifest.yml). */
 const INSTALL_PROBE_BUDGET_MS = 12_000;
+/**
+ * manifest.yml's `timeoutSeconds` of `scan-trigger` and `scan-resume`: what each assumes where the runtime does
+ * not say how long it has (@forge/api getAppContext().invocationRemainingTimeInMillis()).
+ */
+export const SCAN_TRIGGER_TIMEOUT_SECONDS = 900;
+export const SCAN_RESUME_TIMEOUT_SECONDS = 900;
+
+/**
+ * The time one trigger invocation has: when Forge stops it, as its runtime tells (@forge/api's getAppContext():
+ * `invocationRemainingTimeInMillis()`), else `declaredSeconds` from its start.
+ */
+class InvocationTime {
+  readonly startedAt: number;
+  readonly stopsAt: number;
+
+  constructor(declaredSeconds: number, nowMs: number = Date.now()) {
+    this.startedAt = nowMs;
+    let left = declaredSeconds * 1000;
+    try {
+      const told = getAppContext().invocationRemainingTimeInMillis();
+      if (Number.isFinite(told) && told >= 0 && told < Number.MAX_SAFE_INTEGER) left = told;
+    } catch {
+      // Not told (outside Forge's runtime, or a tunnel before Forge CLI 10): the manifest's figure.
+    }
+    this.stopsAt = nowMs + left;
+  }
+
+  leftMs(nowMs: number = Date.now()): number {
+    return this.stopsAt - nowMs;
+  }
+
+  /** What is kept to write down what is left, at the end. */
+  reserveMs(): number {
+    return (this.stopsAt - this.startedAt) * END_RESERVE_SHARE;
+  }
+
+  /** True while something taking `ms` still ends before the reserve. */
+  allows(ms = 0, nowMs: number = Date.now()): boolean {
+    return this.leftMs(nowMs) - ms > this.reserveMs();
+  }
+
+  /** How long listing and probing may take from now. */
+  probeBudgetMs(nowMs: number = Date.now()): number {
+    return Math.max(0, Math.min(PROBE_BUDGET_MS, this.leftMs(nowMs) * PROBE_SHARE));
+  }
+}
 
 export interface ProbeOptions {
   now?: () => number;
@@ -76,30 +141,57 @@ async function savedSettingsOf(): Promise<Set<string>> {
   }
 }
 
-export async function configuredProjects(
-  jira: JiraClient = JiraClient.asApp(),
-  options: ProbeOptions = {},
-): Promise<string[]> {
+/** What a listing and its probes found. */
+interface ProbeResult {
+  /** The projects in use that were found, in Jira's order. */
+  inUse: string[];
+  /** Every project was listed and probed. */
+  complete: boolean;
+  /** Where probing goes on next (Jira's key order); null when complete. */
+  next: string | null;
+}
+
+/**
+ * Lists the site's projects and probes those without settings for the app's data. `from` (the resume's way):
+ * probes from that key to the last project, and says where it stopped. Without it (the daily firing's way):
+ * starts where the last firing stopped (scanProbeNext), goes round, and keeps where this one stopped.
+ */
+async function probeProjects(
+  jira: JiraClient,
+  options: ProbeOptions & { from?: string | null },
+): Promise<ProbeResult> {
   const now = options.now ?? Date.now;
   const stopAt = now() + (options.budgetMs ?? PROBE_BUDGET_MS);
+  const rotate = options.from === undefined;
+  let listingCut = false;
   const list = () =>
-    jira.searchProjects({ maxPages: TRIGGER_MAX_PROJECT_PAGES, stopEarly: () => now() >= stopAt });
-  const listed = await (options.waitOutRateLimits === false ? retrying(list) : patiently(list));
+    jira.searchProjects({
+      maxPages: TRIGGER_MAX_PROJECT_PAGES,
+      stopEarly: () => (listingCut = now() >= stopAt),
+    });
+  const listed = await (options.waitOutRateLimits === false ? retrying(list) : patiently(list, stopAt, now));
   const projects = listed.map((p) => p.key).filter((key) => /^[A-Z][A-Z0-9_]{0,254}$/.test(key));
   const withSettings = await savedSettingsOf();
   const inUse = new Set(projects.filter((key) => withSettings.has(key)));
   // Only the others need a search. A site too large to probe within the budget goes on the next day where
   // this firing stopped, so no project is always the one left out.
   const toProbe = projects.filter((key) => !inUse.has(key));
-  const resumeAt = await kvs.get<{ key?: string }>(keys.scanProbeNext).catch(() => undefined);
-  // Where the last firing stopped; a project gone (or given settings) since: the next one in Jira's order.
-  const from = resumeAt?.key
-    ? Math.max(
-        0,
-        toProbe.findIndex((key) => key >= resumeAt.key!),
-      )
-    : 0;
-  const queue = [...toProbe.slice(from), ...toProbe.slice(0, from)];
+  let queue: string[];
+  let resumeAt: { key?: string } | undefined;
+  if (rotate) {
+    resumeAt = await kvs.get<{ key?: string }>(keys.scanProbeNext).catch(() => undefined);
+    // Where the last firing stopped; a project gone (or given settings) since: the next one in Jira's order.
+    const from = resumeAt?.key
+      ? Math.max(
+          0,
+          toProbe.findIndex((key) => key >= resumeAt!.key!),
+        )
+      : 0;
+    queue = [...toProbe.slice(from), ...toProbe.slice(0, from)];
+  } else {
+    const from = options.from ? toProbe.findIndex((key) => key >= options.from!) : 0;
+    queue = from < 0 ? [] : toProbe.slice(from);
+  }
   let next = 0;
   // Set by the probe that finds the time spent (a closure's write: kept in an object for the type checker).
   const stopped: { at: string | null } = { at: null };
@@ -134,18 +226,35 @@ export async function configuredProjects(
     }
   };
   await Promise.all(Array.from({ length: PROBE_CONCURRENCY }, probe));
-  try {
-    if (stopped.at) await kvs.set(keys.scanProbeNext, { key: stopped.at });
-    else if (resumeAt) await kvs.delete(keys.scanProbeNext);
-  } catch (e) {
-    console.warn(`scan: where the probe stopped not kept (${e instanceof Error ? e.message : String(e)})`);
+  if (rotate) {
+    try {
+      if (stopped.at) await kvs.set(keys.scanProbeNext, { key: stopped.at });
+      else if (resumeAt) await kvs.delete(keys.scanProbeNext);
+    } catch (e) {
+      console.warn(`scan: where the probe stopped not kept (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (stopped.at)
+      console.warn(
+        `scan: not every project was probed for the app's data within the trigger's time; the next firing ` +
+          `starts at ${stopped.at}`,
+      );
   }
-  if (stopped.at)
-    console.warn(
-      `scan: not every project was probed for the app's data within the trigger's time; the next firing ` +
-        `starts at ${stopped.at}`,
-    );
-  return projects.filter((key) => inUse.has(key));
+  // A listing cut short: the projects after the last one listed (project keys are [A-Z][A-Z0-9_]*, so the
+  // key with "0" appended comes before every later key) are still to be probed.
+  const lastListed = projects[projects.length - 1];
+  const after = listingCut && lastListed !== undefined ? `${lastListed}0` : null;
+  return {
+    inUse: projects.filter((key) => inUse.has(key)),
+    complete: stopped.at === null && !listingCut,
+    next: stopped.at ?? after,
+  };
+}
+
+export async function configuredProjects(
+  jira: JiraClient = JiraClient.asApp(),
+  options: ProbeOptions = {},
+): Promise<string[]> {
+  return (await probeProjects(jira, options)).inUse;
 }
 
 /** Waits `ms`; the tests pass one that moves the workbench queue's clock instead. */
@@ -154,27 +263,42 @@ const sleep: Wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Forge takes 500 events an installation a minute: a refused push is tried again in the next minute. */
 const PUSH_MINUTE_MS = 60_000;
 const PUSH_RATE_LIMIT_ATTEMPTS = 3;
+/** Forge's most events a push (@forge/events validators.js, MAXIMUM_EVENTS). */
+const EVENTS_PER_PUSH = 50;
 
+function scheduledEvent(
+  projectKey: string,
+  runId: string,
+  origin: ScanEvent['origin'],
+  extra: { requestedBy?: string | null; dryRun?: boolean } = {},
+): ScanEvent {
+  return {
+    projectKey,
+    runId,
+    origin,
+    requestedBy: extra.requestedBy ?? null,
+    dryRun: extra.dryRun ?? false,
+    continuation: false,
+    step: 0,
+  };
+}
+
+/**
+ * Pushes one run per project, and throws what Forge refused. For "Scan now" (one project, a person waiting) and
+ * the tests; the triggers start theirs with startRuns, which keeps what was not pushed.
+ */
 export async function startScans(
   projectKeys: string[],
   origin: ScanEvent['origin'],
   extra: { requestedBy?: string | null; dryRun?: boolean } = {},
   wait: Wait = sleep,
 ): Promise<ScanEvent[]> {
-  const events: ScanEvent[] = projectKeys.map((projectKey) => ({
-    projectKey,
-    runId: newRunId(),
-    origin,
-    requestedBy: extra.requestedBy ?? null,
-    dryRun: extra.dryRun ?? false,
-    continuation: false,
-    step: 0,
-  }));
+  const events = projectKeys.map((projectKey) => scheduledEvent(projectKey, newRunId(), origin, extra));
   // Forge's 50 events a push; a site with hundreds of projects also meets its 500 events a minute.
-  for (let i = 0; i < events.length; i += 50) {
+  for (let i = 0; i < events.length; i += EVENTS_PER_PUSH) {
     for (let attempt = 1; ; attempt++) {
       try {
-        await pushScanEvents(events.slice(i, i + 50));
+        await pushScanEvents(events.slice(i, i + EVENTS_PER_PUSH));
         break;
       } catch (e) {
         if (!(e instanceof RateLimitError) || attempt >= PUSH_RATE_LIMIT_ATTEMPTS) throw e;
@@ -185,18 +309,311 @@ export async function startScans(
   return events;
 }
 
+/** One project's run a trigger starts: the run id stays the same however often its event is pushed. */
+interface Start {
+  projectKey: string;
+  runId: string;
+}
+
+/**
+ * The run ids of the events a push answered 202 did not record (@forge/events PartialSuccessError), or null when
+ * the answer does not say which (no failedEvents, or one that names no event of ours). @forge/events 3.0.8 types
+ * a failed event's push as `event` (types.d.ts FailedEvent) while its validators.js fills `payload`: both read.
+ */
+function refusedRunIds(error: PartialSuccessError): Set<string> | null {
+  const failed: unknown[] = Array.isArray(error.failedEvents) ? error.failedEvents : [];
+  if (failed.length === 0) return null;
+  const ids = new Set<string>();
+  for (const f of failed) {
+    const pushed = (f as { event?: unknown }).event ?? (f as { payload?: unknown }).payload;
+    const runId = (pushed as { body?: { runId?: unknown } } | undefined)?.body?.runId;
+    if (typeof runId !== 'string') return null;
+    ids.add(runId);
+  }
+  return ids;
+}
+
+/** What a firing (or the resume) could not finish of the day's start, kept for the hourly resume trigger. */
+interface StartPending {
+  at: number;
+  /** Projects whose run was queued that day (or that another firing claimed): not started twice. */
+  started: string[];
+  /** The projects are still to be listed and probed. Absent (a record of an older version): true. */
+  list?: boolean;
+  /** Where the resume's probing goes on, in Jira's key order; absent or null: from the first project. */
+  probeFrom?: string | null;
+  /**
+   * Runs not known to be queued, project key → run id: Forge refused their push, answered it in part, or the
+   * invocation ended first. Pushed again under the same run id, so one that was queued after all only meets a copy
+   * of its own first event, which finds its step claimed or its run over.
+   */
+  unpushed?: Record<string, string>;
+  /** Until when (ms) the invocation writing it may still be at work: the resume leaves it alone until then. */
+  busyUntil?: number;
+}
+
+/**
+ * Where pending records live: `scan-start:pending:<id>`, one per invocation that left one (two firings never
+ * write the same record); the bare prefix is the one record older versions wrote.
+ */
+const START_PENDING_PREFIX = 'scan-start:pending';
+/** A record's life: the next daily firing starts every project anyway. */
+const START_PENDING_TTL_MS = 86_400_000;
+/** Held by the one resume at work on the pending records (a second firing leaves them to it). */
+const RESUME_CLAIM_KEY = 'scan-start:resume';
+/** After its invocation is stopped, how long a call it made may still land (src/storage/lock.ts's figure). */
+const CALL_IN_FLIGHT_MS = 1_000;
+
+/** A pending record held in memory by the invocation that writes it. */
+class PendingStart {
+  readonly started: Set<string>;
+  readonly unpushed: Map<string, string>;
+  list: boolean;
+  probeFrom: string | null;
+
+  private constructor(
+    readonly key: string,
+    readonly at: number,
+    value: Omit<StartPending, 'at'>,
+    /** In storage already (else there is nothing to delete when nothing is left). */
+    private stored: boolean,
+  ) {
+    this.started = new Set(value.started);
+    this.unpushed = new Map(Object.entries(value.unpushed ?? {}));
+    this.list = value.list ?? true;
+    this.probeFrom = value.probeFrom ?? null;
+  }
+
+  static fresh(list: boolean, nowMs: number = Date.now()): PendingStart {
+    return new PendingStart(`${START_PENDING_PREFIX}:${randomUUID()}`, nowMs, { started: [], list }, false);
+  }
+
+  /**
+   * Every record no invocation is at work on, made one: written under the first one's key, then the others
+   * deleted (an invocation stopped in between leaves copies, whose runs are pushed under the same ids).
+   */
+  static async takeIdle(nowMs: number = Date.now()): Promise<PendingStart | null> {
+    const all = await listAll<StartPending>(START_PENDING_PREFIX, 100);
+    const idle = all.filter(
+      ({ key, value }) =>
+        (key === START_PENDING_PREFIX || key.startsWith(`${START_PENDING_PREFIX}:`)) &&
+        value &&
+        typeof value === 'object' &&
+        !(typeof value.busyUntil === 'number' && value.busyUntil > nowMs),
+    );
+    if (idle.length === 0) return null;
+    const listing = idle.filter(({ value }) => value.list ?? true);
+    const froms = listing.map(({ value }) => value.probeFrom ?? null);
+    const merged = new PendingStart(
+      idle[0]!.key,
+      Math.min(...idle.map(({ value }) => (typeof value.at === 'number' ? value.at : nowMs))),
+      {
+        started: idle.flatMap(({ value }) => (Array.isArray(value.started) ? value.started : [])),
+        unpushed: Object.assign({}, ...idle.map(({ value }) => value.unpushed ?? {})) as Record<
+          string,
+          string
+        >,
+        list: listing.length > 0,
+        // The earliest place any of them was to go on from; one that had not begun: from the first project.
+        probeFrom: froms.includes(null) ? null : (froms.sort()[0] ?? null),
+      },
+      true,
+    );
+    for (const key of merged.started) merged.unpushed.delete(key);
+    if (idle.length > 1) {
+      await merged.save(0);
+      await deleteMany(idle.slice(1).map(({ key }) => key));
+    }
+    return merged;
+  }
+
+  /** Nothing left to do. */
+  done(): boolean {
+    return this.unpushed.size === 0 && !this.list;
+  }
+
+  unpushedStarts(): Start[] {
+    return [...this.unpushed].map(([projectKey, runId]) => ({ projectKey, runId }));
+  }
+
+  /** Writes the record; `busyUntil` (ms) while the writer may still change it, 0 once it hands it over. */
+  async save(busyUntil: number, nowMs: number = Date.now()): Promise<void> {
+    const ttlSeconds = Math.ceil((this.at + START_PENDING_TTL_MS - nowMs) / 1000);
+    if (ttlSeconds < 1) {
+      await this.remove();
+      return;
+    }
+    const value: StartPending = {
+      at: this.at,
+      started: [...this.started],
+      list: this.list,
+      probeFrom: this.probeFrom,
+      unpushed: Object.fromEntries(this.unpushed),
+      busyUntil,
+    };
+    // Before the write: one that answers an error may still have been stored.
+    this.stored = true;
+    await kvs.set(this.key, value, { ttl: { value: ttlSeconds, unit: 'SECONDS' } });
+  }
+
+  async remove(): Promise<void> {
+    if (this.stored) await kvs.delete(this.key);
+  }
+
+  /** Hands the record over to the next resume, or deletes it when nothing is left; a refusal is logged. */
+  async finish(): Promise<void> {
+    try {
+      if (this.done()) await this.remove();
+      else await this.save(0);
+    } catch (e) {
+      console.error(
+        `scan: what is left of today's start not kept (${e instanceof Error ? e.message : String(e)})`,
+      );
+    }
+  }
+
+  /** Saves while at work; a refusal only costs the record's use if this invocation is stopped. */
+  async checkpoint(time: InvocationTime): Promise<void> {
+    try {
+      await this.save(time.stopsAt + CALL_IN_FLIGHT_MS);
+    } catch (e) {
+      console.warn(
+        `scan: today's start not written down before pushing (${e instanceof Error ? e.message : String(e)})`,
+      );
+    }
+  }
+}
+
+/** The window claim a trigger takes on a project before it pushes its run; `runId` tells whose it is. */
+async function claimStart(
+  start: Start,
+  origin: ScanEvent['origin'],
+): Promise<'ours' | 'taken' | 'unclaimed'> {
+  const window = { value: SCHEDULED_RUN_WINDOW_MINUTES, unit: 'MINUTES' } as const;
+  const claimKey = keys.scanScheduled(start.projectKey);
+  try {
+    if (await claimOwn(claimKey, { at: Date.now(), origin, runId: start.runId }, window)) return 'ours';
+    // Held: by another firing (its run is the day's), or by this run's own earlier try (an invocation stopped
+    // before it gave the claim back), whose push is made again now.
+    const held = await kvs.get<{ runId?: unknown }>(claimKey);
+    return held?.runId === start.runId ? 'ours' : 'taken';
+  } catch (e) {
+    // Storage refused the claim: the project is started all the same (its run's lease still lets one run at a
+    // time), rather than waiting a day or stopping the other projects' starts.
+    console.warn(`scan: ${start.projectKey} started without its firing claim (${(e as Error).message})`);
+    return 'unclaimed';
+  }
+}
+
+/**
+ * Claims each project's firing window and pushes its run, 50 a push, while the invocation has time. A push Forge
+ * refuses (5xx, a third 429, its chain spent) or answers in part (202, PartialSuccessError) leaves the runs it did
+ * not record; a 429 is waited out for the next minute only where that minute fits. What was not pushed gives its
+ * claim back and, with a record, is written there for the hourly resume; what was pushed is recorded started.
+ * The record is written before the first push, so an invocation Forge stops mid-way leaves it too.
+ */
+async function startRuns(
+  starts: Start[],
+  origin: ScanEvent['origin'],
+  time: InvocationTime,
+  record: PendingStart | null,
+  wait: Wait = sleep,
+): Promise<{ pushed: number; left: number }> {
+  const ours: Start[] = [];
+  const claimed = new Set<string>();
+  const notClaimed: Start[] = [];
+  for (const start of starts) {
+    if (!time.allows()) {
+      notClaimed.push(start);
+      continue;
+    }
+    const claim = await claimStart(start, origin);
+    if (claim === 'taken') {
+      record?.started.add(start.projectKey);
+      record?.unpushed.delete(start.projectKey);
+      continue;
+    }
+    if (claim === 'ours') claimed.add(start.projectKey);
+    ours.push(start);
+  }
+  if (record && (ours.length > 0 || notClaimed.length > 0 || record.list)) {
+    for (const start of [...ours, ...notClaimed]) record.unpushed.set(start.projectKey, start.runId);
+    await record.checkpoint(time);
+  }
+  const left: Start[] = [...notClaimed];
+  let pushed = 0;
+  let stop = false;
+  for (let i = 0; i < ours.length; i += EVENTS_PER_PUSH) {
+    const batch = ours.slice(i, i + EVENTS_PER_PUSH);
+    if (stop || !time.allows()) {
+      left.push(...batch);
+      continue;
+    }
+    let accepted: Start[] = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await pushScanEvents(batch.map((s) => scheduledEvent(s.projectKey, s.runId, origin)));
+        accepted = batch;
+        break;
+      } catch (e) {
+        if (
+          e instanceof RateLimitError &&
+          attempt < PUSH_RATE_LIMIT_ATTEMPTS &&
+          time.allows(PUSH_MINUTE_MS)
+        ) {
+          await wait(PUSH_MINUTE_MS);
+          continue;
+        }
+        if (e instanceof PartialSuccessError) {
+          const refused = refusedRunIds(e);
+          // Which were recorded is not said: every one is pushed again later under its run id.
+          accepted = refused ? batch.filter((s) => !refused.has(s.runId)) : [];
+        }
+        // Forge's 500 events a minute with no minute left to wait, or this chain's pushes spent: the next pushes
+        // would meet the same answer.
+        if (e instanceof RateLimitError || e instanceof InvocationLimitReachedError) stop = true;
+        console.warn(
+          `scan: ${batch.length - accepted.length} of ${batch.length} project scan(s) not queued ` +
+            `(${e instanceof Error ? e.message : String(e)}); left for the hourly resume`,
+        );
+        break;
+      }
+    }
+    const acceptedKeys = new Set(accepted.map((s) => s.projectKey));
+    left.push(...batch.filter((s) => !acceptedKeys.has(s.projectKey)));
+    pushed += accepted.length;
+    if (record && accepted.length > 0) {
+      for (const s of accepted) {
+        record.started.add(s.projectKey);
+        record.unpushed.delete(s.projectKey);
+      }
+      await record.checkpoint(time);
+    }
+  }
+  // What was not pushed is not kept from the next firing or the resume by this one's claim.
+  const giveBack = left.filter((s) => claimed.has(s.projectKey)).map((s) => keys.scanScheduled(s.projectKey));
+  if (giveBack.length > 0)
+    await deleteMany(giveBack).catch((e: unknown) =>
+      console.warn(
+        `scan: ${giveBack.length} firing claim(s) not given back (${e instanceof Error ? e.message : String(e)})`,
+      ),
+    );
+  return { pushed, left: left.length };
+}
+
 /**
  * Trigger `install-trigger`, on Forge's installation lifecycle event (`avi:forge:installed:app`): scans the
  * projects already in use (a reinstall, or a site that kept the app's data), so their first day does not wait
  * for the daily schedule. A fresh site has none yet: its projects show the first-day notice instead.
  */
 export async function installTrigger(): Promise<{ statusCode: number; body: string }> {
-  // This trigger keeps Forge's default 25 s: it lists and probes for 12 s, waits out no rate limit, and leaves
-  // to the daily firing whatever it could not reach.
+  // This trigger keeps Forge's default 25 s: it lists and probes for 12 s, waits out no rate limit (no minute
+  // fits), and leaves to the daily firing whatever it could not reach or push.
+  const time = new InvocationTime(25);
   let projects: string[];
   try {
     projects = await configuredProjects(undefined, {
-      budgetMs: INSTALL_PROBE_BUDGET_MS,
+      budgetMs: Math.min(INSTALL_PROBE_BUDGET_MS, time.probeBudgetMs()),
       waitOutRateLimits: false,
     });
   } catch (e) {
@@ -204,94 +621,105 @@ export async function installTrigger(): Promise<{ statusCode: number; body: stri
     projects = [...(await savedSettingsOf())].sort();
     console.warn(`scan on install: Jira's rate limit refused the project listing; the daily scan lists them`);
   }
-  let events: ScanEvent[];
-  try {
-    events = await startOnce(projects, 'install', refuseToWait);
-  } catch (e) {
-    if (!(e instanceof RateLimitError)) throw e;
-    console.warn(
-      `scan on install: Forge's event rate limit reached; the daily scan starts the other projects`,
-    );
-    return { statusCode: 204, body: '' };
-  }
-  console.info(`scan on install: started ${events.length} project scan(s)`);
+  const { pushed, left } = await startRuns(
+    projects.map((projectKey) => ({ projectKey, runId: newRunId() })),
+    'install',
+    time,
+    null,
+  );
+  if (left > 0)
+    console.warn(`scan on install: ${left} project scan(s) not queued; the daily scan starts them`);
+  console.info(`scan on install: started ${pushed} project scan(s)`);
   return { statusCode: 204, body: '' };
-}
-
-/** For a function with seconds to run: a wait of a minute is not taken, and the refusal stands. */
-const refuseToWait: Wait = () => Promise.reject(new RateLimitError('No time to wait for the next minute'));
-
-/** A firing delivered twice starts one run per project: the second finds the first's claim on the project. */
-async function startOnce(
-  projects: string[],
-  origin: ScanEvent['origin'],
-  wait: Wait = sleep,
-): Promise<ScanEvent[]> {
-  const fresh: string[] = [];
-  const window = { value: SCHEDULED_RUN_WINDOW_MINUTES, unit: 'MINUTES' } as const;
-  for (const projectKey of projects) {
-    let first: boolean;
-    try {
-      first = await claimOwn(keys.scanScheduled(projectKey), { at: Date.now(), origin }, window);
-    } catch (e) {
-      // Storage refused the claim: the project is started all the same (its run's lease still lets one run at a
-      // time), rather than waiting a day or stopping the other projects' starts.
-      console.warn(`scan: ${projectKey} started without its firing claim (${(e as Error).message})`);
-      first = true;
-    }
-    if (first) fresh.push(projectKey);
-  }
-  return startScans(fresh, origin, {}, wait);
-}
-
-/** The day's start that Jira's rate limit cut short: the hourly resume trigger completes it. */
-const START_PENDING_KEY = 'scan-start:pending';
-interface StartPending {
-  at: number;
-  /** Projects already started that day (from saved settings), not started twice. */
-  started: string[];
 }
 
 export async function scanTrigger(): Promise<{ statusCode: number; body: string }> {
+  const time = new InvocationTime(SCAN_TRIGGER_TIMEOUT_SECONDS);
   let projects: string[];
+  let list = false;
   try {
-    projects = await configuredProjects();
+    projects = await configuredProjects(undefined, { budgetMs: time.probeBudgetMs() });
   } catch (e) {
-    if (!(e instanceof JiraRateLimitError)) throw e;
+    if (!(e instanceof JiraRateLimitError) && !(e instanceof JiraHttpError)) throw e;
     // Forge does not retry a scheduled trigger: the projects known from saved settings start now, and the hourly
     // resume trigger lists the others once Jira allows (a quota 429 may ask for up to an hour).
     projects = [...(await savedSettingsOf())].sort();
-    const pending: StartPending = { at: Date.now(), started: projects };
-    await kvs.set(START_PENDING_KEY, pending, { ttl: { value: 1, unit: 'DAYS' } });
+    list = true;
     console.warn(
-      `scan: Jira's rate limit refused the project listing; ${projects.length} known project(s) start now`,
+      `scan: Jira refused the project listing (${e.message}); ${projects.length} known project(s) start now`,
     );
   }
-  const events = await startOnce(projects, 'schedule');
-  console.info(`scan: started ${events.length} project scan(s)`);
+  const record = PendingStart.fresh(list);
+  const { pushed, left } = await startRuns(
+    projects.map((projectKey) => ({ projectKey, runId: newRunId() })),
+    'schedule',
+    time,
+    record,
+  );
+  await record.finish();
+  console.info(
+    `scan: started ${pushed} project scan(s)` + (left > 0 ? `; ${left} left for the hourly resume` : ''),
+  );
   return { statusCode: 204, body: '' };
 }
 
+/**
+ * Trigger `scan-resume` (hourly): pushes what runs parked, then completes the day's start the daily firing left:
+ * the runs it could not push, under their run ids, and the listing and probing Jira refused it, within this
+ * invocation's own time; where probing stops, the next hour's resume goes on.
+ */
 export async function scanResume(): Promise<{ statusCode: number; body: string }> {
-  const resumed = await resumeParkedScans();
+  const time = new InvocationTime(SCAN_RESUME_TIMEOUT_SECONDS);
+  const resumed = await resumeParkedScans(new Date(), time.stopsAt - time.reserveMs());
   if (resumed > 0) console.info(`scan resume: pushed the next events of ${resumed} parked run(s)`);
-  const pending = await kvs.get<StartPending>(START_PENDING_KEY);
-  if (pending) {
-    let projects: string[];
-    try {
-      projects = await configuredProjects();
-    } catch (e) {
-      // Still refused: the next hour's resume tries again (the marker lives a day).
-      if (e instanceof JiraRateLimitError) return { statusCode: 204, body: '' };
-      throw e;
+  if (!time.allows()) return { statusCode: 204, body: '' };
+  let held: boolean;
+  try {
+    const ttlSeconds = Math.max(1, Math.ceil((time.leftMs() + CALL_IN_FLIGHT_MS) / 1000));
+    held = await claimOwn(RESUME_CLAIM_KEY, { at: Date.now() }, { value: ttlSeconds, unit: 'SECONDS' });
+  } catch (e) {
+    console.warn(`scan resume: not taken up (${e instanceof Error ? e.message : String(e)})`);
+    return { statusCode: 204, body: '' };
+  }
+  // Another firing of this trigger is at work on the day's start.
+  if (!held) return { statusCode: 204, body: '' };
+  try {
+    const record = await PendingStart.takeIdle();
+    if (!record) return { statusCode: 204, body: '' };
+    await record.checkpoint(time);
+    let started = (await startRuns(record.unpushedStarts(), 'schedule', time, record)).pushed;
+    if (record.list && time.allows()) {
+      let found: ProbeResult | null = null;
+      try {
+        found = await probeProjects(JiraClient.asApp(), {
+          budgetMs: time.probeBudgetMs(),
+          from: record.probeFrom,
+        });
+      } catch (e) {
+        // Still refused: the next hour's resume tries again (the record lives a day).
+        if (!(e instanceof JiraRateLimitError) && !(e instanceof JiraHttpError)) throw e;
+        console.warn(`scan resume: Jira still refuses the project listing (${e.message})`);
+      }
+      if (found) {
+        record.list = !found.complete;
+        record.probeFrom = found.next;
+        const fresh = found.inUse.filter((key) => !record.started.has(key) && !record.unpushed.has(key));
+        started += (
+          await startRuns(
+            fresh.map((projectKey) => ({ projectKey, runId: newRunId() })),
+            'schedule',
+            time,
+            record,
+          )
+        ).pushed;
+        if (!found.complete)
+          console.info(`scan resume: probing goes on at ${found.next ?? 'the first project'} next hour`);
+      }
     }
-    const started = new Set(pending.started);
-    const events = await startOnce(
-      projects.filter((key) => !started.has(key)),
-      'schedule',
-    );
-    await kvs.delete(START_PENDING_KEY);
-    console.info(`scan resume: started ${events.length} project scan(s) the daily firing could not list`);
+    await record.finish();
+    console.info(`scan resume: started ${started} project scan(s) the daily firing could not`);
+  } finally {
+    await kvs.delete(RESUME_CLAIM_KEY).catch(() => undefined);
   }
   return { statusCode: 204, body: '' };
 }

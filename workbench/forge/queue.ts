@@ -87,6 +87,19 @@ export interface DeliveryFaults {
    * (InternalServerError). Nothing of a refused push is queued.
    */
   refusePushes?: { count: number; status: 429 | 405 | 500 | 503 };
+  /**
+   * The next n push requests are answered in part, 202, as Forge answers a push some of whose events it did not
+   * record (@forge/events throws PartialSuccessError; developer.atlassian.com, "Error handling for Forge async
+   * events"): the events at `failedIndexes` of each push (default: the first) are not queued, the others are.
+   * The answer names them in `failedEvents` (index and errorMessage, what @forge/events' validators.js reads), or,
+   * with `named: false`, only carries an errorMessage, so the app cannot tell which were recorded.
+   */
+  partialPushes?: { count: number; failedIndexes?: number[]; named?: boolean };
+  /**
+   * The next n push requests take `ms` (real time) before Forge records and answers them. A push under way when
+   * its function is stopped at its time limit still lands: Forge stops the function, not a request already sent.
+   */
+  slowPushes?: { count: number; ms: number };
 }
 
 export interface ConsumerOptions {
@@ -157,6 +170,8 @@ export class QueueHost {
     outOfOrder: false,
     extraDelaySeconds: 0,
     refusePushes: { count: 0, status: 429 },
+    partialPushes: { count: 0 },
+    slowPushes: { count: 0, ms: 0 },
   };
   /** Events pushed in the current minute of the queue's clock, for the installation's 500 a minute. */
   private pushedThisMinute = { minute: -1, events: 0 };
@@ -223,6 +238,15 @@ export class QueueHost {
             status: faults.refusePushes.status,
           }
         : this.faults.refusePushes,
+      partialPushes: faults.partialPushes
+        ? {
+            ...faults.partialPushes,
+            count: this.faults.partialPushes.count + faults.partialPushes.count,
+          }
+        : this.faults.partialPushes,
+      slowPushes: faults.slowPushes
+        ? { count: this.faults.slowPushes.count + faults.slowPushes.count, ms: faults.slowPushes.ms }
+        : this.faults.slowPushes,
     };
   }
 
@@ -233,6 +257,8 @@ export class QueueHost {
       outOfOrder: false,
       extraDelaySeconds: 0,
       refusePushes: { count: 0, status: 429 },
+      partialPushes: { count: 0 },
+      slowPushes: { count: 0, ms: 0 },
     };
   }
 
@@ -283,7 +309,14 @@ export class QueueHost {
     } catch {
       return json(400, { message: 'Body is not valid JSON' });
     }
-    if (path.startsWith('/webhook/queue/publish/')) return Promise.resolve(this.publish(body));
+    if (path.startsWith('/webhook/queue/publish/')) {
+      if (this.faults.slowPushes.count > 0) {
+        this.faults.slowPushes = { ...this.faults.slowPushes, count: this.faults.slowPushes.count - 1 };
+        const ms = this.faults.slowPushes.ms;
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      }
+      return this.publish(body);
+    }
     if (path.startsWith('/webhook/queue/stats/')) return Promise.resolve(this.stats(body));
     if (path.startsWith('/webhook/queue/cancel/')) return Promise.resolve(this.cancel(body));
     // App events (appEvents.publish) have no subscribers in the workbench: accept and drop.
@@ -320,6 +353,10 @@ export class QueueHost {
     this.pushedThisMinute.events += events.length;
     if (chainId !== null) this.chainPushes.set(chainId, chainPushes + 1);
     const jobId = typeof req.jobId === 'string' ? req.jobId : randomUUID();
+    // An injected partial answer: these events are refused, the others queued.
+    const partial = this.faults.partialPushes.count > 0 ? this.faults.partialPushes : null;
+    if (partial) this.faults.partialPushes = { ...partial, count: partial.count - 1 };
+    const refusedByFault = new Set(partial ? (partial.failedIndexes ?? [0]) : []);
     const insert = this.db.prepare(
       'INSERT INTO queue_events (event_id, job_id, queue_name, body, due_at, extra_deliveries, concurrency_key, concurrency_limit, chain_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -327,6 +364,10 @@ export class QueueHost {
     const failed: Array<{ index: number; errorMessage: string }> = [];
     this.db.transaction(() => {
       (events as PushEvent[]).forEach((event, index) => {
+        if (refusedByFault.has(index)) {
+          failed.push({ index, errorMessage: 'Refused by an injected fault.' });
+          return;
+        }
         const delay = event.delayInSeconds ?? 0;
         if (typeof delay !== 'number' || delay < 0 || delay > QUEUE_LIMITS.maxDelaySeconds) {
           failed.push({ index, errorMessage: 'The delayInSeconds setting must be between 0 and 900.' });
@@ -363,6 +404,8 @@ export class QueueHost {
         );
       });
     })();
+    if (partial && partial.named === false)
+      return json(202, { errorMessage: `Failed to process ${failed.length} event(s).` });
     if (failed.length > 0) return json(202, { failedEvents: failed });
     return json(201, { jobId });
   }

@@ -1,0 +1,250 @@
+/**
+ * The day's start of the scan through the manifest's own scheduled triggers, as Forge runs them: each firing
+ * stopped at its function's `timeoutSeconds` (55 s when absent), never retried, and the hourly
+ * `outcome-lens-scan-resume` completing what the daily `outcome-lens-daily-scan` could not: a project listing
+ * Jira refused, pushes Forge refused (5xx, 429 with no minute left), answered in part (202,
+ * PartialSuccessError), or cut short when Forge stopped the daily firing. Every project in use gets one run that
+ * day, none two. Time limits are shrunk with the workbench's `timeScale`, so "900 s" passes in seconds.
+ */
+import { kvs } from '@forge/kvs';
+import type { ScanRunSummary } from '../../src/contract/scan';
+import { emptyLens, ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { keys } from '../../src/storage/keys';
+import { listAll } from '../../src/storage/kv';
+import { listRunSummaries } from '../../src/storage/scan-state';
+import { saveSettings } from '../../src/storage/settings';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { runInInvocation } from '../../workbench/forge/runtime';
+import type { JiraRequest } from '../../workbench/jira/types';
+
+const DAILY = 'outcome-lens-daily-scan';
+const RESUME = 'outcome-lens-scan-resume';
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+
+let app: WorkbenchApp | undefined;
+afterEach(() => {
+  app?.close();
+  app = undefined;
+});
+
+/** A workbench whose Forge time limits pass `timeScale` times as fast (0.01: a 900 s limit is 9 s). */
+function newApp(timeScale: number): WorkbenchApp {
+  app = createWorkbenchApp({ dataFile: ':memory:', limits: { timeScale } });
+  return app;
+}
+
+function system<T>(fn: () => Promise<T>): Promise<T> {
+  return runInInvocation(
+    { accountId: null, moduleKey: 'scan-start-test', installContext: app!.installContext },
+    fn,
+  );
+}
+
+/** Fires a scheduled trigger of manifest.yml (then the queue is drained); a firing Forge stopped says so. */
+async function fire(key: string): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await app!.runScheduledTrigger(key);
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** `count` projects with settings saved (in use without a probe), keys S00, S01, ... */
+async function projectsWithSettings(count: number): Promise<string[]> {
+  const projects = Array.from({ length: count }, (_, i) => `S${String(i).padStart(2, '0')}`);
+  for (const key of projects) app!.jira.store.createProject({ key, name: `Project ${key}` });
+  await system(async () => {
+    for (const key of projects) await saveSettings(key, {}, 0);
+  });
+  return projects;
+}
+
+/** A project in use only through an issue's lens (no settings). */
+function lensedProject(key: string): void {
+  const issue = app!.jira.store.createIssue({
+    projectKey: key,
+    type: 'Story',
+    summary: 'Shoppers abandon carts because shipping costs surprise them',
+    created: ago(20),
+    updated: ago(1),
+  });
+  app!.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, emptyLens());
+}
+
+const runsOf = async (key: string) =>
+  (await system(() => listRunSummaries(key, 10))) as unknown as ScanRunSummary[];
+
+/** How many runs each project has: every project should have exactly one finished run. */
+async function runCounts(projects: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const key of projects) out[key] = (await runsOf(key)).map((r) => r.status).join(',') || 'none';
+  return out;
+}
+const oneFinishedRunEach = (projects: string[]) =>
+  Object.fromEntries(projects.map((key) => [key, 'finished']));
+
+/** What is left of the day's start for the hourly resume. */
+const pendingStarts = () => system(() => listAll<Record<string, unknown>>('scan-start:pending'));
+const claimOf = (key: string) => system(() => kvs.get<{ runId?: string }>(keys.scanScheduled(key)));
+
+describe('the hourly resume after a quota 429 on the daily listing', () => {
+  it('lists and probes within its own time limit, and successive resumes start every project in use', async () => {
+    // At 1/250: the resume's 900 s pass in 3.6 s (its old default, 55 s, in 220 ms).
+    newApp(0.004);
+    expect(app!.timeoutSecondsOf(app!.module(RESUME))).toBe(900);
+    const projects = Array.from({ length: 200 }, (_, i) => `L${String(i).padStart(3, '0')}`);
+    for (const key of projects) app!.jira.store.createProject({ key, name: `Project ${key}` });
+    // Ten projects used only through issue lenses, spread over the site, and one with settings.
+    const lensed = projects.filter((_, i) => i % 20 === 7);
+    lensed.forEach(lensedProject);
+    await system(() => saveSettings('L000', {}, 0));
+    // A slow site: each probe takes 150 ms, so eight side by side probe about 50 projects a second and the
+    // 199 probes take about four seconds: more than one resume's share of its time.
+    app!.jira.faults.inject({
+      kind: 'latency',
+      ms: 150,
+      match: { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: 'hasHypothesis IS NOT EMPTY' },
+    });
+    const probed: string[] = [];
+    const handle = app!.jira.handle.bind(app!.jira);
+    app!.jira.handle = (req: JiraRequest) => {
+      const jql = req.path.startsWith('/rest/api/3/search/jql')
+        ? (JSON.parse(req.body ?? '{}') as { jql?: string }).jql
+        : undefined;
+      const key = jql ? /^project = "([A-Z0-9_]+)" AND hasHypothesis/.exec(jql)?.[1] : undefined;
+      if (key) probed.push(key);
+      return handle(req);
+    };
+    // The daily firing's listing meets the hourly quota: only the project with settings starts.
+    app!.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 1800,
+      times: 1,
+      match: { pathIncludes: '/rest/api/3/project/search' },
+    });
+
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    expect(await runCounts(['L000', ...lensed])).toEqual({
+      ...Object.fromEntries(lensed.map((key) => [key, 'none'])),
+      L000: 'finished',
+    });
+    expect(await pendingStarts()).toHaveLength(1);
+
+    const firings: Array<{ ok: boolean; error?: string }> = [];
+    for (let hour = 0; hour < 8 && (await pendingStarts()).length > 0; hour++)
+      firings.push(await fire(RESUME));
+
+    // No resume was stopped at its limit; more than one was needed, each going on where the last stopped.
+    expect(firings).toEqual(firings.map(() => ({ ok: true })));
+    expect(firings.length).toBeGreaterThan(1);
+    expect(await pendingStarts()).toEqual([]);
+    expect(await runCounts(['L000', ...lensed])).toEqual(oneFinishedRunEach(['L000', ...lensed]));
+    expect(probed.filter((key, i) => probed.indexOf(key) !== i)).toEqual([]);
+    expect(projects.filter((key) => key !== 'L000' && !probed.includes(key))).toEqual([]);
+  });
+});
+
+describe('the daily firing whose pushes Forge refuses', () => {
+  it('leaves the projects of a push answered 503 unclaimed and pending, and the resume starts them', async () => {
+    newApp(0.01);
+    const projects = await projectsWithSettings(60);
+    // The first push (50 projects) is answered 503 (@forge/events InternalServerError).
+    app!.queue.injectDelivery({ refusePushes: { count: 1, status: 503 } });
+
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    const counts = await runCounts(projects);
+    const notStarted = projects.filter((key) => counts[key] === 'none');
+    expect(notStarted).toHaveLength(50);
+    // Not kept from a second firing or the resume by a claim of a run that was never queued.
+    for (const key of notStarted) expect(await claimOf(key)).toBeUndefined();
+    expect(await pendingStarts()).toHaveLength(1);
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+
+  it('lets a second firing within the window start them, and the resume then starts none twice', async () => {
+    newApp(0.01);
+    const projects = await projectsWithSettings(60);
+    app!.queue.injectDelivery({ refusePushes: { count: 1, status: 500 } });
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    // The schedule fires again (at least once): what the first could not push is not claimed by it.
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+
+  it('keeps only the events a partial success (202) names as not recorded, and the resume pushes those', async () => {
+    newApp(0.01);
+    const projects = await projectsWithSettings(60);
+    app!.queue.injectDelivery({ partialPushes: { count: 1, failedIndexes: [0, 7, 13] } });
+
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    const counts = await runCounts(projects);
+    const refused = projects.filter((key) => counts[key] === 'none');
+    expect(refused).toEqual(['S00', 'S07', 'S13']);
+    for (const key of refused) expect(await claimOf(key)).toBeUndefined();
+    // The accepted ones keep their claim: a second firing now would not start them again.
+    expect(await claimOf('S01')).toMatchObject({ runId: (await runsOf('S01'))[0]!.runId });
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+
+  it('pushes again, under the same run ids, a push answered in part without naming which events failed', async () => {
+    newApp(0.01);
+    const projects = await projectsWithSettings(60);
+    // 49 of the first push's 50 events are queued, but the 202 does not say which.
+    app!.queue.injectDelivery({ partialPushes: { count: 1, failedIndexes: [3], named: false } });
+
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    expect(Object.values(await runCounts(projects)).filter((s) => s === 'none')).toHaveLength(1);
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    // The 49 queued meet a copy of their first event, which starts nothing: one run each.
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+
+  it('does not wait for the next minute past its time after a 429, and leaves the rest to the resume', async () => {
+    // At 1/100 the daily firing has 9 s: Forge's minute of 500 events does not fit.
+    newApp(0.01);
+    const projects = await projectsWithSettings(60);
+    app!.queue.injectDelivery({ refusePushes: { count: 1, status: 429 } });
+
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    expect(Object.values(await runCounts(projects)).filter((s) => s === 'none')).toHaveLength(60);
+    for (const key of projects) expect(await claimOf(key)).toBeUndefined();
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+
+  it('leaves what it was pushing when Forge stopped it written down, and the resume pushes it once', async () => {
+    // At 1/500 the daily firing has 1.8 s; its first push takes 4 s and lands after Forge stopped it.
+    newApp(0.002);
+    const projects = await projectsWithSettings(60);
+    app!.queue.injectDelivery({ slowPushes: { count: 1, ms: 4_000 } });
+
+    const daily = await fire(DAILY);
+    expect(daily).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('FUNCTION_TIME_OUT') as unknown,
+    });
+    expect(await pendingStarts()).toHaveLength(1);
+    // The push in flight lands; the record's holder is past its time (and a call in flight's second).
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+});
