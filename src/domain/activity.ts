@@ -11,16 +11,21 @@ export interface ActivityInput {
   lastAppEditAt?: string | null;
   /** The last activity by a person known at that moment (kept beside it). */
   realActivityBeforeAppEdit?: string | null;
+  /**
+   * The app's last edit ran as a Jira task not yet seen over: it may bump `updated` at any later moment, so no
+   * bump after the stamp can be told from a person's yet.
+   */
+  appEditPending?: boolean;
 }
 
 /**
  * The last activity by a person. When Jira's `updated` is no later than the app's own last edit, that edit
- * is what bumped it, so the activity known before the edit stands.
+ * is what bumped it, so the activity known before the edit stands; likewise while that edit may still land.
  */
 export function lastRealActivity(input: ActivityInput): string {
   const updated = Date.parse(input.updated);
   const appEdit = input.lastAppEditAt ? Date.parse(input.lastAppEditAt) : NaN;
-  if (!Number.isNaN(appEdit) && !Number.isNaN(updated) && updated <= appEdit) {
+  if (!Number.isNaN(appEdit) && (input.appEditPending || (!Number.isNaN(updated) && updated <= appEdit))) {
     return input.realActivityBeforeAppEdit ?? input.created;
   }
   return Number.isNaN(updated) ? input.created : input.updated;

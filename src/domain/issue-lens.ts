@@ -118,6 +118,10 @@ const storedResultSchema = z.object({
   evidence: storedRequiredText,
   measuredValue: storedFinite.optional().catch(undefined),
 });
+/** A Jira bulk task (GET /bulk/queue/{taskId}) that edits the issue for the app, and when it was submitted. */
+const appEditTaskSchema = z.object({ taskId: z.string().min(1), at: z.string() });
+export type AppEditTask = z.infer<typeof appEditTaskSchema>;
+
 /** A version written as text ("3") is still the version: read as 0, the next save would overwrite the lens. */
 const storedVersion = z.preprocess(
   (v) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v),
@@ -160,6 +164,9 @@ export const storedLensSchema = z
     keptAt: z.string().nullable().catch(null).default(null),
     lastAppEditAt: z.string().nullable().catch(null).default(null),
     realActivityBeforeAppEdit: z.string().nullable().catch(null).default(null),
+    // The app's bulk label edit Jira had not finished when the lens was stamped: until it is seen over, a later
+    // bump of `updated` may be that edit landing. Absent when there is none.
+    appEditTask: appEditTaskSchema.optional().catch(undefined),
     // Indexed: the next day time alone can change the verdict (src/domain/zombie.ts, nextVerdictChange), so
     // the daily scan finds the issues crossing a limit with JQL.
     nextCheckAt: z.string().nullable().catch(null).default(null),

@@ -200,9 +200,14 @@ export const myselfSchema = z.looseObject({ accountId: z.string(), displayName: 
 /** Jira's error body (ErrorCollection). */
 /** Jira's bulk operations answer `{ taskId }` and report progress per issue. */
 export const submittedBulkSchema = z.looseObject({ taskId: z.string() });
+/** The spec types a bulk task's times as date-time, while its examples give epoch milliseconds: both are read. */
+const bulkTaskTime = z.union([z.string(), z.number()]).optional().catch(undefined);
 export const bulkProgressSchema = z.looseObject({
   taskId: z.string().optional(),
   status: z.string(),
+  created: bulkTaskTime,
+  started: bulkTaskTime,
+  updated: bulkTaskTime,
   processedAccessibleIssues: z.array(z.number()).optional(),
   failedAccessibleIssues: z.record(z.string(), z.array(z.string())).optional(),
   invalidOrInaccessibleIssueCount: z.number().optional(),

@@ -67,8 +67,10 @@ import { continueScan, MAX_DELAY_SECONDS, MAX_EVENT_RETRIES, type ScanEvent } fr
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
 import { scanFields, toScanIssue } from './snapshot';
 import {
+  AppEditTaskLookup,
   dedupePending,
   pendingAppEdits,
+  pendingTaskIds,
   readPending,
   retrying,
   ScanWriter,
@@ -754,7 +756,7 @@ export async function runScanInvocation(
   const save = async (c: ScanCursor) => {
     // A large labelled batch stopped by a 429 can leave a thousand entries: past the cursor's share of a storage
     // value they are kept for the next run instead.
-    c.unwritten = await fitUnwritten(projectKey, c.unwritten);
+    c.unwritten = await fitUnwritten(projectKey, c);
     await (part === undefined ? saveCursor(projectKey, c) : savePartCursor(projectKey, runId, part, c));
   };
   /** A partition's progress shows in the run summary once the partitions join. */
@@ -875,6 +877,8 @@ export async function runScanInvocation(
     }
     // Edits an earlier invocation began and could not stamp in their lenses (it was stopped in between).
     const appEdits = committed.dryRun ? new Map() : await pendingAppEdits(projectKey);
+    // The app's bulk label edits Jira had not finished when their lenses were stamped, as Jira reports them now.
+    const appEditTasks = new AppEditTaskLookup(jira);
     const sprintField = working.sprintField;
     const storyPointsField = working.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD;
     let pagesNow = 0;
@@ -909,6 +913,7 @@ export async function runScanInvocation(
         }),
       );
       await loadParents(jira, page.issues, parentOutcomes);
+      await appEditTasks.lookUp(pendingTaskIds(page.issues));
       for (const raw of page.issues) if (raw.key) securedOf.set(raw.key, !!raw.fields?.security);
 
       const now = new Date(clock());
@@ -925,6 +930,7 @@ export async function runScanInvocation(
           plans.push(
             judgeIssue(toScanIssue(raw, sprintField), {
               appEdits,
+              appEditTasks: appEditTasks.states,
               settings,
               outcomes,
               parentOutcome: (key) => parentOutcomes.get(key),

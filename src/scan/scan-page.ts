@@ -6,6 +6,7 @@ import { assessIssue } from '../domain/assess-issue';
 import {
   flagFor,
   draftOf,
+  type AppEditTask,
   hasHypothesis,
   killDateOf,
   PROPERTY_VALUE_LIMIT,
@@ -32,6 +33,8 @@ export interface JudgeContext {
   standing?: BacklogStanding;
   /** Edits the app began on an issue and has not stamped in its lens yet (see AppEditIntent), by issue key. */
   appEdits?: ReadonlyMap<string, AppEditIntent>;
+  /** What Jira said of the bulk tasks lenses name (IssueLens.appEditTask), by task id; absent: not asked. */
+  appEditTasks?: ReadonlyMap<string, AppEditTaskState>;
 }
 
 /**
@@ -66,6 +69,52 @@ export function recognisesAppEdit(
   const stamp = lens.lastAppEditAt ? Date.parse(lens.lastAppEditAt) : NaN;
   if (!Number.isNaN(stamp) && stamp >= up) return false; // the lens's own stamp covers it already
   return up >= at - CLOCK_SKEW_MS && up <= at + APP_EDIT_WINDOW_MS + CLOCK_SKEW_MS;
+}
+
+/**
+ * A bulk edit of the app's, as Jira reports it: still to run (or Jira could not be asked), or over. `endedAt`
+ * is when Jira last moved it (its progress's `updated`), null when Jira no longer knows the task; `applied`
+ * the issues it edited, when Jira lists them.
+ */
+export type AppEditTaskState =
+  { over: false } | { over: true; endedAt: string | null; applied: ReadonlySet<number> | null };
+
+/**
+ * Jira keeps a bulk task's progress 14 days from its creation (the platform spec of GET /bulk/queue/{taskId}):
+ * a task it no longer knows ended within them, at a moment it no longer says.
+ */
+export const BULK_TASK_KEPT_MS = 14 * 86_400_000;
+
+/**
+ * The lens with its pending bulk task settled, when Jira says the task is over: `updated` up to the task's end
+ * is the app's own, and a label the task did not apply is no longer taken as applied. Unchanged while the task
+ * is pending or was not asked about (the lens still names it, and no bump counts as activity), unless it is older
+ * than Jira keeps tasks: then it is over, as one Jira forgot.
+ */
+export function settleAppEditTask(
+  lens: IssueLens,
+  issue: { id: number; updated: string },
+  state: AppEditTaskState | undefined,
+  now: Date,
+): IssueLens {
+  const task = lens.appEditTask;
+  if (!task) return lens;
+  const at = Date.parse(task.at);
+  const expired = !(now.getTime() - at <= BULK_TASK_KEPT_MS);
+  const over = state?.over ? state : expired ? { endedAt: null, applied: null } : null;
+  if (!over) return lens;
+  // A task Jira forgot ended at an unknown moment within its 14 days: the bump seen by then is credited to it.
+  const forgotten = Math.min(Date.parse(issue.updated), Number.isNaN(at) ? Infinity : at + BULK_TASK_KEPT_MS);
+  const end = over.endedAt !== null ? Date.parse(over.endedAt) : forgotten;
+  const stamp = lens.lastAppEditAt ? Date.parse(lens.lastAppEditAt) : NaN;
+  const later = Number.isFinite(end) && !(stamp >= end);
+  const missed = over.applied !== null && !over.applied.has(issue.id);
+  return {
+    ...lens,
+    appEditTask: undefined,
+    ...(later ? { lastAppEditAt: new Date(end).toISOString() } : {}),
+    flag: lens.flag && missed ? { ...lens.flag, labelApplied: false } : lens.flag,
+  };
 }
 
 export interface PlannedEdits {
@@ -112,6 +161,7 @@ const SCAN_OWNED = [
   'flag',
   'lastAppEditAt',
   'realActivityBeforeAppEdit',
+  'appEditTask',
   'nextCheckAt',
 ] as const;
 
@@ -128,7 +178,10 @@ export type ScanFields = Pick<IssueLens, (typeof SCAN_OWNED)[number]>;
 
 /** Only the fields the scan owns: what an interrupted write keeps in the cursor (a full lens can be 32 KB). */
 export function scanFieldsOf(lens: ScanFields): ScanFields {
-  return Object.fromEntries(SCAN_OWNED.map((k) => [k, lens[k] ?? null])) as ScanFields;
+  // A pending task is absent rather than null when there is none, so lenses without one keep their shape.
+  return Object.fromEntries(
+    SCAN_OWNED.map((k) => [k, k === 'appEditTask' ? (lens[k] ?? undefined) : (lens[k] ?? null)]),
+  ) as ScanFields;
 }
 
 /** `current` with the scan-owned fields taken from `scan`: what a person saved in between is kept. */
@@ -143,20 +196,28 @@ export function scanFieldsDiffer(a: IssueLens, b: IssueLens): boolean {
 
 export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
   const storedAppEditAt = scanned.lens.lastAppEditAt ?? null;
+  // A bulk label edit Jira finished after the lens was stamped: its late bump of `updated` is the app's.
+  const taskId = scanned.lens.appEditTask?.taskId;
+  const settled = settleAppEditTask(
+    scanned.lens,
+    scanned,
+    taskId ? ctx.appEditTasks?.get(taskId) : undefined,
+    ctx.now,
+  );
   // An edit the app began and could not stamp (its invocation was stopped) is stamped now: its bump of
   // `updated` is not a person's activity.
   const intent = ctx.appEdits?.get(scanned.key);
-  const appEditIntent = recognisesAppEdit(intent, scanned.lens, scanned.updated);
+  const appEditIntent = recognisesAppEdit(intent, settled, scanned.updated);
   const issue: ScanIssue = appEditIntent
     ? {
         ...scanned,
         lens: {
-          ...scanned.lens,
+          ...settled,
           lastAppEditAt: scanned.updated,
           realActivityBeforeAppEdit: intent!.realActivityBefore,
         },
       }
-    : scanned;
+    : { ...scanned, lens: settled };
   const stored = issue.lens;
   const parentOutcome = issue.parentKey ? (ctx.parentOutcome(issue.parentKey) ?? null) : null;
   const assessment = assessIssue(
@@ -232,7 +293,7 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
 /** The lens after the app's own edits: marks what was done and when, so the edit is not taken for activity. */
 export function afterAppEdits(
   plan: IssuePlan,
-  done: { label: boolean; comment: boolean; at: string },
+  done: { label: boolean; comment: boolean; at: string; task?: AppEditTask },
 ): IssueLens {
   const next = plan.next as IssueLens;
   const flag = next.flag
@@ -247,5 +308,7 @@ export function afterAppEdits(
     ...next,
     flag,
     ...(edited ? { lastAppEditAt: done.at, realActivityBeforeAppEdit: plan.lastRealActivity } : {}),
+    // The label may land later than this stamp: the next scan asks Jira when it did.
+    ...(done.task ? { appEditTask: done.task } : {}),
   };
 }

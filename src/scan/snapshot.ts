@@ -123,6 +123,7 @@ export function snapshotOf(issue: ScanIssue, link: OutcomeLink, metricValue: num
       created: issue.created,
       lastAppEditAt: issue.lens.lastAppEditAt,
       realActivityBeforeAppEdit: issue.lens.realActivityBeforeAppEdit,
+      appEditPending: !!issue.lens.appEditTask,
     }),
     carryOvers: issue.carryOvers,
     link,

@@ -8,9 +8,9 @@
  * re-reads the stored lenses (one bulk fetch): an issue a person saved since the scan read it (the panel and
  * kill review bump `version`) is neither edited nor written, and the next scan judges it from what they saved.
  */
-import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
+import { ISSUE_PROPERTY_KEY, readLens, type AppEditTask, type IssueLens } from '../domain/issue-lens';
 import type { FiredRule } from '../domain/zombie';
-import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
+import { JiraRateLimitError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import {
   BULK_EDIT_ISSUE_LIMIT,
   BULK_PROPERTY_ISSUE_LIMIT,
@@ -19,6 +19,7 @@ import {
   type JiraClient,
 } from '../jira/client';
 import { addCommentOnce, CommentUnsureError } from '../jira/comment-once';
+import type { JiraBulkProgress, JiraIssue } from '../jira/schemas';
 import { kvs } from '../storage/kvs-client';
 import { keys } from '../storage/keys';
 import { claimOwn, deleteMany, listAll, setMany } from '../storage/kv';
@@ -28,6 +29,7 @@ import {
   scanFieldsOf,
   withScanFields,
   type AppEditIntent,
+  type AppEditTaskState,
   type IssuePlan,
   type ScanFields,
 } from './scan-page';
@@ -60,6 +62,8 @@ interface Done {
   comment: CommentState;
   /** An app-edit intent was recorded for these edits. */
   intent: boolean;
+  /** The bulk label edit Jira had not finished by the last poll: its bump of `updated` may come later. */
+  task?: AppEditTask;
 }
 
 export interface WriterHooks {
@@ -171,9 +175,13 @@ export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLen
   if (latest.version === entry.basedOn) return withScanFields(latest, entry.fields);
   const ours = entry.fields;
   const edited = ours.lastAppEditAt && ours.lastAppEditAt !== latest.lastAppEditAt;
-  const bookkeeping = edited
-    ? { lastAppEditAt: ours.lastAppEditAt, realActivityBeforeAppEdit: ours.realActivityBeforeAppEdit }
-    : {};
+  const taskMoved = (ours.appEditTask?.taskId ?? null) !== (latest.appEditTask?.taskId ?? null);
+  const bookkeeping = {
+    ...(edited
+      ? { lastAppEditAt: ours.lastAppEditAt, realActivityBeforeAppEdit: ours.realActivityBeforeAppEdit }
+      : {}),
+    ...(edited || taskMoved ? { appEditTask: ours.appEditTask } : {}),
+  };
   const verdictTouched =
     !entry.base ||
     latest.zombie !== entry.base.zombie ||
@@ -398,6 +406,7 @@ export class ScanWriter {
   ): Promise<void> {
     for (let i = 0; i < plans.length; i += BULK_EDIT_ISSUE_LIMIT) {
       const slice = plans.slice(i, i + BULK_EDIT_ISSUE_LIMIT);
+      const at = this.hooks.now().toISOString();
       const taskId = await retrying(() =>
         this.jira.submitBulkLabelEdit(
           slice.map((p) => p.issueId),
@@ -409,18 +418,23 @@ export class ScanWriter {
       try {
         outcome = await retrying(() => this.jira.waitForBulkTask(taskId));
       } catch {
-        // Jira took the task; only its progress is unknown. It is recorded as done, so the edit's bump of
-        // `updated` is stamped as the app's own (adding or removing a label twice changes nothing).
+        // Jira took the task; only its progress is unknown. It is recorded as done (adding or removing a label
+        // twice changes nothing), and as pending, like a task still running.
       }
       const processed = new Set(outcome?.progress.processedAccessibleIssues ?? []);
       const failed = outcome?.progress.failedAccessibleIssues ?? {};
+      // Jira may apply it after this invocation stamps the lenses: they name the task, and the next scan asks
+      // when it ended before it reads a later `updated` as a person's.
+      const task = outcome?.finished ? undefined : { taskId, at };
       for (const plan of slice) {
         const reason = failed[String(plan.issueId)];
         if (reason) this.hooks.onIssueError(plan.key, reason.join(' '));
         // Gone or hidden since it was read: its lens write finds nothing to write either.
         else if (outcome?.finished && !processed.has(plan.issueId)) continue;
         else {
-          done.get(plan.issueId)!.label = true;
+          const d = done.get(plan.issueId)!;
+          d.label = true;
+          if (task) d.task = task;
           this.hooks.onEdit();
         }
       }
@@ -575,7 +589,12 @@ export class ScanWriter {
   private pendingOf(plan: IssuePlan, done: Done): PendingLens {
     const comment = done.comment !== 'none';
     // Stamped after the edits, so Jira's `updated` from them is never later than lastAppEditAt.
-    const lens = afterAppEdits(plan, { label: done.label, comment, at: this.hooks.now().toISOString() });
+    const lens = afterAppEdits(plan, {
+      label: done.label,
+      comment,
+      at: this.hooks.now().toISOString(),
+      ...(done.task ? { task: done.task } : {}),
+    });
     // Only this invocation's own edits, all answered, let their intent go (see PendingLens.clearsAppEdit).
     const settled = done.intent && done.comment !== 'unknown';
     return {
@@ -588,5 +607,80 @@ export class ScanWriter {
       ...(settled ? { clearsAppEdit: true } : {}),
       ...(comment ? { commentIntent: commentIntentKey(plan) } : {}),
     };
+  }
+}
+
+/** Bulk tasks one invocation asks Jira about: each covers up to 1,000 issues, so a few serve any page. */
+export const MAX_TASK_LOOKUPS = 50;
+const BULK_TASK_OVER = ['COMPLETE', 'FAILED', 'CANCELLED', 'DEAD'];
+
+/** A bulk task's time as Jira gives it (epoch milliseconds, or date-time text), as ISO; null if unreadable. */
+function bulkTaskTime(value: string | number | undefined): string | null {
+  if (value === undefined) return null;
+  const ms = typeof value === 'number' || /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** The bulk tasks the issues' lenses name as pending (IssueLens.appEditTask). */
+export function pendingTaskIds(issues: ReadonlyArray<Pick<JiraIssue, 'properties'>>): string[] {
+  return issues.flatMap((issue) => {
+    const task = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]).appEditTask;
+    return task ? [task.taskId] : [];
+  });
+}
+
+/**
+ * What Jira says of the app's pending bulk label edits, one GET per task for the invocation (at most
+ * MAX_TASK_LOOKUPS; the rest stay unasked, and so pending, till the next one). A task Jira does not know (400,
+ * its spec's answer to an unknown id, or 404) while the app may still read bulk tasks is over at a moment it no
+ * longer says: a task it forgot is not running. A task it could not be asked about (5xx, an answer not
+ * understood, the app's Make bulk changes permission gone) stays pending. A 429 is the scan's to wait out.
+ */
+export class AppEditTaskLookup {
+  readonly states = new Map<string, AppEditTaskState>();
+  private asked = 0;
+  /** Whether the app holds Make bulk changes: asked once, on the first 400. */
+  private mayBulk: boolean | null = null;
+
+  constructor(private readonly jira: JiraClient) {}
+
+  async lookUp(taskIds: Iterable<string>): Promise<void> {
+    for (const taskId of new Set(taskIds)) {
+      if (this.states.has(taskId) || this.asked >= MAX_TASK_LOOKUPS) continue;
+      this.asked += 1;
+      this.states.set(taskId, await this.ask(taskId));
+    }
+  }
+
+  private async ask(taskId: string): Promise<AppEditTaskState> {
+    let progress: JiraBulkProgress;
+    try {
+      progress = await retrying(() => this.jira.getBulkProgress(taskId));
+    } catch (e) {
+      if (e instanceof JiraRateLimitError) throw e;
+      const forgotten =
+        e instanceof NotFoundError || (e instanceof ValidationError && (await this.holdsBulkChange()));
+      return forgotten ? { over: true, endedAt: null, applied: null } : { over: false };
+    }
+    if (!BULK_TASK_OVER.includes(progress.status)) return { over: false };
+    const applied = progress.processedAccessibleIssues;
+    return {
+      over: true,
+      // The last move of a task that ended is its end.
+      endedAt: bulkTaskTime(progress.updated) ?? bulkTaskTime(progress.started),
+      applied: applied ? new Set(applied) : null,
+    };
+  }
+
+  private async holdsBulkChange(): Promise<boolean> {
+    if (this.mayBulk === null) {
+      try {
+        this.mayBulk = !!(await retrying(() => this.jira.myPermissions({}, ['BULK_CHANGE']))).BULK_CHANGE;
+      } catch (e) {
+        if (e instanceof JiraRateLimitError) throw e;
+        return false;
+      }
+    }
+    return this.mayBulk;
   }
 }

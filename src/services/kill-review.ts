@@ -216,6 +216,7 @@ function flaggedItem(issue: JiraIssue, nowMs: number): FlaggedItem {
     updated: fields.updated ?? created,
     lastAppEditAt: lens.lastAppEditAt,
     realActivityBeforeAppEdit: lens.realActivityBeforeAppEdit,
+    appEditPending: !!lens.appEditTask,
   });
   const assignee = fields.assignee?.accountId
     ? {

@@ -137,15 +137,33 @@ export class JiraEmulator {
     bulkTasks: new Map(),
     nextTaskId: 10000,
     backgroundTaskRequests: 0,
+    bulkEditRequests: null,
     deferred: [],
   };
 
   /**
-   * How many requests reach the site before a bulk property set or bulk transition lands (its task runs in
-   * Jira's background, answered as not finished until then). 0, the default, lands at once.
+   * How many requests reach the site before a bulk property set, bulk transition or bulk field edit lands (its
+   * task runs in Jira's background, answered as not finished until then). 0, the default, lands at once.
    */
   set backgroundTaskDelayRequests(requests: number) {
     this.state.backgroundTaskRequests = Math.max(0, Math.floor(requests));
+  }
+
+  /**
+   * The same for bulk field edits alone (null: as backgroundTaskDelayRequests): a label edit that outlasts the
+   * app's polling while its other tasks land at once.
+   */
+  set bulkEditDelayRequests(requests: number | null) {
+    this.state.bulkEditRequests = requests === null ? null : Math.max(0, Math.floor(requests));
+  }
+
+  /** Lands every background task still waiting, now (by the emulator's clock), as Jira would in its own time. */
+  async landBackgroundTasks(): Promise<void> {
+    const due = this.state.deferred;
+    this.state.deferred = [];
+    await this.inRequest.run(new Set(), async () => {
+      for (const job of due) await job.run();
+    });
   }
 
   /** Runs the background work whose time has come: called as each request reaches the site. */

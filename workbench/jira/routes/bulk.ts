@@ -5,7 +5,8 @@
  * and Edit issues in every project of the selection; the edit runs as a task whose progress lists the issues
  * processed, the ones that failed with their reasons, and a count of invalid or hidden ones. The spec documents
  * no 403 for either operation, so a missing global permission answers 400 with BulkOperationErrorResponse.
- * Jira runs the task in the background; the emulator finishes it before it answers.
+ * Jira runs the task in the background: the emulator finishes it before it answers unless background tasks are
+ * deferred (EmulatorState), and then reports it ENQUEUED until it lands, with the spec's timestamps.
  * The bulk transition (below) shares the task store and its progress endpoint.
  */
 import type { StoredIssue } from '../types';
@@ -97,58 +98,75 @@ function submitBulkEdit(ctx: RouteContext) {
     return bulkError(400, e instanceof Error ? e.message : String(e));
   }
   if (typeof edits === 'string') return bulkError(400, edits);
+  const labelEdits = edits;
 
-  const processed: number[] = [];
-  const failed: Record<string, string[]> = {};
-  let invalid = 0;
-  const when = ctx.now().toISOString();
-  ctx.store.db.transaction(() => {
-    for (const idOrKey of new Set(ids as string[])) {
-      const issue: StoredIssue | null = ctx.store.getIssue(idOrKey);
-      if (!issue || !sees(ctx, issue)) {
-        invalid += 1;
-        continue;
-      }
-      if (!can(ctx, issue.projectId, 'EDIT_ISSUES')) {
-        failed[String(issue.id)] = ['You do not have permission to edit issues in this project.'];
-        continue;
-      }
-      const next = applyEdits(issue.labels, edits);
-      if (next.join(' ') !== issue.labels.join(' ')) {
-        ctx.store.updateIssueFields(issue.id, { labels: next, updated: when });
-        ctx.store.addChangelog(issue.key, {
-          author: actorAccountId(ctx),
-          created: when,
-          items: [
-            {
-              field: 'labels',
-              fieldtype: 'jira',
-              fieldId: 'labels',
-              from: null,
-              fromString: issue.labels.join(' '),
-              to: null,
-              toString: next.join(' '),
-            },
-          ],
-        });
-      }
-      processed.push(issue.id);
-    }
-  })();
   const taskId = String(ctx.state.nextTaskId++);
-  ctx.state.bulkTasks.set(taskId, {
+  const created = ctx.now().toISOString();
+  const task: Record<string, unknown> = {
     taskId,
-    status: 'COMPLETE',
-    progressPercent: 100,
-    created: when,
-    started: when,
-    updated: when,
+    status: 'ENQUEUED',
+    progressPercent: 0,
+    created,
+    updated: created,
     submittedBy: { accountId: actorAccountId(ctx) },
     totalIssueCount: ids.length,
-    processedAccessibleIssues: processed,
-    failedAccessibleIssues: failed,
-    invalidOrInaccessibleIssueCount: invalid,
-  });
+    processedAccessibleIssues: [],
+    failedAccessibleIssues: {},
+    invalidOrInaccessibleIssueCount: 0,
+  };
+  ctx.state.bulkTasks.set(taskId, task);
+  // Rights and labels are read when the task runs, and the issues' `updated` is that moment, not the request's.
+  const run = () => {
+    const processed: number[] = [];
+    const failed: Record<string, string[]> = {};
+    let invalid = 0;
+    const when = ctx.now().toISOString();
+    ctx.store.db.transaction(() => {
+      for (const idOrKey of new Set(ids as string[])) {
+        const issue: StoredIssue | null = ctx.store.getIssue(idOrKey);
+        if (!issue || !sees(ctx, issue)) {
+          invalid += 1;
+          continue;
+        }
+        if (!can(ctx, issue.projectId, 'EDIT_ISSUES')) {
+          failed[String(issue.id)] = ['You do not have permission to edit issues in this project.'];
+          continue;
+        }
+        const next = applyEdits(issue.labels, labelEdits);
+        if (next.join(' ') !== issue.labels.join(' ')) {
+          ctx.store.updateIssueFields(issue.id, { labels: next, updated: when });
+          ctx.store.addChangelog(issue.key, {
+            author: actorAccountId(ctx),
+            created: when,
+            items: [
+              {
+                field: 'labels',
+                fieldtype: 'jira',
+                fieldId: 'labels',
+                from: null,
+                fromString: issue.labels.join(' '),
+                to: null,
+                toString: next.join(' '),
+              },
+            ],
+          });
+        }
+        processed.push(issue.id);
+      }
+    })();
+    Object.assign(task, {
+      status: 'COMPLETE',
+      progressPercent: 100,
+      started: when,
+      updated: when,
+      processedAccessibleIssues: processed,
+      failedAccessibleIssues: failed,
+      invalidOrInaccessibleIssueCount: invalid,
+    });
+  };
+  const delay = ctx.state.bulkEditRequests ?? ctx.state.backgroundTaskRequests;
+  if (delay > 0) ctx.state.deferred.push({ requestsLeft: delay, run });
+  else run();
   return json(201, { taskId });
 }
 

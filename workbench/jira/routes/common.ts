@@ -49,11 +49,13 @@ export interface EmulatorState {
   bulkTasks: Map<string, Record<string, unknown>>;
   nextTaskId: number;
   /**
-   * Jira runs bulk property sets and bulk transitions as background tasks: their changes land some time after
-   * the call is answered. With `backgroundTaskRequests` above 0 they land only once that many more requests have
-   * reached the site (0: at once).
+   * Jira runs bulk property sets, bulk transitions and bulk field edits as background tasks: their changes land
+   * some time after the call is answered. With `backgroundTaskRequests` above 0 they land only once that many
+   * more requests have reached the site (0: at once).
    */
   backgroundTaskRequests: number;
+  /** The same count for bulk field edits alone, when set; null: as `backgroundTaskRequests`. */
+  bulkEditRequests: number | null;
   /** Background work not run yet: each runs when its count of requests reaches 0. */
   deferred: Array<{ requestsLeft: number; run: () => void | Promise<void> }>;
 }
