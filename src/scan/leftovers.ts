@@ -9,7 +9,7 @@
 import { kvs } from '../storage/kvs-client';
 import { StorageLimitError } from '../errors';
 import { keys } from '../storage/keys';
-import { KVS_BATCH_ITEMS, listAll } from '../storage/kv';
+import { KVS_BATCH_ITEMS, listAll, MAX_VALUE_BYTES } from '../storage/kv';
 import { dedupePending, readPending, type PendingLens } from './writer';
 
 /**
@@ -97,16 +97,26 @@ export async function dropLeftovers(
     await kvs.batchDelete(done.slice(i, i + KVS_BATCH_ITEMS).map((key) => ({ key })));
 }
 
+/** Room a cursor leaves for its own JSON's growth (numbers, notes) between the fit and the write. */
+const CURSOR_MARGIN_BYTES = 4 * 1024;
+
 /**
- * The entries a cursor may carry within its share of one storage value, first come first; the rest are kept for
- * the next run, and the cursor carries only the first.
+ * The entries `cursor` may carry within its share of one storage value, and within what the rest of it leaves
+ * (a large backlog's figures take much of it), first come first; the rest are kept for the next run, and the
+ * cursor carries only the first.
  */
-export async function fitUnwritten(projectKey: string, unwritten: PendingLens[]): Promise<PendingLens[]> {
+export async function fitUnwritten(
+  projectKey: string,
+  cursor: { unwritten: PendingLens[] },
+): Promise<PendingLens[]> {
+  const { unwritten } = cursor;
+  const rest = sizeOf({ ...cursor, unwritten: [] });
+  const room = Math.min(CURSOR_UNWRITTEN_BYTES, MAX_VALUE_BYTES - rest - CURSOR_MARGIN_BYTES);
   let used = 0;
   let fits = 0;
   while (fits < unwritten.length) {
     used += sizeOf(unwritten[fits]) + 1;
-    if (used > CURSOR_UNWRITTEN_BYTES) break;
+    if (used > room) break;
     fits += 1;
   }
   if (fits === unwritten.length) return unwritten;
