@@ -49,9 +49,10 @@
  *   metric-counted:{projectKey}:{metricSlug}      the slot that counts that series, taken before its first write
  *   metric-count-lock:{projectKey}                held by the one request counting new series (lock entity, 25 s)
  *   ingest-token:{projectKey}:{tokenId}           a measurement token: its name and the hash of its secret
- *   ingest-token-rev:{projectKey}:{tokenId}:{n}   claim of version n of that token (rotate, revoke)
+ *   ingest-token-rev:{projectKey}:{tokenId}:{n}   claim of version n of that token (rotate, revoke); n = 0 is
+ *                                                 its revocation mark, which holds without a version's claim
  *   ingest-token-lock:{projectKey}                held by the one create of a token (lock entity, 25 s)
- *   ingest-rate:{tokenId}:{window}:{n}            the n-th request of a token in one rate window (claimed)
+ *   ingest-rate:{tokenId}:{window}:{n}            slot n (1-60) of a token's rate window, claimed by one request
  *   bet:{projectKey}:{issueKey}                   a delivered bet the scan tracks until its verdict
  *   shipped:{projectKey}:{issueKey}               a delivered item in the shipped-versus-moved ledger
  *   shipped-summary:{projectKey}                  the ledger's monthly and sprint aggregates (what a load reads)
