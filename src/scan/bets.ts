@@ -5,6 +5,12 @@
  * its evidence) and its lens gets `betStatus` (tracking, due, unverified, or the verdict a person recorded), so
  * `betStatus = unverified` finds the overdue ones in JQL. Nothing here records a result: a person does, in the
  * panel or the results review.
+ *
+ * Tracking runs after the scan's pages, in what is left of the invocation's time: given a deadline, it starts no
+ * bet (and no page of its search) that would end past it, and leaves the rest for the next run. A bet begun is
+ * finished (its record, then its lens), and checking one again changes nothing it need not, so a pass cut short
+ * is safe; bets never checked come first, then those checked longest ago, so every bet is checked in
+ * turn however little of them each run gets through.
  */
 import { kvs } from '../storage/kvs-client';
 import { betState, proposeVerdict, type VerdictProposal } from '../domain/bet-verdict';
@@ -23,6 +29,7 @@ import { listMetricSeries, normaliseMetric, type MetricSeries } from '../storage
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import { utcDay } from '../domain/dates';
+import { UpkeepDeadline } from './budget';
 
 /** Delivered bets one scan reads newest first, and again as many of those whose state moves with time. */
 export const MAX_TRACKED_PER_RUN = 500;
@@ -81,6 +88,10 @@ export interface BetTrackingSummary {
   verdicts: number;
   lensWrites: number;
   skippedNotDelivered: number;
+  /** The deadline came before every chosen bet was checked (or before all were read). */
+  cutShort: boolean;
+  /** Delivered items read but not checked for lack of time; more may not have been read at all. */
+  left: number;
 }
 
 /** The measurements a bet is judged by: its own metric's series, else its outcome's. */
@@ -135,7 +146,9 @@ export async function trackDeliveredBets(
   projectKey: string,
   now: Date,
   jira: JiraClient = JiraClient.asApp(),
+  options: { deadline?: UpkeepDeadline } = {},
 ): Promise<{ summary: BetTrackingSummary; reading: DeliveryReading }> {
+  const deadline = options.deadline ?? new UpkeepDeadline();
   const today = utcDay(now);
   const [outcomes, metricSeries, { settings }, known] = await Promise.all([
     listOutcomes(projectKey),
@@ -151,6 +164,8 @@ export async function trackDeliveredBets(
     verdicts: 0,
     lensWrites: 0,
     skippedNotDelivered: 0,
+    cutShort: false,
+    left: 0,
   };
   const seen = new Set<string>();
   const track = async (issue: JiraIssue): Promise<void> => {
@@ -203,13 +218,20 @@ export async function trackDeliveredBets(
     if (!lens.result && lens.betStatus !== status && (await writeBetStatus(jira, issue.key, status)))
       summary.lensWrites++;
   };
-  // The newest first; where a project has more than one run's share, then those whose state moves with time
-  // (new deliveries, tracking, due) past it: hundreds of old unverified bets cannot crowd out one falling due.
+  // Which bets this run checks: the newest first; where a project has more than one run's share, then those whose
+  // state moves with time (new deliveries, tracking, due) past it: hundreds of old unverified bets cannot crowd
+  // out one falling due.
   const delivered = `project = ${jqlString(projectKey)} AND statusCategory = Done AND checkBy IS NOT EMPTY`;
+  const chosen: JiraIssue[] = [];
   const read = async (jql: string, limit: number): Promise<boolean> => {
     let pageToken: string | null = null;
     let taken = 0;
     do {
+      const done = deadline.begin();
+      if (!done) {
+        summary.cutShort = true;
+        return false;
+      }
       const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
         jql,
         fields: ['summary', 'status', 'resolution', 'resolutiondate', 'updated'],
@@ -217,21 +239,39 @@ export async function trackDeliveredBets(
         maxResults: PAGE,
         nextPageToken: pageToken,
       });
+      done();
       for (const issue of page.issues) {
         if (seen.has(issue.key) || taken >= limit) continue;
         seen.add(issue.key);
         taken++;
-        await track(issue);
+        chosen.push(issue);
       }
       pageToken = page.nextPageToken;
     } while (pageToken && taken < limit);
     return pageToken !== null;
   };
   const more = await read(`${delivered} ORDER BY updated DESC`, MAX_TRACKED_PER_RUN);
-  if (more)
+  if (more && !summary.cutShort)
     await read(
       `${delivered} AND (betStatus IS EMPTY OR betStatus IN ("tracking", "due")) ORDER BY updated ASC`,
       MAX_TRACKED_PER_RUN,
     );
+  // Checked in turn: those never checked first, then those checked longest ago (in the search's order among
+  // equals). A run stopped by its deadline leaves the ones it did not reach at the head of the next run's line,
+  // and each one it checked at the back, so no bet waits for ever behind the same others.
+  const lastChecked = (issue: JiraIssue) => byKey.get(issue.key)?.checkedAt ?? '';
+  const queue = chosen
+    .map((issue, order) => ({ issue, order, checkedAt: lastChecked(issue) }))
+    .sort((a, b) => (a.checkedAt === b.checkedAt ? a.order - b.order : a.checkedAt < b.checkedAt ? -1 : 1));
+  for (const [index, { issue }] of queue.entries()) {
+    const done = deadline.begin();
+    if (!done) {
+      summary.cutShort = true;
+      summary.left = queue.length - index;
+      break;
+    }
+    await track(issue);
+    done();
+  }
   return { summary, reading: { settings, tracked: [...byKey.values()] } };
 }

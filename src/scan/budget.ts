@@ -46,3 +46,32 @@ export class Budget {
     return this.now() + this.longestStepMs >= this.stopAtMs;
   }
 }
+
+/**
+ * When the upkeep after a scan's pages (bet tracking, the shipped ledger) stops starting work. Each stop is a
+ * moment on a clock (the scan's, or the real one Forge's runtime counts); a unit of work (a bet, a page) is begun
+ * only while one as long as the longest so far still ends before every stop. Without stops it never comes.
+ * Made by the scan run from its invocation's time limit (src/scan/run.ts).
+ */
+export class UpkeepDeadline {
+  private readonly stops: Array<{ now: () => number; stopAt: number; longestMs: number }>;
+
+  constructor(stops: ReadonlyArray<{ now: () => number; stopAt: number }> = []) {
+    this.stops = stops.map((s) => ({ now: s.now, stopAt: s.stopAt, longestMs: 0 }));
+  }
+
+  /** True once one more unit, as long as the longest so far, would end past a stop. */
+  get reached(): boolean {
+    return this.stops.some((s) => s.now() + s.longestMs >= s.stopAt);
+  }
+
+  /** Begins a unit of work if there is time for it: answers the function to call when it is done, else null. */
+  begin(): (() => void) | null {
+    if (this.reached) return null;
+    const started = this.stops.map((s) => s.now());
+    return () =>
+      this.stops.forEach((s, i) => {
+        s.longestMs = Math.max(s.longestMs, s.now() - started[i]!);
+      });
+  }
+}

@@ -30,6 +30,7 @@ import {
   SPRINT_FIELD_TYPE,
 } from '../jira/fields';
 import { saveAggregates } from '../storage/aggregates';
+import { getAppContext } from '@forge/api';
 import { trackDeliveredBets } from './bets';
 import { keepShippedSummary } from './shipped';
 import { listOutcomes } from '../storage/outcomes';
@@ -61,7 +62,7 @@ import {
   scanConcurrency,
   type PartitionRange,
 } from './partitions';
-import { Budget, DEFAULT_BUDGET_SHARE } from './budget';
+import { Budget, DEFAULT_BUDGET_SHARE, UpkeepDeadline } from './budget';
 import { PAGE_POINTS_ESTIMATE, quotaWaitMs, spreadRetryAfterSeconds } from './pacing';
 import { continueScan, MAX_DELAY_SECONDS, MAX_EVENT_RETRIES, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
@@ -526,17 +527,64 @@ async function recordFinishedRun(working: ScanCursor, clock: () => number): Prom
 }
 
 /**
+ * Of the invocation's time limit, what the upkeep after the pages (delivered bets, the shipped ledger) leaves for
+ * the records that end the run (its summary, watermark, figures and lease): 90 s of 900 s.
+ */
+export const UPKEEP_END_RESERVE_SHARE = 0.1;
+
+/**
+ * One invocation's time limit: as the run's budget counts it (its clock, from the invocation's start), and as
+ * Forge's runtime told at the start what was left (real time; null where it does not tell).
+ */
+interface InvocationLimit {
+  budget: Budget;
+  clock: () => number;
+  runtime: { startedAt: number; stopsAt: number } | null;
+}
+
+/** When Forge stops this invocation, from @forge/api's getAppContext(); null outside one or where it does not say. */
+function runtimeLimit(): InvocationLimit['runtime'] {
+  const startedAt = Date.now();
+  try {
+    const left = getAppContext().invocationRemainingTimeInMillis();
+    return Number.isFinite(left) && left >= 0 && left < Number.MAX_SAFE_INTEGER
+      ? { startedAt, stopsAt: startedAt + left }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The upkeep's deadline: the invocation's time limit less the reserve, as the budget counts it and as the runtime
+ * told it (whichever comes first), so the run's own records are written before Forge stops the invocation.
+ */
+function upkeepDeadline({ budget, clock, runtime }: InvocationLimit): UpkeepDeadline {
+  const use = 1 - UPKEEP_END_RESERVE_SHARE;
+  return new UpkeepDeadline([
+    { now: clock, stopAt: budget.startedAtMs + budget.timeoutMs * use },
+    ...(runtime
+      ? [{ now: () => Date.now(), stopAt: runtime.startedAt + (runtime.stopsAt - runtime.startedAt) * use }]
+      : []),
+  ]);
+}
+
+/**
  * After a finished live run: the delivered bets are checked (src/scan/bets.ts) and the shipped-versus-moved
- * ledger kept (src/scan/shipped.ts). Neither may undo the finished scan: a failure is logged and the next run
- * does them again; a rate limit is thrown only where the caller's step can be retried.
+ * ledger kept (src/scan/shipped.ts), in what is left of the invocation's time (`limit`): each stops at a bet or a
+ * page when the deadline comes and the next run goes on, noted in the run's notes. Neither may undo the finished
+ * scan: a failure is logged and the next run does them again; a rate limit is thrown only where the caller's step
+ * can be retried.
  */
 async function keepDeliveryRecords(
   projectKey: string,
   now: Date,
   jira: JiraClient,
   run: ScanCursor,
-  options: { rethrowRateLimit: boolean },
+  options: { rethrowRateLimit: boolean; limit: InvocationLimit },
 ): Promise<void> {
+  const deadline = upkeepDeadline(options.limit);
+  const note = (text: string) => (run.notes = [...(run.notes ?? []), text]);
   const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await work();
@@ -548,9 +596,28 @@ async function keepDeliveryRecords(
       return undefined;
     }
   };
-  const tracking = await attempt('bet tracking', () => trackDeliveredBets(projectKey, now, jira));
+  const betsSkipped = deadline.reached;
+  const tracking = betsSkipped
+    ? undefined
+    : await attempt('bet tracking', () => trackDeliveredBets(projectKey, now, jira, { deadline }));
+  if (betsSkipped)
+    note('Delivered bets were not checked: the scan ran out of time first. The next scan checks them.');
+  else if (tracking?.summary.cutShort) {
+    const n = tracking.summary.tracked;
+    const checked = n === 0 ? 'none was checked' : `${n} ${n === 1 ? 'was' : 'were'} checked`;
+    note(
+      `The scan ran out of time while checking delivered bets: ${checked}, and the next scan checks the others ` +
+        'first.',
+    );
+  }
+  if (deadline.reached) {
+    note(
+      'Shipped versus moved was not brought up to date: the scan ran out of time first. The next scan does it.',
+    );
+    return;
+  }
   // The ledger takes the settings and tracked bets that bet tracking just read and wrote.
-  await attempt('shipped summary', () =>
+  const shipped = await attempt('shipped summary', () =>
     keepShippedSummary(
       projectKey,
       now,
@@ -559,9 +626,14 @@ async function keepDeliveryRecords(
         sprint: run.sprintField ?? DEFAULT_SPRINT_FIELD,
         storyPoints: run.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD,
       },
-      tracking ? { reading: tracking.reading } : {},
+      { deadline, ...(tracking ? { reading: tracking.reading } : {}) },
     ),
   );
+  if (shipped?.cutShort)
+    note(
+      'The scan ran out of time while bringing shipped versus moved up to date: the next scan goes on from ' +
+        'where this one stopped.',
+    );
 }
 
 /** The summary of a run that found another run of its project holding the lease, and did nothing. */
@@ -604,6 +676,8 @@ export async function runScanInvocation(
     share: options.budgetShare ?? DEFAULT_BUDGET_SHARE,
     now: clock,
   });
+  /** The time limit the upkeep after the pages keeps to (its deadline), read at the invocation's start. */
+  const limit: InvocationLimit = { budget, clock, runtime: runtimeLimit() };
   const { projectKey, runId } = event;
   const step = event.step;
   /** The partition this invocation scans; undefined for the run itself (unpartitioned, or planning them). */
@@ -636,7 +710,7 @@ export async function runScanInvocation(
     if (!stored) return { status: 'yielded', runId };
     // Over already: a copy of its last event (or the retry of one whose join failed) only tries the join.
     if (stored.settled) {
-      const joined = await joinPartitions(projectKey, runId, clock, { partition: part, retryCount });
+      const joined = await joinPartitions(projectKey, runId, clock, { partition: part, retryCount }, limit);
       return joined ? { status: 'finished', runId, summary: joined } : { status: 'yielded', runId };
     }
   }
@@ -1009,13 +1083,16 @@ export async function runScanInvocation(
       working.unwritten = dedupePending(writer.unwritten);
       working.settled = 'finished';
       await save(working);
-      const joined = await joinPartitions(projectKey, runId, clock, { partition: part, retryCount });
+      const joined = await joinPartitions(projectKey, runId, clock, { partition: part, retryCount }, limit);
       return joined ? { status: 'finished', runId, summary: joined } : { status: 'yielded', runId };
     }
     if (finished && !working.dryRun) {
       // Delivered bets are checked after the open backlog, with the scan's client so its points count. A
       // rate limit ends the invocation (its step is retried); any other failure waits for the next run.
-      await keepDeliveryRecords(projectKey, new Date(clock()), jira, working, { rethrowRateLimit: true });
+      await keepDeliveryRecords(projectKey, new Date(clock()), jira, working, {
+        rethrowRateLimit: true,
+        limit,
+      });
     }
     meterInto(working);
     if (finished) {
@@ -1067,7 +1144,7 @@ export async function runScanInvocation(
       failed.settled = 'failed';
       failed.failure = message;
       await save(failed);
-      await joinPartitions(projectKey, runId, clock, { partition: part, retryCount });
+      await joinPartitions(projectKey, runId, clock, { partition: part, retryCount }, limit);
       return { status: 'failed', runId, message };
     }
     await saveRunSummary(projectKey, summaryOf(failed, 'failed', new Date(clock()).toISOString(), message));
@@ -1092,6 +1169,7 @@ async function joinPartitions(
   runId: string,
   clock: () => number,
   by: { partition: number | undefined; retryCount: number },
+  limit: InvocationLimit,
 ): Promise<ScanRunSummary | null> {
   const run = await loadCursor<ScanCursor>(projectKey);
   if (!run || run.runId !== runId || !run.partitions) return null;
@@ -1132,6 +1210,7 @@ async function joinPartitions(
         const meter = new PointsMeter();
         await keepDeliveryRecords(projectKey, new Date(clock()), JiraClient.asApp(meter), joined, {
           rethrowRateLimit: false,
+          limit,
         });
         joined.counters.jiraCalls += meter.calls;
         joined.counters.points += meter.points;

@@ -25,6 +25,10 @@
  *   import) and reads none of them twice.
  * - A read that came to its end began at some run's start: the next read goes back to a day before that start.
  *   An item that changed while a read was going on, behind its id, is read by the next one.
+ * - The upkeep runs after the scan's pages, in what is left of the invocation's time: given a deadline, it starts
+ *   no page that would end past it. A read the deadline stops (before its first page, or after any) is kept like
+ *   one stopped at its cap, so the next upkeep goes on after its last id; the verdicts are compared again by the
+ *   next upkeep. Its read position is written before it answers, whatever stopped it.
  */
 import { closedWithoutDelivery, resolvedOn } from '../domain/delivery';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
@@ -47,6 +51,7 @@ import {
   type ShippedChange,
 } from '../storage/shipped';
 import { listTrackedBets, type DeliveryReading } from './bets';
+import { UpkeepDeadline } from './budget';
 
 /** Items one run reads at most (delivered and reopened each); a larger backlog catches up over the next runs. */
 export const MAX_SHIPPED_PER_RUN = 2_000;
@@ -62,6 +67,8 @@ export interface ShippedUpkeep {
   reopenedRead: number;
   changed: number;
   catchingUp: boolean;
+  /** The deadline came first: a read or the verdicts were left for the next upkeep. */
+  cutShort: boolean;
 }
 
 function jqlMinute(iso: string): string {
@@ -118,9 +125,10 @@ export async function keepShippedSummary(
   now: Date,
   jira: JiraClient,
   fields: { sprint: string; storyPoints: string },
-  options: { maxPerRun?: number; reading?: DeliveryReading } = {},
+  options: { maxPerRun?: number; reading?: DeliveryReading; deadline?: UpkeepDeadline } = {},
 ): Promise<ShippedUpkeep> {
   const maxPerRun = options.maxPerRun ?? MAX_SHIPPED_PER_RUN;
+  const deadline = options.deadline ?? new UpkeepDeadline();
   const at = now.toISOString();
   const today = at.slice(0, 10);
   const [stored, { settings, tracked }] = await Promise.all([
@@ -144,13 +152,26 @@ export async function keepShippedSummary(
       (SHIPPED_VERDICTS as readonly string[]).includes(b.status) ? (b.status as ShippedVerdict) : null,
     ]),
   );
-  const upkeep: ShippedUpkeep = { read: 0, reopenedRead: 0, changed: 0, catchingUp: false };
+  const upkeep: ShippedUpkeep = {
+    read: 0,
+    reopenedRead: 0,
+    changed: 0,
+    catchingUp: false,
+    cutShort: false,
+  };
 
   // Delivered (or closed otherwise) since the last upkeep.
   const deliveredJql = readJql(`${project} AND statusCategory = Done`, delivered);
   let deliveredLastId = delivered.afterId;
   let token: string | null = null;
-  do {
+  let begun = false;
+  while (!begun || (token && upkeep.read < maxPerRun)) {
+    const done = deadline.begin();
+    if (!done) {
+      upkeep.cutShort = true;
+      break;
+    }
+    begun = true;
     const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
       jql: deliveredJql,
       fields: [
@@ -195,11 +216,12 @@ export async function keepShippedSummary(
     });
     upkeep.changed += await commitShippedChanges(projectKey, summary, changes, { at });
     token = page.nextPageToken;
-  } while (token && upkeep.read < maxPerRun);
-  // Stopped at its cap: the next upkeep goes on after the last id read. Read to its end: the next read goes back
-  // to a day before this one began.
+    done();
+  }
+  // Stopped at its cap or by the deadline: the next upkeep goes on after the last id read. Read to its end: the
+  // next read goes back to a day before this one began.
   const deliveredRead: ShippedReadCursor | null =
-    token !== null ? { ...delivered, afterId: deliveredLastId } : null;
+    token !== null || !begun ? { ...delivered, afterId: deliveredLastId } : null;
   upkeep.catchingUp = deliveredRead !== null;
 
   // Reopened since the last upkeep: an item in the ledger was put there by an earlier upkeep, so its reopening
@@ -212,7 +234,14 @@ export async function keepShippedSummary(
     const reopenJql = readJql(`${project} AND statusCategory != Done`, reopen);
     let reopenLastId = reopen.afterId;
     let reopenToken: string | null = null;
-    do {
+    let reopenBegun = false;
+    while (!reopenBegun || (reopenToken && upkeep.reopenedRead < maxPerRun)) {
+      const done = deadline.begin();
+      if (!done) {
+        upkeep.cutShort = true;
+        break;
+      }
+      reopenBegun = true;
       const page: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
         jql: reopenJql,
         fields: ['updated'],
@@ -232,21 +261,33 @@ export async function keepShippedSummary(
       }));
       upkeep.changed += await commitShippedChanges(projectKey, summary, changes, { at });
       reopenToken = page.nextPageToken;
-    } while (reopenToken && upkeep.reopenedRead < maxPerRun);
-    if (reopenToken !== null) reopenRead = { ...reopen, afterId: reopenLastId };
+      done();
+    }
+    if (reopenToken !== null || !reopenBegun) reopenRead = { ...reopen, afterId: reopenLastId };
     reopenedSince = reopenRead ? (summary.reopenSince ?? null) : reopen.startedAt;
   }
   // Otherwise the ledger holds nothing to reopen (or this is the first upkeep): what it takes in from now on, it
   // takes in after this run began.
 
-  // Verdicts recorded since: the tracker's records say, no Jira call.
-  const withVerdict = tracked.map((b) => b.issueKey);
-  const ledger = await loadShippedItems(projectKey, withVerdict);
+  // Verdicts recorded since: the tracker's records say, no Jira call. The bets checked last come first (a verdict
+  // the tracker just saw); those the deadline leaves are compared by the next upkeep.
+  const withVerdict = [...tracked]
+    .sort((a, b) => (a.checkedAt < b.checkedAt ? 1 : a.checkedAt > b.checkedAt ? -1 : 0))
+    .map((b) => b.issueKey);
   const verdictChanges: ShippedChange[] = [];
-  for (const old of ledger.values()) {
-    const verdict = old.bet ? (trackedVerdict.get(old.issueKey) ?? null) : null;
-    if (verdict !== old.verdict)
-      verdictChanges.push({ issueKey: old.issueKey, before: old, after: { ...old, verdict } });
+  for (let i = 0; i < withVerdict.length; i += PAGE) {
+    const done = deadline.begin();
+    if (!done) {
+      upkeep.cutShort = true;
+      break;
+    }
+    const ledger = await loadShippedItems(projectKey, withVerdict.slice(i, i + PAGE));
+    for (const old of ledger.values()) {
+      const verdict = old.bet ? (trackedVerdict.get(old.issueKey) ?? null) : null;
+      if (verdict !== old.verdict)
+        verdictChanges.push({ issueKey: old.issueKey, before: old, after: { ...old, verdict } });
+    }
+    done();
   }
   upkeep.changed += await commitShippedChanges(projectKey, summary, verdictChanges, {
     at,
