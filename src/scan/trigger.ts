@@ -12,7 +12,17 @@
  * anything: a pending record the hourly `scan-resume` trigger completes, each firing of it within its own time.
  */
 import { getAppContext } from '@forge/api';
-import { InvocationLimitReachedError, PartialSuccessError, RateLimitError } from '@forge/events';
+import {
+  InternalServerError,
+  InvalidPushSettingsError,
+  InvalidQueueNameError,
+  InvocationLimitReachedError,
+  NoEventsToPushError,
+  PartialSuccessError,
+  PayloadTooBigError,
+  RateLimitError,
+  TooManyEventsError,
+} from '@forge/events';
 import { randomUUID } from 'node:crypto';
 import { kvs } from '../storage/kvs-client';
 import { JiraHttpError, JiraRateLimitError } from '../errors';
@@ -20,6 +30,7 @@ import { JiraClient } from '../jira/client';
 import { keys } from '../storage/keys';
 import { claimOwn, deleteMany, listAll } from '../storage/kv';
 import { jqlString } from '../jira/jql';
+import { listRunSummaries } from '../storage/scan-state';
 import { projectsWithSettings } from '../storage/settings';
 import { newRunId } from './run';
 import { pushScanEvents, resumeParkedScans, type ScanEvent } from './queue';
@@ -178,6 +189,8 @@ async function probeProjects(
   const toProbe = projects.filter((key) => !inUse.has(key));
   let queue: string[];
   let resumeAt: { key?: string } | undefined;
+  // Where a rotating probe began (an index of toProbe).
+  let rotatedFrom = 0;
   if (rotate) {
     resumeAt = await kvs.get<{ key?: string }>(keys.scanProbeNext).catch(() => undefined);
     // Where the last firing stopped; a project gone (or given settings) since: the next one in Jira's order.
@@ -187,6 +200,7 @@ async function probeProjects(
           toProbe.findIndex((key) => key >= resumeAt!.key!),
         )
       : 0;
+    rotatedFrom = from;
     queue = [...toProbe.slice(from), ...toProbe.slice(0, from)];
   } else {
     const from = options.from ? toProbe.findIndex((key) => key >= options.from!) : 0;
@@ -243,10 +257,14 @@ async function probeProjects(
   // key with "0" appended comes before every later key) are still to be probed.
   const lastListed = projects[projects.length - 1];
   const after = listingCut && lastListed !== undefined ? `${lastListed}0` : null;
+  // A rotating probe that began past the first project and stopped before it came round also left the projects
+  // before where it began: the resume (which does not go round) probes from the first one.
+  const leftBefore =
+    rotate && stopped.at !== null && rotatedFrom > 0 && toProbe.indexOf(stopped.at) >= rotatedFrom;
   return {
     inUse: projects.filter((key) => inUse.has(key)),
     complete: stopped.at === null && !listingCut,
-    next: stopped.at ?? after,
+    next: leftBefore ? null : (stopped.at ?? after),
   };
 }
 
@@ -313,6 +331,31 @@ export async function startScans(
 interface Start {
   projectKey: string;
   runId: string;
+  /**
+   * A run left pending: when it was written down (ms). Another run of the project started since (a second
+   * firing's, once this one's claim was given back or ran out) is the day's: this one is not pushed.
+   */
+  since?: number;
+}
+
+/** How many of a project's newest run summaries tell whether another run started since a pending one. */
+const RUNS_READ_SINCE = 5;
+
+/**
+ * Whether a run other than `start`'s has started on its project since `start.since`: the project's newest run
+ * summaries (one storage listing), written when a run begins. A run that found another holding the project's
+ * lease and did not start (run.ts recordNotStarted) does not count.
+ */
+async function otherRunSince(start: Start): Promise<boolean> {
+  if (start.since === undefined) return false;
+  const since = start.since;
+  const runs = await listRunSummaries(start.projectKey, RUNS_READ_SINCE);
+  return runs.some(
+    (run) =>
+      run.runId !== start.runId &&
+      Date.parse(run.startedAt) >= since &&
+      !(typeof run.failure === 'string' && run.failure.startsWith('Did not start')),
+  );
 }
 
 /**
@@ -333,21 +376,46 @@ function refusedRunIds(error: PartialSuccessError): Set<string> | null {
   return ids;
 }
 
+/**
+ * Whether a push that threw may have queued some of its events all the same: a 5xx (@forge/events reads every
+ * status it has no class for as InternalServerError, whose message begins with it), a call that failed on the
+ * way, or a 202 that does not say which events failed. A 429, a 405 (the chain's pushes spent), a 4xx and the
+ * client's own refusals queued nothing.
+ */
+function mayHaveQueued(error: unknown): boolean {
+  if (error instanceof PartialSuccessError) return refusedRunIds(error) === null;
+  if (error instanceof InternalServerError) return !/^4\d\d\b/.test(error.message);
+  return !(
+    error instanceof RateLimitError ||
+    error instanceof InvocationLimitReachedError ||
+    error instanceof TooManyEventsError ||
+    error instanceof PayloadTooBigError ||
+    error instanceof NoEventsToPushError ||
+    error instanceof InvalidQueueNameError ||
+    error instanceof InvalidPushSettingsError
+  );
+}
+
 /** What a firing (or the resume) could not finish of the day's start, kept for the hourly resume trigger. */
 interface StartPending {
+  /** When the record was written first (ms); its life (START_PENDING_TTL_MS) runs from then. */
   at: number;
-  /** Projects whose run was queued that day (or that another firing claimed): not started twice. */
+  /** Projects whose run the invocation(s) that wrote it queued that day: not started twice by it. */
   started: string[];
   /** The projects are still to be listed and probed. Absent (a record of an older version): true. */
   list?: boolean;
   /** Where the resume's probing goes on, in Jira's key order; absent or null: from the first project. */
   probeFrom?: string | null;
+  /** Since when (ms) the listing is owed: a run of a project found begun since is that day's. Absent: `at`. */
+  listAt?: number;
   /**
    * Runs not known to be queued, project key → run id: Forge refused their push, answered it in part, or the
    * invocation ended first. Pushed again under the same run id, so one that was queued after all only meets a copy
    * of its own first event, which finds its step claimed or its run over.
    */
   unpushed?: Record<string, string>;
+  /** When (ms) each run of `unpushed` was written down, where not `at` (one taken over from another record). */
+  unpushedAt?: Record<string, number>;
   /** Until when (ms) the invocation writing it may still be at work: the resume leaves it alone until then. */
   busyUntil?: number;
 }
@@ -364,24 +432,63 @@ const RESUME_CLAIM_KEY = 'scan-start:resume';
 /** After its invocation is stopped, how long a call it made may still land (src/storage/lock.ts's figure). */
 const CALL_IN_FLIGHT_MS = 1_000;
 
+/**
+ * Projects a stored value of a pending record holds at most: a record is written as parts of this many (each a
+ * record of its own to the resume, under `<key>:part-<n>`), so none nears Forge's 240 KiB a value (about 75
+ * bytes a project with Jira Cloud's keys of at most 10 characters), and a checkpoint rewrites only the parts
+ * whose projects changed rather than the whole record.
+ */
+const PROJECTS_PER_PART = 500;
+/** Pending records (parts) the resume reads in one firing; those past it are taken up the next hour. */
+const PENDING_PARTS_READ = 1_000;
+
 /** A pending record held in memory by the invocation that writes it. */
 class PendingStart {
   readonly started: Set<string>;
   readonly unpushed: Map<string, string>;
+  /** When each unpushed run was written down (ms). */
+  readonly unpushedAt: Map<string, number>;
   list: boolean;
   probeFrom: string | null;
+  listAt: number;
+  /** Each project's part (by the order the record first had it, so a batch of pushes changes one or two). */
+  private readonly partOf = new Map<string, number>();
+  private slots = 0;
+  /** What each part's key holds in storage as this invocation last wrote it (or found it). */
+  private readonly written = new Map<string, string | null>();
 
   private constructor(
     readonly key: string,
     readonly at: number,
     value: Omit<StartPending, 'at'>,
     /** In storage already (else there is nothing to delete when nothing is left). */
-    private stored: boolean,
+    stored: boolean,
   ) {
     this.started = new Set(value.started);
     this.unpushed = new Map(Object.entries(value.unpushed ?? {}));
+    this.unpushedAt = new Map(
+      [...this.unpushed.keys()].map((k) => {
+        const t = value.unpushedAt?.[k];
+        return [k, typeof t === 'number' ? t : at];
+      }),
+    );
     this.list = value.list ?? true;
     this.probeFrom = value.probeFrom ?? null;
+    this.listAt = typeof value.listAt === 'number' ? value.listAt : at;
+    if (stored) this.written.set(key, null);
+  }
+
+  private partKey(part: number): string {
+    return part === 0 ? this.key : `${this.key}:part-${part}`;
+  }
+
+  private partOfProject(projectKey: string): number {
+    let part = this.partOf.get(projectKey);
+    if (part === undefined) {
+      part = Math.floor(this.slots++ / PROJECTS_PER_PART);
+      this.partOf.set(projectKey, part);
+    }
+    return part;
   }
 
   static fresh(list: boolean, nowMs: number = Date.now()): PendingStart {
@@ -390,10 +497,11 @@ class PendingStart {
 
   /**
    * Every record no invocation is at work on, made one: written under the first one's key, then the others
-   * deleted (an invocation stopped in between leaves copies, whose runs are pushed under the same ids).
+   * deleted (an invocation stopped in between leaves copies, whose runs are pushed under the same ids). Each
+   * run keeps when its own record wrote it down; the merged record lives as long as its newest one.
    */
   static async takeIdle(nowMs: number = Date.now()): Promise<PendingStart | null> {
-    const all = await listAll<StartPending>(START_PENDING_PREFIX, 100);
+    const all = await listAll<StartPending>(START_PENDING_PREFIX, PENDING_PARTS_READ);
     const idle = all.filter(
       ({ key, value }) =>
         (key === START_PENDING_PREFIX || key.startsWith(`${START_PENDING_PREFIX}:`)) &&
@@ -402,29 +510,56 @@ class PendingStart {
         !(typeof value.busyUntil === 'number' && value.busyUntil > nowMs),
     );
     if (idle.length === 0) return null;
+    const atOf = (value: StartPending) => (typeof value.at === 'number' ? value.at : nowMs);
     const listing = idle.filter(({ value }) => value.list ?? true);
     const froms = listing.map(({ value }) => value.probeFrom ?? null);
+    // A project two records left: the run written down first (a run begun since it is the day's either way).
+    const unpushed: Record<string, string> = {};
+    const unpushedAt: Record<string, number> = {};
+    for (const { value } of idle) {
+      for (const [projectKey, runId] of Object.entries(value.unpushed ?? {})) {
+        const t = value.unpushedAt?.[projectKey];
+        const since = typeof t === 'number' ? t : atOf(value);
+        if (typeof runId !== 'string' || (unpushedAt[projectKey] ?? Infinity) <= since) continue;
+        unpushed[projectKey] = runId;
+        unpushedAt[projectKey] = since;
+      }
+    }
     const merged = new PendingStart(
       idle[0]!.key,
-      Math.min(...idle.map(({ value }) => (typeof value.at === 'number' ? value.at : nowMs))),
+      Math.max(...idle.map(({ value }) => atOf(value))),
       {
         started: idle.flatMap(({ value }) => (Array.isArray(value.started) ? value.started : [])),
-        unpushed: Object.assign({}, ...idle.map(({ value }) => value.unpushed ?? {})) as Record<
-          string,
-          string
-        >,
+        unpushed,
+        unpushedAt,
         list: listing.length > 0,
         // The earliest place any of them was to go on from; one that had not begun: from the first project.
         probeFrom: froms.includes(null) ? null : (froms.sort()[0] ?? null),
+        listAt: Math.min(
+          nowMs,
+          ...listing.map(({ value }) => (typeof value.listAt === 'number' ? value.listAt : atOf(value))),
+        ),
       },
       true,
     );
-    for (const key of merged.started) merged.unpushed.delete(key);
     if (idle.length > 1) {
       await merged.save(0);
-      await deleteMany(idle.slice(1).map(({ key }) => key));
+      // The merged record's parts may reuse keys of the ones read: those are not deleted.
+      await deleteMany(idle.map(({ key }) => key).filter((key) => !merged.written.has(key)));
     }
     return merged;
+  }
+
+  /** A run not known to be queued, written down for the resume. */
+  pend(start: Start): void {
+    this.unpushed.set(start.projectKey, start.runId);
+    this.unpushedAt.set(start.projectKey, start.since ?? this.at);
+  }
+
+  /** A project no longer this record's to start. */
+  settle(projectKey: string): void {
+    this.unpushed.delete(projectKey);
+    this.unpushedAt.delete(projectKey);
   }
 
   /** Nothing left to do. */
@@ -433,7 +568,11 @@ class PendingStart {
   }
 
   unpushedStarts(): Start[] {
-    return [...this.unpushed].map(([projectKey, runId]) => ({ projectKey, runId }));
+    return [...this.unpushed].map(([projectKey, runId]) => ({
+      projectKey,
+      runId,
+      since: this.unpushedAt.get(projectKey) ?? this.at,
+    }));
   }
 
   /** Writes the record; `busyUntil` (ms) while the writer may still change it, 0 once it hands it over. */
@@ -443,21 +582,62 @@ class PendingStart {
       await this.remove();
       return;
     }
-    const value: StartPending = {
-      at: this.at,
-      started: [...this.started],
-      list: this.list,
-      probeFrom: this.probeFrom,
-      unpushed: Object.fromEntries(this.unpushed),
-      busyUntil,
+    // A run written down a day ago is past: the daily firing since started the project anyway.
+    for (const [projectKey, since] of this.unpushedAt)
+      if (since + START_PENDING_TTL_MS <= nowMs) this.settle(projectKey);
+    const parts: Array<{
+      started: string[];
+      unpushed: Array<[string, string]>;
+      unpushedAt: Array<[string, number]>;
+    }> = [];
+    const partFor = (projectKey: string) => {
+      const part = this.partOfProject(projectKey);
+      while (parts.length <= part) parts.push({ started: [], unpushed: [], unpushedAt: [] });
+      return parts[part]!;
     };
-    // Before the write: one that answers an error may still have been stored.
-    this.stored = true;
-    await kvs.set(this.key, value, { ttl: { value: ttlSeconds, unit: 'SECONDS' } });
+    for (const projectKey of this.started) partFor(projectKey).started.push(projectKey);
+    for (const [projectKey, runId] of this.unpushed) {
+      const part = partFor(projectKey);
+      part.unpushed.push([projectKey, runId]);
+      const since = this.unpushedAt.get(projectKey);
+      if (since !== undefined && since !== this.at) part.unpushedAt.push([projectKey, since]);
+    }
+    if (parts.length === 0) parts.push({ started: [], unpushed: [], unpushedAt: [] });
+    const keep = new Set<string>();
+    for (const [i, part] of parts.entries()) {
+      // The first part carries the listing still owed; a later one with no project is not written.
+      if (i > 0 && part.started.length === 0 && part.unpushed.length === 0) continue;
+      const key = this.partKey(i);
+      keep.add(key);
+      const value: StartPending = {
+        at: this.at,
+        started: part.started,
+        list: i === 0 ? this.list : false,
+        probeFrom: i === 0 ? this.probeFrom : null,
+        ...(i === 0 && this.list && this.listAt !== this.at ? { listAt: this.listAt } : {}),
+        unpushed: Object.fromEntries(part.unpushed),
+        ...(part.unpushedAt.length > 0 ? { unpushedAt: Object.fromEntries(part.unpushedAt) } : {}),
+        busyUntil,
+      };
+      const json = JSON.stringify(value);
+      // Unchanged since this invocation wrote it (its time to live runs from `at`, the same either way).
+      if (this.written.get(key) === json) continue;
+      // Before the write: one that answers an error may still have been stored.
+      this.written.set(key, null);
+      await kvs.set(key, value, { ttl: { value: ttlSeconds, unit: 'SECONDS' } });
+      this.written.set(key, json);
+    }
+    const gone = [...this.written.keys()].filter((key) => !keep.has(key));
+    if (gone.length > 0) {
+      await deleteMany(gone);
+      for (const key of gone) this.written.delete(key);
+    }
   }
 
   async remove(): Promise<void> {
-    if (this.stored) await kvs.delete(this.key);
+    const stored = [...this.written.keys()];
+    if (stored.length > 0) await deleteMany(stored);
+    this.written.clear();
   }
 
   /** Hands the record over to the next resume, or deletes it when nothing is left; a refusal is logged. */
@@ -527,20 +707,37 @@ async function startRuns(
       notClaimed.push(start);
       continue;
     }
+    let ranSince: boolean;
+    try {
+      ranSince = await otherRunSince(start);
+    } catch (e) {
+      // Not known today: left pending for the next hour's resume.
+      console.warn(
+        `scan: ${start.projectKey}'s runs not read (${e instanceof Error ? e.message : String(e)})`,
+      );
+      notClaimed.push(start);
+      continue;
+    }
+    if (ranSince) {
+      record?.settle(start.projectKey);
+      continue;
+    }
     const claim = await claimStart(start, origin);
     if (claim === 'taken') {
-      record?.started.add(start.projectKey);
-      record?.unpushed.delete(start.projectKey);
+      // Another firing's: its own record keeps it until its push is known to be queued. Not recorded started
+      // here: this record's `started` are only the runs it pushed, which no other record's runs give way to.
+      record?.settle(start.projectKey);
       continue;
     }
     if (claim === 'ours') claimed.add(start.projectKey);
     ours.push(start);
   }
   if (record && (ours.length > 0 || notClaimed.length > 0 || record.list)) {
-    for (const start of [...ours, ...notClaimed]) record.unpushed.set(start.projectKey, start.runId);
+    for (const start of [...ours, ...notClaimed]) record.pend(start);
     await record.checkpoint(time);
   }
   const left: Start[] = [...notClaimed];
+  const keepClaim = new Set<string>();
   let pushed = 0;
   let stop = false;
   for (let i = 0; i < ours.length; i += EVENTS_PER_PUSH) {
@@ -550,6 +747,7 @@ async function startRuns(
       continue;
     }
     let accepted: Start[] = [];
+    let unknown = false;
     for (let attempt = 1; ; attempt++) {
       try {
         await pushScanEvents(batch.map((s) => scheduledEvent(s.projectKey, s.runId, origin)));
@@ -572,6 +770,7 @@ async function startRuns(
         // Forge's 500 events a minute with no minute left to wait, or this chain's pushes spent: the next pushes
         // would meet the same answer.
         if (e instanceof RateLimitError || e instanceof InvocationLimitReachedError) stop = true;
+        unknown = mayHaveQueued(e);
         console.warn(
           `scan: ${batch.length - accepted.length} of ${batch.length} project scan(s) not queued ` +
             `(${e instanceof Error ? e.message : String(e)}); left for the hourly resume`,
@@ -580,18 +779,25 @@ async function startRuns(
       }
     }
     const acceptedKeys = new Set(accepted.map((s) => s.projectKey));
-    left.push(...batch.filter((s) => !acceptedKeys.has(s.projectKey)));
+    const notAccepted = batch.filter((s) => !acceptedKeys.has(s.projectKey));
+    left.push(...notAccepted);
+    // Perhaps queued: their claims stay (under their run ids, which the resume pushes them again under), so a
+    // second firing within the window does not start a second run of each. The install trigger keeps no record
+    // for a resume: it gives its back, for the daily firing to start.
+    if (unknown && record) for (const s of notAccepted) keepClaim.add(s.projectKey);
     pushed += accepted.length;
     if (record && accepted.length > 0) {
       for (const s of accepted) {
         record.started.add(s.projectKey);
-        record.unpushed.delete(s.projectKey);
+        record.settle(s.projectKey);
       }
       await record.checkpoint(time);
     }
   }
-  // What was not pushed is not kept from the next firing or the resume by this one's claim.
-  const giveBack = left.filter((s) => claimed.has(s.projectKey)).map((s) => keys.scanScheduled(s.projectKey));
+  // What is known not to be queued is not kept from the next firing or the resume by this one's claim.
+  const giveBack = left
+    .filter((s) => claimed.has(s.projectKey) && !keepClaim.has(s.projectKey))
+    .map((s) => keys.scanScheduled(s.projectKey));
   if (giveBack.length > 0)
     await deleteMany(giveBack).catch((e: unknown) =>
       console.warn(
@@ -637,8 +843,15 @@ export async function scanTrigger(): Promise<{ statusCode: number; body: string 
   const time = new InvocationTime(SCAN_TRIGGER_TIMEOUT_SECONDS);
   let projects: string[];
   let list = false;
+  let probeFrom: string | null = null;
   try {
-    projects = await configuredProjects(undefined, { budgetMs: time.probeBudgetMs() });
+    const found = await probeProjects(JiraClient.asApp(), { budgetMs: time.probeBudgetMs() });
+    projects = found.inUse;
+    // Probing cut short (a 429, or its time spent): the hourly resume probes the rest today.
+    if (!found.complete) {
+      list = true;
+      probeFrom = found.next;
+    }
   } catch (e) {
     if (!(e instanceof JiraRateLimitError) && !(e instanceof JiraHttpError)) throw e;
     // Forge does not retry a scheduled trigger: the projects known from saved settings start now, and the hourly
@@ -650,6 +863,7 @@ export async function scanTrigger(): Promise<{ statusCode: number; body: string 
     );
   }
   const record = PendingStart.fresh(list);
+  record.probeFrom = probeFrom;
   const { pushed, left } = await startRuns(
     projects.map((projectKey) => ({ projectKey, runId: newRunId() })),
     'schedule',
@@ -706,7 +920,7 @@ export async function scanResume(): Promise<{ statusCode: number; body: string }
         const fresh = found.inUse.filter((key) => !record.started.has(key) && !record.unpushed.has(key));
         started += (
           await startRuns(
-            fresh.map((projectKey) => ({ projectKey, runId: newRunId() })),
+            fresh.map((projectKey) => ({ projectKey, runId: newRunId(), since: record.listAt })),
             'schedule',
             time,
             record,

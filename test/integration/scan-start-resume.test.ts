@@ -28,9 +28,18 @@ afterEach(() => {
   app = undefined;
 });
 
+/** How far the workbench's clock (storage expiry, the app's runs) is ahead of the real one. */
+let clockOffsetMs = 0;
+const moveClock = (ms: number) => (clockOffsetMs += ms);
+
 /** A workbench whose Forge time limits pass `timeScale` times as fast (0.01: a 900 s limit is 9 s). */
 function newApp(timeScale: number): WorkbenchApp {
-  app = createWorkbenchApp({ dataFile: ':memory:', limits: { timeScale } });
+  clockOffsetMs = 0;
+  app = createWorkbenchApp({
+    dataFile: ':memory:',
+    limits: { timeScale },
+    now: () => new Date(Date.now() + clockOffsetMs),
+  });
   return app;
 }
 
@@ -146,19 +155,24 @@ describe('the hourly resume after a quota 429 on the daily listing', () => {
   });
 });
 
-describe('the daily firing whose pushes Forge refuses', () => {
-  it('leaves the projects of a push answered 503 unclaimed and pending, and the resume starts them', async () => {
+describe('the daily firing whose probing is cut short', () => {
+  it('leaves the projects it did not probe to the resume, which starts each in use once', async () => {
     newApp(0.01);
-    const projects = await projectsWithSettings(60);
-    // The first push (50 projects) is answered 503 (@forge/events InternalServerError).
-    app!.queue.injectDelivery({ refusePushes: { count: 1, status: 503 } });
+    const projects = ['A1', 'B1', 'C1', 'D1'];
+    for (const key of projects) {
+      app!.jira.store.createProject({ key, name: `Project ${key}` });
+      lensedProject(key);
+    }
+    // One probe meets Jira's rate limit: the daily firing probes no further.
+    app!.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 30,
+      times: 1,
+      match: { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: 'hasHypothesis IS NOT EMPTY' },
+    });
 
     expect(await fire(DAILY)).toEqual({ ok: true });
-    const counts = await runCounts(projects);
-    const notStarted = projects.filter((key) => counts[key] === 'none');
-    expect(notStarted).toHaveLength(50);
-    // Not kept from a second firing or the resume by a claim of a run that was never queued.
-    for (const key of notStarted) expect(await claimOf(key)).toBeUndefined();
+    expect(Object.values(await runCounts(projects)).filter((s) => s === 'none')).toHaveLength(1);
     expect(await pendingStarts()).toHaveLength(1);
 
     expect(await fire(RESUME)).toEqual({ ok: true });
@@ -166,15 +180,76 @@ describe('the daily firing whose pushes Forge refuses', () => {
     expect(await pendingStarts()).toEqual([]);
   });
 
-  it('lets a second firing within the window start them, and the resume then starts none twice', async () => {
+  it('has the resume probe from the first project when the daily probing began past it', async () => {
+    newApp(0.01);
+    const projects = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(2, '0')}`);
+    for (const key of projects) {
+      app!.jira.store.createProject({ key, name: `Project ${key}` });
+      lensedProject(key);
+    }
+    // Yesterday's firing stopped at A10: today's probes from there, round to A09.
+    await system(() => kvs.set(keys.scanProbeNext, { key: 'A10' }));
+    app!.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 30,
+      times: 1,
+      match: { pathIncludes: '/rest/api/3/search/jql', bodyIncludes: 'hasHypothesis IS NOT EMPTY' },
+    });
+
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+});
+
+describe('the daily firing whose pushes Forge refuses', () => {
+  it('keeps the claims of a push answered 503 under its pending run ids, and the resume starts them', async () => {
+    newApp(0.01);
+    const projects = await projectsWithSettings(60);
+    // The first push (50 projects) is answered 503 (@forge/events InternalServerError): some may be queued.
+    app!.queue.injectDelivery({ refusePushes: { count: 1, status: 503 } });
+
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    const counts = await runCounts(projects);
+    const notStarted = projects.filter((key) => counts[key] === 'none');
+    expect(notStarted).toHaveLength(50);
+    const pending = await pendingStarts();
+    expect(pending).toHaveLength(1);
+    // Their claims name the run ids the resume pushes: a second firing now does not start them again.
+    const unpushed = pending[0]!.value.unpushed as Record<string, string>;
+    for (const key of notStarted) expect(await claimOf(key)).toMatchObject({ runId: unpushed[key] });
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+
+  it('keeps a second firing within the window from the projects of a push answered 500, and the resume starts each once', async () => {
     newApp(0.01);
     const projects = await projectsWithSettings(60);
     app!.queue.injectDelivery({ refusePushes: { count: 1, status: 500 } });
     expect(await fire(DAILY)).toEqual({ ok: true });
-    // The schedule fires again (at least once): what the first could not push is not claimed by it.
+    // The schedule fires again (at least once): what the first pushed with no answer stays claimed by it.
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    expect(Object.values(await runCounts(projects)).filter((s) => s === 'none')).toHaveLength(50);
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+
+  it('does not start again, past the firing window, what a second firing started after the first was refused', async () => {
+    newApp(0.01);
+    const projects = await projectsWithSettings(60);
+    // The first push is refused whole (429, no minute left to wait): its 50 projects are given back and pending.
+    app!.queue.injectDelivery({ refusePushes: { count: 1, status: 429 } });
+    expect(await fire(DAILY)).toEqual({ ok: true });
     expect(await fire(DAILY)).toEqual({ ok: true });
     expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
 
+    // The resume fires after the second firing's claims ran out: the first one's run ids are not pushed.
+    moveClock(40 * 60_000);
     expect(await fire(RESUME)).toEqual({ ok: true });
     expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
     expect(await pendingStarts()).toEqual([]);
@@ -213,6 +288,22 @@ describe('the daily firing whose pushes Forge refuses', () => {
     expect(await pendingStarts()).toEqual([]);
   });
 
+  it('keeps a second firing from starting again the runs a 202 naming no failed event may have queued', async () => {
+    newApp(0.01);
+    const projects = await projectsWithSettings(60);
+    app!.queue.injectDelivery({ partialPushes: { count: 1, failedIndexes: [3], named: false } });
+
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    const counts = await runCounts(projects);
+    expect(Object.values(counts).filter((s) => s === 'none')).toHaveLength(1);
+    expect(Object.values(counts).filter((s) => s !== 'none' && s !== 'finished')).toEqual([]);
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+    expect(await pendingStarts()).toEqual([]);
+  });
+
   it('does not wait for the next minute past its time after a 429, and leaves the rest to the resume', async () => {
     // At 1/100 the daily firing has 9 s: Forge's minute of 500 events does not fit.
     newApp(0.01);
@@ -246,5 +337,72 @@ describe('the daily firing whose pushes Forge refuses', () => {
     expect(await fire(RESUME)).toEqual({ ok: true });
     expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
     expect(await pendingStarts()).toEqual([]);
+  });
+});
+
+describe('the hourly resume over the records of several firings', () => {
+  it('pushes the runs each record left, whatever the other records started', async () => {
+    newApp(0.01);
+    const projects = await projectsWithSettings(4);
+    await system(async () => {
+      const at = Date.now();
+      const record = (value: Record<string, unknown>) => ({
+        list: false,
+        probeFrom: null,
+        busyUntil: 0,
+        ...value,
+      });
+      // Two firings side by side: each claimed one project (its push refused) and found the other's claimed.
+      await kvs.set('scan-start:pending:a', record({ at, started: ['S01'], unpushed: { S02: 'run-a-s02' } }));
+      await kvs.set('scan-start:pending:b', record({ at, started: ['S02'], unpushed: { S01: 'run-b-s01' } }));
+      // Yesterday's record, which started S03 then, beside today's, which could not push it.
+      await kvs.set(
+        'scan-start:pending:old',
+        record({ at: at - 20 * 3_600_000, started: ['S03'], unpushed: {} }),
+      );
+      await kvs.set(
+        'scan-start:pending:today',
+        record({ at, started: ['S00'], unpushed: { S03: 'run-t-s03' } }),
+      );
+    });
+
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    expect(await runCounts(projects)).toEqual({ ...oneFinishedRunEach(projects), S00: 'none' });
+    expect(await pendingStarts()).toEqual([]);
+  });
+});
+
+describe('the pending record of a large site', () => {
+  it('is written in parts of a bounded size, which the resume takes up as one and writes back whole', async () => {
+    newApp(0.05);
+    const projects = Array.from({ length: 1_200 }, (_, i) => `P${String(i).padStart(4, '0')}`);
+    for (const key of projects) app!.jira.store.createProject({ key, name: `Project ${key}` });
+    await system(async () => {
+      for (const key of projects) await saveSettings(key, {}, 0);
+    });
+    const unpushedOf = (parts: Array<{ value: Record<string, unknown> }>) =>
+      parts.flatMap(({ value }) => Object.keys((value.unpushed ?? {}) as Record<string, string>)).sort();
+    const expectBoundedParts = (parts: Array<{ value: Record<string, unknown> }>) => {
+      for (const { value } of parts) {
+        expect(Object.keys((value.unpushed ?? {}) as Record<string, string>).length).toBeLessThanOrEqual(500);
+        expect(JSON.stringify(value).length).toBeLessThan(60_000);
+      }
+    };
+
+    // Every push is refused (429, no minute left to wait): all 1,200 runs are left pending.
+    app!.queue.injectDelivery({ refusePushes: { count: 1, status: 429 } });
+    expect(await fire(DAILY)).toEqual({ ok: true });
+    const parts = await pendingStarts();
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    expectBoundedParts(parts);
+    expect(unpushedOf(parts)).toEqual(projects);
+
+    // The resume's pushes are refused too: it writes back every run, in parts, under the same run ids.
+    const runIds = Object.assign({}, ...parts.map(({ value }) => value.unpushed)) as Record<string, string>;
+    app!.queue.injectDelivery({ refusePushes: { count: 1, status: 429 } });
+    expect(await fire(RESUME)).toEqual({ ok: true });
+    const after = await pendingStarts();
+    expectBoundedParts(after);
+    expect(Object.assign({}, ...after.map(({ value }) => value.unpushed))).toEqual(runIds);
   });
 });
