@@ -118,8 +118,15 @@ const storedResultSchema = z.object({
   evidence: storedRequiredText,
   measuredValue: storedFinite.optional().catch(undefined),
 });
-/** A Jira bulk task (GET /bulk/queue/{taskId}) that edits the issue for the app, and when it was submitted. */
-const appEditTaskSchema = z.object({ taskId: z.string().min(1), at: z.string() });
+/**
+ * A Jira bulk task (GET /bulk/queue/{taskId}) that edits the issue for the app, and when it was submitted; `adds`
+ * the label it adds (absent when it removes one): a label landing after the flag was cleared is taken off again.
+ */
+const appEditTaskSchema = z.object({
+  taskId: z.string().min(1),
+  at: z.string(),
+  adds: z.string().min(1).optional().catch(undefined),
+});
 export type AppEditTask = z.infer<typeof appEditTaskSchema>;
 
 /** A version written as text ("3") is still the version: read as 0, the next save would overwrite the lens. */

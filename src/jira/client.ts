@@ -118,7 +118,12 @@ export interface BulkPropertyResult {
  * A task in these states may still write: CANCEL_REQUESTED is asked to stop and has not yet (the status enum of
  * TaskProgressBeanObject in Jira's platform REST API v3 spec).
  */
-const TASK_NOT_OVER = ['ENQUEUED', 'RUNNING', 'CANCEL_REQUESTED'];
+export const TASK_NOT_OVER: readonly string[] = ['ENQUEUED', 'RUNNING', 'CANCEL_REQUESTED'];
+/**
+ * A bulk task (BulkOperationProgress, GET /bulk/queue/{taskId}) in these states is over: it edits nothing more.
+ * Every other state of the spec's enum is TASK_NOT_OVER; a state outside it is neither (not understood).
+ */
+export const BULK_TASK_ENDED: readonly string[] = ['COMPLETE', 'FAILED', 'CANCELLED', 'DEAD'];
 
 /**
  * The issues a bulk property task says it did not write, by id, with Jira's message. POST
@@ -439,11 +444,12 @@ export class JiraClient {
     const attempts = Math.max(1, polling.attempts ?? TASK_POLL_ATTEMPTS);
     const intervalMs = polling.intervalMs ?? TASK_POLL_INTERVAL_MS;
     let progress = await this.getBulkProgress(taskId);
-    for (let i = 1; i < attempts && ['ENQUEUED', 'RUNNING'].includes(progress.status); i++) {
+    // A cancel requested is not over until Jira says the task was cancelled (or completed): it may still edit.
+    for (let i = 1; i < attempts && !BULK_TASK_ENDED.includes(progress.status); i++) {
       await sleep(intervalMs);
       progress = await this.getBulkProgress(taskId);
     }
-    return { progress, finished: !['ENQUEUED', 'RUNNING'].includes(progress.status) };
+    return { progress, finished: BULK_TASK_ENDED.includes(progress.status) };
   }
 
   async getBulkProgress(taskId: string): Promise<JiraBulkProgress> {

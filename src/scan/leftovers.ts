@@ -48,6 +48,8 @@ export interface KeptLeftovers {
   storedAs: Map<number, string>;
   /** The single list a version before per-issue keys kept, when there is one. */
   olderList: string | null;
+  /** Every entry kept was taken (fewer than one invocation takes): no others are kept. */
+  complete: boolean;
 }
 
 /** What is kept for this project, newest entry per issue. */
@@ -66,6 +68,7 @@ export async function keptLeftovers(projectKey: string): Promise<KeptLeftovers> 
     entries: dedupePending([...olderList, ...perIssue]),
     storedAs,
     olderList: olderList.length ? keys.scanLeftovers(projectKey) : null,
+    complete: found.length < TAKE_LIMIT,
   };
 }
 

@@ -859,6 +859,12 @@ export async function runScanInvocation(
       if (earlier) await dropLeftovers(earlier, committed.unwritten);
       working.unwritten = [];
       writer.unwritten = [...committed.unwritten];
+      // The pages' lenses are newer than what is kept for their issues: written, they drop it (all were taken,
+      // but those still unwritten, unless more than one invocation takes were kept, or a partition's start).
+      writer.dropKeptOnWrite(
+        projectKey,
+        earlier?.complete ? committed.unwritten.map((e) => e.issueId) : null,
+      );
     }
     if (!working.sprintField) {
       const { ids, assumed } = await retrying(() => discoverAgileFields(jira));

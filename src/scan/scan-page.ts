@@ -2,6 +2,7 @@
  * Judging one issue of a scan page: the domain's verdict and score, and the smallest change to what is stored.
  * Pure: no I/O, time is an argument. The writer applies the plans (or, in a dry run, only counts them).
  */
+import { createHash } from 'node:crypto';
 import { assessIssue } from '../domain/assess-issue';
 import {
   flagFor,
@@ -72,24 +73,39 @@ export function recognisesAppEdit(
 }
 
 /**
- * A bulk edit of the app's, as Jira reports it: still to run (or Jira could not be asked), or over. `endedAt`
- * is when Jira last moved it (its progress's `updated`), null when Jira no longer knows the task; `applied`
- * the issues it edited, when Jira lists them.
+ * A bulk edit of the app's, as Jira reports it: still to run (`over: false`), not known (`over: null`: Jira could
+ * not be asked, or its answer was not understood, or the app lost Make bulk changes), or over. `endedAt` is when
+ * Jira last moved it (its progress's `updated`), null when Jira no longer knows the task; `applied` the issues it
+ * edited, when Jira lists them.
  */
 export type AppEditTaskState =
-  { over: false } | { over: true; endedAt: string | null; applied: ReadonlySet<number> | null };
+  | { over: false }
+  | { over: null }
+  | { over: true; endedAt: string | null; applied: ReadonlySet<number> | null };
 
 /**
  * Jira keeps a bulk task's progress 14 days from its creation (the platform spec of GET /bulk/queue/{taskId}):
- * a task it no longer knows ended within them, at a moment it no longer says.
+ * a task not asked about that long is settled unasked.
  */
 export const BULK_TASK_KEPT_MS = 14 * 86_400_000;
 
 /**
- * The lens with its pending bulk task settled, when Jira says the task is over: `updated` up to the task's end
- * is the app's own, and a label the task did not apply is no longer taken as applied. Unchanged while the task
- * is pending or was not asked about (the lens still names it, and no bump counts as activity), unless it is older
- * than Jira keeps tasks: then it is over, as one Jira forgot.
+ * How long after its submission a bulk label edit Jira cannot tell about is taken to have ended. The scan's
+ * edits are one label on at most 1,000 issues (BULK_EDIT_ISSUE_LIMIT): Jira runs such a task in seconds to
+ * minutes once it starts, and the writer itself polls it for a while before it leaves it pending. An hour is
+ * far past that, while still short against the idle limits (days): a bump Jira made within it is the app's,
+ * and a person's edit after it counts. Never the issue's `updated`, which may be that person's edit. A task
+ * Jira says is still queued past it stays pending: Jira knows better.
+ */
+export const BULK_TASK_BOUND_MS = 60 * 60_000;
+
+/**
+ * The lens with its pending bulk task settled. When Jira says the task is over and when, `updated` up to that
+ * end (and within the clock skew recognisesAppEdit allows after it) is the app's own. When Jira cannot say
+ * (unknown, forgotten), the task stays pending till BULK_TASK_BOUND_MS after its submission, then ends at that
+ * bound; one not asked about, till Jira no longer keeps it (BULK_TASK_KEPT_MS). A label an ended task did not
+ * apply is no longer taken as applied. Unchanged while pending (the lens still names the task, and no bump counts
+ * as activity).
  */
 export function settleAppEditTask(
   lens: IssueLens,
@@ -100,15 +116,24 @@ export function settleAppEditTask(
   const task = lens.appEditTask;
   if (!task) return lens;
   const at = Date.parse(task.at);
+  const bound = at + BULK_TASK_BOUND_MS;
+  // An unreadable submission time is past every bound: the task is dropped without moving the stamp.
+  const pastBound = !(now.getTime() <= bound);
   const expired = !(now.getTime() - at <= BULK_TASK_KEPT_MS);
-  const over = state?.over ? state : expired ? { endedAt: null, applied: null } : null;
-  if (!over) return lens;
-  // A task Jira forgot ended at an unknown moment within its 14 days: the bump seen by then is credited to it.
-  const forgotten = Math.min(Date.parse(issue.updated), Number.isNaN(at) ? Infinity : at + BULK_TASK_KEPT_MS);
-  const end = over.endedAt !== null ? Date.parse(over.endedAt) : forgotten;
+  const endedAt = state?.over === true ? state.endedAt : null;
+  const known = endedAt !== null && Number.isFinite(Date.parse(endedAt));
+  const unknown = state !== undefined && state.over !== false;
+  const settles = known || (unknown ? pastBound : expired);
+  if (!settles) return lens;
+  const ended = known ? Date.parse(endedAt) : bound;
+  // Jira's issue and task times may differ by the clock skew recognisesAppEdit allows: a bump that close after
+  // the task's end is the task's (never more: a person's edit a little later counts).
+  const up = Date.parse(issue.updated);
+  const end = known && up > ended && up <= ended + CLOCK_SKEW_MS ? up : ended;
   const stamp = lens.lastAppEditAt ? Date.parse(lens.lastAppEditAt) : NaN;
   const later = Number.isFinite(end) && !(stamp >= end);
-  const missed = over.applied !== null && !over.applied.has(issue.id);
+  const applied = state?.over === true ? state.applied : null;
+  const missed = applied !== null && !applied.has(issue.id);
   return {
     ...lens,
     appEditTask: undefined,
@@ -131,7 +156,18 @@ export interface IssuePlan {
   change: 'flag' | 'clear' | 'update' | null;
   edits: PlannedEdits;
   /** The verdict stored when the issue was judged: tells a decision made since from a panel save. */
-  base: { zombie: IssueLens['zombie']; flaggedAt: string | null };
+  base: {
+    zombie: IssueLens['zombie'];
+    flaggedAt: string | null;
+    /**
+     * Digests (scanFieldsDigest) of the scan-owned fields stored when the issue was judged, all of them and those
+     * only a scan writes: a write of the plan's lens that finds them changed knows a later scan wrote the lens
+     * since, and lays nothing of its older verdict over it. Set on plans that write; absent in entries kept by an
+     * older version.
+     */
+    scanned?: string;
+    scannedOnly?: string;
+  };
   /** Last activity by a person, kept beside the app's own edit so that edit never resets the idle clock. */
   lastRealActivity: string;
   /** The app-edit stamp stored when the issue was judged: names the flag's comment intent across tries. */
@@ -175,6 +211,42 @@ function sameRules(a: ZombieFlag['rules'], b: ZombieFlag['rules']): boolean {
 }
 
 export type ScanFields = Pick<IssueLens, (typeof SCAN_OWNED)[number]>;
+
+/**
+ * The scan-owned fields no person's save writes (the panel writes the score, hypothesis, kill date and recipe
+ * flag): only a scan changes these, and a decision, which bumps the version and clears the flag.
+ */
+const SCAN_ONLY = [
+  'zombie',
+  'flag',
+  'lastAppEditAt',
+  'realActivityBeforeAppEdit',
+  'appEditTask',
+  'nextCheckAt',
+] as const satisfies ReadonlyArray<(typeof SCAN_OWNED)[number]>;
+
+/** JSON with every object's keys sorted: the same value gives the same text whatever order it was stored in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * A short digest of a lens's scan-owned fields (with `only`, of those only a scan writes: SCAN_ONLY). Scan writes
+ * leave the lens's version as it is, so this is how a later write tells that a scan wrote the lens since a plan
+ * was judged.
+ */
+export function scanFieldsDigest(lens: ScanFields, only = false): string {
+  const fields: Record<string, unknown> = scanFieldsOf(lens);
+  const picked = only ? Object.fromEntries(SCAN_ONLY.map((k) => [k, fields[k]])) : fields;
+  return createHash('sha256').update(canonicalJson(picked)).digest('hex').slice(0, 16);
+}
 
 /** Only the fields the scan owns: what an interrupted write keeps in the cursor (a full lens can be 32 KB). */
 export function scanFieldsOf(lens: ScanFields): ScanFields {
@@ -248,6 +320,10 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
   }
   if (flag && ctx.settings.flagActions.comment && !flag.commented) edits.comment = true;
   if (!flag && stored.flag?.labelApplied && label && hasLabel(label)) edits.removeLabel = label;
+  // The app's add-label task that settled here on an item no longer flagged (a Keep cleared the flag before
+  // Jira ran it, and found no label to take off): the label it put there goes.
+  const landed = scanned.lens.appEditTask && !settled.appEditTask ? scanned.lens.appEditTask.adds : undefined;
+  if (!flag && !stored.flag && landed && hasLabel(landed)) edits.removeLabel = landed;
 
   const next: IssueLens = {
     ...stored,
@@ -268,13 +344,21 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
   const changed = scanFieldsDiffer(scanned.lens, next);
   const change: IssuePlan['change'] =
     flag && !stored.flag ? 'flag' : !flag && stored.flag ? 'clear' : changed ? 'update' : null;
+  const writes = changed || !!edits.addLabel || !!edits.removeLabel || edits.comment;
   return {
     issueId: issue.id,
     key: issue.key,
-    next: changed || edits.addLabel || edits.removeLabel || edits.comment ? next : null,
+    next: writes ? next : null,
     change,
     edits,
-    base: { zombie: stored.zombie, flaggedAt: stored.flag?.flaggedAt ?? null },
+    base: {
+      zombie: stored.zombie,
+      flaggedAt: stored.flag?.flaggedAt ?? null,
+      // Of the lens as stored (before the app edits settled here): what a later write reads back to compare.
+      ...(writes
+        ? { scanned: scanFieldsDigest(scanned.lens), scannedOnly: scanFieldsDigest(scanned.lens, true) }
+        : {}),
+    },
     lastRealActivity: snapshot.lastActivityAt ?? issue.created,
     storedAppEditAt,
     appEditIntent,

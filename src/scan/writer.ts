@@ -14,7 +14,9 @@ import { JiraRateLimitError, NotAuthorizedError, NotFoundError, ValidationError 
 import {
   BULK_EDIT_ISSUE_LIMIT,
   BULK_PROPERTY_ISSUE_LIMIT,
+  BULK_TASK_ENDED,
   failedIssuesOfTask,
+  TASK_NOT_OVER,
   withRetry,
   type JiraClient,
 } from '../jira/client';
@@ -26,6 +28,7 @@ import { claimOwn, deleteMany, listAll, setMany } from '../storage/kv';
 import { releaseLensClaim, stillHeld, takeLensClaim } from '../storage/lens-claim';
 import {
   afterAppEdits,
+  scanFieldsDigest,
   scanFieldsOf,
   withScanFields,
   type AppEditIntent,
@@ -166,12 +169,31 @@ export function readPending(value: unknown): PendingLens[] {
 }
 
 /**
+ * True when a later scan wrote the issue's lens since the entry was judged: the scan-owned fields stored now are
+ * neither those the entry was judged from nor the entry's own (a write of it that landed). Scan writes keep the
+ * version, so a kept entry taken runs later (past the 1,000 one invocation takes) finds its version unchanged
+ * over a newer verdict. Unknown (false) for entries kept by an older version, which carry no digests.
+ */
+export function scanWroteSince(latest: IssueLens, entry: PendingLens): boolean {
+  // With the version moved a person's save may have changed the scan fields it writes (the score): only those
+  // no save writes tell a scan's write.
+  const only = latest.version !== entry.basedOn;
+  const then = only ? entry.base?.scannedOnly : entry.base?.scanned;
+  if (then === undefined) return false;
+  const now = scanFieldsDigest(latest, only);
+  return now !== then && now !== scanFieldsDigest(entry.fields, only);
+}
+
+/**
  * The scan's fields laid over the lens stored now, inside the issue's claim; the version is always the stored
  * one. When someone saved since the scan judged the issue, what they wrote stands: a panel save's score
- * (computed from the new draft), and a decision's verdict (a Keep's cleared flag, its snooze). Whatever the
- * scan did to the issue (label, comment, when) is recorded in every case, so it is never done again.
+ * (computed from the new draft), and a decision's verdict (a Keep's cleared flag, its snooze). When a later scan
+ * wrote the lens since (scanWroteSince), its verdict stands whole: the entry's flag, zombie value and next check
+ * are older. Whatever the scan did to the issue (label, comment, when) is recorded in every case, so it is never
+ * done again.
  */
 export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLens {
+  if (scanWroteSince(latest, entry)) return withOlderEdits(latest, entry.fields);
   if (latest.version === entry.basedOn) return withScanFields(latest, entry.fields);
   const ours = entry.fields;
   const edited = ours.lastAppEditAt && ours.lastAppEditAt !== latest.lastAppEditAt;
@@ -196,6 +218,36 @@ export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLen
         }
       : latest.flag;
   return { ...latest, flag, ...bookkeeping };
+}
+
+/**
+ * The lens a later scan wrote, with what an older entry's edits did recorded: its label and comment on a standing
+ * flag, and its app-edit stamp where it is later than the stored one (with its bulk task, or the stored one's when
+ * it names none; a task the lens drops could land later and be read as a person's activity).
+ */
+function withOlderEdits(latest: IssueLens, ours: ScanFields): IssueLens {
+  const flag =
+    latest.flag && ours.flag
+      ? {
+          ...latest.flag,
+          labelApplied: latest.flag.labelApplied || ours.flag.labelApplied,
+          commented: latest.flag.commented || ours.flag.commented,
+        }
+      : latest.flag;
+  const oursAt = ours.lastAppEditAt ? Date.parse(ours.lastAppEditAt) : NaN;
+  const storedAt = latest.lastAppEditAt ? Date.parse(latest.lastAppEditAt) : NaN;
+  const later = Number.isFinite(oursAt) && !(storedAt >= oursAt);
+  const appEditTask = later
+    ? (ours.appEditTask ?? latest.appEditTask)
+    : (latest.appEditTask ?? ours.appEditTask);
+  return {
+    ...latest,
+    flag,
+    ...(later
+      ? { lastAppEditAt: ours.lastAppEditAt, realActivityBeforeAppEdit: ours.realActivityBeforeAppEdit }
+      : {}),
+    ...(appEditTask ? { appEditTask } : {}),
+  };
 }
 
 /** Plans with a label to add or remove are flushed by this many: one bulk edit per label change. */
@@ -237,6 +289,34 @@ export class ScanWriter {
      */
     public labelMode: LabelMode | null = null,
   ) {}
+
+  /**
+   * Whose entries kept for a later run (src/scan/leftovers.ts) a written lens drops: unset, none (the run takes and
+   * drops those it writes itself); `ids` null, any issue's; else only the issues named, or left unwritten since.
+   */
+  private keptEntries: { projectKey: string; ids: ReadonlySet<number> | null } | null = null;
+
+  /**
+   * From now on, a lens written drops what is kept for its issue: older than the verdict written, it would only be
+   * laid over it when a later run takes it (mergeScanFields keeps the newer verdict all the same).
+   */
+  dropKeptOnWrite(projectKey: string, issueIds: Iterable<number> | null): void {
+    this.keptEntries = { projectKey, ids: issueIds ? new Set(issueIds) : null };
+  }
+
+  private async dropKept(written: ReadonlyArray<PendingLens>): Promise<void> {
+    const kept = this.keptEntries;
+    if (!kept || written.length === 0) return;
+    // What this invocation left unwritten may have been kept since (a cursor's overflow).
+    const since = new Set(this.unwritten.map((e) => e.issueId));
+    const stale = written.filter((e) => !kept.ids || kept.ids.has(e.issueId) || since.has(e.issueId));
+    try {
+      await deleteMany(stale.map((e) => keys.scanLeftover(kept.projectKey, e.issueId)));
+    } catch (e) {
+      // Tidiness only: an entry left is taken by a later run and keeps the newer verdict (mergeScanFields).
+      console.warn(`scan: could not drop ${stale.length} kept entries (${(e as Error).message})`);
+    }
+  }
 
   get buffered(): number {
     return this.plain.length + this.labelled.length;
@@ -425,7 +505,10 @@ export class ScanWriter {
       const failed = outcome?.progress.failedAccessibleIssues ?? {};
       // Jira may apply it after this invocation stamps the lenses: they name the task, and the next scan asks
       // when it ended before it reads a later `updated` as a person's.
-      const task = outcome?.finished ? undefined : { taskId, at };
+      // One that adds the label says so: should the flag be cleared before it lands, the scan takes it off.
+      const task = outcome?.finished
+        ? undefined
+        : { taskId, at, ...(change.add ? { adds: change.add } : {}) };
       for (const plan of slice) {
         const reason = failed[String(plan.issueId)];
         if (reason) this.hooks.onIssueError(plan.key, reason.join(' '));
@@ -492,8 +575,13 @@ export class ScanWriter {
       for (const [i, entry] of held.entries()) {
         const latest = current.get(entry.issueId);
         if (!latest) continue;
-        if (kept[i]) writes.push({ entry, lens: mergeScanFields(latest, entry) });
-        else lost.push(entry);
+        if (!kept[i]) {
+          lost.push(entry);
+          continue;
+        }
+        // A later scan's verdict stands (mergeScanFields): the entry's change did not happen, nor is it counted.
+        const counted = scanWroteSince(latest, entry) ? { ...entry, change: null } : entry;
+        writes.push({ entry: counted, lens: mergeScanFields(latest, entry) });
       }
       let written = writes.map((w) => w.entry);
       /** Jira's task ended without writing these: retried, their intents kept, like those not claimed. */
@@ -531,6 +619,7 @@ export class ScanWriter {
         landed.add(entry.issueId);
         this.hooks.onWritten(entry.change);
       }
+      await this.dropKept(written);
       // The lenses carry the edits' stamps now: their intents are done with. Kept while the task may yet run.
       await deleteMany([...landedBefore, ...(taskOver ? written : [])].flatMap(intentsOf));
       if (waiting.length || lost.length || refused.length)
@@ -612,7 +701,6 @@ export class ScanWriter {
 
 /** Bulk tasks one invocation asks Jira about: each covers up to 1,000 issues, so a few serve any page. */
 export const MAX_TASK_LOOKUPS = 50;
-const BULK_TASK_OVER = ['COMPLETE', 'FAILED', 'CANCELLED', 'DEAD'];
 
 /** A bulk task's time as Jira gives it (epoch milliseconds, or date-time text), as ISO; null if unreadable. */
 function bulkTaskTime(value: string | number | undefined): string | null {
@@ -633,8 +721,9 @@ export function pendingTaskIds(issues: ReadonlyArray<Pick<JiraIssue, 'properties
  * What Jira says of the app's pending bulk label edits, one GET per task for the invocation (at most
  * MAX_TASK_LOOKUPS; the rest stay unasked, and so pending, till the next one). A task Jira does not know (400,
  * its spec's answer to an unknown id, or 404) while the app may still read bulk tasks is over at a moment it no
- * longer says: a task it forgot is not running. A task it could not be asked about (5xx, an answer not
- * understood, the app's Make bulk changes permission gone) stays pending. A 429 is the scan's to wait out.
+ * longer says: a task it forgot is not running. Of a task it could not be asked about (5xx, an answer not
+ * understood, the app's Make bulk changes permission gone) Jira says nothing (`over: null`). Either is settled at
+ * a bound after its submission (settleAppEditTask). A 429 is the scan's to wait out.
  */
 export class AppEditTaskLookup {
   readonly states = new Map<string, AppEditTaskState>();
@@ -660,9 +749,12 @@ export class AppEditTaskLookup {
       if (e instanceof JiraRateLimitError) throw e;
       const forgotten =
         e instanceof NotFoundError || (e instanceof ValidationError && (await this.holdsBulkChange()));
-      return forgotten ? { over: true, endedAt: null, applied: null } : { over: false };
+      // Not asked (5xx, an answer not understood, Make bulk changes gone): the scan settles it at a bound.
+      return forgotten ? { over: true, endedAt: null, applied: null } : { over: null };
     }
-    if (!BULK_TASK_OVER.includes(progress.status)) return { over: false };
+    // As waitForBulkTask reads it: a cancel requested may still edit, a status not understood says nothing.
+    if (!BULK_TASK_ENDED.includes(progress.status))
+      return TASK_NOT_OVER.includes(progress.status) ? { over: false } : { over: null };
     const applied = progress.processedAccessibleIssues;
     return {
       over: true,

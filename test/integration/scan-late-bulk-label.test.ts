@@ -7,11 +7,18 @@ import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { JiraClient } from '../../src/jira/client';
 import { createScanConsumer } from '../../src/scan/consumer';
+import { decide } from '../../src/services/kill-review';
 import { SCAN_QUEUE } from '../../src/scan/queue';
 import { startScans } from '../../src/scan/trigger';
 import { listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
-import { anIdleStory, createWorkbench, PROJECT_KEY, type Workbench } from '../support/workbench-harness';
+import {
+  anIdleStory,
+  createWorkbench,
+  PROJECT_KEY,
+  USERS,
+  type Workbench,
+} from '../support/workbench-harness';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -199,5 +206,68 @@ describe('a bulk label edit Jira applies after the scan stopped polling it', () 
     expect(await scan()).toMatchObject({ status: 'finished', counters: { cleared: 1, errors: 0 } });
     expect(lensOf(touched).zombie).toBe('false');
     expect(issueOf(touched).labels).not.toContain('zombie');
+  });
+
+  it('counts a person’s edit made after the app lost Make bulk changes, on the first scan past the bound', async () => {
+    const { keys, taskId } = await flagWithLateLabels();
+    await landAfter(20 * MINUTE, taskId, keys);
+    wb.jira.bulkEditDelayRequests = null;
+    // A site admin takes Make bulk changes away from the app's account: Jira no longer tells it how the task went.
+    wb.jira.store.setGlobal(wb.jira.appAccountId, 'BULK_CHANGE', false);
+    const [touched, ...others] = keys as [string, ...string[]];
+    wb.jira.store.touch(issueOf(touched).id, at(START + 3 * DAY));
+
+    at(START + 4 * DAY);
+    await scan();
+
+    // The task ended by the bound after its submission: its landing is the app's, the day-3 edit the person's.
+    expect(lensOf(touched).zombie).toBe('false');
+    expect(lensOf(touched).appEditTask).toBeUndefined();
+    for (const key of others) {
+      expect(lensOf(key)).toMatchObject({
+        zombie: 'true',
+        lastAppEditAt: new Date(START + 60 * MINUTE).toISOString(),
+      });
+      expect(lensOf(key).appEditTask).toBeUndefined();
+    }
+  });
+
+  it('takes off a label that landed after a Keep cleared the flag, once the task settles', async () => {
+    const { keys, taskId } = await flagWithLateLabels();
+    const [kept, ...others] = keys as [string, ...string[]];
+    // A person keeps the item while Jira still has the label edit queued: there is no label yet to take off.
+    at(START + 10 * MINUTE);
+    await wb.asUser(USERS.admin, () =>
+      decide(
+        {
+          accountId: USERS.admin,
+          moduleKey: 'outcome-lens-project-page',
+          issueKey: null,
+          projectKey: PROJECT_KEY,
+        },
+        {
+          issueKey: kept,
+          idempotencyKey: 'keep-before-the-label-lands',
+          decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        },
+        { now: () => new Date(now()) },
+      ),
+    );
+    expect(lensOf(kept)).toMatchObject({ flag: null, appEditTask: { taskId } });
+    await landAfter(20 * MINUTE, taskId, keys);
+    wb.jira.bulkEditDelayRequests = null;
+
+    at(START + DAY);
+    const mark = wb.jira.calls.length;
+    await scan();
+
+    expect(callsSince(mark)[BULK_EDIT]).toBe(1);
+    expect(issueOf(kept).labels).not.toContain('zombie');
+    expect(lensOf(kept)).toMatchObject({ flag: null, snoozedUntil: '2099-01-01' });
+    expect(lensOf(kept).appEditTask).toBeUndefined();
+    for (const key of others) {
+      expect(lensOf(key)).toMatchObject({ zombie: 'true', flag: { labelApplied: true } });
+      expect(issueOf(key).labels).toContain('zombie');
+    }
   });
 });
