@@ -48,6 +48,12 @@ export interface AppEditIntent {
   at: string;
   /** The last activity by a person before them. */
   realActivityBefore: string;
+  /**
+   * The label the edits add, if they add one. Until the lens records the flag (`labelApplied`), this is the only
+   * trace that the app put the label there: a lens write kept for later and overtaken by a newer verdict never
+   * records it.
+   */
+  adds?: string;
 }
 
 /**
@@ -324,6 +330,11 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
   // Jira ran it, and found no label to take off): the label it put there goes.
   const landed = scanned.lens.appEditTask && !settled.appEditTask ? scanned.lens.appEditTask.adds : undefined;
   if (!flag && !stored.flag && landed && hasLabel(landed)) edits.removeLabel = landed;
+  // The app's label on an item whose lens never recorded the flag (its write was kept for a later run, and a
+  // newer verdict cleared the item first): the intent recorded before the edit names it.
+  const unrecorded = typeof intent?.adds === 'string' ? intent.adds : undefined;
+  if (!flag && !stored.flag && unrecorded && !edits.removeLabel && hasLabel(unrecorded))
+    edits.removeLabel = unrecorded;
 
   const next: IssueLens = {
     ...stored,

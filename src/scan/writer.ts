@@ -402,7 +402,11 @@ export class ScanWriter {
         const { addLabel, removeLabel, comment } = plan.edits;
         if (!(addLabel || removeLabel || (comment && plan.next?.flag)) || plan.appEditIntent) return [];
         done.get(plan.issueId)!.intent = true;
-        const intent: AppEditIntent = { at, realActivityBefore: plan.lastRealActivity };
+        const intent: AppEditIntent = {
+          at,
+          realActivityBefore: plan.lastRealActivity,
+          ...(addLabel ? { adds: addLabel } : {}),
+        };
         return [{ key: appEditKey(plan.key), value: intent, ttl: EDIT_INTENT_TTL }];
       }),
     );

@@ -19,6 +19,7 @@ const DAY = 86_400_000;
 const START = Date.parse('2026-06-01T06:00:00.000Z');
 /** More than one invocation takes back (TAKE_LIMIT in src/scan/leftovers.ts). */
 const KEPT = 1_200;
+const LABEL = 'outcome-lens-zombie';
 
 let wb: Workbench;
 afterEach(() => {
@@ -46,10 +47,10 @@ const lensOf = (key: string) => readLens(wb.jira.store.getIssueProperty(key, ISS
  * Day 0: KEPT idle items, judged zombies by a scan whose lens writes all found another writer holding the issue:
  * the scan keeps every flag for a later run.
  */
-async function flagsKeptForLater(): Promise<string[]> {
+async function flagsKeptForLater(label: string | null = null): Promise<string[]> {
   wb = createWorkbench({ now: new Date(START), latency: 'off', rateLimits: 'off' });
   wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer({ clock: now }));
-  await wb.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label: null, comment: false } }, 0));
+  await wb.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label, comment: false } }, 0));
   const keys = wb.jira.store.bulkCreateIssues(
     Array.from({ length: KEPT }, () => ({
       projectKey: PROJECT_KEY,
@@ -109,6 +110,21 @@ describe('kept scan results past what one invocation takes back', () => {
     // The full rescan's writes dropped what was kept for their issues: nothing was left to take back.
     expect(keptEntries()).toBe(0);
     expect(lensWrites).toBe(0);
+  });
+
+  it('leave no label of theirs on an item the later rescan cleared, taken back or not', async () => {
+    const keys = await flagsKeptForLater(LABEL);
+    const labelled = () => keys.filter((k) => wb.jira.store.getIssue(k)!.labels.includes(LABEL));
+    // Day 0 labelled every item; only the lens writes recording it were kept for later.
+    expect(labelled()).toHaveLength(KEPT);
+
+    // Day 1: every item worked on; the full rescan takes back 1,000 kept flags and judges every item.
+    wb.clock.now = new Date(START + DAY);
+    for (const key of keys) wb.jira.store.touch(wb.jira.store.getIssue(key)!.id, ago(0.1));
+    expect(await scan('manual')).toMatchObject({ status: 'finished', mode: 'full' });
+
+    expect(labelled()).toEqual([]);
+    expect(keys.filter((k) => lensOf(k).flag !== null)).toEqual([]);
   });
 
   it('keep the later verdict when app storage refuses to drop them (the merge alone decides)', async () => {
