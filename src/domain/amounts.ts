@@ -25,9 +25,10 @@ const GROUP_SPACE_SRC = '[ \\u00a0\\u202f\\u2009]';
  * A number, captured in one group. "1,200" is twelve hundred: a comma followed by three digits groups thousands, and
  * so does a space ("12 000", "1 200 000").
  * A currency may lead ("$40"), which currencyOf reads from the match. A sign may lead ("-5": NPS can be negative),
- * and a multiplier may follow ("10k", "$2M", "1.5 million"); toNumber applies both.
+ * and a multiplier may follow ("10k", "$2M", "1.5 million"); toNumber applies both. A run of more than fifteen
+ * digits is no number: read, its first fifteen would be a number ten or more times too small.
  */
-export const NUMBER_SRC = `(?:${CURRENCY_SRC}\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:${GROUP_SPACE_SRC}\\d{3})+(?!\\d|\\s?(?:%|per\\s?cent))|\\d{1,15})(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
+export const NUMBER_SRC = `(?:${CURRENCY_SRC}\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:${GROUP_SPACE_SRC}\\d{3})+(?!\\d|\\s?(?:%|per\\s?cent))|\\d{1,15}(?!\\d))(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
 
 /** A number (the first group) and its unit if it has one (the second): "40%", "800 ms", "$40". */
 export const AMOUNT_SRC = `${NUMBER_SRC}\\s?(${UNIT_SRC})?`;
@@ -181,6 +182,24 @@ const MARKED_NUMBER =
 const PARSER_NUMBER = /(?<![\d.,])\d+(?:\.\d+)?(?![.,]?\d)/g;
 
 /**
+ * The decimal mark a story shows beyond doubt: the later of both marks in one number ("1.200,50" has a decimal
+ * comma). A story pasted from elsewhere may not use the reader's mark, and one number is not read with one mark and
+ * the next with the other ("from €1.200,50 to €1.500" is 1200.5 to 1500). Null when no number shows it.
+ */
+const BOTH_MARKS = /\d[.,]\d{3}[.,]\d/;
+function markShownIn(story: string): DecimalMark | null {
+  // Most stories have no number with both marks: one quick test spares them the loop.
+  if (!BOTH_MARKS.test(story)) return null;
+  for (const [typed] of story.matchAll(MARKED_NUMBER)) {
+    const [comma, point] = [typed.lastIndexOf(','), typed.lastIndexOf('.')];
+    if (comma < 0 || point < 0) continue;
+    const shown: DecimalMark = comma > point ? ',' : '.';
+    if (readTypedNumber(typed, shown) !== null) return shown;
+  }
+  return null;
+}
+
+/**
  * A story in the notation the story parser reads (a decimal point, no grouping), each number read as a typed one
  * is, with the person's decimal `mark` ("1.200" is 1200 for a decimal comma, 1.2 for a point; "12,5" is 12.5 for
  * both, as no one groups thousands so), with `asWritten`, which gives a text taken from it (a persona, a metric, a
@@ -191,8 +210,9 @@ export function inParserNotation(
   mark: DecimalMark,
 ): { text: string; asWritten: (text: string) => string } {
   const written = new Map<string, string>();
+  const own = markShownIn(story) ?? mark;
   const text = story.replace(MARKED_NUMBER, (typed) => {
-    const value = readTypedNumber(typed, mark);
+    const value = readTypedNumber(typed, own);
     const plain = value === null ? '' : String(value);
     if (value === null || /e/i.test(plain)) return typed;
     if (!written.has(plain)) written.set(plain, typed);

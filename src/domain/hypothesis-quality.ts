@@ -9,8 +9,10 @@
 import { endsAbbreviation } from './abbreviations';
 import { amountText, type DecimalMark } from './amounts';
 import { alsoCheckByNotBefore, passedCheckBy } from './check-by';
-import { checkIssueLensDraft } from './draft-rules';
+import { isValidDay } from './dates';
+import { ISO_DATE_PATTERN, checkIssueLensDraft, isRealDate } from './draft-rules';
 import { toBeforeWant } from './hypothesis-text';
+import { MAX_ABS_VALUE } from './measurement-input';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
 import { hasWord, isPlaceholder, metricNameProblem, saysSomething } from './says-something';
 import type { ExpectedOutcome, Hypothesis, IssueLensDraft } from './schemas';
@@ -72,9 +74,50 @@ export function partsSaid(h: Hypothesis, expected: ExpectedOutcome | undefined):
   return {
     persona: namesSomeone(h.persona),
     intent: saysSomething(h.intent),
-    benefit: saysSomething(h.benefit),
+    benefit: saysSomething(h.benefit) && !benefitRepeatsWant(h),
     metric: saysSomething(expected?.metric),
   };
+}
+
+/** What a benefit may say before it repeats the want: "I can …", "we are able to …". */
+const CAN_LEAD =
+  /^(?:(?:i|we|they|you|users?)\s+(?:can|could|will|would|may|am|are)\s+)?(?:(?:be\s+)?able\s+)?(?:to\s+)?/;
+
+/** What separates words, as wordsOf reads them: no Unicode classes, as the score asks this of every story. */
+const BETWEEN_WORDS = /[\s.,;:!?'"“”‘’()[\]{}*_-]+/g;
+const BETWEEN_WORDS_CHARS = ' \t\n\r.,;:!?\'"“”‘’()[]{}*_-';
+
+/** The words of a part, lower case, one space between them. */
+const wordsOf = (text: string): string => text.toLowerCase().replace(BETWEEN_WORDS, ' ').trim();
+
+/** Where a part's last word ends: the index of its last character, -1 for none. */
+function lastWordEnd(text: string): number {
+  let i = text.length - 1;
+  while (i >= 0 && BETWEEN_WORDS_CHARS.includes(text[i]!)) i--;
+  return i;
+}
+
+/**
+ * Whether two parts' last words end in the same three characters, case aside (by a bit that folds ASCII and most
+ * alphabets, and never tells equal characters apart): parts that end differently are not one, and most do.
+ */
+function endAlike(a: string, b: string): boolean {
+  let [i, j] = [lastWordEnd(a), lastWordEnd(b)];
+  for (let k = 0; k < 3; k++, i--, j--) {
+    if (i < 0 || j < 0) return i < 0 && j < 0;
+    if ((a.charCodeAt(i) | 32) !== (b.charCodeAt(j) | 32)) return false;
+  }
+  return true;
+}
+
+/**
+ * "I want to save items, so that I can save items": the end only says the means again, which states no reason.
+ * Compared word for word; a benefit that goes on past the want ("save items to buy them later") is a reason.
+ */
+function benefitRepeatsWant(h: Hypothesis): boolean {
+  if (!h.intent || !h.benefit || !endAlike(h.intent, h.benefit)) return false;
+  const want = wordsOf(h.intent).replace(CAN_LEAD, '');
+  return want !== '' && wordsOf(h.benefit).replace(CAN_LEAD, '') === want;
 }
 
 /** The app itself, its makers, or its backlog's author: none of them is a user with a need. */
@@ -110,10 +153,12 @@ function checkRole(persona: string | undefined, said: PartsSaid): QualityCheck {
 }
 
 function checkWellFormed(h: Hypothesis, said: PartsSaid): QualityCheck {
+  // A benefit that repeats the want says something, only not why: it has its own message below.
+  const repeats = said.intent && !said.benefit && benefitRepeatsWant(h);
   const parts: Array<[string, string | undefined, boolean]> = [
     ['the persona (who, the role)', h.persona, said.persona],
     ['the intent (what they want, the means)', h.intent, said.intent],
-    ['the benefit (why, the end)', h.benefit, said.benefit],
+    ['the benefit (why, the end)', h.benefit, said.benefit || repeats],
   ];
   const empty = parts.filter(([, value]) => !value?.trim()).map(([name]) => name);
   const hollow = parts.filter(([, value, says]) => value?.trim() && !says);
@@ -127,6 +172,12 @@ function checkWellFormed(h: Hypothesis, said: PartsSaid): QualityCheck {
   }
   if (empty.length > 0)
     return fail('well-formed', null, `Missing ${joinList(empty)}: a hypothesis has all three.`);
+  if (repeats)
+    return fail(
+      'well-formed',
+      h.benefit!.trim(),
+      'The benefit repeats the want: say why the user needs it, what it gains them.',
+    );
   return pass('well-formed', null, 'Role, means and end are all written.');
 }
 
@@ -418,6 +469,9 @@ function checkFirstMeasurable(
   const [from, to] = [amountText(baseline, e.unit, mark), amountText(target, e.unit, mark)];
   if (baseline === target)
     return fail('measurable', metric, `The target equals the baseline (${from}): nothing would move.`);
+  // What the save refuses (a number out of range, a day that does not exist) cannot earn full marks here.
+  const refused = refusedBySave(e, mark);
+  if (refused) return fail('measurable', metric, refused);
   if ((direction === 'increase') !== target > baseline)
     return fail(
       'measurable',
@@ -431,6 +485,30 @@ function checkFirstMeasurable(
     metric,
     `"${metric}" to ${direction === 'increase' ? 'rise' : 'fall'} from ${from} to ${to} by ${e.checkBy!}.`,
   );
+}
+
+/**
+ * Whether the save takes this check-by day. By its digits where it can: a Date for each story costs more than all
+ * the rest of this check.
+ */
+export function isSavedDay(day: string): boolean {
+  if (!ISO_DATE_PATTERN.test(day)) return false;
+  const year = Number(day.slice(0, 4));
+  return year >= 1000 ? isValidDay(year, Number(day.slice(5, 7)), Number(day.slice(8, 10))) : isRealDate(day);
+}
+
+/**
+ * The save's first message on the expectation's numbers or date, or null when it takes them. A cheap test first:
+ * the save's own rules cost more than the rest of the checks, and almost every expectation passes them.
+ */
+function refusedBySave(e: ExpectedOutcome, mark: DecimalMark): string | null {
+  const inRange = (n: number | undefined) =>
+    n === undefined || (Number.isFinite(n) && Math.abs(n) <= MAX_ABS_VALUE);
+  const realDay = e.checkBy === undefined || isSavedDay(e.checkBy);
+  if (inRange(e.baseline) && inRange(e.target) && realDay) return null;
+  // Without the direction: a direction the numbers contradict is said in this check's own words.
+  const checked = checkIssueLensDraft({ expected: { ...e, direction: undefined } }, mark);
+  return checked.ok ? null : (checked.issues[0]?.message ?? null);
 }
 
 /**

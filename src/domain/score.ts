@@ -7,8 +7,10 @@ import type {
   Result,
 } from './schemas';
 import type { DecimalMark } from './amounts';
+import { MAX_ABS_VALUE } from './measurement-input';
 import {
   checkHypothesisQuality,
+  isSavedDay,
   partsSaid,
   qualityOf,
   saysSomething,
@@ -31,7 +33,7 @@ import type { Settings } from './settings';
  * Deterministic: the same input always gives the same score, and every point can be traced to a part.
  * Bump the model version whenever the rules change, so stored scores can be told apart.
  */
-export const SCORE_MODEL_VERSION = 'ols-4';
+export const SCORE_MODEL_VERSION = 'ols-5';
 
 export interface FramingSignals {
   isRecipe: boolean;
@@ -192,12 +194,15 @@ function assessMeasurable(
   const directionHolds =
     Boolean(e.direction) &&
     (!numbersGiven || (e.baseline !== e.target && (e.direction === 'increase') === e.target! > e.baseline!));
+  // A number or day the save refuses does not hold either ("from $2,000bn", "2027-02-31").
+  const holds = (n: number | undefined) =>
+    n !== undefined && Number.isFinite(n) && Math.abs(n) <= MAX_ABS_VALUE;
   const parts = [
     said.metric,
-    e.baseline !== undefined,
-    e.target !== undefined,
+    holds(e.baseline),
+    holds(e.target),
     directionHolds,
-    Boolean(e.checkBy) && !(notBefore && e.checkBy! < notBefore),
+    Boolean(e.checkBy) && isSavedDay(e.checkBy!) && !(notBefore && e.checkBy! < notBefore),
   ];
   const have = parts.filter(Boolean).length;
   // Numbers and dates with no metric named ("x", blank) measure nothing: they earn nothing on their own.

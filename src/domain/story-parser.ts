@@ -518,6 +518,9 @@ const MONTH_YEAR_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\.?\\s+(\\d{4})\\b`
 const MONTH_ONLY_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\b\\.?(?!\\s*(?:\\d|-))`, 'i');
 const QUARTER_RE =
   /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?Q([1-4])\b(?:\s*(?:of\s+)?['’]?(\d{4}|\d{2})\b)?/i;
+/** A quarter past the fourth, or a zeroth, said with a year: meant as a check-by, and no quarter. */
+const NO_QUARTER_RE =
+  /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(Q(?:[05-9]|\d{2,})\s*(?:of\s+)?['’]?\d{4})\b/i;
 
 interface CheckBy {
   value: string | null;
@@ -589,9 +592,19 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
       return { value: null, note: `The check-by quarter "Q${quarter}" has no year; it is left open.` };
     return { value: nextQuarterEnd(quarter, now), note: null };
   }
+  // "Q5 2027" is a slip, not a time to check: said, as a day that does not exist is.
+  const noQuarter = NO_QUARTER_RE.exec(clause);
+  if (noQuarter)
+    return { value: null, note: `The check-by quarter "${noQuarter[1]!}" is not one: a year has Q1 to Q4.` };
   const relative = RELATIVE_CHECK_BY_RE.exec(clause);
   if (relative) {
     const said = relative[0].replace(/[\s.!?]+$/, '');
+    // "within 0 months" would be today: no time for anything to move.
+    if (Number(relative[1]) === 0)
+      return {
+        value: null,
+        note: `The check-by date "${said}" leaves no time to measure; say when to check.`,
+      };
     if (now === undefined)
       return {
         value: null,
@@ -1350,6 +1363,33 @@ function movementStatedIn(
 }
 
 /**
+ * Each expectation once: a sentence pasted twice states one bet, and would fill a second row with the same one. The
+ * metric's case aside, all its parts must match; the same metric with other numbers or dates is kept.
+ */
+function keptOnce(outcomes: ParsedExpectedOutcome[], notes: string[]): ParsedExpectedOutcome[] {
+  if (outcomes.length < 2) return outcomes;
+  const seen = new Map<string, boolean>();
+  return outcomes.filter((o) => {
+    const key = JSON.stringify([
+      o.metric.toLowerCase(),
+      o.baseline,
+      o.target,
+      o.unit,
+      o.direction,
+      o.checkBy,
+    ]);
+    const noted = seen.get(key);
+    if (noted === undefined) {
+      seen.set(key, false);
+      return true;
+    }
+    if (!noted) notes.push(`The expectation for "${o.metric}" is written more than once; it is kept once.`);
+    seen.set(key, true);
+    return false;
+  });
+}
+
+/**
  * Parses a user story. Never throws; every returned persona/intent/benefit is a slice of `text`.
  * `options.now` resolves year-less check-by dates to the next such day on or after it.
  */
@@ -1408,6 +1448,7 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
       outcomeNotes.unshift(stated.note, ...stated.notes);
     }
   }
+  expectedOutcomes = keptOnce(expectedOutcomes, outcomeNotes);
   const expectedOutcome = expectedOutcomes[0] ?? null;
 
   const missing: StoryPart[] = [];

@@ -53,6 +53,14 @@ describe('amounts', () => {
     expect(toNumber(raw)).toBe(value);
   });
 
+  it('reads no number from a run of more than fifteen digits, rather than its first fifteen', () => {
+    const [expected] = parseStory(
+      'We expect revenue to rise from 1234567890123456 to 2234567890123456 by 2027-01-01.',
+    ).expectedOutcomes;
+    expect(expected).toMatchObject({ metric: 'revenue', baseline: null, target: null });
+    expect(new RegExp(AMOUNT_SRC).exec('999999999999999 users')?.[1]).toBe('999999999999999');
+  });
+
   it('takes a unit from the words after the number, else from the currency before it', () => {
     const amount = (text: string) => new RegExp(AMOUNT_SRC, 'i').exec(text)!;
     expect(unitOf(amount('40 percent'))).toBe('%');
@@ -167,6 +175,15 @@ describe('digits grouped with spaces', () => {
     expect(inParserNotation('from 12 to 8 100% and 1 234,5', ',').text).toBe('from 12 to 8 100% and 1234.5');
     const relative = parseStory('We expect sign-ups to grow by 10 000 users in 2027.');
     expect(relative.notes).toContain('"by 10 000" is a relative change; no target is computed from it.');
+  });
+
+  it.each([
+    ['a decimal comma, read with a point', 'from €1.200,50 to €1.500', '.', 'from €1200.5 to €1500'],
+    ['a decimal point, read with a comma', 'from 1,200.50 to 1,500', ',', 'from 1200.5 to 1500'],
+  ])('reads every number with the mark the story shows: %s', (_, story, mark, text) => {
+    const read = inParserNotation(story, mark as ',' | '.');
+    expect(read.text).toBe(text);
+    expect(read.asWritten(text)).toBe(story);
   });
 
   it('reads a grouped number with a decimal comma as one number, and gives it back as written', () => {

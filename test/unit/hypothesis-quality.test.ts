@@ -55,6 +55,29 @@ describe('hypothesis quality checks', () => {
   });
 
   describe('well-formed', () => {
+    it.each([
+      ['save items to buy later', 'save items to buy later'],
+      ['be able to save items', 'I can save items.'],
+    ])(
+      'fails a benefit that only repeats the want ("%s" / "%s"), and loses the benefit\'s points',
+      (intent, benefit) => {
+        const c = check('well-formed', withHypothesis({ intent, benefit }));
+        expect(c).toMatchObject({ ok: false, phrase: benefit });
+        expect(c.why).toMatch(/repeats the want/);
+        const s = scoreIssue(
+          aCompleteBet({ hypothesis: { persona: 'shopper', intent, benefit } }),
+          DEFAULT_SETTINGS,
+        );
+        const full = scoreIssue(aCompleteBet(), DEFAULT_SETTINGS);
+        const points = (score: typeof s) => score.components.find((part) => part.id === 'hypothesis')!.points;
+        expect(points(s)).toBeLessThan(points(full));
+        // A benefit that goes on past the want gives a reason.
+        expect(
+          check('well-formed', withHypothesis({ intent: 'save items', benefit: 'save items to buy later' }))
+            .ok,
+        ).toBe(true);
+      },
+    );
     it('names the missing parts', () => {
       const c = check('well-formed', { hypothesis: { persona: 'shopper' } });
       expect(c.ok).toBe(false);
@@ -385,6 +408,28 @@ describe('hypothesis quality checks', () => {
         /baseline.*target.*rise or fall.*date/,
       );
       expect(check('measurable', { expected: [{ ...bet.expected, metric: 'z' }] }).ok).toBe(false);
+    });
+    it.each([
+      [
+        'a baseline and target beyond what is saved',
+        { baseline: 2e12, target: 3e12, direction: 'increase' as const },
+        'Baseline is out of range',
+      ],
+      [
+        'a check-by day that does not exist',
+        { checkBy: '2027-02-31' },
+        'Check by is not a real calendar date',
+      ],
+    ])('fails on %s, which the save refuses, and the score does not count it', (_, change, why) => {
+      const expected = { ...bet.expected, ...change };
+      const c = check('measurable', { expected: [expected] });
+      expect(c).toMatchObject({ ok: false, phrase: 'cart drop-off' });
+      expect(c.why).toContain(why);
+      const measurable = scoreIssue(aCompleteBet({ expected }), DEFAULT_SETTINGS).components.find(
+        (part) => part.id === 'measurable',
+      )!;
+      expect(measurable.points).toBeLessThan(measurable.max);
+      expect(measurable.detail).not.toMatch(/further expectation/);
     });
     it.each(['x', '🚀', 'TBD'])(
       'refuses a further metric "%s" as it refuses the same metric first',

@@ -846,6 +846,38 @@ describe('parseStory', () => {
       );
     });
 
+    it('keeps an expectation written again once, and says so', () => {
+      const once = 'We expect cart drop-off to fall from 40% to 30% by 1 March 2027.';
+      const story = parseStory(`${once} ${once} ${once.replace('cart', 'Cart')}`);
+      expect(story.expectedOutcomes).toEqual([
+        expect.objectContaining({ metric: 'cart drop-off', baseline: 40, target: 30, checkBy: '2027-03-01' }),
+      ]);
+      expect(story.notes).toEqual([
+        expect.stringMatching(/^No persona/),
+        expect.stringMatching(/^No intent/),
+        expect.stringMatching(/^No benefit/),
+        'The expectation for "cart drop-off" is written more than once; it is kept once.',
+      ]);
+      // The same metric with other numbers is another bet.
+      const other = parseStory(`${once} ${once.replace('30%', '35%')}`).expectedOutcomes;
+      expect(other.map((e) => e.target)).toEqual([30, 35]);
+    });
+
+    it.each([
+      [
+        'within 0 months',
+        'The check-by date "within 0 months" leaves no time to measure; say when to check.',
+      ],
+      ['in 0 days', 'The check-by date "in 0 days" leaves no time to measure; say when to check.'],
+      ['by Q5 2027', 'The check-by quarter "Q5 2027" is not one: a year has Q1 to Q4.'],
+      ['by Q0 2027', 'The check-by quarter "Q0 2027" is not one: a year has Q1 to Q4.'],
+    ])('takes no check-by from "%s", and says why', (when, note) => {
+      const now = new Date('2026-11-30T12:00:00Z');
+      const story = parseStory(`We expect NPS to rise from 30 to 45 ${when}.`, { now });
+      expect(story.expectedOutcome).toMatchObject({ metric: 'NPS', baseline: 30, target: 45, checkBy: null });
+      expect(story.notes).toContain(note);
+    });
+
     it('reads an expectation under a label ("Success metric:", "KPI:", "Target:") when it has a number', () => {
       const story = 'As a member, I want one-tap renewals so that I do not lapse. ';
       const lapses = outcome({
