@@ -209,15 +209,17 @@ export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLen
     latest.zombie !== entry.base.zombie ||
     (latest.flag?.flaggedAt ?? null) !== entry.base.flaggedAt;
   if (!verdictTouched) return { ...latest, zombie: ours.zombie, flag: ours.flag, ...bookkeeping };
-  const flag =
-    latest.flag && ours.flag
-      ? {
-          ...latest.flag,
-          labelApplied: latest.flag.labelApplied || ours.flag.labelApplied,
-          commented: latest.flag.commented || ours.flag.commented,
-        }
-      : latest.flag;
-  return { ...latest, flag, ...bookkeeping };
+  return { ...latest, flag: flagWithEdits(latest, ours), ...bookkeeping };
+}
+
+/** The stored flag, with the label and comment an entry's edits made on it recorded. */
+function flagWithEdits(latest: IssueLens, ours: ScanFields): IssueLens['flag'] {
+  if (!latest.flag || !ours.flag) return latest.flag;
+  return {
+    ...latest.flag,
+    labelApplied: latest.flag.labelApplied || ours.flag.labelApplied,
+    commented: latest.flag.commented || ours.flag.commented,
+  };
 }
 
 /**
@@ -226,14 +228,7 @@ export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLen
  * it names none; a task the lens drops could land later and be read as a person's activity).
  */
 function withOlderEdits(latest: IssueLens, ours: ScanFields): IssueLens {
-  const flag =
-    latest.flag && ours.flag
-      ? {
-          ...latest.flag,
-          labelApplied: latest.flag.labelApplied || ours.flag.labelApplied,
-          commented: latest.flag.commented || ours.flag.commented,
-        }
-      : latest.flag;
+  const flag = flagWithEdits(latest, ours);
   const oursAt = ours.lastAppEditAt ? Date.parse(ours.lastAppEditAt) : NaN;
   const storedAt = latest.lastAppEditAt ? Date.parse(latest.lastAppEditAt) : NaN;
   const later = Number.isFinite(oursAt) && !(storedAt >= oursAt);
