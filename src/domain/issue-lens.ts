@@ -129,11 +129,13 @@ const appEditTaskSchema = z.object({
 });
 export type AppEditTask = z.infer<typeof appEditTaskSchema>;
 
-/** A version written as text ("3") is still the version: read as 0, the next save would overwrite the lens. */
-const storedVersion = z.preprocess(
-  (v) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v),
-  z.number().int().min(0),
-);
+/**
+ * A version written as text ("3") is still the version. One that is no version at all (-1, 2.5, "v3") reads as 0
+ * rather than failing the whole lens: an unreadable lens reads as empty, and the next save would overwrite it all.
+ */
+const storedVersion = z
+  .preprocess((v) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v), z.number().int().min(0))
+  .catch(0);
 
 /** Read leniently: a property written by an older version, or by hand, must not break a panel or a scan. */
 export const storedLensSchema = z

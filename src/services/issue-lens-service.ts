@@ -105,6 +105,34 @@ export async function readIssue(jira: JiraClient, issueKey: string): Promise<Pan
   };
 }
 
+/**
+ * The issue's text and status and the given properties, read in one call inside the issue's claim. The issue was
+ * read before the claim was taken: a description another tab put the hypothesis into while this write waited
+ * would otherwise be scored, or prefixed, as it was before.
+ */
+async function readInClaim(
+  jira: JiraClient,
+  issueKey: string,
+  issue: PanelIssue,
+  properties: string[],
+): Promise<{ issue: PanelIssue; properties: Record<string, unknown> }> {
+  const now = await asVisible(
+    issueKey,
+    jira.getIssue(issueKey, { fields: ['summary', 'description', 'status', 'resolution'], properties }),
+  );
+  return {
+    issue: {
+      ...issue,
+      summary: now.fields.summary ?? '',
+      description: now.fields.description ?? null,
+      statusName: now.fields.status?.name ?? 'To Do',
+      statusCategory: statusCategoryOf(now),
+      resolution: now.fields.resolution?.name ?? null,
+    },
+    properties: now.properties ?? {},
+  };
+}
+
 export function factsOf(issue: PanelIssue): IssueFacts {
   return {
     key: issue.key,
@@ -156,18 +184,21 @@ async function editPermission(jira: JiraClient, issueKey: string): Promise<Panel
       };
 }
 
-/** Everything load and save both need, read as the user. The issue comes first: who cannot see it learns nothing else. */
+/**
+ * What every panel call needs, read as the user: the issue, the caller's right to edit it, and its project's outcomes
+ * and settings. The issue comes first: who cannot see it learns nothing else. A write reads the lens itself, inside
+ * its claim; a read before it would be stale by then and cost a call.
+ */
 async function readPanelState(issueKey: string, ports: IssueLensPorts) {
   const jira = JiraClient.asUser();
   const issue = await readIssue(jira, issueKey);
   // Outcomes and settings are the project's the issue is in now, not the one its key was born in.
-  const [stored, permissions, outcomes, settings] = await Promise.all([
-    asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
+  const [permissions, outcomes, settings] = await Promise.all([
     editPermission(jira, issueKey),
     ports.outcomes(issue.projectKey),
     ports.settings(issue.projectKey),
   ]);
-  return { jira, issue, stored, permissions, outcomes, settings };
+  return { jira, issue, permissions, outcomes, settings };
 }
 
 export async function loadIssuePanel(
@@ -176,10 +207,13 @@ export async function loadIssuePanel(
   ports: IssueLensPorts,
 ): Promise<PanelLoadData> {
   const issueKey = targetIssue(call, payload);
-  const { issue, stored, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
-  const lens = readLens(stored);
+  const { jira, issue, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
   // What the scan's bet check found (src/scan/bets.ts): shown beside the result, recorded only by a person.
-  const tracked = await kvs.get<TrackedBet>(keys.bet(issue.projectKey, issue.key));
+  const [stored, tracked] = await Promise.all([
+    asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
+    kvs.get<TrackedBet>(keys.bet(issue.projectKey, issue.key)),
+  ]);
+  const lens = readLens(stored);
   return {
     issue,
     lens: panelLens(lens, stored !== null && stored !== undefined),
@@ -306,7 +340,7 @@ export async function saveIssueLens(
   ports: IssueLensPorts,
 ): Promise<PanelSaveData> {
   const issueKey = targetIssue(call, payload);
-  const { jira, issue, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
+  const { jira, issue: before, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
   if (!permissions.canEdit) {
     throw new NotAuthorizedError(`You do not have permission to edit ${issueKey}, so nothing was saved.`);
   }
@@ -316,11 +350,10 @@ export async function saveIssueLens(
   // lens read here is the latest any app writer acknowledged, so the version check cannot be overtaken. A
   // retry waits for an earlier try of its own request, so the lens it reads shows whether that try landed.
   return withLensClaim(
-    issue.key,
+    before.key,
     async (held) => {
-      const current = readLens(
-        await asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
-      );
+      const { issue, properties } = await readInClaim(jira, issueKey, before, [ISSUE_PROPERTY_KEY]);
+      const current = readLens(properties[ISSUE_PROPERTY_KEY]);
       const earlier = requestId ? writeRequestOf(current, requestId, call.accountId) : null;
       if (earlier) return replayedSave(current, earlier, payload.draft, digest);
       if (current.version !== payload.version) throw staleVersion(current, call.accountId);
@@ -417,7 +450,7 @@ function staleVersion(stored: IssueLens, caller: string): ConflictError {
  */
 const DESCRIPTION_LEAD_KEY = 'outcome-lens-description-lead';
 
-/** The lead texts stored with an issue, or null when none is (or it cannot be read: the lead then stays). */
+/** The lead texts stored with an issue, or null when none is (or its value is not one: the lead then stays). */
 function readLeadTexts(value: unknown): string[] | null {
   const lead = (value as { lead?: unknown } | null)?.lead;
   return Array.isArray(lead) && lead.length > 0 && lead.every((t) => typeof t === 'string') ? lead : null;
@@ -433,7 +466,7 @@ export async function describeWithSavedHypothesis(
   ports: IssueLensPorts,
 ): Promise<PanelDescribeData> {
   const issueKey = targetIssue(call, payload);
-  const { jira, issue, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
+  const { jira, issue: before, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
   if (!permissions.canEdit) {
     throw new NotAuthorizedError(
       `You do not have permission to edit ${issueKey}, so its description was not changed.`,
@@ -442,13 +475,15 @@ export async function describeWithSavedHypothesis(
   // The issue's claim is taken before Jira's description is touched: a writer holding it (a save, the scan) turns
   // this away with nothing changed, rather than after the description is already rewritten.
   return withLensClaim(
-    issue.key,
+    before.key,
     async (held) => {
-      const [stored, earlierLead] = await Promise.all([
-        asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
-        jira.getIssueProperty(issueKey, DESCRIPTION_LEAD_KEY).then(readLeadTexts, () => null),
+      // One read, and a failed one fails the change: a lead taken for absent on a 429 would stay below the new one.
+      const { issue, properties } = await readInClaim(jira, issueKey, before, [
+        ISSUE_PROPERTY_KEY,
+        DESCRIPTION_LEAD_KEY,
       ]);
-      const lens = readLens(stored);
+      const lens = readLens(properties[ISSUE_PROPERTY_KEY]);
+      const earlierLead = readLeadTexts(properties[DESCRIPTION_LEAD_KEY]);
       if (lens.version !== payload.version) throw staleVersion(lens, call.accountId);
       if (!hasHypothesis(lens)) {
         throw new ValidationError(
