@@ -686,16 +686,23 @@ export class ScanWriter {
     // Only this invocation's own edits, all answered, let their intent go (see PendingLens.clearsAppEdit).
     const settled = done.intent && done.comment !== 'unknown';
     return {
-      issueId: plan.issueId,
-      key: plan.key,
-      basedOn: plan.next!.version,
-      change: plan.change,
-      base: plan.base,
-      fields: scanFieldsOf(lens),
+      ...keptEntryOf(plan, lens),
       ...(settled ? { clearsAppEdit: true } : {}),
       ...(comment ? { commentIntent: commentIntentKey(plan) } : {}),
     };
   }
+}
+
+/** The lens write a scan keeps for later: the plan's issue and the scan's fields of the lens it would write. */
+export function keptEntryOf(plan: IssuePlan, lens: IssueLens): PendingLens {
+  return {
+    issueId: plan.issueId,
+    key: plan.key,
+    basedOn: plan.next!.version,
+    change: plan.change,
+    base: plan.base,
+    fields: scanFieldsOf(lens),
+  };
 }
 
 /** Bulk tasks one invocation asks Jira about: each covers up to 1,000 issues, so a few serve any page. */

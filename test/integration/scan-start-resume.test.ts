@@ -98,6 +98,13 @@ const oneFinishedRunEach = (projects: string[]) =>
 const pendingStarts = () => system(() => listAll<Record<string, unknown>>('scan-start:pending'));
 const claimOf = (key: string) => system(() => kvs.get<{ runId?: string }>(keys.scanScheduled(key)));
 
+/** The hourly resume runs without fault and leaves every project one finished run and nothing pending. */
+async function expectResumeToFinishEveryRun(projects: string[]): Promise<void> {
+  expect(await fire(RESUME)).toEqual({ ok: true });
+  expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
+  expect(await pendingStarts()).toEqual([]);
+}
+
 describe('the hourly resume after a quota 429 on the daily listing', () => {
   it('lists and probes within its own time limit, and successive resumes start every project in use', async () => {
     // At 1/250: the resume's 900 s pass in 3.6 s (its old default, 55 s, in 220 ms).
@@ -175,9 +182,7 @@ describe('the daily firing whose probing is cut short', () => {
     expect(Object.values(await runCounts(projects)).filter((s) => s === 'none')).toHaveLength(1);
     expect(await pendingStarts()).toHaveLength(1);
 
-    expect(await fire(RESUME)).toEqual({ ok: true });
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 
   it('has the resume probe from the first project when the daily probing began past it', async () => {
@@ -197,9 +202,7 @@ describe('the daily firing whose probing is cut short', () => {
     });
 
     expect(await fire(DAILY)).toEqual({ ok: true });
-    expect(await fire(RESUME)).toEqual({ ok: true });
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 });
 
@@ -220,9 +223,7 @@ describe('the daily firing whose pushes Forge refuses', () => {
     const unpushed = pending[0]!.value.unpushed as Record<string, string>;
     for (const key of notStarted) expect(await claimOf(key)).toMatchObject({ runId: unpushed[key] });
 
-    expect(await fire(RESUME)).toEqual({ ok: true });
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 
   it('keeps a second firing within the window from the projects of a push answered 500, and the resume starts each once', async () => {
@@ -234,9 +235,7 @@ describe('the daily firing whose pushes Forge refuses', () => {
     expect(await fire(DAILY)).toEqual({ ok: true });
     expect(Object.values(await runCounts(projects)).filter((s) => s === 'none')).toHaveLength(50);
 
-    expect(await fire(RESUME)).toEqual({ ok: true });
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 
   it('does not start again, past the firing window, what a second firing started after the first was refused', async () => {
@@ -250,9 +249,7 @@ describe('the daily firing whose pushes Forge refuses', () => {
 
     // The resume fires after the second firing's claims ran out: the first one's run ids are not pushed.
     moveClock(40 * 60_000);
-    expect(await fire(RESUME)).toEqual({ ok: true });
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 
   it('keeps only the events a partial success (202) names as not recorded, and the resume pushes those', async () => {
@@ -268,9 +265,7 @@ describe('the daily firing whose pushes Forge refuses', () => {
     // The accepted ones keep their claim: a second firing now would not start them again.
     expect(await claimOf('S01')).toMatchObject({ runId: (await runsOf('S01'))[0]!.runId });
 
-    expect(await fire(RESUME)).toEqual({ ok: true });
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 
   it('pushes again, under the same run ids, a push answered in part without naming which events failed', async () => {
@@ -282,10 +277,8 @@ describe('the daily firing whose pushes Forge refuses', () => {
     expect(await fire(DAILY)).toEqual({ ok: true });
     expect(Object.values(await runCounts(projects)).filter((s) => s === 'none')).toHaveLength(1);
 
-    expect(await fire(RESUME)).toEqual({ ok: true });
     // The 49 queued meet a copy of their first event, which starts nothing: one run each.
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 
   it('keeps a second firing from starting again the runs a 202 naming no failed event may have queued', async () => {
@@ -299,9 +292,7 @@ describe('the daily firing whose pushes Forge refuses', () => {
     expect(Object.values(counts).filter((s) => s === 'none')).toHaveLength(1);
     expect(Object.values(counts).filter((s) => s !== 'none' && s !== 'finished')).toEqual([]);
 
-    expect(await fire(RESUME)).toEqual({ ok: true });
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 
   it('does not wait for the next minute past its time after a 429, and leaves the rest to the resume', async () => {
@@ -314,9 +305,7 @@ describe('the daily firing whose pushes Forge refuses', () => {
     expect(Object.values(await runCounts(projects)).filter((s) => s === 'none')).toHaveLength(60);
     for (const key of projects) expect(await claimOf(key)).toBeUndefined();
 
-    expect(await fire(RESUME)).toEqual({ ok: true });
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 
   it('leaves what it was pushing when Forge stopped it written down, and the resume pushes it once', async () => {
@@ -334,9 +323,7 @@ describe('the daily firing whose pushes Forge refuses', () => {
     // The push in flight lands; the record's holder is past its time (and a call in flight's second).
     await new Promise((resolve) => setTimeout(resolve, 4_500));
 
-    expect(await fire(RESUME)).toEqual({ ok: true });
-    expect(await runCounts(projects)).toEqual(oneFinishedRunEach(projects));
-    expect(await pendingStarts()).toEqual([]);
+    await expectResumeToFinishEveryRun(projects);
   });
 });
 

@@ -8,7 +8,7 @@ import { emptyLens, type IssueLens } from '../../src/domain/issue-lens';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
 import { afterAppEdits, judgeIssue, scanFieldsOf, withScanFields } from '../../src/scan/scan-page';
 import type { ScanIssue } from '../../src/scan/snapshot';
-import { mergeScanFields, type PendingLens } from '../../src/scan/writer';
+import { keptEntryOf, mergeScanFields, type PendingLens } from '../../src/scan/writer';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-06-01T06:00:00.000Z');
@@ -43,15 +43,7 @@ const judge = (issue: ScanIssue, day: number) =>
 /** The entry a scan keeps when its label and comment were made and its lens write was not (the writer's). */
 function keptEntry(issue: ScanIssue, day: number): PendingLens {
   const plan = judge(issue, day);
-  const lens = afterAppEdits(plan, { label: true, comment: true, at: at(day) });
-  return {
-    issueId: plan.issueId,
-    key: plan.key,
-    basedOn: plan.next!.version,
-    change: plan.change,
-    base: plan.base,
-    fields: scanFieldsOf(lens),
-  };
+  return keptEntryOf(plan, afterAppEdits(plan, { label: true, comment: true, at: at(day) }));
 }
 
 /** What a scan writes when it judges the issue on `day` (its lens written whole, the version kept). */
