@@ -354,8 +354,10 @@ describe('bulk Kill of 200 items', () => {
       match: { method: 'POST', pathIncludes: '/comment' },
     });
     await drain();
+    // The slow step is stopped; on a loaded machine another step may outlast the scaled 9 s too, which the
+    // job must survive all the same.
     const stopped = app.queue.deliveries.filter((d) => d.error?.includes('FUNCTION_TIME_OUT')).length;
-    expect(stopped).toBe(1);
+    expect(stopped).toBeGreaterThanOrEqual(1);
     // The slow call ends; the stopped invocation's claims expire after their TTL; the person sends the request
     // again, which answers the job as it stands while the queue's retry of the stopped step finishes it.
     await new Promise((r) => setTimeout(r, 1_000));
