@@ -21,6 +21,7 @@ import { alsoCheckByNotBefore, passedCheckBy, passedKillDates } from '../domain/
 import { calendarDaysBetween, earliestLocalDay, utcDay } from '../domain/dates';
 import type { DecimalMark } from '../domain/amounts';
 import { readPastedStory, type PastedStory } from '../domain/pasted-story';
+import { toPlainText, type AdfNode } from '../domain/plain-text';
 import { isDelivered, notDeliveredReason } from '../domain/delivery';
 import {
   ISSUE_PROPERTY_KEY,
@@ -38,7 +39,14 @@ import {
 } from '../domain/issue-lens';
 import type { IssueLensDraft, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
-import { ConflictError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
+import {
+  ConflictError,
+  JiraHttpError,
+  JiraRateLimitError,
+  NotAuthorizedError,
+  NotFoundError,
+  ValidationError,
+} from '../errors';
 import { JiraClient } from '../jira/client';
 import { createHash } from 'node:crypto';
 import { kvs } from '../storage/kvs-client';
@@ -385,12 +393,7 @@ export async function saveIssueLens(
           score: score.total,
           digest,
         });
-      const size = serializedSize(next);
-      if (size > PROPERTY_VALUE_LIMIT) {
-        throw new ValidationError(
-          `This is too much text to store on one issue (${size.toLocaleString('en')} of ${PROPERTY_VALUE_LIMIT.toLocaleString('en')} characters). Shorten the evidence or the kill condition and save again.`,
-        );
-      }
+      checkLensFits(next, 'Shorten the evidence or the kill condition and save again.');
       // asUser: Jira enforces edit permission again at the write itself.
       await checkHeld(held);
       await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
@@ -399,6 +402,18 @@ export async function saveIssueLens(
     `${issueKey} is being saved right now (by someone else, the daily scan or a kill review decision), so nothing was saved.`,
     { requestId, sameRequest: 'after-holder' },
   ).catch(namingTheWriter(jira));
+}
+
+/**
+ * Refuses a lens over Jira's limit on a property value before anything is written, with the app's own message:
+ * Jira would answer a bare 400. `shorten` tells the person what to shorten where they are.
+ */
+export function checkLensFits(lens: IssueLens, shorten: string): void {
+  const size = serializedSize(lens);
+  if (size <= PROPERTY_VALUE_LIMIT) return;
+  throw new ValidationError(
+    `This is too much text to store on one issue (${size.toLocaleString('en')} of ${PROPERTY_VALUE_LIMIT.toLocaleString('en')} characters). ${shorten}`,
+  );
 }
 
 /**
@@ -457,6 +472,42 @@ function readLeadTexts(value: unknown): string[] | null {
 }
 
 /**
+ * Jira may have made the edit although the call failed: a server error (Jira's gateway can answer 502 or 504 after
+ * the edit was made) or an answer lost on the way. A refusal (a 4xx, a rate limit) made none.
+ */
+function editMayHaveLanded(e: unknown): boolean {
+  if (e instanceof JiraHttpError) return e.status >= 500;
+  return !(
+    e instanceof JiraRateLimitError ||
+    e instanceof ValidationError ||
+    e instanceof NotAuthorizedError ||
+    e instanceof NotFoundError
+  );
+}
+
+/**
+ * Sets the description, as the user (Jira checks their edit permission at the write itself). When the call fails
+ * in a way that may have come after the edit, the description is read again and decides: the one sent is written,
+ * and the lead is recorded as for any other; anything else is not, and the change is refused with nothing recorded.
+ * Either way the lead record names only a lead the description carries, so a later change never stacks a second.
+ */
+async function editDescription(jira: JiraClient, issueKey: string, description: AdfNode): Promise<void> {
+  try {
+    await jira.setDescription(issueKey, description);
+  } catch (e) {
+    if (!editMayHaveLanded(e)) throw e;
+    // A read that fails too leaves it unknown: the original error says so (the panel asks to check the issue).
+    const now = await jira.getIssue(issueKey, { fields: ['description'] }).catch(() => null);
+    if (!now) throw e;
+    if (toPlainText(now.fields.description ?? null) === toPlainText(description)) return;
+    const answered = e instanceof JiraHttpError ? `Jira answered ${e.status} to` : 'Jira did not answer';
+    throw new ValidationError(
+      `${answered} the change of ${issueKey}'s description, and the description it holds now is not the one sent: it was not changed. Try again.`,
+    );
+  }
+}
+
+/**
  * Writes the saved hypothesis (and its expectations) into the Jira description, as the user, so the squad reads
  * the problem rather than the recipe. Only the version the panel showed is written: a newer save is a conflict.
  */
@@ -499,8 +550,7 @@ export async function describeWithSavedHypothesis(
         earlierLead,
       );
       await checkHeld(held);
-      // asUser: Jira checks the user's edit permission on the issue at the write itself.
-      await jira.setDescription(issueKey, description);
+      await editDescription(jira, issueKey, description);
       // What was written, to be known as the app's own next time. Not kept, the next prefix keeps it as text.
       await jira
         .setIssueProperty(issueKey, DESCRIPTION_LEAD_KEY, { lead: leadTexts(lens.hypothesis, expected) })

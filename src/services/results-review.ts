@@ -35,7 +35,7 @@ import type { Clock } from './outcome-map';
 import { rescored } from './kill-review';
 import { hiddenFromCaller, requireBrowse, targetProject } from './project-access';
 import { readDecisionIssue, statusCategoryOf } from './issue-facts';
-import { requestDigest, reusedRequestId } from './issue-lens-service';
+import { checkLensFits, requestDigest, reusedRequestId } from './issue-lens-service';
 
 export const VERDICT_KIND = 'verdict';
 const RECENT = 20;
@@ -326,6 +326,11 @@ async function record(
       score: next.score,
       digest,
     });
+    // Refused before the first write, so neither the lens, the decision log nor the tracked bet is touched.
+    checkLensFits(
+      next,
+      "Shorten the evidence, or the texts in the issue's panel, and record the verdict again.",
+    );
     await check();
     await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
   }

@@ -1,0 +1,124 @@
+/**
+ * The lead the panel puts on top of the Jira description is recorded (the issue property
+ * `outcome-lens-description-lead`) only when the description carries it, so a later change replaces it rather than
+ * stacking a second. Jira's gateway can answer 502 or 504 after the edit was made: the description is then read
+ * again, and the one sent counts as written; one that is not is said so, with nothing recorded. The real @forge
+ * packages over the workbench, as in issue-panel.test.ts.
+ */
+import type { Answer } from '../../src/contract/answer';
+import {
+  ISSUE_PANEL_RESOLVERS,
+  type PanelDescribeData,
+  type PanelSaveData,
+} from '../../src/contract/issue-panel';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { aBetDraft } from '../support/builders';
+
+const PANEL_MODULE = 'outcome-lens-issue-panel';
+const KEY = 'DEMO-3';
+const LEAD_KEY = 'outcome-lens-description-lead';
+const OWN_TEXT = 'Shoppers told support they lose what they put aside.';
+/** Every edit of the issue (the description, its properties) is carried out, then answered 502 by the gateway. */
+const EDITS = { method: 'PUT', pathIncludes: `/issue/${KEY}` };
+
+let app: WorkbenchApp;
+
+beforeEach(() => {
+  app = createWorkbenchApp({ dataFile: ':memory:' });
+  const s = app.jira.store;
+  s.createProject({ key: 'DEMO', name: 'Demo' });
+  app.grantDemoRoles('DEMO');
+  s.createIssue({
+    key: KEY,
+    summary: 'Shoppers lose the items they meant to buy later',
+    description: OWN_TEXT,
+  });
+});
+afterEach(() => app.close());
+
+const invoke = <T>(fn: string, payload: unknown) =>
+  app.invoke(PANEL_MODULE, fn, payload, { user: 'member', issueKey: KEY }) as Promise<Answer<T>>;
+const save = (version: number, draft = aBetDraft()) =>
+  invoke<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version, draft });
+const prefix = (version: number) =>
+  invoke<PanelDescribeData>(ISSUE_PANEL_RESOLVERS.describe, { change: 'prefix', version });
+const descriptionText = () => toPlainText(app.jira.store.getIssue(KEY)!.description as AdfNode | null);
+const recordedLead = () => app.jira.store.getIssueProperty(KEY, LEAD_KEY);
+const storedLens = () => app.jira.store.getIssueProperty(KEY, ISSUE_PROPERTY_KEY);
+
+function data<T>(answer: Answer<T>): T {
+  if (!answer.ok) throw new Error(`expected ok, got ${answer.error.code}: ${answer.error.message}`);
+  return answer.data;
+}
+function error<T>(answer: Answer<T>) {
+  if (answer.ok) throw new Error('expected an error answer');
+  return answer.error;
+}
+
+/** The same bet with another benefit: its lead differs from aBetDraft's. */
+const edited = aBetDraft({
+  hypothesis: { ...aBetDraft().hypothesis, benefit: 'I can finish my shopping later' },
+});
+
+/** One lead, the edited hypothesis's, then the person's own text below it. */
+function expectOneLeadThenOwnText(): void {
+  const text = descriptionText();
+  expect(text.match(/As a shopper/g)).toHaveLength(1);
+  expect(text).toMatch(
+    /^As a shopper, [^]*so that I can finish my shopping later\.[^]*\n+Shoppers told support/,
+  );
+  expect(text).not.toMatch(/come back and finish/);
+}
+
+it('an edit Jira made but answered 502 is taken as made: the lead is recorded, and the next change replaces it', async () => {
+  const first = data(await save(0));
+  const id = app.jira.faults.inject({ kind: 'server-error', status: 502, applied: true, match: EDITS });
+  const answered = await prefix(first.lens.version);
+  app.jira.faults.clear(id);
+  expect(descriptionText()).toMatch(
+    /^As a shopper, [^]*so that I can come back and finish\.[^]*\n+Shoppers told/,
+  );
+  const afterFirst = { description: descriptionText(), lead: recordedLead() };
+
+  const second = data(await save(first.lens.version, edited));
+  data(await prefix(second.lens.version));
+  expectOneLeadThenOwnText();
+  expect(recordedLead()).toEqual({
+    lead: expect.arrayContaining([expect.stringMatching(/finish my shopping later/)]),
+  });
+  // The first change was answered as made, with the description Jira holds, and its lead recorded.
+  expect(toPlainText(data(answered).description)).toBe(afterFirst.description);
+  expect(afterFirst.lead).toEqual({
+    lead: expect.arrayContaining([expect.stringMatching(/come back and finish/)]),
+  });
+});
+
+it('an edit answered 504 and made is taken as made too', async () => {
+  const first = data(await save(0));
+  app.jira.faults.inject({ kind: 'server-error', status: 504, applied: true, times: 1, match: EDITS });
+  const answered = await prefix(first.lens.version);
+  const second = data(await save(first.lens.version, edited));
+  data(await prefix(second.lens.version));
+  expectOneLeadThenOwnText();
+  expect(answered.ok).toBe(true);
+});
+
+it('an edit answered 502 and not made changes nothing and says so; sent again, it replaces the lead', async () => {
+  const first = data(await save(0));
+  data(await prefix(first.lens.version));
+  const second = data(await save(first.lens.version, edited));
+  const [description, lead, lens] = [descriptionText(), recordedLead(), storedLens()];
+
+  app.jira.faults.inject({ kind: 'server-error', status: 502, applied: false, times: 1, match: EDITS });
+  const refused = error(await prefix(second.lens.version));
+  expect(refused.code).toBe('VALIDATION');
+  expect(refused.message).toMatch(/Jira answered 502 .* description .*: it was not changed\. Try again\./);
+  expect(descriptionText()).toBe(description);
+  expect(recordedLead()).toEqual(lead);
+  expect(storedLens()).toEqual(lens);
+
+  data(await prefix(second.lens.version));
+  expectOneLeadThenOwnText();
+});
