@@ -6,12 +6,20 @@
 
 /** The currency signs an amount may start with. */
 const CURRENCY_SIGNS = '$€£¥';
+/**
+ * The ISO codes people write money in ("EUR 40", "40 CHF"), before or after the number. Only codes that are no
+ * English word: "ALL", "CUP", "TRY" or "TOP" after a number is more often a word than money.
+ */
+const CURRENCY_CODES =
+  'EUR|USD|GBP|CHF|JPY|CNY|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|INR|BRL|MXN|ZAR|SGD|HKD|KRW';
 /** A currency sign, as a regex character class. */
-export const CURRENCY_SRC = `[${CURRENCY_SIGNS}]`;
+export const CURRENCY_SIGN_SRC = `[${CURRENCY_SIGNS}]`;
+/** A currency sign or code, as a regex group; a code is a word of its own ("EUR", not "EURO" or "NEUR"). */
+export const CURRENCY_SRC = `(?:${CURRENCY_SIGN_SRC}|\\b(?:${CURRENCY_CODES})(?![A-Za-z]))`;
 
 /** The units of a metric, as written after its number; a currency after it too ("1 200 000 €"). */
 export const UNIT_SRC =
-  `${CURRENCY_SRC}|` +
+  `${CURRENCY_SIGN_SRC}|(?:${CURRENCY_CODES})\\b|` +
   '%|percent(?:age\\s+points?)?\\b|per\\s+cent\\b|pct\\b|pp\\b|ms\\b|milliseconds?\\b|seconds?\\b|secs?\\b|s\\b|minutes?\\b|mins?\\b|hours?\\b|hrs?\\b|h\\b|days?\\b';
 
 /**
@@ -23,12 +31,13 @@ const GROUP_SPACE_SRC = '[ \\u00a0\\u202f\\u2009]';
 
 /**
  * A number, captured in one group. "1,200" is twelve hundred: a comma followed by three digits groups thousands, and
- * so does a space ("12 000", "1 200 000").
- * A currency may lead ("$40"), which currencyOf reads from the match. A sign may lead ("-5": NPS can be negative),
- * and a multiplier may follow ("10k", "$2M", "1.5 million"); toNumber applies both. A run of more than fifteen
- * digits is no number: read, its first fifteen would be a number ten or more times too small.
+ * so does a space ("12 000", "1 200 000") and the Swiss apostrophe ("1'200").
+ * A currency may lead ("$40", "EUR 40"), which currencyOf reads from the match. A sign may lead ("-5": NPS can be
+ * negative), and a multiplier may follow ("10k", "$2M", "1.5 million"); toNumber applies both. "1e3" is a thousand,
+ * as a number field, a spreadsheet and readTypedNumber read it; read as "1", the rest would be lost unseen. A run
+ * of more than fifteen digits is no number: read, its first fifteen would be a number ten or more times too small.
  */
-export const NUMBER_SRC = `(?:${CURRENCY_SRC}\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:${GROUP_SPACE_SRC}\\d{3})+(?!\\d|\\s?(?:%|per\\s?cent))|\\d{1,15}(?!\\d))(?:\\.\\d{1,15})?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
+export const NUMBER_SRC = `(?:(?:${CURRENCY_SIGN_SRC}|\\b(?:${CURRENCY_CODES}))\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:['’]\\d{3})+(?!\\d)|\\d{1,3}(?:${GROUP_SPACE_SRC}\\d{3})+(?!\\d|\\s?(?:%|per\\s?cent))|\\d{1,15}(?!\\d))(?:\\.\\d{1,15})?(?:e[-+]?\\d{1,3}(?!\\w|\\.\\d))?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
 
 /** A number (the first group) and its unit if it has one (the second): "40%", "800 ms", "$40". */
 export const AMOUNT_SRC = `${NUMBER_SRC}\\s?(${UNIT_SRC})?`;
@@ -57,12 +66,12 @@ export function inTimeUnit(value: number, from: string, to: string): number | nu
   return a === undefined || b === undefined ? null : Number(((value * a) / b).toPrecision(12));
 }
 
-const CURRENCY_RE = new RegExp(CURRENCY_SRC);
-const A_CURRENCY_RE = new RegExp(`^${CURRENCY_SRC}$`);
+const CURRENCY_RE = new RegExp(CURRENCY_SRC, 'i');
+const A_CURRENCY_SIGN_RE = new RegExp(`^[${CURRENCY_SIGNS}]$`);
 
-/** The currency an amount is written in ("$40", "€ 12.50"), or null. */
+/** The currency an amount is written in ("$40", "€ 12.50", "EUR 40" as "EUR"), or null. */
 export function currencyOf(matched: string): string | null {
-  return CURRENCY_RE.exec(matched)?.[0] ?? null;
+  return CURRENCY_RE.exec(matched)?.[0].toUpperCase() ?? null;
 }
 
 /** The unit of an AMOUNT_SRC match (its second group), else its currency. */
@@ -84,7 +93,9 @@ const MULTIPLIERS: Readonly<Record<string, number>> = {
 /** The value of a number NUMBER_SRC captured, with its sign, separators and multiplier; null if it is none. */
 export function toNumber(raw: string | undefined): number | null {
   if (raw === undefined) return null;
-  const m = /^([-+−]?[\d.,]+)\s?([a-zA-Z]*)$/.exec(raw.replace(DIGIT_GROUP_SPACE, ''));
+  const m = /^([-+−]?[\d.,]+(?:e[-+]?\d+)?)\s?([a-zA-Z]*)$/i.exec(
+    raw.replace(DIGIT_GROUP_SPACE, '').replace(SWISS_GROUP_MARK, ''),
+  );
   if (!m) return null;
   const value = Number(m[1]!.replace(/,/g, '').replace('−', '-'));
   const multiplier = MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1;
@@ -103,10 +114,12 @@ export function amountText(n: number, unit: string | null | undefined, mark: Dec
   const u = (unit ?? '').trim();
   const number = typedNumberText(n, mark);
   if (u === '') return number;
-  if (A_CURRENCY_RE.test(u)) return `${u}${number}`;
+  if (A_CURRENCY_SIGN_RE.test(u)) return `${u}${number}`;
   return u === '%' ? `${number}%` : `${number} ${u}`;
 }
 
+/** The apostrophe Swiss writers group thousands with ("1'200"), straight or curly. */
+const SWISS_GROUP_MARK = /(?<=\d)['’](?=\d{3})/g;
 /** Spaces people group digits with: plain, no-break, narrow no-break, thin. */
 const DIGIT_GROUP_SPACE = /(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?:\D|$))/g;
 const GROUPED_BY_THREE = /^\d{1,3}(?:[.,]\d{3})+$/;

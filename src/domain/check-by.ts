@@ -1,5 +1,22 @@
 /** Kept apart from issue-lens.ts (which holds zod schemas) so the issue panel judges check-by dates without zod. */
+import { yearsAfter } from './dates';
 import type { ExpectedOutcome, IssueLensDraft } from './schemas';
+
+/**
+ * How far ahead a check-by date may be set and still make the bet time-bound. A bet is checked so that what it shows
+ * can still steer the work: five years is past any roadmap a backlog serves, while a year typed wrong ("2062" for
+ * "2026") lands beyond it. The save takes such a day (it refuses only a day that does not exist, or one already past
+ * when set), so it is not refused: the hypothesis checks note it and the score gives it no credit, judged, like a
+ * passed day, only when the owner sets the date.
+ */
+export const MAX_CHECK_BY_YEARS = 5;
+
+/** What to say of a check-by date more than MAX_CHECK_BY_YEARS after `today`, or null when it is not. */
+export function farCheckBy(checkBy: string | undefined, today: string | undefined): string | null {
+  return checkBy && today && checkBy > yearsAfter(today, MAX_CHECK_BY_YEARS)
+    ? `The check-by date ${checkBy} is more than ${MAX_CHECK_BY_YEARS} years away: choose a day within ${MAX_CHECK_BY_YEARS} years, while the result can still steer the work.`
+    : null;
+}
 
 /**
  * The day before which a check-by date is refused: today, but only when the owner sets or changes the date.

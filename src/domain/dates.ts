@@ -80,6 +80,13 @@ export function addDays(day: string, days: number): string {
   return utcDay((dayNumber(day) + days) * 86_400_000);
 }
 
+/** The same day `years` years after the day `day` (YYYY-MM-DD); 29 February gives 28 February in a common year. */
+export function yearsAfter(day: string, years: number): string {
+  const year = Number(day.slice(0, 4)) + years;
+  const month = Number(day.slice(5, 7));
+  return formatDay(year, month, Math.min(Number(day.slice(8, 10)), daysInMonth(year, month)));
+}
+
 /** The calendar day (UTC) of a valid instant (a Date or epoch ms), as YYYY-MM-DD: the server's "today". */
 export function utcDay(instant: Date | number): string {
   return new Date(instant).toISOString().slice(0, 10);

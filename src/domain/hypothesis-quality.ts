@@ -8,7 +8,7 @@
  */
 import { endsAbbreviation } from './abbreviations';
 import { amountText, type DecimalMark } from './amounts';
-import { alsoCheckByNotBefore, passedCheckBy } from './check-by';
+import { alsoCheckByNotBefore, farCheckBy, passedCheckBy } from './check-by';
 import { isValidDay } from './dates';
 import { ISO_DATE_PATTERN, checkIssueLensDraft, isRealDate } from './draft-rules';
 import { toBeforeWant } from './hypothesis-text';
@@ -128,7 +128,12 @@ const ITS_DEVELOPERS =
   /^(?:(?:the|a|an|our|my)\s+)?(?:(?:senior|junior|lead|back-?end|front-?end|full-?stack|software|web|mobile|app|qa)\s+)?(?:developers?|devs?|programmers?|engineers?|testers?)(?:\s+(?:of|on|for|at|in|working\s+on)\s+(?:the|this|our|my)\s+(?:app|application|product|system|platform|site|website|team|project|code(?:base)?|tool|service))?$/i;
 const ITS_TEAM =
   /^(?:(?:the|a|an|our|my)\s+)?(?:(?:dev(?:elopment)?|engineering|scrum|product)\s+team(?:\s+members?)?|team|po|product\s+owner|scrum\s+master)$/i;
-const THE_AUTHOR = /^(?:i|we|me|us)$/i;
+/**
+ * The story's author, bare or speaking as someone ("myself", "me as a user", "I as a customer"): the role must name
+ * who benefits, not who writes. "US shoppers" names a country's shoppers, so "us" counts only bare or with "as".
+ */
+const THE_AUTHOR =
+  /^(?:i|we|me|us|myself|ourselves|yourself|my\s+self|(?:i|we|me|us|myself|ourselves)\s+(?:as|being)\s+.*)$/i;
 
 /** Why a role is not someone who uses the product, or null when it is. */
 function notAUserWhy(role: string): string | null {
@@ -438,8 +443,9 @@ function checkMeasurable(
   for (const further of expected.slice(1)) {
     const named = metricNameProblem(further.metric ?? '');
     if (named) return fail('measurable', further.metric!.trim(), `In a further expectation, ${named}`);
-    const problem = alsoExpectedProblem(further, mark, undefined, notBefore);
-    if (problem !== undefined) {
+    const problem =
+      alsoExpectedProblem(further, mark, undefined, notBefore) ?? farCheckBy(further.checkBy, notBefore);
+    if (problem) {
       const name = further.metric?.trim() || 'a further expectation';
       return fail('measurable', name, `The further expectation "${name}" does not hold: ${problem}`);
     }
@@ -480,6 +486,8 @@ function checkFirstMeasurable(
     );
   if (notBefore && e.checkBy! < notBefore)
     return fail('measurable', e.checkBy!, `The check-by date ${e.checkBy!} has passed: choose a day ahead.`);
+  const tooFar = farCheckBy(e.checkBy, notBefore);
+  if (tooFar) return fail('measurable', e.checkBy!, tooFar);
   return pass(
     'measurable',
     metric,
@@ -495,6 +503,20 @@ export function isSavedDay(day: string): boolean {
   if (!ISO_DATE_PATTERN.test(day)) return false;
   const year = Number(day.slice(0, 4));
   return year >= 1000 ? isValidDay(year, Number(day.slice(5, 7)), Number(day.slice(8, 10))) : isRealDate(day);
+}
+
+/**
+ * Whether a check-by date makes the bet time-bound: a day the save takes, not already past and not too far ahead of
+ * `notBefore` (the day the owner sets it); left out, as for a stored date come due, neither is judged.
+ */
+export function checkByCounts(checkBy: string | undefined, notBefore: string | undefined): boolean {
+  return (
+    checkBy !== undefined &&
+    checkBy !== '' &&
+    isSavedDay(checkBy) &&
+    !(notBefore && checkBy < notBefore) &&
+    farCheckBy(checkBy, notBefore) === null
+  );
 }
 
 /**

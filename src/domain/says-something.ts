@@ -44,10 +44,14 @@ export function hasWord(text: string, n: number): boolean {
 /**
  * A word that stands in for one: a letter or a letter repeated, in any script ("x", "aaa", "ψψψ"), "TBD", "test",
  * a key mash ("asdf", "qwerty", "zxcv", "qwe"), a run of the alphabet ("abc", "def", "xyz"), a programmer's or a
- * typesetter's filler ("foo", "lorem ipsum dolor").
+ * typesetter's filler ("foo", "lorem ipsum dolor"), or a pointer to words written elsewhere ("see above", "same as
+ * above", "see description"): the part itself then says nothing.
  */
 const PLACEHOLDER_WORDS =
-  '(\\p{L}\\p{M}*)\\1*|tbd|tbc|todo|n\\/?a|none|nothing|test(?:ing)?|asdf?\\w*|qwer?\\w*|zxcv?\\w*|hjkl|jkl|sdf|abcd?|def|ghi|xyz|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc';
+  '(\\p{L}\\p{M}*)\\1*|tbd|tbc|tba|todo|n\\/?a|none|nothing|test(?:ing)?|asdf?\\w*|qwer?\\w*|zxcv?\\w*|hjkl|jkl|sdf|abcd?|def|ghi|xyz|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc|placeholder|ditto|' +
+  'to\\s+be\\s+(?:decided|determined|defined|confirmed|clarified|discussed|added|written|done)|' +
+  '(?:please\\s+)?(?:see|refer\\s+to|cf\\.?)\\s+(?:the\\s+)?(?:above|below|description|details|attach(?:ed|ments?)|comments?|ticket|epic|parent|summary|spec)(?:\\s+(?:above|below))?(?:\\s+for\\s+(?:details|more))?|' +
+  '(?:same\\s+)?as\\s+(?:above|below|before|described|discussed|mentioned)(?:\\s+(?:above|below))?';
 /** A part that names no one and nothing: "it is better", "things happen", "it works". */
 const SAYS_NOTHING_IN_PARTICULAR =
   '(?:it|this|that|things?|everything|stuff|all)\\s+(?:is|are|gets?|will\\s+be|works?|happens?|goes|improves?)(?:\\s+(?:better|good|great|nice|easier|fine|ok|okay|done|well|right|smoother))?[.!]?';

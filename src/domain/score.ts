@@ -9,8 +9,8 @@ import type {
 import type { DecimalMark } from './amounts';
 import { MAX_ABS_VALUE } from './measurement-input';
 import {
+  checkByCounts,
   checkHypothesisQuality,
-  isSavedDay,
   partsSaid,
   qualityOf,
   saysSomething,
@@ -33,7 +33,7 @@ import type { Settings } from './settings';
  * Deterministic: the same input always gives the same score, and every point can be traced to a part.
  * Bump the model version whenever the rules change, so stored scores can be told apart.
  */
-export const SCORE_MODEL_VERSION = 'ols-5';
+export const SCORE_MODEL_VERSION = 'ols-6';
 
 export interface FramingSignals {
   isRecipe: boolean;
@@ -202,7 +202,7 @@ function assessMeasurable(
     holds(e.baseline),
     holds(e.target),
     directionHolds,
-    Boolean(e.checkBy) && isSavedDay(e.checkBy!) && !(notBefore && e.checkBy! < notBefore),
+    checkByCounts(e.checkBy, notBefore),
   ];
   const have = parts.filter(Boolean).length;
   // Numbers and dates with no metric named ("x", blank) measure nothing: they earn nothing on their own.

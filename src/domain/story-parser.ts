@@ -2,16 +2,19 @@
  * Story parser: finds persona, intent, benefit ("As a …, I want …, so that …") and an expected
  * outcome ("We expect cart drop-off to fall from 40% to 30% by 1 March") in free text.
  *
- * Pure and total: no I/O, no clock, never throws, linear in the input. Every persona, intent and
- * benefit it returns is a slice of the input; it never makes one up. Text without the story form
- * (most Jira summaries) gets nulls, and `missing`/`notes` say what is absent.
+ * Pure and total: no I/O, no clock, never throws, linear in the input. The input is read as plain text: Jira's
+ * wiki marks ("*As a* shopper") and HTML tags ("<b>As a</b> shopper") are left out first (withoutMarkup). Every
+ * persona, intent and benefit it returns is a slice of that text; it never makes one up. Text without the story
+ * form (most Jira summaries) gets nulls, and `missing`/`notes` say what is absent.
  *
  * Relative changes ("increase conversion by 10 percent") keep `target` null: whether that means
  * 10 points or 10% of the baseline is not stated, so no number is computed; a note records it.
  */
 import { endsAbbreviation } from './abbreviations';
+import { farCheckBy } from './check-by';
 import {
   AMOUNT_SRC,
+  CURRENCY_SIGN_SRC,
   CURRENCY_SRC,
   NUMBER_SRC,
   UNIT_SRC,
@@ -137,6 +140,47 @@ const EMPTY_NOTES: Readonly<Record<StoryPart, string>> = {
   benefit: 'No benefit: the text does not say why ("so that …").',
   expectedOutcome: 'No expected outcome: the text has no "We expect …" with a measurable metric.',
 };
+
+/**
+ * Jira's wiki marks around words: *strong*, _emphasis_, +inserted+, -deleted-. A mark counts only at a word's edge
+ * with no space inside it, so "e-mail", "snake_case", "2*3", "C++" and "from -5 to -3" keep theirs. Each pattern
+ * starts at its mark and its run stops at the next one or the line's end, so a text full of marks is read in one
+ * pass; each runs only on a text that has its mark.
+ */
+const WIKI_MARKS: ReadonlyArray<readonly [string, RegExp]> = [
+  ['*', /(?<![\w*])\*(?=\S)([^*\n]*[^\s*])\*(?!\w)/g],
+  ['_', /(?<![\w_])_(?=\S)([^_\n]*[^\s_])_(?!\w)/g],
+  ['+', /(?<![\w+])\+(?=\S)([^+\n]*[^\s+])\+(?!\w)/g],
+  ['-', /(?<![\w-])-(?=\S)([^-\n]*[^\s-])-(?!\w)/g],
+  ['{{', /\{\{([^{}\n]{0,500})\}\}/g],
+];
+/**
+ * HTML tags a story pasted from a web page or an export carries. Only tags HTML has: "As a <role>, I want <goal>"
+ * is a template's blank, not a tag. A tag that breaks a line becomes one, so its sentence ends there.
+ */
+const HTML_INLINE_TAG =
+  /<\/?(?:b|strong|i|em|u|s|strike|del|ins|mark|small|big|sub|sup|span|font|code|tt|a|abbr)\b[^<>]{0,500}>/gi;
+const HTML_BREAKING_TAG =
+  /<\/?(?:p|div|br|hr|li|ul|ol|h[1-6]|blockquote|pre|table|thead|tbody|tr|td|th)\b[^<>]{0,500}>/gi;
+const HTML_ENTITY = /&(?:amp|lt|gt|quot|apos|nbsp|#39);/g;
+const ENTITY_TEXT: Readonly<Record<string, string>> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&apos;': "'",
+  '&#39;': "'",
+  '&nbsp;': ' ',
+};
+
+/** The text as it reads: wiki marks and HTML tags left out, their words kept, HTML's entities as characters. */
+export function withoutMarkup(text: string): string {
+  let plain = text;
+  for (const [mark, pattern] of WIKI_MARKS) if (plain.includes(mark)) plain = plain.replace(pattern, '$1');
+  if (plain.includes('<')) plain = plain.replace(HTML_BREAKING_TAG, '\n').replace(HTML_INLINE_TAG, '');
+  if (plain.includes('&')) plain = plain.replace(HTML_ENTITY, (entity) => ENTITY_TEXT[entity] ?? entity);
+  return plain;
+}
 
 /** The notes that only say a part is missing: a form shows that as an empty field instead. */
 export const MISSING_PART_NOTES: ReadonlySet<string> = new Set(Object.values(EMPTY_NOTES));
@@ -446,7 +490,7 @@ const AT_NOW_AFTER_RE = new RegExp(
 
 const FROM_RE = new RegExp(`\\bfrom\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`, 'i');
 const BY_RE = new RegExp(`\\bby\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`, 'i');
-const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=${CURRENCY_SRC}))${AMOUNT_SRC}`, 'i');
+const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=${CURRENCY_SIGN_SRC}))${AMOUNT_SRC}`, 'i');
 /**
  * "churn down from 5% to 4%", "sign-ups up by 20%": a bare "down" or "up" is a direction only before "from" or
  * "by" and a number, and not as part of a phrasal verb ("follow up by 5 May"). "Up to 10 files" is a limit.
@@ -518,6 +562,17 @@ const MONTH_YEAR_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\.?\\s+(\\d{4})\\b`
 const MONTH_ONLY_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\b\\.?(?!\\s*(?:\\d|-))`, 'i');
 const QUARTER_RE =
   /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?Q([1-4])\b(?:\s*(?:of\s+)?['’]?(\d{4}|\d{2})\b)?/i;
+/**
+ * "by 2027", "by the end of 2027": a year alone, whose last day is the check-by. Only this century's years, and not
+ * before a unit or a word ("by 2000 users", "by 2000 EUR" are amounts); "at the latest" may follow.
+ */
+const YEAR_ONLY_RE = new RegExp(
+  `${DATE_LEAD}(20\\d{2})(?![\\d.,'’/-]*\\d)(?!\\s*%)(?!\\s+(?!at\\s+the\\s+latest\\b)[a-z])`,
+  'i',
+);
+/** "by the end of the year", "by year end", "by EOY", "by the end of next year": counted from today's year. */
+const YEAR_END_RE =
+  /\b(?:by|before|until|till|at|in|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|(next)\s+)?(?:calendar\s+)?year|(?:this\s+|(next)\s+)?year[-\s]?end|eoy)\b/i;
 /** A quarter past the fourth, or a zeroth, said with a year: meant as a check-by, and no quarter. */
 const NO_QUARTER_RE =
   /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(Q(?:[05-9]|\d{2,})\s*(?:of\s+)?['’]?\d{4})\b/i;
@@ -596,6 +651,18 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   const noQuarter = NO_QUARTER_RE.exec(clause);
   if (noQuarter)
     return { value: null, note: `The check-by quarter "${noQuarter[1]!}" is not one: a year has Q1 to Q4.` };
+  const year = YEAR_ONLY_RE.exec(clause);
+  if (year) return { value: formatDay(Number(year[1]), 12, 31), note: null };
+  const yearEnd = YEAR_END_RE.exec(clause);
+  if (yearEnd) {
+    if (now === undefined)
+      return {
+        value: null,
+        note: `The check-by date "${yearEnd[0].replace(/^\S+\s+/, '')}" is counted from a day, and none was given; it is left open.`,
+      };
+    const next = yearEnd[1] ?? yearEnd[2];
+    return { value: formatDay(now.getUTCFullYear() + (next ? 1 : 0), 12, 31), note: null };
+  }
   const relative = RELATIVE_CHECK_BY_RE.exec(clause);
   if (relative) {
     const said = relative[0].replace(/[\s.!?]+$/, '');
@@ -720,8 +787,10 @@ const CLAUSE_WORD_RE = /\b(?:who|that|which|where|when|if|than|as|not)\b/i;
 const MAX_LISTED_WORDS = 5;
 
 /** The numbers come next: "by 10%", "below 2%", "from 40% to 30%". */
-const NUMBERS_NEXT_RE =
-  /^\s*(?:(?:by|to|from|below|under|above|over|at|of|less\s+than|more\s+than)\s+)?(?:about\s+|around\s+|~)?[<>≤≥]?=?\s?[-+−]?[$€£¥]?\d/i;
+const NUMBERS_NEXT_RE = new RegExp(
+  `^\\s*(?:(?:by|to|from|below|under|above|over|at|of|less\\s+than|more\\s+than)\\s+)?(?:about\\s+|around\\s+|~)?[<>≤≥]?=?\\s?[-+−]?(?:${CURRENCY_SRC}\\s?)?\\d`,
+  'i',
+);
 
 /**
  * The metrics listed after `first` in a subject or object ("cart drop-off and support tickets"), or none when
@@ -1125,6 +1194,8 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
 
   const checkBy = resolveCheckBy(clause, now);
   if (checkBy.note !== null) notes.push(checkBy.note);
+  const tooFar = now === undefined ? null : farCheckBy(checkBy.value ?? undefined, dayOf(now) ?? undefined);
+  if (tooFar !== null) notes.push(tooFar);
   const unread = secondRange(clause);
   if (unread !== null)
     notes.push(
@@ -1390,11 +1461,11 @@ function keptOnce(outcomes: ParsedExpectedOutcome[], notes: string[]): ParsedExp
 }
 
 /**
- * Parses a user story. Never throws; every returned persona/intent/benefit is a slice of `text`.
+ * Parses a user story. Never throws; every returned persona/intent/benefit is a slice of `withoutMarkup(text)`.
  * `options.now` resolves year-less check-by dates to the next such day on or after it.
  */
 export function parseStory(text: string, options: ParseStoryOptions = {}): ParsedStory {
-  const input = typeof text === 'string' ? text : '';
+  const input = typeof text === 'string' ? withoutMarkup(text) : '';
   const limit = Math.min(input.length, MAX_PARSED_CHARS);
   const now = options.now instanceof Date && !Number.isNaN(options.now.getTime()) ? options.now : undefined;
   const notes: string[] = [];

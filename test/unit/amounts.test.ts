@@ -192,3 +192,49 @@ describe('digits grouped with spaces', () => {
     expect(asWritten('12000.5 and 15000')).toBe('12 000,5 and 15\u202f000');
   });
 });
+
+describe('money written with an ISO code, exponents and Swiss thousands', () => {
+  it.each([
+    ['EUR 40', 'EUR 50'],
+    ['40 EUR', '50 EUR'],
+    ['EUR40', 'EUR50'],
+    ['40 eur', '50 eur'],
+    ['CHF 40', 'CHF 50'],
+  ])('reads %s to %s as money, its code the unit', (from, to) => {
+    const [expected] = parseStory(
+      `We expect revenue to rise from ${from} to ${to} by 2027-06-30.`,
+    ).expectedOutcomes;
+    expect(expected).toMatchObject({
+      baseline: 40,
+      target: 50,
+      unit: from.replace(/[\d\s]/g, '').toUpperCase(),
+    });
+  });
+
+  it('reads a code before or after the number as its currency, and no longer word as one', () => {
+    const amount = (text: string) => new RegExp(AMOUNT_SRC, 'i').exec(text)!;
+    expect(unitOf(amount('USD 1,200'))).toBe('USD');
+    expect(toNumber(amount('USD 1,200')[1])).toBe(1200);
+    expect(unitOf(amount('12.50 GBP'))).toBe('GBP');
+    expect(unitOf(amount('40 euros'))).toBeNull();
+    expect(amountText(40, 'EUR')).toBe('40 EUR');
+  });
+
+  it.each([
+    ['1e3', 1000],
+    ['2.5e3', 2500],
+    ['1E6', 1_000_000],
+    ["1'200", 1200],
+    ['1’200’000', 1_200_000],
+  ])('reads the number %s as %s', (raw, value) => {
+    expect(toNumber(new RegExp(AMOUNT_SRC, 'i').exec(raw)![1])).toBe(value);
+  });
+
+  it('reads "1e3" as a thousand and "1\'200" as twelve hundred in a story, not as their first digits', () => {
+    const read = (from: string, to: string) =>
+      parseStory(`We expect orders to rise from ${from} to ${to} by 2027-06-30.`).expectedOutcome;
+    expect(read('1e3', '2e3')).toMatchObject({ baseline: 1000, target: 2000, direction: 'increase' });
+    expect(read("1'200", "1'500")).toMatchObject({ baseline: 1200, target: 1500 });
+    expect(read('1’200', '1’500')).toMatchObject({ baseline: 1200, target: 1500 });
+  });
+});

@@ -78,3 +78,46 @@ describe('analyseStory judges every expectation, and reads a decimal comma', () 
     expect([panel.values.baseline, panel.values.target]).toEqual(['2.5', '3.5']);
   });
 });
+
+describe('analyseStory reads what a review found misread', () => {
+  const quality = (line: string, criterion: string) =>
+    analyseStory(line, DEFAULT_SETTINGS, NOW).quality.find((c) => c.criterion === criterion)!;
+
+  it('reads a story in Jira bold as its words, and judges the role it names', () => {
+    const story = analyseStory(
+      '*As a* shopper, *I want* to save items, so that I can buy later. We expect saves to rise from 40 to 60 by 2026-12-01.',
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect([story.persona, story.intent]).toEqual(['shopper', 'save items']);
+    expect(story.quality.every((c) => c.ok)).toBe(true);
+  });
+
+  it('gives a benefit that points elsewhere no credit', () => {
+    expect(quality('As a shopper, I want to save items, so that see above.', 'well-formed').ok).toBe(false);
+  });
+
+  it('reads money in an ISO code, and a check-by at the end of the year, as measurable', () => {
+    const story = analyseStory(
+      `${STORY}We expect basket size to rise from EUR 40 to EUR 50 by the end of the year.`,
+      DEFAULT_SETTINGS,
+      NOW,
+    );
+    expect(story.expectedOutcome).toMatchObject({
+      baseline: 40,
+      target: 50,
+      unit: 'EUR',
+      checkBy: '2026-12-31',
+    });
+    expect(story.quality.find((c) => c.criterion === 'measurable')?.ok).toBe(true);
+  });
+
+  it('does not give a check-by more than five years ahead the time-bound credit', () => {
+    const line = `${STORY}We expect saves to rise from 40 to 60 by 2040-01-01.`;
+    const story = analyseStory(line, DEFAULT_SETTINGS, NOW);
+    expect(story.notes.some((n) => /more than 5 years away/.test(n))).toBe(true);
+    expect(quality(line, 'measurable')).toMatchObject({ ok: false, phrase: '2040-01-01' });
+    const measurable = story.score.components.find((c) => c.id === 'measurable')!;
+    expect(measurable.points).toBeLessThan(measurable.max);
+  });
+});

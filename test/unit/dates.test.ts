@@ -1,4 +1,4 @@
-import { humaneDays, utcDay } from '../../src/domain/dates';
+import { humaneDays, utcDay, yearsAfter } from '../../src/domain/dates';
 
 describe('humane durations', () => {
   it.each([
@@ -27,4 +27,12 @@ describe("the server's day", () => {
     expect(utcDay(new Date('2026-12-04T00:00:00+01:00'))).toBe('2026-12-03');
     expect(utcDay(Date.UTC(2024, 1, 29, 12))).toBe('2024-02-29');
   });
+});
+
+describe('a day some years on', () => {
+  it.each([
+    ['2026-11-30', 5, '2031-11-30'],
+    ['2028-02-29', 5, '2033-02-28'],
+    ['2028-02-29', 4, '2032-02-29'],
+  ])('gives %s plus %s years as %s', (day, years, later) => expect(yearsAfter(day, years)).toBe(later));
 });

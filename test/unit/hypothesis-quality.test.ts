@@ -243,6 +243,18 @@ describe('hypothesis quality checks', () => {
       expect(check('valid-role', withHypothesis({ persona: 'plugin developer' })).ok).toBe(true);
       expect(check('valid-role', withHypothesis({ persona: 'developer building on our API' })).ok).toBe(true);
     });
+    it.each(['myself', 'Me as a user', 'I as a user', 'me as a customer', 'ourselves', 'we as a team'])(
+      'refuses the story\'s author "%s", who names no one who benefits',
+      (persona) => {
+        const c = check('valid-role', withHypothesis({ persona }));
+        expect(c).toMatchObject({ ok: false, phrase: persona });
+        expect(c.why).toMatch(/is the story's author/);
+      },
+    );
+    it.each(['US shopper', 'IT admin', 'mechanic', 'wedding guest'])(
+      'accepts "%s", which only starts alike',
+      (persona) => expect(check('valid-role', withHypothesis({ persona })).ok).toBe(true),
+    );
     it('asks for a role when there is none', () => {
       expect(check('valid-role', { hypothesis: {} })).toMatchObject({ ok: false, phrase: null });
     });
@@ -430,6 +442,27 @@ describe('hypothesis quality checks', () => {
       )!;
       expect(measurable.points).toBeLessThan(measurable.max);
       expect(measurable.detail).not.toMatch(/further expectation/);
+    });
+    it('fails a check-by date more than five years after the day it is set, and the score does not count it', () => {
+      const far = { ...bet.expected, checkBy: '2031-12-01' };
+      const c = check('measurable', { expected: [far], checkByNotBefore: '2026-11-30' });
+      expect(c).toMatchObject({ ok: false, phrase: '2031-12-01' });
+      expect(c.why).toMatch(/more than 5 years away/);
+      // Five years to the day still counts; a stored date is not judged, as a passed one is not.
+      const near = { ...bet.expected, checkBy: '2031-11-30' };
+      expect(check('measurable', { expected: [near], checkByNotBefore: '2026-11-30' }).ok).toBe(true);
+      expect(check('measurable', { expected: [far] }).ok).toBe(true);
+      const further = check('measurable', {
+        expected: [bet.expected, { ...far, metric: 'weekly saves' }],
+        checkByNotBefore: '2026-11-30',
+      });
+      expect(further).toMatchObject({ ok: false, phrase: 'weekly saves' });
+      const measurable = scoreIssue(
+        aCompleteBet({ expected: far, checkByNotBefore: '2026-11-30' }),
+        DEFAULT_SETTINGS,
+      ).components.find((part) => part.id === 'measurable')!;
+      expect(measurable.points).toBeLessThan(measurable.max);
+      expect(measurable.detail).toMatch(/^4 of 5 parts hold/);
     });
     it.each(['x', '🚀', 'TBD'])(
       'refuses a further metric "%s" as it refuses the same metric first',

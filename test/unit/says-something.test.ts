@@ -90,3 +90,32 @@ describe('saysSomething in any script', () => {
     expect(hollow).toEqual([]);
   });
 });
+
+describe('a part that points elsewhere says nothing', () => {
+  it.each([
+    'see above',
+    'See above.',
+    'see below',
+    'see description',
+    'See the description',
+    'see above for details',
+    'as above',
+    'same as above',
+    'Same as above.',
+    'as discussed',
+    'cf. above',
+    'TBA',
+    'to be decided',
+    'To be defined.',
+  ])('takes "%s" for filler', (part) => {
+    expect(isPlaceholder(part)).toBe(true);
+    expect(saysSomething(part)).toBe(false);
+  });
+
+  it.each([
+    'see my orders',
+    'see the description of each item',
+    'as a guest',
+    'compare prices above my budget',
+  ])('keeps the real words "%s"', (part) => expect(saysSomething(part)).toBe(true));
+});

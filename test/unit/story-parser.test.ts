@@ -1,4 +1,9 @@
-import { parseStory, type ParsedExpectedOutcome, type ParsedStory } from '../../src/domain/story-parser';
+import {
+  parseStory,
+  withoutMarkup,
+  type ParsedExpectedOutcome,
+  type ParsedStory,
+} from '../../src/domain/story-parser';
 import { fastestRunMs } from '../support/timing';
 
 const NOW = new Date('2026-11-21T09:00:00Z');
@@ -1204,5 +1209,100 @@ describe('parseStory', () => {
     ])('parses 50 KB of adversarial %s in well under a second', (_name, text) => {
       expect(fastestRunMs(() => parseStory(text, { now: NOW }))).toBeLessThan(500);
     });
+  });
+});
+
+describe('a story with markup is read as plain text', () => {
+  it.each([
+    ['Jira bold', '*As a* shopper, *I want* to save my cart, so that I can buy later.'],
+    ['Jira emphasis', '_As a_ shopper, _I want_ to save my cart, so that I can buy later.'],
+    [
+      'Jira monospace, inserted and deleted',
+      'As a {{shopper}}, I want to +save+ my cart, so that I can -buy- later.',
+    ],
+    ['HTML bold', '<b>As a</b> shopper, <b>I want</b> to save my cart, so that I can buy later.'],
+    ['an HTML paragraph', '<p>As a shopper, I want to save my cart, so that I can buy later.</p>'],
+    ['HTML line breaks', 'As a shopper,<br>I want to save my cart,<br/>so that I can buy later.'],
+  ])('%s: the parts are its words, not its marks', (_name, text) => {
+    expect(parts(parseStory(text))).toEqual({
+      persona: 'shopper',
+      intent: 'save my cart',
+      benefit: 'I can buy later',
+    });
+  });
+
+  it('keeps hyphens, underscores, plus signs and stars that are part of words or numbers', () => {
+    const story = parseStory(
+      'As a *returning shopper*, I want my e-mail and snake_case ids in C++ kept, so that 2*3 stays 2*3.',
+    );
+    expect(parts(story)).toEqual({
+      persona: 'returning shopper',
+      intent: 'my e-mail and snake_case ids in C++ kept',
+      benefit: '2*3 stays 2*3',
+    });
+    const [nps] = parseStory('We expect NPS to rise from -5 to -3 by 2027-06-01.').expectedOutcomes;
+    expect(nps).toMatchObject({ baseline: -5, target: -3, checkBy: '2027-06-01' });
+  });
+
+  it("leaves a template's blanks, which are no HTML tags, and reads HTML's entities as characters", () => {
+    expect(withoutMarkup('As a <role>, I want <goal>')).toBe('As a <role>, I want <goal>');
+    expect(withoutMarkup('As an R&amp;D lead,&nbsp;I want')).toBe('As an R&D lead, I want');
+  });
+});
+
+describe('a check-by said as a year, or as the end of the year', () => {
+  const checkByOf = (text: string, now?: Date) =>
+    parseStory(`We expect conversion to rise from 2% to 3% ${text}`, now ? { now } : {});
+
+  it.each(['by 2027.', 'by the end of 2027.', 'in 2027', 'by 2027 at the latest.'])(
+    'reads "%s" as the last day of that year',
+    (text) => expect(checkByOf(text).expectedOutcome?.checkBy).toBe('2027-12-31'),
+  );
+
+  it('reads an amount of a relative change as no year', () => {
+    const story = parseStory('We expect sign-ups to rise by 2000 users.', { now: NOW });
+    expect(story.expectedOutcome?.checkBy).toBeNull();
+  });
+
+  it.each([
+    ['by the end of the year.', '2026-12-31'],
+    ['by the end of this year.', '2026-12-31'],
+    ['by end of year.', '2026-12-31'],
+    ['by year end.', '2026-12-31'],
+    ['by year-end.', '2026-12-31'],
+    ['by EOY.', '2026-12-31'],
+    ['by the end of next year.', '2027-12-31'],
+  ])('counts "%s" from today', (text, day) => {
+    const story = checkByOf(text, NOW);
+    expect(story.expectedOutcome?.checkBy).toBe(day);
+    expect(story.notes.filter((n) => /check-by/.test(n))).toEqual([]);
+  });
+
+  it('leaves the end of the year open, with a note, when no day is given to count from', () => {
+    const story = checkByOf('by the end of the year.');
+    expect(story.expectedOutcome?.checkBy).toBeNull();
+    expect(story.notes).toContain(
+      'The check-by date "the end of the year" is counted from a day, and none was given; it is left open.',
+    );
+  });
+});
+
+describe('a check-by far ahead', () => {
+  const withDate = (day: string) =>
+    parseStory(`We expect conversion to rise from 2% to 3% by ${day}.`, { now: NOW });
+
+  it('keeps the date as written and notes that it is more than five years away', () => {
+    const story = withDate('2040-01-01');
+    expect(story.expectedOutcome?.checkBy).toBe('2040-01-01');
+    expect(story.notes).toContain(
+      'The check-by date 2040-01-01 is more than 5 years away: choose a day within 5 years, while the result can still steer the work.',
+    );
+    expect(withDate('2031-11-22').notes.some((n) => /more than 5 years/.test(n))).toBe(true);
+  });
+
+  it('says nothing of a date five years from today, or of one with no today to count from', () => {
+    expect(withDate('2031-11-21').notes.some((n) => /years away/.test(n))).toBe(false);
+    const noToday = parseStory('We expect conversion to rise from 2% to 3% by 2040-01-01.');
+    expect(noToday.notes.some((n) => /years away/.test(n))).toBe(false);
   });
 });
