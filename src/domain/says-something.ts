@@ -50,7 +50,10 @@ export function hasWord(text: string, n: number): boolean {
 const PLACEHOLDER_WORDS =
   '(\\p{L}\\p{M}*)\\1*|tbd|tbc|tba|todo|n\\/?a|none|nothing|test(?:ing)?|asdf?\\w*|qwer?\\w*|zxcv?\\w*|hjkl|jkl|sdf|abcd?|def|ghi|xyz|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc|placeholder|ditto|' +
   'to\\s+be\\s+(?:decided|determined|defined|confirmed|clarified|discussed|added|written|done)|' +
-  '(?:please\\s+)?(?:see|refer\\s+to|cf\\.?)\\s+(?:the\\s+)?(?:above|below|description|details|attach(?:ed|ments?)|comments?|ticket|epic|parent|summary|spec)(?:\\s+(?:above|below))?(?:\\s+for\\s+(?:details|more))?|' +
+  // "see the comments" is a want as much as a pointer: "see" points elsewhere only bare or when it says so.
+  '(?:please\\s+)?see\\s+(?:above|below|attached|ticket|epic|parent|spec|(?:the\\s+)?description)(?:\\s+for\\s+(?:details|more))?|' +
+  '(?:please\\s+)?see\\s+(?:the\\s+)?(?:description|details|attach(?:ed|ments?)|comments?|ticket|epic|parent|summary|spec)\\s+(?:above|below|for\\s+(?:details|more))|' +
+  '(?:please\\s+)?(?:refer\\s+to|cf\\.?)\\s+(?:the\\s+)?(?:above|below|description|details|attach(?:ed|ments?)|comments?|ticket|epic|parent|summary|spec)(?:\\s+(?:above|below))?(?:\\s+for\\s+(?:details|more))?|' +
   '(?:same\\s+)?as\\s+(?:above|below|before|described|discussed|mentioned)(?:\\s+(?:above|below))?';
 /** A part that names no one and nothing: "it is better", "things happen", "it works". */
 const SAYS_NOTHING_IN_PARTICULAR =

@@ -142,18 +142,24 @@ const EMPTY_NOTES: Readonly<Record<StoryPart, string>> = {
 };
 
 /**
- * Jira's wiki marks around words: *strong*, _emphasis_, +inserted+, -deleted-. A mark counts only at a word's edge
- * with no space inside it, so "e-mail", "snake_case", "2*3", "C++" and "from -5 to -3" keep theirs. Each pattern
- * starts at its mark and its run stops at the next one or the line's end, so a text full of marks is read in one
- * pass; each runs only on a text that has its mark.
+ * Jira's wiki marks around words: *strong*, _emphasis_, +inserted+. A mark counts only at a word's edge with no
+ * space inside it, so "e-mail", "snake_case", "2*3" and "C++" keep theirs. Each pattern starts at its mark and its
+ * run stops at the next one or the line's end, so a text full of marks is read in one pass; each runs only on a
+ * text that has its mark.
  */
 const WIKI_MARKS: ReadonlyArray<readonly [string, RegExp]> = [
   ['*', /(?<![\w*])\*(?=\S)([^*\n]*[^\s*])\*(?!\w)/g],
   ['_', /(?<![\w_])_(?=\S)([^_\n]*[^\s_])_(?!\w)/g],
   ['+', /(?<![\w+])\+(?=\S)([^+\n]*[^\s+])\+(?!\w)/g],
-  ['-', /(?<![\w-])-(?=\S)([^-\n]*[^\s-])-(?!\w)/g],
   ['{{', /\{\{([^{}\n]{0,500})\}\}/g],
 ];
+/**
+ * Struck-out words, -deleted- in Jira's wiki and <del>, <s> or <strike> in HTML: taken back, so left out, words
+ * and all, with the space before them ("to <del>35%</del> 30%" means 30%). A wiki strike opens and closes on a letter:
+ * "-5->-3" is an arrow between numbers and "from -5 to -3" two numbers.
+ */
+const WIKI_STRUCK = /[ \t]?(?<![\w-])-(?=\p{L})[^-\n]*\p{L}-(?![\w>-])/gu;
+const HTML_STRUCK = /[ \t]?<(del|s|strike)\b[^<>]{0,500}>[^<]{0,500}<\/\1\s*>/gi;
 /**
  * HTML tags a story pasted from a web page or an export carries. Only tags HTML has: "As a <role>, I want <goal>"
  * is a template's blank, not a tag. A tag that breaks a line becomes one, so its sentence ends there.
@@ -173,11 +179,16 @@ const ENTITY_TEXT: Readonly<Record<string, string>> = {
   '&nbsp;': ' ',
 };
 
-/** The text as it reads: wiki marks and HTML tags left out, their words kept, HTML's entities as characters. */
+/**
+ * The text as it reads: struck-out words left out, wiki marks and HTML tags left out with their words kept, HTML's
+ * entities as characters.
+ */
 export function withoutMarkup(text: string): string {
   let plain = text;
+  if (plain.includes('-')) plain = plain.replace(WIKI_STRUCK, '');
   for (const [mark, pattern] of WIKI_MARKS) if (plain.includes(mark)) plain = plain.replace(pattern, '$1');
-  if (plain.includes('<')) plain = plain.replace(HTML_BREAKING_TAG, '\n').replace(HTML_INLINE_TAG, '');
+  if (plain.includes('<'))
+    plain = plain.replace(HTML_STRUCK, '').replace(HTML_BREAKING_TAG, '\n').replace(HTML_INLINE_TAG, '');
   if (plain.includes('&')) plain = plain.replace(HTML_ENTITY, (entity) => ENTITY_TEXT[entity] ?? entity);
   return plain;
 }
@@ -563,16 +574,19 @@ const MONTH_ONLY_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\b\\.?(?!\\s*(?:\\d
 const QUARTER_RE =
   /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?Q([1-4])\b(?:\s*(?:of\s+)?['’]?(\d{4}|\d{2})\b)?/i;
 /**
- * "by 2027", "by the end of 2027": a year alone, whose last day is the check-by. Only this century's years, and not
- * before a unit or a word ("by 2000 users", "by 2000 EUR" are amounts); "at the latest" may follow.
+ * "by 2027", "in 2027", "by the end of 2027": a year alone, whose last day is the check-by. Only this century's
+ * years, and only where the clause or a phrase ends: before a unit, a sign, a bracket or a word ("by 2000ms", "by
+ * 2000 €", "by 2000 users", "in the 2020s") it is an amount or a decade. "at the latest" may follow. resolveCheckBy
+ * keeps it to this year and later: "(as in 2025)" or "grow by 2000" names no deadline.
  */
-const YEAR_ONLY_RE = new RegExp(
-  `${DATE_LEAD}(20\\d{2})(?![\\d.,'’/-]*\\d)(?!\\s*%)(?!\\s+(?!at\\s+the\\s+latest\\b)[a-z])`,
-  'i',
-);
-/** "by the end of the year", "by year end", "by EOY", "by the end of next year": counted from today's year. */
+const YEAR_ONLY_RE =
+  /\b(?:by|before|until|till|in|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+)?(20\d{2})(?=$|[\s.,;:!?)])(?!\.\d)(?!\s*[%‰°$€£¥(+])(?!\s+(?!at\s+the\s+latest\b)[\p{L}\d])/iu;
+/**
+ * "by the end of the year", "by year end", "by EOY", "by the end of next year": counted from today's year, unless a
+ * year follows ("by EOY 2027"). Not after "in": "errors in year-end closing" names a task, not a date.
+ */
 const YEAR_END_RE =
-  /\b(?:by|before|until|till|at|in|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|(next)\s+)?(?:calendar\s+)?year|(?:this\s+|(next)\s+)?year[-\s]?end|eoy)\b/i;
+  /\b(?:by|before|until|till|at|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|(next)\s+)?(?:calendar\s+)?year|(?:this\s+|(next)\s+)?year[-\s]?end|eoy)\b(?:\s+(?:of\s+)?(20\d{2})\b)?/i;
 /** A quarter past the fourth, or a zeroth, said with a year: meant as a check-by, and no quarter. */
 const NO_QUARTER_RE =
   /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(Q(?:[05-9]|\d{2,})\s*(?:of\s+)?['’]?\d{4})\b/i;
@@ -651,9 +665,11 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   const noQuarter = NO_QUARTER_RE.exec(clause);
   if (noQuarter)
     return { value: null, note: `The check-by quarter "${noQuarter[1]!}" is not one: a year has Q1 to Q4.` };
-  const year = YEAR_ONLY_RE.exec(clause);
-  if (year) return { value: formatDay(Number(year[1]), 12, 31), note: null };
   const yearEnd = YEAR_END_RE.exec(clause);
+  if (yearEnd?.[3] !== undefined) return { value: formatDay(Number(yearEnd[3]), 12, 31), note: null };
+  // "within 6 months" is said last and counted from today: a year named earlier in the clause is not the check-by.
+  const relative = RELATIVE_CHECK_BY_RE.exec(clause);
+  if (relative) return relativeCheckBy(relative, now);
   if (yearEnd) {
     if (now === undefined)
       return {
@@ -663,24 +679,29 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
     const next = yearEnd[1] ?? yearEnd[2];
     return { value: formatDay(now.getUTCFullYear() + (next ? 1 : 0), 12, 31), note: null };
   }
-  const relative = RELATIVE_CHECK_BY_RE.exec(clause);
-  if (relative) {
-    const said = relative[0].replace(/[\s.!?]+$/, '');
-    // "within 0 months" would be today: no time for anything to move.
-    if (Number(relative[1]) === 0)
-      return {
-        value: null,
-        note: `The check-by date "${said}" leaves no time to measure; say when to check.`,
-      };
-    if (now === undefined)
-      return {
-        value: null,
-        note: `The check-by date "${said}" is counted from a day, and none was given; it is left open.`,
-      };
-    const count = COUNT_WORDS[relative[1]!.toLowerCase()] ?? Number(relative[1]);
-    return { value: dayAfter(now, count, relative[2]!.toLowerCase()), note: null };
-  }
+  // A year before this one is more likely a number ("grow by 2000") than a deadline that has passed.
+  const year = YEAR_ONLY_RE.exec(clause);
+  if (year && (now === undefined || Number(year[1]) >= now.getUTCFullYear()))
+    return { value: formatDay(Number(year[1]), 12, 31), note: null };
   return { value: null, note: null };
+}
+
+/** "within 3 months", "in two weeks": counted from today. */
+function relativeCheckBy(relative: RegExpExecArray, now: Date | undefined): CheckBy {
+  const said = relative[0].replace(/[\s.!?]+$/, '');
+  // "within 0 months" would be today: no time for anything to move.
+  if (Number(relative[1]) === 0)
+    return {
+      value: null,
+      note: `The check-by date "${said}" leaves no time to measure; say when to check.`,
+    };
+  if (now === undefined)
+    return {
+      value: null,
+      note: `The check-by date "${said}" is counted from a day, and none was given; it is left open.`,
+    };
+  const count = COUNT_WORDS[relative[1]!.toLowerCase()] ?? Number(relative[1]);
+  return { value: dayAfter(now, count, relative[2]!.toLowerCase()), note: null };
 }
 
 /**

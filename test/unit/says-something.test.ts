@@ -99,6 +99,8 @@ describe('a part that points elsewhere says nothing', () => {
     'see description',
     'See the description',
     'see above for details',
+    'see the comments above',
+    'see the epic for details',
     'as above',
     'same as above',
     'Same as above.',
@@ -115,6 +117,10 @@ describe('a part that points elsewhere says nothing', () => {
   it.each([
     'see my orders',
     'see the description of each item',
+    'see the comments',
+    'see the details',
+    'see attachments',
+    'see the epic',
     'as a guest',
     'compare prices above my budget',
   ])('keeps the real words "%s"', (part) => expect(saysSomething(part)).toBe(true));

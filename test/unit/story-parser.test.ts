@@ -1218,7 +1218,7 @@ describe('a story with markup is read as plain text', () => {
     ['Jira emphasis', '_As a_ shopper, _I want_ to save my cart, so that I can buy later.'],
     [
       'Jira monospace, inserted and deleted',
-      'As a {{shopper}}, I want to +save+ my cart, so that I can -buy- later.',
+      'As a {{shopper}}, I want to +save+ my cart, so that I can -sell- buy later.',
     ],
     ['HTML bold', '<b>As a</b> shopper, <b>I want</b> to save my cart, so that I can buy later.'],
     ['an HTML paragraph', '<p>As a shopper, I want to save my cart, so that I can buy later.</p>'],
@@ -1283,6 +1283,65 @@ describe('a check-by said as a year, or as the end of the year', () => {
     expect(story.expectedOutcome?.checkBy).toBeNull();
     expect(story.notes).toContain(
       'The check-by date "the end of the year" is counted from a day, and none was given; it is left open.',
+    );
+  });
+});
+
+describe('a year or a year-end that is no check-by', () => {
+  const checkBy = (text: string) => parseStory(text, { now: NOW }).expectedOutcome?.checkBy ?? null;
+
+  it.each([
+    // A year that says when something was, or an amount, a unit or a decade after "by" or "in".
+    ['We expect churn to fall from 5% (as in 2025) to 4% within 6 months.', '2027-05-21'],
+    ['We expect churn, which peaked in 2024, to fall from 5% to 4% by the end of next year.', '2027-12-31'],
+    ['We expect conversion (measured in 2024) to rise from 2% to 3%.', null],
+    ['We expect p95 latency to fall by 2000ms.', null],
+    ['We expect memory use to fall by 2048MB.', null],
+    ['We expect revenue to grow by 2000€ within 3 months.', '2027-02-21'],
+    ['We expect revenue to grow by 2000 € by the end of the year.', '2026-12-31'],
+    ['We expect revenue to grow by 2000$.', null],
+    ['We expect revenue to grow by 2000 (about 20%).', null],
+    ['We expect conversion to rise from 2% to 3% in the 2020s.', null],
+    ['We expect errors in year-end closing to fall from 40 to 10.', null],
+  ])('"%s" has check-by %s', (text, day) => expect(checkBy(text)).toBe(day));
+
+  it.each([
+    ['by EOY 2027.', '2027-12-31'],
+    ['by year-end 2028.', '2028-12-31'],
+    ['by end of year 2027.', '2027-12-31'],
+    ['by the end of the year 2028.', '2028-12-31'],
+  ])('reads the year named after "%s"', (said, day) =>
+    expect(checkBy(`We expect conversion to rise from 2% to 3% ${said}`)).toBe(day),
+  );
+});
+
+describe('struck-out words and arrows between numbers', () => {
+  it('reads an arrow written without spaces between signed numbers or percentages', () => {
+    expect(parseStory('We expect NPS -5->-3 by 2027-03-01.', { now: NOW }).expectedOutcome).toMatchObject({
+      baseline: -5,
+      target: -3,
+    });
+    expect(
+      parseStory('We expect drop-off 40%->35% by 2027-03-01.', { now: NOW }).expectedOutcome,
+    ).toMatchObject({ baseline: 40, target: 35 });
+  });
+
+  it('leaves struck-out words out, in wiki markup and in HTML', () => {
+    expect(withoutMarkup('As a -manager- shopper')).toBe('As a shopper');
+    expect(withoutMarkup('to <del>35%</del> 30%')).toBe('to 30%');
+    expect(withoutMarkup('to <s>35%</s> 30%')).toBe('to 30%');
+    const story = parseStory('We expect conversion to rise from 2% to 3% -by 1 March- by 1 April 2027.', {
+      now: NOW,
+    });
+    expect(story.expectedOutcome?.checkBy).toBe('2027-04-01');
+    expect(
+      parseStory('We expect drop-off to fall from 40% to <del>35%</del> 30% by 2027-03-01.').expectedOutcome,
+    ).toMatchObject({ baseline: 40, target: 30 });
+  });
+
+  it('keeps hyphens that strike nothing out', () => {
+    expect(withoutMarkup('a self-service re-run of the -5 to -3 range')).toBe(
+      'a self-service re-run of the -5 to -3 range',
     );
   });
 });
