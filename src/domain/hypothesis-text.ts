@@ -125,35 +125,40 @@ export function leadTexts(h: Hypothesis, expected: ExpectedOutcome[]): string[] 
 }
 
 /**
- * The blocks below a lead of paragraphs with these `texts` and its rule, or none when the description is that
- * lead alone (after a replace); the blocks as they are when it does not start so. A lead edited by hand no longer
- * matches, so text a person wrote is never taken for it.
+ * The blocks below a lead of paragraphs with the texts of one of `leads` and its rule, or none when the
+ * description is that lead alone (after a replace); the blocks as they are when it starts with none of them. A lead
+ * edited by hand no longer matches, so text a person wrote is never taken for it.
  */
-function withoutLead(blocks: AdfNode[], texts: string[]): AdfNode[] {
-  const starts =
-    texts.length > 0 &&
-    blocks.length >= texts.length &&
-    texts.every((t, i) => blocks[i]!.type === 'paragraph' && blockText(blocks[i]!) === t);
-  if (!starts) return blocks;
-  if (blocks.length === texts.length) return [];
-  return blocks[texts.length]!.type === 'rule' ? blocks.slice(texts.length + 1) : blocks;
+function withoutLead(blocks: AdfNode[], leads: string[][]): AdfNode[] {
+  for (const texts of leads) {
+    const starts =
+      texts.length > 0 &&
+      blocks.length >= texts.length &&
+      texts.every((t, i) => blocks[i]!.type === 'paragraph' && blockText(blocks[i]!) === t);
+    if (!starts) continue;
+    if (blocks.length === texts.length) return [];
+    // Followed by a paragraph rather than its rule, it is not this lead (a person went on writing, or a longer one).
+    if (blocks[texts.length]!.type === 'rule') return blocks.slice(texts.length + 1);
+  }
+  return blocks;
 }
 
 /**
  * The description after the change: the hypothesis alone (replace), or the hypothesis, a rule, and the old
- * description kept below it (prefix). A lead the app put there before, this hypothesis (a retried request) or
- * `earlierLead` (the texts it wrote last time, before the hypothesis was edited), is replaced, not stacked.
+ * description kept below it (prefix). A lead the app put there before, this hypothesis (a retried request) or one
+ * of `earlierLeads` (the texts it wrote before the hypothesis was edited: several when a change Jira did not
+ * confirm may still land), is replaced, not stacked.
  */
 export function describeWithHypothesis(
   h: Hypothesis,
   expected: ExpectedOutcome[],
   current: string | AdfNode | null,
   change: DescriptionChange,
-  earlierLead: string[] | null = null,
+  earlierLeads: string[][] = [],
 ): AdfNode & { version: 1 } {
   const lead = hypothesisParagraphs(h, expected);
-  const below = change === 'prefix' ? withoutLead(blocksOf(current), lead.map(blockText)) : [];
-  const kept = earlierLead ? withoutLead(below, earlierLead) : below;
+  const below = change === 'prefix' ? withoutLead(blocksOf(current), [lead.map(blockText)]) : [];
+  const kept = withoutLead(below, earlierLeads);
   return {
     type: 'doc',
     version: 1,

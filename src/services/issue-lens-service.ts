@@ -461,14 +461,43 @@ function staleVersion(stored: IssueLens, caller: string): ConflictError {
 
 /**
  * The issue property holding the texts of the hypothesis the app last wrote atop the description: a later
- * "put on top" replaces that lead instead of stacking the stale one under the new.
+ * "put on top" replaces that lead instead of stacking the stale one under the new. `{lead, earlier}` after a change
+ * Jira did not confirm: the description may carry either, the new lead or one before it, until one is confirmed.
  */
 const DESCRIPTION_LEAD_KEY = 'outcome-lens-description-lead';
+/** The leads before the newest kept as candidates: a few unconfirmed changes in a row, and the property stays small. */
+const EARLIER_LEADS_KEPT = 3;
 
-/** The lead texts stored with an issue, or null when none is (or its value is not one: the lead then stays). */
-function readLeadTexts(value: unknown): string[] | null {
-  const lead = (value as { lead?: unknown } | null)?.lead;
-  return Array.isArray(lead) && lead.length > 0 && lead.every((t) => typeof t === 'string') ? lead : null;
+const isLead = (texts: unknown): texts is string[] =>
+  Array.isArray(texts) && texts.length > 0 && texts.every((t) => typeof t === 'string');
+
+/**
+ * The leads the description may start with, the newest first (`{lead}` as written before there were candidates
+ * too), or none when none is stored (or its value is not one: the lead then stays).
+ */
+function readLeadTexts(value: unknown): string[][] {
+  const record = value as { lead?: unknown; earlier?: unknown } | null;
+  const earlier: unknown[] = Array.isArray(record?.earlier) ? record.earlier : [];
+  return [record?.lead, ...earlier].filter(isLead);
+}
+
+/** Records the lead the description carries now, or the leads it may carry: either is replaced next time. */
+async function recordLead(
+  jira: JiraClient,
+  issueKey: string,
+  lead: string[],
+  earlier: string[][] = [],
+): Promise<void> {
+  const same = (texts: string[]) => texts.length === lead.length && texts.every((t, i) => t === lead[i]);
+  const candidates = earlier.filter((texts) => !same(texts)).slice(0, EARLIER_LEADS_KEPT);
+  // Not kept, the next prefix keeps the lead as text: nothing to fail the change for.
+  await jira
+    .setIssueProperty(
+      issueKey,
+      DESCRIPTION_LEAD_KEY,
+      candidates.length ? { lead, earlier: candidates } : { lead },
+    )
+    .catch(() => undefined);
 }
 
 /**
@@ -486,25 +515,33 @@ function editMayHaveLanded(e: unknown): boolean {
 }
 
 /**
- * Sets the description, as the user (Jira checks their edit permission at the write itself). When the call fails
- * in a way that may have come after the edit, the description is read again and decides: the one sent is written,
- * and the lead is recorded as for any other; anything else is not, and the change is refused with nothing recorded.
- * Either way the lead record names only a lead the description carries, so a later change never stacks a second.
+ * Sets the description, as the user (Jira checks their edit permission at the write itself), and records its lead.
+ * When the call fails in a way that may have come after the edit, the description is read again: the one sent is
+ * written, and its lead recorded as for any other; anything else is not there yet, and the error is answered as
+ * it came. Jira may still make it (a 504 often means it is still at it), so until then both the new lead and
+ * the `earlier` ones are recorded: whichever the description ends up starting with, the next change replaces it.
  */
-async function editDescription(jira: JiraClient, issueKey: string, description: AdfNode): Promise<void> {
+async function editDescription(
+  jira: JiraClient,
+  issueKey: string,
+  description: AdfNode,
+  lead: string[],
+  earlier: string[][],
+): Promise<void> {
   try {
     await jira.setDescription(issueKey, description);
   } catch (e) {
     if (!editMayHaveLanded(e)) throw e;
+    // Before the read-back: neither its verdict nor its failure tells whether the edit lands later.
+    await recordLead(jira, issueKey, lead, earlier);
     // A read that fails too leaves it unknown: the original error says so (the panel asks to check the issue).
     const now = await jira.getIssue(issueKey, { fields: ['description'] }).catch(() => null);
     if (!now) throw e;
-    if (toPlainText(now.fields.description ?? null) === toPlainText(description)) return;
-    const answered = e instanceof JiraHttpError ? `Jira answered ${e.status} to` : 'Jira did not answer';
-    throw new ValidationError(
-      `${answered} the change of ${issueKey}'s description, and the description it holds now is not the one sent: it was not changed. Try again.`,
-    );
+    // Not there yet is not "not changed": the error goes back as it came, and the panel says the description may or
+    // may not have been changed, to be read on the issue before trying again.
+    if (toPlainText(now.fields.description ?? null) !== toPlainText(description)) throw e;
   }
+  await recordLead(jira, issueKey, lead);
 }
 
 /**
@@ -534,7 +571,7 @@ export async function describeWithSavedHypothesis(
         DESCRIPTION_LEAD_KEY,
       ]);
       const lens = readLens(properties[ISSUE_PROPERTY_KEY]);
-      const earlierLead = readLeadTexts(properties[DESCRIPTION_LEAD_KEY]);
+      const earlierLeads = readLeadTexts(properties[DESCRIPTION_LEAD_KEY]);
       if (lens.version !== payload.version) throw staleVersion(lens, call.accountId);
       if (!hasHypothesis(lens)) {
         throw new ValidationError(
@@ -547,14 +584,11 @@ export async function describeWithSavedHypothesis(
         expected,
         issue.description,
         payload.change,
-        earlierLead,
+        earlierLeads,
       );
       await checkHeld(held);
-      await editDescription(jira, issueKey, description);
-      // What was written, to be known as the app's own next time. Not kept, the next prefix keeps it as text.
-      await jira
-        .setIssueProperty(issueKey, DESCRIPTION_LEAD_KEY, { lead: leadTexts(lens.hypothesis, expected) })
-        .catch(() => undefined);
+      // What is written is recorded, to be known as the app's own next time.
+      await editDescription(jira, issueKey, description, leadTexts(lens.hypothesis, expected), earlierLeads);
       // The indexed recipe flag follows the new text, so `recipe = "true"` stops finding an issue that no longer
       // is one. The description is changed by now whatever happens here: a flag that cannot be written is said,
       // and the next scan writes it.

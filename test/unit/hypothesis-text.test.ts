@@ -145,13 +145,9 @@ describe('the hypothesis as description text', () => {
       );
 
     it('replaces the lead the app wrote, with its rule, instead of stacking the stale one', () => {
-      const again = describeWithHypothesis(
-        edited,
-        expected,
-        first,
-        'prefix',
+      const again = describeWithHypothesis(edited, expected, first, 'prefix', [
         leadTexts(bet.hypothesis, expected),
-      );
+      ]);
       expect(texts(again)).toEqual([
         'As a shopper, I want to bookmark items in the cart, so that I can finish my shopping later.',
         'We expect cart drop-off to fall from 40 to 30 by 2027-03-01.',
@@ -162,13 +158,9 @@ describe('the hypothesis as description text', () => {
 
     it('replaces a description that is the lead alone, after a replace', () => {
       const replaced = describeWithHypothesis(bet.hypothesis, expected, old, 'replace');
-      const again = describeWithHypothesis(
-        edited,
-        expected,
-        replaced,
-        'prefix',
+      const again = describeWithHypothesis(edited, expected, replaced, 'prefix', [
         leadTexts(bet.hypothesis, expected),
-      );
+      ]);
       expect(again).toEqual(describeWithHypothesis(edited, expected, null, 'replace'));
     });
 
@@ -180,20 +172,48 @@ describe('the hypothesis as description text', () => {
           ...first.content!.slice(1),
         ],
       };
-      const kept = describeWithHypothesis(
-        edited,
-        expected,
-        byHand,
-        'prefix',
+      const kept = describeWithHypothesis(edited, expected, byHand, 'prefix', [
         leadTexts(bet.hypothesis, expected),
-      );
+      ]);
       expect(texts(kept).slice(3)).toEqual(texts(byHand));
       // Their own story with a rule under it is theirs: with nothing the app wrote to match, it stays.
-      const story = describeWithHypothesis(edited, expected, first, 'prefix', null);
+      const story = describeWithHypothesis(edited, expected, first, 'prefix', []);
       expect(texts(story).slice(3)).toEqual(texts(first));
       // A lead recorded for other words leaves this one alone too.
-      const otherLead = describeWithHypothesis(edited, expected, first, 'prefix', ['Something else.']);
+      const otherLead = describeWithHypothesis(edited, expected, first, 'prefix', [['Something else.']]);
       expect(texts(otherLead).slice(3)).toEqual(texts(first));
+    });
+
+    describe('with several leads the app may have written (a change Jira did not confirm may land late)', () => {
+      const unconfirmed = { ...bet.hypothesis, persona: 'buyer' };
+      const candidates = [leadTexts(unconfirmed, expected), leadTexts(bet.hypothesis, expected)];
+      const again = (current: typeof first) =>
+        describeWithHypothesis(edited, expected, current, 'prefix', candidates);
+      const alone = describeWithHypothesis(edited, expected, old, 'prefix');
+
+      it('replaces whichever the description starts with', () => {
+        const landed = describeWithHypothesis(unconfirmed, expected, old, 'prefix');
+        expect(again(landed)).toEqual(alone);
+        expect(again(first)).toEqual(alone);
+        // After a replace, the lead alone.
+        const replaced = describeWithHypothesis(unconfirmed, expected, old, 'replace');
+        expect(again(replaced)).toEqual(describeWithHypothesis(edited, expected, null, 'replace'));
+      });
+
+      it('replaces only the one on top: one further down, or none at all, leaves the text as it is', () => {
+        const stacked = describeWithHypothesis(unconfirmed, expected, first, 'prefix');
+        expect(texts(again(stacked)).slice(3)).toEqual(texts(first));
+        expect(again({ ...old, version: 1 })).toEqual(alone);
+      });
+
+      it('takes the longer lead when a shorter one is its first paragraph', () => {
+        const noExpectation = leadTexts(bet.hypothesis, []);
+        const doc = describeWithHypothesis(edited, expected, first, 'prefix', [
+          noExpectation,
+          leadTexts(bet.hypothesis, expected),
+        ]);
+        expect(doc).toEqual(alone);
+      });
     });
   });
 });

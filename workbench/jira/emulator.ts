@@ -278,10 +278,19 @@ export class JiraEmulator {
     // A fault after the call was carried out (an answer lost on its way back) reached Jira: it is admitted and
     // charged like the call it stands for, then the caller hears only the error while the store has changed.
     const fault = effect.response ? { ...effect.response, headers: { ...effect.response.headers } } : null;
-    const faultAfterWork = fault !== null && effect.applied && routed;
+    const faultAfterWork = fault !== null && effect.applied === true && routed;
     const faultBeforeWork = fault !== null && !faultAfterWork;
-    if (fault && faultBeforeWork) response = fault;
-    else if (badPath)
+    if (fault && faultBeforeWork) {
+      response = fault;
+      // The gateway gave up while Jira still works on the call: it lands after this answer (faults.ts).
+      if (effect.applied === 'later' && routed)
+        this.state.deferred.push({
+          requestsLeft: Infinity,
+          run: async () => {
+            await this.dispatch(matched, method, pathname, url.searchParams, body, req.actor, effect.task);
+          },
+        });
+    } else if (badPath)
       response = json(400, {
         errorMessages: ['The request path is not valid percent-encoding.'],
         errors: {},

@@ -16,8 +16,12 @@ export type FaultSpec =
   | {
       kind: 'server-error';
       status?: 500 | 502 | 503 | 504;
-      /** Jira carried the call out, then its gateway answered the error (a 502 or 504 after the write). */
-      applied?: boolean;
+      /**
+       * Jira carried the call out, then its gateway answered the error (a 502 or 504 after the write). 'later': the
+       * gateway gave up while Jira still works on the call, which lands after the answer, when the test says
+       * (`JiraEmulator.landBackgroundTasks()`). Not charged to the rate limits.
+       */
+      applied?: boolean | 'later';
       /**
        * Sent with the error as Jira sends it when a resource limit is reached (a 503 with Retry-After: Atlassian's
        * "Rate limiting" page).
@@ -62,8 +66,8 @@ export type ActiveFault = FaultSpec & { id: number; remaining: number | null; hi
 export interface FaultEffect {
   delayMs: number;
   response: { status: number; headers: Record<string, string>; body: string } | null;
-  /** The call is carried out before `response` replaces its answer. */
-  applied: boolean;
+  /** The call is carried out before `response` replaces its answer, or ('later') after it. */
+  applied: boolean | 'later';
   /** How the async task the call starts ends, when a fault says. */
   task: TaskFault | null;
 }
@@ -131,7 +135,7 @@ export class FaultInjector {
         };
       } else {
         const status = fault.status ?? 500;
-        effect.applied = fault.applied === true;
+        effect.applied = fault.applied ?? false;
         effect.response = {
           status,
           headers: {
