@@ -1,6 +1,7 @@
 /**
  * Putting the hypothesis into the Jira description can fail after Jira wrote it (its gateway answers 502 after
- * the edit, or Forge stops the function): the panel's message then never says the description was not changed.
+ * the edit, or Forge stops the function): the app reads the description back, and when it cannot tell, the panel's
+ * message never says the description was not changed.
  */
 import type { Frame, Page } from 'playwright-core';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
@@ -42,9 +43,29 @@ async function aSavedHypothesis(): Promise<{ page: Page; panel: Frame; key: stri
 const descriptionOf = (key: string) =>
   toPlainText(wb.app.jira.store.getIssue(key)!.description as AdfNode | null);
 
-it('does not say the description was not changed when Jira wrote it and answered 502', async () => {
+it('reads the description back when Jira wrote it and answered 502, and says it was updated', async () => {
   const { page, panel, key } = await aSavedHypothesis();
   wb.app.jira.faults.inject({ kind: 'server-error', status: 502, applied: true, match: DESCRIPTION_EDIT });
+  await panel
+    .getByTestId('recipe-warning')
+    .getByRole('button', { name: 'Put the hypothesis above the description' })
+    .click();
+  const banner = panel.getByTestId('save-result');
+  await banner.getByText('Description updated').waitFor({ timeout: 30_000 });
+  expect(await banner.innerText()).toContain('The hypothesis now heads the Jira description');
+  expect(descriptionOf(key)).toContain('As a shopper, I want to bookmark items in the cart');
+  await page.close();
+});
+
+it('does not say the description was not changed when Jira wrote it, answered 502 and cannot be read back', async () => {
+  const { page, panel, key } = await aSavedHypothesis();
+  wb.app.jira.faults.inject({ kind: 'server-error', status: 502, applied: true, match: DESCRIPTION_EDIT });
+  // The read-back after the 502 fails too: whether the edit landed is not known.
+  wb.app.jira.faults.inject({
+    kind: 'server-error',
+    status: 503,
+    match: { method: 'GET', pathIncludes: `/issue/${key}?fields=description` },
+  });
   await panel
     .getByTestId('recipe-warning')
     .getByRole('button', { name: 'Put the hypothesis above the description' })
