@@ -58,6 +58,28 @@ export class JiraHttpError extends Error {
   }
 }
 
+/**
+ * Jira answered the call (a refusal or a server error), as opposed to an answer lost on the way (a timeout, a
+ * dropped connection), after which the call may still be carried out.
+ */
+export function answeredByJira(e: unknown): boolean {
+  return (
+    e instanceof JiraHttpError ||
+    e instanceof JiraRateLimitError ||
+    e instanceof ValidationError ||
+    e instanceof NotFoundError ||
+    e instanceof NotAuthorizedError
+  );
+}
+
+/**
+ * A write that threw may still have been carried out: after a server error (Jira's gateway can answer 502 or 504
+ * after the write) or an answer lost on the way. A refusal (a 4xx, a rate limit) made none.
+ */
+export function writeMayHaveLanded(e: unknown): boolean {
+  return (e instanceof JiraHttpError && e.status >= 500) || !answeredByJira(e);
+}
+
 /** Jira answered, but not in a shape the app understands. */
 export class JiraResponseError extends Error {
   override readonly name = 'JiraResponseError';

@@ -4,13 +4,7 @@
  * plain retry then comments twice. Before the comment is sent again, the issue's newest comments are read for it.
  */
 import { toPlainText, type AdfNode } from '../domain/plain-text';
-import {
-  JiraHttpError,
-  JiraRateLimitError,
-  NotAuthorizedError,
-  NotFoundError,
-  ValidationError,
-} from '../errors';
+import { JiraHttpError, writeMayHaveLanded } from '../errors';
 import type { JiraClient } from './client';
 
 /** How far a comment's creation time (Jira's clock) may lie before the send (this function's clock). */
@@ -54,8 +48,8 @@ export async function addCommentOnce(
     try {
       return await jira.addComment(issueKey, body);
     } catch (e) {
+      if (!writeMayHaveLanded(e)) throw e;
       const serverError = e instanceof JiraHttpError && e.status >= 500;
-      if (answeredByJira(e) && !serverError) throw e;
       let made: { id: string } | null;
       try {
         made = await madeComment(jira, issueKey, body, sentAt);
@@ -73,20 +67,6 @@ export async function addCommentOnce(
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Jira answered the call (a refusal or a server error), as opposed to an answer lost on the way (a timeout, a
- * dropped connection), after which the call may still be carried out.
- */
-function answeredByJira(e: unknown): boolean {
-  return (
-    e instanceof JiraHttpError ||
-    e instanceof JiraRateLimitError ||
-    e instanceof ValidationError ||
-    e instanceof NotFoundError ||
-    e instanceof NotAuthorizedError
-  );
-}
 
 /** The comment with this text among the issue's newest, made since `sentAt`; null when none. */
 async function madeComment(

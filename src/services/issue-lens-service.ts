@@ -41,13 +41,13 @@ import type { IssueLensDraft, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import {
   ConflictError,
-  JiraHttpError,
-  JiraRateLimitError,
   NotAuthorizedError,
   NotFoundError,
   ValidationError,
+  writeMayHaveLanded,
 } from '../errors';
 import { JiraClient } from '../jira/client';
+import type { JiraIssue } from '../jira/schemas';
 import { createHash } from 'node:crypto';
 import { kvs } from '../storage/kvs-client';
 import type { TrackedBet } from '../scan/bets';
@@ -90,6 +90,21 @@ async function asVisible<T>(issueKey: string, work: Promise<T>): Promise<T> {
   }
 }
 
+/** The fields a write reads again inside its claim: what another tab may have changed meanwhile. */
+const TEXT_AND_STATUS_FIELDS = ['summary', 'description', 'status', 'resolution'];
+
+function textAndStatusOf(
+  issue: JiraIssue,
+): Pick<PanelIssue, 'summary' | 'description' | 'statusName' | 'statusCategory' | 'resolution'> {
+  return {
+    summary: issue.fields.summary ?? '',
+    description: issue.fields.description ?? null,
+    statusName: issue.fields.status?.name ?? 'To Do',
+    statusCategory: statusCategoryOf(issue),
+    resolution: issue.fields.resolution?.name ?? null,
+  };
+}
+
 export async function readIssue(jira: JiraClient, issueKey: string): Promise<PanelIssue> {
   const issue = await asVisible(issueKey, jira.getIssue(issueKey, { fields: ISSUE_FIELDS }));
   const parent = issue.fields.parent;
@@ -97,11 +112,7 @@ export async function readIssue(jira: JiraClient, issueKey: string): Promise<Pan
   return {
     key: issue.key,
     projectKey: issue.fields.project?.key ?? issue.key.split('-')[0]!,
-    summary: issue.fields.summary ?? '',
-    description: issue.fields.description ?? null,
-    statusName: issue.fields.status?.name ?? 'To Do',
-    statusCategory: statusCategoryOf(issue),
-    resolution: issue.fields.resolution?.name ?? null,
+    ...textAndStatusOf(issue),
     issueType: issue.fields.issuetype?.name ?? null,
     parent: parent
       ? {
@@ -126,19 +137,9 @@ async function readInClaim(
 ): Promise<{ issue: PanelIssue; properties: Record<string, unknown> }> {
   const now = await asVisible(
     issueKey,
-    jira.getIssue(issueKey, { fields: ['summary', 'description', 'status', 'resolution'], properties }),
+    jira.getIssue(issueKey, { fields: TEXT_AND_STATUS_FIELDS, properties }),
   );
-  return {
-    issue: {
-      ...issue,
-      summary: now.fields.summary ?? '',
-      description: now.fields.description ?? null,
-      statusName: now.fields.status?.name ?? 'To Do',
-      statusCategory: statusCategoryOf(now),
-      resolution: now.fields.resolution?.name ?? null,
-    },
-    properties: now.properties ?? {},
-  };
+  return { issue: { ...issue, ...textAndStatusOf(now) }, properties: now.properties ?? {} };
 }
 
 export function factsOf(issue: PanelIssue): IssueFacts {
@@ -501,20 +502,6 @@ async function recordLead(
 }
 
 /**
- * Jira may have made the edit although the call failed: a server error (Jira's gateway can answer 502 or 504 after
- * the edit was made) or an answer lost on the way. A refusal (a 4xx, a rate limit) made none.
- */
-function editMayHaveLanded(e: unknown): boolean {
-  if (e instanceof JiraHttpError) return e.status >= 500;
-  return !(
-    e instanceof JiraRateLimitError ||
-    e instanceof ValidationError ||
-    e instanceof NotAuthorizedError ||
-    e instanceof NotFoundError
-  );
-}
-
-/**
  * Sets the description, as the user (Jira checks their edit permission at the write itself), and records its lead.
  * When the call fails in a way that may have come after the edit, the description is read again: the one sent is
  * written, and its lead recorded as for any other; anything else is not there yet, and the error is answered as
@@ -531,7 +518,7 @@ async function editDescription(
   try {
     await jira.setDescription(issueKey, description);
   } catch (e) {
-    if (!editMayHaveLanded(e)) throw e;
+    if (!writeMayHaveLanded(e)) throw e;
     // Before the read-back: neither its verdict nor its failure tells whether the edit lands later.
     await recordLead(jira, issueKey, lead, earlier);
     // A read that fails too leaves it unknown: the original error says so (the panel asks to check the issue).

@@ -11,11 +11,16 @@ import {
   type PanelSaveData,
 } from '../../src/contract/issue-panel';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
-import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { WorkbenchApp } from '../../workbench/app';
 import { aBetDraft } from '../support/builders';
+import {
+  anIssuePanelApp,
+  callPanel,
+  dataOf as data,
+  descriptionTextOf,
+  errorOf as error,
+} from '../support/issue-panel-app';
 
-const PANEL_MODULE = 'outcome-lens-issue-panel';
 const KEY = 'DEMO-3';
 const RECIPE_DESCRIPTION =
   'Create a Save for Later button on the cart screen. Make it blue and put it in the upper right hand corner.';
@@ -23,11 +28,7 @@ const RECIPE_DESCRIPTION =
 let app: WorkbenchApp;
 
 beforeEach(() => {
-  app = createWorkbenchApp({ dataFile: ':memory:' });
-  const s = app.jira.store;
-  s.createProject({ key: 'DEMO', name: 'Demo' });
-  app.grantDemoRoles('DEMO');
-  s.createIssue({
+  app = anIssuePanelApp({
     key: KEY,
     summary: 'Shoppers lose the items they meant to buy later',
     description: RECIPE_DESCRIPTION,
@@ -35,24 +36,14 @@ beforeEach(() => {
 });
 afterEach(() => app.close());
 
-const invoke = <T>(fn: string, payload: unknown, user: string) =>
-  app.invoke(PANEL_MODULE, fn, payload, { user, issueKey: KEY }) as Promise<Answer<T>>;
+const invoke = <T>(fn: string, payload: unknown, user: string) => callPanel<T>(app, fn, payload, user, KEY);
 const load = (user: string) => invoke<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, user);
 const save = (user: string, payload: unknown) =>
   invoke<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, payload, user);
 const describeAs = (user: string, payload: unknown) =>
   invoke<PanelDescribeData>(ISSUE_PANEL_RESOLVERS.describe, payload, user);
 const stored = () => app.jira.store.getIssueProperty(KEY, ISSUE_PROPERTY_KEY) as Record<string, unknown>;
-const descriptionText = () => toPlainText(app.jira.store.getIssue(KEY)!.description as AdfNode | null);
-
-function data<T>(answer: Answer<T>): T {
-  if (!answer.ok) throw new Error(`expected ok, got ${answer.error.code}: ${answer.error.message}`);
-  return answer.data;
-}
-function error<T>(answer: Answer<T>) {
-  if (answer.ok) throw new Error('expected an error answer');
-  return answer.error;
-}
+const descriptionText = () => descriptionTextOf(app, KEY);
 
 /**
  * Holds the description's edit (the describe's PUT, made while it holds the issue's claim) for a while, and

@@ -3,21 +3,27 @@
  * `outcome-lens-description-lead`) only when the description carries it, so a later change replaces it rather than
  * stacking a second. Jira's gateway can answer 502 or 504 after the edit was made: the description is then read
  * again, and the one sent counts as written. One that is not may still be made (a 504 while Jira is still at it):
- * it is said so, and both the new lead and the old are recorded, so the next change replaces whichever is on top.
+ * Jira's error is answered, and both the new lead and the old are recorded, so the next change replaces whichever
+ * is on top.
  * The real @forge packages over the workbench, as in issue-panel.test.ts.
  */
-import type { Answer } from '../../src/contract/answer';
 import {
   ISSUE_PANEL_RESOLVERS,
   type PanelDescribeData,
   type PanelSaveData,
 } from '../../src/contract/issue-panel';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
-import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { toPlainText } from '../../src/domain/plain-text';
+import type { WorkbenchApp } from '../../workbench/app';
 import { aBetDraft } from '../support/builders';
+import {
+  anIssuePanelApp,
+  callPanel,
+  dataOf as data,
+  descriptionTextOf,
+  errorOf as error,
+} from '../support/issue-panel-app';
 
-const PANEL_MODULE = 'outcome-lens-issue-panel';
 const KEY = 'DEMO-3';
 const LEAD_KEY = 'outcome-lens-description-lead';
 const OWN_TEXT = 'Shoppers told support they lose what they put aside.';
@@ -27,11 +33,7 @@ const EDITS = { method: 'PUT', pathIncludes: `/issue/${KEY}` };
 let app: WorkbenchApp;
 
 beforeEach(() => {
-  app = createWorkbenchApp({ dataFile: ':memory:' });
-  const s = app.jira.store;
-  s.createProject({ key: 'DEMO', name: 'Demo' });
-  app.grantDemoRoles('DEMO');
-  s.createIssue({
+  app = anIssuePanelApp({
     key: KEY,
     summary: 'Shoppers lose the items they meant to buy later',
     description: OWN_TEXT,
@@ -39,24 +41,14 @@ beforeEach(() => {
 });
 afterEach(() => app.close());
 
-const invoke = <T>(fn: string, payload: unknown) =>
-  app.invoke(PANEL_MODULE, fn, payload, { user: 'member', issueKey: KEY }) as Promise<Answer<T>>;
+const invoke = <T>(fn: string, payload: unknown) => callPanel<T>(app, fn, payload, 'member', KEY);
 const save = (version: number, draft = aBetDraft()) =>
   invoke<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version, draft });
 const prefix = (version: number) =>
   invoke<PanelDescribeData>(ISSUE_PANEL_RESOLVERS.describe, { change: 'prefix', version });
-const descriptionText = () => toPlainText(app.jira.store.getIssue(KEY)!.description as AdfNode | null);
+const descriptionText = () => descriptionTextOf(app, KEY);
 const recordedLead = () => app.jira.store.getIssueProperty(KEY, LEAD_KEY);
 const storedLens = () => app.jira.store.getIssueProperty(KEY, ISSUE_PROPERTY_KEY);
-
-function data<T>(answer: Answer<T>): T {
-  if (!answer.ok) throw new Error(`expected ok, got ${answer.error.code}: ${answer.error.message}`);
-  return answer.data;
-}
-function error<T>(answer: Answer<T>) {
-  if (answer.ok) throw new Error('expected an error answer');
-  return answer.error;
-}
 
 /** The same bet with another benefit: its lead differs from aBetDraft's. */
 const edited = aBetDraft({
