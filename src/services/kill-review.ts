@@ -61,7 +61,7 @@ import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { DECISION_WAIT_MS, SupersededError, takeDecisionLock, withClaimUnderLock } from './decision-lock';
 import { issueFacts, parentOutcomeOf, readDecisionIssue, statusCategoryOf } from './issue-facts';
-import { reusedRequestId } from './issue-lens-service';
+import { checkLensFits, reusedRequestId } from './issue-lens-service';
 import {
   requireBrowse,
   requireOwnKillRights,
@@ -1038,6 +1038,8 @@ async function act(
     next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
     if (decision.killCriteria) details.killCriteria = decision.killCriteria;
     if (decision.snoozeUntil) details.snoozeUntil = decision.snoozeUntil;
+    // A kill condition adds text to the lens: checked before any side effect, as the panel's save is.
+    if (!lensDone) checkLensFits(next, 'Shorten the kill condition and decide again.');
     intent = await recordIntent();
     await removeLabel();
     if (!lensDone) await writeLens();
@@ -1052,6 +1054,7 @@ async function act(
     next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
     details.outcomeId = decision.outcomeId;
     if (target) details.outcomeName = target.name;
+    if (!lensDone) checkLensFits(next, 'Shorten the texts in the issue panel and relink again.');
     intent = await recordIntent();
     details.previousOutcomeId = intent.previousOutcomeId ?? (lensDone ? null : lens.outcomeId);
     await removeLabel();
