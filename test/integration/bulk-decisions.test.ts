@@ -14,6 +14,7 @@ import { keys } from '../../src/storage/keys';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
 import type { FaultSpec } from '../../workbench/jira/faults';
+import { anOutcomeThroughPage } from '../support/project-page-app';
 
 const P = 'BLK';
 const PAGE = 'outcome-lens-project-page';
@@ -551,24 +552,6 @@ describe('bulk Keep and Relink', () => {
     app = newApp();
   });
 
-  async function anOutcome(): Promise<string> {
-    const created = await page<{ id: string }>(
-      'createOutcome',
-      {
-        draft: {
-          name: 'Fewer abandoned carts',
-          metric: 'drop-off %',
-          baseline: 40,
-          target: 30,
-          direction: 'decrease',
-          dueDate: '2027-03-01',
-        },
-      },
-      'admin',
-    );
-    return ok(created).id;
-  }
-
   it('keeps all items matching a filter with one reason, resolved on the server', async () => {
     const bugs = Array.from({ length: 12 }, (_, i) => flagged(i, { type: 'Bug' }));
     const stories = Array.from({ length: 5 }, (_, i) => flagged(100 + i, { type: 'Story' }));
@@ -700,7 +683,7 @@ describe('bulk Keep and Relink', () => {
   });
 
   it('relinks listed items to an outcome, one log row each naming it', async () => {
-    const outcomeId = await anOutcome();
+    const outcomeId = await anOutcomeThroughPage(app, {}, P);
     const listed = Array.from({ length: 7 }, (_, i) => flagged(i));
     ok(
       await page<BulkJobData>('bulkDecide', {
@@ -721,7 +704,7 @@ describe('bulk Keep and Relink', () => {
   });
 
   it('links unlinked items that are not zombies (the outcome map), and reports what it could not decide', async () => {
-    const outcomeId = await anOutcome();
+    const outcomeId = await anOutcomeThroughPage(app, {}, P);
     const plain = Array.from(
       { length: 3 },
       (_, i) => app.jira.store.createIssue({ projectKey: P, type: 'Story', summary: `Unlinked ${i}` }).key,
@@ -742,23 +725,12 @@ describe('bulk Keep and Relink', () => {
   });
 
   it('leaves an item the map listed as unlinked but linked elsewhere since, and links one an earlier try linked already', async () => {
-    const outcomeId = await anOutcome();
-    const other = ok(
-      await page<{ id: string }>(
-        'createOutcome',
-        {
-          draft: {
-            name: 'Faster refunds',
-            metric: 'hours to refund',
-            baseline: 48,
-            target: 24,
-            direction: 'decrease',
-            dueDate: '2027-03-01',
-          },
-        },
-        'admin',
-      ),
-    ).id;
+    const outcomeId = await anOutcomeThroughPage(app, {}, P);
+    const other = await anOutcomeThroughPage(
+      app,
+      { name: 'Faster refunds', metric: 'hours to refund', baseline: 48, target: 24 },
+      P,
+    );
     const [elsewhere, earlier, plain] = [
       'Linked in another tab',
       'Linked by a try that stopped',
@@ -1022,21 +994,8 @@ describe('bulk decisions check the person’s rights on each item', () => {
       hideFromMember([hidden]);
       let decision: object = { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' };
       if (kind === 'relink') {
-        const outcome = await page<{ id: string }>(
-          'createOutcome',
-          {
-            draft: {
-              name: 'Fewer abandoned carts',
-              metric: 'drop-off %',
-              baseline: 40,
-              target: 30,
-              direction: 'decrease',
-              dueDate: '2027-03-01',
-            },
-          },
-          'admin',
-        );
-        decision = { kind: 'relink', reason: 'They serve the cart work', outcomeId: ok(outcome).id };
+        const outcomeId = await anOutcomeThroughPage(app, {}, P);
+        decision = { kind: 'relink', reason: 'They serve the cart work', outcomeId };
       }
       ok(
         await page<BulkJobData>('bulkDecide', {

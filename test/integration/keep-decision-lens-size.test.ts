@@ -7,7 +7,13 @@
 import type { WorkbenchApp } from '../../workbench/app';
 import type { DecideData, DecisionLogData, ZombieQueueData } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY, PROPERTY_VALUE_LIMIT } from '../../src/domain/issue-lens';
-import { PAGE_PROJECT as P, aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
+import {
+  PAGE_PROJECT as P,
+  aProjectPageApp,
+  anOutcomeThroughPage,
+  callPage,
+  dataOf,
+} from '../support/project-page-app';
 import { seedFlaggedIssue } from '../support/flagged-issue';
 
 let app: WorkbenchApp;
@@ -79,21 +85,7 @@ it('refuses a Keep whose kill condition would take the lens over Jira’s limit,
 });
 
 it('refuses a relink that would take the lens over Jira’s limit, and relinks once the lens has room', async () => {
-  const created = await call<{ id: string }>(
-    'createOutcome',
-    {
-      draft: {
-        name: 'Fewer abandoned carts',
-        metric: 'drop-off %',
-        baseline: 40,
-        target: 30,
-        direction: 'decrease',
-        dueDate: reviewDate,
-      },
-    },
-    'admin',
-  );
-  const outcomeId = dataOf(created).id;
+  const outcomeId = await anOutcomeThroughPage(app);
   // The relink adds the outcome, the score and the decision's marker: some 200 characters.
   const key = flaggedNearTheLimit(60);
   const before = lensOf(key);

@@ -50,3 +50,27 @@ export async function scanThroughPage(
   if (run.failed > 0) throw new Error(`${run.failed} queued job(s) failed during the scan`);
   app.jira.index.catchUp();
 }
+
+/**
+ * An active outcome of `projectKey` (DEMO unless named), created on its page as an admin does; `draft` changes its
+ * name or figures. Due a year from now, so it is still due whenever the test runs. Returns its id.
+ */
+export async function anOutcomeThroughPage(
+  app: WorkbenchApp,
+  draft: Record<string, unknown> = {},
+  projectKey = PAGE_PROJECT,
+): Promise<string> {
+  const payload = {
+    draft: {
+      name: 'Fewer abandoned carts',
+      metric: 'drop-off %',
+      baseline: 40,
+      target: 30,
+      direction: 'decrease',
+      dueDate: `${new Date().getUTCFullYear() + 1}-06-30`,
+      ...draft,
+    },
+  };
+  const created = await app.invoke(PAGE_MODULE, 'createOutcome', payload, { user: 'admin', projectKey });
+  return dataOf(created as Answer<{ id: string }>).id;
+}
