@@ -105,10 +105,14 @@ function grantRoles(projectKey: string): void {
   wb.jira.store.grant(projectKey, USERS.viewer, ['BROWSE_PROJECTS']);
 }
 
-async function importGenerated(projectKey: string, issues: number): Promise<{ file: string }> {
-  const file = path.join(TMP, `${projectKey}-${issues}.jsonl`);
-  if (!fs.existsSync(file))
-    writeJsonl(file, generateHistoryExport({ projectKey, issues, asOf: new Date('2026-06-01T00:00:00Z') }));
+/** A generated history of `issues` issues up to `asOf` (by default 2026-06-01, where the tests' clock is set). */
+async function importGenerated(
+  projectKey: string,
+  issues: number,
+  asOf = new Date('2026-06-01T00:00:00Z'),
+): Promise<{ file: string }> {
+  const file = path.join(TMP, `${projectKey}-${issues}-${asOf.getTime()}.jsonl`);
+  if (!fs.existsSync(file)) writeJsonl(file, generateHistoryExport({ projectKey, issues, asOf }));
   await importIssues({ jira: wb.jira }, file);
   grantRoles(projectKey);
   return { file };
@@ -285,7 +289,8 @@ describe('calibration from history, in the app', () => {
     // Quota, queue and job on one clock: the queue's, which jumps to the next due event.
     const queueClock = () => wb.queue.now();
     wb = createWorkbench({ latency: 'off', rateLimits: { quotaPoints: 1_500, clock: queueClock } });
-    await importGenerated('GEN', 600);
+    // A history up to today: the run reads the recent years before the queue's clock, which is the wall clock.
+    await importGenerated('GEN', 600, new Date(queueClock()));
     wb.queue.registerConsumer(CALIBRATION_QUEUE, createCalibrationConsumer({ clock: queueClock }), {
       timeoutSeconds: 900,
     });

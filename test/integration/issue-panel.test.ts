@@ -21,7 +21,7 @@ import { takeLensClaim } from '../../src/storage/lens-claim';
 import { createOutcome, setOutcomeStatus } from '../../src/storage/outcomes';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/context';
-import { aBetDraft } from '../support/builders';
+import { aBetDraft, KILL_DATE_AHEAD } from '../support/builders';
 
 // The manifest's module: app.invoke finds its resolver function and the handler export in src/index.ts.
 const PANEL_MODULE = 'outcome-lens-issue-panel';
@@ -180,7 +180,7 @@ describe('saving the lens', () => {
     expect(property).toMatchObject({
       version: 1,
       hasHypothesis: 'true',
-      killDate: '2027-02-01',
+      killDate: KILL_DATE_AHEAD,
       score: saved.score,
       updatedBy: app.accountIdOf('member'),
     });

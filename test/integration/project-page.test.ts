@@ -29,7 +29,7 @@ import { mapSummary } from '../../src/services/outcome-map';
 import { runInInvocation } from '../../workbench/forge/context';
 import { DEFAULT_CUSTOM_FIELDS } from '../../workbench/jira/types';
 import { seedFlaggedIssue } from '../support/flagged-issue';
-import { anOutcomeDraft } from '../support/builders';
+import { anOutcomeDraft, KILL_DATE_AHEAD } from '../support/builders';
 
 const P = 'DEMO';
 /** The manifest's module: app.invoke finds its resolver and the handler export in src/index.ts. */
@@ -1071,7 +1071,7 @@ describe('decision log names', () => {
         {
           issueKey: key,
           idempotencyKey: 'keep-0001-abcd',
-          decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2027-01-01' },
+          decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: KILL_DATE_AHEAD },
         },
         'admin',
       ),

@@ -7,6 +7,14 @@ import type { HealthItem } from '../../src/domain/backlog-health';
 
 export const NOW = new Date('2026-11-21T12:00:00Z');
 
+/**
+ * The year after the later of NOW and today: the builders' dates in it are ahead of NOW for the pure tests and
+ * ahead of the wall clock for the tests whose Jira and resolvers run on it, whenever the suite runs.
+ */
+export const YEAR_AHEAD = Math.max(NOW.getUTCFullYear(), new Date().getUTCFullYear()) + 1;
+export const CHECK_BY_AHEAD = `${YEAR_AHEAD}-03-01`;
+export const KILL_DATE_AHEAD = `${YEAR_AHEAD}-02-01`;
+
 export const daysAgo = (days: number, from: Date = NOW): string =>
   new Date(from.getTime() - days * 86_400_000).toISOString();
 
@@ -36,9 +44,9 @@ export function aBetDraft(overrides: Partial<IssueLensDraft> = {}): IssueLensDra
       baseline: 40,
       target: 30,
       direction: 'decrease',
-      checkBy: '2027-03-01',
+      checkBy: CHECK_BY_AHEAD,
     },
-    killCriteria: { deadline: '2027-02-01', maxIdleDays: 30 },
+    killCriteria: { deadline: KILL_DATE_AHEAD, maxIdleDays: 30 },
     ...overrides,
   };
 }
@@ -98,7 +106,7 @@ export function anOutcomeDraft(overrides: Record<string, unknown> = {}) {
     baseline: 40,
     target: 30,
     direction: 'decrease',
-    dueDate: '2027-03-01',
+    dueDate: CHECK_BY_AHEAD,
     ...overrides,
   };
 }

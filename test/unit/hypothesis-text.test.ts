@@ -5,7 +5,7 @@ import {
   leadTexts,
 } from '../../src/domain/hypothesis-text';
 import { toPlainText } from '../../src/domain/plain-text';
-import { aBetDraft } from '../support/builders';
+import { aBetDraft, CHECK_BY_AHEAD } from '../support/builders';
 
 const bet = aBetDraft();
 
@@ -25,7 +25,7 @@ describe('the hypothesis as description text', () => {
       hypothesisSentence({ persona: 'buyer', intent: 'QR codes on receipts', benefit: 'I scan them' }),
     ).toBe('As a buyer, I want QR codes on receipts, so that I scan them.');
     expect(expectationSentence({ ...bet.expected, unit: '%' })).toBe(
-      'We expect cart drop-off to fall from 40% to 30% by 2027-03-01.',
+      `We expect cart drop-off to fall from 40% to 30% by ${CHECK_BY_AHEAD}.`,
     );
     expect(expectationSentence({})).toBeNull();
     // A currency goes before the number, as it is written.
@@ -89,7 +89,9 @@ describe('the hypothesis as description text', () => {
     const text = toPlainText(doc);
     expect(text).toMatch(/^As a shopper, I want to bookmark items in the cart/);
     expect(text).toMatch(
-      /We expect cart drop-off to fall from 40 to 30 by 2027-03-01\. We expect conversion to rise\./,
+      new RegExp(
+        `We expect cart drop-off to fall from 40 to 30 by ${CHECK_BY_AHEAD}\\. We expect conversion to rise\\.`,
+      ),
     );
     expect(text).not.toMatch(/blue/);
   });
@@ -150,7 +152,7 @@ describe('the hypothesis as description text', () => {
       ]);
       expect(texts(again)).toEqual([
         'As a shopper, I want to bookmark items in the cart, so that I can finish my shopping later.',
-        'We expect cart drop-off to fall from 40 to 30 by 2027-03-01.',
+        `We expect cart drop-off to fall from 40 to 30 by ${CHECK_BY_AHEAD}.`,
         '---',
         'Make it blue',
       ]);
