@@ -840,50 +840,52 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
-  it('never keeps a day that was not typed: "2027-04-31" key by key and "01.03.2027" are refused at the field, quoted, and nothing is saved', async () => {
+  it('never keeps a day that was not typed: April 31st key by key and a day written "01.03.yyyy" are refused at the field, quoted, and nothing is saved', async () => {
+    // Next year's days: ahead of today whenever the test runs, so only the typing is judged.
+    const year = new Date().getUTCFullYear() + 1;
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Shoppers know when to reorder' }).key;
     const { page, panel } = await openPanel('admin', 'light', key, 'bring back');
     const input = panel.getByLabel('Kill date', { exact: true });
-    // Typed key by key, "2027-04-3" is on the way to the 31st, which April has not: the 3rd must not be taken.
+    // Typed key by key, "yyyy-04-3" is on the way to the 31st, which April has not: the 3rd must not be taken.
     await input.click();
-    await input.pressSequentially('2027-04-31');
+    await input.pressSequentially(`${year}-04-31`);
     await input.press('Enter');
     await page.keyboard.press('Tab');
     const killError = panel.locator('#ol-deadline-error');
-    await killError.getByText('Kill date is not a real calendar date. You typed “2027-04-31”.').waitFor();
+    await killError.getByText(`Kill date is not a real calendar date. You typed “${year}-04-31”.`).waitFor();
     expect(await panel.locator('input[type="hidden"][name="ol-deadline"]').inputValue()).not.toBe(
-      '2027-04-03',
+      `${year}-04-03`,
     );
     // A date written the German way is not dropped either.
     const checkBy = panel.getByLabel('Check by', { exact: true });
     await checkBy.click();
-    await checkBy.pressSequentially('01.03.2027');
+    await checkBy.pressSequentially(`01.03.${year}`);
     await checkBy.press('Escape');
     await page.keyboard.press('Tab');
     await panel
       .locator('#ol-checkBy-error')
-      .getByText('Check by must be a date like 2027-03-01. You typed “01.03.2027”.')
+      .getByText(`Check by must be a date like 2027-03-01. You typed “01.03.${year}”.`)
       .waitFor();
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.getByTestId('save-result').getByText('Nothing was saved').waitFor();
     expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toBeUndefined();
     // A real day typed over it key by key, as a person types after an Enter, clears the error, and saves.
     await input.focus();
-    await input.pressSequentially('2027-04-30');
+    await input.pressSequentially(`${year}-04-30`);
     await input.press('Enter');
     await panel.waitForFunction(
-      () =>
-        document.querySelector<HTMLInputElement>('input[type="hidden"][name="ol-deadline"]')?.value ===
-        '2027-04-30',
+      (day) =>
+        document.querySelector<HTMLInputElement>('input[type="hidden"][name="ol-deadline"]')?.value === day,
+      `${year}-04-30`,
     );
     await killError.waitFor({ state: 'detached' });
-    await typeDate(panel, 'Check by', '2027-03-01', 'ol-checkBy');
+    await typeDate(panel, 'Check by', `${year}-03-01`, 'ol-checkBy');
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
     expect(wb.app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
-      killCriteria: { deadline: '2027-04-30' },
-      expected: { checkBy: '2027-03-01' },
+      killCriteria: { deadline: `${year}-04-30` },
+      expected: { checkBy: `${year}-03-01` },
     });
     await page.close();
   });
