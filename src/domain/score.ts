@@ -215,7 +215,10 @@ function assessMeasurable(
     detail: `${have} of 5 parts hold: metric, baseline, target, direction, check-by date${
       !metricNamed && have > 0 ? '; with no metric named, they measure nothing' : ''
     }${furtherFails ? '; a further expectation does not hold' : ''}.`,
-    hint: check.ok ? null : `${named(check)} E.g. "cart drop-off from 40% to 30% by 2027-03-01".`,
+    // The example names no day: a fixed one would be in the past one day, and the score reads no clock.
+    hint: check.ok
+      ? null
+      : `${named(check)} E.g. "cart drop-off from 40% to 30%", with a check-by date a few months ahead.`,
   };
 }
 

@@ -25,6 +25,12 @@ describe('outcome-linkage score', () => {
     }
   });
 
+  it('gives an example of a measurable expectation that names no day: a fixed day would one day be past', () => {
+    const hint = part(score(), 'measurable').hint!;
+    expect(hint).toContain('E.g. "cart drop-off from 40% to 30%", with a check-by date a few months ahead.');
+    expect(hint).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
   it('sums exactly to the total from its parts, and each part stays within its maximum', () => {
     const s = score(aCompleteBet({ hypothesis: { persona: 'shopper' }, link: { kind: 'none' } }));
     expect(s.components.reduce((a, c) => a + c.points, 0)).toBe(s.total);
