@@ -125,6 +125,9 @@ export function reconcileIdsOf(recent: readonly RecentDecision[]): string[] {
   return recent.flatMap((d) => (d.issueId ? [d.issueId] : [])).slice(0, MAX_RECONCILE_ISSUES);
 }
 
+/** Stands in for the id of the comment a kill adds to its lens marker, when the lens is checked before it exists. */
+const COMMENT_ID_ROOM = '9'.repeat(20);
+
 /**
  * Whether the lens a search returned predates the issue's latest recent decision: the search found the issue as
  * it was before it (Jira's index behind), and what it says of it is no longer so.
@@ -933,6 +936,13 @@ async function act(
   };
 
   if (decision.kind === 'kill') {
+    // The lens a kill leaves (the flag gone, the decision marked, room kept for its comment's id) is checked before
+    // the issue is closed: a refusal after the close would leave the kill half done.
+    if (!lensDone)
+      checkLensFits(
+        { ...next, lastDecision: { ...next.lastDecision!, commentId: COMMENT_ID_ROOM } },
+        'Shorten the texts in the issue panel and kill again.',
+      );
     /** The resolution the issue was closed with, as Jira has it: the workflow may set its own, or none. */
     let closedAs: string | null = issue.fields.resolution?.name ?? null;
     if (statusCategoryOf(issue) === 'done') {
