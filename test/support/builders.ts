@@ -8,8 +8,9 @@ import type { HealthItem } from '../../src/domain/backlog-health';
 export const NOW = new Date('2026-11-21T12:00:00Z');
 
 /**
- * The year after the later of NOW and today: the builders' dates in it are ahead of NOW for the pure tests and
- * ahead of the wall clock for the tests whose Jira and resolvers run on it, whenever the suite runs.
+ * The year after the later of NOW and today: the builders' dates in it are ahead of the wall clock for the tests
+ * whose Jira and resolvers run on it, and ahead of NOW for the pure tests. Through 2030: from 2031 on they are more
+ * than the five years a check-by date may be ahead (check-by.ts) after NOW, which must then move.
  */
 export const YEAR_AHEAD = Math.max(NOW.getUTCFullYear(), new Date().getUTCFullYear()) + 1;
 export const CHECK_BY_AHEAD = `${YEAR_AHEAD}-03-01`;

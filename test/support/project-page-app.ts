@@ -53,7 +53,7 @@ export async function scanThroughPage(
 
 /**
  * An active outcome of `projectKey` (DEMO unless named), created on its page as an admin does; `draft` changes its
- * name or figures. Due a year from now, so it is still due whenever the test runs. Returns its id.
+ * name or figures. Due next June 30, so it is still ahead whenever the test runs. Returns its id.
  */
 export async function anOutcomeThroughPage(
   app: WorkbenchApp,
