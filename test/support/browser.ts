@@ -35,6 +35,26 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/**
+ * The pages the running test opened, closed when it ends (test/setup/timeout-e2e.ts): a test that failed before its
+ * own `page.close()` leaves none running beside its retry and the tests after it. Pages opened outside a test (in
+ * a `beforeAll`) are the file's and stay open.
+ */
+const pagesOfTheTest = new Set<Page>();
+let inATest = false;
+
+export function startTestPages(): void {
+  inATest = true;
+  pagesOfTheTest.clear();
+}
+
+export async function closeTestPages(): Promise<void> {
+  inATest = false;
+  const open = [...pagesOfTheTest].filter((p) => !p.isClosed());
+  pagesOfTheTest.clear();
+  await Promise.all(open.map((p) => p.close().catch(() => undefined)));
+}
+
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 }
@@ -139,6 +159,7 @@ export async function startBrowserWorkbench(
       url.searchParams.set('user', user);
       if (opts.colorMode) url.searchParams.set('theme', opts.colorMode);
       const page = await ctx.newPage();
+      if (inATest) pagesOfTheTest.add(page);
       if (opts.viewport) await page.setViewportSize(opts.viewport);
       if (opts.initScript) await page.addInitScript(opts.initScript);
       await page.goto(url.href, { waitUntil: 'load' });
