@@ -21,6 +21,7 @@ import {
   callPage,
   dataOf,
 } from '../support/project-page-app';
+import { YEAR_AHEAD } from '../support/builders';
 import { seedFlaggedIssue } from '../support/flagged-issue';
 
 const LABEL = 'zombie';
@@ -100,7 +101,7 @@ function shortened(key: string): void {
   app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, lens);
 }
 
-const reviewDate = `${new Date().getUTCFullYear() + 1}-06-01`;
+const reviewDate = `${YEAR_AHEAD}-06-01`;
 const keep = (issueKey: string, text: string, id: string) => ({
   issueKey,
   idempotencyKey: `keep-${id}-0001`,

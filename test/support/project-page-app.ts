@@ -4,6 +4,7 @@
  */
 import type { Answer } from '../../src/contract/answer';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { YEAR_AHEAD } from './builders';
 
 export const PAGE_PROJECT = 'DEMO';
 /** The manifest's module: app.invoke finds its resolver and the handler export in src/index.ts. */
@@ -53,7 +54,7 @@ export async function scanThroughPage(
 
 /**
  * An active outcome of `projectKey` (DEMO unless named), created on its page as an admin does; `draft` changes its
- * name or figures. Due next June 30, so it is still ahead whenever the test runs. Returns its id.
+ * name or figures. Due on June 30 of the builders' year ahead (YEAR_AHEAD). Returns its id.
  */
 export async function anOutcomeThroughPage(
   app: WorkbenchApp,
@@ -67,7 +68,7 @@ export async function anOutcomeThroughPage(
       baseline: 40,
       target: 30,
       direction: 'decrease',
-      dueDate: `${new Date().getUTCFullYear() + 1}-06-30`,
+      dueDate: `${YEAR_AHEAD}-06-30`,
       ...draft,
     },
   };
