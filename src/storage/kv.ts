@@ -125,6 +125,8 @@ export async function claimOwn(
  *   to a version that was never stored, and be refused until it expires;
  * - it cannot be read: the claim stays until it expires. Giving back a version that may be stored would let a
  *   writer who read the version before it overwrite it.
+ * A storage fault seldom comes alone, and the next request often goes through: the read and the giving back are
+ * each tried a few times before the claim is left to expire.
  */
 export async function writeClaimed(
   claimKey: string,
@@ -136,19 +138,31 @@ export async function writeClaimed(
   try {
     await kvs.set(key, value);
   } catch (e) {
-    let stored: unknown;
-    try {
-      stored = await kvs.get(key);
-    } catch {
-      throw e;
-    }
+    const readBack = await triedAgain(() => kvs.get(key));
+    if (!readBack.done) throw e;
     // Stored values come back as JSON: compare them as JSON (a property left undefined is not stored).
+    const stored = readBack.value;
     if (stored !== undefined && JSON.stringify(stored) === JSON.stringify(value)) return true;
-    // Best effort: if storage refuses this too, the claim's expiry frees the version.
-    await kvs.delete(claimKey).catch(() => undefined);
+    // Best effort: if storage refuses this every time, the claim's expiry frees the version.
+    await triedAgain(() => kvs.delete(claimKey));
     throw e;
   }
   return true;
+}
+
+/** How many times a step after a failed write (its read back, its claim given back) is tried. */
+const AFTER_FAULT_TRIES = 3;
+
+/** `step`, tried again after a short pause while storage refuses it; done: false when it never went through. */
+async function triedAgain<T>(step: () => Promise<T>): Promise<{ done: true; value: T } | { done: false }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { done: true, value: await step() };
+    } catch {
+      if (attempt >= AFTER_FAULT_TRIES) return { done: false };
+      await backOffAfterConflict(attempt);
+    }
+  }
 }
 
 /**

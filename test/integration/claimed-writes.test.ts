@@ -52,14 +52,16 @@ const storageError = () =>
 /**
  * The next write of a value whose key passes `matches` fails with a storage error; with `lands`, after storing the
  * value (a timeout after the write was made); with `claimStays`, every delete fails until then too (the function
- * stopped before it could give its claim back). Returns what was hit.
+ * stopped before it could give its claim back). After the failed write, the next `readsFailing` reads and
+ * `deletesFailing` deletes fail too (storage faults that come in a row). Returns what was hit.
  */
 function failNextValueWrite(
   matches: (key: string) => boolean,
-  options: { claimStays?: boolean; lands?: boolean } = {},
+  options: { claimStays?: boolean; lands?: boolean; readsFailing?: number; deletesFailing?: number } = {},
 ) {
   const answer = app.kvs.handle.bind(app.kvs);
   const hit: string[] = [];
+  let [reads, deletes] = [options.readsFailing ?? 0, options.deletesFailing ?? 0];
   jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }) : {};
     if (hit.length === 0 && path === '/api/v1/set' && body.key !== undefined && matches(body.key)) {
@@ -68,6 +70,16 @@ function failNextValueWrite(
       return storageError();
     }
     if (options.claimStays && path === '/api/v1/delete') return storageError();
+    if (hit.length > 0 && path === '/api/v1/get' && reads > 0) {
+      reads--;
+      hit.push(`get ${body.key}`);
+      return storageError();
+    }
+    if (hit.length > 0 && path === '/api/v1/delete' && deletes > 0) {
+      deletes--;
+      hit.push(`delete ${body.key}`);
+      return storageError();
+    }
     return answer(path, init);
   });
   return hit;
@@ -211,6 +223,41 @@ describe('a value write that lands but answers an error', () => {
   // B claims a version while A holds it, and A gives it back (its value write failed) before B reads who holds it.
   // B used to throw the refusal although the version was free (an error to a person, a 503 to a sender): it
   // should claim it.
+  // Faults come in a row: the read after the failed write, or the giving back of the claim, fails once too. Both
+  // used to leave the version claimed until the claim expired (20 minutes of "someone else changed this").
+  it('reads again when the read after the fault fails, and gives the version back', async () => {
+    await inApp(() => kvs.set('thing', { version: 1, by: 'first' }));
+    const hit = failNextValueWrite((key) => key === 'thing', { readsFailing: 2 });
+    await expect(
+      inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'A' })),
+    ).rejects.toThrow();
+    expect(hit).toEqual(['thing', 'get thing', 'get thing']);
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'B' }))).toBe(true);
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'B' });
+  });
+
+  it('gives the version back on a second try when the first is refused', async () => {
+    await inApp(() => kvs.set('thing', { version: 1, by: 'first' }));
+    const hit = failNextValueWrite((key) => key === 'thing', { deletesFailing: 2 });
+    await expect(
+      inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'A' })),
+    ).rejects.toThrow();
+    expect(hit).toEqual(['thing', 'delete thing-v2', 'delete thing-v2']);
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'B' }))).toBe(true);
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'B' });
+  });
+
+  it('keeps the version claimed when the value cannot be read at all: it may be stored', async () => {
+    await inApp(() => kvs.set('thing', { version: 1, by: 'first' }));
+    const hit = failNextValueWrite((key) => key === 'thing', { lands: true, readsFailing: 3 });
+    await expect(
+      inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'A' })),
+    ).rejects.toThrow();
+    expect(hit).toEqual(['thing', 'get thing', 'get thing', 'get thing']);
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'B' }))).toBe(false);
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'A' });
+  });
+
   it('is claimed by a second writer when the first gives it back between the refusal and its read', async () => {
     await inApp(() => kvs.set('thing-v2', { claim: 1, by: 'A' }));
     const answer = app.kvs.handle.bind(app.kvs);
