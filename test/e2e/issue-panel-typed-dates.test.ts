@@ -6,12 +6,13 @@
 import type { Frame, Page } from 'playwright-core';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { PANEL_FRAME, startPanelWorkbench, type BrowserWorkbench } from '../support/browser';
+import { YEAR_AHEAD } from '../support/builders';
 
 jest.setTimeout(120_000);
 
-const nextYear = new Date().getUTCFullYear() + 1;
-const CHECK_BY = `${nextYear}-03-01`;
-const KILL_DATE = `${nextYear}-04-15`;
+// Next year's days (the builders' year ahead): ahead of today whenever the test runs.
+const CHECK_BY = `${YEAR_AHEAD}-03-01`;
+const KILL_DATE = `${YEAR_AHEAD}-04-15`;
 let wb: BrowserWorkbench;
 
 beforeAll(async () => {

@@ -20,6 +20,7 @@ import {
   startBrowserWorkbench,
   type BrowserWorkbench,
 } from '../support/browser';
+import { YEAR_AHEAD } from '../support/builders';
 import { chooseByKeyboard, expectAxeClean, typeDate } from '../support/surface-checks';
 
 const PANEL_FRAME = 'iframe[data-wb-module="outcome-lens-issue-panel"]';
@@ -842,7 +843,7 @@ describe('the issue panel in the browser', () => {
 
   it('never keeps a day that was not typed: April 31st key by key and a day written "01.03.yyyy" are refused at the field, quoted, and nothing is saved', async () => {
     // Next year's days: ahead of today whenever the test runs, so only the typing is judged.
-    const year = new Date().getUTCFullYear() + 1;
+    const year = YEAR_AHEAD;
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Shoppers know when to reorder' }).key;
     const { page, panel } = await openPanel('admin', 'light', key, 'bring back');
