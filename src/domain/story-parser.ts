@@ -783,12 +783,52 @@ const METRIC_CUT_RE =
 function metricPhrase(raw: string): string | null {
   METRIC_CUT_RE.lastIndex = 0;
   let cut = METRIC_CUT_RE.exec(raw);
-  // "avg. order value": an abbreviation's full stop is part of the metric.
-  while (cut !== null && cut[0] === '.' && endsAbbreviation(raw, cut.index)) cut = METRIC_CUT_RE.exec(raw);
+  // "avg. order value": an abbreviation's full stop is part of the metric, as is a quoted name ("'add to cart'
+  // clicks") and the joining word of a compound name ("time to market", "return on ad spend").
+  while (
+    cut !== null &&
+    ((cut[0] === '.' && endsAbbreviation(raw, cut.index)) ||
+      insideQuotes(raw, cut.index) ||
+      joinsCompoundName(raw, cut))
+  )
+    cut = METRIC_CUT_RE.exec(raw);
   METRIC_CUT_RE.lastIndex = 0;
   const phrase = stripDeterminers((cut ? raw.slice(0, cut.index) : raw).trim()).trim();
   if (phrase.length > 80 || !/\p{L}{2}/u.test(phrase) || NOT_A_METRIC_START.test(phrase)) return null;
   return phrase;
+}
+
+/** Whether `at` is inside a quoted name: after an opening quote whose closing quote comes later. */
+const CLOSING_QUOTE: Record<string, string> = { '"': '"', '“': '”', '‘': '’', "'": "'" };
+function insideQuotes(raw: string, at: number): boolean {
+  let close: string | null = null;
+  for (let i = 0; i < at; i++) {
+    const c = raw.charAt(i);
+    if (close !== null) {
+      if (c === close) close = null;
+    } else if (c in CLOSING_QUOTE && (i === 0 || /\s/.test(raw.charAt(i - 1)))) close = CLOSING_QUOTE[c]!;
+  }
+  return close !== null && raw.indexOf(close, at) >= 0;
+}
+
+/**
+ * "time to market", "time on site", "return on ad spend", "sign-ups from organic search": a preposition between
+ * words of one name, not before the movement ("time to fall") or the numbers ("from 10%", "from the current 10%").
+ */
+const COMPOUND_HEAD_RE = /(?:^|\s)(?:time|return|revenue|sign-?ups?|visits?|traffic|leads?)$/i;
+const AFTER_JOIN_RE =
+  /^\s+(?!(?:the|our|its|their|a|an|current|today|now|about|around|roughly|be|go|come|get|stay|remain|reach|hit)\b)[a-z][\w-]*/i;
+function joinsCompoundName(raw: string, cut: RegExpExecArray): boolean {
+  const word = cut[0].trim().toLowerCase();
+  if (word !== 'to' && word !== 'on' && word !== 'in' && word !== 'from') return false;
+  if (!COMPOUND_HEAD_RE.test(raw.slice(0, cut.index))) return false;
+  const next = AFTER_JOIN_RE.exec(raw.slice(cut.index + cut[0].length));
+  return (
+    next !== null &&
+    !INCREASE_RE.test(next[0]) &&
+    !DECREASE_RE.test(next[0]) &&
+    !NEUTRAL_MOVE_RE.test(next[0])
+  );
 }
 
 interface OutcomeResult {
@@ -845,6 +885,12 @@ function listedAfter(raw: string, first: string, numbers: string | null): string
 const PART_JOIN_RE =
   /(?:;|\band\b|\bwhil(?:e|st)\b|\bas well as\b|,[ \t]{0,3}also\b|,(?=[ \t]))(?:[ \t]{1,3}also\b)?(?:[ \t]{1,3}to\b)?/gi;
 
+/** A part that starts with its numbers, not with a metric: "from 10% to 15%", "by 5 points", "to 15%". */
+const STARTS_WITH_NUMBERS_RE = new RegExp(
+  `^[\\s,]*(?:(?:from|by|to|of|below|under|above|over|at|about|around|roughly)\\s+)*(?:~|[<>≤≥]=?)?\\s?[-+−]?(?:${CURRENCY_SRC}\\s?)?\\d`,
+  'i',
+);
+
 /** Bounds on the split: a clause longer than this, or with more parts, is not a list of expectations. */
 const MAX_SPLIT_CHARS = 2000;
 const MAX_EXPECTATIONS = 8;
@@ -873,7 +919,8 @@ function splitExpectations(clause: string): string[] {
     const rest = clause.slice(m.index + m[0].length, m.index + m[0].length + PART_WINDOW);
     const nextJoin = rest.search(/\band\b|\bwhil(?:e|st)\b|\bas well as\b|;|,(?=[ \t])/i);
     const after = nextJoin < 0 ? rest : rest.slice(0, nextJoin);
-    if (changes(before) && changes(after)) {
+    // ", from 10% to 15%" or ", by 5 points" goes on the movement before it: a part of its own names its metric.
+    if (changes(before) && changes(after) && !STARTS_WITH_NUMBERS_RE.test(after)) {
       parts.push(clause.slice(start, m.index).replace(/[\s,]+$/, ''));
       start = m.index + m[0].length;
       if (parts.length === MAX_EXPECTATIONS - 1) break;

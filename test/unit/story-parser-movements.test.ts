@@ -26,6 +26,45 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
     ]);
   });
 
+  it('keeps a metric whose name has a joining word or a quoted phrase in it', () => {
+    const metricOf = (subject: string) =>
+      read(`${STORY} We expect ${subject} to fall from 40 to 30 by 2027-03-01.`).map((e) => e[0]);
+    expect(metricOf('time to market')).toEqual(['time to market']);
+    expect(metricOf('mean time to recovery')).toEqual(['mean time to recovery']);
+    expect(metricOf('return on ad spend')).toEqual(['return on ad spend']);
+    expect(metricOf('time on site')).toEqual(['time on site']);
+    expect(metricOf('sign-ups from organic search')).toEqual(['sign-ups from organic search']);
+    expect(metricOf('"where is my order" calls')).toEqual(['"where is my order" calls']);
+    expect(metricOf('“Where is my order” calls')).toEqual(['“Where is my order” calls']);
+    expect(metricOf("'add to cart' clicks")).toEqual(["'add to cart' clicks"]);
+    // The joining word still ends the name where the movement or the numbers follow it.
+    expect(read(`${STORY} We expect time to fall from 5 to 3 minutes by 2027-03-01.`)).toEqual([
+      ['time', 5, 3, 'decrease', '2027-03-01'],
+    ]);
+    expect(metricOf("the shopper's basket")).toEqual(["shopper's basket"]);
+  });
+
+  it("reads the numbers set off by commas after the movement as that movement's, not as a part of their own", () => {
+    const rise = ['conversion', 10, 15, 'increase', '2027-03-01'];
+    expect(read(`${STORY} We expect conversion to rise, from 10% to 15%, by 2027-03-01.`)).toEqual([rise]);
+    expect(read(`${STORY} We expect conversion to rise sharply, from 10% to 15%, by 2027-03-01.`)).toEqual([
+      rise,
+    ]);
+    expect(
+      read(`${STORY} We expect conversion to rise by 5 points, from 10% to 15%, by 2027-03-01.`),
+    ).toEqual([rise]);
+    const story = parseStory(`${STORY} We expect conversion to rise, from 10% to 15%, by 2027-03-01.`, {
+      now: NOW,
+    });
+    expect(story.notes).toEqual([]);
+    // A part with a metric of its own after a comma is still one more expectation.
+    expect(
+      read(
+        `${STORY} We expect conversion to rise from 10% to 15%, churn to fall from 5% to 4% by 2027-03-01.`,
+      ),
+    ).toEqual([rise, ['churn', 5, 4, 'decrease', '2027-03-01']]);
+  });
+
   it('keeps a movement sentence that follows the story with no "We expect" at all', () => {
     expect(read(`${STORY} Cart drop-off should fall from 40% to 30% by 2027-03-01.`)).toEqual([
       ['Cart drop-off', 40, 30, 'decrease', '2027-03-01'],
