@@ -96,7 +96,7 @@ export async function* readLines(
       yield endLine();
       if (b === CR && bytes[i + 1] === LF) i++;
       from = i + 1;
-      if (b === CR && from === bytes.length) afterCarriageReturn = true;
+      if (bytes[i] === CR && from === bytes.length) afterCarriageReturn = true;
     }
     take(decode(bytes.subarray(from), false));
   }

@@ -256,7 +256,7 @@ const NOT_MINIMAL = [
     re: /\b(?:e\.\s?g\.|i\.\s?e\.|for\s+example|for\s+instance|such\s+as|etc\.?)(?=\s|$|[,;:])/i,
     why: 'gives examples',
   },
-  { re: /[.!?]\s+\S[^]*$/, why: 'goes on with another sentence' },
+  { re: /[.!?]\s+\S[^]*$/g, why: 'goes on with another sentence' },
 ] as const;
 
 /** A sentence of the story that is not its "We expect …": "As a shopper, … We expect X to fall …" is fine. */
@@ -283,13 +283,25 @@ function notMinimalPart(value: string | undefined): QualityCheck | null {
   if (!value) return null;
   const part = withoutEndMarks(value.trim());
   for (const rule of NOT_MINIMAL) {
-    const m = rule.re.exec(part);
+    const m = rule.re.global ? sentenceBreakIn(part, rule.re) : rule.re.exec(part);
     if (m) {
       const phrase = m[0].trim().slice(0, 80);
       return fail('minimal', phrase, `The story ${rule.why} ("${phrase}"): keep the story to one sentence.`);
     }
   }
   return null;
+}
+
+/** The first match of the global `re` whose full stop does not end an abbreviation ("incl. VAT", "Dr. Smith"). */
+function sentenceBreakIn(part: string, re: RegExp): RegExpExecArray | null {
+  re.lastIndex = 0;
+  let m = re.exec(part);
+  while (m !== null && m[0].startsWith('.') && endsAbbreviation(part, m.index)) {
+    re.lastIndex = m.index + 1;
+    m = re.exec(part);
+  }
+  re.lastIndex = 0;
+  return m;
 }
 
 /** The text without the full stops, exclamation or question marks it ends with. */

@@ -16,6 +16,11 @@ describe('readLines', () => {
     expect(await linesOf(['a\n'])).toEqual([{ text: 'a', length: 1, blank: false }]);
   });
 
+  it('keeps the blank line after a "\\r\\n" that ends a chunk of bytes when the next chunk opens with "\\n"', async () => {
+    const lines = await linesOf([Buffer.from('one\r\n'), Buffer.from('\ntwo\r'), Buffer.from('\nthree')]);
+    expect(lines.map((l) => l.text)).toEqual(['one', '', 'two', 'three']);
+  });
+
   it('decodes a UTF-8 character whose bytes arrive in two chunks, and marks bytes that are not UTF-8', async () => {
     const euro = Buffer.from('12 €\n');
     const lines = await linesOf([euro.subarray(0, 4), euro.subarray(4), Buffer.from([0x61, 0xff, 0x0a])]);

@@ -208,6 +208,18 @@ describe('hypothesis quality checks', () => {
         phrase: 'The button is blue.',
       });
     });
+    it("does not take an abbreviation's full stop inside a part for a second sentence", () => {
+      expect(check('minimal', withHypothesis({ intent: 'see prices incl. VAT' })).ok).toBe(true);
+      expect(
+        check('minimal', fromStory("As a patient, I want Dr. Smith's notes visible, so that I can prepare.")),
+      ).toMatchObject({ ok: true });
+      expect(
+        check('minimal', withHypothesis({ intent: 'see prices incl. VAT. Also in euros' })),
+      ).toMatchObject({
+        ok: false,
+        phrase: '. Also in euros',
+      });
+    });
   });
 
   describe('valid-role', () => {
