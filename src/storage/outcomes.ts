@@ -299,8 +299,14 @@ export async function recordMeasurement(
   // A reading sent without an id gets one, so it can later be taken off by exactly that id.
   const reading = sentId ? parsed.data : { ...parsed.data, id: `rec:${randomUUID()}` };
   return changeNewest(projectKey, id, now, (c) => {
-    // An id the outcome holds was taken before (a repeated call): taken once, as from the web trigger.
-    if (sentId && c.measurements.some((m) => m.id === sentId)) return null;
+    // An id the outcome holds was taken before: the same reading (a repeated call) is taken once, as from the
+    // web trigger; another reading under it is refused, not dropped while the person is told it was recorded.
+    const held = sentId ? c.measurements.find((m) => m.id === sentId) : undefined;
+    if (held) {
+      if (sameReading(held, reading)) return null;
+      const message = `A measurement with the id "${sentId}" is already recorded (${held.value} on ${held.at}); this one was not recorded. Take that measurement off to replace it, or send this one without an id.`;
+      throw new ValidationError(message, { 'measurement.id': message });
+    }
     const merged = mergeIntoSeries(
       c.measurements,
       [reading],
@@ -311,6 +317,16 @@ export async function recordMeasurement(
     if (merged.added === 0) throw tooOldForHistory(parsed.data.at, c.measurements);
     return { measurements: merged.series };
   });
+}
+
+/** One reading, as stored values compare: the same day, value, source and note. */
+function sameReading(a: Measurement, b: Measurement): boolean {
+  return (
+    a.at === b.at &&
+    a.value === b.value &&
+    (a.source ?? '') === (b.source ?? '') &&
+    (a.note ?? '') === (b.note ?? '')
+  );
 }
 
 function tooOldForHistory(at: string, held: readonly Measurement[]): ValidationError {

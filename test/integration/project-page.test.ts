@@ -157,6 +157,33 @@ describe('outcomes', () => {
     });
   });
 
+  it('takes a reading sent again under its id once, and refuses another reading under that id without losing either', async () => {
+    const created = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
+    const first = { id: created.id, version: 1, measurement: { at: '2026-05-01', value: 38, id: 'p-1' } };
+    ok(await call('addMeasurement', first));
+    // The same call sent again (its answer lost) records nothing more.
+    expect(ok(await call<OutcomeView>('addMeasurement', first)).measurements).toHaveLength(1);
+    const corrected = {
+      id: created.id,
+      version: 2,
+      measurement: { at: '2026-05-02', value: 12, id: 'p-1', note: 'corrected' },
+    };
+    expect(await call('addMeasurement', corrected)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: {
+          'measurement.id': expect.stringMatching(/id "p-1" is already recorded \(38 on 2026-05-01\)/),
+        },
+      },
+    });
+    const page = ok(await call<ProjectPageLoadData>('load', {}));
+    expect(page.outcomes[0]!.measurements).toEqual([
+      expect.objectContaining({ at: '2026-05-01', value: 38 }),
+    ]);
+    expect(page.outcomes[0]!.version).toBe(2);
+  });
+
   it('refuses a measurement of a day to come and numbers too large to be measured, at their fields', async () => {
     const created = ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
     const future = await call('addMeasurement', {
