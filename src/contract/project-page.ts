@@ -21,6 +21,7 @@ import {
 import type { VerdictProposal } from '../domain/bet-verdict';
 import type { StatusCategory } from '../domain/zombie';
 import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
+import { textProblem } from '../domain/visible-text';
 import type { ScanCounters, ScanIssueError, ScanRunSummary } from './scan';
 import { IMPORT_TOO_LARGE, MAX_IMPORT_BYTES, NO_OUTCOME } from './project-page-keys';
 
@@ -165,7 +166,11 @@ const reasonSchema = z
   .string({ error: 'Reason is required.' })
   .trim()
   .min(3, { error: 'Say why, in a few words (at least 3 characters).' })
-  .max(1000, { error: 'Reason must be at most 1000 characters.' });
+  .max(1000, { error: 'Reason must be at most 1000 characters.' })
+  .superRefine((reason, ctx) => {
+    const problem = textProblem(reason);
+    if (problem) ctx.addIssue({ code: 'custom', message: `Reason ${problem}` });
+  });
 
 export const decisionSchema = z.discriminatedUnion(
   'kind',

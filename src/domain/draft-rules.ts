@@ -8,6 +8,7 @@ import type { IssueLensDraft } from './schemas';
 import { RESULT_VERDICTS } from './result-verdicts';
 import { typedNumberText, type DecimalMark } from './amounts';
 import { MAX_ABS_VALUE } from './measurement-input';
+import { textProblem } from './visible-text';
 
 export const TEXT_LIMITS = { short: 200, text: 1000, evidence: 4000, unit: 20 } as const;
 export const DIRECTIONS = ['increase', 'decrease'] as const;
@@ -76,6 +77,7 @@ function optionalText(issues: Issues, path: string, label: string, max: number, 
   if (typeof v !== 'string') return issues.add(path, `${label} must be text.`, true);
   const trimmed = v.trim();
   if (trimmed.length > max) issues.add(path, `${label} must be at most ${max} characters.`);
+  visibleText(issues, path, label, trimmed);
   return trimmed || undefined;
 }
 
@@ -84,7 +86,14 @@ function requiredText(issues: Issues, path: string, label: string, max: number, 
   const trimmed = v.trim();
   if (!trimmed) issues.add(path, `${label} is required.`);
   else if (trimmed.length > max) issues.add(path, `${label} must be at most ${max} characters.`);
+  visibleText(issues, path, label, trimmed);
   return trimmed;
+}
+
+/** What textProblem refuses, said as the schema says it. */
+function visibleText(issues: Issues, path: string, label: string, text: string): void {
+  const problem = textProblem(text);
+  if (problem) issues.add(path, `${label} ${problem}`);
 }
 
 /** A number a person types for a metric: finite, and within the range a measurement may have. */

@@ -15,6 +15,7 @@ import { NO_OUTCOME } from '../contract/project-page-keys';
 import { MAX_ABS_VALUE } from './measurement-input';
 import { RESULT_VERDICTS } from './result-verdicts';
 import { metricNameProblem } from './says-something';
+import { textProblem } from './visible-text';
 
 export { RESULT_VERDICTS } from './result-verdicts';
 export { DIRECTIONS, MAX_ALSO_EXPECTED } from './draft-rules';
@@ -39,11 +40,20 @@ export const isoDate = (label: string) =>
     .refine(isRealDate, { error: `${label} is not a real calendar date.` });
 
 /** Optional free text: blank means "not given". */
+/** Refuses what textProblem names, with the field's label. */
+const visibleText =
+  (label: string) =>
+  (value: string, ctx: z.RefinementCtx): void => {
+    const problem = textProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${problem}` });
+  };
+
 const optionalText = (label: string, max: number) =>
   z
     .string({ error: `${label} must be text.` })
     .trim()
     .max(max, { error: `${label} must be at most ${max} characters.` })
+    .superRefine(visibleText(label))
     .transform((value) => (value ? value : undefined))
     .optional();
 
@@ -52,7 +62,8 @@ const requiredText = (label: string, max: number) =>
     .string({ error: `${label} is required.` })
     .trim()
     .min(1, { error: `${label} is required.` })
-    .max(max, { error: `${label} must be at most ${max} characters.` });
+    .max(max, { error: `${label} must be at most ${max} characters.` })
+    .superRefine(visibleText(label));
 
 const finiteNumber = (label: string) =>
   z
