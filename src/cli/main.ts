@@ -27,11 +27,20 @@ export interface CliIo {
   now: () => Date;
 }
 
+const HELP = new Set(['--help', '-h']);
+
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, source, ...extra] = args;
-  if (command === '--help' || command === '-h' || command === 'help') {
+  // Asked for after the command too ("stories --help"), help is help: never a file to read.
+  if (command === 'help' || args.some((arg) => HELP.has(arg))) {
     io.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  // "-" alone is standard input; any other word that starts with a dash is an option, and the command has none.
+  const option = args.find((arg) => arg.startsWith('-') && arg !== '-');
+  if (option !== undefined) {
+    io.stderr.write(`outcome-lens: unknown option ${option}\n${USAGE}\n`);
+    return 2;
   }
   if ((command !== 'stories' && command !== 'calibrate') || !source || extra.length > 0) {
     io.stderr.write(`${USAGE}\n`);

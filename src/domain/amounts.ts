@@ -74,12 +74,23 @@ export function currencyOf(matched: string): string | null {
   return CURRENCY_RE.exec(matched)?.[0].toUpperCase() ?? null;
 }
 
+/**
+ * The value of an AMOUNT_SRC match's number (`group`: 1, or 3 for a range's second), read as money when the match
+ * names a currency: a range has one unit, so "from $1.2m to 1.5m" is in millions at both ends.
+ */
+export function amountValue(amount: RegExpExecArray, group = 1): number | null {
+  return toNumber(amount[group], currencyOf(amount[0]) !== null);
+}
+
 /** The unit of an AMOUNT_SRC match (its second group), else its currency. */
 export function unitOf(amount: RegExpExecArray): string | null {
   return normaliseUnit(amount[2]) ?? currencyOf(amount[0]);
 }
 
-/** What a short multiplier means. A lower-case "m" is left out: "6m" may be six minutes or six million. */
+/**
+ * What a short multiplier means. A lower-case "m" is left out: "6m" may be six minutes or six million. In money
+ * ("$1.2m") it can only be a million: toNumber is told so.
+ */
 const MULTIPLIERS: Readonly<Record<string, number>> = {
   k: 1e3,
   K: 1e3,
@@ -90,15 +101,19 @@ const MULTIPLIERS: Readonly<Record<string, number>> = {
   billion: 1e9,
 };
 
-/** The value of a number NUMBER_SRC captured, with its sign, separators and multiplier; null if it is none. */
-export function toNumber(raw: string | undefined): number | null {
+/**
+ * The value of a number NUMBER_SRC captured, with its sign, separators and multiplier; null if it is none. `money`:
+ * the amount is written with a currency, so a lower-case "m" is a million.
+ */
+export function toNumber(raw: string | undefined, money = false): number | null {
   if (raw === undefined) return null;
   const m = /^([-+−]?[\d.,]+(?:e[-+]?\d+)?)\s?([a-zA-Z]*)$/i.exec(
     raw.replace(DIGIT_GROUP_SPACE, '').replace(SWISS_GROUP_MARK, ''),
   );
   if (!m) return null;
   const value = Number(m[1]!.replace(/,/g, '').replace('−', '-'));
-  const multiplier = MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1;
+  const multiplier =
+    money && m[2] === 'm' ? 1e6 : (MULTIPLIERS[m[2]!] ?? MULTIPLIERS[m[2]!.toLowerCase()] ?? 1);
   // Scaling a decimal fraction leaves binary noise (4.1 × 1e6 = 4099999.9999999995): 15 significant digits, all
   // a double holds exactly, drop it.
   const n = multiplier === 1 ? value : Number((value * multiplier).toPrecision(15));

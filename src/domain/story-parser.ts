@@ -18,10 +18,10 @@ import {
   CURRENCY_SRC,
   NUMBER_SRC,
   UNIT_SRC,
+  amountValue,
   currencyOf,
   inTimeUnit,
   normaliseUnit,
-  toNumber,
   unitOf,
 } from './amounts';
 import {
@@ -885,6 +885,37 @@ function listedAfter(raw: string, first: string, numbers: string | null): string
 const PART_JOIN_RE =
   /(?:;|\band\b|\bwhil(?:e|st)\b|\bas well as\b|,[ \t]{0,3}also\b|,(?=[ \t]))(?:[ \t]{1,3}also\b)?(?:[ \t]{1,3}to\b)?/gi;
 
+/**
+ * Words that open a sentence or a part and name no metric: "Also, churn should fall …", "Meanwhile churn …",
+ * "Secondly, …", ", but churn …". "First", "next", "plus" and other "-ly" words only with their comma: without one
+ * they may open a name ("first response time", "monthly churn", "Plus members").
+ */
+const OPENING_WORDS_RE =
+  /^(?:(?:also|additionally|furthermore|moreover|besides|likewise|similarly|meanwhile|finally|lastly|(?:first|second|third)ly|then|and|but|yet)\b(?![-'’])|(?:\p{L}+ly|first|second|third|next|plus|in\s+addition|on\s+top\s+of\s+that|at\s+the\s+same\s+time|in\s+parallel|beyond\s+that|what\s+is\s+more|what['’]s\s+more)\s*,)[\s,]*/iu;
+/** After a join, ", plus NPS to rise …" and ", with abandonment falling …" join the part, not name its metric. */
+const JOINING_WORDS_RE = /^(?:plus|(?:along\s+|together\s+)?with)\b(?![-'’])\s*/i;
+/** "and we expect churn to fall …", ", and expect churn …": the expecting said again is no part of the metric. */
+const EXPECT_AGAIN_RE = /^(?:(?:we|I)\s+(?:also\s+|would\s+|further\s+)?)?expects?\b(?:\s+that\b)?\s*/i;
+
+/**
+ * Where the words that open a sentence or part end (`joined`: a part split off the one before). A few are read,
+ * each within a short window, so a text full of them stays linear.
+ */
+function afterOpeningWords(text: string, from: number, to: number, joined: boolean): number {
+  let i = from;
+  for (let guard = 0; guard < 3; guard++) {
+    while (i < to && isSpace(text.charCodeAt(i))) i++;
+    const head = text.slice(i, Math.min(to, i + 40));
+    const m =
+      OPENING_WORDS_RE.exec(head) ??
+      (joined ? JOINING_WORDS_RE.exec(head) : null) ??
+      EXPECT_AGAIN_RE.exec(head);
+    if (m === null || m[0].length === 0) break;
+    i += m[0].length;
+  }
+  return i;
+}
+
 /** A part that starts with its numbers, not with a metric: "from 10% to 15%", "by 5 points", "to 15%". */
 const STARTS_WITH_NUMBERS_RE = new RegExp(
   `^[\\s,]*(?:(?:from|by|to|of|below|under|above|over|at|about|around|roughly)\\s+)*(?:~|[<>≤≥]=?)?\\s?[-+−]?(?:${CURRENCY_SRC}\\s?)?\\d`,
@@ -914,6 +945,8 @@ function splitExpectations(clause: string): string[] {
   let start = 0;
   PART_JOIN_RE.lastIndex = 0;
   for (let m = PART_JOIN_RE.exec(scan); m !== null; m = PART_JOIN_RE.exec(scan)) {
+    // A join among the words left out at the start of the part before it joins nothing.
+    if (m.index < start) continue;
     // Each side is read within a short window, so the split stays linear in the clause.
     const before = clause.slice(Math.max(start, m.index - PART_WINDOW), m.index);
     const rest = clause.slice(m.index + m[0].length, m.index + m[0].length + PART_WINDOW);
@@ -922,7 +955,8 @@ function splitExpectations(clause: string): string[] {
     // ", from 10% to 15%" or ", by 5 points" goes on the movement before it: a part of its own names its metric.
     if (changes(before) && changes(after) && !STARTS_WITH_NUMBERS_RE.test(after)) {
       parts.push(clause.slice(start, m.index).replace(/[\s,]+$/, ''));
-      start = m.index + m[0].length;
+      // ", but churn to fall …": the words that join the part are not its metric's.
+      start = afterOpeningWords(clause, m.index + m[0].length, clause.length, true);
       if (parts.length === MAX_EXPECTATIONS - 1) break;
     }
   }
@@ -1041,7 +1075,7 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
     reading.metric = object;
     reading.listed = listedAfter(obj, object, null);
     if (lead) {
-      reading.baseline = toNumber(lead[1]);
+      reading.baseline = amountValue(lead);
       reading.unit = unitOf(lead);
     }
   } else {
@@ -1137,8 +1171,8 @@ function readAmounts(
   const ft = FROM_TO_RE.exec(clause) ?? arrow ?? (reading ? rangeAfterVerb(reading.afterVerb) : null);
   if (ft) {
     // A range's groups: the baseline's number and unit (1, 2), the target's (3, 4).
-    baseline = toNumber(ft[1]);
-    target = toNumber(ft[3]);
+    baseline = amountValue(ft);
+    target = amountValue(ft, 3);
     unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? currencyOf(ft[0]) ?? unit;
     baseline = inTargetUnit(baseline, normaliseUnit(ft[2]), normaliseUnit(ft[4]), ft[0], notes);
   } else {
@@ -1148,13 +1182,13 @@ function readAmounts(
     const from = FROM_RE.exec(clause);
     const subjectBaseline = reading?.subjectBaseline ?? null;
     if (from) {
-      baseline = toNumber(from[1]);
+      baseline = amountValue(from);
       unit = unitOf(from) ?? unit;
     } else if (now && baseline === null) {
-      baseline = toNumber(now[1]);
+      baseline = amountValue(now);
       unit = unitOf(now) ?? unit;
     } else if (subjectBaseline && baseline === null) {
-      baseline = toNumber(subjectBaseline[1]);
+      baseline = amountValue(subjectBaseline);
       unit = unitOf(subjectBaseline) ?? unit;
     }
     const by = BY_RE.exec(clause);
@@ -1163,10 +1197,10 @@ function readAmounts(
     const to = TO_RE.exec(reading ? blankedAfterVerb(reading.afterVerb, clause) : clause);
     const be = to || reading ? null : BE_TARGET_RE.exec(clause);
     if (to && !(ISO_DATE_RE.test(to[0]) || NUMERIC_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
-      target = toNumber(to[1]);
+      target = amountValue(to);
       unit = unitOf(to) ?? unit;
     } else if (be && !/^\d{4}$/.test(be[1] ?? '')) {
-      target = toNumber(be[1]);
+      target = amountValue(be);
       unit = unitOf(be) ?? unit;
     } else if (by && !/^\d{4}$/.test(by[1] ?? '') && !saysADate(clause.slice(by.index))) {
       unit = unit ?? unitOf(by);
@@ -1241,7 +1275,7 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
   const lone = verb || baseline !== null || target !== null ? null : loneAmountMatch(clause);
   if (lone && metric !== null) {
     unit = unit ?? unitOf(lone);
-    if (how.label === 'target') target = toNumber(lone[1]);
+    if (how.label === 'target') target = amountValue(lone);
     else
       notes.push(
         `"${lone[0].trim()}" could be today's ${metric} or its target; write "from … to …" to say which.`,
@@ -1557,7 +1591,11 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   // Whether an expectation was stated, kept or not: a missing one is then said by what was not kept.
   let said = false;
   for (const [i, hit] of expectations.entries()) {
-    const clause = input.slice(hit.clauseStart, hit.clauseEnd);
+    // "Also, churn should fall …", "Success: meanwhile churn …": the words that open it are not its metric's.
+    const clause = input.slice(
+      afterOpeningWords(input, hit.clauseStart, hit.clauseEnd, false),
+      hit.clauseEnd,
+    );
     const res = parseExpectations(clause, now, { label: hit.label });
     if (hit.free && res.outcomes.length > 0) {
       // A sentence with no "We expect" counts only with numbers: "(reason to increase ulimit) 8:25:52" has none.

@@ -53,6 +53,19 @@ describe('amounts', () => {
     expect(toNumber(raw)).toBe(value);
   });
 
+  it.each(['$', '£', '€', 'EUR '])(
+    'reads a lower-case m after %j as a million, money being no time',
+    (sign) => {
+      const [expected] = parseStory(
+        `We expect revenue to grow from ${sign}1.2m to ${sign}1.5m by 2027-06-30.`,
+      ).expectedOutcomes;
+      expect(expected).toMatchObject({ baseline: 1_200_000, target: 1_500_000, unit: sign.trim() });
+      // Without money it may still be minutes.
+      expect(toNumber('1.2m')).toBe(1.2);
+      expect(toNumber('1.2m', true)).toBe(1_200_000);
+    },
+  );
+
   it('reads no number from a run of more than fifteen digits, rather than its first fifteen', () => {
     const [expected] = parseStory(
       'We expect revenue to rise from 1234567890123456 to 2234567890123456 by 2027-01-01.',

@@ -207,6 +207,27 @@ describe('outcome-lens stories', () => {
     expect(help.out).toMatch(/one JSON line a story/);
   });
 
+  it('prints its usage for a --help after the command, and names an option it does not know', async () => {
+    for (const args of [
+      ['stories', '--help'],
+      ['stories', '-h'],
+      ['calibrate', '--help'],
+      ['stories', 'file.txt', '--help'],
+    ]) {
+      const help = await run(args);
+      expect({ args, code: help.code, err: help.err }).toEqual({ args, code: 0, err: '' });
+      expect(help.out).toMatch(/^Usage: outcome-lens stories FILE/);
+    }
+    const unknown = await run(['stories', '--verbose', 'file.txt']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toBe('');
+    expect(unknown.err).toMatch(/^outcome-lens: unknown option --verbose\nUsage: outcome-lens stories FILE/);
+    // "-" alone is standard input, not an option.
+    const stdin = await run(['stories', '-'], 'Fix login timeout\n');
+    expect(stdin.code).toBe(0);
+    expect(stdin.lines).toHaveLength(1);
+  });
+
   it('says a CSV or JSON export is not one story a line, instead of reading its header as a recipe', async () => {
     const csv = await run(
       ['stories', '-'],
@@ -302,4 +323,25 @@ describe('outcome-lens stories', () => {
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toBe('');
   });
+
+  // /dev/full answers every write with ENOSPC, as a full disk does; only Linux has it.
+  (fs.existsSync('/dev/full') ? it : it.skip)(
+    'says in one line, with no stack trace, that it cannot write its output to a full disk',
+    () => {
+      const bin = path.resolve(__dirname, '../../bin/outcome-lens.js');
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ol-cli-')), 'stories.txt');
+      fs.writeFileSync(file, 'As an admin, I want to export the audit log so that I can answer auditors.\n');
+      const result = spawnSync(
+        'bash',
+        ['-c', `"${process.execPath}" "${bin}" stories "${file}" >/dev/full`],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        'outcome-lens: cannot write the output: ENOSPC: no space left on device, write\n',
+      );
+    },
+  );
 });

@@ -65,6 +65,41 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
     ).toEqual([rise, ['churn', 5, 4, 'decrease', '2027-03-01']]);
   });
 
+  describe('the words that open a later sentence or join a later part are not its metric', () => {
+    const FIRST = 'We expect conversion to rise from 10% to 15% by 2027-06-30';
+    const rise = ['conversion', 10, 15, 'increase', '2027-06-30'];
+
+    it.each(['Also,', 'Additionally,', 'Furthermore,', 'Secondly,', 'Meanwhile', 'In addition,', 'And'])(
+      'reads "%s churn should fall …" as churn, with no note',
+      (opening) => {
+        const text = `${STORY} ${FIRST}. ${opening} churn should fall from 5% to 4% by 2027-09-30.`;
+        expect(read(text)).toEqual([rise, ['churn', 5, 4, 'decrease', '2027-09-30']]);
+        // No '"churn" is not kept: it shares "Also"'s baseline …'.
+        expect(parseStory(text, { now: NOW }).notes).toEqual([]);
+      },
+    );
+
+    it.each([
+      [', but churn to fall from 5% to 4%', 'churn'],
+      [', plus NPS to rise from 30 to 40', 'NPS'],
+      [' and we expect churn to fall from 5% to 4%', 'churn'],
+      [', and expect churn to fall from 5% to 4%', 'churn'],
+      [', with abandonment falling from 70% to 60%', 'abandonment'],
+    ])('reads the part "%s" as %s', (part, metric) => {
+      expect(
+        parseStory(`${STORY} ${FIRST}${part}.`, { now: NOW }).expectedOutcomes.map((e) => e.metric),
+      ).toEqual(['conversion', metric]);
+    });
+
+    it('keeps such a word where it opens a name, with no comma after it', () => {
+      const metricOf = (subject: string) =>
+        read(`${STORY} ${FIRST}. ${subject} should fall from 5 to 4 by 2027-09-30.`).map((e) => e[0]);
+      expect(metricOf('First response time')).toEqual(['conversion', 'First response time']);
+      expect(metricOf('Monthly churn')).toEqual(['conversion', 'Monthly churn']);
+      expect(metricOf('Plus members')).toEqual(['conversion', 'Plus members']);
+    });
+  });
+
   it('keeps a movement sentence that follows the story with no "We expect" at all', () => {
     expect(read(`${STORY} Cart drop-off should fall from 40% to 30% by 2027-03-01.`)).toEqual([
       ['Cart drop-off', 40, 30, 'decrease', '2027-03-01'],
@@ -161,6 +196,10 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
 
   it.each([
     ['movement sentences', `${STORY} ` + 'NPS should rise from 1 to 2. '.repeat(2_000)],
+    [
+      'opening words',
+      `${STORY} ` + 'Additionally, NPS should rise from 1 to 2, plus NPS to rise from 1 to 2. '.repeat(700),
+    ],
     ['one long movement sentence', `${STORY} NPS should rise ` + 'from 1 to 2 '.repeat(5_000)],
     ['numbered lines', `${STORY}\n` + '1. x\n'.repeat(10_000)],
     ['"success:" in a line', 'x success: 1 '.repeat(4_000)],
