@@ -18,6 +18,7 @@ import { CALIBRATION_LOOKBACK_MONTHS, MIN_DELIVERED, type CalibrationState } fro
 import {
   calibrateProject,
   compactHistory,
+  isMapped,
   previewCandidates,
   proposeResolutionMapping,
   replayMoments,
@@ -439,13 +440,12 @@ async function finish(cursor: CalibrationCursor, nowMs: number): Promise<void> {
     minDelivered: MIN_DELIVERED,
     candidates: previewCandidates(),
   });
-  const placed = new Set([...mapping.delivered, ...mapping.abandoned]);
   await saveState(projectKey, {
     ...stateOf(cursor, 'finished'),
     finishedAt: new Date(nowMs).toISOString(),
     mapping,
     mappingConfirmed: confirmed !== null,
-    unplaced: cursor.resolutionNames.filter((n) => !placed.has(n)),
+    unplaced: cursor.resolutionNames.filter((n) => !isMapped(mapping, n)),
     result,
   });
   await endRun(projectKey, cursor.runId);

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { versionSchema } from './version';
-import type { ProjectCalibration, ResolutionMapping } from '../domain/calibration';
+import { resolutionKey, type ProjectCalibration, type ResolutionMapping } from '../domain/calibration';
 import { refineIssueTypeKeys, trimIssueTypeKeys } from '../domain/settings';
 
 export { CALIBRATION_LOOKBACK_MONTHS, CALIBRATION_RESOLVERS, MIN_DELIVERED } from './calibration-keys';
@@ -18,7 +18,9 @@ export const saveMappingPayloadSchema = z
   .object({ delivered: names, abandoned: names })
   .strict()
   .superRefine((m, ctx) => {
-    const both = m.delivered.filter((n) => m.abandoned.includes(n));
+    // As the calibration reads a resolution: "DONE" is the "Done" resolution.
+    const abandoned = new Set(m.abandoned.map(resolutionKey));
+    const both = m.delivered.filter((n) => abandoned.has(resolutionKey(n)));
     if (both.length)
       ctx.addIssue({
         code: 'custom',

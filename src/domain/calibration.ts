@@ -279,9 +279,7 @@ export function calibrateProject(
     basis,
     currentIdleDays: options.currentIdleDays,
     replay,
-    unmappedResolutions: resolutionNamesOf(issues).filter(
-      (n) => !options.mapping.delivered.includes(n) && !options.mapping.abandoned.includes(n),
-    ),
+    unmappedResolutions: resolutionNamesOf(issues).filter((n) => !isMapped(options.mapping, n)),
   };
 }
 
@@ -353,8 +351,17 @@ function timelineOf(issue: HistoryIssue): Timeline {
   };
 }
 
+/** A resolution as the mapping matches it: "DONE" and " Done" are the "Done" resolution. */
+export const resolutionKey = (name: string): string => name.trim().toLowerCase();
+
+/** Whether the mapping places `name`, delivered or abandoned. */
+export function isMapped(mapping: ResolutionMapping, name: string): boolean {
+  const key = resolutionKey(name);
+  return [...mapping.delivered, ...mapping.abandoned].some((n) => resolutionKey(n) === key);
+}
+
 function classifier(mapping: ResolutionMapping): (resolution: string) => LaterOutcome {
-  const norm = (s: string) => s.trim().toLowerCase();
+  const norm = resolutionKey;
   const delivered = new Set(mapping.delivered.map(norm));
   const abandoned = new Set(mapping.abandoned.map(norm));
   return (resolution) =>

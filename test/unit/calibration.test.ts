@@ -11,6 +11,7 @@ import {
   type ResolutionMapping,
 } from '../../src/domain/calibration';
 import { historyFromRestIssue, NO_RESOLUTION } from '../../src/domain/history';
+import { saveMappingPayloadSchema } from '../../src/contract/calibration';
 
 const DAY = 86_400_000;
 const AS_OF = new Date('2026-01-01T00:00:00Z');
@@ -211,6 +212,21 @@ describe('calibration replay', () => {
       unmappedResolutions: ['Later-ish'],
     });
     expect(b).toMatchObject({ project: 'B', delivered: 1 });
+  });
+
+  it('reads a resolution named in another case as the mapped one, and refuses a mapping that puts it on both sides', () => {
+    const [a] = calibrateProjects([item('A-1', -100, { closes: [[3, 'FIXED']] })], {
+      asOf: AS_OF,
+      mapping: MAPPING,
+      currentIdleDays: 60,
+      ...ONE_SCAN,
+    });
+    expect(a).toMatchObject({ delivered: 1, unclassified: 0, unmappedResolutions: [] });
+    const both = saveMappingPayloadSchema.safeParse({ delivered: ['Done'], abandoned: ['DONE '] });
+    expect(both.success).toBe(false);
+    expect(both.error?.issues[0]?.message).toBe(
+      'A resolution cannot mean both delivered and not delivered: Done.',
+    );
   });
 });
 
