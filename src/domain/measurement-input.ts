@@ -19,14 +19,22 @@ export interface IncomingMeasurement {
 }
 
 export interface RowError {
-  /** 1-based row of the request (the CSV header is row 0). */
+  /** 1-based row of the request: its nth measurement (in CSV, the nth row under the header; blank lines are none). */
   row: number;
+  /** CSV only: the line of the body the row begins on, the header's being 1 (what an editor shows). */
+  line?: number;
   field: string;
   message: string;
 }
 
 export type ParseResult =
-  { ok: true; measurements: IncomingMeasurement[] } | { ok: false; message: string; errors: RowError[] };
+  | {
+      ok: true;
+      measurements: IncomingMeasurement[];
+      /** CSV only: the line each measurement's row begins on, for the errors found after parsing. */
+      lines?: number[];
+    }
+  | { ok: false; message: string; errors: RowError[] };
 
 /** Most measurements one request may carry. */
 export const MAX_MEASUREMENTS_PER_REQUEST = 1000;
@@ -44,6 +52,75 @@ const OUTCOME_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const UNPRINTABLE =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * Characters drawn as nothing: Unicode's format characters (zero-width space, joiners, word joiner, soft hyphen,
+ * byte-order mark, bidi controls…) and the Hangul fillers. In a metric's name one makes a series apart from the
+ * one it looks like, or a name no one sees.
+ */
+const INVISIBLE_ALL = /[\p{Cf}\u115f\u1160\u3164\uffa0]/gu;
+/**
+ * The invisible characters a name is refused for. The zero-width joiner and non-joiner are left to matching (which
+ * ignores them): Persian and other scripts write words with them, and emoji are built with them.
+ */
+const INVISIBLE = /(?![\u200c\u200d])[\p{Cf}\u115f\u1160\u3164\uffa0]/u;
+const INVISIBLE_NAMES: Record<number, string> = {
+  0xad: 'soft hyphen',
+  0x61c: 'Arabic letter mark',
+  0x115f: 'Hangul choseong filler',
+  0x1160: 'Hangul jungseong filler',
+  0x180e: 'Mongolian vowel separator',
+  0x200b: 'zero width space',
+  0x200c: 'zero width non-joiner',
+  0x200d: 'zero width joiner',
+  0x200e: 'left-to-right mark',
+  0x200f: 'right-to-left mark',
+  0x202a: 'left-to-right embedding',
+  0x202b: 'right-to-left embedding',
+  0x202c: 'pop directional formatting',
+  0x202d: 'left-to-right override',
+  0x202e: 'right-to-left override',
+  0x2060: 'word joiner',
+  0x2066: 'left-to-right isolate',
+  0x2067: 'right-to-left isolate',
+  0x2068: 'first strong isolate',
+  0x2069: 'pop directional isolate',
+  0x3164: 'Hangul filler',
+  0xfeff: 'zero width no-break space (byte-order mark)',
+  0xffa0: 'halfwidth Hangul filler',
+};
+
+const codePoint = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** `text` without the characters drawn as nothing (how metric names are matched: src/storage/metric-series.ts). */
+export function withoutInvisible(text: string): string {
+  return text.replace(INVISIBLE_ALL, '');
+}
+
+/**
+ * Why `text` (a row's `field`, trimmed: a byte-order mark at either end is trimmed as a space) holds a character
+ * drawn as nothing, naming it and where it is; else null.
+ */
+function invisibleProblem(field: string, text: string): string | null {
+  const found = INVISIBLE.exec(text);
+  if (!found) {
+    const nothing = text !== '' && withoutInvisible(text).trim() === '';
+    return nothing ? `${field} holds only characters drawn as nothing: name what is measured.` : null;
+  }
+  const cp = found[0].codePointAt(0)!;
+  const name = INVISIBLE_NAMES[cp] ?? 'a format character';
+  const before = text.slice(0, found.index).trim();
+  const where = before ? `after "${before.length > 30 ? `…${before.slice(-30)}` : before}"` : 'at its start';
+  return `${field} holds an invisible character, ${codePoint(cp)} (${name}), ${where}: remove it, so that the ${field} is what it looks like.`;
+}
+
+// eslint-disable-next-line no-control-regex
+const UNSEEN = /[\p{Cf}\u115f\u1160\u3164\uffa0\u0000-\u001f\u007f-\u009f]/gu;
+
+/** Text quoted in a message with what cannot be seen in it written out ("value<U+200B>"). */
+function shown(text: string): string {
+  return text.replace(UNSEEN, (c) => `<${codePoint(c.codePointAt(0)!)}>`);
+}
+
 const DAY = /^(\d{4}-\d{2}-\d{2})$/;
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -132,7 +209,11 @@ export function readMeasurement(
     if (typeof row.metric !== 'string' || row.metric.trim().length > 200)
       fail('metric', 'metric must be a name of at most 200 characters.');
     else if (UNPRINTABLE.test(row.metric)) fail('metric', 'metric must not hold control characters.');
-    else target = { metric: row.metric.trim() };
+    else {
+      const invisible = invisibleProblem('metric', row.metric.trim());
+      if (invisible) fail('metric', invisible);
+      else target = { metric: row.metric.trim() };
+    }
   } else fail('metric', 'Name the metric (metric) or the outcome (outcome) measured.');
 
   const value = readValue(row.value, decimalMark);
@@ -145,7 +226,11 @@ export function readMeasurement(
     if (typeof row.source !== 'string' || row.source.trim().length > 100)
       fail('source', 'source must be text of at most 100 characters.');
     else if (UNPRINTABLE.test(row.source)) fail('source', 'source must not hold control characters.');
-    else source = row.source.trim();
+    else {
+      const invisible = invisibleProblem('source', row.source.trim());
+      if (invisible) fail('source', invisible);
+      else source = row.source.trim();
+    }
   }
   let id: string | undefined;
   if (!blank(row.id)) {
@@ -172,57 +257,98 @@ export function csvSeparator(text: string): CsvSeparator {
   return unquoted.includes(';') && !unquoted.includes(',') ? ';' : ',';
 }
 
-/** RFC 4180 CSV: quoted fields may hold the separator, quotes ("") and line breaks. */
-export function parseCsv(text: string, separator: CsvSeparator = ','): string[][] | { error: string } {
-  const rows: string[][] = [];
+/** A CSV row and the line of the body it begins on (1-based, as an editor numbers them). */
+export interface CsvRow {
+  fields: string[];
+  line: number;
+}
+
+/**
+ * RFC 4180 CSV: quoted fields may hold the separator, quotes ("") and line breaks. Blank lines are no rows but
+ * are counted in the lines, so a message names the line a person sees.
+ */
+export function readCsv(text: string, separator: CsvSeparator = ','): CsvRow[] | { error: string } {
+  const rows: CsvRow[] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
-  let i = 0;
+  /** A quoted field has just closed: only the separator or the line's end may follow (RFC 4180). */
+  let closed = false;
+  let line = 1;
+  let rowLine = 1;
+  let quoteLine = 1;
+  let quoteAt = 0;
   const src = text.replace(/^\uFEFF/, '');
-  while (i < src.length) {
+  const endRow = () => {
+    row.push(field);
+    if (row.some((f) => f.trim() !== '')) rows.push({ fields: row, line: rowLine });
+    row = [];
+    field = '';
+  };
+  for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
     if (quoted) {
-      if (c === '"') {
-        if (src[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
+      if (c === '"' && src[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
         quoted = false;
-      } else field += c;
-      i++;
+        closed = true;
+      } else {
+        field += c;
+        if (c === '\n' || (c === '\r' && src[i + 1] !== '\n')) line++;
+      }
       continue;
     }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === separator) {
+    if (c === separator) {
       row.push(field);
       field = '';
+      closed = false;
     } else if (c === '\n' || c === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
+      endRow();
+      closed = false;
       if (c === '\r' && src[i + 1] === '\n') i++;
+      line++;
+      rowLine = line;
+    } else if (closed) {
+      // What was meant cannot be told ("Checkout abandonment"xyz): read on, it made a name no one wrote.
+      const rest = /^[^\r\n]*/.exec(src.slice(i))![0];
+      const end = rest.indexOf(separator);
+      const written = src.slice(quoteAt, i) + (end < 0 ? rest : rest.slice(0, end));
+      const flat = written.replace(/\r\n|\r|\n/g, ' ');
+      return {
+        error: `CSV line ${line}: text follows a closing quote in ${flat.length > 60 ? `…${flat.slice(-60)}` : flat}. Put the whole field in quotes, doubling each quote inside it (""), or write it without quotes.`,
+      };
+    } else if (c === '"' && field === '') {
+      quoted = true;
+      quoteLine = line;
+      quoteAt = i;
     } else field += c;
-    i++;
   }
-  if (quoted) return { error: 'A quoted CSV field is not closed.' };
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
+  if (quoted)
+    return {
+      error: `The quoted CSV field that begins on line ${quoteLine} is not closed: end it with a quote, and double each quote inside it ("").`,
+    };
+  if (field !== '' || row.length) endRow();
+  return rows;
+}
+
+/** The rows of a CSV body, blank lines left out (readCsv with the lines). */
+export function parseCsv(text: string, separator: CsvSeparator = ','): string[][] | { error: string } {
+  const rows = readCsv(text, separator);
+  return 'error' in rows ? rows : rows.map((r) => r.fields);
 }
 
 const CSV_COLUMNS = new Set(['metric', 'outcome', 'outcomeid', 'value', 'at', 'source', 'id']);
 
-function csvRows(text: string): Array<Record<string, unknown>> | { message: string } {
-  const parsed = parseCsv(text, csvSeparator(text));
+type Rows = { rows: Array<Record<string, unknown>>; lines?: number[] } | { message: string };
+
+function csvRows(text: string, target?: MeasurementTarget): Rows {
+  const parsed = readCsv(text, csvSeparator(text));
   if ('error' in parsed) return { message: parsed.error };
-  const [header, ...lines] = parsed;
-  if (!header)
-    return { message: 'The CSV is empty: send a header line (metric,value,at,source,id) and rows.' };
+  const [head, ...body] = parsed;
+  if (!head) return { message: 'The CSV is empty: send a header line (metric,value,at,source,id) and rows.' };
+  const header = head.fields;
   // Spreadsheets export empty columns past the last named one ("metric,value,at,,"): they are not columns.
   let width = header.length;
   while (width > 0 && header[width - 1]!.trim() === '') width--;
@@ -233,30 +359,38 @@ function csvRows(text: string): Array<Record<string, unknown>> | { message: stri
   // Which of two columns of one name counts cannot be told (outcome and outcomeid are one column too).
   const canonical = names.map((n) => (n === 'outcomeid' ? 'outcome' : n));
   const twice = canonical.filter((n, i) => canonical.indexOf(n) !== i);
-  if (twice.length) return { message: `The CSV header names the column "${twice[0]}" twice.` };
+  if (twice.length) return { message: `The CSV header names the column "${shown(twice[0]!)}" twice.` };
   const unknown = names.filter((n) => !CSV_COLUMNS.has(n));
   if (unknown.length)
     return {
-      message: `Unknown CSV column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}: use metric or outcome, value, at, source, id.`,
+      message: `Unknown CSV column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${shown(u)}"`).join(', ')}: use metric or outcome, value, at, source, id.`,
     };
   if (!names.includes('value') || !names.includes('at'))
     return { message: 'The CSV header must name the value and at columns.' };
-  const out: Array<Record<string, unknown>> = [];
-  for (const row of lines) {
-    const line =
-      row.length > width && row.slice(width).every((f) => f.trim() === '') ? row.slice(0, width) : row;
-    if (line.length !== names.length)
-      return {
-        message: `CSV row ${out.length + 1} has ${line.length} fields; the header has ${names.length}.`,
-      };
-    out.push(Object.fromEntries(names.map((n, i) => [n === 'outcomeid' ? 'outcome' : n, line[i]])));
+  // A file with no column naming the series measures the one it was imported for.
+  const given = canonical.includes('metric') || canonical.includes('outcome') ? {} : (target ?? {});
+  const rows: Array<Record<string, unknown>> = [];
+  for (const { fields, line } of body) {
+    const cells =
+      fields.length > width && fields.slice(width).every((f) => f.trim() === '')
+        ? fields.slice(0, width)
+        : fields;
+    if (cells.length !== names.length)
+      return { message: `CSV line ${line} has ${cells.length} fields; the header has ${names.length}.` };
+    rows.push({ ...given, ...Object.fromEntries(canonical.map((n, i) => [n, cells[i]])) });
   }
-  return out;
+  return { rows, lines: body.map((r) => r.line) };
+}
+
+/** A row's error with the CSV line the row begins on, in its message too (a person reads that). */
+export function onLine(error: RowError, line: number | undefined): RowError {
+  if (line === undefined) return error;
+  return { ...error, line, message: `${error.message.replace(/\.$/, '')} (CSV line ${line}).` };
 }
 
 const JSON_FIELDS = new Set(['metric', 'outcome', 'outcomeId', 'value', 'at', 'source', 'id']);
 
-function jsonRows(text: string): Array<Record<string, unknown>> | { message: string } {
+function jsonRows(text: string): Rows {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -279,10 +413,10 @@ function jsonRows(text: string): Array<Record<string, unknown>> | { message: str
     return {
       message: `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown
         .slice(0, 10)
-        .map((u) => `"${u.slice(0, 40)}"`)
+        .map((u) => `"${shown(u.slice(0, 40))}"`)
         .join(', ')}: use metric or outcome, value, at, source, id.`,
     };
-  return rows;
+  return { rows };
 }
 
 /** Is the body CSV? By its content type, else by not looking like JSON. */
@@ -296,20 +430,22 @@ export function looksLikeCsv(body: string, contentType: string | null): boolean 
 /**
  * The measurements of one request, all or none: a body with any bad row is refused whole, with every row's
  * errors, so a sender fixes the file and sends it again (ids make the resend safe). A file a person imports
- * carries their `decimalMark`, which its text values are read with.
+ * carries their `decimalMark`, which its text values are read with, and the `target` its rows measure when its
+ * header names no metric or outcome column (an outcome card's import).
  */
 export function parseMeasurements(
   body: string,
   contentType: string | null,
   today: string,
-  options: { decimalMark?: DecimalMark } = {},
+  options: { decimalMark?: DecimalMark; target?: MeasurementTarget } = {},
 ): ParseResult {
   if (body.trim() === '')
     return { ok: false, message: 'The body is empty: send measurements as JSON or CSV.', errors: [] };
   // A byte-order mark (Windows tools save "UTF-8" with one) is not part of the data, in JSON as in CSV.
   const text = body.replace(/^\uFEFF/, '');
-  const rows = looksLikeCsv(text, contentType) ? csvRows(text) : jsonRows(text);
-  if ('message' in rows) return { ok: false, message: rows.message, errors: [] };
+  const read = looksLikeCsv(text, contentType) ? csvRows(text, options.target) : jsonRows(text);
+  if ('message' in read) return { ok: false, message: read.message, errors: [] };
+  const { rows, lines } = read;
   if (rows.length === 0) return { ok: false, message: 'The body holds no measurement.', errors: [] };
   if (rows.length > MAX_MEASUREMENTS_PER_REQUEST)
     return {
@@ -320,9 +456,9 @@ export function parseMeasurements(
   const measurements: IncomingMeasurement[] = [];
   const errors: RowError[] = [];
   rows.forEach((row, i) => {
-    const read = readMeasurement(row, i + 1, today, options.decimalMark);
-    if ('errors' in read) errors.push(...read.errors);
-    else measurements.push(read.measurement);
+    const one = readMeasurement(row, i + 1, today, options.decimalMark);
+    if ('errors' in one) errors.push(...one.errors.map((e) => onLine(e, lines?.[i])));
+    else measurements.push(one.measurement);
   });
   if (errors.length)
     return {
@@ -330,7 +466,7 @@ export function parseMeasurements(
       message: `${new Set(errors.map((e) => e.row)).size} of ${rows.length} measurements are invalid; nothing was recorded.`,
       errors: errors.slice(0, 50),
     };
-  return { ok: true, measurements };
+  return { ok: true, measurements, ...(lines ? { lines } : {}) };
 }
 
 /** A stored measurement (the shape outcomes and metric series keep). */

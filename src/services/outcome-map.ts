@@ -20,7 +20,7 @@ import {
 import { assessIssue } from '../domain/assess-issue';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
-import { csvSeparator, parseCsv, parseMeasurements } from '../domain/measurement-input';
+import { csvSeparator, onLine, parseCsv, parseMeasurements } from '../domain/measurement-input';
 import type { DecimalMark } from '../domain/amounts';
 import { normaliseMetric } from '../storage/metric-series';
 import { differingWhy, droppedWhy, recordIncoming, type IngestResult } from './measurement-ingest';
@@ -207,15 +207,9 @@ export async function importMeasurements(
   const rows = parseCsv(input.csv, csvSeparator(input.csv));
   if ('error' in rows) throw new ValidationError(rows.error, { csv: rows.error });
   // Rows name this outcome unless they say otherwise; a row naming another series is refused below.
-  const [header, ...body] = rows;
-  const named = header?.some((h) => ['metric', 'outcome', 'outcomeid'].includes(h.trim().toLowerCase()));
-  const csv = named
-    ? input.csv
-    : [['outcome', ...(header ?? [])], ...body.map((r) => [outcome.id, ...r])]
-        .map((r) => r.map((f) => `"${f.replace(/"/g, '""')}"`).join(','))
-        .join('\n');
-  const parsed = parseMeasurements(csv, 'text/csv', utcDay(now), {
+  const parsed = parseMeasurements(input.csv, 'text/csv', utcDay(now), {
     decimalMark: input.decimalMark ?? '.',
+    target: { outcomeId: outcome.id },
   });
   if (!parsed.ok)
     return { ok: false, message: parsed.message, errors: parsed.errors, accepted: 0, duplicates: 0 };
@@ -230,11 +224,11 @@ export async function importMeasurements(
     return {
       ok: false,
       message: `${elsewhere.length} row(s) measure another series than ${outcome.name}; nothing was imported.`,
-      errors: elsewhere.slice(0, 50).map(({ row }) => ({
-        row,
-        field: 'metric',
-        message: `Not ${outcome.metric}.`,
-      })),
+      errors: elsewhere
+        .slice(0, 50)
+        .map(({ row }) =>
+          onLine({ row, field: 'metric', message: `Not ${outcome.metric}.` }, parsed.lines?.[row - 1]),
+        ),
       accepted: 0,
       duplicates: 0,
     };

@@ -5,7 +5,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { kvs } from './kvs-client';
-import { differingIds, mergeIntoSeries, type SeriesAppend } from '../domain/measurement-input';
+import {
+  differingIds,
+  mergeIntoSeries,
+  withoutInvisible,
+  type SeriesAppend,
+} from '../domain/measurement-input';
 import type { Measurement } from '../domain/schemas';
 import { keys } from './keys';
 import { ValidationError } from '../errors';
@@ -31,10 +36,12 @@ export interface MetricSeries {
 
 /**
  * How metric names are matched: case, surrounding or repeated spaces, and how an accent is encoded (a CSV from
- * another tool may write "é" as "e" and a combining accent: Unicode's NFC makes both one character) do not count.
+ * another tool may write "é" as "e" and a combining accent: Unicode's NFC makes both one character) do not count,
+ * nor characters drawn as nothing: names that look the same are one. A sender's metric holding one is refused
+ * (src/domain/measurement-input.ts); an outcome's metric, typed on the page, may hold one pasted in.
  */
 export function normaliseMetric(name: string): string {
-  return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+  return withoutInvisible(name.normalize('NFC')).trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 /** A storage-safe key segment for a metric name: readable, and a hash so distinct names never share one. */

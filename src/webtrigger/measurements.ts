@@ -9,7 +9,7 @@
  * Order of checks, each refusing with a message and changing nothing: method, token, rate limit, body, targets.
  */
 import type { WebTriggerRequest, WebTriggerResponse } from '@forge/api';
-import { parseMeasurements, type RowError } from '../domain/measurement-input';
+import { onLine, parseMeasurements, type RowError } from '../domain/measurement-input';
 import { checkBearer, takeRateSlot } from '../storage/ingest-tokens';
 import { isStorageRateLimited } from '../storage/kvs-client';
 import {
@@ -100,6 +100,8 @@ export async function handleMeasurements(
   const today = utcDay(now);
   const parsed = parseMeasurements(body, header(request, 'content-type'), today);
   if (!parsed.ok) return reply(400, { ok: false, message: parsed.message, errors: parsed.errors });
+  // Rows at fault in a CSV body are named by their line, as those the parser refuses are.
+  const lined = (rows: RowError[]) => rows.map((r) => onLine(r, parsed.lines?.[r.row - 1]));
   try {
     const result = await recordIncoming(auth.token.projectKey, parsed.measurements, now);
     const message = [
@@ -110,9 +112,10 @@ export async function handleMeasurements(
     ].join(' ');
     return reply(200, { ok: true, message, ...result });
   } catch (e) {
-    if (e instanceof UnknownTargetError) return reply(422, { ok: false, message: e.message, errors: e.rows });
+    if (e instanceof UnknownTargetError)
+      return reply(422, { ok: false, message: e.message, errors: lined(e.rows) });
     if (e instanceof ConflictingIdsError)
-      return reply(400, { ok: false, message: e.message, errors: e.rows });
+      return reply(400, { ok: false, message: e.message, errors: lined(e.rows) });
     if (e instanceof ValidationError) return reply(400, { ok: false, message: e.message });
     // Not a passing fault: the same request would fail the same way, so no resend is asked for.
     if (e instanceof StorageLimitError)

@@ -102,6 +102,27 @@ describe("an outcome card's CSV import", () => {
     expect((await stored(first.id)).measurements).toEqual([]);
   });
 
+  // A file saved with blank lines between its readings: the row at fault is named by the line the person sees in
+  // the file (it was named by its place among the rows the card rebuilt, blank lines dropped).
+  it('names the line of a bad row as the file shows it, blank lines counted', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const answer = ok<{
+      ok: boolean;
+      accepted: number;
+      errors: Array<{ row: number; line?: number; message: string }>;
+    }>(
+      await call(PAGE, 'importMeasurements', {
+        id: outcome.id,
+        csv: 'value,at\n\n\n10,2026-11-06\n\nx,2026-11-07\n',
+      }),
+    );
+    expect(answer).toMatchObject({ ok: false, accepted: 0 });
+    expect(answer.errors).toEqual([
+      expect.objectContaining({ row: 2, line: 6, message: expect.stringContaining('(CSV line 6)') }),
+    ]);
+    expect((await stored(outcome.id)).measurements).toEqual([]);
+  });
+
   // The person imports a file of newer readings on a card whose outcome already holds all it keeps: each new
   // reading would push an older one out of the outcome's history. The whole file is refused, naming the limit,
   // and the history stays as it was.
@@ -563,5 +584,123 @@ describe('a row that says one thing twice', () => {
     expect(json(csv).message).toMatch(/twice/);
     expect((await stored(first.id)).measurements).toEqual([]);
     expect((await stored(second.id)).measurements).toEqual([]);
+  });
+});
+
+function postCsv(token: string, body: string): Promise<WebTriggerAnswer> {
+  return app.invokeWebTrigger(TRIGGER, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${token}` },
+    body,
+  });
+}
+
+const metricSeries = () => app.kvs.dump().filter((r) => r.key.startsWith(`metric:${P}:`));
+
+describe('a metric name with a character drawn as nothing', () => {
+  // The caller sends "Checkout\u200b abandonment" (a zero-width space after "Checkout") while the outcome measures
+  // "Checkout abandonment". The answer was "Recorded 1", on a new series that looks like the outcome's metric, and
+  // "\u200b" alone made a series with a name no one sees; each took one of the project's 500 series. The row should
+  // be refused, naming the character, and nothing made.
+  it('is refused, naming the character, and makes no series', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    for (const metric of ['Checkout\u200b abandonment', '\u200b', 'Checkout abandonment\u202e']) {
+      const answer = await post(token, JSON.stringify({ metric, value: 2, at: '2026-11-30' }));
+      expect(answer.statusCode).toBe(400);
+      expect(json(answer)).toMatchObject({
+        ok: false,
+        errors: [
+          { row: 1, field: 'metric', message: expect.stringMatching(/invisible character, U\+20(0B|2E)/) },
+        ],
+      });
+    }
+    const csv = await postCsv(token, 'metric,value,at,source\nCheckout abandonment,2,2026-11-30,ci\u2060\n');
+    expect(csv.statusCode).toBe(400);
+    expect(json(csv)).toMatchObject({
+      errors: [
+        { row: 1, line: 2, field: 'source', message: expect.stringContaining('U+2060 (word joiner)') },
+      ],
+    });
+    expect(metricSeries()).toEqual([]);
+    expect((await stored(outcome.id)).measurements).toEqual([]);
+  });
+
+  // The outcome's metric was typed with a zero-width space pasted in ("Weekly\u200b sign-ups"), and the sender
+  // names it as it looks. The reading went to a series of its own beside the outcome. It should be the outcome's.
+  it("in an outcome's metric does not keep a sender's reading of it off the outcome", async () => {
+    const outcome = await anOutcome('More sign-ups', 'Weekly\u200b sign-ups');
+    const token = await aToken();
+    const answer = await post(
+      token,
+      JSON.stringify({ metric: 'Weekly sign-ups', value: 120, at: '2026-11-30' }),
+    );
+    expect(json(answer)).toMatchObject({ ok: true, accepted: 1 });
+    expect((await stored(outcome.id)).measurements.map((m) => m.value)).toEqual([120]);
+    expect(metricSeries()).toEqual([]);
+  });
+});
+
+describe('a CSV body with broken quoting', () => {
+  // The caller sends '"Checkout abandonment"xyz' (text after the closing quote). It was read as "Checkout
+  // abandonmentxyz", answered 200 and made a new series; on a card the text went into the source. RFC 4180 allows
+  // only the separator or the line's end after a closing quote: the body should be refused, naming the line.
+  it('is refused at the line of the text after a closing quote, by the web trigger and the card import', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const answer = await postCsv(token, 'metric,value,at\n"Checkout abandonment"xyz,12,2026-11-30');
+    expect(answer.statusCode).toBe(400);
+    expect(json(answer).message).toBe(
+      'CSV line 2: text follows a closing quote in "Checkout abandonment"xyz. Put the whole field in quotes, doubling each quote inside it (""), or write it without quotes.',
+    );
+    const card = await call(PAGE, 'importMeasurements', {
+      id: outcome.id,
+      csv: 'value,at,source\n12,2026-11-30,"nightly"x\n',
+    });
+    expect(card).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: { csv: expect.stringMatching(/^CSV line 2: text follows a closing quote/) },
+      },
+    });
+    expect(metricSeries()).toEqual([]);
+    expect((await stored(outcome.id)).measurements).toEqual([]);
+  });
+
+  // The caller's body ends inside a quoted field (its closing quote lost). It is refused, naming where it begins.
+  it('is refused when a quoted field is left open at its end, naming the line it begins on', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const answer = await postCsv(token, 'metric,value,at\n\nCheckout abandonment,12,"2026-11-30\n');
+    expect(answer.statusCode).toBe(400);
+    expect(json(answer).message).toMatch(/^The quoted CSV field that begins on line 3 is not closed/);
+    expect((await stored(outcome.id)).measurements).toEqual([]);
+  });
+});
+
+describe('the rows at fault in a CSV body', () => {
+  // The caller's CSV has blank lines above the bad row. The answer named "row 2" (blank lines not counted) while the
+  // bad value is on line 6 of the body. Each row at fault should name the line an editor shows.
+  it('are named by the line they are on, blank lines counted, also when the outcome they name is unknown', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const token = await aToken();
+    const bad = await postCsv(
+      token,
+      `outcome,value,at\n\n\n${outcome.id},10,2026-11-06\n\n${outcome.id},x,2026-11-07\n`,
+    );
+    expect(bad.statusCode).toBe(400);
+    expect(json(bad).errors).toEqual([
+      { row: 2, line: 6, field: 'value', message: 'value must be a number (CSV line 6).' },
+    ]);
+    const unknown = await postCsv(
+      token,
+      `outcome,value,at\n\n${outcome.id},1,2026-11-06\n\nno-such,1,2026-11-06\n`,
+    );
+    expect(unknown.statusCode).toBe(422);
+    expect(json(unknown).errors).toEqual([
+      { row: 2, line: 5, field: 'outcome', message: 'No outcome "no-such" in project DEMO (CSV line 5).' },
+    ]);
+    expect((await stored(outcome.id)).measurements).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import {
   mergeIntoSeries,
   parseCsv,
   parseMeasurements,
+  withoutInvisible,
 } from '../../src/domain/measurement-input';
 
 const TODAY = '2026-11-30';
@@ -35,6 +36,7 @@ describe('parseMeasurements', () => {
           id: 'x-1',
         },
       ],
+      lines: [2],
     });
   });
 
@@ -55,6 +57,7 @@ describe('parseMeasurements', () => {
         { target: { metric: 'signups' }, value: 3, at: '2026-11-01' },
         { target: { metric: 'signups' }, value: 4, at: '2026-11-02' },
       ],
+      lines: [2, 3],
     });
     expect(parseMeasurements('metric,value,at,\nsignups,3,2026-11-01,\n', 'text/csv', TODAY)).toMatchObject({
       ok: true,
@@ -62,7 +65,7 @@ describe('parseMeasurements', () => {
     // A value in a column with no name is not passed over.
     expect(parseMeasurements('metric,value,at,\nsignups,3,2026-11-01,x\n', 'text/csv', TODAY)).toMatchObject({
       ok: false,
-      message: 'CSV row 1 has 4 fields; the header has 3.',
+      message: 'CSV line 2 has 4 fields; the header has 3.',
     });
     expect(parseMeasurements('metric,,value,at\nsignups,,3,2026-11-01\n', 'text/csv', TODAY)).toMatchObject({
       ok: false,
@@ -115,12 +118,16 @@ describe('a person’s CSV file', () => {
         { target: { metric: 'Conversion' }, value: 12.5, at: '2026-11-01' },
         { target: { metric: 'Conversion' }, value: 1200.5, at: '2026-11-02' },
       ],
+      lines: [2, 3],
     });
     expect(
       parseMeasurements('metric;value;at\nConversion;zwölf;2026-11-01\n', 'text/csv', TODAY, {
         decimalMark: ',',
       }),
-    ).toMatchObject({ ok: false, errors: [{ row: 1, field: 'value', message: 'value must be a number.' }] });
+    ).toMatchObject({
+      ok: false,
+      errors: [{ row: 1, line: 2, field: 'value', message: 'value must be a number (CSV line 2).' }],
+    });
   });
 
   it('is read strictly when a machine sent it (no decimal mark): "12,5" is no number there', () => {
@@ -139,6 +146,194 @@ describe('parseCsv', () => {
       ['a', 'b'],
       ['x, "y"', 'line\nbreak'],
     ]);
+    expect(parseCsv('a,b\n"",""""\n"x","y"')).toEqual([
+      ['a', 'b'],
+      ['', '"'],
+      ['x', 'y'],
+    ]);
+  });
+
+  // Text after a closing quote was added to the field: "Checkout abandonment"xyz made a series named
+  // "Checkout abandonmentxyz". RFC 4180 lets only the separator or the line's end follow a closing quote.
+  it('refuses text after a closing quote, naming the line and what was written', () => {
+    expect(parseCsv('metric,value,at\n"Checkout abandonment"xyz,12,2026-11-30\n')).toEqual({
+      error:
+        'CSV line 2: text follows a closing quote in "Checkout abandonment"xyz. Put the whole field in quotes, doubling each quote inside it (""), or write it without quotes.',
+    });
+    for (const [csv, line] of [
+      ['a,b\n\n"x" ,y\n', 3],
+      ['a;b\n"x";"y"z\n', 2],
+      ['a,b\n"two\nlines"!,y\n', 3],
+      ['a,b\r\n\r\n"x"""y",z', 3],
+    ] as const)
+      expect(parseCsv(csv, csv.includes(';') ? ';' : ',')).toEqual({
+        error: expect.stringMatching(new RegExp(`^CSV line ${line}: text follows a closing quote`)),
+      });
+  });
+
+  it('refuses a quoted field left open at the end of the body, naming the line it begins on', () => {
+    expect(parseCsv('metric,value,at\n\n"Checkout abandonment,12,2026-11-30\n')).toEqual({
+      error:
+        'The quoted CSV field that begins on line 3 is not closed: end it with a quote, and double each quote inside it ("").',
+    });
+    expect(parseCsv('a,b\nx,"y""')).toEqual({
+      error: expect.stringMatching(/begins on line 2 is not closed/),
+    });
+  });
+});
+
+describe('the line a CSV row is named by', () => {
+  // The bad value on line 6 (blank lines above it) was said to be in "row 2": the rows were counted, blank lines
+  // left out, and no one finds row 2 in an editor. The line the row begins on is named as well.
+  it('is the line of the body an editor shows, blank lines and quoted line breaks counted', () => {
+    const result = parseMeasurements(
+      'metric,value,at\n\n\nsignups,10,2026-11-06\n\nsignups,x,2026-11-07\n',
+      'text/csv',
+      TODAY,
+    );
+    expect(result).toEqual({
+      ok: false,
+      message: '1 of 2 measurements are invalid; nothing was recorded.',
+      errors: [{ row: 2, line: 6, field: 'value', message: 'value must be a number (CSV line 6).' }],
+    });
+    // A line break in a quoted field is a line too (and no character a name or source may hold).
+    const quotedBreak =
+      'metric,value,at,source\r\nsignups,1,2026-11-06,"two\r\nlines"\r\nsignups,1,2099-01-01,x';
+    expect(parseMeasurements(quotedBreak, 'text/csv', TODAY)).toMatchObject({
+      errors: [
+        {
+          row: 1,
+          line: 2,
+          field: 'source',
+          message: 'source must not hold control characters (CSV line 2).',
+        },
+        { row: 2, line: 4, field: 'at', message: expect.stringMatching(/\(CSV line 4\)\.$/) },
+      ],
+    });
+    expect(parseMeasurements('metric,value,at\n\nsignups,1,2026-11-06,x\n', 'text/csv', TODAY)).toMatchObject(
+      {
+        ok: false,
+        message: 'CSV line 3 has 4 fields; the header has 3.',
+      },
+    );
+    // A JSON body has no lines: its rows are its list's items.
+    expect(
+      parseMeasurements(JSON.stringify([{ metric: 'a', value: 'x', at: TODAY }]), null, TODAY),
+    ).toMatchObject({ errors: [{ row: 1, field: 'value', message: 'value must be a number.' }] });
+  });
+
+  // An outcome card's import names no series in its file: with the target given, the file is read as it is, so
+  // its lines are the person's (made over into a file with an outcome column, its blank lines were gone).
+  it('is the line of the file imported for a target, whose header names no series', () => {
+    const csv = 'value,at\n\n\n10,2026-11-06\n\nx,2026-11-07\n';
+    expect(
+      parseMeasurements(csv, 'text/csv', TODAY, { decimalMark: ',', target: { outcomeId: 'fewer-drops' } }),
+    ).toMatchObject({ ok: false, errors: [{ row: 2, line: 6, field: 'value' }] });
+    expect(
+      parseMeasurements('value,at\n10,2026-11-06\n', 'text/csv', TODAY, {
+        target: { outcomeId: 'fewer-drops' },
+      }),
+    ).toEqual({
+      ok: true,
+      measurements: [{ target: { outcomeId: 'fewer-drops' }, value: 10, at: '2026-11-06' }],
+      lines: [2],
+    });
+    // A file that names its rows' series keeps them; the target does not fill a blank one in.
+    expect(
+      parseMeasurements('metric,value,at\nsignups,10,2026-11-06\n,11,2026-11-07\n', 'text/csv', TODAY, {
+        target: { outcomeId: 'fewer-drops' },
+      }),
+    ).toMatchObject({
+      ok: false,
+      errors: [{ row: 2, line: 3, field: 'metric' }],
+    });
+  });
+});
+
+describe('a name with a character drawn as nothing', () => {
+  const row = (fields: Record<string, unknown>) =>
+    parseMeasurements(JSON.stringify({ value: 2, at: TODAY, ...fields }), 'application/json', TODAY);
+
+  // "Checkout\u200b abandonment" looked like the outcome's metric but made a series of its own (one of the
+  // project's 500), and "\u200b" a series no one could see. Refused, naming the character and where it is.
+  it.each([
+    ['\u200b', 'U+200B (zero width space)'],
+    ['\u2060', 'U+2060 (word joiner)'],
+    ['\ufeff', 'U+FEFF (zero width no-break space (byte-order mark))'],
+    ['\u202e', 'U+202E (right-to-left override)'],
+    ['\u2066', 'U+2066 (left-to-right isolate)'],
+    ['\u00ad', 'U+00AD (soft hyphen)'],
+    ['\u3164', 'U+3164 (Hangul filler)'],
+    ['\u{e0041}', 'U+E0041 (a format character)'],
+  ])('refuses %j in a metric or a source, naming it', (c, named) => {
+    expect(row({ metric: `Checkout${c} abandonment` })).toEqual({
+      ok: false,
+      message: '1 of 1 measurements are invalid; nothing was recorded.',
+      errors: [
+        {
+          row: 1,
+          field: 'metric',
+          message: `metric holds an invisible character, ${named}, after "Checkout": remove it, so that the metric is what it looks like.`,
+        },
+      ],
+    });
+    expect(row({ metric: 'Checkout abandonment', source: `ci ${c}nightly` })).toMatchObject({
+      ok: false,
+      errors: [{ row: 1, field: 'source', message: expect.stringContaining(`${named}, after "ci"`) }],
+    });
+  });
+
+  it('takes the joiners a script or an emoji is written with, and refuses a name of nothing else', () => {
+    // Persian writes "می‌خواهم" with a zero-width non-joiner; a family emoji is joined by zero-width joiners.
+    for (const metric of ['ثبت\u200cنام', 'sign-ups \u{1f468}\u200d\u{1f469}\u200d\u{1f467}'])
+      expect(row({ metric })).toMatchObject({ ok: true, measurements: [{ target: { metric } }] });
+    expect(row({ metric: '\u200d\u200c' })).toMatchObject({
+      ok: false,
+      errors: [
+        { field: 'metric', message: 'metric holds only characters drawn as nothing: name what is measured.' },
+      ],
+    });
+  });
+
+  it('refuses a name of nothing else, in JSON and in CSV with the line', () => {
+    expect(row({ metric: '\u200b' })).toMatchObject({
+      ok: false,
+      errors: [
+        { field: 'metric', message: expect.stringContaining('U+200B (zero width space), at its start') },
+      ],
+    });
+    expect(
+      parseMeasurements('metric,value,at\n\n\u200b\u200d,1,2026-11-06\n', 'text/csv', TODAY),
+    ).toMatchObject({
+      ok: false,
+      errors: [
+        { row: 1, line: 3, field: 'metric', message: expect.stringMatching(/U\+200B.*\(CSV line 3\)\.$/) },
+      ],
+    });
+  });
+
+  it('takes names in other scripts, with accents and emoji (a variation selector is drawn)', () => {
+    for (const metric of ['Café visits', 'نرخ تبدیل', 'コンバージョン率', '❤️ likes', '👍 votes'])
+      expect(row({ metric })).toMatchObject({ ok: true, measurements: [{ target: { metric } }] });
+    // A byte-order mark at an end is trimmed, as JavaScript trims it: it makes no other name.
+    expect(row({ metric: '\ufeffsignups\ufeff' })).toMatchObject({
+      ok: true,
+      measurements: [{ target: { metric: 'signups' } }],
+    });
+  });
+
+  it('names such a character in a column or field it does not know, which would look like a known one', () => {
+    expect(parseMeasurements('metric,value\u200b,at\n', 'text/csv', TODAY)).toMatchObject({
+      message: expect.stringContaining('"value<U+200B>"'),
+    });
+    expect(row({ metric: 'a', 'id\u200b': 'x' })).toMatchObject({
+      message: expect.stringContaining('"id<U+200B>"'),
+    });
+  });
+
+  it('is matched without it (how metric names are compared)', () => {
+    expect(withoutInvisible('Checkout\u200b abandonment\u2060')).toBe('Checkout abandonment');
+    expect(withoutInvisible('❤️ likes')).toBe('❤️ likes');
   });
 });
 
