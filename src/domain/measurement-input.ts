@@ -398,12 +398,17 @@ function jsonRows(text: string): Rows {
     return { message: 'The body is not valid JSON.' };
   }
   const body = parsed as { measurements?: unknown } | null;
-  const list: unknown = Array.isArray(parsed)
-    ? parsed
-    : body && typeof body === 'object' && 'measurements' in body
-      ? body.measurements
-      : [parsed];
+  const wrapped = !Array.isArray(parsed) && !!body && typeof body === 'object' && 'measurements' in body;
+  const list: unknown = Array.isArray(parsed) ? parsed : wrapped ? body.measurements : [parsed];
   if (!Array.isArray(list)) return { message: '"measurements" must be a list.' };
+  // Beside its list, a wrapper holds nothing: a "source" there would be dropped, not given to each measurement.
+  const beside = wrapped ? Object.keys(body).filter((k) => k !== 'measurements') : [];
+  if (beside.length) {
+    const named = beside.slice(0, 10).map((k) => `"${shown(k.slice(0, 40))}"`);
+    return {
+      message: `The body holds ${named.join(', ')} beside "measurements": give each measurement its own fields (metric or outcome, value, at, source, id).`,
+    };
+  }
   if (!list.every((r) => r && typeof r === 'object' && !Array.isArray(r)))
     return { message: 'Each measurement must be an object with metric or outcome, value and at.' };
   const rows = list as Array<Record<string, unknown>>;

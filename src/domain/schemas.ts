@@ -79,7 +79,7 @@ const metricNumber = (label: string) =>
 export const directionSchema = z.enum(DIRECTIONS, { error: 'Direction must be "increase" or "decrease".' });
 export type Direction = z.infer<typeof directionSchema>;
 
-export const hypothesisSchema = z.object({
+export const hypothesisSchema = z.strictObject({
   persona: optionalText('Persona', LIMITS.short),
   intent: optionalText('Intent', LIMITS.text),
   benefit: optionalText('Benefit', LIMITS.text),
@@ -88,7 +88,7 @@ export type Hypothesis = z.infer<typeof hypothesisSchema>;
 
 /** What the team expects to move, by how much and by when. Parts may be missing while a PO drafts. */
 export const expectedOutcomeSchema = z
-  .object({
+  .strictObject({
     metric: optionalText('Metric', LIMITS.short),
     baseline: metricNumber('Baseline').optional(),
     target: metricNumber('Target').optional(),
@@ -113,7 +113,7 @@ export const outcomeIdSchema = z
     error: `Outcome id "${NO_OUTCOME}" is reserved for work that serves no outcome; choose another id.`,
   });
 
-export const measurementSchema = z.object({
+export const measurementSchema = z.strictObject({
   at: isoDate('Measurement date'),
   value: metricNumber('Measured value'),
   note: optionalText('Note', LIMITS.short),
@@ -129,7 +129,7 @@ export type Measurement = z.infer<typeof measurementSchema>;
 
 /** The fields a person edits on an outcome; id, history and bookkeeping are the app's. */
 export const outcomeDraftSchema = z
-  .object({
+  .strictObject({
     name: requiredText('Name', LIMITS.short),
     // The issue panel's measurable check judges a metric by the same rule: a name that says nothing is no metric.
     metric: requiredText('Metric', LIMITS.short).superRefine((metric, ctx) => {
@@ -172,20 +172,20 @@ export type OutcomeLink =
   | { kind: 'inherited'; outcomeId: string; fromIssueKey: string }
   | { kind: 'none' };
 
-export const metricThresholdSchema = z.object({
+export const metricThresholdSchema = z.strictObject({
   metric: requiredText('Threshold metric', LIMITS.short),
   comparison: z.enum(THRESHOLD_COMPARISONS, { error: 'Comparison must be "atLeast" or "atMost".' }),
   value: metricNumber('Threshold value'),
   by: isoDate('Threshold date'),
 });
 
-export const killConditionSchema = z.object({
+export const killConditionSchema = z.strictObject({
   text: requiredText('Kill condition', LIMITS.text),
   reviewDate: isoDate('Review date'),
 });
 
 /** Exit conditions decided up front. Any one met sends the item to kill review; nothing closes by itself. */
-export const killCriteriaSchema = z.object({
+export const killCriteriaSchema = z.strictObject({
   deadline: isoDate('Kill date').optional(),
   metricThreshold: metricThresholdSchema.optional(),
   maxIdleDays: z
@@ -204,15 +204,18 @@ export const killCriteriaSchema = z.object({
 });
 export type KillCriteria = z.infer<typeof killCriteriaSchema>;
 
-export const resultSchema = z.object({
+export const resultSchema = z.strictObject({
   verdict: z.enum(RESULT_VERDICTS, { error: 'Result must be validated, invalidated or inconclusive.' }),
   evidence: requiredText('Evidence', LIMITS.evidence),
   measuredValue: metricNumber('Measured value').optional(),
 });
 export type Result = z.infer<typeof resultSchema>;
 
-/** Everything the product owner writes on one issue, as the panel sends it. */
-export const issueLensDraftSchema = z.object({
+/**
+ * Everything the product owner writes on one issue, as the panel sends it. Every object of a draft is strict: a
+ * field the app does not know is refused, not dropped with what it held.
+ */
+export const issueLensDraftSchema = z.strictObject({
   hypothesis: hypothesisSchema.default({}),
   expected: expectedOutcomeSchema.default({}),
   /** Further expectations of the same bet ("… and increase return-shopper conversion by 10 percent"). */
@@ -230,6 +233,13 @@ export type IssueLensDraft = z.infer<typeof issueLensDraftSchema>;
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
+    // A misspelt field ("maxIdleDay") is refused at its own name: dropped, its value would be lost unseen.
+    if (issue.code === 'unrecognized_keys') {
+      for (const name of issue.keys)
+        out[[...issue.path.map(String), name].join('.')] ??=
+          `"${name.slice(0, 40)}" is not a field this app knows: check its spelling, or leave it out.`;
+      continue;
+    }
     const key = issue.path.map(String).join('.') || '_';
     out[key] ??= issue.message;
   }

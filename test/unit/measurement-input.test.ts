@@ -73,6 +73,22 @@ describe('parseMeasurements', () => {
     });
   });
 
+  it('refuses a field beside the list of a {measurements: [...]} body, which it would drop', () => {
+    const row = { metric: 'Conversion', value: 3.2, at: '2026-11-01' };
+    expect(
+      parseMeasurements(
+        JSON.stringify({ source: 'nightly', measurements: [row] }),
+        'application/json',
+        TODAY,
+      ),
+    ).toEqual({
+      ok: false,
+      message:
+        'The body holds "source" beside "measurements": give each measurement its own fields (metric or outcome, value, at, source, id).',
+      errors: [],
+    });
+  });
+
   it('refuses the whole body when any row is wrong, naming each row and field', () => {
     const body = JSON.stringify([
       { metric: 'a', value: 1, at: '2026-11-01' },

@@ -15,6 +15,41 @@ describe('what a product owner writes', () => {
     expect(issueLensDraftSchema.parse({})).toEqual({ hypothesis: {}, expected: {}, killCriteria: {} });
   });
 
+  it('refuses a field it does not know, at its own name, in every object of a draft and an outcome', () => {
+    expect(
+      errorsOf(
+        issueLensDraftSchema.safeParse({
+          killCriteria: { deadline: '2027-02-01', maxIdleDay: 10 },
+          hypothesis: { persona: 'shopper', intnet: 'save carts' },
+          notes: 'x',
+        }),
+      ),
+    ).toEqual({
+      notes: '"notes" is not a field this app knows: check its spelling, or leave it out.',
+      'killCriteria.maxIdleDay':
+        '"maxIdleDay" is not a field this app knows: check its spelling, or leave it out.',
+      'hypothesis.intnet': '"intnet" is not a field this app knows: check its spelling, or leave it out.',
+    });
+    expect(
+      Object.keys(errorsOf(resultSchema.safeParse({ verdict: 'validated', evidence: 'x', proof: 1 }))),
+    ).toEqual(['proof']);
+    expect(
+      Object.keys(
+        errorsOf(
+          outcomeDraftSchema.safeParse({
+            name: 'n',
+            metric: 'Checkout conversion',
+            baseline: 1,
+            target: 2,
+            direction: 'increase',
+            dueDate: '2027-01-01',
+            owner: 'me',
+          }),
+        ),
+      ),
+    ).toEqual(['owner']);
+  });
+
   it('treats blank text as not given and trims the rest', () => {
     const draft = issueLensDraftSchema.parse({ hypothesis: { persona: '  shopper ', benefit: '   ' } });
     expect(draft.hypothesis).toEqual({ persona: 'shopper', benefit: undefined });
