@@ -39,7 +39,6 @@ export const isoDate = (label: string) =>
     .regex(ISO_DATE_PATTERN, { error: `${label} must be a date like 2027-03-01.` })
     .refine(isRealDate, { error: `${label} is not a real calendar date.` });
 
-/** Optional free text: blank means "not given". */
 /** Refuses what textProblem names, with the field's label. */
 const visibleText =
   (label: string) =>
@@ -48,6 +47,7 @@ const visibleText =
     if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${problem}` });
   };
 
+/** Optional free text: blank means "not given". */
 const optionalText = (label: string, max: number) =>
   z
     .string({ error: `${label} must be text.` })
