@@ -14,6 +14,7 @@ import {
   outcomeDraftSchema,
   outcomeIdSchema,
   resultSchema,
+  visibleText,
   type KillCriteria,
   type Result,
   type Outcome,
@@ -21,7 +22,6 @@ import {
 import type { VerdictProposal } from '../domain/bet-verdict';
 import type { StatusCategory } from '../domain/zombie';
 import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
-import { textProblem } from '../domain/visible-text';
 import type { ScanCounters, ScanIssueError, ScanRunSummary } from './scan';
 import { IMPORT_TOO_LARGE, MAX_IMPORT_BYTES, NO_OUTCOME } from './project-page-keys';
 
@@ -167,10 +167,7 @@ const reasonSchema = z
   .trim()
   .min(3, { error: 'Say why, in a few words (at least 3 characters).' })
   .max(1000, { error: 'Reason must be at most 1000 characters.' })
-  .superRefine((reason, ctx) => {
-    const problem = textProblem(reason);
-    if (problem) ctx.addIssue({ code: 'custom', message: `Reason ${problem}` });
-  });
+  .superRefine(visibleText('Reason'));
 
 export const decisionSchema = z.discriminatedUnion(
   'kind',

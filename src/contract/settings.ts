@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { versionSchema } from './version';
 import { settingsSchema, weightsTotalError, type Settings } from '../domain/settings';
-import { textProblem } from '../domain/visible-text';
+import { visibleText } from '../domain/schemas';
 
 export { FLAGGED_JQL, SETTINGS_RESOLVERS, type SettingsResolverKey } from './settings-keys';
 
@@ -65,10 +65,7 @@ export const createTokenPayloadSchema = z
       .trim()
       .min(1, { error: 'Name the token, e.g. "nightly CI".' })
       .max(60, { error: 'At most 60 characters.' })
-      .superRefine((name, ctx) => {
-        const problem = textProblem(name);
-        if (problem) ctx.addIssue({ code: 'custom', message: `The name ${problem}` });
-      }),
+      .superRefine(visibleText('The name')),
     /**
      * Made once per name the page sends: the same create sent again after its answer was lost gives the token it
      * made a new secret (the first one was never seen) instead of making a second token.

@@ -256,7 +256,8 @@ const NOT_MINIMAL = [
     re: /\b(?:e\.\s?g\.|i\.\s?e\.|for\s+example|for\s+instance|such\s+as|etc\.?)(?=\s|$|[,;:])/i,
     why: 'gives examples',
   },
-  { re: /[.!?]\s+\S[^]*$/g, why: 'goes on with another sentence' },
+  // A full stop that ends an abbreviation ("incl. VAT") ends no sentence: read with sentenceBreakIn.
+  { re: /[.!?]\s+\S[^]*$/g, why: 'goes on with another sentence', sentenceBreak: true },
 ] as const;
 
 /** A sentence of the story that is not its "We expect …": "As a shopper, … We expect X to fall …" is fine. */
@@ -283,7 +284,7 @@ function notMinimalPart(value: string | undefined): QualityCheck | null {
   if (!value) return null;
   const part = withoutEndMarks(value.trim());
   for (const rule of NOT_MINIMAL) {
-    const m = rule.re.global ? sentenceBreakIn(part, rule.re) : rule.re.exec(part);
+    const m = 'sentenceBreak' in rule ? sentenceBreakIn(part, rule.re) : rule.re.exec(part);
     if (m) {
       const phrase = m[0].trim().slice(0, 80);
       return fail('minimal', phrase, `The story ${rule.why} ("${phrase}"): keep the story to one sentence.`);

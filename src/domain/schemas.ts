@@ -39,8 +39,8 @@ export const isoDate = (label: string) =>
     .regex(ISO_DATE_PATTERN, { error: `${label} must be a date like 2027-03-01.` })
     .refine(isRealDate, { error: `${label} is not a real calendar date.` });
 
-/** Refuses what textProblem names, with the field's label. */
-const visibleText =
+/** Refuses what textProblem names, with the field's label: a refinement for any text schema. */
+export const visibleText =
   (label: string) =>
   (value: string, ctx: z.RefinementCtx): void => {
     const problem = textProblem(value);
