@@ -28,11 +28,11 @@ export { DIRECTIONS, MAX_ALSO_EXPECTED } from './draft-rules';
 /** The rules live in draft-rules.ts, whose zod-free checker the issue panel runs on every keystroke. */
 const LIMITS = TEXT_LIMITS;
 
-/** Calendar day, `YYYY-MM-DD`, and a real one (no 2026-02-30). */
 /** A required field left empty says so, rather than that its value has the wrong type. */
 const requiredOr = (label: string, wrongType: string) => (issue: { input: unknown }) =>
   issue.input === undefined || issue.input === null ? `${label} is required.` : wrongType;
 
+/** Calendar day, `YYYY-MM-DD`, and a real one (no 2026-02-30). */
 export const isoDate = (label: string) =>
   z
     .string({ error: requiredOr(label, `${label} must be a date.`) })
