@@ -40,7 +40,8 @@ import { issueFacts, statusCategoryOf } from './issue-facts';
 import { predatesDecision, recentDecisions, reconcileIdsOf, type RecentDecision } from './kill-review';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
 import { withPageToken } from './paging';
-import { utcDay } from '../domain/dates';
+import { earliestLocalDay, utcDay } from '../domain/dates';
+import { dueDateProblem } from '../domain/outcome-due-date';
 
 /** Bounds the summary pass: a backlog larger than this is summarised over its first part, and says so. */
 export interface SummaryLimits {
@@ -107,6 +108,15 @@ export async function requireOutcomeEditor(projectKey: string): Promise<void> {
   if (!editing.allowed) throw new NotAuthorizedError(editing.reason ?? 'You cannot change outcomes here.');
 }
 
+/**
+ * Refuses a due date a person sets or changes to a day already past or years too far: judged against the earliest
+ * day it is anywhere now, so no one is refused a day that is still today where they are.
+ */
+function checkDueDate(dueDate: string, stored: string | undefined, now: Date): void {
+  const problem = dueDateProblem(dueDate, stored, earliestLocalDay(now));
+  if (problem) throw new ValidationError('The outcome has invalid fields.', { 'draft.dueDate': problem });
+}
+
 export async function createOutcome(
   call: CallContext,
   input: { draft: OutcomeDraft; id?: string | undefined },
@@ -114,6 +124,7 @@ export async function createOutcome(
 ): Promise<OutcomeView> {
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
+  checkDueDate(input.draft.dueDate, undefined, clock.now());
   return toView(
     await outcomesStore.createOutcome(projectKey, input.draft, call.accountId, clock.now(), {
       ...(input.id ? { id: input.id } : {}),
@@ -128,6 +139,9 @@ export async function updateOutcome(
 ): Promise<OutcomeView> {
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
+  // An outcome gone is for the store to say; the date is judged against the one the person edits.
+  const stored = await outcomesStore.getOutcome(projectKey, input.id);
+  if (stored) checkDueDate(input.draft.dueDate, stored.dueDate, clock.now());
   return toView(
     await outcomesStore.updateOutcome(projectKey, input.id, input.draft, input.version, clock.now()),
   );

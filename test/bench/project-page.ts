@@ -23,6 +23,7 @@ import type { HealthData, MapSummaryData, OutcomeView } from '../../src/contract
 import { createWorkbenchApp } from '../../workbench/app';
 import { criticalPathMs, sequentialMs, watchModelledLatency } from '../support/modelled-latency';
 import type { IssueInput } from '../../workbench/jira/types';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 const SIZES = (process.env.BENCH_PAGE_SIZES ?? '5000,100000').split(',').map(Number);
 const OUTCOMES = 10;
@@ -70,7 +71,7 @@ async function measure(openIssues: number) {
           baseline: 10,
           target: 20,
           direction: 'increase',
-          dueDate: '2027-06-30',
+          dueDate: DUE_DATE_AHEAD,
         },
       });
       outcomes.push(o.data);

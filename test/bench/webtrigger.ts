@@ -8,6 +8,7 @@
 import { createWorkbenchApp } from '../../workbench/app';
 import { startWorkbenchServer } from '../../workbench/server';
 import { TOKEN_RATE_LIMIT } from '../../src/storage/ingest-tokens';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 const P = 'BENCH';
 const CASES = [
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
         baseline: 90,
         target: 60,
         direction: 'decrease',
-        dueDate: '2027-06-30',
+        dueDate: DUE_DATE_AHEAD,
       },
     },
     { user: 'admin', projectKey: P },

@@ -24,6 +24,7 @@ import {
   chooseByKeyboard,
   type ColorMode,
 } from '../support/surface-checks';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 jest.setTimeout(120_000);
 
@@ -64,7 +65,7 @@ beforeAll(async () => {
             baseline: 14,
             target: 9,
             direction: 'decrease',
-            dueDate: '2027-06-30',
+            dueDate: DUE_DATE_AHEAD,
           },
         },
         { user: 'admin', projectKey: 'DEMO' },

@@ -7,6 +7,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { eventually, fillFromPastedStory, type BrowserWorkbench } from '../support/browser';
 import { lensOf as lensIn, openProjectPage, PANEL_FRAME, startDemoAfterScan } from '../support/demo-project';
 import { chooseByKeyboard } from '../support/surface-checks';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 jest.setTimeout(120_000);
 
@@ -269,7 +270,7 @@ describe('unsaved edits: what they no longer fit', () => {
         baseline: 10,
         target: 20,
         direction: 'increase',
-        dueDate: '2027-06-30',
+        dueDate: DUE_DATE_AHEAD,
       },
     });
     expect(created.error?.message).toBeUndefined();

@@ -20,6 +20,7 @@ import {
   typeDate,
   fillNewOutcome,
 } from '../support/demo-project';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 jest.setTimeout(120_000);
 
@@ -60,7 +61,7 @@ describe('a date the project page cannot read', () => {
         baseline: 40,
         target: 10,
         direction: 'decrease',
-        dueDate: '2027-06-30',
+        dueDate: DUE_DATE_AHEAD,
       },
     });
     if (!created.ok) throw new Error(created.error.message);

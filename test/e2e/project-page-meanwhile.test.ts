@@ -20,6 +20,7 @@ import {
   startDemoAfterScan,
   storeRun as storeRunIn,
 } from '../support/demo-project';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 jest.setTimeout(180_000);
 
@@ -34,7 +35,7 @@ const asAdmin = <T>(key: string, payload: unknown) => asProjectAdmin<T>(wb, key,
 
 async function anOutcome(name: string, metric: string): Promise<OutcomeView> {
   const created = await asAdmin<OutcomeView>(R.createOutcome, {
-    draft: { name, metric, baseline: 10, target: 20, direction: 'increase', dueDate: '2027-06-30' },
+    draft: { name, metric, baseline: 10, target: 20, direction: 'increase', dueDate: DUE_DATE_AHEAD },
   });
   if (!created.ok) throw new Error(`the outcome was not created: ${created.error.message}`);
   return created.data;

@@ -26,6 +26,7 @@ import {
   sidewaysOverflow,
   type ColorMode,
 } from '../support/surface-checks';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 jest.setTimeout(180_000);
 
@@ -118,7 +119,7 @@ beforeAll(async () => {
         baseline: 120,
         target: 180,
         direction: 'increase',
-        dueDate: '2027-06-30',
+        dueDate: DUE_DATE_AHEAD,
       },
     },
     as,

@@ -36,6 +36,7 @@ import {
   fillNewOutcome,
 } from '../support/demo-project';
 import { chooseByKeyboard } from '../support/surface-checks';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 // A first page load builds nothing but still starts chromium and the scan: allow more than jest's 5 s.
 jest.setTimeout(120_000);
@@ -66,7 +67,7 @@ async function anOutcome(draft: {
   const created = await asAdmin<OutcomeView>(PROJECT_PAGE_RESOLVERS.createOutcome, {
     draft: {
       direction: draft.target < draft.baseline ? 'decrease' : 'increase',
-      dueDate: '2027-06-30',
+      dueDate: DUE_DATE_AHEAD,
       ...draft,
     },
   });
@@ -1098,7 +1099,7 @@ describe('the outcome map in the browser', () => {
       metric: 'taps to pay',
       baseline: 5,
       target: 2,
-      dueDate: '2027-06-01',
+      dueDate: DUE_DATE_AHEAD,
     });
     const { page, frame } = await openProjectPage();
     const lane = frame.getByTestId('lane-none');
@@ -1212,7 +1213,7 @@ describe('an outcome edited by two people', () => {
         baseline: 7,
         target: 2,
         direction: 'decrease',
-        dueDate: '2027-06-30',
+        dueDate: DUE_DATE_AHEAD,
       },
     });
     expect(theirs.ok).toBe(true);

@@ -15,6 +15,7 @@ import { writeClaimed } from '../../src/storage/kv';
 import { MAX_TOKENS_PER_PROJECT } from '../../src/storage/ingest-tokens';
 import { writesWaitForEachOther } from '../support/storage-faults';
 import { runInInvocation } from '../../workbench/forge/runtime';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -91,7 +92,7 @@ const draft = {
   baseline: 40,
   target: 30,
   direction: 'decrease',
-  dueDate: '2027-06-30',
+  dueDate: DUE_DATE_AHEAD,
 };
 
 async function anOutcome(): Promise<OutcomeView> {

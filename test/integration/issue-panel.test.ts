@@ -21,7 +21,7 @@ import { takeLensClaim } from '../../src/storage/lens-claim';
 import { createOutcome, setOutcomeStatus } from '../../src/storage/outcomes';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/context';
-import { aBetDraft, KILL_DATE_AHEAD } from '../support/builders';
+import { aBetDraft, KILL_DATE_AHEAD, DUE_DATE_AHEAD } from '../support/builders';
 
 // The manifest's module: app.invoke finds its resolver function and the handler export in src/index.ts.
 const PANEL_MODULE = 'outcome-lens-issue-panel';
@@ -55,7 +55,7 @@ async function seedOutcome(
         baseline: 2,
         target: 3,
         direction: 'increase',
-        dueDate: '2027-06-30',
+        dueDate: DUE_DATE_AHEAD,
       };
       const created = await createOutcome('DEMO', draft, null, NOW, { id: o.id });
       if (o.status !== 'active') await setOutcomeStatus('DEMO', o.id, o.status, created.version, NOW);

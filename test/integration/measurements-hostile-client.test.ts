@@ -12,6 +12,7 @@ import { MAX_VALUE_BYTES } from '../../src/storage/kv';
 import { MEASUREMENT_HISTORY_LIMIT } from '../../src/storage/outcomes';
 import { MAX_METRIC_SERIES_PER_PROJECT } from '../../src/storage/metric-series';
 import { failStorageWrite, writesWaitForEachOther } from '../support/storage-faults';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -43,7 +44,7 @@ async function call<T>(module: string, fn: string, payload: unknown): Promise<An
 }
 
 async function anOutcome(name: string, metric = 'Checkout abandonment'): Promise<OutcomeView> {
-  const draft = { name, metric, baseline: 40, target: 30, direction: 'decrease', dueDate: '2027-06-30' };
+  const draft = { name, metric, baseline: 40, target: 30, direction: 'decrease', dueDate: DUE_DATE_AHEAD };
   return ok(await call<OutcomeView>(PAGE, 'createOutcome', { draft }));
 }
 

@@ -11,6 +11,7 @@ import type { NewTokenData, TokenSummary, TokensData } from '../../src/contract/
 import type { OutcomeView, ProjectPageLoadData } from '../../src/contract/project-page';
 import { TOKEN_RATE_LIMIT } from '../../src/storage/ingest-tokens';
 import { MAX_SERIES_PER_REQUEST } from '../../src/services/measurement-ingest';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 const P = 'DEMO';
 const Q = 'SHOP';
@@ -45,7 +46,7 @@ async function createOutcome(projectKey: string, name: string, metric: string): 
           baseline: 40,
           target: 30,
           direction: 'decrease',
-          dueDate: '2027-06-30',
+          dueDate: DUE_DATE_AHEAD,
         },
       },
       { user: 'admin', projectKey },

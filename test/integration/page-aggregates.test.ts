@@ -11,6 +11,7 @@ import type { IssueInput } from '../../workbench/jira/types';
 import { kvs } from '@forge/kvs';
 import { loadAggregates } from '../../src/storage/aggregates';
 import { runInInvocation } from '../../workbench/forge/context';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 const P = 'AGG';
 const PAGE = 'outcome-lens-project-page';
@@ -33,7 +34,14 @@ async function backlog(size: number) {
   for (const name of ['Faster checkout', 'Fewer returns'])
     outcomes.push(
       await call<OutcomeView>('createOutcome', {
-        draft: { name, metric: name, baseline: 10, target: 20, direction: 'increase', dueDate: '2027-06-30' },
+        draft: {
+          name,
+          metric: name,
+          baseline: 10,
+          target: 20,
+          direction: 'increase',
+          dueDate: DUE_DATE_AHEAD,
+        },
       }),
     );
   const inputs: IssueInput[] = [

@@ -24,6 +24,7 @@ import { NO_OUTCOME } from '../../src/contract/project-page-keys';
 import { keys } from '../../src/storage/keys';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
+import { createOutcome as createStoredOutcome } from '../../src/storage/outcomes';
 import { defineEndpoint } from '../../src/resolvers/endpoint';
 import { mapSummary } from '../../src/services/outcome-map';
 import { runInInvocation } from '../../workbench/forge/context';
@@ -260,6 +261,65 @@ describe('outcomes', () => {
     });
     const [stored] = ok(await call<ProjectPageLoadData>('load', {})).outcomes;
     expect(stored).toMatchObject({ version: 1, metric: 'cart drop-off %' });
+  });
+
+  it('refuses a due date set to a day already past or years too far, at its field, and keeps one come due since', async () => {
+    // Judged against the earliest day it is anywhere now (UTC-12): the UTC day before, the same as the check-by rule.
+    const day = (fromToday: number) =>
+      new Date(Date.now() + fromToday * 86_400_000).toISOString().slice(0, 10);
+    const firstDay = day(-1);
+    const lastDay = `${Number(firstDay.slice(0, 4)) + 10}${firstDay.slice(4)}`.replace('-02-29', '-02-28');
+    const refused = async (payload: unknown, fn = 'createOutcome') =>
+      call(fn, payload).then((a) => (a.ok ? null : (a.error.fields ?? {})['draft.dueDate']));
+
+    expect(await refused({ draft: anOutcomeDraft({ dueDate: day(-2) }) })).toBe(
+      `Due date ${day(-2)} has already passed: choose a day from ${firstDay} on.`,
+    );
+    expect(await refused({ draft: anOutcomeDraft({ dueDate: '0000-01-01' }) })).toContain(
+      'has already passed',
+    );
+    expect(await refused({ draft: anOutcomeDraft({ dueDate: '2207-03-01' }) })).toBe(
+      `Due date 2207-03-01 is more than 10 years away: choose a day up to ${lastDay} (check the year).`,
+    );
+    expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
+    // The first and the last day taken.
+    ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft({ dueDate: firstDay }) }));
+    ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft({ dueDate: lastDay }) }));
+
+    // An outcome come due since (stored by the app): an edit that keeps its date is taken, moving it to another
+    // past day is refused, and moving it ahead is taken.
+    const stored = await runInInvocation(
+      { accountId: null, moduleKey: PAGE, installContext: app.installContext },
+      () =>
+        createStoredOutcome(
+          P,
+          anOutcomeDraft({ dueDate: day(-30) }),
+          'admin',
+          new Date(Date.now() - 90 * 86_400_000),
+        ),
+    );
+    const renamed = ok(
+      await call<OutcomeView>('updateOutcome', {
+        id: stored.id,
+        version: 1,
+        draft: anOutcomeDraft({ dueDate: day(-30), name: 'Carts kept' }),
+      }),
+    );
+    expect(renamed).toMatchObject({ version: 2, name: 'Carts kept', dueDate: day(-30) });
+    expect(
+      await refused(
+        { id: stored.id, version: 2, draft: anOutcomeDraft({ dueDate: day(-10) }) },
+        'updateOutcome',
+      ),
+    ).toBe(`Due date ${day(-10)} has already passed: choose a day from ${firstDay} on.`);
+    const moved = ok(
+      await call<OutcomeView>('updateOutcome', {
+        id: stored.id,
+        version: 2,
+        draft: anOutcomeDraft({ dueDate: day(90) }),
+      }),
+    );
+    expect(moved).toMatchObject({ version: 3, dueDate: day(90) });
   });
 
   it('makes an achieved or abandoned outcome active again, for those who may archive it, on the version shown', async () => {

@@ -6,6 +6,7 @@ import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
 import type { DecisionLogData, MapPageData, ZombieQueueData } from '../../src/contract/project-page';
 import { NO_OUTCOME } from '../../src/contract/project-page';
+import { DUE_DATE_AHEAD } from '../support/builders';
 
 const P = 'DEMO';
 const MODULES = {
@@ -135,7 +136,7 @@ describe('versions the page could not have sent', () => {
         baseline: 40,
         target: 30,
         direction: 'decrease',
-        dueDate: '2027-06-30',
+        dueDate: DUE_DATE_AHEAD,
       },
     });
     expect(answer).toMatchObject({

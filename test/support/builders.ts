@@ -15,6 +15,8 @@ export const NOW = new Date('2026-11-21T12:00:00Z');
 export const YEAR_AHEAD = Math.max(NOW.getUTCFullYear(), new Date().getUTCFullYear()) + 1;
 export const CHECK_BY_AHEAD = `${YEAR_AHEAD}-03-01`;
 export const KILL_DATE_AHEAD = `${YEAR_AHEAD}-02-01`;
+/** An outcome's due date ahead of the wall clock: a person may not set one already past. */
+export const DUE_DATE_AHEAD = `${YEAR_AHEAD}-06-30`;
 
 export const daysAgo = (days: number, from: Date = NOW): string =>
   new Date(from.getTime() - days * 86_400_000).toISOString();
