@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { ForgeKvsAPIError, WhereConditions } from '@forge/kvs';
 import { isStorageRateLimited, kvs } from './kvs-client';
+import { CALL_IN_FLIGHT_MS, CLOCK_SKEW_MS, invocationStopsAt } from './lock';
 import { StorageLimitError, ValidationError } from '../errors';
 
 /** Forge KVS limit for one value. */
@@ -12,7 +13,8 @@ export const KVS_BATCH_ITEMS = 25;
  * A revision claim must outlive the longest gap between a writer's read of version n and its claim of n + 1:
  * at most one invocation, and Forge stops any function after 900 s (async event consumers and scheduled
  * triggers; 25 s for resolvers, 55 s for web triggers). Twenty minutes covers that with room to spare, and is
- * also the longest a version stays unwritable when its claimer dies between the claim and the write.
+ * also the longest a version stays unwritable when its claimer dies between the claim and the write and its
+ * runtime did not say when it would stop (see claimVersion).
  */
 const CLAIM_TTL = { value: 20, unit: 'MINUTES' } as const;
 
@@ -115,26 +117,33 @@ export async function claimOwn(
   return claim(key, { ...value, by }, ttl, (stored) => (stored as { by?: unknown } | null)?.by === by);
 }
 
+/** A value written as one version of a record: version n replaces version n - 1 (0: nothing stored yet). */
+export interface Versioned {
+  version: number;
+}
+
 /**
- * Claims `claimKey` (see claimOwn), then stores `value` at `key`. False when someone else holds the claim.
+ * Claims version `value.version` at `claimKey` (see claimVersion), then stores `value` at `key`. False when
+ * someone else holds the claim.
  *
  * A value write that answers an error may still have been stored (a timeout after the write). So the value is read
  * back before the claim is given up:
  * - it is this write's value: the write counts as made, and the claim stays, as it would have;
  * - it is not: the claim is given back before the error goes on. Otherwise every later writer would lose the claim
  *   to a version that was never stored, and be refused until it expires;
- * - it cannot be read: the claim stays until it expires. Giving back a version that may be stored would let a
- *   writer who read the version before it overwrite it.
+ * - it cannot be read: the claim stays until its holder is known stopped (or it expires). Giving back a version
+ *   that may be stored would let a writer who read the version before it overwrite it.
  * A storage fault seldom comes alone, and the next request often goes through: the read and the giving back are
- * each tried a few times before the claim is left to expire.
+ * each tried a few times before the claim is left.
  */
-export async function writeClaimed(
+export async function writeClaimed<V extends Versioned>(
   claimKey: string,
   claimValue: unknown,
   key: string,
-  value: unknown,
+  value: V,
 ): Promise<boolean> {
-  if (!(await claimOwn(claimKey, { claim: claimValue }))) return false;
+  const held = await claimVersion(claimKey, claimValue, key, value.version - 1);
+  if (held === null) return false;
   try {
     await kvs.set(key, value);
   } catch (e) {
@@ -143,11 +152,58 @@ export async function writeClaimed(
     // Stored values come back as JSON: compare them as JSON (a property left undefined is not stored).
     const stored = readBack.value;
     if (stored !== undefined && JSON.stringify(stored) === JSON.stringify(value)) return true;
-    // Best effort: if storage refuses this every time, the claim's expiry frees the version.
-    await triedAgain(() => kvs.delete(claimKey));
+    // Best effort: if storage refuses this every time, the claim's holder is seen stopped in time.
+    await triedAgain(() => kvs.delete(held));
     throw e;
   }
   return true;
+}
+
+/** A version's claim as stored (claimOwn adds `by`). */
+interface StoredClaim {
+  by?: unknown;
+  /** When Forge stops the claimer's invocation, as its runtime told: after it the claimer writes nothing. */
+  stopsAt?: unknown;
+}
+
+/** How many stopped claimers in a row a writer takes over from before it calls the version someone else's. */
+const MAX_TAKEOVERS = 3;
+
+/**
+ * Claims the version after `base` at `claimKey`; answers the key this writer now holds, or null when someone else
+ * holds the version.
+ *
+ * A claimer can be stopped between its claim and its write (Forge ends a resolver after 25 s). Its claim would
+ * then keep the version from every writer for CLAIM_TTL, and each save would be told that someone else changed
+ * the record. So a claim records when its claimer's invocation stops; once that has passed (with a call in flight
+ * and the clocks' skew), the claimer can write nothing more and one later writer takes its place. Storage has no
+ * conditional update of a plain key, so the place is taken by claiming a key named after the stopped claimer:
+ * FAIL_IF_EXISTS lets exactly one writer have it. The stopped claimer may have written before it stopped: the
+ * taker writes only while `key` still holds version `base`.
+ */
+async function claimVersion(
+  claimKey: string,
+  claimValue: unknown,
+  key: string,
+  base: number,
+): Promise<string | null> {
+  let current = claimKey;
+  for (let takeovers = 0; ; takeovers++) {
+    const stopsAt = invocationStopsAt();
+    if (await claimOwn(current, { claim: claimValue, ...(stopsAt !== null ? { stopsAt } : {}) })) break;
+    if (takeovers >= MAX_TAKEOVERS) return null;
+    const holder = await kvs.get<StoredClaim>(current);
+    if (!holder || typeof holder.by !== 'string' || !claimerStopped(holder, Date.now())) return null;
+    current = `${claimKey}:after:${holder.by}`;
+  }
+  if (current === claimKey) return current;
+  const stored = await kvs.get<Partial<Versioned>>(key);
+  return (stored?.version ?? 0) === base ? current : null;
+}
+
+/** Whether a claim's holder was stopped long enough ago that nothing it sent can still land. */
+function claimerStopped(holder: StoredClaim, nowMs: number): boolean {
+  return typeof holder.stopsAt === 'number' && nowMs >= holder.stopsAt + CALL_IN_FLIGHT_MS + CLOCK_SKEW_MS;
 }
 
 /** How many times a step after a failed write (its read back, its claim given back) is tried. */

@@ -101,7 +101,7 @@ const ttlOf = (seconds: number) => ({ value: seconds, unit: 'SECONDS' }) as cons
  * When Forge stops this invocation (its time limit), from @forge/api's getAppContext(); null outside one or
  * where the runtime does not tell (Forge's tunnel before CLI 10).
  */
-function invocationStopsAt(nowMs = Date.now()): number | null {
+export function invocationStopsAt(nowMs = Date.now()): number | null {
   try {
     const left = getAppContext().invocationRemainingTimeInMillis();
     return Number.isFinite(left) && left < Number.MAX_SAFE_INTEGER ? nowMs + left : null;
@@ -138,7 +138,7 @@ export function sameRequestWaitUntil(
 }
 
 /** How far apart two invocations' clocks may be: a lock is taken over as run out only this long after. */
-const CLOCK_SKEW_MS = 1_000;
+export const CLOCK_SKEW_MS = 1_000;
 
 /** When a stored lock runs out by its own record (its taker's clock). */
 function expiresAt(holder: StoredLock): number {

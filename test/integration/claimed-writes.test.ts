@@ -194,6 +194,86 @@ describe('a storage fault between the claim and the write', () => {
   });
 });
 
+describe('a writer stopped between its claim and its write (Forge ends a resolver after 25 s)', () => {
+  const inApp = <T>(fn: () => Promise<T>) =>
+    runInInvocation({ accountId: null, moduleKey: 'claimed-writes', installContext: app.installContext }, fn);
+  /** The wall clock moved on by `ms`: the invocations' time limits are judged by it. */
+  const later = (ms: number) => {
+    const wall = Date.now.bind(Date);
+    jest.spyOn(Date, 'now').mockImplementation(() => wall() + ms);
+  };
+  const staleClaim = (key: string, by: string, stoppedMsAgo: number | null) =>
+    inApp(() =>
+      kvs.set(key, {
+        claim: 1,
+        by,
+        ...(stoppedMsAgo === null ? {} : { stopsAt: Date.now() - stoppedMsAgo }),
+      }),
+    );
+
+  it('leaves the version to the next writer once its invocation has stopped, not for twenty minutes', async () => {
+    const outcome = await anOutcome();
+    failNextValueWrite((key) => key === keys.outcome(P, outcome.id), { claimStays: true });
+    const renamed = { id: outcome.id, version: 1, draft: { ...draft, name: 'Renamed' } };
+    expect((await call(PAGE, 'updateOutcome', renamed)).ok).toBe(false);
+    jest.restoreAllMocks();
+    // While the claimer's invocation may still be running, its claim holds.
+    expect(await call(PAGE, 'updateOutcome', renamed)).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    later(30_000);
+    const saved = ok(await call<OutcomeView>(PAGE, 'updateOutcome', renamed));
+    expect([saved.name, saved.version]).toEqual(['Renamed', 2]);
+    // The version after it is claimed the usual way.
+    const measured = ok(
+      await call<OutcomeView>(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: 2,
+        measurement: { at: '2026-11-29', value: 38 },
+      }),
+    );
+    expect(measured.version).toBe(3);
+  });
+
+  it('keeps a version the stopped claimer wrote before it stopped: a writer from an older read is refused', async () => {
+    await inApp(() => kvs.set('thing', { version: 1, by: 'first' }));
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'A' }))).toBe(true);
+    later(10 * 60_000);
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'B' }))).toBe(false);
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'A' });
+  });
+
+  it("lets exactly one of two writers take a stopped claimer's place", async () => {
+    await inApp(() => kvs.set('thing', { version: 1, by: 'first' }));
+    await staleClaim('thing-v2', 'stopped', 5_000);
+    const answers = await Promise.all(
+      ['B', 'C'].map((by) => inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by }))),
+    );
+    expect(answers.filter(Boolean)).toHaveLength(1);
+    const winner = answers[0] ? 'B' : 'C';
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: winner });
+  });
+
+  it('takes the place of a taker that was stopped too, and of nobody still running or of unknown stop', async () => {
+    await inApp(() => kvs.set('thing', { version: 1, by: 'first' }));
+    await staleClaim('thing-v2', 'stopped', 5_000);
+    await staleClaim('thing-v2:after:stopped', 'taker', 5_000);
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'B' }))).toBe(true);
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'B' });
+
+    // Stopped less than a call in flight and the clocks' skew ago: what it sent may still land.
+    await staleClaim('thing-v3', 'just-stopped', 500);
+    // A claim that does not say when its claimer stops (an older version of the app, a runtime that did not say).
+    await staleClaim('thing-v4', 'unknown', null);
+    for (const version of [3, 4])
+      expect(await inApp(() => writeClaimed(`thing-v${version}`, 1, 'thing', { version, by: 'B' }))).toBe(
+        false,
+      );
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 2, by: 'B' });
+  });
+});
+
 describe('a value write that lands but answers an error', () => {
   const inApp = <T>(fn: () => Promise<T>) =>
     runInInvocation({ accountId: null, moduleKey: 'claimed-writes', installContext: app.installContext }, fn);
