@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { versionSchema } from './version';
-import { settingsSchema, weightsTotalError, type Settings } from '../domain/settings';
+import { settingsSaveProblems, settingsSchema, weightsTotalError, type Settings } from '../domain/settings';
 import { visibleText } from '../domain/schemas';
 
 export { FLAGGED_JQL, SETTINGS_RESOLVERS, type SettingsResolverKey } from './settings-keys';
@@ -18,10 +18,13 @@ export const loadSettingsPayloadSchema = z.object({}).strict();
 export const saveSettingsPayloadSchema = z
   .object({
     version: settingsVersion,
-    // A new save must split 100 points; stored settings from before this rule still load (and rescale).
+    // A new save must split 100 points, and hold only exempt labels Jira can hold; stored settings from before
+    // these rules still load (weights rescale, a label is shown to be mended).
     settings: settingsSchema.superRefine((s, ctx) => {
       const error = weightsTotalError(s.weights);
       if (error) ctx.addIssue({ code: 'custom', path: ['weights'], message: error });
+      for (const problem of settingsSaveProblems(s))
+        ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
     }),
   })
   .strict();
@@ -49,6 +52,12 @@ export interface SettingsData {
    * page: the lists it leaves empty (or the transitions alone) are then unknown, not a project without open work.
    */
   hintsProblem: string | null;
+  /**
+   * What of the settings as stored a save would refuse (an exempt label Jira cannot hold, stored before such
+   * labels were refused), by field, keyed as a refused save's fields ("settings.exemptions.labels"): the page
+   * shows each at its field, so it is mended. Empty when there is nothing to mend.
+   */
+  storedProblems: Record<string, string>;
 }
 
 export const STALE_SETTINGS_MESSAGE =

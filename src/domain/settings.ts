@@ -35,19 +35,81 @@ const thresholdsSchema = z.object({
 });
 export type ZombieThresholds = z.infer<typeof thresholdsSchema>;
 
-const nameList = (label: string) =>
+/** Jira's longest label; the lists of names in the settings keep to it too. */
+export const JIRA_LABEL_MAX = 255;
+
+/** A name as a message quotes it: cut short when long, so the message stays readable. */
+function quoted(name: string): string {
+  return `"${name.length > 40 ? `${name.slice(0, 40)}…` : name}"`;
+}
+
+/** Several problems of one list as one message (a field shows one): the first few, and how many more. */
+function oneMessage(problems: readonly string[]): string | null {
+  const distinct = [...new Set(problems)];
+  if (!distinct.length) return null;
+  const shown = distinct.slice(0, 3).join(' ');
+  const more = distinct.length - 3;
+  return more > 0 ? `${shown} And ${more} more like ${more === 1 ? 'it' : 'these'}.` : shown;
+}
+
+/** How a list of names is told in messages: the list ("Exempt labels"), one entry, and what an entry names. */
+interface NameListWords {
+  list: string;
+  entry: string;
+  names: string;
+}
+
+/**
+ * A list of names (labels, issue types, account ids), each trimmed, none blank or over JIRA_LABEL_MAX. Refused
+ * at the list, not at an entry's index: the page edits a list as one field and shows a refusal under it.
+ */
+const nameList = (words: NameListWords) =>
   z
-    .array(
-      z
-        .string()
-        .trim()
-        .min(1, { error: `${label} entries must not be blank.` })
-        .max(255),
-      {
-        error: `${label} must be a list.`,
-      },
-    )
-    .max(200, { error: `${label} may hold at most 200 entries.` });
+    .array(z.string().trim(), { error: `${words.list} must be a list.` })
+    .max(200, { error: `${words.list} may hold at most 200 entries.` })
+    .superRefine((names, ctx) => {
+      const problem = oneMessage(
+        names.flatMap((name) => {
+          if (!name) return [`${words.list} hold an empty entry: remove it.`];
+          if (name.length > JIRA_LABEL_MAX)
+            return [
+              `${words.entry} ${quoted(name)} is ${name.length} characters long, over the limit of ${JIRA_LABEL_MAX}: use the ${words.names} as Jira shows it.`,
+            ];
+          return [];
+        }),
+      );
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+const EXEMPT_LABELS: NameListWords = { list: 'Exempt labels', entry: 'Exempt label', names: 'label' };
+
+/**
+ * Why Jira could never put `label` (trimmed, not blank) on an issue, said with what to do instead; null when it
+ * could. Jira labels hold no spaces (its REST API refuses a label with one) and no commas, so an exempt label with
+ * either matches no issue and exempts nothing.
+ */
+export function exemptLabelProblem(label: string): string | null {
+  const mark = /\s/.test(label) ? 'space' : label.includes(',') ? 'comma' : null;
+  if (!mark) return null;
+  const mended = label.replace(/[\s,]+/g, '-');
+  return `${EXEMPT_LABELS.entry} ${quoted(label)} has a ${mark}: Jira labels cannot hold ${mark}s, so no issue carries it and it exempts nothing. Write it as your issues carry it, e.g. ${quoted(mended)}.`;
+}
+
+/** A setting a save must mend first, at its path in the settings, with why and what to do. */
+export interface SettingsProblem {
+  path: string[];
+  message: string;
+}
+
+/**
+ * What a save is refused for beyond what stored settings are read with (settingsSchema): an exempt label Jira
+ * could not hold. Stored settings with such a label still load, as they are (refusing them on read would put
+ * every setting back to its default): the page shows the label and this problem at its field, to be mended.
+ */
+export function settingsSaveProblems(settings: Pick<Settings, 'exemptions'>): SettingsProblem[] {
+  const labels = oneMessage(settings.exemptions.labels.flatMap((l) => exemptLabelProblem(l) ?? []));
+  return labels ? [{ path: ['exemptions', 'labels'], message: labels }] : [];
+}
 
 const weightsSchema = z.object({
   hypothesis: weight('Hypothesis'),
@@ -107,6 +169,39 @@ export function trimIssueTypeKeys<T>(record: Record<string, T>): Record<string, 
   return Object.fromEntries(Object.entries(record).map(([type, value]) => [type.trim(), value]));
 }
 
+/**
+ * A record keyed by issue type name, each value read by `value` (its refusals at [name, ...]). Not z.record: that
+ * leaves a key named `__proto__` out without a word (assigning one to the object it builds would set the
+ * object's prototype), and an issue type may be named so. Here every own key is kept as an own property.
+ */
+function issueTypeRecord<T extends z.ZodType>(value: T) {
+  return z.unknown().transform((input, ctx): Record<string, z.output<T>> => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Thresholds per issue type must be a record keyed by issue type.',
+      });
+      return z.NEVER;
+    }
+    const kept: Array<[string, z.output<T>]> = [];
+    for (const [type, given] of Object.entries(input)) {
+      if (type.length > JIRA_LABEL_MAX) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [type],
+          message: `The issue type ${quoted(type)} is ${type.length} characters long, over the limit of ${JIRA_LABEL_MAX}: use the name as Jira shows it.`,
+        });
+        continue;
+      }
+      const parsed = value.safeParse(given);
+      if (parsed.success) kept.push([type, parsed.data]);
+      else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [type, ...issue.path] });
+    }
+    // Object.fromEntries defines each key as an own property, `__proto__` too.
+    return Object.fromEntries(kept);
+  });
+}
+
 export const settingsSchema = z.object({
   weights: weightsSchema.refine((w) => Object.values(w).reduce((a, b) => a + b, 0) > 0, {
     error: 'At least one score weight must be above 0.',
@@ -118,18 +213,21 @@ export const settingsSchema = z.object({
     .max(1, { error: 'Inherited link share must be between 0 and 1.' }),
   zombie: z.object({
     defaults: thresholdsSchema,
-    perIssueType: z
-      .record(z.string().max(255), thresholdsSchema.partial())
+    perIssueType: issueTypeRecord(thresholdsSchema.partial())
       // Issue types are matched without regard to case or the spaces around them (thresholdsFor): "bug" and
       // "Bug " would be one type with two limits, of which the scan reads only the first.
       .superRefine(refineIssueTypeKeys('Name the issue type these thresholds are for, or remove the row.'))
       .transform(trimIssueTypeKeys),
   }),
   exemptions: z.object({
-    labels: nameList('Exempt labels'),
-    issueTypes: nameList('Exempt issue types'),
-    assignees: nameList('Exempt assignees'),
-    reporters: nameList('Exempt reporters'),
+    labels: nameList(EXEMPT_LABELS),
+    issueTypes: nameList({
+      list: 'Exempt issue types',
+      entry: 'Exempt issue type',
+      names: 'issue type name',
+    }),
+    assignees: nameList({ list: 'Exempt assignees', entry: 'Exempt assignee', names: 'account id' }),
+    reporters: nameList({ list: 'Exempt reporters', entry: 'Exempt reporter', names: 'account id' }),
   }),
   flagActions: z.object({
     /** Add this label while an item is flagged; null for none. The entity property is always written. */
@@ -255,15 +353,16 @@ export function settingsOrDefaults(stored: unknown): Readonly<Settings> {
  * is left out.
  */
 export function firstOfEachType<T>(perIssueType: Readonly<Record<string, T>>): Record<string, T> {
-  const out: Record<string, T> = {};
+  const kept: Array<[string, T]> = [];
   const seen = new Set<string>();
   for (const [type, value] of Object.entries(perIssueType)) {
     const key = issueTypeKey(type);
     if (!key || seen.has(key)) continue;
     seen.add(key);
-    out[type.trim()] = value;
+    kept.push([type.trim(), value]);
   }
-  return out;
+  // Not assigned one by one: `out["__proto__"] = value` would set the prototype and leave that type out.
+  return Object.fromEntries(kept);
 }
 
 function withoutCaseDuplicateTypes(stored: unknown): unknown {

@@ -5,7 +5,7 @@
  */
 import { kvs } from '../storage/kvs-client';
 import type { SettingsData } from '../contract/settings';
-import { DEFAULT_SETTINGS, type Settings } from '../domain/settings';
+import { DEFAULT_SETTINGS, settingsSaveProblems, type Settings } from '../domain/settings';
 import { JiraHttpError, JiraRateLimitError, NotAuthorizedError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
@@ -99,6 +99,9 @@ function answer(
     canEdit: admin,
     readOnlyReason: admin ? null : ADMIN_ONLY,
     ...extra,
+    storedProblems: Object.fromEntries(
+      settingsSaveProblems(loaded.settings).map((p) => [['settings', ...p.path].join('.'), p.message]),
+    ),
   };
 }
 

@@ -2,7 +2,10 @@
  * The settings page's resolver over the workbench: defaults, validated and versioned saves by administrators
  * only, and reset. Nothing is mirrored into Jira: the entry gate reads the settings from app storage.
  */
+import { kvs } from '@forge/kvs';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { runInInvocation } from '../../workbench/forge/runtime';
+import { keys } from '../../src/storage/keys';
 import type { Answer } from '../../src/contract/answer';
 import type { SettingsData } from '../../src/contract/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
@@ -324,5 +327,105 @@ describe('per-type thresholds and the choices the page offers', () => {
     expect(data.hintsProblem).toMatch(
       /workflow could not be read from Jira \(Jira answered with an error, HTTP 502\)/,
     );
+  });
+});
+
+describe('exempt labels Jira cannot hold', () => {
+  const withLabels = (labels: string[]) =>
+    withChanges((s) => {
+      s.exemptions.labels = labels;
+      s.entryGate.threshold = 70;
+    });
+
+  it('refuses a label with a space, a comma, a blank one or one too long, at the field, and saves nothing', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['keep-alive', "won't fix"],
+        /^Exempt label "won't fix" has a space: Jira labels cannot hold spaces.*"won't-fix"/,
+      ],
+      [
+        ['later,maybe'],
+        /^Exempt label "later,maybe" has a comma: Jira labels cannot hold commas.*"later-maybe"/,
+      ],
+      [['keep-alive', ' '], /^Exempt labels hold an empty entry: remove it\.$/],
+      [['y'.repeat(300)], /^Exempt label "y{40}…" is 300 characters long, over the limit of 255/],
+    ];
+    for (const [labels, message] of cases) {
+      const answer = await call('save', { version: 0, settings: withLabels(labels) });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: {
+          code: 'VALIDATION',
+          fields: { 'settings.exemptions.labels': expect.stringMatching(message) },
+        },
+      });
+      // The settings page shows the field's message under the list it edits; nothing else is refused.
+      if (!answer.ok) expect(Object.keys(answer.error.fields ?? {})).toEqual(['settings.exemptions.labels']);
+    }
+    expect(ok(await call<SettingsData>('load', {})).version).toBe(0);
+  });
+
+  it('loads such a label stored before as it is, with every other setting, says it at the field, and takes the mend', async () => {
+    // Stored before such labels were refused: the label and another setting that must not fall back.
+    await runInInvocation(
+      { accountId: null, moduleKey: 'settings-test', installContext: app.installContext },
+      () =>
+        kvs.set(keys.settings(P), {
+          stored: { exemptions: { labels: ['keep-alive', "won't fix"] }, entryGate: { threshold: 70 } },
+          version: 3,
+          updatedAt: '2026-01-05T10:00:00.000Z',
+          updatedBy: null,
+        }),
+    );
+    const loaded = ok(await call<SettingsData>('load', {}));
+    expect(loaded).toMatchObject({
+      version: 3,
+      settings: { exemptions: { labels: ['keep-alive', "won't fix"] }, entryGate: { threshold: 70 } },
+      storedProblems: {
+        'settings.exemptions.labels': expect.stringMatching(/^Exempt label "won't fix" has a space/),
+      },
+    });
+    // Saved back unmended, it is refused at the field; mended, it saves, and nothing is left to mend.
+    expect(await call('save', { version: 3, settings: loaded.settings })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { 'settings.exemptions.labels': expect.any(String) } },
+    });
+    const mended = withLabels(['keep-alive', "won't-fix"]);
+    const saved = ok(await call<SettingsData>('save', { version: 3, settings: mended }));
+    expect(saved).toMatchObject({
+      version: 4,
+      settings: { exemptions: { labels: ['keep-alive', "won't-fix"] }, entryGate: { threshold: 70 } },
+      storedProblems: {},
+    });
+  });
+
+  it('has nothing to mend in the defaults', async () => {
+    expect(ok(await call<SettingsData>('load', {})).storedProblems).toEqual({});
+  });
+});
+
+describe('per-type thresholds for an issue type named like a member of every object', () => {
+  it('saves a row named __proto__, constructor or prototype and loads it back, as its own row', async () => {
+    const perIssueType = JSON.parse(
+      '{"__proto__":{"maxIdleDays":12},"constructor":{"maxIdleDays":20},"prototype":{"maxSprintsCarried":5}}',
+    ) as Settings['zombie']['perIssueType'];
+    const saved = ok(
+      await call<SettingsData>('save', {
+        version: 0,
+        settings: withChanges((s) => (s.zombie.perIssueType = perIssueType)),
+      }),
+    );
+    const loaded = ok(await call<SettingsData>('load', {}));
+    for (const data of [saved, loaded]) {
+      expect(data.version).toBe(1);
+      expect(Object.keys(data.settings.zombie.perIssueType)).toEqual([
+        '__proto__',
+        'constructor',
+        'prototype',
+      ]);
+      expect(Object.getOwnPropertyDescriptor(data.settings.zombie.perIssueType, '__proto__')?.value).toEqual({
+        maxIdleDays: 12,
+      });
+    }
   });
 });

@@ -95,6 +95,16 @@ describe('the per-issue-type thresholds', () => {
     expect(recordOf(rowWith(' 45 '), ',').record).toEqual({ Bug: { maxIdleDays: 45 } });
   });
 
+  it('keeps a row for an issue type named __proto__ in the record it saves', () => {
+    const rows = [newRow('__proto__'), newRow('Bug')];
+    rows[0]!.values.maxIdleDays = '12';
+    const { record, errors } = recordOf(rows, '.');
+    expect(errors).toEqual({});
+    expect(Object.keys(record)).toEqual(['__proto__', 'Bug']);
+    expect(Object.getOwnPropertyDescriptor(record, '__proto__')?.value).toEqual({ maxIdleDays: 12 });
+    expect(JSON.parse(JSON.stringify(record))).toEqual(record);
+  });
+
   it('leaves what is no number as NaN, for the settings schema to name at the cell', () => {
     for (const typed of ['0x1E', '1e999', 'thirty', '1,2,3'])
       expect(recordOf(rowWith(typed), '.').record.Bug!.maxIdleDays).toBeNaN();

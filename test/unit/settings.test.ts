@@ -8,6 +8,7 @@ import {
 } from '../../src/domain/settings';
 import { fieldErrors } from '../../src/domain/schemas';
 import { applyCalibrationPayloadSchema } from '../../src/contract/calibration';
+import { saveSettingsPayloadSchema } from '../../src/contract/settings';
 
 describe('project settings', () => {
   it('has every default in one frozen object whose weights add up to 100', () => {
@@ -169,6 +170,87 @@ describe('applying a calibration: the per-type limits sent', () => {
     expect(twice.success ? {} : fieldErrors(twice.error)).toEqual({
       'byType.bug ':
         '"bug " and "Bug" are the same issue type (spaces around a name and case do not count): keep one row.',
+    });
+  });
+});
+
+describe('exempt labels Jira cannot hold', () => {
+  /** The field errors of a save that sends these exempt labels (and else the defaults). */
+  const refusalOfLabels = (labels: unknown[]) => {
+    const parsed = saveSettingsPayloadSchema.safeParse({
+      version: 0,
+      settings: { ...DEFAULT_SETTINGS, exemptions: { ...DEFAULT_SETTINGS.exemptions, labels } },
+    });
+    return parsed.success ? {} : fieldErrors(parsed.error);
+  };
+
+  it('refuses a label with a space or a comma on save, at the list, naming it, why, and what to write', () => {
+    expect(refusalOfLabels(['keep-alive', "won't fix"])).toEqual({
+      'settings.exemptions.labels':
+        'Exempt label "won\'t fix" has a space: Jira labels cannot hold spaces, so no issue carries it and it exempts nothing. Write it as your issues carry it, e.g. "won\'t-fix".',
+    });
+    expect(refusalOfLabels(['later,maybe'])).toEqual({
+      'settings.exemptions.labels':
+        'Exempt label "later,maybe" has a comma: Jira labels cannot hold commas, so no issue carries it and it exempts nothing. Write it as your issues carry it, e.g. "later-maybe".',
+    });
+  });
+
+  it('names every such label in the one message its field shows', () => {
+    const message = refusalOfLabels(['on hold', 'keep-alive', 'a,b'])['settings.exemptions.labels'];
+    expect(message).toMatch(/^Exempt label "on hold" has a space: .* Exempt label "a,b" has a comma: /);
+  });
+
+  it('refuses a blank label and one longer than Jira takes, at the list the page shows, naming the long one', () => {
+    expect(refusalOfLabels(['keep-alive', '  '])).toEqual({
+      'settings.exemptions.labels': 'Exempt labels hold an empty entry: remove it.',
+    });
+    const long = 'x'.repeat(256);
+    expect(refusalOfLabels([long])).toEqual({
+      'settings.exemptions.labels': `Exempt label "${'x'.repeat(40)}…" is 256 characters long, over the limit of 255: use the label as Jira shows it.`,
+    });
+    // 255 is Jira's limit, and taken.
+    expect(refusalOfLabels(['x'.repeat(255)])).toEqual({});
+  });
+
+  it('reads such a label stored before as it is, keeping every other setting, so the page shows it to mend', () => {
+    const stored = { exemptions: { labels: ["won't fix", 'a,b'] }, entryGate: { threshold: 70 } };
+    const settings = settingsOrDefaults(stored);
+    expect(settings).not.toBe(DEFAULT_SETTINGS);
+    expect(settings.exemptions.labels).toEqual(["won't fix", 'a,b']);
+    expect(settings.entryGate.threshold).toBe(70);
+  });
+});
+
+describe('per-type rows named like members of every object', () => {
+  // Jira could name an issue type so; JSON (a payload, app storage) holds such a key as any other.
+  const stored = JSON.parse(
+    '{"zombie":{"perIssueType":{"__proto__":{"maxIdleDays":5},"constructor":{"maxIdleDays":6},"prototype":{"maxSprintsCarried":2}}}}',
+  ) as { zombie: { perIssueType: Record<string, object> } };
+
+  it('keeps a row named __proto__, constructor or prototype, as its own key, read and saved alike', () => {
+    const result = parseSettings(stored);
+    if (!result.ok) throw result.error;
+    const perType = result.settings.zombie.perIssueType;
+    expect(Object.keys(perType)).toEqual(['__proto__', 'constructor', 'prototype']);
+    expect(Object.getPrototypeOf(perType)).toBe(Object.prototype);
+    expect(thresholdsFor(result.settings, '__proto__').maxIdleDays).toBe(5);
+    expect(thresholdsFor(result.settings, 'Constructor').maxIdleDays).toBe(6);
+    expect(thresholdsFor(result.settings, 'Bug')).toEqual(DEFAULT_SETTINGS.zombie.defaults);
+    expect(Object.keys(settingsOrDefaults(stored).zombie.perIssueType)).toEqual(Object.keys(perType));
+    expect(Object.keys(firstOfEachType(stored.zombie.perIssueType))).toEqual(Object.keys(perType));
+    // As the page gets it back, it saves, and comes back the same.
+    const again = JSON.parse(JSON.stringify(result.settings)) as unknown;
+    const saved = saveSettingsPayloadSchema.safeParse({ version: 1, settings: again });
+    expect(saved.success && Object.keys(saved.data.settings.zombie.perIssueType)).toEqual(
+      Object.keys(perType),
+    );
+  });
+
+  it('still refuses a bad value in such a row at its cell', () => {
+    const bad = JSON.parse('{"zombie":{"perIssueType":{"__proto__":{"maxIdleDays":0}}}}') as unknown;
+    const result = parseSettings(bad);
+    expect(result.ok ? {} : fieldErrors(result.error)).toEqual({
+      'zombie.perIssueType.__proto__.maxIdleDays': 'Max idle days must be at least 1 day.',
     });
   });
 });

@@ -87,6 +87,13 @@ const RESET_AFTER_LATEST: PageMessage = {
   text: 'Loaded the latest settings, as they were saved. Nothing was reset: press Reset to defaults again to reset them.',
 };
 
+/** Settings loaded with a value a save would refuse: the fields say which and what to do. */
+const STORED_PROBLEMS: PageMessage = {
+  kind: 'warning',
+  title: 'Some settings take no effect',
+  text: 'Some saved settings can never match an issue: the message at each such field says why and how to mend it. A save is refused until they are mended.',
+};
+
 /** The message after loading newer settings under the person's edits: whose values the form now holds. */
 function rebasedMessage(r: Rebased): PageMessage {
   const text = r.kept.length
@@ -111,16 +118,19 @@ export function App() {
   const [busy, setBusy] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
 
+  // What of the stored settings a save would refuse (an exempt label Jira cannot hold) is told at its field.
   const accept = (d: SettingsData, decimalMark: DecimalMark = mark) => {
     setData(d);
     setForm(formOf(d.settings, decimalMark));
-    setErrors({});
+    setErrors(d.storedProblems);
   };
   const load = async () => {
     // The decimal mark is known before a number is shown: "1.234" means one thing to each person.
     const [a, decimalMark] = await Promise.all([callResolver<SettingsData>(R.load), personDecimalMark()]);
-    if (a.ok) accept(a.data, decimalMark);
-    else setMessage(refused(a.error.message));
+    if (a.ok) {
+      accept(a.data, decimalMark);
+      if (Object.keys(a.data.storedProblems).length) setMessage(STORED_PROBLEMS);
+    } else setMessage(refused(a.error.message));
   };
   useEffect(() => {
     void load();

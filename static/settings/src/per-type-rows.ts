@@ -56,7 +56,7 @@ export function recordOf(
   record: Settings['zombie']['perIssueType'];
   errors: Record<string, string>;
 } {
-  const record: Settings['zombie']['perIssueType'] = {};
+  const kept: Array<[string, Partial<ZombieThresholds>]> = [];
   const errors: Record<string, string> = {};
   const seen = new Set<string>();
   for (const row of rows) {
@@ -73,7 +73,8 @@ export function recordOf(
     seen.add(name.toLowerCase());
     const t: Partial<ZombieThresholds> = {};
     for (const f of filled) t[f.key] = typedValue(row.values[f.key], mark);
-    record[name] = t;
+    kept.push([name, t]);
   }
-  return { record, errors };
+  // Object.fromEntries keeps a type named "__proto__" as a key; `record[name] = t` would set the prototype.
+  return { record: Object.fromEntries(kept), errors };
 }
