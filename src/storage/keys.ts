@@ -4,6 +4,8 @@
  *
  *   outcome:{projectKey}:{outcomeId}              an outcome (value: StoredOutcome)
  *   outcome-rev:{projectKey}:{outcomeId}:{n}      claim of version n (FAIL_IF_EXISTS, expires after 20 minutes)
+ *   {any claim of a version}:after:{claimer}      the place of that claim's claimer, taken once its invocation
+ *                                                 stopped before it wrote (storage/kv.ts, claimVersion)
  *   settings:{projectKey}                         what the admin stored (partial settings + version)
  *   settings-rev:{projectKey}:{n}                 claim of settings version n
  *   decision:{projectKey}:{invertedTime}-{id}     a decision log entry; inverted time lists newest first
