@@ -35,6 +35,7 @@ import { jqlString } from '../jira/jql';
 import type { JiraChangeHistory } from '../jira/schemas';
 import { keys } from '../storage/keys';
 import { checkValueSize, claimOwn } from '../storage/kv';
+import { idleDaysByType } from '../domain/settings';
 import { loadSettings } from '../storage/settings';
 import { Budget, DEFAULT_BUDGET_SHARE } from '../scan/budget';
 import { retrying } from '../scan/writer';
@@ -193,9 +194,7 @@ function stateOf(c: CalibrationCursor, status: CalibrationState['status']): Cali
 
 async function startCursor(event: CalibrationEvent, nowMs: number): Promise<CalibrationCursor> {
   const { settings } = await loadSettings(event.projectKey);
-  const byType: Record<string, number> = {};
-  for (const [type, t] of Object.entries(settings.zombie.perIssueType))
-    if (t.maxIdleDays !== undefined) byType[type] = t.maxIdleDays;
+  const byType = idleDaysByType(settings.zombie.perIssueType);
   const base = {
     runId: event.runId,
     projectKey: event.projectKey,

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { versionSchema } from './version';
 import { resolutionKey, type ProjectCalibration, type ResolutionMapping } from '../domain/calibration';
-import { refineIssueTypeKeys, trimIssueTypeKeys } from '../domain/settings';
+import { issueTypeRecord, refineIssueTypeKeys, trimIssueTypeKeys } from '../domain/settings';
 
 export { CALIBRATION_LOOKBACK_MONTHS, CALIBRATION_RESOLVERS, MIN_DELIVERED } from './calibration-keys';
 
@@ -45,8 +45,7 @@ export const applyCalibrationPayloadSchema = z
      * Per-type limits to write; types not listed keep what they have. Names are trimmed; a blank one, or two that
      * differ only in case or the spaces around them, are refused (they would be one row of the settings).
      */
-    byType: z
-      .record(z.string().max(255), idleDays)
+    byType: issueTypeRecord(idleDays, 'The per-type limits')
       .default({})
       .superRefine(refineIssueTypeKeys('Name the issue type this limit is for.'))
       .transform(trimIssueTypeKeys),

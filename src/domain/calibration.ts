@@ -228,7 +228,8 @@ export function calibrateProject(
       : 'no scan date inside the history';
 
   let idleDays: number | null = null;
-  const byType: Record<string, number> = {};
+  // Built as entries: assigned to a plain object, a type named "__proto__" would set its prototype.
+  const byTypeEntries: Array<[string, number]> = [];
   let basis: string;
   if (delivered < minDelivered) {
     basis =
@@ -245,8 +246,9 @@ export function calibrateProject(
       const idle = observations
         .filter((o) => o.issueType === type && o.outcome === 'delivered')
         .map((o) => o.idleDays);
-      byType[type] = Math.max(1, percentileOf(idle, percentile));
-      typed.push(`${type} ${byType[type]}`);
+      const days = Math.max(1, percentileOf(idle, percentile));
+      byTypeEntries.push([type, days]);
+      typed.push(`${type} ${days}`);
     }
     basis =
       `${idleDays} days: the ${pct}th percentile of idle time among ${delivered} items later delivered ` +
@@ -274,7 +276,7 @@ export function calibrateProject(
     abandoned,
     unclassified: count(fates, 'unclassified'),
     stillOpen: count(fates, 'stillOpen'),
-    thresholds: { idleDays, byType },
+    thresholds: { idleDays, byType: Object.fromEntries(byTypeEntries) },
     percentile,
     basis,
     currentIdleDays: options.currentIdleDays,

@@ -174,32 +174,28 @@ export function trimIssueTypeKeys<T>(record: Record<string, T>): Record<string, 
  * leaves a key named `__proto__` out without a word (assigning one to the object it builds would set the
  * object's prototype), and an issue type may be named so. Here every own key is kept as an own property.
  */
-function issueTypeRecord<T extends z.ZodType>(value: T) {
-  return z.unknown().transform((input, ctx): Record<string, z.output<T>> => {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'Thresholds per issue type must be a record keyed by issue type.',
-      });
-      return z.NEVER;
-    }
-    const kept: Array<[string, z.output<T>]> = [];
-    for (const [type, given] of Object.entries(input)) {
-      if (type.length > JIRA_LABEL_MAX) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [type],
-          message: `The issue type ${quoted(type)} is ${type.length} characters long, over the limit of ${JIRA_LABEL_MAX}: use the name as Jira shows it.`,
-        });
-        continue;
+export function issueTypeRecord<T extends z.ZodType>(value: T, what: string) {
+  const isRecord = (input: unknown) => typeof input === 'object' && input !== null && !Array.isArray(input);
+  return z
+    .custom<Record<string, z.input<T>>>(isRecord, { error: `${what} must be a record keyed by issue type.` })
+    .transform((input, ctx): Record<string, z.output<T>> => {
+      const kept: Array<[string, z.output<T>]> = [];
+      for (const [type, given] of Object.entries(input)) {
+        if (type.length > JIRA_LABEL_MAX) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [type],
+            message: `The issue type ${quoted(type)} is ${type.length} characters long, over the limit of ${JIRA_LABEL_MAX}: use the name as Jira shows it.`,
+          });
+          continue;
+        }
+        const parsed = value.safeParse(given);
+        if (parsed.success) kept.push([type, parsed.data]);
+        else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [type, ...issue.path] });
       }
-      const parsed = value.safeParse(given);
-      if (parsed.success) kept.push([type, parsed.data]);
-      else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [type, ...issue.path] });
-    }
-    // Object.fromEntries defines each key as an own property, `__proto__` too.
-    return Object.fromEntries(kept);
-  });
+      // Object.fromEntries defines each key as an own property, `__proto__` too.
+      return Object.fromEntries(kept);
+    });
 }
 
 export const settingsSchema = z.object({
@@ -213,7 +209,7 @@ export const settingsSchema = z.object({
     .max(1, { error: 'Inherited link share must be between 0 and 1.' }),
   zombie: z.object({
     defaults: thresholdsSchema,
-    perIssueType: issueTypeRecord(thresholdsSchema.partial())
+    perIssueType: issueTypeRecord(thresholdsSchema.partial(), 'Thresholds per issue type')
       // Issue types are matched without regard to case or the spaces around them (thresholdsFor): "bug" and
       // "Bug " would be one type with two limits, of which the scan reads only the first.
       .superRefine(refineIssueTypeKeys('Name the issue type these thresholds are for, or remove the row.'))
@@ -363,6 +359,17 @@ export function firstOfEachType<T>(perIssueType: Readonly<Record<string, T>>): R
   }
   // Not assigned one by one: `out["__proto__"] = value` would set the prototype and leave that type out.
   return Object.fromEntries(kept);
+}
+
+/** The idle limit of each issue type that has one of its own (a type named `__proto__` kept as any other). */
+export function idleDaysByType(
+  perIssueType: Readonly<Record<string, Partial<ZombieThresholds>>>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(perIssueType).flatMap(([type, t]) =>
+      t.maxIdleDays === undefined ? [] : [[type, t.maxIdleDays]],
+    ),
+  );
 }
 
 function withoutCaseDuplicateTypes(stored: unknown): unknown {

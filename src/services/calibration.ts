@@ -13,7 +13,12 @@ import {
 } from '../contract/calibration';
 import type { CalibrationState } from '../contract/calibration';
 import type { SettingsData } from '../contract/settings';
-import { firstOfEachType, type StoredSettings } from '../domain/settings';
+import {
+  firstOfEachType,
+  idleDaysByType,
+  type StoredSettings,
+  type ZombieThresholds,
+} from '../domain/settings';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import {
   loadCalibrationState,
@@ -74,9 +79,7 @@ export async function calibrationView(
     stored?.status === 'running' && !isLiveRun(stored, clock.now().getTime())
       ? { ...stored, status: 'failed' as const, failure: DEAD_RUN_MESSAGE }
       : stored;
-  const byType: Record<string, number> = {};
-  for (const [type, t] of Object.entries(settings.zombie.perIssueType))
-    if (t.maxIdleDays !== undefined) byType[type] = t.maxIdleDays;
+  const byType = idleDaysByType(settings.zombie.perIssueType);
   return {
     state,
     canEdit: rights.admin,
@@ -220,19 +223,22 @@ export async function applyCalibration(
   const { stored } = await loadSettings(projectKey);
   // One row per issue type whatever its case, as the scan matches them: a row the admin typed "bug" is the
   // proposal's "Bug", replaced under Jira's spelling (its other limits kept), never stored beside it.
-  const perIssueType = firstOfEachType(stored.zombie?.perIssueType ?? {});
+  // A Map, as an issue type may be named "__proto__": assigned to a plain object, it would set its prototype.
+  const perIssueType = new Map<string, Partial<ZombieThresholds>>(
+    Object.entries(firstOfEachType(stored.zombie?.perIssueType ?? {})),
+  );
   for (const [type, days] of Object.entries(payload.byType ?? {})) {
-    const same = Object.keys(perIssueType).find((t) => t.toLowerCase() === type.toLowerCase());
-    const kept = same === undefined ? {} : perIssueType[same];
-    if (same !== undefined) delete perIssueType[same];
-    perIssueType[type] = { ...kept, maxIdleDays: days };
+    const same = [...perIssueType.keys()].find((t) => t.toLowerCase() === type.toLowerCase());
+    const kept = same === undefined ? {} : perIssueType.get(same);
+    if (same !== undefined) perIssueType.delete(same);
+    perIssueType.set(type, { ...kept, maxIdleDays: days });
   }
   const next: StoredSettings = {
     ...stored,
     zombie: {
       ...stored.zombie,
       defaults: { ...stored.zombie?.defaults, maxIdleDays: payload.idleDays },
-      perIssueType,
+      perIssueType: Object.fromEntries(perIssueType),
     },
   };
   await saveSettings(projectKey, next, payload.version, { now: clock.now(), actor: call.accountId });

@@ -154,6 +154,24 @@ describe('calibration replay', () => {
     expect(result.basis).not.toMatch(/Story/);
   });
 
+  it('proposes a limit of its own for a type named like a member of every object ("__proto__")', () => {
+    const issues: HistoryIssue[] = [];
+    for (let i = 1; i <= 40; i++)
+      issues.push(item(`P-${i}`, -i, { type: '__proto__', closes: [[5, 'Fixed']] }));
+    for (let i = 1; i <= 5; i++)
+      issues.push(item(`P-${100 + i}`, -9, { type: '__proto__', closes: [[5, 'Duplicate']] }));
+    for (let i = 1; i <= 70; i++) issues.push(item(`P-${200 + i}`, -2 * i, { closes: [[5, 'Fixed']] }));
+    const result = calibrateProject('P', issues, {
+      asOf: AS_OF,
+      mapping: MAPPING,
+      currentIdleDays: 60,
+      ...ONE_SCAN,
+    });
+    expect(Object.keys(result.thresholds.byType)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(result.thresholds.byType)).toBe(Object.prototype);
+    expect(result.basis).toMatch(/__proto__ 36/);
+  });
+
   it('counts an item seen at several scan dates once, and reads reopens', () => {
     // Open over two scan dates (2025-07-01 and 2025-10-01), closed Fixed in between and reopened.
     const reopened = item('R-1', -200, {

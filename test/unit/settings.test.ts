@@ -172,6 +172,20 @@ describe('applying a calibration: the per-type limits sent', () => {
         '"bug " and "Bug" are the same issue type (spaces around a name and case do not count): keep one row.',
     });
   });
+
+  it('keeps a type named "__proto__" as its own name, and says what a list that is no record should be', () => {
+    const parsed = applyCalibrationPayloadSchema.safeParse(
+      JSON.parse('{"runId":"run-1","idleDays":45,"version":2,"byType":{"__proto__":12,"Bug":30}}'),
+    );
+    expect(parsed.success && Object.entries(parsed.data.byType)).toEqual([
+      ['__proto__', 12],
+      ['Bug', 30],
+    ]);
+    const notRecord = applyCalibrationPayloadSchema.safeParse({ ...payload({}), byType: [30] });
+    expect(notRecord.success ? {} : fieldErrors(notRecord.error)).toEqual({
+      byType: 'The per-type limits must be a record keyed by issue type.',
+    });
+  });
 });
 
 describe('exempt labels Jira cannot hold', () => {
