@@ -12,6 +12,7 @@
  */
 import { endsAbbreviation } from './abbreviations';
 import { farCheckBy } from './check-by';
+import { MONTH_SRC, periodCheckBy, type CheckBy } from './deadline-phrases';
 import {
   AMOUNT_SRC,
   CURRENCY_SIGN_SRC,
@@ -27,14 +28,12 @@ import {
 import {
   addDays,
   dayOf,
-  endOfQuarter,
   formatDay,
   isValidDay,
   monthFromName,
   daysInMonth,
   nextMonthEnd,
   nextOccurrence,
-  nextQuarterEnd,
 } from './dates';
 
 export type StoryPart = 'persona' | 'intent' | 'benefit' | 'expectedOutcome';
@@ -551,8 +550,6 @@ const CLAUSE_BEFORE_VERB_RE = /(?:[,;:\u2013\u2014]|\s-|\b(?:which|thereby|thus|
  */
 const PEOPLE_SUBJECT_RE =
   /^(?:(?:the|our|more|most|all|many|new|returning)\s+)?(?:users?|customers?|shoppers?|visitors?|people|members?|admins?|clients?|buyers?|readers?|players?|students?|teams?)$/i;
-const MONTH_SRC =
-  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 const DATE_LEAD = '\\b(?:by|before|until|till|on|in|no\\s+later\\s+than)\\s+(?:the\\s+)?(?:end\\s+of\\s+)?';
 const ISO_DATE_RE = new RegExp(`${DATE_LEAD}(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})\\b`, 'i');
 /** "31/12/2027", "31.12.27", "12-31-2027": a day and month in numbers, in an order the separator may not tell. */
@@ -560,41 +557,37 @@ const NUMERIC_DATE_RE = new RegExp(
   `${DATE_LEAD}(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\d.,]*\\d)`,
   'i',
 );
+/** "1 March", "1st of March 2027", "30-Jun-2027", "30 June '27": 1 day, 2 month, 3 year or 4 a year's last two digits. */
 const DAY_MONTH_RE = new RegExp(
-  `${DATE_LEAD}(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${MONTH_SRC})\\b\\.?(?:,?\\s+(\\d{4})\\b)?`,
+  `${DATE_LEAD}(\\d{1,2})(?:st|nd|rd|th)?(?:\\s+(?:of\\s+)?|-)(${MONTH_SRC})\\b\\.?(?:(?:,?\\s+|-)(\\d{4})\\b|\\s*['’](\\d{2})\\b)?`,
   'i',
 );
 const MONTH_DAY_RE = new RegExp(
   `${DATE_LEAD}(${MONTH_SRC})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4})\\b)?`,
   'i',
 );
-const MONTH_YEAR_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\.?\\s+(\\d{4})\\b`, 'i');
+/** "March 2027", "Jun-2027", "March '27": 1 month, 2 year or 3 a year's last two digits. */
+const MONTH_YEAR_RE = new RegExp(
+  `${DATE_LEAD}(${MONTH_SRC})\\.?(?:(?:\\s+|-)(\\d{4})\\b|\\s*['’](\\d{2})\\b)`,
+  'i',
+);
 /** "by March", "by the end of June": a month alone, whose last day is the check-by ("may" only as "May"). */
 const MONTH_ONLY_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\b\\.?(?!\\s*(?:\\d|-))`, 'i');
-const QUARTER_RE =
-  /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?Q([1-4])\b(?:\s*(?:of\s+)?['’]?(\d{4}|\d{2})\b)?/i;
 /**
- * "by 2027", "in 2027", "by the end of 2027": a year alone, whose last day is the check-by. Only this century's
- * years, and only where the clause or a phrase ends: before a unit, a sign, a bracket or a word ("by 2000ms", "by
- * 2000 €", "by 2000 users", "in the 2020s") it is an amount or a decade. "at the latest" may follow. resolveCheckBy
- * keeps it to this year and later: "(as in 2025)" or "grow by 2000" names no deadline.
+ * "by 2027", "in 2027", "by the end of 2027", "by end 2027": a year alone, whose last day is the check-by. Only this
+ * century's years, and only where the clause or a phrase ends: before a unit, a sign, a bracket or a word ("by
+ * 2000ms", "by 2000 €", "by 2000 users", "in the 2020s") it is an amount or a decade. "at the latest" may follow.
+ * resolveCheckBy keeps it to this year and later: "(as in 2025)" or "grow by 2000" names no deadline.
  */
 const YEAR_ONLY_RE =
-  /\b(?:by|before|until|till|in|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+)?(20\d{2})(?=$|[\s.,;:!?)])(?!\.\d)(?!\s*[%‰°$€£¥(+])(?!\s+(?!at\s+the\s+latest\b)[\p{L}\d])/iu;
+  /\b(?:by|before|until|till|in|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?(20\d{2})(?=$|[\s.,;:!?)])(?!\.\d)(?!\s*[%‰°$€£¥(+])(?!\s+(?!at\s+the\s+latest\b)[\p{L}\d])/iu;
 /**
- * "by the end of the year", "by year end", "by EOY", "by the end of next year": counted from today's year, unless a
- * year follows ("by EOY 2027"). Not after "in": "errors in year-end closing" names a task, not a date.
+ * "by the end of the year", "by year end", "by EOY", "by the end of next year", "by next year" (which ends when next
+ * year does, as "by 2027" ends with 2027): counted from today's year, unless a year follows ("by EOY 2027"). Not
+ * after "in": "errors in year-end closing" names a task, not a date.
  */
 const YEAR_END_RE =
-  /\b(?:by|before|until|till|at|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|(next)\s+)?(?:calendar\s+)?year|(?:this\s+|(next)\s+)?year[-\s]?end|eoy)\b(?:\s+(?:of\s+)?(20\d{2})\b)?/i;
-/** A quarter past the fourth, or a zeroth, said with a year: meant as a check-by, and no quarter. */
-const NO_QUARTER_RE =
-  /\b(?:by|before|until|in|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(Q(?:[05-9]|\d{2,})\s*(?:of\s+)?['’]?\d{4})\b/i;
-
-interface CheckBy {
-  value: string | null;
-  note: string | null;
-}
+  /\b(?:by|before|until|till|at|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|(next)\s+)?(?:calendar\s+)?year|(?:this\s+|(next)\s+)?year[-\s]?end|eoy|(next)\s+year(?![-\s]?end))\b(?:\s+(?:of\s+)?(20\d{2})\b)?/i;
 
 function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   const iso = ISO_DATE_RE.exec(clause);
@@ -602,7 +595,7 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
     const [y, mo, d] = [Number(iso[1]), Number(iso[3]), Number(iso[4])];
     return isValidDay(y, mo, d)
       ? { value: formatDay(y, mo, d), note: null }
-      : { value: null, note: `The check-by date "${iso[0].trim()}" is not a real day.` };
+      : { value: null, note: `The check-by date "${iso[0].slice(iso[0].search(/\d/))}" is not a real day.` };
   }
   const numeric = NUMERIC_DATE_RE.exec(clause);
   if (numeric) return numericCheckBy(numeric);
@@ -612,7 +605,7 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
     const hit = (dm ?? md) as RegExpExecArray;
     const day = Number(dm ? dm[1] : (md as RegExpExecArray)[2]);
     const month = monthFromName((dm ? dm[2] : (md as RegExpExecArray)[1]) ?? '') ?? 0;
-    const yearRaw = hit[3];
+    const yearRaw = dm?.[4] === undefined ? hit[3] : `20${dm[4]}`;
     const said = hit[0].replace(/^\S+\s+/, '').trim();
     if (yearRaw !== undefined) {
       const year = Number(yearRaw);
@@ -634,7 +627,7 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   const my = MONTH_YEAR_RE.exec(clause);
   if (my) {
     const month = monthFromName(my[1] ?? '') ?? 0;
-    const year = Number(my[2]);
+    const year = my[2] === undefined ? 2000 + Number(my[3]) : Number(my[2]);
     if (month >= 1 && year >= 1000 && year <= 9999)
       return { value: formatDay(year, month, daysInMonth(year, month)), note: null };
   }
@@ -650,23 +643,15 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
     const end = nextMonthEnd(month, now);
     if (end !== null) return { value: end, note: null };
   }
-  const q = QUARTER_RE.exec(clause);
-  if (q) {
-    const quarter = Number(q[1]);
-    if (q[2] !== undefined) {
-      const year = q[2].length === 2 ? 2000 + Number(q[2]) : Number(q[2]);
-      return { value: endOfQuarter(year, quarter), note: null };
-    }
-    if (now === undefined)
-      return { value: null, note: `The check-by quarter "Q${quarter}" has no year; it is left open.` };
-    return { value: nextQuarterEnd(quarter, now), note: null };
-  }
-  // "Q5 2027" is a slip, not a time to check: said, as a day that does not exist is.
-  const noQuarter = NO_QUARTER_RE.exec(clause);
-  if (noQuarter)
-    return { value: null, note: `The check-by quarter "${noQuarter[1]!}" is not one: a year has Q1 to Q4.` };
+  // A quarter, a half, a fiscal year, the middle of a year ("Q3 2027", "H1 2027", "FY27", "mid-2027"); "Q5 2027" is a
+  // slip, not a time to check: said, as a day that does not exist is. One already over, with "within 6 months" said
+  // last, says when something was ("churn, which peaked in mid-2024, to fall … within 6 months").
+  const period = periodCheckBy(clause, now);
+  const today = period?.value && now ? dayOf(now) : null;
+  if (period !== null && !(today && period.value! < today && RELATIVE_CHECK_BY_RE.test(clause)))
+    return period;
   const yearEnd = YEAR_END_RE.exec(clause);
-  if (yearEnd?.[3] !== undefined) return { value: formatDay(Number(yearEnd[3]), 12, 31), note: null };
+  if (yearEnd?.[4] !== undefined) return { value: formatDay(Number(yearEnd[4]), 12, 31), note: null };
   // "within 6 months" is said last and counted from today: a year named earlier in the clause is not the check-by.
   const relative = RELATIVE_CHECK_BY_RE.exec(clause);
   if (relative) return relativeCheckBy(relative, now);
@@ -676,7 +661,7 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
         value: null,
         note: `The check-by date "${yearEnd[0].replace(/^\S+\s+/, '')}" is counted from a day, and none was given; it is left open.`,
       };
-    const next = yearEnd[1] ?? yearEnd[2];
+    const next = yearEnd[1] ?? yearEnd[2] ?? yearEnd[3];
     return { value: formatDay(now.getUTCFullYear() + (next ? 1 : 0), 12, 31), note: null };
   }
   // A year before this one is more likely a number ("grow by 2000") than a deadline that has passed.

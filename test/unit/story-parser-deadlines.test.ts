@@ -1,0 +1,217 @@
+import { parseStory, type ParsedStory } from '../../src/domain/story-parser';
+
+/** A Saturday in the fourth quarter: "this quarter" ends 2026-12-31, the next one 2027-03-31. */
+const NOW = new Date('2026-11-21T09:00:00Z');
+
+/** Read with today NOW, or with no today at all (null). */
+const story = (when: string, now: Date | null = NOW): ParsedStory =>
+  parseStory(
+    `As a returning shopper, I want one-page checkout, so that I pay faster. We expect checkout conversion to rise from 10% to 15% ${when}.`,
+    now === null ? {} : { now },
+  );
+const checkBy = (when: string, now: Date | null = NOW) => story(when, now).expectedOutcome?.checkBy ?? null;
+const dateNotes = (s: ParsedStory) => s.notes.filter((n) => /check-by|fiscal/i.test(n));
+
+describe('a check-by said as a period, the way deadlines are written', () => {
+  it.each([
+    // Halves of a year: the half's last day.
+    ['by H1 2027', '2027-06-30'],
+    ['by H2 2027', '2027-12-31'],
+    ['in H2 2027', '2027-12-31'],
+    ['by 1H 2027', '2027-06-30'],
+    ['by 2H27', '2027-12-31'],
+    ["by H1'27", '2027-06-30'],
+    ['by H1 27', '2027-06-30'],
+    ['by h1 2027', '2027-06-30'],
+    ['by the end of H1 2027', '2027-06-30'],
+    ['by 2027 H2', '2027-12-31'],
+    ['by 2027-H1', '2027-06-30'],
+    ['by H2/2027', '2027-12-31'],
+    ['by the first half of 2027', '2027-06-30'],
+    ['in the second half of 2027', '2027-12-31'],
+    ['by the end of the first half of 2027', '2027-06-30'],
+    // Quarters written with the number first, the year first, or a separator.
+    ['by 3Q 2027', '2027-09-30'],
+    ['by 3Q27', '2027-09-30'],
+    ['by 2027 Q3', '2027-09-30'],
+    ['by 2027-Q3', '2027-09-30'],
+    ['by Q3/2028', '2028-09-30'],
+    ['by Q3-2028', '2028-09-30'],
+    // A calendar year said as such.
+    ['by CY2027', '2027-12-31'],
+    ['by the end of CY27', '2027-12-31'],
+    // The end, the middle or the late part of a year or a month.
+    ['by end 2027', '2027-12-31'],
+    ['by late 2027', '2027-12-31'],
+    ['by mid-2027', '2027-06-30'],
+    ['by mid 2027', '2027-06-30'],
+    ['by the middle of 2027', '2027-06-30'],
+    ['by mid-year 2027', '2027-06-30'],
+    ['by mid-March 2027', '2027-03-15'],
+    ['by late March 2027', '2027-03-31'],
+    // A month and year with a short year or a hyphen, and a day written "30-Jun-2027".
+    ["by March '28", '2028-03-31'],
+    ['by Jun-2027', '2027-06-30'],
+    ['by 30-Jun-2027', '2027-06-30'],
+    ["by 30 June '27", '2027-06-30'],
+  ])('reads "%s" as %s, without a note', (when, day) => {
+    const withToday = story(when);
+    expect(withToday.expectedOutcome).toMatchObject({
+      metric: 'checkout conversion',
+      baseline: 10,
+      target: 15,
+      checkBy: day,
+    });
+    expect(dateNotes(withToday)).toEqual([]);
+    // None of these needs today: the year is said.
+    expect(checkBy(when, null)).toBe(day);
+  });
+
+  it.each([
+    ['by H1', '2027-06-30'],
+    ['by H2', '2026-12-31'],
+    ['by mid-year', '2027-06-30'],
+    ['by the middle of next year', '2027-06-30'],
+    ['by mid-March', '2027-03-15'],
+    ['by the end of the quarter', '2026-12-31'],
+    ['by the end of this quarter', '2026-12-31'],
+    ['by EOQ', '2026-12-31'],
+    ['by quarter-end', '2026-12-31'],
+    ['by the end of next quarter', '2027-03-31'],
+    ['in the next quarter', '2027-03-31'],
+    ['by next quarter', '2027-03-31'],
+    ['by next year', '2027-12-31'],
+  ])('counts "%s" from today (%s)', (when, day) => {
+    const withToday = story(when);
+    expect(withToday.expectedOutcome?.checkBy).toBe(day);
+    expect(dateNotes(withToday)).toEqual([]);
+  });
+
+  it.each(['by H1', 'by mid-year', 'by the end of the quarter', 'by EOQ', 'by next quarter', 'by next year'])(
+    'leaves "%s" open, with a note, when no day is given to count from',
+    (when) => {
+      const open = story(when, null);
+      expect(open.expectedOutcome?.checkBy).toBeNull();
+      expect(dateNotes(open)).toHaveLength(1);
+      expect(dateNotes(open)[0]).toMatch(/left open/);
+    },
+  );
+});
+
+describe('a check-by read before periods were: still read the same', () => {
+  it.each([
+    ['by Q3 2027', '2027-09-30'],
+    ["by Q3'27", '2027-09-30'],
+    ['in Q3 2027', '2027-09-30'],
+    ['by the end of Q3 2027', '2027-09-30'],
+    ['by the end of 2027', '2027-12-31'],
+    ['by end of year 2027', '2027-12-31'],
+    ['by 2027', '2027-12-31'],
+    ['by the end of March 2027', '2027-03-31'],
+    ['by March 2027', '2027-03-31'],
+    ['by 30 June 2027', '2027-06-30'],
+    ['by June 30, 2027', '2027-06-30'],
+    ['by 30/06/2027', '2027-06-30'],
+    ['by 06/30/2027', '2027-06-30'],
+    ['by 2027-06-30', '2027-06-30'],
+    ['within 3 months', '2027-02-21'],
+    ['within six weeks', '2027-01-02'],
+  ])('"%s" is %s', (when, day) => {
+    expect(checkBy(when)).toBe(day);
+    expect(dateNotes(story(when))).toEqual([]);
+  });
+
+  it('leaves a day and month that could be either way round open, and says so', () => {
+    const read = story('by 03/04/2027');
+    expect(read.expectedOutcome?.checkBy).toBeNull();
+    expect(dateNotes(read)).toEqual([
+      'The check-by date "03/04/2027" could be 2027-04-03 or 2027-03-04; write it as one of those.',
+    ]);
+  });
+});
+
+describe('a check-by said as a fiscal year', () => {
+  it.each([
+    ['by FY2027', 'FY2027', '2027-12-31'],
+    ['by FY27', 'FY27', '2027-12-31'],
+    ["by FY'27", "FY'27", '2027-12-31'],
+    ['by FY 2027', 'FY 2027', '2027-12-31'],
+    ['by end of FY27', 'FY27', '2027-12-31'],
+    ['by the end of FY2027', 'FY2027', '2027-12-31'],
+    ['in FY27', 'FY27', '2027-12-31'],
+    ['by Q1 FY2028', 'Q1 FY2028', '2028-03-31'],
+    ['by Q3 FY27', 'Q3 FY27', '2027-09-30'],
+    ['by FY27 Q2', 'FY27 Q2', '2027-06-30'],
+    ['by H1 FY2027', 'H1 FY2027', '2027-06-30'],
+  ])('reads "%s" on the calendar, and says the owner should check it', (when, said, day) => {
+    const read = story(when);
+    expect(read.expectedOutcome?.checkBy).toBe(day);
+    expect(dateNotes(read)).toEqual([
+      `The check-by "${said}" is read as if the fiscal year were the calendar year, ending ${day}: a fiscal year may end on another day, so check the date.`,
+    ]);
+    expect(checkBy(when, null)).toBe(day);
+  });
+
+  it('keeps the note once when a fiscal check-by holds for two expectations', () => {
+    const read = parseStory(
+      'We expect checkout conversion to rise from 10% to 15% and refunds to fall from 4% to 3% by FY27.',
+    );
+    expect(read.expectedOutcomes.map((e) => [e.metric, e.checkBy])).toEqual([
+      ['checkout conversion', '2027-12-31'],
+      ['refunds', '2027-12-31'],
+    ]);
+    expect(dateNotes(read)).toHaveLength(1);
+  });
+});
+
+describe('a period already over, with a check-by counted from today said last', () => {
+  it.each([
+    'We expect churn, which peaked in mid-2024, to fall from 5% to 4% within 6 months.',
+    'We expect churn, which peaked in H1 2024, to fall from 5% to 4% within 6 months.',
+  ])('"%s" is checked six months from today', (text) => {
+    expect(parseStory(text, { now: NOW }).expectedOutcome).toMatchObject({
+      metric: 'churn',
+      checkBy: '2027-05-21',
+    });
+  });
+
+  it('keeps a period already over when nothing else is said, for the owner to see it has passed', () => {
+    expect(checkBy('in H1 2024')).toBe('2024-06-30');
+  });
+});
+
+describe('a deadline that cannot be read gives no check-by, and says so', () => {
+  it.each([
+    ['by H3 2027', 'The check-by half "H3 2027" is not one: a year has H1 and H2.'],
+    ['by H0 2027', 'The check-by half "H0 2027" is not one: a year has H1 and H2.'],
+    ['by Q5 2027', 'The check-by quarter "Q5 2027" is not one: a year has Q1 to Q4.'],
+    ['by FY', 'The check-by "FY" names no year; it is left open.'],
+    ['by FY20277', 'The check-by "FY20277" could not be read as a date; write the day to check by.'],
+    ['by 2027-02-30', 'The check-by date "2027-02-30" is not a real day.'],
+    ['by early 2027', 'The check-by "early 2027" does not say which day; write the day to check by.'],
+    [
+      'by early March 2027',
+      'The check-by "early March 2027" does not say which day; write the day to check by.',
+    ],
+  ])('"%s"', (when, note) => {
+    const read = story(when);
+    expect(read.expectedOutcome).toMatchObject({ metric: 'checkout conversion', checkBy: null });
+    expect(dateNotes(read)).toEqual([note]);
+  });
+
+  it.each([
+    'We expect checkout conversion to rise from 10% to 15% Q5 2027.',
+    'We expect response time to fall by 1h.',
+    'We expect response time to fall from 3h to 2h by 2h 30 min.',
+    'We expect churn to fall by half.',
+    'We expect cycle time to fall from 10 to 8 days.',
+    'We expect revenue by quarter to rise from 1 to 2.',
+    'We expect sign-ups in the middle of the funnel to rise from 10 to 20.',
+    'We expect late deliveries to fall from 10% to 5%.',
+    'We expect H2O usage to fall from 10 to 8 litres.',
+  ])('"%s" names no check-by', (text) => {
+    const read = parseStory(text, { now: NOW });
+    expect(read.expectedOutcome?.checkBy).toBeNull();
+    expect(dateNotes(read)).toEqual([]);
+  });
+});
