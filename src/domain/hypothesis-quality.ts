@@ -126,8 +126,12 @@ const THE_PRODUCT =
 /** A maker of the product, bare or of the product or team ("developer of the app"), not one who builds on it. */
 const ITS_DEVELOPERS =
   /^(?:(?:the|a|an|our|my)\s+)?(?:(?:senior|junior|lead|back-?end|front-?end|full-?stack|software|web|mobile|app|qa)\s+)?(?:developers?|devs?|programmers?|engineers?|testers?)(?:\s+(?:of|on|for|at|in|working\s+on)\s+(?:the|this|our|my)\s+(?:app|application|product|system|platform|site|website|team|project|code(?:base)?|tool|service))?$/i;
+/**
+ * The team, or who owns its backlog: the same people the recipe model reads as the team's own persona
+ * (recipe-features.ts, OWNER_PERSONA), so a story the panel calls a team's plan is not also told it names a user.
+ */
 const ITS_TEAM =
-  /^(?:(?:the|a|an|our|my)\s+)?(?:(?:dev(?:elopment)?|engineering|scrum|product)\s+team(?:\s+members?)?|team|po|product\s+owner|scrum\s+master)$/i;
+  /^(?:(?:the|a|an|our|my)\s+)?(?:(?:dev(?:elopment)?|engineering|scrum|product)\s+team(?:\s+members?)?|team(?:\s+members?)?|po|pm|product\s+(?:owner|manager)|project\s+manager|business\s+analyst|scrum\s+master)$/i;
 /**
  * The story's author, bare or speaking as someone ("myself", "me as a user", "I as a customer"): the role must name
  * who benefits, not who writes. "US shoppers" names a country's shoppers, so "us" counts only bare or with "as".
