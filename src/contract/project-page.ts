@@ -36,7 +36,11 @@ const accountIdSchema = z.string().trim().min(1).max(128);
 
 export const mapFiltersSchema = z
   .object({
-    sprintId: z.number({ error: 'Sprint must be a number.' }).int().positive().optional(),
+    sprintId: z
+      .number({ error: 'Sprint must be a number.' })
+      .int({ error: 'Sprint must be a whole number.' })
+      .positive({ error: 'Sprint must be above 0.' })
+      .optional(),
     // Sites name types in their own language and with digits ("Änderung", "Bug 2"): any printable name Jira
     // allows. openWorkJql quotes it with jqlString, so no name can add a clause.
     issueType: z
@@ -289,7 +293,7 @@ export const scanRunsPayloadSchema = z
   .object({
     limit: z
       .number({ error: 'Limit must be a number.' })
-      .int()
+      .int({ error: 'Limit must be a whole number of runs.' })
       .min(1, { error: 'Ask for at least one run.' })
       .max(MAX_SCAN_RUNS, { error: `Ask for at most ${MAX_SCAN_RUNS} runs.` })
       .default(10),

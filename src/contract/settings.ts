@@ -65,7 +65,9 @@ export const STALE_SETTINGS_MESSAGE =
 
 // ---- measurement tokens -------------------------------------------------------------------------------------
 
-const tokenIdSchema = z.string().regex(/^[a-f0-9]{12}$/, { error: 'Not a token id: reload the list.' });
+const tokenIdSchema = z
+  .string({ error: 'Not a token id: reload the list.' })
+  .regex(/^[a-f0-9]{12}$/, { error: 'Not a token id: reload the list.' });
 export const listTokensPayloadSchema = z.object({}).strict();
 export const createTokenPayloadSchema = z
   .object({

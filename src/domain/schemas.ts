@@ -19,6 +19,8 @@ import { textProblem } from './visible-text';
 
 export { RESULT_VERDICTS } from './result-verdicts';
 export { DIRECTIONS, MAX_ALSO_EXPECTED } from './draft-rules';
+/** Every caller turns a schema's refusal into field messages here (field-errors.ts). */
+export { fieldErrors, fieldLabel } from './field-errors';
 
 /**
  * The shapes of everything a product owner writes, with field-level messages a person can act on.
@@ -121,7 +123,7 @@ export const measurementSchema = z.strictObject({
   source: optionalText('Source', 100),
   /** The sender's idempotency id: a measurement with an id already in the series is not added again. */
   id: z
-    .string()
+    .string({ error: 'Measurement id must be text.' })
     .regex(/^[A-Za-z0-9._:#-]{1,100}$/, { error: 'Measurement id is malformed.' })
     .optional(),
 });
@@ -228,20 +230,3 @@ export const issueLensDraftSchema = z.strictObject({
   result: resultSchema.optional(),
 });
 export type IssueLensDraft = z.infer<typeof issueLensDraftSchema>;
-
-/** A zod error as `{ 'expected.target': 'Target must differ…' }`, the form every UI shows at the field. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    // A misspelt field ("maxIdleDay") is refused at its own name: dropped, its value would be lost unseen.
-    if (issue.code === 'unrecognized_keys') {
-      for (const name of issue.keys)
-        out[[...issue.path.map(String), name].join('.')] ??=
-          `"${name.slice(0, 40)}" is not a field this app knows: check its spelling, or leave it out.`;
-      continue;
-    }
-    const key = issue.path.map(String).join('.') || '_';
-    out[key] ??= issue.message;
-  }
-  return out;
-}

@@ -148,3 +148,42 @@ describe('versions the page could not have sent', () => {
     });
   });
 });
+
+describe('payloads no page sends: a broken client, an older tab, a script', () => {
+  it('a payload that is not an object of fields is told so in a sentence, not in zod words', async () => {
+    const answer = await call<ZombieQueueData>('zombieQueue', 'sort=idle');
+    const said = 'The request must be an object of fields; it was text.';
+    expect(answer).toEqual({ ok: false, error: { code: 'VALIDATION', message: said, fields: { _: said } } });
+  });
+
+  it('fields missing or of the wrong shape are named by their labels, at their fields', async () => {
+    const answer = await call('bulkDecide', {
+      decision: { kind: 'kill', reason: 'No longer wanted' },
+      selection: {},
+    });
+    expect(answer).toEqual({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message: 'Request id must be given. (and 1 more field needs attention)',
+        fields: {
+          idempotencyKey: 'Request id must be given.',
+          selection: 'Selection must hold "keys" or "filter".',
+        },
+      },
+    });
+    const filtered = await call('mapSummary', { filters: { assignee: 42, recipe: 'yes' } });
+    expect(filtered).toEqual({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message: expect.stringMatching(/^Assignee must be text or "unassigned"; it was a number\./),
+        fields: {
+          'filters.assignee': 'Assignee must be text or "unassigned"; it was a number.',
+          // The app's own sentence for a field stays as it was.
+          'filters.recipe': 'The recipe filter is on (true) or left out.',
+        },
+      },
+    });
+  });
+});
