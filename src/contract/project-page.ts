@@ -14,6 +14,7 @@ import {
   outcomeDraftSchema,
   outcomeIdSchema,
   resultSchema,
+  requiredOr,
   visibleText,
   type KillCriteria,
   type Result,
@@ -167,7 +168,7 @@ export const zombieQueuePayloadSchema = z
   .strict();
 
 const reasonSchema = z
-  .string({ error: 'Reason is required.' })
+  .string({ error: requiredOr('Reason', 'Reason must be text.') })
   .trim()
   .min(3, { error: 'Say why, in a few words (at least 3 characters).' })
   .max(1000, { error: 'Reason must be at most 1000 characters.' })

@@ -31,7 +31,7 @@ export { fieldErrors, fieldLabel } from './field-errors';
 const LIMITS = TEXT_LIMITS;
 
 /** A required field left empty says so, rather than that its value has the wrong type. */
-const requiredOr = (label: string, wrongType: string) => (issue: { input: unknown }) =>
+export const requiredOr = (label: string, wrongType: string) => (issue: { input: unknown }) =>
   issue.input === undefined || issue.input === null ? `${label} is required.` : wrongType;
 
 /** Calendar day, `YYYY-MM-DD`, and a real one (no 2026-02-30). */
@@ -61,7 +61,7 @@ const optionalText = (label: string, max: number) =>
 
 const requiredText = (label: string, max: number) =>
   z
-    .string({ error: `${label} is required.` })
+    .string({ error: requiredOr(label, `${label} must be text.`) })
     .trim()
     .min(1, { error: `${label} is required.` })
     .max(max, { error: `${label} must be at most ${max} characters.` })

@@ -135,6 +135,29 @@ describe('the sentences said where zod would have spoken', () => {
       { idempotencyKey: 'Request id must be given.' },
     ],
     [
+      'a number where a required text goes (told as such, not as missing)',
+      domainSchemas.outcomeDraftSchema,
+      {
+        name: 42,
+        metric: 'cart drop-off %',
+        baseline: 40,
+        target: 30,
+        direction: 'decrease',
+        dueDate: '2027-01-01',
+      },
+      { name: 'Name must be text.' },
+    ],
+    [
+      'a reason sent as a number',
+      bulkDecidePayloadSchema,
+      {
+        idempotencyKey: 'request-0001',
+        decision: { kind: 'kill', reason: 7 },
+        selection: { keys: ['PROJ-1'] },
+      },
+      { 'decision.reason': 'Reason must be text.' },
+    ],
+    [
       'a fraction for a count',
       zombieQueuePayloadSchema,
       { offset: 1.5 },
