@@ -4,6 +4,7 @@
  */
 
 import { readTypedNumber, type DecimalMark } from './amounts';
+import { codePoint, DRAWN_AS_NOTHING_SRC, LONE_SURROGATE_SRC, withoutInvisible } from './visible-text';
 
 /** Where a measurement goes: an outcome by id, or a metric by name (an outcome's metric or a series of its own). */
 export type MeasurementTarget = { outcomeId: string } | { metric: string };
@@ -49,20 +50,13 @@ const OUTCOME_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
  * Control characters and halves of a surrogate pair: nobody means them, and stored as JSON each takes six bytes,
  * so a series of such text would pass the storage value limit and refuse every later measurement.
  */
-const UNPRINTABLE =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f]|${LONE_SURROGATE_SRC}`);
 /**
- * Characters drawn as nothing: Unicode's format characters (zero-width space, joiners, word joiner, soft hyphen,
- * byte-order mark, bidi controls…) and the Hangul fillers. In a metric's name one makes a series apart from the
- * one it looks like, or a name no one sees.
+ * The characters drawn as nothing a name is refused for: in a metric's name one makes a series apart from the one
+ * it looks like, or a name no one sees. The zero-width joiner and non-joiner are left to matching (which ignores
+ * them): Persian and other scripts write words with them, and emoji are built with them.
  */
-const INVISIBLE_ALL = /[\p{Cf}\u115f\u1160\u3164\uffa0]/gu;
-/**
- * The invisible characters a name is refused for. The zero-width joiner and non-joiner are left to matching (which
- * ignores them): Persian and other scripts write words with them, and emoji are built with them.
- */
-const INVISIBLE = /(?![\u200c\u200d])[\p{Cf}\u115f\u1160\u3164\uffa0]/u;
+const INVISIBLE = new RegExp(`(?![\\u200c\\u200d])[${DRAWN_AS_NOTHING_SRC}]`, 'u');
 const INVISIBLE_NAMES: Record<number, string> = {
   0xad: 'soft hyphen',
   0x61c: 'Arabic letter mark',
@@ -89,12 +83,8 @@ const INVISIBLE_NAMES: Record<number, string> = {
   0xffa0: 'halfwidth Hangul filler',
 };
 
-const codePoint = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-
 /** `text` without the characters drawn as nothing (how metric names are matched: src/storage/metric-series.ts). */
-export function withoutInvisible(text: string): string {
-  return text.replace(INVISIBLE_ALL, '');
-}
+export { withoutInvisible };
 
 /**
  * Why `text` (a row's `field`, trimmed: a byte-order mark at either end is trimmed as a space) holds a character
@@ -113,8 +103,7 @@ function invisibleProblem(field: string, text: string): string | null {
   return `${field} holds an invisible character, ${codePoint(cp)} (${name}), ${where}: remove it, so that the ${field} is what it looks like.`;
 }
 
-// eslint-disable-next-line no-control-regex
-const UNSEEN = /[\p{Cf}\u115f\u1160\u3164\uffa0\u0000-\u001f\u007f-\u009f]/gu;
+const UNSEEN = new RegExp(`[${DRAWN_AS_NOTHING_SRC}\\u0000-\\u001f\\u007f-\\u009f]`, 'gu');
 
 /** Text quoted in a message with what cannot be seen in it written out ("value<U+200B>"). */
 function shown(text: string): string {

@@ -9,18 +9,33 @@
 // character comes from typing or pasting.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-/** White space and the invisible format characters (Unicode's Cf: zero-width, direction and joining marks). */
-const NOTHING_VISIBLE = /^[\s\p{Cf}]*$/u;
+/** Half of a surrogate pair, without its other half: a broken client's, never typed. */
+export const LONE_SURROGATE_SRC =
+  '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const LONE_SURROGATE = new RegExp(LONE_SURROGATE_SRC);
+/**
+ * Characters drawn as nothing, for a character class: Unicode's format characters (Cf: zero-width space, joiners,
+ * word joiner, soft hyphen, byte-order mark, direction marks) and the Hangul fillers.
+ */
+export const DRAWN_AS_NOTHING_SRC = '\\p{Cf}\\u115f\\u1160\\u3164\\uffa0';
+const DRAWN_AS_NOTHING_ALL = new RegExp(`[${DRAWN_AS_NOTHING_SRC}]`, 'gu');
+const NOTHING_VISIBLE = new RegExp(`^[\\s${DRAWN_AS_NOTHING_SRC}]*$`, 'u');
 
-const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+/** A character's code point as Unicode writes it ("U+200B"). */
+export const codePoint = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** `text` without the characters drawn as nothing. */
+export function withoutInvisible(text: string): string {
+  return text.replace(DRAWN_AS_NOTHING_ALL, '');
+}
 
 /** Why `text` cannot be stored as typed text, as the end of a sentence that names the field; null when it can. */
 export function textProblem(text: string): string | null {
   const control = CONTROL.exec(text);
-  if (control) return `holds a control character (${codePoint(control[0])}): remove it and save again.`;
+  if (control)
+    return `holds a control character (${codePoint(control[0].codePointAt(0)!)}): remove it and save again.`;
   const half = LONE_SURROGATE.exec(text);
-  if (half) return `holds a broken character (${codePoint(half[0])}): type that part again.`;
+  if (half) return `holds a broken character (${codePoint(half[0].codePointAt(0)!)}): type that part again.`;
   if (text !== '' && NOTHING_VISIBLE.test(text))
     return 'holds only invisible characters: type it, or leave it empty.';
   return null;
