@@ -29,6 +29,7 @@ describe('the kill review', () => {
   it.each([
     ['a NUL character', 'abc\u0000def', /Reason holds a control character \(U\+0000\)/],
     ['three zero-width spaces', '\u200b\u200b\u200b', /Reason holds only invisible characters/],
+    ['three Hangul fillers', '\u3164\u3164\u3164', /Reason holds only invisible characters/],
     ['half of a surrogate pair', 'gone \ud800 now', /Reason holds a broken character \(U\+D800\)/],
   ])(
     'refuses a kill whose reason is %s, and leaves the issue open and unlogged',
