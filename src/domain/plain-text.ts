@@ -38,6 +38,22 @@ function attrString(node: AdfNode, key: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/**
+ * An inline node's text, or a space when it has none: "As a" + mention + "shopper" must not read "As ashopper".
+ */
+function inlineText(text: string): string {
+  return text === '' ? ' ' : text;
+}
+
+/** A date node's day (its timestamp is milliseconds since 1970, at the day's start in UTC), as YYYY-MM-DD. */
+function dateNodeDay(node: AdfNode): string {
+  const timestamp = node.attrs?.['timestamp'];
+  const ms =
+    typeof timestamp === 'number' ? timestamp : Number(typeof timestamp === 'string' ? timestamp : NaN);
+  const date = new Date(ms);
+  return Number.isFinite(date.getTime()) ? date.toISOString().slice(0, 10) : ' ';
+}
+
 /** Iterative walk so a deeply nested document cannot overflow the stack. */
 function adfToText(root: AdfNode): string {
   const out: string[] = [];
@@ -64,20 +80,20 @@ function adfToText(root: AdfNode): string {
         out.push('\n' + CODE_MARKER + '\n');
         continue;
       case 'mention':
-        out.push(attrString(item, 'text'));
+        out.push(inlineText(attrString(item, 'text')));
         continue;
       case 'emoji':
-        out.push(attrString(item, 'text') || attrString(item, 'shortName'));
+        out.push(inlineText(attrString(item, 'text') || attrString(item, 'shortName')));
         continue;
       case 'inlineCard':
       case 'blockCard':
-        out.push(attrString(item, 'url'));
+        out.push(inlineText(attrString(item, 'url')));
         continue;
       case 'date':
-        out.push(attrString(item, 'timestamp'));
+        out.push(dateNodeDay(item));
         continue;
       case 'status':
-        out.push(attrString(item, 'text'));
+        out.push(inlineText(attrString(item, 'text')));
         continue;
       default:
         break;

@@ -83,6 +83,24 @@ describe('toPlainText', () => {
       expect(out).toContain('a\nb');
     });
 
+    it('writes a date node as its day, not as the milliseconds it is stored as', () => {
+      const at = (timestamp: unknown) =>
+        toPlainText(doc(paragraph(text('Check by '), { type: 'date', attrs: { timestamp } }, text('.'))));
+      expect(at('1798761600000')).toBe('Check by 2027-01-01.');
+      expect(at(1798761600000)).toBe('Check by 2027-01-01.');
+      // One that is no time is left out, its words kept apart.
+      expect(at('soon')).toBe('Check by  .');
+    });
+
+    it('keeps the words around a mention, a card or a status that has no text of its own apart', () => {
+      for (const node of [
+        { type: 'mention', attrs: { id: 'abc' } },
+        { type: 'inlineCard', attrs: {} },
+        { type: 'status', attrs: { color: 'green' } },
+      ])
+        expect(toPlainText(doc(paragraph(text('As a'), node, text('shopper'))))).toBe('As a shopper');
+    });
+
     it('marks code blocks instead of copying code', () => {
       const out = toPlainText(
         doc(paragraph(text('Intro')), { type: 'codeBlock', content: [text('rm -rf /')] }),
