@@ -38,13 +38,35 @@ export function isVerdictStatus(status: BetStatus): boolean {
 /** Jira's limit on an entity property value, in characters of JSON. */
 export const PROPERTY_VALUE_LIMIT = 32_768;
 
+/** A fired rule as stored; its words are for people, so one missing reads as empty rather than losing the flag. */
+const flagRuleSchema = z
+  .object({
+    rule: z.string(),
+    since: z.string().catch(''),
+    detail: z.string().catch(''),
+    clearBy: z.string().catch(''),
+  })
+  .loose();
+type FlagRule = z.infer<typeof flagRuleSchema>;
+/** "true" written as text is still true: a flag must not forget that its label or comment was made. */
+const storedBoolean = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+/**
+ * The flag as stored. A rule that cannot be read is left out, not the flag: the flag remembers the label and the
+ * comment already made, and without it the next scan would comment again and date the flag anew.
+ */
 const flagSchema = z.object({
   flaggedAt: z.string(),
-  rules: z.array(
-    z.object({ rule: z.string(), since: z.string(), detail: z.string(), clearBy: z.string() }).loose(),
-  ),
-  labelApplied: z.boolean().default(false),
-  commented: z.boolean().default(false),
+  rules: z
+    .array(z.unknown())
+    .transform((rules) =>
+      rules.flatMap((r): FlagRule[] => {
+        const read = flagRuleSchema.safeParse(r);
+        return read.success ? [read.data] : [];
+      }),
+    )
+    .catch([]),
+  labelApplied: storedBoolean.catch(false).default(false),
+  commented: storedBoolean.catch(false).default(false),
 });
 export type ZombieFlag = z.infer<typeof flagSchema>;
 
@@ -81,7 +103,9 @@ const storedText = z
   .transform((value) => (value ? value : undefined))
   .optional()
   .catch(undefined);
-const storedNumber = z.number().refine(Number.isFinite).optional().catch(undefined);
+/** A number written as text by hand or by another tool ("40", "-2.5") is still that number. */
+const asNumber = (v: unknown) => (typeof v === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(v) ? Number(v) : v);
+const storedNumber = z.preprocess(asNumber, z.number().refine(Number.isFinite)).optional().catch(undefined);
 const storedHypothesisSchema = z.object({ persona: storedText, intent: storedText, benefit: storedText });
 const storedExpectedSchema = z.object({
   metric: storedText,
@@ -93,7 +117,7 @@ const storedExpectedSchema = z.object({
 });
 /** Text a part cannot do without (a threshold's metric, a condition's text): any length, never blank. */
 const storedRequiredText = z.string().trim().min(1);
-const storedFinite = z.number().refine(Number.isFinite);
+const storedFinite = z.preprocess(asNumber, z.number().refine(Number.isFinite));
 const killShape = killCriteriaSchema.shape;
 const storedKillCriteriaSchema = z.object({
   deadline: killShape.deadline.catch(undefined),
@@ -106,8 +130,8 @@ const storedKillCriteriaSchema = z.object({
     })
     .optional()
     .catch(undefined),
-  maxIdleDays: killShape.maxIdleDays.catch(undefined),
-  maxSprintsCarried: killShape.maxSprintsCarried.catch(undefined),
+  maxIdleDays: z.preprocess(asNumber, killShape.maxIdleDays).catch(undefined),
+  maxSprintsCarried: z.preprocess(asNumber, killShape.maxSprintsCarried).catch(undefined),
   condition: z
     .object({ text: storedRequiredText, reviewDate: isoDate('Review date') })
     .optional()

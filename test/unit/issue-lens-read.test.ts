@@ -33,3 +33,41 @@ describe('reading a stored lens', () => {
     expect(lens.result).toBeNull();
   });
 });
+
+describe('reading what a hand or another tool wrote', () => {
+  it('reads numbers written as text as those numbers, and nothing else that is text', () => {
+    const lens = readLens({
+      expected: { metric: 'cart drop-off', baseline: '40', target: ' -2.5 ', direction: 'decrease' },
+      killCriteria: { maxIdleDays: '30', maxSprintsCarried: '3' },
+      result: { verdict: 'validated', evidence: 'Seen in the funnel', measuredValue: '12' },
+    });
+    expect(lens.expected).toMatchObject({ baseline: 40, target: -2.5 });
+    expect(lens.killCriteria).toEqual({ maxIdleDays: 30, maxSprintsCarried: 3 });
+    expect(lens.result?.measuredValue).toBe(12);
+    expect(readLens({ expected: { baseline: '40%', target: '1e3', unit: '%' } }).expected).toEqual({
+      unit: '%',
+    });
+  });
+
+  it('keeps a flag whose rule misses its words, so the label and comment already made are not made again', () => {
+    const lens = readLens({
+      zombie: 'true',
+      flag: {
+        flaggedAt: '2026-08-01T10:00:00.000Z',
+        rules: [
+          { rule: 'idle', since: '2026-08-01', detail: 'Idle 90 days' },
+          { detail: 'no rule named' },
+          7,
+        ],
+        labelApplied: true,
+        commented: 'true',
+      },
+    });
+    expect(lens.flag).toEqual({
+      flaggedAt: '2026-08-01T10:00:00.000Z',
+      rules: [{ rule: 'idle', since: '2026-08-01', detail: 'Idle 90 days', clearBy: '' }],
+      labelApplied: true,
+      commented: true,
+    });
+  });
+});
