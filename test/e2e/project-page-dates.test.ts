@@ -116,6 +116,35 @@ describe('a date the project page cannot read', () => {
     await page.close();
   });
 
+  it('refuses a due date already past at the field as the person leaves it, before any call, and takes one ahead', async () => {
+    const { page, frame, calls } = await openProjectPage(wb);
+    const name = 'Due date a year too early';
+    const form = await fillNewOutcome(frame, {
+      name,
+      metric: 'orders per day',
+      baseline: '10',
+      target: '20',
+    });
+    const due = form.getByLabel('Due date');
+    // Two days ago is past for the person wherever they are.
+    const past = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    await typeDate(due, past, 'Enter');
+    const said = form.getByText(
+      new RegExp(`^Due date ${past} has already passed: choose a day from \\d{4}-\\d{2}-\\d{2} on\\.$`),
+    );
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    await said.waitFor();
+    expect(await describedText(due)).toContain(`Due date ${past} has already passed`);
+    expect(calls).not.toContain(PROJECT_PAGE_RESOLVERS.createOutcome);
+
+    await typeDate(due, DUE_DATE_AHEAD, 'Enter');
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    await form.waitFor({ state: 'detached' });
+    const loaded = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
+    expect(loaded.ok && loaded.data.outcomes.find((o) => o.name === name)?.dueDate).toBe(DUE_DATE_AHEAD);
+    await page.close();
+  });
+
   it('is refused at a Keep’s snooze and kill dates, quoted, and nothing is decided', async () => {
     const since = '2001-03-01T00:00:00.000Z';
     const key = anIdleZombie(wb, 'Old banner nobody reads', since);

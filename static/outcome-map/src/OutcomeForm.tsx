@@ -8,9 +8,10 @@ import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-
 import type { OutcomeView, ProjectPageLoadData } from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
 import { amountText, readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
-import { expectationConflict } from '../../../src/domain/draft-rules';
+import { expectationConflict, ISO_DATE_PATTERN } from '../../../src/domain/draft-rules';
 // The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
 import { metricNameProblem } from '../../../src/domain/says-something';
+import { dueDateProblem } from '../../../src/domain/outcome-due-date';
 import { callResolver, flag } from '../../shared/bridge';
 import { localToday } from '../../shared/date-format';
 import { newRequestId } from '../../shared/requestId';
@@ -106,7 +107,10 @@ function DateField(props: {
   /** What the resolver's messages call the field ("Measurement date"), for the same words here. */
   ruleLabel: string;
   defaultValue: string;
+  minDate?: string;
   maxDate?: string;
+  /** A rule of the field's own beyond being a real day, judged as the person leaves the field (as the save is). */
+  rule?: (day: string) => string | null;
 }) {
   return (
     <Field<string>
@@ -114,7 +118,12 @@ function DateField(props: {
       id={props.id}
       label={props.label}
       defaultValue={props.defaultValue}
-      validate={(value) => typedDayProblem(props.ruleLabel, value ?? '')}
+      validate={(value) => {
+        const day = value ?? '';
+        const unread = typedDayProblem(props.ruleLabel, day);
+        if (unread || !ISO_DATE_PATTERN.test(day)) return unread;
+        return props.rule?.(day) ?? undefined;
+      }}
     >
       {({ fieldProps, error }) => (
         <>
@@ -127,6 +136,7 @@ function DateField(props: {
             onFocus={fieldProps.onFocus}
             isInvalid={fieldProps.isInvalid}
             aria-describedby={fieldProps['aria-describedby']}
+            {...(props.minDate ? { minDate: props.minDate } : {})}
             {...(props.maxDate ? { maxDate: props.maxDate } : {})}
           />
           {error ? <ErrorMessage>{error}</ErrorMessage> : null}
@@ -396,6 +406,9 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
               label="Due date"
               ruleLabel="Due date"
               defaultValue={o?.dueDate ?? ''}
+              // The calendar offers no day already past; a stored day come due since may stay as it is.
+              minDate={localToday()}
+              rule={(day) => dueDateProblem(day, o?.dueDate, localToday())}
             />
           </div>
           <div className="ol-actions">
