@@ -92,6 +92,27 @@ export interface SearchJqlInput {
   reconcileIssues?: readonly string[];
 }
 
+/** An issue of a search page the app could not read: left out of the page, with why. */
+export interface UnreadableIssue {
+  /** Its id and key, when the answer gives them as strings. */
+  id: string | null;
+  key: string | null;
+  /** As a JiraResponseError's: "Unexpected Jira response to searchJql: issues.3.fields.labels.0: …". */
+  message: string;
+}
+
+export interface SearchJqlPage {
+  /** The page's issues the app could read, in Jira's order. */
+  issues: JiraIssue[];
+  nextPageToken: string | null;
+  /**
+   * The page's issues whose answer did not parse (a field of another type than the spec's, an id missing).
+   * Each is one issue's problem, not the page's: a caller that reports per-issue errors records these; the
+   * others read the page without them. The page's next token is unaffected.
+   */
+  unreadable: UnreadableIssue[];
+}
+
 /** The most issues one search reconciles (the platform spec: "Accepts max 50 ids"). */
 export const MAX_RECONCILE_ISSUES = 50;
 
@@ -300,7 +321,11 @@ export class JiraClient {
     throw toTypedError(op, result);
   }
 
-  async searchJql(input: SearchJqlInput): Promise<{ issues: JiraIssue[]; nextPageToken: string | null }> {
+  /**
+   * One page of a JQL search. The page must parse as a whole (else JiraResponseError); its issues are read one by
+   * one, and one that does not parse is left out and listed in `unreadable`, so one odd issue fails no search.
+   */
+  async searchJql(input: SearchJqlInput): Promise<SearchJqlPage> {
     const body: Record<string, unknown> = { jql: input.jql, fields: input.fields };
     if (input.properties?.length) body.properties = input.properties;
     if (input.maxResults !== undefined) body.maxResults = input.maxResults;
@@ -312,7 +337,24 @@ export class JiraClient {
     }
     const res = await this.call('searchJql', {}, { body });
     const data = parse('searchJql', searchJqlResponseSchema, res.body);
-    return { issues: data.issues, nextPageToken: data.nextPageToken ?? null };
+    const issues: JiraIssue[] = [];
+    const unreadable: UnreadableIssue[] = [];
+    data.issues.forEach((raw, i) => {
+      const read = jiraIssueSchema.safeParse(raw);
+      if (read.success) {
+        issues.push(read.data);
+        return;
+      }
+      const first = read.error.issues[0];
+      const where = ['issues', i, ...(first?.path ?? [])].join('.');
+      const error = new JiraResponseError('searchJql', `${where}: ${first?.message ?? 'invalid'}`);
+      const named = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+      const id = typeof named.id === 'string' ? named.id : null;
+      const key = typeof named.key === 'string' ? named.key : null;
+      unreadable.push({ id, key, message: error.message });
+      console.warn(`jira: search left out issue ${key ?? id ?? `#${i}`}: ${error.message}`);
+    });
+    return { issues, nextPageToken: data.nextPageToken ?? null, unreadable };
   }
 
   /** Jira's estimate of how many issues a bounded JQL query matches (recent changes may be missing). */

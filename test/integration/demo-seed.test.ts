@@ -72,7 +72,8 @@ function snapshotOf(issue: StoredIssue): IssueSnapshot {
   return {
     key: issue.key,
     issueType: issue.type,
-    statusCategory: issue.statusCategory,
+    // A status without a category is judged as new, as the app judges one.
+    statusCategory: issue.statusCategory === 'none' ? 'new' : issue.statusCategory,
     created: issue.created,
     lastActivityAt: lastRealActivity({
       updated: issue.updated,

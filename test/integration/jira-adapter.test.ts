@@ -14,7 +14,7 @@ import {
 import { JiraClient, parseRetryAfter, withRetry } from '../../src/jira/client';
 import { addCommentOnce, CommentUnsureError } from '../../src/jira/comment-once';
 import { projectRights } from '../../src/services/project-access';
-import type { IssueInput } from '../../workbench/jira/types';
+import { NO_STATUS_CATEGORY, type IssueInput } from '../../workbench/jira/types';
 import { createWorkbench, failure, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 
 const FIELDS = ['summary', 'description', 'issuetype', 'status', 'created', 'updated', 'labels', 'assignee'];
@@ -64,6 +64,81 @@ describe('JiraClient reads', () => {
 
     expect(keys).toEqual(['OL-1', 'OL-2', 'OL-3', 'OL-4', 'OL-5']);
     expect(pages).toBe(3);
+  });
+
+  it('reads a status without a category (the spec requires none) as one with no category key', async () => {
+    wb.jira.store.createIssue(anIssue({ status: 'Triage', statusCategory: NO_STATUS_CATEGORY }));
+    const issue = await wb.asSystem(() => JiraClient.asApp().getIssue('OL-1', { fields: FIELDS }));
+    expect(issue.fields.status).toEqual(expect.objectContaining({ name: 'Triage', statusCategory: {} }));
+    const page = await wb.asSystem(() =>
+      JiraClient.asApp().searchJql({ jql: `project = ${PROJECT_KEY}`, fields: FIELDS }),
+    );
+    expect(page.issues.map((i) => [i.key, i.fields.status?.statusCategory.key])).toEqual([
+      ['OL-1', undefined],
+    ]);
+    expect(page.unreadable).toEqual([]);
+  });
+
+  it('leaves an issue it cannot read out of a search page and names it, keeping the others and the page token', async () => {
+    for (let i = 0; i < 4; i++) wb.jira.store.createIssue(anIssue({ summary: `Story ${i}` }));
+    const odd = wb.jira.store.getIssue('OL-2')!;
+    // A site whose answer for one issue breaks the spec: its labels are not strings.
+    const original = wb.jira.handle.bind(wb.jira);
+    wb.jira.handle = async (req) => {
+      const res = await original(req);
+      if (!req.path.includes('/search/jql') || res.status !== 200) return res;
+      const body = JSON.parse(res.body) as {
+        issues: Array<{ key: string; fields: Record<string, unknown> }>;
+      };
+      for (const issue of body.issues) if (issue.key === odd.key) issue.fields.labels = [42];
+      return { ...res, body: JSON.stringify(body) };
+    };
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const page = await wb.asSystem(() =>
+        JiraClient.asApp().searchJql({
+          jql: `project = ${PROJECT_KEY} ORDER BY key ASC`,
+          fields: FIELDS,
+          maxResults: 3,
+        }),
+      );
+      expect(page.issues.map((i) => i.key)).toEqual(['OL-1', 'OL-3']);
+      expect(page.unreadable).toEqual([
+        {
+          id: String(odd.id),
+          key: 'OL-2',
+          message: expect.stringMatching(
+            /^Unexpected Jira response to searchJql: issues\.1\.fields\.labels\.0: /,
+          ) as string,
+        },
+      ]);
+      expect(page.nextPageToken).toEqual(expect.any(String));
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('OL-2'));
+      const rest = await wb.asSystem(() =>
+        JiraClient.asApp().searchJql({
+          jql: `project = ${PROJECT_KEY} ORDER BY key ASC`,
+          fields: FIELDS,
+          maxResults: 3,
+          nextPageToken: page.nextPageToken,
+        }),
+      );
+      expect(rest.issues.map((i) => i.key)).toEqual(['OL-4']);
+      expect(rest.unreadable).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('still fails a search page that is not a page at all', async () => {
+    wb.jira.store.createIssue(anIssue());
+    const original = wb.jira.handle.bind(wb.jira);
+    wb.jira.handle = async (req) => {
+      const res = await original(req);
+      return req.path.includes('/search/jql') ? { ...res, body: JSON.stringify({ issues: 'none' }) } : res;
+    };
+    await expect(
+      wb.asSystem(() => JiraClient.asApp().searchJql({ jql: `project = ${PROJECT_KEY}`, fields: FIELDS })),
+    ).rejects.toThrow(/Unexpected Jira response to searchJql: issues: /);
   });
 
   it('reads one issue with typed fields, and bulk-fetches several', async () => {

@@ -1,7 +1,7 @@
 import { openDatabase } from '../../workbench/db';
 import { JiraEmulator } from '../../workbench/jira/emulator';
 import { ContractChecker } from '../../workbench/jira/openapi';
-import type { JiraActor, JiraPermission } from '../../workbench/jira/types';
+import { NO_STATUS_CATEGORY, type JiraActor, type JiraPermission } from '../../workbench/jira/types';
 
 const ALL: JiraPermission[] = [
   'BROWSE_PROJECTS',
@@ -220,6 +220,48 @@ describe('Jira emulator against the official OpenAPI spec', () => {
       processedAccessibleIssues: [10000, 10001],
       invalidOrInaccessibleIssueCount: 1,
     });
+    expect(contract.violations.slice(before)).toEqual([]);
+  });
+
+  it('deletes an issue within the spec: 204, and 400, 403 and 404 as the spec documents them', async () => {
+    const { jira, contract } = aCheckedWorld();
+    const before = contract.violations.length;
+    jira.store.createIssue({ key: 'OL-3', summary: 'A sub-task', type: 'Sub-task', parentKey: 'OL-2' });
+    const statuses: number[] = [];
+    const run = async (actor: JiraActor, method: string, path: string) =>
+      statuses.push((await call(jira, actor, method, path)).status);
+    await run(viewer, 'DELETE', '/issue/OL-2');
+    await run(outsider, 'DELETE', '/issue/OL-2');
+    await run(app, 'DELETE', '/issue/OL-2');
+    await run(app, 'DELETE', '/issue/OL-2?deleteSubtasks=false');
+    await run(app, 'DELETE', '/issue/OL-2?deleteSubtasks=true');
+    await run(app, 'DELETE', '/issue/OL-3');
+    await run(app, 'GET', '/issue/OL-2');
+    expect(contract.violations.slice(before)).toEqual([]);
+    expect(statuses).toEqual([403, 404, 400, 400, 204, 404, 404]);
+  });
+
+  it('serves a status without a category within the spec, on a read and a search', async () => {
+    const { jira, contract } = aCheckedWorld();
+    const before = contract.violations.length;
+    jira.store.createIssue({
+      key: 'OL-3',
+      summary: 'Odd status',
+      status: 'Triage',
+      statusCategory: NO_STATUS_CATEGORY,
+    });
+    const read = await call(jira, viewer, 'GET', '/issue/OL-3?fields=status');
+    const found = await call(jira, app, 'POST', '/search/jql', {
+      jql: 'project = OL AND statusCategory != Done',
+      fields: ['status'],
+    });
+    expect([read.status, found.status]).toEqual([200, 200]);
+    const status = (JSON.parse(read.body) as { fields: { status: Record<string, unknown> } }).fields.status;
+    expect(status.name).toBe('Triage');
+    expect(status).not.toHaveProperty('statusCategory');
+    expect((JSON.parse(found.body) as { issues: Array<{ key: string }> }).issues.map((i) => i.key)).toContain(
+      'OL-3',
+    );
     expect(contract.violations.slice(before)).toEqual([]);
   });
 

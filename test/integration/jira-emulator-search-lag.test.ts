@@ -121,6 +121,25 @@ describe('the emulator’s search index lags behind REST writes', () => {
     expect(await keysOf(jira, open)).toEqual(['OL-2']);
   });
 
+  it('counts a deleted issue until the index has the deletion, but returns nothing of it, sorted or not', async () => {
+    const { jira, contract, a } = aWorld();
+    const before = contract.violations.length;
+    jira.store.grant('OL', 'acc-member', ['DELETE_ISSUES']);
+    expect((await call(jira, 'DELETE', '/issue/OL-1')).status).toBe(204);
+    expect((await call(jira, 'GET', '/issue/OL-1')).status).toBe(404);
+
+    const jql = 'project = OL';
+    // The index still holds it: it is matched and counted, yet there is nothing left to return of it.
+    expect((await call(jira, 'POST', '/search/approximate-count', { jql })).json).toEqual({ count: 2 });
+    expect(await keysOf(jira, jql)).toEqual(['OL-2']);
+    expect(await keysOf(jira, `${jql} ORDER BY key DESC`)).toEqual(['OL-2']);
+    expect(await keysOf(jira, jql, [a.id])).toEqual(['OL-2']);
+
+    waitForIndex(jira);
+    expect((await call(jira, 'POST', '/search/approximate-count', { jql })).json).toEqual({ count: 1 });
+    expect(contract.violations.slice(before)).toEqual([]);
+  });
+
   it('indexes what a test writes into the store at once, and catches up or drops the lag when told', async () => {
     const { jira, a, b } = aWorld();
     jira.store.setIssueProperty('OL-2', 'outcome-lens', { outcomeId: 'out-2' });

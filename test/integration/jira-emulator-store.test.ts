@@ -2,7 +2,7 @@
    response bodies are read as loose JSON: the assertions are the type check */
 import { openDatabase } from '../../workbench/db';
 import { JiraEmulator } from '../../workbench/jira/emulator';
-import type { IssueInput, JiraActor } from '../../workbench/jira/types';
+import { NO_STATUS_CATEGORY, type IssueInput, type JiraActor } from '../../workbench/jira/types';
 
 const app: JiraActor = { type: 'app' };
 const lead: JiraActor = { type: 'user', accountId: 'acc-lead' };
@@ -164,5 +164,181 @@ describe('Jira emulator: changelog and project properties', () => {
       nextPageToken: '!!',
     });
     expect(garbage.status).toBe(400);
+  });
+});
+
+async function searchKeys(jira: JiraEmulator, jql: string): Promise<string[]> {
+  const res = await call(jira, app, 'POST', '/search/jql', { jql, fields: ['status'] });
+  expect(res.status).toBe(200);
+  return (res.json.issues as Array<{ key: string }>).map((i) => i.key);
+}
+
+describe('Jira emulator: a status without a category', () => {
+  it('holds it and serves the status without statusCategory on a read, a bulk fetch, a search and a parent', async () => {
+    const jira = aWorld();
+    const epic = jira.store.createIssue(
+      anIssue({ type: 'Epic', status: 'Triage', statusCategory: NO_STATUS_CATEGORY }),
+    );
+    const child = jira.store.createIssue(anIssue({ parentKey: epic.key }));
+    expect(jira.store.getIssue(epic.key)?.statusCategory).toBe(NO_STATUS_CATEGORY);
+
+    const read = await call(jira, dev, 'GET', `/issue/${epic.key}?fields=status`);
+    expect(read.status).toBe(200);
+    expect(read.json.fields.status).toMatchObject({ name: 'Triage' });
+    expect(read.json.fields.status).not.toHaveProperty('statusCategory');
+    const bulk = await call(jira, dev, 'POST', '/issue/bulkfetch', {
+      issueIdsOrKeys: [epic.key],
+      fields: ['status'],
+    });
+    expect(bulk.json.issues[0].fields.status).not.toHaveProperty('statusCategory');
+    const found = await call(jira, dev, 'POST', '/search/jql', {
+      jql: `key = ${epic.key}`,
+      fields: ['status'],
+    });
+    expect(found.json.issues[0].fields.status).not.toHaveProperty('statusCategory');
+    const parent = await call(jira, dev, 'GET', `/issue/${child.key}?fields=parent`);
+    expect(parent.json.fields.parent.fields.status).toMatchObject({ name: 'Triage' });
+    expect(parent.json.fields.parent.fields.status).not.toHaveProperty('statusCategory');
+    // The others keep theirs.
+    expect(
+      (await call(jira, dev, 'GET', `/issue/${child.key}?fields=status`)).json.fields.status,
+    ).toMatchObject({ statusCategory: { key: 'new' } });
+  });
+
+  it('is a category of its own to JQL, as "No Category": not EMPTY, never To Do, In Progress or Done', async () => {
+    const jira = aWorld();
+    const none = jira.store.createIssue(anIssue({ status: 'Triage', statusCategory: NO_STATUS_CATEGORY }));
+    const todo = jira.store.createIssue(anIssue());
+    const done = jira.store.createIssue(anIssue({ status: 'Done' }));
+    expect(await searchKeys(jira, 'project = OL AND statusCategory != Done')).toEqual([none.key, todo.key]);
+    expect(await searchKeys(jira, 'project = OL AND statusCategory not in ("To Do", "In Progress")')).toEqual(
+      [none.key, done.key],
+    );
+    expect(await searchKeys(jira, 'project = OL AND statusCategory in ("To Do", Done)')).toEqual([
+      todo.key,
+      done.key,
+    ]);
+    expect(await searchKeys(jira, 'project = OL AND statusCategory is EMPTY')).toEqual([]);
+    expect(await searchKeys(jira, 'project = OL ORDER BY statusCategory ASC')).toEqual([
+      none.key,
+      todo.key,
+      done.key,
+    ]);
+  });
+
+  it('refuses a category it could not serve when the issue is written, not on every later read', () => {
+    const jira = aWorld();
+    expect(() => jira.store.createIssue(anIssue({ statusCategory: 'undefined' as never }))).toThrow(
+      /Unknown status category: undefined/,
+    );
+    const issue = jira.store.createIssue(anIssue());
+    expect(() => jira.store.updateIssueFields(issue.id, { statusCategory: 'later' as never })).toThrow(
+      /Unknown status category/,
+    );
+    jira.store.updateIssueFields(issue.id, { statusCategory: NO_STATUS_CATEGORY });
+    expect(jira.store.getIssue(issue.id)?.statusCategory).toBe(NO_STATUS_CATEGORY);
+    expect(jira.store.countIssues()).toBe(1);
+  });
+
+  it('moves into a category through a transition', async () => {
+    const jira = aWorld();
+    const issue = jira.store.createIssue(anIssue({ status: 'Triage', statusCategory: NO_STATUS_CATEGORY }));
+    jira.store.grant('OL', 'acc-dev', ['TRANSITION_ISSUES']);
+    expect(
+      (await call(jira, dev, 'POST', `/issue/${issue.key}/transitions`, { transition: { id: '21' } })).status,
+    ).toBe(204);
+    const read = await call(jira, dev, 'GET', `/issue/${issue.key}?fields=status`);
+    expect(read.json.fields.status).toMatchObject({
+      name: 'In Progress',
+      statusCategory: { key: 'indeterminate' },
+    });
+  });
+});
+
+describe('Jira emulator: deleting an issue', () => {
+  it('deletes it with its comments, changelog, properties and old keys: every read then answers 404', async () => {
+    const jira = aWorld();
+    jira.store.createProject({ key: 'SEC', name: 'Secret' });
+    const keep = jira.store.createIssue(anIssue());
+    const gone = jira.store.createIssue(anIssue());
+    jira.store.setIssueProperty(gone.key, 'lens', { version: 1 });
+    jira.store.addComment(gone.key, { author: 'acc-dev', body: 'Soon gone' });
+    jira.store.addChangelog(gone.key, { author: 'acc-dev', items: [{ field: 'labels', toString: 'x' }] });
+    const movedKey = jira.store.moveIssue(gone.key, 'SEC');
+
+    expect(jira.store.deleteIssue(movedKey)).toEqual([gone.id]);
+    expect(jira.store.getIssue(gone.id)).toBeNull();
+    expect(jira.store.getIssue(gone.key)).toBeNull(); // its old key no longer finds it
+    expect(jira.store.listComments(gone.id)).toEqual([]);
+    expect(jira.store.listChangelog(gone.id)).toEqual([]);
+    expect(jira.store.propertiesOf([gone.id], null).size).toBe(0);
+    expect(jira.store.countIssues()).toBe(1);
+    expect((await call(jira, app, 'GET', `/issue/${gone.id}`)).status).toBe(404);
+    expect((await call(jira, app, 'GET', `/issue/${gone.key}/properties/lens`)).status).toBe(404);
+    expect(await searchKeys(jira, 'project in (OL, SEC)')).toEqual([keep.key]);
+    expect(() => jira.store.deleteIssue(gone.id)).toThrow(/Unknown issue/);
+  });
+
+  it('answers DELETE with 204, and 404 for an unknown issue or one the caller cannot see', async () => {
+    const jira = aWorld();
+    const issue = jira.store.createIssue(anIssue());
+    jira.store.upsertUser({ accountId: 'acc-out', displayName: 'Out Sider' });
+    const outsider: JiraActor = { type: 'user', accountId: 'acc-out' };
+    expect((await call(jira, outsider, 'DELETE', `/issue/${issue.key}`)).status).toBe(404);
+    expect((await call(jira, app, 'DELETE', '/issue/OL-404')).status).toBe(404);
+    expect(jira.store.getIssue(issue.key)).not.toBeNull();
+    const deleted = await call(jira, app, 'DELETE', `/issue/${issue.key}`);
+    expect(deleted).toEqual({ status: 204, json: {} });
+    expect(jira.store.getIssue(issue.key)).toBeNull();
+    expect((await call(jira, app, 'DELETE', `/issue/${issue.key}`)).status).toBe(404);
+  });
+
+  it('needs the Delete issues permission: 403 without it, the issue kept', async () => {
+    const jira = aWorld();
+    const issue = jira.store.createIssue(anIssue());
+    const refused = await call(jira, dev, 'DELETE', `/issue/${issue.key}`);
+    expect(refused.status).toBe(403);
+    expect(refused.json.errorMessages).toEqual([
+      'You do not have permission to delete issues in this project.',
+    ]);
+    expect(jira.store.getIssue(issue.id)).not.toBeNull();
+    jira.store.grant('OL', 'acc-dev', ['DELETE_ISSUES']);
+    expect((await call(jira, dev, 'DELETE', `/issue/${issue.key}`)).status).toBe(204);
+    expect(jira.store.getIssue(issue.id)).toBeNull();
+  });
+
+  it('refuses an issue with sub-tasks with 400 unless deleteSubtasks=true, which deletes them with it', async () => {
+    const jira = aWorld();
+    const story = jira.store.createIssue(anIssue());
+    const sub = jira.store.createIssue(anIssue({ type: 'Sub-task', parentKey: story.key }));
+    const other = jira.store.createIssue(anIssue());
+
+    for (const query of ['', '?deleteSubtasks=false']) {
+      const refused = await call(jira, app, 'DELETE', `/issue/${story.key}${query}`);
+      expect(refused.status).toBe(400);
+      expect(refused.json.errorMessages[0]).toMatch(/has subtasks/);
+    }
+    expect(() => jira.store.deleteIssue(story.key)).toThrow(/sub-task/);
+    expect(jira.store.getIssue(story.id)).not.toBeNull();
+    expect(jira.store.getIssue(sub.id)).not.toBeNull();
+
+    expect((await call(jira, app, 'DELETE', `/issue/${story.key}?deleteSubtasks=true`)).status).toBe(204);
+    expect(jira.store.getIssue(story.id)).toBeNull();
+    expect(jira.store.getIssue(sub.id)).toBeNull();
+    expect(jira.store.getIssue(other.id)).not.toBeNull();
+    // A sub-task itself has none: it goes alone.
+    const next = jira.store.createIssue(anIssue());
+    const lone = jira.store.createIssue(anIssue({ type: 'Sub-task', parentKey: next.key }));
+    expect((await call(jira, app, 'DELETE', `/issue/${lone.key}`)).status).toBe(204);
+    expect(jira.store.getIssue(next.id)).not.toBeNull();
+  });
+
+  it("leaves an epic's stories in place, without a parent", async () => {
+    const jira = aWorld();
+    const epic = jira.store.createIssue(anIssue({ type: 'Epic' }));
+    const story = jira.store.createIssue(anIssue({ parentKey: epic.key }));
+    expect((await call(jira, app, 'DELETE', `/issue/${epic.key}`)).status).toBe(204);
+    expect(jira.store.getIssue(story.id)).toMatchObject({ key: story.key, parentKey: null });
+    expect((await call(jira, app, 'GET', `/issue/${story.key}?fields=parent`)).json.fields.parent).toBeNull();
   });
 });

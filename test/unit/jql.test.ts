@@ -685,7 +685,8 @@ describe('JQL in the Jira emulator', () => {
         sqlPrefilter(parseJql('project = demo AND statusCategory != Done AND labels = x', aliases)),
       ).toEqual({
         projectKeys: ['DEMO'],
-        statusCategories: ['new', 'indeterminate'],
+        // A status without a category is not Done either.
+        statusCategories: ['new', 'indeterminate', 'none'],
       });
       expect(sqlPrefilter(parseJql('project in (A, B) AND project = B ORDER BY key', aliases))).toEqual({
         projectKeys: ['B'],
@@ -705,7 +706,9 @@ describe('JQL in the Jira emulator', () => {
 
     it('never excludes an issue the query matches', () => {
       const issues = ['A', 'B', 'C'].flatMap((p) =>
-        (['new', 'indeterminate', 'done'] as const).map((c) => anIssue({ projectKey: p, statusCategory: c })),
+        (['new', 'indeterminate', 'done', 'none'] as const).map((c) =>
+          anIssue({ projectKey: p, statusCategory: c }),
+        ),
       );
       const queries = [
         'project in (A, b) AND statusCategory not in (Done)',

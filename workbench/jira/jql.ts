@@ -17,7 +17,8 @@ export interface JqlIssueView {
   projectKey: string;
   issueType: string;
   statusName: string;
-  statusCategory: 'new' | 'indeterminate' | 'done';
+  /** 'none': a status without a category, which JQL reads as Jira's "No Category" (see NO_STATUS_CATEGORY). */
+  statusCategory: 'new' | 'indeterminate' | 'done' | 'none';
   labels: string[];
   created: string;
   updated: string;
@@ -179,7 +180,8 @@ function kindOf(field: JqlField): FieldKind {
   }
 }
 
-const STATUS_CATEGORIES: Record<string, JqlIssueView['statusCategory']> = {
+/** The names JQL takes for each category; none names 'none', which therefore equals no value of the field. */
+const STATUS_CATEGORIES: Record<string, Exclude<JqlIssueView['statusCategory'], 'none'>> = {
   'to do': 'new',
   new: 'new',
   '2': 'new',
@@ -801,7 +803,8 @@ function sortValue(field: JqlField, issue: JqlIssueView): Scalar | null {
     case 'status':
       return issue.statusName.toLowerCase();
     case 'statusCategory':
-      return ['new', 'indeterminate', 'done'].indexOf(issue.statusCategory);
+      // A status without a category first, then To Do, In Progress, Done.
+      return ['none', 'new', 'indeterminate', 'done'].indexOf(issue.statusCategory);
     case 'issuetype':
       return issue.issueType.toLowerCase();
     case 'assignee':
@@ -860,7 +863,7 @@ export function usesFunction(query: JqlQuery, name: JqlFunctionName): boolean {
 // Store hints
 
 type Category = JqlIssueView['statusCategory'];
-const ALL_CATEGORIES: Category[] = ['new', 'indeterminate', 'done'];
+const ALL_CATEGORIES: Category[] = ['new', 'indeterminate', 'done', 'none'];
 
 /**
  * Hints the store may use to narrow rows before matching. Only top-level AND terms with literal
@@ -904,7 +907,7 @@ export function sqlPrefilter(query: JqlQuery): {
       }
     }
     if (term.field.name === 'statusCategory' && (positive || negative)) {
-      const named = new Set(literal.map((v) => STATUS_CATEGORIES[v.toLowerCase()]).filter(Boolean));
+      const named = new Set<Category | undefined>(literal.map((v) => STATUS_CATEGORIES[v.toLowerCase()]));
       const allowed = ALL_CATEGORIES.filter((c) => (positive ? named.has(c) : !named.has(c)));
       out.statusCategories = out.statusCategories
         ? out.statusCategories.filter((c) => allowed.includes(c))

@@ -7,6 +7,7 @@ import type {
   IssueTypeName,
   JiraPermission,
   ProjectInput,
+  IssueStatusCategory,
   SprintValue,
   StatusCategoryKey,
   StoredChangelog,
@@ -16,7 +17,7 @@ import type {
   StoredUser,
   UserInput,
 } from './types';
-import { APP_PROJECT_ROLE, GLOBAL_PERMISSIONS } from './types';
+import { APP_PROJECT_ROLE, GLOBAL_PERMISSIONS, ISSUE_STATUS_CATEGORIES } from './types';
 import type { AppProjectRole, SecurityLevelInput, StoredSecurityLevel } from './types';
 
 /** Whether the time zone is one Jira knows (an IANA name). */
@@ -138,6 +139,13 @@ function isoOf(value: string | undefined, fallback: Date): string {
   const date = value === undefined ? fallback : new Date(value);
   if (Number.isNaN(date.getTime())) throw new Error(`Invalid date: ${value ?? ''}`);
   return date.toISOString();
+}
+
+/** The category as given, refused when it is none the emulator knows (it could not render the issue later). */
+function checkedCategory(category: string): IssueStatusCategory {
+  if (!(ISSUE_STATUS_CATEGORIES as readonly string[]).includes(category))
+    throw new Error(`Unknown status category: ${category} (one of ${ISSUE_STATUS_CATEGORIES.join(', ')})`);
+  return category as IssueStatusCategory;
 }
 
 function defaultCategory(status: string): StatusCategoryKey {
@@ -402,7 +410,8 @@ export class JiraStore {
     const now = this.now();
     const created = isoOf(input.created, now);
     const status = input.status ?? 'To Do';
-    const category = input.statusCategory ?? defaultCategory(status);
+    const category =
+      input.statusCategory === undefined ? defaultCategory(status) : checkedCategory(input.statusCategory);
     const { adf, wiki } = normaliseDescription(input.description);
     const id = this.nextIssueId();
     this.beforeIssueWrite?.(id, true);
@@ -473,6 +482,58 @@ export class JiraStore {
     return newKey;
   }
 
+  /**
+   * The issue's sub-tasks (issues of type Sub-task whose parent it is, by its key or a key it had before a move),
+   * in id order.
+   */
+  subtasksOf(keyOrId: string | number): StoredIssue[] {
+    return this.childrenOf(this.requireIssue(keyOrId)).filter((c) => c.type === 'Sub-task');
+  }
+
+  private childrenOf(issue: StoredIssue): StoredIssue[] {
+    const oldKeys = (
+      this.db.prepare('SELECT old_key FROM jira_issue_old_keys WHERE issue_id = ?').all(issue.id) as Array<{
+        old_key: string;
+      }>
+    ).map((r) => r.old_key);
+    const keys = [issue.key, ...oldKeys];
+    const rows = this.db
+      .prepare(
+        `SELECT ${ISSUE_COLUMNS} FROM jira_issues i JOIN jira_projects p ON p.id = i.project_id
+         WHERE i.parent_key IN (${keys.map(() => '?').join(',')}) ORDER BY i.id`,
+      )
+      .all(...keys) as IssueRow[];
+    return rows.map(rowToIssue);
+  }
+
+  /**
+   * Deletes an issue as Jira's Delete issue does: with its comments, changelog, properties and the keys it had
+   * before a move; its sub-tasks with it when `deleteSubtasks` (the platform spec: "An issue cannot be deleted
+   * if it has one or more subtasks"), else it throws. Its other children (an epic's stories) stay, without a
+   * parent. Returns the ids deleted, the issue's first. Search sees the deletion once its index catches up.
+   */
+  deleteIssue(keyOrId: string | number, options: { deleteSubtasks?: boolean } = {}): number[] {
+    const issue = this.requireIssue(keyOrId);
+    const children = this.childrenOf(issue);
+    const subtasks = children.filter((c) => c.type === 'Sub-task');
+    if (subtasks.length > 0 && !options.deleteSubtasks)
+      throw new Error(
+        `${issue.key} has ${subtasks.length} sub-task(s): delete them with it (deleteSubtasks).`,
+      );
+    const ids = [issue.id, ...subtasks.map((c) => c.id)];
+    const orphans = children.filter((c) => c.type !== 'Sub-task');
+    for (const id of [...ids, ...orphans.map((c) => c.id)]) this.beforeIssueWrite?.(id, false);
+    this.db.transaction(() => {
+      const list = ids.join(',');
+      for (const table of ['jira_comments', 'jira_changelog', 'jira_issue_properties', 'jira_issue_old_keys'])
+        this.db.prepare(`DELETE FROM ${table} WHERE issue_id IN (${list})`).run();
+      this.db.prepare(`DELETE FROM jira_issues WHERE id IN (${list})`).run();
+      for (const child of orphans)
+        this.db.prepare('UPDATE jira_issues SET parent_key = NULL WHERE id = ?').run(child.id);
+    })();
+    return ids;
+  }
+
   countIssues(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM jira_issues').get() as { n: number }).n;
   }
@@ -483,7 +544,7 @@ export class JiraStore {
     limit: number,
     filter: {
       projectIds?: number[] | null;
-      statusCategories?: StatusCategoryKey[] | null;
+      statusCategories?: IssueStatusCategory[] | null;
       /** Only ids below this one. */
       idBelow?: number | null;
     } = {},
@@ -493,7 +554,7 @@ export class JiraStore {
     if (filter.projectIds)
       where.push(`i.project_id IN (${filter.projectIds.map(Number).join(',') || 'NULL'})`);
     if (filter.statusCategories) {
-      const cats = filter.statusCategories.filter((c) => ['new', 'indeterminate', 'done'].includes(c));
+      const cats = filter.statusCategories.filter((c) => ISSUE_STATUS_CATEGORIES.includes(c));
       where.push(`i.status_category IN (${cats.map((c) => `'${c}'`).join(',') || 'NULL'})`);
     }
     const sql = `SELECT ${ISSUE_COLUMNS} FROM jira_issues i JOIN jira_projects p ON p.id = i.project_id
@@ -543,7 +604,7 @@ export class JiraStore {
       columns.description = patch.description ? JSON.stringify(patch.description) : null;
     if (patch.descriptionWiki !== undefined) columns.description_wiki = patch.descriptionWiki;
     if (patch.statusName !== undefined) columns.status_name = patch.statusName;
-    if (patch.statusCategory !== undefined) columns.status_category = patch.statusCategory;
+    if (patch.statusCategory !== undefined) columns.status_category = checkedCategory(patch.statusCategory);
     if (patch.resolution !== undefined) columns.resolution = patch.resolution;
     if (patch.updated !== undefined) columns.updated = patch.updated;
     if (patch.reporter !== undefined) columns.reporter = patch.reporter;
@@ -925,7 +986,7 @@ function rowToIssue(r: IssueRow): StoredIssue {
     description: r.description ? (JSON.parse(r.description) as AdfDocument) : null,
     descriptionWiki: r.description_wiki,
     statusName: r.status_name,
-    statusCategory: r.status_category as StatusCategoryKey,
+    statusCategory: r.status_category as IssueStatusCategory,
     resolution: r.resolution,
     created: r.created,
     updated: r.updated,

@@ -29,6 +29,7 @@ export type JiraPermission =
   | 'TRANSITION_ISSUES'
   | 'ADD_COMMENTS'
   | 'RESOLVE_ISSUES'
+  | 'DELETE_ISSUES'
   | 'ADMINISTER'
   | 'BULK_CHANGE';
 
@@ -42,9 +43,25 @@ export const PROJECT_PERMISSIONS: readonly JiraPermission[] = [
   'TRANSITION_ISSUES',
   'ADD_COMMENTS',
   'RESOLVE_ISSUES',
+  'DELETE_ISSUES',
 ];
 
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
+/**
+ * A status that belongs to no category. Jira's answers may leave `statusCategory` out of a status (the platform
+ * spec's StatusDetails requires none of its properties): the emulator then renders the status without one. JQL
+ * reads it as a category of its own, as Jira's "No Category" (StatusCategory 1): never EMPTY, equal to none of
+ * To Do, In Progress and Done, so `statusCategory != Done` matches it.
+ */
+export const NO_STATUS_CATEGORY = 'none';
+/** What an issue's status holds: one of Jira's categories, or none. */
+export type IssueStatusCategory = StatusCategoryKey | typeof NO_STATUS_CATEGORY;
+export const ISSUE_STATUS_CATEGORIES: readonly IssueStatusCategory[] = [
+  'new',
+  'indeterminate',
+  'done',
+  NO_STATUS_CATEGORY,
+];
 export type IssueTypeName = 'Epic' | 'Story' | 'Bug' | 'Task' | 'Sub-task';
 
 /**
@@ -97,7 +114,8 @@ export interface IssueInput {
   /** ADF document, plain text (wrapped into ADF) or { wiki } for v2 wiki markup (kept as given). */
   description?: AdfDocument | string | { wiki: string } | null;
   status?: string;
-  statusCategory?: StatusCategoryKey;
+  /** Defaults from the status name; NO_STATUS_CATEGORY: a status without a category. */
+  statusCategory?: IssueStatusCategory;
   resolution?: string | null;
   created?: string;
   updated?: string;
@@ -152,7 +170,7 @@ export interface StoredIssue {
   description: AdfDocument | null;
   descriptionWiki: string | null;
   statusName: string;
-  statusCategory: StatusCategoryKey;
+  statusCategory: IssueStatusCategory;
   resolution: string | null;
   created: string;
   updated: string;

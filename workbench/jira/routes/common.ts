@@ -6,6 +6,7 @@ import type { JiraStore } from '../store';
 import type {
   ChangelogItemInput,
   CustomFieldIds,
+  IssueStatusCategory,
   JiraActor,
   JiraPermission,
   JiraResponse,
@@ -14,6 +15,7 @@ import type {
   StoredProject,
   StoredUser,
 } from '../types';
+import { NO_STATUS_CATEGORY } from '../types';
 
 export const BASE_URL = 'https://workbench.atlassian.net';
 export const PROPERTY_VALUE_LIMIT = 32768;
@@ -244,17 +246,19 @@ export function statusId(name: string): string {
   );
 }
 
-export function renderStatus(name: string, category: StatusCategoryKey): Record<string, unknown> {
-  const cat = STATUS_CATEGORIES[category];
+/** A status (StatusDetails); one without a category has no `statusCategory`, which the spec does not require. */
+export function renderStatus(name: string, category: IssueStatusCategory): Record<string, unknown> {
   const id = statusId(name);
-  return {
+  const status: Record<string, unknown> = {
     self: `${BASE_URL}/rest/api/3/status/${id}`,
     description: '',
     iconUrl: `${BASE_URL}/images/icons/statuses/generic.png`,
     name,
     id,
-    statusCategory: { self: `${BASE_URL}/rest/api/3/statuscategory/${cat.id}`, ...cat },
   };
+  if (category === NO_STATUS_CATEGORY) return status;
+  const cat = STATUS_CATEGORIES[category];
+  return { ...status, statusCategory: { self: `${BASE_URL}/rest/api/3/statuscategory/${cat.id}`, ...cat } };
 }
 
 const ISSUE_TYPES: Record<string, { id: string; hierarchyLevel: number; subtask: boolean }> = {

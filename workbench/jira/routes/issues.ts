@@ -255,6 +255,33 @@ function editIssue(ctx: RouteContext) {
   return noContent();
 }
 
+// ---- delete ---------------------------------------------------------------------------------------------
+
+/**
+ * DELETE /issue/{issueIdOrKey} (spec: deleteIssue): 204; 404 for an issue the caller cannot see; 403 without the
+ * Delete issues permission; 400 when the issue has sub-tasks and `deleteSubtasks` is not "true", which deletes
+ * them with it.
+ */
+function deleteIssue(ctx: RouteContext) {
+  const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
+  requirePermission(
+    ctx,
+    issue,
+    'DELETE_ISSUES',
+    'You do not have permission to delete issues in this project.',
+  );
+  const deleteSubtasks = ctx.query.get('deleteSubtasks') ?? 'false';
+  if (deleteSubtasks !== 'true' && deleteSubtasks !== 'false')
+    throw badRequest('', { deleteSubtasks: "deleteSubtasks must be 'true' or 'false'." });
+  const subtasks = ctx.store.subtasksOf(issue.id);
+  if (subtasks.length > 0 && deleteSubtasks !== 'true')
+    throw badRequest(
+      `The issue ${issue.key} has subtasks. Set deleteSubtasks to true to delete them as well.`,
+    );
+  ctx.store.deleteIssue(issue.id, { deleteSubtasks: deleteSubtasks === 'true' });
+  return noContent();
+}
+
 // ---- comments -------------------------------------------------------------------------------------------
 
 function listComments(ctx: RouteContext) {
@@ -478,6 +505,7 @@ export const issueRoutes: Route[] = [
   route('POST', '/changelog/bulkfetch', bulkChangelog),
   route('GET', '/issue/{issueIdOrKey}', getIssue),
   route('PUT', '/issue/{issueIdOrKey}', editIssue),
+  route('DELETE', '/issue/{issueIdOrKey}', deleteIssue),
   route('GET', '/issue/{issueIdOrKey}/comment', listComments),
   route('POST', '/issue/{issueIdOrKey}/comment', addComment),
   route('GET', '/issue/{issueIdOrKey}/transitions', listTransitions),

@@ -19,6 +19,7 @@ const NAMES: Record<string, string> = {
   TRANSITION_ISSUES: 'Transition Issues',
   ADD_COMMENTS: 'Add Comments',
   RESOLVE_ISSUES: 'Resolve Issues',
+  DELETE_ISSUES: 'Delete Issues',
   ADMINISTER: 'Administer Jira',
   BULK_CHANGE: 'Make bulk changes',
 };

@@ -266,18 +266,22 @@ export function runSearch(ctx: RouteContext, input: SearchInput): Record<string,
       )
     : null;
   const projectNames = new Map<number, string>();
-  const issues = page.map((found) => {
-    // Which issues match, and in what order, is the index's; what is returned of them is read from the issues.
-    const issue = stale.has(found.id) ? (ctx.store.getIssue(found.id) ?? found) : found;
+  const issues = page.flatMap((found) => {
+    // Which issues match, and in what order, is the index's; what is returned of them is read from the issues:
+    // one deleted since, which the index still holds, has nothing left to return.
+    const issue = stale.has(found.id) ? ctx.store.getIssue(found.id) : found;
+    if (!issue) return [];
     let name = projectNames.get(issue.projectId);
     if (name === undefined) {
       name = ctx.store.getProject(issue.projectId)?.name ?? issue.projectKey;
       projectNames.set(issue.projectId, name);
     }
-    return renderIssue(ctx, issue, fields, {
-      projectName: name,
-      ...(props ? { properties: props.get(issue.id) ?? {} } : {}),
-    });
+    return [
+      renderIssue(ctx, issue, fields, {
+        projectName: name,
+        ...(props ? { properties: props.get(issue.id) ?? {} } : {}),
+      }),
+    ];
   });
   return next ? { issues, nextPageToken: encodeToken(next), isLast: false } : { issues, isLast: true };
 }
