@@ -132,13 +132,37 @@ export interface JudgedForPage {
   rules: ZombieRuleId[];
 }
 
+/**
+ * What addIssue counted of one issue, to take it out again (removeIssue) should the issue turn out to have left
+ * the project before the scan's writes reached it.
+ */
+export interface CountedIssue {
+  key: string;
+  estimate: number;
+  zombie: boolean;
+  /** The lane bumped, and the recipe lane when it was. */
+  lane: string;
+  recipeLane: string | null;
+  /** The filtered cells bumped (none once the cells gave way to the lanes). */
+  cells: string[];
+  /** The reporter's account id ('' for none). */
+  reporter: string;
+  isRecipe: boolean;
+  link: JudgedForPage['link'];
+  /** The score's bucket (0..100). */
+  score: number;
+  /** Counted among the zombies (with its rules). */
+  zombieCounted: boolean;
+  rules: string[];
+}
+
 /** Adds one open issue, as read by the scan's search and judged by it. Mutates `agg`. */
 export function addIssue(
   agg: ProjectAggregates,
   issue: JiraIssue,
   judged: JudgedForPage,
   fields: { sprint: string; storyPoints: string },
-): void {
+): CountedIssue {
   const estimate = storyPointsOf(issue, fields.storyPoints) ?? 0;
   const type = issue.fields.issuetype?.name ?? 'Issue';
   const assignee = nameOf(issue.fields.assignee);
@@ -146,10 +170,12 @@ export function addIssue(
   const d = judged.directOutcomeId;
   const p = judged.parentOutcomeId;
 
-  bump(agg.lanes, cellKey([d, p, '*', '*', '*']), estimate, judged.zombie);
+  const lane = cellKey([d, p, '*', '*', '*']);
+  bump(agg.lanes, lane, estimate, judged.zombie);
   // Kept only by a run that began with them: a run resumed from an older cursor would count a part of them.
-  if (judged.isRecipe && agg.recipeLanes)
-    bump(agg.recipeLanes, cellKey([d, p, '*', '*', '*']), estimate, judged.zombie);
+  const recipeLane = judged.isRecipe && agg.recipeLanes ? lane : null;
+  if (recipeLane && agg.recipeLanes) bump(agg.recipeLanes, recipeLane, estimate, judged.zombie);
+  let cells: string[] = [];
   if (agg.detailed) {
     const keysOfIssue = [
       cellKey([d, p, type, assignee?.id ?? null, '*']),
@@ -159,7 +185,10 @@ export function addIssue(
     if (Object.keys(agg.cells).length + fresh > MAX_CELLS) {
       agg.detailed = false;
       agg.cells = {};
-    } else for (const k of keysOfIssue) bump(agg.cells, k, estimate, judged.zombie);
+    } else {
+      for (const k of keysOfIssue) bump(agg.cells, k, estimate, judged.zombie);
+      cells = keysOfIssue;
+    }
   }
   if (issue.fields.security && agg.secured) {
     agg.secured.count += 1;
@@ -195,9 +224,69 @@ export function addIssue(
   if (judged.link === 'inherited') h.inherited += 1;
   const score = Math.min(100, Math.max(0, Math.round(judged.score)));
   h.scores[score] = (h.scores[score] ?? 0) + 1;
-  if (judged.zombie && judged.rules.length > 0) h.zombies += 1;
-  for (const rule of new Set(judged.rules))
-    if ((ZOMBIE_RULE_IDS as readonly string[]).includes(rule)) h.byRule[rule] = (h.byRule[rule] ?? 0) + 1;
+  const zombieCounted = judged.zombie && judged.rules.length > 0;
+  if (zombieCounted) h.zombies += 1;
+  const rules = [...new Set(judged.rules)].filter((r) => (ZOMBIE_RULE_IDS as readonly string[]).includes(r));
+  for (const rule of rules) h.byRule[rule] = (h.byRule[rule] ?? 0) + 1;
+  return {
+    key: issue.key,
+    estimate,
+    zombie: judged.zombie,
+    lane,
+    recipeLane,
+    cells,
+    reporter: rk,
+    isRecipe: judged.isRecipe,
+    link: judged.link,
+    score,
+    zombieCounted,
+    rules,
+  };
+}
+
+function unbump(from: Record<string, CellValue>, key: string, estimate: number, zombie: boolean): void {
+  const v = from[key];
+  if (!v) return;
+  v[0] -= 1;
+  v[1] = Math.round((v[1] - estimate) * 1000) / 1000;
+  v[2] -= zombie ? 1 : 0;
+  if (v[0] <= 0) delete from[key];
+}
+
+/**
+ * Takes out what addIssue counted of one issue (its receipt), as if the scan had not read it. The lists that only
+ * offer the page's filters (issue types, assignees, sprints) keep what it added, and so does `secured`: the issue
+ * was counted in the run's other figures (the issues it judged), which the note keeps from a person who may not
+ * see it. Mutates `agg`.
+ */
+export function removeIssue(agg: ProjectAggregates, counted: CountedIssue): void {
+  const { estimate, zombie } = counted;
+  unbump(agg.lanes, counted.lane, estimate, zombie);
+  if (counted.recipeLane && agg.recipeLanes) unbump(agg.recipeLanes, counted.recipeLane, estimate, zombie);
+  // Cells given way to the lanes since are gone already.
+  if (agg.detailed) for (const k of counted.cells) unbump(agg.cells, k, estimate, zombie);
+
+  const h = agg.health;
+  h.total -= 1;
+  const row = h.reporters[counted.reporter];
+  if (row) {
+    row.count -= 1;
+    if (row.count <= 0) delete h.reporters[counted.reporter];
+  } else if (h.otherReporters > 0) h.otherReporters -= 1;
+  const other = (e: HealthExample) => e.key !== counted.key;
+  if (counted.isRecipe) {
+    h.recipes -= 1;
+    h.recipeExamples = h.recipeExamples.filter(other);
+  } else h.problemExamples = h.problemExamples.filter(other);
+  if (counted.link === 'direct') h.direct -= 1;
+  if (counted.link === 'inherited') h.inherited -= 1;
+  h.scores[counted.score] = Math.max(0, (h.scores[counted.score] ?? 0) - 1);
+  if (counted.zombieCounted) h.zombies -= 1;
+  for (const rule of counted.rules) {
+    const n = (h.byRule[rule] ?? 0) - 1;
+    if (n > 0) h.byRule[rule] = n;
+    else delete h.byRule[rule];
+  }
 }
 
 /**

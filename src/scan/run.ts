@@ -53,7 +53,13 @@ import {
 } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
 import { completeInterruptedDecisions } from '../services/kill-review';
-import { addIssue, emptyAggregates, type ProjectAggregates } from './aggregates';
+import {
+  addIssue,
+  emptyAggregates,
+  removeIssue,
+  type CountedIssue,
+  type ProjectAggregates,
+} from './aggregates';
 import {
   mergePartitions,
   partitionCursor,
@@ -794,8 +800,46 @@ export async function runScanInvocation(
   const perIssueNote = (why: string) =>
     `Labels were edited one issue at a time: ${why} Jira's bulk edit (1,000 issues a call) needs the ` +
     'global permission Make bulk changes for the app.';
-  const writer = new ScanWriter(jira, {
+  /**
+   * What this invocation's pages counted of each issue whose plan went to the writer, until the writer is done
+   * with it: an issue found gone from the project before its writes is taken out of the run's figures again.
+   */
+  const counted = new Map<
+    number,
+    { health: IssuePlan['health']; idle: number | null; page: CountedIssue | null }
+  >();
+  /** Takes an issue the writer found gone from the project out of the figures, as if no page had held it. */
+  const uncount = (issueId: number) => {
+    const c = counted.get(issueId);
+    if (!c) return;
+    counted.delete(issueId);
+    const h = working.health;
+    h.total -= 1;
+    h.scoreSum -= c.health.score;
+    if (c.health.isRecipe) h.recipes -= 1;
+    if (c.health.linked) h.linked -= 1;
+    if (c.health.zombie) h.zombies -= 1;
+    const histogram = working.idleDays;
+    const atIdle = c.idle === null ? undefined : histogram?.[c.idle];
+    if (histogram && c.idle !== null && atIdle !== undefined) {
+      if (atIdle > 1) histogram[c.idle] = atIdle - 1;
+      else delete histogram[c.idle];
+    }
+    if (c.page && working.aggregates) removeIssue(working.aggregates, c.page);
+  };
+  /** Flushes the writer, then forgets what was counted of the plans it is done with. */
+  const flushWriter = async (all: boolean) => {
+    await writer.flush(all);
+    const buffered = writer.bufferedIds();
+    for (const issueId of counted.keys()) if (!buffered.has(issueId)) counted.delete(issueId);
+  };
+  const writer = new ScanWriter(jira, projectKey, {
     onIssueError: recordError,
+    // Noted as an issue skipped; its change is not counted, as nothing was written.
+    onLeft: (issueId, issueKey, message) => {
+      recordError(issueKey, message);
+      uncount(issueId);
+    },
     onLabelMode: (mode, refusal) => {
       working.labelMode = mode;
       if (mode === 'bulk') return;
@@ -998,7 +1042,11 @@ export async function runScanInvocation(
 
       const now = new Date(clock());
       const plans: IssuePlan[] = [];
-      const pageErrors: Array<[string | null, string]> = [];
+      // An issue Jira answered in a shape the app cannot read was left out of the page: noted as not judged.
+      const pageErrors: Array<[string | null, string]> = page.unreadable.map((u) => [
+        u.key ?? u.id,
+        u.message,
+      ]);
       let abandoned = false;
       for (const raw of page.issues) {
         // Out of time in the middle of a page: drop it and resume at its start (never on the first page).
@@ -1042,9 +1090,10 @@ export async function runScanInvocation(
         if (plan.health.linked) h.linked += 1;
         if (plan.health.zombie) h.zombies += 1;
         const raw = rawOf.get(plan.key);
+        let onPage: CountedIssue | null = null;
         if (raw) {
           const parentKey = raw.fields.parent?.key;
-          addIssue(
+          onPage = addIssue(
             (working.aggregates ??= emptyAggregates()),
             raw,
             {
@@ -1065,9 +1114,16 @@ export async function runScanInvocation(
             working.wouldChange.push({ issueKey: plan.key, change: plan.change, ...securedNote(plan.key) });
           if (plan.next)
             c.edits += Number(!!plan.edits.addLabel || !!plan.edits.removeLabel) + Number(plan.edits.comment);
-        } else writer.add(plan);
+        } else if (plan.next) {
+          counted.set(plan.issueId, {
+            health: plan.health,
+            idle: Number.isFinite(idle) ? idle : null,
+            page: onPage,
+          });
+          writer.add(plan);
+        }
       }
-      await writer.flush(false);
+      await flushWriter(false);
       working.nextPageToken = page.nextPageToken;
       pagesNow += 1;
       budget.recordStep(clock() - stepStart);
@@ -1081,7 +1137,7 @@ export async function runScanInvocation(
       }
     }
 
-    await writer.flush(true);
+    await flushWriter(true);
     if (finished && part !== undefined) {
       // This partition is done: it keeps what it counted (and what it could not write) for the join, and the
       // last partition to finish joins them into the run's summary.

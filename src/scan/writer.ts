@@ -7,6 +7,9 @@
  * The bulk write replaces the whole property, and Jira has no compare-and-set for it. So each batch first
  * re-reads the stored lenses (one bulk fetch): an issue a person saved since the scan read it (the panel and
  * kill review bump `version`) is neither edited nor written, and the next scan judges it from what they saved.
+ * The same re-read tells of an issue that left the project since the search returned it: moved to another
+ * (Jira answers its id and old key with the issue as it is now) or deleted. It gets nothing of this project's
+ * verdict, and the run notes it.
  */
 import { ISSUE_PROPERTY_KEY, readLens, type AppEditTask, type IssueLens } from '../domain/issue-lens';
 import type { FiredRule } from '../domain/zombie';
@@ -72,6 +75,12 @@ interface Done {
 export interface WriterHooks {
   /** One issue's edit failed (not a rate limit): recorded and skipped. */
   onIssueError: (issueKey: string, message: string) => void;
+  /**
+   * An issue the scan read has left the project since (moved to another, deleted, or hidden from the app), as
+   * the re-read before a batch's writes found: what was still to be written of this project's verdict was not.
+   * `message` (naming the issue by the key the scan read, not where it went) is for the run's summary.
+   */
+  onLeft: (issueId: number, issueKey: string, message: string) => void;
   onEdit: () => void;
   /** A lens was written: its change (flag, clear, update) happened and counts. */
   onWritten: (change: IssuePlan['change']) => void;
@@ -245,6 +254,16 @@ function withOlderEdits(latest: IssueLens, ours: ScanFields): IssueLens {
   };
 }
 
+/**
+ * Whether Jira's answer for an issue read in `projectKey` as `key` is of an issue moved since: it answers a moved
+ * issue's id and old key with the issue as it is now, under its new key and project (as refuseMoved in
+ * src/services/issue-facts.ts reads a decision's issue).
+ */
+function movedSince(issue: JiraIssue, key: string, projectKey: string): boolean {
+  const project = issue.fields.project?.key;
+  return issue.key.toUpperCase() !== key.toUpperCase() || (project != null && project !== projectKey);
+}
+
 /** Plans with a label to add or remove are flushed by this many: one bulk edit per label change. */
 export const LABEL_BATCH = BULK_EDIT_ISSUE_LIMIT;
 /**
@@ -277,6 +296,8 @@ export class ScanWriter {
 
   constructor(
     private readonly jira: JiraClient,
+    /** The project scanned: an issue found in another when its writes are due was moved, and gets none. */
+    private readonly projectKey: string,
     private readonly hooks: WriterHooks,
     /**
      * 'per-issue' when the app lacks the global Make bulk changes permission on this site; null until asked
@@ -376,11 +397,13 @@ export class ScanWriter {
   /** The edits the plans ask for (labels in bulk where allowed, comments per issue), then their lenses. */
   private async writePlans(plans: IssuePlan[]): Promise<void> {
     // An issue a person saved since the page was read is neither edited nor written: the next scan judges
-    // it from what they saved.
+    // it from what they saved. Nor is one that left the project since: no comment, label or lens of this
+    // project's verdict reaches it.
     const current = new Map<number, IssueLens>();
     for (let i = 0; i < plans.length; i += BULK_PROPERTY_ISSUE_LIMIT)
       for (const [id, lens] of await this.storedLenses(
-        plans.slice(i, i + BULK_PROPERTY_ISSUE_LIMIT).map((p) => p.issueId),
+        plans.slice(i, i + BULK_PROPERTY_ISSUE_LIMIT),
+        'nothing was done to it.',
       ))
         current.set(id, lens);
     const batch = plans.filter((p) => current.get(p.issueId)?.version === p.next!.version);
@@ -566,7 +589,8 @@ export class ScanWriter {
       const heldClaims = claims.filter((c) => c !== null);
       // Not claimed in time: another app writer holds the issue; written by the next invocation.
       const waiting = toWrite.filter((_, i) => !claims[i]);
-      const current = await this.storedLenses(held.map((e) => e.issueId));
+      // Left the project since (after its edits, or since an earlier invocation kept the entry): not written.
+      const current = await this.storedLenses(held, "this project's verdict was not written to it.");
       const writes: Array<{ entry: PendingLens; lens: IssueLens }> = [];
       // A claim that ran out while the batch was read (a slow Jira) may be another writer's now: not written.
       const lost: PendingLens[] = [];
@@ -628,12 +652,43 @@ export class ScanWriter {
     }
   }
 
-  /** The lens stored on each issue now; an issue gone or hidden since the page was read is absent. */
-  private async storedLenses(issueIds: number[]): Promise<Map<number, IssueLens>> {
+  /**
+   * The lens stored on each issue now (one bulk fetch, at most 100 issues). An issue that left the project since
+   * the page was read (gone, hidden, or moved to another project) is absent, and told to onLeft with what it was
+   * spared (`spared`).
+   */
+  private async storedLenses(
+    items: ReadonlyArray<{ issueId: number; key: string }>,
+    spared: string,
+  ): Promise<Map<number, IssueLens>> {
     const issues = await retrying(() =>
-      this.jira.bulkFetchIssues(issueIds, { fields: ['issuetype'], properties: [ISSUE_PROPERTY_KEY] }),
+      this.jira.bulkFetchIssues(
+        items.map((i) => i.issueId),
+        // Its project tells a moved issue, which Jira answers by its id all the same.
+        { fields: ['issuetype', 'project'], properties: [ISSUE_PROPERTY_KEY] },
+      ),
     );
-    return new Map(issues.map((i) => [Number(i.id), readLens(i.properties?.[ISSUE_PROPERTY_KEY])]));
+    const found = new Map(issues.map((i) => [Number(i.id), i]));
+    const lenses = new Map<number, IssueLens>();
+    for (const { issueId, key } of items) {
+      const issue = found.get(issueId);
+      if (issue && !movedSince(issue, key, this.projectKey))
+        lenses.set(issueId, readLens(issue.properties?.[ISSUE_PROPERTY_KEY]));
+      else
+        this.hooks.onLeft(
+          issueId,
+          key,
+          issue
+            ? `${key} is no longer in ${this.projectKey} (it was moved since the scan's search): ${spared}`
+            : `${key} no longer exists, or is hidden from the app (since the scan's search): ${spared}`,
+        );
+    }
+    return lenses;
+  }
+
+  /** The issues whose plans wait in the writer's buffers (not yet flushed). */
+  bufferedIds(): Set<number> {
+    return new Set([...this.plain, ...this.labelled].map((p) => p.issueId));
   }
 
   /**

@@ -87,3 +87,26 @@ describe('an issue whose status has no category', () => {
     expect(loaded.data.issue).toMatchObject({ statusName: 'Triage', statusCategory: 'new' });
   });
 });
+
+describe('an issue Jira answers in a shape the app cannot read', () => {
+  it('is left out of the scan and noted as not judged; the run finishes and judges the others', async () => {
+    const { normal, uncategorised } = seed();
+    // Labels as a number where the spec says a list of text: that one issue's answer cannot be read.
+    const answer = app.jira.handle.bind(app.jira);
+    app.jira.handle = async (req) => {
+      const res = await answer(req);
+      if (!req.path.includes('/search/jql') || res.status !== 200) return res;
+      const body = JSON.parse(res.body) as {
+        issues?: Array<{ key: string; fields: Record<string, unknown> }>;
+      };
+      for (const issue of body.issues ?? []) if (issue.key === uncategorised) issue.fields.labels = 7;
+      return { ...res, body: JSON.stringify(body) };
+    };
+    const summary = await scan();
+    expect(summary.status).toBe('finished');
+    expect(summary.counters).toMatchObject({ issues: 1, errors: 1 });
+    expect(JSON.stringify(summary)).toContain(`${uncategorised}`);
+    expect(lensOf(normal)?.zombie).toBe('true');
+    expect(lensOf(uncategorised)?.zombie).toBeUndefined();
+  });
+});

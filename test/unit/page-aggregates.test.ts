@@ -8,6 +8,7 @@ import {
   MAX_CELLS,
   MAX_SECURED_KEYS,
   mergeAggregates,
+  removeIssue,
   type StoredAggregates,
 } from '../../src/scan/aggregates';
 import { summaryFromAggregates } from '../../src/services/outcome-map';
@@ -88,5 +89,72 @@ describe('the issues under a security level that the figures counted', () => {
     addIssue(older, secured(1), judged, fields);
     mergeAggregates(a, older);
     expect(a.secured).toBeUndefined();
+  });
+});
+
+describe('an issue taken out again (it left the project before the scan wrote to it)', () => {
+  const zombie = { ...judged, zombie: true, rules: ['idle' as const], score: 40 };
+  const recipe = {
+    ...judged,
+    isRecipe: true,
+    recipePhrases: ['make the button blue'],
+    link: 'direct' as const,
+    directOutcomeId: 'out-1',
+  };
+  const withReporter = (n: number, assignee: string, reporter: string): JiraIssue => {
+    const plain = issue(n, assignee);
+    return {
+      ...plain,
+      fields: {
+        ...plain.fields,
+        reporter: { accountId: reporter, displayName: reporter },
+        customfield_10020: [{ id: n, name: `Sprint ${n}`, state: 'active' }],
+      },
+    };
+  };
+
+  it('leaves the figures as if it had never been counted (but for the filters it offered)', () => {
+    const others = () =>
+      [
+        [withReporter(1, 'acc-0', 'rep-a'), judged],
+        [withReporter(3, 'acc-1', 'rep-a'), recipe],
+        [withReporter(4, 'acc-0', 'rep-c'), zombie],
+      ] as const;
+    const without = emptyAggregates();
+    for (const [i, j] of others()) addIssue(without, i, j, fields);
+
+    const agg = emptyAggregates();
+    const [first, ...rest] = others();
+    addIssue(agg, first[0], first[1], fields);
+    const gone = [
+      addIssue(agg, withReporter(2, 'acc-9', 'rep-b'), zombie, fields),
+      addIssue(agg, withReporter(5, 'acc-0', 'rep-a'), recipe, fields),
+    ];
+    for (const [i, j] of rest) addIssue(agg, i, j, fields);
+    for (const counted of gone) removeIssue(agg, counted);
+
+    const { issueTypes, assignees, sprints, ...figures } = agg;
+    const { issueTypes: _t, assignees: _a, sprints: _s, ...expected } = without;
+    expect(figures).toEqual(expected);
+    // The filters it offered stay: an option that matches nothing more.
+    expect(Object.keys(assignees)).toContain('acc-9');
+    expect(issueTypes).toEqual(['Story']);
+    expect(sprints.map((s) => s.id)).toEqual([1, 2, 5, 3, 4]);
+  });
+
+  it('stays counted in the secured note, which keeps the run’s counts from those who may not see it', () => {
+    const agg = emptyAggregates();
+    const plain = issue(1, 'acc-0');
+    removeIssue(
+      agg,
+      addIssue(
+        agg,
+        { ...plain, fields: { ...plain.fields, security: { id: '1', name: 'L' } } },
+        judged,
+        fields,
+      ),
+    );
+    expect(agg.health.total).toBe(0);
+    expect(agg.secured).toEqual({ count: 1, keys: ['P-1'] });
   });
 });
