@@ -47,11 +47,7 @@ const commentsOn = (id: number) => wb.jira.store.listComments(id).length;
 const storedLens = (id: number) => wb.jira.store.getIssueProperty(issueById(id)!.key, ISSUE_PROPERTY_KEY);
 
 /** As Jira's delete does: the issue, its properties and comments are gone; its id and keys find nothing. */
-function deleteIssue(id: number): void {
-  wb.db.prepare('DELETE FROM jira_issue_properties WHERE issue_id = ?').run(id);
-  wb.db.prepare('DELETE FROM jira_comments WHERE issue_id = ?').run(id);
-  wb.db.prepare('DELETE FROM jira_issues WHERE id = ?').run(id);
-}
+const deleteIssue = (id: number) => wb.jira.store.deleteIssue(id);
 
 /**
  * Runs `change` once, right after Jira answered the first request `when` picks (and before the scan reads the
