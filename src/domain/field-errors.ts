@@ -111,7 +111,9 @@ export function fieldLabel(path: readonly PropertyKey[]): string {
       .filter((p) => typeof p !== 'number')
       .map(String);
     for (let from = 0; from < named.length; from++) {
-      const label = FIELD_LABELS[named.slice(from).join('.')];
+      // Own keys only: a field named "constructor" is no label.
+      const tail = named.slice(from).join('.');
+      const label = Object.hasOwn(FIELD_LABELS, tail) ? FIELD_LABELS[tail] : undefined;
       if (label === undefined) continue;
       const under = path
         .slice(end)

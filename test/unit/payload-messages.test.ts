@@ -327,3 +327,13 @@ describe('the sentences said where zod would have spoken', () => {
     );
   });
 });
+
+describe('naming a field', () => {
+  it('names a record key that is also a member of every object by the record, not by that member', () => {
+    expect(fieldLabel(['byType', 'constructor'])).toBe('Idle limits per issue type ("constructor")');
+    expect(fieldLabel(['toString'])).toBe('"toString"');
+    expect(fieldLabel(['zombie', 'perIssueType', '__proto__', 'maxIdleDays'])).toBe(
+      'Thresholds per issue type ("__proto__") ("maxIdleDays")',
+    );
+  });
+});
