@@ -48,10 +48,16 @@ function inlineText(text: string): string {
 /** A date node's day (its timestamp is milliseconds since 1970, at the day's start in UTC), as YYYY-MM-DD. */
 function dateNodeDay(node: AdfNode): string {
   const timestamp = node.attrs?.['timestamp'];
+  // A blank timestamp is none (Number('') is 0, the first day of 1970); a day past year 9999 is no day to write.
   const ms =
-    typeof timestamp === 'number' ? timestamp : Number(typeof timestamp === 'string' ? timestamp : NaN);
+    typeof timestamp === 'number'
+      ? timestamp
+      : typeof timestamp === 'string' && timestamp.trim()
+        ? Number(timestamp)
+        : NaN;
   const date = new Date(ms);
-  return Number.isFinite(date.getTime()) ? date.toISOString().slice(0, 10) : ' ';
+  const year = Number.isFinite(date.getTime()) ? date.getUTCFullYear() : -1;
+  return year >= 0 && year <= 9999 ? date.toISOString().slice(0, 10) : ' ';
 }
 
 /** Iterative walk so a deeply nested document cannot overflow the stack. */

@@ -425,7 +425,8 @@ export function killCommentAdf(
   decidedBy: string | null = null,
 ) {
   // The rules by the names the page shows, not their ids: the comment is read by the squad in Jira.
-  const lines = rules.map((r) => `${ruleLabel(r.rule)} (since ${r.since})`);
+  // A rule stored without its day (written by hand) is named without one.
+  const lines = rules.map((r) => (r.since ? `${ruleLabel(r.rule)} (since ${r.since})` : ruleLabel(r.rule)));
   const by = decidedBy ? ` by ${decidedBy}` : '';
   return {
     type: 'doc',

@@ -90,6 +90,10 @@ describe('toPlainText', () => {
       expect(at(1798761600000)).toBe('Check by 2027-01-01.');
       // One that is no time is left out, its words kept apart.
       expect(at('soon')).toBe('Check by  .');
+      // Blank is none (not 1970-01-01), and a day past year 9999 is no day.
+      expect(at('')).toBe('Check by  .');
+      expect(at(' ')).toBe('Check by  .');
+      expect(at(String(Date.UTC(10000, 0, 1)))).toBe('Check by  .');
     });
 
     it('keeps the words around a mention, a card or a status that has no text of its own apart', () => {
