@@ -168,3 +168,8 @@ export function humaneDays(days: number): string {
 export function earliestLocalDay(now: Date): string {
   return utcDay(now.getTime() - 24 * 60 * 60 * 1000);
 }
+
+/** The latest day a person anywhere calls today: the UTC day 14 hours on (UTC+14 is the farthest ahead). */
+export function latestLocalDay(now: Date): string {
+  return utcDay(now.getTime() + 14 * 60 * 60 * 1000);
+}

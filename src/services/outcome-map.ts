@@ -40,7 +40,7 @@ import { issueFacts, statusCategoryOf } from './issue-facts';
 import { predatesDecision, recentDecisions, reconcileIdsOf, type RecentDecision } from './kill-review';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
 import { withPageToken } from './paging';
-import { earliestLocalDay, utcDay } from '../domain/dates';
+import { earliestLocalDay, latestLocalDay, utcDay } from '../domain/dates';
 import { dueDateProblem } from '../domain/outcome-due-date';
 
 /** Bounds the summary pass: a backlog larger than this is summarised over its first part, and says so. */
@@ -113,7 +113,7 @@ export async function requireOutcomeEditor(projectKey: string): Promise<void> {
  * day it is anywhere now, so no one is refused a day that is still today where they are.
  */
 function checkDueDate(dueDate: string, stored: string | undefined, now: Date): void {
-  const problem = dueDateProblem(dueDate, stored, earliestLocalDay(now));
+  const problem = dueDateProblem(dueDate, stored, earliestLocalDay(now), latestLocalDay(now));
   if (problem) throw new ValidationError('The outcome has invalid fields.', { 'draft.dueDate': problem });
 }
 
@@ -139,9 +139,11 @@ export async function updateOutcome(
 ): Promise<OutcomeView> {
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
-  // An outcome gone is for the store to say; the date is judged against the one the person edits.
+  // The date is judged against the one the person edited. An outcome gone, or defined anew since the version they
+  // saw, is for the store to say (not found, or a conflict), not the date.
   const stored = await outcomesStore.getOutcome(projectKey, input.id);
-  if (stored) checkDueDate(input.draft.dueDate, stored.dueDate, clock.now());
+  if (stored && (stored.definedAt ?? stored.version) <= input.version)
+    checkDueDate(input.draft.dueDate, stored.dueDate, clock.now());
   return toView(
     await outcomesStore.updateOutcome(projectKey, input.id, input.draft, input.version, clock.now()),
   );

@@ -268,7 +268,12 @@ describe('outcomes', () => {
     const day = (fromToday: number) =>
       new Date(Date.now() + fromToday * 86_400_000).toISOString().slice(0, 10);
     const firstDay = day(-1);
-    const lastDay = `${Number(firstDay.slice(0, 4)) + 10}${firstDay.slice(4)}`.replace('-02-29', '-02-28');
+    // The latest day it is anywhere (UTC+14), ten years on: a person ahead of UTC may pick it.
+    const latestToday = new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10);
+    const lastDay = `${Number(latestToday.slice(0, 4)) + 10}${latestToday.slice(4)}`.replace(
+      '-02-29',
+      '-02-28',
+    );
     const refused = async (payload: unknown, fn = 'createOutcome') =>
       call(fn, payload).then((a) => (a.ok ? null : (a.error.fields ?? {})['draft.dueDate']));
 
@@ -320,6 +325,15 @@ describe('outcomes', () => {
       }),
     );
     expect(moved).toMatchObject({ version: 3, dueDate: day(90) });
+    // An edit from version 2, which still showed the old day, made after that move: a conflict with the move,
+    // not a refusal of a day the person never changed.
+    expect(
+      await call('updateOutcome', {
+        id: stored.id,
+        version: 2,
+        draft: anOutcomeDraft({ dueDate: day(-30), name: 'Late' }),
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 
   it('makes an achieved or abandoned outcome active again, for those who may archive it, on the version shown', async () => {
