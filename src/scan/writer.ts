@@ -29,6 +29,7 @@ import { kvs } from '../storage/kvs-client';
 import { keys } from '../storage/keys';
 import { claimOwn, deleteMany, listAll, setMany } from '../storage/kv';
 import { releaseLensClaim, stillHeld, takeLensClaim } from '../storage/lens-claim';
+import { movedSince } from '../services/issue-facts';
 import {
   afterAppEdits,
   scanFieldsDigest,
@@ -252,16 +253,6 @@ function withOlderEdits(latest: IssueLens, ours: ScanFields): IssueLens {
       : {}),
     ...(appEditTask ? { appEditTask } : {}),
   };
-}
-
-/**
- * Whether Jira's answer for an issue read in `projectKey` as `key` is of an issue moved since: it answers a moved
- * issue's id and old key with the issue as it is now, under its new key and project (as refuseMoved in
- * src/services/issue-facts.ts reads a decision's issue).
- */
-function movedSince(issue: JiraIssue, key: string, projectKey: string): boolean {
-  const project = issue.fields.project?.key;
-  return issue.key.toUpperCase() !== key.toUpperCase() || (project != null && project !== projectKey);
 }
 
 /** Plans with a label to add or remove are flushed by this many: one bulk edit per label change. */
@@ -590,7 +581,10 @@ export class ScanWriter {
       // Not claimed in time: another app writer holds the issue; written by the next invocation.
       const waiting = toWrite.filter((_, i) => !claims[i]);
       // Left the project since (after its edits, or since an earlier invocation kept the entry): not written.
-      const current = await this.storedLenses(held, "this project's verdict was not written to it.");
+      const current = await this.storedLenses(
+        held,
+        "this project's verdict was not written to its lens (a comment or label made before it left stays).",
+      );
       const writes: Array<{ entry: PendingLens; lens: IssueLens }> = [];
       // A claim that ran out while the batch was read (a slow Jira) may be another writer's now: not written.
       const lost: PendingLens[] = [];

@@ -62,13 +62,24 @@ export async function readDecisionIssue(
 }
 
 /**
+ * Whether Jira's answer for an issue the app knew as `issueKey` in `projectKey` is of an issue moved since: Jira
+ * keeps answering to a moved issue's id and old key with the issue as it is now, under its new key and project.
+ * A project not asked for (absent) tells nothing; one answered as null is not this project.
+ */
+export function movedSince(issue: JiraIssue, issueKey: string, projectKey: string): boolean {
+  const project = issue.fields.project?.key;
+  return (
+    issue.key.toUpperCase() !== issueKey.toUpperCase() || (project !== undefined && project !== projectKey)
+  );
+}
+
+/**
  * Jira keeps answering to a moved issue's old key, with the issue as it is now, in its new project. A decision
  * made in one project must not reach an issue that left it (the app acts for a person who may not see the new
  * one), so it is refused without naming where the issue went.
  */
 export function refuseMoved(issueKey: string, projectKey: string, issue: JiraIssue): void {
-  const project = issue.fields.project?.key;
-  if (issue.key.toUpperCase() !== issueKey.toUpperCase() || (project !== undefined && project !== projectKey))
+  if (movedSince(issue, issueKey, projectKey))
     throw new ConflictError(
       `${issueKey} is no longer in ${projectKey} (it was moved): nothing was done to it.`,
     );
