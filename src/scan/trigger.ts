@@ -227,7 +227,8 @@ async function probeProjects(
             maxResults: 1,
           }),
         );
-        if (found.issues.length > 0) inUse.add(key);
+        // An issue Jira answered in a shape the app cannot read still holds the app's data.
+        if (found.issues.length + found.unreadable.length > 0) inUse.add(key);
       } catch (e) {
         if (e instanceof JiraRateLimitError) {
           stopped.at ??= key;

@@ -110,3 +110,25 @@ describe('an issue Jira answers in a shape the app cannot read', () => {
     expect(lensOf(uncategorised)?.zombie).toBeUndefined();
   });
 });
+
+describe("the daily trigger's look for projects in use", () => {
+  it('counts a project whose only issue with the app’s data Jira answers in a shape the app cannot read', async () => {
+    const key = app.jira.store.createIssue({ projectKey: P, summary: 'Has a hypothesis' }).key;
+    app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, { version: 1, hasHypothesis: 'true' });
+    const answer = app.jira.handle.bind(app.jira);
+    app.jira.handle = async (req) => {
+      const res = await answer(req);
+      if (!req.path.includes('/search/jql') || res.status !== 200) return res;
+      const body = JSON.parse(res.body) as { issues?: Array<Record<string, unknown>> };
+      for (const issue of body.issues ?? []) issue.fields = 'unreadable';
+      return { ...res, body: JSON.stringify(body) };
+    };
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const [latest] = await runInInvocation(
+      { accountId: null, moduleKey: 'test', installContext: app.installContext },
+      () => listRunSummaries(P, 1),
+    );
+    // Started (its issues then noted as unreadable), not passed over as a project without the app's data.
+    expect(latest).toBeDefined();
+  });
+});
