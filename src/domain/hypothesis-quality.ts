@@ -146,7 +146,7 @@ function notAUserWhy(role: string): string | null {
   if (ITS_DEVELOPERS.test(role))
     return `"${role}" reads as the product's own maker: name the person who uses it. If your users are developers, say which ones ("a developer building on our API").`;
   if (ITS_TEAM.test(role))
-    return `"${role}" builds or owns the product; name the person who uses it and has the need.`;
+    return `"${role}" builds or owns the product; name the person who uses it and has the need. If your product is made for such people, say which ones ("a project manager planning releases in our tool").`;
   if (THE_AUTHOR.test(role)) return `"${role}" is the story's author: name the person who uses the product.`;
   return null;
 }

@@ -257,9 +257,16 @@ describe('hypothesis quality checks', () => {
       ['the system', /is the product, not a person/],
       ['developer', /own maker.*If your users are developers, say which ones/],
       ['product owner', /builds or owns the product/],
+      // A product for project managers has them as users: the way to say so is offered.
+      ['project manager', /If your product is made for such people, say which ones/],
       ['we', /is the story's author/],
     ])('says why "%s" is no user', (persona, why) => {
       expect(check('valid-role', withHypothesis({ persona })).why).toMatch(why);
+    });
+    it('accepts a project manager named as a user of the product', () => {
+      expect(
+        check('valid-role', withHypothesis({ persona: 'project manager planning releases in our tool' })).ok,
+      ).toBe(true);
     });
     it('accepts a developer named as a user of the product', () => {
       expect(check('valid-role', withHypothesis({ persona: 'plugin developer' })).ok).toBe(true);
