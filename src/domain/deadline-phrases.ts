@@ -6,8 +6,13 @@
  * period said; the middle of a year is the end of its first half, the middle of a month its 15th.
  *
  * A fiscal year ends where each company says: it is read on the calendar, with a note that asks the owner to check
- * the date. What looks like such a deadline and names no day ("H3 2027", "by FY", "early 2027") gives no date and a
- * note that says why, never silence.
+ * the date. What looks like such a deadline and names no day ("H3 2027", "by FY", "early 2027", "FY27/28") gives no
+ * date and a note that says why, never silence.
+ *
+ * A period that names what a task is about is no deadline, and says nothing: after "in", "during" or "within", which
+ * also say when a task is done, a period followed by a word it names ("errors in FY27 reporting", "in mid-year
+ * reviews", "in quarter end reports", "FY27-related"), and after any lead a period followed by a possessive ("by
+ * Q3's offsite").
  *
  * Pure: today is an argument, never the clock. One scan of the clause (PERIOD_AT_RE) finds where lead words ("by",
  * "in", "before", "end of") are followed by how a period starts; each reading is then tried there alone, anchored.
@@ -44,9 +49,12 @@ const PERIOD_AT_RE = new RegExp(
 );
 const END = String.raw`(?![\p{L}\d])`;
 
-/** "FY27", "FY 2027", "Q3 FY27", "FY2027-H1", "CY2027": 1 part letter, 2 its number, 3 FY/CY, 4 year, 5-6 part. */
+/**
+ * "FY27", "FY 2027", "Q3 FY27", "FY2027-H1", "CY2027", "FY27/28", "FY 2027-28": 1 part letter, 2 its number, 3 FY/CY,
+ * 4 year, 5 the later year of a fiscal year said over two, 6-7 part.
+ */
 const FISCAL_RE = new RegExp(
-  String.raw`(?:([QH])(\d{1,3})\s*(?:of\s+)?(?:the\s+)?)?(FY|CY)(?:\s?['’-]?\s?(\d{4}|\d{2}))?(?:(?:\s*[-/]\s*|\s*)([QH])(\d{1,3}))?${END}`,
+  String.raw`(?:([QH])(\d{1,3})\s*(?:of\s+)?(?:the\s+)?)?(FY|CY)(?:\s?['’-]?\s?(\d{4}|\d{2}))?(?:\s*[-/–]\s*(\d{4}|\d{2}))?(?:(?:\s*[-/]\s*|\s*)([QH])(\d{1,3}))?${END}`,
   'iuy',
 );
 /** "FY20277", "FY-2027x": a fiscal year said, that FISCAL_RE could not read. */
@@ -61,6 +69,8 @@ const PART_RE = new RegExp(
   String.raw`(?:([QH])(\d{1,3})(?:\s*(?:of\s+|[-/]\s*)?['’]?(\d{4}|\d{2}))?|([1-9])([QH])(?:\s*(?:of\s+|[-/]\s*)?(20\d{2})|['’]?(\d{2})))${END}`,
   'iuy',
 );
+/** After a part said without a year: " next year", " of this year", " last year" (1), whose part it is. */
+const PART_YEAR_RE = /\s+(?:of\s+)?(this|next|last)\s+year\b/iy;
 /**
  * "mid-2027", "the middle of next year", "late March 2027", "early 2027", "the first half of 2027": the word, then a
  * year, a year counted from today, or a month with or without its year.
@@ -77,6 +87,22 @@ const PERIOD_WORD_RE = new RegExp(
  */
 const QUARTER_FROM_TODAY_RE = /(?:(this|current|next|coming)\s+)?(quarter(?:[-\s]?end)?|eoq)\b/iy;
 
+/**
+ * The leads that also say when a task is done ("errors in FY27 reporting", "during Q3 2027 planning"): after them, a
+ * word that follows the period is a thing it names, unless the word joins the rest of the sentence ("in Q3 2027 for
+ * enterprise accounts", "in H1 2027 and keep it there", "in Q3 2027 at the latest"). After "by", "before" or "until"
+ * the period is the deadline whatever follows ("by Q3 2027 and churn to fall …").
+ */
+const SPAN_LEAD_RE = /^(?:in|during|within)\b/i;
+const JOINING =
+  'and|or|but|nor|then|so|for|with|without|at|on|in|into|within|by|across|among|through|throughout|via|per|as|' +
+  'when|while|once|after|before|until|till|since|because|if|unless|whereas|than|compared|versus|vs|from|to|over|' +
+  'under|against|despite|following|thanks|only|already|again|too|also|onwards?|instead|which|that|where|both|either';
+/** A word after the period, on its line or joined by a hyphen ("FY27-related"), that is not a joining one. */
+const NAMES_A_THING_RE = new RegExp(String.raw`(?:[^\S\r\n]+|-)(?!(?:${JOINING})\b)[\p{L}\d]`, 'iuy');
+/** "by Q3's offsite", "in FY27's budget": the possessive names something of the period; "Q3's end" is the period's. */
+const POSSESSIVE_RE = /['’]s\b(?!\s+(?:end|close)\b)/iy;
+
 const FISCAL_NOTE = (said: string, day: string) =>
   `The check-by "${said}" is read as if the fiscal year were the calendar year, ending ${day}: a fiscal year may end on another day, so check the date.`;
 const NO_DAY_NOTE = (said: string) =>
@@ -85,6 +111,17 @@ const UNREAD_NOTE = (said: string) =>
   `The check-by "${said}" could not be read as a date; write the day to check by.`;
 const FROM_TODAY_NOTE = (said: string) =>
   `The check-by date "${said}" is counted from a day, and none was given; it is left open.`;
+const SPLIT_FISCAL_NOTE = (said: string) =>
+  `The check-by "${said}" is a fiscal year that spans two calendar years, so its last day is where the company's fiscal year ends; write the day to check by.`;
+
+/** A reading, and where the phrase read ends in the clause. */
+interface Reading extends CheckBy {
+  end: number;
+}
+
+function reading(hit: RegExpExecArray, value: string | null, note: string | null, end?: number): Reading {
+  return { value, note, end: end ?? hit.index + hit[0].length };
+}
 
 /** A two-digit year is this century's ("FY27" is 2027). */
 function fullYear(raw: string): number {
@@ -118,15 +155,23 @@ export function periodCheckBy(clause: string, now: Date | undefined): CheckBy | 
     lead = PERIOD_AT_RE.exec(clause)
   ) {
     const at = lead.index + lead[0].length;
-    found =
+    const read =
       fiscalYear(clause, at) ??
       yearFirst(clause, at) ??
       yearPart(clause, at, from) ??
       periodWord(clause, at, from) ??
       quarterFromToday(clause, at, lead[0], from);
+    if (read !== null && !namesAThing(clause, read.end, lead[0]))
+      found = { value: read.value, note: read.note };
   }
   PERIOD_AT_RE.lastIndex = 0;
   return found;
+}
+
+/** The period read, ending at `end`, names what a task is about rather than when it is due (see SPAN_LEAD_RE). */
+function namesAThing(clause: string, end: number, lead: string): boolean {
+  if (readAt(POSSESSIVE_RE, clause, end) !== null) return true;
+  return SPAN_LEAD_RE.test(lead) && readAt(NAMES_A_THING_RE, clause, end) !== null;
 }
 
 /** The sticky `re`'s match at `at`, or null. */
@@ -135,66 +180,105 @@ function readAt(re: RegExp, clause: string, at: number): RegExpExecArray | null 
   return re.exec(clause);
 }
 
-function fiscalYear(clause: string, at: number): CheckBy | null {
+function fiscalYear(clause: string, at: number): Reading | null {
   const hit = readAt(FISCAL_RE, clause, at);
   if (hit === null) {
     const unread = readAt(FISCAL_UNREAD_RE, clause, at);
-    return unread === null ? null : { value: null, note: UNREAD_NOTE(unread[0]) };
+    return unread === null ? null : reading(unread, null, UNREAD_NOTE(unread[0]));
   }
   const said = hit[0];
   if (hit[4] === undefined)
-    return { value: null, note: `The check-by "${said}" names no year; it is left open.` };
+    return reading(
+      hit,
+      null,
+      hit[5] === undefined ? `The check-by "${said}" names no year; it is left open.` : UNREAD_NOTE(said),
+    );
   const year = fullYear(hit[4]);
-  const letter = hit[1] ?? hit[5];
-  const part = Number(hit[2] ?? hit[6]);
+  if (hit[5] !== undefined) return splitFiscalYear(hit, year);
+  const letter = hit[1] ?? hit[6];
+  const part = Number(hit[2] ?? hit[7]);
   const day =
     letter === undefined ? (year >= 1000 ? formatDay(year, 12, 31) : null) : endOfPart(year, letter, part);
   if (day === null)
-    return { value: null, note: letter === undefined ? UNREAD_NOTE(said) : noPartNote(letter, said) };
+    return reading(hit, null, letter === undefined ? UNREAD_NOTE(said) : noPartNote(letter, said));
   // A calendar year ("CY2027") is what it says; a fiscal year is each company's own.
-  return { value: day, note: hit[3]!.toUpperCase() === 'FY' ? FISCAL_NOTE(said, day) : null };
+  return reading(hit, day, hit[3]!.toUpperCase() === 'FY' ? FISCAL_NOTE(said, day) : null);
 }
 
-function yearFirst(clause: string, at: number): CheckBy | null {
+/**
+ * "FY27/28", "FY 2027-28", "Q3 FY27/28": a fiscal year said over two calendar years belongs to a company whose year
+ * does not end with the calendar's (in the UK it ends on 31 March or 5 April, in India on 31 March, in Australia on
+ * 30 June), so it is given no date. The calendar reading given to "FY27" cannot hold for it; the later year's 31
+ * December would fall six to nine months after the real end, a check-by that looks sure and is late; and the real
+ * end is the company's, which the app cannot know. The note asks for the day. A calendar year said over two
+ * ("CY27/28"), or two years that do not follow each other ("FY27/29"), cannot be read.
+ */
+function splitFiscalYear(hit: RegExpExecArray, year: number): Reading {
+  const laterRaw = hit[5]!;
+  const later = laterRaw.length === 4 ? Number(laterRaw) : year - (year % 100) + Number(laterRaw);
+  const follows = later === year + 1 || later + 100 === year + 1;
+  if (!follows || hit[3]!.toUpperCase() !== 'FY') return reading(hit, null, UNREAD_NOTE(hit[0]));
+  return reading(hit, null, SPLIT_FISCAL_NOTE(hit[0]));
+}
+
+function yearFirst(clause: string, at: number): Reading | null {
   const hit = readAt(YEAR_FIRST_RE, clause, at);
   if (hit === null) return null;
   const day = endOfPart(Number(hit[1]), hit[2]!, Number(hit[3]));
-  return day === null ? { value: null, note: noPartNote(hit[2]!, hit[0]) } : { value: day, note: null };
+  return day === null ? reading(hit, null, noPartNote(hit[2]!, hit[0])) : reading(hit, day, null);
 }
 
-function yearPart(clause: string, at: number, now: Date | undefined): CheckBy | null {
+function yearPart(clause: string, at: number, now: Date | undefined): Reading | null {
   const hit = readAt(PART_RE, clause, at);
   if (hit === null) return null;
+  const yearRaw = hit[3] ?? hit[6] ?? hit[7];
+  // "H2 next year", "Q1 of this year": that year's part, not the next one from today.
+  const yearSaid =
+    yearRaw === undefined && hit[1] !== undefined
+      ? readAt(PART_YEAR_RE, clause, hit.index + hit[0].length)
+      : null;
   // "by h2" with no year is more likely a heading than a half ("by q2" has always been a quarter); "by 2h30" is a
   // time: a half or quarter said number first is written in capitals ("2H27").
-  if ((hit[1] === 'h' && hit[3] === undefined) || (hit[5] !== undefined && hit[5] !== hit[5].toUpperCase()))
+  if (
+    (hit[1] === 'h' && yearRaw === undefined && yearSaid === null) ||
+    (hit[5] !== undefined && hit[5] !== hit[5].toUpperCase())
+  )
     return null;
   const letter = (hit[1] ?? hit[5])!;
   const part = Number(hit[2] ?? hit[4]);
-  const yearRaw = hit[3] ?? hit[6] ?? hit[7];
   if (yearRaw !== undefined) {
     const day = endOfPart(fullYear(yearRaw), letter, part);
-    return day === null ? { value: null, note: noPartNote(letter, hit[0]) } : { value: day, note: null };
+    return day === null ? reading(hit, null, noPartNote(letter, hit[0])) : reading(hit, day, null);
+  }
+  if (yearSaid !== null) {
+    const end = yearSaid.index + yearSaid[0].length;
+    const said = clause.slice(hit.index, end);
+    if (endOfPart(2000, letter, part) === null) return reading(hit, null, noPartNote(letter, said), end);
+    if (now === undefined) return reading(hit, null, FROM_TODAY_NOTE(said), end);
+    const which = yearSaid[1]!.toLowerCase();
+    const year = now.getUTCFullYear() + (which === 'next' ? 1 : which === 'last' ? -1 : 0);
+    return reading(hit, endOfPart(year, letter, part), null, end);
   }
   // "Q5" or "H3" without a year: too little to call a slip for a deadline.
   if (endOfPart(2000, letter, part) === null) return null;
   const quarter = letter.toUpperCase() === 'Q' ? part : part * 2;
   const name = letter.toUpperCase() === 'Q' ? 'quarter' : 'half';
   if (now === undefined)
-    return {
-      value: null,
-      note: `The check-by ${name} "${letter.toUpperCase()}${part}" has no year; it is left open.`,
-    };
-  return { value: nextQuarterEnd(quarter, now), note: null };
+    return reading(
+      hit,
+      null,
+      `The check-by ${name} "${letter.toUpperCase()}${part}" has no year; it is left open.`,
+    );
+  return reading(hit, nextQuarterEnd(quarter, now), null);
 }
 
-function periodWord(clause: string, at: number, now: Date | undefined): CheckBy | null {
+function periodWord(clause: string, at: number, now: Date | undefined): Reading | null {
   const hit = readAt(PERIOD_WORD_RE, clause, at);
   if (hit === null) return null;
   const g = hit.groups!;
   const said = hit[0];
   const word = g.word!.toLowerCase();
-  if (word === 'early') return { value: null, note: NO_DAY_NOTE(said) };
+  if (word === 'early') return reading(hit, null, NO_DAY_NOTE(said));
   // The middle, and the first half, end midway; the late part, and the second half, end where the period does.
   const midway = word.startsWith('mid') || /^(?:first|1st)$/i.test(g.half ?? '');
   if (g.month !== undefined) {
@@ -202,37 +286,37 @@ function periodWord(clause: string, at: number, now: Date | undefined): CheckBy 
     const yearRaw = g.monthYear ?? g.monthYy;
     if (yearRaw !== undefined) {
       const year = fullYear(yearRaw);
-      return { value: formatDay(year, month, midway ? 15 : daysInMonth(year, month)), note: null };
+      return reading(hit, formatDay(year, month, midway ? 15 : daysInMonth(year, month)), null);
     }
-    if (now === undefined) return { value: null, note: FROM_TODAY_NOTE(said) };
+    if (now === undefined) return reading(hit, null, FROM_TODAY_NOTE(said));
     // The next such day on or after today: the month's 15th, or its last day.
-    return { value: midway ? nextOccurrence(month, 15, now) : nextMonthEnd(month, now), note: null };
+    return reading(hit, midway ? nextOccurrence(month, 15, now) : nextMonthEnd(month, now), null);
   }
   const yearRaw = g.year ?? g.yy ?? g.yearAfter;
   if (yearRaw !== undefined) {
     const year = fullYear(yearRaw);
-    return year >= 1000 ? { value: formatDay(year, midway ? 6 : 12, midway ? 30 : 31), note: null } : null;
+    return year >= 1000 ? reading(hit, formatDay(year, midway ? 6 : 12, midway ? 30 : 31), null) : null;
   }
   // "the year", "this year", "next year": counted from today.
-  if (now === undefined) return { value: null, note: FROM_TODAY_NOTE(said) };
+  if (now === undefined) return reading(hit, null, FROM_TODAY_NOTE(said));
   if (g.rel !== undefined) {
     const year = now.getUTCFullYear() + (g.rel.toLowerCase() === 'next' ? 1 : 0);
-    return { value: formatDay(year, midway ? 6 : 12, midway ? 30 : 31), note: null };
+    return reading(hit, formatDay(year, midway ? 6 : 12, midway ? 30 : 31), null);
   }
-  return { value: nextQuarterEnd(midway ? 2 : 4, now), note: null };
+  return reading(hit, nextQuarterEnd(midway ? 2 : 4, now), null);
 }
 
-function quarterFromToday(clause: string, at: number, lead: string, now: Date | undefined): CheckBy | null {
+function quarterFromToday(clause: string, at: number, lead: string, now: Date | undefined): Reading | null {
   const hit = readAt(QUARTER_FROM_TODAY_RE, clause, at);
   if (hit === null) return null;
   const which = hit[1]?.toLowerCase();
   const saysEnd = /\bend\s+of\b/i.test(lead) || !/^quarter$/i.test(hit[2]!);
   // "revenue by quarter", "at next quarter": no deadline.
   if (!saysEnd && (which === undefined || /^at\b/i.test(lead))) return null;
-  if (now === undefined) return { value: null, note: FROM_TODAY_NOTE(hit[0]) };
+  if (now === undefined) return reading(hit, null, FROM_TODAY_NOTE(hit[0]));
   const current = Math.floor(now.getUTCMonth() / 3) + 1;
   const next = which === 'next' || which === 'coming';
   const quarter = next ? (current % 4) + 1 : current;
   const year = now.getUTCFullYear() + (next && current === 4 ? 1 : 0);
-  return { value: endOfQuarter(year, quarter), note: null };
+  return reading(hit, endOfQuarter(year, quarter), null);
 }

@@ -582,12 +582,13 @@ const MONTH_ONLY_RE = new RegExp(`${DATE_LEAD}(${MONTH_SRC})\\b\\.?(?!\\s*(?:\\d
 const YEAR_ONLY_RE =
   /\b(?:by|before|until|till|in|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?(20\d{2})(?=$|[\s.,;:!?)])(?!\.\d)(?!\s*[%‰°$€£¥(+])(?!\s+(?!at\s+the\s+latest\b)[\p{L}\d])/iu;
 /**
- * "by the end of the year", "by year end", "by EOY", "by the end of next year", "by next year" (which ends when next
- * year does, as "by 2027" ends with 2027): counted from today's year, unless a year follows ("by EOY 2027"). Not
- * after "in": "errors in year-end closing" names a task, not a date.
+ * "by the end of the year", "by year end", "by year's end", "by EOY", "by the end of next year", "by next year" (which
+ * ends when next year does, as "by 2027" ends with 2027): counted from today's year, unless a year follows ("by EOY
+ * 2027"). Not after "in": "errors in year-end closing" names a task, not a date. Not before a possessive: "at next
+ * year's conference", "by next year's offsite" name an event of that year, on a day not said.
  */
 const YEAR_END_RE =
-  /\b(?:by|before|until|till|at|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|(next)\s+)?(?:calendar\s+)?year|(?:this\s+|(next)\s+)?year[-\s]?end|eoy|(next)\s+year(?![-\s]?end))\b(?:\s+(?:of\s+)?(20\d{2})\b)?/i;
+  /\b(?:by|before|until|till|at|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|(next)\s+)?(?:calendar\s+)?year|(?:this\s+|(next)\s+)?year(?:['’]s\s+|[-\s]?)end|eoy|(next)\s+year(?![-\s]?end))\b(?!['’]s\b)(?:\s+(?:of\s+)?(20\d{2})\b)?/i;
 
 function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   const iso = ISO_DATE_RE.exec(clause);

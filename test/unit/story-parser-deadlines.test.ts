@@ -215,3 +215,142 @@ describe('a deadline that cannot be read gives no check-by, and says so', () => 
     expect(dateNotes(read)).toEqual([]);
   });
 });
+
+describe('a period that names what a task is about, not when it is due', () => {
+  it.each([
+    'We expect errors in FY27 reporting to fall from 10 to 5.',
+    'We expect overruns in FY2027 budgets to fall from 10% to 5%.',
+    'We expect checkout conversion to rise from 10% to 15% in FY27 reporting.',
+    'We expect checkout conversion to rise from 10% to 15% in FY2027 budgets.',
+    'We expect errors in FY27/28 reporting to fall from 10 to 5.',
+    "We expect errors in FY27's budget to fall from 10 to 5.",
+    'We expect scores in mid-year reviews to rise from 3 to 4.',
+    'We expect checkout conversion to rise from 10% to 15% in mid-year reviews.',
+    'We expect clicks in late-year campaigns to rise from 100 to 150.',
+    'We expect checkout conversion to rise from 10% to 15% in late-year campaigns.',
+    'We expect errors in quarter end reports to fall from 10 to 5.',
+    'We expect checkout conversion to rise from 10% to 15% in quarter end reports.',
+    'We expect slips during Q3 2027 planning to fall from 10 to 5.',
+    'We expect errors in FY27-related filings to fall from 10 to 5.',
+    'We expect overspend within FY27 budgets to fall from 10% to 5%.',
+    'We expect attendance at next year’s conference to rise from 200 to 300.',
+    "We expect checkout conversion to rise from 10% to 15% at next year's conference.",
+    "We expect checkout conversion to rise from 10% to 15% by next year's offsite.",
+    "We expect checkout conversion to rise from 10% to 15% by Q3's offsite.",
+  ])('"%s" names no check-by', (text) => {
+    for (const now of [NOW, undefined]) {
+      const read = parseStory(text, { now });
+      expect(read.expectedOutcome).not.toBeNull();
+      expect(read.expectedOutcome?.checkBy).toBeNull();
+      expect(dateNotes(read)).toEqual([]);
+    }
+  });
+
+  it.each([
+    // After "in", a period followed by a word that joins rather than names a thing is still a deadline.
+    ['in Q3 2027 at the latest', '2027-09-30'],
+    ['in Q3 2027 for enterprise accounts', '2027-09-30'],
+    ['in H1 2027 and keep it there', '2027-06-30'],
+    ['during Q3 2027', '2027-09-30'],
+    ['within Q3 2027', '2027-09-30'],
+    ["by Q3 2027's close", '2027-09-30'],
+    ['in the next quarter, as the pricing lands', '2027-03-31'],
+    // After "by", the guard does not apply: a word following is the rest of the sentence.
+    ['by Q3 2027 once pricing lands', '2027-09-30'],
+    ['by mid-2027 once pricing lands', '2027-06-30'],
+    // A possessive that says the end is the end.
+    ["by next year's end", '2027-12-31'],
+    ["by this year's end", '2026-12-31'],
+    ["by year's end", '2026-12-31'],
+    ["by Q3 2027's end", '2027-09-30'],
+  ])('"%s" is still %s', (when, day) => {
+    expect(checkBy(when)).toBe(day);
+    expect(dateNotes(story(when))).toEqual([]);
+  });
+
+  it.each([
+    ['We expect errors in FY27 reporting to fall from 10 to 5 by Q3 2027.', '2027-09-30'],
+    ['We expect scores in mid-year reviews to rise from 3 to 4 by H1 2027.', '2027-06-30'],
+  ])('"%s" is checked by the deadline said later (%s)', (text, day) => {
+    expect(parseStory(text, { now: NOW }).expectedOutcome?.checkBy).toBe(day);
+  });
+
+  it('reads a period that ends its line, whatever the next line says', () => {
+    const read = parseStory(
+      'As a shopper, I want one-page checkout.\nWe expect checkout conversion to rise from 10% to 15% in Q3 2027\nNotes follow',
+      { now: NOW },
+    );
+    expect(read.expectedOutcome?.checkBy).toBe('2027-09-30');
+  });
+
+  it('still reads "by Q3 2027 and churn to fall …" as the deadline of both', () => {
+    const read = parseStory(
+      'We expect checkout conversion to rise from 10% to 15% by Q3 2027 and churn to fall from 5% to 4%.',
+      { now: NOW },
+    );
+    expect(read.expectedOutcome?.checkBy).toBe('2027-09-30');
+  });
+});
+
+describe('a part of a year said with "this year", "next year" or "last year"', () => {
+  it.each([
+    ['in H2 next year', '2027-12-31'],
+    ['by Q4 next year', '2027-12-31'],
+    ['by Q1 of next year', '2027-03-31'],
+    ['by h1 next year', '2027-06-30'],
+    ['by the end of Q2 next year', '2027-06-30'],
+    ['by Q4 this year', '2026-12-31'],
+    ['in H2 this year', '2026-12-31'],
+  ])('reads "%s" as %s', (when, day) => {
+    const read = story(when);
+    expect(read.expectedOutcome?.checkBy).toBe(day);
+    expect(dateNotes(read)).toEqual([]);
+  });
+
+  it('leaves "by Q4 next year" open, with a note, when no day is given to count from', () => {
+    const open = story('by Q4 next year', null);
+    expect(open.expectedOutcome?.checkBy).toBeNull();
+    expect(dateNotes(open)).toEqual([
+      'The check-by date "Q4 next year" is counted from a day, and none was given; it is left open.',
+    ]);
+  });
+
+  it('reads a part of last year as the past period it is, so a later "within 6 months" is the check-by', () => {
+    expect(
+      parseStory('We expect churn, which peaked in Q4 last year, to fall from 5% to 4% within 6 months.', {
+        now: NOW,
+      }).expectedOutcome?.checkBy,
+    ).toBe('2027-05-21');
+    expect(checkBy('in Q4 last year')).toBe('2025-12-31');
+  });
+});
+
+describe('a fiscal year that spans two calendar years', () => {
+  const SPLIT_NOTE = (said: string) =>
+    `The check-by "${said}" is a fiscal year that spans two calendar years, so its last day is where the company's fiscal year ends; write the day to check by.`;
+
+  it.each([
+    ['by FY27/28', 'FY27/28'],
+    ['by FY 2027-28', 'FY 2027-28'],
+    ['by the end of FY27/28', 'FY27/28'],
+    ['by FY2027/2028', 'FY2027/2028'],
+    ['by FY27-28', 'FY27-28'],
+    ['in FY 2027–28', 'FY 2027–28'],
+    ['by Q3 FY27/28', 'Q3 FY27/28'],
+    ['by FY27/28 H1', 'FY27/28 H1'],
+  ])('leaves "%s" open, and asks for the day', (when, said) => {
+    for (const now of [NOW, null]) {
+      const read = story(when, now);
+      expect(read.expectedOutcome).toMatchObject({ metric: 'checkout conversion', checkBy: null });
+      expect(dateNotes(read)).toEqual([SPLIT_NOTE(said)]);
+    }
+  });
+
+  it('says it cannot read two fiscal years that do not follow each other', () => {
+    const read = story('by FY27/29');
+    expect(read.expectedOutcome?.checkBy).toBeNull();
+    expect(dateNotes(read)).toEqual([
+      'The check-by "FY27/29" could not be read as a date; write the day to check by.',
+    ]);
+  });
+});
