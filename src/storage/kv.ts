@@ -17,6 +17,7 @@ export const KVS_BATCH_ITEMS = 25;
  * runtime did not say when it would stop (see claimVersion).
  */
 const CLAIM_TTL = { value: 20, unit: 'MINUTES' } as const;
+const CLAIM_TTL_MS = CLAIM_TTL.value * 60_000;
 
 export function checkValueSize(value: unknown, what: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
@@ -162,6 +163,8 @@ export async function writeClaimed<V extends Versioned>(
 /** A version's claim as stored (claimOwn adds `by`). */
 interface StoredClaim {
   by?: unknown;
+  /** When it was claimed (the claimer's clock): it expires CLAIM_TTL later. */
+  claimedAt?: unknown;
   /** When Forge stops the claimer's invocation, as its runtime told: after it the claimer writes nothing. */
   stopsAt?: unknown;
 }
@@ -179,7 +182,9 @@ const MAX_TAKEOVERS = 3;
  * and the clocks' skew), the claimer can write nothing more and one later writer takes its place. Storage has no
  * conditional update of a plain key, so the place is taken by claiming a key named after the stopped claimer:
  * FAIL_IF_EXISTS lets exactly one writer have it. The stopped claimer may have written before it stopped: the
- * taker writes only while `key` still holds version `base`.
+ * taker writes only if `key` still holds version `base` when it has the place. A place is taken only while the
+ * version's own claim will outlive the taker's invocation: a writer who claims the version anew once it expired
+ * asks no one, and would write it too.
  */
 async function claimVersion(
   claimKey: string,
@@ -189,16 +194,33 @@ async function claimVersion(
 ): Promise<string | null> {
   let current = claimKey;
   for (let takeovers = 0; ; takeovers++) {
-    const stopsAt = invocationStopsAt();
-    if (await claimOwn(current, { claim: claimValue, ...(stopsAt !== null ? { stopsAt } : {}) })) break;
+    const claimedAt = Date.now();
+    const stopsAt = invocationStopsAt(claimedAt);
+    const claimRecord = { claim: claimValue, claimedAt, ...(stopsAt !== null ? { stopsAt } : {}) };
+    if (await claimOwn(current, claimRecord)) break;
     if (takeovers >= MAX_TAKEOVERS) return null;
     const holder = await kvs.get<StoredClaim>(current);
     if (!holder || typeof holder.by !== 'string' || !claimerStopped(holder, Date.now())) return null;
+    // The version's own claim must outlive this writer: once it expires, a writer who claims it anew writes
+    // without asking who took its place, and both would write the version.
+    if (takeovers === 0 && !outlives(holder, stopsAt)) return null;
     current = `${claimKey}:after:${holder.by}`;
   }
   if (current === claimKey) return current;
   const stored = await kvs.get<Partial<Versioned>>(key);
   return (stored?.version ?? 0) === base ? current : null;
+}
+
+/**
+ * Whether the version's claim (`holder`, the one claimed first) lasts until a writer stopped at `stopsAt` can send
+ * nothing more; not when either time is unknown (a claim stored by an older version, a runtime that does not say).
+ */
+function outlives(holder: StoredClaim, stopsAt: number | null): boolean {
+  return (
+    typeof holder.claimedAt === 'number' &&
+    stopsAt !== null &&
+    stopsAt + CALL_IN_FLIGHT_MS + CLOCK_SKEW_MS < holder.claimedAt + CLAIM_TTL_MS
+  );
 }
 
 /** Whether a claim's holder was stopped long enough ago that nothing it sent can still land. */

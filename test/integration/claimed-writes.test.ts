@@ -202,14 +202,14 @@ describe('a writer stopped between its claim and its write (Forge ends a resolve
     const wall = Date.now.bind(Date);
     jest.spyOn(Date, 'now').mockImplementation(() => wall() + ms);
   };
-  const staleClaim = (key: string, by: string, stoppedMsAgo: number | null) =>
-    inApp(() =>
-      kvs.set(key, {
-        claim: 1,
-        by,
-        ...(stoppedMsAgo === null ? {} : { stopsAt: Date.now() - stoppedMsAgo }),
-      }),
-    );
+  /** A claim stored by a resolver claimer that stopped `stoppedMsAgo` (null: it did not say when it stops). */
+  const staleClaim = (key: string, by: string, stoppedMsAgo: number | null, claimedMsAgo?: number) =>
+    inApp(() => {
+      const stopsAt = stoppedMsAgo === null ? null : Date.now() - stoppedMsAgo;
+      // Claimed at the start of its 25 s, unless said otherwise.
+      const claimedAt = Date.now() - (claimedMsAgo ?? (stoppedMsAgo ?? 0) + 25_000);
+      return kvs.set(key, { claim: 1, by, claimedAt, ...(stopsAt === null ? {} : { stopsAt }) });
+    });
 
   it('leaves the version to the next writer once its invocation has stopped, not for twenty minutes', async () => {
     const outcome = await anOutcome();
@@ -271,6 +271,18 @@ describe('a writer stopped between its claim and its write (Forge ends a resolve
     await staleClaim('thing-v4', 'unknown', null);
     expect(await inApp(() => writeClaimed('thing-v4', 1, 'thing', { version: 4, by: 'B' }))).toBe(false);
     expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 3, by: 'C' });
+  });
+
+  it("takes no place while the version's own claim may expire before this writer stops", async () => {
+    await inApp(() => kvs.set('thing', { version: 1, by: 'first' }));
+    // Claimed 19 min 50 s ago by a claimer long stopped (a consumer's 900 s): the claim expires in 10 s, before
+    // this writer's invocation ends, and a writer who claimed it anew then would write the version too.
+    await staleClaim('thing-v2', 'old', 5 * 60_000, 19 * 60_000 + 50_000);
+    expect(await inApp(() => writeClaimed('thing-v2', 1, 'thing', { version: 2, by: 'B' }))).toBe(false);
+    // A claim stored without the time it was claimed (an older version of the app) is not taken over either.
+    await inApp(() => kvs.set('thing-v2b', { claim: 1, by: 'older', stopsAt: Date.now() - 60_000 }));
+    expect(await inApp(() => writeClaimed('thing-v2b', 1, 'thing', { version: 2, by: 'B' }))).toBe(false);
+    expect(await inApp(() => kvs.get('thing'))).toEqual({ version: 1, by: 'first' });
   });
 });
 
