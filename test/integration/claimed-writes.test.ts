@@ -99,6 +99,18 @@ async function anOutcome(): Promise<OutcomeView> {
   return ok(await call<OutcomeView>(PAGE, 'createOutcome', { draft }));
 }
 
+/** A measurement recorded on version 2 of the outcome makes version 3: the version after a recovered one is free. */
+async function expectNextVersionFree(outcomeId: string): Promise<void> {
+  const measured = ok(
+    await call<OutcomeView>(PAGE, 'addMeasurement', {
+      id: outcomeId,
+      version: 2,
+      measurement: { at: '2026-11-29', value: 38 },
+    }),
+  );
+  expect(measured.version).toBe(3);
+}
+
 describe('a storage fault between the claim and the write', () => {
   it('leaves an outcome writable: the same rename, sent again, is stored', async () => {
     const outcome = await anOutcome();
@@ -109,14 +121,7 @@ describe('a storage fault between the claim and the write', () => {
     const again = ok(await call<OutcomeView>(PAGE, 'updateOutcome', renamed));
     expect([again.name, again.version]).toEqual(['Renamed', 2]);
     // And the version after it is free as well.
-    const measured = ok(
-      await call<OutcomeView>(PAGE, 'addMeasurement', {
-        id: outcome.id,
-        version: 2,
-        measurement: { at: '2026-11-29', value: 38 },
-      }),
-    );
-    expect(measured.version).toBe(3);
+    await expectNextVersionFree(outcome.id);
   });
 
   it('leaves nothing of a new outcome whose write failed', async () => {
@@ -226,14 +231,7 @@ describe('a writer stopped between its claim and its write (Forge ends a resolve
     const saved = ok(await call<OutcomeView>(PAGE, 'updateOutcome', renamed));
     expect([saved.name, saved.version]).toEqual(['Renamed', 2]);
     // The version after it is claimed the usual way.
-    const measured = ok(
-      await call<OutcomeView>(PAGE, 'addMeasurement', {
-        id: outcome.id,
-        version: 2,
-        measurement: { at: '2026-11-29', value: 38 },
-      }),
-    );
-    expect(measured.version).toBe(3);
+    await expectNextVersionFree(outcome.id);
   });
 
   it('keeps a version the stopped claimer wrote before it stopped: a writer from an older read is refused', async () => {
