@@ -45,10 +45,15 @@ export function alsoCheckByNotBefore(
   return (stored?.alsoExpected ?? []).some((e) => JSON.stringify(e) === same) ? undefined : today;
 }
 
+/** What to say of a day a person set (`label` names the field) that is before `from`, the first day allowed. */
+export function passedDayMessage(label: string, day: string, from: string): string {
+  return `${label} ${day} has already passed: choose a day from ${from} on.`;
+}
+
 /** What to say of a check-by date before `notBefore`, or null when it is not. */
 export function passedCheckBy(checkBy: string | undefined, notBefore: string | undefined): string | null {
   return checkBy && notBefore && checkBy < notBefore
-    ? `Check by ${checkBy} has already passed: choose a day from ${notBefore} on.`
+    ? passedDayMessage('Check by', checkBy, notBefore)
     : null;
 }
 
@@ -83,6 +88,6 @@ export function passedKillDates(
     .filter((d) => d.day !== undefined && d.day !== d.was && d.day < today)
     .map((d) => ({
       path: d.path,
-      message: `${d.label} ${d.day} has already passed: choose a day from ${today} on.`,
+      message: passedDayMessage(d.label, d.day!, today),
     }));
 }

@@ -1,3 +1,4 @@
+import { passedDayMessage } from './check-by';
 import { yearsAfter } from './dates';
 
 /**
@@ -21,7 +22,7 @@ export function dueDateProblem(
   latestToday: string = today,
 ): string | null {
   if (dueDate === stored) return null;
-  if (dueDate < today) return `Due date ${dueDate} has already passed: choose a day from ${today} on.`;
+  if (dueDate < today) return passedDayMessage('Due date', dueDate, today);
   const latest = yearsAfter(latestToday, MAX_DUE_YEARS);
   if (dueDate > latest)
     return `Due date ${dueDate} is more than ${MAX_DUE_YEARS} years away: choose a day up to ${latest} (check the year).`;
