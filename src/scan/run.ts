@@ -104,6 +104,15 @@ interface HealthTally {
   scoreSum: number;
 }
 
+/** Adds one judged issue's share to the run's health tally (`by` 1), or takes it out again (`by` -1). */
+function countHealth(h: HealthTally, health: IssuePlan['health'], by: 1 | -1): void {
+  h.total += by;
+  h.scoreSum += by * health.score;
+  if (health.isRecipe) h.recipes += by;
+  if (health.linked) h.linked += by;
+  if (health.zombie) h.zombies += by;
+}
+
 /** What a paused run keeps in app storage. */
 export interface ScanCursor {
   runId: string;
@@ -813,12 +822,7 @@ export async function runScanInvocation(
     const c = counted.get(issueId);
     if (!c) return;
     counted.delete(issueId);
-    const h = working.health;
-    h.total -= 1;
-    h.scoreSum -= c.health.score;
-    if (c.health.isRecipe) h.recipes -= 1;
-    if (c.health.linked) h.linked -= 1;
-    if (c.health.zombie) h.zombies -= 1;
+    countHealth(working.health, c.health, -1);
     const histogram = working.idleDays;
     const atIdle = c.idle === null ? undefined : histogram?.[c.idle];
     if (histogram && c.idle !== null && atIdle !== undefined) {
@@ -1083,12 +1087,7 @@ export async function runScanInvocation(
           if (plan.change === 'clear') c.cleared += 1;
           if (plan.next) c.changed += 1;
         }
-        const h = working.health;
-        h.total += 1;
-        h.scoreSum += plan.health.score;
-        if (plan.health.isRecipe) h.recipes += 1;
-        if (plan.health.linked) h.linked += 1;
-        if (plan.health.zombie) h.zombies += 1;
+        countHealth(working.health, plan.health, 1);
         const raw = rawOf.get(plan.key);
         let onPage: CountedIssue | null = null;
         if (raw) {
