@@ -339,6 +339,16 @@ export interface ProjectPageLoadData {
   lastScanAt: string | null;
 }
 
+/**
+ * Open issues Jira answered in a shape the app cannot read (a field of another type than its spec's): left out of
+ * what an answer counts or lists, and named so that the figures are not silently short.
+ */
+export interface UnreadableIssues {
+  count: number;
+  /** The first few, by key (by id when Jira sent no key). */
+  named: string[];
+}
+
 export interface LaneSummary {
   /** An outcome id, or NO_OUTCOME. */
   lane: string;
@@ -372,6 +382,8 @@ export interface MapSummaryData {
    * keeps from them ('access'); null when they are the scan's.
    */
   liveBecause: 'no-scan' | 'filter' | 'access' | null;
+  /** Issues left out of the counts as unreadable; null when none (always null for the scan's figures). */
+  unreadable: UnreadableIssues | null;
 }
 
 export interface MapIssue {
@@ -394,6 +406,8 @@ export interface MapPageData {
   lane: string;
   issues: MapIssue[];
   nextPageToken: string | null;
+  /** Issues of this page left out as unreadable; null when none. */
+  unreadable: UnreadableIssues | null;
 }
 
 export interface MapLanesData {
@@ -435,6 +449,8 @@ export interface ZombieQueueData {
   flaggedInAll: { count: number; at: string } | null;
   /** Of the keys the page said it lists, those no longer in the queue (decided meanwhile, or out of the filter). */
   gone: string[];
+  /** Issues the queue's search left out as unreadable; null when none. */
+  unreadable: UnreadableIssues | null;
 }
 
 export type BulkJobStatus = 'queued' | 'running' | 'done';
@@ -567,6 +583,8 @@ export interface HealthRecipesData {
   read: number;
   /** Null when the whole open backlog has been read. */
   nextPageToken: string | null;
+  /** Issues of this step left out as unreadable; null when none. */
+  unreadable: UnreadableIssues | null;
 }
 
 export interface HealthData {
@@ -585,6 +603,8 @@ export interface HealthData {
    * a security level keeps from this person ('access': nor is the last scan shown); null when they are the scan's.
    */
   liveBecause: 'no-scan' | 'access' | null;
+  /** Issues a live count left out as unreadable; null when none or when `current` is the scan's. */
+  unreadable: UnreadableIssues | null;
 }
 
 /** One zombie-scan run as the project page shows it: the stored summary's fields, read defensively. */

@@ -3,7 +3,13 @@
  * stories, recipes or problems with examples, linked share, score distribution, zombies by rule), and how
  * these moved since the last finished scan (whose figures the scan stores with each run summary).
  */
-import type { HealthData, HealthRecipesData, ScanHealthFigures, ScanNowData } from '../contract/project-page';
+import type {
+  HealthData,
+  HealthRecipesData,
+  ScanHealthFigures,
+  ScanNowData,
+  UnreadableIssues,
+} from '../contract/project-page';
 import { detectRecipe, quotedPhrases } from '../domain/recipe-detector';
 import { assessIssue } from '../domain/assess-issue';
 import {
@@ -28,6 +34,7 @@ import { issueFacts } from './issue-facts';
 import { withPageToken } from './paging';
 import { hiddenFromCaller, projectRights, requireBrowse, targetProject } from './project-access';
 import { scannedFiguresForCaller } from './scanned-figures';
+import { UnreadableTally, unreadableOf } from './unreadable-issues';
 
 const PAGE = 100;
 /** Before the first finished scan the report reads a bounded first part of the backlog live (and says so). */
@@ -141,6 +148,7 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
         health: await withoutHiddenExamples(healthFromTallies(aggregates.health)),
         truncated: false,
         asOf: aggregates.at,
+        unreadable: null,
       }
     : { ...(await liveHealth(projectKey)), asOf: null };
   // An incremental run carries the figures of the full rescan before it: compared with, it would show no movement.
@@ -161,6 +169,7 @@ export async function backlogHealthReport(call: CallContext): Promise<HealthData
     movement: last ? movementSince(current.health, last) : null,
     truncated: current.truncated,
     asOf: current.asOf,
+    unreadable: current.unreadable,
     liveBecause: aggregates ? null : scanned.caller === 'kept-from-caller' ? 'access' : 'no-scan',
   };
 }
@@ -179,11 +188,14 @@ async function withoutHiddenExamples(health: BacklogHealth): Promise<BacklogHeal
   };
 }
 
-async function liveHealth(projectKey: string): Promise<{ health: BacklogHealth; truncated: boolean }> {
+async function liveHealth(
+  projectKey: string,
+): Promise<{ health: BacklogHealth; truncated: boolean; unreadable: UnreadableIssues | null }> {
   const jira = JiraClient.asUser();
   const [outcomes, { settings }] = await Promise.all([listOutcomes(projectKey), loadSettings(projectKey)]);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   const issues: Array<{ issue: JiraIssue; lens: IssueLens }> = [];
+  const unreadable = new UnreadableTally();
   let token: string | null = null;
   let truncated = false;
   for (let page = 0; ; page++) {
@@ -191,13 +203,15 @@ async function liveHealth(projectKey: string): Promise<{ health: BacklogHealth; 
       truncated = true;
       break;
     }
-    const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: openBacklogJql(projectKey),
-      fields: ['summary', 'description', 'status', 'reporter', 'parent'],
-      properties: [ISSUE_PROPERTY_KEY],
-      maxResults: PAGE,
-      nextPageToken: token,
-    });
+    const result = unreadable.add(
+      await jira.searchJql({
+        jql: openBacklogJql(projectKey),
+        fields: ['summary', 'description', 'status', 'reporter', 'parent'],
+        properties: [ISSUE_PROPERTY_KEY],
+        maxResults: PAGE,
+        nextPageToken: token,
+      }),
+    );
     for (const issue of result.issues)
       issues.push({ issue, lens: readLens(issue.properties?.[ISSUE_PROPERTY_KEY]) });
     token = result.nextPageToken;
@@ -237,7 +251,7 @@ async function liveHealth(projectKey: string): Promise<{ health: BacklogHealth; 
       zombieRules: lens.zombie === 'true' ? (lens.flag?.rules ?? []).map((r) => r.rule as ZombieRuleId) : [],
     };
   });
-  return { health: backlogHealth(items), truncated };
+  return { health: backlogHealth(items), truncated, unreadable: unreadable.result() };
 }
 
 /**
@@ -264,7 +278,12 @@ export async function healthRecipes(
     const verdict = detectRecipe({ summary, description: issue.fields.description ?? null });
     return verdict.isRecipe ? [{ key: issue.key, summary, phrases: quotedPhrases(verdict) }] : [];
   });
-  return { recipes, read: result.issues.length, nextPageToken: result.nextPageToken };
+  return {
+    recipes,
+    read: result.issues.length,
+    nextPageToken: result.nextPageToken,
+    unreadable: unreadableOf(result),
+  };
 }
 
 /** Project administrators may start the scan; it runs through the scan's own entry point. */

@@ -15,6 +15,7 @@ import type {
   DecisionLogData,
   ZombieItem,
   ZombieQueueData,
+  UnreadableIssues,
 } from '../contract/project-page';
 import { lastRealActivity } from '../domain/activity';
 import { passedKillDates } from '../domain/check-by';
@@ -56,6 +57,7 @@ import {
 import { keys } from '../storage/keys';
 import { claimOwn, KVS_BATCH_ITEMS, listAll } from '../storage/kv';
 import { scannedFiguresForCaller } from './scanned-figures';
+import { UnreadableTally } from './unreadable-issues';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
@@ -172,7 +174,7 @@ export async function readFlagged(
   now: Date,
   as: 'user' | 'app' = 'user',
   sort: QueueSort = 'key',
-): Promise<{ flagged: FlaggedItem[]; truncated: boolean }> {
+): Promise<{ flagged: FlaggedItem[]; truncated: boolean; unreadable: UnreadableIssues | null }> {
   const jira = as === 'app' ? JiraClient.asApp() : JiraClient.asUser();
   // Jira's search may not show the decisions just made (the queue reloaded after a Kill): the newest decided
   // issues are matched as they are now, and one still found as it was before its decision is left out.
@@ -180,16 +182,19 @@ export async function readFlagged(
   const decidedLately = new Map(recent.map((d) => [d.issueKey, d]));
   const reconcileIssues = reconcileIdsOf(recent);
   const flagged: FlaggedItem[] = [];
+  const unreadable = new UnreadableTally();
   let token: string | null = null;
   do {
-    const page = await jira.searchJql({
-      jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND ${FLAGGED_JQL} ORDER BY ${ORDER_OF[sort]}`,
-      fields: ['summary', 'status', 'issuetype', 'assignee', 'created', 'updated'],
-      properties: [ISSUE_PROPERTY_KEY],
-      maxResults: SEARCH_PAGE,
-      nextPageToken: token,
-      ...(reconcileIssues.length ? { reconcileIssues } : {}),
-    });
+    const page = unreadable.add(
+      await jira.searchJql({
+        jql: `project = ${jqlString(projectKey)} AND statusCategory != Done AND ${FLAGGED_JQL} ORDER BY ${ORDER_OF[sort]}`,
+        fields: ['summary', 'status', 'issuetype', 'assignee', 'created', 'updated'],
+        properties: [ISSUE_PROPERTY_KEY],
+        maxResults: SEARCH_PAGE,
+        nextPageToken: token,
+        ...(reconcileIssues.length ? { reconcileIssues } : {}),
+      }),
+    );
     for (const issue of page.issues) {
       const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
       // What the search returned no longer meets the query (closed, or its flag gone), or predates a decision.
@@ -203,6 +208,7 @@ export async function readFlagged(
   return {
     flagged: flagged.slice(0, MAX_QUEUE_READ),
     truncated: token !== null || flagged.length > MAX_QUEUE_READ,
+    unreadable: unreadable.result(),
   };
 }
 
@@ -294,7 +300,7 @@ export async function zombieQueue(
 ): Promise<ZombieQueueData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const { flagged, truncated } = await readFlagged(projectKey, clock.now(), 'user', input.sort);
+  const { flagged, truncated, unreadable } = await readFlagged(projectKey, clock.now(), 'user', input.sort);
   const byKey = new Map(flagged.map((f) => [f.item.key, f.item]));
   const rows = selectRows(
     flagged.map((f) => f.row),
@@ -318,6 +324,7 @@ export async function zombieQueue(
     // Only part was read: how many the last finished scan flagged in all, as the map and health count them.
     flaggedInAll: truncated ? await scannedZombies(projectKey) : null,
     gone: [...listed].filter((key) => !queued.has(key)),
+    unreadable,
   };
 }
 

@@ -40,6 +40,7 @@ import { issueFacts, statusCategoryOf } from './issue-facts';
 import { predatesDecision, recentDecisions, reconcileIdsOf, type RecentDecision } from './kill-review';
 import { outcomeEditing, pagePermissions, requireBrowse, targetProject } from './project-access';
 import { withPageToken } from './paging';
+import { UnreadableTally, unreadableOf } from './unreadable-issues';
 import { earliestLocalDay, latestLocalDay, utcDay } from '../domain/dates';
 import { dueDateProblem } from '../domain/outcome-due-date';
 
@@ -384,6 +385,7 @@ export function summaryFromAggregates(
     truncated: false,
     asOf: agg.at,
     liveBecause: null,
+    unreadable: null,
   };
 }
 
@@ -428,15 +430,18 @@ async function liveSummary(
   const sprints = new Map<number, { id: number; name: string; state: string }>();
   const types = new Set<string>();
   const assignees = new Map<string, string>();
+  const unreadable = new UnreadableTally();
   let token: string | null = null;
   for (let page = 0; page < limits.maxPages; page++) {
-    const result: { issues: JiraIssue[]; nextPageToken: string | null } = await jira.searchJql({
-      jql: openWorkJql(projectKey, filters),
-      fields: [field.storyPoints, 'parent', 'issuetype', 'assignee', field.sprint],
-      properties: [ISSUE_PROPERTY_KEY],
-      maxResults: limits.pageSize,
-      nextPageToken: token,
-    });
+    const result = unreadable.add(
+      await jira.searchJql({
+        jql: openWorkJql(projectKey, filters),
+        fields: [field.storyPoints, 'parent', 'issuetype', 'assignee', field.sprint],
+        properties: [ISSUE_PROPERTY_KEY],
+        maxResults: limits.pageSize,
+        nextPageToken: token,
+      }),
+    );
     for (const issue of result.issues) {
       const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
       seen.set(issue.key, {
@@ -512,6 +517,7 @@ async function liveSummary(
     truncated,
     asOf: null,
     liveBecause: 'no-scan',
+    unreadable: unreadable.result(),
   };
 }
 
@@ -716,7 +722,7 @@ async function lanePage(
       isRecipe: assessment.recipe.isRecipe,
     };
   });
-  return { lane: input.lane, issues, nextPageToken: result.nextPageToken };
+  return { lane: input.lane, issues, nextPageToken: result.nextPageToken, unreadable: unreadableOf(result) };
 }
 
 /** One more page of one lane ("Load more"). */

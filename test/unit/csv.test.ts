@@ -202,6 +202,7 @@ describe('backlog health CSV', () => {
     truncated: false,
     asOf: null,
     liveBecause: 'no-scan',
+    unreadable: null,
   });
   const rows = parseCsv(csv);
   const column = (name: string) => HEALTH_CSV_HEADER.indexOf(name);

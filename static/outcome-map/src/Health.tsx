@@ -10,6 +10,7 @@ import type {
   HealthRecipesData,
   ProjectPageLoadData,
   ScanNowData,
+  UnreadableIssues,
 } from '../../../src/contract/project-page';
 import type { HealthExample } from '../../../src/domain/backlog-health';
 import { callResolver, flag } from '../../shared/bridge';
@@ -19,6 +20,7 @@ import { LoadError } from '../../shared/LoadError';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { topReporters } from './reporters';
 import { ScanRuns } from './ScanRuns';
+import { addUnreadable, UnreadableNote } from './UnreadableNote';
 import { movementText, recipesStatus, scoresText } from './health-words';
 import { useDecimalMark } from '../../shared/useDecimalMark';
 
@@ -88,6 +90,7 @@ function AllRecipes({
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [unreadable, setUnreadable] = useState<UnreadableIssues | null>(null);
   /**
    * Reads on from where the list stopped: a batch, or every page left (`toEnd`). Answers the whole list once
    * it is complete; null while pages are left or a page could not be read (its message is shown).
@@ -98,6 +101,7 @@ function AllRecipes({
     let next = started ? token : null;
     let complete = false;
     const found: HealthExample[] = [];
+    let leftOut: UnreadableIssues | null = null;
     for (;;) {
       const answer = await callResolver<HealthRecipesData>(R.healthRecipes, { pageToken: next });
       if (!answer.ok) {
@@ -105,6 +109,7 @@ function AllRecipes({
         break;
       }
       found.push(...answer.data.recipes);
+      leftOut = addUnreadable(leftOut, answer.data.unreadable);
       next = answer.data.nextPageToken;
       complete = !next;
       if (complete || (!toEnd && found.length >= RECIPES_PER_STEP)) break;
@@ -113,6 +118,7 @@ function AllRecipes({
     setStarted(true);
     setToken(next);
     setRecipes((list) => [...list, ...found]);
+    setUnreadable((so) => addUnreadable(so, leftOut));
     setBusy(false);
     return complete ? [...recipes, ...found] : null;
   };
@@ -138,6 +144,7 @@ function AllRecipes({
           {error}
         </p>
       ) : null}
+      <UnreadableNote unreadable={unreadable} leftOutOf="this list" testId="recipes-unreadable" />
       <p className="ol-help" role="status">
         {recipesStatus({ count, listed: recipes.length, started, done, asOf, truncated })}
       </p>
@@ -255,6 +262,7 @@ export function Health({
           onScanned?.();
         }}
       />
+      <UnreadableNote unreadable={data.unreadable} leftOutOf="the figures below" testId="health-unreadable" />
       {data.truncated ? (
         <SectionMessage appearance="warning" title="Large backlog">
           <p>This report covers the first 1,000 open items; the daily scan counts them all.</p>

@@ -39,6 +39,7 @@ import { IssueLink } from '../../shared/IssueLink';
 import { typedDayProblem } from './typed-day';
 import { TypedDatePicker } from '../../shared/TypedDatePicker';
 import { localToday } from '../../shared/date-format';
+import { UnreadableNote } from './UnreadableNote';
 
 const KINDS = ['kill', 'keep', 'relink'] as const;
 type Kind = (typeof KINDS)[number];
@@ -760,6 +761,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
           </p>
         </>
       ) : null}
+      <UnreadableNote unreadable={queue?.unreadable} leftOutOf="this queue" testId="queue-unreadable" />
       {page.permissions.canDecide && items.length > 0 ? (
         <div className="ol-actions ol-bulk-bar">
           <Checkbox

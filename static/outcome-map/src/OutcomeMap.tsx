@@ -18,6 +18,7 @@ import type {
   MapSummaryData,
   OutcomeView,
   ProjectPageLoadData,
+  UnreadableIssues,
 } from '../../../src/contract/project-page';
 import { amountText } from '../../../src/domain/amounts';
 import { useDecimalMark } from '../../shared/useDecimalMark';
@@ -27,6 +28,7 @@ import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { ProgressChart } from './Chart';
 import { IssueLink, pct } from '../../shared/IssueLink';
 import { ImportMeasurements } from './ImportMeasurements';
+import { addUnreadable, UnreadableNote } from './UnreadableNote';
 import { MeasurementForm, OutcomeForm } from './OutcomeForm';
 
 function IssueCard({ issue }: { issue: MapIssue }) {
@@ -66,6 +68,7 @@ function LaneIssues({
 }) {
   const [issues, setIssues] = useState<MapIssue[]>(first?.issues ?? []);
   const [token, setToken] = useState<string | null>(first?.nextPageToken ?? null);
+  const [unreadable, setUnreadable] = useState<UnreadableIssues | null>(first?.unreadable ?? null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   /** A lane the first load left out has been read on demand. */
@@ -77,6 +80,7 @@ function LaneIssues({
   useEffect(() => {
     setIssues(first?.issues ?? []);
     setToken(first?.nextPageToken ?? null);
+    setUnreadable(first?.unreadable ?? null);
     setRead(false);
     setError(null);
   }, [first, filters]);
@@ -96,6 +100,7 @@ function LaneIssues({
     if (!answer.ok) return setError(answer.error.message);
     setIssues((old) => [...old, ...answer.data.issues]);
     setToken(answer.data.nextPageToken);
+    setUnreadable((so) => addUnreadable(so, answer.data.unreadable));
     setRead(true);
   }, [lane, filters, token]);
   const failed = error ? (
@@ -124,6 +129,7 @@ function LaneIssues({
         ))}
       </ul>
       {issues.length === 0 ? <p className="ol-muted">No open issues here.</p> : null}
+      <UnreadableNote unreadable={unreadable} leftOutOf="this list" testId="lane-unreadable" />
       {failed}
       {token ? (
         <Button isLoading={loading} onClick={() => void more()}>
@@ -540,6 +546,7 @@ export function OutcomeMap({
           </SectionMessage>
         </div>
       ) : null}
+      <UnreadableNote unreadable={summary?.unreadable} leftOutOf="the counts below" testId="map-unreadable" />
       {summary?.truncated ? (
         <SectionMessage appearance="warning" title="Large backlog" testId="map-truncated">
           <p>
