@@ -54,6 +54,17 @@ const ABANDONED_NAMES = [
   'works as designed',
   'working as intended',
   'out of scope',
+  // Names real Jira sites close undelivered work with (Apache's Jira among them).
+  'unresolved',
+  'works for me',
+  'withdrawn',
+  'auto closed',
+  "won't implement",
+  'wont implement',
+  'cancelled',
+  'canceled',
+  'superseded',
+  'not applicable',
 ];
 
 /**

@@ -11,6 +11,21 @@ describe('what closing an item says about its delivery', () => {
     expect(closedWithoutDelivery(undefined, "Won't Do")).toBe(false);
   });
 
+  it('counts the names real sites close undelivered work with as closed without delivery', () => {
+    // Apache's Jira closes with "Unresolved" and "Works for Me"; others withdraw, cancel or auto-close.
+    for (const name of [
+      'Unresolved',
+      'Works for Me',
+      'Withdrawn',
+      'Auto Closed',
+      'Cancelled',
+      'Won’t Implement',
+    ])
+      expect([name, closedWithoutDelivery(name, "Won't Do")]).toEqual([name, true]);
+    for (const name of ['Fixed', 'Resolved', 'Implemented', 'Shipped'])
+      expect([name, closedWithoutDelivery(name, "Won't Do")]).toEqual([name, false]);
+  });
+
   it('dates a delivery by its resolution date, else its last update, as a UTC day', () => {
     expect(
       resolvedOn({ resolutiondate: '2026-03-31T23:30:00.000-0300', updated: '2026-05-01T00:00:00Z' }),
