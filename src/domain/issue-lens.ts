@@ -106,6 +106,11 @@ const storedText = z
 /** A number written as text by hand or by another tool ("40", "-2.5") is still that number. */
 const asNumber = (v: unknown) => (typeof v === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(v) ? Number(v) : v);
 const storedNumber = z.preprocess(asNumber, z.number().refine(Number.isFinite)).optional().catch(undefined);
+/** A day written with its time ("2027-03-01T00:00:00Z", "2027-03-01 09:30") by another tool is the day written. */
+const asDay = (v: unknown) =>
+  typeof v === 'string' && /^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v) ? v.trim().slice(0, 10) : v;
+/** A word of a fixed list written in other capitals or with spaces around ("Validated ") is still that word. */
+const asWord = (v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v);
 const storedHypothesisSchema = z.object({ persona: storedText, intent: storedText, benefit: storedText });
 const storedExpectedSchema = z.object({
   metric: storedText,
@@ -113,32 +118,40 @@ const storedExpectedSchema = z.object({
   target: storedNumber,
   unit: storedText,
   direction: expectedOutcomeSchema.shape.direction.catch(undefined),
-  checkBy: expectedOutcomeSchema.shape.checkBy.catch(undefined),
+  checkBy: z.preprocess(asDay, expectedOutcomeSchema.shape.checkBy).catch(undefined),
 });
 /** Text a part cannot do without (a threshold's metric, a condition's text): any length, never blank. */
 const storedRequiredText = z.string().trim().min(1);
 const storedFinite = z.preprocess(asNumber, z.number().refine(Number.isFinite));
 const killShape = killCriteriaSchema.shape;
+/** A threshold's comparison as other tools write it: "at least", ">=", "≥" for atLeast; "at most", "<=", "≤". */
+const asComparison = (v: unknown) => {
+  if (typeof v !== 'string') return v;
+  const plain = v.replace(/[\s_-]+/g, '').toLowerCase();
+  if (plain === 'atleast' || plain === '>=' || plain === '≥') return 'atLeast';
+  if (plain === 'atmost' || plain === '<=' || plain === '≤') return 'atMost';
+  return v;
+};
 const storedKillCriteriaSchema = z.object({
-  deadline: killShape.deadline.catch(undefined),
+  deadline: z.preprocess(asDay, killShape.deadline).catch(undefined),
   metricThreshold: z
     .object({
       metric: storedRequiredText,
-      comparison: z.enum(THRESHOLD_COMPARISONS),
+      comparison: z.preprocess(asComparison, z.enum(THRESHOLD_COMPARISONS)),
       value: storedFinite,
-      by: isoDate('Threshold date'),
+      by: z.preprocess(asDay, isoDate('Threshold date')),
     })
     .optional()
     .catch(undefined),
   maxIdleDays: z.preprocess(asNumber, killShape.maxIdleDays).catch(undefined),
   maxSprintsCarried: z.preprocess(asNumber, killShape.maxSprintsCarried).catch(undefined),
   condition: z
-    .object({ text: storedRequiredText, reviewDate: isoDate('Review date') })
+    .object({ text: storedRequiredText, reviewDate: z.preprocess(asDay, isoDate('Review date')) })
     .optional()
     .catch(undefined),
 });
 const storedResultSchema = z.object({
-  verdict: z.enum(RESULT_VERDICTS),
+  verdict: z.preprocess(asWord, z.enum(RESULT_VERDICTS)),
   evidence: storedRequiredText,
   measuredValue: storedFinite.optional().catch(undefined),
 });
@@ -161,6 +174,12 @@ const storedVersion = z
   .preprocess((v) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v), z.number().int().min(0))
   .catch(0);
 
+/** An indexed flag is text ("true", JQL's `zombie = true`); written as a boolean by hand, it is still the flag. */
+const storedFlag = z.preprocess(
+  (v) => (typeof v === 'boolean' ? String(v) : asWord(v)),
+  z.enum(['true', 'false']),
+);
+
 /** Read leniently: a property written by an older version, or by hand, must not break a panel or a scan. */
 export const storedLensSchema = z
   .object({
@@ -174,7 +193,7 @@ export const storedLensSchema = z
       .transform((list) => list.slice(0, MAX_ALSO_EXPECTED))
       .catch([])
       .default([]),
-    outcomeId: outcomeIdSchema.nullable().catch(null).default(null),
+    outcomeId: z.preprocess(asWord, outcomeIdSchema.nullable()).catch(null).default(null),
     killCriteria: storedKillCriteriaSchema.catch({}),
     result: storedResultSchema.nullable().catch(null).default(null),
     updatedAt: z.string().nullable().catch(null).default(null),
@@ -182,11 +201,11 @@ export const storedLensSchema = z
     // Indexed for JQL (see manifest.yml): flat and typed as Jira indexes them.
     score: z.number().nullable().catch(null).default(null),
     scoreModel: z.string().nullable().catch(null).default(null),
-    hasHypothesis: z.enum(['true', 'false']).catch('false').default('false'),
-    zombie: z.enum(['true', 'false']).catch('false').default('false'),
+    hasHypothesis: storedFlag.catch('false').default('false'),
+    zombie: storedFlag.catch('false').default('false'),
     killDate: z.string().nullable().catch(null).default(null),
     // 'true' when the issue's summary and description read as a recipe: `recipe = true` in JQL finds them all.
-    recipe: z.enum(['true', 'false']).nullable().catch(null).default(null),
+    recipe: storedFlag.nullable().catch(null).default(null),
     // Where a delivered bet stands (indexed as betStatus): tracked until its check-by day, then due for a
     // verdict, unverified when overdue, or the verdict a person recorded. Null for undelivered items.
     betStatus: z.enum(BET_STATUSES).nullable().catch(null).default(null),
@@ -220,6 +239,57 @@ export function readLens(value: unknown): IssueLens {
   return parsed.success ? parsed.data : emptyLens();
 }
 
+/** Whether reading left nothing of a stored value: null, absent, or an empty object or list. */
+function readAsNothing(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.values(value).every((v) => v === undefined);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The parts of the lens a person writes; the rest is the app's own, which it rewrites as it reads it. */
+const PERSONS_PARTS = [
+  'hypothesis',
+  'expected',
+  'alsoExpected',
+  'outcomeId',
+  'killCriteria',
+  'result',
+] as const satisfies ReadonlyArray<keyof IssueLens>;
+
+/**
+ * The lens to write over `stored`, the property as Jira holds it. A part the app could not read (written by hand,
+ * by another tool or by a newer version: a verdict it does not know, a date in another shape) and that this write
+ * leaves as it was read is written back as stored, a whole part or one field of a part: a write that changes other
+ * parts (the scan's verdict, a kill, a description) loses nothing the panel could not show.
+ */
+export function keepingUnread(stored: unknown, next: IssueLens): IssueLens {
+  if (!isRecord(stored)) return next;
+  const read = readLens(stored) as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...next };
+  for (const key of PERSONS_PARTS) {
+    const value = stored[key];
+    if (value === null || value === undefined || !sameJson(out[key], read[key])) continue;
+    if (readAsNothing(read[key])) {
+      if (!readAsNothing(value)) out[key] = value;
+      continue;
+    }
+    const part = read[key];
+    if (!isRecord(part) || !isRecord(value)) continue;
+    const fields = Object.entries(value).filter(
+      ([field, v]) => v !== null && v !== undefined && part[field] === undefined,
+    );
+    if (fields.length) out[key] = { ...part, ...Object.fromEntries(fields) };
+  }
+  return out as IssueLens;
+}
+
 /** The write this lens records for request `id` sent by `by`, or null when no such write landed. */
 export function writeRequestOf(lens: IssueLens, id: string, by: string): WriteRequest | null {
   return (lens.writeRequests ?? []).find((r) => r.id === id && r.by === by) ?? null;
@@ -229,6 +299,15 @@ export function writeRequestOf(lens: IssueLens, id: string, by: string): WriteRe
 export function withWriteRequest(lens: IssueLens, request: WriteRequest): IssueLens {
   const others = (lens.writeRequests ?? []).filter((r) => r.id !== request.id);
   return { ...lens, writeRequests: [request, ...others].slice(0, MAX_WRITE_REQUESTS) };
+}
+
+/** The lens with its indexed values that follow from the person's writing (hasHypothesis, killDate) recomputed. */
+export function withDerivedIndexes(lens: IssueLens): IssueLens {
+  return {
+    ...lens,
+    hasHypothesis: hasHypothesis(lens) ? 'true' : 'false',
+    killDate: killDateOf(lens.killCriteria),
+  };
 }
 
 /** The earliest day a kill criterion comes due: what `killDate` in JQL finds. */

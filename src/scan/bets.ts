@@ -15,7 +15,13 @@
 import { kvs } from '../storage/kvs-client';
 import { betState, proposeVerdict, type VerdictProposal } from '../domain/bet-verdict';
 import { closedWithoutDelivery, resolvedOn } from '../domain/delivery';
-import { ISSUE_PROPERTY_KEY, readLens, type BetStatus, type IssueLens } from '../domain/issue-lens';
+import {
+  ISSUE_PROPERTY_KEY,
+  keepingUnread,
+  readLens,
+  type BetStatus,
+  type IssueLens,
+} from '../domain/issue-lens';
 import type { ExpectedOutcome, Measurement } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { ConflictError } from '../errors';
@@ -120,10 +126,15 @@ async function writeBetStatus(jira: JiraClient, issueKey: string, status: BetSta
   try {
     return await withLensClaim(issueKey, async () => {
       const fresh = await jira.getIssue(issueKey, { fields: ['status'], properties: [ISSUE_PROPERTY_KEY] });
-      const lens = readLens(fresh.properties?.[ISSUE_PROPERTY_KEY]);
+      const stored: unknown = fresh.properties?.[ISSUE_PROPERTY_KEY];
+      const lens = readLens(stored);
       if (lens.result || lens.betStatus === status) return false;
       // The scan's own field only: the stored version stays, so no one's edit in progress conflicts.
-      await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, { ...lens, betStatus: status });
+      await jira.setIssueProperty(
+        issueKey,
+        ISSUE_PROPERTY_KEY,
+        keepingUnread(stored, { ...lens, betStatus: status }),
+      );
       return true;
     });
   } catch (e) {

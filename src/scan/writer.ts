@@ -11,7 +11,13 @@
  * (Jira answers its id and old key with the issue as it is now) or deleted. It gets nothing of this project's
  * verdict, and the run notes it.
  */
-import { ISSUE_PROPERTY_KEY, readLens, type AppEditTask, type IssueLens } from '../domain/issue-lens';
+import {
+  ISSUE_PROPERTY_KEY,
+  keepingUnread,
+  readLens,
+  type AppEditTask,
+  type IssueLens,
+} from '../domain/issue-lens';
 import type { FiredRule } from '../domain/zombie';
 import { JiraRateLimitError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
 import {
@@ -392,7 +398,7 @@ export class ScanWriter {
     // project's verdict reaches it.
     const current = new Map<number, IssueLens>();
     for (let i = 0; i < plans.length; i += BULK_PROPERTY_ISSUE_LIMIT)
-      for (const [id, lens] of await this.storedLenses(
+      for (const [id, { lens }] of await this.storedLenses(
         plans.slice(i, i + BULK_PROPERTY_ISSUE_LIMIT),
         'nothing was done to it.',
       ))
@@ -590,7 +596,7 @@ export class ScanWriter {
       const lost: PendingLens[] = [];
       const kept = await Promise.all(heldClaims.map((c) => stillHeld(c)));
       for (const [i, entry] of held.entries()) {
-        const latest = current.get(entry.issueId);
+        const { lens: latest, stored } = current.get(entry.issueId) ?? {};
         if (!latest) continue;
         if (!kept[i]) {
           lost.push(entry);
@@ -598,7 +604,7 @@ export class ScanWriter {
         }
         // A later scan's verdict stands (mergeScanFields): the entry's change did not happen, nor is it counted.
         const counted = scanWroteSince(latest, entry) ? { ...entry, change: null } : entry;
-        writes.push({ entry: counted, lens: mergeScanFields(latest, entry) });
+        writes.push({ entry: counted, lens: keepingUnread(stored, mergeScanFields(latest, entry)) });
       }
       let written = writes.map((w) => w.entry);
       /** Jira's task ended without writing these: retried, their intents kept, like those not claimed. */
@@ -647,14 +653,15 @@ export class ScanWriter {
   }
 
   /**
-   * The lens stored on each issue now (one bulk fetch, at most 100 issues). An issue that left the project since
+   * The lens stored on each issue now, as read and as stored (one bulk fetch, at most 100 issues), so that a write
+   * keeps what could not be read (keepingUnread). An issue that left the project since
    * the page was read (gone, hidden, or moved to another project) is absent, and told to onLeft with what it was
    * spared (`spared`).
    */
   private async storedLenses(
     items: ReadonlyArray<{ issueId: number; key: string }>,
     spared: string,
-  ): Promise<Map<number, IssueLens>> {
+  ): Promise<Map<number, { lens: IssueLens; stored: unknown }>> {
     const issues = await retrying(() =>
       this.jira.bulkFetchIssues(
         items.map((i) => i.issueId),
@@ -663,11 +670,12 @@ export class ScanWriter {
       ),
     );
     const found = new Map(issues.map((i) => [Number(i.id), i]));
-    const lenses = new Map<number, IssueLens>();
+    const lenses = new Map<number, { lens: IssueLens; stored: unknown }>();
     for (const { issueId, key } of items) {
       const issue = found.get(issueId);
+      const stored = issue?.properties?.[ISSUE_PROPERTY_KEY];
       if (issue && !movedSince(issue, key, this.projectKey))
-        lenses.set(issueId, readLens(issue.properties?.[ISSUE_PROPERTY_KEY]));
+        lenses.set(issueId, { lens: readLens(stored), stored });
       else
         this.hooks.onLeft(
           issueId,

@@ -30,8 +30,10 @@ import {
   checkByNotBefore,
   draftOf,
   hasHypothesis,
+  keepingUnread,
   readLens,
   serializedSize,
+  withDerivedIndexes,
   withWriteRequest,
   writeRequestOf,
   type IssueLens,
@@ -394,6 +396,7 @@ export async function saveIssueLens(
           score: score.total,
           digest,
         });
+      next = keepingUnread(properties[ISSUE_PROPERTY_KEY], next);
       checkLensFits(next, 'Shorten the evidence or the kill condition and save again.');
       // asUser: Jira enforces edit permission again at the write itself.
       await checkHeld(held);
@@ -595,7 +598,11 @@ export async function describeWithSavedHypothesis(
         return { description };
       const flagged = await (async () => {
         if (!(await stillHeld(held))) return false;
-        await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, { ...lens, ...rescored });
+        await jira.setIssueProperty(
+          issueKey,
+          ISSUE_PROPERTY_KEY,
+          keepingUnread(properties[ISSUE_PROPERTY_KEY], withDerivedIndexes({ ...lens, ...rescored })),
+        );
         return true;
       })().catch(() => false);
       return flagged ? { description } : { description, recipeFlagPending: true };

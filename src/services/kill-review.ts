@@ -21,7 +21,14 @@ import { lastRealActivity } from '../domain/activity';
 import { passedKillDates } from '../domain/check-by';
 import { earliestLocalDay } from '../domain/dates';
 import { assessIssue } from '../domain/assess-issue';
-import { draftOf, ISSUE_PROPERTY_KEY, killDateOf, readLens, type IssueLens } from '../domain/issue-lens';
+import {
+  draftOf,
+  ISSUE_PROPERTY_KEY,
+  keepingUnread,
+  killDateOf,
+  readLens,
+  type IssueLens,
+} from '../domain/issue-lens';
 import type { KillCriteria, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import {
@@ -852,7 +859,8 @@ async function act(
 ): Promise<DecideData> {
   const { outcomes, settings } = setting ?? (await decisionSetting(projectKey));
   const issue = await readDecisionIssue(jira, issueKey, projectKey);
-  const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+  const storedLens: unknown = issue.properties?.[ISSUE_PROPERTY_KEY];
+  const lens = readLens(storedLens);
   const marker = (lens as IssueLens & { lastDecision?: LensMarker }).lastDecision;
   // The intent a first try recorded before its first side effect: a retry with the same key resumes it.
   const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
@@ -905,7 +913,7 @@ async function act(
   const lensDone = marker?.idempotencyKey === idempotencyKey;
   const writeLens = async () => {
     await check();
-    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, keepingUnread(storedLens, next));
   };
   const label = settings.flagActions.label?.toLowerCase();
   const removeLabel = async (after: 'open' | 'closed' = 'open') => {

@@ -9,6 +9,7 @@ import type { BetItem, ConfirmVerdictData, ResultsReviewData, VerdictEntry } fro
 import {
   ISSUE_PROPERTY_KEY,
   isVerdictStatus,
+  keepingUnread,
   readLens,
   withWriteRequest,
   writeRequestOf,
@@ -326,6 +327,7 @@ async function record(
       score: next.score,
       digest,
     });
+    next = keepingUnread(issue.properties?.[ISSUE_PROPERTY_KEY], next);
     // Refused before the first write, so neither the lens, the decision log nor the tracked bet is touched.
     checkLensFits(
       next,

@@ -1,4 +1,4 @@
-import { readLens } from '../../src/domain/issue-lens';
+import { keepingUnread, readLens, withDerivedIndexes } from '../../src/domain/issue-lens';
 
 /**
  * A lens as stored is read part by part and without the save's limits: whatever another tool, a hand edit or an
@@ -68,6 +68,99 @@ describe('reading what a hand or another tool wrote', () => {
       rules: [{ rule: 'idle', since: '2026-08-01', detail: 'Idle 90 days', clearBy: '' }],
       labelApplied: true,
       commented: true,
+    });
+  });
+});
+
+describe('reading the shapes other tools write dates, words and flags in', () => {
+  it('reads a day written with its time as that day, a verdict in capitals, a comparison as a sign', () => {
+    const lens = readLens({
+      expected: { metric: 'cart drop-off', checkBy: '2027-03-01T00:00:00.000Z' },
+      killCriteria: {
+        deadline: '2027-02-01 09:30',
+        metricThreshold: { metric: 'sign-ups', comparison: '>=', value: 10, by: '2027-04-01T23:00:00-05:00' },
+        condition: { text: 'Legal says no', reviewDate: '2027-05-02T10:00:00Z' },
+      },
+      result: { verdict: ' Validated ', evidence: 'Drop-off fell to 28%.' },
+      outcomeId: 'CHECKOUT-FLOW',
+      zombie: true,
+      recipe: 'False',
+    });
+    expect(lens.expected.checkBy).toBe('2027-03-01');
+    expect(lens.killCriteria).toEqual({
+      deadline: '2027-02-01',
+      metricThreshold: { metric: 'sign-ups', comparison: 'atLeast', value: 10, by: '2027-04-01' },
+      condition: { text: 'Legal says no', reviewDate: '2027-05-02' },
+    });
+    expect(lens.result?.verdict).toBe('validated');
+    expect(lens.outcomeId).toBe('checkout-flow');
+    expect([lens.zombie, lens.recipe]).toEqual(['true', 'false']);
+    expect(
+      readLens({
+        killCriteria: { metricThreshold: { metric: 'm', comparison: 'at most', value: 1, by: '2027-01-01' } },
+      }).killCriteria.metricThreshold?.comparison,
+    ).toBe('atMost');
+  });
+});
+
+describe('writing over a lens with parts the app could not read', () => {
+  const stored = {
+    version: 3,
+    hypothesis: { persona: 'shopper', intent: 'save my cart', benefit: 'I finish later' },
+    expected: {
+      metric: 'cart drop-off',
+      baseline: 40,
+      target: 30,
+      checkBy: 'next spring',
+      source: 'finance',
+    },
+    killCriteria: { maxIdleDays: 30, condition: { text: 'Legal blocks it', reviewDate: 'soon' } },
+    result: { verdict: 'mostly-worked', evidence: 'Drop-off fell to 31%.' },
+    zombie: 'maybe',
+  };
+
+  it('writes back as stored what it could not read and this write leaves alone, a whole part or one field', () => {
+    const read = readLens(stored);
+    const next = keepingUnread(stored, { ...read, version: 4, score: 55, zombie: 'false' });
+    expect(next.result).toEqual(stored.result);
+    expect(next.expected).toEqual({ ...read.expected, checkBy: 'next spring', source: 'finance' });
+    expect(next.killCriteria).toEqual({ maxIdleDays: 30, condition: stored.killCriteria.condition });
+    expect(next.hypothesis).toEqual(stored.hypothesis);
+    // The app's own fields are the write's.
+    expect([next.version, next.score, next.zombie]).toEqual([4, 55, 'false']);
+  });
+
+  it('lets a write that changes a part change it, and one that clears a readable part clear it', () => {
+    const read = readLens({ ...stored, result: { verdict: 'validated', evidence: 'Fell to 28%.' } });
+    const next = keepingUnread(stored, {
+      ...read,
+      expected: { ...read.expected, target: 25 },
+      result: null,
+    });
+    expect(next.expected).toEqual({ metric: 'cart drop-off', baseline: 40, target: 25 });
+    // What was stored could not be read, and the write left it as read (none): kept.
+    expect(next.result).toEqual(stored.result);
+    const readable = { ...stored, result: { verdict: 'validated', evidence: 'Fell to 28%.' } };
+    expect(keepingUnread(readable, { ...readLens(readable), result: null }).result).toBeNull();
+  });
+
+  it('takes nothing from a stored value that is no lens at all', () => {
+    const next = { ...readLens({}), version: 1 };
+    for (const odd of [null, 'text', [1, 2], 7]) expect(keepingUnread(odd, next)).toEqual(next);
+  });
+});
+
+describe('the indexed values a write derives', () => {
+  it('recomputes hasHypothesis and killDate from the writing, whatever was stored', () => {
+    const lens = readLens({
+      hypothesis: { persona: 'shopper', intent: 'save my cart', benefit: 'I finish later' },
+      killCriteria: { deadline: '2027-06-01', condition: { text: 'x', reviewDate: '2027-03-01' } },
+      hasHypothesis: 'false',
+    });
+    expect(withDerivedIndexes(lens)).toMatchObject({ hasHypothesis: 'true', killDate: '2027-03-01' });
+    expect(withDerivedIndexes(readLens({ hasHypothesis: 'true' }))).toMatchObject({
+      hasHypothesis: 'false',
+      killDate: null,
     });
   });
 });

@@ -1,0 +1,122 @@
+/**
+ * A lens that holds parts the app cannot read (written by another tool, by hand or by a newer version) keeps them
+ * through the app's writes that leave those parts alone: "put the hypothesis on top" of the description, and the
+ * scan's verdict. Before, each write stored what the lenient reader could read, and the rest was gone.
+ */
+import {
+  ISSUE_PANEL_RESOLVERS as R,
+  type PanelDescribeData,
+  type PanelLoadData,
+} from '../../src/contract/issue-panel';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import type { WorkbenchApp } from '../../workbench/app';
+import { anIssuePanelApp, callPanel, dataOf } from '../support/issue-panel-app';
+
+const KEY = 'DEMO-3';
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+
+const BY_ANOTHER_TOOL = {
+  version: 2,
+  hypothesis: {
+    persona: 'shopper',
+    intent: 'bookmark items in the cart',
+    benefit: 'I can come back and finish',
+  },
+  expected: {
+    metric: 'cart drop-off',
+    baseline: 40,
+    target: 30,
+    direction: 'decrease',
+    checkBy: '2027-03-01T00:00:00.000Z',
+  },
+  killCriteria: {
+    deadline: '2027-02-01T00:00:00Z',
+    maxIdleDays: 30,
+    condition: { text: 'Legal', reviewDate: 'Q3' },
+  },
+  result: { verdict: 'mostly-worked', evidence: 'Drop-off fell to 31% in the March cohort.' },
+};
+
+let app: WorkbenchApp;
+beforeEach(() => {
+  app = anIssuePanelApp({
+    key: KEY,
+    summary: 'Shoppers lose carts',
+    description: 'Shoppers told us they lose carts.',
+  });
+  app.jira.store.setIssueProperty(KEY, ISSUE_PROPERTY_KEY, BY_ANOTHER_TOOL);
+});
+afterEach(() => app.close());
+
+interface StoredLens {
+  result?: unknown;
+  zombie?: unknown;
+  hasHypothesis?: unknown;
+  killDate?: unknown;
+  expected: Record<string, unknown>;
+  killCriteria: Record<string, unknown>;
+}
+const stored = () => app.jira.store.getIssueProperty(KEY, ISSUE_PROPERTY_KEY) as StoredLens;
+
+it('keeps what it could not read through "put the hypothesis on top", and reads the dates as their days', async () => {
+  const loaded = dataOf(await callPanel<PanelLoadData>(app, R.load, {}, 'member', KEY));
+  dataOf(
+    await callPanel<PanelDescribeData>(
+      app,
+      R.describe,
+      { change: 'prefix', version: loaded.lens.version },
+      'member',
+      KEY,
+    ),
+  );
+  const after = stored();
+  expect(after.result).toEqual(BY_ANOTHER_TOOL.result);
+  expect(after.killCriteria.condition).toEqual(BY_ANOTHER_TOOL.killCriteria.condition);
+  expect(after.expected.checkBy).toBe('2027-03-01');
+  expect(after.killCriteria.deadline).toBe('2027-02-01');
+  // The indexed values follow the writing, not what another tool left (nothing).
+  expect(after.hasHypothesis).toBe('true');
+  expect(after.killDate).toBe('2027-02-01');
+});
+
+it("keeps what it could not read through the scan's verdict and a kill review's Keep", async () => {
+  app.jira.store.updateIssueFields(app.jira.store.getIssue(KEY)!.id, { updated: ago(90) });
+  app.registerConsumers();
+  const started = (await app.invoke(
+    'outcome-lens-project-page',
+    'scanNow',
+    {},
+    {
+      user: 'admin',
+      projectKey: 'DEMO',
+    },
+  )) as { ok: boolean };
+  expect(started.ok).toBe(true);
+  await app.queue.runDue({ until: 'idle', advanceClock: true });
+  const after = stored();
+  expect(after.zombie).toBe('true');
+  expect(after.result).toEqual(BY_ANOTHER_TOOL.result);
+  expect(after.killCriteria.condition).toEqual(BY_ANOTHER_TOOL.killCriteria.condition);
+
+  // And through a Keep in the kill review.
+  const kept = (await app.invoke(
+    'outcome-lens-project-page',
+    'decide',
+    {
+      issueKey: KEY,
+      idempotencyKey: 'keep-unread-1',
+      decision: {
+        kind: 'keep',
+        reason: 'Peak season first',
+        snoozeUntil: new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10),
+      },
+    },
+    { user: 'admin', projectKey: 'DEMO' },
+  )) as { ok: boolean };
+  expect(kept).toEqual(expect.objectContaining({ ok: true }));
+  const decided = stored();
+  expect(decided.zombie).toBe('false');
+  expect(decided.result).toEqual(BY_ANOTHER_TOOL.result);
+  expect(decided.killCriteria.condition).toEqual(BY_ANOTHER_TOOL.killCriteria.condition);
+});
