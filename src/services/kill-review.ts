@@ -1249,6 +1249,9 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
             result.left += 1;
             continue;
           }
+          // The person's retry may have taken the lock over since the issue was read, and begun: its intent is
+          // then its own record of what it did (SupersededError: left).
+          await lock.check();
           await kvs.delete(key);
           result.dropped += 1;
           continue;
