@@ -2,6 +2,7 @@
  * Typed errors, one family per layer, and the single mapper that turns any of them into the answer a
  * resolver sends to the UI. Messages of typed errors are written for people; anything else stays internal.
  */
+import { RateLimitError as QueueRateLimitError } from '@forge/events';
 import type { ErrorAnswer, LastWrite } from './contract/answer';
 import { isStorageRateLimited } from './storage/kvs-client';
 
@@ -123,6 +124,13 @@ export function toErrorAnswer(e: unknown): ErrorAnswer {
       code: 'RATE_LIMITED',
       message:
         'The app has used its storage allowance for the minute on this site. Nothing was lost; please try again in a minute.',
+    };
+  // Forge refused to queue the background work (its events a minute for the site are spent): nothing was started.
+  if (e instanceof QueueRateLimitError)
+    return {
+      code: 'RATE_LIMITED',
+      message:
+        'The app has queued all the background work this site allows for the minute. Please try again in a minute.',
     };
   if (e instanceof StorageLimitError) return { code: 'VALIDATION', message: e.message };
   // Jira's own 5xx text or a schema mismatch is an internal detail: say what happened, not how.

@@ -42,7 +42,7 @@ import { MAX_EVENT_RETRIES } from '../scan/queue';
 import type { JiraIssue } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
-import { claim, claimOwn } from '../storage/kv';
+import { claimOwn } from '../storage/kv';
 import {
   decideChecked,
   decisionSetting,
@@ -226,8 +226,9 @@ export async function startBulkDecision(
     step: 0,
     attempts: {},
   };
-  // Of two identical requests at once, one records the job; the other answers with it.
-  if (!(await claim(jobKey, job, JOB_TTL))) {
+  // Of two identical requests at once, one records the job; the other answers with it. A record this call stored
+  // whose write still answered an error is its own (claimOwn).
+  if (!(await claimOwn(jobKey, { ...job }, JOB_TTL))) {
     const first = await kvs.get<StoredBulkJob>(jobKey);
     if (first) return resume(call, first, clock);
   }
@@ -241,7 +242,14 @@ async function resume(call: CallContext, job: StoredBulkJob, clock: Clock): Prom
   // A job still queued or running is answered as it stands: the invocation running it holds its own copy and
   // would save it over a resumed one, leaving the resumed step's event ignored and the job running for good.
   const resumable = job.status === 'done' ? job.failed.length > 0 : await stalled(job, clock);
-  if (!resumable) return view(job);
+  if (!resumable) {
+    // Nothing holds its current step: that step's event was lost (a push refused after the job was stored, or
+    // after a step saved the next) or is still on its way. Queued again: a copy that finds the step claimed, or
+    // the job past it, is ignored (runBulkStep), so the step runs once either way.
+    if (job.status !== 'done' && !(await stepHeld(job)))
+      await push({ projectKey: job.projectKey, jobId: job.jobId, step: job.step });
+    return view(job);
+  }
   const again: StoredBulkJob = {
     ...job,
     status: 'running',
@@ -263,7 +271,12 @@ async function resume(call: CallContext, job: StoredBulkJob, clock: Clock): Prom
 async function stalled(job: StoredBulkJob, clock: Clock): Promise<boolean> {
   const lastSaved = Date.parse(job.savedAt ?? job.startedAt);
   if (clock.now().getTime() - lastSaved < STALLED_AFTER_MS) return false;
-  return (await kvs.get(keys.bulkStep(job.projectKey, job.jobId, job.step))) === undefined;
+  return !(await stepHeld(job));
+}
+
+/** Whether a delivery of the job's current step has claimed it (it runs, or ran and stopped). */
+async function stepHeld(job: StoredBulkJob): Promise<boolean> {
+  return (await kvs.get(keys.bulkStep(job.projectKey, job.jobId, job.step))) !== undefined;
 }
 
 export async function bulkJobStatus(call: CallContext, jobId: string): Promise<BulkJobData> {

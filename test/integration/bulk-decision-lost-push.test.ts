@@ -1,0 +1,97 @@
+/**
+ * A bulk decision whose background work was never queued: Forge refused the first push after the job was stored
+ * (a 500, or its events a minute spent), or storage answered an error for a job record it did store. The same
+ * request sent again queues its step again, and the job runs to the end; before, it was answered "queued" and
+ * nothing ever ran it. A refused push for the minute's events is answered as a rate limit, not a failure of ours.
+ */
+import type { Answer } from '../../src/contract/answer';
+import type { BulkJobData } from '../../src/contract/project-page';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { failStorageWrite } from '../support/storage-faults';
+
+const P = 'BLK';
+const PAGE = 'outcome-lens-project-page';
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+let app: WorkbenchApp;
+afterEach(() => app?.close());
+
+function newApp(): WorkbenchApp {
+  const a = createWorkbenchApp({ dataFile: ':memory:' });
+  a.jira.store.createProject({ key: P, name: 'Bulk' });
+  a.grantDemoRoles(P);
+  a.registerConsumers();
+  return a;
+}
+const page = <T>(fn: string, payload: unknown, user = 'member') =>
+  app.invoke(PAGE, fn, payload, { user, projectKey: P }) as Promise<Answer<T>>;
+
+function flagged(i: number): string {
+  const key = app.jira.store.createIssue({
+    projectKey: P,
+    type: 'Task',
+    summary: `Lingering item ${i}`,
+    created: ago(100),
+    updated: ago(90),
+  }).key;
+  app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+    version: 1,
+    zombie: 'true',
+    score: 20,
+    flag: {
+      flaggedAt: ago(1),
+      rules: [{ rule: 'idle', since: ago(90).slice(0, 10), detail: 'x', clearBy: 'y' }],
+      labelApplied: false,
+      commented: false,
+    },
+  });
+  return key;
+}
+
+describe.each([500, 429] as const)('a bulk Keep whose first push is refused (%i)', (status) => {
+  it('is started by the same request sent again', async () => {
+    app = newApp();
+    const items = Array.from({ length: 3 }, (_, i) => flagged(i));
+    const payload = {
+      idempotencyKey: `bulk-first-push-${status}`,
+      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' },
+      selection: { keys: items },
+    };
+    app.queue.injectDelivery({ refusePushes: { count: 1, status } });
+    const first = await page<BulkJobData>('bulkDecide', payload);
+    expect(first).toMatchObject({
+      ok: false,
+      error: { code: status === 429 ? 'RATE_LIMITED' : 'INTERNAL' },
+    });
+    const again = await page<BulkJobData>('bulkDecide', payload);
+    expect(again).toMatchObject({ ok: true, data: { status: 'queued' } });
+    await app.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 50 });
+    const after = await page<BulkJobData>('bulkJob', { jobId: payload.idempotencyKey });
+    expect(after).toMatchObject({ ok: true, data: { status: 'done', decided: 3 } });
+  });
+});
+
+describe('a bulk Keep whose job record is stored but answered with a storage error', () => {
+  afterEach(() => jest.restoreAllMocks());
+  it('runs, on its own or on the same request sent again', async () => {
+    app = newApp();
+    const items = Array.from({ length: 3 }, (_, i) => flagged(i));
+    const payload = {
+      idempotencyKey: 'bulk-job-claim-lands',
+      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' },
+      selection: { keys: items },
+    };
+    const hit = failStorageWrite(app.kvs, (w) => (w.key ?? '').startsWith('bulk-job:'), { lands: true });
+    const first = await page<BulkJobData>('bulkDecide', payload);
+    jest.restoreAllMocks();
+    expect(hit).toHaveLength(1);
+    expect(first).toMatchObject({ ok: true, data: { status: 'queued' } });
+    // Its own record: the step was queued by this answer, and a copy sent again runs nothing twice.
+    expect(app.queue.pending()).toBe(1);
+    expect(await page<BulkJobData>('bulkDecide', payload)).toMatchObject({ ok: true });
+    await app.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 50 });
+    const after = await page<BulkJobData>('bulkJob', { jobId: payload.idempotencyKey });
+    expect(after).toMatchObject({ ok: true, data: { status: 'done', decided: 3 } });
+  });
+});
