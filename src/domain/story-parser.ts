@@ -85,6 +85,8 @@ const WEAK_BENEFIT_RE =
 const PURPOSE_TO_RE = /\sto\s+(?=(?:ensure|make\s+sure|account\s+for|avoid|prevent|guarantee)\b)/i;
 const NEGATED_WANT_RE = /\b(?:do\s+not|don['’]t|never|would\s+never)\s+want\b/i;
 const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
+/** A list item's marker at the start of a line: "- ", "* ", "• ", "+ ", "# " (wiki), "3. ", "3) ". */
+const LIST_MARKER_RE = /^(?:[-*•+#]|\d{1,2}[.)])[ \t]+/;
 /**
  * Where an expectation starts: "We expect …", "Expected outcome: …", a hypothesis written as a belief ("We
  * believe … will reduce lapses …") or as "If we …, then …", or a bug report's "Expected result:" (group 1: the
@@ -267,6 +269,8 @@ function sentenceEnd(text: string, from: number, limit: number, lineBreaks = tru
         j++;
       if (j >= limit) return i;
       const n = text.charCodeAt(j);
+      // A table row (wiki "|cell|", "||heading||") on the next line is not part of the sentence.
+      if (n === 124) return i;
       if (n === 10 || isUpperStart(n)) {
         // "I want X\nSo that Y" keeps going; a heading or list on the next line does not.
         if (LEAD_BENEFIT_RE.test(text.slice(j, j + 20)) || /^so\b/i.test(text.slice(j, j + 3))) continue;
@@ -416,9 +420,10 @@ function parseStoryForm(text: string, limit: number, stopAt: number): StoryParts
     end = sentenceEnd(text, hit.textStart, hardEnd);
     benefit = cleanSlice(text, hit.textStart, end);
   } else {
-    // "I want X. So that I can Y."
+    // "I want X. So that I can Y.", also as the next item of a list ("- so that I can Y").
     let j = sEnd;
     while (j < hardEnd && isSpace(text.charCodeAt(j))) j++;
+    j += LIST_MARKER_RE.exec(text.slice(j, j + 8))?.[0].length ?? 0;
     const next = findBenefitMarker(text, j, Math.min(hardEnd, j + 16), false);
     if (next && next.markerStart === j) {
       end = sentenceEnd(text, next.textStart, hardEnd);

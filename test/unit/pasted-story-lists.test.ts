@@ -1,0 +1,38 @@
+/**
+ * A story pasted as a list, as Jira descriptions often hold it, keeps its benefit; and a wiki table on the line
+ * after a story is not read into its benefit.
+ */
+import { readPastedStory } from '../../src/domain/pasted-story';
+
+const NOW = new Date('2026-11-21T00:00:00Z');
+
+describe('a story pasted as a list', () => {
+  it.each([
+    ['dashes', '- As a shopper\n- I want to save carts\n- so that I finish later'],
+    ['stars', '* As a shopper\n* I want to save carts\n* so that I finish later'],
+    ['bullets', '• As a shopper\n• I want to save carts\n• so that I finish later'],
+    ['a list item for the benefit only', 'As a shopper, I want to save carts\n- so that I finish later'],
+  ])('keeps its benefit (%s)', (_kind, story) => {
+    const read = readPastedStory(story, NOW);
+    expect({ persona: read.persona, intent: read.intent, benefit: read.benefit }).toEqual({
+      persona: 'shopper',
+      intent: 'save carts',
+      benefit: 'I finish later',
+    });
+  });
+
+  it('ends the benefit before a wiki table on the next line', () => {
+    const story =
+      '*As a* shopper, *I want* to save carts, *so that* I finish.\n||metric||from||to||\n|drop-off|40%|30%|';
+    expect(readPastedStory(story, NOW).benefit).toBe('I finish');
+  });
+
+  it('still reads a benefit on its own line without a marker, and a story on one line', () => {
+    expect(readPastedStory('As a shopper\nI want to save carts\nso that I finish later', NOW).benefit).toBe(
+      'I finish later',
+    );
+    expect(readPastedStory('As a shopper, I want to save carts so that I finish later.', NOW).benefit).toBe(
+      'I finish later',
+    );
+  });
+});
