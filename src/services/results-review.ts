@@ -348,6 +348,18 @@ async function record(
     ...(tracked?.proposal ? { proposalEvidence: tracked.proposal.evidence } : {}),
   };
   if (actorName) details.actorName = actorName;
+  // The tracked bet before the log row: a recorded row is what a retry replays (replayOf), so a bet write that
+  // failed after it would never be made again, and the next scan would read the verdict as the panel's.
+  await check();
+  if (tracked)
+    await kvs.set(keys.bet(projectKey, issueKey), {
+      ...tracked,
+      status: result.verdict,
+      result: { verdict: result.verdict, evidence: result.evidence },
+      recordedBy: call.accountId,
+      recordedAt: now.toISOString(),
+      recordedIn: 'results-review',
+    } satisfies TrackedBet);
   await check();
   const { decision } = await appendDecision(projectKey, {
     idempotencyKey,
@@ -358,14 +370,5 @@ async function record(
     summary: `verdict ${issueKey}: ${result.verdict}`.slice(0, 500),
     details,
   });
-  if (tracked)
-    await kvs.set(keys.bet(projectKey, issueKey), {
-      ...tracked,
-      status: result.verdict,
-      result: { verdict: result.verdict, evidence: result.evidence },
-      recordedBy: call.accountId,
-      recordedAt: now.toISOString(),
-      recordedIn: 'results-review',
-    } satisfies TrackedBet);
   return { entry: verdictEntryOf(decision), replayed: earlier !== null };
 }
