@@ -9,6 +9,7 @@
  * or description) and against it (problemSignals). Pure, no I/O, linear in the input.
  */
 import { toPlainText, type AdfNode } from './plain-text';
+import { readsAsAnotherLanguage } from './another-language';
 import { saysSomething } from './says-something';
 import {
   blankBoilerplate,
@@ -325,6 +326,8 @@ export function detectRecipeWith(
       else if (e.side === 'problem' && problemSignals.length < MAX_QUOTED)
         problemSignals.push({ phrase, why: e.why, kind: e.kind as ProblemSignalKind, source, start, end });
     }
+    // The model reads English: a text in another language it would flag is judged by words it cannot read.
+    if (probability >= 0.5 && readsAsAnotherLanguage(`${summary}\n${description}`)) return nothingToJudge();
     // Chosen by weight, shown in reading order (summary first), as a reader meets them.
     stableSort(reasons, byPosition);
     stableSort(problemSignals, byPosition);
