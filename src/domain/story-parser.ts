@@ -85,6 +85,8 @@ const WEAK_BENEFIT_RE =
 const PURPOSE_TO_RE = /\sto\s+(?=(?:ensure|make\s+sure|account\s+for|avoid|prevent|guarantee)\b)/i;
 const NEGATED_WANT_RE = /\b(?:do\s+not|don['’]t|never|would\s+never)\s+want\b/i;
 const LEAD_BENEFIT_RE = /^(?:in\s+order\s+(?:to|that)|so\s+that)\b/i;
+/** A run of more digits than NUMBER_SRC reads (15). */
+const TOO_MANY_DIGITS_RE = /(?<![\d.,])\d{16,}(?![\d.,]\d)/;
 /** A list item's marker at the start of a line: "- ", "* ", "• ", "+ ", "# " (wiki), "3. ", "3) ". */
 const LIST_MARKER_RE = /^(?:[-*•+#]|\d{1,2}[.)])[ \t]+/;
 /**
@@ -1207,6 +1209,12 @@ function readAmounts(
     unit = unit ?? unitOf(amountAfterVerb);
     notes.push(`"${amountAfterVerb[0].trim()}" is a relative change; no target is computed from it.`);
   }
+  // An amount reads at most 15 digits, all a number keeps exactly: a longer one is said, not silently passed over.
+  const tooLong = baseline === null || target === null ? TOO_MANY_DIGITS_RE.exec(clause) : null;
+  if (tooLong)
+    notes.push(
+      `"${tooLong[0]}" has more digits than a number keeps exactly (15), so it was left out: write it shorter, as "1.2e15".`,
+    );
   return { baseline, target, unit };
 }
 

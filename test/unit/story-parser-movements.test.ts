@@ -208,3 +208,29 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
     expect(fastestRunMs(() => parseStory(text, { now: NOW }))).toBeLessThan(500);
   });
 });
+
+describe('parseStory: a number longer than an amount reads', () => {
+  it('says a baseline or target of more than 15 digits was left out, rather than dropping it silently', () => {
+    const parsed = parseStory(`${STORY} We expect orders to grow from 1 to 1234567890123456 by March 2027.`, {
+      now: NOW,
+    });
+    expect(parsed.expectedOutcome).toMatchObject({ baseline: 1, target: null });
+    expect(parsed.notes).toContain(
+      '"1234567890123456" has more digits than a number keeps exactly (15), so it was left out: write it shorter, as "1.2e15".',
+    );
+  });
+
+  it('says nothing of a 15-digit target it keeps, nor of a long number outside the movement', () => {
+    const kept = parseStory(`${STORY} We expect orders to grow from 1 to 123456789012345 by March 2027.`, {
+      now: NOW,
+    });
+    expect(kept.expectedOutcome?.target).toBe(123456789012345);
+    expect(kept.notes.filter((n) => n.includes('more digits'))).toEqual([]);
+    const elsewhere = parseStory(
+      `${STORY} We expect orders to grow from 1 to 5 by March 2027. Order 12345678901234567 showed it.`,
+      { now: NOW },
+    );
+    expect(elsewhere.expectedOutcome).toMatchObject({ baseline: 1, target: 5 });
+    expect(elsewhere.notes.filter((n) => n.includes('more digits'))).toEqual([]);
+  });
+});
