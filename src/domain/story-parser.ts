@@ -259,7 +259,7 @@ function sentenceEnd(text: string, from: number, limit: number, lineBreaks = tru
       let j = i + 1;
       if (j >= limit) return limit;
       if (!isSpace(text.charCodeAt(j))) continue;
-      if (c === 46 && endsAbbreviation(text, i)) continue;
+      if (c === 46 && (endsAbbreviation(text, i) || numbersListItem(text, i))) continue;
       while (j < limit && isSpace(text.charCodeAt(j))) j++;
       if (j >= limit || isUpperStart(text.charCodeAt(j))) return i + 1;
     } else if (c === 10 && lineBreaks) {
@@ -281,6 +281,15 @@ function sentenceEnd(text: string, from: number, limit: number, lineBreaks = tru
     }
   }
   return limit;
+}
+
+/** Whether the full stop at `i` numbers a list item ("2. I want …" at a line's start), ending no sentence. */
+function numbersListItem(text: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && j > i - 4 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j--;
+  if (j === i - 1) return false;
+  while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+  return j < 0 || text.charCodeAt(j) === 10;
 }
 
 /** Skips leading ids and decoration: "#G02#", "[ABC-12]", "ABC-12:", quotes, bullets. */

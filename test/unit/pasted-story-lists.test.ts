@@ -12,6 +12,8 @@ describe('a story pasted as a list', () => {
     ['stars', '* As a shopper\n* I want to save carts\n* so that I finish later'],
     ['bullets', '• As a shopper\n• I want to save carts\n• so that I finish later'],
     ['a list item for the benefit only', 'As a shopper, I want to save carts\n- so that I finish later'],
+    ['numbers', '1. As a shopper\n2. I want to save carts\n3. so that I finish later'],
+    ['numbers in brackets', '1) As a shopper\n2) I want to save carts\n3) so that I finish later'],
   ])('keeps its benefit (%s)', (_kind, story) => {
     const read = readPastedStory(story, NOW);
     expect({ persona: read.persona, intent: read.intent, benefit: read.benefit }).toEqual({
