@@ -47,9 +47,11 @@ function inWord(c: number): boolean {
   );
 }
 
+const isCapital = (c: number) => (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7);
+
 /** A letter in lower case, for the capitals of ASCII and of Latin-1 ("Für" is "für"). */
 function lower(c: number): number {
-  return (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7) ? c + 32 : c;
+  return isCapital(c) ? c + 32 : c;
 }
 
 /**
@@ -80,7 +82,9 @@ export function readsAsAnotherLanguage(text: string): boolean {
     for (; i < text.length && inWord(text.charCodeAt(i)); i++)
       h = Math.imul(h ^ lower(text.charCodeAt(i)), 0x01000193);
     read++;
-    if (i - start > LONGEST) continue;
+    // An acronym ("AUX", "EST", "DAS") names a thing in any language: only words in lower case, or capitalised,
+    // count.
+    if (i - start > LONGEST || (i - start > 1 && isCapital(text.charCodeAt(start + 1)))) continue;
     if (FOREIGN.has(h)) foreign++;
     else if (ENGLISH.has(h)) english++;
   }

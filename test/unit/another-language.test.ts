@@ -29,6 +29,10 @@ describe('telling a text in another language', () => {
     'REST Document Resource Definition\nhttp://corp.wiki.example.com/display/WP/Simplified+REST',
     'Make the button blue, top right',
     'Audit log',
+    'Add AUX input toggle',
+    'Add SUS score column',
+    'DAS storage dashboard',
+    'Nightly export EST timestamp column',
   ])('reads "%s" as English (or as nothing else)', (text) => {
     expect(readsAsAnotherLanguage(text)).toBe(false);
   });
@@ -48,7 +52,8 @@ describe('the recipe verdict of a text in another language', () => {
     });
   });
 
-  it('still flags an English recipe', () => {
+  it('still flags an English recipe, one with an acronym that spells a foreign word too', () => {
     expect(detectRecipe({ summary: 'Make the button blue, top right' }).isRecipe).toBe(true);
+    expect(detectRecipe({ summary: 'Add AUX input toggle' }).isRecipe).toBe(true);
   });
 });
