@@ -267,7 +267,8 @@ const PERSONS_PARTS = [
  * The lens to write over `stored`, the property as Jira holds it. A part the app could not read (written by hand,
  * by another tool or by a newer version: a verdict it does not know, a date in another shape) and that this write
  * leaves as it was read is written back as stored, a whole part or one field of a part: a write that changes other
- * parts (the scan's verdict, a kill, a description) loses nothing the panel could not show.
+ * parts (the scan's verdict, a kill, a description) loses nothing the panel could not show, unless keeping it would
+ * take the lens past Jira's 32 KB.
  */
 export function keepingUnread(stored: unknown, next: IssueLens): IssueLens {
   if (!isRecord(stored)) return next;
@@ -287,7 +288,9 @@ export function keepingUnread(stored: unknown, next: IssueLens): IssueLens {
     );
     if (fields.length) out[key] = { ...part, ...Object.fromEntries(fields) };
   }
-  return out as IssueLens;
+  // Kept only while the lens still fits Jira's limit: a write the kept parts would push over it is refused,
+  // and the write the app had to make (a Kill's, the scan's) matters more than what it could not read.
+  return serializedSize(out as IssueLens) > PROPERTY_VALUE_LIMIT ? next : (out as IssueLens);
 }
 
 /** The write this lens records for request `id` sent by `by`, or null when no such write landed. */

@@ -401,7 +401,8 @@ export async function saveIssueLens(
       // asUser: Jira enforces edit permission again at the write itself.
       await checkHeld(held);
       await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
-      return { lens: panelLens(next, true), score: score.total, replayed: false };
+      // Answered as the panel reads it: the parts kept unread are in Jira, not in the form.
+      return { lens: panelLens(readLens(next), true), score: score.total, replayed: false };
     },
     `${issueKey} is being saved right now (by someone else, the daily scan or a kill review decision), so nothing was saved.`,
     { requestId, sameRequest: 'after-holder' },
@@ -582,26 +583,24 @@ export async function describeWithSavedHypothesis(
       // The indexed recipe flag follows the new text, so `recipe = "true"` stops finding an issue that no longer
       // is one. The description is changed by now whatever happens here: a flag that cannot be written is said,
       // and the next scan writes it.
-      // The score follows it too, as the panel shows it, so `outcomeScore` finds the issue by its new score.
+      // The score follows it too, as the panel shows it, so `outcomeScore` finds the issue by its new score; and
+      // so do hasHypothesis and killDate, which a lens written by another tool may lack.
       const byId = new Map(outcomes.map((o) => [o.id, o]));
       const assessed = assessIssue({ ...factsOf(issue), description }, draftOf(lens), byId, settings);
-      const rescored = {
-        recipe: assessed.recipe.isRecipe ? ('true' as const) : ('false' as const),
+      const rescored = withDerivedIndexes({
+        ...lens,
+        recipe: assessed.recipe.isRecipe ? 'true' : 'false',
         score: assessed.score.total,
         scoreModel: assessed.score.modelVersion,
-      };
-      if (
-        lens.recipe === rescored.recipe &&
-        lens.score === rescored.score &&
-        lens.scoreModel === rescored.scoreModel
-      )
-        return { description };
+      });
+      const indexed = ['recipe', 'score', 'scoreModel', 'hasHypothesis', 'killDate'] as const;
+      if (indexed.every((field) => lens[field] === rescored[field])) return { description };
       const flagged = await (async () => {
         if (!(await stillHeld(held))) return false;
         await jira.setIssueProperty(
           issueKey,
           ISSUE_PROPERTY_KEY,
-          keepingUnread(properties[ISSUE_PROPERTY_KEY], withDerivedIndexes({ ...lens, ...rescored })),
+          keepingUnread(properties[ISSUE_PROPERTY_KEY], rescored),
         );
         return true;
       })().catch(() => false);

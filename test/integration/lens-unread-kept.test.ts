@@ -7,6 +7,7 @@ import {
   ISSUE_PANEL_RESOLVERS as R,
   type PanelDescribeData,
   type PanelLoadData,
+  type PanelSaveData,
 } from '../../src/contract/issue-panel';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { WorkbenchApp } from '../../workbench/app';
@@ -51,6 +52,7 @@ afterEach(() => app.close());
 
 interface StoredLens {
   result?: unknown;
+  lastDecision?: unknown;
   zombie?: unknown;
   hasHypothesis?: unknown;
   killDate?: unknown;
@@ -119,4 +121,92 @@ it("keeps what it could not read through the scan's verdict and a kill review's 
   expect(decided.zombie).toBe('false');
   expect(decided.result).toEqual(BY_ANOTHER_TOOL.result);
   expect(decided.killCriteria.condition).toEqual(BY_ANOTHER_TOOL.killCriteria.condition);
+});
+
+describe('a lens the kept parts would take past 32 KB', () => {
+  /** Fits Jira's limit as stored (32,600 characters); read without its unreadable 10 KB result, far less. */
+  function nearTheLimit(extra: Record<string, unknown>): Record<string, unknown> {
+    const base = {
+      version: 1,
+      hypothesis: { persona: 'p', intent: 'i', benefit: 'b' },
+      result: { verdict: 'mostly-worked', evidence: 'e'.repeat(10_000) },
+      ...extra,
+    };
+    const pad = 32_600 - JSON.stringify(base).length;
+    return { ...base, hypothesis: { ...base.hypothesis, benefit: 'b'.repeat(pad) } };
+  }
+
+  it('is written without them by a Kill, which closes and records the issue', async () => {
+    app.jira.store.setIssueProperty(
+      KEY,
+      ISSUE_PROPERTY_KEY,
+      nearTheLimit({
+        zombie: 'true',
+        flag: {
+          flaggedAt: ago(2),
+          rules: [{ rule: 'idle', since: ago(70).slice(0, 10), detail: 'x', clearBy: 'y' }],
+          labelApplied: false,
+          commented: true,
+        },
+      }),
+    );
+    const killed = (await app.invoke(
+      'outcome-lens-project-page',
+      'decide',
+      {
+        issueKey: KEY,
+        idempotencyKey: 'kill-near-limit-1',
+        decision: { kind: 'kill', reason: 'Not wanted' },
+      },
+      { user: 'admin', projectKey: 'DEMO' },
+    )) as { ok: boolean };
+    expect(killed).toEqual(expect.objectContaining({ ok: true }));
+    expect(app.jira.store.getIssue(KEY)!.statusCategory).toBe('done');
+    const after = stored();
+    expect(after.zombie).toBe('false');
+    expect(after.result).toBeNull();
+    expect(JSON.stringify(after).length).toBeLessThanOrEqual(32_768);
+  });
+
+  it('is written without them by the scan, whose run finishes', async () => {
+    app.jira.store.setIssueProperty(KEY, ISSUE_PROPERTY_KEY, nearTheLimit({}));
+    app.jira.store.updateIssueFields(app.jira.store.getIssue(KEY)!.id, { updated: ago(120) });
+    app.registerConsumers();
+    await app.invoke('outcome-lens-project-page', 'scanNow', {}, { user: 'admin', projectKey: 'DEMO' });
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+    const runs = (await app.invoke(
+      'outcome-lens-project-page',
+      'scanRuns',
+      {},
+      {
+        user: 'admin',
+        projectKey: 'DEMO',
+      },
+    )) as { ok: true; data: { runs: Array<{ status: string }> } };
+    expect(runs.data.runs[0]?.status).toBe('finished');
+    expect(stored().zombie).toBe('true');
+  });
+});
+
+it('answers a panel save as the panel reads it, so the answer saves again', async () => {
+  const loaded = dataOf(await callPanel<PanelLoadData>(app, R.load, {}, 'member', KEY));
+  const edit = (lens: PanelLoadData['lens'], intent: string) => ({
+    version: lens.version,
+    draft: { ...lens.draft, hypothesis: { ...lens.draft.hypothesis, intent } },
+  });
+  const saved = dataOf(
+    await callPanel<PanelSaveData>(app, R.save, edit(loaded.lens, 'save carts'), 'member', KEY),
+  );
+  // The unreadable result and condition stay in Jira, not in the form the answer fills.
+  expect(saved.lens.draft.result).toBeUndefined();
+  expect(saved.lens.draft.killCriteria.condition).toBeUndefined();
+  expect(stored().result).toEqual(BY_ANOTHER_TOOL.result);
+  const again = await callPanel<PanelSaveData>(
+    app,
+    R.save,
+    edit(saved.lens, 'save carts for later'),
+    'member',
+    KEY,
+  );
+  expect(again.ok).toBe(true);
 });
