@@ -27,7 +27,7 @@ import {
   type ResolutionMapping,
 } from '../domain/calibration';
 import { historyFromRestIssue } from '../domain/history';
-import { JiraRateLimitError } from '../errors';
+import { ConflictError, JiraRateLimitError, toErrorAnswer } from '../errors';
 import { JiraClient } from '../jira/client';
 import { PointsMeter, type QuotaView } from '../jira/points';
 import { PAGE_POINTS_ESTIMATE, quotaWaitMs, spreadRetryAfterSeconds } from '../scan/pacing';
@@ -398,10 +398,12 @@ export async function runCalibrationInvocation(
       await kvs.delete(stepKey);
       throw e;
     }
+    // The page shows the failure to a person: the app's own sentence for what failed, never the raw error.
+    console.warn(`calibration: ${projectKey} run ${runId} failed: ${message.slice(0, 500)}`);
     await saveState(projectKey, {
       ...stateOf(cursor, 'failed'),
       finishedAt: new Date(clock()).toISOString(),
-      failure: message.slice(0, 500),
+      failure: toErrorAnswer(e).message.slice(0, 500),
     });
     await endRun(projectKey, runId);
     return { status: 'failed', runId, message };
@@ -423,7 +425,7 @@ async function finish(cursor: CalibrationCursor, nowMs: number): Promise<void> {
       keys.calibrationHistory(projectKey, cursor.historyRunId, page),
     );
     if (!chunk)
-      throw new Error('The history read for this calibration has expired: calibrate from history again.');
+      throw new ConflictError('The history read for this calibration has expired: calibrate from history again.');
     issues.push(...chunk);
   }
   const confirmed = await loadConfirmedMapping(projectKey);
