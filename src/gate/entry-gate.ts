@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { assessIssue } from '../domain/assess-issue';
 import { ISSUE_PROPERTY_KEY, draftOf, hasHypothesis, readLens } from '../domain/issue-lens';
 import { JiraClient, withRetry } from '../jira/client';
+import { NotAuthorizedError } from '../errors';
 import { factsOf, readIssue } from '../services/issue-lens-service';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
@@ -38,6 +39,8 @@ export const GATE_MESSAGES = {
     'Outcome Lens could not tell which issue is moving. Try again; if it keeps failing, tell your Jira admin.',
   unavailable:
     'Outcome Lens could not check this issue just now, so the transition was not made. Try again in a moment.',
+  hidden:
+    "Outcome Lens cannot see this issue (its security level leaves the app out), so it cannot check the issue's hypothesis and the transition was not made. A Jira admin can add the app's role (atlassian-addons-project-access) to the security level, or switch the entry gate off in this project's Outcome Lens settings.",
 } as const;
 
 /** Decides whether `issueKey` may go through the transition. Reads as the app: validators have no user. */
@@ -49,7 +52,12 @@ export async function checkEntry(issueKey: string): Promise<GateAnswer> {
   const ofKey = await loadSettings(keyProject);
   if (!ofKey.settings.entryGate.enabled) return PASS;
   const jira = JiraClient.asApp();
-  const issue = await onceMore(() => readIssue(jira, issueKey));
+  // Jira answers 404 to the app for an issue whose security level leaves the app out: no retry can help.
+  const issue = await onceMore(() => readIssue(jira, issueKey)).catch((e: unknown) => {
+    if (e instanceof NotAuthorizedError) return null;
+    throw e;
+  });
+  if (issue === null) return block(GATE_MESSAGES.hidden);
   // The settings and outcomes of the project Jira says the issue is in now (the key's, unless it moved).
   const [stored, loaded, outcomes] = await Promise.all([
     onceMore(() => jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),

@@ -180,6 +180,23 @@ describe('a gate that cannot be forged', () => {
     const r = await transition('DEMO-1', IN_PROGRESS);
     expect(r).toEqual({ status: 400, message: GATE_MESSAGES.unavailable, statusName: 'To Do' });
   });
+
+  it('says the app cannot see an issue whose security level leaves it out, and what an admin can do', async () => {
+    const level = app.jira.store.createSecurityLevel({
+      name: 'Team only',
+      accountIds: [app.accountIdOf('member'), app.accountIdOf('admin')],
+    }).name;
+    const key = app.jira.store.createIssue({
+      projectKey: 'DEMO',
+      summary: 'Shoppers lose their cart when they leave',
+      securityLevel: level,
+    }).key;
+    await saveLens(aBetDraft(), key);
+    const r = await transition(key, IN_PROGRESS);
+    // Not "try again in a moment": trying again cannot help.
+    expect(r).toEqual({ status: 400, message: GATE_MESSAGES.hidden, statusName: 'To Do' });
+    expect(GATE_MESSAGES.hidden).toContain('atlassian-addons-project-access');
+  });
 });
 
 describe('a gate that is off, or Jira that is busy', () => {
