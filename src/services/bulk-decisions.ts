@@ -112,6 +112,11 @@ interface StoredBulkJob extends BulkJobData {
   attempts: Record<string, number>;
   /** When the job was last saved; absent on jobs saved before it was recorded (their startedAt stands in). */
   savedAt?: string;
+  /**
+   * When the current step's event was queued to arrive, if it was queued to wait (busy items, Jira's rate limit):
+   * the same request sent meanwhile does not queue it sooner. Absent when it was queued to run at once.
+   */
+  stepDueAt?: string;
 }
 
 export const bulkEventSchema = z.object({
@@ -160,8 +165,11 @@ function moreThanConfirmed(matching: number, confirmed: number, kind: Decision['
 /** What a filter's bulk decision says when the filter reaches past what one decision takes. */
 const CUT_AT_LIMIT = `Only the first ${LIMIT} flagged items were taken (the most one bulk decision handles), and more match the filter: they are not part of this decision. Run it again once these are decided.`;
 
+/** A delay as the queue takes it: whole seconds, at most Forge's 900. */
+const queueDelay = (delaySeconds: number) => Math.min(900, Math.max(0, Math.ceil(delaySeconds)));
+
 async function push(event: BulkEvent, delaySeconds = 0): Promise<void> {
-  const delay = Math.min(900, Math.max(0, Math.ceil(delaySeconds)));
+  const delay = queueDelay(delaySeconds);
   await new Queue({ key: BULK_QUEUE }).push(
     delay > 0 ? [{ body: event, delayInSeconds: delay }] : [{ body: event }],
   );
@@ -246,7 +254,8 @@ async function resume(call: CallContext, job: StoredBulkJob, clock: Clock): Prom
     // Nothing holds its current step: that step's event was lost (a push refused after the job was stored, or
     // after a step saved the next) or is still on its way. Queued again: a copy that finds the step claimed, or
     // the job past it, is ignored (runBulkStep), so the step runs once either way.
-    if (job.status !== 'done' && !(await stepHeld(job)))
+    const due = !job.stepDueAt || clock.now().getTime() >= Date.parse(job.stepDueAt);
+    if (job.status !== 'done' && due && !(await stepHeld(job)))
       await push({ projectKey: job.projectKey, jobId: job.jobId, step: job.step });
     return view(job);
   }
@@ -258,6 +267,7 @@ async function resume(call: CallContext, job: StoredBulkJob, clock: Clock): Prom
     failed: [],
     attempts: {},
     step: job.step + 1,
+    stepDueAt: undefined,
   };
   await save(again, clock);
   await push({ projectKey: job.projectKey, jobId: job.jobId, step: again.step });
@@ -272,6 +282,19 @@ async function stalled(job: StoredBulkJob, clock: Clock): Promise<boolean> {
   const lastSaved = Date.parse(job.savedAt ?? job.startedAt);
   if (clock.now().getTime() - lastSaved < STALLED_AFTER_MS) return false;
   return !(await stepHeld(job));
+}
+
+/** When an event queued now with `delaySeconds` arrives (as push caps it); undefined for one queued to run at once. */
+function dueAt(clock: Clock, delaySeconds: number): string | undefined {
+  const delay = queueDelay(delaySeconds);
+  return delay > 0 ? new Date(clock.now().getTime() + delay * 1000).toISOString() : undefined;
+}
+
+/** Records on the job when its current step, `event`'s, is due again. */
+async function markStepDue(event: BulkEvent, at: string | undefined, clock: Clock): Promise<void> {
+  const job = await kvs.get<StoredBulkJob>(keys.bulkJob(event.projectKey, event.jobId));
+  if (!job || job.status === 'done' || job.step !== event.step) return;
+  await save({ ...job, stepDueAt: at }, clock);
 }
 
 /** Whether a delivery of the job's current step has claimed it (it runs, or ran and stopped). */
@@ -317,6 +340,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   };
   const next = async (delaySeconds = 0): Promise<StepOutcome> => {
     job.step++;
+    job.stepDueAt = dueAt(clock, delaySeconds);
     await save(job, clock);
     await push({ projectKey: job.projectKey, jobId: job.jobId, step: job.step }, delaySeconds);
     return { status: delaySeconds > 0 ? 'waiting' : 'continued' };
@@ -597,9 +621,12 @@ export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
     } catch (e) {
       // A rate limit outside an item (the selection's search, the rights check): this step again, later.
       if (e instanceof JiraRateLimitError) {
-        // The same step comes back later: its claim goes, or that delivery would find it taken.
+        // The same step comes back later: its claim goes, or that delivery would find it taken. The job says
+        // when, so the same request sent meanwhile does not queue it sooner.
+        const delaySeconds = spreadRetryAfterSeconds(e.retryAfterMs);
+        await markStepDue(parsed.data, dueAt(clock, delaySeconds), clock);
         await kvs.delete(keys.bulkStep(parsed.data.projectKey, parsed.data.jobId, parsed.data.step));
-        await push(parsed.data, spreadRetryAfterSeconds(e.retryAfterMs));
+        await push(parsed.data, delaySeconds);
         return { status: 'waiting' };
       }
       // The queue's last try failed too: the job ends with what is left named as failed, so the page stops

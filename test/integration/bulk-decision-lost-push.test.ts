@@ -95,3 +95,31 @@ describe('a bulk Keep whose job record is stored but answered with a storage err
     expect(after).toMatchObject({ ok: true, data: { status: 'done', decided: 3 } });
   });
 });
+
+describe('a bulk Keep whose step a rate limit sent away for later', () => {
+  it('is not queued sooner by the same request sent meanwhile, and runs when due', async () => {
+    app = newApp();
+    const items = Array.from({ length: 3 }, (_, i) => flagged(i));
+    const payload = {
+      idempotencyKey: 'bulk-rate-limited-wait',
+      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' },
+      selection: { keys: items },
+    };
+    // The step's check of the person's rights is answered 429: the step is queued again, a minute later.
+    app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 60,
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/permissions/check' },
+    });
+    expect(await page<BulkJobData>('bulkDecide', payload)).toMatchObject({ ok: true });
+    await app.queue.runDue({ maxEvents: 1 });
+    expect(app.queue.pending()).toBe(1);
+    // Sent again while the step waits: answered as it stands, and nothing more is queued.
+    expect(await page<BulkJobData>('bulkDecide', payload)).toMatchObject({ ok: true, data: { decided: 0 } });
+    expect(app.queue.pending()).toBe(1);
+    await app.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 50 });
+    const after = await page<BulkJobData>('bulkJob', { jobId: payload.idempotencyKey });
+    expect(after).toMatchObject({ ok: true, data: { status: 'done', decided: 3 } });
+  });
+});
