@@ -425,7 +425,9 @@ async function finish(cursor: CalibrationCursor, nowMs: number): Promise<void> {
       keys.calibrationHistory(projectKey, cursor.historyRunId, page),
     );
     if (!chunk)
-      throw new ConflictError('The history read for this calibration has expired: calibrate from history again.');
+      throw new ConflictError(
+        'The history read for this calibration has expired: calibrate from history again.',
+      );
     issues.push(...chunk);
   }
   const confirmed = await loadConfirmedMapping(projectKey);
