@@ -66,6 +66,11 @@ const flagSchema = z.object({
     )
     .catch([]),
   labelApplied: storedBoolean.catch(false).default(false),
+  /**
+   * The label the app put on the issue, as the settings named it then; absent on flags stored before it was
+   * recorded (the label the settings name now stands in). A label renamed in the settings since is swapped.
+   */
+  labelName: z.string().min(1).optional().catch(undefined),
   commented: storedBoolean.catch(false).default(false),
 });
 export type ZombieFlag = z.infer<typeof flagSchema>;
@@ -378,8 +383,17 @@ export function flagFor(verdict: ZombieVerdict, previous: ZombieFlag | null, now
     flaggedAt: previous?.flaggedAt ?? now,
     rules: verdict.rules.map((r: FiredRule) => ({ ...r })),
     labelApplied: previous?.labelApplied ?? false,
+    ...(previous?.labelName ? { labelName: previous.labelName } : {}),
     commented: previous?.commented ?? false,
   };
+}
+
+/** The label the app put on an issue for its flag, if it put one there (see ZombieFlag's labelName). */
+export function appliedLabel(
+  flag: ZombieFlag | null | undefined,
+  settingsLabel: string | null,
+): string | null {
+  return flag?.labelApplied ? (flag.labelName ?? settingsLabel) : null;
 }
 
 export function serializedSize(lens: IssueLens): number {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { assessIssue } from '../domain/assess-issue';
 import {
+  appliedLabel,
   flagFor,
   draftOf,
   type AppEditTask,
@@ -319,13 +320,15 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
   const label = ctx.settings.flagActions.label;
   const hasLabel = (name: string) => issue.labels.some((l) => l.toLowerCase() === name.toLowerCase());
   const edits: PlannedEdits = { addLabel: null, removeLabel: null, comment: false };
+  // The label the app put there for the stored flag, by the name it had then (the settings may name another now).
+  const applied = appliedLabel(stored.flag, label);
   if (flag && label && !flag.labelApplied) {
     // A label a person already put there counts as applied: no call needed.
-    if (hasLabel(label)) flag = { ...flag, labelApplied: true };
+    if (hasLabel(label)) flag = { ...flag, labelApplied: true, labelName: label };
     else edits.addLabel = label;
   }
   if (flag && ctx.settings.flagActions.comment && !flag.commented) edits.comment = true;
-  if (!flag && stored.flag?.labelApplied && label && hasLabel(label)) edits.removeLabel = label;
+  if (!flag && applied && hasLabel(applied)) edits.removeLabel = applied;
   // The app's add-label task that settled here on an item no longer flagged (a Keep cleared the flag before
   // Jira ran it, and found no label to take off): the label it put there goes.
   const landed = scanned.lens.appEditTask && !settled.appEditTask ? scanned.lens.appEditTask.adds : undefined;
@@ -391,10 +394,11 @@ export function afterAppEdits(
   done: { label: boolean; comment: boolean; at: string; task?: AppEditTask },
 ): IssueLens {
   const next = plan.next as IssueLens;
+  const { addLabel } = plan.edits;
   const flag = next.flag
     ? {
         ...next.flag,
-        labelApplied: next.flag.labelApplied || (done.label && plan.edits.addLabel !== null),
+        ...(done.label && addLabel !== null ? { labelApplied: true, labelName: addLabel } : {}),
         commented: next.flag.commented || done.comment,
       }
     : null;

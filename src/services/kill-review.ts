@@ -22,6 +22,7 @@ import { passedKillDates } from '../domain/check-by';
 import { earliestLocalDay } from '../domain/dates';
 import { assessIssue } from '../domain/assess-issue';
 import {
+  appliedLabel,
   draftOf,
   ISSUE_PROPERTY_KEY,
   keepingUnread,
@@ -915,17 +916,18 @@ async function act(
     await check();
     await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, keepingUnread(storedLens, next));
   };
-  const label = settings.flagActions.label?.toLowerCase();
+  // The label the app put there for the flag, by the name it had then (the settings may have renamed it since).
+  const label = appliedLabel(lens.flag, settings.flagActions.label);
   const removeLabel = async (after: 'open' | 'closed' = 'open') => {
-    if (label && lens.flag?.labelApplied && issue.fields.labels?.some((l) => l.toLowerCase() === label)) {
+    if (label && issue.fields.labels?.some((l) => l.toLowerCase() === label.toLowerCase())) {
       await check();
       try {
-        await jira.editLabels(issueKey, { remove: [settings.flagActions.label!] });
+        await jira.editLabels(issueKey, { remove: [label] });
       } catch (e) {
         // A closed status is often not editable (the workflow property jira.issue.editable=false): the kill
         // stands, closed, and its label stays, said in the log row. Anything else is retried as before.
         if (after !== 'closed' || !(e instanceof ValidationError || e instanceof NotAuthorizedError)) throw e;
-        details.labelLeft = settings.flagActions.label;
+        details.labelLeft = label;
       }
     }
   };
@@ -1169,10 +1171,10 @@ function begun(
     const resolution = issue.fields.resolution?.name;
     return !resolution || resolution.toLowerCase() === settings.kill.resolutionName.toLowerCase();
   }
-  const label = settings.flagActions.label;
+  const label = appliedLabel(lens.flag, settings.flagActions.label);
   // A keep or relink begins by removing the flag's label.
   const labelled = !!label && issue.fields.labels?.some((l) => l.toLowerCase() === label.toLowerCase());
-  return !!label && !!lens.flag?.labelApplied && !labelled;
+  return !!label && !labelled;
 }
 
 /** How long after a try sent the transition its close may be dated: a try's own call, or a bulk's queued task. */
