@@ -59,7 +59,7 @@ export const HISTORY_FIELDS = [
   'comment',
 ];
 /** History pages outlive a run long enough for an admin to change the resolution mapping and recalculate. */
-const HISTORY_TTL = { value: 14, unit: 'DAYS' } as const;
+export const HISTORY_TTL = { value: 14, unit: 'DAYS' } as const;
 const STEP_CLAIM = { value: 20, unit: 'MINUTES' } as const;
 const DONE_TTL = { value: 14, unit: 'DAYS' } as const;
 

@@ -21,6 +21,7 @@ import {
 } from '../domain/settings';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import {
+  HISTORY_TTL,
   loadCalibrationState,
   newCalibrationRunId,
   pushCalibrationEvent,
@@ -194,7 +195,19 @@ export async function saveResolutionMapping(
     confirmedAt: clock.now().toISOString(),
   });
   const state = await loadCalibrationState(projectKey);
-  return start(projectKey, call, clock, state?.status === 'finished' ? state.historyRunId : null);
+  // The proposal is counted again from the history its run read, while storage still keeps it; past that, the
+  // history is read from Jira again.
+  const reuse = state?.status === 'finished' && historyKept(state.startedAt, clock.now());
+  return start(projectKey, call, clock, reuse ? state.historyRunId : null);
+}
+
+/**
+ * Whether the history a run started reading at `startedAt` is still stored: its pages expire HISTORY_TTL after
+ * they were written, the first soonest; a day is kept in hand for the count.
+ */
+function historyKept(startedAt: string, now: Date): boolean {
+  const started = Date.parse(startedAt);
+  return Number.isFinite(started) && now.getTime() - started < (HISTORY_TTL.value - 1) * 86_400_000;
 }
 
 /** Writes the chosen idle limit, and the proposal's per-type limits the admin kept, as a versioned save. */

@@ -1,7 +1,8 @@
 /**
  * A calibration that fails for good says so in the app's own words, which the settings page shows under "The
  * calibration failed": what failed (Jira and its HTTP status, or an error on our side), never the raw error text
- * ("Injected server error 500.", "Storage timed out").
+ * ("Injected server error 500.", "Storage timed out"). And a mapping confirmed after the history a run read has
+ * expired reads the history again, rather than failing the proposal it replaces.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import {
   type CalibrationRunOptions,
 } from '../../src/calibration/job';
 import type { CallContext } from '../../src/resolvers/endpoint';
-import { calibrationView, startCalibration } from '../../src/services/calibration';
+import { calibrationView, saveResolutionMapping, startCalibration } from '../../src/services/calibration';
 import { importIssues } from '../../workbench/import';
 import { PROJECT_PERMISSIONS } from '../../workbench/jira/types';
 import { MEMBER_PERMISSIONS } from '../../workbench/users';
@@ -91,4 +92,27 @@ it('says something went wrong on our side when storage fails every history write
   expect(s?.failure).toBe(
     'Something went wrong on our side. Please try again; if it persists, tell your Jira admin.',
   );
+});
+
+it('reads the history again for a mapping confirmed after the stored history expired, and finishes', async () => {
+  await importGenerated('GEN', 300);
+  clockMs = Date.parse('2026-06-01T00:00:00Z');
+  wb.clock.now = new Date(clockMs);
+  useConsumer();
+  await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+  await wb.queue.runDue({ until: 'idle', advanceClock: true });
+  expect((await state('GEN'))?.status).toBe('finished');
+  // Fifteen days later the admin says which resolutions mean delivered: the run's stored history is gone.
+  clockMs += 15 * 86_400_000;
+  wb.clock.now = new Date(clockMs);
+  await wb.asUser(USERS.admin, () =>
+    saveResolutionMapping(
+      call('GEN'),
+      { delivered: ['Fixed'], abandoned: ['Done', 'Duplicate', "Won't Fix"] },
+      clock,
+    ),
+  );
+  await wb.queue.runDue({ until: 'idle', advanceClock: true });
+  const after = (await state('GEN'))!;
+  expect({ status: after.status, failure: after.failure }).toEqual({ status: 'finished', failure: null });
 });
