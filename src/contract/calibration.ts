@@ -15,7 +15,18 @@ const names = z.array(z.string().trim().min(1).max(255)).max(200, { error: 'At m
 export const calibrationStatePayloadSchema = z.object({}).strict();
 export const startCalibrationPayloadSchema = z.object({}).strict();
 export const saveMappingPayloadSchema = z
-  .object({ delivered: names, abandoned: names })
+  .object({
+    delivered: names,
+    abandoned: names,
+    /**
+     * The run whose proposal the admin confirmed from: another admin's mapping confirmed from it since (which
+     * started a newer run) must be looked at first. Absent from an older page: not checked.
+     */
+    runId: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]{1,64}$/, { error: 'The page sent an unreadable calibration run: reload it.' })
+      .optional(),
+  })
   .strict()
   .superRefine((m, ctx) => {
     // As the calibration reads a resolution: "DONE" is the "Done" resolution.

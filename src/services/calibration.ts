@@ -188,6 +188,17 @@ export async function saveResolutionMapping(
 ): Promise<StartCalibrationAnswer> {
   const projectKey = targetProject(call);
   await requireAdmin(projectKey);
+  if (payload.runId !== undefined) {
+    // One mapping per proposal: of two admins confirming from the same one, the second is told, as with settings.
+    const shown = await loadCalibrationState(projectKey);
+    const claimed =
+      shown?.runId === payload.runId &&
+      (await claimOwn(keys.calibrationMapped(projectKey, payload.runId), { by: call.accountId }, MAPPED_TTL));
+    if (!claimed)
+      throw new ConflictError(
+        'Someone confirmed a resolution mapping meanwhile, or a newer calibration replaced the one shown: reload the page and look at it first.',
+      );
+  }
   await saveConfirmedMapping(projectKey, {
     delivered: [...new Set(payload.delivered)].sort(),
     abandoned: [...new Set(payload.abandoned)].sort(),
@@ -200,6 +211,9 @@ export async function saveResolutionMapping(
   const reuse = state?.status === 'finished' && historyKept(state.startedAt, clock.now());
   return start(projectKey, call, clock, reuse ? state.historyRunId : null);
 }
+
+/** How long a proposal's "confirmed" claim is kept: as long as its run's history, longer than a page is looked at. */
+const MAPPED_TTL = HISTORY_TTL;
 
 /**
  * Whether the history a run started reading at `startedAt` is still stored: its pages expire HISTORY_TTL after

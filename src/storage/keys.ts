@@ -43,6 +43,7 @@
  *   calibration:{projectKey}:step:{runId}:{n}     claimed by the delivery that runs step n of a run
  *   calibration:{projectKey}:done:{runId}         a run that is over (a late duplicate event starts nothing)
  *   calibration:{projectKey}:mapping              the resolution mapping the admin confirmed
+ *   calibration:{projectKey}:mapped:{runId}       claimed by the one mapping confirmed from run runId's proposal
  *   calibration:{projectKey}:start                held by the one request starting a run (30 s): names its run
  *   metric:{projectKey}:{metricSlug}              a metric's own measurement series (no outcome measures it)
  *   metric-rev:{projectKey}:{metricSlug}:{n}      claim of version n of that series
@@ -167,6 +168,8 @@ export const keys = {
   calibrationDone: (p: string, runId: string) =>
     key('calibration', checkProjectKey(p), 'done', segment(runId, 'runId')),
   calibrationMapping: (p: string) => key('calibration', checkProjectKey(p), 'mapping'),
+  calibrationMapped: (p: string, runId: string) =>
+    key('calibration', checkProjectKey(p), 'mapped', segment(runId, 'runId')),
   calibrationStart: (p: string) => key('calibration', checkProjectKey(p), 'start'),
   metricSeriesPrefix: (p: string) => key('metric', checkProjectKey(p)) + ':',
   metricSeries: (p: string, slug: string) => key('metric', checkProjectKey(p), segment(slug, 'metric')),

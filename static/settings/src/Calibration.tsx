@@ -281,7 +281,7 @@ export function Calibration(props: {
             <div className="ol-actions">
               <Button
                 isDisabled={busy || running || (!mappingChanged && state.mappingConfirmed)}
-                onClick={() => void start(C.saveMapping, { ...mappingOf(meanings) })}
+                onClick={() => void start(C.saveMapping, { ...mappingOf(meanings), runId: state.runId })}
               >
                 {state.mappingConfirmed ? 'Save and recalculate' : 'Confirm and recalculate'}
               </Button>

@@ -2,7 +2,8 @@
  * A calibration that fails for good says so in the app's own words, which the settings page shows under "The
  * calibration failed": what failed (Jira and its HTTP status, or an error on our side), never the raw error text
  * ("Injected server error 500.", "Storage timed out"). And a mapping confirmed after the history a run read has
- * expired reads the history again, rather than failing the proposal it replaces.
+ * expired reads the history again, rather than failing the proposal it replaces; and of two admins confirming a
+ * mapping from the same proposal, the second is told, rather than silently replacing the first one's word.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import {
   CALIBRATION_QUEUE,
   createCalibrationConsumer,
   loadCalibrationState,
+  loadConfirmedMapping,
   type CalibrationRunOptions,
 } from '../../src/calibration/job';
 import type { CallContext } from '../../src/resolvers/endpoint';
@@ -115,4 +117,34 @@ it('reads the history again for a mapping confirmed after the stored history exp
   await wb.queue.runDue({ until: 'idle', advanceClock: true });
   const after = (await state('GEN'))!;
   expect({ status: after.status, failure: after.failure }).toEqual({ status: 'finished', failure: null });
+});
+
+it('tells the second of two admins confirming a mapping from the same proposal, and keeps the first', async () => {
+  await importGenerated('GEN', 300);
+  clockMs = Date.parse('2026-06-01T00:00:00Z');
+  wb.clock.now = new Date(clockMs);
+  wb.jira.store.upsertUser({ accountId: 'acc-admin2', displayName: 'Second Admin' });
+  wb.jira.store.grant('GEN', 'acc-admin2', PROJECT_PERMISSIONS);
+  useConsumer();
+  await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+  await wb.queue.runDue({ until: 'idle', advanceClock: true });
+  const shown = (await state('GEN'))!;
+  const first = { delivered: ['Fixed'], abandoned: ['Done', 'Duplicate', "Won't Fix"], runId: shown.runId };
+  await wb.asUser(USERS.admin, () => saveResolutionMapping(call('GEN'), first, clock));
+  const second = await wb
+    .asUser('acc-admin2', () =>
+      saveResolutionMapping(
+        call('GEN', 'acc-admin2'),
+        { delivered: ['Done', 'Fixed'], abandoned: ['Duplicate', "Won't Fix"], runId: shown.runId },
+        clock,
+      ),
+    )
+    .catch((e: unknown) => e);
+  expect(second).toMatchObject({
+    name: 'ConflictError',
+    message: expect.stringContaining('reload the page'),
+  });
+  await wb.queue.runDue({ until: 'idle', advanceClock: true });
+  const mapping = await wb.asSystem(() => loadConfirmedMapping('GEN'));
+  expect(mapping).toMatchObject({ delivered: ['Fixed'], confirmedBy: USERS.admin });
 });
