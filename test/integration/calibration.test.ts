@@ -14,6 +14,7 @@ import {
   CALIBRATION_QUEUE,
   createCalibrationConsumer,
   loadCalibrationState,
+  loadConfirmedMapping,
   pushCalibrationEvent,
   type CalibrationRunOptions,
 } from '../../src/calibration/job';
@@ -657,5 +658,100 @@ describe('starting a run', () => {
       await wb.queue.runDue({ until: 'idle', advanceClock: true });
       expect(await state('GEN')).toMatchObject({ runId: answers[0].runId, status: 'finished' });
     }
+  });
+});
+
+describe('calibration that fails, expires or is confirmed twice', () => {
+  // What the settings page shows under "The calibration failed" is the app's sentence, never the raw error; a
+  // mapping confirmed after the run's stored history expired reads it again; of two admins confirming a mapping
+  // from one proposal, the second is told.
+  it('says Jira failed, with its HTTP status, when every search answers 500', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    wb.jira.faults.inject({ kind: 'server-error', status: 500, match: { pathIncludes: '/search/jql' } });
+    await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const s = await state('GEN');
+    const view = await wb.asUser(USERS.admin, () => calibrationView(call('GEN'), clock));
+    expect(s?.status).toBe('failed');
+    expect(view.state?.failure).toBe('Jira could not complete the request (HTTP 500). Please try again.');
+  });
+
+  it('says something went wrong on our side when storage fails every history write', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    useConsumer();
+    const orig = wb.kvs.handle.bind(wb.kvs);
+    jest.spyOn(wb.kvs, 'handle').mockImplementation(async (p, init) => {
+      if (/\/set$/.test(p) && typeof init?.body === 'string' && init.body.includes('calibration:GEN:history'))
+        return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage timed out' }), {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+        });
+      return orig(p, init);
+    });
+    await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    jest.restoreAllMocks();
+    const s = await state('GEN');
+    expect(s?.status).toBe('failed');
+    expect(s?.failure).not.toContain('Storage timed out');
+    expect(s?.failure).toBe(
+      'Something went wrong on our side. Please try again; if it persists, tell your Jira admin.',
+    );
+  });
+
+  it('reads the history again for a mapping confirmed after the stored history expired, and finishes', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    wb.clock.now = new Date(clockMs);
+    useConsumer();
+    await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    expect((await state('GEN'))?.status).toBe('finished');
+    // Fifteen days later the admin says which resolutions mean delivered: the run's stored history is gone.
+    clockMs += 15 * 86_400_000;
+    wb.clock.now = new Date(clockMs);
+    await wb.asUser(USERS.admin, () =>
+      saveResolutionMapping(
+        call('GEN'),
+        { delivered: ['Fixed'], abandoned: ['Done', 'Duplicate', "Won't Fix"] },
+        clock,
+      ),
+    );
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const after = (await state('GEN'))!;
+    expect({ status: after.status, failure: after.failure }).toEqual({ status: 'finished', failure: null });
+  });
+
+  it('tells the second of two admins confirming a mapping from the same proposal, and keeps the first', async () => {
+    await importGenerated('GEN', 300);
+    clockMs = Date.parse('2026-06-01T00:00:00Z');
+    wb.clock.now = new Date(clockMs);
+    wb.jira.store.upsertUser({ accountId: 'acc-admin2', displayName: 'Second Admin' });
+    wb.jira.store.grant('GEN', 'acc-admin2', PROJECT_PERMISSIONS);
+    useConsumer();
+    await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const shown = (await state('GEN'))!;
+    const first = { delivered: ['Fixed'], abandoned: ['Done', 'Duplicate', "Won't Fix"], runId: shown.runId };
+    await wb.asUser(USERS.admin, () => saveResolutionMapping(call('GEN'), first, clock));
+    const second = await wb
+      .asUser('acc-admin2', () =>
+        saveResolutionMapping(
+          call('GEN', 'acc-admin2'),
+          { delivered: ['Done', 'Fixed'], abandoned: ['Duplicate', "Won't Fix"], runId: shown.runId },
+          clock,
+        ),
+      )
+      .catch((e: unknown) => e);
+    expect(second).toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('reload the page'),
+    });
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+    const mapping = await wb.asSystem(() => loadConfirmedMapping('GEN'));
+    expect(mapping).toMatchObject({ delivered: ['Fixed'], confirmedBy: USERS.admin });
   });
 });
