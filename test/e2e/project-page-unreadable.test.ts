@@ -5,15 +5,13 @@
  */
 import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
-import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { seedFlaggedIssue } from '../support/flagged-issue';
 
 jest.setTimeout(180_000);
 
 const PAGE_FRAME = 'iframe[data-wb-module="outcome-lens-project-page"]';
 const P = 'ODD';
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
 let wb: BrowserWorkbench;
 let odd: string;
@@ -27,24 +25,9 @@ beforeAll(async () => {
     seed: (app) => {
       app.jira.store.createProject({ key: P, name: 'Odd' });
       app.grantDemoRoles(P);
-      const flagged = {
-        version: 1,
-        zombie: 'true',
-        flag: {
-          at: ago(1),
-          rules: [{ rule: 'idle', since: ago(1), detail: 'idle 60 days', clearBy: 'touch it' }],
-        },
-      };
-      for (const summary of ['Make the button blue, top right', 'Shoppers give up at shipping', 'Odd one']) {
-        const { key } = app.jira.store.createIssue({
-          projectKey: P,
-          summary,
-          created: ago(90),
-          updated: ago(60),
-        });
-        app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, flagged);
-        odd = key;
-      }
+      // Three flagged zombies; the last is the one Jira sends in a shape the app cannot read.
+      for (const summary of ['Make the button blue, top right', 'Shoppers give up at shipping', 'Odd one'])
+        odd = seedFlaggedIssue(app.jira.store, P, summary);
       const original = app.jira.handle.bind(app.jira);
       app.jira.handle = async (req) => {
         const res = await original(req);

@@ -6,14 +6,12 @@
  */
 import type { Answer } from '../../src/contract/answer';
 import type { BulkJobData } from '../../src/contract/project-page';
-import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { seedFlaggedIssue } from '../support/flagged-issue';
 import { failStorageWrite } from '../support/storage-faults';
 
 const P = 'BLK';
 const PAGE = 'outcome-lens-project-page';
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 let app: WorkbenchApp;
 afterEach(() => app?.close());
 
@@ -27,27 +25,8 @@ function newApp(): WorkbenchApp {
 const page = <T>(fn: string, payload: unknown, user = 'member') =>
   app.invoke(PAGE, fn, payload, { user, projectKey: P }) as Promise<Answer<T>>;
 
-function flagged(i: number): string {
-  const key = app.jira.store.createIssue({
-    projectKey: P,
-    type: 'Task',
-    summary: `Lingering item ${i}`,
-    created: ago(100),
-    updated: ago(90),
-  }).key;
-  app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
-    version: 1,
-    zombie: 'true',
-    score: 20,
-    flag: {
-      flaggedAt: ago(1),
-      rules: [{ rule: 'idle', since: ago(90).slice(0, 10), detail: 'x', clearBy: 'y' }],
-      labelApplied: false,
-      commented: false,
-    },
-  });
-  return key;
-}
+const flagged = (i: number) =>
+  seedFlaggedIssue(app.jira.store, P, `Lingering item ${i}`, { version: 1, score: 20 }, { type: 'Task' });
 
 describe.each([500, 429] as const)('a bulk Keep whose first push is refused (%i)', (status) => {
   it('is started by the same request sent again', async () => {

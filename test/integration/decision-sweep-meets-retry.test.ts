@@ -12,11 +12,10 @@ import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { completeInterruptedDecisions } from '../../src/services/kill-review';
 import { listAll } from '../../src/storage/kv';
 import { keys } from '../../src/storage/keys';
+import { seedFlaggedIssue } from '../support/flagged-issue';
 
 const P = 'SWP';
 const PAGE = 'outcome-lens-project-page';
-const DAY = 86_400_000;
-const ago = (d: number) => new Date(Date.now() - d * DAY).toISOString();
 let app: WorkbenchApp;
 afterEach(() => app?.close());
 
@@ -32,23 +31,7 @@ it('a Kill retried while the scan sweeps its intent is not left closed and unrec
   app = createWorkbenchApp({ dataFile: ':memory:' });
   app.jira.store.createProject({ key: P, name: 'Sweep' });
   app.grantDemoRoles(P);
-  const key = app.jira.store.createIssue({
-    projectKey: P,
-    type: 'Story',
-    summary: 'Idle',
-    created: ago(80),
-    updated: ago(70),
-  }).key;
-  app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
-    version: 1,
-    zombie: 'true',
-    flag: {
-      flaggedAt: ago(2),
-      rules: [{ rule: 'idle', since: ago(70).slice(0, 10), detail: 'x', clearBy: 'y' }],
-      labelApplied: false,
-      commented: true,
-    },
-  });
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
   const payload = {
     issueKey: key,
     idempotencyKey: 'kill-sweep-race-1',

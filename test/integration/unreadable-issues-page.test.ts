@@ -12,18 +12,11 @@ import type {
   ZombieQueueData,
 } from '../../src/contract/project-page';
 import { NO_OUTCOME } from '../../src/contract/project-page-keys';
-import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { seedFlaggedIssue } from '../support/flagged-issue';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
-const FLAGGED = {
-  version: 1,
-  zombie: 'true',
-  flag: { at: ago(1), rules: [{ rule: 'idle', since: ago(1), detail: 'idle 60 days', clearBy: 'touch it' }] },
-};
 
 let app: WorkbenchApp;
 let odd: string[];
@@ -32,12 +25,11 @@ beforeEach(() => {
   app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
   app.jira.store.createProject({ key: P, name: 'Demo' });
   app.grantDemoRoles(P);
-  const s = app.jira.store;
-  const make = (summary: string) =>
-    s.createIssue({ projectKey: P, summary, created: ago(90), updated: ago(60) }).key;
-  const readable = [make('Make the button blue, top right'), make('Shoppers give up at the shipping step')];
+  // Four flagged zombies, two of which Jira will send in a shape the app cannot read.
+  const make = (summary: string) => seedFlaggedIssue(app.jira.store, P, summary);
+  make('Make the button blue, top right');
+  make('Shoppers give up at the shipping step');
   odd = [make('Move the banner to the left'), make('Checkout fails for some cards')];
-  for (const key of [...readable, ...odd]) s.setIssueProperty(key, ISSUE_PROPERTY_KEY, FLAGGED);
   // A site that breaks the spec for two issues: their summary comes as a number, in every search.
   const original = app.jira.handle.bind(app.jira);
   app.jira.handle = async (req) => {
