@@ -11,26 +11,19 @@ import {
 } from '../../src/contract/issue-panel';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { WorkbenchApp } from '../../workbench/app';
+import { aBetDraft } from '../support/builders';
 import { anIssuePanelApp, callPanel, dataOf } from '../support/issue-panel-app';
 
 const KEY = 'DEMO-3';
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
+/** A bet as another tool stores it: a day with its time, and a condition and a verdict the app cannot read. */
+const bet = aBetDraft();
 const BY_ANOTHER_TOOL = {
   version: 2,
-  hypothesis: {
-    persona: 'shopper',
-    intent: 'bookmark items in the cart',
-    benefit: 'I can come back and finish',
-  },
-  expected: {
-    metric: 'cart drop-off',
-    baseline: 40,
-    target: 30,
-    direction: 'decrease',
-    checkBy: '2027-03-01T00:00:00.000Z',
-  },
+  hypothesis: bet.hypothesis,
+  expected: { ...bet.expected, checkBy: '2027-03-01T00:00:00.000Z' },
   killCriteria: {
     deadline: '2027-02-01T00:00:00Z',
     maxIdleDays: 30,
