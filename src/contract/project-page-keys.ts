@@ -50,6 +50,9 @@ export type ProjectPageResolverKey = (typeof PROJECT_PAGE_RESOLVERS)[keyof typeo
 /** The lane of the map for work that serves no outcome. */
 export const NO_OUTCOME = 'none' as const;
 
+/** How many issues an answer names of those Jira sent in a shape the app cannot read; the rest are counted. */
+export const UNREADABLE_NAMED = 10;
+
 /**
  * A CSV file of at most this many bytes (512 KB, about 10,000 rows) is imported in one call. Bytes, as a file's
  * size is shown and as the card reads it: the file's text, as UTF-8, is held to the same limit.

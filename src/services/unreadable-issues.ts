@@ -3,10 +3,8 @@
  * so the page can say its figures left them out instead of being silently short.
  */
 import type { UnreadableIssues } from '../contract/project-page';
+import { UNREADABLE_NAMED } from '../contract/project-page-keys';
 import type { SearchJqlPage } from '../jira/client';
-
-/** How many are named; the rest are counted. */
-export const UNREADABLE_NAMED = 10;
 
 export class UnreadableTally {
   private count = 0;

@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import type { UnreadableIssues } from '../../../src/contract/project-page';
+import { UNREADABLE_NAMED } from '../../../src/contract/project-page-keys';
 import { IssueLink } from '../../shared/IssueLink';
 import { Message } from '../../shared/Message';
 
@@ -54,9 +55,6 @@ export function addUnreadable(
 ): UnreadableIssues | null {
   if (!more || more.count === 0) return so;
   if (!so) return more;
-  const named = [...new Set([...so.named, ...more.named])].slice(0, NAMED);
+  const named = [...new Set([...so.named, ...more.named])].slice(0, UNREADABLE_NAMED);
   return { count: so.count + more.count, named };
 }
-
-/** As many as the resolvers name (src/services/unreadable-issues.ts). */
-const NAMED = 10;
