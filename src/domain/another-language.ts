@@ -4,6 +4,7 @@
  * Warenkorb") would otherwise read as a bare noun phrase of work. Pure; the detector asks only of a text it would
  * flag, so the bench's many stories pay nothing for it.
  */
+import { FNV_OFFSET, fnv } from './recipe-features';
 
 /**
  * Function words of German, French, Spanish, Dutch, Portuguese and Italian that an English backlog does not use:
@@ -60,8 +61,8 @@ function lower(c: number): number {
  * these few dozen is rare, and tips a count by one.
  */
 const hashOf = (word: string) => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ lower(word.charCodeAt(i)), 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) h = fnv(h, lower(word.charCodeAt(i)));
   return h;
 };
 const FOREIGN = new Set([...FOREIGN_WORDS].map(hashOf));
@@ -78,9 +79,8 @@ export function readsAsAnotherLanguage(text: string): boolean {
       continue;
     }
     const start = i;
-    let h = 0x811c9dc5;
-    for (; i < text.length && inWord(text.charCodeAt(i)); i++)
-      h = Math.imul(h ^ lower(text.charCodeAt(i)), 0x01000193);
+    let h = FNV_OFFSET;
+    for (; i < text.length && inWord(text.charCodeAt(i)); i++) h = fnv(h, lower(text.charCodeAt(i)));
     read++;
     // An acronym ("AUX", "EST", "DAS") names a thing in any language: only words in lower case, or capitalised,
     // count.

@@ -149,10 +149,11 @@ export class WeightTable {
   }
 }
 
-const FNV_OFFSET = 0x811c9dc5;
+/** FNV-1a over character codes, the hash every word lookup of the detector uses. */
+export const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-function fnv(h: number, code: number): number {
+export function fnv(h: number, code: number): number {
   return Math.imul(h ^ code, FNV_PRIME);
 }
 
