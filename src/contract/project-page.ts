@@ -630,6 +630,8 @@ export type ScanRunView = Pick<
   durationMs: number | null;
   /** The first issues that could not be judged, with why (the summary's error samples). */
   errors: ScanIssueError[];
+  /** The first issues skipped as they left the project during the run, with what was spared them. */
+  skipped: ScanIssueError[];
 };
 
 export interface ScanRunsData {

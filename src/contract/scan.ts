@@ -34,8 +34,13 @@ export interface ScanCounters {
   cleared: number;
   /** Issues whose stored verdict or score changed (written, or that would be in a dry run). */
   changed: number;
-  /** Issues skipped because judging them failed (bad data). */
+  /** Issues skipped because judging them failed (bad data), or because a write to them failed. */
   errors: number;
+  /**
+   * Issues that left the project, or were hidden from the app, between the scan's search and its write: nothing
+   * of this run's verdict was written to them, and they are out of its figures. Not an error: people move issues.
+   */
+  skipped: number;
   /** Label and comment edits made (or that would be made in a dry run). */
   edits: number;
   /** Queue invocations the run took (1 + continuations). */
@@ -75,6 +80,8 @@ export type ScanRunSummary = {
   counters: ScanCounters;
   /** First errors of the run (at most MAX_SUMMARY_ERRORS). */
   errorSamples: Array<ScanIssueError & SecuredNote>;
+  /** First issues the run skipped as they had left the project (at most MAX_SUMMARY_ERRORS); absent in older ones. */
+  skippedSamples?: Array<ScanIssueError & SecuredNote>;
   /** In a dry run, the first issues that would be flagged or cleared. */
   wouldChange: Array<{ issueKey: string; change: 'flag' | 'clear' | 'update' } & SecuredNote>;
   health: HealthSnapshot | null;
@@ -101,6 +108,7 @@ export function emptyCounters(): ScanCounters {
     cleared: 0,
     changed: 0,
     errors: 0,
+    skipped: 0,
     edits: 0,
     invocations: 0,
     rateLimited: 0,

@@ -97,6 +97,7 @@ export function partitionCursor(
     notes: [],
     counters: emptyCounters(),
     errorSamples: [],
+    skippedSamples: [],
     wouldChange: [],
     health: { total: 0, recipes: 0, linked: 0, zombies: 0, scoreSum: 0 },
     unwritten: [],
@@ -117,9 +118,14 @@ export function mergePartitions(run: ScanCursor, parts: ScanCursor[]): ScanCurso
   const aggregates = emptyAggregates();
   const idleDays: Record<string, number> = { ...(out.idleDays ?? {}) };
   for (const p of parts) {
-    for (const k of Object.keys(out.counters) as Array<keyof typeof out.counters>)
+    // Every counter this version has: a cursor saved by an older one may lack some.
+    for (const k of Object.keys(emptyCounters()) as Array<keyof typeof out.counters>)
       out.counters[k] = (out.counters[k] ?? 0) + (p.counters[k] ?? 0);
     out.errorSamples = [...out.errorSamples, ...p.errorSamples].slice(0, MAX_SUMMARY_ERRORS);
+    out.skippedSamples = [...(out.skippedSamples ?? []), ...(p.skippedSamples ?? [])].slice(
+      0,
+      MAX_SUMMARY_ERRORS,
+    );
     out.wouldChange = [...out.wouldChange, ...p.wouldChange].slice(0, MAX_DRY_RUN_SAMPLES);
     for (const k of Object.keys(out.health) as Array<keyof typeof out.health>) out.health[k] += p.health[k];
     for (const [day, n] of Object.entries(p.idleDays ?? {})) idleDays[day] = (idleDays[day] ?? 0) + n;

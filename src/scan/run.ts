@@ -158,6 +158,8 @@ export interface ScanCursor {
   notes?: string[];
   counters: ScanCounters;
   errorSamples: ScanRunSummary['errorSamples'];
+  /** Absent in a cursor saved before skips were told apart from errors. */
+  skippedSamples?: ScanRunSummary['skippedSamples'];
   wouldChange: ScanRunSummary['wouldChange'];
   health: HealthTally;
   /** Lenses whose edits were made but whose write was interrupted (one per issue, written first on resume). */
@@ -467,6 +469,7 @@ export function summaryOf(
     finishedAt,
     counters: { ...c.counters },
     errorSamples: c.errorSamples,
+    skippedSamples: c.skippedSamples ?? [],
     wouldChange: c.wouldChange,
     health: status === 'finished' ? healthOf(c.health) : null,
     notes: c.notes ?? [],
@@ -796,15 +799,21 @@ export async function runScanInvocation(
     const secured = issueKey === null ? undefined : securedOf.get(issueKey);
     return secured === undefined ? {} : { secured };
   };
+  const sampleOf = (issueKey: string | null, message: string) => ({
+    issueKey,
+    message: message.slice(0, 500),
+    at: new Date(clock()).toISOString(),
+    ...securedNote(issueKey),
+  });
   const recordError = (issueKey: string | null, message: string) => {
     working.counters.errors += 1;
     if (working.errorSamples.length < MAX_SUMMARY_ERRORS)
-      working.errorSamples.push({
-        issueKey,
-        message: message.slice(0, 500),
-        at: new Date(clock()).toISOString(),
-        ...securedNote(issueKey),
-      });
+      working.errorSamples.push(sampleOf(issueKey, message));
+  };
+  const recordSkip = (issueKey: string, message: string) => {
+    working.counters.skipped = (working.counters.skipped ?? 0) + 1;
+    const samples = (working.skippedSamples ??= []);
+    if (samples.length < MAX_SUMMARY_ERRORS) samples.push(sampleOf(issueKey, message));
   };
   const perIssueNote = (why: string) =>
     `Labels were edited one issue at a time: ${why} Jira's bulk edit (1,000 issues a call) needs the ` +
@@ -841,7 +850,7 @@ export async function runScanInvocation(
     onIssueError: recordError,
     // Noted as an issue skipped; its change is not counted, as nothing was written.
     onLeft: (issueId, issueKey, message) => {
-      recordError(issueKey, message);
+      recordSkip(issueKey, message);
       uncount(issueId);
     },
     onLabelMode: (mode, refusal) => {

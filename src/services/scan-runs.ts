@@ -3,7 +3,7 @@
  * failed on, and for a dry run what it would have changed. Read from the run summaries the scan stores.
  */
 import type { ScanRunView, ScanRunsData } from '../contract/project-page';
-import { emptyCounters, type ScanCounters, type ScanRunSummary } from '../contract/scan';
+import { emptyCounters, type ScanCounters, type ScanIssueError, type ScanRunSummary } from '../contract/scan';
 import type { CallContext } from '../resolvers/endpoint';
 import { listRunSummaries } from '../storage/scan-state';
 import { hiddenFromCaller, requireBrowse, targetProject } from './project-access';
@@ -31,13 +31,8 @@ export function toRunView(s: StoredRun): ScanRunView {
     finishedAt,
     durationMs: Number.isNaN(started) || Number.isNaN(finished) ? null : Math.max(0, finished - started),
     counters,
-    errors: Array.isArray(s.errorSamples)
-      ? s.errorSamples.map((e) => ({
-          issueKey: text(e.issueKey),
-          message: String(e.message),
-          at: String(e.at),
-        }))
-      : [],
+    errors: samplesOf(s.errorSamples),
+    skipped: samplesOf(s.skippedSamples),
     wouldChange:
       s.dryRun === true && Array.isArray(s.wouldChange)
         ? s.wouldChange.map((w) => ({ issueKey: w.issueKey, change: w.change }))
@@ -57,6 +52,16 @@ export async function scanRuns(call: CallContext, limit: number): Promise<ScanRu
   return { runs, running: runs.some((r) => r.status === 'running') };
 }
 
+function samplesOf(stored: unknown): ScanIssueError[] {
+  return Array.isArray(stored)
+    ? stored.map((e: Partial<ScanIssueError>) => ({
+        issueKey: text(e.issueKey),
+        message: String(e.message),
+        at: String(e.at),
+      }))
+    : [];
+}
+
 type StoredRun = Partial<ScanRunSummary> & { runId: string; startedAt: string };
 
 /**
@@ -69,6 +74,7 @@ type StoredRun = Partial<ScanRunSummary> & { runId: string; startedAt: string };
 function keysToCheck(s: StoredRun): string[] {
   const samples = [
     ...(Array.isArray(s.errorSamples) ? s.errorSamples : []),
+    ...(Array.isArray(s.skippedSamples) ? s.skippedSamples : []),
     ...(s.dryRun === true && Array.isArray(s.wouldChange) ? s.wouldChange : []),
   ];
   const sampled = samples.flatMap((sample) =>
@@ -102,6 +108,7 @@ function withoutHidden(run: ScanRunView, stored: StoredRun, hidden: Set<string>)
       : {
           ...run,
           errors: run.errors.filter((e) => shown(e.issueKey)),
+          skipped: run.skipped.filter((e) => shown(e.issueKey)),
           wouldChange: run.wouldChange.filter((w) => shown(w.issueKey)),
         };
   if (countsAreCallers(stored, hidden)) return listed;

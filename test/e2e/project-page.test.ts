@@ -946,10 +946,24 @@ describe('the project page in the browser', () => {
         change: 'flag' as const,
       })),
     });
+    // A run that skipped an issue a person moved out of the project while it ran: a skip, not an error.
+    const moved =
+      "DEMO-2 is no longer in DEMO (it was moved since the scan's search): nothing was done to it.";
+    await storeRun({
+      runId: 'run-skipped',
+      startedAt: '2020-01-03T00:00:00.000Z',
+      counters: { ...emptyCounters(), issues: 12, skipped: 1 },
+      skippedSamples: [{ issueKey: 'DEMO-2', message: moved, at: '2020-01-03T00:00:04.000Z' }],
+    });
     const { page, frame } = await openProjectPage();
     await openTab(frame, 'Backlog health');
     const runs = frame.getByRole('table', { name: 'Scan runs' });
     await runs.waitFor({ timeout: 30_000 });
+    const skippedRun = runs.getByTestId('scan-run-run-skipped');
+    expect(await skippedRun.innerText()).toMatch(/\b12\s+0\s+0\s+0\s+0\s+1\s+1 issue skipped/);
+    await skippedRun.getByText('1 issue skipped', { exact: true }).click();
+    const skipped = skippedRun.getByRole('list', { name: 'Skipped by the run started 2020-01-03 00:00:00' });
+    expect(await skipped.getByRole('listitem').allInnerTexts()).toEqual([`DEMO-2: ${moved}`]);
     const big = runs.getByTestId('scan-run-run-dry-big');
     await big.getByText('What the dry run would change', { exact: true }).click();
     const wouldChange = big.getByRole('list', {

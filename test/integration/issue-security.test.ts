@@ -343,15 +343,19 @@ describe('what the scan gathered, shown to someone outside a security level', ()
         await saveRunSummary(P, {
           ...run!,
           errorSamples: [{ issueKey: secured, message: 'Could not judge it.', at: new Date().toISOString() }],
+          skippedSamples: [
+            { issueKey: secured, message: 'It left the project.', at: new Date().toISOString() },
+          ],
         });
       },
     );
-    const errorKeys = async (user: string) =>
-      dataOf(await callPage<ScanRunsData>(app, 'scanRuns', {}, user)).runs.flatMap((r) =>
-        r.errors.map((e) => e.issueKey),
-      );
-    expect(await errorKeys('admin')).toEqual([secured]);
-    expect(await errorKeys('member')).toEqual([]);
+    const sampledKeys = async (user: string) =>
+      dataOf(await callPage<ScanRunsData>(app, 'scanRuns', {}, user)).runs.flatMap((r) => [
+        ...r.errors.map((e) => `error ${e.issueKey}`),
+        ...r.skipped.map((e) => `skipped ${e.issueKey}`),
+      ]);
+    expect(await sampledKeys('admin')).toEqual([`error ${secured}`, `skipped ${secured}`]);
+    expect(await sampledKeys('member')).toEqual([]);
   });
 
   it('leaves a secured recipe out of the backlog health examples, and shows it to a member of the level', async () => {

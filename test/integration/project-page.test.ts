@@ -1286,6 +1286,25 @@ describe('scan runs', () => {
       wouldChange: [],
     });
     expect(data.runs[1]?.wouldChange).toEqual([{ issueKey: 'DEMO-3', change: 'flag' }]);
+    // A run stored before skips were told apart from errors reads as having skipped none.
+    expect(data.runs[2]).toMatchObject({ counters: { skipped: 0 }, skipped: [] });
+  });
+
+  it('lists the issues a run skipped apart from its errors', async () => {
+    const moved = {
+      issueKey: 'DEMO-9',
+      message: 'DEMO-9 is no longer in DEMO',
+      at: '2026-06-01T00:01:10.000Z',
+    };
+    await storeRuns(
+      aRun({
+        counters: { ...aRun().counters, errors: 0, skipped: 1 },
+        errorSamples: [],
+        skippedSamples: [{ ...moved, secured: false }],
+      }),
+    );
+    const [run] = ok(await call<ScanRunsData>('scanRuns', {}, 'viewer')).runs;
+    expect(run).toMatchObject({ counters: { errors: 0, skipped: 1 }, errors: [], skipped: [moved] });
   });
 
   it('passes on what a run had to assume, and reads a run stored before notes existed as having none', async () => {

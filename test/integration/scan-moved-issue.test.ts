@@ -117,16 +117,21 @@ describe('an issue that leaves the project between the scan’s search and its w
     expect(issueById(staysId)!.labels).toContain(LABEL);
     expect(commentsOn(staysId)).toBe(1);
     // Counted as what happened: one flag, and the moved issue noted as skipped by its old key.
-    expect(summary).toMatchObject({ status: 'finished', counters: { flagged: 1, changed: 1, errors: 1 } });
-    expect(summary.errorSamples).toEqual([
+    expect(summary).toMatchObject({
+      status: 'finished',
+      counters: { flagged: 1, changed: 1, errors: 0, skipped: 1 },
+    });
+    // A person moving an issue is not an error of the scan.
+    expect(summary.errorSamples).toEqual([]);
+    expect(summary.skippedSamples).toEqual([
       expect.objectContaining({
         issueKey: moved,
         message: expect.stringMatching(/no longer in OL \(it was moved/),
       }),
     ]);
     // Without naming where it went: the run's readers may not see that project.
-    expect(summary.errorSamples[0]!.message).not.toContain(OTHER_PROJECT_KEY);
-    expect(summary.errorSamples[0]!.message).not.toContain(now.key);
+    expect(summary.skippedSamples![0]!.message).not.toContain(OTHER_PROJECT_KEY);
+    expect(summary.skippedSamples![0]!.message).not.toContain(now.key);
     // The figures count what is in the project: the health snapshot, the page's tallies and lanes agree.
     expect(await figures(summary)).toEqual(counting(1, 1));
   });
@@ -142,8 +147,11 @@ describe('an issue that leaves the project between the scan’s search and its w
     expect(issueById(deletedId)).toBeNull();
     expect(readLens(storedLens(staysId))).toMatchObject({ zombie: 'true', flag: { labelApplied: true } });
     expect(commentsOn(staysId)).toBe(1);
-    expect(summary).toMatchObject({ status: 'finished', counters: { flagged: 1, changed: 1, errors: 1 } });
-    expect(summary.errorSamples).toEqual([
+    expect(summary).toMatchObject({
+      status: 'finished',
+      counters: { flagged: 1, changed: 1, errors: 0, skipped: 1 },
+    });
+    expect(summary.skippedSamples).toEqual([
       expect.objectContaining({ issueKey: deleted, message: expect.stringMatching(/no longer exists/) }),
     ]);
     expect(await figures(summary)).toEqual(counting(1, 1));
@@ -164,7 +172,7 @@ describe('an issue that leaves the project between the scan’s search and its w
 
     const summary = await scan();
 
-    expect(summary).toMatchObject({ status: 'finished', counters: { flagged: 1, errors: 2 } });
+    expect(summary).toMatchObject({ status: 'finished', counters: { flagged: 1, errors: 0, skipped: 2 } });
     expect(storedLens(movedId)).toBeUndefined();
     expect(readLens(wb.jira.store.getIssueProperty(stays!, ISSUE_PROPERTY_KEY)).zombie).toBe('true');
     expect(await figures(summary)).toEqual(counting(1, 1));
@@ -186,8 +194,11 @@ describe('an issue that leaves the project between the scan’s search and its w
     // this project's verdict is not written to it there.
     expect(storedLens(movedId)).toBeUndefined();
     expect(readLens(wb.jira.store.getIssueProperty(stays!, ISSUE_PROPERTY_KEY)).zombie).toBe('true');
-    expect(summary).toMatchObject({ status: 'finished', counters: { flagged: 1, changed: 1, errors: 1 } });
-    expect(summary.errorSamples).toEqual([
+    expect(summary).toMatchObject({
+      status: 'finished',
+      counters: { flagged: 1, changed: 1, errors: 0, skipped: 1 },
+    });
+    expect(summary.skippedSamples).toEqual([
       expect.objectContaining({
         issueKey: moved,
         // Said as it is: the comment and label made before it left stay; only the lens was not written.

@@ -41,6 +41,7 @@ const HEAD = {
     'Cleared',
     'Changed',
     'Errors',
+    'Skipped',
     'Details',
   ].map((content) => ({ key: content, content })),
 };
@@ -63,6 +64,7 @@ function rowOf(r: ScanRunView) {
     ['cleared', count(r.counters?.cleared)],
     ['changed', count(r.counters?.changed)],
     ['errors', count(r.counters?.errors)],
+    ['skipped', count(r.counters?.skipped)],
     ['details', hasDetails(r) ? <RunDetails run={r} /> : null],
   ];
   return {
@@ -73,13 +75,23 @@ function rowOf(r: ScanRunView) {
 }
 
 const hasDetails = (run: ScanRunView) =>
-  run.failure !== null || run.errors.length > 0 || run.wouldChange.length > 0 || run.notes.length > 0;
+  run.failure !== null ||
+  run.errors.length > 0 ||
+  skippedOf(run).length > 0 ||
+  run.wouldChange.length > 0 ||
+  run.notes.length > 0;
+
+/** An answer from a backend older than skips has none. */
+const skippedOf = (run: ScanRunView) => run.skipped ?? [];
 
 /** The details' summary line names what is inside, in the order it is shown. */
 function detailsTitle(run: ScanRunView): string {
   const parts = [
     run.failure ? 'Why it failed' : null,
     run.errors.length ? `${run.errors.length} issue errors` : null,
+    skippedOf(run).length
+      ? `${skippedOf(run).length} ${skippedOf(run).length === 1 ? 'issue' : 'issues'} skipped`
+      : null,
     run.wouldChange.length ? 'what the dry run would change' : null,
     run.notes.length ? `${run.notes.length === 1 ? 'a note' : `${run.notes.length} notes`} on the run` : null,
   ].filter((p): p is string => p !== null);
@@ -95,6 +107,15 @@ function RunDetails({ run }: { run: ScanRunView }) {
       {run.errors.length ? (
         <ul aria-label={`Errors of the run started ${when(run.startedAt)}`}>
           {run.errors.map((e, i) => (
+            <li key={i}>
+              <strong>{e.issueKey ?? 'Scan'}</strong>: {e.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {skippedOf(run).length ? (
+        <ul aria-label={`Skipped by the run started ${when(run.startedAt)}`}>
+          {skippedOf(run).map((e, i) => (
             <li key={i}>
               <strong>{e.issueKey ?? 'Scan'}</strong>: {e.message}
             </li>
