@@ -374,17 +374,48 @@ export class JiraClient {
     return parse('getIssue', jiraIssueSchema, res.body);
   }
 
-  /** Up to 100 issues by key or id; unknown or hidden issues are simply absent from the answer. */
+  /**
+   * Up to 100 issues by key or id; unknown or hidden issues are simply absent from the answer. An issue Jira
+   * names in `issueErrors` (it could not return it this time: a retriable error, or the answer's size) is asked
+   * for once more on its own; one Jira still cannot return fails the call as a 503, so that no caller takes it
+   * for missing or hidden.
+   */
   async bulkFetchIssues(
     keysOrIds: Array<string | number>,
     options: { fields: string[]; properties?: string[] },
   ): Promise<JiraIssue[]> {
     if (keysOrIds.length === 0) return [];
     if (keysOrIds.length > 100) throw new ValidationError('At most 100 issues can be fetched at once.');
+    const first = await this.bulkFetchOnce(keysOrIds, options);
+    if (first.failedIds.length === 0) return first.issues;
+    const again = await this.bulkFetchOnce(first.failedIds, options);
+    if (again.failedIds.length > 0)
+      throw new JiraHttpError(
+        503,
+        `Jira could not return ${again.failedIds.length === 1 ? 'issue' : 'issues'} ` +
+          `${again.failedIds.slice(0, 5).join(', ')} this time` +
+          (again.message ? ` (${again.message.slice(0, 200)})` : '') +
+          '. Try again in a moment.',
+      );
+    return [...first.issues, ...again.issues];
+  }
+
+  private async bulkFetchOnce(
+    keysOrIds: Array<string | number>,
+    options: { fields: string[]; properties?: string[] },
+  ): Promise<{ issues: JiraIssue[]; failedIds: string[]; message: string | null }> {
     const body: Record<string, unknown> = { issueIdsOrKeys: keysOrIds.map(String), fields: options.fields };
     if (options.properties?.length) body.properties = options.properties;
     const res = await this.call('bulkFetchIssues', {}, { body });
-    return parse('bulkFetchIssues', bulkFetchResponseSchema, res.body).issues;
+    const answer = parse('bulkFetchIssues', bulkFetchResponseSchema, res.body);
+    const returned = new Set(answer.issues.map((i) => i.id));
+    // An issue both returned and named as an error is kept as returned.
+    const failed = answer.issueErrors.filter((e) => e.id !== undefined && !returned.has(String(e.id)));
+    return {
+      issues: answer.issues,
+      failedIds: [...new Set(failed.map((e) => String(e.id)))],
+      message: failed.find((e) => e.errorMessage)?.errorMessage ?? null,
+    };
   }
 
   /** The property's value, or null when the issue has no such property. A missing issue is NotFoundError. */

@@ -79,7 +79,15 @@ export const searchJqlResponseSchema = z.looseObject({
 
 export const bulkFetchResponseSchema = z.looseObject({
   issues: z.array(jiraIssueSchema).default([]),
-  issueErrors: z.array(z.unknown()).optional(),
+  /** Issues Jira could not return this time (a retriable error, or the answer's size); not the missing or hidden. */
+  issueErrors: z
+    .array(
+      z.looseObject({
+        id: z.union([z.string(), z.number()]).optional(),
+        errorMessage: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 
 export const entityPropertySchema = z.looseObject({ key: z.string(), value: z.unknown() });

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WorkbenchDb } from '../db';
 import type { ValidatorFunctionRunner } from './workflow-validators';
-import { FaultInjector, type TaskFault } from './faults';
+import { FaultInjector, type IssueErrorsFault, type TaskFault } from './faults';
 import { readPropertyIndex, type PropertyIndex } from './property-index';
 import { LatencyModel, sleep, type LatencyInput } from './latency';
 import { RateLimiter, type RateLimitInput, type RateLimitedCall } from './rate-limits';
@@ -248,7 +248,12 @@ export class JiraEmulator {
       body: bodyError ? req.body : body,
     });
 
-    const effect = this.faults.take(method, req.path, req.body ?? '');
+    const effect = this.faults.take(
+      method,
+      req.path,
+      req.body ?? '',
+      req.actor.type === 'app' ? 'app' : 'user',
+    );
     if (effect.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, effect.delayMs));
 
     // A path that is not valid percent-encoding never reaches an operation: Jira's web server answers 400.
@@ -319,6 +324,7 @@ export class JiraEmulator {
           req.actor,
           effect.task,
         );
+        if (effect.issueErrors) carriedOut = withIssueErrors(carriedOut, effect.issueErrors);
         response = fault && faultAfterWork ? fault : carriedOut;
       }
     }
@@ -441,6 +447,23 @@ function matchRoute(method: string, pathname: string): MatchedRoute | 'wrong-met
 }
 
 /** Objects a read returned: the items of its list, or 1 for a single resource; none for an error. */
+/** A bulk fetch's answer with the fault's issues moved from `issues` to `issueErrors`, as Jira may answer it. */
+function withIssueErrors(answer: JiraResponse, fault: IssueErrorsFault): JiraResponse {
+  if (answer.status !== 200) return answer;
+  const body = JSON.parse(answer.body) as { issues?: Array<{ id: string }>; issueErrors?: unknown[] };
+  const issues = body.issues ?? [];
+  const erred = (id: string) => fault.issueIds === null || fault.issueIds.includes(Number(id));
+  const answered = {
+    ...body,
+    issues: issues.filter((i) => !erred(i.id)),
+    issueErrors: [
+      ...(body.issueErrors ?? []),
+      ...issues.filter((i) => erred(i.id)).map((i) => ({ id: i.id, errorMessage: fault.message })),
+    ],
+  };
+  return { ...answer, body: JSON.stringify(answered) };
+}
+
 function returnedObjects(status: number, body: unknown): number {
   if (status < 200 || status >= 300 || body === undefined) return 0;
   if (Array.isArray(body)) return body.length;

@@ -48,7 +48,28 @@ export type FaultSpec =
       message?: string;
       times?: number;
       match?: FaultMatch;
+    }
+  | {
+      /**
+       * A bulk fetch (POST /issue/bulkfetch) answers some of the issues it found in `issueErrors` instead of
+       * `issues`: the spec's BulkIssueResults.issueErrors, "when Jira can't return an issue enumerated in a
+       * request due to a retriable error or payload constraint" (the missing and the hidden are not listed).
+       */
+      kind: 'issue-errors';
+      /** The issues (ids) answered as errors; every issue found when absent. */
+      issueIds?: number[];
+      message?: string;
+      /** Only the app's calls, or only a person's; both when absent. */
+      actor?: 'app' | 'user';
+      times?: number;
+      match?: FaultMatch;
     };
+
+/** How an injected issue-errors fault changes a bulk fetch's answer. */
+export interface IssueErrorsFault {
+  issueIds: number[] | null;
+  message: string;
+}
 
 /** How an injected task-failure fault makes the task end. */
 export interface TaskFault {
@@ -59,6 +80,8 @@ export interface TaskFault {
 
 /** The calls that start an async task of GET /task/{taskId}: only they meet a task-failure fault. */
 const STARTS_ASYNC_TASK = /^\/rest\/api\/3\/issue\/properties\/multi(?:[?#]|$)/;
+/** The only call that answers issueErrors. */
+const BULK_FETCH = /^\/rest\/api\/3\/issue\/bulkfetch(?:[?#]|$)/;
 
 export type ActiveFault = FaultSpec & { id: number; remaining: number | null; hits: number };
 
@@ -70,6 +93,8 @@ export interface FaultEffect {
   applied: boolean | 'later';
   /** How the async task the call starts ends, when a fault says. */
   task: TaskFault | null;
+  /** Which issues a bulk fetch answers as errors, when a fault says. */
+  issueErrors: IssueErrorsFault | null;
 }
 
 export class FaultInjector {
@@ -99,22 +124,30 @@ export class FaultInjector {
   }
 
   /** Consumes the faults that match this call: all latencies add up, the first error fault answers. */
-  take(method: string, path: string, body = ''): FaultEffect {
-    const effect: FaultEffect = { delayMs: 0, response: null, applied: false, task: null };
-    // Task faults last: a call answered with an error before it is carried out starts no task to fail.
-    const ordered = [
-      ...this.active.filter((f) => f.kind !== 'task-failure'),
-      ...this.active.filter((f) => f.kind === 'task-failure'),
-    ];
+  take(method: string, path: string, body = '', actor: 'app' | 'user' = 'app'): FaultEffect {
+    const effect: FaultEffect = { delayMs: 0, response: null, applied: false, task: null, issueErrors: null };
+    // Faults on a carried-out call's answer last: a call answered with an error before it is carried out
+    // starts no task to fail and finds no issues.
+    const onAnswer = (f: ActiveFault) => f.kind === 'task-failure' || f.kind === 'issue-errors';
+    const ordered = [...this.active.filter((f) => !onAnswer(f)), ...this.active.filter(onAnswer)];
     for (const fault of ordered) {
       if (!matches(fault.match, method, path, body)) continue;
       if (fault.kind === 'task-failure') {
         const startsTask = method.toUpperCase() === 'POST' && STARTS_ASYNC_TASK.test(path);
         if (!startsTask || effect.task || (effect.response && !effect.applied)) continue;
+      } else if (fault.kind === 'issue-errors') {
+        const fetches = method.toUpperCase() === 'POST' && BULK_FETCH.test(path);
+        if (!fetches || effect.issueErrors || effect.response || (fault.actor && fault.actor !== actor))
+          continue;
       } else if (fault.kind !== 'latency' && effect.response) continue;
       fault.hits++;
       if (fault.remaining !== null && --fault.remaining <= 0) this.clear(fault.id);
       if (fault.kind === 'latency') effect.delayMs += fault.ms;
+      else if (fault.kind === 'issue-errors')
+        effect.issueErrors = {
+          issueIds: fault.issueIds ?? null,
+          message: fault.message ?? 'Retriable error: try again.',
+        };
       else if (fault.kind === 'task-failure')
         effect.task = {
           status: fault.status ?? 'COMPLETE',

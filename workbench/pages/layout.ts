@@ -113,7 +113,9 @@ function faultPanel(input: LayoutInput, back: string): string {
                   ? `400 "${f.message}"`
                   : f.kind === 'task-failure'
                     ? `task ends ${f.status ?? 'COMPLETE'}, ${f.issueIds ? `issues ${f.issueIds.join(', ')}` : 'every issue'} not written`
-                    : `latency ${f.ms} ms`;
+                    : f.kind === 'issue-errors'
+                      ? `bulk fetch answers ${f.issueIds ? `issues ${f.issueIds.join(', ')}` : 'every issue'} in issueErrors`
+                      : `latency ${f.ms} ms`;
           const where = f.match?.pathIncludes ? ` on paths with "${esc(f.match.pathIncludes)}"` : '';
           const left = f.remaining === null ? 'until cleared' : `${f.remaining} more`;
           return `<li>${esc(what)}${where}, ${esc(left)} (hit ${f.hits}×)</li>`;
