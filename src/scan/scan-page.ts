@@ -177,6 +177,11 @@ export interface IssuePlan {
   };
   /** Last activity by a person, kept beside the app's own edit so that edit never resets the idle clock. */
   lastRealActivity: string;
+  /**
+   * Jira's `updated` as the page read it. A later one when the edits are about to be made is someone's activity
+   * since, which the app's edit would hide. Absent in entries kept by an older version.
+   */
+  readUpdated?: string;
   /** The app-edit stamp stored when the issue was judged: names the flag's comment intent across tries. */
   storedAppEditAt: string | null;
   /** An interrupted app edit was recognised (AppEditIntent): its intent is cleared once this lens is written. */
@@ -374,6 +379,7 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
         : {}),
     },
     lastRealActivity: snapshot.lastActivityAt ?? issue.created,
+    readUpdated: scanned.updated,
     storedAppEditAt,
     appEditIntent,
     health: {

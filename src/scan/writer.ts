@@ -107,6 +107,17 @@ export function retrying<T>(fn: () => Promise<T>): Promise<T> {
   return withRetry(fn, { attempts: RETRY_ATTEMPTS, baseDelayMs: RETRY_BASE_MS });
 }
 
+/**
+ * Whether someone acted on the issue since its page was read, when the plan is to edit it: Jira's `updated` now
+ * is later than the page's. Without both times it is not known, and the plan goes ahead as before.
+ */
+function actedOnSince(plan: IssuePlan, updatedNow: string | null): boolean {
+  const { addLabel, removeLabel, comment } = plan.edits;
+  if (!(addLabel || removeLabel || comment) || !plan.readUpdated || !updatedNow) return false;
+  const [then, now] = [Date.parse(plan.readUpdated), Date.parse(updatedNow)];
+  return Number.isFinite(then) && Number.isFinite(now) && now > then;
+}
+
 /** The comment a new flag leaves on the issue (ADF). */
 export function flagComment(
   rules: ReadonlyArray<Pick<FiredRule, 'detail' | 'clearBy'>>,
@@ -395,15 +406,20 @@ export class ScanWriter {
   private async writePlans(plans: IssuePlan[]): Promise<void> {
     // An issue a person saved since the page was read is neither edited nor written: the next scan judges
     // it from what they saved. Nor is one that left the project since: no comment, label or lens of this
-    // project's verdict reaches it.
-    const current = new Map<number, IssueLens>();
+    // project's verdict reaches it. Nor is one a person acted on since (a comment, an edit) whose plan edits
+    // it: the app's edit would bump `updated` past theirs, and the next scan would take their activity for the
+    // app's; that scan judges it with their activity seen.
+    const current = new Map<number, { lens: IssueLens; updated: string | null }>();
     for (let i = 0; i < plans.length; i += BULK_PROPERTY_ISSUE_LIMIT)
-      for (const [id, { lens }] of await this.storedLenses(
+      for (const [id, { lens, updated }] of await this.storedLenses(
         plans.slice(i, i + BULK_PROPERTY_ISSUE_LIMIT),
         'nothing was done to it.',
       ))
-        current.set(id, lens);
-    const batch = plans.filter((p) => current.get(p.issueId)?.version === p.next!.version);
+        current.set(id, { lens, updated });
+    const batch = plans.filter((p) => {
+      const now = current.get(p.issueId);
+      return now?.lens.version === p.next!.version && !actedOnSince(p, now.updated);
+    });
     const done = new Map<number, Done>(
       batch.map((p) => [p.issueId, { label: false, comment: 'none', intent: false }]),
     );
@@ -661,21 +677,26 @@ export class ScanWriter {
   private async storedLenses(
     items: ReadonlyArray<{ issueId: number; key: string }>,
     spared: string,
-  ): Promise<Map<number, { lens: IssueLens; stored: unknown }>> {
+  ): Promise<Map<number, { lens: IssueLens; stored: unknown; updated: string | null }>> {
     const issues = await retrying(() =>
       this.jira.bulkFetchIssues(
         items.map((i) => i.issueId),
         // Its project tells a moved issue, which Jira answers by its id all the same.
-        { fields: ['issuetype', 'project'], properties: [ISSUE_PROPERTY_KEY] },
+        { fields: ['issuetype', 'project', 'updated'], properties: [ISSUE_PROPERTY_KEY] },
       ),
     );
     const found = new Map(issues.map((i) => [Number(i.id), i]));
-    const lenses = new Map<number, { lens: IssueLens; stored: unknown }>();
+    const lenses = new Map<number, { lens: IssueLens; stored: unknown; updated: string | null }>();
     for (const { issueId, key } of items) {
       const issue = found.get(issueId);
       const stored = issue?.properties?.[ISSUE_PROPERTY_KEY];
+      const updated = issue?.fields.updated;
       if (issue && !movedSince(issue, key, this.projectKey))
-        lenses.set(issueId, { lens: readLens(stored), stored });
+        lenses.set(issueId, {
+          lens: readLens(stored),
+          stored,
+          updated: typeof updated === 'string' ? updated : null,
+        });
       else
         this.hooks.onLeft(
           issueId,
