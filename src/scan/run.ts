@@ -760,7 +760,7 @@ export async function runScanInvocation(
   committed.unwritten = readPending(committed.unwritten);
   committed.counters.invocations += 1;
   if (!ours) {
-    if (stored && part === undefined)
+    if (stored && part === undefined) {
       // The run whose cursor this is lost its lease (its invocations stopped): its summary ends here.
       await saveRunSummary(
         projectKey,
@@ -771,6 +771,8 @@ export async function runScanInvocation(
           'Stopped before it finished: no invocation of it ran for the lease time, and a later run took over.',
         ),
       );
+      await endAbandonedRun(projectKey, stored);
+    }
     // Kept before any other side effect: when Forge stops this invocation at its time limit, the queue's retry
     // resumes this start (its startedAt, so its one summary) instead of starting again under a new key.
     await saveCursor(projectKey, committed);
@@ -1222,6 +1224,22 @@ export async function runScanInvocation(
     await endRun(projectKey, runId);
     return { status: 'failed', runId, message };
   }
+}
+
+/**
+ * What a run that lost its lease leaves: the lenses it (and its partitions) had edited Jira for and not yet
+ * written are kept for the run taking over, which writes them first, and its partition cursors go. Repeated
+ * safely: kept entries are keyed by issue, and a cursor already deleted is not there to delete.
+ */
+async function endAbandonedRun(projectKey: string, stale: ScanCursor): Promise<void> {
+  const parts: ScanCursor[] = [];
+  for (const index of stale.partitions?.keys() ?? []) {
+    const cursor = await loadPartCursor<ScanCursor>(projectKey, stale.runId, index);
+    if (cursor) parts.push(cursor);
+  }
+  const unwritten = [stale, ...parts].flatMap((c) => readPending(c.unwritten));
+  if (unwritten.length > 0) await keepForNextRun(projectKey, unwritten);
+  for (const index of stale.partitions?.keys() ?? []) await deletePartCursor(projectKey, stale.runId, index);
 }
 
 /** How long the join of a run's partitions stays claimed by the invocation doing it. */

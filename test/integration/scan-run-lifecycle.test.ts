@@ -165,6 +165,55 @@ describe('"Scan now" and the lease that decides whether a run happens', () => {
   });
 });
 
+describe('a partitioned run whose partition never settles', () => {
+  it('is closed by the next run, which deletes its partition cursors', async () => {
+    wb = createWorkbench({ now: new Date(START), latency: 'off', rateLimits: 'off', contract: false });
+    const consumer = createScanConsumer({ clock: now, partitionSize: 100, maxPartitions: 3 });
+    wb.queue.registerConsumer(
+      SCAN_QUEUE,
+      (event) => {
+        // Retries come after the stopped invocation's short-lived claims have run out, as on Forge.
+        if (event.retryContext?.retryCount) wb.clock.now = new Date(now() + MINUTE);
+        return consumer(event);
+      },
+      { timeoutSeconds: 2 },
+    );
+    await wb.asSystem(() =>
+      saveSettings(PROJECT_KEY, { flagActions: { label: 'zombie', comment: false } }, 0),
+    );
+    wb.jira.store.bulkCreateIssues(Array.from({ length: 330 }, idle));
+    // Jira's search hangs past the time limit on one partition's id range, every try, until the queue gives up.
+    const handle = wb.jira.handle.bind(wb.jira);
+    let hanging: string | null = null;
+    let hung = true;
+    wb.jira.handle = async (req) => {
+      const jql = req.path.includes('/search/jql')
+        ? ((JSON.parse(req.body ?? '{}') as { jql?: string }).jql ?? '')
+        : '';
+      const range = / AND id >= \d+ AND id < \d+$/.exec(jql)?.[0];
+      if (hung && range && (hanging ??= range) === range) await new Promise((r) => setTimeout(r, 4_000));
+      return handle(req);
+    };
+    const partCursors = async (runId: string) =>
+      (await wb.asSystem(() => listAll(`scan:${PROJECT_KEY}:part:${runId}`))).map((e) => e.key);
+
+    const [stuck] = await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 1_000 });
+    expect(hanging).not.toBeNull();
+    expect(await partCursors(stuck!.runId)).toHaveLength(3);
+
+    // The next day's run takes the project over and finishes.
+    hung = false;
+    wb.clock.now = new Date(START + DAY);
+    await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 1_000 });
+    const runs = await summaries();
+    expect(runs[0]!.status).toBe('finished');
+    expect(runs.find((r) => r.runId === stuck!.runId)?.status).toBe('failed');
+    expect(await partCursors(stuck!.runId)).toEqual([]);
+  }, 120_000);
+});
+
 describe('a quota 429 at the daily firing', () => {
   it('starts the projects known from storage, and the hourly resume lists the rest once Jira allows', async () => {
     wb = createWorkbench({ latency: 'off', rateLimits: 'off' });
