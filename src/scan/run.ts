@@ -46,10 +46,12 @@ import {
   savePartCursor,
   liveScanLease,
   loadHealthSnapshot,
+  loadWrittenCounts,
   releaseScanLease,
   saveCursor,
   saveHealthSnapshot,
   saveRunSummary,
+  saveWrittenCounts,
 } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
 import { completeInterruptedDecisions } from '../services/kill-review';
@@ -758,6 +760,7 @@ export async function runScanInvocation(
   // A cursor of another run belongs to one that lost its lease (expired): this run starts over.
   let committed = ours ? stored : await startCursor(event, clock());
   committed.unwritten = readPending(committed.unwritten);
+  if (ours) await countWrittenSinceCheckpoint(projectKey, committed, part);
   committed.counters.invocations += 1;
   if (!ours) {
     if (stored && part === undefined) {
@@ -866,6 +869,10 @@ export async function runScanInvocation(
       if (!working.notes?.includes(note)) working.notes = [...(working.notes ?? []), note];
     },
     onEdit: () => (working.counters.edits += 1),
+    onLanded: async () => {
+      if (!working.dryRun)
+        await saveWrittenCounts(projectKey, runId, part, writtenCountsOf(working.counters));
+    },
     // Counted when written: a change rolled back by an interruption is counted by the write that lands it.
     onWritten: (change) => {
       if (change === 'flag') working.counters.flagged += 1;
@@ -880,9 +887,7 @@ export async function runScanInvocation(
    * its counts rise as pages are judged, so they roll back with the pages, which are judged again.
    */
   const keepWrittenCounts = (target: ScanCursor) => {
-    if (!working.dryRun)
-      for (const k of ['flagged', 'cleared', 'changed', 'edits'] as const)
-        target.counters[k] = working.counters[k];
+    if (!working.dryRun) for (const k of WRITTEN_COUNTERS) target.counters[k] = working.counters[k];
     meterInto(target);
   };
   /** The run's cursor, or this partition's. */
@@ -1223,6 +1228,31 @@ export async function runScanInvocation(
     await keepForNextRun(projectKey, dedupePending([...committed.unwritten, ...writer.unwritten]));
     await endRun(projectKey, runId);
     return { status: 'failed', runId, message };
+  }
+}
+
+/** The counters that tell what reached Jira: they only grow in a live run, and survive a rollback. */
+const WRITTEN_COUNTERS = ['flagged', 'cleared', 'changed', 'edits'] as const;
+type WrittenCounts = Pick<ScanCounters, (typeof WRITTEN_COUNTERS)[number]>;
+
+function writtenCountsOf(counters: ScanCounters): WrittenCounts {
+  return Object.fromEntries(WRITTEN_COUNTERS.map((k) => [k, counters[k]])) as WrittenCounts;
+}
+
+/**
+ * A resumed live run counts what an invocation Forge stopped wrote after its last checkpoint: read again, those
+ * issues are no longer changes, so only the counts it kept as each lens batch landed know of them.
+ */
+async function countWrittenSinceCheckpoint(
+  projectKey: string,
+  cursor: ScanCursor,
+  part: number | undefined,
+): Promise<void> {
+  if (cursor.dryRun) return;
+  const kept = await loadWrittenCounts<Partial<WrittenCounts>>(projectKey, cursor.runId, part);
+  for (const k of WRITTEN_COUNTERS) {
+    const n = kept?.[k];
+    if (typeof n === 'number' && Number.isFinite(n) && n > (cursor.counters[k] ?? 0)) cursor.counters[k] = n;
   }
 }
 

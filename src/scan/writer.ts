@@ -92,6 +92,11 @@ export interface WriterHooks {
   /** A lens was written: its change (flag, clear, update) happened and counts. */
   onWritten: (change: IssuePlan['change']) => void;
   /**
+   * A batch of lenses landed, each told to onWritten: the place to keep what is counted, so that an invocation
+   * Forge stops before its next checkpoint does not lose the count of what reached Jira.
+   */
+  onLanded?: () => Promise<void>;
+  /**
    * How labels are edited, once known (asked of Jira before the first label edit), or changed (Jira refused a
    * bulk edit, with its message: the writer goes on one issue at a time).
    */
@@ -658,6 +663,7 @@ export class ScanWriter {
         landed.add(entry.issueId);
         this.hooks.onWritten(entry.change);
       }
+      if (written.length > 0) await this.hooks.onLanded?.();
       await this.dropKept(written);
       // The lenses carry the edits' stamps now: their intents are done with. Kept while the task may yet run.
       await deleteMany([...landedBefore, ...(taskOver ? written : [])].flatMap(intentsOf));

@@ -25,6 +25,9 @@
  *   scan:{projectKey}:lease                       the running scan's lease
  *   scan:{projectKey}:step:{runId}:{n}            claimed by the delivery that runs step n of a run
  *   scan:{projectKey}:done:{runId}                a run that is over (a late duplicate event starts nothing)
+ *   scan:{projectKey}:written:{runId}:{part}      what a run (or a partition, p{n}) counted as written to Jira, as
+ *                                                 of its latest lens batch: an invocation stopped before its
+ *                                                 checkpoint loses none of it
  *   scan:{projectKey}:leftovers                   lens writes a run could not make, as one list (an older
  *                                                 version's; read once, then given back)
  *   scan-leftover:{projectKey}:{issueId}          a lens write a run could not make (its edits are made), for
@@ -142,6 +145,14 @@ export const keys = {
     key('scan', checkProjectKey(p), 'part', segment(runId, 'runId'), String(partition)),
   scanJoin: (p: string, runId: string) => key('scan', checkProjectKey(p), 'join', segment(runId, 'runId')),
   scanDone: (p: string, runId: string) => key('scan', checkProjectKey(p), 'done', segment(runId, 'runId')),
+  scanWritten: (p: string, runId: string, partition?: number) =>
+    key(
+      'scan',
+      checkProjectKey(p),
+      'written',
+      segment(runId, 'runId'),
+      partition === undefined ? 'run' : `p${partition}`,
+    ),
   scanLeftovers: (p: string) => key('scan', checkProjectKey(p), 'leftovers'),
   scanLeftoverPrefix: (p: string) => key('scan-leftover', checkProjectKey(p)) + ':',
   scanLeftover: (p: string, issueId: number) =>

@@ -36,6 +36,26 @@ export async function loadCursor<T>(projectKey: string): Promise<T | null> {
   return (await kvs.get<T>(keys.scanCursor(projectKey))) ?? null;
 }
 
+/** A run's counts of what it wrote to Jira, kept between checkpoints; longer than any run lasts. */
+const WRITTEN_COUNTS_TTL = { value: 7, unit: 'DAYS' } as const;
+
+export async function saveWrittenCounts<T extends object>(
+  projectKey: string,
+  runId: string,
+  partition: number | undefined,
+  counts: T,
+): Promise<void> {
+  await kvs.set(keys.scanWritten(projectKey, runId, partition), counts, { ttl: WRITTEN_COUNTS_TTL });
+}
+
+export async function loadWrittenCounts<T>(
+  projectKey: string,
+  runId: string,
+  partition: number | undefined,
+): Promise<T | null> {
+  return (await kvs.get<T>(keys.scanWritten(projectKey, runId, partition))) ?? null;
+}
+
 export async function clearCursor(projectKey: string): Promise<void> {
   await kvs.delete(keys.scanCursor(projectKey));
 }

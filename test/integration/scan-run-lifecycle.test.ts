@@ -115,6 +115,48 @@ describe('a first invocation Forge stops at its time limit', () => {
   });
 });
 
+describe('an invocation Forge stops while it writes lenses', () => {
+  it('counts what it wrote before the stop in the summary the retry finishes', async () => {
+    wb = createWorkbench({ now: new Date(START), latency: 'off', rateLimits: 'off', contract: false });
+    const consumer = createScanConsumer({ clock: now });
+    wb.queue.registerConsumer(
+      SCAN_QUEUE,
+      (event) => {
+        // The retry comes after the stopped invocation's lens claims have run out, as on Forge.
+        if (event.retryContext?.retryCount) wb.clock.now = new Date(now() + MINUTE);
+        return consumer(event);
+      },
+      { timeoutSeconds: 3 },
+    );
+    await wb.asSystem(() =>
+      saveSettings(PROJECT_KEY, { flagActions: { label: 'zombie', comment: false } }, 0),
+    );
+    const keys = wb.jira.store.bulkCreateIssues(Array.from({ length: 250 }, idle));
+    // The third lens batch (of 100) outlasts the time limit: two have landed when Forge stops the invocation.
+    let writes = 0;
+    const handle = wb.jira.handle.bind(wb.jira);
+    wb.jira.handle = async (req) => {
+      if (req.path.includes('/properties/multi') && ++writes === 3)
+        await new Promise((r) => setTimeout(r, 5_000));
+      return handle(req);
+    };
+
+    const [event] = await wb.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await wb.queue.runDue({ until: 'idle', advanceClock: true });
+
+    expect(wb.queue.deliveries.filter((d) => !d.ok)).toHaveLength(1);
+    expect(writes).toBeGreaterThan(3);
+    expect(
+      keys.filter((k) => readLens(wb.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).flag),
+    ).toHaveLength(250);
+    const [summary] = (await summaries()).filter((s) => s.runId === event!.runId);
+    expect(summary).toMatchObject({
+      status: 'finished',
+      counters: { issues: 250, flagged: 250, changed: 250, edits: 250, invocations: 2 },
+    });
+  }, 30_000);
+});
+
 describe('"Scan now" and the lease that decides whether a run happens', () => {
   const scanNowAs = (extra: { dryRun?: boolean } = {}) =>
     wb.asUser(USERS.admin, () => scanNow({ projectKey: PROJECT_KEY, ...extra }, { accountId: USERS.admin }));
