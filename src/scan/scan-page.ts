@@ -327,7 +327,14 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
   const edits: PlannedEdits = { addLabel: null, removeLabel: null, comment: false };
   // The label the app put there for the stored flag, by the name it had then (the settings may name another now).
   const applied = appliedLabel(stored.flag, label);
-  if (flag && label && !flag.labelApplied) {
+  // A standing flag whose label the settings have renamed, or no longer want: the old label comes off now (one
+  // label edit an issue a run), and the new one goes on at the next run. One a person took off already is
+  // simply no longer applied, so the new one goes on now.
+  if (flag && applied && (!label || applied.toLowerCase() !== label.toLowerCase())) {
+    if (hasLabel(applied)) edits.removeLabel = applied;
+    else flag = withoutLabel(flag);
+  }
+  if (flag && label && !flag.labelApplied && !edits.removeLabel) {
     // A label a person already put there counts as applied: no call needed.
     if (hasLabel(label)) flag = { ...flag, labelApplied: true, labelName: label };
     else edits.addLabel = label;
@@ -394,6 +401,12 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
   };
 }
 
+/** A flag with no label of the app's on the issue. */
+function withoutLabel(flag: ZombieFlag): ZombieFlag {
+  const { labelName: _gone, ...rest } = flag;
+  return { ...rest, labelApplied: false };
+}
+
 /** The lens after the app's own edits: marks what was done and when, so the edit is not taken for activity. */
 export function afterAppEdits(
   plan: IssuePlan,
@@ -409,9 +422,11 @@ export function afterAppEdits(
       }
     : null;
   const edited = done.label || done.comment;
+  // A standing flag's old label taken off (the settings renamed it): the new one goes on at the next run.
+  const relabelled = flag && done.label && plan.edits.removeLabel !== null ? withoutLabel(flag) : flag;
   return {
     ...next,
-    flag,
+    flag: relabelled,
     ...(edited ? { lastAppEditAt: done.at, realActivityBeforeAppEdit: plan.lastRealActivity } : {}),
     // The label may land later than this stamp: the next scan asks Jira when it did.
     ...(done.task ? { appEditTask: done.task } : {}),
