@@ -61,6 +61,11 @@ export const describePayloadSchema = z
       1,
       'Save the hypothesis first: only a saved hypothesis goes into the description.',
     ),
+    /**
+     * The fingerprint (descriptionDigest) of the description the panel showed: one changed in Jira since is not
+     * written over. Absent from an older panel's request, which is written as before.
+     */
+    shown: z.string().max(40, 'The description shown is not one this panel sent.').optional(),
   })
   .strict();
 export type DescribePayload = z.input<typeof describePayloadSchema>;

@@ -3,6 +3,7 @@
  * asUser(), so Jira itself decides who may see and who may change it; app storage (outcomes, settings) is
  * read through ports so tests and the resolver can wire it as they need.
  */
+import { descriptionDigest } from '../domain/description-digest';
 import { describeWithHypothesis, leadTexts, type DescriptionChange } from '../domain/hypothesis-text';
 import type {
   LoadPayload,
@@ -506,11 +507,12 @@ async function recordLead(
 }
 
 /**
- * Sets the description, as the user (Jira checks their edit permission at the write itself), and records its lead.
- * When the call fails in a way that may have come after the edit, the description is read again: the one sent is
- * written, and its lead recorded as for any other; anything else is not there yet, and the error is answered as
- * it came. Jira may still make it (a 504 often means it is still at it), so until then both the new lead and
- * the `earlier` ones are recorded: whichever the description ends up starting with, the next change replaces it.
+ * Sets the description, as the user (Jira checks their edit permission at the write itself), with its lead
+ * recorded first, beside the `earlier` ones: a write Forge stops, or that Jira makes after answering 504, is then
+ * known as the app's all the same, and so is an earlier lead an unconfirmed change may still put there, whatever
+ * lands last. A write Jira refused leaves the record as it was. When the call fails in a way that may have come
+ * after the edit, the description is read again: the one sent is written; anything else is not there yet, and
+ * the error is answered as it came.
  */
 async function editDescription(
   jira: JiraClient,
@@ -519,12 +521,15 @@ async function editDescription(
   lead: string[],
   earlier: string[][],
 ): Promise<void> {
+  await recordLead(jira, issueKey, lead, earlier);
   try {
     await jira.setDescription(issueKey, description);
   } catch (e) {
-    if (!writeMayHaveLanded(e)) throw e;
-    // Before the read-back: neither its verdict nor its failure tells whether the edit lands later.
-    await recordLead(jira, issueKey, lead, earlier);
+    if (!writeMayHaveLanded(e)) {
+      const [previous, ...before] = earlier;
+      if (previous) await recordLead(jira, issueKey, previous, before);
+      throw e;
+    }
     // A read that fails too leaves it unknown: the original error says so (the panel asks to check the issue).
     const now = await jira.getIssue(issueKey, { fields: ['description'] }).catch(() => null);
     if (!now) throw e;
@@ -532,7 +537,6 @@ async function editDescription(
     // may not have been changed, to be read on the issue before trying again.
     if (toPlainText(now.fields.description ?? null) !== toPlainText(description)) throw e;
   }
-  await recordLead(jira, issueKey, lead);
 }
 
 /**
@@ -540,7 +544,12 @@ async function editDescription(
  * the problem rather than the recipe. Only the version the panel showed is written: a newer save is a conflict.
  */
 export async function describeWithSavedHypothesis(
-  payload: { issueKey?: string | undefined; change: DescriptionChange; version: number },
+  payload: {
+    issueKey?: string | undefined;
+    change: DescriptionChange;
+    version: number;
+    shown?: string | undefined;
+  },
   call: CallContext,
   ports: IssueLensPorts,
 ): Promise<PanelDescribeData> {
@@ -577,6 +586,13 @@ export async function describeWithSavedHypothesis(
         payload.change,
         earlierLeads,
       );
+      if (payload.shown !== undefined && descriptionDigest(issue.description) !== payload.shown) {
+        // This very change sent again after it landed (its answer lost) finds its own text: nothing more to do.
+        if (toPlainText(issue.description) === toPlainText(description)) return { description };
+        throw new ConflictError(
+          'The Jira description was changed since this panel showed it, so it was not written over.',
+        );
+      }
       await checkHeld(held);
       // What is written is recorded, to be known as the app's own next time.
       await editDescription(jira, issueKey, description, leadTexts(lens.hypothesis, expected), earlierLeads);

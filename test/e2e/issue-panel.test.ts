@@ -260,6 +260,35 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('leaves a description someone rewrote in Jira since the panel showed it, and says so', async () => {
+    const recipeKey = aCartRecipe();
+    const { page, panel } = await openPanel('admin', 'light', recipeKey);
+    await panel.getByLabel('Persona').fill('shopper');
+    await panel.getByLabel('Intent').fill('bookmark items in the cart');
+    await panel.getByLabel('Benefit').fill('I can come back and finish');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    // A colleague adds acceptance criteria to the description in Jira, after the panel loaded it.
+    const theirs = `${CART_RECIPE} Acceptance: legal signs off first.`;
+    wb.app.jira.store.updateIssueFields(wb.app.jira.store.getIssue(recipeKey)!.id, {
+      description: {
+        type: 'doc',
+        version: 1,
+        content: [{ type: 'paragraph', content: [{ type: 'text', text: theirs }] }],
+      },
+    });
+    const warning = panel.getByTestId('recipe-warning');
+    await warning.getByRole('button', { name: 'Replace the description with the hypothesis' }).click();
+    await warning.getByTestId('confirm-replace').getByRole('button', { name: 'Replace it' }).click();
+    const banner = panel.getByTestId('save-result');
+    await banner.getByText('The description was not changed').waitFor();
+    expect(await banner.innerText()).toContain(
+      'The Jira description was changed since this panel showed it, so it was not written over.',
+    );
+    expect(toPlainText(wb.app.jira.store.getIssue(recipeKey)!.description as AdfNode | null)).toBe(theirs);
+    await page.close();
+  });
+
   it('says which typed fields a pasted story replaced, and undoes the fill on request', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({

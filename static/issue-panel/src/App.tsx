@@ -18,6 +18,7 @@ import type {
 import type { ErrorAnswer, LastWrite } from '../../../src/contract/answer';
 import { assessIssue } from '../../../src/domain/assess-issue';
 import { checkByNotBefore } from '../../../src/domain/check-by';
+import { descriptionDigest } from '../../../src/domain/description-digest';
 import { movementPhrase } from '../../../src/domain/hypothesis-text';
 import type { ExpectedOutcome } from '../../../src/domain/schemas';
 import { callResolver, flag, personDecimalMark, personScope } from '../../shared/bridge';
@@ -669,6 +670,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     const answer = await callResolver<PanelDescribeData>(ISSUE_PANEL_RESOLVERS.describe, {
       change,
       version: base.version,
+      // Jira is not asked to write over a description changed since this panel showed it.
+      shown: descriptionDigest(description),
     });
     setDescribing(false);
     if (answer.ok) {
