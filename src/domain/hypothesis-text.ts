@@ -116,8 +116,12 @@ function blocksOf(description: string | AdfNode | null): AdfNode[] {
     .map(paragraph);
 }
 
-/** A block's plain text: what a lead is recognised by, whatever marks or ids Jira adds to it. */
+/** A block's plain text: what a lead is recognised by, whatever ids Jira adds to it. */
 const blockText = (n: AdfNode) => toPlainText({ type: 'doc', content: [n] }).trim();
+
+/** A paragraph of text as the app writes it: no link, emphasis or mention a person added to its words. */
+const asWritten = (n: AdfNode) =>
+  n.type === 'paragraph' && (n.content ?? []).every((c) => c.type === 'text' && !(c.marks ?? []).length);
 
 /** The texts of the paragraphs describeWithHypothesis writes: kept, to know them as the app's own later. */
 export function leadTexts(h: Hypothesis, expected: ExpectedOutcome[]): string[] {
@@ -127,14 +131,15 @@ export function leadTexts(h: Hypothesis, expected: ExpectedOutcome[]): string[] 
 /**
  * The blocks below a lead of paragraphs with the texts of one of `leads` and its rule, or none when the
  * description is that lead alone (after a replace); the blocks as they are when it starts with none of them. A lead
- * edited by hand no longer matches, so text a person wrote is never taken for it.
+ * edited by hand, in its words or their formatting (a link added), no longer matches, so what a person wrote is
+ * never taken for it.
  */
 function withoutLead(blocks: AdfNode[], leads: string[][]): AdfNode[] {
   for (const texts of leads) {
     const starts =
       texts.length > 0 &&
       blocks.length >= texts.length &&
-      texts.every((t, i) => blocks[i]!.type === 'paragraph' && blockText(blocks[i]!) === t);
+      texts.every((t, i) => asWritten(blocks[i]!) && blockText(blocks[i]!) === t);
     if (!starts) continue;
     if (blocks.length === texts.length) return [];
     // Followed by a paragraph rather than its rule, it is not this lead (a person went on writing, or a longer one).

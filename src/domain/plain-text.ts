@@ -4,7 +4,13 @@
  * Pure, never throws, linear in the input size (no nested quantifiers that can backtrack).
  */
 
-export type AdfNode = { type: string; text?: string; content?: AdfNode[]; attrs?: Record<string, unknown> };
+export type AdfNode = {
+  type: string;
+  text?: string;
+  content?: AdfNode[];
+  attrs?: Record<string, unknown>;
+  marks?: Array<{ type: string; attrs?: Record<string, unknown> }>;
+};
 
 /** Marker left where a code block was: code is not prose, so no signal may be read from it. */
 export const CODE_MARKER = '(code)';

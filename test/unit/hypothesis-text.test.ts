@@ -133,6 +133,43 @@ describe('the hypothesis as description text', () => {
     ]);
   });
 
+  it('keeps a lead a person formatted (a link on its words) as their text, below the new one', () => {
+    const old = {
+      type: 'doc',
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Make it blue' }] }],
+    };
+    const once = describeWithHypothesis(bet.hypothesis, [], old, 'prefix');
+    const [lead, ...rest] = once.content!;
+    const sentence = lead!.content![0]!.text!;
+    const link = { type: 'link', attrs: { href: 'https://research.example/interviews' } };
+    const linked = {
+      ...once,
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: sentence.slice(0, 13) },
+            { type: 'text', text: sentence.slice(13), marks: [link] },
+          ],
+        },
+        ...rest,
+      ],
+    };
+
+    const again = describeWithHypothesis(bet.hypothesis, [], linked, 'prefix', [
+      leadTexts(bet.hypothesis, []),
+    ]);
+
+    expect(JSON.stringify(again)).toContain('research.example/interviews');
+    expect(again.content!.map((n) => n.type)).toEqual([
+      'paragraph',
+      'rule',
+      'paragraph',
+      'rule',
+      'paragraph',
+    ]);
+  });
+
   describe('a hypothesis edited since the app put it on top', () => {
     const old = {
       type: 'doc',
