@@ -26,6 +26,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   condition: 'Kill condition',
   result: 'Result',
   change: 'Description change',
+  shown: 'Description shown',
   story: 'Story',
   decimalMark: 'Decimal mark',
   // The project page.
