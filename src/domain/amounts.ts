@@ -30,6 +30,15 @@ export const UNIT_SRC =
 const GROUP_SPACE_SRC = '[ \\u00a0\\u202f\\u2009]';
 
 /**
+ * Where no number starts: inside a run of digits, or at a group of a grouped number ("000" of "12 000", "111" of
+ * "1,111"), which the number that holds it reads. Without it, a pattern that fails after a long run of groups
+ * ("111 111 111 …" to the end of a pasted table) would be tried again from each of its groups, reading the rest of
+ * the run each time: time growing with the square of the run. With it, the run is read from its first digit only.
+ * A lookbehind of at most five characters, so it costs the same wherever it is tried.
+ */
+const NOT_WITHIN_A_NUMBER_SRC = `(?<!\\d|(?:^|\\D)\\d{1,3}(?:[,'’]|${GROUP_SPACE_SRC}))`;
+
+/**
  * A number, captured in one group. "1,200" is twelve hundred: a comma followed by three digits groups thousands, and
  * so does a space ("12 000", "1 200 000") and the Swiss apostrophe ("1'200").
  * A currency may lead ("$40", "EUR 40"), which currencyOf reads from the match. A sign may lead ("-5": NPS can be
@@ -37,7 +46,7 @@ const GROUP_SPACE_SRC = '[ \\u00a0\\u202f\\u2009]';
  * as a number field, a spreadsheet and readTypedNumber read it; read as "1", the rest would be lost unseen. A run
  * of more than fifteen digits is no number: read, its first fifteen would be a number ten or more times too small.
  */
-export const NUMBER_SRC = `(?:(?:${CURRENCY_SIGN_SRC}|\\b(?:${CURRENCY_CODES}))\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:['’]\\d{3})+(?!\\d)|\\d{1,3}(?:${GROUP_SPACE_SRC}\\d{3})+(?!\\d|\\s?(?:%|per\\s?cent))|\\d{1,15}(?!\\d))(?:\\.\\d{1,15})?(?:e[-+]?\\d{1,3}(?!\\w|\\.\\d))?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
+export const NUMBER_SRC = `${NOT_WITHIN_A_NUMBER_SRC}(?:(?:${CURRENCY_SIGN_SRC}|\\b(?:${CURRENCY_CODES}))\\s?)?([-+−]?(?:\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:['’]\\d{3})+(?!\\d)|\\d{1,3}(?:${GROUP_SPACE_SRC}\\d{3})+(?!\\d|\\s?(?:%|per\\s?cent))|\\d{1,15}(?!\\d))(?:\\.\\d{1,15})?(?:e[-+]?\\d{1,3}(?!\\w|\\.\\d))?(?:\\s?(?:k|m|bn|thousand|million|billion)\\b)?)`;
 
 /** A number (the first group) and its unit if it has one (the second): "40%", "800 ms", "$40". */
 export const AMOUNT_SRC = `${NUMBER_SRC}\\s?(${UNIT_SRC})?`;
@@ -80,6 +89,33 @@ export function currencyOf(matched: string): string | null {
  */
 export function amountValue(amount: RegExpExecArray, group = 1): number | null {
   return toNumber(amount[group], currencyOf(amount[0]) !== null);
+}
+
+/** A multiplier at the end of a number NUMBER_SRC captured: "3 million", "10k", "$2m". */
+const SCALE_AT_END = /\s?(?:k|m|bn|thousand|million|billion)$/i;
+
+/**
+ * The baseline and target of a range match (groups 1 and 3 its numbers, 2 and 4 their units), a multiplier said
+ * once, after the target, applied to both: "from 2 to 3 million" is from two million, as "from 2% to 3%" would be
+ * written "from 2 to 3%". Only a bare baseline within ten times the target's number takes it ("from 10 to 15
+ * thousand"); "from 500 to 1.2 million" and "from $40 to $1.5M" keep their 500 and 40, and a baseline with a unit of
+ * its own keeps its own.
+ */
+export function rangeValues(range: RegExpExecArray): [number | null, number | null] {
+  const money = currencyOf(range[0]) !== null;
+  const [baseline, target] = [toNumber(range[1], money), toNumber(range[3], money)];
+  const scale = range[3] === undefined ? null : SCALE_AT_END.exec(range[3]);
+  if (baseline === null || target === null || scale === null || SCALE_AT_END.test(range[1]!))
+    return [baseline, target];
+  if (range[2] !== undefined && normaliseUnit(range[2]) !== normaliseUnit(range[4]))
+    return [baseline, target];
+  const bare = toNumber(range[3]!.slice(0, scale.index), money);
+  // A lower-case "m" without money is minutes, not a million: the target kept its number.
+  if (bare === null || bare === 0 || bare === target) return [baseline, target];
+  const ratio = Math.abs(baseline / bare);
+  if (Math.abs(baseline) >= 1000 || ratio < 0.1 || ratio > 10) return [baseline, target];
+  const scaled = Number((baseline * (target / bare)).toPrecision(15));
+  return [Number.isFinite(scaled) ? scaled : baseline, target];
 }
 
 /** The unit of an AMOUNT_SRC match (its second group), else its currency. */

@@ -14,8 +14,9 @@ import { ISO_DATE_PATTERN, checkIssueLensDraft, isRealDate } from './draft-rules
 import { toBeforeWant } from './hypothesis-text';
 import { MAX_ABS_VALUE } from './measurement-input';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
-import { hasWord, isPlaceholder, metricNameProblem, saysSomething } from './says-something';
+import { hasWord, isTemplateSlot, metricNameProblem, namesNothing, saysSomething } from './says-something';
 import type { ExpectedOutcome, Hypothesis, IssueLensDraft } from './schemas';
+import { asSeen } from './visible-text';
 
 export { saysSomething } from './says-something';
 
@@ -56,7 +57,7 @@ export interface QualityInput {
 
 function namesSomeone(text: string | undefined): boolean {
   const value = (text ?? '').trim();
-  return hasWord(value, 2) && !isPlaceholder(value);
+  return hasWord(value, 2) && !namesNothing(value);
 }
 
 /**
@@ -70,7 +71,32 @@ export interface PartsSaid {
   metric: boolean;
 }
 
-export function partsSaid(h: Hypothesis, expected: ExpectedOutcome | undefined): PartsSaid {
+/**
+ * The parts as a reader sees them (visible-text.ts, asSeen): "sys\u200Btem", "system\u00AD" and fullwidth
+ * "ｓｙｓｔｅｍ" are "system", and "\u202Eyyy\u202C" is "yyy". The checks read text only through this, once where
+ * it enters them; ASCII parts, most of them, are given back as they are.
+ */
+export function hypothesisAsSeen(h: Hypothesis): Hypothesis {
+  const [persona, intent, benefit] = [h.persona, h.intent, h.benefit].map((p) =>
+    p === undefined ? p : asSeen(p),
+  );
+  return persona === h.persona && intent === h.intent && benefit === h.benefit
+    ? h
+    : { ...h, persona, intent, benefit };
+}
+
+/** An expectation with its metric's name as a reader sees it (hypothesisAsSeen). */
+export function expectedAsSeen(e: ExpectedOutcome): ExpectedOutcome {
+  const metric = e.metric === undefined ? e.metric : asSeen(e.metric);
+  return metric === e.metric ? e : { ...e, metric };
+}
+
+export function partsSaid(written: Hypothesis, expected: ExpectedOutcome | undefined): PartsSaid {
+  return partsSaidAsSeen(hypothesisAsSeen(written), expected && expectedAsSeen(expected));
+}
+
+/** partsSaid of a hypothesis hypothesisAsSeen gave, and an expectation whose metric is as seen: read once. */
+export function partsSaidAsSeen(h: Hypothesis, expected: ExpectedOutcome | undefined): PartsSaid {
   return {
     persona: namesSomeone(h.persona),
     intent: saysSomething(h.intent),
@@ -151,11 +177,32 @@ function notAUserWhy(role: string): string | null {
   return null;
 }
 
-function checkRole(persona: string | undefined, said: PartsSaid): QualityCheck {
-  const role = (persona ?? '').trim();
+/**
+ * "Server" is a machine or a person who waits at tables: the want tells which. Words of a restaurant's floor make
+ * it a person ("take orders faster", "my tables", "diners", "tips"); without them it is read as the machine.
+ */
+const SERVES_AT_TABLES =
+  /^(?:(?:the|a|an|our|my)\s+)?(?:restaurant\s+|bar\s+|cafe\s+|café\s+|head\s+|lead\s+)?servers?$/i;
+const RESTAURANT_WANT =
+  /\b(?:(?:take|taking|took|enter|entering|send|sending|place|placing)\s+(?:(?:the|an?|my|their|more|new|drink|food|table)\s+){0,2}orders?|diners?|guests?|patrons?|tips?|shifts?|menus?|food|drinks?|meals?|dishes|kitchen|restaurant|reservations?|seating|allerg\w*|my\s+(?:tables?|section|customers?))\b/i;
+
+function checkRole(h: Hypothesis, said: PartsSaid): QualityCheck {
+  const role = (h.persona ?? '').trim();
   if (!role) return fail('valid-role', null, 'No role: say who has the need, e.g. "a returning shopper".');
   if (!said.persona)
-    return fail('valid-role', role, `"${role}" is not a role: name the person who uses the product.`);
+    return fail(
+      'valid-role',
+      role,
+      isTemplateSlot(role)
+        ? `"${role}" is the template's placeholder, not a role: name the person who uses the product.`
+        : `"${role}" is not a role: name the person who uses the product.`,
+    );
+  if (SERVES_AT_TABLES.test(role) && RESTAURANT_WANT.test(`${h.intent ?? ''} ${h.benefit ?? ''}`))
+    return pass(
+      'valid-role',
+      role,
+      `"${role}" waits on people, as the want says: someone who uses the product.`,
+    );
   const why = notAUserWhy(role);
   if (why) return fail('valid-role', role, why);
   return pass('valid-role', role, `"${role}" is someone who uses the product.`);
@@ -171,6 +218,15 @@ function checkWellFormed(h: Hypothesis, said: PartsSaid): QualityCheck {
   ];
   const empty = parts.filter(([, value]) => !value?.trim()).map(([name]) => name);
   const hollow = parts.filter(([, value, says]) => value?.trim() && !says);
+  const slots = hollow.filter(([, value]) => isTemplateSlot(value!));
+  if (slots.length > 0) {
+    const quoted = slots.map(([name, value]) => `${name} "${value!.trim()}"`);
+    return fail(
+      'well-formed',
+      slots[0]![1]!.trim(),
+      `${joinList(quoted)} ${slots.length > 1 ? 'are' : 'is'} still the template's placeholder: write your own words in ${slots.length > 1 ? 'their' : 'its'} place.`,
+    );
+  }
   if (hollow.length > 0) {
     const quoted = hollow.map(([name, value]) => `${name} "${value!.trim()}"`);
     return fail(
@@ -216,7 +272,11 @@ const SECOND_ACTION = new RegExp(
     'unlink|attach|detach|embed|extract|convert|translate|monitor|measure|calculate|predict|forecast|automate|' +
     'debug|fix|preview|conduct|prepare|get|store|write|check|' +
     // Movements of a metric: "reduce drop-off and increase conversion" is two bets.
-    'increase|decrease|reduce|improve|boost|grow|shorten|minimi[sz]e|maximi[sz]e|raise' +
+    'increase|decrease|reduce|improve|boost|grow|shorten|minimi[sz]e|maximi[sz]e|raise|' +
+    // Verbs that are nouns as often ("the rent", "a tag", "a stream"): a verb only with a word after them, and
+    // "make" not in "make sure" or "make it …", which say how, not what else.
+    '(?:reserve|rent|tag|stream|post|chat|record|scan|sync|organi[sz]e|plan|order|' +
+    'make(?!\\s+(?:sure|it|them|this|that|things|everything)\\b))(?=\\s+[a-z])' +
     ')\\b(?!\\s+(?:of|for|to|is|are|was|were|and|or|in|on|with)\\b)',
   'i',
 );
@@ -261,7 +321,12 @@ const NOT_MINIMAL = [
     why: 'gives examples',
   },
   // A full stop that ends an abbreviation ("incl. VAT") ends no sentence: read with sentenceBreakIn.
-  { re: /[.!?]\s+\S[^]*$/g, why: 'goes on with another sentence', sentenceBreak: true },
+  // "later.The button is blue": a sentence may start with no space after the full stop, before a capitalised word.
+  {
+    re: /[.!?](?:\s+\S|(?<=[a-z]{2}.)(?=[A-Z][a-z]))[^]*$/g,
+    why: 'goes on with another sentence',
+    sentenceBreak: true,
+  },
 ] as const;
 
 /** A sentence of the story that is not its "We expect …": "As a shopper, … We expect X to fall …" is fine. */
@@ -285,7 +350,8 @@ function checkMinimal(h: Hypothesis, text: string | undefined): QualityCheck {
 
 /** The first NOT_MINIMAL rule a part of the story breaks, as a failed check; null when it breaks none. */
 function notMinimalPart(value: string | undefined): QualityCheck | null {
-  if (!value) return null;
+  // A template's "[persona]" is no remark: well-formed says what it is.
+  if (!value || isTemplateSlot(value)) return null;
   const part = withoutEndMarks(value.trim());
   for (const rule of NOT_MINIMAL) {
     const m = 'sentenceBreak' in rule ? sentenceBreakIn(part, rule.re) : rule.re.exec(part);
@@ -317,7 +383,11 @@ function withoutEndMarks(text: string): string {
   return end === text.length ? text : text.slice(0, end);
 }
 
-const SENTENCE_BREAK = /[.!?]\s+(?=\S)/g;
+/**
+ * Where a sentence ends: a mark (an ellipsis too) and a space, or a mark right before a capitalised word ("later.The
+ * button").
+ */
+const SENTENCE_BREAK = /[.!?…](?:\s+(?=\S)|(?<=[a-z]{2}.)(?=[A-Z][a-z]))/g;
 
 /** The first sentence after the story's own that is neither its expectation nor its "So that …". */
 function extraSentence(text: string): string | null {
@@ -347,6 +417,34 @@ const WIDGET_WANTED =
   /^(?:(?:see|use|get)\s+(?:a|an|some|new)\s+(?:[\w'’-]+\s+){0,5}?|(?:(?!the\b)[\w'’-]+\s+){0,5})(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|banners?|icons?|sliders?|carousels?|wizards?|widgets?)(?:$|(?=\s+(?:on|in|at|to|for|next|beside|under|above|below)\b))/i;
 const NOUN_PHRASE_ARTEFACT =
   /^(?:a|an|the|some|new)\s+(?:[\w'’-]+\s+){0,5}?(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|tabs?|banners?|icons?|links?|chat-?bots?|(?:mobile\s+)?apps?|pages?|screens?|dashboards?|widgets?|fields?|menus?|sliders?|carousels?|wizards?|features?|apis?|endpoints?|integrations?|notifications?)\b/i;
+/** What follows "the page" when the want is what it should do: "the page to load …", "the app to remember …". */
+const TO_DO = /^\s+to\s+\p{L}/u;
+
+/**
+ * A thing to build named as the want (NOUN_PHRASE_ARTEFACT): "a wishlist page", "new push notifications". "The
+ * page to load in under two seconds" is not one: the page is there already, and the want is what it should do for
+ * the user, a need the squad may meet as it sees fit.
+ */
+function namedArtefact(want: string): RegExpExecArray | null {
+  const m = NOUN_PHRASE_ARTEFACT.exec(want);
+  return m && thingToDo(want, m) ? null : m;
+}
+
+/** "the page" of "the page to load in under two seconds": a thing there already, and what it should do. */
+const thingToDo = (want: string, m: RegExpExecArray): boolean =>
+  /^the\s/i.test(m[0]) && TO_DO.test(want.slice(m[0].length));
+
+/**
+ * The detector's evidence without the thing a want asks to behave ("the page" of "the page to load faster"): the
+ * detector reads "want the page" as a widget wanted, which the want goes on to say it is not.
+ */
+function withoutThingToDo(evidence: string[], want: string): string[] {
+  const m = NOUN_PHRASE_ARTEFACT.exec(want);
+  if (!m || !thingToDo(want, m)) return evidence;
+  const thing = m[0].toLowerCase();
+  return evidence.filter((phrase) => phrase.toLowerCase() !== thing);
+}
+
 /**
  * The detector's evidence in the want, leaving out its first word: a want starts with the user's own action
  * ("edit my profile", "create an account"), which the detector alone would read as a build instruction.
@@ -403,8 +501,7 @@ function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | 
   if (!said.intent) return fail('problem-oriented', null, 'No want written: say what the user needs.');
   // "you to add a wishlist page", "the team to build …": a request to the builders, judged as the work it asks for.
   const asked = want.replace(ASKED_OF_THE_BUILDERS, '');
-  const built =
-    BUILD_THEN_ARTEFACT.exec(asked) ?? NOUN_PHRASE_ARTEFACT.exec(asked) ?? WIDGET_WANTED.exec(asked);
+  const built = BUILD_THEN_ARTEFACT.exec(asked) ?? namedArtefact(asked) ?? WIDGET_WANTED.exec(asked);
   // "add a product to my wishlist page", "design my own forms": the person's own things, used in the product.
   if (built && !/\b(?:my|our|their|his|her)\b/i.test(built[0])) {
     const phrase = built[0];
@@ -414,7 +511,7 @@ function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | 
       `"${phrase}" prescribes what to build: say what the user needs to do, and leave the solution to the squad.`,
     );
   }
-  const evidence = given ?? evidenceInWant(want, h);
+  const evidence = withoutThingToDo(given ?? evidenceInWant(want, h), asked);
   if (evidence.length > 0) {
     return fail(
       'problem-oriented',
@@ -460,6 +557,19 @@ function checkMeasurable(
   for (const further of expected.slice(1)) {
     const named = metricNameProblem(further.metric ?? '');
     if (named) return fail('measurable', further.metric!.trim(), `In a further expectation, ${named}`);
+    // "… and conversion to improve": a further bet with no numbers is a hope, which no one can check.
+    const unmeasured = [
+      further.baseline === undefined ? 'its baseline today' : null,
+      further.target === undefined ? 'the target' : null,
+    ].filter((part): part is string => part !== null);
+    if (unmeasured.length > 0) {
+      const name = further.metric?.trim() || 'a further expectation';
+      return fail(
+        'measurable',
+        name,
+        `The further expectation "${name}" cannot be checked: say ${joinList(unmeasured)}, or leave it out.`,
+      );
+    }
     const problem =
       alsoExpectedProblem(further, mark, undefined, notBefore) ?? farCheckBy(further.checkBy, notBefore);
     if (problem) {
@@ -554,16 +664,27 @@ function refusedBySave(e: ExpectedOutcome, mark: DecimalMark): string | null {
  * All six checks, in the order of QUALITY_CRITERIA. `said` is what partsSaid makes of the same hypothesis and first
  * expectation, when the caller has it already.
  */
-export function checkHypothesisQuality(
-  input: QualityInput,
-  said: PartsSaid = partsSaid(input.hypothesis, input.expected[0]),
-): QualityCheck[] {
+export function checkHypothesisQuality(written: QualityInput, given?: PartsSaid): QualityCheck[] {
+  // The whole text is read only for a sentence after the story's own (extraSentence), which needs no normalising.
+  const input = {
+    ...written,
+    hypothesis: hypothesisAsSeen(written.hypothesis),
+    expected: written.expected.map(expectedAsSeen),
+  };
+  return checkQualityAsSeen(input, given ?? partsSaidAsSeen(input.hypothesis, input.expected[0]));
+}
+
+/**
+ * checkHypothesisQuality of an input already as seen: its hypothesis from hypothesisAsSeen, its metrics' names
+ * from expectedAsSeen. The score reads a hypothesis once for its own parts and these checks.
+ */
+export function checkQualityAsSeen(input: QualityInput, said: PartsSaid): QualityCheck[] {
   const h = input.hypothesis;
   return [
     checkWellFormed(h, said),
     checkAtomic(h.intent, said),
     checkMinimal(h, input.text),
-    checkRole(h.persona, said),
+    checkRole(h, said),
     checkProblemOriented(h, said, input.wantEvidence),
     checkMeasurable(input.expected, said, input.checkByNotBefore, input.decimalMark),
   ];

@@ -81,47 +81,229 @@ const KEY_OF = new Int8Array(26);
   for (let col = 0; col < row.length; col++) KEY_OF[row.charCodeAt(col) - 97] = r * 16 + col;
 });
 
-/**
- * A part made only of runs along one keyboard row ("sdfgh", "hjkkl", "poiuy"): each word at least four keys that
- * follow one another in one direction, a key pressed twice allowed. Four keys, not three: "tree" and "poi" are
- * such runs of three. Real words fail at their first two letters, so this costs little.
- */
-function isKeyMash(value: string): boolean {
-  let mashes = 0;
-  let keys = 0;
-  let last = -1;
-  let step = 0;
-  for (let i = 0; i <= value.length; i++) {
-    const c = i < value.length ? value.charCodeAt(i) : 32;
-    const lower = c | 32;
-    if (lower >= 97 && lower <= 122 && c < 128) {
-      const key = KEY_OF[lower - 97]!;
-      if (last < 0) {
-        keys = 1;
-        step = 0;
-      } else if (key !== last) {
-        const d = key - last;
-        if ((d !== 1 && d !== -1) || (step !== 0 && d !== step)) return false;
-        keys++;
-        step = d;
-      }
-      last = key;
-    } else if (c > 127 || (c >= 48 && c <= 57)) {
-      return false;
-    } else if (last >= 0) {
-      if (keys < 4) return false;
-      mashes++;
-      last = -1;
-    }
-  }
-  return mashes > 0;
+/** The key of the character at `i`, or -1 when it is not an ASCII letter. */
+function keyAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  const lower = c | 32;
+  return c < 128 && lower >= 97 && lower <= 122 ? KEY_OF[lower - 97]! : -1;
 }
 
-// Filler runs short; a longer part is taken as written, and the test is spared on most intents and benefits.
+/**
+ * A word made of a run along one keyboard row: at least four keys that follow one another in one direction, a key
+ * pressed twice allowed ("sdfgh", "hjkkl", "poiuy"). Four keys, not three: "tree" and "poi" are such runs of three.
+ * Real words fail at their first two letters, so this costs little.
+ */
+function isKeyRun(text: string, start: number, end: number): boolean {
+  let keys = 1;
+  let step = 0;
+  for (let i = start + 1; i < end; i++) {
+    const d = keyAt(text, i) - keyAt(text, i - 1);
+    if (d === 0) continue;
+    if ((d !== 1 && d !== -1) || (step !== 0 && d !== step)) return false;
+    keys++;
+    step = d;
+  }
+  return keys >= 4;
+}
+
+/**
+ * A word that strikes a short run of neighbouring keys again and again, turning back or starting over: "jkjkjk",
+ * "kjhkjh", "fghfgh", "asdasd", "dsadsa". The run is two to four keys along one row, each pressed once, and the
+ * word is at least two of it. No word of the published stories is one ("poop" and "papa" are not runs).
+ */
+function isKeyRepeat(text: string, start: number, end: number): boolean {
+  const n = end - start;
+  for (let unit = 2; unit <= 4 && 2 * unit <= n; unit++) {
+    let step = 0;
+    let run = true;
+    for (let i = start + 1; i < start + unit && run; i++) {
+      const d = keyAt(text, i) - keyAt(text, i - 1);
+      run = (d === 1 || d === -1) && (step === 0 || d === step);
+      step = d;
+    }
+    if (!run) continue;
+    let i = start + unit;
+    while (i < end && (text.charCodeAt(i) | 32) === (text.charCodeAt(i - unit) | 32)) i++;
+    if (i === end) return true;
+  }
+  return false;
+}
+
+/** A word of ASCII letters only that is a key mash: a run along one row, or a short run struck again and again. */
+function isKeyMash(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (keyAt(text, i) < 0) return false;
+  return isKeyRun(text, start, end) || isKeyRepeat(text, start, end);
+}
+
+/**
+ * Words that stand in for one on their own, for parts of any length (fillerWords): the single words of
+ * PLACEHOLDER_WORDS, typesetters' Latin beyond "lorem ipsum" (LOREM_WORDS), and words that only point at something
+ * said elsewhere (POINTER_WORDS: "I want this, so that that").
+ */
+const FILLER_WORDS =
+  'tbd tbc tba todo n/a na none nothing test testing hjkl jkl sdf abc abcd def ghi xyz foo bar baz qux lorem ipsum ' +
+  'dolor sit amet consectetur adipiscing elit whatever something stuff etc placeholder ditto';
+/** The words of PLACEHOLDER_WORDS that are a pattern, not a word: a letter repeated, key mashes, "blahblah". */
+const FILLER_PATTERN = /^(?:(\p{L}\p{M}*)\1*|asdf?\w*|qwer?\w*|zxcv?\w*|(?:blah?)+)$/iu;
+/**
+ * The rest of the typesetters' Latin, after "lorem ipsum dolor sit amet, consectetur adipiscing elit": a part of
+ * only these words says nothing. Its short words ("sed", "do", "ut", "in", "et") are words of other languages too,
+ * so they count only in a part with one of its tells, the long ones.
+ */
+const LOREM_WORDS =
+  'sed do ut et ad in ex ea id est non qui enim minim quis nisi duis aute irure velit esse nulla sint sunt culpa officia anim magna';
+const LOREM_TELLS =
+  'eiusmod tempor incididunt labore dolore aliqua veniam nostrud exercitation ullamco laboris aliquip commodo ' +
+  'consequat reprehenderit voluptate cillum fugiat pariatur excepteur occaecat cupidatat proident deserunt mollit laborum';
+/** Words that only point at something said elsewhere: a part of nothing else names nothing. */
+const POINTER_WORDS = 'this that these those it them they thing things one such same here there so';
+
+/** What each word of the lists is: one lookup a word, as the score asks this of every part. */
+type WordKind = 'filler' | 'lorem' | 'tell' | 'pointer';
+const KIND_OF = new Map<string, WordKind>();
+for (const [list, kind] of [
+  [FILLER_WORDS, 'filler'],
+  [LOREM_WORDS, 'lorem'],
+  [LOREM_TELLS, 'tell'],
+  [POINTER_WORDS, 'pointer'],
+] as const)
+  for (const word of list.split(' ')) KIND_OF.set(word, kind);
+
+/** What separates the words of a part, as PLACEHOLDER_PART's SEPARATOR and REPEATED_TOKEN read them. */
+const WORD_BREAK = new Uint8Array(128);
+for (const c of ' \t\n\r\f\v,.;:!?\'"()') WORD_BREAK[c.charCodeAt(0)] = 1;
+const isWordBreak = (c: number): boolean => c < 128 && WORD_BREAK[c] === 1;
+
+/** What a word of a part, lower case, is when it is no real word: one of the lists', a filler pattern, a key mash. */
+function kindOfWord(lower: string, value: string, start: number, end: number): WordKind | null {
+  const kind = KIND_OF.get(lower);
+  if (kind !== undefined) return kind;
+  return fillerPattern(lower) || isKeyMash(value, start, end) ? 'filler' : null;
+}
+
+/** The first three letters of a word, lower case (ASCII), as one number. */
+const head3 = (w: string, i = 0) =>
+  ((w.charCodeAt(i) | 32) << 16) | ((w.charCodeAt(i + 1) | 32) << 8) | (w.charCodeAt(i + 2) | 32);
+/** Of FILLER_PATTERN's words: "asd", "qwe", "zxc", "bla". */
+const PATTERN_HEADS = new Set(['asd', 'qwe', 'zxc', 'bla'].map((w) => head3(w)));
+/** Of every listed word (KIND_OF) of three letters or more, and of FILLER_PATTERN's. */
+const LISTED_HEADS = new Set([...KIND_OF.keys()].filter((w) => w.length >= 3).map((w) => head3(w)));
+for (const head of PATTERN_HEADS) LISTED_HEADS.add(head);
+
+/** The listed words of two letters ("in", "it", "na"), by their two letters, lower case (ASCII), as one number. */
+const head2 = (w: string, i = 0) => ((w.charCodeAt(i) | 32) << 8) | (w.charCodeAt(i + 1) | 32);
+const SHORT_KINDS = new Map(
+  [...KIND_OF].filter(([w]) => w.length === 2).map(([w, kind]) => [head2(w), kind]),
+);
+const isAsciiLetter = (c: number) => c < 128 && (c | 32) >= 97 && (c | 32) <= 122;
+
+/**
+ * What kindOfWord would say of value[start, end), read without making it a string, for the words it can tell at
+ * once; undefined for the rest (a word beyond ASCII, or one whose first letters are a listed word's). A word of one
+ * letter is filler (FILLER_PATTERN's letter), one of two a listed word or none, and one of three letters or more
+ * whose first three are no listed word's and whose first two differ is none unless it is a key mash. Most words of
+ * a part that says something stop here.
+ */
+function quickKind(value: string, start: number, end: number): WordKind | null | undefined {
+  const a = value.charCodeAt(start);
+  const b = end - start > 1 ? value.charCodeAt(start + 1) : 0;
+  if (a > 127 || b > 127) return undefined;
+  if (end - start === 1) return isAsciiLetter(a) ? 'filler' : null;
+  if ((a | 32) === (b | 32)) return undefined;
+  if (end - start === 2) return SHORT_KINDS.get(head2(value, start)) ?? null;
+  if (value.charCodeAt(start + 2) > 127 || LISTED_HEADS.has(head3(value, start))) return undefined;
+  return isKeyMash(value, start, end) ? 'filler' : null;
+}
+
+/** Whether a word, lower case, is one of FILLER_PATTERN's; most words fail at their first letters, unread. */
+function fillerPattern(lower: string): boolean {
+  const c = lower.charCodeAt(0);
+  const maybe =
+    c >= 128 || lower.length === 1 || c === lower.charCodeAt(1) || PATTERN_HEADS.has(head3(lower));
+  return maybe && FILLER_PATTERN.test(lower);
+}
+
+/** Whether value[a, a + n) and value[b, b + n) are one word, ASCII case aside. */
+function sameWord(value: string, a: number, b: number, n: number): boolean {
+  for (let k = 0; k < n; k++) {
+    const [x, y] = [value.charCodeAt(a + k), value.charCodeAt(b + k)];
+    if (x !== y && (x > 127 || y > 127 || (x | 32) !== (y | 32) || (x | 32) < 97 || (x | 32) > 122))
+      return false;
+  }
+  return true;
+}
+
+/**
+ * Whether every word of a part is filler, of any length: each a stand-in word (FILLER_WORDS, FILLER_PATTERN), a key
+ * mash, a word of typesetters' Latin in a part that has one of its tells, or a word that only points elsewhere; or
+ * one word said again and again ("asdf asdf asdf …", "whatever whatever"). 'pointer' when a pointing word is among
+ * them: such a part says nothing, but its words are no filler ("so that that"). One pass over the words, and a part
+ * that says something fails at its second word, whatever its length.
+ */
+function fillerWords(value: string): 'filler' | 'pointer' | null {
+  let words = 0;
+  let [firstStart, firstLength] = [0, 0];
+  let same = true;
+  let lorem = false;
+  let loremTell = false;
+  let pointer = false;
+  let allFiller = true;
+  for (let i = 0; i < value.length;) {
+    while (i < value.length && isWordBreak(value.charCodeAt(i))) i++;
+    if (i >= value.length) break;
+    let end = i;
+    while (end < value.length && !isWordBreak(value.charCodeAt(end))) end++;
+    words++;
+    if (words === 1) [firstStart, firstLength] = [i, end - i];
+    else if (same) same = end - i === firstLength && sameWord(value, firstStart, i, firstLength);
+    if (allFiller) {
+      const quick = quickKind(value, i, end);
+      const kind = quick === undefined ? kindOfWord(value.slice(i, end).toLowerCase(), value, i, end) : quick;
+      if (kind === null) allFiller = false;
+      else if (kind === 'pointer') pointer = true;
+      else if (kind !== 'filler') {
+        lorem = true;
+        if (kind === 'tell') loremTell = true;
+      }
+    }
+    if (!allFiller && !same) return null;
+    i = end;
+  }
+  if (words > 1 && same) return 'filler';
+  if (words === 0 || !allFiller || (lorem && !loremTell)) return null;
+  return pointer ? 'pointer' : 'filler';
+}
+
+/**
+ * Text a story template leaves for the owner to fill: "[persona]", "{role}", "<type of user>", "<some goal>", and
+ * the template's bare words ("As a role, I want goal, so that benefit. We expect metric …"). "user" is left out:
+ * "As a user" is vague, but it names someone.
+ */
+const TEMPLATE_SLOT =
+  /^[[{<(]?\s*(?:(?:a|an|the|some|your|my|our|insert|enter)\s+)?(?:(?:type|kind|sort)\s+of\s+(?:user|customer|persona|role)|user\s+(?:type|role|persona)|persona|role|goal|action|benefit|reason|metric|kpi|outcome|intent|objective|desire|capability|feature|benefits|goals|actions|reasons|metrics)\s*[\]}>)]?$/i;
+/** A part wholly in a template's brackets: "[who]", "{something to do}", "<why>". */
+const IN_TEMPLATE_BRACKETS = /^(?:\[[^\]]*\]|\{[^}]*\}|<[^>]*>)$/;
+
+/** True when a part is a story template's slot left as it was: "[persona]", "{action}", "<some goal>", "metric". */
+export function isTemplateSlot(value: string): boolean {
+  const v = value.trim();
+  return v.length <= 60 && (TEMPLATE_SLOT.test(v) || IN_TEMPLATE_BRACKETS.test(v));
+}
+
+// Filler runs short: the anchored patterns read parts of up to 40 characters; a longer part is filler only when
+// every word is (fillerWords), which a part that says something fails at its first word.
 export function isPlaceholder(value: string): boolean {
-  return (
-    value.length <= 40 && (PLACEHOLDER_PART.test(value) || REPEATED_TOKEN.test(value) || isKeyMash(value))
-  );
+  if (value.length <= 40 && (PLACEHOLDER_PART.test(value) || REPEATED_TOKEN.test(value))) return true;
+  return fillerWords(value) === 'filler';
+}
+
+/**
+ * A part that names nothing, though its words are words: filler (isPlaceholder), a template's slot left as it was
+ * ("[persona]", "goal"), or only words that point elsewhere ("this", "that").
+ */
+export function namesNothing(value: string): boolean {
+  if (value.length <= 40 && (PLACEHOLDER_PART.test(value) || REPEATED_TOKEN.test(value))) return true;
+  return fillerWords(value) !== null || isTemplateSlot(value);
 }
 
 /** The words every story of the form has, whatever it says: "As a …, I want to …, so that …. We expect …". */
@@ -133,10 +315,13 @@ export function storySaysSomething(text: string | undefined | null): boolean {
   return saysSomething((text ?? '').slice(0, 4000).replace(FORM_WORDS, ' '));
 }
 
-/** True when a part says something: a word of at least three letters that is not a placeholder. */
+/**
+ * True when a part says something: a word of at least three letters, and not filler, a template's slot or only
+ * words that point elsewhere (namesNothing).
+ */
 export function saysSomething(text: string | undefined | null): boolean {
   const value = (text ?? '').trim();
-  return value !== '' && !isPlaceholder(value) && hasWord(value, 3);
+  return value !== '' && !namesNothing(value) && hasWord(value, 3);
 }
 
 /**
@@ -145,5 +330,8 @@ export function saysSomething(text: string | undefined | null): boolean {
  */
 export function metricNameProblem(metric: string): string | null {
   const name = metric.trim();
-  return name && !saysSomething(name) ? `"${name}" is not a metric: name the number that should move.` : null;
+  if (!name || saysSomething(name)) return null;
+  return isTemplateSlot(name)
+    ? `"${name}" is the template's placeholder, not a metric: name the number that should move.`
+    : `"${name}" is not a metric: name the number that should move.`;
 }

@@ -10,8 +10,10 @@ import type { DecimalMark } from './amounts';
 import { MAX_ABS_VALUE } from './measurement-input';
 import {
   checkByCounts,
-  checkHypothesisQuality,
-  partsSaid,
+  checkQualityAsSeen,
+  expectedAsSeen,
+  hypothesisAsSeen,
+  partsSaidAsSeen,
   qualityOf,
   saysSomething,
   type PartsSaid,
@@ -105,11 +107,14 @@ export function scoreIssue(
   input: ScoreInput,
   settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
 ): Score {
-  const said = partsSaid(input.hypothesis, input.expected);
-  const quality = checkHypothesisQuality(
+  // As the checks read it: without invisible characters, fullwidth letters folded (hypothesisAsSeen).
+  const hypothesis = hypothesisAsSeen(input.hypothesis);
+  const expected = [input.expected, ...(input.alsoExpected ?? [])].map(expectedAsSeen);
+  const said = partsSaidAsSeen(hypothesis, expected[0]);
+  const quality = checkQualityAsSeen(
     {
-      hypothesis: input.hypothesis,
-      expected: [input.expected, ...(input.alsoExpected ?? [])],
+      hypothesis,
+      expected,
       text: input.storyText,
       checkByNotBefore: input.checkByNotBefore,
       wantEvidence: input.wantEvidence,
@@ -133,7 +138,7 @@ export function scoreIssue(
     ),
     killCriteria: assessKillCriteria(input.killCriteria, input.delivered),
     problemFraming: afterDelivery(
-      assessFraming(input.framing, input.hypothesis, said, quality, input.storyText),
+      assessFraming(input.framing, hypothesis, said, quality, input.storyText),
       input.delivered,
     ),
     evidence: assessEvidence(input.result, input.delivered),
@@ -167,7 +172,10 @@ const named = (check: QualityCheck): string => `${check.criterion}: ${check.why}
  * or a story padded with remarks keeps three quarters of what its parts earn.
  */
 function assessHypothesis(said: PartsSaid, quality: QualityCheck[]): Assessment {
-  const usable = [qualityOf(quality, 'valid-role').ok, said.intent, said.benefit].filter(Boolean).length;
+  // A role with neither a need nor a reason ("As a user, I want this, so that that") is no hypothesis yet.
+  const validRole = qualityOf(quality, 'valid-role').ok;
+  const roleAlone = validRole && !said.intent && !said.benefit;
+  const usable = [validRole && !roleAlone, said.intent, said.benefit].filter(Boolean).length;
   const shape = (['atomic', 'minimal'] as const).map((c) => qualityOf(quality, c));
   const penalty = shape.filter((c) => !c.ok).length;
   const failing = (['well-formed', 'valid-role', 'atomic', 'minimal'] as const)
@@ -176,9 +184,11 @@ function assessHypothesis(said: PartsSaid, quality: QualityCheck[]): Assessment 
   return {
     earned: usable === 0 ? 0 : (usable / 3) * 0.75 ** penalty,
     applicable: true,
-    detail: `${usable} of 3 parts say something: persona, intent, benefit${
-      failing.length ? `; not yet ${failing.map((c) => c.criterion).join(', ')}` : ''
-    }.`,
+    detail: `${
+      roleAlone
+        ? 'Only the persona says something, and a role alone is no hypothesis'
+        : `${usable} of 3 parts say something: persona, intent, benefit`
+    }${failing.length ? `; not yet ${failing.map((c) => c.criterion).join(', ')}` : ''}.`,
     hint: failing.length ? failing.map(named).join(' ') : null,
   };
 }

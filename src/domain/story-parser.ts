@@ -20,6 +20,7 @@ import {
   NUMBER_SRC,
   UNIT_SRC,
   amountValue,
+  rangeValues,
   currencyOf,
   inTimeUnit,
   normaliseUnit,
@@ -208,21 +209,24 @@ function isEdgeJunk(c: number): boolean {
   return isSpace(c) || ',;:.!?"\'`*_“”‘’«»()[]{}-–—#|>'.includes(String.fromCharCode(c));
 }
 
+/** The closing brackets and quote a part may end with, and the opening marks they pair with, in one order. */
+const CLOSING_MARKS = ')]}"';
+const OPENING_MARKS = '([{"';
+
 /** Slice [start, end) shrunk past edge junk; never scans more than the slice (linear). */
 function cleanSlice(text: string, start: number, end: number): string | null {
   let s = start;
   let e = end;
   while (s < e && isEdgeJunk(text.charCodeAt(s))) s++;
-  // A closing bracket or quote that pairs with one inside the slice is part of the text.
-  const openParen = text.indexOf('(', s);
-  const firstQuote = text.indexOf('"', s);
+  // A closing bracket or quote that pairs with one inside the slice is part of the text ("[like Amazon]"). Where
+  // each opening mark first stands is looked up once, however many marks the slice ends with.
+  const firstAt = [-2, -2, -2, -2];
   while (e > s && isEdgeJunk(text.charCodeAt(e - 1))) {
-    const ch = text[e - 1];
-    if (
-      (ch === ')' && openParen >= 0 && openParen < e - 1) ||
-      (ch === '"' && firstQuote >= 0 && firstQuote < e - 1)
-    )
-      break;
+    const k = CLOSING_MARKS.indexOf(text[e - 1]!);
+    if (k >= 0) {
+      if (firstAt[k] === -2) firstAt[k] = text.indexOf(OPENING_MARKS[k]!, s);
+      if (firstAt[k]! >= 0 && firstAt[k]! < e - 1) break;
+    }
     e--;
   }
   return e > s ? text.slice(s, e) : null;
@@ -1173,8 +1177,7 @@ function readAmounts(
   const ft = FROM_TO_RE.exec(clause) ?? arrow ?? (reading ? rangeAfterVerb(reading.afterVerb) : null);
   if (ft) {
     // A range's groups: the baseline's number and unit (1, 2), the target's (3, 4).
-    baseline = amountValue(ft);
-    target = amountValue(ft, 3);
+    [baseline, target] = rangeValues(ft);
     unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? currencyOf(ft[0]) ?? unit;
     baseline = inTargetUnit(baseline, normaliseUnit(ft[2]), normaliseUnit(ft[4]), ft[0], notes);
   } else {

@@ -40,3 +40,18 @@ export function textProblem(text: string): string | null {
     return 'holds only invisible characters: type it, or leave it empty.';
   return null;
 }
+
+/** Any character beyond ASCII: text without one needs no normalising, and most text has none. */
+// eslint-disable-next-line no-control-regex
+const BEYOND_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * `text` as a reader sees it, for the checks that judge what it says: without the characters drawn as nothing
+ * (zero-width spaces, soft hyphens, direction controls, the byte-order mark), and with compatibility forms folded
+ * (NFKC: fullwidth "ｓｙｓｔｅｍ" is "system", a no-break space a space). ASCII text is returned as it is, at the
+ * cost of one test; the result is its own normal form, so normalising twice changes nothing.
+ */
+export function asSeen(text: string): string {
+  if (!BEYOND_ASCII.test(text)) return text;
+  return withoutInvisible(text.normalize('NFKC'));
+}

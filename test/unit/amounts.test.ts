@@ -7,6 +7,7 @@ import {
   typedNumberText,
   unitOf,
   AMOUNT_SRC,
+  NUMBER_SRC,
 } from '../../src/domain/amounts';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
 import { parseStory } from '../../src/domain/story-parser';
@@ -203,6 +204,32 @@ describe('digits grouped with spaces', () => {
     const { text, asWritten } = inParserNotation('from 12 000,5 € to 15\u202f000 €', ',');
     expect(text).toBe('from 12000.5 € to 15000 €');
     expect(asWritten('12000.5 and 15000')).toBe('12 000,5 and 15\u202f000');
+  });
+});
+
+describe('where a number starts', () => {
+  const startsAt = (text: string, at: number) => {
+    const re = new RegExp(NUMBER_SRC, 'iy');
+    re.lastIndex = at;
+    return re.exec(text)?.[1] ?? null;
+  };
+
+  it.each([
+    ['a space', '111 222 333'],
+    ['a narrow no-break space', '111\u202f222\u202f333'],
+    ['a comma', '111,222,333'],
+    ['an apostrophe', "111'222'333"],
+  ])('reads a run grouped by %s from its first digit only, never from a group inside it', (_, run) => {
+    expect(startsAt(run, 0)).toBe(run);
+    // Inside a digit run, and at each later group: a failing pattern is not tried again from there.
+    expect([1, 2, 4, 5, 8].map((at) => startsAt(run, at))).toEqual([null, null, null, null, null]);
+  });
+
+  it('still starts a number after a word, a list comma or a year', () => {
+    expect(startsAt('from 12 to 8', 11)).toBe('8');
+    expect(startsAt('1, 2', 3)).toBe('2');
+    expect(startsAt('in 2026 100 users', 8)).toBe('100');
+    expect(startsAt('2.5', 2)).toBe('5');
   });
 });
 

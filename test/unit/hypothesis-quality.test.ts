@@ -430,6 +430,273 @@ describe('hypothesis quality checks', () => {
     );
   });
 
+  describe('a story template left unfilled', () => {
+    it.each([
+      ['[persona]', '[goal]', '[benefit]'],
+      ['{role}', '{action}', '{benefit}'],
+      ['<type of user>', '<some goal>', '<some reason>'],
+      ['role', 'goal', 'benefit'],
+    ])('reads "%s", "%s", "%s" as placeholders, not parts', (persona, intent, benefit) => {
+      const checks = checkHypothesisQuality(input({ hypothesis: { persona, intent, benefit } }));
+      expect(qualityOf(checks, 'well-formed')).toEqual({
+        criterion: 'well-formed',
+        ok: false,
+        phrase: persona,
+        why: `the persona (who, the role) "${persona}", the intent (what they want, the means) "${intent}" and the benefit (why, the end) "${benefit}" are still the template's placeholder: write your own words in their place.`,
+      });
+      expect(qualityOf(checks, 'valid-role')).toEqual({
+        criterion: 'valid-role',
+        ok: false,
+        phrase: persona,
+        why: `"${persona}" is the template's placeholder, not a role: name the person who uses the product.`,
+      });
+      // A slot in brackets is no remark in brackets: well-formed says what is wrong with it.
+      expect(qualityOf(checks, 'minimal').ok).toBe(true);
+      expect(qualityOf(checks, 'problem-oriented').why).toBe('No want written: say what the user needs.');
+    });
+
+    it.each(['[metric]', '{metric}', '<some metric>', 'metric', 'KPI'])(
+      'refuses the metric "%s" as a placeholder',
+      (metric) => {
+        expect(check('measurable', { expected: [{ ...bet.expected, metric }] })).toEqual({
+          criterion: 'measurable',
+          ok: false,
+          phrase: metric,
+          why: `"${metric}" is the template's placeholder, not a metric: name the number that should move.`,
+        });
+      },
+    );
+
+    it.each([
+      'As a [persona], I want [goal], so that [benefit]. We expect [metric] to rise from 1 to 2 by 2027-03-01.',
+      'As a {role}, I want {action}, so that {benefit}. We expect {metric} to rise from 1 to 2 by 2027-03-01.',
+      'As a <type of user>, I want <some goal>, so that <some reason>. We expect <some metric> to rise from 1 to 2 by 2027-03-01.',
+      'As a role, I want goal, so that benefit. We expect metric to rise from 1 to 2 by 2027-03-01.',
+    ])('gives the pasted template no hypothesis or measurable points: %s', (line) => {
+      const a = analyseStory(line, DEFAULT_SETTINGS, new Date('2026-06-15T00:00:00Z'));
+      const points = (id: string) => a.score.components.find((c) => c.id === id)!.points;
+      expect([points('hypothesis'), points('measurable')]).toEqual([0, 0]);
+      expect(a.score.total).toBe(0);
+    });
+
+    it.each(['user', 'a user', 'customer', 'goalkeeper', 'team lead'])(
+      'keeps the real role "%s", which is no template word',
+      (persona) => expect(check('valid-role', withHypothesis({ persona })).ok).toBe(true),
+    );
+    it.each(['reach my savings goal', 'see the benefit of each plan', 'take action on alerts'])(
+      'keeps a want that only uses a template word: "%s"',
+      (intent) => expect(check('well-formed', withHypothesis({ intent })).ok).toBe(true),
+    );
+  });
+
+  describe('invisible and fullwidth characters', () => {
+    it.each([
+      ['system\u200B', 'system'],
+      ['\u200Bsystem', 'system'],
+      ['sys\u200Btem', 'system'],
+      ['sys\u2060tem', 'system'],
+      ['sys\uFEFFtem', 'system'],
+      ['\u202Asystem\u202C', 'system'],
+      ['\u2066system\u2069', 'system'],
+      ['ｓｙｓｔｅｍ', 'system'],
+    ])('valid-role reads %j as the product "%s"', (persona, seen) => {
+      expect(check('valid-role', withHypothesis({ persona }))).toEqual({
+        criterion: 'valid-role',
+        ok: false,
+        phrase: seen,
+        why: `"${seen}" is the product, not a person: name who uses it and has the need.`,
+      });
+    });
+
+    it.each([
+      ['developer\u00AD', 'developer'],
+      ['dev\u200Celoper', 'developer'],
+      ['ＤＥＶＥＬＯＰＥＲ', 'DEVELOPER'],
+    ])('valid-role reads %j as the product\'s maker "%s"', (persona, seen) => {
+      const c = check('valid-role', withHypothesis({ persona }));
+      expect([c.ok, c.phrase]).toEqual([false, seen]);
+      expect(c.why).toMatch(new RegExp(`^"${seen}" reads as the product's own maker`));
+    });
+
+    it.each(['\u202Eyyy\u202C', '\u200B\u200Byyy', 'ｙｙｙ\u00AD', 'x\u200Dx\u200Dx'])(
+      'well-formed takes the want %j for filler, its invisible characters aside',
+      (intent) => {
+        const c = check('well-formed', withHypothesis({ intent }));
+        expect(c.ok).toBe(false);
+        expect(c.why).toMatch(
+          /^the intent \(what they want, the means\) ".*" says nothing yet: write it in words\.$/,
+        );
+      },
+    );
+
+    it('keeps a real role written with a soft hyphen or in fullwidth letters', () => {
+      expect(check('valid-role', withHypothesis({ persona: 'pharma\u00ADcist' }))).toMatchObject({
+        ok: true,
+        phrase: 'pharmacist',
+      });
+      expect(check('valid-role', withHypothesis({ persona: 'ｎｕｒｓｅ' }))).toMatchObject({
+        ok: true,
+        phrase: 'nurse',
+      });
+    });
+  });
+
+  describe('parts that say nothing, however they are written', () => {
+    it.each([
+      ['kjhkjh', 'fghfgh jkjkjk', 'asdasd dsadsa'],
+      ['user', 'sed do eiusmod tempor incididunt', 'ut labore et dolore magna aliqua'],
+      ['user', 'this', 'that'],
+      ['user', 'whatever whatever', 'blahblah'],
+      [
+        'user',
+        'asdf asdf asdf asdf asdf asdf asdf asdf asdf asdf',
+        'qwe qwe qwe qwe qwe qwe qwe qwe qwe qwe qwe qwe',
+      ],
+    ])('"%s" / "%s" / "%s" earns no hypothesis points', (persona, intent, benefit) => {
+      const s = scoreIssue(aCompleteBet({ hypothesis: { persona, intent, benefit } }), DEFAULT_SETTINGS);
+      const part = s.components.find((c) => c.id === 'hypothesis')!;
+      expect(part.points).toBe(0);
+      expect(part.hint).toBe(
+        `${persona === 'user' ? '' : `well-formed: the persona (who, the role) "${persona}", `}${
+          persona === 'user' ? 'well-formed: the intent' : 'the intent'
+        } (what they want, the means) "${intent}" and the benefit (why, the end) "${benefit}" say nothing yet: write it in words.${
+          persona === 'user'
+            ? ''
+            : ` valid-role: "${persona}" is not a role: name the person who uses the product.`
+        }`,
+      );
+    });
+
+    it('says a role alone is no hypothesis', () => {
+      const s = scoreIssue(
+        aCompleteBet({ hypothesis: { persona: 'user', intent: 'this', benefit: 'that' } }),
+        DEFAULT_SETTINGS,
+      );
+      expect(s.components.find((c) => c.id === 'hypothesis')!.detail).toBe(
+        'Only the persona says something, and a role alone is no hypothesis; not yet well-formed.',
+      );
+    });
+
+    it('refuses a key-mash persona longer than forty characters', () => {
+      const persona = 'asdf asdf asdf asdf asdf asdf asdf asdf asdf';
+      expect(check('valid-role', withHypothesis({ persona }))).toEqual({
+        criterion: 'valid-role',
+        ok: false,
+        phrase: persona,
+        why: `"${persona}" is not a role: name the person who uses the product.`,
+      });
+    });
+
+    it.each([
+      ['nurse', 'pay by invoice', 'I save time'],
+      ['a shopper', 'do my taxes', 'I can sleep'],
+      ['CFO', "see this month's cash flow", 'that I can plan hiring'],
+      ['SRE', 'silence a flapping alert', 'I sleep through the night'],
+      ['shopper', 'pay with that card again', 'this is quick'],
+    ])('keeps the real parts "%s" / "%s" / "%s", full points', (persona, intent, benefit) => {
+      const s = scoreIssue(aCompleteBet({ hypothesis: { persona, intent, benefit } }), DEFAULT_SETTINGS);
+      const part = s.components.find((c) => c.id === 'hypothesis')!;
+      expect(part.points).toBe(part.max);
+    });
+  });
+
+  describe('roles and wants a review took for what they are not', () => {
+    it('valid-role keeps a restaurant server, whose want waits on people', () => {
+      expect(
+        check(
+          'valid-role',
+          withHypothesis({
+            persona: 'server',
+            intent: 'take orders faster',
+            benefit: 'diners get food sooner',
+          }),
+        ),
+      ).toEqual({
+        criterion: 'valid-role',
+        ok: true,
+        phrase: 'server',
+        why: '"server" waits on people, as the want says: someone who uses the product.',
+      });
+    });
+    it.each([
+      ['server', 'cache responses', 'pages load faster'],
+      ['the server', 'retry failed requests', 'no job is lost'],
+    ])('valid-role still refuses the machine "%s" ("%s")', (persona, intent, benefit) => {
+      expect(check('valid-role', withHypothesis({ persona, intent, benefit }))).toMatchObject({
+        ok: false,
+        why: `"${persona}" is the product, not a person: name who uses it and has the need.`,
+      });
+    });
+
+    it.each([
+      'the page to load in under two seconds',
+      'the app to remember my size',
+      'the screen to show allergies first',
+      'the checkout page to remember my address',
+    ])('problem-oriented passes what a thing already there should do: "%s"', (intent) => {
+      expect(check('problem-oriented', withHypothesis({ intent }))).toEqual({
+        criterion: 'problem-oriented',
+        ok: true,
+        phrase: intent,
+        why: 'The want is a need, not a solution.',
+      });
+      const story = `As a shopper, I want ${intent}, so that I do not give up.`;
+      const a = analyseStory(story, DEFAULT_SETTINGS, new Date('2026-06-15T00:00:00Z'));
+      expect(qualityOf(a.quality, 'problem-oriented').ok).toBe(true);
+    });
+    it.each([
+      ['a page to show my orders', 'a page'],
+      ['a new app to track parcels', 'a new app'],
+      ['a Save for Later button', 'a Save for Later button'],
+    ])('problem-oriented still refuses a thing to build: "%s"', (intent, phrase) => {
+      expect(check('problem-oriented', withHypothesis({ intent }))).toMatchObject({ ok: false, phrase });
+    });
+  });
+
+  describe('the story kept short and to one need', () => {
+    it.each([
+      ['I finish later.The button is blue', '.The button is blue'],
+      ['I finish later… The button is blue', '. The button is blue'],
+    ])('minimal finds the second sentence in "%s"', (benefit, phrase) => {
+      expect(check('minimal', withHypothesis({ benefit }))).toEqual({
+        criterion: 'minimal',
+        ok: false,
+        phrase,
+        why: `The story goes on with another sentence ("${phrase}"): keep the story to one sentence.`,
+      });
+    });
+    it('minimal finds a remark in fullwidth brackets', () => {
+      expect(check('minimal', withHypothesis({ intent: 'bookmark items （like Amazon）' }))).toMatchObject({
+        ok: false,
+        phrase: '(like Amazon)',
+      });
+    });
+    it.each(['check out on Node.js', 'see prices on Amazon.com', 'read the README.md file'])(
+      'minimal keeps a full stop inside a name: "%s"',
+      (intent) => expect(check('minimal', withHypothesis({ intent })).ok).toBe(true),
+    );
+    it.each([
+      ['book flights, reserve hotels, rent cars', ', reserve hotels, rent cars'],
+      ['book flights & reserve hotels & rent cars', '& reserve hotels & rent cars'],
+      ['upload photos and tag friends', 'and tag friends'],
+      ['stream music and make playlists', 'and make playlists'],
+    ])('atomic finds the second need in the list of actions "%s"', (intent, phrase) => {
+      expect(check('atomic', withHypothesis({ intent }))).toEqual({
+        criterion: 'atomic',
+        ok: false,
+        phrase,
+        why: `"${phrase}" is a second need: write it as its own story.`,
+      });
+    });
+    it.each([
+      'pay my rent and utilities online',
+      'save drafts and make sure nothing is lost',
+      'see the order status',
+    ])('atomic keeps one need with a verb that is also a noun: "%s"', (intent) =>
+      expect(check('atomic', withHypothesis({ intent })).ok).toBe(true),
+    );
+  });
+
   describe('measurable', () => {
     it('flags a direction that contradicts baseline and target', () => {
       const c = check('measurable', {
@@ -492,6 +759,28 @@ describe('hypothesis quality checks', () => {
       ).components.find((part) => part.id === 'measurable')!;
       expect(measurable.points).toBeLessThan(measurable.max);
       expect(measurable.detail).toMatch(/^4 of 5 parts hold/);
+    });
+    it.each([
+      [{ metric: 'conversion', direction: 'increase' as const }, 'its baseline today and the target'],
+      [{ metric: 'conversion' }, 'its baseline today and the target'],
+      [{ metric: 'conversion', target: 3, unit: '%', direction: 'increase' as const }, 'its baseline today'],
+      [{ metric: 'conversion', baseline: 2, unit: '%', direction: 'increase' as const }, 'the target'],
+    ])('fails a further expectation with no number to check it by: %j', (further, missing) => {
+      expect(check('measurable', { expected: [bet.expected, further] })).toEqual({
+        criterion: 'measurable',
+        ok: false,
+        phrase: 'conversion',
+        why: `The further expectation "conversion" cannot be checked: say ${missing}, or leave it out.`,
+      });
+    });
+    it('fails "… and conversion to improve." read from a story', () => {
+      const a = analyseStory(
+        'As a shopper, I want to bookmark items, so that I finish later. We expect drop-off to fall from 40% to 30% by 2027-03-01 and conversion to improve.',
+        DEFAULT_SETTINGS,
+        new Date('2026-06-15T00:00:00Z'),
+      );
+      expect(a.expectedOutcomes).toHaveLength(2);
+      expect(qualityOf(a.quality, 'measurable')).toMatchObject({ ok: false, phrase: 'conversion' });
     });
     it.each(['x', '🚀', 'TBD'])(
       'refuses a further metric "%s" as it refuses the same metric first',

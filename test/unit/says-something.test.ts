@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isPlaceholder, saysSomething, storySaysSomething } from '../../src/domain/says-something';
+import {
+  isPlaceholder,
+  isTemplateSlot,
+  namesNothing,
+  saysSomething,
+  storySaysSomething,
+} from '../../src/domain/says-something';
 import { parseStory } from '../../src/domain/story-parser';
+import { asSeen } from '../../src/domain/visible-text';
 
 describe('saysSomething', () => {
   it.each(['abc', 'def', 'xyz', 'asdf', 'qwe', 'xyz xyz', 'hello, hello', 'Abc def'])(
@@ -124,4 +131,88 @@ describe('a part that points elsewhere says nothing', () => {
     'as a guest',
     'compare prices above my budget',
   ])('keeps the real words "%s"', (part) => expect(saysSomething(part)).toBe(true));
+});
+
+describe('filler a review still found saying something', () => {
+  it.each(['kjhkjh', 'fghfgh jkjkjk', 'asdasd dsadsa', 'jkjk', 'hjklhjkl'])(
+    'takes the key mash "%s", which turns back or starts over, for filler',
+    (part) => {
+      expect(isPlaceholder(part)).toBe(true);
+      expect(saysSomething(part)).toBe(false);
+    },
+  );
+
+  it.each([
+    'sed do eiusmod tempor incididunt',
+    'ut labore et dolore magna aliqua',
+    'Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris',
+    'whatever',
+    'blahblah',
+    'asdf asdf asdf asdf asdf asdf asdf asdf asdf asdf',
+    'hello hello hello hello hello hello hello hello hello',
+  ])('takes "%s" for filler, however long', (part) => {
+    expect(isPlaceholder(part)).toBe(true);
+    expect(saysSomething(part)).toBe(false);
+  });
+
+  it.each(['this', 'that', 'this one', 'those things', 'it'])(
+    'says the part "%s", which only points elsewhere, says nothing',
+    (part) => {
+      expect(isPlaceholder(part)).toBe(false);
+      expect(namesNothing(part)).toBe(true);
+      expect(saysSomething(part)).toBe(false);
+    },
+  );
+
+  it.each([
+    '[persona]',
+    '{role}',
+    '<type of user>',
+    '<some goal',
+    'role',
+    'goal',
+    'benefit',
+    'metric',
+    'some reason',
+  ])('says the template slot "%s" says nothing', (part) => {
+    expect(isTemplateSlot(part)).toBe(true);
+    expect(saysSomething(part)).toBe(false);
+  });
+
+  it.each([
+    'pay by invoice',
+    'I save time',
+    'nurse',
+    'a shopper',
+    'do the dishes',
+    'in order to save time',
+    'see this month’s invoices',
+    'reach my savings goal',
+    'typewriter',
+    'pottery',
+    'salad',
+    'poop',
+    'non-profit donors',
+    'sed-style scripts',
+    'asdf asdf asdf asdf asdf asdf asdf asdf asdf asdf but a real need at the end',
+  ])('keeps the real words "%s"', (part) => {
+    expect(isPlaceholder(part)).toBe(false);
+    expect(namesNothing(part)).toBe(false);
+    expect(saysSomething(part)).toBe(true);
+  });
+});
+
+describe('text as the checks see it', () => {
+  it.each([
+    ['sys\u200Btem', 'system'],
+    ['\u200B\u200C\u200D\u2060\uFEFFsystem', 'system'],
+    ['devel\u00ADoper', 'developer'],
+    ['\u202A\u202B\u202C\u202D\u202Eyyy\u2066\u2067\u2068\u2069', 'yyy'],
+    ['ｓｙｓｔｅｍ ＡＰＩ', 'system API'],
+    ['café', 'café'],
+    ['plain ASCII, as it is', 'plain ASCII, as it is'],
+  ])('reads %j as "%s"', (written, seen) => {
+    expect(asSeen(written)).toBe(seen);
+    expect(asSeen(asSeen(written))).toBe(seen);
+  });
 });

@@ -44,6 +44,16 @@ describe('parseStory', () => {
     expect(dated.expectedOutcomes).toHaveLength(1);
   });
 
+  it.each([
+    ['bookmark items [like Amazon]', 'bookmark items [like Amazon]'],
+    ['bookmark items {like Amazon}', 'bookmark items {like Amazon}'],
+    ['bookmark items (like Amazon)', 'bookmark items (like Amazon)'],
+    ['[bookmark items]', 'bookmark items'],
+    ['bookmark items]', 'bookmark items'],
+  ])('keeps a closing bracket that pairs with one in the part: "%s"', (want, intent) => {
+    expect(parseStory(`As a shopper, I want to ${want}, so that I finish later.`).intent).toBe(intent);
+  });
+
   describe('a range whose two ends are written in different units', () => {
     const now = new Date('2026-12-01T00:00:00Z');
     it('puts a time baseline in the target’s unit: "from 2 s to 800 ms" falls from 2000 ms', () => {
@@ -771,6 +781,37 @@ describe('parseStory', () => {
       expect(numbers('We expect handle time to go from 6m to 4m.')).toEqual([6, 4, null]);
     });
 
+    it.each([
+      ['from 2 to 3 million', [2_000_000, 3_000_000, 'increase']],
+      ['from 1.5 to 2.5 million', [1_500_000, 2_500_000, 'increase']],
+      ['from 10 to 15 thousand', [10_000, 15_000, 'increase']],
+      ['from 2 to 1.5 billion', [2_000_000_000, 1_500_000_000, 'decrease']],
+      ['from 40 to 60k', [40_000, 60_000, 'increase']],
+      ['from $2 to $3m', [2_000_000, 3_000_000, 'increase']],
+    ])('applies a scale said once, after the target, to both numbers: "%s"', (range, numbers) => {
+      const e = parseStory(`We expect revenue to change ${range} by 2027-03-01.`, {
+        now: NOW,
+      }).expectedOutcome!;
+      expect([
+        e.baseline,
+        e.target,
+        e.direction ?? (e.target! > e.baseline! ? 'increase' : 'decrease'),
+      ]).toEqual(numbers);
+    });
+
+    it.each([
+      ['from 500 to 1.2 million', [500, 1_200_000]],
+      ['from 1,500 to 2 million', [1_500, 2_000_000]],
+      ['from 2% to 3 million', [2, 3_000_000]],
+      ['from 6m to 4m', [6, 4]],
+      ['from 1 million to 2', [1_000_000, 2]],
+    ])('keeps a baseline that is not of the target\'s scale as written: "%s"', (range, numbers) => {
+      const e = parseStory(`We expect revenue to change ${range} by 2027-03-01.`, {
+        now: NOW,
+      }).expectedOutcome!;
+      expect([e.baseline, e.target]).toEqual(numbers);
+    });
+
     it('reads "down" and "up" as the direction when the numbers follow ("churn down from 5% to 4%")', () => {
       expect(parseStory('We expect churn down from 5% to 4% by 2027-05-01.').expectedOutcome).toEqual(
         outcome({
@@ -1206,8 +1247,25 @@ describe('parseStory', () => {
       ['closing brackets', 'As a user, I want ' + ')'.repeat(50_000)],
       ['newlines', 'As a user\n'.repeat(5_000)],
       ['dots', 'As a user, I want x so that ' + '. '.repeat(25_000)],
+      ['closing square brackets', 'As a user, I want ' + ']'.repeat(50_000)],
+      ['closing brackets after an opening one', 'As a user, I want [(' + '])'.repeat(25_000)],
     ])('parses 50 KB of adversarial %s in well under a second', (_name, text) => {
       expect(fastestRunMs(() => parseStory(text, { now: NOW }))).toBeLessThan(500);
+    });
+
+    it.each([
+      ['narrow no-break spaces', '\u202f'],
+      ['spaces', ' '],
+      ['commas', ','],
+      ['apostrophes', "'"],
+    ])('reads a long run of digit groups joined by %s in time linear in its length', (_name, sep) => {
+      // Eight times the text in well under sixteen times the time: a run read again from each of its groups took
+      // sixty-four times as long (20 000 characters, about a second).
+      const story = (chars: number) =>
+        `As a shopper, I want to bookmark items, so that I finish later. We expect ${`111${sep}`.repeat(chars / 4)}`;
+      const small = fastestRunMs(() => parseStory(story(2_500), { now: NOW }));
+      const big = fastestRunMs(() => parseStory(story(20_000), { now: NOW }));
+      expect(big).toBeLessThan(16 * Math.max(small, 0.5));
     });
   });
 });
