@@ -183,12 +183,18 @@ const ENTITY_TEXT: Readonly<Record<string, string>> = {
   '&nbsp;': ' ',
 };
 
+/** Fullwidth ASCII ("４０％", "ｂｙ"), as East Asian keyboards type it, and the ideographic space. */
+const FULLWIDTH_RE = /[\uff01-\uff5e\u3000]/g;
+const halfwidth = (c: string) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+
 /**
  * The text as it reads: struck-out words left out, wiki marks and HTML tags left out with their words kept, HTML's
- * entities as characters.
+ * entities as characters, fullwidth letters and digits as their ASCII ("from ４０％" is "from 40%": one character
+ * for one, so every slice stands where it stood).
  */
 export function withoutMarkup(text: string): string {
-  let plain = text;
+  let plain = FULLWIDTH_RE.test(text) ? text.replace(FULLWIDTH_RE, halfwidth) : text;
+  FULLWIDTH_RE.lastIndex = 0;
   if (plain.includes('-')) plain = plain.replace(WIKI_STRUCK, '');
   for (const [mark, pattern] of WIKI_MARKS) if (plain.includes(mark)) plain = plain.replace(pattern, '$1');
   if (plain.includes('<'))
@@ -689,8 +695,23 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   const year = YEAR_ONLY_RE.exec(clause);
   if (year && (now === undefined || Number(year[1]) >= now.getUTCFullYear()))
     return { value: formatDay(Number(year[1]), 12, 31), note: null };
+  // "by next month", "by Christmas", "before the next release": a deadline said, but no day the app can check by.
+  const unread = UNREAD_DEADLINE_RE.exec(clause);
+  if (unread)
+    return {
+      value: null,
+      note: `"${unread[0].trim()}" names no day the app can check by; write the check-by day (YYYY-MM-DD).`,
+    };
   return { value: null, note: null };
 }
+
+/**
+ * A deadline said in words resolveCheckBy reads no day from: a week, month, sprint or release counted from today,
+ * a holiday, a day relative to today. Tried last, after every reading that gives a day. One that names what the
+ * task is about ("by next year's offsite") is no deadline, as in deadline-phrases.ts.
+ */
+const UNREAD_DEADLINE_RE =
+  /\b(?:by|before|until|till|no\s+later\s+than|in\s+time\s+for)\s+(?:(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?(?:next|this|coming|following|upcoming|current)\s+(?:week|month|year|sprint|release|iteration|increment|season|launch|milestone|holidays?|pi)\b|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:week|month|year|sprint|release|day)\b|(?:tomorrow|today|tonight|christmas|xmas|easter|thanksgiving|black\s+friday|new\s+year|eo[dwmy])\b|(?:the\s+)?(?:next|upcoming|coming)\s+(?:release|launch|version|milestone|sprint|iteration|major\s+release)\b)(?!['’]s\b)/i;
 
 /** "within 3 months", "in two weeks": counted from today. */
 function relativeCheckBy(relative: RegExpExecArray, now: Date | undefined): CheckBy {

@@ -354,3 +354,29 @@ describe('a fiscal year that spans two calendar years', () => {
     ]);
   });
 });
+
+describe('a deadline said in words that name no day', () => {
+  it.each([
+    'by next month',
+    'by next week',
+    'by tomorrow',
+    'by Christmas',
+    'by the next release',
+    'by the end of the month',
+    'before the end of the sprint',
+    'by EOM',
+  ])('"%s" is said in a note, not dropped in silence', (when) => {
+    const read = story(when);
+    expect(read.expectedOutcome).toMatchObject({ baseline: 10, target: 15, checkBy: null });
+    expect(dateNotes(read)).toEqual([
+      `"${when}" names no day the app can check by; write the check-by day (YYYY-MM-DD).`,
+    ]);
+  });
+
+  it('leaves a deadline it reads as it was', () => {
+    expect(checkBy('by next quarter')).toBe('2027-03-31');
+    expect(dateNotes(story('by 2027-03-01'))).toEqual([]);
+    // "by 5%" is an amount, not a deadline.
+    expect(dateNotes(story('by 2027-03-01, up by 5% a month'))).toEqual([]);
+  });
+});

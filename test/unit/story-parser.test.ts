@@ -1423,3 +1423,19 @@ describe('a check-by far ahead', () => {
     expect(noToday.notes.some((n) => /years away/.test(n))).toBe(false);
   });
 });
+
+describe('fullwidth characters, as East Asian keyboards type them', () => {
+  it('reads fullwidth digits, signs and letters as their ASCII', () => {
+    const read = parseStory(
+      'As a shopper, I want to bookmark items, so that I finish later. We expect drop-off to fall from ４０％ to ３０% ｂｙ 2027-03-01.',
+    );
+    expect(read.expectedOutcome).toMatchObject({
+      baseline: 40,
+      target: 30,
+      unit: '%',
+      direction: 'decrease',
+      checkBy: '2027-03-01',
+    });
+    expect(read.notes).toEqual([]);
+  });
+});
