@@ -1335,6 +1335,11 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
     notes.push(
       `"${unread}" looks like a second movement that could not be read apart from the first; write it as its own "We expect …".`,
     );
+  const further = unread === null && baseline !== null && target !== null ? furtherAmount(clause) : null;
+  if (further !== null)
+    notes.push(
+      `"${further}" was not kept: one "We expect …" keeps one movement; write it as its own "We expect …".`,
+    );
 
   if (metric === null) {
     notes.push('A "We expect …" is present but names no metric that could be read.');
@@ -1358,6 +1363,25 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
 }
 
 const FROM_TO_ALL_RE = new RegExp(FROM_TO_RE.source, 'gi');
+
+/**
+ * A further amount joined to a range ("… from 40% to 30% by March and to 20% by June", "…, and conversion to stay
+ * above 2%"): a milestone or a limit the one movement a part keeps leaves out. The text from its joining word, or
+ * null. At most four words between the join and the amount's word, so the search stays linear in the clause.
+ */
+const FURTHER_AMOUNT_RE = new RegExp(
+  String.raw`(?:\band\b|\bthen\b|[,;])\s+(?:then\s+)?(?:[\w%'’-]+\s+){0,4}?(?:to\s+(?:stay|remain|keep|be|hold)\s+)?(?:to|above|below|under|over|at\s+least|at\s+most|no\s+(?:more|less)\s+than)\s+${NUMBER_SRC}[^,;.!?\n]*`,
+  'i',
+);
+
+function furtherAmount(clause: string): string | null {
+  FROM_TO_ALL_RE.lastIndex = 0;
+  const range = FROM_TO_ALL_RE.exec(clause);
+  FROM_TO_ALL_RE.lastIndex = 0;
+  if (range === null) return null;
+  const after = FURTHER_AMOUNT_RE.exec(clause.slice(range.index + range[0].length));
+  return after === null ? null : after[0].replace(/^[,;]\s*/, '').trim();
+}
 
 /** A range after the first in one part ("… from 40% to 30% with conversion from 2% to 3%"): one part keeps one. */
 function secondRange(clause: string): string | null {

@@ -1439,3 +1439,32 @@ describe('fullwidth characters, as East Asian keyboards type them', () => {
     expect(read.notes).toEqual([]);
   });
 });
+
+describe('a further amount joined to the movement', () => {
+  const read = (tail: string) =>
+    parseStory(
+      `As a shopper, I want to bookmark items in the cart, so that I can finish later. We expect drop-off to fall ${tail}`,
+      { now: new Date('2026-06-15T09:00:00Z') },
+    );
+
+  it.each([
+    ['from 40% to 30% by 2027-03-01 and to 20% by 2027-06-01.', 'and to 20% by 2027-06-01'],
+    ['from 40% to 30% by 2027-03-01 and conversion to stay above 2%.', 'and conversion to stay above 2%'],
+    ['from 40% to 30% within 3 months, then below 25% by year end.', 'then below 25% by year end'],
+  ])('is named as not kept: %s', (tail, quoted) => {
+    const story = read(tail);
+    expect(story.expectedOutcomes).toHaveLength(1);
+    expect(story.expectedOutcome).toMatchObject({ baseline: 40, target: 30 });
+    expect(story.notes).toEqual([
+      `"${quoted}" was not kept: one "We expect …" keeps one movement; write it as its own "We expect …".`,
+    ]);
+  });
+
+  it('says nothing of a movement with no further amount, or of a second one read on its own', () => {
+    expect(read('from 40% to 30% by 2027-03-01.').notes).toEqual([]);
+    expect(read('from 40% to 30% by 2027-03-01 for 10 stores.').notes).toEqual([]);
+    const two = read('from 40% to 30% by 2027-03-01, and conversion to rise from 2% to 3%.');
+    expect(two.expectedOutcomes).toHaveLength(2);
+    expect(two.notes).toEqual([]);
+  });
+});
