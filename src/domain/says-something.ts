@@ -284,10 +284,29 @@ const TEMPLATE_SLOT =
 /** A part wholly in a template's brackets: "[who]", "{something to do}", "<why>". */
 const IN_TEMPLATE_BRACKETS = /^(?:\[[^\]]*\]|\{[^}]*\}|<[^>]*>)$/;
 
+/** The words a slot TEMPLATE_SLOT reads without brackets ends with: a part that ends otherwise is none. */
+const SLOT_LAST_WORDS = new Set(
+  (
+    'persona role goal action benefit reason metric kpi outcome intent objective desire capability feature ' +
+    'benefits goals actions reasons metrics user customer type'
+  ).split(' '),
+);
+const SPACE = /\s/;
+
+/** Whether TEMPLATE_SLOT could match `v` (trimmed): it starts or ends with a bracket, or its last word is a slot's. */
+function mayBeSlot(v: string): boolean {
+  if ('[{<('.includes(v.charAt(0)) || ']}>)'.includes(v.charAt(v.length - 1))) return true;
+  let start = v.length;
+  while (start > 0 && !SPACE.test(v.charAt(start - 1))) start--;
+  return SLOT_LAST_WORDS.has(v.slice(start).toLowerCase());
+}
+
 /** True when a part is a story template's slot left as it was: "[persona]", "{action}", "<some goal>", "metric". */
 export function isTemplateSlot(value: string): boolean {
   const v = value.trim();
-  return v.length <= 60 && (TEMPLATE_SLOT.test(v) || IN_TEMPLATE_BRACKETS.test(v));
+  return (
+    v.length > 0 && v.length <= 60 && mayBeSlot(v) && (TEMPLATE_SLOT.test(v) || IN_TEMPLATE_BRACKETS.test(v))
+  );
 }
 
 // Filler runs short: the anchored patterns read parts of up to 40 characters; a longer part is filler only when
