@@ -102,6 +102,15 @@ export type { ErrorAnswer, ErrorCode } from './contract/answer';
 const GENERIC_MESSAGE =
   'Something went wrong on our side. Please try again; if it persists, tell your Jira admin.';
 
+/** A wait as a person reads it: "30 seconds", "about a minute", "about 52 minutes", "about 2 hours". */
+export function waitInWords(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return minutes === 1 ? 'about a minute' : `about ${minutes} minutes`;
+  return `about ${Math.round(minutes / 60)} hours`;
+}
+
 /** Maps any thrown value to a UI-safe answer. Unknown errors never reveal their message or stack. */
 export function toErrorAnswer(e: unknown): ErrorAnswer {
   if (e instanceof ValidationError)
@@ -117,7 +126,11 @@ export function toErrorAnswer(e: unknown): ErrorAnswer {
       ...(e.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
       ...(e.lastWrite ? { lastWrite: { ...e.lastWrite } } : {}),
     };
-  if (e instanceof JiraRateLimitError) return { code: 'RATE_LIMITED', message: e.message };
+  if (e instanceof JiraRateLimitError)
+    return {
+      code: 'RATE_LIMITED',
+      message: `Jira is limiting how often the app may call it on this site. Nothing was lost; try again in ${waitInWords(e.retryAfterMs)}.`,
+    };
   // Still refused after the storage client's waits: the installation's reads or writes for the minute are spent.
   if (isStorageRateLimited(e))
     return {

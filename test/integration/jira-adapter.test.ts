@@ -461,7 +461,16 @@ describe('failures become typed errors', () => {
       code: 'JIRA_ERROR',
       message: 'Jira could not complete the request (HTTP 502). Please try again.',
     });
-    expect(toErrorAnswer(new JiraRateLimitError(3000)).code).toBe('RATE_LIMITED');
+    expect(toErrorAnswer(new JiraRateLimitError(3000))).toEqual({
+      code: 'RATE_LIMITED',
+      message:
+        'Jira is limiting how often the app may call it on this site. Nothing was lost; try again in 3 seconds.',
+    });
+    // An hour's quota spent: said in minutes, not as "retry in 3096 s".
+    expect(toErrorAnswer(new JiraRateLimitError(3_096_000)).message).toMatch(
+      /try again in about 52 minutes\.$/,
+    );
+    expect(toErrorAnswer(new JiraRateLimitError(60_000)).message).toMatch(/try again in about a minute\.$/);
     expect(toErrorAnswer(new ValidationError('Bad.', { name: 'Required.' }))).toEqual({
       code: 'VALIDATION',
       message: 'Bad.',
