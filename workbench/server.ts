@@ -469,7 +469,8 @@ export function createRequestHandler(
     if (m) return reply(dashboardPage(pageReq, Number(m[1])));
     m = /^\/projects\/([A-Z][A-Z0-9_]+)\/(outcomes|settings)$/.exec(p);
     if (m) return reply(projectSurfacePage(pageReq, m[1] as string, m[2] as 'outcomes' | 'settings'));
-    if (p === '/favicon.ico') return send(res, 404, 'text/plain', 'Not found');
+    // No icon, said without an error a browser would log on every page.
+    if (p === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
     return reply(notFoundPage(pageReq, p));
   }
 

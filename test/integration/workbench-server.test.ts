@@ -99,6 +99,12 @@ const page = async (p: string) => {
 };
 
 describe('the Jira REST face', () => {
+  it('answers a browser asking for the icon with no content, not an error it would log on every page', async () => {
+    const res = await fetch(`${server.url}/favicon.ico`);
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+  });
+
   it('answers as the Basic-auth user named in the header', async () => {
     const res = await fetch(`${server.url}/rest/api/3/myself`, { headers: basic('admin') });
     expect(res.status).toBe(200);
