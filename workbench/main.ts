@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildSurface, surfaces } from '../scripts/build-static';
 import { createWorkbenchApp, ROOT_DIR } from './app';
-import { importIssues } from './import/importer';
+import { importIssues, importLog } from './import/importer';
 import { seedDemo } from './seed/demo';
 import { startWorkbenchServer } from './server';
 import { DEMO_USERS } from './users';
@@ -136,10 +136,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (options.importFile) {
     const report = await importIssues(app, path.resolve(options.importFile), {});
-    log(
-      `imported ${options.importFile}: ${report.imported} issue(s) into ${report.projects.join(', ') || 'no project'}`,
-    );
-    for (const skipped of report.skipped) log(`  skipped line ${skipped.line}: ${skipped.reason}`);
+    for (const line of importLog(options.importFile, report)) log(line);
     // Demo users get their roles on imported projects too, so every page can be tried as each role.
     for (const key of report.projects) app.grantDemoRoles(key);
   }

@@ -3,7 +3,12 @@ import zlib from 'node:zlib';
 import fs from 'node:fs';
 import os from 'node:os';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
-import { importIssues, IMPORT_PROPERTY_KEY } from '../../workbench/import/importer';
+import {
+  importIssues,
+  importLog,
+  IMPORT_PROPERTY_KEY,
+  SKIPPED_LINES_NAMED,
+} from '../../workbench/import/importer';
 
 const APACHE = path.resolve(__dirname, '../../data/apache-issues-v2.jsonl.gz');
 const FIXTURES = path.resolve(__dirname, '../fixtures/import');
@@ -271,5 +276,31 @@ describe('importing again', () => {
   it('refuses a file type it cannot read, writing nothing', async () => {
     await expect(importIssues(app, fixture('nothing.csv'))).rejects.toThrow(/Unsupported file type/);
     expect(app.jira.store.countIssues()).toBe(0);
+  });
+});
+
+describe('what an import tells the person who ran it', () => {
+  it('names the first skipped lines, counts the rest, and says when the file is in another shape', () => {
+    const flat = {
+      imported: 0,
+      projects: [],
+      skipped: Array.from({ length: 25 }, (_, i) => ({ line: i + 1, reason: `FLAT-${i + 1} has no fields` })),
+    };
+    const log = importLog('stories.jsonl', flat);
+    expect(log[0]).toBe('imported stories.jsonl: 0 issue(s) into no project');
+    expect(log[1]).toMatch(
+      /^ {2}no line of stories\.jsonl is a Jira REST issue \(an object with its "fields"\)/,
+    );
+    expect(log.filter((l) => l.startsWith('  skipped line '))).toHaveLength(SKIPPED_LINES_NAMED);
+    expect(log.at(-1)).toBe(`  … and ${25 - SKIPPED_LINES_NAMED} more line(s) skipped`);
+  });
+
+  it('says nothing of the shape when some issues were read', () => {
+    const log = importLog('mixed.jsonl', {
+      imported: 3,
+      projects: ['AB'],
+      skipped: [{ line: 4, reason: 'AB-4 has no fields' }],
+    });
+    expect(log).toEqual(['imported mixed.jsonl: 3 issue(s) into AB', '  skipped line 4: AB-4 has no fields']);
   });
 });

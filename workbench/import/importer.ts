@@ -30,6 +30,33 @@ export interface ImportReport {
   projects: string[];
 }
 
+/** The skipped lines an import's log names one by one; past them, it counts the rest. */
+export const SKIPPED_LINES_NAMED = 10;
+
+/**
+ * What an import tells the person who ran it, a line each: how many issues went where, the first skipped lines
+ * and how many more, and, when nothing could be read as a Jira REST issue, that the file is in another shape.
+ */
+export function importLog(file: string, report: ImportReport): string[] {
+  const lines = [
+    `imported ${file}: ${report.imported} issue(s) into ${report.projects.join(', ') || 'no project'}`,
+  ];
+  if (
+    report.imported === 0 &&
+    report.skipped.length > 0 &&
+    report.skipped.every((s) => / has no fields$/.test(s.reason))
+  )
+    lines.push(
+      `  no line of ${file} is a Jira REST issue (an object with its "fields"): --import reads issues as Jira's ` +
+        'REST API answers them (v2 or v3), one a line or in a list',
+    );
+  for (const skipped of report.skipped.slice(0, SKIPPED_LINES_NAMED))
+    lines.push(`  skipped line ${skipped.line}: ${skipped.reason}`);
+  const more = report.skipped.length - SKIPPED_LINES_NAMED;
+  if (more > 0) lines.push(`  … and ${more} more line(s) skipped`);
+  return lines;
+}
+
 /** Where an issue's links go: the emulator has no link table, and an import must not drop them. */
 export const IMPORT_PROPERTY_KEY = 'workbench-import';
 

@@ -1,6 +1,7 @@
 /** The importer's public face: `npm start -- --import FILE` loads it from here. */
 export {
   importIssues,
+  importLog,
   IMPORT_PROPERTY_KEY,
   type ImportOptions,
   type ImportReport,
