@@ -16,6 +16,10 @@ describe('telling a text in another language', () => {
     ['Dutch', 'Klanten verliezen hun winkelwagen'],
     ['Portuguese', 'Os clientes não conseguem pagar pelo aplicativo'],
     ['Italian', 'Gli utenti non trovano questo pulsante nella pagina'],
+    ['Japanese', 'カート離脱率を40%から30%に下げる。'],
+    ['Chinese, with an English name', '用户在 Checkout 页面放弃购物车，流失率从40%降到30%'],
+    ['Russian', 'Покупатели теряют корзину при оплате картой'],
+    ['Korean', '장바구니 이탈률을 40%에서 30%로 줄인다'],
   ])('reads %s as another language', (_language, text) => {
     expect(readsAsAnotherLanguage(text)).toBe(true);
   });
@@ -33,6 +37,8 @@ describe('telling a text in another language', () => {
     'Add SUS score column',
     'DAS storage dashboard',
     'Nightly export EST timestamp column',
+    'Make the “保存” button blue, top right, on the Tokyo store page',
+    'Rename the Ω unit label in the resistance chart',
   ])('reads "%s" as English (or as nothing else)', (text) => {
     expect(readsAsAnotherLanguage(text)).toBe(false);
   });
@@ -44,6 +50,7 @@ describe('the recipe verdict of a text in another language', () => {
     'Les clients perdent leur panier',
     'Los clientes pierden su carrito cuando cambian de página',
     'Klanten verliezen hun winkelwagen',
+    'カート離脱率を40%から30%に下げる。',
   ])('gives none for "%s"', (summary) => {
     const verdict = detectRecipe({ summary, description: null });
     expect({ isRecipe: verdict.isRecipe, reasons: verdict.reasons }).toEqual({
