@@ -88,6 +88,15 @@ async function memberSaves(key: string, version: number, hypothesis: Record<stri
   expect(answer.ok).toBe(true);
 }
 
+/** Writes the cart hypothesis in the panel's fields and saves it, as an owner would. */
+async function savesTheCartHypothesis(panel: Frame): Promise<void> {
+  await panel.getByLabel('Persona').fill('shopper');
+  await panel.getByLabel('Intent').fill('bookmark items in the cart');
+  await panel.getByLabel('Benefit').fill('I can come back and finish');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+}
+
 const stored = () =>
   wb.app.jira.store.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY) as Record<string, unknown> | undefined;
 
@@ -233,11 +242,7 @@ describe('the issue panel in the browser', () => {
   it('leaves the description alone and names who saved when the hypothesis changed after the panel loaded', async () => {
     const recipeKey = aCartRecipe();
     const { page, panel } = await openPanel('admin', 'light', recipeKey);
-    await panel.getByLabel('Persona').fill('shopper');
-    await panel.getByLabel('Intent').fill('bookmark items in the cart');
-    await panel.getByLabel('Benefit').fill('I can come back and finish');
-    await panel.getByRole('button', { name: 'Save' }).click();
-    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    await savesTheCartHypothesis(panel);
     // A member saves another hypothesis on top before the admin replaces the description.
     const mine = wb.app.jira.store.getIssueProperty(recipeKey, ISSUE_PROPERTY_KEY) as { version: number };
     await memberSaves(recipeKey, mine.version, {
@@ -263,11 +268,7 @@ describe('the issue panel in the browser', () => {
   it('leaves a description someone rewrote in Jira since the panel showed it, and says so', async () => {
     const recipeKey = aCartRecipe();
     const { page, panel } = await openPanel('admin', 'light', recipeKey);
-    await panel.getByLabel('Persona').fill('shopper');
-    await panel.getByLabel('Intent').fill('bookmark items in the cart');
-    await panel.getByLabel('Benefit').fill('I can come back and finish');
-    await panel.getByRole('button', { name: 'Save' }).click();
-    await panel.getByTestId('save-result').getByText('Saved', { exact: true }).waitFor();
+    await savesTheCartHypothesis(panel);
     // A colleague adds acceptance criteria to the description in Jira, after the panel loaded it.
     const theirs = `${CART_RECIPE} Acceptance: legal signs off first.`;
     wb.app.jira.store.updateIssueFields(wb.app.jira.store.getIssue(recipeKey)!.id, {

@@ -12,6 +12,7 @@ import { SCAN_QUEUE } from '../../src/scan/queue';
 import { startScans } from '../../src/scan/trigger';
 import { hiddenFromCaller } from '../../src/services/project-access';
 import { createOutcome } from '../../src/storage/outcomes';
+import { anOutcomeDraft } from '../support/builders';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 
 const DAY = 86_400_000;
@@ -106,21 +107,7 @@ describe('the scan', () => {
   const lensOf = (key: string) => readLens(wb.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));
 
   it('does not judge the children of a linked epic as serving no outcome when Jira could not return the epic', async () => {
-    const outcome = await wb.asSystem(() =>
-      createOutcome(
-        PROJECT_KEY,
-        {
-          name: 'Fewer abandoned carts',
-          metric: 'abandonment',
-          baseline: 70,
-          target: 60,
-          direction: 'decrease',
-          dueDate: '2030-01-01',
-        },
-        null,
-        new Date(),
-      ),
-    );
+    const outcome = await wb.asSystem(() => createOutcome(PROJECT_KEY, anOutcomeDraft(), null, new Date()));
     const epic = wb.jira.store.createIssue({
       projectKey: PROJECT_KEY,
       type: 'Epic',
