@@ -312,8 +312,12 @@ export function isTemplateSlot(value: string): boolean {
 // Filler runs short: the anchored patterns read parts of up to 40 characters; a longer part is filler only when
 // every word is (fillerWords), which a part that says something fails at its first word.
 export function isPlaceholder(value: string): boolean {
-  if (value.length <= 40 && (PLACEHOLDER_PART.test(value) || REPEATED_TOKEN.test(value))) return true;
-  return fillerWords(value) === 'filler';
+  return shortPlaceholder(value) || fillerWords(value) === 'filler';
+}
+
+/** A part of up to 40 characters that the anchored placeholder patterns read as one. */
+function shortPlaceholder(value: string): boolean {
+  return value.length <= 40 && (PLACEHOLDER_PART.test(value) || REPEATED_TOKEN.test(value));
 }
 
 /**
@@ -321,8 +325,7 @@ export function isPlaceholder(value: string): boolean {
  * ("[persona]", "goal"), or only words that point elsewhere ("this", "that").
  */
 export function namesNothing(value: string): boolean {
-  if (value.length <= 40 && (PLACEHOLDER_PART.test(value) || REPEATED_TOKEN.test(value))) return true;
-  return fillerWords(value) !== null || isTemplateSlot(value);
+  return shortPlaceholder(value) || fillerWords(value) !== null || isTemplateSlot(value);
 }
 
 /** The words every story of the form has, whatever it says: "As a …, I want to …, so that …. We expect …". */
