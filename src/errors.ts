@@ -2,7 +2,7 @@
  * Typed errors, one family per layer, and the single mapper that turns any of them into the answer a
  * resolver sends to the UI. Messages of typed errors are written for people; anything else stays internal.
  */
-import { RateLimitError as QueueRateLimitError } from '@forge/events';
+import { InvocationError, InvocationErrorCode, RateLimitError as QueueRateLimitError } from '@forge/events';
 import type { ErrorAnswer, LastWrite } from './contract/answer';
 import { isStorageRateLimited } from './storage/kvs-client';
 
@@ -101,6 +101,25 @@ export type { ErrorAnswer, ErrorCode } from './contract/answer';
 
 const GENERIC_MESSAGE =
   'Something went wrong on our side. Please try again; if it persists, tell your Jira admin.';
+
+/**
+ * How long the queue's retry of a consumer that spent the minute's storage allowance waits: past the minute Forge
+ * counts storage calls in, where the queue's own back-off (seconds) would meet the same spent minute.
+ */
+export const STORAGE_RETRY_AFTER_SECONDS = 61;
+
+/**
+ * What a queue consumer answers for an error its work threw: a retry once storage answers again when the
+ * minute's storage allowance is spent (@forge/events' InvocationError: retry after, with the reason); any other
+ * error is thrown again, for the queue's own retry.
+ */
+export function retryAfterStorageMinute(e: unknown): InvocationError {
+  if (!isStorageRateLimited(e)) throw e;
+  return new InvocationError({
+    retryAfter: STORAGE_RETRY_AFTER_SECONDS,
+    retryReason: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED,
+  });
+}
 
 /** A wait as a person reads it: "30 seconds", "about a minute", "about 52 minutes", "about 2 hours". */
 export function waitInWords(ms: number): string {

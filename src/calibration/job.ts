@@ -11,7 +11,7 @@
  * the same history page again, under the same key.
  */
 import { randomUUID } from 'node:crypto';
-import { Queue } from '@forge/events';
+import { Queue, type InvocationError } from '@forge/events';
 import { kvs } from '../storage/kvs-client';
 import * as z from 'zod';
 import { CALIBRATION_LOOKBACK_MONTHS, MIN_DELIVERED, type CalibrationState } from '../contract/calibration';
@@ -27,7 +27,7 @@ import {
   type ResolutionMapping,
 } from '../domain/calibration';
 import { historyFromRestIssue } from '../domain/history';
-import { ConflictError, JiraRateLimitError, toErrorAnswer } from '../errors';
+import { ConflictError, JiraRateLimitError, retryAfterStorageMinute, toErrorAnswer } from '../errors';
 import { JiraClient } from '../jira/client';
 import { PointsMeter, type QuotaView } from '../jira/points';
 import { PAGE_POINTS_ESTIMATE, quotaWaitMs, spreadRetryAfterSeconds } from '../scan/pacing';
@@ -460,18 +460,24 @@ interface QueueEventLike {
 }
 
 export function createCalibrationConsumer(options: CalibrationRunOptions = {}) {
-  return async (event: QueueEventLike): Promise<CalibrationOutcome | { status: 'rejected' }> => {
+  return async (
+    event: QueueEventLike,
+  ): Promise<CalibrationOutcome | { status: 'rejected' } | InvocationError> => {
     const startedAtMs = (options.clock ?? Date.now)();
     const parsed = calibrationEventSchema.safeParse(event.body);
     if (!parsed.success) {
       console.warn('calibration: dropping a malformed event', parsed.error.issues[0]?.message);
       return { status: 'rejected' };
     }
-    return runCalibrationInvocation(
-      parsed.data,
-      { startedAtMs, ...options },
-      event.retryContext?.retryCount ?? 0,
-    );
+    try {
+      return await runCalibrationInvocation(
+        parsed.data,
+        { startedAtMs, ...options },
+        event.retryContext?.retryCount ?? 0,
+      );
+    } catch (e) {
+      return retryAfterStorageMinute(e);
+    }
   };
 }
 

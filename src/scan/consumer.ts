@@ -2,16 +2,10 @@
  * Queue consumer `scan-consumer` (manifest: timeoutSeconds 900): runs one invocation of a project's scan.
  * A bad event is logged and dropped (retrying it cannot help); Jira faults are handled inside the run.
  */
-import { InvocationError, InvocationErrorCode } from '@forge/events';
-import { isStorageRateLimited } from '../storage/kvs-client';
+import type { InvocationError } from '@forge/events';
+import { retryAfterStorageMinute } from '../errors';
 import { runScanInvocation, type InvocationOutcome, type RunOptions } from './run';
 import { scanEventSchema } from './queue';
-
-/**
- * How long the queue's retry of an invocation that spent the minute's storage allowance waits: past the minute
- * Forge counts storage calls in, where the queue's own back-off (seconds) would meet the same spent minute.
- */
-export const STORAGE_RETRY_AFTER_SECONDS = 61;
 
 interface QueueEventLike {
   body?: unknown;
@@ -35,13 +29,8 @@ export function createScanConsumer(options: RunOptions = {}) {
         event.retryContext?.retryCount ?? 0,
       );
     } catch (e) {
-      // The run kept its cursor where it could; its retry comes once storage answers again (@forge/events'
-      // InvocationError: retry after, with the reason).
-      if (!isStorageRateLimited(e)) throw e;
-      return new InvocationError({
-        retryAfter: STORAGE_RETRY_AFTER_SECONDS,
-        retryReason: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED,
-      });
+      // The run kept its cursor where it could.
+      return retryAfterStorageMinute(e);
     }
   };
 }

@@ -15,7 +15,7 @@
  * comments name the person.
  */
 import { kvs } from '../storage/kvs-client';
-import { Queue } from '@forge/events';
+import { Queue, type InvocationError } from '@forge/events';
 import { z } from 'zod';
 import {
   MAX_BULK_ITEMS,
@@ -35,6 +35,7 @@ import {
   NotFoundError,
   StorageLimitError,
   ValidationError,
+  retryAfterStorageMinute,
 } from '../errors';
 import { JiraClient } from '../jira/client';
 import { spreadRetryAfterSeconds } from '../scan/pacing';
@@ -609,7 +610,7 @@ export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
   return async (event: {
     body?: unknown;
     retryContext?: { retryCount?: number };
-  }): Promise<StepOutcome | { status: 'rejected' }> => {
+  }): Promise<StepOutcome | { status: 'rejected' } | InvocationError> => {
     const parsed = bulkEventSchema.safeParse(event.body);
     if (!parsed.success) {
       console.warn('bulk: dropping a malformed event', parsed.error.issues[0]?.message);
@@ -633,7 +634,7 @@ export function createBulkConsumer(clock: Clock = { now: () => new Date() }) {
       // waiting and offers Resume, instead of showing it running for good.
       if (retryCount >= MAX_EVENT_RETRIES && (await stopJob(parsed.data, e, clock)))
         return { status: 'done' };
-      throw e;
+      return retryAfterStorageMinute(e);
     }
   };
 }

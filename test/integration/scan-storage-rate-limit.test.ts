@@ -4,8 +4,11 @@
  * queue's retries would fail again and the run would die with its lease held.
  */
 import type { ScanRunSummary } from '../../src/contract/scan';
-import { createScanConsumer, STORAGE_RETRY_AFTER_SECONDS } from '../../src/scan/consumer';
+import { createCalibrationConsumer } from '../../src/calibration/job';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../../src/errors';
+import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
+import { createBulkConsumer } from '../../src/services/bulk-decisions';
 import { startScans } from '../../src/scan/trigger';
 import { kvs, storageRetry } from '../../src/storage/kvs-client';
 import { listRunSummaries } from '../../src/storage/scan-state';
@@ -76,5 +79,56 @@ it('retries the invocation after the minute, and the run finishes', async () => 
     runId: event!.runId,
     status: 'finished',
     counters: { issues: 3, flagged: 3 },
+  });
+});
+
+describe('every queue consumer, with the minute spent', () => {
+  it('asks the queue for a retry after the minute', async () => {
+    // Reads spent too: a consumer's first storage call may be a read.
+    wb.dispose();
+    wb = createWorkbench({
+      now: new Date(START),
+      latency: 'off',
+      rateLimits: 'off',
+      kvs: {
+        rateLimits: {
+          requestsPerSecond: 1e9,
+          readUnitsPerMinute: WRITE_UNITS_A_MINUTE,
+          writeUnitsPerMinute: WRITE_UNITS_A_MINUTE,
+        },
+      },
+    });
+    await spendTheMinutesWrites();
+    for (let i = 0; i <= WRITE_UNITS_A_MINUTE; i++)
+      await wb.asSystem(() => kvs.get(`spend-${i}`)).catch(() => undefined);
+    const retried = {
+      _retry: true,
+      retryOptions: {
+        retryAfter: STORAGE_RETRY_AFTER_SECONDS,
+        retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED',
+      },
+    };
+    const runId = '0f5e2c1a-6b7d-4e8f-9a0b-1c2d3e4f5a6b';
+    const consumers: Array<[string, () => Promise<unknown>]> = [
+      [
+        'scan',
+        () =>
+          createScanConsumer()({
+            body: { projectKey: PROJECT_KEY, runId, origin: 'schedule', requestedBy: null, dryRun: false },
+          }),
+      ],
+      ['calibration', () => createCalibrationConsumer()({ body: { projectKey: PROJECT_KEY, runId } })],
+      [
+        'bulk decisions',
+        () => createBulkConsumer()({ body: { projectKey: PROJECT_KEY, jobId: runId, step: 0 } }),
+      ],
+    ];
+    for (const [name, consume] of consumers) {
+      const answer = await wb.asSystem(consume);
+      expect({ name, answer: JSON.parse(JSON.stringify(answer)) as unknown }).toEqual({
+        name,
+        answer: retried,
+      });
+    }
   });
 });
