@@ -291,14 +291,19 @@ const SLOT_LAST_WORDS = new Set(
     'benefits goals actions reasons metrics user customer type'
   ).split(' '),
 );
+const LONGEST_SLOT_WORD = Math.max(...[...SLOT_LAST_WORDS].map((w) => w.length));
 const SPACE = /\s/;
 
 /** Whether TEMPLATE_SLOT could match `v` (trimmed): it starts or ends with a bracket, or its last word is a slot's. */
 function mayBeSlot(v: string): boolean {
   if ('[{<('.includes(v.charAt(0)) || ']}>)'.includes(v.charAt(v.length - 1))) return true;
+  // A last word longer than every slot's is none: it is read no further than that.
+  const stop = Math.max(0, v.length - LONGEST_SLOT_WORD - 1);
   let start = v.length;
-  while (start > 0 && !SPACE.test(v.charAt(start - 1))) start--;
-  return SLOT_LAST_WORDS.has(v.slice(start).toLowerCase());
+  while (start > stop && !SPACE.test(v.charAt(start - 1))) start--;
+  return (
+    (start === 0 || SPACE.test(v.charAt(start - 1))) && SLOT_LAST_WORDS.has(v.slice(start).toLowerCase())
+  );
 }
 
 /** True when a part is a story template's slot left as it was: "[persona]", "{action}", "<some goal>", "metric". */
