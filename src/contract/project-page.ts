@@ -23,7 +23,7 @@ import {
 import type { VerdictProposal } from '../domain/bet-verdict';
 import type { StatusCategory } from '../domain/zombie';
 import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
-import type { ScanCounters, ScanIssueError, ScanRunSummary } from './scan';
+import type { ScanCounters, ScanIssueError, ScanRunSummary, ScanStatus } from './scan';
 import { IMPORT_TOO_LARGE, MAX_IMPORT_BYTES, NO_OUTCOME } from './project-page-keys';
 
 export {
@@ -614,13 +614,14 @@ export type ScanRunView = Pick<
   | 'origin'
   | 'requestedBy'
   | 'dryRun'
-  | 'status'
   | 'startedAt'
   | 'finishedAt'
   | 'wouldChange'
   | 'notes'
   | 'failure'
 > & {
+  /** 'stalled': the summary says running, but no part of the run is going any more (see `failure`). */
+  status: ScanStatus | 'stalled';
   /**
    * The run's counters; null to a person a security level keeps one of the judged issues from (or who may be:
    * which were secured is not known), as every one of them tells of how many there were. A note says so.

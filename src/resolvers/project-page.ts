@@ -117,7 +117,7 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   defineEndpoint(resolver, R.scanNow, scanNowPayloadSchema, (p, call) =>
     startScan(call, options.scanNow ?? runScan, p.dryRun),
   );
-  defineEndpoint(resolver, R.scanRuns, scanRunsPayloadSchema, (p, call) => scanRuns(call, p.limit));
+  defineEndpoint(resolver, R.scanRuns, scanRunsPayloadSchema, (p, call) => scanRuns(call, p.limit, clock));
   return resolver;
 }
 

@@ -5,7 +5,9 @@
 import type { ScanRunView, ScanRunsData } from '../contract/project-page';
 import { emptyCounters, type ScanCounters, type ScanIssueError, type ScanRunSummary } from '../contract/scan';
 import type { CallContext } from '../resolvers/endpoint';
-import { listRunSummaries } from '../storage/scan-state';
+import { LEASE_TTL_MS } from '../scan/run';
+import { listRunSummaries, liveScanLease, loadRunSummary } from '../storage/scan-state';
+import type { Clock } from './outcome-map';
 import { hiddenFromCaller, requireBrowse, targetProject } from './project-access';
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -43,13 +45,49 @@ export function toRunView(s: StoredRun): ScanRunView {
   };
 }
 
-export async function scanRuns(call: CallContext, limit: number): Promise<ScanRunsData> {
+export async function scanRuns(call: CallContext, limit: number, clock: Clock): Promise<ScanRunsData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const stored = await listRunSummaries<StoredRun>(projectKey, limit);
-  const hidden = await hiddenFromCaller(stored.flatMap(keysToCheck));
-  const runs = stored.map((s) => withoutHidden(toRunView(s), s, hidden));
+  const read = await withStalls(
+    projectKey,
+    await listRunSummaries<StoredRun>(projectKey, limit),
+    clock.now(),
+  );
+  const hidden = await hiddenFromCaller(read.flatMap(({ summary }) => keysToCheck(summary)));
+  const runs = read.map(({ summary, stalled }) => {
+    const view = withoutHidden(toRunView(summary), summary, hidden);
+    return stalled ? { ...view, status: 'stalled' as const, failure: STALLED_RUN } : view;
+  });
   return { runs, running: runs.some((r) => r.status === 'running') };
+}
+
+export const STALLED_RUN =
+  `Stopped without finishing: no part of this run has run for ${LEASE_TTL_MS / 60_000} minutes, so Forge ` +
+  'stopped retrying it. What it wrote to Jira stays. The next scan, on schedule or started with Scan now, ' +
+  'starts over in its place.';
+
+/**
+ * Each summary, and whether its run has stalled: Forge stopped an invocation at its time limit and gave up retrying
+ * it, so nothing ends a summary that says "running" until a later run takes over, up to a day later. A live run
+ * renews the project's scan lease with every invocation, its partitions' too, so a running summary whose run no
+ * longer holds the lease is suspect. A run releases the lease just after saving its last summary: a suspect one is
+ * read again, and has stalled only if it still says "running".
+ */
+async function withStalls(
+  projectKey: string,
+  stored: StoredRun[],
+  now: Date,
+): Promise<Array<{ summary: StoredRun; stalled: boolean }>> {
+  const isRunning = (s: StoredRun) => toRunView(s).status === 'running';
+  const lease = stored.some(isRunning) ? await liveScanLease(projectKey, now) : null;
+  return Promise.all(
+    stored.map(async (summary) => {
+      if (!isRunning(summary) || summary.runId === lease?.runId) return { summary, stalled: false };
+      const again =
+        (await loadRunSummary<StoredRun>(projectKey, summary.startedAt, summary.runId)) ?? summary;
+      return { summary: again, stalled: isRunning(again) };
+    }),
+  );
 }
 
 function samplesOf(stored: unknown): ScanIssueError[] {

@@ -71,6 +71,15 @@ export async function saveRunSummary<T extends RunSummaryBase>(
   for (const old of page.items.slice(RUN_HISTORY_LIMIT)) await kvs.delete(old.key);
 }
 
+/** One run's summary as stored now, by the start and id its key holds; null once it is gone. */
+export async function loadRunSummary<T extends RunSummaryBase = RunSummary>(
+  projectKey: string,
+  startedAt: string,
+  runId: string,
+): Promise<T | null> {
+  return (await kvs.get<T>(keys.scanRun(projectKey, Date.parse(startedAt), runId))) ?? null;
+}
+
 export async function latestRunSummary<T extends RunSummaryBase = RunSummary>(
   projectKey: string,
 ): Promise<T | null> {

@@ -2,6 +2,7 @@
  * The project page's resolver over the workbench: outcomes, the map, kill review with its decision log, and
  * backlog health, including refusals for a viewer and an outsider and a kill repeated without effect.
  */
+import { kvs as forgeKvs } from '@forge/kvs';
 import Resolver from '@forge/resolver';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
@@ -22,6 +23,7 @@ import type {
 import { mapSummaryPayloadSchema } from '../../src/contract/project-page';
 import { NO_OUTCOME } from '../../src/contract/project-page-keys';
 import { keys } from '../../src/storage/keys';
+import { STALLED_RUN } from '../../src/services/scan-runs';
 import { saveRunSummary } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
 import { createOutcome as createStoredOutcome } from '../../src/storage/outcomes';
@@ -1210,6 +1212,13 @@ const aRun = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** `runId` holds the project's scan lease, as a live run does, until `minutes` from now. */
+async function holdLease(runId: string, minutes = 10) {
+  await runInInvocation({ accountId: null, moduleKey: PAGE, installContext: app.installContext }, () =>
+    forgeKvs.set(keys.scanLease(P), { runId, expiresAt: Date.now() + minutes * 60_000 }),
+  );
+}
+
 async function storeRuns(...runs: Array<Record<string, unknown>>) {
   await runInInvocation(
     { accountId: null, moduleKey: PAGE, installContext: app.installContext },
@@ -1273,6 +1282,7 @@ describe('scan runs', () => {
       }),
       aRun({ runId: 'run-3', status: 'running', startedAt: '2026-06-03T00:00:00.000Z', finishedAt: null }),
     );
+    await holdLease('run-3');
     const data = ok(await call<ScanRunsData>('scanRuns', {}, 'viewer'));
     expect(data.running).toBe(true);
     expect(data.runs.map((r) => [r.runId, r.status, r.origin, r.dryRun, r.durationMs])).toEqual([
@@ -1288,6 +1298,48 @@ describe('scan runs', () => {
     expect(data.runs[1]?.wouldChange).toEqual([{ issueKey: 'DEMO-3', change: 'flag' }]);
     // A run stored before skips were told apart from errors reads as having skipped none.
     expect(data.runs[2]).toMatchObject({ counters: { skipped: 0 }, skipped: [] });
+  });
+
+  it('says a running run whose invocations stopped has stalled, and stops the page waiting for it', async () => {
+    const running = (runId: string, day: string) =>
+      aRun({ runId, status: 'running', startedAt: `2026-06-${day}T00:00:00.000Z`, finishedAt: null });
+    await storeRuns(running('run-dead', '01'), running('run-live', '02'));
+    // The live run holds the project's scan lease; the dead one's ran out (or was never renewed).
+    await holdLease('run-live');
+    const data = ok(await call<ScanRunsData>('scanRuns', {}, 'viewer'));
+    expect(data.runs.map((r) => [r.runId, r.status])).toEqual([
+      ['run-live', 'running'],
+      ['run-dead', 'stalled'],
+    ]);
+    expect(data.runs[1]?.failure).toBe(STALLED_RUN);
+    expect(data.runs[0]?.failure).toBeNull();
+    expect(data.running).toBe(true);
+
+    // Once the live run's lease runs out too, nothing is going: the page stops polling.
+    await holdLease('run-live', -1);
+    const later = ok(await call<ScanRunsData>('scanRuns', {}, 'viewer'));
+    expect(later.runs.map((r) => r.status)).toEqual(['stalled', 'stalled']);
+    expect(later.running).toBe(false);
+  });
+
+  it('does not call a run stalled that finished as the page read its runs', async () => {
+    await storeRuns(aRun({ runId: 'run-ending', status: 'running', finishedAt: null }));
+    // The run saves its last summary, then releases the lease: the page read the summary before the first and
+    // the lease after the second.
+    const answer = app.kvs.handle.bind(app.kvs);
+    let ended = false;
+    jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { key?: string }) : {};
+      if (!ended && path === '/api/v1/get' && body.key === keys.scanLease(P)) {
+        ended = true;
+        await storeRuns(aRun({ runId: 'run-ending' }));
+      }
+      return answer(path, init);
+    });
+    const data = ok(await call<ScanRunsData>('scanRuns', {}, 'viewer'));
+    jest.restoreAllMocks();
+    expect(ended).toBe(true);
+    expect(data.runs.map((r) => [r.runId, r.status, r.failure])).toEqual([['run-ending', 'finished', null]]);
   });
 
   it('lists the issues a run skipped apart from its errors', async () => {

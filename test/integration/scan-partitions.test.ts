@@ -12,7 +12,8 @@ import { releaseLensClaim, takeLensClaim } from '../../src/storage/lens-claim';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
-import type { RunOptions } from '../../src/scan/run';
+import { LEASE_TTL_MS, type RunOptions } from '../../src/scan/run';
+import { scanRuns, STALLED_RUN } from '../../src/services/scan-runs';
 import { startScans } from '../../src/scan/trigger';
 import { loadAggregates } from '../../src/storage/aggregates';
 import { listRunSummaries } from '../../src/storage/scan-state';
@@ -313,6 +314,54 @@ describe('a scan in partitions', () => {
     expect(flagged.length).toBe(summary.counters.flagged);
     for (const key of flagged)
       expect(w.jira.store.listComments(w.jira.store.getIssue(key)!.id)).toHaveLength(1);
+  });
+
+  it('shows a run stalled once the queue gave up on one of its partitions, and the next run takes its place', async () => {
+    const options = { partitionSize: 150, maxPartitions: 4 };
+    const { w } = await setUp(options);
+    // Every invocation of one partition is stopped before the scan's code can note anything, as Forge stops one
+    // at its time limit; the queue retries it and then gives up.
+    const consumer = createScanConsumer({ clock: () => w.queue.now(), ...options });
+    let stopped = 0;
+    w.queue.registerConsumer(SCAN_QUEUE, (event) => {
+      if ((event.body as { partition?: number }).partition === 2) {
+        stopped++;
+        throw new Error('Function timed out.');
+      }
+      return consumer(event);
+    });
+    await w.asSystem(() => startScans([PROJECT_KEY], 'schedule'));
+    await w.queue.runDue({ until: 'idle', advanceClock: true, maxEvents: 10_000 });
+    expect(stopped).toBe(4);
+
+    const call = {
+      accountId: USERS.viewer,
+      moduleKey: 'outcome-lens-project-page',
+      issueKey: null,
+      projectKey: PROJECT_KEY,
+    };
+    const runsAt = (ms: number) =>
+      w.asUser(USERS.viewer, () => scanRuns(call, 10, { now: () => new Date(ms) }));
+    const [stored] = await w.asSystem(() => listRunSummaries(PROJECT_KEY, 1));
+    expect(stored).toMatchObject({ status: 'running' });
+    // The other partitions renewed the lease as they worked: while it lasts the run may still be going.
+    const now = w.queue.now();
+    expect((await runsAt(now)).runs[0]).toMatchObject({ status: 'running', failure: null });
+    const late = await runsAt(now + LEASE_TTL_MS);
+    expect(late.runs[0]).toMatchObject({ runId: stored!.runId, status: 'stalled', failure: STALLED_RUN });
+    expect(late.running).toBe(false);
+
+    // The next run takes the lease over, ends the stalled run's summary and scans the whole backlog.
+    w.queue.registerConsumer(SCAN_QUEUE, consumer);
+    w.clock.now = new Date(now + LEASE_TTL_MS);
+    const next = await scan(w);
+    expect(next).toMatchObject({ status: 'finished', counters: { issues: ISSUES, errors: 0 } });
+    const after = await runsAt(w.queue.now());
+    expect(after.runs.map((r) => [r.runId, r.status])).toEqual([
+      [next.runId, 'finished'],
+      [stored!.runId, 'failed'],
+    ]);
+    expect(after.running).toBe(false);
   });
 
   it('shares a tight points quota between partitions without 429s, reading each page once', async () => {

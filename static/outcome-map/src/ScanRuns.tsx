@@ -26,6 +26,7 @@ const STATUS_LOZENGE: Record<ScanRunView['status'], ThemeAppearance> = {
   running: 'inprogress',
   finished: 'success',
   failed: 'removed',
+  stalled: 'moved',
 };
 
 const HEAD = {
@@ -87,7 +88,7 @@ const skippedOf = (run: ScanRunView) => run.skipped ?? [];
 /** The details' summary line names what is inside, in the order it is shown. */
 function detailsTitle(run: ScanRunView): string {
   const parts = [
-    run.failure ? 'Why it failed' : null,
+    run.failure ? (run.status === 'stalled' ? 'Why it stopped' : 'Why it failed') : null,
     run.errors.length ? `${run.errors.length} issue errors` : null,
     skippedOf(run).length
       ? `${skippedOf(run).length} ${skippedOf(run).length === 1 ? 'issue' : 'issues'} skipped`
