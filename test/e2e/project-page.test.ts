@@ -14,6 +14,7 @@ import {
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
 import { emptyCounters } from '../../src/contract/scan';
+import { STALLED_RUN } from '../../src/services/scan-runs';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
@@ -955,10 +956,22 @@ describe('the project page in the browser', () => {
       counters: { ...emptyCounters(), issues: 12, skipped: 1 },
       skippedSamples: [{ issueKey: 'DEMO-2', message: moved, at: '2020-01-03T00:00:04.000Z' }],
     });
+    // A run whose invocations stopped: its summary says running, but it holds no scan lease.
+    await storeRun({
+      runId: 'run-stalled',
+      startedAt: '2020-01-04T00:00:00.000Z',
+      origin: 'install',
+      status: 'running',
+      finishedAt: null,
+    });
     const { page, frame } = await openProjectPage();
     await openTab(frame, 'Backlog health');
     const runs = frame.getByRole('table', { name: 'Scan runs' });
     await runs.waitFor({ timeout: 30_000 });
+    const stalled = runs.getByTestId('scan-run-run-stalled');
+    expect(await stalled.innerText()).toMatch(/Installation\s+Live\s+stalled/i);
+    await stalled.getByText('Why it stopped', { exact: true }).click();
+    await stalled.getByText(STALLED_RUN, { exact: true }).waitFor();
     const skippedRun = runs.getByTestId('scan-run-run-skipped');
     expect(await skippedRun.innerText()).toMatch(/\b12\s+0\s+0\s+0\s+0\s+1\s+1 issue skipped/);
     await skippedRun.getByText('1 issue skipped', { exact: true }).click();
