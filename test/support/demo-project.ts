@@ -12,7 +12,8 @@ import { buildSurface } from '../../scripts/build-static';
 import type { Answer } from '../../src/contract/answer';
 import { emptyCounters, type ScanRunSummary } from '../../src/contract/scan';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { saveRunSummary } from '../../src/storage/scan-state';
+import { LEASE_TTL_MS } from '../../src/scan/run';
+import { acquireScanLease, releaseScanLease, saveRunSummary } from '../../src/storage/scan-state';
 import { runInInvocation } from '../../workbench/forge/context';
 import { seedDemo } from '../../workbench/seed/demo';
 import { startBrowserWorkbench, type BrowserWorkbench } from './browser';
@@ -135,16 +136,19 @@ export function anIdleZombie(wb: BrowserWorkbench, summary: string, since: strin
 
 /**
  * Stores a scan run's summary for DEMO, as the scan does when it starts and when it ends: a manual live run,
- * running, unless `run` says otherwise.
+ * running, unless `run` says otherwise. A running run holds the project's scan lease, as a live one renews it with
+ * each invocation, and gives it back once it has ended; `stalled` stores a running run whose invocations stopped,
+ * which holds none.
  */
 export function storeRun(
   wb: BrowserWorkbench,
   run: Partial<ScanRunSummary> & Pick<ScanRunSummary, 'runId' | 'startedAt'>,
+  { stalled = false }: { stalled?: boolean } = {},
 ): Promise<void> {
   return runInInvocation(
     { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
-    () =>
-      saveRunSummary('DEMO', {
+    async () => {
+      const summary = {
         projectKey: 'DEMO',
         origin: 'manual',
         requestedBy: null,
@@ -159,6 +163,12 @@ export function storeRun(
         failure: null,
         secured: { count: 0, keys: [] },
         ...run,
-      } satisfies ScanRunSummary),
+      } satisfies ScanRunSummary;
+      await saveRunSummary('DEMO', summary);
+      if (summary.status === 'running' && !stalled) {
+        if (!(await acquireScanLease('DEMO', summary.runId, Date.now(), LEASE_TTL_MS)))
+          throw new Error(`Another run holds DEMO's scan lease: ${summary.runId} cannot be running.`);
+      } else await releaseScanLease('DEMO', summary.runId);
+    },
   );
 }
