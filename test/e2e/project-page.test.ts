@@ -58,6 +58,18 @@ const lensOf = (key: string) => lensIn(wb, key);
 const asAdmin = <T>(functionKey: string, payload: unknown) => asProjectAdmin<T>(wb, functionKey, payload);
 
 /** Creates an outcome of the demo project with the draft's defaults but for what is given. */
+const namesGiven = new Set<string>();
+/**
+ * An outcome's name not given before in this file's run: a test jest retries after a failure finds the outcome its
+ * first try created still on the page, and a second lane of the same name would make its own locators ambiguous.
+ */
+function freshName(name: string): string {
+  let fresh = name;
+  for (let n = 2; namesGiven.has(fresh); n++) fresh = `${name} ${n}`;
+  namesGiven.add(fresh);
+  return fresh;
+}
+
 async function anOutcome(draft: {
   name: string;
   metric: string;
@@ -183,7 +195,7 @@ describe('the project page in the browser', () => {
   });
 
   it('records one measurement on a double click of Record, with no error from a second request', async () => {
-    const name = 'Checkout takes one minute';
+    const name = freshName('Checkout takes one minute');
     const created = await anOutcome({ name, metric: 'seconds to pay', baseline: 120, target: 60 });
     const { page, frame } = await openProjectPage();
     const sent: string[] = [];
@@ -221,7 +233,7 @@ describe('the project page in the browser', () => {
   // call failed and stays open. Pressed again, the reading used to be recorded a second time (a page's reading
   // carried no id). It should be recorded once.
   it('records a reading once when Record is pressed again after its answer was lost', async () => {
-    const name = 'Orders packed within the hour';
+    const name = freshName('Orders packed within the hour');
     const created = await anOutcome({ name, metric: 'minutes to pack', baseline: 95, target: 60 });
     const { page, frame } = await openProjectPage();
     const lane = laneOf(frame, name);
@@ -242,7 +254,7 @@ describe('the project page in the browser', () => {
   });
 
   it('takes a measurement typed by mistake off the card, after asking once more', async () => {
-    const name = 'Refunds within a day';
+    const name = freshName('Refunds within a day');
     const created = await anOutcome({ name, metric: 'hours to refund', baseline: 48, target: 24 });
     const today = new Date().toISOString().slice(0, 10);
     await asAdmin(PROJECT_PAGE_RESOLVERS.addMeasurement, {
@@ -267,7 +279,7 @@ describe('the project page in the browser', () => {
   });
 
   it('reads a measurement and an outcome’s target typed with a decimal comma in German, and shows them the same way', async () => {
-    const name = 'Parcels arrive a day sooner';
+    const name = freshName('Parcels arrive a day sooner');
     const created = await anOutcome({ name, metric: 'days to deliver', baseline: 3.5, target: 2.25 });
     const page = await wb.openAs('admin', '/projects/DEMO/outcomes?locale=de-DE');
     const frame = await wb.panelFrame(page, PAGE_FRAME);
@@ -310,6 +322,7 @@ describe('the project page in the browser', () => {
 
   it('tells progress toward the target from share of open work, and draws the chart across the card with the target label off its line', async () => {
     const { page, frame } = await openProjectPage();
+    // The outcome the double-click test above measured.
     const name = 'Checkout takes one minute';
     const lane = laneOf(frame, name);
     await lane.waitFor({ timeout: 30_000 });
@@ -957,13 +970,11 @@ describe('the project page in the browser', () => {
       skippedSamples: [{ issueKey: 'DEMO-2', message: moved, at: '2020-01-03T00:00:04.000Z' }],
     });
     // A run whose invocations stopped: its summary says running, but it holds no scan lease.
-    await storeRun({
-      runId: 'run-stalled',
-      startedAt: '2020-01-04T00:00:00.000Z',
-      origin: 'install',
-      status: 'running',
-      finishedAt: null,
-    });
+    await storeRunIn(
+      wb,
+      { runId: 'run-stalled', startedAt: '2020-01-04T00:00:00.000Z', origin: 'install' },
+      { stalled: true },
+    );
     const { page, frame } = await openProjectPage();
     await openTab(frame, 'Backlog health');
     const runs = frame.getByRole('table', { name: 'Scan runs' });
@@ -1168,7 +1179,7 @@ describe('the outcome map in the browser', () => {
 
 describe('closing an outcome in the browser', () => {
   it('asks before closing an outcome and says what it means, sends one request on a double click, and makes it active again', async () => {
-    const name = 'Support answers within an hour';
+    const name = freshName('Support answers within an hour');
     const created = await anOutcome({ name, metric: 'minutes to first answer', baseline: 240, target: 60 });
     const { page, frame } = await openProjectPage();
     const sent: string[] = [];
@@ -1223,7 +1234,7 @@ describe('closing an outcome in the browser', () => {
 
 describe('an outcome edited by two people', () => {
   it('loads the newer version after a conflict, keeping what was typed and showing theirs beside it, so the next Save goes on top', async () => {
-    const name = 'Returns processed in two days';
+    const name = freshName('Returns processed in two days');
     const created = await anOutcome({ name, metric: 'days to process a return', baseline: 6, target: 2 });
     const { page, frame } = await openProjectPage();
     const lane = laneOf(frame, name);
@@ -1275,7 +1286,7 @@ describe('an outcome edited by two people', () => {
 
 describe('numbers typed in the outcome forms', () => {
   it('says a Baseline or a measured value that is no number is not a number, at the field, and sends nothing', async () => {
-    const name = 'Invoices paid on time';
+    const name = freshName('Invoices paid on time');
     await anOutcome({ name, metric: 'share of invoices paid late', baseline: 30, target: 10 });
     const { page, frame } = await openProjectPage();
     const sent: string[] = [];
@@ -1322,7 +1333,7 @@ describe('the keyboard after a change is saved', () => {
     });
 
   it('goes back to the button that opened the form after Record and Save outcome, and to the queue after a Keep', async () => {
-    const name = 'Pickups ready in ten minutes';
+    const name = freshName('Pickups ready in ten minutes');
     await anOutcome({ name, metric: 'minutes to pickup', baseline: 30, target: 10 });
     const key = anIdleZombie('Stale pickup banner', '2001-02-01T00:00:00.000Z');
     const { page, frame } = await openProjectPage();
@@ -1428,7 +1439,7 @@ describe('a tab that could not load', () => {
 
 describe('a CSV import in German', () => {
   it('imports a spreadsheet’s ";"-separated file with decimal commas under ?locale=de-DE', async () => {
-    const name = 'Deliveries on the promised day';
+    const name = freshName('Deliveries on the promised day');
     const created = await anOutcome({ name, metric: 'share delivered late', baseline: 12.5, target: 5 });
     const page = await wb.openAs('admin', '/projects/DEMO/outcomes?locale=de-DE');
     const frame = await wb.panelFrame(page, PAGE_FRAME);
