@@ -164,6 +164,11 @@ export const zombieQueuePayloadSchema = z
       .array(z.string().regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' }))
       .max(1000)
       .optional(),
+    /**
+     * Answer from this person's read of the last few minutes, when nothing but decisions changed the queue since
+     * ("Load more", another filter, the reload after a decision); left out, Jira is read.
+     */
+    reuse: z.boolean({ error: 'Reuse must be true or false.' }).optional(),
   })
   .strict();
 
@@ -451,6 +456,8 @@ export interface ZombieQueueData {
   gone: string[];
   /** Issues the queue's search left out as unreadable; null when none. */
   unreadable: UnreadableIssues | null;
+  /** When the items were read from Jira: an answer to `reuse` may be a few minutes old. */
+  readAt: string;
 }
 
 export type BulkJobStatus = 'queued' | 'running' | 'done';

@@ -67,6 +67,8 @@ import { claimOwn, KVS_BATCH_ITEMS, listAll } from '../storage/kv';
 import { scannedFiguresForCaller } from './scanned-figures';
 import { UnreadableTally } from './unreadable-issues';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
+import { loadQueueRead, saveQueueRead } from '../storage/queue-reads';
+import { latestRunSummary, type RunSummaryBase } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { DECISION_WAIT_MS, SupersededError, takeDecisionLock, withClaimUnderLock } from './decision-lock';
@@ -295,6 +297,108 @@ export async function matchingKeys(
   return { keys, truncated, idOf: new Map(flagged.map((f) => [f.item.key, f.issueId])) };
 }
 
+/** How long a person's read of the queue may answer their next pages, filters and reloads (`reuse`). */
+export const QUEUE_READ_REUSE_MS = 5 * 60_000;
+/** Past this many decisions since a kept read, the queue is read from Jira again instead of patched. */
+const DECISIONS_PATCHED = 100;
+
+type FlaggedRead = Awaited<ReturnType<typeof readFlagged>>;
+interface QueueReadMeta {
+  truncated: boolean;
+  unreadable: UnreadableIssues | null;
+  /** The newest scan run when the read was made (a run flags and clears items): its id, status and end. */
+  scan: string | null;
+}
+
+/**
+ * The flagged items for one answer of the queue, and when they were read from Jira. With `reuse`, the person's read
+ * of the last QUEUE_READ_REUSE_MS in this sort answers, less the items decided since (the decision log says which,
+ * whoever decided them), while no scan has run since; otherwise, or when it cannot be told, Jira is read again and
+ * the read kept. Keeping it is a saving, not a duty: storage refusing it costs the next answer a read, nothing more.
+ */
+async function flaggedForQueue(
+  projectKey: string,
+  accountId: string,
+  sort: QueueSort,
+  reuse: boolean,
+  now: Date,
+): Promise<FlaggedRead & { readAt: string }> {
+  const scan = await scanStateOf(projectKey);
+  if (reuse && scan !== null && !scan.running) {
+    const kept = await loadQueueRead<FlaggedItem, QueueReadMeta>(projectKey, accountId, sort).catch(
+      (e: unknown) => {
+        console.warn('kill review: the kept queue read could not be loaded', e);
+        return null;
+      },
+    );
+    const takenAt = kept ? Date.parse(kept.head.takenAt) : NaN;
+    const fresh = now.getTime() - takenAt < QUEUE_READ_REUSE_MS && takenAt <= now.getTime();
+    if (kept && fresh && kept.head.meta.scan === scan.marker) {
+      const decided = await decidedSince(projectKey, takenAt);
+      if (decided !== null)
+        return {
+          flagged: kept.items.filter((f) => !decided.has(f.item.key)),
+          truncated: kept.head.meta.truncated,
+          unreadable: kept.head.meta.unreadable,
+          readAt: kept.head.takenAt,
+        };
+    }
+  }
+  const read = await readFlagged(projectKey, now, 'user', sort);
+  const takenAt = now.toISOString();
+  // A read made while a scan runs may be out of date by its next page: it is not kept.
+  if (scan !== null && !scan.running)
+    await saveQueueRead(projectKey, accountId, sort, {
+      takenAt,
+      items: read.flagged,
+      meta: { truncated: read.truncated, unreadable: read.unreadable, scan: scan.marker },
+    }).catch((e: unknown) => console.warn('kill review: the queue read could not be kept', e));
+  return { ...read, readAt: takenAt };
+}
+
+/** The newest scan run as it stands, or null when storage could not say. */
+async function scanStateOf(projectKey: string): Promise<{ marker: string | null; running: boolean } | null> {
+  try {
+    const latest = await latestRunSummary<RunSummaryBase & { status?: string; finishedAt?: string | null }>(
+      projectKey,
+    );
+    if (!latest) return { marker: null, running: false };
+    return {
+      marker: `${latest.runId}:${latest.status ?? ''}:${latest.finishedAt ?? ''}`,
+      running: latest.status === 'running',
+    };
+  } catch (e) {
+    console.warn('kill review: the latest scan run could not be read', e);
+    return null;
+  }
+}
+
+/**
+ * The keys of the issues decided since `sinceMs` (a second earlier, as the read and the log's times come from
+ * different invocations), or null when there were more than DECISIONS_PATCHED or the log could not be read.
+ */
+async function decidedSince(projectKey: string, sinceMs: number): Promise<Set<string> | null> {
+  const decided = new Set<string>();
+  let cursor: string | null = null;
+  let read = 0;
+  try {
+    do {
+      const page = await listDecisions(projectKey, { cursor, limit: 25 });
+      for (const d of page.decisions) {
+        // Newest first: the first row older than the read ends the look.
+        if (!(Date.parse(d.at) >= sinceMs - 1000)) return decided;
+        if (++read > DECISIONS_PATCHED) return null;
+        if (d.issueKey) decided.add(d.issueKey);
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return decided;
+  } catch (e) {
+    console.warn('kill review: the decision log could not be read', e);
+    return null;
+  }
+}
+
 export async function zombieQueue(
   call: CallContext,
   input: {
@@ -303,12 +407,19 @@ export async function zombieQueue(
     offset: number;
     limit: number;
     listed?: string[] | undefined;
+    reuse?: boolean | undefined;
   },
   clock: Clock,
 ): Promise<ZombieQueueData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const { flagged, truncated, unreadable } = await readFlagged(projectKey, clock.now(), 'user', input.sort);
+  const { flagged, truncated, unreadable, readAt } = await flaggedForQueue(
+    projectKey,
+    call.accountId,
+    input.sort,
+    input.reuse === true,
+    clock.now(),
+  );
   const byKey = new Map(flagged.map((f) => [f.item.key, f.item]));
   const rows = selectRows(
     flagged.map((f) => f.row),
@@ -333,6 +444,7 @@ export async function zombieQueue(
     flaggedInAll: truncated ? await scannedZombies(projectKey) : null,
     gone: [...listed].filter((key) => !queued.has(key)),
     unreadable,
+    readAt,
   };
 }
 

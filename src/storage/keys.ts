@@ -14,6 +14,9 @@
  *   decision-intent:{projectKey}:{idemKey}        a decision's intent, recorded before its first side effect,
  *                                                 deleted when logged (the scan completes one left behind)
  *   decision-comment:{projectKey}:{idemKey}       claimed by the one try of a kill that sends its comment
+ *   queue-read:{projectKey}:{person}:{sort}       a person's read of the zombie queue in that sort, kept for
+ *                                                 a few minutes (storage/queue-reads.ts); person: a digest
+ *   queue-read-chunk:{projectKey}:{person}:{sort}:{readId}:{n}   chunk n of that read's items
  *   bulk-job:{projectKey}:{jobId}                 a bulk decision: its selection, progress and failures
  *   bulk-step:{projectKey}:{jobId}:{n}            claimed by the delivery that runs step n of a bulk decision
  *   scan-comment:{issueKey}:{version}:{editMs}    a flag comment sent or made for the lens it was judged from
@@ -131,6 +134,17 @@ export const keys = {
   scanRun: (p: string, atMs: number, runId: string) =>
     key('scan', checkProjectKey(p), 'run', `${invertedTime(atMs)}-${segment(runId, 'runId')}`),
   scanLease: (p: string) => key('scan', checkProjectKey(p), 'lease'),
+  queueRead: (p: string, person: string, sort: string) =>
+    key('queue-read', checkProjectKey(p), segment(person, 'person'), segment(sort, 'sort')),
+  queueReadChunk: (p: string, person: string, sort: string, id: string, n: number) =>
+    key(
+      'queue-read-chunk',
+      checkProjectKey(p),
+      segment(person, 'person'),
+      segment(sort, 'sort'),
+      segment(id, 'id'),
+      String(n),
+    ),
   scanLeaseTakeover: (p: string, expiredAtMs: number) =>
     key('scan', checkProjectKey(p), 'lease-takeover', String(expiredAtMs)),
   scanStep: (p: string, runId: string, step: number, partition?: number) =>

@@ -470,6 +470,36 @@ describe('a decision after Load more', () => {
   });
 });
 
+describe('the kill review on a quota', () => {
+  // Each answer of the queue read up to 1,000 flagged issues from Jira: "Load more" and the reload after every
+  // decision spent ten searches each, some 1,000 points of the app's hourly quota on a big project. The read is
+  // kept for a few minutes: they spend none, and "Read again" goes to Jira.
+  it('loads more and reloads after a decision without searching Jira again, and reads again on demand', async () => {
+    const { page, frame, listed } = await moreThanAPage('Quiet idea', 1999);
+    const searches = () =>
+      wb.app.jira.calls.filter((c) => c.path.startsWith('/rest/api/3/search/jql')).length;
+    const readAt = frame.getByTestId('queue-read-at');
+    expect(await readAt.innerText()).toMatch(/^Read from Jira at \d{1,2}:\d{2}:\d{2}\b/);
+    const before = searches();
+
+    await frame.getByRole('button', { name: 'Load more zombies' }).click();
+    await eventually(async () => expect(await listed.count()).toBeGreaterThan(25));
+    const shown = await listedKeys(frame);
+    const key = shown[0]!;
+    const dialog = await fillKeep(frame, key, dayFromNow(14), 'Wanted after the launch');
+    await dialog.getByRole('button', { name: 'Confirm keep' }).click();
+    await frame.getByTestId(`zombie-${key}`).waitFor({ state: 'detached', timeout: 30_000 });
+    await eventually(async () => expect(await listedKeys(frame)).toEqual(shown.filter((k) => k !== key)));
+    expect(searches()).toBe(before);
+
+    await readAt.getByRole('button', { name: 'Read again' }).click();
+    await eventually(() => expect(searches()).toBeGreaterThan(before));
+    await eventually(async () => expect(await listed.count()).toBe(25));
+    expect(await listedKeys(frame)).not.toContain(key);
+    await page.close();
+  });
+});
+
 describe('a snooze date the server refused, then changed', () => {
   // A person keeps a zombie with a snooze date that has passed; the server refuses it at the field ("… has
   // passed"). They choose another date. Before the mend the refusal stayed under the field, speaking of a date

@@ -442,6 +442,9 @@ function partRead(queue: ZombieQueueData, sort: QueueSort): string {
   return `: only the ${queue.flagged} ${READ_PART[sort]} read${all}`;
 }
 
+/** An ISO time as the reader's clock shows it, to the second. */
+const timeOfDay = (iso: string) => new Date(iso).toLocaleTimeString();
+
 /** A labelled Atlaskit select; '' is "any". */
 function Picker(props: {
   id: string;
@@ -562,20 +565,26 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const shownView = useRef(view);
   shownView.current = view;
   const lastLoad = useRef(0);
-  const load = useCallback(async () => {
-    const mine = ++lastLoad.current;
-    const [q, l] = await Promise.all([
-      callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: PAGE_SIZE }),
-      firstLogRead(),
-    ]);
-    if (mine !== lastLoad.current) return;
-    if (q.ok) {
-      setQueue(q.data);
-      setItems(q.data.items);
-      setError(null);
-    } else setError(q.error.message);
-    showLog(l);
-  }, [sort, filter, showLog, firstLogRead]);
+  // The first read when the tab opens, "Read again" and "Try again" go to Jira; another filter or sort, a reload
+  // after decisions and "Load more" may be answered from this person's read of the last minutes (`reuse`).
+  const load = useCallback(
+    async (reuse = true) => {
+      const mine = ++lastLoad.current;
+      const [q, l] = await Promise.all([
+        callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: PAGE_SIZE, reuse }),
+        firstLogRead(),
+      ]);
+      if (mine !== lastLoad.current) return;
+      if (q.ok) {
+        setQueue(q.data);
+        setItems(q.data.items);
+        setError(null);
+      } else setError(q.error.message);
+      showLog(l);
+    },
+    [sort, filter, showLog, firstLogRead],
+  );
+  const readFromJira = useCallback(() => load(false), [load]);
   // A decided item leaves the queue with the button that opened its dialog, and the keyboard would fall to the
   // page's body: once the reloaded queue is drawn, it goes to the queue's heading instead.
   // Asked with the reload, so it is drawn in the same render as the queue without the item.
@@ -595,7 +604,14 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     const asked = shownView.current;
     const [q, l] = await Promise.all([
       // One past the listed items, only to know whether more are left for "Load more".
-      callResolver<ZombieQueueData>(R.zombieQueue, { sort, filter, offset: 0, limit: 1, listed }),
+      callResolver<ZombieQueueData>(R.zombieQueue, {
+        sort,
+        filter,
+        offset: 0,
+        limit: 1,
+        listed,
+        reuse: true,
+      }),
       firstLogRead(),
     ]);
     showLog(l);
@@ -613,8 +629,10 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     if (queueFocusAsked > 0 && (!at || at === document.body || !at.isConnected))
       document.getElementById('zombie-queue-heading')?.focus();
   }, [queueFocusAsked]);
+  const opened = useRef(false);
   useEffect(() => {
-    void load();
+    void load(opened.current);
+    opened.current = true;
   }, [load]);
   // A new sort or filter is a new list: what was selected in the old one is not carried over.
   const { replace: replaceSelection } = selection;
@@ -647,6 +665,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       offset: 0,
       limit: PAGE_SIZE,
       listed: items.map((i) => i.key),
+      reuse: true,
     });
     if (asked !== shownView.current) return;
     if (q.ok) {
@@ -684,7 +703,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
       {error ? (
         <Message appearance="error" title="The zombie queue could not load">
           <p>{error}</p>
-          <TryAgain onRetry={load} />
+          <TryAgain onRetry={readFromJira} />
         </Message>
       ) : null}
       <h2 id="zombie-queue-heading" className="ol-heading" tabIndex={-1}>
@@ -758,6 +777,13 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             {filtered ? ` match the filter (of ${queue.flagged})` : ''}
             {queue.truncated ? partRead(queue, sort) : ''}, {items.length} listed
             {page.permissions.canDecide ? `, ${count} selected` : ''}
+          </p>
+          <p className="ol-help" data-testid="queue-read-at">
+            Read from Jira at {timeOfDay(queue.readAt)}: decisions show at once, a scan&apos;s changes once it
+            has finished.{' '}
+            <Button appearance="subtle" spacing="compact" onClick={() => void readFromJira()}>
+              Read again
+            </Button>
           </p>
         </>
       ) : null}
