@@ -329,6 +329,12 @@ const NOT_MINIMAL = [
   },
 ] as const;
 
+/**
+ * What any NOT_MINIMAL rule needs to match: a bracket, a sentence's mark, or an example's first word ("e.g." and
+ * "i.e." have a full stop).
+ */
+const MAY_NOT_BE_MINIMAL = /[([{.!?]|\b(?:etc|for\s|such\s)/i;
+
 /** A sentence of the story that is not its "We expect …": "As a shopper, … We expect X to fall …" is fine. */
 const EXPECTATION_SENTENCE =
   /^(?:as\s+a\s+(?:product\s+)?team,?\s+)?(?:we|i)\s+(?:also\s+|would\s+)?expect|^expected\b/i;
@@ -353,6 +359,8 @@ function notMinimalPart(value: string | undefined): QualityCheck | null {
   // A template's "[persona]" is no remark: well-formed says what it is.
   if (!value || isTemplateSlot(value)) return null;
   const part = withoutEndMarks(value.trim());
+  // One test instead of three for the many parts that break no rule.
+  if (!MAY_NOT_BE_MINIMAL.test(part)) return null;
   for (const rule of NOT_MINIMAL) {
     const m = 'sentenceBreak' in rule ? sentenceBreakIn(part, rule.re) : rule.re.exec(part);
     if (m) {

@@ -104,6 +104,8 @@ const EXPECT_OR_LABEL_RE = new RegExp(
   String.raw`${EXPECT_SRC}|\b((?:success(?:\s+(?:metric|measure|criteri(?:on|a))s?)?|kpis?|targets?|goals?|metrics?|measures?\s+of\s+success|hypothes[ie]s)\s*:)`,
   'gi',
 );
+/** What EXPECT_RE needs to match at all: each of its alternatives has one of these words. */
+const MAY_EXPECT_RE = /expect|believe|then/i;
 const FINITE_VERB_RE = /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must)\b/i;
 const PERSONA_STOP_WORDS = new Set([
   'part',
@@ -1420,6 +1422,8 @@ function findExpectations(text: string, limit: number): Expectations {
   const read = limit < text.length ? text.slice(0, limit) : text;
   const pattern = read.includes(':') ? EXPECT_OR_LABEL_RE : EXPECT_RE;
   const hits: ExpectHit[] = [];
+  // Without a label, an expectation says "expect", "believe" or "then": most stories say none of them.
+  if (pattern === EXPECT_RE && !MAY_EXPECT_RE.test(read)) return { hits, freeFrom: -1 };
   let freeFrom = -1;
   pattern.lastIndex = 0;
   let passedOver = 0;
