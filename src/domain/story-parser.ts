@@ -106,6 +106,10 @@ const EXPECT_OR_LABEL_RE = new RegExp(
 );
 /** What EXPECT_RE needs to match at all: each of its alternatives has one of these words. */
 const MAY_EXPECT_RE = /expect|believe|then/i;
+const RELATIVE_NOTE = 'is a relative change; no target is computed from it.';
+/** A change as a multiple of today's value: "double", "halving", "by half", "tenfold", "3x". */
+const MULTIPLE_RE =
+  /\b(?:doubl(?:e[sd]?|ing)|tripl(?:e[sd]?|ing)|quadrupl(?:e[sd]?|ing)|halv(?:e[sd]?|ing)|(?:by|in)\s+half|(?:two|three|four|five|ten|\d+)[- ]?fold|\d+(?:\.\d+)?\s?x)\b/i;
 const FINITE_VERB_RE = /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must)\b/i;
 const PERSONA_STOP_WORDS = new Set([
   'part',
@@ -1086,7 +1090,7 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
   const amount = RELATIVE_AMOUNT_RE.exec(subjectRaw);
   if (amount) {
     reading.unit = unitOf(amount);
-    notes.push(`"${subjectRaw}" is a relative change; no target is computed from it.`);
+    notes.push(`"${subjectRaw}" ${RELATIVE_NOTE}`);
   }
   // The verb's object names the metric when it has one ("this will reduce our 40 percent drop-off rate",
   // "saved carts to reduce drop-off"): the subject is then the change, or who makes it.
@@ -1232,7 +1236,7 @@ function readAmounts(
       unit = unitOf(be) ?? unit;
     } else if (by && !/^\d{4}$/.test(by[1] ?? '') && !saysADate(clause.slice(by.index))) {
       unit = unit ?? unitOf(by);
-      notes.push(`"${by[0].trim()}" is a relative change; no target is computed from it.`);
+      notes.push(`"${by[0].trim()}" ${RELATIVE_NOTE}`);
     }
     if (baseline === null && target === null && metric === null) {
       const any = NUM_UNIT_RE.exec(clause);
@@ -1242,7 +1246,7 @@ function readAmounts(
   const amountAfterVerb = reading?.amountAfterVerb ?? null;
   if (amountAfterVerb && target === null) {
     unit = unit ?? unitOf(amountAfterVerb);
-    notes.push(`"${amountAfterVerb[0].trim()}" is a relative change; no target is computed from it.`);
+    notes.push(`"${amountAfterVerb[0].trim()}" ${RELATIVE_NOTE}`);
   }
   // An amount reads at most 15 digits, all a number keeps exactly: a longer one is said, not silently passed over.
   const tooLong = baseline === null || target === null ? TOO_MANY_DIGITS_RE.exec(clause) : null;
@@ -1315,6 +1319,12 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
         `"${lone[0].trim()}" could be today's ${metric} or its target; write "from … to …" to say which.`,
       );
   }
+
+  // "to double", "churn to fall by half", "a tenfold rise": a change relative to today's value, which is said
+  // rather than passed over in silence, as "by 10%" is.
+  const relative = verb && target === null ? MULTIPLE_RE.exec(clause.slice(verb.index)) : null;
+  if (relative && !notes.some((n) => n.endsWith(RELATIVE_NOTE)))
+    notes.push(`"${relative[0]}" ${RELATIVE_NOTE}`);
 
   if (baseline !== null && target !== null && baseline !== target) {
     const fromNumbers = target < baseline ? 'decrease' : 'increase';

@@ -760,6 +760,37 @@ describe('parseStory', () => {
       expect(reached.notes.filter((n) => n.includes('relative change'))).toEqual([]);
     });
 
+    it('says a change written as a multiple ("to double", "by half", "tenfold", "3x") is relative, with no target', () => {
+      const noted = (text: string) => parseStory(text).notes.filter((n) => n.includes('relative change'));
+      expect(noted('We expect sign-ups to double by June 2027.')).toEqual([
+        '"double" is a relative change; no target is computed from it.',
+      ]);
+      expect(parseStory('We expect sign-ups to double by June 2027.').expectedOutcome).toEqual(
+        outcome({ metric: 'sign-ups', direction: 'increase', checkBy: '2027-06-30' }),
+      );
+      expect(noted('We expect churn to fall by half by June 2027.')).toEqual([
+        '"by half" is a relative change; no target is computed from it.',
+      ]);
+      expect(noted('We expect page load time to halve.')).toEqual([
+        '"halve" is a relative change; no target is computed from it.',
+      ]);
+      expect(noted('We expect repeat orders to grow tenfold.')).toEqual([
+        '"tenfold" is a relative change; no target is computed from it.',
+      ]);
+      expect(noted('We expect exports to run 3x faster, export time to drop.')).toEqual([]);
+      // An amount right after the verb is noted already: once.
+      expect(noted('We expect export time to drop 3x.')).toHaveLength(1);
+      expect(noted('We expect export time to drop threefold.')).toEqual([
+        '"threefold" is a relative change; no target is computed from it.',
+      ]);
+      // With a target written, the multiple only says how far: nothing to note.
+      expect(noted('We expect sign-ups to double from 200 to 400 a week.')).toEqual([]);
+      // Said once, with an amount after the verb as well.
+      expect(noted('We expect sign-ups to grow 100%, doubling them.')).toEqual([
+        '"100%" is a relative change; no target is computed from it.',
+      ]);
+    });
+
     it('reads thousands, millions and billions written short ("10k", "$2M", "1.5 million")', () => {
       const numbers = (text: string) => {
         const e = parseStory(text).expectedOutcome;
