@@ -68,13 +68,14 @@ import { scannedFiguresForCaller } from './scanned-figures';
 import { UnreadableTally } from './unreadable-issues';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadQueueRead, saveQueueRead } from '../storage/queue-reads';
-import { latestRunSummary, type RunSummaryBase } from '../storage/scan-state';
+import { listRunSummaries, liveScanLease, type RunSummaryBase } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { DECISION_WAIT_MS, SupersededError, takeDecisionLock, withClaimUnderLock } from './decision-lock';
 import { issueFacts, parentOutcomeOf, readDecisionIssue, statusCategoryOf } from './issue-facts';
 import { checkLensFits, reusedRequestId } from './issue-lens-service';
 import {
+  hiddenFromCaller,
   requireBrowse,
   requireOwnKillRights,
   targetProject,
@@ -299,22 +300,34 @@ export async function matchingKeys(
 
 /** How long a person's read of the queue may answer their next pages, filters and reloads (`reuse`). */
 export const QUEUE_READ_REUSE_MS = 5 * 60_000;
-/** Past this many decisions since a kept read, the queue is read from Jira again instead of patched. */
-const DECISIONS_PATCHED = 100;
+/**
+ * How far back the decision log is compared with what it held when a read was kept. A decision's row is dated when
+ * it started and written when it ended (a retry keeps the first try's date), and invocations' clocks differ: a row
+ * dated a little before the read may be written after it. Any row of this window the read did not see is new.
+ */
+const DECISION_LOOKBACK_MS = SEARCH_LAG_WINDOW_MS;
+/** Past this many rows in that window, the queue is read from Jira instead of kept or patched. */
+const DECISIONS_PATCHED = 200;
+/** The newest scan runs a kept read compares: a run that did not start writes a summary of its own. */
+const SCAN_RUNS_COMPARED = 5;
 
 type FlaggedRead = Awaited<ReturnType<typeof readFlagged>>;
 interface QueueReadMeta {
   truncated: boolean;
   unreadable: UnreadableIssues | null;
-  /** The newest scan run when the read was made (a run flags and clears items): its id, status and end. */
-  scan: string | null;
+  /** The newest scan runs when the read was made (a run flags and clears items): their ids, states and ends. */
+  scan: string;
+  /** The ids of the decision log's rows of the lookback window when the read was made. */
+  decisions: string[];
 }
 
 /**
- * The flagged items for one answer of the queue, and when they were read from Jira. With `reuse`, the person's read
- * of the last QUEUE_READ_REUSE_MS in this sort answers, less the items decided since (the decision log says which,
- * whoever decided them), while no scan has run since; otherwise, or when it cannot be told, Jira is read again and
- * the read kept. Keeping it is a saving, not a duty: storage refusing it costs the next answer a read, nothing more.
+ * The flagged items for one answer of the queue, whether they come from a kept read, and when they were read from
+ * Jira. With `reuse`, the person's read of the last QUEUE_READ_REUSE_MS in this sort answers, less the items of the
+ * decisions logged since (whoever made them), while no scan has run or started since; otherwise, or when it cannot
+ * be told, Jira is read. A read is kept only while no scan runs and none finished within the search's lag (Jira
+ * may not show its flags yet). Keeping it is a saving, not a duty: storage refusing it costs the next answer a
+ * read, nothing more.
  */
 async function flaggedForQueue(
   projectKey: string,
@@ -322,9 +335,9 @@ async function flaggedForQueue(
   sort: QueueSort,
   reuse: boolean,
   now: Date,
-): Promise<FlaggedRead & { readAt: string }> {
-  const scan = await scanStateOf(projectKey);
-  if (reuse && scan !== null && !scan.running) {
+): Promise<FlaggedRead & { readAt: string; kept: boolean }> {
+  const scan = await scanStateOf(projectKey, now);
+  if (reuse && scan?.settled) {
     const kept = await loadQueueRead<FlaggedItem, QueueReadMeta>(projectKey, accountId, sort).catch(
       (e: unknown) => {
         console.warn('kill review: the kept queue read could not be loaded', e);
@@ -333,66 +346,87 @@ async function flaggedForQueue(
     );
     const takenAt = kept ? Date.parse(kept.head.takenAt) : NaN;
     const fresh = now.getTime() - takenAt < QUEUE_READ_REUSE_MS && takenAt <= now.getTime();
-    if (kept && fresh && kept.head.meta.scan === scan.marker) {
-      const decided = await decidedSince(projectKey, takenAt);
-      if (decided !== null)
+    if (kept && fresh && kept.head.meta.scan === scan.marker && Array.isArray(kept.head.meta.decisions)) {
+      const logged = await decisionsSince(projectKey, takenAt - DECISION_LOOKBACK_MS);
+      if (logged !== null) {
+        const seen = new Set(kept.head.meta.decisions);
+        const decided = new Set(logged.flatMap((d) => (seen.has(d.id) || !d.issueKey ? [] : [d.issueKey])));
         return {
           flagged: kept.items.filter((f) => !decided.has(f.item.key)),
           truncated: kept.head.meta.truncated,
           unreadable: kept.head.meta.unreadable,
           readAt: kept.head.takenAt,
+          kept: true,
         };
+      }
     }
   }
+  // The log's rows before the read: what was logged after it is then told apart from them.
+  const logged =
+    scan?.settled && scan.searchCaughtUp
+      ? await decisionsSince(projectKey, now.getTime() - DECISION_LOOKBACK_MS)
+      : null;
   const read = await readFlagged(projectKey, now, 'user', sort);
   const takenAt = now.toISOString();
-  // A read made while a scan runs may be out of date by its next page: it is not kept.
-  if (scan !== null && !scan.running)
+  if (scan?.settled && scan.searchCaughtUp && logged !== null)
     await saveQueueRead(projectKey, accountId, sort, {
       takenAt,
       items: read.flagged,
-      meta: { truncated: read.truncated, unreadable: read.unreadable, scan: scan.marker },
+      meta: {
+        truncated: read.truncated,
+        unreadable: read.unreadable,
+        scan: scan.marker,
+        decisions: logged.map((d) => d.id),
+      },
     }).catch((e: unknown) => console.warn('kill review: the queue read could not be kept', e));
-  return { ...read, readAt: takenAt };
+  return { ...read, readAt: takenAt, kept: false };
 }
 
-/** The newest scan run as it stands, or null when storage could not say. */
-async function scanStateOf(projectKey: string): Promise<{ marker: string | null; running: boolean } | null> {
+/**
+ * The project's scan runs as they stand: `marker` names the newest runs' ids, states and ends (a run flags and
+ * clears items: any change of them ends a kept read); `settled` while no run holds the scan lease; `searchCaughtUp`
+ * once the newest finished run ended longer ago than Jira's search may lag behind its writes. Null when storage
+ * could not say.
+ */
+async function scanStateOf(
+  projectKey: string,
+  now: Date,
+): Promise<{ marker: string; settled: boolean; searchCaughtUp: boolean } | null> {
   try {
-    const latest = await latestRunSummary<RunSummaryBase & { status?: string; finishedAt?: string | null }>(
+    const runs = await listRunSummaries<RunSummaryBase & { status?: string; finishedAt?: string | null }>(
       projectKey,
+      SCAN_RUNS_COMPARED,
     );
-    if (!latest) return { marker: null, running: false };
+    const lastEnd = Math.max(0, ...runs.map((r) => Date.parse(r.finishedAt ?? '') || 0));
     return {
-      marker: `${latest.runId}:${latest.status ?? ''}:${latest.finishedAt ?? ''}`,
-      running: latest.status === 'running',
+      marker: runs.map((r) => `${r.runId}:${r.status ?? ''}:${r.finishedAt ?? ''}`).join(','),
+      settled: (await liveScanLease(projectKey, now)) === null,
+      searchCaughtUp: now.getTime() - lastEnd >= SEARCH_LAG_WINDOW_MS,
     };
   } catch (e) {
-    console.warn('kill review: the latest scan run could not be read', e);
+    console.warn('kill review: the scan runs could not be read', e);
     return null;
   }
 }
 
 /**
- * The keys of the issues decided since `sinceMs` (a second earlier, as the read and the log's times come from
- * different invocations), or null when there were more than DECISIONS_PATCHED or the log could not be read.
+ * The decision log's rows dated from `sinceMs` on, or null when there are more than DECISIONS_PATCHED or the log
+ * could not be read.
  */
-async function decidedSince(projectKey: string, sinceMs: number): Promise<Set<string> | null> {
-  const decided = new Set<string>();
+async function decisionsSince(projectKey: string, sinceMs: number): Promise<StoredDecision[] | null> {
+  const rows: StoredDecision[] = [];
   let cursor: string | null = null;
-  let read = 0;
   try {
     do {
       const page = await listDecisions(projectKey, { cursor, limit: 25 });
       for (const d of page.decisions) {
-        // Newest first: the first row older than the read ends the look.
-        if (!(Date.parse(d.at) >= sinceMs - 1000)) return decided;
-        if (++read > DECISIONS_PATCHED) return null;
-        if (d.issueKey) decided.add(d.issueKey);
+        // Newest first: the first row older than the window ends the look.
+        if (!(Date.parse(d.at) >= sinceMs)) return rows;
+        if (rows.push(d) > DECISIONS_PATCHED) return null;
       }
       cursor = page.cursor;
     } while (cursor);
-    return decided;
+    return rows;
   } catch (e) {
     console.warn('kill review: the decision log could not be read', e);
     return null;
@@ -413,24 +447,28 @@ export async function zombieQueue(
 ): Promise<ZombieQueueData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  const { flagged, truncated, unreadable, readAt } = await flaggedForQueue(
+  const read = await flaggedForQueue(
     projectKey,
     call.accountId,
     input.sort,
     input.reuse === true,
     clock.now(),
   );
-  const byKey = new Map(flagged.map((f) => [f.item.key, f.item]));
-  const rows = selectRows(
-    flagged.map((f) => f.row),
-    input.filter,
-    input.sort,
-  );
-  // Offsets count in what the page does not list yet: "Load more" asks from 0 past the keys it lists.
+  const { truncated, unreadable, readAt } = read;
+  let { flagged } = read;
   const listed = new Set(input.listed ?? []);
+  let answer = queuePage(flagged, input, listed);
+  // A kept read was made as this person minutes ago: an issue a security level has kept from them since is not
+  // shown. Its page is checked, and checked again once what was hidden left it.
+  for (let checks = 0; read.kept && checks < 3; checks++) {
+    const hidden = await hiddenFromCaller(answer.page.map((r) => r.key));
+    if (hidden.size === 0) break;
+    flagged = flagged.filter((f) => !hidden.has(f.item.key.toUpperCase()));
+    answer = queuePage(flagged, input, listed);
+  }
+  const { rows, unlisted, page } = answer;
+  const byKey = new Map(flagged.map((f) => [f.item.key, f.item]));
   const queued = new Set(rows.map((r) => r.key));
-  const unlisted = listed.size > 0 ? rows.filter((r) => !listed.has(r.key)) : rows;
-  const page = unlisted.slice(input.offset, input.offset + input.limit);
   const end = input.offset + page.length;
   return {
     items: page.map((r) => byKey.get(r.key)!),
@@ -446,6 +484,24 @@ export async function zombieQueue(
     unreadable,
     readAt,
   };
+}
+
+/**
+ * The rows the filter keeps, in the sort's order, and the page asked for. Offsets count in what the page does not
+ * list yet: "Load more" asks from 0 past the keys it lists.
+ */
+function queuePage(
+  flagged: readonly FlaggedItem[],
+  input: { sort: QueueSort; filter: QueueFilter; offset: number; limit: number },
+  listed: ReadonlySet<string>,
+): { rows: QueueRow[]; unlisted: QueueRow[]; page: QueueRow[] } {
+  const rows = selectRows(
+    flagged.map((f) => f.row),
+    input.filter,
+    input.sort,
+  );
+  const unlisted = listed.size > 0 ? rows.filter((r) => !listed.has(r.key)) : rows;
+  return { rows, unlisted, page: unlisted.slice(input.offset, input.offset + input.limit) };
 }
 
 async function scannedZombies(projectKey: string): Promise<ZombieQueueData['flaggedInAll']> {

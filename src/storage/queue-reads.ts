@@ -55,6 +55,12 @@ export async function saveQueueRead<T, M>(
   read: { takenAt: string; items: readonly T[]; meta: M },
 ): Promise<void> {
   const person = personOf(accountId);
+  const headKey = keys.queueRead(projectKey, person, sort);
+  // A read made before the one kept (a slow answer of another tab) does not replace it.
+  const current = await kvs.get<QueueReadHead<M>>(headKey);
+  if (current && Date.parse(current.takenAt) > Date.parse(read.takenAt)) return;
+  // The head goes first: a save that fails part-way leaves no read, not the one this read replaces.
+  await kvs.delete(headKey);
   const id = randomUUID();
   const chunks = chunksOf(read.items);
   for (const [n, chunk] of chunks.entries())
@@ -62,7 +68,7 @@ export async function saveQueueRead<T, M>(
       ttl: { value: KEPT_SECONDS + 60, unit: 'SECONDS' },
     });
   const head: QueueReadHead<M> = { id, takenAt: read.takenAt, chunks: chunks.length, meta: read.meta };
-  await kvs.set(keys.queueRead(projectKey, person, sort), head, {
+  await kvs.set(headKey, head, {
     ttl: { value: KEPT_SECONDS, unit: 'SECONDS' },
   });
 }

@@ -8,7 +8,8 @@ import { kvs as forgeKvs, WhereConditions } from '@forge/kvs';
 import type { WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/context';
 import type { DecideData, ZombieQueueData } from '../../src/contract/project-page';
-import { QUEUE_READ_REUSE_MS } from '../../src/services/kill-review';
+import { QUEUE_READ_REUSE_MS, SEARCH_LAG_WINDOW_MS } from '../../src/services/kill-review';
+import { acquireScanLease, saveRunSummary } from '../../src/storage/scan-state';
 import { appendDecision } from '../../src/storage/decisions';
 import { keys } from '../../src/storage/keys';
 import { MAX_VALUE_BYTES } from '../../src/storage/kv';
@@ -76,6 +77,19 @@ function kill(issueKey: string, idempotencyKey: string, user = 'member') {
   );
 }
 
+/** Rewrites the newest scan run's stored summary. */
+const editNewestRun = (edit: (run: Record<string, unknown>) => Record<string, unknown>) =>
+  inApp(async () => {
+    const [newest] = (
+      await forgeKvs
+        .query()
+        .where('key', WhereConditions.beginsWith(keys.scanRunPrefix(P)))
+        .limit(1)
+        .getMany()
+    ).results;
+    await forgeKvs.set(newest!.key, edit(newest!.value as Record<string, unknown>));
+  });
+
 /** Runs `fn` in a storage invocation of the app. */
 const inApp = <T>(fn: () => Promise<T>) =>
   runInInvocation(
@@ -131,30 +145,94 @@ describe('a kept read of the zombie queue', () => {
     expect(Date.parse(read.result.readAt)).toBeGreaterThanOrEqual(Date.parse(first.readAt));
   });
 
-  it('reads Jira again once a scan has run since, and does not keep a read made while one runs', async () => {
+  it('reads Jira again once a scan has run or started since, and keeps no read while Jira search may lag the scan', async () => {
     seedZombies(3);
     await queue({ sort: 'idle' });
     await scanThroughPage(app);
+    // The scan has just finished: Jira's search may not show its flags yet, so reads are not kept.
+    expect((await searchesDuring(() => queue({ sort: 'idle', reuse: true }))).searches).toBe(1);
     const afterScan = await searchesDuring(() => queue({ sort: 'idle', reuse: true }));
     expect(afterScan.searches).toBe(1);
-    // The scan judged the seeded items anew: whatever it says now is what the queue shows.
+
+    // Once the scan ended longer ago than search may lag, a read is kept again.
+    await editNewestRun((run) => ({
+      ...run,
+      finishedAt: new Date(Date.now() - SEARCH_LAG_WINDOW_MS).toISOString(),
+    }));
+    await queue({ sort: 'idle' });
     const again = await searchesDuring(() => queue({ sort: 'idle', reuse: true }));
     expect(again.searches).toBe(0);
     expect(keysOf(again.result)).toEqual(keysOf(afterScan.result));
 
-    // A run still going: nothing is kept, every answer reads Jira.
-    await inApp(async () => {
-      const [latest] = (
-        await forgeKvs
-          .query()
-          .where('key', WhereConditions.beginsWith(keys.scanRunPrefix(P)))
-          .limit(1)
-          .getMany()
-      ).results;
-      await forgeKvs.set(latest!.key, { ...(latest!.value as object), status: 'running', finishedAt: null });
+    // A "Scan now" that did not start (another run held the project) is a run summary of its own: the read that
+    // went before it is not reused.
+    await inApp(() =>
+      saveRunSummary(P, {
+        runId: 'not-started',
+        startedAt: new Date().toISOString(),
+        status: 'failed',
+        finishedAt: new Date().toISOString(),
+      }),
+    );
+    expect((await searchesDuring(() => queue({ sort: 'idle', reuse: true }))).searches).toBe(1);
+
+    // A run going (it holds the project's scan lease): nothing is kept, every answer reads Jira.
+    await inApp(() => acquireScanLease(P, 'run-going', Date.now(), 60_000));
+    expect((await searchesDuring(() => queue({ sort: 'idle', reuse: true }))).searches).toBe(1);
+    expect((await searchesDuring(() => queue({ sort: 'idle', reuse: true }))).searches).toBe(1);
+  });
+
+  it('leaves out an item whose decision was dated before the read but logged after it (a slow or retried one)', async () => {
+    const [a, b] = seedZombies(3);
+    const first = await queue({ sort: 'key' });
+    // A kill Jira is slow to transition: its row is dated when it started, and written when it ends, after a read
+    // made meanwhile in another tab.
+    app.jira.faults.inject({
+      kind: 'latency',
+      ms: 2500,
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/transitions' },
     });
-    expect((await searchesDuring(() => queue({ sort: 'idle', reuse: true }))).searches).toBe(1);
-    expect((await searchesDuring(() => queue({ sort: 'idle', reuse: true }))).searches).toBe(1);
+    const killing = kill(a!, 'kill-slow-0001');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const otherTab = await queue({ sort: 'key' });
+    const killed = dataOf(await killing);
+    expect(Date.parse(killed.entry.at)).toBeLessThan(Date.parse(otherTab.readAt));
+    const reload = await searchesDuring(() =>
+      queue({ sort: 'key', limit: 1, listed: keysOf(first).filter((k) => k !== a), reuse: true }),
+    );
+    expect(reload.searches).toBe(0);
+    expect(reload.result.total).toBe(2);
+
+    // A kill whose first try failed at Jira, retried after a read: its row keeps the first try's date.
+    const refused = app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      match: { method: 'POST', pathIncludes: '/transitions' },
+    });
+    expect((await kill(b!, 'kill-retried-0001')).ok).toBe(false);
+    app.jira.faults.clear(refused);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const read = await queue({ sort: 'key' });
+    expect(keysOf(read)).toContain(b);
+    dataOf(await kill(b!, 'kill-retried-0001'));
+    expect(keysOf(await queue({ sort: 'key', reuse: true }))).toEqual(keysOf(read).filter((k) => k !== b));
+  });
+
+  it('does not list an issue a security level has kept from the person since the read', async () => {
+    const [a] = seedZombies(3);
+    await queue({ sort: 'key' });
+    app.jira.store.createSecurityLevel({
+      name: 'Leads only',
+      accountIds: [app.accountIdOf('admin')],
+      projectRoles: ['atlassian-addons-project-access'],
+    });
+    app.jira.store.setIssueSecurityLevel(a!, 'Leads only');
+    app.jira.index.catchUp();
+    const reused = await searchesDuring(() => queue({ sort: 'key', reuse: true }));
+    expect(reused.searches).toBe(0);
+    expect(keysOf(reused.result)).not.toContain(a);
+    expect(reused.result.total).toBe(2);
   });
 
   it("is one person's own, and one sort's own", async () => {
@@ -178,9 +256,9 @@ describe('a kept read of the zombie queue', () => {
     });
     expect((await searchesDuring(() => queue({ sort: 'idle', reuse: true }))).searches).toBe(1);
 
-    // 101 decisions logged since the read (a bulk decision's rows): it is read again, not patched.
+    // 201 decisions logged since the read (a bulk decision's rows): it is read again, not patched.
     await inApp(async () => {
-      for (let i = 0; i < 101; i++)
+      for (let i = 0; i < 201; i++)
         await appendDecision(P, {
           kind: 'keep',
           issueKey: zombies[i % 3]!,
@@ -242,7 +320,9 @@ describe('a kept read of the zombie queue', () => {
         return answer(path, init);
       });
 
-    // The head cannot be written: the chunks are, but name nothing; the next answer reads Jira.
+    // "Read again" whose head cannot be written: the chunks are, but name nothing, and the read it replaces does
+    // not answer the next reuse either; that answer reads Jira.
+    await queue({ sort: 'idle' });
     refuse(['/api/v1/set'], 'queue-read:');
     expect((await queue({ sort: 'idle' })).total).toBe(5);
     jest.restoreAllMocks();

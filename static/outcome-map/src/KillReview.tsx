@@ -651,7 +651,8 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     // What failed stays selected, so it can be looked at; Resume retries it with the same keys.
     selection.replace(job.failed.map((f) => f.key));
     setAllMatching(false);
-    void load();
+    // From Jira: a job refused as the filter now matches more than was confirmed must show what it matches now.
+    void load(false);
   });
 
   const more = async () => {
@@ -778,14 +779,16 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             {queue.truncated ? partRead(queue, sort) : ''}, {items.length} listed
             {page.permissions.canDecide ? `, ${count} selected` : ''}
           </p>
-          <p className="ol-help" data-testid="queue-read-at">
-            Read from Jira at {timeOfDay(queue.readAt)}: decisions show at once, a scan&apos;s changes once it
-            has finished.{' '}
-            <Button appearance="subtle" spacing="compact" onClick={() => void readFromJira()}>
-              Read again
-            </Button>
-          </p>
         </>
+      ) : null}
+      {queue ? (
+        <p className="ol-help" data-testid="queue-read-at">
+          Read from Jira at {timeOfDay(queue.readAt)}: decisions show at once, a scan&apos;s changes once it
+          has finished.{' '}
+          <Button appearance="subtle" spacing="compact" onClick={() => void readFromJira()}>
+            Read again
+          </Button>
+        </p>
       ) : null}
       <UnreadableNote unreadable={queue?.unreadable} leftOutOf="this queue" testId="queue-unreadable" />
       {page.permissions.canDecide && items.length > 0 ? (
