@@ -459,8 +459,9 @@ export async function zombieQueue(
   const listed = new Set(input.listed ?? []);
   let answer = queuePage(flagged, input, listed);
   // A kept read was made as this person minutes ago: an issue a security level has kept from them since is not
-  // shown. Its page is checked, and checked again once what was hidden left it.
-  for (let checks = 0; read.kept && checks < 3; checks++) {
+  // shown. Its page is checked, and checked again once what was hidden left it (each round takes at least one
+  // item out, so the rounds end).
+  while (read.kept && answer.page.length > 0) {
     const hidden = await hiddenFromCaller(answer.page.map((r) => r.key));
     if (hidden.size === 0) break;
     flagged = flagged.filter((f) => !hidden.has(f.item.key.toUpperCase()));
