@@ -330,10 +330,10 @@ const NOT_MINIMAL = [
 ] as const;
 
 /**
- * What any NOT_MINIMAL rule needs to match: a bracket, a sentence's mark, or an example's first word ("e.g." and
- * "i.e." have a full stop).
+ * What any NOT_MINIMAL rule needs to match: a bracket, a sentence's mark, or an example's words ("e.g." and "i.e."
+ * have a full stop). Most parts have none, and "for" alone is common in a want ("save items for later").
  */
-const MAY_NOT_BE_MINIMAL = /[([{.!?]|\b(?:etc|for\s|such\s)/i;
+const MAY_NOT_BE_MINIMAL = /[([{.!?]|\b(?:etc|for\s+(?:example|instance)|such\s+as)/i;
 
 /** A sentence of the story that is not its "We expect …": "As a shopper, … We expect X to fall …" is fine. */
 const EXPECTATION_SENTENCE =
