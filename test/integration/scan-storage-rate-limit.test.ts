@@ -17,24 +17,27 @@ import { anIdleStory, createWorkbench, PROJECT_KEY, type Workbench } from '../su
 const START = Date.parse('2026-06-01T06:00:00.000Z');
 const WRITE_UNITS_A_MINUTE = 40;
 
+/**
+ * A workbench whose app storage holds WRITE_UNITS_A_MINUTE write units a minute, and `readUnitsPerMinute` read
+ * units. The harness's clock stands still inside an invocation: only the minute's units are held.
+ */
+function storageLimitedWorkbench(readUnitsPerMinute: number): Workbench {
+  return createWorkbench({
+    now: new Date(START),
+    latency: 'off',
+    rateLimits: 'off',
+    kvs: {
+      rateLimits: { requestsPerSecond: 1e9, readUnitsPerMinute, writeUnitsPerMinute: WRITE_UNITS_A_MINUTE },
+    },
+  });
+}
+
 let wb: Workbench;
 const realWait = storageRetry.wait;
 beforeEach(() => {
   // The storage client's own short waits, which cannot outlast a spent minute, are skipped.
   storageRetry.wait = () => Promise.resolve();
-  wb = createWorkbench({
-    now: new Date(START),
-    latency: 'off',
-    rateLimits: 'off',
-    // The harness's clock stands still inside an invocation: only the minute's write units are held.
-    kvs: {
-      rateLimits: {
-        requestsPerSecond: 1e9,
-        readUnitsPerMinute: 1e9,
-        writeUnitsPerMinute: WRITE_UNITS_A_MINUTE,
-      },
-    },
-  });
+  wb = storageLimitedWorkbench(1e9);
 });
 afterEach(() => {
   storageRetry.wait = realWait;
@@ -86,18 +89,7 @@ describe('every queue consumer, with the minute spent', () => {
   it('asks the queue for a retry after the minute', async () => {
     // Reads spent too: a consumer's first storage call may be a read.
     wb.dispose();
-    wb = createWorkbench({
-      now: new Date(START),
-      latency: 'off',
-      rateLimits: 'off',
-      kvs: {
-        rateLimits: {
-          requestsPerSecond: 1e9,
-          readUnitsPerMinute: WRITE_UNITS_A_MINUTE,
-          writeUnitsPerMinute: WRITE_UNITS_A_MINUTE,
-        },
-      },
-    });
+    wb = storageLimitedWorkbench(WRITE_UNITS_A_MINUTE);
     await spendTheMinutesWrites();
     for (let i = 0; i <= WRITE_UNITS_A_MINUTE; i++)
       await wb.asSystem(() => kvs.get(`spend-${i}`)).catch(() => undefined);
