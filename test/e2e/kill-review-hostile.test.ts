@@ -451,19 +451,32 @@ describe('a Keep chosen after a Kill that failed', () => {
   });
 });
 
+/**
+ * Presses "Load more zombies", keeps the item `pick` chooses from what is then listed, and waits until it has left
+ * the list; gives back what was listed before the Keep, and the kept key.
+ */
+async function loadMoreThenKeep(
+  frame: Frame,
+  listed: Locator,
+  pick: (keys: string[]) => string,
+): Promise<{ before: string[]; key: string }> {
+  await frame.getByRole('button', { name: 'Load more zombies' }).click();
+  await eventually(async () => expect(await listed.count()).toBeGreaterThan(25));
+  const before = await listedKeys(frame);
+  const key = pick(before);
+  const dialog = await fillKeep(frame, key, dayFromNow(14), 'Wanted after the launch');
+  await dialog.getByRole('button', { name: 'Confirm keep' }).click();
+  await frame.getByTestId(`zombie-${key}`).waitFor({ state: 'detached', timeout: 30_000 });
+  return { before, key };
+}
+
 describe('a decision after Load more', () => {
   // A person lists the first 25 zombies, presses "Load more zombies", and keeps one of them. Before the mend
   // the queue reloaded its first page only: every zombie loaded with "Load more" vanished from the list. What
   // should happen: the list keeps what it had, less the decided item.
   it('keeps every zombie that was listed, less the one decided', async () => {
     const { page, frame, listed } = await moreThanAPage('Older idea', 2000);
-    await frame.getByRole('button', { name: 'Load more zombies' }).click();
-    await eventually(async () => expect(await listed.count()).toBeGreaterThan(25));
-    const before = await listedKeys(frame);
-    const key = before[1]!;
-    const dialog = await fillKeep(frame, key, dayFromNow(14), 'Wanted after the launch');
-    await dialog.getByRole('button', { name: 'Confirm keep' }).click();
-    await frame.getByTestId(`zombie-${key}`).waitFor({ state: 'detached', timeout: 30_000 });
+    const { before, key } = await loadMoreThenKeep(frame, listed, (keys) => keys[1]!);
     await frame.getByRole('table', { name: 'Decision log' }).getByTestId(`log-${key}`).waitFor();
     await eventually(async () => expect(await listedKeys(frame)).toEqual(before.filter((k) => k !== key)));
     expect(await frame.getByTestId('queue-totals').innerText()).toMatch(
@@ -498,13 +511,7 @@ describe('the kill review on a quota', () => {
     expect(await readAt.innerText()).toMatch(/^Read from Jira at \d{1,2}:\d{2}:\d{2}\b/);
     const before = searches();
 
-    await frame.getByRole('button', { name: 'Load more zombies' }).click();
-    await eventually(async () => expect(await listed.count()).toBeGreaterThan(25));
-    const shown = await listedKeys(frame);
-    const key = shown[0]!;
-    const dialog = await fillKeep(frame, key, dayFromNow(14), 'Wanted after the launch');
-    await dialog.getByRole('button', { name: 'Confirm keep' }).click();
-    await frame.getByTestId(`zombie-${key}`).waitFor({ state: 'detached', timeout: 30_000 });
+    const { before: shown, key } = await loadMoreThenKeep(frame, listed, (keys) => keys[0]!);
     await eventually(async () => expect(await listedKeys(frame)).toEqual(shown.filter((k) => k !== key)));
     expect(searches()).toBe(before);
 
