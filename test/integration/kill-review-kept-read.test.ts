@@ -1,8 +1,10 @@
 /**
  * The kill review keeps a person's read of the queue for a few minutes: "Load more", another filter and the reload
  * after each decision are answered from it (`reuse`) instead of reading up to 1,000 issues from Jira again, while
- * what was decided since leaves it at once, whoever decided it. A scan that ran since, another person, a read older
- * than QUEUE_READ_REUSE_MS, more decisions than it patches, or storage failing, each send the answer to Jira.
+ * what was decided since leaves it at once, whoever decided it, even a decision dated before the read and logged
+ * after it. A scan that ran or started since, a scan whose writes search may not show yet, another person, a read
+ * older than QUEUE_READ_REUSE_MS, more decisions than it patches, or storage failing, each send the answer to Jira;
+ * an issue a security level has kept from the person since is not shown.
  */
 import { kvs as forgeKvs, WhereConditions } from '@forge/kvs';
 import type { WorkbenchApp } from '../../workbench/app';
