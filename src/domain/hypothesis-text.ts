@@ -170,3 +170,34 @@ export function describeWithHypothesis(
     content: kept.length ? [...lead, { type: 'rule' }, ...kept] : lead,
   };
 }
+
+/**
+ * The most characters Jira keeps in a text field such as the description. A longer one is refused with a 400:
+ * `CONTENT_LIMIT_EXCEEDED` from REST v3 (Atlassian's JRACLOUD-78553), "It exceeds the allowed limit of 32,767
+ * characters" from v2. Jira counts the text as it stores it, formatting included, so textLength is a floor of it.
+ */
+export const JIRA_TEXT_LIMIT = 32_767;
+
+/** The blocks that hold text: Jira's stored form starts each on a line of its own. */
+const TEXT_BLOCKS: ReadonlySet<string> = new Set(['paragraph', 'heading', 'codeBlock']);
+
+/**
+ * The characters of a description's text, code blocks included (toPlainText leaves code out), with one for each
+ * line break between text blocks or inside one: what Jira counts, less its formatting, so a description over the
+ * limit by this count is surely refused. Walked with a stack: a deeply nested document cannot overflow the call stack.
+ */
+export function textLength(description: string | AdfNode | null): number {
+  if (description === null) return 0;
+  if (typeof description === 'string') return description.length;
+  let length = 0;
+  let blocks = 0;
+  const stack: AdfNode[] = [description];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (typeof node.text === 'string') length += node.text.length;
+    else if (node.type === 'hardBreak') length += 1;
+    else if (TEXT_BLOCKS.has(node.type)) blocks += 1;
+    if (Array.isArray(node.content))
+      for (const child of node.content) if (typeof child === 'object' && child !== null) stack.push(child);
+  }
+  return length + Math.max(0, blocks - 1);
+}

@@ -4,7 +4,13 @@
  * read through ports so tests and the resolver can wire it as they need.
  */
 import { descriptionDigest } from '../domain/description-digest';
-import { describeWithHypothesis, leadTexts, type DescriptionChange } from '../domain/hypothesis-text';
+import {
+  describeWithHypothesis,
+  JIRA_TEXT_LIMIT,
+  leadTexts,
+  textLength,
+  type DescriptionChange,
+} from '../domain/hypothesis-text';
 import type {
   LoadPayload,
   PanelDescribeData,
@@ -528,6 +534,8 @@ async function editDescription(
     if (!writeMayHaveLanded(e)) {
       const [previous, ...before] = earlier;
       if (previous) await recordLead(jira, issueKey, previous, before);
+      // There was no record before: none is left for a lead the description does not carry.
+      else await jira.deleteIssueProperty(issueKey, DESCRIPTION_LEAD_KEY).catch(() => undefined);
       throw e;
     }
     // A read that fails too leaves it unknown: the original error says so (the panel asks to check the issue).
@@ -593,9 +601,22 @@ export async function describeWithSavedHypothesis(
           'The Jira description was changed since this panel showed it, so it was not written over.',
         );
       }
+      const length = textLength(description);
+      if (length > JIRA_TEXT_LIMIT) throw tooLong(payload.change, length);
       await checkHeld(held);
       // What is written is recorded, to be known as the app's own next time.
-      await editDescription(jira, issueKey, description, leadTexts(lens.hypothesis, expected), earlierLeads);
+      await editDescription(
+        jira,
+        issueKey,
+        description,
+        leadTexts(lens.hypothesis, expected),
+        earlierLeads,
+      ).catch((e: unknown) => {
+        // Jira counts the text with its formatting: a description under the limit here may still be over it there.
+        throw e instanceof ValidationError && OVER_JIRA_LIMIT.test(e.message)
+          ? tooLong(payload.change, null)
+          : e;
+      });
       // The indexed recipe flag follows the new text, so `recipe = "true"` stops finding an issue that no longer
       // is one. The description is changed by now whatever happens here: a flag that cannot be written is said,
       // and the next scan writes it.
@@ -624,6 +645,23 @@ export async function describeWithSavedHypothesis(
     },
     `Someone else is saving ${issueKey} right now, so its description was not changed.`,
   ).catch(namingTheWriter(jira));
+}
+
+/** How Jira says a text is longer than it keeps: REST v3's code, or v2's sentence. */
+const OVER_JIRA_LIMIT = /CONTENT_LIMIT_EXCEEDED|exceeds the allowed limit/i;
+
+/** The refusal of a description Jira would not keep, with what to do instead; `length` when it was counted here. */
+function tooLong(change: DescriptionChange, length: number | null): ValidationError {
+  const limit = JIRA_TEXT_LIMIT.toLocaleString('en-US');
+  const over =
+    length === null
+      ? `Jira refused the description as longer than the ${limit} characters it keeps (it counts the formatting too)`
+      : `The description would be ${length.toLocaleString('en-US')} characters, over the ${limit} Jira keeps`;
+  const instead =
+    change === 'prefix'
+      ? 'Replace the description with the hypothesis instead, or shorten the description in Jira first.'
+      : 'Shorten the hypothesis or its expectations first.';
+  return new ValidationError(`${over}, so it was not changed. ${instead}`);
 }
 
 /**

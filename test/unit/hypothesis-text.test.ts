@@ -3,8 +3,9 @@ import {
   expectationSentence,
   hypothesisSentence,
   leadTexts,
+  textLength,
 } from '../../src/domain/hypothesis-text';
-import { toPlainText } from '../../src/domain/plain-text';
+import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { aBetDraft, CHECK_BY_AHEAD } from '../support/builders';
 
 const bet = aBetDraft();
@@ -254,5 +255,38 @@ describe('the hypothesis as description text', () => {
         expect(doc).toEqual(alone);
       });
     });
+  });
+});
+
+describe('textLength: the characters Jira counts at least', () => {
+  const text = (t: string): AdfNode => ({ type: 'text', text: t });
+  const para = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
+
+  it('counts a wiki string as it is, and nothing as nothing', () => {
+    expect(textLength('h1. Title\nBody')).toBe(14);
+    expect(textLength(null)).toBe(0);
+  });
+
+  it('counts the text of every block, code included, and a line between blocks and at each hard break', () => {
+    const doc: AdfNode = {
+      type: 'doc',
+      content: [
+        { type: 'heading', attrs: { level: 1 }, content: [text('Title')] },
+        para(text('one'), { type: 'hardBreak' }, text('two')),
+        { type: 'codeBlock', content: [text('x = 1')] },
+        { type: 'bulletList', content: [{ type: 'listItem', content: [para(text('item'))] }] },
+      ],
+    };
+    // 5 + (3 + 1 + 3) + 5 + 4 characters, and 3 breaks between the 4 text blocks.
+    expect(textLength(doc)).toBe(24);
+    // toPlainText leaves the code out: the count does not.
+    expect(toPlainText(doc)).not.toContain('x = 1');
+  });
+
+  it('reads past what is not a node, and a document nested deeper than the call stack goes', () => {
+    expect(textLength({ type: 'doc', content: [null, 'x', para(text('ok'))] as never })).toBe(2);
+    let deep: AdfNode = para(text('end'));
+    for (let i = 0; i < 100_000; i++) deep = { type: 'blockquote', content: [deep] };
+    expect(textLength({ type: 'doc', content: [deep] })).toBe(3);
   });
 });

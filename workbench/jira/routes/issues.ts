@@ -1,6 +1,7 @@
 import type { ChangelogItemInput, StatusCategoryKey, StoredIssue } from '../types';
 import { runWorkflowValidators } from '../workflow-validators';
 import { textToAdf } from '../store';
+import { overTextLimit } from '../text-limit';
 import {
   BASE_URL,
   JiraHttpError,
@@ -158,6 +159,8 @@ function editIssue(ctx: RouteContext) {
     const d = fields.description;
     const adf =
       d === null ? null : typeof d === 'string' ? textToAdf(d) : (asObject(d, 'description') as never);
+    const tooLong = overTextLimit(adf);
+    if (tooLong) throw tooLong;
     items.push({
       field: 'description',
       fieldtype: 'jira',
@@ -310,6 +313,8 @@ function addComment(ctx: RouteContext) {
   if (typeof adf !== 'object' || adf === null || (adf as { type?: unknown }).type !== 'doc') {
     throw badRequest('', { comment: 'Comment body must be an Atlassian Document Format document.' });
   }
+  const tooLong = overTextLimit(adf);
+  if (tooLong) throw tooLong;
   const comment = ctx.store.addComment(issue.key, {
     author: actorAccountId(ctx),
     body: adf,
