@@ -253,11 +253,14 @@ export async function loadIssuePanel(
   };
 }
 
-/** An outcome may be chosen when it is active, or when it is the one already stored (left unchanged). */
+/**
+ * An outcome may be chosen when it is an active one of this project. A link the save leaves as it was stands,
+ * whatever became of its outcome: abandoned, or of the project the issue was moved from.
+ */
 function checkOutcome(draft: IssueLensDraft, outcomes: Outcome[], current: IssueLens): void {
-  if (!draft.outcomeId) return;
+  if (!draft.outcomeId || draft.outcomeId === current.outcomeId) return;
   const outcome = outcomes.find((o) => o.id === draft.outcomeId);
-  if (outcome?.status === 'active' || (outcome && current.outcomeId === outcome.id)) return;
+  if (outcome?.status === 'active') return;
   const message = outcome
     ? `The outcome "${outcome.name}" is ${outcome.status}: choose an active outcome.`
     : 'That outcome does not exist in this project: choose one of its active outcomes.';
