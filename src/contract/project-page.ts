@@ -318,6 +318,14 @@ export interface OutcomeProgress {
 
 export interface OutcomeView extends Outcome {
   progress: OutcomeProgress;
+  /**
+   * The newest of the measurements held, as the card draws them (outcome-map.ts, CARD_MEASUREMENTS): an answer
+   * with every outcome's whole history would pass Forge's 5 MB once a project has enough of them.
+   */
+  measurements: Outcome['measurements'];
+  /** How many measurements the outcome holds, and the place of the first sent among them (a removal names it). */
+  measurementsHeld: number;
+  measurementsFrom: number;
 }
 
 export interface ProjectPagePermissions {

@@ -69,7 +69,17 @@ export function openWorkJql(projectKey: string, filters: MapFilters): string {
   return parts.join(' AND ');
 }
 
-/** The outcome as the page shows it: stored bookkeeping (who created it, when it was last defined) stays in storage. */
+/**
+ * How many of its newest measurements an outcome's card gets: enough for an active outcome's chart, a few for a
+ * closed one. Each outcome holds up to MEASUREMENT_HISTORY_LIMIT, and a project keeps every outcome it ever had:
+ * the page's answer, with all of them, must stay under Forge's 5 MB.
+ */
+export const CARD_MEASUREMENTS = { active: 120, closed: 12 } as const;
+
+/**
+ * The outcome as the page shows it: its newest measurements (CARD_MEASUREMENTS), with how many it holds; stored
+ * bookkeeping (who created it, when it was last defined) stays in storage. Progress is of the whole history.
+ */
 export function toView(o: Outcome): OutcomeView {
   const {
     createdBy: _createdBy,
@@ -77,7 +87,16 @@ export function toView(o: Outcome): OutcomeView {
     definedFrom: _definedFrom,
     ...rest
   } = o as Outcome & Partial<Pick<outcomesStore.StoredOutcome, 'createdBy' | 'definedAt' | 'definedFrom'>>;
-  return { ...rest, progress: outcomeProgress(o) };
+  const held = o.measurements.length;
+  // Kept in date order (mergeIntoSeries): the last are the newest.
+  const from = Math.max(0, held - CARD_MEASUREMENTS[o.status === 'active' ? 'active' : 'closed']);
+  return {
+    ...rest,
+    measurements: o.measurements.slice(from),
+    measurementsHeld: held,
+    measurementsFrom: from,
+    progress: outcomeProgress(o),
+  };
 }
 
 export async function loadProjectPage(

@@ -534,7 +534,13 @@ function RecentMeasurements(props: { outcome: OutcomeView; onRemoved: () => void
     const answer = await callResolver<OutcomeView>(R.removeMeasurement, {
       id: o.id,
       version: o.version,
-      measurement: { at: m.at, value: m.value, position: m.index, ...(m.id ? { id: m.id } : {}) },
+      // The card holds the newest of the outcome's measurements: its place among all it holds is past the rest.
+      measurement: {
+        at: m.at,
+        value: m.value,
+        position: o.measurementsFrom + m.index,
+        ...(m.id ? { id: m.id } : {}),
+      },
     });
     setBusy(false);
     if (answer.ok) return props.onRemoved();

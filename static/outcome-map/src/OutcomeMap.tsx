@@ -282,7 +282,15 @@ function OutcomeLane(props: {
         valueText={`${pct(o.progress.fraction)} of the way from ${o.baseline} to ${o.target}`}
       />
       {o.measurements.length ? (
-        <ProgressChart outcome={o} />
+        <>
+          <ProgressChart outcome={o} />
+          {o.measurementsHeld > o.measurements.length ? (
+            <p className="ol-help" data-testid={`chart-window-${o.id}`}>
+              The chart shows the latest {o.measurements.length} of the {o.measurementsHeld} measurements
+              held.
+            </p>
+          ) : null}
+        </>
       ) : (
         <p className="ol-muted" data-testid={`no-measurements-${o.id}`}>
           No measurements yet: the chart starts with the first one.
