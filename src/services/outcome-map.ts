@@ -70,11 +70,30 @@ export function openWorkJql(projectKey: string, filters: MapFilters): string {
 }
 
 /**
- * How many of its newest measurements an outcome's card gets: enough for an active outcome's chart, a few for a
- * closed one. Each outcome holds up to MEASUREMENT_HISTORY_LIMIT, and a project keeps every outcome it ever had:
- * the page's answer, with all of them, must stay under Forge's 5 MB.
+ * How many of its newest measurements an outcome's card gets, and at most how many bytes of them (a reading's note
+ * may be long): enough for an active outcome's chart, a few for a closed one. Each outcome holds up to
+ * MEASUREMENT_HISTORY_LIMIT, and a project keeps every outcome it ever had: the page's answer, with all of them,
+ * must stay under Forge's 5 MB.
  */
-export const CARD_MEASUREMENTS = { active: 120, closed: 12 } as const;
+export const CARD_MEASUREMENTS = {
+  active: { count: 120, bytes: 24 * 1024 },
+  closed: { count: 12, bytes: 3 * 1024 },
+} as const;
+
+/** Active outcomes a project may have at once: each card's chart is part of the page's answer. */
+export const MAX_ACTIVE_OUTCOMES = 100;
+
+/** Where the newest measurements a card gets start: within the count and the bytes of CARD_MEASUREMENTS. */
+function cardWindowStart(o: Outcome): number {
+  const { count, bytes } = CARD_MEASUREMENTS[o.status === 'active' ? 'active' : 'closed'];
+  const last = Math.max(0, o.measurements.length - count);
+  let from = o.measurements.length;
+  for (let used = 0; from > last; from--) {
+    used += Buffer.byteLength(JSON.stringify(o.measurements[from - 1]));
+    if (used > bytes) break;
+  }
+  return from;
+}
 
 /**
  * The outcome as the page shows it: its newest measurements (CARD_MEASUREMENTS), with how many it holds; stored
@@ -87,13 +106,12 @@ export function toView(o: Outcome): OutcomeView {
     definedFrom: _definedFrom,
     ...rest
   } = o as Outcome & Partial<Pick<outcomesStore.StoredOutcome, 'createdBy' | 'definedAt' | 'definedFrom'>>;
-  const held = o.measurements.length;
   // Kept in date order (mergeIntoSeries): the last are the newest.
-  const from = Math.max(0, held - CARD_MEASUREMENTS[o.status === 'active' ? 'active' : 'closed']);
+  const from = cardWindowStart(o);
   return {
     ...rest,
     measurements: o.measurements.slice(from),
-    measurementsHeld: held,
+    measurementsHeld: o.measurements.length,
     measurementsFrom: from,
     progress: outcomeProgress(o),
   };
@@ -145,6 +163,7 @@ export async function createOutcome(
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
   checkDueDate(input.draft.dueDate, undefined, clock.now());
+  await checkRoomForActive(projectKey, input.id);
   return toView(
     await outcomesStore.createOutcome(projectKey, input.draft, call.accountId, clock.now(), {
       ...(input.id ? { id: input.id } : {}),
@@ -189,7 +208,21 @@ export async function reopenOutcome(
 ): Promise<OutcomeView> {
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
+  await checkRoomForActive(projectKey, input.id);
   return toView(await outcomesStore.reopenOutcome(projectKey, input.id, input.version, clock.now()));
+}
+
+/**
+ * Refuses one more active outcome when the project has MAX_ACTIVE_OUTCOMES; not the same request sent again (its
+ * outcome is already active). Two made at the same moment may both pass: the bound keeps the page's answer in
+ * size, and one over it does not break it.
+ */
+async function checkRoomForActive(projectKey: string, id: string | undefined): Promise<void> {
+  const active = (await outcomesStore.listOutcomes(projectKey)).filter((o) => o.status === 'active');
+  if (active.length < MAX_ACTIVE_OUTCOMES || active.some((o) => o.id === id)) return;
+  throw new ValidationError(
+    `This project has ${active.length} active outcomes, the most it may have at once. Mark one achieved or abandoned first.`,
+  );
 }
 
 export async function addMeasurement(

@@ -6,10 +6,10 @@
 import { createWorkbenchApp, type WebTriggerAnswer, type WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
 import type { NewTokenData } from '../../src/contract/settings';
-import type { OutcomeView, ProjectPageLoadData } from '../../src/contract/project-page';
+import type { OutcomeView } from '../../src/contract/project-page';
 import { keys } from '../../src/storage/keys';
 import { MAX_VALUE_BYTES } from '../../src/storage/kv';
-import { MEASUREMENT_HISTORY_LIMIT } from '../../src/storage/outcomes';
+import { MEASUREMENT_HISTORY_LIMIT, type StoredOutcome } from '../../src/storage/outcomes';
 import { MAX_METRIC_SERIES_PER_PROJECT } from '../../src/storage/metric-series';
 import { failStorageWrite, writesWaitForEachOther } from '../support/storage-faults';
 import { DUE_DATE_AHEAD } from '../support/builders';
@@ -62,9 +62,10 @@ function post(token: string, body: string): Promise<WebTriggerAnswer> {
 
 const json = (a: WebTriggerAnswer) => JSON.parse(a.body) as Record<string, unknown>;
 
-async function stored(id: string): Promise<OutcomeView> {
-  const page = ok<ProjectPageLoadData>(await call(PAGE, 'load', {}));
-  return page.outcomes.find((o) => o.id === id)!;
+/** The outcome as storage holds it, every measurement kept (the page's card gets only the newest). */
+function stored(id: string): StoredOutcome {
+  const key = keys.outcome(P, id);
+  return app.kvs.dump().find((r) => r.key === key)!.value as StoredOutcome;
 }
 
 /** `n` days from 2025-01-01, one a row. */
@@ -99,8 +100,8 @@ describe("an outcome card's CSV import", () => {
       }),
     );
     expect(answer).toMatchObject({ ok: true, accepted: 1 });
-    expect((await stored(second.id)).measurements.map((m) => m.value)).toEqual([37]);
-    expect((await stored(first.id)).measurements).toEqual([]);
+    expect(stored(second.id).measurements.map((m) => m.value)).toEqual([37]);
+    expect(stored(first.id).measurements).toEqual([]);
   });
 
   // A file saved with blank lines between its readings: the row at fault is named by the line the person sees in
@@ -121,7 +122,7 @@ describe("an outcome card's CSV import", () => {
     expect(answer.errors).toEqual([
       expect.objectContaining({ row: 2, line: 6, message: expect.stringContaining('(CSV line 6)') }),
     ]);
-    expect((await stored(outcome.id)).measurements).toEqual([]);
+    expect(stored(outcome.id).measurements).toEqual([]);
   });
 
   // The person imports a file of newer readings on a card whose outcome already holds all it keeps: each new
@@ -139,7 +140,7 @@ describe("an outcome card's CSV import", () => {
     expect(answer).toMatchObject({ ok: false, accepted: 0 });
     expect(answer.message).toContain(`keeps its latest ${MEASUREMENT_HISTORY_LIMIT} measurements`);
     expect(answer.message).toContain('the 2 oldest would be lost. Nothing was imported');
-    const kept = (await stored(outcome.id)).measurements.map((m) => m.at);
+    const kept = stored(outcome.id).measurements.map((m) => m.at);
     expect(kept).toHaveLength(MEASUREMENT_HISTORY_LIMIT);
     expect(kept[0]).toBe(day(0));
     expect(kept).not.toContain(newer[0]);
@@ -152,7 +153,7 @@ describe('a reading typed on a card whose history is full', () => {
   // so another person's edit failed as "changed meanwhile"). It should be refused at its date, nothing written.
   it('refuses a reading older than every one the outcome keeps, naming the limit, and writes nothing', async () => {
     const outcome = await anOutcomeWithFullHistory();
-    const before = await stored(outcome.id);
+    const before = stored(outcome.id);
     const answer = await call(PAGE, 'addMeasurement', {
       id: outcome.id,
       version: before.version,
@@ -167,7 +168,7 @@ describe('a reading typed on a card whose history is full', () => {
         },
       },
     });
-    const after = await stored(outcome.id);
+    const after = stored(outcome.id);
     expect(after.version).toBe(before.version);
     expect(after.measurements).toEqual(before.measurements);
     // A newer reading is still taken: the history keeps the latest ones.
@@ -178,7 +179,7 @@ describe('a reading typed on a card whose history is full', () => {
         measurement: { at: day(MEASUREMENT_HISTORY_LIMIT), value: 42 },
       }),
     );
-    expect((await stored(outcome.id)).measurements.at(-1)).toMatchObject({
+    expect(stored(outcome.id).measurements.at(-1)).toMatchObject({
       at: day(MEASUREMENT_HISTORY_LIMIT),
       value: 42,
     });
@@ -210,7 +211,7 @@ describe('two CSV imports on one card at once', () => {
     expect(refused.message).toContain(
       `it holds ${held + 2} and this file adds 2, so the 1 oldest would be lost`,
     );
-    const kept = (await stored(outcome.id)).measurements.map((m) => m.at);
+    const kept = stored(outcome.id).measurements.map((m) => m.at);
     expect(kept).toHaveLength(held + 2);
     expect(kept[0]).toBe(day(0));
   });
@@ -241,7 +242,7 @@ describe('a card import of readings its metric recorded before the outcome exist
       }),
     );
     expect(answer).toMatchObject({ ok: true, accepted: 0, duplicates: 2 });
-    expect((await stored(outcome.id)).measurements).toHaveLength(held);
+    expect(stored(outcome.id).measurements).toHaveLength(held);
   });
 });
 
@@ -259,7 +260,7 @@ describe('the measurements web trigger', () => {
       id: `r-${i}`,
     }));
     const answer = json(await post(token, JSON.stringify(rows)));
-    const kept = (await stored(outcome.id)).measurements.length;
+    const kept = stored(outcome.id).measurements.length;
     expect(kept).toBe(MEASUREMENT_HISTORY_LIMIT);
     expect(answer).toMatchObject({ ok: true, accepted: kept });
     expect(answer.message).toMatch(/1 .*older than/);
@@ -268,7 +269,7 @@ describe('the measurements web trigger', () => {
       await post(token, JSON.stringify({ outcome: outcome.id, value: 1, at: '2024-01-01' })),
     );
     expect(older).toMatchObject({ ok: true, accepted: 0 });
-    expect((await stored(outcome.id)).measurements.map((m) => m.at)).not.toContain('2024-01-01');
+    expect(stored(outcome.id).measurements.map((m) => m.at)).not.toContain('2024-01-01');
   });
 
   // The caller sends one request whose rows are each within the rules, but whose sources are control
@@ -290,7 +291,7 @@ describe('the measurements web trigger', () => {
     expect(json(answer)).toMatchObject({
       errors: expect.arrayContaining([expect.objectContaining({ field: 'source' })]),
     });
-    expect((await stored(outcome.id)).measurements).toEqual([]);
+    expect(stored(outcome.id).measurements).toEqual([]);
   });
 
   // The caller adds to an outcome already near the storage value limit. The trigger answered 503 "send the same
@@ -332,7 +333,7 @@ describe('the measurements web trigger', () => {
       ok: false,
       errors: [expect.objectContaining({ row: 2, field: 'id' })],
     });
-    expect((await stored(outcome.id)).measurements).toEqual([]);
+    expect(stored(outcome.id).measurements).toEqual([]);
   });
 
   // Storage stores the claim of an outcome's next version but answers 500 (a timeout after the write landed).
@@ -364,7 +365,7 @@ describe('the measurements web trigger', () => {
       const again = await post(token, body);
       expect(again.statusCode).toBe(200);
     }
-    expect((await stored(outcome.id)).measurements.map((m) => m.id)).toEqual(['a-1']);
+    expect(stored(outcome.id).measurements.map((m) => m.id)).toEqual(['a-1']);
   });
 });
 
@@ -382,7 +383,7 @@ describe("the project page's add measurement", () => {
       });
     ok(await add());
     ok(await add());
-    expect((await stored(outcome.id)).measurements.map((m) => m.id)).toEqual(['p-1']);
+    expect(stored(outcome.id).measurements.map((m) => m.id)).toEqual(['p-1']);
   });
 });
 
@@ -401,7 +402,7 @@ describe('the JSON body of the web trigger', () => {
     );
     expect(answer.statusCode).toBe(400);
     expect(json(answer).message).toMatch(/Id/);
-    expect((await stored(outcome.id)).measurements).toEqual([]);
+    expect(stored(outcome.id).measurements).toEqual([]);
   });
 });
 
@@ -542,7 +543,7 @@ describe('a delivery sent again after an outcome took up its metric', () => {
     expect(json(await post(token, body))).toMatchObject({ accepted: 1 });
     const outcome = await anOutcome('More sign-ups', 'Weekly sign-ups');
     expect(json(await post(token, body))).toMatchObject({ accepted: 0, duplicates: 1 });
-    expect((await stored(outcome.id)).measurements).toEqual([]);
+    expect(stored(outcome.id).measurements).toEqual([]);
   });
 });
 
@@ -559,7 +560,7 @@ describe('an id sent again with another reading', () => {
     const again = json(await send(12));
     expect(again).toMatchObject({ ok: true, accepted: 0, duplicates: 1, differing: 1 });
     expect(again.message).toMatch(/another day, value or source/);
-    expect((await stored(outcome.id)).measurements.map((m) => m.value)).toEqual([38]);
+    expect(stored(outcome.id).measurements.map((m) => m.value)).toEqual([38]);
   });
 });
 
@@ -583,8 +584,8 @@ describe('a row that says one thing twice', () => {
     });
     expect(csv.statusCode).toBe(400);
     expect(json(csv).message).toMatch(/twice/);
-    expect((await stored(first.id)).measurements).toEqual([]);
-    expect((await stored(second.id)).measurements).toEqual([]);
+    expect(stored(first.id).measurements).toEqual([]);
+    expect(stored(second.id).measurements).toEqual([]);
   });
 });
 
@@ -624,7 +625,7 @@ describe('a metric name with a character drawn as nothing', () => {
       ],
     });
     expect(metricSeries()).toEqual([]);
-    expect((await stored(outcome.id)).measurements).toEqual([]);
+    expect(stored(outcome.id).measurements).toEqual([]);
   });
 
   // The outcome's metric was typed with a zero-width space pasted in ("Weekly\u200b sign-ups"), and the sender
@@ -637,7 +638,7 @@ describe('a metric name with a character drawn as nothing', () => {
       JSON.stringify({ metric: 'Weekly sign-ups', value: 120, at: '2026-11-30' }),
     );
     expect(json(answer)).toMatchObject({ ok: true, accepted: 1 });
-    expect((await stored(outcome.id)).measurements.map((m) => m.value)).toEqual([120]);
+    expect(stored(outcome.id).measurements.map((m) => m.value)).toEqual([120]);
     expect(metricSeries()).toEqual([]);
   });
 });
@@ -666,7 +667,7 @@ describe('a CSV body with broken quoting', () => {
       },
     });
     expect(metricSeries()).toEqual([]);
-    expect((await stored(outcome.id)).measurements).toEqual([]);
+    expect(stored(outcome.id).measurements).toEqual([]);
   });
 
   // The caller's body ends inside a quoted field (its closing quote lost). It is refused, naming where it begins.
@@ -676,7 +677,7 @@ describe('a CSV body with broken quoting', () => {
     const answer = await postCsv(token, 'metric,value,at\n\nCheckout abandonment,12,"2026-11-30\n');
     expect(answer.statusCode).toBe(400);
     expect(json(answer).message).toMatch(/^The quoted CSV field that begins on line 3 is not closed/);
-    expect((await stored(outcome.id)).measurements).toEqual([]);
+    expect(stored(outcome.id).measurements).toEqual([]);
   });
 });
 
@@ -702,6 +703,6 @@ describe('the rows at fault in a CSV body', () => {
     expect(json(unknown).errors).toEqual([
       { row: 2, line: 5, field: 'outcome', message: 'No outcome "no-such" in project DEMO (CSV line 5).' },
     ]);
-    expect((await stored(outcome.id)).measurements).toEqual([]);
+    expect(stored(outcome.id).measurements).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 /**
  * A project that has kept many outcomes with full measurement histories (each holds up to 500) still opens: the
- * page's answer carries each card's newest measurements (120 of an active outcome, 12 of a closed one) and how
- * many it holds, not every outcome's whole history, which passed Forge's 5 MB once a project had 90 such outcomes
- * (most of them archived: the page offers no delete). A reading taken off a card is named by its place among all
- * the outcome holds.
+ * page's answer carries each card's newest measurements (120 of an active outcome, 12 of a closed one, fewer when
+ * their notes are long) and how many it holds, not every outcome's whole history, which passed Forge's 5 MB once
+ * a project had 90 such outcomes (most of them archived: the page offers no delete). A reading taken off a card is
+ * named by its place among all the outcome holds. A project has at most 100 active outcomes at once.
  */
 import { kvs } from '@forge/kvs';
 import type { Answer } from '../../src/contract/answer';
@@ -111,3 +111,53 @@ it('takes off a reading stored without an id by its place among all the outcome 
   );
   expect(stored!.measurements.map((m) => m.at)).toEqual(held.filter((_, i) => i !== 14).map((m) => m.at));
 });
+
+it('sends fewer of the newest readings when their notes are long, within the card’s bytes', async () => {
+  const o = dataOf(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
+  // Notes of 200 characters in a script of three bytes a character.
+  const note = '測'.repeat(200);
+  const held = Array.from({ length: 130 }, (_, day) => ({ at: addDays(START, day), value: day, note }));
+  const { measurementsHeld: _held, measurementsFrom: _from, progress: _progress, ...outcome } = o;
+  const legacy: StoredOutcome = { ...outcome, createdBy: null, measurements: held, version: 2 };
+  await runInInvocation(
+    { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: app.installContext },
+    () => kvs.set(keys.outcome('DEMO', o.id), legacy),
+  );
+  const card = (await load()).outcomes.find((x) => x.id === o.id)!;
+  expect(card.measurements.length).toBeGreaterThan(10);
+  expect(card.measurements.length).toBeLessThan(120);
+  expect(Buffer.byteLength(JSON.stringify(card.measurements))).toBeLessThanOrEqual(24 * 1024);
+  expect(card.measurements.at(-1)!.at).toBe(addDays(START, 129));
+  expect(card.measurementsFrom).toBe(130 - card.measurements.length);
+});
+
+it('refuses a 101st active outcome, made or reopened, with what to do; an outcome archived makes room', async () => {
+  const made: OutcomeView[] = [];
+  for (let i = 0; i < 100; i++)
+    made.push(
+      dataOf(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft({ name: `Goal ${i}` }) })),
+    );
+  const refusal = {
+    ok: false,
+    error: {
+      code: 'VALIDATION',
+      message:
+        'This project has 100 active outcomes, the most it may have at once. Mark one achieved or abandoned first.',
+    },
+  };
+  expect(await call('createOutcome', { draft: anOutcomeDraft({ name: 'One more' }) })).toMatchObject(refusal);
+  // The same create sent again (its answer lost) is not refused: its outcome is among the 100.
+  expect(
+    await call('createOutcome', { draft: anOutcomeDraft({ name: 'Goal 99' }), id: made[99]!.id }),
+  ).toMatchObject({ ok: true, data: { id: made[99]!.id } });
+
+  const archived = dataOf(
+    await call<OutcomeView>('archiveOutcome', { id: made[0]!.id, version: 1, status: 'abandoned' }),
+  );
+  const another = dataOf(
+    await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft({ name: 'One more' }) }),
+  );
+  expect(another.status).toBe('active');
+  // The archived one may not come back while the project is full again.
+  expect(await call('reopenOutcome', { id: archived.id, version: archived.version })).toMatchObject(refusal);
+}, 120_000);
