@@ -182,7 +182,11 @@ async function change(
       if (sameBase && isRepeat(current, apply)) return current;
       throw new ConflictError(STALE_MESSAGE, current);
     }
-    const patch = { ...apply(current), definedAt: current.version + 1, definedFrom: expectedVersion };
+    const applied = apply(current);
+    // Nothing to change (archived already as asked, an edit of nothing): no new version that others would meet
+    // as a change of the definition.
+    if (changesNothing(current, applied)) return current;
+    const patch = { ...applied, definedAt: current.version + 1, definedFrom: expectedVersion };
     try {
       return await writeNextVersion(projectKey, current, nextVersion(current, patch, now));
     } catch (e) {
@@ -261,7 +265,8 @@ export function setOutcomeStatus(
 
 /**
  * Makes an achieved or abandoned outcome active again (closed by mistake, or taken up anew), on the version the
- * person saw. One already active is refused: a second click must not pass for a change.
+ * person saw. One active on that version is refused: there is nothing to reopen. One reopened since from that
+ * version (the same click sent again, or from another tab) is answered as it is now.
  */
 export function reopenOutcome(
   projectKey: string,
@@ -270,7 +275,7 @@ export function reopenOutcome(
   now: Date,
 ): Promise<StoredOutcome> {
   return change(projectKey, id, expectedVersion, now, (current) => {
-    if (current.status === 'active')
+    if (current.status === 'active' && definedAt(current) <= expectedVersion)
       throw new ValidationError('This outcome is already active.', {
         status: 'This outcome is already active.',
       });
