@@ -90,7 +90,7 @@ export { withoutInvisible };
  * Why `text` (a row's `field`, trimmed: a byte-order mark at either end is trimmed as a space) holds a character
  * drawn as nothing, naming it and where it is; else null.
  */
-function invisibleProblem(field: string, text: string): string | null {
+export function invisibleProblem(field: string, text: string): string | null {
   const found = INVISIBLE.exec(text);
   if (!found) {
     const nothing = text !== '' && withoutInvisible(text).trim() === '';

@@ -12,7 +12,7 @@ import {
   isRealDate,
 } from './draft-rules';
 import { NO_OUTCOME } from '../contract/project-page-keys';
-import { MAX_ABS_VALUE } from './measurement-input';
+import { invisibleProblem, MAX_ABS_VALUE } from './measurement-input';
 import { RESULT_VERDICTS } from './result-verdicts';
 import { metricNameProblem } from './says-something';
 import { textProblem } from './visible-text';
@@ -130,14 +130,26 @@ export const measurementSchema = z.strictObject({
 export type Measurement = z.infer<typeof measurementSchema>;
 
 /** The fields a person edits on an outcome; id, history and bookkeeping are the app's. */
+/**
+ * An outcome's name and metric are picked from lists by how they look: one with a character drawn as nothing (a
+ * zero-width space, a direction override) looks like another, or reads other than it is. Refused as the web
+ * trigger refuses a metric's.
+ */
+const shownAsWritten = (field: string) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = invisibleProblem(field, value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.charAt(0).toUpperCase() + problem.slice(1) });
+};
+
 export const outcomeDraftSchema = z
   .strictObject({
-    name: requiredText('Name', LIMITS.short),
+    name: requiredText('Name', LIMITS.short).superRefine(shownAsWritten('name')),
     // The issue panel's measurable check judges a metric by the same rule: a name that says nothing is no metric.
-    metric: requiredText('Metric', LIMITS.short).superRefine((metric, ctx) => {
-      const problem = metricNameProblem(metric);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    metric: requiredText('Metric', LIMITS.short)
+      .superRefine(shownAsWritten('metric'))
+      .superRefine((metric, ctx) => {
+        const problem = metricNameProblem(metric);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     baseline: metricNumber('Baseline'),
     target: metricNumber('Target'),
     unit: optionalText('Unit', 20),

@@ -163,7 +163,7 @@ export async function createOutcome(
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
   checkDueDate(input.draft.dueDate, undefined, clock.now());
-  await checkRoomForActive(projectKey, input.id);
+  await checkAmongActive(projectKey, { id: input.id, name: input.draft.name });
   return toView(
     await outcomesStore.createOutcome(projectKey, input.draft, call.accountId, clock.now(), {
       ...(input.id ? { id: input.id } : {}),
@@ -181,8 +181,12 @@ export async function updateOutcome(
   // The date is judged against the one the person edited. An outcome gone, or defined anew since the version they
   // saw, is for the store to say (not found, or a conflict), not the date.
   const stored = await outcomesStore.getOutcome(projectKey, input.id);
-  if (stored && (stored.definedAt ?? stored.version) <= input.version)
+  if (stored && (stored.definedAt ?? stored.version) <= input.version) {
     checkDueDate(input.draft.dueDate, stored.dueDate, clock.now());
+    // A name kept as it was is not judged again: outcomes named alike before this rule can still be edited.
+    if (stored.status === 'active' && nameKey(input.draft.name) !== nameKey(stored.name))
+      await checkAmongActive(projectKey, { id: input.id, name: input.draft.name });
+  }
   return toView(
     await outcomesStore.updateOutcome(projectKey, input.id, input.draft, input.version, clock.now()),
   );
@@ -208,18 +212,33 @@ export async function reopenOutcome(
 ): Promise<OutcomeView> {
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
-  await checkRoomForActive(projectKey, input.id);
+  const stored = await outcomesStore.getOutcome(projectKey, input.id);
+  await checkAmongActive(projectKey, { id: input.id, name: stored?.name });
   return toView(await outcomesStore.reopenOutcome(projectKey, input.id, input.version, clock.now()));
 }
 
+/** A name as people tell names apart: case, spacing and compatibility forms ("ﬁ", full-width letters) aside. */
+const nameKey = (name: string) =>
+  name.normalize('NFKC').toLocaleLowerCase('en-US').replace(/\s+/g, ' ').trim();
+
 /**
- * Refuses one more active outcome when the project has MAX_ACTIVE_OUTCOMES; not the same request sent again (its
- * outcome is already active). Two made at the same moment may both pass: the bound keeps the page's answer in
- * size, and one over it does not break it.
+ * Checks an outcome that is or becomes active (`id`: absent for a new one without a form id) against the other
+ * active ones: its name must be its own, as pickers list outcomes by name; and one more is refused when the project
+ * has MAX_ACTIVE_OUTCOMES, but not the same request sent again (its outcome is already active). Two made at the same
+ * moment may both pass: the bound keeps the page's answer in size, and one over it does not break it.
  */
-async function checkRoomForActive(projectKey: string, id: string | undefined): Promise<void> {
+async function checkAmongActive(
+  projectKey: string,
+  outcome: { id?: string | undefined; name: string | undefined },
+): Promise<void> {
   const active = (await outcomesStore.listOutcomes(projectKey)).filter((o) => o.status === 'active');
-  if (active.length < MAX_ACTIVE_OUTCOMES || active.some((o) => o.id === id)) return;
+  const others = active.filter((o) => o.id !== outcome.id);
+  const namesake = outcome.name && others.find((o) => nameKey(o.name) === nameKey(outcome.name!));
+  if (namesake) {
+    const message = `An active outcome is already named "${namesake.name}": give this one a name of its own.`;
+    throw new ValidationError(message, { 'draft.name': message });
+  }
+  if (others.length < MAX_ACTIVE_OUTCOMES || others.length < active.length) return;
   throw new ValidationError(
     `This project has ${active.length} active outcomes, the most it may have at once. Mark one achieved or abandoned first.`,
   );

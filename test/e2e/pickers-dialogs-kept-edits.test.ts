@@ -4,7 +4,7 @@
  * on the code before the mend), and now holds the mend.
  */
 import type { Frame, Locator, Page } from 'playwright-core';
-import { eventually, fillFromPastedStory, type BrowserWorkbench } from '../support/browser';
+import { eventually, fillFromPastedStory, freshName, type BrowserWorkbench } from '../support/browser';
 import { lensOf as lensIn, openProjectPage, PANEL_FRAME, startDemoAfterScan } from '../support/demo-project';
 import { chooseByKeyboard } from '../support/surface-checks';
 import { DUE_DATE_AHEAD } from '../support/builders';
@@ -265,7 +265,7 @@ describe('unsaved edits: what they no longer fit', () => {
       }) as Promise<{ ok: boolean; data: { id: string; version: number }; error?: { message: string } }>;
     const created = await asAdmin('createOutcome', {
       draft: {
-        name: 'Reorders grow',
+        name: freshName('Reorders grow'),
         metric: 'reorders a week',
         baseline: 10,
         target: 20,

@@ -10,7 +10,7 @@ import {
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import type { BrowserWorkbench } from '../support/browser';
+import { freshName, type BrowserWorkbench } from '../support/browser';
 import {
   anIdleZombie,
   asProjectAdmin,
@@ -53,7 +53,7 @@ async function expectRefused(
 
 describe('a date the project page cannot read', () => {
   it('is refused at the measurement day, quoted, on leaving it and on Enter, and no measurement is recorded', async () => {
-    const name = 'Carts survive a reload';
+    const name = freshName('Carts survive a reload');
     const created = await asAdmin<OutcomeView>(PROJECT_PAGE_RESOLVERS.createOutcome, {
       draft: {
         name,
@@ -118,7 +118,7 @@ describe('a date the project page cannot read', () => {
 
   it('refuses a due date already past at the field as the person leaves it, before any call, and takes one ahead', async () => {
     const { page, frame, calls } = await openProjectPage(wb);
-    const name = 'Due date a year too early';
+    const name = freshName('Due date a year too early');
     const form = await fillNewOutcome(frame, {
       name,
       metric: 'orders per day',

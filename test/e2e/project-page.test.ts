@@ -23,7 +23,7 @@ import { keys as storageKeys } from '../../src/storage/keys';
 import { listOutcomes } from '../../src/storage/outcomes';
 import { appendDecision } from '../../src/storage/decisions';
 import { runInInvocation } from '../../workbench/forge/context';
-import { eventually, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
+import { eventually, freshName, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
 import {
   anIdleZombie as makeIdleZombie,
   storeRun as storeRunIn,
@@ -58,18 +58,6 @@ const lensOf = (key: string) => lensIn(wb, key);
 const asAdmin = <T>(functionKey: string, payload: unknown) => asProjectAdmin<T>(wb, functionKey, payload);
 
 /** Creates an outcome of the demo project with the draft's defaults but for what is given. */
-const namesGiven = new Set<string>();
-/**
- * An outcome's name not given before in this file's run: a test jest retries after a failure finds the outcome its
- * first try created still on the page, and a second lane of the same name would make its own locators ambiguous.
- */
-function freshName(name: string): string {
-  let fresh = name;
-  for (let n = 2; namesGiven.has(fresh); n++) fresh = `${name} ${n}`;
-  namesGiven.add(fresh);
-  return fresh;
-}
-
 async function anOutcome(draft: {
   name: string;
   metric: string;

@@ -95,8 +95,13 @@ const draft = {
   dueDate: DUE_DATE_AHEAD,
 };
 
+let made = 0;
+/** An outcome of `draft`, with a name of its own: an active outcome's name may not be another's. */
 async function anOutcome(): Promise<OutcomeView> {
-  return ok(await call<OutcomeView>(PAGE, 'createOutcome', { draft }));
+  made += 1;
+  return ok(
+    await call<OutcomeView>(PAGE, 'createOutcome', { draft: { ...draft, name: `${draft.name} ${made}` } }),
+  );
 }
 
 /** A measurement recorded on version 2 of the outcome makes version 3: the version after a recovered one is free. */

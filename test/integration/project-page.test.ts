@@ -290,8 +290,9 @@ describe('outcomes', () => {
     );
     expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
     // The first and the last day taken.
-    ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft({ dueDate: firstDay }) }));
-    ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft({ dueDate: lastDay }) }));
+    const dated = (dueDate: string) => anOutcomeDraft({ name: `Due ${dueDate}`, dueDate });
+    ok(await call<OutcomeView>('createOutcome', { draft: dated(firstDay) }));
+    ok(await call<OutcomeView>('createOutcome', { draft: dated(lastDay) }));
 
     // An outcome come due since (stored by the app): an edit that keeps its date is taken, moving it to another
     // past day is refused, and moving it ahead is taken.

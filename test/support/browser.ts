@@ -319,3 +319,15 @@ export async function fillFromPastedStory(
     throw new Error(`the pasted story is still being read after "${button}"`);
   });
 }
+
+const namesGiven = new Set<string>();
+/**
+ * An outcome's name not given before in this process: an active outcome's name must be its own, and a test jest
+ * retries after a failure finds the outcome its first try created still there.
+ */
+export function freshName(name: string): string {
+  let fresh = name;
+  for (let n = 2; namesGiven.has(fresh); n++) fresh = `${name} ${n}`;
+  namesGiven.add(fresh);
+  return fresh;
+}
