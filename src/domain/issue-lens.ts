@@ -201,6 +201,10 @@ export const storedLensSchema = z
     outcomeId: z.preprocess(asWord, outcomeIdSchema.nullable()).catch(null).default(null),
     killCriteria: storedKillCriteriaSchema.catch({}),
     result: storedResultSchema.nullable().catch(null).default(null),
+    // Who set the result and when: a later save of other fields by someone else leaves them. Absent on a lens
+    // stored before they were kept (its last save stands in).
+    resultBy: z.string().nullable().optional().catch(undefined),
+    resultAt: z.string().nullable().optional().catch(undefined),
     updatedAt: z.string().nullable().catch(null).default(null),
     updatedBy: z.string().nullable().catch(null).default(null),
     // Indexed for JQL (see manifest.yml): flat and typed as Jira indexes them.
@@ -331,6 +335,30 @@ export function hasHypothesis(draft: Pick<IssueLensDraft, 'hypothesis'>): boolea
 
 export { checkByNotBefore } from './check-by';
 
+/**
+ * Who set the result and when, after a write of `result`: the writer, when it sets or changes it; as it was, when
+ * the result stays (a lens stored before the stamp was kept names its last save); none, when there is no result.
+ */
+export function resultStamp(
+  current: IssueLens,
+  result: IssueLens['result'],
+  who: { accountId: string; at: string },
+): Pick<IssueLens, 'resultBy' | 'resultAt'> {
+  if (!result) return { resultBy: null, resultAt: null };
+  if (JSON.stringify(result) !== JSON.stringify(current.result))
+    return { resultBy: who.accountId, resultAt: who.at };
+  return current.resultAt !== undefined && current.resultAt !== null
+    ? { resultBy: current.resultBy ?? null, resultAt: current.resultAt }
+    : { resultBy: current.updatedBy, resultAt: current.updatedAt };
+}
+
+/** Who set the lens's result and when, as stamped, or its last save's for a lens stored before the stamp. */
+export function resultSetter(lens: IssueLens): { by: string | null; at: string | null } {
+  return lens.resultAt
+    ? { by: lens.resultBy ?? null, at: lens.resultAt }
+    : { by: lens.updatedBy, at: lens.updatedAt };
+}
+
 /** The PO's draft applied to a stored lens, with the indexed values recomputed. */
 export function applyDraft(
   current: IssueLens,
@@ -348,6 +376,7 @@ export function applyDraft(
     outcomeId: draft.outcomeId ?? null,
     killCriteria: draft.killCriteria,
     result: draft.result ?? null,
+    ...resultStamp(current, draft.result ?? null, who),
     updatedAt: who.at,
     updatedBy: who.accountId,
     score: score.total,

@@ -19,6 +19,7 @@ import {
   ISSUE_PROPERTY_KEY,
   keepingUnread,
   readLens,
+  resultSetter,
   type BetStatus,
   type IssueLens,
 } from '../domain/issue-lens';
@@ -73,8 +74,8 @@ export interface TrackedBet {
 type Recording = Pick<TrackedBet, 'recordedBy' | 'recordedAt' | 'recordedIn'>;
 
 /**
- * Who recorded a bet's verdict, when and where: kept from the scan before while the verdict is the same, else the
- * lens's last save, in the issue panel (the results review writes its own when it confirms one).
+ * Who recorded a bet's verdict, when and where: kept from the scan before while the verdict is the same, else who
+ * set the lens's result, in the issue panel (the results review writes its own when it confirms one).
  */
 function recordedOf(lens: IssueLens, before: TrackedBet | undefined): Recording {
   if (!lens.result) return {};
@@ -84,7 +85,8 @@ function recordedOf(lens: IssueLens, before: TrackedBet | undefined): Recording 
       recordedAt: before.recordedAt,
       recordedIn: before.recordedIn ?? 'issue-panel',
     };
-  return { recordedBy: lens.updatedBy, recordedAt: lens.updatedAt, recordedIn: 'issue-panel' };
+  const setter = resultSetter(lens);
+  return { recordedBy: setter.by, recordedAt: setter.at, recordedIn: 'issue-panel' };
 }
 
 export interface BetTrackingSummary {

@@ -11,6 +11,7 @@ import {
   isVerdictStatus,
   keepingUnread,
   readLens,
+  resultSetter,
   withWriteRequest,
   writeRequestOf,
   type IssueLens,
@@ -119,11 +120,9 @@ async function panelVerdictsSinceScan(
     });
     for (const issue of issues) {
       const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
-      if (lens.result)
-        found.set(
-          issue.key,
-          panelEntry(issue.key, lens.result, lens.updatedBy, lens.updatedAt ?? now.toISOString()),
-        );
+      if (!lens.result) continue;
+      const setter = resultSetter(lens);
+      found.set(issue.key, panelEntry(issue.key, lens.result, setter.by, setter.at ?? now.toISOString()));
     }
   }
   return found;
@@ -312,6 +311,8 @@ async function record(
       ...lens,
       version: lens.version + 1,
       result,
+      resultBy: call.accountId,
+      resultAt: now.toISOString(),
       betStatus: result.verdict,
       updatedAt: now.toISOString(),
       updatedBy: call.accountId,

@@ -1,4 +1,10 @@
-import { keepingUnread, readLens, withDerivedIndexes } from '../../src/domain/issue-lens';
+import {
+  keepingUnread,
+  readLens,
+  resultSetter,
+  resultStamp,
+  withDerivedIndexes,
+} from '../../src/domain/issue-lens';
 
 /**
  * A lens as stored is read part by part and without the save's limits: whatever another tool, a hand edit or an
@@ -161,6 +167,37 @@ describe('the indexed values a write derives', () => {
     expect(withDerivedIndexes(readLens({ hasHypothesis: 'true' }))).toMatchObject({
       hasHypothesis: 'false',
       killDate: null,
+    });
+  });
+});
+
+describe('who set the result', () => {
+  const member = { accountId: 'member', at: '2027-01-02T10:00:00.000Z' };
+  const admin = { accountId: 'admin', at: '2027-01-05T10:00:00.000Z' };
+  const validated = { verdict: 'validated' as const, evidence: 'Abandonment fell to 31%.' };
+
+  it('is the writer who sets or changes it, and stays with it through a save of other fields', () => {
+    const set = resultStamp(readLens({}), validated, member);
+    expect(set).toEqual({ resultBy: 'member', resultAt: member.at });
+    const lens = readLens({ result: validated, ...set, updatedBy: 'member', updatedAt: member.at });
+    expect(resultStamp(lens, validated, admin)).toEqual(set);
+    expect(resultStamp(lens, { ...validated, evidence: 'It fell to 30%.' }, admin)).toEqual({
+      resultBy: 'admin',
+      resultAt: admin.at,
+    });
+    expect(resultStamp(lens, null, admin)).toEqual({ resultBy: null, resultAt: null });
+  });
+
+  it('of a lens stored before the stamp was kept is its last save, kept as the setter from then on', () => {
+    const older = readLens({ result: validated, updatedBy: 'member', updatedAt: member.at });
+    expect(resultSetter(older)).toEqual({ by: 'member', at: member.at });
+    expect(resultStamp(older, validated, admin)).toEqual({ resultBy: 'member', resultAt: member.at });
+    // A stamp that is no string (another tool's) is read as none.
+    expect(
+      resultSetter(readLens({ result: validated, resultAt: 5, updatedBy: 'x', updatedAt: admin.at })),
+    ).toEqual({
+      by: 'x',
+      at: admin.at,
     });
   });
 });
