@@ -113,16 +113,20 @@ export async function createOutcome(
   if (existing) return earlierCreate(existing, fields, actor);
   // Claiming version 1 makes creation with a caller-chosen id safe against duplicates made meanwhile.
   if (
-    !(await writeClaimed(
-      keys.outcomeRevision(projectKey, id, 1),
-      { at },
-      keys.outcome(projectKey, id),
-      outcome,
-    ))
+    await writeClaimed(keys.outcomeRevision(projectKey, id, 1), { at }, keys.outcome(projectKey, id), outcome)
   )
-    return earlierCreate(await getOutcome(projectKey, id), fields, actor);
-  return outcome;
+    return outcome;
+  // Another try holds the claim: the same create sent twice, whose first write may still be on its way. Read
+  // again, with pauses, before answering.
+  for (let attempt = 1; ; attempt++) {
+    const stored = await getOutcome(projectKey, id);
+    if (stored || attempt >= CLAIMED_CREATE_READS) return earlierCreate(stored, fields, actor);
+    await backOffAfterConflict(attempt);
+  }
 }
+
+/** How often a create that lost the claim reads the outcome before answering (some 2 s in all). */
+const CLAIMED_CREATE_READS = 8;
 
 /**
  * A create whose id is taken (`stored`, as read after that): the same person's earlier try of this create (its answer lost) is answered with the
@@ -133,8 +137,12 @@ function earlierCreate(
   fields: ReturnType<typeof parseDraft>,
   actor: string | null,
 ): StoredOutcome {
+  if (!stored)
+    throw new ConflictError(
+      'An earlier try of this create is still being saved, or stopped: reload the page in a minute to see whether the outcome was made.',
+    );
   // A create by the app itself (no person) has no earlier try to answer.
-  if (!stored || actor === null || stored.createdBy !== actor)
+  if (actor === null || stored.createdBy !== actor)
     throw new ConflictError('An outcome with this id already exists.');
   if (!changesNothing(stored, fields))
     throw new ConflictError(
