@@ -8,7 +8,12 @@ import * as z from 'zod';
 export function versionSchema(sender: 'page' | 'panel', min: 0 | 1, belowMin?: string) {
   const unreadable = `The ${sender} sent an unreadable version: reload it and try again.`;
   return z
-    .number({ error: `The ${sender} sent no version: reload it and try again.` })
+    .number({
+      error: (issue) =>
+        issue.input === undefined || issue.input === null
+          ? `The ${sender} sent no version: reload it and try again.`
+          : unreadable,
+    })
     .int({ error: unreadable })
     .min(min, { error: belowMin ?? unreadable });
 }
