@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { invisibleProblem } from './measurement-input';
 import { SCAN_PACING_RULES, type PacingRule, type ScanPacingKey } from './scan-pacing';
+import { textProblem } from './visible-text';
 
 export { SCORE_COMPONENT_IDS, weightsTotalError, type ScoreComponentId } from './score-weights';
 
@@ -102,13 +104,54 @@ export interface SettingsProblem {
 }
 
 /**
- * What a save is refused for beyond what stored settings are read with (settingsSchema): an exempt label Jira
- * could not hold. Stored settings with such a label still load, as they are (refusing them on read would put
- * every setting back to its default): the page shows the label and this problem at its field, to be mended.
+ * Why a name the scan writes or matches in Jira (a label, a transition's name) cannot be what it looks like: a
+ * control or broken character, or one drawn as nothing (a zero-width space, a direction override), with which it
+ * matches no issue's or puts a look-alike label on them. Null when it can.
  */
-export function settingsSaveProblems(settings: Pick<Settings, 'exemptions'>): SettingsProblem[] {
-  const labels = oneMessage(settings.exemptions.labels.flatMap((l) => exemptLabelProblem(l) ?? []));
-  return labels ? [{ path: ['exemptions', 'labels'], message: labels }] : [];
+function unseenProblem(what: string, name: string): string | null {
+  const broken = textProblem(name);
+  if (broken) return `${what} ${quoted(name)} ${broken}`;
+  const hidden = invisibleProblem(what.toLowerCase(), name);
+  return hidden && hidden.charAt(0).toUpperCase() + hidden.slice(1);
+}
+
+/**
+ * What a save is refused for beyond what stored settings are read with (settingsSchema): an exempt label Jira
+ * could not hold, a label or transition name with characters no one sees, and a flag label that is an exempt
+ * label (the flag would exempt its own issue, and the next scan clear it). Stored settings with such a problem still
+ * load, as they are (refusing them on read would put every setting back to its default): the page shows the value
+ * and this problem at its field, to be mended.
+ */
+export function settingsSaveProblems(
+  settings: Pick<Settings, 'exemptions' | 'flagActions' | 'kill'>,
+): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const add = (path: string[], message: string | null) => {
+    if (message) problems.push({ path, message });
+  };
+  add(
+    ['exemptions', 'labels'],
+    oneMessage(
+      settings.exemptions.labels.flatMap(
+        (l) => unseenProblem(EXEMPT_LABELS.entry, l) ?? exemptLabelProblem(l) ?? [],
+      ),
+    ),
+  );
+  const flag = settings.flagActions.label;
+  if (flag) {
+    const exempt = settings.exemptions.labels.find((l) => l.toLowerCase() === flag.toLowerCase());
+    add(
+      ['flagActions', 'label'],
+      unseenProblem('Flag label', flag) ??
+        (exempt === undefined
+          ? null
+          : `The flag label ${quoted(flag)} is also an exempt label (${quoted(exempt)}): an item the scan flags would carry it and be exempt at the next scan. Choose another label, or take ${quoted(exempt)} off the exempt labels.`),
+    );
+  }
+  const transition = settings.kill.transitionName;
+  if (transition) add(['kill', 'transitionName'], unseenProblem('Kill transition', transition));
+  add(['kill', 'resolutionName'], unseenProblem('Kill resolution', settings.kill.resolutionName));
+  return problems;
 }
 
 const weightsSchema = z.object({

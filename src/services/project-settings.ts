@@ -11,7 +11,13 @@ import { JiraClient } from '../jira/client';
 import { jqlString } from '../jira/jql';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
-import { loadSettings, resetSettings, saveSettings, type LoadedSettings } from '../storage/settings';
+import {
+  loadSettings,
+  resetSettings,
+  saveSettings,
+  type LoadedSettings,
+  type SavedSettings,
+} from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { projectRights, requireBrowse, targetProject } from './project-access';
 
@@ -124,11 +130,11 @@ export async function requireAdmin(projectKey: string): Promise<void> {
 }
 
 /** Saves settings on top of `version` after checking the caller administers the project. */
-async function store(projectKey: string, write: () => Promise<LoadedSettings>): Promise<SettingsData> {
+async function store(projectKey: string, write: () => Promise<SavedSettings>): Promise<SettingsData> {
   await requireAdmin(projectKey);
-  const saved = await write();
-  const m = await meta(projectKey);
-  return answer(saved, true, { ...(await projectHints(projectKey)), ...m });
+  // Who saved and when are the answered version's own: a read after it could find the next save's.
+  const { updatedAt, updatedBy, ...saved } = await write();
+  return answer(saved, true, { ...(await projectHints(projectKey)), updatedAt, updatedBy });
 }
 
 export function saveProjectSettings(

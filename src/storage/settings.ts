@@ -24,8 +24,24 @@ export interface LoadedSettings {
   version: number;
 }
 
+/** Settings as a save answers them: with who saved that version and when, from the record written or found. */
+export interface SavedSettings extends LoadedSettings {
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+const savedFrom = (settings: Readonly<Settings>, record: SettingsRecord): SavedSettings => ({
+  settings,
+  stored: record.stored,
+  version: record.version,
+  updatedAt: record.updatedAt ?? null,
+  updatedBy: record.updatedBy ?? null,
+});
+
 const STALE_MESSAGE =
   'Someone else saved these settings meanwhile. Reload them, then apply your change again.';
+const UNFINISHED_MESSAGE =
+  'An earlier save of these settings is still being written, or stopped before it was: nothing was saved since. Save again in a minute.';
 
 async function readRecord(projectKey: string): Promise<SettingsRecord | null> {
   return (await kvs.get<SettingsRecord>(keys.settings(projectKey))) ?? null;
@@ -49,7 +65,7 @@ export async function saveSettings(
   stored: unknown,
   expectedVersion: number,
   meta: { now?: Date; actor?: string | null } = {},
-): Promise<LoadedSettings> {
+): Promise<SavedSettings> {
   const parsed = parseSettings(stored);
   if (!parsed.ok) throw new ValidationError('Some settings are invalid.', fieldErrors(parsed.error));
   const current = await readRecord(projectKey);
@@ -57,7 +73,7 @@ export async function saveSettings(
   if (currentVersion !== expectedVersion) {
     // The same person's save sent again after its answer was lost: what they save is stored, one version on.
     if (current && isRepeatOf(current, stored, expectedVersion, meta.actor))
-      return { settings: parsed.settings, stored: current.stored, version: current.version };
+      return savedFrom(parsed.settings, current);
     throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
   }
   const next: SettingsRecord = {
@@ -70,16 +86,18 @@ export async function saveSettings(
   const revision = keys.settingsRevision(projectKey, next.version);
   for (let attempt = 1; ; attempt++) {
     if (await writeClaimed(revision, { at: next.updatedAt }, keys.settings(projectKey), next))
-      return { settings: parsed.settings, stored: next.stored, version: next.version };
+      return savedFrom(parsed.settings, next);
     // Lost the claim of version n + 1. It may be this very save sent twice at once (a double click, a request
     // sent again): once the winner's value is readable, a repeat is answered as saved, anything else is stale.
     await backOffAfterConflict(attempt);
     const after = await readRecord(projectKey);
     if (after && isRepeatOf(after, stored, expectedVersion, meta.actor))
-      return { settings: parsed.settings, stored: after.stored, version: after.version };
-    // Still at the version read: the winner has not written yet, or gave its claim back after a failed write.
-    if ((after?.version ?? 0) !== expectedVersion || attempt >= CLAIM_LOST_READS)
+      return savedFrom(parsed.settings, after);
+    if ((after?.version ?? 0) !== expectedVersion)
       throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
+    // Still at the version read: the claimer has not written yet, or stopped before it could; nobody saved since.
+    if (attempt >= CLAIM_LOST_READS)
+      throw new ConflictError(UNFINISHED_MESSAGE, await loadSettings(projectKey));
   }
 }
 
@@ -105,6 +123,6 @@ export function resetSettings(
   projectKey: string,
   expectedVersion: number,
   meta: { now?: Date; actor?: string | null } = {},
-): Promise<LoadedSettings> {
+): Promise<SavedSettings> {
   return saveSettings(projectKey, {}, expectedVersion, meta);
 }

@@ -285,7 +285,13 @@ describe('settings', () => {
   it('resets to the defaults as a new version', async () => {
     await run(() => saveSettings(PROJECT_KEY, { dryRun: !DEFAULT_SETTINGS.dryRun }, 0));
     const reset = await run(() => resetSettings(PROJECT_KEY, 1));
-    expect(reset).toEqual({ settings: DEFAULT_SETTINGS, stored: {}, version: 2 });
+    expect(reset).toEqual({
+      settings: DEFAULT_SETTINGS,
+      stored: {},
+      version: 2,
+      updatedAt: expect.any(String),
+      updatedBy: null,
+    });
   });
 });
 
