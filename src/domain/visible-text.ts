@@ -55,3 +55,11 @@ export function asSeen(text: string): string {
   if (!BEYOND_ASCII.test(text)) return text;
   return withoutInvisible(text.normalize('NFKC'));
 }
+
+/**
+ * A name as people tell names apart, for names that must be their own (an active outcome's, a live token's): as
+ * seen (asSeen), and case and runs of spaces aside.
+ */
+export function nameKey(name: string): string {
+  return asSeen(name).toLocaleLowerCase('en-US').replace(/\s+/g, ' ').trim();
+}

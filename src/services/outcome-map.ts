@@ -43,6 +43,7 @@ import { withPageToken } from './paging';
 import { UnreadableTally, unreadableOf } from './unreadable-issues';
 import { earliestLocalDay, latestLocalDay, utcDay } from '../domain/dates';
 import { dueDateProblem } from '../domain/outcome-due-date';
+import { nameKey } from '../domain/visible-text';
 
 /** Bounds the summary pass: a backlog larger than this is summarised over its first part, and says so. */
 export interface SummaryLimits {
@@ -216,10 +217,6 @@ export async function reopenOutcome(
   await checkAmongActive(projectKey, { id: input.id, name: stored?.name });
   return toView(await outcomesStore.reopenOutcome(projectKey, input.id, input.version, clock.now()));
 }
-
-/** A name as people tell names apart: case, spacing and compatibility forms ("ﬁ", full-width letters) aside. */
-const nameKey = (name: string) =>
-  name.normalize('NFKC').toLocaleLowerCase('en-US').replace(/\s+/g, ' ').trim();
 
 /**
  * Checks an outcome that is or becomes active (`id`: absent for a new one without a form id) against the other

@@ -9,8 +9,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { kvs } from './kvs-client';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { nameKey } from '../domain/visible-text';
 import { keys } from './keys';
-import { backOffAfterConflict, claim, claimOwn, KVS_BATCH_ITEMS, listAll, writeClaimed } from './kv';
+import {
+  backOffAfterConflict,
+  claim,
+  claimOwn,
+  claimVersion,
+  KVS_BATCH_ITEMS,
+  listAll,
+  writeClaimed,
+} from './kv';
 import { whileHolding } from './lock';
 
 export const TOKEN_PREFIX = 'olm';
@@ -250,7 +259,7 @@ async function storeNewToken(
     throw new ValidationError(
       `A project holds at most ${MAX_TOKENS_PER_PROJECT} tokens: delete a revoked one first.`,
     );
-  if (existing.some((t) => !t.revokedAt && t.name.toLowerCase() === clean.toLowerCase()))
+  if (existing.some((t) => !t.revokedAt && nameKey(t.name) === nameKey(clean)))
     throw new ValidationError('A token with this name exists: pick another name.', {
       name: 'A token with this name exists.',
     });
@@ -376,9 +385,18 @@ async function writeRevocationIntoRecord(current: StoredToken, mark: RevocationM
 export async function deleteToken(projectKey: string, id: string): Promise<void> {
   const current = await requireToken(projectKey, id);
   if (!current.revokedAt) throw new ValidationError('Revoke the token before deleting it.');
+  // The record's next version is claimed first, so that no later write brings the record back. When another
+  // writer holds it (a rotate whose write may still land, or one that failed and could not give its claim back),
+  // the revocation mark stays: a record that comes back is still refused, and listed as revoked.
+  const held = await claimVersion(
+    keys.ingestTokenRevision(projectKey, id, current.version + 1),
+    'delete',
+    keys.ingestToken(projectKey, id),
+    current.version,
+  );
   await kvs.delete(keys.ingestToken(projectKey, id));
   // After the record: a mark left behind names this token's createdAt and revokes no later token of the same id.
-  await kvs.delete(revocationKey(projectKey, id)).catch(() => undefined);
+  if (held !== null) await kvs.delete(revocationKey(projectKey, id)).catch(() => undefined);
 }
 
 export type TokenCheck =

@@ -186,7 +186,7 @@ const MAX_TAKEOVERS = 3;
  * version's own claim will outlive the taker's invocation: a writer who claims the version anew once it expired
  * asks no one, and would write it too.
  */
-async function claimVersion(
+export async function claimVersion(
   claimKey: string,
   claimValue: unknown,
   key: string,
