@@ -66,8 +66,17 @@ const hashOf = (word: string) => {
   for (let i = 0; i < word.length; i++) h = fnv(h, lower(word.charCodeAt(i)));
   return h;
 };
-const FOREIGN = new Set([...FOREIGN_WORDS].map(hashOf));
-const ENGLISH = new Set([...ENGLISH_WORDS].map(hashOf));
+/** Each listed word's language by its hash, another language's winning a tie, as the count reads them. */
+const FOREIGN = 1;
+const ENGLISH = 2;
+const LANGUAGE_OF = new Map<number, number>([
+  ...[...ENGLISH_WORDS].map((word) => [hashOf(word), ENGLISH] as const),
+  ...[...FOREIGN_WORDS].map((word) => [hashOf(word), FOREIGN] as const),
+]);
+/** LANGUAGE_OF's hashes by their low bits: most words of a text are listed in neither, and cost one array read. */
+const SLOT_MASK = (1 << 12) - 1;
+const LISTED_SLOTS = new Uint8Array(SLOT_MASK + 1);
+for (const hash of LANGUAGE_OF.keys()) LISTED_SLOTS[hash & SLOT_MASK] = 1;
 
 /** Characters read for the script a text is written in. */
 const SCRIPT_CHARS_READ = 2_000;
@@ -87,6 +96,10 @@ function otherScript(c: number): boolean {
   );
 }
 
+/** Any of otherScript's letters: ranges of code points, some of them combining marks, none combined with another. */
+// eslint-disable-next-line no-misleading-character-class
+const ANOTHER_SCRIPT = /[\u0370-\u06ff\u0900-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+
 /** A letter of the Latin script: ASCII's and those of Latin-1 and Latin Extended. */
 const latinLetter = (c: number) =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
@@ -96,6 +109,8 @@ const latinLetter = (c: number) =>
  * words are none the detector learned, whatever English names or numbers it holds.
  */
 function inAnotherScript(text: string): boolean {
+  // Most texts hold no letter of another script, which one test tells without counting.
+  if (!ANOTHER_SCRIPT.test(text)) return false;
   let latin = 0;
   let other = 0;
   for (let i = 0; i < text.length && i < SCRIPT_CHARS_READ; i++) {
@@ -127,8 +142,10 @@ export function readsAsAnotherLanguage(text: string): boolean {
     // An acronym ("AUX", "EST", "DAS") names a thing in any language: only words in lower case, or capitalised,
     // count.
     if (i - start > LONGEST || (i - start > 1 && isCapital(text.charCodeAt(start + 1)))) continue;
-    if (FOREIGN.has(h)) foreign++;
-    else if (ENGLISH.has(h)) english++;
+    if (LISTED_SLOTS[h & SLOT_MASK] === 0) continue;
+    const language = LANGUAGE_OF.get(h);
+    if (language === FOREIGN) foreign++;
+    else if (language === ENGLISH) english++;
   }
   return foreign > english;
 }

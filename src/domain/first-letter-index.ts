@@ -10,12 +10,16 @@
  */
 import { classEnd, groupEnd, rewriteCapturingGroups, splitAlternatives } from './pattern-source';
 
-/** A pattern and its grouped finder: `next` returns the pattern's first match at or after `from`. */
+/** A pattern and its grouped finders: `next` returns the pattern's first match at or after `from`. */
 export interface IndexedPattern {
   /** The original pattern, sticky: run at one place. */
   readonly at: RegExp;
-  /** The grouped pattern: finds where the next match starts. */
-  readonly finder: RegExp;
+  /**
+   * The grouped pattern: finds where the next match starts. The alternatives that start at a word boundary and the
+   * others ("#fff") have a finder each, the boundary's first: in one pattern, the others would make the whole scan
+   * test every place, not only the starts of words.
+   */
+  readonly finders: readonly RegExp[];
   next(text: string, from: number): RegExpExecArray | null;
 }
 
@@ -25,26 +29,38 @@ export function indexByFirstLetters(pattern: RegExp): IndexedPattern {
   const ignoreCase = pattern.flags.includes('i');
   const plain = rewriteCapturingGroups(pattern.source, () => '(?:');
   const expanded = splitAlternatives(plain).flatMap((alternative) => expand(alternative, 0));
-  const finder = new RegExp(groupedSource(expanded, ignoreCase), `g${ignoreCase ? 'i' : ''}`);
+  const finders = groupedSources(expanded, ignoreCase).map(
+    (source) => new RegExp(source, `g${ignoreCase ? 'i' : ''}`),
+  );
   const flags = pattern.flags.replace(/[gy]/g, '');
   const at = new RegExp(pattern.source, `${flags}y`);
   return {
     at,
-    finder,
+    finders,
     next(text: string, from: number): RegExpExecArray | null {
       for (let start = from; start <= text.length;) {
-        finder.lastIndex = start;
-        const place = finder.exec(text);
-        if (place === null) return null;
-        at.lastIndex = place.index;
+        const place = firstPlace(finders, text, start);
+        if (place < 0) return null;
+        at.lastIndex = place;
         const match = at.exec(text);
         if (match !== null) return match;
         // The place starts like an alternative but is not one: look on.
-        start = place.index + 1;
+        start = place + 1;
       }
       return null;
     },
   };
+}
+
+/** The first place at or after `start` that one of the finders stops at, or -1. */
+function firstPlace(finders: readonly RegExp[], text: string, start: number): number {
+  let first = -1;
+  for (const finder of finders) {
+    finder.lastIndex = start;
+    const place = finder.exec(text);
+    if (place !== null && (first < 0 || place.index < first)) first = place.index;
+  }
+  return first;
 }
 
 /** One alternative, read as: does it start at a word boundary, and the rest of its text. */
@@ -128,21 +144,23 @@ interface TrieNode {
   next: Map<string, TrieNode>;
 }
 
-function groupedSource(alternatives: readonly Alternative[], ignoreCase: boolean): string {
-  const parts: string[] = [];
+/** The finders' sources: one for the alternatives at a word boundary, one for the others, each if there are any. */
+function groupedSources(alternatives: readonly Alternative[], ignoreCase: boolean): string[] {
+  const sources: string[] = [];
   for (const boundary of [true, false]) {
     const root: TrieNode = { end: false, next: new Map() };
+    let any = false;
     for (const alternative of alternatives) {
       if (alternative.boundary !== boundary) continue;
+      any = true;
       for (const head of headsOf(alternative.text, ignoreCase)) insert(root, head);
     }
+    if (!any) continue;
     // An empty alternative matches at every place (at every word boundary).
-    if (root.end) parts.push(boundary ? '\\b' : '');
-    if (root.next.size === 0) continue;
-    const source = tree(root);
-    parts.push(boundary ? `\\b(?:${source})` : source);
+    if (root.end) sources.push(boundary ? '\\b' : '(?:)');
+    else sources.push(boundary ? `\\b(?:${tree(root)})` : tree(root));
   }
-  return parts.join('|');
+  return sources;
 }
 
 function insert(root: TrieNode, head: readonly string[]): void {

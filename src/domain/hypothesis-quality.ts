@@ -77,13 +77,14 @@ export interface PartsSaid {
  * it enters them; ASCII parts, most of them, are given back as they are.
  */
 export function hypothesisAsSeen(h: Hypothesis): Hypothesis {
-  const [persona, intent, benefit] = [h.persona, h.intent, h.benefit].map((p) =>
-    p === undefined ? p : asSeen(p),
-  );
+  const [persona, intent, benefit] = [partAsSeen(h.persona), partAsSeen(h.intent), partAsSeen(h.benefit)];
   return persona === h.persona && intent === h.intent && benefit === h.benefit
     ? h
     : { ...h, persona, intent, benefit };
 }
+
+const partAsSeen = (part: string | undefined): string | undefined =>
+  part === undefined ? part : asSeen(part);
 
 /** An expectation with its metric's name as a reader sees it (hypothesisAsSeen). */
 export function expectedAsSeen(e: ExpectedOutcome): ExpectedOutcome {
@@ -208,7 +209,11 @@ function checkRole(h: Hypothesis, said: PartsSaid): QualityCheck {
   return pass('valid-role', role, `"${role}" is someone who uses the product.`);
 }
 
+const wellFormed = (): QualityCheck => pass('well-formed', null, 'Role, means and end are all written.');
+
 function checkWellFormed(h: Hypothesis, said: PartsSaid): QualityCheck {
+  // Three parts that say something are written, none of them a placeholder, and the benefit repeats nothing.
+  if (said.persona && said.intent && said.benefit) return wellFormed();
   // A benefit that repeats the want says something, only not why: it has its own message below.
   const repeats = said.intent && !said.benefit && benefitRepeatsWant(h);
   const parts: Array<[string, string | undefined, boolean]> = [
@@ -243,7 +248,7 @@ function checkWellFormed(h: Hypothesis, said: PartsSaid): QualityCheck {
       h.benefit!.trim(),
       'The benefit repeats the want: say why the user needs it, what it gains them.',
     );
-  return pass('well-formed', null, 'Role, means and end are all written.');
+  return wellFormed();
 }
 
 /**
@@ -356,11 +361,11 @@ function checkMinimal(h: Hypothesis, text: string | undefined): QualityCheck {
 
 /** The first NOT_MINIMAL rule a part of the story breaks, as a failed check; null when it breaks none. */
 function notMinimalPart(value: string | undefined): QualityCheck | null {
-  // A template's "[persona]" is no remark: well-formed says what it is.
-  if (!value || isTemplateSlot(value)) return null;
+  if (!value) return null;
   const part = withoutEndMarks(value.trim());
-  // One test instead of three for the many parts that break no rule.
-  if (!MAY_NOT_BE_MINIMAL.test(part)) return null;
+  // One test instead of three for the many parts that break no rule. A template's "[persona]" is no remark:
+  // well-formed says what it is.
+  if (!MAY_NOT_BE_MINIMAL.test(part) || isTemplateSlot(value)) return null;
   for (const rule of NOT_MINIMAL) {
     const m = 'sentenceBreak' in rule ? sentenceBreakIn(part, rule.re) : rule.re.exec(part);
     if (m) {
@@ -421,35 +426,43 @@ const BUILD_THEN_ARTEFACT =
  * "I want a Save for Later button" (or "see a …", or a widget named bare): the want is a thing to build, not
  * something the user does. "the … button" is one the user meets ("find the Place Order button"), not one to build.
  */
-const WIDGET_WANTED =
-  /^(?:(?:see|use|get)\s+(?:a|an|some|new)\s+(?:[\w'’-]+\s+){0,5}?|(?:(?!the\b)[\w'’-]+\s+){0,5})(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|banners?|icons?|sliders?|carousels?|wizards?|widgets?)(?:$|(?=\s+(?:on|in|at|to|for|next|beside|under|above|below)\b))/i;
+const WIDGETS_WANTED =
+  '(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|banners?|icons?|sliders?|carousels?|wizards?|widgets?)';
+const WIDGET_WANTED = new RegExp(
+  `^(?:(?:see|use|get)\\s+(?:a|an|some|new)\\s+(?:[\\w'’-]+\\s+){0,5}?|(?:(?!the\\b)[\\w'’-]+\\s+){0,5})${WIDGETS_WANTED}(?:$|(?=\\s+(?:on|in|at|to|for|next|beside|under|above|below)\\b))`,
+  'i',
+);
+/** A widget's name anywhere: a want without one, most wants, is not read word by word for WIDGET_WANTED. */
+const NAMES_A_WIDGET = new RegExp(`\\b${WIDGETS_WANTED}`, 'i');
 const NOUN_PHRASE_ARTEFACT =
   /^(?:a|an|the|some|new)\s+(?:[\w'’-]+\s+){0,5}?(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|tabs?|banners?|icons?|links?|chat-?bots?|(?:mobile\s+)?apps?|pages?|screens?|dashboards?|widgets?|fields?|menus?|sliders?|carousels?|wizards?|features?|apis?|endpoints?|integrations?|notifications?)\b/i;
 /** What follows "the page" when the want is what it should do: "the page to load …", "the app to remember …". */
 const TO_DO = /^\s+to\s+\p{L}/u;
 
 /**
- * A thing to build named as the want (NOUN_PHRASE_ARTEFACT): "a wishlist page", "new push notifications". "The
- * page to load in under two seconds" is not one: the page is there already, and the want is what it should do for
- * the user, a need the squad may meet as it sees fit.
+ * The thing a want names (NOUN_PHRASE_ARTEFACT), read once for both its uses: a thing to build ("a wishlist page",
+ * "new push notifications"), or a thing there already that the want asks to behave ("the page to load in under two
+ * seconds": the want is what it should do for the user, a need the squad may meet as it sees fit).
  */
-function namedArtefact(want: string): RegExpExecArray | null {
-  const m = NOUN_PHRASE_ARTEFACT.exec(want);
-  return m && thingToDo(want, m) ? null : m;
+interface NamedThing {
+  toBuild: RegExpExecArray | null;
+  toBehave: string | null;
 }
 
-/** "the page" of "the page to load in under two seconds": a thing there already, and what it should do. */
-const thingToDo = (want: string, m: RegExpExecArray): boolean =>
-  /^the\s/i.test(m[0]) && TO_DO.test(want.slice(m[0].length));
+function namedThing(want: string): NamedThing {
+  const m = NOUN_PHRASE_ARTEFACT.exec(want);
+  if (m && /^the\s/i.test(m[0]) && TO_DO.test(want.slice(m[0].length)))
+    return { toBuild: null, toBehave: m[0] };
+  return { toBuild: m, toBehave: null };
+}
 
 /**
  * The detector's evidence without the thing a want asks to behave ("the page" of "the page to load faster"): the
  * detector reads "want the page" as a widget wanted, which the want goes on to say it is not.
  */
-function withoutThingToDo(evidence: string[], want: string): string[] {
-  const m = NOUN_PHRASE_ARTEFACT.exec(want);
-  if (!m || !thingToDo(want, m)) return evidence;
-  const thing = m[0].toLowerCase();
+function withoutThingToDo(evidence: string[], thingToBehave: string | null): string[] {
+  if (thingToBehave === null) return evidence;
+  const thing = thingToBehave.toLowerCase();
   return evidence.filter((phrase) => phrase.toLowerCase() !== thing);
 }
 
@@ -509,7 +522,11 @@ function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | 
   if (!said.intent) return fail('problem-oriented', null, 'No want written: say what the user needs.');
   // "you to add a wishlist page", "the team to build …": a request to the builders, judged as the work it asks for.
   const asked = want.replace(ASKED_OF_THE_BUILDERS, '');
-  const built = BUILD_THEN_ARTEFACT.exec(asked) ?? namedArtefact(asked) ?? WIDGET_WANTED.exec(asked);
+  const named = namedThing(asked);
+  const built =
+    BUILD_THEN_ARTEFACT.exec(asked) ??
+    named.toBuild ??
+    (NAMES_A_WIDGET.test(asked) ? WIDGET_WANTED.exec(asked) : null);
   // "add a product to my wishlist page", "design my own forms": the person's own things, used in the product.
   if (built && !/\b(?:my|our|their|his|her)\b/i.test(built[0])) {
     const phrase = built[0];
@@ -519,7 +536,7 @@ function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | 
       `"${phrase}" prescribes what to build: say what the user needs to do, and leave the solution to the squad.`,
     );
   }
-  const evidence = withoutThingToDo(given ?? evidenceInWant(want, h), asked);
+  const evidence = withoutThingToDo(given ?? evidenceInWant(want, h), named.toBehave);
   if (evidence.length > 0) {
     return fail(
       'problem-oriented',

@@ -133,21 +133,37 @@ interface RuleMeaning {
    * with a need: they weigh, but are not quoted as one. Their "so that" may still name a user's gain.
    */
   quoted: boolean;
+  /** Why it is quoted, on its side. */
+  why: string;
 }
 const RULE_MEANING = new Map<string, RuleMeaning>();
 function ruleMeaning(name: string): RuleMeaning {
   let meaning = RULE_MEANING.get(name);
   if (meaning === undefined) {
     const kind = name.slice(2, name.lastIndexOf(':')) as RecipeSignalKind | ProblemSignalKind;
+    const side = RECIPE_KINDS.has(kind) ? 'recipe' : 'problem';
     meaning = {
       kind,
-      side: RECIPE_KINDS.has(kind) ? 'recipe' : 'problem',
+      side,
       quoted: !((kind === 'user' || kind === 'need') && /:[tp]$/.test(name)),
+      why: side === 'recipe' ? RECIPE_WHY[kind as RecipeSignalKind] : PROBLEM_WHY[kind as ProblemSignalKind],
     };
     RULE_MEANING.set(name, meaning);
   }
   return meaning;
 }
+
+/** What each quoted structure feature says, by name, read once: its side, the kind it is quoted as, and why. */
+const STRUCTURE_MEANING = new Map(
+  Object.entries(STRUCTURE_SIDE).map(([name, meaning]) => [
+    name,
+    {
+      side: meaning.side,
+      kind: meaning.side === 'recipe' ? ('work-item' as const) : meaning.kind,
+      why: STRUCTURE_WHY[name] ?? '',
+    },
+  ]),
+);
 
 /** Turns each weighted feature into quotable evidence on the side it pushes. */
 function evidenceOf(
@@ -165,24 +181,15 @@ function evidenceOf(
     if (feature.spans.length === 0) continue;
     const side = contribution > 0 ? 'recipe' : 'problem';
     if (feature.name.startsWith('r:')) {
-      const { kind, side: ruleSide, quoted } = ruleMeaning(feature.name);
+      const { kind, side: ruleSide, quoted, why } = ruleMeaning(feature.name);
       // A rule phrase the data weighs the other way is not quoted: it would contradict its own label.
       if (!quoted || side !== ruleSide) continue;
-      const why =
-        side === 'recipe' ? RECIPE_WHY[kind as RecipeSignalKind] : PROBLEM_WHY[kind as ProblemSignalKind];
       const share = contribution / feature.spans.length;
       for (const span of feature.spans) evidence.push({ span, contribution: share, side, kind, why });
     } else if (feature.name.startsWith('x:')) {
-      const meaning = STRUCTURE_SIDE[feature.name];
+      const meaning = STRUCTURE_MEANING.get(feature.name);
       if (!meaning || meaning.side !== side) continue;
-      const span = feature.spans[0]!;
-      evidence.push({
-        span,
-        contribution,
-        side,
-        kind: meaning.side === 'recipe' ? 'work-item' : meaning.kind,
-        why: STRUCTURE_WHY[feature.name] ?? '',
-      });
+      evidence.push({ span: feature.spans[0]!, contribution, side, kind: meaning.kind, why: meaning.why });
     } else if (Math.abs(contribution) >= MIN_LEARNED_WEIGHT && explainsItself(textOf(feature.spans[0]!))) {
       evidence.push({
         span: feature.spans[0]!,
@@ -361,6 +368,14 @@ function firstOfEach<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
   });
 }
 
+/** White space that folding changes: a run of it, or a character of it other than a space. */
+const SPACES_TO_FOLD = /\s\s|[^\S ]/;
+
+/** The text with each run of white space one space; most phrases have only single spaces, and are kept as they are. */
+function foldSpaces(text: string): string {
+  return SPACES_TO_FOLD.test(text) ? text.replace(/\s+/g, ' ') : text;
+}
+
 /** A list item's marker as the plain text writes it ("- ", "* ", "2. "): it explains nothing when quoted. */
 const LIST_MARKER_RE = /^(?:[-*•+]|\d{1,3}[.)])(?:\s+|$)/;
 
@@ -371,7 +386,7 @@ const LIST_MARKER_RE = /^(?:[-*•+]|\d{1,3}[.)])(?:\s+|$)/;
  */
 export function quotedPhrases(verdict: Pick<RecipeVerdict, 'reasons'>): string[] {
   const phrases = verdict.reasons
-    .map((r) => r.phrase.trim().replace(LIST_MARKER_RE, '').replace(/\s+/g, ' ').trim())
+    .map((r) => foldSpaces(r.phrase.trim().replace(LIST_MARKER_RE, '')).trim())
     .filter((p) => p !== '');
   return firstOfEach(phrases, (p) => p.toLowerCase());
 }

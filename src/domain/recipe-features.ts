@@ -262,6 +262,14 @@ function hit(hits: Map<number, FeatureHit>, name: string, value: number, span?: 
   if (span && seen.spans.length < MAX_SPANS) seen.spans.push(span);
 }
 
+/**
+ * Whether a word or word pair counts at all: each one when no model is given, else only those the model weighs.
+ * Most words of a story it does not: they cost this lookup, not a call to wordHit.
+ */
+function weighed(options: ExtractOptions, hash: number): boolean {
+  return options.known === undefined || options.known.get(toKey(hash)) !== undefined;
+}
+
 /** A word or word pair; its name is built only when asked for. */
 function wordHit(
   collector: Collector,
@@ -368,7 +376,8 @@ export interface Token {
  */
 function addWords(text: string, source: Source, prefix: 's' | 'd', collector: Collector): Token[] {
   const tokens: Token[] = [];
-  const named = collector.options.names === true;
+  const { options } = collector;
+  const named = options.names === true;
   const summary = prefix === 's';
   const unigramSeed = summary ? SUMMARY_SEEDS.word : DESCRIPTION_SEEDS.word;
   const pairSeed = summary ? SUMMARY_SEEDS.pair : DESCRIPTION_SEEDS.pair;
@@ -422,12 +431,15 @@ function addWords(text: string, source: Source, prefix: 's' | 'd', collector: Co
     }
     const name = named ? (letter ? text.slice(start, i).toLowerCase() : NUMBER_WORD) : '';
     const uni = mix(unigramSeed, word);
-    wordHit(collector, uni, named ? `${prefix}:${name}` : '', source, start, i);
-    if (previousStart < 0)
-      wordHit(collector, mix(firstSeed, word), named ? `${prefix}^:${name}` : '', source, start, i);
-    else if (!broken) {
+    if (weighed(options, uni)) wordHit(collector, uni, named ? `${prefix}:${name}` : '', source, start, i);
+    if (previousStart < 0) {
+      const first = mix(firstSeed, word);
+      if (weighed(options, first))
+        wordHit(collector, first, named ? `${prefix}^:${name}` : '', source, start, i);
+    } else if (!broken) {
       const pair = mix(mix(pairSeed, previousHash), word);
-      wordHit(collector, pair, named ? `${prefix}:${previousWord} ${name}` : '', source, previousStart, i);
+      if (weighed(options, pair))
+        wordHit(collector, pair, named ? `${prefix}:${previousWord} ${name}` : '', source, previousStart, i);
     }
     if (prefix === 's') tokens.push({ key: toKey(uni), start, end: i });
     previousHash = word;
@@ -446,21 +458,24 @@ function addWords(text: string, source: Source, prefix: 's' | 'd', collector: Co
  * their own, so the model weighs them apart.
  */
 type RulePlace = Source | 'team' | 'plan';
-/** Each rule feature's name and key, by kind and place, computed once. */
-const RULE_FEATURE: Record<RulePlace, Map<string, { name: string; key: number }>> = {
-  summary: new Map(),
-  description: new Map(),
-  team: new Map(),
-  plan: new Map(),
-};
+/**
+ * Each rule feature's name and key, by place and kind, computed once. Maps, not records: a record read by a key
+ * that changes from call to call costs the engine a generic lookup each time.
+ */
+const RULE_FEATURE = new Map<RulePlace, Map<string, { name: string; key: number }>>([
+  ['summary', new Map()],
+  ['description', new Map()],
+  ['team', new Map()],
+  ['plan', new Map()],
+]);
 const PLACE_SUFFIX: Record<RulePlace, string> = { summary: 's', description: 'd', team: 't', plan: 'p' };
 function ruleFeature(kind: string, place: RulePlace): { name: string; key: number } {
-  const bySource = RULE_FEATURE[place];
-  let feature = bySource.get(kind);
+  const byKind = RULE_FEATURE.get(place)!;
+  let feature = byKind.get(kind);
   if (feature === undefined) {
     const name = `r:${kind}:${PLACE_SUFFIX[place]}`;
     feature = { name, key: featureKey(name) };
-    bySource.set(kind, feature);
+    byKind.set(kind, feature);
   }
   return feature;
 }
@@ -486,10 +501,7 @@ function addRuleSignal(
  * The kinds of problem phrase a story's clause re-places. A build plan's benefit clause says why, but the want has
  * chosen the solution already (RUBRIC: a recipe with or without a benefit), so its reason is the plan's too.
  */
-const STORY_KINDS: Record<'team' | 'plan', ReadonlySet<string>> = {
-  team: new Set(['user', 'need', 'reason']),
-  plan: new Set(['user', 'need', 'reason']),
-};
+const STORY_KINDS: ReadonlySet<string> = new Set(['user', 'need', 'reason']);
 
 function addRuleSignals(
   scan: SignalScan,
@@ -506,7 +518,7 @@ function addRuleSignals(
     const inStory =
       place !== null &&
       clause !== null &&
-      STORY_KINDS[place].has(s.kind) &&
+      STORY_KINDS.has(s.kind) &&
       s.source === clause.source &&
       s.start >= clause.start &&
       s.start < clause.end;
@@ -731,7 +743,8 @@ const REPRO =
   /\bsteps\s+to\s+reproduce\s*:?\s*\n?\s*(?:1[.)]|-|\*)?\s*\w+\s+\w+\s+\w+|\bexpected\s+(?:result|behaviou?r|output)s?\b[^\n]{0,400}\bactual\b|\bactual\s+(?:result|behaviou?r|output)s?\s*:?\s*\S|\bexpected\s*:\s*\S[\s\S]{0,600}?\bactual\s*:\s*\S/i;
 
 function hasAnyKey(tokens: readonly Token[], keys: readonly number[]): boolean {
-  for (const t of tokens) if (keys.includes(t.key)) return true;
+  // A loop, not keys.includes: a call into the engine per word costs more than the two comparisons it makes.
+  for (const t of tokens) for (const key of keys) if (t.key === key) return true;
   return false;
 }
 
@@ -1043,17 +1056,29 @@ const [WANT_KEY, NEED_KEY] = WANT_WORD_KEYS as [number, number, number];
 
 /**
  * WANT_BUILD in a summary whose words are the tokeniser's: tried only where a "want" or "need" starts (the first
- * that matches, as the scan would find it); a "would like" takes the scan.
+ * that matches, as the scan would find it) with a word a build plan needs after it; a "would like" takes the scan.
  */
 function wantBuildFromWords(text: string, words: readonly Token[]): Span | null {
   if (hasAnyKey(words, LIKE_KEYS)) return spanOf(WANT_BUILD, text, 'summary');
-  for (const word of words) {
+  // The plan follows its want: a want after the summary's last plan word ("As a data user, I want …") plans nothing.
+  const lastPlanWord = lastWordOfClass(words, PLAN_CLASS);
+  for (let i = 0; i < lastPlanWord; i++) {
+    const word = words[i]!;
     if (word.key !== WANT_KEY && word.key !== NEED_KEY) continue;
     WANT_BUILD_AT.lastIndex = word.start;
     const m = WANT_BUILD_AT.exec(text);
     if (m) return { source: 'summary', start: m.index, end: m.index + m[0].trimEnd().length };
   }
   return null;
+}
+
+/** The index of the last word with the class (a word class, not a CamelCase name's), or -1. */
+function lastWordOfClass(words: readonly Token[], wordClass: number): number {
+  for (let i = words.length - 1; i >= 0; i--) {
+    const key = words[i]!.key;
+    if (CLASS_SLOTS[key & SLOT_MASK]! & wordClass && (WORD_CLASS.get(key) ?? 0) & wordClass) return i;
+  }
+  return -1;
 }
 
 /**

@@ -506,7 +506,7 @@ function addProblemPhrase(m: RegExpExecArray, text: string, { scan, source }: Pr
       return;
     }
     kind = 'user';
-    phrase = phrase.replace(/\s*,$/, '');
+    if (phrase.endsWith(',')) phrase = phrase.replace(/\s*,$/, '');
   } else if (m[group.need!]) {
     // "As a PO, I want ..." is the author's wish, not a user's need.
     if (scan.internalPersona && /^i\s/i.test(phrase)) return;

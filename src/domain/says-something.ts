@@ -292,13 +292,15 @@ const SLOT_LAST_WORDS = new Set(
   ).split(' '),
 );
 const LONGEST_SLOT_WORD = Math.max(...[...SLOT_LAST_WORDS].map((w) => w.length));
+/** Their first three letters (head3): a last word that starts otherwise is none, and is not made a string. */
+const SLOT_HEADS = new Set([...SLOT_LAST_WORDS].map((w) => head3(w)));
 
 /**
  * Whether a UTF-16 code unit is one a regular expression's \s matches (white space and line terminators), told
  * by its code: a regex test per character costs a call into the engine, and a part's last word is read this way
  * for every part the score judges.
  */
-function isRegexSpace(c: number): boolean {
+export function isRegexSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   if (c < 0xa0) return false;
   return (
@@ -316,16 +318,22 @@ function isRegexSpace(c: number): boolean {
 
 /** Whether TEMPLATE_SLOT could match `v` (trimmed): it starts or ends with a bracket, or its last word is a slot's. */
 function mayBeSlot(v: string): boolean {
-  if ('[{<('.includes(v.charAt(0)) || ']}>)'.includes(v.charAt(v.length - 1))) return true;
+  if (isOpeningBracket(v.charCodeAt(0)) || isClosingBracket(v.charCodeAt(v.length - 1))) return true;
   // A last word longer than every slot's is none: it is read no further than that.
   const stop = Math.max(0, v.length - LONGEST_SLOT_WORD - 1);
   let start = v.length;
   while (start > stop && !isRegexSpace(v.charCodeAt(start - 1))) start--;
   return (
     (start === 0 || isRegexSpace(v.charCodeAt(start - 1))) &&
+    v.length - start >= 3 &&
+    SLOT_HEADS.has(head3(v, start)) &&
     SLOT_LAST_WORDS.has(v.slice(start).toLowerCase())
   );
 }
+
+/** [ { < ( and their closing marks: what a template's slot may be wrapped in. */
+const isOpeningBracket = (c: number): boolean => c === 91 || c === 123 || c === 60 || c === 40;
+const isClosingBracket = (c: number): boolean => c === 93 || c === 125 || c === 62 || c === 41;
 
 /** True when a part is a story template's slot left as it was: "[persona]", "{action}", "<some goal>", "metric". */
 export function isTemplateSlot(value: string): boolean {

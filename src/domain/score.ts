@@ -143,16 +143,19 @@ export function scoreIssue(
     ),
     evidence: assessEvidence(input.result, input.delivered),
   };
+  // Each part read once from the record, in SCORE_COMPONENT_IDS order: a record read by a changing key costs a
+  // lookup each time.
+  const parts = SCORE_COMPONENT_IDS.map((id) => assessments[id]);
   const maxima = scaledMaxima(
-    SCORE_COMPONENT_IDS.map((id) => (assessments[id].applicable ? settings.weights[id] : 0)),
+    SCORE_COMPONENT_IDS.map((id, index) => (parts[index]!.applicable ? settings.weights[id] : 0)),
   );
   const components = SCORE_COMPONENT_IDS.map((id, index): ScoreComponent => {
-    const a = assessments[id];
+    const a = parts[index]!;
     const max = maxima[index] ?? 0;
     const points = Math.round(a.earned * max);
     return {
       id,
-      label: SCORE_COMPONENT_LABELS[id],
+      label: COMPONENT_LABELS[index]!,
       points,
       max,
       applicable: a.applicable,
@@ -163,6 +166,12 @@ export function scoreIssue(
   const total = components.reduce((sum, c) => sum + c.points, 0);
   return { total, max: 100, components, modelVersion: SCORE_MODEL_VERSION, quality };
 }
+
+/** The parts' labels in SCORE_COMPONENT_IDS order. */
+const COMPONENT_LABELS = SCORE_COMPONENT_IDS.map((id) => SCORE_COMPONENT_LABELS[id]);
+
+/** The checks a hypothesis part is held to, in the order its hint names them. */
+const HYPOTHESIS_CRITERIA = ['well-formed', 'valid-role', 'atomic', 'minimal'] as const;
 
 /** A failed check as the hint names it: "atomic: …". */
 const named = (check: QualityCheck): string => `${check.criterion}: ${check.why}`;
@@ -176,11 +185,8 @@ function assessHypothesis(said: PartsSaid, quality: QualityCheck[]): Assessment 
   const validRole = qualityOf(quality, 'valid-role').ok;
   const roleAlone = validRole && !said.intent && !said.benefit;
   const usable = [validRole && !roleAlone, said.intent, said.benefit].filter(Boolean).length;
-  const shape = (['atomic', 'minimal'] as const).map((c) => qualityOf(quality, c));
-  const penalty = shape.filter((c) => !c.ok).length;
-  const failing = (['well-formed', 'valid-role', 'atomic', 'minimal'] as const)
-    .map((c) => qualityOf(quality, c))
-    .filter((c) => !c.ok);
+  const failing = HYPOTHESIS_CRITERIA.map((c) => qualityOf(quality, c)).filter((c) => !c.ok);
+  const penalty = failing.filter((c) => c.criterion === 'atomic' || c.criterion === 'minimal').length;
   return {
     earned: usable === 0 ? 0 : (usable / 3) * 0.75 ** penalty,
     applicable: true,

@@ -36,6 +36,7 @@ import {
   nextMonthEnd,
   nextOccurrence,
 } from './dates';
+import { isRegexSpace } from './says-something';
 
 export type StoryPart = 'persona' | 'intent' | 'benefit' | 'expectedOutcome';
 
@@ -191,6 +192,8 @@ const ENTITY_TEXT: Readonly<Record<string, string>> = {
 
 /** Fullwidth ASCII ("４０％", "ｂｙ"), as East Asian keyboards type it, and the ideographic space. */
 const FULLWIDTH_RE = /[\uff01-\uff5e\u3000]/g;
+/** A character that FULLWIDTH_RE, WIKI_STRUCK, WIKI_MARKS, the HTML tags or HTML_ENTITY start with. */
+const MAY_HAVE_MARKUP = /[-*_+{<&\uff01-\uff5e\u3000]/;
 const halfwidth = (c: string) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 
 /**
@@ -199,6 +202,8 @@ const halfwidth = (c: string) => (c === '\u3000' ? ' ' : String.fromCharCode(c.c
  * for one, so every slice stands where it stood).
  */
 export function withoutMarkup(text: string): string {
+  // Most text has none of the characters markup starts with, and reads as it is after this one test.
+  if (!MAY_HAVE_MARKUP.test(text)) return text;
   let plain = FULLWIDTH_RE.test(text) ? text.replace(FULLWIDTH_RE, halfwidth) : text;
   FULLWIDTH_RE.lastIndex = 0;
   if (plain.includes('-')) plain = plain.replace(WIKI_STRUCK, '');
@@ -218,8 +223,11 @@ function isSpace(c: number): boolean {
 
 /** Characters trimmed off both ends of a persona/intent/benefit: spaces, quotes, stray punctuation. */
 function isEdgeJunk(c: number): boolean {
-  return isSpace(c) || ',;:.!?"\'`*_“”‘’«»()[]{}-–—#|>'.includes(String.fromCharCode(c));
+  return isSpace(c) || EDGE_MARKS.has(c);
 }
+const EDGE_MARKS: ReadonlySet<number> = new Set(
+  Array.from(',;:.!?"\'`*_“”‘’«»()[]{}-–—#|>', (mark) => mark.charCodeAt(0)),
+);
 
 /** The closing brackets and quote a part may end with, and the opening marks they pair with, in one order. */
 const CLOSING_MARKS = ')]}"';
@@ -342,6 +350,13 @@ function isStandaloneAs(text: string, asIndex: number): boolean {
   return ',;:.!?"\'“”‘’()[]{}#*-–—>|'.includes(text[j] as string);
 }
 
+/** Where a text's first word ends: at the first white space or comma. */
+function firstWordEnd(text: string): number {
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) !== 44 && !isRegexSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
 function findStoryForm(text: string, limit: number): StoryForm | null {
   AS_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -369,7 +384,7 @@ function findStoryForm(text: string, limit: number): StoryForm | null {
     if (stop) pEnd = stop.index;
     const persona = cleanSlice(text, pStart, pStart + pEnd);
     if (persona === null || persona.length > MAX_PERSONA_CHARS) continue;
-    const firstWord = (/^[^\s,]+/.exec(persona)?.[0] ?? '').toLowerCase();
+    const firstWord = persona.slice(0, firstWordEnd(persona)).toLowerCase();
     if (PERSONA_STOP_WORDS.has(firstWord)) continue;
     // "As the name has changed, we need …": a clause with a verb is a reason, not who the user is.
     if (FINITE_VERB_RE.test(persona)) continue;
@@ -403,8 +418,8 @@ function findBenefitMarker(text: string, from: number, to: number, weakToo: bool
   if (!hit) return null;
   let textStart = from + hit.index + hit[0].length;
   // "so that so that we can …" and "so that that …": a doubled marker is not part of the benefit.
-  const again = /^\s*(?:so\s+that\b|so\b)?/i.exec(text.slice(textStart, textStart + 12));
-  if (again && /so/i.test(again[0])) textStart += again[0].length;
+  const again = /^\s*(?:so\s+that\b|so\b)/i.exec(text.slice(textStart, textStart + 12));
+  if (again) textStart += again[0].length;
   return { markerStart: from + hit.index, textStart };
 }
 
