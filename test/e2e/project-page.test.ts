@@ -1121,7 +1121,7 @@ describe('the project page in the browser', () => {
 describe('the outcome map in the browser', () => {
   it('links three items that serve no outcome to an outcome in one action, each with its own decision-log row', async () => {
     const created = await anOutcome({
-      name: 'Checkout in two taps',
+      name: freshName('Checkout in two taps'),
       metric: 'taps to pay',
       baseline: 5,
       target: 2,
@@ -1143,7 +1143,7 @@ describe('the outcome map in the browser', () => {
     }
     await form.locator('#bulk-link-outcome').focus();
     await form.locator('#bulk-link-outcome').press('ArrowDown');
-    await frame.getByRole('option', { name: 'Checkout in two taps' }).click();
+    await frame.getByRole('option', { name: created.name }).click();
     await form.getByRole('button', { name: 'Link 3 to the outcome' }).click();
     const progress = frame.getByTestId('bulk-progress');
     await eventually(
@@ -1158,7 +1158,7 @@ describe('the outcome map in the browser', () => {
     for (const key of keys) {
       const row = table.getByTestId(`log-${key}`).first();
       await row.waitFor({ timeout: 30_000 });
-      expect(await row.getByTestId('log-decided').innerText()).toContain('to "Checkout in two taps"');
+      expect(await row.getByTestId('log-decided').innerText()).toContain(`to "${created.name}"`);
     }
     console.log(`map bulk link: ${keys.join(', ')} linked, one log row each`);
     await page.close();
