@@ -4,6 +4,7 @@
  * The two tests after the first are guards: they held before the mend too.
  */
 import type { Answer } from '../../src/contract/answer';
+import type { IssueLensDraft } from '../../src/domain/schemas';
 import type { OutcomeView } from '../../src/contract/project-page';
 import type { WorkbenchApp } from '../../workbench/app';
 import { aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
@@ -24,24 +25,26 @@ interface Saved {
   lens: { version: number; draft: { outcomeId?: string } };
 }
 
+/** The panel's save of `issueKey` on `version`, as the admin. */
+const save = (issueKey: string, version: number, draft: IssueLensDraft) =>
+  callPanel<Saved>(app, 'save', { issueKey, version, draft }, 'admin', issueKey);
+
+/** A new DEMO outcome and a new DEMO issue not saved yet. */
+async function anOutcomeAndAnIssue(): Promise<{ o: OutcomeView; key: string }> {
+  const o = ok(await page<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
+  const { key } = app.jira.store.createIssue({
+    projectKey: 'DEMO',
+    summary: 'Bookmark cart',
+    description: '',
+  });
+  return { o, key };
+}
+
 describe('the panel and its outcome', () => {
   it('keeps saving an issue moved to another project whose link names the old project’s outcome', async () => {
-    const o = ok(await page<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
-    const issue = app.jira.store.createIssue({
-      projectKey: 'DEMO',
-      summary: 'Bookmark cart',
-      description: '',
-    });
-    const saved = ok(
-      await callPanel<Saved>(
-        app,
-        'save',
-        { issueKey: issue.key, version: 0, draft: aBetDraft({ outcomeId: o.id }) },
-        'admin',
-        issue.key,
-      ),
-    );
-    const moved = app.jira.store.moveIssue(issue.key, 'OTHER');
+    const { o, key } = await anOutcomeAndAnIssue();
+    const saved = ok(await save(key, 0, aBetDraft({ outcomeId: o.id })));
+    const moved = app.jira.store.moveIssue(key, 'OTHER');
     // The person edits only the persona; the link is left as it is.
     const draft = aBetDraft({
       outcomeId: o.id,
@@ -51,63 +54,27 @@ describe('the panel and its outcome', () => {
         benefit: 'I can come back and finish',
       },
     });
-    const again = await callPanel<Saved>(
-      app,
-      'save',
-      { issueKey: moved, version: saved.lens.version, draft },
-      'admin',
-      moved,
-    );
+    const again = await save(moved, saved.lens.version, draft);
     expect(again.ok ? 'saved' : `${again.error.code}: ${again.error.message}`).toBe('saved');
     expect(ok(again).lens.draft.outcomeId).toBe(o.id);
   });
 
   it('keeps saving with the link to an outcome abandoned since (left unchanged)', async () => {
-    const o = ok(await page<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
-    const issue = app.jira.store.createIssue({
-      projectKey: 'DEMO',
-      summary: 'Bookmark cart',
-      description: '',
-    });
-    const saved = ok(
-      await callPanel<Saved>(
-        app,
-        'save',
-        { issueKey: issue.key, version: 0, draft: aBetDraft({ outcomeId: o.id }) },
-        'admin',
-        issue.key,
-      ),
-    );
+    const { o, key } = await anOutcomeAndAnIssue();
+    const saved = ok(await save(key, 0, aBetDraft({ outcomeId: o.id })));
     ok(await page('archiveOutcome', { id: o.id, version: o.version, status: 'abandoned' }));
-    const again = await callPanel<Saved>(
-      app,
-      'save',
-      {
-        issueKey: issue.key,
-        version: saved.lens.version,
-        draft: aBetDraft({ outcomeId: o.id, killCriteria: { maxIdleDays: 40 } }),
-      },
-      'admin',
-      issue.key,
+    const again = await save(
+      key,
+      saved.lens.version,
+      aBetDraft({ outcomeId: o.id, killCriteria: { maxIdleDays: 40 } }),
     );
     expect(again).toMatchObject({ ok: true });
   });
 
   it('refuses a new link to an outcome abandoned after the panel loaded, with a message', async () => {
-    const o = ok(await page<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
-    const issue = app.jira.store.createIssue({
-      projectKey: 'DEMO',
-      summary: 'Bookmark cart',
-      description: '',
-    });
+    const { o, key } = await anOutcomeAndAnIssue();
     ok(await page('archiveOutcome', { id: o.id, version: o.version, status: 'abandoned' }));
-    const a = await callPanel<Saved>(
-      app,
-      'save',
-      { issueKey: issue.key, version: 0, draft: aBetDraft({ outcomeId: o.id }) },
-      'admin',
-      issue.key,
-    );
+    const a = await save(key, 0, aBetDraft({ outcomeId: o.id }));
     expect(a).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     if (!a.ok) expect(a.error.message).toMatch(/abandoned/);
   });

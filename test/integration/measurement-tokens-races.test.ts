@@ -5,30 +5,23 @@
  * characters drawn as nothing aside. Real @forge packages over the workbench; the rotate's write is held back by
  * a spy on the workbench's store, not on @forge/kvs.
  */
-import type { Answer } from '../../src/contract/answer';
 import type { NewTokenData, TokenSummary, TokensData } from '../../src/contract/settings';
 import { keys } from '../../src/storage/keys';
-import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { WorkbenchApp } from '../../workbench/app';
+import { dataOf as ok } from '../support/project-page-app';
+import { aSettingsApp, callSettings, SETTINGS_PROJECT as P } from '../support/settings-app';
 
-const P = 'DEMO';
 let app: WorkbenchApp;
 
 beforeEach(() => {
-  app = createWorkbenchApp({ dataFile: ':memory:', contract: true, latency: 'off' });
-  app.jira.store.createProject({ key: P, name: 'Demo' });
-  app.grantDemoRoles(P);
+  app = aSettingsApp();
 });
 afterEach(() => {
   jest.restoreAllMocks();
   app.close();
 });
 
-const call = async <T>(fn: string, payload: unknown) =>
-  (await app.invoke('outcome-lens-settings', fn, payload, { user: 'admin', projectKey: P })) as Answer<T>;
-function ok<T>(a: Answer<T>): T {
-  if (!a.ok) throw new Error(`expected ok, got ${JSON.stringify(a.error)}`);
-  return a.data;
-}
+const call = <T>(fn: string, payload: unknown) => callSettings<T>(app, fn, payload);
 const listed = async () => ok(await call<TokensData>('listTokens', {})).tokens;
 const measuredWith = async (token: string) =>
   (

@@ -29,6 +29,19 @@ afterEach(() => app.close());
 
 const call = <T>(fn: string, payload: unknown) => callPage<T>(app, fn, payload, 'admin');
 const load = async () => dataOf(await call<ProjectPageLoadData>('load', {}));
+/** Runs `step` in an invocation of the project page as the app, where storage can be reached directly. */
+const asTheApp = <T>(step: () => Promise<T>) =>
+  runInInvocation(
+    { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: app.installContext },
+    step,
+  );
+
+/** Stores `o` holding `measurements`, as an outcome written before its card's window was kept (version 2). */
+async function storeHolding(o: OutcomeView, measurements: StoredOutcome['measurements']): Promise<void> {
+  const { measurementsHeld: _held, measurementsFrom: _from, progress: _progress, ...outcome } = o;
+  const stored: StoredOutcome = { ...outcome, createdBy: null, measurements, version: 2 };
+  await asTheApp(() => kvs.set(keys.outcome('DEMO', o.id), stored));
+}
 
 it('opens with 90 outcomes of 500 measurements each, 85 of them archived, each card with its newest', async () => {
   const ids: string[] = [];
@@ -87,12 +100,7 @@ it('opens with 90 outcomes of 500 measurements each, 85 of them archived, each c
 it('takes off a reading stored without an id by its place among all the outcome holds, past those not sent', async () => {
   const o = dataOf(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft() }));
   const held = Array.from({ length: 130 }, (_, day) => ({ at: addDays(START, day), value: 30 + (day % 7) }));
-  const { measurementsHeld: _held, measurementsFrom: _from, progress: _progress, ...outcome } = o;
-  const legacy: StoredOutcome = { ...outcome, createdBy: null, measurements: held, version: 2 };
-  await runInInvocation(
-    { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: app.installContext },
-    () => kvs.set(keys.outcome('DEMO', o.id), legacy),
-  );
+  await storeHolding(o, held);
   const card = (await load()).outcomes.find((x) => x.id === o.id)!;
   expect(card).toMatchObject({ measurementsHeld: 130, measurementsFrom: 10 });
   // The card's fifth reading, as its list of the latest offers it: the 15th the outcome holds.
@@ -105,10 +113,7 @@ it('takes off a reading stored without an id by its place among all the outcome 
     }),
   );
   expect(after.measurementsHeld).toBe(129);
-  const stored = await runInInvocation(
-    { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: app.installContext },
-    () => kvs.get<StoredOutcome>(keys.outcome('DEMO', o.id)),
-  );
+  const stored = await asTheApp(() => kvs.get<StoredOutcome>(keys.outcome('DEMO', o.id)));
   expect(stored!.measurements.map((m) => m.at)).toEqual(held.filter((_, i) => i !== 14).map((m) => m.at));
 });
 
@@ -117,12 +122,7 @@ it('sends fewer of the newest readings when their notes are long, within the car
   // Notes of 200 characters in a script of three bytes a character.
   const note = '測'.repeat(200);
   const held = Array.from({ length: 130 }, (_, day) => ({ at: addDays(START, day), value: day, note }));
-  const { measurementsHeld: _held, measurementsFrom: _from, progress: _progress, ...outcome } = o;
-  const legacy: StoredOutcome = { ...outcome, createdBy: null, measurements: held, version: 2 };
-  await runInInvocation(
-    { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: app.installContext },
-    () => kvs.set(keys.outcome('DEMO', o.id), legacy),
-  );
+  await storeHolding(o, held);
   const card = (await load()).outcomes.find((x) => x.id === o.id)!;
   expect(card.measurements.length).toBeGreaterThan(10);
   expect(card.measurements.length).toBeLessThan(120);

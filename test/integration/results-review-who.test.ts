@@ -3,32 +3,24 @@
  * whoever saved the issue's lens after them, before and after the next scan. Two people confirming one verdict at
  * once get one recorded (a guard: it held before the mend too).
  */
-import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
 import type { ConfirmVerdictData, ResultsReviewData } from '../../src/contract/project-page';
 import type { PanelLoadData } from '../../src/contract/issue-panel';
+import { callPanel } from '../support/issue-panel-app';
+import { aProjectPageApp, callPage, dataOf } from '../support/project-page-app';
 import { createDueBet } from '../support/results-review';
 
-const P = 'DEMO';
-const PAGE = 'outcome-lens-project-page';
-const PANEL = 'outcome-lens-issue-panel';
 const today = new Date().toISOString().slice(0, 10);
 let app: WorkbenchApp;
 
-function ok<T>(a: unknown): T {
-  const answer = a as Answer<T>;
-  if (!answer.ok) throw new Error(`expected ok, got ${JSON.stringify(answer.error)}`);
-  return answer.data;
-}
-const page = async <T>(fn: string, payload: unknown, user = 'member') =>
-  (await app.invoke(PAGE, fn, payload, { user, projectKey: P })) as Answer<T>;
-const panel = async <T>(fn: string, payload: unknown, user: string, issueKey: string) =>
-  (await app.invoke(PANEL, fn, payload, { user, issueKey })) as Answer<T>;
+const ok = <T>(a: unknown) => dataOf(a as Answer<T>);
+const page = <T>(fn: string, payload: unknown, user = 'member') => callPage<T>(app, fn, payload, user);
+const panel = <T>(fn: string, payload: unknown, user: string, issueKey: string) =>
+  callPanel<T>(app, fn, payload, user, issueKey);
 
 beforeEach(() => {
-  app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
-  app.jira.store.createProject({ key: P, name: 'Demo' });
-  app.grantDemoRoles(P);
+  app = aProjectPageApp();
 });
 afterEach(() => app.close());
 

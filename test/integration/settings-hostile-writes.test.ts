@@ -5,36 +5,24 @@
  * that someone else saved. Real @forge packages over the workbench; storage answers are slowed or failed by a spy
  * on the workbench's store, not on @forge/kvs.
  */
-import type { Answer } from '../../src/contract/answer';
+import type { Settings } from '../../src/domain/settings';
 import type { SettingsData } from '../../src/contract/settings';
-import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
 import { keys } from '../../src/storage/keys';
-import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import type { WorkbenchApp } from '../../workbench/app';
+import { dataOf as ok } from '../support/project-page-app';
+import { aSettingsApp, callSettings, SETTINGS_PROJECT as P, withChanges } from '../support/settings-app';
 
-const P = 'DEMO';
 let app: WorkbenchApp;
 
 beforeEach(() => {
-  app = createWorkbenchApp({ dataFile: ':memory:', contract: true, latency: 'off' });
-  app.jira.store.createProject({ key: P, name: 'Demo' });
-  app.grantDemoRoles(P);
+  app = aSettingsApp();
 });
 afterEach(() => {
   jest.restoreAllMocks();
   app.close();
 });
 
-const call = async <T>(fn: string, payload: unknown, user = 'admin') =>
-  (await app.invoke('outcome-lens-settings', fn, payload, { user, projectKey: P })) as Answer<T>;
-function ok<T>(a: Answer<T>): T {
-  if (!a.ok) throw new Error(`expected ok, got ${JSON.stringify(a.error)}`);
-  return a.data;
-}
-const withChanges = (change: (s: Settings) => void): Settings => {
-  const copy = structuredClone(DEFAULT_SETTINGS) as Settings;
-  change(copy);
-  return copy;
-};
+const call = <T>(fn: string, payload: unknown, user = 'admin') => callSettings<T>(app, fn, payload, user);
 const fieldsOf = async (change: (s: Settings) => void) => {
   const answer = await call('save', { version: 0, settings: withChanges(change) });
   return answer.ok ? 'saved' : answer.error.fields;

@@ -11,6 +11,7 @@ import type { SettingsData } from '../../src/contract/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import type { MapPageData } from '../../src/contract/project-page';
+import { withChanges } from '../support/settings-app';
 
 const P = 'DEMO';
 // The manifest's modules: app.invoke finds their resolvers and the handler exports in src/index.ts.
@@ -37,11 +38,6 @@ function ok<T>(a: Answer<T>): T {
   if (!a.ok) throw new Error(`expected ok, got ${JSON.stringify(a.error)}`);
   return a.data;
 }
-const withChanges = (change: (s: Settings) => void): Settings => {
-  const copy = structuredClone(DEFAULT_SETTINGS) as Settings;
-  change(copy);
-  return copy;
-};
 
 describe('project settings', () => {
   it('shows the defaults at version 0, editable for an admin and read-only for a viewer', async () => {
