@@ -328,6 +328,12 @@ export interface OutcomeView extends Outcome {
   measurementsFrom: number;
 }
 
+/** A typed reading's answer: the card as written, and what a full history let go to keep the reading. */
+export interface MeasurementRecorded extends OutcomeView {
+  /** Readings the outcome held that this one pushed out of its history (it keeps the newest only), oldest first. */
+  pushedOut: Array<{ at: string; value: number }>;
+}
+
 export interface ProjectPagePermissions {
   canEditOutcomes: boolean;
   canDecide: boolean;

@@ -484,6 +484,8 @@ export interface SeriesAppend {
   /** New readings older than all the series keeps: not stored. */
   droppedIds: string[];
   differingIds: string[];
+  /** Readings the series held that the new ones pushed out of its history (it keeps the newest only). */
+  pushedOut: number;
 }
 
 /** The ids of `incoming` that `existing` holds with another day, value or source. */
@@ -512,7 +514,7 @@ const utf8 = new TextEncoder();
  * duplicate and adds nothing. Kept in date order, the newest `limit` only, and only as many of the newest as fit
  * in `maxBytes` of JSON (notes in other scripts take three bytes a character: a count alone does not bound a
  * stored value). `added` counts the new ones kept, so a new one older than all the series keeps (`droppedIds`) is not
- * said to be recorded; `pushedOut` counts those of `existing` no longer kept.
+ * said to be recorded; `pushedOut` lists those of `existing` no longer kept.
  */
 export function mergeIntoSeries<T extends SeriesPoint>(
   existing: readonly T[],
@@ -525,7 +527,7 @@ export function mergeIntoSeries<T extends SeriesPoint>(
   addedIds: string[];
   droppedIds: string[];
   duplicates: number;
-  pushedOut: number;
+  pushedOut: T[];
 } {
   const seen = new Set(existing.map((m) => m.id).filter((id): id is string => !!id));
   const fresh: T[] = [];
@@ -555,6 +557,6 @@ export function mergeIntoSeries<T extends SeriesPoint>(
   const added = keptFresh.length;
   const idsOf = (points: readonly T[]) => points.flatMap((m) => (m.id ? [m.id] : []));
   const droppedIds = idsOf(fresh.filter((m) => !kept.has(m)));
-  const pushedOut = existing.length - (series.length - added);
+  const pushedOut = existing.filter((m) => !kept.has(m));
   return { series, added, addedIds: idsOf(keptFresh), droppedIds, duplicates, pushedOut };
 }

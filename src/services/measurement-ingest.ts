@@ -33,6 +33,8 @@ export interface SeriesResult {
   name: string;
   added: number;
   duplicates: number;
+  /** Readings the series held that this request pushed out of its history (it keeps the newest only). */
+  pushedOut: number;
 }
 
 export interface IngestResult {
@@ -44,11 +46,16 @@ export interface IngestResult {
   dropped: number;
   /** Duplicates whose id was recorded with another day, value or source: the recorded reading stays. */
   differing: number;
+  /** Readings held before, pushed out of their series' history by the new ones. */
+  pushedOut: number;
   series: SeriesResult[];
 }
 
 /** Why a new measurement was not kept (both series kinds keep the newest 500); said by each caller. */
 export const droppedWhy = `were older than every measurement their series keeps (the newest ${MEASUREMENT_HISTORY_LIMIT}) and were not stored.`;
+
+/** What became of the oldest readings when new ones filled a series' history; said by each caller. */
+export const pushedOutWhy = `older measurements were let go to make room: each series keeps its newest ${MEASUREMENT_HISTORY_LIMIT}.`;
 
 /** Why a reading sent again under its id with other figures changed nothing; said by each caller. */
 export const differingWhy =
@@ -203,6 +210,7 @@ export async function recordIncoming(
       name: target.kind === 'outcome' ? target.outcome.name : target.name,
       added: written.added,
       duplicates: written.duplicates,
+      pushedOut: written.pushedOut,
     });
     const added = new Set(written.addedIds);
     const dropped = new Set(written.droppedIds);
@@ -218,7 +226,8 @@ export async function recordIncoming(
   const accepted = count('recorded');
   const dropped = count('dropped');
   const differing = [...differingRows].filter((r) => fates.get(r) !== 'recorded').length;
-  return { accepted, duplicates: rows.length - accepted - dropped, dropped, differing, series };
+  const pushedOut = series.reduce((sum, s) => sum + s.pushedOut, 0);
+  return { accepted, duplicates: rows.length - accepted - dropped, dropped, differing, pushedOut, series };
 }
 
 type Fate = 'recorded' | 'duplicate' | 'dropped';
@@ -239,7 +248,15 @@ async function writeGroup(
   const left = rows.filter((m) => !taken.has(m.id));
   const written = left.length
     ? await appendMeasurements(projectKey, target.outcome.id, left, now, options)
-    : { added: 0, duplicates: 0, differing: 0, addedIds: [], droppedIds: [], differingIds: [] };
+    : {
+        added: 0,
+        duplicates: 0,
+        differing: 0,
+        addedIds: [],
+        droppedIds: [],
+        differingIds: [],
+        pushedOut: 0,
+      };
   const differingBefore = differingIds(before?.measurements ?? [], rows);
   return {
     ...written,

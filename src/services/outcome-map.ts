@@ -14,6 +14,7 @@ import {
   type MapLanesData,
   type MapPageData,
   type MapSummaryData,
+  type MeasurementRecorded,
   type OutcomeView,
   type ProjectPageLoadData,
 } from '../contract/project-page';
@@ -245,11 +246,17 @@ export async function addMeasurement(
   call: CallContext,
   input: { id: string; version: number; measurement: Measurement },
   clock: Clock,
-): Promise<OutcomeView> {
+): Promise<MeasurementRecorded> {
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
   // A measurement does not depend on what the caller saw: it is appended to the newest version.
-  return toView(await outcomesStore.recordMeasurement(projectKey, input.id, input.measurement, clock.now()));
+  const { outcome, pushedOut } = await outcomesStore.recordMeasurement(
+    projectKey,
+    input.id,
+    input.measurement,
+    clock.now(),
+  );
+  return { ...toView(outcome), pushedOut: pushedOut.map(({ at, value }) => ({ at, value })) };
 }
 
 /**

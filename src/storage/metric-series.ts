@@ -200,6 +200,7 @@ export async function appendToMetricSeries(
       addedIds: merged.addedIds,
       droppedIds: merged.droppedIds,
       differingIds: differing,
+      pushedOut: merged.pushedOut.length,
     };
     if (merged.added === 0) return result;
     const next: MetricSeries = {

@@ -293,14 +293,15 @@ export function reopenOutcome(
 
 /**
  * Appends a measurement (kept in date order, last MEASUREMENT_HISTORY_LIMIT only). Measurements do not
- * depend on what the caller saw, so a concurrent change is retried rather than refused.
+ * depend on what the caller saw, so a concurrent change is retried rather than refused. Answers with the
+ * readings it pushed out of a full history (as the version written decided), so the person can be told.
  */
 export async function recordMeasurement(
   projectKey: string,
   id: string,
   measurement: Measurement,
   now: Date,
-): Promise<StoredOutcome> {
+): Promise<{ outcome: StoredOutcome; pushedOut: Measurement[] }> {
   const parsed = measurementSchema.safeParse(measurement);
   if (!parsed.success) throw new ValidationError('The measurement is invalid.', fieldErrors(parsed.error));
   // The web trigger and the CSV import refuse a future day; typed on the page, it would become the outcome's
@@ -311,10 +312,13 @@ export async function recordMeasurement(
   const sentId = parsed.data.id;
   // A reading sent without an id gets one, so it can later be taken off by exactly that id.
   const reading = sentId ? parsed.data : { ...parsed.data, id: `rec:${randomUUID()}` };
-  return changeNewest(projectKey, id, now, (c) => {
+  // What the last try pushed out: a retry on a newer version decides it again.
+  let pushedOut: Measurement[] = [];
+  const outcome = await changeNewest(projectKey, id, now, (c) => {
     // An id the outcome holds was taken before: the same reading (a repeated call) is taken once, as from the
     // web trigger; another reading under it is refused, not dropped while the person is told it was recorded.
     const held = sentId ? c.measurements.find((m) => m.id === sentId) : undefined;
+    pushedOut = [];
     if (held) {
       if (sameReading(held, reading)) return null;
       const message = `A measurement with the id "${sentId}" is already recorded (${held.value} on ${held.at}); this one was not recorded. Take that measurement off to replace it, or send this one without an id.`;
@@ -328,8 +332,10 @@ export async function recordMeasurement(
     );
     // A full history keeps its latest readings: one older than all of them would be dropped as it is written.
     if (merged.added === 0) throw tooOldForHistory(parsed.data.at, c.measurements);
+    pushedOut = merged.pushedOut;
     return { measurements: merged.series };
   });
+  return { outcome, pushedOut };
 }
 
 /** One reading, as stored values compare: the same day, value, source and note. */
@@ -390,6 +396,7 @@ export async function appendMeasurements(
     addedIds: [],
     droppedIds: [],
     differingIds: [],
+    pushedOut: 0,
   };
   const outcome = await changeNewest(projectKey, id, now, (current) => {
     const m = mergeIntoSeries(
@@ -398,8 +405,8 @@ export async function appendMeasurements(
       MEASUREMENT_HISTORY_LIMIT,
       MEASUREMENT_HISTORY_BYTES,
     );
-    if (options.keepHeld && m.pushedOut > 0)
-      throw new HistoryFullError(current.measurements.length, m.added, m.pushedOut);
+    if (options.keepHeld && m.pushedOut.length > 0)
+      throw new HistoryFullError(current.measurements.length, m.added, m.pushedOut.length);
     const differing = differingIds(current.measurements, measurements);
     merged = {
       added: m.added,
@@ -408,6 +415,7 @@ export async function appendMeasurements(
       addedIds: m.addedIds,
       droppedIds: m.droppedIds,
       differingIds: differing,
+      pushedOut: m.pushedOut.length,
     };
     return m.added === 0 ? null : { measurements: m.series };
   });

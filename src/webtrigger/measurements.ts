@@ -16,6 +16,7 @@ import {
   ConflictingIdsError,
   differingWhy,
   droppedWhy,
+  pushedOutWhy,
   recordIncoming,
   UnknownTargetError,
 } from '../services/measurement-ingest';
@@ -34,7 +35,15 @@ export interface MeasurementsAnswer {
   duplicates?: number;
   dropped?: number;
   differing?: number;
-  series?: Array<{ kind: string; id: string; name: string; added: number; duplicates: number }>;
+  pushedOut?: number;
+  series?: Array<{
+    kind: string;
+    id: string;
+    name: string;
+    added: number;
+    duplicates: number;
+    pushedOut: number;
+  }>;
   errors?: RowError[];
 }
 
@@ -109,6 +118,7 @@ export async function handleMeasurements(
       ...(result.duplicates > 0 ? [`${result.duplicates} were recorded before and were skipped.`] : []),
       ...(result.dropped > 0 ? [`${result.dropped} ${droppedWhy}`] : []),
       ...(result.differing > 0 ? [`${result.differing} ${differingWhy}`] : []),
+      ...(result.pushedOut > 0 ? [`${result.pushedOut} ${pushedOutWhy}`] : []),
     ].join(' ');
     return reply(200, { ok: true, message, ...result });
   } catch (e) {

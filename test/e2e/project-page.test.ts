@@ -20,7 +20,7 @@ import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import { DECISION_COLUMNS, HEALTH_CSV_HEADER } from '../../static/outcome-map/src/csv';
 import { keys as storageKeys } from '../../src/storage/keys';
-import { listOutcomes } from '../../src/storage/outcomes';
+import { appendMeasurements, listOutcomes, MEASUREMENT_HISTORY_LIMIT } from '../../src/storage/outcomes';
 import { appendDecision } from '../../src/storage/decisions';
 import { runInInvocation } from '../../workbench/forge/context';
 import { eventually, freshName, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
@@ -263,6 +263,36 @@ describe('the project page in the browser', () => {
     await lane.getByText(/hours to refund: not measured yet/).waitFor({ timeout: 30_000 });
     expect(await lane.getByTestId(`no-measurements-${created.id}`).count()).toBe(1);
     expect(await frame.locator('.ol-error, [role="alert"]').count()).toBe(0);
+    await page.close();
+  });
+
+  // The outcome holds the 500 readings it keeps: a reading typed on its card lets the oldest go. The card closed
+  // its form as for any reading, and the oldest was gone without a word. It should say what went.
+  it('says on the card which reading a full history let go to keep the one just recorded', async () => {
+    const name = freshName('Tickets answered the same day');
+    const created = await anOutcome({ name, metric: 'hours to answer', baseline: 30, target: 8 });
+    const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+    const full = Array.from({ length: MEASUREMENT_HISTORY_LIMIT }, (_, i) => ({ at: day(i), value: i + 10 }));
+    await runInInvocation(
+      { accountId: null, moduleKey: 'outcome-lens-project-page', installContext: wb.app.installContext },
+      () => appendMeasurements('DEMO', created.id, full, new Date()),
+    );
+    const { page, frame } = await openProjectPage();
+    const lane = laneOf(frame, name);
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    const form = lane.getByRole('form', { name: 'Record a measurement of hours to answer' });
+    await form.getByLabel('Value of hours to answer').fill('9');
+    await form.getByRole('button', { name: 'Record' }).click();
+    await form.waitFor({ state: 'detached' });
+    await lane.getByText(/hours to answer: 9 now/).waitFor();
+    const note = lane.getByRole('status').filter({ hasText: 'no longer kept' });
+    expect(await note.textContent()).toBe(
+      `Recorded. ${name} keeps its latest ${MEASUREMENT_HISTORY_LIMIT} measurements: the oldest, 10 on ${day(0)}, is no longer kept.`,
+    );
+    // The next form closed says nothing of it.
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    expect(await lane.getByTestId(`measure-note-${created.id}`).count()).toBe(0);
     await page.close();
   });
 

@@ -6,7 +6,7 @@
 import { createWorkbenchApp, type WebTriggerAnswer, type WorkbenchApp } from '../../workbench/app';
 import type { Answer } from '../../src/contract/answer';
 import type { NewTokenData } from '../../src/contract/settings';
-import type { OutcomeView } from '../../src/contract/project-page';
+import type { MeasurementRecorded, OutcomeView } from '../../src/contract/project-page';
 import { keys } from '../../src/storage/keys';
 import { MAX_VALUE_BYTES } from '../../src/storage/kv';
 import { MEASUREMENT_HISTORY_LIMIT, type StoredOutcome } from '../../src/storage/outcomes';
@@ -48,8 +48,8 @@ async function anOutcome(name: string, metric = 'Checkout abandonment'): Promise
   return ok(await call<OutcomeView>(PAGE, 'createOutcome', { draft }));
 }
 
-async function aToken(): Promise<string> {
-  return ok<NewTokenData>(await call(SETTINGS, 'createToken', { name: 'ci' })).token;
+async function aToken(name = 'ci'): Promise<string> {
+  return ok<NewTokenData>(await call(SETTINGS, 'createToken', { name })).token;
 }
 
 function post(token: string, body: string): Promise<WebTriggerAnswer> {
@@ -183,6 +183,62 @@ describe('a reading typed on a card whose history is full', () => {
       at: day(MEASUREMENT_HISTORY_LIMIT),
       value: 42,
     });
+  });
+});
+
+describe('readings that fill a history: the oldest let go, and said', () => {
+  // The outcome holds the 500 readings it keeps and a newer one is typed on its card: the oldest was let go
+  // without a word, the card answering as for any reading. The answer names what went, so the card can say so.
+  it('answers a typed reading with the readings it pushed out of the history', async () => {
+    const outcome = await anOutcomeWithFullHistory();
+    const recorded = ok<MeasurementRecorded>(
+      await call(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: outcome.version,
+        measurement: { at: day(MEASUREMENT_HISTORY_LIMIT), value: 42, id: 'typed-1' },
+      }),
+    );
+    expect(recorded.pushedOut).toEqual([{ at: day(0), value: 0 }]);
+    expect(recorded.measurementsHeld).toBe(MEASUREMENT_HISTORY_LIMIT);
+    // The same reading sent again (a lost answer) is taken once and lets nothing else go.
+    const again = ok<MeasurementRecorded>(
+      await call(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: outcome.version,
+        measurement: { at: day(MEASUREMENT_HISTORY_LIMIT), value: 42, id: 'typed-1' },
+      }),
+    );
+    expect(again.pushedOut).toEqual([]);
+    expect(stored(outcome.id).measurements[0]?.at).toBe(day(1));
+  });
+
+  it('answers a reading on a history with room as letting nothing go', async () => {
+    const outcome = await anOutcome('Fewer abandoned checkouts');
+    const recorded = ok<MeasurementRecorded>(
+      await call(PAGE, 'addMeasurement', {
+        id: outcome.id,
+        version: outcome.version,
+        measurement: { at: day(3), value: 41 },
+      }),
+    );
+    expect(recorded.pushedOut).toEqual([]);
+  });
+
+  // The same through the web trigger: an integration sending its daily figure was answered "Recorded 2" while
+  // two older readings went.
+  it('tells a web trigger sender how many older readings its request pushed out', async () => {
+    const outcome = await anOutcomeWithFullHistory();
+    const newer = [0, 1].map((i) => ({
+      outcome: outcome.id,
+      value: 40 + i,
+      at: day(MEASUREMENT_HISTORY_LIMIT + i),
+    }));
+    const answer = json(await post(await aToken('daily feed'), JSON.stringify(newer)));
+    expect(answer).toMatchObject({ ok: true, accepted: 2, pushedOut: 2 });
+    expect(answer.series).toEqual([expect.objectContaining({ id: outcome.id, added: 2, pushedOut: 2 })]);
+    expect(answer.message).toBe(
+      `Recorded 2 measurement(s). 2 older measurements were let go to make room: each series keeps its newest ${MEASUREMENT_HISTORY_LIMIT}.`,
+    );
   });
 });
 

@@ -205,12 +205,14 @@ describe('outcomes', () => {
       value: i,
     }));
     await run(() => kvs.set(keys.outcome(PROJECT_KEY, 'carts'), { ...stored, measurements: full }));
-    const capped = await run(() =>
+    const { outcome: capped, pushedOut } = await run(() =>
       recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-02-27', value: -1 }, NOW),
     );
     expect(capped.measurements).toHaveLength(MEASUREMENT_HISTORY_LIMIT);
     expect(capped.measurements[0]?.value).toBe(1);
     expect(capped.measurements.at(-1)?.value).toBe(-1);
+    // The reading it let go is answered, so the page can say so.
+    expect(pushedOut).toEqual([{ at: '2020-01-01', value: 0 }]);
   });
 
   it('keeps a history of long notes in any script within one storage value, the oldest dropped to fit', async () => {
@@ -227,7 +229,7 @@ describe('outcomes', () => {
       }));
       await run(() => appendMeasurements(PROJECT_KEY, 'carts', rows, NOW));
     }
-    const typed = await run(() =>
+    const { outcome: typed } = await run(() =>
       recordMeasurement(PROJECT_KEY, 'carts', { at: '2026-02-28', value: -1, note }, NOW),
     );
     const stored = (await run(() => getOutcome(PROJECT_KEY, 'carts')))!;

@@ -368,7 +368,7 @@ describe('mergeIntoSeries', () => {
       addedIds: ['a'],
       droppedIds: [],
       duplicates: 2,
-      pushedOut: 0,
+      pushedOut: [],
       series: [
         { at: '2026-01-01', value: 1, id: 'a' },
         { at: '2026-01-02', value: 2, id: 'b' },
@@ -377,7 +377,7 @@ describe('mergeIntoSeries', () => {
     });
   });
 
-  it('keeps as many of the newest as fit in the bytes given, and counts the held ones pushed out', () => {
+  it('keeps as many of the newest as fit in the bytes given, and names the held ones pushed out', () => {
     const point = (i: number, note: string) => ({
       at: `2026-01-${String(i).padStart(2, '0')}`,
       value: i,
@@ -391,9 +391,9 @@ describe('mergeIntoSeries', () => {
     const merged = mergeIntoSeries(existing, incoming, 500, room);
     expect(merged.series.map((m) => m.value)).toEqual([3, 4]);
     expect(bytes(merged.series)).toBeLessThanOrEqual(room);
-    expect(merged).toMatchObject({ added: 1, duplicates: 0, pushedOut: 2 });
+    expect(merged).toMatchObject({ added: 1, duplicates: 0, pushedOut: existing.slice(0, 2) });
     // Counted by the count limit alike.
-    expect(mergeIntoSeries(existing, incoming, 3)).toMatchObject({ added: 1, pushedOut: 1 });
+    expect(mergeIntoSeries(existing, incoming, 3)).toMatchObject({ added: 1, pushedOut: [existing[0]] });
   });
 
   it('names the new ones kept and those older than all it keeps', () => {
@@ -406,7 +406,7 @@ describe('mergeIntoSeries', () => {
       added: 1,
       addedIds: ['newest'],
       droppedIds: ['too-old'],
-      pushedOut: 1,
+      pushedOut: [existing[0]],
     });
   });
 });

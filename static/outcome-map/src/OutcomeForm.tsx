@@ -5,7 +5,11 @@ import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useRef, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
-import type { OutcomeView, ProjectPageLoadData } from '../../../src/contract/project-page';
+import type {
+  MeasurementRecorded,
+  OutcomeView,
+  ProjectPageLoadData,
+} from '../../../src/contract/project-page';
 import type { Answer } from '../../../src/contract/answer';
 import { amountText, readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
 import { expectationConflict, ISO_DATE_PATTERN } from '../../../src/domain/draft-rules';
@@ -439,7 +443,23 @@ function typedId(formId: string, at: string | undefined, value: number | undefin
   return `typed:${safe(formId.replace(/-/g, ''))}:${safe(String(at))}:${safe(String(value))}`;
 }
 
-export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed: boolean) => void }) {
+/** In words, what a full history let go to keep a typed reading; null when nothing went. */
+function letGoNote(recorded: MeasurementRecorded, mark: DecimalMark): string | null {
+  const gone = recorded.pushedOut;
+  const first = gone[0];
+  if (!first) return null;
+  const which =
+    gone.length === 1
+      ? `the oldest, ${amountText(first.value, recorded.unit, mark)} on ${first.at}, is`
+      : `the ${gone.length} oldest, from ${first.at} to ${gone[gone.length - 1]!.at}, are`;
+  return `Recorded. ${recorded.name} keeps its latest ${recorded.measurementsHeld} measurements: ${which} no longer kept.`;
+}
+
+export function MeasurementForm(props: {
+  outcome: OutcomeView;
+  /** `note`: what the card should say after a recorded reading (set when it pushed older ones out). */
+  onDone: (changed: boolean, note?: string | null) => void;
+}) {
   // A second submit before the first answers would send the reading twice at once: the ref refuses it even before
   // the disabled button has rendered.
   const saving = useRef(false);
@@ -458,7 +478,7 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
     const measurement = { at: m.at, value, id: typedId(formId.current!, m.at, value) };
     saving.current = true;
     setBusy(true);
-    const answer = await callResolver<OutcomeView>(R.addMeasurement, {
+    const answer = await callResolver<MeasurementRecorded>(R.addMeasurement, {
       id: props.outcome.id,
       version: props.outcome.version,
       measurement,
@@ -466,7 +486,8 @@ export function MeasurementForm(props: { outcome: OutcomeView; onDone: (changed:
     saving.current = false;
     setBusy(false);
     if (answer.ok) {
-      props.onDone(true);
+      // A full history keeps the reading by letting its oldest go: said, not done silently.
+      props.onDone(true, letGoNote(answer.data, mark));
       return undefined;
     }
     // The resolver's schema refuses a date or a value at its field; any other refusal shows at the value.

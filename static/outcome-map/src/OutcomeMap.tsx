@@ -248,10 +248,13 @@ function OutcomeLane(props: {
       'Outcome active again',
       `lane-${o.id}`,
     );
+  // What the card says after a form closed (a reading that let the oldest go); cleared by the next one.
+  const [note, setNote] = useState<string | null>(null);
   // Saved or cancelled, the keyboard goes back to the button that opened the form: after a save, once the map
   // has reloaded and drawn that button anew.
-  const done = (changed: boolean) => {
+  const done = (changed: boolean, said: string | null = null) => {
     const opener = `${mode}-${o.id}-open`;
+    setNote(said);
     setMode('none');
     if (changed) props.onChanged(opener);
     else setTimeout(() => document.getElementById(opener)?.focus(), 0);
@@ -361,6 +364,11 @@ function OutcomeLane(props: {
           to it stay linked, and its measurements stay on the card. You can make it active again later.
         </p>
       </ConfirmDialog>
+      {note ? (
+        <p className="ol-help" role="status" data-testid={`measure-note-${o.id}`}>
+          {note}
+        </p>
+      ) : null}
       {mode === 'edit' ? <OutcomeForm outcome={o} onDone={done} /> : null}
       {mode === 'measure' ? <MeasurementForm outcome={o} onDone={done} /> : null}
       {props.canEdit ? (
