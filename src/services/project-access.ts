@@ -235,8 +235,11 @@ async function heldOnIssues(
  * Of the given issue keys, those to keep from the caller: issues the app reads under that key and the caller
  * cannot (an issue security level leaves them out; Jira answers as if they did not exist). What the app
  * gathered as the app (the decision log, the scan's bets and examples) passes through this before a person sees
- * it. A key neither reads (an issue deleted, or moved to another key) stays: its record is the app's, and
- * nothing of the issue is read for it. Two bulk reads (caller and app) per 100 keys.
+ * it. A key the app does not read under itself was deleted or moved: Jira answers a moved issue under its new
+ * key, without the key asked, so when the caller cannot read an issue answered under a key not asked, every
+ * such key of the chunk is kept from them (which old key it was cannot be told; its record may name what the
+ * caller may no longer see). Otherwise it stays: a deleted issue's record is the app's. Two bulk reads
+ * (caller and app) per 100 keys.
  */
 export async function hiddenFromCaller(issueKeys: Iterable<string>): Promise<Set<string>> {
   const wanted = [...new Set(issueKeys)];
@@ -249,10 +252,17 @@ export async function hiddenFromCaller(issueKeys: Iterable<string>): Promise<Set
       JiraClient.asApp().bulkFetchIssues(chunk, { fields: ['issuetype'] }),
     ]);
     const seen = new Set(theirs.map((issue) => issue.key.toUpperCase()));
+    const theirIds = new Set(theirs.map((issue) => issue.id));
+    const readAsAsked = new Set<string>();
+    let movedOutOfSight = false;
     for (const issue of apps) {
       const key = issue.key.toUpperCase();
-      if (asked.has(key) && !seen.has(key)) hidden.add(key);
+      if (asked.has(key)) {
+        readAsAsked.add(key);
+        if (!seen.has(key)) hidden.add(key);
+      } else if (!theirIds.has(issue.id)) movedOutOfSight = true;
     }
+    if (movedOutOfSight) for (const key of asked) if (!readAsAsked.has(key)) hidden.add(key);
   }
   return hidden;
 }

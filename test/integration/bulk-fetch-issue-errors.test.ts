@@ -90,6 +90,27 @@ describe('what a person may see', () => {
     expect([...hidden]).toEqual([secret.key]);
   });
 
+  // An issue moved to a project the member may not browse is answered under its new key, not the key asked: the
+  // old key was neither "read by the app" nor "hidden", so the record the app keeps under it (a bet's summary,
+  // a decision) was shown to someone Jira answers 404 for that issue.
+  it('keeps an issue moved to a project the member may not browse from them, under its old key', async () => {
+    wb.jira.store.createProject({ key: 'SEC', name: 'Secret' });
+    const [moved, stays] = [story('Price war with Initech'), story('Shoppers keep their cart')];
+    wb.jira.store.moveIssue(moved.key, 'SEC');
+    const hidden = await wb.asUser(USERS.member, () => hiddenFromCaller([moved.key, stays.key]));
+    expect([...hidden]).toEqual([moved.key]);
+  });
+
+  it('leaves an issue moved where the member may browse, and a deleted one, to the record that names it', async () => {
+    wb.jira.store.createProject({ key: 'OPEN', name: 'Open' });
+    wb.jira.store.grant('OPEN', USERS.member, ['BROWSE_PROJECTS']);
+    const [moved, gone] = [story('Shoppers see delivery costs'), story('Shoppers pay by invoice')];
+    wb.jira.store.moveIssue(moved.key, 'OPEN');
+    wb.jira.store.deleteIssue(gone.key);
+    const hidden = await wb.asUser(USERS.member, () => hiddenFromCaller([moved.key, gone.key]));
+    expect([...hidden]).toEqual([]);
+  });
+
   it('fails rather than show a secured issue the app cannot read now', async () => {
     const secret = securedIssue();
     wb.jira.faults.inject({ kind: 'issue-errors', issueIds: [secret.id], actor: 'app' });
