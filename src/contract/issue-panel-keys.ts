@@ -13,3 +13,9 @@ export const ISSUE_PANEL_RESOLVERS = {
   readStory: 'readStory',
 } as const;
 export type IssuePanelResolverKey = (typeof ISSUE_PANEL_RESOLVERS)[keyof typeof ISSUE_PANEL_RESOLVERS];
+
+/**
+ * The JQL that finds the issues read as recipes (the lens's `recipe` property, indexed under that alias in
+ * manifest.yml); the panel names it. Quoted: `true` is one of JQL's reserved words, and Jira refuses it bare.
+ */
+export const RECIPE_JQL = 'recipe = "true"';

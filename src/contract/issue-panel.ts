@@ -100,7 +100,7 @@ export interface PanelDescribeData {
   /** The description as Jira now holds it. */
   description: AdfNode;
   /**
-   * True when the description changed but the issue's recipe flag and score (what `recipe = true` and
+   * True when the description changed but the issue's recipe flag and score (what RECIPE_JQL and
    * `outcomeScore` find) could not be written with it: the next scan writes them.
    */
   recipeFlagPending?: boolean;

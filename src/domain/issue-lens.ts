@@ -213,7 +213,7 @@ export const storedLensSchema = z
     hasHypothesis: storedFlag.catch('false').default('false'),
     zombie: storedFlag.catch('false').default('false'),
     killDate: z.string().nullable().catch(null).default(null),
-    // 'true' when the issue's summary and description read as a recipe: `recipe = true` in JQL finds them all.
+    // 'true' when the issue's summary and description read as a recipe: `recipe = "true"` in JQL finds them all.
     recipe: storedFlag.nullable().catch(null).default(null),
     // Where a delivered bet stands (indexed as betStatus): tracked until its check-by day, then due for a
     // verdict, unverified when overdue, or the verdict a person recorded. Null for undelivered items.

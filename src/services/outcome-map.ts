@@ -19,6 +19,7 @@ import {
   type ProjectPageLoadData,
 } from '../contract/project-page';
 import { assessIssue } from '../domain/assess-issue';
+import { RECIPE_JQL } from '../contract/issue-panel-keys';
 import { draftOf, ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import type { Measurement, Outcome, OutcomeDraft } from '../domain/schemas';
 import { csvSeparator, onLine, parseCsv, parseMeasurements } from '../domain/measurement-input';
@@ -67,7 +68,7 @@ export function openWorkJql(projectKey: string, filters: MapFilters): string {
   if (filters.issueType) parts.push(`issuetype = ${jqlString(filters.issueType)}`);
   if (filters.assignee === 'unassigned') parts.push('assignee IS EMPTY');
   else if (filters.assignee) parts.push(`assignee = ${jqlString(filters.assignee)}`);
-  if (filters.recipe) parts.push('recipe = "true"');
+  if (filters.recipe) parts.push(RECIPE_JQL);
   return parts.join(' AND ');
 }
 

@@ -7,7 +7,7 @@
 import Button from '@atlaskit/button/new';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ISSUE_PANEL_RESOLVERS } from '../../../src/contract/issue-panel-keys';
+import { ISSUE_PANEL_RESOLVERS, RECIPE_JQL } from '../../../src/contract/issue-panel-keys';
 import type {
   PanelLens,
   PanelDescribeData,
@@ -677,7 +677,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     if (answer.ok) {
       setDescription(answer.data.description);
       const pending = answer.data.recipeFlagPending
-        ? ' Searches by recipe or score (recipe = true, outcomeScore) may still find it as it was until the next daily scan.'
+        ? ` Searches by recipe or score (${RECIPE_JQL}, outcomeScore) may still find it as it was until the next daily scan.`
         : '';
       setBanner({
         appearance: 'success',
