@@ -49,6 +49,21 @@ describe('the list of every recipe beside the count above it', () => {
     );
   });
 
+  // A count of none that may be short (a scan's, days old; or over the first 1,000 items only) offers the list:
+  // it says so, not "0 recipes.", before the list is read.
+  it('asks to list them when a count of none may be short, and says none when it is of the whole backlog now', () => {
+    const before = { started: false, done: false, listed: 0, count: 0 };
+    expect(recipesStatus({ ...before, asOf: '2026-05-01T02:00:00.000Z', truncated: false })).toBe(
+      'The figures above are from the last scan, which counted 0: list them to see what Jira holds now.',
+    );
+    expect(recipesStatus({ ...before, asOf: null, truncated: true })).toBe(
+      'The figures above were counted now over the first 1,000 open items and found 0 recipes: list them to see ' +
+        'what Jira holds now.',
+    );
+    expect(recipesStatus({ ...before, asOf: null, truncated: false })).toBe('0 recipes.');
+    expect(recipesStatus({ ...before, count: 3, asOf: null, truncated: true })).toBe('3 recipes.');
+  });
+
   it('says the scan’s count is the scan’s, and a list that adds up as a part of the whole', () => {
     const asOf = '2026-05-01T02:00:00.000Z';
     expect(recipesStatus({ ...base, count: 26, listed: 27, asOf })).toBe(

@@ -126,7 +126,9 @@ function AllRecipes({
     const all = done ? recipes : await read(true);
     if (all) download(`recipes-${projectKey}.csv`, recipesCsv(all), 'text/csv');
   };
-  if (count === 0) return null;
+  // None to list only when the count is of the whole open backlog as it is now: a scan's count may be days old,
+  // and a count over the first 1,000 items may miss every recipe.
+  if (count === 0 && asOf === null && !truncated) return null;
   return (
     <div data-testid="all-recipes">
       {started ? (
@@ -176,6 +178,9 @@ export function Health({
   scanInNotice?: boolean;
 }) {
   const [data, setData] = useState<HealthData | null>(null);
+  // Counts the figures' loads: the list of every recipe starts afresh with each, so it and its export are not
+  // a list read before a scan changed the figures it is told against.
+  const [loads, setLoads] = useState(0);
   const mark = useDecimalMark();
   const [error, setError] = useState<string | null>(null);
   const [scanTick, setScanTick] = useState(0);
@@ -183,6 +188,7 @@ export function Health({
     callResolver<HealthData>(R.health, {}).then((a) => {
       if (!a.ok) return setError(a.error.message);
       setData(a.data);
+      setLoads((n) => n + 1);
       setError(null);
     });
   useEffect(() => {
@@ -291,6 +297,7 @@ export function Health({
           <Bar label="Recipes" count={c.recipes.count} share={c.recipes.share} />
           <Bar label="Problems" count={c.problems.count} share={c.problems.share} />
           <AllRecipes
+            key={loads}
             count={c.recipes.count}
             projectKey={page.projectKey}
             asOf={data.asOf}

@@ -56,7 +56,10 @@ export function recipesStatus(o: {
       : o.truncated
         ? `The figures above were counted now over the first ${LIVE_COUNT_LIMIT.toLocaleString('en-US')} open items and found ${recipes(count)}`
         : `The figures above were counted now, as the page loaded, and found ${recipes(count)}`;
-  if (!o.started) return `${recipes(count)}.`;
+  if (!o.started)
+    return count > 0 || (o.asOf === null && !o.truncated)
+      ? `${recipes(count)}.`
+      : `${counted}: list them to see what Jira holds now.`;
   if (o.asOf === null && o.truncated)
     // The count covers only part of what the list reads: "1,200 of 666" would say nothing true.
     return `${recipes(listed)} listed${o.done ? ', read from Jira now' : ' so far, read from Jira'} over the whole open backlog. ${counted}.`;
