@@ -195,7 +195,9 @@ export function proposeVerdict(
         : 'It moved the expected way, but within the metric’s noise.',
     );
   if (towards < 0) return propose('invalidated', 'It moved the other way, beyond the metric’s noise.');
-  if (expectedMovement && towards < VALIDATED_SHARE * expectedMovement)
+  // Judged on the share as the evidence says it: in floating point, 1.2 − 1.1 is a hair under half of 1.2 − 1.0,
+  // and "less than 50%" beside "50% of the expected movement" contradicts itself.
+  if (evidence.shareOfExpected !== null && evidence.shareOfExpected < VALIDATED_SHARE)
     return propose(
       'invalidated',
       `It moved the expected way, but by less than ${VALIDATED_SHARE * 100}% of the expected movement.`,

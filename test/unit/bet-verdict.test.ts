@@ -50,6 +50,26 @@ describe('proposeVerdict on hand-built series', () => {
     expect(p.evidence.shareOfExpected).toBe(0.31);
   });
 
+  // Conversion expected from 1.0% to 1.2%, 1.1% at delivery and 1.2% at check-by: half, "at least half" validates.
+  // In floating point 1.2 − 1.1 falls a hair short of half of 1.2 − 1.0: it was invalidated as "less than 50%"
+  // beside evidence saying "50% of the expected movement".
+  it('validates a bet that moved exactly half of the expectation, as its evidence says it', () => {
+    const conversion: ExpectedOutcome = {
+      ...BET,
+      metric: 'Conversion',
+      baseline: 1,
+      target: 1.2,
+      direction: 'increase',
+    };
+    const p = proposeVerdict(conversion, DELIVERED, [
+      { at: '2026-03-30', value: 1.1 },
+      { at: '2026-06-29', value: 1.2 },
+    ]);
+    expect(p.evidence.shareOfExpected).toBe(0.5);
+    expect(p.verdict).toBe('validated');
+    expect(p.evidenceText).not.toMatch(/less than/);
+  });
+
   it('calls a move the other way within noise inconclusive', () => {
     // Steps of about 2 either way: a final +1 says nothing.
     const series = weekly('2026-03-11', [42, 40, 42, 40, 42, 40, 41, 43, 41]);
