@@ -32,7 +32,7 @@ import {
 import { kvs } from '../storage/kvs-client';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
-import { backOffAfterConflict, claimOwn } from '../storage/kv';
+import { backOffAfterConflict, claim, claimOwn } from '../storage/kv';
 import { loadSettings, saveSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { projectRights, requireBrowse, targetProject } from './project-access';
@@ -188,28 +188,45 @@ export async function saveResolutionMapping(
 ): Promise<StartCalibrationAnswer> {
   const projectKey = targetProject(call);
   await requireAdmin(projectKey);
-  if (payload.runId !== undefined) {
+  const claimKey = payload.runId === undefined ? null : keys.calibrationMapped(projectKey, payload.runId);
+  if (claimKey) {
     // One mapping per proposal: of two admins confirming from the same one, the second is told, as with settings.
+    // The same admin confirming again (a retry after a failure that left the claim) is not someone else.
     const shown = await loadCalibrationState(projectKey);
     const claimed =
       shown?.runId === payload.runId &&
-      (await claimOwn(keys.calibrationMapped(projectKey, payload.runId), { by: call.accountId }, MAPPED_TTL));
+      (await claim(claimKey, { by: call.accountId }, MAPPED_TTL, (held) => isClaimOf(held, call.accountId)));
     if (!claimed)
       throw new ConflictError(
         'Someone confirmed a resolution mapping meanwhile, or a newer calibration replaced the one shown: reload the page and look at it first.',
       );
   }
-  await saveConfirmedMapping(projectKey, {
-    delivered: [...new Set(payload.delivered)].sort(),
-    abandoned: [...new Set(payload.abandoned)].sort(),
-    confirmedBy: call.accountId,
-    confirmedAt: clock.now().toISOString(),
-  });
-  const state = await loadCalibrationState(projectKey);
-  // The proposal is counted again from the history its run read, while storage still keeps it; past that, the
-  // history is read from Jira again.
-  const reuse = state?.status === 'finished' && historyKept(state.startedAt, clock.now());
-  return start(projectKey, call, clock, reuse ? state.historyRunId : null);
+  try {
+    await saveConfirmedMapping(projectKey, {
+      delivered: [...new Set(payload.delivered)].sort(),
+      abandoned: [...new Set(payload.abandoned)].sort(),
+      confirmedBy: call.accountId,
+      confirmedAt: clock.now().toISOString(),
+    });
+    const state = await loadCalibrationState(projectKey);
+    // The proposal is counted again from the history its run read, while storage still keeps it; past that, the
+    // history is read from Jira again.
+    const reuse = state?.status === 'finished' && historyKept(state.startedAt, clock.now());
+    return await start(projectKey, call, clock, reuse ? state.historyRunId : null);
+  } catch (e) {
+    // Nothing was recalculated (the mapping's write or the run's push failed; the proposal is shown again): the
+    // claim goes, or every admin's next Confirm would be told that someone confirmed meanwhile, for 14 days.
+    if (claimKey)
+      await kvs
+        .delete(claimKey)
+        .catch((gone: unknown) => console.error('calibration: could not give the claim back', String(gone)));
+    throw e;
+  }
+}
+
+/** Whether a stored "confirmed" claim is this account's own. */
+function isClaimOf(held: unknown, accountId: string): boolean {
+  return typeof held === 'object' && held !== null && (held as { by?: unknown }).by === accountId;
 }
 
 /** How long a proposal's "confirmed" claim is kept: as long as its run's history, longer than a page is looked at. */

@@ -754,4 +754,45 @@ describe('calibration that fails, expires or is confirmed twice', () => {
     const mapping = await wb.asSystem(() => loadConfirmedMapping('GEN'));
     expect(mapping).toMatchObject({ delivered: ['Fixed'], confirmedBy: USERS.admin });
   });
+
+  describe('a Confirm that failed, pressed again', () => {
+    /** A finished proposal of GEN, and the mapping the page sends from it. */
+    async function aProposal() {
+      await importGenerated('GEN', 300);
+      clockMs = Date.parse('2026-06-01T00:00:00Z');
+      wb.clock.now = new Date(clockMs);
+      useConsumer();
+      await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
+      await wb.queue.runDue({ until: 'idle', advanceClock: true });
+      const shown = (await state('GEN'))!;
+      return { delivered: ['Fixed'], abandoned: ['Done', 'Duplicate', "Won't Fix"], runId: shown.runId };
+    }
+    const confirm = (mapping: { delivered: string[]; abandoned: string[]; runId: string }) =>
+      wb
+        .asUser(USERS.admin, () => saveResolutionMapping(call('GEN'), mapping, clock))
+        .catch((e: unknown) => e);
+
+    // Forge refused the recalculation's push (a 429 or a 5xx): the proposal is shown again, and every later
+    // Confirm was told "Someone confirmed a resolution mapping meanwhile" for 14 days, though nobody had.
+    it('recalculates when Forge refused the first press’s push', async () => {
+      const mapping = await aProposal();
+      wb.queue.injectDelivery({ refusePushes: { count: 1, status: 500 } });
+      expect(await confirm(mapping)).toBeInstanceOf(Error);
+      expect((await state('GEN'))!.runId).toBe(mapping.runId);
+      expect(await confirm(mapping)).toMatchObject({ alreadyRunning: false });
+      await wb.queue.runDue({ until: 'idle', advanceClock: true });
+      expect((await state('GEN'))!).toMatchObject({ status: 'finished', mappingConfirmed: true });
+    });
+
+    it('stores the mapping when storage failed its first write', async () => {
+      const mapping = await aProposal();
+      const hit = failStorageWrite(wb.kvs, (w) => w.key === keys.calibrationMapping('GEN'));
+      expect(await confirm(mapping)).toBeInstanceOf(Error);
+      jest.restoreAllMocks();
+      expect(hit).toHaveLength(1);
+      expect(await wb.asSystem(() => loadConfirmedMapping('GEN'))).toBeNull();
+      expect(await confirm(mapping)).toMatchObject({ alreadyRunning: false });
+      expect(await wb.asSystem(() => loadConfirmedMapping('GEN'))).toMatchObject({ delivered: ['Fixed'] });
+    });
+  });
 });
