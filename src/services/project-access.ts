@@ -267,6 +267,23 @@ export async function hiddenFromCaller(issueKeys: Iterable<string>): Promise<Set
   return hidden;
 }
 
+/**
+ * Of the given issue keys, those Jira answers the caller under that very key: what a list of issues the app
+ * recorded earlier may name to them. Stricter than hiddenFromCaller: an issue deleted, moved, or secured since
+ * so that even the app cannot read it is left out too (its record may name what the caller may no longer see).
+ * One bulk read as the caller per 100 keys.
+ */
+export async function readableByCaller(issueKeys: Iterable<string>): Promise<Set<string>> {
+  const wanted = [...new Set(issueKeys)];
+  const readable = new Set<string>();
+  for (let i = 0; i < wanted.length; i += 100) {
+    const chunk = wanted.slice(i, i + 100);
+    const theirs = await JiraClient.asUser().bulkFetchIssues(chunk, { fields: ['issuetype'] });
+    for (const issue of theirs) readable.add(issue.key.toUpperCase());
+  }
+  return readable;
+}
+
 /** `items` without those whose issue is kept from the caller (hiddenFromCaller). */
 export async function visibleToCaller<T>(
   items: readonly T[],

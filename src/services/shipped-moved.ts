@@ -17,7 +17,7 @@ import type { CallContext } from '../resolvers/endpoint';
 import { listOutcomes } from '../storage/outcomes';
 import { loadShippedItems, loadShippedSummary } from '../storage/shipped';
 import type { Clock } from './outcome-map';
-import { hiddenFromCaller, requireBrowse, targetProject } from './project-access';
+import { hiddenFromCaller, readableByCaller, requireBrowse, targetProject } from './project-access';
 import { utcDay } from '../domain/dates';
 
 async function projectView(
@@ -53,28 +53,32 @@ async function projectView(
 /**
  * The scan kept the ledger as the app, which a security level may let see more than the viewer. When the summary
  * names every secured item it counts, those the viewer may not see are taken out of every figure, as Jira's own
- * counts leave them out; a project with none costs no Jira call. A summary that cannot say (begun before secured
- * items were noted, or with more than it names) keeps its figures, and only leaves the hidden items unnamed.
+ * counts leave them out; a project with none costs no Jira call for them. A summary that cannot say (begun before
+ * secured items were noted, or with more than it names) keeps its figures. The items listed by name cost one bulk
+ * read as the viewer.
  */
 async function summaryForViewer(projectKey: string, summary: ShippedSummary | null): Promise<ShippedSummary> {
   if (!summary) return emptyShippedSummary();
+  const counted = await figuresForViewer(projectKey, summary);
+  // The items named by key and summary are those Jira answers the viewer now, under that key: one the ledger
+  // noted unsecured may since have been moved to a project they may not browse, or put under a level that
+  // leaves out even the app (whose scan then no longer reads it to note it).
+  if (counted.unbet.length === 0) return counted;
+  const readable = await readableByCaller(counted.unbet.map((u) => u.issueKey));
+  return { ...counted, unbet: counted.unbet.filter((u) => readable.has(u.issueKey.toUpperCase())) };
+}
+
+/** The summary's figures without the secured items it names that the viewer may not see. */
+async function figuresForViewer(projectKey: string, summary: ShippedSummary): Promise<ShippedSummary> {
   const named = securedItemsNamed(summary);
-  if (named) {
-    if (named.length === 0) return summary;
-    const hidden = await hiddenFromCaller(named);
-    if (hidden.size === 0) return summary;
-    const records = await loadShippedItems(
-      projectKey,
-      named.filter((k) => hidden.has(k.toUpperCase())),
-    );
-    return shippedSummaryWithout(summary, records.values());
-  }
-  // Only the items read under a level (or kept before that was noted) are asked about.
-  const hidden = await hiddenFromCaller(
-    summary.unbet.filter((u) => u.secured !== false).map((u) => u.issueKey),
-  );
+  if (!named || named.length === 0) return summary;
+  const hidden = await hiddenFromCaller(named);
   if (hidden.size === 0) return summary;
-  return { ...summary, unbet: summary.unbet.filter((u) => !hidden.has(u.issueKey.toUpperCase())) };
+  const records = await loadShippedItems(
+    projectKey,
+    named.filter((k) => hidden.has(k.toUpperCase())),
+  );
+  return shippedSummaryWithout(summary, records.values());
 }
 
 /** The project page's tab: anyone who may browse the project. */
