@@ -14,7 +14,7 @@
  */
 import { kvs } from '../storage/kvs-client';
 import { betState, proposeVerdict, type VerdictProposal } from '../domain/bet-verdict';
-import { closedWithoutDelivery, resolvedOn } from '../domain/delivery';
+import { closedWithoutDelivery, isDelivered, resolvedOn } from '../domain/delivery';
 import {
   ISSUE_PROPERTY_KEY,
   keepingUnread,
@@ -96,6 +96,8 @@ export interface BetTrackingSummary {
   verdicts: number;
   lensWrites: number;
   skippedNotDelivered: number;
+  /** Tracked bets dropped: their item was reopened, moved, deleted, closed without delivery or lost its check-by. */
+  dropped: number;
   /** The deadline came before every chosen bet was checked (or before all were read). */
   cutShort: boolean;
   /** Delivered items read but not checked for lack of time; more may not have been read at all. */
@@ -123,8 +125,15 @@ export async function listTrackedBets(projectKey: string): Promise<TrackedBet[]>
   return (await listAll<TrackedBet>(keys.betPrefix(projectKey), 2_000)).map((i) => i.value);
 }
 
-/** Writes `betStatus` into the lens inside the issue's claim, unless a person recorded a result meanwhile. */
-async function writeBetStatus(jira: JiraClient, issueKey: string, status: BetStatus): Promise<boolean> {
+/**
+ * Writes `betStatus` into the lens inside the issue's claim (null: no delivered bet any more), unless a person
+ * recorded a result meanwhile.
+ */
+async function writeBetStatus(
+  jira: JiraClient,
+  issueKey: string,
+  status: BetStatus | null,
+): Promise<boolean> {
   try {
     return await withLensClaim(issueKey, async () => {
       const fresh = await jira.getIssue(issueKey, { fields: ['status'], properties: [ISSUE_PROPERTY_KEY] });
@@ -177,21 +186,31 @@ export async function trackDeliveredBets(
     verdicts: 0,
     lensWrites: 0,
     skippedNotDelivered: 0,
+    dropped: 0,
     cutShort: false,
     left: 0,
   };
   const seen = new Set<string>();
+  // Read, but closed without delivery: a bet tracked before (delivered, reopened, then closed so) is one no more.
+  const closedUndelivered = new Set<string>();
   const track = async (issue: JiraIssue): Promise<void> => {
     // Closed without delivery (Won't Do, the kill resolution, Duplicate…): no bet to check.
     if (closedWithoutDelivery(issue.fields.resolution?.name, settings.kill.resolutionName)) {
       summary.skippedNotDelivered++;
+      closedUndelivered.add(issue.key);
       return;
     }
     const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
     const checkBy = lens.expected.checkBy;
     if (!checkBy) return;
     const before = byKey.get(issue.key);
-    const deliveredOn = before?.deliveredOn ?? resolvedOn(issue.fields) ?? today;
+    // Jira's resolution day moves when an item is delivered again; `updated` (where a site gives none) moves with
+    // any edit, so the first day seen stays.
+    const deliveredOn =
+      resolvedOn({ resolutiondate: issue.fields.resolutiondate }) ??
+      before?.deliveredOn ??
+      resolvedOn(issue.fields) ??
+      today;
     const series = seriesFor(lens, outcomes, metricSeries);
     let status: BetStatus;
     let proposal: VerdictProposal | null = null;
@@ -286,5 +305,71 @@ export async function trackDeliveredBets(
     await track(issue);
     done();
   }
+  // Read every delivered bet: one tracked before and not among them is a delivered bet of this project no more.
+  if (!more && !summary.cutShort) {
+    const gone = [...byKey.keys()].filter((key) => !seen.has(key) || closedUndelivered.has(key));
+    summary.dropped = await dropUndelivered(projectKey, gone, byKey, settings, jira, deadline, summary);
+  }
   return { summary, reading: { settings, tracked: [...byKey.values()] } };
+}
+
+/**
+ * Of tracked bets the search of delivered bets did not answer, drops those Jira says are no longer one: reopened,
+ * moved to another project (answered under its new key), deleted, closed without delivery, or without a check-by
+ * day. Each is asked of Jira first, as the search may lag a change. A reopened item's lens loses the bet status
+ * the scan wrote (not a result a person recorded). Answers how many were dropped.
+ */
+async function dropUndelivered(
+  projectKey: string,
+  keysGone: readonly string[],
+  byKey: Map<string, TrackedBet>,
+  settings: Settings,
+  jira: JiraClient,
+  deadline: UpkeepDeadline,
+  summary: BetTrackingSummary,
+): Promise<number> {
+  let dropped = 0;
+  for (let i = 0; i < keysGone.length; i += PAGE) {
+    const done = deadline.begin();
+    if (!done) {
+      summary.cutShort = true;
+      break;
+    }
+    const chunk = keysGone.slice(i, i + PAGE);
+    const found = await jira.bulkFetchIssues(chunk, {
+      fields: ['status', 'resolution', 'project'],
+      properties: [ISSUE_PROPERTY_KEY],
+    });
+    done();
+    const byAsked = new Map(found.map((issue) => [issue.key.toUpperCase(), issue]));
+    for (const key of chunk) {
+      const issue = byAsked.get(key.toUpperCase());
+      const lens = issue ? readLens(issue.properties?.[ISSUE_PROPERTY_KEY]) : null;
+      const stillABet =
+        issue !== undefined &&
+        lens !== null &&
+        issue.fields.project?.key === projectKey &&
+        isDelivered(
+          issue.fields.status?.statusCategory?.key ?? '',
+          issue.fields.resolution?.name ?? null,
+          settings.kill.resolutionName,
+        ) &&
+        !!lens.expected.checkBy;
+      if (stillABet) continue;
+      // The lens first: were the record dropped first and this write then lost, nothing would find the item again
+      // to clear it. Not written now (someone is saving it): the record stays, and the next scan tries again.
+      if (
+        issue &&
+        lens &&
+        !lens.result &&
+        lens.betStatus !== null &&
+        !(await writeBetStatus(jira, issue.key, null))
+      )
+        continue;
+      await kvs.delete(keys.bet(projectKey, key));
+      byKey.delete(key);
+      dropped++;
+    }
+  }
+  return dropped;
 }

@@ -341,3 +341,89 @@ describe('a project with more delivered bets than one scan reads', () => {
     expect(review.due.map((b) => b.issueKey)).toContain(ahead);
   }, 120_000);
 });
+
+describe('a tracked bet whose item is a delivered bet no more', () => {
+  /** A live run, as Scan now starts it (a second scheduled firing soon after starts none). */
+  async function scanNow(): Promise<void> {
+    ok(await page('scanNow', { dryRun: false }, 'admin'));
+    app.registerConsumers();
+    await app.queue.runDue({ until: 'idle', advanceClock: true });
+  }
+  const listed = async () => {
+    const review = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    return [...review.due, ...review.unverified, ...review.tracking].map((b) => b.issueKey);
+  };
+  const reopen = (key: string, fields: Record<string, unknown> = {}) =>
+    app.jira.store.updateIssueFields(app.jira.store.getIssue(key)!.id, {
+      statusName: 'In Progress',
+      statusCategory: 'indeterminate',
+      resolution: null,
+      updated: new Date().toISOString(),
+      ...fields,
+    });
+
+  // Its bet record was only ever written, never dropped: the results review kept asking for a verdict on an item
+  // reopened (which the app then refuses to record), and the panel kept its "due" status.
+  it('is dropped from the results review once its item is reopened, and its lens loses the scan’s status', async () => {
+    await scanNow();
+    expect(await listed()).toContain(due);
+    reopen(due);
+    await scanNow();
+    expect(await listed()).not.toContain(due);
+    expect(await listed()).toContain(overdue);
+    expect(readLens(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY)).betStatus).toBeNull();
+    expect(await jql(`project = ${P} AND betStatus = due`)).toEqual([]);
+  });
+
+  // Jira fails the lens write that clears the status: dropping the record first would leave the lens "due" with
+  // nothing left to find the item again. The record stays, and the next scan clears both.
+  it('is dropped by the next scan when Jira failed to clear its lens, the lens cleared too', async () => {
+    await scanNow();
+    reopen(due);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      times: 20,
+      match: { method: 'PUT', pathIncludes: `/issue/${due}/properties/` },
+    });
+    await scanNow();
+    warn.mockRestore();
+    expect(readLens(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY)).betStatus).toBe('due');
+    app.jira.faults.clear();
+    await scanNow();
+    expect(await listed()).not.toContain(due);
+    expect(readLens(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY)).betStatus).toBeNull();
+  });
+
+  it('is judged from its new delivery day once its item is delivered again', async () => {
+    await scanNow();
+    reopen(due);
+    await scanNow();
+    const again = new Date().toISOString();
+    reopen(due, { statusName: 'Done', statusCategory: 'done', resolution: 'Done', updated: again });
+    await scanNow();
+    const review = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    const bet = [...review.due, ...review.unverified, ...review.tracking].find((b) => b.issueKey === due);
+    expect(bet?.deliveredOn).toBe(again.slice(0, 10));
+  });
+
+  it('is dropped once its item is closed without delivery after it was delivered', async () => {
+    await scanNow();
+    reopen(due, { statusName: 'Done', statusCategory: 'done', resolution: "Won't Do" });
+    await scanNow();
+    expect(await listed()).not.toContain(due);
+  });
+
+  it('is dropped from the old project’s review once its item moved to another project', async () => {
+    // One the viewer may browse too: the item is out of the old project's review for being elsewhere, not hidden.
+    app.jira.store.createProject({ key: 'DEST', name: 'Destination' });
+    app.grantDemoRoles('DEST');
+    await scanNow();
+    const moved = app.jira.store.moveIssue(overdue, 'DEST');
+    await scanNow();
+    expect(await listed()).not.toContain(overdue);
+    expect(await listed()).not.toContain(moved);
+    expect(await listed()).toEqual(expect.arrayContaining([due, ahead]));
+  });
+});
