@@ -6,6 +6,7 @@ import {
   decisionsCsv,
   healthCsv,
   HEALTH_CSV_HEADER,
+  recipesCsv,
   toCsv,
 } from '../../static/outcome-map/src/csv';
 import { topReporters } from '../../static/outcome-map/src/reporters';
@@ -39,7 +40,15 @@ describe('CSV cells', () => {
   it('writes numbers as numbers, negatives and fractions included', () => {
     expect([-1, 0, 2.5, -0.005].map(csvCell)).toEqual(['-1', '0', '2.5', '-0.005']);
     expect([Number.NaN, Number.POSITIVE_INFINITY].map(csvCell)).toEqual(['', '']);
-    expect(toCsv(['change'], [[-3]])).toBe('"change"\r\n-3\r\n');
+    expect(toCsv(['change'], [[-3]])).toBe('\ufeff"change"\r\n-3\r\n');
+  });
+
+  // Excel read a file without one in the system's code page: "Schaltfläche" showed as "SchaltflÃ¤che".
+  it('starts every export with a UTF-8 byte order mark, once', () => {
+    const csv = recipesCsv([{ key: 'DEMO-1', summary: 'Schaltfläche blau machen (5 €)', phrases: ['blau'] }]);
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.slice(1)).not.toContain('\ufeff');
+    expect(csv).toContain('Schaltfläche blau machen (5 €)');
   });
 });
 

@@ -93,7 +93,8 @@ export function DecisionLog({
       entries.push(...page.data.entries);
       cursor = page.data.nextCursor;
     } while (cursor);
-    if (format === 'csv') download(`decision-log-${projectKey}.csv`, decisionsCsv(entries), 'text/csv');
+    if (format === 'csv')
+      download(`decision-log-${projectKey}.csv`, decisionsCsv(entries), 'text/csv;charset=utf-8');
     else download(`decision-log-${projectKey}.json`, JSON.stringify(entries, null, 2), 'application/json');
   };
   return (

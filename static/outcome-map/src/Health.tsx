@@ -124,7 +124,7 @@ function AllRecipes({
   };
   const exportAll = async () => {
     const all = done ? recipes : await read(true);
-    if (all) download(`recipes-${projectKey}.csv`, recipesCsv(all), 'text/csv');
+    if (all) download(`recipes-${projectKey}.csv`, recipesCsv(all), 'text/csv;charset=utf-8');
   };
   // None to list only when the count is of the whole open backlog as it is now: a scan's count may be days old,
   // and a count over the first 1,000 items may miss every recipe.
@@ -219,7 +219,9 @@ export function Health({
       <div className="ol-actions">
         <Button
           isDisabled={!c}
-          onClick={() => download(`backlog-health-${page.projectKey}.csv`, healthCsv(data), 'text/csv')}
+          onClick={() =>
+            download(`backlog-health-${page.projectKey}.csv`, healthCsv(data), 'text/csv;charset=utf-8')
+          }
         >
           Export backlog health as CSV
         </Button>

@@ -18,8 +18,14 @@ export function csvCell(value: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+/**
+ * Excel reads a CSV file without a byte order mark in the system's code page ("Schaltfläche" shows as
+ * "SchaltflÃ¤che"); with one it reads UTF-8. Other spreadsheets and CSV readers skip it.
+ */
+const UTF8_BOM = '\ufeff';
+
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return UTF8_BOM + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 /** The decision log, what was decided in its own columns: dates as ISO text, counts and values as numbers. */
