@@ -30,6 +30,9 @@ export interface StoryAnalysis {
   notes: string[];
 }
 
+/** What inParserNotation rewrites has a digit (its numbers' \d). */
+const ANY_DIGIT = /\d/;
+
 export function analyseStory(
   text: string,
   settings: Pick<Settings, 'weights' | 'inheritedLinkShare'>,
@@ -37,8 +40,13 @@ export function analyseStory(
 ): StoryAnalysis {
   // A decimal comma ("from 2,5% to 3,5%") is read as the panel reads it with a point for its mark: the parser's
   // notation has a decimal point, and what it returns is given back as written.
-  const { text: inParser, asWritten } = inParserNotation(text, '.');
-  const parsed = writtenBack(parseStory(inParser, { now }), inParser === text ? null : asWritten);
+  // A story without a digit has no number to rewrite, and is read as it is: most stories have none.
+  const notation = ANY_DIGIT.test(text) ? inParserNotation(text, '.') : null;
+  const inParser = notation?.text ?? text;
+  const parsed = writtenBack(
+    parseStory(inParser, { now }),
+    notation === null || inParser === text ? null : notation.asWritten,
+  );
   const recipe = detectRecipe({ summary: text });
   // The want is a slice of the story: its recipe evidence is already in the story's verdict.
   const wantEvidence = wantEvidenceIn(recipe, text, parsed.intent);
@@ -56,7 +64,8 @@ export function analyseStory(
       delivered: false,
       framing: {
         isRecipe: recipe.isRecipe,
-        recipePhrases: quotedPhrases(recipe),
+        // The score quotes these only for a recipe: for any other verdict they are not read.
+        recipePhrases: recipe.isRecipe ? quotedPhrases(recipe) : [],
         problemSignals: recipe.problemSignals.length,
       },
       storyText: text,

@@ -263,31 +263,32 @@ function hit(hits: Map<number, FeatureHit>, name: string, value: number, span?: 
 }
 
 /**
- * Whether a word or word pair counts at all: each one when no model is given, else only those the model weighs.
- * Most words of a story it does not: they cost this lookup, not a call to wordHit.
+ * A word or word pair's weight, looked up once: undefined when the model does not weigh it, which is most words of
+ * a story (they cost this lookup, not a call to wordHit). Without a model every word counts, with no weight.
  */
-function weighed(options: ExtractOptions, hash: number): boolean {
-  return options.known === undefined || options.known.get(toKey(hash)) !== undefined;
+function weightOf(options: ExtractOptions, key: number): number | undefined {
+  return options.known === undefined ? undefined : options.known.get(key);
 }
 
-/** A word or word pair; its name is built only when asked for. */
+/** Whether a word or word pair of `weight` (weightOf) counts at all: each one when no model is given. */
+function counts(options: ExtractOptions, weight: number | undefined): boolean {
+  return weight !== undefined || options.known === undefined;
+}
+
+/** A word or word pair that counts, by its key and weight (weightOf); its name is built only when asked for. */
 function wordHit(
   collector: Collector,
-  hash: number,
+  key: number,
+  weight: number | undefined,
   name: string,
   source: Source,
   start: number,
   end: number,
 ): void {
-  const key = toKey(hash);
   const { hits, options } = collector;
-  const weight = options.known?.get(key);
-  if (options.known) {
-    if (weight === undefined) return;
-    if (Math.abs(weight) < (options.quoteAbove ?? 0)) {
-      if (firstTime(key)) collector.lightWeight += weight;
-      return;
-    }
+  if (weight !== undefined && Math.abs(weight) < (options.quoteAbove ?? 0)) {
+    if (firstTime(key)) collector.lightWeight += weight;
+    return;
   }
   const seen = hits.get(key);
   if (seen === undefined) hits.set(key, { key, name, value: 1, weight, spans: [{ source, start, end }] });
@@ -430,18 +431,31 @@ function addWords(text: string, source: Source, prefix: 's' | 'd', collector: Co
       word = NUMBER_HASH;
     }
     const name = named ? (letter ? text.slice(start, i).toLowerCase() : NUMBER_WORD) : '';
-    const uni = mix(unigramSeed, word);
-    if (weighed(options, uni)) wordHit(collector, uni, named ? `${prefix}:${name}` : '', source, start, i);
+    // Each feature's weight is looked up once, for whether it counts and for what it adds.
+    const uni = toKey(mix(unigramSeed, word));
+    const uniWeight = weightOf(options, uni);
+    if (counts(options, uniWeight))
+      wordHit(collector, uni, uniWeight, named ? `${prefix}:${name}` : '', source, start, i);
     if (previousStart < 0) {
-      const first = mix(firstSeed, word);
-      if (weighed(options, first))
-        wordHit(collector, first, named ? `${prefix}^:${name}` : '', source, start, i);
+      const first = toKey(mix(firstSeed, word));
+      const firstWeight = weightOf(options, first);
+      if (counts(options, firstWeight))
+        wordHit(collector, first, firstWeight, named ? `${prefix}^:${name}` : '', source, start, i);
     } else if (!broken) {
-      const pair = mix(mix(pairSeed, previousHash), word);
-      if (weighed(options, pair))
-        wordHit(collector, pair, named ? `${prefix}:${previousWord} ${name}` : '', source, previousStart, i);
+      const pair = toKey(mix(mix(pairSeed, previousHash), word));
+      const pairWeight = weightOf(options, pair);
+      if (counts(options, pairWeight))
+        wordHit(
+          collector,
+          pair,
+          pairWeight,
+          named ? `${prefix}:${previousWord} ${name}` : '',
+          source,
+          previousStart,
+          i,
+        );
     }
-    if (prefix === 's') tokens.push({ key: toKey(uni), start, end: i });
+    if (prefix === 's') tokens.push({ key: uni, start, end: i });
     previousHash = word;
     previousStart = start;
     previousWord = name;
@@ -566,7 +580,8 @@ function endsLikeAVerb(summary: string, t: Token): boolean {
  */
 function summaryIsStatement(summary: string, tokens: readonly Token[]): Span | null {
   if (tokens.length < 2 || ledByBuildVerb(tokens)) return null;
-  for (const t of tokens.slice(1)) {
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (CLAUSE_KEYS.has(t.key) || endsLikeAVerb(summary, t))
       return { source: 'summary', start: tokens[0]!.start, end: tokens[tokens.length - 1]!.end };
   }
@@ -957,10 +972,12 @@ function integrationIn(text: string, from: number, limit: number, source: Source
     name = CAPITALISED_WORD.exec(text)
   ) {
     if (end < 0) {
-      end = Math.min(limit, sentenceEndFrom(text, from));
       FIRST_LINK_VERB.lastIndex = from;
       const verb = FIRST_LINK_VERB.exec(text);
-      if (!verb || verb.index >= end) return null;
+      // Most wants have no verb of integration at all: their sentence's end is then not looked for.
+      if (!verb) return null;
+      end = Math.min(limit, sentenceEndFrom(text, from));
+      if (verb.index >= end) return null;
       // A name before the first verb has no verb before it; the next capitalised word after the verb is read next.
       if (name.index < verb.index) {
         CAPITALISED_WORD.lastIndex = verb.index;

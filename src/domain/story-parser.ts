@@ -206,7 +206,9 @@ export function withoutMarkup(text: string): string {
   if (!MAY_HAVE_MARKUP.test(text)) return text;
   let plain = FULLWIDTH_RE.test(text) ? text.replace(FULLWIDTH_RE, halfwidth) : text;
   FULLWIDTH_RE.lastIndex = 0;
-  if (plain.includes('-')) plain = plain.replace(WIKI_STRUCK, '');
+  // Struck-out words open and close with a hyphen: a text with one hyphen ("e-mail") has none.
+  const hyphen = plain.indexOf('-');
+  if (hyphen >= 0 && plain.includes('-', hyphen + 1)) plain = plain.replace(WIKI_STRUCK, '');
   for (const [mark, pattern] of WIKI_MARKS) if (plain.includes(mark)) plain = plain.replace(pattern, '$1');
   if (plain.includes('<'))
     plain = plain.replace(HTML_STRUCK, '').replace(HTML_BREAKING_TAG, '\n').replace(HTML_INLINE_TAG, '');
@@ -459,7 +461,9 @@ function parseStoryForm(text: string, limit: number, stopAt: number): StoryParts
   const hit = findBenefitMarker(text, intentStart, sEnd, true);
   if (hit) {
     intentEnd = hit.markerStart;
-    end = sentenceEnd(text, hit.textStart, hardEnd);
+    // Whether a mark ends the sentence depends on the text around it, not on where the search starts: a benefit
+    // that starts before sEnd's mark (most do) ends there too, and the text is not searched again.
+    end = hit.textStart < sEnd ? sEnd : sentenceEnd(text, hit.textStart, hardEnd);
     benefit = cleanSlice(text, hit.textStart, end);
   } else {
     // "I want X. So that I can Y.", also as the next item of a list ("- so that I can Y").
