@@ -558,20 +558,29 @@ const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=${CURRENCY_SIGN_SRC}))${AMOUNT_SRC}`, 
  */
 const BARE_DIRECTION = (word: 'up' | 'down') =>
   `(?<!\\b(?:follow|set|sign|round|scroll|go|come)\\s)${word}(?=\\s+(?:from|by)\\s+~?\\d)`;
+/**
+ * A verb that is a movement only before an amount ("jumps from 2% to 3%", "dips by 5%"): "jump to the cart" and
+ * "dip into the archive" are not.
+ */
+const AMOUNT_AHEAD = `(?:~|${CURRENCY_SIGN_SRC})?\\d`;
+const BEFORE_AMOUNT = `(?=\\s+(?:from|by|to)\\s+${AMOUNT_AHEAD})`;
 const DECREASE_RE = new RegExp(
-  String.raw`\b(?<!-)(?:reduce[sd]?|reducing|reductions?|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?|${BARE_DIRECTION('down')})\b(?!-)`,
+  String.raw`\b(?<!-)(?:reduce[sd]?|reducing|reductions?|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?|plummet(?:s|ed|ing)?|(?:sinks?|sank|sinking|dip(?:s|ped|ping)?)${BEFORE_AMOUNT}|${BARE_DIRECTION('down')})\b(?!-)`,
   'i',
 );
 const INCREASE_RE = new RegExp(
-  String.raw`\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing|th)?|grew|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?|${BARE_DIRECTION('up')})\b(?!-)`,
+  String.raw`\b(?<!-)(?:increase[sd]?|increasing|raise[sd]?|raising|grow(?:s|n|ing|th)?|grew|rise[sn]?|rising|rose|boost(?:s|ed|ing)?|go(?:es)?\s+up|lift(?:s|ed|ing)?|double[sd]?|maximi[sz]e[sd]?|climb(?:s|ed|ing)?|soar(?:s|ed|ing)?|(?:jump(?:s|ed|ing)?|surge[sd]?|surging)${BEFORE_AMOUNT}|${BARE_DIRECTION('up')})\b(?!-)`,
   'i',
 );
 /**
  * A movement that names no way: "improve", "optimise", "get better" are said of a bounce rate that should fall and
- * of a conversion that should rise alike. It reads the metric as a direction word does; the numbers give the way.
+ * of a conversion that should rise alike, as "goes", "moves" or "changes from 2% to 3%". It reads the metric as a
+ * direction word does; the numbers give the way.
  */
-const NEUTRAL_MOVE_RE =
-  /\b(?<!-)(?:improve[sd]?|improving|improvements?|optimi[sz]e[sd]?|optimi[sz]ing|(?:get|gets|getting|got|do|does|doing)\s+better)\b(?!-)/i;
+const NEUTRAL_MOVE_RE = new RegExp(
+  String.raw`\b(?<!-)(?:improve[sd]?|improving|improvements?|optimi[sz]e[sd]?|optimi[sz]ing|(?:get|gets|getting|got|do|does|doing)\s+better|(?:go(?:es)?|went|gone|going|move[sd]?|moving|change[sd]?|changing)(?=\s+from\s+${AMOUNT_AHEAD}))\b(?!-)`,
+  'i',
+);
 /** "in conversion", "of 5% in churn": where a movement said as a noun names its metric. */
 const NOUN_FORM_RE = new RegExp(`^(?:of\\s+${NUMBER_SRC}\\s?(?:${UNIT_SRC})?\\s+)?in\\s+`, 'i');
 /** "a 20%", "an 8 percent": an amount that comes before a movement said as a noun. */

@@ -44,6 +44,52 @@ describe('parseStory', () => {
     expect(dated.expectedOutcomes).toHaveLength(1);
   });
 
+  // "so that conversion climbs from 2% to 3%" gave no expectation at all (the story's measurable check then said
+  // "No metric"), where "rises" gave one: these verbs were not read as movements.
+  describe('a movement said with another verb', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const benefit = (movement: string) =>
+      parseStory(`As a shopper, I want checkout to be faster, so that ${movement} by 2027-03-01`, { now })
+        .expectedOutcomes;
+    it.each(['climbs', 'soars', 'jumps', 'surges', 'goes', 'moves', 'changes'])(
+      'reads "conversion %s from 2%% to 3%%"',
+      (verb) => {
+        expect(benefit(`conversion ${verb} from 2% to 3%`)).toEqual([
+          outcome({
+            metric: 'conversion',
+            baseline: 2,
+            target: 3,
+            unit: '%',
+            direction: 'increase',
+            checkBy: '2027-03-01',
+          }),
+        ]);
+      },
+    );
+    it.each(['plummets', 'sinks', 'dips', 'moves', 'goes'])(
+      'reads "cart drop-off %s from 40%% to 30%%" as a fall',
+      (verb) => {
+        const read = benefit(`cart drop-off ${verb} from 40% to 30%`);
+        expect(read.map((e) => [e.metric, e.baseline, e.target, e.direction])).toEqual([
+          ['cart drop-off', 40, 30, 'decrease'],
+        ]);
+      },
+    );
+    it('reads an amount in a currency after the verb', () => {
+      const read = benefit('basket size jumps from $40 to $50');
+      expect(read.map((e) => [e.metric, e.baseline, e.target, e.direction])).toEqual([
+        ['basket size', 40, 50, 'increase'],
+      ]);
+    });
+    it.each([
+      'As a shopper, I want to jump to the cart from any page, so that I pay sooner',
+      'As an analyst, I want to dip into last year’s orders, so that I see what sold',
+      'As a shopper, I want my address to move to the top of the form, so that I fill it first',
+    ])('reads no movement where the verb has no amount after it: "%s"', (text) => {
+      expect(parseStory(text, { now }).expectedOutcomes).toEqual([]);
+    });
+  });
+
   it.each([
     ['bookmark items [like Amazon]', 'bookmark items [like Amazon]'],
     ['bookmark items {like Amazon}', 'bookmark items {like Amazon}'],
