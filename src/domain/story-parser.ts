@@ -558,11 +558,12 @@ const NUM_UNIT_RE = new RegExp(`(?:\\b|(?=${CURRENCY_SIGN_SRC}))${AMOUNT_SRC}`, 
  */
 const BARE_DIRECTION = (word: 'up' | 'down') =>
   `(?<!\\b(?:follow|set|sign|round|scroll|go|come)\\s)${word}(?=\\s+(?:from|by)\\s+~?\\d)`;
-/**
- * A verb that is a movement only before an amount ("jumps from 2% to 3%", "dips by 5%"): "jump to the cart" and
- * "dip into the archive" are not.
- */
+/** The start of an amount: "~3", "$40", "2%". */
 const AMOUNT_AHEAD = `(?:~|${CURRENCY_SIGN_SRC})?\\d`;
+/**
+ * After a verb that is a movement only before an amount ("jumps from 2% to 3%", "dips by 5%"): "jump to the cart"
+ * and "dip into the archive" are not.
+ */
 const BEFORE_AMOUNT = `(?=\\s+(?:from|by|to)\\s+${AMOUNT_AHEAD})`;
 const DECREASE_RE = new RegExp(
   String.raw`\b(?<!-)(?:reduce[sd]?|reducing|reductions?|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|cut(?:s|ting)?|lower(?:s|ed|ing)?|decrease[sd]?|decreasing|shrink(?:s|ing)?|decline[sd]?|declining|go(?:es)?\s+down|come\s+down|halve[sd]?|minimi[sz]e[sd]?|plummet(?:s|ed|ing)?|(?:sinks?|sank|sinking|dip(?:s|ped|ping)?)${BEFORE_AMOUNT}|${BARE_DIRECTION('down')})\b(?!-)`,
