@@ -488,6 +488,19 @@ export interface SeriesAppend {
   pushedOut: number;
 }
 
+/** An append that added nothing: what a write skipped (or not yet tried) answers. */
+export function nothingAppended(): SeriesAppend {
+  return {
+    added: 0,
+    duplicates: 0,
+    differing: 0,
+    addedIds: [],
+    droppedIds: [],
+    differingIds: [],
+    pushedOut: 0,
+  };
+}
+
 /** The ids of `incoming` that `existing` holds with another day, value or source. */
 export function differingIds(existing: readonly SeriesPoint[], incoming: readonly SeriesPoint[]): string[] {
   const byId = new Map(existing.filter((m) => m.id).map((m) => [m.id, m]));

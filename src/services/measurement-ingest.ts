@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import {
   differingIds,
+  nothingAppended,
   type IncomingMeasurement,
   type RowError,
   type SeriesAppend,
@@ -248,15 +249,7 @@ async function writeGroup(
   const left = rows.filter((m) => !taken.has(m.id));
   const written = left.length
     ? await appendMeasurements(projectKey, target.outcome.id, left, now, options)
-    : {
-        added: 0,
-        duplicates: 0,
-        differing: 0,
-        addedIds: [],
-        droppedIds: [],
-        differingIds: [],
-        pushedOut: 0,
-      };
+    : nothingAppended();
   const differingBefore = differingIds(before?.measurements ?? [], rows);
   return {
     ...written,

@@ -18,6 +18,7 @@ import {
   differingIds,
   measurementDayProblem,
   mergeIntoSeries,
+  nothingAppended,
   type SeriesAppend,
 } from '../domain/measurement-input';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -389,15 +390,7 @@ export async function appendMeasurements(
   options: { keepHeld?: boolean } = {},
 ): Promise<{ outcome: StoredOutcome } & SeriesAppend> {
   // What the last try merged: against the newest measurements, so ids stored meanwhile are not added again.
-  let merged: SeriesAppend = {
-    added: 0,
-    duplicates: 0,
-    differing: 0,
-    addedIds: [],
-    droppedIds: [],
-    differingIds: [],
-    pushedOut: 0,
-  };
+  let merged: SeriesAppend = nothingAppended();
   const outcome = await changeNewest(projectKey, id, now, (current) => {
     const m = mergeIntoSeries(
       current.measurements,
