@@ -702,14 +702,19 @@ describe('calibration that fails, expires or is confirmed twice', () => {
     );
   });
 
-  it('reads the history again for a mapping confirmed after the stored history expired, and finishes', async () => {
+  /** GEN's 300 items calibrated by the admin on 2026-06-01, to the end: the proposal the page then shows. */
+  async function aFinishedCalibration(): Promise<CalibrationState | null> {
     await importGenerated('GEN', 300);
     clockMs = Date.parse('2026-06-01T00:00:00Z');
     wb.clock.now = new Date(clockMs);
     useConsumer();
     await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
     await wb.queue.runDue({ until: 'idle', advanceClock: true });
-    expect((await state('GEN'))?.status).toBe('finished');
+    return state('GEN');
+  }
+
+  it('reads the history again for a mapping confirmed after the stored history expired, and finishes', async () => {
+    expect((await aFinishedCalibration())?.status).toBe('finished');
     // Fifteen days later the admin says which resolutions mean delivered: the run's stored history is gone.
     clockMs += 15 * 86_400_000;
     wb.clock.now = new Date(clockMs);
@@ -758,13 +763,7 @@ describe('calibration that fails, expires or is confirmed twice', () => {
   describe('a Confirm that failed, pressed again', () => {
     /** A finished proposal of GEN, and the mapping the page sends from it. */
     async function aProposal() {
-      await importGenerated('GEN', 300);
-      clockMs = Date.parse('2026-06-01T00:00:00Z');
-      wb.clock.now = new Date(clockMs);
-      useConsumer();
-      await wb.asUser(USERS.admin, () => startCalibration(call('GEN'), clock));
-      await wb.queue.runDue({ until: 'idle', advanceClock: true });
-      const shown = (await state('GEN'))!;
+      const shown = (await aFinishedCalibration())!;
       return { delivered: ['Fixed'], abandoned: ['Done', 'Duplicate', "Won't Fix"], runId: shown.runId };
     }
     const confirm = (mapping: { delivered: string[]; abandoned: string[]; runId: string }) =>
