@@ -27,7 +27,7 @@ import type { DecimalMark } from '../domain/amounts';
 import { normaliseMetric } from '../storage/metric-series';
 import { differingWhy, droppedWhy, recordIncoming, type IngestResult } from './measurement-ingest';
 import type { Settings } from '../domain/settings';
-import { JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
+import { ConflictError, JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import { discoverAgileFields, sprintsOf, storyPointsOf, type AgileFieldIds } from '../jira/fields';
 import { jqlString } from '../jira/jql';
@@ -36,6 +36,8 @@ import type { CallContext } from '../resolvers/endpoint';
 import { parseCellKey, type CellValue, type StoredAggregates } from '../scan/aggregates';
 import { scannedFiguresForCaller } from './scanned-figures';
 import * as outcomesStore from '../storage/outcomes';
+import { keys } from '../storage/keys';
+import { whileHolding } from '../storage/lock';
 import { loadSettings } from '../storage/settings';
 import { loadHealthSnapshot } from '../storage/scan-state';
 import { issueFacts, statusCategoryOf } from './issue-facts';
@@ -85,6 +87,10 @@ export const CARD_MEASUREMENTS = {
 
 /** Active outcomes a project may have at once: each card's chart is part of the page's answer. */
 export const MAX_ACTIVE_OUTCOMES = 100;
+/** The roster lock outlives a UI function (25 s), so a holder Forge stopped cannot still write once it runs out. */
+const ROSTER_LOCK_SECONDS = 30;
+/** How long a change waits for another change of the roster (a list and one write, well under a second). */
+const ROSTER_WAIT_MS = 8_000;
 
 /** Where the newest measurements a card gets start: within the count and the bytes of CARD_MEASUREMENTS. */
 function cardWindowStart(o: Outcome): number {
@@ -166,10 +172,12 @@ export async function createOutcome(
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
   checkDueDate(input.draft.dueDate, undefined, clock.now());
-  await checkAmongActive(projectKey, { id: input.id, name: input.draft.name });
   return toView(
-    await outcomesStore.createOutcome(projectKey, input.draft, call.accountId, clock.now(), {
-      ...(input.id ? { id: input.id } : {}),
+    await underRoster(projectKey, async () => {
+      await checkAmongActive(projectKey, { id: input.id, name: input.draft.name });
+      return outcomesStore.createOutcome(projectKey, input.draft, call.accountId, clock.now(), {
+        ...(input.id ? { id: input.id } : {}),
+      });
     }),
   );
 }
@@ -184,14 +192,18 @@ export async function updateOutcome(
   // The date is judged against the one the person edited. An outcome gone, or defined anew since the version they
   // saw, is for the store to say (not found, or a conflict), not the date.
   const stored = await outcomesStore.getOutcome(projectKey, input.id);
-  if (stored && (stored.definedAt ?? stored.version) <= input.version) {
-    checkDueDate(input.draft.dueDate, stored.dueDate, clock.now());
-    // A name kept as it was is not judged again: outcomes named alike before this rule can still be edited.
-    if (stored.status === 'active' && nameKey(input.draft.name) !== nameKey(stored.name))
-      await checkAmongActive(projectKey, { id: input.id, name: input.draft.name });
-  }
+  const update = () =>
+    outcomesStore.updateOutcome(projectKey, input.id, input.draft, input.version, clock.now());
+  if (!stored || (stored.definedAt ?? stored.version) > input.version) return toView(await update());
+  checkDueDate(input.draft.dueDate, stored.dueDate, clock.now());
+  // A name kept as it was is not judged again: outcomes named alike before this rule can still be edited.
+  if (stored.status !== 'active' || nameKey(input.draft.name) === nameKey(stored.name))
+    return toView(await update());
   return toView(
-    await outcomesStore.updateOutcome(projectKey, input.id, input.draft, input.version, clock.now()),
+    await underRoster(projectKey, async () => {
+      await checkAmongActive(projectKey, { id: input.id, name: input.draft.name });
+      return update();
+    }),
   );
 }
 
@@ -215,16 +227,38 @@ export async function reopenOutcome(
 ): Promise<OutcomeView> {
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
-  const stored = await outcomesStore.getOutcome(projectKey, input.id);
-  await checkAmongActive(projectKey, { id: input.id, name: stored?.name });
-  return toView(await outcomesStore.reopenOutcome(projectKey, input.id, input.version, clock.now()));
+  return toView(
+    await underRoster(projectKey, async () => {
+      const stored = await outcomesStore.getOutcome(projectKey, input.id);
+      await checkAmongActive(projectKey, { id: input.id, name: stored?.name });
+      return outcomesStore.reopenOutcome(projectKey, input.id, input.version, clock.now());
+    }),
+  );
+}
+
+/**
+ * Runs a change that makes an outcome active or gives an active one a new name under the project's roster lock,
+ * so the check of names and of the cap and the write it allows are one step: two creates at once would both pass
+ * a check each read before the other wrote.
+ */
+function underRoster<T>(projectKey: string, work: () => Promise<T>): Promise<T> {
+  return whileHolding(
+    keys.outcomeRosterLock(projectKey),
+    {
+      ttlSeconds: ROSTER_LOCK_SECONDS,
+      waitMs: ROSTER_WAIT_MS,
+      busy: () =>
+        new ConflictError('Another outcome of this project is being saved right now: try again in a moment.'),
+    },
+    work,
+  );
 }
 
 /**
  * Checks an outcome that is or becomes active (`id`: absent for a new one without a form id) against the other
  * active ones: its name must be its own, as pickers list outcomes by name; and one more is refused when the project
- * has MAX_ACTIVE_OUTCOMES, but not the same request sent again (its outcome is already active). Two made at the same
- * moment may both pass: the bound keeps the page's answer in size, and one over it does not break it.
+ * has MAX_ACTIVE_OUTCOMES, but not the same request sent again (its outcome is already active). Called under the
+ * roster lock (underRoster).
  */
 async function checkAmongActive(
   projectKey: string,

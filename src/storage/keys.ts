@@ -4,6 +4,7 @@
  *
  *   outcome:{projectKey}:{outcomeId}              an outcome (value: StoredOutcome)
  *   outcome-rev:{projectKey}:{outcomeId}:{n}      claim of version n (FAIL_IF_EXISTS, expires after 20 minutes)
+ *   outcome-roster-lock:{projectKey}              held while an outcome is made, renamed or reopened (lock entity)
  *   {any claim of a version}:after:{claimer}      the place of that claim's claimer, taken once its invocation
  *                                                 stopped before it wrote (storage/kv.ts, claimVersion)
  *   settings:{projectKey}                         what the admin stored (partial settings + version)
@@ -105,6 +106,7 @@ export const keys = {
   outcome: (p: string, id: string) => key('outcome', checkProjectKey(p), segment(id, 'id')),
   outcomeRevision: (p: string, id: string, version: number) =>
     key('outcome-rev', checkProjectKey(p), segment(id, 'id'), String(version)),
+  outcomeRosterLock: (p: string) => key('outcome-roster-lock', checkProjectKey(p)),
   settings: (p: string) => key('settings', checkProjectKey(p)),
   settingsPrefix: 'settings:',
   settingsRevision: (p: string, version: number) => key('settings-rev', checkProjectKey(p), String(version)),

@@ -13,7 +13,10 @@ let app: WorkbenchApp;
 beforeEach(() => {
   app = aProjectPageApp();
 });
-afterEach(() => app.close());
+afterEach(() => {
+  jest.restoreAllMocks();
+  app.close();
+});
 
 const call = <T>(fn: string, payload: unknown) => callPage<T>(app, fn, payload, 'admin');
 const create = (name: string, extra: Record<string, unknown> = {}) =>
@@ -76,4 +79,43 @@ it('refuses a second active outcome named alike, when made, renamed or reopened;
     'draft.name':
       'An active outcome is already named "Fewer abandoned carts": give this one a name of its own.',
   });
+});
+
+it('two people naming an outcome alike at the same moment: one is saved, the other hears the name is taken', async () => {
+  // Storage is slow, as a busy site's may be: a listing takes 300 ms and a write 500 ms, so each request reads
+  // the others' names before any of them is written.
+  const answer = app.kvs.handle.bind(app.kvs);
+  jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+    const ms = { '/api/v1/query': 300, '/api/v1/set': 500 }[path] ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return answer(path, init);
+  });
+  const answers = await Promise.all([
+    create('Fewer abandoned carts'),
+    create('fewer abandoned CARTS'),
+    create(' Fewer abandoned carts '),
+  ]);
+  expect(answers.filter((a) => a.ok)).toHaveLength(1);
+  for (const refused of answers.filter((a) => !a.ok))
+    expect(fieldsOf(refused)).toEqual({
+      'draft.name': expect.stringMatching(
+        /^An active outcome is already named "\s*fewer abandoned carts\s*"/i,
+      ),
+    });
+  const other = dataOf(await create('Faster checkout'));
+  const third = dataOf(await create('Happier support'));
+  // Two renames to one new name at once: one is kept.
+  const renames = await Promise.all(
+    [other, third].map((o) =>
+      call('updateOutcome', {
+        id: o.id,
+        version: o.version,
+        draft: anOutcomeDraft({ name: 'Quicker refunds' }),
+      }),
+    ),
+  );
+  expect(renames.filter((a) => a.ok)).toHaveLength(1);
+  const page = dataOf(await call<{ outcomes: OutcomeView[] }>('load', {}));
+  const names = page.outcomes.filter((o) => o.status === 'active').map((o) => o.name.trim().toLowerCase());
+  expect(new Set(names).size).toBe(names.length);
 });
