@@ -51,6 +51,7 @@ import {
   matchingKeys,
   recordBulkKillIntent,
   recordedDecisions,
+  refusePastDates,
   requireDecider,
 } from './kill-review';
 import { statusCategoryOf } from './issue-facts';
@@ -202,6 +203,14 @@ export async function startBulkDecision(
   const jobKey = keys.bulkJob(projectKey, input.idempotencyKey);
   const existing = await kvs.get<StoredBulkJob>(jobKey);
   if (existing) return resume(call, existing, clock);
+  // Each item's decision runs later, as background work, which no longer judges the dates: they are judged here.
+  refusePastDates(input.decision, clock.now());
+  // "Only while unlinked" stands in for the still-flagged check, which is right for a relink only: a kill or keep
+  // sent with it would act on open work no scan flagged.
+  if ('keys' in input.selection && input.selection.onlyUnlinked && input.decision.kind !== 'relink')
+    throw new ValidationError(
+      'Only a relink may be limited to items serving no outcome: nothing was started.',
+    );
   const actorName = await JiraClient.asUser()
     .myselfName()
     .catch(() => null); // a missing name must not block the work

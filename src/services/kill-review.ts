@@ -776,7 +776,7 @@ export async function decide(
 }
 
 /** A Keep's snooze and new kill dates must lie ahead: a past one would be no decision at all. */
-function refusePastDates(decision: Decision, now: Date): void {
+export function refusePastDates(decision: Decision, now: Date): void {
   if (decision.kind !== 'keep') return;
   // Judged by the earliest day anyone can still call today: west of UTC, the evening's today is UTC's yesterday.
   const today = earliestLocalDay(now);

@@ -723,6 +723,57 @@ describe('bulk Keep and Relink', () => {
       expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).outcomeId).toBe(outcomeId);
   });
 
+  it.each([
+    ['a snooze day', { snoozeUntil: '2020-01-01' }, 'decision.snoozeUntil'],
+    ['a kill date', { killCriteria: { deadline: '2020-01-01' } }, 'decision.killCriteria.deadline'],
+  ])(
+    'refuses a Keep of many with %s already passed, as it refuses one, and keeps none',
+    async (_, dates, field) => {
+      const items = [flagged(1), flagged(2)];
+      const answer = await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-keep-past',
+        decision: { kind: 'keep', reason: 'Wanted this quarter', ...dates },
+        selection: { keys: items },
+      });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION', fields: { [field]: expect.any(String) } },
+      });
+      await drain();
+      expect(await logRows()).toEqual([]);
+      for (const k of items)
+        expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).zombie).toBe('true');
+    },
+  );
+
+  it.each([
+    ['kill', { kind: 'kill', reason: 'Not wanted' }],
+    ['keep', { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' }],
+  ])(
+    'refuses a %s sent as "only while unlinked", which would pass over the still-flagged check',
+    async (_, decision) => {
+      const live = app.jira.store.createIssue({
+        projectKey: P,
+        type: 'Story',
+        summary: 'Checkout redesign, in flight',
+        status: 'In Progress',
+        statusCategory: 'indeterminate',
+      }).key;
+      const answer = await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-unlinked-crafted',
+        decision,
+        selection: { keys: [live], onlyUnlinked: true },
+      });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION', message: expect.stringMatching(/^Only a relink may be limited/) },
+      });
+      await drain();
+      expect(await logRows()).toEqual([]);
+      expect(app.jira.store.getIssue(live)!.statusCategory).toBe('indeterminate');
+    },
+  );
+
   it('leaves an item the map listed as unlinked but linked elsewhere since, and links one an earlier try linked already', async () => {
     const outcomeId = await anOutcomeThroughPage(app, {}, P);
     const other = await anOutcomeThroughPage(
