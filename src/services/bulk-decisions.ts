@@ -412,7 +412,9 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
       ? []
       : await JiraClient.asApp().bulkFetchIssues(undecided, {
           fields: ['status', 'project'],
-          ...(job.decision.kind === 'relink' && job.onlyUnlinked ? { properties: [ISSUE_PROPERTY_KEY] } : {}),
+          ...((job.decision.kind === 'relink' && job.onlyUnlinked) || job.kind === 'kill'
+            ? { properties: [ISSUE_PROPERTY_KEY] }
+            : {}),
         });
   // An issue moved out of the project answers to its old key under its new one: it is left to its own
   // decision below, which refuses it, and never reaches the bulk transition.
@@ -423,6 +425,10 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   // Each item is decided as the app: only those the person may see and edit (and, for a Kill, transition and
   // resolve), asked per issue since a security level can hide one issue of a project they may browse.
   const refused = await missingItemRights(job.accountId, issues, job.kind);
+  /** When each fetched item's flag was raised: a Kill's intent keeps it (see act in kill-review.ts). */
+  const flaggedAt = new Map(
+    issues.map((i) => [i.key, readLens(i.properties?.[ISSUE_PROPERTY_KEY]).flag?.flaggedAt] as const),
+  );
   let bulkClosing = new Map<string, string>();
   if (job.kind === 'kill') {
     if (job.method === null) {
@@ -432,7 +438,10 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
     if (job.method === 'bulk-transition')
       bulkClosing = await closeByBulkTransition(
         job,
-        issues.filter((i) => !refused.has(i.key)),
+        // Only items still flagged: one decided since it was listed is left to its own decision, which refuses it.
+        issues.filter(
+          (i) => !refused.has(i.key) && readLens(i.properties?.[ISSUE_PROPERTY_KEY]).zombie === 'true',
+        ),
         settings,
         clock,
       );
@@ -485,6 +494,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
           jobId: job.jobId,
           at: clock.now().toISOString(),
           transition,
+          flaggedAt: flaggedAt.get(issueKey),
         });
       // Decided by an earlier try: its log row stands (a decision would only replay it).
       if (!decidedBefore(issueKey))
@@ -600,6 +610,8 @@ async function closeByBulkTransition(
           jobId: job.jobId,
           at: clock.now().toISOString(),
           transition: input.name,
+          flaggedAt: readLens(issues.find((i) => i.key === key)?.properties?.[ISSUE_PROPERTY_KEY]).flag
+            ?.flaggedAt,
         });
         sent.set(key, input.name);
       }

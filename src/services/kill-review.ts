@@ -660,6 +660,8 @@ export interface DecisionIntent {
    * alone until the job is over.
    */
   jobId?: string;
+  /** When the flag this decision answers was raised (absent in older intents, or for an item not flagged). */
+  flaggedAt?: string;
 }
 
 interface LensMarker {
@@ -847,6 +849,7 @@ export async function recordBulkKillIntent(
     jobId: string;
     at: string;
     transition: string;
+    flaggedAt: string | undefined;
   },
 ): Promise<void> {
   const intentKey = keys.decisionIntent(projectKey, idempotencyKey);
@@ -865,6 +868,7 @@ export async function recordBulkKillIntent(
       comment: 'none',
       transition: o.transition,
       closingAt: o.at,
+      ...(o.flaggedAt ? { flaggedAt: o.flaggedAt } : {}),
     } satisfies DecisionIntent,
     // Nothing may read a close months later as this kill: the intent goes with the job.
     { ttl: BULK_INTENT_TTL },
@@ -1042,6 +1046,24 @@ async function act(
   // its own fields. (Intents of older versions may not hold the decision.)
   if (intent?.decision && JSON.stringify(intent.decision) !== JSON.stringify(decision))
     throw reusedRequestId();
+  // The same decision, made by another request on the flag this one answers (a second tab, a second bulk job),
+  // while this one's intent waited (a bulk records it before its transition): that decision stands. Resumed, this
+  // one would log and comment the item a second time.
+  if (
+    intent &&
+    marker &&
+    marker.idempotencyKey !== idempotencyKey &&
+    marker.kind === decision.kind &&
+    lens.zombie !== 'true' &&
+    (await decidedSinceFlag(projectKey, marker, intent.flaggedAt))
+  ) {
+    // Nothing of this request's own was begun on the issue: its intent goes, so no sweep completes it later.
+    if (intent.comment === 'none') {
+      await check();
+      await kvs.delete(intentKey);
+    }
+    throw await decidedMeanwhile(projectKey, issueKey, marker);
+  }
   // A retry of this request (its lens written, or its intent recorded) finishes it; anything else is new.
   const resuming = marker?.idempotencyKey === idempotencyKey || !!intent;
   // An item decided by another request since the caller listed it (in another tab, by someone else) is no
@@ -1113,6 +1135,7 @@ async function act(
       at,
       rules: firedRules,
       ...(decision.kind === 'relink' ? { previousOutcomeId: lens.outcomeId } : {}),
+      ...(lens.flag ? { flaggedAt: lens.flag.flaggedAt } : {}),
       // Recorded right before a kill's transition is sent.
       ...(decision.kind === 'kill' ? { closingAt: clock.now().toISOString() } : {}),
       comment: 'none',
@@ -1279,6 +1302,22 @@ const DECIDED: Record<Decision['kind'], string> = { kill: 'killed', keep: 'kept'
  * The refusal of a new decision on an item another request decided: who decided it and when, as that decision's
  * log row says, or the intent of one still being made.
  */
+/**
+ * Whether the decision `marker` names was asked once the flag raised at `flaggedAt` was up, so on that same flag
+ * (an older one, made before the item was flagged again, is not). Unknown when the flag's time is not known.
+ */
+async function decidedSinceFlag(
+  projectKey: string,
+  marker: LensMarker,
+  flaggedAt: string | undefined,
+): Promise<boolean> {
+  if (!flaggedAt) return false;
+  const at =
+    (await recordedDecision(projectKey, marker.idempotencyKey))?.at ??
+    (await kvs.get<DecisionIntent>(keys.decisionIntent(projectKey, marker.idempotencyKey)))?.at;
+  return at !== undefined && at >= flaggedAt;
+}
+
 async function decidedMeanwhile(
   projectKey: string,
   issueKey: string,

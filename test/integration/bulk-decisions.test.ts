@@ -5,7 +5,12 @@
  */
 import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import type { Answer } from '../../src/contract/answer';
-import type { BulkJobData, DecisionLogData, ZombieQueueData } from '../../src/contract/project-page';
+import type {
+  BulkJobData,
+  DecideData,
+  DecisionLogData,
+  ZombieQueueData,
+} from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { completeInterruptedDecisions } from '../../src/services/kill-review';
 import { listAll } from '../../src/storage/kv';
@@ -892,6 +897,92 @@ describe('an issue moved out of the project', () => {
     });
     expect(lensOfMoved()).toMatchObject({ version: 1, zombie: 'true' });
     expect(await logRows()).toEqual([]);
+  });
+});
+
+describe('the same items killed by two requests at once', () => {
+  beforeEach(() => {
+    app = newApp();
+  });
+  const intentsLeft = () =>
+    runInInvocation({ accountId: null, moduleKey: 'test', installContext: app.installContext }, () =>
+      listAll(keys.decisionIntentPrefix(P)),
+    );
+  const slowBulkTransition = (times: number, ms: number) =>
+    app.jira.faults.inject({
+      kind: 'latency',
+      ms,
+      times,
+      match: { method: 'POST', pathIncludes: '/bulk/issues/transition' },
+    });
+
+  it('a Kill in another tab while the bulk transition runs: the item is logged and commented once, and the job says it was decided meanwhile', async () => {
+    const items = Array.from({ length: 6 }, (_, i) => flagged(i));
+    const target = items[5]!;
+    slowBulkTransition(1, 1_500);
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-meets-one',
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { keys: items },
+      }),
+    );
+    const running = drain();
+    // The bulk has recorded its items' intents and waits for Jira's transition: the items are still open.
+    for (let waited = 0; (await intentsLeft()).length < items.length; waited += 20) {
+      if (waited > 15_000) throw new Error('the bulk never recorded its intents');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const single = ok(
+      await page<DecideData>(
+        'decide',
+        {
+          issueKey: target,
+          idempotencyKey: 'kill-by-hand-1',
+          decision: { kind: 'kill', reason: 'Killing this one by hand' },
+        },
+        'admin',
+      ),
+    );
+    expect(single.replayed).toBe(false);
+    await running;
+    const rows = (await logRows()).filter((r) => r.issueKey === target);
+    expect(rows.map((r) => r.reason)).toEqual(['Killing this one by hand']);
+    expect(commentsOf(target)).toBe(1);
+    const done = await job('bulk-kill-meets-one');
+    expect(done).toMatchObject({ decided: 5 });
+    expect(done.failed).toEqual([
+      { key: target, message: expect.stringMatching(new RegExp(`^${target} was decided meanwhile by`)) },
+    ]);
+    // Nothing is left for the sweep to complete as a second kill.
+    expect(await intentsLeft()).toEqual([]);
+  });
+
+  it('two bulk Kills of the same items from two tabs log, close and comment each item once', async () => {
+    const items = Array.from({ length: 4 }, (_, i) => flagged(i));
+    slowBulkTransition(2, 800);
+    for (const [jobId, user] of [
+      ['bulk-two-tabs-a', 'member'],
+      ['bulk-two-tabs-b', 'admin'],
+    ] as const)
+      ok(
+        await page<BulkJobData>(
+          'bulkDecide',
+          {
+            idempotencyKey: jobId,
+            decision: { kind: 'kill', reason: `Nobody wants these (${user})` },
+            selection: { keys: items },
+          },
+          user,
+        ),
+      );
+    await drain();
+    expect((await logRows()).map((r) => r.issueKey).sort()).toEqual([...items].sort());
+    expect(items.map(commentsOf)).toEqual(items.map(() => 1));
+    const [a, b] = [await job('bulk-two-tabs-a'), await job('bulk-two-tabs-b', 'admin')];
+    expect(a.decided + b.decided).toBe(items.length);
+    expect(a.failed.length + b.failed.length).toBe(items.length);
+    expect(await intentsLeft()).toEqual([]);
   });
 });
 
