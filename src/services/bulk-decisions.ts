@@ -36,6 +36,7 @@ import {
   StorageLimitError,
   ValidationError,
   retryAfterStorageMinute,
+  toErrorAnswer,
 } from '../errors';
 import { JiraClient } from '../jira/client';
 import { spreadRetryAfterSeconds } from '../scan/pacing';
@@ -435,6 +436,12 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
       job.method = (await bulkTransitionFits(settings, rights)) ? 'bulk-transition' : 'one-by-one';
       await save(job, clock);
     }
+    // The settings are read again for each chunk: a kill transition an admin renamed since the job began may no
+    // longer set the kill's resolution, which a bulk transition cannot send. The rest is closed one by one.
+    if (job.method === 'bulk-transition' && !transitionSetsResolution(settings)) {
+      job.method = 'one-by-one';
+      await save(job, clock);
+    }
     if (job.method === 'bulk-transition')
       bulkClosing = await closeByBulkTransition(
         job,
@@ -515,13 +522,36 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
         job.attempts[issueKey] = tries;
         return next(busy ? (e.retryAfterSeconds ?? BUSY_RETRY_SECONDS) : SERVER_ERROR_RETRY_SECONDS);
       }
-      job.failed.push({ key: issueKey, message: e instanceof Error ? e.message : String(e) });
+      job.failed.push({
+        key: issueKey,
+        message: await failureMessage(e, issueKey, job.kind === 'kill'),
+      });
     }
     job.pending = job.pending.slice(1);
     await save(job, clock);
   }
   if (job.pending.length > 0) return next();
   return finish(job, clock);
+}
+
+/**
+ * What the job says of an item it could not decide, in the words the surfaces use for the error: Jira's own text
+ * (a server's body) is no message to a person. A Kill's item closed already (by the bulk transition, or by an
+ * earlier try of its own) though not logged is said to be closed: "not decided" alone would have the person look
+ * for it among the open ones.
+ */
+async function failureMessage(e: unknown, issueKey: string, kill: boolean): Promise<string> {
+  const why = toErrorAnswer(e).message;
+  // Only a failure of Jira or storage leaves a kill half done; a refusal (decided meanwhile, no right) did nothing.
+  const failed = e instanceof JiraHttpError || e instanceof JiraResponseError || unanswered(e);
+  if (!kill || !failed) return why;
+  const closed = await JiraClient.asApp()
+    .getIssue(issueKey, { fields: ['status'] })
+    .then((issue) => statusCategoryOf(issue) === 'done')
+    .catch(() => false);
+  return closed
+    ? `${issueKey} is closed, but its kill was not finished (its log row and comment): ${why.replace(/ Please try again\.$/, '')} Resume finishes it.`
+    : why;
 }
 
 /**
@@ -562,10 +592,17 @@ async function finish(job: StoredBulkJob, clock: Clock): Promise<StepOutcome> {
  * resolution itself (one named like the resolution, as the single Kill uses without a field), and only when
  * both the person and the app, which calls it, hold the global bulk-change permission.
  */
-async function bulkTransitionFits(settings: Settings, rights: PersonRights): Promise<boolean> {
-  if (!rights.bulkChange) return false;
+/**
+ * Whether the kill's transition is named as its resolution: Jira's bulk transition sends no fields, so it closes
+ * an item as the kill would only through a transition of the resolution's own name.
+ */
+function transitionSetsResolution(settings: Settings): boolean {
   const name = settings.kill.transitionName ?? settings.kill.resolutionName;
-  if (name.toLowerCase() !== settings.kill.resolutionName.toLowerCase()) return false;
+  return name.toLowerCase() === settings.kill.resolutionName.toLowerCase();
+}
+
+async function bulkTransitionFits(settings: Settings, rights: PersonRights): Promise<boolean> {
+  if (!rights.bulkChange || !transitionSetsResolution(settings)) return false;
   try {
     return await mayBulkChange(JiraClient.asApp());
   } catch (e) {

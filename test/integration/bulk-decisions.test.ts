@@ -5,6 +5,7 @@
  */
 import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import type { Answer } from '../../src/contract/answer';
+import type { SettingsData } from '../../src/contract/settings';
 import type {
   BulkJobData,
   DecideData,
@@ -1058,6 +1059,93 @@ describe('a scan run while a bulk Kill is under way', () => {
     await sweep();
     await running;
     await expectKilledOnceByMember(items, 'bulk-kill-swept-closed');
+  });
+});
+
+describe('a bulk Kill whose kill transition an admin renames while it runs', () => {
+  it('closes every item with the kill resolution: the chunks after the change are closed one by one', async () => {
+    app = newApp();
+    const items = Array.from({ length: 60 }, (_, i) => flagged(i));
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-renamed',
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { keys: items },
+      }),
+    );
+    await app.queue.runDue({ maxEvents: 1 }); // the first chunk, by Jira's bulk transition
+    expect(callsTo('POST', BULK_TRANSITION)).toBe(1);
+    // The kill's transition is now "Done", its resolution still "Won't Do": a bulk transition cannot send it.
+    const settingsCall = <T>(fn: string, payload: unknown) =>
+      app.invoke('outcome-lens-settings', fn, payload, { user: 'admin', projectKey: P }) as Promise<
+        Answer<T>
+      >;
+    const loaded = ok(await settingsCall<SettingsData>('load', {}));
+    const next = structuredClone(loaded.settings);
+    next.kill.transitionName = 'Done';
+    ok(await settingsCall('save', { version: loaded.version, settings: next }));
+    await drain();
+    expect(await job('bulk-kill-renamed')).toMatchObject({ status: 'done', decided: 60, failed: [] });
+    expect(callsTo('POST', BULK_TRANSITION)).toBe(1);
+    expect(items.map((k) => app.jira.store.getIssue(k)!.resolution)).toEqual(items.map(() => "Won't Do"));
+  });
+});
+
+describe('what a bulk decision says of an item Jira kept failing', () => {
+  beforeEach(() => {
+    app = newApp();
+  });
+
+  it('names it in the words the page uses for a Jira failure, not Jira’s own text', async () => {
+    const items = Array.from({ length: 6 }, (_, i) => flagged(i));
+    const broken = items[3]!;
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      times: 10,
+      match: { method: 'PUT', pathIncludes: `/issue/${broken}/properties/` },
+    });
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-keep-failing',
+        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' },
+        selection: { keys: items },
+      }),
+    );
+    await drain();
+    expect((await job('bulk-keep-failing')).failed).toEqual([
+      { key: broken, message: 'Jira could not complete the request (HTTP 500). Please try again.' },
+    ]);
+  });
+
+  it('says a Kill’s item is closed when only its comment kept failing, and Resume finishes it', async () => {
+    const items = Array.from({ length: 5 }, (_, i) => flagged(i));
+    const broken = items[3]!;
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      times: 3,
+      match: { method: 'POST', pathIncludes: `/issue/${broken}/comment` },
+    });
+    const started = {
+      idempotencyKey: 'bulk-kill-comment-failing',
+      decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+      selection: { keys: items },
+    };
+    ok(await page<BulkJobData>('bulkDecide', started));
+    await drain();
+    expect(app.jira.store.getIssue(broken)!.statusCategory).toBe('done');
+    expect((await job('bulk-kill-comment-failing')).failed).toEqual([
+      {
+        key: broken,
+        message: `${broken} is closed, but its kill was not finished (its log row and comment): Jira could not complete the request (HTTP 500). Resume finishes it.`,
+      },
+    ]);
+    ok(await page<BulkJobData>('bulkDecide', started));
+    await drain();
+    expect(await job('bulk-kill-comment-failing')).toMatchObject({ status: 'done', decided: 5, failed: [] });
+    expect(commentsOf(broken)).toBe(1);
+    expect((await logRows()).filter((r) => r.issueKey === broken)).toHaveLength(1);
   });
 });
 
