@@ -200,7 +200,12 @@ const DONE_DAYS = 2;
 /** The run is over: later copies of its events do nothing, and the project is free for the next run. */
 async function endRun(projectKey: string, runId: string): Promise<void> {
   await kvs.set(keys.scanDone(projectKey, runId), true, { ttl: { value: DONE_DAYS, unit: 'DAYS' } });
-  await clearCursor(projectKey);
+  await tidyEndedRun(projectKey, runId);
+}
+
+/** Removes an ended run's cursor and lease: only its own, as a newer run may hold the project by now. */
+async function tidyEndedRun(projectKey: string, runId: string): Promise<void> {
+  if ((await loadCursor<ScanCursor>(projectKey))?.runId === runId) await clearCursor(projectKey);
   await releaseScanLease(projectKey, runId);
 }
 
@@ -511,6 +516,21 @@ async function recordFinishedRun(working: ScanCursor, clock: () => number): Prom
   // An incremental run read a part of the backlog: the figures stay those of the last full rescan.
   if (incremental) summary.health = healthFigures(await loadHealthSnapshot<StoredHealth>(projectKey));
   await saveRunSummary(projectKey, summary);
+  if (!working.dryRun && !incremental)
+    await saveHealthSnapshot(projectKey, {
+      ...summary.health,
+      idleQuantiles: quantilesOfHistogram(working.idleDays),
+      at: summary.finishedAt,
+      runId,
+    });
+  if (!working.dryRun && !incremental && summary.finishedAt)
+    await saveAggregates(projectKey, {
+      ...(working.aggregates ?? emptyAggregates()),
+      runId,
+      at: summary.finishedAt,
+    });
+  // Last: a full rescan is taken as the last one only once its figures are stored, so a run that could not store
+  // them leaves the next run a full one, not an incremental one over figures a week old.
   if (!working.dryRun) {
     const watermark: ScanWatermark = {
       // Its window slid: the start it was planned from stays the next run's, so nothing it dropped is lost.
@@ -530,19 +550,6 @@ async function recordFinishedRun(working: ScanCursor, clock: () => number): Prom
     };
     await kvs.set(keys.scanWatermark(projectKey), watermark);
   }
-  if (!working.dryRun && !incremental)
-    await saveHealthSnapshot(projectKey, {
-      ...summary.health,
-      idleQuantiles: quantilesOfHistogram(working.idleDays),
-      at: summary.finishedAt,
-      runId,
-    });
-  if (!working.dryRun && !incremental && summary.finishedAt)
-    await saveAggregates(projectKey, {
-      ...(working.aggregates ?? emptyAggregates()),
-      runId,
-      at: summary.finishedAt,
-    });
   return summary;
 }
 
@@ -712,7 +719,12 @@ export async function runScanInvocation(
     if (retryCount === 0) return { status: 'yielded', runId };
     await kvs.set(stepKey, { at: clock(), retry: retryCount }, { ttl: stepTtl });
   }
-  if ((await kvs.get(keys.scanDone(projectKey, runId))) !== undefined) return { status: 'yielded', runId };
+  if ((await kvs.get(keys.scanDone(projectKey, runId))) !== undefined) {
+    // Over, but its end may have stopped after the done mark (storage failed the cursor's delete): what it left of
+    // its own goes now, so the project is free for the next run and that run does not take this one for abandoned.
+    if (part === undefined) await tidyEndedRun(projectKey, runId);
+    return { status: 'yielded', runId };
+  }
   if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS))) {
     // A run a person asked for (Scan now answered "started") while another holds the project is recorded as not
     // started, so the page shows it rather than a run that never appears. A scheduled copy, or a later step,
@@ -764,16 +776,18 @@ export async function runScanInvocation(
   committed.counters.invocations += 1;
   if (!ours) {
     if (stored && part === undefined) {
-      // The run whose cursor this is lost its lease (its invocations stopped): its summary ends here.
-      await saveRunSummary(
-        projectKey,
-        summaryOf(
-          stored,
-          'failed',
-          new Date(clock()).toISOString(),
-          'Stopped before it finished: no invocation of it ran for the lease time, and a later run took over.',
-        ),
-      );
+      // The run whose cursor this is lost its lease (its invocations stopped): its summary ends here. One whose
+      // end was recorded (its done mark) finished, and only its tidying failed: its summary stands.
+      if ((await kvs.get(keys.scanDone(projectKey, stored.runId))) === undefined)
+        await saveRunSummary(
+          projectKey,
+          summaryOf(
+            stored,
+            'failed',
+            new Date(clock()).toISOString(),
+            'Stopped before it finished: no invocation of it ran for the lease time, and a later run took over.',
+          ),
+        );
       await endAbandonedRun(projectKey, stored);
     }
     // Kept before any other side effect: when Forge stops this invocation at its time limit, the queue's retry
