@@ -537,15 +537,16 @@ const BE_TARGET_RE = new RegExp(
   'i',
 );
 /**
- * Today's value said with "at": "currently at 40", "at 40 today". A baseline, not where the metric should get to,
+ * Today's value said with "at" or "currently": "currently at 40", "currently 40", "at 40 today". A baseline, not where the metric should get to,
  * so the target is looked for elsewhere ("errors at 40 today to be 20").
  */
 const AT_NOW_BEFORE_RE = new RegExp(
-  `\\b(?:currently|presently|now|today|still)\\s+(?:sits?\\s+|stands?\\s+)?at\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
+  `\\b(?:(?:currently|presently|now|today|still)\\s+(?:sits?\\s+|stands?\\s+)?at|currently|presently)\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
   'i',
 );
+/** "at 40% today", and today's value said aside: "checkout time, about 90 seconds today, to fall". */
 const AT_NOW_AFTER_RE = new RegExp(
-  `\\bat\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}(?=,?\\s+(?:today|now|currently|at\\s+present|at\\s+the\\s+moment)\\b)`,
+  `(?:\\bat\\s+|,\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}(?=,?\\s+(?:today|now|currently|at\\s+present|at\\s+the\\s+moment)\\b)`,
   'i',
 );
 
@@ -907,6 +908,9 @@ const LIST_JOIN_RE = /\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+/;
 /** A metric's name in a list: a few words, none that starts a clause ("users who add and save items"). */
 const LISTED_NAME_RE = /^[\p{L}\p{N}][\p{L}\p{N}\s'’/-]*$/u;
 const CLAUSE_WORD_RE = /\b(?:who|that|which|where|when|if|than|as|not)\b/i;
+/** Today's value said between commas ("tickets, currently 400, to drop"), or a bare number: no metric's name. */
+const VALUE_ASIDE_RE =
+  /^(?:currently|now|today|presently|at\s+present|about|around|roughly|approximately|some)\b|\b(?:today|now|currently|at\s+present)$|^[-+−]?\d[\d.,]*$/i;
 const MAX_LISTED_WORDS = 5;
 
 /** The numbers come next: "by 10%", "below 2%", "from 40% to 30%". */
@@ -932,6 +936,7 @@ function listedAfter(raw: string, first: string, numbers: string | null): string
     LISTED_NAME_RE.test(item) &&
     !CLAUSE_WORD_RE.test(item) &&
     !NOT_A_METRIC_START.test(item) &&
+    !VALUE_ASIDE_RE.test(item) &&
     item.split(/\s+/).length <= MAX_LISTED_WORDS;
   return items.every(isName) ? items.slice(1, MAX_EXPECTATIONS) : [];
 }
@@ -1188,8 +1193,7 @@ function metricWithoutVerb(
 /** The first amount that is not a year or part of a date: "conversion 3% by 2027-03-01" gives 3%. */
 function loneAmountMatch(clause: string): RegExpExecArray | null {
   const amount = NUM_UNIT_RE.exec(clause);
-  if (amount === null || /^\d{4}$/.test(amount[1] ?? '') || saysADate(clause.slice(amount.index)))
-    return null;
+  if (amount === null || readsAsYear(amount) || saysADate(clause.slice(amount.index))) return null;
   return amount;
 }
 
@@ -1257,13 +1261,13 @@ function readAmounts(
     // says who ("users aged 18 to 25 to rise").
     const to = TO_RE.exec(reading ? blankedAfterVerb(reading.afterVerb, clause) : clause);
     const be = to || reading ? null : BE_TARGET_RE.exec(clause);
-    if (to && !(ISO_DATE_RE.test(to[0]) || NUMERIC_DATE_RE.test(to[0]) || /^\d{4}$/.test(to[1] ?? ''))) {
+    if (to && !(ISO_DATE_RE.test(to[0]) || NUMERIC_DATE_RE.test(to[0]) || readsAsYear(to))) {
       target = amountValue(to);
       unit = unitOf(to) ?? unit;
-    } else if (be && !/^\d{4}$/.test(be[1] ?? '')) {
+    } else if (be && !readsAsYear(be)) {
       target = amountValue(be);
       unit = unitOf(be) ?? unit;
-    } else if (by && !/^\d{4}$/.test(by[1] ?? '') && !saysADate(clause.slice(by.index))) {
+    } else if (by && !readsAsYear(by) && !saysADate(clause.slice(by.index))) {
       unit = unit ?? unitOf(by);
       notes.push(`"${by[0].trim()}" ${RELATIVE_NOTE}`);
     }
@@ -1297,6 +1301,14 @@ function blankedAfterVerb(afterVerb: string, clause: string): string {
 }
 
 /** "by 1 March", "by 31/12/2027": a "by" that starts a date, not a relative change. */
+/**
+ * An amount that is a year: four digits from 1900 to 2099 with no unit ("by 2027", "to 2030"). Another four-digit
+ * number is an amount ("to grow to 5000", "reach 1500"), as is a year-like one with a unit ("to 2000 ms").
+ */
+function readsAsYear(amount: RegExpExecArray): boolean {
+  return /^(?:19|20)\d{2}$/.test(amount[1] ?? '') && amount[2] === undefined && !currencyOf(amount[0]);
+}
+
 function saysADate(fromBy: string): boolean {
   return DAY_MONTH_RE.exec(fromBy)?.index === 0 || NUMERIC_DATE_RE.exec(fromBy)?.index === 0;
 }

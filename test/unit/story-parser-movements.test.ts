@@ -234,3 +234,32 @@ describe('parseStory: a number longer than an amount reads', () => {
     expect(elsewhere.notes.filter((n) => n.includes('more digits'))).toEqual([]);
   });
 });
+
+describe('parseStory: the numbers of a movement as the story gives them', () => {
+  it('reads a four-digit target as an amount; only a bare year from 1900 to 2099 is a year', () => {
+    const movement = (clause: string) => read(`${STORY} We expect ${clause} by 2027-06-30.`)[0]?.slice(1, 3);
+    expect(movement('daily active users to grow to 5000')).toEqual([null, 5000]);
+    expect(movement('daily active users to grow to 5,000')).toEqual([null, 5000]);
+    expect(movement('support tickets to drop to 1000')).toEqual([null, 1000]);
+    expect(movement('weekly orders to reach 1500')).toEqual([null, 1500]);
+    expect(movement('active users to rise from 1000 users to 1500 users')).toEqual([1000, 1500]);
+    expect(movement('page load to fall from 2500 ms to 2000 ms')).toEqual([2500, 2000]);
+    // A year stays a date, not a target.
+    expect(read(`${STORY} We expect churn to fall by 2027.`)[0]?.[2]).toBeNull();
+  });
+
+  it('reads today’s value said aside, between commas, as the baseline and not as a second metric', () => {
+    expect(read(`${STORY} We expect support tickets, currently 400, to drop to 300 by 2027-06-30.`)).toEqual([
+      ['support tickets', 400, 300, 'decrease', '2027-06-30'],
+    ]);
+    expect(
+      read(`${STORY} We expect checkout time, about 90 seconds today, to fall to 60 seconds by 2027-06-30.`),
+    ).toEqual([['checkout time', 90, 60, 'decrease', '2027-06-30']]);
+    // A list of metrics still is one.
+    expect(
+      read(`${STORY} We expect drop-off, returns and complaints to fall by 10% by 2027-06-30.`).map(
+        (e) => e[0],
+      ),
+    ).toEqual(['drop-off', 'returns', 'complaints']);
+  });
+});
