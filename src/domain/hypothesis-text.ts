@@ -58,19 +58,43 @@ const VOWEL_LETTER_CONSONANT_SOUND =
   /^(?:u(?:ni(?:que|form|on|t|vers|fied|lateral|code|corn|cycle)|s[aeiu]|t[aeiou]|r[aeiou]|k\b)|eu|one\b|once\b)/i;
 const SILENT_H = /^(?:hour|honest|honou?r|heir)/i;
 
-/** "a shopper", "an online shopper", "a user", "an hourly worker", an article the owner wrote kept. */
+/** Letters whose spoken name starts with a vowel sound: "an SRE", "an MBA student", "an X-ray technician". */
+const VOWEL_SOUND_LETTER = /^[AEFHILMNORSX]/;
+/** An initialism read letter by letter ("SRE", "HR manager"), or a letter joined by a hyphen ("X-ray"). */
+const SPELLED_LETTERS = /^(?:[A-Z]{2,}(?![a-z])|[A-Z]-)/;
+/** Numbers said with a vowel first: eight, eleven, eighteen, eighty…, eight hundred… ("an 8-year-old"). */
+const VOWEL_SOUND_NUMBER = /^(?:8\d{0,2}|11|18)(?![\d.,])/;
+
+/** "a shopper", "an online shopper", "a user", "an hourly worker", "an SRE", an article the owner wrote kept. */
 function withArticle(persona: string): string {
   if (/^(?:a|an|the|my|our|their|your)\s/i.test(persona)) return persona;
-  const vowelSound =
-    SILENT_H.test(persona) || (/^[aeiou]/i.test(persona) && !VOWEL_LETTER_CONSONANT_SOUND.test(persona));
+  const vowelSound = SPELLED_LETTERS.test(persona)
+    ? VOWEL_SOUND_LETTER.test(persona)
+    : /^\d/.test(persona)
+      ? VOWEL_SOUND_NUMBER.test(persona)
+      : SILENT_H.test(persona) || (/^[aeiou]/i.test(persona) && !VOWEL_LETTER_CONSONANT_SOUND.test(persona));
   return `${vowelSound ? 'an' : 'a'} ${persona}`;
 }
 
+/**
+ * A field typed with the template's own words ("As a shopper", "I want to compare", "so that I save") loses
+ * them: the sentence puts them in, and would say them twice.
+ */
+const TEMPLATE_PERSONA = /^as\s+(?=\S)/i;
+const TEMPLATE_WANT = /^i\s+(?:(?:want|need)\s+(?=\S)|(?=(?:do\s+not|don['’]t|never|would|also|wish)\s))/i;
+const TEMPLATE_BENEFIT = /^so\s+that\s+(?=\S)/i;
+
 /** "As a shopper, I want to bookmark items in the cart, so that I can come back and finish." */
 export function hypothesisSentence(h: Hypothesis): string {
-  const persona = (h.persona ?? '').trim();
-  const intent = (h.intent ?? '').trim().replace(/[.!?]+$/, '');
-  const benefit = (h.benefit ?? '').trim().replace(/[.!?]+$/, '');
+  const persona = (h.persona ?? '').trim().replace(TEMPLATE_PERSONA, '');
+  const intent = (h.intent ?? '')
+    .trim()
+    .replace(/[.!?]+$/, '')
+    .replace(TEMPLATE_WANT, '');
+  const benefit = (h.benefit ?? '')
+    .trim()
+    .replace(/[.!?]+$/, '')
+    .replace(TEMPLATE_BENEFIT, '');
   return `As ${withArticle(persona)}, ${wantClause(intent)}${benefit ? `, so that ${benefit}` : ''}.`;
 }
 

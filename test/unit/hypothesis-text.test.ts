@@ -73,6 +73,42 @@ describe('the hypothesis as description text', () => {
     );
   });
 
+  it('puts "a" or "an" by the sound of an initialism or a number, as the owner would say it', () => {
+    const opening = (persona: string) =>
+      hypothesisSentence({ persona, intent: 'compare prices', benefit: 'I save money' }).split(',')[0];
+    expect(opening('MBA student')).toBe('As an MBA student');
+    expect(opening('SRE')).toBe('As an SRE');
+    expect(opening('HR manager')).toBe('As an HR manager');
+    expect(opening('X-ray technician')).toBe('As an X-ray technician');
+    expect(opening('UX designer')).toBe('As a UX designer');
+    expect(opening('PO')).toBe('As a PO');
+    expect(opening('8-year-old')).toBe('As an 8-year-old');
+    expect(opening('18-year-old')).toBe('As an 18-year-old');
+    expect(opening('12-year-old')).toBe('As a 12-year-old');
+    expect(opening('Admin')).toBe('As an Admin');
+  });
+
+  it('does not say the template twice when the fields were typed with its words', () => {
+    expect(
+      hypothesisSentence({
+        persona: 'As a shopper',
+        intent: 'I want to compare prices',
+        benefit: 'so that I save money.',
+      }),
+    ).toBe('As a shopper, I want to compare prices, so that I save money.');
+    expect(
+      hypothesisSentence({ persona: 'as an editor', intent: 'I need a bulk import', benefit: 'I save time' }),
+    ).toBe('As an editor, I want a bulk import, so that I save time.');
+    // A want of the owner's own wording stays: "I don't want to …".
+    expect(
+      hypothesisSentence({
+        persona: 'shopper',
+        intent: "I don't want to re-enter my card",
+        benefit: 'I pay fast',
+      }),
+    ).toBe("As a shopper, I don't want to re-enter my card, so that I pay fast.");
+  });
+
   it('writes no empty "so that"', () => {
     expect(hypothesisSentence({ persona: 'shopper', intent: 'pay', benefit: '' })).toBe(
       'As a shopper, I want to pay.',
