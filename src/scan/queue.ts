@@ -4,6 +4,7 @@ import { kvs } from '../storage/kvs-client';
 import * as z from 'zod';
 import { keys } from '../storage/keys';
 import { listAll } from '../storage/kv';
+import { extendScanLease } from '../storage/scan-state';
 
 /** Queue key in manifest.yml (consumer outcome-lens-scan-consumer). */
 export const SCAN_QUEUE = 'outcome-lens-scan';
@@ -58,6 +59,12 @@ export async function pushScanEvents(
   }
 }
 
+/**
+ * How long a run whose events are parked holds its project: until the next hourly resume (an hour at most), and
+ * then the run's own lease time (30 minutes) for the invocation the resume starts.
+ */
+const PARKED_LEASE_MS = 90 * 60_000;
+
 /** A run's next events, kept until a new chain of invocations can push them (see continueScan). */
 interface ParkedEvents {
   events: ScanEvent[];
@@ -91,6 +98,9 @@ export async function continueScan(
       parkedAt: new Date().toISOString(),
     };
     await kvs.set(keys.scanParked(projectKey, runId, step, partition), parked);
+    // The run lives on until the resume has pushed its events and they have run: a "Scan now" meanwhile is told
+    // it is running, and no new run takes its cursor for an abandoned one.
+    await extendScanLease(projectKey, runId, Date.now() + PARKED_LEASE_MS + delaySeconds * 1000);
     console.warn(
       `scan: ${projectKey} run ${runId} waits for the hourly resume (Forge's pushes for this chain are spent)`,
     );

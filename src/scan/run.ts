@@ -194,6 +194,8 @@ export interface ScanCursor {
 
 /** How long a step of a run stays claimed by the delivery running it (longer than the function's timeout). */
 const STEP_CLAIM_MINUTES = 20;
+/** How long the day's live run waits before it looks again when a dry run holds the project. */
+const AFTER_DRY_RUN_SECONDS = 300;
 /** How long a finished run is remembered, so a late duplicate of its events starts nothing. */
 const DONE_DAYS = 2;
 
@@ -725,12 +727,19 @@ export async function runScanInvocation(
     if (part === undefined) await tidyEndedRun(projectKey, runId);
     return { status: 'yielded', runId };
   }
-  if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS))) {
+  if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS, { dryRun: event.dryRun }))) {
+    const starting = step === 0 && part === undefined && !event.continuation;
     // A run a person asked for (Scan now answered "started") while another holds the project is recorded as not
-    // started, so the page shows it rather than a run that never appears. A scheduled copy, or a later step,
-    // just stops: the run holding the lease is the day's scan.
-    if (event.origin === 'manual' && step === 0 && part === undefined && !event.continuation)
-      await recordNotStarted(event, clock);
+    // started, so the page shows it rather than a run that never appears.
+    if (event.origin === 'manual' && starting) await recordNotStarted(event, clock);
+    // The day's live run met a dry run someone started: that one writes nothing, so this one waits for it to end
+    // (its step claim let go, so the event comes back in). Any other copy, or a later step, just stops: the run
+    // holding the lease is the day's scan.
+    else if (starting && !event.dryRun && (await liveScanLease(projectKey, clock()))?.dryRun) {
+      await kvs.delete(stepKey);
+      await continueScan([event], AFTER_DRY_RUN_SECONDS);
+      return { status: 'continued', runId, delaySeconds: AFTER_DRY_RUN_SECONDS };
+    }
     return { status: 'yielded', runId };
   }
 

@@ -25,6 +25,8 @@ export interface RunSummary extends RunSummaryBase {
 export interface ScanLease {
   runId: string;
   expiresAt: number;
+  /** A dry run holds it: it writes nothing, so it is not the day's scan. */
+  dryRun?: true;
 }
 
 export async function saveCursor<T>(projectKey: string, cursor: T): Promise<void> {
@@ -108,9 +110,10 @@ export async function acquireScanLease(
   runId: string,
   now: Date | number,
   ttlMs: number,
+  options: { dryRun?: boolean } = {},
 ): Promise<boolean> {
   const at = toMs(now);
-  const lease: ScanLease = { runId, expiresAt: at + ttlMs };
+  const lease: ScanLease = { runId, expiresAt: at + ttlMs, ...(options.dryRun ? { dryRun: true } : {}) };
   const key = keys.scanLease(projectKey);
   if (await claim(key, lease, ttlOf(ttlMs))) return true;
   const held = await kvs.get<ScanLease>(key);
@@ -123,6 +126,17 @@ export async function acquireScanLease(
   if (!(await claim(keys.scanLeaseTakeover(projectKey, held.expiresAt), { runId }))) return false;
   await kvs.set(key, lease, { ttl: ttlOf(ttlMs) });
   return true;
+}
+
+/**
+ * Keeps `runId`'s lease until `untilMs` at least, if it still holds it: a run whose next event waits for the hourly
+ * resume is alive, not abandoned, for that long.
+ */
+export async function extendScanLease(projectKey: string, runId: string, untilMs: number): Promise<void> {
+  const key = keys.scanLease(projectKey);
+  const held = await kvs.get<ScanLease>(key);
+  if (held?.runId !== runId || held.expiresAt >= untilMs) return;
+  await kvs.set(key, { ...held, expiresAt: untilMs }, { ttl: ttlOf(untilMs - Date.now()) });
 }
 
 /** The run holding the project's lease while it has not run out; null when none does. */
