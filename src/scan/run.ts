@@ -178,6 +178,12 @@ export interface ScanCursor {
   /** The points quota as Jira last reported it, for pacing a continuation before its first call. */
   quota?: QuotaView | null;
   /**
+   * What is left of Jira's last Retry-After once the delay the continuation was pushed with has passed (ms): a wait
+   * longer than a queue delay (Forge's longest is 900 s) is slept in several, with no Jira call until it is over.
+   * Counted in delays, not against a clock, since the queue is what keeps the time between them.
+   */
+  waitLeftMs?: number;
+  /**
    * On the run's own cursor once it split: the id ranges [from, below) its partitions scan, each through queue
    * events of its own (src/scan/partitions.ts). The run's counters then hold only what it spent planning.
    */
@@ -931,6 +937,17 @@ export async function runScanInvocation(
     await save(committed);
   };
 
+  // Jira asked for a longer wait than one queue delay: this step only sleeps on (a call now would be refused
+  // again, and spend an invocation and a push of the chain each time).
+  if ((committed.waitLeftMs ?? 0) > 0) {
+    const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.ceil(committed.waitLeftMs! / 1000));
+    committed.waitLeftMs = Math.max(0, committed.waitLeftMs! - delaySeconds * 1000);
+    committed.step = step + 1;
+    await save(committed);
+    await continueScan([{ ...event, continuation: true, step: step + 1 }], delaySeconds, concurrency);
+    return { status: 'continued', runId, delaySeconds };
+  }
+
   try {
     if (!committed.dryRun) {
       // What this run and an earlier, failed one left unwritten: their labels and comments are made (an earlier
@@ -1219,9 +1236,10 @@ export async function runScanInvocation(
       resume.counters.rateLimited += 1;
       keepWrittenCounts(resume);
       resume.step = step + 1;
+      const delaySeconds = spreadRetryAfterSeconds(e.retryAfterMs);
+      resume.waitLeftMs = Math.max(0, delaySeconds - MAX_DELAY_SECONDS) * 1000;
       await save(resume);
       await saveRunning(resume);
-      const delaySeconds = spreadRetryAfterSeconds(e.retryAfterMs);
       await continueScan([{ ...event, continuation: true, step: step + 1 }], delaySeconds, concurrency);
       return { status: 'continued', runId, delaySeconds: Math.min(900, delaySeconds) };
     }
