@@ -18,6 +18,13 @@ export const MAX_PEOPLE = 200;
 export const MAX_SPRINTS = 200;
 export const MAX_TYPES = 100;
 const EXAMPLES = 5;
+
+/** Jira's longest summary (255 characters): a longer one (another site's rule) is cut at a whole character. */
+const SUMMARY_MAX = 255;
+function exampleSummary(summary: string): string {
+  return summary.length <= SUMMARY_MAX ? summary : Array.from(summary).slice(0, SUMMARY_MAX).join('');
+}
+
 /**
  * The secured issues counted whose keys are kept: a page load checks them as the person (two Jira reads a hundred
  * keys). Past it the figures are not shown to anyone as the scan's: the page counts live.
@@ -212,7 +219,7 @@ export function addIssue(
   else h.otherReporters += 1;
   const example: HealthExample = {
     key: issue.key,
-    summary: (issue.fields.summary ?? '').slice(0, 200),
+    summary: exampleSummary(issue.fields.summary ?? ''),
     // Whole (a verdict quotes at most 8): the list of every recipe shows the same phrases for the issue.
     phrases: judged.recipePhrases,
   };
