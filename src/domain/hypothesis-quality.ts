@@ -438,6 +438,8 @@ const NOUN_PHRASE_ARTEFACT =
   /^(?:a|an|the|some|new)\s+(?:[\w'’-]+\s+){0,5}?(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|tabs?|banners?|icons?|links?|chat-?bots?|(?:mobile\s+)?apps?|pages?|screens?|dashboards?|widgets?|fields?|menus?|sliders?|carousels?|wizards?|features?|apis?|endpoints?|integrations?|notifications?)\b/i;
 /** What follows "the page" when the want is what it should do: "the page to load …", "the app to remember …". */
 const TO_DO = /^\s+to\s+\p{L}/u;
+/** A thing there already, in up to three words, and what it should do: "the checkout to work …", "the total to update". */
+const THING_TO_DO = /^the\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+(?=\s+to\s+\p{L})/iu;
 
 /**
  * The thing a want names (NOUN_PHRASE_ARTEFACT), read once for both its uses: a thing to build ("a wishlist page",
@@ -450,6 +452,9 @@ interface NamedThing {
 }
 
 function namedThing(want: string): NamedThing {
+  // "the checkout to work with a screen reader": what a thing there should do, whatever the words after it name.
+  const behaving = THING_TO_DO.exec(want);
+  if (behaving) return { toBuild: null, toBehave: behaving[0] };
   const m = NOUN_PHRASE_ARTEFACT.exec(want);
   if (m && /^the\s/i.test(m[0]) && TO_DO.test(want.slice(m[0].length)))
     return { toBuild: null, toBehave: m[0] };
@@ -602,7 +607,41 @@ function checkMeasurable(
       return fail('measurable', name, `The further expectation "${name}" does not hold: ${problem}`);
     }
   }
-  return first;
+  return contradiction(expected, mark) ?? first;
+}
+
+/**
+ * Two expectations of one metric by one day that cannot both come true: one to rise and one to fall, or two
+ * targets. Whichever happens, the bet would be called both won and lost.
+ */
+function contradiction(expected: ExpectedOutcome[], mark: DecimalMark): QualityCheck | null {
+  const seen = new Map<string, ExpectedOutcome>();
+  for (const e of expected) {
+    const metric = e.metric?.trim();
+    if (!metric || !e.checkBy) continue;
+    const key = `${metric.toLowerCase().replace(/\s+/g, ' ')}|${e.checkBy}`;
+    const other = seen.get(key);
+    if (!other) {
+      seen.set(key, e);
+      continue;
+    }
+    const [a, b] = [other.target, e.target].map((t) =>
+      t === undefined ? null : amountText(t, e.unit, mark),
+    );
+    if (other.direction && e.direction && other.direction !== e.direction)
+      return fail(
+        'measurable',
+        metric,
+        `"${metric}" is expected both to rise and to fall by ${e.checkBy}: keep the one you mean.`,
+      );
+    if (a !== null && b !== null && other.target !== e.target)
+      return fail(
+        'measurable',
+        metric,
+        `"${metric}" has two targets by ${e.checkBy} (${a} and ${b}): keep the one you mean.`,
+      );
+  }
+  return null;
 }
 
 function checkFirstMeasurable(

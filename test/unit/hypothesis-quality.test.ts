@@ -798,6 +798,49 @@ describe('hypothesis quality checks', () => {
   });
 });
 
+describe('expectations that cannot both come true, and wants that say what a thing should do', () => {
+  const conversion = { metric: 'conversion', baseline: 3, unit: '%', checkBy: bet.expected.checkBy };
+
+  it('fails "measurable" when one metric is to rise and to fall by the same day, or has two targets', () => {
+    expect(
+      check('measurable', {
+        expected: [
+          { ...conversion, target: 4, direction: 'increase' },
+          { ...conversion, target: 2, direction: 'decrease' },
+        ],
+      }),
+    ).toMatchObject({
+      ok: false,
+      phrase: 'conversion',
+      why: `"conversion" is expected both to rise and to fall by ${bet.expected.checkBy}: keep the one you mean.`,
+    });
+    expect(
+      check('measurable', {
+        expected: [
+          { ...conversion, target: 4, direction: 'increase' },
+          { ...conversion, metric: 'Conversion ', target: 8, direction: 'increase' },
+        ],
+      }),
+    ).toMatchObject({ ok: false, why: expect.stringContaining('has two targets') });
+    // The same metric by another day is a second milestone, not a contradiction.
+    expect(
+      check('measurable', {
+        expected: [
+          { ...conversion, target: 4, direction: 'increase' },
+          { ...conversion, target: 5, direction: 'increase', checkBy: '2099-12-31' },
+        ],
+      }).ok,
+    ).toBe(true);
+  });
+
+  it.each([
+    ['the checkout to work with a screen reader', 'I can buy on my own'],
+    ['the total to update on the page', 'I know what I pay'],
+  ])('passes "problem-oriented" for "I want %s": what a thing there should do', (intent, benefit) => {
+    expect(check('problem-oriented', withHypothesis({ intent, benefit }))).toMatchObject({ ok: true });
+  });
+});
+
 describe('the score counts the checks', () => {
   const part = (s: ReturnType<typeof scoreIssue>, id: string) => s.components.find((c) => c.id === id)!;
 
