@@ -318,6 +318,54 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  // A story about another metric is pasted over a filled expectation, naming no numbers. The fields kept the old
+  // metric's baseline, target, unit and date under the new metric, and the live check called it measurable with
+  // figures the story never gave. They should be emptied, said, and brought back by Undo the fill.
+  it('empties the old metric’s numbers when a story about another metric gives none, and undoes it on request', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({
+      projectKey,
+      summary: 'Pickers walk the warehouse twice',
+    }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    const paste = async (story: string) => {
+      await panel.getByRole('button', { name: 'Paste story' }).click();
+      await panel.getByLabel('Story', { exact: true }).fill(story);
+      await fillFromPastedStory(panel);
+    };
+    const metricParts = async () => ({
+      metric: await panel.getByLabel('Metric', { exact: true }).inputValue(),
+      baseline: await panel.getByLabel('Baseline').inputValue(),
+      target: await panel.getByLabel('Target', { exact: true }).inputValue(),
+      unit: await panel.getByLabel('Unit', { exact: true }).inputValue(),
+      direction: await panel.locator('input[name="ol-direction"]').inputValue(),
+      checkBy: await panel.locator('input[type="hidden"][name="ol-checkBy"]').inputValue(),
+    });
+    await paste(STORY);
+    const first = await metricParts();
+    expect(first).toMatchObject({ metric: 'checkout abandonment', baseline: '72', target: '60', unit: '%' });
+    expect(first.checkBy).toMatch(/^\d{4}-03-01$/);
+
+    await paste(
+      'As a warehouse picker, I want each order’s items in walking order, so that I pick an order in one walk. We expect pick walks per order to fall.',
+    );
+    expect(await metricParts()).toEqual({
+      metric: 'pick walks per order',
+      baseline: '',
+      target: '',
+      unit: '',
+      direction: 'decrease',
+      checkBy: '',
+    });
+    const note = panel.getByTestId('paste-note');
+    expect(await note.innerText()).toContain(
+      "Emptied Baseline, Target, Unit, Check by: they were the previous metric's.",
+    );
+    await note.getByRole('button', { name: 'Undo the fill' }).click();
+    expect(await metricParts()).toEqual(first);
+    await page.close();
+  });
+
   it('keeps the story in its box when it could not be read, reads it on a second try, and fills nothing from an answer to an edited story', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Shoppers give up at checkout' }).key;

@@ -1,13 +1,19 @@
 /**
  * The project page under `?locale=de-DE` (README: the numbers in the surfaces' messages use the locale's decimal
- * mark): backlog health's movements and scores, and the results review's proposed verdict, shown and pre-filled
- * in the Decide form with a decimal comma and one unit format ("38,8%"). And backlog health's list of every
+ * mark): backlog health's movements and scores, the results review's proposed verdict, shown and pre-filled
+ * in the Decide form with a decimal comma and one unit format ("38,8%"), and the outcome map's chart, spoken
+ * progress and story points written as its card's sentence writes them. And backlog health's list of every
  * recipe in a project never scanned, whose count was made now over the first 1,000 open items: never called the
  * last scan's.
  */
 import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
-import { PROJECT_PAGE_RESOLVERS as R, type HealthData } from '../../src/contract/project-page';
+import {
+  PROJECT_PAGE_RESOLVERS as R,
+  type HealthData,
+  type OutcomeView,
+} from '../../src/contract/project-page';
+import type { Answer } from '../../src/contract/answer';
 import type { WorkbenchApp } from '../../workbench/app';
 import { listEveryRecipe, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 import { PAGE_FRAME, seedMeasuredBet } from '../support/results-review';
@@ -20,6 +26,9 @@ const BIG = 'BIG';
 const BIG_ISSUES = 1040;
 let wb: BrowserWorkbench;
 let betKey = '';
+/** A project whose map is counted now, and its story of 2.5 points (seedShop). */
+const SHOP = 'SHOP';
+let halfPoint = '';
 
 const RECIPES = [
   'Make the checkout button blue and put it top right',
@@ -68,6 +77,52 @@ async function health(projectKey: string): Promise<HealthData> {
   return a.data;
 }
 
+/**
+ * SHOP, a project never scanned (its map is counted now): the outcome "Mobile shoppers buy", from 1.8% to 2.4% and
+ * measured at 2.3%, and two open stories of 2.5 and 3 points that serve no outcome. Returns the 2.5-point one.
+ */
+async function seedShop(): Promise<string> {
+  wb.app.jira.store.createProject({ key: SHOP, name: 'Shop' });
+  wb.app.grantDemoRoles(SHOP);
+  const as = { user: 'admin', projectKey: SHOP };
+  const created = (await wb.app.invoke(
+    'outcome-lens-project-page',
+    R.createOutcome,
+    {
+      draft: {
+        name: 'Mobile shoppers buy',
+        metric: 'mobile conversion rate',
+        baseline: 1.8,
+        target: 2.4,
+        unit: '%',
+        direction: 'increase',
+        dueDate: '2027-06-30',
+      },
+    },
+    as,
+  )) as Answer<OutcomeView>;
+  if (!created.ok) throw new Error(created.error.message);
+  const measured = (await wb.app.invoke(
+    'outcome-lens-project-page',
+    R.addMeasurement,
+    { id: created.data.id, version: created.data.version, measurement: { at: today, value: 2.3 } },
+    as,
+  )) as Answer<OutcomeView>;
+  if (!measured.ok) throw new Error(measured.error.message);
+  wb.app.jira.store.createIssue({
+    projectKey: SHOP,
+    summary: 'Shoppers lose their basket',
+    type: 'Story',
+    storyPoints: 3,
+  });
+  return wb.app.jira.store.createIssue({
+    projectKey: SHOP,
+    summary: 'Shoppers cannot find the returns form',
+    type: 'Story',
+    storyPoints: 2.5,
+  }).key;
+}
+
 beforeAll(async () => {
   await buildSurface('outcome-map');
   wb = await startBrowserWorkbench({ seed });
@@ -84,6 +139,7 @@ beforeAll(async () => {
       summary: i % 10 === 0 ? `${RECIPES[i % 3]!} (${i})` : `${PROBLEMS[i % 2]!} (${i})`,
       type: 'Story',
     });
+  halfPoint = await seedShop();
 });
 afterAll(async () => wb?.close());
 
@@ -125,6 +181,28 @@ describe('the project page in German', () => {
     const filled = await evidence.inputValue();
     expect(filled).toMatch(/: 40,5% on \S+ at delivery, 33% on \S+ at check-by\. Moved -7,5% /);
     expect(filled).not.toMatch(/\d\.\d|\d %/);
+    await frame.page().close();
+  });
+
+  it('writes the map’s chart, spoken progress and story points with a decimal comma, as the card’s sentence does', async () => {
+    const frame = await openTab(SHOP, 'Outcome map');
+    const lane = frame.getByRole('article', { name: 'Mobile shoppers buy' });
+    const chart = lane.locator('svg.ol-chart');
+    await chart.waitFor({ timeout: 30_000 });
+    expect(await lane.innerText()).toContain('mobile conversion rate: 2,3% now, from 1,8% to 2,4%');
+    // The chart beside the sentence, the progress a screen reader speaks and the story points write it alike.
+    expect((await chart.textContent())?.trim()).toBe('target 2,4%');
+    expect(await chart.getAttribute('aria-label')).toBe(
+      `mobile conversion rate: baseline 1,8%, target 2,4%, latest 2,3% on ${today}`,
+    );
+    expect(await lane.getByRole('progressbar').getAttribute('aria-valuetext')).toBe(
+      '83% of the way from 1,8% to 2,4%',
+    );
+    await frame.getByTestId(`map-issue-${halfPoint}`).getByText('2,5 pts').waitFor({ timeout: 30_000 });
+    expect(await frame.getByTestId('map-total').innerText()).toMatch(
+      /^2 open items, 5,5 story points in this view/,
+    );
+    expect(await frame.getByTestId('lane-none').innerText()).toContain('5,5 pts =');
     await frame.page().close();
   });
 

@@ -17,6 +17,7 @@ import {
 import { movementPhrase } from '../../src/domain/hypothesis-text';
 import { inParserNotation, type DecimalMark } from '../../src/domain/amounts';
 import { readPastedStory } from '../../src/domain/pasted-story';
+import { checkHypothesisQuality } from '../../src/domain/hypothesis-quality';
 import { aBetDraft } from '../support/builders';
 
 /** A story read as the resolver reads it, then filled into `values` as the panel fills them. */
@@ -224,6 +225,73 @@ describe('a pasted story with more than one expectation', () => {
     expect(values).toMatchObject({ metric: 'drop-off rate', baseline: '40', direction: 'decrease' });
     expect(alsoExpected).toEqual([{ metric: 'return-shopper conversion', unit: '%', direction: 'increase' }]);
     expect(movementPhrase(alsoExpected[0]!)).toBe('return-shopper conversion to rise');
+  });
+});
+
+describe('a story pasted over a filled expectation', () => {
+  // The form holds cart drop-off, from 40 to 30, decrease, checked by a date.
+  const filledForm = () => valuesOf(aBetDraft());
+  const now = new Date('2026-11-21T12:00:00Z');
+  const METRIC_PARTS = ['baseline', 'target', 'unit', 'direction', 'checkBy'] as const;
+  const partsOf = (v: FormValues) => Object.fromEntries(METRIC_PARTS.map((f) => [f, v[f]]));
+
+  it('about another metric, keeps none of the old metric’s numbers, unit, direction or date the story does not give', () => {
+    const { values, filled, cleared } = pasted(
+      filledForm(),
+      'As a support agent, I want to see the order history beside a ticket, so that I answer without asking. We expect support tickets to fall.',
+      now,
+    );
+    expect(values.metric).toBe('support tickets');
+    expect(partsOf(values)).toEqual({
+      baseline: '',
+      target: '',
+      unit: '',
+      direction: 'decrease',
+      checkBy: '',
+    });
+    expect(filled).toContain('direction');
+    // Emptied and not filled again: named, so the panel can say so.
+    expect(cleared).toEqual(['baseline', 'target', 'checkBy']);
+    // Without the old numbers the live check no longer calls the new metric measurable.
+    const checked = checkValues(values);
+    expect(checked.ok).toBe(true);
+    const measurable = checked.ok
+      ? checkHypothesisQuality({
+          hypothesis: checked.draft.hypothesis,
+          expected: [checked.draft.expected],
+        }).find((c) => c.criterion === 'measurable')
+      : undefined;
+    expect(measurable?.ok).toBe(false);
+  });
+
+  it('about another metric, takes the numbers the story gives', () => {
+    const { values, cleared } = pasted(
+      filledForm(),
+      'We expect support tickets to fall from 120 to 90 by 2027-06-30.',
+      now,
+    );
+    expect(partsOf(values)).toEqual({
+      baseline: '120',
+      target: '90',
+      unit: '',
+      direction: 'decrease',
+      checkBy: '2027-06-30',
+    });
+    expect(cleared).toEqual([]);
+  });
+
+  it('about the same metric, or naming none, keeps what the form holds where the story says nothing', () => {
+    const before = partsOf(filledForm());
+    const same = pasted(
+      filledForm(),
+      'As a shopper, I want to save my cart, so that I finish later. We expect Cart drop-off to fall.',
+      now,
+    );
+    expect(partsOf(same.values)).toEqual(before);
+    expect(same.cleared).toEqual([]);
+    const none = pasted(filledForm(), 'As a shopper, I want to save my cart, so that I finish later.', now);
+    expect(partsOf(none.values)).toEqual(before);
+    expect(none.values.metric).toBe('cart drop-off');
   });
 });
 

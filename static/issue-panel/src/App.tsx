@@ -614,7 +614,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     }
     setPasteRecipe(null);
     const { values: current, alsoExpected: currentAlso } = latest.current;
-    const { values: next, filled, notes, alsoExpected: more } = applyStory(current, read, mark);
+    const { values: next, filled, cleared, notes, alsoExpected: more } = applyStory(current, read, mark);
     // What the person had typed and the story replaced: said, and undoable, since a paste overwrites without asking.
     const replaced = filled.filter((f) => current[f].trim() !== '' && current[f] !== next[f]);
     const nextAlso = filled.includes('metric') || more.length ? more : currentAlso;
@@ -637,7 +637,11 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
       filled.length
         ? `Filled ${filled.map((f) => FIELD_LABELS[f]).join(', ')} from the story${
             more.length ? `, and ${more.length} further expectation${more.length > 1 ? 's' : ''}` : ''
-          }. Review them, then Save.${notes.map((n) => ` ${n}`).join('')}`
+          }. Review them, then Save.${
+            cleared.length
+              ? ` Emptied ${cleared.map((f) => FIELD_LABELS[f]).join(', ')}: they were the previous metric's.`
+              : ''
+          }${notes.map((n) => ` ${n}`).join('')}`
         : `No persona, intent, benefit or metric could be read from that story${
             read.missing.length + notes.length ? ` (${[...read.missing, ...notes].join(' ')})` : ''
           }. Fill the fields by hand.`,

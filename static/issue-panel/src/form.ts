@@ -318,16 +318,28 @@ function dropGroup(target: Record<string, unknown>, path: string[]): void {
   delete node[path[path.length - 1]!];
 }
 
+/** The parts of the first expectation that are about its metric: another metric does not keep them. */
+const METRIC_PARTS = ['baseline', 'target', 'unit', 'direction', 'checkBy'] as const satisfies FieldName[];
+
+/** Whether two metric names name the same metric, as typed ("Cart drop-off" and "cart drop-off " do). */
+const sameMetric = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
 /**
  * Fills the hypothesis and expectation from a pasted story as the resolver read it; returns the new values, the
- * fields filled, the notes to read, and the further expectations (as many as a lens keeps). Numbers are typed
- * with the person's decimal `mark`, as the story was read with it.
+ * fields filled, those emptied (`cleared`), the notes to read, and the further expectations (as many as a lens
+ * keeps). Numbers are typed with the person's decimal `mark`, as the story was read with it.
  */
 export function applyStory(
   values: FormValues,
   story: PastedStory,
   mark: DecimalMark = '.',
-): { values: FormValues; filled: FieldName[]; notes: string[]; alsoExpected: ExpectedOutcome[] } {
+): {
+  values: FormValues;
+  filled: FieldName[];
+  cleared: FieldName[];
+  notes: string[];
+  alsoExpected: ExpectedOutcome[];
+} {
   const expected = story.expected[0] ?? {};
   const alsoExpected = story.expected.slice(1, 1 + MAX_ALSO_EXPECTED);
   const notes = [...story.notes];
@@ -344,13 +356,22 @@ export function applyStory(
   set('persona', story.persona);
   set('intent', story.intent);
   set('benefit', story.benefit);
+  // A story about another metric than the form holds: the old metric's numbers, unit, direction and date are
+  // not this one's, and kept they would pass the live "measurable" check with figures the story never gave.
+  const cleared: FieldName[] = [];
+  if (expected.metric && values.metric.trim() !== '' && !sameMetric(expected.metric, values.metric))
+    for (const field of METRIC_PARTS)
+      if (next[field] !== '') {
+        next[field] = '';
+        cleared.push(field);
+      }
   set('metric', expected.metric);
   set('baseline', expected.baseline);
   set('target', expected.target);
   set('unit', expected.unit);
   set('direction', expected.direction);
   set('checkBy', expected.checkBy);
-  return { values: next, filled, notes, alsoExpected };
+  return { values: next, filled, cleared: cleared.filter((f) => !filled.includes(f)), notes, alsoExpected };
 }
 
 export const FIELD_LABELS: Record<FieldName, string> = {

@@ -1,5 +1,7 @@
 import { token } from '@atlaskit/tokens';
+import { useDecimalMark } from '../../shared/useDecimalMark';
 import { useMeasuredWidth } from '../../shared/useMeasuredWidth';
+import { amountText } from '../../../src/domain/amounts';
 import type { OutcomeView } from '../../../src/contract/project-page';
 
 const H = 80;
@@ -15,6 +17,9 @@ const LABEL_GAP = 4;
  */
 export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
   const [ref, W] = useMeasuredWidth(240, 120);
+  const mark = useDecimalMark();
+  // Written as the card's sentence beside it writes them: with the unit and the person's decimal mark.
+  const amount = (n: number) => amountText(n, outcome.unit, mark);
 
   const points = [...outcome.measurements].sort((a, b) => a.at.localeCompare(b.at));
   const values = [outcome.baseline, outcome.target, ...points.map((p) => p.value)];
@@ -23,9 +28,9 @@ export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
   const y = (v: number) => (max === min ? H / 2 : PAD + ((max - v) / (max - min)) * (H - 2 * PAD));
   const x = (i: number) => (points.length <= 1 ? W / 2 : 10 + (i / (points.length - 1)) * (W - 20));
   const targetY = y(outcome.target);
-  const label = `${outcome.metric}: baseline ${outcome.baseline}, target ${outcome.target}, ${
+  const label = `${outcome.metric}: baseline ${amount(outcome.baseline)}, target ${amount(outcome.target)}, ${
     points.length
-      ? `latest ${points[points.length - 1]!.value} on ${points[points.length - 1]!.at}`
+      ? `latest ${amount(points[points.length - 1]!.value)} on ${points[points.length - 1]!.at}`
       : 'no measurements yet'
   }`;
   return (
@@ -50,7 +55,7 @@ export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
         textAnchor="end"
         dominantBaseline="text-after-edge"
       >
-        target {outcome.target}
+        target {amount(outcome.target)}
       </text>
       {points.length > 1 ? (
         <polyline

@@ -20,7 +20,7 @@ import type {
   ProjectPageLoadData,
   UnreadableIssues,
 } from '../../../src/contract/project-page';
-import { amountText } from '../../../src/domain/amounts';
+import { amountText, type DecimalMark } from '../../../src/domain/amounts';
 import { useDecimalMark } from '../../shared/useDecimalMark';
 import type { Answer } from '../../../src/contract/answer';
 import { callResolver, flag } from '../../shared/bridge';
@@ -31,7 +31,11 @@ import { ImportMeasurements } from './ImportMeasurements';
 import { addUnreadable, UnreadableNote } from './UnreadableNote';
 import { MeasurementForm, OutcomeForm } from './OutcomeForm';
 
+/** Story points with the person's decimal mark ("2,5" in German): an estimate may be a fraction. */
+const pointsText = (n: number, mark: DecimalMark) => amountText(n, null, mark);
+
 function IssueCard({ issue }: { issue: MapIssue }) {
+  const mark = useDecimalMark();
   return (
     <li className="ol-card" data-testid={`map-issue-${issue.key}`}>
       <IssueLink issueKey={issue.key} /> {issue.summary}
@@ -41,7 +45,9 @@ function IssueCard({ issue }: { issue: MapIssue }) {
         </span>
         <span className="ol-muted">{issue.statusName}</span>
         <span className="ol-muted">{issue.issueType}</span>
-        {issue.estimate !== null ? <span className="ol-muted">{issue.estimate} pts</span> : null}
+        {issue.estimate !== null ? (
+          <span className="ol-muted">{pointsText(issue.estimate, mark)} pts</span>
+        ) : null}
         {issue.via ? <span className="ol-muted">via {issue.via}</span> : null}
         {issue.zombie ? <Lozenge appearance="removed">zombie</Lozenge> : null}
         {issue.isRecipe ? <Lozenge appearance="moved">recipe</Lozenge> : null}
@@ -145,11 +151,14 @@ function LaneIssues({
  * answer different questions: how far the outcome has come, and how much of the backlog serves it.
  */
 function Share({ lane, label }: { lane: LaneSummary; label: string }) {
+  const mark = useDecimalMark();
   return (
     <div className="ol-lane-meta">
       {lane.count} open ({pct(lane.countShare)} of items
-      {lane.estimate ? `, ${lane.estimate} pts = ${pct(lane.estimateShare)} of estimate` : ''})
-      {lane.inherited ? `, ${lane.inherited} through an epic` : ''}
+      {lane.estimate
+        ? `, ${pointsText(lane.estimate, mark)} pts = ${pct(lane.estimateShare)} of estimate`
+        : ''}
+      ){lane.inherited ? `, ${lane.inherited} through an epic` : ''}
       {lane.zombies ? `, ${lane.zombies} zombie${lane.zombies > 1 ? 's' : ''}` : ''}
       <div className="ol-bar-caption" aria-hidden="true">
         Share of open work: {pct(lane.countShare)}
@@ -282,7 +291,7 @@ function OutcomeLane(props: {
       <TargetProgress
         value={o.progress.fraction}
         label={`Progress to target: ${o.name}`}
-        valueText={`${pct(o.progress.fraction)} of the way from ${o.baseline} to ${o.target}`}
+        valueText={`${pct(o.progress.fraction)} of the way from ${amount(o.baseline)} to ${amount(o.target)}`}
       />
       {o.measurements.length ? (
         <>
@@ -432,6 +441,7 @@ export function OutcomeMap({
   const [lanesFailed, setLanesFailed] = useState(false);
   const [creating, setCreating] = useState(false);
   const [generation, setGeneration] = useState(0);
+  const mark = useDecimalMark();
 
   useEffect(() => {
     let live = true;
@@ -578,7 +588,7 @@ export function OutcomeMap({
       ) : null}
       {summary ? (
         <p className="ol-muted" data-testid="map-total">
-          {summary.total} open items, {summary.totalEstimate} story points in this view
+          {summary.total} open items, {pointsText(summary.totalEstimate, mark)} story points in this view
           {summary.asOf
             ? `, as of the scan at ${summary.asOf.slice(0, 16).replace('T', ' ')} UTC (the lanes' issues below are live).`
             : summary.liveBecause === 'filter'
