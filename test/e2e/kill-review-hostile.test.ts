@@ -2,7 +2,7 @@
  * A demanding product owner in the Kill review: a Jira that fails midway through a decision. Each test names
  * what a person does, what happened before the mend, and what should happen. One workbench, tests in order.
  */
-import type { Frame, Locator } from 'playwright-core';
+import type { Frame, Locator, Route } from 'playwright-core';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { ruleLabel } from '../../src/domain/zombie-rule-labels';
 import {
@@ -61,11 +61,11 @@ async function openKillDialog(key: string, why: string) {
   return { page, frame, item, dialog };
 }
 
-/** The decision log's rows for `key`, as the resolver reads them. */
-async function logRowsOf(key: string): Promise<number> {
+/** The decision log's rows for `key` (those made at `since` or later), as the resolver reads them. */
+async function logRowsOf(key: string, since = ''): Promise<number> {
   const log = await asProjectAdmin<DecisionLogData>(wb, R.decisionLog, { limit: 500 });
   if (!log.ok) throw new Error(log.error.message);
-  return log.data.entries.filter((e) => e.issueKey === key).length;
+  return log.data.entries.filter((e) => e.issueKey === key && e.at >= since).length;
 }
 
 /** Selects the first two zombies the Kill review lists; answers their keys. */
@@ -621,6 +621,104 @@ describe('a filter answer that comes back after the next filter was chosen', () 
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(slowed).toBe(1);
     expect(await totals.innerText()).toMatch(expected);
+    await page.close();
+  });
+});
+
+describe('a Resume whose request never reached the app', () => {
+  // A person keeps two zombies; Jira refuses every write to the second, so the run ends with it not decided and
+  // offers "Resume: try these again". The connection drops as they press it. Before the mend the press did
+  // nothing a person could see: the error was dropped and the button stood as before. What should happen: the
+  // button waits while the request is out, the progress then says the resume did not start and why, and a
+  // Resume pressed once the connection is back decides the item.
+  it('says in the progress why the resume did not start, and resumes on the next press', async () => {
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    const keys = await selectFirstTwoZombies(frame);
+    // The busy log above holds made-up old rows for the demo's keys: only this test's decisions are counted.
+    const since = new Date().toISOString();
+    const fault = wb.app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      match: { pathIncludes: `/issue/${keys[1]!}` },
+    });
+    const form = await fillBulkKeep(frame, 14, 'Wanted after the launch');
+    await form.getByRole('button', { name: 'Keep 2' }).click();
+    const progress = frame.getByTestId('bulk-progress');
+    const resume = progress.getByRole('button', { name: 'Resume: try these again' });
+    await resume.waitFor({ timeout: 60_000 });
+    wb.app.jira.faults.clear(fault);
+
+    // The resume is held on its way, then dropped before it reaches the app.
+    let dropped = 0;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const drop = async (route: Route) => {
+      if (
+        (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string }).functionKey !==
+        R.bulkDecide
+      )
+        return route.fallback();
+      dropped += 1;
+      await held;
+      await route.abort();
+    };
+    await page.route('**/__bridge/invoke', drop);
+    await resume.click();
+    await eventually(() => expect(dropped).toBe(1));
+    // While it is out, the button is busy: a second press sends nothing more.
+    await eventually(async () => expect(await resume.getAttribute('aria-disabled')).toBe('true'));
+    await resume.click({ force: true });
+    release();
+    const failed = progress.getByRole('alert');
+    await expect(failed.innerText()).resolves.toMatch(/^Could not resume\. Outcome Lens did not answer/);
+    expect(dropped).toBe(1);
+    expect(await progress.getByRole('status').innerText()).toBe('Kept 1 of 2.');
+
+    await page.unroute('**/__bridge/invoke', drop);
+    await resume.click();
+    await eventually(
+      async () => expect(await progress.getByRole('status').innerText()).toMatch(/^Kept 2 of 2\./),
+      { timeout: 60_000 },
+    );
+    expect(await failed.count()).toBe(0);
+    await eventually(() => expect(wb.app.queue.pending()).toBe(0), { timeout: 60_000 });
+    for (const key of keys) expect(await logRowsOf(key, since)).toBe(1);
+    await page.close();
+  });
+});
+
+describe('a bulk Kill made with the keyboard', () => {
+  // A person ticks two zombies with Space, presses Kill 2 selected, types the reason and presses the dialog's
+  // Kill 2 with Enter. The run ends, the killed items leave the queue and the decision buttons leave with the
+  // selection. Before the mend the keyboard fell to the page's body: Tab started again from the top of the page.
+  // What should happen: as after a single decision, the keyboard lands on the queue's heading.
+  it('leaves the keyboard on the queue’s heading once the run ends', async () => {
+    const { page, frame } = await openProjectPage(wb);
+    await openTab(frame, 'Kill review');
+    const listed = frame.getByRole('list', { name: 'Zombie queue' }).locator('[data-testid^="zombie-"]');
+    await listed.first().waitFor({ timeout: 30_000 });
+    const keys = (await listedKeys(frame)).slice(0, 2);
+    for (const key of keys) {
+      await frame.getByLabel(`Select ${key}`).focus();
+      await page.keyboard.press('Space');
+    }
+    await frame.getByRole('button', { name: 'Kill 2 selected' }).focus();
+    await page.keyboard.press('Enter');
+    const form = frame.getByRole('form', { name: 'Kill selected' });
+    await form.waitFor();
+    await page.keyboard.type('Nobody asked for these in a year');
+    await form.getByRole('button', { name: 'Kill 2' }).focus();
+    await page.keyboard.press('Enter');
+    await form.waitFor({ state: 'detached' });
+    const progress = frame.getByTestId('bulk-progress').getByRole('status');
+    await eventually(async () => expect(await progress.innerText()).toMatch(/^Killed 2 of 2\./), {
+      timeout: 60_000,
+    });
+    for (const key of keys) await frame.getByTestId(`zombie-${key}`).waitFor({ state: 'detached' });
+    await eventually(async () =>
+      expect(await frame.evaluate(() => document.activeElement?.id)).toBe('zombie-queue-heading'),
+    );
     await page.close();
   });
 });

@@ -652,7 +652,9 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
     selection.replace(job.failed.map((f) => f.key));
     setAllMatching(false);
     // From Jira: a job refused as the filter now matches more than was confirmed must show what it matches now.
-    void load(false);
+    // The decision buttons leave with the selection, and a keyboard on them would fall to the page's body: it
+    // goes to the queue's heading once the reloaded queue is drawn, as after a single decision.
+    void load(false).then(() => setQueueFocusAsked((n) => n + 1));
   });
 
   const more = async () => {

@@ -23,7 +23,12 @@ export interface BulkRun {
   job: BulkJobData | null;
   /** Starts the request (or sends it again: a resume). Answers the error when the server refused it. */
   start: (request: Omit<BulkDecidePayload, 'idempotencyKey'>) => Promise<ErrorAnswer | null>;
+  /** Sends the last request again, for what failed; a refusal is kept in `resumeError`. */
   resume: () => Promise<void>;
+  /** A resume request is on its way: the button waits for it, so a second press sends nothing more. */
+  resuming: boolean;
+  /** Why the last resume did not start (the request was refused or never arrived); null otherwise. */
+  resumeError: string | null;
   /**
    * A run is going on and the page can follow it: new decisions wait. False once progress checks keep failing,
    * so the buttons are never held by a run the page can no longer see.
@@ -50,6 +55,8 @@ export function useBulkRun(
   const [failures, setFailures] = useState(0);
   const [lastFailure, setLastFailure] = useState<string | null>(null);
   const [checkRequests, setCheckRequests] = useState(0);
+  const [resuming, setResuming] = useState(false);
+  const [resumeError, setResumeError] = useState<string | null>(null);
   const checkRequested = useRef(false);
   const request = useRef<BulkDecidePayload | null>(null);
   /** The last request started without an answer that it started, and its key. */
@@ -61,6 +68,7 @@ export function useBulkRun(
     const answer = await callResolver<BulkJobData>(R.bulkDecide, payload);
     if (!answer.ok) return answer.error;
     request.current = payload;
+    setResumeError(null);
     setFailures(0);
     setLastFailure(null);
     setJob(answer.data);
@@ -117,8 +125,16 @@ export function useBulkRun(
       if (!error) unanswered.current = null;
       return error;
     },
+    resuming,
+    resumeError,
     resume: async () => {
-      if (request.current) await send(request.current);
+      if (!request.current || resuming) return;
+      setResuming(true);
+      setResumeError(null);
+      // A refused resume leaves the run as it was: without its reason, the press would seem to do nothing.
+      const error = await send(request.current);
+      setResuming(false);
+      setResumeError(error ? error.message : null);
     },
   };
 }
@@ -179,7 +195,16 @@ export function BulkProgress({ run }: { run: BulkRun }) {
             ))}
           </ul>
           {job.failed.length > 20 ? <p>…and {job.failed.length - 20} more.</p> : null}
-          <Button onClick={() => void run.resume()}>Resume: try these again</Button>
+          {run.resumeError ? (
+            <div role="alert" data-testid="bulk-resume-failed">
+              <p>
+                <strong>Could not resume.</strong> {run.resumeError}
+              </p>
+            </div>
+          ) : null}
+          <Button isLoading={run.resuming} onClick={() => void run.resume()}>
+            Resume: try these again
+          </Button>
         </SectionMessage>
       ) : null}
     </div>
