@@ -11,6 +11,7 @@ import { callResolver, flag, personDecimalMark } from '../../shared/bridge';
 import { LINKS_IN_USE_SHARE } from '../../../src/domain/links-in-use';
 import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { ChoiceSelect, TextInput } from '../../shared/Field';
+import { LoadError } from '../../shared/LoadError';
 import { Message } from '../../shared/Message';
 import { useDecimalMark } from '../../shared/useDecimalMark';
 import { PerTypeEditor } from './PerTypeEditor';
@@ -113,8 +114,16 @@ export function App() {
   // Numbers and comma lists are kept as typed, and read with the person's decimal mark when judged and saved.
   const [form, setForm] = useState<SettingsForm | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [message, setMessage] = useState<PageMessage | null>(null);
   const messageRef = useRef<HTMLDivElement>(null);
+  /** Once the message is drawn, the keyboard goes to it, and focusing scrolls it into view. */
+  const focusMessage = () => setTimeout(() => messageRef.current?.focus(), 0);
+  // A refused save or reset is said at the top of a long form, far above the button pressed, perhaps out of view.
+  const showRefusal = (refusal: PageMessage) => {
+    setMessage(refusal);
+    focusMessage();
+  };
   const [busy, setBusy] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
 
@@ -128,9 +137,10 @@ export function App() {
     // The decimal mark is known before a number is shown: "1.234" means one thing to each person.
     const [a, decimalMark] = await Promise.all([callResolver<SettingsData>(R.load), personDecimalMark()]);
     if (a.ok) {
+      setLoadError(null);
       accept(a.data, decimalMark);
       if (Object.keys(a.data.storedProblems).length) setMessage(STORED_PROBLEMS);
-    } else setMessage(refused(a.error.message));
+    } else setLoadError(a.error.message);
   };
   useEffect(() => {
     void load();
@@ -139,10 +149,13 @@ export function App() {
   if (!data || !form)
     return (
       <main className="ol-root">
-        {message ? (
-          <Message appearance="error" title="Settings could not load">
-            <p>{message.text}</p>
-          </Message>
+        {loadError ? (
+          <LoadError
+            title="Settings could not load"
+            message={loadError}
+            onRetry={load}
+            testId="settings-load-error"
+          />
         ) : (
           <p className="ol-muted ol-loading" role="status">
             <Spinner size="small" /> Loading settings…
@@ -194,7 +207,7 @@ export function App() {
     if (Object.keys(perType.errors).length || Object.keys(typed.problems).length) {
       const weightsError = weightsTotalError(candidate.weights);
       setErrors({ ...(weightsError ? { weights: weightsError } : {}), ...perType.errors });
-      setMessage(refused('Some settings need attention.'));
+      showRefusal(refused('Some settings need attention.'));
       return;
     }
     setBusy(true);
@@ -208,7 +221,7 @@ export function App() {
       setErrors(a.error.fields ?? {});
       // Refusals at the fields are summed up in the page's words; anything else is said as the resolver says it.
       const atFields = a.error.code === 'VALIDATION' && Object.keys(a.error.fields ?? {}).length > 0;
-      setMessage(
+      showRefusal(
         a.error.code === 'CONFLICT'
           ? refused(STALE_SAVE, { offerLatest: 'save' })
           : refused(atFields ? 'Some settings need attention.' : a.error.message),
@@ -224,7 +237,7 @@ export function App() {
       accept(a.data);
       setMessage({ kind: 'success', title: 'Saved', text: 'Settings reset to the defaults.' });
     } else
-      setMessage(
+      showRefusal(
         a.error.code === 'CONFLICT'
           ? refused(STALE_RESET, { title: 'Not reset', offerLatest: 'reset' })
           : refused(a.error.message, { title: 'Not reset' }),
@@ -239,11 +252,11 @@ export function App() {
     setBusy(true);
     const a = await callResolver<SettingsData>(R.load);
     setBusy(false);
-    if (!a.ok) return setMessage(refused(a.error.message, { offerLatest: after }));
+    if (!a.ok) return showRefusal(refused(a.error.message, { offerLatest: after }));
     if (after === 'reset') {
       accept(a.data);
       setMessage(RESET_AFTER_LATEST);
-      setTimeout(() => messageRef.current?.focus(), 0);
+      focusMessage();
       return;
     }
     const rebased = rebase(formOf(data.settings, mark), form, formOf(a.data.settings, mark), mark);
@@ -252,7 +265,7 @@ export function App() {
     setErrors({});
     setMessage(rebasedMessage(rebased));
     // The button pressed is gone with the old message: the keyboard lands on the new one.
-    setTimeout(() => messageRef.current?.focus(), 0);
+    focusMessage();
   };
 
   /**
