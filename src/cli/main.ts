@@ -125,7 +125,10 @@ function exportFormatOf(line: string): string | null {
   const jiraColumns = cells.filter((c) =>
     /^(?:issue ?key|issue ?id|key|summary|description|issue ?type)$/.test(c),
   );
-  return cells.length > 1 && jiraColumns.length > 0 ? `a CSV header (${text.slice(0, 60)})` : null;
+  // One column is a header too when its name is all the line says ("Summary": Jira's export of that column alone).
+  return jiraColumns.length > 0 && (cells.length > 1 || jiraColumns.length === cells.length)
+    ? `a CSV header (${text.slice(0, 60)})`
+    : null;
 }
 
 function parsesAsJsonContainer(text: string): boolean {

@@ -271,6 +271,13 @@ describe('outcome-lens stories', () => {
     expect(header.code).toBe(1);
     expect(header.out).toBe('');
     expect(header.err).toMatch(/line 3 starts a CSV header \(Key,Summary\), not a story/);
+    // Jira's export of the Summary column alone: its header is no story (it read as a recipe).
+    const oneColumn = await run(['stories', '-'], 'Summary\n"As a user, I want to see ""recent"" orders."\n');
+    expect(oneColumn.code).toBe(1);
+    expect(oneColumn.out).toBe('');
+    expect(oneColumn.err).toMatch(/line 1 starts a CSV header \(Summary\), not a story/);
+    // A one-word story that is no column's name is read.
+    expect((await run(['stories', '-'], 'Onboarding\n')).code).toBe(0);
     // Pretty-printed JSON opens with the bracket alone.
     const pretty = await run(['stories', '-'], '[\n  {"key": "AB-1"}\n]\n');
     expect(pretty.code).toBe(1);
