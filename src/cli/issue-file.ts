@@ -38,11 +38,17 @@ export async function* readIssueFile(file: string, skipped: SkippedLine[]): Asyn
       line += 1;
       const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
       if (!trimmed) continue;
+      let value: unknown;
       try {
-        yield { line, value: JSON.parse(trimmed) as unknown };
+        value = JSON.parse(trimmed);
       } catch (error) {
         skipped.push({ line, reason: `not valid JSON: ${(error as Error).message}` });
+        continue;
       }
+      // A search response or an array on one line (curl's answer saved as .jsonl): each of its issues.
+      const many = Array.isArray(value) || hasIssues(value) ? issuesOf(value) : null;
+      if (many) for (const issue of many) yield { line, value: issue };
+      else yield { line, value };
     }
   } catch (error) {
     // Lines before the failure were read whole; the one it cut (if any) is not among them.
@@ -99,33 +105,66 @@ async function* readJson(file: string, skipped: SkippedLine[]): AsyncGenerator<I
     }
   }
   if (buffer.length > MAX_JSON_CHARS) throw tooLargeForJson(file, megabytes(buffer.length));
+  const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
   let doc: unknown;
   try {
-    doc = JSON.parse(buffer.toString('utf8').replace(/^\uFEFF/, ''));
+    doc = JSON.parse(text);
   } catch (error) {
-    skipped.push({ line: 1, reason: `not valid JSON: ${(error as Error).message}` });
+    // One issue a line (`jq -c '.issues[]' > export.json`): read a line at a time, as a .jsonl file is.
+    const lines = oneDocumentALine(text);
+    if (lines) {
+      for (const [i, value] of lines)
+        for (const issue of issuesOf(value) ?? [value]) yield { line: i, value: issue };
+      return;
+    }
+    skipped.push({
+      line: 1,
+      reason: `not valid JSON: ${(error as Error).message} (a file of one issue a line is read when named .jsonl)`,
+    });
     return;
   }
-  const issues = Array.isArray(doc)
-    ? doc
-    : doc && typeof doc === 'object' && Array.isArray((doc as { issues?: unknown }).issues)
-      ? (doc as { issues: unknown[] }).issues
-      : // A single issue document is an array of one.
-        doc && typeof doc === 'object' && 'key' in doc
-        ? [doc]
-        : null;
+  const issues = issuesOf(doc);
   if (!issues) {
     skipped.push({ line: 1, reason: 'expected an array of issues or a search response with "issues"' });
     return;
   }
-  // A search response names its custom fields once ("Epic Link"); each issue needs them to read its own.
-  const names = (doc as { names?: unknown }).names;
-  for (let i = 0; i < issues.length; i++) {
-    const issue: unknown = issues[i];
-    const value =
-      names && issue && typeof issue === 'object' && !Array.isArray(issue) && !('names' in issue)
-        ? { ...issue, names }
-        : issue;
-    yield { line: i + 1, value };
+  for (let i = 0; i < issues.length; i++) yield { line: i + 1, value: issues[i] };
+}
+
+const hasIssues = (doc: unknown): doc is { issues: unknown[]; names?: unknown } =>
+  !!doc && typeof doc === 'object' && Array.isArray((doc as { issues?: unknown }).issues);
+
+/**
+ * The issues a document holds: an array's items, a search response's `issues`, or a single issue; null for none
+ * of these. A search response names its custom fields once ("Epic Link"); each issue gets them to read its own.
+ */
+function issuesOf(doc: unknown): unknown[] | null {
+  if (Array.isArray(doc)) return doc;
+  if (hasIssues(doc)) {
+    const { names } = doc;
+    return names === undefined
+      ? doc.issues
+      : doc.issues.map((issue) =>
+          issue && typeof issue === 'object' && !Array.isArray(issue) && !('names' in issue)
+            ? { ...issue, names }
+            : issue,
+        );
   }
+  return doc && typeof doc === 'object' && 'key' in doc ? [doc] : null;
+}
+
+/** Each line of `text` read as a JSON document of its own, with its line number; null unless every line is one. */
+function oneDocumentALine(text: string): Array<[number, unknown]> | null {
+  const read: Array<[number, unknown]> = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    try {
+      read.push([i + 1, JSON.parse(line)]);
+    } catch {
+      return null;
+    }
+  }
+  return read.length > 1 ? read : null;
 }

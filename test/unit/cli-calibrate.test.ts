@@ -143,6 +143,32 @@ describe('outcome-lens calibrate', () => {
     expect(err).toMatch(/line 2: skipped, not a Jira issue/);
     fs.rmSync(dir, { recursive: true });
   });
+  it('reads an export saved under the other name: issues a line as .json, a search response as .jsonl', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calibrate-names-'));
+    const search = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'test/fixtures/calibrate/small-v3-search.json'), 'utf8'),
+    ) as { issues: unknown[] };
+    const linesFile = path.join(dir, 'export.json');
+    fs.writeFileSync(linesFile, search.issues.map((i) => JSON.stringify(i)).join('\n') + '\n');
+    const oneLineFile = path.join(dir, 'export.jsonl');
+    fs.writeFileSync(oneLineFile, JSON.stringify(search) + '\n');
+    const properly = path.join(ROOT, 'test/fixtures/calibrate/small-v3-search.json');
+    const expected = (await calibrate(properly)).lines;
+    expect(expected.length).toBeGreaterThan(0);
+    for (const file of [linesFile, oneLineFile]) {
+      const read = await calibrate(file);
+      expect(read.err).not.toMatch(/skipped/);
+      expect([read.code, read.lines]).toEqual([0, expected]);
+    }
+    // Neither a document nor one a line: said, with the name that reads one issue a line.
+    const broken = path.join(dir, 'broken.json');
+    fs.writeFileSync(broken, '{"key": "A-1",\n');
+    expect((await calibrate(broken)).err).toMatch(
+      /line 1: skipped, not valid JSON: .* \(a file of one issue a line is read when named \.jsonl\)/,
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
+
   describe('a .gz file it cannot unpack', () => {
     let dir: string;
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-calibrate-gz-'))));
