@@ -139,7 +139,7 @@ const hasIssues = (doc: unknown): doc is { issues: unknown[]; names?: unknown } 
  * of these. A search response names its custom fields once ("Epic Link"); each issue gets them to read its own.
  */
 function issuesOf(doc: unknown): unknown[] | null {
-  if (Array.isArray(doc)) return doc;
+  if (Array.isArray(doc)) return doc as unknown[];
   if (hasIssues(doc)) {
     const { names } = doc;
     return names === undefined
