@@ -46,7 +46,7 @@ export async function* readIssueFile(file: string, skipped: SkippedLine[]): Asyn
         continue;
       }
       // A search response or an array on one line (curl's answer saved as .jsonl): each of its issues.
-      const many = Array.isArray(value) || hasIssues(value) ? issuesOf(value) : null;
+      const many = hasIssues(value) || arrayOfObjects(value) ? issuesOf(value) : null;
       if (many) for (const issue of many) yield { line, value: issue };
       else yield { line, value };
     }
@@ -130,6 +130,11 @@ async function* readJson(file: string, skipped: SkippedLine[]): AsyncGenerator<I
   }
   for (let i = 0; i < issues.length; i++) yield { line: i + 1, value: issues[i] };
 }
+
+const arrayOfObjects = (doc: unknown): boolean =>
+  Array.isArray(doc) &&
+  doc.length > 0 &&
+  doc.every((item) => !!item && typeof item === 'object' && !Array.isArray(item));
 
 const hasIssues = (doc: unknown): doc is { issues: unknown[]; names?: unknown } =>
   !!doc && typeof doc === 'object' && Array.isArray((doc as { issues?: unknown }).issues);
