@@ -652,6 +652,18 @@ const YEAR_ONLY_RE =
 const YEAR_END_RE =
   /\b(?:by|before|until|till|at|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|(next)\s+)?(?:calendar\s+)?year|(?:this\s+|(next)\s+)?year(?:['’]s\s+|[-\s]?)end|eoy|(next)\s+year(?![-\s]?end))\b(?!['’]s\b)(?:\s+(?:of\s+)?(20\d{2})\b)?/i;
 
+/** "before 2028", "before March 2027": before the period begins, not by its end ("before the end of 2028" is). */
+const BEFORE_PERIOD_RE = /^\s*before\s+(?!(?:the\s+)?end\b)/i;
+const BEFORE_QUARTER_RE = /\bbefore\s+(?:the\s+)?(Q[1-4]|H[12])\b/i;
+
+/** The last day before a period of `months` months that ends on `end` (YYYY-MM-DD) begins. */
+function dayBeforePeriod(end: string, months: number): string {
+  const [year, month] = end.split('-').map(Number) as [number, number];
+  const previous = year * 12 + (month - 1) - months;
+  const [y, m] = [Math.floor(previous / 12), (previous % 12) + 1];
+  return formatDay(y, m, daysInMonth(y, m));
+}
+
 function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   const iso = ISO_DATE_RE.exec(clause);
   if (iso) {
@@ -691,8 +703,10 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   if (my) {
     const month = monthFromName(my[1] ?? '') ?? 0;
     const year = my[2] === undefined ? 2000 + Number(my[3]) : Number(my[2]);
-    if (month >= 1 && year >= 1000 && year <= 9999)
-      return { value: formatDay(year, month, daysInMonth(year, month)), note: null };
+    if (month >= 1 && year >= 1000 && year <= 9999) {
+      const end = formatDay(year, month, daysInMonth(year, month));
+      return { value: BEFORE_PERIOD_RE.test(my[0]) ? dayBeforePeriod(end, 1) : end, note: null };
+    }
   }
   const mo = MONTH_ONLY_RE.exec(clause);
   if (mo && mo[1] !== 'may' && mo[1] !== 'MAY') {
@@ -704,15 +718,20 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
     if (now === undefined)
       return { value: null, note: `The check-by month "${said}" has no year; it is left open.` };
     const end = nextMonthEnd(month, now);
-    if (end !== null) return { value: end, note: null };
+    if (end !== null)
+      return { value: BEFORE_PERIOD_RE.test(mo[0]) ? dayBeforePeriod(end, 1) : end, note: null };
   }
   // A quarter, a half, a fiscal year, the middle of a year ("Q3 2027", "H1 2027", "FY27", "mid-2027"); "Q5 2027" is a
   // slip, not a time to check: said, as a day that does not exist is. One already over, with "within 6 months" said
   // last, says when something was ("churn, which peaked in mid-2024, to fall … within 6 months").
   const period = periodCheckBy(clause, now);
   const today = period?.value && now ? dayOf(now) : null;
-  if (period !== null && !(today && period.value! < today && RELATIVE_CHECK_BY_RE.test(clause)))
-    return period;
+  if (period !== null && !(today && period.value! < today && RELATIVE_CHECK_BY_RE.test(clause))) {
+    const before = BEFORE_QUARTER_RE.exec(clause);
+    return before && period.value
+      ? { ...period, value: dayBeforePeriod(period.value, /^q/i.test(before[1]!) ? 3 : 6) }
+      : period;
+  }
   const yearEnd = YEAR_END_RE.exec(clause);
   if (yearEnd?.[4] !== undefined) return { value: formatDay(Number(yearEnd[4]), 12, 31), note: null };
   // "within 6 months" is said last and counted from today: a year named earlier in the clause is not the check-by.
@@ -729,10 +748,12 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
   }
   // A year before this one is more likely a number ("grow by 2000") than a deadline that has passed.
   const year = YEAR_ONLY_RE.exec(clause);
-  if (year && (now === undefined || Number(year[1]) >= now.getUTCFullYear()))
-    return { value: formatDay(Number(year[1]), 12, 31), note: null };
+  if (year && (now === undefined || Number(year[1]) >= now.getUTCFullYear())) {
+    const end = formatDay(Number(year[1]), 12, 31);
+    return { value: BEFORE_PERIOD_RE.test(year[0]) ? dayBeforePeriod(end, 12) : end, note: null };
+  }
   // "by next month", "by Christmas", "before the next release": a deadline said, but no day the app can check by.
-  const unread = UNREAD_DEADLINE_RE.exec(clause);
+  const unread = UNREAD_DEADLINE_RE.exec(clause) ?? UNREAD_COUNTED_DEADLINE_RE.exec(clause);
   if (unread)
     return {
       value: null,
@@ -748,6 +769,13 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
  */
 const UNREAD_DEADLINE_RE =
   /\b(?:by|before|until|till|no\s+later\s+than|in\s+time\s+for)\s+(?:(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?(?:next|this|coming|following|upcoming|current)\s+(?:week|month|year|sprint|release|iteration|increment|season|launch|milestone|holidays?|pi)\b|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:week|month|year|sprint|release|day)\b|(?:tomorrow|today|tonight|christmas|xmas|easter|thanksgiving|black\s+friday|new\s+year|eo[dwmy])\b|(?:the\s+)?(?:next|upcoming|coming)\s+(?:release|launch|version|milestone|sprint|iteration|major\s+release)\b)(?!['’]s\b)/i;
+
+/**
+ * A weekday, a week or sprint number, or a count of sprints: a deadline said on a calendar the app does not know
+ * ("by next Friday", "by week 12", "by sprint 14", "within 3 sprints").
+ */
+const UNREAD_COUNTED_DEADLINE_RE =
+  /\b(?:(?:by|before|until|till|no\s+later\s+than)\s+(?:(?:next|this|the\s+coming)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:week|sprint|iteration|pi)\s+\d{1,3})|(?:within|in)\s+(?:\d{1,2}|an?|one|two|three|four|five|six|a\s+few)\s+(?:sprints?|iterations?|releases?|pis?|program\s+increments?))\b/i;
 
 /** "within 3 months", "in two weeks": counted from today. */
 function relativeCheckBy(relative: RegExpExecArray, now: Date | undefined): CheckBy {

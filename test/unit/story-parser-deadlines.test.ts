@@ -380,3 +380,26 @@ describe('a deadline said in words that name no day', () => {
     expect(dateNotes(story('by 2027-03-01, up by 5% a month'))).toEqual([]);
   });
 });
+
+describe('"before" a period, and deadlines on a calendar the app does not know', () => {
+  it('reads "before" a year, a month or a quarter as the last day before it begins', () => {
+    expect(checkBy('before 2028')).toBe('2027-12-31');
+    expect(checkBy('before March 2027')).toBe('2027-02-28');
+    expect(checkBy('before January 2028')).toBe('2027-12-31');
+    expect(checkBy('before Q3 2027')).toBe('2027-06-30');
+    expect(checkBy('before Q1 2028')).toBe('2027-12-31');
+    // "By" a period, and "before the end of" one, are its end.
+    expect(checkBy('by 2028')).toBe('2028-12-31');
+    expect(checkBy('before the end of 2028')).toBe('2028-12-31');
+    expect(checkBy('by Q3 2027')).toBe('2027-09-30');
+  });
+
+  it.each(['by next Friday', 'by week 12', 'by sprint 14', 'within 3 sprints', 'in two iterations'])(
+    'says "%s" names no day it can check by, instead of dropping it',
+    (when) => {
+      const read = story(when);
+      expect(read.expectedOutcome?.checkBy ?? null).toBeNull();
+      expect(read.notes).toContainEqual(expect.stringMatching(/names no day the app can check by/));
+    },
+  );
+});
