@@ -33,7 +33,8 @@ const MAX_RECIPE_PHRASES = 5;
  * Reads a pasted story with the person's decimal `mark` ("from 12,5% to 10%" in German): its words come back as
  * written, numbers as numbers. `now` resolves year-less check-by dates ("by 1 March").
  */
-export function readPastedStory(story: string, now: Date, mark: DecimalMark = '.'): PastedStory {
+export function readPastedStory(pasted: string, now: Date, mark: DecimalMark = '.'): PastedStory {
+  const story = withoutMarkup(pasted);
   // The parser reads a decimal point: the person's numbers are put in that notation, and back in theirs after.
   const { text, asWritten } = inParserNotation(story, mark);
   const parsed = parseStory(text, { now });
@@ -54,6 +55,19 @@ export function readPastedStory(story: string, now: Date, mark: DecimalMark = '.
     notes: notes.filter((n) => !MISSING_PART_NOTES.has(n)),
     missing: notes.filter((n) => MISSING_PART_NOTES.has(n)),
   };
+}
+
+/**
+ * A story copied from a Jira description or a Markdown page, without its marks: a heading's marker ("h2.", "##"),
+ * bold, colour and a link's address. Left in, they end up in the fields ("I save money.\nh2", "**conversion**").
+ */
+export function withoutMarkup(text: string): string {
+  return text
+    .replace(/^[ \t]*(?:h[1-6]\.|#{1,6})[ \t]+/gim, '')
+    .replace(/\{color(?::[^}]*)?\}/gi, '')
+    .replace(/\[([^\]|\n]+)\|[^\]\n]+\]/g, '$1')
+    .replace(/\[([^\]\n]+)\]\([^)\s]+\)/g, '$1')
+    .replace(/(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1/g, '$2');
 }
 
 /** The detector's phrases in the story, and a want that prescribes what to build, each piece once. */

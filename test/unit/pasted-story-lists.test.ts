@@ -38,3 +38,33 @@ describe('a story pasted as a list', () => {
     );
   });
 });
+
+describe('a story pasted with the marks of a Jira description or a Markdown page', () => {
+  it('reads its parts without headings, bold, colour or link addresses', () => {
+    const read = readPastedStory(
+      'h2. Story\nAs a *shopper*, I want to compare [prices|https://example.com/prices], so that I {color:#ff5630}save money{color}.\n' +
+        'h2. Expected outcome\nWe expect **conversion** to rise from 3% to 4% by 2027-06-30.',
+      NOW,
+    );
+    expect([read.persona, read.intent, read.benefit]).toEqual(['shopper', 'compare prices', 'I save money']);
+    expect(read.expected).toEqual([
+      {
+        metric: 'conversion',
+        baseline: 3,
+        target: 4,
+        unit: '%',
+        direction: 'increase',
+        checkBy: '2027-06-30',
+      },
+    ]);
+    const markdown = readPastedStory(
+      '## Story\nAs a shopper, I want to compare [prices](https://example.com/prices), so that I save money.',
+      NOW,
+    );
+    expect([markdown.persona, markdown.intent, markdown.benefit]).toEqual([
+      'shopper',
+      'compare prices',
+      'I save money',
+    ]);
+  });
+});
