@@ -3,16 +3,14 @@
  * (Jira's at most 255 characters), never cut inside a character. It was cut at 200 UTF-16 units, which could split
  * an emoji into half a character shown as "�".
  */
-import type { HealthData } from '../../src/contract/project-page';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
 import { startScans } from '../../src/scan/trigger';
-import { backlogHealthReport } from '../../src/services/backlog-health-report';
 import {
   anIdleStory,
   createWorkbench,
   PROJECT_KEY,
-  USERS,
+  healthAs,
   type Workbench,
 } from '../support/workbench-harness';
 
@@ -23,15 +21,7 @@ beforeEach(() => {
 });
 afterEach(() => wb.dispose());
 
-const health = () =>
-  wb.asUser<HealthData>(USERS.admin, () =>
-    backlogHealthReport({
-      accountId: USERS.admin,
-      moduleKey: 'outcome-lens-project-page',
-      issueKey: null,
-      projectKey: PROJECT_KEY,
-    }),
-  );
+const health = () => healthAs(wb);
 
 it('shows an example’s long summary after a scan as it shows it live, whole', async () => {
   const lead =

@@ -7,13 +7,11 @@
  *   next runs were incremental over figures days old.
  * Real @forge packages over the workbench; faults at the workbench's storage seam.
  */
-import type { HealthData } from '../../src/contract/project-page';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
 import { LEASE_TTL_MS } from '../../src/scan/run';
 import { startScans } from '../../src/scan/trigger';
-import { backlogHealthReport } from '../../src/services/backlog-health-report';
 import { keys } from '../../src/storage/keys';
 import { listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
@@ -22,7 +20,7 @@ import {
   anIdleStory,
   createWorkbench,
   PROJECT_KEY,
-  USERS,
+  healthAs,
   type Workbench,
 } from '../support/workbench-harness';
 
@@ -49,15 +47,7 @@ async function scan(origin: 'schedule' | 'manual' = 'manual'): Promise<ScanRunSu
   return latest as unknown as ScanRunSummary;
 }
 
-const health = () =>
-  wb.asUser<HealthData>(USERS.admin, () =>
-    backlogHealthReport({
-      accountId: USERS.admin,
-      moduleKey: 'outcome-lens-project-page',
-      issueKey: null,
-      projectKey: PROJECT_KEY,
-    }),
-  );
+const health = () => healthAs(wb);
 
 const idleStories = (n: number) => Array.from({ length: n }, () => anIdleStory(now()));
 

@@ -11,6 +11,8 @@
  * Seeded: users admin / member / viewer / outsider (see USERS), projects OL (granted as their names say) and
  * OTHER (no grants). Issues are up to each test: `wb.jira.store.createIssue(...)`.
  */
+import type { HealthData } from '../../src/contract/project-page';
+import { backlogHealthReport } from '../../src/services/backlog-health-report';
 import { openDatabase, type WorkbenchDb } from '../../workbench/db';
 import { KvsStore, type KvsStoreOptions } from '../../workbench/forge/kvs-store';
 import { QueueHost } from '../../workbench/forge/queue';
@@ -145,5 +147,12 @@ export async function failure(promise: Promise<unknown>): Promise<unknown> {
       throw new Error('expected the call to fail');
     },
     (e: unknown) => e,
+  );
+}
+
+/** Backlog health as the project page answers it to `accountId` (an admin unless named). */
+export function healthAs(wb: Workbench, projectKey: string = PROJECT_KEY, accountId: string = USERS.admin) {
+  return wb.asUser<HealthData>(accountId, () =>
+    backlogHealthReport({ accountId, moduleKey: 'outcome-lens-project-page', issueKey: null, projectKey }),
   );
 }
