@@ -119,7 +119,10 @@ export async function acquireScanLease(
   const held = await kvs.get<ScanLease>(key);
   if (!held) return claim(key, lease, ttlOf(ttlMs)); // expired and removed between the two calls
   if (held.runId === runId) {
-    await kvs.set(key, lease, { ttl: ttlOf(ttlMs) });
+    // Renewed, never shortened: a run parked for the hourly resume holds it longer (extendScanLease), and another
+    // invocation of that run (a partition's last step) must not cut that short.
+    const expiresAt = Math.max(held.expiresAt, lease.expiresAt);
+    await kvs.set(key, { ...lease, expiresAt }, { ttl: ttlOf(expiresAt - at) });
     return true;
   }
   if (held.expiresAt > at) return false;

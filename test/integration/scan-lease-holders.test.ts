@@ -13,7 +13,12 @@ import { createScanConsumer } from '../../src/scan/consumer';
 import { resumeParkedScans, SCAN_QUEUE } from '../../src/scan/queue';
 import { scanNow } from '../../src/scan/scan-now';
 import { scanTrigger, startScans } from '../../src/scan/trigger';
-import { listRunSummaries } from '../../src/storage/scan-state';
+import {
+  acquireScanLease,
+  extendScanLease,
+  listRunSummaries,
+  liveScanLease,
+} from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
 import {
   anIdleStory,
@@ -84,4 +89,17 @@ it('a run parked for the hourly resume still holds the project: Scan now 40 minu
   await wb.asSystem(() => resumeParkedScans());
   await wb.queue.runDue({ until: 'idle' });
   expect((await runs()).map((r) => [r.runId, r.status])).toEqual([[event!.runId, 'finished']]);
+});
+
+it('another invocation of a parked run renews its lease without cutting it short', async () => {
+  wb = createWorkbench({ latency: 'off', rateLimits: 'off' });
+  const now = Date.now();
+  const held = await wb.asSystem(async () => {
+    expect(await acquireScanLease(PROJECT_KEY, 'run-1', now, 30 * MINUTE)).toBe(true);
+    await extendScanLease(PROJECT_KEY, 'run-1', now + 90 * MINUTE);
+    // A partition's last step of the same run, five minutes later.
+    expect(await acquireScanLease(PROJECT_KEY, 'run-1', now + 5 * MINUTE, 30 * MINUTE)).toBe(true);
+    return liveScanLease(PROJECT_KEY, now + 60 * MINUTE);
+  });
+  expect(held).toMatchObject({ runId: 'run-1', expiresAt: now + 90 * MINUTE });
 });
