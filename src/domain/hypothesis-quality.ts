@@ -434,8 +434,20 @@ const WIDGET_WANTED = new RegExp(
 );
 /** A widget's name anywhere: a want without one, most wants, is not read word by word for WIDGET_WANTED. */
 const NAMES_A_WIDGET = new RegExp(`\\b${WIDGETS_WANTED}`, 'i');
-const NOUN_PHRASE_ARTEFACT =
-  /^(?:a|an|the|some|new)\s+(?:[\w'’-]+\s+){0,5}?(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|tabs?|banners?|icons?|links?|chat-?bots?|(?:mobile\s+)?apps?|pages?|screens?|dashboards?|widgets?|fields?|menus?|sliders?|carousels?|wizards?|features?|apis?|endpoints?|integrations?|notifications?)\b/i;
+const ARTEFACTS =
+  '(?:buttons?|drop-?downs?|modals?|pop-?ups?|check-?box(?:es)?|toggles?|tabs?|banners?|icons?|links?|chat-?bots?|(?:mobile\\s+)?apps?|pages?|screens?|dashboards?|widgets?|fields?|menus?|sliders?|carousels?|wizards?|features?|apis?|endpoints?|integrations?|notifications?)';
+const NOUN_PHRASE_ARTEFACT = new RegExp(
+  `^(?:a|an|the|some|new)\\s+(?:[\\w'’-]+\\s+){0,5}?${ARTEFACTS}\\b`,
+  'i',
+);
+/**
+ * A new thing named where a want says what a thing there should do: "the cart to have a Save for Later button".
+ * Only where the name ends the phrase: "a screen reader" is no screen to build.
+ */
+const ARTEFACT_TO_ADD = new RegExp(
+  `\\b(?:a|an|some|new)\\s+(?:[\\w'’-]+\\s+){0,4}?${ARTEFACTS}(?=\\s*(?:$|[,.;:!?)]|(?:on|in|at|to|for|next|beside|under|above|below|that|which|so|and|with)\\b))`,
+  'i',
+);
 /** What follows "the page" when the want is what it should do: "the page to load …", "the app to remember …". */
 const TO_DO = /^\s+to\s+\p{L}/u;
 /** A thing there already, in up to three words, and what it should do: "the checkout to work …", "the total to update". */
@@ -454,7 +466,10 @@ interface NamedThing {
 function namedThing(want: string): NamedThing {
   // "the checkout to work with a screen reader": what a thing there should do, whatever the words after it name.
   const behaving = THING_TO_DO.exec(want);
-  if (behaving) return { toBuild: null, toBehave: behaving[0] };
+  if (behaving) {
+    const added = ARTEFACT_TO_ADD.exec(want.slice(behaving[0].length));
+    return added ? { toBuild: added, toBehave: null } : { toBuild: null, toBehave: behaving[0] };
+  }
   const m = NOUN_PHRASE_ARTEFACT.exec(want);
   if (m && /^the\s/i.test(m[0]) && TO_DO.test(want.slice(m[0].length)))
     return { toBuild: null, toBehave: m[0] };

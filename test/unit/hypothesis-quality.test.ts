@@ -839,6 +839,17 @@ describe('expectations that cannot both come true, and wants that say what a thi
   ])('passes "problem-oriented" for "I want %s": what a thing there should do', (intent, benefit) => {
     expect(check('problem-oriented', withHypothesis({ intent, benefit }))).toMatchObject({ ok: true });
   });
+
+  it.each([
+    ['the cart to have a Save for Later button', 'a Save for Later button'],
+    ['the checkout to show a PayPal button', 'a PayPal button'],
+    ['the product team to build a dashboard', 'a dashboard'],
+  ])('still fails "problem-oriented" for "I want %s": a new thing named to build', (intent, phrase) => {
+    expect(check('problem-oriented', withHypothesis({ intent, benefit: 'I save time' }))).toMatchObject({
+      ok: false,
+      phrase,
+    });
+  });
 });
 
 describe('the score counts the checks', () => {
