@@ -270,6 +270,8 @@ async function resume(call: CallContext, job: StoredBulkJob, clock: Clock): Prom
       await push({ projectKey: job.projectKey, jobId: job.jobId, step: job.step });
     return view(job);
   }
+  // Resumed days later, a Keep's snooze or kill date may have passed since it was started: judged again.
+  refusePastDates(job.decision, clock.now());
   const again: StoredBulkJob = {
     ...job,
     status: 'running',

@@ -14,6 +14,7 @@ import type {
 } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { completeInterruptedDecisions } from '../../src/services/kill-review';
+import { kvs } from '@forge/kvs';
 import { listAll } from '../../src/storage/kv';
 import { keys } from '../../src/storage/keys';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
@@ -685,6 +686,41 @@ describe('bulk Keep and Relink', () => {
     await keepAll('bulk-keep-jira-down', items);
     await drain();
     expect(await job('bulk-keep-jira-down')).toMatchObject({ status: 'done', decided: 120, failed: [] });
+  });
+
+  it('refuses to resume a Keep whose snooze day has passed since it was started, and keeps nothing more', async () => {
+    const items = [flagged(1), flagged(2)];
+    const snoozeUntil = '2099-01-01';
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      times: 10,
+      match: { method: 'PUT', pathIncludes: `/issue/${items[1]}/properties/` },
+    });
+    const request = {
+      idempotencyKey: 'bulk-keep-resumed-late',
+      decision: { kind: 'keep', reason: 'Wanted this week', snoozeUntil },
+      selection: { keys: items },
+    };
+    ok(await page<BulkJobData>('bulkDecide', request));
+    await drain();
+    expect((await job('bulk-keep-resumed-late')).failed.map((f) => f.key)).toEqual([items[1]]);
+    app.jira.faults.clear();
+    // Days go by: the job as stored is as it would be had it been started with a day that has passed since.
+    await runInInvocation(
+      { accountId: null, moduleKey: 'test', installContext: app.installContext },
+      async () => {
+        const key = keys.bulkJob(P, request.idempotencyKey);
+        const stored = await kvs.get<{ decision: Record<string, unknown> }>(key);
+        await kvs.set(key, { ...stored!, decision: { ...stored!.decision, snoozeUntil: '2020-01-01' } });
+      },
+    );
+    expect(await page<BulkJobData>('bulkDecide', request)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { 'decision.snoozeUntil': expect.any(String) } },
+    });
+    await drain();
+    expect((await logRows()).map((r) => r.issueKey)).toEqual([items[0]]);
   });
 
   it('relinks listed items to an outcome, one log row each naming it', async () => {
