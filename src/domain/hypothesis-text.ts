@@ -49,6 +49,8 @@ export function toBeforeWant(want: string): '' | 'to ' {
 
 /** "I want to see …", "I want faster checkout", and "I don't want to re-enter …" as the owner wrote it. */
 function wantClause(intent: string): string {
+  // Said in the owner's own first person ("I would prefer to …", "I don't want to …"): kept as written.
+  if (/^i\s/i.test(intent)) return `I${intent.slice(1)}`;
   if (OWN_WANTING.test(intent)) return `I ${intent}`;
   return `I want ${toBeforeWant(intent)}${intent}`;
 }
@@ -60,8 +62,11 @@ const SILENT_H = /^(?:hour|honest|honou?r|heir)/i;
 
 /** Letters whose spoken name starts with a vowel sound: "an SRE", "an MBA student", "an X-ray technician". */
 const VOWEL_SOUND_LETTER = /^[AEFHILMNORSX]/;
-/** An initialism read letter by letter ("SRE", "HR manager"), or a letter joined by a hyphen ("X-ray"). */
-const SPELLED_LETTERS = /^(?:[A-Z]{2,}(?![a-z])|[A-Z]-)/;
+/**
+ * An initialism read letter by letter ("SRE", "HR manager"), or a letter joined by a hyphen ("X-ray"). Longer runs
+ * of capitals are mostly said as words ("NASA", "SCRUM", a persona typed in capitals): judged as words.
+ */
+const SPELLED_LETTERS = /^(?:[A-Z]{2,3}(?![A-Za-z])|[A-Z]-)/;
 /** Numbers said with a vowel first: eight, eleven, eighteen, eighty…, eight hundred… ("an 8-year-old"). */
 const VOWEL_SOUND_NUMBER = /^(?:8\d{0,2}|11|18)(?![\d.,])/;
 
@@ -81,7 +86,7 @@ function withArticle(persona: string): string {
  * them: the sentence puts them in, and would say them twice.
  */
 const TEMPLATE_PERSONA = /^as\s+(?=\S)/i;
-const TEMPLATE_WANT = /^i\s+(?:(?:want|need)\s+(?=\S)|(?=(?:do\s+not|don['’]t|never|would|also|wish)\s))/i;
+const TEMPLATE_WANT = /^i\s+(?:want|need)\s+(?=\S)/i;
 const TEMPLATE_BENEFIT = /^so\s+that\s+(?=\S)/i;
 
 /** "As a shopper, I want to bookmark items in the cart, so that I can come back and finish." */

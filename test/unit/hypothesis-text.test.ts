@@ -86,6 +86,11 @@ describe('the hypothesis as description text', () => {
     expect(opening('18-year-old')).toBe('As an 18-year-old');
     expect(opening('12-year-old')).toBe('As a 12-year-old');
     expect(opening('Admin')).toBe('As an Admin');
+    // Longer runs of capitals are words, as is a word that only starts with capitals.
+    expect(opening('MANAGER')).toBe('As a MANAGER');
+    expect(opening('NASA engineer')).toBe('As a NASA engineer');
+    expect(opening('SAFe coach')).toBe('As a SAFe coach');
+    expect(opening('ADMIN')).toBe('As an ADMIN');
   });
 
   it('does not say the template twice when the fields were typed with its words', () => {
@@ -99,6 +104,13 @@ describe('the hypothesis as description text', () => {
     expect(
       hypothesisSentence({ persona: 'as an editor', intent: 'I need a bulk import', benefit: 'I save time' }),
     ).toBe('As an editor, I want a bulk import, so that I save time.');
+    expect(
+      hypothesisSentence({
+        persona: 'buyer',
+        intent: 'I would prefer to pay by invoice',
+        benefit: 'I pay later',
+      }),
+    ).toBe('As a buyer, I would prefer to pay by invoice, so that I pay later.');
     // A want of the owner's own wording stays: "I don't want to …".
     expect(
       hypothesisSentence({
