@@ -428,10 +428,9 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   // Each item is decided as the app: only those the person may see and edit (and, for a Kill, transition and
   // resolve), asked per issue since a security level can hide one issue of a project they may browse.
   const refused = await missingItemRights(job.accountId, issues, job.kind);
-  /** When each fetched item's flag was raised: a Kill's intent keeps it (see act in kill-review.ts). */
-  const flaggedAt = new Map(
-    issues.map((i) => [i.key, readLens(i.properties?.[ISSUE_PROPERTY_KEY]).flag?.flaggedAt] as const),
-  );
+  /** Each fetched item's lens, read once: whether it is still flagged, and when (a Kill's intent keeps it). */
+  const lensOf = new Map(issues.map((i) => [i.key, readLens(i.properties?.[ISSUE_PROPERTY_KEY])] as const));
+  const flaggedAt = (issueKey: string) => lensOf.get(issueKey)?.flag?.flaggedAt;
   let bulkClosing = new Map<string, string>();
   if (job.kind === 'kill') {
     if (job.method === null) {
@@ -448,11 +447,10 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
       bulkClosing = await closeByBulkTransition(
         job,
         // Only items still flagged: one decided since it was listed is left to its own decision, which refuses it.
-        issues.filter(
-          (i) => !refused.has(i.key) && readLens(i.properties?.[ISSUE_PROPERTY_KEY]).zombie === 'true',
-        ),
+        issues.filter((i) => !refused.has(i.key) && lensOf.get(i.key)?.zombie === 'true'),
         settings,
         clock,
+        flaggedAt,
       );
   }
   // Listed as serving no outcome when the person chose them: one linked meanwhile to another outcome keeps it.
@@ -503,7 +501,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
           jobId: job.jobId,
           at: clock.now().toISOString(),
           transition,
-          flaggedAt: flaggedAt.get(issueKey),
+          flaggedAt: flaggedAt(issueKey),
         });
       // Decided by an earlier try: its log row stands (a decision would only replay it).
       if (!decidedBefore(issueKey))
@@ -624,6 +622,7 @@ async function closeByBulkTransition(
   issues: readonly JiraIssue[],
   settings: Settings,
   clock: Clock,
+  flaggedAt: (issueKey: string) => string | undefined,
 ): Promise<Map<string, string>> {
   const wanted = (settings.kill.transitionName ?? settings.kill.resolutionName).toLowerCase();
   const jira = JiraClient.asApp();
@@ -649,8 +648,7 @@ async function closeByBulkTransition(
           jobId: job.jobId,
           at: clock.now().toISOString(),
           transition: input.name,
-          flaggedAt: readLens(issues.find((i) => i.key === key)?.properties?.[ISSUE_PROPERTY_KEY]).flag
-            ?.flaggedAt,
+          flaggedAt: flaggedAt(key),
         });
         sent.set(key, input.name);
       }
