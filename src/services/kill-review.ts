@@ -1049,20 +1049,21 @@ async function act(
   // The same decision, made by another request on the flag this one answers (a second tab, a second bulk job),
   // while this one's intent waited (a bulk records it before its transition): that decision stands. Resumed, this
   // one would log and comment the item a second time.
-  if (
-    intent &&
+  const sameByOther =
+    intent?.flaggedAt &&
     marker &&
     marker.idempotencyKey !== idempotencyKey &&
     marker.kind === decision.kind &&
-    lens.zombie !== 'true' &&
-    (await decidedSinceFlag(projectKey, marker, intent.flaggedAt))
-  ) {
+    lens.zombie !== 'true'
+      ? await otherDecision(projectKey, marker)
+      : null;
+  if (intent && marker && onSameFlag(sameByOther, intent.flaggedAt)) {
     // Nothing of this request's own was begun on the issue: its intent goes, so no sweep completes it later.
     if (intent.comment === 'none') {
       await check();
       await kvs.delete(intentKey);
     }
-    throw await decidedMeanwhile(projectKey, issueKey, marker);
+    throw await decidedMeanwhile(projectKey, issueKey, marker, sameByOther ?? undefined);
   }
   // A retry of this request (its lens written, or its intent recorded) finishes it; anything else is new.
   const resuming = marker?.idempotencyKey === idempotencyKey || !!intent;
@@ -1298,45 +1299,45 @@ async function act(
 
 const DECIDED: Record<Decision['kind'], string> = { kill: 'killed', keep: 'kept', relink: 'relinked' };
 
-/**
- * The refusal of a new decision on an item another request decided: who decided it and when, as that decision's
- * log row says, or the intent of one still being made.
- */
-/**
- * Whether the decision `marker` names was asked once the flag raised at `flaggedAt` was up, so on that same flag
- * (an older one, made before the item was flagged again, is not). Unknown when the flag's time is not known.
- */
-async function decidedSinceFlag(
-  projectKey: string,
-  marker: LensMarker,
-  flaggedAt: string | undefined,
-): Promise<boolean> {
-  if (!flaggedAt) return false;
-  const at =
-    (await recordedDecision(projectKey, marker.idempotencyKey))?.at ??
-    (await kvs.get<DecisionIntent>(keys.decisionIntent(projectKey, marker.idempotencyKey)))?.at;
-  return at !== undefined && at >= flaggedAt;
+/** Who made the decision a lens marker names, and when: its log row, or the intent of one still being made. */
+interface OtherDecision {
+  accountId: string | null;
+  name: string | null;
+  at: string | null;
 }
 
-async function decidedMeanwhile(
-  projectKey: string,
-  issueKey: string,
-  marker: LensMarker,
-): Promise<ConflictError> {
-  let decided: { accountId: string | null; name: string | null; at: string | null } | null = null;
+async function otherDecision(projectKey: string, marker: LensMarker): Promise<OtherDecision | null> {
   const recorded = await recordedDecision(projectKey, marker.idempotencyKey);
   if (recorded) {
     const name = recorded.details?.actorName;
-    decided = {
+    return {
       accountId: recorded.actorAccountId,
       name: typeof name === 'string' ? name : null,
       at: recorded.at,
     };
-  } else {
-    const other = await kvs.get<DecisionIntent>(keys.decisionIntent(projectKey, marker.idempotencyKey));
-    if (other)
-      decided = { accountId: other.accountId ?? null, name: other.actorName ?? null, at: other.at ?? null };
   }
+  const other = await kvs.get<DecisionIntent>(keys.decisionIntent(projectKey, marker.idempotencyKey));
+  return other
+    ? { accountId: other.accountId ?? null, name: other.actorName ?? null, at: other.at ?? null }
+    : null;
+}
+
+/**
+ * Whether `other` was asked once the flag raised at `flaggedAt` was up, so on that same flag (one made before the
+ * item was flagged again is not). Unknown when the flag's time is not known.
+ */
+function onSameFlag(other: OtherDecision | null, flaggedAt: string | undefined): boolean {
+  return !!flaggedAt && !!other?.at && other.at >= flaggedAt;
+}
+
+/** The refusal of a new decision on an item another request decided: who decided it and when. */
+async function decidedMeanwhile(
+  projectKey: string,
+  issueKey: string,
+  marker: LensMarker,
+  known?: OtherDecision,
+): Promise<ConflictError> {
+  const decided = known ?? (await otherDecision(projectKey, marker));
   const when = decided?.at ? ` on ${decided.at.slice(0, 10)} at ${decided.at.slice(11, 16)} UTC` : '';
   return new ConflictError(
     `${issueKey} was decided meanwhile by ${decided?.name ?? 'someone else'}${when} (${DECIDED[marker.kind]}): it is no longer a zombie. Nothing was changed: reload the queue to see it as it is now.`,
