@@ -1328,7 +1328,6 @@ function blankedAfterVerb(afterVerb: string, clause: string): string {
   return clause.slice(clause.length - afterVerb.length);
 }
 
-/** "by 1 March", "by 31/12/2027": a "by" that starts a date, not a relative change. */
 /**
  * An amount that is a year: four digits from 1900 to 2099 with no unit ("by 2027", "to 2030"). Another four-digit
  * number is an amount ("to grow to 5000", "reach 1500"), as is a year-like one with a unit ("to 2000 ms").
@@ -1337,6 +1336,7 @@ function readsAsYear(amount: RegExpExecArray): boolean {
   return /^(?:19|20)\d{2}$/.test(amount[1] ?? '') && amount[2] === undefined && !currencyOf(amount[0]);
 }
 
+/** "by 1 March", "by 31/12/2027": a "by" that starts a date, not a relative change. */
 function saysADate(fromBy: string): boolean {
   return DAY_MONTH_RE.exec(fromBy)?.index === 0 || NUMERIC_DATE_RE.exec(fromBy)?.index === 0;
 }
