@@ -52,6 +52,7 @@ import {
   saveHealthSnapshot,
   saveRunSummary,
   saveWrittenCounts,
+  type ScanLease,
 } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
 import { completeInterruptedDecisions } from '../services/kill-review';
@@ -672,9 +673,12 @@ async function keepDeliveryRecords(
 }
 
 /** The summary of a run that found another run of its project holding the lease, and did nothing. */
-async function recordNotStarted(event: ScanEvent, clock: () => number): Promise<void> {
+async function recordNotStarted(
+  event: ScanEvent,
+  holder: ScanLease | null,
+  clock: () => number,
+): Promise<void> {
   const at = new Date(clock()).toISOString();
-  const holder = await liveScanLease(event.projectKey, clock());
   const summary: ScanRunSummary = {
     runId: event.runId,
     projectKey: event.projectKey,
@@ -697,6 +701,25 @@ async function recordNotStarted(event: ScanEvent, clock: () => number): Promise<
     mode: 'full',
   };
   await saveRunSummary(event.projectKey, summary);
+}
+
+/**
+ * Takes the project's scan lease for the event's run, or says who holds it (null: no one the run could name). A run
+ * starting finds the holder with a second read, and the holder may let the lease go between the two: the run then
+ * tries once more, so a dry run ending at that moment does not cost the day's live scan.
+ */
+async function takeScanLease(
+  event: ScanEvent,
+  starting: boolean,
+  clock: () => number,
+): Promise<'taken' | ScanLease | null> {
+  const take = () =>
+    acquireScanLease(event.projectKey, event.runId, clock(), LEASE_TTL_MS, { dryRun: event.dryRun });
+  if (await take()) return 'taken';
+  if (!starting) return null;
+  const holder = await liveScanLease(event.projectKey, clock());
+  if (holder !== null) return holder;
+  return (await take()) ? 'taken' : liveScanLease(event.projectKey, clock());
 }
 
 export async function runScanInvocation(
@@ -733,15 +756,16 @@ export async function runScanInvocation(
     if (part === undefined) await tidyEndedRun(projectKey, runId);
     return { status: 'yielded', runId };
   }
-  if (!(await acquireScanLease(projectKey, runId, clock(), LEASE_TTL_MS, { dryRun: event.dryRun }))) {
-    const starting = step === 0 && part === undefined && !event.continuation;
+  const starting = step === 0 && part === undefined && !event.continuation;
+  const lease = await takeScanLease(event, starting, clock);
+  if (lease !== 'taken') {
     // A run a person asked for (Scan now answered "started") while another holds the project is recorded as not
     // started, so the page shows it rather than a run that never appears.
-    if (event.origin === 'manual' && starting) await recordNotStarted(event, clock);
+    if (event.origin === 'manual' && starting) await recordNotStarted(event, lease, clock);
     // The day's live run met a dry run someone started: that one writes nothing, so this one waits for it to end
     // (its step claim let go, so the event comes back in). Any other copy, or a later step, just stops: the run
     // holding the lease is the day's scan.
-    else if (starting && !event.dryRun && (await liveScanLease(projectKey, clock()))?.dryRun) {
+    else if (starting && !event.dryRun && lease?.dryRun) {
       await kvs.delete(stepKey);
       await continueScan([event], AFTER_DRY_RUN_SECONDS);
       return { status: 'continued', runId, delaySeconds: AFTER_DRY_RUN_SECONDS };

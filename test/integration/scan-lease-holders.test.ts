@@ -1,10 +1,12 @@
 /**
- * Who holds a project's scan lease, and for how long. Two cases an adversarial review found:
+ * Who holds a project's scan lease, and for how long. Three cases adversarial reviews found:
  * - a dry run someone started with "Scan now" held the project when the day's live run came: the live run stopped,
  *   as it would for another live run, and no issue was flagged that day, though a dry run writes nothing;
  * - a run whose chain of invocations had spent Forge's pushes parked its next event for the hourly resume (up to an
  *   hour away), but its lease lasted 30 minutes: "Scan now" then started a second run, which took the waiting run
- *   for dead and recorded it as failed, its progress lost.
+ *   for dead and recorded it as failed, its progress lost;
+ * - a dry run that let the lease go between the live run's refused claim and its read of the holder made the live
+ *   run stop as if another live run held the project.
  * Real @forge packages over the workbench's queue and storage.
  */
 import type { ScanRunSummary } from '../../src/contract/scan';
@@ -18,7 +20,9 @@ import {
   extendScanLease,
   listRunSummaries,
   liveScanLease,
+  releaseScanLease,
 } from '../../src/storage/scan-state';
+import { keys } from '../../src/storage/keys';
 import { saveSettings } from '../../src/storage/settings';
 import {
   anIdleStory,
@@ -102,4 +106,33 @@ it('another invocation of a parked run renews its lease without cutting it short
     return liveScanLease(PROJECT_KEY, now + 60 * MINUTE);
   });
   expect(held).toMatchObject({ runId: 'run-1', expiresAt: now + 90 * MINUTE });
+});
+
+it('a dry run that ends between the live run’s two reads of the lease does not cost the day’s scan', async () => {
+  wb = createWorkbench({ latency: 'off', rateLimits: 'off' });
+  await wb.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label: 'zombie', comment: false } }, 0));
+  const issues = wb.jira.store.bulkCreateIssues(Array.from({ length: 3 }, () => anIdleStory()));
+  wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer());
+  await wb.asSystem(() =>
+    acquireScanLease(PROJECT_KEY, 'dry-run', Date.now(), 30 * MINUTE, { dryRun: true }),
+  );
+  // The live run's claim of the lease is refused and it reads the holder twice: once as the claim, once as the
+  // lease's own check (a dry run's, still running). The dry run lets the lease go just after the second read.
+  const leaseKey = `"${keys.scanLease(PROJECT_KEY)}"`;
+  const answer = wb.kvs.handle.bind(wb.kvs);
+  let reads = 0;
+  let released = false;
+  jest.spyOn(wb.kvs, 'handle').mockImplementation(async (path, init) => {
+    const answered = await answer(path, init);
+    if (path === '/api/v1/get' && String(init.body).includes(leaseKey) && ++reads === 2) {
+      released = true;
+      await wb.asSystem(() => releaseScanLease(PROJECT_KEY, 'dry-run'));
+    }
+    return answered;
+  });
+  await wb.asSystem(() => scanTrigger());
+  await wb.queue.runDue({ until: 'idle' });
+  expect(released).toBe(true);
+  expect((await runs()).map((r) => [r.origin, r.status])).toEqual([['schedule', 'finished']]);
+  expect(issues.filter(flagged)).toHaveLength(3);
 });
