@@ -62,12 +62,15 @@ export function readPastedStory(pasted: string, now: Date, mark: DecimalMark = '
  * bold, colour and a link's address. Left in, they end up in the fields ("I save money.\nh2", "**conversion**").
  */
 export function withoutMarkup(text: string): string {
-  return text
-    .replace(/^[ \t]*(?:h[1-6]\.|#{1,6})[ \t]+/gim, '')
-    .replace(/\{color(?::[^}]*)?\}/gi, '')
-    .replace(/\[([^\]|\n]+)\|[^\]\n]+\]/g, '$1')
-    .replace(/\[([^\]\n]+)\]\([^)\s]+\)/g, '$1')
-    .replace(/(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1/g, '$2');
+  return (
+    text
+      // "# of tickets" is a number of tickets, not a heading.
+      .replace(/^[ \t]*(?:h[1-6]\.|#{1,6})[ \t]+(?![ \t]|of\b)/gim, '')
+      .replace(/\{color(?::[^}]*)?\}/gi, '')
+      .replace(/\[([^\]|\n]+)\|[^\]\n]+\]/g, '$1')
+      .replace(/\[([^\]\n]+)\]\([^)\s]+\)/g, '$1')
+      .replace(/(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1/g, '$2')
+  );
 }
 
 /** The detector's phrases in the story, and a want that prescribes what to build, each piece once. */

@@ -325,7 +325,11 @@ function skipLeadingJunk(text: string, from: number, limit: number): number {
     const before = i;
     while (i < limit && isEdgeJunk(text.charCodeAt(i)) && text[i] !== '[' && text[i] !== '#') i++;
     const head = text.slice(i, i + 40);
-    const m = /^#[A-Za-z0-9_-]{1,20}#|^\[[^\]\n]{1,30}\]|^[A-Z][A-Z0-9]{0,15}-\d{1,7}\b:?|^#/.exec(head);
+    // A lone "#" is a list's or heading's mark, but "# of tickets" is a number of tickets.
+    const m =
+      /^#[A-Za-z0-9_-]{1,20}#|^\[[^\]\n]{1,30}\]|^[A-Z][A-Z0-9]{0,15}-\d{1,7}\b:?|^#(?! ?[Oo][Ff]\b)/.exec(
+        head,
+      );
     if (m) i += m[0].length;
     if (i === before) break;
   }

@@ -66,5 +66,14 @@ describe('a story pasted with the marks of a Jira description or a Markdown page
       'compare prices',
       'I save money',
     ]);
+    // "# of" is a number of something, not a heading, wherever the line stands.
+    const count = readPastedStory(
+      '## Story\nAs a support lead, I want to see repeat questions, so that we answer them once.\n' +
+        '# of tickets to drop from 400 to 300 by 2027-06-30.',
+      NOW,
+    );
+    expect(count.expected).toEqual([
+      { metric: '# of tickets', baseline: 400, target: 300, direction: 'decrease', checkBy: '2027-06-30' },
+    ]);
   });
 });

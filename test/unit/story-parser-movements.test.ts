@@ -106,6 +106,15 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
     ]);
   });
 
+  it('keeps the "#" of a metric named "# of …" on a line of its own, which reads as a list mark elsewhere', () => {
+    expect(read(`${STORY}\n# of tickets to drop from 400 to 300 by 2027-06-30.`)).toEqual([
+      ['# of tickets', 400, 300, 'decrease', '2027-06-30'],
+    ]);
+    expect(read(`${STORY}\n#Cart drop-off should fall from 40% to 30% by 2027-03-01.`)).toEqual([
+      ['Cart drop-off', 40, 30, 'decrease', '2027-03-01'],
+    ]);
+  });
+
   it("says which part of a shared subject it could not keep when one range cannot be both metrics'", () => {
     const story = parseStory(
       `${STORY} We expect cart drop-off and support tickets to fall from 40% to 30% by 1 March 2027.`,
