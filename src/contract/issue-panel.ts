@@ -11,6 +11,7 @@ import type { PastedStory } from '../domain/pasted-story';
 import { isoDate, issueLensDraftSchema, type IssueLensDraft, type OutcomeStatus } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import type { StatusCategory } from '../domain/zombie';
+import type { KillMetricFigures } from '../domain/zombie-rule-detail';
 
 export { ISSUE_PANEL_RESOLVERS, type IssuePanelResolverKey } from './issue-panel-keys';
 
@@ -144,7 +145,8 @@ export interface PanelLens {
 
 export interface PanelKillReview {
   flaggedAt: string | null;
-  rules: Array<{ rule: string; since: string; detail: string; clearBy: string }>;
+  /** Each fired rule; `figures` (the metric threshold's) let the panel write its words in the reader's notation. */
+  rules: Array<{ rule: string; since: string; detail: string; clearBy: string; figures?: KillMetricFigures }>;
   snoozedUntil: string | null;
 }
 

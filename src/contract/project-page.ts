@@ -23,6 +23,7 @@ import {
 import type { VerdictProposal } from '../domain/bet-verdict';
 import type { StatusCategory } from '../domain/zombie';
 import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
+import type { KillMetricFigures } from '../domain/zombie-rule-detail';
 import type { ScanCounters, ScanIssueError, ScanRunSummary, ScanStatus } from './scan';
 import { IMPORT_TOO_LARGE, MAX_IMPORT_BYTES, NO_OUTCOME } from './project-page-keys';
 
@@ -439,7 +440,8 @@ export interface ZombieItem {
   issueType: string;
   statusName: string;
   outcomeId: string | null;
-  rules: Array<{ rule: string; since: string; detail: string; clearBy: string }>;
+  /** Each fired rule; `figures` (the metric threshold's) let the page write its detail in the reader's notation. */
+  rules: Array<{ rule: string; since: string; detail: string; clearBy: string; figures?: KillMetricFigures }>;
   flaggedAt: string | null;
   assignee: { accountId: string; displayName: string } | null;
   /** Days since the last real activity (a person's edit, comment or transition) and since creation. */

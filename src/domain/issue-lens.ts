@@ -12,6 +12,7 @@ import {
 } from './schemas';
 import type { Score } from './score';
 import type { FiredRule, ZombieVerdict } from './zombie';
+import type { KillMetricFigures } from './zombie-rule-detail';
 
 /**
  * What the app keeps on each Jira issue, in one issue entity property. The product owner's writing, the
@@ -38,6 +39,17 @@ export function isVerdictStatus(status: BetStatus): boolean {
 /** Jira's limit on an entity property value, in characters of JSON. */
 export const PROPERTY_VALUE_LIMIT = 32_768;
 
+/** The killMetric rule's figures as stored (FiredRule's figures). */
+const storedKillMetricFiguresSchema = z.object({
+  threshold: z.object({
+    metric: z.string(),
+    comparison: z.enum(THRESHOLD_COMPARISONS),
+    value: z.number(),
+    by: z.string(),
+  }),
+  measured: z.number().nullable(),
+}) satisfies z.ZodType<KillMetricFigures>;
+
 /** A fired rule as stored; its words are for people, so one missing reads as empty rather than losing the flag. */
 const flagRuleSchema = z
   .object({
@@ -45,6 +57,8 @@ const flagRuleSchema = z
     since: z.string().catch(''),
     detail: z.string().catch(''),
     clearBy: z.string().catch(''),
+    // Absent from rules stored before the scan kept them, and left out when unreadable: the detail stands alone.
+    figures: storedKillMetricFiguresSchema.optional().catch(undefined),
   })
   .loose();
 type FlagRule = z.infer<typeof flagRuleSchema>;

@@ -2,6 +2,7 @@ import type { KillCriteria, OutcomeLink } from './schemas';
 import { humaneDays } from './dates';
 import { thresholdsFor, type Settings } from './settings';
 import { LINKS_IN_USE_SHARE } from './links-in-use';
+import { killMetricClearBy, killMetricDetail, type KillMetricFigures } from './zombie-rule-detail';
 
 export { LINKS_IN_USE_SHARE } from './links-in-use';
 
@@ -56,6 +57,8 @@ export interface FiredRule {
   clearBy: string;
   /** The idle rule only: the percentage of the project's open items less idle, when the scan knew it. */
   moreIdleThan?: number;
+  /** The killMetric rule only: what it compared, for a page to write the detail in its reader's decimal mark. */
+  figures?: KillMetricFigures;
 }
 
 export type Exemption = { kind: 'label' | 'issueType' | 'assignee' | 'reporter'; value: string };
@@ -161,15 +164,14 @@ function killMetric(k: KillCriteria, measured: number | null | undefined, today:
   const reached =
     measured != null && (t.comparison === 'atLeast' ? measured >= t.value : measured <= t.value);
   if (reached) return null;
-  const goal = `${t.metric} ${t.comparison === 'atLeast' ? 'at least' : 'at most'} ${t.value}`;
+  const threshold = { metric: t.metric, comparison: t.comparison, value: t.value, by: t.by };
+  const figures: KillMetricFigures = { threshold, measured: measured ?? null };
   return {
     rule: 'killMetric',
     since: t.by,
-    detail:
-      measured == null
-        ? `No measurement of ${t.metric} was recorded by ${t.by} (needed ${goal}).`
-        : `${t.metric} was ${measured} on ${t.by}, short of ${goal}.`,
-    clearBy: `Record a measurement that reaches ${goal}, or decide in kill review.`,
+    detail: killMetricDetail(figures),
+    clearBy: killMetricClearBy(figures),
+    figures,
   };
 }
 

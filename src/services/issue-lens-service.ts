@@ -172,11 +172,12 @@ function panelLens(lens: IssueLens, stored: boolean): PanelLens {
       flaggedAt: lens.zombie === 'true' ? (lens.flag?.flaggedAt ?? null) : null,
       rules:
         lens.zombie === 'true'
-          ? (lens.flag?.rules ?? []).map(({ rule, since, detail, clearBy }) => ({
+          ? (lens.flag?.rules ?? []).map(({ rule, since, detail, clearBy, figures }) => ({
               rule,
               since,
               detail,
               clearBy,
+              ...(figures ? { figures } : {}),
             }))
           : [],
       snoozedUntil: lens.snoozedUntil,

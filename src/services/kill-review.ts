@@ -249,6 +249,7 @@ function flaggedItem(issue: JiraIssue, nowMs: number): FlaggedItem {
     since: r.since,
     detail: r.detail,
     clearBy: r.clearBy,
+    ...(r.figures ? { figures: r.figures } : {}),
   }));
   const item: ZombieItem = {
     key: issue.key,

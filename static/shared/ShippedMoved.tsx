@@ -3,13 +3,16 @@
  * delivered (items and points), the share that carried a bet and the share of bets validated or invalidated,
  * with each outcome's metric under it on the same month axis; the bets' hit rate; the items shipped without a
  * bet. The chart is plain SVG in design tokens (both themes follow); the table under it says the same in text.
+ * Points and metric values are written with the reader's decimal mark, as the outcome map writes them.
  */
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import type { ShippedMovedData } from '../../src/contract/shipped';
+import { amountText, type DecimalMark } from '../../src/domain/amounts';
 import type { OutcomeTrack, ShippedRow } from '../../src/domain/shipped';
 import { IssueLink, pct } from './IssueLink';
+import { useDecimalMark } from './useDecimalMark';
 import { useMeasuredWidth } from './useMeasuredWidth';
 
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -203,8 +206,8 @@ function deliveredFor(o: OutcomeTrack): string {
   return `${n} item${n === 1 ? '' : 's'}`;
 }
 
-function value(v: number | null, unit: string | null): string {
-  return v === null ? '–' : `${v}${unit ? ` ${unit}` : ''}`;
+function value(v: number | null, unit: string | null, mark: DecimalMark): string {
+  return v === null ? '–' : amountText(v, unit, mark);
 }
 
 export function ShippedMovedView({
@@ -215,6 +218,8 @@ export function ShippedMovedView({
   headingLevel?: 2 | 3;
 }) {
   const { view } = data;
+  const mark = useDecimalMark();
+  const figure = (n: number) => amountText(n, null, mark);
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const Sub = headingLevel === 2 ? 'h3' : 'h4';
   const id = `shipped-${data.projectKey}`;
@@ -222,13 +227,13 @@ export function ShippedMovedView({
   const last = view.months[view.months.length - 1]?.label;
   const span = first && last ? `${monthName(first)} to ${monthName(last)}` : '';
   const t = view.totals;
-  const chartLabel = `${data.projectName ?? data.projectKey}, ${span}: ${t.items} items delivered (${t.points} points), ${pct(
+  const chartLabel = `${data.projectName ?? data.projectKey}, ${span}: ${t.items} items delivered (${figure(t.points)} points), ${pct(
     t.items ? t.withBet / t.items : null,
   )} with a bet, hit rate ${pct(t.hitRate)}. ${view.outcomes
     .map((o) => {
       const known = o.values.filter((v): v is number => v !== null);
       const moved = known.length
-        ? `${o.name}: ${o.metric} from ${known[0]} to ${known[known.length - 1]}`
+        ? `${o.name}: ${o.metric} from ${figure(known[0]!)} to ${figure(known[known.length - 1]!)}`
         : `${o.name}: not measured`;
       return `${moved}, ${deliveredFor(o)} delivered for it`;
     })
@@ -248,7 +253,7 @@ export function ShippedMovedView({
     cells: [
       { key: 'month', content: monthName(r.label) },
       { key: 'items', content: String(r.items) },
-      { key: 'points', content: String(r.points) },
+      { key: 'points', content: figure(r.points) },
       { key: 'bet', content: `${r.withBet} (${pct(r.betShare)})` },
       {
         key: 'decided',
@@ -256,7 +261,7 @@ export function ShippedMovedView({
       },
       ...view.outcomes.map((o) => ({
         key: `o-${o.id}`,
-        content: `${value(o.values[i] ?? null, o.unit)}${o.delivered[i] ? `; ${o.delivered[i]} delivered for it` : ''}`,
+        content: `${value(o.values[i] ?? null, o.unit, mark)}${o.delivered[i] ? `; ${o.delivered[i]} delivered for it` : ''}`,
       })),
     ],
   }));
@@ -270,7 +275,7 @@ export function ShippedMovedView({
         Shipped versus moved{data.projectName ? `: ${data.projectName}` : ''}
       </Heading>
       <p style={{ margin: 0 }}>
-        {span}: <strong>{t.items}</strong> items delivered ({t.points} points),{' '}
+        {span}: <strong>{t.items}</strong> items delivered ({figure(t.points)} points),{' '}
         <strong>{pct(t.items ? t.withBet / t.items : null)}</strong> carried a bet; of{' '}
         {t.validated + t.invalidated} bets with a verdict, the hit rate is{' '}
         <Lozenge appearance={t.hitRate === null ? 'default' : t.hitRate >= 0.5 ? 'success' : 'removed'}>
@@ -326,7 +331,7 @@ export function ShippedMovedView({
               cells: [
                 { key: 'sprint', content: s.label },
                 { key: 'items', content: String(s.items) },
-                { key: 'points', content: String(s.points) },
+                { key: 'points', content: figure(s.points) },
                 { key: 'bet', content: `${s.withBet} (${pct(s.betShare)})` },
                 { key: 'decided', content: `${s.validated} / ${s.invalidated}` },
               ],
@@ -341,7 +346,7 @@ export function ShippedMovedView({
           {view.unbet.map((u) => (
             <li key={u.issueKey}>
               <IssueLink issueKey={u.issueKey} /> {u.summary} (delivered {u.deliveredOn}
-              {u.points ? `, ${u.points} points` : ''})
+              {u.points ? `, ${figure(u.points)} points` : ''})
             </li>
           ))}
         </ul>

@@ -78,6 +78,42 @@ describe('reading what a hand or another tool wrote', () => {
   });
 });
 
+describe('reading a flag’s rules', () => {
+  const missed = {
+    rule: 'killMetric',
+    since: '2027-01-31',
+    detail: 'cart drop-off rate was 35.2 on 2027-01-31, short of cart drop-off rate at most 34.',
+    clearBy: 'Record a measurement that reaches cart drop-off rate at most 34, or decide in kill review.',
+  };
+  const figures = {
+    threshold: { metric: 'cart drop-off rate', comparison: 'atMost', value: 34, by: '2027-01-31' },
+    measured: 35.2,
+  };
+  const rulesRead = (rule: unknown) =>
+    readLens({ zombie: 'true', flag: { flaggedAt: '2027-02-01T02:00:00.000Z', rules: [rule] } }).flag?.rules;
+
+  it('keeps a missed threshold’s figures through storage, and reads a rule stored before them', () => {
+    const stored = rulesRead({ ...missed, figures });
+    expect(stored).toEqual([{ ...missed, figures }]);
+    expect(rulesRead(JSON.parse(JSON.stringify(stored![0])))).toEqual([{ ...missed, figures }]);
+    expect(rulesRead(missed)).toEqual([missed]);
+    expect(rulesRead(missed)![0]!.figures).toBeUndefined();
+  });
+
+  it('leaves out figures it cannot read and keeps the rule with its words', () => {
+    for (const unreadable of [
+      { ...figures, measured: '35.2' },
+      { ...figures, threshold: { ...figures.threshold, comparison: 'about' } },
+      { measured: 35.2 },
+      'cart drop-off rate 35.2',
+    ]) {
+      const read = rulesRead({ ...missed, figures: unreadable });
+      expect(read).toEqual([missed]);
+      expect(read![0]!.figures).toBeUndefined();
+    }
+  });
+});
+
 describe('reading the shapes other tools write dates, words and flags in', () => {
   it('reads a day written with its time as that day, a verdict in capitals, a comparison as a sign', () => {
     const lens = readLens({

@@ -7,6 +7,7 @@ import {
   shareLessIdle,
   type BacklogStanding,
 } from '../../src/domain/zombie';
+import { ruleWords } from '../../src/domain/zombie-rule-detail';
 import { NOW, anIssueSnapshot, daysAgo } from '../support/builders';
 
 const settingsWith = (stored: unknown): Settings => {
@@ -93,6 +94,60 @@ describe('zombie rules', () => {
         evaluateZombie(anIssueSnapshot({ killCriteria, thresholdMetricValue: 5 }), DEFAULT_SETTINGS, NOW),
       ),
     ).toEqual([]);
+  });
+
+  it('keeps a missed threshold’s figures beside its words, for a page to write them in its reader’s notation', () => {
+    const threshold = {
+      metric: 'cart drop-off rate',
+      comparison: 'atMost' as const,
+      value: 34.5,
+      by: '2026-11-01',
+    };
+    const rule = (measured?: number) =>
+      evaluateZombie(
+        anIssueSnapshot({
+          killCriteria: { metricThreshold: threshold },
+          ...(measured === undefined ? {} : { thresholdMetricValue: measured }),
+        }),
+        DEFAULT_SETTINGS,
+        NOW,
+      ).rules[0]!;
+    const missed = rule(35.2);
+    // The stored words keep their decimal point, whoever reads them.
+    expect(missed).toMatchObject({
+      detail: 'cart drop-off rate was 35.2 on 2026-11-01, short of cart drop-off rate at most 34.5.',
+      clearBy: 'Record a measurement that reaches cart drop-off rate at most 34.5, or decide in kill review.',
+      figures: { threshold, measured: 35.2 },
+    });
+    expect(ruleWords(missed, ',')).toEqual({
+      detail: 'cart drop-off rate was 35,2 on 2026-11-01, short of cart drop-off rate at most 34,5.',
+      clearBy: 'Record a measurement that reaches cart drop-off rate at most 34,5, or decide in kill review.',
+    });
+    expect(ruleWords(missed, '.')).toEqual({ detail: missed.detail, clearBy: missed.clearBy });
+    const unmeasured = rule();
+    expect(unmeasured).toMatchObject({
+      detail:
+        'No measurement of cart drop-off rate was recorded by 2026-11-01 (needed cart drop-off rate at most 34.5).',
+      figures: { threshold, measured: null },
+    });
+    expect(ruleWords(unmeasured, ',').detail).toBe(
+      'No measurement of cart drop-off rate was recorded by 2026-11-01 (needed cart drop-off rate at most 34,5).',
+    );
+  });
+
+  it('gives a rule stored without figures its stored words, whatever the reader’s decimal mark', () => {
+    const older = {
+      detail: 'cart drop-off rate was 35.2 on 2026-11-01, short of cart drop-off rate at most 34.',
+      clearBy: 'Record a measurement that reaches cart drop-off rate at most 34, or decide in kill review.',
+    };
+    expect(ruleWords(older, ',')).toEqual(older);
+    const idle = evaluateZombie(
+      anIssueSnapshot({ lastActivityAt: '2026-08-01T09:00:00Z' }),
+      DEFAULT_SETTINGS,
+      NOW,
+    ).rules[0]!;
+    expect(idle.figures).toBeUndefined();
+    expect(ruleWords(idle, ',')).toEqual({ detail: idle.detail, clearBy: idle.clearBy });
   });
 
   it('sends a written condition to review on its review date', () => {

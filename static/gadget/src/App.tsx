@@ -21,7 +21,7 @@ import {
   type GadgetProjectsData,
   type GadgetViewData,
 } from '../../../src/contract/shipped';
-import { callResolver, rememberSiteUrl } from '../../shared/bridge';
+import { callResolver, personDecimalMark, rememberSiteUrl } from '../../shared/bridge';
 import { LoadError } from '../../shared/LoadError';
 import { ShippedMovedView } from '../../shared/ShippedMoved';
 
@@ -31,7 +31,9 @@ interface GadgetContext {
 }
 
 async function readContext(): Promise<GadgetContext> {
-  const context = (await getContext()) as { extension?: Record<string, unknown>; siteUrl?: unknown };
+  // The reader's decimal mark is asked with the context, so the view's first figures are written with it.
+  const [full] = await Promise.all([getContext(), personDecimalMark()]);
+  const context = full as { extension?: Record<string, unknown>; siteUrl?: unknown };
   rememberSiteUrl(context.siteUrl);
   const extension = context.extension ?? {};
   return {

@@ -888,7 +888,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         <p className="ol-muted">Nobody has written a hypothesis for this issue yet.</p>
       ) : null}
 
-      <KillReviewStatus review={base.killReview} today={localToday()} />
+      <KillReviewStatus review={base.killReview} today={localToday()} mark={mark} />
       {data.betCheck && !base.draft.result ? (
         <BetCheck check={data.betCheck} unit={base.draft.expected.unit} mark={mark} />
       ) : null}

@@ -29,6 +29,8 @@ import { callResolver, flag } from '../../shared/bridge';
 import { placeBeside } from '../../shared/ConfirmDialog';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
+import { ruleWords } from '../../../src/domain/zombie-rule-detail';
+import { useDecimalMark } from '../../shared/useDecimalMark';
 import { DecisionLog } from './DecisionLog';
 import { TryAgain } from '../../shared/TryAgain';
 import { BulkProgress, useBulkRun } from './bulk';
@@ -317,6 +319,7 @@ function QueueItem({
   selected: boolean;
   onSelect: (on: boolean) => void;
 }) {
+  const mark = useDecimalMark();
   const [kind, setKind] = useState<Kind | null>(null);
   // One key per decision, kept across retries and double clicks: the resolver acts once for it. A decision sent
   // and not finished keeps its key for the same decision sent again (kind, reason, dates, outcome: its JSON);
@@ -353,7 +356,7 @@ function QueueItem({
       <ul>
         {item.rules.map((r) => (
           <li key={r.rule}>
-            <strong>{ruleLabel(r.rule)}</strong> since {r.since}: {r.detail}
+            <strong>{ruleLabel(r.rule)}</strong> since {r.since}: {ruleWords(r, mark).detail}
           </li>
         ))}
       </ul>
