@@ -155,6 +155,33 @@ async function writeBetStatus(
 }
 
 /**
+ * Writes a bet's record inside the issue's claim, and answers the record that stands. A verdict confirmed in the
+ * results review after the scan read the issue wrote its record (and the lens) inside the same claim, so the record
+ * stored now is not the one tracking began with (`before`): the scan's record, judged from the lens before the
+ * verdict, would put that bet back as due and lose who confirmed it, so it is not written. (A verdict taken back in
+ * the panel leaves the record as tracking began with it, and the scan's record replaces it.) Not written either
+ * while someone else holds the claim past its wait: the record before stands, and the next scan writes it.
+ */
+async function writeBetRecord(
+  projectKey: string,
+  record: TrackedBet,
+  before: TrackedBet | undefined,
+): Promise<TrackedBet> {
+  const key = keys.bet(projectKey, record.issueKey);
+  try {
+    return await withLensClaim(record.issueKey, async () => {
+      const stored = await kvs.get<TrackedBet>(key);
+      if (stored?.result && !record.result && stored.recordedAt !== before?.recordedAt) return stored;
+      await kvs.set(key, record);
+      return record;
+    });
+  } catch (e) {
+    if (e instanceof ConflictError) return before ?? record;
+    throw e;
+  }
+}
+
+/**
  * What bet tracking read and left that the shipped ledger needs next (src/scan/shipped.ts): the settings, and
  * the tracked bets as tracking left them (its own writes included), so the ledger reads neither again. A verdict
  * a person records between the two is seen by the next run's ledger, not this one's.
@@ -214,10 +241,8 @@ export async function trackDeliveredBets(
     const series = seriesFor(lens, outcomes, metricSeries);
     let status: BetStatus;
     let proposal: VerdictProposal | null = null;
-    if (lens.result) {
-      status = lens.result.verdict;
-      summary.verdicts++;
-    } else {
+    if (lens.result) status = lens.result.verdict;
+    else {
       status = betState(checkBy, today);
       if (status !== 'tracking')
         proposal = proposeVerdict(
@@ -225,10 +250,7 @@ export async function trackDeliveredBets(
           deliveredOn,
           (series?.points ?? []).map((m) => ({ at: m.at, value: m.value })),
         );
-      if (status === 'due') summary.due++;
-      if (status === 'unverified') summary.unverified++;
     }
-    summary.tracked++;
     const record: TrackedBet = {
       issueKey: issue.key,
       summary: issue.fields.summary ?? '',
@@ -245,9 +267,13 @@ export async function trackDeliveredBets(
       firstSeenAt: before?.firstSeenAt ?? now.toISOString(),
       checkedAt: now.toISOString(),
     };
-    await kvs.set(keys.bet(projectKey, issue.key), record);
-    byKey.set(issue.key, record);
-    if (!lens.result && lens.betStatus !== status && (await writeBetStatus(jira, issue.key, status)))
+    const standing = await writeBetRecord(projectKey, record, before);
+    byKey.set(issue.key, standing);
+    summary.tracked++;
+    if (standing.result) summary.verdicts++;
+    else if (standing.status === 'due') summary.due++;
+    else if (standing.status === 'unverified') summary.unverified++;
+    if (!standing.result && lens.betStatus !== status && (await writeBetStatus(jira, issue.key, status)))
       summary.lensWrites++;
   };
   // Which bets this run checks: the newest first; where a project has more than one run's share, then those whose
