@@ -703,9 +703,18 @@ export class JiraClient {
     return parse('getProject', projectSchema, res.body);
   }
 
-  /** Projects visible to the actor, all pages (bounded). */
+  /**
+   * Projects visible to the actor, all pages (bounded). `browse` asks for those the actor may browse only: Jira's
+   * default (`view`) also answers projects the actor may only administer, and a site admin's every project.
+   */
   async searchProjects(
-    options: { query?: string; maxPages?: number; keys?: readonly string[]; stopEarly?: () => boolean } = {},
+    options: {
+      query?: string;
+      maxPages?: number;
+      keys?: readonly string[];
+      stopEarly?: () => boolean;
+      browse?: boolean;
+    } = {},
   ): Promise<JiraProject[]> {
     const out: JiraProject[] = [];
     const maxPages = options.maxPages ?? 20;
@@ -714,6 +723,7 @@ export class JiraClient {
       if (page > 0 && options.stopEarly?.()) break;
       const query = new URLSearchParams({ startAt: String(out.length), maxResults: '50' });
       if (options.query) query.set('query', options.query);
+      if (options.browse) query.set('action', 'browse');
       // The spec's `keys` (up to 50): only these projects, of those the actor may browse.
       for (const key of options.keys ?? []) query.append('keys', key);
       const res = await this.call('searchProjects', { query });

@@ -90,8 +90,9 @@ export async function shippedMoved(call: CallContext, clock: Clock): Promise<Shi
 
 /**
  * The gadget: the configured projects the viewer may browse, asked of Jira as the viewer in one call (project
- * search with `keys` answers only browsable projects). The others are counted, not named: a dashboard is
- * shared, and a viewer learns nothing of a project they may not see.
+ * search with `keys` and the `browse` action: the default action also answers projects the viewer may only
+ * administer). The others are counted, not named: a dashboard is shared, and a viewer learns nothing of a project
+ * they may not see.
  */
 export async function gadgetView(
   _call: CallContext,
@@ -99,7 +100,7 @@ export async function gadgetView(
   clock: Clock,
 ): Promise<GadgetViewData> {
   const wanted = [...new Set(config.projectKeys)];
-  const visible = await JiraClient.asUser().searchProjects({ keys: wanted, maxPages: 1 });
+  const visible = await JiraClient.asUser().searchProjects({ keys: wanted, maxPages: 1, browse: true });
   const byKey = new Map(visible.map((p) => [p.key, p.name]));
   const today = utcDay(clock.now());
   const shown = wanted.filter((k) => byKey.has(k));
@@ -114,6 +115,10 @@ export async function gadgetProjects(
   _call: CallContext,
   query: string | undefined,
 ): Promise<GadgetProjectsData> {
-  const found = await JiraClient.asUser().searchProjects({ ...(query ? { query } : {}), maxPages: 1 });
+  const found = await JiraClient.asUser().searchProjects({
+    ...(query ? { query } : {}),
+    maxPages: 1,
+    browse: true,
+  });
   return { projects: found.map((p) => ({ key: p.key, name: p.name })) };
 }

@@ -122,7 +122,11 @@ export function actorAccountId(ctx: { actor: JiraActor; appAccountId: string }):
   return ctx.actor.type === 'app' ? ctx.appAccountId : ctx.actor.accountId;
 }
 
-/** Whether an account holds a project permission; the app and site admins hold all of them. */
+/**
+ * Whether an account holds a project permission. The app holds all of them. Administer Jira counts as Administer
+ * Projects (the platform spec's project search, action `edit`) and as nothing else: to read a project's issues a
+ * site admin needs Browse Projects granted like anyone (the spec's Get issue requires it, with no exception).
+ */
 export function accountHas(
   store: JiraStore,
   appAccountId: string,
@@ -131,7 +135,7 @@ export function accountHas(
   permission: JiraPermission,
 ): boolean {
   if (accountId === appAccountId) return true;
-  if (store.hasGlobal(accountId, 'ADMINISTER')) return true;
+  if (permission === 'ADMINISTER_PROJECTS' && store.hasGlobal(accountId, 'ADMINISTER')) return true;
   return store.hasProjectPermission(projectId, accountId, permission);
 }
 
@@ -166,10 +170,10 @@ export function can(ctx: RouteContext, projectId: number, permission: JiraPermis
   return accountHas(ctx.store, ctx.appAccountId, actorAccountId(ctx), projectId, permission);
 }
 
-/** Projects the actor may browse, or null for all of them. */
+/** Projects the actor may browse, or null for all of them (the app). */
 export function browsableProjects(ctx: RouteContext): number[] | null {
   const accountId = actorAccountId(ctx);
-  if (accountId === ctx.appAccountId || ctx.store.hasGlobal(accountId, 'ADMINISTER')) return null;
+  if (accountId === ctx.appAccountId) return null;
   return ctx.store.projectsWith(accountId, 'BROWSE_PROJECTS');
 }
 

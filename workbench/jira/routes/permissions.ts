@@ -68,7 +68,7 @@ function myPermissions(ctx: RouteContext) {
       // Without a context Jira answers whether the user has the permission in at least one project.
       have =
         accountId === ctx.appAccountId ||
-        ctx.store.hasGlobal(accountId, 'ADMINISTER') ||
+        (key === 'ADMINISTER_PROJECTS' && ctx.store.hasGlobal(accountId, 'ADMINISTER')) ||
         ctx.store.projectsWith(accountId, key as JiraPermission).length > 0;
     }
     permissions[key] = {

@@ -39,10 +39,34 @@ function getProject(ctx: RouteContext) {
   return json(200, renderProject(ctx, visibleProject(ctx, ctx.params.projectIdOrKey as string)));
 }
 
+/**
+ * The projects project search answers for its `action` (the platform spec): `view` (the default) those the actor
+ * may browse or administer, every project for a site admin; `browse` those with Browse Projects only; `edit` those
+ * the actor may administer. Null: all of them. `create` (Create Issues) is not held by the workbench's grants.
+ */
+function projectsFor(ctx: RouteContext, action: string): number[] | null {
+  const accountId = actorAccountId(ctx);
+  if (accountId === ctx.appAccountId) return null;
+  const siteAdmin = ctx.store.hasGlobal(accountId, 'ADMINISTER');
+  const administered = () => ctx.store.projectsWith(accountId, 'ADMINISTER_PROJECTS');
+  switch (action) {
+    case 'view':
+      return siteAdmin ? null : [...new Set([...(browsableProjects(ctx) ?? []), ...administered()])];
+    case 'browse':
+      return browsableProjects(ctx);
+    case 'edit':
+      return siteAdmin ? null : administered();
+    default:
+      throw new JiraHttpError(400, [
+        `The action '${action}' is not one the workbench answers (view, browse or edit).`,
+      ]);
+  }
+}
+
 function searchProjects(ctx: RouteContext) {
   const startAt = Math.max(0, Number(ctx.query.get('startAt') ?? 0) || 0);
   const maxResults = Math.min(100, Math.max(1, Number(ctx.query.get('maxResults') ?? 50) || 50));
-  const visible = browsableProjects(ctx);
+  const visible = projectsFor(ctx, ctx.query.get('action') ?? 'view');
   const keys = ctx.query.getAll('keys').flatMap((k) => k.split(','));
   const text = (ctx.query.get('query') ?? '').toLowerCase();
   const all = ctx.store
