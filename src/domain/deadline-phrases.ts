@@ -3,7 +3,9 @@
  * a half ("H1 2027", "2H27", "the first half of 2027"), a fiscal or calendar year ("FY27", "Q3 FY2027", "CY2027"),
  * the middle or late part of a year or a month ("mid-2027", "mid-March 2027", "late 2027"), and a quarter counted
  * from today ("by the end of the quarter", "by EOQ", "in the next quarter"). The check-by is the last day of the
- * period said; the middle of a year is the end of its first half, the middle of a month its 15th.
+ * period said; the middle of a year is the end of its first half, the middle of a month its 15th. "Before" a period
+ * checks by the day before it begins ("before FY28" by 2027-12-31), said plainly when that day has already gone;
+ * before a moment (the middle of a year, a quarter's end) it keeps the moment's day, as "before" a day does.
  *
  * A fiscal year ends where each company says: it is read on the calendar, with a note that asks the owner to check
  * the date. What looks like such a deadline and names no day ("H3 2027", "by FY", "early 2027", "FY27/28") gives no
@@ -19,6 +21,7 @@
  * No regex has nested quantifiers, so the work stays linear in the clause.
  */
 import {
+  addDays,
   dayOf,
   daysInMonth,
   endOfQuarter,
@@ -27,6 +30,7 @@ import {
   nextMonthEnd,
   nextOccurrence,
   nextQuarterEnd,
+  yearsAfter,
 } from './dates';
 
 export interface CheckBy {
@@ -36,6 +40,9 @@ export interface CheckBy {
 
 export const MONTH_SRC =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+
+/** "before 2028", "before Q3 2027": before the period begins, not by its end ("before the end of 2028" is). */
+export const BEFORE_PERIOD_RE = /^\s*before\s+(?!(?:the\s+)?end\b)/i;
 
 /** The words that lead to a period: "by", "in", "within", "by the end of", "end of the". */
 const LEAD = String.raw`\b(?:(?:by|before|until|till|at|in|during|within|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?|end\s+of\s+(?:the\s+)?)`;
@@ -113,19 +120,72 @@ const FROM_TODAY_NOTE = (said: string) =>
   `The check-by date "${said}" is counted from a day, and none was given; it is left open.`;
 const SPLIT_FISCAL_NOTE = (said: string) =>
   `The check-by "${said}" is a fiscal year that spans two calendar years, so its last day is where the company's fiscal year ends; write the day to check by.`;
+const FISCAL_START_NOTE = (said: string, start: string) =>
+  `The check-by "before ${said}" is read as if the fiscal year were the calendar year, so that ${said} begins ${start}: a fiscal year may begin on another day, so check the date.`;
+const PASSED_BEFORE_NOTE = (said: string, day: string) =>
+  `The check-by "before ${said}" is the day before ${said} begins, ${day}, which has already passed: write the day to check by.`;
 
-/** A reading, and where the phrase read ends in the clause. */
+/** A reading, where the phrase read ends in the clause, and what "before" it needs. */
 interface Reading extends CheckBy {
   end: number;
+  /**
+   * The period's first day, which "before" checks by the day before: undefined for a moment (the middle of a year
+   * or a month, a quarter's end), which "before" keeps as it does a day; null for a part whose first day is not
+   * said ("late 2027").
+   */
+  start?: string | null;
+  /** Counted from today as the next such part of a year ("H2", "March"): "before" it is the next one not begun. */
+  yearly?: boolean;
+  /** A fiscal year read on the calendar: "before" it says where the year is taken to begin. */
+  fiscal?: boolean;
 }
 
-function reading(hit: RegExpExecArray, value: string | null, note: string | null, end?: number): Reading {
-  return { value, note, end: end ?? hit.index + hit[0].length };
+type PeriodFacts = Partial<Pick<Reading, 'end' | 'start' | 'yearly' | 'fiscal'>>;
+
+function reading(
+  hit: RegExpExecArray,
+  value: string | null,
+  note: string | null,
+  facts: PeriodFacts = {},
+): Reading {
+  return { value, note, ...facts, end: facts.end ?? hit.index + hit[0].length };
+}
+
+/**
+ * The check-by "before" a period that begins on `start` (`said`, without "before"): the day before it. One counted
+ * from today (`yearly`) that has begun is next year's. A day already gone when said ("before 2027" in May 2027) is
+ * kept, as a passed check-by is, for the owner to see, and said plainly.
+ */
+export function dayBeforePeriod(said: string, start: string, today: string | null, yearly = false): CheckBy {
+  const begins = yearly && today !== null && start <= today ? yearsAfter(start, 1) : start;
+  const day = addDays(begins, -1);
+  return { value: day, note: today !== null && day < today ? PASSED_BEFORE_NOTE(said, day) : null };
+}
+
+/** The check-by "before" what `read` read (`said`); a reading with no day keeps its note. */
+function beforeReading(read: Reading, said: string, today: string | null): CheckBy {
+  if (read.value === null || read.start === undefined) return { value: read.value, note: read.note };
+  if (read.start === null) return { value: null, note: NO_DAY_NOTE(`before ${said}`) };
+  const before = dayBeforePeriod(said, read.start, today, read.yearly);
+  // A day gone needs a new day whatever the fiscal year: that note says so.
+  return read.fiscal && before.note === null
+    ? { ...before, note: FISCAL_START_NOTE(said, read.start) }
+    : before;
 }
 
 /** A two-digit year is this century's ("FY27" is 2027). */
 function fullYear(raw: string): number {
   return raw.length === 2 ? 2000 + Number(raw) : Number(raw);
+}
+
+/** The first day of the `months` months that end with the month of `end`: a month, quarter, half or year. */
+function periodStart(end: string, months: number): string {
+  return formatDay(Number(end.slice(0, 4)), Number(end.slice(5, 7)) - months + 1, 1);
+}
+
+/** How many months a quarter (Q) or a half (H) lasts. */
+function monthsOf(letter: string): number {
+  return letter.toUpperCase() === 'Q' ? 3 : 6;
 }
 
 /** The last day of a year's quarter (Q) or half (H), or null when there is no such part. */
@@ -162,7 +222,9 @@ export function periodCheckBy(clause: string, now: Date | undefined): CheckBy | 
       periodWord(clause, at, from) ??
       quarterFromToday(clause, at, lead[0], from);
     if (read !== null && !namesAThing(clause, read.end, lead[0]))
-      found = { value: read.value, note: read.note };
+      found = BEFORE_PERIOD_RE.test(lead[0])
+        ? beforeReading(read, clause.slice(at, read.end).replace(/\.$/, ''), today)
+        : { value: read.value, note: read.note };
   }
   PERIOD_AT_RE.lastIndex = 0;
   return found;
@@ -202,7 +264,11 @@ function fiscalYear(clause: string, at: number): Reading | null {
   if (day === null)
     return reading(hit, null, letter === undefined ? UNREAD_NOTE(said) : noPartNote(letter, said));
   // A calendar year ("CY2027") is what it says; a fiscal year is each company's own.
-  return reading(hit, day, hit[3]!.toUpperCase() === 'FY' ? FISCAL_NOTE(said, day) : null);
+  const fiscal = hit[3]!.toUpperCase() === 'FY';
+  return reading(hit, day, fiscal ? FISCAL_NOTE(said, day) : null, {
+    start: periodStart(day, letter === undefined ? 12 : monthsOf(letter)),
+    fiscal,
+  });
 }
 
 /**
@@ -225,7 +291,9 @@ function yearFirst(clause: string, at: number): Reading | null {
   const hit = readAt(YEAR_FIRST_RE, clause, at);
   if (hit === null) return null;
   const day = endOfPart(Number(hit[1]), hit[2]!, Number(hit[3]));
-  return day === null ? reading(hit, null, noPartNote(hit[2]!, hit[0])) : reading(hit, day, null);
+  return day === null
+    ? reading(hit, null, noPartNote(hit[2]!, hit[0]))
+    : reading(hit, day, null, { start: periodStart(day, monthsOf(hit[2]!)) });
 }
 
 function yearPart(clause: string, at: number, now: Date | undefined): Reading | null {
@@ -248,16 +316,22 @@ function yearPart(clause: string, at: number, now: Date | undefined): Reading | 
   const part = Number(hit[2] ?? hit[4]);
   if (yearRaw !== undefined) {
     const day = endOfPart(fullYear(yearRaw), letter, part);
-    return day === null ? reading(hit, null, noPartNote(letter, hit[0])) : reading(hit, day, null);
+    return day === null
+      ? reading(hit, null, noPartNote(letter, hit[0]))
+      : reading(hit, day, null, { start: periodStart(day, monthsOf(letter)) });
   }
   if (yearSaid !== null) {
     const end = yearSaid.index + yearSaid[0].length;
     const said = clause.slice(hit.index, end);
-    if (endOfPart(2000, letter, part) === null) return reading(hit, null, noPartNote(letter, said), end);
-    if (now === undefined) return reading(hit, null, FROM_TODAY_NOTE(said), end);
+    if (endOfPart(2000, letter, part) === null) return reading(hit, null, noPartNote(letter, said), { end });
+    if (now === undefined) return reading(hit, null, FROM_TODAY_NOTE(said), { end });
     const which = yearSaid[1]!.toLowerCase();
     const year = now.getUTCFullYear() + (which === 'next' ? 1 : which === 'last' ? -1 : 0);
-    return reading(hit, endOfPart(year, letter, part), null, end);
+    const day = endOfPart(year, letter, part);
+    return reading(hit, day, null, {
+      end,
+      start: day === null ? undefined : periodStart(day, monthsOf(letter)),
+    });
   }
   // "Q5" or "H3" without a year: too little to call a slip for a deadline.
   if (endOfPart(2000, letter, part) === null) return null;
@@ -269,7 +343,25 @@ function yearPart(clause: string, at: number, now: Date | undefined): Reading | 
       null,
       `The check-by ${name} "${letter.toUpperCase()}${part}" has no year; it is left open.`,
     );
-  return reading(hit, nextQuarterEnd(quarter, now), null);
+  const day = nextQuarterEnd(quarter, now);
+  return day === null
+    ? reading(hit, null, null)
+    : reading(hit, day, null, { start: periodStart(day, monthsOf(letter)), yearly: true });
+}
+
+/**
+ * Where a part of a year or a month said begins, for "before" it: a half where it does; the middle is a moment
+ * (undefined), as "by" reads it; where the late part begins is not said (null).
+ */
+function partStart(
+  word: string,
+  half: string | undefined,
+  year: number,
+  month: number | null,
+): string | null | undefined {
+  if (half === undefined) return word.startsWith('mid') ? undefined : null;
+  const first = /^(?:first|1st)$/i.test(half);
+  return month === null ? formatDay(year, first ? 1 : 7, 1) : formatDay(year, month, first ? 1 : 16);
 }
 
 function periodWord(clause: string, at: number, now: Date | undefined): Reading | null {
@@ -281,29 +373,33 @@ function periodWord(clause: string, at: number, now: Date | undefined): Reading 
   if (word === 'early') return reading(hit, null, NO_DAY_NOTE(said));
   // The middle, and the first half, end midway; the late part, and the second half, end where the period does.
   const midway = word.startsWith('mid') || /^(?:first|1st)$/i.test(g.half ?? '');
-  if (g.month !== undefined) {
-    const month = monthFromName(g.month)!;
+  const month = g.month === undefined ? null : monthFromName(g.month)!;
+  const read = (day: string | null, yearly = false) =>
+    day === null
+      ? reading(hit, null, null)
+      : reading(hit, day, null, { start: partStart(word, g.half, Number(day.slice(0, 4)), month), yearly });
+  if (month !== null) {
     const yearRaw = g.monthYear ?? g.monthYy;
     if (yearRaw !== undefined) {
       const year = fullYear(yearRaw);
-      return reading(hit, formatDay(year, month, midway ? 15 : daysInMonth(year, month)), null);
+      return read(formatDay(year, month, midway ? 15 : daysInMonth(year, month)));
     }
     if (now === undefined) return reading(hit, null, FROM_TODAY_NOTE(said));
     // The next such day on or after today: the month's 15th, or its last day.
-    return reading(hit, midway ? nextOccurrence(month, 15, now) : nextMonthEnd(month, now), null);
+    return read(midway ? nextOccurrence(month, 15, now) : nextMonthEnd(month, now), true);
   }
   const yearRaw = g.year ?? g.yy ?? g.yearAfter;
   if (yearRaw !== undefined) {
     const year = fullYear(yearRaw);
-    return year >= 1000 ? reading(hit, formatDay(year, midway ? 6 : 12, midway ? 30 : 31), null) : null;
+    return year >= 1000 ? read(formatDay(year, midway ? 6 : 12, midway ? 30 : 31)) : null;
   }
   // "the year", "this year", "next year": counted from today.
   if (now === undefined) return reading(hit, null, FROM_TODAY_NOTE(said));
   if (g.rel !== undefined) {
     const year = now.getUTCFullYear() + (g.rel.toLowerCase() === 'next' ? 1 : 0);
-    return reading(hit, formatDay(year, midway ? 6 : 12, midway ? 30 : 31), null);
+    return read(formatDay(year, midway ? 6 : 12, midway ? 30 : 31));
   }
-  return reading(hit, nextQuarterEnd(midway ? 2 : 4, now), null);
+  return read(nextQuarterEnd(midway ? 2 : 4, now), true);
 }
 
 function quarterFromToday(clause: string, at: number, lead: string, now: Date | undefined): Reading | null {
@@ -318,5 +414,7 @@ function quarterFromToday(clause: string, at: number, lead: string, now: Date | 
   const next = which === 'next' || which === 'coming';
   const quarter = next ? (current % 4) + 1 : current;
   const year = now.getUTCFullYear() + (next && current === 4 ? 1 : 0);
-  return reading(hit, endOfQuarter(year, quarter), null);
+  const day = endOfQuarter(year, quarter);
+  // "before quarter-end" is before a moment; "before next quarter", before the quarter begins.
+  return reading(hit, day, null, { start: saysEnd || day === null ? undefined : periodStart(day, 3) });
 }

@@ -622,41 +622,38 @@ function checkMeasurable(
       return fail('measurable', name, `The further expectation "${name}" does not hold: ${problem}`);
     }
   }
-  return contradiction(expected, mark) ?? first;
+  return contradiction(expected) ?? first;
 }
 
 /**
- * Two expectations of one metric by one day that cannot both come true: one to rise and one to fall, or two
- * targets. Whichever happens, the bet would be called both won and lost.
+ * Two expectations of one metric by one day that cannot both come true: one to rise and one to fall, whichever
+ * happens the bet would be called both won and lost. Two targets the same way (a stretch goal: 3% to 4%, and to 5%)
+ * can both be met, and pass. A direction its own numbers contradict fails before this, on its own expectation.
  */
-function contradiction(expected: ExpectedOutcome[], mark: DecimalMark): QualityCheck | null {
-  const seen = new Map<string, ExpectedOutcome>();
+function contradiction(expected: ExpectedOutcome[]): QualityCheck | null {
+  const seen = new Map<string, ExpectedOutcome['direction']>();
   for (const e of expected) {
     const metric = e.metric?.trim();
-    if (!metric || !e.checkBy) continue;
+    const direction = directionOf(e);
+    if (!metric || !e.checkBy || direction === undefined) continue;
     const key = `${metric.toLowerCase().replace(/\s+/g, ' ')}|${e.checkBy}`;
     const other = seen.get(key);
-    if (!other) {
-      seen.set(key, e);
-      continue;
-    }
-    const [a, b] = [other.target, e.target].map((t) =>
-      t === undefined ? null : amountText(t, e.unit, mark),
-    );
-    if (other.direction && e.direction && other.direction !== e.direction)
+    if (other === undefined) seen.set(key, direction);
+    else if (other !== direction)
       return fail(
         'measurable',
         metric,
         `"${metric}" is expected both to rise and to fall by ${e.checkBy}: keep the one you mean.`,
       );
-    if (a !== null && b !== null && other.target !== e.target)
-      return fail(
-        'measurable',
-        metric,
-        `"${metric}" has two targets by ${e.checkBy} (${a} and ${b}): keep the one you mean.`,
-      );
   }
   return null;
+}
+
+/** Which way an expectation moves: as said, else as its numbers go; undefined when neither tells. */
+function directionOf(e: ExpectedOutcome): ExpectedOutcome['direction'] {
+  if (e.direction) return e.direction;
+  if (e.baseline === undefined || e.target === undefined || e.baseline === e.target) return undefined;
+  return e.target > e.baseline ? 'increase' : 'decrease';
 }
 
 function checkFirstMeasurable(

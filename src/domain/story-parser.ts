@@ -12,7 +12,13 @@
  */
 import { endsAbbreviation } from './abbreviations';
 import { farCheckBy } from './check-by';
-import { MONTH_SRC, periodCheckBy, type CheckBy } from './deadline-phrases';
+import {
+  BEFORE_PERIOD_RE,
+  MONTH_SRC,
+  dayBeforePeriod,
+  periodCheckBy,
+  type CheckBy,
+} from './deadline-phrases';
 import {
   AMOUNT_SRC,
   CURRENCY_SIGN_SRC,
@@ -656,19 +662,13 @@ const YEAR_ONLY_RE =
 const YEAR_END_RE =
   /\b(?:by|before|until|till|at|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+|(next)\s+)?(?:calendar\s+)?year|(?:this\s+|(next)\s+)?year(?:['’]s\s+|[-\s]?)end|eoy|(next)\s+year(?![-\s]?end))\b(?!['’]s\b)(?:\s+(?:of\s+)?(20\d{2})\b)?/i;
 
-/** "before 2028", "before March 2027": before the period begins, not by its end ("before the end of 2028" is). */
-const BEFORE_PERIOD_RE = /^\s*before\s+(?!(?:the\s+)?end\b)/i;
-const BEFORE_QUARTER_RE = /\bbefore\s+(?:the\s+)?(Q[1-4]|H[12])\b/i;
-
-/** The last day before a period of `months` months that ends on `end` (YYYY-MM-DD) begins. */
-function dayBeforePeriod(end: string, months: number): string {
-  const [year, month] = end.split('-').map(Number) as [number, number];
-  const previous = year * 12 + (month - 1) - months;
-  const [y, m] = [Math.floor(previous / 12), (previous % 12) + 1];
-  return formatDay(y, m, daysInMonth(y, m));
+/** The period said after "before" in a reading's match ("before the March 2027" says "March 2027"). */
+function saidAfterBefore(hit: string): string {
+  return hit.replace(/^\s*before\s+(?:the\s+)?/i, '').trim();
 }
 
 function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
+  const today = now === undefined ? null : dayOf(now);
   const iso = ISO_DATE_RE.exec(clause);
   if (iso) {
     const [y, mo, d] = [Number(iso[1]), Number(iso[3]), Number(iso[4])];
@@ -708,8 +708,9 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
     const month = monthFromName(my[1] ?? '') ?? 0;
     const year = my[2] === undefined ? 2000 + Number(my[3]) : Number(my[2]);
     if (month >= 1 && year >= 1000 && year <= 9999) {
-      const end = formatDay(year, month, daysInMonth(year, month));
-      return { value: BEFORE_PERIOD_RE.test(my[0]) ? dayBeforePeriod(end, 1) : end, note: null };
+      if (BEFORE_PERIOD_RE.test(my[0]))
+        return dayBeforePeriod(saidAfterBefore(my[0]), formatDay(year, month, 1), today);
+      return { value: formatDay(year, month, daysInMonth(year, month)), note: null };
     }
   }
   const mo = MONTH_ONLY_RE.exec(clause);
@@ -722,20 +723,16 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
     if (now === undefined)
       return { value: null, note: `The check-by month "${said}" has no year; it is left open.` };
     const end = nextMonthEnd(month, now);
-    if (end !== null)
-      return { value: BEFORE_PERIOD_RE.test(mo[0]) ? dayBeforePeriod(end, 1) : end, note: null };
+    if (end !== null && BEFORE_PERIOD_RE.test(mo[0]))
+      return dayBeforePeriod(said, formatDay(Number(end.slice(0, 4)), month, 1), today, true);
+    if (end !== null) return { value: end, note: null };
   }
   // A quarter, a half, a fiscal year, the middle of a year ("Q3 2027", "H1 2027", "FY27", "mid-2027"); "Q5 2027" is a
   // slip, not a time to check: said, as a day that does not exist is. One already over, with "within 6 months" said
   // last, says when something was ("churn, which peaked in mid-2024, to fall … within 6 months").
   const period = periodCheckBy(clause, now);
-  const today = period?.value && now ? dayOf(now) : null;
-  if (period !== null && !(today && period.value! < today && RELATIVE_CHECK_BY_RE.test(clause))) {
-    const before = BEFORE_QUARTER_RE.exec(clause);
-    return before && period.value
-      ? { ...period, value: dayBeforePeriod(period.value, /^q/i.test(before[1]!) ? 3 : 6) }
-      : period;
-  }
+  const over = period?.value && today !== null && period.value < today;
+  if (period !== null && !(over && RELATIVE_CHECK_BY_RE.test(clause))) return period;
   const yearEnd = YEAR_END_RE.exec(clause);
   if (yearEnd?.[4] !== undefined) return { value: formatDay(Number(yearEnd[4]), 12, 31), note: null };
   // "within 6 months" is said last and counted from today: a year named earlier in the clause is not the check-by.
@@ -747,14 +744,16 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
         value: null,
         note: `The check-by date "${yearEnd[0].replace(/^\S+\s+/, '')}" is counted from a day, and none was given; it is left open.`,
       };
-    const next = yearEnd[1] ?? yearEnd[2] ?? yearEnd[3];
+    // "before next year" (yearEnd[3]) is the day before it begins: this year's last.
+    const next = yearEnd[1] ?? yearEnd[2] ?? (BEFORE_PERIOD_RE.test(yearEnd[0]) ? undefined : yearEnd[3]);
     return { value: formatDay(now.getUTCFullYear() + (next ? 1 : 0), 12, 31), note: null };
   }
   // A year before this one is more likely a number ("grow by 2000") than a deadline that has passed.
   const year = YEAR_ONLY_RE.exec(clause);
   if (year && (now === undefined || Number(year[1]) >= now.getUTCFullYear())) {
-    const end = formatDay(Number(year[1]), 12, 31);
-    return { value: BEFORE_PERIOD_RE.test(year[0]) ? dayBeforePeriod(end, 12) : end, note: null };
+    if (BEFORE_PERIOD_RE.test(year[0]))
+      return dayBeforePeriod(year[1]!, formatDay(Number(year[1]), 1, 1), today);
+    return { value: formatDay(Number(year[1]), 12, 31), note: null };
   }
   // "by next month", "by Christmas", "before the next release": a deadline said, but no day the app can check by.
   const unread = UNREAD_DEADLINE_RE.exec(clause) ?? UNREAD_COUNTED_DEADLINE_RE.exec(clause);
@@ -1084,7 +1083,7 @@ function parseExpectations(
   const outcomes: ParsedExpectedOutcome[] = [];
   const notes: string[] = [];
   for (const part of parts) {
-    const res = parseExpectation(part, now, reading);
+    const res = parseExpectation(part, now, reading, shared);
     notes.push(...res.notes.filter((n) => !n.startsWith('A "We expect')));
     if (res.outcome) for (const o of withListed(res)) outcomes.push({ ...o, checkBy: o.checkBy ?? shared });
     else
@@ -1355,7 +1354,38 @@ interface ExpectationReading {
   label: ExpectationLabel | null;
 }
 
-function parseExpectation(clause: string, now: Date | undefined, how: ExpectationReading): OutcomeResult {
+/**
+ * "users active by week 2", "retention by day 7": a cohort's window right after the metric's words says which users
+ * count. UNREAD_COUNTED_DEADLINE_RE, which reads "by week 12" as a deadline, would take it for one.
+ */
+const COHORT_WINDOW_RE = /\s+by\s+(?:day|week|month)\s+\d{1,3}\b/iy;
+
+/**
+ * The metric named with its cohort's window, and the check-by read beside the window, when a day to check by is
+ * said too (in the clause, or `shared` by every part); null otherwise: said alone, the window may be the deadline.
+ */
+function withCohortWindow(
+  clause: string,
+  metric: string,
+  now: Date | undefined,
+  shared: string | null,
+): { metric: string; checkBy: CheckBy } | null {
+  const at = clause.indexOf(metric);
+  if (at < 0) return null;
+  COHORT_WINDOW_RE.lastIndex = at + metric.length;
+  const window = COHORT_WINDOW_RE.exec(clause);
+  if (window === null) return null;
+  const checkBy = resolveCheckBy(blankOut(clause, window), now);
+  return (checkBy.value ?? shared) === null ? null : { metric: `${metric} ${window[0].trim()}`, checkBy };
+}
+
+/** `shared`: the check-by said once at the end of the sentence for every part of it, if any. */
+function parseExpectation(
+  clause: string,
+  now: Date | undefined,
+  how: ExpectationReading,
+  shared: string | null = null,
+): OutcomeResult {
   const notes: string[] = [];
   const dec = DECREASE_RE.exec(clause);
   const inc = INCREASE_RE.exec(clause);
@@ -1377,7 +1407,9 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
     );
   const arrow = ARROW_RE.exec(clause);
   const reading = verb ? readAroundVerb(clause, verb, notes) : null;
-  const metric = reading ? reading.metric : metricWithoutVerb(clause, arrow, how.label);
+  const named = reading ? reading.metric : metricWithoutVerb(clause, arrow, how.label);
+  const windowed = named === null ? null : withCohortWindow(clause, named, now, shared);
+  const metric = windowed?.metric ?? named;
   const amounts = readAmounts(clause, metric, reading, arrow, notes);
   const baseline = amounts.baseline;
   let { target, unit } = amounts;
@@ -1411,7 +1443,7 @@ function parseExpectation(clause: string, now: Date | undefined, how: Expectatio
       );
   }
 
-  const checkBy = resolveCheckBy(clause, now);
+  const checkBy = windowed?.checkBy ?? resolveCheckBy(clause, now);
   if (checkBy.note !== null) notes.push(checkBy.note);
   const tooFar = now === undefined ? null : farCheckBy(checkBy.value ?? undefined, dayOf(now) ?? undefined);
   if (tooFar !== null) notes.push(tooFar);

@@ -801,7 +801,7 @@ describe('hypothesis quality checks', () => {
 describe('expectations that cannot both come true, and wants that say what a thing should do', () => {
   const conversion = { metric: 'conversion', baseline: 3, unit: '%', checkBy: bet.expected.checkBy };
 
-  it('fails "measurable" when one metric is to rise and to fall by the same day, or has two targets', () => {
+  it('fails "measurable" when one metric is to rise and to fall by the same day', () => {
     expect(
       check('measurable', {
         expected: [
@@ -814,14 +814,24 @@ describe('expectations that cannot both come true, and wants that say what a thi
       phrase: 'conversion',
       why: `"conversion" is expected both to rise and to fall by ${bet.expected.checkBy}: keep the one you mean.`,
     });
+    // Numbers that fall are a fall, with no direction said.
     expect(
       check('measurable', {
         expected: [
           { ...conversion, target: 4, direction: 'increase' },
-          { ...conversion, metric: 'Conversion ', target: 8, direction: 'increase' },
+          { ...conversion, metric: 'Conversion ', target: 2 },
         ],
       }),
-    ).toMatchObject({ ok: false, why: expect.stringContaining('has two targets') });
+    ).toMatchObject({ ok: false, why: expect.stringContaining('both to rise and to fall') });
+    // A direction its own numbers contradict fails too.
+    expect(
+      check('measurable', {
+        expected: [
+          { ...conversion, target: 4, direction: 'increase' },
+          { ...conversion, target: 5, direction: 'decrease' },
+        ],
+      }),
+    ).toMatchObject({ ok: false, why: expect.stringContaining('contradicts baseline 3 and target 5') });
     // The same metric by another day is a second milestone, not a contradiction.
     expect(
       check('measurable', {
@@ -831,6 +841,31 @@ describe('expectations that cannot both come true, and wants that say what a thi
         ],
       }).ok,
     ).toBe(true);
+  });
+
+  it('passes "measurable" when one metric has two targets the same way by the same day: a stretch goal', () => {
+    const stretch = [
+      { ...conversion, target: 4, direction: 'increase' as const },
+      { ...conversion, metric: 'Conversion ', target: 5, direction: 'increase' as const },
+    ];
+    expect(check('measurable', { expected: stretch })).toMatchObject({ ok: true });
+    expect(check('measurable', { expected: [...stretch].reverse() })).toMatchObject({ ok: true });
+    const fall = { ...conversion, baseline: 5 };
+    expect(
+      check('measurable', {
+        expected: [
+          { ...fall, target: 4, direction: 'decrease' },
+          { ...fall, target: 3 },
+        ],
+      }),
+    ).toMatchObject({ ok: true });
+    const a = analyseStory(
+      'As a shopper, I want to bookmark items, so that I finish later. We expect conversion to rise from 3% to 4% by 2027-06-30. We also expect conversion to rise from 3% to 5% by 2027-06-30, as a stretch.',
+      DEFAULT_SETTINGS,
+      new Date('2026-11-30T00:00:00Z'),
+    );
+    expect(a.expectedOutcomes.map((e) => e.target)).toEqual([4, 5]);
+    expect(qualityOf(a.quality, 'measurable')).toMatchObject({ ok: true });
   });
 
   it.each([

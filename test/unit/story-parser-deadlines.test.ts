@@ -394,6 +394,78 @@ describe('"before" a period, and deadlines on a calendar the app does not know',
     expect(checkBy('by Q3 2027')).toBe('2027-09-30');
   });
 
+  it.each([
+    ['before FY28', '2027-12-31'],
+    ['before Q3 FY27', '2027-06-30'],
+    ['before FY2028 H2', '2028-06-30'],
+    ['before CY2028', '2027-12-31'],
+    ['before 2H27', '2027-06-30'],
+    ['before H2 2027', '2027-06-30'],
+    ['before 2027 H2', '2027-06-30'],
+    ['before 3Q27', '2027-06-30'],
+    ['before 2027-Q3', '2027-06-30'],
+    ['before the first half of 2027', '2026-12-31'],
+    ['before the second half of 2027', '2027-06-30'],
+    ['before the second half of March 2027', '2027-03-15'],
+    ['before Q4 next year', '2027-09-30'],
+    ['before next quarter', '2026-12-31'],
+    ['before next year', '2026-12-31'],
+    // Counted from today, it is the next such period not yet begun: NOW is in H2 2026, and in its Q4.
+    ['before H2', '2027-06-30'],
+    ['before Q4', '2027-09-30'],
+    ['before March', '2027-02-28'],
+  ])('reads "%s", as every period read after "by", as the last day before it begins (%s)', (when, day) => {
+    expect(checkBy(when)).toBe(day);
+    expect(dateNotes(story(when)).filter((n) => !/fiscal/.test(n))).toEqual([]);
+  });
+
+  it('says where "before" takes a fiscal year to begin, as "by" says where it takes it to end', () => {
+    expect(dateNotes(story('before FY28'))).toEqual([
+      'The check-by "before FY28" is read as if the fiscal year were the calendar year, so that FY28 begins 2028-01-01: a fiscal year may begin on another day, so check the date.',
+    ]);
+    expect(dateNotes(story('before Q3 FY27'))).toEqual([
+      'The check-by "before Q3 FY27" is read as if the fiscal year were the calendar year, so that Q3 FY27 begins 2027-07-01: a fiscal year may begin on another day, so check the date.',
+    ]);
+  });
+
+  it('keeps "before" a moment on the day read for it, as "before" a day does, and asks for a day before "late 2027"', () => {
+    // The middle of a year is the end of its first half, of a month its 15th; a quarter's end is its last day.
+    expect(checkBy('before mid-2027')).toBe('2027-06-30');
+    expect(checkBy('before mid-March 2027')).toBe('2027-03-15');
+    expect(checkBy('before 15 March 2027')).toBe('2027-03-15');
+    expect(checkBy('before quarter-end')).toBe('2026-12-31');
+    // Where the late part of a year begins is not said.
+    const late = story('before late 2027');
+    expect(late.expectedOutcome?.checkBy).toBeNull();
+    expect(dateNotes(late)).toEqual([
+      'The check-by "before late 2027" does not say which day; write the day to check by.',
+    ]);
+  });
+
+  it.each([
+    ['before 2027', '2026-12-31'],
+    ['before May 2027', '2027-04-30'],
+    ['before Q2 2027', '2027-03-31'],
+    ['before H1 2027', '2026-12-31'],
+    ['before FY27', '2026-12-31'],
+  ])('says plainly that "%s", said once it has begun, checks by a day gone (%s)', (when, day) => {
+    const read = story(when, new Date('2027-05-01T09:00:00Z'));
+    expect(read.expectedOutcome?.checkBy).toBe(day);
+    const said = when.replace(/^before /, '');
+    expect(dateNotes(read)).toEqual([
+      `The check-by "${when}" is the day before ${said} begins, ${day}, which has already passed: write the day to check by.`,
+    ]);
+  });
+
+  it.each([
+    ['by Q4 2027, with the new flow live before Q2', '2027-12-31'],
+    ['by H2 2027, with the new flow live before Q2', '2027-12-31'],
+    ['by Q4 2027, with the new flow live before H1 2028', '2027-12-31'],
+    ['before Q2 2028, with a first read by Q4 2027', '2028-03-31'],
+  ])('judges "before" with the period said after it, not another one in "%s" (%s)', (when, day) => {
+    expect(checkBy(when)).toBe(day);
+  });
+
   it.each(['by next Friday', 'by week 12', 'by sprint 14', 'within 3 sprints', 'in two iterations'])(
     'says "%s" names no day it can check by, instead of dropping it',
     (when) => {

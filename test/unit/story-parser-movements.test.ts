@@ -44,6 +44,37 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
     expect(metricOf("the shopper's basket")).toEqual(["shopper's basket"]);
   });
 
+  it('keeps a cohort window ("by week 2") in the metric\'s name when a day to check by is said too', () => {
+    const notesOf = (text: string) => parseStory(text, { now: NOW }).notes;
+    const windowed = [
+      [
+        `${STORY} We expect users active by week 2 to rise from 20% to 30% by 2027-06-30.`,
+        [['users active by week 2', 20, 30, 'increase', '2027-06-30']],
+      ],
+      [
+        `${STORY} We expect retention by day 7 to rise from 20% to 30% by Q3 2027.`,
+        [['retention by day 7', 20, 30, 'increase', '2027-09-30']],
+      ],
+      [
+        `${STORY} We expect users active by week 2 to rise from 20% to 30% and churn to fall from 5% to 4% by 2027-06-30.`,
+        [
+          ['users active by week 2', 20, 30, 'increase', '2027-06-30'],
+          ['churn', 5, 4, 'decrease', '2027-06-30'],
+        ],
+      ],
+    ] as const;
+    for (const [text, expected] of windowed) {
+      expect(read(text)).toEqual(expected);
+      expect(notesOf(text)).toEqual([]);
+    }
+    // Said with no other deadline, "by week N" may be the deadline: it is still said to name no day.
+    for (const text of [
+      `${STORY} We expect users active by week 2 to rise from 20% to 30%.`,
+      `${STORY} We expect checkout conversion to rise from 10% to 15% by week 12.`,
+    ])
+      expect(notesOf(text)).toContainEqual(expect.stringMatching(/names no day the app can check by/));
+  });
+
   it("reads the numbers set off by commas after the movement as that movement's, not as a part of their own", () => {
     const rise = ['conversion', 10, 15, 'increase', '2027-03-01'];
     expect(read(`${STORY} We expect conversion to rise, from 10% to 15%, by 2027-03-01.`)).toEqual([rise]);
