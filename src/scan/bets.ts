@@ -31,7 +31,7 @@ import { jqlString } from '../jira/jql';
 import type { JiraIssue } from '../jira/schemas';
 import { keys } from '../storage/keys';
 import { listAll } from '../storage/kv';
-import { withLensClaim } from '../storage/lens-claim';
+import { withLensClaim, writeHolding } from '../storage/lens-claim';
 import { listMetricSeries, normaliseMetric, type MetricSeries } from '../storage/metric-series';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
@@ -135,16 +135,18 @@ async function writeBetStatus(
   status: BetStatus | null,
 ): Promise<boolean> {
   try {
-    return await withLensClaim(issueKey, async () => {
+    return await withLensClaim(issueKey, async (held) => {
       const fresh = await jira.getIssue(issueKey, { fields: ['status'], properties: [ISSUE_PROPERTY_KEY] });
       const stored: unknown = fresh.properties?.[ISSUE_PROPERTY_KEY];
       const lens = readLens(stored);
       if (lens.result || lens.betStatus === status) return false;
       // The scan's own field only: the stored version stays, so no one's edit in progress conflicts.
-      await jira.setIssueProperty(
-        issueKey,
-        ISSUE_PROPERTY_KEY,
-        keepingUnread(stored, { ...lens, betStatus: status }),
+      await writeHolding(held, () =>
+        jira.setIssueProperty(
+          issueKey,
+          ISSUE_PROPERTY_KEY,
+          keepingUnread(stored, { ...lens, betStatus: status }),
+        ),
       );
       return true;
     });

@@ -5,7 +5,7 @@
  */
 import { ConflictError } from '../errors';
 import { keys } from '../storage/keys';
-import { checkHeld, withLensClaim } from '../storage/lens-claim';
+import { checkHeld, withLensClaim, writeHolding } from '../storage/lens-claim';
 import { lockHeld, releaseAfterWork, takeLock, type HeldLock, type SameRequestPolicy } from '../storage/lock';
 
 /**
@@ -75,23 +75,36 @@ export async function takeDecisionLock<R>(
 }
 
 /**
+ * The check a decision makes before each write (its lock and claim are still this try's), and how it writes the
+ * lens: through the claim (writeHolding), so that a lens write Jira may still carry out keeps the claim.
+ */
+export interface ClaimCheck {
+  (): Promise<void>;
+  writeLens<R>(write: () => Promise<R>): Promise<R>;
+}
+
+/**
  * Runs `work` inside the issue's lens claim while holding its decision lock, handing it the one check to make
  * before each write: both are still this try's (a try that lost either writes nothing more).
  */
 export function withClaimUnderLock<T>(
   held: HeldDecision,
   issueKey: string,
-  work: (check: () => Promise<void>) => Promise<T>,
+  work: (check: ClaimCheck) => Promise<T>,
   message: string,
   options: { requestId: string; sameRequest?: SameRequestPolicy },
 ): Promise<T> {
   return withLensClaim(
     issueKey,
-    (claim) =>
-      work(async () => {
+    (claim) => {
+      const check = async () => {
         await held.check();
         await checkHeld(claim);
-      }),
+      };
+      return work(
+        Object.assign(check, { writeLens: <R>(write: () => Promise<R>) => writeHolding(claim, write) }),
+      );
+    },
     message,
     options,
   );

@@ -61,7 +61,7 @@ import { createHash } from 'node:crypto';
 import { kvs } from '../storage/kvs-client';
 import type { TrackedBet } from '../scan/bets';
 import { keys } from '../storage/keys';
-import { checkHeld, stillHeld, withLensClaim } from '../storage/lens-claim';
+import { checkHeld, stillHeld, withLensClaim, writeHolding } from '../storage/lens-claim';
 import type { CallContext } from '../resolvers/endpoint';
 import { parentOutcomeOf, statusCategoryOf } from './issue-facts';
 
@@ -411,7 +411,7 @@ export async function saveIssueLens(
       checkLensFits(next, 'Shorten the evidence or the kill condition and save again.');
       // asUser: Jira enforces edit permission again at the write itself.
       await checkHeld(held);
-      await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+      await writeHolding(held, () => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next));
       // Answered as the panel reads it: the parts kept unread are in Jira, not in the form.
       return { lens: panelLens(readLens(next), true), score: score.total, replayed: false };
     },
@@ -638,10 +638,12 @@ export async function describeWithSavedHypothesis(
       if (indexed.every((field) => lens[field] === rescored[field])) return { description };
       const flagged = await (async () => {
         if (!(await stillHeld(held))) return false;
-        await jira.setIssueProperty(
-          issueKey,
-          ISSUE_PROPERTY_KEY,
-          keepingUnread(properties[ISSUE_PROPERTY_KEY], rescored),
+        await writeHolding(held, () =>
+          jira.setIssueProperty(
+            issueKey,
+            ISSUE_PROPERTY_KEY,
+            keepingUnread(properties[ISSUE_PROPERTY_KEY], rescored),
+          ),
         );
         return true;
       })().catch(() => false);

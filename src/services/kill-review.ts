@@ -71,7 +71,13 @@ import { loadQueueRead, saveQueueRead } from '../storage/queue-reads';
 import { listRunSummaries, liveScanLease, type RunSummaryBase } from '../storage/scan-state';
 import { loadSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
-import { DECISION_WAIT_MS, SupersededError, takeDecisionLock, withClaimUnderLock } from './decision-lock';
+import {
+  DECISION_WAIT_MS,
+  SupersededError,
+  takeDecisionLock,
+  withClaimUnderLock,
+  type ClaimCheck,
+} from './decision-lock';
 import { issueFacts, parentOutcomeOf, readDecisionIssue, statusCategoryOf } from './issue-facts';
 import { checkLensFits, reusedRequestId } from './issue-lens-service';
 import {
@@ -1023,7 +1029,7 @@ async function act(
   projectKey: string,
   { issueKey, idempotencyKey, decision }: { issueKey: string; idempotencyKey: string; decision: Decision },
   clock: Clock,
-  check: () => Promise<void>,
+  check: ClaimCheck,
   by: 'person' | 'app',
   setting?: DecisionSetting,
   /**
@@ -1107,7 +1113,9 @@ async function act(
   const lensDone = marker?.idempotencyKey === idempotencyKey;
   const writeLens = async () => {
     await check();
-    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, keepingUnread(storedLens, next));
+    await check.writeLens(() =>
+      jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, keepingUnread(storedLens, next)),
+    );
   };
   // The label the app put there for the flag, by the name it had then (the settings may have renamed it since).
   const label = appliedLabel(lens.flag, settings.flagActions.label);

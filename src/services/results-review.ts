@@ -32,7 +32,7 @@ import {
 import { keys } from '../storage/keys';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
-import { takeDecisionLock, withClaimUnderLock } from './decision-lock';
+import { takeDecisionLock, withClaimUnderLock, type ClaimCheck } from './decision-lock';
 import type { Clock } from './outcome-map';
 import { rescored } from './kill-review';
 import { hiddenFromCaller, requireBrowse, targetProject } from './project-access';
@@ -279,7 +279,7 @@ async function record(
   projectKey: string,
   { issueKey, idempotencyKey, result }: { issueKey: string; idempotencyKey: string; result: Result },
   clock: Clock,
-  check: () => Promise<void>,
+  check: ClaimCheck,
 ): Promise<ConfirmVerdictData> {
   const jira = JiraClient.asUser();
   const [outcomes, { settings }, actorName, tracked] = await Promise.all([
@@ -335,7 +335,7 @@ async function record(
       "Shorten the evidence, or the texts in the issue's panel, and record the verdict again.",
     );
     await check();
-    await jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next);
+    await check.writeLens(() => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next));
   }
 
   const proposed = tracked?.proposal?.verdict ?? null;

@@ -16,7 +16,7 @@
  * checked its claim an instant before a takeover or expiry can still land the write it had started
  * (README, "One write discipline for the issue lens").
  */
-import { ConflictError } from '../errors';
+import { ConflictError, writeMayHaveLanded } from '../errors';
 import { keys } from './keys';
 import { lockHeld, releaseAfterWork, takeLock, type HeldLock, type SameRequestPolicy } from './lock';
 
@@ -32,6 +32,11 @@ const POLL_MS = 15;
 
 export interface LensClaim extends HeldLock {
   issueKey: string;
+  /**
+   * Set when a lens write under this claim failed in a way Jira may still carry out (writeHolding): the claim is
+   * then kept until it runs out, not released.
+   */
+  writeMayLandLate?: boolean;
 }
 
 export type ClaimResult = { held: LensClaim } | { held: null; retryAfterSeconds: number };
@@ -76,9 +81,27 @@ export async function checkHeld(held: LensClaim): Promise<void> {
     );
 }
 
-/** Releases a claim if it is still this holder's (an expired one may belong to another writer by now). */
+/**
+ * Releases a claim if it is still this holder's (an expired one may belong to another writer by now), unless a
+ * write made under it may still land: then it runs out in its TTL (see writeHolding).
+ */
 export async function releaseLensClaim(held: LensClaim): Promise<void> {
-  await releaseAfterWork(held);
+  if (!held.writeMayLandLate) await releaseAfterWork(held);
+}
+
+/**
+ * Makes a lens write under `held`. One that fails in a way Jira may still carry out (a 5xx: Jira's gateway gives up
+ * while Jira goes on; an answer lost on the way) keeps the claim until it runs out: released at once, the next
+ * writer's version check would pass on the lens as it was, and the late write would land over that writer's save.
+ * The issue is then busy for the claim's TTL at most; a write Jira lands later still is the residual window.
+ */
+export async function writeHolding<T>(held: LensClaim, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (writeMayHaveLanded(e)) held.writeMayLandLate = true;
+    throw e;
+  }
 }
 
 /**

@@ -1,0 +1,91 @@
+/**
+ * A lens write Jira's gateway answers 504 while Jira goes on and carries it out. The writer keeps the issue's claim
+ * until it runs out instead of releasing it: released at once, the next writer's version check passed on the lens
+ * as it was, and the late write then landed over that writer's save, which nobody was told of.
+ */
+import type { Answer } from '../../src/contract/answer';
+import {
+  ISSUE_PANEL_RESOLVERS,
+  type PanelLoadData,
+  type PanelSaveData,
+} from '../../src/contract/issue-panel';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { LENS_CLAIM_TTL_SECONDS } from '../../src/storage/lens-claim';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { aBetDraft } from '../support/builders';
+
+let app: WorkbenchApp;
+let offsetMs = 0;
+beforeEach(() => {
+  offsetMs = 0;
+  app = createWorkbenchApp({ dataFile: ':memory:', now: () => new Date(Date.now() + offsetMs) });
+  app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
+  app.grantDemoRoles('DEMO');
+  app.jira.store.createIssue({ key: 'DEMO-1', summary: 'Shoppers lose their cart when they leave' });
+});
+afterEach(() => app.close());
+
+const panel = <T>(fn: string, payload: unknown, user: string) =>
+  app.invoke('outcome-lens-issue-panel', fn, payload, { user, issueKey: 'DEMO-1' }) as Promise<Answer<T>>;
+const stored = () =>
+  app.jira.store.getIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY) as {
+    version: number;
+    hypothesis: { persona?: string };
+  };
+
+it('a save answered 504 that Jira lands later is not overwritten by, and does not overwrite, a save made meanwhile', async () => {
+  app.jira.faults.inject({
+    kind: 'server-error',
+    status: 504,
+    applied: 'later',
+    times: 1,
+    match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+  });
+  const mine = aBetDraft({
+    hypothesis: { persona: 'shopper', intent: 'keep my cart', benefit: 'I finish later' },
+  });
+  const first = await panel<PanelSaveData>(
+    ISSUE_PANEL_RESOLVERS.save,
+    { version: 0, draft: mine, requestId: 'late-write-1' },
+    'member',
+  );
+  expect(first.ok).toBe(false);
+
+  // Someone else saves on the version they loaded (0) while the member's write may still land: they are told the
+  // issue is being saved, and nothing of theirs is written.
+  const theirs = aBetDraft({
+    hypothesis: { persona: 'store manager', intent: 'see the whole board', benefit: 'I plan' },
+  });
+  const busy = await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 0, draft: theirs }, 'admin');
+  expect(busy).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+
+  // Jira carries the member's write out; once the claim has run out, the other save meets the version it landed.
+  await app.jira.landBackgroundTasks();
+  expect(stored()).toMatchObject({ version: 1, hypothesis: { persona: 'shopper' } });
+  offsetMs = (LENS_CLAIM_TTL_SECONDS + 1) * 1000;
+  const late = await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 0, draft: theirs }, 'admin');
+  expect(late).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  expect(stored()).toMatchObject({ version: 1, hypothesis: { persona: 'shopper' } });
+  // The member learns their save landed.
+  const check = await panel<PanelLoadData>(
+    ISSUE_PANEL_RESOLVERS.load,
+    { requestId: 'late-write-1' },
+    'member',
+  );
+  expect(check).toMatchObject({ ok: true, data: { requestLanded: true } });
+});
+
+it('a save whose write Jira refuses (a 4xx) gives the claim back at once', async () => {
+  app.jira.faults.inject({
+    kind: 'server-error',
+    status: 400,
+    times: 1,
+    match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+  });
+  const draft = aBetDraft();
+  expect((await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 0, draft }, 'member')).ok).toBe(
+    false,
+  );
+  const saved = await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 0, draft }, 'admin');
+  expect(saved).toMatchObject({ ok: true, data: { lens: { version: 1 } } });
+});
