@@ -77,8 +77,8 @@ it('a save answered 504 that Jira lands later is not overwritten by, and does no
 
 it('a save whose write Jira refuses (a 4xx) gives the claim back at once', async () => {
   app.jira.faults.inject({
-    kind: 'server-error',
-    status: 400,
+    kind: 'refused',
+    message: 'The property value is not valid.',
     times: 1,
     match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
   });
