@@ -65,6 +65,7 @@ import {
   requireBrowse,
   requirePersonMayDecide,
   targetProject,
+  unseenIssue,
   type PersonRights,
 } from './project-access';
 
@@ -483,7 +484,10 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
           : '';
       job.failed.push({
         key: issueKey,
-        message: `${who} does not hold ${lacks.join(' or ')} on ${issueKey}: not ${NOT_DONE[job.kind]}, nothing was done to it${why}.`,
+        // An issue the person may not see (a security level) is answered as a key that does not exist.
+        message: lacks.includes('Browse Projects')
+          ? unseenIssue(issueKey)
+          : `${who} does not hold ${lacks.join(' or ')} on ${issueKey}: not ${NOT_DONE[job.kind]}, nothing was done to it${why}.`,
       });
       job.pending = job.pending.slice(1);
       await save(job, clock);

@@ -8,6 +8,7 @@ import type { StatusCategory } from '../domain/zombie';
 import { ConflictError, NotAuthorizedError, NotFoundError } from '../errors';
 import type { JiraClient } from '../jira/client';
 import type { JiraIssue } from '../jira/schemas';
+import { unseenIssue } from './project-access';
 
 /** Jira's status category; anything other than done or in progress counts as new. */
 export function statusCategoryOf(issue: JiraIssue): StatusCategory {
@@ -53,8 +54,7 @@ export async function readDecisionIssue(
       properties: [ISSUE_PROPERTY_KEY],
     });
   } catch (e) {
-    if (e instanceof NotFoundError)
-      throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
+    if (e instanceof NotFoundError) throw new NotAuthorizedError(unseenIssue(issueKey));
     throw e;
   }
   refuseMoved(issueKey, projectKey, issue);

@@ -137,6 +137,14 @@ export function requirePersonMayDecide(
  * transition it, and comment on it, or a refusal of the comment after the close would leave the issue closed and
  * the decision unrecorded. Nothing is done when any is missing.
  */
+/**
+ * What a person hears of an issue they may not see: the same as of a key that does not exist, as Jira answers both
+ * with one 404, so that the app tells no one an issue hidden from them is there.
+ */
+export function unseenIssue(issueKey: string): string {
+  return `You cannot see ${issueKey}, or it no longer exists.`;
+}
+
 export async function requireOwnKillRights(issueKey: string): Promise<void> {
   let held: Record<string, boolean>;
   try {
@@ -149,11 +157,10 @@ export async function requireOwnKillRights(issueKey: string): Promise<void> {
   } catch (e) {
     // Jira hides an issue the person may not see behind a 404.
     if (e instanceof NotFoundError || e instanceof NotAuthorizedError)
-      throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
+      throw new NotAuthorizedError(unseenIssue(issueKey));
     throw e;
   }
-  if (!held.BROWSE_PROJECTS)
-    throw new NotAuthorizedError(`You cannot see ${issueKey}, or it no longer exists.`);
+  if (!held.BROWSE_PROJECTS) throw new NotAuthorizedError(unseenIssue(issueKey));
   if (!held.EDIT_ISSUES || !held.TRANSITION_ISSUES)
     throw new NotAuthorizedError(
       'Only people who can edit and transition issues in this project can decide in kill review.',
