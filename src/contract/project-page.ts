@@ -34,7 +34,14 @@ export {
   type ProjectPageResolverKey,
 } from './project-page-keys';
 
-const accountIdSchema = z.string().trim().min(1).max(128);
+/** Printable text, as an Atlassian account id is: a control character would only reach Jira's JQL to be refused there. */
+const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
+const accountIdSchema = z
+  .string({ error: 'Assignee must be an account id.' })
+  .trim()
+  .min(1, { error: 'Assignee is empty.' })
+  .max(128, { error: 'Assignee must be at most 128 characters.' })
+  .regex(PRINTABLE, { error: 'Assignee has characters an account id cannot have.' });
 
 export const mapFiltersSchema = z
   .object({
@@ -50,7 +57,7 @@ export const mapFiltersSchema = z
       .trim()
       .min(1, { error: 'Issue type is empty.' })
       .max(255, { error: 'Issue type must be at most 255 characters.' })
-      .regex(/^[^\p{Cc}\p{Cs}]+$/u, { error: 'Issue type has characters a type name cannot have.' })
+      .regex(PRINTABLE, { error: 'Issue type has characters a type name cannot have.' })
       .optional(),
     assignee: z.union([accountIdSchema, z.literal('unassigned')]).optional(),
     /** Only work whose text reads as a recipe (the indexed `recipe` the panel and the scan write). */
@@ -148,7 +155,11 @@ export const queueFilterSchema = z
     rule: z.string().max(50).optional(),
     issueType: z.string().max(255).optional(),
     /** An assignee's account id, or 'none' for unassigned items. */
-    assignee: z.string().max(128).optional(),
+    assignee: z
+      .string()
+      .max(128)
+      .regex(PRINTABLE, { error: 'Assignee has characters an account id cannot have.' })
+      .optional(),
   })
   .strict();
 export const zombieQueuePayloadSchema = z

@@ -486,6 +486,17 @@ describe('outcome map', () => {
       ok: false,
       error: { code: 'VALIDATION' },
     });
+    // A control character in an account id is refused at its field in the app's words, not by Jira's JQL parser.
+    for (const fn of ['mapSummary', 'mapLanes'])
+      expect(await call(fn, { filters: { assignee: 'x\u0000y' } })).toMatchObject({
+        ok: false,
+        error: {
+          code: 'VALIDATION',
+          fields: {
+            'filters.assignee': expect.stringMatching(/^Assignee has characters an account id cannot have/),
+          },
+        },
+      });
   });
 
   it('filters by a type name in another language or with digits, as the site names it', async () => {
