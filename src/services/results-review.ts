@@ -130,15 +130,30 @@ async function panelVerdictsSinceScan(
 
 /**
  * The newest verdicts: the decision log's, then those set in the issue panel (read since the scan, or kept by the
- * scan), one per issue, newest first.
+ * scan), one per issue, newest first. A logged verdict the panel changed or took back since is the log's no more:
+ * the bet's record, as the last scan read the lens, then holds another verdict (the panel's) or none.
  */
 function mergeRecent(
   logged: readonly VerdictEntry[],
   sinceScan: ReadonlyMap<string, VerdictEntry>,
   bets: readonly TrackedBet[],
 ): VerdictEntry[] {
+  const betOf = new Map(bets.map((b) => [b.issueKey, b]));
+  const superseded = (entry: VerdictEntry) => {
+    const bet = betOf.get(entry.issueKey);
+    return (
+      bet !== undefined &&
+      (!bet.result || bet.result.verdict !== entry.verdict || bet.recordedIn === 'issue-panel')
+    );
+  };
   const byIssue = new Map<string, VerdictEntry>();
-  for (const entry of logged) if (!byIssue.has(entry.issueKey)) byIssue.set(entry.issueKey, entry);
+  const read = new Set<string>();
+  for (const entry of logged) {
+    // The newest logged verdict of an issue decides: the older ones were replaced by it.
+    if (read.has(entry.issueKey)) continue;
+    read.add(entry.issueKey);
+    if (!superseded(entry)) byIssue.set(entry.issueKey, entry);
+  }
   const fromPanel = [
     ...sinceScan.values(),
     ...bets.flatMap((b) =>
