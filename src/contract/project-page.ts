@@ -37,7 +37,7 @@ export {
 /** Printable text, as an Atlassian account id is: a control character would only reach Jira's JQL to be refused there. */
 const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
 const accountIdSchema = z
-  .string({ error: 'Assignee must be an account id.' })
+  .string()
   .trim()
   .min(1, { error: 'Assignee is empty.' })
   .max(128, { error: 'Assignee must be at most 128 characters.' })
