@@ -20,6 +20,16 @@ export const OUTCOME_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const MAX_IDLE_DAYS = { min: 1, max: 3650 } as const;
 export const MAX_SPRINTS_CARRIED = { min: 1, max: 52 } as const;
 
+const SURROGATE_PAIR = /[\ud800-\udbff][\udc00-\udfff]/g;
+
+/**
+ * How many characters `text` holds as the schema's zod counts them for a limit: code points, so an emoji (one
+ * character written as two UTF-16 units) counts once, and half of a pair counts as one.
+ */
+export function characterLength(text: string): number {
+  return text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
+}
+
 /** A calendar day that exists (no 2026-02-30). */
 export function isRealDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
@@ -76,7 +86,7 @@ function optionalText(issues: Issues, path: string, label: string, max: number, 
   if (v === undefined) return undefined;
   if (typeof v !== 'string') return issues.add(path, `${label} must be text.`, true);
   const trimmed = v.trim();
-  if (trimmed.length > max) issues.add(path, `${label} must be at most ${max} characters.`);
+  if (characterLength(trimmed) > max) issues.add(path, `${label} must be at most ${max} characters.`);
   visibleText(issues, path, label, trimmed);
   return trimmed || undefined;
 }
@@ -85,7 +95,7 @@ function requiredText(issues: Issues, path: string, label: string, max: number, 
   if (typeof v !== 'string') return issues.add(path, `${label} is required.`, true);
   const trimmed = v.trim();
   if (!trimmed) issues.add(path, `${label} is required.`);
-  else if (trimmed.length > max) issues.add(path, `${label} must be at most ${max} characters.`);
+  else if (characterLength(trimmed) > max) issues.add(path, `${label} must be at most ${max} characters.`);
   visibleText(issues, path, label, trimmed);
   return trimmed;
 }

@@ -16,6 +16,13 @@ const words = fc.oneof(
   fc.integer({ min: 195, max: 205 }).map((n) => ` ${'p'.repeat(n)} `),
   fc.integer({ min: 995, max: 1005 }).map((n) => 'i'.repeat(n)),
   fc.integer({ min: 3995, max: 4005 }).map((n) => 'e'.repeat(n)),
+  // Characters beyond the Basic Multilingual Plane (two UTF-16 units each, one code point): the limits count
+  // them once, as zod does, so the lengths straddle each limit both in units and in code points.
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc
+    .constantFrom(10, 15, 20, 25, 100, 150, 199, 200, 201, 500, 1000, 1001, 2000, 4000, 4001)
+    .map((n) => '😀'.repeat(n)),
+  fc.integer({ min: 95, max: 205 }).map((n) => ` ${'𝑥'.repeat(n)} `),
 );
 const numbers = fc.oneof(
   fc.constantFrom(
@@ -128,8 +135,13 @@ describe('the zod-free draft checker agrees with the resolver schema', () => {
       { ...base, expected: { checkBy: '2026-02-30' } },
       { ...base, killCriteria: { maxIdleDays: 0.5, maxSprintsCarried: 0 } },
       { ...base, result: { evidence: ' ' } },
+      { ...base, hypothesis: { persona: '😀'.repeat(150) } },
+      { ...base, hypothesis: { persona: '😀'.repeat(201) } },
+      { ...base, expected: { unit: '𝑥'.repeat(20) } },
+      { ...base, result: { verdict: 'validated', evidence: '😀'.repeat(4000) } },
     ];
     for (const raw of cases) expectSameJudgement(raw);
+    expect(checkIssueLensDraft({ ...base, hypothesis: { persona: '😀'.repeat(150) } }).ok).toBe(true);
     expect(checkIssueLensDraft(cases[2]!)).toEqual({
       ok: false,
       issues: [

@@ -12,6 +12,7 @@ import {
   characterCount,
   changedFields,
   mineOnTheirs,
+  alsoMineOnTheirs,
   type FormValues,
 } from '../../static/issue-panel/src/form';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
@@ -416,6 +417,19 @@ describe('character counts near a limit', () => {
     );
     expect(characterCount('metric', 'a'.repeat(1000))).toBeNull();
   });
+
+  it('counts an emoji as one character, as the save does: a persona of 150 emoji is accepted', () => {
+    const max = TEXT_LIMITS.short;
+    // Each emoji is one code point written as two UTF-16 units: 300 units, 150 characters.
+    const emoji = '😀'.repeat(150);
+    expect(checkValues({ ...emptyValues(), persona: emoji })).toMatchObject({ ok: true });
+    expect(characterCount('persona', emoji)).toBeNull();
+    expect(characterCount('persona', '😀'.repeat(max))).toEqual({ text: `${max} / ${max}`, over: false });
+    expect(checkValues({ ...emptyValues(), persona: '😀'.repeat(max + 1) })).toMatchObject({
+      ok: false,
+      errors: { persona: `Persona must be at most ${max} characters.` },
+    });
+  });
 });
 
 describe('keeping my edits when someone saved first', () => {
@@ -427,5 +441,45 @@ describe('keeping my edits when someone saved first', () => {
     expect(values).toEqual({ ...theirs, persona: 'shopper in a hurry', target: '25' });
     expect(clashes).toEqual([{ field: 'persona', from: 'returning shopper', to: 'shopper in a hurry' }]);
     expect(changedFields(loaded, theirs).map((c) => c.field)).toEqual(['persona', 'unit', 'maxIdleDays']);
+  });
+
+  it('puts my further expectations on top of theirs entry by entry, and keeps mine where we both changed one', () => {
+    const conversion = { metric: 'conversion', direction: 'increase' as const };
+    const basket = { metric: 'basket size', direction: 'increase' as const };
+    const basketTheirs = { metric: 'basket size', baseline: 40, target: 48 };
+    const repeatOrders = { metric: 'repeat orders', direction: 'increase' as const };
+    const loaded = [conversion, basket];
+    // One side changed nothing, or both made the same change: the other side's list.
+    expect(alsoMineOnTheirs(loaded, loaded, [conversion])).toEqual({ also: [conversion], clash: false });
+    expect(alsoMineOnTheirs(loaded, [basket], loaded)).toEqual({ also: [basket], clash: false });
+    expect(alsoMineOnTheirs(loaded, [basket], [basket])).toEqual({ also: [basket], clash: false });
+    // Keys in another order are the same expectation.
+    expect(
+      alsoMineOnTheirs(loaded, [conversion, { direction: 'increase', metric: 'basket size' }], [conversion]),
+    ).toEqual({ also: [conversion], clash: false });
+    // I added one, they changed another: both.
+    expect(alsoMineOnTheirs(loaded, [...loaded, repeatOrders], [conversion, basketTheirs])).toEqual({
+      also: [conversion, basketTheirs, repeatOrders],
+      clash: false,
+    });
+    // We both added the same one: it is there once.
+    expect(
+      alsoMineOnTheirs(loaded, [...loaded, repeatOrders], [...loaded, repeatOrders, conversion]),
+    ).toEqual({
+      also: [...loaded, repeatOrders, conversion],
+      clash: false,
+    });
+    // I removed, or replaced, the one they changed: mine is kept, and it is a clash.
+    expect(alsoMineOnTheirs(loaded, [conversion], [conversion, basketTheirs])).toEqual({
+      also: [conversion],
+      clash: true,
+    });
+    expect(alsoMineOnTheirs(loaded, [repeatOrders], [conversion, basketTheirs])).toEqual({
+      also: [repeatOrders],
+      clash: true,
+    });
+    // Both lists together would be more than a save takes: mine is kept, and it is a clash.
+    const many = (prefix: string) => [1, 2, 3].map((n) => ({ metric: `${prefix} ${n}` }));
+    expect(alsoMineOnTheirs([], many('mine'), many('theirs'))).toEqual({ also: many('mine'), clash: true });
   });
 });

@@ -145,10 +145,37 @@ describe('unsaved panel edits kept in the browser', () => {
   it('brings back further expectations only where they were edited', () => {
     const one = { metric: 'conversion', direction: 'increase' as const };
     const two = { metric: 'basket size', direction: 'increase' as const };
-    expect(editsOnTop([kept({ mineAlso: [one] })], kept().loaded, [two]).also).toEqual([one]);
+    // The one I added goes on top of the one saved since, which stays.
+    expect(editsOnTop([kept({ mineAlso: [one] })], kept().loaded, [two]).also).toEqual([two, one]);
     expect(editsOnTop([kept({ loadedAlso: [one], mineAlso: [one] })], kept().loaded, [two]).also).toEqual([
       two,
     ]);
+  });
+
+  it("keeps a colleague's change to a further expectation saved since, and names the list where we both changed one", () => {
+    const conversion = { metric: 'conversion', direction: 'increase' as const };
+    const basket = { metric: 'basket size', direction: 'increase' as const };
+    const basketTheirs = { metric: 'basket size', baseline: 40, target: 48, unit: '€' };
+    const repeatOrders = { metric: 'repeat orders', direction: 'increase' as const };
+    const savedSince = [conversion, basketTheirs];
+    // I added an expectation; meanwhile a colleague changed another: both stand, nothing clashes.
+    const added = kept({ loadedAlso: [conversion, basket], mineAlso: [conversion, basket, repeatOrders] });
+    expect(editsOnTop([added], kept().loaded, savedSince)).toMatchObject({
+      also: [conversion, basketTheirs, repeatOrders],
+      clashes: [],
+    });
+    // I removed the one they changed: mine is restored, and the banner names the list, after the fields.
+    const removed = kept({ loadedAlso: [conversion, basket], mineAlso: [conversion] });
+    expect(editsOnTop([removed], values({ persona: 'member persona' }), savedSince)).toMatchObject({
+      also: [conversion],
+      clashes: ['persona', 'alsoExpected'],
+    });
+    // I removed another one: theirs stands, without mine.
+    const removedOther = kept({ loadedAlso: [conversion, basket], mineAlso: [basket] });
+    expect(editsOnTop([removedOther], kept().loaded, savedSince)).toMatchObject({
+      also: [basketTheirs],
+      clashes: [],
+    });
   });
 
   it('compares drafts by what they hold, not the order of their keys', () => {

@@ -34,7 +34,9 @@ import { ScoreBreakdown } from '../../shared/ScoreBreakdown';
 import {
   FIELD_LABELS,
   FIELD_NAMES,
+  PART_LABELS,
   alsoExpectedProblem,
+  alsoMineOnTheirs,
   applyStory,
   changedFields,
   characterCount,
@@ -548,12 +550,17 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     // My edits go on top of their version: what I left alone takes theirs, so nothing of theirs goes unseen.
     const theirs = conflict.theirs;
     const merged = mineOnTheirs(valuesOf(base.draft, mark), values, valuesOf(theirs.draft, mark));
-    const sameAlso = JSON.stringify(alsoExpected) === JSON.stringify(base.draft.alsoExpected ?? []);
+    const mergedAlso = alsoMineOnTheirs(
+      base.draft.alsoExpected ?? [],
+      alsoExpected,
+      theirs.draft.alsoExpected ?? [],
+    );
     setValues(merged.values);
-    if (sameAlso) setAlsoExpected(theirs.draft.alsoExpected ?? []);
+    setAlsoExpected(mergedAlso.also);
     setBase(theirs);
     setConflict(null);
     const clashes = merged.clashes.map((c) => FIELD_LABELS[c.field]);
+    if (mergedAlso.clash) clashes.push(PART_LABELS.alsoExpected);
     setBanner({
       appearance: 'success',
       title: 'Your changes are on top of theirs',
@@ -840,7 +847,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
             You left this issue at {minuteOf(restored.at)} without saving. Your changes are in the fields
             below
             {restored.clashes.length
-              ? `; ${restored.clashes.map((f) => FIELD_LABELS[f]).join(', ')} had also been changed since (by a save, or in another tab), and show your latest`
+              ? `; ${restored.clashes.map((part) => PART_LABELS[part]).join(', ')} had also been changed since (by a save, or in another tab), and show your latest`
               : ''}
             {restored.story ? ', and the story you were pasting is in its box' : ''}. Save them, or discard
             them to see what is saved.

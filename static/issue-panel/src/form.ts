@@ -8,6 +8,7 @@ import { checkByNotBefore, passedCheckBy, passedKillDates } from '../../../src/d
 import {
   MAX_ALSO_EXPECTED,
   TEXT_LIMITS,
+  characterLength,
   checkIssueLensDraft,
   draftFieldErrors,
 } from '../../../src/domain/draft-rules';
@@ -230,12 +231,12 @@ const TEXT_MAX: Partial<Record<FieldName, number>> = {
 };
 
 /**
- * "160 / 200" once a field holds 80 % of its limit, counted as the rules count (trimmed), and whether it is past
- * the limit; null below that, or for a field without one. Near the limit is when the count helps.
+ * "160 / 200" once a field holds 80 % of its limit, counted as the rules count (trimmed, an emoji as one), and
+ * whether it is past the limit; null below that, or for a field without one. Near the limit is when the count helps.
  */
 export function characterCount(field: FieldName, value: string): { text: string; over: boolean } | null {
   const max = TEXT_MAX[field];
-  const used = value.trim().length;
+  const used = characterLength(value.trim());
   if (max === undefined || used < max * 0.8) return null;
   return { text: `${used} / ${max}`, over: used > max };
 }
@@ -398,6 +399,13 @@ export const FIELD_LABELS: Record<FieldName, string> = {
   evidence: 'Evidence',
 };
 
+/** What two writers can both change: one field, or the further expectations, taken as one list. */
+export type FormPart = FieldName | 'alsoExpected';
+export const PART_LABELS: Record<FormPart, string> = {
+  ...FIELD_LABELS,
+  alsoExpected: 'Further expectations',
+};
+
 /** One field as two versions hold it. */
 export interface FieldChange {
   field: FieldName;
@@ -432,4 +440,45 @@ export function mineOnTheirs(
       clashes.push({ field, from: theirs[field], to: mine[field] });
   }
   return { values, clashes };
+}
+
+/** One further expectation as text that two alike entries share, whatever the order of their keys. */
+const expectationText = (e: ExpectedOutcome) => JSON.stringify(e, Object.keys(e).sort());
+const sameList = (a: readonly ExpectedOutcome[], b: readonly ExpectedOutcome[]) =>
+  a.length === b.length && a.every((e, i) => expectationText(e) === expectationText(b[i]!));
+
+/** `list` without one entry alike to each of `taken`'s (a list may hold the same expectation twice). */
+function without(list: readonly ExpectedOutcome[], taken: readonly ExpectedOutcome[]): ExpectedOutcome[] {
+  const left = taken.map(expectationText);
+  return list.filter((e) => {
+    const at = left.indexOf(expectationText(e));
+    if (at >= 0) left.splice(at, 1);
+    return at < 0;
+  });
+}
+
+/**
+ * The person's further expectations put on top of a list someone else saved meanwhile, as mineOnTheirs does for
+ * fields, entry by entry (an entry changed is one taken out and another put in): theirs, less the entries the
+ * person took out, plus those the person put in. Where both took out the same entry (each removed or changed
+ * it), which change to keep is unclear, and a merge longer than a lens keeps would be refused by the save: then
+ * the person's list is kept and `clash` says so, to be named as a field both changed is.
+ */
+export function alsoMineOnTheirs(
+  loaded: readonly ExpectedOutcome[],
+  mine: readonly ExpectedOutcome[],
+  theirs: readonly ExpectedOutcome[],
+): { also: ExpectedOutcome[]; clash: boolean } {
+  if (sameList(mine, loaded)) return { also: [...theirs], clash: false };
+  if (sameList(theirs, loaded) || sameList(theirs, mine)) return { also: [...mine], clash: false };
+  const takenOutByMine = without(loaded, mine);
+  const takenOutByTheirs = without(loaded, theirs);
+  const bothTookOut = without(takenOutByMine, takenOutByTheirs).length < takenOutByMine.length;
+  const merged = [
+    ...without(theirs, takenOutByMine),
+    // What both put in is there once.
+    ...without(without(mine, loaded), without(theirs, loaded)),
+  ];
+  if (bothTookOut || merged.length > MAX_ALSO_EXPECTED) return { also: [...mine], clash: true };
+  return { also: merged, clash: false };
 }

@@ -5,7 +5,7 @@
  * top of whatever was saved since (mineOnTheirs).
  */
 import type { ExpectedOutcome, IssueLensDraft } from '../../../src/domain/schemas';
-import { FIELD_NAMES, mineOnTheirs, type FieldName, type FormValues } from './form';
+import { FIELD_NAMES, alsoMineOnTheirs, mineOnTheirs, type FormPart, type FormValues } from './form';
 
 export interface Unsaved {
   /** When the edits were last changed (ISO): what the panel says when they come back, and what ages them. */
@@ -295,24 +295,28 @@ export function sameDescribedParts(a: IssueLensDraft, b: IssueLensDraft): boolea
 
 /**
  * The kept edits, oldest first, each on top of what is saved now and of the ones before it: a field left alone
- * takes the saved value, so a save made since (by someone else, or in another tab) is not undone; `clashes` are
- * the fields changed both ways, where the later edit wins.
+ * takes the saved value, and the further expectations are merged entry by entry (alsoMineOnTheirs), so a save
+ * made since (by someone else, or in another tab) is not undone; `clashes` are the fields, and the further
+ * expectations, changed both ways, where the later edit wins.
  */
 export function editsOnTop(
   kept: readonly Unsaved[],
   saved: FormValues,
   savedAlso: ExpectedOutcome[],
-): { values: FormValues; also: ExpectedOutcome[]; clashes: FieldName[]; story: string } {
+): { values: FormValues; also: ExpectedOutcome[]; clashes: FormPart[]; story: string } {
   let values = saved;
   let also = savedAlso;
   let story = '';
-  const clashes = new Set<FieldName>();
+  const clashes = new Set<FormPart>();
   for (const edits of kept) {
     const merged = mineOnTheirs(edits.loaded, edits.mine, values);
     values = merged.values;
     for (const c of merged.clashes) clashes.add(c.field);
-    if (JSON.stringify(edits.mineAlso) !== JSON.stringify(edits.loadedAlso)) also = edits.mineAlso;
+    const mergedAlso = alsoMineOnTheirs(edits.loadedAlso, edits.mineAlso, also);
+    also = mergedAlso.also;
+    if (mergedAlso.clash) clashes.add('alsoExpected');
     if (edits.story) story = edits.story;
   }
-  return { values, also, clashes: FIELD_NAMES.filter((f) => clashes.has(f)), story };
+  const order: FormPart[] = [...FIELD_NAMES, 'alsoExpected'];
+  return { values, also, clashes: order.filter((part) => clashes.has(part)), story };
 }
