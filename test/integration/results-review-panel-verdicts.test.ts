@@ -11,8 +11,7 @@ import {
   type PanelLoadData,
   type PanelSaveData,
 } from '../../src/contract/issue-panel';
-import { addDays } from '../../src/domain/dates';
-import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { createDueBet } from '../support/results-review';
 
 const P = 'DEMO';
 let app: WorkbenchApp;
@@ -34,30 +33,9 @@ beforeEach(() => {
 });
 afterEach(() => app.close());
 
-async function confirmedBet() {
-  const issue = app.jira.store.createIssue({
-    projectKey: P,
-    type: 'Story',
-    summary: 'One-page checkout',
-    status: 'Done',
-    statusCategory: 'done',
-    resolution: 'Done',
-    created: addDays(today, -120),
-    updated: addDays(today, -60),
-  });
-  app.jira.store.setIssueProperty(issue.key, ISSUE_PROPERTY_KEY, {
-    version: 1,
-    hypothesis: { persona: 'a returning shopper', intent: 'to pay faster', benefit: 'I finish my order' },
-    expected: {
-      metric: 'Checkout abandonment',
-      baseline: 40,
-      target: 30,
-      unit: '%',
-      direction: 'decrease',
-      checkBy: addDays(today, -3),
-    },
-    hasHypothesis: 'true',
-  });
+/** A delivered bet, due, scanned, and its verdict confirmed in the results review by the member. */
+async function confirmedBet(): Promise<{ key: string }> {
+  const issue = { key: createDueBet(app, today) };
   await app.runScheduledTrigger('outcome-lens-daily-scan');
   ok<ConfirmVerdictData>(
     await page('confirmVerdict', {
