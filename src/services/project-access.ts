@@ -132,12 +132,6 @@ export function requirePersonMayDecide(
 }
 
 /**
- * A person's own Kill of one issue, checked on that issue in one call (the project's rights do not tell: an
- * issue's security level, a comment permission granted to some roles only): they must see it, edit and
- * transition it, and comment on it, or a refusal of the comment after the close would leave the issue closed and
- * the decision unrecorded. Nothing is done when any is missing.
- */
-/**
  * What a person hears of an issue they may not see: the same as of a key that does not exist, as Jira answers both
  * with one 404, so that the app tells no one an issue hidden from them is there.
  */
@@ -145,6 +139,12 @@ export function unseenIssue(issueKey: string): string {
   return `You cannot see ${issueKey}, or it no longer exists.`;
 }
 
+/**
+ * A person's own Kill of one issue, checked on that issue in one call (the project's rights do not tell: an
+ * issue's security level, a comment permission granted to some roles only): they must see it, edit and
+ * transition it, and comment on it, or a refusal of the comment after the close would leave the issue closed and
+ * the decision unrecorded. Nothing is done when any is missing.
+ */
 export async function requireOwnKillRights(issueKey: string): Promise<void> {
   let held: Record<string, boolean>;
   try {
