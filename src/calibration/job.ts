@@ -40,6 +40,7 @@ import { loadSettings } from '../storage/settings';
 import { Budget, DEFAULT_BUDGET_SHARE } from '../scan/budget';
 import { retrying } from '../scan/writer';
 import { MAX_DELAY_SECONDS, MAX_EVENT_RETRIES } from '../scan/queue';
+import { MAX_SECURED_KEYS } from '../scan/aggregates';
 import { utcDay } from '../domain/dates';
 
 /** Queue key in manifest.yml. */
@@ -57,6 +58,8 @@ export const HISTORY_FIELDS = [
   'resolutiondate',
   'status',
   'comment',
+  // Whether the issue is under a security level: the run's counts are then shown only to who may see it.
+  'security',
 ];
 /** History pages outlive a run long enough for an admin to change the resolution mapping and recalculate. */
 export const HISTORY_TTL = { value: 14, unit: 'DAYS' } as const;
@@ -90,6 +93,8 @@ export interface CalibrationCursor {
   nextPageToken: string | null;
   pages: number;
   issuesRead: number;
+  /** The issues read under a security level (CalibrationState's); absent in a cursor of an older version. */
+  secured?: { count: number; keys: string[] };
   jiraCalls: number;
   /** Points of Jira's hourly quota the run spent; absent in a cursor of an older version. */
   points?: number;
@@ -189,6 +194,7 @@ function stateOf(c: CalibrationCursor, status: CalibrationState['status']): Cali
     unplaced: [],
     result: null,
     failure: null,
+    ...(c.secured ? { secured: c.secured } : {}),
   };
 }
 
@@ -229,6 +235,8 @@ async function startCursor(event: CalibrationEvent, nowMs: number): Promise<Cali
       nextPageToken: null,
       pages: source.progress.pages,
       issuesRead: source.progress.issuesRead,
+      // Replaying the same pages, it counts the same issues: those of a run begun before they were noted stay unknown.
+      ...(source.secured ? { secured: source.secured } : {}),
       resolutionNames: source.resolutionNames,
     };
   return {
@@ -239,6 +247,7 @@ async function startCursor(event: CalibrationEvent, nowMs: number): Promise<Cali
     nextPageToken: null,
     pages: 0,
     issuesRead: 0,
+    secured: { count: 0, keys: [] },
     resolutionNames: [],
   };
 }
@@ -353,6 +362,7 @@ export async function runCalibrationInvocation(
         token = logs.nextPageToken;
       } while (token);
       const read: HistoryIssue[] = [];
+      const securedRead: string[] = [];
       for (const raw of page.issues) {
         const history = historyFromRestIssue(
           { ...raw, changelog: { histories: histories.get(raw.id) ?? [] } },
@@ -361,11 +371,17 @@ export async function runCalibrationInvocation(
         if (!history) continue;
         for (const c of history.resolutionChanges) if (c.to !== null) names.add(c.to);
         read.push(compactHistory(history, moments));
+        if (raw.fields?.security) securedRead.push(raw.key);
       }
       // Keyed by the page's number: a page read again after a stop replaces itself.
       await kvs.set(keys.calibrationHistory(projectKey, runId, cursor.pages), read, { ttl: HISTORY_TTL });
       cursor.pages += 1;
       cursor.issuesRead += read.length;
+      // Noted only by a run that began noting them: one resumed from an older cursor would note a part of them.
+      if (cursor.secured) {
+        cursor.secured.count += securedRead.length;
+        cursor.secured.keys = [...cursor.secured.keys, ...securedRead].slice(0, MAX_SECURED_KEYS);
+      }
       cursor.resolutionNames = [...names].sort();
       cursor.nextPageToken = page.nextPageToken;
       if (!page.nextPageToken) cursor.reading = false;

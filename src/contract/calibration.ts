@@ -99,10 +99,29 @@ export interface CalibrationState {
   unplaced: string[];
   result: ProjectCalibration | null;
   failure: string | null;
+  /**
+   * The issues read that are under a security level: the run reads as the app, so its counts tell of them, and
+   * are shown only to a person who may see every one (src/services/calibration.ts). `keys` holds at most
+   * MAX_SECURED_KEYS of them. Kept in storage, never sent to the page; absent from a run begun before they were
+   * noted.
+   */
+  secured?: { count: number; keys: string[] };
 }
 
+/**
+ * The last run as one person may read it. When it read an issue a security level may keep from this person
+ * (`figuresWithheld` says so), its progress and result are null, and its resolution names, mapping and unplaced
+ * names empty: every count tells how many issues there were, and the names what became of them.
+ */
+export type CalibrationStateView = Omit<CalibrationState, 'progress' | 'result' | 'secured'> & {
+  progress: CalibrationState['progress'] | null;
+  result: ProjectCalibration | null;
+};
+
 export interface CalibrationView {
-  state: CalibrationState | null;
+  state: CalibrationStateView | null;
+  /** Why the run's progress and result are not shown to this person; null when they are. */
+  figuresWithheld: string | null;
   canEdit: boolean;
   readOnlyReason: string | null;
   /** The settings in force: their idle limits, shown beside the proposal. */

@@ -7,6 +7,7 @@
 import {
   MIN_DELIVERED,
   type ApplyCalibrationPayload,
+  type CalibrationStateView,
   type CalibrationView,
   type SaveMappingPayload,
   type StartCalibrationAnswer,
@@ -37,6 +38,7 @@ import { loadSettings, saveSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { projectRights, requireBrowse, targetProject } from './project-access';
 import { loadProjectSettings } from './project-settings';
+import { callerSeesAllSecured } from './scanned-figures';
 
 const ADMIN_ONLY = 'Only project administrators can calibrate Outcome Lens or apply what it proposes.';
 /** A run that has said nothing for this long is taken for dead: a new request may start another. */
@@ -50,12 +52,39 @@ const UNHEARD_RUN_MS = 5 * 60_000;
 const START_CLAIM = { value: 30, unit: 'SECONDS' } as const;
 const DEAD_RUN_MESSAGE =
   'This calibration stopped without finishing (nothing was heard from it for too long). Calibrate from history again.';
+export const FIGURES_WITHHELD_NOTE =
+  'Its figures are not shown to you: the calibration counted issues under a security level that may keep some of them from you.';
+export const FIGURES_UNNOTED_NOTE =
+  'Its figures are not shown: this calibration was made before Outcome Lens noted which issues it read are under a security level. Calibrate from history again to see them.';
 
 /** Whether a stored run is running and still alive: a long run paced by the quota counts its last word. */
 function isLiveRun(state: CalibrationState, nowMs: number): boolean {
   if (state.status !== 'running') return false;
   if (state.heardAt) return nowMs - Date.parse(state.heardAt) < STALE_RUN_MS;
   return nowMs - Date.parse(state.startedAt) < UNHEARD_RUN_MS;
+}
+
+/**
+ * Why the run's figures are not the caller's to read, or null when they are. The run reads as the app, which a
+ * security level may let see issues the caller cannot: its counts, shares and proposal would tell of them. They
+ * are the caller's when every secured issue it read is one the caller can see, as the scan's figures
+ * (src/services/scanned-figures.ts). A run begun before they were noted is shown to nobody unless it read
+ * nothing: which issues it read were secured is not known, and recalculating tells.
+ */
+async function figuresWithheld(state: CalibrationState): Promise<string | null> {
+  if (state.progress.issuesRead === 0) return null;
+  if (!state.secured) return FIGURES_UNNOTED_NOTE;
+  return (await callerSeesAllSecured(state.secured)) ? null : FIGURES_WITHHELD_NOTE;
+}
+
+/**
+ * The state as the page reads it: never the secured keys; when its figures are withheld, nothing read from the
+ * issues either (the resolution names they were closed with, and the mapping proposed from them).
+ */
+function stateView(state: CalibrationState, withheld: string | null): CalibrationStateView {
+  const { secured: _secured, ...shown } = state;
+  if (!withheld) return shown;
+  return { ...shown, progress: null, result: null, resolutionNames: [], mapping: null, unplaced: [] };
 }
 
 async function requireAdmin(projectKey: string): Promise<void> {
@@ -81,8 +110,10 @@ export async function calibrationView(
       ? { ...stored, status: 'failed' as const, failure: DEAD_RUN_MESSAGE }
       : stored;
   const byType = idleDaysByType(settings.zombie.perIssueType);
+  const withheld = state ? await figuresWithheld(state) : null;
   return {
-    state,
+    state: state ? stateView(state, withheld) : null,
+    figuresWithheld: withheld,
     canEdit: rights.admin,
     readOnlyReason: rights.admin ? null : ADMIN_ONLY,
     current: { idleDays: settings.zombie.defaults.maxIdleDays, byType },
@@ -131,6 +162,8 @@ async function startClaimed(
   // Said before the push: the job's first invocation reads it (a recalculation's pages), and a later press sees
   // the run before that invocation.
   const recalculating = historyRunId !== null && state?.status === 'finished' && state.asOf !== null;
+  // The pages a recalculation replays are the finished run's, and so are the secured issues among them.
+  const secured = recalculating ? state.secured : { count: 0, keys: [] };
   await saveQueuedState(projectKey, {
     runId,
     status: 'running',
@@ -153,6 +186,7 @@ async function startClaimed(
     unplaced: [],
     result: null,
     failure: null,
+    ...(secured ? { secured } : {}),
   });
   try {
     await pushCalibrationEvent({
@@ -254,6 +288,9 @@ export async function applyCalibration(
     throw new ConflictError(
       'A newer calibration replaced the one shown: reload the page and look at it first.',
     );
+  // A proposal not shown to this admin is not theirs to apply, and its refusals would quote its counts.
+  const withheld = await figuresWithheld(state);
+  if (withheld) throw new NotAuthorizedError(withheld);
   if (state.result.thresholds.idleDays === null)
     throw new ValidationError(
       `There is too little history to propose a limit (${state.result.delivered} delivered items, at least ${MIN_DELIVERED} are needed): the current settings stay.`,

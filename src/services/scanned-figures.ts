@@ -18,13 +18,18 @@ export type ScannedFigures =
 export async function scannedFiguresForCaller(projectKey: string): Promise<ScannedFigures> {
   const figures = await loadAggregates(projectKey);
   if (!figures) return { figures: null, caller: 'no-scan' };
-  return (await callerSeesAllCounted(figures))
+  return (await callerSeesAllSecured(figures.secured))
     ? { figures, caller: 'sees-all' }
     : { figures: null, caller: 'kept-from-caller' };
 }
 
-async function callerSeesAllCounted(figures: StoredAggregates): Promise<boolean> {
-  const secured = figures.secured;
+/**
+ * Whether the caller may see every secured issue that figures gathered as the app noted they counted (the scan's,
+ * calibration's): two Jira reads a hundred keys, none when no counted issue was secured.
+ */
+export async function callerSeesAllSecured(
+  secured: { count: number; keys: string[] } | undefined,
+): Promise<boolean> {
   // Stored before secured issues were noted, or more of them than were kept: which they are is not known.
   if (!secured || secured.count > secured.keys.length) return false;
   if (secured.count === 0) return true;

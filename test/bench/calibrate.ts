@@ -72,8 +72,8 @@ async function main(): Promise<void> {
     const view = (await app.invoke(SETTINGS, 'calibrationState', {}, as)) as Answer<CalibrationView>;
     if (!view.ok) throw new Error(view.error.message);
     const state = view.data.state;
-    if (state?.status !== 'finished' || !state.result)
-      throw new Error(`calibration ${state?.status}: ${state?.failure}`);
+    if (state?.status !== 'finished' || !state.result || !state.progress)
+      throw new Error(`calibration ${state?.status}: ${state?.failure ?? view.data.figuresWithheld}`);
 
     const byEndpoint: Record<string, number> = {};
     for (const c of app.jira.calls.slice(mark)) {

@@ -69,7 +69,7 @@ async function cli(file: string): Promise<{ lines: CliLine[]; asOf: Date }> {
 }
 
 /** The app's proposal in the CLI's shape, by the command's own line shaper. */
-function asCliLine(state: CalibrationState): CliLine {
+function asCliLine(state: Pick<CalibrationState, 'result'>): CliLine {
   return calibrationLine(state.result!);
 }
 

@@ -13,7 +13,7 @@ import Textfield from '@atlaskit/textfield';
 import { useEffect, useRef, useState } from 'react';
 import { CALIBRATION_RESOLVERS as C } from '../../../src/contract/calibration-keys';
 import type {
-  CalibrationState,
+  CalibrationStateView,
   CalibrationView,
   StartCalibrationAnswer,
 } from '../../../src/contract/calibration';
@@ -35,7 +35,7 @@ const MEANINGS: Array<{ value: Meaning; label: string }> = [
   { value: 'neither', label: 'Neither (not counted)' },
 ];
 
-function meaningsOf(state: CalibrationState): Record<string, Meaning> {
+function meaningsOf(state: CalibrationStateView): Record<string, Meaning> {
   const out: Record<string, Meaning> = {};
   for (const name of state.resolutionNames)
     out[name] = state.mapping?.delivered.includes(name)
@@ -195,12 +195,19 @@ export function Calibration(props: {
         <div className="ol-stack" role="status" data-testid="calibration-progress">
           <ProgressBar isIndeterminate ariaLabel="Reading the project's history" />
           <p className="ol-muted">
-            {state.progress.invocations === 0
-              ? 'Queued: starting shortly.'
-              : `Read ${state.progress.issuesRead} issues so far (${state.progress.jiraCalls} Jira calls` +
-                `${state.progress.rateLimited ? `, paused ${state.progress.rateLimited} time(s) for Jira's rate limit` : ''}).`}
+            {!state.progress
+              ? "Reading the project's history."
+              : state.progress.invocations === 0
+                ? 'Queued: starting shortly.'
+                : `Read ${state.progress.issuesRead} issues so far (${state.progress.jiraCalls} Jira calls` +
+                  `${state.progress.rateLimited ? `, paused ${state.progress.rateLimited} time(s) for Jira's rate limit` : ''}).`}
           </p>
         </div>
+      ) : null}
+      {view.figuresWithheld ? (
+        <SectionMessage appearance="information" title="Figures not shown">
+          <p data-testid="calibration-withheld">{view.figuresWithheld}</p>
+        </SectionMessage>
       ) : null}
       {state?.status === 'failed' ? (
         <SectionMessage appearance="error" title="The calibration failed">
@@ -222,8 +229,8 @@ export function Calibration(props: {
             </SectionMessage>
           )}
           <p className="ol-muted">
-            As of {state.asOf?.slice(0, 10)}: {state.progress.issuesRead} issues read, {result.openToday} open
-            today; {result.delivered} later delivered, {result.abandoned} closed without delivery.
+            As of {state.asOf?.slice(0, 10)}: {state.progress?.issuesRead} issues read, {result.openToday}{' '}
+            open today; {result.delivered} later delivered, {result.abandoned} closed without delivery.
           </p>
 
           <h3 className="ol-heading">What the resolutions mean</h3>
