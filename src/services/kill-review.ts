@@ -85,7 +85,7 @@ import {
   requireBrowse,
   requireOwnKillRights,
   targetProject,
-  readableItems,
+  visibleToCaller,
   type ProjectRights,
 } from './project-access';
 
@@ -583,9 +583,8 @@ export async function decisionLog(
     );
     cursor = page.cursor;
   } while (cursor && entries.length < input.limit);
-  // The log is the app's record: a decision on an issue Jira does not show this person (its security level, or
-  // deleted since) is left out.
-  return { entries: await readableItems(entries, (e) => e.issueKey), nextCursor: cursor };
+  // The log is the app's record: a decision on an issue kept from this person (its security level) is left out.
+  return { entries: await visibleToCaller(entries, (e) => e.issueKey), nextCursor: cursor };
 }
 
 // ---- decisions --------------------------------------------------------------------------------------------

@@ -291,22 +291,15 @@ export async function readableByCaller(issueKeys: Iterable<string>): Promise<Set
   return readable;
 }
 
-/**
- * `items` that name an issue only where Jira answers the caller under that key (readableByCaller): what the app
- * recorded of an issue since deleted, moved, or put under a level that leaves out the app too (which the app
- * cannot tell from deleted) is not shown, as Jira shows none of it. Items naming no issue stay.
- */
-export async function readableItems<T>(
+/** `items` without those whose issue is kept from the caller (hiddenFromCaller). */
+export async function visibleToCaller<T>(
   items: readonly T[],
   keyOf: (item: T) => string | undefined,
 ): Promise<T[]> {
   const keysOf = items.flatMap((item) => keyOf(item) ?? []);
   if (keysOf.length === 0) return [...items];
-  const readable = await readableByCaller(keysOf);
-  return items.filter((item) => {
-    const key = keyOf(item);
-    return key === undefined || readable.has(key.toUpperCase());
-  });
+  const hidden = await hiddenFromCaller(keysOf);
+  return items.filter((item) => !hidden.has((keyOf(item) ?? '').toUpperCase()));
 }
 
 export function outcomeEditing(

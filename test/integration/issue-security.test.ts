@@ -489,32 +489,4 @@ describe('the decision log, shown to someone outside a security level', () => {
     expect(JSON.stringify(member)).not.toContain(SECRET);
     expect(JSON.stringify(member)).not.toContain('Leipzig plan 2');
   });
-
-  it('leaves out a decision on an issue secured since under a level that leaves out the app too', async () => {
-    const key = idleStory(SECRET, { flagged: true });
-    dataOf(
-      await callPage(
-        app,
-        'decide',
-        {
-          issueKey: key,
-          idempotencyKey: 'keep-secured-later-0001',
-          decision: {
-            kind: 'keep',
-            reason: 'Waits for the works council',
-            snoozeUntil: new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10),
-          },
-        },
-        'admin',
-      ),
-    );
-    // To the app, which the level leaves out, the issue is now as if deleted.
-    app.jira.store.setIssueSecurityLevel(key, leadsOnly(false));
-    const logOf = async (user: string) =>
-      dataOf(await callPage<DecisionLogData>(app, 'decisionLog', { limit: 20 }, user));
-    const member = await logOf('member');
-    expect(member.entries.map((e) => e.issueKey)).toEqual([]);
-    expect(JSON.stringify(member)).not.toContain('works council');
-    expect((await logOf('admin')).entries.map((e) => e.issueKey)).toEqual([key]);
-  });
 });
