@@ -411,7 +411,19 @@ export async function saveIssueLens(
       checkLensFits(next, 'Shorten the evidence or the kill condition and save again.');
       // asUser: Jira enforces edit permission again at the write itself.
       await checkHeld(held);
-      await writeHolding(held, () => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next));
+      await writeHolding(
+        held,
+        () => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next),
+        async () => {
+          // This very write: no other app writer wrote while the claim was held.
+          const after = await jira.getIssue(issueKey, {
+            fields: ['status'],
+            properties: [ISSUE_PROPERTY_KEY],
+          });
+          const stored = readLens(after.properties?.[ISSUE_PROPERTY_KEY]);
+          return stored.version === next.version && stored.updatedAt === next.updatedAt;
+        },
+      );
       // Answered as the panel reads it: the parts kept unread are in Jira, not in the form.
       return { lens: panelLens(readLens(next), true), score: score.total, replayed: false };
     },

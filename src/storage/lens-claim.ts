@@ -93,13 +93,20 @@ export async function releaseLensClaim(held: LensClaim): Promise<void> {
  * Makes a lens write under `held`. One that fails in a way Jira may still carry out (a 5xx: Jira's gateway gives up
  * while Jira goes on; an answer lost on the way) keeps the claim until it runs out: released at once, the next
  * writer's version check would pass on the lens as it was, and the late write would land over that writer's save.
- * The issue is then busy for the claim's TTL at most; a write Jira lands later still is the residual window.
+ * The issue is then busy for the claim's TTL at most; a write Jira lands later still is the residual window. A
+ * writer that can tell its write from the lens read back (`landed`) gives the claim back when it is there already.
  */
-export async function writeHolding<T>(held: LensClaim, write: () => Promise<T>): Promise<T> {
+export async function writeHolding<T>(
+  held: LensClaim,
+  write: () => Promise<T>,
+  landed?: () => Promise<boolean>,
+): Promise<T> {
   try {
     return await write();
   } catch (e) {
-    if (writeMayHaveLanded(e)) held.writeMayLandLate = true;
+    // `landed` reads the lens back: a write already there has nothing left to land late.
+    if (writeMayHaveLanded(e) && !(await (landed?.().catch(() => false) ?? false)))
+      held.writeMayLandLate = true;
     throw e;
   }
 }

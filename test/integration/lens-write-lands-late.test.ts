@@ -89,3 +89,33 @@ it('a save whose write Jira refuses (a 4xx) gives the claim back at once', async
   const saved = await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 0, draft }, 'admin');
   expect(saved).toMatchObject({ ok: true, data: { lens: { version: 1 } } });
 });
+
+it('a save answered 502 after Jira wrote it gives the claim back: the lens read back holds it already', async () => {
+  app.jira.faults.inject({
+    kind: 'server-error',
+    status: 502,
+    applied: true,
+    times: 1,
+    match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+  });
+  const mine = aBetDraft({
+    hypothesis: { persona: 'shopper', intent: 'keep my cart', benefit: 'I finish later' },
+  });
+  const first = await panel<PanelSaveData>(
+    ISSUE_PANEL_RESOLVERS.save,
+    { version: 0, draft: mine, requestId: 'landed-write-1' },
+    'member',
+  );
+  expect(first.ok).toBe(false);
+  expect(stored()).toMatchObject({ version: 1, hypothesis: { persona: 'shopper' } });
+  // Nothing is left to land: the next save meets the stored version at once, not a busy issue.
+  const theirs = aBetDraft({
+    hypothesis: { persona: 'store manager', intent: 'see the whole board', benefit: 'I plan' },
+  });
+  expect(
+    await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 1, draft: theirs }, 'admin'),
+  ).toMatchObject({
+    ok: true,
+    data: { lens: { version: 2 } },
+  });
+});
