@@ -27,6 +27,21 @@ afterEach(() => app.close());
 
 const panel = <T>(fn: string, payload: unknown, user: string) =>
   app.invoke('outcome-lens-issue-panel', fn, payload, { user, issueKey: 'DEMO-1' }) as Promise<Answer<T>>;
+const LENS_WRITE = { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` };
+/** The member's draft, and another person's, each a different persona. */
+const MINE = aBetDraft({
+  hypothesis: { persona: 'shopper', intent: 'keep my cart', benefit: 'I finish later' },
+});
+const THEIRS = aBetDraft({
+  hypothesis: { persona: 'store manager', intent: 'see the whole board', benefit: 'I plan' },
+});
+/** A panel save as `user` on `version`, with the request id a panel sends when given. */
+const save = (user: string, version: number, draft: typeof MINE, requestId?: string) =>
+  panel<PanelSaveData>(
+    ISSUE_PANEL_RESOLVERS.save,
+    { version, draft, ...(requestId ? { requestId } : {}) },
+    user,
+  );
 const stored = () =>
   app.jira.store.getIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY) as {
     version: number;
@@ -39,32 +54,19 @@ it('a save answered 504 that Jira lands later is not overwritten by, and does no
     status: 504,
     applied: 'later',
     times: 1,
-    match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+    match: LENS_WRITE,
   });
-  const mine = aBetDraft({
-    hypothesis: { persona: 'shopper', intent: 'keep my cart', benefit: 'I finish later' },
-  });
-  const first = await panel<PanelSaveData>(
-    ISSUE_PANEL_RESOLVERS.save,
-    { version: 0, draft: mine, requestId: 'late-write-1' },
-    'member',
-  );
-  expect(first.ok).toBe(false);
+  expect((await save('member', 0, MINE, 'late-write-1')).ok).toBe(false);
 
   // Someone else saves on the version they loaded (0) while the member's write may still land: they are told the
   // issue is being saved, and nothing of theirs is written.
-  const theirs = aBetDraft({
-    hypothesis: { persona: 'store manager', intent: 'see the whole board', benefit: 'I plan' },
-  });
-  const busy = await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 0, draft: theirs }, 'admin');
-  expect(busy).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  expect(await save('admin', 0, THEIRS)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
 
   // Jira carries the member's write out; once the claim has run out, the other save meets the version it landed.
   await app.jira.landBackgroundTasks();
   expect(stored()).toMatchObject({ version: 1, hypothesis: { persona: 'shopper' } });
   offsetMs = (LENS_CLAIM_TTL_SECONDS + 1) * 1000;
-  const late = await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 0, draft: theirs }, 'admin');
-  expect(late).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  expect(await save('admin', 0, THEIRS)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   expect(stored()).toMatchObject({ version: 1, hypothesis: { persona: 'shopper' } });
   // The member learns their save landed.
   const check = await panel<PanelLoadData>(
@@ -80,42 +82,16 @@ it('a save whose write Jira refuses (a 4xx) gives the claim back at once', async
     kind: 'refused',
     message: 'The property value is not valid.',
     times: 1,
-    match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+    match: LENS_WRITE,
   });
-  const draft = aBetDraft();
-  expect((await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 0, draft }, 'member')).ok).toBe(
-    false,
-  );
-  const saved = await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 0, draft }, 'admin');
-  expect(saved).toMatchObject({ ok: true, data: { lens: { version: 1 } } });
+  expect((await save('member', 0, MINE)).ok).toBe(false);
+  expect(await save('admin', 0, THEIRS)).toMatchObject({ ok: true, data: { lens: { version: 1 } } });
 });
 
 it('a save answered 502 after Jira wrote it gives the claim back: the lens read back holds it already', async () => {
-  app.jira.faults.inject({
-    kind: 'server-error',
-    status: 502,
-    applied: true,
-    times: 1,
-    match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
-  });
-  const mine = aBetDraft({
-    hypothesis: { persona: 'shopper', intent: 'keep my cart', benefit: 'I finish later' },
-  });
-  const first = await panel<PanelSaveData>(
-    ISSUE_PANEL_RESOLVERS.save,
-    { version: 0, draft: mine, requestId: 'landed-write-1' },
-    'member',
-  );
-  expect(first.ok).toBe(false);
+  app.jira.faults.inject({ kind: 'server-error', status: 502, applied: true, times: 1, match: LENS_WRITE });
+  expect((await save('member', 0, MINE, 'landed-write-1')).ok).toBe(false);
   expect(stored()).toMatchObject({ version: 1, hypothesis: { persona: 'shopper' } });
   // Nothing is left to land: the next save meets the stored version at once, not a busy issue.
-  const theirs = aBetDraft({
-    hypothesis: { persona: 'store manager', intent: 'see the whole board', benefit: 'I plan' },
-  });
-  expect(
-    await panel<PanelSaveData>(ISSUE_PANEL_RESOLVERS.save, { version: 1, draft: theirs }, 'admin'),
-  ).toMatchObject({
-    ok: true,
-    data: { lens: { version: 2 } },
-  });
+  expect(await save('admin', 1, THEIRS)).toMatchObject({ ok: true, data: { lens: { version: 2 } } });
 });
