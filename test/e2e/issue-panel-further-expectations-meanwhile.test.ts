@@ -109,7 +109,14 @@ it("keeps a colleague's change to one further expectation when mine, on another,
   await saves('member', key, 1, [LOAD_TIME, PAGES_READ_THEIRS]);
   await panel.getByRole('button', { name: 'Save' }).click();
   const conflict = panel.getByTestId('conflict');
-  await panel.getByTestId('their-version').waitFor({ timeout: 30_000 });
+  const theirs = panel.getByTestId('their-version');
+  await theirs.waitFor({ timeout: 30_000 });
+  // Their version names what they changed: only the further expectations, entry by entry.
+  expect(await theirs.innerText()).toContain(
+    `Further expectations: put in “pages read to rise from 3 to 6 by ${CHECK_BY_AHEAD}”; ` +
+      `took out “pages read to rise from 3 to 5 by ${CHECK_BY_AHEAD}”`,
+  );
+  expect(await theirs.innerText()).not.toMatch(/changes no field/);
   await conflict.getByRole('button', { name: 'Keep mine' }).click();
   // My removal and their change both stand: nothing of theirs is gone, so nothing is named as kept over theirs.
   expect(await shownExpectations(panel)).toEqual([`pages read to rise from 3 to 6 by ${CHECK_BY_AHEAD}`]);

@@ -13,6 +13,7 @@ import {
   changedFields,
   mineOnTheirs,
   alsoMineOnTheirs,
+  changedExpectations,
   type FormValues,
 } from '../../static/issue-panel/src/form';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
@@ -481,5 +482,24 @@ describe('keeping my edits when someone saved first', () => {
     // Both lists together would be more than a save takes: mine is kept, and it is a clash.
     const many = (prefix: string) => [1, 2, 3].map((n) => ({ metric: `${prefix} ${n}` }));
     expect(alsoMineOnTheirs([], many('mine'), many('theirs'))).toEqual({ also: many('mine'), clash: true });
+  });
+
+  it('tells which further expectations their version put in and took out, a changed one as both', () => {
+    const conversion = { metric: 'conversion', direction: 'increase' as const };
+    const basket = { metric: 'basket size', direction: 'increase' as const };
+    const basketTheirs = { metric: 'basket size', baseline: 40, target: 48 };
+    expect(changedExpectations([conversion, basket], [conversion, basketTheirs])).toEqual({
+      added: [basketTheirs],
+      removed: [basket],
+    });
+    expect(
+      changedExpectations([conversion, basket], [{ direction: 'increase', metric: 'conversion' }]),
+    ).toEqual({
+      added: [],
+      removed: [basket],
+    });
+    // The same expectation twice: one taken out is told.
+    expect(changedExpectations([basket, basket], [basket])).toEqual({ added: [], removed: [basket] });
+    expect(changedExpectations([], [])).toEqual({ added: [], removed: [] });
   });
 });

@@ -38,6 +38,7 @@ import {
   alsoExpectedProblem,
   alsoMineOnTheirs,
   applyStory,
+  changedExpectations,
   changedFields,
   characterCount,
   checkValues,
@@ -928,6 +929,11 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
             <TheirVersion
               lens={conflict.theirs}
               changes={changedFields(valuesOf(base.draft, mark), valuesOf(conflict.theirs.draft, mark))}
+              expectations={changedExpectations(
+                base.draft.alsoExpected ?? [],
+                conflict.theirs.draft.alsoExpected ?? [],
+              )}
+              mark={mark}
             />
           ) : (
             <p data-testid="conflict-unread">Their version could not be read just now.</p>
@@ -1130,23 +1136,46 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   );
 }
 
-/** Their version: when it was saved, and every field they changed since this panel loaded, before and after. */
-function TheirVersion({ lens, changes }: { lens: PanelLens; changes: FieldChange[] }) {
+/**
+ * Their version: when it was saved, every field they changed since this panel loaded, before and after, and the
+ * further expectations they put in or took out.
+ */
+function TheirVersion({
+  lens,
+  changes,
+  expectations,
+  mark,
+}: {
+  lens: PanelLens;
+  changes: FieldChange[];
+  expectations: { added: ExpectedOutcome[]; removed: ExpectedOutcome[] };
+  mark: DecimalMark;
+}) {
   const shown = (v: string) => (v === '' ? 'empty' : `“${v}”`);
+  const listed = (list: ExpectedOutcome[]) => list.map((e) => `“${movementPhrase(e, mark)}”`).join(', ');
+  const { added, removed } = expectations;
+  const anyChange = changes.length > 0 || added.length > 0 || removed.length > 0;
   return (
     <div data-testid="their-version">
       <p>
         Their version {lens.version}
         {lens.updatedAt ? `, saved ${lens.updatedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}
-        {changes.length ? ', changed:' : ', changes no field you can see here.'}
+        {anyChange ? ', changed:' : ', changes no field you can see here.'}
       </p>
-      {changes.length ? (
+      {anyChange ? (
         <ul>
           {changes.map((c) => (
             <li key={c.field}>
               {FIELD_LABELS[c.field]}: {shown(c.to)} (was {shown(c.from)})
             </li>
           ))}
+          {added.length || removed.length ? (
+            <li key="alsoExpected">
+              {PART_LABELS.alsoExpected}:{added.length ? ` put in ${listed(added)}` : ''}
+              {added.length && removed.length ? ';' : ''}
+              {removed.length ? ` took out ${listed(removed)}` : ''}
+            </li>
+          ) : null}
         </ul>
       ) : null}
     </div>

@@ -457,6 +457,14 @@ function without(list: readonly ExpectedOutcome[], taken: readonly ExpectedOutco
   });
 }
 
+/** The further expectations `after` puts in and takes out against `before`, entry by entry (a change is both). */
+export function changedExpectations(
+  before: readonly ExpectedOutcome[],
+  after: readonly ExpectedOutcome[],
+): { added: ExpectedOutcome[]; removed: ExpectedOutcome[] } {
+  return { added: without(after, before), removed: without(before, after) };
+}
+
 /**
  * The person's further expectations put on top of a list someone else saved meanwhile, as mineOnTheirs does for
  * fields, entry by entry (an entry changed is one taken out and another put in): theirs, less the entries the
