@@ -930,6 +930,8 @@ interface OutcomeResult {
   notes: string[];
   /** Further metrics of a shared subject or object ("drop-off and support tickets to fall below 2%"). */
   also?: string[];
+  /** A further target of the same metric: a milestone or a stretch goal (furtherTarget). */
+  further?: ParsedExpectedOutcome;
 }
 
 /** Where a list of metric names ends: the first word that starts another part of the sentence. */
@@ -1098,7 +1100,11 @@ function parseExpectations(
 function withListed(res: OutcomeResult): ParsedExpectedOutcome[] {
   const first = res.outcome;
   if (first === null) return [];
-  return [first, ...(res.also ?? []).map((metric) => ({ ...first, metric }))];
+  return [
+    first,
+    ...(res.also ?? []).map((metric) => ({ ...first, metric })),
+    ...(res.further ? [res.further] : []),
+  ];
 }
 
 /**
@@ -1443,17 +1449,30 @@ function parseExpectation(
       );
   }
 
-  const checkBy = windowed?.checkBy ?? resolveCheckBy(clause, now);
+  const unread = secondRange(clause);
+  const further = unread === null && baseline !== null && target !== null ? furtherAmount(clause) : null;
+  // The date said with a further amount ("…, then to 25% by year end") is its own, not the range's.
+  const checkBy =
+    windowed?.checkBy ??
+    resolveCheckBy(further === null ? clause : clause.replace(further, '').replace(/[\s,;.!?]+$/, ''), now);
   if (checkBy.note !== null) notes.push(checkBy.note);
   const tooFar = now === undefined ? null : farCheckBy(checkBy.value ?? undefined, dayOf(now) ?? undefined);
   if (tooFar !== null) notes.push(tooFar);
-  const unread = secondRange(clause);
   if (unread !== null)
     notes.push(
       `"${unread}" looks like a second movement that could not be read apart from the first; write it as its own "We expect …".`,
     );
-  const further = unread === null && baseline !== null && target !== null ? furtherAmount(clause) : null;
-  if (further !== null)
+  const milestone =
+    metric === null || baseline === null || target === null
+      ? null
+      : furtherTarget(
+          clause,
+          further,
+          { metric, baseline, target, unit, checkBy: checkBy.value },
+          now,
+          notes,
+        );
+  if (further !== null && milestone === null)
     notes.push(
       `"${further}" was not kept: one "We expect …" keeps one movement; write it as its own "We expect …".`,
     );
@@ -1476,6 +1495,7 @@ function parseExpectation(
     outcome: { metric, baseline, target, unit, direction, checkBy: checkBy.value },
     notes,
     also: baseline === null ? listed : [],
+    ...(milestone ? { further: milestone } : {}),
   };
 }
 
@@ -1498,6 +1518,77 @@ function furtherAmount(clause: string): string | null {
   if (range === null) return null;
   const after = FURTHER_AMOUNT_RE.exec(clause.slice(range.index + range[0].length));
   return after === null ? null : after[0].replace(/^[,;]\s*/, '').trim();
+}
+
+/** "and to 20% by June", "then to 5%": a further target joined to the range, with no metric of its own. */
+const SAME_METRIC_TARGET_RE = new RegExp(
+  String.raw`^(?:(?:and|then)\b|[,;])?\s*(?:then\s+)?(?:(?:further|even|up|down)\s+)?to\s+${AMOUNT_SRC}`,
+  'i',
+);
+/** What may follow an amount with no unit that takes the range's: the end of the part, a date, a remark. */
+const BARE_AMOUNT_END_RE =
+  /^(?:\s*(?:$|[,;.!?)])|\s+(?:by|as|in|within|before|until|till|and|or|on|for|if)\b)/i;
+/** "with a stretch goal of 5%", "(stretch: 5%)", "stretch target 5%": a stretch target said after the range. */
+const STRETCH_RE = new RegExp(
+  String.raw`\bstretch(?:\s+(?:goal|target))?\s*(?:of\b|:|to\b|at\b|is\b|=)?\s*${AMOUNT_SRC}`,
+  'i',
+);
+
+/**
+ * A further target of the one metric joined to its range: a milestone ("… from 40% to 30% by March and to 20% by
+ * June") or a stretch goal ("… to 4%, and to 5% as a stretch", "… with a stretch goal of 5%"). It is kept as an
+ * expectation of its own, from the same baseline, by its own date or else the range's. Null where there is none,
+ * or where it cannot be the same metric's (another unit, or another metric named before it).
+ */
+function furtherTarget(
+  clause: string,
+  further: string | null,
+  range: { metric: string; baseline: number; target: number; unit: string | null; checkBy: string | null },
+  now: Date | undefined,
+  notes: string[],
+): ParsedExpectedOutcome | null {
+  let amount: RegExpExecArray | null;
+  let said: string;
+  if (further !== null) {
+    amount = SAME_METRIC_TARGET_RE.exec(further);
+    said = further;
+  } else {
+    FROM_TO_ALL_RE.lastIndex = 0;
+    const first = FROM_TO_ALL_RE.exec(clause);
+    FROM_TO_ALL_RE.lastIndex = 0;
+    if (first === null || !/stretch/i.test(clause)) return null;
+    said = clause.slice(first.index + first[0].length);
+    amount = STRETCH_RE.exec(said);
+  }
+  if (amount === null) return null;
+  const value = amountValue(amount);
+  // "a stretch goal of 500 orders": a bare number followed by a word names a unit of its own.
+  const bare =
+    unitOf(amount) === null && !BARE_AMOUNT_END_RE.test(said.slice(amount.index + amount[0].length));
+  const unit = bare ? null : (unitOf(amount) ?? range.unit);
+  if (value === range.target) return null;
+  if (value === null || unit !== range.unit || value === range.baseline) {
+    // A further amount the caller names as not kept; a stretch goal it cannot see is named here.
+    if (further === null)
+      notes.push(
+        `The stretch goal "${said
+          .slice(amount.index)
+          .split(/[,;.!?)]/)[0]!
+          .trim()}" was not kept: it is not in ${range.metric}'s unit or moves nothing; write it as its own "We expect …".`,
+      );
+    return null;
+  }
+  // Its own date, when it says one after its amount ("and to 20% by June"); else the range's.
+  const own = resolveCheckBy(said.slice(amount.index), now);
+  if (own.note !== null && !notes.includes(own.note)) notes.push(own.note);
+  return {
+    metric: range.metric,
+    baseline: range.baseline,
+    target: value,
+    unit,
+    direction: value < range.baseline ? 'decrease' : 'increase',
+    checkBy: own.value ?? range.checkBy,
+  };
 }
 
 /** A range after the first in one part ("… from 40% to 30% with conversion from 2% to 3%"): one part keeps one. */

@@ -1525,8 +1525,8 @@ describe('a further amount joined to the movement', () => {
     );
 
   it.each([
-    ['from 40% to 30% by 2027-03-01 and to 20% by 2027-06-01.', 'and to 20% by 2027-06-01'],
     ['from 40% to 30% by 2027-03-01 and conversion to stay above 2%.', 'and conversion to stay above 2%'],
+    ['from 40% to 30% by 2027-03-01 and to 20 tickets by 2027-06-01.', 'and to 20 tickets by 2027-06-01'],
     ['from 40% to 30% within 3 months, then below 25% by year end.', 'then below 25% by year end'],
   ])('is named as not kept: %s', (tail, quoted) => {
     const story = read(tail);
@@ -1534,6 +1534,38 @@ describe('a further amount joined to the movement', () => {
     expect(story.expectedOutcome).toMatchObject({ baseline: 40, target: 30 });
     expect(story.notes).toEqual([
       `"${quoted}" was not kept: one "We expect …" keeps one movement; write it as its own "We expect …".`,
+    ]);
+  });
+
+  it.each([
+    // A milestone by a later day.
+    ['from 40% to 30% by 2027-03-01 and to 20% by 2027-06-01.', [30, '2027-03-01'], [20, '2027-06-01']],
+    // "within 3 months" is the range's: the milestone's date is its own.
+    ['from 40% to 30% within 3 months, then to 25% by 2027-12-31.', [30, '2026-09-15'], [25, '2027-12-31']],
+    // Stretch goals, by the range's day or their own.
+    ['from 40% to 30%, and to 25% as a stretch, by 2027-03-01.', [30, '2027-03-01'], [25, '2027-03-01']],
+    ['from 40% to 30% by 2027-03-01, with a stretch goal of 25%.', [30, '2027-03-01'], [25, '2027-03-01']],
+    ['from 40% to 30% by 2027-03-01 (stretch: 25% by 2027-06-01).', [30, '2027-03-01'], [25, '2027-06-01']],
+  ])('keeps a further target of the same metric as an expectation of its own: %s', (tail, first, second) => {
+    const story = read(tail);
+    expect(story.notes).toEqual([]);
+    expect(story.expectedOutcomes).toEqual(
+      [first, second].map(([target, checkBy]) => ({
+        metric: 'drop-off',
+        baseline: 40,
+        target,
+        unit: '%',
+        direction: 'decrease',
+        checkBy,
+      })),
+    );
+  });
+
+  it('names a stretch goal it cannot keep: another unit is another metric', () => {
+    const story = read('from 40% to 30% by 2027-03-01, with a stretch goal of 500 orders.');
+    expect(story.expectedOutcomes).toHaveLength(1);
+    expect(story.notes).toEqual([
+      `The stretch goal "stretch goal of 500 orders" was not kept: it is not in drop-off's unit or moves nothing; write it as its own "We expect …".`,
     ]);
   });
 
