@@ -237,6 +237,12 @@ export const storedLensSchema = z
     snoozedUntil: z.string().nullable().catch(null).default(null),
     // When the squad last kept the item in kill review: the zombie rules count from it (src/domain/zombie.ts).
     keptAt: z.string().nullable().catch(null).default(null),
+    // The kill dates that Keep saw come due (keptDuesOf in src/domain/zombie.ts); absent on older Keeps.
+    keptSaw: z
+      .object({ killDeadline: z.string(), killMetric: z.string(), killCondition: z.string() })
+      .partial()
+      .optional()
+      .catch(undefined),
     lastAppEditAt: z.string().nullable().catch(null).default(null),
     realActivityBeforeAppEdit: z.string().nullable().catch(null).default(null),
     // The app's bulk label edit Jira had not finished when the lens was stamped: until it is seen over, a later

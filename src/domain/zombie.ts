@@ -37,6 +37,29 @@ export interface IssueSnapshot {
    * age count from it, only later carry-overs count, and a kill date or review day passed before it fires no more.
    */
   keptAt?: string | null;
+  /**
+   * The kill dates that Keep saw come due (keptDuesOf). Only those stay decided: a date set at the Keep or after
+   * it fires when it comes, whatever the day. Absent for a Keep recorded before this was noted.
+   */
+  keptSaw?: KeptSaw | null;
+}
+
+/** Of each kill rule, the day (its `since`) a Keep saw come due. */
+export type KeptSaw = Partial<Record<'killDeadline' | 'killMetric' | 'killCondition', string>>;
+
+/**
+ * The kill dates of `k`, the criteria as they stood before a Keep at `keptAt`, that had come due by then: a kill
+ * date or threshold day before the Keep's day, a review day on or before it (the day it fires).
+ */
+export function keptDuesOf(k: KillCriteria, keptAt: Date): KeptSaw {
+  const keptDay = dayOf(keptAt);
+  const saw: KeptSaw = {};
+  if (!keptDay) return saw;
+  if (k.deadline && k.deadline < keptDay) saw.killDeadline = k.deadline;
+  if (k.metricThreshold && k.metricThreshold.by < keptDay) saw.killMetric = k.metricThreshold.by;
+  if (k.condition?.reviewDate && k.condition.reviewDate <= keptDay)
+    saw.killCondition = k.condition.reviewDate;
+  return saw;
 }
 
 export const ZOMBIE_RULE_IDS = [
@@ -110,7 +133,7 @@ export function evaluateZombie(
     idle(snapshot, settings, now, standing),
     carriedOver(snapshot, settings),
     unlinkedOld(snapshot, settings, now, standing),
-  ].filter((rule): rule is FiredRule => rule !== null && !decidedAtKeep(rule, keptDay));
+  ].filter((rule): rule is FiredRule => rule !== null && !decidedAtKeep(rule, keptDay, snapshot.keptSaw));
   return { isZombie: rules.length > 0, rules, exemptedBy: null, snoozedUntil: null };
 }
 
@@ -122,10 +145,13 @@ function keptDayOf(s: IssueSnapshot): string | null {
 
 /**
  * A kill date, threshold day or review day that had come before the squad kept the item: they saw it and kept it,
- * so it does not send the item back. One set at the Keep, or later, fires when it comes.
+ * so it does not send the item back. One set at the Keep, or later, fires when it comes: the Keep notes the dates
+ * it saw (`saw`), as a day compared with the Keep's UTC day would also silence a date set that same day. A Keep
+ * recorded before it noted them is judged by its day.
  */
-function decidedAtKeep(rule: FiredRule, keptDay: string | null): boolean {
+function decidedAtKeep(rule: FiredRule, keptDay: string | null, saw: KeptSaw | null | undefined): boolean {
   if (keptDay === null) return false;
+  if (saw) return (rule.rule as keyof KeptSaw) in saw && saw[rule.rule as keyof KeptSaw] === rule.since;
   // A review day fires on the day itself, so a Keep that day saw it; a kill date or threshold day only after it.
   if (rule.rule === 'killCondition') return rule.since <= keptDay;
   return (rule.rule === 'killDeadline' || rule.rule === 'killMetric') && rule.since < keptDay;

@@ -2,7 +2,7 @@
  * A Jira issue from the scan's search page, turned into what the domain judges: the facts the score needs
  * (IssueFacts), the zombie snapshot (IssueSnapshot) and the lens the app stored on the issue.
  */
-import { carryOversFromSprints, lastRealActivity } from '../domain/activity';
+import { carryOversFromSprints, lastRealActivity, type DoneSpan } from '../domain/activity';
 import type { IssueFacts } from '../domain/assess-issue';
 import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
 import type { Outcome, OutcomeLink } from '../domain/schemas';
@@ -23,6 +23,8 @@ const SYSTEM_FIELDS = [
   'parent',
   // Whether the issue is under a security level: the page's figures say which issues they counted so.
   'security',
+  // Whether a closed sprint may be one the issue was done in (mayHaveBeenDoneInSprint): only then is its history read.
+  'statuscategorychangedate',
 ] as const;
 
 /**
@@ -66,7 +68,11 @@ function isoOrThrow(value: string | null | undefined, what: string, key: string)
   return value;
 }
 
-export function toScanIssue(issue: JiraIssue, sprintField: string): ScanIssue {
+/**
+ * `done`: the spans the issue was done in, from its status history (src/scan/done-history.ts), when it was read: a
+ * sprint closed in one is not counted as a carry-over.
+ */
+export function toScanIssue(issue: JiraIssue, sprintField: string, done: readonly DoneSpan[] = []): ScanIssue {
   const f = issue.fields;
   const id = Number(issue.id);
   if (!Number.isSafeInteger(id))
@@ -92,7 +98,7 @@ export function toScanIssue(issue: JiraIssue, sprintField: string): ScanIssue {
     labels: f.labels ?? [],
     assignee: f.assignee?.accountId ?? null,
     reporter: f.reporter?.accountId ?? null,
-    carryOvers: carryOversFromSprints(sprints),
+    carryOvers: carryOversFromSprints(sprints, done),
     lens: readLens(issue.properties?.[ISSUE_PROPERTY_KEY]),
   };
 }
@@ -134,5 +140,6 @@ export function snapshotOf(issue: ScanIssue, link: OutcomeLink, metricValue: num
     reporter: issue.reporter,
     snoozedUntil: issue.lens.snoozedUntil,
     keptAt: issue.lens.keptAt,
+    keptSaw: issue.lens.keptSaw,
   };
 }

@@ -21,6 +21,7 @@ import { lastRealActivity } from '../domain/activity';
 import { passedKillDates } from '../domain/check-by';
 import { earliestLocalDay } from '../domain/dates';
 import { assessIssue } from '../domain/assess-issue';
+import { keptDuesOf } from '../domain/zombie';
 import {
   appliedLabel,
   draftOf,
@@ -1264,7 +1265,13 @@ async function act(
     const killCriteria = decision.killCriteria
       ? { ...lens.killCriteria, ...decision.killCriteria }
       : lens.killCriteria;
-    next = { ...next, killCriteria, snoozedUntil: decision.snoozeUntil ?? lens.snoozedUntil, keptAt: at };
+    next = {
+      ...next,
+      killCriteria,
+      snoozedUntil: decision.snoozeUntil ?? lens.snoozedUntil,
+      keptAt: at,
+      keptSaw: keptDuesOf(lens.killCriteria, new Date(at)),
+    };
     next = { ...next, ...(await rescored(issue, next, outcomes, settings, jira)) };
     if (decision.killCriteria) details.killCriteria = decision.killCriteria;
     if (decision.snoozeUntil) details.snoozeUntil = decision.snoozeUntil;

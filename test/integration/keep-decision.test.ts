@@ -101,3 +101,41 @@ it('refuses a Keep whose new kill date has already passed, and keeps the item in
   });
   expect(await queued()).toEqual([key]);
 });
+
+it("sends the item back when a kill date set at the Keep passes, though it is the UTC day before the Keep's", async () => {
+  const ago = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
+  const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const key = app.jira.store.createIssue({
+    projectKey: P,
+    type: 'Story',
+    summary: 'Shoppers abandon carts because shipping costs surprise them',
+    created: ago(200),
+    updated: ago(200),
+  }).key;
+  await scan();
+  // West of UTC in the evening, the person's today is UTC's yesterday: a kill date the Keep accepts.
+  const personToday = utcDay(Date.now() - DAY_MS);
+  await call<DecideData>(
+    'decide',
+    {
+      issueKey: key,
+      idempotencyKey: 'keep-west-0001',
+      decision: {
+        kind: 'keep',
+        reason: 'Kill it if not started today',
+        killCriteria: { deadline: personToday },
+      },
+    },
+    'member',
+  );
+  // Ten days on (the Keep and its kill date moved back in time): the kill date has passed, nobody acted.
+  const stored = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as { keptAt: string };
+  app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+    ...stored,
+    keptAt: new Date(Date.parse(stored.keptAt) - 10 * DAY_MS).toISOString(),
+    killCriteria: { deadline: utcDay(Date.now() - 11 * DAY_MS) },
+  });
+  await scan();
+  expect(lensOf(key).flag?.rules.map((r) => r.rule)).toContain('killDeadline');
+  expect(await queued()).toEqual([key]);
+});

@@ -2,6 +2,7 @@ import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../../src/domain
 import {
   evaluateZombie,
   idleQuantilesOf,
+  keptDuesOf,
   LINKS_IN_USE_SHARE,
   nextVerdictChange,
   shareLessIdle,
@@ -354,6 +355,32 @@ describe('zombie rules', () => {
     };
     expect(evaluate(review).rules.map((r) => r.rule)).toEqual(['killCondition']);
     expect(evaluate({ ...review, keptAt: '2026-11-20T15:00:00.000Z' }).isZombie).toBe(false);
+    // A Keep that noted the dates it saw come due silences those only: a review day set later that same UTC day
+    // (for a person west of UTC, their tomorrow) fires when it comes, and so does a kill date set at the Keep.
+    const keptThatDay = { keptAt: '2026-11-20T01:00:00.000Z' };
+    expect(evaluate({ ...review, ...keptThatDay, keptSaw: {} }).rules.map((r) => r.rule)).toEqual([
+      'killCondition',
+    ]);
+    expect(evaluate({ ...review, ...keptThatDay, keptSaw: { killCondition: '2026-11-20' } }).isZombie).toBe(
+      false,
+    );
+    expect(evaluate({ ...deadline, keptAt: daysAgo(1), keptSaw: {} }).rules.map((r) => r.rule)).toEqual([
+      'killDeadline',
+    ]);
+    expect(
+      evaluate({ ...deadline, keptAt: daysAgo(1), keptSaw: { killDeadline: '2026-10-01' } }).isZombie,
+    ).toBe(false);
+    // What a Keep notes: the kill dates of the criteria before it that had come due by its day.
+    expect(
+      keptDuesOf(
+        {
+          deadline: '2026-11-19',
+          metricThreshold: { metric: 'bookmarks', comparison: 'atLeast', value: 5, by: '2026-11-20' },
+          condition: { text: 'Nobody uses it', reviewDate: '2026-11-20' },
+        },
+        new Date('2026-11-20T01:00:00.000Z'),
+      ),
+    ).toEqual({ killDeadline: '2026-11-19', killCondition: '2026-11-20' });
     // Only sprints carried over since the Keep count.
     const carried = {
       ...idle,
