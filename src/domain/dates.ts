@@ -92,6 +92,15 @@ export function utcDay(instant: Date | number): string {
   return new Date(instant).toISOString().slice(0, 10);
 }
 
+/**
+ * An instant as a JQL index takes it: to the second, in UTC ("2026-12-06T03:06:12Z"). Forge's reference for
+ * `jira:entityProperty` documents a `date` value as [YYYY]-[MM]-[DD] or [YYYY]-[MM]-[DD]T[hh]:[mm]:[ss][TZ];
+ * `toISOString()` adds milliseconds, which it does not name.
+ */
+export function indexedMoment(instant: Date): string {
+  return `${instant.toISOString().slice(0, 19)}Z`;
+}
+
 /** The calendar day (UTC) of an instant, as YYYY-MM-DD; null for an invalid Date. */
 export function dayOf(instant: Date): string | null {
   const t = instant.getTime();

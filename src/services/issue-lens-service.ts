@@ -25,7 +25,7 @@ import type { LastWrite } from '../contract/answer';
 import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import { alsoCheckByNotBefore, passedCheckBy, passedKillDates } from '../domain/check-by';
-import { calendarDaysBetween, earliestLocalDay, utcDay } from '../domain/dates';
+import { calendarDaysBetween, earliestLocalDay, indexedMoment, utcDay } from '../domain/dates';
 import type { DecimalMark } from '../domain/amounts';
 import { readPastedStory, type PastedStory } from '../domain/pasted-story';
 import { toPlainText, type AdfNode } from '../domain/plain-text';
@@ -389,7 +389,7 @@ export async function saveIssueLens(
       const { score, recipe } = assessIssue(factsOf(issue), payload.draft, byId, settings, {
         checkByNotBefore: notBefore,
       });
-      const at = ports.now().toISOString();
+      const at = indexedMoment(ports.now());
       let next = applyDraft(
         current,
         withMeasuredValueKept(payload.draft, current),

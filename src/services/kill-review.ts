@@ -19,7 +19,7 @@ import type {
 } from '../contract/project-page';
 import { lastRealActivity } from '../domain/activity';
 import { passedKillDates } from '../domain/check-by';
-import { earliestLocalDay } from '../domain/dates';
+import { earliestLocalDay, indexedMoment } from '../domain/dates';
 import { assessIssue } from '../domain/assess-issue';
 import { keptDuesOf } from '../domain/zombie';
 import {
@@ -1101,7 +1101,7 @@ async function act(
     version: lens.version + 1,
     zombie: 'false',
     flag: null,
-    updatedAt: now.toISOString(),
+    updatedAt: indexedMoment(now),
     updatedBy: actor.accountId,
     lastDecision: {
       idempotencyKey,

@@ -16,7 +16,7 @@ import {
   writeRequestOf,
   type IssueLens,
 } from '../domain/issue-lens';
-import { calendarDaysBetween, utcDay } from '../domain/dates';
+import { calendarDaysBetween, indexedMoment, utcDay } from '../domain/dates';
 import { isDelivered, notDeliveredReason } from '../domain/delivery';
 import type { Result } from '../domain/schemas';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
@@ -327,9 +327,9 @@ async function record(
       version: lens.version + 1,
       result,
       resultBy: call.accountId,
-      resultAt: now.toISOString(),
+      resultAt: indexedMoment(now),
       betStatus: result.verdict,
-      updatedAt: now.toISOString(),
+      updatedAt: indexedMoment(now),
       updatedBy: call.accountId,
     };
     // The result counts in the score (evidence after delivery): rescored as the panel would.

@@ -5,6 +5,7 @@
  * changes; one scans incrementally, the other in full every day, and their verdicts, flags and labels agree
  * after every day.
  */
+import { indexedMoment } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../../src/domain/issue-lens';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
@@ -118,7 +119,8 @@ describe('the incremental daily scan', () => {
                 ...lens,
                 version: lens.version + 1,
                 killCriteria: { deadline: new Date(now() + 2 * DAY).toISOString().slice(0, 10) },
-                updatedAt: stamp,
+                // As the panel stamps it: to the second, a shape Jira's index takes.
+                updatedAt: indexedMoment(new Date(now())),
               });
             }
           }
@@ -226,7 +228,7 @@ describe('the incremental daily scan', () => {
       ...lens,
       version: lens.version + 1,
       outcomeId: outcome.id,
-      updatedAt: new Date(now()).toISOString(),
+      updatedAt: indexedMoment(new Date(now())),
     });
     const run = await scan(INCREMENTAL);
     expect(run.mode).toBe('incremental');

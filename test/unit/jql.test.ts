@@ -44,6 +44,7 @@ const aliases: PropertyIndex = [
   { propertyKey: 'outcome-lens', path: 'hasHypothesis', type: 'string', searchAlias: 'hasHypothesis' },
   { propertyKey: 'outcome-lens', path: 'outcome.id', type: 'string', searchAlias: 'outcomeId' },
   { propertyKey: 'outcome-lens', path: 'killDate', type: 'date', searchAlias: 'killDate' },
+  { propertyKey: 'outcome-lens', path: 'updatedAt', type: 'date', searchAlias: 'lensUpdatedAt' },
   { propertyKey: 'outcome-lens', path: 'hypothesis', type: 'text', searchAlias: 'hypothesis' },
   { propertyKey: 'outcome-lens', path: 'owner', type: 'user', searchAlias: 'betOwner' },
 ];
@@ -331,6 +332,23 @@ describe('JQL in the Jira emulator', () => {
       expect(search('killDate < now()', all)).toEqual([scored.key]);
       expect(search('killDate = "2026-03-01"', all)).toEqual([high.key]);
       expect(search('killDate >= startOfDay()', all)).toEqual([high.key]);
+    });
+
+    it('indexes a date only in the shapes Forge documents, and keeps its time to the second', () => {
+      const savedAt = (updatedAt: string) => anIssue({ properties: { 'outcome-lens': { updatedAt } } });
+      const halfHourAgo = savedAt('2026-02-01T11:30:00Z');
+      const withOffset = savedAt('2026-02-01T13:40:00+02:00');
+      const twoHoursAgo = savedAt('2026-02-01T10:00:00Z');
+      const withMilliseconds = savedAt('2026-02-01T11:45:00.123Z');
+      const inProse = savedAt('February 1, 2026 11:50 UTC');
+      const saves = [halfHourAgo, withOffset, twoHoursAgo, withMilliseconds, inProse];
+      expect(search('lensUpdatedAt >= -60m', saves)).toEqual([halfHourAgo.key, withOffset.key]);
+      expect(search('lensUpdatedAt >= "2026-02-01"', saves)).toEqual([
+        halfHourAgo.key,
+        withOffset.key,
+        twoHoursAgo.key,
+      ]);
+      expect(search('lensUpdatedAt is EMPTY', saves)).toEqual([withMilliseconds.key, inProse.key]);
     });
 
     it('compares user aliases with currentUser()', () => {

@@ -594,10 +594,23 @@ function flatten(value: unknown): Scalar[] {
   return [];
 }
 
+/**
+ * A `date` index value as Jira takes it, as an instant: only the shapes Forge's reference for `jira:entityProperty`
+ * documents ("Property values": [YYYY]-[MM]-[DD], or [YYYY]-[MM]-[DD]T[hh]:[mm]:[ss][TZ] with [TZ] Z or
+ * +/-[hh]:[mm]). A day is its start in UTC. Anything else (milliseconds, prose, a number) is not indexed: EMPTY.
+ */
+const INDEXED_DATE_RE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2}))?$/;
+function indexedDate(value: Scalar): number[] {
+  if (typeof value !== 'string' || !INDEXED_DATE_RE.test(value)) return [];
+  const at = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(at) ? [] : [at];
+}
+
 /** The issue's values for the field; an empty array means the field is EMPTY. */
 function valuesOf(field: JqlField, issue: JqlIssueView): Scalar[] {
   if (field.kind === 'property') {
-    return flatten(readPath(issue.properties[field.entry.propertyKey], field.entry.path));
+    const values = flatten(readPath(issue.properties[field.entry.propertyKey], field.entry.path));
+    return field.entry.type === 'date' ? values.flatMap(indexedDate) : values;
   }
   const opt = (v: string | null): string[] => (v === null ? [] : [v]);
   switch (field.name) {
@@ -661,10 +674,8 @@ function expandOperand(
 }
 
 function toNumber(v: Scalar, kind: FieldKind): number {
-  if (kind === 'day') {
-    const ms = typeof v === 'number' ? v : Date.parse(v);
-    return Number.isNaN(ms) ? NaN : startOfUtcDay(ms);
-  }
+  // A property date is an instant (indexedDate), compared as one: a day is its UTC start, a time is kept.
+  if (kind === 'day') return typeof v === 'number' ? v : Date.parse(v);
   return typeof v === 'number' ? v : Number(v);
 }
 
@@ -789,7 +800,7 @@ function sortValue(field: JqlField, issue: JqlIssueView): Scalar | null {
     const first = valuesOf(field, issue)[0];
     if (first === undefined) return null;
     const type = field.entry.type;
-    return type === 'number' ? Number(first) : type === 'date' ? Date.parse(String(first)) : first;
+    return type === 'number' ? Number(first) : first;
   }
   switch (field.name) {
     case 'key':
