@@ -44,6 +44,7 @@ import {
   projectSearchResponseSchema,
   searchJqlResponseSchema,
   countIssuesResponseSchema,
+  statusDetailsSchema,
   taskSchema,
   transitionsResponseSchema,
   type JiraChangeHistory,
@@ -581,6 +582,15 @@ export class JiraClient {
   async getFields(): Promise<JiraField[]> {
     const res = await this.call('getFields', {});
     return parse('getFields', fieldListSchema, res.body);
+  }
+
+  /**
+   * The category key of a status, by id or name ("new", "indeterminate", "done"); null when Jira names none. A
+   * status no longer in an active workflow (deleted) answers 404 (NotFoundError), as the platform spec says.
+   */
+  async getStatusCategory(idOrName: string): Promise<string | null> {
+    const res = await this.call('getStatus', { idOrName });
+    return parse('getStatus', statusDetailsSchema, res.body).statusCategory?.key ?? null;
   }
 
   async getTransitions(key: string): Promise<JiraTransition[]> {

@@ -206,6 +206,12 @@ export const JIRA_OPERATIONS = {
     path: '/rest/api/3/field',
     send: (jira, _: object, init) => jira.requestJira(route`/rest/api/3/field`, { ...init, method: 'GET' }),
   } satisfies JiraOperation<object>,
+  getStatus: {
+    method: 'GET',
+    path: '/rest/api/3/status/{idOrName}',
+    send: (jira, p: { idOrName: Id }, init) =>
+      jira.requestJira(route`/rest/api/3/status/${p.idOrName}`, { ...init, method: 'GET' }),
+  } satisfies JiraOperation<{ idOrName: Id }>,
 } as const;
 
 export type JiraOperationName = keyof typeof JIRA_OPERATIONS;

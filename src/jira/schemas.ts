@@ -204,6 +204,16 @@ export type JiraField = z.infer<typeof fieldSchema>;
 
 export const fieldListSchema = z.array(fieldSchema);
 
+/**
+ * GET /status/{idOrName} (StatusDetails): only its category is read, whose key the spec does not require (absent:
+ * not known).
+ */
+export const statusDetailsSchema = z.looseObject({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  statusCategory: z.looseObject({ key: z.string().optional() }).nullish(),
+});
+
 export const commentSchema = z.looseObject({ id: z.string() });
 
 export const commentPageSchema = z.looseObject({

@@ -76,6 +76,7 @@ import { PAGE_POINTS_ESTIMATE, quotaWaitMs, spreadRetryAfterSeconds } from './pa
 import { continueScan, MAX_DELAY_SECONDS, MAX_EVENT_RETRIES, type ScanEvent } from './queue';
 import { judgeIssue, type IssuePlan, type ScanOutcome } from './scan-page';
 import { scanFields, toScanIssue } from './snapshot';
+import { DoneHistoryLookup } from './done-history';
 import {
   AppEditTaskLookup,
   dedupePending,
@@ -1087,6 +1088,8 @@ export async function runScanInvocation(
     const appEdits = committed.dryRun ? new Map() : await pendingAppEdits(projectKey);
     // The app's bulk label edits Jira had not finished when their lenses were stamped, as Jira reports them now.
     const appEditTasks = new AppEditTaskLookup(jira);
+    // When the items the carried-over rule flags were done, if they were reopened since: read only for them.
+    const doneHistory = new DoneHistoryLookup(jira);
     const sprintField = working.sprintField;
     const storyPointsField = working.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD;
     let pagesNow = 0;
@@ -1125,6 +1128,15 @@ export async function runScanInvocation(
       for (const raw of page.issues) if (raw.key) securedOf.set(raw.key, !!raw.fields?.security);
 
       const now = new Date(clock());
+      const judgeCtx = {
+        appEdits,
+        appEditTasks: appEditTasks.states,
+        settings,
+        outcomes,
+        parentOutcome: (key: string) => parentOutcomes.get(key),
+        now,
+        standing,
+      };
       const plans: IssuePlan[] = [];
       // An issue Jira answered in a shape the app cannot read was left out of the page: noted as not judged.
       const pageErrors: Array<[string | null, string]> = page.unreadable.map((u) => [
@@ -1139,22 +1151,14 @@ export async function runScanInvocation(
           break;
         }
         try {
-          plans.push(
-            judgeIssue(toScanIssue(raw, sprintField), {
-              appEdits,
-              appEditTasks: appEditTasks.states,
-              settings,
-              outcomes,
-              parentOutcome: (key) => parentOutcomes.get(key),
-              now,
-              standing,
-            }),
-          );
+          plans.push(judgeIssue(toScanIssue(raw, sprintField), judgeCtx));
         } catch (e) {
           pageErrors.push([raw.key ?? null, e instanceof Error ? e.message : String(e)]);
         }
       }
       if (abandoned) break;
+      // A closed sprint the item was done in (it was reopened since) is no carry-over: its history tells.
+      await doneHistory.rejudge(page.issues, plans, sprintField, (issue) => judgeIssue(issue, judgeCtx));
 
       const c = working.counters;
       c.pages += 1;

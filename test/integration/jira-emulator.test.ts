@@ -539,6 +539,53 @@ describe('Jira emulator: edits, comments, transitions and changelog', () => {
     const fetched = await call(jira, viewer, 'GET', '/issue/OL-1?fields=status,resolution');
     expect(fetched.json.fields.resolution.name).toBe("Won't Do");
   });
+
+  it('answers statuscategorychangedate as the last move to another status category, not the last update', async () => {
+    const { jira, clock } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1', status: 'To Do', updated: '2026-01-05T10:00:00.000Z' }));
+    const changedAt = async () =>
+      (await call(jira, member, 'GET', '/issue/OL-1?fields=statuscategorychangedate')).json.fields
+        .statuscategorychangedate as string;
+    const move = async (name: string, at: string) => {
+      clock.now = new Date(at);
+      const list = await call(jira, member, 'GET', '/issue/OL-1/transitions');
+      const t = list.json.transitions.find((x: { name: string }) => x.name === name);
+      expect(
+        (await call(jira, member, 'POST', '/issue/OL-1/transitions', { transition: { id: t.id } })).status,
+      ).toBe(204);
+    };
+    // No status change in its history, nor an update: since it was created.
+    expect(Date.parse(await changedAt())).toBe(Date.parse('2026-01-05T10:00:00.000Z'));
+    await move('Done', '2026-01-10T10:00:00.000Z');
+    await move('In Progress', '2026-01-20T10:00:00.000Z');
+    clock.now = new Date('2026-02-01T10:00:00.000Z');
+    await call(jira, member, 'POST', '/issue/OL-1/comment', {
+      body: {
+        type: 'doc',
+        version: 1,
+        content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Hm' }] }],
+      },
+    });
+    // Reopened on the 20th; the comment after it is an update, not a change of category.
+    expect(jira.store.getIssue('OL-1')!.updated).toBe('2026-02-01T10:00:00.000Z');
+    expect(Date.parse(await changedAt())).toBe(Date.parse('2026-01-20T10:00:00.000Z'));
+  });
+
+  it('answers GET /status/{idOrName} with the status and its category, and 404 for a status no workflow uses', async () => {
+    const { jira } = aWorld();
+    jira.store.createIssue(anIssue({ key: 'OL-1', status: 'Shipped', statusCategory: 'done' }));
+    const done = await call(jira, app, 'GET', '/status/Done');
+    expect(done.status).toBe(200);
+    expect(done.json).toMatchObject({ name: 'Done', statusCategory: { key: 'done' } });
+    const byId = await call(jira, member, 'GET', `/status/${done.json.id as string}`);
+    expect(byId.json).toMatchObject({ id: done.json.id, name: 'Done', statusCategory: { key: 'done' } });
+    const issueStatus = (await call(jira, member, 'GET', '/issue/OL-1?fields=status')).json.fields.status;
+    expect((await call(jira, member, 'GET', `/status/${issueStatus.id as string}`)).json).toMatchObject({
+      name: 'Shipped',
+      statusCategory: { key: 'done' },
+    });
+    expect((await call(jira, member, 'GET', '/status/Archived')).status).toBe(404);
+  });
 });
 
 describe('Jira emulator: faults and errors', () => {

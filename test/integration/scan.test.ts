@@ -19,6 +19,7 @@ import { saveSettings } from '../../src/storage/settings';
 import { createOutcome } from '../../src/storage/outcomes';
 import { createWorkbench, PROJECT_KEY, USERS, type Workbench } from '../support/workbench-harness';
 import { DEFAULT_CUSTOM_FIELDS, type IssueInput, type JiraRequest } from '../../workbench/jira/types';
+import { statusId } from '../../workbench/jira/routes/common';
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -1012,6 +1013,78 @@ describe('the zombie scan on a site whose sprint field has its own id', () => {
     expect(summary.status).toBe('finished');
     expect(lensOf(carried).flag?.rules.map((r) => r.rule)).toEqual(['carriedOver']);
     expect(summary.notes).toEqual([expect.stringMatching(/no Sprint field.*customfield_10020/)]);
+  });
+});
+
+describe('the zombie scan and a reopened item', () => {
+  /** Closed two-week sprints, the first completed 70 days ago, the next each two weeks later. */
+  const closedSprints = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      id: i + 1,
+      name: `Sprint ${i + 1}`,
+      state: 'closed' as const,
+      startDate: ago(84 - i * 14),
+      endDate: ago(70 - i * 14),
+      completeDate: ago(70 - i * 14),
+    }));
+  /** A status change as Jira's changelog writes it: ids and names. */
+  const status = (from: string, to: string) => ({
+    field: 'status',
+    fieldtype: 'jira',
+    fieldId: 'status',
+    from: statusId(from),
+    fromString: from,
+    to: statusId(to),
+    toString: to,
+  });
+  const moved = (key: string, daysAgo: number, from: string, to: string) =>
+    wb.jira.store.addChangelog(key, {
+      author: USERS.member,
+      created: ago(daysAgo),
+      items: [status(from, to)],
+    });
+  /** Done inside Sprint 1 (75 days ago), reopened after it closed (65 days ago). */
+  const doneInSprintOneThenReopened = (sprints: number) => {
+    const key = wb.jira.store.createIssue(
+      anIssue({ status: 'In Progress', created: ago(85), sprints: closedSprints(sprints) }),
+    ).key;
+    moved(key, 80, 'To Do', 'In Progress');
+    moved(key, 75, 'In Progress', 'Done');
+    moved(key, 65, 'Done', 'In Progress');
+    return key;
+  };
+  const carriedOver = (key: string) => lensOf(key).flag?.rules.find((r) => r.rule === 'carriedOver');
+
+  it('does not count the sprint it was done in: three sprints after the reopen are the limit, a fourth flags it', async () => {
+    const atLimit = doneInSprintOneThenReopened(4);
+    const past = doneInSprintOneThenReopened(5);
+    const mark = wb.jira.calls.length;
+
+    expect(await scan()).toMatchObject({ status: 'finished' });
+
+    expect(carriedOver(atLimit)).toBeUndefined();
+    expect(carriedOver(past)?.detail).toBe('Carried over 4 sprints (limit 3, from the project default).');
+    // What it cost: one changelog read of the two items' status changes, and the category of each status in
+    // their history asked once, but In Progress's: the page's own statuses are known from the search.
+    const calls = callsSince(mark);
+    expect(calls['POST /rest/api/3/changelog/bulkfetch']).toBe(1);
+    expect(Object.entries(calls).filter(([c]) => c.startsWith('GET /rest/api/3/status/'))).toEqual([
+      [`GET /rest/api/3/status/${statusId('To Do')}`, 1],
+      [`GET /rest/api/3/status/${statusId('Done')}`, 1],
+    ]);
+  });
+
+  it('reads no history for an item carried over since its status category last changed', async () => {
+    const key = wb.jira.store.createIssue(
+      anIssue({ status: 'In Progress', created: ago(85), sprints: closedSprints(4) }),
+    ).key;
+    moved(key, 80, 'To Do', 'In Progress');
+    const mark = wb.jira.calls.length;
+
+    await scan();
+
+    expect(carriedOver(key)?.detail).toBe('Carried over 4 sprints (limit 3, from the project default).');
+    expect(callsSince(mark)['POST /rest/api/3/changelog/bulkfetch']).toBeUndefined();
   });
 });
 

@@ -20,6 +20,7 @@ import { permissionRoutes } from './routes/permissions';
 import { projectRoutes } from './routes/projects';
 import { propertyRoutes } from './routes/properties';
 import { searchRoutes } from './routes/search';
+import { statusRoutes } from './routes/statuses';
 import { REALISTIC_INDEX_DELAY_MS, SearchIndex } from './search-index';
 import { JiraStore } from './store';
 import {
@@ -66,6 +67,7 @@ const ROUTES: Route[] = [
   ...issueRoutes,
   ...projectRoutes,
   ...fieldRoutes,
+  ...statusRoutes,
 ];
 
 export interface JiraEmulatorOptions {

@@ -148,7 +148,7 @@ function checkedCategory(category: string): IssueStatusCategory {
   return category as IssueStatusCategory;
 }
 
-function defaultCategory(status: string): StatusCategoryKey {
+export function defaultCategory(status: string): StatusCategoryKey {
   const s = status.toLowerCase();
   if (s === 'done' || s === 'closed' || s === 'resolved') return 'done';
   if (s === 'to do' || s === 'open' || s === 'backlog') return 'new';

@@ -85,6 +85,12 @@ export interface SprintValue {
   state: 'closed' | 'active' | 'future';
   startDate?: string;
   endDate?: string;
+  /**
+   * When the sprint was completed (a closed sprint's): the Sprint field answers Jira Software's sprint bean, whose
+   * completeDate is set when the sprint is closed (Jira Software Cloud REST API, "Get sprint"; the platform spec
+   * leaves custom field values untyped). Absent on a sprint not closed.
+   */
+  completeDate?: string;
   boardId?: number;
 }
 

@@ -2,6 +2,7 @@ import type { ValidatorFunctionRunner } from '../workflow-validators';
 import type { TaskFault } from '../faults';
 import type { PropertyIndex } from '../property-index';
 import type { SearchIndex } from '../search-index';
+import { statusCategoryChangedAt } from '../status-history';
 import type { JiraStore } from '../store';
 import type {
   ChangelogItemInput,
@@ -332,7 +333,7 @@ export function allFields(
     issuetype: () => renderIssueType(issue.type),
     project: () => renderProjectRef({ id: issue.projectId, key: issue.projectKey, name: projectName }),
     status: () => renderStatus(issue.statusName, issue.statusCategory),
-    statuscategorychangedate: () => jiraTime(issue.updated),
+    statuscategorychangedate: () => jiraTime(statusCategoryChangedAt(store, issue)),
     resolution: () => renderResolution(issue.resolution),
     resolutiondate: () => (issue.resolution ? jiraTime(issue.updated) : null),
     created: () => jiraTime(issue.created),
