@@ -72,7 +72,11 @@ function isoOrThrow(value: string | null | undefined, what: string, key: string)
  * `done`: the spans the issue was done in, from its status history (src/scan/done-history.ts), when it was read: a
  * sprint closed in one is not counted as a carry-over.
  */
-export function toScanIssue(issue: JiraIssue, sprintField: string, done: readonly DoneSpan[] = []): ScanIssue {
+export function toScanIssue(
+  issue: JiraIssue,
+  sprintField: string,
+  done: readonly DoneSpan[] = [],
+): ScanIssue {
   const f = issue.fields;
   const id = Number(issue.id);
   if (!Number.isSafeInteger(id))

@@ -25,6 +25,7 @@ interface SourceIssue {
     issuetype: { name: string };
     status: { name: string; statusCategory: { key: string } };
     resolution: { name: string } | null;
+    resolutiondate: string | null;
     created: string;
     updated: string;
     labels: string[];
@@ -96,6 +97,8 @@ describe('importing the Apache Jira export (REST v2, jsonl.gz)', () => {
       expect(stored.statusName).toBe(f.status.name);
       expect(stored.statusCategory).toBe(f.status.statusCategory.key);
       expect(stored.resolution).toBe(f.resolution?.name ?? null);
+      // When it was resolved, not its last update (every one of these was touched after it was resolved).
+      expect(stored.resolutionDate).toBe(f.resolutiondate && new Date(f.resolutiondate).toISOString());
       expect(stored.created).toBe(new Date(f.created).toISOString());
       expect(stored.updated).toBe(new Date(f.updated).toISOString());
       expect(stored.labels).toEqual(f.labels);

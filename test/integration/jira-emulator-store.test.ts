@@ -12,10 +12,8 @@ function anIssue(overrides: Partial<IssueInput> = {}): IssueInput {
   return { projectKey: 'OL', summary: 'Shoppers abandon the cart', ...overrides };
 }
 
-function aWorld() {
-  const jira = new JiraEmulator(openDatabase(':memory:'), {
-    now: () => new Date('2026-03-01T12:00:00.000Z'),
-  });
+function aWorld(clock = { now: new Date('2026-03-01T12:00:00.000Z') }) {
+  const jira = new JiraEmulator(openDatabase(':memory:'), { now: () => clock.now });
   jira.store.upsertUser({ accountId: 'acc-lead', displayName: 'Lea Lead' });
   jira.store.upsertUser({ accountId: 'acc-dev', displayName: 'Dev Eloper' });
   jira.store.createProject({ key: 'OL', name: 'Outcome Lens' });
@@ -78,6 +76,103 @@ describe('Jira emulator store: seeding', () => {
     // Who cannot see the new project cannot see it by its old key either.
     expect((await call(jira, dev, 'GET', `/issue/${issue.key}`)).status).toBe(404);
     expect(jira.store.createIssue(anIssue({ projectKey: 'SEC' })).key).toBe('SEC-2');
+  });
+
+  it('moves a story with its sub-tasks: each takes the next key there under the moved story, its old key still answering', async () => {
+    const jira = aWorld();
+    jira.store.createProject({ key: 'SEC', name: 'Secret' });
+    jira.store.grant('SEC', 'acc-lead', ['BROWSE_PROJECTS']);
+    const story = jira.store.createIssue(anIssue());
+    const measure = jira.store.createIssue(
+      anIssue({ type: 'Sub-task', summary: 'Measure drop-off', parentKey: story.key }),
+    );
+    const other = jira.store.createIssue(anIssue());
+    const fix = jira.store.createIssue(
+      anIssue({ type: 'Sub-task', summary: 'Ship the fix', parentKey: story.key }),
+    );
+
+    const newKey = jira.store.moveIssue(story.key, 'SEC');
+    expect(newKey).toBe('SEC-1');
+    expect(jira.store.subtasksOf(newKey).map((s) => [s.id, s.key, s.projectKey, s.parentKey])).toEqual([
+      [measure.id, 'SEC-2', 'SEC', 'SEC-1'],
+      [fix.id, 'SEC-3', 'SEC', 'SEC-1'],
+    ]);
+    const byOldKey = await call(jira, lead, 'GET', `/issue/${measure.key}?fields=project,parent`);
+    expect(byOldKey.status).toBe(200);
+    expect(byOldKey.json).toMatchObject({
+      id: String(measure.id),
+      key: 'SEC-2',
+      fields: { project: { key: 'SEC' }, parent: { key: 'SEC-1' } },
+    });
+    expect(await searchKeys(jira, 'project = OL')).toEqual([other.key]);
+    expect(await searchKeys(jira, 'project = SEC ORDER BY key ASC')).toEqual(['SEC-1', 'SEC-2', 'SEC-3']);
+    // A sub-task does not leave its parent's project on its own.
+    expect(() => jira.store.moveIssue('SEC-2', 'OL')).toThrow(/moves with its parent SEC-1/);
+    expect(jira.store.createIssue(anIssue({ projectKey: 'SEC' })).key).toBe('SEC-4');
+  });
+});
+
+describe('Jira emulator: the resolution date', () => {
+  const at = (iso: string) => iso.replace('Z', '+0000');
+
+  it('is when the issue got its resolution: a later comment leaves it, reopening clears it, resolving sets it anew', async () => {
+    const clock = { now: new Date('2026-03-01T12:00:00.000Z') };
+    const jira = aWorld(clock);
+    jira.store.grant('OL', 'acc-dev', ['TRANSITION_ISSUES', 'ADD_COMMENTS']);
+    const issue = jira.store.createIssue(anIssue());
+    const fields = async (): Promise<Record<string, unknown>> =>
+      (await call(jira, dev, 'GET', `/issue/${issue.key}?fields=resolution,resolutiondate,updated`)).json
+        .fields as Record<string, unknown>;
+    const transition = async (id: string, when: string) => {
+      clock.now = new Date(when);
+      expect(
+        (await call(jira, dev, 'POST', `/issue/${issue.key}/transitions`, { transition: { id } })).status,
+      ).toBe(204);
+    };
+    expect((await fields()).resolutiondate).toBeNull();
+
+    await transition('31', '2026-03-02T09:00:00.000Z'); // Done
+    expect(await fields()).toMatchObject({
+      resolution: { name: 'Done' },
+      resolutiondate: at('2026-03-02T09:00:00.000Z'),
+    });
+    clock.now = new Date('2026-03-05T16:00:00.000Z');
+    const comment = {
+      body: {
+        type: 'doc',
+        version: 1,
+        content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Numbers are in.' }] }],
+      },
+    };
+    expect((await call(jira, dev, 'POST', `/issue/${issue.key}/comment`, comment)).status).toBe(201);
+    expect(await fields()).toMatchObject({
+      updated: at('2026-03-05T16:00:00.000Z'),
+      resolutiondate: at('2026-03-02T09:00:00.000Z'),
+    });
+
+    await transition('11', '2026-03-06T10:00:00.000Z'); // reopened: To Do, no resolution
+    expect(await fields()).toMatchObject({ resolution: null, resolutiondate: null });
+    await transition('41', '2026-03-08T11:00:00.000Z'); // Won't Do
+    expect((await fields()).resolutiondate).toBe(at('2026-03-08T11:00:00.000Z'));
+    expect(jira.store.getIssue(issue.key)?.resolutionDate).toBe('2026-03-08T11:00:00.000Z');
+  });
+
+  it('is seeded as given, else as the seeded last update, and never without a resolution', () => {
+    const jira = aWorld();
+    const given = jira.store.createIssue(
+      anIssue({
+        status: 'Done',
+        resolutionDate: '2026-01-10T08:00:00.000+0000',
+        updated: '2026-02-01T00:00:00Z',
+      }),
+    );
+    const guessed = jira.store.createIssue(anIssue({ status: 'Done', updated: '2026-02-01T00:00:00Z' }));
+    const open = jira.store.createIssue(anIssue({ resolutionDate: '2026-01-10T08:00:00Z' }));
+    expect([given, guessed, open].map((i) => i.resolutionDate)).toEqual([
+      '2026-01-10T08:00:00.000Z',
+      '2026-02-01T00:00:00.000Z',
+      null,
+    ]);
   });
 });
 

@@ -271,6 +271,7 @@ export function mapIssue(raw: unknown, now: Date, rekeyTo?: string): MappedIssue
   const reporter = idOf(fields.reporter) ?? idOf(fields.creator);
   const issueType = isObj(fields.issuetype) ? str(fields.issuetype.name) : undefined;
 
+  const resolution = isObj(fields.resolution) ? (str(fields.resolution.name) ?? null) : null;
   const issue: MappedIssue['issue'] = {
     key,
     // The emulator renders any type name; Apache's "Improvement" or "New Feature" stay as they were.
@@ -280,7 +281,11 @@ export function mapIssue(raw: unknown, now: Date, rekeyTo?: string): MappedIssue
       typeof description === 'string' ? { wiki: description } : isAdf(description) ? description : null,
     status: str(status?.name) ?? 'To Do',
     ...(category ? { statusCategory: category } : {}),
-    resolution: isObj(fields.resolution) ? (str(fields.resolution.name) ?? null) : null,
+    resolution,
+    // When it was resolved, as the export says; without it the store takes the issue's last update.
+    ...(resolution !== null && typeof fields.resolutiondate === 'string'
+      ? { resolutionDate: timeOf(fields.resolutiondate, updated) }
+      : {}),
     created,
     updated,
     reporter,

@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS jira_issues (
   summary TEXT NOT NULL, description TEXT, description_wiki TEXT, status_name TEXT NOT NULL,
   status_category TEXT NOT NULL, resolution TEXT, created TEXT NOT NULL, updated TEXT NOT NULL,
   reporter TEXT, assignee TEXT, labels TEXT NOT NULL, parent_key TEXT, sprints TEXT NOT NULL,
-  story_points REAL, priority TEXT, security_level_id INTEGER
+  story_points REAL, priority TEXT, security_level_id INTEGER, resolution_date TEXT
 );
 CREATE INDEX IF NOT EXISTS jira_issues_project ON jira_issues (project_id, id);
 -- Keys an issue had before it was moved to another project: Jira Cloud keeps answering to them.
@@ -115,12 +115,13 @@ interface IssueRow {
   story_points: number | null;
   priority: string | null;
   security_level_id: number | null;
+  resolution_date: string | null;
 }
 
 export const ISSUE_COLUMNS =
   'i.id, i.key, i.project_id, p.key AS project_key, i.issue_type, i.summary, i.description, i.description_wiki, ' +
   'i.status_name, i.status_category, i.resolution, i.created, i.updated, i.reporter, i.assignee, i.labels, ' +
-  'i.parent_key, i.sprints, i.story_points, i.priority, i.security_level_id';
+  'i.parent_key, i.sprints, i.story_points, i.priority, i.security_level_id, i.resolution_date';
 
 /** Wraps plain text into a minimal ADF document, one paragraph per line. */
 export function textToAdf(text: string): AdfDocument {
@@ -181,14 +182,28 @@ export class JiraStore {
     const columns = db.prepare<[], { name: string }>('PRAGMA table_info(jira_issues)').all();
     if (!columns.some((c) => c.name === 'security_level_id'))
       db.exec('ALTER TABLE jira_issues ADD COLUMN security_level_id INTEGER');
+    // A database written before the resolution date was kept gains it: a resolved issue's is the last time its
+    // history set a resolution, else its last update (what the emulator answered as `resolutiondate` until then).
+    if (!columns.some((c) => c.name === 'resolution_date'))
+      db.transaction(() => {
+        db.exec('ALTER TABLE jira_issues ADD COLUMN resolution_date TEXT');
+        db.exec(
+          `UPDATE jira_issues SET resolution_date = COALESCE(
+             (SELECT MAX(c.created) FROM jira_changelog c, json_each(c.items) j
+               WHERE c.issue_id = jira_issues.id AND json_extract(j.value, '$.field') = 'resolution'
+                 AND json_extract(j.value, '$.toString') IS NOT NULL),
+             updated)
+           WHERE resolution IS NOT NULL`,
+        );
+      })();
     this.stmts = {
       insertIssue: db.prepare(
         `INSERT INTO jira_issues (id, key, project_id, issue_type, summary, description, description_wiki, status_name,
            status_category, resolution, created, updated, reporter, assignee, labels, parent_key, sprints, story_points, priority,
-           security_level_id)
+           security_level_id, resolution_date)
          VALUES (@id, @key, @projectId, @type, @summary, @description, @descriptionWiki, @statusName, @statusCategory,
            @resolution, @created, @updated, @reporter, @assignee, @labels, @parentKey, @sprints, @storyPoints, @priority,
-           @securityLevelId)`,
+           @securityLevelId, @resolutionDate)`,
       ),
       maxIssueId: db.prepare('SELECT MAX(id) AS m FROM jira_issues'),
       projectByKey: db.prepare(
@@ -413,6 +428,9 @@ export class JiraStore {
     const category =
       input.statusCategory === undefined ? defaultCategory(status) : checkedCategory(input.statusCategory);
     const { adf, wiki } = normaliseDescription(input.description);
+    const resolution =
+      input.resolution === undefined ? (category === 'done' ? 'Done' : null) : input.resolution;
+    const updated = isoOf(input.updated ?? created, now);
     const id = this.nextIssueId();
     this.beforeIssueWrite?.(id, true);
     this.stmts.insertIssue.run({
@@ -425,9 +443,12 @@ export class JiraStore {
       descriptionWiki: wiki,
       statusName: status,
       statusCategory: category,
-      resolution: input.resolution === undefined ? (category === 'done' ? 'Done' : null) : input.resolution,
+      resolution,
       created,
-      updated: isoOf(input.updated ?? created, now),
+      updated,
+      // Jira's resolution date goes with a resolution: none without one; given, or else the issue's last update.
+      resolutionDate:
+        resolution === null ? null : input.resolutionDate ? isoOf(input.resolutionDate, now) : updated,
       reporter: input.reporter ?? null,
       assignee: input.assignee ?? null,
       labels: JSON.stringify(input.labels ?? []),
@@ -460,24 +481,38 @@ export class JiraStore {
 
   /**
    * Moves an issue to another project, as Jira's "Move" does: it gets the next key there, keeps its id,
-   * properties, comments and history, and its old key goes on finding it. Returns the new key.
+   * properties, comments and history, and its old key goes on finding it. Its sub-tasks go with it, each with
+   * the next key there and its old key kept the same way, all in one transaction: a sub-task always lives in its
+   * parent's project (the platform spec's Bulk move issues, `submitBulkMove`, moves "a standard parent issue ...
+   * with its ... subtask issue types ... to a different project", counting "up to 1,000 issues in a single
+   * operation, including any subtasks"). A sub-task is not moved on its own. Returns the parent's new key.
    */
   moveIssue(keyOrId: string | number, toProjectKey: string): string {
     const issue = this.getIssue(keyOrId);
     if (!issue) throw new Error(`No issue ${keyOrId}`);
+    if (issue.type === 'Sub-task' && issue.parentKey && this.getIssue(issue.parentKey))
+      throw new Error(`${issue.key} is a sub-task: it moves with its parent ${issue.parentKey}`);
     const project = this.stmts.projectByKey.get(toProjectKey) as
       { id: number; key: string; next_number: number } | undefined;
     if (!project) throw new Error(`Unknown project: ${toProjectKey}`);
+    const subtasks = this.subtasksOf(issue.id);
     const newKey = `${project.key}-${project.next_number}`;
-    this.beforeIssueWrite?.(issue.id, false);
+    for (const moved of [issue, ...subtasks]) this.beforeIssueWrite?.(moved.id, false);
+    const when = this.now().toISOString();
     this.db.transaction(() => {
-      this.stmts.bumpNumber.run(project.next_number + 1, project.id);
-      this.db
-        .prepare('UPDATE jira_issues SET key = ?, project_id = ?, updated = ? WHERE id = ?')
-        .run(newKey, project.id, this.now().toISOString(), issue.id);
-      this.db
-        .prepare('INSERT OR REPLACE INTO jira_issue_old_keys (old_key, issue_id) VALUES (?, ?)')
-        .run(issue.key, issue.id);
+      const rekey = this.db.prepare(
+        'UPDATE jira_issues SET key = ?, project_id = ?, parent_key = COALESCE(?, parent_key), updated = ? WHERE id = ?',
+      );
+      const keepOldKey = this.db.prepare(
+        'INSERT OR REPLACE INTO jira_issue_old_keys (old_key, issue_id) VALUES (?, ?)',
+      );
+      let next = project.next_number;
+      for (const moved of [issue, ...subtasks]) {
+        const key = `${project.key}-${next++}`;
+        rekey.run(key, project.id, moved === issue ? null : newKey, when, moved.id);
+        keepOldKey.run(moved.key, moved.id);
+      }
+      this.stmts.bumpNumber.run(next, project.id);
     })();
     return newKey;
   }
@@ -606,6 +641,19 @@ export class JiraStore {
     if (patch.statusName !== undefined) columns.status_name = patch.statusName;
     if (patch.statusCategory !== undefined) columns.status_category = checkedCategory(patch.statusCategory);
     if (patch.resolution !== undefined) columns.resolution = patch.resolution;
+    if (patch.resolutionDate !== undefined) columns.resolution_date = patch.resolutionDate;
+    else if (patch.resolution !== undefined) {
+      // "The Resolution Date system field is the latest date that the Resolution field was set to a value"
+      // (Atlassian doc sprint, jiradev.blogspot.com 2010/11 "Resolved, Resolution and Resolution Date"), and an
+      // issue is resolved only while its Resolution has a value (Atlassian Cloud KB, "Best practices on using the
+      // Resolution field"): set when the issue gets a resolution (or another one), cleared when it loses it
+      // (reopened); a comment, an edit or a move leaves it alone.
+      const current = this.db.prepare('SELECT resolution FROM jira_issues WHERE id = ?').get(id) as
+        { resolution: string | null } | undefined;
+      if (current && current.resolution !== patch.resolution)
+        columns.resolution_date =
+          patch.resolution === null ? null : (patch.updated ?? this.now().toISOString());
+    }
     if (patch.updated !== undefined) columns.updated = patch.updated;
     if (patch.reporter !== undefined) columns.reporter = patch.reporter;
     if (patch.assignee !== undefined) columns.assignee = patch.assignee;
@@ -998,5 +1046,6 @@ function rowToIssue(r: IssueRow): StoredIssue {
     storyPoints: r.story_points,
     priority: r.priority,
     securityLevelId: r.security_level_id,
+    resolutionDate: r.resolution_date,
   };
 }

@@ -123,6 +123,11 @@ export interface IssueInput {
   /** Defaults from the status name; NO_STATUS_CATEGORY: a status without a category. */
   statusCategory?: IssueStatusCategory;
   resolution?: string | null;
+  /**
+   * When the issue was resolved (Jira's `resolutiondate`, the Resolved field); only kept with a resolution.
+   * Absent: the issue's `updated`, the latest it can have been resolved.
+   */
+  resolutionDate?: string | null;
   created?: string;
   updated?: string;
   reporter?: string | null;
@@ -178,6 +183,11 @@ export interface StoredIssue {
   statusName: string;
   statusCategory: IssueStatusCategory;
   resolution: string | null;
+  /**
+   * When the issue was last given a resolution (Jira's `resolutiondate`), null while it has none: a later comment
+   * or edit leaves it, reopening (the resolution cleared) clears it.
+   */
+  resolutionDate: string | null;
   created: string;
   updated: string;
   reporter: string | null;

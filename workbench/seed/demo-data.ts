@@ -1645,7 +1645,7 @@ export const DEMO_ITEMS: readonly DemoItem[] = [
     resolution: "Won't Do",
   },
   // ---- Delivered bets the scan checks (added last, so earlier DEMO keys keep their numbers) -------------
-  // No comments or later edits: the emulator gives no resolutiondate, so the scan reads delivery from updated.
+  // Delivered on their doneAgo day: the emulator answers it as their resolutiondate, which later touches leave.
   {
     ref: 'M1',
     type: 'Story',

@@ -144,6 +144,11 @@ function seedIssues(app: SeedApp, store: JiraStore, clock: Clock): void {
     const parentKey = item.epic ? keyOf.get(item.epic) : undefined;
     if (item.epic && !parentKey) throw new Error(`Demo item ${item.ref} names an unknown epic ${item.epic}`);
     const category = CATEGORY[item.status];
+    // A Done item was resolved when it moved to Done (the changelog below), whatever happened to it later.
+    const doneAt =
+      item.doneAgo !== undefined && item.status === 'Done'
+        ? within(clock.ago(item.doneAgo, minute + 120))
+        : null;
 
     const issue = store.createIssue({
       projectKey: DEMO_PROJECT_KEY,
@@ -153,6 +158,7 @@ function seedIssues(app: SeedApp, store: JiraStore, clock: Clock): void {
       status: item.status,
       statusCategory: category,
       resolution: category === 'done' ? (item.resolution ?? 'Done') : null,
+      ...(category === 'done' && doneAt ? { resolutionDate: doneAt.toISOString() } : {}),
       created: created.toISOString(),
       updated: created.toISOString(),
       reporter: people[item.reporter],
@@ -224,8 +230,7 @@ function seedIssues(app: SeedApp, store: JiraStore, clock: Clock): void {
     });
     if (item.startedAgo !== undefined) move('In Progress', clock.ago(item.startedAgo, minute + 60));
     if (item.status === 'In Review') move('In Review', clock.ago(item.touched ?? 1, minute + 90));
-    if (item.doneAgo !== undefined && item.status === 'Done')
-      move('Done', clock.ago(item.doneAgo, minute + 120));
+    if (doneAt) move('Done', doneAt);
     for (const e of events) store.addChangelog(issue.key, e);
 
     let updated = created;

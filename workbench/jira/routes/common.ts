@@ -335,7 +335,8 @@ export function allFields(
     status: () => renderStatus(issue.statusName, issue.statusCategory),
     statuscategorychangedate: () => jiraTime(statusCategoryChangedAt(store, issue)),
     resolution: () => renderResolution(issue.resolution),
-    resolutiondate: () => (issue.resolution ? jiraTime(issue.updated) : null),
+    // The Resolved field: when the issue was given its resolution (store.updateIssueFields), not its last update.
+    resolutiondate: () => (issue.resolution && issue.resolutionDate ? jiraTime(issue.resolutionDate) : null),
     created: () => jiraTime(issue.created),
     updated: () => jiraTime(issue.updated),
     reporter: () => renderUser(store, issue.reporter),
