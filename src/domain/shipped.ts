@@ -66,6 +66,17 @@ export interface ShippedReadCursor {
   startedAt: string;
 }
 
+/**
+ * A check of every ledger record against Jira (deleted, moved, no longer delivered) that goes on over upkeeps: it
+ * lists the records in storage key order.
+ */
+export interface ShippedLedgerCheck {
+  /** The storage list's position after the last record checked; null: none checked yet. */
+  after: string | null;
+  /** When it began (ISO). */
+  startedAt: string;
+}
+
 /** The summary the scan keeps, one stored value a project: what a page load reads instead of a search. */
 export interface ShippedSummary {
   version: 1;
@@ -90,6 +101,8 @@ export interface ShippedSummary {
   reopenRead?: ShippedReadCursor | null;
   /** When the last finished read of reopened items began: the next one goes back to a day before it. */
   reopenSince?: string | null;
+  /** The check of the ledger against Jira under way (src/scan/shipped.ts); null or absent: none. */
+  ledgerCheck?: ShippedLedgerCheck | null;
   updatedAt: string | null;
   /**
    * The items in the ledger that were under a security level when read: how many, and the keys of up to

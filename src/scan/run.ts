@@ -663,13 +663,23 @@ async function keepDeliveryRecords(
         sprint: run.sprintField ?? DEFAULT_SPRINT_FIELD,
         storyPoints: run.storyPointsField ?? DEFAULT_STORY_POINTS_FIELD,
       },
-      { deadline, ...(tracking ? { reading: tracking.reading } : {}) },
+      {
+        deadline,
+        // A full run (the weekly reconciliation, a Scan now) checks the whole ledger against Jira too.
+        checkLedger: (run.mode ?? 'full') === 'full',
+        ...(tracking ? { reading: tracking.reading } : {}),
+      },
     ),
   );
   if (shipped?.cutShort)
     note(
       'The scan ran out of time while bringing shipped versus moved up to date: the next scan goes on from ' +
         'where this one stopped.',
+    );
+  else if (shipped?.paced)
+    note(
+      "Shipped versus moved's check against Jira stopped to keep within the scan's share of Jira's hourly " +
+        'points: the next scan goes on from where this one stopped.',
     );
 }
 

@@ -13,6 +13,10 @@
  * A record equal to the stored one writes nothing, and records change with the summary in one transaction,
  * so a duplicated event, a retried step or an overlapping read counts an item once.
  *
+ * Neither read finds an item deleted, or moved to another project (it no longer matches `project = KEY`; Jira
+ * answers it under its new key). So a full run (the weekly reconciliation, a Scan now) begins a check of the whole
+ * ledger against Jira, which later upkeeps go on with until it has read every record (see checkLedger).
+ *
  * How a read is bounded (both Jira reads alike):
  * - "Since" is an absolute JQL date, `updated >= "yyyy-MM-dd HH:mm"`: minutes, read by Jira in the searching
  *   account's time zone (the app's account: the site's default user time zone), which the app is not told and
@@ -30,14 +34,17 @@
  *   one stopped at its cap, so the next upkeep goes on after its last id; the verdicts are compared again by the
  *   next upkeep. Its read position is written before it answers, whatever stopped it.
  */
-import { closedWithoutDelivery, resolvedOn } from '../domain/delivery';
+import { closedWithoutDelivery, isDelivered, resolvedOn } from '../domain/delivery';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
 import {
   SHIPPED_VERDICTS,
   type ShippedItem,
+  type ShippedLedgerCheck,
   type ShippedReadCursor,
+  type ShippedSummary,
   type ShippedVerdict,
 } from '../domain/shipped';
+import type { Settings } from '../domain/settings';
 import { JiraClient } from '../jira/client';
 import { sprintsOf, storyPointsOf } from '../jira/fields';
 import { jqlString } from '../jira/jql';
@@ -46,12 +53,14 @@ import { loadSettings } from '../storage/settings';
 import {
   commitShippedChanges,
   emptyShippedSummary,
+  listShippedItems,
   loadShippedItems,
   loadShippedSummary,
   type ShippedChange,
 } from '../storage/shipped';
 import { listTrackedBets, type DeliveryReading } from './bets';
 import { UpkeepDeadline } from './budget';
+import { quotaWaitMs } from './pacing';
 
 /** Items one run reads at most (delivered and reopened each); a larger backlog catches up over the next runs. */
 export const MAX_SHIPPED_PER_RUN = 2_000;
@@ -67,8 +76,15 @@ export interface ShippedUpkeep {
   reopenedRead: number;
   changed: number;
   catchingUp: boolean;
-  /** The deadline came first: a read or the verdicts were left for the next upkeep. */
+  /** The deadline came first: a read, the verdicts or the ledger's check were left for the next upkeep. */
   cutShort: boolean;
+  /** Ledger records this upkeep checked against Jira, and of those, the ones it took out of the ledger. */
+  checked: number;
+  dropped: number;
+  /** The check of the ledger is not over: the next upkeep goes on with it. */
+  checkGoesOn: boolean;
+  /** The check stopped to keep within the scan's share of Jira's hourly points. */
+  paced: boolean;
 }
 
 function jqlMinute(iso: string): string {
@@ -125,7 +141,13 @@ export async function keepShippedSummary(
   now: Date,
   jira: JiraClient,
   fields: { sprint: string; storyPoints: string },
-  options: { maxPerRun?: number; reading?: DeliveryReading; deadline?: UpkeepDeadline } = {},
+  options: {
+    maxPerRun?: number;
+    reading?: DeliveryReading;
+    deadline?: UpkeepDeadline;
+    /** Begin a check of the whole ledger against Jira, unless one is under way (a full run's upkeep). */
+    checkLedger?: boolean;
+  } = {},
 ): Promise<ShippedUpkeep> {
   const maxPerRun = options.maxPerRun ?? MAX_SHIPPED_PER_RUN;
   const deadline = options.deadline ?? new UpkeepDeadline();
@@ -158,6 +180,10 @@ export async function keepShippedSummary(
     changed: 0,
     catchingUp: false,
     cutShort: false,
+    checked: 0,
+    dropped: 0,
+    checkGoesOn: false,
+    paced: false,
   };
 
   // Delivered (or closed otherwise) since the last upkeep.
@@ -298,5 +324,139 @@ export async function keepShippedSummary(
     reopenCursor: reopenRead ? reopenRead.startedAt : null,
     reopenSince: reopenedSince,
   });
+
+  // The ledger against Jira: one check under way goes on; a full run begins one, unless this upkeep read the whole
+  // history just now (a first read, or one still catching up: every record it holds was read from Jira lately).
+  const check =
+    summary.ledgerCheck ??
+    (options.checkLedger && summary.items > 0 && delivered.from !== null
+      ? { after: null, startedAt: at }
+      : null);
+  if (check)
+    await checkLedger(projectKey, summary, check, {
+      jira,
+      settings,
+      at,
+      nowMs: now.getTime(),
+      maxPerRun,
+      deadline,
+      upkeep,
+    });
   return upkeep;
+}
+
+/** What one bulk read of the ledger's check costs at most in Jira points (the call, and 1 per issue answered). */
+const CHECK_PAGE_POINTS = 1 + PAGE;
+
+/**
+ * Checks the ledger's records against Jira, a page of 100 at a time in storage key order, from where the check
+ * stands (`check`), and takes out of the ledger each one Jira no longer answers as an item of this project that is
+ * delivered, under the key it was recorded with:
+ * - deleted;
+ * - moved to another project: Jira answers it under its new key, and the new project's upkeep reads it there (a move
+ *   changes its `updated`), so it is counted once, where it is now;
+ * - reopened, or closed without delivery, which the reads of changes missed.
+ * Jira's bulk read answers nothing, too, for an issue under a security level that leaves the app out (the level
+ * does not list the app's project role or account): to the app it is the same as a deleted one, and it is taken
+ * out like one. It is not counted then, the same as an item delivered under such a level was never counted; should
+ * the app read it again later as delivered (its level changed, which moves its `updated`), the read of deliveries
+ * puts it back. An issue the app reads under a level stays. An issue Jira names in `issueErrors` (it could not
+ * return it this time) fails the page's read (JiraClient.bulkFetchIssues): nothing is taken for missing.
+ *
+ * Each page's removals are written as the reads of changes write theirs: each record re-read from storage right
+ * before, so one already taken out (a duplicated delivery, a retried step) changes nothing, and the records with
+ * the summary, and with where the check stands, in one transaction. A page is begun only while the upkeep's
+ * deadline, its cap of records (`maxPerRun`) and the scan's share of the hour's Jira points allow; where it
+ * stopped, or failed (a refused read or write is thrown after that), is written before it answers, and the next
+ * upkeep goes on from there. A page whose removals were not written is checked again.
+ */
+async function checkLedger(
+  projectKey: string,
+  summary: ShippedSummary,
+  check: ShippedLedgerCheck,
+  context: {
+    jira: JiraClient;
+    settings: Settings;
+    at: string;
+    nowMs: number;
+    maxPerRun: number;
+    deadline: UpkeepDeadline;
+    upkeep: ShippedUpkeep;
+  },
+): Promise<void> {
+  const { jira, settings, at, upkeep } = context;
+  let position = check.after;
+  let over = false;
+  let checked = 0;
+  const standing = (): ShippedLedgerCheck | null => (over ? null : { ...check, after: position });
+  try {
+    while (checked < context.maxPerRun) {
+      if (quotaWaitMs(jira.meter.quota, settings.scan.quotaShare, CHECK_PAGE_POINTS, context.nowMs) > 0) {
+        upkeep.paced = true;
+        break;
+      }
+      const done = context.deadline.begin();
+      if (!done) {
+        upkeep.cutShort = true;
+        break;
+      }
+      const page = await listShippedItems(projectKey, PAGE, position);
+      const asked = page.items.map((item) => item.issueKey);
+      const found = await jira.bulkFetchIssues(asked, { fields: ['project', 'status', 'resolution'] });
+      const here = new Set(
+        found
+          .filter(
+            (issue) =>
+              issue.fields.project?.key === projectKey &&
+              isDelivered(
+                issue.fields.status?.statusCategory?.key ?? '',
+                issue.fields.resolution?.name ?? null,
+                settings.kill.resolutionName,
+              ),
+          )
+          .map((issue) => issue.key.toUpperCase()),
+      );
+      const gone = asked.filter((key) => !here.has(key.toUpperCase()));
+      // As stored now, not as listed: what another write left since is what leaves the summary.
+      const stored =
+        gone.length > 0 ? await loadShippedItems(projectKey, gone) : new Map<string, ShippedItem>();
+      const changes: ShippedChange[] = [...stored.values()].map((old) => ({
+        issueKey: old.issueKey,
+        before: old,
+        after: null,
+      }));
+      const next = page.next;
+      const nextStanding: ShippedLedgerCheck | null = next === null ? null : { ...check, after: next };
+      if (changes.length > 0)
+        upkeep.dropped += await commitShippedChanges(projectKey, summary, changes, {
+          at,
+          ledgerCheck: nextStanding,
+        });
+      position = next;
+      over = next === null;
+      checked += asked.length;
+      upkeep.checked += asked.length;
+      done();
+      if (over) break;
+    }
+  } catch (e) {
+    // Where the check got to is kept, so the next upkeep goes on from there: written over the summary as stored,
+    // since a write answered with an error may have been made (then `summary` is behind it). Failing to keep it
+    // costs only a second check of those pages.
+    await keepCheckPosition(projectKey, standing(), at).catch(() => {});
+    upkeep.checkGoesOn = true;
+    throw e;
+  }
+  await commitShippedChanges(projectKey, summary, [], { at, ledgerCheck: standing() });
+  upkeep.checkGoesOn = !over;
+}
+
+/** Writes where the ledger's check stands onto the summary as stored now. */
+async function keepCheckPosition(
+  projectKey: string,
+  ledgerCheck: ShippedLedgerCheck | null,
+  at: string,
+): Promise<void> {
+  const stored = await loadShippedSummary(projectKey);
+  if (stored) await commitShippedChanges(projectKey, stored, [], { at, ledgerCheck });
 }

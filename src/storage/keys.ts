@@ -216,6 +216,7 @@ export const keys = {
     key('ingest-rate', segment(tokenId, 'tokenId'), String(window), String(n)),
   betPrefix: (p: string) => key('bet', checkProjectKey(p)) + ':',
   bet: (p: string, issueKey: string) => key('bet', checkProjectKey(p), segment(issueKey, 'issueKey')),
+  shippedItemPrefix: (p: string) => key('shipped', checkProjectKey(p)) + ':',
   shippedItem: (p: string, issueKey: string) =>
     key('shipped', checkProjectKey(p), segment(issueKey, 'issueKey')),
   shippedSummary: (p: string) => key('shipped-summary', checkProjectKey(p)),

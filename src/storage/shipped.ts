@@ -12,8 +12,9 @@ import {
   type ShippedItem,
   type ShippedSummary,
 } from '../domain/shipped';
+import { ValidationError } from '../errors';
 import { keys } from './keys';
-import { checkValueSize, KVS_BATCH_ITEMS } from './kv';
+import { checkValueSize, KVS_BATCH_ITEMS, listPage } from './kv';
 
 /** Forge KVS takes at most 25 operations a transaction (and 25 keys a batch get): 24 records and the summary. */
 const RECORDS_PER_TRANSACTION = 24;
@@ -40,13 +41,43 @@ export async function loadShippedItems(
   return found;
 }
 
+/**
+ * Up to `limit` of the ledger's records, in storage key order, from `after` (a position this answered before; null:
+ * the first). `next` is where the next page begins, null once none is left. A position storage no longer takes
+ * (a list position does not last for ever) starts again from the first record: `restarted`.
+ */
+export async function listShippedItems(
+  projectKey: string,
+  limit: number,
+  after: string | null,
+): Promise<{ items: ShippedItem[]; next: string | null; restarted: boolean }> {
+  const prefix = keys.shippedItemPrefix(projectKey);
+  let restarted = false;
+  let page;
+  try {
+    page = await listPage<ShippedItem>(prefix, limit, after);
+  } catch (e) {
+    if (!(after !== null && e instanceof ValidationError)) throw e;
+    restarted = true;
+    page = await listPage<ShippedItem>(prefix, limit, null);
+  }
+  return {
+    items: page.items.flatMap((i) => (i.value && typeof i.value.issueKey === 'string' ? [i.value] : [])),
+    next: page.cursor,
+    restarted,
+  };
+}
+
 export interface ShippedChange {
   issueKey: string;
   before: ShippedItem | null;
   after: ShippedItem | null;
 }
 
-/** Where the upkeep's reads stand (src/scan/shipped.ts): what `extra` may move, and its value when absent. */
+/**
+ * Where the upkeep's reads and its check of the ledger stand (src/scan/shipped.ts): what `extra` may move, and its
+ * value when absent.
+ */
 const READ_POSITION = {
   watermark: null,
   catchingUp: false,
@@ -54,6 +85,7 @@ const READ_POSITION = {
   deliveredRead: null,
   reopenRead: null,
   reopenSince: null,
+  ledgerCheck: null,
 } satisfies Partial<ShippedSummary>;
 type ReadPosition = Pick<ShippedSummary, keyof typeof READ_POSITION>;
 const READ_POSITION_KEYS = Object.keys(READ_POSITION) as Array<keyof ReadPosition>;

@@ -10,7 +10,7 @@ import type { Answer } from '../../src/contract/answer';
 import type { ConfirmVerdictData } from '../../src/contract/project-page';
 import type { GadgetProjectsData, GadgetViewData, ShippedMovedData } from '../../src/contract/shipped';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import type { ShippedSummary } from '../../src/domain/shipped';
+import type { ShippedItem, ShippedSummary } from '../../src/domain/shipped';
 import { keys } from '../../src/storage/keys';
 
 const P = 'SHIP';
@@ -70,8 +70,8 @@ function delivered(
 }
 
 /** A live run, as an admin's Scan now starts it (a second scheduled firing within 30 minutes starts none). */
-async function scan(): Promise<void> {
-  ok(await app.invoke(PAGE, 'scanNow', { dryRun: false }, { user: 'admin', projectKey: P }));
+async function scan(projectKey = P): Promise<void> {
+  ok(await app.invoke(PAGE, 'scanNow', { dryRun: false }, { user: 'admin', projectKey }));
   app.registerConsumers();
   await app.queue.runDue({ until: 'idle', advanceClock: true });
 }
@@ -201,6 +201,238 @@ describe('the shipped summary the scan keeps', () => {
       decidedShare: 1,
     });
     expect(data.view.totals.hitRate).toBe(0.5);
+  });
+});
+
+// Neither of the upkeep's reads (Done items of the project changed since, items not Done changed since) finds an
+// item deleted or moved to another project after delivery: a full run (here: Scan now) checks the whole ledger
+// against Jira, a bulk read of 100 records at a time.
+describe('items deleted or moved after delivery', () => {
+  /** The ledger's records of `project`, and its summary: the summary must count exactly the records. */
+  function ledger(project = P): { keys: string[]; summary: ShippedSummary } {
+    const prefix = `shipped:${project}:`;
+    const records = app.kvs
+      .dump()
+      .filter((e) => e.key.startsWith(prefix))
+      .map((e) => e.value as ShippedItem);
+    const summary = kv(keys.shippedSummary(project)) as ShippedSummary;
+    expect(summary.items).toBe(records.length);
+    expect(Object.values(summary.months).reduce((n, m) => n + m.items, 0)).toBe(records.length);
+    return { keys: records.map((r) => r.issueKey).sort(), summary };
+  }
+  /** A project where the app is in use (the scan runs there), that the demo roles may browse. */
+  function project(key: string): void {
+    app.jira.store.createProject({ key, name: key });
+    app.grantDemoRoles(key);
+    const inUse = app.jira.store.createIssue({ projectKey: key, summary: 'Open work' });
+    app.jira.store.setIssueProperty(inUse.key, ISSUE_PROPERTY_KEY, { version: 1, hasHypothesis: 'false' });
+  }
+  /** The app's bulk reads of issues from `mark` on. */
+  const appBulkReads = (mark: number) =>
+    app.jira.calls
+      .slice(mark)
+      .filter((c) => c.actor.type === 'app' && c.path.startsWith('/rest/api/3/issue/bulkfetch')).length;
+  /** Delivered items' keys in the order the ledger's check reads their records: storage key order. */
+  const inCheckOrder = (issueKeys: string[]) =>
+    [...issueKeys].sort((a, b) => (keys.shippedItem(P, a) < keys.shippedItem(P, b) ? -1 : 1));
+
+  it('takes a deleted item out of the figures and the hit rate, once under duplicated events', async () => {
+    const gone = delivered('Card payments on mobile', monthsAgo(2), { points: 5, bet: true });
+    const stays = delivered('Bigger buttons', monthsAgo(2), { points: 3 });
+    await scan();
+    ok<ConfirmVerdictData>(
+      await app.invoke(
+        PAGE,
+        'confirmVerdict',
+        {
+          issueKey: gone,
+          idempotencyKey: 'verdict-gone-0001',
+          result: { verdict: 'validated', evidence: 'Read from the weekly series.' },
+        },
+        { user: 'member', projectKey: P },
+      ),
+    );
+    await scan();
+    expect((await view()).view.totals).toMatchObject({ items: 2, points: 8, withBet: 1, hitRate: 1 });
+
+    app.jira.store.deleteIssue(gone);
+    app.queue.injectDelivery({ duplicates: 20, overlapDuplicates: true });
+    await scan();
+    const data = await view();
+    expect(data.view.totals).toMatchObject({ items: 1, points: 3, withBet: 0, hitRate: null });
+    expect(month(data, monthOf(monthsAgo(2)))).toMatchObject({ items: 1, points: 3, withBet: 0 });
+    expect(ledger().keys).toEqual([stays]);
+    expect(ledger().summary.ledgerCheck).toBeNull();
+    // Scanned again: nothing more leaves.
+    await scan();
+    expect((await view()).view).toEqual(data.view);
+  });
+
+  it('counts a moved item once, where it is now, on the page and in a gadget showing both projects', async () => {
+    const NEW = 'NEWP';
+    project(NEW);
+    const moved = delivered('Card payments on mobile', monthsAgo(1), { points: 5 });
+    delivered('Bigger buttons', monthsAgo(1), { points: 3 });
+    await scan();
+    await scan(NEW);
+    const movedTo = app.jira.store.moveIssue(moved, NEW);
+    await scan();
+    await scan(NEW);
+
+    expect((await view()).view.totals).toMatchObject({ items: 1, points: 3 });
+    expect(ledger().keys).not.toContain(moved);
+    expect(ledger(NEW).keys).toEqual([movedTo]);
+    const gadget = ok<GadgetViewData>(
+      await app.invoke(GADGET, 'gadgetView', { projectKeys: [P, NEW], months: 6 }, { user: 'admin' }),
+    );
+    expect(gadget.projects.map((p) => [p.projectKey, p.view.totals.items, p.view.totals.points])).toEqual([
+      [P, 1, 3],
+      [NEW, 1, 5],
+    ]);
+  });
+
+  // Jira answers the app nothing for a deleted issue, and nothing for one under a level that leaves the app out:
+  // the app cannot tell the two apart, and counts neither (an item delivered under such a level is never counted
+  // either). An issue the app reads under a level stays.
+  it('keeps an item the app reads under a level; one a level keeps from the app leaves until it reads it again', async () => {
+    const shared = delivered('Shoppers pay by card', monthsAgo(1), { points: 3 });
+    const secret = delivered('Layoffs plan for the Berlin office', monthsAgo(1), { points: 5 });
+    delivered('Bigger buttons', monthsAgo(1), { points: 1 });
+    await scan();
+    app.jira.store.createSecurityLevel({
+      name: 'Team and apps',
+      accountIds: [app.accountIdOf('admin')],
+      projectRoles: ['atlassian-addons-project-access'],
+    });
+    app.jira.store.createSecurityLevel({ name: 'Board only', accountIds: [app.accountIdOf('admin')] });
+    app.jira.store.setIssueSecurityLevel(shared, 'Team and apps');
+    app.jira.store.setIssueSecurityLevel(secret, 'Board only');
+    await scan();
+    expect(ledger().keys).toContain(shared);
+    expect(ledger().keys).not.toContain(secret);
+    expect((await view('admin')).view.totals).toMatchObject({ items: 2, points: 4 });
+
+    // The level lifted (a change of the issue, which moves its `updated`): the next read of deliveries takes it in.
+    app.jira.store.setIssueSecurityLevel(secret, null);
+    app.jira.store.updateIssueFields(app.jira.store.getIssue(secret)!.id, {
+      updated: new Date().toISOString(),
+    });
+    await scan();
+    expect((await view('admin')).view.totals).toMatchObject({ items: 3, points: 9 });
+  });
+
+  it('keeps its place when a bulk read fails midway: nothing is lost, and the next scan goes on from there', async () => {
+    const all = inCheckOrder(Array.from({ length: 150 }, (_, i) => delivered(`Item ${i}`, monthsAgo(1))));
+    const [firstPage, secondPage] = [all.slice(0, 100), all.slice(100)];
+    await scan();
+    expect(ledger().keys).toHaveLength(150);
+    const goneFirst = firstPage[7]!;
+    const goneSecond = secondPage[7]!;
+    app.jira.store.deleteIssue(goneFirst);
+    app.jira.store.deleteIssue(goneSecond);
+
+    // Jira fails every bulk read of the second page of records (each try of the scan's step).
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      match: { pathIncludes: '/issue/bulkfetch', bodyIncludes: `"${secondPage[0]}"` },
+    });
+    await scan();
+    app.jira.faults.clear();
+    expect(warn.mock.calls.flat().join(' ')).toMatch(/shipped summary of SHIP failed/);
+    warn.mockRestore();
+    // The first page's removal is written, with where the check stands; the second page's items all stay.
+    let after = ledger();
+    expect(after.keys).toHaveLength(149);
+    expect(after.keys).not.toContain(goneFirst);
+    expect(after.keys).toEqual(expect.arrayContaining(secondPage));
+    expect(after.summary.ledgerCheck).toMatchObject({ after: expect.any(String) });
+
+    // The next scan reads only the page it stopped at, and ends the check.
+    const mark = app.jira.calls.length;
+    await scan();
+    expect(appBulkReads(mark)).toBe(1);
+    after = ledger();
+    expect(after.keys).toHaveLength(148);
+    expect(after.keys).not.toContain(goneSecond);
+    expect(after.summary.ledgerCheck).toBeNull();
+    expect((await view()).view.totals.items).toBe(148);
+  });
+
+  it('goes on after a rate limit midway, in the same run, and counts each removal once', async () => {
+    const all = inCheckOrder(Array.from({ length: 150 }, (_, i) => delivered(`Item ${i}`, monthsAgo(1))));
+    await scan();
+    const gone = [all[3]!, all[120]!];
+    for (const key of gone) app.jira.store.deleteIssue(key);
+    app.jira.faults.inject({
+      kind: 'rate-limit',
+      retryAfterSeconds: 5,
+      times: 1,
+      match: { pathIncludes: '/issue/bulkfetch', bodyIncludes: `"${all[100]}"` },
+    });
+    await scan();
+    expect(app.jira.faults.list()).toEqual([]);
+    const after = ledger();
+    expect(after.keys).toHaveLength(148);
+    expect(after.keys).not.toEqual(expect.arrayContaining([gone[0]]));
+    expect(after.keys).not.toEqual(expect.arrayContaining([gone[1]]));
+    expect(after.summary.ledgerCheck).toBeNull();
+  });
+
+  // Jira names in `issueErrors` an issue it could not return this time: that is not a deleted issue.
+  it('takes nothing for missing that Jira could not return this time', async () => {
+    const kept = delivered('Card payments on mobile', monthsAgo(1), { points: 5 });
+    const gone = delivered('Bigger buttons', monthsAgo(1), { points: 3 });
+    await scan();
+    app.jira.store.deleteIssue(gone);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    app.jira.faults.inject({
+      kind: 'issue-errors',
+      issueIds: [app.jira.store.getIssue(kept)!.id],
+      actor: 'app',
+    });
+    await scan();
+    app.jira.faults.clear();
+    warn.mockRestore();
+    expect(ledger().keys).toContain(kept);
+    await scan();
+    expect(ledger().keys).toEqual([kept]);
+    expect((await view()).view.totals).toMatchObject({ items: 1, points: 5 });
+  });
+
+  // Forge's KVS may answer an error for a write it made: the summary must go on counting what the records hold.
+  it.each([
+    ['an error', false],
+    ['stored, then an error', true],
+  ] as const)('counts a removal once when its storage write answers %s', async (_, lands) => {
+    const gone = delivered('Card payments on mobile', monthsAgo(1), { points: 5 });
+    const stays = delivered('Bigger buttons', monthsAgo(1), { points: 3 });
+    await scan();
+    app.jira.store.deleteIssue(gone);
+    const answer = app.kvs.handle.bind(app.kvs);
+    let failed = 0;
+    jest.spyOn(app.kvs, 'handle').mockImplementation(async (path, init) => {
+      const body = typeof init?.body === 'string' ? init.body : '';
+      if (failed > 0 || path !== '/api/v1/transaction' || !body.includes(`"${keys.shippedItem(P, gone)}"`))
+        return answer(path, init);
+      failed++;
+      if (lands) await answer(path, init);
+      return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage timed out' }), {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+      });
+    });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    await scan();
+    expect(warn.mock.calls.flat().join(' ')).toMatch(/shipped summary of SHIP failed/);
+    jest.restoreAllMocks();
+    expect(failed).toBe(1);
+    expect(ledger().keys).toEqual(lands ? [stays] : [gone, stays].sort());
+    await scan();
+    expect(ledger().keys).toEqual([stays]);
+    expect(ledger().summary.ledgerCheck).toBeNull();
+    expect((await view()).view.totals).toMatchObject({ items: 1, points: 3 });
   });
 });
 
