@@ -29,15 +29,21 @@ const scan = () => scanThroughPage(app);
 const queued = async () => (await call<ZombieQueueData>('zombieQueue', {})).items.map((i) => i.key);
 const lensOf = (key: string) => readLens(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));
 
-it('does not send a kept idle item back at the next scan, and sends it back once it is idle again', async () => {
-  const ago = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
-  const key = app.jira.store.createIssue({
+/** A story nobody touched for 200 days: the scan sends it to kill review as idle. */
+const anIdleStory = () => {
+  const longAgo = new Date(Date.now() - 200 * DAY_MS).toISOString();
+  return app.jira.store.createIssue({
     projectKey: P,
     type: 'Story',
     summary: 'Shoppers abandon carts because shipping costs surprise them',
-    created: ago(200),
-    updated: ago(200),
+    created: longAgo,
+    updated: longAgo,
   }).key;
+};
+
+it('does not send a kept idle item back at the next scan, and sends it back once it is idle again', async () => {
+  const ago = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
+  const key = anIdleStory();
   await scan();
   expect(await queued()).toEqual([key]);
   expect(lensOf(key).flag?.rules.map((r) => r.rule)).toContain('idle');
@@ -74,13 +80,7 @@ it('does not send a kept idle item back at the next scan, and sends it back once
 });
 
 it('refuses a Keep whose new kill date has already passed, and keeps the item in the queue', async () => {
-  const key = app.jira.store.createIssue({
-    projectKey: P,
-    type: 'Story',
-    summary: 'Shoppers abandon carts because shipping costs surprise them',
-    created: new Date(Date.now() - 200 * DAY_MS).toISOString(),
-    updated: new Date(Date.now() - 200 * DAY_MS).toISOString(),
-  }).key;
+  const key = anIdleStory();
   await scan();
   const answer = await callPage<DecideData>(
     app,
@@ -103,15 +103,8 @@ it('refuses a Keep whose new kill date has already passed, and keeps the item in
 });
 
 it("sends the item back when a kill date set at the Keep passes, though it is the UTC day before the Keep's", async () => {
-  const ago = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
   const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const key = app.jira.store.createIssue({
-    projectKey: P,
-    type: 'Story',
-    summary: 'Shoppers abandon carts because shipping costs surprise them',
-    created: ago(200),
-    updated: ago(200),
-  }).key;
+  const key = anIdleStory();
   await scan();
   // West of UTC in the evening, the person's today is UTC's yesterday: a kill date the Keep accepts.
   const personToday = utcDay(Date.now() - DAY_MS);
