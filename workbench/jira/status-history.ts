@@ -6,6 +6,7 @@
  * with the category of the issues in it, else the one the store gives a new issue in it (store.ts
  * `defaultCategory`: To Do, Open and Backlog are new, Done, Closed and Resolved done, any other in progress).
  */
+import type { Statement } from 'better-sqlite3';
 import { defaultCategory, type JiraStore } from './store';
 import type { ChangelogItemInput, IssueStatusCategory, StoredIssue } from './types';
 
@@ -13,11 +14,17 @@ import type { ChangelogItemInput, IssueStatusCategory, StoredIssue } from './typ
 const named = (item: ChangelogItemInput, key: 'fromString' | 'toString'): string | null =>
   Object.hasOwn(item, key) && typeof item[key] === 'string' ? item[key] : null;
 
+/** Each store's statement for a status's category: prepared once, as a search renders it for every issue. */
+const categoryByName = new WeakMap<JiraStore, Statement>();
+
 /** The category of the status of this name, as the emulator's issues hold it. */
 export function statusCategoryOfName(store: JiraStore, name: string): IssueStatusCategory {
-  const row = store.db
-    .prepare('SELECT status_category FROM jira_issues WHERE status_name = ? LIMIT 1')
-    .get(name) as { status_category: IssueStatusCategory } | undefined;
+  let statement = categoryByName.get(store);
+  if (!statement) {
+    statement = store.db.prepare('SELECT status_category FROM jira_issues WHERE status_name = ? LIMIT 1');
+    categoryByName.set(store, statement);
+  }
+  const row = statement.get(name) as { status_category: IssueStatusCategory } | undefined;
   return row?.status_category ?? defaultCategory(name);
 }
 

@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS jira_issues (
   story_points REAL, priority TEXT, security_level_id INTEGER, resolution_date TEXT
 );
 CREATE INDEX IF NOT EXISTS jira_issues_project ON jira_issues (project_id, id);
+-- A status's category by its name (status-history.ts): asked for each issue a search renders.
+CREATE INDEX IF NOT EXISTS jira_issues_status ON jira_issues (status_name);
 -- Keys an issue had before it was moved to another project: Jira Cloud keeps answering to them.
 CREATE TABLE IF NOT EXISTS jira_issue_old_keys (old_key TEXT PRIMARY KEY, issue_id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS jira_comments (
