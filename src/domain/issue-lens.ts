@@ -372,11 +372,61 @@ export function resultStamp(
     : { resultBy: current.updatedBy, resultAt: current.updatedAt };
 }
 
-/** Who set the lens's result and when, as stamped, or its last save's for a lens stored before the stamp. */
-export function resultSetter(lens: IssueLens): { by: string | null; at: string | null } {
-  return lens.resultAt
-    ? { by: lens.resultBy ?? null, at: lens.resultAt }
-    : { by: lens.updatedBy, at: lens.updatedAt };
+/**
+ * Who set an issue's result through the app, when, and to what, as the app keeps it in its own storage
+ * (src/storage/result-stamps.ts). The lens's `resultBy` cannot say it: anyone who may edit the issue can write the
+ * property through Jira's REST API, naming whoever they like.
+ */
+export interface ResultStamp {
+  by: string;
+  at: string;
+  verdict: string;
+  evidence: string;
+  /** The measured value recorded with the result, when there was one. */
+  measuredValue?: number;
+}
+
+/** The stamp of `result` set by `who`: what a writer stores before the lens write that sets it. */
+export function resultStampOf(
+  result: NonNullable<IssueLens['result']>,
+  who: { accountId: string; at: string },
+): ResultStamp {
+  return {
+    by: who.accountId,
+    at: who.at,
+    verdict: result.verdict,
+    evidence: result.evidence,
+    ...(result.measuredValue !== undefined ? { measuredValue: result.measuredValue } : {}),
+  };
+}
+
+/** Whether a write of result `next` over `current` sets, changes or takes it away: its stamp is then written. */
+export function resultChanged(current: IssueLens['result'], next: IssueLens['result']): boolean {
+  return JSON.stringify(next) !== JSON.stringify(current);
+}
+
+/**
+ * Who set the lens's result and when. Only the app's stamp names a person, and only while it holds the very result
+ * the lens holds (verdict, evidence and measured value): a stamp whose lens write failed or never landed, a result
+ * written outside the app, and one recorded before the app kept stamps name no one (null), at the time the lens
+ * gives.
+ */
+export function resultSetter(
+  lens: IssueLens,
+  stamp: ResultStamp | null | undefined,
+): { by: string | null; at: string | null } {
+  const result = lens.result;
+  if (
+    result &&
+    stamp &&
+    typeof stamp.by === 'string' &&
+    typeof stamp.at === 'string' &&
+    stamp.verdict === result.verdict &&
+    stamp.evidence === result.evidence &&
+    (stamp.measuredValue ?? null) === (result.measuredValue ?? null)
+  )
+    return { by: stamp.by, at: stamp.at };
+  return { by: null, at: lens.resultAt || lens.updatedAt };
 }
 
 /** The PO's draft applied to a stored lens, with the indexed values recomputed. */

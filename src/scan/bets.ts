@@ -22,6 +22,7 @@ import {
   resultSetter,
   type BetStatus,
   type IssueLens,
+  type ResultStamp,
 } from '../domain/issue-lens';
 import type { ExpectedOutcome, Measurement } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
@@ -34,6 +35,7 @@ import { listAll } from '../storage/kv';
 import { withLensClaim, writeHolding } from '../storage/lens-claim';
 import { listMetricSeries, normaliseMetric, type MetricSeries } from '../storage/metric-series';
 import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
+import { loadResultStamps } from '../storage/result-stamps';
 import { loadSettings } from '../storage/settings';
 import { utcDay } from '../domain/dates';
 import { UpkeepDeadline } from './budget';
@@ -73,19 +75,29 @@ export interface TrackedBet {
 
 type Recording = Pick<TrackedBet, 'recordedBy' | 'recordedAt' | 'recordedIn'>;
 
+/** Whether the record before stands for who recorded the lens's verdict (recordedOf): the same verdict, dated. */
+function keepsRecording(lens: IssueLens, before: TrackedBet | undefined): boolean {
+  return !!lens.result && before?.result?.verdict === lens.result.verdict && !!before.recordedAt;
+}
+
 /**
  * Who recorded a bet's verdict, when and where: kept from the scan before while the verdict is the same, else who
- * set the lens's result, in the issue panel (the results review writes its own when it confirms one).
+ * set the lens's result, in the issue panel, as the app's stamp of it says (`stamp`; none, or one of another result:
+ * no one named, see resultSetter). The results review writes its own when it confirms one.
  */
-function recordedOf(lens: IssueLens, before: TrackedBet | undefined): Recording {
+function recordedOf(
+  lens: IssueLens,
+  before: TrackedBet | undefined,
+  stamp: ResultStamp | undefined,
+): Recording {
   if (!lens.result) return {};
-  if (before?.result?.verdict === lens.result.verdict && before.recordedAt)
+  if (before && keepsRecording(lens, before))
     return {
       recordedBy: before.recordedBy ?? null,
       recordedAt: before.recordedAt,
       recordedIn: before.recordedIn ?? 'issue-panel',
     };
-  const setter = resultSetter(lens);
+  const setter = resultSetter(lens, stamp);
   return { recordedBy: setter.by, recordedAt: setter.at, recordedIn: 'issue-panel' };
 }
 
@@ -222,6 +234,8 @@ export async function trackDeliveredBets(
   const seen = new Set<string>();
   // Read, but closed without delivery: a bet tracked before (delivered, reopened, then closed so) is one no more.
   const closedUndelivered = new Set<string>();
+  // Who set a result, as the app stamped it (by issue id): read for the lenses whose verdict the records do not hold.
+  let stamps = new Map<string, ResultStamp>();
   const track = async (issue: JiraIssue): Promise<void> => {
     // Closed without delivery (Won't Do, the kill resolution, Duplicate…): no bet to check.
     if (closedWithoutDelivery(issue.fields.resolution?.name, settings.kill.resolutionName)) {
@@ -265,7 +279,7 @@ export async function trackDeliveredBets(
       series: series ? { kind: series.kind, name: series.name } : null,
       proposal,
       result: lens.result ? { verdict: lens.result.verdict, evidence: lens.result.evidence } : null,
-      ...recordedOf(lens, before),
+      ...recordedOf(lens, before, stamps.get(issue.id)),
       firstSeenAt: before?.firstSeenAt ?? now.toISOString(),
       checkedAt: now.toISOString(),
     };
@@ -323,6 +337,14 @@ export async function trackDeliveredBets(
   const queue = chosen
     .map((issue, order) => ({ issue, order, checkedAt: lastChecked(issue) }))
     .sort((a, b) => (a.checkedAt === b.checkedAt ? a.order - b.order : a.checkedAt < b.checkedAt ? -1 : 1));
+  stamps = await loadResultStamps(
+    queue
+      .filter(({ issue }) => {
+        const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
+        return lens.result && !keepsRecording(lens, byKey.get(issue.key));
+      })
+      .map(({ issue }) => issue.id),
+  );
   for (const [index, { issue }] of queue.entries()) {
     const done = deadline.begin();
     if (!done) {

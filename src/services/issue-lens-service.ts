@@ -39,6 +39,8 @@ import {
   hasHypothesis,
   keepingUnread,
   readLens,
+  resultChanged,
+  resultStampOf,
   serializedSize,
   withDerivedIndexes,
   withWriteRequest,
@@ -62,6 +64,7 @@ import { kvs } from '../storage/kvs-client';
 import type { TrackedBet } from '../scan/bets';
 import { keys } from '../storage/keys';
 import { checkHeld, stillHeld, withLensClaim, writeHolding } from '../storage/lens-claim';
+import { saveResultStamp } from '../storage/result-stamps';
 import type { CallContext } from '../resolvers/endpoint';
 import { parentOutcomeOf, statusCategoryOf } from './issue-facts';
 
@@ -143,12 +146,16 @@ async function readInClaim(
   issueKey: string,
   issue: PanelIssue,
   properties: string[],
-): Promise<{ issue: PanelIssue; properties: Record<string, unknown> }> {
+): Promise<{ issue: PanelIssue; issueId: string; properties: Record<string, unknown> }> {
   const now = await asVisible(
     issueKey,
     jira.getIssue(issueKey, { fields: TEXT_AND_STATUS_FIELDS, properties }),
   );
-  return { issue: { ...issue, ...textAndStatusOf(now) }, properties: now.properties ?? {} };
+  return {
+    issue: { ...issue, ...textAndStatusOf(now) },
+    issueId: now.id,
+    properties: now.properties ?? {},
+  };
 }
 
 export function factsOf(issue: PanelIssue): IssueFacts {
@@ -374,7 +381,7 @@ export async function saveIssueLens(
   return withLensClaim(
     before.key,
     async (held) => {
-      const { issue, properties } = await readInClaim(jira, issueKey, before, [ISSUE_PROPERTY_KEY]);
+      const { issue, issueId, properties } = await readInClaim(jira, issueKey, before, [ISSUE_PROPERTY_KEY]);
       const current = readLens(properties[ISSUE_PROPERTY_KEY]);
       const earlier = requestId ? writeRequestOf(current, requestId, call.accountId) : null;
       if (earlier) return replayedSave(current, earlier, payload.draft, digest);
@@ -409,6 +416,14 @@ export async function saveIssueLens(
         });
       next = keepingUnread(properties[ISSUE_PROPERTY_KEY], next);
       checkLensFits(next, 'Shorten the evidence or the kill condition and save again.');
+      // Who set the result goes into app storage first, where only the app writes (the lens is anyone's who may
+      // edit the issue): a lens write that then fails leaves a stamp of another result, which names no one. A
+      // stamp storage refuses fails the save before the lens is touched. A save that keeps the result writes none.
+      const result = readLens(next).result;
+      if (resultChanged(current.result, result)) {
+        await checkHeld(held);
+        await saveResultStamp(issueId, result && resultStampOf(result, { accountId: call.accountId, at }));
+      }
       // asUser: Jira enforces edit permission again at the write itself.
       await checkHeld(held);
       await writeHolding(

@@ -12,6 +12,7 @@ import {
   keepingUnread,
   readLens,
   resultSetter,
+  resultStampOf,
   withWriteRequest,
   writeRequestOf,
   type IssueLens,
@@ -31,6 +32,7 @@ import {
 } from '../storage/decisions';
 import { keys } from '../storage/keys';
 import { listOutcomes } from '../storage/outcomes';
+import { loadResultStamps, saveResultStamp } from '../storage/result-stamps';
 import { loadSettings } from '../storage/settings';
 import { takeDecisionLock, withClaimUnderLock, type ClaimCheck } from './decision-lock';
 import type { Clock } from './outcome-map';
@@ -118,11 +120,15 @@ async function panelVerdictsSinceScan(
       fields: ['summary'],
       properties: [ISSUE_PROPERTY_KEY],
     });
-    for (const issue of issues) {
+    const withResult = issues.flatMap((issue) => {
       const lens = readLens(issue.properties?.[ISSUE_PROPERTY_KEY]);
-      if (!lens.result) continue;
-      const setter = resultSetter(lens);
-      found.set(issue.key, panelEntry(issue.key, lens.result, setter.by, setter.at ?? now.toISOString()));
+      return lens.result ? [{ issue, lens, result: lens.result }] : [];
+    });
+    // Who set each result is the app's stamp (by the issue's id), not the lens's word: see resultSetter.
+    const stamps = await loadResultStamps(withResult.map((r) => r.issue.id));
+    for (const { issue, lens, result } of withResult) {
+      const setter = resultSetter(lens, stamps.get(issue.id));
+      found.set(issue.key, panelEntry(issue.key, result, setter.by, setter.at ?? now.toISOString()));
     }
   }
   return found;
@@ -349,6 +355,15 @@ async function record(
       next,
       "Shorten the evidence, or the texts in the issue's panel, and record the verdict again.",
     );
+    // Who recorded it goes into app storage first, where only the app writes (see saveIssueLens): refused, the
+    // lens is not written; a lens write that then fails leaves a stamp of another result, which names no one.
+    await check();
+    const written = readLens(next).result;
+    if (written)
+      await saveResultStamp(
+        issue.id,
+        resultStampOf(written, { accountId: call.accountId, at: indexedMoment(now) }),
+      );
     await check();
     await check.writeLens(() => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next));
   }

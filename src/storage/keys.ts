@@ -24,6 +24,8 @@
  *   app-edit:{projectKey}:{issueKey}              the scan began editing that issue (label, comment) and has not
  *                                                 yet stamped the edit in its lens
  *   lens-claim:{issueKey}                         held by the one app writer of that issue's lens (25 s, by request)
+ *   result-stamp:{issueId}                        who set that issue's result through the app, when, and to what
+ *                                                 (storage/result-stamps.ts); by the issue's id, which a move keeps
  *   scan:{projectKey}:cursor                      where a paused scan resumes
  *   scan:{projectKey}:run:{invertedTime}-{runId}  a run summary; newest first
  *   scan:{projectKey}:lease                       the running scan's lease
@@ -131,6 +133,7 @@ export const keys = {
   appEdit: (p: string, issueKey: string) =>
     key('app-edit', checkProjectKey(p), segment(issueKey, 'issueKey')),
   lensClaim: (issueKey: string) => key('lens-claim', segment(issueKey, 'issueKey')),
+  resultStamp: (issueId: string) => key('result-stamp', segment(issueId, 'issueId')),
   scanCursor: (p: string) => key('scan', checkProjectKey(p), 'cursor'),
   scanRunPrefix: (p: string) => key('scan', checkProjectKey(p), 'run') + ':',
   scanRun: (p: string, atMs: number, runId: string) =>

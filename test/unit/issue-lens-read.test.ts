@@ -1,8 +1,10 @@
 import {
   keepingUnread,
   readLens,
+  resultChanged,
   resultSetter,
   resultStamp,
+  resultStampOf,
   withDerivedIndexes,
 } from '../../src/domain/issue-lens';
 
@@ -224,16 +226,39 @@ describe('who set the result', () => {
     expect(resultStamp(lens, null, admin)).toEqual({ resultBy: null, resultAt: null });
   });
 
-  it('of a lens stored before the stamp was kept is its last save, kept as the setter from then on', () => {
+  it('of a lens stored before the stamp was kept is unknown, at its last save', () => {
     const older = readLens({ result: validated, updatedBy: 'member', updatedAt: member.at });
-    expect(resultSetter(older)).toEqual({ by: 'member', at: member.at });
+    expect(resultSetter(older, undefined)).toEqual({ by: null, at: member.at });
     expect(resultStamp(older, validated, admin)).toEqual({ resultBy: 'member', resultAt: member.at });
-    // A stamp that is no string (another tool's) is read as none.
+    // A stamp in the lens that is no string (another tool's) is read as none.
     expect(
-      resultSetter(readLens({ result: validated, resultAt: 5, updatedBy: 'x', updatedAt: admin.at })),
+      resultSetter(readLens({ result: validated, resultAt: 5, updatedBy: 'x', updatedAt: admin.at }), null),
     ).toEqual({
-      by: 'x',
+      by: null,
       at: admin.at,
     });
+  });
+
+  it('is named only by the app’s stamp of the very result the lens holds, never by the lens itself', () => {
+    const stamp = resultStampOf(validated, member);
+    expect(stamp).toEqual({ by: 'member', at: member.at, ...validated });
+    const lens = readLens({ result: validated, resultBy: 'member', resultAt: member.at });
+    expect(resultSetter(lens, stamp)).toEqual({ by: 'member', at: member.at });
+    // Written by hand through Jira's REST API, naming the admin: the lens's word names no one.
+    const forged = readLens({ result: validated, resultBy: 'admin', resultAt: admin.at });
+    expect(resultSetter(forged, undefined)).toEqual({ by: null, at: admin.at });
+    // A stamp of another result (its lens write failed, or the result was changed outside the app) names no one.
+    const changed = readLens({
+      result: { ...validated, evidence: 'It fell to 20%.' },
+      resultBy: 'member',
+      resultAt: admin.at,
+    });
+    expect(resultSetter(changed, stamp)).toEqual({ by: null, at: admin.at });
+    expect(resultSetter(readLens({ result: { ...validated, verdict: 'invalidated' } }), stamp).by).toBeNull();
+    expect(resultSetter(readLens({ result: { ...validated, measuredValue: 31 } }), stamp).by).toBeNull();
+    expect(resultSetter(readLens({}), stamp).by).toBeNull();
+    expect(resultChanged(lens.result, validated)).toBe(false);
+    expect(resultChanged(lens.result, { ...validated, measuredValue: 31 })).toBe(true);
+    expect(resultChanged(lens.result, null)).toBe(true);
   });
 });
