@@ -87,6 +87,13 @@ const WANT_RE =
 // is present ("an avenue so parents can submit feedback, so that I can improve" => the "so that").
 const STRONG_BENEFIT_RE =
   /\bso\s+that\b|\bin\s+order\s+(?:to|that)\b|\bsuch\s+that\b|,\s*so\s+(?!that\b|as\b|on\b|far\b|much\b|many\b|long\b|forth\b|is\b|are\b)/i;
+/**
+ * Without the story form, only a stated purpose is a benefit: "so that", "in order to", "such that", or ", so I can …"
+ * with a person who gains. Any other ", so …" in a bug report or comment is a consequence ("not yet shipped, so
+ * changing to resolved"), not why a user wants something.
+ */
+const FORMLESS_BENEFIT_RE =
+  /\bso\s+that\b|\bin\s+order\s+(?:to|that)\b|\bsuch\s+that\b|,\s*so\s+(?=(?:I|we|they|you|(?:the\s+|our\s+)?(?:users?|customers?|people|admins?|teams?))\s+(?:can|could|will|may)\b(?!['’]t))/i;
 const WEAK_BENEFIT_RE =
   /\bso\s+(?!that\b|as\b|on\b|far\b|much\b|many\b|long\b|forth\b|is\b|are\b)|\bbecause\b/i;
 // A purpose infinitive later in the intent: "update the rule table to account for DB-2213".
@@ -117,8 +124,25 @@ const RELATIVE_NOTE = 'is a relative change; no target is computed from it.';
 /** A change as a multiple of today's value: "double", "halving", "by half", "tenfold", "3x". */
 const MULTIPLE_RE =
   /\b(?:doubl(?:e[sd]?|ing)|tripl(?:e[sd]?|ing)|quadrupl(?:e[sd]?|ing)|halv(?:e[sd]?|ing)|(?:by|in)\s+half|(?:two|three|four|five|ten|\d+)[- ]?fold|\d+(?:\.\d+)?\s?x)\b/i;
-const FINITE_VERB_RE = /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must)\b/i;
+/** A finite verb: the auxiliaries, and those pasted descriptions put after "As" ("as I am guessing", "as it keeps"). */
+const FINITE_VERB_RE =
+  /\b(?:is|are|was|were|has|have|had|does|did|will|would|can|could|should|must|am|tries|keeps|seems|says|said|discussed|suggested|explained)\b/i;
+/**
+ * "As a first pass, we …", "As a follow-on to MDL-43524, we …", "As it's not clear …": an adverbial phrase or a
+ * pronoun with its verb, not who the user is; as is a persona that is only digits ("As 1, we need …").
+ */
+const ADVERBIAL_PERSONA_RE =
+  /^(?:(?:we|i|it|you|they|he|she)['’]|first\s+(?:step|pass)\b|follow[- ]?(?:on|up)\s+to\b|\d+$)/i;
 const PERSONA_STOP_WORDS = new Set([
+  // A pronoun or "to" starts a clause ("As we discussed before", "As it's not clear"), not a role.
+  'we',
+  'i',
+  'you',
+  'they',
+  'he',
+  'she',
+  'to',
+  'result',
   'part',
   'soon',
   'far',
@@ -397,7 +421,7 @@ function findStoryForm(text: string, limit: number): StoryForm | null {
     const persona = cleanSlice(text, pStart, pStart + pEnd);
     if (persona === null || persona.length > MAX_PERSONA_CHARS) continue;
     const firstWord = persona.slice(0, firstWordEnd(persona)).toLowerCase();
-    if (PERSONA_STOP_WORDS.has(firstWord)) continue;
+    if (PERSONA_STOP_WORDS.has(firstWord) || ADVERBIAL_PERSONA_RE.test(persona)) continue;
     // "As the name has changed, we need …": a clause with a verb is a reason, not who the user is.
     if (FINITE_VERB_RE.test(persona)) continue;
     const personaStart = text.indexOf(persona, pStart);
@@ -423,9 +447,15 @@ interface BenefitHit {
   textStart: number;
 }
 
-function findBenefitMarker(text: string, from: number, to: number, weakToo: boolean): BenefitHit | null {
+function findBenefitMarker(
+  text: string,
+  from: number,
+  to: number,
+  weakToo: boolean,
+  formless = false,
+): BenefitHit | null {
   const region = text.slice(from, to);
-  const strong = STRONG_BENEFIT_RE.exec(region);
+  const strong = (formless ? FORMLESS_BENEFIT_RE : STRONG_BENEFIT_RE).exec(region);
   const hit = strong ?? (weakToo ? (WEAK_BENEFIT_RE.exec(region) ?? PURPOSE_TO_RE.exec(region)) : null);
   if (!hit) return null;
   let textStart = from + hit.index + hit[0].length;
@@ -493,7 +523,10 @@ function parseStoryForm(text: string, limit: number, stopAt: number): StoryParts
   return { persona, intent: cleanSlice(text, intentStart, intentEnd), benefit, end };
 }
 
-/** No "As a …": only an explicit "I want" and an explicit "so that" are taken, nothing guessed. */
+/**
+ * No "As a …": only an explicit "I want" and an explicit purpose ("so that", "in order to", FORMLESS_BENEFIT_RE) are
+ * taken, nothing guessed.
+ */
 function parseFormless(text: string, limit: number, stopAt: number): StoryParts {
   const start = skipLeadingJunk(text, 0, limit);
   const head = text.slice(start, Math.min(limit, start + 30));
@@ -507,10 +540,13 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
   if (want) {
     from = skipIntentLead(text, start + want[0].length, limit);
   }
-  const hit = findBenefitMarker(text, from, to, false);
+  const hit = findBenefitMarker(text, from, to, false, true);
   if (hit) {
     end = sentenceEnd(text, hit.textStart, hardEnd);
-    benefit = cleanSlice(text, hit.textStart, end);
+    // "In order to X, <main clause>": the purpose leads, and the main clause after its comma is no part of it.
+    const leads = !want && hit.markerStart === start + (LIST_MARKER_RE.exec(head)?.[0].length ?? 0);
+    const comma = leads ? text.indexOf(',', hit.textStart) : -1;
+    benefit = cleanSlice(text, hit.textStart, comma >= 0 && comma < end ? comma : end);
     to = hit.markerStart;
   }
   if (want) intent = cleanSlice(text, from, to);
@@ -932,6 +968,8 @@ interface OutcomeResult {
   also?: string[];
   /** A further target of the same metric: a milestone or a stretch goal (furtherTarget). */
   further?: ParsedExpectedOutcome;
+  /** Read with ExpectationReading.numbered and stated with no number: not kept, and not noted. */
+  unnumbered?: true;
 }
 
 /** Where a list of metric names ends: the first word that starts another part of the sentence. */
@@ -1086,6 +1124,7 @@ function parseExpectations(
   const notes: string[] = [];
   for (const part of parts) {
     const res = parseExpectation(part, now, reading, shared);
+    if (res.unnumbered) continue;
     notes.push(...res.notes.filter((n) => !n.startsWith('A "We expect')));
     if (res.outcome) for (const o of withListed(res)) outcomes.push({ ...o, checkBy: o.checkBy ?? shared });
     else
@@ -1231,8 +1270,21 @@ function metricWithoutVerb(
 function loneAmountMatch(clause: string): RegExpExecArray | null {
   const amount = NUM_UNIT_RE.exec(clause);
   if (amount === null || readsAsYear(amount) || saysADate(clause.slice(amount.index))) return null;
+  if (partOfVersion(clause, amount)) return null;
   return amount;
 }
+
+/** "Cellar 2.3.2", "1.2.0.RC1": an amount read from a version number, which is a name, not a quantity. */
+function partOfVersion(clause: string, amount: RegExpExecArray): boolean {
+  const end = amount.index + amount[0].length;
+  return (
+    /^\.\d/.test(clause.slice(end, end + 2)) ||
+    /\d\.$/.test(clause.slice(Math.max(0, amount.index - 2), amount.index))
+  );
+}
+
+/** "<= 10th Oct", "to 1 March": a day of a month after the amount, so it is a date, not a target. */
+const DAY_OF_MONTH_AFTER_RE = new RegExp(`^(?:st|nd|rd|th)?\\s*(?:of\\s+)?(?:${MONTH_SRC})\\b`, 'i');
 
 interface Amounts {
   baseline: number | null;
@@ -1296,9 +1348,22 @@ function readAmounts(
     const by = BY_RE.exec(clause);
     // The target follows the verb: before it, "of 5%" is a baseline ("churn of 5% to drop to 4%") and "18 to 25"
     // says who ("users aged 18 to 25 to rise").
-    const to = TO_RE.exec(reading ? blankedAfterVerb(reading.afterVerb, clause) : clause);
+    const toIn = reading ? blankedAfterVerb(reading.afterVerb, clause) : clause;
+    const to = TO_RE.exec(toIn);
     const be = to || reading ? null : BE_TARGET_RE.exec(clause);
-    if (to && !(ISO_DATE_RE.test(to[0]) || NUMERIC_DATE_RE.test(to[0]) || readsAsYear(to))) {
+    const dayOfMonth =
+      to !== null &&
+      DAY_OF_MONTH_AFTER_RE.test(toIn.slice(to.index + to[0].length, to.index + to[0].length + 16));
+    if (
+      to &&
+      !(
+        ISO_DATE_RE.test(to[0]) ||
+        NUMERIC_DATE_RE.test(to[0]) ||
+        readsAsYear(to) ||
+        dayOfMonth ||
+        partOfVersion(toIn, to)
+      )
+    ) {
       target = amountValue(to);
       unit = unitOf(to) ?? unit;
     } else if (be && !readsAsYear(be)) {
@@ -1358,6 +1423,13 @@ const MAX_LABELLED_METRIC_WORDS = 4;
 interface ExpectationReading {
   /** Under "Target:" a lone amount is the target ("Target: conversion 3%"); under "KPI:" it may be today's. */
   label: ExpectationLabel | null;
+  /** "I/we expect …": an expectation only with a movement or a number (ExpectHit.bare). */
+  bare?: boolean;
+  /**
+   * A movement read where no expectation is stated (the benefit or want, a bug report's "Expected result:"): kept
+   * only with its number, a baseline, a target or a relative change ("by 10 percent").
+   */
+  numbered?: boolean;
 }
 
 /**
@@ -1431,6 +1503,16 @@ function parseExpectation(
       );
   }
 
+  // "I expect the methods to be displayed but they are not": a bug report's expectation, with neither a movement
+  // nor a number, states no outcome to measure.
+  if (how.bare && verb === null && baseline === null && target === null && lone === null)
+    return {
+      outcome: null,
+      notes: [
+        'A "We expect …" is present but names no movement and no number; say how a metric should move, with numbers.',
+      ],
+    };
+
   // "to double", "churn to fall by half", "a tenfold rise": a change relative to today's value, which is said
   // rather than passed over in silence, as "by 10%" is.
   const relative = verb && target === null ? MULTIPLE_RE.exec(clause.slice(verb.index)) : null;
@@ -1477,6 +1559,8 @@ function parseExpectation(
       `"${further}" was not kept: one "We expect …" keeps one movement; write it as its own "We expect …".`,
     );
 
+  if (how.numbered && baseline === null && target === null && !notes.some((n) => n.endsWith(RELATIVE_NOTE)))
+    return { outcome: null, notes: [], unnumbered: true };
   if (metric === null) {
     notes.push('A "We expect …" is present but names no metric that could be read.');
     return { outcome: null, notes };
@@ -1608,6 +1692,10 @@ interface ExpectHit {
   label: ExpectationLabel | null;
   /** A sentence that states a movement with no "We expect" of its own (findMovementSentences). */
   free?: true;
+  /** A bug report's "Expected result:": kept only with a movement and its number (ExpectationReading.numbered). */
+  report?: boolean;
+  /** "I/we (would) expect …": kept only with a movement or a number ("I expect the methods to be displayed"). */
+  bare?: boolean;
 }
 
 interface Expectations {
@@ -1663,10 +1751,18 @@ function findExpectations(text: string, limit: number): Expectations {
       if (++passedOver === MAX_PASSED_OVER) break;
       continue;
     }
+    // A label heads a line or a sentence, and its number is an amount: "Admin Server Target: http://localhost:9393",
+    // "clang -v … Target: x86_64-apple-darwin13.4.0" and "MTU:1454 Metric:1 RX packets:363265" are tool output.
+    if (m[2] !== undefined && !(labelStartsSentence(text, m.index) && !labelHasNoAmount(clause))) {
+      if (++passedOver === MAX_PASSED_OVER) break;
+      continue;
+    }
     const label = m[2] === undefined ? null : /^(?:target|goal)/i.test(m[2]) ? 'target' : 'measure';
-    hits.push({ start: m.index, clauseStart, clauseEnd, label });
+    const report = m[1] !== undefined && /^expected/i.test(m[1]);
+    const bare = m[1] === undefined && m[2] === undefined && /^(?:we|I)\b/i.test(m[0]);
+    hits.push({ start: m.index, clauseStart, clauseEnd, label, report, bare });
     // A bug report's "Expected result:" is followed by what happens instead: no further sentence is read for it.
-    if (freeFrom < 0 && !(m[1] !== undefined && /^expected/i.test(m[1]))) freeFrom = clauseEnd;
+    if (freeFrom < 0 && !report) freeFrom = clauseEnd;
     if (hits.length === MAX_EXPECTATIONS) break;
     // The next expectation starts after this one's sentence.
     pattern.lastIndex = Math.max(clauseEnd, pattern.lastIndex);
@@ -1749,11 +1845,44 @@ function movementIn(sentence: string): number {
   return date.value !== null || date.note !== null ? verb.index : -1;
 }
 
-/** Nothing but a bullet or spaces since the last sentence or line: "- Success:", "… later. Success:". */
+/** Nothing but a bullet or spaces since the last sentence, line or table cell: "- Success:", "… later. Success:". */
 function startsSentence(text: string, index: number): boolean {
   let i = index;
   while (i > 0 && i > index - 8 && ' \t-*•#>'.includes(text[i - 1] as string)) i--;
-  return i === 0 || '\n.!?;'.includes(text[i - 1] as string);
+  return i === 0 || '\n.!?;|'.includes(text[i - 1] as string);
+}
+
+/** The words that may lead a label at the start of its sentence: "Our KPI:", "The primary success metric:". */
+const LABEL_LEAD_RE =
+  /(?:^|[^\p{L}])(?:(?:our|the|a|my|primary|main|key|business|north[- ]star|overall)\s+){1,3}$/iu;
+
+/** A label heads its sentence, after at most three leading words (LABEL_LEAD_RE): "Our KPI: …" as "KPI: …". */
+function labelStartsSentence(text: string, index: number): boolean {
+  if (startsSentence(text, index)) return true;
+  const lead = LABEL_LEAD_RE.exec(text.slice(Math.max(0, index - 40), index));
+  return (
+    lead !== null &&
+    startsSentence(text, index - lead[0].length + (lead[0].length - lead[0].trimStart().length))
+  );
+}
+
+/** A URL ("http://…"), a host's port or a key's value ("localhost:9393", "packets:363265"), a version ("13.4.0"). */
+const MACHINE_TOKEN_RE = /:\/\/|\p{L}:\d|\d\.\d+\.\d/u;
+/** A key:value pair of tool output: "packets:363265", "errors:0". */
+const KEY_VALUE_RE = /\p{L}:\d/u;
+
+/**
+ * Whether a label's clause has no amount: no digit, or its first number is part of a URL, a port, a version, or the
+ * clause is a run of key:value pairs (ifconfig's "Metric:1 RX packets:363265 errors:0"). Reads the clause once.
+ */
+function labelHasNoAmount(clause: string): boolean {
+  const d = clause.search(/\d/);
+  if (d < 0) return true;
+  let s = d;
+  while (s > 0 && !isSpace(clause.charCodeAt(s - 1))) s--;
+  let e = d;
+  while (e < clause.length && !isSpace(clause.charCodeAt(e))) e++;
+  return MACHINE_TOKEN_RE.test(clause.slice(s, e)) || KEY_VALUE_RE.test(clause);
 }
 
 /** Where the expectation's sentence starts, so the story parts stop before it. */
@@ -1791,7 +1920,8 @@ function movementStatedIn(
     ['want', parts.intent],
   ] as const) {
     if (!part || !/\d/.test(part) || !namesMovement(part)) continue;
-    const res = parseExpectations(part, now);
+    // Only a movement with its own number: "iOS 7 … the keyboard shrinking the view" has none.
+    const res = parseExpectations(part, now, { label: null, numbered: true });
     if (res.outcomes.length > 0)
       return {
         ...res,
@@ -1862,7 +1992,14 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
       afterOpeningWords(input, hit.clauseStart, hit.clauseEnd, false),
       hit.clauseEnd,
     );
-    const res = parseExpectations(clause, now, { label: hit.label });
+    // A bug report's "Expected result:" counts only with a number: "Expected Result File menu should drop down"
+    // has none.
+    const res = parseExpectations(clause, now, {
+      label: hit.label,
+      bare: hit.bare === true,
+      numbered: hit.report === true,
+    });
+    if (hit.report && res.outcomes.length === 0) continue;
     if (hit.free && res.outcomes.length > 0) {
       // A sentence with no "We expect" counts only with numbers: "(reason to increase ulimit) 8:25:52" has none.
       res.outcomes = res.outcomes.filter((o) => o.baseline !== null || o.target !== null);

@@ -234,6 +234,80 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
     });
   });
 
+  // From real Jira issues: tool output, versions, dates and movements with no number of their own.
+  describe('a label in tool output, a version, a date or a movement with no number is no expectation', () => {
+    it.each([
+      [
+        'XD-3128: a shell banner',
+        "Starting teh shell without having admin running on localhost:9393 results in the following message: {code} 1.2.0.RC1 | Admin Server Target: http://localhost:9393 ------------------------------------------------------------------------------- Error: Unable to contact XD Admin Server at 'http://localhost:9393'. {code}",
+      ],
+      [
+        'DM-1305: clang -v',
+        'pugsley:lsstsw mjuric$ clang -v Apple LLVM version 5.1 (clang-503.0.40) (based on LLVM 3.4svn) Target: x86_64-apple-darwin13.4.0 Thread model: posix ============ The files are in {{/Users/mjuric/test/lsstsw/build/shapelet/}}.',
+      ],
+      [
+        'DM-5941: ifconfig',
+        'vagrant@es-1:~$ ifconfig ens3 Link encap:Ethernet HWaddr fa:16:3e:47:28:a7 inet addr:10.0.42.30 Bcast:10.0.42.255 Mask:255.255.255.0 UP BROADCAST RUNNING MULTICAST MTU:1454 Metric:1 RX packets:363265 errors:0 dropped:0 overruns:0 frame:0 TX packets:304215 errors:0 dropped:0',
+      ],
+      [
+        'DM-5941: ifconfig, a line of its own',
+        'UP BROADCAST RUNNING\nMetric:1 RX packets:363265 errors:0 dropped:0',
+      ],
+      [
+        'XD-3128: the banner\'s "Target:" on a line of its own',
+        "1.2.0.RC1 | Admin Server\nTarget: http://localhost:9393 ---------- Error: Unable to contact XD Admin Server at 'http://localhost:9393'.",
+      ],
+      [
+        'CB-2174: Android logcat',
+        "Users with CoolIris Android Gallery App Can't Select Photo Here is a log from the Production version of Untappd (2.1.3): 01-04 02:31:38.187 I/InputDispatcher(132): Delivering touch to current input target: action: 0, channel '40a90ab8 com.cooliris.media/com.cooliris.media.Gallery (server)' 01-04 02:31:38.613 I/Web Console(10958): MESSAGE FAIL: Unable to retrieve path to picture! at file:///android_asset/www/assets/js/photo.js:187",
+      ],
+      [
+        'TESB-11321: a version and a day',
+        'Upgrade Cellar to 2.3.2 GA We expect a Cellar 2.3.2 GA reöease during this sprint and would just switch to the GA versio nonce it is availble (if it is avialble <= 10th Oct) .',
+      ],
+      [
+        'CB-5767: "shrinking" and "raised" in the benefit',
+        'In order to resolve the issues iOS 7 creates with the keyboard shrinking the view, our project needs the KeyboardWillShow, KeyboardDidShow, KeyboardWillHide and KeyboardDidHide native events to be raised by the keyboard plugin as JavaScript events, so that we can show/hide some HTML elements.',
+      ],
+      [
+        'XD-2904: "improvements" in the want',
+        "As a user, I'd like to upgrade to Spring Boot 1.2.3 release, do I can leverage the latest improvements and bug fixes.",
+      ],
+      [
+        'DM-4439: a shell comment',
+        '# Disabling buffering in python in order to enable "real-time" logging. export PYTHONUNBUFFERED=1 export XRD_LOGLEVEL=Debug export XRDSSIDEBUG=1 # Increase timeouts, without that, long-running queries fail. # The proper fix is coming, see DM-3433 export XRD_REQUESTTIMEOUT=64000',
+      ],
+    ])('takes none from %s', (_key, text) => {
+      expect(read(text)).toEqual([]);
+    });
+
+    it('still reads a label that heads a line or a sentence, with an amount', () => {
+      expect(read(`${STORY}\nTarget: conversion 3% by 2027-06-30`)).toEqual([
+        ['conversion', null, 3, null, '2027-06-30'],
+      ]);
+      expect(read(`${STORY} Success metric: drop-off from 40% to 30% by 2027-06-30.`)).toEqual([
+        ['drop-off', 40, 30, 'decrease', '2027-06-30'],
+      ]);
+    });
+
+    it('still reads a label its sentence opens with a few words: "Our KPI:", "The primary success metric:"', () => {
+      for (const lead of ['Our KPI:', 'The primary success metric:'])
+        expect(
+          read(
+            `As a shopper, I want saved carts so that I finish later. ${lead} conversion from 2% to 3% by 2027-06-01.`,
+          ),
+        ).toEqual([['conversion', 2, 3, 'increase', '2027-06-01']]);
+    });
+
+    it('still reads a movement in the benefit with a relative number of its own', () => {
+      expect(
+        read(
+          'As a shopper, I want saved carts so that I can increase return-shopper conversion by 10 percent.',
+        ),
+      ).toEqual([['return-shopper conversion', null, null, 'increase', null]]);
+    });
+  });
+
   it.each([
     ['movement sentences', `${STORY} ` + 'NPS should rise from 1 to 2. '.repeat(2_000)],
     [

@@ -1275,6 +1275,82 @@ describe('parseStory', () => {
       expect(relative.expectedOutcome).toBeNull();
       expect(relative.notes).toEqual(expect.arrayContaining([expect.stringMatching(/names no metric/)]));
     });
+    // From real Jira issues and comments (key first): an "As …" that opens an ordinary clause names no one.
+    it.each([
+      ['TEZ-707', 'Hi [~hitesh]\r\nAs we discussed before, we need at least a workable version.'],
+      [
+        'MESOS-1817',
+        "As a first pass, we can make sure that the tasks caught in a running state doesn't hog the cluster.",
+      ],
+      [
+        'MESOS-1674',
+        "As the first step to solve MESOS-1654, we need to kill private_resources in SlaveInfo and add a 'ephemeral_ports' resource.",
+      ],
+      ['APSTUD-4432', "As a result we can't consistently link to the related docs."],
+      [
+        'DM-5392',
+        'If they are temporary, as I am guessing, then I think we need some way to clean them up when the tests that generated them have run.',
+      ],
+      [
+        'MDL-44366',
+        'As a follow-on to MDL-43524 which removed global text caching, we need to examine the glossary filter and probably add MUC caching there to improve performance.',
+      ],
+      ['a pronoun with its verb', "As it's not clear which one is used, we need to document both."],
+      ['a purpose', 'As to prepare for 1.1 release, we need to bump the version.'],
+      ['a number', 'As 1, we need a fix.'],
+    ])('reads no persona from an "As …" that opens a clause (%s)', (_key, text) => {
+      expect(parseStory(text).persona).toBeNull();
+    });
+
+    it('still reads a persona whose name starts like those clauses', () => {
+      expect(parseStory('As a first-time buyer, I want a guided checkout.').persona).toBe('first-time buyer');
+      expect(parseStory('As a result-oriented manager, I want weekly figures.').persona).toBe(
+        'result-oriented manager',
+      );
+    });
+
+    // From real Jira issues and comments: ", so …" says what follows, not why someone wants something.
+    it.each([
+      ['CB-182', 'not yet shipped, so changing to resolved'],
+      [
+        'DRILL-57',
+        "OK, so I took that over. Though I *think* I know the current codebase I'd appreciate directions.",
+      ],
+      [
+        'CB-2160',
+        'Yeah, I created the file manually from xcode, so this is an unlikely error, yet still possible.',
+      ],
+      ['STUDIO-2487', 'These are actually 5 bugs in one, so brace yourself... errors are coming...'],
+      [
+        'ANY23-37',
+        'the it.unimi.dsi:dsiutils:2.0.1 transitive dependency is released under LGPL release, so it cannot be included in the non-maven binary archives.',
+      ],
+    ])('reads no benefit from a consequence ", so …" in text with no story form (%s)', (_key, text) => {
+      expect(parseStory(text).benefit).toBeNull();
+    });
+
+    it('still reads ", so I can …" and "so that" as the benefit in text with no story form', () => {
+      expect(parseStory('Export the report as CSV, so we can share it with finance.').benefit).toBe(
+        'we can share it with finance',
+      );
+      expect(parseStory('Add a CSV export so that finance can reconcile.').benefit).toBe(
+        'finance can reconcile',
+      );
+    });
+
+    it('ends a leading "In order to X," benefit at its comma: the main clause is no part of it', () => {
+      expect(
+        parseStory(
+          'In order to resolve the issues iOS 7 creates with the keyboard shrinking the view, our project needs the KeyboardWillShow and KeyboardDidHide native events to be raised by the keyboard plugin as JavaScript events.',
+        ).benefit,
+      ).toBe('resolve the issues iOS 7 creates with the keyboard shrinking the view');
+      // TEZ-717 (a comment), after a list item's number.
+      expect(
+        parseStory(
+          '1) In order to provide a user-friendly interface, I extends TezLocalRunner from TezClient. User can use TezLocaRunner by simply replacing TezClient.',
+        ).benefit,
+      ).toBe('provide a user-friendly interface');
+    });
   });
 
   describe("a bug report's expected and actual result", () => {
@@ -1288,6 +1364,40 @@ describe('parseStory', () => {
       expect(parsed.expectedOutcome).toBeNull();
       expect(parsed.expectedOutcomes).toEqual([]);
       expect(parsed.notes.join(' ')).not.toMatch(/baseline|Project types|\bYou\b/);
+    });
+
+    it('takes no movement without a number from an "Expected Result" heading (TISTUD-5709)', () => {
+      const parsed = parseStory(
+        "h5.Steps To Reproduce 1. Run Ubuntu 13.10 2. Open Studio 3. Click 'File' h5.Expected Result File menu should drop down giving me multiple options h5.Actual Result Nothing is displayed after clicking 'File'",
+      );
+      expect(parsed.expectedOutcomes).toEqual([]);
+      expect(parsed.notes.join(' ')).not.toMatch(/File menu/);
+    });
+
+    // A bug report's "I (would) expect X to …" says how the software should behave, not how a metric should move.
+    it.each([
+      [
+        'APSTUD-4627',
+        'JavaScript: Outline view does not descend into functions. Here the problem seems to be that the code is hidden inside a function. See the attachments. I expect the methods to be displayed but they are not.',
+      ],
+      [
+        'XD-1360',
+        'Json information returned by curl does not reflect deployed status correctly. 4. Note the returned json stream. 5. I would expect the json attribute "deployed" to be "true", but it is null.',
+      ],
+      ['a pronoun', 'Clicking Save does nothing. I would expect it to close the dialog.'],
+    ])('takes no expectation from "I expect …" with neither a movement nor a number (%s)', (_key, text) => {
+      const parsed = parseStory(text);
+      expect(parsed.expectedOutcomes).toEqual([]);
+      expect(parsed.notes).toContain(
+        'A "We expect …" is present but names no movement and no number; say how a metric should move, with numbers.',
+      );
+    });
+
+    it('still reads a "We expect" with a movement and no number, or a number and no movement', () => {
+      expect(metricsOf('We expect checkout time to improve.')).toEqual(['checkout time']);
+      expect(parseStory('We expect conversion to be 3% by 2027-06-30.').expectedOutcome).toEqual(
+        outcome({ metric: 'conversion', target: 3, unit: '%', checkBy: '2027-06-30' }),
+      );
     });
 
     it('reads one that states a metric movement with a number', () => {
