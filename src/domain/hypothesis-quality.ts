@@ -480,30 +480,47 @@ function namedThing(want: string): NamedThing {
  * The detector's evidence without the thing a want asks to behave ("the page" of "the page to load faster"): the
  * detector reads "want the page" as a widget wanted, which the want goes on to say it is not.
  */
-function withoutThingToDo(evidence: string[], thingToBehave: string | null): string[] {
+function withoutThingToDo(evidence: string[], thingToBehave: string | null, asHad?: string): string[] {
   if (thingToBehave === null) return evidence;
   const thing = thingToBehave.toLowerCase();
-  return evidence.filter((phrase) => phrase.toLowerCase() !== thing);
+  // "have the application" of "have the application respond …", as the detector quotes it.
+  const had = asHad?.trim().toLowerCase();
+  return evidence.filter((phrase) => {
+    const p = phrase.toLowerCase();
+    return p !== thing && p !== had;
+  });
 }
 
 /**
  * The detector's evidence in the want, leaving out its first word: a want starts with the user's own action
  * ("edit my profile", "create an account"), which the detector alone would read as a build instruction.
  */
-function evidenceBeyondFirstWord(verdict: RecipeVerdict, from: number, to: number): string[] {
+function evidenceBeyondFirstWord(verdict: RecipeVerdict, text: string, from: number, to: number): string[] {
   const evidence: string[] = [];
+  let prescribes = false;
   for (const r of verdict.reasons) {
     if (r.source !== 'summary' || r.end > to || r.end <= from || WIDGET_NAME.test(r.phrase)) continue;
-    // A word the model learned leans one way ("our", "api") but prescribes nothing by itself: it counts only
-    // where the whole verdict says recipe.
+    // A word the model learned leans one way ("our", "api", "plan") but prescribes nothing by itself: it counts
+    // only where the whole verdict says recipe, and beside a phrase that does say what to build (below).
     if (r.kind === 'learned' && !verdict.isRecipe) continue;
+    // "user-centered": a word of a hyphenated compound is not the word on its own ("centered" as a position).
+    // A technology stays named in one ("a React-based dashboard").
+    if (r.kind !== 'technology' && r.kind !== 'work-item' && inCompound(text, r.start, r.end)) continue;
     if (r.start > from) evidence.push(r.phrase);
     // The want read as a build plan starts at "want", before it ("want to refactor"): its part in the want is
     // quoted. Evidence from the want's first word on is the user's own action ("create an account").
     else if (r.start < from && r.kind === 'work-item') evidence.push(r.phrase.slice(from - r.start).trim());
+    else continue;
+    if (r.kind !== 'learned') prescribes = true;
   }
-  return evidence;
+  // Learned words alone ("a research plan", "content design") name no solution: the want says no more than a need.
+  return prescribes ? evidence : [];
 }
+
+/** Whether the words from `start` to `end` are joined to a word before or after them by a hyphen. */
+const inCompound = (text: string, start: number, end: number): boolean =>
+  (start > 1 && text.charCodeAt(start - 1) === 45 && text.charCodeAt(start - 2) !== 32) ||
+  (text.charCodeAt(end) === 45 && end + 1 < text.length && text.charCodeAt(end + 1) !== 32);
 
 /**
  * A widget named on its own is one the user meets ("find the Place Order button"); a widget to build is caught
@@ -520,7 +537,7 @@ export function wantEvidenceIn(
 ): string[] | null {
   if (!intent) return [];
   const start = story.indexOf(intent);
-  return start < 0 ? null : evidenceBeyondFirstWord(verdict, start, start + intent.length);
+  return start < 0 ? null : evidenceBeyondFirstWord(verdict, story, start, start + intent.length);
 }
 
 /**
@@ -532,16 +549,48 @@ function evidenceInWant(want: string, h: Hypothesis): string[] {
   const lead = `As a ${h.persona?.trim() || 'user'}, I want ${toBeforeWant(want)}`;
   const benefit = h.benefit?.trim();
   const story = `${lead}${want}${benefit ? `, so that ${benefit}` : ''}`;
-  return evidenceBeyondFirstWord(detectRecipe({ summary: story }), lead.length, lead.length + want.length);
+  return evidenceBeyondFirstWord(
+    detectRecipe({ summary: story }),
+    story,
+    lead.length,
+    lead.length + want.length,
+  );
 }
 
 const ASKED_OF_THE_BUILDERS = /^(?:you|the\s+(?:team|squad|devs?|developers?|engineers?))\s+to\s+/i;
 
+/**
+ * "learn about …", "understand how …", "develop a better understanding of …": to know more is a need, whatever
+ * it is about, and "develop" there builds nothing.
+ */
+const TO_LEARN =
+  /^(?:learn|understand|(?:develop|gain|get|build|have)\s+(?:an?\s+|some\s+)?(?:(?:better|deeper|clear(?:er)?|good|full(?:er)?|shared|common|solid|basic|thorough)\s+)?understanding)\b/i;
+
+/**
+ * "have the application respond quickly", "have the site comply with …": what a thing there already should do,
+ * said as "the application to respond quickly" is (THING_TO_DO). Group 1 is the thing.
+ */
+const HAVE_THING_DO = new RegExp(
+  "^have\\s+(the\\s+(?:[\\w'’-]+\\s+){0,2}?(?:apps?|applications?|(?:web\\s*)?sites?|systems?|platforms?|pages?|tools?|software|products?|services?|portals?|servers?))\\s+(?=" +
+    '(?:respond|load|remember|work|function|run|comply|support|show|display|send|e-?mail|notify|remind|save|' +
+    'store|keep|update|refresh|sync|recogni[sz]e|detect|suggest|recommend|warn|alert|tell|let|allow|accept|' +
+    'validate|check|calculate|sort|filter|open|close|log|sign|lock|handle|behave|perform|scale|adapt|adjust|' +
+    'resize|fit|print|export|import|generate|fill|pre-?fill|auto-?fill|ask|prompt|confirm|redirect|return|' +
+    'stay|follow|meet|match|use|read|look|react|reply|answer|give|offer|provide|guide|help|track|record|' +
+    'find|search|translate|speak|greet|welcome|know|learn|deliver|respect|protect|hide|block|stop|prevent|' +
+    'avoid|start|finish|retry|recover|restore)\\b)',
+  'i',
+);
+
 function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | undefined): QualityCheck {
   const want = (h.intent ?? '').trim();
   if (!said.intent) return fail('problem-oriented', null, 'No want written: say what the user needs.');
+  if (TO_LEARN.test(want)) return pass('problem-oriented', want, 'The want is a need, not a solution.');
   // "you to add a wishlist page", "the team to build …": a request to the builders, judged as the work it asks for.
-  const asked = want.replace(ASKED_OF_THE_BUILDERS, '');
+  const request = want.replace(ASKED_OF_THE_BUILDERS, '');
+  // "have the application respond …" is read as "the application to respond …": what the thing should do.
+  const had = HAVE_THING_DO.exec(request);
+  const asked = had ? `${had[1]} to ${request.slice(had[0].length)}` : request;
   const named = namedThing(asked);
   const built =
     BUILD_THEN_ARTEFACT.exec(asked) ??
@@ -556,7 +605,7 @@ function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | 
       `"${phrase}" prescribes what to build: say what the user needs to do, and leave the solution to the squad.`,
     );
   }
-  const evidence = withoutThingToDo(given ?? evidenceInWant(want, h), named.toBehave);
+  const evidence = withoutThingToDo(given ?? evidenceInWant(want, h), named.toBehave, had?.[0]);
   if (evidence.length > 0) {
     return fail(
       'problem-oriented',

@@ -653,6 +653,45 @@ describe('hypothesis quality checks', () => {
     });
   });
 
+  describe('needs a review of the published stories found taken for prescriptions', () => {
+    // Lines of data/user-stories (g11-nsf, g13-planningpoker), as the CLI reads them.
+    const problemOriented = (story: string) =>
+      qualityOf(
+        analyseStory(story, DEFAULT_SETTINGS, new Date('2025-12-05T00:00:00Z')).quality,
+        'problem-oriented',
+      );
+    it.each([
+      // "centered" of "user-centered" is no position on the screen.
+      "As a content designer, I want to demonstrate the value of user-centered content design to ensure it's an integral part of our recommendations.",
+      // To develop an understanding builds nothing.
+      "As a content designer, I want to develop a better understanding of NSF's content types and editorial plan, so that I can make more informed recommendations going forward.",
+      'As a team member, I want to understand how work moves between UX/content > visual design > front end dev for a sprint cycle.',
+      'As an NSF employee, I want to learn about how Github is used, so that I can participate in the issues as assigned.',
+      // "plan" is a word the model leans on, naming nothing to build by itself.
+      'As a user researcher, I want to begin drafting a research plan, so that I can begin recruiting participants.',
+      // "have the application respond …" is what the application should do, as "the application to respond …" is.
+      "As a user, I want to have the application respond quickly to my actions, so that I don't get bored.",
+      'As a developer, I want to have the site comply with the W3C accessibility guidelines where possible, so that people with accessibility issues can use the application.',
+    ])('passes problem-oriented for "%s"', (story) => {
+      expect(problemOriented(story)).toMatchObject({ ok: true });
+    });
+    it.each([
+      ['have the app show a Save for Later button', 'a Save for Later button'],
+      ['have a website that is easy to use', 'have a website'],
+      ['develop a mobile app with push notifications', 'develop a mobile app'],
+    ])('still fails problem-oriented for "I want to %s": a thing to build', (intent, phrase) => {
+      expect(check('problem-oriented', withHypothesis({ intent }))).toMatchObject({ ok: false, phrase });
+      expect(
+        problemOriented(`As a shopper, I want to ${intent}, so that I can come back later.`),
+      ).toMatchObject({ ok: false, phrase });
+    });
+    it('still quotes a technology named in a hyphenated compound', () => {
+      expect(
+        check('problem-oriented', withHypothesis({ intent: 'see my orders in a React-based table' })),
+      ).toMatchObject({ ok: false, phrase: 'in a React' });
+    });
+  });
+
   describe('the story kept short and to one need', () => {
     it.each([
       ['I finish later.The button is blue', '.The button is blue'],
