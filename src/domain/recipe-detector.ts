@@ -298,6 +298,45 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+/**
+ * Words that say nothing of a solution when quoted alone or together: articles, prepositions and conjunctions. Not
+ * "we", "our", "it", "should", "here" or "if": in the labelled backlogs the items the model quotes them alone for are
+ * mostly recipes, the team's own voice ("we need to migrate our database") or a requirement's ("X should build as
+ * a DLL").
+ */
+const FILLER_WORDS = new Set(
+  'a an the of to in on at by from with into onto over about and or as'.split(' '),
+);
+/** A tracker's words for the item itself: "this issue", "this ticket". */
+const THE_ITEM_ITSELF = /^(?:this|the)\s+(?:issue|ticket)$/i;
+
+/**
+ * Whether a quoted reason is only filler ("as a" in "adds Maven as a requirement", "this issue"): it explains
+ * nothing. "As a" opening the text or a sentence is a story's persona, which the model learned to read.
+ */
+function isFiller(reason: RecipeReason, text: string): boolean {
+  if (reason.kind !== 'learned') return false;
+  const phrase = reason.phrase.toLowerCase();
+  if (THE_ITEM_ITSELF.test(phrase)) return true;
+  let any = false;
+  for (const word of phrase.split(/[^a-z]+/)) {
+    if (word === '') continue;
+    if (!FILLER_WORDS.has(word)) return false;
+    any = true;
+  }
+  return any && !(phrase.startsWith('as') && opensSentence(text, reason.start));
+}
+
+/** Whether `at` starts its text or a sentence: nothing but white space since the start or a full stop. */
+function opensSentence(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && isRegexSpace(text.charCodeAt(i))) i--;
+  if (i < 0) return true;
+  const c = text.charCodeAt(i);
+  // . ! ? :
+  return c === 46 || c === 33 || c === 63 || c === 58;
+}
+
 /** The plain text the detector reads and quotes offsets into. */
 export function recipeText(input: { summary: string; description?: string | AdfNode | null }): {
   summary: string;
@@ -344,6 +383,16 @@ export function detectRecipeWith(
     }
     // The model reads English: a text in another language it would flag is judged by words it cannot read.
     if (probability >= 0.5 && readsAsAnotherLanguage(`${summary}\n${description}`)) return nothingToJudge();
+    // A verdict whose every phrase for it is a small word ("as a" of "as a requirement", "this issue") quotes
+    // nothing that says what to build, against words that say otherwise: it is not given, and says nothing of the
+    // text. Without a word against it, such a verdict is mostly right across the labelled backlogs, and stands.
+    if (
+      probability >= 0.5 &&
+      reasons.length > 0 &&
+      problemSignals.length > 0 &&
+      reasons.every((r) => isFiller(r, r.source === 'summary' ? summary : description))
+    )
+      return { isRecipe: false, confidence: round2(probability), reasons: [], problemSignals };
     // Chosen by weight, shown in reading order (summary first), as a reader meets them.
     stableSort(reasons, byPosition);
     stableSort(problemSignals, byPosition);

@@ -658,6 +658,39 @@ describe('detectRecipe', () => {
     });
   });
 
+  describe('a verdict that can quote only small words', () => {
+    // Real items of data/jira-stories.
+    it.each([
+      [
+        'BAM-6912',
+        {
+          summary: 'Changing the builder type during cloning adds multiple builder requirements',
+          description:
+            'When cloning a plan: if you change the builder type from Ant to Maven then Bamboo adds Ant and Maven as a requirement to the plan.    Ideally, Bamboo should detect that the builder has changed and set the requirement to Maven from ant in the next screen.',
+        },
+      ],
+      [
+        'TISTUD-7663',
+        {
+          summary: 'Installer should check for and deal with 64-bit vs 32-bit JDK version on Windows',
+          description:
+            'Installer should check for and deal with 64-bit vs 32-bit JDK version on Windows      See https://wiki.appcelerator.org/display/prd/Installer+Checks for background info    This issue did happen recently for an Enterprise evaluation on Windows 8',
+        },
+      ],
+    ])('does not call %s a recipe on "as a" or "this issue" alone', (_key, item) => {
+      const verdict = detectRecipe(item);
+      expect(verdict.isRecipe).toBe(false);
+      expect(verdict.reasons).toEqual([]);
+    });
+    it('still calls a recipe one whose phrases say what to build beside a small word', () => {
+      const verdict = detectRecipe({
+        summary: 'As a PO, I want a Save for Later button on the cart, top right, in our brand blue.',
+      });
+      expect(verdict.isRecipe).toBe(true);
+      expect(phrases(verdict)).toEqual(expect.arrayContaining(['blue']));
+    });
+  });
+
   describe('what a learned word pair quotes', () => {
     it('quotes no pair that joins two clauses or a number to a word that says nothing', () => {
       const stories = [
