@@ -1637,10 +1637,9 @@ function furtherTarget(
     amount = SAME_METRIC_TARGET_RE.exec(further);
     said = further;
   } else {
-    FROM_TO_ALL_RE.lastIndex = 0;
-    const first = FROM_TO_ALL_RE.exec(clause);
-    FROM_TO_ALL_RE.lastIndex = 0;
-    if (first === null || !/stretch/i.test(clause)) return null;
+    // Most clauses say no stretch: the word is looked for before the range is searched again.
+    const first = /stretch/i.test(clause) ? FROM_TO_RE.exec(clause) : null;
+    if (first === null) return null;
     said = clause.slice(first.index + first[0].length);
     amount = STRETCH_RE.exec(said);
   }
@@ -1854,16 +1853,13 @@ function startsSentence(text: string, index: number): boolean {
 
 /** The words that may lead a label at the start of its sentence: "Our KPI:", "The primary success metric:". */
 const LABEL_LEAD_RE =
-  /(?:^|[^\p{L}])(?:(?:our|the|a|my|primary|main|key|business|north[- ]star|overall)\s+){1,3}$/iu;
+  /(?<!\p{L})(?:(?:our|the|a|my|primary|main|key|business|north[- ]star|overall)\s+){1,3}$/iu;
 
 /** A label heads its sentence, after at most three leading words (LABEL_LEAD_RE): "Our KPI: …" as "KPI: …". */
 function labelStartsSentence(text: string, index: number): boolean {
   if (startsSentence(text, index)) return true;
   const lead = LABEL_LEAD_RE.exec(text.slice(Math.max(0, index - 40), index));
-  return (
-    lead !== null &&
-    startsSentence(text, index - lead[0].length + (lead[0].length - lead[0].trimStart().length))
-  );
+  return lead !== null && startsSentence(text, index - lead[0].length);
 }
 
 /** A URL ("http://…"), a host's port or a key's value ("localhost:9393", "packets:363265"), a version ("13.4.0"). */
