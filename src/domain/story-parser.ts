@@ -1135,6 +1135,47 @@ function parseExpectations(
   return { outcomes, notes };
 }
 
+/**
+ * A stretch goal in the sentence right after an expectation ("… to 3% by June. Stretch: 4%."), as an expectation
+ * of its own from the last range read; one it cannot keep is named in `notes`. Null where there is none.
+ */
+function stretchAfter(
+  text: string,
+  from: number,
+  limit: number,
+  read: readonly ParsedExpectedOutcome[],
+  now: Date | undefined,
+  notes: string[],
+): ParsedExpectedOutcome | null {
+  let s = from;
+  while (s < limit && isSpace(text.charCodeAt(s))) s++;
+  if (s >= limit) return null;
+  const sentence = text.slice(s, Math.max(s + 1, sentenceEnd(text, s, limit)));
+  const amount = STRETCH_SENTENCE_RE.exec(sentence);
+  if (amount === null) return null;
+  const range = [...read].reverse().find((o) => o.baseline !== null && o.target !== null);
+  if (range === undefined || range.metric === '') {
+    notes.push(
+      `The stretch goal "${sentence.trim().slice(0, 80)}" was not kept: the expectation before it has no "from … to …" to raise; write it as its own "We expect …".`,
+    );
+    return null;
+  }
+  return targetBeyond(
+    amount,
+    sentence,
+    true,
+    {
+      metric: range.metric,
+      baseline: range.baseline!,
+      target: range.target!,
+      unit: range.unit,
+      checkBy: range.checkBy,
+    },
+    now,
+    notes,
+  );
+}
+
 /** The outcome, and one like it for each further metric of its list. */
 function withListed(res: OutcomeResult): ParsedExpectedOutcome[] {
   const first = res.outcome;
@@ -1644,6 +1685,30 @@ function furtherTarget(
     amount = STRETCH_RE.exec(said);
   }
   if (amount === null) return null;
+  return targetBeyond(amount, said, further === null, range, now, notes);
+}
+
+/**
+ * "Stretch: 5% by September", "Our stretch goal is 5%.": a stretch goal in a sentence of its own, right after the
+ * expectation it raises. Read as the stretch goal said in that expectation's own sentence would be.
+ */
+const STRETCH_SENTENCE_RE = new RegExp(
+  String.raw`^[\s\-*•#>]*(?:(?:our|the|a|my)\s+)?stretch(?:\s+(?:goal|target))?\s*(?:of\b|:|is\b|=|-|would\s+be\b)?\s*${AMOUNT_SRC}`,
+  'i',
+);
+
+/**
+ * The further target `amount` names beyond a range, `said` being the text it was found in: a stretch goal (named
+ * as not kept where it cannot be the range's) or a milestone (its caller names it).
+ */
+function targetBeyond(
+  amount: RegExpExecArray,
+  said: string,
+  stretch: boolean,
+  range: { metric: string; baseline: number; target: number; unit: string | null; checkBy: string | null },
+  now: Date | undefined,
+  notes: string[],
+): ParsedExpectedOutcome | null {
   const value = amountValue(amount);
   // "a stretch goal of 500 orders": a bare number followed by a word names a unit of its own.
   const bare =
@@ -1652,7 +1717,7 @@ function furtherTarget(
   if (value === range.target) return null;
   if (value === null || unit !== range.unit || value === range.baseline) {
     // A further amount the caller names as not kept; a stretch goal it cannot see is named here.
-    if (further === null)
+    if (stretch)
       notes.push(
         `The stretch goal "${said
           .slice(amount.index)
@@ -1701,6 +1766,8 @@ interface Expectations {
   hits: ExpectHit[];
   /** Where sentences that state a movement start to count as expectations; -1 for nowhere (no expectation yet). */
   freeFrom: number;
+  /** Labels with a movement and an amount that do not head their sentence ("…, and our KPI: …"): not read. */
+  midSentence: Array<{ label: string; at: number }>;
 }
 
 /** How many beliefs or labels without a number findExpectation passes over before it stops looking. */
@@ -1716,7 +1783,8 @@ function findExpectations(text: string, limit: number): Expectations {
   const pattern = read.includes(':') ? EXPECT_OR_LABEL_RE : EXPECT_RE;
   const hits: ExpectHit[] = [];
   // Without a label, an expectation says "expect", "believe" or "then": most stories say none of them.
-  if (pattern === EXPECT_RE && !MAY_EXPECT_RE.test(read)) return { hits, freeFrom: -1 };
+  const midSentence: Expectations['midSentence'] = [];
+  if (pattern === EXPECT_RE && !MAY_EXPECT_RE.test(read)) return { hits, freeFrom: -1, midSentence };
   let freeFrom = -1;
   pattern.lastIndex = 0;
   let passedOver = 0;
@@ -1753,6 +1821,9 @@ function findExpectations(text: string, limit: number): Expectations {
     // A label heads a line or a sentence, and its number is an amount: "Admin Server Target: http://localhost:9393",
     // "clang -v … Target: x86_64-apple-darwin13.4.0" and "MTU:1454 Metric:1 RX packets:363265" are tool output.
     if (m[2] !== undefined && !(labelStartsSentence(text, m.index) && !labelHasNoAmount(clause))) {
+      // One a person wrote mid-sentence is named, so it is not lost unseen; tool output has no movement.
+      if (!labelHasNoAmount(clause) && (namesMovement(clause) || FROM_TO_RE.test(clause)))
+        midSentence.push({ label: m[2], at: m.index });
       if (++passedOver === MAX_PASSED_OVER) break;
       continue;
     }
@@ -1767,7 +1838,7 @@ function findExpectations(text: string, limit: number): Expectations {
     pattern.lastIndex = Math.max(clauseEnd, pattern.lastIndex);
   }
   pattern.lastIndex = 0;
-  return { hits, freeFrom };
+  return { hits, freeFrom, midSentence };
 }
 
 /**
@@ -1862,9 +1933,9 @@ function labelStartsSentence(text: string, index: number): boolean {
   return lead !== null && startsSentence(text, index - lead[0].length);
 }
 
-/** A URL ("http://…"), a host's port or a key's value ("localhost:9393", "packets:363265"), a version ("13.4.0"). */
-const MACHINE_TOKEN_RE = /:\/\/|\p{L}:\d|\d\.\d+\.\d/u;
-/** A key:value pair of tool output: "packets:363265", "errors:0". */
+/** A URL ("http://…") or a version ("13.4.0"). */
+const MACHINE_TOKEN_RE = /:\/\/|\d\.\d+\.\d/;
+/** A key:value pair of tool output or a host's port: "packets:363265", "errors:0", "localhost:9393". */
 const KEY_VALUE_RE = /\p{L}:\d/u;
 
 /**
@@ -1903,6 +1974,17 @@ function namesMovement(text: string): boolean {
 }
 const CONDITION_BEFORE_RE = /\b(?:when|whenever|if|once|until|unless|as\s+soon\s+as)\b[^,;.]*$/i;
 
+/** A label inside a part of the story ("…, and our KPI: …"): what the last one heads is the expectation. */
+const LABEL_IN_PART_RE =
+  /\b((?:success(?:\s+(?:metric|measure|criteri(?:on|a))s?)?|kpis?|targets?|goals?|metrics?)\s*:)\s*/gi;
+
+function lastLabelIn(part: string): RegExpExecArray | null {
+  let last: RegExpExecArray | null = null;
+  LABEL_IN_PART_RE.lastIndex = 0;
+  for (let m = LABEL_IN_PART_RE.exec(part); m !== null; m = LABEL_IN_PART_RE.exec(part)) last = m;
+  return last;
+}
+
 /**
  * A metric movement with a number, stated in the benefit or the want rather than in a "We expect …" ("so that I
  * can reduce our 40 percent drop-off rate"): the expectations it states, and a note that says where they came from.
@@ -1910,18 +1992,22 @@ const CONDITION_BEFORE_RE = /\b(?:when|whenever|if|once|until|unless|as\s+soon\s
 function movementStatedIn(
   parts: StoryParts,
   now: Date | undefined,
-): (OutcomesResult & { note: string }) | null {
+): (OutcomesResult & { note: string; label: string | null }) | null {
   for (const [name, part] of [
     ['benefit', parts.benefit],
     ['want', parts.intent],
   ] as const) {
     if (!part || !/\d/.test(part) || !namesMovement(part)) continue;
+    // "so that I can finish later, and our KPI: conversion should rise …": the metric is named after the label.
+    const label = part.includes(':') ? lastLabelIn(part) : null;
+    const said = label === null ? part : part.slice(label.index + label[0].length);
     // Only a movement with its own number: "iOS 7 … the keyboard shrinking the view" has none.
-    const res = parseExpectations(part, now, { label: null, numbered: true });
+    const res = parseExpectations(said, now, { label: null, numbered: true });
     if (res.outcomes.length > 0)
       return {
         ...res,
         note: `The expected movement was read from the ${name}; write it as "We expect …" to state it plainly.`,
+        label: label?.[1] ?? null,
       };
   }
   return null;
@@ -2002,6 +2088,11 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
       if (res.outcomes.length === 0) continue;
     }
     said = true;
+    const stretch =
+      res.outcomes.length === 0
+        ? null
+        : stretchAfter(input, hit.clauseEnd, limit, res.outcomes, now, res.notes);
+    if (stretch !== null) res.outcomes.push(stretch);
     const room = MAX_EXPECTATIONS - expectedOutcomes.length;
     expectedOutcomes.push(...res.outcomes.slice(0, room));
     if ((i > 0 || hit.free) && res.outcomes.length === 0) {
@@ -2016,13 +2107,19 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
         `Only ${MAX_EXPECTATIONS} expectations are read; "${clause.trim().slice(0, 80)}" goes past them.`,
       );
   }
-  if (!expectation) {
-    const stated = movementStatedIn(parts, now);
-    if (stated) {
-      // The benefit or want comes before the sentences after the story.
-      expectedOutcomes = [...stated.outcomes, ...expectedOutcomes].slice(0, MAX_EXPECTATIONS);
-      outcomeNotes.unshift(stated.note, ...stated.notes);
-    }
+  const stated = expectation ? null : movementStatedIn(parts, now);
+  for (const { label, at } of found.midSentence)
+    if (
+      !expectations.some((hit) => hit.start <= at && at < hit.clauseEnd) &&
+      stated?.label?.toLowerCase() !== label.toLowerCase()
+    )
+      outcomeNotes.push(
+        `"${label.trim()}" is in the middle of a sentence, so what follows it was not read as an expectation; start a sentence or a line with it.`,
+      );
+  if (stated) {
+    // The benefit or want comes before the sentences after the story.
+    expectedOutcomes = [...stated.outcomes, ...expectedOutcomes].slice(0, MAX_EXPECTATIONS);
+    outcomeNotes.unshift(stated.note, ...stated.notes);
   }
   expectedOutcomes = keptOnce(expectedOutcomes, outcomeNotes);
   const expectedOutcome = expectedOutcomes[0] ?? null;

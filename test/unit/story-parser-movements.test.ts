@@ -299,6 +299,39 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
         ).toEqual([['conversion', 2, 3, 'increase', '2027-06-01']]);
     });
 
+    it('names a label a person wrote mid-sentence, rather than passing over it unseen', () => {
+      const story = parseStory(
+        'We ship the new checkout this quarter, and our KPI: conversion from 2% to 3% by 2027-06-01.',
+        { now: new Date('2026-06-15T09:00:00Z') },
+      );
+      expect(story.expectedOutcomes).toEqual([]);
+      expect(story.notes).toContain(
+        '"KPI:" is in the middle of a sentence, so what follows it was not read as an expectation; start a sentence or a line with it.',
+      );
+      // Tool output is no expectation, and no note either.
+      expect(parseStory('Admin Server Target: http://localhost:9393 is down').notes.join(' ')).not.toMatch(
+        /middle of a sentence/,
+      );
+    });
+
+    it('reads the metric after a label in the benefit, not the benefit words before it', () => {
+      const story = parseStory(
+        'As a shopper, I want saved carts so that I can finish later, and our KPI: conversion should rise from 2% to 3% by 2027-06-01.',
+        { now: new Date('2026-06-15T09:00:00Z') },
+      );
+      expect(story.expectedOutcomes).toEqual([
+        {
+          metric: 'conversion',
+          baseline: 2,
+          target: 3,
+          unit: '%',
+          direction: 'increase',
+          checkBy: '2027-06-01',
+        },
+      ]);
+      expect(story.notes.join(' ')).not.toMatch(/middle of a sentence/);
+    });
+
     it('still reads a movement in the benefit with a relative number of its own', () => {
       expect(
         read(

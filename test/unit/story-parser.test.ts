@@ -1671,6 +1671,35 @@ describe('a further amount joined to the movement', () => {
     );
   });
 
+  it.each([
+    ['by 2027-03-01. Stretch: 25% by 2027-06-01.', '2027-06-01'],
+    ['by 2027-03-01. Our stretch goal is 25%.', '2027-03-01'],
+    ['by 2027-03-01.\n- Stretch target: 25%', '2027-03-01'],
+  ])('keeps a stretch goal said in a sentence of its own: %s', (tail, checkBy) => {
+    const story = read(`from 40% to 30% ${tail}`);
+    expect(story.notes).toEqual([]);
+    expect(story.expectedOutcomes.map((o) => [o.target, o.checkBy])).toEqual([
+      [30, '2027-03-01'],
+      [25, checkBy],
+    ]);
+  });
+
+  it('names a stretch goal in a sentence of its own that it cannot keep', () => {
+    const other = read('from 40% to 30% by 2027-03-01. Stretch: 500 orders.');
+    expect(other.expectedOutcomes).toHaveLength(1);
+    expect(other.notes).toEqual([
+      `The stretch goal "Stretch: 500 orders" was not kept: it is not in drop-off's unit or moves nothing; write it as its own "We expect …".`,
+    ]);
+    const noRange = parseStory(
+      'As a shopper, I want saved carts, so that I can finish later. We expect drop-off to fall to 30% by 2027-03-01. Stretch: 25%.',
+      { now: new Date('2026-06-15T09:00:00Z') },
+    );
+    expect(noRange.expectedOutcomes).toHaveLength(1);
+    expect(noRange.notes).toContain(
+      'The stretch goal "Stretch: 25%." was not kept: the expectation before it has no "from … to …" to raise; write it as its own "We expect …".',
+    );
+  });
+
   it('names a stretch goal it cannot keep: another unit is another metric', () => {
     const story = read('from 40% to 30% by 2027-03-01, with a stretch goal of 500 orders.');
     expect(story.expectedOutcomes).toHaveLength(1);
