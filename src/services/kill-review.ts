@@ -1166,12 +1166,20 @@ async function act(
       );
     /** The resolution the issue was closed with, as Jira has it: the workflow may set its own, or none. */
     let closedAs: string | null = issue.fields.resolution?.name ?? null;
+    /** Whether this kill closed the issue and someone reopened it since. */
+    let reopened = false;
     if (statusCategoryOf(issue) === 'done') {
       // Already closed (by a try of this decision, or by someone else): never transition twice.
       if (!sameDecision)
         throw new ConflictError(`${issueKey} is already closed (${statusName ?? 'done'}): nothing to kill.`);
       // Closed by the bulk transition this decision's bulk submitted for it.
       if (intent?.transition) details.transition = intent.transition;
+    } else if (lensDone && marker?.kind === 'kill') {
+      // This kill closed the issue (its marker is written only once the issue is closed) and someone reopened it
+      // since. The reopen stands: the issue is not closed again, by the person's retry or the app, nor commented
+      // on. The kill that happened is logged, saying where the issue went; else every run would retry it.
+      reopened = true;
+      details.reopenedTo = statusName;
     } else {
       // The app completes only what the person's try began: it never closes an issue itself.
       if (by === 'app') throw new ConflictError(`${issueKey} was not closed by this decision.`);
@@ -1243,7 +1251,11 @@ async function act(
     // A comment call that was sent and never answered (a timeout, a gateway's 502/504 with no comment found) may
     // have been made: it is not sent again, so the kill comments at most once. A refused call (429, a 5xx with
     // no comment found) made none and is sent on the retry.
-    if (!next.lastDecision?.commentId && (await kvs.get<DecisionIntent>(intentKey))?.comment !== 'sending') {
+    if (
+      !reopened &&
+      !next.lastDecision?.commentId &&
+      (await kvs.get<DecisionIntent>(intentKey))?.comment !== 'sending'
+    ) {
       await check();
       // Sent once here (a retry is the person's or the sweep's); after a 5xx or a lost answer, a comment Jira made
       // anyway is found and taken as this one.

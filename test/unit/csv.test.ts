@@ -160,6 +160,9 @@ describe('decision log table text', () => {
     expect(decidedText(anEntry({ kind: 'kill', transition: 'Close', resolution: "Won't Do" }))).toBe(
       `closed by "Close"; resolution "Won't Do"`,
     );
+    expect(decidedText(anEntry({ kind: 'kill', details: { reopenedTo: 'To Do' } }))).toBe(
+      'closed, then reopened to "To Do" before the kill was finished; it stays open',
+    );
   });
 });
 

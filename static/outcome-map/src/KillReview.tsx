@@ -395,7 +395,7 @@ function QueueItem({
                 decision,
               });
               if (!answer.ok) return answer.error;
-              const labelLeft = answer.data.entry.details.labelLeft;
+              const { labelLeft, reopenedTo } = answer.data.entry.details;
               flag(
                 `${kind === 'kill' ? 'Killed' : kind === 'keep' ? 'Kept' : 'Relinked'} ${item.key}`,
                 [
@@ -403,6 +403,10 @@ function QueueItem({
                   // Its closed status is not editable in Jira's workflow: the flag's label could not be removed.
                   typeof labelLeft === 'string'
                     ? `Its label "${labelLeft}" stays: Jira does not let anyone edit the issue in its closed status.`
+                    : null,
+                  // An earlier try closed it and someone reopened it since: the reopen stands.
+                  typeof reopenedTo === 'string'
+                    ? `Someone reopened it to "${reopenedTo}" after your first try closed it: it stays open, and the log says so.`
                     : null,
                 ]
                   .filter(Boolean)

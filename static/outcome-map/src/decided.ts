@@ -21,7 +21,11 @@ export function decidedText(e: DecisionEntry): string {
     parts.push(`${t.metric} ${t.comparison === 'atLeast' ? 'at least' : 'at most'} ${t.value} by ${t.by}`);
   }
   if (k?.condition) parts.push(`kill if "${k.condition.text}" (review ${k.condition.reviewDate})`);
-  if (e.kind === 'kill') {
+  const reopenedTo = e.details.reopenedTo;
+  if (e.kind === 'kill' && typeof reopenedTo === 'string')
+    // The kill closed it, and someone reopened it before the kill was finished: the reopen stands.
+    parts.push(`closed, then reopened to "${reopenedTo}" before the kill was finished; it stays open`);
+  else if (e.kind === 'kill') {
     parts.push(e.transition ? `closed by "${e.transition}"` : 'was already closed');
     if (e.resolution) parts.push(`resolution "${e.resolution}"`);
   }

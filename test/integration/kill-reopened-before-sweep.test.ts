@@ -1,0 +1,204 @@
+/**
+ * A Kill stopped after it closed the issue and wrote its lens marker, but before its decision-log row, on an issue
+ * a colleague then reopens in Jira before the next scan. The sweep (completeInterruptedDecisions) found its marker
+ * (so the kill had begun), tried to finish it as the app, which never closes an issue itself, and was refused: the
+ * intent stayed and every run tried again, while the lens said "killed" and the log held no row.
+ *
+ * What Jira shows is a close by the person followed by the reopen. The reopen stands (nothing closes the issue
+ * again, nor comments on it after it); the kill is logged under the person's name, saying the issue was reopened
+ * and to which status; the intent goes, so no run tries again.
+ */
+import type { WorkbenchApp } from '../../workbench/app';
+import { runInInvocation } from '../../workbench/forge/context';
+import type {
+  DecideData,
+  DecisionEntry,
+  DecisionLogData,
+  ScanRunsData,
+} from '../../src/contract/project-page';
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { completeInterruptedDecisions } from '../../src/services/kill-review';
+import { listAll } from '../../src/storage/kv';
+import { keys } from '../../src/storage/keys';
+import {
+  PAGE_MODULE,
+  PAGE_PROJECT as P,
+  aProjectPageApp,
+  callPage,
+  dataOf,
+  scanThroughPage,
+} from '../support/project-page-app';
+import { seedFlaggedIssue } from '../support/flagged-issue';
+
+let app: WorkbenchApp;
+beforeEach(() => {
+  app = aProjectPageApp();
+});
+afterEach(() => app.close());
+
+const asApp = <T>(work: () => Promise<T>) =>
+  runInInvocation({ accountId: null, moduleKey: PAGE_MODULE, installContext: app.installContext }, work);
+const call = <T>(fn: string, payload: unknown, user = 'member') => callPage<T>(app, fn, payload, user);
+const sweep = () => asApp(() => completeInterruptedDecisions(P, { now: () => new Date() }));
+const intents = () => asApp(() => listAll(keys.decisionIntentPrefix(P)));
+const logged = async (key: string): Promise<DecisionEntry[]> =>
+  dataOf(await call<DecisionLogData>('decisionLog', {}, 'admin')).entries.filter((e) => e.issueKey === key);
+const issueOf = (key: string) => app.jira.store.getIssue(key)!;
+const commentsOn = (key: string) => app.jira.store.listComments(issueOf(key).id).length;
+const lensOf = (key: string) => readLens(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));
+
+function killOf(key: string, idempotencyKey: string) {
+  return { issueKey: key, idempotencyKey, decision: { kind: 'kill', reason: 'Nobody needs it' } };
+}
+
+/** A colleague moves the issue back to To Do in Jira, as a person does (their own REST call, not the app's). */
+async function reopen(key: string): Promise<void> {
+  const res = await app.jira.handle({
+    method: 'POST',
+    path: `/rest/api/3/issue/${key}/transitions`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ transition: { id: '11' } }),
+    actor: { type: 'user', accountId: app.accountIdOf('admin') },
+    client: 'rest',
+  });
+  expect(res.status).toBe(204);
+  expect(issueOf(key).statusCategory).toBe('new');
+}
+
+/** The member's Kill, stopped after the close and the lens marker: its comment is refused (500, none made). */
+async function killStoppedBeforeComment(key: string, idempotencyKey: string): Promise<void> {
+  app.jira.faults.inject({
+    kind: 'server-error',
+    status: 500,
+    times: 1,
+    match: { method: 'POST', pathIncludes: `/issue/${key}/comment` },
+  });
+  expect((await call<DecideData>('decide', killOf(key, idempotencyKey))).ok).toBe(false);
+  expect(issueOf(key).statusCategory).toBe('done');
+  expect(lensOf(key)).toMatchObject({ zombie: 'false', lastDecision: { idempotencyKey, kind: 'kill' } });
+  expect(commentsOn(key)).toBe(0);
+  expect(await logged(key)).toEqual([]);
+}
+
+/** The kill's row as the reopen leaves it: the person's, saying where the issue went. */
+function expectKillThenReopen(rows: DecisionEntry[]): void {
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({
+    kind: 'kill',
+    by: app.accountIdOf('member'),
+    reason: 'Nobody needs it',
+    details: { reopenedTo: 'To Do' },
+  });
+}
+
+it('logs a kill stopped before its comment, on an issue reopened since, once; the reopen stands and no run retries it', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  await killStoppedBeforeComment(key, 'kill-reopened-1');
+  await reopen(key);
+
+  expect(await sweep()).toEqual({ completed: 1, dropped: 0, left: 0 });
+  expect(await intents()).toEqual([]);
+  expectKillThenReopen(await logged(key));
+  // The reopen stands: not closed again, and no kill comment under it.
+  expect(issueOf(key).statusCategory).toBe('new');
+  expect(commentsOn(key)).toBe(0);
+
+  // The next runs have nothing left to try.
+  expect(await sweep()).toEqual({ completed: 0, dropped: 0, left: 0 });
+  expectKillThenReopen(await logged(key));
+});
+
+it('is completed by the next scan run, which says so; the run after it finds nothing to complete', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  await killStoppedBeforeComment(key, 'kill-reopened-scan');
+  await reopen(key);
+
+  await scanThroughPage(app);
+  await scanThroughPage(app);
+  expect(await intents()).toEqual([]);
+  expectKillThenReopen(await logged(key));
+  expect(issueOf(key).statusCategory).toBe('new');
+  // The item is judged by the scan's rules again, from the reopen on: it is back in review once they hold.
+  expect(lensOf(key)).toMatchObject({ zombie: 'false', nextCheckAt: expect.any(String) });
+  const [second, first] = dataOf(await call<ScanRunsData>('scanRuns', {}, 'admin')).runs;
+  expect(first!.notes).toContain('Completed 1 kill-review decision interrupted before being recorded.');
+  expect(second!.notes.filter((n) => n.startsWith('Completed'))).toEqual([]);
+});
+
+it('logs a kill stopped after its comment, on an issue reopened since, without a second comment', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  // The second lens write (the comment's id) fails: the comment is made, the log row is not.
+  let lensWrites = 0;
+  const handle = app.jira.handle.bind(app.jira);
+  app.jira.handle = async (req) => {
+    if (req.method === 'PUT' && req.path.includes(`/issue/${key}/properties/`) && ++lensWrites === 2)
+      return { status: 500, headers: {}, body: JSON.stringify({ errorMessages: ['Internal server error'] }) };
+    return handle(req);
+  };
+  expect((await call<DecideData>('decide', killOf(key, 'kill-reopened-2'))).ok).toBe(false);
+  app.jira.handle = handle;
+  expect(commentsOn(key)).toBe(1);
+  expect(await logged(key)).toEqual([]);
+  await reopen(key);
+
+  expect(await sweep()).toEqual({ completed: 1, dropped: 0, left: 0 });
+  expect(await intents()).toEqual([]);
+  expectKillThenReopen(await logged(key));
+  expect(issueOf(key).statusCategory).toBe('new');
+  expect(commentsOn(key)).toBe(1);
+});
+
+it('does not close again an issue reopened since when the person retries the stopped kill', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  await killStoppedBeforeComment(key, 'kill-reopened-3');
+  await reopen(key);
+
+  const retry = dataOf(await call<DecideData>('decide', killOf(key, 'kill-reopened-3')));
+  expect(retry.statusName).toBe('To Do');
+  expect(issueOf(key).statusCategory).toBe('new');
+  expect(commentsOn(key)).toBe(0);
+  expectKillThenReopen(await logged(key));
+  expect(await intents()).toEqual([]);
+  // A retry after that replays the row; a sweep has nothing to do.
+  expect(dataOf(await call<DecideData>('decide', killOf(key, 'kill-reopened-3'))).replayed).toBe(true);
+  expect(await sweep()).toEqual({ completed: 0, dropped: 0, left: 0 });
+  expectKillThenReopen(await logged(key));
+});
+
+it('logs the kill once when two sweeps (a duplicated run) meet the reopened issue at once', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  await killStoppedBeforeComment(key, 'kill-reopened-4');
+  await reopen(key);
+
+  const both = await Promise.all([sweep(), sweep()]);
+  expect(both.reduce((n, r) => n + r.completed, 0)).toBe(1);
+  await sweep();
+  expect(await intents()).toEqual([]);
+  expectKillThenReopen(await logged(key));
+  expect(issueOf(key).statusCategory).toBe('new');
+  expect(commentsOn(key)).toBe(0);
+});
+
+it('drops a kill stopped after its close but before its lens marker, on an issue reopened since: it is back in review', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  // The lens write fails after the close: the lens still says flagged, the kill left no marker.
+  app.jira.faults.inject({
+    kind: 'server-error',
+    status: 500,
+    times: 1,
+    match: { method: 'PUT', pathIncludes: `/issue/${key}/properties/` },
+  });
+  expect((await call<DecideData>('decide', killOf(key, 'kill-reopened-5'))).ok).toBe(false);
+  expect(issueOf(key).statusCategory).toBe('done');
+  await reopen(key);
+
+  expect(await sweep()).toEqual({ completed: 0, dropped: 1, left: 0 });
+  expect(await intents()).toEqual([]);
+  expect(await logged(key)).toEqual([]);
+  // The lens claims no kill, and the item is in the kill review's queue again.
+  expect(lensOf(key)).toMatchObject({ zombie: 'true' });
+  expect(lensOf(key)).not.toHaveProperty('lastDecision');
+  app.jira.index.catchUp();
+  const queue = dataOf(await call<{ items: Array<{ key: string }> }>('zombieQueue', {}));
+  expect(queue.items.map((i) => i.key)).toContain(key);
+});
