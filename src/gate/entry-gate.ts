@@ -1,6 +1,9 @@
 /**
  * The entry gate: a function-backed `jira:workflowValidator`. Jira calls it on each transition an admin added it
- * to, with `{ issue: { key }, transition }`, and shows `errorMessage` when `result` is false.
+ * to, before the transition is made, with `{ issue: { key }, configuration, transition: { from: { id }, to: { id },
+ * modifiedFields } }`, and shows `errorMessage` when `result` is false. `modifiedFields` holds what the person
+ * changed on the transition screen, shaped as REST v3 Get issue shapes it (a description in ADF), which is not on
+ * the issue yet (https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-workflow-validator/).
  *
  * It decides from data the app checks, never from what the issue property claims: the property is writable by
  * anyone who may edit the issue, so a stored `score: 100, hasHypothesis: "true"` proves nothing. The hypothesis
@@ -8,11 +11,13 @@
  * only the app can write.
  */
 import * as z from 'zod';
-import { assessIssue } from '../domain/assess-issue';
+import type { AdfNode } from '../domain/plain-text';
+import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import { ISSUE_PROPERTY_KEY, draftOf, hasHypothesis, readLens } from '../domain/issue-lens';
 import { JiraClient, withRetry } from '../jira/client';
 import { NotAuthorizedError } from '../errors';
 import { factsOf, readIssue } from '../services/issue-lens-service';
+import { parentOutcomeOf } from '../services/issue-facts';
 import { listOutcomes } from '../storage/outcomes';
 import { loadSettings } from '../storage/settings';
 
@@ -21,9 +26,51 @@ export interface GateAnswer {
   errorMessage?: string;
 }
 
-const argsSchema = z
-  .object({ issue: z.object({ key: z.string().regex(/^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/) }).loose() })
-  .loose();
+const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/;
+
+const argsSchema = z.object({ issue: z.object({ key: z.string().regex(ISSUE_KEY) }).loose() }).loose();
+
+const modifiedSchema = z.object({
+  transition: z.object({ modifiedFields: z.record(z.string(), z.unknown()) }).loose(),
+});
+
+/** What the transition screen changes of what the score reads; absent when unchanged or unreadable. */
+export interface ScreenChanges {
+  summary?: string;
+  description?: string | AdfNode | null;
+  /** The new parent's key, or null when the screen removed it. */
+  parent?: string | null;
+}
+
+const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The screen's changes to the fields the score reads. A value the gate cannot read is left out, so the issue's
+ * own value counts: a field Jira shaped unexpectedly should not refuse a person's transition. Jira's reference
+ * does not list summary among the fields it sends; one sent anyway is read.
+ */
+export function screenChangesOf(args: unknown): ScreenChanges {
+  const parsed = modifiedSchema.safeParse(args);
+  if (!parsed.success) return {};
+  const fields = parsed.data.transition.modifiedFields;
+  const changes: ScreenChanges = {};
+  const summary = fields['summary'];
+  if (typeof summary === 'string' && summary.trim()) changes.summary = summary;
+  if (has(fields, 'description')) {
+    const d = fields['description'];
+    if (d === null || typeof d === 'string') changes.description = d;
+    else if (isObject(d) && d['type'] === 'doc') changes.description = d as AdfNode;
+  }
+  if (has(fields, 'parent')) {
+    const p = fields['parent'];
+    if (p === null) changes.parent = null;
+    else if (isObject(p) && typeof p['key'] === 'string' && ISSUE_KEY.test(p['key']))
+      changes.parent = p['key'];
+  }
+  return changes;
+}
 
 const PASS: GateAnswer = { result: true };
 const block = (errorMessage: string): GateAnswer => ({ result: false, errorMessage });
@@ -43,8 +90,11 @@ export const GATE_MESSAGES = {
     "Outcome Lens cannot see this issue (its security level leaves the app out), so it cannot check the issue's hypothesis and the transition was not made. A Jira admin can add the app's role (atlassian-addons-project-access) to the security level, or switch the entry gate off in this project's Outcome Lens settings.",
 } as const;
 
-/** Decides whether `issueKey` may go through the transition. Reads as the app: validators have no user. */
-export async function checkEntry(issueKey: string): Promise<GateAnswer> {
+/**
+ * Decides whether `issueKey` may go through the transition, scoring it as the screen's `changes` will leave it.
+ * Reads as the app: validators have no user.
+ */
+export async function checkEntry(issueKey: string, changes: ScreenChanges = {}): Promise<GateAnswer> {
   // Settings first, from app storage only: a gate an admin switched off costs no Jira call and cannot refuse a
   // transition because Jira is slow or rate limiting the app. Jira sends the issue's current key, so its
   // prefix is the project the issue is in.
@@ -58,11 +108,13 @@ export async function checkEntry(issueKey: string): Promise<GateAnswer> {
     throw e;
   });
   if (issue === null) return block(GATE_MESSAGES.hidden);
+  const asRead = factsOf(issue);
   // The settings and outcomes of the project Jira says the issue is in now (the key's, unless it moved).
-  const [stored, loaded, outcomes] = await Promise.all([
+  const [stored, loaded, outcomes, parent] = await Promise.all([
     onceMore(() => jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
     issue.projectKey === keyProject ? ofKey : loadSettings(issue.projectKey),
     listOutcomes(issue.projectKey),
+    parentAfter(jira, asRead.parent, changes.parent),
   ]);
   const { settings } = loaded;
   if (!settings.entryGate.enabled) return PASS;
@@ -73,10 +125,28 @@ export async function checkEntry(issueKey: string): Promise<GateAnswer> {
     if (!hasHypothesis(draft)) return block(GATE_MESSAGES.incomplete);
   }
   const byId = new Map(outcomes.map((o) => [o.id, o]));
-  const { score } = assessIssue(factsOf(issue), draft, byId, settings);
+  // Scored as the transition will leave it: the screen's changes are not on the issue yet.
+  const facts: IssueFacts = {
+    ...asRead,
+    ...(changes.summary !== undefined ? { summary: changes.summary } : {}),
+    ...(changes.description !== undefined ? { description: changes.description } : {}),
+    parent,
+  };
+  const { score } = assessIssue(facts, draft, byId, settings);
   if (score.total < settings.entryGate.threshold)
     return block(GATE_MESSAGES.belowThreshold(score.total, settings.entryGate.threshold));
   return PASS;
+}
+
+/** The parent the issue will have: a new one lends the outcome its own lens links to (read as the app). */
+async function parentAfter(
+  jira: JiraClient,
+  now: IssueFacts['parent'],
+  changed: string | null | undefined,
+): Promise<IssueFacts['parent']> {
+  if (changed === undefined || changed === now?.key) return now;
+  if (changed === null) return null;
+  return { key: changed, outcomeId: await onceMore(() => parentOutcomeOf(jira, changed)) };
 }
 
 /**
@@ -92,7 +162,7 @@ export async function entryGate(args: unknown): Promise<GateAnswer> {
   const parsed = argsSchema.safeParse(args);
   if (!parsed.success) return block(GATE_MESSAGES.unreadable);
   try {
-    return await checkEntry(parsed.data.issue.key);
+    return await checkEntry(parsed.data.issue.key, screenChangesOf(args));
   } catch (error) {
     console.error('entry gate failed', error instanceof Error ? error.message : String(error));
     return block(GATE_MESSAGES.unavailable);

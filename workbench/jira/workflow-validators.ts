@@ -2,8 +2,10 @@
  * Workflow validators on the workbench's transitions. Jira keeps which validators run on which transition in the
  * workflow, which an admin edits; the workbench keeps it in a project property (see configureWorkflowValidator).
  * The app's validator is function-backed (`jira:workflowValidator` with `function`): the Forge host runs the
- * app's handler with Jira's argument, `{ issue: { key }, transition: { from: { id }, to: { id } } }`, and Jira
- * lets the transition through only on `result: true` (Forge's manifest reference for the module).
+ * app's handler with Jira's argument, `{ issue: { key }, configuration, transition: { from: { id }, to: { id },
+ * modifiedFields } }`, and Jira lets the transition through only on `result: true`. `modifiedFields` are the
+ * values changed on the transition screen, as REST v3 Get issue shapes them, sent when the app has
+ * `read:jira-work` (https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-workflow-validator/).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +26,9 @@ export interface ValidatorFunctionAnswer {
 
 export interface ValidatorArguments {
   issue: { key: string };
-  transition: { from: { id: string }; to: { id: string } };
+  /** What an admin saved on the validator's configuration page; the app's gate has none. */
+  configuration: Record<string, unknown>;
+  transition: { from: { id: string }; to: { id: string }; modifiedFields: Record<string, unknown> };
 }
 
 /** Runs the app's function for a validator module; the Forge host wires it to the runtime. */
@@ -93,14 +97,16 @@ async function verdictOf(
 }
 
 /**
- * Runs the validators configured for transitions of `issue` into `transition.toStatus`. Returns the message of
- * the first that blocks, or null when the transition may go ahead.
+ * Runs the validators configured for transitions of `issue` into `transition.toStatus`, with the fields the
+ * transition's screen changed (none for a transition without one). Returns the message of the first that
+ * blocks, or null when the transition may go ahead.
  */
 export async function runWorkflowValidators(
   store: JiraStore,
   issue: StoredIssue,
   transition: { toStatus: string; fromStatusId: string; toStatusId: string },
   runFunction: ValidatorFunctionRunner | null,
+  modifiedFields: Record<string, unknown> = {},
 ): Promise<string | null> {
   const config = store.getProjectProperty(issue.projectKey, WORKFLOW_VALIDATORS_PROPERTY) as
     Record<string, unknown> | undefined;
@@ -108,7 +114,12 @@ export async function runWorkflowValidators(
   if (!Array.isArray(configured) || configured.length === 0) return null;
   const args: ValidatorArguments = {
     issue: { key: issue.key },
-    transition: { from: { id: transition.fromStatusId }, to: { id: transition.toStatusId } },
+    configuration: {},
+    transition: {
+      from: { id: transition.fromStatusId },
+      to: { id: transition.toStatusId },
+      modifiedFields,
+    },
   };
   for (const validator of manifestValidators().filter((v) => configured.includes(v.key))) {
     const blocked = await verdictOf(validator, args, runFunction);
