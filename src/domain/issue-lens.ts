@@ -384,6 +384,11 @@ export interface ResultStamp {
   evidence: string;
   /** The measured value recorded with the result, when there was one. */
   measuredValue?: number;
+  /**
+   * The stamp this one replaced, kept until the lens holds the new result: a change whose lens write fails leaves
+   * the earlier result on the lens, and its recorder is still known.
+   */
+  before?: ResultStamp;
 }
 
 /** The stamp of `result` set by `who`: what a writer stores before the lens write that sets it. */
@@ -406,27 +411,32 @@ export function resultChanged(current: IssueLens['result'], next: IssueLens['res
 }
 
 /**
- * Who set the lens's result and when. Only the app's stamp names a person, and only while it holds the very result
- * the lens holds (verdict, evidence and measured value): a stamp whose lens write failed or never landed, a result
- * written outside the app, and one recorded before the app kept stamps name no one (null), at the time the lens
- * gives.
+ * Who set the lens's result and when. Only the app's stamp names a person, and only while it, or the stamp it
+ * replaced, holds the very result the lens holds (verdict, evidence and measured value): a result written outside
+ * the app, and one recorded before the app kept stamps, name no one (null), at the time the lens gives.
  */
 export function resultSetter(
   lens: IssueLens,
   stamp: ResultStamp | null | undefined,
 ): { by: string | null; at: string | null } {
   const result = lens.result;
-  if (
-    result &&
-    stamp &&
-    typeof stamp.by === 'string' &&
-    typeof stamp.at === 'string' &&
+  if (result)
+    for (const s of [stamp, stamp?.before])
+      if (s && typeof s.by === 'string' && typeof s.at === 'string' && stampHolds(s, result))
+        return { by: s.by, at: s.at };
+  return { by: null, at: lens.resultAt || lens.updatedAt };
+}
+
+/** Whether a stamp is of this very result: verdict, evidence and measured value. */
+export function stampHolds(
+  stamp: ResultStamp,
+  result: { verdict: string; evidence: string; measuredValue?: number },
+): boolean {
+  return (
     stamp.verdict === result.verdict &&
     stamp.evidence === result.evidence &&
     (stamp.measuredValue ?? null) === (result.measuredValue ?? null)
-  )
-    return { by: stamp.by, at: stamp.at };
-  return { by: null, at: lens.resultAt || lens.updatedAt };
+  );
 }
 
 /** The PO's draft applied to a stored lens, with the indexed values recomputed. */

@@ -64,7 +64,7 @@ import { kvs } from '../storage/kvs-client';
 import type { TrackedBet } from '../scan/bets';
 import { keys } from '../storage/keys';
 import { checkHeld, stillHeld, withLensClaim, writeHolding } from '../storage/lens-claim';
-import { saveResultStamp } from '../storage/result-stamps';
+import { forgetResultStamp, saveResultStamp } from '../storage/result-stamps';
 import type { CallContext } from '../resolvers/endpoint';
 import { parentOutcomeOf, statusCategoryOf } from './issue-facts';
 
@@ -417,12 +417,18 @@ export async function saveIssueLens(
       next = keepingUnread(properties[ISSUE_PROPERTY_KEY], next);
       checkLensFits(next, 'Shorten the evidence or the kill condition and save again.');
       // Who set the result goes into app storage first, where only the app writes (the lens is anyone's who may
-      // edit the issue): a lens write that then fails leaves a stamp of another result, which names no one. A
-      // stamp storage refuses fails the save before the lens is touched. A save that keeps the result writes none.
+      // edit the issue). It keeps the stamp of the result the lens holds now: a lens write that then fails leaves
+      // that result, and its recorder, as they were. A stamp storage refuses fails the save before the lens is
+      // touched. A save that keeps the result writes none; one that takes it away forgets the stamp once it landed.
       const result = readLens(next).result;
-      if (resultChanged(current.result, result)) {
+      const stampChanges = resultChanged(current.result, result);
+      if (stampChanges && result) {
         await checkHeld(held);
-        await saveResultStamp(issueId, result && resultStampOf(result, { accountId: call.accountId, at }));
+        await saveResultStamp(
+          issueId,
+          resultStampOf(result, { accountId: call.accountId, at }),
+          current.result ?? null,
+        );
       }
       // asUser: Jira enforces edit permission again at the write itself.
       await checkHeld(held);
@@ -439,6 +445,11 @@ export async function saveIssueLens(
           return stored.version === next.version && stored.updatedAt === next.updatedAt;
         },
       );
+      // Best effort: a stamp left behind vouches only for a result the lens no longer holds.
+      if (stampChanges && !result)
+        await forgetResultStamp(issueId).catch((e: unknown) =>
+          console.warn('result stamp not forgotten', e instanceof Error ? e.message : String(e)),
+        );
       // Answered as the panel reads it: the parts kept unread are in Jira, not in the form.
       return { lens: panelLens(readLens(next), true), score: score.total, replayed: false };
     },

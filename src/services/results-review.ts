@@ -356,13 +356,14 @@ async function record(
       "Shorten the evidence, or the texts in the issue's panel, and record the verdict again.",
     );
     // Who recorded it goes into app storage first, where only the app writes (see saveIssueLens): refused, the
-    // lens is not written; a lens write that then fails leaves a stamp of another result, which names no one.
+    // lens is not written; a lens write that then fails leaves the lens's result, and its recorder, as they were.
     await check();
     const written = readLens(next).result;
     if (written)
       await saveResultStamp(
         issue.id,
         resultStampOf(written, { accountId: call.accountId, at: indexedMoment(now) }),
+        lens.result ?? null,
       );
     await check();
     await check.writeLens(() => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next));

@@ -9,18 +9,41 @@
  * never landed names no one.
  */
 import { kvs } from './kvs-client';
-import type { ResultStamp } from '../domain/issue-lens';
+import { stampHolds, type ResultStamp } from '../domain/issue-lens';
 import { keys } from './keys';
 import { KVS_BATCH_ITEMS } from './kv';
 
 /**
- * Stores who set the issue's result now (`stamp`), or forgets who set it when the result was taken away (null).
- * Throws when storage refuses it: the caller then writes nothing to the lens.
+ * Stores who set the issue's result now (`stamp`), keeping as `before` the stored stamp that vouches for the result
+ * the lens holds now (`onLens`), if one does: a lens write that then fails leaves that result on the lens, and its
+ * recorder stays known. Throws when storage refuses it: the caller then writes nothing to the lens.
  */
-export async function saveResultStamp(issueId: string, stamp: ResultStamp | null): Promise<void> {
+export async function saveResultStamp(
+  issueId: string,
+  stamp: ResultStamp,
+  onLens: { verdict: string; evidence: string; measuredValue?: number } | null,
+): Promise<void> {
   const key = keys.resultStamp(issueId);
-  if (stamp) await kvs.set(key, stamp);
-  else await kvs.delete(key);
+  const stored = onLens === null ? undefined : await kvs.get<ResultStamp>(key);
+  const vouching = stored ? [stored, stored.before].find((s) => s && stampHolds(s, onLens!)) : undefined;
+  if (vouching === undefined) return kvs.set(key, stamp);
+  const { by, at, verdict, evidence, measuredValue } = vouching;
+  const before: ResultStamp = {
+    by,
+    at,
+    verdict,
+    evidence,
+    ...(measuredValue !== undefined ? { measuredValue } : {}),
+  };
+  await kvs.set(key, { ...stamp, before });
+}
+
+/**
+ * Forgets who set the issue's result, once the lens write that took the result away has landed: forgotten before
+ * it, a failed write would leave the result on the lens with no one to name.
+ */
+export async function forgetResultStamp(issueId: string): Promise<void> {
+  await kvs.delete(keys.resultStamp(issueId));
 }
 
 /** The stamps of these issues (by id) that are stored, 25 a request; an issue without one is absent. */

@@ -120,7 +120,8 @@ describe('who recorded a verdict, whatever the lens says', () => {
       {
         issueKey: key,
         version: loaded.lens.version,
-        draft: { ...loaded.lens.draft, result: r },
+        // A result taken away is left out of the draft, as the panel sends it.
+        draft: { ...loaded.lens.draft, result: r ?? undefined },
         ...(requestId ? { requestId } : {}),
       },
       user,
@@ -191,31 +192,39 @@ describe('who recorded a verdict, whatever the lens says', () => {
     },
   );
 
-  it('a save whose lens write Jira refuses after the stamp names no one for the result the lens keeps', async () => {
-    const key = createDueBet(app, today);
-    await scan();
-    dataOf(await saveResult(key, 'admin', result));
-    const admin = app.accountIdOf('admin');
-    expect(await reviewBy(key)).toEqual([['validated', admin]]);
-    app.jira.faults.inject({
-      kind: 'refused',
-      message: 'The property could not be written.',
-      times: 1,
-      match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
-    });
-    const changed = { verdict: 'invalidated', evidence: 'Abandonment stayed at 40%.' };
-    const saved = await saveResult(key, 'member', changed);
-    expect(saved.ok).toBe(false);
-    // The stamp was written first, for the result that never reached the lens: it names the member for that one.
-    expect(stamps().map((r) => r.value)).toEqual([
-      expect.objectContaining({ by: app.accountIdOf('member'), ...changed }),
-    ]);
-    expect(lensOf(key)).toMatchObject({ result, resultBy: admin });
-    // The lens keeps the admin's result, which the stamp no longer vouches for: no one is named, not the member.
-    expect(await reviewBy(key)).toEqual([['validated', 'unknown']]);
-    await scan();
-    expect(betOf(key)).toMatchObject({ result, recordedBy: null });
-  });
+  it.each([
+    ['changes', { verdict: 'invalidated', evidence: 'Abandonment stayed at 40%.' }],
+    ['takes away', null],
+  ] as const)(
+    'a save that %s the result, whose lens write Jira refuses after the stamp, still names who set the result the lens keeps',
+    async (_what, changed) => {
+      const key = createDueBet(app, today);
+      await scan();
+      dataOf(await saveResult(key, 'admin', result));
+      const admin = app.accountIdOf('admin');
+      expect(await reviewBy(key)).toEqual([['validated', admin]]);
+      app.jira.faults.inject({
+        kind: 'refused',
+        message: 'The property could not be written.',
+        times: 1,
+        match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+      });
+      const saved = await saveResult(key, 'member', changed);
+      expect(saved.ok).toBe(false);
+      expect(lensOf(key)).toMatchObject({ result, resultBy: admin });
+      // The lens keeps the admin's result: the admin is still named, not the member and not "unknown".
+      expect(await reviewBy(key)).toEqual([['validated', admin]]);
+      await scan();
+      expect(betOf(key)).toMatchObject({ result, recordedBy: admin });
+      // The member sends it again, and this time it lands: the member's result, or none, is what is read.
+      dataOf(await saveResult(key, 'member', changed));
+      await scan();
+      expect(await reviewBy(key)).toEqual(changed ? [[changed.verdict, app.accountIdOf('member')]] : []);
+      expect(stamps().map((r) => r.value)).toEqual(
+        changed ? [expect.objectContaining({ by: app.accountIdOf('member'), ...changed })] : [],
+      );
+    },
+  );
 
   it('a save sent twice, at once and again after it landed, writes its stamp once', async () => {
     const key = createDueBet(app, today);
