@@ -101,6 +101,29 @@ export function indexedMoment(instant: Date): string {
   return `${instant.toISOString().slice(0, 19)}Z`;
 }
 
+/** A date-time written with a numeric offset: 2026-12-01T09:30:00.000+1300 (Jira's form) or …+13:00. */
+const OFFSET_DATE_TIME =
+  /^\s*(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?[+-]\d{2}:?\d{2}\s*$/;
+
+/**
+ * The calendar day of a Jira date-time (YYYY-MM-DD), as Jira means it; null when it is not a date-time. Jira
+ * renders a date-time in the calling account's zone with that zone's offset, "2026-12-01T09:30:00.000+1300"
+ * (see jiraTime in workbench/jira/routes/common.ts for the sources), the app's account being in the site's
+ * default user time zone, the zone JQL's `resolved >= startOfMonth()` counts days in: the day is the date as
+ * written, not the UTC day of the instant (30 November here). Written with "Z" or no offset: the UTC day of the
+ * instant, as before. A written day that does not exist (30 February, which Date.parse rolls over) is no date.
+ */
+export function jiraDateTimeDay(raw: string): string | null {
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) return null;
+  const written = OFFSET_DATE_TIME.exec(raw);
+  if (written) {
+    const [year, month, day] = [Number(written[1]), Number(written[2]), Number(written[3])];
+    return isValidDay(year, month, day) ? formatDay(year, month, day) : null;
+  }
+  return utcDay(ms);
+}
+
 /** The calendar day (UTC) of an instant, as YYYY-MM-DD; null for an invalid Date. */
 export function dayOf(instant: Date): string | null {
   const t = instant.getTime();

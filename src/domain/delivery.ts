@@ -3,6 +3,7 @@
  * src/scan/shipped.ts) so the two never disagree about which items were delivered, and when.
  */
 import { proposeResolutionMapping } from './calibration';
+import { jiraDateTimeDay } from './dates';
 
 /**
  * Closed without delivery: by the kill review's resolution, or one that reads as abandoned (Won't Do,
@@ -43,13 +44,16 @@ export function notDeliveredReason(
 }
 
 /**
- * The day a closed item was delivered (UTC): Jira's `resolutiondate`; else, where a site (or the workbench's
- * emulator) gives none, `updated`, the last change of a closed item, which is on or after its delivery. Null
- * when neither is a date.
+ * The day a closed item was delivered: Jira's `resolutiondate`; else, where a site (or the workbench's emulator)
+ * gives none, `updated`, the last change of a closed item, which is on or after its delivery. The day as Jira
+ * writes it (jiraDateTimeDay): in the app's account's zone, the site's default, so that an item resolved at 09:30
+ * on 1 December in Auckland counts in December, as `resolved >= startOfMonth()` does; the UTC day when the date
+ * carries no offset or "Z". Null when neither is a date.
  */
 export function resolvedOn(fields: { resolutiondate?: unknown; updated?: unknown }): string | null {
-  for (const raw of [fields.resolutiondate, fields.updated])
-    if (typeof raw === 'string' && !Number.isNaN(Date.parse(raw)))
-      return new Date(Date.parse(raw)).toISOString().slice(0, 10);
+  for (const raw of [fields.resolutiondate, fields.updated]) {
+    const day = typeof raw === 'string' ? jiraDateTimeDay(raw) : null;
+    if (day) return day;
+  }
   return null;
 }

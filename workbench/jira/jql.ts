@@ -436,12 +436,12 @@ function checkedQuery(text: string, index: PropertyIndex): JqlQuery | string[] {
 const DAY_MS = 86_400_000;
 const UNIT_MS: Record<string, number> = { w: 7 * DAY_MS, d: DAY_MS, h: 3_600_000, m: 60_000 };
 
-const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+export const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
 const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 const zonedInstants = new Map<string, number>();
 
-/** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
-function zoneOffsetMs(timeZone: string, at: number): number {
+/** How far the zone's wall clock is ahead of UTC at an instant, in ms (whole seconds). */
+export function zoneOffsetMs(timeZone: string, at: number): number {
   let made = zoneFormats.get(timeZone);
   if (!made) {
     made = new Intl.DateTimeFormat('en-US', {

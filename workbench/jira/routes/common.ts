@@ -1,6 +1,7 @@
 import type { ValidatorFunctionRunner } from '../workflow-validators';
 import type { TaskFault } from '../faults';
 import type { PropertyIndex } from '../property-index';
+import { UTC_ZONES, zoneOffsetMs } from '../jql';
 import type { SearchIndex } from '../search-index';
 import { statusCategoryChangedAt } from '../status-history';
 import type { JiraStore } from '../store';
@@ -204,9 +205,31 @@ export function requirePermission(
 
 // ---- rendering ------------------------------------------------------------------------------------------
 
-/** Jira renders times as 2024-01-15T10:20:30.000+0000. */
-export function jiraTime(iso: string): string {
-  return new Date(iso).toISOString().replace('Z', '+0000');
+/**
+ * Jira renders a date-time as the wall-clock time in the calling account's time zone, with that zone's offset at
+ * the instant: 2026-12-01T09:30:00.000+1300 (yyyy-MM-dd'T'HH:mm:ss.SSSZ). Sources:
+ * - Jira's date-time formatters "operate using the time zone of the user that is currently logged in", an account
+ *   with no zone of its own taking the default user time zone (the app's account, the site's default):
+ *   https://docs.atlassian.com/DAC/javadoc/jira/reference/com/atlassian/jira/datetime/package-summary.html
+ * - the REST form, "ISO8601 format but extended with milliseconds. For example, 2016-09-28T23:08:32.097+1000":
+ *   https://pub.dev/documentation/atlassian_apis/latest/service_management/DateDTO/jira.html
+ * - seen from a client, not in the user's own preference but the instance's zone (for an account without one):
+ *   https://github.com/atlassian-api/atlassian-python-api/issues/1430
+ * Without a zone, or in UTC, as 2024-01-15T10:20:30.000+0000.
+ */
+export function jiraTime(iso: string, timeZone?: string): string {
+  const at = new Date(iso);
+  if (!timeZone || UTC_ZONES.has(timeZone)) return at.toISOString().replace('Z', '+0000');
+  const offsetMs = zoneOffsetMs(timeZone, at.getTime());
+  const minutes = Math.trunc(offsetMs / 60_000);
+  const abs = Math.abs(minutes);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+  return `${new Date(at.getTime() + offsetMs).toISOString().slice(0, 23)}${minutes < 0 ? '-' : '+'}${hhmm}`;
+}
+
+/** The time zone Jira renders date-times in for the calling account (the app's: the site's default). */
+export function callerTimeZone(ctx: Pick<RouteContext, 'store' | 'actor' | 'appAccountId'>): string {
+  return ctx.store.timeZoneOf(actorAccountId(ctx));
 }
 
 export function renderUser(store: JiraStore, accountId: string | null): Record<string, unknown> | null {
@@ -323,6 +346,8 @@ export function allFields(
   issue: StoredIssue,
   projectName: string,
   custom: CustomFieldIds,
+  /** The calling account's zone, which date-times are rendered in (jiraTime); UTC when absent. */
+  timeZone?: string,
 ): Record<string, () => unknown> {
   // Thunks, so a page that asks for two fields does not look up users and parents it will not return.
   const parentOf = () => (issue.parentKey ? store.getIssue(issue.parentKey) : null);
@@ -333,12 +358,13 @@ export function allFields(
     issuetype: () => renderIssueType(issue.type),
     project: () => renderProjectRef({ id: issue.projectId, key: issue.projectKey, name: projectName }),
     status: () => renderStatus(issue.statusName, issue.statusCategory),
-    statuscategorychangedate: () => jiraTime(statusCategoryChangedAt(store, issue)),
+    statuscategorychangedate: () => jiraTime(statusCategoryChangedAt(store, issue), timeZone),
     resolution: () => renderResolution(issue.resolution),
     // The Resolved field: when the issue was given its resolution (store.updateIssueFields), not its last update.
-    resolutiondate: () => (issue.resolution && issue.resolutionDate ? jiraTime(issue.resolutionDate) : null),
-    created: () => jiraTime(issue.created),
-    updated: () => jiraTime(issue.updated),
+    resolutiondate: () =>
+      issue.resolution && issue.resolutionDate ? jiraTime(issue.resolutionDate, timeZone) : null,
+    created: () => jiraTime(issue.created, timeZone),
+    updated: () => jiraTime(issue.updated, timeZone),
     reporter: () => renderUser(store, issue.reporter),
     creator: () => renderUser(store, issue.reporter),
     assignee: () => renderUser(store, issue.assignee),
@@ -447,7 +473,7 @@ export function fieldIds(custom: CustomFieldIds): string[] {
 
 /** One IssueBean as Jira returns it. */
 export function renderIssue(
-  ctx: Pick<RouteContext, 'store' | 'customFields'>,
+  ctx: Pick<RouteContext, 'store' | 'customFields' | 'actor' | 'appAccountId'>,
   issue: StoredIssue,
   fields: Set<string> | 'all',
   options: { projectName: string; properties?: Record<string, unknown>; changelog?: boolean },
@@ -458,13 +484,16 @@ export function renderIssue(
     self: `${BASE_URL}/rest/api/3/issue/${issue.id}`,
     key: issue.key,
   };
+  const timeZone = callerTimeZone(ctx);
   if (fields === 'all' || fields.size > 0) {
-    const all = allFields(ctx.store, issue, options.projectName, ctx.customFields);
+    const all = allFields(ctx.store, issue, options.projectName, ctx.customFields, timeZone);
     const wantComment = fields === 'all' || fields.has('comment');
     const picked: Record<string, unknown> = {};
     for (const [k, value] of Object.entries(all)) if (fields === 'all' || fields.has(k)) picked[k] = value();
     if (wantComment) {
-      const comments = ctx.store.listComments(issue.id).map((c) => renderComment(ctx.store, issue, c));
+      const comments = ctx.store
+        .listComments(issue.id)
+        .map((c) => renderComment(ctx.store, issue, c, timeZone));
       picked.comment = {
         comments,
         self: `${BASE_URL}/rest/api/3/issue/${issue.id}/comment`,
@@ -477,7 +506,7 @@ export function renderIssue(
   }
   if (options.properties) out.properties = options.properties;
   if (options.changelog) {
-    const histories = ctx.store.listChangelog(issue.id).map((h) => renderHistory(ctx.store, h));
+    const histories = ctx.store.listChangelog(issue.id).map((h) => renderHistory(ctx.store, h, timeZone));
     out.changelog = { startAt: 0, maxResults: histories.length, total: histories.length, histories };
   }
   return out;
@@ -487,6 +516,8 @@ export function renderComment(
   store: JiraStore,
   issue: StoredIssue,
   c: { id: number; author: string; body: unknown; created: string; updated: string },
+  /** The calling account's zone (callerTimeZone); UTC when absent. */
+  timeZone?: string,
 ): Record<string, unknown> {
   const author = renderUser(store, c.author);
   return {
@@ -495,8 +526,8 @@ export function renderComment(
     author,
     body: c.body,
     updateAuthor: author,
-    created: jiraTime(c.created),
-    updated: jiraTime(c.updated),
+    created: jiraTime(c.created, timeZone),
+    updated: jiraTime(c.updated, timeZone),
     jsdPublic: true,
   };
 }
@@ -504,11 +535,13 @@ export function renderComment(
 export function renderHistory(
   store: JiraStore,
   h: { id: number; author: string; created: string; items: ChangelogItemInput[] },
+  /** The calling account's zone (callerTimeZone); UTC when absent. */
+  timeZone?: string,
 ): Record<string, unknown> {
   return {
     id: String(h.id),
     author: renderUser(store, h.author),
-    created: jiraTime(h.created),
+    created: jiraTime(h.created, timeZone),
     items: h.items.map((item) => {
       const out: Record<string, unknown> = { field: item.field, fieldtype: item.fieldtype ?? 'jira' };
       if (item.fieldId !== undefined) out.fieldId = item.fieldId;

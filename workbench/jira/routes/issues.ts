@@ -7,6 +7,7 @@ import {
   JiraHttpError,
   actorAccountId,
   asObject,
+  callerTimeZone,
   badRequest,
   can,
   json,
@@ -299,7 +300,7 @@ function listComments(ctx: RouteContext) {
     startAt,
     maxResults,
     total: comments.length,
-    comments: page.map((c) => renderComment(ctx.store, issue, c)),
+    comments: page.map((c) => renderComment(ctx.store, issue, c, callerTimeZone(ctx))),
   });
 }
 
@@ -321,7 +322,7 @@ function addComment(ctx: RouteContext) {
     body: adf,
     created: ctx.now().toISOString(),
   });
-  return json(201, renderComment(ctx.store, issue, comment));
+  return json(201, renderComment(ctx.store, issue, comment, callerTimeZone(ctx)));
 }
 
 // ---- transitions ----------------------------------------------------------------------------------------
@@ -546,6 +547,7 @@ function bulkChangelog(ctx: RouteContext) {
   const out: Array<{ issueId: string; changeHistories: Array<Record<string, unknown>> }> = [];
   let budget = maxResults;
   let next: string | null = null;
+  const zone = callerTimeZone(ctx);
   for (let i = startIssue; i < visible.length; i++) {
     const issue = visible[i];
     if (!issue) continue;
@@ -559,7 +561,10 @@ function bulkChangelog(ctx: RouteContext) {
     const from = i === startIssue ? startHistory : 0;
     const slice = histories.slice(from, from + budget);
     if (slice.length)
-      out.push({ issueId: String(issue.id), changeHistories: slice.map((h) => renderHistory(ctx.store, h)) });
+      out.push({
+        issueId: String(issue.id),
+        changeHistories: slice.map((h) => renderHistory(ctx.store, h, zone)),
+      });
     budget -= slice.length;
     if (from + slice.length < histories.length) {
       next = Buffer.from(`${i}:${from + slice.length}`).toString('base64url');
