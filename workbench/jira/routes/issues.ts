@@ -141,40 +141,7 @@ function editIssue(ctx: RouteContext) {
     }
   }
 
-  if (fields.summary !== undefined) {
-    if (typeof fields.summary !== 'string' || !fields.summary.trim())
-      throw badRequest('', { summary: 'You must specify a summary of the issue.' });
-    if (fields.summary !== issue.summary) {
-      items.push({
-        field: 'summary',
-        fieldtype: 'jira',
-        fieldId: 'summary',
-        from: null,
-        fromString: issue.summary,
-        to: null,
-        toString: fields.summary,
-      });
-      patch.summary = fields.summary;
-    }
-  }
-  if (fields.description !== undefined) {
-    const d = fields.description;
-    const adf =
-      d === null ? null : typeof d === 'string' ? textToAdf(d) : (asObject(d, 'description') as never);
-    const tooLong = overTextLimit(adf);
-    if (tooLong) throw tooLong;
-    items.push({
-      field: 'description',
-      fieldtype: 'jira',
-      fieldId: 'description',
-      from: null,
-      fromString: null,
-      to: null,
-      toString: null,
-    });
-    patch.description = adf;
-    patch.descriptionWiki = null;
-  }
+  textChanges(issue, fields, { patch, items }, true);
   let labels = issue.labels;
   if (fields.labels !== undefined) labels = [...new Set(checkLabels(fields.labels))];
   if (update.labels !== undefined) labels = applyLabelOps(labels, update.labels);
@@ -420,6 +387,22 @@ export interface ScreenChange {
  */
 function transitionScreen(issue: StoredIssue, fields: Record<string, unknown>): ScreenChange {
   const change: ScreenChange = { patch: {}, items: [], modified: {} };
+  const description = textChanges(issue, fields, change, false);
+  if (description !== undefined) change.modified.description = description;
+  return change;
+}
+
+/**
+ * The summary and description a request sets, checked as Jira checks them, into `change`'s patch and changelog
+ * items. An edit records its description even when unchanged; a transition's screen only a changed one. Returns
+ * the description as stored (ADF, or null when cleared), undefined when not changed.
+ */
+function textChanges(
+  issue: StoredIssue,
+  fields: Record<string, unknown>,
+  change: Pick<ScreenChange, 'patch' | 'items'>,
+  recordUnchanged: boolean,
+): unknown {
   if (fields.summary !== undefined) {
     if (typeof fields.summary !== 'string' || !fields.summary.trim())
       throw badRequest('', { summary: 'You must specify a summary of the issue.' });
@@ -436,28 +419,26 @@ function transitionScreen(issue: StoredIssue, fields: Record<string, unknown>): 
       change.patch.summary = fields.summary;
     }
   }
-  if (fields.description !== undefined) {
-    const d = fields.description;
-    const adf =
-      d === null ? null : typeof d === 'string' ? textToAdf(d) : (asObject(d, 'description') as never);
-    const tooLong = overTextLimit(adf);
-    if (tooLong) throw tooLong;
-    if (issue.descriptionWiki !== null || JSON.stringify(adf) !== JSON.stringify(issue.description)) {
-      change.items.push({
-        field: 'description',
-        fieldtype: 'jira',
-        fieldId: 'description',
-        from: null,
-        fromString: null,
-        to: null,
-        toString: null,
-      });
-      change.patch.description = adf;
-      change.patch.descriptionWiki = null;
-      change.modified.description = adf;
-    }
-  }
-  return change;
+  if (fields.description === undefined) return undefined;
+  const d = fields.description;
+  const adf =
+    d === null ? null : typeof d === 'string' ? textToAdf(d) : (asObject(d, 'description') as never);
+  const tooLong = overTextLimit(adf);
+  if (tooLong) throw tooLong;
+  const changed = issue.descriptionWiki !== null || JSON.stringify(adf) !== JSON.stringify(issue.description);
+  if (!changed && !recordUnchanged) return undefined;
+  change.items.push({
+    field: 'description',
+    fieldtype: 'jira',
+    fieldId: 'description',
+    from: null,
+    fromString: null,
+    to: null,
+    toString: null,
+  });
+  change.patch.description = adf;
+  change.patch.descriptionWiki = null;
+  return adf;
 }
 
 /**
