@@ -50,7 +50,18 @@ export async function readDecisionIssue(
   let issue: JiraIssue;
   try {
     issue = await jira.getIssue(issueKey, {
-      fields: ['summary', 'description', 'status', 'issuetype', 'parent', 'labels', 'resolution', 'project'],
+      fields: [
+        'summary',
+        'description',
+        'status',
+        'issuetype',
+        'parent',
+        'labels',
+        'resolution',
+        'project',
+        // When its status category last changed: a kill's retry tells a colleague's move since its first try.
+        'statuscategorychangedate',
+      ],
       properties: [ISSUE_PROPERTY_KEY],
     });
   } catch (e) {

@@ -1183,6 +1183,16 @@ async function act(
     } else {
       // The app completes only what the person's try began: it never closes an issue itself.
       if (by === 'app') throw new ConflictError(`${issueKey} was not closed by this decision.`);
+      // An earlier try sent its close, and the status category changed since while the issue is open: someone
+      // moved it (reopened it after that close, or moved it while the close was refused). Their move stands, and
+      // the person is told; the intent goes, so a further try is a new kill and no run completes this one.
+      if (intent?.closingAt && movedSince(intent.closingAt, issue.fields.statuscategorychangedate)) {
+        await check();
+        await kvs.delete(intentKey);
+        throw new ConflictError(
+          `${issueKey} was moved to ${statusName ?? 'another status'} since your first try to kill it, so it was not closed. Kill it again if it should still go.`,
+        );
+      }
       const transition = pickKillTransition(await jira.getTransitions(issueKey), settings.kill);
       if (!transition)
         throw new ValidationError(
@@ -1428,6 +1438,13 @@ function closedWhileClosing(intent: DecisionIntent, closedAt: string | null | un
   if (Number.isNaN(closed)) return true;
   const window = intent.transition ? BULK_CLOSE_WINDOW_MS : CLOSE_WINDOW_MS;
   return closed >= sent - CLOSE_CLOCK_SKEW_MS && closed <= sent + window;
+}
+
+/** Whether the issue's status category changed at or after a try sent its close (Jira's clock may run behind). */
+function movedSince(closingAt: string, categoryChangedAt: string | null | undefined): boolean {
+  const sent = Date.parse(closingAt);
+  const changed = categoryChangedAt ? Date.parse(categoryChangedAt) : NaN;
+  return !Number.isNaN(sent) && !Number.isNaN(changed) && changed >= sent - CLOSE_CLOCK_SKEW_MS;
 }
 
 /** Whether the bulk job that recorded this intent is still at work (a job gone after its TTL is over). */

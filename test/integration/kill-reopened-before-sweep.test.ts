@@ -51,17 +51,22 @@ function killOf(key: string, idempotencyKey: string) {
   return { issueKey: key, idempotencyKey, decision: { kind: 'kill', reason: 'Nobody needs it' } };
 }
 
-/** A colleague moves the issue back to To Do in Jira, as a person does (their own REST call, not the app's). */
-async function reopen(key: string): Promise<void> {
+/** A colleague moves the issue through a transition in Jira, as a person does (their own REST call, not the app's). */
+async function moveTo(key: string, transitionId: string): Promise<void> {
   const res = await app.jira.handle({
     method: 'POST',
     path: `/rest/api/3/issue/${key}/transitions`,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ transition: { id: '11' } }),
+    body: JSON.stringify({ transition: { id: transitionId } }),
     actor: { type: 'user', accountId: app.accountIdOf('admin') },
     client: 'rest',
   });
   expect(res.status).toBe(204);
+}
+
+/** A colleague moves the issue back to To Do. */
+async function reopen(key: string): Promise<void> {
+  await moveTo(key, '11');
   expect(issueOf(key).statusCategory).toBe('new');
 }
 
@@ -202,3 +207,50 @@ it('drops a kill stopped after its close but before its lens marker, on an issue
   const queue = dataOf(await call<{ items: Array<{ key: string }> }>('zombieQueue', {}));
   expect(queue.items.map((i) => i.key)).toContain(key);
 });
+
+it.each([
+  ['reopened after the first try closed it', true],
+  ['moved by a colleague while the first try’s close was refused', false],
+])(
+  'does not close again, on the person’s retry, an issue %s: it says so, and a further try kills it',
+  async (_case, closed) => {
+    const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+    if (closed)
+      // The close lands; the lens write after it fails, so the kill leaves no marker.
+      app.jira.faults.inject({
+        kind: 'server-error',
+        status: 500,
+        times: 1,
+        match: { method: 'PUT', pathIncludes: `/issue/${key}/properties/` },
+      });
+    else
+      // The close is sent and refused by a gateway error: nothing closed.
+      app.jira.faults.inject({
+        kind: 'server-error',
+        status: 503,
+        times: 1,
+        match: { method: 'POST', pathIncludes: `/issue/${key}/transitions` },
+      });
+    expect((await call<DecideData>('decide', killOf(key, 'kill-retry-moved'))).ok).toBe(false);
+    expect(issueOf(key).statusCategory).toBe(closed ? 'done' : 'new');
+    // A colleague moves the issue since: back to To Do, or on to In Progress.
+    if (closed) await reopen(key);
+    else await moveTo(key, '21');
+    const statusNow = issueOf(key).statusName;
+
+    const retried = await call<DecideData>('decide', killOf(key, 'kill-retry-moved'));
+    expect(retried).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    if (!retried.ok)
+      expect(retried.error.message).toContain(`was moved to ${statusNow} since your first try`);
+    // Their move stands: not closed, nothing logged, nothing left for the sweep to complete.
+    expect(issueOf(key).statusName).toBe(statusNow);
+    expect(await logged(key)).toEqual([]);
+    expect(await intents()).toEqual([]);
+    expect(await sweep()).toEqual({ completed: 0, dropped: 0, left: 0 });
+
+    // The person, told, kills it again: now it goes.
+    dataOf(await call<DecideData>('decide', killOf(key, 'kill-retry-moved')));
+    expect(issueOf(key).statusCategory).toBe('done');
+    expect(await logged(key)).toHaveLength(1);
+  },
+);
