@@ -34,12 +34,17 @@ export function indexByFirstLetters(pattern: RegExp): IndexedPattern {
   );
   const flags = pattern.flags.replace(/[gy]/g, '');
   const at = new RegExp(pattern.source, `${flags}y`);
+  const seen: FinderPlaces = {
+    text: null,
+    from: new Array<number>(finders.length).fill(0),
+    place: new Array<number>(finders.length).fill(-1),
+  };
   return {
     at,
     finders,
     next(text: string, from: number): RegExpExecArray | null {
       for (let start = from; start <= text.length;) {
-        const place = firstPlace(finders, text, start);
+        const place = firstPlace(finders, text, start, seen);
         if (place < 0) return null;
         at.lastIndex = place;
         const match = at.exec(text);
@@ -52,13 +57,35 @@ export function indexByFirstLetters(pattern: RegExp): IndexedPattern {
   };
 }
 
+/**
+ * Where each finder last stopped, in which text and from where (-1: nowhere). A scan asks for the next match again
+ * and again in one text: a finder that stopped at or beyond the new start, or found nothing after an earlier one,
+ * stops at the same place, and the text is not read again ("#fff" is looked for once, not after every word).
+ */
+interface FinderPlaces {
+  text: string | null;
+  from: number[];
+  place: number[];
+}
+
 /** The first place at or after `start` that one of the finders stops at, or -1. */
-function firstPlace(finders: readonly RegExp[], text: string, start: number): number {
+function firstPlace(finders: readonly RegExp[], text: string, start: number, seen: FinderPlaces): number {
+  const same = seen.text === text;
+  seen.text = text;
   let first = -1;
-  for (const finder of finders) {
-    finder.lastIndex = start;
-    const place = finder.exec(text);
-    if (place !== null && (first < 0 || place.index < first)) first = place.index;
+  for (let k = 0; k < finders.length; k++) {
+    let place: number;
+    const known = seen.place[k]!;
+    if (same && seen.from[k]! <= start && (known < 0 || known >= start)) place = known;
+    else {
+      const finder = finders[k]!;
+      finder.lastIndex = start;
+      const m = finder.exec(text);
+      place = m === null ? -1 : m.index;
+      seen.from[k] = start;
+      seen.place[k] = place;
+    }
+    if (place >= 0 && (first < 0 || place < first)) first = place;
   }
   return first;
 }

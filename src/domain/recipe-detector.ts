@@ -382,7 +382,13 @@ export function detectRecipeWith(
         problemSignals.push({ phrase, why: e.why, kind: e.kind as ProblemSignalKind, source, start, end });
     }
     // The model reads English: a text in another language it would flag is judged by words it cannot read.
-    if (probability >= 0.5 && readsAsAnotherLanguage(`${summary}\n${description}`)) return nothingToJudge();
+    // Without a description the summary alone is read: a line break at the end adds no word and no letter, and
+    // joining would only copy the summary.
+    if (
+      probability >= 0.5 &&
+      readsAsAnotherLanguage(description === '' ? summary : `${summary}\n${description}`)
+    )
+      return nothingToJudge();
     // A verdict whose every phrase for it is a small word ("as a" of "as a requirement", "this issue") quotes
     // nothing that says what to build, against words that say otherwise: it is not given, and says nothing of the
     // text. Without a word against it, such a verdict is mostly right across the labelled backlogs, and stands.
