@@ -2000,15 +2000,21 @@ function movementStatedIn(
   ] as const) {
     if (!part || !/\d/.test(part) || !namesMovement(part)) continue;
     // "so that I can finish later, and our KPI: conversion should rise …": the metric is named after the label.
+    // Where the movement comes before it ("… rises from 2% to 3% (our goal: fewer abandoned carts)"), the whole
+    // part is read, as it was.
     const label = part.includes(':') ? lastLabelIn(part) : null;
-    const said = label === null ? part : part.slice(label.index + label[0].length);
+    const afterLabel =
+      label === null
+        ? null
+        : parseExpectations(part.slice(label.index + label[0].length), now, { label: null, numbered: true });
+    const read = afterLabel !== null && afterLabel.outcomes.length > 0;
     // Only a movement with its own number: "iOS 7 … the keyboard shrinking the view" has none.
-    const res = parseExpectations(said, now, { label: null, numbered: true });
+    const res = read ? afterLabel : parseExpectations(part, now, { label: null, numbered: true });
     if (res.outcomes.length > 0)
       return {
         ...res,
         note: `The expected movement was read from the ${name}; write it as "We expect …" to state it plainly.`,
-        label: label?.[1] ?? null,
+        label: read ? label![1]! : null,
       };
   }
   return null;

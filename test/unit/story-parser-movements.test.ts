@@ -332,6 +332,13 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
       expect(story.notes.join(' ')).not.toMatch(/middle of a sentence/);
     });
 
+    it.each([
+      'As a shopper I want one-click checkout so that conversion rises from 2% to 3% by 2027-06-01 (our goal: fewer abandoned carts).',
+      'As a shopper I want one-click checkout so that conversion rises from 2% to 3% by 2027-06-01, target: Q2.',
+    ])('still reads a movement in the benefit said before a label: %s', (text) => {
+      expect(read(text)).toEqual([['conversion', 2, 3, 'increase', '2027-06-01']]);
+    });
+
     it('still reads a movement in the benefit with a relative number of its own', () => {
       expect(
         read(
