@@ -64,7 +64,7 @@ import { kvs } from '../storage/kvs-client';
 import type { TrackedBet } from '../scan/bets';
 import { keys } from '../storage/keys';
 import { checkHeld, stillHeld, withLensClaim, writeHolding } from '../storage/lens-claim';
-import { forgetResultStamp, saveResultStamp } from '../storage/result-stamps';
+import { forgetResultStamp, saveResultStamp, settleResultStamp } from '../storage/result-stamps';
 import type { CallContext } from '../resolvers/endpoint';
 import { parentOutcomeOf, statusCategoryOf } from './issue-facts';
 
@@ -422,13 +422,11 @@ export async function saveIssueLens(
       // touched. A save that keeps the result writes none; one that takes it away forgets the stamp once it landed.
       const result = readLens(next).result;
       const stampChanges = resultChanged(current.result, result);
-      if (stampChanges && result) {
+      const stamp = result && resultStampOf(result, { accountId: call.accountId, at });
+      let keptBefore = false;
+      if (stampChanges && stamp) {
         await checkHeld(held);
-        await saveResultStamp(
-          issueId,
-          resultStampOf(result, { accountId: call.accountId, at }),
-          current.result ?? null,
-        );
+        ({ keptBefore } = await saveResultStamp(issueId, stamp, current.result ?? null));
       }
       // asUser: Jira enforces edit permission again at the write itself.
       await checkHeld(held);
@@ -445,11 +443,14 @@ export async function saveIssueLens(
           return stored.version === next.version && stored.updatedAt === next.updatedAt;
         },
       );
-      // Best effort: a stamp left behind vouches only for a result the lens no longer holds.
-      if (stampChanges && !result)
-        await forgetResultStamp(issueId).catch((e: unknown) =>
-          console.warn('result stamp not forgotten', e instanceof Error ? e.message : String(e)),
-        );
+      // Best effort, while the claim is still held: a stamp, or an earlier one it kept, left behind vouches only
+      // for a result the lens no longer holds.
+      if (stampChanges && (keptBefore || !stamp))
+        await checkHeld(held)
+          .then(() => (stamp ? settleResultStamp(issueId, stamp) : forgetResultStamp(issueId)))
+          .catch((e: unknown) =>
+            console.warn('result stamp not settled', e instanceof Error ? e.message : String(e)),
+          );
       // Answered as the panel reads it: the parts kept unread are in Jira, not in the form.
       return { lens: panelLens(readLens(next), true), score: score.total, replayed: false };
     },

@@ -32,7 +32,7 @@ import {
 } from '../storage/decisions';
 import { keys } from '../storage/keys';
 import { listOutcomes } from '../storage/outcomes';
-import { loadResultStamps, saveResultStamp } from '../storage/result-stamps';
+import { loadResultStamps, saveResultStamp, settleResultStamp } from '../storage/result-stamps';
 import { loadSettings } from '../storage/settings';
 import { takeDecisionLock, withClaimUnderLock, type ClaimCheck } from './decision-lock';
 import type { Clock } from './outcome-map';
@@ -359,14 +359,14 @@ async function record(
     // lens is not written; a lens write that then fails leaves the lens's result, and its recorder, as they were.
     await check();
     const written = readLens(next).result;
-    if (written)
-      await saveResultStamp(
-        issue.id,
-        resultStampOf(written, { accountId: call.accountId, at: indexedMoment(now) }),
-        lens.result ?? null,
-      );
+    const stamp = written && resultStampOf(written, { accountId: call.accountId, at: indexedMoment(now) });
+    const { keptBefore } = stamp
+      ? await saveResultStamp(issue.id, stamp, lens.result ?? null)
+      : { keptBefore: false };
     await check();
     await check.writeLens(() => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next));
+    // The lens holds the new result: the stamp it replaced vouches for nothing now.
+    if (stamp && keptBefore) await settleResultStamp(issue.id, stamp);
   }
 
   const proposed = tracked?.proposal?.verdict ?? null;

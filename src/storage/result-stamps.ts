@@ -22,11 +22,14 @@ export async function saveResultStamp(
   issueId: string,
   stamp: ResultStamp,
   onLens: { verdict: string; evidence: string; measuredValue?: number } | null,
-): Promise<void> {
+): Promise<{ keptBefore: boolean }> {
   const key = keys.resultStamp(issueId);
   const stored = onLens === null ? undefined : await kvs.get<ResultStamp>(key);
   const vouching = stored ? [stored, stored.before].find((s) => s && stampHolds(s, onLens!)) : undefined;
-  if (vouching === undefined) return kvs.set(key, stamp);
+  if (vouching === undefined) {
+    await kvs.set(key, stamp);
+    return { keptBefore: false };
+  }
   const { by, at, verdict, evidence, measuredValue } = vouching;
   const before: ResultStamp = {
     by,
@@ -36,6 +39,20 @@ export async function saveResultStamp(
     ...(measuredValue !== undefined ? { measuredValue } : {}),
   };
   await kvs.set(key, { ...stamp, before });
+  return { keptBefore: true };
+}
+
+/**
+ * Once the lens holds the stamp's result, the stamp it replaced vouches for nothing: it is dropped, so that the
+ * earlier result written back outside the app names no one. Best effort: a failure is only logged, and until a
+ * later save the earlier recorder may be named for that very result.
+ */
+export async function settleResultStamp(issueId: string, stamp: ResultStamp): Promise<void> {
+  await kvs
+    .set(keys.resultStamp(issueId), stamp)
+    .catch((e: unknown) =>
+      console.warn('result stamp not settled', e instanceof Error ? e.message : String(e)),
+    );
 }
 
 /**

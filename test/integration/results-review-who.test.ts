@@ -226,6 +226,22 @@ describe('who recorded a verdict, whatever the lens says', () => {
     },
   );
 
+  it('a result changed in the panel, then written back outside the app, names no one', async () => {
+    const key = createDueBet(app, today);
+    await scan();
+    dataOf(await saveResult(key, 'admin', result));
+    const changed = { verdict: 'invalidated', evidence: 'Abandonment stayed at 40%.' };
+    dataOf(await saveResult(key, 'member', changed));
+    // The change landed: the stamp keeps no earlier one that could vouch for the admin's result.
+    expect(stamps().map((r) => r.value)).toEqual([
+      { by: app.accountIdOf('member'), at: expect.any(String), ...changed },
+    ]);
+    // Someone writes the admin's result back into the lens through Jira's REST API.
+    writeLensOutsideTheApp(key, { result });
+    await scan();
+    expect(await reviewBy(key)).toEqual([['validated', 'unknown']]);
+  });
+
   it('a save sent twice, at once and again after it landed, writes its stamp once', async () => {
     const key = createDueBet(app, today);
     await scan();
