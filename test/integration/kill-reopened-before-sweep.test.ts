@@ -70,14 +70,14 @@ async function reopen(key: string): Promise<void> {
   expect(issueOf(key).statusCategory).toBe('new');
 }
 
+/** Jira answers the next matching call with a server error, once: the call is not made. */
+function failOnce(method: string, pathIncludes: string, status: 500 | 503): void {
+  app.jira.faults.inject({ kind: 'server-error', status, times: 1, match: { method, pathIncludes } });
+}
+
 /** The member's Kill, stopped after the close and the lens marker: its comment is refused (500, none made). */
 async function killStoppedBeforeComment(key: string, idempotencyKey: string): Promise<void> {
-  app.jira.faults.inject({
-    kind: 'server-error',
-    status: 500,
-    times: 1,
-    match: { method: 'POST', pathIncludes: `/issue/${key}/comment` },
-  });
+  failOnce('POST', `/issue/${key}/comment`, 500);
   expect((await call<DecideData>('decide', killOf(key, idempotencyKey))).ok).toBe(false);
   expect(issueOf(key).statusCategory).toBe('done');
   expect(lensOf(key)).toMatchObject({ zombie: 'false', lastDecision: { idempotencyKey, kind: 'kill' } });
@@ -187,12 +187,7 @@ it('logs the kill once when two sweeps (a duplicated run) meet the reopened issu
 it('drops a kill stopped after its close but before its lens marker, on an issue reopened since: it is back in review', async () => {
   const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
   // The lens write fails after the close: the lens still says flagged, the kill left no marker.
-  app.jira.faults.inject({
-    kind: 'server-error',
-    status: 500,
-    times: 1,
-    match: { method: 'PUT', pathIncludes: `/issue/${key}/properties/` },
-  });
+  failOnce('PUT', `/issue/${key}/properties/`, 500);
   expect((await call<DecideData>('decide', killOf(key, 'kill-reopened-5'))).ok).toBe(false);
   expect(issueOf(key).statusCategory).toBe('done');
   await reopen(key);
@@ -217,20 +212,10 @@ it.each([
     const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
     if (closed)
       // The close lands; the lens write after it fails, so the kill leaves no marker.
-      app.jira.faults.inject({
-        kind: 'server-error',
-        status: 500,
-        times: 1,
-        match: { method: 'PUT', pathIncludes: `/issue/${key}/properties/` },
-      });
+      failOnce('PUT', `/issue/${key}/properties/`, 500);
     else
       // The close is sent and refused by a gateway error: nothing closed.
-      app.jira.faults.inject({
-        kind: 'server-error',
-        status: 503,
-        times: 1,
-        match: { method: 'POST', pathIncludes: `/issue/${key}/transitions` },
-      });
+      failOnce('POST', `/issue/${key}/transitions`, 503);
     expect((await call<DecideData>('decide', killOf(key, 'kill-retry-moved'))).ok).toBe(false);
     expect(issueOf(key).statusCategory).toBe(closed ? 'done' : 'new');
     // A colleague moves the issue since: back to To Do, or on to In Progress.
