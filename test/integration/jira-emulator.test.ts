@@ -540,6 +540,51 @@ describe('Jira emulator: edits, comments, transitions and changelog', () => {
     expect(fetched.json.fields.resolution.name).toBe("Won't Do");
   });
 
+  it('refuses a field the transition has no screen for, as Jira does, and changes nothing', async () => {
+    const { jira } = aWorld();
+    const issue = jira.store.createIssue(anIssue({ key: 'OL-1', status: 'In Progress' }));
+    const list = await call(jira, member, 'GET', '/issue/OL-1/transitions');
+    const transitions = list.json.transitions as { id: string; name: string; hasScreen: boolean }[];
+    const byName = (name: string) => transitions.find((t) => t.name === name)!;
+    expect([byName("Won't Do").hasScreen, byName('Done').hasScreen, byName('To Do').hasScreen]).toEqual([
+      false,
+      true,
+      false,
+    ]);
+    const notOnScreen = (field: string) => ({
+      errorMessages: [],
+      errors: { [field]: `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.` },
+    });
+    // "Won't Do" sets its own resolution and has no screen: another resolution cannot be sent with it.
+    const wontDo = await call(jira, member, 'POST', '/issue/OL-1/transitions', {
+      transition: { id: byName("Won't Do").id },
+      fields: { resolution: { name: 'Obsolete' } },
+    });
+    expect([wontDo.status, wontDo.json]).toEqual([400, notOnScreen('resolution')]);
+    // "Done" has a screen, without the labels.
+    const labelled = await call(jira, member, 'POST', '/issue/OL-1/transitions', {
+      transition: { id: byName('Done').id },
+      fields: { resolution: { name: 'Obsolete' } },
+      update: { labels: [{ add: 'killed' }] },
+    });
+    expect([labelled.status, labelled.json]).toEqual([400, notOnScreen('labels')]);
+    // "To Do" has none, so not even a description.
+    const toDo = await call(jira, member, 'POST', '/issue/OL-1/transitions', {
+      transition: { id: byName('To Do').id },
+      fields: { description: 'Reworded on the way back' },
+    });
+    expect([toDo.status, toDo.json]).toEqual([400, notOnScreen('description')]);
+    expect(jira.store.getIssue('OL-1')).toMatchObject({ statusName: 'In Progress', resolution: null });
+    expect(jira.store.listChangelog(issue.id)).toEqual([]);
+    // The resolution on Done's screen is taken.
+    const done = await call(jira, member, 'POST', '/issue/OL-1/transitions', {
+      transition: { id: byName('Done').id },
+      fields: { resolution: { name: 'Obsolete' } },
+    });
+    expect(done.status).toBe(204);
+    expect(jira.store.getIssue('OL-1')).toMatchObject({ statusName: 'Done', resolution: 'Obsolete' });
+  });
+
   it('answers statuscategorychangedate as the last move to another status category, not the last update', async () => {
     const { jira, clock } = aWorld();
     jira.store.createIssue(anIssue({ key: 'OL-1', status: 'To Do', updated: '2026-01-05T10:00:00.000Z' }));

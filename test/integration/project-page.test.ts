@@ -719,6 +719,21 @@ describe('kill review', () => {
     expect(said).toContain(closedWith ? `closed as \\"${closedWith}\\"` : 'closed without a resolution');
   });
 
+  it('closes through a transition without a screen as the workflow sets it: Jira refuses the kill’s own resolution', async () => {
+    const key = aZombie();
+    // "Won't Do" has no screen and sets its own resolution; the kill's "Obsolete" cannot be sent with it.
+    await runInInvocation({ accountId: null, moduleKey: PAGE, installContext: app.installContext }, () =>
+      saveSettings(P, { kill: { transitionName: "Won't Do", resolutionName: 'Obsolete' } }, 0),
+    );
+    const decided = ok(await memberKills(key, 'kill-noscreen-1', 'Not wanted'));
+    const issue = app.jira.store.getIssue(key)!;
+    expect(issue).toMatchObject({ statusCategory: 'done', resolution: "Won't Do" });
+    expect(decided.entry).toMatchObject({ kind: 'kill', resolution: "Won't Do" });
+    const [comment] = app.jira.store.listComments(issue.id);
+    expect(JSON.stringify(comment)).toContain('closed as \\"Won\'t Do\\"');
+    expect(JSON.stringify(comment)).not.toContain('Obsolete');
+  });
+
   it('survives a double click: two concurrent kills with one key transition and comment once', async () => {
     const key = aZombie();
     const payload = {

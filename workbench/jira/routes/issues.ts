@@ -300,14 +300,34 @@ export interface WorkflowTransition {
   to: string;
   category: StatusCategoryKey;
   resolution: string | null;
+  /** The fields on the transition's screen; none: the transition has no screen and sets no field. */
+  screen: readonly string[];
 }
 
-/** The default workflow: any status to any other, plus "Won't Do" into Done with that resolution. */
+/**
+ * The default workflow: any status to any other, plus "Won't Do" into Done with that resolution. Into In Progress
+ * and Done a screen shows the summary and description (and, into Done, the resolution); the others have none, as
+ * a transition in a company-managed workflow may, so a field sent to them is refused as Jira refuses it.
+ */
 export const WORKFLOW: WorkflowTransition[] = [
-  { id: '11', name: 'To Do', to: 'To Do', category: 'new', resolution: null },
-  { id: '21', name: 'In Progress', to: 'In Progress', category: 'indeterminate', resolution: null },
-  { id: '31', name: 'Done', to: 'Done', category: 'done', resolution: 'Done' },
-  { id: '41', name: "Won't Do", to: 'Done', category: 'done', resolution: "Won't Do" },
+  { id: '11', name: 'To Do', to: 'To Do', category: 'new', resolution: null, screen: [] },
+  {
+    id: '21',
+    name: 'In Progress',
+    to: 'In Progress',
+    category: 'indeterminate',
+    resolution: null,
+    screen: ['summary', 'description'],
+  },
+  {
+    id: '31',
+    name: 'Done',
+    to: 'Done',
+    category: 'done',
+    resolution: 'Done',
+    screen: ['summary', 'description', 'resolution'],
+  },
+  { id: '41', name: "Won't Do", to: 'Done', category: 'done', resolution: "Won't Do", screen: [] },
 ];
 
 export function available(issue: StoredIssue): WorkflowTransition[] {
@@ -323,7 +343,7 @@ function listTransitions(ctx: RouteContext) {
     id: t.id,
     name: t.name,
     to: renderStatus(t.to, t.category),
-    hasScreen: false,
+    hasScreen: t.screen.length > 0,
     isGlobal: true,
     isInitial: false,
     isAvailable: true,
@@ -346,12 +366,26 @@ async function doTransition(ctx: RouteContext) {
   if (!t) throw badRequest(`Transition id '${transitionId}' is not valid for this issue.`);
   // The screen's values are checked before the validators run, which see them in `modifiedFields`.
   const fields = body.fields === undefined ? {} : asObject(body.fields, 'fields');
+  const update = body.update === undefined ? {} : asObject(body.update, 'update');
+  const offScreen = [...Object.keys(fields), ...Object.keys(update)].filter((f) => !t.screen.includes(f));
+  if (offScreen.length)
+    throw badRequest(
+      '',
+      Object.fromEntries(
+        offScreen.map((f) => [
+          f,
+          `Field '${f}' cannot be set. It is not on the appropriate screen, or unknown.`,
+        ]),
+      ),
+    );
+  // The screens' fields are set through `fields` only.
+  const updated = Object.keys(update);
+  if (updated.length)
+    throw badRequest('', { [updated[0]!]: 'The workbench sets screen fields through "fields" only.' });
   let resolution = t.resolution;
   if (fields.resolution !== undefined) {
     const name = fields.resolution === null ? null : asObject(fields.resolution, 'resolution').name;
     if (typeof name !== 'string') throw badRequest('', { resolution: 'Specify the resolution by name.' });
-    if (t.category !== 'done')
-      throw badRequest('', { resolution: "Field 'resolution' cannot be set on this transition." });
     resolution = name;
   }
   const screen = transitionScreen(issue, fields);
