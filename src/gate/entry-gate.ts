@@ -125,9 +125,12 @@ export async function checkEntry(issueKey: string, changes: ScreenChanges = {}):
     if (!hasHypothesis(draft)) return block(GATE_MESSAGES.incomplete);
   }
   const byId = new Map(outcomes.map((o) => [o.id, o]));
-  // Scored as the transition will leave it: the screen's changes are not on the issue yet.
+  // Scored as the transition will leave it: the screen's changes are not on the issue yet. And as a bet not yet
+  // delivered, whichever way it moves: its result is recorded after delivery, so a gate on a reopen, or on the
+  // close itself, must not refuse it for the result it cannot have yet.
   const facts: IssueFacts = {
     ...asRead,
+    statusCategory: asRead.statusCategory === 'done' ? 'indeterminate' : asRead.statusCategory,
     ...(changes.summary !== undefined ? { summary: changes.summary } : {}),
     ...(changes.description !== undefined ? { description: changes.description } : {}),
     parent,

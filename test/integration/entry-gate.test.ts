@@ -144,6 +144,29 @@ describe('the entry gate on transitions into In Progress', () => {
   });
 });
 
+describe('the entry gate on a delivered item, or on the close', () => {
+  it('lets a delivered bet with no result yet be reopened when its framing meets the threshold', async () => {
+    const score = await saveLens(aBetDraft());
+    await setGate({ enabled: true, threshold: score, requireHypothesis: true });
+    // Delivered, and no result recorded yet: the panel's score now counts the missing evidence.
+    app.jira.store.updateIssueFields(app.jira.store.getIssue('DEMO-1')!.id, {
+      statusName: 'Done',
+      statusCategory: 'done',
+      resolution: 'Done',
+    });
+    const r = await transition('DEMO-1', IN_PROGRESS);
+    expect(r).toEqual({ status: 204, message: '', statusName: 'In Progress' });
+  });
+
+  it('does not ask for a result on the transition that delivers the item', async () => {
+    configureWorkflowValidator(app.jira.store, 'DEMO', 'Done', GATE);
+    const score = await saveLens(aBetDraft());
+    await setGate({ enabled: true, threshold: score, requireHypothesis: true });
+    const r = await transition('DEMO-1', DONE);
+    expect(r).toEqual({ status: 204, message: '', statusName: 'Done' });
+  });
+});
+
 describe('a gate that cannot be forged', () => {
   it('does not pass a property a member PUT over REST claiming a full score and a hypothesis', async () => {
     await putPropertyAsMember({ score: 100, hasHypothesis: 'true', version: 7 });
