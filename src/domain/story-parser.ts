@@ -114,8 +114,10 @@ const LIST_MARKER_RE = /^(?:[-*•+#]|\d{1,2}[.)])[ \t]+/;
  */
 const EXPECT_SRC = String.raw`\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b|expected\s+results?\b\s*:?)`;
 const EXPECT_RE = new RegExp(EXPECT_SRC, 'gi');
+/** The labels a metric may follow ("KPI:", "Success criteria:", "Goal:"), as a source for the patterns below. */
+const METRIC_LABEL_SRC = String.raw`(?:success(?:\s+(?:metric|measure|criteri(?:on|a))s?)?|kpis?|targets?|goals?|metrics?)`;
 const EXPECT_OR_LABEL_RE = new RegExp(
-  String.raw`${EXPECT_SRC}|\b((?:success(?:\s+(?:metric|measure|criteri(?:on|a))s?)?|kpis?|targets?|goals?|metrics?|measures?\s+of\s+success|hypothes[ie]s)\s*:)`,
+  String.raw`${EXPECT_SRC}|\b((?:${METRIC_LABEL_SRC}|measures?\s+of\s+success|hypothes[ie]s)\s*:)`,
   'gi',
 );
 /** What EXPECT_RE needs to match at all: each of its alternatives has one of these words. */
@@ -1976,8 +1978,7 @@ function namesMovement(text: string): boolean {
 const CONDITION_BEFORE_RE = /\b(?:when|whenever|if|once|until|unless|as\s+soon\s+as)\b[^,;.]*$/i;
 
 /** A label inside a part of the story ("…, and our KPI: …"): what the last one heads is the expectation. */
-const LABEL_IN_PART_RE =
-  /\b((?:success(?:\s+(?:metric|measure|criteri(?:on|a))s?)?|kpis?|targets?|goals?|metrics?)\s*:)\s*/gi;
+const LABEL_IN_PART_RE = new RegExp(String.raw`\b(${METRIC_LABEL_SRC}\s*:)\s*`, 'gi');
 
 function lastLabelIn(part: string): RegExpExecArray | null {
   let last: RegExpExecArray | null = null;
