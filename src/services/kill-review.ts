@@ -915,7 +915,10 @@ export async function dropUnbegunBulkIntents(
     // An issue Jira could not read now is left for the sweep: only one gone, or not closed by this job, drops it.
     const issue = await issueOfIntent(jira, intent).catch(() => undefined);
     if (issue === undefined) continue;
-    if (!issue || !begun(intent, idempotencyKey, issue, settings)) await kvs.delete(key);
+    if (issue && begun(intent, idempotencyKey, issue, settings)) continue;
+    // Closed by the job and reopened since: the sweep logs that kill. A history Jira did not answer leaves it too.
+    if (issue && (await closedThenReopened(jira, intent, issue).catch(() => true))) continue;
+    await kvs.delete(key);
   }
 }
 
@@ -1178,6 +1181,11 @@ async function act(
       // This kill closed the issue (its marker is written only once the issue is closed) and someone reopened it
       // since. The reopen stands: the issue is not closed again, by the person's retry or the app, nor commented
       // on. The kill that happened is logged, saying where the issue went; else every run would retry it.
+      reopened = true;
+      details.reopenedTo = statusName;
+    } else if (intent && (await closedThenReopened(jira, intent, issue))) {
+      // An earlier try closed the issue and was stopped before it wrote the marker, and someone reopened it since:
+      // Jira's history shows that close. Logged as above, under the person's name; the reopen stands.
       reopened = true;
       details.reopenedTo = statusName;
     } else {
@@ -1447,6 +1455,60 @@ function movedSince(closingAt: string, categoryChangedAt: string | null | undefi
   return !Number.isNaN(sent) && !Number.isNaN(changed) && changed >= sent - CLOSE_CLOCK_SKEW_MS;
 }
 
+/** Pages of status changes read of one issue's history: a page holds up to 1,000. */
+const HISTORY_PAGES = 5;
+
+/**
+ * Whether a try of this kill closed the issue, now open again, with no marker written: the try was stopped between
+ * its close and its marker, and someone reopened the issue since. Jira's history then shows the issue entering a
+ * done status within closedWhileClosing's window, by the person or by the app acting for them (a bulk, a
+ * background decision); a close by another person there was theirs, by hand. Read only for an open issue whose
+ * status category changed since the close was sent, or when Jira does not say when it did. A history or status
+ * Jira did not answer throws: the caller keeps the intent.
+ */
+async function closedThenReopened(
+  jira: JiraClient,
+  intent: DecisionIntent,
+  issue: JiraIssue,
+): Promise<boolean> {
+  if (intent.kind !== 'kill' || !intent.closingAt || statusCategoryOf(issue) === 'done') return false;
+  // Open since before the close was sent: nothing to look for (only a date Jira does not give leaves it unknown).
+  const changedAt = issue.fields.statuscategorychangedate;
+  if (changedAt && !Number.isNaN(Date.parse(changedAt)) && !movedSince(intent.closingAt, changedAt))
+    return false;
+  const [log] = await jira.bulkChangelog([issue.id], ['status'], { maxPages: HISTORY_PAGES });
+  const categories = new Map<string, string | null>();
+  for (const h of log?.changeHistories ?? []) {
+    if (Number.isNaN(Date.parse(h.created)) || !closedWhileClosing(intent, h.created)) continue;
+    const author = h.author as { accountId?: string; accountType?: unknown } | undefined;
+    if (
+      author?.accountId &&
+      intent.accountId &&
+      author.accountId !== intent.accountId &&
+      author.accountType !== 'app'
+    )
+      continue;
+    for (const item of h.items) {
+      if ((item.fieldId ?? item.field.toLowerCase()) !== 'status') continue;
+      // Its own field: `toString` would otherwise read Object.prototype's method.
+      const own = (k: string) => (Object.hasOwn(item, k) && typeof item[k] === 'string' ? item[k] : null);
+      const to = own('to') ?? own('toString');
+      if (!to) continue;
+      if (!categories.has(to))
+        categories.set(
+          to,
+          // A status deleted since is not known to be done.
+          await jira.getStatusCategory(to).catch((e: unknown) => {
+            if (e instanceof NotFoundError) return null;
+            throw e;
+          }),
+        );
+      if (categories.get(to) === 'done') return true;
+    }
+  }
+  return false;
+}
+
 /** Whether the bulk job that recorded this intent is still at work (a job gone after its TTL is over). */
 async function bulkJobRunning(projectKey: string, intent: DecisionIntent): Promise<boolean> {
   if (!intent.jobId) return false;
@@ -1499,7 +1561,12 @@ export async function completeInterruptedDecisions(projectKey: string, clock: Cl
       const lock = taken.held;
       try {
         const issue = await issueOfIntent(jira, intent);
-        if (!issue || !begun(intent, idempotencyKey, issue, settings)) {
+        // A kill stopped between its close and its marker, on an issue reopened since, began: its history says so
+        // (a history Jira did not answer throws, and the intent is left for the next run).
+        if (
+          !issue ||
+          !(begun(intent, idempotencyKey, issue, settings) || (await closedThenReopened(jira, intent, issue)))
+        ) {
           // A Resume of the job since the check above: its step may be about to close the issue.
           if (await bulkJobRunning(projectKey, intent)) {
             result.left += 1;

@@ -7,6 +7,11 @@
  * What Jira shows is a close by the person followed by the reopen. The reopen stands (nothing closes the issue
  * again, nor comments on it after it); the kill is logged under the person's name, saying the issue was reopened
  * and to which status; the intent goes, so no run tries again.
+ *
+ * A Kill stopped between the close and the marker leaves no mark of its own on the issue: once the issue is reopened,
+ * only Jira's status history shows that close. The sweep and the person's retry read it (the same window around the
+ * try's close as the sweep's, by the person or the app acting for them) and log the kill the same way; a history Jira
+ * does not answer leaves the intent for the next run, and a close outside that window, or by a colleague, is theirs.
  */
 import type { WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/context';
@@ -19,6 +24,7 @@ import type {
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { completeInterruptedDecisions } from '../../src/services/kill-review';
 import { listAll } from '../../src/storage/kv';
+import { kvs } from '../../src/storage/kvs-client';
 import { keys } from '../../src/storage/keys';
 import {
   PAGE_MODULE,
@@ -184,58 +190,141 @@ it('logs the kill once when two sweeps (a duplicated run) meet the reopened issu
   expect(commentsOn(key)).toBe(0);
 });
 
-it('drops a kill stopped after its close but before its lens marker, on an issue reopened since: it is back in review', async () => {
-  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
-  // The lens write fails after the close: the lens still says flagged, the kill left no marker.
+/** The member's Kill, stopped after the close and before the lens marker: the lens write after the close fails. */
+async function killStoppedBeforeMarker(key: string, idempotencyKey: string): Promise<void> {
   failOnce('PUT', `/issue/${key}/properties/`, 500);
-  expect((await call<DecideData>('decide', killOf(key, 'kill-reopened-5'))).ok).toBe(false);
+  expect((await call<DecideData>('decide', killOf(key, idempotencyKey))).ok).toBe(false);
   expect(issueOf(key).statusCategory).toBe('done');
-  await reopen(key);
-
-  expect(await sweep()).toEqual({ completed: 0, dropped: 1, left: 0 });
-  expect(await intents()).toEqual([]);
-  expect(await logged(key)).toEqual([]);
-  // The lens claims no kill, and the item is in the kill review's queue again.
   expect(lensOf(key)).toMatchObject({ zombie: 'true' });
   expect(lensOf(key)).not.toHaveProperty('lastDecision');
-  app.jira.index.catchUp();
-  const queue = dataOf(await call<{ items: Array<{ key: string }> }>('zombieQueue', {}));
-  expect(queue.items.map((i) => i.key)).toContain(key);
+  expect(await intents()).toHaveLength(1);
+}
+
+/** The Jira calls made since `mark` (an index into the emulator's call log) to this method and path. */
+const callsSince = (mark: number, method: string, pathIncludes: string) =>
+  app.jira.calls.slice(mark).filter((c) => c.method === method && c.path.includes(pathIncludes)).length;
+const transitionsSince = (key: string, mark: number) => callsSince(mark, 'POST', `/issue/${key}/transitions`);
+
+it('logs, at the next scan run, a kill stopped after its close but before its lens marker, on an issue reopened since: Jira’s history shows the close', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  await killStoppedBeforeMarker(key, 'kill-reopened-5');
+  await reopen(key);
+  const mark = app.jira.calls.length;
+
+  await scanThroughPage(app);
+  expect(await intents()).toEqual([]);
+  expectKillThenReopen(await logged(key));
+  // The reopen stands: not closed again, and no kill comment under it.
+  expect(issueOf(key).statusCategory).toBe('new');
+  expect(transitionsSince(key, mark)).toBe(0);
+  expect(commentsOn(key)).toBe(0);
+  expect(lensOf(key)).toMatchObject({
+    zombie: 'false',
+    lastDecision: { idempotencyKey: 'kill-reopened-5', kind: 'kill' },
+  });
+  const [run] = dataOf(await call<ScanRunsData>('scanRuns', {}, 'admin')).runs;
+  expect(run!.notes).toContain('Completed 1 kill-review decision interrupted before being recorded.');
+  // The next runs have nothing left to try.
+  expect(await sweep()).toEqual({ completed: 0, dropped: 0, left: 0 });
+  expectKillThenReopen(await logged(key));
+});
+
+it('logs, on the person’s retry, a kill stopped after its close but before its lens marker, on an issue reopened since, without closing it again', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  await killStoppedBeforeMarker(key, 'kill-retry-reopened');
+  await reopen(key);
+  const mark = app.jira.calls.length;
+
+  const retry = dataOf(await call<DecideData>('decide', killOf(key, 'kill-retry-reopened')));
+  expect(retry.statusName).toBe('To Do');
+  expect(issueOf(key).statusCategory).toBe('new');
+  expect(transitionsSince(key, mark)).toBe(0);
+  expect(commentsOn(key)).toBe(0);
+  expectKillThenReopen(await logged(key));
+  expect(await intents()).toEqual([]);
+  // A retry after that replays the row; a sweep has nothing to do.
+  expect(dataOf(await call<DecideData>('decide', killOf(key, 'kill-retry-reopened'))).replayed).toBe(true);
+  expect(await sweep()).toEqual({ completed: 0, dropped: 0, left: 0 });
+  expectKillThenReopen(await logged(key));
+  expect(transitionsSince(key, mark)).toBe(0);
+});
+
+it('leaves the intent when Jira does not answer the issue’s history, and the next run logs the kill', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  await killStoppedBeforeMarker(key, 'kill-reopened-history');
+  await reopen(key);
+
+  failOnce('POST', '/changelog/bulkfetch', 500);
+  expect(await sweep()).toEqual({ completed: 0, dropped: 0, left: 1 });
+  expect(await intents()).toHaveLength(1);
+  expect(await logged(key)).toEqual([]);
+
+  await scanThroughPage(app);
+  expect(await intents()).toEqual([]);
+  expectKillThenReopen(await logged(key));
+  expect(issueOf(key).statusCategory).toBe('new');
+  expect(commentsOn(key)).toBe(0);
 });
 
 it.each([
-  ['reopened after the first try closed it', true],
-  ['moved by a colleague while the first try’s close was refused', false],
+  ['by hand long after the try sent its close', true],
+  ['by a colleague right after the try’s close was refused', false],
 ])(
-  'does not close again, on the person’s retry, an issue %s: it says so, and a further try kills it',
-  async (_case, closed) => {
+  'drops a kill whose close was refused, on an issue closed %s and reopened: that close was not the kill’s',
+  async (_case, late) => {
     const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
-    if (closed)
-      // The close lands; the lens write after it fails, so the kill leaves no marker.
-      failOnce('PUT', `/issue/${key}/properties/`, 500);
-    else
-      // The close is sent and refused by a gateway error: nothing closed.
-      failOnce('POST', `/issue/${key}/transitions`, 503);
-    expect((await call<DecideData>('decide', killOf(key, 'kill-retry-moved'))).ok).toBe(false);
-    expect(issueOf(key).statusCategory).toBe(closed ? 'done' : 'new');
-    // A colleague moves the issue since: back to To Do, or on to In Progress.
-    if (closed) await reopen(key);
-    else await moveTo(key, '21');
-    const statusNow = issueOf(key).statusName;
-
-    const retried = await call<DecideData>('decide', killOf(key, 'kill-retry-moved'));
-    expect(retried).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    if (!retried.ok)
-      expect(retried.error.message).toContain(`was moved to ${statusNow} since your first try`);
-    // Their move stands: not closed, nothing logged, nothing left for the sweep to complete.
-    expect(issueOf(key).statusName).toBe(statusNow);
-    expect(await logged(key)).toEqual([]);
-    expect(await intents()).toEqual([]);
-    expect(await sweep()).toEqual({ completed: 0, dropped: 0, left: 0 });
-
-    // The person, told, kills it again: now it goes.
-    dataOf(await call<DecideData>('decide', killOf(key, 'kill-retry-moved')));
+    // The close is sent and refused by a gateway error: nothing closed, the intent stays.
+    failOnce('POST', `/issue/${key}/transitions`, 503);
+    expect((await call<DecideData>('decide', killOf(key, 'kill-closed-by-hand'))).ok).toBe(false);
+    expect(issueOf(key).statusCategory).toBe('new');
+    if (late)
+      // The try sent its close an hour ago.
+      await asApp(async () => {
+        const intentKey = keys.decisionIntent(P, 'kill-closed-by-hand');
+        const intent = (await kvs.get<Record<string, unknown>>(intentKey))!;
+        await kvs.set(intentKey, { ...intent, closingAt: new Date(Date.now() - 3_600_000).toISOString() });
+      });
+    await moveTo(key, '31');
     expect(issueOf(key).statusCategory).toBe('done');
-    expect(await logged(key)).toHaveLength(1);
+    await reopen(key);
+    const mark = app.jira.calls.length;
+
+    expect(await sweep()).toEqual({ completed: 0, dropped: 1, left: 0 });
+    // The history was read, and its close judged not the kill's.
+    expect(callsSince(mark, 'POST', '/changelog/bulkfetch')).toBeGreaterThan(0);
+    expect(await intents()).toEqual([]);
+    expect(await logged(key)).toEqual([]);
+    expect(issueOf(key).statusCategory).toBe('new');
+    // The lens claims no kill, and the item is in the kill review's queue again.
+    expect(lensOf(key)).toMatchObject({ zombie: 'true' });
+    expect(lensOf(key)).not.toHaveProperty('lastDecision');
+    app.jira.index.catchUp();
+    const queue = dataOf(await call<{ items: Array<{ key: string }> }>('zombieQueue', {}));
+    expect(queue.items.map((i) => i.key)).toContain(key);
   },
 );
+
+it('does not close again, on the person’s retry, an issue moved by a colleague while the first try’s close was refused: it says so, and a further try kills it', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  // The close is sent and refused by a gateway error: nothing closed.
+  failOnce('POST', `/issue/${key}/transitions`, 503);
+  expect((await call<DecideData>('decide', killOf(key, 'kill-retry-moved'))).ok).toBe(false);
+  expect(issueOf(key).statusCategory).toBe('new');
+  // A colleague moves the issue on to In Progress since.
+  await moveTo(key, '21');
+  const statusNow = issueOf(key).statusName;
+
+  const retried = await call<DecideData>('decide', killOf(key, 'kill-retry-moved'));
+  expect(retried).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  if (!retried.ok) expect(retried.error.message).toContain(`was moved to ${statusNow} since your first try`);
+  // Their move stands: not closed, nothing logged, nothing left for the sweep to complete.
+  expect(issueOf(key).statusName).toBe(statusNow);
+  expect(await logged(key)).toEqual([]);
+  expect(await intents()).toEqual([]);
+  expect(await sweep()).toEqual({ completed: 0, dropped: 0, left: 0 });
+
+  // The person, told, kills it again: now it goes.
+  dataOf(await call<DecideData>('decide', killOf(key, 'kill-retry-moved')));
+  expect(issueOf(key).statusCategory).toBe('done');
+  expect(await logged(key)).toHaveLength(1);
+});
