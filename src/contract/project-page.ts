@@ -290,7 +290,12 @@ export const decisionLogPayloadSchema = z
   })
   .strict();
 export const resultsReviewPayloadSchema = z.object({}).strict();
-export const shippedMovedPayloadSchema = z.object({}).strict();
+export const shippedMovedPayloadSchema = z
+  .object({
+    /** The person's own day: the month it falls in is the view's last (the server's is taken when a day off). */
+    today: isoDate('Today').optional(),
+  })
+  .strict();
 export const confirmVerdictPayloadSchema = z
   .object({
     issueKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, { error: 'Not an issue key.' }),

@@ -1,5 +1,6 @@
 /** The gadget resolver's payload schemas (zod), for the backend: the UI reads with readGadgetConfig. */
 import * as z from 'zod';
+import { isoDate } from '../domain/schemas';
 import { GADGET_MONTHS, MAX_GADGET_PROJECTS } from './shipped';
 
 const projectKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/, { error: 'Not a project key.' });
@@ -20,5 +21,6 @@ export const gadgetConfigSchema = z
   })
   .strict();
 
-export const gadgetViewPayloadSchema = gadgetConfigSchema;
+/** The configuration, and the viewer's own day: the month it falls in is the view's last. */
+export const gadgetViewPayloadSchema = gadgetConfigSchema.extend({ today: isoDate('Today').optional() });
 export const gadgetProjectsPayloadSchema = z.object({ query: z.string().max(100).optional() }).strict();

@@ -93,6 +93,15 @@ export function utcDay(instant: Date | number): string {
 }
 
 /**
+ * The day a person sent as their own when it is within a day of the server's (UTC) day, else the server's. Time
+ * zones run from UTC−12 to UTC+14, so no person's day is further off, and a page cannot move "today" at will.
+ */
+export function personsDay(serverNow: Date | number, sent: string | undefined): string {
+  const serverDay = utcDay(serverNow);
+  return sent && Math.abs(calendarDaysBetween(serverDay, sent)) <= 1 ? sent : serverDay;
+}
+
+/**
  * An instant as a JQL index takes it: to the second, in UTC ("2026-12-06T03:06:12Z"). Forge's reference for
  * `jira:entityProperty` documents a `date` value as [YYYY]-[MM]-[DD] or [YYYY]-[MM]-[DD]T[hh]:[mm]:[ss][TZ];
  * `toISOString()` adds milliseconds, which it does not name.

@@ -107,8 +107,8 @@ export function createProjectPageResolver(options: ProjectPageOptions = {}): Res
   defineEndpoint(resolver, R.confirmVerdict, confirmVerdictPayloadSchema, (p, call) =>
     confirmVerdict(call, p, clock),
   );
-  defineEndpoint(resolver, R.shippedMoved, shippedMovedPayloadSchema, (_p, call) =>
-    shippedMoved(call, clock),
+  defineEndpoint(resolver, R.shippedMoved, shippedMovedPayloadSchema, (p, call) =>
+    shippedMoved(call, clock, p.today),
   );
   defineEndpoint(resolver, R.health, healthPayloadSchema, (_p, call) => backlogHealthReport(call));
   defineEndpoint(resolver, R.healthRecipes, healthRecipesPayloadSchema, (p, call) =>

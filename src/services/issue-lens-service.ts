@@ -25,7 +25,7 @@ import type { LastWrite } from '../contract/answer';
 import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import { alsoCheckByNotBefore, passedCheckBy, passedKillDates } from '../domain/check-by';
-import { calendarDaysBetween, earliestLocalDay, indexedMoment, utcDay } from '../domain/dates';
+import { earliestLocalDay, indexedMoment, personsDay } from '../domain/dates';
 import type { DecimalMark } from '../domain/amounts';
 import { readPastedStory, type PastedStory } from '../domain/pasted-story';
 import { toPlainText, type AdfNode } from '../domain/plain-text';
@@ -725,9 +725,6 @@ export function readStoryForPanel(
   ports: Pick<IssueLensPorts, 'now'>,
 ): PastedStory {
   targetIssue(call, payload);
-  const now = ports.now();
-  const serverDay = utcDay(now);
-  const personDay =
-    payload.today && Math.abs(calendarDaysBetween(serverDay, payload.today)) <= 1 ? payload.today : serverDay;
-  return readPastedStory(payload.story, new Date(`${personDay}T00:00:00.000Z`), payload.decimalMark);
+  const day = personsDay(ports.now(), payload.today);
+  return readPastedStory(payload.story, new Date(`${day}T00:00:00.000Z`), payload.decimalMark);
 }

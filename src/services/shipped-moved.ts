@@ -18,7 +18,7 @@ import { listOutcomes } from '../storage/outcomes';
 import { loadShippedItems, loadShippedSummary } from '../storage/shipped';
 import type { Clock } from './outcome-map';
 import { hiddenFromCaller, readableByCaller, requireBrowse, targetProject } from './project-access';
-import { utcDay } from '../domain/dates';
+import { personsDay } from '../domain/dates';
 
 async function projectView(
   projectKey: string,
@@ -81,11 +81,19 @@ async function figuresForViewer(projectKey: string, summary: ShippedSummary): Pr
   return shippedSummaryWithout(summary, records.values());
 }
 
-/** The project page's tab: anyone who may browse the project. */
-export async function shippedMoved(call: CallContext, clock: Clock): Promise<ShippedMovedData> {
+/**
+ * The project page's tab: anyone who may browse the project. Its last month is the one the person's own day falls
+ * in: deliveries count in the site's days (src/domain/delivery.ts), and east of UTC a new month begins there hours
+ * before it does in UTC, with its first deliveries in it.
+ */
+export async function shippedMoved(
+  call: CallContext,
+  clock: Clock,
+  today?: string,
+): Promise<ShippedMovedData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  return projectView(projectKey, null, utcDay(clock.now()), 12);
+  return projectView(projectKey, null, personsDay(clock.now(), today), 12);
 }
 
 /**
@@ -96,13 +104,13 @@ export async function shippedMoved(call: CallContext, clock: Clock): Promise<Shi
  */
 export async function gadgetView(
   _call: CallContext,
-  config: { projectKeys: string[]; months: number },
+  config: { projectKeys: string[]; months: number; today?: string | undefined },
   clock: Clock,
 ): Promise<GadgetViewData> {
   const wanted = [...new Set(config.projectKeys)];
   const visible = await JiraClient.asUser().searchProjects({ keys: wanted, maxPages: 1, browse: true });
   const byKey = new Map(visible.map((p) => [p.key, p.name]));
-  const today = utcDay(clock.now());
+  const today = personsDay(clock.now(), config.today);
   const shown = wanted.filter((k) => byKey.has(k));
   const projects = await Promise.all(
     shown.map((k) => projectView(k, byKey.get(k) ?? null, today, config.months)),

@@ -1,4 +1,4 @@
-import { humaneDays, utcDay, yearsAfter } from '../../src/domain/dates';
+import { humaneDays, personsDay, utcDay, yearsAfter } from '../../src/domain/dates';
 
 describe('humane durations', () => {
   it.each([
@@ -26,6 +26,20 @@ describe("the server's day", () => {
     expect(utcDay(new Date('2026-12-03T23:59:59.999Z'))).toBe('2026-12-03');
     expect(utcDay(new Date('2026-12-04T00:00:00+01:00'))).toBe('2026-12-03');
     expect(utcDay(Date.UTC(2024, 1, 29, 12))).toBe('2024-02-29');
+  });
+});
+
+describe("a person's own day", () => {
+  const now = new Date('2026-11-30T21:00:00.000Z');
+  it('is the day they sent when it is within a day of the server’s, as in any time zone', () => {
+    expect(personsDay(now, '2026-12-01')).toBe('2026-12-01');
+    expect(personsDay(now, '2026-11-29')).toBe('2026-11-29');
+    expect(personsDay(now, '2026-11-30')).toBe('2026-11-30');
+  });
+  it('is the server’s day when they sent none, or one further off', () => {
+    expect(personsDay(now, undefined)).toBe('2026-11-30');
+    expect(personsDay(now, '2026-12-02')).toBe('2026-11-30');
+    expect(personsDay(now, '2025-11-30')).toBe('2026-11-30');
   });
 });
 

@@ -22,6 +22,7 @@ import {
   type GadgetViewData,
 } from '../../../src/contract/shipped';
 import { callResolver, personDecimalMark, rememberSiteUrl } from '../../shared/bridge';
+import { localToday } from '../../shared/date-format';
 import { LoadError } from '../../shared/LoadError';
 import { ShippedMovedView } from '../../shared/ShippedMoved';
 
@@ -89,7 +90,7 @@ function View({ config }: { config: GadgetConfig | null }) {
   const [tab, setTab] = useState(0);
   const load = useCallback(async () => {
     if (!config) return;
-    const answer = await callResolver<GadgetViewData>(G.view, { ...config });
+    const answer = await callResolver<GadgetViewData>(G.view, { ...config, today: localToday() });
     if (!answer.ok) return setError(answer.error.message);
     setError(null);
     setData(answer.data);

@@ -6,13 +6,15 @@ import { useEffect, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type { ShippedMovedData } from '../../../src/contract/shipped';
 import { callResolver } from '../../shared/bridge';
+import { localToday } from '../../shared/date-format';
 import { ShippedMovedView } from '../../shared/ShippedMoved';
 
 export function ShippedTab() {
   const [data, setData] = useState<ShippedMovedData | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    void callResolver<ShippedMovedData>(R.shippedMoved).then((a) =>
+    // The person's own day: the month it falls in is the view's last.
+    void callResolver<ShippedMovedData>(R.shippedMoved, { today: localToday() }).then((a) =>
       a.ok ? setData(a.data) : setError(a.error.message),
     );
   }, []);
