@@ -593,8 +593,10 @@ export class JiraClient {
     return parse('getStatus', statusDetailsSchema, res.body).statusCategory?.key ?? null;
   }
 
-  async getTransitions(key: string): Promise<JiraTransition[]> {
-    const res = await this.call('getTransitions', { issueIdOrKey: key });
+  /** The transitions open to the issue; with `screenFields`, each with the fields on its screen (`fields`). */
+  async getTransitions(key: string, options: { screenFields?: boolean } = {}): Promise<JiraTransition[]> {
+    const query = new URLSearchParams(options.screenFields ? { expand: 'transitions.fields' } : {});
+    const res = await this.call('getTransitions', { issueIdOrKey: key, query });
     return parse('getTransitions', transitionsResponseSchema, res.body).transitions;
   }
 

@@ -139,9 +139,12 @@ export const JIRA_OPERATIONS = {
   getTransitions: {
     method: 'GET',
     path: '/rest/api/3/issue/{issueIdOrKey}/transitions',
-    send: (jira, p: IssueParams, init) =>
-      jira.requestJira(route`/rest/api/3/issue/${p.issueIdOrKey}/transitions`, { ...init, method: 'GET' }),
-  } satisfies JiraOperation<IssueParams>,
+    send: (jira, p: IssueParams & QueryParams, init) =>
+      jira.requestJira(route`/rest/api/3/issue/${p.issueIdOrKey}/transitions?${p.query}`, {
+        ...init,
+        method: 'GET',
+      }),
+  } satisfies JiraOperation<IssueParams & QueryParams>,
   transitionIssue: {
     method: 'POST',
     path: '/rest/api/3/issue/{issueIdOrKey}/transitions',

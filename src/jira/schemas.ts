@@ -133,6 +133,8 @@ export const transitionSchema = z.looseObject({
       statusCategory: z.looseObject({ key: z.string() }).optional(),
     })
     .optional(),
+  /** The fields on the transition's screen, by id: only with `expand=transitions.fields` (none: no screen). */
+  fields: z.record(z.string(), z.unknown()).optional(),
 });
 export type JiraTransition = z.infer<typeof transitionSchema>;
 

@@ -1201,7 +1201,10 @@ async function act(
           `${issueKey} was moved to ${statusName ?? 'another status'} since your first try to kill it, so it was not closed. Kill it again if it should still go.`,
         );
       }
-      const transition = pickKillTransition(await jira.getTransitions(issueKey), settings.kill);
+      const transition = pickKillTransition(
+        await jira.getTransitions(issueKey, { screenFields: true }),
+        settings.kill,
+      );
       if (!transition)
         throw new ValidationError(
           settings.kill.transitionName
@@ -1210,6 +1213,9 @@ async function act(
         );
       const setsResolutionItself =
         transition.name.toLowerCase() === settings.kill.resolutionName.toLowerCase();
+      // Jira refuses a field the transition's screen does not have: where Jira describes the screen, a resolution
+      // is sent only when it is on it. Where it does not, the resolution is tried and dropped if refused.
+      const screenTakesResolution = transition.fields ? Object.hasOwn(transition.fields, 'resolution') : null;
       const earlierTry = intent !== null;
       intent = await recordIntent();
       await check();
@@ -1220,7 +1226,8 @@ async function act(
       }
       try {
         let resolutionSent = false;
-        if (setsResolutionItself) await jira.transitionIssue(issueKey, transition.id);
+        if (setsResolutionItself || screenTakesResolution === false)
+          await jira.transitionIssue(issueKey, transition.id);
         else {
           try {
             await jira.transitionIssue(issueKey, transition.id, {

@@ -576,6 +576,20 @@ describe('Jira emulator: edits, comments, transitions and changelog', () => {
     expect([toDo.status, toDo.json]).toEqual([400, notOnScreen('description')]);
     expect(jira.store.getIssue('OL-1')).toMatchObject({ statusName: 'In Progress', resolution: null });
     expect(jira.store.listChangelog(issue.id)).toEqual([]);
+    // Asked with `expand=transitions.fields`, each transition lists its screen's fields, none where it has none.
+    const described = await call(jira, member, 'GET', '/issue/OL-1/transitions?expand=transitions.fields');
+    const screens = Object.fromEntries(
+      (described.json.transitions as { name: string; fields: Record<string, { key: string }> }[]).map((t) => [
+        t.name,
+        Object.keys(t.fields),
+      ]),
+    );
+    expect(screens).toEqual({
+      'To Do': [],
+      Done: ['summary', 'description', 'resolution'],
+      "Won't Do": [],
+    });
+    expect(transitions.every((t) => !('fields' in t))).toBe(true);
     // The resolution on Done's screen is taken.
     const done = await call(jira, member, 'POST', '/issue/OL-1/transitions', {
       transition: { id: byName('Done').id },

@@ -719,15 +719,20 @@ describe('kill review', () => {
     expect(said).toContain(closedWith ? `closed as \\"${closedWith}\\"` : 'closed without a resolution');
   });
 
-  it('closes through a transition without a screen as the workflow sets it: Jira refuses the kill’s own resolution', async () => {
+  it('closes through a transition without a screen as the workflow sets it, sending no resolution Jira would refuse', async () => {
     const key = aZombie();
-    // "Won't Do" has no screen and sets its own resolution; the kill's "Obsolete" cannot be sent with it.
+    // "Won't Do" has no screen and sets its own resolution; Jira would refuse the kill's "Obsolete" with it.
     await runInInvocation({ accountId: null, moduleKey: PAGE, installContext: app.installContext }, () =>
       saveSettings(P, { kill: { transitionName: "Won't Do", resolutionName: 'Obsolete' } }, 0),
     );
     const decided = ok(await memberKills(key, 'kill-noscreen-1', 'Not wanted'));
     const issue = app.jira.store.getIssue(key)!;
     expect(issue).toMatchObject({ statusCategory: 'done', resolution: "Won't Do" });
+    // The transition's screen, as Jira describes it, has no resolution: none is sent, so nothing is refused.
+    const sent = app.jira.calls.filter(
+      (c) => c.method === 'POST' && c.path.endsWith(`/issue/${key}/transitions`),
+    );
+    expect(sent.map((c) => c.status)).toEqual([204]);
     expect(decided.entry).toMatchObject({ kind: 'kill', resolution: "Won't Do" });
     const [comment] = app.jira.store.listComments(issue.id);
     expect(JSON.stringify(comment)).toContain('closed as \\"Won\'t Do\\"');

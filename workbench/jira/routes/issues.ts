@@ -336,9 +336,22 @@ export function available(issue: StoredIssue): WorkflowTransition[] {
   );
 }
 
+/** A screen field as `expand=transitions.fields` describes it (the spec's FieldMetadata). */
+const SCREEN_FIELDS: Record<string, Record<string, unknown>> = {
+  summary: { required: false, schema: { type: 'string', system: 'summary' }, name: 'Summary' },
+  description: { required: false, schema: { type: 'string', system: 'description' }, name: 'Description' },
+  resolution: {
+    required: false,
+    schema: { type: 'resolution', system: 'resolution' },
+    name: 'Resolution',
+    allowedValues: ['Done', "Won't Do", 'Duplicate', 'Cannot Reproduce'].map(renderResolution),
+  },
+};
+
 function listTransitions(ctx: RouteContext) {
   const issue = visibleIssue(ctx, ctx.params.issueIdOrKey as string);
   const mayTransition = can(ctx, issue.projectId, 'TRANSITION_ISSUES');
+  const withFields = (queryList(ctx.query, 'expand') ?? []).includes('transitions.fields');
   const transitions = (mayTransition ? available(issue) : []).map((t) => ({
     id: t.id,
     name: t.name,
@@ -349,6 +362,16 @@ function listTransitions(ctx: RouteContext) {
     isAvailable: true,
     isConditional: false,
     isLooped: false,
+    ...(withFields
+      ? {
+          fields: Object.fromEntries(
+            t.screen.map((f) => [
+              f,
+              { ...SCREEN_FIELDS[f], key: f, operations: ['set'], hasDefaultValue: false },
+            ]),
+          ),
+        }
+      : {}),
   }));
   return json(200, { expand: 'transitions', transitions });
 }
