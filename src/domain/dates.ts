@@ -102,6 +102,17 @@ export function personsDay(serverNow: Date | number, sent: string | undefined): 
 }
 
 /**
+ * The later of the server's (UTC) day and the person's own (personsDay): the newest day anyone may be on. A view
+ * whose buckets are the site's days ends there, so a month that has begun at the site is shown, whichever side of
+ * the site the person is on; at worst a month that has not begun there yet is shown, empty.
+ */
+export function newestDay(serverNow: Date | number, sent: string | undefined): string {
+  const serverDay = utcDay(serverNow);
+  const theirs = personsDay(serverNow, sent);
+  return theirs > serverDay ? theirs : serverDay;
+}
+
+/**
  * An instant as a JQL index takes it: to the second, in UTC ("2026-12-06T03:06:12Z"). Forge's reference for
  * `jira:entityProperty` documents a `date` value as [YYYY]-[MM]-[DD] or [YYYY]-[MM]-[DD]T[hh]:[mm]:[ss][TZ];
  * `toISOString()` adds milliseconds, which it does not name.

@@ -18,7 +18,7 @@ import { listOutcomes } from '../storage/outcomes';
 import { loadShippedItems, loadShippedSummary } from '../storage/shipped';
 import type { Clock } from './outcome-map';
 import { hiddenFromCaller, readableByCaller, requireBrowse, targetProject } from './project-access';
-import { personsDay } from '../domain/dates';
+import { newestDay } from '../domain/dates';
 
 async function projectView(
   projectKey: string,
@@ -82,9 +82,9 @@ async function figuresForViewer(projectKey: string, summary: ShippedSummary): Pr
 }
 
 /**
- * The project page's tab: anyone who may browse the project. Its last month is the one the person's own day falls
- * in: deliveries count in the site's days (src/domain/delivery.ts), and east of UTC a new month begins there hours
- * before it does in UTC, with its first deliveries in it.
+ * The project page's tab: anyone who may browse the project. Its last month is the newest day's, the person's or
+ * the server's: deliveries count in the site's days (src/domain/delivery.ts), and east of UTC a new month begins
+ * there hours before it does in UTC, with its first deliveries in it. The site's zone is not told to the app.
  */
 export async function shippedMoved(
   call: CallContext,
@@ -93,7 +93,7 @@ export async function shippedMoved(
 ): Promise<ShippedMovedData> {
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
-  return projectView(projectKey, null, personsDay(clock.now(), today), 12);
+  return projectView(projectKey, null, newestDay(clock.now(), today), 12);
 }
 
 /**
@@ -110,7 +110,7 @@ export async function gadgetView(
   const wanted = [...new Set(config.projectKeys)];
   const visible = await JiraClient.asUser().searchProjects({ keys: wanted, maxPages: 1, browse: true });
   const byKey = new Map(visible.map((p) => [p.key, p.name]));
-  const today = personsDay(clock.now(), config.today);
+  const today = newestDay(clock.now(), config.today);
   const shown = wanted.filter((k) => byKey.has(k));
   const projects = await Promise.all(
     shown.map((k) => projectView(k, byKey.get(k) ?? null, today, config.months)),

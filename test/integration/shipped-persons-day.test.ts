@@ -3,7 +3,7 @@
  * days (Jira renders `resolutiondate` in the app's zone, the site's default), so on a site in Auckland an item
  * resolved at 09:30 on 1 December counts in December while it is still 30 November in UTC: a view ending with the
  * UTC month would leave it out. The page and the gadget send the browser's day, taken when it is within a day of
- * the server's (no time zone is further off), else the server's day.
+ * the server's (no time zone is further off) and later than it; else the view ends with the server's day.
  */
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/context';
@@ -87,6 +87,13 @@ describe.each([
     const view = await load({ today: '2026-12-01' });
     expect(lastMonth(view)).toMatchObject({ label: '2026-12', items: 1, points: 3 });
     expect(view.totals).toMatchObject({ items: 1, points: 3 });
+  });
+
+  it('takes the server’s day when the person’s is behind it: a month begun at the site is not hidden', async () => {
+    // 15:00 on 1 December in Auckland; 21:00 on 30 November in New York, whose viewer sends that day.
+    jest.setSystemTime(new Date('2026-12-01T02:00:00.000Z'));
+    const view = await load({ today: '2026-11-30' });
+    expect(lastMonth(view)).toMatchObject({ label: '2026-12', items: 1, points: 3 });
   });
 
   it('takes the server’s day when the page sends none, or one more than a day off', async () => {

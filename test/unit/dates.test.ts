@@ -1,4 +1,4 @@
-import { humaneDays, personsDay, utcDay, yearsAfter } from '../../src/domain/dates';
+import { humaneDays, newestDay, personsDay, utcDay, yearsAfter } from '../../src/domain/dates';
 
 describe('humane durations', () => {
   it.each([
@@ -40,6 +40,16 @@ describe("a person's own day", () => {
     expect(personsDay(now, undefined)).toBe('2026-11-30');
     expect(personsDay(now, '2026-12-02')).toBe('2026-11-30');
     expect(personsDay(now, '2025-11-30')).toBe('2026-11-30');
+  });
+});
+
+describe('the newest day anyone may be on', () => {
+  const now = new Date('2026-11-30T21:00:00.000Z');
+  it('is the person’s day when it is ahead of the server’s, else the server’s', () => {
+    expect(newestDay(now, '2026-12-01')).toBe('2026-12-01');
+    expect(newestDay(now, '2026-11-29')).toBe('2026-11-30');
+    expect(newestDay(now, '2026-12-02')).toBe('2026-11-30');
+    expect(newestDay(now, undefined)).toBe('2026-11-30');
   });
 });
 
