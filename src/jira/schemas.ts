@@ -129,6 +129,7 @@ export const transitionSchema = z.looseObject({
   name: z.string(),
   to: z
     .looseObject({
+      id: z.string().optional(),
       name: z.string(),
       statusCategory: z.looseObject({ key: z.string() }).optional(),
     })

@@ -53,7 +53,7 @@ import {
 import { addCommentOnce } from '../jira/comment-once';
 import { JiraClient, MAX_RECONCILE_ISSUES } from '../jira/client';
 import { jqlString } from '../jira/jql';
-import type { JiraIssue, JiraTransition } from '../jira/schemas';
+import type { JiraChangeHistory, JiraIssue, JiraTransition } from '../jira/schemas';
 import type { CallContext } from '../resolvers/endpoint';
 import {
   appendDecision,
@@ -663,6 +663,8 @@ export interface DecisionIntent {
    * closed around then for this kill's, and one closed much later, by hand, for a person's.
    */
   closingAt?: string;
+  /** The status a try's kill transition goes to (its id): the status history's close by this kill goes there. */
+  closeTo?: string;
   /**
    * The bulk job that recorded it: its items are decided by the job's own step, so the sweep leaves the intent
    * alone until the job is over.
@@ -1138,9 +1140,10 @@ async function act(
   };
   // Recorded right before the first side effect, with all it takes to finish the decision: an intent in
   // storage means a try reached its side effects (completeInterruptedDecisions relies on it).
-  const recordIntent = async (): Promise<DecisionIntent> => {
+  const recordIntent = async (extra: Pick<DecisionIntent, 'closeTo'> = {}): Promise<DecisionIntent> => {
     if (intent) return intent;
     const recorded: DecisionIntent = {
+      ...extra,
       issueKey,
       kind: decision.kind,
       decision,
@@ -1217,11 +1220,12 @@ async function act(
       // is sent only when it is on it. Where it does not, the resolution is tried and dropped if refused.
       const screenTakesResolution = transition.fields ? Object.hasOwn(transition.fields, 'resolution') : null;
       const earlierTry = intent !== null;
-      intent = await recordIntent();
+      const closeTo = transition.to?.id ? { closeTo: transition.to.id } : {};
+      intent = await recordIntent(closeTo);
       await check();
       // A retry's transition is stamped again: the sweep reads the close's time against the newest try's.
       if (earlierTry) {
-        intent = { ...intent, closingAt: clock.now().toISOString() };
+        intent = { ...intent, closingAt: clock.now().toISOString(), ...closeTo };
         await kvs.set(intentKey, intent);
       }
       try {
@@ -1462,16 +1466,18 @@ function movedSince(closingAt: string, categoryChangedAt: string | null | undefi
   return !Number.isNaN(sent) && !Number.isNaN(changed) && changed >= sent - CLOSE_CLOCK_SKEW_MS;
 }
 
-/** Pages of status changes read of one issue's history: a page holds up to 1,000. */
-const HISTORY_PAGES = 5;
+/** Pages of status changes read of one issue's history, up to 1,000 a page: a longer one is not judged. */
+const HISTORY_PAGES = 20;
 
 /**
  * Whether a try of this kill closed the issue, now open again, with no marker written: the try was stopped between
- * its close and its marker, and someone reopened the issue since. Jira's history then shows the issue entering a
- * done status within closedWhileClosing's window, by the person or by the app acting for them (a bulk, a
- * background decision); a close by another person there was theirs, by hand. Read only for an open issue whose
- * status category changed since the close was sent, or when Jira does not say when it did. A history or status
- * Jira did not answer throws: the caller keeps the intent.
+ * its close and its marker, and someone reopened the issue since. Jira's history then shows the issue entering the
+ * kill transition's status (or, for an intent that does not name it, a done status) within closedWhileClosing's
+ * window, by the person or by the app acting for them (a bulk, a background decision); a close by another person
+ * there was theirs, by hand. A reopen by the person themselves is not someone else's: they undid what they closed,
+ * or closed it by hand and reopened it to kill it through the app, so nothing is logged for them. Read only for an
+ * open issue whose status category changed since the close was sent, or when Jira does not say when it did. A
+ * history Jira did not answer, or too long to read, throws: the caller keeps the intent.
  */
 async function closedThenReopened(
   jira: JiraClient,
@@ -1483,37 +1489,64 @@ async function closedThenReopened(
   const changedAt = issue.fields.statuscategorychangedate;
   if (changedAt && !Number.isNaN(Date.parse(changedAt)) && !movedSince(intent.closingAt, changedAt))
     return false;
-  const [log] = await jira.bulkChangelog([issue.id], ['status'], { maxPages: HISTORY_PAGES });
   const categories = new Map<string, string | null>();
-  for (const h of log?.changeHistories ?? []) {
-    if (Number.isNaN(Date.parse(h.created)) || !closedWhileClosing(intent, h.created)) continue;
+  const closes = async (statusId: string): Promise<boolean> => {
+    if (intent.closeTo) return statusId === intent.closeTo;
+    if (!categories.has(statusId))
+      categories.set(
+        statusId,
+        // A status Jira no longer answers (deleted, or out of every workflow) is not known to be done.
+        await jira.getStatusCategory(statusId).catch((e: unknown) => {
+          if (e instanceof NotFoundError) return null;
+          throw e;
+        }),
+      );
+    return categories.get(statusId) === 'done';
+  };
+  let closed = false;
+  for (const h of await statusHistoryOf(jira, issue.id)) {
+    const to = statusMoveOf(h);
+    if (!to) continue;
     const author = h.author as { accountId?: string; accountType?: unknown } | undefined;
-    if (
-      author?.accountId &&
-      intent.accountId &&
+    if (closed) return !author?.accountId || author.accountId !== intent.accountId;
+    if (Number.isNaN(Date.parse(h.created)) || !closedWhileClosing(intent, h.created)) continue;
+    const byOther =
+      !!author?.accountId &&
+      !!intent.accountId &&
       author.accountId !== intent.accountId &&
-      author.accountType !== 'app'
-    )
-      continue;
-    for (const item of h.items) {
-      if ((item.fieldId ?? item.field.toLowerCase()) !== 'status') continue;
-      // Its own field: `toString` would otherwise read Object.prototype's method.
-      const own = (k: string) => (Object.hasOwn(item, k) && typeof item[k] === 'string' ? item[k] : null);
-      const to = own('to') ?? own('toString');
-      if (!to) continue;
-      if (!categories.has(to))
-        categories.set(
-          to,
-          // A status deleted since is not known to be done.
-          await jira.getStatusCategory(to).catch((e: unknown) => {
-            if (e instanceof NotFoundError) return null;
-            throw e;
-          }),
-        );
-      if (categories.get(to) === 'done') return true;
-    }
+      author.accountType !== 'app';
+    if (!byOther) closed = await closes(to);
   }
   return false;
+}
+
+/** The status changes of an issue, oldest first, every page; throws when there are more than HISTORY_PAGES. */
+async function statusHistoryOf(jira: JiraClient, issueId: string): Promise<JiraChangeHistory[]> {
+  const histories: JiraChangeHistory[] = [];
+  let token: string | null = null;
+  for (let page = 0; page < HISTORY_PAGES; page++) {
+    const read: Awaited<ReturnType<JiraClient['bulkChangelogPage']>> = await jira.bulkChangelogPage(
+      [issueId],
+      ['status'],
+      token,
+    );
+    for (const log of read.logs) histories.push(...log.changeHistories);
+    token = read.nextPageToken;
+    if (!token) return histories;
+  }
+  throw new Error(`The status history of issue ${issueId} is longer than ${HISTORY_PAGES} pages.`);
+}
+
+/** The status a history entry moved the issue to (its id), or null when it changed no status. */
+function statusMoveOf(h: JiraChangeHistory): string | null {
+  for (const item of h.items) {
+    if ((item.fieldId ?? item.field.toLowerCase()) !== 'status') continue;
+    // Its own field: `toString` would otherwise read Object.prototype's method.
+    const own = (k: string) => (Object.hasOwn(item, k) && typeof item[k] === 'string' ? item[k] : null);
+    const to = own('to') ?? own('toString');
+    if (to) return to;
+  }
+  return null;
 }
 
 /** Whether the bulk job that recorded this intent is still at work (a job gone after its TTL is over). */

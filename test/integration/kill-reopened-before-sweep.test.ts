@@ -57,14 +57,14 @@ function killOf(key: string, idempotencyKey: string) {
   return { issueKey: key, idempotencyKey, decision: { kind: 'kill', reason: 'Nobody needs it' } };
 }
 
-/** A colleague moves the issue through a transition in Jira, as a person does (their own REST call, not the app's). */
-async function moveTo(key: string, transitionId: string): Promise<void> {
+/** A colleague (or `user`) moves the issue through a transition in Jira, by hand (their own REST call, not the app's). */
+async function moveTo(key: string, transitionId: string, user = 'admin'): Promise<void> {
   const res = await app.jira.handle({
     method: 'POST',
     path: `/rest/api/3/issue/${key}/transitions`,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ transition: { id: transitionId } }),
-    actor: { type: 'user', accountId: app.accountIdOf('admin') },
+    actor: { type: 'user', accountId: app.accountIdOf(user) },
     client: 'rest',
   });
   expect(res.status).toBe(204);
@@ -327,4 +327,76 @@ it('does not close again, on the person’s retry, an issue moved by a colleague
   dataOf(await call<DecideData>('decide', killOf(key, 'kill-retry-moved')));
   expect(issueOf(key).statusCategory).toBe('done');
   expect(await logged(key)).toHaveLength(1);
+});
+
+describe('the person’s own close by hand, right after a refused try, and their reopen', () => {
+  /** The member's Kill is refused at its close (503: nothing closed); they close it by hand, then reopen it. */
+  async function closedAndReopenedByThemselves(key: string, idempotencyKey: string): Promise<void> {
+    failOnce('POST', `/issue/${key}/transitions`, 503);
+    expect((await call<DecideData>('decide', killOf(key, idempotencyKey))).ok).toBe(false);
+    expect(issueOf(key).statusCategory).toBe('new');
+    await moveTo(key, '41', 'member');
+    await moveTo(key, '11', 'member');
+    expect(await intents()).toHaveLength(1);
+  }
+
+  it('are not taken for the kill on their retry: it says the issue moved, and a further try kills it', async () => {
+    const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+    await closedAndReopenedByThemselves(key, 'kill-own-close');
+
+    const retried = await call<DecideData>('decide', killOf(key, 'kill-own-close'));
+    expect(retried).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    if (!retried.ok) expect(retried.error.message).toContain('was moved to To Do since your first try');
+    expect(await logged(key)).toEqual([]);
+    expect(await intents()).toEqual([]);
+    expect(lensOf(key)).toMatchObject({ zombie: 'true' });
+
+    dataOf(await call<DecideData>('decide', killOf(key, 'kill-own-close')));
+    expect(issueOf(key).statusCategory).toBe('done');
+    expect(await logged(key)).toHaveLength(1);
+    expect((await logged(key))[0]!.details).not.toHaveProperty('reopenedTo');
+  });
+
+  it('are not logged as the kill by the next run: the item is back in review', async () => {
+    const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+    await closedAndReopenedByThemselves(key, 'kill-own-close-swept');
+
+    expect(await sweep()).toEqual({ completed: 0, dropped: 1, left: 0 });
+    expect(await logged(key)).toEqual([]);
+    expect(lensOf(key)).toMatchObject({ zombie: 'true' });
+    app.jira.index.catchUp();
+    const queue = dataOf(await call<{ items: Array<{ key: string }> }>('zombieQueue', {}));
+    expect(queue.items.map((i) => i.key)).toContain(key);
+  });
+});
+
+it('reads the whole status history, however long, and matches the close by the kill transition’s status, with no status lookup', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  // Thousands of status changes a day ago: the close is on the sixth page of the history.
+  const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
+  for (let i = 0; i < 5_000; i++)
+    app.jira.store.addChangelog(key, {
+      author: app.accountIdOf('admin'),
+      created: dayAgo,
+      items: [
+        {
+          field: 'status',
+          fieldtype: 'jira',
+          fieldId: 'status',
+          from: '1',
+          fromString: 'To Do',
+          to: '1',
+          toString: 'To Do',
+        },
+      ],
+    });
+  await killStoppedBeforeMarker(key, 'kill-long-history');
+  await reopen(key);
+  const mark = app.jira.calls.length;
+
+  expect(await sweep()).toEqual({ completed: 1, dropped: 0, left: 0 });
+  expectKillThenReopen(await logged(key));
+  expect(callsSince(mark, 'POST', '/changelog/bulkfetch')).toBeGreaterThan(5);
+  // The status the kill's transition went to is in its intent: a status Jira no longer answers cannot lose it.
+  expect(callsSince(mark, 'GET', '/rest/api/3/status/')).toBe(0);
 });
