@@ -72,7 +72,8 @@ function refusalOf(fields: Record<string, string>): string {
   if (said.length === 0) return 'Some fields need attention.';
   const more = said.length - 1;
   if (more === 0) return said[0]!;
-  return `${said[0]!} (and ${more} more field${more === 1 ? ' needs' : 's need'} attention)`;
+  const first = /[.!?]$/.test(said[0]!) ? said[0]! : `${said[0]!}.`;
+  return `${first} ${more === 1 ? 'One more field needs' : `${more} more fields need`} attention.`;
 }
 
 export function defineEndpoint<S extends z.ZodType, T>(

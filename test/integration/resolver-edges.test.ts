@@ -103,7 +103,7 @@ describe('list positions the app never gave out', () => {
     const { message, fields } = (answer as { error: { message: string; fields: Record<string, string> } })
       .error;
     expect(Object.keys(fields)).toHaveLength(2);
-    expect(message).toBe(`${Object.values(fields)[0]} (and 1 more field needs attention)`);
+    expect(message).toBe(`${Object.values(fields)[0]} One more field needs attention.`);
   });
 
   it('a bulk decision of more items than Jira bulk-transitions at once answers VALIDATION', async () => {
@@ -168,7 +168,7 @@ describe('payloads no page sends: a broken client, an older tab, a script', () =
       ok: false,
       error: {
         code: 'VALIDATION',
-        message: 'Request id must be given. (and 1 more field needs attention)',
+        message: 'Request id must be given. One more field needs attention.',
         fields: {
           idempotencyKey: 'Request id must be given.',
           selection: 'Selection must hold "keys" or "filter".',
