@@ -7,40 +7,7 @@ import Modal, {
   ModalTransition,
 } from '@atlaskit/modal-dialog';
 import { useRef, type ReactNode } from 'react';
-
-/**
- * Forge sizes a surface's frame to its content, so the frame's top (where Atlaskit puts a modal) can be far
- * off screen while the person looks at the button they pressed: the dialog moves up or down to sit just above
- * that button (below it when there is no room above), inside the blanket that still covers the whole frame.
- * A dialog that grows once open (a refusal shown in it) grows away from that button: placed above it, its bottom
- * and its own buttons stay where the person pressed them, instead of sliding down past the visible page (until
- * its top reaches the frame's, from where it can only grow downwards).
- */
-export function placeBeside(dialog: HTMLElement, opener: Element | null): void {
-  // Atlaskit's positioner: the absolutely placed box around the dialog (the node itself or an ancestor).
-  let box: HTMLElement | null = dialog;
-  for (let depth = 0; box && depth < 3 && getComputedStyle(box).position !== 'absolute'; depth++)
-    box = box.parentElement;
-  if (!box || !opener || getComputedStyle(box).position !== 'absolute') return;
-  const positioner = box;
-  // Read once: the dialog stays where it opened, even when the list behind the blanket is read again meanwhile.
-  const at = opener.getBoundingClientRect();
-  const above = at.top - dialog.getBoundingClientRect().height - 8 >= 8;
-  const place = () => {
-    const top = above ? at.top - dialog.getBoundingClientRect().height - 8 : at.bottom + 8;
-    // Atlaskit's own placement is !important, so this one must be too.
-    positioner.style.setProperty('top', `${Math.max(8, top)}px`, 'important');
-    positioner.style.setProperty('bottom', 'auto', 'important');
-  };
-  place();
-  dialog.scrollIntoView({ block: 'nearest' });
-  if (!above || typeof ResizeObserver === 'undefined') return;
-  const resized = new ResizeObserver(() => {
-    if (dialog.isConnected) place();
-    else resized.disconnect();
-  });
-  resized.observe(dialog);
-}
+import { placeDialogInView } from './placeDialogInView';
 
 /**
  * A decision asked in Atlaskit's modal dialog, as Jira asks before anything it cannot undo: it keeps focus
@@ -62,7 +29,7 @@ export function ConfirmDialog(props: {
   onClosed?: () => void;
 }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
-  // The control that opened the dialog, read as it opens: the dialog is placed beside it.
+  // The control that opened the dialog, read as it opens: the dialog is placed beside it, in view.
   const opener = useRef<Element | null>(null);
   const wasOpen = useRef(false);
   if (props.open && !wasOpen.current) opener.current = document.activeElement;
@@ -76,7 +43,7 @@ export function ConfirmDialog(props: {
           }}
           autoFocus={cancelRef}
           width="small"
-          onOpenComplete={(node) => placeBeside(node, opener.current)}
+          onOpenComplete={(node) => placeDialogInView(node, opener.current)}
           {...(props.onClosed ? { onCloseComplete: props.onClosed } : {})}
         >
           <ModalHeader>

@@ -26,7 +26,7 @@ import type {
 import { humaneDays } from '../../../src/domain/dates';
 import type { QueueFilter, QueueSort } from '../../../src/domain/zombie-queue';
 import { callResolver, flag } from '../../shared/bridge';
-import { placeBeside } from '../../shared/ConfirmDialog';
+import { placeDialogInView } from '../../shared/placeDialogInView';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
 import { ruleWords } from '../../../src/domain/zombie-rule-detail';
@@ -81,7 +81,7 @@ type Subject = { item: ZombieItem } | { count: number };
  * The reason (and dates or outcome) one decision takes, on one item or many, asked in Atlaskit's modal dialog
  * as Jira asks before a change: focus starts in the reason and stays in the dialog, the page behind is hidden
  * from assistive technology, Escape or Cancel closes it with nothing recorded, and focus returns to the button
- * that opened it. A single item's dialog sits beside that button (the frame may be taller than the screen).
+ * that opened it. The dialog sits beside that button, in view (the frame may be far taller than the window).
  */
 function DecisionDialog(props: {
   kind: Kind;
@@ -109,7 +109,7 @@ function DecisionDialog(props: {
   } | null>(null);
   const [busy, setBusy] = useState(false);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
-  // The control that opened the dialog, read as it first renders: a single item's dialog is placed beside it.
+  // The control that opened the dialog, read as it first renders: the dialog is placed beside it, in view.
   const opener = useRef<Element | null>(document.activeElement);
   const verb = KIND_VERBS[kind];
   const idp = single ? `${kind}-${subject.item.key}` : 'bulk';
@@ -164,7 +164,7 @@ function DecisionDialog(props: {
       label={title}
       width="medium"
       autoFocus={reasonRef}
-      {...(single ? { onOpenComplete: (node: HTMLElement) => placeBeside(node, opener.current) } : {})}
+      onOpenComplete={(node) => placeDialogInView(node, opener.current)}
     >
       <form
         aria-label={single ? `${kind} ${subject.item.key}` : `${verb} selected`}

@@ -22,6 +22,7 @@ import type { NewTokenData, TokenSummary, TokensData } from '../../../src/contra
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
 import { ConfirmDialog } from '../../shared/ConfirmDialog';
+import { placeDialogInView } from '../../shared/placeDialogInView';
 import { TableScroll } from '../../shared/TableScroll';
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
@@ -168,9 +169,8 @@ export function Tokens() {
           onClose={() => setShown(null)}
           onCloseComplete={focusFrom(focusAfterToken)}
           testId="new-token-modal"
-          // The frame grows with the page and the dialog sits at the frame's top, which can be far off
-          // screen; a fixed dialog cannot be scrolled into view, the frame's top can (the host page follows).
-          onOpenComplete={() => document.body.scrollIntoView({ block: 'start' })}
+          // The frame grows with the page, so Atlaskit's place for the dialog can be far off screen.
+          onOpenComplete={(node) => placeDialogInView(node, null)}
         >
           <ModalHeader>
             <ModalTitle>Copy the token "{shown.summary.name}" now</ModalTitle>
