@@ -366,6 +366,32 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  // A person pastes a story that names no part of a hypothesis (and reads as a recipe) and presses Fill the fields
+  // anyway. Before the mend the box closed on empty fields, the pasted text was gone, and only a small line said
+  // nothing could be read. The box should stay open with the story in it and say so, and what to do.
+  it('keeps the story in its open box, and says what to do, when no part of a hypothesis could be read from it', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Settings page polish' }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    const told = 'Make the dark mode toggle a blue switch in the top right corner';
+    const storyBox = panel.getByLabel('Story', { exact: true });
+    await panel.getByRole('button', { name: 'Paste story' }).click();
+    await storyBox.fill(told);
+    expect(await fillFromPastedStory(panel)).toBe('recipe');
+    expect(await fillFromPastedStory(panel, 'Fill the fields anyway')).toBe('nothing read');
+    expect(await storyBox.inputValue()).toBe(told);
+    const said = panel.getByTestId('paste-nothing-read');
+    expect(await said.innerText()).toMatch(/could be read[^]*story is still in its box[^]*Rewrite it/);
+    for (const field of ['Persona', 'Intent', 'Benefit', 'Metric'])
+      expect(await panel.getByLabel(field, { exact: true }).inputValue()).toBe('');
+    // Rewritten in the box, it fills the fields, and the message goes.
+    await storyBox.fill(STORY);
+    expect(await said.count()).toBe(0);
+    expect(await fillFromPastedStory(panel)).toBe('filled');
+    expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('shopper on a phone');
+    await page.close();
+  });
+
   it('keeps the story in its box when it could not be read, reads it on a second try, and fills nothing from an answer to an edited story', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Shoppers give up at checkout' }).key;

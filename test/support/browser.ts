@@ -302,12 +302,13 @@ export async function listEveryRecipe(
 /**
  * In the issue panel's open "Paste a story" box, presses `button` ("Fill fields", or "Fill the fields anyway")
  * and waits for the resolver's reading to land: the box closes with the fields filled, a recipe warning shows (one
- * not shown before the press), or the box says the story could not be read. Answers which.
+ * not shown before the press), the box says the story could not be read, or it stays open saying nothing could be
+ * read from it. Answers which.
  */
 export async function fillFromPastedStory(
   panel: Frame,
   button = 'Fill fields',
-): Promise<'filled' | 'recipe' | 'error'> {
+): Promise<'filled' | 'recipe' | 'error' | 'nothing read'> {
   const box = panel.getByRole('group', { name: 'Paste a story' });
   const warning = panel.getByTestId('paste-recipe-warning');
   const warnedBefore = await warning.isVisible();
@@ -315,6 +316,7 @@ export async function fillFromPastedStory(
   return eventually(async () => {
     if (!(await box.isVisible())) return 'filled' as const;
     if (await panel.getByTestId('paste-error').isVisible()) return 'error' as const;
+    if (await panel.getByTestId('paste-nothing-read').isVisible()) return 'nothing read' as const;
     if (!warnedBefore && (await warning.isVisible())) return 'recipe' as const;
     throw new Error(`the pasted story is still being read after "${button}"`);
   });

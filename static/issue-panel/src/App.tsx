@@ -267,6 +267,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   // The resolver is reading the pasted story; what it could not read, said in the box.
   const [readingStory, setReadingStory] = useState(false);
   const [pasteError, setPasteError] = useState<string | null>(null);
+  // A story read in which no part of a hypothesis was found: what the reading said, shown in the box with the story.
+  const [pasteUnread, setPasteUnread] = useState<string[] | null>(null);
   // The description as Jira holds it now: the panel may have written the hypothesis into it.
   const [description, setDescription] = useState(data.issue.description);
   const [describing, setDescribing] = useState(false);
@@ -575,6 +577,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setPasteOpen(true);
     setPasteRecipe(null);
     setPasteError(null);
+    setPasteUnread(null);
     setPasteNote(null);
     setBeforePaste(null);
     setTimeout(() => document.getElementById('ol-story')?.focus(), 0);
@@ -623,36 +626,34 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setPasteRecipe(null);
     const { values: current, alsoExpected: currentAlso } = latest.current;
     const { values: next, filled, cleared, notes, alsoExpected: more } = applyStory(current, read, mark);
+    // Nothing to fill: the box stays open with the story in it, to be rewritten, instead of closing on empty fields.
+    if (filled.length === 0) {
+      setPasteUnread([...read.missing, ...notes]);
+      setTimeout(() => document.getElementById('ol-story')?.focus(), 0);
+      return;
+    }
     // What the person had typed and the story replaced: said, and undoable, since a paste overwrites without asking.
     const replaced = filled.filter((f) => current[f].trim() !== '' && current[f] !== next[f]);
     const nextAlso = filled.includes('metric') || more.length ? more : currentAlso;
-    setBeforePaste(
-      filled.length
-        ? {
-            values: current,
-            alsoExpected: currentAlso,
-            filled: next,
-            filledAlso: nextAlso,
-            replaced: replaced.map((f) => FIELD_LABELS[f]),
-          }
-        : null,
-    );
+    setBeforePaste({
+      values: current,
+      alsoExpected: currentAlso,
+      filled: next,
+      filledAlso: nextAlso,
+      replaced: replaced.map((f) => FIELD_LABELS[f]),
+    });
     setValues(next);
     // A story that states its expectation states them all: the further ones of an earlier paste go with it.
     setAlsoExpected(nextAlso);
     setPasteOpen(false);
     setPasteNote(
-      filled.length
-        ? `Filled ${filled.map((f) => FIELD_LABELS[f]).join(', ')} from the story${
-            more.length ? `, and ${more.length} further expectation${more.length > 1 ? 's' : ''}` : ''
-          }. Review them, then Save.${
-            cleared.length
-              ? ` Emptied ${cleared.map((f) => FIELD_LABELS[f]).join(', ')}: they were the previous metric's.`
-              : ''
-          }${notes.map((n) => ` ${n}`).join('')}`
-        : `No persona, intent, benefit or metric could be read from that story${
-            read.missing.length + notes.length ? ` (${[...read.missing, ...notes].join(' ')})` : ''
-          }. Fill the fields by hand.`,
+      `Filled ${filled.map((f) => FIELD_LABELS[f]).join(', ')} from the story${
+        more.length ? `, and ${more.length} further expectation${more.length > 1 ? 's' : ''}` : ''
+      }. Review them, then Save.${
+        cleared.length
+          ? ` Emptied ${cleared.map((f) => FIELD_LABELS[f]).join(', ')}: they were the previous metric's.`
+          : ''
+      }${notes.map((n) => ` ${n}`).join('')}`,
     );
     setTimeout(() => focusField(filled[0] ?? 'persona'), 0);
   };
@@ -783,6 +784,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
               setStory(text);
               setPasteRecipe(null);
               setPasteError(null);
+              setPasteUnread(null);
             }}
             help="e.g. As a shopper, I want to bookmark items in my cart, so that I can finish later. We expect cart drop-off to fall from 40% to 30% by 1 March."
           />
@@ -795,6 +797,19 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
               <p>
                 {pasteRecipe.map((p) => `“${p}”`).join(', ')}. A hypothesis says who has the problem, what
                 they need and why; rewrite the story, or fill the fields and rewrite them there.
+              </p>
+            </Message>
+          ) : null}
+          {pasteUnread ? (
+            <Message
+              appearance="warning"
+              title="No persona, intent, benefit or metric could be read"
+              testId="paste-nothing-read"
+            >
+              <p>
+                {pasteUnread.length ? `${pasteUnread.join(' ')} ` : ''}Nothing was filled and the story is
+                still in its box. Rewrite it as “As a …, I want …, so that …. We expect … to rise (or fall)
+                from … to … by …”, then press Fill fields again, or type the fields below by hand.
               </p>
             </Message>
           ) : null}
