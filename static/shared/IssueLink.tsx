@@ -9,6 +9,7 @@ import { issueUrl } from './bridge';
 export function IssueLink({ issueKey }: { issueKey: string }) {
   return (
     <a
+      className="ol-nowrap"
       href={issueUrl(issueKey) ?? undefined}
       tabIndex={0}
       onClick={(e) => {

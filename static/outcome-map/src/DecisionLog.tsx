@@ -32,7 +32,7 @@ function rowOf(e: DecisionEntry) {
     key: e.id,
     testId: `log-${e.issueKey}`,
     cells: [
-      { key: 'when', content: e.at.slice(0, 16).replace('T', ' ') },
+      { key: 'when', content: <span className="ol-nowrap">{e.at.slice(0, 16).replace('T', ' ')}</span> },
       { key: 'issue', content: <IssueLink issueKey={e.issueKey} /> },
       { key: 'kind', content: e.kind },
       { key: 'decided', content: decidedText(e), testId: 'log-decided' },

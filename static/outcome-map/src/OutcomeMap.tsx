@@ -117,13 +117,17 @@ function LaneIssues({
   if (!first && lanes === 'failed')
     return <p className="ol-muted">Not loaded: see the message above the map.</p>;
   if (!first && lanes === 'loading') return <Spinner size="small" label={`Loading issues: ${label}`} />;
+  // The lane's name is in what a screen reader hears, not in what is shown: a button cuts a long label short, and
+  // the button sits in its lane already.
+  const showVerb = error ? 'Try again' : 'Show issues';
+  const moreVerb = error ? 'Try again' : 'Load more issues';
   // The first load reads the lanes looked at first; a project with many outcomes loads the others on demand.
   if (!first && !read)
     return (
       <>
         {failed}
-        <Button isLoading={loading} onClick={() => void more()}>
-          {error ? 'Try again' : 'Show issues'}: {label}
+        <Button isLoading={loading} onClick={() => void more()} aria-label={`${showVerb}: ${label}`}>
+          {showVerb}
         </Button>
       </>
     );
@@ -138,8 +142,8 @@ function LaneIssues({
       <UnreadableNote unreadable={unreadable} leftOutOf="this list" testId="lane-unreadable" />
       {failed}
       {token ? (
-        <Button isLoading={loading} onClick={() => void more()}>
-          {error ? 'Try again' : 'Load more issues'}: {label}
+        <Button isLoading={loading} onClick={() => void more()} aria-label={`${moreVerb}: ${label}`}>
+          {moreVerb}
         </Button>
       ) : null}
     </>

@@ -25,6 +25,7 @@ import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
+import { TableScroll } from '../../shared/TableScroll';
 import { LoadError } from '../../shared/LoadError';
 import { Message } from '../../shared/Message';
 
@@ -231,7 +232,7 @@ function BetTable(props: {
           </span>
         ),
       },
-      { key: 'delivered', content: b.deliveredOn },
+      { key: 'delivered', content: <span className="ol-nowrap">{b.deliveredOn}</span> },
       {
         key: 'proposal',
         content: b.proposal ? (
@@ -274,13 +275,15 @@ function BetTable(props: {
     ],
   }));
   return (
-    <DynamicTable
-      caption={props.caption}
-      head={head}
-      rows={rows}
-      emptyView={<p>{props.empty}</p>}
-      testId={props.testId}
-    />
+    <TableScroll label={`${props.caption}, scrolls sideways`}>
+      <DynamicTable
+        caption={props.caption}
+        head={head}
+        rows={rows}
+        emptyView={<p>{props.empty}</p>}
+        testId={props.testId}
+      />
+    </TableScroll>
   );
 }
 
@@ -318,7 +321,11 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
   };
   const common = { canDecide, onRecorded, onStale };
   return (
-    <div data-testid="results-review" style={{ display: 'grid', gap: token('space.300', '24px') }}>
+    <div
+      data-testid="results-review"
+      // One column no wider than the frame: a wide table scrolls in its own region instead of widening the page.
+      style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: token('space.300', '24px') }}
+    >
       <h2 id="results-heading" tabIndex={-1} style={{ margin: 0 }}>
         Did the bets pay off?
       </h2>
@@ -362,42 +369,44 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
       </section>
       <section aria-labelledby="results-recent" data-testid="recent-verdicts">
         <h3 id="results-recent">Recent verdicts</h3>
-        <DynamicTable
-          caption="Verdicts recorded lately, newest first"
-          head={{
-            cells: [
-              { key: 'issue', content: 'Item' },
-              { key: 'verdict', content: 'Verdict' },
-              { key: 'by', content: 'By' },
-              { key: 'evidence', content: 'Evidence' },
-            ],
-          }}
-          rows={data.recent.map((v) => ({
-            key: v.id,
-            cells: [
-              { key: 'issue', content: <IssueLink issueKey={v.issueKey} /> },
-              {
-                key: 'verdict',
-                content: (
-                  <span>
-                    <VerdictLozenge verdict={v.verdict} />
-                    {v.proposed && v.proposed !== v.verdict ? ` (proposed ${v.proposed})` : ''}
-                  </span>
-                ),
-              },
-              {
-                key: 'by',
-                content:
-                  v.recordedIn === 'issue-panel'
-                    ? `In the issue panel, ${v.at.slice(0, 10)}`
-                    : `${v.byName ?? v.by}, ${v.at.slice(0, 10)}`,
-              },
-              { key: 'evidence', content: v.evidence },
-            ],
-          }))}
-          emptyView={<p>No verdict recorded yet.</p>}
-          testId="results-recent"
-        />
+        <TableScroll label="Verdicts recorded lately, scrolls sideways">
+          <DynamicTable
+            caption="Verdicts recorded lately, newest first"
+            head={{
+              cells: [
+                { key: 'issue', content: 'Item' },
+                { key: 'verdict', content: 'Verdict' },
+                { key: 'by', content: 'By' },
+                { key: 'evidence', content: 'Evidence' },
+              ],
+            }}
+            rows={data.recent.map((v) => ({
+              key: v.id,
+              cells: [
+                { key: 'issue', content: <IssueLink issueKey={v.issueKey} /> },
+                {
+                  key: 'verdict',
+                  content: (
+                    <span>
+                      <VerdictLozenge verdict={v.verdict} />
+                      {v.proposed && v.proposed !== v.verdict ? ` (proposed ${v.proposed})` : ''}
+                    </span>
+                  ),
+                },
+                {
+                  key: 'by',
+                  content:
+                    v.recordedIn === 'issue-panel'
+                      ? `In the issue panel, ${v.at.slice(0, 10)}`
+                      : `${v.byName ?? v.by}, ${v.at.slice(0, 10)}`,
+                },
+                { key: 'evidence', content: v.evidence },
+              ],
+            }))}
+            emptyView={<p>No verdict recorded yet.</p>}
+            testId="results-recent"
+          />
+        </TableScroll>
       </section>
       <p style={{ margin: 0 }}>
         Still ahead of their check-by day: {data.tracking.length} delivered bet
