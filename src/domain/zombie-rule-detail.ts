@@ -17,25 +17,29 @@ export interface KillMetricFigures {
   measured: number | null;
 }
 
-/** The threshold as the rule's words say it: "cart drop-off rate at most 34". */
-export function thresholdGoal(t: MetricThreshold, mark: DecimalMark = '.'): string {
-  return `${t.metric} ${t.comparison === 'atLeast' ? 'at least' : 'at most'} ${typedNumberText(t.value, mark)}`;
+/** The threshold's bound as the rule's words say it: "at most 34". */
+function bound(t: MetricThreshold, mark: DecimalMark): string {
+  return `${t.comparison === 'atLeast' ? 'at least' : 'at most'} ${typedNumberText(t.value, mark)}`;
 }
 
-/** The killMetric rule's detail: "cart drop-off rate was 35.2 on 2027-01-31, short of … at most 34.". */
+/** The threshold as the rule's words say it: "cart drop-off rate at most 34". */
+function thresholdGoal(t: MetricThreshold, mark: DecimalMark = '.'): string {
+  return `${t.metric} ${bound(t, mark)}`;
+}
+
+/** The killMetric rule's detail: "cart drop-off rate was 35.2 on 2027-01-31, where the kill criteria need at most 34.". */
 export function killMetricDetail(
   { threshold: t, measured }: KillMetricFigures,
   mark: DecimalMark = '.',
 ): string {
-  const goal = thresholdGoal(t, mark);
   return measured === null
-    ? `No measurement of ${t.metric} was recorded by ${t.by} (needed ${goal}).`
-    : `${t.metric} was ${typedNumberText(measured, mark)} on ${t.by}, short of ${goal}.`;
+    ? `No measurement of ${t.metric} was recorded by ${t.by}, where the kill criteria need ${bound(t, mark)}.`
+    : `${t.metric} was ${typedNumberText(measured, mark)} on ${t.by}, where the kill criteria need ${bound(t, mark)}.`;
 }
 
-/** What clears the killMetric rule: "Record a measurement that reaches … at most 34, or decide in kill review.". */
+/** What clears the killMetric rule: "Record a measurement of cart drop-off rate at most 34, or decide in kill review.". */
 export function killMetricClearBy({ threshold }: KillMetricFigures, mark: DecimalMark = '.'): string {
-  return `Record a measurement that reaches ${thresholdGoal(threshold, mark)}, or decide in kill review.`;
+  return `Record a measurement of ${thresholdGoal(threshold, mark)}, or decide in kill review.`;
 }
 
 /** A fired rule as a page reads it: its words, and the killMetric rule's figures when the scan stored them. */

@@ -98,7 +98,7 @@ describe('shipped versus moved and the kill review in German', () => {
     const rule = frame.getByTestId(`zombie-${key}`).locator('li', { hasText: 'Metric threshold missed' });
     await rule.waitFor({ timeout: 30_000 });
     expect(await rule.innerText()).toMatch(
-      /^Metric threshold missed since (\d{4}-\d{2}-\d{2}): cart drop-off rate was 35,2 on \1, short of cart drop-off rate at most 34\.$/,
+      /^Metric threshold missed since (\d{4}-\d{2}-\d{2}): cart drop-off rate was 35,2 on \1, where the kill criteria need at most 34\.$/,
     );
     await frame.page().close();
   });
@@ -110,7 +110,7 @@ describe('shipped versus moved and the kill review in German', () => {
     await box.waitFor({ timeout: 30_000 });
     const text = await box.innerText();
     expect(text).toContain('cart drop-off rate was 35,2 on ');
-    expect(text).toContain('Record a measurement that reaches cart drop-off rate at most 34, or decide');
+    expect(text).toContain('Record a measurement of cart drop-off rate at most 34, or decide');
     expect(text).not.toMatch(/\d\.\d/);
     await page.close();
   });

@@ -116,30 +116,30 @@ describe('zombie rules', () => {
     const missed = rule(35.2);
     // The stored words keep their decimal point, whoever reads them.
     expect(missed).toMatchObject({
-      detail: 'cart drop-off rate was 35.2 on 2026-11-01, short of cart drop-off rate at most 34.5.',
-      clearBy: 'Record a measurement that reaches cart drop-off rate at most 34.5, or decide in kill review.',
+      detail: 'cart drop-off rate was 35.2 on 2026-11-01, where the kill criteria need at most 34.5.',
+      clearBy: 'Record a measurement of cart drop-off rate at most 34.5, or decide in kill review.',
       figures: { threshold, measured: 35.2 },
     });
     expect(ruleWords(missed, ',')).toEqual({
-      detail: 'cart drop-off rate was 35,2 on 2026-11-01, short of cart drop-off rate at most 34,5.',
-      clearBy: 'Record a measurement that reaches cart drop-off rate at most 34,5, or decide in kill review.',
+      detail: 'cart drop-off rate was 35,2 on 2026-11-01, where the kill criteria need at most 34,5.',
+      clearBy: 'Record a measurement of cart drop-off rate at most 34,5, or decide in kill review.',
     });
     expect(ruleWords(missed, '.')).toEqual({ detail: missed.detail, clearBy: missed.clearBy });
     const unmeasured = rule();
     expect(unmeasured).toMatchObject({
       detail:
-        'No measurement of cart drop-off rate was recorded by 2026-11-01 (needed cart drop-off rate at most 34.5).',
+        'No measurement of cart drop-off rate was recorded by 2026-11-01, where the kill criteria need at most 34.5.',
       figures: { threshold, measured: null },
     });
     expect(ruleWords(unmeasured, ',').detail).toBe(
-      'No measurement of cart drop-off rate was recorded by 2026-11-01 (needed cart drop-off rate at most 34,5).',
+      'No measurement of cart drop-off rate was recorded by 2026-11-01, where the kill criteria need at most 34,5.',
     );
   });
 
   it('gives a rule stored without figures its stored words, whatever the reader’s decimal mark', () => {
     const older = {
-      detail: 'cart drop-off rate was 35.2 on 2026-11-01, short of cart drop-off rate at most 34.',
-      clearBy: 'Record a measurement that reaches cart drop-off rate at most 34, or decide in kill review.',
+      detail: 'cart drop-off rate was 35.2 on 2026-11-01, where the kill criteria need at most 34.',
+      clearBy: 'Record a measurement of cart drop-off rate at most 34, or decide in kill review.',
     };
     expect(ruleWords(older, ',')).toEqual(older);
     const idle = evaluateZombie(
