@@ -508,7 +508,7 @@ describe('the kill review on a quota', () => {
     const searches = () =>
       wb.app.jira.calls.filter((c) => c.path.startsWith('/rest/api/3/search/jql')).length;
     const readAt = frame.getByTestId('queue-read-at');
-    expect(await readAt.innerText()).toMatch(/^Read from Jira at \d{1,2}:\d{2}:\d{2}\b/);
+    expect(await readAt.innerText()).toMatch(/^Read from Jira at \d{2}:\d{2}:\d{2} UTC:/);
     const before = searches();
 
     const { before: shown, key } = await loadMoreThenKeep(frame, listed, (keys) => keys[0]!);

@@ -450,7 +450,8 @@ function partRead(queue: ZombieQueueData, sort: QueueSort): string {
 }
 
 /** An ISO time as the reader's clock shows it, to the second. */
-const timeOfDay = (iso: string) => new Date(iso).toLocaleTimeString();
+// In UTC, as the page's other times are: a team across time zones reads one time.
+const timeOfDay = (iso: string) => `${new Date(iso).toISOString().slice(11, 19)} UTC`;
 
 /** A labelled Atlaskit select; '' is "any". */
 function Picker(props: {
