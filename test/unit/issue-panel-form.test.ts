@@ -172,6 +172,18 @@ describe('the panel’s messages write numbers as the person does', () => {
     return { checked, measurable: measurableCheck };
   };
 
+  it('names a direction the numbers contradict in the live score, instead of asking for a direction', () => {
+    const { measurableCheck, measurable } = liveScore({
+      ...valuesOf(aBetDraft()),
+      direction: 'decrease',
+      baseline: '200',
+      target: '300',
+    });
+    expect(measurableCheck).toMatchObject({ ok: false, phrase: 'decrease from 200 to 300' });
+    expect(measurableCheck.why).toContain('contradicts itself');
+    expect(measurable.hint).not.toMatch(/rise or fall/);
+  });
+
   it('with a decimal comma, a contradiction and the measurable check quote "12,5", never "12.5"', () => {
     const wrong = german({
       ...valuesOf(aBetDraft(), ','),

@@ -282,12 +282,24 @@ export function checkValues(
  */
 export function scorableDraft(v: FormValues, mark: DecimalMark = '.'): IssueLensDraft {
   const raw = rawDraft(v, mark);
+  const typed = (raw.expected as { direction?: unknown } | undefined)?.direction;
   for (let attempt = 0; attempt < 4; attempt++) {
     const parsed = checkIssueLensDraft(raw);
-    if (parsed.ok) return parsed.draft;
+    if (parsed.ok) return withDirectionBack(parsed.draft, typed);
     for (const issue of parsed.issues) dropPath(raw, issue.path.split('.'));
   }
   return { hypothesis: {}, expected: {}, killCriteria: {} };
+}
+
+/**
+ * A direction the numbers contradict is dropped for the draft to parse; put back, the score names the
+ * contradiction ("decrease" from 200 to 300) instead of asking whether the metric should rise or fall.
+ */
+function withDirectionBack(draft: IssueLensDraft, typed: unknown): IssueLensDraft {
+  const { expected } = draft;
+  if (expected.direction || (typed !== 'increase' && typed !== 'decrease')) return draft;
+  if (expected.baseline === undefined || expected.target === undefined) return draft;
+  return { ...draft, expected: { ...expected, direction: typed } };
 }
 
 function dropPath(target: Record<string, unknown>, path: string[]): void {
