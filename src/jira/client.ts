@@ -676,10 +676,14 @@ export class JiraClient {
    * The changelogs of up to 1000 issues, all pages, optionally only for some fields (≤ 10). `maxPages`
    * bounds the work; a caller with a time budget pages itself with `bulkChangelogPage`.
    */
+  /**
+   * The changelogs of the given issues, oldest first, up to `maxPages` pages (50). With `whole`, a changelog
+   * longer than that throws instead of being cut short: the newest changes are on the last pages.
+   */
   async bulkChangelog(
     issueIds: Array<string | number>,
     fieldIds?: string[],
-    options: { maxPages?: number } = {},
+    options: { maxPages?: number; whole?: boolean } = {},
   ): Promise<BulkChangelogPage[]> {
     const byIssue = new Map<string, JiraChangeHistory[]>();
     let token: string | null = null;
@@ -692,6 +696,8 @@ export class JiraClient {
       token = result.nextPageToken;
       if (!token) break;
     }
+    if (token && options.whole)
+      throw new Error(`The changelog is longer than ${maxPages} pages: it was not read whole.`);
     return [...byIssue].map(([issueId, changeHistories]) => ({ issueId, changeHistories }));
   }
 

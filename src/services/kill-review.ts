@@ -1504,7 +1504,8 @@ async function closedThenReopened(
     return categories.get(statusId) === 'done';
   };
   let closed = false;
-  for (const h of await statusHistoryOf(jira, issue.id)) {
+  const [log] = await jira.bulkChangelog([issue.id], ['status'], { maxPages: HISTORY_PAGES, whole: true });
+  for (const h of log?.changeHistories ?? []) {
     const to = statusMoveOf(h);
     if (!to) continue;
     const author = h.author as { accountId?: string; accountType?: unknown } | undefined;
@@ -1518,23 +1519,6 @@ async function closedThenReopened(
     if (!byOther) closed = await closes(to);
   }
   return false;
-}
-
-/** The status changes of an issue, oldest first, every page; throws when there are more than HISTORY_PAGES. */
-async function statusHistoryOf(jira: JiraClient, issueId: string): Promise<JiraChangeHistory[]> {
-  const histories: JiraChangeHistory[] = [];
-  let token: string | null = null;
-  for (let page = 0; page < HISTORY_PAGES; page++) {
-    const read: Awaited<ReturnType<JiraClient['bulkChangelogPage']>> = await jira.bulkChangelogPage(
-      [issueId],
-      ['status'],
-      token,
-    );
-    for (const log of read.logs) histories.push(...log.changeHistories);
-    token = read.nextPageToken;
-    if (!token) return histories;
-  }
-  throw new Error(`The status history of issue ${issueId} is longer than ${HISTORY_PAGES} pages.`);
 }
 
 /** The status a history entry moved the issue to (its id), or null when it changed no status. */
