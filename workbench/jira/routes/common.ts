@@ -310,7 +310,8 @@ export function renderIssueType(name: string): Record<string, unknown> {
   };
 }
 
-const RESOLUTION_IDS: Record<string, string> = {
+/** The site's resolutions, by name, with their ids. */
+export const RESOLUTION_IDS: Record<string, string> = {
   Done: '10000',
   "Won't Do": '10001',
   Duplicate: '10002',

@@ -5,6 +5,7 @@ import { overTextLimit } from '../text-limit';
 import {
   BASE_URL,
   JiraHttpError,
+  RESOLUTION_IDS,
   actorAccountId,
   asObject,
   callerTimeZone,
@@ -344,7 +345,7 @@ const SCREEN_FIELDS: Record<string, Record<string, unknown>> = {
     required: false,
     schema: { type: 'resolution', system: 'resolution' },
     name: 'Resolution',
-    allowedValues: ['Done', "Won't Do", 'Duplicate', 'Cannot Reproduce'].map(renderResolution),
+    allowedValues: Object.keys(RESOLUTION_IDS).map(renderResolution),
   },
 };
 
