@@ -14,6 +14,24 @@ export class ValidationError extends Error {
   ) {
     super(message);
   }
+
+  /** A refusal of several fields at once, said as refusalOf says it. */
+  static ofFields(fields: Record<string, string>): ValidationError {
+    return new ValidationError(refusalOf(fields), fields);
+  }
+}
+
+/**
+ * The message of a refusal of fields: what is wrong with the first, as a surface that shows no fields (a flag, a
+ * card's line) must still say what to mend, and how many other fields need attention.
+ */
+export function refusalOf(fields: Record<string, string>): string {
+  const said = Object.values(fields);
+  if (said.length === 0) return 'Some fields need attention.';
+  const more = said.length - 1;
+  if (more === 0) return said[0]!;
+  const first = /[.!?]$/.test(said[0]!) ? said[0]! : `${said[0]!}.`;
+  return `${first} ${more === 1 ? 'One more field needs' : `${more} more fields need`} attention.`;
 }
 
 export class NotAuthorizedError extends Error {

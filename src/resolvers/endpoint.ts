@@ -2,7 +2,7 @@ import type Resolver from '@forge/resolver';
 import * as z from 'zod';
 import type { Answer } from '../contract/answer';
 import { fieldErrors } from '../domain/schemas';
-import { NotAuthorizedError, ValidationError, toErrorAnswer } from '../errors';
+import { NotAuthorizedError, ValidationError, refusalOf, toErrorAnswer } from '../errors';
 
 /**
  * The edge of every resolver: read the Forge context, validate the payload with the shared contract schema,
@@ -62,19 +62,6 @@ export function readCallContext(context: unknown): CallContext {
 
 /** The function keys each resolver defined through defineEndpoint: the only ones its handler answers. */
 const ownKeys = new WeakMap<Resolver, Set<string>>();
-
-/**
- * The message of a refused payload: what is wrong with its first field, as a surface that shows no fields (a
- * flag, a card's line) must still say what to mend, and how many other fields need attention.
- */
-function refusalOf(fields: Record<string, string>): string {
-  const said = Object.values(fields);
-  if (said.length === 0) return 'Some fields need attention.';
-  const more = said.length - 1;
-  if (more === 0) return said[0]!;
-  const first = /[.!?]$/.test(said[0]!) ? said[0]! : `${said[0]!}.`;
-  return `${first} ${more === 1 ? 'One more field needs' : `${more} more fields need`} attention.`;
-}
 
 export function defineEndpoint<S extends z.ZodType, T>(
   resolver: Resolver,

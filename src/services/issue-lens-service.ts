@@ -277,7 +277,8 @@ function checkOutcome(draft: IssueLensDraft, outcomes: Outcome[], current: Issue
 
 /**
  * A check-by day already gone cannot be checked: refused when the save sets it, on the first expectation (at its
- * field) or a further one. A stored one that came due since still loads and re-saves.
+ * field) or a further one. A stored one that came due since still loads and re-saves. A kill date set in the past
+ * is refused too; every day refused is named at once, so one save tells the person all there is to mend.
  */
 function checkCheckBy(
   draft: IssueLensDraft,
@@ -285,17 +286,18 @@ function checkCheckBy(
   notBefore: string | undefined,
   today: string,
 ): void {
+  const refused: Record<string, string> = {};
   const passed = passedCheckBy(draft.expected.checkBy, notBefore);
-  if (passed) throw new ValidationError(passed, { 'draft.expected.checkBy': passed });
-  const killDate = passedKillDates(draft, stored, today)[0];
-  if (killDate) throw new ValidationError(killDate.message, { [`draft.${killDate.path}`]: killDate.message });
+  if (passed) refused['draft.expected.checkBy'] = passed;
+  for (const killDate of passedKillDates(draft, stored, today))
+    refused[`draft.${killDate.path}`] = killDate.message;
   (draft.alsoExpected ?? []).forEach((e, i) => {
     const also = passedCheckBy(e.checkBy, alsoCheckByNotBefore(e, stored, today));
     if (also)
-      throw new ValidationError(`A further expectation, "${e.metric ?? 'a metric'}": ${also}`, {
-        [`draft.alsoExpected.${i}.checkBy`]: also,
-      });
+      refused[`draft.alsoExpected.${i}.checkBy`] =
+        `A further expectation, "${e.metric ?? 'a metric'}": ${also}`;
   });
+  if (Object.keys(refused).length) throw ValidationError.ofFields(refused);
 }
 
 /**

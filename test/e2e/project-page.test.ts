@@ -1414,6 +1414,37 @@ describe('a refused Direction', () => {
     await form.getByRole('button', { name: 'Cancel' }).click();
     await page.close();
   });
+
+  it('is named with every other refusal of the same Create, not after they are mended', async () => {
+    const { page, frame } = await openProjectPage();
+    const outcomesNow = async () => {
+      const loaded = await asAdmin<ProjectPageLoadData>(PROJECT_PAGE_RESOLVERS.load, {});
+      return loaded.ok ? loaded.data.outcomes.length : -1;
+    };
+    const before = await outcomesNow();
+    const form = await fillNewOutcome(frame, {
+      name: '   ',
+      metric: 'orders per day',
+      baseline: '10',
+      target: '',
+    });
+    await chooseOption(frame, form.getByLabel('Direction'), 'Decrease');
+    await form.getByLabel('Due date').fill('2024-01-01');
+    await form.getByLabel('Due date').press('Enter');
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    await form.getByText('Name is required.').waitFor({ timeout: 30_000 });
+    await form.getByText('Target is required.').waitFor();
+    await form.getByText(/^Due date 2024-01-01 has already passed/).waitFor();
+    // The target typed, the direction's contradiction is said beside what is still wrong.
+    await form.getByLabel('Target').fill('20');
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    await form.getByText('Direction "decrease" contradicts baseline 10 and target 20.').waitFor();
+    expect(await form.getByText('Name is required.').count()).toBe(1);
+    expect(await form.getByText(/^Due date 2024-01-01 has already passed/).count()).toBe(1);
+    expect(await outcomesNow()).toBe(before);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await page.close();
+  });
 });
 
 describe('a tab that could not load', () => {

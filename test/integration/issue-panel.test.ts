@@ -440,8 +440,18 @@ describe('saving the lens', () => {
     };
     const refused = error(await save('member', { version: 0, draft: aBetDraft({ killCriteria }) }));
     expect(refused.code).toBe('VALIDATION');
-    expect(refused.fields?.['draft.killCriteria.deadline']).toMatch(
-      /Kill date 2000-01-01 has already passed/,
+    // All three at once, at their fields: one save tells every date to mend.
+    expect(refused.fields).toEqual({
+      'draft.killCriteria.deadline': expect.stringMatching(/^Kill date 2000-01-01 has already passed/),
+      'draft.killCriteria.metricThreshold.by': expect.stringMatching(
+        /^Threshold date 2001-01-01 has already passed/,
+      ),
+      'draft.killCriteria.condition.reviewDate': expect.stringMatching(
+        /^Review date 2002-01-01 has already passed/,
+      ),
+    });
+    expect(refused.message).toMatch(
+      /^Kill date 2000-01-01 has already passed: .*\. 2 more fields need attention\.$/,
     );
     expect(stored()).toBeNull();
     const onlyReview = { condition: killCriteria.condition };

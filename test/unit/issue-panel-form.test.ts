@@ -88,6 +88,34 @@ describe('the issue panel form applies the save checks before Save', () => {
     const stored = aBetDraft({ killCriteria: { deadline: '2000-01-01' } });
     expect(liveScore(values, stored).checked.ok).toBe(true);
   });
+
+  it('names every refusal at once: a contradicted direction, a check-by gone and a kill date gone', () => {
+    const values = {
+      ...valuesOf(aBetDraft()),
+      direction: 'decrease',
+      baseline: '200',
+      target: '300',
+      checkBy: '2025-01-15',
+      deadline: '2000-01-01',
+      thresholdMetric: 'weekly bookmarks',
+      thresholdValue: 'lots',
+      thresholdBy: '2027-03-01',
+    };
+    expect(liveScore(values).checked).toEqual({
+      ok: false,
+      errors: {
+        direction: 'Direction "decrease" contradicts baseline 200 and target 300.',
+        checkBy: 'Check by 2025-01-15 has already passed: choose a day from 2026-11-30 on.',
+        deadline: expect.stringMatching(/^Kill date 2000-01-01 has already passed/),
+        thresholdValue: expect.stringMatching(/number/),
+      },
+    });
+    // A check-by the schema refuses is said once, as the schema says it.
+    expect(liveScore({ ...values, checkBy: '2025-02-30' }).checked).toMatchObject({
+      ok: false,
+      errors: { checkBy: expect.stringMatching(/not a real calendar date/) },
+    });
+  });
 });
 
 describe('numbers typed into the panel', () => {

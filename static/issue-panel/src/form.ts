@@ -245,7 +245,8 @@ export type Checked = { ok: true; draft: IssueLensDraft } | { ok: false; errors:
 
 /**
  * The inputs checked as the resolver will check them: the schema, and (given the stored draft and today) a
- * check-by date newly set in the past, so the refusal shows at the field before Save.
+ * check-by or kill date newly set in the past, so the refusal shows at the field before Save. Every refusal is
+ * found at once: a date gone is said beside a number mistyped, not after it is mended.
  */
 export function checkValues(
   v: FormValues,
@@ -254,26 +255,28 @@ export function checkValues(
   mark: DecimalMark = '.',
 ): Checked {
   const parsed = checkIssueLensDraft(rawDraft(v, mark), mark);
+  const errors: FormErrors = {};
   if (!parsed.ok) {
-    const errors = errorsByField(draftFieldErrors(parsed.issues));
+    Object.assign(errors, errorsByField(draftFieldErrors(parsed.issues)));
     // "Baseline must be a number." over "40 ms" would not say what to do about the unit.
     const unit = unitOf(v, mark);
     for (const field of ['baseline', 'target'] as const) {
       const typed = amountWithUnit(v[field], unit, mark);
       if (errors[field] && typed && 'problem' in typed) errors[field] = typed.problem;
     }
-    return { ok: false, errors };
   }
-  const notBefore = today ? checkByNotBefore(parsed.draft, stored ?? null, today) : undefined;
-  const passed = passedCheckBy(parsed.draft.expected.checkBy, notBefore);
-  if (passed) return { ok: false, errors: { checkBy: passed } };
-  const killDates = today ? passedKillDates(parsed.draft, stored ?? null, today) : [];
-  if (killDates.length)
-    return {
-      ok: false,
-      errors: errorsByField(Object.fromEntries(killDates.map((d) => [d.path, d.message]))),
-    };
-  return { ok: true, draft: parsed.draft };
+  // The dates are judged on what parses: a part the schema refused is said once, as the schema said it.
+  const draft = parsed.ok ? parsed.draft : scorableDraft(v, mark);
+  if (today) {
+    const passed = passedCheckBy(draft.expected.checkBy, checkByNotBefore(draft, stored ?? null, today));
+    if (passed) errors.checkBy ??= passed;
+    for (const d of passedKillDates(draft, stored ?? null, today))
+      for (const [field, message] of Object.entries(errorsByField({ [d.path]: d.message })))
+        errors[field as keyof FormErrors] ??= message;
+  }
+  return parsed.ok && Object.keys(errors).length === 0
+    ? { ok: true, draft: parsed.draft }
+    : { ok: false, errors };
 }
 
 /**

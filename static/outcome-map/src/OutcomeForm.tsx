@@ -68,6 +68,25 @@ function answerErrors<T>(answer: Answer<T>, prefix: string): Record<string, stri
   return fields;
 }
 
+/**
+ * What the numbers contradict, said at `field` (the target when it equals the baseline, the direction when it
+ * points the other way), with the person's decimal mark: the resolver's own refusal writes them with a point.
+ * Judged at the fields, so a save refused for another field says this too.
+ */
+function conflictAt(
+  field: 'target' | 'direction',
+  values: Partial<Draft>,
+  mark: DecimalMark,
+): string | undefined {
+  const conflict = expectationConflict(
+    num(values.baseline, mark),
+    num(values.target, mark),
+    values.direction?.value,
+    mark,
+  );
+  return conflict?.field === field ? conflict.message : undefined;
+}
+
 /** A text field whose visible label is its accessible name, with its error under it (Atlaskit Form). */
 function TextField(props: {
   idp: string;
@@ -75,19 +94,28 @@ function TextField(props: {
   label: string;
   defaultValue: string;
   numeric?: boolean;
+  /** Refused blank, as the resolver refuses it. */
+  required?: boolean;
   helper?: string;
-  /** A message when the value breaks a rule the form can judge before asking the resolver. */
-  validate?: (value: string | undefined) => string | undefined;
+  /**
+   * A message when the value breaks a rule the form can judge before asking the resolver; `values` are the
+   * form's, for a rule between fields.
+   */
+  validate?: (value: string | undefined, values: Partial<Draft>) => string | undefined;
 }) {
   const mark = useDecimalMark();
-  const { numeric, validate } = props;
+  const { numeric, required, validate } = props;
   return (
     <Field<string>
       name={props.name}
       id={`${props.idp}-${props.name}`}
       label={props.label}
       defaultValue={props.defaultValue}
-      validate={(value) => (numeric ? numberProblem(value, mark) : undefined) ?? validate?.(value)}
+      validate={(value, values) =>
+        (required && (value ?? '').trim() === '' ? `${props.label} is required.` : undefined) ??
+        (numeric ? numberProblem(value, mark) : undefined) ??
+        validate?.(value, values)
+      }
     >
       {({ fieldProps, error }) => (
         <>
@@ -113,6 +141,8 @@ function DateField(props: {
   defaultValue: string;
   minDate?: string;
   maxDate?: string;
+  /** Refused blank, as the resolver refuses it. */
+  required?: boolean;
   /** A rule of the field's own beyond being a real day, judged as the person leaves the field (as the save is). */
   rule?: (day: string) => string | null;
 }) {
@@ -124,6 +154,7 @@ function DateField(props: {
       defaultValue={props.defaultValue}
       validate={(value) => {
         const day = value ?? '';
+        if (props.required && day.trim() === '') return `${props.ruleLabel} is required.`;
         const unread = typedDayProblem(props.ruleLabel, day);
         if (unread || !ISO_DATE_PATTERN.test(day)) return unread;
         return props.rule?.(day) ?? undefined;
@@ -277,10 +308,6 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
       direction: d.direction.value,
       dueDate: d.dueDate,
     };
-    // A direction the numbers contradict is said here, with the person's decimal mark: the resolver's own
-    // refusal would write the numbers with a point.
-    const contradiction = expectationConflict(draft.baseline, draft.target, draft.direction, mark);
-    if (contradiction) return { [contradiction.field]: contradiction.message };
     // The resolver checks the draft with its schema and answers each refusal at its field.
     const answer = base
       ? await callResolver<OutcomeView>(R.updateOutcome, { id: base.id, version: base.version, draft })
@@ -356,11 +383,12 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
             </div>
           ) : null}
           <div className="ol-grid">
-            <TextField idp={idp} name="name" label="Name" defaultValue={o?.name ?? ''} />
+            <TextField idp={idp} name="name" label="Name" required defaultValue={o?.name ?? ''} />
             <TextField
               idp={idp}
               name="metric"
               label="Metric"
+              required
               defaultValue={o?.metric ?? ''}
               helper="What you count, e.g. repeat orders per week"
               validate={(v) => metricNameProblem(v ?? '') ?? undefined}
@@ -370,6 +398,7 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
               name="baseline"
               label="Baseline"
               numeric
+              required
               defaultValue={o ? typedNumberText(o.baseline, mark) : ''}
             />
             <TextField
@@ -377,7 +406,9 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
               name="target"
               label="Target"
               numeric
+              required
               defaultValue={o ? typedNumberText(o.target, mark) : ''}
+              validate={(_, values) => conflictAt('target', values, mark)}
             />
             <TextField idp={idp} name="unit" label="Unit" defaultValue={o?.unit ?? ''} />
             <Field<DirectionOption>
@@ -385,6 +416,7 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
               id={`${idp}-direction`}
               label="Direction"
               defaultValue={DIRECTIONS.find((d) => d.value === (o?.direction ?? 'increase'))}
+              validate={(_, values) => conflictAt('direction', values, mark)}
             >
               {({ fieldProps, error }) => (
                 <>
@@ -409,6 +441,7 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
               name="dueDate"
               label="Due date"
               ruleLabel="Due date"
+              required
               defaultValue={o?.dueDate ?? ''}
               // The calendar offers no day already past; a stored day come due since may stay as it is.
               minDate={localToday()}
