@@ -100,6 +100,9 @@ function panelEntry(
   };
 }
 
+/** What `by` holds when no person is known: the app's own decision, or a panel result no one is named for. */
+const NO_PERSON = new Set(['app', 'unknown']);
+
 /** Issues one bulk read of the open bets' lenses takes (Jira's bulk fetch: at most 100). */
 const BULK_READ = 100;
 
@@ -173,6 +176,23 @@ function mergeRecent(
   return [...byIssue.values()].sort((a, b) => b.at.localeCompare(a.at)).slice(0, RECENT);
 }
 
+/**
+ * Each verdict with the name of who recorded it, as the caller may see it: a verdict set in the issue panel (or
+ * logged without a name) keeps only an account id, which says nothing to a person. One lookup per person; a name
+ * Jira does not share stays unknown.
+ */
+async function withRecorderNames(entries: VerdictEntry[]): Promise<VerdictEntry[]> {
+  const unnamed = entries.filter((e) => e.byName === null && !NO_PERSON.has(e.by)).map((e) => e.by);
+  if (unnamed.length === 0) return entries;
+  const jira = JiraClient.asUser();
+  const names = new Map(
+    await Promise.all(
+      [...new Set(unnamed)].map(async (id) => [id, await jira.userName(id).catch(() => null)] as const),
+    ),
+  );
+  return entries.map((e) => (e.byName === null && names.get(e.by) ? { ...e, byName: names.get(e.by)! } : e));
+}
+
 async function recentVerdicts(projectKey: string): Promise<VerdictEntry[]> {
   const out: VerdictEntry[] = [];
   let cursor: string | null = null;
@@ -208,10 +228,12 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
     ...sinceScan.keys(),
   ]);
   const shown = (key: string) => !hidden.has(key.toUpperCase());
-  const recent = mergeRecent(
-    logged.filter((e) => shown(e.issueKey)),
-    new Map([...sinceScan].filter(([key]) => shown(key))),
-    bets.filter((b) => shown(b.issueKey)),
+  const recent = await withRecorderNames(
+    mergeRecent(
+      logged.filter((e) => shown(e.issueKey)),
+      new Map([...sinceScan].filter(([key]) => shown(key))),
+      bets.filter((b) => shown(b.issueKey)),
+    ),
   );
   const names = new Map(outcomes.map((o) => [o.id, o.name]));
   const items = bets

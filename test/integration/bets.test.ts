@@ -287,6 +287,8 @@ describe('delivered bets', () => {
       verdict: 'invalidated',
       evidence: result.evidence,
       by: member,
+      // Named, as the review's "By" column shows it: the panel keeps only the account id.
+      byName: 'Max Member',
       recordedIn: 'issue-panel',
     };
 

@@ -25,6 +25,7 @@ import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
 import { IssueLink } from '../../shared/IssueLink';
+import { recordedBy } from './decided';
 import { TableScroll } from '../../shared/TableScroll';
 import { LoadError } from '../../shared/LoadError';
 import { Message } from '../../shared/Message';
@@ -393,13 +394,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
                     </span>
                   ),
                 },
-                {
-                  key: 'by',
-                  content:
-                    v.recordedIn === 'issue-panel'
-                      ? `In the issue panel, ${v.at.slice(0, 10)}`
-                      : `${v.byName ?? v.by}, ${v.at.slice(0, 10)}`,
-                },
+                { key: 'by', content: recordedBy(v) },
                 { key: 'evidence', content: v.evidence },
               ],
             }))}

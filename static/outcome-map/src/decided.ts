@@ -1,4 +1,4 @@
-import type { DecisionEntry } from '../../../src/contract/project-page';
+import type { DecisionEntry, VerdictEntry } from '../../../src/contract/project-page';
 
 /** What a decision changed, in words, for the decision log's table. */
 export function decidedText(e: DecisionEntry): string {
@@ -30,4 +30,16 @@ export function decidedText(e: DecisionEntry): string {
     if (e.resolution) parts.push(`resolution "${e.resolution}"`);
   }
   return parts.join('; ');
+}
+
+/**
+ * Who recorded a verdict, where and on which day: "Max Member, in the issue panel, 2026-11-30". An account Jira
+ * does not name is said so, not shown as its id.
+ */
+export function recordedBy(v: VerdictEntry): string {
+  const day = v.at.slice(0, 10);
+  const who = v.byName ?? (v.by === 'app' ? 'Outcome Lens' : null);
+  if (v.recordedIn === 'issue-panel')
+    return who ? `${who}, in the issue panel, ${day}` : `In the issue panel, ${day}`;
+  return `${who ?? 'Someone Jira does not name'}, ${day}`;
 }
