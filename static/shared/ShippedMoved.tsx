@@ -11,7 +11,9 @@ import { token } from '@atlaskit/tokens';
 import type { ShippedMovedData } from '../../src/contract/shipped';
 import { amountText, type DecimalMark } from '../../src/domain/amounts';
 import type { OutcomeTrack, ShippedRow } from '../../src/domain/shipped';
-import { IssueLink, pct } from './IssueLink';
+import { IssueLink } from './IssueLink';
+import { pct } from './percent';
+import { betsDecided } from './shipped-words';
 import { useDecimalMark } from './useDecimalMark';
 import { useMeasuredWidth } from './useMeasuredWidth';
 
@@ -257,7 +259,7 @@ export function ShippedMovedView({
       { key: 'bet', content: `${r.withBet} (${pct(r.betShare)})` },
       {
         key: 'decided',
-        content: r.withBet ? `${r.validated} / ${r.invalidated} (${pct(r.decidedShare)} of bets)` : '–',
+        content: betsDecided(r),
       },
       ...view.outcomes.map((o) => ({
         key: `o-${o.id}`,

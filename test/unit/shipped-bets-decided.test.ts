@@ -1,0 +1,32 @@
+import type { ShippedRow } from '../../src/domain/shipped';
+import { betsDecided } from '../../static/shared/shipped-words';
+
+const month = (over: Partial<ShippedRow>): ShippedRow => ({
+  label: '2026-11',
+  items: 6,
+  points: 21,
+  withBet: 4,
+  validated: 0,
+  invalidated: 0,
+  inconclusive: 0,
+  betShare: 4 / 6,
+  decidedShare: 0,
+  ...over,
+});
+
+describe("a month's bets with a verdict, in the shipped versus moved table", () => {
+  it('says "none yet" while every bet waits for its verdict, not 0 / 0 (0% of bets)', () => {
+    expect(betsDecided(month({}))).toBe('none yet');
+  });
+
+  it('counts the validated and invalidated, and names the inconclusive beside them', () => {
+    expect(betsDecided(month({ validated: 2, invalidated: 1, decidedShare: 0.75 }))).toBe(
+      '2 / 1 (75% of bets)',
+    );
+    expect(betsDecided(month({ inconclusive: 2 }))).toBe('0 / 0 (0% of bets); 2 inconclusive');
+  });
+
+  it('is a dash for a month that carried no bet', () => {
+    expect(betsDecided(month({ withBet: 0, betShare: 0, decidedShare: null }))).toBe('–');
+  });
+});
