@@ -365,8 +365,12 @@ describe('the project page in the browser', () => {
         const style = getComputedStyle(card);
         const inner = card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
         return {
-          labelClearOfLine: text.bottom <= line.top,
-          labelInside: text.top >= box.top && text.right <= box.right + 0.5,
+          labelClearOfLine: text.bottom <= line.top || text.top >= line.bottom,
+          labelInside:
+            text.top >= box.top - 0.5 &&
+            text.bottom <= box.bottom + 0.5 &&
+            text.left >= box.left - 0.5 &&
+            text.right <= box.right + 0.5,
           widthGap: Math.abs(box.width - inner),
           fontPx: parseFloat(getComputedStyle(svg.querySelector('text.target-label')!).fontSize),
           drawnWidth: Number(svg.getAttribute('viewBox')!.split(' ')[2]),
@@ -394,6 +398,38 @@ describe('the project page in the browser', () => {
     expect(narrow.widthGap).toBeLessThan(1);
     expect(Math.abs(narrow.drawnWidth - narrow.width)).toBeLessThan(1);
     console.log(`outcome chart: ${wide.width}px wide, ${narrow.width}px in a narrow frame`);
+    await page.close();
+  });
+
+  it("draws no chart's target label on its measured line, however the measurements run", async () => {
+    const { page, frame } = await openProjectPage();
+    await frame.getByTestId('map-total').waitFor({ timeout: 30_000 });
+    // The demo's outcomes: measurements falling onto the target from above, rising toward it, flat under it.
+    const charts = frame.locator('svg.ol-chart');
+    await charts.first().waitFor();
+    const overlaps = await charts.evaluateAll((svgs) =>
+      svgs.flatMap((svg) => {
+        const chart = svg as SVGSVGElement;
+        const label = chart.querySelector<SVGTextElement>('text.target-label')!;
+        const line = chart.querySelector<SVGPolylineElement>('polyline');
+        const dots = [...chart.querySelectorAll<SVGCircleElement>('circle')];
+        const box = label.getBBox();
+        const hits: string[] = [];
+        // Every other pixel of the label's box, in the chart's own units, tried against the line's stroke and the dots.
+        for (let x = box.x; x <= box.x + box.width; x += 2)
+          for (let y = box.y; y <= box.y + box.height; y += 2) {
+            const at = new DOMPoint(x, y);
+            const onDot = dots.some(
+              (d) => Math.hypot(d.cx.baseVal.value - x, d.cy.baseVal.value - y) <= d.r.baseVal.value,
+            );
+            if (onDot || line?.isPointInStroke(at))
+              hits.push(`${label.textContent} at ${Math.round(x)},${Math.round(y)}`);
+          }
+        return hits.slice(0, 1);
+      }),
+    );
+    expect(await charts.count()).toBeGreaterThan(3);
+    expect(overlaps).toEqual([]);
     await page.close();
   });
 

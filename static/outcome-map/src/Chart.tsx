@@ -3,17 +3,21 @@ import { useDecimalMark } from '../../shared/useDecimalMark';
 import { useMeasuredWidth } from '../../shared/useMeasuredWidth';
 import { amountText } from '../../../src/domain/amounts';
 import type { OutcomeView } from '../../../src/contract/project-page';
+import { targetLabelPlace } from './chart-label';
 
 const H = 80;
-/** Room above and below the plot: the target's label fits above its line even when the target is the top. */
-const PAD = 16;
-/** Space between the bottom of the target label and its line. */
+/** Room above and below the plot: the target's label fits on either side of its line, at the top or the bottom. */
+const PAD = 18;
+/** Space between the target label and its line. */
 const LABEL_GAP = 4;
+/** The box the label's 12 px letters take (font.body.small), and a width per character none of them exceeds. */
+const LABEL_HEIGHT = 14;
+const LABEL_CHAR_WIDTH = 7;
 
 /**
  * A small SVG line of measured values against the target line, in design tokens (`token()`). It draws at
- * the width of its card (measured, not scaled, so the text keeps its size), with the target's label just above
- * its line, never across it.
+ * the width of its card (measured, not scaled, so the text keeps its size), with the target's label beside its
+ * line, never across it, and off the measured line (targetLabelPlace).
  */
 export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
   const [ref, W] = useMeasuredWidth(240, 120);
@@ -28,6 +32,17 @@ export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
   const y = (v: number) => (max === min ? H / 2 : PAD + ((max - v) / (max - min)) * (H - 2 * PAD));
   const x = (i: number) => (points.length <= 1 ? W / 2 : 10 + (i / (points.length - 1)) * (W - 20));
   const targetY = y(outcome.target);
+  const targetText = `target ${amount(outcome.target)}`;
+  const place = targetLabelPlace({
+    width: W,
+    height: H,
+    targetY,
+    label: { width: targetText.length * LABEL_CHAR_WIDTH, height: LABEL_HEIGHT },
+    gap: LABEL_GAP,
+    inset: 2,
+    points: points.map((p, i) => ({ x: x(i), y: y(p.value) })),
+    reach: 3,
+  });
   const label = `${outcome.metric}: baseline ${amount(outcome.baseline)}, target ${amount(outcome.target)}, ${
     points.length
       ? `latest ${amount(points[points.length - 1]!.value)} on ${points[points.length - 1]!.at}`
@@ -50,12 +65,12 @@ export function ProgressChart({ outcome }: { outcome: OutcomeView }) {
           fill: token('color.text.subtle', '#44546f'),
           font: token('font.body.small', '400 12px/16px sans-serif'),
         }}
-        x={W - 2}
-        y={targetY - LABEL_GAP}
-        textAnchor="end"
-        dominantBaseline="text-after-edge"
+        x={place.x}
+        y={place.y}
+        textAnchor={place.anchor}
+        dominantBaseline={place.baseline}
       >
-        target {amount(outcome.target)}
+        {targetText}
       </text>
       {points.length > 1 ? (
         <polyline
