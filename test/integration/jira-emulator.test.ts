@@ -590,7 +590,18 @@ describe('Jira emulator: edits, comments, transitions and changelog', () => {
       "Won't Do": [],
     });
     expect(transitions.every((t) => !('fields' in t))).toBe(true);
-    // The resolution on Done's screen is taken.
+    // A resolution the site does not have is refused at the field, and nothing changes.
+    const unknown = await call(jira, member, 'POST', '/issue/OL-1/transitions', {
+      transition: { id: byName('Done').id },
+      fields: { resolution: { name: 'Obsolete' } },
+    });
+    expect([unknown.status, unknown.json]).toEqual([
+      400,
+      { errorMessages: [], errors: { resolution: "The resolution 'Obsolete' does not exist on this site." } },
+    ]);
+    expect(jira.store.getIssue('OL-1')).toMatchObject({ statusName: 'In Progress', resolution: null });
+    // One the site has (an issue holds it) on Done's screen is taken.
+    jira.store.createIssue(anIssue({ key: 'OL-2', status: 'Done', resolution: 'Obsolete' }));
     const done = await call(jira, member, 'POST', '/issue/OL-1/transitions', {
       transition: { id: byName('Done').id },
       fields: { resolution: { name: 'Obsolete' } },

@@ -575,6 +575,15 @@ export class JiraStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM jira_issues').get() as { n: number }).n;
   }
 
+  /**
+   * Whether the site has a resolution of this name: one of Jira Cloud's defaults (`defaults`), or one an issue
+   * holds (a site's issues, imported or seeded, hold only resolutions the site has).
+   */
+  hasResolution(name: string, defaults: readonly string[]): boolean {
+    if (defaults.includes(name)) return true;
+    return this.db.prepare('SELECT 1 FROM jira_issues WHERE resolution = ? LIMIT 1').get(name) !== undefined;
+  }
+
   /** Issues with id > afterId in id order, limited, optionally narrowed to projects and status categories. */
   issuesAfter(
     afterId: number,
