@@ -36,6 +36,7 @@ import {
   entityPropertySchema,
   errorCollectionSchema,
   fieldListSchema,
+  resolutionPageSchema,
   jiraIssueSchema,
   myPermissionsResponseSchema,
   myselfSchema,
@@ -582,6 +583,22 @@ export class JiraClient {
   async getFields(): Promise<JiraField[]> {
     const res = await this.call('getFields', {});
     return parse('getFields', fieldListSchema, res.body);
+  }
+
+  /**
+   * The names of the site's resolutions, every page of them (a site has tens at most; the walk stops at 20 pages
+   * of 100 all the same).
+   */
+  async resolutionNames(): Promise<string[]> {
+    const names: string[] = [];
+    for (let page = 0; page < 20; page++) {
+      const query = new URLSearchParams({ startAt: String(names.length), maxResults: '100' });
+      const res = await this.call('searchResolutions', { query });
+      const found = parse('searchResolutions', resolutionPageSchema, res.body);
+      names.push(...found.values.map((r) => r.name));
+      if (found.isLast !== false || found.values.length === 0) break;
+    }
+    return names;
   }
 
   /**

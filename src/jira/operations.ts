@@ -209,6 +209,12 @@ export const JIRA_OPERATIONS = {
     path: '/rest/api/3/field',
     send: (jira, _: object, init) => jira.requestJira(route`/rest/api/3/field`, { ...init, method: 'GET' }),
   } satisfies JiraOperation<object>,
+  searchResolutions: {
+    method: 'GET',
+    path: '/rest/api/3/resolution/search',
+    send: (jira, p: QueryParams, init) =>
+      jira.requestJira(route`/rest/api/3/resolution/search?${p.query}`, { ...init, method: 'GET' }),
+  } satisfies JiraOperation<QueryParams>,
   getStatus: {
     method: 'GET',
     path: '/rest/api/3/status/{idOrName}',

@@ -207,6 +207,13 @@ export type JiraField = z.infer<typeof fieldSchema>;
 
 export const fieldListSchema = z.array(fieldSchema);
 
+/** GET /resolution/search (PageBeanResolutionJsonBean): the names of the site's resolutions, a page of them. */
+export const resolutionPageSchema = z.looseObject({
+  values: z.array(z.looseObject({ id: z.string().optional(), name: z.string() })),
+  isLast: z.boolean().optional(),
+  total: z.number().optional(),
+});
+
 /**
  * GET /status/{idOrName} (StatusDetails): only its category is read, whose key the spec does not require (absent:
  * not known).

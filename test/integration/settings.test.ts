@@ -80,6 +80,69 @@ describe('project settings', () => {
     expect(projectPropertyKeys()).toEqual([]);
   });
 
+  it('takes a kill resolution the site has, spelled as the site spells it, and refuses one it does not have', async () => {
+    const resolutionSaved = async () => ok(await call<SettingsData>('load', {})).settings.kill.resolutionName;
+    const refused = await call('save', {
+      version: 0,
+      settings: withChanges((s) => (s.kill.resolutionName = 'Obsolete')),
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: {
+          'settings.kill.resolutionName':
+            '"Obsolete" is not a resolution on this site, so Jira would refuse it when a kill closes an item. ' +
+            'Choose one it has ("Done", "Won\'t Do", "Duplicate", "Cannot Reproduce"), or ask a Jira admin to add it first.',
+        },
+      },
+    });
+    expect(await resolutionSaved()).toBe("Won't Do");
+    // Typed in another case, it is saved as the site has it: Jira matches a resolution's name as written.
+    ok(
+      await call('save', { version: 0, settings: withChanges((s) => (s.kill.resolutionName = 'duplicate')) }),
+    );
+    expect(await resolutionSaved()).toBe('Duplicate');
+    // Once the site has it (an admin added it; an issue holds it), it is taken.
+    app.jira.store.createIssue({
+      projectKey: P,
+      summary: 'Old',
+      type: 'Task',
+      status: 'Done',
+      statusCategory: 'done',
+      resolution: 'Obsolete',
+    });
+    ok(
+      await call('save', { version: 1, settings: withChanges((s) => (s.kill.resolutionName = 'Obsolete')) }),
+    );
+    expect(await resolutionSaved()).toBe('Obsolete');
+  });
+
+  it('saves a new kill resolution unchecked when Jira does not list the resolutions, and keeps a stored one unasked', async () => {
+    const fault = app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      match: { pathIncludes: '/rest/api/3/resolution/search' },
+    });
+    ok(
+      await call('save', { version: 0, settings: withChanges((s) => (s.kill.resolutionName = 'Obsolete')) }),
+    );
+    expect(ok(await call<SettingsData>('load', {})).settings.kill.resolutionName).toBe('Obsolete');
+    app.jira.faults.clear(fault);
+    // A save that keeps it as it is does not ask again, nor is it refused.
+    const asked = app.jira.calls.length;
+    ok(
+      await call('save', {
+        version: 1,
+        settings: withChanges((s) => {
+          s.kill.resolutionName = 'Obsolete';
+          s.dryRun = true;
+        }),
+      }),
+    );
+    expect(app.jira.calls.slice(asked).some((c) => c.path.includes('/resolution/search'))).toBe(false);
+  });
+
   it('refuses weights that do not add up to 100, at the weights, instead of rescaling them', async () => {
     const answer = await call('save', {
       version: 0,

@@ -20,6 +20,7 @@ import { permissionRoutes } from './routes/permissions';
 import { projectRoutes } from './routes/projects';
 import { propertyRoutes } from './routes/properties';
 import { searchRoutes } from './routes/search';
+import { resolutionRoutes } from './routes/resolutions';
 import { statusRoutes } from './routes/statuses';
 import { REALISTIC_INDEX_DELAY_MS, SearchIndex } from './search-index';
 import { JiraStore } from './store';
@@ -68,6 +69,7 @@ const ROUTES: Route[] = [
   ...projectRoutes,
   ...fieldRoutes,
   ...statusRoutes,
+  ...resolutionRoutes,
 ];
 
 export interface JiraEmulatorOptions {

@@ -576,12 +576,16 @@ export class JiraStore {
   }
 
   /**
-   * Whether the site has a resolution of this name: one of Jira Cloud's defaults (`defaults`), or one an issue
-   * holds (a site's issues, imported or seeded, hold only resolutions the site has).
+   * The site's resolutions: Jira Cloud's defaults (`defaults`), then those its issues hold (a site's issues,
+   * imported or seeded, hold only resolutions the site has), by name.
    */
-  hasResolution(name: string, defaults: readonly string[]): boolean {
-    if (defaults.includes(name)) return true;
-    return this.db.prepare('SELECT 1 FROM jira_issues WHERE resolution = ? LIMIT 1').get(name) !== undefined;
+  resolutionNames(defaults: readonly string[]): string[] {
+    const held = this.db
+      .prepare(
+        'SELECT DISTINCT resolution AS name FROM jira_issues WHERE resolution IS NOT NULL ORDER BY name',
+      )
+      .all() as Array<{ name: string }>;
+    return [...new Set([...defaults, ...held.map((r) => r.name)])];
   }
 
   /** Issues with id > afterId in id order, limited, optionally narrowed to projects and status categories. */

@@ -412,7 +412,7 @@ async function doTransition(ctx: RouteContext) {
     if (typeof name !== 'string') throw badRequest('', { resolution: 'Specify the resolution by name.' });
     // A resolution the site does not have is refused (resolutions differ from site to site: reported in
     // mozilla/jira-bugzilla-integration#294, a resolution map failing on another site). The wording is ours.
-    if (!ctx.store.hasResolution(name, Object.keys(RESOLUTION_IDS)))
+    if (!ctx.store.resolutionNames(Object.keys(RESOLUTION_IDS)).includes(name))
       throw badRequest('', { resolution: `The resolution '${name}' does not exist on this site.` });
     resolution = name;
   }
