@@ -388,6 +388,16 @@ export function metricNameProblem(metric: string): string | null {
   const name = metric.trim();
   if (!name || saysSomething(name)) return null;
   return isTemplateSlot(name)
-    ? `"${name}" is the template's placeholder, not a metric: name the number that should move.`
-    : `"${name}" is not a metric: name the number that should move.`;
+    ? `${quotedShort(name)} is the template's placeholder, not a metric: name the number that should move.`
+    : `${quotedShort(name)} is not a metric: name the number that should move.`;
+}
+
+/**
+ * Text a message quotes, in quotes and cut short (40 characters, by code point so an emoji is not cut in half):
+ * what says nothing may be a long run of letters, emoji or digits, which would run past the field.
+ */
+export function quotedShort(text: string): string {
+  const value = text.trim();
+  const chars = Array.from(value);
+  return `"${chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value}"`;
 }

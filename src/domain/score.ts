@@ -19,7 +19,7 @@ import {
   type PartsSaid,
   type QualityCheck,
 } from './hypothesis-quality';
-import { metricNameProblem, storySaysSomething } from './says-something';
+import { metricNameProblem, quotedShort, storySaysSomething } from './says-something';
 import {
   SCORE_COMPONENT_IDS,
   SCORE_COMPONENT_LABELS,
@@ -295,7 +295,7 @@ function assessKillCriteria(k: KillCriteria, delivered: boolean): Assessment {
     thresholdProblem && `Kill threshold: ${thresholdProblem}`,
     k.condition &&
       !conditionSays &&
-      `The kill condition ${quoted(k.condition.text)} says nothing yet: write what would make you stop, ` +
+      `The kill condition ${quotedShort(k.condition.text)} says nothing yet: write what would make you stop, ` +
         'e.g. "fewer than 1 in 20 shoppers use it by the review date".',
   ].filter((x): x is string => Boolean(x));
   if (set.length > 0)
@@ -400,7 +400,7 @@ function assessEvidence(result: Result | undefined, delivered: boolean): Assessm
     return {
       earned: 0,
       applicable: true,
-      detail: `Result recorded: ${result.verdict}, on evidence that says nothing yet (${quoted(result.evidence)}).`,
+      detail: `Result recorded: ${result.verdict}, on evidence that says nothing yet (${quotedShort(result.evidence)}).`,
       hint: 'Say what the evidence is: what was measured or seen, e.g. "drop-off fell from 40% to 33% in four weeks".',
     };
   if (result)
@@ -413,13 +413,6 @@ function assessEvidence(result: Result | undefined, delivered: boolean): Assessm
     detail: 'Delivered, but no result recorded.',
     hint: 'Record the result: did the bet pay off (validated, invalidated or inconclusive), and on what evidence?',
   };
-}
-
-/** Text that says nothing, quoted; cut short, as it may be a long run of emoji or digits. */
-function quoted(text: string): string {
-  const value = text.trim();
-  // By code point, so an emoji is not cut in half.
-  return `"${value.length > 40 ? `${Array.from(value).slice(0, 40).join('')}…` : value}"`;
 }
 
 function joinList(items: string[]): string {

@@ -1481,6 +1481,25 @@ describe('a refused Direction', () => {
     await form.getByRole('button', { name: 'Cancel' }).click();
     await page.close();
   });
+
+  it('is not said of numbers out of range: each is refused at its own field, written as typed', async () => {
+    const { page, frame } = await openProjectPage();
+    const huge = '99999999999999999999999';
+    const form = await fillNewOutcome(frame, {
+      name: 'Huge',
+      metric: 'orders per day',
+      baseline: huge,
+      target: `-${huge}`,
+    });
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    await form
+      .getByText('Baseline is out of range: at most ±1,000,000,000,000.')
+      .waitFor({ timeout: 30_000 });
+    await form.getByText('Target is out of range: at most ±1,000,000,000,000.').waitFor();
+    expect(await form.getByText(/contradicts|e\+23/).count()).toBe(0);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await page.close();
+  });
 });
 
 describe('a tab that could not load', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   isPlaceholder,
   isTemplateSlot,
+  metricNameProblem,
   namesNothing,
   saysSomething,
   storySaysSomething,
@@ -214,5 +215,22 @@ describe('text as the checks see it', () => {
   ])('reads %j as "%s"', (written, seen) => {
     expect(asSeen(written)).toBe(seen);
     expect(asSeen(asSeen(written))).toBe(seen);
+  });
+});
+
+describe('a metric name that names no number, quoted in its refusal', () => {
+  it('is quoted whole when short', () => {
+    expect(metricNameProblem('TBD')).toBe('"TBD" is not a metric: name the number that should move.');
+  });
+
+  it('is cut short when long, so the message stays beside its field', () => {
+    expect(metricNameProblem('x'.repeat(400))).toBe(
+      `"${'x'.repeat(40)}…" is not a metric: name the number that should move.`,
+    );
+    // Cut by character: forty emoji stay forty, none split into a broken half.
+    const emoji = '😀'.repeat(45);
+    expect(metricNameProblem(emoji)).toBe(
+      `"${'😀'.repeat(40)}…" is not a metric: name the number that should move.`,
+    );
   });
 });

@@ -14,6 +14,7 @@ import type { Answer } from '../../../src/contract/answer';
 import { amountText, readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
 import { expectationConflict, ISO_DATE_PATTERN } from '../../../src/domain/draft-rules';
 // The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
+import { MAX_ABS_VALUE } from '../../../src/domain/measurement-input';
 import { metricNameProblem } from '../../../src/domain/says-something';
 import { dueDateProblem } from '../../../src/domain/outcome-due-date';
 import { callResolver, flag } from '../../shared/bridge';
@@ -55,10 +56,17 @@ const num = (s: string | undefined, mark: DecimalMark) =>
  * Said at a number field when its text is no number. Sent on, it would reach the resolver as nothing (JSON has
  * no NaN) and be refused as a missing value, which is not what happened.
  */
-function numberProblem(typed: string | undefined, mark: DecimalMark): string | undefined {
-  if (typed === undefined || typed.trim() === '' || readTypedNumber(typed, mark) !== null) return undefined;
-  return `"${typed.trim()}" is not a number: type digits, as in ${typedNumberText(1200.5, mark)}.`;
+function numberProblem(typed: string | undefined, mark: DecimalMark, label: string): string | undefined {
+  if (typed === undefined || typed.trim() === '') return undefined;
+  const n = readTypedNumber(typed, mark);
+  if (n === null)
+    return `"${typed.trim()}" is not a number: type digits, as in ${typedNumberText(1200.5, mark)}.`;
+  // Said here, as the resolver says it: a number out of range must not go on to be judged against another.
+  if (!inRange(n)) return `${label} is out of range: at most ±${MAX_ABS_VALUE.toLocaleString('en-US')}.`;
+  return undefined;
 }
+
+const inRange = (n: number | undefined) => n === undefined || Math.abs(n) <= MAX_ABS_VALUE;
 
 /** An answer's field errors, keyed by the form's field names (the resolver nests them under a prefix). */
 function answerErrors<T>(answer: Answer<T>, prefix: string): Record<string, string> {
@@ -78,12 +86,11 @@ function conflictAt(
   values: Partial<Draft>,
   mark: DecimalMark,
 ): string | undefined {
-  const conflict = expectationConflict(
-    num(values.baseline, mark),
-    num(values.target, mark),
-    values.direction?.value,
-    mark,
-  );
+  const baseline = num(values.baseline, mark);
+  const target = num(values.target, mark);
+  // A number out of range is refused at its own field; what it contradicts is not worth saying.
+  if (!inRange(baseline) || !inRange(target)) return undefined;
+  const conflict = expectationConflict(baseline, target, values.direction?.value, mark);
   return conflict?.field === field ? conflict.message : undefined;
 }
 
@@ -113,7 +120,7 @@ function TextField(props: {
       defaultValue={props.defaultValue}
       validate={(value, values) =>
         (required && (value ?? '').trim() === '' ? `${props.label} is required.` : undefined) ??
-        (numeric ? numberProblem(value, mark) : undefined) ??
+        (numeric ? numberProblem(value, mark, props.label) : undefined) ??
         validate?.(value, values)
       }
     >
