@@ -1,8 +1,9 @@
 /**
  * Labelled form controls in Atlaskit: the visible label (Atlaskit's Label) is the accessible name, the helper and
  * error messages (Atlaskit's HelperMessage and ErrorMessage) sit under the field and are linked to it
- * (aria-describedby). Read-only text fields stay focusable so keyboard users can still read them; a read-only
- * select or date picker is disabled (Atlaskit's pickers have no read-only mode) and shows its value as text.
+ * (aria-describedby). A read-only field of any kind is read-only text (Atlaskit's pickers have no read-only mode, and
+ * a disabled one is greyed, skipped by the keyboard and looks unlike the text fields beside it): one look, focusable
+ * so keyboard users can still read it, "Not set" where it holds nothing rather than an example to type.
  *
  * One select, ChoiceSelect: Atlaskit's Select (react-select, about 39 KB gzipped), which settings and the issue
  * panel can hold since their bundles carry no zod; one date, DateInput: Atlaskit's DatePicker (TypedDatePicker).
@@ -34,6 +35,9 @@ function describedBy(p: Common): string | undefined {
   return ids.length ? ids.join(' ') : undefined;
 }
 
+/** What a read-only field shows when it holds nothing: an example of what to type would read as editable. */
+const NOT_SET = 'Not set';
+
 function Shell(p: Common & { children: ReactNode }) {
   return (
     <div className="ol-field">
@@ -63,7 +67,7 @@ export function TextInput(
         name={p.id}
         type={p.type ?? 'text'}
         inputMode={p.inputMode}
-        placeholder={p.placeholder}
+        placeholder={p.readOnly ? NOT_SET : p.placeholder}
         value={p.value}
         isReadOnly={p.readOnly}
         isInvalid={Boolean(p.error)}
@@ -84,7 +88,7 @@ export function TextArea(p: Common & { rows?: number; placeholder?: string }) {
         name={p.id}
         minimumRows={p.rows ?? 2}
         resize="vertical"
-        placeholder={p.placeholder}
+        placeholder={p.readOnly ? NOT_SET : p.placeholder}
         value={p.value}
         isReadOnly={p.readOnly}
         isInvalid={Boolean(p.error)}
@@ -112,12 +116,14 @@ const WRAPPED_LABELS = {
 
 /**
  * Atlaskit's Select for one choice: its input takes the field's id, so the visible label names it; the helper
- * and error are linked to it; the keyboard opens it with the arrow keys and picks with Enter. A read-only
- * one is disabled, as the browser's select was.
+ * and error are linked to it; the keyboard opens it with the arrow keys and picks with Enter. A read-only one
+ * shows its choice's label as read-only text.
  */
 export function ChoiceSelect(
   p: Common & { options: Choice[]; placeholder?: string; wrapLongLabels?: boolean },
 ) {
+  if (p.readOnly)
+    return <ReadOnlyText {...p} value={p.options.find((o) => o.value === p.value)?.label ?? ''} />;
   return (
     <Shell {...p}>
       <Select<Choice>
@@ -126,7 +132,6 @@ export function ChoiceSelect(
         options={p.options}
         value={p.options.find((o) => o.value === p.value) ?? null}
         onChange={(o) => p.onChange(o?.value ?? '')}
-        isDisabled={p.readOnly}
         isInvalid={Boolean(p.error)}
         aria-describedby={describedBy(p)}
         placeholder={p.placeholder ?? 'Choose…'}
@@ -143,11 +148,12 @@ export function ChoiceSelect(
 /**
  * Atlaskit's date picker: a date typed as YYYY-MM-DD, taken as it is typed, or chosen from its calendar with the
  * arrow keys or the mouse. Its input takes the field's id, so the visible label names it; the value is the ISO
- * date ('' when cleared), as the browser's date input gave. A read-only one is disabled, as ChoiceSelect is.
+ * date ('' when cleared), as the browser's date input gave. A read-only one is read-only text, as ChoiceSelect's is.
  * Text it cannot read ("01.03.2027", "2027-04-31") becomes the value (TypedDatePicker), for the form's date
  * rule to refuse at the field, quoted, instead of a save without the date.
  */
 export function DateInput(p: Common) {
+  if (p.readOnly) return <ReadOnlyText {...p} />;
   const error = p.error && isUnreadableDay(p.value) ? quoteTyped(p.error, p.value) : p.error;
   return (
     <Shell {...p} error={error}>
@@ -156,11 +162,15 @@ export function DateInput(p: Common) {
         name={p.id}
         value={p.value}
         onChange={p.onChange}
-        isDisabled={p.readOnly}
         isInvalid={Boolean(error)}
         aria-describedby={describedBy({ ...p, error })}
         {...(p.onBlur ? { onBlur: p.onBlur } : {})}
       />
     </Shell>
   );
+}
+
+/** A picker's value where it cannot be changed: read-only text, as the text fields are. */
+function ReadOnlyText(p: Common) {
+  return <TextInput {...p} onChange={() => undefined} />;
 }

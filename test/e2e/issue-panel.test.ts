@@ -580,13 +580,31 @@ describe('the issue panel in the browser', () => {
     const persona = panel.getByLabel('Persona');
     expect(await persona.getAttribute('readonly')).not.toBeNull();
     expect(await persona.inputValue()).toBe('shopper on a phone');
-    // The saved check-by date shows in its date picker, which a viewer cannot change.
+    // The saved check-by date and the chosen direction show as read-only text, as the text fields do: one look,
+    // still reached by the keyboard, and "Not set" where nothing is, not an example of what to type.
     const checkBy = panel.getByLabel('Check by', { exact: true });
-    expect(await checkBy.isDisabled()).toBe(true);
-    await panel
-      .locator('.ol-field', { has: checkBy })
-      .getByText(/^\d{4}-03-01$/)
-      .waitFor();
+    expect(await checkBy.getAttribute('readonly')).not.toBeNull();
+    expect(await checkBy.inputValue()).toMatch(/^\d{4}-03-01$/);
+    const direction = panel.getByLabel('Direction', { exact: true });
+    expect(await direction.getAttribute('readonly')).not.toBeNull();
+    expect(await direction.isDisabled()).toBe(false);
+    const fields = panel.locator('input, textarea');
+    const looks = await fields.evaluateAll((els) =>
+      els.map((el) => ({
+        readOnly: (el as HTMLInputElement).readOnly,
+        placeholder: (el as HTMLInputElement).placeholder,
+        // The field's box: the textarea itself, an input's Atlaskit container.
+        background: ((): string => {
+          let box: Element | null = el;
+          while (box && getComputedStyle(box).backgroundColor === 'rgba(0, 0, 0, 0)') box = box.parentElement;
+          return box ? getComputedStyle(box).backgroundColor : 'none';
+        })(),
+      })),
+    );
+    expect(looks.length).toBeGreaterThan(10);
+    expect(looks.filter((l) => !l.readOnly)).toEqual([]);
+    expect(looks.filter((l) => l.placeholder && l.placeholder !== 'Not set')).toEqual([]);
+    expect(new Set(looks.map((l) => l.background)).size).toBe(1);
     // The same score without the advice a viewer cannot act on; an admin sees it on the same issue.
     await panel.getByTestId('score-total').waitFor();
     expect(await panel.getByText(/How to raise it/).count()).toBe(0);
