@@ -66,12 +66,15 @@ function LaneIssues({
   label,
   first,
   lanes,
+  counted,
 }: {
   lane: string;
   filters: MapFilters;
   label: string;
   first: MapPageData | undefined;
   lanes: LanesState;
+  /** The open issues the lane's summary counted (perhaps at the last scan), when it counted any. */
+  counted: number | undefined;
 }) {
   const [issues, setIssues] = useState<MapIssue[]>(first?.issues ?? []);
   const [token, setToken] = useState<string | null>(first?.nextPageToken ?? null);
@@ -139,7 +142,14 @@ function LaneIssues({
           <IssueCard key={i.key} issue={i} />
         ))}
       </ul>
-      {issues.length === 0 ? <p className="ol-muted">No open issues here.</p> : null}
+      {issues.length === 0 ? (
+        <p className="ol-muted">
+          {counted
+            ? // The count is the summary's, perhaps the last scan's; the list is read now.
+              'No open issues here now: those counted above have closed or moved since, or are not visible to you.'
+            : 'No open issues here.'}
+        </p>
+      ) : null}
       <UnreadableNote unreadable={unreadable} leftOutOf="this list" testId="lane-unreadable" />
       {failed}
       {token ? (
@@ -394,6 +404,7 @@ function OutcomeLane(props: {
         label={o.name}
         first={props.first}
         lanes={props.lanes}
+        counted={props.lane?.count}
       />
     </article>
   );
@@ -622,6 +633,7 @@ export function OutcomeMap({
             label="serves no outcome"
             first={pageOf(NO_OUTCOME)}
             lanes={lanesState}
+            counted={none?.count}
           />
         </article>
         {page.outcomes.map((o) => (
