@@ -61,6 +61,13 @@ interface NameListWords {
   names: string;
 }
 
+/** Why `name` is longer than Jira keeps a label (JIRA_LABEL_MAX), as `entry` with `advice`; null when it is not. */
+function tooLongProblem(entry: string, name: string, advice: string): string | null {
+  return name.length > JIRA_LABEL_MAX
+    ? `${entry} ${quoted(name)} is ${name.length} characters long, over the limit of ${JIRA_LABEL_MAX}: ${advice}.`
+    : null;
+}
+
 /**
  * A list of names (labels, issue types, account ids), each trimmed, none blank or over JIRA_LABEL_MAX. Refused
  * at the list, not at an entry's index: the page edits a list as one field and shows a refusal under it.
@@ -73,11 +80,7 @@ const nameList = (words: NameListWords) =>
       const problem = oneMessage(
         names.flatMap((name) => {
           if (!name) return [`${words.list} hold an empty entry: remove it.`];
-          if (name.length > JIRA_LABEL_MAX)
-            return [
-              `${words.entry} ${quoted(name)} is ${name.length} characters long, over the limit of ${JIRA_LABEL_MAX}: use the ${words.names} as Jira shows it.`,
-            ];
-          return [];
+          return tooLongProblem(words.entry, name, `use the ${words.names} as Jira shows it`) ?? [];
         }),
       );
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -91,10 +94,42 @@ const EXEMPT_LABELS: NameListWords = { list: 'Exempt labels', entry: 'Exempt lab
  * either matches no issue and exempts nothing.
  */
 export function exemptLabelProblem(label: string): string | null {
+  return markedLabelProblem(
+    EXEMPT_LABELS.entry,
+    label,
+    'so no issue carries it and it exempts nothing. Write it as your issues carry it',
+  );
+}
+
+/**
+ * Why `label` (trimmed) has a space or a comma, which Jira labels cannot hold, as `entry`: what follows from it and
+ * what to write instead (`then`), before an example mended; null when it has neither.
+ */
+function markedLabelProblem(entry: string, label: string, then: string): string | null {
   const mark = /\s/.test(label) ? 'space' : label.includes(',') ? 'comma' : null;
   if (!mark) return null;
   const mended = label.replace(/[\s,]+/g, '-');
-  return `${EXEMPT_LABELS.entry} ${quoted(label)} has a ${mark}: Jira labels cannot hold ${mark}s, so no issue carries it and it exempts nothing. Write it as your issues carry it, e.g. ${quoted(mended)}.`;
+  return `${entry} ${quoted(label)} has a ${mark}: Jira labels cannot hold ${mark}s, ${then}, e.g. ${quoted(mended)}.`;
+}
+
+/**
+ * Why the flag label (trimmed) is one Jira could not put on an item, in the words the exempt labels are refused
+ * with: every problem it has, as the person may mend both at once (a long label with a space in it).
+ */
+function flagLabelProblem(label: string): string {
+  const FLAG = 'Flag label';
+  return (
+    oneMessage(
+      [
+        tooLongProblem(FLAG, label, 'shorten it'),
+        markedLabelProblem(
+          FLAG,
+          label,
+          'so the scan could not put it on an item it flags. Write it as one word',
+        ),
+      ].filter((p): p is string => p !== null),
+    ) ?? 'Flag label is blank: name a label, or set none (null) for no label.'
+  );
 }
 
 /** A setting a save must mend first, at its path in the settings, with why and what to do. */
@@ -273,7 +308,7 @@ export const settingsSchema = z.object({
     label: z
       .string()
       .trim()
-      .regex(/^[^\s,]{1,255}$/, { error: 'A Jira label cannot contain spaces or commas.' })
+      .regex(/^[^\s,]{1,255}$/, { error: (issue) => flagLabelProblem(String(issue.input)) })
       .nullable(),
     comment: z.boolean({ error: 'Comment on flag must be true or false.' }),
   }),

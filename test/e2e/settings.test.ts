@@ -423,7 +423,7 @@ describe('the settings page in the browser', () => {
     await frame.getByRole('button', { name: 'Save settings' }).click();
     await frame
       .locator('[id="flag-label-error"]')
-      .getByText('A Jira label cannot contain spaces or commas.')
+      .getByText(/^Flag label "needs review" has a space: Jira labels cannot hold spaces/)
       .waitFor();
     expect(await label.inputValue()).toBe('needs review');
     // Spaces at the ends are not the label's: trimmed on save, it is taken.

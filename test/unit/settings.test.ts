@@ -46,7 +46,8 @@ describe('project settings', () => {
     if (result.ok) return;
     expect(fieldErrors(result.error)).toEqual({
       'weights.hypothesis': 'Hypothesis weight must be 0 or more.',
-      'flagActions.label': 'A Jira label cannot contain spaces or commas.',
+      'flagActions.label':
+        'Flag label "two words" has a space: Jira labels cannot hold spaces, so the scan could not put it on an item it flags. Write it as one word, e.g. "two-words".',
       'entryGate.threshold': 'Entry gate threshold must be between 0 and 100.',
     });
   });

@@ -15,7 +15,7 @@ import { LoadError } from '../../shared/LoadError';
 import { Message } from '../../shared/Message';
 import { useDecimalMark } from '../../shared/useDecimalMark';
 import { PerTypeEditor } from './PerTypeEditor';
-import { recordOf } from './per-type-rows';
+import { changedCells, recordOf } from './per-type-rows';
 import { Tokens } from './Tokens';
 import { Weights } from './Weights';
 import { ScanPacing } from './ScanPacing';
@@ -126,6 +126,11 @@ export function App() {
   };
   const [busy, setBusy] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
+  // Set at once, unlike `busy`: a second press of Reset settings in the same moment finds the reset under way.
+  const resetting = useRef(false);
+  // Once the reset's dialog has left, the keyboard goes to the message saying how the reset went: the dialog hands
+  // it back to Reset to defaults only when the person cancels.
+  const messageAfterReset = useRef(false);
 
   // What of the stored settings a save would refuse (an exempt label Jira cannot hold) is told at its field.
   const accept = (d: SettingsData, decimalMark: DecimalMark = mark) => {
@@ -172,18 +177,27 @@ export function App() {
       change(next);
       return next;
     });
-  const up = (change: (draft: Settings) => void) => edit((f) => change(f.settings));
   const typed = readNumbers(s, numbers, mark);
   const current = typed.settings;
   // A number field's text is judged as it is typed; the save's refusals are told until the field changes.
   const err = (path: string) =>
     typed.problems[path as NumberPath] ?? errors[`settings.${path}`] ?? errors[path];
+  // A refusal (a save's, or one found in the stored settings) was about the value the field held then: once the
+  // person changes that value, it no longer says anything true about the field, and the next save judges anew.
+  const dropRefusals = (paths: readonly string[]) =>
+    setErrors((old) => {
+      const gone = new Set(paths.flatMap((path) => [path, `settings.${path}`]));
+      const kept = Object.entries(old).filter(([key]) => !gone.has(key));
+      return kept.length === Object.keys(old).length ? old : Object.fromEntries(kept);
+    });
+  /** A change of the setting at `path`, which drops what was refused there. */
+  const changeSetting = (path: string, apply: (draft: Settings) => void) => {
+    edit((f) => apply(f.settings));
+    dropRefusals([path]);
+  };
   const typeNumber = (path: NumberPath, text: string) => {
     edit((f) => (f.numbers[path] = text));
-    setErrors((old) => {
-      const { [path]: _field, [`settings.${path}`]: _saved, ...rest } = old;
-      return rest;
-    });
+    dropRefusals([path]);
   };
 
   const save = async () => {
@@ -228,20 +242,25 @@ export function App() {
       );
     }
   };
+  /** The confirmed reset: the dialog stays open, its buttons off, until it is answered (as a token's rotation). */
   const reset = async () => {
-    setConfirmReset(false);
+    if (resetting.current) return;
+    resetting.current = true;
     setBusy(true);
     const a = await callResolver<SettingsData>(R.reset, { version: data.version });
+    resetting.current = false;
     setBusy(false);
     if (a.ok) {
       accept(a.data);
-      setMessage({ kind: 'success', title: 'Saved', text: 'Settings reset to the defaults.' });
+      setMessage({ kind: 'success', title: 'Settings reset', text: 'Settings reset to the defaults.' });
     } else
-      showRefusal(
+      setMessage(
         a.error.code === 'CONFLICT'
           ? refused(STALE_RESET, { title: 'Not reset', offerLatest: 'reset' })
           : refused(a.error.message, { title: 'Not reset' }),
       );
+    messageAfterReset.current = true;
+    setConfirmReset(false);
   };
   /**
    * After a stale save: the newer settings become the version the next save goes on top of, with the person's
@@ -395,7 +414,10 @@ export function App() {
           {err('zombie.perIssueType') ? <p className="ol-error">{err('zombie.perIssueType')}</p> : null}
           <PerTypeEditor
             rows={rows}
-            onChange={(perType) => edit((f) => (f.perType = perType))}
+            onChange={(perType) => {
+              edit((f) => (f.perType = perType));
+              dropRefusals(changedCells(rows, perType));
+            }}
             defaults={current.zombie.defaults}
             suggestions={data.issueTypes}
             readOnly={ro}
@@ -425,7 +447,10 @@ export function App() {
                           ? "None. This project's issue types could not be read from Jira: reload the page to see them."
                           : 'None'
                   }
-                  onChange={(v) => edit((f) => (f.exemptions[k] = v))}
+                  onChange={(v) => {
+                    edit((f) => (f.exemptions[k] = v));
+                    dropRefusals([`exemptions.${k}`]);
+                  }}
                 />
               );
             })}
@@ -442,21 +467,23 @@ export function App() {
             value={s.flagActions.label ?? ''}
             readOnly={ro}
             error={err('flagActions.label')}
-            onChange={(v) => up((d) => (d.flagActions.label = v === '' ? null : v))}
+            onChange={(v) =>
+              changeSetting('flagActions.label', (d) => (d.flagActions.label = v === '' ? null : v))
+            }
           />
           <Check
             id="flag-comment"
             label="Comment on the issue when it is flagged"
             checked={s.flagActions.comment}
             readOnly={ro}
-            onChange={(v) => up((d) => (d.flagActions.comment = v))}
+            onChange={(v) => changeSetting('flagActions.comment', (d) => (d.flagActions.comment = v))}
           />
           <Check
             id="dry-run"
             label="Dry run: the scan shows what it would do and writes nothing"
             checked={s.dryRun}
             readOnly={ro}
-            onChange={(v) => up((d) => (d.dryRun = v))}
+            onChange={(v) => changeSetting('dryRun', (d) => (d.dryRun = v))}
           />
         </fieldset>
         <fieldset className="ol-group">
@@ -475,7 +502,9 @@ export function App() {
               value={s.kill.transitionName ?? ''}
               readOnly={ro}
               error={err('kill.transitionName')}
-              onChange={(v) => up((d) => (d.kill.transitionName = v || null))}
+              onChange={(v) =>
+                changeSetting('kill.transitionName', (d) => (d.kill.transitionName = v || null))
+              }
               options={[
                 { value: '', label: 'First transition into a done status (any workflow)' },
                 ...[
@@ -492,7 +521,7 @@ export function App() {
               value={s.kill.resolutionName}
               readOnly={ro}
               error={err('kill.resolutionName')}
-              onChange={(v) => up((d) => (d.kill.resolutionName = v))}
+              onChange={(v) => changeSetting('kill.resolutionName', (d) => (d.kill.resolutionName = v))}
             />
           </div>
         </fieldset>
@@ -509,14 +538,16 @@ export function App() {
             label="Block transitions for issues under the threshold"
             checked={s.entryGate.enabled}
             readOnly={ro}
-            onChange={(v) => up((d) => (d.entryGate.enabled = v))}
+            onChange={(v) => changeSetting('entryGate.enabled', (d) => (d.entryGate.enabled = v))}
           />
           <Check
             id="gate-hypothesis"
             label="Require a complete hypothesis"
             checked={s.entryGate.requireHypothesis}
             readOnly={ro}
-            onChange={(v) => up((d) => (d.entryGate.requireHypothesis = v))}
+            onChange={(v) =>
+              changeSetting('entryGate.requireHypothesis', (d) => (d.entryGate.requireHypothesis = v))
+            }
           />
           <TextInput
             id="gate-threshold"
@@ -544,7 +575,12 @@ export function App() {
             label="Who may change outcomes"
             value={s.outcomeEditors}
             readOnly={ro}
-            onChange={(v) => up((d) => (d.outcomeEditors = v === 'editors' ? 'editors' : 'admins'))}
+            onChange={(v) =>
+              changeSetting(
+                'outcomeEditors',
+                (d) => (d.outcomeEditors = v === 'editors' ? 'editors' : 'admins'),
+              )
+            }
             options={[
               { value: 'admins', label: 'Project administrators' },
               { value: 'editors', label: 'Anyone who can edit issues' },
@@ -570,8 +606,14 @@ export function App() {
         open={confirmReset}
         title="Reset all settings to the defaults?"
         confirmLabel="Reset settings"
+        busy={busy}
         onConfirm={() => void reset()}
         onCancel={() => setConfirmReset(false)}
+        onClosed={() => {
+          if (!messageAfterReset.current) return;
+          messageAfterReset.current = false;
+          focusMessage();
+        }}
       >
         <p>
           Weights, zombie thresholds, exemptions, flag actions, the kill decision and the entry gate go back

@@ -22,6 +22,7 @@ import type { ResolutionMapping } from '../../../src/domain/calibration';
 import { callResolver, flag } from '../../shared/bridge';
 import { TableScroll } from '../../shared/TableScroll';
 import { daysFrom, figuresOf, rowFor, type Figures } from './calibration-figures';
+import { counted, progressWords } from './calibration-words';
 import { ThresholdCurve } from './ThresholdCurve';
 import './calibration.css';
 
@@ -194,14 +195,7 @@ export function Calibration(props: {
       {running && state ? (
         <div className="ol-stack" role="status" data-testid="calibration-progress">
           <ProgressBar isIndeterminate ariaLabel="Reading the project's history" />
-          <p className="ol-muted">
-            {!state.progress
-              ? "Reading the project's history."
-              : state.progress.invocations === 0
-                ? 'Queued: starting shortly.'
-                : `Read ${state.progress.issuesRead} issues so far (${state.progress.jiraCalls} Jira calls` +
-                  `${state.progress.rateLimited ? `, paused ${state.progress.rateLimited} time(s) for Jira's rate limit` : ''}).`}
-          </p>
+          <p className="ol-muted">{progressWords(state.progress)}</p>
         </div>
       ) : null}
       {view.figuresWithheld ? (
@@ -217,7 +211,8 @@ export function Calibration(props: {
       {state && result ? (
         <>
           {result.thresholds.idleDays === null ? (
-            <SectionMessage appearance="warning" title="Too little history: the current settings stay">
+            // The basis under the title starts with why ("Too little history: …"): the title says what follows.
+            <SectionMessage appearance="warning" title="No proposal: the current settings stay">
               <p>{result.basis}</p>
             </SectionMessage>
           ) : (
@@ -229,8 +224,10 @@ export function Calibration(props: {
             </SectionMessage>
           )}
           <p className="ol-muted">
-            As of {state.asOf?.slice(0, 10)}: {state.progress?.issuesRead} issues read, {result.openToday}{' '}
-            open today; {result.delivered} later delivered, {result.abandoned} closed without delivery.
+            As of {state.asOf?.slice(0, 10)}:{' '}
+            {state.progress ? `${counted(state.progress.issuesRead, 'issue')} read, ` : ''}
+            {result.openToday} open today; {result.delivered} later delivered, {result.abandoned} closed
+            without delivery.
           </p>
 
           <h3 className="ol-heading">What the resolutions mean</h3>

@@ -31,6 +31,7 @@ type TokenAction = 'rotate' | 'revoke' | 'delete';
 
 const actionButtonId = (kind: TokenAction, t: TokenSummary) => `token-${t.id}-${kind}`;
 const TITLE_ID = 'tokens-title';
+const CREATE_ID = 'create-token';
 
 /** What each action asks before it acts: what stops working, in words a person deciding can weigh. */
 const CONFIRMATIONS: Record<
@@ -81,6 +82,8 @@ export function Tokens() {
   const [busy, setBusy] = useState(false);
   const [shown, setShown] = useState<NewTokenData | null>(null);
   const [copied, setCopied] = useState(false);
+  // Escape or a click outside was pressed while the one-time token was not copied: the dialog stayed, and says why.
+  const [keptOpen, setKeptOpen] = useState(false);
   const [confirming, setConfirming] = useState<{ kind: TokenAction; token: TokenSummary } | null>(null);
   // Set at once, unlike state, so a second press in the same moment finds the action already under way.
   const acting = useRef(false);
@@ -108,8 +111,16 @@ export function Tokens() {
 
   const showOnce = (made: NewTokenData) => {
     setCopied(false);
+    setKeptOpen(false);
     setShown(made);
   };
+  /**
+   * Escape or a click outside closes the one-time token only once it is copied. Before that, either is easily
+   * pressed by habit or by mistake, and would throw away the only sight of a secret Outcome Lens never shows again
+   * (only a rotation would mend it, cutting off whoever already has the old one): the dialog stays and says why.
+   * Done closes it always, as a choice made on purpose (the person may have selected and copied it by hand).
+   */
+  const closeIfCopied = () => (copied ? setShown(null) : setKeptOpen(true));
 
   /** The create of this name sent without an answer, and its request id, which a Create pressed again reuses. */
   const unanswered = useRef<{ name: string; requestId: string } | null>(null);
@@ -133,6 +144,8 @@ export function Tokens() {
     unanswered.current = null;
     setName('');
     setNameError(null);
+    // Make token was off while the token was made, so the dialog found no control to hand the focus back to.
+    focusAfterToken.current = CREATE_ID;
     showOnce(a.data);
     await load();
   };
@@ -166,7 +179,7 @@ export function Tokens() {
     <ModalTransition>
       {shown ? (
         <Modal
-          onClose={() => setShown(null)}
+          onClose={closeIfCopied}
           onCloseComplete={focusFrom(focusAfterToken)}
           testId="new-token-modal"
           // The frame grows with the page, so Atlaskit's place for the dialog can be far off screen.
@@ -184,6 +197,16 @@ export function Tokens() {
                 {shown.token}
               </code>
             </p>
+            {keptOpen && !copied ? (
+              <div role="alert" data-testid="new-token-kept-open">
+                <SectionMessage appearance="error" title="The token is not copied yet">
+                  <p>
+                    It cannot be shown again once this dialog closes, so it stays open. Press Copy, then Done;
+                    Done alone closes it without a copy.
+                  </p>
+                </SectionMessage>
+              </div>
+            ) : null}
           </ModalBody>
           <ModalFooter>
             <Button
@@ -265,7 +288,13 @@ export function Tokens() {
             }}
           />
         </div>
-        <Button appearance="primary" isDisabled={busy} onClick={() => void create()} testId="create-token">
+        <Button
+          id={CREATE_ID}
+          appearance="primary"
+          isDisabled={busy}
+          onClick={() => void create()}
+          testId="create-token"
+        >
           Make token
         </Button>
       </div>

@@ -78,3 +78,23 @@ export function recordOf(
   // Object.fromEntries keeps a type named "__proto__" as a key; `record[name] = t` would set the prototype.
   return { record: Object.fromEntries(kept), errors };
 }
+
+/**
+ * The error keys of the cells a table edit changed (`before` to `after`): a cell whose text changed, every cell of a
+ * row renamed (its refusals were for the old name's thresholds) or removed. A refusal there was about the text the
+ * cell held, so the page drops it.
+ */
+export function changedCells(before: readonly TypeRow[], after: readonly TypeRow[]): string[] {
+  const now = new Map(after.map((row) => [row.id, row]));
+  const everyCell = (row: TypeRow) => [
+    typeErrorKey(row),
+    ...THRESHOLD_FIELDS.map((f) => cellPath(row.type, f.key)),
+  ];
+  return before.flatMap((was) => {
+    const row = now.get(was.id);
+    if (!row || row.type !== was.type) return everyCell(was);
+    return THRESHOLD_FIELDS.filter((f) => row.values[f.key] !== was.values[f.key]).map((f) =>
+      cellPath(row.type, f.key),
+    );
+  });
+}
