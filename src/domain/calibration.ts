@@ -235,7 +235,9 @@ export function calibrateProject(
   const pct = Math.round(percentile * 100);
   const dateRange =
     scanDates.length > 0
-      ? `${scanDates.length} scan dates, every ${options.stepMonths ?? 3} months from ${dayOf(scanDates[0]!)} to ${dayOf(scanDates[scanDates.length - 1]!)}`
+      ? scanDates.length === 1
+        ? `1 scan date, ${dayOf(scanDates[0]!)}`
+        : `${scanDates.length} scan dates, every ${options.stepMonths ?? 3} months from ${dayOf(scanDates[0]!)} to ${dayOf(scanDates[scanDates.length - 1]!)}`
       : 'no scan date inside the history';
 
   let idleDays: number | null = null;
@@ -244,7 +246,8 @@ export function calibrateProject(
   let basis: string;
   if (delivered < minDelivered) {
     basis =
-      `Too little history: ${delivered} item(s) open at a replayed scan date were later delivered ` +
+      `Too little history: ${delivered} ${delivered === 1 ? 'item' : 'items'} open at a replayed scan date ` +
+      `${delivered === 1 ? 'was' : 'were'} later delivered ` +
       `(${dateRange}); at least ${minDelivered} are needed. Keep the current limit of ` +
       `${options.currentIdleDays} days.`;
   } else {

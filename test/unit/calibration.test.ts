@@ -118,7 +118,9 @@ describe('calibration replay', () => {
       ...ONE_SCAN,
     });
     expect(result.thresholds).toEqual({ idleDays: null, byType: {} });
-    expect(result.basis).toMatch(/Too little history: 2 item\(s\).*at least 100 are needed.*60 days/);
+    expect(result.basis).toMatch(
+      /Too little history: 2 items open at a replayed scan date were later delivered \(1 scan date, \d{4}-\d\d-\d\d\).*at least 100 are needed.*60 days/,
+    );
     // The figures are still there to look at.
     expect(result.replay.find((r) => r.idleDays === 60)?.pastItems).toBe(2);
   });

@@ -44,7 +44,9 @@ describe('outcome-lens calibrate', () => {
     expect(Object.keys(shop)).toEqual(['project', 'thresholds', 'delivered', 'abandoned', 'basis', 'replay']);
     expect(shop.thresholds).toEqual({ idleDays: null, byType: {} });
     expect([shop.delivered, shop.abandoned]).toEqual([1, 1]);
-    expect(shop.basis).toMatch(/^Too little history: 1 item\(s\)/);
+    expect(shop.basis).toMatch(
+      /^Too little history: 1 item open at a replayed scan date was later delivered/,
+    );
     expect(Object.keys(shop.replay[0]!)).toEqual([
       'idleDays',
       'flaggedShare',
@@ -128,7 +130,9 @@ describe('outcome-lens calibrate', () => {
     // 442 resolved issues sampled across 20 projects are too thin for a proposal: it says so, with figures.
     expect(cb.thresholds.idleDays).toBeNull();
     expect(cb.delivered).toBeGreaterThan(0);
-    expect(cb.basis).toMatch(/Too little history: \d+ item\(s\).*at least 100/);
+    expect(cb.basis).toMatch(
+      /Too little history: \d+ items open at a replayed scan date were later delivered.*at least 100/,
+    );
     expect(cb.replay.map((r) => r.idleDays)).toEqual([14, 30, 45, 60, 90, 120, 180, 270, 365]);
   });
 
