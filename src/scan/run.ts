@@ -1179,7 +1179,9 @@ export async function runScanInvocation(
         if (working.dryRun) {
           if (plan.change === 'flag') c.flagged += 1;
           if (plan.change === 'clear') c.cleared += 1;
-          if (plan.next) c.changed += 1;
+          // As a live run counts what it wrote (onWritten): a verdict or score that changes, one a row of
+          // wouldChange names. An issue that would only get its label or comment is counted as edits below.
+          if (plan.change) c.changed += 1;
         }
         countHealth(working.health, plan.health, 1);
         const raw = rawOf.get(plan.key);

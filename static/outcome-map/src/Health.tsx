@@ -3,7 +3,7 @@ import EmptyState from '@atlaskit/empty-state';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import Tooltip from '@atlaskit/tooltip';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type {
   HealthData,
@@ -68,15 +68,25 @@ function Bar({ label, count, share }: { label: string; count: number; share: num
 /** How many recipes one "Load more" gathers at least, reading page after page, before it stops. */
 const RECIPES_PER_STEP = 20;
 
+/** The list of every recipe as it was last shown: read again, as far, when the figures are counted again. */
+export interface ListedRecipes {
+  recipes: HealthExample[];
+  /** The whole open backlog had been read. */
+  done: boolean;
+}
+
 /**
  * Every recipe of the open backlog, not a sample: read on request, a batch at a time, with "Load more", or all
- * at once for the CSV export.
+ * at once for the CSV export. A list that was open when the figures were counted again (`listed`, after a scan
+ * or a dry run) stays open: it is read again from Jira, as far as it went, and shown meanwhile as it was.
  */
 function AllRecipes({
   count,
   projectKey,
   asOf,
   truncated,
+  listed,
+  onListed,
 }: {
   count: number;
   projectKey: string;
@@ -84,56 +94,98 @@ function AllRecipes({
   asOf: string | null;
   /** `count` covers the first 1,000 open items only (counted now, over a larger backlog). */
   truncated: boolean;
+  /** The list as it was shown before the figures were counted again; null when it was not open. */
+  listed: ListedRecipes | null;
+  /** Told what the list shows each time a read of it ends; null when it is no longer shown. */
+  onListed: (listed: ListedRecipes | null) => void;
 }) {
-  const [recipes, setRecipes] = useState<HealthExample[]>([]);
+  const [recipes, setRecipes] = useState<HealthExample[]>(listed?.recipes ?? []);
   const [token, setToken] = useState<string | null>(null);
-  const [started, setStarted] = useState(false);
-  const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const [started, setStarted] = useState(listed !== null);
+  const [done, setDone] = useState(listed?.done ?? false);
+  // A list kept open is being read again: busy from the first render, so Load more and the export wait for it.
+  const [busy, setBusy] = useState(listed !== null);
+  // The list shown is the one read before the figures were counted again, until it has been read again.
+  const [refreshing, setRefreshing] = useState(listed !== null);
   const [error, setError] = useState<string | null>(null);
   const [unreadable, setUnreadable] = useState<UnreadableIssues | null>(null);
+  // A read that ends after the figures were counted again (this list replaced by a fresh one) tells no one.
+  const alive = useRef(true);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
   /**
-   * Reads on from where the list stopped: a batch, or every page left (`toEnd`). Answers the whole list once
-   * it is complete; null while pages are left or a page could not be read (its message is shown).
+   * Reads on from where the list stopped (or afresh, `again`): a batch of at least `atLeast`, or every page left
+   * (`toEnd`). Answers the whole list once it is complete; null while pages are left or a page could not be read
+   * (its message is shown).
    */
-  const read = async (toEnd: boolean): Promise<HealthExample[] | null> => {
+  const read = async (
+    toEnd: boolean,
+    { again = false, atLeast = RECIPES_PER_STEP }: { again?: boolean; atLeast?: number } = {},
+  ): Promise<HealthExample[] | null> => {
     setBusy(true);
     setError(null);
-    let next = started ? token : null;
+    let next = started && !again ? token : null;
     let complete = false;
     const found: HealthExample[] = [];
     let leftOut: UnreadableIssues | null = null;
+    let failed = false;
     for (;;) {
       const answer = await callResolver<HealthRecipesData>(R.healthRecipes, { pageToken: next });
+      if (!alive.current) return null;
       if (!answer.ok) {
         setError(answer.error.message);
+        failed = true;
         break;
       }
       found.push(...answer.data.recipes);
       leftOut = addUnreadable(leftOut, answer.data.unreadable);
       next = answer.data.nextPageToken;
       complete = !next;
-      if (complete || (!toEnd && found.length >= RECIPES_PER_STEP)) break;
+      if (complete || (!toEnd && found.length >= atLeast)) break;
     }
-    if (complete) setDone(true);
+    if (again) setRefreshing(false);
+    // A list that could not be read again is not shown as it was (it may be out of date): its message is, and
+    // the button to list it afresh.
+    if (again && failed) {
+      setRecipes([]);
+      setToken(null);
+      setStarted(false);
+      setDone(false);
+      setBusy(false);
+      onListed(null);
+      return null;
+    }
+    const list = again ? found : [...recipes, ...found];
+    setDone(complete);
     setStarted(true);
     setToken(next);
-    setRecipes((list) => [...list, ...found]);
-    setUnreadable((so) => addUnreadable(so, leftOut));
+    setRecipes(list);
+    setUnreadable((so) => (again ? leftOut : addUnreadable(so, leftOut)));
     setBusy(false);
-    return complete ? [...recipes, ...found] : null;
+    onListed({ recipes: list, done: complete });
+    return complete ? list : null;
   };
+  // Open before the figures were counted again: read again, as far as it went.
+  useEffect(() => {
+    if (listed)
+      void read(listed.done, { again: true, atLeast: Math.max(listed.recipes.length, RECIPES_PER_STEP) });
+    // Once, for the list this one replaces.
+  }, []);
   const exportAll = async () => {
     const all = done ? recipes : await read(true);
     if (all) download(`recipes-${projectKey}.csv`, recipesCsv(all), 'text/csv;charset=utf-8');
   };
   // None to list only when the count is of the whole open backlog as it is now: a scan's count may be days old,
   // and a count over the first 1,000 items may miss every recipe.
-  if (count === 0 && asOf === null && !truncated) return null;
+  if (count === 0 && asOf === null && !truncated && !started) return null;
   return (
     <div data-testid="all-recipes">
       {started ? (
-        <ul aria-label="Every recipe">
+        <ul aria-label="Every recipe" aria-busy={busy}>
           {recipes.map((e) => (
             <li key={e.key}>
               <IssueLink issueKey={e.key} /> {e.summary}{' '}
@@ -149,7 +201,7 @@ function AllRecipes({
       ) : null}
       <UnreadableNote unreadable={unreadable} leftOutOf="this list" testId="recipes-unreadable" />
       <p className="ol-help" role="status">
-        {recipesStatus({ count, listed: recipes.length, started, done, asOf, truncated })}
+        {recipesStatus({ count, listed: recipes.length, started, done, asOf, truncated, refreshing })}
       </p>
       <div className="ol-actions">
         {!done ? (
@@ -179,12 +231,17 @@ export function Health({
   scanInNotice?: boolean;
 }) {
   const [data, setData] = useState<HealthData | null>(null);
-  // Counts the figures' loads: the list of every recipe starts afresh with each, so it and its export are not
+  // Counts the figures' loads: the list of every recipe is read again with each, so it and its export are not
   // a list read before a scan changed the figures it is told against.
   const [loads, setLoads] = useState(0);
+  // The list of every recipe as last shown, if it was opened: it stays open when the figures are counted again.
+  const listedRecipes = useRef<ListedRecipes | null>(null);
   const mark = useDecimalMark();
   const [error, setError] = useState<string | null>(null);
+  // Bumped when this page started a run: the run list waits for it to show up and finish.
   const [scanTick, setScanTick] = useState(0);
+  // Bumped when the request found a run already going: the run list follows that one, and waits for no new one.
+  const [watchTick, setWatchTick] = useState(0);
   const load = () =>
     callResolver<HealthData>(R.health, {}).then((a) => {
       if (!a.ok) return setError(a.error.message);
@@ -195,17 +252,27 @@ export function Health({
   useEffect(() => {
     void load();
   }, []);
-  // Which scan is being asked for: a second press (a double click) while the first is sent sends nothing more.
+  // Which scan is being asked for. The ref is set at the first press, before React draws the button as busy: a
+  // second press (a double click) in between sends nothing more.
   const [starting, setStarting] = useState<'scan' | 'dry run' | null>(null);
+  const startingNow = useRef(false);
+  // A run is going or awaited (as the run list last found it, or since this page started one): Scan now and the
+  // dry run wait for it to end, as the app would only answer that a scan is already running.
+  const [runGoing, setRunGoing] = useState(false);
   const scan = async (dryRun: boolean) => {
-    if (starting) return;
+    if (startingNow.current || runGoing) return;
+    startingNow.current = true;
     setStarting(dryRun ? 'dry run' : 'scan');
     const a = await callResolver<ScanNowData>(R.scanNow, dryRun ? { dryRun } : {});
+    startingNow.current = false;
     setStarting(null);
     if (a.ok) {
+      // Busy until the run list has looked: it then says whether the run is still going.
+      setRunGoing(true);
       // "Already running" means this request yielded to the run in progress.
       flag(a.data.started ? (dryRun ? 'Dry run' : 'Scan') : 'Scan already running', a.data.message);
-      setScanTick((n) => n + 1);
+      if (a.data.started) setScanTick((n) => n + 1);
+      else setWatchTick((n) => n + 1);
       await load();
     } else flag('Scan not started', a.error.message, 'error');
   };
@@ -231,7 +298,7 @@ export function Health({
             <Tooltip content="Flags zombies, clears flags and updates scores in Jira now, as the daily scan does">
               <Button
                 isLoading={starting === 'scan'}
-                isDisabled={starting === 'dry run'}
+                isDisabled={starting === 'dry run' || runGoing}
                 onClick={() => void scan(false)}
               >
                 Scan now
@@ -240,7 +307,7 @@ export function Health({
             <Tooltip content="Lists what a scan would change, without writing anything to Jira">
               <Button
                 isLoading={starting === 'dry run'}
-                isDisabled={starting === 'scan'}
+                isDisabled={starting === 'scan' || runGoing}
                 onClick={() => void scan(true)}
               >
                 Dry run (writes nothing)
@@ -265,6 +332,8 @@ export function Health({
       </div>
       <ScanRuns
         tick={scanTick + startedTick}
+        watchTick={watchTick}
+        onGoing={setRunGoing}
         onFinished={() => {
           // The figures above are the scan's: count them again, as the page does its notice.
           void load();
@@ -305,6 +374,10 @@ export function Health({
             projectKey={page.projectKey}
             asOf={data.asOf}
             truncated={data.truncated}
+            listed={listedRecipes.current}
+            onListed={(listed) => {
+              listedRecipes.current = listed;
+            }}
           />
           <h2 className="ol-heading">Which outcome does each serve?</h2>
           <Movement

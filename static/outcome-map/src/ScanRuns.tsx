@@ -80,7 +80,21 @@ const hasDetails = (run: ScanRunView) =>
   run.errors.length > 0 ||
   skippedOf(run).length > 0 ||
   run.wouldChange.length > 0 ||
+  unlistedChanges(run) > 0 ||
   run.notes.length > 0;
+
+/**
+ * How many of a dry run's changed issues its list leaves out though it is not full: a dry run made before it
+ * counted as changed only what it lists also counted the issues that would only get the flag's label or
+ * comment, and listed none of them. 0 for any other run.
+ */
+export function unlistedChanges(run: Pick<ScanRunView, 'dryRun' | 'counters' | 'wouldChange'>): number {
+  if (!run.dryRun || !run.counters || run.wouldChange.length >= MAX_DRY_RUN_SAMPLES) return 0;
+  return Math.max(0, run.counters.changed - run.wouldChange.length);
+}
+
+/** The details open in the narrow last column: room enough that a line of them reads as a line, not a strip. */
+const DETAILS_STYLE = { minWidth: '18rem' } as const;
 
 /** An answer from a backend older than skips has none. */
 const skippedOf = (run: ScanRunView) => run.skipped ?? [];
@@ -93,7 +107,7 @@ function detailsTitle(run: ScanRunView): string {
     skippedOf(run).length
       ? `${skippedOf(run).length} ${skippedOf(run).length === 1 ? 'issue' : 'issues'} skipped`
       : null,
-    run.wouldChange.length ? 'what the dry run would change' : null,
+    run.wouldChange.length || unlistedChanges(run) ? 'what the dry run would change' : null,
     run.notes.length ? `${run.notes.length === 1 ? 'a note' : `${run.notes.length} notes`} on the run` : null,
   ].filter((p): p is string => p !== null);
   const text = parts.join(', ');
@@ -101,8 +115,9 @@ function detailsTitle(run: ScanRunView): string {
 }
 
 function RunDetails({ run }: { run: ScanRunView }) {
+  const unlisted = unlistedChanges(run);
   return (
-    <details>
+    <details style={DETAILS_STYLE}>
       <summary>{detailsTitle(run)}</summary>
       {run.failure ? <p>{run.failure}</p> : null}
       {run.errors.length ? (
@@ -143,6 +158,13 @@ function RunDetails({ run }: { run: ScanRunView }) {
           {run.counters.flagged} flagged, {run.counters.cleared} cleared, {run.counters.changed} changed.
         </p>
       ) : null}
+      {unlisted > 0 && run.counters ? (
+        <p className="ol-help" data-testid="dry-run-unlisted">
+          {run.counters.changed} changed are counted and {run.wouldChange.length} listed: this dry run also
+          counted {unlisted === 1 ? 'the issue' : `the ${unlisted} issues`} whose only change would be the
+          flag&apos;s label or comment, which it does not list. Dry runs now count only what they list.
+        </p>
+      ) : null}
       {run.notes.length ? (
         <ul aria-label={`Notes on the run started ${when(run.startedAt)}`}>
           {run.notes.map((n, i) => (
@@ -155,20 +177,38 @@ function RunDetails({ run }: { run: ScanRunView }) {
 }
 
 /**
- * The latest scan runs. `tick` changes when "Scan now" was pressed: the list reloads and then polls while a
- * run is going, so the new run shows up and finishes on screen; `onFinished` is told when it has.
+ * The latest scan runs. `tick` changes when "Scan now" started a run: the list reloads and then polls until the
+ * new run has shown up and finished, so it finishes on screen; `onFinished` is told when it has. `watchTick`
+ * changes when a "Scan now" found a run already going: the list follows that run, and waits for no new one.
+ * `onGoing` is told, with each look, whether a run is going or still awaited.
  */
-export function ScanRuns({ tick, onFinished }: { tick: number; onFinished?: () => void }) {
+export function ScanRuns({
+  tick,
+  watchTick = 0,
+  onFinished,
+  onGoing,
+}: {
+  tick: number;
+  watchTick?: number;
+  onFinished?: () => void;
+  onGoing?: (going: boolean) => void;
+}) {
   const [data, setData] = useState<ScanRunsData | null>(null);
-  // The latest callback, read when the run finishes: a new one each render must not restart the polling.
+  // The latest callbacks, read when the run finishes: a new one each render must not restart the polling.
   const finished = useRef(onFinished);
   finished.current = onFinished;
+  const going = useRef(onGoing);
+  going.current = onGoing;
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  // Runs on screen when "Scan now" was pressed: a queued run has no summary until the scan picks it up.
+  // Runs on screen when "Scan now" was pressed: a queued run has no summary until the scan picks it up. A run
+  // that was going then is not counted among them: a second press (a double click) that found it going, or one
+  // made while it was being picked up, waits for it, not for yet another run.
   const seen = useRef<Set<string>>(new Set());
   const before = useRef<Set<string>>(new Set());
   const lastTick = useRef(tick);
+  // A run this page started and has not seen yet: a tick came, and no run outside `before` has shown since.
+  const awaited = useRef(false);
   const [waiting, setWaiting] = useState(false);
   // A run seen going (whoever started it) and then over has changed the figures: the page is told, as after
   // its own Scan now.
@@ -182,6 +222,7 @@ export function ScanRuns({ tick, onFinished }: { tick: number; onFinished?: () =
     if (tick !== lastTick.current) {
       lastTick.current = tick;
       before.current = new Set(seen.current);
+      awaited.current = true;
     }
     let polls = 0;
     let stopped = false;
@@ -191,29 +232,36 @@ export function ScanRuns({ tick, onFinished }: { tick: number; onFinished?: () =
       if (!a.ok) {
         setError(a.error.message);
         // One check that failed does not end the watch: the run goes on, and the next check may be answered.
-        if ((tick > 0 || sawRunning.current) && polls++ < MAX_POLLS)
+        if ((awaited.current || sawRunning.current) && polls++ < MAX_POLLS)
           timer.current = setTimeout(() => void load(), POLL_MS);
+        else going.current?.(false);
         return;
       }
       setError(null);
       setData(a.data);
-      seen.current = new Set(a.data.runs.map((r) => r.runId));
-      // After "Scan now" keep looking until a new run shows and is done (or a while has passed).
-      const queued = tick > 0 && !a.data.runs.some((r) => !before.current.has(r.runId));
+      seen.current = new Set(a.data.runs.filter((r) => r.status !== 'running').map((r) => r.runId));
+      // The run this page started has shown up once any run not on screen before the press has.
+      if (awaited.current && a.data.runs.some((r) => !before.current.has(r.runId))) awaited.current = false;
+      // After "Scan now" keep looking until the new run shows and is done (or a while has passed).
+      const queued = awaited.current;
       const keepPolling = (a.data.running || queued) && polls++ < MAX_POLLS;
+      if (!keepPolling) awaited.current = false;
       setWaiting(queued && keepPolling);
       setGaveUp(a.data.running && !keepPolling);
-      const ended = !a.data.running && (sawRunning.current || (tick > 0 && !queued));
+      // Over: a run seen going is no longer, or the run this page started (or found going) was over when looked at.
+      const ended = !a.data.running && (sawRunning.current || ((tick > 0 || watchTick > 0) && !queued));
       sawRunning.current = a.data.running;
+      going.current?.(a.data.running || (queued && keepPolling));
       if (keepPolling) timer.current = setTimeout(() => void load(), POLL_MS);
-      else if (ended) finished.current?.();
+      // Told even while still awaiting a run of its own: the figures changed with the one that ended.
+      if (ended) finished.current?.();
     };
     void load();
     return () => {
       stopped = true;
       if (timer.current) clearTimeout(timer.current);
     };
-  }, [tick, again]);
+  }, [tick, watchTick, again]);
   const checkAgain = () => {
     setAgain((n) => n + 1);
     return Promise.resolve();

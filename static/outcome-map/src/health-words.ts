@@ -46,9 +46,16 @@ export function recipesStatus(o: {
   /** When the scan that counted the figures finished; null when they were counted now. */
   asOf: string | null;
   truncated: boolean;
+  /**
+   * The list shown was read before the figures were counted again (a scan or a dry run ended while it was
+   * open), and is being read again from Jira.
+   */
+  refreshing?: boolean;
 }): string {
   const { count, listed } = o;
   const recipes = (n: number) => `${n} ${n === 1 ? 'recipe' : 'recipes'}`;
+  if (o.started && o.refreshing)
+    return `${recipes(listed)} listed before the figures were counted again: reading the list again from Jira…`;
   // What the figures above counted, and when: said whenever the list cannot be read as "n of count".
   const counted =
     o.asOf !== null
