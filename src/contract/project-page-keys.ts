@@ -60,5 +60,8 @@ export const UNREADABLE_NAMED = 10;
 export const MAX_IMPORT_BYTES = 512 * 1024;
 export const IMPORT_TOO_LARGE = 'The file is too large: split it (at most 512 KB).';
 
+/** The longest reason a kill review decision takes, counted as the decision's schema counts it (UTF-16 units). */
+export const REASON_MAX = 1000;
+
 /** How many of a dry run's would-be changes its summary keeps to list; its counters count them all. */
 export const MAX_DRY_RUN_SAMPLES = 50;

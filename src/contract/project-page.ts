@@ -25,7 +25,7 @@ import type { StatusCategory } from '../domain/zombie';
 import { QUEUE_SORTS, type QueueOptions } from '../domain/zombie-queue';
 import type { KillMetricFigures } from '../domain/zombie-rule-detail';
 import type { ScanCounters, ScanIssueError, ScanRunSummary, ScanStatus } from './scan';
-import { IMPORT_TOO_LARGE, MAX_IMPORT_BYTES, NO_OUTCOME } from './project-page-keys';
+import { IMPORT_TOO_LARGE, MAX_IMPORT_BYTES, NO_OUTCOME, REASON_MAX } from './project-page-keys';
 
 export {
   MAX_IMPORT_BYTES,
@@ -188,7 +188,7 @@ const reasonSchema = z
   .string({ error: requiredOr('Reason', 'Reason must be text.') })
   .trim()
   .min(3, { error: 'Say why, in a few words (at least 3 characters).' })
-  .max(1000, { error: 'Reason must be at most 1000 characters.' })
+  .max(REASON_MAX, { error: `Reason must be at most ${REASON_MAX} characters.` })
   .superRefine(visibleText('Reason'));
 
 export const decisionSchema = z.discriminatedUnion(

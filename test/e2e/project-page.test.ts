@@ -1458,6 +1458,31 @@ describe('the keyboard after a change is saved', () => {
   });
 });
 
+describe("a kill review decision's reason", () => {
+  it('counts its characters near its limit and says how many too many past it, linked to the field', async () => {
+    const key = anIdleZombie('Stale size chart', '2001-03-01T00:00:00.000Z');
+    const { page, frame } = await openProjectPage();
+    await openTab(frame, 'Kill review');
+    await zombieItem(frame, key)
+      .getByRole('button', { name: `Kill ${key}` })
+      .click();
+    const dialog = frame.getByRole('dialog', { name: `Kill ${key}` });
+    const reason = dialog.getByLabel('Why (goes into the decision log)');
+    await reason.fill('Nobody opens it');
+    expect(await dialog.getByTestId('reason-length').count()).toBe(0);
+    await reason.fill('x'.repeat(850));
+    expect(await dialog.getByTestId('reason-length').innerText()).toBe('850 / 1000');
+    await reason.fill('x'.repeat(1012));
+    const note = dialog.getByTestId('reason-length');
+    expect(await note.innerText()).toBe('1012 / 1000: 12 too many');
+    expect((await reason.getAttribute('aria-describedby'))?.split(' ')).toContain(
+      await note.getAttribute('id'),
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.close();
+  });
+});
+
 describe('a refused Direction', () => {
   it('names its error as the Direction field’s description, as the other fields do', async () => {
     const { page, frame } = await openProjectPage();

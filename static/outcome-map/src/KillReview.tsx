@@ -13,7 +13,7 @@ import Select from '@atlaskit/select';
 import AkTextArea from '@atlaskit/textarea';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ErrorAnswer } from '../../../src/contract/answer';
-import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
+import { PROJECT_PAGE_RESOLVERS as R, REASON_MAX } from '../../../src/contract/project-page-keys';
 import type {
   DecideData,
   Decision,
@@ -26,6 +26,7 @@ import type {
 import { humaneDays } from '../../../src/domain/dates';
 import type { QueueFilter, QueueSort } from '../../../src/domain/zombie-queue';
 import { callResolver, flag } from '../../shared/bridge';
+import { lengthNote } from '../../shared/length-note';
 import { placeDialogInView } from '../../shared/placeDialogInView';
 import { Message } from '../../shared/Message';
 import { ruleLabel } from '../../../src/domain/zombie-rule-labels';
@@ -155,6 +156,12 @@ function DecisionDialog(props: {
     fieldErrors[field]
       ? { isInvalid: true, 'aria-invalid': true, 'aria-describedby': `${idp}-${field}-error` }
       : {};
+  // How long the reason is, near and past its limit: said while typing, not only when the decision is refused.
+  const reasonLength = lengthNote(reason, REASON_MAX);
+  const reasonDescribedBy = [
+    fieldErrors.reason ? `${idp}-reason-error` : null,
+    reasonLength ? `${idp}-reason-length` : null,
+  ].filter(Boolean);
   return (
     <Modal
       // While the decision is under way it cannot be called off: closing would look like a cancel that is not one.
@@ -228,7 +235,17 @@ function DecisionDialog(props: {
                   setErrors(({ reason: _, ...rest }) => rest);
                 }}
                 {...invalid('reason')}
+                {...(reasonDescribedBy.length ? { 'aria-describedby': reasonDescribedBy.join(' ') } : {})}
               />
+              {reasonLength ? (
+                <span
+                  id={`${idp}-reason-length`}
+                  className={reasonLength.over ? 'ol-error' : 'ol-help'}
+                  data-testid="reason-length"
+                >
+                  {reasonLength.text}
+                </span>
+              ) : null}
             </LabelledField>
             {kind === 'keep' ? (
               <div className="ol-grid">
