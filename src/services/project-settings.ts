@@ -5,6 +5,7 @@
  */
 import { kvs } from '../storage/kvs-client';
 import type { SettingsData } from '../contract/settings';
+import { quotedShort } from '../domain/says-something';
 import { DEFAULT_SETTINGS, settingsSaveProblems, type Settings } from '../domain/settings';
 import { JiraHttpError, JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -152,25 +153,27 @@ export function saveProjectSettings(
 /**
  * The kill resolution must be one the site has: Jira refuses a transition that sets another, and a kill closed
  * without it would count as delivered work. A name newly set is looked up among the site's resolutions and saved
- * as the site spells it; one Jira does not have is refused at its field. The name saved before stands unasked,
- * and when Jira does not answer, the save goes ahead: the kill still closes without a resolution Jira refuses.
+ * as the site spells it (Jira matches the name as written); one Jira does not have is refused at its field. The
+ * name saved before, exactly, stands unasked, and when Jira does not list the resolutions, the save goes ahead:
+ * the kill still closes without a resolution Jira refuses.
  */
 async function withSiteResolution(projectKey: string, settings: Settings): Promise<Settings> {
   const wanted = settings.kill.resolutionName.trim();
   const saved = (await loadSettings(projectKey)).settings.kill.resolutionName;
-  if (wanted.toLowerCase() === saved.toLowerCase()) return settings;
+  if (wanted === saved) return settings;
   const names = await JiraClient.asUser()
     .resolutionNames()
     .catch((error: unknown) => {
       console.warn(`settings: could not read the site's resolutions for ${projectKey}`, String(error));
       return null;
     });
-  if (names === null) return settings;
+  // No list, or an empty one, tells nothing of what the site has.
+  if (names === null || names.length === 0) return settings;
   const found = names.find((n) => n.toLowerCase() === wanted.toLowerCase());
   if (found !== undefined) return { ...settings, kill: { ...settings.kill, resolutionName: found } };
   const quoted = names.slice(0, 12).map((n) => `"${n}"`);
   if (names.length > 12) quoted.push(`${names.length - 12} more`);
-  const message = `"${wanted}" is not a resolution on this site, so Jira would refuse it when a kill closes an item. Choose one it has (${quoted.join(', ')}), or ask a Jira admin to add it first.`;
+  const message = `${quotedShort(wanted)} is not a resolution on this site, so Jira would refuse it when a kill closes an item. Choose one it has (${quoted.join(', ')}), or ask a Jira admin to add it first.`;
   throw ValidationError.ofFields({ 'settings.kill.resolutionName': message });
 }
 

@@ -122,8 +122,16 @@ const WRAPPED_LABELS = {
 export function ChoiceSelect(
   p: Common & { options: Choice[]; placeholder?: string; wrapLongLabels?: boolean },
 ) {
-  if (p.readOnly)
-    return <ReadOnlyText {...p} value={p.options.find((o) => o.value === p.value)?.label ?? ''} />;
+  if (p.readOnly) {
+    // A value no option names (an outcome the page does not list) is shown as it is, not as "Not set".
+    const shown = p.options.find((o) => o.value === p.value)?.label ?? p.value;
+    // A long label wraps, as the select wraps it, rather than being cut at the field's end.
+    return p.wrapLongLabels ? (
+      <TextArea {...p} value={shown} rows={1} onChange={() => undefined} />
+    ) : (
+      <ReadOnlyText {...p} value={shown} />
+    );
+  }
   return (
     <Shell {...p}>
       <Select<Choice>

@@ -610,6 +610,30 @@ describe('Jira emulator: edits, comments, transitions and changelog', () => {
     expect(jira.store.getIssue('OL-1')).toMatchObject({ statusName: 'Done', resolution: 'Obsolete' });
   });
 
+  it("lists the site's resolutions a page at a time, each with an id of its own", async () => {
+    const { jira } = aWorld();
+    for (const name of ['Fixed', 'Obsolete'])
+      jira.store.createIssue(anIssue({ key: `OL-${name.length}`, status: 'Done', resolution: name }));
+    const page = async (query: string) =>
+      (await call(jira, member, 'GET', `/resolution/search${query}`)).json as {
+        values: Array<{ id: string; name: string }>;
+        isLast: boolean;
+        total: number;
+        nextPage?: string;
+      };
+    const first = await page('?maxResults=4');
+    expect(first.values.map((r) => r.name)).toEqual(['Done', "Won't Do", 'Duplicate', 'Cannot Reproduce']);
+    expect(first).toMatchObject({ isLast: false, total: 6 });
+    expect(first.nextPage).toContain('startAt=4');
+    const second = await page('?startAt=4&maxResults=4');
+    expect(second.values.map((r) => r.name)).toEqual(['Fixed', 'Obsolete']);
+    expect(second.isLast).toBe(true);
+    const ids = [...first.values, ...second.values].map((r) => r.id);
+    expect(new Set(ids).size).toBe(6);
+    expect((await page(`?id=${second.values[1]!.id}`)).values.map((r) => r.name)).toEqual(['Obsolete']);
+    expect((await page('?onlyDefault=true')).values).toEqual([]);
+  });
+
   it('answers statuscategorychangedate as the last move to another status category, not the last update', async () => {
     const { jira, clock } = aWorld();
     jira.store.createIssue(anIssue({ key: 'OL-1', status: 'To Do', updated: '2026-01-05T10:00:00.000Z' }));

@@ -98,9 +98,14 @@ describe('project settings', () => {
       },
     });
     expect(await resolutionSaved()).toBe("Won't Do");
-    // Typed in another case, it is saved as the site has it: Jira matches a resolution's name as written.
+    // Typed in another case, it is saved as the site has it: Jira matches a resolution's name as written. So is
+    // the saved one typed in another case: it is not the name saved.
     ok(
-      await call('save', { version: 0, settings: withChanges((s) => (s.kill.resolutionName = 'duplicate')) }),
+      await call('save', { version: 0, settings: withChanges((s) => (s.kill.resolutionName = "won't do")) }),
+    );
+    expect(await resolutionSaved()).toBe("Won't Do");
+    ok(
+      await call('save', { version: 1, settings: withChanges((s) => (s.kill.resolutionName = 'duplicate')) }),
     );
     expect(await resolutionSaved()).toBe('Duplicate');
     // Once the site has it (an admin added it; an issue holds it), it is taken.
@@ -113,9 +118,25 @@ describe('project settings', () => {
       resolution: 'Obsolete',
     });
     ok(
-      await call('save', { version: 1, settings: withChanges((s) => (s.kill.resolutionName = 'Obsolete')) }),
+      await call('save', { version: 2, settings: withChanges((s) => (s.kill.resolutionName = 'Obsolete')) }),
     );
     expect(await resolutionSaved()).toBe('Obsolete');
+  });
+
+  it("finds a kill resolution on a later page of the site's resolutions", async () => {
+    app.jira.store.bulkCreateIssues(
+      Array.from({ length: 120 }, (_, i) => ({
+        projectKey: P,
+        summary: `Closed long ago ${i}`,
+        type: 'Task',
+        status: 'Done',
+        statusCategory: 'done' as const,
+        resolution: `Z-${String(i).padStart(3, '0')}`,
+      })),
+    );
+    // Jira Cloud's four, then 120 more: the last is on the second page of 100.
+    ok(await call('save', { version: 0, settings: withChanges((s) => (s.kill.resolutionName = 'Z-119')) }));
+    expect(ok(await call<SettingsData>('load', {})).settings.kill.resolutionName).toBe('Z-119');
   });
 
   it('saves a new kill resolution unchecked when Jira does not list the resolutions, and keeps a stored one unasked', async () => {

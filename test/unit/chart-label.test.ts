@@ -49,9 +49,11 @@ describe("the outcome chart's target label", () => {
 
   it('counts the line between two dots, not only the dots', () => {
     // Two dots far apart: the segment between them passes through the right end above the target line.
+    // Both dots lie outside the usual place's box (x 165 to 241, y 41 to 61 with the dots' reach): only the
+    // line between them crosses it.
     const two = [
-      { x: 10, y: 75 },
-      { x: 230, y: 50 },
+      { x: 150, y: 75 },
+      { x: 239, y: 20 },
     ];
     expect(targetLabelPlace(room(two))).not.toMatchObject({ anchor: 'end', baseline: 'text-after-edge' });
   });

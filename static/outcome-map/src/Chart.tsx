@@ -10,7 +10,10 @@ const H = 80;
 const PAD = 18;
 /** Space between the target label and its line. */
 const LABEL_GAP = 4;
-/** The box the label's 12 px letters take (font.body.small), and a width per character none of them exceeds. */
+/**
+ * The box the label's 12 px letters take (font.body.small), and a width per character above their average (the
+ * label is figures, a unit and lower-case letters): an estimate, as the label is placed before it is drawn.
+ */
 const LABEL_HEIGHT = 14;
 const LABEL_CHAR_WIDTH = 7;
 

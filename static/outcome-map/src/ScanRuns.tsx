@@ -251,7 +251,9 @@ export function ScanRuns({
       // Over: a run seen going is no longer, or the run this page started (or found going) was over when looked at.
       const ended = !a.data.running && (sawRunning.current || ((tick > 0 || watchTick > 0) && !queued));
       sawRunning.current = a.data.running;
-      going.current?.(a.data.running || (queued && keepPolling));
+      // Not once the watch has stopped: nothing would say when the run ends, and the buttons would stay off.
+      // A press while it still runs is answered "already running", and the list follows that run.
+      going.current?.(keepPolling);
       if (keepPolling) timer.current = setTimeout(() => void load(), POLL_MS);
       // Told even while still awaiting a run of its own: the figures changed with the one that ended.
       if (ended) finished.current?.();

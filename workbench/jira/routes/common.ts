@@ -318,9 +318,18 @@ export const RESOLUTION_IDS: Record<string, string> = {
   'Cannot Reproduce': '10003',
 };
 
+/** A resolution's id: the defaults' own, else one of its name's, so two resolutions never share one. */
+function resolutionId(name: string): string {
+  const known = RESOLUTION_IDS[name];
+  if (known) return known;
+  let hash = 0;
+  for (const c of name) hash = (hash * 31 + c.codePointAt(0)!) % 1_000_000_007;
+  return String(100_000 + (hash % 900_000));
+}
+
 export function renderResolution(name: string | null): Record<string, unknown> | null {
   if (!name) return null;
-  const id = RESOLUTION_IDS[name] ?? '10009';
+  const id = resolutionId(name);
   return { self: `${BASE_URL}/rest/api/3/resolution/${id}`, id, description: '', name };
 }
 
