@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { invisibleProblem } from './measurement-input';
+import { quotedShort } from './says-something';
 import { SCAN_PACING_RULES, type PacingRule, type ScanPacingKey } from './scan-pacing';
 import { textProblem } from './visible-text';
 
@@ -40,11 +41,6 @@ export type ZombieThresholds = z.infer<typeof thresholdsSchema>;
 /** Jira's longest label; the lists of names in the settings keep to it too. */
 export const JIRA_LABEL_MAX = 255;
 
-/** A name as a message quotes it: cut short when long, so the message stays readable. */
-function quoted(name: string): string {
-  return `"${name.length > 40 ? `${name.slice(0, 40)}…` : name}"`;
-}
-
 /** Several problems of one list as one message (a field shows one): the first few, and how many more. */
 function oneMessage(problems: readonly string[]): string | null {
   const distinct = [...new Set(problems)];
@@ -64,7 +60,7 @@ interface NameListWords {
 /** Why `name` is longer than Jira keeps a label (JIRA_LABEL_MAX), as `entry` with `advice`; null when it is not. */
 function tooLongProblem(entry: string, name: string, advice: string): string | null {
   return name.length > JIRA_LABEL_MAX
-    ? `${entry} ${quoted(name)} is ${name.length} characters long, over the limit of ${JIRA_LABEL_MAX}: ${advice}.`
+    ? `${entry} ${quotedShort(name)} is ${name.length} characters long, over the limit of ${JIRA_LABEL_MAX}: ${advice}.`
     : null;
 }
 
@@ -109,7 +105,7 @@ function markedLabelProblem(entry: string, label: string, then: string): string 
   const mark = /\s/.test(label) ? 'space' : label.includes(',') ? 'comma' : null;
   if (!mark) return null;
   const mended = label.replace(/[\s,]+/g, '-');
-  return `${entry} ${quoted(label)} has a ${mark}: Jira labels cannot hold ${mark}s, ${then}, e.g. ${quoted(mended)}.`;
+  return `${entry} ${quotedShort(label)} has a ${mark}: Jira labels cannot hold ${mark}s, ${then}, e.g. ${quotedShort(mended)}.`;
 }
 
 /**
@@ -145,7 +141,7 @@ export interface SettingsProblem {
  */
 function unseenProblem(what: string, name: string): string | null {
   const broken = textProblem(name);
-  if (broken) return `${what} ${quoted(name)} ${broken}`;
+  if (broken) return `${what} ${quotedShort(name)} ${broken}`;
   const hidden = invisibleProblem(what.toLowerCase(), name);
   return hidden && hidden.charAt(0).toUpperCase() + hidden.slice(1);
 }
@@ -180,7 +176,7 @@ export function settingsSaveProblems(
       unseenProblem('Flag label', flag) ??
         (exempt === undefined
           ? null
-          : `The flag label ${quoted(flag)} is also an exempt label (${quoted(exempt)}): an item the scan flags would carry it and be exempt at the next scan. Choose another label, or take ${quoted(exempt)} off the exempt labels.`),
+          : `The flag label ${quotedShort(flag)} is also an exempt label (${quotedShort(exempt)}): an item the scan flags would carry it and be exempt at the next scan. Choose another label, or take ${quotedShort(exempt)} off the exempt labels.`),
     );
   }
   const transition = settings.kill.transitionName;
@@ -263,7 +259,7 @@ export function issueTypeRecord<T extends z.ZodType>(value: T, what: string) {
           ctx.addIssue({
             code: 'custom',
             path: [type],
-            message: `The issue type ${quoted(type)} is ${type.length} characters long, over the limit of ${JIRA_LABEL_MAX}: use the name as Jira shows it.`,
+            message: `The issue type ${quotedShort(type)} is ${type.length} characters long, over the limit of ${JIRA_LABEL_MAX}: use the name as Jira shows it.`,
           });
           continue;
         }
