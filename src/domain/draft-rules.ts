@@ -7,7 +7,7 @@
 import type { IssueLensDraft } from './schemas';
 import { RESULT_VERDICTS } from './result-verdicts';
 import { typedNumberText, type DecimalMark } from './amounts';
-import { MAX_ABS_VALUE } from './measurement-input';
+import { MAX_ABS_VALUE, outOfRangeMessage } from './measurement-input';
 import { textProblem } from './visible-text';
 
 export const TEXT_LIMITS = { short: 200, text: 1000, evidence: 4000, unit: 20 } as const;
@@ -111,8 +111,7 @@ function metricNumber(issues: Issues, path: string, label: string, v: unknown) {
   if (v === undefined || v === null) return issues.add(path, `${label} is required.`, true);
   if (typeof v !== 'number' || !Number.isFinite(v))
     return issues.add(path, `${label} must be a number.`, true);
-  if (Math.abs(v) > MAX_ABS_VALUE)
-    issues.add(path, `${label} is out of range: at most ±${MAX_ABS_VALUE.toLocaleString('en-US')}.`);
+  if (Math.abs(v) > MAX_ABS_VALUE) issues.add(path, outOfRangeMessage(label));
   return v;
 }
 

@@ -41,6 +41,11 @@ export type ParseResult =
 export const MAX_MEASUREMENTS_PER_REQUEST = 1000;
 /** Measured values beyond this size are taken for a mistake (a timestamp pasted into the value column). */
 export const MAX_ABS_VALUE = 1e12;
+
+/** What a form says of a number typed past MAX_ABS_VALUE, at the field `label` names. */
+export function outOfRangeMessage(label: string): string {
+  return `${label} is out of range: at most ±${MAX_ABS_VALUE.toLocaleString('en-US')}.`;
+}
 /** No metric is measured before this day. */
 export const EARLIEST_MEASUREMENT_DAY = '2000-01-01';
 

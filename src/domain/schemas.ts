@@ -12,7 +12,7 @@ import {
   isRealDate,
 } from './draft-rules';
 import { NO_OUTCOME } from '../contract/project-page-keys';
-import { invisibleProblem, MAX_ABS_VALUE } from './measurement-input';
+import { invisibleProblem, MAX_ABS_VALUE, outOfRangeMessage } from './measurement-input';
 import { RESULT_VERDICTS } from './result-verdicts';
 import { metricNameProblem } from './says-something';
 import { textProblem } from './visible-text';
@@ -75,7 +75,7 @@ const finiteNumber = (label: string) =>
 /** A number a person types for a metric: finite, and no larger than a measured value may be. */
 const metricNumber = (label: string) =>
   finiteNumber(label).refine((v) => Math.abs(v) <= MAX_ABS_VALUE, {
-    error: `${label} is out of range: at most ±${MAX_ABS_VALUE.toLocaleString('en-US')}.`,
+    error: outOfRangeMessage(label),
   });
 
 export const directionSchema = z.enum(DIRECTIONS, { error: 'Direction must be "increase" or "decrease".' });

@@ -14,7 +14,7 @@ import type { Answer } from '../../../src/contract/answer';
 import { amountText, readTypedNumber, typedNumberText, type DecimalMark } from '../../../src/domain/amounts';
 import { expectationConflict, ISO_DATE_PATTERN } from '../../../src/domain/draft-rules';
 // The resolver's schema refuses the same metrics by the same rule; here it is said before a round trip.
-import { MAX_ABS_VALUE } from '../../../src/domain/measurement-input';
+import { MAX_ABS_VALUE, outOfRangeMessage } from '../../../src/domain/measurement-input';
 import { metricNameProblem } from '../../../src/domain/says-something';
 import { dueDateProblem } from '../../../src/domain/outcome-due-date';
 import { callResolver, flag } from '../../shared/bridge';
@@ -62,7 +62,7 @@ function numberProblem(typed: string | undefined, mark: DecimalMark, label: stri
   if (n === null)
     return `"${typed.trim()}" is not a number: type digits, as in ${typedNumberText(1200.5, mark)}.`;
   // Said here, as the resolver says it: a number out of range must not go on to be judged against another.
-  if (!inRange(n)) return `${label} is out of range: at most ±${MAX_ABS_VALUE.toLocaleString('en-US')}.`;
+  if (!inRange(n)) return outOfRangeMessage(label);
   return undefined;
 }
 
