@@ -151,17 +151,16 @@ function DecisionDialog(props: {
     .filter((o) => o.status === 'active')
     .map((o) => ({ value: o.id, label: o.name }));
   // Atlaskit's TextArea marks itself invalid only with a data attribute: the state is said to assistive
-  // technology here, with the message that explains it.
-  const invalid = (field: string) =>
-    fieldErrors[field]
-      ? { isInvalid: true, 'aria-invalid': true, 'aria-describedby': `${idp}-${field}-error` }
-      : {};
+  // technology here, with the message that explains it, and with a `note` the field shows beside it.
+  const invalid = (field: string, note?: string) => {
+    const describedBy = [fieldErrors[field] ? `${idp}-${field}-error` : null, note].filter(Boolean).join(' ');
+    return {
+      ...(fieldErrors[field] ? { isInvalid: true, 'aria-invalid': true } : {}),
+      ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+    };
+  };
   // How long the reason is, near and past its limit: said while typing, not only when the decision is refused.
   const reasonLength = lengthNote(reason, REASON_MAX);
-  const reasonDescribedBy = [
-    fieldErrors.reason ? `${idp}-reason-error` : null,
-    reasonLength ? `${idp}-reason-length` : null,
-  ].filter(Boolean);
   return (
     <Modal
       // While the decision is under way it cannot be called off: closing would look like a cancel that is not one.
@@ -234,8 +233,7 @@ function DecisionDialog(props: {
                   // A refusal speaks of the reason as it was sent: once it changes, the message no longer holds.
                   setErrors(({ reason: _, ...rest }) => rest);
                 }}
-                {...invalid('reason')}
-                {...(reasonDescribedBy.length ? { 'aria-describedby': reasonDescribedBy.join(' ') } : {})}
+                {...invalid('reason', reasonLength ? `${idp}-reason-length` : undefined)}
               />
               {reasonLength ? (
                 <span

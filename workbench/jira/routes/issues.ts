@@ -412,7 +412,9 @@ async function doTransition(ctx: RouteContext) {
     if (typeof name !== 'string') throw badRequest('', { resolution: 'Specify the resolution by name.' });
     // A resolution the site does not have is refused (resolutions differ from site to site: reported in
     // mozilla/jira-bugzilla-integration#294, a resolution map failing on another site). The wording is ours.
-    if (!ctx.store.resolutionNames(Object.keys(RESOLUTION_IDS)).includes(name))
+    const defaults = Object.keys(RESOLUTION_IDS);
+    // The issues are read only for a name that is not a default one: most transitions set a default.
+    if (!defaults.includes(name) && !ctx.store.resolutionNames(defaults).includes(name))
       throw badRequest('', { resolution: `The resolution '${name}' does not exist on this site.` });
     resolution = name;
   }
