@@ -174,6 +174,12 @@ export interface IssuePlan {
      */
     scanned?: string;
     scannedOnly?: string;
+    /**
+     * Digest (verdictInputsDigest) of what a person's save can change that the verdict reads. A write that finds
+     * the version moved and this changed knows the verdict was judged on a lens no longer there. Absent in entries
+     * kept by an older version.
+     */
+    verdictInputs?: string;
   };
   /** Last activity by a person, kept beside the app's own edit so that edit never resets the idle clock. */
   lastRealActivity: string;
@@ -258,6 +264,26 @@ export function scanFieldsDigest(lens: ScanFields, only = false): string {
   const fields: Record<string, unknown> = scanFieldsOf(lens);
   const picked = only ? Object.fromEntries(SCAN_ONLY.map((k) => [k, fields[k]])) : fields;
   return createHash('sha256').update(canonicalJson(picked)).digest('hex').slice(0, 16);
+}
+
+/**
+ * A short digest of the lens fields a person's save or decision writes that the zombie verdict reads (snapshotOf,
+ * assessIssue's link): the outcome link, the kill criteria, a snooze and a Keep.
+ */
+export function verdictInputsDigest(lens: IssueLens): string {
+  const { outcomeId, killCriteria, snoozedUntil, keptAt, keptSaw } = lens;
+  return createHash('sha256')
+    .update(
+      canonicalJson({
+        outcomeId: outcomeId ?? null,
+        killCriteria,
+        snoozedUntil: snoozedUntil ?? null,
+        keptAt: keptAt ?? null,
+        keptSaw: keptSaw ?? null,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Only the fields the scan owns: what an interrupted write keeps in the cursor (a full lens can be 32 KB). */
@@ -380,6 +406,7 @@ export function judgeIssue(scanned: ScanIssue, ctx: JudgeContext): IssuePlan {
     base: {
       zombie: stored.zombie,
       flaggedAt: stored.flag?.flaggedAt ?? null,
+      verdictInputs: verdictInputsDigest(stored),
       // Of the lens as stored (before the app edits settled here): what a later write reads back to compare.
       ...(writes
         ? { scanned: scanFieldsDigest(scanned.lens), scannedOnly: scanFieldsDigest(scanned.lens, true) }

@@ -40,6 +40,7 @@ import {
   afterAppEdits,
   scanFieldsDigest,
   scanFieldsOf,
+  verdictInputsDigest,
   withScanFields,
   type AppEditIntent,
   type AppEditTaskState,
@@ -217,12 +218,30 @@ export function scanWroteSince(latest: IssueLens, entry: PendingLens): boolean {
 }
 
 /**
+ * Whether the entry's verdict (its zombie value and flag) may be laid over the lens stored now: not when a later
+ * scan wrote the lens since (scanWroteSince), nor when someone saved since and changed the verdict itself (a
+ * decision: a Keep's cleared flag) or what it was judged from (verdictInputsDigest: a new kill criterion, a link).
+ * The next scan then judges the issue from what they saved.
+ */
+export function entryVerdictStands(latest: IssueLens, entry: PendingLens): boolean {
+  if (scanWroteSince(latest, entry)) return false;
+  if (latest.version === entry.basedOn) return true;
+  const base = entry.base;
+  return (
+    !!base &&
+    latest.zombie === base.zombie &&
+    (latest.flag?.flaggedAt ?? null) === base.flaggedAt &&
+    (base.verdictInputs === undefined || verdictInputsDigest(latest) === base.verdictInputs)
+  );
+}
+
+/**
  * The scan's fields laid over the lens stored now, inside the issue's claim; the version is always the stored
  * one. When someone saved since the scan judged the issue, what they wrote stands: a panel save's score
- * (computed from the new draft), and a decision's verdict (a Keep's cleared flag, its snooze). When a later scan
- * wrote the lens since (scanWroteSince), its verdict stands whole: the entry's flag, zombie value and next check
- * are older. Whatever the scan did to the issue (label, comment, when) is recorded in every case, so it is never
- * done again.
+ * (computed from the new draft), and the verdict when their save changed it or what it was judged from
+ * (entryVerdictStands). When a later scan wrote the lens since (scanWroteSince), its verdict stands whole: the
+ * entry's flag, zombie value and next check are older. Whatever the scan did to the issue (label, comment, when)
+ * is recorded in every case, so it is never done again.
  */
 export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLens {
   if (scanWroteSince(latest, entry)) return withOlderEdits(latest, entry.fields);
@@ -236,12 +255,20 @@ export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLen
       : {}),
     ...(edited || taskMoved ? { appEditTask: ours.appEditTask } : {}),
   };
-  const verdictTouched =
-    !entry.base ||
-    latest.zombie !== entry.base.zombie ||
-    (latest.flag?.flaggedAt ?? null) !== entry.base.flaggedAt;
-  if (!verdictTouched) return { ...latest, zombie: ours.zombie, flag: ours.flag, ...bookkeeping };
+  if (entryVerdictStands(latest, entry))
+    return { ...latest, zombie: ours.zombie, flag: ours.flag, ...bookkeeping };
   return { ...latest, flag: flagWithEdits(latest, ours), ...bookkeeping };
+}
+
+/**
+ * An entry whose verdict the lens stored now sets aside (entryVerdictStands): its change did not happen, nor is it
+ * counted. A label its edits put on that no stored flag records keeps its app-edit intent, which names the label:
+ * the next scan, judging the issue from what is stored, takes it off if it finds no zombie.
+ */
+function withVerdictSetAside(latest: IssueLens, entry: PendingLens): PendingLens {
+  const { clearsAppEdit, ...rest } = { ...entry, change: null };
+  const labelUnrecorded = !!entry.fields.flag?.labelApplied && !latest.flag?.labelApplied;
+  return labelUnrecorded ? rest : { ...rest, ...(clearsAppEdit ? { clearsAppEdit } : {}) };
 }
 
 /** The stored flag, with the label and comment an entry's edits made on it recorded. */
@@ -449,8 +476,10 @@ export class ScanWriter {
     try {
       // Comments (one call each, and slow) first: an invocation stopped in the middle of them has bumped
       // `updated` on the fewest issues before their lenses are stamped.
+      let commented = false;
       for (const plan of batch)
         if (plan.edits.comment && plan.next?.flag) {
+          commented = true;
           try {
             done.get(plan.issueId)!.comment = await this.timed(() => this.commentOnce(plan));
           } catch (e) {
@@ -458,7 +487,7 @@ export class ScanWriter {
             this.hooks.onIssueError(plan.key, e instanceof Error ? e.message : String(e));
           }
         }
-      await this.editLabels(batch, done);
+      await this.editLabels(commented ? await this.notSavedSince(batch) : batch, done);
     } catch (e) {
       // What was done before the refusal is recorded with the rest, or a repeat would do it again.
       const edited = batch.filter(
@@ -471,6 +500,26 @@ export class ScanWriter {
       throw e;
     }
     await this.writeEntries(batch.map((p) => this.pendingOf(p, done.get(p.issueId)!)));
+  }
+
+  /**
+   * The plans whose lens no one has saved since they were judged, of those with a label edit (read again: the
+   * comments before it take a call each, long enough for a person's save). A plan left out is not labelled; its
+   * lens write then finds the save, and the next scan judges the issue from it.
+   */
+  private async notSavedSince(batch: IssuePlan[]): Promise<IssuePlan[]> {
+    const toLabel = batch.filter((p) => p.edits.addLabel || p.edits.removeLabel);
+    const current = new Map<number, number>();
+    for (let i = 0; i < toLabel.length; i += BULK_PROPERTY_ISSUE_LIMIT)
+      // One that left the project is told of once, by the lens write that reads it again.
+      for (const [id, { lens }] of await this.storedLenses(
+        toLabel.slice(i, i + BULK_PROPERTY_ISSUE_LIMIT),
+        null,
+      ))
+        current.set(id, lens.version);
+    return batch.filter(
+      (p) => !(p.edits.addLabel || p.edits.removeLabel) || current.get(p.issueId) === p.next!.version,
+    );
   }
 
   /**
@@ -623,9 +672,10 @@ export class ScanWriter {
           lost.push(entry);
           continue;
         }
-        // A later scan's verdict stands (mergeScanFields): the entry's change did not happen, nor is it counted.
-        const counted = scanWroteSince(latest, entry) ? { ...entry, change: null } : entry;
-        writes.push({ entry: counted, lens: keepingUnread(stored, mergeScanFields(latest, entry)) });
+        writes.push({
+          entry: entryVerdictStands(latest, entry) ? entry : withVerdictSetAside(latest, entry),
+          lens: keepingUnread(stored, mergeScanFields(latest, entry)),
+        });
       }
       let written = writes.map((w) => w.entry);
       /** Jira's task ended without writing these: retried, their intents kept, like those not claimed. */
@@ -678,11 +728,11 @@ export class ScanWriter {
    * The lens stored on each issue now, as read and as stored (one bulk fetch, at most 100 issues), so that a write
    * keeps what could not be read (keepingUnread). An issue that left the project since
    * the page was read (gone, hidden, or moved to another project) is absent, and told to onLeft with what it was
-   * spared (`spared`).
+   * spared (`spared`; with null, not told).
    */
   private async storedLenses(
     items: ReadonlyArray<{ issueId: number; key: string }>,
-    spared: string,
+    spared: string | null,
   ): Promise<Map<number, { lens: IssueLens; stored: unknown; updated: string | null }>> {
     const issues = await retrying(() =>
       this.jira.bulkFetchIssues(
@@ -703,7 +753,7 @@ export class ScanWriter {
           stored,
           updated: typeof updated === 'string' ? updated : null,
         });
-      else
+      else if (spared !== null)
         this.hooks.onLeft(
           issueId,
           key,

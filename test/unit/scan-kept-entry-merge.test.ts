@@ -8,7 +8,7 @@ import { emptyLens, type IssueLens } from '../../src/domain/issue-lens';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/domain/settings';
 import { afterAppEdits, judgeIssue, scanFieldsOf, withScanFields } from '../../src/scan/scan-page';
 import type { ScanIssue } from '../../src/scan/snapshot';
-import { keptEntryOf, mergeScanFields, type PendingLens } from '../../src/scan/writer';
+import { entryVerdictStands, keptEntryOf, mergeScanFields, type PendingLens } from '../../src/scan/writer';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-06-01T06:00:00.000Z');
@@ -139,5 +139,21 @@ describe('a kept scan entry written after a later scan', () => {
       zombie: 'true',
       flag: { flaggedAt: entry.fields.flag!.flaggedAt, labelApplied: true, commented: true },
     });
+  });
+
+  it('does not lay its verdict over a save that changed what it was judged from (kill criteria, link, snooze)', () => {
+    const entry = keptEntry(anIssue(stored, at(-70)), 0);
+    const saves: IssueLens[] = [
+      { ...stored, version: 3, killCriteria: { ...stored.killCriteria, maxIdleDays: 3000 } },
+      { ...stored, version: 3, outcomeId: 'o-faster-checkout' },
+      { ...stored, version: 3, snoozedUntil: at(30) },
+    ];
+    for (const saved of saves) {
+      expect(entryVerdictStands(saved, entry)).toBe(false);
+      expect(mergeScanFields(saved, entry)).toMatchObject({ version: 3, zombie: 'false', flag: null });
+    }
+    // Kept by an older version, with no digest of what it was judged from: as before.
+    const { verdictInputs: _unknown, ...olderBase } = entry.base!;
+    expect(entryVerdictStands(saves[0]!, { ...entry, base: olderBase })).toBe(true);
   });
 });
