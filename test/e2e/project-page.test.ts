@@ -1369,6 +1369,38 @@ describe('an outcome edited by two people', () => {
 });
 
 describe('numbers typed in the outcome forms', () => {
+  it('marks the fields a save needs, and a Create with them blank says each at its field, not the browser', async () => {
+    const { page, frame } = await openProjectPage();
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      const key = (JSON.parse(r.postData() ?? '{}') as { functionKey?: string }).functionKey ?? '';
+      if (key === 'createOutcome') sent.push(key);
+    });
+    const asterisk = (form: Locator, label: string) =>
+      form.locator('label').filter({ hasText: label }).locator('[title="required"]');
+
+    await frame.getByRole('button', { name: 'New outcome' }).click();
+    const form = frame.getByRole('form', { name: 'New outcome' });
+    for (const label of ['Name', 'Metric', 'Baseline', 'Target']) {
+      expect(await form.getByLabel(label).getAttribute('aria-required')).toBe('true');
+      expect(await asterisk(form, label).count()).toBe(1);
+    }
+    expect(await asterisk(form, 'Due date').count()).toBe(1);
+    expect(await form.getByLabel('Unit').getAttribute('aria-required')).toBe('false');
+    expect(await asterisk(form, 'Unit').count()).toBe(0);
+    await form.getByRole('button', { name: 'Create outcome' }).click();
+    await form.getByText('Name is required.').waitFor({ timeout: 10_000 });
+    for (const said of ['Metric is required.', 'Baseline is required.', 'Target is required.'])
+      expect(await form.getByText(said).count()).toBe(1);
+    // The browser's own check of a required input would have stopped at the first, in its words, unseen here.
+    expect(
+      await form.getByLabel('Name').evaluate((el) => (el as HTMLInputElement).validationMessage),
+    ).not.toBe('');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    expect(sent).toEqual([]);
+    await page.close();
+  });
+
   it('says a Baseline or a measured value that is no number is not a number, at the field, and sends nothing', async () => {
     const name = freshName('Invoices paid on time');
     await anOutcome({ name, metric: 'share of invoices paid late', baseline: 30, target: 10 });

@@ -117,6 +117,7 @@ function TextField(props: {
       name={props.name}
       id={`${props.idp}-${props.name}`}
       label={props.label}
+      isRequired={required}
       defaultValue={props.defaultValue}
       validate={(value, values) =>
         (required && (value ?? '').trim() === '' ? `${props.label} is required.` : undefined) ??
@@ -158,6 +159,7 @@ function DateField(props: {
       name={props.name}
       id={props.id}
       label={props.label}
+      isRequired={props.required}
       defaultValue={props.defaultValue}
       validate={(value) => {
         const day = value ?? '';
@@ -177,6 +179,7 @@ function DateField(props: {
             onBlur={fieldProps.onBlur}
             onFocus={fieldProps.onFocus}
             isInvalid={fieldProps.isInvalid}
+            isRequired={props.required}
             aria-describedby={fieldProps['aria-describedby']}
             {...(props.minDate ? { minDate: props.minDate } : {})}
             {...(props.maxDate ? { maxDate: props.maxDate } : {})}
@@ -360,7 +363,9 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
   };
 
   return (
-    <Form<Draft> onSubmit={submit}>
+    // noValidate: the required fields are marked (an asterisk, aria-required), and every refusal is said at its field
+    // at once; the browser's own check would stop at the first blank one, in its own words.
+    <Form<Draft> onSubmit={submit} noValidate>
       {({ formProps, submitting, getValues, setFieldValue }) => (
         <form
           {...formProps}
