@@ -14,6 +14,9 @@ export interface HypothesisOffer {
   onPrefix: () => void;
 }
 
+/** How many of a verdict's phrases are listed with their reasons; the rest are named after them. */
+const SHOWN_REASONS = 5;
+
 /** "the description", "the summary" or "the summary and the description": where the recipe's words are. */
 function whereOf(verdict: RecipeVerdict): string {
   const sources = new Set(verdict.reasons.map((r) => r.source));
@@ -34,7 +37,9 @@ export function RecipeWarning(props: {
 }) {
   const { verdict, hypothesis } = props;
   if (!verdict.isRecipe) return null;
-  const reasons = distinctReasons(verdict).slice(0, 5);
+  const distinct = distinctReasons(verdict);
+  const reasons = distinct.slice(0, SHOWN_REASONS);
+  const more = distinct.length - reasons.length;
   const list = (
     <ul>
       {reasons.map((r) => (
@@ -42,6 +47,14 @@ export function RecipeWarning(props: {
           <span className="ol-quote">“{r.phrase}”</span> in the {r.source}: {r.why}
         </li>
       ))}
+      {more > 0 ? (
+        <li data-testid="recipe-more">
+          {`and ${more} more: ${distinct
+            .slice(SHOWN_REASONS)
+            .map((r) => `“${r.phrase}”`)
+            .join(', ')}`}
+        </li>
+      ) : null}
     </ul>
   );
   if (hypothesis) {
