@@ -7,6 +7,7 @@ import type { Frame, Page } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { TEXT_LIMITS } from '../../src/domain/draft-rules';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { detectRecipe, distinctReasons } from '../../src/domain/recipe-detector';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
 import { releaseAfterWork } from '../../src/storage/lock';
 import { takeLensClaim } from '../../src/storage/lens-claim';
@@ -225,6 +226,12 @@ describe('the issue panel in the browser', () => {
     await warning.getByTestId('confirm-replace').getByRole('button', { name: 'Replace it' }).click();
     await panel.getByTestId('save-result').getByText('Description updated').waitFor();
     expect(await panel.getByTestId('recipe-warning').count()).toBe(0);
+    // The button pressed went with the warning: focus is on the answer, not lost to the page.
+    await eventually(async () =>
+      expect(await panel.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+        'save-result',
+      ),
+    );
 
     // Kept in Jira: after a reload the description is the hypothesis and nothing reads as a recipe.
     await page.reload({ waitUntil: 'load' });
@@ -308,6 +315,10 @@ describe('the issue panel in the browser', () => {
     await panel.getByLabel('Benefit', { exact: true }).fill('I pick each order in one walk');
     await note.getByRole('button', { name: 'Undo the fill' }).click();
     expect(await panel.getByLabel('Persona', { exact: true }).inputValue()).toBe('warehouse picker');
+    // Undo went with the fill: focus is on the first field it gave back.
+    await eventually(async () =>
+      expect(await panel.evaluate(() => document.activeElement?.id)).toBe('ol-persona'),
+    );
     expect(await panel.getByLabel('Intent', { exact: true }).inputValue()).toBe('');
     expect(await panel.getByLabel('Benefit', { exact: true }).inputValue()).toBe(
       'I pick each order in one walk',
@@ -1099,5 +1110,28 @@ describe('the issue panel in the browser', () => {
     const american = await open(null);
     expect(await american.panel.getByLabel('Target').inputValue()).toBe('1.234');
     await american.page.close();
+  });
+
+  it('names every phrase the recipe warning does not list with its reason, after the five it lists', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const summary = 'Add a blue Save for Later button';
+    const description =
+      'Put it in the upper right hand corner of the cart, in bold text, 14px. Make the banner below it orange, ' +
+      'add a tooltip and a drop-down of saved items, and move the coupon field to the left-hand side.';
+    const verdict = detectRecipe({ summary, description });
+    const phrases = distinctReasons(verdict).map((r) => `“${r.phrase}”`);
+    // The item this test needs: more phrases than the warning lists with their reasons.
+    expect(phrases.length).toBeGreaterThan(5);
+    const key = wb.app.jira.store.createIssue({ projectKey, summary, description }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    const warning = panel.getByTestId('recipe-warning');
+    await warning.waitFor({ timeout: 30_000 });
+    const items = await warning.getByRole('listitem').allInnerTexts();
+    expect(items).toHaveLength(6);
+    items.slice(0, 5).forEach((item, i) => expect(item.startsWith(phrases[i]!)).toBe(true));
+    expect(await warning.getByTestId('recipe-more').innerText()).toBe(
+      `and ${phrases.length - 5} more: ${phrases.slice(5).join(', ')}`,
+    );
+    await page.close();
   });
 });

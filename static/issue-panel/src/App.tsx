@@ -224,6 +224,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FormErrors>({});
   const [saving, setSaving] = useState(false);
+  const bannerRef = useRef<HTMLElement>(null);
   const [banner, setBanner] = useState<{
     appearance: 'success' | 'warning' | 'error';
     title: string;
@@ -666,6 +667,8 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setValues({ ...values, ...Object.fromEntries(undone.map((f) => [f, beforePaste.values[f]])) });
     if (alsoExpected === beforePaste.filledAlso) setAlsoExpected(beforePaste.alsoExpected);
     setBeforePaste(null);
+    // Undo goes with the fill it undid: focus goes to the first field it gave back.
+    setTimeout(() => focusField(undone[0] ?? 'persona'), 0);
     setPasteNote(
       `The fields are back as they were before the story filled them${
         edited.length ? `, but for your edits since in ${edited.map((f) => FIELD_LABELS[f]).join(', ')}` : ''
@@ -679,6 +682,14 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
   );
   const hypothesisSaved = base.version > 0 && checked.ok && sameDescribedParts(checked.draft, base.draft);
   const describe = async (change: 'replace' | 'prefix') => {
+    try {
+      await describeAs(change);
+    } finally {
+      // The button pressed goes with the warning (or its confirmation) once answered: focus goes to the answer.
+      setTimeout(() => bannerRef.current?.focus(), 0);
+    }
+  };
+  const describeAs = async (change: 'replace' | 'prefix') => {
     setDescribing(true);
     const answer = await callResolver<PanelDescribeData>(ISSUE_PANEL_RESOLVERS.describe, {
       change,
@@ -1123,7 +1134,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
 
         {serverErrors._ ? <p className="ol-error">{serverErrors._}</p> : null}
         {banner ? (
-          <Message appearance={banner.appearance} title={banner.title} testId="save-result">
+          <Message ref={bannerRef} appearance={banner.appearance} title={banner.title} testId="save-result">
             <p>{banner.text}</p>
           </Message>
         ) : null}
