@@ -463,6 +463,30 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
+  it('says a lane the filters leave empty has none that match them, and clears the filters on request', async () => {
+    const { page, frame } = await openProjectPage();
+    const total = frame.getByTestId('map-total');
+    await total.waitFor({ timeout: 30_000 });
+    const unfiltered = await total.innerText();
+    expect(await frame.getByRole('button', { name: 'Clear filters' }).count()).toBe(0);
+    await chooseOption(frame, frame.getByLabel('Type'), 'Epic');
+    await frame.getByLabel('Recipes only (as of the last scan)').check();
+    await eventually(async () => expect(await total.innerText()).not.toBe(unfiltered));
+    const empty = frame.getByTestId('lane-empty');
+    await empty.first().waitFor({ timeout: 30_000 });
+    const said = await empty.allInnerTexts();
+    // No demo epic reads as a recipe: every lane is empty, and none says it has no open issues at all.
+    expect(said.length).toBe(await frame.locator('.ol-lane').count());
+    expect(said).not.toContain('No open issues here.');
+    expect(said).toContain('No open issues here match the filters.');
+
+    await frame.getByRole('button', { name: 'Clear filters' }).click();
+    await eventually(async () => expect(await total.innerText()).toBe(unfiltered));
+    expect(await frame.getByLabel('Recipes only (as of the last scan)').isChecked()).toBe(false);
+    expect(await frame.getByRole('button', { name: 'Clear filters' }).count()).toBe(0);
+    await page.close();
+  });
+
   it('says on the map when the summary counted only the first part of a huge backlog', async () => {
     const { page, frame } = await openProjectPage();
     // The cap itself is proven over the resolver (integration); here the answer of one past it is drawn.

@@ -57,6 +57,13 @@ function IssueCard({ issue }: { issue: MapIssue }) {
   );
 }
 
+/** Whether any filter narrows the map. */
+const filtered = (filters: MapFilters): boolean =>
+  filters.sprintId !== undefined ||
+  filters.issueType !== undefined ||
+  filters.assignee !== undefined ||
+  filters.recipe === true;
+
 /** Where the map's first load of the lanes is: on its way, failed, or answered (perhaps without this lane). */
 type LanesState = 'loading' | 'failed' | 'loaded';
 
@@ -143,11 +150,13 @@ function LaneIssues({
         ))}
       </ul>
       {issues.length === 0 ? (
-        <p className="ol-muted">
+        <p className="ol-muted" data-testid="lane-empty">
           {counted
             ? // The count is the summary's, perhaps the last scan's; the list is read now.
               'No open issues here now: those counted above have closed or moved since, or are not visible to you.'
-            : 'No open issues here.'}
+            : filtered(filters)
+              ? 'No open issues here match the filters.'
+              : 'No open issues here.'}
         </p>
       ) : null}
       <UnreadableNote unreadable={unreadable} leftOutOf="this list" testId="lane-unreadable" />
@@ -563,6 +572,11 @@ export function OutcomeMap({
             onChange={(e) => setRecipeOnly(e.target.checked)}
           />
         </div>
+        {filtered(filters) ? (
+          <Button appearance="subtle" onClick={() => setFilters({})}>
+            Clear filters
+          </Button>
+        ) : null}
         {page.permissions.canEditOutcomes ? (
           <Button id="new-outcome-open" appearance="primary" onClick={() => setCreating(true)}>
             New outcome
