@@ -89,3 +89,20 @@ it('shows a lane’s Load more issues button’s label in full', async () => {
   expect(cut).toEqual([]);
   await page.close();
 });
+
+it('at 400 px shows every tab’s name in full, inside the frame', async () => {
+  const page = await wb.openAs('admin', '/projects/DEMO/outcomes', { viewport: { width: 400, height: 800 } });
+  const frame = await wb.panelFrame(page, PAGE_FRAME);
+  const tabs = frame.getByRole('tab');
+  await tabs.first().waitFor({ timeout: 30_000 });
+  const laidOut = await tabs.evaluateAll((all) =>
+    all.map((tab) => ({
+      name: tab.textContent ?? '',
+      cut: [tab, ...tab.querySelectorAll('*')].some((el) => el.scrollWidth > el.clientWidth + 1),
+      inside: tab.getBoundingClientRect().right <= document.documentElement.clientWidth + 1,
+    })),
+  );
+  expect(laidOut.length).toBeGreaterThan(3);
+  expect(laidOut.filter((t) => t.cut || !t.inside)).toEqual([]);
+  await page.close();
+});
