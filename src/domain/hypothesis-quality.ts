@@ -661,7 +661,9 @@ function checkMeasurable(
       return fail(
         'measurable',
         name,
-        `The further expectation "${name}" cannot be checked: say ${joinList(unmeasured)}, or leave it out.`,
+        // Said where it was written: a further expectation is read from a story, and has no fields of its own.
+        `The further expectation "${name}" cannot be checked: say ${joinList(unmeasured)} in the story ` +
+          `("${name} from 12% to 15%"), or leave it out.`,
       );
     }
     const problem =

@@ -809,7 +809,7 @@ describe('hypothesis quality checks', () => {
         criterion: 'measurable',
         ok: false,
         phrase: 'conversion',
-        why: `The further expectation "conversion" cannot be checked: say ${missing}, or leave it out.`,
+        why: `The further expectation "conversion" cannot be checked: say ${missing} in the story ("conversion from 12% to 15%"), or leave it out.`,
       });
     });
     it('fails "… and conversion to improve." read from a story', () => {
