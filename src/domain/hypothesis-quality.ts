@@ -310,13 +310,20 @@ function checkAtomic(intent: string | undefined, said: PartsSaid): QualityCheck 
   const second = m && FIXED_PAIRS.test(own) ? secondIn(own.replace(FIXED_PAIRS, joinPair)) : m;
   FIXED_PAIRS.lastIndex = 0;
   if (second) {
-    const phrase = want.slice(second.index).trim().slice(0, 80);
+    const phrase = quotedFrom(want.slice(second.index));
     return fail('atomic', phrase, `"${phrase}" is a second need: write it as its own story.`);
   }
   return pass('atomic', want, 'One need.');
 }
 
 const joinPair = (pair: string): string => pair.replace(/\s/g, '_');
+
+/** What a check quotes of the text from a match on: without the mark that joined or ended what went before. */
+const quotedFrom = (text: string): string =>
+  text
+    .replace(/^[\s,;:/&.!?…]+/, '')
+    .trim()
+    .slice(0, 80);
 
 /** Brackets, examples and a second sentence belong in the description, not in the story. */
 const NOT_MINIMAL = [
@@ -369,7 +376,7 @@ function notMinimalPart(value: string | undefined): QualityCheck | null {
   for (const rule of NOT_MINIMAL) {
     const m = 'sentenceBreak' in rule ? sentenceBreakIn(part, rule.re) : rule.re.exec(part);
     if (m) {
-      const phrase = m[0].trim().slice(0, 80);
+      const phrase = quotedFrom(m[0]);
       return fail('minimal', phrase, `The story ${rule.why} ("${phrase}"): keep the story to one sentence.`);
     }
   }

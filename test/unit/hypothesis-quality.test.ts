@@ -121,8 +121,8 @@ describe('hypothesis quality checks', () => {
     it.each([
       ['save items and to compare prices', 'and to compare prices'],
       ['save items as well as get price alerts', 'as well as get price alerts'],
-      ['save items, plus get price alerts', ', plus get price alerts'],
-      ['save items; I also want price alerts', '; I also want price alerts'],
+      ['save items, plus get price alerts', 'plus get price alerts'],
+      ['save items; I also want price alerts', 'I also want price alerts'],
     ])(
       'flags a second need joined by "to", "as well as", "plus" or a second want: "%s"',
       (intent, phrase) => {
@@ -149,7 +149,7 @@ describe('hypothesis quality checks', () => {
       ['edit and delete help wanted ads', 'and delete help wanted ads'],
       ['add or remove recycling facilities', 'or remove recycling facilities'],
       ['filter, sort and aggregate data by dimension', 'and aggregate data by dimension'],
-      ['import/export data packages from MS-SQL', '/export data packages from MS-SQL'],
+      ['import/export data packages from MS-SQL', 'export data packages from MS-SQL'],
     ])('flags a second action with or without its own object: %s', (intent, phrase) => {
       expect(check('atomic', withHypothesis({ intent }))).toMatchObject({ ok: false, phrase });
     });
@@ -158,7 +158,7 @@ describe('hypothesis quality checks', () => {
         'reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent',
         'and increase return-shopper conversion by 10 percent',
       ],
-      ['cut waiting times, improve first-call resolution', ', improve first-call resolution'],
+      ['cut waiting times, improve first-call resolution', 'improve first-call resolution'],
     ])('flags two movements of a metric as two needs: %s', (intent, phrase) => {
       expect(check('atomic', withHypothesis({ intent }))).toMatchObject({ ok: false, phrase });
     });
@@ -217,7 +217,7 @@ describe('hypothesis quality checks', () => {
         check('minimal', withHypothesis({ intent: 'see prices incl. VAT. Also in euros' })),
       ).toMatchObject({
         ok: false,
-        phrase: '. Also in euros',
+        phrase: 'Also in euros',
       });
     });
   });
@@ -694,8 +694,8 @@ describe('hypothesis quality checks', () => {
 
   describe('the story kept short and to one need', () => {
     it.each([
-      ['I finish later.The button is blue', '.The button is blue'],
-      ['I finish later… The button is blue', '. The button is blue'],
+      ['I finish later.The button is blue', 'The button is blue'],
+      ['I finish later… The button is blue', 'The button is blue'],
     ])('minimal finds the second sentence in "%s"', (benefit, phrase) => {
       expect(check('minimal', withHypothesis({ benefit }))).toEqual({
         criterion: 'minimal',
@@ -715,8 +715,8 @@ describe('hypothesis quality checks', () => {
       (intent) => expect(check('minimal', withHypothesis({ intent })).ok).toBe(true),
     );
     it.each([
-      ['book flights, reserve hotels, rent cars', ', reserve hotels, rent cars'],
-      ['book flights & reserve hotels & rent cars', '& reserve hotels & rent cars'],
+      ['book flights, reserve hotels, rent cars', 'reserve hotels, rent cars'],
+      ['book flights & reserve hotels & rent cars', 'reserve hotels & rent cars'],
       ['upload photos and tag friends', 'and tag friends'],
       ['stream music and make playlists', 'and make playlists'],
     ])('atomic finds the second need in the list of actions "%s"', (intent, phrase) => {
