@@ -482,6 +482,8 @@ describe('the project page in the browser', () => {
 
     await frame.getByRole('button', { name: 'Clear filters' }).click();
     await eventually(async () => expect(await total.innerText()).toBe(unfiltered));
+    // The button went with the filters: focus is back on the first of them, not lost to the page.
+    expect(await frame.evaluate(() => document.activeElement?.id)).toBe('filter-sprint');
     expect(await frame.getByLabel('Recipes only (as of the last scan)').isChecked()).toBe(false);
     expect(await frame.getByRole('button', { name: 'Clear filters' }).count()).toBe(0);
     await page.close();

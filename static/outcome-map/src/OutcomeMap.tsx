@@ -573,7 +573,14 @@ export function OutcomeMap({
           />
         </div>
         {filtered(filters) ? (
-          <Button appearance="subtle" onClick={() => setFilters({})}>
+          <Button
+            appearance="subtle"
+            onClick={() => {
+              setFilters({});
+              // The button goes with the filters: focus goes back to the first of them.
+              setTimeout(() => document.getElementById('filter-sprint')?.focus(), 0);
+            }}
+          >
             Clear filters
           </Button>
         ) : null}
