@@ -224,9 +224,15 @@ export function scanWroteSince(latest: IssueLens, entry: PendingLens): boolean {
  * The next scan then judges the issue from what they saved.
  */
 export function entryVerdictStands(latest: IssueLens, entry: PendingLens): boolean {
-  if (scanWroteSince(latest, entry)) return false;
-  if (latest.version === entry.basedOn) return true;
-  const base = entry.base;
+  return !scanWroteSince(latest, entry) && verdictHolds(latest, entry.basedOn, entry.base);
+}
+
+/**
+ * Whether a verdict judged from version `basedOn` of a lens, whose verdict and inputs were then `base`, still
+ * holds over the lens stored now: no one saved since, or their save changed neither the verdict nor what it reads.
+ */
+function verdictHolds(latest: IssueLens, basedOn: number, base: IssuePlan['base'] | undefined): boolean {
+  if (latest.version === basedOn) return true;
   return (
     !!base &&
     latest.zombie === base.zombie &&
@@ -262,12 +268,12 @@ export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLen
 
 /**
  * An entry whose verdict the lens stored now sets aside (entryVerdictStands): its change did not happen, nor is it
- * counted. A label its edits put on that no stored flag records keeps its app-edit intent, which names the label:
- * the next scan, judging the issue from what is stored, takes it off if it finds no zombie.
+ * counted. A label it had on that the lens `written` (the merge) does not record keeps its app-edit intent, which
+ * names the label: the next scan, judging the issue from what is stored, takes it off if it finds no zombie.
  */
-function withVerdictSetAside(latest: IssueLens, entry: PendingLens): PendingLens {
+function withVerdictSetAside(written: IssueLens, entry: PendingLens): PendingLens {
   const { clearsAppEdit, ...rest } = { ...entry, change: null };
-  const labelUnrecorded = !!entry.fields.flag?.labelApplied && !latest.flag?.labelApplied;
+  const labelUnrecorded = !!entry.fields.flag?.labelApplied && !written.flag?.labelApplied;
   return labelUnrecorded ? rest : { ...rest, ...(clearsAppEdit ? { clearsAppEdit } : {}) };
 }
 
@@ -487,7 +493,7 @@ export class ScanWriter {
             this.hooks.onIssueError(plan.key, e instanceof Error ? e.message : String(e));
           }
         }
-      await this.editLabels(commented ? await this.notSavedSince(batch) : batch, done);
+      await this.editLabels(commented ? await this.verdictStillHolds(batch) : batch, done);
     } catch (e) {
       // What was done before the refusal is recorded with the rest, or a repeat would do it again.
       const edited = batch.filter(
@@ -503,23 +509,26 @@ export class ScanWriter {
   }
 
   /**
-   * The plans whose lens no one has saved since they were judged, of those with a label edit (read again: the
-   * comments before it take a call each, long enough for a person's save). A plan left out is not labelled; its
-   * lens write then finds the save, and the next scan judges the issue from it.
+   * The plans whose verdict still holds (verdictHolds), of those with a label edit, read again: the comments
+   * before it take a call each, long enough for a person's save. A plan whose verdict a save has since changed or
+   * bears on is not labelled; its lens write sets the verdict aside as well, and the next scan judges the issue
+   * from what was saved.
    */
-  private async notSavedSince(batch: IssuePlan[]): Promise<IssuePlan[]> {
+  private async verdictStillHolds(batch: IssuePlan[]): Promise<IssuePlan[]> {
     const toLabel = batch.filter((p) => p.edits.addLabel || p.edits.removeLabel);
-    const current = new Map<number, number>();
+    const current = new Map<number, IssueLens>();
     for (let i = 0; i < toLabel.length; i += BULK_PROPERTY_ISSUE_LIMIT)
       // One that left the project is told of once, by the lens write that reads it again.
       for (const [id, { lens }] of await this.storedLenses(
         toLabel.slice(i, i + BULK_PROPERTY_ISSUE_LIMIT),
         null,
       ))
-        current.set(id, lens.version);
-    return batch.filter(
-      (p) => !(p.edits.addLabel || p.edits.removeLabel) || current.get(p.issueId) === p.next!.version,
-    );
+        current.set(id, lens);
+    return batch.filter((p) => {
+      if (!(p.edits.addLabel || p.edits.removeLabel)) return true;
+      const lens = current.get(p.issueId);
+      return lens !== undefined && verdictHolds(lens, p.next!.version, p.base);
+    });
   }
 
   /**
@@ -672,9 +681,10 @@ export class ScanWriter {
           lost.push(entry);
           continue;
         }
+        const merged = mergeScanFields(latest, entry);
         writes.push({
-          entry: entryVerdictStands(latest, entry) ? entry : withVerdictSetAside(latest, entry),
-          lens: keepingUnread(stored, mergeScanFields(latest, entry)),
+          entry: entryVerdictStands(latest, entry) ? entry : withVerdictSetAside(merged, entry),
+          lens: keepingUnread(stored, merged),
         });
       }
       let written = writes.map((w) => w.entry);
