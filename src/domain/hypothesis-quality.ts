@@ -320,10 +320,7 @@ const joinPair = (pair: string): string => pair.replace(/\s/g, '_');
 
 /** What a check quotes of the text from a match on: without the mark that joined or ended what went before. */
 const quotedFrom = (text: string): string =>
-  text
-    .replace(/^[\s,;:/&.!?…]+/, '')
-    .trim()
-    .slice(0, 80);
+  (text.replace(/^[\s,;:/&.!?…]+/, '').trim() || text.trim()).slice(0, 80);
 
 /** Brackets, examples and a second sentence belong in the description, not in the story. */
 const NOT_MINIMAL = [
@@ -670,7 +667,7 @@ function checkMeasurable(
         name,
         // Said where it was written: a further expectation is read from a story, and has no fields of its own.
         `The further expectation "${name}" cannot be checked: say ${joinList(unmeasured)} in the story ` +
-          `("${name} from 12% to 15%"), or leave it out.`,
+          `("${further.metric?.trim() ? name : 'conversion'} from 12% to 15%"), or leave it out.`,
       );
     }
     const problem =

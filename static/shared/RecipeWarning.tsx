@@ -39,7 +39,15 @@ export function RecipeWarning(props: {
   if (!verdict.isRecipe) return null;
   const distinct = distinctReasons(verdict);
   const reasons = distinct.slice(0, SHOWN_REASONS);
-  const more = distinct.length - reasons.length;
+  // Named once each: the list above tells a phrase of the summary from the same one in the description.
+  const named = new Set(reasons.map((r) => r.phrase.toLowerCase()));
+  const rest = distinct.slice(SHOWN_REASONS).flatMap((r) => {
+    const key = r.phrase.toLowerCase();
+    if (named.has(key)) return [];
+    named.add(key);
+    return [r.phrase];
+  });
+  const more = rest.length;
   const list = (
     <ul>
       {reasons.map((r) => (
@@ -48,12 +56,7 @@ export function RecipeWarning(props: {
         </li>
       ))}
       {more > 0 ? (
-        <li data-testid="recipe-more">
-          {`and ${more} more: ${distinct
-            .slice(SHOWN_REASONS)
-            .map((r) => `“${r.phrase}”`)
-            .join(', ')}`}
-        </li>
+        <li data-testid="recipe-more">{`and ${more} more: ${rest.map((p) => `“${p}”`).join(', ')}`}</li>
       ) : null}
     </ul>
   );

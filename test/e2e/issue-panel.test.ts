@@ -297,6 +297,23 @@ describe('the issue panel in the browser', () => {
     await page.close();
   });
 
+  it('gives focus after Undo the fill to the first field the fill changed, not to one it left as it was', async () => {
+    const projectKey = issueKey.split('-')[0]!;
+    const key = wb.app.jira.store.createIssue({ projectKey, summary: 'Checkout on a small screen' }).key;
+    const { page, panel } = await openPanel('admin', 'light', key);
+    // The persona typed is the story's own: the fill leaves it as it was.
+    await panel.getByLabel('Persona', { exact: true }).fill('shopper on a phone');
+    await panel.getByRole('button', { name: 'Paste story' }).click();
+    await panel.getByLabel('Story', { exact: true }).fill(STORY);
+    await fillFromPastedStory(panel);
+    await panel.getByTestId('paste-note').getByRole('button', { name: 'Undo the fill' }).click();
+    expect(await panel.getByLabel('Intent', { exact: true }).inputValue()).toBe('');
+    await eventually(async () =>
+      expect(await panel.evaluate(() => document.activeElement?.id)).toBe('ol-intent'),
+    );
+    await page.close();
+  });
+
   it('says which typed fields a pasted story replaced, and undoes the fill on request', async () => {
     const projectKey = issueKey.split('-')[0]!;
     const key = wb.app.jira.store.createIssue({
@@ -1129,8 +1146,12 @@ describe('the issue panel in the browser', () => {
     const items = await warning.getByRole('listitem').allInnerTexts();
     expect(items).toHaveLength(6);
     items.slice(0, 5).forEach((item, i) => expect(item.startsWith(phrases[i]!)).toBe(true));
+    // Each named once, and not again when the list above quotes it ("Add" in the summary, "add" below).
+    const listed = new Set(phrases.slice(0, 5).map((p) => p.toLowerCase()));
+    const rest = phrases.slice(5).filter((p) => !listed.has(p.toLowerCase()) && listed.add(p.toLowerCase()));
+    expect(rest.length).toBeGreaterThan(0);
     expect(await warning.getByTestId('recipe-more').innerText()).toBe(
-      `and ${phrases.length - 5} more: ${phrases.slice(5).join(', ')}`,
+      `and ${rest.length} more: ${rest.join(', ')}`,
     );
     await page.close();
   });

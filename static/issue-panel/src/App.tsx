@@ -667,8 +667,9 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     setValues({ ...values, ...Object.fromEntries(undone.map((f) => [f, beforePaste.values[f]])) });
     if (alsoExpected === beforePaste.filledAlso) setAlsoExpected(beforePaste.alsoExpected);
     setBeforePaste(null);
-    // Undo goes with the fill it undid: focus goes to the first field it gave back.
-    setTimeout(() => focusField(undone[0] ?? 'persona'), 0);
+    // Undo goes with the fill it undid: focus goes to the first field it gave back (one the fill changed).
+    const givenBack = undone.find((f) => beforePaste.values[f] !== beforePaste.filled[f]);
+    setTimeout(() => focusField(givenBack ?? 'persona'), 0);
     setPasteNote(
       `The fields are back as they were before the story filled them${
         edited.length ? `, but for your edits since in ${edited.map((f) => FIELD_LABELS[f]).join(', ')}` : ''
