@@ -244,8 +244,12 @@ async function eventuallyInvalid(frame: Frame, label: string): Promise<void> {
     (name) =>
       Array.from(document.querySelectorAll('label')).some(
         (l) =>
-          l.textContent?.trim() === name &&
-          document.getElementById(l.htmlFor)?.getAttribute('aria-invalid') === 'true',
+          // The label's words, without a required field's asterisk (hidden from screen readers too).
+          Array.from(l.childNodes)
+            .filter((n) => !(n instanceof Element && n.getAttribute('aria-hidden') === 'true'))
+            .map((n) => n.textContent ?? '')
+            .join('')
+            .trim() === name && document.getElementById(l.htmlFor)?.getAttribute('aria-invalid') === 'true',
       ),
     label,
     { timeout: 15_000 },
