@@ -50,36 +50,6 @@ export function ScoreBreakdown(props: {
           </li>
         ))}
       </ul>
-      <QualityChecks checks={score.quality} />
     </section>
-  );
-}
-
-/**
- * The six hypothesis checks the score is built from, each passed or failed with its reason: the hints name only
- * the failed ones, and a reader may want to see why the rest hold.
- */
-function QualityChecks({ checks }: { checks: Score['quality'] }) {
-  if (checks.length === 0) return null;
-  const passed = checks.filter((c) => c.ok).length;
-  return (
-    <details className="ol-checks" data-testid="quality-checks">
-      <summary>
-        Hypothesis checks: {passed} of {checks.length} pass
-      </summary>
-      <ul>
-        {checks.map((c) => (
-          <li
-            key={c.criterion}
-            data-testid={`check-${c.criterion}`}
-            className={c.ok ? 'ol-check-ok' : 'ol-check-fail'}
-          >
-            <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span>{' '}
-            <span className="ol-sr-only">{c.ok ? 'Passes' : 'Fails'}</span> <strong>{c.criterion}</strong>:{' '}
-            {c.why}
-          </li>
-        ))}
-      </ul>
-    </details>
   );
 }
