@@ -272,9 +272,9 @@ export function mergeScanFields(latest: IssueLens, entry: PendingLens): IssueLen
  * names the label: the next scan, judging the issue from what is stored, takes it off if it finds no zombie.
  */
 function withVerdictSetAside(written: IssueLens, entry: PendingLens): PendingLens {
-  const { clearsAppEdit, ...rest } = { ...entry, change: null };
   const labelUnrecorded = !!entry.fields.flag?.labelApplied && !written.flag?.labelApplied;
-  return labelUnrecorded ? rest : { ...rest, ...(clearsAppEdit ? { clearsAppEdit } : {}) };
+  const { clearsAppEdit: _kept, ...withoutClearing } = entry;
+  return { ...(labelUnrecorded ? withoutClearing : entry), change: null };
 }
 
 /** The stored flag, with the label and comment an entry's edits made on it recorded. */

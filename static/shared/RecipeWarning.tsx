@@ -39,7 +39,7 @@ export function RecipeWarning(props: {
   if (!verdict.isRecipe) return null;
   const distinct = distinctReasons(verdict);
   const reasons = distinct.slice(0, SHOWN_REASONS);
-  // Named once each: the list above tells a phrase of the summary from the same one in the description.
+  // The rest by phrase alone, each once and none the list above quotes: that list keeps a phrase once per text.
   const named = new Set(reasons.map((r) => r.phrase.toLowerCase()));
   const rest = distinct.slice(SHOWN_REASONS).flatMap((r) => {
     const key = r.phrase.toLowerCase();

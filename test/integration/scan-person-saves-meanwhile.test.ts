@@ -69,49 +69,55 @@ const duringBulkLabel = (req: JiraRequest) =>
   req.method === 'POST' && req.path === '/rest/api/3/bulk/issues/fields';
 const ownIdleLimit: Draft = { hypothesis: {}, expected: {}, killCriteria: { maxIdleDays: 3000 } };
 
-it('a save that sets the item its own idle limit while the flag comment is sent: no flag, no label', async () => {
-  await wb.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label: LABEL, comment: true } }, 0));
+/** An idle story scanned with the flag's label (and comment) on, the member saving `draft` during `when`. */
+async function scannedWithSaveDuring(
+  comment: boolean,
+  when: (req: JiraRequest) => boolean,
+  draft: Draft,
+): Promise<string> {
+  await wb.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label: LABEL, comment } }, 0));
   const [key] = wb.jira.store.bulkCreateIssues([anIdleStory(START)]);
-  const saved = savesDuring(key!, duringComment, ownIdleLimit);
+  const saved = savesDuring(key!, when, draft);
   await scan();
   expect(saved()).toBe('saved');
-  const lens = lensOf(key!);
+  return key!;
+}
+
+/** The member's own idle limit stands on the lens, and no flag of the scan's older verdict. */
+function expectOwnLimitUnflagged(key: string): void {
+  const lens = lensOf(key);
   expect(lens.killCriteria.maxIdleDays).toBe(3000);
   expect(lens.zombie).toBe('false');
   expect(lens.flag).toBeNull();
+}
+
+it('a save that sets the item its own idle limit while the flag comment is sent: no flag, no label', async () => {
+  const key = await scannedWithSaveDuring(true, duringComment, ownIdleLimit);
+  expectOwnLimitUnflagged(key);
   // The comment went out before the save landed; the label, after it, is not put on.
-  expect(commentsOn(key!)).toBe(1);
-  expect(labelsOf(key!)).toEqual([]);
+  expect(commentsOn(key)).toBe(1);
+  expect(labelsOf(key)).toEqual([]);
 
   wb.clock.now = new Date(START + DAY);
   await scan();
-  expect(lensOf(key!).zombie).toBe('false');
-  expect(labelsOf(key!)).toEqual([]);
-  expect(commentsOn(key!)).toBe(1);
+  expect(lensOf(key).zombie).toBe('false');
+  expect(labelsOf(key)).toEqual([]);
+  expect(commentsOn(key)).toBe(1);
 });
 
 it('a save that sets the item its own idle limit while the label is put on: the next scan takes it off', async () => {
-  await wb.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label: LABEL, comment: false } }, 0));
-  const [key] = wb.jira.store.bulkCreateIssues([anIdleStory(START)]);
-  const saved = savesDuring(key!, duringBulkLabel, ownIdleLimit);
-  await scan();
-  expect(saved()).toBe('saved');
-  const lens = lensOf(key!);
-  expect(lens.killCriteria.maxIdleDays).toBe(3000);
-  expect(lens.zombie).toBe('false');
-  expect(lens.flag).toBeNull();
-  expect(labelsOf(key!)).toEqual([LABEL]);
+  const key = await scannedWithSaveDuring(false, duringBulkLabel, ownIdleLimit);
+  expectOwnLimitUnflagged(key);
+  expect(labelsOf(key)).toEqual([LABEL]);
 
   wb.clock.now = new Date(START + DAY);
   await scan();
-  expect(lensOf(key!).zombie).toBe('false');
-  expect(labelsOf(key!)).toEqual([]);
+  expect(lensOf(key).zombie).toBe('false');
+  expect(labelsOf(key)).toEqual([]);
 });
 
 it('a save that only writes the hypothesis while the flag comment is sent: the flag stands, labelled at once', async () => {
-  await wb.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label: LABEL, comment: true } }, 0));
-  const [key] = wb.jira.store.bulkCreateIssues([anIdleStory(START)]);
-  const saved = savesDuring(key!, duringComment, {
+  const key = await scannedWithSaveDuring(true, duringComment, {
     hypothesis: {
       persona: 'returning shopper',
       intent: 'find my last order fast',
@@ -120,18 +126,16 @@ it('a save that only writes the hypothesis while the flag comment is sent: the f
     expected: {},
     killCriteria: {},
   });
-  await scan();
-  expect(saved()).toBe('saved');
-  const lens = lensOf(key!);
+  const lens = lensOf(key);
   expect(lens.hypothesis.persona).toBe('returning shopper');
   expect(lens.zombie).toBe('true');
   // Read again after the comment, the lens had moved, but by nothing the verdict reads: the label goes on.
   expect(lens.flag).toMatchObject({ commented: true, labelApplied: true });
-  expect(labelsOf(key!)).toEqual([LABEL]);
+  expect(labelsOf(key)).toEqual([LABEL]);
 
   wb.clock.now = new Date(START + DAY);
   await scan();
-  expect(lensOf(key!).zombie).toBe('true');
-  expect(labelsOf(key!)).toEqual([LABEL]);
-  expect(commentsOn(key!)).toBe(1);
+  expect(lensOf(key).zombie).toBe('true');
+  expect(labelsOf(key)).toEqual([LABEL]);
+  expect(commentsOn(key)).toBe(1);
 });
