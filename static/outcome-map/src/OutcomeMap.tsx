@@ -30,6 +30,7 @@ import { IssueLink } from '../../shared/IssueLink';
 import { pct } from '../../shared/percent';
 import { ImportMeasurements } from './ImportMeasurements';
 import { addUnreadable, UnreadableNote } from './UnreadableNote';
+import { keepFilters, readKeptFilters, sessionStore, type KeptFilters } from './kept-filters';
 import { MeasurementForm, OutcomeForm } from './OutcomeForm';
 
 /** Story points with the person's decimal mark ("2,5" in German): an estimate may be a fraction. */
@@ -429,17 +430,23 @@ function FilterSelect(props: {
   id: string;
   label: string;
   value: string;
+  /** What a chosen value was called when chosen: shown if the options no longer list it. */
+  keptName?: string;
   options: Choice[];
-  onChange: (v: string) => void;
+  onChange: (value: string, name: string) => void;
 }) {
+  const listed = props.options.find((o) => o.value === props.value);
   return (
     <div className="ol-filter">
       <Label htmlFor={props.id}>{props.label}</Label>
       <Select<Choice>
         inputId={props.id}
-        value={props.options.find((o) => o.value === props.value) ?? props.options[0]}
+        value={
+          listed ??
+          (props.value ? { value: props.value, label: props.keptName ?? props.value } : props.options[0])
+        }
         options={props.options}
-        onChange={(choice) => props.onChange(choice?.value ?? '')}
+        onChange={(choice) => props.onChange(choice?.value ?? '', choice?.label ?? '')}
       />
     </div>
   );
@@ -459,7 +466,10 @@ export function OutcomeMap({
    */
   unlinkedLaneExtra?: (filters: MapFilters, reload: () => void) => ReactNode;
 }) {
-  const [filters, setFilters] = useState<MapFilters>({});
+  // Kept for the tab across reloads (kept-filters.ts).
+  const [kept, setKept] = useState<KeptFilters>(() => readKeptFilters(sessionStore(), page.projectKey));
+  const filters = kept.filters;
+  useEffect(() => keepFilters(sessionStore(), page.projectKey, kept), [kept, page.projectKey]);
   const [summary, setSummary] = useState<MapSummaryData | null>(null);
   const [pages, setPages] = useState<MapPageData[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -509,16 +519,21 @@ export function OutcomeMap({
   const none = laneOf(NO_OUTCOME);
   const pageOf = (id: string) => pages?.find((p) => p.lane === id);
   const lanesState: LanesState = lanesFailed ? 'failed' : pages === null ? 'loading' : 'loaded';
-  const setFilter = (key: 'sprintId' | 'issueType' | 'assignee') => (value: string) => {
+  const setFilter = (key: 'sprintId' | 'issueType' | 'assignee') => (value: string, name: string) => {
     const next: MapFilters = { ...filters };
+    const names = { ...kept.names };
+    delete names[key];
     if (!value) delete next[key];
-    else if (key === 'sprintId') next.sprintId = Number(value);
-    else next[key] = value;
-    setFilters(next);
+    else {
+      if (key === 'sprintId') next.sprintId = Number(value);
+      else next[key] = value;
+      names[key] = name;
+    }
+    setKept({ filters: next, names });
   };
   const setRecipeOnly = (on: boolean) => {
     const { recipe: _recipe, ...rest } = filters;
-    setFilters(on ? { ...rest, recipe: true } : rest);
+    setKept({ filters: on ? { ...rest, recipe: true } : rest, names: kept.names });
   };
 
   return (
@@ -533,6 +548,7 @@ export function OutcomeMap({
           id="filter-sprint"
           label="Sprint"
           value={filters.sprintId ? String(filters.sprintId) : ''}
+          keptName={kept.names.sprintId}
           onChange={setFilter('sprintId')}
           options={[
             { value: '', label: 'All sprints' },
@@ -543,6 +559,7 @@ export function OutcomeMap({
           id="filter-type"
           label="Type"
           value={filters.issueType ?? ''}
+          keptName={kept.names.issueType}
           onChange={setFilter('issueType')}
           options={[
             { value: '', label: 'All types' },
@@ -553,6 +570,7 @@ export function OutcomeMap({
           id="filter-assignee"
           label="Assignee"
           value={filters.assignee ?? ''}
+          keptName={kept.names.assignee}
           onChange={setFilter('assignee')}
           options={[
             { value: '', label: 'Anyone' },
@@ -576,7 +594,7 @@ export function OutcomeMap({
           <Button
             appearance="subtle"
             onClick={() => {
-              setFilters({});
+              setKept({ filters: {}, names: {} });
               // The button goes with the filters: focus goes back to the first of them.
               setTimeout(() => document.getElementById('filter-sprint')?.focus(), 0);
             }}
