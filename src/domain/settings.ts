@@ -31,7 +31,9 @@ const sprints = z
   .min(1, { error: 'Max sprints carried over must be at least 1.' })
   .max(52, { error: 'Max sprints carried over must be at most 52.' });
 
-const thresholdsSchema = z.object({
+// The settings' objects are strict: a save's misspelt field ("maxIdleDay") is refused at its name instead of
+// dropped unseen (fieldErrors). What was stored is read leniently (storedSettingsSchema strips such fields).
+const thresholdsSchema = z.strictObject({
   maxIdleDays: days('Max idle days'),
   maxSprintsCarried: sprints,
   unlinkedMaxAgeDays: days('Max age of unlinked work'),
@@ -185,7 +187,7 @@ export function settingsSaveProblems(
   return problems;
 }
 
-const weightsSchema = z.object({
+const weightsSchema = z.strictObject({
   hypothesis: weight('Hypothesis'),
   measurable: weight('Measurable expectation'),
   outcomeLink: weight('Outcome link'),
@@ -272,7 +274,15 @@ export function issueTypeRecord<T extends z.ZodType>(value: T, what: string) {
     });
 }
 
-export const settingsSchema = z.object({
+/** Thresholds per issue type, each row checked by `row`. */
+const perIssueTypeSchema = <T extends z.ZodType>(row: T) =>
+  issueTypeRecord(row, 'Thresholds per issue type')
+    // Issue types are matched without regard to case or the spaces around them (thresholdsFor): "bug" and
+    // "Bug " would be one type with two limits, of which the scan reads only the first.
+    .superRefine(refineIssueTypeKeys('Name the issue type these thresholds are for, or remove the row.'))
+    .transform(trimIssueTypeKeys);
+
+export const settingsSchema = z.strictObject({
   weights: weightsSchema.refine((w) => Object.values(w).reduce((a, b) => a + b, 0) > 0, {
     error: 'At least one score weight must be above 0.',
   }),
@@ -281,15 +291,11 @@ export const settingsSchema = z.object({
     .number({ error: 'Inherited link share must be a number.' })
     .min(0, { error: 'Inherited link share must be between 0 and 1.' })
     .max(1, { error: 'Inherited link share must be between 0 and 1.' }),
-  zombie: z.object({
+  zombie: z.strictObject({
     defaults: thresholdsSchema,
-    perIssueType: issueTypeRecord(thresholdsSchema.partial(), 'Thresholds per issue type')
-      // Issue types are matched without regard to case or the spaces around them (thresholdsFor): "bug" and
-      // "Bug " would be one type with two limits, of which the scan reads only the first.
-      .superRefine(refineIssueTypeKeys('Name the issue type these thresholds are for, or remove the row.'))
-      .transform(trimIssueTypeKeys),
+    perIssueType: perIssueTypeSchema(thresholdsSchema.partial()),
   }),
-  exemptions: z.object({
+  exemptions: z.strictObject({
     labels: nameList(EXEMPT_LABELS),
     issueTypes: nameList({
       list: 'Exempt issue types',
@@ -299,7 +305,7 @@ export const settingsSchema = z.object({
     assignees: nameList({ list: 'Exempt assignees', entry: 'Exempt assignee', names: 'account id' }),
     reporters: nameList({ list: 'Exempt reporters', entry: 'Exempt reporter', names: 'account id' }),
   }),
-  flagActions: z.object({
+  flagActions: z.strictObject({
     /** Add this label while an item is flagged; null for none. The entity property is always written. */
     label: z
       .string()
@@ -308,12 +314,12 @@ export const settingsSchema = z.object({
       .nullable(),
     comment: z.boolean({ error: 'Comment on flag must be true or false.' }),
   }),
-  kill: z.object({
+  kill: z.strictObject({
     /** Name of the workflow transition a Kill decision uses; null: the first into a done status. */
     transitionName: z.string().trim().min(1).max(255).nullable(),
     resolutionName: z.string().trim().min(1).max(255),
   }),
-  entryGate: z.object({
+  entryGate: z.strictObject({
     enabled: z.boolean(),
     threshold: z
       .number({ error: 'Entry gate threshold must be a number.' })
@@ -325,7 +331,7 @@ export const settingsSchema = z.object({
   dryRun: z.boolean({ error: 'Dry run must be true or false.' }),
   /** Who may create and change outcomes: project administrators, or anyone who can edit issues. */
   outcomeEditors: z.enum(['admins', 'editors'], { error: 'Outcome editors must be "admins" or "editors".' }),
-  scan: z.object({
+  scan: z.strictObject({
     quotaShare: pacing('quotaShare'),
     fullRescanEveryDays: pacing('fullRescanEveryDays'),
   }),
@@ -359,23 +365,27 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = deepFreeze({
   scan: { quotaShare: 0.5, fullRescanEveryDays: 7 },
 });
 
-/** What an admin stored: any subset of the settings, nested objects partial too. */
+/**
+ * What an admin stored: any subset of the settings, nested objects partial too. A field it does not know (stored
+ * by another version of the app) is left out, not refused: the project's settings still load.
+ */
+const shape = settingsSchema.shape;
 export const storedSettingsSchema = z.object({
-  weights: weightsSchema.partial().optional(),
-  inheritedLinkShare: settingsSchema.shape.inheritedLinkShare.optional(),
+  weights: weightsSchema.strip().partial().optional(),
+  inheritedLinkShare: shape.inheritedLinkShare.optional(),
   zombie: z
     .object({
-      defaults: thresholdsSchema.partial().optional(),
-      perIssueType: settingsSchema.shape.zombie.shape.perIssueType.optional(),
+      defaults: thresholdsSchema.strip().partial().optional(),
+      perIssueType: perIssueTypeSchema(thresholdsSchema.strip().partial()).optional(),
     })
     .optional(),
-  exemptions: settingsSchema.shape.exemptions.partial().optional(),
-  flagActions: settingsSchema.shape.flagActions.partial().optional(),
-  kill: settingsSchema.shape.kill.partial().optional(),
-  entryGate: settingsSchema.shape.entryGate.partial().optional(),
-  dryRun: settingsSchema.shape.dryRun.optional(),
-  outcomeEditors: settingsSchema.shape.outcomeEditors.optional(),
-  scan: settingsSchema.shape.scan.partial().optional(),
+  exemptions: shape.exemptions.strip().partial().optional(),
+  flagActions: shape.flagActions.strip().partial().optional(),
+  kill: shape.kill.strip().partial().optional(),
+  entryGate: shape.entryGate.strip().partial().optional(),
+  dryRun: shape.dryRun.optional(),
+  outcomeEditors: shape.outcomeEditors.optional(),
+  scan: shape.scan.strip().partial().optional(),
 });
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
 

@@ -80,6 +80,54 @@ describe('project settings', () => {
     expect(projectPropertyKeys()).toEqual([]);
   });
 
+  it('refuses a misspelt or unknown field at its name, at any depth, instead of dropping it unseen', async () => {
+    const settings = {
+      ...withChanges((s) => {
+        s.zombie.perIssueType = { Bug: { maxIdleDays: 20 } };
+      }),
+      bogus: 1,
+    } as Settings & { bogus: number };
+    (settings.zombie.perIssueType.Bug as Record<string, number>).maxIdleDay = 5;
+    (settings.entryGate as unknown as Record<string, number>).treshold = 90;
+    const answer = await call('save', { version: 0, settings });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: {
+          'settings.bogus': expect.stringMatching(/^"bogus" is not a field this app knows/),
+          'settings.zombie.perIssueType.Bug.maxIdleDay': expect.stringMatching(
+            /^"maxIdleDay" is not a field/,
+          ),
+          'settings.entryGate.treshold': expect.stringMatching(/^"treshold" is not a field/),
+        },
+      },
+    });
+    expect(ok(await call<SettingsData>('load', {})).version).toBe(0);
+  });
+
+  it('loads settings stored with a field this version does not know, without it, and every other setting', async () => {
+    await runInInvocation(
+      { accountId: null, moduleKey: 'settings-test', installContext: app.installContext },
+      () =>
+        kvs.set(keys.settings(P), {
+          stored: {
+            entryGate: { threshold: 70, retired: true },
+            zombie: { perIssueType: { Bug: { maxIdleDays: 9, oldLimit: 3 } } },
+          },
+          version: 2,
+          updatedAt: '2026-01-05T10:00:00.000Z',
+          updatedBy: null,
+        }),
+    );
+    const loaded = ok(await call<SettingsData>('load', {}));
+    expect(loaded.version).toBe(2);
+    expect(loaded.settings.entryGate).toEqual({ ...DEFAULT_SETTINGS.entryGate, threshold: 70 });
+    expect(loaded.settings.zombie.perIssueType).toEqual({ Bug: { maxIdleDays: 9 } });
+    // Saved back as loaded, it saves.
+    expect(ok(await call<SettingsData>('save', { version: 2, settings: loaded.settings })).version).toBe(3);
+  });
+
   it('takes a kill resolution the site has, spelled as the site spells it, and refuses one it does not have', async () => {
     const resolutionSaved = async () => ok(await call<SettingsData>('load', {})).settings.kill.resolutionName;
     const refused = await call('save', {
