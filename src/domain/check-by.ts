@@ -58,18 +58,25 @@ export function passedCheckBy(checkBy: string | undefined, notBefore: string | u
 }
 
 /**
- * The kill criteria's dates set or changed to a day already past, each with its draft path and what to say: such
- * a date would send the item to kill review at the next scan (a mistyped year). One stored as it is, and come due
- * since, is what the criteria are for and is not refused.
+ * How far ahead a day the app acts on may be set (an outcome's due date, a kill date, a snooze): ten years covers
+ * any plan a backlog serves, while a year typed wrong ("2207" for "2027") lies beyond it, where the day would
+ * never come and the item would quietly leave review.
  */
-export function passedKillDates(
+export const MAX_YEARS_AHEAD = 10;
+
+/** What to say of a day a person set (`label` names the field) after `latest`, the last day allowed. */
+export function farDayMessage(label: string, day: string, latest: string): string {
+  return `${label} ${day} is more than ${MAX_YEARS_AHEAD} years away: choose a day up to ${latest} (check the year).`;
+}
+
+/** The kill criteria's dates, each with its draft path, its label and the day stored before (if any). */
+function killDates(
   draft: Pick<IssueLensDraft, 'killCriteria'>,
   stored: Pick<IssueLensDraft, 'killCriteria'> | null,
-  today: string,
-): Array<{ path: string; message: string }> {
+): Array<{ path: string; label: string; day: string; was: string | undefined }> {
   const now = draft.killCriteria;
   const before = stored?.killCriteria;
-  const dates: Array<{ path: string; label: string; day: string | undefined; was: string | undefined }> = [
+  const dates = [
     { path: 'killCriteria.deadline', label: 'Kill date', day: now.deadline, was: before?.deadline },
     {
       path: 'killCriteria.metricThreshold.by',
@@ -84,10 +91,35 @@ export function passedKillDates(
       was: before?.condition?.reviewDate,
     },
   ];
-  return dates
-    .filter((d) => d.day !== undefined && d.day !== d.was && d.day < today)
-    .map((d) => ({
-      path: d.path,
-      message: passedDayMessage(d.label, d.day!, today),
-    }));
+  // A date stored as it is was judged when it was set: one come due since is what the criteria are for.
+  return dates.filter((d): d is typeof d & { day: string } => d.day !== undefined && d.day !== d.was);
+}
+
+/**
+ * The kill criteria's dates set or changed to a day already past, each with its draft path and what to say: such
+ * a date would send the item to kill review at the next scan (a mistyped year).
+ */
+export function passedKillDates(
+  draft: Pick<IssueLensDraft, 'killCriteria'>,
+  stored: Pick<IssueLensDraft, 'killCriteria'> | null,
+  today: string,
+): Array<{ path: string; message: string }> {
+  return killDates(draft, stored)
+    .filter((d) => d.day < today)
+    .map((d) => ({ path: d.path, message: passedDayMessage(d.label, d.day, today) }));
+}
+
+/**
+ * The kill criteria's dates set or changed to a day more than MAX_YEARS_AHEAD after `latestToday` (the latest day it
+ * is anywhere now), each with its draft path and what to say: the criteria would never be met.
+ */
+export function farKillDates(
+  draft: Pick<IssueLensDraft, 'killCriteria'>,
+  stored: Pick<IssueLensDraft, 'killCriteria'> | null,
+  latestToday: string,
+): Array<{ path: string; message: string }> {
+  const latest = yearsAfter(latestToday, MAX_YEARS_AHEAD);
+  return killDates(draft, stored)
+    .filter((d) => d.day > latest)
+    .map((d) => ({ path: d.path, message: farDayMessage(d.label, d.day, latest) }));
 }

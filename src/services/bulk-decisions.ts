@@ -52,7 +52,7 @@ import {
   matchingKeys,
   recordBulkKillIntent,
   recordedDecisions,
-  refusePastDates,
+  refuseDatesOutOfReach,
   requireDecider,
 } from './kill-review';
 import { statusCategoryOf } from './issue-facts';
@@ -206,7 +206,7 @@ export async function startBulkDecision(
   const existing = await kvs.get<StoredBulkJob>(jobKey);
   if (existing) return resume(call, existing, clock);
   // Each item's decision runs later, as background work, which no longer judges the dates: they are judged here.
-  refusePastDates(input.decision, clock.now());
+  refuseDatesOutOfReach(input.decision, clock.now());
   // "Only while unlinked" stands in for the still-flagged check, which is right for a relink only: a kill or keep
   // sent with it would act on open work no scan flagged.
   if ('keys' in input.selection && input.selection.onlyUnlinked && input.decision.kind !== 'relink')
@@ -272,7 +272,7 @@ async function resume(call: CallContext, job: StoredBulkJob, clock: Clock): Prom
     return view(job);
   }
   // Resumed days later, a Keep's snooze or kill date may have passed since it was started: judged again.
-  refusePastDates(job.decision, clock.now());
+  refuseDatesOutOfReach(job.decision, clock.now());
   const again: StoredBulkJob = {
     ...job,
     status: 'running',

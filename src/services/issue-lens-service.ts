@@ -24,8 +24,8 @@ import type {
 import type { LastWrite } from '../contract/answer';
 import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
-import { alsoCheckByNotBefore, passedCheckBy, passedKillDates } from '../domain/check-by';
-import { earliestLocalDay, indexedMoment, personsDay } from '../domain/dates';
+import { alsoCheckByNotBefore, farKillDates, passedCheckBy, passedKillDates } from '../domain/check-by';
+import { earliestLocalDay, indexedMoment, latestLocalDay, personsDay } from '../domain/dates';
 import type { DecimalMark } from '../domain/amounts';
 import { readPastedStory, type PastedStory } from '../domain/pasted-story';
 import { toPlainText, type AdfNode } from '../domain/plain-text';
@@ -277,19 +277,25 @@ function checkOutcome(draft: IssueLensDraft, outcomes: Outcome[], current: Issue
 
 /**
  * A check-by day already gone cannot be checked: refused when the save sets it, on the first expectation (at its
- * field) or a further one. A stored one that came due since still loads and re-saves. A kill date set in the past
- * is refused too; every day refused is named at once, so one save tells the person all there is to mend.
+ * field) or a further one. A stored one that came due since still loads and re-saves. A kill date set in the past,
+ * or more than ten years ahead (a year typed wrong: the item would never come to review), is refused too; every
+ * day refused is named at once, so one save tells the person all there is to mend. `latestToday` is the latest
+ * day it is anywhere now.
  */
 function checkCheckBy(
   draft: IssueLensDraft,
   stored: IssueLensDraft,
   notBefore: string | undefined,
   today: string,
+  latestToday: string,
 ): void {
   const refused: Record<string, string> = {};
   const passed = passedCheckBy(draft.expected.checkBy, notBefore);
   if (passed) refused['draft.expected.checkBy'] = passed;
-  for (const killDate of passedKillDates(draft, stored, today))
+  for (const killDate of [
+    ...passedKillDates(draft, stored, today),
+    ...farKillDates(draft, stored, latestToday),
+  ])
     refused[`draft.${killDate.path}`] = killDate.message;
   (draft.alsoExpected ?? []).forEach((e, i) => {
     const also = passedCheckBy(e.checkBy, alsoCheckByNotBefore(e, stored, today));
@@ -392,7 +398,7 @@ export async function saveIssueLens(
       checkResultDelivered(payload.draft, current, issue, settings.kill.resolutionName);
       const today = earliestLocalDay(ports.now());
       const notBefore = checkByNotBefore(payload.draft, draftOf(current), today);
-      checkCheckBy(payload.draft, draftOf(current), notBefore, today);
+      checkCheckBy(payload.draft, draftOf(current), notBefore, today, latestLocalDay(ports.now()));
 
       const byId = new Map(outcomes.map((o) => [o.id, o]));
       const { score, recipe } = assessIssue(factsOf(issue), payload.draft, byId, settings, {

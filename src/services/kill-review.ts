@@ -18,8 +18,8 @@ import type {
   UnreadableIssues,
 } from '../contract/project-page';
 import { lastRealActivity } from '../domain/activity';
-import { passedKillDates } from '../domain/check-by';
-import { earliestLocalDay, indexedMoment } from '../domain/dates';
+import { farDayMessage, farKillDates, MAX_YEARS_AHEAD, passedKillDates } from '../domain/check-by';
+import { earliestLocalDay, indexedMoment, latestLocalDay, yearsAfter } from '../domain/dates';
 import { assessIssue } from '../domain/assess-issue';
 import { keptDuesOf } from '../domain/zombie';
 import {
@@ -787,19 +787,47 @@ export async function decide(
   return decideChecked(call, input, clock);
 }
 
-/** A Keep's snooze and new kill dates must lie ahead: a past one would be no decision at all. */
-export function refusePastDates(decision: Decision, now: Date): void {
+/**
+ * A Keep's snooze and new kill dates must lie ahead, and within MAX_YEARS_AHEAD: a past one would be no decision at
+ * all, and one decades ahead (a year typed wrong) would take the item out of review for good. Every day refused is
+ * named at once.
+ */
+export function refuseDatesOutOfReach(decision: Decision, now: Date): void {
   if (decision.kind !== 'keep') return;
-  // Judged by the earliest day anyone can still call today: west of UTC, the evening's today is UTC's yesterday.
+  // What has passed is judged by the earliest day anyone can still call today (west of UTC, the evening's today is
+  // UTC's yesterday); what is too far, by the latest.
   const today = earliestLocalDay(now);
-  if (decision.snoozeUntil !== undefined && decision.snoozeUntil < today)
-    throw new ValidationError(`Snooze until ${decision.snoozeUntil} has already passed.`, {
-      'decision.snoozeUntil': `${decision.snoozeUntil} has passed: choose today or a day ahead.`,
+  const latestToday = latestLocalDay(now);
+  // Each with what its field says (how to mend it) and what the form's banner says (which date): they differ, so
+  // the form does not show one sentence twice.
+  const refused: Array<{ path: string; field: string; banner: string }> = [];
+  const headline = (message: string) => `${message.slice(0, message.indexOf(':'))}.`;
+  const snooze = decision.snoozeUntil;
+  const latest = yearsAfter(latestToday, MAX_YEARS_AHEAD);
+  if (snooze !== undefined && snooze < today)
+    refused.push({
+      path: 'decision.snoozeUntil',
+      field: `${snooze} has passed: choose today or a day ahead.`,
+      banner: `Snooze until ${snooze} has already passed.`,
     });
+  else if (snooze !== undefined && snooze > latest) {
+    const field = farDayMessage('Snooze until', snooze, latest);
+    refused.push({ path: 'decision.snoozeUntil', field, banner: headline(field) });
+  }
   const killCriteria = decision.killCriteria;
-  const killDate = killCriteria ? passedKillDates({ killCriteria }, null, today)[0] : undefined;
-  if (killDate)
-    throw new ValidationError(killDate.message, { [`decision.${killDate.path}`]: killDate.message });
+  for (const d of killCriteria
+    ? [
+        ...passedKillDates({ killCriteria }, null, today),
+        ...farKillDates({ killCriteria }, null, latestToday),
+      ]
+    : [])
+    refused.push({ path: `decision.${d.path}`, field: d.message, banner: headline(d.message) });
+  if (!refused.length) return;
+  const more = refused.length - 1;
+  throw new ValidationError(
+    `${refused[0]!.banner}${more ? ` ${more === 1 ? 'One more date' : `${more} more dates`} cannot be used.` : ''}`,
+    Object.fromEntries(refused.map((r) => [r.path, r.field])),
+  );
 }
 
 function checkInProject(issueKey: string, projectKey: string): void {
@@ -973,7 +1001,7 @@ export async function decideChecked(
   if (earlier) return { entry: earlier, replayed: true, statusName: null };
   // A person's new decision may not snooze into the past (a replay above keeps what was accepted; background
   // steps carry a decision checked when it was made).
-  if (!call.background) refusePastDates(input.decision, clock.now());
+  if (!call.background) refuseDatesOutOfReach(input.decision, clock.now());
 
   // One try of one decision at a time per issue: a concurrent duplicate waits for the first, then replays it.
   // Background work has no user: it acts as the app, for a person whose rights it checked (personRights).

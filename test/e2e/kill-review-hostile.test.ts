@@ -296,7 +296,7 @@ describe('loading more zombies after another tab decided one', () => {
     const kept = await asProjectAdmin(wb, R.decide, {
       issueKey: first,
       idempotencyKey: 'other-tab-keep-1',
-      decision: { kind: 'keep', reason: 'Wanted for the launch', snoozeUntil: '2099-01-01' },
+      decision: { kind: 'keep', reason: 'Wanted for the launch', snoozeUntil: '2035-01-01' },
     });
     expect(kept.ok).toBe(true);
     const queue = await asProjectAdmin<ZombieQueueData>(wb, R.zombieQueue, { offset: 0, limit: 100 });
@@ -362,7 +362,7 @@ describe('a Keep from a tab that did not reload', () => {
     const other = await asProjectAdmin(wb, R.decide, {
       issueKey: key,
       idempotencyKey: 'colleague-keep-stale-1',
-      decision: { kind: 'keep', reason: 'Wanted for the launch', snoozeUntil: '2099-12-31' },
+      decision: { kind: 'keep', reason: 'Wanted for the launch', snoozeUntil: '2035-12-31' },
     });
     expect(other.ok).toBe(true);
     const lensBefore = JSON.stringify(lensOf(wb, key));

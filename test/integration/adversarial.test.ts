@@ -199,7 +199,7 @@ describe('concurrent writers of one lens', () => {
         const version = await loadVersion(key);
         const decision =
           kind === 'keep'
-            ? { kind, reason: 'Still wanted', snoozeUntil: '2099-01-01' }
+            ? { kind, reason: 'Still wanted', snoozeUntil: '2035-01-01' }
             : kind === 'relink'
               ? { kind, reason: 'Belongs to carts', outcomeId }
               : { kind, reason: 'Not wanted' };
@@ -217,7 +217,7 @@ describe('concurrent writers of one lens', () => {
         if (decided.ok) {
           const kept =
             kind === 'keep'
-              ? lens.snoozedUntil === '2099-01-01'
+              ? lens.snoozedUntil === '2035-01-01'
               : kind === 'relink'
                 ? lens.outcomeId === outcomeId
                 : lens.zombie === 'false';
@@ -246,7 +246,7 @@ describe('concurrent writers of one lens', () => {
           kind === 'kill'
             ? { kind, reason: 'Not wanted' }
             : kind === 'keep'
-              ? { kind, reason: 'Still wanted', snoozeUntil: '2099-01-01' }
+              ? { kind, reason: 'Still wanted', snoozeUntil: '2035-01-01' }
               : { kind, reason: 'Belongs to carts', outcomeId };
         const payload = { issueKey: key, idempotencyKey: `${kind}-twice-${round}-abcdef`, decision };
         const [a, b] = await Promise.all([
@@ -293,7 +293,7 @@ describe('concurrent writers of one lens', () => {
         {
           issueKey: key,
           idempotencyKey: `keep-${key}-abcdef`,
-          decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' },
+          decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2035-01-01' },
         },
         'admin',
       );
@@ -308,7 +308,7 @@ describe('concurrent writers of one lens', () => {
       if (!answer.ok) continue;
       const lens = lensOf(key);
       if (kind === 'save' && lens.hypothesis.persona !== `saved ${key}`) losses += 1;
-      if (kind === 'keep' && (lens.snoozedUntil !== '2099-01-01' || lens.version < 1)) losses += 1;
+      if (kind === 'keep' && (lens.snoozedUntil !== '2035-01-01' || lens.version < 1)) losses += 1;
     }
     const duplicates = keys.filter((k) => commentsOf(k) > 1 || zombieLabelsOf(k) > 1).length;
     report('scan-vs-people', { tries, losses, duplicates });
@@ -413,14 +413,14 @@ describe('faults at every step of a Keep and a Relink', () => {
     app.jira.faults.inject(spec);
     const decision =
       kind === 'keep'
-        ? { kind, reason: 'Still wanted', snoozeUntil: '2099-01-01' }
+        ? { kind, reason: 'Still wanted', snoozeUntil: '2035-01-01' }
         : { kind, reason: 'Belongs to carts', outcomeId };
     const payload = { issueKey: key, idempotencyKey: `${kind}-fault-abcdef`, decision };
     const { answer, tries } = await decideUntilDone(payload);
     const log = await page<DecisionLogData>('decisionLog', {}, 'admin');
     const rows = log.ok ? log.data.entries.filter((e) => e.issueKey === key).length : -1;
     const lens = lensOf(key);
-    const decided = kind === 'keep' ? lens.snoozedUntil === '2099-01-01' : lens.outcomeId === outcomeId;
+    const decided = kind === 'keep' ? lens.snoozedUntil === '2035-01-01' : lens.outcomeId === outcomeId;
     const losses =
       Number(!answer?.ok) +
       Number(rows !== 1) +
@@ -455,7 +455,7 @@ describe('decisions a person does not retry: the next scan completes or drops th
       kind === 'kill'
         ? { kind, reason: 'Not wanted' }
         : kind === 'keep'
-          ? { kind, reason: 'Still wanted', snoozeUntil: '2099-01-01' }
+          ? { kind, reason: 'Still wanted', snoozeUntil: '2035-01-01' }
           : { kind, reason: 'Belongs to carts', outcomeId };
     const payload = { issueKey: key, idempotencyKey: `${kind}-once-abcdef`, decision };
     const mark = app.jira.calls.length;
@@ -484,7 +484,7 @@ describe('decisions a person does not retry: the next scan completes or drops th
       kind === 'kill'
         ? closed && comments === 1
         : kind === 'keep'
-          ? lens.snoozedUntil === '2099-01-01'
+          ? lens.snoozedUntil === '2035-01-01'
           : lens.outcomeId === outcomeId;
     const everything = decided && rows === 1 && labels === 0 && lens.zombie === 'false';
     const nothing =
@@ -663,7 +663,7 @@ describe('a retry after a stopped try, and other writers meanwhile', () => {
     const payload = {
       issueKey: key,
       idempotencyKey: 'keep-stopped-abcdef',
-      decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+      decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
     };
     const first = page<DecideData>('decide', payload, 'admin');
     // Another person saves while the try holds the claim, and still after it was stopped holding it.
@@ -682,7 +682,7 @@ describe('a retry after a stopped try, and other writers meanwhile', () => {
     const losses =
       Number(!retried.ok) +
       Number(rows !== 1) +
-      Number(lens.snoozedUntil !== '2099-01-01') +
+      Number(lens.snoozedUntil !== '2035-01-01') +
       Number(zombieLabelsOf(key) !== 0) +
       Number(other.ok && lens.hypothesis.persona !== 'member meanwhile');
     report('retry-takes-over-stopped-claim', {
@@ -1321,7 +1321,7 @@ describe('the issue decision lock, shared by decisions and verdicts', () => {
           {
             issueKey: key,
             idempotencyKey: `keep-vs-${round}-abcdef`,
-            decision: { kind: 'keep', reason: 'Still measuring it', snoozeUntil: '2099-01-01' },
+            decision: { kind: 'keep', reason: 'Still measuring it', snoozeUntil: '2035-01-01' },
           },
           'admin',
         );
@@ -1338,7 +1338,7 @@ describe('the issue decision lock, shared by decisions and verdicts', () => {
       // Neither is lost: both land, and the lens holds both.
       const lens = lensOf(key);
       if (!verdict.ok || lens.result?.verdict !== 'validated') losses += 1;
-      if (!keep.ok || lens.zombie !== 'false' || lens.snoozedUntil !== '2099-01-01') losses += 1;
+      if (!keep.ok || lens.zombie !== 'false' || lens.snoozedUntil !== '2035-01-01') losses += 1;
       losses += Number(decisionLockOf(key) !== null);
     }
     report('verdict-vs-keep', { tries, losses });

@@ -184,7 +184,7 @@ describe('delivered bets', () => {
       await page('decide', {
         issueKey: ahead,
         idempotencyKey: key,
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
       }),
     );
     const before = JSON.stringify(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY));
@@ -200,7 +200,7 @@ describe('delivered bets', () => {
     expect(JSON.stringify(app.jira.store.getIssueProperty(due, ISSUE_PROPERTY_KEY))).toBe(before);
     // The same id on the kill review, for another issue or another kind of decision, is refused the same way.
     for (const decision of [
-      { issueKey: due, decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' } },
+      { issueKey: due, decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' } },
       { issueKey: ahead, decision: { kind: 'kill', reason: 'Not wanted after all' } },
     ])
       expect(await page('decide', { ...decision, idempotencyKey: key })).toMatchObject({

@@ -34,7 +34,7 @@ describe.each([500, 429] as const)('a bulk Keep whose first push is refused (%i)
     const items = Array.from({ length: 3 }, (_, i) => flagged(i));
     const payload = {
       idempotencyKey: `bulk-first-push-${status}`,
-      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' },
+      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2035-01-01' },
       selection: { keys: items },
     };
     app.queue.injectDelivery({ refusePushes: { count: 1, status } });
@@ -58,7 +58,7 @@ describe('a bulk Keep whose job record is stored but answered with a storage err
     const items = Array.from({ length: 3 }, (_, i) => flagged(i));
     const payload = {
       idempotencyKey: 'bulk-job-claim-lands',
-      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' },
+      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2035-01-01' },
       selection: { keys: items },
     };
     const hit = failStorageWrite(app.kvs, (w) => (w.key ?? '').startsWith('bulk-job:'), { lands: true });
@@ -81,7 +81,7 @@ describe('a bulk Keep whose step a rate limit sent away for later', () => {
     const items = Array.from({ length: 3 }, (_, i) => flagged(i));
     const payload = {
       idempotencyKey: 'bulk-rate-limited-wait',
-      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' },
+      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2035-01-01' },
       selection: { keys: items },
     };
     // The step's check of the person's rights is answered 429: the step is queued again, a minute later.

@@ -182,7 +182,7 @@ describe('the zombie queue answered by the server', () => {
       'bulkDecide',
       {
         idempotencyKey: 'bulk-viewer-1',
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
         selection: { filter: {} },
       },
       'viewer',
@@ -496,7 +496,7 @@ describe('a bulk Kill acts only on what the person may transition and resolve', 
     ok(
       await page<BulkJobData>('bulkDecide', {
         idempotencyKey: 'bulk-keep-no-resolve',
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
         selection: { keys: items.slice(0, 5) },
       }),
     );
@@ -511,7 +511,7 @@ describe('the 1,000 items one bulk decision takes', () => {
     const keysListed = Array.from({ length: 1001 }, (_, i) => `${P}-${i + 1}`);
     const answer = await page<BulkJobData>('bulkDecide', {
       idempotencyKey: 'bulk-too-many-1',
-      decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+      decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
       selection: { keys: keysListed },
     });
     expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
@@ -527,7 +527,7 @@ describe('the 1,000 items one bulk decision takes', () => {
     ok(
       await page<BulkJobData>('bulkDecide', {
         idempotencyKey: 'bulk-cut-at-limit',
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
         selection: { filter: {} },
       }),
     );
@@ -544,7 +544,7 @@ describe('the 1,000 items one bulk decision takes', () => {
     ok(
       await page<BulkJobData>('bulkDecide', {
         idempotencyKey: 'bulk-fits',
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
         selection: { filter: {} },
       }),
     );
@@ -564,7 +564,7 @@ describe('bulk Keep and Relink', () => {
     const started = ok(
       await page<BulkJobData>('bulkDecide', {
         idempotencyKey: 'bulk-keep-bugs',
-        decision: { kind: 'keep', reason: 'Bugs stay until the release', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Bugs stay until the release', snoozeUntil: '2035-01-01' },
         selection: { filter: { issueType: 'Bug' } },
       }),
     );
@@ -574,10 +574,10 @@ describe('bulk Keep and Relink', () => {
     const rows = await logRows();
     expect(rows).toHaveLength(12);
     expect(rows.every((r) => r.kind === 'keep' && r.reason === 'Bugs stay until the release')).toBe(true);
-    expect(rows.every((r) => r.snoozeUntil === '2099-01-01')).toBe(true);
+    expect(rows.every((r) => r.snoozeUntil === '2035-01-01')).toBe(true);
     for (const k of bugs)
       expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).snoozedUntil).toBe(
-        '2099-01-01',
+        '2035-01-01',
       );
     for (const k of stories)
       expect(readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).zombie).toBe('true');
@@ -589,7 +589,7 @@ describe('bulk Keep and Relink', () => {
     ok(
       await page<BulkJobData>('bulkDecide', {
         idempotencyKey: jobId,
-        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2035-01-01' },
         selection: { keys: items },
       }),
     );
@@ -690,7 +690,7 @@ describe('bulk Keep and Relink', () => {
 
   it('refuses to resume a Keep whose snooze day has passed since it was started, and keeps nothing more', async () => {
     const items = [flagged(1), flagged(2)];
-    const snoozeUntil = '2099-01-01';
+    const snoozeUntil = '2035-01-01';
     app.jira.faults.inject({
       kind: 'server-error',
       status: 500,
@@ -790,7 +790,7 @@ describe('bulk Keep and Relink', () => {
 
   it.each([
     ['kill', { kind: 'kill', reason: 'Not wanted' }],
-    ['keep', { kind: 'keep', reason: 'Wanted', snoozeUntil: '2099-01-01' }],
+    ['keep', { kind: 'keep', reason: 'Wanted', snoozeUntil: '2035-01-01' }],
   ])(
     'refuses a %s sent as "only while unlinked", which would pass over the still-flagged check',
     async (_, decision) => {
@@ -858,7 +858,7 @@ describe('bulk Keep and Relink', () => {
     ok(
       await page<BulkJobData>('bulkDecide', {
         idempotencyKey: 'bulk-keep-scope',
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
         selection: { keys: [`${P}-1`] },
       }),
     );
@@ -892,7 +892,7 @@ describe('an issue moved out of the project', () => {
   const lensOfMoved = () => readLens(app.jira.store.getIssueProperty(newKey, ISSUE_PROPERTY_KEY));
 
   it.each([
-    ['keep', { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' }],
+    ['keep', { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' }],
     ['kill', { kind: 'kill', reason: 'Nobody wants it any more' }],
   ])('is refused by a bulk %s, by name, and nothing is done to it as the app', async (kind, decision) => {
     const stays = flagged(2);
@@ -924,7 +924,7 @@ describe('an issue moved out of the project', () => {
       {
         issueKey: moved,
         idempotencyKey: 'moved-single-keep',
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
       },
       'admin',
     );
@@ -1144,7 +1144,7 @@ describe('what a bulk decision says of an item Jira kept failing', () => {
     ok(
       await page<BulkJobData>('bulkDecide', {
         idempotencyKey: 'bulk-keep-failing',
-        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2035-01-01' },
         selection: { keys: items },
       }),
     );
@@ -1255,7 +1255,7 @@ describe('bulk decisions check the person’s rights on each item', () => {
       const hidden = items[1]!;
       hideFromMember([hidden]);
       const missing = `${P}-9999`;
-      let decision: object = { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' };
+      let decision: object = { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' };
       if (kind === 'relink') {
         const outcomeId = await anOutcomeThroughPage(app, {}, P);
         decision = { kind: 'relink', reason: 'They serve the cart work', outcomeId };
@@ -1290,7 +1290,7 @@ describe('bulk decisions check the person’s rights on each item', () => {
     ok(
       await page<BulkJobData>('bulkDecide', {
         idempotencyKey: 'bulk-keep-filter-hidden',
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
         selection: { filter: {} },
       }),
     );
@@ -1308,7 +1308,7 @@ describe('bulk decisions check the person’s rights on each item', () => {
 });
 
 describe('the same bulk request sent again while its work is queued or running', () => {
-  const KEEP = { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2099-01-01' } as const;
+  const KEEP = { kind: 'keep', reason: 'Wanted this quarter', snoozeUntil: '2035-01-01' } as const;
   const keepAll = async (jobId: string, items: string[]) =>
     ok(
       await page<BulkJobData>('bulkDecide', {

@@ -55,7 +55,7 @@ it("stamps a kill review decision's lens to the second", async () => {
       {
         issueKey: key,
         idempotencyKey: 'keep-stamp-0001',
-        decision: { kind: 'keep', reason: 'Planned', killCriteria: { deadline: '2099-01-01' } },
+        decision: { kind: 'keep', reason: 'Planned', killCriteria: { deadline: '2035-01-01' } },
       },
       'member',
     ),

@@ -472,6 +472,44 @@ describe('saving the lens', () => {
     expect(data(await save('member', { version: 2, draft: edited })).lens.version).toBe(3);
   });
 
+  it('refuses a kill, threshold or review date set more than ten years ahead (a year typed wrong), yet re-saves one stored', async () => {
+    const far = new Date(Date.now() + 11 * 365 * 86_400_000).toISOString().slice(0, 10);
+    const killCriteria = {
+      deadline: '2999-01-01',
+      metricThreshold: { metric: 'conversion', comparison: 'atLeast' as const, value: 3, by: far },
+      condition: { text: 'Nobody uses it', reviewDate: '9999-12-31' },
+    };
+    const refused = error(await save('member', { version: 0, draft: aBetDraft({ killCriteria }) }));
+    expect(refused.fields).toEqual({
+      'draft.killCriteria.deadline': expect.stringMatching(
+        /^Kill date 2999-01-01 is more than 10 years away: choose a day up to \d{4}-\d\d-\d\d \(check the year\)\.$/,
+      ),
+      'draft.killCriteria.metricThreshold.by': expect.stringMatching(
+        `^Threshold date ${far} is more than 10 years`,
+      ),
+      'draft.killCriteria.condition.reviewDate': expect.stringMatching(
+        /^Review date 9999-12-31 is more than 10/,
+      ),
+    });
+    expect(stored()).toBeNull();
+    // Nine years ahead is a plan, not a typo.
+    const nineYears = new Date(Date.now() + 9 * 365 * 86_400_000).toISOString().slice(0, 10);
+    expect(
+      data(await save('member', { version: 0, draft: aBetDraft({ killCriteria: { deadline: nineYears } }) }))
+        .lens.version,
+    ).toBe(1);
+    // One stored so (by an older version, or another tool) is not refused on an edit that keeps it.
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+      version: 2,
+      ...aBetDraft({ killCriteria }),
+    });
+    const edited = aBetDraft({
+      killCriteria,
+      hypothesis: { ...aBetDraft().hypothesis, benefit: 'I finish later' },
+    });
+    expect(data(await save('member', { version: 2, draft: edited })).lens.version).toBe(3);
+  });
+
   it('refuses a further expectation whose check-by date is set in the past, yet re-saves one stored that came due', async () => {
     const lapsed = {
       metric: 'return-shopper conversion',

@@ -56,7 +56,7 @@ it('does not send a kept idle item back at the next scan, and sends it back once
       decision: {
         kind: 'keep',
         reason: 'Planned for next quarter',
-        killCriteria: { deadline: '2099-01-01' },
+        killCriteria: { deadline: '2035-01-01' },
       },
     },
     'member',

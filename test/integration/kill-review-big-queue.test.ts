@@ -79,7 +79,7 @@ describe('a queue longer than one read', () => {
       'bulkDecide',
       {
         idempotencyKey: 'bulk-big-idle-1',
-        decision: { kind: 'keep', reason: 'Wanted after the launch', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Wanted after the launch', snoozeUntil: '2035-01-01' },
         selection: { filter, sort: 'idle' },
       },
       'member',

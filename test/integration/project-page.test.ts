@@ -807,30 +807,30 @@ describe('kill review', () => {
           decision: {
             kind: 'keep',
             reason: 'Launch depends on it',
-            killCriteria: { deadline: '2099-01-31' },
-            snoozeUntil: '2098-12-31',
+            killCriteria: { deadline: '2035-01-31' },
+            snoozeUntil: '2034-12-31',
           },
         },
         'member',
       ),
     );
-    expect(kept.entry).toMatchObject({ kind: 'keep', details: { snoozeUntil: '2098-12-31' } });
+    expect(kept.entry).toMatchObject({ kind: 'keep', details: { snoozeUntil: '2034-12-31' } });
     // The log says the new dates themselves, not inside a blob.
     const logged = ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries[0];
     expect(logged).toMatchObject({
       issueKey: key,
       kind: 'keep',
-      snoozeUntil: '2098-12-31',
-      killCriteria: { deadline: '2099-01-31' },
+      snoozeUntil: '2034-12-31',
+      killCriteria: { deadline: '2035-01-31' },
       relinkedTo: null,
       transition: null,
     });
     expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
       zombie: 'false',
       flag: null,
-      snoozedUntil: '2098-12-31',
-      killCriteria: { deadline: '2099-01-31' },
-      killDate: '2099-01-31',
+      snoozedUntil: '2034-12-31',
+      killCriteria: { deadline: '2035-01-31' },
+      killDate: '2035-01-31',
     });
     expect(app.jira.store.getIssue(key)!.statusCategory).not.toBe('done');
   });
@@ -895,7 +895,7 @@ describe('kill review', () => {
     const kept = {
       issueKey: key,
       idempotencyKey: 'keep-colleague-1',
-      decision: { kind: 'keep', reason: 'Launch depends on it', snoozeUntil: '2098-12-31' },
+      decision: { kind: 'keep', reason: 'Launch depends on it', snoozeUntil: '2034-12-31' },
     };
     const first = ok(await call<DecideData>('decide', kept, 'admin'));
     const lensAfterFirst = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY);
@@ -905,7 +905,7 @@ describe('kill review', () => {
       {
         issueKey: key,
         idempotencyKey: 'keep-stale-tab-1',
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2097-06-30' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2033-06-30' },
       },
       'member',
     );
@@ -949,7 +949,7 @@ describe('kill review', () => {
     const cleared = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY);
     for (const decision of [
       { kind: 'kill', reason: 'Not wanted' },
-      { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2098-12-31' },
+      { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2034-12-31' },
     ])
       expect(
         await call('decide', { issueKey: key, idempotencyKey: `stale-${decision.kind}-1`, decision }),
@@ -988,13 +988,47 @@ describe('kill review', () => {
       {
         issueKey: key,
         idempotencyKey,
-        decision: { kind: 'keep', reason: 'Wanted after all', snoozeUntil: '2098-12-31' },
+        decision: { kind: 'keep', reason: 'Wanted after all', snoozeUntil: '2034-12-31' },
       },
       'member',
     );
     expect(keep).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION', fields: { requestId: 'Already used for a different change.' } },
+    });
+    expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toEqual(before);
+    expect(ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries).toEqual([]);
+  });
+
+  it('refuses a Keep snoozed, or given a kill date, more than ten years ahead (a year typed wrong), naming both', async () => {
+    const key = aZombie();
+    const before = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY);
+    const answer = await call(
+      'decide',
+      {
+        issueKey: key,
+        idempotencyKey: 'keep-far-1',
+        decision: {
+          kind: 'keep',
+          reason: 'Wanted after all',
+          snoozeUntil: '9999-12-31',
+          killCriteria: { deadline: '2999-01-01' },
+        },
+      },
+      'member',
+    );
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message: 'Snooze until 9999-12-31 is more than 10 years away. One more date cannot be used.',
+        fields: {
+          'decision.snoozeUntil': expect.stringMatching(/\(check the year\)\.$/),
+          'decision.killCriteria.deadline': expect.stringMatching(
+            /^Kill date 2999-01-01 is more than 10 years/,
+          ),
+        },
+      },
     });
     expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toEqual(before);
     expect(ok(await call<DecisionLogData>('decisionLog', {}, 'viewer')).entries).toEqual([]);
@@ -1042,17 +1076,17 @@ describe('kill review', () => {
       status: 503,
       match: { method: 'PUT', pathIncludes: '/properties/' },
     });
-    expect(await keep('2098-12-31')).toMatchObject({ ok: false });
+    expect(await keep('2034-12-31')).toMatchObject({ ok: false });
     app.jira.faults.clear(fault);
     // Another snooze date under that id is another request: it must not finish the first with its own dates.
-    expect(await keep('2099-06-30')).toMatchObject({
+    expect(await keep('2034-06-30')).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION', fields: { requestId: 'Already used for a different change.' } },
     });
     // The first, sent again as it was, is finished with its own date.
-    ok(await keep('2098-12-31'));
+    ok(await keep('2034-12-31'));
     expect(readLens(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).snoozedUntil).toBe(
-      '2098-12-31',
+      '2034-12-31',
     );
   });
 

@@ -110,7 +110,7 @@ describe('list positions the app never gave out', () => {
     const keys = Array.from({ length: 1001 }, (_, i) => `OL-${i + 1}`);
     const answer = await call('bulkDecide', {
       idempotencyKey: 'bulk-too-many',
-      decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+      decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
       selection: { keys },
     });
     expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });

@@ -248,7 +248,7 @@ describe('a bulk label edit Jira applies after the scan stopped polling it', () 
         {
           issueKey: kept,
           idempotencyKey: 'keep-before-the-label-lands',
-          decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+          decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
         },
         { now: () => new Date(now()) },
       ),
@@ -263,7 +263,7 @@ describe('a bulk label edit Jira applies after the scan stopped polling it', () 
 
     expect(callsSince(mark)[BULK_EDIT]).toBe(1);
     expect(issueOf(kept).labels).not.toContain('zombie');
-    expect(lensOf(kept)).toMatchObject({ flag: null, snoozedUntil: '2099-01-01' });
+    expect(lensOf(kept)).toMatchObject({ flag: null, snoozedUntil: '2035-01-01' });
     expect(lensOf(kept).appEditTask).toBeUndefined();
     for (const key of others) {
       expect(lensOf(key)).toMatchObject({ zombie: 'true', flag: { labelApplied: true } });

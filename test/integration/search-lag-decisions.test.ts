@@ -70,7 +70,7 @@ describe('right after a decision, while Jira’s search has not caught up', () =
       {
         issueKey: kept,
         idempotencyKey: 'keep-0001-abcd',
-        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2099-01-01' },
+        decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
       },
       'member',
     );
