@@ -320,7 +320,7 @@ export async function bulkJobStatus(call: CallContext, jobId: string): Promise<B
   const projectKey = targetProject(call);
   await requireBrowse(projectKey);
   const job = await kvs.get<StoredBulkJob>(keys.bulkJob(projectKey, jobId));
-  if (!job) throw new NotAuthorizedError('No such bulk decision in this project.');
+  if (!job) throw new NotFoundError('No such bulk decision in this project.');
   return view(job);
 }
 
