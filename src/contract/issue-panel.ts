@@ -12,6 +12,7 @@ import { isoDate, issueLensDraftSchema, type IssueLensDraft, type OutcomeStatus 
 import type { Settings } from '../domain/settings';
 import type { StatusCategory } from '../domain/zombie';
 import type { KillMetricFigures } from '../domain/zombie-rule-detail';
+import { asSeen } from '../domain/visible-text';
 
 export { ISSUE_PANEL_RESOLVERS, type IssuePanelResolverKey } from './issue-panel-keys';
 
@@ -85,7 +86,8 @@ export const readStoryPayloadSchema = z
       .max(MAX_PASTED_STORY_CHARS, {
         error: `That is more than ${MAX_PASTED_STORY_CHARS.toLocaleString('en')} characters: paste the story itself, not the whole page.`,
       })
-      .refine((s) => s.trim() !== '', { error: 'Paste a story first: the box is empty.' }),
+      // A paste of only zero-width spaces or direction marks looks as empty as the box is.
+      .refine((s) => asSeen(s).trim() !== '', { error: 'Paste a story first: the box is empty.' }),
     /** The person's decimal mark: "12,5%" is twelve and a half to one person, a list to another. */
     decimalMark: z.enum(['.', ','], { error: 'The decimal mark must be "." or ",".' }).default('.'),
     /** The person's own day, to resolve "by 1 March"; the server's is taken when it is more than a day off. */

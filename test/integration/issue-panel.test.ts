@@ -889,6 +889,8 @@ describe('reading a pasted story', () => {
   it('refuses what is not a story, with a message the box can show, and a panel open on another issue', async () => {
     const refusals = [
       [{ story: '   ' }, /box is empty/],
+      // Only zero-width spaces, a word joiner and a direction mark: as empty to the eye.
+      [{ story: '\u200b\u200b \u2060\u200e' }, /box is empty/],
       [{}, /Paste the story as text/],
       [{ story: 42 }, /Paste the story as text/],
       [{ story: 'x'.repeat(MAX_PASTED_STORY_CHARS + 1) }, /more than 100,000 characters/],
