@@ -236,6 +236,8 @@ export const issueLensDraftSchema = z.strictObject({
   alsoExpected: z
     .array(expectedOutcomeSchema)
     .max(MAX_ALSO_EXPECTED, { error: `At most ${MAX_ALSO_EXPECTED} further expectations can be kept.` })
+    // One with nothing in it (every part blank) expects nothing: it is not kept as an empty row.
+    .transform((list) => list.filter((e) => Object.values(e).some((part) => part !== undefined)))
     .optional(),
   outcomeId: outcomeIdSchema.optional(),
   killCriteria: killCriteriaSchema.default({}),

@@ -198,7 +198,8 @@ describe('saving the lens', () => {
       target: 3,
       direction: 'increase' as const,
     };
-    const draft = aBetDraft({ alsoExpected: [conversion] });
+    // A row left blank (no part given, or only spaces) expects nothing, and is not kept as an empty row.
+    const draft = aBetDraft({ alsoExpected: [{}, conversion, { metric: '   ', unit: '' }] });
     data(await save('member', { version: 0, draft }));
     expect(stored()).toMatchObject({ alsoExpected: [conversion] });
     expect(data(await load('member')).lens.draft.alsoExpected).toEqual([conversion]);
