@@ -22,7 +22,11 @@ import type {
   SavePayload,
 } from '../contract/issue-panel';
 import type { LastWrite } from '../contract/answer';
-import { OWN_NEWER_VERSION_MESSAGE, STALE_VERSION_MESSAGE } from '../contract/issue-panel';
+import {
+  OWN_NEWER_VERSION_MESSAGE,
+  REMOVED_SINCE_MESSAGE,
+  STALE_VERSION_MESSAGE,
+} from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import { alsoCheckByNotBefore, farKillDates, passedCheckBy, passedKillDates } from '../domain/check-by';
 import { earliestLocalDay, indexedMoment, latestLocalDay, personsDay } from '../domain/dates';
@@ -393,7 +397,7 @@ export async function saveIssueLens(
       const current = readLens(properties[ISSUE_PROPERTY_KEY]);
       const earlier = requestId ? writeRequestOf(current, requestId, call.accountId) : null;
       if (earlier) return replayedSave(current, earlier, payload.draft, digest);
-      if (current.version !== payload.version) throw staleVersion(current, call.accountId);
+      if (current.version !== payload.version) throw staleVersion(current, payload.version, call.accountId);
       checkOutcome(payload.draft, outcomes, current);
       checkResultDelivered(payload.draft, current, issue, settings.kill.resolutionName);
       const today = earliestLocalDay(ports.now());
@@ -515,8 +519,12 @@ function lastWriteOf(lens: IssueLens, caller: string): LastWrite | undefined {
   };
 }
 
-/** The refusal of a write made on an older version than the stored one, saying whose the stored one is. */
-function staleVersion(stored: IssueLens, caller: string): ConflictError {
+/**
+ * The refusal of a write made on another version (`sent`) than the stored one: an older one says whose the stored
+ * one is; a newer one, that what the panel loaded was removed since.
+ */
+function staleVersion(stored: IssueLens, sent: number, caller: string): ConflictError {
+  if (sent > stored.version) return new ConflictError(REMOVED_SINCE_MESSAGE, panelLens(stored, true));
   const lastWrite = lastWriteOf(stored, caller);
   const message = lastWrite?.byYou ? OWN_NEWER_VERSION_MESSAGE : STALE_VERSION_MESSAGE;
   return new ConflictError(message, panelLens(stored, true), undefined, lastWrite);
@@ -631,7 +639,7 @@ export async function describeWithSavedHypothesis(
       ]);
       const lens = readLens(properties[ISSUE_PROPERTY_KEY]);
       const earlierLeads = readLeadTexts(properties[DESCRIPTION_LEAD_KEY]);
-      if (lens.version !== payload.version) throw staleVersion(lens, call.accountId);
+      if (lens.version !== payload.version) throw staleVersion(lens, payload.version, call.accountId);
       if (!hasHypothesis(lens)) {
         throw new ValidationError(
           'Save a hypothesis with persona, intent and benefit first: only a saved hypothesis goes into the description.',

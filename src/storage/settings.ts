@@ -40,6 +40,9 @@ const savedFrom = (settings: Readonly<Settings>, record: SettingsRecord): SavedS
 
 const STALE_MESSAGE =
   'Someone else saved these settings meanwhile. Reload them, then apply your change again.';
+/** A page's version ahead of the stored one: no one saved since; the stored settings went back (removed, restored). */
+const aheadMessage = (sent: number, stored: number) =>
+  `This page shows version ${sent} of the settings, but version ${stored} is stored now (the settings were removed or restored since it loaded): nothing was saved. Reload them, then apply your change again.`;
 const UNFINISHED_MESSAGE =
   'An earlier save of these settings is still being written, or stopped before it was: nothing was saved since. Save again in a minute.';
 
@@ -74,7 +77,10 @@ export async function saveSettings(
     // The same person's save sent again after its answer was lost: what they save is stored, one version on.
     if (current && isRepeatOf(current, stored, expectedVersion, meta.actor))
       return savedFrom(parsed.settings, current);
-    throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
+    throw new ConflictError(
+      expectedVersion > currentVersion ? aheadMessage(expectedVersion, currentVersion) : STALE_MESSAGE,
+      await loadSettings(projectKey),
+    );
   }
   const next: SettingsRecord = {
     stored: stored as StoredSettings,

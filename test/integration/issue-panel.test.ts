@@ -8,6 +8,7 @@ import {
   ISSUE_PANEL_RESOLVERS,
   MAX_PASTED_STORY_CHARS,
   OWN_NEWER_VERSION_MESSAGE,
+  REMOVED_SINCE_MESSAGE,
   STALE_VERSION_MESSAGE,
   type PanelDescribeData,
   type PanelLoadData,
@@ -241,6 +242,24 @@ describe('saving the lens', () => {
     expect(reloaded.lens.draft.hypothesis).toEqual(first.hypothesis);
     data(await save('member', { version: reloaded.lens.version, draft: second }));
     expect(stored()).toMatchObject({ version: 2, hypothesis: second.hypothesis });
+  });
+
+  it('says what the panel loaded was removed since, not that someone saved, when its version is ahead of the stored one', async () => {
+    data(await save('member', { version: 0, draft: aBetDraft() }));
+    data(await save('member', { version: 1, draft: aBetDraft({ hypothesis: { persona: 'buyer' } }) }));
+    // Another tool, or an admin, deletes the issue's property: nothing is stored, no one saved.
+    app.jira.store.deleteIssueProperty(app.jira.store.getIssue('DEMO-1')!.id, ISSUE_PROPERTY_KEY);
+    const removed = error(await save('member', { version: 2, draft: aBetDraft() }));
+    expect(removed).toMatchObject({ code: 'CONFLICT', message: REMOVED_SINCE_MESSAGE });
+    expect(removed.lastWrite).toBeUndefined();
+    expect(stored()).toBeNull();
+    // Put back to an older version by hand: the same, and what was put back stays.
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, { version: 1, ...aBetDraft() });
+    expect(error(await save('member', { version: 2, draft: aBetDraft() }))).toMatchObject({
+      code: 'CONFLICT',
+      message: REMOVED_SINCE_MESSAGE,
+    });
+    expect(stored()).toEqual({ version: 1, ...aBetDraft() });
   });
 
   it('names who saved the version a stale save missed, and when; a lens that does not record it says nothing of it', async () => {

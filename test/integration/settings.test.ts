@@ -239,6 +239,26 @@ describe('project settings', () => {
     expect(now).toMatchObject({ version: 1, settings: { dryRun: true, entryGate: { threshold: 40 } } });
   });
 
+  it('says the stored settings went back, not that someone saved, when a page sends a version ahead of them', async () => {
+    ok(await call('save', { version: 0, settings: withChanges((s) => (s.dryRun = true)) }));
+    for (const fn of ['save', 'reset'] as const)
+      expect(
+        await call(fn, { version: 5, ...(fn === 'save' ? { settings: withChanges(() => undefined) } : {}) }),
+      ).toMatchObject({
+        ok: false,
+        error: {
+          code: 'CONFLICT',
+          message: expect.stringMatching(
+            /^This page shows version 5 of the settings, but version 1 is stored now/,
+          ),
+        },
+      });
+    expect(ok(await call<SettingsData>('load', {}))).toMatchObject({
+      version: 1,
+      settings: { dryRun: true },
+    });
+  });
+
   it('answers a save sent again after its answer was lost as saved, once; other values are stale', async () => {
     const save = { version: 0, settings: withChanges((s) => (s.entryGate.threshold = 65)) };
     const first = ok(await call<SettingsData>('save', save));
