@@ -6,11 +6,21 @@
 import * as z from 'zod';
 import { versionSchema } from './version';
 import { resolutionKey, type ProjectCalibration, type ResolutionMapping } from '../domain/calibration';
+import { visibleText } from '../domain/schemas';
 import { issueTypeRecord, refineIssueTypeKeys, trimIssueTypeKeys } from '../domain/settings';
 
 export { CALIBRATION_LOOKBACK_MONTHS, CALIBRATION_RESOLVERS, MIN_DELIVERED } from './calibration-keys';
 
-const names = z.array(z.string().trim().min(1).max(255)).max(200, { error: 'At most 200 resolution names.' });
+const names = z
+  .array(
+    z
+      .string({ error: 'A resolution name must be text.' })
+      .trim()
+      .min(1, { error: 'A resolution name is empty.' })
+      .max(255, { error: 'A resolution name must be at most 255 characters.' })
+      .superRefine(visibleText('A resolution name')),
+  )
+  .max(200, { error: 'At most 200 resolution names.' });
 
 export const calibrationStatePayloadSchema = z.object({}).strict();
 export const startCalibrationPayloadSchema = z.object({}).strict();

@@ -12,6 +12,7 @@ import {
   isoDate,
   measurementSchema,
   outcomeDraftSchema,
+  linkedOutcomeIdSchema,
   outcomeIdSchema,
   resultSchema,
   requiredOr,
@@ -207,7 +208,7 @@ export const decisionSchema = z.discriminatedUnion(
         (k) => k.snoozeUntil !== undefined || (k.killCriteria && Object.keys(k.killCriteria).length > 0),
         { error: 'Keep needs new kill criteria or a snooze date.', path: ['snoozeUntil'] },
       ),
-    z.object({ kind: z.literal('relink'), outcomeId: outcomeIdSchema, reason: reasonSchema }).strict(),
+    z.object({ kind: z.literal('relink'), outcomeId: linkedOutcomeIdSchema, reason: reasonSchema }).strict(),
   ],
   { error: 'Choose kill, keep or relink.' },
 );

@@ -107,13 +107,21 @@ export type ExpectedOutcome = z.infer<typeof expectedOutcomeSchema>;
 export const OUTCOME_STATUSES = ['active', 'achieved', 'abandoned'] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
-export const outcomeIdSchema = z
-  .string({ error: 'Outcome id must be text.' })
-  .regex(OUTCOME_ID_PATTERN, { error: 'Outcome id is malformed.' })
-  // The map names its "serves no outcome" lane so: an outcome of that id would share the lane's issues.
-  .refine((id) => id !== NO_OUTCOME, {
-    error: `Outcome id "${NO_OUTCOME}" is reserved for work that serves no outcome; choose another id.`,
-  });
+/** An outcome's id, refused with `reserved` when it is the id of the map's "serves no outcome" lane. */
+const outcomeId = (reserved: string) =>
+  z
+    .string({ error: 'Outcome id must be text.' })
+    .regex(OUTCOME_ID_PATTERN, { error: 'Outcome id is malformed.' })
+    // The map names its "serves no outcome" lane so: an outcome of that id would share the lane's issues.
+    .refine((id) => id !== NO_OUTCOME, { error: reserved });
+
+export const outcomeIdSchema = outcomeId(
+  `Outcome id "${NO_OUTCOME}" is reserved for work that serves no outcome; choose another id.`,
+);
+/** The outcome an issue is linked or relinked to: a person chooses an outcome there, not an id. */
+export const linkedOutcomeIdSchema = outcomeId(
+  'Choose one of the project’s outcomes: work that serves none is left unlinked, not linked to "none".',
+);
 
 export const measurementSchema = z.strictObject({
   at: isoDate('Measurement date'),
@@ -239,7 +247,7 @@ export const issueLensDraftSchema = z.strictObject({
     // One with nothing in it (every part blank) expects nothing: it is not kept as an empty row.
     .transform((list) => list.filter((e) => Object.values(e).some((part) => part !== undefined)))
     .optional(),
-  outcomeId: outcomeIdSchema.optional(),
+  outcomeId: linkedOutcomeIdSchema.optional(),
   killCriteria: killCriteriaSchema.default({}),
   result: resultSchema.optional(),
 });

@@ -70,7 +70,8 @@ const NAME_MAX = 60;
 
 function checkName(name: string): string {
   const trimmed = name.trim();
-  if (!trimmed || trimmed.length > NAME_MAX)
+  // Counted as the page and the payload's schema count it, by character: "😀" is one, not two UTF-16 units.
+  if (!trimmed || [...trimmed].length > NAME_MAX)
     throw new ValidationError('Name the token (1 to 60 characters).', {
       name: `Name the token (1 to ${NAME_MAX} characters), e.g. "nightly CI".`,
     });

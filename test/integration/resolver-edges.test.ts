@@ -189,4 +189,61 @@ describe('payloads no page sends: a broken client, an older tab, a script', () =
       },
     });
   });
+
+  it('a relink or a link to "none" is told to choose an outcome, not an id', async () => {
+    const said =
+      'Choose one of the project’s outcomes: work that serves none is left unlinked, not linked to "none".';
+    const relink = await call('decide', {
+      issueKey: `${P}-1`,
+      idempotencyKey: 'relink-none-1',
+      decision: { kind: 'relink', outcomeId: NO_OUTCOME, reason: 'serves none' },
+    });
+    expect(relink).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { 'decision.outcomeId': said } },
+    });
+    const link = await app.invoke(
+      'outcome-lens-issue-panel',
+      'save',
+      { version: 0, draft: { outcomeId: NO_OUTCOME } },
+      { user: 'admin', issueKey: `${P}-1` },
+    );
+    expect(link).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { 'draft.outcomeId': said } },
+    });
+  });
+
+  it('counts a name by its characters, not UTF-16 units: a token named with 40 emoji is 40 characters long', async () => {
+    const settings = (fn: string, payload: unknown) =>
+      app.invoke('outcome-lens-settings', fn, payload, { user: 'admin', projectKey: P }) as Promise<
+        Answer<{ summary: { name: string } }>
+      >;
+    const name = '😀'.repeat(40);
+    const made = await settings('createToken', { name });
+    expect(made).toMatchObject({ ok: true, data: { summary: { name } } });
+    expect(await settings('createToken', { name: '😀'.repeat(61) })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { name: expect.any(String) } },
+    });
+  });
+
+  it('a resolution name of control or only invisible characters is refused at its place in the list', async () => {
+    const answer = await app.invoke(
+      'outcome-lens-settings',
+      'saveResolutionMapping',
+      { delivered: ['Done', 'Do\u0000ne', '\u200b'], abandoned: [] },
+      { user: 'admin', projectKey: P },
+    );
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        fields: {
+          'delivered.1': expect.stringMatching(/^A resolution name holds a control character/),
+          'delivered.2': expect.stringMatching(/^A resolution name holds only invisible characters/),
+        },
+      },
+    });
+  });
 });
