@@ -64,6 +64,32 @@ describe('the results review in the browser', () => {
     await frame.page().close();
   });
 
+  it('asks for the person’s own evidence when they choose another verdict than the proposal, and counts it near its limit', async () => {
+    const frame = await openResults('member');
+    await frame.getByRole('button', { name: `Decide the verdict on ${betKey}` }).click();
+    const form = frame.getByRole('form', { name: `Verdict on ${betKey}` });
+    const evidence = form.getByLabel('Evidence');
+    const proposal = await evidence.inputValue();
+    await form.getByRole('button', { name: /^inconclusive/ }).click();
+    await form.getByRole('button', { name: 'Record this verdict instead' }).click();
+    await form
+      .getByText(
+        "The evidence is the proposal's, which argues for validated: say why the bet is inconclusive.",
+      )
+      .waitFor();
+    // Nothing was recorded, the proposal's words are still there to edit, and the keyboard is on them.
+    expect(await evidence.inputValue()).toBe(proposal);
+    expect(await frame.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('evidence');
+    expect(await frame.getByTestId('due-bets').getByText(betKey, { exact: true }).count()).toBe(1);
+    // Near the limit, the count is said beside the field; past it, how many too many.
+    await evidence.fill('x'.repeat(3500));
+    await form.getByText('3500 / 4000').waitFor();
+    await evidence.fill('x'.repeat(4012));
+    await form.getByText('4012 / 4000: 12 too many').waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await frame.page().close();
+  });
+
   it('confirms the proposed verdict: it shows in the recent verdicts and in the issue panel', async () => {
     // Before: the panel shows the proposal, and records nothing itself.
     const before = await wb.openAs('member', `/browse/${betKey}`);

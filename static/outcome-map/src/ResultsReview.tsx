@@ -19,11 +19,13 @@ import type {
 } from '../../../src/contract/project-page';
 import { amountText, type DecimalMark } from '../../../src/domain/amounts';
 import { proposalWords } from '../../../src/domain/bet-verdict';
+import { TEXT_LIMITS } from '../../../src/domain/draft-rules';
 import { useDecimalMark } from '../../shared/useDecimalMark';
 import type { Result } from '../../../src/domain/schemas';
 import { RESULT_VERDICTS } from '../../../src/domain/result-verdicts';
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
+import { lengthNote } from '../../shared/length-note';
 import { IssueLink } from '../../shared/IssueLink';
 import { recordedBy } from './decided';
 import { TableScroll } from '../../shared/TableScroll';
@@ -70,7 +72,12 @@ function VerdictForm(props: {
   const mark = useDecimalMark();
   const [verdict, setVerdict] = useState<Verdict>(bet.proposal?.verdict ?? 'inconclusive');
   // Pre-filled with the proposal as the person reads it: recorded so unless they change it.
-  const [evidence, setEvidence] = useState(() => proposalText(bet, mark));
+  const [prefilled] = useState(() => proposalText(bet, mark));
+  const [evidence, setEvidence] = useState(prefilled);
+  // Another verdict than the proposal's, over the proposal's own words, would put on record evidence that argues
+  // against it: overriding asks for the person's own.
+  const overriding = !!bet.proposal && verdict !== bet.proposal.verdict;
+  const evidenceLength = lengthNote(evidence, TEXT_LIMITS.evidence);
   // One request id per verdict and evidence sent: a retry of the same is replayed, a changed one is a new request.
   const requestIds = useRef(new Map<string, string>());
   const [busy, setBusy] = useState(false);
@@ -83,13 +90,17 @@ function VerdictForm(props: {
   useEffect(() => {
     formRef.current?.querySelector<HTMLElement>('[aria-pressed="true"]')?.focus();
   }, []);
+  const refuseEvidence = (message: string) => {
+    setEvidenceError(message);
+    document.getElementById(`${id}-evidence`)?.focus();
+  };
   const submit = async () => {
     setError(null);
-    if (evidence.trim().length === 0) {
-      setEvidenceError('Say what the evidence is.');
-      document.getElementById(`${id}-evidence`)?.focus();
-      return;
-    }
+    if (evidence.trim().length === 0) return refuseEvidence('Say what the evidence is.');
+    if (overriding && evidence.trim() === prefilled.trim())
+      return refuseEvidence(
+        `The evidence is the proposal's, which argues for ${bet.proposal!.verdict}: say why the bet is ${verdict}.`,
+      );
     setBusy(true);
     const result = { verdict, evidence: evidence.trim() };
     const content = JSON.stringify(result);
@@ -105,7 +116,7 @@ function VerdictForm(props: {
       if (a.error.code === 'CONFLICT' && a.error.retryAfterSeconds === undefined)
         return props.onStale(a.error.message);
       const atEvidence = a.error.fields?.['result.evidence'];
-      if (atEvidence) setEvidenceError(atEvidence);
+      if (atEvidence) refuseEvidence(atEvidence);
       else setError(a.error.message);
       return;
     }
@@ -152,12 +163,22 @@ function VerdictForm(props: {
         isInvalid={!!evidenceError}
         // Atlaskit's TextArea marks itself invalid only with a data attribute: assistive technology is told
         // here, with the message that says why.
-        {...(evidenceError ? { 'aria-invalid': true, 'aria-describedby': `${id}-evidence-error` } : {})}
+        {...(evidenceError ? { 'aria-invalid': true } : {})}
+        aria-describedby={
+          [evidenceError ? `${id}-evidence-error` : null, evidenceLength ? `${id}-evidence-length` : null]
+            .filter(Boolean)
+            .join(' ') || undefined
+        }
         onChange={(e) => {
           setEvidence(e.currentTarget.value);
           setEvidenceError(null);
         }}
       />
+      {evidenceLength ? (
+        <span id={`${id}-evidence-length`} className={evidenceLength.over ? 'ol-error' : 'ol-help'}>
+          {evidenceLength.text}
+        </span>
+      ) : null}
       {evidenceError ? (
         <p
           id={`${id}-evidence-error`}
