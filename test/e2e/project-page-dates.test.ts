@@ -10,7 +10,7 @@ import {
   type ProjectPageLoadData,
 } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
-import { freshName, type BrowserWorkbench } from '../support/browser';
+import { eventually, freshName, type BrowserWorkbench } from '../support/browser';
 import {
   anIdleZombie,
   asProjectAdmin,
@@ -92,6 +92,35 @@ describe('a date the project page cannot read', () => {
     expect((await storedOutcome(created.data.id))?.measurements).toEqual([
       { value: 30, at: yesterday, id: expect.stringMatching(/^typed:/) as string },
     ]);
+    await page.close();
+  });
+
+  it('refuses a measurement day still ahead at its field, and gives the field the keyboard', async () => {
+    const name = freshName('Carts measured ahead');
+    const created = await asAdmin<OutcomeView>(PROJECT_PAGE_RESOLVERS.createOutcome, {
+      draft: {
+        name,
+        metric: 'carts kept',
+        baseline: 40,
+        target: 10,
+        direction: 'decrease',
+        dueDate: DUE_DATE_AHEAD,
+      },
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const { page, frame } = await openProjectPage(wb);
+    const lane = frame.getByRole('article', { name, exact: true });
+    await lane.getByRole('button', { name: `Measure ${name}` }).click();
+    const form = lane.getByRole('form', { name: 'Record a measurement of carts kept' });
+    await form.getByLabel('Value of carts kept').fill('30');
+    await typeDate(form.getByLabel('Measured on'), '2099-01-01', 'Enter');
+    await form.getByRole('button', { name: 'Record' }).click();
+    await form.locator('[id$="-error"]').first().waitFor();
+    // Record was off while the reading was out, which took the keyboard from it: it is at the day refused.
+    await eventually(async () =>
+      expect(await frame.evaluate(() => document.activeElement?.id)).toBe(`measure-${created.data.id}-at`),
+    );
+    expect((await storedOutcome(created.data.id))?.measurements).toEqual([]);
     await page.close();
   });
 

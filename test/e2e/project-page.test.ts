@@ -256,8 +256,15 @@ describe('the project page in the browser', () => {
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const latest = lane.getByRole('list', { name: 'Latest measurements' });
     await latest.getByRole('button', { name: `Remove 400 on ${today}…` }).click();
-    // Asked once more: keeping it changes nothing.
+    // The question takes the place of the button that asked it: the keyboard goes to its safe answer.
+    const focused = () =>
+      frame.evaluate(
+        () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent,
+      );
+    await eventually(async () => expect(await focused()).toBe('Keep it'));
+    // Asked once more: keeping it changes nothing, and the keyboard is back on the row's Remove….
     await latest.getByRole('button', { name: 'Keep it' }).click();
+    await eventually(async () => expect(await focused()).toBe(`Remove 400 on ${today}…`));
     await latest.getByRole('button', { name: `Remove 400 on ${today}…` }).click();
     await latest.getByRole('button', { name: `Remove 400 on ${today}`, exact: true }).click();
     await lane.getByText(/hours to refund: not measured yet/).waitFor({ timeout: 30_000 });

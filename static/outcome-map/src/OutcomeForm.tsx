@@ -537,7 +537,12 @@ export function MeasurementForm(props: {
     }
     // The resolver's schema refuses a date or a value at its field; any other refusal shows at the value.
     const fields = answerErrors(answer, 'measurement.');
-    return Object.keys(fields).length ? fields : { value: answer.error.message };
+    const refused: Errors = Object.keys(fields).length ? fields : { value: answer.error.message };
+    // Record was disabled while the reading was sent, which took the keyboard from it: it goes to the field
+    // refused, the date first as the form reads.
+    const first = refused.at !== undefined ? 'at' : 'value';
+    setTimeout(() => document.getElementById(`${idp}-${first}`)?.focus(), 0);
+    return refused;
   };
   return (
     <>
@@ -589,6 +594,13 @@ function RecentMeasurements(props: { outcome: OutcomeView; onRemoved: () => void
   const [asking, setAsking] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Each question replaces the button that asked it: the keyboard goes to its safe answer, Keep it, and back to the
+  // row's Remove… once answered so.
+  const rowId = (index: number, part: 'ask' | 'keep') => `remove-${o.id}-${index}-${part}`;
+  const ask = (index: number | null, focus: string) => {
+    setAsking(index);
+    setTimeout(() => document.getElementById(focus)?.focus(), 0);
+  };
   const latest = [...o.measurements]
     .map((m, index) => ({ ...m, index }))
     .sort((a, b) => b.at.localeCompare(a.at) || b.index - a.index)
@@ -610,8 +622,8 @@ function RecentMeasurements(props: { outcome: OutcomeView; onRemoved: () => void
     });
     setBusy(false);
     if (answer.ok) return props.onRemoved();
-    setAsking(null);
     setError(answer.error.message);
+    ask(null, rowId(m.index, 'ask'));
   };
   return (
     <div className="ol-recent">
@@ -632,10 +644,17 @@ function RecentMeasurements(props: { outcome: OutcomeView; onRemoved: () => void
                   <Button appearance="danger" isDisabled={busy} onClick={() => void remove(m)}>
                     Remove {said}
                   </Button>{' '}
-                  <Button onClick={() => setAsking(null)}>Keep it</Button>
+                  <Button id={rowId(m.index, 'keep')} onClick={() => ask(null, rowId(m.index, 'ask'))}>
+                    Keep it
+                  </Button>
                 </>
               ) : (
-                <Button appearance="subtle" onClick={() => setAsking(m.index)} aria-label={`Remove ${said}…`}>
+                <Button
+                  id={rowId(m.index, 'ask')}
+                  appearance="subtle"
+                  onClick={() => ask(m.index, rowId(m.index, 'keep'))}
+                  aria-label={`Remove ${said}…`}
+                >
                   Remove…
                 </Button>
               )}
