@@ -24,7 +24,7 @@ import {
   type IssueLens,
   type ResultStamp,
 } from '../domain/issue-lens';
-import type { ExpectedOutcome, Measurement } from '../domain/schemas';
+import type { ExpectedOutcome, Measurement, Outcome } from '../domain/schemas';
 import type { Settings } from '../domain/settings';
 import { ConflictError } from '../errors';
 import { JiraClient } from '../jira/client';
@@ -34,7 +34,7 @@ import { keys } from '../storage/keys';
 import { listAll } from '../storage/kv';
 import { withLensClaim, writeHolding } from '../storage/lens-claim';
 import { listMetricSeries, normaliseMetric, type MetricSeries } from '../storage/metric-series';
-import { listOutcomes, type StoredOutcome } from '../storage/outcomes';
+import { listOutcomes } from '../storage/outcomes';
 import { loadResultStamps } from '../storage/result-stamps';
 import { loadSettings } from '../storage/settings';
 import { utcDay } from '../domain/dates';
@@ -119,7 +119,7 @@ export interface BetTrackingSummary {
 /** The measurements a bet is judged by: its own metric's series, else its outcome's. */
 export function seriesFor(
   lens: Pick<IssueLens, 'expected' | 'outcomeId'>,
-  outcomes: readonly StoredOutcome[],
+  outcomes: readonly Outcome[],
   metricSeries: readonly MetricSeries[],
 ): { kind: 'metric' | 'outcome'; name: string; points: Measurement[] } | null {
   const metric = lens.expected.metric ? normaliseMetric(lens.expected.metric) : null;
@@ -131,6 +131,25 @@ export function seriesFor(
   }
   const linked = lens.outcomeId ? outcomes.find((o) => o.id === lens.outcomeId) : undefined;
   return linked ? { kind: 'outcome', name: linked.name, points: linked.measurements } : null;
+}
+
+/**
+ * The proposal a tracked bet's check would make now, from the measurements as they are: a reading recorded since
+ * the last scan counts at once, so the review never shows a proposal of "too few measurements" beside the one
+ * just recorded. A bet still tracking, or with a verdict, proposes nothing new.
+ */
+export function currentProposal(
+  bet: Pick<TrackedBet, 'status' | 'expected' | 'outcomeId' | 'deliveredOn' | 'proposal' | 'result'>,
+  outcomes: readonly Outcome[],
+  metricSeries: readonly MetricSeries[],
+): VerdictProposal | null {
+  if (bet.result || (bet.status !== 'due' && bet.status !== 'unverified')) return bet.proposal;
+  const series = seriesFor({ expected: bet.expected, outcomeId: bet.outcomeId }, outcomes, metricSeries);
+  return proposeVerdict(
+    bet.expected,
+    bet.deliveredOn,
+    (series?.points ?? []).map((m) => ({ at: m.at, value: m.value })),
+  );
 }
 
 export async function listTrackedBets(projectKey: string): Promise<TrackedBet[]> {

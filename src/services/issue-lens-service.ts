@@ -65,7 +65,8 @@ import { JiraClient } from '../jira/client';
 import type { JiraIssue } from '../jira/schemas';
 import { createHash } from 'node:crypto';
 import { kvs } from '../storage/kvs-client';
-import type { TrackedBet } from '../scan/bets';
+import { currentProposal, type TrackedBet } from '../scan/bets';
+import { listMetricSeries } from '../storage/metric-series';
 import { keys } from '../storage/keys';
 import { checkHeld, stillHeld, withLensClaim, writeHolding } from '../storage/lens-claim';
 import { forgetResultStamp, saveResultStamp, settleResultStamp } from '../storage/result-stamps';
@@ -244,6 +245,11 @@ export async function loadIssuePanel(
     kvs.get<TrackedBet>(keys.bet(issue.projectKey, issue.key)),
   ]);
   const lens = readLens(stored);
+  // Proposed from the measurements as they are now (as the results review does), not as the last scan read them.
+  const proposing = tracked && !lens.result && (tracked.status === 'due' || tracked.status === 'unverified');
+  const proposal = proposing
+    ? currentProposal(tracked, outcomes, await listMetricSeries(issue.projectKey))
+    : (tracked?.proposal ?? null);
   return {
     issue,
     lens: panelLens(lens, stored !== null && stored !== undefined),
@@ -256,7 +262,7 @@ export async function loadIssuePanel(
             status: tracked.status,
             deliveredOn: tracked.deliveredOn,
             checkBy: tracked.checkBy,
-            proposal: tracked.proposal,
+            proposal,
           }
         : null,
     ...(payload.requestId

@@ -23,7 +23,7 @@ import type { Result } from '../domain/schemas';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import type { CallContext } from '../resolvers/endpoint';
-import { listTrackedBets, type TrackedBet } from '../scan/bets';
+import { currentProposal, listTrackedBets, type TrackedBet } from '../scan/bets';
 import {
   appendDecision,
   listDecisions,
@@ -31,6 +31,7 @@ import {
   type Decision as StoredDecision,
 } from '../storage/decisions';
 import { keys } from '../storage/keys';
+import { listMetricSeries } from '../storage/metric-series';
 import { listOutcomes } from '../storage/outcomes';
 import { loadResultStamps, saveResultStamp, settleResultStamp } from '../storage/result-stamps';
 import { loadSettings } from '../storage/settings';
@@ -215,9 +216,10 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
   const today = utcDay(clock.now());
   // The search for verdicts set in the panel needs only the bets: it runs while the outcomes and the log load.
   const tracked = listTrackedBets(projectKey);
-  const [bets, outcomes, logged, sinceScan] = await Promise.all([
+  const [bets, outcomes, metricSeries, logged, sinceScan] = await Promise.all([
     tracked,
     listOutcomes(projectKey),
+    listMetricSeries(projectKey),
     recentVerdicts(projectKey),
     tracked.then((b) => panelVerdictsSinceScan(b, clock.now())),
   ]);
@@ -238,7 +240,8 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
   const names = new Map(outcomes.map((o) => [o.id, o.name]));
   const items = bets
     .filter((b) => shown(b.issueKey) && !sinceScan.has(b.issueKey))
-    .map((b) => itemOf(b, today, names));
+    // Proposed from the measurements as they are now, not as the last scan read them.
+    .map((b) => itemOf({ ...b, proposal: currentProposal(b, outcomes, metricSeries) }, today, names));
   const byCheckBy = (a: BetItem, b: BetItem) => a.checkBy.localeCompare(b.checkBy);
   return {
     due: items.filter((i) => i.status === 'due').sort(byCheckBy),
@@ -325,8 +328,9 @@ async function record(
   check: ClaimCheck,
 ): Promise<ConfirmVerdictData> {
   const jira = JiraClient.asUser();
-  const [outcomes, { settings }, actorName, tracked] = await Promise.all([
+  const [outcomes, metricSeries, { settings }, actorName, tracked] = await Promise.all([
     listOutcomes(projectKey),
+    listMetricSeries(projectKey),
     loadSettings(projectKey),
     jira.myselfName().catch(() => null),
     kvs.get<TrackedBet>(keys.bet(projectKey, issueKey)),
@@ -391,7 +395,9 @@ async function record(
     if (stamp && keptBefore) await settleResultStamp(issue.id, stamp);
   }
 
-  const proposed = tracked?.proposal?.verdict ?? null;
+  // The proposal the review showed: made from the measurements as they are now (currentProposal).
+  const proposal = tracked ? currentProposal(tracked, outcomes, metricSeries) : null;
+  const proposed = proposal?.verdict ?? null;
   const details: Record<string, unknown> = {
     verdict: result.verdict,
     proposed,
@@ -399,7 +405,7 @@ async function record(
     evidence: result.evidence,
     reason: result.evidence,
     ...(result.measuredValue !== undefined ? { measuredValue: result.measuredValue } : {}),
-    ...(tracked?.proposal ? { proposalEvidence: tracked.proposal.evidence } : {}),
+    ...(proposal ? { proposalEvidence: proposal.evidence } : {}),
   };
   if (actorName) details.actorName = actorName;
   // The tracked bet before the log row: a recorded row is what a retry replays (replayOf), so a bet write that

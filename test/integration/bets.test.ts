@@ -174,6 +174,41 @@ describe('delivered bets', () => {
     expect(panel.betCheck).toMatchObject({ status: 'due', proposal: { verdict: 'validated' } });
   });
 
+  it('proposes from the measurements as they are now: a reading sent since the scan counts at once', async () => {
+    const returns = deliveredBet('Clearer sizes', 'Returns per order', addDays(today, -2));
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const before = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    const bare = before.due.find((b) => b.issueKey === returns)!.proposal!;
+    expect(bare.evidence.atCheckBy).toBeNull();
+    // Readings before and after the delivery (60 days ago) come in after the scan.
+    const { token } = ok<NewTokenData>(
+      await app.invoke(SETTINGS, 'createToken', { name: 'late' }, { user: 'admin', projectKey: P }),
+    );
+    await send(token, [
+      { metric: 'Returns per order', value: 40, at: addDays(today, -62) },
+      { metric: 'Returns per order', value: 40.2, at: addDays(today, -61) },
+      { metric: 'Returns per order', value: 31, at: addDays(today, -5) },
+    ]);
+    const after = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    const now = after.due.find((b) => b.issueKey === returns)!.proposal!;
+    expect(now.evidence.atCheckBy).toMatchObject({ value: 31 });
+    expect(now.verdict).toBe('validated');
+    // The issue panel proposes the same.
+    const panel = ok<PanelLoadData>(
+      await app.invoke('outcome-lens-issue-panel', 'load', {}, { user: 'member', issueKey: returns }),
+    );
+    expect(panel.betCheck?.proposal).toEqual(now);
+    // Recorded against the proposal the review showed, not the scan's.
+    const recorded = ok<ConfirmVerdictData>(
+      await page('confirmVerdict', {
+        issueKey: returns,
+        idempotencyKey: 'verdict-returns-1',
+        result: { verdict: 'validated', evidence: 'Returns fell to 31 per 100 orders' },
+      }),
+    );
+    expect(recorded.entry).toMatchObject({ verdict: 'validated', proposed: 'validated' });
+  });
+
   it('refuses a request id already used for another decision, before writing anything', async () => {
     await app.runScheduledTrigger('outcome-lens-daily-scan');
     // The kill review decides flagged items only: the delivered bet is flagged here, as a scan would flag it.
