@@ -202,5 +202,15 @@ export function proposeVerdict(
       'invalidated',
       `It moved the expected way, but by less than ${VALIDATED_SHARE * 100}% of the expected movement.`,
     );
-  return propose('validated', 'It moved the expected way, beyond the metric’s noise and by enough.');
+  // Validated from half the expected movement on: whether the target itself was reached is said, not left to guess.
+  const target = expected.target;
+  if (target === undefined || evidence.shareOfExpected === null)
+    return propose('validated', 'It moved the expected way, beyond the metric’s noise.');
+  const reached = direction === 'increase' ? atCheckBy.value >= target : atCheckBy.value <= target;
+  return propose(
+    'validated',
+    reached
+      ? 'It moved the expected way, beyond the metric’s noise, and reached its target.'
+      : `It moved the expected way, beyond the metric’s noise and by at least ${VALIDATED_SHARE * 100}% of the expected movement, but fell short of its target.`,
+  );
 }

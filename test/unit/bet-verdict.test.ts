@@ -33,6 +33,23 @@ describe('proposeVerdict on hand-built series', () => {
     });
     expect(p.evidenceText).toMatch(/40% on 2026-04-01 at delivery, 33% on 2026-05-27 at check-by/);
     expect(p.evidenceText).toMatch(/70% of the expected movement/);
+    // 33% against a target of 30%: validated, and said to be short of the target.
+    expect(p.reason).toBe(
+      'It moved the expected way, beyond the metric’s noise and by at least 50% of the expected movement, but fell short of its target.',
+    );
+  });
+
+  it('says a validated bet that reached its target did, and one with no target only that it moved', () => {
+    const series = weekly('2026-03-04', [40, 40.5, 40, 40.5, 40, 36, 33, 31, 30, 29.5, 29.5, 29, 29]);
+    const reached = proposeVerdict(BET, DELIVERED, series);
+    expect(reached.verdict).toBe('validated');
+    expect(reached.reason).toBe(
+      'It moved the expected way, beyond the metric’s noise, and reached its target.',
+    );
+    const { target: _none, ...noTarget } = BET;
+    const moved = proposeVerdict(noTarget, DELIVERED, series);
+    expect(moved.verdict).toBe('validated');
+    expect(moved.reason).toBe('It moved the expected way, beyond the metric’s noise.');
   });
 
   it('invalidates a bet whose metric moved the other way beyond its noise', () => {
