@@ -142,3 +142,34 @@ it('does not save the configuration when a keyboard user presses Enter on "Month
   }).toEqual({ stillEditing: true, config: before });
   await page.close();
 });
+
+it('refuses a configuration with no project at the projects field, which takes the keyboard', async () => {
+  const before = wb.app.jira.store.getDashboardItemProperty(gadgetItem().id, 'config');
+  const { page, edit } = await openEdit();
+  await form(edit).waitFor({ timeout: 30_000 });
+  const projects = form(edit).getByLabel(/^Projects/);
+  // Every chosen project taken off, one Backspace each.
+  await projects.focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Backspace');
+  await form(edit).getByRole('button', { name: 'Save' }).click();
+  const message = form(edit).getByText('Pick at least one project.');
+  await message.waitFor();
+  expect(await projects.getAttribute('aria-invalid')).toBe('true');
+  expect(await edit.evaluate(() => document.activeElement?.id)).toBe('gadget-projects');
+  expect(wb.app.jira.store.getDashboardItemProperty(gadgetItem().id, 'config')).toEqual(before);
+  await page.close();
+});
+
+it('leaves edit mode on Cancel with the saved configuration as it was', async () => {
+  const before = wb.app.jira.store.getDashboardItemProperty(gadgetItem().id, 'config');
+  expect(before).toBeTruthy();
+  const { page, edit } = await openEdit();
+  await form(edit).waitFor({ timeout: 30_000 });
+  // A month count chosen, then called off.
+  await form(edit).getByLabel('Months shown').click();
+  await edit.getByRole('option', { name: '3 months' }).click();
+  await form(edit).getByRole('button', { name: 'Cancel' }).click();
+  await page.waitForURL((url) => !url.search.includes('edit='), { timeout: 30_000 });
+  expect(wb.app.jira.store.getDashboardItemProperty(gadgetItem().id, 'config')).toEqual(before);
+  await page.close();
+});

@@ -175,6 +175,8 @@ function Edit({ config }: { config: GadgetConfig | null }) {
   const [chosen, setChosen] = useState<string[]>(config?.projectKeys ?? []);
   const [months, setMonths] = useState(config?.months ?? 12);
   const [error, setError] = useState<string | null>(null);
+  // A refusal of the projects chosen, said at their field.
+  const [projectsError, setProjectsError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // The resolver answers the first 50 projects the person may browse, or those matching what they type.
   const [query, setQuery] = useState('');
@@ -201,16 +203,24 @@ function Edit({ config }: { config: GadgetConfig | null }) {
     return () => clearTimeout(timer);
   }, [query, search]);
   if (!projects && !listError) return <Spinner label="Loading projects" />;
-  const save = async () => {
-    if (chosen.length === 0) return setError('Pick at least one project.');
-    if (chosen.length > MAX_GADGET_PROJECTS) return setError(`Pick at most ${MAX_GADGET_PROJECTS} projects.`);
+  const refuseProjects = (message: string) => {
+    setProjectsError(message);
+    document.getElementById('gadget-projects')?.focus();
+  };
+  const hand = async (chosenConfig: GadgetConfig) => {
     setBusy(true);
     try {
-      await submit({ projectKeys: chosen, months });
+      await submit(chosenConfig);
     } catch {
       setError('Jira did not take the configuration. Try again.');
     }
     setBusy(false);
+  };
+  const save = async () => {
+    if (chosen.length === 0) return refuseProjects('Pick at least one project.');
+    if (chosen.length > MAX_GADGET_PROJECTS)
+      return refuseProjects(`Pick at most ${MAX_GADGET_PROJECTS} projects.`);
+    await hand({ projectKeys: chosen, months });
   };
   const options = projects ?? [];
   return (
@@ -241,10 +251,18 @@ function Edit({ config }: { config: GadgetConfig | null }) {
         }}
         onChange={(picked) => {
           setChosen(picked.map((p) => p.value));
-          setError(null);
+          setProjectsError(null);
         }}
         placeholder="Choose projects"
+        isInvalid={!!projectsError}
+        aria-invalid={!!projectsError}
+        {...(projectsError ? { 'aria-describedby': 'gadget-projects-error-message' } : {})}
       />
+      {projectsError ? (
+        <p id="gadget-projects-error-message" className="ol-error" role="alert">
+          {projectsError}
+        </p>
+      ) : null}
       {listError ? (
         <LoadError
           title="Projects could not load"
@@ -267,10 +285,17 @@ function Edit({ config }: { config: GadgetConfig | null }) {
           </SectionMessage>
         </div>
       ) : null}
-      <div>
+      <div className="ol-gadget-actions">
         <Button type="submit" appearance="primary" isDisabled={busy}>
           Save
         </Button>
+        {/* Jira leaves edit mode on a submitted configuration: Cancel hands back the saved one, unchanged. A gadget
+            not yet configured has none to go back to. */}
+        {config ? (
+          <Button appearance="subtle" isDisabled={busy} onClick={() => void hand(config)}>
+            Cancel
+          </Button>
+        ) : null}
       </div>
     </form>
   );
