@@ -345,6 +345,28 @@ describe('the project page in the browser', () => {
     await page.close();
   });
 
+  it('says an outcome measured past its baseline the wrong way moved away from its target, not only 0%', async () => {
+    const name = freshName('Fewer failed payments');
+    const created = await anOutcome({ name, metric: 'failed payments', baseline: 40, target: 30 });
+    const today = new Date().toISOString().slice(0, 10);
+    await asAdmin(PROJECT_PAGE_RESOLVERS.addMeasurement, {
+      id: created.id,
+      version: 1,
+      measurement: { at: today, value: 45 },
+    });
+    const { page, frame } = await openProjectPage();
+    const lane = laneOf(frame, name);
+    await lane.getByText(/failed payments: 45 now/).waitFor({ timeout: 30_000 });
+    expect(await lane.getByText('Progress to target: 0% (moved away from it)', { exact: true }).count()).toBe(
+      1,
+    );
+    const progress = lane.getByRole('progressbar', { name: `Progress to target: ${name}` });
+    expect(await progress.getAttribute('aria-valuetext')).toBe(
+      '0% of the way from 40 to 30: it moved away from the target, to 45',
+    );
+    await page.close();
+  });
+
   it('tells progress toward the target from share of open work, and draws the chart across the card with the target label off its line', async () => {
     const { page, frame } = await openProjectPage();
     // The outcome the double-click test above measured.

@@ -157,7 +157,7 @@ describe('the results review from the keyboard', () => {
   // the keyboard fell to the page's body: the next Tab started again at the top of the page, far from the form.
   // Cancel did the same, and so did recording a verdict. What should happen: Decide puts the keyboard in the
   // form, Cancel gives it back to Decide, and a recorded verdict leaves it at the review's heading.
-  it('keeps the keyboard in place: into the form on Decide, back to Decide on Cancel, to the heading once recorded', async () => {
+  it('keeps the keyboard in place: into the form on Decide, back to Decide on Cancel or Escape, to the heading once recorded', async () => {
     const frame = await openResults('member');
     const decide = frame.getByRole('button', { name: `Decide the verdict on ${keyboardBet}` });
     await decide.focus();
@@ -169,6 +169,13 @@ describe('the results review from the keyboard', () => {
 
     await form.getByRole('button', { name: 'Cancel' }).focus();
     await form.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await form.waitFor({ state: 'detached' });
+    await eventually(async () => expect(await focused(frame)).toBe(`Decide the verdict on ${keyboardBet}`));
+
+    // Escape calls it off as Cancel does.
+    await frame.page().keyboard.press('Enter');
+    await form.waitFor();
+    await form.getByLabel('Evidence').press('Escape');
     await form.waitFor({ state: 'detached' });
     await eventually(async () => expect(await focused(frame)).toBe(`Decide the verdict on ${keyboardBet}`));
 

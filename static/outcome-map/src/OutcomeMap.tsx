@@ -235,6 +235,10 @@ function OutcomeLane(props: {
   const { outcome: o } = props;
   const mark = useDecimalMark();
   const amount = (n: number) => amountText(n, o.unit, mark);
+  // Measured past the baseline the wrong way: the bar stops at 0%, and the words say it went the other way.
+  const movedAway =
+    o.progress.measuredAt !== null &&
+    (o.target < o.baseline ? o.progress.current > o.baseline : o.progress.current < o.baseline);
   const [mode, setMode] = useState<'none' | 'edit' | 'measure'>('none');
   // What the confirmation asks about; kept while the dialog closes, so its text does not change as it fades.
   const [closeAs, setCloseAs] = useState<ClosedStatus>('achieved');
@@ -312,11 +316,12 @@ function OutcomeLane(props: {
       </div>
       <div className="ol-bar-caption" aria-hidden="true">
         Progress to target: {pct(o.progress.fraction)}
+        {movedAway ? ' (moved away from it)' : ''}
       </div>
       <TargetProgress
         value={o.progress.fraction}
         label={`Progress to target: ${o.name}`}
-        valueText={`${pct(o.progress.fraction)} of the way from ${amount(o.baseline)} to ${amount(o.target)}`}
+        valueText={`${pct(o.progress.fraction)} of the way from ${amount(o.baseline)} to ${amount(o.target)}${movedAway ? `: it moved away from the target, to ${amount(o.progress.current)}` : ''}`}
       />
       {o.measurements.length ? (
         <>

@@ -132,6 +132,13 @@ function VerdictForm(props: {
         e.preventDefault();
         void submit();
       }}
+      // Escape calls the form off as Cancel does, and not while the verdict is being recorded.
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !busy) {
+          e.preventDefault();
+          props.onDone(null);
+        }
+      }}
       style={{
         display: 'grid',
         gap: token('space.100', '8px'),
