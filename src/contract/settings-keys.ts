@@ -22,3 +22,11 @@ export type SettingsResolverKey = (typeof SETTINGS_RESOLVERS)[keyof typeof SETTI
  * stored as a string, is searched as one.
  */
 export const FLAGGED_JQL = 'zombie = "true"';
+
+/**
+ * The refusal of a save or reset made on an older version than the stored one. The page says it in its own words
+ * (which name its Load the latest button); any other conflict (a version ahead of the stored one, an earlier save
+ * still being written) it shows as the resolver says it.
+ */
+export const SETTINGS_STALE_MESSAGE =
+  'Someone else saved these settings meanwhile. Reload them, then apply your change again.';

@@ -7,6 +7,7 @@ import { kvs } from './kvs-client';
 import { fieldErrors } from '../domain/schemas';
 import { parseSettings, settingsOrDefaults, type Settings, type StoredSettings } from '../domain/settings';
 import { ConflictError, ValidationError } from '../errors';
+import { SETTINGS_STALE_MESSAGE } from '../contract/settings-keys';
 import { keys } from './keys';
 import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
 
@@ -38,8 +39,6 @@ const savedFrom = (settings: Readonly<Settings>, record: SettingsRecord): SavedS
   updatedBy: record.updatedBy ?? null,
 });
 
-const STALE_MESSAGE =
-  'Someone else saved these settings meanwhile. Reload them, then apply your change again.';
 /** A page's version ahead of the stored one: no one saved since; the stored settings went back (removed, restored). */
 const aheadMessage = (sent: number, stored: number) =>
   `This page shows version ${sent} of the settings, but version ${stored} is stored now (the settings were removed or restored since it loaded): nothing was saved. Reload them, then apply your change again.`;
@@ -78,7 +77,9 @@ export async function saveSettings(
     if (current && isRepeatOf(current, stored, expectedVersion, meta.actor))
       return savedFrom(parsed.settings, current);
     throw new ConflictError(
-      expectedVersion > currentVersion ? aheadMessage(expectedVersion, currentVersion) : STALE_MESSAGE,
+      expectedVersion > currentVersion
+        ? aheadMessage(expectedVersion, currentVersion)
+        : SETTINGS_STALE_MESSAGE,
       await loadSettings(projectKey),
     );
   }
@@ -100,7 +101,7 @@ export async function saveSettings(
     if (after && isRepeatOf(after, stored, expectedVersion, meta.actor))
       return savedFrom(parsed.settings, after);
     if ((after?.version ?? 0) !== expectedVersion)
-      throw new ConflictError(STALE_MESSAGE, await loadSettings(projectKey));
+      throw new ConflictError(SETTINGS_STALE_MESSAGE, await loadSettings(projectKey));
     // Still at the version read: the claimer has not written yet, or stopped before it could; nobody saved since.
     if (attempt >= CLAIM_LOST_READS)
       throw new ConflictError(UNFINISHED_MESSAGE, await loadSettings(projectKey));

@@ -7,6 +7,9 @@
 import type { Frame } from 'playwright-core';
 import { eventually, type BrowserWorkbench } from '../support/browser';
 import { openSettings, startSettingsWorkbench } from '../support/settings-page';
+import { kvs } from '@forge/kvs';
+import { runInInvocation } from '../../workbench/forge/runtime';
+import { keys } from '../../src/storage/keys';
 
 jest.setTimeout(120_000);
 
@@ -115,6 +118,27 @@ describe('a reset that another saved before', () => {
     await reset();
     await message.getByText('Settings reset to the defaults.').waitFor();
     expect(await field(mine.frame, MAX_IDLE).inputValue()).toBe('60');
+    await mine.page.close();
+  });
+});
+
+describe('a save whose settings were put back since the page loaded', () => {
+  it('says the stored settings went back, not that someone else saved', async () => {
+    const mine = await openSettings(wb);
+    // Saved once, then put back to no settings at all (the record removed), as a restore or a cleanup would.
+    await field(mine.frame, MAX_IDLE).fill('33');
+    await save(mine.frame);
+    const message = mine.frame.getByTestId('settings-message');
+    await message.getByText('Settings saved.').waitFor();
+    await runInInvocation({ accountId: null, moduleKey: 'test', installContext: wb.app.installContext }, () =>
+      kvs.delete(keys.settings('DEMO')),
+    );
+    await field(mine.frame, MAX_IDLE).fill('34');
+    await save(mine.frame);
+    await message
+      .getByText(/^This page shows version 1 of the settings, but version 0 is stored now/)
+      .waitFor();
+    expect(await message.innerText()).not.toMatch(/Someone else saved/);
     await mine.page.close();
   });
 });

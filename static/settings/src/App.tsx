@@ -2,7 +2,11 @@ import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useRef, useState } from 'react';
-import { FLAGGED_JQL, SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
+import {
+  FLAGGED_JQL,
+  SETTINGS_RESOLVERS as R,
+  SETTINGS_STALE_MESSAGE,
+} from '../../../src/contract/settings-keys';
 import type { SettingsData } from '../../../src/contract/settings';
 import type { Settings } from '../../../src/domain/settings';
 import { weightsTotalError } from '../../../src/domain/score-weights';
@@ -237,7 +241,9 @@ export function App() {
       const atFields = a.error.code === 'VALIDATION' && Object.keys(a.error.fields ?? {}).length > 0;
       showRefusal(
         a.error.code === 'CONFLICT'
-          ? refused(STALE_SAVE, { offerLatest: 'save' })
+          ? refused(a.error.message === SETTINGS_STALE_MESSAGE ? STALE_SAVE : a.error.message, {
+              offerLatest: 'save',
+            })
           : refused(atFields ? 'Some settings need attention.' : a.error.message),
       );
     }
@@ -256,7 +262,10 @@ export function App() {
     } else
       setMessage(
         a.error.code === 'CONFLICT'
-          ? refused(STALE_RESET, { title: 'Not reset', offerLatest: 'reset' })
+          ? refused(a.error.message === SETTINGS_STALE_MESSAGE ? STALE_RESET : a.error.message, {
+              title: 'Not reset',
+              offerLatest: 'reset',
+            })
           : refused(a.error.message, { title: 'Not reset' }),
       );
     messageAfterReset.current = true;
