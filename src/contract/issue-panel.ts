@@ -200,7 +200,7 @@ export const STALE_VERSION_MESSAGE =
  * loaded was removed (the issue's property deleted by an admin or another tool) or put back to an older one.
  */
 export const REMOVED_SINCE_MESSAGE =
-  'What this panel loaded is no longer stored on the issue (it was removed or put back to an older version since, outside this panel). Your changes were not saved and are still in the fields: keep them on top of what is stored now, then save again.';
+  'What this panel loaded was changed outside it since: removed from the issue, or put back to an older version (by an admin or another tool). Your changes were not saved and are still in the fields: keep them on top of what is stored now, or reload it in their place (you are asked first), then save again.';
 /** The same refusal when the newer version is the person's own, saved in another tab or by a try whose answer was lost. */
 export const OWN_NEWER_VERSION_MESSAGE =
   'You saved this issue again since this panel loaded it (in another tab, or a save whose answer was lost). Your changes were not saved and are still in the fields: compare them with that version, then save again.';
