@@ -209,7 +209,10 @@ export const storedLensSchema = z
     // Added with the second expectation; a lens stored before it reads as having none.
     alsoExpected: z
       .array(storedExpectedSchema)
-      .transform((list) => list.slice(0, MAX_ALSO_EXPECTED))
+      // A row stored with nothing in it (a save may not send one now) expects nothing, and would refuse a re-save.
+      .transform((list) =>
+        list.filter((e) => Object.values(e).some((part) => part !== undefined)).slice(0, MAX_ALSO_EXPECTED),
+      )
       .catch([])
       .default([]),
     outcomeId: z.preprocess(asWord, outcomeIdSchema.nullable()).catch(null).default(null),

@@ -244,8 +244,18 @@ export const issueLensDraftSchema = z.strictObject({
   alsoExpected: z
     .array(expectedOutcomeSchema)
     .max(MAX_ALSO_EXPECTED, { error: `At most ${MAX_ALSO_EXPECTED} further expectations can be kept.` })
-    // One with nothing in it (every part blank) expects nothing: it is not kept as an empty row.
-    .transform((list) => list.filter((e) => Object.values(e).some((part) => part !== undefined)))
+    // One with nothing in it (every part blank) expects nothing: refused at its row, not kept as an empty one
+    // (dropped, the rows after it would move, and a refusal of one of them land on the wrong row).
+    .superRefine((list, ctx) =>
+      list.forEach((e, i) => {
+        if (!Object.values(e).some((part) => part !== undefined))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `Further expectation ${i + 1} is empty: give its metric, or remove it.`,
+          });
+      }),
+    )
     .optional(),
   outcomeId: linkedOutcomeIdSchema.optional(),
   killCriteria: killCriteriaSchema.default({}),

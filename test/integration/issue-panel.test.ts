@@ -199,8 +199,20 @@ describe('saving the lens', () => {
       target: 3,
       direction: 'increase' as const,
     };
-    // A row left blank (no part given, or only spaces) expects nothing, and is not kept as an empty row.
-    const draft = aBetDraft({ alsoExpected: [{}, conversion, { metric: '   ', unit: '' }] });
+    // A row left blank (no part given, or only spaces) expects nothing: refused at its own row.
+    const blanks = aBetDraft({ alsoExpected: [{}, conversion, { metric: '   ', unit: '' }] });
+    expect(error(await save('member', { version: 0, draft: blanks })).fields).toEqual({
+      'draft.alsoExpected.0': 'Further expectation 1 is empty: give its metric, or remove it.',
+      'draft.alsoExpected.2': 'Further expectation 3 is empty: give its metric, or remove it.',
+    });
+    expect(stored()).toBeNull();
+    // One stored so before (by an older version, or another tool) is read without it, and re-saves.
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, { version: 1, ...blanks });
+    const blankStored = data(await load('member')).lens;
+    expect(blankStored.draft.alsoExpected).toEqual([conversion]);
+    expect(data(await save('member', { version: 1, draft: blankStored.draft })).lens.version).toBe(2);
+    app.jira.store.deleteIssueProperty(app.jira.store.getIssue('DEMO-1')!.id, ISSUE_PROPERTY_KEY);
+    const draft = aBetDraft({ alsoExpected: [conversion] });
     data(await save('member', { version: 0, draft }));
     expect(stored()).toMatchObject({ alsoExpected: [conversion] });
     expect(data(await load('member')).lens.draft.alsoExpected).toEqual([conversion]);
