@@ -1,6 +1,6 @@
 /**
  * Shipped versus moved, drawn for the project page's tab and the dashboard gadget alike: per month, what was
- * delivered (items and points), the share that carried a bet and the share of bets validated or invalidated,
+ * delivered (items and points), the share that carried a bet and how many of those bets were validated or invalidated,
  * with each outcome's metric under it on the same month axis; the bets' hit rate; the items shipped without a
  * bet. The chart is plain SVG in design tokens (both themes follow); the table under it says the same in text.
  * Points and metric values are written with the reader's decimal mark, as the outcome map writes them.

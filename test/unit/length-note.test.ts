@@ -11,4 +11,8 @@ describe('the length of a text near its limit', () => {
     expect(lengthNote('x'.repeat(1000), 1000)).toEqual({ text: '1000 / 1000', over: false });
     expect(lengthNote('x'.repeat(1012), 1000)).toEqual({ text: '1012 / 1000: 12 too many', over: true });
   });
+
+  it('counts characters as the save does: 900 emoji are 900, not 1800 UTF-16 units', () => {
+    expect(lengthNote('😀'.repeat(900), 1000)).toEqual({ text: '900 / 1000', over: false });
+  });
 });

@@ -65,6 +65,12 @@ describe('the outcome map’s kept filters', () => {
       JSON.stringify({ filters: { sprintId: 2.5, issueType: 'Bug' }, names: { issueType: 42 } }),
     );
     expect(readKeptFilters(store, 'DEMO')).toEqual({ filters: { issueType: 'Bug' }, names: {} });
+    // An assignee no account id could be (the map's filter would refuse it, and with it every load).
+    store.map.set(
+      'outcome-lens:map-filters:DEMO',
+      JSON.stringify({ filters: { assignee: 'Ada Admin\n' }, names: { assignee: 'Ada' } }),
+    );
+    expect(readKeptFilters(store, 'DEMO')).toEqual({ filters: {}, names: {} });
   });
 
   it('filters without keeping where the storage is blocked or missing', () => {

@@ -26,6 +26,8 @@ const MAX_TEXT = 255;
 
 const text = (v: unknown): string | undefined =>
   typeof v === 'string' && v.trim() !== '' && v.length <= MAX_TEXT ? v : undefined;
+/** As the map's filter takes an assignee (mapFiltersSchema): an account id, or "unassigned". */
+const ACCOUNT_ID = /^[^\p{Cc}\p{Cs}\s]{1,128}$/u;
 
 /** The tab's session storage, or null where reading it throws (storage blocked, a sandbox without origin). */
 export function sessionStore(): FilterStore | null {
@@ -57,8 +59,9 @@ export function readKeptFilters(store: FilterStore | null, projectKey: string): 
     filters.sprintId = f.sprintId;
   const issueType = text(f.issueType);
   if (issueType) filters.issueType = issueType;
+  // A kept value the map's filter refuses would fail every load of the map in this tab: it is not read back.
   const assignee = text(f.assignee);
-  if (assignee) filters.assignee = assignee;
+  if (assignee && ACCOUNT_ID.test(assignee)) filters.assignee = assignee;
   if (f.recipe === true) filters.recipe = true;
   const names: KeptFilters['names'] = {};
   for (const key of ['sprintId', 'issueType', 'assignee'] as const) {
