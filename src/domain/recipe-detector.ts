@@ -389,6 +389,10 @@ export function detectRecipeWith(
       readsAsAnotherLanguage(description === '' ? summary : `${summary}\n${description}`)
     )
       return nothingToJudge();
+    // Chosen by weight, shown in reading order (summary first), as a reader meets them: the verdict set aside
+    // below is read in that order too.
+    stableSort(reasons, byPosition);
+    stableSort(problemSignals, byPosition);
     // A verdict whose every phrase for it is a small word ("as a" of "as a requirement", "this issue") quotes
     // nothing that says what to build, against words that say otherwise: it is not given, and says nothing of the
     // text. Without a word against it, such a verdict is mostly right across the labelled backlogs, and stands.
@@ -399,9 +403,6 @@ export function detectRecipeWith(
       reasons.every((r) => isFiller(r, r.source === 'summary' ? summary : description))
     )
       return { isRecipe: false, confidence: round2(probability), reasons: [], problemSignals };
-    // Chosen by weight, shown in reading order (summary first), as a reader meets them.
-    stableSort(reasons, byPosition);
-    stableSort(problemSignals, byPosition);
     return {
       // A verdict that cannot quote a single word for itself is not given.
       isRecipe: probability >= 0.5 && reasons.length > 0,
