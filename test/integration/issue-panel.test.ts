@@ -464,6 +464,19 @@ describe('saving the lens', () => {
     });
   });
 
+  /** Kill criteria stored as they are (version 2) do not refuse an edit of something else that keeps them. */
+  async function expectStoredCriteriaResave(killCriteria: IssueLensDraft['killCriteria']): Promise<void> {
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+      version: 2,
+      ...aBetDraft({ killCriteria }),
+    });
+    const edited = aBetDraft({
+      killCriteria,
+      hypothesis: { ...aBetDraft().hypothesis, benefit: 'I finish later' },
+    });
+    expect(data(await save('member', { version: 2, draft: edited })).lens.version).toBe(3);
+  }
+
   it('refuses a kill date, threshold date or review date set in the past at its field, yet re-saves one stored that came due', async () => {
     const killCriteria = {
       deadline: '2000-01-01',
@@ -493,15 +506,7 @@ describe('saving the lens', () => {
       ],
     ).toMatch(/Review date 2002-01-01 has already passed/);
     // Stored while the dates lay ahead: they came due, which is what they are for, and other edits still save.
-    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
-      version: 2,
-      ...aBetDraft({ killCriteria }),
-    });
-    const edited = aBetDraft({
-      killCriteria,
-      hypothesis: { ...aBetDraft().hypothesis, benefit: 'I finish later' },
-    });
-    expect(data(await save('member', { version: 2, draft: edited })).lens.version).toBe(3);
+    await expectStoredCriteriaResave(killCriteria);
   });
 
   it('refuses a kill, threshold or review date set more than ten years ahead (a year typed wrong), yet re-saves one stored', async () => {
@@ -531,15 +536,7 @@ describe('saving the lens', () => {
         .lens.version,
     ).toBe(1);
     // One stored so (by an older version, or another tool) is not refused on an edit that keeps it.
-    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
-      version: 2,
-      ...aBetDraft({ killCriteria }),
-    });
-    const edited = aBetDraft({
-      killCriteria,
-      hypothesis: { ...aBetDraft().hypothesis, benefit: 'I finish later' },
-    });
-    expect(data(await save('member', { version: 2, draft: edited })).lens.version).toBe(3);
+    await expectStoredCriteriaResave(killCriteria);
   });
 
   it('refuses a further expectation whose check-by date is set in the past, yet re-saves one stored that came due', async () => {
