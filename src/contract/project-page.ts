@@ -15,6 +15,7 @@ import {
   linkedOutcomeIdSchema,
   outcomeIdSchema,
   resultSchema,
+  RESULT_VERDICTS,
   requiredOr,
   visibleText,
   type KillCriteria,
@@ -304,6 +305,14 @@ export const confirmVerdictPayloadSchema = z
       .string()
       .regex(/^[A-Za-z0-9-]{8,100}$/, { error: 'The page sent an unreadable request id: reload it.' }),
     result: resultSchema,
+    /**
+     * The verdict the review proposed when the person decided (null: none). A measurement recorded since can change
+     * the proposal: the confirm is then refused, so the log never records a proposal the person did not see.
+     */
+    proposed: z
+      .enum(RESULT_VERDICTS, { error: 'The page sent an unreadable proposal: reload it.' })
+      .nullable()
+      .optional(),
   })
   .strict();
 export type ConfirmVerdictPayload = z.input<typeof confirmVerdictPayloadSchema>;

@@ -20,6 +20,7 @@ import {
 import { calendarDaysBetween, indexedMoment, utcDay } from '../domain/dates';
 import { isDelivered, notDeliveredReason } from '../domain/delivery';
 import type { Result } from '../domain/schemas';
+import type { ResultVerdict } from '../domain/result-verdicts';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import type { CallContext } from '../resolvers/endpoint';
@@ -281,7 +282,7 @@ async function replayOf(
 
 export async function confirmVerdict(
   call: CallContext,
-  input: { issueKey: string; idempotencyKey: string; result: Result },
+  input: VerdictRequest,
   clock: Clock,
 ): Promise<ConfirmVerdictData> {
   const projectKey = targetProject(call);
@@ -319,11 +320,30 @@ export async function confirmVerdict(
   }
 }
 
+/** The refusal of a verdict decided beside a proposal that measurements recorded since have changed. */
+export function proposalMovedMessage(
+  issueKey: string,
+  shown: ResultVerdict | null,
+  now: ResultVerdict | null,
+): string {
+  const was = shown ? `proposed ${shown}` : 'proposed nothing';
+  const is = now ? `proposes ${now}` : 'proposes nothing';
+  return `A measurement came in since the review was read: ${issueKey}'s bet ${was} then and ${is} now. Look at it again before you record a verdict.`;
+}
+
+/** A verdict to record; `proposed` is the proposal the review showed (absent: the caller showed none it vouches for). */
+interface VerdictRequest {
+  issueKey: string;
+  idempotencyKey: string;
+  result: Result;
+  proposed?: ResultVerdict | null;
+}
+
 /** Records the verdict; `check` runs before each write, so a try that lost its lock or claim writes nothing. */
 async function record(
   call: CallContext,
   projectKey: string,
-  { issueKey, idempotencyKey, result }: { issueKey: string; idempotencyKey: string; result: Result },
+  { issueKey, idempotencyKey, result, proposed: shown }: VerdictRequest,
   clock: Clock,
   check: ClaimCheck,
 ): Promise<ConfirmVerdictData> {
@@ -352,6 +372,12 @@ async function record(
     throw new ConflictError(
       `${issueKey} already has a verdict (${lens.result.verdict}). Change it in the issue's panel if it is wrong.`,
     );
+  // The proposal as the measurements make it now (currentProposal). A first try decided on another one refuses
+  // before any write: the person judges the new reading, and the log keeps the proposal they saw.
+  const proposal = tracked ? currentProposal(tracked, outcomes, metricSeries) : null;
+  const proposed = proposal?.verdict ?? null;
+  if (!earlier && shown !== undefined && shown !== proposed)
+    throw new ConflictError(proposalMovedMessage(issueKey, shown, proposed));
   const now = earlier ? new Date(earlier.at) : clock.now();
   if (!earlier) {
     let next: IssueLens = {
@@ -395,9 +421,6 @@ async function record(
     if (stamp && keptBefore) await settleResultStamp(issue.id, stamp);
   }
 
-  // The proposal the review showed: made from the measurements as they are now (currentProposal).
-  const proposal = tracked ? currentProposal(tracked, outcomes, metricSeries) : null;
-  const proposed = proposal?.verdict ?? null;
   const details: Record<string, unknown> = {
     verdict: result.verdict,
     proposed,

@@ -209,6 +209,53 @@ describe('delivered bets', () => {
     expect(recorded.entry).toMatchObject({ verdict: 'validated', proposed: 'validated' });
   });
 
+  it('refuses a verdict decided beside a proposal that a reading since has changed, and writes nothing', async () => {
+    const returns = deliveredBet('Clearer sizes', 'Returns per order', addDays(today, -2));
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const shown = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer')).due.find(
+      (b) => b.issueKey === returns,
+    )!.proposal!;
+    // While the person reads the review, readings before and after the delivery come in.
+    const { token } = ok<NewTokenData>(
+      await app.invoke(SETTINGS, 'createToken', { name: 'late' }, { user: 'admin', projectKey: P }),
+    );
+    await send(token, [
+      { metric: 'Returns per order', value: 40, at: addDays(today, -62) },
+      { metric: 'Returns per order', value: 40.2, at: addDays(today, -61) },
+      { metric: 'Returns per order', value: 31, at: addDays(today, -5) },
+    ]);
+    expect(shown.verdict).not.toBe('validated');
+    const lensBefore = JSON.stringify(app.jira.store.getIssueProperty(returns, ISSUE_PROPERTY_KEY));
+    const payload = {
+      issueKey: returns,
+      idempotencyKey: 'verdict-moved-1',
+      result: { verdict: shown.verdict, evidence: 'Too few readings to tell.' },
+      proposed: shown.verdict,
+    };
+    expect(await page('confirmVerdict', payload)).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'CONFLICT',
+        message: `A measurement came in since the review was read: ${returns}'s bet proposed ${shown.verdict} then and proposes validated now. Look at it again before you record a verdict.`,
+      }),
+    });
+    expect(JSON.stringify(app.jira.store.getIssueProperty(returns, ISSUE_PROPERTY_KEY))).toBe(lensBefore);
+    expect(ok<DecisionLogData>(await page('decisionLog', {})).entries).toEqual([]);
+    // Read again, the review shows the new proposal; decided beside it, the verdict is recorded with it.
+    const reread = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer')).due.find(
+      (b) => b.issueKey === returns,
+    )!.proposal!;
+    const recorded = ok<ConfirmVerdictData>(
+      await page('confirmVerdict', {
+        ...payload,
+        idempotencyKey: 'verdict-moved-2',
+        result: { verdict: 'validated', evidence: 'Returns fell to 31 per 100 orders' },
+        proposed: reread.verdict,
+      }),
+    );
+    expect(recorded.entry).toMatchObject({ verdict: 'validated', proposed: 'validated' });
+  });
+
   it('refuses a request id already used for another decision, before writing anything', async () => {
     await app.runScheduledTrigger('outcome-lens-daily-scan');
     // The kill review decides flagged items only: the delivered bet is flagged here, as a scan would flag it.

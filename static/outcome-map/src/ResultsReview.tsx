@@ -110,6 +110,8 @@ function VerdictForm(props: {
       issueKey: bet.issueKey,
       idempotencyKey: requestId,
       result,
+      // Decided beside this proposal: if a reading since has changed it, the review is read again, not recorded.
+      proposed: bet.proposal?.verdict ?? null,
     });
     setBusy(false);
     if (!a.ok) {
