@@ -19,7 +19,13 @@ import {
   type IssueLens,
 } from '../domain/issue-lens';
 import type { FiredRule } from '../domain/zombie';
-import { JiraRateLimitError, NotAuthorizedError, NotFoundError, ValidationError } from '../errors';
+import {
+  JiraRateLimitError,
+  NotAuthorizedError,
+  NotFoundError,
+  ValidationError,
+  writeMayHaveLanded,
+} from '../errors';
 import {
   BULK_EDIT_ISSUE_LIMIT,
   BULK_PROPERTY_ISSUE_LIMIT,
@@ -34,7 +40,7 @@ import type { JiraBulkProgress, JiraIssue } from '../jira/schemas';
 import { kvs } from '../storage/kvs-client';
 import { keys } from '../storage/keys';
 import { claimOwn, deleteMany, listAll, setMany } from '../storage/kv';
-import { releaseLensClaim, stillHeld, takeLensClaim } from '../storage/lens-claim';
+import { releaseLensClaim, stillHeld, takeLensClaim, type LensClaim } from '../storage/lens-claim';
 import { movedSince } from '../services/issue-facts';
 import {
   afterAppEdits,
@@ -660,6 +666,11 @@ export class ScanWriter {
     const claims = (await Promise.all(toWrite.map((e) => takeLensClaim(e.key)))).map((r) => r.held);
     /** False while Jira's task writing the lenses may still run: the claims are then kept. */
     let taskOver = true;
+    /**
+     * A send failed in a way Jira may still carry out (as writeHolding reads it): the claims are kept until they
+     * run out, so no person's save is let in before a late copy of the lens read before it lands.
+     */
+    let mayLandLate = false;
     try {
       const held = toWrite.filter((_, i) => claims[i]);
       const heldClaims = claims.filter((c) => c !== null);
@@ -670,7 +681,7 @@ export class ScanWriter {
         held,
         "this project's verdict was not written to its lens (a comment or label made before it left stays).",
       );
-      const writes: Array<{ entry: PendingLens; lens: IssueLens }> = [];
+      const writes: Array<{ entry: PendingLens; lens: IssueLens; claim: LensClaim }> = [];
       // A claim that ran out while the batch was read (a slow Jira) may be another writer's now: not written.
       const lost: PendingLens[] = [];
       const kept = await Promise.all(heldClaims.map((c) => stillHeld(c)));
@@ -685,6 +696,7 @@ export class ScanWriter {
         writes.push({
           entry: entryVerdictStands(latest, entry) ? entry : withVerdictSetAside(merged, entry),
           lens: keepingUnread(stored, merged),
+          claim: heldClaims[i]!,
         });
       }
       let written = writes.map((w) => w.entry);
@@ -694,13 +706,33 @@ export class ScanWriter {
         // Jira writes the lenses in a background task. The claims are held until it has: a person's save let in
         // before would be overwritten by the lens read before it. A task not seen over (its last poll says
         // otherwise, or polling failed) keeps them until they expire, and its lenses count as written.
-        const taskId = await retrying(() =>
-          this.jira.submitIssuePropertiesBulk(
-            writes.map((w) => ({ issueId: w.entry.issueId, properties: { [ISSUE_PROPERTY_KEY]: w.lens } })),
-          ),
-        );
+        let sending = writes;
+        let sends = 0;
+        const taskId = await retrying(async () => {
+          // A retry is a new write: only of the lenses whose claims are still this scan's. A claim that ran out
+          // while Jira answered slowly may be a person's save by now, which the lens read before would overwrite.
+          if (sends++ > 0) {
+            const still = await Promise.all(sending.map((w) => stillHeld(w.claim)));
+            lost.push(...sending.filter((_, i) => !still[i]).map((w) => w.entry));
+            sending = sending.filter((_, i) => still[i]);
+            if (sending.length === 0) return null;
+          }
+          try {
+            return await this.jira.submitIssuePropertiesBulk(
+              sending.map((w) => ({
+                issueId: w.entry.issueId,
+                properties: { [ISSUE_PROPERTY_KEY]: w.lens },
+              })),
+            );
+          } catch (e) {
+            // Jira may still carry this send out (its gateway gave up, or the answer was lost): see finally.
+            if (writeMayHaveLanded(e)) mayLandLate = true;
+            throw e;
+          }
+        });
+        written = sending.map((w) => w.entry);
         const outcome = taskId ? await this.jira.waitForTask(taskId).catch(() => null) : null;
-        taskOver = !taskId || !!outcome?.finished;
+        taskOver = !mayLandLate && (!taskId || !!outcome?.finished);
         if (outcome?.finished && outcome.task) {
           // Only a COMPLETE task wrote, and not the issues its result lists as failed; a task that ended
           // otherwise (FAILED, CANCELLED, DEAD) may have stopped anywhere, so none counts as written (the
@@ -709,7 +741,7 @@ export class ScanWriter {
           const failed = task.status === 'COMPLETE' ? failedIssuesOfTask(task) : null;
           const ended = `Jira's task ended ${task.status}${task.message ? ` (${task.message})` : ''}`;
           written = [];
-          for (const { entry } of writes) {
+          for (const { entry } of sending) {
             const reason = failed ? failed.get(entry.issueId) : ended;
             if (reason === undefined) written.push(entry);
             else {
@@ -730,7 +762,8 @@ export class ScanWriter {
       if (waiting.length || lost.length || refused.length)
         this.unwritten = dedupePending([...this.unwritten, ...waiting, ...lost, ...refused]);
     } finally {
-      if (taskOver) await Promise.all(claims.flatMap((c) => (c ? [releaseLensClaim(c)] : [])));
+      if (taskOver && !mayLandLate)
+        await Promise.all(claims.flatMap((c) => (c ? [releaseLensClaim(c)] : [])));
     }
   }
 
