@@ -374,10 +374,12 @@ async function record(
     );
   // The proposal as the measurements make it now (currentProposal). A first try decided on another one refuses
   // before any write: the person judges the new reading, and the log keeps the proposal they saw.
-  const proposal = tracked ? currentProposal(tracked, outcomes, metricSeries) : null;
-  const proposed = proposal?.verdict ?? null;
-  if (!earlier && shown !== undefined && shown !== proposed)
-    throw new ConflictError(proposalMovedMessage(issueKey, shown, proposed));
+  const current = tracked ? currentProposal(tracked, outcomes, metricSeries) : null;
+  if (!earlier && shown !== undefined && shown !== (current?.verdict ?? null))
+    throw new ConflictError(proposalMovedMessage(issueKey, shown, current?.verdict ?? null));
+  // A retry finishing an earlier try logs the proposal that try was decided beside, even if a reading came since.
+  const proposed = shown !== undefined ? shown : (current?.verdict ?? null);
+  const proposal = current?.verdict === proposed ? current : null;
   const now = earlier ? new Date(earlier.at) : clock.now();
   if (!earlier) {
     let next: IssueLens = {

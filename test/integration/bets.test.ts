@@ -18,6 +18,7 @@ import type {
 import type { PanelLoadData } from '../../src/contract/issue-panel';
 import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { failStorageWrite } from '../support/storage-faults';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -254,6 +255,37 @@ describe('delivered bets', () => {
       }),
     );
     expect(recorded.entry).toMatchObject({ verdict: 'validated', proposed: 'validated' });
+  });
+
+  it('logs the proposal a verdict was decided beside when a retry finishes it after a reading changed it', async () => {
+    const returns = deliveredBet('Clearer sizes', 'Returns per order', addDays(today, -2));
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const shown = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer')).due.find(
+      (b) => b.issueKey === returns,
+    )!.proposal!;
+    const payload = {
+      issueKey: returns,
+      idempotencyKey: 'verdict-retried-1',
+      result: { verdict: 'inconclusive', evidence: 'Too few readings to tell.' },
+      proposed: shown.verdict,
+    };
+    // The first try writes the lens and stops at the tracked bet's write, before its log row.
+    const hit = failStorageWrite(app.kvs, (w) => (w.key ?? '').startsWith('bet:'));
+    expect(await page('confirmVerdict', payload)).toMatchObject({ ok: false });
+    jest.restoreAllMocks();
+    expect(hit).toHaveLength(1);
+    // A reading that changes the proposal comes in before the retry.
+    const { token } = ok<NewTokenData>(
+      await app.invoke(SETTINGS, 'createToken', { name: 'late' }, { user: 'admin', projectKey: P }),
+    );
+    await send(token, [
+      { metric: 'Returns per order', value: 40, at: addDays(today, -62) },
+      { metric: 'Returns per order', value: 40.2, at: addDays(today, -61) },
+      { metric: 'Returns per order', value: 31, at: addDays(today, -5) },
+    ]);
+    const retried = ok<ConfirmVerdictData>(await page('confirmVerdict', payload));
+    expect(retried.entry).toMatchObject({ verdict: 'inconclusive', proposed: shown.verdict });
+    expect(shown.verdict).not.toBe('validated');
   });
 
   it('refuses a request id already used for another decision, before writing anything', async () => {
