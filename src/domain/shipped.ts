@@ -270,9 +270,8 @@ export function monthsBetween(first: string, last: string, limit = 24): string[]
 export interface ShippedRow extends ShippedBucket {
   /** 'YYYY-MM' for a month, the sprint's name for a sprint. */
   label: string;
-  /** Share of items that carried a bet, and of those bets, the share with a verdict of validated or invalidated. */
+  /** Share of items that carried a bet. */
   betShare: number | null;
-  decidedShare: number | null;
 }
 
 export interface OutcomeTrack {
@@ -308,7 +307,6 @@ function rowOf(label: string, b: ShippedBucket): ShippedRow {
     invalidated: b.invalidated,
     inconclusive: b.inconclusive,
     betShare: b.items > 0 ? b.withBet / b.items : null,
-    decidedShare: b.withBet > 0 ? (b.validated + b.invalidated) / b.withBet : null,
   };
 }
 

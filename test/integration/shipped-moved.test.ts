@@ -198,7 +198,6 @@ describe('the shipped summary the scan keeps', () => {
       withBet: 2,
       validated: 1,
       invalidated: 1,
-      decidedShare: 1,
     });
     expect(data.view.totals.hitRate).toBe(0.5);
   });

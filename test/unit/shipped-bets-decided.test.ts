@@ -10,7 +10,6 @@ const month = (over: Partial<ShippedRow>): ShippedRow => ({
   invalidated: 0,
   inconclusive: 0,
   betShare: 4 / 6,
-  decidedShare: 0,
   ...over,
 });
 
@@ -20,13 +19,13 @@ describe("a month's bets with a verdict, in the shipped versus moved table", () 
   });
 
   it('counts the validated and invalidated, and names the inconclusive beside them', () => {
-    expect(betsDecided(month({ validated: 2, invalidated: 1, decidedShare: 0.75 }))).toBe('2 / 1 of 4 bets');
+    expect(betsDecided(month({ validated: 2, invalidated: 1 }))).toBe('2 / 1 of 4 bets');
     expect(betsDecided(month({ inconclusive: 2 }))).toBe('0 / 0 of 4 bets; 2 inconclusive');
     // Counts, not a share: a percentage beside the hit rate was read as the share validated.
-    expect(betsDecided(month({ withBet: 1, validated: 1, decidedShare: 1 }))).toBe('1 / 0 of 1 bet');
+    expect(betsDecided(month({ withBet: 1, validated: 1 }))).toBe('1 / 0 of 1 bet');
   });
 
   it('is a dash for a month that carried no bet', () => {
-    expect(betsDecided(month({ withBet: 0, betShare: 0, decidedShare: null }))).toBe('–');
+    expect(betsDecided(month({ withBet: 0, betShare: 0 }))).toBe('–');
   });
 });

@@ -187,7 +187,6 @@ describe('the view', () => {
       points: 11,
       withBet: 2,
       betShare: 2 / 3,
-      decidedShare: 1,
     });
     expect(view.outcomes[0]!.values).toEqual([null, 2.1, 2.3]);
     // Delivered for it: the one item linked to the outcome, in its month.
