@@ -99,6 +99,14 @@ export function writeMayHaveLanded(e: unknown): boolean {
   return (e instanceof JiraHttpError && e.status >= 500) || !answeredByJira(e);
 }
 
+/**
+ * A write that threw may be carried out after the answer: a gateway's 502 or 504 (it gave up while Jira went on) or
+ * an answer lost on the way. A 500 or 503 is Jira's own answer that the write is over, done or not.
+ */
+export function writeMayLandLater(e: unknown): boolean {
+  return (e instanceof JiraHttpError && (e.status === 502 || e.status === 504)) || !answeredByJira(e);
+}
+
 /** Jira answered, but not in a shape the app understands. */
 export class JiraResponseError extends Error {
   override readonly name = 'JiraResponseError';

@@ -4,7 +4,7 @@
  * plain retry then comments twice. Before the comment is sent again, the issue's newest comments are read for it.
  */
 import { toPlainText, type AdfNode } from '../domain/plain-text';
-import { JiraHttpError, writeMayHaveLanded } from '../errors';
+import { writeMayHaveLanded, writeMayLandLater } from '../errors';
 import type { JiraClient } from './client';
 
 /** How far a comment's creation time (Jira's clock) may lie before the send (this function's clock). */
@@ -49,7 +49,6 @@ export async function addCommentOnce(
       return await jira.addComment(issueKey, body);
     } catch (e) {
       if (!writeMayHaveLanded(e)) throw e;
-      const serverError = e instanceof JiraHttpError && e.status >= 500;
       let made: { id: string } | null;
       try {
         made = await madeComment(jira, issueKey, body, sentAt);
@@ -57,9 +56,8 @@ export async function addCommentOnce(
         throw new CommentUnsureError(e);
       }
       if (made) return made;
-      // A gateway's error (502, 504) or a lost answer can come while Jira still writes.
-      const gateway = e instanceof JiraHttpError && (e.status === 502 || e.status === 504);
-      if (!serverError || gateway) throw new CommentUnsureError(e);
+      // Not found yet, but Jira may still be making it: sent again, it could be made twice.
+      if (writeMayLandLater(e)) throw new CommentUnsureError(e);
       if (attempt >= tries.attempts) throw e;
       await sleep(tries.baseDelayMs * 2 ** (attempt - 1));
     }

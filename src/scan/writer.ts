@@ -24,7 +24,7 @@ import {
   NotAuthorizedError,
   NotFoundError,
   ValidationError,
-  writeMayHaveLanded,
+  writeMayLandLater,
 } from '../errors';
 import {
   BULK_EDIT_ISSUE_LIMIT,
@@ -667,8 +667,8 @@ export class ScanWriter {
     /** False while Jira's task writing the lenses may still run: the claims are then kept. */
     let taskOver = true;
     /**
-     * A send failed in a way Jira may still carry out (as writeHolding reads it): the claims are kept until they
-     * run out, so no person's save is let in before a late copy of the lens read before it lands.
+     * A send failed in a way Jira may still carry out later: the claims are kept until they run out, so no person's
+     * save is let in before a late copy of the lens read before it lands.
      */
     let mayLandLate = false;
     try {
@@ -725,8 +725,9 @@ export class ScanWriter {
               })),
             );
           } catch (e) {
-            // Jira may still carry this send out (its gateway gave up, or the answer was lost): see finally.
-            if (writeMayHaveLanded(e)) mayLandLate = true;
+            // Jira may still carry this send out (its gateway gave up, or the answer was lost): see finally. A 503
+            // is not held so: the queue's redelivery would find every claim taken and leave the batch to tomorrow.
+            if (writeMayLandLater(e)) mayLandLate = true;
             throw e;
           }
         });
