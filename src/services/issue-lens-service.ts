@@ -240,16 +240,21 @@ export async function loadIssuePanel(
   const issueKey = targetIssue(call, payload);
   const { jira, issue, permissions, outcomes, settings } = await readPanelState(issueKey, ports);
   // What the scan's bet check found (src/scan/bets.ts): shown beside the result, recorded only by a person.
-  const [stored, tracked] = await Promise.all([
+  const trackedRead = kvs.get<TrackedBet>(keys.bet(issue.projectKey, issue.key));
+  // A bet waiting for its verdict is proposed from the measurements as they are now (as the results review does),
+  // not as the last scan read them: they are read beside the lens, not after it.
+  const waiting = (t: TrackedBet | undefined): t is TrackedBet =>
+    t?.status === 'due' || t?.status === 'unverified';
+  const [stored, tracked, metricSeries] = await Promise.all([
     asVisible(issueKey, jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)),
-    kvs.get<TrackedBet>(keys.bet(issue.projectKey, issue.key)),
+    trackedRead,
+    trackedRead.then((t) => (waiting(t) ? listMetricSeries(issue.projectKey) : null)),
   ]);
   const lens = readLens(stored);
-  // Proposed from the measurements as they are now (as the results review does), not as the last scan read them.
-  const proposing = tracked && !lens.result && (tracked.status === 'due' || tracked.status === 'unverified');
-  const proposal = proposing
-    ? currentProposal(tracked, outcomes, await listMetricSeries(issue.projectKey))
-    : (tracked?.proposal ?? null);
+  const proposal =
+    waiting(tracked) && !lens.result && metricSeries
+      ? currentProposal(tracked, outcomes, metricSeries)
+      : (tracked?.proposal ?? null);
   return {
     issue,
     lens: panelLens(lens, stored !== null && stored !== undefined),
