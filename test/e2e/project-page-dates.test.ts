@@ -69,8 +69,8 @@ describe('a date the project page cannot read', () => {
     const lane = frame.getByRole('article', { name, exact: true });
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const form = lane.getByRole('form', { name: 'Record a measurement of carts lost' });
-    await form.getByLabel('Value of carts lost').fill('30');
-    const day = form.getByLabel('Measured on');
+    await form.getByLabel('Measured value of carts lost').fill('30');
+    const day = form.getByLabel('Measurement date');
 
     const wrongShape = 'Measurement date must be a date like 2027-03-01. You typed “01.03.2027”.';
     await expectRefused(form, day, '01.03.2027', 'Escape', wrongShape);
@@ -112,8 +112,8 @@ describe('a date the project page cannot read', () => {
     const lane = frame.getByRole('article', { name, exact: true });
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const form = lane.getByRole('form', { name: 'Record a measurement of carts kept' });
-    await form.getByLabel('Value of carts kept').fill('30');
-    await typeDate(form.getByLabel('Measured on'), '2099-01-01', 'Enter');
+    await form.getByLabel('Measured value of carts kept').fill('30');
+    await typeDate(form.getByLabel('Measurement date'), '2099-01-01', 'Enter');
     await form.getByRole('button', { name: 'Record' }).click();
     await form.locator('[id$="-error"]').first().waitFor();
     // Record was off while the reading was out, which took the keyboard from it: it is at the day refused.

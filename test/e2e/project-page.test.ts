@@ -200,7 +200,7 @@ describe('the project page in the browser', () => {
     const lane = laneOf(frame, name);
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const form = lane.getByRole('form', { name: 'Record a measurement of seconds to pay' });
-    await form.getByLabel('Value of seconds to pay').fill('90');
+    await form.getByLabel('Measured value of seconds to pay').fill('90');
     await form.getByRole('button', { name: 'Record' }).dblclick();
     await form.waitFor({ state: 'detached' });
     await lane.getByText(/seconds to pay: 90 now/).waitFor();
@@ -227,7 +227,7 @@ describe('the project page in the browser', () => {
     const lane = laneOf(frame, name);
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const form = lane.getByRole('form', { name: 'Record a measurement of minutes to pack' });
-    await form.getByLabel('Value of minutes to pack').fill('81');
+    await form.getByLabel('Measured value of minutes to pack').fill('81');
     const lost = await loseNextAnswer(page, PROJECT_PAGE_RESOLVERS.addMeasurement);
     await form.getByRole('button', { name: 'Record' }).click();
     await eventually(() => expect(lost.dropped).toBe(1));
@@ -288,7 +288,7 @@ describe('the project page in the browser', () => {
     const lane = laneOf(frame, name);
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const form = lane.getByRole('form', { name: 'Record a measurement of hours to answer' });
-    await form.getByLabel('Value of hours to answer').fill('9');
+    await form.getByLabel('Measured value of hours to answer').fill('9');
     await form.getByRole('button', { name: 'Record' }).click();
     await form.waitFor({ state: 'detached' });
     await lane.getByText(/hours to answer: 9 now/).waitFor();
@@ -314,7 +314,7 @@ describe('the project page in the browser', () => {
     });
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const form = lane.getByRole('form', { name: 'Record a measurement of days to deliver' });
-    await form.getByLabel('Value of days to deliver').fill('2,75');
+    await form.getByLabel('Measured value of days to deliver').fill('2,75');
     await form.getByRole('button', { name: 'Record' }).click();
     await form.waitFor({ state: 'detached' });
     await lane.getByText('days to deliver: 2,75 now, from 3,5 to 2,25 by 2027-06-30').waitFor();
@@ -1536,7 +1536,7 @@ describe('numbers typed in the outcome forms', () => {
     const lane = laneOf(frame, name);
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const measure = lane.getByRole('form', { name: 'Record a measurement of share of invoices paid late' });
-    const value = measure.getByLabel('Value of share of invoices paid late');
+    const value = measure.getByLabel('Measured value of share of invoices paid late');
     await value.fill('abc');
     await measure.getByRole('button', { name: 'Record' }).click();
     await measure.getByText('"abc" is not a number', { exact: false }).waitFor({ timeout: 10_000 });
@@ -1564,7 +1564,7 @@ describe('the keyboard after a change is saved', () => {
 
     await lane.getByRole('button', { name: `Measure ${name}` }).click();
     const measure = lane.getByRole('form', { name: 'Record a measurement of minutes to pickup' });
-    await measure.getByLabel('Value of minutes to pickup').fill('25');
+    await measure.getByLabel('Measured value of minutes to pickup').fill('25');
     await measure.getByRole('button', { name: 'Record' }).click();
     await laneOf(frame, name)
       .getByText(/minutes to pickup: 25 now/)

@@ -556,7 +556,7 @@ export function MeasurementForm(props: {
             <DateField
               id={`${idp}-at`}
               name="at"
-              label="Measured on"
+              label="Measurement date"
               ruleLabel="Measurement date"
               defaultValue={today}
               // A measurement is of a day that has come; the calendar offers none after today.
@@ -565,7 +565,7 @@ export function MeasurementForm(props: {
             <TextField
               idp={idp}
               name="value"
-              label={`Value of ${props.outcome.metric}`}
+              label={`Measured value of ${props.outcome.metric}`}
               numeric
               defaultValue=""
             />
