@@ -1641,6 +1641,10 @@ describe('a refused Direction', () => {
     expect(await direction.getAttribute('aria-invalid')).toBe('true');
     const describedBy = ((await direction.getAttribute('aria-describedby')) ?? '').split(' ');
     expect(describedBy).toContain(await message.getAttribute('id'));
+    // The first refused field takes the keyboard, as a refused text field does; it stayed on Create outcome.
+    await eventually(async () =>
+      expect(await frame.evaluate(() => document.activeElement?.id)).toBe('new-outcome-direction'),
+    );
     await form.getByRole('button', { name: 'Cancel' }).click();
     await page.close();
   });

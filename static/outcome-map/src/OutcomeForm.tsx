@@ -1,7 +1,7 @@
 import Button from '@atlaskit/button/new';
 import Form, { ErrorMessage, Field, HelperMessage } from '@atlaskit/form';
 import SectionMessage from '@atlaskit/section-message';
-import Select from '@atlaskit/select';
+import Select, { components, type InputProps } from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useRef, useState } from 'react';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
@@ -210,6 +210,14 @@ const FIELD_IDS: Record<keyof Draft, string> = {
   direction: 'direction',
   dueDate: 'due',
 };
+
+/**
+ * The direction select's typing box, named as the field: a refused Create takes the keyboard to the first refused
+ * field by its name, which otherwise only the select's hidden input carries, and that cannot take focus.
+ */
+function DirectionInput(props: InputProps<DirectionOption, false>) {
+  return <components.Input {...props} name="direction" />;
+}
 
 /** An outcome as its form shows it: numbers as typed with the person's decimal mark. */
 function draftOf(o: OutcomeView, mark: DecimalMark): Draft {
@@ -443,6 +451,7 @@ export function OutcomeForm(props: { outcome?: OutcomeView; onDone: (changed: bo
                     // The field's error (or helper) text, said with the select as it is with a text field.
                     aria-describedby={fieldProps['aria-describedby']}
                     options={DIRECTIONS}
+                    components={{ Input: DirectionInput }}
                   />
                   {error ? <ErrorMessage>{error}</ErrorMessage> : null}
                 </>
