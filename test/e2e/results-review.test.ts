@@ -51,6 +51,10 @@ describe('the results review in the browser', () => {
 
   it('says a blank evidence is refused at the field: the field is invalid and names the message', async () => {
     const frame = await openResults('member');
+    // Each table is titled by its section's heading; its name is for assistive technology, not a second title.
+    const due = frame.getByRole('table', { name: 'Bets whose check-by day has come' });
+    await due.waitFor();
+    expect(await due.locator('caption').count()).toBe(0);
     await frame.getByRole('button', { name: `Decide the verdict on ${betKey}` }).click();
     const form = frame.getByRole('form', { name: `Verdict on ${betKey}` });
     const evidence = form.getByLabel('Evidence');

@@ -217,7 +217,8 @@ function VerdictForm(props: {
 
 function BetTable(props: {
   bets: BetItem[];
-  caption: string;
+  /** Names the table for assistive technology. */
+  label: string;
   empty: string;
   canDecide: boolean;
   onRecorded: () => void;
@@ -306,9 +307,10 @@ function BetTable(props: {
     ],
   }));
   return (
-    <TableScroll label={`${props.caption}, scrolls sideways`}>
+    <TableScroll label={`${props.label}, scrolls sideways`}>
       <DynamicTable
-        caption={props.caption}
+        // The section's heading titles the table on the page; a visible caption under it read as a second heading.
+        label={props.label}
         head={head}
         rows={rows}
         emptyView={<p>{props.empty}</p>}
@@ -383,7 +385,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
         <BetTable
           {...common}
           bets={data.due}
-          caption="Bets whose check-by day has come"
+          label="Bets whose check-by day has come"
           empty="No bet is due for a verdict."
           testId="results-due"
         />
@@ -393,7 +395,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
         <BetTable
           {...common}
           bets={data.unverified}
-          caption="Bets past their check-by day with no verdict"
+          label="Bets past their check-by day with no verdict"
           empty="No overdue bet."
           testId="results-unverified"
         />
@@ -402,7 +404,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
         <h3 id="results-recent">Recent verdicts</h3>
         <TableScroll label="Verdicts recorded lately, scrolls sideways">
           <DynamicTable
-            caption="Verdicts recorded lately, newest first"
+            label="Verdicts recorded lately, newest first"
             head={{
               cells: [
                 { key: 'issue', content: 'Item' },
