@@ -214,11 +214,12 @@ export function humaneDays(days: number): string {
 }
 
 /**
- * The earliest day a person anywhere can still call today: the UTC day less one, since a local day lags UTC by up
- * to a day. A date a person picks is refused only before it; each surface holds its person to their own day.
+ * The earliest day a person anywhere can still call today: the UTC day 12 hours back (UTC−12 is the farthest
+ * behind). From noon UTC on, UTC's yesterday has ended everywhere. A date a person picks is refused only before it;
+ * each surface holds its person to their own day.
  */
 export function earliestLocalDay(now: Date): string {
-  return utcDay(now.getTime() - 24 * 60 * 60 * 1000);
+  return utcDay(now.getTime() - 12 * 60 * 60 * 1000);
 }
 
 /** The latest day a person anywhere calls today: the UTC day 14 hours on (UTC+14 is the farthest ahead). */

@@ -24,6 +24,7 @@ import { createOutcome, setOutcomeStatus } from '../../src/storage/outcomes';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/context';
 import { aBetDraft, KILL_DATE_AHEAD, DUE_DATE_AHEAD } from '../support/builders';
+import { setWallClock } from '../support/timing';
 
 // The manifest's module: app.invoke finds its resolver function and the handler export in src/index.ts.
 const PANEL_MODULE = 'outcome-lens-issue-panel';
@@ -70,7 +71,10 @@ let app: WorkbenchApp;
 beforeEach(() => {
   app = aPanelApp(createWorkbenchApp({ dataFile: ':memory:' }));
 });
-afterEach(() => app.close());
+afterEach(() => {
+  jest.useRealTimers();
+  app.close();
+});
 
 const invoke = <T>(fn: string, payload: unknown, user: string, issueKey = 'DEMO-1') =>
   app.invoke(PANEL_MODULE, fn, payload, { user, issueKey }) as Promise<Answer<T>>;
@@ -339,8 +343,9 @@ describe('saving the lens', () => {
     expect(data(await save('member', { version: 3, draft: edited })).lens.version).toBe(4);
   });
 
-  it('takes a check-by or kill date of the day before UTC’s, a person’s today west of UTC, and refuses one earlier', async () => {
-    // The resolver reads the real clock: the days are counted from its UTC day.
+  it('takes a check-by or kill date of the day before UTC’s in the UTC morning, a person’s today at UTC−12, and refuses one earlier', async () => {
+    // Five in the morning UTC: it is five in the afternoon of UTC's yesterday at UTC−12.
+    setWallClock(new Date(`${new Date().toISOString().slice(0, 10)}T05:00:00.000Z`));
     const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
     const on = (day: string) =>
       aBetDraft({
@@ -366,6 +371,15 @@ describe('saving the lens', () => {
       expected: { checkBy: yesterday },
       killCriteria: { deadline: yesterday },
     });
+
+    // From noon UTC, UTC's yesterday has ended at UTC−12 too: a new date of it is refused.
+    setWallClock(new Date(`${daysAgo(0)}T23:37:00.000Z`));
+    const other = app.jira.store.createIssue({ key: 'DEMO-9', summary: 'Shoppers reorder in one tap' }).key;
+    const late = error(await save('member', { version: 0, draft: on(yesterday) }, other));
+    expect(late.fields?.['draft.expected.checkBy']).toBe(
+      `Check by ${yesterday} has already passed: choose a day from ${daysAgo(0)} on.`,
+    );
+    expect(stored(other)).toBeNull();
   });
 
   it('tells a load naming a save’s request id whether that save by the caller is in the stored lens', async () => {
@@ -551,8 +565,8 @@ describe('saving the lens', () => {
     expect(refused.code).toBe('VALIDATION');
     expect(refused.message).toBe(
       'A further expectation, "return-shopper conversion": Check by 2020-01-01 has already passed: choose a day from ' +
-        // The server's UTC day less one: a person west of UTC may still be on it.
-        `${new Date(app.now().getTime() - 86_400_000).toISOString().slice(0, 10)} on.`,
+        // The day at UTC−12: a person that far west of UTC may still be on it.
+        `${new Date(app.now().getTime() - 12 * 3_600_000).toISOString().slice(0, 10)} on.`,
     );
     expect(refused.fields?.['draft.alsoExpected.0.checkBy']).toMatch(/2020-01-01 has already passed/);
     expect(stored()).toBeNull();

@@ -5,6 +5,7 @@
 import type { WorkbenchApp } from '../../workbench/app';
 import type { DecideData, ZombieQueueData } from '../../src/contract/project-page';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
+import { setWallClock } from '../support/timing';
 import {
   PAGE_PROJECT as P,
   aProjectPageApp,
@@ -18,7 +19,10 @@ const DAY_MS = 86_400_000;
 let app: WorkbenchApp;
 
 beforeEach(() => (app = aProjectPageApp({ consumers: true })));
-afterEach(() => app.close());
+afterEach(() => {
+  jest.useRealTimers();
+  app.close();
+});
 
 async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<T> {
   return dataOf(await callPage<T>(app, fn, payload, user));
@@ -104,9 +108,10 @@ it('refuses a Keep whose new kill date has already passed, and keeps the item in
 
 it("sends the item back when a kill date set at the Keep passes, though it is the UTC day before the Keep's", async () => {
   const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  // Five in the morning UTC: west of UTC it is still the evening of UTC's yesterday, a kill date the Keep accepts.
+  setWallClock(new Date(`${utcDay(Date.now())}T05:00:00.000Z`));
   const key = anIdleStory();
   await scan();
-  // West of UTC in the evening, the person's today is UTC's yesterday: a kill date the Keep accepts.
   const personToday = utcDay(Date.now() - DAY_MS);
   await call<DecideData>(
     'decide',

@@ -266,10 +266,10 @@ describe('outcomes', () => {
   });
 
   it('refuses a due date set to a day already past or years too far, at its field, and keeps one come due since', async () => {
-    // Judged against the earliest day it is anywhere now (UTC-12): the UTC day before, the same as the check-by rule.
+    // Judged against the earliest day it is anywhere now (UTC−12), the same as the check-by rule.
     const day = (fromToday: number) =>
       new Date(Date.now() + fromToday * 86_400_000).toISOString().slice(0, 10);
-    const firstDay = day(-1);
+    const firstDay = new Date(Date.now() - 12 * 3_600_000).toISOString().slice(0, 10);
     // The latest day it is anywhere (UTC+14), ten years on: a person ahead of UTC may pick it.
     const latestToday = new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10);
     const lastDay = `${Number(latestToday.slice(0, 4)) + 10}${latestToday.slice(4)}`.replace(

@@ -22,3 +22,26 @@ export async function fastestAsyncRunMs(run: () => Promise<unknown>, runs = 3): 
   }
   return fastest;
 }
+
+/**
+ * Sets the wall clock the resolvers read (`new Date()`, `Date.now()`) to `now`, moving on from there with real time;
+ * only Date is faked, so the workbench's own timers still run. Undone by jest.useRealTimers().
+ */
+export function setWallClock(now: Date): void {
+  jest.useFakeTimers({
+    now,
+    advanceTimers: true,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+}

@@ -1,4 +1,12 @@
-import { humaneDays, newestDay, personsDay, utcDay, yearsAfter } from '../../src/domain/dates';
+import {
+  earliestLocalDay,
+  humaneDays,
+  latestLocalDay,
+  newestDay,
+  personsDay,
+  utcDay,
+  yearsAfter,
+} from '../../src/domain/dates';
 
 describe('humane durations', () => {
   it.each([
@@ -50,6 +58,20 @@ describe('the newest day anyone may be on', () => {
     expect(newestDay(now, '2026-11-29')).toBe('2026-11-30');
     expect(newestDay(now, '2026-12-02')).toBe('2026-11-30');
     expect(newestDay(now, undefined)).toBe('2026-11-30');
+  });
+});
+
+describe('the days someone somewhere calls today', () => {
+  it.each([
+    ['2026-12-06T05:00:00.000Z', '2026-12-05', '2026-12-06'],
+    ['2026-12-06T11:59:59.999Z', '2026-12-05', '2026-12-07'],
+    // From noon UTC, the 5th has ended at UTC−12 too: a kill date of the 5th set at 23:37 UTC is past for everyone.
+    ['2026-12-06T12:00:00.000Z', '2026-12-06', '2026-12-07'],
+    ['2026-12-06T23:37:00.000Z', '2026-12-06', '2026-12-07'],
+    ['2026-12-06T09:59:59.999Z', '2026-12-05', '2026-12-06'],
+  ])('at %s run from %s (UTC−12) to %s (UTC+14)', (at, earliest, latest) => {
+    expect(earliestLocalDay(new Date(at))).toBe(earliest);
+    expect(latestLocalDay(new Date(at))).toBe(latest);
   });
 });
 
