@@ -733,7 +733,7 @@ export class ScanWriter {
         });
         written = sending.map((w) => w.entry);
         const outcome = taskId ? await this.jira.waitForTask(taskId).catch(() => null) : null;
-        taskOver = !mayLandLate && (!taskId || !!outcome?.finished);
+        taskOver = !taskId || !!outcome?.finished;
         if (outcome?.finished && outcome.task) {
           // Only a COMPLETE task wrote, and not the issues its result lists as failed; a task that ended
           // otherwise (FAILED, CANCELLED, DEAD) may have stopped anywhere, so none counts as written (the
@@ -758,7 +758,8 @@ export class ScanWriter {
       }
       if (written.length > 0) await this.hooks.onLanded?.();
       await this.dropKept(written);
-      // The lenses carry the edits' stamps now: their intents are done with. Kept while the task may yet run.
+      // The lenses carry the edits' stamps now: their intents are done with. Kept while the task may yet run; a late
+      // copy of a failed send carries the same lenses, so it needs none of them.
       await deleteMany([...landedBefore, ...(taskOver ? written : [])].flatMap(intentsOf));
       if (waiting.length || lost.length || refused.length)
         this.unwritten = dedupePending([...this.unwritten, ...waiting, ...lost, ...refused]);

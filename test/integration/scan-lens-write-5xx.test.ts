@@ -4,13 +4,16 @@
  * retries only the lenses whose claims are still its own: a retry sent after a claim ran out landed the lens read
  * before over a person's save, and a claim released after a 504 let a save in before the late write landed.
  */
+import { kvs } from '@forge/kvs';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { storagePorts } from '../../src/resolvers/issue-panel';
 import { createScanConsumer } from '../../src/scan/consumer';
 import { SCAN_QUEUE } from '../../src/scan/queue';
 import { startScans } from '../../src/scan/trigger';
 import { saveIssueLens } from '../../src/services/issue-lens-service';
+import { keys } from '../../src/storage/keys';
 import { LENS_CLAIM_TTL_SECONDS } from '../../src/storage/lens-claim';
+import { saveSettings } from '../../src/storage/settings';
 import type { JiraRequest, JiraResponse } from '../../workbench/jira/types';
 import {
   anIdleStory,
@@ -110,4 +113,20 @@ it('does not retry a bulk lens write for an issue whose claim ran out while Jira
     version: 1,
     persona: 'returning shopper',
   });
+});
+
+it('drops the flag label’s edit intent once a retry’s lens write is seen done, though the first send was answered 502', async () => {
+  await wb.asSystem(() => saveSettings(PROJECT_KEY, { flagActions: { label: 'zombie', comment: true } }, 0));
+  const [key] = wb.jira.store.bulkCreateIssues([anIdleStory(START)]);
+  wb.jira.faults.inject({
+    kind: 'server-error',
+    status: 502,
+    applied: 'later',
+    times: 1,
+    match: BULK_LENS_WRITE,
+  });
+  await scan();
+  expect(lensOf(key!).flag).toBeDefined();
+  // The lens records the label as the app's: the intent that said so until it landed is not kept for 30 days.
+  expect(await wb.asSystem(() => kvs.get(keys.appEdit(PROJECT_KEY, key!)))).toBeUndefined();
 });
