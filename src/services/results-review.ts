@@ -321,14 +321,14 @@ export async function confirmVerdict(
 }
 
 /** The refusal of a verdict decided beside a proposal that measurements recorded since have changed. */
-export function proposalMovedMessage(
+function proposalMovedMessage(
   issueKey: string,
   shown: ResultVerdict | null,
   now: ResultVerdict | null,
 ): string {
   const was = shown ? `proposed ${shown}` : 'proposed nothing';
   const is = now ? `proposes ${now}` : 'proposes nothing';
-  return `A measurement came in since the review was read: ${issueKey}'s bet ${was} then and ${is} now. Look at it again before you record a verdict.`;
+  return `A measurement came in since the review was read: ${issueKey}'s bet ${was} then and ${is} now. The review shows the new proposal: check the verdict and the evidence, and record it again.`;
 }
 
 /** A verdict to record; `proposed` is the proposal the review showed (absent: the caller showed none it vouches for). */
@@ -376,7 +376,9 @@ async function record(
   // before any write: the person judges the new reading, and the log keeps the proposal they saw.
   const current = tracked ? currentProposal(tracked, outcomes, metricSeries) : null;
   if (!earlier && shown !== undefined && shown !== (current?.verdict ?? null))
-    throw new ConflictError(proposalMovedMessage(issueKey, shown, current?.verdict ?? null));
+    throw new ValidationError(proposalMovedMessage(issueKey, shown, current?.verdict ?? null), {
+      proposed: 'The proposal has changed since the review was read.',
+    });
   // A retry finishing an earlier try logs the proposal that try was decided beside, even if a reading came since.
   const proposed = shown !== undefined ? shown : (current?.verdict ?? null);
   const proposal = current?.verdict === proposed ? current : null;

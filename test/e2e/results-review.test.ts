@@ -7,6 +7,7 @@
 import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import type { WorkbenchApp } from '../../workbench/app';
+import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 import { createDueBet, openResultsReview, seedMeasuredBet } from '../support/results-review';
@@ -262,6 +263,7 @@ describe('the results review in two tabs', () => {
   let slowBet = '';
   let recordedHere = '';
   let dismissedElsewhere = '';
+  let movedProposal = '';
   beforeAll(async () => {
     await buildSurface('outcome-map');
     twoTabs = await startBrowserWorkbench({
@@ -272,6 +274,15 @@ describe('the results review in two tabs', () => {
         slowBet = createDueBet(app, today);
         recordedHere = createDueBet(app, today);
         dismissedElsewhere = createDueBet(app, today);
+        // Measured by a metric of its own, with no readings yet: its readings move no other bet's proposal.
+        movedProposal = createDueBet(app, today, { summary: 'Clearer size charts' });
+        const lens = app.jira.store.getIssueProperty(movedProposal, ISSUE_PROPERTY_KEY) as {
+          expected: Record<string, unknown>;
+        };
+        app.jira.store.setIssueProperty(movedProposal, ISSUE_PROPERTY_KEY, {
+          ...lens,
+          expected: { ...lens.expected, metric: 'Returns per order' },
+        });
         await app.runScheduledTrigger('outcome-lens-daily-scan');
       },
     });
@@ -340,6 +351,56 @@ describe('the results review in two tabs', () => {
     expect(other.ok).toBe(true);
     await form.getByRole('button', { name: /verdict/ }).click();
   }
+
+  // A member has the verdict form open when readings come in that change the proposal. Before the mend the verdict
+  // was recorded, and the log said the new proposal was the one the member had seen. What should happen: the form
+  // says so and stays open with what the member wrote; what was pre-filled follows the new proposal.
+  it('says a proposal changed by a reading that came in, keeps the form, and records the verdict beside the new one', async () => {
+    const frame = await openResultsReview(twoTabs, 'member');
+    await frame
+      .getByRole('button', { name: `Decide the verdict on ${movedProposal}` })
+      .click({ timeout: 30_000 });
+    const form = frame.getByRole('form', { name: `Verdict on ${movedProposal}` });
+    const before = await form.getByRole('button', { name: /\(proposed\)$/ }).innerText();
+    expect(before).not.toMatch(/^validated/);
+    const made = (await twoTabs.app.invoke(
+      'outcome-lens-settings',
+      'createToken',
+      { name: 'late readings' },
+      { user: 'admin', projectKey: 'DEMO' },
+    )) as { data: { token: string } };
+    const sent = await twoTabs.app.invokeWebTrigger('outcome-lens-measurements', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${made.data.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(
+        [
+          [addDays(today, -62), 40],
+          [addDays(today, -61), 40.2],
+          [addDays(today, -5), 31],
+        ].map(([at, value], i) => ({ metric: 'Returns per order', at, value, id: `late-${i}` })),
+      ),
+    });
+    expect(sent.statusCode).toBe(200);
+    await form.getByRole('button', { name: /verdict/ }).click();
+    await form.getByText(/A measurement came in since the review was read/).waitFor({ timeout: 30_000 });
+    await form.getByRole('button', { name: 'validated (proposed)' }).waitFor({ timeout: 30_000 });
+    expect(
+      await form.getByRole('button', { name: 'validated (proposed)' }).getAttribute('aria-pressed'),
+    ).toBe('true');
+    expect(await form.getByLabel('Evidence').inputValue()).toMatch(/31/);
+    expect(
+      readLens(twoTabs.app.jira.store.getIssueProperty(movedProposal, ISSUE_PROPERTY_KEY)).result,
+    ).toBeNull();
+    await form.getByRole('button', { name: /verdict/ }).click();
+    await frame
+      .getByTestId('recent-verdicts')
+      .getByText(movedProposal, { exact: true })
+      .waitFor({ timeout: 30_000 });
+    expect(
+      readLens(twoTabs.app.jira.store.getIssueProperty(movedProposal, ISSUE_PROPERTY_KEY)).result,
+    ).toMatchObject({ verdict: 'validated' });
+    await frame.page().close();
+  });
 
   // A member confirms a verdict while Jira is slow. Before the mend Cancel stayed enabled while the request ran:
   // pressing it closed the form as if nothing were recorded while the verdict was being written. What should

@@ -236,8 +236,9 @@ describe('delivered bets', () => {
     expect(await page('confirmVerdict', payload)).toEqual({
       ok: false,
       error: expect.objectContaining({
-        code: 'CONFLICT',
-        message: `A measurement came in since the review was read: ${returns}'s bet proposed ${shown.verdict} then and proposes validated now. Look at it again before you record a verdict.`,
+        code: 'VALIDATION',
+        message: `A measurement came in since the review was read: ${returns}'s bet proposed ${shown.verdict} then and proposes validated now. The review shows the new proposal: check the verdict and the evidence, and record it again.`,
+        fields: { proposed: 'The proposal has changed since the review was read.' },
       }),
     });
     expect(JSON.stringify(app.jira.store.getIssueProperty(returns, ISSUE_PROPERTY_KEY))).toBe(lensBefore);

@@ -67,13 +67,26 @@ function VerdictForm(props: {
   onDone: (entry: VerdictEntry | null) => void;
   /** The bet got a verdict meanwhile (in another tab, in the panel): the review says why and reads the bets again. */
   onStale: (message: string) => void;
+  /** A measurement changed the proposal meanwhile: the bets are read again, this form staying open. */
+  onProposalMoved: () => void;
 }) {
   const { bet } = props;
   const mark = useDecimalMark();
-  const [verdict, setVerdict] = useState<Verdict>(bet.proposal?.verdict ?? 'inconclusive');
+  const proposed = bet.proposal?.verdict ?? 'inconclusive';
+  const [verdict, setVerdict] = useState<Verdict>(proposed);
   // Pre-filled with the proposal as the person reads it: recorded so unless they change it.
-  const [prefilled] = useState(() => proposalText(bet, mark));
+  const prefilled = proposalText(bet, mark);
   const [evidence, setEvidence] = useState(prefilled);
+  // A proposal read again (a measurement came in) replaces what was pre-filled from the old one, not what the
+  // person chose or wrote.
+  const shown = useRef({ proposed, prefilled });
+  useEffect(() => {
+    const before = shown.current;
+    if (before.proposed === proposed && before.prefilled === prefilled) return;
+    setVerdict((chosen) => (chosen === before.proposed ? proposed : chosen));
+    setEvidence((typed) => (typed === before.prefilled ? prefilled : typed));
+    shown.current = { proposed, prefilled };
+  }, [proposed, prefilled]);
   // Another verdict than the proposal's, over the proposal's own words, would put on record evidence that argues
   // against it: overriding asks for the person's own.
   const overriding = !!bet.proposal && verdict !== bet.proposal.verdict;
@@ -115,6 +128,10 @@ function VerdictForm(props: {
     });
     setBusy(false);
     if (!a.ok) {
+      if (a.error.fields?.proposed) {
+        setError(a.error.message);
+        return props.onProposalMoved();
+      }
       if (a.error.code === 'CONFLICT' && a.error.retryAfterSeconds === undefined)
         return props.onStale(a.error.message);
       const atEvidence = a.error.fields?.['result.evidence'];
@@ -223,6 +240,7 @@ function BetTable(props: {
   canDecide: boolean;
   onRecorded: () => void;
   onStale: (message: string) => void;
+  onProposalMoved: () => void;
   testId: string;
 }) {
   const [open, setOpen] = useState<string | null>(null);
@@ -291,6 +309,7 @@ function BetTable(props: {
                 setOpen(null);
                 props.onStale(message);
               }}
+              onProposalMoved={props.onProposalMoved}
             />
           ) : props.canDecide ? (
             <Button
@@ -352,7 +371,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
     setNotice(message);
     reread();
   };
-  const common = { canDecide, onRecorded, onStale };
+  const common = { canDecide, onRecorded, onStale, onProposalMoved: () => void load() };
   return (
     <div
       data-testid="results-review"
