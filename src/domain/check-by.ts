@@ -69,6 +69,19 @@ export function farDayMessage(label: string, day: string, latest: string): strin
   return `${label} ${day} is more than ${MAX_YEARS_AHEAD} years away: choose a day up to ${latest} (check the year).`;
 }
 
+/**
+ * What to say of a check-by date set or changed (`notBefore` given, see checkByNotBefore) to a day more than
+ * MAX_YEARS_AHEAD after `latestToday`, or null: no result could be judged while it matters (a year typed wrong).
+ */
+export function farSetCheckBy(
+  checkBy: string | undefined,
+  notBefore: string | undefined,
+  latestToday: string,
+): string | null {
+  const latest = yearsAfter(latestToday, MAX_YEARS_AHEAD);
+  return checkBy && notBefore && checkBy > latest ? farDayMessage('Check by', checkBy, latest) : null;
+}
+
 /** The kill criteria's dates, each with its draft path, its label and the day stored before (if any). */
 function killDates(
   draft: Pick<IssueLensDraft, 'killCriteria'>,

@@ -28,7 +28,13 @@ import {
   STALE_VERSION_MESSAGE,
 } from '../contract/issue-panel';
 import { assessIssue, type IssueFacts } from '../domain/assess-issue';
-import { alsoCheckByNotBefore, farKillDates, passedCheckBy, passedKillDates } from '../domain/check-by';
+import {
+  alsoCheckByNotBefore,
+  farKillDates,
+  farSetCheckBy,
+  passedCheckBy,
+  passedKillDates,
+} from '../domain/check-by';
 import { earliestLocalDay, indexedMoment, latestLocalDay, personsDay } from '../domain/dates';
 import type { DecimalMark } from '../domain/amounts';
 import { readPastedStory, type PastedStory } from '../domain/pasted-story';
@@ -305,7 +311,9 @@ function checkCheckBy(
   latestToday: string,
 ): void {
   const refused: Record<string, string> = {};
-  const passed = passedCheckBy(draft.expected.checkBy, notBefore);
+  const passed =
+    passedCheckBy(draft.expected.checkBy, notBefore) ??
+    farSetCheckBy(draft.expected.checkBy, notBefore, latestToday);
   if (passed) refused['draft.expected.checkBy'] = passed;
   for (const killDate of [
     ...passedKillDates(draft, stored, today),
@@ -313,7 +321,9 @@ function checkCheckBy(
   ])
     refused[`draft.${killDate.path}`] = killDate.message;
   (draft.alsoExpected ?? []).forEach((e, i) => {
-    const also = passedCheckBy(e.checkBy, alsoCheckByNotBefore(e, stored, today));
+    const alsoNotBefore = alsoCheckByNotBefore(e, stored, today);
+    const also =
+      passedCheckBy(e.checkBy, alsoNotBefore) ?? farSetCheckBy(e.checkBy, alsoNotBefore, latestToday);
     if (also)
       refused[`draft.alsoExpected.${i}.checkBy`] =
         `A further expectation, "${e.metric ?? 'a metric'}": ${also}`;

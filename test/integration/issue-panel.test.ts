@@ -553,6 +553,39 @@ describe('saving the lens', () => {
     await expectStoredCriteriaResave(killCriteria);
   });
 
+  it('refuses a check-by date set more than ten years ahead, of the bet or a further expectation, yet re-saves one stored', async () => {
+    const withCheckBy = (checkBy: string) =>
+      aBetDraft({
+        expected: { ...aBetDraft().expected, checkBy },
+        alsoExpected: [
+          { metric: 'return-shopper conversion', baseline: 2, target: 3, direction: 'increase', checkBy },
+        ],
+      });
+    const refused = error(await save('member', { version: 0, draft: withCheckBy('2099-12-31') }));
+    expect(refused.fields).toEqual({
+      'draft.expected.checkBy': expect.stringMatching(
+        /^Check by 2099-12-31 is more than 10 years away: choose a day up to \d{4}-\d\d-\d\d \(check the year\)\.$/,
+      ),
+      'draft.alsoExpected.0.checkBy': expect.stringMatching(
+        /^A further expectation, "return-shopper conversion": Check by 2099-12-31 is more than 10 years away/,
+      ),
+    });
+    expect(stored()).toBeNull();
+    // Nine years ahead is a plan, not a typo (the score says it is far: see hypothesis-quality's measurable).
+    const nineYears = new Date(Date.now() + 9 * 365 * 86_400_000).toISOString().slice(0, 10);
+    expect(data(await save('member', { version: 0, draft: withCheckBy(nineYears) })).lens.version).toBe(1);
+    // One stored so (by an older version, or another tool) is not refused on an edit that keeps it.
+    app.jira.store.setIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY, {
+      version: 2,
+      ...withCheckBy('2099-12-31'),
+    });
+    const edited = {
+      ...withCheckBy('2099-12-31'),
+      hypothesis: { ...aBetDraft().hypothesis, benefit: 'I finish later' },
+    };
+    expect(data(await save('member', { version: 2, draft: edited })).lens.version).toBe(3);
+  });
+
   it('refuses a further expectation whose check-by date is set in the past, yet re-saves one stored that came due', async () => {
     const lapsed = {
       metric: 'return-shopper conversion',
