@@ -557,6 +557,10 @@ describe('a snooze date the server refused, then changed', () => {
     await refusal.waitFor({ timeout: 30_000 });
     const field = dialog.getByLabel('Snooze until');
     expect(await describedText(field)).toContain('has passed');
+    // The keyboard is at the refused field, not at the reason above it, which holds.
+    await eventually(async () =>
+      expect(await frame.evaluate(() => document.activeElement?.id)).toBe(`keep-${key}-snoozeUntil`),
+    );
     await field.fill('');
     await typeDate(field, dayFromNow(5), 'Enter');
     await refusal.waitFor({ state: 'detached' });

@@ -145,7 +145,14 @@ function DecisionDialog(props: {
       // A conflict that says when to try again is a busy item, not a stale one.
       stale: error.code === 'CONFLICT' && error.retryAfterSeconds === undefined,
     });
-    if (fields.reason) reasonRef.current?.focus();
+    // The keyboard goes to the first field refused, in the dialog's order (Confirm was disabled while it was sent).
+    const first = ['reason', 'snoozeUntil', 'killCriteria.deadline', 'outcomeId'].find((f) => fields[f]);
+    if (first === 'reason') reasonRef.current?.focus();
+    else if (first)
+      setTimeout(
+        () => document.getElementById(`${idp}-${first === 'outcomeId' ? 'outcome' : first}`)?.focus(),
+        0,
+      );
   };
   const outcomes = props.page.outcomes
     .filter((o) => o.status === 'active')
