@@ -789,8 +789,8 @@ export async function decide(
 
 /**
  * A Keep's snooze and new kill dates must lie ahead, and within MAX_YEARS_AHEAD: a past one would be no decision at
- * all, and one decades ahead (a year typed wrong) would take the item out of review for good. Every day refused is
- * named at once.
+ * all, and one decades ahead (a year typed wrong) would take the item out of review for good; a kill date inside the
+ * snooze is refused too. Every day refused is named at once.
  */
 export function refuseDatesOutOfReach(decision: Decision, now: Date): void {
   if (decision.kind !== 'keep') return;
@@ -822,6 +822,15 @@ export function refuseDatesOutOfReach(decision: Decision, now: Date): void {
       ]
     : [])
     refused.push({ path: `decision.${d.path}`, field: d.message, banner: headline(d.message) });
+  // A kill date inside the snooze passes while the item is out of review: it comes back at the snooze's end, with
+  // the kill date already past, so one of the two dates means nothing.
+  const deadline = killCriteria?.deadline;
+  if (!refused.length && snooze !== undefined && deadline !== undefined && deadline < snooze)
+    refused.push({
+      path: 'decision.killCriteria.deadline',
+      field: `Kill date ${deadline} falls inside the snooze, which ends ${snooze}: choose a kill date after it, or snooze for less.`,
+      banner: `Kill date ${deadline} is before the snooze ends (${snooze}).`,
+    });
   if (!refused.length) return;
   const more = refused.length - 1;
   throw new ValidationError(

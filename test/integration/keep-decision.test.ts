@@ -106,6 +106,40 @@ it('refuses a Keep whose new kill date has already passed, and keeps the item in
   expect(await queued()).toEqual([key]);
 });
 
+it('refuses a Keep whose new kill date falls inside its snooze, at the kill date, and keeps the item in the queue', async () => {
+  const key = anIdleStory();
+  await scan();
+  const before = structuredClone(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY));
+  const answer = await callPage<DecideData>(
+    app,
+    'decide',
+    {
+      issueKey: key,
+      idempotencyKey: 'keep-inside-0001',
+      decision: {
+        kind: 'keep',
+        reason: 'Wanted for the spring launch',
+        snoozeUntil: '2035-06-01',
+        killCriteria: { deadline: '2035-01-01' },
+      },
+    },
+    'member',
+  );
+  expect(answer).toEqual({
+    ok: false,
+    error: expect.objectContaining({
+      code: 'VALIDATION',
+      message: 'Kill date 2035-01-01 is before the snooze ends (2035-06-01).',
+      fields: {
+        'decision.killCriteria.deadline':
+          'Kill date 2035-01-01 falls inside the snooze, which ends 2035-06-01: choose a kill date after it, or snooze for less.',
+      },
+    }),
+  });
+  expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toEqual(before);
+  expect(await queued()).toEqual([key]);
+});
+
 it("sends the item back when a kill date set at the Keep passes, though it is the UTC day before the Keep's", async () => {
   const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   // Five in the morning UTC: west of UTC it is still the evening of UTC's yesterday, a kill date the Keep accepts.
