@@ -205,7 +205,7 @@ function checkKillCriteria(issues: Issues, raw: Bag): IssueLensDraft['killCriter
       raw.deadline === undefined ? undefined : isoDate(issues, p('deadline'), 'Kill date', raw.deadline),
     metricThreshold: threshold && {
       metric:
-        requiredText(issues, t('metric'), 'Threshold metric', TEXT_LIMITS.short, threshold.metric) ?? '',
+        requiredText(issues, t('metric'), 'Metric threshold', TEXT_LIMITS.short, threshold.metric) ?? '',
       comparison:
         oneOf(
           issues,

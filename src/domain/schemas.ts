@@ -195,7 +195,7 @@ export type OutcomeLink =
   | { kind: 'none' };
 
 export const metricThresholdSchema = z.strictObject({
-  metric: requiredText('Threshold metric', LIMITS.short),
+  metric: requiredText('Metric threshold', LIMITS.short),
   comparison: z.enum(THRESHOLD_COMPARISONS, { error: 'Comparison must be "atLeast" or "atMost".' }),
   value: metricNumber('Threshold value'),
   by: isoDate('Threshold date'),

@@ -14,6 +14,7 @@ import {
   mineOnTheirs,
   alsoMineOnTheirs,
   changedExpectations,
+  FIELD_NAMES,
   type FormValues,
 } from '../../static/issue-panel/src/form';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
@@ -114,6 +115,34 @@ describe('the issue panel form applies the save checks before Save', () => {
     expect(liveScore({ ...values, checkBy: '2025-02-30' }).checked).toMatchObject({
       ok: false,
       errors: { checkBy: expect.stringMatching(/not a real calendar date/) },
+    });
+  });
+});
+
+describe('the kill criteria refused before Save', () => {
+  it('are named in the order the panel shows them: the idle days and sprints beside the kill date come first', () => {
+    const values = {
+      ...valuesOf(aBetDraft()),
+      maxIdleDays: 'abc',
+      maxSprints: '-2',
+      thresholdValue: '5',
+      conditionText: 'Nobody uses it',
+      reviewDate: '',
+    };
+    const checked = checkValues(values, aBetDraft(), '2026-11-30');
+    if (checked.ok) throw new Error('expected refusals');
+    expect(FIELD_NAMES.filter((f) => checked.errors[f])).toEqual([
+      'maxIdleDays',
+      'maxSprints',
+      'thresholdMetric',
+      'thresholdBy',
+      'reviewDate',
+    ]);
+    // Each in the words of the field's label; a date left blank is required, not "a date like 2027-03-01".
+    expect(checked.errors).toMatchObject({
+      thresholdMetric: 'Metric threshold is required.',
+      thresholdBy: 'Threshold date is required.',
+      reviewDate: 'Review date is required.',
     });
   });
 });

@@ -30,12 +30,12 @@ export const FIELD_NAMES = [
   'checkBy',
   'outcomeId',
   'deadline',
+  'maxIdleDays',
+  'maxSprints',
   'thresholdMetric',
   'thresholdComparison',
   'thresholdValue',
   'thresholdBy',
-  'maxIdleDays',
-  'maxSprints',
   'conditionText',
   'reviewDate',
   'verdict',
@@ -165,11 +165,12 @@ export function rawDraft(v: FormValues, mark: DecimalMark = '.'): Record<string,
       metric: v.thresholdMetric,
       comparison: v.thresholdComparison,
       value: num(v.thresholdValue, mark),
-      by: v.thresholdBy,
+      // Left blank, it is said to be required, not "must be a date like …".
+      by: text(v.thresholdBy),
     };
   }
   if (v.conditionText.trim() || v.reviewDate.trim()) {
-    killCriteria.condition = { text: v.conditionText, reviewDate: v.reviewDate };
+    killCriteria.condition = { text: v.conditionText, reviewDate: text(v.reviewDate) };
   }
   return {
     hypothesis: { persona: v.persona, intent: v.intent, benefit: v.benefit },
