@@ -118,7 +118,13 @@ function HypothesisActions({ hypothesis }: { hypothesis: HypothesisOffer }) {
         rather than the solution. It is written as you, with your permission to edit the issue.
       </p>
       {confirmingReplace ? (
-        <div role="group" aria-label="Confirm the replacement" data-testid="confirm-replace">
+        <div
+          role="group"
+          aria-label="Confirm the replacement"
+          data-testid="confirm-replace"
+          // Escape answers as the safe choice does; Enter on the focused one keeps the description too.
+          onKeyDown={(e) => e.key === 'Escape' && setConfirmingReplace(false)}
+        >
           <p>
             The description&apos;s current text will no longer be on the issue (Jira keeps it in the
             issue&apos;s history). Replace it?
@@ -126,7 +132,6 @@ function HypothesisActions({ hypothesis }: { hypothesis: HypothesisOffer }) {
           <div className="ol-actions">
             <Button
               appearance="warning"
-              autoFocus
               isDisabled={!hypothesis.saved || hypothesis.busy}
               onClick={() => {
                 setConfirmingReplace(false);
@@ -135,7 +140,7 @@ function HypothesisActions({ hypothesis }: { hypothesis: HypothesisOffer }) {
             >
               Replace it
             </Button>
-            <Button appearance="subtle" onClick={() => setConfirmingReplace(false)}>
+            <Button appearance="subtle" autoFocus onClick={() => setConfirmingReplace(false)}>
               Keep the description
             </Button>
           </div>

@@ -219,6 +219,14 @@ describe('the issue panel in the browser', () => {
     await replace.click();
     const confirm = warning.getByTestId('confirm-replace');
     await confirm.getByText(/Jira keeps it in the issue's history/).waitFor();
+    // The keyboard is on the safe answer, so a stray Enter keeps the description; Escape keeps it too.
+    const keep = confirm.getByRole('button', { name: 'Keep the description' });
+    await eventually(async () =>
+      expect(await keep.evaluate((el) => el === document.activeElement)).toBe(true),
+    );
+    await keep.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    await replace.click();
     await confirm.getByRole('button', { name: 'Keep the description' }).click();
     expect(await warning.getByTestId('confirm-replace').count()).toBe(0);
     expect(toPlainText(wb.app.jira.store.getIssue(recipeKey)!.description as AdfNode | null)).toBe(before);
