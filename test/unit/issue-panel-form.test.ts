@@ -66,6 +66,17 @@ describe('the issue panel form applies the save checks before Save', () => {
     expect(measurable.hint).toMatch(/^measurable: /);
   });
 
+  it('says a target equal to the baseline would move nothing, not that the target is missing', () => {
+    const values = { ...valuesOf(aBetDraft()), baseline: '40', target: '40' };
+    const { checked, measurable } = liveScore(values);
+    expect(checked).toEqual({
+      ok: false,
+      errors: { target: expect.stringMatching(/differ from the baseline/) },
+    });
+    expect(measurable.hint).toMatch(/The target equals the baseline \(40\): nothing would move\./);
+    expect(measurable.hint).not.toMatch(/Say the target/);
+  });
+
   it('refuses a check-by date newly set in the past at its field, and keeps a stored one that came due', () => {
     const values = { ...valuesOf(aBetDraft()), checkBy: '2021-01-01' };
     const { checked, measurable } = liveScore(values);

@@ -286,21 +286,26 @@ export function checkValues(
  */
 export function scorableDraft(v: FormValues, mark: DecimalMark = '.'): IssueLensDraft {
   const raw = rawDraft(v, mark);
-  const typed = (raw.expected as { direction?: unknown } | undefined)?.direction;
+  // Read before a refused part is dropped from `raw`.
+  const { direction, target } = raw.expected as { direction?: unknown; target?: unknown };
   for (let attempt = 0; attempt < 4; attempt++) {
     const parsed = checkIssueLensDraft(raw);
-    if (parsed.ok) return withDirectionBack(parsed.draft, typed);
+    if (parsed.ok) return withContradictionsBack(parsed.draft, direction, target);
     for (const issue of parsed.issues) dropPath(raw, issue.path.split('.'));
   }
   return { hypothesis: {}, expected: {}, killCriteria: {} };
 }
 
 /**
- * A direction the numbers contradict is dropped for the draft to parse; put back, the score names the
- * contradiction ("decrease" from 200 to 300) instead of asking whether the metric should rise or fall.
+ * A direction the numbers contradict, or a target equal to the baseline, is dropped for the draft to parse; put
+ * back, the score names the contradiction ("decrease" from 200 to 300, nothing would move) instead of asking for it.
  */
-function withDirectionBack(draft: IssueLensDraft, typed: unknown): IssueLensDraft {
-  const { expected } = draft;
+function withContradictionsBack(draft: IssueLensDraft, typed: unknown, target: unknown): IssueLensDraft {
+  let { expected } = draft;
+  if (typeof target === 'number' && expected.target === undefined && target === expected.baseline) {
+    expected = { ...expected, target };
+    draft = { ...draft, expected };
+  }
   if (expected.direction || (typed !== 'increase' && typed !== 'decrease')) return draft;
   if (expected.baseline === undefined || expected.target === undefined) return draft;
   return { ...draft, expected: { ...expected, direction: typed } };
