@@ -20,8 +20,8 @@ export const SCAN_PACING_RULES = {
   quotaShare: {
     min: 0.05,
     max: 1,
-    notNumber: 'Scan quota share must be a number.',
-    outOfRange: 'Scan quota share must be between 0.05 and 1.',
+    notNumber: 'Share of the hourly Jira quota must be a number.',
+    outOfRange: 'Share of the hourly Jira quota must be between 0.05 and 1.',
   },
   /** Days between full rescans; the runs in between read only what changed or crossed a limit. */
   fullRescanEveryDays: {

@@ -288,9 +288,9 @@ export const settingsSchema = z.strictObject({
   }),
   /** An epic's link counts, but for less than a direct one: this share of the link's points. */
   inheritedLinkShare: z
-    .number({ error: 'Inherited link share must be a number.' })
-    .min(0, { error: 'Inherited link share must be between 0 and 1.' })
-    .max(1, { error: 'Inherited link share must be between 0 and 1.' }),
+    .number({ error: 'Epic link counts must be a number.' })
+    .min(0, { error: 'Epic link counts must be between 0 and 1.' })
+    .max(1, { error: 'Epic link counts must be between 0 and 1.' }),
   zombie: z.strictObject({
     defaults: thresholdsSchema,
     perIssueType: perIssueTypeSchema(thresholdsSchema.partial()),
@@ -322,10 +322,10 @@ export const settingsSchema = z.strictObject({
   entryGate: z.strictObject({
     enabled: z.boolean(),
     threshold: z
-      .number({ error: 'Entry gate threshold must be a number.' })
-      .int({ error: 'Entry gate threshold must be a whole number.' })
-      .min(0, { error: 'Entry gate threshold must be between 0 and 100.' })
-      .max(100, { error: 'Entry gate threshold must be between 0 and 100.' }),
+      .number({ error: 'Minimum score must be a number.' })
+      .int({ error: 'Minimum score must be a whole number.' })
+      .min(0, { error: 'Minimum score must be between 0 and 100.' })
+      .max(100, { error: 'Minimum score must be between 0 and 100.' }),
     requireHypothesis: z.boolean(),
   }),
   dryRun: z.boolean({ error: 'Dry run must be true or false.' }),

@@ -345,7 +345,7 @@ describe('the settings page in the browser', () => {
 
     // Said at the field as it is typed, in the words of the schema the save checks, and nothing is saved.
     await share.fill('1.5');
-    await frame.getByText('Scan quota share must be between 0.05 and 1.').waitFor();
+    await frame.getByText('Share of the hourly Jira quota must be between 0.05 and 1.').waitFor();
     expect(await share.getAttribute('aria-invalid')).toBe('true');
     expect(await share.getAttribute('aria-describedby')).toContain('scan-quota-share-error');
     await days.fill('40');

@@ -48,7 +48,7 @@ describe('project settings', () => {
       'weights.hypothesis': 'Hypothesis weight must be 0 or more.',
       'flagActions.label':
         'Flag label "two words" has a space: Jira labels cannot hold spaces, so the scan could not put it on an item it flags. Write it as one word, e.g. "two-words".',
-      'entryGate.threshold': 'Entry gate threshold must be between 0 and 100.',
+      'entryGate.threshold': 'Minimum score must be between 0 and 100.',
     });
   });
 
