@@ -15,9 +15,9 @@ import {
 } from '../../src/contract/project-page';
 import { emptyCounters } from '../../src/contract/scan';
 import { STALLED_RUN } from '../../src/services/scan-runs';
-import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { toPlainText, type AdfNode } from '../../src/domain/plain-text';
-import { ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
+import { ruleLabel, ZOMBIE_RULE_LABELS } from '../../src/domain/zombie-rule-labels';
 import { DECISION_COLUMNS, HEALTH_CSV_HEADER } from '../../static/outcome-map/src/csv';
 import { keys as storageKeys } from '../../src/storage/keys';
 import { appendMeasurements, listOutcomes, MEASUREMENT_HISTORY_LIMIT } from '../../src/storage/outcomes';
@@ -788,6 +788,15 @@ describe('the project page in the browser', () => {
     await relink.getByRole('button', { name: `Relink ${relinkKey}` }).click();
     const relinkForm = frame.getByRole('dialog', { name: `Relink ${relinkKey}` });
     await relinkForm.waitFor();
+    // A relink answers "serves no outcome" only: the dialog names the rules that will send the item back.
+    const lens = readLens(wb.app.jira.store.getIssueProperty(relinkKey, ISSUE_PROPERTY_KEY));
+    const otherRules = (lens.flag?.rules ?? [])
+      .filter((r) => r.rule !== 'unlinkedOld')
+      .map((r) => ruleLabel(r.rule));
+    expect(otherRules.length).toBeGreaterThan(0);
+    expect(await relinkForm.getByTestId('relink-still-flagged').innerText()).toContain(
+      `${otherRules.join(', ')} still hold`,
+    );
     // Nothing is chosen for the person: the placeholder shows, and confirming without a choice says so there.
     const outcomeSelect = relinkForm.getByLabel('Outcome it serves');
     await relinkForm.getByText('Choose an outcome').waitFor();

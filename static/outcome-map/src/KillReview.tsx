@@ -115,6 +115,10 @@ function DecisionDialog(props: {
   const verb = KIND_VERBS[kind];
   const idp = single ? `${kind}-${subject.item.key}` : 'bulk';
   const title = single ? `${verb} ${subject.item.key}` : `${verb} ${subject.count} selected`;
+  // What a relink leaves standing: it only links the item, so any other rule sends it back at the next scan.
+  const stillFiring = single
+    ? subject.item.rules.filter((r) => r.rule !== 'unlinkedOld').map((r) => ruleLabel(r.rule))
+    : [];
   // Typed text that is no day is refused at its field, quoted, as long as it is there: never sent.
   const dayProblems = Object.entries({
     snoozeUntil: kind === 'keep' ? typedDayProblem('Snooze date', snooze) : undefined,
@@ -284,6 +288,13 @@ function DecisionDialog(props: {
                   />
                 </LabelledField>
               </div>
+            ) : null}
+            {kind === 'relink' && single && stillFiring.length ? (
+              <p className="ol-help" data-testid="relink-still-flagged">
+                Relinking answers &ldquo;{ruleLabel('unlinkedOld')}&rdquo; only. {stillFiring.join(', ')}{' '}
+                still {stillFiring.length === 1 ? 'holds' : 'hold'}, so the next scan sends {subject.item.key}{' '}
+                back here unless that changes: keep it instead to give it time.
+              </p>
             ) : null}
             {kind === 'relink' ? (
               <LabelledField
