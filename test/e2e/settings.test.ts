@@ -83,8 +83,13 @@ describe('the settings page in the browser', () => {
       await frame.getByLabel(label, { exact: true }).fill('5');
     await frame.getByLabel('Evidence after delivery').fill('0');
     await weight.fill('80');
-    await frame.getByRole('button', { name: 'Save settings' }).click();
+    const save = frame.getByRole('button', { name: 'Save settings' });
+    await save.click();
     await frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    // The keyboard stays at Save, which was off while the settings were sent, not lost to the page.
+    await eventually(async () =>
+      expect(await save.evaluate((el) => el === document.activeElement)).toBe(true),
+    );
     expect(await versionOf(frame)).toBe(version + 1);
     expect(await frame.getByTestId('settings-version').innerText()).toMatch(
       /^Saved once, last on \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,

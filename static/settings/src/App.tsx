@@ -123,6 +123,7 @@ export function App() {
   const messageRef = useRef<HTMLDivElement>(null);
   /** Once the message is drawn, the keyboard goes to it, and focusing scrolls it into view. */
   const focusMessage = () => setTimeout(() => messageRef.current?.focus(), 0);
+  const saveRef = useRef<HTMLButtonElement>(null);
   // A refused save or reset is said at the top of a long form, far above the button pressed, perhaps out of view.
   const showRefusal = (refusal: PageMessage) => {
     setMessage(refusal);
@@ -234,6 +235,8 @@ export function App() {
     if (a.ok) {
       accept(a.data);
       setMessage({ kind: 'success', title: 'Saved', text: 'Settings saved.' });
+      // Save was off while the settings were sent, which took the keyboard from it: it goes back there.
+      setTimeout(() => saveRef.current?.focus(), 0);
       flag('Settings saved', 'Scores and the next scan use them.');
     } else {
       setErrors(a.error.fields ?? {});
@@ -598,7 +601,7 @@ export function App() {
         </fieldset>
         {!ro ? (
           <div className="ol-actions">
-            <Button type="submit" appearance="primary" isDisabled={busy}>
+            <Button ref={saveRef} type="submit" appearance="primary" isDisabled={busy}>
               Save settings
             </Button>
             <Button isDisabled={busy} onClick={() => setConfirmReset(true)}>
