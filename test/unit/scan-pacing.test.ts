@@ -43,7 +43,9 @@ describe('scan pacing rules', () => {
 
   it('refuses what is out of range or not whole, and accepts the defaults', () => {
     expect(scanPacingProblem('quotaShare', 0.5)).toBeUndefined();
-    expect(scanPacingProblem('quotaShare', 0.01)).toBe('Share of the hourly Jira quota must be between 0.05 and 1.');
+    expect(scanPacingProblem('quotaShare', 0.01)).toBe(
+      'Share of the hourly Jira quota must be between 0.05 and 1.',
+    );
     expect(scanPacingProblem('fullRescanEveryDays', 7)).toBeUndefined();
     expect(scanPacingProblem('fullRescanEveryDays', 7.5)).toBe(
       'Full rescan cadence must be a whole number of days.',
