@@ -64,6 +64,21 @@ async function send(token: string, rows: Array<{ metric: string; value: number; 
   expect(answer.statusCode).toBe(200);
 }
 
+/**
+ * Readings of returns per order sent late, through a token of their own: about 40 just before a delivery 60 days
+ * ago and 31 five days ago, which turn a bet on it from too few readings to validated.
+ */
+async function sendReturnsReadings(): Promise<void> {
+  const { token } = ok<NewTokenData>(
+    await app.invoke(SETTINGS, 'createToken', { name: 'late' }, { user: 'admin', projectKey: P }),
+  );
+  await send(token, [
+    { metric: 'Returns per order', value: 40, at: addDays(today, -62) },
+    { metric: 'Returns per order', value: 40.2, at: addDays(today, -61) },
+    { metric: 'Returns per order', value: 31, at: addDays(today, -5) },
+  ]);
+}
+
 /** What JQL finds once Jira's search index has taken in the app's writes (its lag is the search-lag tests'). */
 async function jql(query: string): Promise<string[]> {
   app.jira.index.catchUp();
@@ -182,14 +197,7 @@ describe('delivered bets', () => {
     const bare = before.due.find((b) => b.issueKey === returns)!.proposal!;
     expect(bare.evidence.atCheckBy).toBeNull();
     // Readings before and after the delivery (60 days ago) come in after the scan.
-    const { token } = ok<NewTokenData>(
-      await app.invoke(SETTINGS, 'createToken', { name: 'late' }, { user: 'admin', projectKey: P }),
-    );
-    await send(token, [
-      { metric: 'Returns per order', value: 40, at: addDays(today, -62) },
-      { metric: 'Returns per order', value: 40.2, at: addDays(today, -61) },
-      { metric: 'Returns per order', value: 31, at: addDays(today, -5) },
-    ]);
+    await sendReturnsReadings();
     const after = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
     const now = after.due.find((b) => b.issueKey === returns)!.proposal!;
     expect(now.evidence.atCheckBy).toMatchObject({ value: 31 });
@@ -217,14 +225,7 @@ describe('delivered bets', () => {
       (b) => b.issueKey === returns,
     )!.proposal!;
     // While the person reads the review, readings before and after the delivery come in.
-    const { token } = ok<NewTokenData>(
-      await app.invoke(SETTINGS, 'createToken', { name: 'late' }, { user: 'admin', projectKey: P }),
-    );
-    await send(token, [
-      { metric: 'Returns per order', value: 40, at: addDays(today, -62) },
-      { metric: 'Returns per order', value: 40.2, at: addDays(today, -61) },
-      { metric: 'Returns per order', value: 31, at: addDays(today, -5) },
-    ]);
+    await sendReturnsReadings();
     expect(shown.verdict).not.toBe('validated');
     const lensBefore = JSON.stringify(app.jira.store.getIssueProperty(returns, ISSUE_PROPERTY_KEY));
     const payload = {
@@ -276,14 +277,7 @@ describe('delivered bets', () => {
     jest.restoreAllMocks();
     expect(hit).toHaveLength(1);
     // A reading that changes the proposal comes in before the retry.
-    const { token } = ok<NewTokenData>(
-      await app.invoke(SETTINGS, 'createToken', { name: 'late' }, { user: 'admin', projectKey: P }),
-    );
-    await send(token, [
-      { metric: 'Returns per order', value: 40, at: addDays(today, -62) },
-      { metric: 'Returns per order', value: 40.2, at: addDays(today, -61) },
-      { metric: 'Returns per order', value: 31, at: addDays(today, -5) },
-    ]);
+    await sendReturnsReadings();
     const retried = ok<ConfirmVerdictData>(await page('confirmVerdict', payload));
     expect(retried.entry).toMatchObject({ verdict: 'inconclusive', proposed: shown.verdict });
     expect(shown.verdict).not.toBe('validated');

@@ -13,6 +13,7 @@ import type { GadgetViewData, ShippedMovedData } from '../../src/contract/shippe
 import type { ShippedView } from '../../src/domain/shipped';
 import { JiraClient } from '../../src/jira/client';
 import { keepShippedSummary } from '../../src/scan/shipped';
+import { setWallClock } from '../support/timing';
 
 const P = 'SHIP';
 const PAGE = 'outcome-lens-project-page';
@@ -28,22 +29,8 @@ function ok<T>(a: unknown): T {
 }
 
 beforeEach(async () => {
-  // The resolvers read the wall clock: only Date is faked, so the workbench's own timers still run.
-  jest.useFakeTimers({
-    now: NOW,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
+  // The resolvers read the wall clock.
+  setWallClock(NOW, { frozen: true });
   app = createWorkbenchApp({ dataFile: ':memory:', now: () => NOW });
   app.jira.store.setSiteTimeZone('Pacific/Auckland');
   app.jira.store.createProject({ key: P, name: 'Shop' });

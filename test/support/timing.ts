@@ -24,13 +24,13 @@ export async function fastestAsyncRunMs(run: () => Promise<unknown>, runs = 3): 
 }
 
 /**
- * Sets the wall clock the resolvers read (`new Date()`, `Date.now()`) to `now`, moving on from there with real time;
- * only Date is faked, so the workbench's own timers still run. Undone by jest.useRealTimers().
+ * Sets the wall clock the resolvers read (`new Date()`, `Date.now()`) to `now`, moving on from there with real time
+ * unless `frozen`; only Date is faked, so the workbench's own timers still run. Undone by jest.useRealTimers().
  */
-export function setWallClock(now: Date): void {
+export function setWallClock(now: Date, { frozen = false } = {}): void {
   jest.useFakeTimers({
     now,
-    advanceTimers: true,
+    advanceTimers: !frozen,
     doNotFake: [
       'hrtime',
       'nextTick',
