@@ -235,8 +235,11 @@ export function App() {
     if (a.ok) {
       accept(a.data);
       setMessage({ kind: 'success', title: 'Saved', text: 'Settings saved.' });
-      // Save was off while the settings were sent, which took the keyboard from it: it goes back there.
-      setTimeout(() => saveRef.current?.focus(), 0);
+      // Save, pressed, was off while the settings were sent, which took the keyboard from it: it goes back there.
+      // Enter in a field left the keyboard in the field, where it stays.
+      setTimeout(() => {
+        if (document.activeElement === document.body) saveRef.current?.focus();
+      }, 0);
       flag('Settings saved', 'Scores and the next scan use them.');
     } else {
       setErrors(a.error.fields ?? {});
