@@ -10,7 +10,12 @@ import type { WorkbenchApp } from '../../workbench/app';
 import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
-import { createDueBet, openResultsReview, seedMeasuredBet } from '../support/results-review';
+import {
+  createDueBet,
+  openResultsReview,
+  seedMeasuredBet,
+  sendMeasurements,
+} from '../support/results-review';
 
 jest.setTimeout(180_000);
 
@@ -42,6 +47,10 @@ describe('the results review in the browser', () => {
       await due.getByText(betKey, { exact: true }).waitFor();
       expect(await due.innerText()).toMatch(/validated/);
       expect(await due.innerText()).toMatch(/at delivery/);
+      // Each table is titled by its section's heading; its name is for assistive technology, not a second title.
+      const table = frame.getByRole('table', { name: 'Bets whose check-by day has come' });
+      await table.waitFor();
+      expect(await table.locator('caption').count()).toBe(0);
       const serious = (await wb.runAxe(frame)).filter(
         (v) => v.impact === 'serious' || v.impact === 'critical',
       );
@@ -52,10 +61,6 @@ describe('the results review in the browser', () => {
 
   it('says a blank evidence is refused at the field: the field is invalid and names the message', async () => {
     const frame = await openResults('member');
-    // Each table is titled by its section's heading; its name is for assistive technology, not a second title.
-    const due = frame.getByRole('table', { name: 'Bets whose check-by day has come' });
-    await due.waitFor();
-    expect(await due.locator('caption').count()).toBe(0);
     await frame.getByRole('button', { name: `Decide the verdict on ${betKey}` }).click();
     const form = frame.getByRole('form', { name: `Verdict on ${betKey}` });
     const evidence = form.getByLabel('Evidence');
@@ -363,24 +368,18 @@ describe('the results review in two tabs', () => {
     const form = frame.getByRole('form', { name: `Verdict on ${movedProposal}` });
     const before = await form.getByRole('button', { name: /\(proposed\)$/ }).innerText();
     expect(before).not.toMatch(/^validated/);
-    const made = (await twoTabs.app.invoke(
-      'outcome-lens-settings',
-      'createToken',
-      { name: 'late readings' },
-      { user: 'admin', projectKey: 'DEMO' },
-    )) as { data: { token: string } };
-    const sent = await twoTabs.app.invokeWebTrigger('outcome-lens-measurements', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${made.data.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(
-        [
-          [addDays(today, -62), 40],
-          [addDays(today, -61), 40.2],
-          [addDays(today, -5), 31],
-        ].map(([at, value], i) => ({ metric: 'Returns per order', at, value, id: `late-${i}` })),
+    const late = [
+      [addDays(today, -62), 40],
+      [addDays(today, -61), 40.2],
+      [addDays(today, -5), 31],
+    ] as const;
+    expect(
+      await sendMeasurements(
+        twoTabs.app,
+        'late readings',
+        late.map(([at, value], i) => ({ metric: 'Returns per order', at, value, id: `late-${i}` })),
       ),
-    });
-    expect(sent.statusCode).toBe(200);
+    ).toBe(200);
     await form.getByRole('button', { name: /verdict/ }).click();
     await form.getByText(/A measurement came in since the review was read/).waitFor({ timeout: 30_000 });
     await form.getByRole('button', { name: 'validated (proposed)' }).waitFor({ timeout: 30_000 });

@@ -37,21 +37,37 @@ export async function seedMeasuredBet(app: WorkbenchApp, today: string): Promise
     },
     as,
   );
-  const made = (await app.invoke('outcome-lens-settings', 'createToken', { name: 'ci' }, as)) as {
-    data: { token: string };
-  };
   const rows = Array.from({ length: 12 }, (_, i) => ({
     metric: 'Checkout abandonment',
     value: i < 4 ? 40 + (i % 2) * 0.5 : Math.max(33, 40 - (i - 3) * 1.2),
     at: addDays(today, -84 + i * 7),
     id: `w-${i}`,
   }));
-  await app.invokeWebTrigger('outcome-lens-measurements', {
+  await sendMeasurements(app, 'ci', rows);
+  return createDueBet(app, today);
+}
+
+/**
+ * Sends `rows` to DEMO through the measurements web trigger, with a token named `tokenName` made for it by the
+ * project's admin. Returns the trigger's HTTP status.
+ */
+export async function sendMeasurements(
+  app: WorkbenchApp,
+  tokenName: string,
+  rows: Array<{ metric: string; value: number; at: string; id: string }>,
+): Promise<number> {
+  const made = (await app.invoke(
+    'outcome-lens-settings',
+    'createToken',
+    { name: tokenName },
+    { user: 'admin', projectKey: 'DEMO' },
+  )) as { data: { token: string } };
+  const sent = await app.invokeWebTrigger('outcome-lens-measurements', {
     method: 'POST',
     headers: { authorization: `Bearer ${made.data.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(rows),
   });
-  return createDueBet(app, today);
+  return sent.statusCode;
 }
 
 /**
