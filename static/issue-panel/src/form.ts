@@ -300,15 +300,15 @@ export function scorableDraft(v: FormValues, mark: DecimalMark = '.'): IssueLens
  * A direction the numbers contradict, or a target equal to the baseline, is dropped for the draft to parse; put
  * back, the score names the contradiction ("decrease" from 200 to 300, nothing would move) instead of asking for it.
  */
-function withContradictionsBack(draft: IssueLensDraft, typed: unknown, target: unknown): IssueLensDraft {
+function withContradictionsBack(draft: IssueLensDraft, direction: unknown, target: unknown): IssueLensDraft {
   let { expected } = draft;
   if (typeof target === 'number' && expected.target === undefined && target === expected.baseline) {
     expected = { ...expected, target };
     draft = { ...draft, expected };
   }
-  if (expected.direction || (typed !== 'increase' && typed !== 'decrease')) return draft;
+  if (expected.direction || (direction !== 'increase' && direction !== 'decrease')) return draft;
   if (expected.baseline === undefined || expected.target === undefined) return draft;
-  return { ...draft, expected: { ...expected, direction: typed } };
+  return { ...draft, expected: { ...expected, direction } };
 }
 
 function dropPath(target: Record<string, unknown>, path: string[]): void {

@@ -151,8 +151,7 @@ function DecisionDialog(props: {
     });
     // The keyboard goes to the first field refused, in the dialog's order (Confirm was disabled while it was sent).
     const first = ['reason', 'snoozeUntil', 'killCriteria.deadline', 'outcomeId'].find((f) => fields[f]);
-    if (first === 'reason') reasonRef.current?.focus();
-    else if (first)
+    if (first)
       setTimeout(
         () => document.getElementById(`${idp}-${first === 'outcomeId' ? 'outcome' : first}`)?.focus(),
         0,
