@@ -5,9 +5,8 @@ import type { ExpectedOutcome, IssueLensDraft } from './schemas';
 /**
  * How far ahead a check-by date may be set and still make the bet time-bound. A bet is checked so that what it shows
  * can still steer the work: five years is past any roadmap a backlog serves, while a year typed wrong ("2062" for
- * "2026") lands beyond it. The save takes such a day (it refuses only a day that does not exist, or one already past
- * when set), so it is not refused: the hypothesis checks note it and the score gives it no credit, judged, like a
- * passed day, only when the owner sets the date.
+ * "2026") lands beyond it. The hypothesis checks note such a day as the owner types it, and the save refuses it
+ * (farSetCheckBy): one taken would score as far when saved but not once stored, since a stored date is not judged.
  */
 export const MAX_CHECK_BY_YEARS = 5;
 
@@ -71,15 +70,18 @@ export function farDayMessage(label: string, day: string, latest: string): strin
 
 /**
  * What to say of a check-by date set or changed (`notBefore` given, see checkByNotBefore) to a day more than
- * MAX_YEARS_AHEAD after `latestToday`, or null: no result could be judged while it matters (a year typed wrong).
+ * MAX_CHECK_BY_YEARS after `latestToday` (the latest day it is anywhere, so no one's own "five years from today" is
+ * refused), or null.
  */
 export function farSetCheckBy(
   checkBy: string | undefined,
   notBefore: string | undefined,
   latestToday: string,
 ): string | null {
-  const latest = yearsAfter(latestToday, MAX_YEARS_AHEAD);
-  return checkBy && notBefore && checkBy > latest ? farDayMessage('Check by', checkBy, latest) : null;
+  const latest = yearsAfter(latestToday, MAX_CHECK_BY_YEARS);
+  return checkBy && notBefore && checkBy > latest
+    ? `Check by ${checkBy} is more than ${MAX_CHECK_BY_YEARS} years away: choose a day up to ${latest}, while the result can still steer the work.`
+    : null;
 }
 
 /** The kill criteria's dates, each with its draft path, its label and the day stored before (if any). */

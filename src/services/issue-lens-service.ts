@@ -297,11 +297,11 @@ function checkOutcome(draft: IssueLensDraft, outcomes: Outcome[], current: Issue
 }
 
 /**
- * A check-by day already gone cannot be checked: refused when the save sets it, on the first expectation (at its
- * field) or a further one. A stored one that came due since still loads and re-saves. A kill date set in the past,
- * or more than ten years ahead (a year typed wrong: the item would never come to review), is refused too; every
- * day refused is named at once, so one save tells the person all there is to mend. `latestToday` is the latest
- * day it is anywhere now.
+ * A check-by day already gone cannot be checked, nor one more than five years ahead (farSetCheckBy): refused when
+ * the save sets it, on the first expectation (at its field) or a further one. A stored one still loads and re-saves.
+ * A kill date set in the past, or more than ten years ahead (a year typed wrong: the item would never come to
+ * review), is refused too; every day refused is named at once, so one save tells the person all there is to mend.
+ * `latestToday` is the latest day it is anywhere now.
  */
 function checkCheckBy(
   draft: IssueLensDraft,
