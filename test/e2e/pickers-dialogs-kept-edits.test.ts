@@ -5,7 +5,14 @@
  */
 import type { Frame, Locator, Page } from 'playwright-core';
 import { eventually, fillFromPastedStory, freshName, type BrowserWorkbench } from '../support/browser';
-import { lensOf as lensIn, openProjectPage, PANEL_FRAME, startDemoAfterScan } from '../support/demo-project';
+import { PROJECT_PAGE_RESOLVERS as R, type DecisionLogData } from '../../src/contract/project-page';
+import {
+  asProjectAdmin,
+  lensOf as lensIn,
+  openProjectPage,
+  PANEL_FRAME,
+  startDemoAfterScan,
+} from '../support/demo-project';
 import { chooseByKeyboard } from '../support/surface-checks';
 import { DUE_DATE_AHEAD } from '../support/builders';
 
@@ -396,6 +403,48 @@ describe('Kill review dialogs', () => {
     // Before the mend: the button is lower by the refusal's height, below the window.
     expect(Math.abs(after.y - pressedAt.y)).toBeLessThanOrEqual(2);
     expect(after.y + after.height).toBeLessThanOrEqual(windowHeight);
+    await page.close();
+  });
+
+  // A person writes why an item should stay, then presses Escape to look at the item's card behind the dialog (or
+  // clicks beside it). Before the mend the dialog closed and the reason was gone: opened again, it was empty.
+  it('sets what was typed aside when the dialog is closed undecided, and brings it back when it opens again', async () => {
+    const key = zombies[2]!;
+    const { page, frame, dialog } = await openDecision('Keep', key);
+    const why = 'The spring campaign needs it; its sign-ups are measured from March';
+    const snooze = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    const snoozeField = dialog.getByLabel('Snooze until');
+    await snoozeField.click();
+    await snoozeField.pressSequentially(snooze);
+    await snoozeField.press('Enter');
+    await dialog.getByLabel('Why (goes into the decision log)').fill(why);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    const keep = frame.getByTestId(`zombie-${key}`).getByRole('button', { name: `Keep ${key}` });
+    await keep.click();
+    expect(await dialog.getByLabel('Why (goes into the decision log)').inputValue()).toBe(why);
+    expect((await dialog.innerText()).replace(/\s+/g, ' ')).toContain(`Snooze until ${snooze}`);
+    // Cancel sets it aside too; another kind of decision starts empty.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await frame
+      .getByTestId(`zombie-${key}`)
+      .getByRole('button', { name: `Kill ${key}` })
+      .click();
+    const kill = frame.getByRole('dialog', { name: `Kill ${key}` });
+    expect(await kill.getByLabel('Why (goes into the decision log)').inputValue()).toBe('');
+    await kill.getByRole('button', { name: 'Cancel' }).click();
+    await kill.waitFor({ state: 'detached' });
+    await keep.click();
+    expect(await dialog.getByLabel('Why (goes into the decision log)').inputValue()).toBe(why);
+    // Confirmed, the reason is what the decision log keeps.
+    await dialog.getByRole('button', { name: 'Confirm keep' }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    const log = await asProjectAdmin<DecisionLogData>(wb, R.decisionLog, { limit: 500 });
+    if (!log.ok) throw new Error(log.error.message);
+    expect(log.data.entries.filter((e) => e.issueKey === key)).toEqual([
+      expect.objectContaining({ kind: 'keep', reason: why, snoozeUntil: snooze }),
+    ]);
     await page.close();
   });
 

@@ -48,11 +48,22 @@ const KINDS = ['kill', 'keep', 'relink'] as const;
 type Kind = (typeof KINDS)[number];
 const KIND_VERBS: Record<Kind, string> = { kill: 'Kill', keep: 'Keep', relink: 'Relink' };
 
+/** What a decision's dialog holds as it is filled in. */
+interface DecisionFields {
+  reason: string;
+  snooze: string;
+  killDate: string;
+  outcomeId: string;
+}
+
+/**
+ * What was typed into each kind of decision's dialog that was closed undecided (Escape, a click beside it, Cancel):
+ * opened again, the dialog shows it, so a stray Escape never throws a reason away.
+ */
+type SetAside = Map<Kind, DecisionFields>;
+
 /** The decision a form's fields make: a Keep carries only the dates given, a Relink its outcome. */
-function decisionOf(
-  kind: Kind,
-  f: { reason: string; snooze: string; killDate: string; outcomeId: string },
-): Decision {
+function decisionOf(kind: Kind, f: DecisionFields): Decision {
   if (kind === 'kill') return { kind, reason: f.reason };
   if (kind === 'relink') return { kind, reason: f.reason, outcomeId: f.outcomeId };
   return {
@@ -81,13 +92,15 @@ type Subject = { item: ZombieItem } | { count: number };
 /**
  * The reason (and dates or outcome) one decision takes, on one item or many, asked in Atlaskit's modal dialog
  * as Jira asks before a change: focus starts in the reason and stays in the dialog, the page behind is hidden
- * from assistive technology, Escape or Cancel closes it with nothing recorded, and focus returns to the button
- * that opened it. The dialog sits beside that button, in view (the frame may be far taller than the window).
+ * from assistive technology, Escape or Cancel closes it with nothing recorded (what was typed is set aside for the
+ * next time it opens), and focus returns to the button that opened it. The dialog sits beside that button, in
+ * view (the frame may be far taller than the window).
  */
 function DecisionDialog(props: {
   kind: Kind;
   subject: Subject;
   page: ProjectPageLoadData;
+  setAside: SetAside;
   onClose: () => void;
   /** Null when it was done; the error to show in the dialog otherwise. */
   onSubmit: (decision: Decision) => Promise<ErrorAnswer | null>;
@@ -96,11 +109,18 @@ function DecisionDialog(props: {
 }) {
   const { kind, subject } = props;
   const single = 'item' in subject;
-  const [reason, setReason] = useState('');
-  const [snooze, setSnooze] = useState('');
-  const [killDate, setKillDate] = useState('');
+  const kept = props.setAside.get(kind);
+  const [reason, setReason] = useState(kept?.reason ?? '');
+  const [snooze, setSnooze] = useState(kept?.snooze ?? '');
+  const [killDate, setKillDate] = useState(kept?.killDate ?? '');
   // Nothing preselected: relinking to whichever outcome happens to be first would be a decision nobody made.
-  const [outcomeId, setOutcomeId] = useState('');
+  const [outcomeId, setOutcomeId] = useState(kept?.outcomeId ?? '');
+  const fields: DecisionFields = { reason, snooze, killDate, outcomeId };
+  const closeUndecided = () => {
+    if (Object.values(fields).some((v) => v !== '')) props.setAside.set(kind, fields);
+    else props.setAside.delete(kind);
+    props.onClose();
+  };
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{
     text: string;
@@ -137,12 +157,15 @@ function DecisionDialog(props: {
       return;
     }
     setBusy(true);
-    const error = await props.onSubmit(decisionOf(kind, { reason, snooze, killDate, outcomeId }));
+    const error = await props.onSubmit(decisionOf(kind, fields));
     setBusy(false);
-    if (!error) return props.onClose();
-    const fields: Record<string, string> = {};
-    for (const [k, v] of Object.entries(error.fields ?? {})) fields[k.replace(/^decision\./, '')] = v;
-    setErrors(fields);
+    if (!error) {
+      props.setAside.delete(kind);
+      return props.onClose();
+    }
+    const refused: Record<string, string> = {};
+    for (const [k, v] of Object.entries(error.fields ?? {})) refused[k.replace(/^decision\./, '')] = v;
+    setErrors(refused);
     setMessage({
       text: error.message,
       beforeAnyChange: REFUSED_BEFORE_ANY_CHANGE.has(error.code),
@@ -150,7 +173,7 @@ function DecisionDialog(props: {
       stale: error.code === 'CONFLICT' && error.retryAfterSeconds === undefined,
     });
     // The keyboard goes to the first field refused, in the dialog's order (Confirm was disabled while it was sent).
-    const first = ['reason', 'snoozeUntil', 'killCriteria.deadline', 'outcomeId'].find((f) => fields[f]);
+    const first = ['reason', 'snoozeUntil', 'killCriteria.deadline', 'outcomeId'].find((f) => refused[f]);
     if (first)
       setTimeout(
         () => document.getElementById(`${idp}-${first === 'outcomeId' ? 'outcome' : first}`)?.focus(),
@@ -175,7 +198,7 @@ function DecisionDialog(props: {
     <Modal
       // While the decision is under way it cannot be called off: closing would look like a cancel that is not one.
       onClose={() => {
-        if (!busy) props.onClose();
+        if (!busy) closeUndecided();
       }}
       label={title}
       width="medium"
@@ -318,7 +341,7 @@ function DecisionDialog(props: {
           </div>
         </ModalBody>
         <ModalFooter>
-          <Button appearance="subtle" onClick={props.onClose} isDisabled={busy}>
+          <Button appearance="subtle" onClick={closeUndecided} isDisabled={busy}>
             Cancel
           </Button>
           <Button
@@ -357,6 +380,7 @@ function QueueItem({
   // and not finished keeps its key for the same decision sent again (kind, reason, dates, outcome: its JSON);
   // any other decision is another request, with a key of its own, never picking up an unfinished one's work.
   const unfinished = useRef(new Map<string, string>());
+  const setAside = useRef<SetAside>(new Map());
   return (
     <li className="ol-card" data-testid={`zombie-${item.key}`}>
       <div className="ol-queue-row">
@@ -412,6 +436,7 @@ function QueueItem({
             kind={kind}
             subject={{ item }}
             page={page}
+            setAside={setAside.current}
             onClose={() => setKind(null)}
             onReload={() => {
               setKind(null);
@@ -557,6 +582,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   // "All N matching": the server resolves the selection from the filter when the work starts.
   const [allMatching, setAllMatching] = useState(false);
   const [bulkKind, setBulkKind] = useState<Kind | null>(null);
+  const bulkSetAside = useRef<SetAside>(new Map());
   const [error, setError] = useState<string | null>(null);
   // null while loading; an error is shown as such, never as an empty log.
   const [log, setLog] = useState<DecisionEntry[] | null>(null);
@@ -880,6 +906,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             kind={bulkKind}
             subject={{ count }}
             page={page}
+            setAside={bulkSetAside.current}
             onClose={() => setBulkKind(null)}
             onSubmit={(decision) => bulk.start({ decision, selection: chosen })}
           />
