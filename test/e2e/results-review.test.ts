@@ -100,6 +100,34 @@ describe('the results review in the browser', () => {
     await frame.page().close();
   });
 
+  // A member chooses another verdict and writes why, then presses Escape to read the proposal in the row again.
+  // Before the mend the form was gone with what they wrote: Decide opened it on the proposal's words.
+  it('sets what was chosen and written aside when the form is called off, and brings it back on Decide', async () => {
+    const frame = await openResults('member');
+    const decide = frame.getByRole('button', { name: `Decide the verdict on ${betKey}` });
+    await decide.click();
+    const form = frame.getByRole('form', { name: `Verdict on ${betKey}` });
+    const own = 'Sign-ups rose, but so did every market without the change: not this bet';
+    await form.getByRole('button', { name: /^inconclusive/ }).click();
+    await form.getByLabel('Evidence').fill(own);
+    await form.getByLabel('Evidence').press('Escape');
+    await form.waitFor({ state: 'detached' });
+    for (const close of ['Cancel', null]) {
+      await decide.click();
+      expect(await form.getByLabel('Evidence').inputValue()).toBe(own);
+      expect(await form.getByRole('button', { name: /^inconclusive/ }).getAttribute('aria-pressed')).toBe(
+        'true',
+      );
+      expect(await form.getByRole('button', { name: 'Record this verdict instead' }).count()).toBe(1);
+      if (close) await form.getByRole('button', { name: close }).click();
+      else await form.getByLabel('Evidence').press('Escape');
+      await form.waitFor({ state: 'detached' });
+    }
+    // Nothing was recorded.
+    expect(await frame.getByTestId('due-bets').getByText(betKey, { exact: true }).count()).toBe(1);
+    await frame.page().close();
+  });
+
   it('confirms the proposed verdict: it shows in the recent verdicts and in the issue panel', async () => {
     // Before: the panel shows the proposal, and records nothing itself.
     const before = await wb.openAs('member', `/browse/${betKey}`);

@@ -61,9 +61,24 @@ function proposalText(b: BetItem, mark: DecimalMark): string {
   return b.proposal ? proposalWords(b.proposal, b.expected.unit, mark) : '';
 }
 
+/**
+ * What a verdict form closed unrecorded (Escape, Cancel) held, with the proposal it was filled in beside: opened
+ * again, the form shows it, so a stray Escape never throws the person's evidence away.
+ */
+interface SetAsideVerdict {
+  verdict: Verdict;
+  evidence: string;
+  proposed: Verdict;
+  prefilled: string;
+}
+
 /** The confirm-or-override form of one bet; a retry of the same verdict keeps its request id. */
 function VerdictForm(props: {
   bet: BetItem;
+  /** What this form held when it was last closed unrecorded. */
+  kept: SetAsideVerdict | undefined;
+  /** Called as the form closes unrecorded: what to keep, or null when it holds nothing of the person's. */
+  onSetAside: (kept: SetAsideVerdict | null) => void;
   onDone: (entry: VerdictEntry | null) => void;
   /** The bet got a verdict meanwhile (in another tab, in the panel): the review says why and reads the bets again. */
   onStale: (message: string) => void;
@@ -73,13 +88,16 @@ function VerdictForm(props: {
   const { bet } = props;
   const mark = useDecimalMark();
   const proposed = bet.proposal?.verdict ?? 'inconclusive';
-  const [verdict, setVerdict] = useState<Verdict>(proposed);
   // Pre-filled with the proposal as the person reads it: recorded so unless they change it.
   const prefilled = proposalText(bet, mark);
-  const [evidence, setEvidence] = useState(prefilled);
-  // A proposal read again (a measurement came in) replaces what was pre-filled from the old one, not what the
-  // person chose or wrote.
-  const shown = useRef({ proposed, prefilled });
+  const { kept } = props;
+  const [verdict, setVerdict] = useState<Verdict>(kept?.verdict ?? proposed);
+  const [evidence, setEvidence] = useState(kept?.evidence ?? prefilled);
+  // A proposal read again (a measurement came in, also while the form was set aside) replaces what was pre-filled
+  // from the old one, not what the person chose or wrote.
+  const shown = useRef(
+    kept ? { proposed: kept.proposed, prefilled: kept.prefilled } : { proposed, prefilled },
+  );
   useEffect(() => {
     const before = shown.current;
     if (before.proposed === proposed && before.prefilled === prefilled) return;
@@ -98,6 +116,11 @@ function VerdictForm(props: {
   const [evidenceError, setEvidenceError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const id = `verdict-${bet.issueKey}`;
+  const callOff = () => {
+    const own = verdict !== shown.current.proposed || evidence !== shown.current.prefilled;
+    props.onSetAside(own ? { verdict, evidence, ...shown.current } : null);
+    props.onDone(null);
+  };
   // The form takes the place of the Decide button that opened it: the keyboard goes into it, at the verdict.
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
@@ -151,11 +174,12 @@ function VerdictForm(props: {
         e.preventDefault();
         void submit();
       }}
-      // Escape calls the form off as Cancel does, and not while the verdict is being recorded.
+      // Escape calls the form off as Cancel does (what it holds is set aside), and not while the verdict is being
+      // recorded.
       onKeyDown={(e) => {
         if (e.key === 'Escape' && !busy) {
           e.preventDefault();
-          props.onDone(null);
+          callOff();
         }
       }}
       style={{
@@ -224,7 +248,7 @@ function VerdictForm(props: {
           {verdict === bet.proposal?.verdict ? 'Confirm verdict' : 'Record this verdict instead'}
         </Button>
         {/* While the verdict is being recorded it cannot be called off: closing would look like a cancel. */}
-        <Button appearance="subtle" onClick={() => props.onDone(null)} isDisabled={busy}>
+        <Button appearance="subtle" onClick={callOff} isDisabled={busy}>
           Cancel
         </Button>
       </div>
@@ -244,6 +268,7 @@ function BetTable(props: {
   testId: string;
 }) {
   const [open, setOpen] = useState<string | null>(null);
+  const setAside = useRef(new Map<string, SetAsideVerdict>());
   // A form closed without a verdict gives the keyboard back to the Decide button it replaced.
   const [returnTo, setReturnTo] = useState<string | null>(null);
   useEffect(() => {
@@ -300,12 +325,20 @@ function BetTable(props: {
           open === b.issueKey ? (
             <VerdictForm
               bet={b}
+              kept={setAside.current.get(b.issueKey)}
+              onSetAside={(kept) => {
+                if (kept) setAside.current.set(b.issueKey, kept);
+                else setAside.current.delete(b.issueKey);
+              }}
               onDone={(entry) => {
                 setOpen(null);
-                if (entry) props.onRecorded();
-                else setReturnTo(b.issueKey);
+                if (entry) {
+                  setAside.current.delete(b.issueKey);
+                  props.onRecorded();
+                } else setReturnTo(b.issueKey);
               }}
               onStale={(message) => {
+                setAside.current.delete(b.issueKey);
                 setOpen(null);
                 props.onStale(message);
               }}
