@@ -24,9 +24,12 @@ export type SettingsResolverKey = (typeof SETTINGS_RESOLVERS)[keyof typeof SETTI
 export const FLAGGED_JQL = 'zombie = "true"';
 
 /**
- * The refusal of a save or reset made on an older version than the stored one. The page says it in its own words
- * (which name its Load the latest button); any other conflict (a version ahead of the stored one, an earlier save
- * still being written) it shows as the resolver says it.
+ * The refusal of a save or reset made on an older version than the stored one; it carries the newer version's
+ * write (`lastWrite`, with `byYou` when the person refused made it). The page says it in its own words (which name
+ * its Load the latest button); any other conflict (a version ahead of the stored one, an earlier save still being
+ * written) it shows as the resolver says it.
  */
 export const SETTINGS_STALE_MESSAGE =
   'Someone else saved these settings meanwhile. Reload them, then apply your change again.';
+export const SETTINGS_STALE_OWN_MESSAGE =
+  'You saved these settings in another tab or window meanwhile. Reload them, then apply your change again.';

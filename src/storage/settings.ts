@@ -7,7 +7,7 @@ import { kvs } from './kvs-client';
 import { fieldErrors } from '../domain/schemas';
 import { parseSettings, settingsOrDefaults, type Settings, type StoredSettings } from '../domain/settings';
 import { ConflictError, ValidationError } from '../errors';
-import { SETTINGS_STALE_MESSAGE } from '../contract/settings-keys';
+import { SETTINGS_STALE_MESSAGE, SETTINGS_STALE_OWN_MESSAGE } from '../contract/settings-keys';
 import { keys } from './keys';
 import { backOffAfterConflict, checkValueSize, listAll, writeClaimed } from './kv';
 
@@ -76,12 +76,9 @@ export async function saveSettings(
     // The same person's save sent again after its answer was lost: what they save is stored, one version on.
     if (current && isRepeatOf(current, stored, expectedVersion, meta.actor))
       return savedFrom(parsed.settings, current);
-    throw new ConflictError(
-      expectedVersion > currentVersion
-        ? aheadMessage(expectedVersion, currentVersion)
-        : SETTINGS_STALE_MESSAGE,
-      await loadSettings(projectKey),
-    );
+    if (expectedVersion > currentVersion)
+      throw new ConflictError(aheadMessage(expectedVersion, currentVersion), await loadSettings(projectKey));
+    throw await staleSave(projectKey, current, meta.actor);
   }
   const next: SettingsRecord = {
     stored: stored as StoredSettings,
@@ -100,12 +97,34 @@ export async function saveSettings(
     const after = await readRecord(projectKey);
     if (after && isRepeatOf(after, stored, expectedVersion, meta.actor))
       return savedFrom(parsed.settings, after);
-    if ((after?.version ?? 0) !== expectedVersion)
-      throw new ConflictError(SETTINGS_STALE_MESSAGE, await loadSettings(projectKey));
+    if ((after?.version ?? 0) !== expectedVersion) throw await staleSave(projectKey, after, meta.actor);
     // Still at the version read: the claimer has not written yet, or stopped before it could; nobody saved since.
     if (attempt >= CLAIM_LOST_READS)
       throw new ConflictError(UNFINISHED_MESSAGE, await loadSettings(projectKey));
   }
+}
+
+/**
+ * A save made on an older version than `newer`: the refusal names that version's write, so a person who made it
+ * themselves (in another tab or window) is told so, not that someone else did.
+ */
+async function staleSave(
+  projectKey: string,
+  newer: SettingsRecord | null,
+  actor: string | null | undefined,
+): Promise<ConflictError> {
+  const byYou = !!actor && newer?.updatedBy === actor;
+  return new ConflictError(
+    byYou ? SETTINGS_STALE_OWN_MESSAGE : SETTINGS_STALE_MESSAGE,
+    await loadSettings(projectKey),
+    undefined,
+    {
+      accountId: newer?.updatedBy ?? null,
+      name: null,
+      at: newer?.updatedAt ?? null,
+      ...(byYou ? { byYou } : {}),
+    },
+  );
 }
 
 /** How often a save that lost the claim reads again for the winner's value (about 0.8 s in all, at most). */

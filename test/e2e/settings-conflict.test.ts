@@ -10,6 +10,7 @@ import { openSettings, startSettingsWorkbench } from '../support/settings-page';
 import { kvs } from '@forge/kvs';
 import { runInInvocation } from '../../workbench/forge/runtime';
 import { keys } from '../../src/storage/keys';
+import { demoUser } from '../../workbench/users';
 
 jest.setTimeout(120_000);
 
@@ -21,6 +22,8 @@ let wb: BrowserWorkbench;
 
 beforeAll(async () => {
   wb = await startSettingsWorkbench();
+  // A second administrator: the demo's member, given the project's administration.
+  wb.app.jira.store.grant('DEMO', demoUser('member')!.accountId, ['ADMINISTER_PROJECTS']);
 });
 afterAll(async () => wb?.close());
 
@@ -36,7 +39,7 @@ const keyboardOnMessage = (frame: Frame) =>
 describe('a settings save that another saved before', () => {
   it('loads the newer settings with my changes kept on top, says which of theirs mine replace, and saves on top', async () => {
     const mine = await openSettings(wb);
-    const theirs = await openSettings(wb);
+    const theirs = await openSettings(wb, 'member');
 
     await field(theirs.frame, MAX_IDLE).fill('45');
     await field(theirs.frame, DRY_RUN).check();
@@ -80,12 +83,41 @@ describe('a settings save that another saved before', () => {
     expect(await field(after.frame, DRY_RUN).isChecked()).toBe(true);
     await after.page.close();
   });
+
+  // An administrator edits the settings in two tabs and saves the first. Before the mend the second tab's Save
+  // said "Someone else saved these settings", and then "they saved 45": it was the person themselves.
+  it('tells an administrator whose other tab saved first that it was their own save', async () => {
+    const here = await openSettings(wb);
+    const other = await openSettings(wb);
+    await field(other.frame, MAX_IDLE).fill('21');
+    await field(other.frame, DRY_RUN).setChecked(!(await field(other.frame, DRY_RUN).isChecked()));
+    await save(other.frame);
+    await other.frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    await other.page.close();
+
+    await field(here.frame, MAX_IDLE).fill('22');
+    await save(here.frame);
+    const message = here.frame.getByTestId('settings-message');
+    await message
+      .getByText(/^You saved these settings in another tab or window while you were editing here\./)
+      .waitFor();
+    expect(await message.innerText()).not.toMatch(/Someone else/);
+    await message.getByRole('button', { name: 'Load the latest settings' }).click();
+    await message.getByText('Newer settings loaded').waitFor();
+    const told = await message.innerText();
+    expect(told).toContain(
+      "Max idle days: your other tab saved 21; this one's, 22, replaces it when you save.",
+    );
+    expect(told).toContain("Your other tab's other changes are in the form: Dry run.");
+    expect(told).not.toMatch(/they saved|Their other/);
+    await here.page.close();
+  });
 });
 
 describe('a reset that another saved before', () => {
   it('says nothing was reset, loads theirs as saved, and says to press Reset again, which then resets', async () => {
     const mine = await openSettings(wb);
-    const theirs = await openSettings(wb);
+    const theirs = await openSettings(wb, 'member');
     const before = await mine.frame.getByTestId('settings-version').innerText();
 
     await field(theirs.frame, MAX_IDLE).fill('50');
@@ -104,6 +136,7 @@ describe('a reset that another saved before', () => {
     await message.getByText(/nothing was reset/).waitFor();
     const refused = await message.innerText();
     expect(refused).toContain('Not reset');
+    expect(refused).toContain('Someone else saved these settings after you opened the page');
     expect(refused).toContain('press Reset to defaults again');
     // Not the Save wording: a Save after loading theirs would store theirs, not the defaults.
     expect(refused).not.toMatch(/save again|still in the form/i);

@@ -2,6 +2,7 @@
  * The settings page's resolver over the workbench: defaults, validated and versioned saves by administrators
  * only, and reset. Nothing is mirrored into Jira: the entry gate reads the settings from app storage.
  */
+import { demoUser } from '../../workbench/users';
 import { kvs } from '@forge/kvs';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { runInInvocation } from '../../workbench/forge/runtime';
@@ -237,6 +238,38 @@ describe('project settings', () => {
     });
     const now = ok(await call<SettingsData>('load', {}));
     expect(now).toMatchObject({ version: 1, settings: { dryRun: true, entryGate: { threshold: 40 } } });
+  });
+
+  it('names the write a stale save or reset missed, and tells the person who made it that it was theirs', async () => {
+    app.jira.store.grant(P, demoUser('member')!.accountId, ['ADMINISTER_PROJECTS']);
+    const saved = ok(
+      await call<SettingsData>('save', { version: 0, settings: withChanges((s) => (s.dryRun = true)) }),
+    );
+    const stale = { version: 0, settings: withChanges((s) => (s.entryGate.threshold = 10)) };
+    const newer = { accountId: demoUser('admin')!.accountId, at: saved.updatedAt };
+    for (const fn of ['save', 'reset'] as const) {
+      const payload = fn === 'save' ? stale : { version: 0 };
+      // The same administrator, in another tab.
+      expect(await call(fn, payload)).toEqual({
+        ok: false,
+        error: {
+          code: 'CONFLICT',
+          message:
+            'You saved these settings in another tab or window meanwhile. Reload them, then apply your change again.',
+          lastWrite: { ...newer, name: null, byYou: true },
+        },
+      });
+      // Another administrator.
+      expect(await call(fn, payload, 'member')).toEqual({
+        ok: false,
+        error: {
+          code: 'CONFLICT',
+          message: 'Someone else saved these settings meanwhile. Reload them, then apply your change again.',
+          lastWrite: { ...newer, name: null },
+        },
+      });
+    }
+    expect(ok(await call<SettingsData>('load', {})).version).toBe(1);
   });
 
   it('says the stored settings went back, not that someone saved, when a page sends a version ahead of them', async () => {

@@ -2,11 +2,8 @@ import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useRef, useState } from 'react';
-import {
-  FLAGGED_JQL,
-  SETTINGS_RESOLVERS as R,
-  SETTINGS_STALE_MESSAGE,
-} from '../../../src/contract/settings-keys';
+import { FLAGGED_JQL, SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
+import type { ErrorAnswer } from '../../../src/contract/answer';
 import type { SettingsData } from '../../../src/contract/settings';
 import type { Settings } from '../../../src/domain/settings';
 import { weightsTotalError } from '../../../src/domain/score-weights';
@@ -73,6 +70,8 @@ interface PageMessage {
   details?: string[];
   /** A stale save or reset: offers to load the newer settings (after a save, with the person's edits on top). */
   offerLatest?: 'save' | 'reset';
+  /** The newer settings were saved by the person themselves, in another tab or window. */
+  newerByYou?: boolean;
 }
 const refused = (text: string, more: Partial<PageMessage> = {}): PageMessage => ({
   kind: 'error',
@@ -81,10 +80,36 @@ const refused = (text: string, more: Partial<PageMessage> = {}): PageMessage => 
   ...more,
 });
 
-const STALE_SAVE =
-  'Someone else saved these settings while you were editing. Your changes are still in the form: load the latest settings to keep them on top of the newer ones, then save again.';
-const STALE_RESET =
-  'Someone else saved these settings after you opened the page, so nothing was reset. Load the latest settings to see theirs, then press Reset to defaults again if you still want the defaults.';
+/**
+ * A save or reset refused beside a newer version saved meanwhile (the only conflict that names the write it
+ * missed), said as who saved it: the person themselves, in another tab, or someone else. Null for any other refusal.
+ */
+function savedMeanwhile(
+  error: ErrorAnswer,
+  action: 'save' | 'reset',
+): { text: string; newerByYou: boolean } | null {
+  const newer = error.code === 'CONFLICT' ? error.lastWrite : undefined;
+  if (!newer) return null;
+  const own = newer.byYou === true;
+  const who = own ? 'You saved these settings in another tab or window' : 'Someone else saved these settings';
+  const text =
+    action === 'save'
+      ? `${who} while you were editing${own ? ' here' : ''}. Your changes are still in the form: load the latest settings to keep them on top of the newer ones, then save again.`
+      : `${who} after ${own ? 'this page opened' : 'you opened the page'}, so nothing was reset. Load the latest settings to see ${own ? 'them' : 'theirs'}, then press Reset to defaults again if you still want the defaults.`;
+  return { text, newerByYou: own };
+}
+
+/** A save or reset refused: said as savedMeanwhile says a stale one, anything else as the resolver says it. */
+function refusedWrite(
+  error: ErrorAnswer,
+  action: 'save' | 'reset',
+  more: Partial<PageMessage> = {},
+): PageMessage {
+  const stale = savedMeanwhile(error, action);
+  return stale
+    ? refused(stale.text, { ...more, offerLatest: action, newerByYou: stale.newerByYou })
+    : refused(error.message, { ...more, offerLatest: action });
+}
 /** After a refused reset: the newer settings are in the form, and a Save would store them, not the defaults. */
 const RESET_AFTER_LATEST: PageMessage = {
   kind: 'warning',
@@ -100,14 +125,19 @@ const STORED_PROBLEMS: PageMessage = {
 };
 
 /** The message after loading newer settings under the person's edits: whose values the form now holds. */
-function rebasedMessage(r: Rebased): PageMessage {
+function rebasedMessage(r: Rebased, newerByYou: boolean): PageMessage {
   const text = r.kept.length
     ? `Loaded the latest settings. Your changes are kept on top of them: ${r.kept.join(', ')}.`
     : 'Loaded the latest settings. You had changed nothing, so the form shows them as saved.';
-  const details = r.replaced.map(
-    (x) => `${x.label}: they saved ${x.theirs}; yours, ${x.mine}, replaces it when you save.`,
+  const details = r.replaced.map((x) =>
+    newerByYou
+      ? `${x.label}: your other tab saved ${x.theirs}; this one's, ${x.mine}, replaces it when you save.`
+      : `${x.label}: they saved ${x.theirs}; yours, ${x.mine}, replaces it when you save.`,
   );
-  if (r.taken.length) details.push(`Their other changes are in the form: ${r.taken.join(', ')}.`);
+  if (r.taken.length)
+    details.push(
+      `${newerByYou ? "Your other tab's" : 'Their'} other changes are in the form: ${r.taken.join(', ')}.`,
+    );
   details.push('Nothing is saved until you press Save settings.');
   return { kind: 'warning', title: 'Newer settings loaded', text, details };
 }
@@ -247,9 +277,7 @@ export function App() {
       const atFields = a.error.code === 'VALIDATION' && Object.keys(a.error.fields ?? {}).length > 0;
       showRefusal(
         a.error.code === 'CONFLICT'
-          ? refused(a.error.message === SETTINGS_STALE_MESSAGE ? STALE_SAVE : a.error.message, {
-              offerLatest: 'save',
-            })
+          ? refusedWrite(a.error, 'save')
           : refused(atFields ? 'Some settings need attention.' : a.error.message),
       );
     }
@@ -268,10 +296,7 @@ export function App() {
     } else
       setMessage(
         a.error.code === 'CONFLICT'
-          ? refused(a.error.message === SETTINGS_STALE_MESSAGE ? STALE_RESET : a.error.message, {
-              title: 'Not reset',
-              offerLatest: 'reset',
-            })
+          ? refusedWrite(a.error, 'reset', { title: 'Not reset' })
           : refused(a.error.message, { title: 'Not reset' }),
       );
     messageAfterReset.current = true;
@@ -282,11 +307,11 @@ export function App() {
    * edits laid over them, and the message says whose value each changed setting now holds. After a stale reset
    * the newer settings are shown as saved (a reset keeps no edits), and the message says to press Reset again.
    */
-  const loadLatest = async (after: 'save' | 'reset' = 'save') => {
+  const loadLatest = async (after: 'save' | 'reset' = 'save', newerByYou = false) => {
     setBusy(true);
     const a = await callResolver<SettingsData>(R.load);
     setBusy(false);
-    if (!a.ok) return showRefusal(refused(a.error.message, { offerLatest: after }));
+    if (!a.ok) return showRefusal(refused(a.error.message, { offerLatest: after, newerByYou }));
     if (after === 'reset') {
       accept(a.data);
       setMessage(RESET_AFTER_LATEST);
@@ -297,7 +322,7 @@ export function App() {
     setData(a.data);
     setForm(rebased.form);
     setErrors({});
-    setMessage(rebasedMessage(rebased));
+    setMessage(rebasedMessage(rebased, newerByYou));
     // The button pressed is gone with the old message: the keyboard lands on the new one.
     focusMessage();
   };
@@ -356,7 +381,10 @@ export function App() {
                 </ul>
               ) : null}
               {message.offerLatest ? (
-                <Button isDisabled={busy} onClick={() => void loadLatest(message.offerLatest)}>
+                <Button
+                  isDisabled={busy}
+                  onClick={() => void loadLatest(message.offerLatest, message.newerByYou)}
+                >
                   Load the latest settings
                 </Button>
               ) : null}
