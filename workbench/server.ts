@@ -26,6 +26,7 @@ import {
   backlogPage,
   dashboardPage,
   issuePage,
+  issueSearchPage,
   messagePage,
   notFoundPage,
   projectListPage,
@@ -465,6 +466,7 @@ export function createRequestHandler(
     if (m) return reply(issuePage(pageReq, m[1] as string));
     m = /^\/projects\/([A-Z][A-Z0-9_]+)$/.exec(p);
     if (m) return reply(await backlogPage(pageReq, m[1] as string));
+    if (p === '/issues/' || p === '/issues') return reply(await issueSearchPage(pageReq));
     m = /^\/dashboards\/(\d+)$/.exec(p);
     if (m) return reply(dashboardPage(pageReq, Number(m[1])));
     m = /^\/projects\/([A-Z][A-Z0-9_]+)\/(outcomes|settings)$/.exec(p);

@@ -12,6 +12,7 @@ import type { ShippedMovedData } from '../../src/contract/shipped';
 import { amountText, type DecimalMark } from '../../src/domain/amounts';
 import type { OutcomeTrack, ShippedRow } from '../../src/domain/shipped';
 import { IssueLink } from './IssueLink';
+import { JqlSearchLink } from './JqlSearchLink';
 import { pct } from './percent';
 import { betsDecided } from './shipped-words';
 import { useDecimalMark } from './useDecimalMark';
@@ -356,7 +357,7 @@ export function ShippedMovedView({
         <p style={{ margin: 0 }}>Every item delivered in these months carried a bet.</p>
       )}
       <p style={{ margin: 0 }}>
-        All of them in Jira: <code>{data.unbetJql}</code>
+        <JqlSearchLink jql={data.unbetJql}>Search them all in Jira</JqlSearchLink>
       </p>
     </section>
   );

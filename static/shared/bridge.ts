@@ -54,6 +54,16 @@ export function rememberSiteUrl(siteUrl: unknown): void {
   }
 }
 
+/** Where Jira's issue search for `jql` is, on the site's own address. */
+export function issueSearchPath(jql: string): string {
+  return `/issues/?jql=${encodeURIComponent(jql)}`;
+}
+
+/** The address of Jira's issue search for `jql` on the Jira site, once the context named the site; null before. */
+export function issueSearchUrl(jql: string): string | null {
+  return site ? `${site}${issueSearchPath(jql)}` : null;
+}
+
 /** The address of an issue on the Jira site, once the context named the site; null before. */
 export function issueUrl(issueKey: string): string | null {
   return site ? `${site}/browse/${encodeURIComponent(issueKey)}` : null;

@@ -97,6 +97,29 @@ describe('shipped versus moved in the browser', () => {
     },
   );
 
+  // The items delivered without a bet were followed by their JQL as text, to be copied into Jira's search by hand.
+  it('opens the items shipped without a bet in Jira’s issue search, from the link under them', async () => {
+    const { page, frame } = await openTab('viewer');
+    const view = frame.getByTestId('shipped-moved-DEMO');
+    const listed = (await view.getByTestId('shipped-unbet').locator('li').allInnerTexts()).map(
+      (text) => text.split(' ')[0]!,
+    );
+    expect(listed.length).toBeGreaterThan(0);
+    const link = view.getByRole('link', { name: 'Search them all in Jira' });
+    const jql = (await view.locator('code').last().innerText()).trim();
+    expect(jql).toMatch(/^project = "?DEMO"? AND statusCategory = Done AND checkBy IS EMPTY/);
+    // On the site's own address (for "copy link"), followed through Forge's router.
+    // The browser workbench is the site: its own address.
+    const site = new URL(page.url()).origin;
+    expect(await link.getAttribute('href')).toBe(`${site}/issues/?jql=${encodeURIComponent(jql)}`);
+    await link.click();
+    await page.waitForURL((url) => url.pathname === '/issues/', { timeout: 30_000 });
+    expect(await page.getByLabel('JQL query').inputValue()).toBe(jql);
+    const found = await page.locator('table tbody tr td:nth-child(2)').allInnerTexts();
+    for (const key of listed) expect(found).toContain(key);
+    await page.close();
+  });
+
   it('lets the dashboard owner configure the gadget, and hides the project from a viewer who may not browse it', async () => {
     const item = wb.app.jira.store.listDashboardItems(dashboardId)[0]!;
     const page = await wb.openAs('admin', `/dashboards/${dashboardId}?edit=${item.id}`, {

@@ -170,8 +170,30 @@ export async function backlogPage(req: PageRequest, projectKey: string): Promise
   const project = req.app.jira.store.getProject(projectKey);
   if (!project || !can(req, project, 'BROWSE_PROJECTS'))
     return noPermissionPage(req, pathName, 'this project');
-  const defaultJql = `project = ${project.key} ORDER BY created DESC`;
-  const jql = req.query.get('jql') ?? defaultJql;
+  const jql = req.query.get('jql') ?? `project = ${project.key} ORDER BY created DESC`;
+  const body = `${tabs(req, project, 'backlog')}<h1>Backlog</h1>${jqlForm(req, pathName, jql)}${await searchResults(req, jql)}`;
+  return page(req, { title: `${project.name} backlog`, path: pathName, keep: { jql }, body });
+}
+
+/** Jira's issue search (`/issues/?jql=…`), where the app's "search them in Jira" links lead: any project's issues. */
+export async function issueSearchPage(req: PageRequest): Promise<Page> {
+  const pathName = '/issues/';
+  const jql = req.query.get('jql') ?? 'ORDER BY created DESC';
+  const body = `<h1>Search issues</h1>${jqlForm(req, pathName, jql)}${await searchResults(req, jql)}`;
+  return page(req, { title: 'Search issues', path: pathName, keep: { jql }, body });
+}
+
+function jqlForm(req: PageRequest, action: string, jql: string): string {
+  return `<form class="jql" method="get" action="${esc(action)}">
+  <input type="hidden" name="user" value="${esc(req.user)}">
+  <label class="sr-only" for="jql">JQL query</label>
+  <input id="jql" name="jql" value="${esc(jql)}" spellcheck="false">
+  <button class="primary" type="submit">Search</button>
+</form>`;
+}
+
+/** The first 100 issues `jql` finds as the page's user, through the emulated REST search, or what Jira refused. */
+async function searchResults(req: PageRequest, jql: string): Promise<string> {
   const res = await req.app.jira.handle({
     method: 'POST',
     path: '/rest/api/3/search/jql',
@@ -183,7 +205,6 @@ export async function backlogPage(req: PageRequest, projectKey: string): Promise
     }),
     actor: { type: 'user', accountId: req.accountId },
   });
-  let results: string;
   if (res.status === 200) {
     const data = JSON.parse(res.body) as { issues?: SearchIssue[]; nextPageToken?: string };
     const issues = data.issues ?? [];
@@ -195,29 +216,20 @@ export async function backlogPage(req: PageRequest, projectKey: string): Promise
 <td>${esc(f.assignee?.displayName ?? 'Unassigned')}</td><td>${(f.labels ?? []).map((l) => `<span class="label">${esc(l)}</span>`).join('')}</td></tr>`;
       })
       .join('');
-    results = issues.length
+    return issues.length
       ? `<p>${issues.length}${data.nextPageToken ? '+' : ''} issues</p><table><thead><tr><th scope="col">Type</th><th scope="col">Key</th><th scope="col">Summary</th><th scope="col">Status</th><th scope="col">Assignee</th><th scope="col">Labels</th></tr></thead><tbody>${rows}</tbody></table>`
       : '<p class="message">No issues match this query.</p>';
-  } else {
-    let messages: string[] = [];
-    try {
-      const err = JSON.parse(res.body) as { errorMessages?: string[]; errors?: Record<string, string> };
-      messages = [...(err.errorMessages ?? []), ...Object.values(err.errors ?? {})];
-    } catch {
-      messages = [res.body];
-    }
-    results = `<div class="message error" role="alert"><strong>Jira answered ${res.status}.</strong> ${messages
-      .map(esc)
-      .join(' ')}</div>`;
   }
-  const body = `${tabs(req, project, 'backlog')}<h1>Backlog</h1>
-<form class="jql" method="get" action="${esc(pathName)}">
-  <input type="hidden" name="user" value="${esc(req.user)}">
-  <label class="sr-only" for="jql">JQL query</label>
-  <input id="jql" name="jql" value="${esc(jql)}" spellcheck="false">
-  <button class="primary" type="submit">Search</button>
-</form>${results}`;
-  return page(req, { title: `${project.name} backlog`, path: pathName, keep: { jql }, body });
+  let messages: string[] = [];
+  try {
+    const err = JSON.parse(res.body) as { errorMessages?: string[]; errors?: Record<string, string> };
+    messages = [...(err.errorMessages ?? []), ...Object.values(err.errors ?? {})];
+  } catch {
+    messages = [res.body];
+  }
+  return `<div class="message error" role="alert"><strong>Jira answered ${res.status}.</strong> ${messages
+    .map(esc)
+    .join(' ')}</div>`;
 }
 
 function surfaceBuilt(staticDir: string, surface: string): boolean {

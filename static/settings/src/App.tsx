@@ -12,6 +12,7 @@ import { callResolver, flag, personDecimalMark } from '../../shared/bridge';
 import { LINKS_IN_USE_SHARE } from '../../../src/domain/links-in-use';
 import { ConfirmDialog } from '../../shared/ConfirmDialog';
 import { ChoiceSelect, TextInput } from '../../shared/Field';
+import { JqlSearchLink } from '../../shared/JqlSearchLink';
 import { LoadError } from '../../shared/LoadError';
 import { Message } from '../../shared/Message';
 import { useDecimalMark } from '../../shared/useDecimalMark';
@@ -502,7 +503,8 @@ export function App() {
         <fieldset className="ol-group">
           <legend>What a zombie flag does</legend>
           <p className="ol-help">
-            The issue property is always written, so JQL finds <code>{FLAGGED_JQL}</code>.
+            The issue property is always written, so JQL finds the flagged items:{' '}
+            <JqlSearchLink jql={FLAGGED_JQL}>search them in Jira</JqlSearchLink>.
           </p>
           <TextInput
             id="flag-label"
