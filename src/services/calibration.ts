@@ -24,6 +24,7 @@ import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import {
   HISTORY_TTL,
   loadCalibrationState,
+  loadConfirmedMapping,
   newCalibrationRunId,
   pushCalibrationEvent,
   restoreState,
@@ -227,6 +228,13 @@ export async function saveResolutionMapping(
     // One mapping per proposal: of two admins confirming from the same one, the second is told, as with settings.
     // The same admin confirming again (a retry after a failure that left the claim) is not someone else.
     const shown = await loadCalibrationState(projectKey);
+    if (
+      shown &&
+      shown.runId !== payload.runId &&
+      (await confirmedBefore(projectKey, claimKey, call, payload))
+    )
+      // This admin's own Confirm, landed with its answer lost: the recalculation it started is the answer.
+      return { runId: shown.runId, alreadyRunning: true };
     const claimed =
       shown?.runId === payload.runId &&
       (await claim(claimKey, { by: call.accountId }, MAPPED_TTL, (held) => isClaimOf(held, call.accountId)));
@@ -256,6 +264,27 @@ export async function saveResolutionMapping(
         .catch((gone: unknown) => console.error('calibration: could not give the claim back', String(gone)));
     throw e;
   }
+}
+
+/**
+ * Whether this very mapping was confirmed from the proposal `payload.runId` by this account: its claim is theirs
+ * and the mapping stored is the one sent (a Confirm sent again after its answer was lost).
+ */
+async function confirmedBefore(
+  projectKey: string,
+  claimKey: string,
+  call: CallContext,
+  payload: SaveMappingPayload,
+): Promise<boolean> {
+  if (!isClaimOf(await kvs.get(claimKey), call.accountId)) return false;
+  const stored = await loadConfirmedMapping(projectKey);
+  const same = (a: readonly string[], b: readonly string[]) =>
+    JSON.stringify([...new Set(a)].sort()) === JSON.stringify([...new Set(b)].sort());
+  return (
+    stored?.confirmedBy === call.accountId &&
+    same(stored.delivered, payload.delivered) &&
+    same(stored.abandoned, payload.abandoned)
+  );
 }
 
 /** Whether a stored "confirmed" claim is this account's own. */

@@ -793,5 +793,22 @@ describe('calibration that fails, expires or is confirmed twice', () => {
       expect(await confirm(mapping)).toMatchObject({ alreadyRunning: false });
       expect(await wb.asSystem(() => loadConfirmedMapping('GEN'))).toMatchObject({ delivered: ['Fixed'] });
     });
+
+    // The first press landed (mapping stored, recalculation started) but its answer never reached the page. The
+    // admin pressed Confirm again and was told someone had confirmed meanwhile: it was their own press.
+    it('answers a press whose answer was lost with the recalculation it started', async () => {
+      const mapping = await aProposal();
+      const first = (await confirm(mapping)) as { runId: string };
+      expect(first.runId).not.toBe(mapping.runId);
+      expect(await confirm(mapping)).toEqual({ runId: first.runId, alreadyRunning: true });
+      await wb.queue.runDue({ until: 'idle', advanceClock: true });
+      // Once it finished, still the same answer; another mapping from the old proposal is still refused.
+      expect(await confirm(mapping)).toEqual({ runId: first.runId, alreadyRunning: true });
+      expect(
+        await confirm({ ...mapping, delivered: ['Done', 'Fixed'], abandoned: ['Duplicate'] }),
+      ).toMatchObject({
+        name: 'ConflictError',
+      });
+    });
   });
 });
