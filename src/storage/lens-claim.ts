@@ -33,7 +33,8 @@ const POLL_MS = 15;
 export interface LensClaim extends HeldLock {
   issueKey: string;
   /**
-   * Set when a lens write under this claim failed in a way Jira may still carry out (writeHolding): the claim is
+   * Set when a lens write under this claim failed in a way Jira may still carry out (writeHolding), or the claim
+   * was taken over at once from a live earlier try of the same request (whose write may still land): the claim is
    * then kept until it runs out, not released.
    */
   writeMayLandLate?: boolean;
@@ -58,7 +59,12 @@ export async function takeLensClaim(
     sameRequest: options.sameRequest ?? 'take-over',
     pollMs: POLL_MS,
   });
-  if (taken.status === 'held') return { held: { ...taken.held, issueKey } };
+  // Taken over at once from an earlier try that may be mid-write: kept after this try, as that try would have
+  // kept it (writeHolding). One taken `after-holder` waited until the earlier try could write nothing more.
+  if (taken.status === 'held') {
+    const lateWrite = taken.held.tookOverLive && (options.sameRequest ?? 'take-over') === 'take-over';
+    return { held: { ...taken.held, issueKey, ...(lateWrite ? { writeMayLandLate: true } : {}) } };
+  }
   return { held: null, retryAfterSeconds: taken.status === 'busy' ? taken.retryAfterSeconds : 1 };
 }
 

@@ -59,6 +59,11 @@ export interface HeldLock {
   /** When this holder took the lock (its clock). */
   takenAtMs: number;
   ttlSeconds: number;
+  /**
+   * Taken from an earlier try of the same request before that try's lock ran out: a write that try had started
+   * may still be carried out after this try's own.
+   */
+  tookOverLive?: boolean;
 }
 
 /**
@@ -219,9 +224,9 @@ export async function takeLock<R = never>(
     ...(requestId ? { requestId } : {}),
     ...(stopsAt !== null ? { stopsAt } : {}),
   });
-  const heldFrom = (at: number): LockOutcome<R> => ({
+  const heldFrom = (at: number, tookOverLive = false): LockOutcome<R> => ({
     status: 'held',
-    held: { name, owner, requestId, takenAtMs: at, ttlSeconds },
+    held: { name, owner, requestId, takenAtMs: at, ttlSeconds, ...(tookOverLive ? { tookOverLive } : {}) },
   });
   const startedAt = Date.now();
   let giveUpAt = startedAt + options.waitMs;
@@ -253,7 +258,7 @@ export async function takeLock<R = never>(
     if (requestId && holder.requestId === requestId && sameRequest !== 'like-others') {
       const doneAt = holderDoneAt(holder, at);
       if (sameRequest === 'take-over' || at >= doneAt) {
-        if (await replace(name, holder.owner, mine(at))) return heldFrom(at);
+        if (await replace(name, holder.owner, mine(at))) return heldFrom(at, true);
         continue; // someone else replaced it first: look again
       }
       // Its outcome is this try's answer: worth waiting for as long as this invocation can afford.
