@@ -5,8 +5,9 @@ import type { ExpectedOutcome, IssueLensDraft } from './schemas';
 /**
  * How far ahead a check-by date may be set and still make the bet time-bound. A bet is checked so that what it shows
  * can still steer the work: five years is past any roadmap a backlog serves, while a year typed wrong ("2062" for
- * "2026") lands beyond it. The hypothesis checks note such a day as the owner types it, and the save refuses it
- * (farSetCheckBy): one taken would score as far when saved but not once stored, since a stored date is not judged.
+ * "2026") lands beyond it. The hypothesis checks note such a day as the owner types it, and the save refuses it when
+ * it sets the date, from the same day the score judges it from (checkByNotBefore): one taken would score as far
+ * when saved but not once stored, since a stored date is not judged.
  */
 export const MAX_CHECK_BY_YEARS = 5;
 
@@ -66,22 +67,6 @@ export const MAX_YEARS_AHEAD = 10;
 /** What to say of a day a person set (`label` names the field) after `latest`, the last day allowed. */
 export function farDayMessage(label: string, day: string, latest: string): string {
   return `${label} ${day} is more than ${MAX_YEARS_AHEAD} years away: choose a day up to ${latest} (check the year).`;
-}
-
-/**
- * What to say of a check-by date set or changed (`notBefore` given, see checkByNotBefore) to a day more than
- * MAX_CHECK_BY_YEARS after `latestToday` (the latest day it is anywhere, so no one's own "five years from today" is
- * refused), or null.
- */
-export function farSetCheckBy(
-  checkBy: string | undefined,
-  notBefore: string | undefined,
-  latestToday: string,
-): string | null {
-  const latest = yearsAfter(latestToday, MAX_CHECK_BY_YEARS);
-  return checkBy && notBefore && checkBy > latest
-    ? `Check by ${checkBy} is more than ${MAX_CHECK_BY_YEARS} years away: choose a day up to ${latest}, while the result can still steer the work.`
-    : null;
 }
 
 /** The kill criteria's dates, each with its draft path, its label and the day stored before (if any). */

@@ -31,7 +31,7 @@ import { assessIssue, type IssueFacts } from '../domain/assess-issue';
 import {
   alsoCheckByNotBefore,
   farKillDates,
-  farSetCheckBy,
+  farCheckBy,
   passedCheckBy,
   passedKillDates,
 } from '../domain/check-by';
@@ -297,7 +297,7 @@ function checkOutcome(draft: IssueLensDraft, outcomes: Outcome[], current: Issue
 }
 
 /**
- * A check-by day already gone cannot be checked, nor one more than five years ahead (farSetCheckBy): refused when
+ * A check-by day already gone cannot be checked, nor one more than five years ahead (farCheckBy): refused when
  * the save sets it, on the first expectation (at its field) or a further one. A stored one still loads and re-saves.
  * A kill date set in the past, or more than ten years ahead (a year typed wrong: the item would never come to
  * review), is refused too; every day refused is named at once, so one save tells the person all there is to mend.
@@ -312,8 +312,7 @@ function checkCheckBy(
 ): void {
   const refused: Record<string, string> = {};
   const passed =
-    passedCheckBy(draft.expected.checkBy, notBefore) ??
-    farSetCheckBy(draft.expected.checkBy, notBefore, latestToday);
+    passedCheckBy(draft.expected.checkBy, notBefore) ?? farCheckBy(draft.expected.checkBy, notBefore);
   if (passed) refused['draft.expected.checkBy'] = passed;
   for (const killDate of [
     ...passedKillDates(draft, stored, today),
@@ -322,8 +321,7 @@ function checkCheckBy(
     refused[`draft.${killDate.path}`] = killDate.message;
   (draft.alsoExpected ?? []).forEach((e, i) => {
     const alsoNotBefore = alsoCheckByNotBefore(e, stored, today);
-    const also =
-      passedCheckBy(e.checkBy, alsoNotBefore) ?? farSetCheckBy(e.checkBy, alsoNotBefore, latestToday);
+    const also = passedCheckBy(e.checkBy, alsoNotBefore) ?? farCheckBy(e.checkBy, alsoNotBefore);
     if (also)
       refused[`draft.alsoExpected.${i}.checkBy`] =
         `A further expectation, "${e.metric ?? 'a metric'}": ${also}`;
