@@ -9,7 +9,8 @@ import { buildSurface } from '../../scripts/build-static';
 import type { WorkbenchApp } from '../../workbench/app';
 import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
-import { eventually, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
+import { PROJECT_PAGE_RESOLVERS as R } from '../../src/contract/project-page';
+import { eventually, loseNextAnswer, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 import {
   createDueBet,
   openResultsReview,
@@ -286,6 +287,50 @@ describe('the results review with a slow Jira', () => {
     const stored = readLens(slow.app.jira.store.getIssueProperty(slowBetKey, ISSUE_PROPERTY_KEY));
     expect(stored.result?.evidence).toBe('Evidence A: the dashboard shows no change');
     expect(await frame.locator('body').innerText()).not.toMatch(/nothing was written/);
+    await frame.page().close();
+  });
+});
+
+describe('the results review after a lost answer', () => {
+  let lost: BrowserWorkbench;
+  let lostBet = '';
+  beforeAll(async () => {
+    lost = await startBrowserWorkbench({
+      seed: async (app) => {
+        app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
+        app.grantDemoRoles('DEMO');
+        lostBet = createDueBet(app, today);
+        await app.runScheduledTrigger('outcome-lens-daily-scan');
+      },
+    });
+  });
+  afterAll(async () => lost?.close());
+
+  // A member confirms a verdict; it is recorded but the answer never reaches the page, which says so. They press
+  // Escape to read the row again, then Decide and the same Confirm. Before the mend the form set aside lost its
+  // request id: the second press was a new request, refused because the bet had its verdict, and the page said
+  // someone had recorded one meanwhile. It was theirs.
+  it('answers the same verdict sent again from a form set aside as recorded, not as someone else’s', async () => {
+    const frame = await openResultsReview(lost, 'member');
+    const decide = frame.getByRole('button', { name: `Decide the verdict on ${lostBet}` });
+    await decide.click({ timeout: 30_000 });
+    const form = frame.getByRole('form', { name: `Verdict on ${lostBet}` });
+    await form.getByLabel('Evidence').fill('Checkout abandonment fell to 31% in four weeks');
+    const dropped = await loseNextAnswer(frame.page(), R.confirmVerdict);
+    await form.getByRole('button', { name: /verdict/ }).click();
+    await form.getByText(/did not answer|took too long/).waitFor({ timeout: 30_000 });
+    expect(dropped.dropped).toBe(1);
+    await form.getByLabel('Evidence').press('Escape');
+    await form.waitFor({ state: 'detached' });
+    await decide.click();
+    await form.getByRole('button', { name: /verdict/ }).click();
+    await frame
+      .getByTestId('recent-verdicts')
+      .getByText(lostBet, { exact: true })
+      .waitFor({ timeout: 30_000 });
+    expect(await frame.locator('body').innerText()).not.toMatch(/meanwhile|already has a verdict/);
+    const stored = readLens(lost.app.jira.store.getIssueProperty(lostBet, ISSUE_PROPERTY_KEY));
+    expect(stored.result?.evidence).toBe('Checkout abandonment fell to 31% in four weeks');
     await frame.page().close();
   });
 });

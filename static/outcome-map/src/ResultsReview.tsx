@@ -72,11 +72,16 @@ interface SetAsideVerdict {
   prefilled: string;
 }
 
-/** The confirm-or-override form of one bet; a retry of the same verdict keeps its request id. */
+/** The confirm-or-override form of one bet; a retry of the same verdict keeps its request id (requestIds). */
 function VerdictForm(props: {
   bet: BetItem;
   /** What this form held when it was last closed unrecorded. */
   kept: SetAsideVerdict | undefined;
+  /**
+   * The bet's request ids, by the verdict and evidence sent: a retry of the same is replayed, a changed one is a
+   * new request. Kept beside the bet, so a try whose answer was lost keeps its id after the form is set aside.
+   */
+  requestIds: Map<string, string>;
   /** Called as the form closes unrecorded: what to keep, or null when it holds nothing of the person's. */
   onSetAside: (kept: SetAsideVerdict | null) => void;
   onDone: (entry: VerdictEntry | null) => void;
@@ -109,8 +114,6 @@ function VerdictForm(props: {
   // against it: overriding asks for the person's own.
   const overriding = !!bet.proposal && verdict !== bet.proposal.verdict;
   const evidenceLength = lengthNote(evidence, TEXT_LIMITS.evidence);
-  // One request id per verdict and evidence sent: a retry of the same is replayed, a changed one is a new request.
-  const requestIds = useRef(new Map<string, string>());
   const [busy, setBusy] = useState(false);
   // A refusal of the evidence is said at its field; anything else under the form.
   const [evidenceError, setEvidenceError] = useState<string | null>(null);
@@ -140,8 +143,8 @@ function VerdictForm(props: {
     setBusy(true);
     const result = { verdict, evidence: evidence.trim() };
     const content = JSON.stringify(result);
-    const requestId = requestIds.current.get(content) ?? newRequestId();
-    requestIds.current.set(content, requestId);
+    const requestId = props.requestIds.get(content) ?? newRequestId();
+    props.requestIds.set(content, requestId);
     const a = await callResolver<ConfirmVerdictData>(R.confirmVerdict, {
       issueKey: bet.issueKey,
       idempotencyKey: requestId,
@@ -269,6 +272,12 @@ function BetTable(props: {
 }) {
   const [open, setOpen] = useState<string | null>(null);
   const setAside = useRef(new Map<string, SetAsideVerdict>());
+  const requestIds = useRef(new Map<string, Map<string, string>>());
+  const requestIdsOf = (issueKey: string) => {
+    const ids = requestIds.current.get(issueKey) ?? new Map<string, string>();
+    requestIds.current.set(issueKey, ids);
+    return ids;
+  };
   // A form closed without a verdict gives the keyboard back to the Decide button it replaced.
   const [returnTo, setReturnTo] = useState<string | null>(null);
   useEffect(() => {
@@ -326,6 +335,7 @@ function BetTable(props: {
             <VerdictForm
               bet={b}
               kept={setAside.current.get(b.issueKey)}
+              requestIds={requestIdsOf(b.issueKey)}
               onSetAside={(kept) => {
                 if (kept) setAside.current.set(b.issueKey, kept);
                 else setAside.current.delete(b.issueKey);
