@@ -582,7 +582,9 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   // "All N matching": the server resolves the selection from the filter when the work starts.
   const [allMatching, setAllMatching] = useState(false);
   const [bulkKind, setBulkKind] = useState<Kind | null>(null);
-  const bulkSetAside = useRef<SetAside>(new Map());
+  // What a bulk dialog set aside, for the selection it was typed for: a reason for three items is not offered for
+  // fifty others.
+  const bulkSetAside = useRef<{ selection: string; kept: SetAside }>({ selection: '', kept: new Map() });
   const [error, setError] = useState<string | null>(null);
   // null while loading; an error is shown as such, never as an empty log.
   const [log, setLog] = useState<DecisionEntry[] | null>(null);
@@ -753,6 +755,9 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
   const chosen: Selection = allMatching
     ? { filter, sort, confirmedCount: total }
     : { keys: selection.selected };
+  const chosenNow = JSON.stringify('keys' in chosen ? [...chosen.keys].sort() : chosen);
+  if (bulkSetAside.current.selection !== chosenNow)
+    bulkSetAside.current = { selection: chosenNow, kept: new Map() };
   const setFilterPart = (part: keyof QueueFilter, value: string) =>
     setFilter((old) => {
       const next = { ...old };
@@ -906,7 +911,7 @@ export function KillReview({ page }: { page: ProjectPageLoadData }) {
             kind={bulkKind}
             subject={{ count }}
             page={page}
-            setAside={bulkSetAside.current}
+            setAside={bulkSetAside.current.kept}
             onClose={() => setBulkKind(null)}
             onSubmit={(decision) => bulk.start({ decision, selection: chosen })}
           />
