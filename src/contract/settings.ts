@@ -32,6 +32,8 @@ export type SaveSettingsPayload = z.input<typeof saveSettingsPayloadSchema>;
 export const resetSettingsPayloadSchema = z.object({ version: settingsVersion }).strict();
 
 export interface SettingsData {
+  /** What JQL finds this project's flagged items with (the flag's issue property, FLAGGED_JQL). */
+  flaggedJql: string;
   settings: Settings;
   defaults: Settings;
   version: number;
@@ -59,9 +61,6 @@ export interface SettingsData {
    */
   storedProblems: Record<string, string>;
 }
-
-export const STALE_SETTINGS_MESSAGE =
-  'Someone else saved these settings while you were editing. Your changes are kept here: reload to see theirs, then save again.';
 
 // ---- measurement tokens -------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
  * itself (src/gate), so nothing is mirrored into Jira where an editor could change it.
  */
 import { kvs } from '../storage/kvs-client';
-import type { SettingsData } from '../contract/settings';
+import { FLAGGED_JQL, type SettingsData } from '../contract/settings';
 import { quotedShort } from '../domain/says-something';
 import { DEFAULT_SETTINGS, settingsSaveProblems, type Settings } from '../domain/settings';
 import { JiraHttpError, JiraRateLimitError, NotAuthorizedError, ValidationError } from '../errors';
@@ -95,11 +95,13 @@ async function meta(projectKey: string): Promise<{ updatedAt: string | null; upd
 }
 
 function answer(
+  projectKey: string,
   loaded: LoadedSettings,
   admin: boolean,
   extra: ProjectHints & Pick<SettingsData, 'updatedAt' | 'updatedBy'>,
 ): SettingsData {
   return {
+    flaggedJql: `project = ${jqlString(projectKey)} AND ${FLAGGED_JQL}`,
     settings: loaded.settings,
     defaults: DEFAULT_SETTINGS,
     version: loaded.version,
@@ -120,7 +122,7 @@ export async function loadProjectSettings(call: CallContext): Promise<SettingsDa
     projectHints(projectKey),
     meta(projectKey),
   ]);
-  return answer(loaded, rights.admin, { ...hints, ...m });
+  return answer(projectKey, loaded, rights.admin, { ...hints, ...m });
 }
 
 export async function requireAdmin(projectKey: string): Promise<void> {
@@ -135,7 +137,7 @@ async function store(projectKey: string, write: () => Promise<SavedSettings>): P
   await requireAdmin(projectKey);
   // Who saved and when are the answered version's own: a read after it could find the next save's.
   const { updatedAt, updatedBy, ...saved } = await write();
-  return answer(saved, true, { ...(await projectHints(projectKey)), updatedAt, updatedBy });
+  return answer(projectKey, saved, true, { ...(await projectHints(projectKey)), updatedAt, updatedBy });
 }
 
 export function saveProjectSettings(

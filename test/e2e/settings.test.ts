@@ -108,6 +108,15 @@ describe('the settings page in the browser', () => {
     await page.close();
   });
 
+  it('links the flag’s help to Jira’s search for this project’s flagged items', async () => {
+    const { page, frame } = await openSettings();
+    const link = frame.getByRole('link', { name: 'search them in Jira' });
+    const href = new URL((await link.getAttribute('href'))!);
+    expect(href.pathname).toBe('/issues/');
+    expect(href.searchParams.get('jql')).toBe('project = "DEMO" AND zombie = "true"');
+    await page.close();
+  });
+
   it('shows a bad weight’s error at its field and saves nothing', async () => {
     const { page, frame } = await openSettings();
     const version = await versionOf(frame);

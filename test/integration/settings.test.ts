@@ -44,6 +44,8 @@ describe('project settings', () => {
   it('shows the defaults at version 0, editable for an admin and read-only for a viewer', async () => {
     const admin = ok(await call<SettingsData>('load', {}));
     expect(admin).toMatchObject({ version: 0, canEdit: true, settings: DEFAULT_SETTINGS });
+    // The page's link to the flagged items searches this project's only.
+    expect(admin.flaggedJql).toBe(`project = "${P}" AND zombie = "true"`);
     const viewer = ok(await call<SettingsData>('load', {}, 'viewer'));
     expect(viewer.canEdit).toBe(false);
     expect(viewer.readOnlyReason).toMatch(/administrators/);

@@ -2,7 +2,7 @@ import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
 import Spinner from '@atlaskit/spinner';
 import { useEffect, useRef, useState } from 'react';
-import { FLAGGED_JQL, SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
+import { SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
 import type { ErrorAnswer } from '../../../src/contract/answer';
 import type { SettingsData } from '../../../src/contract/settings';
 import type { Settings } from '../../../src/domain/settings';
@@ -504,7 +504,7 @@ export function App() {
           <legend>What a zombie flag does</legend>
           <p className="ol-help">
             The issue property is always written, so JQL finds the flagged items:{' '}
-            <JqlSearchLink jql={FLAGGED_JQL}>search them in Jira</JqlSearchLink>.
+            <JqlSearchLink jql={data.flaggedJql}>search them in Jira</JqlSearchLink>.
           </p>
           <TextInput
             id="flag-label"
