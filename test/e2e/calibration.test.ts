@@ -145,4 +145,30 @@ describe('calibration on the settings page', () => {
     expect(await sprints.inputValue()).toBe('7');
     await page.close();
   });
+
+  // The admin applies the limit in a tab opened before their other tab saved the settings. Before the mend the
+  // page said "Someone saved the settings", and, once the newer ones were loaded, that "they" had saved them.
+  it('says an Apply refused beside the admin’s own save in another tab was theirs, and applies on top of it', async () => {
+    const here = await openSettings('admin');
+    const other = await openSettings('admin');
+    await other.frame.getByLabel('Max sprints carried over', { exact: true }).fill('9');
+    await other.frame.getByRole('button', { name: 'Save settings' }).click();
+    await other.frame.getByTestId('settings-message').getByText('Settings saved.').waitFor();
+    await other.page.close();
+
+    const input = here.frame.getByLabel('Idle limit to preview (days)');
+    await input.waitFor({ timeout: 60_000 });
+    await input.fill('50');
+    await here.frame.getByRole('button', { name: 'Apply 50 days' }).click();
+    await here.frame
+      .getByText(/^You saved the settings in another tab or window since this page read them/)
+      .waitFor({ timeout: 30_000 });
+    expect(await here.frame.locator('body').innerText()).not.toMatch(/Someone saved|they saved/);
+    expect(await here.frame.getByLabel('Max sprints carried over', { exact: true }).inputValue()).toBe('9');
+    await here.frame.getByRole('button', { name: 'Apply 50 days' }).click();
+    await eventually(async () =>
+      expect(await here.frame.getByLabel('Max idle days', { exact: true }).inputValue()).toBe('50'),
+    );
+    await here.page.close();
+  });
 });

@@ -646,7 +646,11 @@ export function App() {
           </div>
         ) : null}
       </form>
-      <Calibration settingsVersion={data.version} onApplied={applied} onStale={loadLatest} />
+      <Calibration
+        settingsVersion={data.version}
+        onApplied={applied}
+        onStale={(newerByYou) => loadLatest('save', newerByYou)}
+      />
       <ConfirmDialog
         open={confirmReset}
         title="Reset all settings to the defaults?"

@@ -66,8 +66,8 @@ const FIGURE_COLUMNS: Array<{ key: keyof Omit<Figures, 'at'>; label: string }> =
 export function Calibration(props: {
   settingsVersion: number;
   onApplied: (data: SettingsData) => void;
-  /** The settings were saved by someone else since this page read them: the page loads the newer ones. */
-  onStale: () => Promise<void>;
+  /** The settings were saved since this page read them (`newerByYou`: in another tab): it loads the newer ones. */
+  onStale: (newerByYou: boolean) => Promise<void>;
 }) {
   const [view, setView] = useState<CalibrationView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -148,11 +148,14 @@ export function Calibration(props: {
     });
     setBusy(false);
     if (!a.ok) {
-      if (a.error.code !== 'CONFLICT') return setError(a.error.message);
-      // Applied on top of settings older than the stored ones: those are loaded, then Apply can be pressed again.
-      await props.onStale();
+      // Applied on top of settings older than the stored ones (the only conflict that names the write it missed):
+      // those are loaded, then Apply can be pressed again. Any other refusal is said as the resolver says it.
+      const newer = a.error.code === 'CONFLICT' ? a.error.lastWrite : undefined;
+      if (!newer) return setError(a.error.message);
+      const own = newer.byYou === true;
+      await props.onStale(own);
       setError(
-        'Someone saved the settings since this page read them. The newer settings are loaded now; press Apply again to apply the limit on top of them.',
+        `${own ? 'You saved the settings in another tab or window' : 'Someone saved the settings'} since this page read them. The newer settings are loaded now; press Apply again to apply the limit on top of them.`,
       );
       return;
     }
