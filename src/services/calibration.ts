@@ -231,10 +231,11 @@ export async function saveResolutionMapping(
     if (
       shown &&
       shown.runId !== payload.runId &&
+      shown.requestedBy === call.accountId &&
       (await confirmedBefore(projectKey, claimKey, call, payload))
     )
       // This admin's own Confirm, landed with its answer lost: the recalculation it started is the answer.
-      return { runId: shown.runId, alreadyRunning: true };
+      return { runId: shown.runId, alreadyRunning: isLiveRun(shown, clock.now().getTime()) };
     const claimed =
       shown?.runId === payload.runId &&
       (await claim(claimKey, { by: call.accountId }, MAPPED_TTL, (held) => isClaimOf(held, call.accountId)));

@@ -802,8 +802,8 @@ describe('calibration that fails, expires or is confirmed twice', () => {
       expect(first.runId).not.toBe(mapping.runId);
       expect(await confirm(mapping)).toEqual({ runId: first.runId, alreadyRunning: true });
       await wb.queue.runDue({ until: 'idle', advanceClock: true });
-      // Once it finished, still the same answer; another mapping from the old proposal is still refused.
-      expect(await confirm(mapping)).toEqual({ runId: first.runId, alreadyRunning: true });
+      // Once it finished, the same run, no longer running; another mapping from the old proposal is still refused.
+      expect(await confirm(mapping)).toEqual({ runId: first.runId, alreadyRunning: false });
       expect(
         await confirm({ ...mapping, delivered: ['Done', 'Fixed'], abandoned: ['Duplicate'] }),
       ).toMatchObject({
