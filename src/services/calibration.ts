@@ -246,8 +246,8 @@ export async function saveResolutionMapping(
   }
   try {
     await saveConfirmedMapping(projectKey, {
-      delivered: [...new Set(payload.delivered)].sort(),
-      abandoned: [...new Set(payload.abandoned)].sort(),
+      delivered: storedNames(payload.delivered),
+      abandoned: storedNames(payload.abandoned),
       confirmedBy: call.accountId,
       confirmedAt: clock.now().toISOString(),
     });
@@ -279,13 +279,18 @@ async function confirmedBefore(
 ): Promise<boolean> {
   if (!isClaimOf(await kvs.get(claimKey), call.accountId)) return false;
   const stored = await loadConfirmedMapping(projectKey);
-  const same = (a: readonly string[], b: readonly string[]) =>
-    JSON.stringify([...new Set(a)].sort()) === JSON.stringify([...new Set(b)].sort());
+  const same = (kept: readonly string[], sent: readonly string[]) =>
+    JSON.stringify(storedNames(kept)) === JSON.stringify(storedNames(sent));
   return (
     stored?.confirmedBy === call.accountId &&
     same(stored.delivered, payload.delivered) &&
     same(stored.abandoned, payload.abandoned)
   );
+}
+
+/** A mapping's resolution names as they are stored: each once, sorted. */
+function storedNames(names: readonly string[]): string[] {
+  return [...new Set(names)].sort();
 }
 
 /** Whether a stored "confirmed" claim is this account's own. */

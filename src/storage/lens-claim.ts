@@ -52,17 +52,18 @@ export async function takeLensClaim(
   issueKey: string,
   options: { waitMs?: number; requestId?: string | null; sameRequest?: SameRequestPolicy } = {},
 ): Promise<ClaimResult> {
+  const sameRequest = options.sameRequest ?? 'take-over';
   const taken = await takeLock(keys.lensClaim(issueKey), {
     ttlSeconds: LENS_CLAIM_TTL_SECONDS,
     requestId: options.requestId ?? null,
     waitMs: options.waitMs ?? LENS_CLAIM_WAIT_MS,
-    sameRequest: options.sameRequest ?? 'take-over',
+    sameRequest,
     pollMs: POLL_MS,
   });
   // Taken over at once from an earlier try that may be mid-write: kept after this try, as that try would have
   // kept it (writeHolding). One taken `after-holder` waited until the earlier try could write nothing more.
   if (taken.status === 'held') {
-    const lateWrite = taken.held.tookOverLive && (options.sameRequest ?? 'take-over') === 'take-over';
+    const lateWrite = taken.held.tookOverLive && sameRequest === 'take-over';
     return { held: { ...taken.held, issueKey, ...(lateWrite ? { writeMayLandLate: true } : {}) } };
   }
   return { held: null, retryAfterSeconds: taken.status === 'busy' ? taken.retryAfterSeconds : 1 };

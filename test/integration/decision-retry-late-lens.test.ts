@@ -16,12 +16,12 @@ import type { WorkbenchApp } from '../../workbench/app';
 import { aBetDraft } from '../support/builders';
 import { seedFlaggedIssue } from '../support/flagged-issue';
 import { PAGE_PROJECT as P, aProjectPageApp, callPage } from '../support/project-page-app';
+import { nextLensWriteLandsLate } from '../support/late-lens-write';
 
 let app: WorkbenchApp;
 beforeEach(() => (app = aProjectPageApp()));
 afterEach(() => app.close());
 
-const LENS_WRITE = { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` };
 const panel = <T>(fn: string, payload: unknown, user: string, issueKey: string) =>
   app.invoke('outcome-lens-issue-panel', fn, payload, { user, issueKey }) as Promise<Answer<T>>;
 
@@ -32,13 +32,7 @@ it('a Keep retried after a 504 that Jira lands later does not let that late writ
     idempotencyKey: 'keep-late-0001',
     decision: { kind: 'keep', reason: 'Planned for next quarter', snoozeUntil: '2035-01-01' },
   };
-  app.jira.faults.inject({
-    kind: 'server-error',
-    status: 504,
-    applied: 'later',
-    times: 1,
-    match: LENS_WRITE,
-  });
+  nextLensWriteLandsLate(app);
   const first = await callPage<DecideData>(app, 'decide', keep, 'member');
   expect(first.ok).toBe(false);
 

@@ -13,6 +13,7 @@ import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { LENS_CLAIM_TTL_SECONDS } from '../../src/storage/lens-claim';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { aBetDraft } from '../support/builders';
+import { LENS_WRITE, nextLensWriteLandsLate } from '../support/late-lens-write';
 
 let app: WorkbenchApp;
 let offsetMs = 0;
@@ -27,7 +28,6 @@ afterEach(() => app.close());
 
 const panel = <T>(fn: string, payload: unknown, user: string) =>
   app.invoke('outcome-lens-issue-panel', fn, payload, { user, issueKey: 'DEMO-1' }) as Promise<Answer<T>>;
-const LENS_WRITE = { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` };
 /** The member's draft, and another person's, each a different persona. */
 const MINE = aBetDraft({
   hypothesis: { persona: 'shopper', intent: 'keep my cart', benefit: 'I finish later' },
@@ -49,13 +49,7 @@ const stored = () =>
   };
 
 it('a save answered 504 that Jira lands later is not overwritten by, and does not overwrite, a save made meanwhile', async () => {
-  app.jira.faults.inject({
-    kind: 'server-error',
-    status: 504,
-    applied: 'later',
-    times: 1,
-    match: LENS_WRITE,
-  });
+  nextLensWriteLandsLate(app);
   expect((await save('member', 0, MINE, 'late-write-1')).ok).toBe(false);
 
   // Someone else saves on the version they loaded (0) while the member's write may still land: they are told the
