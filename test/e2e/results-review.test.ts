@@ -10,6 +10,7 @@ import type { WorkbenchApp } from '../../workbench/app';
 import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../src/contract/project-page';
+import { scanThroughPage } from '../support/project-page-app';
 import { eventually, loseNextAnswer, startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 import {
   createDueBet,
@@ -497,6 +498,62 @@ describe('the results review in two tabs', () => {
       .getByText(slowBet, { exact: true })
       .waitFor({ timeout: 30_000 });
     twoTabs.app.jira.faults.clear(slow);
+    await frame.page().close();
+  });
+});
+
+describe('the results review when a bet turns overdue', () => {
+  let overdue: BrowserWorkbench;
+  let turning = '';
+  let other = '';
+  beforeAll(async () => {
+    overdue = await startBrowserWorkbench({
+      seed: async (app) => {
+        app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
+        app.grantDemoRoles('DEMO');
+        turning = createDueBet(app, today, { summary: 'One-page checkout' });
+        other = createDueBet(app, today, { summary: 'Saved addresses' });
+        await app.runScheduledTrigger('outcome-lens-daily-scan');
+      },
+    });
+  });
+  afterAll(async () => overdue?.close());
+
+  // A member writes their own evidence for one bet and presses Escape. Its grace runs out and the page reads the
+  // bets again (after a verdict on another): the bet is now listed as unverified. Before the mend each table kept
+  // its own set-aside forms, so Decide there opened on the proposal's words and what they wrote was gone.
+  it('keeps what was set aside for a bet that moved from due to unverified', async () => {
+    const frame = await openResultsReview(overdue, 'member');
+    const own = 'Abandonment fell, but a price cut ran the same weeks: not this bet alone';
+    await frame.getByRole('button', { name: `Decide the verdict on ${turning}` }).click({ timeout: 30_000 });
+    const form = frame.getByRole('form', { name: `Verdict on ${turning}` });
+    await form.getByRole('button', { name: /^inconclusive/ }).click();
+    await form.getByLabel('Evidence').fill(own);
+    await form.getByLabel('Evidence').press('Escape');
+    await form.waitFor({ state: 'detached' });
+
+    const store = overdue.app.jira.store;
+    const lens = store.getIssueProperty(turning, ISSUE_PROPERTY_KEY) as { expected: { checkBy: string } };
+    store.setIssueProperty(turning, ISSUE_PROPERTY_KEY, {
+      ...lens,
+      expected: { ...lens.expected, checkBy: addDays(today, -20) },
+    });
+    await scanThroughPage(overdue.app);
+
+    await frame.getByRole('button', { name: `Decide the verdict on ${other}` }).click();
+    await frame
+      .getByRole('form', { name: `Verdict on ${other}` })
+      .getByRole('button', { name: /verdict/ })
+      .click();
+    const unverified = frame.getByTestId('unverified-bets');
+    await unverified.getByText(turning, { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await frame.getByTestId('due-bets').getByText(turning, { exact: true }).count()).toBe(0);
+
+    await unverified.getByRole('button', { name: `Decide the verdict on ${turning}` }).click();
+    expect(await form.getByLabel('Evidence').inputValue()).toBe(own);
+    expect(await form.getByRole('button', { name: /^inconclusive/ }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     await frame.page().close();
   });
 });

@@ -259,8 +259,25 @@ function VerdictForm(props: {
   );
 }
 
+/**
+ * What the review keeps per bet between its forms: the form set aside and the request ids sent. Held by the review,
+ * not a table, because a bet changes tables when it is read again (due, then unverified once its grace has run out)
+ * and keeps what the person wrote.
+ */
+interface KeptPerBet {
+  setAside: Map<string, SetAsideVerdict>;
+  requestIds: Map<string, Map<string, string>>;
+}
+
+function requestIdsOf(kept: KeptPerBet, issueKey: string): Map<string, string> {
+  const ids = kept.requestIds.get(issueKey) ?? new Map<string, string>();
+  kept.requestIds.set(issueKey, ids);
+  return ids;
+}
+
 function BetTable(props: {
   bets: BetItem[];
+  kept: KeptPerBet;
   /** Names the table for assistive technology. */
   label: string;
   empty: string;
@@ -271,13 +288,7 @@ function BetTable(props: {
   testId: string;
 }) {
   const [open, setOpen] = useState<string | null>(null);
-  const setAside = useRef(new Map<string, SetAsideVerdict>());
-  const requestIds = useRef(new Map<string, Map<string, string>>());
-  const requestIdsOf = (issueKey: string) => {
-    const ids = requestIds.current.get(issueKey) ?? new Map<string, string>();
-    requestIds.current.set(issueKey, ids);
-    return ids;
-  };
+  const { setAside } = props.kept;
   // A form closed without a verdict gives the keyboard back to the Decide button it replaced.
   const [returnTo, setReturnTo] = useState<string | null>(null);
   useEffect(() => {
@@ -334,21 +345,21 @@ function BetTable(props: {
           open === b.issueKey ? (
             <VerdictForm
               bet={b}
-              kept={setAside.current.get(b.issueKey)}
-              requestIds={requestIdsOf(b.issueKey)}
+              kept={setAside.get(b.issueKey)}
+              requestIds={requestIdsOf(props.kept, b.issueKey)}
               onSetAside={(kept) => {
-                if (kept) setAside.current.set(b.issueKey, kept);
-                else setAside.current.delete(b.issueKey);
+                if (kept) setAside.set(b.issueKey, kept);
+                else setAside.delete(b.issueKey);
               }}
               onDone={(entry) => {
                 setOpen(null);
                 if (entry) {
-                  setAside.current.delete(b.issueKey);
+                  setAside.delete(b.issueKey);
                   props.onRecorded();
                 } else setReturnTo(b.issueKey);
               }}
               onStale={(message) => {
-                setAside.current.delete(b.issueKey);
+                setAside.delete(b.issueKey);
                 setOpen(null);
                 props.onStale(message);
               }}
@@ -387,6 +398,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
   const [error, setError] = useState<string | null>(null);
   // Why the bets were read again after a verdict was refused (one recorded meanwhile elsewhere).
   const [notice, setNotice] = useState<string | null>(null);
+  const kept = useRef<KeptPerBet>({ setAside: new Map(), requestIds: new Map() }).current;
   const load = useCallback(async () => {
     const a = await callResolver<ResultsReviewData>(R.resultsReview);
     if (a.ok) {
@@ -414,7 +426,7 @@ export function ResultsReview({ page }: { page: ProjectPageLoadData }) {
     setNotice(message);
     reread();
   };
-  const common = { canDecide, onRecorded, onStale, onProposalMoved: () => void load() };
+  const common = { canDecide, kept, onRecorded, onStale, onProposalMoved: () => void load() };
   return (
     <div
       data-testid="results-review"
