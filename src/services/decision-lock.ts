@@ -76,11 +76,17 @@ export async function takeDecisionLock<R>(
 
 /**
  * The check a decision makes before each write (its lock and claim are still this try's), and how it writes the
- * lens: through the claim (writeHolding), so that a lens write Jira may still carry out keeps the claim.
+ * lens: through the claim (writeHolding), so that a lens write Jira may still carry out keeps the claim, unless
+ * `landed` finds it in the lens read back.
  */
 export interface ClaimCheck {
   (): Promise<void>;
-  writeLens<R>(write: () => Promise<R>): Promise<R>;
+  writeLens<R>(write: () => Promise<R>, landed: () => Promise<boolean>): Promise<R>;
+  /**
+   * The earlier try of this request, whose claim this try took over, is known to have written its lens (the lens
+   * carries its marker): nothing of it is left to land late, so the claim is given back when this try ends.
+   */
+  earlierWriteLanded(): void;
 }
 
 /**
@@ -102,7 +108,13 @@ export function withClaimUnderLock<T>(
         await checkHeld(claim);
       };
       return work(
-        Object.assign(check, { writeLens: <R>(write: () => Promise<R>) => writeHolding(claim, write) }),
+        Object.assign(check, {
+          writeLens: <R>(write: () => Promise<R>, landed: () => Promise<boolean>) =>
+            writeHolding(claim, write, landed),
+          earlierWriteLanded: () => {
+            claim.writeMayLandLate = false;
+          },
+        }),
       );
     },
     message,

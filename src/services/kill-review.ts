@@ -1154,10 +1154,17 @@ async function act(
   let statusName: string | null = issue.fields.status?.name ?? null;
   // A retry of a decision whose lens is written already: the lens is not bumped again.
   const lensDone = marker?.idempotencyKey === idempotencyKey;
+  if (lensDone) check.earlierWriteLanded();
   const writeLens = async () => {
     await check();
-    await check.writeLens(() =>
-      jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, keepingUnread(storedLens, next)),
+    await check.writeLens(
+      () => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, keepingUnread(storedLens, next)),
+      async () => {
+        const after = readLens(await jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)) as IssueLens & {
+          lastDecision?: LensMarker;
+        };
+        return after.version === next.version && after.lastDecision?.idempotencyKey === idempotencyKey;
+      },
     );
   };
   // The label the app put there for the flag, by the name it had then (the settings may have renamed it since).

@@ -420,7 +420,13 @@ async function record(
       ? await saveResultStamp(issue.id, stamp, lens.result ?? null)
       : { keptBefore: false };
     await check();
-    await check.writeLens(() => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next));
+    await check.writeLens(
+      () => jira.setIssueProperty(issueKey, ISSUE_PROPERTY_KEY, next),
+      async () => {
+        const after = readLens(await jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY));
+        return after.version === next.version && after.updatedAt === next.updatedAt;
+      },
+    );
     // The lens holds the new result: the stamp it replaced vouches for nothing now.
     if (stamp && keptBefore) await settleResultStamp(issue.id, stamp);
   }

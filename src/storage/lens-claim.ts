@@ -16,7 +16,7 @@
  * checked its claim an instant before a takeover or expiry can still land the write it had started
  * (README, "One write discipline for the issue lens").
  */
-import { ConflictError, writeMayHaveLanded } from '../errors';
+import { ConflictError, writeMayLandLater } from '../errors';
 import { keys } from './keys';
 import { lockHeld, releaseAfterWork, takeLock, type HeldLock, type SameRequestPolicy } from './lock';
 
@@ -97,11 +97,12 @@ export async function releaseLensClaim(held: LensClaim): Promise<void> {
 }
 
 /**
- * Makes a lens write under `held`. One that fails in a way Jira may still carry out (a 5xx: Jira's gateway gives up
- * while Jira goes on; an answer lost on the way) keeps the claim until it runs out: released at once, the next
- * writer's version check would pass on the lens as it was, and the late write would land over that writer's save.
- * The issue is then busy for the claim's TTL at most; a write Jira lands later still is the residual window. A
- * writer that can tell its write from the lens read back (`landed`) gives the claim back when it is there already.
+ * Makes a lens write under `held`. One that fails in a way Jira may still carry out later (a 502 or 504: Jira's
+ * gateway gives up while Jira goes on; an answer lost on the way) keeps the claim until it runs out: released at
+ * once, the next writer's version check would pass on the lens as it was, and the late write would land over that
+ * writer's save. The issue is then busy for the claim's TTL at most; a write Jira lands later still is the residual
+ * window. A 500 or 503 is Jira's own answer that the write is over, made or not: nothing is left to land, and the
+ * claim is given back. So is it when the writer can tell its write from the lens read back (`landed`).
  */
 export async function writeHolding<T>(
   held: LensClaim,
@@ -112,7 +113,7 @@ export async function writeHolding<T>(
     return await write();
   } catch (e) {
     // `landed` reads the lens back: a write already there has nothing left to land late.
-    if (writeMayHaveLanded(e) && !(await (landed?.().catch(() => false) ?? false)))
+    if (writeMayLandLater(e) && !(await (landed?.().catch(() => false) ?? false)))
       held.writeMayLandLate = true;
     throw e;
   }

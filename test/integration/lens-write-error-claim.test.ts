@@ -1,0 +1,145 @@
+/**
+ * A lens write Jira answers with a server error keeps the issue's claim only while that write may still land
+ * (src/storage/lens-claim.ts, writeHolding). A 500 or 503 is Jira's own answer that the write is over; a 502 or
+ * 504 whose write the lens read back already holds has nothing left to land. In neither case is the next writer
+ * of the issue told to wait for someone who is not saving, nor does a person's retry hang until the claim runs out.
+ */
+import type { Answer } from '../../src/contract/answer';
+import {
+  ISSUE_PANEL_RESOLVERS,
+  type PanelLoadData,
+  type PanelSaveData,
+} from '../../src/contract/issue-panel';
+import type { ConfirmVerdictData, DecideData } from '../../src/contract/project-page';
+import { utcDay } from '../../src/domain/dates';
+import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { aBetDraft } from '../support/builders';
+import { seedFlaggedIssue } from '../support/flagged-issue';
+import { LENS_WRITE } from '../support/late-lens-write';
+import { PAGE_PROJECT, aProjectPageApp, callPage, scanThroughPage } from '../support/project-page-app';
+import { seedMeasuredBet } from '../support/results-review';
+
+jest.setTimeout(60_000);
+
+let app: WorkbenchApp;
+beforeEach(() => (app = aProjectPageApp()));
+afterEach(() => app.close());
+
+/** Well under the 25 s the claim lives: a retry answered in this time did not wait for the claim to run out. */
+const PROMPT_MS = 5_000;
+
+const panel = <T>(fn: string, payload: unknown, user: string, issueKey: string) =>
+  app.invoke('outcome-lens-issue-panel', fn, payload, { user, issueKey }) as Promise<Answer<T>>;
+
+/** A member's save in the panel of `issueKey`, on the version it loads. */
+async function panelSave(issueKey: string, requestId?: string): Promise<Answer<PanelSaveData>> {
+  const loaded = await panel<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, 'member', issueKey);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const draft = aBetDraft({
+    hypothesis: { persona: 'store manager', intent: 'see the whole board', benefit: 'I plan the week' },
+  });
+  return panel<PanelSaveData>(
+    ISSUE_PANEL_RESOLVERS.save,
+    { version: loaded.data.lens.version, draft, ...(requestId ? { requestId } : {}) },
+    'member',
+    issueKey,
+  );
+}
+
+async function timed<T>(call: () => Promise<T>): Promise<{ answer: T; ms: number }> {
+  const started = Date.now();
+  const answer = await call();
+  return { answer, ms: Date.now() - started };
+}
+
+describe.each([502, 500] as const)('a Keep whose lens write Jira made but answered %i', (status) => {
+  it('leaves the issue free for the next save, before and after the Keep is pressed again', async () => {
+    const key = seedFlaggedIssue(app.jira.store, PAGE_PROJECT);
+    const keep = {
+      issueKey: key,
+      idempotencyKey: `keep-made-${status}`,
+      decision: { kind: 'keep', reason: 'Planned for next quarter', snoozeUntil: '2035-01-01' },
+    };
+    app.jira.faults.inject({ kind: 'server-error', status, applied: true, times: 1, match: LENS_WRITE });
+    const first = await callPage<DecideData>(app, 'decide', keep, 'member');
+    expect(first.ok).toBe(false);
+    const lens = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as {
+      lastDecision?: { idempotencyKey: string };
+    };
+    expect(lens.lastDecision?.idempotencyKey).toBe(keep.idempotencyKey);
+
+    const saved = await timed(() => panelSave(key));
+    expect(saved.answer.ok).toBe(true);
+    expect(saved.ms).toBeLessThan(PROMPT_MS);
+
+    expect((await callPage<DecideData>(app, 'decide', keep, 'member')).ok).toBe(true);
+    expect((await panelSave(key)).ok).toBe(true);
+  });
+});
+
+describe('a Keep retried while its first try still holds the claim', () => {
+  // The retry takes the claim over from the live first try (a decision's policy) and keeps it for that try's
+  // write; when the lens already carries that write, nothing is left to land and the claim is given back.
+  it('gives the claim back once the lens shows the first try wrote it', async () => {
+    const key = seedFlaggedIssue(app.jira.store, PAGE_PROJECT);
+    const keep = {
+      issueKey: key,
+      idempotencyKey: 'keep-retried-live',
+      decision: { kind: 'keep', reason: 'Planned for next quarter', snoozeUntil: '2035-01-01' },
+    };
+    app.jira.faults.inject({ kind: 'server-error', status: 502, applied: true, times: 1, match: LENS_WRITE });
+    // The read-back fails too: the first try cannot tell its write landed and keeps the claim.
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      applied: false,
+      times: 1,
+      match: { method: 'GET', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+    });
+    expect((await callPage<DecideData>(app, 'decide', keep, 'member')).ok).toBe(false);
+    expect((await panelSave(key)).ok).toBe(false);
+    expect((await callPage<DecideData>(app, 'decide', keep, 'member')).ok).toBe(true);
+    expect((await panelSave(key)).ok).toBe(true);
+  });
+});
+
+describe.each([500, 502] as const)('a verdict whose lens write Jira made but answered %i', (status) => {
+  it('is answered at once as recorded when confirmed again', async () => {
+    // The measured bet's seed makes its own project.
+    app.close();
+    app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
+    const key = await seedMeasuredBet(app, utcDay(new Date()));
+    await scanThroughPage(app);
+    const payload = {
+      issueKey: key,
+      idempotencyKey: `verdict-made-${status}`,
+      result: { verdict: 'validated', evidence: 'Abandonment fell to 33% in four weeks.' },
+    };
+    app.jira.faults.inject({ kind: 'server-error', status, applied: true, times: 1, match: LENS_WRITE });
+    expect((await callPage<ConfirmVerdictData>(app, 'confirmVerdict', payload, 'admin')).ok).toBe(false);
+    const again = await timed(() => callPage<ConfirmVerdictData>(app, 'confirmVerdict', payload, 'admin'));
+    expect(again.answer.ok).toBe(true);
+    expect(again.ms).toBeLessThan(PROMPT_MS);
+    expect((await panelSave(key)).ok).toBe(true);
+  });
+});
+
+describe('a panel save answered 503, not written', () => {
+  it('is saved at once when the person presses Save again', async () => {
+    app.jira.store.createIssue({ key: 'DEMO-1', summary: 'Shoppers lose their cart when they leave' });
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      applied: false,
+      times: 1,
+      match: LENS_WRITE,
+    });
+    const first = await panelSave('DEMO-1', 'save-503-0001');
+    expect(first.ok).toBe(false);
+    expect(app.jira.store.getIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY)).toBeUndefined();
+    const again = await timed(() => panelSave('DEMO-1', 'save-503-0001'));
+    expect(again.answer.ok).toBe(true);
+    expect(again.ms).toBeLessThan(PROMPT_MS);
+  });
+});
