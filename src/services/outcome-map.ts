@@ -113,8 +113,10 @@ export function toView(o: Outcome): OutcomeView {
     createdBy: _createdBy,
     definedAt: _definedAt,
     definedFrom: _definedFrom,
+    takenOff: _takenOff,
     ...rest
-  } = o as Outcome & Partial<Pick<outcomesStore.StoredOutcome, 'createdBy' | 'definedAt' | 'definedFrom'>>;
+  } = o as Outcome &
+    Partial<Pick<outcomesStore.StoredOutcome, 'createdBy' | 'definedAt' | 'definedFrom' | 'takenOff'>>;
   // Kept in date order (mergeIntoSeries): the last are the newest.
   const from = cardWindowStart(o);
   return {

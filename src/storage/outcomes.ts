@@ -41,6 +41,31 @@ export interface StoredOutcome extends Outcome {
   definedAt?: number;
   /** The version the person saw when making that change: the same change sent again is told apart by it. */
   definedFrom?: number;
+  /** Readings people took off, newest last (TAKEN_OFF_KEPT): a sender's resend of one does not put it back. */
+  takenOff?: Measurement[];
+}
+
+/**
+ * How many readings taken off an outcome it remembers: enough for the resends of a job's recent runs, and a few
+ * KB in the outcome's value at most.
+ */
+export const TAKEN_OFF_KEPT = 100;
+
+/** `current`'s record of readings taken off, with `removed` added (those with an id only: a resend names it). */
+function takenOffWith(current: StoredOutcome, removed: Measurement): Measurement[] | undefined {
+  if (!removed.id) return current.takenOff;
+  const kept = (current.takenOff ?? []).filter((m) => m.id !== removed.id);
+  return [...kept, removed].slice(-TAKEN_OFF_KEPT);
+}
+
+/**
+ * Of readings sent from outside, those a person took off the outcome: the same id with the same day, value,
+ * source and note. A job sending its request again (a re-run, a lost answer) repeats them; another reading under
+ * such an id is a correction and is taken.
+ */
+function wasTakenOff(current: StoredOutcome, reading: Measurement): boolean {
+  const removed = reading.id ? current.takenOff?.find((m) => m.id === reading.id) : undefined;
+  return !!removed && sameReading(removed, reading);
 }
 
 /** The version whose write last changed the definition: the current one when not kept (older outcomes). */
@@ -392,9 +417,10 @@ export async function appendMeasurements(
   // What the last try merged: against the newest measurements, so ids stored meanwhile are not added again.
   let merged: SeriesAppend = nothingAppended();
   const outcome = await changeNewest(projectKey, id, now, (current) => {
+    const incoming = measurements.filter((m) => !wasTakenOff(current, m));
     const m = mergeIntoSeries(
       current.measurements,
-      measurements,
+      incoming,
       MEASUREMENT_HISTORY_LIMIT,
       MEASUREMENT_HISTORY_BYTES,
     );
@@ -403,7 +429,8 @@ export async function appendMeasurements(
     const differing = differingIds(current.measurements, measurements);
     merged = {
       added: m.added,
-      duplicates: m.duplicates,
+      // A reading taken off is as good as held: its resend adds nothing.
+      duplicates: m.duplicates + measurements.length - incoming.length,
       differing: differing.length,
       addedIds: m.addedIds,
       droppedIds: m.droppedIds,
@@ -446,9 +473,12 @@ export async function removeMeasurement(
   const sentId = measurement.id;
   if (sentId !== undefined)
     return changeNewest(projectKey, id, now, (current) => {
-      const kept = current.measurements.filter((m) => m.id !== sentId);
-      if (kept.length === current.measurements.length) throw gone();
-      return { measurements: kept };
+      const removed = current.measurements.find((m) => m.id === sentId);
+      if (!removed) throw gone();
+      return {
+        measurements: current.measurements.filter((m) => m !== removed),
+        takenOff: takenOffWith(current, removed),
+      };
     });
   const current = await requireOutcome(projectKey, id);
   // A place is only meaningful on the version it was read from.
@@ -461,6 +491,9 @@ export async function removeMeasurement(
         ? measurement.position
         : -1;
   if (at < 0) throw gone();
-  const patch = { measurements: current.measurements.filter((_, i) => i !== at) };
+  const patch = {
+    measurements: current.measurements.filter((_, i) => i !== at),
+    takenOff: takenOffWith(current, current.measurements[at]!),
+  };
   return writeNextVersion(projectKey, current, nextVersion(current, patch, now));
 }

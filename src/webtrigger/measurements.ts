@@ -115,7 +115,11 @@ export async function handleMeasurements(
     const result = await recordIncoming(auth.token.projectKey, parsed.measurements, now);
     const message = [
       `Recorded ${result.accepted} measurement(s).`,
-      ...(result.duplicates > 0 ? [`${result.duplicates} were recorded before and were skipped.`] : []),
+      ...(result.duplicates > 0
+        ? [
+            `${result.duplicates} were recorded before (or taken off on the project page since) and were skipped.`,
+          ]
+        : []),
       ...(result.dropped > 0 ? [`${result.dropped} ${droppedWhy}`] : []),
       ...(result.differing > 0 ? [`${result.differing} ${differingWhy}`] : []),
       ...(result.pushedOut > 0 ? [`${result.pushedOut} ${pushedOutWhy}`] : []),

@@ -1,0 +1,96 @@
+/**
+ * A reading a person took off an outcome on the project page stays off when its sender sends it again (a job
+ * re-run, a request resent after a lost answer): the outcome remembers what was taken off (src/storage/outcomes.ts,
+ * takenOff). Another reading under the same id is a correction, and is recorded.
+ */
+import type { Answer } from '../../src/contract/answer';
+import type { OutcomeView } from '../../src/contract/project-page';
+import type { NewTokenData } from '../../src/contract/settings';
+import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
+import { DUE_DATE_AHEAD } from '../support/builders';
+
+const P = 'DEMO';
+let app: WorkbenchApp;
+let token = '';
+
+const ok = <T>(a: unknown): T => {
+  const answer = a as Answer<T>;
+  if (!answer.ok) throw new Error(JSON.stringify(answer.error));
+  return answer.data;
+};
+const page = (fn: string, payload: unknown) =>
+  app.invoke('outcome-lens-project-page', fn, payload, { user: 'admin', projectKey: P });
+
+async function send(reading: Record<string, unknown>): Promise<{ accepted: number; duplicates: number }> {
+  const answer = await app.invokeWebTrigger('outcome-lens-measurements', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ metric: 'Checkout abandonment', at: '2026-11-30', source: 'ci', ...reading }),
+  });
+  expect(answer.statusCode).toBe(200);
+  return JSON.parse(answer.body) as { accepted: number; duplicates: number };
+}
+
+async function theOutcome(id: string): Promise<OutcomeView> {
+  return ok<{ outcomes: OutcomeView[] }>(await page('load', {})).outcomes.find((o) => o.id === id)!;
+}
+
+let outcomeId = '';
+beforeEach(async () => {
+  app = createWorkbenchApp({ dataFile: ':memory:', contract: true });
+  app.jira.store.createProject({ key: P, name: P });
+  app.grantDemoRoles(P);
+  outcomeId = ok<OutcomeView>(
+    await page('createOutcome', {
+      draft: {
+        name: 'Fewer abandoned checkouts',
+        metric: 'Checkout abandonment',
+        baseline: 40,
+        target: 30,
+        direction: 'decrease',
+        dueDate: DUE_DATE_AHEAD,
+      },
+    }),
+  ).id;
+  token = ok<NewTokenData>(
+    await app.invoke(
+      'outcome-lens-settings',
+      'createToken',
+      { name: 'ci' },
+      { user: 'admin', projectKey: P },
+    ),
+  ).token;
+});
+afterEach(() => app.close());
+
+async function takeOff(): Promise<void> {
+  const shown = await theOutcome(outcomeId);
+  const [reading] = shown.measurements;
+  const after = ok<OutcomeView>(
+    await page('removeMeasurement', {
+      id: outcomeId,
+      version: shown.version,
+      measurement: { at: reading!.at, value: reading!.value, id: reading!.id },
+    }),
+  );
+  expect(after.measurements).toEqual([]);
+}
+
+describe.each([
+  ['sent with an id', { id: 'abandon-2026-11-30' }],
+  ['sent without one (known by its day, value and source)', {}],
+])('a reading %s, taken off on the page', (_, idPart) => {
+  it('stays off when its sender sends it again, told as skipped', async () => {
+    expect(await send({ value: 9999, ...idPart })).toMatchObject({ accepted: 1 });
+    await takeOff();
+    expect(await send({ value: 9999, ...idPart })).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect((await theOutcome(outcomeId)).measurements).toEqual([]);
+  });
+});
+
+it('records a corrected reading sent under the id of one taken off', async () => {
+  expect(await send({ value: 9999, id: 'abandon-2026-11-30' })).toMatchObject({ accepted: 1 });
+  await takeOff();
+  expect(await send({ value: 39, id: 'abandon-2026-11-30' })).toMatchObject({ accepted: 1, duplicates: 0 });
+  expect((await theOutcome(outcomeId)).measurements.map((m) => m.value)).toEqual([39]);
+});
