@@ -18,7 +18,14 @@
  */
 import { ConflictError, writeMayLandLater } from '../errors';
 import { keys } from './keys';
-import { lockHeld, releaseAfterWork, takeLock, type HeldLock, type SameRequestPolicy } from './lock';
+import {
+  keptForLateWrite,
+  lockHeld,
+  releaseAfterWork,
+  takeLock,
+  type HeldLock,
+  type SameRequestPolicy,
+} from './lock';
 
 /**
  * How long a claim lives if its holder dies without releasing it: Forge stops a UI function (panel save,
@@ -60,10 +67,12 @@ export async function takeLensClaim(
     sameRequest,
     pollMs: POLL_MS,
   });
-  // Taken over at once from an earlier try that may be mid-write: kept after this try, as that try would have
-  // kept it (writeHolding). One taken `after-holder` waited until the earlier try could write nothing more.
+  // Taken over at once from an earlier try that may be mid-write, or from one that ended keeping the claim for a
+  // write that may still land: kept after this try, as that try would have kept it (writeHolding). One taken
+  // `after-holder` from a live try waited until that try could write nothing more.
   if (taken.status === 'held') {
-    const lateWrite = taken.held.tookOverLive && sameRequest === 'take-over';
+    const lateWrite =
+      (taken.held.tookOverLive && sameRequest === 'take-over') || !!taken.held.tookOverLateWrite;
     return { held: { ...taken.held, issueKey, ...(lateWrite ? { writeMayLandLate: true } : {}) } };
   }
   return { held: null, retryAfterSeconds: taken.status === 'busy' ? taken.retryAfterSeconds : 1 };
@@ -90,10 +99,12 @@ export async function checkHeld(held: LensClaim): Promise<void> {
 
 /**
  * Releases a claim if it is still this holder's (an expired one may belong to another writer by now), unless a
- * write made under it may still land: then it runs out in its TTL (see writeHolding).
+ * write made under it may still land: then it is marked so (keptForLateWrite) and runs out in its TTL (see
+ * writeHolding).
  */
 export async function releaseLensClaim(held: LensClaim): Promise<void> {
-  if (!held.writeMayLandLate) await releaseAfterWork(held);
+  if (held.writeMayLandLate) await keptForLateWrite(held);
+  else await releaseAfterWork(held);
 }
 
 /**

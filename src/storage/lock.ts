@@ -47,6 +47,11 @@ interface StoredLock {
   ttlSeconds: number;
   /** When Forge stops the holder's invocation: after it (and a call in flight) the holder writes nothing. */
   stopsAt?: number;
+  /**
+   * The holder has ended, keeping the lock only because a write it made may still be carried out (keptForLateWrite);
+   * its `stopsAt` is then when it ended.
+   */
+  lateWrite?: boolean;
 }
 
 /** This try's hold on a lock. */
@@ -64,6 +69,8 @@ export interface HeldLock {
    * may still be carried out after this try's own.
    */
   tookOverLive?: boolean;
+  /** Taken from an earlier try that had ended keeping the lock for a write that may still land (keptForLateWrite). */
+  tookOverLateWrite?: boolean;
 }
 
 /**
@@ -224,9 +231,17 @@ export async function takeLock<R = never>(
     ...(requestId ? { requestId } : {}),
     ...(stopsAt !== null ? { stopsAt } : {}),
   });
-  const heldFrom = (at: number, tookOverLive = false): LockOutcome<R> => ({
+  const heldFrom = (at: number, from?: StoredLock): LockOutcome<R> => ({
     status: 'held',
-    held: { name, owner, requestId, takenAtMs: at, ttlSeconds, ...(tookOverLive ? { tookOverLive } : {}) },
+    held: {
+      name,
+      owner,
+      requestId,
+      takenAtMs: at,
+      ttlSeconds,
+      ...(from ? { tookOverLive: true } : {}),
+      ...(from?.lateWrite ? { tookOverLateWrite: true } : {}),
+    },
   });
   const startedAt = Date.now();
   let giveUpAt = startedAt + options.waitMs;
@@ -258,7 +273,7 @@ export async function takeLock<R = never>(
     if (requestId && holder.requestId === requestId && sameRequest !== 'like-others') {
       const doneAt = holderDoneAt(holder, at);
       if (sameRequest === 'take-over' || at >= doneAt) {
-        if (await replace(name, holder.owner, mine(at))) return heldFrom(at, true);
+        if (await replace(name, holder.owner, mine(at))) return heldFrom(at, holder);
         continue; // someone else replaced it first: look again
       }
       // Its outcome is this try's answer: worth waiting for as long as this invocation can afford.
@@ -296,6 +311,23 @@ export async function releaseLock(held: HeldLock): Promise<void> {
     // Refused because another holder has it, or it is gone: nothing of this holder's is left to release.
     if (e instanceof ForgeKvsAPIError && (await locks().get(held.name))?.owner !== held.owner) return;
     throw e;
+  }
+}
+
+/**
+ * Keeps the lock of a holder that has ended while a write it made may still be carried out (a gateway's 504):
+ * it runs out in its TTL, and is marked as such, with the moment the holder ended as its `stopsAt`. A later try of
+ * the same request that waits for the holder (`after-holder`) then takes it over at once instead of waiting for an
+ * invocation that is over, and keeps it in turn for that write (tookOverLateWrite). Best effort: unmarked, the lock
+ * still runs out in its TTL.
+ */
+export async function keptForLateWrite(held: HeldLock): Promise<void> {
+  try {
+    const stored = await locks().get(held.name);
+    if (stored?.owner !== held.owner) return;
+    await replace(held.name, held.owner, { ...stored, lateWrite: true, stopsAt: Date.now() });
+  } catch (e) {
+    console.warn(`could not mark ${held.name} as kept for a late write`, e);
   }
 }
 

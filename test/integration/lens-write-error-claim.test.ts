@@ -16,7 +16,7 @@ import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { createWorkbenchApp, type WorkbenchApp } from '../../workbench/app';
 import { aBetDraft } from '../support/builders';
 import { seedFlaggedIssue } from '../support/flagged-issue';
-import { LENS_WRITE } from '../support/late-lens-write';
+import { LENS_WRITE, nextLensWriteLandsLate } from '../support/late-lens-write';
 import { PAGE_PROJECT, aProjectPageApp, callPage, scanThroughPage } from '../support/project-page-app';
 import { seedMeasuredBet } from '../support/results-review';
 
@@ -141,5 +141,39 @@ describe('a panel save answered 503, not written', () => {
     const again = await timed(() => panelSave('DEMO-1', 'save-503-0001'));
     expect(again.answer.ok).toBe(true);
     expect(again.ms).toBeLessThan(PROMPT_MS);
+  });
+});
+
+describe('a panel save answered 504, its write still on its way', () => {
+  // The first try ends keeping the claim for its write; the person's Save again (the same request) was kept
+  // waiting for an invocation that was over, then told someone else was saving. It now takes the claim over at
+  // once, and keeps it in turn until the late write can no longer land over anyone.
+  it('is saved promptly when the person presses Save again, and the issue stays closed to others meanwhile', async () => {
+    app.jira.store.createIssue({ key: 'DEMO-1', summary: 'Shoppers lose their cart when they leave' });
+    nextLensWriteLandsLate(app);
+    expect((await panelSave('DEMO-1', 'save-504-0001')).ok).toBe(false);
+    const again = await timed(() => panelSave('DEMO-1', 'save-504-0001'));
+    expect(again.answer.ok).toBe(true);
+    expect(again.ms).toBeLessThan(PROMPT_MS);
+    const saved = app.jira.store.getIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY) as { version: number };
+
+    const other = await panel<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, 'admin', 'DEMO-1');
+    if (!other.ok) throw new Error(other.error.message);
+    const othersSave = await panel<PanelSaveData>(
+      ISSUE_PANEL_RESOLVERS.save,
+      { version: other.data.lens.version, draft: aBetDraft() },
+      'admin',
+      'DEMO-1',
+    );
+    expect(othersSave.ok ? 'saved' : othersSave.error.code).toBe('CONFLICT');
+
+    // The first try's write lands: the same save, so nothing of anyone's is lost.
+    await app.jira.landBackgroundTasks();
+    const after = app.jira.store.getIssueProperty('DEMO-1', ISSUE_PROPERTY_KEY) as {
+      version: number;
+      hypothesis?: { persona?: string };
+    };
+    expect(after.version).toBe(saved.version);
+    expect(after.hypothesis?.persona).toBe('store manager');
   });
 });
