@@ -16,6 +16,25 @@ interface SettingsRecord {
   version: number;
   updatedAt: string | null;
   updatedBy: string | null;
+  /**
+   * Who saved each of the latest versions (WRITERS_KEPT), newest last: a save refused beside several newer ones
+   * is told they were all the person's own only when they were. Absent on records stored before it was kept.
+   */
+  writers?: Array<{ version: number; by: string | null }>;
+}
+
+/** Versions whose writer a record keeps: more saves than this while a page stays open are not told apart. */
+const WRITERS_KEPT = 20;
+
+/**
+ * Whether every version after `seen` up to the record's own was saved by `actor` (in another tab or window). A
+ * version the record no longer names counts as someone else's; a record from before `writers` names its newest.
+ */
+function allSavedBy(record: SettingsRecord, seen: number, actor: string): boolean {
+  if (!record.writers) return record.updatedBy === actor;
+  for (let v = seen + 1; v <= record.version; v++)
+    if (record.writers.find((w) => w.version === v)?.by !== actor) return false;
+  return true;
 }
 
 export interface LoadedSettings {
@@ -78,13 +97,16 @@ export async function saveSettings(
       return savedFrom(parsed.settings, current);
     if (expectedVersion > currentVersion)
       throw new ConflictError(aheadMessage(expectedVersion, currentVersion), await loadSettings(projectKey));
-    throw await staleSave(projectKey, current, meta.actor);
+    throw await staleSave(projectKey, current, expectedVersion, meta.actor);
   }
   const next: SettingsRecord = {
     stored: stored as StoredSettings,
     version: currentVersion + 1,
     updatedAt: (meta.now ?? new Date()).toISOString(),
     updatedBy: meta.actor ?? null,
+    writers: [...(current?.writers ?? []), { version: currentVersion + 1, by: meta.actor ?? null }].slice(
+      -WRITERS_KEPT,
+    ),
   };
   checkValueSize(next, 'The settings');
   const revision = keys.settingsRevision(projectKey, next.version);
@@ -97,7 +119,8 @@ export async function saveSettings(
     const after = await readRecord(projectKey);
     if (after && isRepeatOf(after, stored, expectedVersion, meta.actor))
       return savedFrom(parsed.settings, after);
-    if ((after?.version ?? 0) !== expectedVersion) throw await staleSave(projectKey, after, meta.actor);
+    if ((after?.version ?? 0) !== expectedVersion)
+      throw await staleSave(projectKey, after, expectedVersion, meta.actor);
     // Still at the version read: the claimer has not written yet, or stopped before it could; nobody saved since.
     if (attempt >= CLAIM_LOST_READS)
       throw new ConflictError(UNFINISHED_MESSAGE, await loadSettings(projectKey));
@@ -105,15 +128,16 @@ export async function saveSettings(
 }
 
 /**
- * A save made on an older version than `newer`: the refusal names that version's write, so a person who made it
- * themselves (in another tab or window) is told so, not that someone else did.
+ * A save made on version `seen`, older than `newer`: the refusal names the newest version's write, and a person
+ * who made every save since themselves (in another tab or window) is told so, not that someone else did.
  */
 async function staleSave(
   projectKey: string,
   newer: SettingsRecord | null,
+  seen: number,
   actor: string | null | undefined,
 ): Promise<ConflictError> {
-  const byYou = !!actor && newer?.updatedBy === actor;
+  const byYou = !!actor && !!newer && allSavedBy(newer, seen, actor);
   return new ConflictError(
     byYou ? SETTINGS_STALE_OWN_MESSAGE : SETTINGS_STALE_MESSAGE,
     await loadSettings(projectKey),

@@ -274,6 +274,32 @@ describe('project settings', () => {
     expect(ok(await call<SettingsData>('load', {})).version).toBe(1);
   });
 
+  // An administrator's page shows version 0. Another administrator saves version 1, then the first one's other tab
+  // saves version 2. Before the mend only the newest write was read: the page said all the changes were their own
+  // tab's, and loaded someone else's as theirs.
+  it('says someone else saved when another administrator saved between, though the newest save was the person’s own', async () => {
+    app.jira.store.grant(P, demoUser('member')!.accountId, ['ADMINISTER_PROJECTS']);
+    ok(await call('save', { version: 0, settings: withChanges((s) => (s.dryRun = true)) }, 'member'));
+    ok(await call('save', { version: 1, settings: withChanges((s) => (s.entryGate.threshold = 20)) }));
+    const stale = { version: 0, settings: withChanges((s) => (s.entryGate.threshold = 10)) };
+    const refused = await call('save', stale);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        message: 'Someone else saved these settings meanwhile. Reload them, then apply your change again.',
+      },
+    });
+    expect(
+      (refused as { error: { lastWrite?: { byYou?: boolean } } }).error.lastWrite?.byYou,
+    ).toBeUndefined();
+    // From version 1 on, every save since was the person's own.
+    expect(await call('reset', { version: 1 })).toMatchObject({
+      ok: false,
+      error: { lastWrite: { byYou: true } },
+    });
+  });
+
   it('says the stored settings went back, not that someone saved, when a page sends a version ahead of them', async () => {
     ok(await call('save', { version: 0, settings: withChanges((s) => (s.dryRun = true)) }));
     for (const fn of ['save', 'reset'] as const)
