@@ -382,7 +382,7 @@ export async function importMeasurements(
   }
   return {
     ok: true,
-    message: `Imported ${result.accepted} measurement(s)${result.duplicates ? `; ${result.duplicates} were recorded before` : ''}.${result.dropped ? ` ${result.dropped} ${droppedWhy}` : ''}${result.differing ? ` ${result.differing} ${differingWhy}` : ''}`,
+    message: `Imported ${result.accepted} measurement(s)${result.duplicates ? `; ${result.duplicates} were recorded before (or taken off since)` : ''}.${result.dropped ? ` ${result.dropped} ${droppedWhy}` : ''}${result.differing ? ` ${result.differing} ${differingWhy}` : ''}`,
     errors: [],
     accepted: result.accepted,
     duplicates: result.duplicates,

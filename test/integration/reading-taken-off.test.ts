@@ -94,3 +94,24 @@ it('records a corrected reading sent under the id of one taken off', async () =>
   expect(await send({ value: 39, id: 'abandon-2026-11-30' })).toMatchObject({ accepted: 1, duplicates: 0 });
   expect((await theOutcome(outcomeId)).measurements.map((m) => m.value)).toEqual([39]);
 });
+
+it('skips a row taken off when the same file is imported again on the card, and says so', async () => {
+  const csv = 'value,at,id\n9999,2026-11-30,abandon-2026-11-30\n38,2026-12-01,abandon-2026-12-01\n';
+  const first = ok<{ accepted: number }>(await page('importMeasurements', { id: outcomeId, csv }));
+  expect(first).toMatchObject({ accepted: 2 });
+  const shown = await theOutcome(outcomeId);
+  const bogus = shown.measurements.find((m) => m.value === 9999)!;
+  ok(
+    await page('removeMeasurement', {
+      id: outcomeId,
+      version: shown.version,
+      measurement: { at: bogus.at, value: bogus.value, id: bogus.id },
+    }),
+  );
+  const again = ok<{ accepted: number; duplicates: number; message: string }>(
+    await page('importMeasurements', { id: outcomeId, csv }),
+  );
+  expect(again).toMatchObject({ accepted: 0, duplicates: 2 });
+  expect(again.message).toContain('2 were recorded before (or taken off since)');
+  expect((await theOutcome(outcomeId)).measurements.map((m) => m.value)).toEqual([38]);
+});
