@@ -47,6 +47,7 @@ import { keys } from '../storage/keys';
 import { claimOwn } from '../storage/kv';
 import {
   decideChecked,
+  linkedMeanwhileMessage,
   decisionSetting,
   dropUnbegunBulkIntents,
   matchingKeys,
@@ -469,7 +470,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
     if (linked.has(issueKey)) {
       job.failed.push({
         key: issueKey,
-        message: `${issueKey} was linked to an outcome after the list was loaded (in another tab or by someone else): left as it is.`,
+        message: linkedMeanwhileMessage(issueKey),
       });
       job.pending = job.pending.slice(1);
       await save(job, clock);
@@ -512,8 +513,9 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
         await decideChecked(call, { issueKey, idempotencyKey, decision: job.decision }, clock, {
           knownUnrecorded: recorded.get(idempotencyKey) === false,
           setting,
-          // Items listed as serving no outcome need not be flagged; the kill review's are.
-          onlyZombie: !job.onlyUnlinked,
+          // Items listed as serving no outcome need not be flagged, but must still serve none; the kill review's
+          // must still be flagged.
+          listedAs: job.onlyUnlinked ? 'unlinked' : 'flagged',
         });
       job.decided++;
     } catch (e) {

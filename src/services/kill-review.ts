@@ -987,6 +987,17 @@ export async function decisionSetting(projectKey: string): Promise<DecisionSetti
 }
 
 /**
+ * How the item was listed when the person chose it, which a new decision must still find true: `flagged` (the kill
+ * review: one decided meanwhile, in another tab or by someone else, is refused, not decided again) or `unlinked`
+ * (the outcome map's items serving no outcome: one linked to another outcome meanwhile keeps that link).
+ */
+export type ListedAs = 'flagged' | 'unlinked';
+
+/** An item listed as serving no outcome, found linked to another outcome when its link was to be made. */
+export const linkedMeanwhileMessage = (issueKey: string) =>
+  `${issueKey} was linked to an outcome after the list was loaded (in another tab or by someone else): left as it is.`;
+
+/**
  * One decision, for a caller whose rights were checked (by decide, or once per step of a bulk decision). A caller
  * that just read the request's idempotency key and found no decision says so (`knownUnrecorded`), so it is not
  * read again: a copy of the request recorded meanwhile is still found by the lock, or completed as a retry is.
@@ -999,8 +1010,8 @@ export async function decideChecked(
   {
     knownUnrecorded = false,
     setting,
-    onlyZombie = true,
-  }: { knownUnrecorded?: boolean; setting?: DecisionSetting; onlyZombie?: boolean } = {},
+    listedAs = 'flagged',
+  }: { knownUnrecorded?: boolean; setting?: DecisionSetting; listedAs?: ListedAs } = {},
 ): Promise<DecideData> {
   const projectKey = targetProject(call);
   const { issueKey, idempotencyKey } = input;
@@ -1043,7 +1054,7 @@ export async function decideChecked(
           check,
           'person',
           setting,
-          onlyZombie,
+          listedAs,
         ),
       `${issueKey} is being saved by someone else right now.`,
       { requestId: idempotencyKey },
@@ -1075,11 +1086,7 @@ async function act(
   check: ClaimCheck,
   by: 'person' | 'app',
   setting?: DecisionSetting,
-  /**
-   * A new decision is taken only on an item still flagged: one decided meanwhile (in another tab, by someone
-   * else) is refused, not decided again. False for a relink of items listed as serving no outcome.
-   */
-  onlyZombie = true,
+  listedAs: ListedAs = 'flagged',
 ): Promise<DecideData> {
   const { outcomes, settings } = setting ?? (await decisionSetting(projectKey));
   const issue = await readDecisionIssue(jira, issueKey, projectKey);
@@ -1119,7 +1126,16 @@ async function act(
   const resuming = marker?.idempotencyKey === idempotencyKey || !!intent;
   // An item decided by another request since the caller listed it (in another tab, by someone else) is no
   // longer a zombie: deciding it again would log a second decision and overwrite the first one's dates.
-  if (!resuming && onlyZombie && lens.zombie !== 'true') {
+  // Listed as serving no outcome (the outcome map's bulk link), and linked to another since: that link stands.
+  if (
+    !resuming &&
+    listedAs === 'unlinked' &&
+    decision.kind === 'relink' &&
+    lens.outcomeId &&
+    lens.outcomeId !== decision.outcomeId
+  )
+    throw new ConflictError(linkedMeanwhileMessage(issueKey));
+  if (!resuming && listedAs === 'flagged' && lens.zombie !== 'true') {
     if (marker) throw await decidedMeanwhile(projectKey, issueKey, marker);
     // Nor is an item whose flag a scan cleared since it was listed (it moved, or got linked): a kill or a snooze
     // decided on what the queue showed then would act on an item that no longer meets any rule.

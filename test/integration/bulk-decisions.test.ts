@@ -853,6 +853,55 @@ describe('bulk Keep and Relink', () => {
     expect([servedBy(elsewhere), servedBy(earlier), servedBy(plain)]).toEqual([other, outcomeId, outcomeId]);
   });
 
+  // The step reads its chunk once; the first item's lens write is slow. Meanwhile someone links the second item to
+  // another outcome in its panel. Before the mend that item's own decision wrote the chosen outcome over the link,
+  // and the job said both were linked: the check was made on the chunk as read, not on the lens under the claim.
+  it('leaves an item linked elsewhere while its chunk runs, as it leaves one linked before', async () => {
+    const outcomeId = await anOutcomeThroughPage(app, {}, P);
+    const other = await anOutcomeThroughPage(
+      app,
+      { name: 'Faster refunds', metric: 'hours to refund', baseline: 48, target: 24 },
+      P,
+    );
+    const [first, second] = ['Unlinked A', 'Unlinked B'].map(
+      (summary) => app.jira.store.createIssue({ projectKey: P, type: 'Story', summary }).key,
+    ) as [string, string];
+    app.jira.faults.inject({
+      kind: 'latency',
+      ms: 1_500,
+      times: 1,
+      match: { method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+    });
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-link-race',
+        decision: { kind: 'relink', reason: 'Linked from the outcome map', outcomeId },
+        selection: { keys: [first, second], onlyUnlinked: true },
+      }),
+    );
+    const running = drain();
+    const fetchedChunk = () =>
+      app.jira.calls.some((c) => c.method === 'POST' && c.path.includes('/issue/bulkfetch'));
+    for (let waited = 0; !fetchedChunk(); waited += 10) {
+      if (waited > 15_000) throw new Error('the step never read its chunk');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      readLens(app.jira.store.getIssueProperty(second, ISSUE_PROPERTY_KEY)).outcomeId ?? null,
+    ).toBeNull();
+    app.jira.store.setIssueProperty(second, ISSUE_PROPERTY_KEY, { version: 1, outcomeId: other });
+    await running;
+    const done = await job('bulk-link-race');
+    expect(done).toMatchObject({ status: 'done', total: 2, decided: 1 });
+    expect(done.failed.map((f) => f.key)).toEqual([second]);
+    expect(done.failed[0]!.message).toMatch(/linked to an outcome after the list was loaded/);
+    const servedBy = (k: string) =>
+      readLens(app.jira.store.getIssueProperty(k, ISSUE_PROPERTY_KEY)).outcomeId;
+    expect([servedBy(first), servedBy(second)]).toEqual([outcomeId, other]);
+    expect((await logRows()).filter((r) => r.issueKey === second)).toEqual([]);
+  });
+
   it('stores each job under the project, readable only from that project', async () => {
     flagged(1);
     ok(
