@@ -23,7 +23,7 @@ import {
   type Decision,
   type queueFilterSchema,
 } from '../contract/project-page';
-import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
+import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../domain/issue-lens';
 import type { Settings } from '../domain/settings';
 import type { QueueSort } from '../domain/zombie-queue';
 import {
@@ -56,6 +56,7 @@ import {
   refuseDatesOutOfReach,
   requireDecider,
 } from './kill-review';
+import { holdDecisionLocks } from './decision-lock';
 import { statusCategoryOf } from './issue-facts';
 import type { Clock } from './outcome-map';
 import {
@@ -94,6 +95,11 @@ const STALLED_AFTER_MS = 60 * 60 * 1000;
  */
 const TASK_POLLS = 120;
 const TASK_POLL_MS = 250;
+/**
+ * How long a chunk's decision locks live if the step dies holding them: past recording the intents, the transition
+ * and the wait for its task (TASK_POLLS × TASK_POLL_MS), so they never run out while the bulk still closes items.
+ */
+const BULK_TRANSITION_HOLD_SECONDS = 90;
 
 type QueueFilter = z.infer<typeof queueFilterSchema>;
 
@@ -409,31 +415,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
   // What each decision reads besides its issue (settings, outcomes) is read once for the chunk.
   const setting = await decisionSetting(job.projectKey);
   const { settings } = setting;
-  // The chunk's undecided items are fetched once, for the person's rights on each, a Kill's bulk transition and
-  // the map's check that an item still serves no outcome.
   const undecided = chunk.filter((k) => !decidedBefore(k));
-  const fetched =
-    undecided.length === 0
-      ? []
-      : await JiraClient.asApp().bulkFetchIssues(undecided, {
-          fields: ['status', 'project'],
-          ...((job.decision.kind === 'relink' && job.onlyUnlinked) || job.kind === 'kill'
-            ? { properties: [ISSUE_PROPERTY_KEY] }
-            : {}),
-        });
-  // An issue moved out of the project answers to its old key under its new one: it is left to its own
-  // decision below, which refuses it, and never reaches the bulk transition.
-  const wanted = new Set(undecided.map((k) => k.toUpperCase()));
-  const issues = fetched.filter(
-    (i) => wanted.has(i.key.toUpperCase()) && (i.fields.project?.key ?? job.projectKey) === job.projectKey,
-  );
-  // Each item is decided as the app: only those the person may see and edit (and, for a Kill, transition and
-  // resolve), asked per issue since a security level can hide one issue of a project they may browse.
-  const refused = await missingItemRights(job.accountId, issues, job.kind);
-  /** Each fetched item's lens, read once: whether it is still flagged, and when (a Kill's intent keeps it). */
-  const lensOf = new Map(issues.map((i) => [i.key, readLens(i.properties?.[ISSUE_PROPERTY_KEY])] as const));
-  const flaggedAt = (issueKey: string) => lensOf.get(issueKey)?.flag?.flaggedAt;
-  let bulkClosing = new Map<string, string>();
   if (job.kind === 'kill') {
     if (job.method === null) {
       job.method = (await bulkTransitionFits(settings, rights)) ? 'bulk-transition' : 'one-by-one';
@@ -445,15 +427,59 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
       job.method = 'one-by-one';
       await save(job, clock);
     }
-    if (job.method === 'bulk-transition')
+  }
+  // A Kill's bulk transition holds each item's decision lock from before its lens is read until the transition is
+  // over, as the item's own decision would: a Keep made meanwhile waits, then finds the item closed, instead of
+  // being answered "kept" while the transition closes it. An item someone is deciding now is left out of it.
+  const closing =
+    job.kind === 'kill' && job.method === 'bulk-transition' && undecided.length > 0
+      ? await holdDecisionLocks(
+          job.projectKey,
+          undecided.map((issueKey) => ({ issueKey, requestId: bulkItemKey(job.jobId, issueKey) })),
+          BULK_TRANSITION_HOLD_SECONDS,
+        )
+      : null;
+  let bulkClosing = new Map<string, string>();
+  let fetched: JiraIssue[];
+  let refused: Map<string, string[]>;
+  /** Each fetched item's lens, read once: whether it is still flagged, and when (a Kill's intent keeps it). */
+  let lensOf = new Map<string, IssueLens>();
+  const flaggedAt = (issueKey: string) => lensOf.get(issueKey)?.flag?.flaggedAt;
+  try {
+    // The chunk's undecided items are fetched once, for the person's rights on each, a Kill's bulk transition and
+    // the map's check that an item still serves no outcome.
+    fetched =
+      undecided.length === 0
+        ? []
+        : await JiraClient.asApp().bulkFetchIssues(undecided, {
+            fields: ['status', 'project'],
+            ...((job.decision.kind === 'relink' && job.onlyUnlinked) || job.kind === 'kill'
+              ? { properties: [ISSUE_PROPERTY_KEY] }
+              : {}),
+          });
+    // An issue moved out of the project answers to its old key under its new one: it is left to its own
+    // decision below, which refuses it, and never reaches the bulk transition.
+    const wanted = new Set(undecided.map((k) => k.toUpperCase()));
+    const issues = fetched.filter(
+      (i) => wanted.has(i.key.toUpperCase()) && (i.fields.project?.key ?? job.projectKey) === job.projectKey,
+    );
+    // Each item is decided as the app: only those the person may see and edit (and, for a Kill, transition and
+    // resolve), asked per issue since a security level can hide one issue of a project they may browse.
+    refused = await missingItemRights(job.accountId, issues, job.kind);
+    lensOf = new Map(issues.map((i) => [i.key, readLens(i.properties?.[ISSUE_PROPERTY_KEY])] as const));
+    if (closing) {
+      const held = new Set(closing.held);
       bulkClosing = await closeByBulkTransition(
         job,
         // Only items still flagged: one decided since it was listed is left to its own decision, which refuses it.
-        issues.filter((i) => !refused.has(i.key) && lensOf.get(i.key)?.zombie === 'true'),
+        issues.filter((i) => held.has(i.key) && !refused.has(i.key) && lensOf.get(i.key)?.zombie === 'true'),
         settings,
         clock,
         flaggedAt,
       );
+    }
+  } finally {
+    await closing?.release();
   }
   // Listed as serving no outcome when the person chose them: one linked meanwhile to another outcome keeps it.
   // One already serving the chosen outcome goes on (an earlier try of this step may have linked it).

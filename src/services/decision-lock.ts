@@ -75,6 +75,46 @@ export async function takeDecisionLock<R>(
 }
 
 /**
+ * Takes, without waiting, the decision locks of many issues for work that acts on them together (a bulk Kill's one
+ * transition of a chunk), each for the request id its own decision uses later, which then takes it over at once.
+ * An issue whose lock someone else holds is left out: a decision is being made on it now. Answers the issues held
+ * and a release of all their locks, to call once the joint work is over.
+ */
+export async function holdDecisionLocks(
+  projectKey: string,
+  items: ReadonlyArray<{ issueKey: string; requestId: string }>,
+  ttlSeconds: number,
+): Promise<{ held: string[]; release: () => Promise<void> }> {
+  const tries = await Promise.allSettled(
+    items.map(({ issueKey, requestId }) =>
+      takeLock(keys.decisionLock(projectKey, issueKey), {
+        ttlSeconds,
+        requestId,
+        waitMs: 0,
+        sameRequest: 'take-over',
+      }),
+    ),
+  );
+  const locks: HeldLock[] = [];
+  const held: string[] = [];
+  tries.forEach((t, i) => {
+    if (t.status === 'fulfilled' && t.value.status === 'held') {
+      locks.push(t.value.held);
+      held.push(items[i]!.issueKey);
+    }
+  });
+  const release = async () => {
+    await Promise.all(locks.map((lock) => releaseAfterWork(lock)));
+  };
+  const failed = tries.find((t): t is PromiseRejectedResult => t.status === 'rejected');
+  if (failed) {
+    await release();
+    throw failed.reason;
+  }
+  return { held, release };
+}
+
+/**
  * The check a decision makes before each write (its lock and claim are still this try's), and how it writes the
  * lens: through the claim (writeHolding), so that a lens write Jira may still carry out keeps the claim, unless
  * `landed` finds it in the lens read back.

@@ -1124,8 +1124,6 @@ async function act(
   }
   // A retry of this request (its lens written, or its intent recorded) finishes it; anything else is new.
   const resuming = marker?.idempotencyKey === idempotencyKey || !!intent;
-  // An item decided by another request since the caller listed it (in another tab, by someone else) is no
-  // longer a zombie: deciding it again would log a second decision and overwrite the first one's dates.
   // Listed as serving no outcome (the outcome map's bulk link), and linked to another since: that link stands.
   if (
     !resuming &&
@@ -1135,6 +1133,8 @@ async function act(
     lens.outcomeId !== decision.outcomeId
   )
     throw new ConflictError(linkedMeanwhileMessage(issueKey));
+  // An item decided by another request since the caller listed it (in another tab, by someone else) is no
+  // longer a zombie: deciding it again would log a second decision and overwrite the first one's dates.
   if (!resuming && listedAs === 'flagged' && lens.zombie !== 'true') {
     if (marker) throw await decidedMeanwhile(projectKey, issueKey, marker);
     // Nor is an item whose flag a scan cleared since it was listed (it moved, or got linked): a kill or a snooze
@@ -1143,6 +1143,12 @@ async function act(
       `${issueKey} is not flagged as a zombie: the kill review decides flagged items only (a scan clears the flag of an item that moved or got linked). Nothing was changed: reload the queue to see it as it is now.`,
     );
   }
+  // Closed since it was listed (a bulk Kill closing it under way, a change in Jira): a Keep or a relink of it as a
+  // flagged item would be answered as made while the item stays closed, and the kill that closed it would follow.
+  if (!resuming && listedAs === 'flagged' && decision.kind !== 'kill' && statusCategoryOf(issue) === 'done')
+    throw new ConflictError(
+      `${issueKey} was closed (${issue.fields.status?.name ?? 'done'}) after the queue was loaded: nothing was ${decision.kind === 'keep' ? 'kept' : 'relinked'}. Reload the queue to see it as it is now.`,
+    );
   const sameDecision =
     marker?.idempotencyKey === idempotencyKey ||
     (intent?.issueKey === issueKey && intent.kind === decision.kind);

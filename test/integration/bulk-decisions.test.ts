@@ -1006,7 +1006,10 @@ describe('the same items killed by two requests at once', () => {
       match: { method: 'POST', pathIncludes: '/bulk/issues/transition' },
     });
 
-  it('a Kill in another tab while the bulk transition runs: the item is logged and commented once, and the job says it was decided meanwhile', async () => {
+  // The bulk holds each item's decision lock through its transition (a Keep made meanwhile must not be answered
+  // "kept" as the transition closes the item): a Kill by hand in that window waits, then is told the item is
+  // closed, and the bulk's own decision logs and comments it.
+  it('a Kill in another tab while the bulk transition runs: the tab is told the item is closed, and the bulk logs and comments it once', async () => {
     const items = Array.from({ length: 6 }, (_, i) => flagged(i));
     const target = items[5]!;
     slowBulkTransition(1, 1_500);
@@ -1023,27 +1026,25 @@ describe('the same items killed by two requests at once', () => {
       if (waited > 15_000) throw new Error('the bulk never recorded its intents');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const single = ok(
-      await page<DecideData>(
-        'decide',
-        {
-          issueKey: target,
-          idempotencyKey: 'kill-by-hand-1',
-          decision: { kind: 'kill', reason: 'Killing this one by hand' },
-        },
-        'admin',
-      ),
+    const single = await page<DecideData>(
+      'decide',
+      {
+        issueKey: target,
+        idempotencyKey: 'kill-by-hand-1',
+        decision: { kind: 'kill', reason: 'Killing this one by hand' },
+      },
+      'admin',
     );
-    expect(single.replayed).toBe(false);
+    expect(single).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: `${target} is already closed (Done): nothing to kill.` },
+    });
     await running;
     const rows = (await logRows()).filter((r) => r.issueKey === target);
-    expect(rows.map((r) => r.reason)).toEqual(['Killing this one by hand']);
+    expect(rows.map((r) => r.reason)).toEqual(['Nobody wants these any more']);
     expect(commentsOf(target)).toBe(1);
     const done = await job('bulk-kill-meets-one');
-    expect(done).toMatchObject({ decided: 5 });
-    expect(done.failed).toEqual([
-      { key: target, message: expect.stringMatching(new RegExp(`^${target} was decided meanwhile by`)) },
-    ]);
+    expect(done).toMatchObject({ decided: 6, failed: [] });
     // Nothing is left for the sweep to complete as a second kill.
     expect(await intentsLeft()).toEqual([]);
   });
@@ -1551,4 +1552,86 @@ describe('"Select all N matching" decides at most the N the person confirmed', (
     expect(await job('bulk-kill-no-count')).toMatchObject({ status: 'done', total: 35, decided: 35 });
     expect(items.every(closed)).toBe(true);
   });
+});
+
+describe('a Keep made by hand while a bulk Kill closes the same item', () => {
+  beforeEach(() => {
+    app = newApp();
+  });
+
+  // The bulk records each item's intent, then Jira's bulk transition closes them. An admin keeps one of them in
+  // that window. Before the mend the Keep was answered "kept" on the open item, the transition then closed it, and
+  // the bulk logged a kill beside the Keep. The bulk now holds each item's decision lock through the transition,
+  // and a Keep of an item closed since the queue was loaded is refused.
+  it('refuses the Keep: the item is closed and logged killed once, never told kept', async () => {
+    const items = Array.from({ length: 4 }, (_, i) => flagged(i));
+    const target = items[3]!;
+    app.jira.faults.inject({
+      kind: 'latency',
+      ms: 1_500,
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/bulk/issues/transition' },
+    });
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-meets-keep',
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { keys: items },
+      }),
+    );
+    const running = drain();
+    const intents = () =>
+      runInInvocation({ accountId: null, moduleKey: 'test', installContext: app.installContext }, () =>
+        listAll(keys.decisionIntentPrefix(P)),
+      );
+    for (let waited = 0; (await intents()).length < items.length; waited += 20) {
+      if (waited > 15_000) throw new Error('the bulk recorded no intents');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const kept = await page<DecideData>(
+      'decide',
+      {
+        issueKey: target,
+        idempotencyKey: 'keep-by-hand-1',
+        decision: { kind: 'keep', reason: 'Still wanted by sales', snoozeUntil: '2035-01-01' },
+      },
+      'admin',
+    );
+    await running;
+    expect(kept).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    const done = await job('bulk-kill-meets-keep');
+    expect(done).toMatchObject({ status: 'done', decided: 4, failed: [], method: 'bulk-transition' });
+    expect(app.jira.store.getIssue(target)!.statusCategory).toBe('done');
+    expect((await logRows()).filter((r) => r.issueKey === target).map((r) => r.kind)).toEqual(['kill']);
+  });
+
+  it.each([
+    ['keep', { kind: 'keep', reason: 'Still wanted by sales', snoozeUntil: '2035-01-01' }, 'kept'],
+    ['relink', { kind: 'relink', reason: 'Serves checkout', outcomeId: 'set below' }, 'relinked'],
+  ])(
+    'refuses a %s of a flagged item closed since the queue was loaded, and changes nothing',
+    async (_, d, word) => {
+      const key = flagged(1);
+      const decision = d.kind === 'relink' ? { ...d, outcomeId: await anOutcomeThroughPage(app, {}, P) } : d;
+      app.jira.store.updateIssueFields(app.jira.store.getIssue(key)!.id, {
+        statusName: 'Done',
+        statusCategory: 'done',
+      });
+      const before = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY);
+      const answer = await page<DecideData>('decide', {
+        issueKey: key,
+        idempotencyKey: `late-${d.kind}`,
+        decision,
+      });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: {
+          code: 'CONFLICT',
+          message: `${key} was closed (Done) after the queue was loaded: nothing was ${word}. Reload the queue to see it as it is now.`,
+        },
+      });
+      expect(app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY)).toEqual(before);
+      expect(await logRows()).toEqual([]);
+    },
+  );
 });
