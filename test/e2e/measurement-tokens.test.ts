@@ -209,3 +209,45 @@ describe('a token rotated while the list cannot be read', () => {
     await page.close();
   });
 });
+
+describe('a token rotated whose answer was lost', () => {
+  // The rotation was made, but its answer never reached the page: the new secret was never shown, and the old one
+  // no longer works. The page said "Token not rotated" and kept the list as it was, so the person went on trusting
+  // a secret that was cut off.
+  it('is said as not confirmed, the list shows the rotation, and rotating again gives a secret that works', async () => {
+    const { page, frame } = await openSettings(wb);
+    const url = (await frame.getByTestId('webtrigger-url').innerText()).trim();
+    await frame.getByLabel("New token's name").fill('nightly sync');
+    await frame.getByTestId('create-token').click();
+    const shown = frame.getByTestId('new-token');
+    await shown.waitFor();
+    const first = (await shown.innerText()).trim();
+    await frame.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+
+    const row = frame.getByRole('row').filter({ has: frame.getByRole('cell', { name: 'nightly sync' }) });
+    const rotate = async () => {
+      await row.getByRole('button', { name: 'Rotate' }).click();
+      await frame
+        .getByRole('dialog', { name: 'Rotate the token "nightly sync"?' })
+        .getByRole('button', { name: 'Rotate token' })
+        .click();
+    };
+    const lost = await loseNextAnswer(page, SETTINGS_RESOLVERS.rotateToken);
+    await rotate();
+    const flags = page.locator('#wb-flags');
+    await flags.getByText('Not confirmed: the token may have been rotated').waitFor({ timeout: 30_000 });
+    expect(await flags.innerText()).toContain('rotate it once more to get one to copy');
+    expect(lost.dropped).toBe(1);
+    const today = new Date().toISOString().slice(0, 10);
+    await row.getByText(`(rotated ${today})`).waitFor();
+    expect((await send(url, first)).status).toBe(401);
+
+    await rotate();
+    await shown.waitFor({ timeout: 30_000 });
+    const second = (await shown.innerText()).trim();
+    expect((await send(url, second)).status).toBe(200);
+    await frame.getByRole('button', { name: 'Done' }).click();
+    await page.close();
+  });
+});

@@ -18,6 +18,7 @@ import SectionMessage from '@atlaskit/section-message';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
 import { SETTINGS_RESOLVERS as R } from '../../../src/contract/settings-keys';
+import type { ErrorAnswer } from '../../../src/contract/answer';
 import type { NewTokenData, TokenSummary, TokensData } from '../../../src/contract/settings';
 import { callResolver, flag } from '../../shared/bridge';
 import { newRequestId } from '../../shared/requestId';
@@ -30,6 +31,25 @@ const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 type TokenAction = 'rotate' | 'revoke' | 'delete';
 
 const actionButtonId = (kind: TokenAction, t: TokenSummary) => `token-${t.id}-${kind}`;
+
+const DONE: Record<TokenAction, string> = { rotate: 'rotated', revoke: 'revoked', delete: 'deleted' };
+
+/**
+ * The flag of an action that failed. One whose answer never came (INTERNAL: a time-out, a dropped connection) may
+ * have been made: it is said as not confirmed, and a rotation so made has a new secret nobody saw.
+ */
+function unmade(
+  kind: TokenAction,
+  name: string,
+  error: ErrorAnswer,
+): [title: string, description: string, type: 'warning' | 'error'] {
+  if (error.code !== 'INTERNAL') return [`Token not ${DONE[kind]}`, error.message, 'error'];
+  const rotated =
+    kind === 'rotate'
+      ? ` If the list says it was rotated today, "${name}"'s old secret no longer works and the new one cannot be shown again: rotate it once more to get one to copy.`
+      : '';
+  return [`Not confirmed: the token may have been ${DONE[kind]}`, `${error.message}${rotated}`, 'warning'];
+}
 const TITLE_ID = 'tokens-title';
 const CREATE_ID = 'create-token';
 
@@ -157,12 +177,12 @@ export function Tokens() {
     setBusy(true);
     const key = kind === 'rotate' ? R.rotateToken : kind === 'revoke' ? R.revokeToken : R.deleteToken;
     const a = await callResolver<NewTokenData | TokenSummary>(key, { id: t.id });
-    if (a.ok) await load();
+    // Read again whatever the answer: an action whose answer was lost may have been made, and the list says so.
+    await load();
     acting.current = false;
     setBusy(false);
     setConfirming(null);
-    if (!a.ok)
-      return flag(`Token not ${kind === 'rotate' ? 'rotated' : kind + 'd'}`, a.error.message, 'error');
+    if (!a.ok) return flag(...unmade(kind, t.name, a.error));
     // A rotated token keeps its row; a revoked one offers Delete in place of its buttons; a deleted one is gone.
     if (kind === 'rotate') {
       focusAfterToken.current = actionButtonId('rotate', t);
