@@ -1176,7 +1176,9 @@ async function act(
   let statusName: string | null = issue.fields.status?.name ?? null;
   // A retry of a decision whose lens is written already: the lens is not bumped again.
   const lensDone = marker?.idempotencyKey === idempotencyKey;
-  if (lensDone) check.earlierWriteLanded();
+  // The earlier try wrote its lens: a Keep or relink writes it once, a Kill twice (its marker, then the marker with
+  // the comment's id), so a Kill's earlier try is done with the lens only once the marker carries that id.
+  if (lensDone && (decision.kind !== 'kill' || marker?.commentId)) check.earlierWriteLanded();
   const writeLens = async () => {
     await check();
     await check.writeLens(
@@ -1185,7 +1187,11 @@ async function act(
         const after = readLens(await jira.getIssueProperty(issueKey, ISSUE_PROPERTY_KEY)) as IssueLens & {
           lastDecision?: LensMarker;
         };
-        return after.version === next.version && after.lastDecision?.idempotencyKey === idempotencyKey;
+        // The whole marker: a Kill's two writes share a version and a key, and differ by the comment's id.
+        return (
+          after.version === next.version &&
+          JSON.stringify(after.lastDecision) === JSON.stringify(next.lastDecision)
+        );
       },
     );
   };

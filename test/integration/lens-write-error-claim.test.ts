@@ -177,3 +177,86 @@ describe('a panel save answered 504, its write still on its way', () => {
     expect(after.hypothesis?.persona).toBe('store manager');
   });
 });
+
+describe("a Kill's second lens write (the marker with the comment's id) answered 504, still on its way", () => {
+  // A Kill writes its lens twice, with one version and one key: the read-back took the first write for the second
+  // and gave the claim back, and the late write then landed over the next person's save.
+  const SECOND_WRITE = { ...LENS_WRITE, bodyIncludes: '"commentId"' };
+
+  async function saveAfterKill(key: string): Promise<Answer<PanelSaveData>> {
+    const loaded = await panel<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, 'admin', key);
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const draft = aBetDraft({
+      hypothesis: { persona: 'auditor', intent: 'see why it was killed', benefit: 'I trust the log' },
+    });
+    return panel<PanelSaveData>(
+      ISSUE_PANEL_RESOLVERS.save,
+      { version: loaded.data.lens.version, draft },
+      'admin',
+      key,
+    );
+  }
+
+  it('keeps the claim: the next save waits, and the late write lands over nobody', async () => {
+    const key = seedFlaggedIssue(app.jira.store, PAGE_PROJECT);
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 504,
+      applied: 'later',
+      times: 1,
+      match: SECOND_WRITE,
+    });
+    const kill = {
+      issueKey: key,
+      idempotencyKey: 'kill-late-2nd',
+      decision: { kind: 'kill', reason: 'Not needed' },
+    };
+    expect((await callPage<DecideData>(app, 'decide', kill, 'admin')).ok).toBe(false);
+    const saved = await saveAfterKill(key);
+    expect(saved.ok ? 'saved' : saved.error.code).toBe('CONFLICT');
+    await app.jira.landBackgroundTasks();
+    const lens = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as {
+      lastDecision?: { idempotencyKey: string; commentId?: string };
+    };
+    expect(lens.lastDecision).toMatchObject({
+      idempotencyKey: 'kill-late-2nd',
+      commentId: expect.any(String),
+    });
+  });
+
+  it('is waited for by the Kill pressed again, which keeps the claim it took over', async () => {
+    const key = seedFlaggedIssue(app.jira.store, PAGE_PROJECT);
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 504,
+      applied: 'later',
+      times: 1,
+      match: SECOND_WRITE,
+    });
+    // The read-back fails too: the first try cannot tell, and keeps the claim.
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      applied: false,
+      times: 1,
+      match: { method: 'GET', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+    });
+    const kill = {
+      issueKey: key,
+      idempotencyKey: 'kill-late-2nd-retry',
+      decision: { kind: 'kill', reason: 'Not needed' },
+    };
+    expect((await callPage<DecideData>(app, 'decide', kill, 'admin')).ok).toBe(false);
+    expect((await callPage<DecideData>(app, 'decide', kill, 'admin')).ok).toBe(true);
+    const saved = await saveAfterKill(key);
+    expect(saved.ok ? 'saved' : saved.error.code).toBe('CONFLICT');
+    await app.jira.landBackgroundTasks();
+    expect(
+      (
+        app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as {
+          lastDecision?: { idempotencyKey: string };
+        }
+      ).lastDecision?.idempotencyKey,
+    ).toBe('kill-late-2nd-retry');
+  });
+});
