@@ -3,7 +3,7 @@
  * refused with ConflictError (never a silent lost update). Two writers racing from the same version are told
  * apart by an atomic claim of the next version's revision key.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { kvs } from './kvs-client';
 import {
   fieldErrors,
@@ -42,20 +42,34 @@ export interface StoredOutcome extends Outcome {
   /** The version the person saw when making that change: the same change sent again is told apart by it. */
   definedFrom?: number;
   /** Readings people took off, newest last (TAKEN_OFF_KEPT): a sender's resend of one does not put it back. */
-  takenOff?: Measurement[];
+  takenOff?: TakenOff[];
+}
+
+/** A reading taken off, as the outcome remembers it: its id and a digest of its day, value, source and note. */
+interface TakenOff {
+  id: string;
+  digest: string;
 }
 
 /**
- * How many readings taken off an outcome it remembers: enough for the resends of a job's recent runs, and a few
- * KB in the outcome's value at most.
+ * How many readings taken off an outcome it remembers: enough for the resends of a job's recent runs. Each is an
+ * id (at most 100 ASCII characters) and a digest, some 14 KB in all at most beside the measurements' 200 KB: the
+ * outcome stays under KVS's 240 KiB a value.
  */
 export const TAKEN_OFF_KEPT = 100;
 
+function digestOf(m: Measurement): string {
+  return createHash('sha256')
+    .update(JSON.stringify([m.at, m.value, m.source ?? '', m.note ?? '']))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
 /** `current`'s record of readings taken off, with `removed` added (those with an id only: a resend names it). */
-function takenOffWith(current: StoredOutcome, removed: Measurement): Measurement[] | undefined {
+function takenOffWith(current: StoredOutcome, removed: Measurement): TakenOff[] | undefined {
   if (!removed.id) return current.takenOff;
   const kept = (current.takenOff ?? []).filter((m) => m.id !== removed.id);
-  return [...kept, removed].slice(-TAKEN_OFF_KEPT);
+  return [...kept, { id: removed.id, digest: digestOf(removed) }].slice(-TAKEN_OFF_KEPT);
 }
 
 /**
@@ -65,7 +79,7 @@ function takenOffWith(current: StoredOutcome, removed: Measurement): Measurement
  */
 function wasTakenOff(current: StoredOutcome, reading: Measurement): boolean {
   const removed = reading.id ? current.takenOff?.find((m) => m.id === reading.id) : undefined;
-  return !!removed && sameReading(removed, reading);
+  return !!removed && removed.digest === digestOf(reading);
 }
 
 /** The version whose write last changed the definition: the current one when not kept (older outcomes). */

@@ -115,3 +115,48 @@ it('skips a row taken off when the same file is imported again on the card, and 
   expect(again.message).toContain('2 were recorded before (or taken off since)');
   expect((await theOutcome(outcomeId)).measurements.map((m) => m.value)).toEqual([38]);
 });
+
+// A sender whose readings carry long ids and sources fills the outcome's history; a person takes a hundred bogus
+// ones off. Before the mend each was remembered whole, outside the history's byte budget: the outcome then grew
+// past storage's 240 KiB a value as the history filled again, and every later reading was refused with 413.
+it('remembers readings taken off compactly: a full history still takes new readings', async () => {
+  const source = '€'.repeat(100);
+  const idOf = (i: number) => `r${String(i).padStart(5, '0')}`.padEnd(100, 'x');
+  const dayOf = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  const sendMany = async (from: number, count: number) => {
+    const measurements = Array.from({ length: count }, (_, k) => ({
+      metric: 'Checkout abandonment',
+      value: 1000 + from + k,
+      at: dayOf(from + k),
+      source,
+      id: idOf(from + k),
+    }));
+    const answer = await app.invokeWebTrigger('outcome-lens-measurements', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ measurements }),
+    });
+    return answer.statusCode;
+  };
+  expect(await sendMany(0, 460)).toBe(200);
+  for (let k = 0; k < 100; k++) {
+    const { version } = await theOutcome(outcomeId);
+    const i = 300 + k;
+    ok(
+      await page('removeMeasurement', {
+        id: outcomeId,
+        version,
+        measurement: { at: dayOf(i), value: 1000 + i, id: idOf(i) },
+      }),
+    );
+  }
+  const statuses: number[] = [];
+  for (let k = 0; k < 30; k++) statuses.push(await sendMany(460 + k * 5, 5));
+  expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  const stored = app.kvs.dump().find((r) => r.key.endsWith(outcomeId))!.value as { takenOff: unknown[] };
+  expect(stored.takenOff).toHaveLength(100);
+  expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThan(240 * 1024);
+  // And a resend of one taken off is still skipped.
+  const again = await send({ value: 1300, at: dayOf(300), source, id: idOf(300) });
+  expect(again).toMatchObject({ accepted: 0, duplicates: 1 });
+}, 120_000);
