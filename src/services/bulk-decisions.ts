@@ -96,8 +96,9 @@ const STALLED_AFTER_MS = 60 * 60 * 1000;
 const TASK_POLLS = 120;
 const TASK_POLL_MS = 250;
 /**
- * How long a chunk's decision locks live if the step dies holding them: past recording the intents, the transition
- * and the wait for its task (TASK_POLLS × TASK_POLL_MS), so they never run out while the bulk still closes items.
+ * How long a chunk's decision locks live if the step dies holding them, or keeps them for a task still running
+ * after its polls: past recording the intents, the transition and the wait for its task (TASK_POLLS ×
+ * TASK_POLL_MS). A task Jira runs longer still is met by each item's own decision, which resumes its intent.
  */
 const BULK_TRANSITION_HOLD_SECONDS = 90;
 
@@ -440,6 +441,7 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
         )
       : null;
   let bulkClosing = new Map<string, string>();
+  let stillClosing = false;
   let fetched: JiraIssue[];
   let refused: Map<string, string[]>;
   /** Each fetched item's lens, read once: whether it is still flagged, and when (a Kill's intent keeps it). */
@@ -469,17 +471,19 @@ export async function runBulkStep(event: BulkEvent, clock: Clock, retryCount = 0
     lensOf = new Map(issues.map((i) => [i.key, readLens(i.properties?.[ISSUE_PROPERTY_KEY])] as const));
     if (closing) {
       const held = new Set(closing.held);
-      bulkClosing = await closeByBulkTransition(
+      ({ sent: bulkClosing, stillClosing } = await closeByBulkTransition(
         job,
         // Only items still flagged: one decided since it was listed is left to its own decision, which refuses it.
         issues.filter((i) => held.has(i.key) && !refused.has(i.key) && lensOf.get(i.key)?.zombie === 'true'),
         settings,
         clock,
         flaggedAt,
-      );
+      ));
     }
   } finally {
-    await closing?.release();
+    // A task still running may yet close items: their locks run out in their time, or go as each item's own
+    // decision, which takes its lock over, is made below.
+    if (!stillClosing) await closing?.release();
   }
   // Listed as serving no outcome when the person chose them: one linked meanwhile to another outcome keeps it.
   // One already serving the chosen outcome goes on (an earlier try of this step may have linked it).
@@ -655,14 +659,15 @@ async function closeByBulkTransition(
   settings: Settings,
   clock: Clock,
   flaggedAt: (issueKey: string) => string | undefined,
-): Promise<Map<string, string>> {
+): Promise<{ sent: Map<string, string>; stillClosing: boolean }> {
   const wanted = (settings.kill.transitionName ?? settings.kill.resolutionName).toLowerCase();
   const jira = JiraClient.asApp();
   /** The items sent to the bulk transition, with the transition's name. */
   const sent = new Map<string, string>();
+  let stillClosing = false;
   try {
     const open = issues.filter((issue) => statusCategoryOf(issue) !== 'done').map((issue) => issue.key);
-    if (open.length === 0) return sent;
+    if (open.length === 0) return { sent, stillClosing };
     const inputs: Array<{ keys: string[]; transitionId: string; name: string }> = [];
     for (const group of await jira.bulkTransitions(open)) {
       const t = group.transitions.find((x) => x.transitionName.toLowerCase() === wanted);
@@ -670,7 +675,7 @@ async function closeByBulkTransition(
       if (t && keysOfGroup.length)
         inputs.push({ keys: keysOfGroup, transitionId: String(t.transitionId), name: t.transitionName });
     }
-    if (inputs.length === 0) return sent;
+    if (inputs.length === 0) return { sent, stillClosing };
     for (const input of inputs)
       for (const key of input.keys) {
         await recordBulkKillIntent(job.projectKey, bulkItemKey(job.jobId, key), key, {
@@ -685,14 +690,22 @@ async function closeByBulkTransition(
         sent.set(key, input.name);
       }
     const taskId = await jira.submitBulkTransition(inputs);
+    // From here the task may close items whatever becomes of this call: until it is seen to end, the caller keeps
+    // their locks (they run out in their time).
+    stillClosing = true;
     // What the task could not close is closed by each item's own decision, so its outcome needs no reading.
-    await jira.waitForBulkTask(taskId, { attempts: TASK_POLLS, intervalMs: TASK_POLL_MS });
+    const { finished } = await jira.waitForBulkTask(taskId, {
+      attempts: TASK_POLLS,
+      intervalMs: TASK_POLL_MS,
+    });
+    stillClosing = !finished;
   } catch (e) {
-    // A rate limit waits for the whole step; any other failure leaves the items to their own decisions.
-    if (e instanceof JiraRateLimitError) throw e;
+    // A rate limit before the task was started waits for the whole step; any other failure, or one while the
+    // task runs, leaves the items to their own decisions.
+    if (e instanceof JiraRateLimitError && !stillClosing) throw e;
     console.warn('bulk kill: the bulk transition did not complete; the items are closed one by one', e);
   }
-  return sent;
+  return { sent, stillClosing };
 }
 
 /** Queue consumer `bulk-consumer`: one step of a bulk decision. A malformed event is dropped. */

@@ -1103,14 +1103,15 @@ async function act(
   // its own fields. (Intents of older versions may not hold the decision.)
   if (intent?.decision && JSON.stringify(intent.decision) !== JSON.stringify(decision))
     throw reusedRequestId();
-  // The same decision, made by another request on the flag this one answers (a second tab, a second bulk job),
+  // Another request's decision on the flag this one answers (a second tab, a second bulk job, a Keep by hand) made
   // while this one's intent waited (a bulk records it before its transition): that decision stands. Resumed, this
-  // one would log and comment the item a second time.
+  // one would log and comment the item a second time, or close an item someone kept and was told so. Of another
+  // kind, only while the item is open: one this request's bulk transition closed is this request's kill.
   const sameByOther =
     intent?.flaggedAt &&
     marker &&
     marker.idempotencyKey !== idempotencyKey &&
-    marker.kind === decision.kind &&
+    (marker.kind === decision.kind || statusCategoryOf(issue) !== 'done') &&
     lens.zombie !== 'true'
       ? await otherDecision(projectKey, marker)
       : null;

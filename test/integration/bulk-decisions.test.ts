@@ -1635,3 +1635,59 @@ describe('a Keep made by hand while a bulk Kill closes the same item', () => {
     },
   );
 });
+
+describe('a Keep made by hand after the bulk transition left the item open', () => {
+  beforeEach(() => {
+    app = newApp();
+  });
+
+  // Jira's bulk transition fails and the item's own transition meets a 503: the job tries it again later, with its
+  // intent recorded. An admin keeps the item in between and is told "kept". Before the mend the bulk's retry then
+  // resumed its intent, closed the kept item and logged a kill beside the Keep.
+  it('lets the Keep stand: the bulk leaves the item open and says it was decided meanwhile', async () => {
+    const items = [flagged(0), flagged(1)];
+    const target = items[1]!;
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      applied: false,
+      times: 1,
+      match: { method: 'POST', pathIncludes: '/bulk/issues/transition' },
+    });
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 503,
+      applied: false,
+      times: 1,
+      match: { method: 'POST', pathIncludes: `/issue/${target}/transitions` },
+    });
+    ok(
+      await page<BulkJobData>('bulkDecide', {
+        idempotencyKey: 'bulk-kill-then-keep',
+        decision: { kind: 'kill', reason: 'Nobody wants these any more' },
+        selection: { keys: items },
+      }),
+    );
+    await app.queue.runDue({ maxEvents: 1 });
+    expect(app.jira.store.getIssue(target)!.statusCategory).not.toBe('done');
+    const kept = await page<DecideData>(
+      'decide',
+      {
+        issueKey: target,
+        idempotencyKey: 'keep-after-hold',
+        decision: { kind: 'keep', reason: 'Still wanted by sales', snoozeUntil: '2035-01-01' },
+      },
+      'admin',
+    );
+    expect(kept.ok).toBe(true);
+    await drain();
+    expect(app.jira.store.getIssue(target)!.statusCategory).not.toBe('done');
+    expect((await logRows()).filter((r) => r.issueKey === target).map((r) => r.kind)).toEqual(['keep']);
+    const done = await job('bulk-kill-then-keep');
+    expect(done).toMatchObject({ status: 'done', decided: 1 });
+    expect(done.failed).toEqual([
+      { key: target, message: expect.stringMatching(new RegExp(`^${target} was decided meanwhile by`)) },
+    ]);
+    expect(app.jira.store.getIssue(items[0]!)!.statusCategory).toBe('done');
+  });
+});
