@@ -35,6 +35,7 @@ import { kvs } from '../storage/kvs-client';
 import type { CallContext } from '../resolvers/endpoint';
 import { keys } from '../storage/keys';
 import { backOffAfterConflict, claim, claimOwn } from '../storage/kv';
+import { CLOCK_SKEW_MS, holderDoneAt, invocationStopsAt } from '../storage/lock';
 import { loadSettings, saveSettings } from '../storage/settings';
 import type { Clock } from './outcome-map';
 import { projectRights, requireBrowse, targetProject } from './project-access';
@@ -236,9 +237,12 @@ export async function saveResolutionMapping(
     )
       // This admin's own Confirm, landed with its answer lost: the recalculation it started is the answer.
       return { runId: shown.runId, alreadyRunning: isLiveRun(shown, clock.now().getTime()) };
+    // Times of the invocation's own clock, as the app's locks keep them (src/storage/lock.ts).
+    const mine = { by: call.accountId, at: Date.now(), stopsAt: invocationStopsAt() };
     const claimed =
       shown?.runId === payload.runId &&
-      (await claim(claimKey, { by: call.accountId }, MAPPED_TTL, (held) => isClaimOf(held, call.accountId)));
+      ((await claim(claimKey, mine, MAPPED_TTL, (held) => isClaimOf(held, call.accountId))) ||
+        (await takenFromStoppedConfirm(claimKey, mine, Date.now())));
     if (!claimed)
       throw new ConflictError(
         'Someone confirmed a resolution mapping meanwhile, or a newer calibration replaced the one shown: reload the page and look at it first.',
@@ -292,6 +296,38 @@ async function confirmedBefore(
 function storedNames(names: readonly string[]): string[] {
   return [...new Set(names)].sort();
 }
+
+/**
+ * Takes the "confirmed" claim of a proposal still shown (no recalculation replaced it) from a Confirm that can do
+ * nothing more: Forge stopped it at its time limit after it claimed, so neither its recalculation nor the giving
+ * back of its claim ran. Without this, every other admin would be told "someone confirmed meanwhile" for the
+ * claim's 14 days. A claim stored before claims noted their time is left to run out.
+ */
+async function takenFromStoppedConfirm(
+  claimKey: string,
+  mine: Record<string, unknown>,
+  nowMs: number,
+): Promise<boolean> {
+  const held = await kvs.get<{ at?: unknown; stopsAt?: unknown }>(claimKey);
+  if (!held || typeof held.at !== 'number') return false;
+  const doneAt = holderDoneAt(
+    {
+      at: held.at,
+      stopsAt: typeof held.stopsAt === 'number' ? held.stopsAt : null,
+      ttlSeconds: CONFIRM_SECONDS,
+    },
+    nowMs,
+  );
+  if (nowMs < doneAt + CLOCK_SKEW_MS) return false;
+  await kvs.set(claimKey, mine, { ttl: MAPPED_TTL });
+  return true;
+}
+
+/**
+ * How long a Confirm may run: Forge stops a function a UI invokes after 25 s
+ * (developer.atlassian.com/platform/forge/limits-invocation), and its last call may land a moment later.
+ */
+const CONFIRM_SECONDS = 30;
 
 /** Whether a stored "confirmed" claim is this account's own. */
 function isClaimOf(held: unknown, accountId: string): boolean {

@@ -796,6 +796,29 @@ describe('calibration that fails, expires or is confirmed twice', () => {
 
     // The first press landed (mapping stored, recalculation started) but its answer never reached the page. The
     // admin pressed Confirm again and was told someone had confirmed meanwhile: it was their own press.
+    // An admin's Confirm claimed the proposal, then Forge stopped it at its time limit before it stored the
+    // mapping or gave the claim back. Every other admin was told "someone confirmed meanwhile" for 14 days.
+    it('lets another admin confirm once the Confirm holding the proposal was stopped, and not while it may run', async () => {
+      const mapping = await aProposal();
+      wb.jira.store.upsertUser({ accountId: 'acc-admin2', displayName: 'Second Admin' });
+      wb.jira.store.grant('GEN', 'acc-admin2', PROJECT_PERMISSIONS);
+      const claimKey = keys.calibrationMapped('GEN', mapping.runId);
+      const claimedBy = (at: number) =>
+        wb.asSystem(() => kvs.set(claimKey, { by: USERS.admin, at, stopsAt: at + 25_000 }));
+      const confirmAsSecond = () =>
+        wb
+          .asUser('acc-admin2', () => saveResolutionMapping(call('GEN', 'acc-admin2'), mapping, clock))
+          .catch((e: unknown) => e);
+      await claimedBy(Date.now());
+      expect(await confirmAsSecond()).toMatchObject({ name: 'ConflictError' });
+      await claimedBy(Date.now() - 60_000);
+      expect(await confirmAsSecond()).toMatchObject({ alreadyRunning: false });
+      expect(await wb.asSystem(() => loadConfirmedMapping('GEN'))).toMatchObject({
+        delivered: ['Fixed'],
+        confirmedBy: 'acc-admin2',
+      });
+    });
+
     it('answers a press whose answer was lost with the recalculation it started', async () => {
       const mapping = await aProposal();
       const first = (await confirm(mapping)) as { runId: string };
