@@ -1105,16 +1105,14 @@ async function act(
     throw reusedRequestId();
   // Another request's decision on the flag this one answers (a second tab, a second bulk job, a Keep by hand) made
   // while this one's intent waited (a bulk records it before its transition): that decision stands. Resumed, this
-  // one would log and comment the item a second time, or close an item someone kept and was told so. Of another
-  // kind, only while the item is open: one this request's bulk transition closed is this request's kill.
-  const sameByOther =
+  // one would log and comment the item a second time, or close an item someone kept and was told so.
+  const otherStands =
     intent?.flaggedAt &&
     marker &&
     marker.idempotencyKey !== idempotencyKey &&
-    (marker.kind === decision.kind || statusCategoryOf(issue) !== 'done') &&
-    lens.zombie !== 'true'
-      ? await otherDecision(projectKey, marker)
-      : null;
+    lens.zombie !== 'true' &&
+    (marker.kind === decision.kind || (await yieldsToOtherKind(jira, decision, intent, issue)));
+  const sameByOther = otherStands ? await otherDecision(projectKey, marker) : null;
   if (intent && marker && onSameFlag(sameByOther, intent.flaggedAt)) {
     // Nothing of this request's own was begun on the issue: its intent goes, so no sweep completes it later.
     if (intent.comment === 'none') {
@@ -1530,6 +1528,23 @@ function closedWhileClosing(intent: DecisionIntent, closedAt: string | null | un
   if (Number.isNaN(closed)) return true;
   const window = intent.transition ? BULK_CLOSE_WINDOW_MS : CLOSE_WINDOW_MS;
   return closed >= sent - CLOSE_CLOCK_SKEW_MS && closed <= sent + window;
+}
+
+/**
+ * Whether a decision whose intent waited yields to another kind of decision made since on the same flag. A Keep
+ * or relink does (resumed over a Kill, it would log a keep beside the kill of a closed item). A Kill does while it
+ * is yet to close the item: open, and closed by no try of it (to be reopened since). A Kill that closed the item
+ * goes on to log it, whatever was decided since.
+ */
+async function yieldsToOtherKind(
+  jira: JiraClient,
+  decision: Decision,
+  intent: DecisionIntent,
+  issue: JiraIssue,
+): Promise<boolean> {
+  if (decision.kind !== 'kill') return true;
+  if (statusCategoryOf(issue) === 'done') return false;
+  return !(await closedThenReopened(jira, intent, issue));
 }
 
 /** Whether the issue's status category changed at or after a try sent its close (Jira's clock may run behind). */

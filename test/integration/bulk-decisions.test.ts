@@ -1691,3 +1691,48 @@ describe('a Keep made by hand after the bulk transition left the item open', () 
     expect(app.jira.store.getIssue(items[0]!)!.statusCategory).toBe('done');
   });
 });
+
+describe('a Keep sent again after someone else killed the item', () => {
+  beforeEach(() => {
+    app = newApp();
+  });
+
+  // The Keep recorded its intent, then its lens write failed (a 500: nothing landed). An admin killed the item,
+  // still flagged. The Keep was then sent again with its key, resumed its intent, was answered "kept", wrote its
+  // marker over the kill's and logged a keep beside the kill of a closed item.
+  it('is refused as decided meanwhile, and the kill stands alone', async () => {
+    const target = flagged(0);
+    app.jira.faults.inject({
+      kind: 'server-error',
+      status: 500,
+      applied: false,
+      times: 1,
+      match: { method: 'PUT', pathIncludes: '/properties/' },
+    });
+    const keep = {
+      issueKey: target,
+      idempotencyKey: 'keep-retried',
+      decision: { kind: 'keep', reason: 'Still wanted', snoozeUntil: '2035-01-01' },
+    };
+    expect((await page<DecideData>('decide', keep)).ok).toBe(false);
+    ok(
+      await page<DecideData>(
+        'decide',
+        { issueKey: target, idempotencyKey: 'kill-by-admin', decision: { kind: 'kill', reason: 'Dead' } },
+        'admin',
+      ),
+    );
+    expect(app.jira.store.getIssue(target)!.statusCategory).toBe('done');
+    const again = await page<DecideData>('decide', keep);
+    expect(again).toMatchObject({
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        message: expect.stringMatching(new RegExp(`^${target} was decided meanwhile by`)),
+      },
+    });
+    expect((await logRows()).filter((r) => r.issueKey === target).map((r) => r.kind)).toEqual(['kill']);
+    const lens = app.jira.store.getIssueProperty(target, ISSUE_PROPERTY_KEY) as { lastDecision?: unknown };
+    expect(lens.lastDecision).toMatchObject({ idempotencyKey: 'kill-by-admin', kind: 'kill' });
+  });
+});

@@ -400,3 +400,32 @@ it('reads the whole status history, however long, and matches the close by the k
   // The status the kill's transition went to is in its intent: a status Jira no longer answers cannot lose it.
   expect(callsSince(mark, 'GET', '/rest/api/3/status/')).toBe(0);
 });
+
+// A kill closed the issue and was stopped before its marker; a colleague reopened it, and an admin kept the item,
+// still flagged. The sweep met that Keep and dropped the kill as decided meanwhile: the close the app made stayed
+// in Jira's history with no log row. A kill that closed the item is logged whatever was decided since.
+it('logs the kill Jira shows (closed, then reopened) though a colleague kept the reopened item since', async () => {
+  const key = seedFlaggedIssue(app.jira.store, P, 'Idle', { version: 1 });
+  await killStoppedBeforeMarker(key, 'kill-reopened-k');
+  await reopen(key);
+  const kept = await call<DecideData>(
+    'decide',
+    {
+      issueKey: key,
+      idempotencyKey: 'keep-admin',
+      decision: { kind: 'keep', reason: 'Wanted', snoozeUntil: '2035-01-01' },
+    },
+    'admin',
+  );
+  expect(kept.ok).toBe(true);
+  const swept = await sweep();
+  const rows = (await logged(key)).map((r) => [r.kind, r.details?.reopenedTo ?? null]);
+  expect({ swept, rows, intents: (await intents()).length }).toEqual({
+    swept: { completed: 1, dropped: 0, left: 0 },
+    rows: expect.arrayContaining([
+      ['kill', 'To Do'],
+      ['keep', null],
+    ]),
+    intents: 0,
+  });
+});
