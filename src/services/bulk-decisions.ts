@@ -37,6 +37,7 @@ import {
   ValidationError,
   retryAfterStorageMinute,
   toErrorAnswer,
+  writeMayHaveLanded,
 } from '../errors';
 import { JiraClient } from '../jira/client';
 import { spreadRetryAfterSeconds } from '../scan/pacing';
@@ -689,9 +690,12 @@ async function closeByBulkTransition(
         });
         sent.set(key, input.name);
       }
-    const taskId = await jira.submitBulkTransition(inputs);
-    // From here the task may close items whatever becomes of this call: until it is seen to end, the caller keeps
-    // their locks (they run out in their time).
+    // From the submit on, the task may close items whatever becomes of this call (an answer lost on the way may
+    // have started it): until it is seen to end, the caller keeps their locks (they run out in their time).
+    const taskId = await jira.submitBulkTransition(inputs).catch((e: unknown) => {
+      if (writeMayHaveLanded(e)) stillClosing = true;
+      throw e;
+    });
     stillClosing = true;
     // What the task could not close is closed by each item's own decision, so its outcome needs no reading.
     const { finished } = await jira.waitForBulkTask(taskId, {

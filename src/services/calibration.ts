@@ -308,7 +308,7 @@ async function takenFromStoppedConfirm(
   mine: Record<string, unknown>,
   nowMs: number,
 ): Promise<boolean> {
-  const held = await kvs.get<{ at?: unknown; stopsAt?: unknown }>(claimKey);
+  const held = await kvs.get<{ at?: unknown; stopsAt?: unknown; by?: unknown }>(claimKey);
   if (!held || typeof held.at !== 'number') return false;
   const doneAt = holderDoneAt(
     {
@@ -319,8 +319,17 @@ async function takenFromStoppedConfirm(
     nowMs,
   );
   if (nowMs < doneAt + CLOCK_SKEW_MS) return false;
-  await kvs.set(claimKey, mine, { ttl: MAPPED_TTL });
-  return true;
+  // Given back, then claimed as any claim is (FAIL_IF_EXISTS): of two admins taking it over at once, one claims it
+  // and the other is refused. Only the stopped Confirm's own claim is given back (read again just before).
+  const still = await kvs.get<{ at?: unknown; by?: unknown }>(claimKey);
+  if (still && (still.at !== held.at || still.by !== held.by)) return false;
+  await kvs.delete(claimKey);
+  return claim(
+    claimKey,
+    mine,
+    MAPPED_TTL,
+    (now) => isClaimOf(now, String(mine.by)) && (now as { at?: unknown }).at === mine.at,
+  );
 }
 
 /**

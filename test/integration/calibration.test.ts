@@ -819,6 +819,30 @@ describe('calibration that fails, expires or is confirmed twice', () => {
       });
     });
 
+    it('lets one of two admins take over a stopped Confirm’s claim at once, and tells the other', async () => {
+      const mapping = await aProposal();
+      for (const accountId of ['acc-admin2', 'acc-admin3']) {
+        wb.jira.store.upsertUser({ accountId, displayName: accountId });
+        wb.jira.store.grant('GEN', accountId, PROJECT_PERMISSIONS);
+      }
+      const stoppedAt = Date.now() - 60_000;
+      await wb.asSystem(() =>
+        kvs.set(keys.calibrationMapped('GEN', mapping.runId), {
+          by: USERS.admin,
+          at: stoppedAt,
+          stopsAt: stoppedAt + 25_000,
+        }),
+      );
+      const answers = await Promise.all(
+        ['acc-admin2', 'acc-admin3'].map((accountId) =>
+          wb
+            .asUser(accountId, () => saveResolutionMapping(call('GEN', accountId), mapping, clock))
+            .catch((e: unknown) => e),
+        ),
+      );
+      expect(answers.filter((a) => a instanceof Error).map((a) => a.name)).toEqual(['ConflictError']);
+    });
+
     it('answers a press whose answer was lost with the recalculation it started', async () => {
       const mapping = await aProposal();
       const first = (await confirm(mapping)) as { runId: string };

@@ -44,11 +44,13 @@ function unmade(
   error: ErrorAnswer,
 ): [title: string, description: string, type: 'warning' | 'error'] {
   if (error.code !== 'INTERNAL') return [`Token not ${DONE[kind]}`, error.message, 'error'];
-  const rotated =
-    kind === 'rotate'
-      ? ` If the list says it was rotated today, "${name}"'s old secret no longer works and the new one cannot be shown again: rotate it once more to get one to copy.`
-      : '';
-  return [`Not confirmed: the token may have been ${DONE[kind]}`, `${error.message}${rotated}`, 'warning'];
+  const title = `Not confirmed: the token may have been ${DONE[kind]}`;
+  if (kind !== 'rotate') return [title, error.message, 'warning'];
+  return [
+    title,
+    `The answer never came. If it was rotated, "${name}"'s old secret no longer works and the new one cannot be shown again: rotate it once more to get one to copy.`,
+    'warning',
+  ];
 }
 const TITLE_ID = 'tokens-title';
 const CREATE_ID = 'create-token';
