@@ -102,6 +102,8 @@ const TASK_POLL_MS = 250;
  * TASK_POLL_MS). A task Jira runs longer still is met by each item's own decision, which resumes its intent.
  */
 const BULK_TRANSITION_HOLD_SECONDS = 90;
+/** How long an item sent to a bulk transition is known as such: past the step that decides it, and its retries. */
+const BULK_CLOSING_TTL = { value: 1, unit: 'HOURS' } as const;
 
 type QueueFilter = z.infer<typeof queueFilterSchema>;
 
@@ -688,6 +690,12 @@ async function closeByBulkTransition(
           transition: input.name,
           flaggedAt: flaggedAt(key),
         });
+        // Told to a Keep or relink by hand of the item, closed by the bulk before its own decision logs it.
+        await kvs.set(
+          keys.bulkClosing(job.projectKey, key),
+          { jobId: job.jobId, actorName: job.actorName ?? null },
+          { ttl: BULK_CLOSING_TTL },
+        );
         sent.set(key, input.name);
       }
     // From the submit on, the task may close items whatever becomes of this call (an answer lost on the way may

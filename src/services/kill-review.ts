@@ -1142,12 +1142,16 @@ async function act(
       `${issueKey} is not flagged as a zombie: the kill review decides flagged items only (a scan clears the flag of an item that moved or got linked). Nothing was changed: reload the queue to see it as it is now.`,
     );
   }
-  // Closed since it was listed (a bulk Kill closing it under way, a change in Jira): a Keep or a relink of it as a
-  // flagged item would be answered as made while the item stays closed, and the kill that closed it would follow.
-  if (!resuming && listedAs === 'flagged' && decision.kind !== 'kill' && statusCategoryOf(issue) === 'done')
-    throw new ConflictError(
-      `${issueKey} was closed (${issue.fields.status?.name ?? 'done'}) after the queue was loaded: nothing was ${decision.kind === 'keep' ? 'kept' : 'relinked'}. Reload the queue to see it as it is now.`,
-    );
+  // Closed by a bulk Kill since it was listed, before that Kill's own decision of it is logged: a Keep or relink
+  // would be answered as made while the item stays closed, and the bulk would then log its kill. (An item closed
+  // otherwise, delivered since the scan flagged it, may still be kept or relinked until the next scan.)
+  if (!resuming && listedAs === 'flagged' && decision.kind !== 'kill' && statusCategoryOf(issue) === 'done') {
+    const closing = await kvs.get<{ actorName?: string | null }>(keys.bulkClosing(projectKey, issueKey));
+    if (closing)
+      throw new ConflictError(
+        `${issueKey} was closed (${issue.fields.status?.name ?? 'done'}) by a bulk Kill${closing.actorName ? ` started by ${closing.actorName}` : ''} after the queue was loaded: nothing was ${decision.kind === 'keep' ? 'kept' : 'relinked'}. Reload the queue to see it as it is now.`,
+      );
+  }
   const sameDecision =
     marker?.idempotencyKey === idempotencyKey ||
     (intent?.issueKey === issueKey && intent.kind === decision.kind);

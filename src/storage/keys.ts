@@ -20,6 +20,7 @@
  *   queue-read-chunk:{projectKey}:{person}:{sort}:{readId}:{n}   chunk n of that read's items
  *   bulk-job:{projectKey}:{jobId}                 a bulk decision: its selection, progress and failures
  *   bulk-step:{projectKey}:{jobId}:{n}            claimed by the delivery that runs step n of a bulk decision
+ *   bulk-closing:{projectKey}:{issueKey}          a bulk Kill sent that issue to Jira's bulk transition (an hour)
  *   scan-comment:{issueKey}:{version}:{editMs}    a flag comment sent or made for the lens it was judged from
  *   app-edit:{projectKey}:{issueKey}              the scan began editing that issue (label, comment) and has not
  *                                                 yet stamped the edit in its lens
@@ -127,6 +128,8 @@ export const keys = {
   bulkJob: (p: string, jobId: string) => key('bulk-job', checkProjectKey(p), segment(jobId, 'jobId')),
   bulkStep: (p: string, jobId: string, step: number) =>
     key('bulk-step', checkProjectKey(p), segment(jobId, 'jobId'), String(step)),
+  bulkClosing: (p: string, issueKey: string) =>
+    key('bulk-closing', checkProjectKey(p), segment(issueKey, 'issueKey')),
   scanComment: (issueKey: string, version: number, appEditMs: number) =>
     key('scan-comment', segment(issueKey, 'issueKey'), String(version), String(appEditMs)),
   appEditPrefix: (p: string) => key('app-edit', checkProjectKey(p)) + ':',
