@@ -32,19 +32,37 @@ const PROMPT_MS = 5_000;
 const panel = <T>(fn: string, payload: unknown, user: string, issueKey: string) =>
   app.invoke('outcome-lens-issue-panel', fn, payload, { user, issueKey }) as Promise<Answer<T>>;
 
-/** A member's save in the panel of `issueKey`, on the version it loads. */
-async function panelSave(issueKey: string, requestId?: string): Promise<Answer<PanelSaveData>> {
-  const loaded = await panel<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, 'member', issueKey);
+const STORE_MANAGER = { persona: 'store manager', intent: 'see the whole board', benefit: 'I plan the week' };
+
+/** A save in the panel of `issueKey` (a member's, unless named), on the version it loads. */
+async function panelSave(
+  issueKey: string,
+  requestId?: string,
+  { user = 'member', hypothesis = STORE_MANAGER } = {},
+): Promise<Answer<PanelSaveData>> {
+  const loaded = await panel<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, user, issueKey);
   if (!loaded.ok) throw new Error(loaded.error.message);
-  const draft = aBetDraft({
-    hypothesis: { persona: 'store manager', intent: 'see the whole board', benefit: 'I plan the week' },
-  });
   return panel<PanelSaveData>(
     ISSUE_PANEL_RESOLVERS.save,
-    { version: loaded.data.lens.version, draft, ...(requestId ? { requestId } : {}) },
-    'member',
+    {
+      version: loaded.data.lens.version,
+      draft: aBetDraft({ hypothesis }),
+      ...(requestId ? { requestId } : {}),
+    },
+    user,
     issueKey,
   );
+}
+
+/** The next read of the lens fails (a 500): a try cannot tell whether its write landed, and keeps the claim. */
+function nextLensReadFails(): void {
+  app.jira.faults.inject({
+    kind: 'server-error',
+    status: 500,
+    applied: false,
+    times: 1,
+    match: { method: 'GET', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
+  });
 }
 
 async function timed<T>(call: () => Promise<T>): Promise<{ answer: T; ms: number }> {
@@ -90,13 +108,7 @@ describe('a Keep retried while its first try still holds the claim', () => {
     };
     app.jira.faults.inject({ kind: 'server-error', status: 502, applied: true, times: 1, match: LENS_WRITE });
     // The read-back fails too: the first try cannot tell its write landed and keeps the claim.
-    app.jira.faults.inject({
-      kind: 'server-error',
-      status: 500,
-      applied: false,
-      times: 1,
-      match: { method: 'GET', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
-    });
+    nextLensReadFails();
     expect((await callPage<DecideData>(app, 'decide', keep, 'member')).ok).toBe(false);
     expect((await panelSave(key)).ok).toBe(false);
     expect((await callPage<DecideData>(app, 'decide', keep, 'member')).ok).toBe(true);
@@ -183,29 +195,12 @@ describe("a Kill's second lens write (the marker with the comment's id) answered
   // and gave the claim back, and the late write then landed over the next person's save.
   const SECOND_WRITE = { ...LENS_WRITE, bodyIncludes: '"commentId"' };
 
-  async function saveAfterKill(key: string): Promise<Answer<PanelSaveData>> {
-    const loaded = await panel<PanelLoadData>(ISSUE_PANEL_RESOLVERS.load, {}, 'admin', key);
-    if (!loaded.ok) throw new Error(loaded.error.message);
-    const draft = aBetDraft({
-      hypothesis: { persona: 'auditor', intent: 'see why it was killed', benefit: 'I trust the log' },
-    });
-    return panel<PanelSaveData>(
-      ISSUE_PANEL_RESOLVERS.save,
-      { version: loaded.data.lens.version, draft },
-      'admin',
-      key,
-    );
-  }
+  const AUDITOR = { persona: 'auditor', intent: 'see why it was killed', benefit: 'I trust the log' };
+  const saveAfterKill = (key: string) => panelSave(key, undefined, { user: 'admin', hypothesis: AUDITOR });
 
   it('keeps the claim: the next save waits, and the late write lands over nobody', async () => {
     const key = seedFlaggedIssue(app.jira.store, PAGE_PROJECT);
-    app.jira.faults.inject({
-      kind: 'server-error',
-      status: 504,
-      applied: 'later',
-      times: 1,
-      match: SECOND_WRITE,
-    });
+    nextLensWriteLandsLate(app, SECOND_WRITE);
     const kill = {
       issueKey: key,
       idempotencyKey: 'kill-late-2nd',
@@ -226,21 +221,9 @@ describe("a Kill's second lens write (the marker with the comment's id) answered
 
   it('is waited for by the Kill pressed again, which keeps the claim it took over', async () => {
     const key = seedFlaggedIssue(app.jira.store, PAGE_PROJECT);
-    app.jira.faults.inject({
-      kind: 'server-error',
-      status: 504,
-      applied: 'later',
-      times: 1,
-      match: SECOND_WRITE,
-    });
+    nextLensWriteLandsLate(app, SECOND_WRITE);
     // The read-back fails too: the first try cannot tell, and keeps the claim.
-    app.jira.faults.inject({
-      kind: 'server-error',
-      status: 500,
-      applied: false,
-      times: 1,
-      match: { method: 'GET', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}` },
-    });
+    nextLensReadFails();
     const kill = {
       issueKey: key,
       idempotencyKey: 'kill-late-2nd-retry',
