@@ -35,7 +35,7 @@ import type { Settings } from './settings';
  * Deterministic: the same input always gives the same score, and every point can be traced to a part.
  * Bump the model version whenever the rules change, so stored scores can be told apart.
  */
-export const SCORE_MODEL_VERSION = 'ols-6';
+export const SCORE_MODEL_VERSION = 'ols-7';
 
 export interface FramingSignals {
   isRecipe: boolean;
@@ -141,7 +141,7 @@ export function scoreIssue(
       assessFraming(input.framing, hypothesis, said, quality, input.storyText),
       input.delivered,
     ),
-    evidence: assessEvidence(input.result, input.delivered),
+    evidence: assessEvidence(input.result, input.delivered, said),
   };
   // Each part read once from the record, in SCORE_COMPONENT_IDS order: a record read by a changing key costs a
   // lookup each time.
@@ -394,7 +394,17 @@ function assessFraming(
   };
 }
 
-function assessEvidence(result: Result | undefined, delivered: boolean): Assessment {
+function assessEvidence(result: Result | undefined, delivered: boolean, said: PartsSaid): Assessment {
+  // A result recorded before delivery is kept but earns nothing yet: nothing has been shipped to prove it.
+  if (!delivered)
+    return {
+      earned: 0,
+      applicable: false,
+      detail: result
+        ? `Result recorded (${result.verdict}); it counts once the item is delivered.`
+        : 'Counts once the item is delivered.',
+      hint: null,
+    };
   // A verdict on evidence that says nothing ("x", "TBD") is not yet a result anyone can check.
   if (result && !saysSomething(result.evidence))
     return {
@@ -403,10 +413,16 @@ function assessEvidence(result: Result | undefined, delivered: boolean): Assessm
       detail: `Result recorded: ${result.verdict}, on evidence that says nothing yet (${quotedShort(result.evidence)}).`,
       hint: 'Say what the evidence is: what was measured or seen, e.g. "drop-off fell from 40% to 33% in four weeks".',
     };
+  // "Validated" needs a bet to hold it against: a need, a reason or an expected movement.
+  if (result && !said.intent && !said.benefit && !said.metric)
+    return {
+      earned: 0,
+      applicable: true,
+      detail: `Result recorded: ${result.verdict}, but no bet was written to check it against.`,
+      hint: 'Write the hypothesis and the movement it expected, so the result says whether the bet paid off.',
+    };
   if (result)
     return { earned: 1, applicable: true, detail: `Result recorded: ${result.verdict}.`, hint: null };
-  if (!delivered)
-    return { earned: 0, applicable: false, detail: 'Counts once the item is delivered.', hint: null };
   return {
     earned: 0,
     applicable: true,

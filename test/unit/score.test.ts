@@ -61,6 +61,26 @@ describe('outcome-linkage score', () => {
     expect(part(s, 'evidence').hint).toMatch(/^Say what the evidence is: what was measured or seen/);
   });
 
+  it('counts a result recorded before delivery only once the item is delivered', () => {
+    const result = { verdict: 'validated', evidence: 'Drop-off fell from 40% to 31%.' } as const;
+    const early = score(aCompleteBet({ result }));
+    expect(part(early, 'evidence')).toMatchObject({ applicable: false, points: 0, max: 0, hint: null });
+    expect(part(early, 'evidence').detail).toBe(
+      'Result recorded (validated); it counts once the item is delivered.',
+    );
+    expect(part(score(aCompleteBet({ result, delivered: true })), 'evidence').points).toBeGreaterThan(0);
+  });
+
+  it('gives a result no evidence points when no bet was written to hold it against', () => {
+    const result = { verdict: 'validated', evidence: 'Conversion went up after the release.' } as const;
+    const s = score(aScoreInput({ delivered: true, result }));
+    expect(part(s, 'evidence')).toMatchObject({ applicable: true, points: 0 });
+    expect(part(s, 'evidence').detail).toBe(
+      'Result recorded: validated, but no bet was written to check it against.',
+    );
+    expect(part(s, 'evidence').hint).toMatch(/^Write the hypothesis and the movement it expected/);
+  });
+
   it('counts no kill condition or threshold that says nothing, and says what to write', () => {
     const killPart = (killCriteria: ScoreInput['killCriteria']) =>
       part(score(aCompleteBet({ killCriteria })), 'killCriteria');
