@@ -13,6 +13,8 @@ import {
 } from '../contract/scan';
 import { MAX_DRY_RUN_SAMPLES } from '../contract/project-page-keys';
 import { ISSUE_PROPERTY_KEY, readLens } from '../domain/issue-lens';
+import { bias as recipeBias, weights as recipeWeights } from '../domain/recipe-model.json';
+import { SCORE_MODEL_VERSION } from '../domain/score';
 import { settingsOrDefaults, type Settings } from '../domain/settings';
 import {
   idleQuantilesOf,
@@ -141,6 +143,8 @@ export interface ScanCursor {
   relinkedWithinMinutes?: number;
   /** The settings' stored version at the start of the run (for the next run's choice of full or incremental). */
   settingsVersion?: number;
+  /** JUDGEMENT_VERSION of the code that began the run (absent in a cursor saved by a version that had none). */
+  judgementVersion?: string;
   /** Settings and outcomes as loaded at the start of the run: one consistent view for the whole run. */
   settings: Settings;
   outcomes: Array<[string, ScanOutcome]>;
@@ -246,6 +250,11 @@ export interface ScanWatermark {
   settingsVersion: number;
   outcomesFingerprint: string;
   /**
+   * The JUDGEMENT_VERSION the last run judged with: a new score or recipe model changes verdicts on items nobody
+   * touched, so a full run. Absent in a watermark written before it was kept.
+   */
+  judgementVersion?: string;
+  /**
    * The last full rescan measured a standing that changes verdicts across the backlog (ranks became known, or
    * the linked share crossed the share at which the unlinked rule applies): the next run reads everything.
    */
@@ -259,6 +268,13 @@ export function standingChangesVerdicts(used: BacklogStanding, measured: Backlog
     inUse(used) !== inUse(measured) || (used.idleQuantiles === null) !== (measured.idleQuantiles === null)
   );
 }
+
+/**
+ * The version of what judges an issue besides the settings and outcomes: the score's model and the recipe model's
+ * weights (retrained without a change of code). A deploy that changes either makes the next run a full one, so the
+ * flags and scores of items nobody touched (what `recipe = "true"` and the outcome map read) are not left a week old.
+ */
+export const JUDGEMENT_VERSION = `${SCORE_MODEL_VERSION}/${fingerprint([recipeBias, recipeWeights])}`;
 
 function fingerprint(value: unknown): string {
   // FNV-1a over the JSON: cheap, and only compared for equality.
@@ -281,6 +297,7 @@ export function planRun(input: {
   watermark: ScanWatermark | null;
   settingsVersion: number;
   outcomesFingerprint: string;
+  judgementVersion: string;
   fullRescanEveryDays: number;
   nowMs: number;
 }): { mode: ScanMode; jql: string; reason: string; minutes?: number } {
@@ -293,6 +310,8 @@ export function planRun(input: {
   if (w.standingChanged) return full("the backlog's standing changed at the last full rescan");
   if (w.settingsVersion !== input.settingsVersion) return full('the settings changed');
   if (w.outcomesFingerprint !== input.outcomesFingerprint) return full('the outcomes changed');
+  if (w.judgementVersion !== input.judgementVersion)
+    return full('a new version of the app judges issues differently (its score or recipe model)');
   const lastFull = Date.parse(w.lastFullAt);
   if (!(input.nowMs - lastFull < input.fullRescanEveryDays * DAY_MS))
     return full(`the weekly reconciliation (every ${input.fullRescanEveryDays} days)`);
@@ -421,6 +440,7 @@ async function startCursor(event: ScanEvent, nowMs: number): Promise<ScanCursor>
     watermark: lastHealth ? (watermark ?? null) : null,
     settingsVersion: version,
     outcomesFingerprint: fingerprint(compact),
+    judgementVersion: JUDGEMENT_VERSION,
     fullRescanEveryDays: settings.scan.fullRescanEveryDays,
     nowMs,
   });
@@ -429,6 +449,7 @@ async function startCursor(event: ScanEvent, nowMs: number): Promise<ScanCursor>
     jql: plan.jql,
     ...(plan.minutes !== undefined ? { relinkedWithinMinutes: plan.minutes } : {}),
     settingsVersion: version,
+    judgementVersion: JUDGEMENT_VERSION,
     notes:
       plan.mode === 'incremental'
         ? [`${INCREMENTAL_NOTE} ${plan.reason}; the figures are those of the last full rescan.`]
@@ -548,6 +569,7 @@ async function recordFinishedRun(working: ScanCursor, clock: () => number): Prom
       lastFullAt: incremental && before ? before.lastFullAt : working.startedAt,
       settingsVersion: working.settingsVersion ?? 0,
       outcomesFingerprint: fingerprint(working.outcomes),
+      ...(working.judgementVersion ? { judgementVersion: working.judgementVersion } : {}),
       standingChanged:
         !incremental &&
         standingChangesVerdicts(

@@ -9,8 +9,11 @@ import { indexedMoment } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens, type IssueLens } from '../../src/domain/issue-lens';
 import type { ScanRunSummary } from '../../src/contract/scan';
 import { createScanConsumer } from '../../src/scan/consumer';
+import { JUDGEMENT_VERSION, type ScanWatermark } from '../../src/scan/run';
 import { SCAN_QUEUE } from '../../src/scan/queue';
 import { startScans } from '../../src/scan/trigger';
+import { keys } from '../../src/storage/keys';
+import { kvs } from '../../src/storage/kvs-client';
 import { createOutcome } from '../../src/storage/outcomes';
 import { listRunSummaries } from '../../src/storage/scan-state';
 import { saveSettings } from '../../src/storage/settings';
@@ -238,5 +241,48 @@ describe('the incremental daily scan', () => {
     for (const key of stories) expect(verdictOf(key).zombie).toBe('false');
     // Read: the epic and its three stories, not the linked items nobody touched.
     expect(run.counters.issues).toBe(4);
+  });
+
+  it('reads everything again once a new version of the app judges differently (score or recipe model)', async () => {
+    wb = createWorkbench({ now: new Date(START), latency: 'off', rateLimits: 'off' });
+    wb.queue.registerConsumer(SCAN_QUEUE, createScanConsumer({ clock: now }));
+    const recent = { created: ago(20), updated: ago(10), reporter: USERS.member };
+    const recipe = wb.jira.store.createIssue({
+      ...recent,
+      projectKey: INCREMENTAL,
+      type: 'Story',
+      summary: 'Make the checkout button blue, top right',
+    }).key;
+    await scan(INCREMENTAL);
+    await scan(INCREMENTAL);
+    expect(verdictOf(recipe).recipe).toBe('true');
+    // The flag as an earlier model would have left it, on an issue nobody has touched since.
+    const mislabel = () => {
+      const lens = readLens(wb.jira.store.getIssueProperty(recipe, ISSUE_PROPERTY_KEY));
+      wb.jira.store.setIssueProperty(recipe, ISSUE_PROPERTY_KEY, { ...lens, recipe: 'false' });
+    };
+    const watermark = () => wb.asSystem(() => kvs.get<ScanWatermark>(keys.scanWatermark(INCREMENTAL)));
+    expect((await watermark())?.judgementVersion).toBe(JUDGEMENT_VERSION);
+
+    // The same version: the daily run reads what changed, and leaves the item as it is.
+    mislabel();
+    wb.clock.now = new Date(START + DAY);
+    const same = await scan(INCREMENTAL);
+    expect(same.mode).toBe('incremental');
+    expect(verdictOf(recipe).recipe).toBe('false');
+
+    // Left by a version that judged with another model (or kept no version): the next daily run is a full one.
+    for (const left of ['ols-6/0', undefined]) {
+      const stored = (await watermark())!;
+      await wb.asSystem(() =>
+        kvs.set(keys.scanWatermark(INCREMENTAL), { ...stored, judgementVersion: left }),
+      );
+      mislabel();
+      wb.clock.now = new Date(now() + DAY);
+      const after = await scan(INCREMENTAL);
+      expect(after.mode).toBe('full');
+      expect(verdictOf(recipe).recipe).toBe('true');
+      expect((await watermark())?.judgementVersion).toBe(JUDGEMENT_VERSION);
+    }
   });
 });
