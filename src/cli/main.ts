@@ -13,8 +13,10 @@ import { readLines, type InputLine } from './lines';
 export const MAX_LINE_CHARS = 10_000;
 
 const USAGE = `Usage: outcome-lens stories FILE   (or - to read standard input)
-Reads one story a line and prints one JSON line a story: persona, intent, benefit, expected outcome,
-recipe verdict with the phrases that make it one, and the outcome-linkage score with its parts.
+Reads one story a line and prints one JSON line a story: text, persona, intent, benefit, expectedOutcome
+(the first) and expectedOutcomes (every one kept), recipe (the verdict with the phrases that make it one),
+quality (each check: criterion, ok, phrase, why), score (0-100 with its parts) and notes (what the reading
+could not keep or had to guess).
 
        outcome-lens calibrate FILE   (.json, .jsonl or .jsonl.gz: Jira REST issues with their changelogs)
 Replays the file's history as of its latest date and prints one JSON line a project: the proposed idle

@@ -205,6 +205,13 @@ describe('outcome-lens stories', () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/one JSON line a story/);
+    // Every field a line carries is named, in the order it is printed.
+    const line = JSON.parse(
+      (await run(['stories', '-'], 'As a shopper, I want to save items.\n')).out,
+    ) as object;
+    const named = Object.keys(line).map((field) => help.out.search(new RegExp(`\\b${field}\\b`)));
+    expect(named.every((at) => at >= 0)).toBe(true);
+    expect(named).toEqual([...named].sort((a, b) => a - b));
   });
 
   it('prints its usage for a --help after the command, and names an option it does not know', async () => {
