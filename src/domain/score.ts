@@ -359,14 +359,17 @@ function assessFraming(
       detail: 'The hypothesis states a user, a need and a reason.',
       hint: null,
     };
-  // A story whose slots are filled with nothing ("As a x, I want y, so that z") has the form's words, "as a" and
-  // "so that", and no problem: the form is not what earns this.
-  const written = [h.persona, h.intent, h.benefit].some((part) => (part ?? '').trim() !== '');
-  if (fromStory && written && !(said.intent || said.benefit || saysSomething(h.persona)))
+  // A story whose slots are filled with nothing ("As a x, I want y, so that z", "As a user, I want TBD, so that
+  // TBD") has the form's words, "as a" and "so that", and no problem: the form, or a role alone, earns nothing.
+  const nonBlank = (part: string | undefined) => (part ?? '').trim() !== '';
+  const hollow = [h.intent, h.benefit].some(nonBlank)
+    ? !(said.intent || said.benefit)
+    : nonBlank(h.persona) && !saysSomething(h.persona);
+  if (fromStory && hollow)
     return {
       earned: 0,
       applicable: true,
-      detail: 'The story has the form of one, but its persona, intent and benefit say nothing yet.',
+      detail: 'The story has the form of one, but states no need and no reason yet.',
       hint: 'Say who has the problem, what they need and why solving it matters.',
     };
   // An empty story, or one of only the form's words ("As a , I want , so that ."): the detector counts "as a" and

@@ -117,6 +117,17 @@ describe('a part that points elsewhere says nothing', () => {
     'TBA',
     'to be decided',
     'To be defined.',
+    'see jira',
+    'See Confluence.',
+    'as per meeting',
+    'TODO: fill in',
+    'will update later',
+    'not sure yet',
+    'coming soon',
+    'placeholder text',
+    'make it work',
+    'just because',
+    'The quick brown fox',
   ])('takes "%s" for filler', (part) => {
     expect(isPlaceholder(part)).toBe(true);
     expect(saysSomething(part)).toBe(false);
@@ -131,7 +142,19 @@ describe('a part that points elsewhere says nothing', () => {
     'see the epic',
     'as a guest',
     'compare prices above my budget',
+    'see jira issues of my team',
+    'fill in my address once',
+    'update my address later',
+    'per meeting room',
+    'make it work offline',
+    'pending orders',
+    'unknown callers',
   ])('keeps the real words "%s"', (part) => expect(saysSomething(part)).toBe(true));
+
+  it.each(['idk', 'dunno', 'hmm', 'meh', 'WIP', 'unknown', 'unsure', 'dummy', 'FIXME', 'idk, dunno'])(
+    'takes the shrug or stand-in "%s" for filler',
+    (part) => expect(saysSomething(part)).toBe(false),
+  );
 });
 
 describe('filler a review still found saying something', () => {

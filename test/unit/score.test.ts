@@ -174,7 +174,7 @@ describe('outcome-linkage score', () => {
     const line = 'As a x, I want y, so that z. We expect x to rise from 1 to 2 by 2027-06-01.';
     const filled = analyseStory(line, DEFAULT_SETTINGS, new Date('2026-12-01T12:00:00Z'));
     expect(filled.score.total).toBe(0);
-    expect(part(filled.score, 'problemFraming').detail).toMatch(/say nothing yet/);
+    expect(part(filled.score, 'problemFraming').detail).toMatch(/states no need and no reason yet/);
     expect(part(filled.score, 'measurable').detail).toMatch(/with no metric named, they measure nothing/);
     // Numbers of a real metric still count while the rest is missing.
     const halfway = score(aScoreInput({ expected: { metric: 'cart drop-off', baseline: 40, target: 30 } }));
@@ -194,6 +194,10 @@ describe('outcome-linkage score', () => {
     ['only the words of the form', 'As a , I want , so that .'],
     ['three-letter non-words', 'As a abc, I want def, so that xyz.'],
     ['a repeated token and key mashes', 'As a xyz xyz, I want asdf, so that qwe.'],
+    ['a real role with slots of nothing', 'As a user, I want x, so that y.'],
+    ['a real role with placeholders', 'As a customer, I want TBD, so that TBD.'],
+    ['shrugs', 'As a hmm, I want idk, so that dunno.'],
+    ['a pointer and a promise', 'As a user, I want see confluence, so that will update later.'],
   ])('gives %s no points at all, framing included', (_, line) => {
     const s = analyseStory(line, DEFAULT_SETTINGS, new Date('2026-12-01T12:00:00Z')).score;
     expect(part(s, 'hypothesis').points).toBe(0);
