@@ -149,7 +149,13 @@ function benefitRepeatsWant(h: Hypothesis): boolean {
 
 /** The app itself, its makers, or its backlog's author: none of them is a user with a need. */
 const THE_PRODUCT =
-  /^(?:(?:the|a|an|our|my|this)\s+)?(?:[\w-]+\s+){0,2}(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|microservice|program|code|website|site|tool|api|bot|job|script|scheduler|module|component|pipeline)$/i;
+  /^(?:(?:the|a|an|our|my|this)\s+)?(?:[\w-]+\s+){0,2}(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|microservice|program|code|website|site|tool|api|bot|job|script|scheduler|module|component|pipeline|ci|ci\/cd|jenkins|cron)$/i;
+/**
+ * The organisation behind the product, not a person in it: "the business", "management", "stakeholders". "A
+ * business" or "a company" may be a customer (a marketplace's sellers), so only "the business", "the company" count.
+ */
+const ITS_ORGANISATION =
+  /^(?:the\s+(?:business|company|organi[sz]ation)|(?:the\s+|our\s+)?(?:management|leadership|stakeholders?|engineering(?:\s+department)?|it(?:\s+department)?))$/i;
 /** A maker of the product, bare or of the product or team ("developer of the app"), not one who builds on it. */
 const ITS_DEVELOPERS =
   /^(?:(?:the|a|an|our|my)\s+)?(?:(?:senior|junior|lead|back-?end|front-?end|full-?stack|software|web|mobile|app|qa)\s+)?(?:developers?|devs?|programmers?|engineers?|testers?)(?:\s+(?:of|on|for|at|in|working\s+on)\s+(?:the|this|our|my)\s+(?:app|application|product|system|platform|site|website|team|project|code(?:base)?|tool|service))?$/i;
@@ -175,6 +181,8 @@ function notAUserWhy(role: string): string | null {
   if (ITS_TEAM.test(role))
     return `"${role}" builds or owns the product; name the person who uses it and has the need. If your product is made for such people, say which ones ("a project manager planning releases in our tool").`;
   if (THE_AUTHOR.test(role)) return `"${role}" is the story's author: name the person who uses the product.`;
+  if (ITS_ORGANISATION.test(role))
+    return `"${role}" is the organisation behind the product, not someone who uses it: name the person who has the need.`;
   return null;
 }
 

@@ -239,6 +239,15 @@ describe('hypothesis quality checks', () => {
       'project manager',
       'business analyst',
       'team member',
+      // The build's machinery, and the organisation behind the product.
+      'the CI',
+      'Jenkins',
+      'the business',
+      'the company',
+      'management',
+      'stakeholders',
+      'engineering',
+      'IT department',
     ])('refuses "%s"', (persona) => {
       const c = check('valid-role', withHypothesis({ persona }));
       expect(c).toMatchObject({ ok: false, phrase: persona });
@@ -250,6 +259,12 @@ describe('hypothesis quality checks', () => {
       'store manager',
       'returning customer',
       'API integrator',
+      // A business or a company may be the customer (a marketplace's sellers, a B2B account).
+      'business',
+      'a company',
+      'small business owner',
+      'IT administrator',
+      'engineering manager',
     ])('accepts "%s"', (persona) => {
       expect(check('valid-role', withHypothesis({ persona })).ok).toBe(true);
     });
@@ -260,6 +275,7 @@ describe('hypothesis quality checks', () => {
       // A product for project managers has them as users: the way to say so is offered.
       ['project manager', /If your product is made for such people, say which ones/],
       ['we', /is the story's author/],
+      ['the business', /is the organisation behind the product, not someone who uses it/],
     ])('says why "%s" is no user', (persona, why) => {
       expect(check('valid-role', withHypothesis({ persona })).why).toMatch(why);
     });
