@@ -19,16 +19,24 @@ export function farCheckBy(checkBy: string | undefined, today: string | undefine
 }
 
 /**
- * The day before which a check-by date is refused: today, but only when the owner sets or changes the date.
- * A stored date that has come due since is what the check is for, and must not block other edits.
+ * The day before which a check-by date is refused: today, but only when the owner sets or changes the bet (its
+ * date, metric, numbers or direction). A stored bet whose date has come due since is what the check is for, and
+ * must not block other edits; a bet rewritten under an old date is a new bet, due before it was made.
  */
 export function checkByNotBefore(
   draft: Pick<IssueLensDraft, 'expected'>,
   stored: Pick<IssueLensDraft, 'expected'> | null,
   today: string,
 ): string | undefined {
-  const checkBy = draft.expected.checkBy;
-  return checkBy && checkBy !== stored?.expected.checkBy ? today : undefined;
+  const [now, was] = [draft.expected, stored?.expected];
+  const same =
+    was !== undefined &&
+    now.checkBy === was.checkBy &&
+    (now.metric ?? '').trim() === (was.metric ?? '').trim() &&
+    now.baseline === was.baseline &&
+    now.target === was.target &&
+    now.direction === was.direction;
+  return now.checkBy && !same ? today : undefined;
 }
 
 /**

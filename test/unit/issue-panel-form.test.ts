@@ -86,6 +86,26 @@ describe('the issue panel form applies the save checks before Save', () => {
     expect(liveScore(values, stored).checked.ok).toBe(true);
   });
 
+  it('refuses a bet rewritten under a stored check-by date that came due, and keeps one only renamed in its unit', () => {
+    const stored = aBetDraft({ expected: { ...aBetDraft().expected, checkBy: '2021-01-01' } });
+    const rewritten = [
+      { metric: 'NPS' },
+      { baseline: '35' },
+      { target: '25' },
+      { direction: 'increase', baseline: '20', target: '30' },
+    ];
+    for (const change of rewritten) {
+      const values = { ...valuesOf(stored), ...change };
+      const { checked, measurableCheck } = liveScore(values, stored);
+      expect({ change, checked }).toEqual({
+        change,
+        checked: { ok: false, errors: { checkBy: expect.stringMatching(/already passed/) } },
+      });
+      expect(measurableCheck.ok).toBe(false);
+    }
+    expect(liveScore({ ...valuesOf(stored), unit: 'percent' }, stored).checked.ok).toBe(true);
+  });
+
   it('refuses a kill date or review date newly set in the past at its field, and keeps stored ones that came due', () => {
     const values = { ...valuesOf(aBetDraft()), deadline: '2000-01-01' };
     expect(liveScore(values).checked).toEqual({
