@@ -667,6 +667,7 @@ function checkMeasurable(
     const unmeasured = [
       further.baseline === undefined ? 'its baseline today' : null,
       further.target === undefined ? 'the target' : null,
+      further.checkBy ? null : 'by when',
     ].filter((part): part is string => part !== null);
     if (unmeasured.length > 0) {
       const name = further.metric?.trim() || 'a further expectation';
@@ -675,7 +676,7 @@ function checkMeasurable(
         name,
         // Said where it was written: a further expectation is read from a story, and has no fields of its own.
         `The further expectation "${name}" cannot be checked: say ${joinList(unmeasured)} in the story ` +
-          `("${further.metric?.trim() ? name : 'conversion'} from 12% to 15%"), or leave it out.`,
+          `("${further.metric?.trim() ? name : 'conversion'} from 12% to 15% by 1 June"), or leave it out.`,
       );
     }
     const problem =
@@ -694,20 +695,24 @@ function checkMeasurable(
  * can both be met, and pass. A direction its own numbers contradict fails before this, on its own expectation.
  */
 function contradiction(expected: ExpectedOutcome[]): QualityCheck | null {
-  const seen = new Map<string, ExpectedOutcome['direction']>();
+  const seen = new Map<string, Array<{ direction: ExpectedOutcome['direction']; checkBy?: string }>>();
   for (const e of expected) {
     const metric = e.metric?.trim();
     const direction = directionOf(e);
-    if (!metric || !e.checkBy || direction === undefined) continue;
-    const key = `${metric.toLowerCase().replace(/\s+/g, ' ')}|${e.checkBy}`;
-    const other = seen.get(key);
-    if (other === undefined) seen.set(key, direction);
-    else if (other !== direction)
+    if (!metric || direction === undefined) continue;
+    const key = metric.toLowerCase().replace(/\s+/g, ' ');
+    const earlier = seen.get(key) ?? [];
+    // An undated expectation has no day of its own: it clashes with one the other way whatever that one's day.
+    const clash = earlier.find(
+      (o) => o.direction !== direction && (!o.checkBy || !e.checkBy || o.checkBy === e.checkBy),
+    );
+    if (clash)
       return fail(
         'measurable',
         metric,
-        `"${metric}" is expected both to rise and to fall by ${e.checkBy}: keep the one you mean.`,
+        `"${metric}" is expected both to rise and to fall${e.checkBy || clash.checkBy ? ` by ${e.checkBy ?? clash.checkBy}` : ''}: keep the one you mean.`,
       );
+    seen.set(key, [...earlier, { direction, ...(e.checkBy ? { checkBy: e.checkBy } : {}) }]);
   }
   return null;
 }

@@ -24,9 +24,11 @@ describe('assessing one issue', () => {
       assessIssue(facts(), aBetDraft({ alsoExpected }), outcomes, DEFAULT_SETTINGS).score.quality.find(
         (q) => q.criterion === 'measurable',
       );
-    expect(measurable([{ metric: 'conversion', baseline: 2, target: 3, direction: 'increase' }])?.ok).toBe(
-      true,
-    );
+    expect(
+      measurable([
+        { metric: 'conversion', baseline: 2, target: 3, direction: 'increase', checkBy: '2027-06-30' },
+      ])?.ok,
+    ).toBe(true);
     expect(
       measurable([{ metric: 'conversion', baseline: 3, target: 2, direction: 'increase' }]),
     ).toMatchObject({

@@ -816,17 +816,53 @@ describe('hypothesis quality checks', () => {
       expect(measurable.detail).toMatch(/^4 of 5 parts hold/);
     });
     it.each([
-      [{ metric: 'conversion', direction: 'increase' as const }, 'its baseline today and the target'],
-      [{ metric: 'conversion' }, 'its baseline today and the target'],
-      [{ metric: 'conversion', target: 3, unit: '%', direction: 'increase' as const }, 'its baseline today'],
-      [{ metric: 'conversion', baseline: 2, unit: '%', direction: 'increase' as const }, 'the target'],
-    ])('fails a further expectation with no number to check it by: %j', (further, missing) => {
+      [
+        { metric: 'conversion', direction: 'increase' as const },
+        'its baseline today, the target and by when',
+      ],
+      [{ metric: 'conversion', checkBy: '2027-06-30' }, 'its baseline today and the target'],
+      [
+        { metric: 'conversion', target: 3, unit: '%', direction: 'increase' as const, checkBy: '2027-06-30' },
+        'its baseline today',
+      ],
+      [
+        {
+          metric: 'conversion',
+          baseline: 2,
+          unit: '%',
+          direction: 'increase' as const,
+          checkBy: '2027-06-30',
+        },
+        'the target',
+      ],
+      [{ metric: 'conversion', baseline: 2, target: 3, direction: 'increase' as const }, 'by when'],
+    ])('fails a further expectation with no number or day to check it by: %j', (further, missing) => {
       expect(check('measurable', { expected: [bet.expected, further] })).toEqual({
         criterion: 'measurable',
         ok: false,
         phrase: 'conversion',
-        why: `The further expectation "conversion" cannot be checked: say ${missing} in the story ("conversion from 12% to 15%"), or leave it out.`,
+        why: `The further expectation "conversion" cannot be checked: say ${missing} in the story ("conversion from 12% to 15% by 1 June"), or leave it out.`,
       });
+    });
+    it.each([
+      ['undated', { metric: 'cart drop-off', baseline: 40, target: 50 }],
+      ['dated the same day', { metric: 'Cart  drop-off', baseline: 40, target: 50, checkBy: '2027-03-01' }],
+    ])('fails one metric expected to fall and, %s, to rise', (_, further) => {
+      const first = { metric: 'cart drop-off', baseline: 40, target: 30, direction: 'decrease' as const };
+      const c = check('measurable', { expected: [{ ...first, checkBy: '2027-03-01' }, further, further] });
+      expect(c.ok).toBe(false);
+      expect(c.phrase?.toLowerCase().replace(/\s+/g, ' ')).toBe('cart drop-off');
+    });
+    it('passes one metric to fall by one day and to rise again by a later one', () => {
+      const first = {
+        metric: 'cart drop-off',
+        baseline: 40,
+        target: 30,
+        direction: 'decrease' as const,
+        checkBy: '2027-03-01',
+      };
+      const later = { metric: 'cart drop-off', baseline: 30, target: 35, checkBy: '2027-09-01' };
+      expect(check('measurable', { expected: [first, later] }).ok).toBe(true);
     });
     it('fails "… and conversion to improve." read from a story', () => {
       const a = analyseStory(
