@@ -284,14 +284,20 @@ function assessKillCriteria(k: KillCriteria, delivered: boolean): Assessment {
   // A condition or a threshold's metric that says nothing ("x", "TBD") decides nothing: it does not count.
   const conditionSays = k.condition ? saysSomething(k.condition.text) : false;
   const thresholdProblem = k.metricThreshold ? metricNameProblem(k.metricThreshold.metric) : null;
+  // A limit that cannot be reached within a year (3,650 idle days, 40 sprints) is an exit that never comes.
+  const idleTooLong = (k.maxIdleDays ?? 0) > 365;
+  const sprintsTooMany = (k.maxSprintsCarried ?? 0) > 26;
   const set = [
     k.deadline && 'a kill date',
     k.metricThreshold && !thresholdProblem && 'a metric threshold',
-    k.maxIdleDays !== undefined && 'a maximum of idle days',
-    k.maxSprintsCarried !== undefined && 'a maximum of sprints carried over',
+    k.maxIdleDays !== undefined && !idleTooLong && 'a maximum of idle days',
+    k.maxSprintsCarried !== undefined && !sprintsTooMany && 'a maximum of sprints carried over',
     conditionSays && 'a written condition with a review date',
   ].filter((x): x is string => Boolean(x));
   const hollow = [
+    (idleTooLong || sprintsTooMany) &&
+      `A limit of ${idleTooLong ? `${k.maxIdleDays} idle days` : `${k.maxSprintsCarried} sprints carried over`} would ` +
+        'take more than a year to reach, so it stops nothing: choose one within a year.',
     thresholdProblem && `Kill threshold: ${thresholdProblem}`,
     k.condition &&
       !conditionSays &&

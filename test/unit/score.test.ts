@@ -108,6 +108,19 @@ describe('outcome-linkage score', () => {
     );
   });
 
+  it('counts no idle or carry-over limit that would take more than a year to reach', () => {
+    const killPart = (killCriteria: ScoreInput['killCriteria']) =>
+      part(score(aCompleteBet({ killCriteria })), 'killCriteria');
+    const idle = killPart({ maxIdleDays: 3650 });
+    expect(idle.points).toBe(0);
+    expect(idle.hint).toBe(
+      'A limit of 3650 idle days would take more than a year to reach, so it stops nothing: choose one within a year.',
+    );
+    expect(killPart({ maxSprintsCarried: 40 }).points).toBe(0);
+    expect(killPart({ maxIdleDays: 365 }).points).toBe(idle.max);
+    expect(killPart({ maxSprintsCarried: 26 }).points).toBe(idle.max);
+  });
+
   it('says in the measurable detail that a further expectation does not hold', () => {
     const further = { ...aCompleteBet().expected, metric: 'weekly saves' };
     for (const wrong of [
