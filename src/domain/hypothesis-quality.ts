@@ -594,6 +594,13 @@ const HAVE_THING_DO = new RegExp(
   'i',
 );
 
+/**
+ * A technique wanted by name, which a squad would choose to meet a need: "a cache layer", "lazy loading of images",
+ * "dark mode", "login with OAuth", "a CSV export". None of the published stories' wants names one.
+ */
+const SOLUTION_TECHNIQUE =
+  /\b(?:cach(?:e|es|ing)|microservices?|lazy[\s-]loading|infinite[\s-]scroll(?:ing)?|oauth|single[\s-]sign[\s-]on|sso|dark[\s-]mode|csv[\s-]exports?|progress[\s-]bars?|redis|graphql|web-?sockets?|kafka|elasticsearch)\b/i;
+
 function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | undefined): QualityCheck {
   const want = (h.intent ?? '').trim();
   if (!said.intent) return fail('problem-oriented', null, 'No want written: say what the user needs.');
@@ -617,7 +624,9 @@ function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | 
       `"${phrase}" prescribes what to build: say what the user needs to do, and leave the solution to the squad.`,
     );
   }
-  const evidence = withoutThingToDo(given ?? evidenceInWant(want, h), named.toBehave, had?.[0]);
+  const found = withoutThingToDo(given ?? evidenceInWant(want, h), named.toBehave, had?.[0]);
+  const technique = SOLUTION_TECHNIQUE.exec(asked);
+  const evidence = technique ? [technique[0], ...found] : found;
   if (evidence.length > 0) {
     return fail(
       'problem-oriented',

@@ -314,6 +314,24 @@ describe('hypothesis quality checks', () => {
       expect(c.ok).toBe(false);
       expect(c.phrase).toMatch(/Save for Later button/);
     });
+    it.each([
+      ['a cache layer', 'cache'],
+      ['microservices', 'microservices'],
+      ['lazy loading of images', 'lazy loading'],
+      ['to log in with Google OAuth', 'OAuth'],
+      ['infinite scroll on the product list', 'infinite scroll'],
+      ['a progress bar at checkout', 'progress bar'],
+      ['a CSV export', 'CSV export'],
+      ['dark mode', 'dark mode'],
+    ])('names the technique in the want "%s" as the solution', (intent, phrase) => {
+      const c = check('problem-oriented', withHypothesis({ intent }));
+      expect(c).toMatchObject({ ok: false, phrase });
+      expect(c.why).toBe(`The want prescribes the solution ("${phrase}"): say what the user needs instead.`);
+    });
+    it.each(['to log in with my Google account', 'to export my orders to a spreadsheet', 'to read at night'])(
+      'passes the need "%s", which leaves the technique to the squad',
+      (intent) => expect(check('problem-oriented', withHypothesis({ intent })).ok).toBe(true),
+    );
     it('judges a want asked of the builders ("you to add …") as the work it asks for', () => {
       const asked = check(
         'problem-oriented',
