@@ -716,7 +716,7 @@ function resolveCheckBy(clause: string, now: Date | undefined): CheckBy {
       : { value: null, note: `The check-by date "${iso[0].slice(iso[0].search(/\d/))}" is not a real day.` };
   }
   const numeric = NUMERIC_DATE_RE.exec(clause);
-  if (numeric) return numericCheckBy(numeric);
+  if (numeric) return numericCheckBy(numeric, today);
   const dm = DAY_MONTH_RE.exec(clause);
   const md = dm ? null : MONTH_DAY_RE.exec(clause);
   if (dm || md) {
@@ -841,13 +841,23 @@ function relativeCheckBy(relative: RegExpExecArray, now: Date | undefined): Chec
  * A date in numbers: "31/12/2027" can only be day first, "12/31/2027" only month first, and "03/04/2027" is
  * either, so it is left open with a note rather than guessed; with dots it is day first ("01.03.2027").
  */
-function numericCheckBy(hit: RegExpExecArray): CheckBy {
+function numericCheckBy(hit: RegExpExecArray, today: string | null): CheckBy {
   const said = hit[0].replace(/^\S+\s+/, '').trim();
   const [a, b] = [Number(hit[1]), Number(hit[3])];
   const year = hit[4]!.length === 2 ? 2000 + Number(hit[4]) : Number(hit[4]);
   const dayFirst = isValidDay(year, b, a);
   const monthFirst = isValidDay(year, a, b);
   const iso = (month: number, day: number) => formatDay(year, month, day);
+  // "27-06-30" with dashes reads as ISO's order too, year first (2027-06-30): left open, like day against month,
+  // unless that year has passed.
+  const [yearFirst, lastDay] = [2000 + a, Number(hit[4])];
+  const yearFirstDay = isValidDay(yearFirst, b, lastDay) ? formatDay(yearFirst, b, lastDay) : null;
+  if (hit[2] === '-' && hit[4]!.length === 2 && dayFirst && yearFirstDay && a !== lastDay)
+    if (today === null || yearFirstDay >= today)
+      return {
+        value: null,
+        note: `The check-by date "${said}" could be ${iso(b, a)} or ${yearFirstDay}; write it as one of those.`,
+      };
   if (dayFirst && monthFirst && a !== b && hit[2] !== '.')
     return {
       value: null,

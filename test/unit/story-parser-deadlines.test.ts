@@ -128,6 +128,18 @@ describe('a check-by read before periods were: still read the same', () => {
       'The check-by date "03/04/2027" could be 2027-04-03 or 2027-03-04; write it as one of those.',
     ]);
   });
+
+  it('leaves a dashed date of two-digit numbers open when its year could come first, as in ISO (27-06-30)', () => {
+    const read = story('by 27-06-30');
+    expect(read.expectedOutcome?.checkBy).toBeNull();
+    expect(dateNotes(read)).toEqual([
+      'The check-by date "27-06-30" could be 2030-06-27 or 2027-06-30; write it as one of those.',
+    ]);
+    // Read day first where year first would be a year gone, or no real day.
+    expect(checkBy('by 13-06-27')).toBe('2027-06-13');
+    expect(checkBy('by 31-06-27')).toBeNull();
+    expect(checkBy('by 28-02-31')).toBe('2031-02-28');
+  });
 });
 
 describe('a check-by said as a fiscal year', () => {
