@@ -47,6 +47,8 @@ export function assessIssue(
     recipe?: RecipeVerdict;
     /** Given while the owner sets the check-by date (panel, save): an earlier date does not count. */
     checkByNotBefore?: string | undefined;
+    /** The draft as stored, when an edit of it is judged (panel, save): a further expectation kept as it is may be due. */
+    stored?: Pick<IssueLensDraft, 'alsoExpected'> | null;
     /** The reader's decimal mark (the panel), for the numbers the score's explanation quotes. */
     decimalMark?: DecimalMark;
   } = {},
@@ -72,6 +74,7 @@ export function assessIssue(
         problemSignals: recipe.problemSignals.length,
       },
       ...(options.checkByNotBefore ? { checkByNotBefore: options.checkByNotBefore } : {}),
+      ...(options.stored ? { storedAlsoExpected: options.stored.alsoExpected ?? [] } : {}),
       ...(options.decimalMark ? { decimalMark: options.decimalMark } : {}),
     },
     settings,

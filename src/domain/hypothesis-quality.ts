@@ -47,6 +47,11 @@ export interface QualityInput {
   /** `YYYY-MM-DD`: a check-by date before this day fails `measurable`. Left out, the date is not judged. */
   checkByNotBefore?: string;
   /**
+   * The further expectations as stored, when judging an edit of them: one kept as it is is not judged by
+   * `checkByNotBefore` (its day may have come due since, as the save's alsoCheckByNotBefore has it).
+   */
+  storedAlsoExpected?: ExpectedOutcome[];
+  /**
    * The recipe detector's evidence in the want, beyond its first word, when the caller already ran the detector
    * over text the want is part of (see wantEvidenceIn); left out, the detector is run on the want here.
    */
@@ -666,6 +671,7 @@ function checkMeasurable(
   said: PartsSaid,
   notBefore: string | undefined,
   mark: DecimalMark = '.',
+  storedAlso?: ExpectedOutcome[],
 ): QualityCheck {
   const first = checkFirstMeasurable(expected[0], said, notBefore, mark);
   if (!first.ok) return first;
@@ -689,7 +695,8 @@ function checkMeasurable(
       );
     }
     const problem =
-      alsoExpectedProblem(further, mark, undefined, notBefore) ?? farCheckBy(further.checkBy, notBefore);
+      alsoExpectedProblem(further, mark, storedAlso && { alsoExpected: storedAlso }, notBefore) ??
+      farCheckBy(further.checkBy, notBefore);
     if (problem) {
       const name = further.metric?.trim() || 'a further expectation';
       return fail('measurable', name, `The further expectation "${name}" does not hold: ${problem}`);
@@ -839,7 +846,13 @@ export function checkQualityAsSeen(input: QualityInput, said: PartsSaid): Qualit
     checkMinimal(h, input.text),
     checkRole(h, said),
     checkProblemOriented(h, said, input.wantEvidence),
-    checkMeasurable(input.expected, said, input.checkByNotBefore, input.decimalMark),
+    checkMeasurable(
+      input.expected,
+      said,
+      input.checkByNotBefore,
+      input.decimalMark,
+      input.storedAlsoExpected,
+    ),
   ];
 }
 

@@ -67,6 +67,8 @@ export interface ScoreInput {
    * left out when a stored date simply came due (the scan).
    */
   checkByNotBefore?: string;
+  /** The further expectations as stored, when an edit is judged (see QualityInput.storedAlsoExpected). */
+  storedAlsoExpected?: ExpectedOutcome[];
   /** The recipe evidence in the want, when the caller already has it (see hypothesis-quality's wantEvidenceIn). */
   wantEvidence?: string[];
   /** The reader's decimal mark, for the numbers the explanation quotes; a point when left out. */
@@ -117,6 +119,7 @@ export function scoreIssue(
       expected,
       text: input.storyText,
       checkByNotBefore: input.checkByNotBefore,
+      storedAlsoExpected: input.storedAlsoExpected,
       wantEvidence: input.wantEvidence,
       decimalMark: input.decimalMark,
     },

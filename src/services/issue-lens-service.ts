@@ -426,6 +426,7 @@ export async function saveIssueLens(
       const byId = new Map(outcomes.map((o) => [o.id, o]));
       const { score, recipe } = assessIssue(factsOf(issue), payload.draft, byId, settings, {
         checkByNotBefore: notBefore,
+        stored: draftOf(current),
       });
       const at = indexedMoment(ports.now());
       let next = applyDraft(

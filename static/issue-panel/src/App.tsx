@@ -300,6 +300,7 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
     return assessIssue(facts, draft, outcomesById, data.settings, {
       checkByNotBefore: checkByNotBefore(draft, base.draft, today),
       decimalMark: mark,
+      stored: base.draft,
     });
   }, [facts, checked, values, outcomesById, data.settings, base.draft, today, mark]);
 
