@@ -156,11 +156,10 @@ function benefitRepeatsWant(h: Hypothesis): boolean {
 const THE_PRODUCT =
   /^(?:(?:the|a|an|our|my|this)\s+)?(?:[\w-]+\s+){0,2}(?:system|app|application|software|product|platform|server|back-?end|front-?end|database|service|microservice|program|code|website|site|tool|api|bot|job|script|scheduler|module|component|pipeline|ci|ci\/cd|jenkins|cron)$/i;
 /**
- * The organisation behind the product, not a person in it: "the business", "management", "stakeholders". "A
- * business" or "a company" may be a customer (a marketplace's sellers), so only "the business", "the company" count.
+ * The organisation behind the product, not a person in it: "the business", "the company". "A business" or "a company"
+ * may be a customer (a marketplace's sellers), and "IT" or "management" the users of an internal tool: not these.
  */
-const ITS_ORGANISATION =
-  /^(?:the\s+(?:business|company|organi[sz]ation)|(?:the\s+|our\s+)?(?:management|leadership|stakeholders?|engineering(?:\s+department)?|it(?:\s+department)?))$/i;
+const ITS_ORGANISATION = /^the\s+(?:business|company|organi[sz]ation)$/i;
 /** A maker of the product, bare or of the product or team ("developer of the app"), not one who builds on it. */
 const ITS_DEVELOPERS =
   /^(?:(?:the|a|an|our|my)\s+)?(?:(?:senior|junior|lead|back-?end|front-?end|full-?stack|software|web|mobile|app|qa)\s+)?(?:developers?|devs?|programmers?|engineers?|testers?)(?:\s+(?:of|on|for|at|in|working\s+on)\s+(?:the|this|our|my)\s+(?:app|application|product|system|platform|site|website|team|project|code(?:base)?|tool|service))?$/i;
@@ -601,10 +600,11 @@ const HAVE_THING_DO = new RegExp(
 
 /**
  * A technique wanted by name, which a squad would choose to meet a need: "a cache layer", "lazy loading of images",
- * "dark mode", "login with OAuth", "a CSV export". None of the published stories' wants names one.
+ * "dark mode", "login with OAuth", "a CSV export". The person's own things are not one ("my browser cache", "my
+ * microservices"), nor is a product the detector already names (Redis, Kafka). No published story's want names one.
  */
 const SOLUTION_TECHNIQUE =
-  /\b(?:cach(?:e|es|ing)|microservices?|lazy[\s-]loading|infinite[\s-]scroll(?:ing)?|oauth|single[\s-]sign[\s-]on|sso|dark[\s-]mode|csv[\s-]exports?|progress[\s-]bars?|redis|graphql|web-?sockets?|kafka|elasticsearch)\b/i;
+  /(?:^|\b(?:a|new)\s+)microservices?\b|\b(?:cache\s+(?:layer|server)s?|caching|lazy[\s-]loading|infinite[\s-]scroll(?:ing)?|oauth|dark[\s-]mode|csv[\s-]exports?|progress[\s-]bars?)\b/i;
 
 function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | undefined): QualityCheck {
   const want = (h.intent ?? '').trim();
@@ -630,8 +630,11 @@ function checkProblemOriented(h: Hypothesis, said: PartsSaid, given: string[] | 
     );
   }
   const found = withoutThingToDo(given ?? evidenceInWant(want, h), named.toBehave, had?.[0]);
-  const technique = SOLUTION_TECHNIQUE.exec(asked);
-  const evidence = technique ? [technique[0], ...found] : found;
+  const technique = SOLUTION_TECHNIQUE.exec(asked)?.[0];
+  const evidence =
+    technique && !found.some((phrase) => phrase.toLowerCase() === technique.toLowerCase())
+      ? [technique, ...found]
+      : found;
   if (evidence.length > 0) {
     return fail(
       'problem-oriented',
@@ -682,7 +685,6 @@ function checkMeasurable(
     const unmeasured = [
       further.baseline === undefined ? 'its baseline today' : null,
       further.target === undefined ? 'the target' : null,
-      further.checkBy ? null : 'by when',
     ].filter((part): part is string => part !== null);
     if (unmeasured.length > 0) {
       const name = further.metric?.trim() || 'a further expectation';
@@ -691,7 +693,7 @@ function checkMeasurable(
         name,
         // Said where it was written: a further expectation is read from a story, and has no fields of its own.
         `The further expectation "${name}" cannot be checked: say ${joinList(unmeasured)} in the story ` +
-          `("${further.metric?.trim() ? name : 'conversion'} from 12% to 15% by 1 June"), or leave it out.`,
+          `("${further.metric?.trim() ? name : 'conversion'} from 12% to 15%"), or leave it out.`,
       );
     }
     const problem =

@@ -51,10 +51,11 @@ const PLACEHOLDER_WORDS =
   '(\\p{L}\\p{M}*)\\1*|tbd|tbc|tba|todo|n\\/?a|none|nothing|test(?:ing)?|asdf?\\w*|qwer?\\w*|zxcv?\\w*|hjkl|jkl|sdf|abcd?|def|ghi|xyz|foo|bar|baz|qux|lorem|ipsum|dolor|sit|amet|consectetur|adipiscing|elit|blah|something|stuff|etc|placeholder|ditto|' +
   'to\\s+be\\s+(?:decided|determined|defined|confirmed|clarified|discussed|added|written|done)|' +
   // "see the comments" is a want as much as a pointer: "see" points elsewhere only bare or when it says so.
-  '(?:please\\s+)?see\\s+(?:above|below|attached|ticket|epic|parent|spec|jira|confluence|wiki|docs?|slack|(?:the\\s+)?description)(?:\\s+for\\s+(?:details|more))?|' +
+  '(?:please\\s+)?see\\s+(?:above|below|attached|ticket|epic|parent|spec|jira|confluence|wiki|(?:the\\s+)?description)(?:\\s+for\\s+(?:details|more))?|' +
   '(?:as\\s+)?per\\s+(?:the\\s+)?(?:meeting|call|discussion|slack|e-?mail|jira|confluence)|' +
   // Said instead of an answer: a shrug, a promise to write it later, text that stands in for text.
-  'not\\s+sure(?:\\s+yet)?|none\\s+yet|coming\\s+soon|fill(?:ed)?\\s+in(?:\\s+later)?|(?:will\\s+)?(?:update|add|decide|write)\\s+(?:it\\s+)?later|' +
+  // "decide later" and "update later" are wants too (a shopper's, an app's update): only "will … later" is a promise.
+  'not\\s+sure(?:\\s+yet)?|none\\s+yet|coming\\s+soon|fill(?:ed)?\\s+in(?:\\s+later)?|will\\s+(?:update|add|write|fill\\s+in)\\s+(?:it\\s+)?later|' +
   '(?:placeholder|dummy|sample)\\s+text|do\\s+the\\s+thing|make\\s+it\\s+work|why\\s+not|just\\s+because|the\\s+quick\\s+brown\\s+fox|' +
   '(?:please\\s+)?see\\s+(?:the\\s+)?(?:description|details|attach(?:ed|ments?)|comments?|ticket|epic|parent|summary|spec)\\s+(?:above|below|for\\s+(?:details|more))|' +
   '(?:please\\s+)?(?:refer\\s+to|cf\\.?)\\s+(?:the\\s+)?(?:above|below|description|details|attach(?:ed|ments?)|comments?|ticket|epic|parent|summary|spec)(?:\\s+(?:above|below))?(?:\\s+for\\s+(?:details|more))?|' +
@@ -147,7 +148,7 @@ function isKeyMash(text: string, start: number, end: number): boolean {
 const FILLER_WORDS =
   'tbd tbc tba todo n/a na none nothing test testing hjkl jkl sdf abc abcd def ghi xyz foo bar baz qux lorem ipsum ' +
   'dolor sit amet consectetur adipiscing elit whatever something stuff etc placeholder ditto idk dunno hmm hmmm meh ' +
-  'wip unknown unsure dummy fixme';
+  'unknown unsure dummy fixme';
 /** The words of PLACEHOLDER_WORDS that are a pattern, not a word: a letter repeated, key mashes, "blahblah". */
 const FILLER_PATTERN = /^(?:(\p{L}\p{M}*)\1*|asdf?\w*|qwer?\w*|zxcv?\w*|(?:blah?)+)$/iu;
 /**
