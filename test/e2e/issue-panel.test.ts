@@ -113,9 +113,9 @@ describe('the issue panel in the browser', () => {
 
     // The epic's outcome is inherited, and said so at the Outcome field.
     expect(await panel.locator('#ol-outcomeId-help').innerText()).toMatch(/^Inherited from DEMO-\d+: “.+”/);
-    // The issue is open: a result may be written now, and the panel says when it counts.
+    // The issue is open: the save refuses a result until it is delivered, and the panel says so.
     expect(await panel.getByTestId('result-not-yet').innerText()).toMatch(
-      /^DEMO-\d+ is not done yet: a result recorded now counts in the score once it is delivered\.$/,
+      /^DEMO-\d+ is not done yet: a result can be recorded once it is delivered\.$/,
     );
 
     // The way to paste sits right under the message that points to it, above the score and the warning.

@@ -1112,10 +1112,9 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
         <fieldset className="ol-group">
           <legend>After delivery</legend>
           <div className="ol-stack">
-            {data.issue.statusCategory !== 'done' ? (
+            {data.issue.statusCategory !== 'done' && !base.draft.result ? (
               <p className="ol-help" data-testid="result-not-yet">
-                {data.issue.key} is not done yet: a result recorded now counts in the score once it is
-                delivered.
+                {data.issue.key} is not done yet: a result can be recorded once it is delivered.
               </p>
             ) : null}
             <ChoiceSelect
