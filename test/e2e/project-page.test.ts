@@ -504,8 +504,10 @@ describe('the project page in the browser', () => {
     const empty = frame.getByTestId('lane-empty');
     await empty.first().waitFor({ timeout: 30_000 });
     const said = await empty.allInnerTexts();
-    // No demo epic reads as a recipe: every lane is empty, and none says it has no open issues at all.
-    expect(said.length).toBe(await frame.locator('.ol-lane').count());
+    // Few demo epics read as a recipe: the lanes the filters leave empty say none matches them, and none says it
+    // has no open issues at all. (Which epics the model calls recipes is the detector tests' subject, not this one's.)
+    expect(said.length).toBeGreaterThan(0);
+    expect(said.length).toBeLessThanOrEqual(await frame.locator('.ol-lane').count());
     expect(said).not.toContain('No open issues here.');
     expect(said).toContain('No open issues here match the filters.');
 
