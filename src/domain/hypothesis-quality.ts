@@ -669,13 +669,8 @@ export function alsoExpectedProblem(
  * The first expectation judged in full, then each further one by the save's rules and by the first one's rule for
  * a metric's name ("x" measures nothing wherever it stands): one wrong fails the check.
  */
-function checkMeasurable(
-  expected: ExpectedOutcome[],
-  said: PartsSaid,
-  notBefore: string | undefined,
-  mark: DecimalMark = '.',
-  storedAlso?: ExpectedOutcome[],
-): QualityCheck {
+function checkMeasurable(input: QualityInput, said: PartsSaid): QualityCheck {
+  const { expected, checkByNotBefore: notBefore, decimalMark: mark = '.', storedAlsoExpected } = input;
   const first = checkFirstMeasurable(expected[0], said, notBefore, mark);
   if (!first.ok) return first;
   for (const further of expected.slice(1)) {
@@ -697,8 +692,12 @@ function checkMeasurable(
       );
     }
     const problem =
-      alsoExpectedProblem(further, mark, storedAlso && { alsoExpected: storedAlso }, notBefore) ??
-      farCheckBy(further.checkBy, notBefore);
+      alsoExpectedProblem(
+        further,
+        mark,
+        storedAlsoExpected && { alsoExpected: storedAlsoExpected },
+        notBefore,
+      ) ?? farCheckBy(further.checkBy, notBefore);
     if (problem) {
       const name = further.metric?.trim() || 'a further expectation';
       return fail('measurable', name, `The further expectation "${name}" does not hold: ${problem}`);
@@ -848,13 +847,7 @@ export function checkQualityAsSeen(input: QualityInput, said: PartsSaid): Qualit
     checkMinimal(h, input.text),
     checkRole(h, said),
     checkProblemOriented(h, said, input.wantEvidence),
-    checkMeasurable(
-      input.expected,
-      said,
-      input.checkByNotBefore,
-      input.decimalMark,
-      input.storedAlsoExpected,
-    ),
+    checkMeasurable(input, said),
   ];
 }
 

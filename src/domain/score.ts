@@ -283,13 +283,18 @@ function afterDelivery(assessment: Assessment, delivered: boolean): Assessment {
   return delivered ? { ...assessment, hint: null } : assessment;
 }
 
+/**
+ * The longest idle or carry-over limit that counts as an exit: one that cannot be reached within a year (3,650
+ * idle days, 40 two-week sprints) is an exit that never comes. The save still takes such a limit (draft-rules.ts).
+ */
+const KILL_LIMIT_MAX = { idleDays: 365, sprintsCarried: 26 } as const;
+
 function assessKillCriteria(k: KillCriteria, delivered: boolean): Assessment {
   // A condition or a threshold's metric that says nothing ("x", "TBD") decides nothing: it does not count.
   const conditionSays = k.condition ? saysSomething(k.condition.text) : false;
   const thresholdProblem = k.metricThreshold ? metricNameProblem(k.metricThreshold.metric) : null;
-  // A limit that cannot be reached within a year (3,650 idle days, 40 sprints) is an exit that never comes.
-  const idleTooLong = (k.maxIdleDays ?? 0) > 365;
-  const sprintsTooMany = (k.maxSprintsCarried ?? 0) > 26;
+  const idleTooLong = (k.maxIdleDays ?? 0) > KILL_LIMIT_MAX.idleDays;
+  const sprintsTooMany = (k.maxSprintsCarried ?? 0) > KILL_LIMIT_MAX.sprintsCarried;
   const set = [
     k.deadline && 'a kill date',
     k.metricThreshold && !thresholdProblem && 'a metric threshold',

@@ -851,13 +851,15 @@ function numericCheckBy(hit: RegExpExecArray, today: string | null): CheckBy {
   // "27-06-30" with dashes reads as ISO's order too, year first (2027-06-30): left open, like day against month,
   // unless that year has passed.
   const [yearFirst, lastDay] = [2000 + a, Number(hit[4])];
-  const yearFirstDay = isValidDay(yearFirst, b, lastDay) ? formatDay(yearFirst, b, lastDay) : null;
-  if (hit[2] === '-' && hit[4]!.length === 2 && dayFirst && yearFirstDay && a !== lastDay)
-    if (today === null || yearFirstDay >= today)
-      return {
-        value: null,
-        note: `The check-by date "${said}" could be ${iso(b, a)} or ${yearFirstDay}; write it as one of those.`,
-      };
+  const yearFirstDay =
+    hit[2] === '-' && hit[4]!.length === 2 && a !== lastDay && isValidDay(yearFirst, b, lastDay)
+      ? formatDay(yearFirst, b, lastDay)
+      : null;
+  if (dayFirst && yearFirstDay && (today === null || yearFirstDay >= today))
+    return {
+      value: null,
+      note: `The check-by date "${said}" could be ${iso(b, a)} or ${yearFirstDay}; write it as one of those.`,
+    };
   if (dayFirst && monthFirst && a !== b && hit[2] !== '.')
     return {
       value: null,
