@@ -1,13 +1,15 @@
 /**
  * The panel judges "today" by the person's own day, in a browser set to a time zone (Chromium reads TZ when it
  * starts): in the evening west of UTC today is not yet past, and early in the morning east of UTC yesterday is.
- * The browser's clock is fixed to an hour of the server's own UTC day, so the server judges the same day.
+ * The browser's clock is fixed to an hour of the server's own UTC day, and the server's wall clock set to the same
+ * moment: what the server accepts (a day anyone can still call today) depends on the hour, not on the day alone.
  */
 import type { Frame } from 'playwright-core';
 import { buildSurface } from '../../scripts/build-static';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
 import { startBrowserWorkbench, type BrowserWorkbench } from '../support/browser';
 import { typeDate } from '../support/surface-checks';
+import { setWallClock } from '../support/timing';
 
 jest.setTimeout(120_000);
 
@@ -32,7 +34,9 @@ async function panelIn(
         key = app.jira.store.createIssue({ projectKey: 'ZONE', summary: 'Shoppers lose their carts' }).key;
       },
     });
-    await wb.context.clock.setFixedTime(new Date(`${utcDay()}T${utcTime}Z`));
+    const moment = new Date(`${utcDay()}T${utcTime}Z`);
+    await wb.context.clock.setFixedTime(moment);
+    setWallClock(moment);
     const panel = async () => {
       const page = await wb.openAs('admin', `/browse/${key}`);
       const frame = await wb.panelFrame(page, PANEL_FRAME);
@@ -59,7 +63,10 @@ describe('in the evening west of UTC', () => {
   let zone: Awaited<ReturnType<typeof panelIn>>;
   // 03:30 UTC is 19:30 the day before in Los Angeles.
   beforeAll(async () => (zone = await panelIn('America/Los_Angeles', '03:30:00')));
-  afterAll(async () => zone?.wb.close());
+  afterAll(async () => {
+    jest.useRealTimers();
+    await zone?.wb.close();
+  });
 
   it('takes today, the day before UTC’s, as the check-by date and saves it', async () => {
     const panel = await zone.panel();
@@ -79,7 +86,10 @@ describe('early in the morning east of UTC', () => {
   let zone: Awaited<ReturnType<typeof panelIn>>;
   // 12:30 UTC is past midnight of the next day in Kiritimati (UTC+14).
   beforeAll(async () => (zone = await panelIn('Pacific/Kiritimati', '12:30:00')));
-  afterAll(async () => zone?.wb.close());
+  afterAll(async () => {
+    jest.useRealTimers();
+    await zone?.wb.close();
+  });
 
   it('refuses yesterday, UTC’s day, as the check-by date at the field', async () => {
     const panel = await zone.panel();

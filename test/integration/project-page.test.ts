@@ -33,6 +33,7 @@ import { runInInvocation } from '../../workbench/forge/context';
 import { DEFAULT_CUSTOM_FIELDS } from '../../workbench/jira/types';
 import { seedFlaggedIssue } from '../support/flagged-issue';
 import { anOutcomeDraft, KILL_DATE_AHEAD } from '../support/builders';
+import { setWallClock } from '../support/timing';
 
 const P = 'DEMO';
 /** The manifest's module: app.invoke finds its resolver and the handler export in src/index.ts. */
@@ -45,7 +46,10 @@ beforeEach(() => {
   app.jira.store.createProject({ key: P, name: 'Demo' });
   app.grantDemoRoles(P);
 });
-afterEach(() => app.close());
+afterEach(() => {
+  app.close();
+  jest.useRealTimers();
+});
 
 async function call<T>(fn: string, payload: unknown, user = 'admin'): Promise<Answer<T>> {
   return (await app.invoke(PAGE, fn, payload, { user, projectKey: P })) as Answer<T>;
@@ -1035,6 +1039,9 @@ describe('kill review', () => {
   });
 
   it('takes a Keep snoozed until the UTC day before (a person west of UTC in their evening), not a day earlier', async () => {
+    // Five in the morning UTC: five in the afternoon of UTC's yesterday at UTC−12. From noon UTC on, that day has
+    // passed everywhere, so the test must not depend on the hour it runs at.
+    setWallClock(new Date(`${new Date().toISOString().slice(0, 10)}T05:00:00.000Z`));
     const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
     const keep = (key: string, snoozeUntil: string, idempotencyKey: string) =>
       call<DecideData>(
