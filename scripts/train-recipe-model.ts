@@ -34,6 +34,7 @@ import {
   sealedEvaluation,
   selectLambda,
   train,
+  weightFileOf,
   type FoldResult,
 } from './recipe-model/train';
 import { DIGEST_FILE, verdictsDigest } from './recipe-model/verdicts';
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     },
     lambda,
     bias: model.bias,
-    weights: model.weights,
+    weights: weightFileOf(model.weights),
   };
   const text = await prettier.format(JSON.stringify(json), {
     parser: 'json',
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   });
   writeFileSync(OUT, text);
   console.log(`wrote ${OUT}: ${model.weights.length} weights, lambda ${lambda}, bias ${model.bias}`);
-  const shipped = modelFromJson(json);
+  const shipped = modelFromJson(model);
   const digest = verdictsDigest((input) => detectRecipeWith(shipped, input));
   writeFileSync(DIGEST_FILE, `${JSON.stringify(digest, null, 2)}\n`);
   console.log(`wrote ${DIGEST_FILE}: ${digest.items} verdicts, ${digest.recipes} recipes`);

@@ -2,7 +2,12 @@
  * Training and cross-project evaluation of the recipe model. Pure functions over the labelled examples (data.ts);
  * used by scripts/train-recipe-model.ts (which writes src/domain/recipe-model.json) and by the cross-project test.
  */
-import { detectRecipeWith, modelFromJson, recipeText } from '../../src/domain/recipe-detector';
+import {
+  detectRecipeWith,
+  modelFromJson,
+  recipeText,
+  WEIGHT_FILE_SEPARATOR,
+} from '../../src/domain/recipe-detector';
 import { extractRecipeFeatures, isAlwaysKept } from '../../src/domain/recipe-features';
 import type { Example } from './data';
 import { fitLogistic, type SparseRow } from './logistic';
@@ -246,14 +251,35 @@ export function train(data: readonly Featurized[], options: TrainOptions): Model
     .slice(0, options.keepWords);
   const kept = new Set(words.map((w) => w.name));
   const weights: Array<[string, number]> = [];
-  // In steps of 0.05: the panel ships every weight, and finer steps cost it about 700 bytes gzipped for no
-  // measurable gain (EVALUATION.md, eighteenth round). `|| 0` turns a rounded -0 into the 0 that JSON writes.
+  // To two decimals: the weights file lists each weight once (weightFileOf), so the panel carries about 150
+  // numbers, not one per feature (EVALUATION.md, nineteenth round). `|| 0` turns a rounded -0 into the 0 that JSON
+  // writes.
   names.forEach((name, i) => {
     if (isAlwaysKept(name) || kept.has(name))
-      weights.push([name, Math.round(fitted.weights[i]! * 20) / 20 || 0]);
+      weights.push([name, Math.round(fitted.weights[i]! * 100) / 100 || 0]);
   });
   weights.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]) || (a[0] < b[0] ? -1 : 1));
   return { bias: Number(fitted.bias.toFixed(4)), weights };
+}
+
+/**
+ * The weights as the weights file lists them (read back by pairsOfWeightFile): each weight once, heaviest first,
+ * with the features that carry it joined by WEIGHT_FILE_SEPARATOR.
+ */
+export function weightFileOf(weights: ReadonlyArray<readonly [string, number]>): Array<[number, string]> {
+  const byWeight = new Map<number, string[]>();
+  for (const [name, weight] of weights) {
+    if (name.includes(WEIGHT_FILE_SEPARATOR))
+      throw new Error(
+        `feature ${name} has "${WEIGHT_FILE_SEPARATOR}", which joins the names in the weights file`,
+      );
+    const names = byWeight.get(weight) ?? [];
+    if (names.length === 0) byWeight.set(weight, names);
+    names.push(name);
+  }
+  return [...byWeight]
+    .sort(([a], [b]) => Math.abs(b) - Math.abs(a) || b - a)
+    .map(([weight, names]) => [weight, names.join(WEIGHT_FILE_SEPARATOR)]);
 }
 
 export interface Metrics {

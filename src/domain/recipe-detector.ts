@@ -68,20 +68,38 @@ export interface RecipeModel {
   weights: WeightTable;
 }
 
-/** The weights file: the bias and one [feature, weight] pair a line, heaviest first. */
+/** A trained model as the trainer gives it: the bias and a [feature, weight] pair each. */
 export interface RecipeModelJson {
   bias: number;
-  weights: ReadonlyArray<ReadonlyArray<string | number>>;
+  weights: ReadonlyArray<readonly [string, number]>;
 }
 
 export function modelFromJson(json: RecipeModelJson): RecipeModel {
-  const entries: Array<[number, number]> = [];
-  for (const [name, weight] of json.weights)
-    if (typeof name === 'string' && typeof weight === 'number') entries.push([featureKey(name), weight]);
-  return { bias: json.bias, weights: new WeightTable(entries) };
+  return {
+    bias: json.bias,
+    weights: new WeightTable(json.weights.map(([name, w]) => [featureKey(name), w])),
+  };
 }
 
-const SHIPPED: RecipeModel = modelFromJson({ bias: shippedBias, weights: shippedWeights });
+/** What joins the features that share a weight in the weights file; no feature name has it. */
+export const WEIGHT_FILE_SEPARATOR = '|';
+
+/**
+ * The weights file lists each weight once, with the features that carry it joined by WEIGHT_FILE_SEPARATOR:
+ * weights are rounded to two decimals, so many features share one, and a bundle carries each number once.
+ */
+export function pairsOfWeightFile(
+  grouped: ReadonlyArray<readonly [number, string]>,
+): Array<[string, number]> {
+  return grouped.flatMap(([w, names]) =>
+    names.split(WEIGHT_FILE_SEPARATOR).map((name): [string, number] => [name, w]),
+  );
+}
+
+const SHIPPED: RecipeModel = modelFromJson({
+  bias: shippedBias,
+  weights: pairsOfWeightFile(shippedWeights as Array<[number, string]>),
+});
 
 /** At most this many phrases of one kind, and in all, are quoted: the verdict needs evidence, not a census. */
 const MAX_PER_KIND = 3;

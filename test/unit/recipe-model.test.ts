@@ -3,9 +3,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingSet } from '../../scripts/recipe-model/data';
 import type { Example } from '../../scripts/recipe-model/data';
-import { DEFAULT_OPTIONS, featurize, priorOf, selectLambda, train } from '../../scripts/recipe-model/train';
+import {
+  DEFAULT_OPTIONS,
+  featurize,
+  priorOf,
+  selectLambda,
+  train,
+  weightFileOf,
+} from '../../scripts/recipe-model/train';
 import { DIGEST_FILE, verdictsDigest } from '../../scripts/recipe-model/verdicts';
-import { detectRecipe, detectRecipeWith, modelFromJson, recipeText } from '../../src/domain/recipe-detector';
+import {
+  detectRecipe,
+  detectRecipeWith,
+  modelFromJson,
+  pairsOfWeightFile,
+  recipeText,
+} from '../../src/domain/recipe-detector';
 import {
   blankBoilerplate,
   extractRecipeFeatures,
@@ -18,6 +31,7 @@ import shipped from '../../src/domain/recipe-model.json';
 jest.setTimeout(120_000);
 
 const modelFile = join(__dirname, '../../src/domain/recipe-model.json');
+const shippedPairs = pairsOfWeightFile(shipped.weights as Array<[number, string]>);
 
 describe('the shipped recipe model', () => {
   it('is what scripts/train-recipe-model.ts makes from the labels in the repository', () => {
@@ -26,13 +40,33 @@ describe('the shipped recipe model', () => {
     const model = train(data, { ...DEFAULT_OPTIONS, lambda });
     expect(shipped.lambda).toBe(lambda);
     expect(shipped.bias).toBe(model.bias);
-    expect(shipped.weights).toEqual(model.weights);
+    expect(shipped.weights).toEqual(weightFileOf(model.weights));
+    expect(new Map(shippedPairs)).toEqual(new Map(model.weights));
+  });
+
+  it('lists each weight once in its file, with every feature that carries it', () => {
+    const weights = shipped.weights.map(([weight]) => weight);
+    expect(new Set(weights).size).toBe(weights.length);
+    expect(weights.length).toBeLessThan(shippedPairs.length / 5);
+    const pairs: Array<[string, number]> = [
+      ['s:add', 0.5],
+      ['s:add button', 0.5],
+      ['d:because', -0.5],
+      ['x:repro', -1.7],
+    ];
+    expect(weightFileOf(pairs)).toEqual([
+      [-1.7, 'x:repro'],
+      [0.5, 's:add|s:add button'],
+      [-0.5, 'd:because'],
+    ]);
+    expect(new Map(pairsOfWeightFile(weightFileOf(pairs)))).toEqual(new Map(pairs));
+    expect(() => weightFileOf([['s:a|b', 1]])).toThrow('joins the names');
   });
 
   it('stays small: a few thousand weights, every rubric feature among them', () => {
-    expect(shipped.weights.length).toBeLessThanOrEqual(3000);
+    expect(shippedPairs.length).toBeLessThanOrEqual(3000);
     expect(readFileSync(modelFile).length).toBeLessThan(150_000);
-    const names = new Set(shipped.weights.map(([name]) => name));
+    const names = new Set(shippedPairs.map(([name]) => name));
     for (const name of [
       'r:solution-verb:s',
       'r:reason:d',
@@ -52,8 +86,8 @@ describe('the shipped recipe model', () => {
   });
 
   it('has no two features on one key', () => {
-    const keys = new Set(shipped.weights.map(([name]) => featureKey(String(name))));
-    expect(keys.size).toBe(shipped.weights.length);
+    const keys = new Set(shippedPairs.map(([name]) => featureKey(name)));
+    expect(keys.size).toBe(shippedPairs.length);
   });
 
   it('looks words up by the key their name has in the weights file', () => {
