@@ -14,7 +14,14 @@ import { ISO_DATE_PATTERN, checkIssueLensDraft, isRealDate } from './draft-rules
 import { toBeforeWant } from './hypothesis-text';
 import { MAX_ABS_VALUE } from './measurement-input';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
-import { hasWord, isTemplateSlot, metricNameProblem, namesNothing, saysSomething } from './says-something';
+import {
+  hasWord,
+  isTemplateSlot,
+  metricNameProblem,
+  namesAMetric,
+  namesNothing,
+  saysSomething,
+} from './says-something';
 import type { ExpectedOutcome, Hypothesis, IssueLensDraft } from './schemas';
 import { asSeen } from './visible-text';
 
@@ -107,7 +114,7 @@ export function partsSaidAsSeen(h: Hypothesis, expected: ExpectedOutcome | undef
     persona: namesSomeone(h.persona),
     intent: saysSomething(h.intent),
     benefit: saysSomething(h.benefit) && !benefitRepeatsWant(h),
-    metric: saysSomething(expected?.metric),
+    metric: namesAMetric(expected?.metric),
   };
 }
 

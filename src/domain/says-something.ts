@@ -387,12 +387,26 @@ export function saysSomething(text: string | undefined | null): boolean {
 }
 
 /**
- * Why a metric's name names no number ("x", "TBD"), or null when it names one or is blank (blank is the
+ * A word for "some number" that names none: "KPI 1", "the metric", "success", "key result B". "Success rate" or
+ * "KPI: weekly orders" name one, and pass.
+ */
+const STAND_IN_METRIC =
+  /^(?:(?:the|our|a|an|main|key|primary|some)\s+)*(?:kpis?|metrics?|measures?|success|numbers?|results?|outcomes?|impact|goals?|targets?|north\s+star|okrs?|key\s+results?|krs?)(?:\s*#?(?:\d+|[a-z]))?$/i;
+
+/** True when a metric's name says which number should move. */
+export function namesAMetric(metric: string | undefined | null): boolean {
+  return saysSomething(metric) && !STAND_IN_METRIC.test(metric!.trim());
+}
+
+/**
+ * Why a metric's name names no number ("x", "TBD", "KPI 1"), or null when it names one or is blank (blank is the
  * required-field rule's to say). The hypothesis checks fail `measurable` on it; an outcome is refused on it.
  */
 export function metricNameProblem(metric: string): string | null {
   const name = metric.trim();
-  if (!name || saysSomething(name)) return null;
+  if (!name || namesAMetric(name)) return null;
+  if (saysSomething(name))
+    return `${quotedShort(name)} names no metric in particular: say which number should move, e.g. "weekly orders".`;
   return isTemplateSlot(name)
     ? `${quotedShort(name)} is the template's placeholder, not a metric: name the number that should move.`
     : `${quotedShort(name)} is not a metric: name the number that should move.`;

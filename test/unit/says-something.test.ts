@@ -4,10 +4,12 @@ import {
   isPlaceholder,
   isTemplateSlot,
   metricNameProblem,
+  namesAMetric,
   namesNothing,
   saysSomething,
   storySaysSomething,
 } from '../../src/domain/says-something';
+import { checkHypothesisQuality, partsSaid } from '../../src/domain/hypothesis-quality';
 import { parseStory } from '../../src/domain/story-parser';
 import { asSeen } from '../../src/domain/visible-text';
 
@@ -243,6 +245,64 @@ describe('text as the checks see it', () => {
   ])('reads %j as "%s"', (written, seen) => {
     expect(asSeen(written)).toBe(seen);
     expect(asSeen(asSeen(written))).toBe(seen);
+  });
+});
+
+describe('a metric name that stands in for one', () => {
+  it.each([
+    'KPI 1',
+    'kpis',
+    'Metric A',
+    'Success',
+    'our north star',
+    'key result #3',
+    'Impact',
+    'the main goal',
+  ])('refuses %j as naming no number in particular', (metric) => {
+    expect(namesAMetric(metric)).toBe(false);
+    expect(metricNameProblem(metric)).toBe(
+      `"${metric}" names no metric in particular: say which number should move, e.g. "weekly orders".`,
+    );
+  });
+
+  it.each(['KPI', 'the metric', 'KR2'])('refuses %j as no metric, as before', (metric) => {
+    expect(namesAMetric(metric)).toBe(false);
+    expect(metricNameProblem(metric)).toMatch(/not a metric: name the number that should move\.$/);
+  });
+
+  it.each([
+    'success rate',
+    'KPI: weekly orders',
+    'checkout conversion',
+    'NPS',
+    'targeted offers redeemed',
+    'results per page',
+  ])('takes %j', (metric) => {
+    expect(namesAMetric(metric)).toBe(true);
+    expect(metricNameProblem(metric)).toBeNull();
+  });
+
+  it('fails the measurable check and counts as no metric in the score', () => {
+    const expected = {
+      metric: 'KPI 1',
+      baseline: 10,
+      target: 20,
+      direction: 'increase',
+      checkBy: '2030-01-01',
+    } as const;
+    const quality = checkHypothesisQuality({
+      hypothesis: {
+        persona: 'returning shopper',
+        intent: 'find my saved cart',
+        benefit: 'I finish my order',
+      },
+      expected: [expected],
+    });
+    expect(quality.find((c) => c.criterion === 'measurable')).toMatchObject({
+      ok: false,
+      why: '"KPI 1" names no metric in particular: say which number should move, e.g. "weekly orders".',
+    });
+    expect(partsSaid({}, expected).metric).toBe(false);
   });
 });
 
