@@ -6,7 +6,7 @@ import type {
   OutcomeStatus,
   Result,
 } from './schemas';
-import { amountText, type DecimalMark } from './amounts';
+import type { DecimalMark } from './amounts';
 import { MAX_ABS_VALUE } from './measurement-input';
 import {
   checkByCounts,
@@ -144,7 +144,7 @@ export function scoreIssue(
       assessFraming(input.framing, hypothesis, said, quality, input.storyText),
       input.delivered,
     ),
-    evidence: assessEvidence(input.result, input.delivered, said, expected[0]!, input.decimalMark),
+    evidence: assessEvidence(input.result, input.delivered, said),
   };
   // Each part read once from the record, in SCORE_COMPONENT_IDS order: a record read by a changing key costs a
   // lookup each time.
@@ -411,27 +411,7 @@ function assessFraming(
   };
 }
 
-/**
- * Whether a measured value sits at or behind the baseline, seen from where the bet expected the metric to go (its
- * direction, or its target's side of the baseline); false when the bet does not say enough to tell.
- */
-function measuredAgainstBet(expected: ExpectedOutcome, measured: number | undefined): boolean {
-  const { baseline, target, direction } = expected;
-  if (measured === undefined || baseline === undefined) return false;
-  let up: boolean;
-  if (direction) up = direction === 'increase';
-  else if (target !== undefined && target !== baseline) up = target > baseline;
-  else return false;
-  return up ? measured <= baseline : measured >= baseline;
-}
-
-function assessEvidence(
-  result: Result | undefined,
-  delivered: boolean,
-  said: PartsSaid,
-  expected: ExpectedOutcome,
-  mark: DecimalMark | undefined,
-): Assessment {
+function assessEvidence(result: Result | undefined, delivered: boolean, said: PartsSaid): Assessment {
   // A result recorded before delivery is kept but earns nothing yet: nothing has been shipped to prove it.
   if (!delivered)
     return {
@@ -457,14 +437,6 @@ function assessEvidence(
       applicable: true,
       detail: `Result recorded: ${result.verdict}, but no bet was written to check it against.`,
       hint: 'Write the hypothesis and the movement it expected, so the result says whether the bet paid off.',
-    };
-  // "Validated" by a measurement that did not move the way the bet expected is a verdict its own evidence denies.
-  if (result?.verdict === 'validated' && measuredAgainstBet(expected, result.measuredValue))
-    return {
-      earned: 0,
-      applicable: true,
-      detail: `Result recorded: validated, but the measured ${amountText(result.measuredValue!, expected.unit, mark)} did not move from the baseline ${amountText(expected.baseline!, expected.unit, mark)} the way the bet expected.`,
-      hint: 'Check the result: record it as invalidated or inconclusive, or correct the measured value.',
     };
   if (result)
     return { earned: 1, applicable: true, detail: `Result recorded: ${result.verdict}.`, hint: null };
