@@ -15,10 +15,10 @@ import { toBeforeWant } from './hypothesis-text';
 import { MAX_ABS_VALUE } from './measurement-input';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
 import {
+  betMetricProblem,
   hasWord,
   isTemplateSlot,
-  metricNameProblem,
-  namesAMetric,
+  namesBetMetric,
   namesNothing,
   saysSomething,
 } from './says-something';
@@ -114,7 +114,7 @@ export function partsSaidAsSeen(h: Hypothesis, expected: ExpectedOutcome | undef
     persona: namesSomeone(h.persona),
     intent: saysSomething(h.intent),
     benefit: saysSomething(h.benefit) && !benefitRepeatsWant(h),
-    metric: namesAMetric(expected?.metric),
+    metric: namesBetMetric(expected?.metric),
   };
 }
 
@@ -663,7 +663,7 @@ export function alsoExpectedProblem(
   stored?: Pick<IssueLensDraft, 'alsoExpected'>,
   today?: string,
 ): string | undefined {
-  const named = metricNameProblem(e.metric ?? '');
+  const named = betMetricProblem(asSeen(e.metric ?? ''));
   if (named) return named;
   const checked = checkIssueLensDraft({ alsoExpected: [e] }, mark);
   if (!checked.ok) return checked.issues[0]?.message;
@@ -681,7 +681,7 @@ function checkMeasurable(input: QualityInput, said: PartsSaid): QualityCheck {
   const first = checkFirstMeasurable(expected[0], said, notBefore, mark);
   if (!first.ok) return first;
   for (const further of expected.slice(1)) {
-    const named = metricNameProblem(further.metric ?? '');
+    const named = betMetricProblem(further.metric ?? '');
     if (named) return fail('measurable', further.metric!.trim(), `In a further expectation, ${named}`);
     // "… and conversion to improve": a further bet with no numbers is a hope, which no one can check.
     const unmeasured = [
@@ -757,7 +757,7 @@ function checkFirstMeasurable(
   const e = expected ?? {};
   const metric = e.metric?.trim();
   if (!metric) return fail('measurable', null, 'No metric: say which number should move.');
-  if (!said.metric) return fail('measurable', metric, metricNameProblem(metric)!);
+  if (!said.metric) return fail('measurable', metric, betMetricProblem(metric)!);
   const missing: string[] = [];
   if (e.baseline === undefined) missing.push('its baseline today');
   if (e.target === undefined) missing.push('the target');

@@ -387,29 +387,44 @@ export function saysSomething(text: string | undefined | null): boolean {
 }
 
 /**
- * A word for "some number" that names none: "KPI 1", "the metric", "success", "key result B". "Success rate" or
- * "KPI: weekly orders" name one, and pass.
+ * Why a metric's name names no number ("x", "TBD"), or null when it names one or is blank (blank is the
+ * required-field rule's to say). An outcome is refused on it; a bet's metric is judged by betMetricProblem.
  */
-const STAND_IN_METRIC =
-  /^(?:(?:the|our|a|an|main|key|primary|some)\s+)*(?:kpis?|metrics?|measures?|success|numbers?|results?|outcomes?|impact|goals?|targets?|north\s+star|okrs?|key\s+results?|krs?)(?:\s*#?(?:\d+|[a-z]))?$/i;
+export function metricNameProblem(metric: string): string | null {
+  const name = metric.trim();
+  if (!name || saysSomething(name)) return null;
+  return isTemplateSlot(name)
+    ? `${quotedShort(name)} is the template's placeholder, not a metric: name the number that should move.`
+    : `${quotedShort(name)} is not a metric: name the number that should move.`;
+}
 
-/** True when a metric's name says which number should move. */
-export function namesAMetric(metric: string | undefined | null): boolean {
+/**
+ * A word for "some number" that names none, numbered or not: "KPI 1", "KPI-1.", "Metric A", "Success", "OKR 2.1",
+ * "our north-star metric", "Objective 1 (TBD)", "Kennzahl 1". "Success rate" or "KPI: weekly orders" name one.
+ */
+const STAND_IN_METRIC = new RegExp(
+  '^(?:(?:the|our|a|an|main|key|primary|top|overall|first|second|third|some)\\s+)*(?:success\\s+)?' +
+    '(?:kpis?|metrics?|measures?|success|numbers?|results?|outcomes?|impact|goals?|targets?|objectives?|okrs?|' +
+    'key\\s+results?|krs?|north[\\s-]+star(?:\\s+metric)?|kennzahl(?:en)?|ziele?|m[eé]tricas?|objetivos?|' +
+    'objectifs?|indicateurs?)' +
+    '(?:[\\s_-]*#?\\d+(?:\\.\\d+)*|[\\s_-]+[a-z])?(?:\\s*\\((?:tbd|tbc|todo|\\?+)\\))?[\\s.:;!?]*$',
+  'i',
+);
+
+/** True when a bet's metric names which number should move: it says something, and is no stand-in for a metric. */
+export function namesBetMetric(metric: string | undefined | null): boolean {
   return saysSomething(metric) && !STAND_IN_METRIC.test(metric!.trim());
 }
 
 /**
- * Why a metric's name names no number ("x", "TBD", "KPI 1"), or null when it names one or is blank (blank is the
- * required-field rule's to say). The hypothesis checks fail `measurable` on it; an outcome is refused on it.
+ * metricNameProblem for the metric of a bet, which also may not stand in for one ("KPI 1"). An outcome's metric is
+ * not held to this: outcomes stored under such a name would become uneditable, and measurements find their outcome
+ * by its metric's name, so renaming one would split its series.
  */
-export function metricNameProblem(metric: string): string | null {
-  const name = metric.trim();
-  if (!name || namesAMetric(name)) return null;
-  if (saysSomething(name))
-    return `${quotedShort(name)} names no metric in particular: say which number should move, e.g. "weekly orders".`;
-  return isTemplateSlot(name)
-    ? `${quotedShort(name)} is the template's placeholder, not a metric: name the number that should move.`
-    : `${quotedShort(name)} is not a metric: name the number that should move.`;
+export function betMetricProblem(metric: string): string | null {
+  const problem = metricNameProblem(metric);
+  if (problem || namesBetMetric(metric) || !metric.trim()) return problem;
+  return `${quotedShort(metric)} names no metric in particular: say which number should move, e.g. "weekly orders".`;
 }
 
 /**

@@ -151,7 +151,8 @@ const shownAsWritten = (field: string) => (value: string, ctx: z.RefinementCtx) 
 export const outcomeDraftSchema = z
   .strictObject({
     name: requiredText('Name', LIMITS.short).superRefine(shownAsWritten('name')),
-    // The issue panel's measurable check judges a metric by the same rule: a name that says nothing is no metric.
+    // A name that says nothing is no metric. The issue panel's measurable check also refuses a bet's stand-in
+    // ("KPI 1"), which an outcome is not held to (betMetricProblem says why).
     metric: requiredText('Metric', LIMITS.short)
       .superRefine(shownAsWritten('metric'))
       .superRefine((metric, ctx) => {

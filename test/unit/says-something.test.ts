@@ -3,13 +3,14 @@ import path from 'node:path';
 import {
   isPlaceholder,
   isTemplateSlot,
+  betMetricProblem,
   metricNameProblem,
-  namesAMetric,
+  namesBetMetric,
   namesNothing,
   saysSomething,
   storySaysSomething,
 } from '../../src/domain/says-something';
-import { checkHypothesisQuality, partsSaid } from '../../src/domain/hypothesis-quality';
+import { alsoExpectedProblem, checkHypothesisQuality, partsSaid } from '../../src/domain/hypothesis-quality';
 import { parseStory } from '../../src/domain/story-parser';
 import { asSeen } from '../../src/domain/visible-text';
 
@@ -248,26 +249,41 @@ describe('text as the checks see it', () => {
   });
 });
 
-describe('a metric name that stands in for one', () => {
+describe('a bet metric that stands in for one', () => {
   it.each([
     'KPI 1',
+    'KPI-1',
+    'KPI_1',
+    'KPI 1.',
     'kpis',
     'Metric A',
     'Success',
+    'success metric',
+    'Primary success metric',
+    'Top KPI',
     'our north star',
+    'our north-star',
+    'north star metric',
+    'OKR 2.1',
     'key result #3',
+    'KPI 1 (TBD)',
+    'Objective 1',
     'Impact',
     'the main goal',
+    'Kennzahl 1',
+    'Métrica 1',
+    'Objetivo 1',
   ])('refuses %j as naming no number in particular', (metric) => {
-    expect(namesAMetric(metric)).toBe(false);
-    expect(metricNameProblem(metric)).toBe(
+    expect(namesBetMetric(metric)).toBe(false);
+    expect(betMetricProblem(metric)).toBe(
       `"${metric}" names no metric in particular: say which number should move, e.g. "weekly orders".`,
     );
   });
 
-  it.each(['KPI', 'the metric', 'KR2'])('refuses %j as no metric, as before', (metric) => {
-    expect(namesAMetric(metric)).toBe(false);
-    expect(metricNameProblem(metric)).toMatch(/not a metric: name the number that should move\.$/);
+  it.each(['KPI', 'the metric', 'KR2', 'TBD'])('refuses %j as no metric, as before', (metric) => {
+    expect(namesBetMetric(metric)).toBe(false);
+    expect(betMetricProblem(metric)).toBe(metricNameProblem(metric));
+    expect(betMetricProblem(metric)).toMatch(/not a metric: name the number that should move\.$/);
   });
 
   it.each([
@@ -275,34 +291,48 @@ describe('a metric name that stands in for one', () => {
     'KPI: weekly orders',
     'checkout conversion',
     'NPS',
+    'KRW revenue',
+    'KRW',
     'targeted offers redeemed',
     'results per page',
+    'Impact score',
+    'Goals scored',
+    'Umsatz',
   ])('takes %j', (metric) => {
-    expect(namesAMetric(metric)).toBe(true);
-    expect(metricNameProblem(metric)).toBeNull();
+    expect(namesBetMetric(metric)).toBe(true);
+    expect(betMetricProblem(metric)).toBeNull();
   });
 
-  it('fails the measurable check and counts as no metric in the score', () => {
-    const expected = {
-      metric: 'KPI 1',
-      baseline: 10,
-      target: 20,
-      direction: 'increase',
-      checkBy: '2030-01-01',
-    } as const;
-    const quality = checkHypothesisQuality({
-      hypothesis: {
-        persona: 'returning shopper',
-        intent: 'find my saved cart',
-        benefit: 'I finish my order',
-      },
-      expected: [expected],
-    });
-    expect(quality.find((c) => c.criterion === 'measurable')).toMatchObject({
-      ok: false,
-      why: '"KPI 1" names no metric in particular: say which number should move, e.g. "weekly orders".',
-    });
-    expect(partsSaid({}, expected).metric).toBe(false);
+  it('leaves an outcome’s metric to the rule outcomes are stored under: none is locked by a name it was saved with', () => {
+    for (const metric of ['KPI 1', 'Impact', 'Success']) expect(metricNameProblem(metric)).toBeNull();
+  });
+
+  it('fails the measurable check and counts as no metric in the score, fullwidth or not', () => {
+    for (const metric of ['KPI 1', 'ＫＰＩ １']) {
+      const expected = {
+        metric,
+        baseline: 10,
+        target: 20,
+        direction: 'increase',
+        checkBy: '2030-01-01',
+      } as const;
+      const quality = checkHypothesisQuality({
+        hypothesis: {
+          persona: 'returning shopper',
+          intent: 'find my saved cart',
+          benefit: 'I finish my order',
+        },
+        expected: [expected],
+      });
+      expect(quality.find((c) => c.criterion === 'measurable')).toMatchObject({
+        ok: false,
+        why: '"KPI 1" names no metric in particular: say which number should move, e.g. "weekly orders".',
+      });
+      expect(partsSaid({}, expected).metric).toBe(false);
+      expect(alsoExpectedProblem(expected)).toBe(
+        '"KPI 1" names no metric in particular: say which number should move, e.g. "weekly orders".',
+      );
+    }
   });
 });
 
