@@ -42,6 +42,9 @@ export function ConfirmDialog(props: {
             if (!props.busy) props.onCancel();
           }}
           autoFocus={cancelRef}
+          // A confirm asks for a choice (its buttons, or Escape): a click on the blanket is none. The second click of
+          // a double click on the button that opens it lands on the blanket, and closed it before it was read.
+          shouldCloseOnOverlayClick={false}
           width="small"
           onOpenComplete={(node) => placeDialogInView(node, opener.current)}
           {...(props.onClosed ? { onCloseComplete: props.onClosed } : {})}
