@@ -23,7 +23,13 @@ import { keys as storageKeys } from '../../src/storage/keys';
 import { appendMeasurements, listOutcomes, MEASUREMENT_HISTORY_LIMIT } from '../../src/storage/outcomes';
 import { appendDecision } from '../../src/storage/decisions';
 import { runInInvocation } from '../../workbench/forge/context';
-import { eventually, freshName, loseNextAnswer, type BrowserWorkbench } from '../support/browser';
+import {
+  clickBesideDialog,
+  eventually,
+  freshName,
+  loseNextAnswer,
+  type BrowserWorkbench,
+} from '../support/browser';
 import {
   anIdleZombie as makeIdleZombie,
   storeRun as storeRunIn,
@@ -1414,16 +1420,7 @@ describe('closing an outcome in the browser', () => {
     expect(await abandon.innerText()).toContain('You can make it active again later.');
     expect(sent).toEqual([]);
     // A click on the blanket beside it (a double click's second click, come late) is no answer: it stays open.
-    // Once it is placed in the window (the frame is taller than the window: it is placed after opening).
-    const dialogBox = await eventually(async () => {
-      const box = (await abandon.boundingBox())!;
-      expect(box.y).toBeGreaterThanOrEqual(0);
-      expect(box.y + box.height).toBeLessThanOrEqual(page.viewportSize()!.height);
-      return box;
-    });
-    const frameBox = (await page.locator(PAGE_FRAME).boundingBox())!;
-    expect(dialogBox.x - frameBox.x).toBeGreaterThan(20);
-    await page.mouse.click(frameBox.x + 10, dialogBox.y + dialogBox.height / 2);
+    await clickBesideDialog(page, abandon, PAGE_FRAME);
     await page.waitForTimeout(500);
     expect(await abandon.isVisible()).toBe(true);
     await abandon.getByRole('button', { name: 'Abandon outcome' }).dblclick();

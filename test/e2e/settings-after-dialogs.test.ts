@@ -5,7 +5,7 @@
  * history says so once. One workbench, an empty project DEMO (too little history to propose a limit).
  */
 import type { Frame } from 'playwright-core';
-import { eventually, freshName, type BrowserWorkbench } from '../support/browser';
+import { clickBesideDialog, eventually, freshName, type BrowserWorkbench } from '../support/browser';
 import { openSettings, SETTINGS_FRAME, startSettingsWorkbench } from '../support/settings-page';
 
 jest.setTimeout(120_000);
@@ -41,17 +41,8 @@ describe('the one-time token dialog', () => {
     const dialog = frame.getByRole('dialog', { name: `Copy the token "${name}" now` });
     await dialog.waitFor();
 
-    // A click outside the dialog, on the blanket beside it (at its left, level with its middle, in view).
-    // Once the dialog is placed in the window (the frame is far taller than the window: it is placed after opening).
-    const dialogBox = await eventually(async () => {
-      const box = (await dialog.boundingBox())!;
-      expect(box.y).toBeGreaterThanOrEqual(0);
-      expect(box.y + box.height).toBeLessThanOrEqual(page.viewportSize()!.height);
-      return box;
-    });
-    const frameBox = (await page.locator(SETTINGS_FRAME).boundingBox())!;
-    expect(dialogBox.x - frameBox.x).toBeGreaterThan(20);
-    await page.mouse.click(frameBox.x + 10, dialogBox.y + dialogBox.height / 2);
+    // A click outside the dialog, on the blanket beside it.
+    await clickBesideDialog(page, dialog, SETTINGS_FRAME);
     // Only the blanket and Escape ask the dialog to close: it stays, and says why.
     const keptOpen = frame.getByTestId('new-token-kept-open');
     await keptOpen.waitFor();

@@ -242,6 +242,22 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Clicks the blanket beside an open dialog (at the frame's left edge, level with the dialog's middle), once the
+ * dialog is placed in the window: a frame taller than the window places its dialogs after they open.
+ */
+export async function clickBesideDialog(page: Page, dialog: Locator, frameSelector: string): Promise<void> {
+  const dialogBox = await eventually(async () => {
+    const box = (await dialog.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(page.viewportSize()!.height);
+    return box;
+  });
+  const frameBox = (await page.locator(frameSelector).boundingBox())!;
+  expect(dialogBox.x - frameBox.x).toBeGreaterThan(20);
+  await page.mouse.click(frameBox.x + 10, dialogBox.y + dialogBox.height / 2);
+}
+
 /** The resolver a routed bridge call (the host's invoke endpoint) asks for. */
 function invokedFunction(route: Route): string | undefined {
   return (JSON.parse(route.request().postData() ?? '{}') as { functionKey?: string }).functionKey;
