@@ -422,8 +422,9 @@ export function namesBetMetric(metric: string | undefined | null): boolean {
  * by its metric's name, so renaming one would split its series.
  */
 export function betMetricProblem(metric: string): string | null {
+  // A name that says nothing is metricNameProblem's to say; one that says something is judged only as a stand-in.
   const problem = metricNameProblem(metric);
-  if (problem || namesBetMetric(metric) || !metric.trim()) return problem;
+  if (problem !== null || !STAND_IN_METRIC.test(metric.trim())) return problem;
   return `${quotedShort(metric)} names no metric in particular: say which number should move, e.g. "weekly orders".`;
 }
 
