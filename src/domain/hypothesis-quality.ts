@@ -14,6 +14,7 @@ import { ISO_DATE_PATTERN, checkIssueLensDraft, isRealDate } from './draft-rules
 import { toBeforeWant } from './hypothesis-text';
 import { MAX_ABS_VALUE } from './measurement-input';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
+import { impossibleAmount } from './possible-amounts';
 import {
   betMetricProblem,
   hasWord,
@@ -667,6 +668,8 @@ export function alsoExpectedProblem(
   if (named) return named;
   const checked = checkIssueLensDraft({ alsoExpected: [e] }, mark);
   if (!checked.ok) return checked.issues[0]?.message;
+  const impossible = impossibleAmount(e, mark);
+  if (impossible) return impossible;
   return (
     passedCheckBy(e.checkBy, today ? alsoCheckByNotBefore(e, stored ?? null, today) : undefined) ?? undefined
   );
@@ -773,6 +776,8 @@ function checkFirstMeasurable(
   // What the save refuses (a number out of range, a day that does not exist) cannot earn full marks here.
   const refused = refusedBySave(e, mark);
   if (refused) return fail('measurable', metric, refused);
+  const impossible = impossibleAmount(e, mark);
+  if (impossible) return fail('measurable', metric, impossible);
   if ((direction === 'increase') !== target > baseline)
     return fail(
       'measurable',

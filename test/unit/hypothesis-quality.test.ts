@@ -1,5 +1,6 @@
 import {
   QUALITY_CRITERIA,
+  alsoExpectedProblem,
   checkHypothesisQuality,
   qualityOf,
   saysSomething,
@@ -909,6 +910,79 @@ describe('hypothesis quality checks', () => {
         expect(check('measurable', { expected: [bet.expected, named] }).ok).toBe(true);
       },
     );
+
+    describe('amounts the metric cannot take', () => {
+      const rising = { direction: 'increase' as const, checkBy: bet.expected.checkBy };
+      const falling = { direction: 'decrease' as const, checkBy: bet.expected.checkBy };
+      it.each([
+        {
+          expected: { metric: 'conversion rate', unit: '%', baseline: 40, target: 150, ...rising },
+          why: 'a share, from 0% to 100%: it cannot be 150%',
+        },
+        {
+          expected: { metric: 'cart drop-off', unit: 'percent', baseline: 5, target: -2, ...falling },
+          why: 'a share, from 0% to 100%: it cannot be -2 percent',
+        },
+        {
+          expected: { metric: 'number of open tickets', baseline: 20, target: -20, ...falling },
+          why: 'a count: it cannot be -20',
+        },
+        {
+          expected: { metric: 'page load time', unit: 'ms', baseline: 800, target: -200, ...falling },
+          why: 'a time: it cannot be -200 ms',
+        },
+        {
+          expected: { metric: 'time to first reply', unit: 'minutes', baseline: -5, target: 10, ...rising },
+          why: 'a time: it cannot be -5 minutes',
+        },
+      ])('fails "$expected.metric": $why', ({ expected, why }) => {
+        const c = check('measurable', { expected: [expected] });
+        expect(c).toMatchObject({ ok: false, phrase: expected.metric });
+        expect(c.why).toBe(`"${expected.metric}" is ${why}.`);
+        // A further expectation is held to the same rule.
+        const further = check('measurable', { expected: [bet.expected, expected] });
+        expect(further).toMatchObject({ ok: false, phrase: expected.metric });
+        expect(further.why).toContain(why);
+        expect(alsoExpectedProblem(expected)).toBe(`"${expected.metric}" is ${why}.`);
+      });
+      it("says the amount with the person's decimal mark", () => {
+        const c = checkHypothesisQuality({
+          ...input({
+            expected: [{ metric: 'conversion rate', unit: '%', baseline: 40, target: 100.5, ...rising }],
+          }),
+          decimalMark: ',',
+        });
+        expect(qualityOf(c, 'measurable').why).toBe(
+          '"conversion rate" is a share, from 0% to 100%: it cannot be 100,5%.',
+        );
+      });
+      it.each([
+        { metric: 'revenue growth', unit: '%', baseline: 40, target: 150, ...rising },
+        { metric: 'return on ad spend', unit: '%', baseline: 80, target: 240, ...rising },
+        { metric: 'NPS', baseline: -20, target: 10, ...rising },
+        { metric: 'weekly active users', unit: '%', baseline: 40, target: 120, ...rising },
+        { metric: 'conversion rate', unit: '%', baseline: 0, target: 100, ...rising },
+        { metric: 'net margin', unit: '$', baseline: -2000, target: 500, ...rising },
+        { metric: 'difference in sign-ups', baseline: -20, target: 0, ...rising },
+      ])('passes amounts "$metric" can take: $baseline to $target', (expected) => {
+        expect(check('measurable', { expected: [expected] }).ok).toBe(true);
+        expect(alsoExpectedProblem(expected)).toBeUndefined();
+      });
+      it("costs a story's score its measurable points, as the CLI reads it", () => {
+        const story = (to: string) =>
+          analyseStory(
+            `As a shopper, I want to save items for later so that I can finish buying. We expect checkout conversion rate to rise from 40% to ${to} by 2027-06-01.`,
+            DEFAULT_SETTINGS,
+            new Date('2026-11-30T12:00:00Z'),
+          );
+        expect(qualityOf(story('150%').quality, 'measurable')).toMatchObject({
+          ok: false,
+          phrase: 'checkout conversion rate',
+        });
+        expect(qualityOf(story('50%').quality, 'measurable').ok).toBe(true);
+        expect(story('150%').score.total).toBeLessThan(story('50%').score.total);
+      });
+    });
   });
 });
 
