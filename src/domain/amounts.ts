@@ -264,22 +264,40 @@ function markShownIn(story: string): DecimalMark | null {
 }
 
 /**
+ * The other reading of a number whose one mark is the reader's decimal mark before exactly three digits ("1.200"
+ * with a decimal point): writers who group thousands with that mark mean 1200. Null for any other number, which
+ * reads one way only.
+ */
+function groupedReading(typed: string, decimalMark: DecimalMark): number | null {
+  const other: DecimalMark = decimalMark === '.' ? ',' : '.';
+  return typed.includes(other) || !typed.includes(decimalMark) ? null : readTypedNumber(typed, other);
+}
+
+/**
  * A story in the notation the story parser reads (a decimal point, no grouping), each number read as a typed one
  * is, with the person's decimal `mark` ("1.200" is 1200 for a decimal comma, 1.2 for a point; "12,5" is 12.5 for
  * both, as no one groups thousands so), with `asWritten`, which gives a text taken from it (a persona, a metric, a
- * note) its numbers back as the person wrote them.
+ * note) its numbers back as the person wrote them, and `notes` on the numbers that could be read the other way.
  */
 export function inParserNotation(
   story: string,
   mark: DecimalMark,
-): { text: string; asWritten: (text: string) => string } {
+): { text: string; asWritten: (text: string) => string; notes: string[] } {
   const written = new Map<string, string>();
-  const own = markShownIn(story) ?? mark;
+  const shown = markShownIn(story);
+  const own = shown ?? mark;
+  const notes: string[] = [];
   const text = story.replace(MARKED_NUMBER, (typed) => {
     const value = readTypedNumber(typed, own);
     const plain = value === null ? '' : String(value);
     if (value === null || /e/i.test(plain)) return typed;
     if (!written.has(plain)) written.set(plain, typed);
+    const grouped = shown === null ? groupedReading(typed, own) : null;
+    if (grouped !== null && grouped !== value)
+      notes.push(
+        `"${typed}" is read as ${typedNumberText(value, mark)} ("${own}" being the decimal mark); ` +
+          `if you meant ${grouped}, write ${grouped}.`,
+      );
     return plain;
   });
   const asWritten = (t: string) =>
@@ -287,5 +305,5 @@ export function inParserNotation(
       PARSER_NUMBER,
       (n) => written.get(n) ?? (n.includes('.') ? typedNumberText(Number(n), mark) : n),
     );
-  return { text, asWritten };
+  return { text, asWritten, notes: [...new Set(notes)] };
 }

@@ -89,7 +89,9 @@ export function analyseStory(
     },
     quality: score.quality,
     score: { total: score.total, components: score.components },
-    notes: parsed.notes,
+    // A number that reads two ways ("1.200") is said after what the parser noted.
+    notes:
+      notation === null || notation.notes.length === 0 ? parsed.notes : [...parsed.notes, ...notation.notes],
   };
 }
 

@@ -36,7 +36,7 @@ const MAX_RECIPE_PHRASES = 5;
 export function readPastedStory(pasted: string, now: Date, mark: DecimalMark = '.'): PastedStory {
   const story = withoutMarkup(pasted);
   // The parser reads a decimal point: the person's numbers are put in that notation, and back in theirs after.
-  const { text, asWritten } = inParserNotation(story, mark);
+  const { text, asWritten, notes: numberNotes } = inParserNotation(story, mark);
   const parsed = parseStory(text, { now });
   const back = (t: string | null) => (t === null ? null : asWritten(t));
   const expected = parsed.expectedOutcomes.map((e) => {
@@ -52,7 +52,7 @@ export function readPastedStory(pasted: string, now: Date, mark: DecimalMark = '
     intent,
     benefit: back(parsed.benefit),
     expected,
-    notes: notes.filter((n) => !MISSING_PART_NOTES.has(n)),
+    notes: [...notes.filter((n) => !MISSING_PART_NOTES.has(n)), ...numberNotes],
     missing: notes.filter((n) => MISSING_PART_NOTES.has(n)),
   };
 }

@@ -8,6 +8,7 @@ import {
   unitOf,
   AMOUNT_SRC,
   NUMBER_SRC,
+  type DecimalMark,
 } from '../../src/domain/amounts';
 import { movementPhrase } from '../../src/domain/hypothesis-text';
 import { parseStory } from '../../src/domain/story-parser';
@@ -276,5 +277,37 @@ describe('money written with an ISO code, exponents and Swiss thousands', () => 
     expect(read('1e3', '2e3')).toMatchObject({ baseline: 1000, target: 2000, direction: 'increase' });
     expect(read("1'200", "1'500")).toMatchObject({ baseline: 1200, target: 1500 });
     expect(read('1’200', '1’500')).toMatchObject({ baseline: 1200, target: 1500 });
+  });
+});
+
+describe('a number that reads two ways, told in a note', () => {
+  it.each([
+    [
+      '.',
+      'from 1.200 to 1.500',
+      '"1.200" is read as 1.2 ("." being the decimal mark); if you meant 1200, write 1200.',
+    ],
+    [
+      ',',
+      'von 1,200 auf 1,500',
+      '"1,200" is read as 1,2 ("," being the decimal mark); if you meant 1200, write 1200.',
+    ],
+  ])('says how it read one mark before three digits with the decimal mark "%s"', (mark, story, first) => {
+    const { notes } = inParserNotation(story, mark as DecimalMark);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toBe(first);
+  });
+  it.each([
+    ['thousands grouped with the other mark', 'from 1,200 to 1,500', '.'],
+    ['thousands grouped with the other mark', 'von 1.200 auf 1.500', ','],
+    ['a fraction of one or two digits', 'from 1.5 to 12.25', '.'],
+    ['a number grouped twice', 'from 1.200.000 to 1.500.000', ','],
+    ['a number with both marks, which shows the mark', 'from €1.200,50 to €1.500', '.'],
+    ['a leading zero', 'from 0.125 to 0.250', '.'],
+  ])('says nothing of %s: %s', (_, story, mark) => {
+    expect(inParserNotation(story, mark as DecimalMark).notes).toEqual([]);
+  });
+  it('says a number written twice once', () => {
+    expect(inParserNotation('from 1.200 to 1.200', '.').notes).toHaveLength(1);
   });
 });

@@ -121,3 +121,21 @@ describe('analyseStory reads what a review found misread', () => {
     expect(measurable.points).toBeLessThan(measurable.max);
   });
 });
+
+describe('a number that reads two ways is said, in the CLI and in the panel', () => {
+  const line = `${STORY}We expect weekly orders to rise from 1.200 to 1.500 by 2026-12-01.`;
+  const said = '"1.200" is read as 1.2 ("." being the decimal mark); if you meant 1200, write 1200.';
+
+  it('notes how the CLI read "1.200", beside what it read', () => {
+    const a = analyseStory(line, DEFAULT_SETTINGS, NOW);
+    expect(a.expectedOutcome).toMatchObject({ baseline: 1.2, target: 1.5 });
+    expect(a.notes).toContain(said);
+  });
+
+  it('notes it in the pasted story with a decimal point, and reads it as thousands with a decimal comma', () => {
+    expect(readPastedStory(line, NOW, '.').notes).toContain(said);
+    const german = readPastedStory(line, NOW, ',');
+    expect(german.expected[0]).toMatchObject({ baseline: 1200, target: 1500 });
+    expect(german.notes).toEqual([]);
+  });
+});
