@@ -632,6 +632,12 @@ const NEUTRAL_MOVE_RE = new RegExp(
   String.raw`\b(?<!-)(?:improve[sd]?|improving|improvements?|optimi[sz]e[sd]?|optimi[sz]ing|(?:get|gets|getting|got|do|does|doing)\s+better|(?:go(?:es)?|went|gone|going|move[sd]?|moving|change[sd]?|changing)(?=\s+from\s+${AMOUNT_AHEAD}))\b(?!-)`,
   'i',
 );
+/** The movement words and the way each names. */
+const MOVEMENTS: ReadonlyArray<[RegExp, 'increase' | 'decrease' | null]> = [
+  [DECREASE_RE, 'decrease'],
+  [INCREASE_RE, 'increase'],
+  [NEUTRAL_MOVE_RE, null],
+];
 /** "in conversion", "of 5% in churn": where a movement said as a noun names its metric. */
 const NOUN_FORM_RE = new RegExp(`^(?:of\\s+${NUMBER_SRC}\\s?(?:${UNIT_SRC})?\\s+)?in\\s+`, 'i');
 /** "a 20%", "an 8 percent": an amount that comes before a movement said as a noun. */
@@ -1513,6 +1519,52 @@ function withCohortWindow(
   return (checkBy.value ?? shared) === null ? null : { metric: `${metric} ${window[0].trim()}`, checkBy };
 }
 
+/** "growth rate", "drop rate": a movement word before "rate" names the kind of rate, as part of the metric. */
+const NAMES_A_RATE_RE = /^\s+(?:rates?|ratios?)\b/i;
+/** "growth to rise", "decline should slow": between a movement said as a noun and the verb that moves it. */
+const NOUN_BEFORE_VERB_RE = /^\s+(?:to|will|should|would|must|could|can|may|might)\s+/i;
+
+/** A movement word found, and the way it names (null for one that names none). */
+interface Movement {
+  verb: RegExpExecArray;
+  way: 'increase' | 'decrease' | null;
+}
+
+/** The first movement word at or after `from`, its index in the whole clause. */
+function nextMovement(clause: string, from: number): Movement | null {
+  const rest = from === 0 ? clause : clause.slice(from);
+  let found: Movement | null = null;
+  for (const [re, way] of MOVEMENTS) {
+    const m = re.exec(rest);
+    if (m !== null && (found === null || m.index < found.verb.index)) found = { verb: m, way };
+  }
+  if (found !== null) found.verb.index += from;
+  return found;
+}
+
+/**
+ * The movement word that governs a clause, and the way it names: the first, as "reduce X and increase Y" is about
+ * X. One that is part of the metric's name gives way to the verb that moves it: "revenue growth rate to rise",
+ * "revenue growth to rise". With no such verb it is still the movement ("increase rates from 2% to 3%").
+ */
+function governingMovement(clause: string): Movement | null {
+  let first: Movement | null = null;
+  for (let from = 0; ;) {
+    const found = nextMovement(clause, from);
+    if (found === null) return first;
+    const end = found.verb.index + found.verb[0].length;
+    const after = clause.slice(end);
+    if (NAMES_A_RATE_RE.test(after)) {
+      first ??= found;
+      from = end;
+      continue;
+    }
+    const gap = NOUN_BEFORE_VERB_RE.exec(after);
+    const moved = gap === null ? null : nextMovement(clause, end);
+    return moved !== null && moved.verb.index === end + gap![0].length ? moved : found;
+  }
+}
+
 /** `shared`: the check-by said once at the end of the sentence for every part of it, if any. */
 function parseExpectation(
   clause: string,
@@ -1521,20 +1573,12 @@ function parseExpectation(
   shared: string | null = null,
 ): OutcomeResult {
   const notes: string[] = [];
-  const dec = DECREASE_RE.exec(clause);
-  const inc = INCREASE_RE.exec(clause);
-  const neutral = NEUTRAL_MOVE_RE.exec(clause);
-  // The first movement word governs: "reduce X and increase Y" is about X. One that names no way ("improve")
-  // leaves the direction to the numbers.
-  const verb = [dec, inc, neutral].reduce<RegExpExecArray | null>(
-    (first, m) => (m !== null && (first === null || m.index < first.index) ? m : first),
-    null,
-  );
+  const movement = governingMovement(clause);
+  const verb = movement?.verb ?? null;
   // "not to decrease", "should never rise": a limit, not a way to move; the owner chooses the direction.
   const negation =
     verb === null ? null : NEGATION_BEFORE_RE.exec(clause.slice(Math.max(0, verb.index - 24), verb.index));
-  let direction: 'increase' | 'decrease' | null =
-    verb === null || negation || verb === neutral ? null : verb === dec ? 'decrease' : 'increase';
+  let direction: 'increase' | 'decrease' | null = negation ? null : (movement?.way ?? null);
   if (negation && verb)
     notes.push(
       `"${negation[0]}${verb[0]}" says what should not happen, not which way the metric should move; choose the direction yourself.`,
@@ -1913,13 +1957,8 @@ const MODAL_RE = /\b(?:to|will|shall|should|would|must|could|can|may|might)\b/gi
 /** Where the sentence's movement verb is, when it states a movement wished for or foreseen; -1 otherwise. */
 function movementIn(sentence: string): number {
   if (!/\d/.test(sentence) || REPORT_LABEL_RE.test(sentence)) return -1;
-  const verb = [DECREASE_RE, INCREASE_RE, NEUTRAL_MOVE_RE]
-    .map((re) => re.exec(sentence))
-    .reduce<RegExpExecArray | null>(
-      (a, m) => (m !== null && (a === null || m.index < a.index) ? m : a),
-      null,
-    );
-  if (verb === null) return -1;
+  const verb = governingMovement(sentence)?.verb;
+  if (verb === undefined) return -1;
   const before = sentence.slice(Math.max(0, verb.index - 60), verb.index);
   if (CONDITION_BEFORE_RE.test(before)) return -1;
   if (/^(?:up|down)$/i.test(verb[0]) || FORWARD_BEFORE_RE.test(before)) return verb.index;

@@ -417,3 +417,50 @@ describe('parseStory: the numbers of a movement as the story gives them', () => 
     ).toEqual(['drop-off', 'returns', 'complaints']);
   });
 });
+
+describe('parseStory: a movement word that is part of the metric’s name', () => {
+  it.each([
+    [
+      'revenue growth rate',
+      'We expect revenue growth rate to increase from 4% to 6% by 1 June 2027.',
+      'increase',
+    ],
+    [
+      'the user growth rate',
+      'We expect the user growth rate to rise from 4% to 6% by 1 June 2027.',
+      'increase',
+    ],
+    ['drop rate', 'We expect drop rate to fall from 40% to 30% by 1 June 2027.', 'decrease'],
+    ['decline ratio', 'We expect decline ratio to shrink from 40% to 30% by 1 June 2027.', 'decrease'],
+    [
+      'monthly revenue growth',
+      'We expect monthly revenue growth to rise from 4% to 6% by 1 June 2027.',
+      'increase',
+    ],
+  ])('keeps "%s" whole and moves it by the verb after it', (metric, line, direction) => {
+    expect(read(`${STORY} ${line}`)[0]).toEqual([
+      metric.replace(/^the /, ''),
+      expect.any(Number),
+      expect.any(Number),
+      direction,
+      '2027-06-01',
+    ]);
+  });
+
+  it('still reads a movement word before "rates" as the movement when no verb follows', () => {
+    expect(read(`${STORY} We want to increase rates from 2% to 3% by 1 June 2027.`)).toEqual([
+      ['rates', 2, 3, 'increase', '2027-06-01'],
+    ]);
+  });
+
+  it('still reads the first of two movements when each moves its own metric', () => {
+    expect(
+      read(
+        `${STORY} We expect sign-ups to grow from 100 to 150 and churn to fall from 5% to 4% by 1 June 2027.`,
+      ),
+    ).toEqual([
+      ['sign-ups', 100, 150, 'increase', '2027-06-01'],
+      ['churn', 5, 4, 'decrease', '2027-06-01'],
+    ]);
+  });
+});
