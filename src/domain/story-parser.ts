@@ -1849,7 +1849,7 @@ function findExpectations(text: string, limit: number): Expectations {
   let passedOver = 0;
   for (let m = pattern.exec(read); m !== null; m = pattern.exec(read)) {
     // A bare "Success:" is said of many things ("sql success: CREATE TABLE …"): only as a line's or sentence's
-    // head, and with a movement.
+    // head, and with a movement or a range.
     const bareSuccess = m[2] !== undefined && /^success\s*:/i.test(m[2]);
     if (bareSuccess && !startsSentence(text, m.index)) continue;
     const clauseStart = m.index + m[0].length;
@@ -1866,10 +1866,11 @@ function findExpectations(text: string, limit: number): Expectations {
     // A label that heads a list ("Success metrics:" and items below it): its items may state the movements.
     if (m[2] !== undefined && freeFrom < 0 && clause.trim() === '') freeFrom = clauseEnd;
     if (m[1] !== undefined || m[2] !== undefined) {
-      if (
-        !/\d/.test(clause) ||
-        ((m[1] !== undefined || aboutTheFirst || bareSuccess) && !namesMovement(clause))
-      ) {
+      // A range is a movement after a sentence's own "Success:" ("Success: weekly posts 10 → 15 by March").
+      const moves = () =>
+        namesMovement(clause) ||
+        (bareSuccess && !aboutTheFirst && (FROM_TO_RE.test(clause) || ARROW_RE.test(clause)));
+      if (!/\d/.test(clause) || ((m[1] !== undefined || aboutTheFirst || bareSuccess) && !moves())) {
         if (++passedOver === MAX_PASSED_OVER) break;
         continue;
       }
@@ -2141,11 +2142,15 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
       numbered: hit.report === true,
     });
     if (hit.report && res.outcomes.length === 0) continue;
-    if (hit.free && res.outcomes.length > 0) {
-      // A sentence with no "We expect" counts only with numbers: "(reason to increase ulimit) 8:25:52" has none.
-      res.outcomes = res.outcomes.filter((o) => o.baseline !== null || o.target !== null);
-      if (res.outcomes.length === 0) continue;
-    }
+    // A sentence with no "We expect" counts only with numbers: "(reason to increase ulimit) 8:25:52" has none.
+    // With them, every movement it states is kept, as after "We expect": "reduce our 40 percent drop-off rate and
+    // increase conversion by 10 percent" keeps the conversion, for the measurable check to ask for its numbers.
+    if (
+      hit.free &&
+      res.outcomes.length > 0 &&
+      !res.outcomes.some((o) => o.baseline !== null || o.target !== null)
+    )
+      continue;
     said = true;
     const stretch =
       res.outcomes.length === 0

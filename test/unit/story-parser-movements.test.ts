@@ -464,3 +464,33 @@ describe('parseStory: a movement word that is part of the metric’s name', () =
     ]);
   });
 });
+
+describe('parseStory: a sentence beside the story keeps every movement it states', () => {
+  it('keeps a movement with no number beside one with numbers, as after "We expect"', () => {
+    const tail = 'reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.';
+    const expected = [
+      ['drop-off rate', 40, null, 'decrease', null],
+      ['return-shopper conversion', null, null, 'increase', null],
+    ];
+    expect(read(`${STORY} This should ${tail}`)).toEqual(expected);
+    expect(read(`${STORY} We expect this will ${tail}`)).toEqual(expected);
+  });
+
+  it('still reads nothing from a sentence whose movements have no number', () => {
+    expect(read(`${STORY} This should reduce drop-off and increase conversion.`)).toEqual([]);
+  });
+});
+
+describe('parseStory: a range after a sentence’s own "Success:"', () => {
+  it.each([
+    ['an arrow', 'Success: weekly orders 10 → 15 by 1 June 2027.'],
+    ['from … to', 'Success: weekly orders from 10 to 15 by 1 June 2027.'],
+  ])('reads %s as the movement', (_, line) => {
+    expect(read(`${STORY} ${line}`)).toEqual([['weekly orders', 10, 15, 'increase', '2027-06-01']]);
+  });
+
+  it('still passes over "success:" in tool output', () => {
+    expect(read('sql success: CREATE TABLE t (id 1 to 2)')).toEqual([]);
+    expect(read(`${STORY} Build log: step success: copied from 10 to 15 files.`)).toEqual([]);
+  });
+});
