@@ -308,6 +308,13 @@ const SECOND_ACTION = new RegExp(
 /** A second want said outright after the first: "save items; I also want price alerts", "…, and we need …". */
 const SECOND_WANT =
   /(?:[;,]\s*|\s(?:and|plus)\s+)(?:(?:I|we)\s+(?:also\s+)?(?:want|need|would\s+(?:also\s+)?like)|(?:I|we)['’]d\s+(?:also\s+)?like)\b/i;
+/**
+ * A want that is a thing to have and lists a second thing, each with its own article: "a wishlist and a gift
+ * registry", "a dashboard and an export API". One thing with two parts is one need ("a list of orders and
+ * invoices", "an app with class booking and a membership card"): the "and" then joins what a "with" or "of" adds.
+ */
+const SECOND_THING =
+  /^(?:(?:to\s+)?(?:have|get)\s+)?(?:an?|some|new)\s(?:(?!\b(?:with|of|for|including|containing|that|which|where)\b)[^,;])*?\s((?:and|plus|as\s+well\s+as)\s+an?\s+\w)/i;
 /** What SECOND_NEED and SECOND_ACTION both need to match at all. */
 const JOINS_TWO = /[,;/&]|\s(?:and|or|plus|as)\s/i;
 /** Where a want's own actions end: a clause about something else starts ("ensure that …", "know what …"). */
@@ -324,7 +331,7 @@ function checkAtomic(intent: string | undefined, said: PartsSaid): QualityCheck 
   const clause = CLAUSE_START.exec(want);
   const own = clause ? want.slice(0, clause.index) : want;
   const secondIn = (text: string) =>
-    SECOND_NEED.exec(text) ?? SECOND_ACTION.exec(text) ?? SECOND_WANT.exec(text);
+    SECOND_NEED.exec(text) ?? SECOND_ACTION.exec(text) ?? SECOND_WANT.exec(text) ?? secondThing(text);
   const m = secondIn(own);
   // A fixed pair ("drag and drop") is read as one word only when it is what matched: most wants have none.
   const second = m && FIXED_PAIRS.test(own) ? secondIn(own.replace(FIXED_PAIRS, joinPair)) : m;
@@ -334,6 +341,12 @@ function checkAtomic(intent: string | undefined, said: PartsSaid): QualityCheck 
     return fail('atomic', phrase, `"${phrase}" is a second need: write it as its own story.`);
   }
   return pass('atomic', want, 'One need.');
+}
+
+/** SECOND_THING's match, from the word that joins the second thing on. */
+function secondThing(want: string): { index: number } | null {
+  const m = SECOND_THING.exec(want);
+  return m === null ? null : { index: m.index + m[0].length - m[1]!.length };
 }
 
 const joinPair = (pair: string): string => pair.replace(/\s/g, '_');

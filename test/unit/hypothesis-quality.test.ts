@@ -138,6 +138,23 @@ describe('hypothesis quality checks', () => {
     ])('keeps one need with a purpose or two objects: "%s"', (intent) => {
       expect(check('atomic', withHypothesis({ intent })).ok).toBe(true);
     });
+    it.each([
+      ['a wishlist and a gift registry', 'and a gift registry'],
+      ['a dashboard and an export API', 'and an export API'],
+      ['to have a blue Save button in the top right corner and a modal', 'and a modal'],
+      ['some saved searches plus an alert when prices drop', 'plus an alert when prices drop'],
+    ])('flags a second thing to have, with its own article: "%s"', (intent, phrase) => {
+      expect(check('atomic', withHypothesis({ intent }))).toMatchObject({ ok: false, phrase });
+    });
+    it.each([
+      'a list of my orders and a total',
+      'an app with class booking and a membership card',
+      'a report for the board and a summary of it',
+      'a wishlist that I can share and a link to it',
+      'the name and a price of each item',
+    ])('keeps one thing whose parts a "with", "of", "for" or "that" adds: "%s"', (intent) => {
+      expect(check('atomic', withHypothesis({ intent })).ok).toBe(true);
+    });
     it('flags two needs joined by "and"', () => {
       const c = check(
         'atomic',
