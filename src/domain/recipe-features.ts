@@ -556,7 +556,8 @@ const CLAUSE_WORDS = new Set(
     // Common verbs of a defect report ("Splash screen stays up"): a clause, not a name.
     'stays stops opens closes loads appears remains gets goes takes keeps causes contains requires uses leads ' +
     'makes needs works displays breaks freezes crashes ignores overwrites loses disappears blocks prevents ' +
-    'allows becomes seems looks happens runs reports exists leaks hangs'
+    'allows becomes seems looks happens runs reports exists leaks hangs overlaps overlays covers hides obscures ' +
+    'flickers truncates'
   ).split(' '),
 );
 /** The same words as summary-word keys, so a token is checked without building its string. */
@@ -610,7 +611,20 @@ const WIDGET_DOES = new RegExp(
 );
 
 /**
- * A summary that reports what a widget named in it does: the span from widget to verb. A summary led by a build verb
+ * What something does to a widget, right before its name ("footer overlaps the cookie banner", "toast covers the
+ * Save button"): a defect where the widget is, as WIDGET_DOES is. Only third-person forms: "Hide the banner" is an
+ * instruction.
+ */
+const DONE_TO_WIDGET = new RegExp(
+  `\\b(?:overlaps|overlays|covers|hides|obscures|blocks|clips|pushes|breaks|truncates)\\s+(?:(?:the|a|an|our)\\s+)?(?:${QUALIFIER_WORD}\\s+){0,3}$`,
+  'i',
+);
+/** How far before a widget's name DONE_TO_WIDGET looks. */
+const DONE_TO_WINDOW = 60;
+
+/**
+ * A summary that reports what a widget named in it does, or what is done to it: the span from widget to verb, or
+ * from verb to widget. A summary led by a build verb
  * is an instruction, unless the verb names the widget and the widget does it ("Purge button … purges the wrong
  * queue", not "Add button in the header opens …").
  */
@@ -619,6 +633,10 @@ function widgetReport(summary: string, tokens: readonly Token[], recipe: SignalS
   for (const r of recipe) {
     if (r.kind !== 'ui-element' || r.source !== 'summary') continue;
     if (instruction && r.start !== tokens[1]?.start) continue;
+    if (!instruction) {
+      const before = DONE_TO_WIDGET.exec(summary.slice(Math.max(0, r.start - DONE_TO_WINDOW), r.start));
+      if (before) return { source: 'summary', start: r.start - before[0].length, end: r.end };
+    }
     // Sticky: the verb must follow the widget's name, read in place without slicing the summary.
     WIDGET_DOES.lastIndex = r.end;
     const m = WIDGET_DOES.exec(summary);

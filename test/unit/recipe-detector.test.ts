@@ -455,6 +455,17 @@ describe('detectRecipe', () => {
           expect.objectContaining({ phrase, why: STRUCTURE_WHY['x:s-widget-statement'] }),
         );
       }
+      // Or what something does to it ("… overlaps the cookie banner"), which is no noun phrase to build either.
+      for (const [report, phrase] of [
+        ['Newsletter footer overlaps the cookie banner on small screens', 'overlaps the cookie banner'],
+        ['Toast covers the Save button on phones', 'covers the Save button'],
+      ]) {
+        const verdict = detectRecipe(anItem({ summary: report! }));
+        expect({ report, isRecipe: verdict.isRecipe }).toEqual({ report, isRecipe: false });
+        expect(verdict.problemSignals).toContainEqual(
+          expect.objectContaining({ phrase, why: STRUCTURE_WHY['x:s-widget-statement'] }),
+        );
+      }
       // Not a report: a modal or "that" between widget and verb, or a verb that is also a plural noun.
       for (const spec of [
         'Save button should be blue and in the top right corner',
@@ -465,6 +476,7 @@ describe('detectRecipe', () => {
         'Add button to the toolbar that opens the export dialog',
         'Sidebar on the dashboard that hides on scroll',
         'Add button in the header opens the search',
+        'Hide the cookie banner on small screens',
       ]) {
         const verdict = detectRecipe(anItem({ summary: spec }));
         expect({ spec, isRecipe: verdict.isRecipe }).toEqual({ spec, isRecipe: true });
