@@ -7,6 +7,7 @@ import {
   modelFromJson,
   recipeText,
   WEIGHT_FILE_SEPARATOR,
+  type WeightFileLine,
 } from '../../src/domain/recipe-detector';
 import { extractRecipeFeatures, isAlwaysKept } from '../../src/domain/recipe-features';
 import type { Example } from './data';
@@ -76,6 +77,8 @@ const STRUCTURE_PRIOR: Record<string, number> = {
   'x:repro': -1.5,
   // RUBRIC "sharpened": a bug report that names a widget is a problem; the widget is where the defect is.
   'x:s-widget-statement': -1.0,
+  // RUBRIC: a summary that names the result wanted ("Reduce checkout abandonment") states an expected result.
+  'x:s-outcome': -1.0,
   // RUBRIC: a user's story with its reason, whose only prescription is where, what colour or which widget, is a need.
   'x:story-light': -1.0,
 };
@@ -264,22 +267,31 @@ export function train(data: readonly Featurized[], options: TrainOptions): Model
 
 /**
  * The weights as the weights file lists them (read back by pairsOfWeightFile): each weight once, heaviest first,
- * with the features that carry it joined by WEIGHT_FILE_SEPARATOR.
+ * then the features that carry it, grouped by their kind's prefix ("s:", "d:", "r:"), each group writing the prefix
+ * once and the rest of each name joined by WEIGHT_FILE_SEPARATOR.
  */
-export function weightFileOf(weights: ReadonlyArray<readonly [string, number]>): Array<[number, string]> {
-  const byWeight = new Map<number, string[]>();
+export function weightFileOf(weights: ReadonlyArray<readonly [string, number]>): WeightFileLine[] {
+  const byWeight = new Map<number, Map<string, string[]>>();
   for (const [name, weight] of weights) {
     if (name.includes(WEIGHT_FILE_SEPARATOR))
       throw new Error(
         `feature ${name} has "${WEIGHT_FILE_SEPARATOR}", which joins the names in the weights file`,
       );
-    const names = byWeight.get(weight) ?? [];
-    if (names.length === 0) byWeight.set(weight, names);
-    names.push(name);
+    const prefixEnd = name.indexOf(':') + 1;
+    if (prefixEnd === 0) throw new Error(`feature ${name} has no "kind:" prefix to be grouped by`);
+    const groups = byWeight.get(weight) ?? new Map<string, string[]>();
+    byWeight.set(weight, groups);
+    const prefix = name.slice(0, prefixEnd);
+    const rests = groups.get(prefix) ?? [];
+    groups.set(prefix, rests);
+    rests.push(name.slice(prefixEnd));
   }
   return [...byWeight]
     .sort(([a], [b]) => Math.abs(b) - Math.abs(a) || b - a)
-    .map(([weight, names]) => [weight, names.join(WEIGHT_FILE_SEPARATOR)]);
+    .map(([weight, groups]): WeightFileLine => [
+      weight,
+      ...[...groups].map(([prefix, rests]) => prefix + rests.join(WEIGHT_FILE_SEPARATOR)),
+    ]);
 }
 
 export interface Metrics {

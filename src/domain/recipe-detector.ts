@@ -84,21 +84,30 @@ export function modelFromJson(json: RecipeModelJson): RecipeModel {
 /** What joins the features that share a weight in the weights file; no feature name has it. */
 export const WEIGHT_FILE_SEPARATOR = '|';
 
+/** One line of the weights file: a weight, then the features that carry it, grouped by their kind's prefix. */
+export type WeightFileLine = [number, ...string[]];
+
 /**
- * The weights file lists each weight once, with the features that carry it joined by WEIGHT_FILE_SEPARATOR:
- * weights are rounded to two decimals, so many features share one, and a bundle carries each number once.
+ * The weights file lists each weight once, then the features that carry it: weights are rounded to two decimals, so
+ * many features share one, and a bundle carries each number once. Each group writes its kind's prefix once, and the
+ * rest of each name after it, joined by WEIGHT_FILE_SEPARATOR ("s:add|add button" for "s:add" and "s:add button").
  */
-export function pairsOfWeightFile(
-  grouped: ReadonlyArray<readonly [number, string]>,
-): Array<[string, number]> {
-  return grouped.flatMap(([w, names]) =>
-    names.split(WEIGHT_FILE_SEPARATOR).map((name): [string, number] => [name, w]),
-  );
+export function pairsOfWeightFile(lines: ReadonlyArray<WeightFileLine>): Array<[string, number]> {
+  const pairs: Array<[string, number]> = [];
+  for (const [weight, ...groups] of lines)
+    for (const group of groups) {
+      const prefixEnd = group.indexOf(':') + 1;
+      const prefix = group.slice(0, prefixEnd);
+      for (const rest of group.slice(prefixEnd).split(WEIGHT_FILE_SEPARATOR))
+        pairs.push([prefix + rest, weight]);
+    }
+  return pairs;
 }
 
 const SHIPPED: RecipeModel = modelFromJson({
   bias: shippedBias,
-  weights: pairsOfWeightFile(shippedWeights as Array<[number, string]>),
+  // JSON types a line of mixed values as (string | number)[]: the file's shape is checked by its unit test.
+  weights: pairsOfWeightFile(shippedWeights as unknown as WeightFileLine[]),
 });
 
 /** At most this many phrases of one kind, and in all, are quoted: the verdict needs evidence, not a census. */
@@ -123,6 +132,7 @@ const STRUCTURE_SIDE: Record<string, { side: 'recipe' } | { side: 'problem'; kin
   'x:stack-trace': { side: 'problem', kind: 'defect' },
   'x:s-statement': { side: 'problem', kind: 'defect' },
   'x:s-widget-statement': { side: 'problem', kind: 'defect' },
+  'x:s-outcome': { side: 'problem', kind: 'expected-result' },
   'x:repro': { side: 'problem', kind: 'defect' },
 };
 

@@ -223,6 +223,7 @@ export const STRUCTURE_WHY: Record<string, string> = {
   'x:s-widget-statement':
     'The summary reports what a widget does: the widget is where the defect is, not what to build.',
   'x:s-capability': 'The summary names a capability to build ("User can …", "Ability to …"), not a need.',
+  'x:s-outcome': 'The summary names the result wanted for people or a metric, not a thing to build.',
   'x:bare-instruction': 'A build instruction with nothing else: no description, no problem.',
   'x:bare-name': 'The name of a thing to build with nothing else: no description, no problem.',
   'x:no-problem': 'Nothing in the item names a user, a need, a reason, an expected result or a defect.',
@@ -668,6 +669,32 @@ function summaryIsNounPhrase(summary: string, tokens: readonly Token[]): Span | 
 const THIS_TASK_IS =
   /\b(?:this|the)\s+(?:task|feature|improvement|story|ticket|issue|jira|sub-?task|item|change|enhancement|epic|card|work|patch|pr)\s+(?:is|will\s+be|would\s+be)\s+(?:to|for|about)\b|\b(?:the\s+)?(?:goal|purpose|aim|scope|objective)\s+of\s+this\s+\w+\s+is\s+to\b|\bwe\s+(?:need|have|want)\s+to\s+(?:add|create|implement|build|write|change|update|remove|move|make|develop|introduce|refactor|migrate)\b/i;
 
+/** Who a product serves, as an outcome names them: "Bring shoppers back", "Help agents answer faster". */
+const PEOPLE_SRC =
+  '(?:users?|customers?|shoppers?|people|visitors?|members?|buyers?|readers?|players?|students?|patients?|' +
+  'clients?|guests?|riders?|subscribers?|learners?|agents?|employees)';
+/** What an outcome moves: a metric a product team tracks, not a setting ("rate limit", "timeout"). */
+const OUTCOME_METRIC_SRC =
+  '(?:churn|abandonment|drop-?offs?|bounces?|conversions?|retention|revenue|sign-?ups?|engagement|activation|' +
+  'adoption|satisfaction|nps|no-?shows?|complaints?|support\\s+(?:tickets?|calls?)|refunds?|' +
+  '(?:wait(?:ing)?|response|resolution|checkout|onboarding)\\s+times?|time\\s+to\\s+[\\w-]+)';
+/**
+ * A summary that names an outcome ("Bring shoppers back", "Reduce checkout abandonment", "Help shoppers find gifts
+ * faster"): the result wanted, which leaves the solution open. A value to set ("Reduce hold time to 8 minutes") is
+ * a setting handed down, not an outcome.
+ */
+const OUTCOME_SUMMARY = new RegExp(
+  '^\\s*(?!.*\\bto\\s+\\d)(?:(?:help|let)\\s+(?:more\\s+|our\\s+|the\\s+)?(?:[\\w-]+\\s+)?' +
+    PEOPLE_SRC +
+    '\\b|(?:bring|win|get)\\s+(?:[\\w-]+\\s+){1,2}back\\b|(?:keep|retain)\\s+(?:more\\s+|our\\s+)?(?:[\\w-]+\\s+)?' +
+    PEOPLE_SRC +
+    '\\b|(?:reduce|cut|lower|decrease|halve|minimi[sz]e|increase|raise|grow|boost|improve|double|lift)\\s+' +
+    '(?:the\\s+|our\\s+)?(?:[\\w-]+\\s+){0,2}?' +
+    OUTCOME_METRIC_SRC +
+    '\\b)',
+  'i',
+);
+
 /** "User can …", "Users should be able to …", "Ability to …", "Allow … to …", "Support for …" at the start. */
 const CAPABILITY =
   /^\s*(?:(?:an?\s+|the\s+)?(?:users?|admins?|administrators?|customers?)\s+(?:can|should\s+be\s+able\s+to|is\s+able\s+to|are\s+able\s+to|may)\b|(?:the\s+)?ability\s+to\b|allow(?:s|ing)?\s+(?:the\s+)?(?:users?|admins?|people|customers?|to)\b|support\s+(?:for\s+)?)/i;
@@ -820,7 +847,10 @@ function addStructure(
   if (report) hit(hits, 'x:s-widget-statement', 1, report);
   // A summary that says what goes wrong ("Week view jumps to 7am") is a clause, whatever its verb looks like.
   const defect = anyOfKind(scan.problem, 'defect', 'summary');
-  const nounPhrase = report || defect ? null : summaryIsNounPhrase(summary, summaryTokens);
+  // An outcome is a clause too ("Bring shoppers back"), however few words it has.
+  const outcome = capability || report ? null : spanOf(OUTCOME_SUMMARY, summary, 'summary');
+  if (outcome) hit(hits, 'x:s-outcome', 1, outcome);
+  const nounPhrase = report || defect || outcome ? null : summaryIsNounPhrase(summary, summaryTokens);
   if (nounPhrase) hit(hits, 'x:s-noun-phrase', 1, nounPhrase);
   if (capability) hit(hits, 'x:s-capability', 1, capability);
   else if (!nounPhrase && story?.persona.source !== 'summary') {

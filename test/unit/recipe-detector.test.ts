@@ -484,6 +484,31 @@ describe('detectRecipe', () => {
       }
     });
 
+    it('reads a summary that names an outcome as the result wanted, not a thing to build', () => {
+      const why = STRUCTURE_WHY['x:s-outcome'];
+      for (const [summary, phrase] of [
+        ['Bring shoppers back', 'Bring shoppers back'],
+        ['Reduce checkout abandonment', 'Reduce checkout abandonment'],
+        ['Help agents answer faster', 'Help agents'],
+        ['Retain trial users', 'Retain trial users'],
+      ]) {
+        const verdict = detectRecipe(anItem({ summary: summary! }));
+        expect({ summary, isRecipe: verdict.isRecipe }).toEqual({ summary, isRecipe: false });
+        expect(verdict.problemSignals).toContainEqual(
+          expect.objectContaining({ phrase, why, kind: 'expected-result' }),
+        );
+      }
+      // A value to set is a setting handed down, and a thing to build is not an outcome.
+      for (const summary of [
+        'Reduce seat hold time to 8 minutes',
+        'Increase the upload limit to 20 MB',
+        'Shopping cart export',
+      ]) {
+        const verdict = detectRecipe(anItem({ summary }));
+        expect(verdict.problemSignals.map((p) => p.why)).not.toContain(why);
+      }
+    });
+
     it('does not read a cost word a build instruction prescribes as a cost', () => {
       for (const [summary, description] of [
         ['Add a complaints page', ''],

@@ -17,6 +17,7 @@ import {
   detectRecipeWith,
   modelFromJson,
   pairsOfWeightFile,
+  type WeightFileLine,
   recipeText,
 } from '../../src/domain/recipe-detector';
 import {
@@ -31,7 +32,7 @@ import shipped from '../../src/domain/recipe-model.json';
 jest.setTimeout(120_000);
 
 const modelFile = join(__dirname, '../../src/domain/recipe-model.json');
-const shippedPairs = pairsOfWeightFile(shipped.weights as Array<[number, string]>);
+const shippedPairs = pairsOfWeightFile(shipped.weights as unknown as WeightFileLine[]);
 
 describe('the shipped recipe model', () => {
   it('is what scripts/train-recipe-model.ts makes from the labels in the repository', () => {
@@ -54,13 +55,15 @@ describe('the shipped recipe model', () => {
       ['d:because', -0.5],
       ['x:repro', -1.7],
     ];
+    pairs.push(['d:add', 0.5], ['r:cost:d', 0.5]);
     expect(weightFileOf(pairs)).toEqual([
       [-1.7, 'x:repro'],
-      [0.5, 's:add|s:add button'],
+      [0.5, 's:add|add button', 'd:add', 'r:cost:d'],
       [-0.5, 'd:because'],
     ]);
     expect(new Map(pairsOfWeightFile(weightFileOf(pairs)))).toEqual(new Map(pairs));
     expect(() => weightFileOf([['s:a|b', 1]])).toThrow('joins the names');
+    expect(() => weightFileOf([['add', 1]])).toThrow('no "kind:" prefix');
   });
 
   it('stays small: a few thousand weights, every rubric feature among them', () => {
