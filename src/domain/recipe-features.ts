@@ -625,9 +625,8 @@ const DONE_TO_WINDOW = 60;
 
 /**
  * A summary that reports what a widget named in it does, or what is done to it: the span from widget to verb, or
- * from verb to widget. A summary led by a build verb
- * is an instruction, unless the verb names the widget and the widget does it ("Purge button … purges the wrong
- * queue", not "Add button in the header opens …").
+ * from verb to widget. A summary led by a build verb is an instruction, unless the verb names the widget and the
+ * widget does it ("Purge button … purges the wrong queue", not "Add button in the header opens …").
  */
 function widgetReport(summary: string, tokens: readonly Token[], recipe: SignalScan['recipe']): Span | null {
   const instruction = ledByBuildVerb(tokens);

@@ -1521,7 +1521,7 @@ function withCohortWindow(
 
 /** "growth rate", "drop rate": a movement word before "rate" names the kind of rate, as part of the metric. */
 const NAMES_A_RATE_RE = /^\s+(?:rates?|ratios?)\b/i;
-/** "growth to rise", "decline should slow": between a movement said as a noun and the verb that moves it. */
+/** "growth to rise", "decline should halve": between a movement said as a noun and the verb that moves it. */
 const NOUN_BEFORE_VERB_RE = /^\s+(?:to|will|should|would|must|could|can|may|might)\s+/i;
 
 /** A movement word found, and the way it names (null for one that names none). */
