@@ -683,7 +683,7 @@ const OUTCOME_METRIC_SRC =
  * a setting handed down, not an outcome.
  */
 const OUTCOME_SUMMARY = new RegExp(
-  '^\\s*(?!.*\\bto\\s+\\d)(?:(?:help|let)\\s+(?:more\\s+|our\\s+|the\\s+)?(?:[\\w-]+\\s+)?' +
+  '^\\s*(?!.*\\bto\\s+\\d)(?:help\\s+(?:more\\s+|our\\s+|the\\s+)?(?:[\\w-]+\\s+)?' +
     PEOPLE_SRC +
     '\\b|(?:bring|win|get)\\s+(?:[\\w-]+\\s+){1,2}back\\b|(?:keep|retain)\\s+(?:more\\s+|our\\s+)?(?:[\\w-]+\\s+)?' +
     PEOPLE_SRC +

@@ -498,8 +498,9 @@ describe('detectRecipe', () => {
           expect.objectContaining({ phrase, why, kind: 'expected-result' }),
         );
       }
-      // A value to set is a setting handed down, and a thing to build is not an outcome.
+      // A value to set is a setting handed down, and a thing to build or a capability to give is not an outcome.
       for (const summary of [
+        'Let shoppers pay by invoice',
         'Reduce seat hold time to 8 minutes',
         'Increase the upload limit to 20 MB',
         'Shopping cart export',
