@@ -10,9 +10,12 @@ import type { ExpectedOutcome } from './schemas';
 /** A name for a part of a whole: "conversion rate", "share of repeat buyers", "test coverage". */
 const SHARE =
   /\b(?:rate|share|percentage|proportion|conversion|churn|retention|bounce|drop-?off|abandonment|adoption|uptime|availability|completion|coverage|accuracy|utili[sz]ation|occupancy|click-?through|ctr)\b/i;
-/** A name for a change or a return, which may pass 100% or fall below zero: "growth rate", "ROI". */
+/**
+ * A name for a change, a net figure or a return, which may pass 100% or fall below zero: "growth rate", "ROI", "net
+ * new subscribers", "difference in sign-ups".
+ */
 const CHANGE =
-  /\b(?:growth|grow(?:s|ing)?|change|increase|decrease|return|roi|interest|uplift|lift|yoy|mom|inflation)\b/i;
+  /\b(?:growth|grow(?:s|ing)?|change|increase|decrease|return|roi|interest|uplift|lift|yoy|mom|inflation|net|delta|difference|balance|variance)\b/i;
 /** A name for how many there are: "number of tickets", "ticket count", "# of sign-ups". */
 const COUNT = /(?:^|\b)(?:number|count|no\.|#)\s+of\b|\bcount\b|\bhow\s+many\b/i;
 
@@ -26,8 +29,9 @@ function impossibility(
   unit: { kind: string | null; written: string | undefined },
   mark: DecimalMark,
 ): string | null {
+  if ((value >= 0 && value <= 100) || CHANGE.test(metric)) return null;
   const amount = amountText(value, unit.written, mark);
-  if (unit.kind === '%' && (value < 0 || value > 100) && SHARE.test(metric) && !CHANGE.test(metric))
+  if (unit.kind === '%' && SHARE.test(metric))
     return `"${metric}" is a share, from 0% to 100%: it cannot be ${amount}.`;
   if (value >= 0) return null;
   if (unit.kind !== null && TIME_UNITS.has(unit.kind))

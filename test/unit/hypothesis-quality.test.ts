@@ -981,6 +981,8 @@ describe('hypothesis quality checks', () => {
         { metric: 'conversion rate', unit: '%', baseline: 0, target: 100, ...rising },
         { metric: 'net margin', unit: '$', baseline: -2000, target: 500, ...rising },
         { metric: 'difference in sign-ups', baseline: -20, target: 0, ...rising },
+        { metric: 'net number of subscribers', baseline: -20, target: 50, ...rising },
+        { metric: 'time delta to the competitor', unit: 's', baseline: -3, target: 2, ...rising },
       ])('passes amounts "$metric" can take: $baseline to $target', (expected) => {
         expect(check('measurable', { expected: [expected] }).ok).toBe(true);
         expect(alsoExpectedProblem(expected)).toBeUndefined();
