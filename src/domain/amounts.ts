@@ -68,6 +68,11 @@ export function normaliseUnit(raw: string | undefined): string | null {
 /** Seconds in each time unit normaliseUnit gives. */
 const SECONDS_IN: Readonly<Record<string, number>> = { ms: 0.001, s: 1, min: 60, h: 3600, d: 86400 };
 
+/** Whether a unit normaliseUnit gives is one of time ("ms", "s", "min", "h", "d"). */
+export function isTimeUnit(unit: string | null): boolean {
+  return unit !== null && unit in SECONDS_IN;
+}
+
 /** A time amount in another time unit ("2 s" as 2000 ms); null when either unit is not one of time. */
 export function inTimeUnit(value: number, from: string, to: string): number | null {
   const [a, b] = [SECONDS_IN[from], SECONDS_IN[to]];

@@ -1,4 +1,4 @@
-import { amountText, normaliseUnit, type DecimalMark } from './amounts';
+import { amountText, isTimeUnit, normaliseUnit, type DecimalMark } from './amounts';
 import type { ExpectedOutcome } from './schemas';
 
 /**
@@ -19,9 +19,6 @@ const CHANGE =
 /** A name for how many there are: "number of tickets", "ticket count", "# of sign-ups". */
 const COUNT = /(?:^|\b)(?:number|count|no\.|#)\s+of\b|\bcount\b|\bhow\s+many\b/i;
 
-/** The units normaliseUnit gives a time in. */
-const TIME_UNITS = new Set(['ms', 's', 'min', 'h', 'd']);
-
 /** What is impossible about this amount of the expectation's metric, in words; null when nothing is. */
 function impossibility(
   metric: string,
@@ -34,8 +31,7 @@ function impossibility(
   if (unit.kind === '%' && SHARE.test(metric))
     return `"${metric}" is a share, from 0% to 100%: it cannot be ${amount}.`;
   if (value >= 0) return null;
-  if (unit.kind !== null && TIME_UNITS.has(unit.kind))
-    return `"${metric}" is a time: it cannot be ${amount}.`;
+  if (isTimeUnit(unit.kind)) return `"${metric}" is a time: it cannot be ${amount}.`;
   if (COUNT.test(metric)) return `"${metric}" is a count: it cannot be ${amount}.`;
   return null;
 }

@@ -680,10 +680,10 @@ const OUTCOME_METRIC_SRC =
 /**
  * A summary that names an outcome ("Bring shoppers back", "Reduce checkout abandonment", "Help shoppers find gifts
  * faster"): the result wanted, which leaves the solution open. A value to set ("Reduce hold time to 8 minutes") is
- * a setting handed down, not an outcome.
+ * a setting handed down, not an outcome (SETS_A_VALUE).
  */
 const OUTCOME_SUMMARY = new RegExp(
-  '^\\s*(?!.*\\bto\\s+\\d)(?:help\\s+(?:more\\s+|our\\s+|the\\s+)?(?:[\\w-]+\\s+)?' +
+  '^\\s*(?:help\\s+(?:more\\s+|our\\s+|the\\s+)?(?:[\\w-]+\\s+)?' +
     PEOPLE_SRC +
     '\\b|(?:bring|win|get)\\s+(?:[\\w-]+\\s+){1,2}back\\b|(?:keep|retain)\\s+(?:more\\s+|our\\s+)?(?:[\\w-]+\\s+)?' +
     PEOPLE_SRC +
@@ -693,6 +693,8 @@ const OUTCOME_SUMMARY = new RegExp(
     '\\b)',
   'i',
 );
+/** A value set in the summary ("… to 8 minutes"): read only once OUTCOME_SUMMARY matched, as few summaries do. */
+const SETS_A_VALUE = /\bto\s+\d/i;
 
 /** "User can …", "Users should be able to …", "Ability to …", "Allow … to …", "Support for …" at the start. */
 const CAPABILITY =
@@ -847,7 +849,8 @@ function addStructure(
   // A summary that says what goes wrong ("Week view jumps to 7am") is a clause, whatever its verb looks like.
   const defect = anyOfKind(scan.problem, 'defect', 'summary');
   // An outcome is a clause too ("Bring shoppers back"), however few words it has.
-  const outcome = capability || report ? null : spanOf(OUTCOME_SUMMARY, summary, 'summary');
+  const named = capability || report ? null : spanOf(OUTCOME_SUMMARY, summary, 'summary');
+  const outcome = named && !SETS_A_VALUE.test(summary) ? named : null;
   if (outcome) hit(hits, 'x:s-outcome', 1, outcome);
   const nounPhrase = report || defect || outcome ? null : summaryIsNounPhrase(summary, summaryTokens);
   if (nounPhrase) hit(hits, 'x:s-noun-phrase', 1, nounPhrase);

@@ -54,8 +54,9 @@ describe('the shipped recipe model', () => {
       ['s:add button', 0.5],
       ['d:because', -0.5],
       ['x:repro', -1.7],
+      ['d:add', 0.5],
+      ['r:cost:d', 0.5],
     ];
-    pairs.push(['d:add', 0.5], ['r:cost:d', 0.5]);
     expect(weightFileOf(pairs)).toEqual([
       [-1.7, 'x:repro'],
       [0.5, 's:add|add button', 'd:add', 'r:cost:d'],
