@@ -6,7 +6,7 @@ import type {
   OutcomeStatus,
   Result,
 } from './schemas';
-import type { DecimalMark } from './amounts';
+import { amountText, type DecimalMark } from './amounts';
 import { MAX_ABS_VALUE } from './measurement-input';
 import {
   checkByCounts,
@@ -35,7 +35,7 @@ import type { Settings } from './settings';
  * Deterministic: the same input always gives the same score, and every point can be traced to a part.
  * Bump the model version whenever the rules change, so stored scores can be told apart.
  */
-export const SCORE_MODEL_VERSION = 'ols-7';
+export const SCORE_MODEL_VERSION = 'ols-8';
 
 export interface FramingSignals {
   isRecipe: boolean;
@@ -144,7 +144,7 @@ export function scoreIssue(
       assessFraming(input.framing, hypothesis, said, quality, input.storyText),
       input.delivered,
     ),
-    evidence: assessEvidence(input.result, input.delivered, said),
+    evidence: assessEvidence(input, said),
   };
   // Each part read once from the record, in SCORE_COMPONENT_IDS order: a record read by a changing key costs a
   // lookup each time.
@@ -411,7 +411,8 @@ function assessFraming(
   };
 }
 
-function assessEvidence(result: Result | undefined, delivered: boolean, said: PartsSaid): Assessment {
+function assessEvidence(input: ScoreInput, said: PartsSaid): Assessment {
+  const { result, delivered } = input;
   // A result recorded before delivery is kept but earns nothing yet: nothing has been shipped to prove it.
   if (!delivered)
     return {
@@ -438,6 +439,14 @@ function assessEvidence(result: Result | undefined, delivered: boolean, said: Pa
       detail: `Result recorded: ${result.verdict}, but no bet was written to check it against.`,
       hint: 'Write the hypothesis and the movement it expected, so the result says whether the bet paid off.',
     };
+  const contradiction = result && measuredAgainstVerdict(result, input.expected, input.decimalMark);
+  if (contradiction)
+    return {
+      earned: 0,
+      applicable: true,
+      detail: `Result recorded: ${result.verdict}, but ${contradiction}.`,
+      hint: 'Check the measured value, or record the verdict it shows; if something else moved the metric, record the result as inconclusive and say what.',
+    };
   if (result)
     return { earned: 1, applicable: true, detail: `Result recorded: ${result.verdict}.`, hint: null };
   return {
@@ -446,6 +455,36 @@ function assessEvidence(result: Result | undefined, delivered: boolean, said: Pa
     detail: 'Delivered, but no result recorded.',
     hint: 'Record the result: did the bet pay off (validated, invalidated or inconclusive), and on what evidence?',
   };
+}
+
+/**
+ * How a result's own measured value contradicts its verdict: "validated" with the metric not moved the expected
+ * way from its baseline, or "invalidated" with it at or past its target. Null when the numbers to tell are missing.
+ */
+function measuredAgainstVerdict(
+  result: Result,
+  expected: ExpectedOutcome,
+  mark: DecimalMark | undefined,
+): string | null {
+  const { measuredValue: measured } = result;
+  const { baseline, target } = expected;
+  if (measured === undefined || baseline === undefined) return null;
+  // The way the bet expected the metric to go: as it says, or from its baseline to its target.
+  const way = expected.direction
+    ? expected.direction === 'increase'
+      ? 1
+      : -1
+    : target === undefined
+      ? 0
+      : Math.sign(target - baseline);
+  const amount = (n: number) => amountText(n, expected.unit, mark);
+  const measuredText = `the measured value (${amount(measured)})`;
+  if (way === 0) return null;
+  if (result.verdict === 'validated' && (measured - baseline) * way <= 0)
+    return `${measuredText} is not ${way > 0 ? 'above' : 'below'} the baseline (${amount(baseline)}) the bet expected to ${way > 0 ? 'rise' : 'fall'} from`;
+  if (result.verdict === 'invalidated' && target !== undefined && (measured - target) * way >= 0)
+    return `${measuredText} reached the target (${amount(target)})`;
+  return null;
 }
 
 function joinList(items: string[]): string {

@@ -81,6 +81,75 @@ describe('outcome-linkage score', () => {
     expect(part(s, 'evidence').hint).toMatch(/^Write the hypothesis and the movement it expected/);
   });
 
+  describe('a result its own measured value contradicts', () => {
+    // The bet: cart drop-off to decrease from 40 to 30 (aBetDraft).
+    const evidenceFor = (result: NonNullable<ScoreInput['result']>, expected?: ScoreInput['expected']) =>
+      part(score(aCompleteBet({ delivered: true, result, ...(expected ? { expected } : {}) })), 'evidence');
+
+    it.each([45, 40])(
+      'earns nothing as "validated" when drop-off was measured at %s, not below 40',
+      (measured) => {
+        const p = evidenceFor({
+          verdict: 'validated',
+          evidence: 'Drop-off after release.',
+          measuredValue: measured,
+        });
+        expect(p).toMatchObject({ applicable: true, points: 0 });
+        expect(p.detail).toBe(
+          `Result recorded: validated, but the measured value (${measured}) is not below the baseline (40) the bet expected to fall from.`,
+        );
+        expect(p.hint).toMatch(/^Check the measured value, or record the verdict it shows/);
+      },
+    );
+
+    it('earns nothing as "invalidated" when the measured value reached the target', () => {
+      const p = evidenceFor({ verdict: 'invalidated', evidence: 'Not worth it.', measuredValue: 29.5 });
+      expect(p.points).toBe(0);
+      expect(p.detail).toBe(
+        'Result recorded: invalidated, but the measured value (29.5) reached the target (30).',
+      );
+      const comma = part(
+        score(
+          aCompleteBet({
+            delivered: true,
+            decimalMark: ',',
+            result: { verdict: 'invalidated', evidence: 'Not worth it.', measuredValue: 29.5 },
+          }),
+        ),
+        'evidence',
+      );
+      expect(comma.detail).toContain('the measured value (29,5) reached the target (30)');
+    });
+
+    it('reads the way from baseline to target when no direction is given, and says amounts in their unit', () => {
+      const expected = { metric: 'repeat orders', baseline: 10, target: 14, unit: '%' };
+      const p = evidenceFor({ verdict: 'validated', evidence: 'Fell.', measuredValue: 8 }, expected);
+      expect(p.detail).toBe(
+        'Result recorded: validated, but the measured value (8%) is not above the baseline (10%) the bet expected to rise from.',
+      );
+    });
+
+    it.each([
+      ['validated', 35],
+      ['validated', 20],
+      ['invalidated', 38],
+      ['invalidated', 55],
+      ['inconclusive', 60],
+    ] as const)('keeps full points for "%s" with a measured value of %s', (verdict, measuredValue) => {
+      const p = evidenceFor({ verdict, evidence: 'Measured four weeks after release.', measuredValue });
+      expect(p.points).toBe(p.max);
+      expect(p.hint).toBeNull();
+    });
+
+    it('cannot tell without a baseline, or without a measured value, and keeps the points', () => {
+      const noBaseline = { metric: 'cart drop-off', target: 30, direction: 'decrease' } as const;
+      expect(
+        evidenceFor({ verdict: 'validated', evidence: 'Rose.', measuredValue: 45 }, noBaseline).hint,
+      ).toBeNull();
+      expect(evidenceFor({ verdict: 'validated', evidence: 'Drop-off rose to 45%.' }).hint).toBeNull();
+    });
+  });
+
   it('counts no kill condition or threshold that says nothing, and says what to write', () => {
     const killPart = (killCriteria: ScoreInput['killCriteria']) =>
       part(score(aCompleteBet({ killCriteria })), 'killCriteria');
