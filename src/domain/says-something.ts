@@ -418,8 +418,8 @@ export function namesBetMetric(metric: string | undefined | null): boolean {
 
 /**
  * metricNameProblem for the metric of a bet, which also may not stand in for one ("KPI 1"). An outcome's metric is
- * not held to this: outcomes stored under such a name would become uneditable, and measurements find their outcome
- * by its metric's name, so renaming one would split its series.
+ * held to this only when set or changed: outcomes stored under such a name must stay editable, and measurements
+ * find their outcome by its metric's name, so renaming one would split its series.
  */
 export function betMetricProblem(metric: string): string | null {
   // A name that says nothing is metricNameProblem's to say; one that says something is judged only as a stand-in.

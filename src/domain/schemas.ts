@@ -151,8 +151,8 @@ const shownAsWritten = (field: string) => (value: string, ctx: z.RefinementCtx) 
 export const outcomeDraftSchema = z
   .strictObject({
     name: requiredText('Name', LIMITS.short).superRefine(shownAsWritten('name')),
-    // A name that says nothing is no metric. The issue panel's measurable check also refuses a bet's stand-in
-    // ("KPI 1"), which an outcome is not held to (betMetricProblem says why).
+    // A name that says nothing is no metric. A stand-in ("KPI 1") is refused by the outcome service, only when
+    // set or changed (betMetricProblem says why); the issue panel's measurable check refuses a bet's.
     metric: requiredText('Metric', LIMITS.short)
       .superRefine(shownAsWritten('metric'))
       .superRefine((metric, ctx) => {

@@ -48,6 +48,7 @@ import { UnreadableTally, unreadableOf } from './unreadable-issues';
 import { earliestLocalDay, latestLocalDay, utcDay } from '../domain/dates';
 import { dueDateProblem } from '../domain/outcome-due-date';
 import { nameKey } from '../domain/visible-text';
+import { betMetricProblem } from '../domain/says-something';
 
 /** Bounds the summary pass: a backlog larger than this is summarised over its first part, and says so. */
 export interface SummaryLimits {
@@ -166,6 +167,17 @@ function checkDueDate(dueDate: string, stored: string | undefined, now: Date): v
   if (problem) throw new ValidationError('The outcome has invalid fields.', { 'draft.dueDate': problem });
 }
 
+/**
+ * Refuses a metric set or changed to a stand-in ("KPI 1", "Success"), as a bet's metric is refused: no one can
+ * measure it. One kept as it was passes: measurements find their outcome by its metric, so an outcome stored under
+ * such a name before this rule stays editable without splitting its series.
+ */
+function checkMetric(metric: string, stored: string | undefined): void {
+  if (stored !== undefined && normaliseMetric(metric) === normaliseMetric(stored)) return;
+  const problem = betMetricProblem(metric);
+  if (problem) throw new ValidationError('The outcome has invalid fields.', { 'draft.metric': problem });
+}
+
 export async function createOutcome(
   call: CallContext,
   input: { draft: OutcomeDraft; id?: string | undefined },
@@ -174,6 +186,7 @@ export async function createOutcome(
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
   checkDueDate(input.draft.dueDate, undefined, clock.now());
+  checkMetric(input.draft.metric, undefined);
   return toView(
     await underRoster(projectKey, async () => {
       await checkAmongActive(projectKey, { id: input.id, name: input.draft.name });
@@ -198,6 +211,7 @@ export async function updateOutcome(
     outcomesStore.updateOutcome(projectKey, input.id, input.draft, input.version, clock.now());
   if (!stored || (stored.definedAt ?? stored.version) > input.version) return toView(await update());
   checkDueDate(input.draft.dueDate, stored.dueDate, clock.now());
+  checkMetric(input.draft.metric, stored.metric);
   // A name kept as it was is not judged again: outcomes named alike before this rule can still be edited.
   if (stored.status !== 'active' || nameKey(input.draft.name) === nameKey(stored.name))
     return toView(await update());

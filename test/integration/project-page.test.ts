@@ -269,6 +269,49 @@ describe('outcomes', () => {
     expect(stored).toMatchObject({ version: 1, metric: 'cart drop-off %' });
   });
 
+  it('refuses a metric set or changed to a stand-in ("KPI 1") at its field, and keeps one stored before', async () => {
+    const refused = async (payload: unknown, fn = 'createOutcome') =>
+      call(fn, payload).then((a) => (a.ok ? null : (a.error.fields ?? {})['draft.metric']));
+    expect(await refused({ draft: anOutcomeDraft({ metric: 'KPI 1' }) })).toBe(
+      '"KPI 1" names no metric in particular: say which number should move, e.g. "weekly orders".',
+    );
+    expect(await refused({ draft: anOutcomeDraft({ metric: 'Our north-star metric' }) })).toMatch(
+      /names no metric in particular/,
+    );
+    expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
+    // Named metrics, numbered or not, are taken.
+    ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft({ metric: 'KPI: weekly orders' }) }));
+    const made = ok(
+      await call<OutcomeView>('createOutcome', {
+        draft: anOutcomeDraft({ name: 'Faster support', metric: 'Success rate' }),
+      }),
+    );
+    // Changed to a stand-in on edit: refused, and the outcome is as it was.
+    expect(
+      await refused(
+        { id: made.id, version: 1, draft: anOutcomeDraft({ name: 'Faster support', metric: 'Success' }) },
+        'updateOutcome',
+      ),
+    ).toMatch(/^"Success" names no metric in particular/);
+
+    // Stored under a stand-in before this rule (by the app): an edit that keeps it, in any case or spacing, is
+    // taken, so its series stays whole.
+    const stored = await runInInvocation(
+      { accountId: null, moduleKey: PAGE, installContext: app.installContext },
+      () => createStoredOutcome(P, anOutcomeDraft({ name: 'Old one', metric: 'KPI 2' }), 'admin', new Date()),
+    );
+    const renamed = ok(
+      await call<OutcomeView>('updateOutcome', {
+        id: stored.id,
+        version: 1,
+        draft: anOutcomeDraft({ name: 'Old one, renamed', metric: 'kpi  2' }),
+      }),
+    );
+    expect(renamed).toMatchObject({ version: 2, name: 'Old one, renamed' });
+    const outcomes = ok(await call<ProjectPageLoadData>('load', {})).outcomes;
+    expect(outcomes.map((o) => o.metric).sort()).toEqual(['KPI: weekly orders', 'Success rate', 'kpi  2']);
+  });
+
   it('refuses a due date set to a day already past or years too far, at its field, and keeps one come due since', async () => {
     // Judged against the earliest day it is anywhere now (UTC−12), the same as the check-by rule.
     const day = (fromToday: number) =>
