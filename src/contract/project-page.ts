@@ -560,16 +560,26 @@ export interface BetItem {
   /** Days past check-by (0 on the day). */
   daysOverdue: number;
   status: 'tracking' | 'due' | 'unverified' | 'validated' | 'invalidated' | 'inconclusive';
-  expected: {
-    metric: string | null;
-    direction: 'increase' | 'decrease' | null;
-    baseline: number | null;
-    target: number | null;
-    unit: string | null;
-  };
+  expected: BetExpectation;
   series: { kind: 'metric' | 'outcome'; name: string } | null;
   outcome: { id: string; name: string } | null;
   proposal: VerdictProposal | null;
+  /** The bet's further expectations, each by its own check-by day (the bet's when it names none). */
+  further: Array<{
+    expected: BetExpectation;
+    checkBy: string;
+    series: { kind: 'metric' | 'outcome'; name: string } | null;
+    /** From its check-by day on, while no verdict is recorded. */
+    proposal: VerdictProposal | null;
+  }>;
+}
+
+export interface BetExpectation {
+  metric: string | null;
+  direction: 'increase' | 'decrease' | null;
+  baseline: number | null;
+  target: number | null;
+  unit: string | null;
 }
 
 export interface VerdictEntry {

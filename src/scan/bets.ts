@@ -59,6 +59,11 @@ export interface TrackedBet {
   series: { kind: 'metric' | 'outcome'; name: string } | null;
   /** From the check-by day on, while no result is recorded. */
   proposal: VerdictProposal | null;
+  /**
+   * The bet's further expectations ("… and repeat orders to rise from 10% to 12%"), each checked as the first is,
+   * by its own day or else the bet's. Absent on records written before they were checked, and where there are none.
+   */
+  further?: FurtherExpectation[];
   /** The recorded result's verdict and evidence, once a person recorded one. */
   result: { verdict: string; evidence: string } | null;
   /**
@@ -71,6 +76,16 @@ export interface TrackedBet {
   recordedIn?: 'results-review' | 'issue-panel';
   firstSeenAt: string;
   checkedAt: string;
+}
+
+/** A further expectation of a tracked bet, with what its own metric's measurements propose. */
+export interface FurtherExpectation {
+  expected: ExpectedOutcome;
+  /** Its own check-by day, or the bet's when it names none. */
+  checkBy: string;
+  series: { kind: 'metric' | 'outcome'; name: string } | null;
+  /** From its check-by day on, while no result is recorded. */
+  proposal: VerdictProposal | null;
 }
 
 type Recording = Pick<TrackedBet, 'recordedBy' | 'recordedAt' | 'recordedIn'>;
@@ -134,6 +149,33 @@ export function seriesFor(
 }
 
 /**
+ * A bet's further expectations as their measurements stand on `today`: each judged by its own metric's series
+ * only, as a linked outcome's measurements are of the first expectation's metric, not of theirs. None while a
+ * result is recorded proposes anything.
+ */
+export function furtherExpectations(
+  also: readonly ExpectedOutcome[],
+  bet: Pick<TrackedBet, 'checkBy' | 'deliveredOn'> & { recorded: boolean },
+  today: string,
+  outcomes: readonly Outcome[],
+  metricSeries: readonly MetricSeries[],
+): FurtherExpectation[] {
+  return also.map((expected) => {
+    const checkBy = expected.checkBy ?? bet.checkBy;
+    const series = seriesFor({ expected, outcomeId: null }, outcomes, metricSeries);
+    const proposal =
+      bet.recorded || betState(checkBy, today) === 'tracking'
+        ? null
+        : proposeVerdict(
+            { ...expected, checkBy },
+            bet.deliveredOn,
+            (series?.points ?? []).map((m) => ({ at: m.at, value: m.value })),
+          );
+    return { expected, checkBy, series: series ? { kind: series.kind, name: series.name } : null, proposal };
+  });
+}
+
+/**
  * The proposal a tracked bet's check would make now, from the measurements as they are: a reading recorded since
  * the last scan counts at once, so the review never shows a proposal of "too few measurements" beside the one
  * just recorded. A bet still tracking, or with a verdict, proposes nothing new.
@@ -149,6 +191,24 @@ export function currentProposal(
     bet.expected,
     bet.deliveredOn,
     (series?.points ?? []).map((m) => ({ at: m.at, value: m.value })),
+  );
+}
+
+/** A tracked bet's further expectations as the measurements make them now (see currentProposal). */
+export function currentFurther(
+  bet: Pick<TrackedBet, 'further' | 'checkBy' | 'deliveredOn' | 'result'>,
+  today: string,
+  outcomes: readonly Outcome[],
+  metricSeries: readonly MetricSeries[],
+): FurtherExpectation[] {
+  const also = (bet.further ?? []).map((f) => f.expected);
+  if (also.length === 0) return [];
+  return furtherExpectations(
+    also,
+    { checkBy: bet.checkBy, deliveredOn: bet.deliveredOn, recorded: bet.result !== null },
+    today,
+    outcomes,
+    metricSeries,
   );
 }
 
@@ -286,6 +346,13 @@ export async function trackDeliveredBets(
           (series?.points ?? []).map((m) => ({ at: m.at, value: m.value })),
         );
     }
+    const further = furtherExpectations(
+      lens.alsoExpected,
+      { checkBy, deliveredOn, recorded: !!lens.result },
+      today,
+      outcomes,
+      metricSeries,
+    );
     const record: TrackedBet = {
       issueKey: issue.key,
       summary: issue.fields.summary ?? '',
@@ -297,6 +364,7 @@ export async function trackDeliveredBets(
       status,
       series: series ? { kind: series.kind, name: series.name } : null,
       proposal,
+      ...(further.length ? { further } : {}),
       result: lens.result ? { verdict: lens.result.verdict, evidence: lens.result.evidence } : null,
       ...recordedOf(lens, before, stamps.get(issue.id)),
       firstSeenAt: before?.firstSeenAt ?? now.toISOString(),

@@ -5,7 +5,13 @@
  * the lens written inside the issue's claim, and an entry in the project's decision log.
  */
 import { kvs } from '../storage/kvs-client';
-import type { BetItem, ConfirmVerdictData, ResultsReviewData, VerdictEntry } from '../contract/project-page';
+import type {
+  BetExpectation,
+  BetItem,
+  ConfirmVerdictData,
+  ResultsReviewData,
+  VerdictEntry,
+} from '../contract/project-page';
 import {
   ISSUE_PROPERTY_KEY,
   isVerdictStatus,
@@ -19,12 +25,12 @@ import {
 } from '../domain/issue-lens';
 import { calendarDaysBetween, indexedMoment, utcDay } from '../domain/dates';
 import { isDelivered, notDeliveredReason } from '../domain/delivery';
-import type { Result } from '../domain/schemas';
+import type { ExpectedOutcome, Result } from '../domain/schemas';
 import type { ResultVerdict } from '../domain/result-verdicts';
 import { ConflictError, NotAuthorizedError, ValidationError } from '../errors';
 import { JiraClient } from '../jira/client';
 import type { CallContext } from '../resolvers/endpoint';
-import { currentProposal, listTrackedBets, type TrackedBet } from '../scan/bets';
+import { currentFurther, currentProposal, listTrackedBets, type TrackedBet } from '../scan/bets';
 import {
   appendDecision,
   listDecisions,
@@ -45,6 +51,16 @@ import { checkLensFits, requestDigest, reusedRequestId } from './issue-lens-serv
 
 export const VERDICT_KIND = 'verdict';
 const RECENT = 20;
+function expectationOf(e: ExpectedOutcome): BetExpectation {
+  return {
+    metric: e.metric ?? null,
+    direction: e.direction ?? null,
+    baseline: e.baseline ?? null,
+    target: e.target ?? null,
+    unit: e.unit ?? null,
+  };
+}
+
 function itemOf(b: TrackedBet, today: string, outcomeNames: ReadonlyMap<string, string>): BetItem {
   return {
     issueKey: b.issueKey,
@@ -53,16 +69,11 @@ function itemOf(b: TrackedBet, today: string, outcomeNames: ReadonlyMap<string, 
     checkBy: b.checkBy,
     daysOverdue: Math.max(0, calendarDaysBetween(b.checkBy, today)),
     status: b.status,
-    expected: {
-      metric: b.expected.metric ?? null,
-      direction: b.expected.direction ?? null,
-      baseline: b.expected.baseline ?? null,
-      target: b.expected.target ?? null,
-      unit: b.expected.unit ?? null,
-    },
+    expected: expectationOf(b.expected),
     series: b.series,
     outcome: b.outcomeId ? { id: b.outcomeId, name: outcomeNames.get(b.outcomeId) ?? b.outcomeId } : null,
     proposal: b.proposal,
+    further: (b.further ?? []).map((f) => ({ ...f, expected: expectationOf(f.expected) })),
   };
 }
 
@@ -242,7 +253,17 @@ export async function resultsReview(call: CallContext, clock: Clock): Promise<Re
   const items = bets
     .filter((b) => shown(b.issueKey) && !sinceScan.has(b.issueKey))
     // Proposed from the measurements as they are now, not as the last scan read them.
-    .map((b) => itemOf({ ...b, proposal: currentProposal(b, outcomes, metricSeries) }, today, names));
+    .map((b) =>
+      itemOf(
+        {
+          ...b,
+          proposal: currentProposal(b, outcomes, metricSeries),
+          further: currentFurther(b, today, outcomes, metricSeries),
+        },
+        today,
+        names,
+      ),
+    );
   const byCheckBy = (a: BetItem, b: BetItem) => a.checkBy.localeCompare(b.checkBy);
   return {
     due: items.filter((i) => i.status === 'due').sort(byCheckBy),

@@ -27,7 +27,10 @@ let wb: BrowserWorkbench;
 let betKey = '';
 
 async function seed(app: WorkbenchApp): Promise<void> {
-  betKey = await seedMeasuredBet(app, today);
+  // It also expected repeat orders to rise, by the same day: a metric with no readings yet.
+  betKey = await seedMeasuredBet(app, today, {
+    alsoExpected: [{ metric: 'Repeat orders', baseline: 10, target: 12, unit: '%', direction: 'increase' }],
+  });
   await app.runScheduledTrigger('outcome-lens-daily-scan');
 }
 
@@ -49,6 +52,13 @@ describe('the results review in the browser', () => {
       await due.getByText(betKey, { exact: true }).waitFor();
       expect(await due.innerText()).toMatch(/validated/);
       expect(await due.innerText()).toMatch(/at delivery/);
+      // The further expectation, by the bet's day, with its own proposal.
+      expect(await due.getByTestId(`further-${betKey}-0`).innerText()).toBe(
+        `Also: Repeat orders: increase from 10% to 12% by ${addDays(today, -3)} (no measurements of it yet)`,
+      );
+      expect(await due.innerText()).toMatch(
+        /Repeat orders:\W+inconclusive\W+Too few measurements: none in the 45 days up to delivery/,
+      );
       // Each table is titled by its section's heading; its name is for assistive technology, not a second title.
       const table = frame.getByRole('table', { name: 'Bets whose check-by day has come' });
       await table.waitFor();

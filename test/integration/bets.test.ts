@@ -13,12 +13,15 @@ import type {
   ConfirmVerdictData,
   DecisionLogData,
   OutcomeView,
+  ProjectPageLoadData,
   ResultsReviewData,
 } from '../../src/contract/project-page';
 import type { PanelLoadData } from '../../src/contract/issue-panel';
 import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY, readLens } from '../../src/domain/issue-lens';
 import { failStorageWrite } from '../support/storage-faults';
+import { keys } from '../../src/storage/keys';
+import type { TrackedBet } from '../../src/scan/bets';
 
 const P = 'DEMO';
 const PAGE = 'outcome-lens-project-page';
@@ -417,6 +420,97 @@ describe('delivered bets', () => {
     const later = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
     expect(listed(later)).toEqual([due, ahead]);
     expect(later.recent).toEqual([{ ...now.recent[0]! }]);
+  });
+});
+
+describe('a bet that expected more than one movement', () => {
+  /** Delivered with the first expectation on checkout abandonment, due 3 days ago, and further ones. */
+  async function betWithFurther(): Promise<string> {
+    const key = deliveredBet('One-page checkout, saved details', 'Checkout abandonment', addDays(today, -3));
+    const outcomeId = ok<ProjectPageLoadData>(await page('load', {})).outcomes[0]!.id;
+    const lens = app.jira.store.getIssueProperty(key, ISSUE_PROPERTY_KEY) as Record<string, unknown>;
+    app.jira.store.setIssueProperty(key, ISSUE_PROPERTY_KEY, {
+      ...lens,
+      outcomeId,
+      alsoExpected: [
+        // No day of its own: checked by the bet's. Flat around 12 in the readings.
+        { metric: 'Minutes to first order', baseline: 12, target: 10, direction: 'decrease' },
+        // Its own day, two days ago; its readings come in later.
+        {
+          metric: 'Returns per order',
+          baseline: 40,
+          target: 30,
+          direction: 'decrease',
+          checkBy: addDays(today, -2),
+        },
+        // No readings of it at all: not judged by the linked outcome's, which measure another metric.
+        { metric: 'Repeat orders', baseline: 10, target: 12, unit: '%', direction: 'increase' },
+        // Its day ahead: nothing proposed yet.
+        { metric: 'Basket size', baseline: 3, target: 4, direction: 'increase', checkBy: addDays(today, 30) },
+      ],
+    });
+    return key;
+  }
+
+  /** The scan's record of the bet, as stored. */
+  const trackedRecord = (key: string) =>
+    app.kvs.dump().find((r) => r.key === keys.bet(P, key))!.value as TrackedBet;
+
+  it('has each further expectation checked by its own metric, on its own day or else the bet’s', async () => {
+    const key = await betWithFurther();
+    await app.runScheduledTrigger('outcome-lens-daily-scan');
+    const item = () =>
+      page<ResultsReviewData>('resultsReview', {}, 'viewer').then((a) =>
+        ok<ResultsReviewData>(a).due.find((b) => b.issueKey === key)!,
+      );
+    const bet = await item();
+    expect(bet.proposal!.verdict).toBe('validated');
+    expect(
+      bet.further.map((f) => [
+        f.expected.metric,
+        f.checkBy,
+        f.series?.name ?? null,
+        f.proposal?.verdict ?? null,
+      ]),
+    ).toEqual([
+      ['Minutes to first order', addDays(today, -3), 'Minutes to first order', 'inconclusive'],
+      ['Returns per order', addDays(today, -2), null, 'inconclusive'],
+      ['Repeat orders', addDays(today, -3), null, 'inconclusive'],
+      ['Basket size', addDays(today, 30), null, null],
+    ]);
+    expect(bet.further[0]!.proposal!.reason).toMatch(/within the metric’s noise/);
+    expect(bet.further[2]!.proposal!.reason).toMatch(/^Too few measurements/);
+    expect(bet.further[2]!.expected).toEqual({
+      metric: 'Repeat orders',
+      direction: 'increase',
+      baseline: 10,
+      target: 12,
+      unit: '%',
+    });
+    // The scan's record holds them too.
+    expect(trackedRecord(key).further).toHaveLength(4);
+
+    // Readings sent since the scan count at once, as for the first expectation.
+    await sendReturnsReadings();
+    const after = await item();
+    expect(after.further[1]).toMatchObject({
+      series: { kind: 'metric', name: 'Returns per order' },
+      proposal: { verdict: 'validated', evidence: { atCheckBy: { value: 31 } } },
+    });
+
+    // A verdict recorded: the bet leaves the review.
+    ok<ConfirmVerdictData>(
+      await page('confirmVerdict', {
+        issueKey: key,
+        idempotencyKey: 'verdict-further-1',
+        result: { verdict: 'validated', evidence: 'Abandonment fell to 33%, returns to 31 per 100 orders.' },
+      }),
+    );
+    const review = ok<ResultsReviewData>(await page('resultsReview', {}, 'viewer'));
+    expect([...review.due, ...review.unverified, ...review.tracking].map((b) => b.issueKey)).not.toContain(
+      key,
+    );
+    expect(trackedRecord(key).status).toBe('validated');
   });
 });
 

@@ -8,6 +8,7 @@
 import type { Frame } from 'playwright-core';
 import { addDays } from '../../src/domain/dates';
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-lens';
+import type { ExpectedOutcome } from '../../src/domain/schemas';
 import type { WorkbenchApp } from '../../workbench/app';
 import type { BrowserWorkbench } from './browser';
 
@@ -18,7 +19,11 @@ export const PAGE_FRAME = 'iframe[data-wb-module="outcome-lens-project-page"]';
  * the measurements web trigger (40% and 40.5% at first, then falling to 33%), and a bet on it due for a verdict
  * (createDueBet). Returns the bet's key.
  */
-export async function seedMeasuredBet(app: WorkbenchApp, today: string): Promise<string> {
+export async function seedMeasuredBet(
+  app: WorkbenchApp,
+  today: string,
+  o: Parameters<typeof createDueBet>[2] = {},
+): Promise<string> {
   app.jira.store.createProject({ key: 'DEMO', name: 'Demo' });
   app.grantDemoRoles('DEMO');
   const as = { user: 'admin', projectKey: 'DEMO' };
@@ -44,7 +49,7 @@ export async function seedMeasuredBet(app: WorkbenchApp, today: string): Promise
     id: `w-${i}`,
   }));
   await sendMeasurements(app, 'ci', rows);
-  return createDueBet(app, today);
+  return createDueBet(app, today, o);
 }
 
 /**
@@ -77,7 +82,7 @@ export async function sendMeasurements(
 export function createDueBet(
   app: WorkbenchApp,
   today: string,
-  o: { summary?: string; securityLevel?: string } = {},
+  o: { summary?: string; securityLevel?: string; alsoExpected?: ExpectedOutcome[] } = {},
 ): string {
   const issue = app.jira.store.createIssue({
     projectKey: 'DEMO',
@@ -105,6 +110,7 @@ export function createDueBet(
       direction: 'decrease',
       checkBy: addDays(today, -3),
     },
+    ...(o.alsoExpected ? { alsoExpected: o.alsoExpected } : {}),
     hasHypothesis: 'true',
   });
   return issue.key;

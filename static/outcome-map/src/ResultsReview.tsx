@@ -11,6 +11,7 @@ import TextArea from '@atlaskit/textarea';
 import { token } from '@atlaskit/tokens';
 import { PROJECT_PAGE_RESOLVERS as R } from '../../../src/contract/project-page-keys';
 import type {
+  BetExpectation,
   BetItem,
   ConfirmVerdictData,
   ProjectPageLoadData,
@@ -43,22 +44,35 @@ function VerdictLozenge({ verdict }: { verdict: Verdict }) {
   return <Lozenge appearance={APPEARANCE[verdict]}>{verdict}</Lozenge>;
 }
 
-/** What a bet expected, its numbers written with the person's decimal `mark`. */
-function expectation(b: BetItem, mark: DecimalMark): string {
-  const e = b.expected;
+/** What a bet expected by `checkBy`, its numbers written with the person's decimal `mark`. */
+function expectation(e: BetExpectation, checkBy: string, mark: DecimalMark): string {
   const span =
     e.baseline !== null && e.target !== null
       ? ` from ${amountText(e.baseline, e.unit, mark)} to ${amountText(e.target, e.unit, mark)}`
       : '';
-  return `${e.metric ?? 'metric'}: ${e.direction ?? 'move'}${span} by ${b.checkBy}`;
+  return `${e.metric ?? 'metric'}: ${e.direction ?? 'move'}${span} by ${checkBy}`;
 }
 
 /**
  * The proposed verdict's evidence in words, its numbers written with the person's decimal `mark` and its amounts
  * as the expectation beside it writes them ("1,8%"); empty without a proposal.
  */
-function proposalText(b: BetItem, mark: DecimalMark): string {
+function proposalText(b: Pick<BetItem, 'proposal' | 'expected'>, mark: DecimalMark): string {
   return b.proposal ? proposalWords(b.proposal, b.expected.unit, mark) : '';
+}
+
+/** A further expectation's proposal, named by its metric; or when it will have one. */
+function FurtherProposal({ f, mark }: { f: BetItem['further'][number]; mark: DecimalMark }) {
+  const name = f.expected.metric ?? 'Further expectation';
+  if (!f.proposal)
+    return <small style={{ display: 'block' }}>{`${name}: nothing to propose before ${f.checkBy}.`}</small>;
+  return (
+    <span style={{ display: 'block' }}>
+      {`${name}: `}
+      <VerdictLozenge verdict={f.proposal.verdict} />
+      <small style={{ display: 'block' }}>{proposalText(f, mark)}</small>
+    </span>
+  );
 }
 
 /**
@@ -321,22 +335,35 @@ function BetTable(props: {
         key: 'bet',
         content: (
           <span>
-            {expectation(b, mark)}
+            {expectation(b.expected, b.checkBy, mark)}
             {b.daysOverdue > 0 ? ` (${b.daysOverdue} ${b.daysOverdue === 1 ? 'day' : 'days'} ago)` : ''}
             {b.series ? <small style={{ display: 'block' }}>Measured by: {b.series.name}</small> : null}
+            {b.further.map((f, i) => (
+              <small key={i} style={{ display: 'block' }} data-testid={`further-${b.issueKey}-${i}`}>
+                {`Also: ${expectation(f.expected, f.checkBy, mark)}`}
+                {f.series ? ` (measured by: ${f.series.name})` : ' (no measurements of it yet)'}
+              </small>
+            ))}
           </span>
         ),
       },
       { key: 'delivered', content: <span className="ol-nowrap">{b.deliveredOn}</span> },
       {
         key: 'proposal',
-        content: b.proposal ? (
+        content: (
           <span>
-            <VerdictLozenge verdict={b.proposal.verdict} />{' '}
-            <small style={{ display: 'block' }}>{proposalText(b, mark)}</small>
+            {b.proposal ? (
+              <>
+                <VerdictLozenge verdict={b.proposal.verdict} />{' '}
+                <small style={{ display: 'block' }}>{proposalText(b, mark)}</small>
+              </>
+            ) : (
+              '—'
+            )}
+            {b.further.map((f, i) => (
+              <FurtherProposal key={i} f={f} mark={mark} />
+            ))}
           </span>
-        ) : (
-          '—'
         ),
       },
       {
