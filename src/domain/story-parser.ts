@@ -2187,6 +2187,15 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   }
   expectedOutcomes = keptOnce(expectedOutcomes, outcomeNotes);
   const expectedOutcome = expectedOutcomes[0] ?? null;
+  // A further expectation with no day of its own is checked by the bet's (bet tracking): said, so no one thinks
+  // it is never checked, or checked on a day of its own.
+  const firstDay = expectedOutcome?.checkBy;
+  if (firstDay)
+    for (const further of expectedOutcomes.slice(1))
+      if (further.checkBy === null)
+        outcomeNotes.push(
+          `"${further.metric}" has no check-by date of its own: it is checked by the first expectation's, ${firstDay}.`,
+        );
 
   const missing: StoryPart[] = [];
   if (parts.persona === null) missing.push('persona');

@@ -494,3 +494,30 @@ describe('parseStory: a range after a sentence’s own "Success:"', () => {
     expect(read(`${STORY} Build log: step success: copied from 10 to 15 files.`)).toEqual([]);
   });
 });
+
+describe('a further expectation with no day of its own', () => {
+  const read = (text: string) => parseStory(text, { now: NOW });
+
+  it('is said to be checked by the first expectation’s day', () => {
+    const story = read(
+      'As a shopper, I want to save my cart so that I can come back. Cart drop-off should fall from 40% to 30% by 2027-06-30. Repeat orders should rise from 10% to 12%.',
+    );
+    expect(story.expectedOutcomes.map((e) => e.checkBy)).toEqual(['2027-06-30', null]);
+    expect(story.notes).toEqual([
+      `"Repeat orders" has no check-by date of its own: it is checked by the first expectation's, 2027-06-30.`,
+    ]);
+  });
+
+  it('is not said of one with its own day, nor when the first has none either', () => {
+    const dated = read(
+      'We expect cart drop-off to fall from 40% to 30% by 2027-06-30. We also expect repeat orders to rise from 10% to 12% by 2027-09-30.',
+    );
+    expect(dated.expectedOutcomes.map((e) => e.checkBy)).toEqual(['2027-06-30', '2027-09-30']);
+    expect(dated.notes.filter((n) => n.includes('no check-by date of its own'))).toEqual([]);
+    const undated = read(
+      'We expect cart drop-off to fall from 40% to 30% and repeat orders to rise from 10% to 12%.',
+    );
+    expect(undated.expectedOutcomes).toHaveLength(2);
+    expect(undated.notes.filter((n) => n.includes('no check-by date of its own'))).toEqual([]);
+  });
+});

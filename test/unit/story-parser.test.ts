@@ -1713,6 +1713,9 @@ describe('a further amount joined to the movement', () => {
     expect(read('from 40% to 30% by 2027-03-01 for 10 stores.').notes).toEqual([]);
     const two = read('from 40% to 30% by 2027-03-01, and conversion to rise from 2% to 3%.');
     expect(two.expectedOutcomes).toHaveLength(2);
-    expect(two.notes).toEqual([]);
+    // Of a stretch nothing; only the day the second is checked by.
+    expect(two.notes).toEqual([
+      `"conversion" has no check-by date of its own: it is checked by the first expectation's, 2027-03-01.`,
+    ]);
   });
 });
