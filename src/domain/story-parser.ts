@@ -1955,11 +1955,36 @@ function findMovementSentences(
 
 const MODAL_RE = /\b(?:to|will|shall|should|would|must|could|can|may|might)\b/gi;
 
+/**
+ * A sentence that is only a metric's name, its range and a day: "Cart drop-off from 40% to 30% by 2027-06-30",
+ * "NPS 30 → 45 by June". Its name is up to six words and does not start with an instruction ("Upgrade Jackson from
+ * 2.9 to 2.10 by Friday"); group 1 is the name, and the range follows it.
+ */
+const VERBLESS_RANGE_RE = new RegExp(
+  `^[\\s\\-*•#>]*(?:\\d{1,2}[.)]\\s*)?(?!(?:${[
+    'upgrade|update|bump|change|set|move|migrate|switch|downgrade|extend|shorten|resize|rename|convert',
+    'scale|go|make|add|put|raise|adjust|increase|decrease|reduce|lower|cut|bring|push|get|take|keep',
+  ].join('|')})\\b)(\\p{L}[\\p{L}\\p{N}'’%&/-]*(?:\\s+[\\p{L}\\p{N}][\\p{L}\\p{N}'’%&/-]*){0,5}?)\\s+(?=from\\s|${AMOUNT_AHEAD})`,
+  'iu',
+);
+/** Words that name a thing's version, not a metric: its numbers are no amounts. */
+const VERSION_WORD_RE = /\b(?:version|release|v|java|node|python|api|sdk|jdk|library|dependency)$/i;
+
+/** Where the range of a verbless expectation sentence (VERBLESS_RANGE_RE) starts, with a day to check by; -1 otherwise. */
+function verblessRangeIn(sentence: string): number {
+  const named = VERBLESS_RANGE_RE.exec(sentence);
+  if (named === null || VERSION_WORD_RE.test(named[1]!) || MACHINE_TOKEN_RE.test(sentence)) return -1;
+  const rest = sentence.slice(named[0].length);
+  const range = FROM_TO_RE.exec(rest) ?? ARROW_RE.exec(rest);
+  if (range === null || range.index !== 0) return -1;
+  return resolveCheckBy(sentence, undefined).value !== null ? named[0].length : -1;
+}
+
 /** Where the sentence's movement verb is, when it states a movement wished for or foreseen; -1 otherwise. */
 function movementIn(sentence: string): number {
   if (!/\d/.test(sentence) || REPORT_LABEL_RE.test(sentence)) return -1;
   const verb = governingMovement(sentence)?.verb;
-  if (verb === undefined) return -1;
+  if (verb === undefined) return verblessRangeIn(sentence);
   const before = sentence.slice(Math.max(0, verb.index - 60), verb.index);
   if (CONDITION_BEFORE_RE.test(before)) return -1;
   if (/^(?:up|down)$/i.test(verb[0]) || FORWARD_BEFORE_RE.test(before)) return verb.index;

@@ -521,3 +521,47 @@ describe('a further expectation with no day of its own', () => {
     expect(undated.notes.filter((n) => n.includes('no check-by date of its own'))).toEqual([]);
   });
 });
+
+describe('a sentence of a metric, its range and a day, with no verb', () => {
+  const STORY = 'As a shopper, I want to save my cart so that I can come back.';
+  const read = (sentence: string) => parseStory(`${STORY} ${sentence}`, { now: NOW }).expectedOutcomes;
+
+  it.each([
+    ['Cart drop-off from 40% to 30% by 2027-06-30.', 'Cart drop-off', 40, 30, 'decrease', '2027-06-30'],
+    ['- NPS 30 → 45 by June 2027', 'NPS', 30, 45, 'increase', '2027-06-30'],
+    [
+      'Weekly repeat orders from 1,200 to 1,500 by the end of March 2027.',
+      'Weekly repeat orders',
+      1200,
+      1500,
+      'increase',
+      '2027-03-31',
+    ],
+  ])(
+    'reads "%s" as an expectation after a story',
+    (sentence, metric, baseline, target, direction, checkBy) => {
+      expect(read(sentence)).toEqual([
+        expect.objectContaining({ metric, baseline, target, direction, checkBy }),
+      ]);
+    },
+  );
+
+  it.each([
+    // No day to check by: a range may be a setting or a size.
+    'Cart drop-off from 40% to 30%.',
+    // An instruction, or a version.
+    'Upgrade Jackson from 2.9 to 2.10 by 2027-01-10.',
+    'Change the timeout from 30 s to 60 s by 2027-01-10.',
+    'Jackson version from 2.9 to 2.10 by 2027-01-10.',
+    // A range that is not the sentence's only business.
+    'Shoppers aged 18 to 25 by 2027-01-10.',
+  ])('does not read "%s" as one', (sentence) => {
+    expect(read(sentence)).toEqual([]);
+  });
+
+  it('is not read outside a story or an expectation: a bug report’s text stays a description', () => {
+    expect(parseStory('Cart drop-off from 40% to 30% by 2027-06-30.', { now: NOW }).expectedOutcomes).toEqual(
+      [],
+    );
+  });
+});
