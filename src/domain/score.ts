@@ -459,7 +459,9 @@ function assessEvidence(input: ScoreInput, said: PartsSaid): Assessment {
 
 /**
  * How a result's own measured value contradicts its verdict: "validated" with the metric not moved the expected
- * way from its baseline, or "invalidated" with it at or past its target. Null when the numbers to tell are missing.
+ * way from the baseline the bet set out from. Null when the numbers to tell are missing. "Invalidated" is not held
+ * to its target: the app's own proposal judges the movement since delivery, and may rightly invalidate a bet
+ * whose metric reached its target for other reasons or before delivery.
  */
 function measuredAgainstVerdict(
   result: Result,
@@ -468,7 +470,7 @@ function measuredAgainstVerdict(
 ): string | null {
   const { measuredValue: measured } = result;
   const { baseline, target } = expected;
-  if (measured === undefined || baseline === undefined) return null;
+  if (result.verdict !== 'validated' || measured === undefined || baseline === undefined) return null;
   // The way the bet expected the metric to go: as it says, or from its baseline to its target.
   const way = expected.direction
     ? expected.direction === 'increase'
@@ -478,12 +480,9 @@ function measuredAgainstVerdict(
       ? 0
       : Math.sign(target - baseline);
   const amount = (n: number) => amountText(n, expected.unit, mark);
-  const measuredText = `the measured value (${amount(measured)})`;
   if (way === 0) return null;
-  if (result.verdict === 'validated' && (measured - baseline) * way <= 0)
-    return `${measuredText} is not ${way > 0 ? 'above' : 'below'} the baseline (${amount(baseline)}) the bet expected to ${way > 0 ? 'rise' : 'fall'} from`;
-  if (result.verdict === 'invalidated' && target !== undefined && (measured - target) * way >= 0)
-    return `${measuredText} reached the target (${amount(target)})`;
+  if ((measured - baseline) * way <= 0)
+    return `the measured value (${amount(measured)}) is not ${way > 0 ? 'above' : 'below'} the baseline (${amount(baseline)}) the bet expected to ${way > 0 ? 'rise' : 'fall'} from`;
   return null;
 }
 

@@ -102,23 +102,20 @@ describe('outcome-linkage score', () => {
       },
     );
 
-    it('earns nothing as "invalidated" when the measured value reached the target', () => {
-      const p = evidenceFor({ verdict: 'invalidated', evidence: 'Not worth it.', measuredValue: 29.5 });
-      expect(p.points).toBe(0);
-      expect(p.detail).toBe(
-        'Result recorded: invalidated, but the measured value (29.5) reached the target (30).',
-      );
+    it('says the measured value and the baseline in the reader’s decimal mark', () => {
       const comma = part(
         score(
           aCompleteBet({
             delivered: true,
             decimalMark: ',',
-            result: { verdict: 'invalidated', evidence: 'Not worth it.', measuredValue: 29.5 },
+            expected: { ...aCompleteBet().expected, baseline: 40.5 },
+            result: { verdict: 'validated', evidence: 'Drop-off after release.', measuredValue: 41.25 },
           }),
         ),
         'evidence',
       );
-      expect(comma.detail).toContain('the measured value (29,5) reached the target (30)');
+      expect(comma.points).toBe(0);
+      expect(comma.detail).toContain('the measured value (41,25) is not below the baseline (40,5)');
     });
 
     it('reads the way from baseline to target when no direction is given, and says amounts in their unit', () => {
@@ -134,6 +131,9 @@ describe('outcome-linkage score', () => {
       ['validated', 20],
       ['invalidated', 38],
       ['invalidated', 55],
+      // At its target, yet invalidated: the app's own proposal judges the movement since delivery, which may
+      // have come before it or from elsewhere.
+      ['invalidated', 29.5],
       ['inconclusive', 60],
     ] as const)('keeps full points for "%s" with a measured value of %s', (verdict, measuredValue) => {
       const p = evidenceFor({ verdict, evidence: 'Measured four weeks after release.', measuredValue });
