@@ -1928,6 +1928,7 @@ function findMovementSentences(
   limit: number,
   taken: ExpectHit[],
   room: number,
+  today: string | null,
 ): ExpectHit[] {
   const found: ExpectHit[] = [];
   let next = 0;
@@ -1937,7 +1938,7 @@ function findMovementSentences(
     const e = Math.max(s + 1, sentenceEnd(text, s, limit));
     while (next < taken.length && taken[next]!.clauseEnd <= s) next++;
     const overlaps = next < taken.length && taken[next]!.start < e;
-    const verbAt = overlaps ? -1 : movementIn(text.slice(s, Math.min(e, s + PART_WINDOW)));
+    const verbAt = overlaps ? -1 : movementIn(text.slice(s, Math.min(e, s + PART_WINDOW)), today);
     if (verbAt >= 0) {
       // A bullet or a number before the movement is not part of its metric, nor is a label ("Success:") with a
       // subject after it; "Conversion: should rise …" names its metric in the label.
@@ -1957,34 +1958,60 @@ const MODAL_RE = /\b(?:to|will|shall|should|would|must|could|can|may|might)\b/gi
 
 /**
  * A sentence that is only a metric's name, its range and a day: "Cart drop-off from 40% to 30% by 2027-06-30",
- * "NPS 30 → 45 by June". Its name is up to six words and does not start with an instruction ("Upgrade Jackson from
- * 2.9 to 2.10 by Friday"); group 1 is the name, and the range follows it.
+ * "NPS 30 → 45 by June". Group 1 is the name, up to six words; the range follows it.
  */
 const VERBLESS_RANGE_RE = new RegExp(
-  `^[\\s\\-*•#>]*(?:\\d{1,2}[.)]\\s*)?(?!(?:${[
-    'upgrade|update|bump|change|set|move|migrate|switch|downgrade|extend|shorten|resize|rename|convert',
-    'scale|go|make|add|put|raise|adjust|increase|decrease|reduce|lower|cut|bring|push|get|take|keep',
-  ].join('|')})\\b)(\\p{L}[\\p{L}\\p{N}'’%&/-]*(?:\\s+[\\p{L}\\p{N}][\\p{L}\\p{N}'’%&/-]*){0,5}?)\\s+(?=from\\s|${AMOUNT_AHEAD})`,
+  `^[\\s\\-*•#>]*(?:\\d{1,2}[.)]\\s*)?(\\p{L}[\\p{L}\\p{N}'’%&/-]*(?:\\s+[\\p{L}\\p{N}][\\p{L}\\p{N}'’%&/-]*){0,5}?)\\s+(?=from\\s|${AMOUNT_AHEAD})`,
   'iu',
 );
-/** Words that name a thing's version, not a metric: its numbers are no amounts. */
-const VERSION_WORD_RE = /\b(?:version|release|v|java|node|python|api|sdk|jdk|library|dependency)$/i;
+/**
+ * Words that make such a name no metric's: an instruction or a condition ("Please upgrade Jackson", "Kill it if
+ * drop-off"), a person, a time gone ("Last year drop-off"), a setting or an estimate ("Timeout", "Story points"),
+ * a thing with versions ("Postgres", "Spring Boot").
+ */
+const NOT_A_METRIC_WORD_RE = new RegExp(
+  `(?:^|\\s)(?:${[
+    'upgrade|update|bump|change|set|move|migrate|switch|downgrade|extend|shorten|resize|rename|convert|scale',
+    'go|make|add|put|raise|adjust|increase|decrease|reduce|lower|cut|bring|push|get|take|keep|please|let',
+    'if|when|whenever|once|until|unless|kill|stop|abandon|revert|roll|rollback|drop',
+    'i|we|you|they|he|she|it|is|are|was|were|had|has|have|will|would|should|must|can|could|may|might',
+    'last|previously|before|ago|past|yesterday',
+    'timeout|limit|size|width|height|padding|margin|font|interval|threshold|capacity|nodes?|replicas?|pool',
+    'heap|memory|cache|ttl|retries|points?|estimate|budget|headcount|version|release|dependency|library|sdk|jdk|api|v',
+  ].join('|')})(?=\\s|$)`,
+  'i',
+);
+/** A name's last word that names something counted or measured: "NPS", "… rate", "… orders". */
+const MEASURED_HEAD_RE =
+  /(?:^|[\s-])(?:rates?|ratio|scores?|nps|csat|ces|conversions?|churn|retention|revenue|orders?|sales|sign-?ups?|visits?|visitors|users|customers|shoppers|sessions|count|number|share|percentage|costs?|latency|time|errors?|tickets|complaints|returns|clicks|views|downloads|installs|subscribers|members|leads|bookings|transactions|value|aov|arpu|ltv|mau|dau|wau|uptime|bounces?|drop-?offs?|abandonment|engagement|satisfaction|adoption|completions?|reviews|ratings?|calls|contacts|minutes|hours|days|seconds)$/i;
 
-/** Where the range of a verbless expectation sentence (VERBLESS_RANGE_RE) starts, with a day to check by; -1 otherwise. */
-function verblessRangeIn(sentence: string): number {
+/**
+ * Where the range of a verbless expectation sentence (VERBLESS_RANGE_RE) starts, or -1. It must name a metric
+ * (NOT_A_METRIC_WORD_RE, no "-ing" verb first), and its range no version ("2.7 to 3.2", "20.04 → 22.04" have no
+ * unit and a point); a range of bare numbers is read only for a name that ends in something measured; and the day
+ * it names to check by is still ahead (`today`; any day when unknown).
+ */
+function verblessRangeIn(sentence: string, today: string | null): number {
   const named = VERBLESS_RANGE_RE.exec(sentence);
-  if (named === null || VERSION_WORD_RE.test(named[1]!) || MACHINE_TOKEN_RE.test(sentence)) return -1;
+  if (named === null) return -1;
+  const name = named[1]!;
+  if (NOT_A_METRIC_WORD_RE.test(name) || /^\p{L}+ing\b/iu.test(name) || MACHINE_TOKEN_RE.test(sentence))
+    return -1;
   const rest = sentence.slice(named[0].length);
   const range = FROM_TO_RE.exec(rest) ?? ARROW_RE.exec(rest);
   if (range === null || range.index !== 0) return -1;
-  return resolveCheckBy(sentence, undefined).value !== null ? named[0].length : -1;
+  const amounts = range[0].replace(/\b(?:from|to|down|up|about|around|roughly)\b|[~→⟶=>\s-]/gi, '');
+  const unitless = /^[\d.,]+$/.test(amounts);
+  if (unitless && (/\d\.\d/.test(amounts) || !MEASURED_HEAD_RE.test(name))) return -1;
+  const day = resolveCheckBy(sentence, undefined).value;
+  return day !== null && (today === null || day > today) ? named[0].length : -1;
 }
 
 /** Where the sentence's movement verb is, when it states a movement wished for or foreseen; -1 otherwise. */
-function movementIn(sentence: string): number {
+function movementIn(sentence: string, today: string | null): number {
   if (!/\d/.test(sentence) || REPORT_LABEL_RE.test(sentence)) return -1;
   const verb = governingMovement(sentence)?.verb;
-  if (verb === undefined) return verblessRangeIn(sentence);
+  if (verb === undefined) return verblessRangeIn(sentence, today);
   const before = sentence.slice(Math.max(0, verb.index - 60), verb.index);
   if (CONDITION_BEFORE_RE.test(before)) return -1;
   if (/^(?:up|down)$/i.test(verb[0]) || FORWARD_BEFORE_RE.test(before)) return verb.index;
@@ -2145,7 +2172,14 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   const free =
     freeFrom < 0
       ? []
-      : findMovementSentences(input, freeFrom, limit, found.hits, MAX_EXPECTATIONS - found.hits.length);
+      : findMovementSentences(
+          input,
+          freeFrom,
+          limit,
+          found.hits,
+          MAX_EXPECTATIONS - found.hits.length,
+          now === undefined ? null : dayOf(now),
+        );
   const expectations =
     free.length === 0 ? found.hits : [...found.hits, ...free].sort((a, b) => a.start - b.start);
 

@@ -530,6 +530,15 @@ describe('a sentence of a metric, its range and a day, with no verb', () => {
     ['Cart drop-off from 40% to 30% by 2027-06-30.', 'Cart drop-off', 40, 30, 'decrease', '2027-06-30'],
     ['- NPS 30 → 45 by June 2027', 'NPS', 30, 45, 'increase', '2027-06-30'],
     [
+      'Mobile conversion from 1.8% to 2.4% by 2027-03-01.',
+      'Mobile conversion',
+      1.8,
+      2.4,
+      'increase',
+      '2027-03-01',
+    ],
+    ['Average order value €52 → €60 by 2027-03-01', 'Average order value', 52, 60, 'increase', '2027-03-01'],
+    [
       'Weekly repeat orders from 1,200 to 1,500 by the end of March 2027.',
       'Weekly repeat orders',
       1200,
@@ -555,6 +564,29 @@ describe('a sentence of a metric, its range and a day, with no verb', () => {
     'Jackson version from 2.9 to 2.10 by 2027-01-10.',
     // A range that is not the sentence's only business.
     'Shoppers aged 18 to 25 by 2027-01-10.',
+    // Conditions and kill criteria.
+    'Kill it if drop-off from 40% to 45% by 2027-01-10.',
+    'If drop-off from 40% to 45% by 2027-01-10, we stop.',
+    // Instructions, wherever their verb stands.
+    'Please upgrade Jackson from 2.9 to 2.10 by 2027-01-10.',
+    'We upgrade Jackson from 2.9 to 2.10 by 2027-01-10.',
+    'Upgrading Jackson from 2.9 to 2.10 by 2027-01-10.',
+    'Moving the service from 2 to 4 nodes by 2027-01-10.',
+    'Scaling the cluster from 3 to 6 by 2027-01-10.',
+    // Versions of things.
+    'Postgres from 12 to 15 by 2027-01-10.',
+    'Spring Boot from 2.7 to 3.2 by 2027-01-10.',
+    'Kubernetes 1.27 → 1.29 by 2027-01-10.',
+    'Ubuntu 20.04 → 22.04 by 2027-01-10.',
+    'Python3 3.9→3.12 by 2027-01-10.',
+    'Golang 1.20→1.22 by 2027-01-10.',
+    // A day gone, a time gone, a setting, an estimate.
+    'Cart drop-off from 50% to 40% by 2026-01-10.',
+    'Last year drop-off from 50% to 40% by 2027-01-10.',
+    'Previously NPS 20 → 30 by 2027-01-10.',
+    'Story points from 3 to 5 by 2027-01-10.',
+    'Timeout from 30 s to 60 s by 2027-01-10.',
+    'Budget from $10k to $12k by 2027-01-10.',
   ])('does not read "%s" as one', (sentence) => {
     expect(read(sentence)).toEqual([]);
   });
