@@ -2249,12 +2249,17 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   // A further expectation with no day of its own is checked by the bet's (bet tracking): said, so no one thinks
   // it is never checked, or checked on a day of its own.
   const firstDay = expectedOutcome?.checkBy;
-  if (firstDay)
-    for (const further of expectedOutcomes.slice(1))
-      if (further.checkBy === null)
-        outcomeNotes.push(
-          `"${further.metric}" has no check-by date of its own: it is checked by the first expectation's, ${firstDay}.`,
-        );
+  if (firstDay) {
+    // Each metric once, named as first written ("Repeat orders", then "repeat orders").
+    const undated = new Map<string, string>();
+    for (const e of expectedOutcomes.slice(1))
+      if (e.checkBy === null && !undated.has(e.metric.toLowerCase()))
+        undated.set(e.metric.toLowerCase(), e.metric);
+    for (const metric of undated.values())
+      outcomeNotes.push(
+        `"${metric}" has no check-by date of its own: it is checked by the first expectation's, ${firstDay}.`,
+      );
+  }
 
   const missing: StoryPart[] = [];
   if (parts.persona === null) missing.push('persona');

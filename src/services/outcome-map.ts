@@ -159,23 +159,35 @@ export async function requireOutcomeEditor(projectKey: string): Promise<void> {
 }
 
 /**
- * Refuses a due date a person sets or changes to a day already past or years too far: judged against the earliest
- * day it is anywhere now, so no one is refused a day that is still today where they are.
+ * Why a due date a person sets or changes is refused: a day already past or years too far, judged against the
+ * earliest day it is anywhere now, so no one is refused a day that is still today where they are. Null: taken.
  */
-function checkDueDate(dueDate: string, stored: string | undefined, now: Date): void {
-  const problem = dueDateProblem(dueDate, stored, earliestLocalDay(now), latestLocalDay(now));
-  if (problem) throw new ValidationError('The outcome has invalid fields.', { 'draft.dueDate': problem });
+function dueDateRefusal(dueDate: string, stored: string | undefined, now: Date): string | null {
+  return dueDateProblem(dueDate, stored, earliestLocalDay(now), latestLocalDay(now));
 }
 
 /**
- * Refuses a metric set or changed to a stand-in ("KPI 1", "Success"), as a bet's metric is refused: no one can
- * measure it. One kept as it was passes: measurements find their outcome by its metric, so an outcome stored under
+ * Why a metric set or changed to a stand-in ("KPI 1", "Success") is refused, as a bet's is: no one can measure it.
+ * One kept as it was passes: measurements find their outcome by its metric, so an outcome stored under
  * such a name before this rule stays editable without splitting its series.
  */
-function checkMetric(metric: string, stored: string | undefined): void {
-  if (stored !== undefined && normaliseMetric(metric) === normaliseMetric(stored)) return;
-  const problem = betMetricProblem(metric);
-  if (problem) throw new ValidationError('The outcome has invalid fields.', { 'draft.metric': problem });
+function metricRefusal(metric: string, stored: string | undefined): string | null {
+  if (stored !== undefined && normaliseMetric(metric) === normaliseMetric(stored)) return null;
+  return betMetricProblem(metric);
+}
+
+/** Refuses an outcome's due date and metric (each judged against the one stored), both at once. */
+function checkDefinition(
+  draft: Pick<OutcomeDraft, 'dueDate' | 'metric'>,
+  stored: Pick<OutcomeDraft, 'dueDate' | 'metric'> | undefined,
+  now: Date,
+): void {
+  const fields: Record<string, string> = {};
+  const dueDate = dueDateRefusal(draft.dueDate, stored?.dueDate, now);
+  if (dueDate) fields['draft.dueDate'] = dueDate;
+  const metric = metricRefusal(draft.metric, stored?.metric);
+  if (metric) fields['draft.metric'] = metric;
+  if (dueDate || metric) throw new ValidationError('The outcome has invalid fields.', fields);
 }
 
 export async function createOutcome(
@@ -185,8 +197,7 @@ export async function createOutcome(
 ): Promise<OutcomeView> {
   const projectKey = targetProject(call);
   await requireOutcomeEditor(projectKey);
-  checkDueDate(input.draft.dueDate, undefined, clock.now());
-  checkMetric(input.draft.metric, undefined);
+  checkDefinition(input.draft, undefined, clock.now());
   return toView(
     await underRoster(projectKey, async () => {
       await checkAmongActive(projectKey, { id: input.id, name: input.draft.name });
@@ -210,8 +221,7 @@ export async function updateOutcome(
   const update = () =>
     outcomesStore.updateOutcome(projectKey, input.id, input.draft, input.version, clock.now());
   if (!stored || (stored.definedAt ?? stored.version) > input.version) return toView(await update());
-  checkDueDate(input.draft.dueDate, stored.dueDate, clock.now());
-  checkMetric(input.draft.metric, stored.metric);
+  checkDefinition(input.draft, stored, clock.now());
   // A name kept as it was is not judged again: outcomes named alike before this rule can still be edited.
   if (stored.status !== 'active' || nameKey(input.draft.name) === nameKey(stored.name))
     return toView(await update());

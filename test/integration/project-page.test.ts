@@ -278,6 +278,14 @@ describe('outcomes', () => {
     expect(await refused({ draft: anOutcomeDraft({ metric: 'Our north-star metric' }) })).toMatch(
       /names no metric in particular/,
     );
+    // Both refusals at once, each at its field.
+    const both = await call('createOutcome', {
+      draft: anOutcomeDraft({ metric: 'KPI 1', dueDate: '2001-01-01' }),
+    });
+    expect(both.ok ? null : Object.keys(both.error.fields ?? {}).sort()).toEqual([
+      'draft.dueDate',
+      'draft.metric',
+    ]);
     expect(ok(await call<ProjectPageLoadData>('load', {})).outcomes).toHaveLength(0);
     // Named metrics, numbered or not, are taken.
     ok(await call<OutcomeView>('createOutcome', { draft: anOutcomeDraft({ metric: 'KPI: weekly orders' }) }));

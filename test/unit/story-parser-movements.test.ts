@@ -508,6 +508,14 @@ describe('a further expectation with no day of its own', () => {
     ]);
   });
 
+  it('is said once for a metric expected twice', () => {
+    const story = read(
+      'We expect cart drop-off to fall from 40% to 30% by 2027-06-30. Repeat orders should rise from 10% to 12%, and repeat orders to rise from 12% to 14%.',
+    );
+    expect(story.expectedOutcomes.map((e) => e.checkBy)).toEqual(['2027-06-30', null, null]);
+    expect(story.notes.filter((n) => n.includes('no check-by date of its own'))).toHaveLength(1);
+  });
+
   it('is not said of one with its own day, nor when the first has none either', () => {
     const dated = read(
       'We expect cart drop-off to fall from 40% to 30% by 2027-06-30. We also expect repeat orders to rise from 10% to 12% by 2027-09-30.',

@@ -1047,7 +1047,10 @@ function Panel({ data, mark, scope }: { data: PanelLoadData; mark: DecimalMark; 
             </div>
             {alsoExpected.length ? (
               <div data-testid="also-expected">
-                <p className="ol-help">Also expected (undated ones are checked by the first&apos;s date):</p>
+                <p className="ol-help">
+                  Also expected (the score measures the first; one with no date is checked on the
+                  first&apos;s):
+                </p>
                 <ul>
                   {alsoExpected.map((e, index) => (
                     <li key={`${index}-${e.metric ?? ''}`}>
