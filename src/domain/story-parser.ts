@@ -1307,10 +1307,11 @@ function metricWithoutVerb(
   label: ExpectationLabel | null,
 ): string | null {
   const cut =
-    /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|of|at|from|below|under|above|over|(?:to\s+)?(?:reach(?:es|ed)?|hits?))\b|[<>≤≥])/i.exec(
+    /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|from|below|under|above|over|(?:to\s+)?(?:reach(?:es|ed)?|hits?))\b|(?:of|at)\s+(?=[~$€£¥]?\d)|[<>≤≥])/i.exec(
       clause,
     );
-  if (cut) return metricPhrase(clause.slice(0, cut.index));
+  // Whichever comes first: "NPS 30 → 45 by the end of March" is cut at its arrow, not at the "of" after it.
+  if (cut && !(arrow && arrow.index < cut.index)) return metricPhrase(clause.slice(0, cut.index));
   if (arrow) return metricPhrase(clause.slice(0, arrow.index));
   // Only under a label, and right beside its amount: "Expected result: the dialog shows 0 items" is a bug report.
   const amount = label === null ? null : loneAmountMatch(clause);
@@ -1928,7 +1929,7 @@ function findMovementSentences(
   limit: number,
   taken: ExpectHit[],
   room: number,
-  today: string | null,
+  now: Date | undefined,
 ): ExpectHit[] {
   const found: ExpectHit[] = [];
   let next = 0;
@@ -1938,7 +1939,7 @@ function findMovementSentences(
     const e = Math.max(s + 1, sentenceEnd(text, s, limit));
     while (next < taken.length && taken[next]!.clauseEnd <= s) next++;
     const overlaps = next < taken.length && taken[next]!.start < e;
-    const verbAt = overlaps ? -1 : movementIn(text.slice(s, Math.min(e, s + PART_WINDOW)), today);
+    const verbAt = overlaps ? -1 : movementIn(text.slice(s, Math.min(e, s + PART_WINDOW)), now);
     if (verbAt >= 0) {
       // A bullet or a number before the movement is not part of its metric, nor is a label ("Success:") with a
       // subject after it; "Conversion: should rise …" names its metric in the label.
@@ -1989,9 +1990,9 @@ const MEASURED_HEAD_RE =
  * Where the range of a verbless expectation sentence (VERBLESS_RANGE_RE) starts, or -1. It must name a metric
  * (NOT_A_METRIC_WORD_RE, no "-ing" verb first), and its range no version ("2.7 to 3.2", "20.04 → 22.04" have no
  * unit and a point); a range of bare numbers is read only for a name that ends in something measured; and the day
- * it names to check by is still ahead (`today`; any day when unknown).
+ * it names to check by is still ahead of `now` (any day when unknown), a day without its year the next one.
  */
-function verblessRangeIn(sentence: string, today: string | null): number {
+function verblessRangeIn(sentence: string, now: Date | undefined): number {
   const named = VERBLESS_RANGE_RE.exec(sentence);
   if (named === null) return -1;
   const name = named[1]!;
@@ -2003,15 +2004,15 @@ function verblessRangeIn(sentence: string, today: string | null): number {
   const amounts = range[0].replace(/\b(?:from|to|down|up|about|around|roughly)\b|[~→⟶=>\s-]/gi, '');
   const unitless = /^[\d.,]+$/.test(amounts);
   if (unitless && (/\d\.\d/.test(amounts) || !MEASURED_HEAD_RE.test(name))) return -1;
-  const day = resolveCheckBy(sentence, undefined).value;
-  return day !== null && (today === null || day > today) ? named[0].length : -1;
+  const day = resolveCheckBy(sentence, now).value;
+  return day !== null && (now === undefined || day > dayOf(now)!) ? named[0].length : -1;
 }
 
 /** Where the sentence's movement verb is, when it states a movement wished for or foreseen; -1 otherwise. */
-function movementIn(sentence: string, today: string | null): number {
+function movementIn(sentence: string, now: Date | undefined): number {
   if (!/\d/.test(sentence) || REPORT_LABEL_RE.test(sentence)) return -1;
   const verb = governingMovement(sentence)?.verb;
-  if (verb === undefined) return verblessRangeIn(sentence, today);
+  if (verb === undefined) return verblessRangeIn(sentence, now);
   const before = sentence.slice(Math.max(0, verb.index - 60), verb.index);
   if (CONDITION_BEFORE_RE.test(before)) return -1;
   if (/^(?:up|down)$/i.test(verb[0]) || FORWARD_BEFORE_RE.test(before)) return verb.index;
@@ -2172,14 +2173,7 @@ export function parseStory(text: string, options: ParseStoryOptions = {}): Parse
   const free =
     freeFrom < 0
       ? []
-      : findMovementSentences(
-          input,
-          freeFrom,
-          limit,
-          found.hits,
-          MAX_EXPECTATIONS - found.hits.length,
-          now === undefined ? null : dayOf(now),
-        );
+      : findMovementSentences(input, freeFrom, limit, found.hits, MAX_EXPECTATIONS - found.hits.length, now);
   const expectations =
     free.length === 0 ? found.hits : [...found.hits, ...free].sort((a, b) => a.start - b.start);
 

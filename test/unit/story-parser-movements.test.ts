@@ -537,6 +537,8 @@ describe('a sentence of a metric, its range and a day, with no verb', () => {
   it.each([
     ['Cart drop-off from 40% to 30% by 2027-06-30.', 'Cart drop-off', 40, 30, 'decrease', '2027-06-30'],
     ['- NPS 30 → 45 by June 2027', 'NPS', 30, 45, 'increase', '2027-06-30'],
+    // A day without its year: the next one.
+    ['Checkout time 90 s → 60 s by the end of March', 'Checkout time', 90, 60, 'decrease', '2027-03-31'],
     [
       'Mobile conversion from 1.8% to 2.4% by 2027-03-01.',
       'Mobile conversion',
@@ -603,5 +605,21 @@ describe('a sentence of a metric, its range and a day, with no verb', () => {
     expect(parseStory('Cart drop-off from 40% to 30% by 2027-06-30.', { now: NOW }).expectedOutcomes).toEqual(
       [],
     );
+  });
+});
+
+describe('a metric named before an arrow', () => {
+  const metricOf = (text: string) => parseStory(text, { now: NOW }).expectedOutcomes.map((e) => e.metric);
+
+  it.each([
+    ['Success: NPS 30 → 45 by the end of March.', 'NPS'],
+    ['Success: churn 5% → 4% at the latest by June.', 'churn'],
+    ['Success: share of repeat buyers 20% → 25% by June.', 'share of repeat buyers'],
+  ])('"%s" names %s, not the words up to a later "of" or "at"', (text, metric) => {
+    expect(metricOf(text)).toEqual([metric]);
+  });
+
+  it('still cuts at "of" or "at" before an amount', () => {
+    expect(metricOf('Target: conversion of 3% by June 2027.')).toEqual(['conversion']);
   });
 });
