@@ -27,9 +27,13 @@ let wb: BrowserWorkbench;
 let betKey = '';
 
 async function seed(app: WorkbenchApp): Promise<void> {
-  // It also expected repeat orders to rise, by the same day: a metric with no readings yet.
+  // It also expected repeat orders to rise, by the same day (a metric with no readings yet), and basket size to
+  // grow, by a day still ahead.
   betKey = await seedMeasuredBet(app, today, {
-    alsoExpected: [{ metric: 'Repeat orders', baseline: 10, target: 12, unit: '%', direction: 'increase' }],
+    alsoExpected: [
+      { metric: 'Repeat orders', baseline: 10, target: 12, unit: '%', direction: 'increase' },
+      { metric: 'Basket size', baseline: 3, target: 4, direction: 'increase', checkBy: addDays(today, 30) },
+    ],
   });
   await app.runScheduledTrigger('outcome-lens-daily-scan');
 }
@@ -58,6 +62,9 @@ describe('the results review in the browser', () => {
       );
       expect(await due.innerText()).toMatch(
         /Repeat orders:\W+inconclusive\W+Too few measurements: none in the 45 days up to delivery/,
+      );
+      expect(await due.innerText()).toContain(
+        `Basket size: nothing to propose before ${addDays(today, 30)}.`,
       );
       // Each table is titled by its section's heading; its name is for assistive technology, not a second title.
       const table = frame.getByRole('table', { name: 'Bets whose check-by day has come' });
@@ -161,6 +168,10 @@ describe('the results review in the browser', () => {
     const form = frame.getByRole('form', { name: `Verdict on ${betKey}` });
     await form.waitFor();
     expect(await form.getByLabel('Evidence').inputValue()).toMatch(/at delivery/);
+    // A further expectation's day is still ahead: the form says the verdict closes the bet before it.
+    expect(await form.getByTestId(`verdict-${betKey}-waiting`).innerText()).toBe(
+      `A verdict now closes the bet before Basket size (from ${addDays(today, 30)}) is checked.`,
+    );
     await form.getByRole('button', { name: 'Confirm verdict' }).click();
     const recent = frame.getByTestId('recent-verdicts');
     await recent.getByText(betKey, { exact: true }).waitFor();

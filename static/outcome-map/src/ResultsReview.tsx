@@ -182,6 +182,10 @@ function VerdictForm(props: {
     flag(`Verdict recorded on ${bet.issueKey}`, `${a.data.entry.verdict}: it shows in the issue's panel.`);
     props.onDone(a.data.entry);
   };
+  // Further expectations whose own day is still ahead: recorded now, the bet is closed before they are checked.
+  const waiting = bet.further
+    .filter((f) => !f.proposal)
+    .map((f) => `${f.expected.metric ?? 'a further expectation'} (from ${f.checkBy})`);
   return (
     <form
       ref={formRef}
@@ -253,6 +257,11 @@ function VerdictForm(props: {
           style={{ color: token('color.text.danger', '#AE2E24'), margin: 0 }}
         >
           {evidenceError}
+        </p>
+      ) : null}
+      {waiting.length ? (
+        <p className="ol-help" data-testid={`${id}-waiting`} style={{ margin: 0 }}>
+          {`A verdict now closes the bet before ${waiting.join(' and ')} ${waiting.length > 1 ? 'are' : 'is'} checked.`}
         </p>
       ) : null}
       {error ? (
