@@ -391,6 +391,16 @@ describe("the seed's delivered bets, once the scan has checked them", () => {
     const wallet = bySummary(review.due, 'Pay with the phone wallet on mobile checkout');
     expect(wallet.proposal?.verdict).toBe('validated');
     expect(wallet.series).toEqual({ kind: 'outcome', name: 'Mobile shoppers buy' });
+    // Its further expectation, on checkout time, by the same day and by the Faster checkout readings.
+    expect(wallet.further).toEqual([
+      expect.objectContaining({
+        expected: expect.objectContaining({ metric: 'p75 checkout time', baseline: 80, target: 70 }),
+        checkBy: wallet.checkBy,
+        series: { kind: 'outcome', name: 'Faster checkout' },
+        proposal: expect.objectContaining({ verdict: expect.any(String) }),
+      }),
+    ]);
+    console.log('Its further expectation:', wallet.further[0]!.proposal!.evidenceText);
 
     const tracking = bySummary(review.due, 'Email the tracking link when the parcel ships');
     expect(tracking.proposal?.verdict).toBe('invalidated');

@@ -25,6 +25,7 @@ import {
   DEMO_OUTCOMES,
   DEMO_PROJECT_NAME,
   DEMO_SPRINTS,
+  type DemoExpectation,
   type DemoLens,
   type DemoStatus,
 } from './demo-data';
@@ -265,6 +266,7 @@ function seedIssues(app: SeedApp, store: JiraStore, clock: Clock): void {
         {
           hypothesis: draft.hypothesis,
           expected: draft.expected,
+          ...(draft.alsoExpected ? { alsoExpected: draft.alsoExpected } : {}),
           link,
           ...(linked ? { linkedOutcomeStatus: linked } : {}),
           killCriteria: draft.killCriteria,
@@ -293,20 +295,19 @@ function seedIssues(app: SeedApp, store: JiraStore, clock: Clock): void {
 
 /** The PO's writing as the panel would send it; parsed by the same schema, so bad demo data fails loudly. */
 function draftOf(lens: DemoLens, clock: Clock): IssueLensDraft {
-  const e = lens.expected;
   const k = lens.kill ?? {};
+  const expectation = (e: DemoExpectation) => ({
+    metric: e.metric,
+    baseline: e.baseline,
+    target: e.target,
+    unit: e.unit,
+    direction: e.direction,
+    checkBy: e.checkByIn === undefined ? undefined : clock.dayIn(e.checkByIn),
+  });
   return issueLensDraftSchema.parse({
     hypothesis: { persona: lens.persona, intent: lens.intent, benefit: lens.benefit },
-    expected: e
-      ? {
-          metric: e.metric,
-          baseline: e.baseline,
-          target: e.target,
-          unit: e.unit,
-          direction: e.direction,
-          checkBy: e.checkByIn === undefined ? undefined : clock.dayIn(e.checkByIn),
-        }
-      : {},
+    expected: lens.expected ? expectation(lens.expected) : {},
+    alsoExpected: lens.also?.map(expectation),
     outcomeId: lens.outcome,
     killCriteria: {
       deadline: k.deadlineIn === undefined ? undefined : clock.dayIn(k.deadlineIn),
