@@ -177,6 +177,8 @@ export interface PanelLoadData {
     deliveredOn: string;
     checkBy: string;
     proposal: VerdictProposal | null;
+    /** The bet's further expectations that have a proposal, each with its metric and unit. */
+    further?: Array<{ metric: string | null; unit: string | null; proposal: VerdictProposal }>;
   } | null;
   /** Present when the load named a save's request id: whether that save by the caller is in the stored lens. */
   requestLanded?: boolean;

@@ -35,7 +35,7 @@ import {
   passedCheckBy,
   passedKillDates,
 } from '../domain/check-by';
-import { earliestLocalDay, indexedMoment, latestLocalDay, personsDay } from '../domain/dates';
+import { earliestLocalDay, indexedMoment, latestLocalDay, personsDay, utcDay } from '../domain/dates';
 import type { DecimalMark } from '../domain/amounts';
 import { readPastedStory, type PastedStory } from '../domain/pasted-story';
 import { toPlainText, type AdfNode } from '../domain/plain-text';
@@ -71,7 +71,7 @@ import { JiraClient } from '../jira/client';
 import type { JiraIssue } from '../jira/schemas';
 import { createHash } from 'node:crypto';
 import { kvs } from '../storage/kvs-client';
-import { currentProposal, type TrackedBet } from '../scan/bets';
+import { currentFurther, currentProposal, type TrackedBet } from '../scan/bets';
 import { listMetricSeries } from '../storage/metric-series';
 import { keys } from '../storage/keys';
 import { checkHeld, stillHeld, withLensClaim, writeHolding } from '../storage/lens-claim';
@@ -261,6 +261,15 @@ export async function loadIssuePanel(
     waiting(tracked) && !lens.result && metricSeries
       ? currentProposal(tracked, outcomes, metricSeries)
       : (tracked?.proposal ?? null);
+  const further = (
+    waiting(tracked) && !lens.result && metricSeries
+      ? currentFurther(tracked, utcDay(ports.now()), outcomes, metricSeries)
+      : (tracked?.further ?? [])
+  ).flatMap((f) =>
+    f.proposal
+      ? [{ metric: f.expected.metric ?? null, unit: f.expected.unit ?? null, proposal: f.proposal }]
+      : [],
+  );
   return {
     issue,
     lens: panelLens(lens, stored !== null && stored !== undefined),
@@ -274,6 +283,7 @@ export async function loadIssuePanel(
             deliveredOn: tracked.deliveredOn,
             checkBy: tracked.checkBy,
             proposal,
+            ...(further.length ? { further } : {}),
           }
         : null,
     ...(payload.requestId

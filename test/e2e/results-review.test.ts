@@ -153,6 +153,9 @@ describe('the results review in the browser', () => {
     const proposed = (await wb.panelFrame(before, PANEL_FRAME)).getByTestId('bet-check');
     await proposed.waitFor({ timeout: 30_000 });
     expect(await proposed.innerText()).toMatch(/at delivery/);
+    // And its further expectation's, by the same day.
+    const further = (await wb.panelFrame(before, PANEL_FRAME)).getByTestId('bet-check-further');
+    expect(await further.innerText()).toMatch(/^Repeat orders: inconclusive\. Too few measurements/);
     await before.close();
     // In German the proposal's figures take the decimal comma, as the results review writes them.
     const german = await wb.openAs('member', `/browse/${betKey}?locale=de-DE`);

@@ -497,6 +497,16 @@ describe('a bet that expected more than one movement', () => {
       series: { kind: 'metric', name: 'Returns per order' },
       proposal: { verdict: 'validated', evidence: { atCheckBy: { value: 31 } } },
     });
+    // The issue panel shows the same beside the first's: each further one with a proposal, as it stands now.
+    const panel = ok<PanelLoadData>(
+      await app.invoke('outcome-lens-issue-panel', 'load', {}, { user: 'member', issueKey: key }),
+    );
+    expect(panel.betCheck?.further?.map((f) => [f.metric, f.proposal.verdict])).toEqual([
+      ['Minutes to first order', 'inconclusive'],
+      ['Returns per order', 'validated'],
+      ['Repeat orders', 'inconclusive'],
+    ]);
+    expect(panel.betCheck?.further?.[2]?.unit).toBe('%');
 
     // A verdict recorded: the bet leaves the review.
     ok<ConfirmVerdictData>(

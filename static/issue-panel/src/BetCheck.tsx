@@ -33,6 +33,11 @@ export function BetCheck({
       title={`Proposed verdict: ${check.proposal.verdict}${check.status === 'unverified' ? ' (overdue)' : ''}`}
     >
       <p data-testid="bet-check">{proposalWords(check.proposal, unit, mark)}</p>
+      {check.further?.map((f, i) => (
+        <p key={i} data-testid="bet-check-further">
+          {`${f.metric ?? 'Further expectation'}: ${f.proposal.verdict}. ${proposalWords(f.proposal, f.unit, mark)}`}
+        </p>
+      ))}
       <p>Nothing is recorded until you set the result below, or someone confirms it in the results review.</p>
     </SectionMessage>
   );
