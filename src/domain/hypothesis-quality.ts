@@ -758,7 +758,7 @@ function contradiction(expected: ExpectedOutcome[]): QualityCheck | null {
 }
 
 /** Which way an expectation moves: as said, else as its numbers go; undefined when neither tells. */
-function directionOf(e: ExpectedOutcome): ExpectedOutcome['direction'] {
+export function directionOf(e: ExpectedOutcome): ExpectedOutcome['direction'] {
   if (e.direction) return e.direction;
   if (e.baseline === undefined || e.target === undefined || e.baseline === e.target) return undefined;
   return e.target > e.baseline ? 'increase' : 'decrease';

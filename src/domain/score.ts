@@ -11,6 +11,7 @@ import { MAX_ABS_VALUE } from './measurement-input';
 import {
   checkByCounts,
   checkQualityAsSeen,
+  directionOf,
   expectedAsSeen,
   hypothesisAsSeen,
   partsSaidAsSeen,
@@ -469,18 +470,12 @@ function measuredAgainstVerdict(
   mark: DecimalMark | undefined,
 ): string | null {
   const { measuredValue: measured } = result;
-  const { baseline, target } = expected;
-  if (result.verdict !== 'validated' || measured === undefined || baseline === undefined) return null;
-  // The way the bet expected the metric to go: as it says, or from its baseline to its target.
-  const way = expected.direction
-    ? expected.direction === 'increase'
-      ? 1
-      : -1
-    : target === undefined
-      ? 0
-      : Math.sign(target - baseline);
+  const { baseline } = expected;
+  const direction = directionOf(expected);
+  if (result.verdict !== 'validated' || measured === undefined || baseline === undefined || !direction)
+    return null;
+  const way = direction === 'increase' ? 1 : -1;
   const amount = (n: number) => amountText(n, expected.unit, mark);
-  if (way === 0) return null;
   if ((measured - baseline) * way <= 0)
     return `the measured value (${amount(measured)}) is not ${way > 0 ? 'above' : 'below'} the baseline (${amount(baseline)}) the bet expected to ${way > 0 ? 'rise' : 'fall'} from`;
   return null;

@@ -257,13 +257,14 @@ export async function loadIssuePanel(
     trackedRead.then((t) => (waiting(t) ? listMetricSeries(issue.projectKey) : null)),
   ]);
   const lens = readLens(stored);
-  const proposal =
-    waiting(tracked) && !lens.result && metricSeries
-      ? currentProposal(tracked, outcomes, metricSeries)
-      : (tracked?.proposal ?? null);
+  // Proposed afresh only while the bet waits for a verdict; otherwise as the scan left it.
+  const fresh = waiting(tracked) && !lens.result && metricSeries ? { tracked, metricSeries } : null;
+  const proposal = fresh
+    ? currentProposal(fresh.tracked, outcomes, fresh.metricSeries)
+    : (tracked?.proposal ?? null);
   const further = (
-    waiting(tracked) && !lens.result && metricSeries
-      ? currentFurther(tracked, utcDay(ports.now()), outcomes, metricSeries)
+    fresh
+      ? currentFurther(fresh.tracked, utcDay(ports.now()), outcomes, fresh.metricSeries)
       : (tracked?.further ?? [])
   ).flatMap((f) =>
     f.proposal
