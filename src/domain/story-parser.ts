@@ -576,6 +576,11 @@ const RANGE_AFTER_VERB_RE = new RegExp(
   `^\\s*(?:about\\s+|around\\s+|roughly\\s+|~)?${AMOUNT_SRC}\\s+to\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
   'i',
 );
+/** "(40% to 20%)", "(from 12% to 15%)": a range in brackets of its own says the movement wherever it stands. */
+const BRACKETED_RANGE_RE = new RegExp(
+  `\\(\\s*(?:from\\s+)?(?:about\\s+|around\\s+|roughly\\s+|~)?${AMOUNT_SRC}\\s+to\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}\\s*\\)`,
+  'i',
+);
 const TO_RE = new RegExp(
   `(?:\\b(?:to|below|under|above|over|reach|reaches|hit|hits|of|at)\\s+|[<>≤≥]=?\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
   'i',
@@ -650,7 +655,7 @@ const OF_NUMBER_AT_END_RE = new RegExp(`\\bof\\s+(?:about\\s+|around\\s+|~)?${AM
  * ("rise significantly", "double next quarter", "fall below 30%", "decrease over time").
  */
 const NOT_AN_OBJECT_RE =
-  /^(?:(?!(?:supp|rep|assemb|fami|dai|week|month|quarter|year|hour|night|ear|friend)ly\b)\w+ly\b|(?:further|again|overall|even|still|back|instead|first|this|next|each|every|per|times|fold)\b|(?:day|week|month|quarter|year)\s+(?:over|on)\s+(?:day|week|month|quarter|year)\b|(?:below|under|above|over|around|about|within|during|after|before|across|among|when|while|if|once|because|since|until|through|throughout|towards?|beyond|up|down|off|out|away)\b|a\s+(?:lot|bit|little)\b)/i;
+  /^(?:(?!(?:supp|rep|assemb|fami|dai|week|month|quarter|year|hour|night|ear|friend)ly\b)\w+ly\b|(?:further|again|overall|even|still|back|instead|first|this|next|each|every|per|times|fold)\b|in\s+half\b|(?:two|three|four|five|ten|\d+)[- ]?fold\b|(?:day|week|month|quarter|year)\s+(?:over|on)\s+(?:day|week|month|quarter|year)\b|(?:below|under|above|over|around|about|within|during|after|before|across|among|when|while|if|once|because|since|until|through|throughout|towards?|beyond|up|down|off|out|away)\b|a\s+(?:lot|bit|little)\b)/i;
 /** A subject that is the change itself or who makes it, not a metric: the metric is the verb's object. */
 const SUBJECT_PRONOUN_RE =
   /^(?:an?|the|this|that|it|these|they|we|i|you|he|she|the\s+(?:change|feature|story|work|button)|this\s+(?:change|feature|story|work|button))$/i;
@@ -944,9 +949,27 @@ function metricPhrase(raw: string): string | null {
   )
     cut = METRIC_CUT_RE.exec(raw);
   METRIC_CUT_RE.lastIndex = 0;
-  const phrase = stripDeterminers((cut ? raw.slice(0, cut.index) : raw).trim()).trim();
+  const phrase = withoutRelativeChange(stripDeterminers((cut ? raw.slice(0, cut.index) : raw).trim()).trim());
   if (phrase.length > 80 || !/\p{L}{2}/u.test(phrase) || NOT_A_METRIC_START.test(phrase)) return null;
   return phrase;
+}
+
+/**
+ * A change said beside the metric's name, signed or in points ("conversion +3 pp", "+3 pp conversion", "conversion
+ * up 3 percentage points"): how far it should move, not what is measured. A number without a sign or points stays
+ * part of the name ("day 7 retention", "top 10 hit rate").
+ */
+const POINTS_SRC = '(?:pp|pts?|points?|percentage\\s+points?|percent)\\b|%';
+const RELATIVE_CHANGE_SRC = `(?:[-+\u2212\u00b1]\\s?\\d+(?:[.,]\\d+)?\\s?(?:${POINTS_SRC})?|\\d+(?:[.,]\\d+)?\\s?(?:pp|percentage\\s+points?)\\b)`;
+const RELATIVE_CHANGE_BEFORE_RE = new RegExp(`^${RELATIVE_CHANGE_SRC}\\s+`, 'i');
+const RELATIVE_CHANGE_AFTER_RE = new RegExp(
+  `\\s+(?:(?:up|down)\\s+(?:by\\s+)?\\d+(?:[.,]\\d+)?\\s?(?:${POINTS_SRC})?|${RELATIVE_CHANGE_SRC})$`,
+  'i',
+);
+
+/** The metric's name without a change said beside it (RELATIVE_CHANGE_SRC). */
+function withoutRelativeChange(phrase: string): string {
+  return phrase.replace(RELATIVE_CHANGE_BEFORE_RE, '').replace(RELATIVE_CHANGE_AFTER_RE, '');
 }
 
 /** Whether `at` is inside a quoted name: after an opening quote whose closing quote comes later. */
@@ -1213,7 +1236,16 @@ function withListed(res: OutcomeResult): ParsedExpectedOutcome[] {
  * "grow 20% to 1,200 a week", with another unit, is how far and where to: not a range.
  */
 function rangeAfterVerb(afterVerb: string): RegExpExecArray | null {
-  const range = RANGE_AFTER_VERB_RE.exec(afterVerb);
+  return ofOneUnit(RANGE_AFTER_VERB_RE.exec(afterVerb));
+}
+
+/** A range in brackets (BRACKETED_RANGE_RE), "cut in half (40% to 20%)", when its numbers have one unit. */
+function bracketedRange(clause: string): RegExpExecArray | null {
+  return clause.includes('(') ? ofOneUnit(BRACKETED_RANGE_RE.exec(clause)) : null;
+}
+
+/** A range whose numbers have one unit, or whose first has none; null for another range or none. */
+function ofOneUnit(range: RegExpExecArray | null): RegExpExecArray | null {
   return range && (range[2] === undefined || normaliseUnit(range[2]) === normaliseUnit(range[4]))
     ? range
     : null;
@@ -1307,7 +1339,7 @@ function metricWithoutVerb(
   label: ExpectationLabel | null,
 ): string | null {
   const cut =
-    /\s(?:(?:to\s+be|will\s+be|is|are|should\s+be|from|below|under|above|over|(?:to\s+)?(?:reach(?:es|ed)?|hits?))\b|(?:of|at)\s+(?=[~$€£¥]?\d)|[<>≤≥])/i.exec(
+    /\s\(?(?:(?:to\s+be|will\s+be|is|are|should\s+be|from|below|under|above|over|(?:to\s+)?(?:reach(?:es|ed)?|hits?))\b|(?:of|at)\s+(?=[~$€£¥]?\d)|[<>≤≥])/i.exec(
       clause,
     );
   // Whichever comes first: "NPS 30 → 45 by the end of March" is cut at its arrow, not at the "of" after it.
@@ -1386,7 +1418,11 @@ function readAmounts(
   let baseline = reading?.baseline ?? null;
   let target: number | null = null;
   let unit = reading?.unit ?? null;
-  const ft = FROM_TO_RE.exec(clause) ?? arrow ?? (reading ? rangeAfterVerb(reading.afterVerb) : null);
+  const ft =
+    FROM_TO_RE.exec(clause) ??
+    arrow ??
+    (reading ? rangeAfterVerb(reading.afterVerb) : null) ??
+    bracketedRange(clause);
   if (ft) {
     // A range's groups: the baseline's number and unit (1, 2), the target's (3, 4).
     [baseline, target] = rangeValues(ft);

@@ -481,6 +481,77 @@ describe('parseStory: a sentence beside the story keeps every movement it states
   });
 });
 
+describe('parseStory: a change said beside the metric is not part of its name', () => {
+  it.each([
+    [
+      'a multiple after the verb',
+      'checkout abandonment to be cut in half (from 40% to 20%)',
+      'checkout abandonment',
+      40,
+      20,
+    ],
+    [
+      'a multiple, then the range in brackets',
+      'abandonment to get cut in half (40% to 20%)',
+      'abandonment',
+      40,
+      20,
+    ],
+    ['"twofold" after the verb', 'abandonment to drop twofold from 40% to 20%', 'abandonment', 40, 20],
+    ['the range in brackets, with "from"', 'conversion (from 12% to 15%)', 'conversion', 12, 15],
+    ['points after the name', 'conversion +3pp from 12% to 15%', 'conversion', 12, 15],
+    [
+      '"up … percentage points" after the name',
+      'conversion up 3 percentage points, from 12% to 15%,',
+      'conversion',
+      12,
+      15,
+    ],
+    ['points before the name', '+3 pp conversion (12% → 15%)', 'conversion', 12, 15],
+    [
+      'a lift in the metric, the range in brackets',
+      'a 3 point lift in conversion (12% to 15%)',
+      'conversion',
+      12,
+      15,
+    ],
+    [
+      'points, then the range in brackets',
+      'trial-to-paid conversion +3 percentage points (from 12% to 15%)',
+      'trial-to-paid conversion',
+      12,
+      15,
+    ],
+  ])('%s', (_, clause, metric, baseline, target) => {
+    const [first] = read(`${STORY} We expect ${clause} by 2027-06-30.`);
+    expect(first?.slice(0, 3)).toEqual([metric, baseline, target]);
+  });
+
+  it('says a multiple with no numbers is relative, and names the metric', () => {
+    const parsed = parseStory(`${STORY} We expect abandonment to be cut in half by 2027-06-30.`, {
+      now: NOW,
+    });
+    expect(parsed.expectedOutcomes.map((e) => [e.metric, e.baseline, e.target, e.direction])).toEqual([
+      ['abandonment', null, null, 'decrease'],
+    ]);
+    expect(parsed.notes).toContain('"in half" is a relative change; no target is computed from it.');
+  });
+
+  it('keeps a number that is part of the name', () => {
+    const metricOf = (subject: string) =>
+      read(`${STORY} We expect ${subject} to rise from 20% to 25% by 2027-06-30.`).map((e) => e[0]);
+    expect(metricOf('day 7 retention')).toEqual(['day 7 retention']);
+    expect(metricOf('top 10 hit rate')).toEqual(['top 10 hit rate']);
+    expect(metricOf('p75 conversion')).toEqual(['p75 conversion']);
+  });
+
+  it('reads a range in brackets only when its numbers have one unit', () => {
+    expect(
+      read(`${STORY} We expect conversion (12% to 15 users) by 2027-06-30.`)[0]?.slice(1, 3) ?? [],
+    ).not.toEqual([12, 15]);
+  });
+});
+
 describe('parseStory: a range after a sentence’s own "Success:"', () => {
   it.each([
     ['an arrow', 'Success: weekly orders 10 → 15 by 1 June 2027.'],
