@@ -591,11 +591,12 @@ const BE_TARGET_RE = new RegExp(
   'i',
 );
 /**
- * Today's value said with "at" or "currently": "currently at 40", "currently 40", "at 40 today". A baseline, not where the metric should get to,
+ * Today's value said with "at" or "currently": "currently at 40", "currently 40", "at 40 today", or set apart as "(today
+ * 9)" or "today: 9". A baseline, not where the metric should get to,
  * so the target is looked for elsewhere ("errors at 40 today to be 20").
  */
 const AT_NOW_BEFORE_RE = new RegExp(
-  `\\b(?:(?:currently|presently|now|today|still)\\s+(?:sits?\\s+|stands?\\s+)?at|currently|presently)\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
+  `(?:\\b(?:(?:currently|presently|now|today|still)\\s+(?:sits?\\s+|stands?\\s+)?at|currently|presently)\\s+|\\(\\s*(?:today|now)\\s*:?\\s*|\\b(?:today|now)\\s*:\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
   'i',
 );
 /** "at 40% today", and today's value said aside: "checkout time, about 90 seconds today, to fall". */
@@ -883,11 +884,11 @@ function numericCheckBy(hit: RegExpExecArray, today: string | null): CheckBy {
 }
 
 /**
- * "within 3 months", "in the next six weeks" at the end of the expectation: a check-by counted from today. Only
+ * "within 3 months", "in the next six weeks", "within two quarters" at the end of the expectation: a check-by counted from today. Only
  * at the end, where it says when to look; "resolved within 2 days to rise from 50% to 70%" is part of the metric.
  */
 const RELATIVE_CHECK_BY_RE =
-  /\b(?:within|in|inside)\s+(?:the\s+next\s+)?(\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(day|week|month|year)s?\s*[.!]?\s*$/i;
+  /\b(?:within|in|inside)\s+(?:the\s+next\s+)?(\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(day|week|month|quarter|year)s?\s*[.!]?\s*$/i;
 const COUNT_WORDS: Readonly<Record<string, number>> = {
   a: 1,
   an: 1,
@@ -905,13 +906,13 @@ const COUNT_WORDS: Readonly<Record<string, number>> = {
   twelve: 12,
 };
 
-/** The day `count` days, weeks, months or years after `now` (UTC); a month too short keeps its last day. */
+/** The day `count` days, weeks, months, quarters or years after `now` (UTC); a month too short keeps its last day. */
 function dayAfter(now: Date, count: number, unit: string): string {
   if (unit === 'day' || unit === 'week') return addDays(dayOf(now)!, count * (unit === 'week' ? 7 : 1));
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth() + 1;
   const day = now.getUTCDate();
-  const months = month - 1 + count * (unit === 'year' ? 12 : 1);
+  const months = month - 1 + count * (unit === 'year' ? 12 : unit === 'quarter' ? 3 : 1);
   const y = year + Math.floor(months / 12);
   const m = (months % 12) + 1;
   return formatDay(y, m, Math.min(day, daysInMonth(y, m)));

@@ -116,6 +116,9 @@ describe('a check-by read before periods were: still read the same', () => {
     ['by 2027-06-30', '2027-06-30'],
     ['within 3 months', '2027-02-21'],
     ['within six weeks', '2027-01-02'],
+    ['within a quarter', '2027-02-21'],
+    ['within 2 quarters', '2027-05-21'],
+    ['in the next three quarters', '2027-08-21'],
   ])('"%s" is %s', (when, day) => {
     expect(checkBy(when)).toBe(day);
     expect(dateNotes(story(when))).toEqual([]);

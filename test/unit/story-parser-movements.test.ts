@@ -402,6 +402,17 @@ describe('parseStory: the numbers of a movement as the story gives them', () => 
     expect(read(`${STORY} We expect churn to fall by 2027.`)[0]?.[2]).toBeNull();
   });
 
+  it.each([
+    ['median handle time below 6 minutes (today 9)', 'median handle time', 9, 6],
+    ['median handle time to fall below 6 minutes (today: 9 minutes)', 'median handle time', 9, 6],
+    ['churn to fall to 5% (now 7%)', 'churn', 7, 5],
+    ['churn (today: 7%) to fall to 5%', 'churn', 7, 5],
+  ])('reads today’s value set apart ("%s") as the baseline', (clause, metric, baseline, target) => {
+    expect(read(`${STORY} We expect ${clause} by 2027-06-30.`)).toEqual([
+      [metric, baseline, target, 'decrease', '2027-06-30'],
+    ]);
+  });
+
   it('reads today’s value said aside, between commas, as the baseline and not as a second metric', () => {
     expect(read(`${STORY} We expect support tickets, currently 400, to drop to 300 by 2027-06-30.`)).toEqual([
       ['support tickets', 400, 300, 'decrease', '2027-06-30'],
