@@ -535,6 +535,7 @@ function withoutThingToDo(evidence: string[], thingToBehave: string | null, asHa
 function evidenceBeyondFirstWord(verdict: RecipeVerdict, text: string, from: number, to: number): string[] {
   const evidence: string[] = [];
   let prescribes = false;
+  let looks = 0;
   for (const r of verdict.reasons) {
     if (r.source !== 'summary' || r.end > to || r.end <= from || WIDGET_NAME.test(r.phrase)) continue;
     // A word the model learned leans one way ("our", "api", "plan") but prescribes nothing by itself: it counts
@@ -548,11 +549,18 @@ function evidenceBeyondFirstWord(verdict: RecipeVerdict, text: string, from: num
     // quoted. Evidence from the want's first word on is the user's own action ("create an account").
     else if (r.start < from && r.kind === 'work-item') evidence.push(r.phrase.slice(from - r.start).trim());
     else continue;
-    if (r.kind !== 'learned') prescribes = true;
+    if (LOOK_KINDS.has(r.kind)) looks++;
+    else if (r.kind !== 'learned') prescribes = true;
   }
   // Learned words alone ("a research plan", "content design") name no solution: the want says no more than a need.
-  return prescribes ? evidence : [];
+  // Nor does one detail of where something sits, its colour or its size, in a story that does not read as a recipe
+  // ("see the delivery cost above the total"): a lighter prescription in a need (RUBRIC.md). Two make a look the
+  // want lays down ("see my cart in a blue box in the upper right corner").
+  return prescribes || looks > 1 || (looks === 1 && verdict.isRecipe) ? evidence : [];
 }
+
+/** The detector's kinds for how something looks: where it sits, its colour, its size. */
+const LOOK_KINDS: ReadonlySet<string> = new Set(['ui-position', 'ui-colour', 'ui-size']);
 
 /** Whether the words from `start` to `end` are joined to a word before or after them by a hyphen. */
 const inCompound = (text: string, start: number, end: number): boolean =>

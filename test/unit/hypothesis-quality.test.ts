@@ -399,6 +399,25 @@ describe('hypothesis quality checks', () => {
       expect(c.ok).toBe(false);
       expect(c.why).toMatch(/blue|upper right/);
     });
+    it.each([
+      ['see the delivery cost above the Buy button', 'I am not surprised at checkout'],
+      ['see the customer’s last 5 orders next to the ticket', 'I answer without switching tools'],
+      ['late buses shown in orange on the route board', 'I can spot them at a glance'],
+      ['be sure I’m at the right meter before I record the reading', 'no reading goes to the wrong account'],
+    ])(
+      'takes one detail of where, what colour or what size in a need for a lighter prescription: "%s"',
+      (intent, benefit) => {
+        const c = check('problem-oriented', withHypothesis({ intent, benefit }));
+        expect(c).toMatchObject({ ok: true, why: 'The want is a need, not a solution.' });
+      },
+    );
+    it('still flags that detail where the story reads as a recipe ("the button to be blue")', () => {
+      const c = check(
+        'problem-oriented',
+        withHypothesis({ persona: 'user', intent: 'the button to be blue', benefit: 'it stands out' }),
+      );
+      expect(c).toMatchObject({ ok: false, phrase: 'blue' });
+    });
     it('takes a widget the user meets for part of the need, not a prescription', () => {
       const intent = 'find the Place Order button without scrolling';
       expect(check('problem-oriented', withHypothesis({ intent })).ok).toBe(true);
