@@ -163,6 +163,11 @@ const LOREM_TELLS =
   'consequat reprehenderit voluptate cillum fugiat pariatur excepteur occaecat cupidatat proident deserunt mollit laborum';
 /** Words that only point at something said elsewhere: a part of nothing else names nothing. */
 const POINTER_WORDS = 'this that these those it them they thing things one such same here there so';
+/**
+ * Verbs that carry nothing of their own ("do", "get", "be able to"): with only pointers and filler beside them a part
+ * names nothing ("do stuff", "be able to do it", "get things done"), as a part of pointers alone does.
+ */
+const EMPTY_VERBS = 'do does did done doing get gets got have has be been able can could to make';
 
 /** What each word of the lists is: one lookup a word, as the score asks this of every part. */
 type WordKind = 'filler' | 'lorem' | 'tell' | 'pointer';
@@ -171,7 +176,7 @@ for (const [list, kind] of [
   [FILLER_WORDS, 'filler'],
   [LOREM_WORDS, 'lorem'],
   [LOREM_TELLS, 'tell'],
-  [POINTER_WORDS, 'pointer'],
+  [`${POINTER_WORDS} ${EMPTY_VERBS}`, 'pointer'],
 ] as const)
   for (const word of list.split(' ')) KIND_OF.set(word, kind);
 
@@ -242,8 +247,9 @@ function sameWord(value: string, a: number, b: number, n: number): boolean {
 /**
  * Whether every word of a part is filler, of any length: each a stand-in word (FILLER_WORDS, FILLER_PATTERN), a key
  * mash, a word of typesetters' Latin in a part that has one of its tells, or a word that only points elsewhere; or
- * one word said again and again ("asdf asdf asdf …", "whatever whatever"). 'pointer' when a pointing word is among
- * them: such a part says nothing, but its words are no filler ("so that that"). One pass over the words, and a part
+ * one word said again and again ("asdf asdf asdf …", "whatever whatever"). 'pointer' when a pointing word or an empty verb
+ * is among them and no typesetters' Latin: such a part says nothing, but its words are no filler ("so that that",
+ * "do things"). One pass over the words, and a part
  * that says something fails at its second word, whatever its length.
  */
 function fillerWords(value: string): 'filler' | 'pointer' | null {
@@ -277,7 +283,7 @@ function fillerWords(value: string): 'filler' | 'pointer' | null {
   }
   if (words > 1 && same) return 'filler';
   if (words === 0 || !allFiller || (lorem && !loremTell)) return null;
-  return pointer ? 'pointer' : 'filler';
+  return pointer && !lorem ? 'pointer' : 'filler';
 }
 
 /**
