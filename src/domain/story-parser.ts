@@ -533,7 +533,9 @@ function parseStoryForm(text: string, limit: number, stopAt: number): StoryParts
 function parseFormless(text: string, limit: number, stopAt: number): StoryParts {
   const start = skipLeadingJunk(text, 0, limit);
   const head = text.slice(start, Math.min(limit, start + 30));
-  const want = /^(?:I|we)['’]d\s+like\b|^(?:I|we)\s+(?:would\s+like|want|need|wish)\b/i.exec(head);
+  const want =
+    /^(?:I|we)['’]d\s+like\b|^(?:I|we)\s+(?:would\s+like|want|need|wish)\b/i.exec(head) ??
+    WANT_AFTER_CLAUSE_RE.exec(text.slice(start, Math.min(limit, start + 160)));
   const hardEnd = stopAt > start ? stopAt : limit;
   let intent: string | null = null;
   let benefit: string | null = null;
@@ -553,8 +555,21 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
     to = hit.markerStart;
   }
   if (want) intent = cleanSlice(text, from, to);
+  // "In order to plan my week, I want …": the clause before the want is its purpose.
+  if (want?.[1] !== undefined && benefit === null) {
+    const lead = findBenefitMarker(text, start, start + want[1].length, false, true);
+    if (lead?.markerStart === start) benefit = cleanSlice(text, lead.textStart, start + want[1].length);
+  }
   return { persona: null, intent, benefit, end };
 }
+
+/**
+ * The want after a clause that opens the sentence: a job story's situation ("When I check out on mobile, I want to
+ * pay with a saved card, so I can …"), a setting ("On mobile, I want …") or a purpose ("In order to plan my week, I
+ * want …"). Group 1 is the clause, without its comma.
+ */
+const WANT_AFTER_CLAUSE_RE =
+  /^([^.!?\n,]{3,120}(?:,[^.!?\n,]{1,60})?),\s*(?:(?:I|we)['’]d\s+like\b|(?:I|we)\s+(?:would\s+like|want|need|wish)\b)/i;
 
 // ---------------------------------------------------------------------------------------------
 // Expected outcome

@@ -1719,3 +1719,47 @@ describe('a further amount joined to the movement', () => {
     ]);
   });
 });
+
+describe('a want after a clause that opens the sentence', () => {
+  const parts = (text: string) => {
+    const p = parseStory(text, { now: new Date('2026-11-21T09:00:00Z') });
+    return [p.persona, p.intent, p.benefit];
+  };
+
+  it.each([
+    [
+      'a job story’s situation',
+      'When I am checking out on mobile, I want to pay with a saved card, so I can finish in one tap.',
+      'pay with a saved card',
+      'I can finish in one tap',
+    ],
+    [
+      'a setting',
+      'On mobile, I want to pay with a saved card, so that I finish in one tap.',
+      'pay with a saved card',
+      'I finish in one tap',
+    ],
+    [
+      'a situation of two commas',
+      'When a delivery is late, and the customer calls, we need to see the courier’s last scan so that we answer at once.',
+      'see the courier’s last scan',
+      'we answer at once',
+    ],
+    [
+      'a purpose, which is the benefit',
+      'In order to plan my week, I want to see my shifts a month ahead.',
+      'see my shifts a month ahead',
+      'plan my week',
+    ],
+  ])('reads the want and the benefit after %s', (_, text, intent, benefit) => {
+    expect(parts(text)).toEqual([null, intent, benefit]);
+  });
+
+  it.each([
+    ['a sentence before it', 'The installer fails. I want to roll back, so that I can work.'],
+    ['a version in the clause', 'After upgrading to 2.3, I want to roll back but the installer fails.'],
+    ['a long report before it', `${'The export times out on large projects '.repeat(4)}, I want it fixed.`],
+  ])('reads no want after %s', (_, text) => {
+    expect(parts(text)[1]).toBeNull();
+  });
+});
