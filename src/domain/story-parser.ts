@@ -664,6 +664,10 @@ const NOUN_FORM_RE = new RegExp(`^(?:of\\s+${NUMBER_SRC}\\s?(?:${UNIT_SRC})?\\s+
 /** "a 20%", "an 8 percent": an amount that comes before a movement said as a noun. */
 const RELATIVE_AMOUNT_RE = new RegExp(`^(?:an?\\s+)?${AMOUNT_SRC}$`, 'i');
 const LEAD_NUMBER_RE = new RegExp(`^${AMOUNT_SRC}\\s*`, 'i');
+/** A bound before an amount, after a verb's object: "raise refunds above 1%", "keep waits under 5 minutes". */
+const BOUND_AFTER_OBJECT_RE = new RegExp(`\\s(?:above|below|under|over|beyond)\\s+(?=${AMOUNT_AHEAD})`, 'i');
+/** "from 20%", "to 10%": the numbers of a movement. */
+const AMOUNT_FROM_OR_TO_RE = new RegExp(`\\b(?:from|to)\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_AHEAD}`, 'i');
 /** A number said with the metric, at the end of the subject: "monthly churn of 5%". */
 const OF_NUMBER_AT_END_RE = new RegExp(`\\bof\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}$`, 'i');
 /**
@@ -680,7 +684,7 @@ const SUBJECT_PRONOUN_RE =
  * raising conversion". What comes before says what changes; the metric is the verb's object.
  */
 /** A negation right before a movement's verb: "not", "not to", "never", "won't", "should not". */
-const NEGATION_BEFORE_RE = /\b(?:not|never|\w+n['’]t)\s+(?:to\s+|be\s+)?$/i;
+const NEGATION_BEFORE_RE = /\b(?:not|never|without|\w+n['’]t)\s+(?:to\s+|be\s+)?$/i;
 const CLAUSE_BEFORE_VERB_RE = /(?:[,;:\u2013\u2014]|\s-|\b(?:which|thereby|thus|in\s+turn))\s*$/i;
 /**
  * People as a subject: who moves a metric ("users to cut checkout time from 90 to 60 s"), or the metric itself
@@ -1322,7 +1326,11 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
   obj = stripDeterminers(obj);
   const lead = noun ? null : LEAD_NUMBER_RE.exec(obj);
   if (lead) obj = obj.slice(lead[0].length);
-  const phrase = metricPhrase(obj);
+  // "raising refunds above 1%": the bound the object is held to is the target, not part of its name. With the
+  // numbers after it ("sessions over 3 s from 20% to 10%") it is part of the name.
+  let bound = BOUND_AFTER_OBJECT_RE.exec(obj);
+  if (bound && AMOUNT_FROM_OR_TO_RE.test(obj.slice(bound.index))) bound = null;
+  const phrase = metricPhrase(bound ? obj.slice(0, bound.index) : obj);
   const object = phrase === null || notAnObject || NOT_AN_OBJECT_RE.test(phrase) ? null : phrase;
   if (object !== null) {
     reading.metric = object;

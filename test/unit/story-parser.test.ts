@@ -588,6 +588,25 @@ describe('parseStory', () => {
       });
     });
 
+    it('reads "without raising X above N" as a limit on X, with its bound for the target, not as part of its name', () => {
+      const story = parseStory(
+        'We expect conversion to rise from 2% to 3% by 2027-06-30, without raising refunds above 1%.',
+        { now: NOW },
+      );
+      expect(story.expectedOutcomes.map((e) => [e.metric, e.target, e.direction])).toEqual([
+        ['conversion', 3, 'increase'],
+        ['refunds', 1, null],
+      ]);
+      expect(story.notes).toContain(
+        '"without raising" says what should not happen, not which way the metric should move; choose the direction yourself.',
+      );
+      // A bound with the movement's numbers after it names the metric ("sessions over 3 s").
+      expect(
+        parseStory('We expect to reduce sessions over 3 s from 20% to 10% by 2027-06-30.', { now: NOW })
+          .expectedOutcome?.metric,
+      ).toBe('sessions over 3 s');
+    });
+
     it('reads "not to decrease" as a limit and leaves the direction to the owner, with a note', () => {
       const story = parseStory('We expect conversion not to decrease below 2% by 2027-12-31.');
       expect(story.expectedOutcome).toEqual(
