@@ -42,6 +42,7 @@ import {
   nextMonthEnd,
   nextOccurrence,
 } from './dates';
+import { withFieldsAsSentence } from './expectation-fields';
 import { isRegexSpace } from './says-something';
 
 export type StoryPart = 'persona' | 'intent' | 'benefit' | 'expectedOutcome';
@@ -2218,7 +2219,8 @@ function keptOnce(outcomes: ParsedExpectedOutcome[], notes: string[]): ParsedExp
  * `options.now` resolves year-less check-by dates to the next such day on or after it.
  */
 export function parseStory(text: string, options: ParseStoryOptions = {}): ParsedStory {
-  const input = typeof text === 'string' ? withoutMarkup(text) : '';
+  // An expectation laid out as fields ("Metric: …", "Baseline: …") is read as the sentence it stands for.
+  const input = typeof text === 'string' ? withFieldsAsSentence(withoutMarkup(text), MAX_PARSED_CHARS) : '';
   const limit = Math.min(input.length, MAX_PARSED_CHARS);
   const now = options.now instanceof Date && !Number.isNaN(options.now.getTime()) ? options.now : undefined;
   const notes: string[] = [];
