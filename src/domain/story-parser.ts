@@ -113,7 +113,7 @@ const LIST_MARKER_RE = /^(?:[-*•+#]|\d{1,2}[.)])[ \t]+/;
  * only where it has a number. One scan; the labels' alternatives only where the text has a colon (a label has
  * one, and most stories none), since they are tried at every word.
  */
-const EXPECT_SRC = String.raw`\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b|expected\s+results?\b\s*:?)`;
+const EXPECT_SRC = String.raw`\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b|expected\s+results?\b\s*:?|we(?:['’]ll|\s+will|\s+shall)\s+know\b[^.!?\n]{0,60}?\bwhen\b(?:\s+we\s+see\b)?)`;
 const EXPECT_RE = new RegExp(EXPECT_SRC, 'gi');
 /** The labels a metric may follow ("KPI:", "Success criteria:", "Goal:"), as a source for the patterns below. */
 const METRIC_LABEL_SRC = String.raw`(?:success(?:\s+(?:metric|measure|criteri(?:on|a))s?)?|kpis?|targets?|goals?|metrics?)`;
@@ -122,7 +122,7 @@ const EXPECT_OR_LABEL_RE = new RegExp(
   'gi',
 );
 /** What EXPECT_RE needs to match at all: each of its alternatives has one of these words. */
-const MAY_EXPECT_RE = /expect|believe|then/i;
+const MAY_EXPECT_RE = /expect|believe|then|know/i;
 const RELATIVE_NOTE = 'is a relative change; no target is computed from it.';
 /** A change as a multiple of today's value: "double", "halving", "by half", "tenfold", "3x". */
 const MULTIPLE_RE =

@@ -1070,6 +1070,28 @@ describe('parseStory', () => {
       ).toEqual([lapses]);
     });
 
+    it.each([
+      'We will know we have succeeded when lapses fall from 12% to 8% by 2027-05-01.',
+      "We'll know we're right when we see lapses drop from 12% to 8% by 2027-05-01.",
+      'We will know this is true when lapses go from 12% to 8% by 2027-05-01.',
+    ])('reads the signal of a "We believe … will result in …" hypothesis: "%s"', (signal) => {
+      const story = parseStory(
+        `We believe that one-tap renewals for members will result in fewer lapses. ${signal}`,
+      );
+      expect(story.expectedOutcomes).toEqual([
+        outcome({
+          metric: 'lapses',
+          baseline: 12,
+          target: 8,
+          unit: '%',
+          direction: 'decrease',
+          checkBy: '2027-05-01',
+        }),
+      ]);
+      // "We will know when …" with no movement states no expectation.
+      expect(parseStory('We will know when the build is done.').expectedOutcomes).toEqual([]);
+    });
+
     it('reads a movement with a number stated in the benefit or the want, and says where it came from', () => {
       const story = parseStory(
         'As a shopper, I want to save items for later so that I can reduce our 40 percent drop-off rate and increase return-shopper conversion by 10 percent.',
