@@ -247,10 +247,10 @@ function sameWord(value: string, a: number, b: number, n: number): boolean {
 /**
  * Whether every word of a part is filler, of any length: each a stand-in word (FILLER_WORDS, FILLER_PATTERN), a key
  * mash, a word of typesetters' Latin in a part that has one of its tells, or a word that only points elsewhere; or
- * one word said again and again ("asdf asdf asdf …", "whatever whatever"). 'pointer' when a pointing word or an empty verb
- * is among them and no typesetters' Latin: such a part says nothing, but its words are no filler ("so that that",
- * "do things"). One pass over the words, and a part
- * that says something fails at its second word, whatever its length.
+ * one word said again and again ("asdf asdf asdf …", "whatever whatever"). 'pointer' when a pointing word or an
+ * empty verb is among them and no typesetters' Latin: such a part says nothing, but its words are no filler ("so
+ * that that", "do things"). One pass over the words, and a part that says something fails at its second word,
+ * whatever its length.
  */
 function fillerWords(value: string): 'filler' | 'pointer' | null {
   let words = 0;

@@ -607,9 +607,9 @@ const BE_TARGET_RE = new RegExp(
   'i',
 );
 /**
- * Today's value said with "at" or "currently": "currently at 40", "currently 40", "at 40 today", or set apart as "(today
- * 9)" or "today: 9". A baseline, not where the metric should get to,
- * so the target is looked for elsewhere ("errors at 40 today to be 20").
+ * Today's value said with "at" or "currently": "currently at 40", "currently 40", "at 40 today", or set apart as
+ * "(today 9)" or "today: 9". A baseline, not where the metric should get to, so the target is looked for elsewhere
+ * ("errors at 40 today to be 20").
  */
 const AT_NOW_BEFORE_RE = new RegExp(
   `(?:\\b(?:(?:currently|presently|now|today|still)\\s+(?:sits?\\s+|stands?\\s+)?at|currently|presently)\\s+|\\(\\s*(?:today|now)\\s*:?\\s*|\\b(?:today|now)\\s*:\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
@@ -904,8 +904,9 @@ function numericCheckBy(hit: RegExpExecArray, today: string | null): CheckBy {
 }
 
 /**
- * "within 3 months", "in the next six weeks", "within two quarters" at the end of the expectation: a check-by counted from today. Only
- * at the end, where it says when to look; "resolved within 2 days to rise from 50% to 70%" is part of the metric.
+ * "within 3 months", "in the next six weeks", "within two quarters" at the end of the expectation: a check-by counted
+ * from today. Only at the end, where it says when to look; "resolved within 2 days to rise from 50% to 70%" is part
+ * of the metric.
  */
 const RELATIVE_CHECK_BY_RE =
   /\b(?:within|in|inside)\s+(?:the\s+next\s+)?(\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(day|week|month|quarter|year)s?\s*[.!]?\s*$/i;
@@ -970,7 +971,9 @@ function metricPhrase(raw: string): string | null {
   )
     cut = METRIC_CUT_RE.exec(raw);
   METRIC_CUT_RE.lastIndex = 0;
-  const phrase = withoutRelativeChange(stripDeterminers((cut ? raw.slice(0, cut.index) : raw).trim()).trim());
+  const named = stripDeterminers((cut ? raw.slice(0, cut.index) : raw).trim()).trim();
+  // A phrase too long to be a name is refused below without reading it further.
+  const phrase = named.length > 120 ? named : withoutRelativeChange(named);
   if (phrase.length > 80 || !/\p{L}{2}/u.test(phrase) || NOT_A_METRIC_START.test(phrase)) return null;
   return phrase;
 }
