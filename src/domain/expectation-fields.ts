@@ -29,17 +29,20 @@ const LABELS: ReadonlyArray<[FieldName, string]> = [
 ];
 
 /**
- * A field's label where a line, a list item or a sentence starts, then a colon. Group 1 is the label; which field
- * it is, is told by LABEL_OF.
+ * A field's label where a line, a list item, a table cell or a sentence starts, then a colon; bold marks around it
+ * ("**Metric:**") are passed over. Group 1 is the label; which field it is, is told by LABEL_OF. One run of spaces
+ * per place, so a long run of them is read once.
  */
 const FIELD_RE = new RegExp(
-  String.raw`(?:^|\n|[.;]\s+)[ \t]*(?:[-*•]\s*|\d{1,2}[.)]\s*)?(${LABELS.map(([, src]) => src).join('|')})\s*:[ \t]*`,
+  String.raw`(?:^[ \t]*|\n[ \t]*|[.;|][ \t]+)(?:[-*•][ \t]*|\d{1,2}[.)][ \t]*)?(?:\*\*|__)?(${LABELS.map(([, src]) => src).join('|')})(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*`,
   'gi',
 );
 const LABEL_OF = LABELS.map(([name, src]) => [name, new RegExp(`^(?:${src})$`, 'i')] as const);
 
 /** What a field's value may not hold: a block is a few short lines, not a description. */
 const MAX_VALUE_CHARS = 120;
+/** How many blocks a text is read for: as many as a story keeps expectations. */
+const MAX_BLOCKS = 5;
 
 interface Field {
   name: FieldName;
@@ -49,80 +52,117 @@ interface Field {
   value: string;
 }
 
-/**
- * The fields from the first metric's on, at most one of each name after it: the block. A value runs to the end of
- * its line or to where the next field starts; one longer than MAX_VALUE_CHARS is cut there (and refused later).
- * Labels are looked for in the first `maxChars` characters only, and each value is read no further than its cap,
- * so a long text costs one pass.
- */
-function blockIn(text: string, maxChars: number): Field[] {
+/** Every field in `text`, in order: a value runs to the end of its line, a "|", or where the next field starts. */
+function fieldsIn(text: string): Field[] {
   const labels: Array<{ name: FieldName; start: number; valueStart: number }> = [];
   FIELD_RE.lastIndex = 0;
-  for (let m = FIELD_RE.exec(text); m !== null && m.index < maxChars; m = FIELD_RE.exec(text)) {
+  for (let m = FIELD_RE.exec(text); m !== null; m = FIELD_RE.exec(text)) {
     const label = m[1]!.replace(/\s+/g, ' ');
     const name = LABEL_OF.find(([, re]) => re.test(label))?.[0];
-    if (name === undefined || (labels.length === 0 && name !== 'metric')) continue;
-    if (labels.some((l) => l.name === name)) break;
-    labels.push({ name, start: m.index + m[0].indexOf(m[1]!), valueStart: m.index + m[0].length });
+    if (name !== undefined)
+      labels.push({ name, start: m.index + m[0].indexOf(m[1]!), valueStart: m.index + m[0].length });
   }
   FIELD_RE.lastIndex = 0;
-  const block: Field[] = [];
-  for (const [i, label] of labels.entries()) {
-    // The fields follow one another, with only list marks between: a line of something else ends the block.
-    const previous = block[block.length - 1];
-    if (previous && !BETWEEN_FIELDS_RE.test(text.slice(previous.end, label.start))) break;
+  return labels.map((label, i) => {
+    // One longer than MAX_VALUE_CHARS is cut there, and refused as a block's value.
     const cap = Math.min(labels[i + 1]?.start ?? text.length, label.valueStart + MAX_VALUE_CHARS + 1);
     let end = label.valueStart;
-    while (end < cap && text.charCodeAt(end) !== 10) end++;
+    while (end < cap && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 124) end++;
     const value = text
       .slice(label.valueStart, end)
-      .replace(/[\s.;,]+$/, '')
+      .replace(/[\s.;,|*_]+$/, '')
       .trim();
-    block.push({ name: label.name, start: label.start, end, value });
-  }
-  return block;
+    return { name: label.name, start: label.start, end, value };
+  });
 }
 
-/** What may stand between two fields of a block: space, a list's marks, the punctuation that ends a field. */
-const BETWEEN_FIELDS_RE = /^[\s.;,*•-]*(?:\d{1,2}[.)])?[\s*•-]*$/;
+/** What may stand between two fields of a block: space, a list's or a table's marks, a field's last stop. */
+const BETWEEN_FIELDS_RE = /^[\s.;,|*•_-]*(?:\d{1,2}[.)])?[\s*•_-]*$/;
 
-/** "decrease", "down", "lower is better": the way a direction field names. */
-function verbOf(direction: string | undefined): string {
-  if (direction === undefined) return 'move';
-  if (/^(?:decrease|down|reduce|lower|fall|drop|less)/i.test(direction)) return 'fall';
-  if (/^(?:increase|up|raise|higher|rise|grow|more)/i.test(direction)) return 'rise';
+/** The blocks: fields that follow one another, each name once, one of them a metric. */
+function blocksIn(fields: Field[], text: string): Field[][] {
+  const blocks: Field[][] = [];
+  let block: Field[] = [];
+  const close = () => {
+    if (block.some((f) => f.name === 'metric') && blocks.length < MAX_BLOCKS) blocks.push(block);
+    block = [];
+  };
+  for (const field of fields) {
+    const previous = block[block.length - 1];
+    if (
+      previous &&
+      (block.some((f) => f.name === field.name) ||
+        !BETWEEN_FIELDS_RE.test(text.slice(previous.end, field.start)))
+    )
+      close();
+    block.push(field);
+  }
+  close();
+  return blocks;
+}
+
+/** A number the block states: "TBD", "n/a" or "unknown" for a baseline is none. */
+const hasNumber = (value: string | undefined): value is string => value !== undefined && /\d/.test(value);
+
+/**
+ * A target said as a change from the baseline: "+0.5 pp", "-10%", "10% lower", "down 3 points", "reduce by 5".
+ * Group 1 is its sign or word before the amount, group 2 its word after.
+ */
+const RELATIVE_TARGET_RE =
+  /^(?:([-+\u2212]|(?:up|down|increase|decrease|reduce|raise|cut|grow|lower|higher)(?:\s+by)?)\s*)?\d[^a-z]*(?:\s*(?:pp|pts?|points?|percentage\s+points?|percent)\b)?\s*(lower|higher|less|more|fewer|up|down)?$/i;
+
+/** The sign or words that make a target relative (RELATIVE_TARGET_RE), to leave its amount. */
+const RELATIVE_WORDS_RE =
+  /^[-+\u2212]\s*|^(?:up|down|increase|decrease|reduce|raise|cut|grow|lower|higher)(?:\s+by)?\s*|\s*(?:lower|higher|less|more|fewer|up|down)$/gi;
+
+/** "decrease", "down", "lower is better", "-": the way a direction, or a relative target's sign or word, names. */
+function verbOf(way: string | undefined): string {
+  if (way === undefined) return 'move';
+  if (/^(?:[-\u2212]|decrease|down|reduce|lower|fall|drop|less|fewer|cut)/i.test(way)) return 'fall';
+  if (/^(?:\+|increase|up|raise|higher|rise|grow|more)/i.test(way)) return 'rise';
   return 'move';
 }
 
+/** The sentence a block stands for, or null when it states no number to move to or from. */
+function sentenceOf(block: Field[]): string | null {
+  const value = (name: FieldName) => block.find((f) => f.name === name)?.value || undefined;
+  const metric = value('metric');
+  const baseline = hasNumber(value('baseline')) ? value('baseline') : undefined;
+  const target = hasNumber(value('target')) ? value('target') : undefined;
+  if (metric === undefined || (baseline === undefined && target === undefined)) return null;
+  if (block.some((f) => f.value.length > MAX_VALUE_CHARS)) return null;
+  const relative = target === undefined ? null : RELATIVE_TARGET_RE.exec(target);
+  const signed = relative !== null && (relative[1] !== undefined || relative[2] !== undefined);
+  const from = baseline === undefined ? '' : ` from ${baseline}`;
+  const verb = verbOf(signed ? (relative[1] ?? relative[2]) : value('direction'));
+  // A relative target is said as one ("to rise by 0.5 pp"), which the parser notes and computes no target from.
+  const movement = signed
+    ? `to ${verb} by ${target!.replace(RELATIVE_WORDS_RE, '')}${from}`
+    : target === undefined
+      ? `to ${verb}${from}`
+      : baseline === undefined
+        ? `to reach ${target}`
+        : `to ${verb}${from} to ${target}`;
+  const checkBy = value('checkBy');
+  return `We expect ${metric} ${movement}${checkBy ? ` by ${checkBy}` : ''}.`;
+}
+
 /**
- * The text with its first block of expectation fields (a metric, and a baseline or a target, with at most a
- * check-by and a direction beside them, each once, in the first `maxChars` characters) rewritten as the sentence
- * it stands for; the text as it is when it has none.
+ * The text with each block of expectation fields (a metric, and a baseline or a target, with at most a check-by
+ * and a direction beside them, each once, in the first `maxChars` characters) rewritten as the sentence it stands
+ * for; the text as it is when it has none.
  */
 export function withFieldsAsSentence(text: string, maxChars: number): string {
   // Most texts have no colon at all, and are given back unread.
   if (!text.includes(':')) return text;
-  const block = blockIn(text, maxChars);
-  if (block.length === 0) return text;
-  const value = (name: FieldName) => block.find((f) => f.name === name)?.value || undefined;
-  const [metric, baseline, target] = [value('metric'), value('baseline'), value('target')];
-  // A baseline or a target is a number ("Goal: happier shoppers" is none), and every value is short.
-  if (
-    metric === undefined ||
-    (baseline === undefined && target === undefined) ||
-    [baseline, target].some((v) => v !== undefined && !/\d/.test(v)) ||
-    block.some((f) => f.value.length > MAX_VALUE_CHARS)
-  )
-    return text;
-  const checkBy = value('checkBy');
-  const movement =
-    baseline === undefined
-      ? `to reach ${target}`
-      : target === undefined
-        ? `to ${verbOf(value('direction'))} from ${baseline}`
-        : `to ${verbOf(value('direction'))} from ${baseline} to ${target}`;
-  const sentence = `We expect ${metric} ${movement}${checkBy ? ` by ${checkBy}` : ''}.`;
-  const first = block[0]!;
-  const last = block[block.length - 1]!;
-  return `${text.slice(0, first.start)}${sentence}${text.slice(last.end)}`;
+  const scanned = text.length > maxChars ? text.slice(0, maxChars) : text;
+  let out = '';
+  let at = 0;
+  for (const block of blocksIn(fieldsIn(scanned), scanned)) {
+    const sentence = sentenceOf(block);
+    if (sentence === null) continue;
+    out += `${text.slice(at, block[0]!.start)}${sentence}`;
+    at = block[block.length - 1]!.end;
+  }
+  return at === 0 ? text : out + text.slice(at);
 }

@@ -113,7 +113,7 @@ const LIST_MARKER_RE = /^(?:[-*•+#]|\d{1,2}[.)])[ \t]+/;
  * only where it has a number. One scan; the labels' alternatives only where the text has a colon (a label has
  * one, and most stories none), since they are tried at every word.
  */
-const EXPECT_SRC = String.raw`\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b|expected\s+results?\b\s*:?|we(?:['’]ll|\s+will|\s+shall)\s+know\b[^.!?\n]{0,60}?\bwhen\b(?:\s+we\s+see\b)?)`;
+const EXPECT_SRC = String.raw`\b(?:we|I)\s+(?:also\s+|would\s+|do\s+|further\s+)?expect(?:s)?\b(?:\s+that\b)?|\bexpected\s+(?:outcome|impact)s?\b\s*:?|\b(we\s+believe\b(?:\s+that\b)?|if\s+we\b[^.!?\n]{1,200}?\bthen\b|expected\s+results?\b\s*:?|we(?:['’]ll|\s+will|\s+shall)\s+know\s+(?:that\s+)?(?:we|this|it)\b[^.!?\n]{0,50}?\bwhen\b(?:\s+we\s+see\b)?)`;
 const EXPECT_RE = new RegExp(EXPECT_SRC, 'gi');
 /** The labels a metric may follow ("KPI:", "Success criteria:", "Goal:"), as a source for the patterns below. */
 const METRIC_LABEL_SRC = String.raw`(?:success(?:\s+(?:metric|measure|criteri(?:on|a))s?)?|kpis?|targets?|goals?|metrics?)`;
@@ -546,7 +546,12 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
   if (want) {
     from = skipIntentLead(text, start + want[0].length, limit);
   }
-  const hit = findBenefitMarker(text, from, to, false, true);
+  // A want after a clause is a job story, a form of its own: its benefit is read as a story's ("so I know …").
+  const clause = want?.[1];
+  const situated = clause !== undefined;
+  const hit = situated
+    ? findBenefitMarker(text, from, to, true)
+    : findBenefitMarker(text, from, to, false, true);
   if (hit) {
     end = sentenceEnd(text, hit.textStart, hardEnd);
     // "In order to X, <main clause>": the purpose leads, and the main clause after its comma is no part of it.
@@ -557,9 +562,9 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
   }
   if (want) intent = cleanSlice(text, from, to);
   // "In order to plan my week, I want …": the clause before the want is its purpose.
-  if (want?.[1] !== undefined && benefit === null) {
-    const lead = findBenefitMarker(text, start, start + want[1].length, false, true);
-    if (lead?.markerStart === start) benefit = cleanSlice(text, lead.textStart, start + want[1].length);
+  if (clause !== undefined && benefit === null) {
+    const lead = findBenefitMarker(text, start, start + clause.length, false, true);
+    if (lead?.markerStart === start) benefit = cleanSlice(text, lead.textStart, start + clause.length);
   }
   return { persona: null, intent, benefit, end };
 }
@@ -567,10 +572,11 @@ function parseFormless(text: string, limit: number, stopAt: number): StoryParts 
 /**
  * The want after a clause that opens the sentence: a job story's situation ("When I check out on mobile, I want to
  * pay with a saved card, so I can …"), a setting ("On mobile, I want …") or a purpose ("In order to plan my week, I
- * want …"). Group 1 is the clause, without its comma.
+ * want …"). Group 1 is the clause, without its comma. Not "I need": after "When I log in on Safari," it is a bug
+ * report's ("I need to enter my password twice").
  */
 const WANT_AFTER_CLAUSE_RE =
-  /^([^.!?\n,]{3,120}(?:,[^.!?\n,]{1,60})?),\s*(?:(?:I|we)['’]d\s+like\b|(?:I|we)\s+(?:would\s+like|want|need|wish)\b)/i;
+  /^([^.!?\n,]{3,120}(?:,[^.!?\n,]{1,60})?),\s*(?:(?:I|we)['’]d\s+like\b|(?:I|we)\s+(?:would\s+like|want|wish)\b)/i;
 
 // ---------------------------------------------------------------------------------------------
 // Expected outcome
@@ -607,12 +613,17 @@ const BE_TARGET_RE = new RegExp(
   'i',
 );
 /**
- * Today's value said with "at" or "currently": "currently at 40", "currently 40", "at 40 today", or set apart as
- * "(today 9)" or "today: 9". A baseline, not where the metric should get to, so the target is looked for elsewhere
+ * Today's value said with "at" or "currently": "currently at 40", "currently 40", "at 40 today" (or set apart,
+ * AT_NOW_SET_APART_RE). A baseline, not where the metric should get to, so the target is looked for elsewhere
  * ("errors at 40 today to be 20").
  */
 const AT_NOW_BEFORE_RE = new RegExp(
-  `(?:\\b(?:(?:currently|presently|now|today|still)\\s+(?:sits?\\s+|stands?\\s+)?at|currently|presently)\\s+|\\(\\s*(?:today|now)\\s*:?\\s*|\\b(?:today|now)\\s*:\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
+  `\\b(?:(?:currently|presently|now|today|still)\\s+(?:sits?\\s+|stands?\\s+)?at|currently|presently)\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
+  'i',
+);
+/** "(today 9)", "(now: 120 ms)", "today: 9,": today's value set apart, alone up to its bracket or the clause's end. */
+const AT_NOW_SET_APART_RE = new RegExp(
+  `(?:\\(\\s*(?:today|now)(?:\\s*:\\s*|\\s+)|\\b(?:today|now)\\s*:\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}(?=\\s*(?:[),;]|\\.(?!\\d)|$))`,
   'i',
 );
 /** "at 40% today", and today's value said aside: "checkout time, about 90 seconds today, to fall". */
@@ -667,8 +678,11 @@ const RELATIVE_AMOUNT_RE = new RegExp(`^(?:an?\\s+)?${AMOUNT_SRC}$`, 'i');
 const LEAD_NUMBER_RE = new RegExp(`^${AMOUNT_SRC}\\s*`, 'i');
 /** A bound before an amount, after a verb's object: "raise refunds above 1%", "keep waits under 5 minutes". */
 const BOUND_AFTER_OBJECT_RE = new RegExp(`\\s(?:above|below|under|over|beyond)\\s+(?=${AMOUNT_AHEAD})`, 'i');
-/** "from 20%", "to 10%": the numbers of a movement. */
-const AMOUNT_FROM_OR_TO_RE = new RegExp(`\\b(?:from|to)\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_AHEAD}`, 'i');
+/** "from 20%", "to 10%", "by 20%": the numbers of a movement ("by 2027-06-30" is a date). */
+const AMOUNT_FROM_OR_TO_RE = new RegExp(
+  `\\b(?:(?:from|to)\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_AHEAD}|by\\s+(?:about\\s+|around\\s+|~)?\\d+(?:[.,]\\d+)?\\s?(?:%|pp\\b|points?\\b|percent))`,
+  'i',
+);
 /** A number said with the metric, at the end of the subject: "monthly churn of 5%". */
 const OF_NUMBER_AT_END_RE = new RegExp(`\\bof\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}$`, 'i');
 /**
@@ -1088,8 +1102,9 @@ function listedAfter(raw: string, first: string, numbers: string | null): string
  * not split.
  */
 // Starts with a literal so a run of spaces cannot make it backtrack; the spaces around are trimmed later.
+// "without raising refunds …" starts a part and stays in it (an empty match): the negation is the part's own.
 const PART_JOIN_RE =
-  /(?:;|\band\b|\bwhil(?:e|st)\b|\bas well as\b|,[ \t]{0,3}also\b|,(?=[ \t]))(?:[ \t]{1,3}also\b)?(?:[ \t]{1,3}to\b)?/gi;
+  /(?:;|\band\b|\bwhil(?:e|st)\b|\bas well as\b|,[ \t]{0,3}also\b|,(?=[ \t]))(?:[ \t]{1,3}also\b)?(?:[ \t]{1,3}to\b)?|(?=\bwithout\s+\w+ing\b)/gi;
 
 /**
  * Words that open a sentence or a part and name no metric: "Also, churn should fall …", "Meanwhile churn …",
@@ -1151,12 +1166,14 @@ function splitExpectations(clause: string): string[] {
   let start = 0;
   PART_JOIN_RE.lastIndex = 0;
   for (let m = PART_JOIN_RE.exec(scan); m !== null; m = PART_JOIN_RE.exec(scan)) {
+    if (m[0].length === 0) PART_JOIN_RE.lastIndex++;
     // A join among the words left out at the start of the part before it joins nothing.
-    if (m.index < start) continue;
+    if (m.index < start || m.index === 0) continue;
     // Each side is read within a short window, so the split stays linear in the clause.
     const before = clause.slice(Math.max(start, m.index - PART_WINDOW), m.index);
     const rest = clause.slice(m.index + m[0].length, m.index + m[0].length + PART_WINDOW);
-    const nextJoin = rest.search(/\band\b|\bwhil(?:e|st)\b|\bas well as\b|;|,(?=[ \t])/i);
+    // The next join, past a "without" this part starts with.
+    const nextJoin = rest.search(/\band\b|\bwhil(?:e|st)\b|\bas well as\b|(?<=.)\bwithout\b|;|,(?=[ \t])/i);
     const after = nextJoin < 0 ? rest : rest.slice(0, nextJoin);
     // ", from 10% to 15%" or ", by 5 points" goes on the movement before it: a part of its own names its metric.
     if (changes(before) && changes(after) && !STARTS_WITH_NUMBERS_RE.test(after)) {
@@ -1263,9 +1280,15 @@ function rangeAfterVerb(afterVerb: string): RegExpExecArray | null {
   return ofOneUnit(RANGE_AFTER_VERB_RE.exec(afterVerb));
 }
 
-/** A range in brackets (BRACKETED_RANGE_RE), "cut in half (40% to 20%)", when its numbers have one unit. */
-function bracketedRange(clause: string): RegExpExecArray | null {
-  return clause.includes('(') ? ofOneUnit(BRACKETED_RANGE_RE.exec(clause)) : null;
+/**
+ * A range in brackets (BRACKETED_RANGE_RE), "cut in half (40% to 20%)", when its numbers have one unit and are the
+ * first after the verb (in `afterVerb`, or a clause with no verb): "CSAT (1 to 5) to rise to 4.5" and "rise to 4.5
+ * (1 to 5)" give a scale, not the movement.
+ */
+function bracketedRange(afterVerb: string): RegExpExecArray | null {
+  if (!afterVerb.includes('(')) return null;
+  const range = BRACKETED_RANGE_RE.exec(afterVerb);
+  return range && !/\d/.test(afterVerb.slice(0, range.index)) ? ofOneUnit(range) : null;
 }
 
 /** A range whose numbers have one unit, or whose first has none; null for another range or none. */
@@ -1331,7 +1354,7 @@ function readAroundVerb(clause: string, verb: RegExpExecArray, notes: string[]):
   const lead = noun ? null : LEAD_NUMBER_RE.exec(obj);
   if (lead) obj = obj.slice(lead[0].length);
   // "raising refunds above 1%": the bound the object is held to is the target, not part of its name. With the
-  // numbers after it ("sessions over 3 s from 20% to 10%") it is part of the name.
+  // numbers after it ("sessions over 3 s from 20% to 10%", "… by 20%") it is part of the name.
   let bound = BOUND_AFTER_OBJECT_RE.exec(obj);
   if (bound && AMOUNT_FROM_OR_TO_RE.test(obj.slice(bound.index))) bound = null;
   const phrase = metricPhrase(bound ? obj.slice(0, bound.index) : obj);
@@ -1450,14 +1473,15 @@ function readAmounts(
     FROM_TO_RE.exec(clause) ??
     arrow ??
     (reading ? rangeAfterVerb(reading.afterVerb) : null) ??
-    bracketedRange(clause);
+    bracketedRange(reading ? reading.afterVerb : clause);
   if (ft) {
     // A range's groups: the baseline's number and unit (1, 2), the target's (3, 4).
     [baseline, target] = rangeValues(ft);
     unit = normaliseUnit(ft[4]) ?? normaliseUnit(ft[2]) ?? currencyOf(ft[0]) ?? unit;
     baseline = inTargetUnit(baseline, normaliseUnit(ft[2]), normaliseUnit(ft[4]), ft[0], notes);
   } else {
-    const now = AT_NOW_BEFORE_RE.exec(clause) ?? AT_NOW_AFTER_RE.exec(clause);
+    const now =
+      AT_NOW_BEFORE_RE.exec(clause) ?? AT_NOW_SET_APART_RE.exec(clause) ?? AT_NOW_AFTER_RE.exec(clause);
     // Today's value is blanked out where the target is looked for.
     if (now) clause = blankOut(clause, now);
     const from = FROM_RE.exec(clause);

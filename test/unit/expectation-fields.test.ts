@@ -60,6 +60,62 @@ describe('an expectation pasted as fields, as hypothesis templates lay it out', 
   });
 
   it.each([
+    [
+      'in bold marks',
+      '**Metric:** checkout conversion\n**Baseline:** 2.1%\n**Target:** 2.6%\n**Check by:** 2027-03-31',
+    ],
+    [
+      'in one line of cells',
+      'Metric: checkout conversion | Baseline: 2.1% | Target: 2.6% | Check by: 2027-03-31',
+    ],
+    [
+      'with the baseline first',
+      'Baseline: 2.1%\nMetric: checkout conversion\nTarget: 2.6%\nCheck by: 2027-03-31',
+    ],
+  ])('reads the fields %s', (_, fields) => {
+    expect(read(`${STORY}\n${fields}`)).toEqual([
+      ['checkout conversion', 2.1, 2.6, '%', 'increase', '2027-03-31'],
+    ]);
+  });
+
+  it('reads each block of fields as an expectation', () => {
+    expect(
+      read(
+        `${STORY}\nMetric: conversion\nBaseline: 2.1%\nTarget: 2.6%\n\nMetric: refund rate\nBaseline: 3%\nTarget: 2%\nCheck by: 2027-09-30`,
+      ),
+    ).toEqual([
+      ['conversion', 2.1, 2.6, '%', 'increase', null],
+      ['refund rate', 3, 2, '%', 'decrease', '2027-09-30'],
+    ]);
+  });
+
+  it('keeps the target when the baseline is still to be found ("TBD")', () => {
+    expect(read(`${STORY}\nMetric: conversion\nBaseline: TBD\nTarget: 2.6%\nCheck by: 2027-03-31`)).toEqual([
+      ['conversion', null, 2.6, '%', null, '2027-03-31'],
+    ]);
+  });
+
+  it.each([
+    ['+0.5 pp', 'increase'],
+    ['10% lower', 'decrease'],
+    ['down 3 points', 'decrease'],
+  ])(
+    'reads a target said as a change ("%s") as a relative change, with a note and no target',
+    (target, way) => {
+      const parsed = parseStory(
+        `${STORY}\nMetric: conversion\nBaseline: 2.1%\nTarget: ${target}\nCheck by: 2027-03-31`,
+        {
+          now: NOW,
+        },
+      );
+      expect(parsed.expectedOutcomes.map((e) => [e.metric, e.baseline, e.target, e.direction])).toEqual([
+        ['conversion', 2.1, null, way],
+      ]);
+      expect(parsed.notes.join(' ')).toMatch(/is a relative change; no target is computed from it/);
+    },
+  );
+
+  it.each([
     ['a target with no number', 'Metric: checkout conversion\nGoal: happier shoppers'],
     ['no baseline or target', 'Metric: checkout conversion\nCheck by: 2027-03-31'],
     ['a line of something else between the fields', 'Metric: conversion\nSome note about it.\nTarget: 3%'],
@@ -70,8 +126,11 @@ describe('an expectation pasted as fields, as hypothesis templates lay it out', 
     expect(withFieldsAsSentence(text, 20_000)).toBe(text);
   });
 
-  it('reads a long text in one pass', () => {
-    const long = `${STORY}\n${'Metric: x. '.repeat(8_000)}\nMetric: y\nBaseline: ${'1'.repeat(60_000)}`;
+  it.each([
+    ['many labels', `${STORY}\n${'Metric: x. '.repeat(8_000)}\nMetric: y\nBaseline: ${'1'.repeat(60_000)}`],
+    ['a long run of spaces after a full stop', `${STORY} We expect x. ${' '.repeat(50_000)}y: 1`],
+    ['a long run of spaces in a line', `Metric: x |${' '.repeat(50_000)}y`],
+  ])('reads a long text with %s in one pass', (_, long) => {
     const started = Date.now();
     parseStory(long, { now: NOW });
     expect(Date.now() - started).toBeLessThan(1_000);

@@ -358,6 +358,19 @@ describe('parseStory: every expected movement kept, or named as not kept (issue 
     ['numbered lines', `${STORY}\n` + '1. x\n'.repeat(10_000)],
     ['"success:" in a line', 'x success: 1 '.repeat(4_000)],
     ['listed metrics', `${STORY} We expect ` + 'a and '.repeat(8_000) + 'b to fall below 2%.'],
+    [
+      'spaces after "(today"',
+      `${STORY} We expect churn (today${' '.repeat(50_000)}x) to fall to 4% by 2027-06-30.`,
+    ],
+    ['spaces after "today"', `${STORY} We expect churn today${' '.repeat(50_000)}: x to fall to 4%.`],
+    [
+      'parts opened by "without"',
+      `${STORY} We expect churn to fall ` + 'without raising x above 1 '.repeat(2_000),
+    ],
+    [
+      'changes beside a metric',
+      `${STORY} We expect conversion` + ' +3'.repeat(15_000) + ' to rise from 2% to 3%.',
+    ],
   ])('parses 50 KB of adversarial %s in well under a second', (_name, text) => {
     expect(fastestRunMs(() => parseStory(text, { now: NOW }))).toBeLessThan(500);
   });
@@ -411,6 +424,12 @@ describe('parseStory: the numbers of a movement as the story gives them', () => 
     expect(read(`${STORY} We expect ${clause} by 2027-06-30.`)).toEqual([
       [metric, baseline, target, 'decrease', '2027-06-30'],
     ]);
+  });
+
+  it('reads no baseline from a number set apart with words after it ("(today 3 teams use it)")', () => {
+    expect(
+      read(`${STORY} We expect active teams to rise to 150 (today 3 teams use it) by 2027-06-30.`),
+    ).toEqual([['active teams', null, 150, 'increase', '2027-06-30']]);
   });
 
   it('reads today’s value said aside, between commas, as the baseline and not as a second metric', () => {
@@ -554,6 +573,24 @@ describe('parseStory: a change said beside the metric is not part of its name', 
     expect(metricOf('day 7 retention')).toEqual(['day 7 retention']);
     expect(metricOf('top 10 hit rate')).toEqual(['top 10 hit rate']);
     expect(metricOf('p75 conversion')).toEqual(['p75 conversion']);
+  });
+
+  it.each([
+    ['a scale in the subject', 'CSAT (1 to 5) to rise to 4.5', 'CSAT', null, 4.5],
+    [
+      'who, in the subject',
+      'churn among young users (18 to 25) to fall to 4%',
+      'churn among young users',
+      null,
+      4,
+    ],
+    ['a scale after the target', 'CSAT to rise to 4.5 (1 to 5)', 'CSAT', null, 4.5],
+  ])('reads no movement from a range in brackets that is %s', (_, clause, metric, baseline, target) => {
+    expect(read(`${STORY} We expect ${clause} by 2027-06-30.`)[0]?.slice(0, 3)).toEqual([
+      metric,
+      baseline,
+      target,
+    ]);
   });
 
   it('reads a range in brackets only when its numbers have one unit', () => {

@@ -588,6 +588,22 @@ describe('parseStory', () => {
       });
     });
 
+    it('reads "without raising …" with no comma before it as a part of its own', () => {
+      const story = parseStory(
+        'We expect sign-ups to increase from 100 to 150 without raising refunds above 1% by 2027-06-30.',
+        { now: NOW },
+      );
+      expect(story.expectedOutcomes.map((e) => [e.metric, e.baseline, e.target, e.direction])).toEqual([
+        ['sign-ups', 100, 150, 'increase'],
+        ['refunds', null, 1, null],
+      ]);
+      // A bound with a relative change after it names the metric too, and a date after it does not.
+      expect(
+        parseStory('We expect to reduce sessions over 3 s by 20% by 2027-06-30.', { now: NOW })
+          .expectedOutcome?.metric,
+      ).toBe('sessions over 3 s');
+    });
+
     it('reads "without raising X above N" as a limit on X, with its bound for the target, not as part of its name', () => {
       const story = parseStory(
         'We expect conversion to rise from 2% to 3% by 2027-06-30, without raising refunds above 1%.',
@@ -1090,6 +1106,10 @@ describe('parseStory', () => {
       ]);
       // "We will know when …" with no movement states no expectation.
       expect(parseStory('We will know when the build is done.').expectedOutcomes).toEqual([]);
+      expect(
+        parseStory('We will know when the vendor replies whether the price falls from 10 to 8 euros.')
+          .expectedOutcomes,
+      ).toEqual([]);
     });
 
     it('reads a movement with a number stated in the benefit or the want, and says where it came from', () => {
@@ -1782,7 +1802,7 @@ describe('a want after a clause that opens the sentence', () => {
     ],
     [
       'a situation of two commas',
-      'When a delivery is late, and the customer calls, we need to see the courier’s last scan so that we answer at once.',
+      'When a delivery is late, and the customer calls, we want to see the courier’s last scan so that we answer at once.',
       'see the courier’s last scan',
       'we answer at once',
     ],
@@ -1796,8 +1816,23 @@ describe('a want after a clause that opens the sentence', () => {
     expect(parts(text)).toEqual([null, intent, benefit]);
   });
 
+  it('reads a job story’s benefit as a story’s, with or without its comma', () => {
+    expect(parts('When my order ships, I want to get a text, so I know when to be home.')).toEqual([
+      null,
+      'get a text',
+      'I know when to be home',
+    ]);
+    expect(
+      parts('When I check out on mobile, I want to pay with a saved card so I can finish faster.'),
+    ).toEqual([null, 'pay with a saved card', 'I can finish faster']);
+  });
+
   it.each([
     ['a sentence before it', 'The installer fails. I want to roll back, so that I can work.'],
+    [
+      'a bug report’s "I need"',
+      'When I log in on Safari, I need to enter my password twice. Steps to reproduce: open Safari.',
+    ],
     ['a version in the clause', 'After upgrading to 2.3, I want to roll back but the installer fails.'],
     ['a long report before it', `${'The export times out on large projects '.repeat(4)}, I want it fixed.`],
   ])('reads no want after %s', (_, text) => {
