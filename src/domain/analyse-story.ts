@@ -4,6 +4,7 @@ import { dayOf } from './dates';
 import { detectRecipe, quotedPhrases } from './recipe-detector';
 import type { ExpectedOutcome } from './schemas';
 import { scoreIssue, type Score } from './score';
+import { extraSentence } from './story-sentences';
 import type { Settings } from './settings';
 import { parseStory, type ParsedExpectedOutcome, type ParsedStory } from './story-parser';
 
@@ -69,6 +70,7 @@ export function analyseStory(
         problemSignals: recipe.problemSignals.length,
       },
       storyText: text,
+      extraSentence: extraSentence(text),
       wantEvidence: wantEvidence ?? undefined,
       // The story sets its check-by date now, as an owner saving it would: a day already gone is refused.
       checkByNotBefore: dayOf(now) ?? undefined,

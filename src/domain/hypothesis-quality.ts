@@ -50,8 +50,11 @@ export interface QualityInput {
   hypothesis: Hypothesis;
   /** Every expectation the owner wrote; the first one is the one the score measures. */
   expected: ExpectedOutcome[];
-  /** The whole story as written, when there is one (the CLI, a pasted story): extra sentences show here. */
-  text?: string;
+  /**
+   * When judging a whole story as written (the CLI, a pasted story), its first sentence after its own that is
+   * neither an expectation nor its "So that …" (extraSentence, story-sentences.ts): `minimal` fails on it.
+   */
+  extraSentence?: string | null;
   /** `YYYY-MM-DD`: a check-by date before this day fails `measurable`. Left out, the date is not judged. */
   checkByNotBefore?: string;
   /**
@@ -377,22 +380,15 @@ const NOT_MINIMAL = [
  */
 const MAY_NOT_BE_MINIMAL = /[([{.!?]|\b(?:etc|for\s+(?:example|instance)|such\s+as)/i;
 
-/** A sentence of the story that is not its "We expect …": "As a shopper, … We expect X to fall …" is fine. */
-const EXPECTATION_SENTENCE =
-  /^(?:as\s+a\s+(?:product\s+)?team,?\s+)?(?:we|i)\s+(?:also\s+|would\s+)?expect|^expected\b/i;
-
-function checkMinimal(h: Hypothesis, text: string | undefined): QualityCheck {
+function checkMinimal(h: Hypothesis, extra: string | null | undefined): QualityCheck {
   const notMinimal = notMinimalPart(h.persona) ?? notMinimalPart(h.intent) ?? notMinimalPart(h.benefit);
   if (notMinimal) return notMinimal;
-  if (text) {
-    const extra = extraSentence(text);
-    if (extra)
-      return fail(
-        'minimal',
-        extra,
-        `The story goes on with another sentence ("${extra}"): details belong in the description.`,
-      );
-  }
+  if (extra)
+    return fail(
+      'minimal',
+      extra,
+      `The story goes on with another sentence ("${extra}"): details belong in the description.`,
+    );
   return pass('minimal', null, 'One sentence, no remarks or examples.');
 }
 
@@ -431,29 +427,6 @@ function withoutEndMarks(text: string): string {
   for (let c = text.charCodeAt(end - 1); c === 46 || c === 33 || c === 63; c = text.charCodeAt(end - 1))
     end--;
   return end === text.length ? text : text.slice(0, end);
-}
-
-/**
- * Where a sentence ends: a mark (an ellipsis too) and a space, or a mark right before a capitalised word ("later.The
- * button").
- */
-const SENTENCE_BREAK = /[.!?…](?:\s+(?=\S)|(?<=[a-z]{2}.)(?=[A-Z][a-z]))/g;
-
-/** The first sentence after the story's own that is neither its expectation nor its "So that …". */
-function extraSentence(text: string): string | null {
-  const limit = Math.min(text.length, 4000);
-  SENTENCE_BREAK.lastIndex = 0;
-  for (let m = SENTENCE_BREAK.exec(text); m !== null && m.index < limit; m = SENTENCE_BREAK.exec(text)) {
-    if (m[0].startsWith('.') && endsAbbreviation(text, m.index)) continue;
-    const head = text.slice(SENTENCE_BREAK.lastIndex, SENTENCE_BREAK.lastIndex + 80);
-    if (!EXPECTATION_SENTENCE.test(head) && !/^so\s+that\b/i.test(head)) {
-      SENTENCE_BREAK.lastIndex = 0;
-      const end = head.search(/[.!?](?:\s|$)/);
-      return (end < 0 ? head : head.slice(0, end + 1)).trim();
-    }
-  }
-  SENTENCE_BREAK.lastIndex = 0;
-  return null;
 }
 
 /** A build verb then a thing to build: "develop a mobile app", "add a Save button", "implement an API". */
@@ -859,7 +832,6 @@ function refusedBySave(e: ExpectedOutcome, mark: DecimalMark): string | null {
  * expectation, when the caller has it already.
  */
 export function checkHypothesisQuality(written: QualityInput, given?: PartsSaid): QualityCheck[] {
-  // The whole text is read only for a sentence after the story's own (extraSentence), which needs no normalising.
   const input = {
     ...written,
     hypothesis: hypothesisAsSeen(written.hypothesis),
@@ -877,7 +849,7 @@ export function checkQualityAsSeen(input: QualityInput, said: PartsSaid): Qualit
   return [
     checkWellFormed(h, said),
     checkAtomic(h.intent, said),
-    checkMinimal(h, input.text),
+    checkMinimal(h, input.extraSentence),
     checkRole(h, said),
     checkProblemOriented(h, said, input.wantEvidence),
     checkMeasurable(input, said),

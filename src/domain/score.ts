@@ -61,8 +61,10 @@ export interface ScoreInput {
   /** Delivered (status category done): evidence only counts from then on. */
   delivered: boolean;
   framing: FramingSignals;
-  /** The story as written (CLI, pasted text), so `minimal` can see sentences beyond its parts. */
+  /** The story as written (CLI, pasted text), read by the framing part. */
   storyText?: string;
+  /** Its first sentence beyond its parts and its expectations (extraSentence), which `minimal` fails on. */
+  extraSentence?: string | null;
   /**
    * `YYYY-MM-DD`: a check-by date before it does not count. Given while the owner sets a date (panel, save),
    * left out when a stored date simply came due (the scan).
@@ -118,7 +120,7 @@ export function scoreIssue(
     {
       hypothesis,
       expected,
-      text: input.storyText,
+      extraSentence: input.extraSentence,
       checkByNotBefore: input.checkByNotBefore,
       storedAlsoExpected: input.storedAlsoExpected,
       wantEvidence: input.wantEvidence,

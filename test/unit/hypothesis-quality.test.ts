@@ -7,6 +7,7 @@ import {
   type QualityInput,
 } from '../../src/domain/hypothesis-quality';
 import { parseStory } from '../../src/domain/story-parser';
+import { extraSentence } from '../../src/domain/story-sentences';
 import { analyseStory, toExpected } from '../../src/domain/analyse-story';
 import { scoreIssue } from '../../src/domain/score';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
@@ -33,7 +34,7 @@ function fromStory(text: string): QualityInput {
       benefit: parsed.benefit ?? undefined,
     },
     expected: [toExpected(parsed.expectedOutcome)],
-    text,
+    extraSentence: extraSentence(text),
   };
 }
 
@@ -217,6 +218,23 @@ describe('hypothesis quality checks', () => {
         'As a shopper, I want to bookmark items in the cart, so that I can finish later. We expect cart drop-off to fall from 40% to 30% by 1 March.';
       expect(check('minimal', fromStory(withExpectation)).ok).toBe(true);
     });
+    it.each([
+      'We believe saved carts will result in more orders. We will know we have succeeded when cart drop-off falls from 40% to 30% by 2027-06-30.',
+      "We'll know it worked when cart drop-off falls from 40% to 30% by 2027-06-30.",
+      'If we save carts, then cart drop-off will fall from 40% to 30% by 2027-06-30.',
+      'Metric: cart drop-off\nBaseline: 40%. Target: 30%.\nCheck by: 2027-06-30.',
+      'Success metric: cart drop-off from 40% to 30% by 2027-06-30.',
+    ])(
+      'takes a sentence of what the story expects, in any form the parser reads, for no extra one: %s',
+      (said) => {
+        const story = `As a shopper, I want to bookmark items in the cart, so that I can finish later. ${said}`;
+        expect(check('minimal', fromStory(story))).toMatchObject({ ok: true });
+        expect(check('minimal', fromStory(`${story} The button is blue.`))).toMatchObject({
+          ok: false,
+          phrase: 'The button is blue.',
+        });
+      },
+    );
     it("does not take an abbreviation's full stop for a second sentence", () => {
       const story =
         'As a shopper, I want to bookmark items in the cart, so that I can finish later. We expect avg. basket size to rise from 2 to 3 by Dec. 1, 2027.';

@@ -1,0 +1,41 @@
+/**
+ * The sentences of a story written out whole (the CLI, a pasted story) after its own: those that state what is
+ * expected belong with it, any other is one the `minimal` check fails. Apart from the checks themselves, which the
+ * issue panel bundles: the panel judges its fields, never a whole text.
+ */
+import { endsAbbreviation } from './abbreviations';
+
+/**
+ * A sentence that states what the story expects, in any of the forms the story parser reads: "We expect …",
+ * "Expected outcome: …", "We believe … will …", "If we …, then …", "We will know we have succeeded when …", a label
+ * ("Success metric: …", "Hypothesis: …") or a field of an expectation laid out as fields ("Metric: …", "Baseline:
+ * …", "Target: …", "Check by: …").
+ */
+const EXPECTATION_SENTENCE = new RegExp(
+  String.raw`^(?:as\s+a\s+(?:product\s+)?team,?\s+)?(?:we|i)\s+(?:also\s+|would\s+)?expect|^expected\b|^we\s+believe\b|^if\s+we\b|^we(?:['’]ll|\s+will|\s+shall)\s+know\b|` +
+    String.raw`^(?:[-*•]\s*|\d{1,2}[.)]\s*)?(?:\*\*|__)?(?:(?:success\s+|primary\s+|key\s+)?(?:metric|kpi|measure|criteri(?:on|a))s?|hypothes[ie]s|baseline|current(?:\s+value)?|today|target|goal|check[\s-]?by(?:\s+date)?|check\s+date|review\s+(?:date|by)|deadline|due(?:\s+date)?|direction)(?:\*\*|__)?\s*:`,
+  'i',
+);
+
+/**
+ * Where a sentence ends: a mark (an ellipsis too) and a space, or a mark right before a capitalised word ("later.The
+ * button").
+ */
+const SENTENCE_BREAK = /[.!?…](?:\s+(?=\S)|(?<=[a-z]{2}.)(?=[A-Z][a-z]))/g;
+
+/** The first sentence after the story's own that is neither what it expects nor its "So that …"; null when none. */
+export function extraSentence(text: string): string | null {
+  const limit = Math.min(text.length, 4000);
+  SENTENCE_BREAK.lastIndex = 0;
+  for (let m = SENTENCE_BREAK.exec(text); m !== null && m.index < limit; m = SENTENCE_BREAK.exec(text)) {
+    if (m[0].startsWith('.') && endsAbbreviation(text, m.index)) continue;
+    const head = text.slice(SENTENCE_BREAK.lastIndex, SENTENCE_BREAK.lastIndex + 80);
+    if (!EXPECTATION_SENTENCE.test(head) && !/^so\s+that\b/i.test(head)) {
+      SENTENCE_BREAK.lastIndex = 0;
+      const end = head.search(/[.!?](?:\s|$)/);
+      return (end < 0 ? head : head.slice(0, end + 1)).trim();
+    }
+  }
+  SENTENCE_BREAK.lastIndex = 0;
+  return null;
+}
