@@ -109,39 +109,53 @@ const hasNumber = (value: string | undefined): value is string => value !== unde
  * Group 1 is its sign or word before the amount, group 2 its word after.
  */
 const RELATIVE_TARGET_RE =
-  /^(?:([-+\u2212]|(?:up|down|increase|decrease|reduce|raise|cut|grow|lower|higher)(?:\s+by)?)\s*)?\d[^a-z]*(?:\s*(?:pp|pts?|points?|percentage\s+points?|percent)\b)?\s*(lower|higher|less|more|fewer|up|down)?$/i;
+  /^(?:([-+\u2212]|(?:up|down|increase|decrease|reduce|raise|cut|grow|lower|higher)(?:\s+by)?)\s*)?\d[^a-z]*(?:\s*(?:pp|pts?|points?|percentage\s+points?|percent|ms|s|secs?|seconds?|min(?:ute)?s?|h(?:ours?)?|days?)\b)?\s*(lower|higher|less|more|fewer|up|down|faster|quicker|shorter|sooner|slower|longer)?$/i;
 
 /** The sign or words that make a target relative (RELATIVE_TARGET_RE), to leave its amount. */
 const RELATIVE_WORDS_RE =
-  /^[-+\u2212]\s*|^(?:up|down|increase|decrease|reduce|raise|cut|grow|lower|higher)(?:\s+by)?\s*|\s*(?:lower|higher|less|more|fewer|up|down)$/gi;
+  /^[-+\u2212]\s*|^(?:up|down|increase|decrease|reduce|raise|cut|grow|lower|higher)(?:\s+by)?\s*|\s*(?:lower|higher|less|more|fewer|up|down|faster|quicker|shorter|sooner|slower|longer)$/gi;
 
-/** "decrease", "down", "lower is better", "-": the way a direction, or a relative target's sign or word, names. */
+/**
+ * "decrease", "down", "lower is better", "higher is worse", "-": the way a direction, or a relative target's sign
+ * or word, names.
+ */
 function verbOf(way: string | undefined): string {
   if (way === undefined) return 'move';
-  if (/^(?:[-\u2212]|decrease|down|reduce|lower|fall|drop|less|fewer|cut)/i.test(way)) return 'fall';
-  if (/^(?:\+|increase|up|raise|higher|rise|grow|more)/i.test(way)) return 'rise';
+  const lower =
+    /^(?:[-\u2212]|decrease|down|reduce|lower|fall|drop|less|fewer|cut|faster|quicker|shorter|sooner)/i;
+  const higher = /^(?:\+|increase|up|raise|higher|rise|grow|more|slower|longer)/i;
+  // "higher is worse" wants the number lower; "lower is worse" wants it higher.
+  const worse = /\bworse\b/i.test(way);
+  if (lower.test(way)) return worse ? 'rise' : 'fall';
+  if (higher.test(way)) return worse ? 'fall' : 'rise';
   return 'move';
 }
+
+/** A bound said in a target ("at least 2.6%", "no more than 3"): the target is its number. */
+const TARGET_BOUND_RE =
+  /^(?:at\s+least|at\s+most|no\s+(?:more|less|fewer)\s+than|minimum|maximum|min\.?|max\.?|up\s+to|[<>≤≥]=?)\s*/i;
 
 /** The sentence a block stands for, or null when it states no number to move to or from. */
 function sentenceOf(block: Field[]): string | null {
   const value = (name: FieldName) => block.find((f) => f.name === name)?.value || undefined;
   const metric = value('metric');
   const baseline = hasNumber(value('baseline')) ? value('baseline') : undefined;
-  const target = hasNumber(value('target')) ? value('target') : undefined;
+  const target = hasNumber(value('target')) ? value('target')!.replace(TARGET_BOUND_RE, '') : undefined;
   if (metric === undefined || (baseline === undefined && target === undefined)) return null;
   if (block.some((f) => f.value.length > MAX_VALUE_CHARS)) return null;
   const relative = target === undefined ? null : RELATIVE_TARGET_RE.exec(target);
   const signed = relative !== null && (relative[1] !== undefined || relative[2] !== undefined);
   const from = baseline === undefined ? '' : ` from ${baseline}`;
   const verb = verbOf(signed ? (relative[1] ?? relative[2]) : value('direction'));
+  // With no baseline, a direction said is kept ("to fall to 3%"); with none, the target is where to get to.
+  const towards = verb === 'move' ? 'reach' : `${verb} to`;
   // A relative target is said as one ("to rise by 0.5 pp"), which the parser notes and computes no target from.
   const movement = signed
     ? `to ${verb} by ${target!.replace(RELATIVE_WORDS_RE, '')}${from}`
     : target === undefined
       ? `to ${verb}${from}`
       : baseline === undefined
-        ? `to reach ${target}`
+        ? `to ${towards} ${target}`
         : `to ${verb}${from} to ${target}`;
   const checkBy = value('checkBy');
   return `We expect ${metric} ${movement}${checkBy ? ` by ${checkBy}` : ''}.`;

@@ -621,9 +621,12 @@ const AT_NOW_BEFORE_RE = new RegExp(
   `\\b(?:(?:currently|presently|now|today|still)\\s+(?:sits?\\s+|stands?\\s+)?at|currently|presently)\\s+(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}`,
   'i',
 );
-/** "(today 9)", "(now: 120 ms)", "today: 9,": today's value set apart, alone up to its bracket or the clause's end. */
+/**
+ * "(today 9)", "(now: 120 ms)", "(today 9 per day)", "today: 9,": today's value set apart, with at most two words
+ * after it in its brackets ("(today 3 teams use it)" says something else), or alone up to the clause's end.
+ */
 const AT_NOW_SET_APART_RE = new RegExp(
-  `(?:\\(\\s*(?:today|now)(?:\\s*:\\s*|\\s+)|\\b(?:today|now)\\s*:\\s*)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}(?=\\s*(?:[),;]|\\.(?!\\d)|$))`,
+  `\\(\\s*(?:today|now)(?:\\s*:\\s*|\\s+)(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}(?=(?:\\s+[a-z/]+){0,2}\\s*\\))|\\b(?:today|now)\\s*:\\s*(?:about\\s+|around\\s+|~)?${AMOUNT_SRC}(?=\\s*(?:[),;]|\\.(?!\\d)|$))`,
   'i',
 );
 /** "at 40% today", and today's value said aside: "checkout time, about 90 seconds today, to fall". */
@@ -1176,7 +1179,9 @@ function splitExpectations(clause: string): string[] {
     const nextJoin = rest.search(/\band\b|\bwhil(?:e|st)\b|\bas well as\b|(?<=.)\bwithout\b|;|,(?=[ \t])/i);
     const after = nextJoin < 0 ? rest : rest.slice(0, nextJoin);
     // ", from 10% to 15%" or ", by 5 points" goes on the movement before it: a part of its own names its metric.
-    if (changes(before) && changes(after) && !STARTS_WITH_NUMBERS_RE.test(after)) {
+    // "without increasing refunds" with no bound of its own is a manner of the movement, not a limit to keep.
+    const split = m[0].length > 0 || TO_RE.test(after) || FROM_RE.test(after);
+    if (split && changes(before) && changes(after) && !STARTS_WITH_NUMBERS_RE.test(after)) {
       parts.push(clause.slice(start, m.index).replace(/[\s,]+$/, ''));
       // ", but churn to fall …": the words that join the part are not its metric's.
       start = afterOpeningWords(clause, m.index + m[0].length, clause.length, true);
@@ -1281,14 +1286,16 @@ function rangeAfterVerb(afterVerb: string): RegExpExecArray | null {
 }
 
 /**
- * A range in brackets (BRACKETED_RANGE_RE), "cut in half (40% to 20%)", when its numbers have one unit and are the
- * first after the verb (in `afterVerb`, or a clause with no verb): "CSAT (1 to 5) to rise to 4.5" and "rise to 4.5
- * (1 to 5)" give a scale, not the movement.
+ * A range in brackets (BRACKETED_RANGE_RE), "cut in half (40% to 20%)", when its numbers have one unit and no target
+ * or baseline comes before it after the verb (in `afterVerb`, or a clause with no verb): "CSAT (1 to 5) to rise to
+ * 4.5" and "rise to 4.5 (1 to 5)" give a scale, not the movement; "halve within 3 months (40% to 20%)" gives it.
  */
 function bracketedRange(afterVerb: string): RegExpExecArray | null {
   if (!afterVerb.includes('(')) return null;
   const range = BRACKETED_RANGE_RE.exec(afterVerb);
-  return range && !/\d/.test(afterVerb.slice(0, range.index)) ? ofOneUnit(range) : null;
+  if (range === null) return null;
+  const before = afterVerb.slice(0, range.index);
+  return TO_RE.test(before) || FROM_RE.test(before) ? null : ofOneUnit(range);
 }
 
 /** A range whose numbers have one unit, or whose first has none; null for another range or none. */

@@ -6,16 +6,24 @@
 import { endsAbbreviation } from './abbreviations';
 
 /**
- * A sentence that states what the story expects, in any of the forms the story parser reads: "We expect …",
- * "Expected outcome: …", "We believe … will …", "If we …, then …", "We will know we have succeeded when …", a label
+ * A sentence that states what the story expects, in the forms the story parser reads: "We expect …", "Expected
+ * outcome: …", "We believe … will …", "If we …, then …", "We will know we have succeeded when …"; or a label
  * ("Success metric: …", "Hypothesis: …") or a field of an expectation laid out as fields ("Metric: …", "Baseline:
- * …", "Target: …", "Check by: …").
+ * …", "Target: …", "Check by: …") with a number in reach (LABELLED_SENTENCE).
  */
 const EXPECTATION_SENTENCE = new RegExp(
-  String.raw`^(?:as\s+a\s+(?:product\s+)?team,?\s+)?(?:we|i)\s+(?:also\s+|would\s+)?expect|^expected\b|^we\s+believe\b|^if\s+we\b|^we(?:['’]ll|\s+will|\s+shall)\s+know\b|` +
-    String.raw`^(?:[-*•]\s*|\d{1,2}[.)]\s*)?(?:\*\*|__)?(?:(?:success\s+|primary\s+|key\s+)?(?:metric|kpi|measure|criteri(?:on|a))s?|hypothes[ie]s|baseline|current(?:\s+value)?|today|target|goal|check[\s-]?by(?:\s+date)?|check\s+date|review\s+(?:date|by)|deadline|due(?:\s+date)?|direction)(?:\*\*|__)?\s*:`,
+  String.raw`^(?:as\s+a\s+(?:product\s+)?team,?\s+)?(?:we|i)\s+(?:also\s+|would\s+)?expect|^expected\b|^we\s+believe\b[^.!?\n]*?\b(?:will|would)\b|^if\s+we\b[^.!?\n]{1,200}?\bthen\b|^we(?:['’]ll|\s+will|\s+shall)\s+know\s+(?:that\s+)?(?:we|this|it)\b[^.!?\n]{0,50}?\bwhen\b`,
   'i',
 );
+/** A label or a field of an expectation laid out as fields; one counts with a number near it (LABELLED_SENTENCE). */
+const LABELLED_SENTENCE = new RegExp(
+  String.raw`^(?:[-*•|]\s*|\d{1,2}[.)]\s*)?(?:\*\*|__)?(?:(?:success\s+|primary\s+|key\s+)?(?:metric|kpi|measure|criteri(?:on|a))s?|hypothes[ie]s|baseline|current(?:\s+value)?|today|target|goal|check[\s-]?by(?:\s+date)?|check\s+date|review\s+(?:date|by)|deadline|due(?:\s+date)?|direction)(?:\*\*|__)?\s*:`,
+  'i',
+);
+
+/** A sentence of what the story expects: a lead the story parser reads, or a label with a number in reach. */
+const statesExpectation = (head: string): boolean =>
+  EXPECTATION_SENTENCE.test(head) || (LABELLED_SENTENCE.test(head) && /\d/.test(head));
 
 /**
  * Where a sentence ends: a mark (an ellipsis too) and a space, or a mark right before a capitalised word ("later.The
@@ -30,7 +38,7 @@ export function extraSentence(text: string): string | null {
   for (let m = SENTENCE_BREAK.exec(text); m !== null && m.index < limit; m = SENTENCE_BREAK.exec(text)) {
     if (m[0].startsWith('.') && endsAbbreviation(text, m.index)) continue;
     const head = text.slice(SENTENCE_BREAK.lastIndex, SENTENCE_BREAK.lastIndex + 80);
-    if (!EXPECTATION_SENTENCE.test(head) && !/^so\s+that\b/i.test(head)) {
+    if (!statesExpectation(head) && !/^so\s+that\b/i.test(head)) {
       SENTENCE_BREAK.lastIndex = 0;
       const end = head.search(/[.!?](?:\s|$)/);
       return (end < 0 ? head : head.slice(0, end + 1)).trim();

@@ -96,9 +96,20 @@ describe('an expectation pasted as fields, as hypothesis templates lay it out', 
   });
 
   it.each([
+    ['Baseline: TBD\nTarget: 3%\nDirection: decrease', [null, 3, 'decrease']],
+    ['Target: 3%\nDirection: lower is better', [null, 3, 'decrease']],
+    ['Baseline: 5%\nTarget: 3%\nDirection: higher is worse', [5, 3, 'decrease']],
+    ['Baseline: 2.1%\nTarget: at least 2.6%', [2.1, 2.6, 'increase']],
+  ])('keeps the direction and target the fields say: %s', (fields, [baseline, target, direction]) => {
+    const [first] = read(`${STORY}\nMetric: churn\n${fields}`);
+    expect([first?.[1], first?.[2], first?.[4]]).toEqual([baseline, target, direction]);
+  });
+
+  it.each([
     ['+0.5 pp', 'increase'],
     ['10% lower', 'decrease'],
     ['down 3 points', 'decrease'],
+    ['0.3 s faster', 'decrease'],
   ])(
     'reads a target said as a change ("%s") as a relative change, with a note and no target',
     (target, way) => {

@@ -224,6 +224,7 @@ describe('hypothesis quality checks', () => {
       'If we save carts, then cart drop-off will fall from 40% to 30% by 2027-06-30.',
       'Metric: cart drop-off\nBaseline: 40%. Target: 30%.\nCheck by: 2027-06-30.',
       'Success metric: cart drop-off from 40% to 30% by 2027-06-30.',
+      '| Metric: cart drop-off | Baseline: 40% | Target: 30% | Check by: 2027-06-30 |.',
     ])(
       'takes a sentence of what the story expects, in any form the parser reads, for no extra one: %s',
       (said) => {
@@ -235,6 +236,16 @@ describe('hypothesis quality checks', () => {
         });
       },
     );
+    it.each([
+      'We will know more when the vendor replies.',
+      'We believe the vendor supports it.',
+      'If we have time, add Apple Pay too.',
+      'Today: we ask for the card each time.',
+      'Goal: fewer abandoned carts.',
+    ])('takes a sentence that only opens as an expectation does for an extra one: %s', (extra) => {
+      const story = `As a shopper, I want to bookmark items in the cart, so that I can finish later. ${extra}`;
+      expect(check('minimal', fromStory(story))).toMatchObject({ ok: false, phrase: extra });
+    });
     it("does not take an abbreviation's full stop for a second sentence", () => {
       const story =
         'As a shopper, I want to bookmark items in the cart, so that I can finish later. We expect avg. basket size to rise from 2 to 3 by Dec. 1, 2027.';

@@ -426,6 +426,23 @@ describe('parseStory: the numbers of a movement as the story gives them', () => 
     ]);
   });
 
+  it.each([
+    ['checkout errors (today 9 per day) to fall to 3 per day', 'checkout errors', 9, 3],
+    ['checkout errors (today 9 errors) to fall to 3', 'checkout errors', 9, 3],
+  ])('reads today’s value with its unit in words ("%s")', (clause, metric, baseline, target) => {
+    expect(read(`${STORY} We expect ${clause} by 2027-06-30.`)[0]?.slice(0, 3)).toEqual([
+      metric,
+      baseline,
+      target,
+    ]);
+  });
+
+  it('reads a range in brackets after a check-by counted from today', () => {
+    expect(
+      read(`${STORY} We expect abandonment to halve within 3 months (40% to 20%).`)[0]?.slice(0, 3),
+    ).toEqual(['abandonment', 40, 20]);
+  });
+
   it('reads no baseline from a number set apart with words after it ("(today 3 teams use it)")', () => {
     expect(
       read(`${STORY} We expect active teams to rise to 150 (today 3 teams use it) by 2027-06-30.`),

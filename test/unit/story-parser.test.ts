@@ -597,6 +597,15 @@ describe('parseStory', () => {
         ['sign-ups', 100, 150, 'increase'],
         ['refunds', null, 1, null],
       ]);
+      // "without increasing refunds" with no bound of its own is how the movement should come, no limit to keep.
+      expect(
+        parseStory(
+          'We expect conversion to rise from 2% to 3% without increasing refunds by 31 March 2027.',
+          {
+            now: NOW,
+          },
+        ).expectedOutcomes.map((e) => e.metric),
+      ).toEqual(['conversion']);
       // A bound with a relative change after it names the metric too, and a date after it does not.
       expect(
         parseStory('We expect to reduce sessions over 3 s by 20% by 2027-06-30.', { now: NOW })
