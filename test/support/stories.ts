@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkHypothesisQuality, type QualityCheck } from '../../src/domain/hypothesis-quality';
+import { parseStory } from '../../src/domain/story-parser';
 
 /** The published user stories of `data/user-stories/*.txt`, one a line, without their "#G02#" ids. */
 export function storyLines(): string[] {
@@ -30,4 +31,16 @@ export function fieldChecks(parts: {
     },
     expected: [],
   });
+}
+
+/** Each expectation the story parser reads in `text`, as [metric, baseline, target, unit, direction, checkBy]. */
+export function expectationRows(text: string, now: Date): unknown[][] {
+  return parseStory(text, { now }).expectedOutcomes.map((e) => [
+    e.metric,
+    e.baseline,
+    e.target,
+    e.unit,
+    e.direction,
+    e.checkBy,
+  ]);
 }

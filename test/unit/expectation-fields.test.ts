@@ -1,19 +1,12 @@
 import { withFieldsAsSentence } from '../../src/domain/expectation-fields';
 import { parseStory } from '../../src/domain/story-parser';
+import { expectationRows } from '../support/stories';
 
 const NOW = new Date('2026-11-21T09:00:00Z');
 const STORY = 'As a shopper, I want to save my cart, so that I can finish my order later.';
 
 /** Each expectation as [metric, baseline, target, unit, direction, checkBy]. */
-const read = (text: string) =>
-  parseStory(text, { now: NOW }).expectedOutcomes.map((e) => [
-    e.metric,
-    e.baseline,
-    e.target,
-    e.unit,
-    e.direction,
-    e.checkBy,
-  ]);
+const read = (text: string) => expectationRows(text, NOW);
 
 describe('an expectation pasted as fields, as hypothesis templates lay it out', () => {
   it.each([

@@ -1074,15 +1074,17 @@ describe('parseStory', () => {
       expect(worded.benefit).toBe('I do not lapse');
     });
 
+    /** The members' lapses of the hypotheses below, read. */
+    const lapses = outcome({
+      metric: 'lapses',
+      baseline: 12,
+      target: 8,
+      unit: '%',
+      direction: 'decrease',
+      checkBy: '2027-05-01',
+    });
+
     it('reads the expectation of a "We believe … will …" or "If we …, then … will …" hypothesis', () => {
-      const lapses = outcome({
-        metric: 'lapses',
-        baseline: 12,
-        target: 8,
-        unit: '%',
-        direction: 'decrease',
-        checkBy: '2027-05-01',
-      });
       expect(
         parseStory(
           'We believe that one-tap renewals for members will reduce lapses from 12% to 8% by 2027-05-01.',
@@ -1103,16 +1105,7 @@ describe('parseStory', () => {
       const story = parseStory(
         `We believe that one-tap renewals for members will result in fewer lapses. ${signal}`,
       );
-      expect(story.expectedOutcomes).toEqual([
-        outcome({
-          metric: 'lapses',
-          baseline: 12,
-          target: 8,
-          unit: '%',
-          direction: 'decrease',
-          checkBy: '2027-05-01',
-        }),
-      ]);
+      expect(story.expectedOutcomes).toEqual([lapses]);
       // "We will know when …" with no movement states no expectation.
       expect(parseStory('We will know when the build is done.').expectedOutcomes).toEqual([]);
       expect(
