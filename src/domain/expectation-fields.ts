@@ -41,7 +41,7 @@ const LABEL_OF = LABELS.map(([name, src]) => [name, new RegExp(`^(?:${src})$`, '
 
 /** What a field's value may not hold: a block is a few short lines, not a description. */
 const MAX_VALUE_CHARS = 120;
-/** How many blocks a text is read for: as many as a story keeps expectations. */
+/** How many blocks a text is read for. */
 const MAX_BLOCKS = 5;
 
 interface Field {

@@ -4,8 +4,9 @@
  *
  * Pure and total: no I/O, no clock, never throws, linear in the input. The input is read as plain text: Jira's
  * wiki marks ("*As a* shopper") and HTML tags ("<b>As a</b> shopper") are left out first (withoutMarkup). Every
- * persona, intent and benefit it returns is a slice of that text; it never makes one up. Text without the story
- * form (most Jira summaries) gets nulls, and `missing`/`notes` say what is absent.
+ * persona, intent and benefit it returns is a slice of that text; it never makes one up. An expectation laid out
+ * as fields ("Metric: …", "Baseline: …") is first rewritten into the sentence it stands for (expectation-fields.ts).
+ * Text without the story form (most Jira summaries) gets nulls, and `missing`/`notes` say what is absent.
  *
  * Relative changes ("increase conversion by 10 percent") keep `target` null: whether that means
  * 10 points or 10% of the baseline is not stated, so no number is computed; a note records it.

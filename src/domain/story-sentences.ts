@@ -1,7 +1,7 @@
 /**
  * The sentences of a story written out whole (the CLI, a pasted story) after its own: those that state what is
- * expected belong with it, any other is one the `minimal` check fails. Apart from the checks themselves, which the
- * issue panel bundles: the panel judges its fields, never a whole text.
+ * expected belong with it, any other is one the `minimal` check fails. Kept apart from the checks, which the issue
+ * panel bundles: the panel judges its fields, never a whole text.
  */
 import { endsAbbreviation } from './abbreviations';
 
@@ -15,7 +15,7 @@ const EXPECTATION_SENTENCE = new RegExp(
   String.raw`^(?:as\s+a\s+(?:product\s+)?team,?\s+)?(?:we|i)\s+(?:also\s+|would\s+)?expect|^expected\b|^we\s+believe\b[^.!?\n]*?\b(?:will|would)\b|^if\s+we\b[^.!?\n]{1,200}?\bthen\b|^we(?:['’]ll|\s+will|\s+shall)\s+know\s+(?:that\s+)?(?:we|this|it)\b[^.!?\n]{0,50}?\bwhen\b`,
   'i',
 );
-/** A label or a field of an expectation laid out as fields; one counts with a number near it (LABELLED_SENTENCE). */
+/** A label or a field of an expectation laid out as fields; it counts with a number in reach (statesExpectation). */
 const LABELLED_SENTENCE = new RegExp(
   String.raw`^(?:[-*•|]\s*|\d{1,2}[.)]\s*)?(?:\*\*|__)?(?:(?:success\s+|primary\s+|key\s+)?(?:metric|kpi|measure|criteri(?:on|a))s?|hypothes[ie]s|baseline|current(?:\s+value)?|today|target|goal|check[\s-]?by(?:\s+date)?|check\s+date|review\s+(?:date|by)|deadline|due(?:\s+date)?|direction)(?:\*\*|__)?\s*:`,
   'i',
