@@ -28,13 +28,16 @@ const LABELS: ReadonlyArray<[FieldName, string]> = [
   ['direction', String.raw`direction`],
 ];
 
+/** Every field's label, as a regex source: story-sentences.ts reads a sentence that opens with one as expected. */
+export const FIELD_LABEL_SRC = LABELS.map(([, src]) => src).join('|');
+
 /**
  * A field's label where a line, a list item, a table cell or a sentence starts, then a colon; bold marks around it
  * ("**Metric:**") are passed over. Group 1 is the label; which field it is, is told by LABEL_OF. One run of spaces
  * per place, so a long run of them is read once.
  */
 const FIELD_RE = new RegExp(
-  String.raw`(?:^[ \t]*|\n[ \t]*|[.;|][ \t]+)(?:[-*•][ \t]*|\d{1,2}[.)][ \t]*)?(?:\*\*|__)?(${LABELS.map(([, src]) => src).join('|')})(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*`,
+  String.raw`(?:^[ \t]*|\n[ \t]*|[.;|][ \t]+)(?:[-*•][ \t]*|\d{1,2}[.)][ \t]*)?(?:\*\*|__)?(${FIELD_LABEL_SRC})(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*`,
   'gi',
 );
 const LABEL_OF = LABELS.map(([name, src]) => [name, new RegExp(`^(?:${src})$`, 'i')] as const);
@@ -104,16 +107,26 @@ function blocksIn(fields: Field[], text: string): Field[][] {
 /** A number the block states: "TBD", "n/a" or "unknown" for a baseline is none. */
 const hasNumber = (value: string | undefined): value is string => value !== undefined && /\d/.test(value);
 
+/** Words that make a target relative before its amount ("down 3 points") and after it ("10% lower"). */
+const CHANGE_BEFORE = '(?:up|down|increase|decrease|reduce|raise|cut|grow|lower|higher)(?:\\s+by)?';
+const CHANGE_AFTER = '(?:lower|higher|less|more|fewer|up|down|faster|quicker|shorter|sooner|slower|longer)';
+
 /**
  * A target said as a change from the baseline: "+0.5 pp", "-10%", "10% lower", "down 3 points", "reduce by 5".
  * Group 1 is its sign or word before the amount, group 2 its word after.
  */
-const RELATIVE_TARGET_RE =
-  /^(?:([-+\u2212]|(?:up|down|increase|decrease|reduce|raise|cut|grow|lower|higher)(?:\s+by)?)\s*)?\d[^a-z]*(?:\s*(?:pp|pts?|points?|percentage\s+points?|percent|ms|s|secs?|seconds?|min(?:ute)?s?|h(?:ours?)?|days?)\b)?\s*(lower|higher|less|more|fewer|up|down|faster|quicker|shorter|sooner|slower|longer)?$/i;
+const RELATIVE_TARGET_RE = new RegExp(
+  `^(?:([-+\u2212]|${CHANGE_BEFORE})\\s*)?\\d[^a-z]*(?:\\s*(?:pp|pts?|points?|percentage\\s+points?|percent|ms|s|secs?|seconds?|min(?:ute)?s?|h(?:ours?)?|days?)\\b)?\\s*(${CHANGE_AFTER})?$`,
+  'i',
+);
 
 /** The sign or words that make a target relative (RELATIVE_TARGET_RE), to leave its amount. */
-const RELATIVE_WORDS_RE =
-  /^[-+\u2212]\s*|^(?:up|down|increase|decrease|reduce|raise|cut|grow|lower|higher)(?:\s+by)?\s*|\s*(?:lower|higher|less|more|fewer|up|down|faster|quicker|shorter|sooner|slower|longer)$/gi;
+const RELATIVE_WORDS_RE = new RegExp(`^[-+\u2212]\\s*|^${CHANGE_BEFORE}\\s*|\\s*${CHANGE_AFTER}$`, 'gi');
+
+/** A way that wants the number lower, or higher ("decrease", "-", "lower is better", "faster"). */
+const WANTS_LOWER_RE =
+  /^(?:[-\u2212]|decrease|down|reduce|lower|fall|drop|less|fewer|cut|faster|quicker|shorter|sooner)/i;
+const WANTS_HIGHER_RE = /^(?:\+|increase|up|raise|higher|rise|grow|more|slower|longer)/i;
 
 /**
  * "decrease", "down", "lower is better", "higher is worse", "-": the way a direction, or a relative target's sign
@@ -121,13 +134,10 @@ const RELATIVE_WORDS_RE =
  */
 function verbOf(way: string | undefined): string {
   if (way === undefined) return 'move';
-  const lower =
-    /^(?:[-\u2212]|decrease|down|reduce|lower|fall|drop|less|fewer|cut|faster|quicker|shorter|sooner)/i;
-  const higher = /^(?:\+|increase|up|raise|higher|rise|grow|more|slower|longer)/i;
   // "higher is worse" wants the number lower; "lower is worse" wants it higher.
   const worse = /\bworse\b/i.test(way);
-  if (lower.test(way)) return worse ? 'rise' : 'fall';
-  if (higher.test(way)) return worse ? 'fall' : 'rise';
+  if (WANTS_LOWER_RE.test(way)) return worse ? 'rise' : 'fall';
+  if (WANTS_HIGHER_RE.test(way)) return worse ? 'fall' : 'rise';
   return 'move';
 }
 

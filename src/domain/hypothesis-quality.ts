@@ -14,6 +14,7 @@ import { ISO_DATE_PATTERN, checkIssueLensDraft, isRealDate } from './draft-rules
 import { toBeforeWant } from './hypothesis-text';
 import { MAX_ABS_VALUE } from './measurement-input';
 import { detectRecipe, type RecipeVerdict } from './recipe-detector';
+import type { RecipeSignalKind } from './recipe-signals';
 import { impossibleAmount } from './possible-amounts';
 import {
   betMetricProblem,
@@ -533,7 +534,11 @@ function evidenceBeyondFirstWord(verdict: RecipeVerdict, text: string, from: num
 }
 
 /** The detector's kinds for how something looks: where it sits, its colour, its size. */
-const LOOK_KINDS: ReadonlySet<string> = new Set(['ui-position', 'ui-colour', 'ui-size']);
+const LOOK_KINDS: ReadonlySet<RecipeSignalKind> = new Set<RecipeSignalKind>([
+  'ui-position',
+  'ui-colour',
+  'ui-size',
+]);
 
 /** Whether the words from `start` to `end` are joined to a word before or after them by a hyphen. */
 const inCompound = (text: string, start: number, end: number): boolean =>

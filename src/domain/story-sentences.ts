@@ -4,6 +4,7 @@
  * panel bundles: the panel judges its fields, never a whole text.
  */
 import { endsAbbreviation } from './abbreviations';
+import { FIELD_LABEL_SRC } from './expectation-fields';
 
 /**
  * A sentence that states what the story expects, in the forms the story parser reads: "We expect …", "Expected
@@ -15,9 +16,12 @@ const EXPECTATION_SENTENCE = new RegExp(
   String.raw`^(?:as\s+a\s+(?:product\s+)?team,?\s+)?(?:we|i)\s+(?:also\s+|would\s+)?expect|^expected\b|^we\s+believe\b[^.!?\n]*?\b(?:will|would)\b|^if\s+we\b[^.!?\n]{1,200}?\bthen\b|^we(?:['’]ll|\s+will|\s+shall)\s+know\s+(?:that\s+)?(?:we|this|it)\b[^.!?\n]{0,50}?\bwhen\b`,
   'i',
 );
-/** A label or a field of an expectation laid out as fields; it counts with a number in reach (statesExpectation). */
+/**
+ * A label ("Success metric:", "Hypothesis:") or a field of an expectation laid out as fields (FIELD_LABEL_SRC), after
+ * a list's or a table's mark; it counts with a number in reach (statesExpectation).
+ */
 const LABELLED_SENTENCE = new RegExp(
-  String.raw`^(?:[-*•|]\s*|\d{1,2}[.)]\s*)?(?:\*\*|__)?(?:(?:success\s+|primary\s+|key\s+)?(?:metric|kpi|measure|criteri(?:on|a))s?|hypothes[ie]s|baseline|current(?:\s+value)?|today|target|goal|check[\s-]?by(?:\s+date)?|check\s+date|review\s+(?:date|by)|deadline|due(?:\s+date)?|direction)(?:\*\*|__)?\s*:`,
+  String.raw`^(?:[-*•|]\s*|\d{1,2}[.)]\s*)?(?:\*\*|__)?(?:${FIELD_LABEL_SRC}|(?:success\s+|primary\s+|key\s+)?(?:metrics|kpis|measures|criteri(?:on|a)s?)|hypothes[ie]s)(?:\*\*|__)?\s*:`,
   'i',
 );
 
